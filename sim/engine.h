@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/* engine.h: traces which user fields reach which partner destinations (see docs/semantics.md). */
+#pragma once
+
+#include <glib.h>
+
+#include "policy.h"
+#include "population.h"
+#include "scenario.h"
+
+typedef enum {
+    FSIM_CHANNEL_SELF,
+    FSIM_CHANNEL_FRIEND,
+    FSIM_CHANNEL_FRIEND_OF_FRIEND,
+    FSIM_CHANNEL_DOWNSTREAM,
+    FSIM_N_CHANNELS
+} FsimChannel;
+
+const char *fsim_channel_to_string (FsimChannel c);
+
+/*
+ * Counts of distinct users. Per (field, partner) arrays are indexed [f * n_partners + p]; a
+ * flow row (field, partner, destination) exists where the destination receives the field and
+ * has the counts of its (field, partner) pair.
+ */
+typedef struct {
+    size_t n_users;
+    size_t n_friendships;
+    size_t n_fields, n_partners;
+
+    size_t *partner_users;               /* [p] users who use p */
+    size_t *partner_reached;             /* [p] users with any field reaching p */
+    size_t *partner_reached_no_consent;  /* [p] ... any field without consent */
+
+    size_t *fp_users;                    /* [f,p] users whose f reached p */
+    size_t *fp_no_consent;               /* [f,p] ... without consent */
+    size_t *fp_channel[FSIM_N_CHANNELS]; /* [f,p] ... through that channel */
+
+    size_t *field_users;                 /* [f] users whose f reached any partner */
+    size_t *field_no_consent;
+
+    size_t n_jurisdictions;
+    char **jurisdictions;                /* sorted; "device" for on-device destinations */
+    size_t *jurisdiction_users;          /* [j] users with any field there */
+    size_t *jurisdiction_no_consent;
+} FsimResult;
+
+void fsim_result_free (FsimResult *r);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimResult, fsim_result_free)
+
+/**
+ * fsim_engine_run:
+ * Traces every user of @pop under @scenario on @decisions' date (the scenario date).
+ * Returns: (transfer full): the counts, or NULL with @error set.
+ */
+FsimResult *fsim_engine_run (const FsimScenario *scenario, const FsimPopulation *pop,
+                             const FsimDecisions *decisions, GError **error);

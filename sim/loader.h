@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* loader.h: reads scenario and policy files (JSON) into a validated FsimScenario. */
+#pragma once
+
+#include <glib.h>
+
+#include "scenario.h"
+
+#define FSIM_LOADER_ERROR (fsim_loader_error_quark ())
+GQuark fsim_loader_error_quark (void);
+
+typedef enum {
+    FSIM_LOADER_ERROR_IO,        /* a file could not be read */
+    FSIM_LOADER_ERROR_PARSE,     /* not valid JSON */
+    FSIM_LOADER_ERROR_SCHEMA,    /* wrong type, missing or unknown key, duplicate key */
+    FSIM_LOADER_ERROR_REFERENCE, /* an id that names nothing, a duplicate id */
+    FSIM_LOADER_ERROR_VALUE,     /* a bad date, share, code or window */
+    FSIM_LOADER_ERROR_CYCLE,     /* include / extends cycle */
+    FSIM_LOADER_ERROR_LIMIT,     /* a file, string, count or depth over its limit */
+    FSIM_LOADER_ERROR_SET,       /* a --set / set path that names nothing */
+} FsimLoaderError;
+
+/**
+ * fsim_loader_load:
+ * @path: a scenario or policy file
+ * @sets: (nullable): NULL-terminated "PATH=VALUE" overrides (`--set`), applied after the
+ *   file's own `set`
+ * @error: return location for a GError
+ *
+ * Reads @path with its includes and base scenarios, applies the overrides and validates every
+ * key, value and reference. Error messages have the form "FILE:LINE:COL: MESSAGE".
+ *
+ * Returns: (transfer full): the scenario, or NULL with @error set. A bare policy file gives a
+ *   scenario whose id is NULL.
+ */
+FsimScenario *fsim_loader_load (const char *path, const char *const *sets, GError **error);
+
+/**
+ * fsim_loader_load_string:
+ * Like fsim_loader_load() but reads the top file from @text; @path names it in messages and
+ * anchors relative includes.
+ */
+FsimScenario *fsim_loader_load_string (const char *path, const char *text,
+                                       const char *const *sets, GError **error);

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/* policy.h: evaluates allow / deny rules into a decision per (partner, API, scope) on a date. */
+#pragma once
+
+#include <glib.h>
+
+#include "scenario.h"
+
+typedef enum {
+    FSIM_VERDICT_ALLOWED,        /* requested, API active, an allow rule and no deny */
+    FSIM_VERDICT_DENIED,         /* a deny rule matched (rule says which) */
+    FSIM_VERDICT_NO_ALLOW,       /* requested but no allow rule matched: denied by default */
+    FSIM_VERDICT_NOT_REQUESTED,  /* the partner does not request this scope */
+    FSIM_VERDICT_API_INACTIVE,   /* the API is outside its active window */
+    _FSIM_VERDICT_MAX
+} FsimVerdict;
+
+const char *fsim_verdict_to_string (FsimVerdict v);
+
+typedef struct {
+    FsimVerdict verdict;
+    gssize rule; /* the deciding rule (deny, or first allow), -1 if none */
+} FsimDecision;
+
+typedef struct FsimDecisions FsimDecisions;
+
+/**
+ * fsim_decisions_new:
+ * Decides every (partner, integrated API, scope) triple of @scenario on @day. Can't fail.
+ * Returns: (transfer full)
+ */
+FsimDecisions *fsim_decisions_new (const FsimScenario *scenario, FsimDay day);
+void fsim_decisions_free (FsimDecisions *d);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimDecisions, fsim_decisions_free)
+
+/* @k indexes partner->apis (the partner's k-th integrated API), @scope that API's scopes. */
+const FsimDecision *fsim_decisions_get (const FsimDecisions *d, size_t partner, size_t k,
+                                        size_t scope);
+
+/* Does @rule select this partner / API / scope (ignoring dates)? */
+gboolean fsim_rule_matches (const FsimScenario *scenario, const FsimRule *rule, size_t partner,
+                            size_t api, size_t scope);

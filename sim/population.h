@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/* population.h: the users, their friendships, settings and partner use, built from the spec. */
+#pragma once
+
+#include <glib.h>
+
+#include "friends.h"
+#include "scenario.h"
+
+#define FSIM_POPULATION_ERROR (fsim_population_error_quark ())
+GQuark fsim_population_error_quark (void);
+
+typedef enum {
+    FSIM_POPULATION_ERROR_FAILED,
+    FSIM_POPULATION_ERROR_TOO_LARGE,
+} FsimPopulationError;
+
+/*
+ * Read-only after fsim_population_build(). Per-user arrays are indexed by user:
+ *   platform[u]                         the platform switch (1 = on)
+ *   apps_others[u * field_words ...]    field bit set: the "apps others use" checklist
+ *   audience[u * n_fields + f]          FsimAudience of field f
+ *   uses[u * partner_words ...]         partner bit set: partners u uses
+ */
+typedef struct {
+    size_t n_users;
+    size_t n_fields, field_words;
+    size_t n_partners, partner_words;
+    FsimFriends *friends;
+    char **user_ids; /* explicit populations only, else NULL ("u<N>" is used for display) */
+    guint8 *platform;
+    FsimWord *apps_others;
+    guint8 *audience;
+    FsimWord *uses;
+} FsimPopulation;
+
+/**
+ * fsim_population_build:
+ * Builds the explicit users, or generates a population from the spec with @scenario->seed.
+ * The same scenario and seed always give the same population.
+ * Returns: (transfer full): the population, or NULL with @error set.
+ */
+FsimPopulation *fsim_population_build (const FsimScenario *scenario, GError **error);
+void fsim_population_free (FsimPopulation *p);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimPopulation, fsim_population_free)
+
+/* Display name of user @u (transfer full). */
+char *fsim_population_user_name (const FsimPopulation *p, size_t u);

@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: MIT */
+/* scenario.h: the typed, validated model a scenario file resolves to (read-only after loading). */
+#pragma once
+
+#include <stddef.h>
+
+#include <glib.h>
+
+#include "bits.h"
+
+/*
+ * The structs in this header are deliberately public and plain: the loader fills them once,
+ * and every other module (policy, population, engine, report) only reads them. Indices refer
+ * to the arrays of the same FsimScenario (partner 3 is scenario->partners[3]). All strings and
+ * arrays are owned by the scenario and freed by fsim_scenario_free().
+ */
+
+/* Days are GDate Julian day numbers (1 = 0001-01-01). */
+typedef gint32 FsimDay;
+#define FSIM_DAY_MIN 0           /* "since always" */
+#define FSIM_DAY_MAX G_MAXINT32  /* "for ever" */
+
+typedef struct {
+    FsimDay from;  /* inclusive */
+    FsimDay until; /* exclusive */
+} FsimWindow;
+
+static inline gboolean
+fsim_window_contains (FsimWindow w, FsimDay d)
+{
+    return w.from <= d && d < w.until;
+}
+
+/* Where something was defined, for messages: "FILE:LINE:COL". file is owned by the scenario. */
+typedef struct {
+    const char *file;
+    int line;
+    int col;
+} FsimLoc;
+
+typedef enum {
+    FSIM_SUBJECT_SELF,
+    FSIM_SUBJECT_FRIENDS,
+    FSIM_SUBJECT_FRIENDS_OF_FRIENDS,
+    FSIM_N_SUBJECTS
+} FsimSubject;
+
+/* Ordered: a larger audience sees more. */
+typedef enum {
+    FSIM_AUDIENCE_ONLY_ME,
+    FSIM_AUDIENCE_FRIENDS,
+    FSIM_AUDIENCE_FRIENDS_OF_FRIENDS,
+    FSIM_AUDIENCE_PUBLIC,
+    FSIM_N_AUDIENCES
+} FsimAudience;
+
+/* Which user settings an API respects (flags). */
+typedef enum {
+    FSIM_RESPECTS_PLATFORM = 1 << 0,
+    FSIM_RESPECTS_APPS_OTHERS = 1 << 1,
+    FSIM_RESPECTS_AUDIENCE = 1 << 2,
+} FsimRespects;
+#define FSIM_RESPECTS_ALL 7u
+
+const char *fsim_subject_to_string (FsimSubject s);
+const char *fsim_audience_to_string (FsimAudience a);
+
+typedef struct {
+    char *id;
+    char *label;
+    gboolean sensitive;
+    FsimLoc loc;
+} FsimField;
+
+typedef struct {
+    char *id;
+    char *label;
+    FsimSubject subject;
+    FsimWord *fields; /* field bit set, field_words long */
+    FsimLoc loc;
+} FsimScope;
+
+typedef struct {
+    char *id;
+    char *title;
+    FsimWindow active;
+    guint respects; /* FsimRespects flags */
+    FsimScope *scopes;
+    size_t n_scopes;
+    char **sources; /* NULL-terminated */
+    FsimLoc loc;
+} FsimApi;
+
+typedef struct {
+    char *id;
+    gboolean on_device;
+    char *jurisdiction; /* ISO 3166-1 alpha-2 for servers, NULL on device */
+    FsimWord *fields;
+    FsimLoc loc;
+} FsimDestination;
+
+typedef struct {
+    size_t partner; /* receiving partner */
+    FsimWord *fields;
+    FsimWindow active;
+    char **sources;
+    FsimLoc loc;
+} FsimShare;
+
+typedef struct {
+    char *id;
+    char *name;
+    char *kind;
+    char *country; /* may be NULL */
+    char **tags;   /* NULL-terminated */
+    size_t *apis;  /* indices of integrated APIs */
+    size_t n_apis;
+    char **requests;        /* scope patterns as written, NULL-terminated */
+    FsimWord **requested;   /* [k]: scope bit set of apis[k] that the requests select */
+    FsimDestination *destinations;
+    size_t n_destinations;
+    FsimShare *shares;
+    size_t n_shares;
+    char **sources;
+    FsimLoc loc;
+} FsimPartner;
+
+typedef struct {
+    char *id;
+    gboolean allow;
+    char **partners; /* selectors: "*", id glob, "kind:K", "tag:T" */
+    char **apis;     /* id globs */
+    char **scopes;   /* scope globs */
+    FsimWindow window;
+    char **sources;
+    char *note;
+    FsimLoc loc;
+} FsimRule;
+
+/* Per-user settings. audience is indexed by field; apps_others is a field bit set. */
+typedef struct {
+    gboolean platform;
+    FsimWord *apps_others;
+    guint8 *audience;
+} FsimSettings;
+
+typedef struct {
+    char *id;
+    size_t *friends; /* user indices; symmetric closure is taken by the population builder */
+    size_t n_friends;
+    FsimWord *uses; /* partner bit set */
+    FsimSettings settings;
+    FsimLoc loc;
+} FsimUserSpec;
+
+typedef enum {
+    FSIM_POPULATION_EXPLICIT,
+    FSIM_POPULATION_GENERATED,
+} FsimPopulationKind;
+
+typedef struct {
+    FsimPopulationKind kind;
+    FsimLoc loc;
+
+    /* explicit */
+    FsimUserSpec *users;
+    size_t n_users;
+
+    /* generated */
+    char *generator;      /* "erdos_renyi" */
+    size_t gen_users;
+    double mean_degree;
+    double platform_off;            /* share */
+    double apps_others_restricted;  /* share */
+    FsimWord *restricted_fields;    /* fields unticked by restricted users */
+    double *audience_mix;           /* [field * FSIM_N_AUDIENCES]: cumulative-free shares per field */
+    double *adoption;               /* [partner]: share of users using it */
+} FsimPopulationSpec;
+
+typedef struct {
+    char *id;          /* NULL for a bare policy file */
+    char *title;
+    char *description;
+    char *path;        /* the file it was loaded from */
+    FsimDay date;
+    char *date_string; /* YYYY-MM-DD */
+    guint64 seed;
+    char **sources;
+    char **assumptions;
+
+    FsimField *fields;
+    size_t n_fields;
+    size_t field_words;
+
+    FsimApi *apis;
+    size_t n_apis;
+
+    FsimPartner *partners;
+    size_t n_partners;
+    size_t partner_words;
+
+    FsimRule *rules;
+    size_t n_rules;
+
+    FsimPopulationSpec population;
+
+    GStringChunk *strings; /* backing store for FsimLoc.file */
+} FsimScenario;
+
+void fsim_scenario_free (FsimScenario *scenario);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimScenario, fsim_scenario_free)
+
+/* Lookups by id; return -1 when absent. */
+gssize fsim_scenario_find_field (const FsimScenario *s, const char *id);
+gssize fsim_scenario_find_api (const FsimScenario *s, const char *id);
+gssize fsim_scenario_find_partner (const FsimScenario *s, const char *id);
+gssize fsim_scenario_find_rule (const FsimScenario *s, const char *id);
+
+/* Parse "YYYY-MM-DD" strictly; FALSE if malformed or not a real date. */
+gboolean fsim_day_parse (const char *text, FsimDay *out_day);
+/* Format a day as "YYYY-MM-DD" (transfer full). FSIM_DAY_MIN/MAX give "-inf"/"+inf". */
+char *fsim_day_format (FsimDay day);
