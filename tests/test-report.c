@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: MIT */
+/* placeholder until the report tests land */
+#include <glib.h>
+
+int
+main (int argc, char *argv[])
+{
+    g_test_init (&argc, &argv, NULL);
+    return g_test_run ();
+}

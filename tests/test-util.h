@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+/* test-util.h: helpers shared by the test programs. */
+#pragma once
+
+#include <glib.h>
+
+#include "scenario.h"
+
+/* Absolute path of a file under tests/data (transfer full). */
+char *fsim_test_data_path (const char *first, ...) G_GNUC_NULL_TERMINATED;
+
+/* Absolute path of a file in the source tree, e.g. ("scenarios", "x.json", NULL). */
+char *fsim_test_source_path (const char *first, ...) G_GNUC_NULL_TERMINATED;
