@@ -1,1 +1,643 @@
-/* placeholder: being written */
+/* SPDX-License-Identifier: MIT */
+/* loader.c: converts the merged JSON of a scenario into the typed, validated FsimScenario. */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib.h>
+
+#include <cjson/cJSON.h>
+
+#include "loader-private.h"
+
+#define MAX_FIELDS 16384
+#define MAX_APIS 4096
+#define MAX_SCOPES 4096
+#define MAX_PARTNERS 16384
+#define MAX_RULES 262144
+
+/* The array root[key] (absent: NULL with *n = 0), checked for type and size. */
+static gboolean
+get_array (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path, int max,
+           const cJSON **out, size_t *n, GError **error)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive (obj, key);
+    FsimJPath p = FSIM_JP_KEY (path, key);
+    *out = v;
+    *n = 0;
+    if (!v)
+        return TRUE;
+    if (!cJSON_IsArray (v))
+        return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_SCHEMA, &p,
+                            "expected an array, got %s", fsim_i_json_type_name (v));
+    int size = cJSON_GetArraySize (v);
+    if (size > max)
+        return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_LIMIT, &p,
+                            "%d entries, more than the limit of %d", size, max);
+    *n = (size_t) size;
+    return TRUE;
+}
+
+/* Register @id in @ix, failing on a duplicate. */
+static gboolean
+register_id (FsimConv *c, GHashTable *ix, const char *id, size_t index, const cJSON *node,
+             const FsimJPath *path, const char *what, GError **error)
+{
+    if (g_hash_table_contains (ix, id))
+        return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_REFERENCE, path,
+                            "duplicate %s id '%s'", what, id);
+    g_hash_table_insert (ix, (gpointer) id, GSIZE_TO_POINTER (index + 1));
+    return TRUE;
+}
+
+static gssize
+lookup (GHashTable *ix, const char *id)
+{
+    return (gssize) GPOINTER_TO_SIZE (g_hash_table_lookup (ix, id)) - 1;
+}
+
+/* Error for an id that names nothing: suggest the closest, or list the few there are. */
+static gboolean
+fail_unknown (FsimConv *c, GError **error, const cJSON *node, const FsimJPath *path,
+              const char *what, const char *id, const char *const *known, size_t n)
+{
+    const char *near = fsim_i_closest (id, known, n);
+    if (near)
+        return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_REFERENCE, path,
+                            "unknown %s '%s'; did you mean '%s'?", what, id, near);
+    if (n > 0 && n <= 12) {
+        g_autoptr(GString) list = g_string_new (NULL);
+        for (size_t i = 0; i < n; i++)
+            g_string_append_printf (list, "%s'%s'", i ? ", " : "", known[i]);
+        return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_REFERENCE, path,
+                            "unknown %s '%s' (known: %s)", what, id, list->str);
+    }
+    return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_REFERENCE, path,
+                        "unknown %s '%s'", what, id);
+}
+
+/* ---- top level and fields ------------------------------------------------------------------ */
+
+static gboolean
+convert_top (FsimConv *c, const cJSON *root, GError **error)
+{
+    FsimScenario *s = c->s;
+    guint64 seed = 1;
+    if (!fsim_i_get_id (c, root, "scenario", NULL, &s->id, error)
+        || !fsim_i_get_string (c, root, "title", NULL, &s->title, error)
+        || !fsim_i_get_string (c, root, "description", NULL, &s->description, error)
+        || !fsim_i_get_strv (c, root, "sources", NULL, FALSE, &s->sources, error)
+        || !fsim_i_get_strv (c, root, "assumptions", NULL, FALSE, &s->assumptions, error)
+        || !fsim_i_get_integer (c, root, "seed", NULL, 0, (guint64) 1 << 53, &seed, error))
+        return FALSE;
+    s->seed = seed;
+    if (!s->id)
+        return TRUE;
+    const cJSON *date = cJSON_GetObjectItemCaseSensitive (root, "date");
+    if (!date)
+        return fsim_i_fail (c, error, root, FALSE, FSIM_LOADER_ERROR_SCHEMA, NULL,
+                            "missing required key 'date' (the day the scenario simulates)");
+    if (!fsim_i_get_date (c, root, "date", NULL, &s->date, error))
+        return FALSE;
+    s->date_string = fsim_day_format (s->date);
+    if (!cJSON_GetObjectItemCaseSensitive (root, "population"))
+        return fsim_i_fail (c, error, root, FALSE, FSIM_LOADER_ERROR_SCHEMA, NULL,
+                            "missing required key 'population'");
+    return TRUE;
+}
+
+static gboolean
+convert_fields (FsimConv *c, const cJSON *root, GError **error)
+{
+    static const char *const keys[] = { "id", "label", "sensitive", NULL };
+    static const char *const req[] = { "id", NULL };
+    FsimJPath top = FSIM_JP_KEY (NULL, "fields");
+    const cJSON *arr;
+    size_t n;
+    if (!get_array (c, root, "fields", NULL, MAX_FIELDS, &arr, &n, error))
+        return FALSE;
+    c->s->fields = g_new0 (FsimField, n ? n : 1);
+    size_t i = 0;
+    for (const cJSON *e = arr ? arr->child : NULL; e; e = e->next, i++) {
+        FsimJPath p = FSIM_JP_IDX (&top, (int) i);
+        FsimField *f = &c->s->fields[i];
+        c->s->n_fields = i + 1;
+        if (!fsim_i_check_object (c, e, &p, keys, req, error)
+            || !fsim_i_get_id (c, e, "id", &p, &f->id, error)
+            || !fsim_i_get_string (c, e, "label", &p, &f->label, error)
+            || !fsim_i_get_bool (c, e, "sensitive", &p, &f->sensitive, error))
+            return FALSE;
+        if (!f->label)
+            f->label = g_strdup (f->id);
+        f->loc = fsim_i_loc_of (c, e);
+        FsimJPath ip = FSIM_JP_KEY (&p, "id");
+        if (!register_id (c, c->field_ix, f->id, i, e, &ip, "field", error))
+            return FALSE;
+    }
+    c->s->field_words = FSIM_BITS_WORDS (c->s->n_fields);
+    return TRUE;
+}
+
+/* ---- APIs ---------------------------------------------------------------------------------- */
+
+static gboolean
+convert_respects (FsimConv *c, const cJSON *e, const FsimJPath *p, guint *out, GError **error)
+{
+    static const char *const names[] = { "platform", "apps_others", "audience" };
+    g_auto(GStrv) v = NULL;
+    if (!fsim_i_get_strv (c, e, "respects", p, FALSE, &v, error))
+        return FALSE;
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive (e, "respects");
+    FsimJPath rp = FSIM_JP_KEY (p, "respects");
+    *out = 0;
+    for (int i = 0; v[i]; i++) {
+        size_t k = 0;
+        while (k < G_N_ELEMENTS (names) && strcmp (v[i], names[k]) != 0)
+            k++;
+        FsimJPath ip = FSIM_JP_IDX (&rp, i);
+        if (k == G_N_ELEMENTS (names))
+            return fail_unknown (c, error, cJSON_GetArrayItem (arr, i), &ip, "setting", v[i],
+                                 names, G_N_ELEMENTS (names));
+        *out |= 1u << k;
+    }
+    return TRUE;
+}
+
+static gboolean
+convert_scope (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimScope *sc, GError **error)
+{
+    static const char *const keys[] = { "id", "label", "subject", "fields", NULL };
+    static const char *const req[] = { "id", "subject", "fields", NULL };
+    static const char *const subjects[] = { "self", "friends", "friends_of_friends" };
+    g_autofree char *subject = NULL;
+    if (!fsim_i_check_object (c, e, p, keys, req, error)
+        || !fsim_i_get_id (c, e, "id", p, &sc->id, error)
+        || !fsim_i_get_string (c, e, "label", p, &sc->label, error)
+        || !fsim_i_get_string (c, e, "subject", p, &subject, error)
+        || !fsim_i_get_fields (c, e, "fields", p, &sc->fields, error))
+        return FALSE;
+    size_t k = 0;
+    while (k < G_N_ELEMENTS (subjects) && strcmp (subject, subjects[k]) != 0)
+        k++;
+    FsimJPath sp = FSIM_JP_KEY (p, "subject");
+    if (k == G_N_ELEMENTS (subjects))
+        return fail_unknown (c, error, cJSON_GetObjectItemCaseSensitive (e, "subject"), &sp,
+                             "subject", subject, subjects, G_N_ELEMENTS (subjects));
+    sc->subject = (FsimSubject) k;
+    sc->loc = fsim_i_loc_of (c, e);
+    return TRUE;
+}
+
+static gboolean
+convert_api (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimApi *a, GError **error)
+{
+    static const char *const keys[] = { "id", "title", "active", "respects", "scopes",
+                                        "sources", NULL };
+    static const char *const req[] = { "id", "scopes", NULL };
+    const cJSON *arr;
+    size_t n;
+    if (!fsim_i_check_object (c, e, p, keys, req, error)
+        || !fsim_i_get_id (c, e, "id", p, &a->id, error)
+        || !fsim_i_get_string (c, e, "title", p, &a->title, error)
+        || !fsim_i_get_window (c, e, "active", p, &a->active, error)
+        || !convert_respects (c, e, p, &a->respects, error)
+        || !fsim_i_get_strv (c, e, "sources", p, FALSE, &a->sources, error)
+        || !get_array (c, e, "scopes", p, MAX_SCOPES, &arr, &n, error))
+        return FALSE;
+    if (!a->title)
+        a->title = g_strdup (a->id);
+    a->loc = fsim_i_loc_of (c, e);
+    FsimJPath sp = FSIM_JP_KEY (p, "scopes");
+    if (n == 0)
+        return fsim_i_fail (c, error, arr, FALSE, FSIM_LOADER_ERROR_SCHEMA, &sp,
+                            "an API needs at least one scope");
+    a->scopes = g_new0 (FsimScope, n);
+    size_t i = 0;
+    for (const cJSON *s = arr->child; s; s = s->next, i++) {
+        FsimJPath ip = FSIM_JP_IDX (&sp, (int) i);
+        a->n_scopes = i + 1;
+        if (!convert_scope (c, s, &ip, &a->scopes[i], error))
+            return FALSE;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp (a->scopes[j].id, a->scopes[i].id) == 0)
+                return fsim_i_fail (c, error, s, FALSE, FSIM_LOADER_ERROR_REFERENCE, &ip,
+                                    "duplicate scope id '%s' in API '%s'", a->scopes[i].id,
+                                    a->id);
+    }
+    return TRUE;
+}
+
+static gboolean
+convert_apis (FsimConv *c, const cJSON *root, GError **error)
+{
+    FsimJPath top = FSIM_JP_KEY (NULL, "apis");
+    const cJSON *arr;
+    size_t n;
+    if (!get_array (c, root, "apis", NULL, MAX_APIS, &arr, &n, error))
+        return FALSE;
+    c->s->apis = g_new0 (FsimApi, n ? n : 1);
+    size_t i = 0;
+    for (const cJSON *e = arr ? arr->child : NULL; e; e = e->next, i++) {
+        FsimJPath p = FSIM_JP_IDX (&top, (int) i);
+        c->s->n_apis = i + 1;
+        if (!convert_api (c, e, &p, &c->s->apis[i], error))
+            return FALSE;
+        FsimJPath ip = FSIM_JP_KEY (&p, "id");
+        if (!register_id (c, c->api_ix, c->s->apis[i].id, i, e, &ip, "API", error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* ---- partners -------------------------------------------------------------------------------- */
+
+static gboolean
+convert_destination (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimDestination *d,
+                     GError **error)
+{
+    static const char *const keys[] = { "id", "location", "jurisdiction", "fields", NULL };
+    static const char *const req[] = { "id", "location", "fields", NULL };
+    g_autofree char *location = NULL;
+    if (!fsim_i_check_object (c, e, p, keys, req, error)
+        || !fsim_i_get_id (c, e, "id", p, &d->id, error)
+        || !fsim_i_get_string (c, e, "location", p, &location, error)
+        || !fsim_i_get_string (c, e, "jurisdiction", p, &d->jurisdiction, error)
+        || !fsim_i_get_fields (c, e, "fields", p, &d->fields, error))
+        return FALSE;
+    d->loc = fsim_i_loc_of (c, e);
+    FsimJPath lp = FSIM_JP_KEY (p, "location");
+    FsimJPath jp = FSIM_JP_KEY (p, "jurisdiction");
+    const cJSON *jn = cJSON_GetObjectItemCaseSensitive (e, "jurisdiction");
+    if (strcmp (location, "device") == 0) {
+        d->on_device = TRUE;
+        if (jn)
+            return fsim_i_fail (c, error, jn, TRUE, FSIM_LOADER_ERROR_SCHEMA, &jp,
+                                "a 'device' destination has no jurisdiction (the data stays "
+                                "on the user's device)");
+        return TRUE;
+    }
+    if (strcmp (location, "server") != 0) {
+        static const char *const locs[] = { "device", "server" };
+        return fail_unknown (c, error, cJSON_GetObjectItemCaseSensitive (e, "location"), &lp,
+                             "location", location, locs, 2);
+    }
+    if (!jn)
+        return fsim_i_fail (c, error, e, FALSE, FSIM_LOADER_ERROR_SCHEMA, p,
+                            "a 'server' destination needs a 'jurisdiction' (an ISO 3166-1 "
+                            "alpha-2 country code such as \"US\" or \"CN\")");
+    const char *j = d->jurisdiction;
+    if (strlen (j) != 2 || !g_ascii_isupper (j[0]) || !g_ascii_isupper (j[1]))
+        return fsim_i_fail (c, error, jn, FALSE, FSIM_LOADER_ERROR_VALUE, &jp,
+                            "'%s' is not a country code (expected two capital letters, ISO "
+                            "3166-1 alpha-2, such as \"US\" or \"CN\")", j);
+    return TRUE;
+}
+
+static gboolean
+convert_share (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimShare *sh, GError **error)
+{
+    static const char *const keys[] = { "with", "fields", "active", "sources", NULL };
+    static const char *const req[] = { "with", "fields", NULL };
+    g_autofree char *with = NULL;
+    if (!fsim_i_check_object (c, e, p, keys, req, error)
+        || !fsim_i_get_id (c, e, "with", p, &with, error)
+        || !fsim_i_get_fields (c, e, "fields", p, &sh->fields, error)
+        || !fsim_i_get_window (c, e, "active", p, &sh->active, error)
+        || !fsim_i_get_strv (c, e, "sources", p, FALSE, &sh->sources, error))
+        return FALSE;
+    sh->loc = fsim_i_loc_of (c, e);
+    gssize q = lookup (c->partner_ix, with);
+    if (q < 0) {
+        g_autofree const char **ids = g_new0 (const char *, c->s->n_partners + 1);
+        for (size_t i = 0; i < c->s->n_partners; i++)
+            ids[i] = c->s->partners[i].id;
+        FsimJPath wp = FSIM_JP_KEY (p, "with");
+        return fail_unknown (c, error, cJSON_GetObjectItemCaseSensitive (e, "with"), &wp,
+                             "partner", with, ids, c->s->n_partners);
+    }
+    sh->partner = (size_t) q;
+    return TRUE;
+}
+
+/* Typed array of sub-objects: allocate *out (n elements) and convert each. */
+#define CONVERT_LIST(c, e, p, key, max, type, out, n_out, fn, error)                           \
+    do {                                                                                       \
+        const cJSON *arr_;                                                                     \
+        size_t n_;                                                                             \
+        if (!get_array (c, e, key, p, max, &arr_, &n_, error))                                 \
+            return FALSE;                                                                      \
+        FsimJPath lp_ = FSIM_JP_KEY (p, key);                                                  \
+        *(out) = g_new0 (type, n_ ? n_ : 1);                                                   \
+        size_t i_ = 0;                                                                         \
+        for (const cJSON *x_ = arr_ ? arr_->child : NULL; x_; x_ = x_->next, i_++) {           \
+            FsimJPath ip_ = FSIM_JP_IDX (&lp_, (int) i_);                                      \
+            *(n_out) = i_ + 1;                                                                 \
+            if (!fn (c, x_, &ip_, &(*(out))[i_], error))                                       \
+                return FALSE;                                                                  \
+        }                                                                                      \
+    } while (0)
+
+static gboolean
+convert_integrates (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimPartner *pa,
+                    GError **error)
+{
+    g_auto(GStrv) apis = NULL;
+    if (!fsim_i_get_strv (c, e, "integrates", p, TRUE, &apis, error))
+        return FALSE;
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive (e, "integrates");
+    FsimJPath ap = FSIM_JP_KEY (p, "integrates");
+    pa->n_apis = g_strv_length (apis);
+    pa->apis = g_new0 (size_t, pa->n_apis ? pa->n_apis : 1);
+    for (size_t k = 0; k < pa->n_apis; k++) {
+        gssize a = lookup (c->api_ix, apis[k]);
+        FsimJPath ip = FSIM_JP_IDX (&ap, (int) k);
+        if (a < 0) {
+            g_autofree const char **ids = g_new0 (const char *, c->s->n_apis + 1);
+            for (size_t i = 0; i < c->s->n_apis; i++)
+                ids[i] = c->s->apis[i].id;
+            return fail_unknown (c, error, cJSON_GetArrayItem (arr, (int) k), &ip, "API",
+                                 apis[k], ids, c->s->n_apis);
+        }
+        for (size_t j = 0; j < k; j++)
+            if (pa->apis[j] == (size_t) a)
+                return fsim_i_fail (c, error, cJSON_GetArrayItem (arr, (int) k), FALSE,
+                                    FSIM_LOADER_ERROR_REFERENCE, &ip, "API '%s' listed twice",
+                                    apis[k]);
+        pa->apis[k] = (size_t) a;
+    }
+    return TRUE;
+}
+
+/* Resolve the request patterns against the scopes of the integrated APIs. */
+static gboolean
+resolve_requests (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimPartner *pa,
+                  GError **error)
+{
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive (e, "requests");
+    FsimJPath rp = FSIM_JP_KEY (p, "requests");
+    pa->requested = g_new0 (FsimWord *, pa->n_apis ? pa->n_apis : 1);
+    for (size_t k = 0; k < pa->n_apis; k++)
+        pa->requested[k] = fsim_bits_new (FSIM_BITS_WORDS (c->s->apis[pa->apis[k]].n_scopes));
+    for (int r = 0; pa->requests[r]; r++) {
+        const char *pat = pa->requests[r];
+        gboolean any = FALSE;
+        g_autoptr(GPtrArray) offered = g_ptr_array_new ();
+        for (size_t k = 0; k < pa->n_apis; k++) {
+            const FsimApi *a = &c->s->apis[pa->apis[k]];
+            for (size_t s = 0; s < a->n_scopes; s++) {
+                g_ptr_array_add (offered, a->scopes[s].id);
+                if (g_pattern_match_simple (pat, a->scopes[s].id)) {
+                    fsim_bits_set (pa->requested[k], s);
+                    any = TRUE;
+                }
+            }
+        }
+        if (any || strpbrk (pat, "*?"))
+            continue;
+        FsimJPath ip = FSIM_JP_IDX (&rp, r);
+        return fail_unknown (c, error, cJSON_GetArrayItem (arr, r), &ip,
+                             "scope (not offered by any API the partner integrates)", pat,
+                             (const char *const *) offered->pdata, offered->len);
+    }
+    return TRUE;
+}
+
+static gboolean
+convert_partner (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimPartner *pa,
+                 GError **error)
+{
+    static const char *const keys[] = { "id", "name", "kind", "country", "tags", "integrates",
+                                        "requests", "destinations", "shares", "sources", NULL };
+    static const char *const req[] = { "id", "kind", "integrates", "requests", "destinations",
+                                       NULL };
+    /* pa->id was read by convert_partners' first pass (and is a key of partner_ix) */
+    if (!fsim_i_check_object (c, e, p, keys, req, error)
+        || !fsim_i_get_string (c, e, "name", p, &pa->name, error)
+        || !fsim_i_get_id (c, e, "kind", p, &pa->kind, error)
+        || !fsim_i_get_string (c, e, "country", p, &pa->country, error)
+        || !fsim_i_get_strv (c, e, "tags", p, TRUE, &pa->tags, error)
+        || !fsim_i_get_strv (c, e, "requests", p, FALSE, &pa->requests, error)
+        || !fsim_i_get_strv (c, e, "sources", p, FALSE, &pa->sources, error)
+        || !convert_integrates (c, e, p, pa, error) || !resolve_requests (c, e, p, pa, error))
+        return FALSE;
+    if (!pa->name)
+        pa->name = g_strdup (pa->id);
+    pa->loc = fsim_i_loc_of (c, e);
+    const char *co = pa->country;
+    if (co && (strlen (co) != 2 || !g_ascii_isupper (co[0]) || !g_ascii_isupper (co[1]))) {
+        FsimJPath cp = FSIM_JP_KEY (p, "country");
+        return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (e, "country"), FALSE,
+                            FSIM_LOADER_ERROR_VALUE, &cp,
+                            "'%s' is not a country code (expected ISO 3166-1 alpha-2, two "
+                            "capital letters)", co);
+    }
+    CONVERT_LIST (c, e, p, "destinations", 1024, FsimDestination, &pa->destinations,
+                  &pa->n_destinations, convert_destination, error);
+    FsimJPath dp = FSIM_JP_KEY (p, "destinations");
+    if (pa->n_destinations == 0)
+        return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (e, "destinations"),
+                            FALSE, FSIM_LOADER_ERROR_SCHEMA, &dp,
+                            "a partner needs at least one destination");
+    for (size_t i = 1; i < pa->n_destinations; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp (pa->destinations[i].id, pa->destinations[j].id) == 0)
+                return fsim_i_fail (c, error, e, FALSE, FSIM_LOADER_ERROR_REFERENCE, &dp,
+                                    "duplicate destination id '%s'", pa->destinations[i].id);
+    CONVERT_LIST (c, e, p, "shares", 4096, FsimShare, &pa->shares, &pa->n_shares,
+                  convert_share, error);
+    return TRUE;
+}
+
+static gboolean
+convert_partners (FsimConv *c, const cJSON *root, GError **error)
+{
+    FsimJPath top = FSIM_JP_KEY (NULL, "partners");
+    const cJSON *arr;
+    size_t n;
+    if (!get_array (c, root, "partners", NULL, MAX_PARTNERS, &arr, &n, error))
+        return FALSE;
+    c->s->partners = g_new0 (FsimPartner, n ? n : 1);
+    c->s->n_partners = n;
+    c->s->partner_words = FSIM_BITS_WORDS (n);
+    /* First the ids, so that shares can name partners defined later. */
+    size_t i = 0;
+    for (const cJSON *e = arr ? arr->child : NULL; e; e = e->next, i++) {
+        FsimJPath p = FSIM_JP_IDX (&top, (int) i);
+        static const char *const req[] = { "id", NULL };
+        const char *const *any = (const char *const[]) { "id", "name", "kind", "country",
+            "tags", "integrates", "requests", "destinations", "shares", "sources", NULL };
+        if (!fsim_i_check_object (c, e, &p, any, req, error)
+            || !fsim_i_get_id (c, e, "id", &p, &c->s->partners[i].id, error))
+            return FALSE;
+        FsimJPath ip = FSIM_JP_KEY (&p, "id");
+        if (!register_id (c, c->partner_ix, c->s->partners[i].id, i, e, &ip, "partner", error))
+            return FALSE;
+    }
+    i = 0;
+    for (const cJSON *e = arr ? arr->child : NULL; e; e = e->next, i++) {
+        FsimJPath p = FSIM_JP_IDX (&top, (int) i);
+        if (!convert_partner (c, e, &p, &c->s->partners[i], error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* ---- rules --------------------------------------------------------------------------------- */
+
+static gboolean
+check_rule_patterns (FsimConv *c, const cJSON *e, const FsimJPath *p, const FsimRule *r,
+                     GError **error)
+{
+    const cJSON *parr = cJSON_GetObjectItemCaseSensitive (e, "partners");
+    FsimJPath pp = FSIM_JP_KEY (p, "partners");
+    for (int i = 0; r->partners[i]; i++) {
+        FsimJPath ip = FSIM_JP_IDX (&pp, i);
+        if (!fsim_i_check_partner_selector (c, cJSON_GetArrayItem (parr, i), r->partners[i],
+                                            FALSE, &ip, error))
+            return FALSE;
+    }
+    const cJSON *aarr = cJSON_GetObjectItemCaseSensitive (e, "apis");
+    FsimJPath ap = FSIM_JP_KEY (p, "apis");
+    for (int i = 0; r->apis[i]; i++) {
+        if (strpbrk (r->apis[i], "*?") || lookup (c->api_ix, r->apis[i]) >= 0)
+            continue;
+        g_autofree const char **ids = g_new0 (const char *, c->s->n_apis + 1);
+        for (size_t k = 0; k < c->s->n_apis; k++)
+            ids[k] = c->s->apis[k].id;
+        FsimJPath ip = FSIM_JP_IDX (&ap, i);
+        return fail_unknown (c, error, cJSON_GetArrayItem (aarr, i), &ip, "API", r->apis[i],
+                             ids, c->s->n_apis);
+    }
+    const cJSON *sarr = cJSON_GetObjectItemCaseSensitive (e, "scopes");
+    FsimJPath sp = FSIM_JP_KEY (p, "scopes");
+    for (int i = 0; r->scopes[i]; i++) {
+        gboolean found = strpbrk (r->scopes[i], "*?") != NULL;
+        for (size_t k = 0; k < c->s->n_apis && !found; k++)
+            for (size_t s = 0; s < c->s->apis[k].n_scopes && !found; s++)
+                found = strcmp (c->s->apis[k].scopes[s].id, r->scopes[i]) == 0;
+        FsimJPath ip = FSIM_JP_IDX (&sp, i);
+        if (!found)
+            return fsim_i_fail (c, error, cJSON_GetArrayItem (sarr, i), FALSE,
+                                FSIM_LOADER_ERROR_REFERENCE, &ip,
+                                "unknown scope '%s' (no API offers it)", r->scopes[i]);
+    }
+    return TRUE;
+}
+
+static gboolean
+convert_rule (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimRule *r, GError **error)
+{
+    static const char *const keys[] = { "id", "effect", "partners", "apis", "scopes", "from",
+                                        "until", "sources", "note", NULL };
+    static const char *const req[] = { "id", "effect", "partners", NULL };
+    g_autofree char *effect = NULL;
+    r->window = (FsimWindow) { FSIM_DAY_MIN, FSIM_DAY_MAX };
+    if (!fsim_i_check_object (c, e, p, keys, req, error)
+        || !fsim_i_get_id (c, e, "id", p, &r->id, error)
+        || !fsim_i_get_string (c, e, "effect", p, &effect, error)
+        || !fsim_i_get_strv (c, e, "partners", p, FALSE, &r->partners, error)
+        || !fsim_i_get_strv (c, e, "apis", p, FALSE, &r->apis, error)
+        || !fsim_i_get_strv (c, e, "scopes", p, FALSE, &r->scopes, error)
+        || !fsim_i_get_date (c, e, "from", p, &r->window.from, error)
+        || !fsim_i_get_date (c, e, "until", p, &r->window.until, error)
+        || !fsim_i_get_strv (c, e, "sources", p, FALSE, &r->sources, error)
+        || !fsim_i_get_string (c, e, "note", p, &r->note, error))
+        return FALSE;
+    r->loc = fsim_i_loc_of (c, e);
+    if (!cJSON_GetObjectItemCaseSensitive (e, "apis")) {
+        g_strfreev (r->apis);
+        r->apis = g_strsplit ("*", ",", -1);
+    }
+    if (!cJSON_GetObjectItemCaseSensitive (e, "scopes")) {
+        g_strfreev (r->scopes);
+        r->scopes = g_strsplit ("*", ",", -1);
+    }
+    FsimJPath ep = FSIM_JP_KEY (p, "effect");
+    if (strcmp (effect, "allow") != 0 && strcmp (effect, "deny") != 0) {
+        static const char *const effects[] = { "allow", "deny" };
+        return fail_unknown (c, error, cJSON_GetObjectItemCaseSensitive (e, "effect"), &ep,
+                             "effect", effect, effects, 2);
+    }
+    r->allow = strcmp (effect, "allow") == 0;
+    if (r->window.from >= r->window.until)
+        return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (e, "until"), FALSE,
+                            FSIM_LOADER_ERROR_VALUE, p,
+                            "empty window: 'from' must be before 'until'");
+    if (!r->partners[0])
+        return fsim_i_fail (c, error, e, FALSE, FSIM_LOADER_ERROR_SCHEMA, p,
+                            "'partners' is empty: a rule must select partners (use \"*\" for "
+                            "all)");
+    return check_rule_patterns (c, e, p, r, error);
+}
+
+static gboolean
+convert_rules (FsimConv *c, const cJSON *root, GError **error)
+{
+    FsimJPath top = FSIM_JP_KEY (NULL, "rules");
+    const cJSON *arr;
+    size_t n;
+    if (!get_array (c, root, "rules", NULL, MAX_RULES, &arr, &n, error))
+        return FALSE;
+    c->s->rules = g_new0 (FsimRule, n ? n : 1);
+    size_t i = 0;
+    for (const cJSON *e = arr ? arr->child : NULL; e; e = e->next, i++) {
+        FsimJPath p = FSIM_JP_IDX (&top, (int) i);
+        c->s->n_rules = i + 1;
+        if (!convert_rule (c, e, &p, &c->s->rules[i], error))
+            return FALSE;
+        FsimJPath ip = FSIM_JP_KEY (&p, "id");
+        if (!register_id (c, c->rule_ix, c->s->rules[i].id, i, e, &ip, "rule", error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* ---- entry points ---------------------------------------------------------------------------- */
+
+FsimScenario *
+fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path, GError **error)
+{
+    g_autoptr(FsimScenario) s = g_new0 (FsimScenario, 1);
+    s->strings = g_string_chunk_new (256);
+    s->path = g_strdup (path);
+    FsimConv c = {
+        .doc = doc,
+        .s = s,
+        .field_ix = g_hash_table_new (g_str_hash, g_str_equal),
+        .api_ix = g_hash_table_new (g_str_hash, g_str_equal),
+        .partner_ix = g_hash_table_new (g_str_hash, g_str_equal),
+        .rule_ix = g_hash_table_new (g_str_hash, g_str_equal),
+    };
+    gboolean ok = convert_top (&c, root, error) && convert_fields (&c, root, error)
+                  && convert_apis (&c, root, error) && convert_partners (&c, root, error)
+                  && convert_rules (&c, root, error);
+    const cJSON *pop = cJSON_GetObjectItemCaseSensitive (root, "population");
+    if (ok && pop)
+        ok = fsim_i_convert_population (&c, pop, error);
+    g_hash_table_destroy (c.field_ix);
+    g_hash_table_destroy (c.api_ix);
+    g_hash_table_destroy (c.partner_ix);
+    g_hash_table_destroy (c.rule_ix);
+    return ok ? g_steal_pointer (&s) : NULL;
+}
+
+FsimScenario *
+fsim_loader_load_string (const char *path, const char *text, const char *const *sets,
+                         GError **error)
+{
+    g_return_val_if_fail (path != NULL, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+    g_autoptr(FsimJsonDoc) doc = fsim_i_json_doc_new ();
+    cJSON *root = fsim_i_json_resolve (doc, path, text, sets, error);
+    if (!root)
+        return NULL;
+    FsimScenario *s = fsim_i_convert (doc, root, path, error);
+    cJSON_Delete (root);
+    return s;
+}
+
+FsimScenario *
+fsim_loader_load (const char *path, const char *const *sets, GError **error)
+{
+    return fsim_loader_load_string (path, NULL, sets, error);
+}

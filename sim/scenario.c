@@ -1,1 +1,189 @@
-/* placeholder: being written */
+/* SPDX-License-Identifier: MIT */
+/* scenario.c: lifetime, lookups and small value helpers of the loaded model. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "scenario.h"
+
+const char *
+fsim_subject_to_string (FsimSubject s)
+{
+    static const char *const names[] = { "self", "friends", "friends_of_friends" };
+    return (unsigned) s < G_N_ELEMENTS (names) ? names[s] : "?";
+}
+
+const char *
+fsim_audience_to_string (FsimAudience a)
+{
+    static const char *const names[] = { "only_me", "friends", "friends_of_friends", "public" };
+    return (unsigned) a < G_N_ELEMENTS (names) ? names[a] : "?";
+}
+
+gboolean
+fsim_partner_selector_matches (const FsimPartner *p, const char *selector)
+{
+    if (strcmp (selector, "*") == 0)
+        return TRUE;
+    if (g_str_has_prefix (selector, "kind:"))
+        return g_pattern_match_simple (selector + 5, p->kind);
+    if (g_str_has_prefix (selector, "tag:")) {
+        for (char **t = p->tags; t && *t; t++)
+            if (g_pattern_match_simple (selector + 4, *t))
+                return TRUE;
+        return FALSE;
+    }
+    return g_pattern_match_simple (selector, p->id);
+}
+
+static void
+free_api (FsimApi *a)
+{
+    g_free (a->id);
+    g_free (a->title);
+    for (size_t i = 0; i < a->n_scopes; i++) {
+        g_free (a->scopes[i].id);
+        g_free (a->scopes[i].label);
+        g_free (a->scopes[i].fields);
+    }
+    g_free (a->scopes);
+    g_strfreev (a->sources);
+}
+
+static void
+free_partner (FsimPartner *p)
+{
+    g_free (p->id);
+    g_free (p->name);
+    g_free (p->kind);
+    g_free (p->country);
+    g_strfreev (p->tags);
+    g_strfreev (p->requests);
+    for (size_t k = 0; k < p->n_apis && p->requested; k++)
+        g_free (p->requested[k]);
+    g_free (p->requested);
+    g_free (p->apis);
+    for (size_t i = 0; i < p->n_destinations; i++) {
+        g_free (p->destinations[i].id);
+        g_free (p->destinations[i].jurisdiction);
+        g_free (p->destinations[i].fields);
+    }
+    g_free (p->destinations);
+    for (size_t i = 0; i < p->n_shares; i++) {
+        g_free (p->shares[i].fields);
+        g_strfreev (p->shares[i].sources);
+    }
+    g_free (p->shares);
+    g_strfreev (p->sources);
+}
+
+static void
+free_rule (FsimRule *r)
+{
+    g_free (r->id);
+    g_strfreev (r->partners);
+    g_strfreev (r->apis);
+    g_strfreev (r->scopes);
+    g_strfreev (r->sources);
+    g_free (r->note);
+}
+
+static void
+free_population (FsimPopulationSpec *p)
+{
+    for (size_t i = 0; i < p->n_users; i++) {
+        FsimUserSpec *u = &p->users[i];
+        g_free (u->id);
+        g_free (u->friends);
+        g_free (u->uses);
+        g_free (u->settings.apps_others);
+        g_free (u->settings.audience);
+    }
+    g_free (p->users);
+    g_free (p->generator);
+    g_free (p->restricted_fields);
+    g_free (p->audience_mix);
+    g_free (p->adoption);
+}
+
+void
+fsim_scenario_free (FsimScenario *s)
+{
+    if (!s)
+        return;
+    g_free (s->id);
+    g_free (s->title);
+    g_free (s->description);
+    g_free (s->path);
+    g_free (s->date_string);
+    g_strfreev (s->sources);
+    g_strfreev (s->assumptions);
+    for (size_t i = 0; i < s->n_fields; i++) {
+        g_free (s->fields[i].id);
+        g_free (s->fields[i].label);
+    }
+    g_free (s->fields);
+    for (size_t i = 0; i < s->n_apis; i++)
+        free_api (&s->apis[i]);
+    g_free (s->apis);
+    for (size_t i = 0; i < s->n_partners; i++)
+        free_partner (&s->partners[i]);
+    g_free (s->partners);
+    for (size_t i = 0; i < s->n_rules; i++)
+        free_rule (&s->rules[i]);
+    g_free (s->rules);
+    free_population (&s->population);
+    if (s->strings)
+        g_string_chunk_free (s->strings);
+    g_free (s);
+}
+
+#define DEFINE_FIND(name, member, count)                                                       \
+    gssize fsim_scenario_find_##name (const FsimScenario *s, const char *id)                  \
+    {                                                                                          \
+        for (size_t i = 0; i < s->count; i++)                                                  \
+            if (strcmp (s->member[i].id, id) == 0)                                             \
+                return (gssize) i;                                                             \
+        return -1;                                                                             \
+    }
+
+DEFINE_FIND (field, fields, n_fields)
+DEFINE_FIND (api, apis, n_apis)
+DEFINE_FIND (partner, partners, n_partners)
+DEFINE_FIND (rule, rules, n_rules)
+
+gboolean
+fsim_day_parse (const char *text, FsimDay *out_day)
+{
+    if (!text || strlen (text) != 10 || text[4] != '-' || text[7] != '-')
+        return FALSE;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !g_ascii_isdigit (text[i]))
+            return FALSE;
+    int y = atoi (text), m = atoi (text + 5), d = atoi (text + 8);
+    if (y < 1 || m < 1 || m > 12 || d < 1 || !g_date_valid_dmy ((GDateDay) d, (GDateMonth) m,
+                                                                 (GDateYear) y))
+        return FALSE;
+    GDate date;
+    g_date_clear (&date, 1);
+    g_date_set_dmy (&date, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
+    *out_day = (FsimDay) g_date_get_julian (&date);
+    return TRUE;
+}
+
+char *
+fsim_day_format (FsimDay day)
+{
+    if (day <= FSIM_DAY_MIN)
+        return g_strdup ("-inf");
+    if (day >= FSIM_DAY_MAX)
+        return g_strdup ("+inf");
+    GDate date;
+    g_date_clear (&date, 1);
+    g_date_set_julian (&date, (guint32) day);
+    return g_strdup_printf ("%04d-%02d-%02d", g_date_get_year (&date), g_date_get_month (&date),
+                            g_date_get_day (&date));
+}

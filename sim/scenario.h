@@ -216,6 +216,9 @@ gssize fsim_scenario_find_api (const FsimScenario *s, const char *id);
 gssize fsim_scenario_find_partner (const FsimScenario *s, const char *id);
 gssize fsim_scenario_find_rule (const FsimScenario *s, const char *id);
 
+/* Does a partner selector ("*", "kind:K", "tag:T", an id or a glob over ids) select @p? */
+gboolean fsim_partner_selector_matches (const FsimPartner *p, const char *selector);
+
 /* Parse "YYYY-MM-DD" strictly; FALSE if malformed or not a real date. */
 gboolean fsim_day_parse (const char *text, FsimDay *out_day);
 /* Format a day as "YYYY-MM-DD" (transfer full). FSIM_DAY_MIN/MAX give "-inf"/"+inf". */

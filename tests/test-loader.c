@@ -1,10 +1,181 @@
 /* SPDX-License-Identifier: MIT */
-/* placeholder until the loader tests land */
+/* test-loader.c: the loader's merging (include, extends, set) and typed conversion. */
+#include <string.h>
+
 #include <glib.h>
+
+#include "loader.h"
+#include "test-util.h"
+
+static FsimScenario *
+load_data (const char *name, const char *const *sets)
+{
+    g_autofree char *path = fsim_test_data_path ("loader", name, NULL);
+    g_autoptr(GError) error = NULL;
+    FsimScenario *s = fsim_loader_load (path, sets, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (s);
+    return s;
+}
+
+static void
+test_loader_include_basic (void)
+{
+    g_autoptr(FsimScenario) s = load_data ("base.json", NULL);
+    g_assert_cmpstr (s->id, ==, "base");
+    g_assert_cmpstr (s->date_string, ==, "2014-06-01");
+    g_assert_cmpuint (s->seed, ==, 7);
+    g_assert_cmpuint (s->n_fields, ==, 4);
+    g_assert_cmpuint (s->field_words, ==, 1);
+    g_assert_true (s->fields[2].sensitive);
+    g_assert_cmpstr (s->fields[1].label, ==, "Birthday");
+    g_assert_cmpstr (s->fields[0].label, ==, "identity.name");
+    g_assert_cmpuint (s->n_apis, ==, 1);
+    g_assert_cmpuint (s->apis[0].respects, ==, 7);
+    g_assert_cmpuint (s->apis[0].n_scopes, ==, 3);
+    /* "identity" is a prefix pattern: it selects identity.name (field 0) */
+    g_assert_cmpuint (s->apis[0].scopes[2].fields[0], ==, 1u);
+    g_assert_cmpint (s->apis[0].scopes[1].subject, ==, FSIM_SUBJECT_FRIENDS);
+    g_assert_cmpuint (s->n_partners, ==, 2);
+    const FsimPartner *quiz = &s->partners[0];
+    g_assert_cmpstr (quiz->id, ==, "quiz");
+    g_assert_cmpuint (quiz->n_apis, ==, 1);
+    /* requests "user_*" and "friends_birthday": scopes 0 and 1 of graph-v1 */
+    g_assert_cmpuint (quiz->requested[0][0], ==, 3u);
+    /* destinations "*" selects all four fields */
+    g_assert_cmpuint (quiz->destinations[0].fields[0], ==, 15u);
+    g_assert_false (quiz->destinations[0].on_device);
+    g_assert_cmpstr (quiz->destinations[0].jurisdiction, ==, "US");
+    g_assert_cmpuint (quiz->n_shares, ==, 1);
+    g_assert_cmpuint (quiz->shares[0].partner, ==, 1);
+    g_assert_cmpuint (quiz->shares[0].fields[0], ==, 6u); /* profile.birthday, profile.religion */
+    /* "profile.*" on the broker's destination */
+    g_assert_cmpuint (s->partners[1].destinations[0].fields[0], ==, 6u);
+    g_assert_cmpuint (s->n_rules, ==, 1);
+    g_assert_true (s->rules[0].allow);
+    g_assert_cmpstr (s->rules[0].scopes[0], ==, "*");
+    g_assert_cmpint (s->rules[0].loc.line, ==, 40);
+    g_assert_cmpint (s->rules[0].loc.col, ==, 5);
+    g_assert_true (g_str_has_suffix (s->rules[0].loc.file, "model.json"));
+}
+
+static void
+test_loader_population_explicit (void)
+{
+    g_autoptr(FsimScenario) s = load_data ("base.json", NULL);
+    const FsimPopulationSpec *ps = &s->population;
+    g_assert_cmpint (ps->kind, ==, FSIM_POPULATION_EXPLICIT);
+    g_assert_cmpuint (ps->n_users, ==, 3);
+    const FsimUserSpec *alice = &ps->users[0], *bob = &ps->users[1], *carol = &ps->users[2];
+    g_assert_cmpuint (alice->n_friends, ==, 1);
+    g_assert_cmpuint (alice->friends[0], ==, 1);
+    g_assert_cmpuint (alice->uses[0], ==, 1u);
+    g_assert_true (alice->settings.platform);
+    g_assert_false (bob->settings.platform);
+    g_assert_cmpuint (alice->settings.apps_others[0], ==, 15u);
+    g_assert_cmpuint (carol->settings.apps_others[0], ==, 0u);
+    /* defaults: friends everywhere, religion only_me (exact beats "*") */
+    g_assert_cmpint (alice->settings.audience[1], ==, FSIM_AUDIENCE_FRIENDS);
+    g_assert_cmpint (alice->settings.audience[2], ==, FSIM_AUDIENCE_ONLY_ME);
+    /* carol's "profile": public overrides the defaults for both profile fields */
+    g_assert_cmpint (carol->settings.audience[1], ==, FSIM_AUDIENCE_PUBLIC);
+    g_assert_cmpint (carol->settings.audience[2], ==, FSIM_AUDIENCE_PUBLIC);
+    g_assert_cmpint (carol->settings.audience[0], ==, FSIM_AUDIENCE_FRIENDS);
+}
+
+static void
+test_loader_extends_set (void)
+{
+    g_autoptr(FsimScenario) s = load_data ("whatif.json", NULL);
+    g_assert_cmpstr (s->id, ==, "whatif");
+    g_assert_cmpstr (s->title, ==, "What if the quiz kept data in Russia");
+    g_assert_cmpstr (s->date_string, ==, "2015-05-01");
+    g_assert_cmpuint (s->seed, ==, 7); /* from the base */
+    g_assert_cmpuint (s->n_rules, ==, 1);
+    g_assert_false (s->rules[0].allow); /* replaced by id */
+    g_assert_true (g_str_has_suffix (s->rules[0].loc.file, "whatif.json"));
+    g_assert_cmpstr (s->partners[0].destinations[0].jurisdiction, ==, "RU");
+    g_assert_cmpuint (s->population.n_users, ==, 3);
+}
+
+static void
+test_loader_cli_set (void)
+{
+    const char *const sets[] = { "seed=99", "population.users[1].settings.platform=true",
+                                 "partners[broker].destinations[0].fields=[\"profile.birthday\"]",
+                                 NULL };
+    g_autoptr(FsimScenario) s = load_data ("base.json", sets);
+    g_assert_cmpuint (s->seed, ==, 99);
+    g_assert_true (s->population.users[1].settings.platform);
+    g_assert_cmpuint (s->partners[1].destinations[0].fields[0], ==, 2u);
+}
+
+static void
+expect_error (const char *name, const char *const *sets, int code, const char *fragment)
+{
+    g_autofree char *path = fsim_test_data_path ("loader", name, NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FsimScenario) s = fsim_loader_load (path, sets, &error);
+    g_assert_null (s);
+    g_assert_error (error, FSIM_LOADER_ERROR, code);
+    if (!strstr (error->message, fragment))
+        g_error ("message '%s' lacks '%s'", error->message, fragment);
+}
+
+static void
+test_loader_set_errors (void)
+{
+    const char *const bad_path[] = { "partners[nobody].name=x", NULL };
+    expect_error ("base.json", bad_path, FSIM_LOADER_ERROR_SET, "no element 'nobody'");
+    const char *const bad_value[] = { "seed=-3", NULL };
+    expect_error ("base.json", bad_value, FSIM_LOADER_ERROR_VALUE, "--set seed:1:6: seed: -3");
+    const char *const new_key[] = { "population.bogus=1", NULL };
+    expect_error ("base.json", new_key, FSIM_LOADER_ERROR_SCHEMA,
+                  "population.bogus: unknown key 'bogus'");
+    const char *const no_eq[] = { "seed", NULL };
+    expect_error ("base.json", no_eq, FSIM_LOADER_ERROR_SET, "expected PATH=VALUE");
+}
+
+static void
+test_loader_string_source (void)
+{
+    g_autofree char *dir = fsim_test_data_path ("loader", "inline.json", NULL);
+    const char *text = "{\"scenario\": \"x\", \"date\": \"2012-02-29\", \"include\": "
+                       "[\"model.json\"], \"population\": {\"users\": [{\"id\": \"a\"}]}}";
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FsimScenario) s = fsim_loader_load_string (dir, text, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (s->date_string, ==, "2012-02-29");
+    g_assert_cmpuint (s->n_partners, ==, 2);
+    g_assert_cmpuint (s->seed, ==, 1);
+}
+
+static void
+test_loader_day_parse (void)
+{
+    FsimDay d;
+    g_assert_true (fsim_day_parse ("2015-04-30", &d));
+    g_autofree char *back = fsim_day_format (d);
+    g_assert_cmpstr (back, ==, "2015-04-30");
+    FsimDay next;
+    g_assert_true (fsim_day_parse ("2015-05-01", &next));
+    g_assert_cmpint (next, ==, d + 1);
+    g_assert_false (fsim_day_parse ("2015-02-29", &d));
+    g_assert_false (fsim_day_parse ("2015-4-30", &d));
+    g_assert_false (fsim_day_parse ("2015-04-31", &d));
+    g_assert_false (fsim_day_parse ("20150430xx", &d));
+}
 
 int
 main (int argc, char *argv[])
 {
     g_test_init (&argc, &argv, NULL);
+    g_test_add_func ("/loader/include/basic", test_loader_include_basic);
+    g_test_add_func ("/loader/population/explicit", test_loader_population_explicit);
+    g_test_add_func ("/loader/extends/set", test_loader_extends_set);
+    g_test_add_func ("/loader/set/cli", test_loader_cli_set);
+    g_test_add_func ("/loader/set/errors", test_loader_set_errors);
+    g_test_add_func ("/loader/string-source", test_loader_string_source);
+    g_test_add_func ("/loader/day/parse", test_loader_day_parse);
     return g_test_run ();
 }

@@ -1,0 +1,404 @@
+/* SPDX-License-Identifier: MIT */
+/* loader-population.c: converts a scenario's "population" (explicit users or a generator). */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include <cjson/cJSON.h>
+
+#include "loader-private.h"
+
+#define MAX_EXPLICIT_USERS 1000000
+#define MAX_GENERATED_USERS 100000000
+#define MAX_MEAN_DEGREE 5000.0
+
+static const char *const generators[] = { "erdos_renyi" };
+static const char *const audiences[] = { "only_me", "friends", "friends_of_friends", "public" };
+
+static gboolean
+parse_audience (FsimConv *c, const cJSON *v, const FsimJPath *p, guint8 *out, GError **error)
+{
+    if (!cJSON_IsString (v))
+        return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_SCHEMA, p,
+                            "expected an audience (\"public\", \"friends_of_friends\", "
+                            "\"friends\" or \"only_me\"), got %s", fsim_i_json_type_name (v));
+    for (guint8 a = 0; a < FSIM_N_AUDIENCES; a++) {
+        if (strcmp (v->valuestring, audiences[a]) == 0) {
+            *out = a;
+            return TRUE;
+        }
+    }
+    const char *near = fsim_i_closest (v->valuestring, audiences, FSIM_N_AUDIENCES);
+    return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_VALUE, p,
+                        "unknown audience '%s'%s%s%s (expected \"public\", "
+                        "\"friends_of_friends\", \"friends\" or \"only_me\")", v->valuestring,
+                        near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+}
+
+/* For every field, the member of @obj ({field pattern: ...}) whose pattern selects it most
+ * specifically (later members win ties), or NULL. Fails on a pattern that selects nothing. */
+static gboolean
+most_specific (FsimConv *c, const cJSON *obj, const FsimJPath *p, const cJSON **out,
+               GError **error)
+{
+    const FsimScenario *s = c->s;
+    g_autofree int *best = g_new (int, s->n_fields ? s->n_fields : 1);
+    for (size_t f = 0; f < s->n_fields; f++) {
+        best[f] = -1;
+        out[f] = NULL;
+    }
+    for (const cJSON *m = obj->child; m; m = m->next) {
+        gboolean any = FALSE;
+        for (size_t f = 0; f < s->n_fields; f++) {
+            int rank;
+            if (!fsim_i_field_pattern_match (m->string, s->fields[f].id, &rank))
+                continue;
+            any = TRUE;
+            if (rank >= best[f]) {
+                best[f] = rank;
+                out[f] = m;
+            }
+        }
+        FsimJPath mp = FSIM_JP_KEY (p, m->string);
+        if (!any)
+            return fsim_i_fail (c, error, m, TRUE, FSIM_LOADER_ERROR_REFERENCE, &mp,
+                                "field pattern '%s' selects no field", m->string);
+    }
+    return TRUE;
+}
+
+/* Lay a settings object over *st (which holds the defaults). */
+static gboolean
+parse_settings (FsimConv *c, const cJSON *node, const FsimJPath *p, FsimSettings *st,
+                GError **error)
+{
+    static const char *const keys[] = { "platform", "apps_others", "audience", NULL };
+    if (!node)
+        return TRUE;
+    if (!fsim_i_check_object (c, node, p, keys, NULL, error)
+        || !fsim_i_get_bool (c, node, "platform", p, &st->platform, error))
+        return FALSE;
+    const cJSON *ao = cJSON_GetObjectItemCaseSensitive (node, "apps_others");
+    if (ao && cJSON_IsArray (ao) && !ao->child) {
+        fsim_bits_zero (st->apps_others, c->s->field_words); /* an empty checklist */
+    } else if (!fsim_i_get_fields (c, node, "apps_others", p, &st->apps_others, error)) {
+        return FALSE;
+    }
+    const cJSON *aud = cJSON_GetObjectItemCaseSensitive (node, "audience");
+    if (!aud)
+        return TRUE;
+    FsimJPath ap = FSIM_JP_KEY (p, "audience");
+    if (!cJSON_IsObject (aud))
+        return fsim_i_fail (c, error, aud, FALSE, FSIM_LOADER_ERROR_SCHEMA, &ap,
+                            "expected an object {field pattern: audience}, got %s",
+                            fsim_i_json_type_name (aud));
+    g_autofree const cJSON **pick = g_new0 (const cJSON *, c->s->n_fields + 1);
+    if (!most_specific (c, aud, &ap, pick, error))
+        return FALSE;
+    for (const cJSON *m = aud->child; m; m = m->next) {
+        FsimJPath mp = FSIM_JP_KEY (&ap, m->string);
+        guint8 dummy;
+        if (!parse_audience (c, m, &mp, &dummy, error))
+            return FALSE;
+    }
+    for (size_t f = 0; f < c->s->n_fields; f++)
+        if (pick[f])
+            parse_audience (c, pick[f], &ap, &st->audience[f], NULL);
+    return TRUE;
+}
+
+static void
+settings_init (FsimSettings *st, const FsimSettings *from, const FsimScenario *s)
+{
+    st->platform = from ? from->platform : TRUE;
+    st->apps_others = fsim_bits_new (s->field_words);
+    st->audience = g_new (guint8, s->n_fields ? s->n_fields : 1);
+    for (size_t f = 0; f < s->n_fields; f++) {
+        if (from) {
+            st->audience[f] = from->audience[f];
+            if (fsim_bits_get (from->apps_others, f))
+                fsim_bits_set (st->apps_others, f);
+        } else {
+            st->audience[f] = FSIM_AUDIENCE_FRIENDS;
+            fsim_bits_set (st->apps_others, f);
+        }
+    }
+}
+
+static void
+settings_clear (FsimSettings *st)
+{
+    g_clear_pointer (&st->apps_others, g_free);
+    g_clear_pointer (&st->audience, g_free);
+}
+
+static gboolean
+resolve_refs (FsimConv *c, const cJSON *u, const FsimJPath *p, GHashTable *user_ix,
+              FsimUserSpec *us, size_t self, GError **error)
+{
+    g_auto(GStrv) friends = NULL, uses = NULL;
+    if (!fsim_i_get_strv (c, u, "friends", p, TRUE, &friends, error)
+        || !fsim_i_get_strv (c, u, "uses", p, TRUE, &uses, error))
+        return FALSE;
+    us->n_friends = g_strv_length (friends);
+    us->friends = g_new0 (size_t, us->n_friends ? us->n_friends : 1);
+    FsimJPath fp = FSIM_JP_KEY (p, "friends");
+    for (size_t i = 0; i < us->n_friends; i++) {
+        FsimJPath ip = FSIM_JP_IDX (&fp, (int) i);
+        const cJSON *node = cJSON_GetArrayItem (cJSON_GetObjectItemCaseSensitive (u, "friends"),
+                                                (int) i);
+        gpointer v = g_hash_table_lookup (user_ix, friends[i]);
+        if (!v)
+            return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_REFERENCE, &ip,
+                                "unknown user '%s'", friends[i]);
+        us->friends[i] = GPOINTER_TO_SIZE (v) - 1;
+        if (us->friends[i] == self)
+            return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_REFERENCE, &ip,
+                                "a user cannot be their own friend");
+    }
+    us->uses = fsim_bits_new (c->s->partner_words);
+    FsimJPath up = FSIM_JP_KEY (p, "uses");
+    for (int i = 0; uses[i]; i++) {
+        FsimJPath ip = FSIM_JP_IDX (&up, i);
+        gssize q = fsim_scenario_find_partner (c->s, uses[i]);
+        const cJSON *node = cJSON_GetArrayItem (cJSON_GetObjectItemCaseSensitive (u, "uses"), i);
+        if (q < 0 && !fsim_i_check_partner_selector (c, node, uses[i], FALSE, &ip, error))
+            return FALSE;
+        if (q < 0)
+            return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_REFERENCE, &ip,
+                                "'uses' takes partner ids, not patterns ('%s')", uses[i]);
+        fsim_bits_set (us->uses, (size_t) q);
+    }
+    return TRUE;
+}
+
+static gboolean
+convert_user_ids (FsimConv *c, const cJSON *arr, const FsimJPath *up, GHashTable *user_ix,
+                  GError **error)
+{
+    static const char *const keys[] = { "id", "friends", "uses", "settings", NULL };
+    static const char *const req[] = { "id", NULL };
+    FsimPopulationSpec *ps = &c->s->population;
+    size_t i = 0;
+    for (const cJSON *u = arr->child; u; u = u->next, i++) {
+        FsimJPath p = FSIM_JP_IDX (up, (int) i);
+        FsimUserSpec *us = &ps->users[i];
+        if (!fsim_i_check_object (c, u, &p, keys, req, error)
+            || !fsim_i_get_id (c, u, "id", &p, &us->id, error))
+            return FALSE;
+        us->loc = fsim_i_loc_of (c, u);
+        FsimJPath ip = FSIM_JP_KEY (&p, "id");
+        if (g_hash_table_contains (user_ix, us->id))
+            return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (u, "id"), FALSE,
+                                FSIM_LOADER_ERROR_REFERENCE, &ip, "duplicate user id '%s'",
+                                us->id);
+        g_hash_table_insert (user_ix, us->id, GSIZE_TO_POINTER (i + 1));
+    }
+    return TRUE;
+}
+
+static gboolean
+convert_explicit (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **error)
+{
+    static const char *const keys[] = { "defaults", "users", NULL };
+    static const char *const req[] = { "users", NULL };
+    FsimPopulationSpec *ps = &c->s->population;
+    ps->kind = FSIM_POPULATION_EXPLICIT;
+    if (!fsim_i_check_object (c, pop, p, keys, req, error))
+        return FALSE;
+    FsimSettings defaults = { 0 };
+    settings_init (&defaults, NULL, c->s);
+    FsimJPath dp = FSIM_JP_KEY (p, "defaults");
+    gboolean ok = parse_settings (c, cJSON_GetObjectItemCaseSensitive (pop, "defaults"), &dp,
+                                  &defaults, error);
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive (pop, "users");
+    FsimJPath up = FSIM_JP_KEY (p, "users");
+    int n = cJSON_GetArraySize (arr);
+    if (ok && n > MAX_EXPLICIT_USERS)
+        ok = fsim_i_fail (c, error, arr, FALSE, FSIM_LOADER_ERROR_LIMIT, &up,
+                          "%d users, more than the limit of %d for a list (use a generator)",
+                          n, MAX_EXPLICIT_USERS);
+    if (ok && n == 0)
+        ok = fsim_i_fail (c, error, arr, FALSE, FSIM_LOADER_ERROR_VALUE, &up,
+                          "a population needs at least one user");
+    g_autoptr(GHashTable) user_ix = g_hash_table_new (g_str_hash, g_str_equal);
+    if (ok) {
+        ps->users = g_new0 (FsimUserSpec, (size_t) n);
+        ps->n_users = (size_t) n;
+        ok = convert_user_ids (c, arr, &up, user_ix, error);
+    }
+    size_t i = 0;
+    for (const cJSON *u = ok ? arr->child : NULL; u && ok; u = u->next, i++) {
+        FsimJPath ip = FSIM_JP_IDX (&up, (int) i);
+        FsimJPath sp = FSIM_JP_KEY (&ip, "settings");
+        FsimUserSpec *us = &ps->users[i];
+        settings_init (&us->settings, &defaults, c->s);
+        ok = resolve_refs (c, u, &ip, user_ix, us, i, error)
+             && parse_settings (c, cJSON_GetObjectItemCaseSensitive (u, "settings"), &sp,
+                                &us->settings, error);
+    }
+    settings_clear (&defaults);
+    return ok;
+}
+
+/* ---- generated ---------------------------------------------------------------------------- */
+
+static gboolean
+parse_mix (FsimConv *c, const cJSON *m, const FsimJPath *p, double *mix, GError **error)
+{
+    static const char *const keys[] = { "only_me", "friends", "friends_of_friends", "public",
+                                        NULL };
+    if (!fsim_i_check_object (c, m, p, keys, NULL, error))
+        return FALSE;
+    double sum = 0;
+    for (int a = 0; a < FSIM_N_AUDIENCES; a++) {
+        mix[a] = 0;
+        if (!fsim_i_get_number (c, m, audiences[a], p, 0, 1, &mix[a], error))
+            return FALSE;
+        sum += mix[a];
+    }
+    if (fabs (sum - 1.0) > 1e-9)
+        return fsim_i_fail (c, error, m, FALSE, FSIM_LOADER_ERROR_VALUE, p,
+                            "audience shares sum to %g, expected 1", sum);
+    return TRUE;
+}
+
+static gboolean
+convert_audience_mix (FsimConv *c, const cJSON *settings, const FsimJPath *p, GError **error)
+{
+    FsimPopulationSpec *ps = &c->s->population;
+    size_t nf = c->s->n_fields;
+    ps->audience_mix = g_new0 (double, (nf ? nf : 1) * FSIM_N_AUDIENCES);
+    for (size_t f = 0; f < nf; f++)
+        ps->audience_mix[f * FSIM_N_AUDIENCES + FSIM_AUDIENCE_FRIENDS] = 1.0;
+    const cJSON *aud = settings ? cJSON_GetObjectItemCaseSensitive (settings, "audience") : NULL;
+    if (!aud)
+        return TRUE;
+    FsimJPath ap = FSIM_JP_KEY (p, "audience");
+    if (!cJSON_IsObject (aud))
+        return fsim_i_fail (c, error, aud, FALSE, FSIM_LOADER_ERROR_SCHEMA, &ap,
+                            "expected an object {field pattern: {audience: share}}, got %s",
+                            fsim_i_json_type_name (aud));
+    double mix[FSIM_N_AUDIENCES];
+    for (const cJSON *m = aud->child; m; m = m->next) {
+        FsimJPath mp = FSIM_JP_KEY (&ap, m->string);
+        if (!parse_mix (c, m, &mp, mix, error))
+            return FALSE;
+    }
+    g_autofree const cJSON **pick = g_new0 (const cJSON *, nf + 1);
+    if (!most_specific (c, aud, &ap, pick, error))
+        return FALSE;
+    for (size_t f = 0; f < nf; f++)
+        if (pick[f])
+            parse_mix (c, pick[f], &ap, &ps->audience_mix[f * FSIM_N_AUDIENCES], NULL);
+    return TRUE;
+}
+
+static gboolean
+convert_gen_settings (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **error)
+{
+    static const char *const keys[] = { "platform_off", "apps_others_restricted",
+                                        "apps_others_restricted_fields", "audience", NULL };
+    FsimPopulationSpec *ps = &c->s->population;
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive (pop, "settings");
+    FsimJPath sp = FSIM_JP_KEY (p, "settings");
+    ps->restricted_fields = fsim_bits_new (c->s->field_words);
+    for (size_t f = 0; f < c->s->n_fields; f++)
+        fsim_bits_set (ps->restricted_fields, f);
+    if (st && (!fsim_i_check_object (c, st, &sp, keys, NULL, error)
+               || !fsim_i_get_number (c, st, "platform_off", &sp, 0, 1, &ps->platform_off, error)
+               || !fsim_i_get_number (c, st, "apps_others_restricted", &sp, 0, 1,
+                                      &ps->apps_others_restricted, error)
+               || !fsim_i_get_fields (c, st, "apps_others_restricted_fields", &sp,
+                                      &ps->restricted_fields, error)))
+        return FALSE;
+    return convert_audience_mix (c, st, &sp, error);
+}
+
+static gboolean
+convert_adoption (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **error)
+{
+    FsimPopulationSpec *ps = &c->s->population;
+    const FsimScenario *s = c->s;
+    ps->adoption = g_new0 (double, s->n_partners ? s->n_partners : 1);
+    const cJSON *ad = cJSON_GetObjectItemCaseSensitive (pop, "adoption");
+    FsimJPath ap = FSIM_JP_KEY (p, "adoption");
+    if (!ad)
+        return TRUE;
+    if (!cJSON_IsObject (ad))
+        return fsim_i_fail (c, error, ad, FALSE, FSIM_LOADER_ERROR_SCHEMA, &ap,
+                            "expected an object {partner selector: share}, got %s",
+                            fsim_i_json_type_name (ad));
+    /* Two passes: selectors in order, then exact partner ids, which override them. */
+    for (int exact = 0; exact < 2; exact++) {
+        for (const cJSON *m = ad->child; m; m = m->next) {
+            FsimJPath mp = FSIM_JP_KEY (&ap, m->string);
+            gssize q = fsim_scenario_find_partner (s, m->string);
+            double share = 0;
+            if ((q >= 0) != exact)
+                continue;
+            if (!fsim_i_get_number (c, ad, m->string, &ap, 0, 1, &share, error))
+                return FALSE;
+            if (!fsim_i_check_partner_selector (c, m, m->string, TRUE, &mp, error))
+                return FALSE;
+            for (size_t i = 0; i < s->n_partners; i++)
+                if (fsim_partner_selector_matches (&s->partners[i], m->string))
+                    ps->adoption[i] = share;
+        }
+    }
+    return TRUE;
+}
+
+static gboolean
+convert_generated (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **error)
+{
+    static const char *const keys[] = { "generator", "users", "mean_degree", "settings",
+                                        "adoption", NULL };
+    static const char *const req[] = { "generator", "users", "mean_degree", NULL };
+    FsimPopulationSpec *ps = &c->s->population;
+    guint64 users = 0;
+    ps->kind = FSIM_POPULATION_GENERATED;
+    if (!fsim_i_check_object (c, pop, p, keys, req, error)
+        || !fsim_i_get_string (c, pop, "generator", p, &ps->generator, error)
+        || !fsim_i_get_integer (c, pop, "users", p, 1, MAX_GENERATED_USERS, &users, error)
+        || !fsim_i_get_number (c, pop, "mean_degree", p, 0, MAX_MEAN_DEGREE, &ps->mean_degree,
+                               error))
+        return FALSE;
+    ps->gen_users = (size_t) users;
+    gboolean known = FALSE;
+    for (size_t i = 0; i < G_N_ELEMENTS (generators); i++)
+        known = known || strcmp (ps->generator, generators[i]) == 0;
+    FsimJPath gp = FSIM_JP_KEY (p, "generator");
+    if (!known) {
+        const char *near = fsim_i_closest (ps->generator, generators, G_N_ELEMENTS (generators));
+        return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (pop, "generator"), FALSE,
+                            FSIM_LOADER_ERROR_VALUE, &gp,
+                            "unknown generator '%s'%s%s%s (known: 'erdos_renyi')",
+                            ps->generator, near ? "; did you mean '" : "", near ? near : "",
+                            near ? "'?" : "");
+    }
+    FsimJPath mp = FSIM_JP_KEY (p, "mean_degree");
+    if (ps->mean_degree > (double) (users - 1))
+        return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (pop, "mean_degree"),
+                            FALSE, FSIM_LOADER_ERROR_VALUE, &mp,
+                            "mean degree %g is more than users - 1 (%" G_GUINT64_FORMAT ")",
+                            ps->mean_degree, users - 1);
+    return convert_gen_settings (c, pop, p, error) && convert_adoption (c, pop, p, error);
+}
+
+gboolean
+fsim_i_convert_population (FsimConv *c, const cJSON *pop, GError **error)
+{
+    FsimJPath p = FSIM_JP_KEY (NULL, "population");
+    if (!cJSON_IsObject (pop))
+        return fsim_i_fail (c, error, pop, FALSE, FSIM_LOADER_ERROR_SCHEMA, &p,
+                            "expected an object, got %s", fsim_i_json_type_name (pop));
+    c->s->population.loc = fsim_i_loc_of (c, pop);
+    const cJSON *users = cJSON_GetObjectItemCaseSensitive (pop, "users");
+    if (cJSON_GetObjectItemCaseSensitive (pop, "generator") || cJSON_IsNumber (users))
+        return convert_generated (c, pop, &p, error);
+    return convert_explicit (c, pop, &p, error);
+}

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+/* loader-private.h: internals shared by the two halves of the loader (JSON layer, conversion). */
+#pragma once
+
+#include <glib.h>
+
+#include <cjson/cJSON.h>
+
+#include "loader.h"
+
+/* Hard limits: a file over them is refused with FSIM_LOADER_ERROR_LIMIT. */
+#define FSIM_LOADER_MAX_FILE_BYTES (256u << 20)
+#define FSIM_LOADER_MAX_STRING 4096
+#define FSIM_LOADER_MAX_DEPTH 64
+#define FSIM_LOADER_MAX_INCLUDES 256
+
+/* Where a JSON value (and, for object members, its key) was written. */
+typedef struct {
+    const char *file; /* interned in FsimJsonDoc.strings */
+    int line, col;
+    int key_line, key_col;
+} FsimNodeLoc;
+
+/*
+ * The JSON side of loading: every parsed node's position, and the nodes that were replaced
+ * while merging (kept alive until the end so that no address is reused while positions are
+ * looked up by address).
+ */
+typedef struct {
+    GHashTable *locs;      /* cJSON* -> FsimNodeLoc* */
+    GStringChunk *strings; /* file names */
+    GPtrArray *graveyard;  /* detached cJSON trees, freed with the doc */
+    GPtrArray *stack;      /* canonical paths being resolved, for cycle detection */
+    guint n_files;
+} FsimJsonDoc;
+
+FsimJsonDoc *fsim_i_json_doc_new (void);
+void fsim_i_json_doc_free (FsimJsonDoc *doc);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimJsonDoc, fsim_i_json_doc_free)
+
+const FsimNodeLoc *fsim_i_json_loc (const FsimJsonDoc *doc, const cJSON *node);
+
+/* Resolves @path (or @text standing for it) with includes, extends and set, then applies
+ * @sets. Returns: (transfer full) the merged top-level object, or NULL with @error set. */
+cJSON *fsim_i_json_resolve (FsimJsonDoc *doc, const char *path, const char *text,
+                            const char *const *sets, GError **error);
+
+/* "did you mean" helper: the candidate closest to @word, or NULL if none is close. */
+const char *fsim_i_closest (const char *word, const char *const *candidates, size_t n);
+
+/* Converts the merged tree into a scenario (loader.c). */
+FsimScenario *fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path,
+                              GError **error);
+
+/* Set an error located at @node: "FILE:LINE:COL: MESSAGE" (at the key if @at_key and known). */
+void fsim_i_error_at (GError **error, const FsimJsonDoc *doc, const cJSON *node, gboolean at_key,
+                      FsimLoaderError code, const char *fmt, ...) G_GNUC_PRINTF (6, 7);
+
+/* ---- conversion helpers (loader-values.c) -------------------------------------------------- */
+
+/* A JSON path such as partners[3].destinations[0].jurisdiction, built on the stack. */
+typedef struct FsimJPath {
+    const struct FsimJPath *up;
+    const char *key; /* NULL for an array index */
+    int index;
+} FsimJPath;
+
+#define FSIM_JP_KEY(parent, k) ((FsimJPath) { .up = (parent), .key = (k), .index = -1 })
+#define FSIM_JP_IDX(parent, i) ((FsimJPath) { .up = (parent), .key = NULL, .index = (i) })
+
+char *fsim_i_jpath_render (const FsimJPath *path);
+
+typedef struct {
+    FsimJsonDoc *doc;
+    FsimScenario *s;
+    GHashTable *field_ix;   /* id -> index + 1 */
+    GHashTable *api_ix;
+    GHashTable *partner_ix;
+    GHashTable *rule_ix;
+} FsimConv;
+
+/* Sets a located error "FILE:LINE:COL: PATH: MESSAGE" and returns FALSE. */
+gboolean fsim_i_fail (FsimConv *c, GError **error, const cJSON *node, gboolean at_key,
+                      FsimLoaderError code, const FsimJPath *path, const char *fmt, ...)
+    G_GNUC_PRINTF (7, 8);
+
+/* @node must be an object whose keys are all in @allowed (NULL-terminated) and that has every
+ * key in @required (NULL-terminated, may be NULL). */
+gboolean fsim_i_check_object (FsimConv *c, const cJSON *node, const FsimJPath *path,
+                              const char *const *allowed, const char *const *required,
+                              GError **error);
+
+const char *fsim_i_json_type_name (const cJSON *node);
+
+/* Typed getters of obj[key]. An absent key leaves *out unchanged and succeeds. */
+gboolean fsim_i_get_string (FsimConv *c, const cJSON *obj, const char *key,
+                            const FsimJPath *path, char **out, GError **error);
+gboolean fsim_i_get_id (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
+                        char **out, GError **error);
+gboolean fsim_i_get_bool (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
+                          gboolean *out, GError **error);
+gboolean fsim_i_get_number (FsimConv *c, const cJSON *obj, const char *key,
+                            const FsimJPath *path, double min, double max, double *out,
+                            GError **error);
+gboolean fsim_i_get_integer (FsimConv *c, const cJSON *obj, const char *key,
+                             const FsimJPath *path, guint64 min, guint64 max, guint64 *out,
+                             GError **error);
+gboolean fsim_i_get_date (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
+                          FsimDay *out, GError **error);
+/* Array of strings -> NULL-terminated vector (an absent key gives an empty vector when
+ * @empty_if_absent). With @ids each element must be a valid id. */
+gboolean fsim_i_get_strv (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
+                          gboolean ids, char ***out, GError **error);
+gboolean fsim_i_get_window (FsimConv *c, const cJSON *obj, const char *key,
+                            const FsimJPath *path, FsimWindow *out, GError **error);
+/* The array obj[key] of field patterns -> field bit set (each pattern must select a field). */
+gboolean fsim_i_get_fields (FsimConv *c, const cJSON *obj, const char *key,
+                            const FsimJPath *path, FsimWord **out, GError **error);
+/* Does field pattern @pattern select @field? *out_rank orders specificity (higher wins). */
+gboolean fsim_i_field_pattern_match (const char *pattern, const char *field, int *out_rank);
+/* Checks a partner selector ("*", "kind:K", "tag:T", id or glob) selects some partner. */
+gboolean fsim_i_check_partner_selector (FsimConv *c, const cJSON *node, const char *selector,
+                                        gboolean at_key, const FsimJPath *path, GError **error);
+/* Where @node was written, with the file name interned in the scenario. */
+FsimLoc fsim_i_loc_of (FsimConv *c, const cJSON *node);
+gboolean fsim_i_is_valid_id (const char *s);
+
+/* loader-population.c */
+gboolean fsim_i_convert_population (FsimConv *c, const cJSON *pop, GError **error);

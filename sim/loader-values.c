@@ -1,0 +1,419 @@
+/* SPDX-License-Identifier: MIT */
+/* loader-values.c: typed, located reading of JSON values for the loader's conversion. */
+#include "config.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include <cjson/cJSON.h>
+
+#include "loader-private.h"
+
+static void
+render (const FsimJPath *p, GString *out)
+{
+    if (!p)
+        return;
+    render (p->up, out);
+    if (p->key)
+        g_string_append_printf (out, "%s%s", out->len ? "." : "", p->key);
+    else
+        g_string_append_printf (out, "[%d]", p->index);
+}
+
+char *
+fsim_i_jpath_render (const FsimJPath *path)
+{
+    GString *out = g_string_new (NULL);
+    render (path, out);
+    return g_string_free (out, FALSE);
+}
+
+gboolean
+fsim_i_fail (FsimConv *c, GError **error, const cJSON *node, gboolean at_key,
+             FsimLoaderError code, const FsimJPath *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start (ap, fmt);
+    g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+    va_end (ap);
+    g_autofree char *where = fsim_i_jpath_render (path);
+    if (*where)
+        fsim_i_error_at (error, c->doc, node, at_key, code, "%s: %s", where, msg);
+    else
+        fsim_i_error_at (error, c->doc, node, at_key, code, "%s", msg);
+    return FALSE;
+}
+
+const char *
+fsim_i_json_type_name (const cJSON *n)
+{
+    if (!n)
+        return "nothing";
+    if (cJSON_IsObject (n))
+        return "an object";
+    if (cJSON_IsArray (n))
+        return "an array";
+    if (cJSON_IsString (n))
+        return "a string";
+    if (cJSON_IsNumber (n))
+        return "a number";
+    if (cJSON_IsBool (n))
+        return "a boolean";
+    return "null";
+}
+
+static gboolean
+strv_contains (const char *const *v, const char *s)
+{
+    for (; v && *v; v++)
+        if (strcmp (*v, s) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+gboolean
+fsim_i_check_object (FsimConv *c, const cJSON *node, const FsimJPath *path,
+                     const char *const *allowed, const char *const *required, GError **error)
+{
+    if (!cJSON_IsObject (node))
+        return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_SCHEMA, path,
+                            "expected an object, got %s", fsim_i_json_type_name (node));
+    for (const cJSON *m = node->child; m; m = m->next) {
+        FsimJPath mp = FSIM_JP_KEY (path, m->string);
+        for (const cJSON *d = node->child; d != m; d = d->next)
+            if (strcmp (d->string, m->string) == 0)
+                return fsim_i_fail (c, error, m, TRUE, FSIM_LOADER_ERROR_SCHEMA, &mp,
+                                    "duplicate key");
+        if (strv_contains (allowed, m->string))
+            continue;
+        const char *near = fsim_i_closest (m->string, allowed, g_strv_length ((char **) allowed));
+        if (near)
+            return fsim_i_fail (c, error, m, TRUE, FSIM_LOADER_ERROR_SCHEMA, &mp,
+                                "unknown key '%s'; did you mean '%s'?", m->string, near);
+        g_autofree char *known = g_strjoinv ("', '", (char **) allowed);
+        return fsim_i_fail (c, error, m, TRUE, FSIM_LOADER_ERROR_SCHEMA, &mp,
+                            "unknown key '%s' (known keys: '%s')", m->string, known);
+    }
+    for (; required && *required; required++)
+        if (!cJSON_GetObjectItemCaseSensitive (node, *required))
+            return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_SCHEMA, path,
+                                "missing required key '%s'", *required);
+    return TRUE;
+}
+
+static gboolean
+check_string (FsimConv *c, const cJSON *v, const FsimJPath *path, GError **error)
+{
+    if (!cJSON_IsString (v))
+        return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_SCHEMA, path,
+                            "expected a string, got %s", fsim_i_json_type_name (v));
+    size_t len = strlen (v->valuestring);
+    if (len > FSIM_LOADER_MAX_STRING)
+        return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_LIMIT, path,
+                            "string of %zu bytes is longer than the limit of %d", len,
+                            FSIM_LOADER_MAX_STRING);
+    if (!g_utf8_validate (v->valuestring, -1, NULL))
+        return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_VALUE, path,
+                            "string is not valid UTF-8");
+    return TRUE;
+}
+
+gboolean
+fsim_i_is_valid_id (const char *s)
+{
+    if (!*s || strlen (s) > 128)
+        return FALSE;
+    for (; *s; s++)
+        if (!g_ascii_isalnum (*s) && !strchr ("_-.:", *s))
+            return FALSE;
+    return TRUE;
+}
+
+static gboolean
+check_id (FsimConv *c, const cJSON *v, const FsimJPath *path, GError **error)
+{
+    if (!check_string (c, v, path, error))
+        return FALSE;
+    if (!fsim_i_is_valid_id (v->valuestring))
+        return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_VALUE, path,
+                            "'%s' is not a valid id (expected 1 to 128 letters, digits, "
+                            "'_', '-', '.' or ':')", v->valuestring);
+    return TRUE;
+}
+
+gboolean
+fsim_i_get_string (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
+                   char **out, GError **error)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive (obj, key);
+    FsimJPath p = FSIM_JP_KEY (path, key);
+    if (!v)
+        return TRUE;
+    if (!check_string (c, v, &p, error))
+        return FALSE;
+    g_free (*out);
+    *out = g_strdup (v->valuestring);
+    return TRUE;
+}
+
+gboolean
+fsim_i_get_id (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
+               char **out, GError **error)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive (obj, key);
+    FsimJPath p = FSIM_JP_KEY (path, key);
+    if (!v)
+        return TRUE;
+    if (!check_id (c, v, &p, error))
+        return FALSE;
+    g_free (*out);
+    *out = g_strdup (v->valuestring);
+    return TRUE;
+}
+
+gboolean
+fsim_i_get_bool (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
+                 gboolean *out, GError **error)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive (obj, key);
+    FsimJPath p = FSIM_JP_KEY (path, key);
+    if (!v)
+        return TRUE;
+    if (!cJSON_IsBool (v))
+        return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_SCHEMA, &p,
+                            "expected true or false, got %s", fsim_i_json_type_name (v));
+    *out = cJSON_IsTrue (v);
+    return TRUE;
+}
+
+gboolean
+fsim_i_get_number (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
+                   double min, double max, double *out, GError **error)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive (obj, key);
+    FsimJPath p = FSIM_JP_KEY (path, key);
+    if (!v)
+        return TRUE;
+    if (!cJSON_IsNumber (v))
+        return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_SCHEMA, &p,
+                            "expected a number, got %s", fsim_i_json_type_name (v));
+    if (!isfinite (v->valuedouble) || v->valuedouble < min || v->valuedouble > max)
+        return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_VALUE, &p,
+                            "%g is out of range (expected a number from %g to %g)",
+                            v->valuedouble, min, max);
+    *out = v->valuedouble;
+    return TRUE;
+}
+
+gboolean
+fsim_i_get_integer (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
+                    guint64 min, guint64 max, guint64 *out, GError **error)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive (obj, key);
+    FsimJPath p = FSIM_JP_KEY (path, key);
+    if (!v)
+        return TRUE;
+    if (!cJSON_IsNumber (v) || v->valuedouble != floor (v->valuedouble))
+        return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_SCHEMA, &p,
+                            "expected an integer, got %s",
+                            cJSON_IsNumber (v) ? "a fraction" : fsim_i_json_type_name (v));
+    if (v->valuedouble < (double) min || v->valuedouble > (double) max)
+        return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_VALUE, &p,
+                            "%.0f is out of range (expected an integer from %" G_GUINT64_FORMAT
+                            " to %" G_GUINT64_FORMAT ")", v->valuedouble, min, max);
+    *out = (guint64) v->valuedouble;
+    return TRUE;
+}
+
+gboolean
+fsim_i_get_date (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
+                 FsimDay *out, GError **error)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive (obj, key);
+    FsimJPath p = FSIM_JP_KEY (path, key);
+    if (!v)
+        return TRUE;
+    if (!check_string (c, v, &p, error))
+        return FALSE;
+    if (!fsim_day_parse (v->valuestring, out))
+        return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_VALUE, &p,
+                            "'%s' is not a valid date (expected YYYY-MM-DD, a real calendar "
+                            "day)", v->valuestring);
+    return TRUE;
+}
+
+gboolean
+fsim_i_get_strv (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
+                 gboolean ids, char ***out, GError **error)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive (obj, key);
+    FsimJPath p = FSIM_JP_KEY (path, key);
+    if (!v) {
+        if (!*out)
+            *out = g_new0 (char *, 1);
+        return TRUE;
+    }
+    if (!cJSON_IsArray (v))
+        return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_SCHEMA, &p,
+                            "expected an array of strings, got %s", fsim_i_json_type_name (v));
+    g_autoptr(GPtrArray) arr = g_ptr_array_new_with_free_func (g_free);
+    int i = 0;
+    for (const cJSON *e = v->child; e; e = e->next, i++) {
+        FsimJPath ep = FSIM_JP_IDX (&p, i);
+        if (!(ids ? check_id (c, e, &ep, error) : check_string (c, e, &ep, error)))
+            return FALSE;
+        g_ptr_array_add (arr, g_strdup (e->valuestring));
+    }
+    g_ptr_array_add (arr, NULL);
+    g_strfreev (*out);
+    *out = (char **) g_ptr_array_steal (arr, NULL);
+    return TRUE;
+}
+
+gboolean
+fsim_i_get_window (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
+                   FsimWindow *out, GError **error)
+{
+    static const char *const keys[] = { "from", "until", NULL };
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive (obj, key);
+    FsimJPath p = FSIM_JP_KEY (path, key);
+    FsimWindow w = { FSIM_DAY_MIN, FSIM_DAY_MAX };
+    if (v) {
+        if (!fsim_i_check_object (c, v, &p, keys, NULL, error)
+            || !fsim_i_get_date (c, v, "from", &p, &w.from, error)
+            || !fsim_i_get_date (c, v, "until", &p, &w.until, error))
+            return FALSE;
+        if (w.from >= w.until)
+            return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_VALUE, &p,
+                                "empty window: 'from' must be before 'until'");
+    }
+    *out = w;
+    return TRUE;
+}
+
+gboolean
+fsim_i_field_pattern_match (const char *pattern, const char *field, int *out_rank)
+{
+    size_t len = strlen (pattern);
+    int rank = 0;
+    gboolean match;
+    if (strcmp (pattern, "*") == 0) {
+        match = TRUE;
+    } else if (len > 2 && g_str_has_suffix (pattern, ".*")) {
+        match = strncmp (field, pattern, len - 1) == 0 && field[len - 1] != '\0';
+        rank = (int) len;
+    } else if (strpbrk (pattern, "*?")) {
+        match = g_pattern_match_simple (pattern, field);
+        rank = 1;
+    } else {
+        size_t fl = strlen (field);
+        match = strcmp (pattern, field) == 0
+                || (fl > len && strncmp (field, pattern, len) == 0 && field[len] == '.');
+        rank = strcmp (pattern, field) == 0 ? 100000 : (int) len + 1;
+    }
+    if (out_rank)
+        *out_rank = rank;
+    return match;
+}
+
+static gboolean
+pattern_to_bits (FsimConv *c, const cJSON *e, const FsimJPath *ep, FsimWord *bits,
+                 GError **error)
+{
+    const FsimScenario *s = c->s;
+    gboolean any = FALSE;
+    for (size_t f = 0; f < s->n_fields; f++) {
+        if (fsim_i_field_pattern_match (e->valuestring, s->fields[f].id, NULL)) {
+            fsim_bits_set (bits, f);
+            any = TRUE;
+        }
+    }
+    if (any)
+        return TRUE;
+    g_autofree const char **ids = g_new0 (const char *, s->n_fields + 1);
+    for (size_t f = 0; f < s->n_fields; f++)
+        ids[f] = s->fields[f].id;
+    const char *near = fsim_i_closest (e->valuestring, ids, s->n_fields);
+    if (near)
+        return fsim_i_fail (c, error, e, FALSE, FSIM_LOADER_ERROR_REFERENCE, ep,
+                            "field pattern '%s' selects no field; did you mean '%s'?",
+                            e->valuestring, near);
+    return fsim_i_fail (c, error, e, FALSE, FSIM_LOADER_ERROR_REFERENCE, ep,
+                        "field pattern '%s' selects no field (%zu fields are declared)",
+                        e->valuestring, s->n_fields);
+}
+
+gboolean
+fsim_i_get_fields (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
+                   FsimWord **out, GError **error)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive (obj, key);
+    FsimJPath p = FSIM_JP_KEY (path, key);
+    if (!v)
+        return TRUE;
+    if (!cJSON_IsArray (v))
+        return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_SCHEMA, &p,
+                            "expected an array of field patterns, got %s",
+                            fsim_i_json_type_name (v));
+    g_autofree FsimWord *bits = fsim_bits_new (c->s->field_words);
+    int i = 0;
+    for (const cJSON *e = v->child; e; e = e->next, i++) {
+        FsimJPath ep = FSIM_JP_IDX (&p, i);
+        if (!check_string (c, e, &ep, error) || !pattern_to_bits (c, e, &ep, bits, error))
+            return FALSE;
+    }
+    g_free (*out);
+    *out = g_steal_pointer (&bits);
+    return TRUE;
+}
+
+static gboolean
+selector_selects_any (const FsimScenario *s, const char *sel)
+{
+    for (size_t p = 0; p < s->n_partners; p++)
+        if (fsim_partner_selector_matches (&s->partners[p], sel))
+            return TRUE;
+    return FALSE;
+}
+
+FsimLoc
+fsim_i_loc_of (FsimConv *c, const cJSON *node)
+{
+    const FsimNodeLoc *l = fsim_i_json_loc (c->doc, node);
+    FsimLoc loc = { "", 0, 0 };
+    if (l) {
+        loc.file = g_string_chunk_insert_const (c->s->strings, l->file);
+        loc.line = l->line;
+        loc.col = l->col;
+    }
+    return loc;
+}
+
+gboolean
+fsim_i_check_partner_selector (FsimConv *c, const cJSON *node, const char *sel, gboolean at_key,
+                               const FsimJPath *path, GError **error)
+{
+    const char *bare = g_str_has_prefix (sel, "kind:") ? sel + 5
+                       : g_str_has_prefix (sel, "tag:") ? sel + 4 : sel;
+    if (strpbrk (bare, "*?") || selector_selects_any (c->s, sel))
+        return TRUE;
+    g_autofree const char **ids = g_new0 (const char *, c->s->n_partners + 1);
+    for (size_t p = 0; p < c->s->n_partners; p++)
+        ids[p] = c->s->partners[p].id;
+    const char *near = bare == sel ? fsim_i_closest (sel, ids, c->s->n_partners) : NULL;
+    const char *what = bare == sel ? "partner" : sel[0] == 'k' ? "partner kind" : "partner tag";
+    if (near)
+        return fsim_i_fail (c, error, node, at_key, FSIM_LOADER_ERROR_REFERENCE, path,
+                            "unknown %s '%s'; did you mean '%s'?", what, bare, near);
+    if (bare == sel && c->s->n_partners <= 12) {
+        g_autofree char *known = g_strjoinv ("', '", (char **) ids);
+        return fsim_i_fail (c, error, node, at_key, FSIM_LOADER_ERROR_REFERENCE, path,
+                            "unknown partner '%s' (known: '%s')", sel, known);
+    }
+    return fsim_i_fail (c, error, node, at_key, FSIM_LOADER_ERROR_REFERENCE, path,
+                        "%s '%s' selects no partner", what, bare);
+}
