@@ -400,12 +400,16 @@ merge_entities (FsimJsonDoc *doc, cJSON *dst, cJSON *src, const char *key, gbool
             return FALSE;
         }
         if (old) {
+            /* replace in place, so that reports keep the base's order */
+            int at = 0;
+            for (const cJSON *x = to->child; x != old; x = x->next)
+                at++;
+            cJSON_InsertItemInArray (to, at, item);
             cJSON_DetachItemViaPointer (to, old);
             bury (doc, old);
-            /* keep the base's order: re-insert where the old one was is not tracked by
-             * cJSON, so append; order only affects report order, documented as such */
+        } else {
+            cJSON_AddItemToArray (to, item);
         }
-        cJSON_AddItemToArray (to, item);
     }
     return TRUE;
 }
@@ -766,7 +770,6 @@ overlay_keys (FsimJsonDoc *doc, cJSON *result, cJSON *root)
 static gboolean
 build_scenario (FsimJsonDoc *doc, const char *path, cJSON *root, cJSON *result, GError **error)
 {
-    g_autoptr(GError) local = NULL;
     cJSON *layer = cJSON_CreateObject ();
     bury (doc, layer);
     if (!resolve_includes (doc, path, root, layer, error))

@@ -1,10 +1,587 @@
 /* SPDX-License-Identifier: MIT */
-/* placeholder until the graph tests land */
+/* test-graph.c: friend lists (CSR, G(n, m)), model graph reachability and igraph error mapping. */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
 #include <glib.h>
+
+/*
+ * The igraph-level tests need igraph's include directory, which graph_dep does not export
+ * (only graph/ may include igraph). They are compiled when the build gives this test igraph_dep
+ * and skipped (visibly) otherwise.
+ */
+#if defined(__has_include)
+#if __has_include(<igraph.h>)
+#define FSIM_TEST_HAVE_IGRAPH 1
+#include <igraph.h>
+#endif
+#endif
+
+#include "friends.h"
+#include "modelgraph.h"
+#ifdef FSIM_TEST_HAVE_IGRAPH
+#include "graph-private.h"
+#endif
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+static void
+assert_row (const FsimFriends *f, size_t u, const uint32_t *expected, size_t n_expected)
+{
+    g_assert_cmpuint (f->offsets[u + 1] - f->offsets[u], ==, n_expected);
+    for (size_t i = 0; i < n_expected; i++)
+        g_assert_cmpuint (f->adj[f->offsets[u] + i], ==, expected[i]);
+}
+
+/* Structural invariants: monotone offsets, sorted rows without self-loops or duplicates,
+ * symmetric, 2 * n_edges arcs. */
+static void
+assert_valid_csr (const FsimFriends *f)
+{
+    g_assert_cmpuint (f->offsets[0], ==, 0);
+    g_assert_cmpuint (f->offsets[f->n_users], ==, 2 * f->n_edges);
+    for (size_t u = 0; u < f->n_users; u++) {
+        g_assert_cmpuint (f->offsets[u], <=, f->offsets[u + 1]);
+        for (size_t i = f->offsets[u]; i < f->offsets[u + 1]; i++) {
+            uint32_t v = f->adj[i];
+            const uint32_t *row = f->adj + f->offsets[v];
+            size_t len = f->offsets[v + 1] - f->offsets[v];
+            gboolean back = FALSE;
+
+            g_assert_cmpuint (v, <, f->n_users);
+            g_assert_cmpuint (v, !=, u);
+            if (i > f->offsets[u])
+                g_assert_cmpuint (f->adj[i - 1], <, v);
+            for (size_t k = 0; k < len && !back; k++)
+                back = row[k] == u;
+            g_assert_true (back);
+        }
+    }
+}
+
+static gboolean
+friends_equal (const FsimFriends *a, const FsimFriends *b)
+{
+    return a->n_users == b->n_users && a->n_edges == b->n_edges &&
+           memcmp (a->offsets, b->offsets, (a->n_users + 1) * sizeof *a->offsets) == 0 &&
+           memcmp (a->adj, b->adj, 2 * a->n_edges * sizeof *a->adj) == 0;
+}
+
+/* ---- /graph/friends --------------------------------------------------------------------- */
+
+static void
+test_graph_friends_basic (void)
+{
+    /* 0-1, 0-2, 3-1 given in mixed orientation; user 4 has no friends. */
+    const uint32_t pairs[] = { 2, 0, 0, 1, 3, 1 };
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FsimFriends) f = fsim_friends_new_from_pairs (5, pairs, 3, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (f);
+    g_assert_cmpuint (f->n_users, ==, 5);
+    g_assert_cmpuint (f->n_edges, ==, 3);
+    assert_row (f, 0, (const uint32_t[]){ 1, 2 }, 2);
+    assert_row (f, 1, (const uint32_t[]){ 0, 3 }, 2);
+    assert_row (f, 2, (const uint32_t[]){ 0 }, 1);
+    assert_row (f, 3, (const uint32_t[]){ 1 }, 1);
+    assert_row (f, 4, NULL, 0);
+    assert_valid_csr (f);
+}
+
+static void
+test_graph_friends_dedupe (void)
+{
+    /* 0-1 four times in both orientations, 1-2 twice. */
+    const uint32_t pairs[] = { 0, 1, 1, 0, 0, 1, 2, 1, 1, 2, 1, 0 };
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FsimFriends) f = fsim_friends_new_from_pairs (3, pairs, 6, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (f->n_edges, ==, 2);
+    assert_row (f, 0, (const uint32_t[]){ 1 }, 1);
+    assert_row (f, 1, (const uint32_t[]){ 0, 2 }, 2);
+    assert_row (f, 2, (const uint32_t[]){ 1 }, 1);
+    assert_valid_csr (f);
+}
+
+static void
+test_graph_friends_self_loops (void)
+{
+    const uint32_t pairs[] = { 1, 1, 0, 0, 0, 2, 2, 2 };
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FsimFriends) f = fsim_friends_new_from_pairs (3, pairs, 4, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (f->n_edges, ==, 1);
+    assert_row (f, 0, (const uint32_t[]){ 2 }, 1);
+    assert_row (f, 1, NULL, 0);
+    assert_row (f, 2, (const uint32_t[]){ 0 }, 1);
+    assert_valid_csr (f);
+}
+
+static void
+test_graph_friends_empty (void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FsimFriends) none = fsim_friends_new_from_pairs (0, NULL, 0, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (none->n_users, ==, 0);
+    g_assert_cmpuint (none->n_edges, ==, 0);
+    g_assert_cmpuint (none->offsets[0], ==, 0);
+
+    g_autoptr(FsimFriends) lonely = fsim_friends_new_from_pairs (4, NULL, 0, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (lonely->n_edges, ==, 0);
+    for (size_t u = 0; u <= 4; u++)
+        g_assert_cmpuint (lonely->offsets[u], ==, 0);
+}
+
+static void
+test_graph_friends_invalid_out_of_range (void)
+{
+    const uint32_t pairs[] = { 0, 1, 1, 3 };
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FsimFriends) f = fsim_friends_new_from_pairs (3, pairs, 2, &error);
+
+    g_assert_null (f);
+    g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "friendship 1 (1, 3)"));
+}
+
+static void
+test_graph_friends_invalid_too_many_users (void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FsimFriends) f = NULL;
+
+    if (SIZE_MAX <= UINT32_MAX) {
+        g_test_skip ("size_t is 32 bits");
+        return;
+    }
+    f = fsim_friends_new_from_pairs ((size_t) UINT32_MAX + 1, NULL, 0, &error);
+    g_assert_null (f);
+    g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID);
+}
+
+/* Random pairs with many duplicates against an adjacency-matrix reference. */
+static void
+test_graph_friends_random_reference (void)
+{
+    enum { N = 150, PAIRS = 4000 };
+    g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+    g_autofree uint32_t *pairs = g_new (uint32_t, 2 * PAIRS);
+    g_autofree guint8 *matrix = g_new0 (guint8, N * N);
+    g_autoptr(GError) error = NULL;
+    size_t n_edges = 0;
+
+    for (size_t k = 0; k < 2 * PAIRS; k++)
+        pairs[k] = (uint32_t) g_rand_int_range (rand, 0, N);
+    for (size_t k = 0; k < PAIRS; k++) {
+        uint32_t u = pairs[2 * k], v = pairs[2 * k + 1];
+        if (u != v && !matrix[u * N + v]) {
+            matrix[u * N + v] = matrix[v * N + u] = 1;
+            n_edges++;
+        }
+    }
+
+    g_autoptr(FsimFriends) f = fsim_friends_new_from_pairs (N, pairs, PAIRS, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (f->n_edges, ==, n_edges);
+    assert_valid_csr (f);
+    for (size_t u = 0; u < N; u++) {
+        size_t i = f->offsets[u];
+        for (size_t v = 0; v < N; v++) {
+            if (matrix[u * N + v]) {
+                g_assert_cmpuint (i, <, f->offsets[u + 1]);
+                g_assert_cmpuint (f->adj[i], ==, v);
+                i++;
+            }
+        }
+        g_assert_cmpuint (i, ==, f->offsets[u + 1]);
+    }
+}
+
+/* ---- /graph/generate -------------------------------------------------------------------- */
+
+static void
+test_graph_generate_deterministic (void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FsimFriends) a = fsim_friends_generate ("erdos_renyi", 2000, 12.0, 7, &error);
+    g_assert_no_error (error);
+    g_autoptr(FsimFriends) b = fsim_friends_generate ("erdos_renyi", 2000, 12.0, 7, &error);
+    g_assert_no_error (error);
+    g_autoptr(FsimFriends) c = fsim_friends_generate ("erdos_renyi", 2000, 12.0, 8, &error);
+    g_assert_no_error (error);
+
+    g_assert_true (friends_equal (a, b));
+    g_assert_cmpuint (c->n_edges, ==, a->n_edges);
+    g_assert_false (friends_equal (a, c));
+    assert_valid_csr (a);
+    assert_valid_csr (c);
+}
+
+static void
+test_graph_generate_edge_count (void)
+{
+    static const struct {
+        size_t n;
+        double degree;
+        size_t edges;
+    } cases[] = {
+        { 1000, 7.3, 3650 },                                 /* 3650 exactly */
+        { 999, 3.0, 1499 },                                  /* 1498.5 rounds away from zero */
+        { 1001, 0.5, 250 },                                  /* 250.25 */
+        { 500, 0.0, 0 },     { 1, 0.0, 0 }, { 10, 9.0, 45 }, /* complete graph */
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(FsimFriends) f =
+            fsim_friends_generate ("erdos_renyi", cases[i].n, cases[i].degree, 1, &error);
+
+        g_assert_no_error (error);
+        g_assert_cmpuint (f->n_users, ==, cases[i].n);
+        g_assert_cmpuint (f->n_edges, ==, cases[i].edges);
+        assert_valid_csr (f);
+    }
+}
+
+static void
+test_graph_generate_complete (void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FsimFriends) f = fsim_friends_generate ("erdos_renyi", 6, 5.0, 3, &error);
+
+    g_assert_no_error (error);
+    for (uint32_t u = 0; u < 6; u++) {
+        uint32_t expected[5];
+        size_t n = 0;
+        for (uint32_t v = 0; v < 6; v++)
+            if (v != u)
+                expected[n++] = v;
+        assert_row (f, u, expected, n);
+    }
+}
+
+static void
+test_graph_generate_too_dense (void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FsimFriends) f = fsim_friends_generate ("erdos_renyi", 10, 9.2, 1, &error);
+
+    g_assert_null (f);
+    g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "46 friendships"));
+    g_assert_nonnull (strstr (error->message, "45 possible"));
+}
+
+static void
+test_graph_generate_unknown_model (void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FsimFriends) f = fsim_friends_generate ("small_world", 10, 2.0, 1, &error);
+
+    g_assert_null (f);
+    g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "'small_world'"));
+    g_assert_nonnull (strstr (error->message, "erdos_renyi"));
+}
+
+static void
+test_graph_generate_invalid_degree (void)
+{
+    const double bad[] = { -1.0, NAN, INFINITY };
+
+    for (size_t i = 0; i < G_N_ELEMENTS (bad); i++) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(FsimFriends) f = fsim_friends_generate ("erdos_renyi", 10, bad[i], 1, &error);
+
+        g_assert_null (f);
+        g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID);
+    }
+}
+
+static void
+test_graph_generate_too_many_users (void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FsimFriends) f = NULL;
+
+    if (SIZE_MAX <= UINT32_MAX) {
+        g_test_skip ("size_t is 32 bits");
+        return;
+    }
+    f = fsim_friends_generate ("erdos_renyi", (size_t) UINT32_MAX + 1, 1.0, 1, &error);
+    g_assert_null (f);
+    g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID);
+}
+
+/* ---- /graph/modelgraph ------------------------------------------------------------------ */
+
+enum { KIND_PARTNER = 3, KIND_SHARE = 5 };
+
+static void
+test_graph_modelgraph_basic (void)
+{
+    g_autoptr(FsimModelGraph) g = fsim_model_graph_new ();
+    size_t a = fsim_model_graph_add_vertex (g, KIND_PARTNER, "a");
+    size_t b = fsim_model_graph_add_vertex (g, 7, NULL);
+    size_t e = fsim_model_graph_add_edge (g, b, a, KIND_SHARE);
+    size_t from = 99, to = 99;
+
+    g_assert_cmpuint (a, ==, 0);
+    g_assert_cmpuint (b, ==, 1);
+    g_assert_cmpuint (e, ==, 0);
+    g_assert_cmpuint (fsim_model_graph_n_vertices (g), ==, 2);
+    g_assert_cmpuint (fsim_model_graph_n_edges (g), ==, 1);
+    g_assert_cmpint (fsim_model_graph_vertex_kind (g, a), ==, KIND_PARTNER);
+    g_assert_cmpint (fsim_model_graph_vertex_kind (g, b), ==, 7);
+    g_assert_cmpstr (fsim_model_graph_vertex_name (g, a), ==, "a");
+    g_assert_null (fsim_model_graph_vertex_name (g, b));
+    g_assert_cmpint (fsim_model_graph_edge_kind (g, e), ==, KIND_SHARE);
+    fsim_model_graph_edge_ends (g, e, &from, &to);
+    g_assert_cmpuint (from, ==, b);
+    g_assert_cmpuint (to, ==, a);
+}
+
+static void
+test_graph_modelgraph_bad_edge (void)
+{
+    g_autoptr(FsimModelGraph) g = fsim_model_graph_new ();
+    size_t a = fsim_model_graph_add_vertex (g, 0, "a");
+
+    g_test_expect_message ("flowsim", G_LOG_LEVEL_CRITICAL, "*assertion*failed*");
+    g_assert_cmpuint (fsim_model_graph_add_edge (g, a, 5, 0), ==, SIZE_MAX);
+    g_test_assert_expected_messages ();
+    g_assert_cmpuint (fsim_model_graph_n_edges (g), ==, 0);
+}
+
+/* Builds a graph of @n vertices "v0".."v<n-1>" and @n_edges edges from @ends. */
+static FsimModelGraph *
+build_graph (size_t n, const size_t *ends, size_t n_edges)
+{
+    FsimModelGraph *g = fsim_model_graph_new ();
+
+    for (size_t v = 0; v < n; v++) {
+        g_autofree char *name = g_strdup_printf ("v%zu", v);
+        fsim_model_graph_add_vertex (g, KIND_PARTNER, name);
+    }
+    for (size_t e = 0; e < n_edges; e++)
+        fsim_model_graph_add_edge (g, ends[2 * e], ends[2 * e + 1], KIND_SHARE);
+    return g;
+}
+
+static void
+assert_reached (const FsimModelGraph *g, size_t source, const guint8 *enabled, const char *expected)
+{
+    size_t n = fsim_model_graph_n_vertices (g);
+    g_autofree guint8 *reached = g_malloc (n);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GString) got = g_string_new (NULL);
+
+    memset (reached, 0xAA, n);
+    g_assert_true (fsim_model_graph_reachable (g, source, enabled, reached, &error));
+    g_assert_no_error (error);
+    for (size_t v = 0; v < n; v++) {
+        g_assert_cmpuint (reached[v], <=, 1);
+        g_string_append_c (got, reached[v] ? '1' : '0');
+    }
+    g_assert_cmpstr (got->str, ==, expected);
+}
+
+static void
+test_graph_modelgraph_reach_chain (void)
+{
+    /* 0 -> 1 -> 2 -> 3, 4 -> 0 */
+    const size_t ends[] = { 0, 1, 1, 2, 2, 3, 4, 0 };
+    const guint8 all[] = { 1, 1, 1, 1 };
+    g_autoptr(FsimModelGraph) g = build_graph (5, ends, 4);
+
+    assert_reached (g, 0, all, "01110");
+    assert_reached (g, 2, all, "00010");
+    assert_reached (g, 3, all, "00000");
+    assert_reached (g, 4, all, "11110");
+}
+
+static void
+test_graph_modelgraph_reach_cycle (void)
+{
+    /* 0 -> 1 -> 2 -> 0, 2 -> 3 */
+    const size_t ends[] = { 0, 1, 1, 2, 2, 0, 2, 3 };
+    const guint8 all[] = { 1, 1, 1, 1 };
+    const guint8 no_back[] = { 1, 1, 0, 1 };
+    g_autoptr(FsimModelGraph) g = build_graph (4, ends, 4);
+
+    assert_reached (g, 0, all, "1111");
+    assert_reached (g, 3, all, "0000");
+    assert_reached (g, 0, no_back, "0111");
+    assert_reached (g, 1, no_back, "0011");
+}
+
+static void
+test_graph_modelgraph_reach_self_loop (void)
+{
+    const size_t ends[] = { 0, 0, 1, 2 };
+    const guint8 all[] = { 1, 1 };
+    const guint8 none[] = { 0, 0 };
+    g_autoptr(FsimModelGraph) g = build_graph (3, ends, 2);
+
+    assert_reached (g, 0, all, "100");
+    assert_reached (g, 0, none, "000");
+    assert_reached (g, 1, all, "001");
+}
+
+static void
+test_graph_modelgraph_reach_disabled (void)
+{
+    /* Two parallel 0 -> 1 edges (first disabled), 1 -> 2 disabled, 0 -> 3 disabled. */
+    const size_t ends[] = { 0, 1, 0, 1, 1, 2, 0, 3 };
+    const guint8 enabled[] = { 0, 1, 0, 0 };
+    const guint8 only_first[] = { 1, 0, 1, 0 };
+    g_autoptr(FsimModelGraph) g = build_graph (4, ends, 4);
+
+    assert_reached (g, 0, enabled, "0100");
+    assert_reached (g, 0, only_first, "0110");
+}
+
+static void
+test_graph_modelgraph_reach_incremental (void)
+{
+    const size_t ends[] = { 0, 1 };
+    g_autoptr(FsimModelGraph) g = build_graph (2, ends, 1);
+
+    assert_reached (g, 0, (const guint8[]){ 1 }, "01");
+    /* Grow after the first query: the lazy flush must pick up the new tail. */
+    size_t c = fsim_model_graph_add_vertex (g, KIND_PARTNER, "c");
+    fsim_model_graph_add_edge (g, 1, c, KIND_SHARE);
+    fsim_model_graph_add_edge (g, c, 0, KIND_SHARE);
+    assert_reached (g, 0, (const guint8[]){ 1, 1, 1 }, "111");
+    assert_reached (g, 0, (const guint8[]){ 1, 1, 0 }, "011");
+    assert_reached (g, c, (const guint8[]){ 1, 0, 1 }, "110");
+}
+
+static void
+test_graph_modelgraph_reach_no_edges (void)
+{
+    g_autoptr(FsimModelGraph) g = build_graph (3, NULL, 0);
+
+    assert_reached (g, 1, NULL, "000");
+}
+
+/* ---- /graph/errors ---------------------------------------------------------------------- */
+
+#ifdef FSIM_TEST_HAVE_IGRAPH
+static void
+test_graph_errors_igraph_nomem (void)
+{
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (fsim_i_graph_error_from_igraph (IGRAPH_ENOMEM, &error));
+    g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM);
+    g_assert_nonnull (strstr (error->message, igraph_strerror (IGRAPH_ENOMEM)));
+}
+
+static void
+test_graph_errors_igraph_codes (void)
+{
+    static const struct {
+        igraph_error_t rc;
+        FsimGraphError code;
+    } cases[] = {
+        { IGRAPH_EINVAL, FSIM_GRAPH_ERROR_INVALID },
+        { IGRAPH_EINVVID, FSIM_GRAPH_ERROR_INVALID },
+        { IGRAPH_FAILURE, FSIM_GRAPH_ERROR_FAILED },
+        { IGRAPH_EINTERNAL, FSIM_GRAPH_ERROR_FAILED },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        g_autoptr(GError) error = NULL;
+
+        g_assert_false (fsim_i_graph_error_from_igraph (cases[i].rc, &error));
+        g_assert_error (error, FSIM_GRAPH_ERROR, (gint) cases[i].code);
+        g_assert_nonnull (strstr (error->message, igraph_strerror (cases[i].rc)));
+    }
+    /* A NULL error is allowed. */
+    g_assert_false (fsim_i_graph_error_from_igraph (IGRAPH_EINVAL, NULL));
+}
+
+/* After fsim_graph_init(), a failing igraph call returns its code instead of aborting, and
+ * leaves nothing on the IGRAPH_FINALLY stack. */
+static void
+test_graph_errors_igraph_no_abort (void)
+{
+    igraph_t graph;
+    igraph_error_t rc;
+    g_autoptr(GError) error = NULL;
+
+    fsim_graph_init ();
+    fsim_graph_init (); /* idempotent */
+    rc = igraph_erdos_renyi_game_gnm (&graph, 4, 7, IGRAPH_UNDIRECTED, IGRAPH_NO_LOOPS);
+    g_assert_cmpint (rc, ==, IGRAPH_EINVAL);
+    g_assert_cmpint (IGRAPH_FINALLY_STACK_SIZE (), ==, 0);
+    fsim_i_graph_error_from_igraph (rc, &error);
+    g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID);
+}
+
+static void
+test_graph_errors_finally_stack_empty (void)
+{
+    g_assert_cmpint (IGRAPH_FINALLY_STACK_SIZE (), ==, 0);
+}
+#else
+static void
+skip_no_igraph (void)
+{
+    g_test_skip ("igraph headers are not on this test's include path (needs igraph_dep)");
+}
+#define test_graph_errors_igraph_nomem skip_no_igraph
+#define test_graph_errors_igraph_codes skip_no_igraph
+#define test_graph_errors_igraph_no_abort skip_no_igraph
+#define test_graph_errors_finally_stack_empty skip_no_igraph
+#endif
 
 int
 main (int argc, char *argv[])
 {
     g_test_init (&argc, &argv, NULL);
+    fsim_graph_init ();
+
+    g_test_add_func ("/graph/friends/basic", test_graph_friends_basic);
+    g_test_add_func ("/graph/friends/dedupe", test_graph_friends_dedupe);
+    g_test_add_func ("/graph/friends/self-loops", test_graph_friends_self_loops);
+    g_test_add_func ("/graph/friends/empty", test_graph_friends_empty);
+    g_test_add_func ("/graph/friends/invalid/out-of-range",
+                     test_graph_friends_invalid_out_of_range);
+    g_test_add_func ("/graph/friends/invalid/too-many-users",
+                     test_graph_friends_invalid_too_many_users);
+    g_test_add_func ("/graph/friends/random-reference", test_graph_friends_random_reference);
+
+    g_test_add_func ("/graph/generate/deterministic", test_graph_generate_deterministic);
+    g_test_add_func ("/graph/generate/edge-count", test_graph_generate_edge_count);
+    g_test_add_func ("/graph/generate/complete", test_graph_generate_complete);
+    g_test_add_func ("/graph/generate/too-dense", test_graph_generate_too_dense);
+    g_test_add_func ("/graph/generate/unknown-model", test_graph_generate_unknown_model);
+    g_test_add_func ("/graph/generate/invalid-degree", test_graph_generate_invalid_degree);
+    g_test_add_func ("/graph/generate/too-many-users", test_graph_generate_too_many_users);
+
+    g_test_add_func ("/graph/modelgraph/basic", test_graph_modelgraph_basic);
+    g_test_add_func ("/graph/modelgraph/bad-edge", test_graph_modelgraph_bad_edge);
+    g_test_add_func ("/graph/modelgraph/reach/chain", test_graph_modelgraph_reach_chain);
+    g_test_add_func ("/graph/modelgraph/reach/cycle", test_graph_modelgraph_reach_cycle);
+    g_test_add_func ("/graph/modelgraph/reach/self-loop", test_graph_modelgraph_reach_self_loop);
+    g_test_add_func ("/graph/modelgraph/reach/disabled", test_graph_modelgraph_reach_disabled);
+    g_test_add_func ("/graph/modelgraph/reach/incremental",
+                     test_graph_modelgraph_reach_incremental);
+    g_test_add_func ("/graph/modelgraph/reach/no-edges", test_graph_modelgraph_reach_no_edges);
+
+    g_test_add_func ("/graph/errors/igraph-nomem", test_graph_errors_igraph_nomem);
+    g_test_add_func ("/graph/errors/igraph-codes", test_graph_errors_igraph_codes);
+    g_test_add_func ("/graph/errors/igraph-no-abort", test_graph_errors_igraph_no_abort);
+    /* Last: every graph/ call above must have balanced its IGRAPH_FINALLY pushes. */
+    g_test_add_func ("/graph/errors/finally-stack-empty", test_graph_errors_finally_stack_empty);
+
     return g_test_run ();
 }
