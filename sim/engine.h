@@ -40,7 +40,7 @@ typedef struct {
     size_t *field_no_consent;
 
     size_t n_jurisdictions;
-    char **jurisdictions;                /* sorted; "device" for on-device destinations */
+    char **jurisdictions;                /* sorted (strcmp), NULL-terminated; "device": on device */
     size_t *jurisdiction_users;          /* [j] users with any field there */
     size_t *jurisdiction_no_consent;
 } FsimResult;
@@ -51,7 +51,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimResult, fsim_result_free)
 /**
  * fsim_engine_run:
  * Traces every user of @pop under @scenario on @decisions' date (the scenario date).
- * Returns: (transfer full): the counts, or NULL with @error set.
+ * Users are split across threads: as many as processors, or the positive integer in the
+ * environment variable FLOWSIM_THREADS (at most 64); the counts do not depend on how many.
+ * Returns: (transfer full): the counts, or NULL with @error set (a thread could not be
+ *   started, or the model graph walk failed); the inputs are never changed.
  */
 FsimResult *fsim_engine_run (const FsimScenario *scenario, const FsimPopulation *pop,
                              const FsimDecisions *decisions, GError **error);

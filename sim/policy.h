@@ -33,6 +33,9 @@ FsimDecisions *fsim_decisions_new (const FsimScenario *scenario, FsimDay day);
 void fsim_decisions_free (FsimDecisions *d);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimDecisions, fsim_decisions_free)
 
+/* The day @d was decided for. Can't fail. */
+FsimDay fsim_decisions_get_day (const FsimDecisions *d);
+
 /* @k indexes partner->apis (the partner's k-th integrated API), @scope that API's scopes. */
 const FsimDecision *fsim_decisions_get (const FsimDecisions *d, size_t partner, size_t k,
                                         size_t scope);
