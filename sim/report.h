@@ -13,8 +13,55 @@ typedef enum {
     _FSIM_REPORT_MAX
 } FsimReportFormat;
 
+/* "text", "json" or "csv" to the format; FALSE (and @out untouched) for anything else. */
 gboolean fsim_report_format_from_string (const char *s, FsimReportFormat *out);
+/* The name of @format (static string). */
+const char *fsim_report_format_to_string (FsimReportFormat format);
 
-/* Appends the report to @out. Can't fail. Deterministic. */
+/*
+ * The formats. All three are deterministic (the same inputs give the same bytes, whatever the
+ * locale) and valid UTF-8 (invalid input bytes become U+FFFD). "Users" are always counts of
+ * distinct users.
+ *
+ * text: a report for people: header (scenario, title, date, seed), population summary and the
+ *   users of each partner, then distinct users reached per partner and destination, per field
+ *   and per jurisdiction, each with how many without consent. Rows with no users are left out.
+ *   Control characters in names are shown as '?'. The layout may change between versions:
+ *   parse the JSON or CSV instead.
+ *
+ * json: a stable document (2-space indent, trailing newline; strings escaped per RFC 8259):
+ *   {
+ *     "flowsim": VERSION, "scenario": ID|null, "title": STRING|null, "date": "YYYY-MM-DD",
+ *     "seed": N,
+ *     "population": { "users": N, "friendships": N },
+ *     "partners": [ { "id", "name", "kind", "country": ISO|null, "users" (who use it),
+ *                     "users_reached", "users_reached_without_consent" } ],   (model order)
+ *     "flows": [ { "field", "partner", "destination", "location": "device"|"server",
+ *                  "jurisdiction": ISO|"device", "users", "users_without_consent",
+ *                  "channels": { "self", "friend", "friend_of_friend", "downstream" } } ],
+ *     "fields": [ { "id", "sensitive": BOOL, "users", "users_without_consent" } ],
+ *     "jurisdictions": [ { "jurisdiction", "users", "users_without_consent" } ]
+ *   }
+ *   "flows" has one row per (field, partner, destination) where the destination receives the
+ *   field, fields outermost, all in model order, zero rows included. A row's counts are those
+ *   of its (field, partner) pair: users whose field reached the partner (and so every
+ *   destination of it that receives the field). A user reached through several channels
+ *   counts in each of them.
+ *
+ * csv: the "flows" table, one header row
+ *   field,partner,destination,location,jurisdiction,users,users_without_consent,self,friend,
+ *   friend_of_friend,downstream
+ *   then one row per flow as in JSON. Quoting per RFC 4180; lines end in LF. A text cell that
+ *   starts with = + - @ TAB or CR is prefixed with ' and quoted, so a spreadsheet does not run
+ *   it as a formula.
+ */
+
+/**
+ * fsim_report_render:
+ * @pop: (nullable): the population, for the share of users with the platform switch off (text
+ *   only; the line is left out when NULL)
+ *
+ * Appends the report of @result (a run of @scenario) to @out. Can't fail. Deterministic.
+ */
 void fsim_report_render (const FsimScenario *scenario, const FsimPopulation *pop,
                          const FsimResult *result, FsimReportFormat format, GString *out);

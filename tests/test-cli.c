@@ -1,10 +1,566 @@
 /* SPDX-License-Identifier: MIT */
-/* placeholder until the cli tests land */
+/* test-cli.c: the flowsim program end to end: usage, exit codes, --output, formats. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
 #include <glib.h>
+#include <glib/gstdio.h>
+
+#include "cli.h"
+#include "json-check.h"
+#include "test-util.h"
+
+/*
+ * Each test runs the built binary ($FLOWSIM) in a child process with g_spawn_sync, so exit
+ * codes and the exact stdout / stderr are what a user sees. The scenarios are under
+ * tests/data/cli/: small.json (4 users, a quiz app sharing with a broker), broken.json (a
+ * JSON syntax error), and datadir/ (a stand-in for the bundled default scenario).
+ */
+
+typedef struct {
+    int status; /* exit status; -1 if the child did not exit normally */
+    char *out;
+    char *err;
+} Run;
+
+static void
+run_free (Run *r)
+{
+    if (r == NULL)
+        return;
+    g_free (r->out);
+    g_free (r->err);
+    g_free (r);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
+
+/* Runs flowsim with @args (NULL-terminated) and, if @datadir is set, FLOWSIM_DATADIR. */
+static Run *
+run_flowsim_env (const char *datadir, const char *const *args)
+{
+    const char *exe = g_getenv ("FLOWSIM");
+    g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+    g_auto(GStrv) envp = g_get_environ ();
+    g_autoptr(GError) error = NULL;
+    Run *r = g_new0 (Run, 1);
+    int wait_status = 0;
+
+    g_assert_nonnull (exe);
+    g_ptr_array_add (argv, (gpointer) exe);
+    for (size_t i = 0; args[i]; i++)
+        g_ptr_array_add (argv, (gpointer) args[i]);
+    g_ptr_array_add (argv, NULL);
+    envp = datadir ? g_environ_setenv (envp, "FLOWSIM_DATADIR", datadir, TRUE)
+                   : g_environ_unsetenv (envp, "FLOWSIM_DATADIR");
+    g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL, &r->out,
+                  &r->err, &wait_status, &error);
+    g_assert_no_error (error);
+    r->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+    g_test_message ("exit %d; stderr: %s", r->status, r->err);
+    return r;
+}
+
+#define RUN(...) run_flowsim_env (NULL, (const char *const[]) { __VA_ARGS__, NULL })
+
+static char *
+data (const char *name)
+{
+    return fsim_test_data_path ("cli", name, NULL);
+}
+
+/* The common shape of a usage error: one message, one hint, nothing on stdout. */
+static void
+assert_usage_error (const Run *r, const char *message)
+{
+    g_autofree char *expected = g_strdup_printf ("flowsim: error: %s\nTry 'flowsim --help'.\n",
+                                                 message);
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_USAGE);
+    g_assert_cmpstr (r->out, ==, "");
+    g_assert_cmpstr (r->err, ==, expected);
+}
+
+/* An error printed exactly once, on one line, with no hint. */
+static void
+assert_single_error (const Run *r, int status)
+{
+    g_assert_cmpint (r->status, ==, status);
+    g_assert_cmpstr (r->out, ==, "");
+    g_assert_true (g_str_has_prefix (r->err, "flowsim: error: "));
+    g_assert_null (strstr (r->err + 1, "flowsim: error: "));
+    g_assert_null (strstr (r->err, "Try 'flowsim --help'"));
+}
+
+/* ---- usage ---- */
+
+static void
+test_cli_usage_help (void)
+{
+    const char *const options[] = { "--help", "-h" };
+    for (size_t i = 0; i < G_N_ELEMENTS (options); i++) {
+        g_autoptr(Run) r = RUN (options[i]);
+        g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
+        g_assert_cmpstr (r->err, ==, "");
+        g_assert_true (g_str_has_prefix (r->out, "Usage:\n  flowsim COMMAND"));
+        g_assert_nonnull (strstr (r->out, "\n  run "));
+        g_assert_nonnull (strstr (r->out, "\n  help "));
+        g_assert_nonnull (strstr (r->out, "Exit status:\n"));
+    }
+}
+
+static void
+test_cli_usage_version (void)
+{
+    g_autoptr(Run) r = RUN ("--version");
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (r->out, ==, "flowsim " FSIM_VERSION "\n");
+    g_assert_cmpstr (r->err, ==, "");
+}
+
+static void
+test_cli_usage_help_run (void)
+{
+    g_autoptr(Run) r = RUN ("help", "run");
+    g_autoptr(Run) r2 = RUN ("run", "--help");
+    g_autoptr(Run) r3 = RUN ("run", "-h", "--format", "json");
+
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (r->err, ==, "");
+    g_assert_true (g_str_has_prefix (r->out, "Usage:\n  flowsim run [OPTION"));
+    for (const char *const *o = (const char *const[]) { "--format", "--output", "--set",
+                                                        "--quiet", "Exit status:", NULL };
+         *o; o++)
+        g_assert_nonnull (strstr (r->out, *o));
+    g_assert_cmpint (r2->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (r2->out, ==, r->out);
+    g_assert_cmpint (r3->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (r3->out, ==, r->out);
+}
+
+static void
+test_cli_usage_help_topics (void)
+{
+    g_autoptr(Run) top = RUN ("--help");
+    g_autoptr(Run) help = RUN ("help");
+    g_autoptr(Run) help_help = RUN ("help", "help");
+
+    g_assert_cmpint (help->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (help->out, ==, top->out);
+    g_assert_cmpint (help_help->status, ==, FSIM_EXIT_OK);
+    g_assert_true (g_str_has_prefix (help_help->out, "Usage:\n  flowsim help"));
+}
+
+/* ---- misuse: exit 2 ---- */
+
+static void
+test_cli_exit_usage (void)
+{
+    struct {
+        const char *args[5];
+        const char *message;
+    } cases[] = {
+        { { NULL }, "no command given" },
+        { { "frobnicate" }, "unknown command 'frobnicate'" },
+        { { "--bogus" }, "unknown option '--bogus'" },
+        { { "--version", "x" }, "unexpected argument 'x' after '--version'" },
+        { { "help", "nope" }, "unknown command 'nope'" },
+        { { "help", "run", "x" }, "unexpected argument 'x'" },
+        { { "run", "--bogus" }, "Unknown option --bogus" },
+        { { "run", "--format", "xml" }, "unknown format 'xml' (expected text, json or csv)" },
+        { { "run", "--format=JSON" }, "unknown format 'JSON' (expected text, json or csv)" },
+        { { "run", "--format" }, "Missing argument for --format" },
+        { { "run", "--set", "population.users" },
+          "--set 'population.users' is not PATH=VALUE" },
+        { { "run", "--set", "=1" }, "--set '=1' is not PATH=VALUE" },
+        { { "run", "a.json", "b.json" }, "unexpected argument 'b.json'" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        g_autoptr(Run) r = run_flowsim_env (NULL, cases[i].args);
+        assert_usage_error (r, cases[i].message);
+    }
+}
+
+/* ---- bad input: exit 3 ---- */
+
+static void
+test_cli_exit_missing_file (void)
+{
+    g_autoptr(Run) r = RUN ("run", "/nonexistent/flowsim/none.json");
+    assert_single_error (r, FSIM_EXIT_INPUT);
+    g_assert_nonnull (strstr (r->err, "/nonexistent/flowsim/none.json"));
+}
+
+static void
+test_cli_exit_bad_json (void)
+{
+    g_autofree char *broken = data ("broken.json");
+    g_autoptr(Run) r = RUN ("run", broken);
+    g_autofree char *escaped = g_regex_escape_string (broken, -1);
+    g_autofree char *pattern = g_strdup_printf ("^flowsim: error: %s:[0-9]+:[0-9]+: ", escaped);
+
+    assert_single_error (r, FSIM_EXIT_INPUT);
+    g_assert_true (g_regex_match_simple (pattern, r->err, 0, 0));
+}
+
+static void
+test_cli_exit_bad_set (void)
+{
+    g_autofree char *small = data ("small.json");
+    g_autoptr(Run) r = RUN ("run", small, "--set", "nosuchkey.deeper=1");
+    assert_single_error (r, FSIM_EXIT_INPUT);
+    g_assert_nonnull (strstr (r->err, "nosuchkey"));
+}
+
+/* ---- --output ---- */
+
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+    return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* The names in @dir, sorted, joined by spaces. */
+static char *
+dir_listing (const char *dir)
+{
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+    const char *name;
+
+    g_assert_nonnull (d);
+    while ((name = g_dir_read_name (d)) != NULL)
+        g_ptr_array_add (names, g_strdup (name));
+    g_ptr_array_sort (names, compare_names);
+    g_ptr_array_add (names, NULL);
+    return g_strjoinv (" ", (char **) names->pdata);
+}
+
+/* A fresh empty directory, removed (with its plain files) by tmpdir_remove(). */
+static char *
+tmpdir_new (void)
+{
+    g_autoptr(GError) error = NULL;
+    char *dir = g_dir_make_tmp ("flowsim-cli-XXXXXX", &error);
+    g_assert_no_error (error);
+    return dir;
+}
+
+static void
+tmpdir_remove (const char *dir)
+{
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    const char *name;
+    while (d && (name = g_dir_read_name (d)) != NULL) {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_unlink (path);
+    }
+    g_rmdir (dir);
+}
+
+static void
+test_cli_output_not_written_on_error (void)
+{
+    g_autofree char *dir = tmpdir_new ();
+    g_autofree char *out = g_build_filename (dir, "report.json", NULL);
+    g_autofree char *broken = data ("broken.json");
+    g_autoptr(Run) r = RUN ("run", broken, "--format", "json", "--output", out);
+
+    assert_single_error (r, FSIM_EXIT_INPUT);
+    g_autofree char *listing = dir_listing (dir);
+    g_assert_cmpstr (listing, ==, "");
+    tmpdir_remove (dir);
+}
+
+static void
+test_cli_output_unwritable (void)
+{
+    g_autofree char *dir = tmpdir_new ();
+    g_autofree char *out = g_build_filename (dir, "no-such-dir", "report.txt", NULL);
+    g_autofree char *small = data ("small.json");
+    g_autoptr(Run) r = RUN ("run", small, "--output", out);
+
+    g_autofree char *expected = g_strdup_printf ("flowsim: error: cannot write '%s': No such "
+                                                 "file or directory\n", out);
+    g_autofree char *listing = NULL;
+
+    assert_single_error (r, FSIM_EXIT_INTERNAL);
+    g_assert_cmpstr (r->err, ==, expected);
+    listing = dir_listing (dir);
+    g_assert_cmpstr (listing, ==, "");
+    tmpdir_remove (dir);
+}
+
+/* The rename onto a directory fails: the directory is untouched, no temporary file is left. */
+static void
+test_cli_output_onto_directory (void)
+{
+    g_autofree char *dir = tmpdir_new ();
+    g_autofree char *sub = g_build_filename (dir, "sub", NULL);
+    g_autofree char *small = data ("small.json");
+    g_autofree char *listing = NULL;
+
+    g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
+    g_autoptr(Run) r = RUN ("run", small, "--output", sub);
+    assert_single_error (r, FSIM_EXIT_INTERNAL);
+    g_assert_true (g_file_test (sub, G_FILE_TEST_IS_DIR));
+    listing = dir_listing (dir);
+    g_assert_cmpstr (listing, ==, "sub");
+    g_rmdir (sub);
+    tmpdir_remove (dir);
+}
+
+/* For every format: the file holds exactly what stdout would, and nothing else is left. */
+static void
+test_cli_output_matches_stdout (void)
+{
+    const char *const formats[] = { "text", "json", "csv" };
+    g_autofree char *dir = tmpdir_new ();
+    g_autofree char *out = g_build_filename (dir, "report", NULL);
+    g_autofree char *small = data ("small.json");
+
+    g_assert_true (g_file_set_contents (out, "old content\n", -1, NULL));
+    for (size_t i = 0; i < G_N_ELEMENTS (formats); i++) {
+        g_autoptr(Run) plain = RUN ("run", small, "--format", formats[i]);
+        g_autoptr(Run) to_file = RUN ("run", "--output", out, small, "-f", formats[i]);
+        g_autoptr(Run) to_dash = RUN ("run", "--output", "-", small, "-f", formats[i]);
+        g_autofree char *content = NULL;
+
+        g_assert_cmpint (plain->status, ==, FSIM_EXIT_OK);
+        g_assert_cmpint (to_file->status, ==, FSIM_EXIT_OK);
+        g_assert_cmpstr (to_file->out, ==, "");
+        g_assert_cmpstr (to_file->err, ==, "");
+        g_assert_true (g_file_get_contents (out, &content, NULL, NULL));
+        g_assert_cmpstr (content, ==, plain->out);
+        g_assert_cmpstr (to_dash->out, ==, plain->out);
+        g_autofree char *listing = dir_listing (dir);
+        g_assert_cmpstr (listing, ==, "report");
+    }
+    tmpdir_remove (dir);
+}
+
+/* ---- the reports of a small scenario, end to end ---- */
+
+/*
+ * small.json by hand: alice uses the quiz (self: birthday); her friends bob and carol lose
+ * their birthdays to it, bob also his religion (carol's is only_me); dave is no friend of a
+ * quiz user. The quiz shares birthdays with the broker, so alice, bob and carol reach it
+ * downstream, none with consent.
+ */
+static void
+test_cli_json_small (void)
+{
+    g_autofree char *small = data ("small.json");
+    g_autoptr(Run) r = RUN ("run", small, "--format", "json");
+    g_autoptr(GHashTable) doc = NULL;
+    static const char *const expected[][2] = {
+        { "flowsim", FSIM_VERSION },
+        { "scenario", "cli-small" },
+        { "date", "2014-06-01" },
+        { "seed", "7" },
+        { "population.users", "4" },
+        { "population.friendships", "3" },
+        { "partners#", "2" },
+        { "partners[0].id", "quiz" },
+        { "partners[0].users", "1" },
+        { "partners[0].users_reached", "3" },
+        { "partners[0].users_reached_without_consent", "2" },
+        { "partners[1].users_reached", "3" },
+        { "partners[1].users_reached_without_consent", "3" },
+        { "flows#", "4" },
+        { "flows[0].field", "profile.birthday" },
+        { "flows[0].users", "3" },
+        { "flows[0].channels.self", "1" },
+        { "flows[0].channels.friend", "2" },
+        { "flows[1].partner", "broker" },
+        { "flows[1].channels.downstream", "3" },
+        { "flows[2].field", "profile.religion" },
+        { "flows[2].users", "1" },
+        { "fields[1].sensitive", "true" },
+        { "jurisdictions[0].jurisdiction", "GB" },
+        { "jurisdictions[1].users_without_consent", "2" },
+    };
+
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (r->err, ==, "");
+    doc = json_check_parse (r->out);
+    g_assert_nonnull (doc);
+    for (size_t i = 0; i < G_N_ELEMENTS (expected); i++) {
+        g_test_message ("%s", expected[i][0]);
+        g_assert_cmpstr (json_check_get (doc, expected[i][0]), ==, expected[i][1]);
+    }
+    for (const char *const *k = (const char *const[]) { "title", "partners[0].name",
+                                                        "partners[0].kind",
+                                                        "partners[0].country",
+                                                        "flows[0].destination",
+                                                        "flows[0].location",
+                                                        "flows[0].jurisdiction",
+                                                        "flows[0].users_without_consent",
+                                                        "flows[0].channels.friend_of_friend",
+                                                        "fields[0].id", "fields[0].users",
+                                                        "fields[0].users_without_consent",
+                                                        "jurisdictions[0].users", NULL };
+         *k; k++)
+        g_assert_nonnull (json_check_get (doc, *k));
+}
+
+static void
+test_cli_text_small (void)
+{
+    g_autofree char *small = data ("small.json");
+    g_autoptr(Run) r = RUN ("run", small);
+
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (r->err, ==, "");
+    g_assert_nonnull (strstr (r->out, "  Scenario                cli-small\n"));
+    g_assert_nonnull (strstr (r->out, "  Mean friends per user   1.5\n"));
+    g_assert_nonnull (strstr (r->out, "  Platform switch off     1 (25.0%)\n"));
+    g_assert_true (g_regex_match_simple ("\n  quiz \\(Quiz\\) +app +3 +2\n", r->out, 0, 0));
+    g_assert_true (g_regex_match_simple ("\n  profile.religion +Religious views +yes +1 +1\n",
+                                         r->out, 0, 0));
+}
+
+static void
+test_cli_csv_small (void)
+{
+    g_autofree char *small = data ("small.json");
+    g_autoptr(Run) r = RUN ("run", small, "--format=csv");
+
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (r->out, ==,
+                     "field,partner,destination,location,jurisdiction,users,"
+                     "users_without_consent,self,friend,friend_of_friend,downstream\n"
+                     "profile.birthday,quiz,servers,server,US,3,2,1,2,0,0\n"
+                     "profile.birthday,broker,db,server,GB,3,3,0,0,0,3\n"
+                     "profile.religion,quiz,servers,server,US,1,1,0,1,0,0\n"
+                     "profile.religion,broker,db,server,GB,0,0,0,0,0,0\n");
+}
+
+static void
+test_cli_run_set (void)
+{
+    g_autofree char *small = data ("small.json");
+    g_autoptr(Run) r = RUN ("run", small, "--format", "json", "--set", "date=2014-07-01",
+                            "--set", "seed=9");
+    g_autoptr(GHashTable) doc = NULL;
+
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
+    doc = json_check_parse (r->out);
+    g_assert_nonnull (doc);
+    g_assert_cmpstr (json_check_get (doc, "date"), ==, "2014-07-01");
+    g_assert_cmpstr (json_check_get (doc, "seed"), ==, "9");
+}
+
+/* Two runs give the same bytes, and --quiet changes nothing on stdout. */
+static void
+test_cli_run_deterministic (void)
+{
+    const char *const formats[] = { "text", "json", "csv" };
+    g_autofree char *small = data ("small.json");
+
+    for (size_t i = 0; i < G_N_ELEMENTS (formats); i++) {
+        g_autoptr(Run) a = RUN ("run", small, "--format", formats[i]);
+        g_autoptr(Run) b = RUN ("run", small, "--format", formats[i], "--quiet");
+        g_assert_cmpint (a->status, ==, FSIM_EXIT_OK);
+        g_assert_cmpint (b->status, ==, FSIM_EXIT_OK);
+        g_assert_cmpstr (a->out, ==, b->out);
+        g_assert_cmpstr (b->err, ==, "");
+    }
+}
+
+/* Without SCENARIO: $FLOWSIM_DATADIR/scenarios/device-partners-2018.json. */
+static void
+test_cli_run_default_scenario (void)
+{
+    g_autofree char *datadir = data ("datadir");
+    g_autoptr(Run) r = run_flowsim_env (datadir, (const char *const[]) { "run", "-f", "json",
+                                                                        NULL });
+    g_autoptr(Run) missing = run_flowsim_env ("/nonexistent/flowsim",
+                                              (const char *const[]) { "run", NULL });
+
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
+    g_assert_nonnull (strstr (r->out, "\"scenario\": \"cli-default\""));
+    assert_single_error (missing, FSIM_EXIT_INPUT);
+    g_assert_nonnull (strstr (missing->err,
+                              "/nonexistent/flowsim/" FSIM_CLI_DEFAULT_SCENARIO));
+}
+
+/* In-process: fsim_cli_run() finds the default scenario the same way. */
+static void
+test_cli_default_scenario_path (void)
+{
+    g_autofree char *path = NULL;
+    g_autofree char *source = g_build_filename (FSIM_SOURCE_DIR, FSIM_CLI_DEFAULT_SCENARIO,
+                                                NULL);
+
+    g_setenv ("FLOWSIM_DATADIR", "/some/where", TRUE);
+    path = fsim_cli_default_scenario_path ();
+    g_assert_cmpstr (path, ==, "/some/where/" FSIM_CLI_DEFAULT_SCENARIO);
+    g_unsetenv ("FLOWSIM_DATADIR");
+    g_clear_pointer (&path, g_free);
+    path = fsim_cli_default_scenario_path ();
+    if (g_file_test (source, G_FILE_TEST_IS_REGULAR))
+        g_assert_cmpstr (path, ==, source);
+    else
+        g_assert_true (g_str_has_prefix (path, FSIM_DATADIR));
+}
+
+/* fsim_cli_run() called directly (in a trap subprocess: it writes to the real stdout). */
+static void
+test_cli_in_process (void)
+{
+    if (g_test_subprocess ()) {
+        g_autofree char *small = data ("small.json");
+        char *args[] = { (char *) "flowsim", (char *) "run", small, (char *) "-f",
+                         (char *) "csv" };
+        /* argc counts the arguments; the array need not end in NULL. */
+        exit (fsim_cli_run (G_N_ELEMENTS (args), args));
+    }
+    g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+    g_test_trap_assert_passed ();
+    g_test_trap_assert_stdout ("field,partner,destination,*\nprofile.birthday,quiz,servers,*");
+    g_test_trap_assert_stderr ("");
+}
+
+static void
+test_cli_in_process_usage (void)
+{
+    if (g_test_subprocess ()) {
+        char *args[] = { (char *) "flowsim", (char *) "run", (char *) "--format",
+                         (char *) "yaml" };
+        exit (fsim_cli_run (G_N_ELEMENTS (args), args));
+    }
+    g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+    g_test_trap_assert_failed ();
+    g_test_trap_assert_stdout ("");
+    g_test_trap_assert_stderr ("flowsim: error: unknown format 'yaml' *\nTry 'flowsim --help'.\n");
+}
 
 int
 main (int argc, char *argv[])
 {
     g_test_init (&argc, &argv, NULL);
+    g_test_add_func ("/cli/usage/help", test_cli_usage_help);
+    g_test_add_func ("/cli/usage/version", test_cli_usage_version);
+    g_test_add_func ("/cli/usage/help-run", test_cli_usage_help_run);
+    g_test_add_func ("/cli/usage/help-topics", test_cli_usage_help_topics);
+    g_test_add_func ("/cli/exit/usage", test_cli_exit_usage);
+    g_test_add_func ("/cli/exit/missing-file", test_cli_exit_missing_file);
+    g_test_add_func ("/cli/exit/bad-json", test_cli_exit_bad_json);
+    g_test_add_func ("/cli/exit/bad-set", test_cli_exit_bad_set);
+    g_test_add_func ("/cli/output/not-written-on-error", test_cli_output_not_written_on_error);
+    g_test_add_func ("/cli/output/unwritable", test_cli_output_unwritable);
+    g_test_add_func ("/cli/output/onto-directory", test_cli_output_onto_directory);
+    g_test_add_func ("/cli/output/matches-stdout", test_cli_output_matches_stdout);
+    g_test_add_func ("/cli/run/json", test_cli_json_small);
+    g_test_add_func ("/cli/run/text", test_cli_text_small);
+    g_test_add_func ("/cli/run/csv", test_cli_csv_small);
+    g_test_add_func ("/cli/run/set", test_cli_run_set);
+    g_test_add_func ("/cli/run/deterministic", test_cli_run_deterministic);
+    g_test_add_func ("/cli/run/default-scenario", test_cli_run_default_scenario);
+    g_test_add_func ("/cli/default-scenario-path", test_cli_default_scenario_path);
+    g_test_add_func ("/cli/in-process/run", test_cli_in_process);
+    g_test_add_func ("/cli/in-process/usage", test_cli_in_process_usage);
     return g_test_run ();
 }
