@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <glib.h>
+#include <glib/gstdio.h>
 
 #include <cjson/cJSON.h>
 
@@ -120,6 +121,13 @@ display_name (FsimJsonDoc *doc, const char *canon)
     return g_string_chunk_insert_const (doc->strings, canon);
 }
 
+/* Keep a detached tree alive until the doc is freed (see FsimJsonDoc.graveyard). */
+static void
+bury (FsimJsonDoc *doc, cJSON *node)
+{
+    g_ptr_array_add (doc->graveyard, node);
+}
+
 /* ---- positions ------------------------------------------------------------------------- */
 
 typedef struct {
@@ -171,6 +179,7 @@ scan_record (Scan *s, cJSON *node)
 {
     FsimNodeLoc *loc = g_new0 (FsimNodeLoc, 1);
     loc->file = s->file;
+    loc->index = -1;
     scan_pos (s, s->p, &loc->line, &loc->col);
     g_hash_table_replace (s->doc->locs, node, loc);
     return loc;
@@ -185,8 +194,9 @@ scan_value (Scan *s, cJSON *node)
     scan_record (s, node);
     if (*s->p == '{' || *s->p == '[') {
         gboolean object = *s->p == '{';
+        int index = 0;
         s->p++;
-        for (cJSON *child = node->child; child; child = child->next) {
+        for (cJSON *child = node->child; child; child = child->next, index++) {
             scan_ws (s);
             int kl = 0, kc = 0;
             if (object) {
@@ -196,10 +206,12 @@ scan_value (Scan *s, cJSON *node)
                 s->p++; /* ':' */
             }
             scan_value (s, child);
+            FsimNodeLoc *loc = g_hash_table_lookup (s->doc->locs, child);
             if (object) {
-                FsimNodeLoc *loc = g_hash_table_lookup (s->doc->locs, child);
                 loc->key_line = kl;
                 loc->key_col = kc;
+            } else {
+                loc->index = index;
             }
             scan_ws (s);
             if (*s->p == ',')
@@ -215,13 +227,119 @@ scan_value (Scan *s, cJSON *node)
     }
 }
 
-static int
-json_depth (const cJSON *node)
+/* Before cJSON sees @text: it must be UTF-8 (RFC 8259) and nest at most FSIM_LOADER_MAX_DEPTH
+ * levels (counting brackets outside strings, so that the error points at the bracket that goes
+ * too deep and cJSON's own, larger, nesting limit is never what the user meets). */
+static gboolean
+precheck_text (Scan *s, const char *text, GError **error)
 {
+    const char *bad = NULL;
+    int line, col;
+    if (!g_utf8_validate (text, -1, &bad)) {
+        scan_pos (s, bad, &line, &col);
+        g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_PARSE,
+                     "%s:%d:%d: invalid JSON: byte 0x%02X is not UTF-8 (JSON text must be UTF-8)",
+                     s->file, line, col, (unsigned char) *bad);
+        return FALSE;
+    }
     int depth = 0;
-    for (const cJSON *c = node->child; c; c = c->next)
-        depth = MAX (depth, json_depth (c));
-    return depth + 1;
+    gboolean in_string = FALSE;
+    for (const char *p = text; *p; p++) {
+        if (in_string) {
+            if (*p == '\\' && p[1])
+                p++;
+            else if (*p == '"')
+                in_string = FALSE;
+        } else if (*p == '"') {
+            in_string = TRUE;
+        } else if (*p == '{' || *p == '[') {
+            if (++depth > FSIM_LOADER_MAX_DEPTH) {
+                scan_pos (s, p, &line, &col);
+                g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT,
+                             "%s:%d:%d: JSON nested deeper than %d levels", s->file, line, col,
+                             FSIM_LOADER_MAX_DEPTH);
+                return FALSE;
+            }
+        } else if (*p == '}' || *p == ']') {
+            depth--;
+        }
+    }
+    return TRUE;
+}
+
+/* cJSON refused @text at @end: say why as precisely as we can. */
+static void
+parse_error (Scan *s, const char *text, const char *end, GError **error)
+{
+    int line, col;
+    const char *what = "unexpected end of file";
+    g_autofree char *msg = NULL;
+    if (!end)
+        end = text;
+    if (text[strspn (text, " \t\r\n")] == '\0') {
+        end = text;
+        what = "the file is empty";
+    } else if (*end) {
+        const char *tail = NULL;
+        cJSON *prefix = cJSON_ParseWithOpts (text, &tail, FALSE);
+        gunichar ch = g_utf8_get_char (end); /* the text is valid UTF-8 */
+        const char *hint = prefix ? " after the end of the top-level value"
+                           : ch == '/' ? " (JSON has no comments)"
+                           : ch == '\'' || ch == 0x2018 || ch == 0x201C
+                               ? " (JSON strings take straight double quotes)" : "";
+        cJSON_Delete (prefix);
+        if (g_unichar_isprint (ch))
+            msg = g_strdup_printf ("unexpected '%.*s'%s", (int) (g_utf8_next_char (end) - end),
+                                   end, hint);
+        else
+            msg = g_strdup_printf ("unexpected character U+%04X%s", ch, hint);
+        what = msg;
+    }
+    scan_pos (s, end, &line, &col);
+    g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_PARSE, "%s:%d:%d: invalid JSON: %s",
+                 s->file, line, col, what);
+}
+
+/* Checks every key and string of a freshly parsed tree: no key twice in one object (cJSON keeps
+ * both, and a later merge would silently pick one), no string or key over the length limit.
+ * @path is the path inside this file. */
+static gboolean
+check_tree (FsimJsonDoc *doc, cJSON *node, const FsimJPath *path, GError **error)
+{
+    if (cJSON_IsString (node) && strlen (node->valuestring) > FSIM_LOADER_MAX_STRING) {
+        g_autofree char *where = fsim_i_jpath_render (path);
+        fsim_i_error_at (error, doc, node, FALSE, FSIM_LOADER_ERROR_LIMIT,
+                         "%s%sstring of %zu bytes is longer than the limit of %d", where,
+                         *where ? ": " : "", strlen (node->valuestring), FSIM_LOADER_MAX_STRING);
+        return FALSE;
+    }
+    gboolean object = cJSON_IsObject (node);
+    g_autoptr(GHashTable) seen = object ? g_hash_table_new (g_str_hash, g_str_equal) : NULL;
+    int i = 0;
+    for (cJSON *c = node->child; c; c = c->next, i++) {
+        FsimJPath p = object ? FSIM_JP_KEY (path, c->string) : FSIM_JP_IDX (path, i);
+        if (object && strlen (c->string) > FSIM_LOADER_MAX_STRING) {
+            g_autofree char *where = fsim_i_jpath_render (path);
+            fsim_i_error_at (error, doc, c, TRUE, FSIM_LOADER_ERROR_LIMIT,
+                             "%s%skey of %zu bytes is longer than the limit of %d", where,
+                             *where ? ": " : "", strlen (c->string), FSIM_LOADER_MAX_STRING);
+            return FALSE;
+        }
+        const cJSON *first = object ? g_hash_table_lookup (seen, c->string) : NULL;
+        if (first) {
+            const FsimNodeLoc *fl = fsim_i_json_loc (doc, first);
+            g_autofree char *where = fsim_i_jpath_render (path);
+            fsim_i_error_at (error, doc, c, TRUE, FSIM_LOADER_ERROR_SCHEMA,
+                             "%s%sduplicate key '%s' (first given at %d:%d)", where,
+                             *where ? ": " : "", c->string, fl->key_line, fl->key_col);
+            return FALSE;
+        }
+        if (object)
+            g_hash_table_insert (seen, c->string, c);
+        if (!check_tree (doc, c, &p, error))
+            return FALSE;
+    }
+    return TRUE;
 }
 
 /* Parse @text named @file; positions start at @line0:@col0 (for values given on the command
@@ -230,70 +348,78 @@ static cJSON *
 parse_text (FsimJsonDoc *doc, const char *file, const char *text, int line0, int col0,
             GError **error)
 {
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithOpts (text, &end, TRUE);
     Scan s = { .doc = doc, .file = g_string_chunk_insert_const (doc->strings, file),
                .p = text, .at = text, .line = line0, .col = col0 };
-    if (!root) {
-        int line, col;
-        if (!end)
-            end = text;
-        scan_pos (&s, end, &line, &col);
-        if (*end == '\0')
-            g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_PARSE,
-                         "%s:%d:%d: invalid JSON: unexpected end of file", s.file, line, col);
-        else
-            g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_PARSE,
-                         "%s:%d:%d: invalid JSON: unexpected '%c'", s.file, line, col,
-                         g_ascii_isprint (*end) ? *end : '?');
+    if (g_str_has_prefix (text, "\xEF\xBB\xBF"))
+        s.p = s.at = text + 3; /* cJSON skips a UTF-8 byte order mark: so does the scan */
+    Scan pre = s;
+    if (!precheck_text (&pre, text, error))
         return NULL;
-    }
-    if (json_depth (root) > FSIM_LOADER_MAX_DEPTH) {
-        g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT,
-                     "%s:%d:%d: JSON nested deeper than %d levels", s.file, line0, col0,
-                     FSIM_LOADER_MAX_DEPTH);
-        cJSON_Delete (root);
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithOpts (text, &end, TRUE);
+    if (!root) {
+        parse_error (&s, text, end, error);
         return NULL;
     }
     scan_value (&s, root);
+    if (!check_tree (doc, root, NULL, error)) {
+        bury (doc, root); /* positions were recorded: keep the addresses taken */
+        return NULL;
+    }
     return root;
 }
 
+/* Reads and parses @path (or @text standing for it). @from is the "include" or "extends" string
+ * that names the file (NULL for the top file): a file that cannot be read is reported there. */
 static cJSON *
-parse_file (FsimJsonDoc *doc, const char *path, const char *text, GError **error)
+parse_file (FsimJsonDoc *doc, const char *path, const char *text, const cJSON *from,
+            GError **error)
 {
     g_autofree char *owned = NULL;
+    const char *name = display_name (doc, path);
     if (!text) {
         gsize len = 0;
         g_autoptr(GError) local = NULL;
-        g_autoptr(GMappedFile) mf = g_mapped_file_new (path, FALSE, &local);
-        if (!mf) {
-            g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_IO, "%s: cannot read: %s",
-                         display_name (doc, path), local->message);
+        GStatBuf st;
+        /* refuse a huge regular file before reading it; pipes are read, then measured */
+        gboolean huge = g_stat (path, &st) == 0
+                        && (guint64) st.st_size > FSIM_LOADER_MAX_FILE_BYTES;
+        if (!huge && !g_file_get_contents (path, &owned, &len, &local)) {
+            const FsimNodeLoc *l = fsim_i_json_loc (doc, from);
+            if (l)
+                g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_IO,
+                             "%s:%d:%d: %s '%s': cannot read: %s", l->file, l->line, l->col,
+                             from->string ? from->string : "include", from->valuestring,
+                             local->message);
+            else
+                g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_IO,
+                             "%s: cannot read: %s", name, local->message);
             return NULL;
         }
-        len = g_mapped_file_get_length (mf);
-        if (len > FSIM_LOADER_MAX_FILE_BYTES) {
+        if (huge || len > FSIM_LOADER_MAX_FILE_BYTES) {
             g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT,
-                         "%s: file is %" G_GSIZE_FORMAT " bytes, more than the limit of %u",
-                         display_name (doc, path), len, FSIM_LOADER_MAX_FILE_BYTES);
+                         "%s: file is %" G_GUINT64_FORMAT " bytes, more than the limit of %u",
+                         name, huge ? (guint64) st.st_size : (guint64) len,
+                         FSIM_LOADER_MAX_FILE_BYTES);
             return NULL;
         }
-        owned = g_strndup (g_mapped_file_get_contents (mf), len);
         if (strlen (owned) != len) {
+            Scan s = { .doc = doc, .file = name, .at = owned, .line = 1, .col = 1 };
+            int line, col;
+            scan_pos (&s, owned + strlen (owned), &line, &col);
             g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_PARSE,
-                         "%s: invalid JSON: the file contains a NUL byte",
-                         display_name (doc, path));
+                         "%s:%d:%d: invalid JSON: unexpected NUL byte", name, line, col);
             return NULL;
         }
         text = owned;
     }
     doc->n_files++;
-    cJSON *root = parse_text (doc, display_name (doc, path), text, 1, 1, error);
+    cJSON *root = parse_text (doc, name, text, 1, 1, error);
     if (root && !cJSON_IsObject (root)) {
         fsim_i_error_at (error, doc, root, FALSE, FSIM_LOADER_ERROR_SCHEMA,
-                         "expected a JSON object at the top level");
-        cJSON_Delete (root);
+                         "expected a JSON object at the top level, got %s",
+                         fsim_i_json_type_name (root));
+        bury (doc, root);
         return NULL;
     }
     return root;
@@ -320,8 +446,11 @@ check_top_keys (FsimJsonDoc *doc, const cJSON *root, gboolean scenario, GError *
         if (known)
             continue;
         const char *near = fsim_i_closest (c->string, keys, n);
-        gboolean scen_only = !scenario && fsim_i_closest (c->string, scenario_keys,
-                                                           G_N_ELEMENTS (scenario_keys)) != NULL;
+        const char *scen = scenario ? NULL : fsim_i_closest (c->string, scenario_keys,
+                                                             G_N_ELEMENTS (scenario_keys));
+        gboolean scen_only = scen && strcmp (scen, c->string) == 0;
+        if (!near && !scen_only)
+            near = scen; /* a misspelt scenario key, such as 'scenaro' */
         if (near)
             fsim_i_error_at (error, doc, c, TRUE, FSIM_LOADER_ERROR_SCHEMA,
                              "unknown key '%s'; did you mean '%s'?", c->string, near);
@@ -338,12 +467,6 @@ check_top_keys (FsimJsonDoc *doc, const cJSON *root, gboolean scenario, GError *
 }
 
 /* ---- merging --------------------------------------------------------------------------------- */
-
-static void
-bury (FsimJsonDoc *doc, cJSON *node)
-{
-    g_ptr_array_add (doc->graveyard, node);
-}
 
 static const char *
 entity_id (const cJSON *entity)
@@ -372,6 +495,32 @@ ensure_array (cJSON *obj, const char *key)
     return a;
 }
 
+/*
+ * Put @value where @old is in @parent (an array, or an object when @key is given) and bury @old:
+ * the order of entities is the order of reports, and an audience map's order breaks ties.
+ * Not cJSON_InsertItemInArray(): in Debian 12's cJSON 1.7.15 (since +deb12u1, the backport of
+ * the CVE-2023-50471 checks) it refuses any position but the two ends, so @value is linked in
+ * by hand, as cJSON itself does.
+ */
+static void
+replace_in_place (FsimJsonDoc *doc, cJSON *parent, cJSON *old, const char *key, cJSON *value)
+{
+    if (key) {
+        /* give @value its key the way cJSON does */
+        cJSON_AddItemToObject (parent, key, value);
+        cJSON_DetachItemViaPointer (parent, value);
+    }
+    value->next = old;
+    value->prev = old->prev;
+    old->prev = value;
+    if (old == parent->child)
+        parent->child = value; /* the first child's prev is the last child */
+    else
+        value->prev->next = value;
+    cJSON_DetachItemViaPointer (parent, old);
+    bury (doc, old);
+}
+
 /* Move the entities of @src[key] into @dst[key]. With @replace an entity whose id exists
  * replaces it; otherwise that is an error naming both places. */
 static gboolean
@@ -383,7 +532,7 @@ merge_entities (FsimJsonDoc *doc, cJSON *dst, cJSON *src, const char *key, gbool
         return TRUE;
     if (!cJSON_IsArray (from)) {
         fsim_i_error_at (error, doc, from, FALSE, FSIM_LOADER_ERROR_SCHEMA,
-                         "%s: expected an array", key);
+                         "%s: expected an array, got %s", key, fsim_i_json_type_name (from));
         return FALSE;
     }
     cJSON *to = ensure_array (dst, key);
@@ -393,20 +542,19 @@ merge_entities (FsimJsonDoc *doc, cJSON *dst, cJSON *src, const char *key, gbool
         cJSON *old = id ? find_by_id (to, id) : NULL;
         if (old && !replace) {
             const FsimNodeLoc *ol = fsim_i_json_loc (doc, old);
+            const FsimNodeLoc *il = fsim_i_json_loc (doc, item);
+            g_autofree char *where = il && il->index >= 0
+                                         ? g_strdup_printf ("%s[%d].id", key, il->index)
+                                         : g_strdup (key);
             fsim_i_error_at (error, doc, item, FALSE, FSIM_LOADER_ERROR_REFERENCE,
-                             "%s: duplicate id '%s' (first defined at %s:%d:%d)", key, id,
+                             "%s: duplicate id '%s' (first defined at %s:%d:%d)", where, id,
                              ol ? ol->file : "?", ol ? ol->line : 0, ol ? ol->col : 0);
             bury (doc, item);
             return FALSE;
         }
         if (old) {
             /* replace in place, so that reports keep the base's order */
-            int at = 0;
-            for (const cJSON *x = to->child; x != old; x = x->next)
-                at++;
-            cJSON_InsertItemInArray (to, at, item);
-            cJSON_DetachItemViaPointer (to, old);
-            bury (doc, old);
+            replace_in_place (doc, to, old, NULL, item);
         } else {
             cJSON_AddItemToArray (to, item);
         }
@@ -456,8 +604,8 @@ push_file (FsimJsonDoc *doc, const char *canon, const cJSON *from, GError **erro
         for (guint j = i; j < doc->stack->len; j++)
             g_string_append_printf (chain, "%s -> ", display_name (doc, doc->stack->pdata[j]));
         g_string_append (chain, display_name (doc, canon));
-        fsim_i_error_at (error, doc, from, FALSE, FSIM_LOADER_ERROR_CYCLE, "cycle: %s",
-                         chain->str);
+        fsim_i_error_at (error, doc, from, FALSE, FSIM_LOADER_ERROR_CYCLE, "%s cycle: %s",
+                         from->string ? from->string : "include", chain->str);
         return FALSE;
     }
     if (doc->n_files >= FSIM_LOADER_MAX_INCLUDES) {
@@ -506,27 +654,16 @@ static gboolean
 resolve_policy (FsimJsonDoc *doc, const char *path, const cJSON *from, cJSON *layer,
                 GError **error)
 {
-    g_autoptr(GError) local = NULL;
     if (!push_file (doc, path, from, error))
         return FALSE;
-    cJSON *root = parse_file (doc, path, NULL, &local);
-    gboolean ok = root && check_top_keys (doc, root, FALSE, &local)
-                  && resolve_includes (doc, path, root, layer, &local);
+    cJSON *root = parse_file (doc, path, NULL, from, error);
+    gboolean ok = root && check_top_keys (doc, root, FALSE, error)
+                  && resolve_includes (doc, path, root, layer, error);
     for (size_t k = 0; ok && k < G_N_ELEMENTS (entity_keys); k++)
-        ok = merge_entities (doc, layer, root, entity_keys[k], FALSE, &local);
+        ok = merge_entities (doc, layer, root, entity_keys[k], FALSE, error);
     if (root)
         bury (doc, root);
     pop_file (doc);
-    if (!ok) {
-        if (local->code == FSIM_LOADER_ERROR_IO && from) {
-            const FsimNodeLoc *l = fsim_i_json_loc (doc, from);
-            g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_IO,
-                         "%s:%d:%d: include '%s': %s", l->file, l->line, l->col,
-                         from->valuestring, local->message);
-            return FALSE;
-        }
-        g_propagate_error (error, g_steal_pointer (&local));
-    }
     return ok;
 }
 
@@ -606,6 +743,29 @@ json_type_name (const cJSON *n)
     return "null";
 }
 
+/* " (...)" telling what an array selector could have been, or NULL. */
+static char *
+missing_element_hint (const cJSON *array, const char *selector)
+{
+    int n = cJSON_GetArraySize (array);
+    if (g_ascii_isdigit (*selector))
+        return g_strdup_printf (" (the array has %d element%s)", n, n == 1 ? "" : "s");
+    g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+    for (const cJSON *c = array->child; c; c = c->next)
+        if (entity_id (c))
+            g_ptr_array_add (ids, (gpointer) entity_id (c));
+    const char *near = fsim_i_closest (selector, (const char *const *) ids->pdata, ids->len);
+    if (near)
+        return g_strdup_printf ("; did you mean '%s'?", near);
+    if (ids->len == 0 || ids->len > 12)
+        return NULL;
+    g_autoptr(GString) list = g_string_new (" (ids: ");
+    for (guint i = 0; i < ids->len; i++)
+        g_string_append_printf (list, "%s'%s'", i ? ", " : "", (char *) ids->pdata[i]);
+    g_string_append_c (list, ')');
+    return g_string_free (g_steal_pointer (&list), FALSE);
+}
+
 /* Apply one override: replace the value at @path in @root by @value (taking ownership). */
 static gboolean
 apply_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value, const cJSON *where,
@@ -633,26 +793,20 @@ apply_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value, const 
         }
         cJSON *next = s->key ? cJSON_GetObjectItemCaseSensitive (cur, s->key)
                              : select_element (cur, s->selector);
-        if (last) {
-            if (next) {
-                cJSON_DetachItemViaPointer (cur, next);
-                bury (doc, next);
-            } else if (!s->key) {
-                bury (doc, value);
-                fsim_i_error_at (error, doc, where, TRUE, FSIM_LOADER_ERROR_SET,
-                                 "set '%s': no element '%s'", path, what);
-                return FALSE;
-            }
-            if (s->key)
-                cJSON_AddItemToObject (cur, s->key, value);
-            else
-                cJSON_AddItemToArray (cur, value);
+        if (last && next) {
+            replace_in_place (doc, cur, next, s->key, value);
+            return TRUE;
+        }
+        if (last && s->key) {
+            cJSON_AddItemToObject (cur, s->key, value);
             return TRUE;
         }
         if (!next) {
+            g_autofree char *hint = s->key ? NULL : missing_element_hint (cur, s->selector);
             bury (doc, value);
             fsim_i_error_at (error, doc, where, TRUE, FSIM_LOADER_ERROR_SET,
-                             "set '%s': no %s '%s'", path, s->key ? "key" : "element", what);
+                             "set '%s': no %s '%s'%s", path, s->key ? "key" : "element", what,
+                             hint ? hint : "");
             return FALSE;
         }
         cur = next;
@@ -692,15 +846,26 @@ apply_cli_sets (FsimJsonDoc *doc, cJSON *result, const char *const *sets, GError
         }
         g_autofree char *path = g_strndup (sets[i], (gsize) (eq - sets[i]));
         g_autofree char *name = g_strdup_printf ("--set %s", path);
-        cJSON *value = parse_text (doc, name, eq + 1, 1, (int) (eq - sets[i]) + 2, NULL);
+        g_autoptr(GError) local = NULL;
+        cJSON *value = parse_text (doc, name, eq + 1, 1, (int) (eq - sets[i]) + 2, &local);
+        if (!value && local->code != FSIM_LOADER_ERROR_PARSE) {
+            g_propagate_error (error, g_steal_pointer (&local)); /* JSON, but too long, ... */
+            return FALSE;
+        }
         if (!value) {
+            /* not JSON: the text itself is the value */
             value = cJSON_CreateString (eq + 1);
             FsimNodeLoc *loc = g_new0 (FsimNodeLoc, 1);
             loc->file = g_string_chunk_insert_const (doc->strings, name);
+            loc->index = -1;
             loc->line = 1;
             loc->col = (int) (eq - sets[i]) + 2;
             g_hash_table_replace (doc->locs, value, loc);
         }
+        /* the "key" of a --set is its path, at column 1 */
+        FsimNodeLoc *loc = g_hash_table_lookup (doc->locs, value);
+        loc->key_line = 1;
+        loc->key_col = 1;
         if (!apply_set (doc, result, path, value, value, error))
             return FALSE;
     }
@@ -720,22 +885,12 @@ load_base (FsimJsonDoc *doc, const char *path, cJSON *root, GError **error)
         return cJSON_CreateObject ();
     if (!cJSON_IsString (ext) || !*ext->valuestring) {
         fsim_i_error_at (error, doc, ext, FALSE, FSIM_LOADER_ERROR_SCHEMA,
-                         "extends: expected the file name of a base scenario");
+                         "extends: expected the file name of a base scenario, got %s",
+                         cJSON_IsString (ext) ? "an empty string" : fsim_i_json_type_name (ext));
         return NULL;
     }
     g_autofree char *base_path = resolve_relative (path, ext->valuestring);
-    g_autoptr(GError) local = NULL;
-    cJSON *base = resolve_scenario (doc, base_path, NULL, ext, &local);
-    if (!base) {
-        const FsimNodeLoc *l = fsim_i_json_loc (doc, ext);
-        if (local->code == FSIM_LOADER_ERROR_IO && l)
-            g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_IO,
-                         "%s:%d:%d: extends '%s': %s", l->file, l->line, l->col,
-                         ext->valuestring, local->message);
-        else
-            g_propagate_error (error, g_steal_pointer (&local));
-    }
-    return base;
+    return resolve_scenario (doc, base_path, NULL, ext, error);
 }
 
 /* Lay this file's own keys (not include / extends / set / entities) over @result. */
@@ -790,7 +945,7 @@ resolve_scenario (FsimJsonDoc *doc, const char *path, const char *text, const cJ
 {
     if (!push_file (doc, path, from, error))
         return NULL;
-    cJSON *root = parse_file (doc, path, text, error);
+    cJSON *root = parse_file (doc, path, text, from, error);
     cJSON *result = NULL;
     if (root) {
         bury (doc, root);
@@ -805,6 +960,14 @@ resolve_scenario (FsimJsonDoc *doc, const char *path, const char *text, const cJ
             if (result && !build_scenario (doc, path, root, result, error)) {
                 cJSON_Delete (result);
                 result = NULL;
+            }
+            /* the merged object stands where this file's top-level object was written (errors
+             * about the whole scenario, such as a missing 'date', are reported there) */
+            const FsimNodeLoc *rl = fsim_i_json_loc (doc, root);
+            if (result && rl) {
+                FsimNodeLoc *loc = g_new (FsimNodeLoc, 1);
+                *loc = *rl;
+                g_hash_table_replace (doc->locs, result, loc);
             }
         }
     }

@@ -63,9 +63,15 @@ most_specific (FsimConv *c, const cJSON *obj, const FsimJPath *p, const cJSON **
             }
         }
         FsimJPath mp = FSIM_JP_KEY (p, m->string);
-        if (!any)
-            return fsim_i_fail (c, error, m, TRUE, FSIM_LOADER_ERROR_REFERENCE, &mp,
-                                "field pattern '%s' selects no field", m->string);
+        if (any)
+            continue;
+        g_autofree const char **ids = g_new0 (const char *, s->n_fields + 1);
+        for (size_t f = 0; f < s->n_fields; f++)
+            ids[f] = s->fields[f].id;
+        const char *near = fsim_i_closest (m->string, ids, s->n_fields);
+        return fsim_i_fail (c, error, m, TRUE, FSIM_LOADER_ERROR_REFERENCE, &mp,
+                            "field pattern '%s' selects no field%s%s%s", m->string,
+                            near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
     }
     return TRUE;
 }
@@ -217,6 +223,10 @@ convert_explicit (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **er
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive (pop, "users");
     FsimJPath up = FSIM_JP_KEY (p, "users");
     int n = cJSON_GetArraySize (arr);
+    if (ok && !cJSON_IsArray (arr))
+        ok = fsim_i_fail (c, error, arr, FALSE, FSIM_LOADER_ERROR_SCHEMA, &up,
+                          "expected an array of users, or a number of users to generate, got %s",
+                          fsim_i_json_type_name (arr));
     if (ok && n > MAX_EXPLICIT_USERS)
         ok = fsim_i_fail (c, error, arr, FALSE, FSIM_LOADER_ERROR_LIMIT, &up,
                           "%d users, more than the limit of %d for a list (use a generator)",

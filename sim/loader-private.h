@@ -19,6 +19,7 @@ typedef struct {
     const char *file; /* interned in FsimJsonDoc.strings */
     int line, col;
     int key_line, key_col;
+    int index; /* position in its array as written in the file, or -1 */
 } FsimNodeLoc;
 
 /*

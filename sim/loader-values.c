@@ -401,18 +401,26 @@ fsim_i_check_partner_selector (FsimConv *c, const cJSON *node, const char *sel, 
                        : g_str_has_prefix (sel, "tag:") ? sel + 4 : sel;
     if (strpbrk (bare, "*?") || selector_selects_any (c->s, sel))
         return TRUE;
-    g_autofree const char **ids = g_new0 (const char *, c->s->n_partners + 1);
-    for (size_t p = 0; p < c->s->n_partners; p++)
-        ids[p] = c->s->partners[p].id;
-    const char *near = bare == sel ? fsim_i_closest (sel, ids, c->s->n_partners) : NULL;
+    /* the names this selector could have meant: partner ids (unique), kinds or tags (once) */
+    g_autoptr(GPtrArray) names = g_ptr_array_new ();
+    for (size_t p = 0; p < c->s->n_partners; p++) {
+        const FsimPartner *pa = &c->s->partners[p];
+        char *one[] = { bare == sel ? pa->id : pa->kind, NULL };
+        char **list = bare == sel || sel[0] == 'k' ? one : pa->tags;
+        for (char **x = list; x && *x; x++)
+            if (bare == sel || !g_ptr_array_find_with_equal_func (names, *x, g_str_equal, NULL))
+                g_ptr_array_add (names, *x);
+    }
+    const char *near = fsim_i_closest (bare, (const char *const *) names->pdata, names->len);
     const char *what = bare == sel ? "partner" : sel[0] == 'k' ? "partner kind" : "partner tag";
     if (near)
         return fsim_i_fail (c, error, node, at_key, FSIM_LOADER_ERROR_REFERENCE, path,
                             "unknown %s '%s'; did you mean '%s'?", what, bare, near);
-    if (bare == sel && c->s->n_partners <= 12) {
-        g_autofree char *known = g_strjoinv ("', '", (char **) ids);
+    if (names->len > 0 && names->len <= 12) {
+        g_ptr_array_add (names, NULL);
+        g_autofree char *known = g_strjoinv ("', '", (char **) names->pdata);
         return fsim_i_fail (c, error, node, at_key, FSIM_LOADER_ERROR_REFERENCE, path,
-                            "unknown partner '%s' (known: '%s')", sel, known);
+                            "unknown %s '%s' (known: '%s')", what, bare, known);
     }
     return fsim_i_fail (c, error, node, at_key, FSIM_LOADER_ERROR_REFERENCE, path,
                         "%s '%s' selects no partner", what, bare);

@@ -38,6 +38,15 @@ get_array (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path
     return TRUE;
 }
 
+/* The index to show in the path of top-level entity @e (merged position @i): its position in
+ * the file that the message's location names, when it was written in one. */
+static int
+file_index (FsimConv *c, const cJSON *e, size_t i)
+{
+    const FsimNodeLoc *l = fsim_i_json_loc (c->doc, e);
+    return l && l->index >= 0 ? l->index : (int) i;
+}
+
 /* Register @id in @ix, failing on a duplicate. */
 static gboolean
 register_id (FsimConv *c, GHashTable *ix, const char *id, size_t index, const cJSON *node,
@@ -72,6 +81,10 @@ fail_unknown (FsimConv *c, GError **error, const cJSON *node, const FsimJPath *p
         return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_REFERENCE, path,
                             "unknown %s '%s' (known: %s)", what, id, list->str);
     }
+    if (n == 0)
+        return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_REFERENCE, path,
+                            "unknown %s '%s' (none is declared: is an 'include' missing?)",
+                            what, id);
     return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_REFERENCE, path,
                         "unknown %s '%s'", what, id);
 }
@@ -119,7 +132,7 @@ convert_fields (FsimConv *c, const cJSON *root, GError **error)
     c->s->fields = g_new0 (FsimField, n ? n : 1);
     size_t i = 0;
     for (const cJSON *e = arr ? arr->child : NULL; e; e = e->next, i++) {
-        FsimJPath p = FSIM_JP_IDX (&top, (int) i);
+        FsimJPath p = FSIM_JP_IDX (&top, file_index (c, e, i));
         FsimField *f = &c->s->fields[i];
         c->s->n_fields = i + 1;
         if (!fsim_i_check_object (c, e, &p, keys, req, error)
@@ -238,7 +251,7 @@ convert_apis (FsimConv *c, const cJSON *root, GError **error)
     c->s->apis = g_new0 (FsimApi, n ? n : 1);
     size_t i = 0;
     for (const cJSON *e = arr ? arr->child : NULL; e; e = e->next, i++) {
-        FsimJPath p = FSIM_JP_IDX (&top, (int) i);
+        FsimJPath p = FSIM_JP_IDX (&top, file_index (c, e, i));
         c->s->n_apis = i + 1;
         if (!convert_api (c, e, &p, &c->s->apis[i], error))
             return FALSE;
@@ -368,6 +381,22 @@ convert_integrates (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimPartner
     return TRUE;
 }
 
+/* A requested scope that no integrated API offers: name the API that does, if one does. */
+static gboolean
+fail_request (FsimConv *c, GError **error, const cJSON *node, const FsimJPath *path,
+              const char *scope, GPtrArray *offered)
+{
+    for (size_t k = 0; k < c->s->n_apis; k++)
+        for (size_t s = 0; s < c->s->apis[k].n_scopes; s++)
+            if (strcmp (c->s->apis[k].scopes[s].id, scope) == 0)
+                return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_REFERENCE, path,
+                                    "scope '%s' is offered by API '%s', which the partner does "
+                                    "not integrate (add it to 'integrates')", scope,
+                                    c->s->apis[k].id);
+    return fail_unknown (c, error, node, path, "scope", scope,
+                         (const char *const *) offered->pdata, offered->len);
+}
+
 /* Resolve the request patterns against the scopes of the integrated APIs. */
 static gboolean
 resolve_requests (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimPartner *pa,
@@ -395,9 +424,7 @@ resolve_requests (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimPartner *
         if (any || strpbrk (pat, "*?"))
             continue;
         FsimJPath ip = FSIM_JP_IDX (&rp, r);
-        return fail_unknown (c, error, cJSON_GetArrayItem (arr, r), &ip,
-                             "scope (not offered by any API the partner integrates)", pat,
-                             (const char *const *) offered->pdata, offered->len);
+        return fail_request (c, error, cJSON_GetArrayItem (arr, r), &ip, pat, offered);
     }
     return TRUE;
 }
@@ -438,11 +465,21 @@ convert_partner (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimPartner *p
         return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (e, "destinations"),
                             FALSE, FSIM_LOADER_ERROR_SCHEMA, &dp,
                             "a partner needs at least one destination");
-    for (size_t i = 1; i < pa->n_destinations; i++)
-        for (size_t j = 0; j < i; j++)
-            if (strcmp (pa->destinations[i].id, pa->destinations[j].id) == 0)
-                return fsim_i_fail (c, error, e, FALSE, FSIM_LOADER_ERROR_REFERENCE, &dp,
-                                    "duplicate destination id '%s'", pa->destinations[i].id);
+    for (size_t i = 1; i < pa->n_destinations; i++) {
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp (pa->destinations[i].id, pa->destinations[j].id) != 0)
+                continue;
+            const cJSON *dn = cJSON_GetArrayItem (
+                cJSON_GetObjectItemCaseSensitive (e, "destinations"), (int) i);
+            FsimJPath ip = FSIM_JP_IDX (&dp, (int) i);
+            FsimJPath idp = FSIM_JP_KEY (&ip, "id");
+            return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (dn, "id"), FALSE,
+                                FSIM_LOADER_ERROR_REFERENCE, &idp,
+                                "duplicate destination id '%s' (first defined at %d:%d)",
+                                pa->destinations[i].id, pa->destinations[j].loc.line,
+                                pa->destinations[j].loc.col);
+        }
+    }
     CONVERT_LIST (c, e, p, "shares", 4096, FsimShare, &pa->shares, &pa->n_shares,
                   convert_share, error);
     return TRUE;
@@ -462,7 +499,7 @@ convert_partners (FsimConv *c, const cJSON *root, GError **error)
     /* First the ids, so that shares can name partners defined later. */
     size_t i = 0;
     for (const cJSON *e = arr ? arr->child : NULL; e; e = e->next, i++) {
-        FsimJPath p = FSIM_JP_IDX (&top, (int) i);
+        FsimJPath p = FSIM_JP_IDX (&top, file_index (c, e, i));
         static const char *const req[] = { "id", NULL };
         const char *const *any = (const char *const[]) { "id", "name", "kind", "country",
             "tags", "integrates", "requests", "destinations", "shares", "sources", NULL };
@@ -475,7 +512,7 @@ convert_partners (FsimConv *c, const cJSON *root, GError **error)
     }
     i = 0;
     for (const cJSON *e = arr ? arr->child : NULL; e; e = e->next, i++) {
-        FsimJPath p = FSIM_JP_IDX (&top, (int) i);
+        FsimJPath p = FSIM_JP_IDX (&top, file_index (c, e, i));
         if (!convert_partner (c, e, &p, &c->s->partners[i], error))
             return FALSE;
     }
@@ -559,14 +596,16 @@ convert_rule (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimRule *r, GErr
                              "effect", effect, effects, 2);
     }
     r->allow = strcmp (effect, "allow") == 0;
+    FsimJPath up = FSIM_JP_KEY (p, "until");
     if (r->window.from >= r->window.until)
         return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (e, "until"), FALSE,
-                            FSIM_LOADER_ERROR_VALUE, p,
+                            FSIM_LOADER_ERROR_VALUE, &up,
                             "empty window: 'from' must be before 'until'");
+    FsimJPath pp = FSIM_JP_KEY (p, "partners");
     if (!r->partners[0])
-        return fsim_i_fail (c, error, e, FALSE, FSIM_LOADER_ERROR_SCHEMA, p,
-                            "'partners' is empty: a rule must select partners (use \"*\" for "
-                            "all)");
+        return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (e, "partners"), FALSE,
+                            FSIM_LOADER_ERROR_SCHEMA, &pp,
+                            "empty: a rule must select partners (use \"*\" for all)");
     return check_rule_patterns (c, e, p, r, error);
 }
 
@@ -581,7 +620,7 @@ convert_rules (FsimConv *c, const cJSON *root, GError **error)
     c->s->rules = g_new0 (FsimRule, n ? n : 1);
     size_t i = 0;
     for (const cJSON *e = arr ? arr->child : NULL; e; e = e->next, i++) {
-        FsimJPath p = FSIM_JP_IDX (&top, (int) i);
+        FsimJPath p = FSIM_JP_IDX (&top, file_index (c, e, i));
         c->s->n_rules = i + 1;
         if (!convert_rule (c, e, &p, &c->s->rules[i], error))
             return FALSE;

@@ -1,10 +1,475 @@
 /* SPDX-License-Identifier: MIT */
-/* placeholder until the errors tests land */
+/* test-errors.c: every malformed input under tests/data/errors gives a located, useful error. */
+#include <string.h>
+
 #include <glib.h>
+#include <glib/gstdio.h>
+
+#include "loader.h"
+#include "test-util.h"
+
+/*
+ * One row per case; the test is /errors/<name>. The file loaded is tests/data/errors/<name>.json
+ * unless @file names another one (the --set cases load valid.json), or @text is given: then that
+ * text is loaded with fsim_loader_load_string() under the name <name>.json. The tests run in
+ * tests/data/errors, so messages name files relative to it.
+ */
+typedef struct {
+    const char *name;
+    const char *file;
+    const char *text;
+    const char *set; /* one --set PATH=VALUE, or NULL */
+    FsimLoaderError code;
+    /* the exact start of the message: "FILE:LINE:COL: " */
+    const char *where;
+    /* fragments the rest must contain: the JSON path, what was wrong and what was expected */
+    const char *what[3];
+} ErrorCase;
+
+#define E(code) FSIM_LOADER_ERROR_##code
+
+static const ErrorCase cases[] = {
+    /* ---- the JSON text ------------------------------------------------------------------ */
+    { "parse-truncated", .code = E (PARSE),
+      .where = "parse-truncated.json:5:1: ", .what = { "invalid JSON: unexpected end of file" } },
+    { "parse-trailing-garbage", .code = E (PARSE), .where = "parse-trailing-garbage.json:2:1: ",
+      .what = { "invalid JSON: unexpected 'a' after the end of the top-level value" } },
+    { "parse-empty", .code = E (PARSE),
+      .where = "parse-empty.json:1:1: ", .what = { "invalid JSON: the file is empty" } },
+    { "parse-blank", .code = E (PARSE),
+      .where = "parse-blank.json:1:1: ", .what = { "invalid JSON: the file is empty" } },
+    { "parse-top-array", .code = E (SCHEMA), .where = "parse-top-array.json:1:1: ",
+      .what = { "expected a JSON object at the top level, got an array" } },
+    { "parse-nul-byte", .code = E (PARSE),
+      .where = "parse-nul-byte.json:2:14: ", .what = { "invalid JSON: unexpected NUL byte" } },
+    { "parse-not-utf8", .code = E (PARSE), .where = "parse-not-utf8.json:2:16: ",
+      .what = { "invalid JSON: byte 0xE9 is not UTF-8", "must be UTF-8" } },
+    { "parse-not-utf8-key", .code = E (PARSE), .where = "parse-not-utf8-key.json:3:7: ",
+      .what = { "invalid JSON: byte 0xE9 is not UTF-8" } },
+    { "parse-comment", .code = E (PARSE), .where = "parse-comment.json:2:4: ",
+      .what = { "invalid JSON: unexpected '/' (JSON has no comments)" } },
+    { "parse-single-quotes", .code = E (PARSE), .where = "parse-single-quotes.json:2:12: ",
+      .what = { "unexpected ''' (JSON strings take straight double quotes)" } },
+    { "parse-smart-quotes", .code = E (PARSE), .where = "parse-smart-quotes.json:2:12: ",
+      .what = { "unexpected '\u201c' (JSON strings take straight double quotes)" } },
+    /* a byte order mark is skipped, and columns still count from the '{' */
+    { "parse-bom", .code = E (SCHEMA),
+      .where = "parse-bom.json:3:3: ", .what = { "unknown key 'colour'" } },
+    { "parse-trailing-comma", .code = E (PARSE),
+      .where = "parse-trailing-comma.json:2:24: ", .what = { "invalid JSON: unexpected ']'" } },
+    { "include-parse-error", .code = E (PARSE),
+      .where = "parts/broken.json:3:45: ", .what = { "invalid JSON: unexpected ']'" } },
+    { "inline-empty", .text = "", .code = E (PARSE),
+      .where = "inline-empty.json:1:1: ", .what = { "invalid JSON: the file is empty" } },
+    { "inline-top-string", .text = "\n  \"a policy\"\n", .code = E (SCHEMA),
+      .where = "inline-top-string.json:2:3: ",
+      .what = { "expected a JSON object at the top level, got a string" } },
+
+    /* ---- limits ----------------------------------------------------------------------- */
+    { "limit-depth", .code = E (LIMIT),
+      .where = "limit-depth.json:2:77: ", .what = { "JSON nested deeper than 64 levels" } },
+    { "limit-depth-huge", .code = E (LIMIT),
+      .where = "limit-depth-huge.json:2:77: ", .what = { "JSON nested deeper than 64 levels" } },
+    /* 64 levels are allowed: what is wrong here is the type */
+    { "limit-depth-ok", .code = E (SCHEMA), .where = "limit-depth-ok.json:2:15: ",
+      .what = { "sources[0]: expected a string, got an array" } },
+    { "limit-string", .code = E (LIMIT), .where = "limit-string.json:2:12: ",
+      .what = { "title: string of 5000 bytes is longer than the limit of 4096" } },
+    { "limit-string-key", .code = E (LIMIT), .where = "limit-string-key.json:2:3: ",
+      .what = { "key of 5000 bytes is longer than the limit of 4096" } },
+
+    /* ---- keys ----------------------------------------------------------------------------- */
+    { "dup-key-top", .code = E (SCHEMA),
+      .where = "dup-key-top.json:4:3: ", .what = { "duplicate key 'title' (first given at 2:3)" } },
+    { "dup-key-nested", .code = E (SCHEMA), .where = "dup-key-nested.json:4:68: ",
+      .what = { "fields[0]: duplicate key 'label' (first given at 4:30)" } },
+    { "dup-key-set", .code = E (SCHEMA), .where = "dup-key-set.json:8:5: ",
+      .what = { "set: duplicate key 'seed' (first given at 7:5)" } },
+    { "dup-key-audience", .code = E (SCHEMA), .where = "dup-key-audience.json:6:49: ",
+      .what = { "population.defaults.audience: duplicate key '*' (first given at 6:33)" } },
+    { "dup-key-extends", .code = E (SCHEMA), .where = "dup-key-extends.json:6:5: ",
+      .what = { "population: duplicate key 'users' (first given at 5:5)" } },
+    { "unknown-key-scenaro", .code = E (SCHEMA), .where = "unknown-key-scenaro.json:2:3: ",
+      .what = { "unknown key 'scenaro'; did you mean 'scenario'?" } },
+    { "unknown-key-top", .code = E (SCHEMA), .where = "unknown-key-top.json:5:3: ",
+      .what = { "unknown key 'popluation'; did you mean 'population'?" } },
+    { "unknown-key-top-policy", .code = E (SCHEMA), .where = "unknown-key-top-policy.json:3:3: ",
+      .what = { "unknown key 'partner'; did you mean 'partners'?" } },
+    { "unknown-key-nested", .code = E (SCHEMA), .where = "unknown-key-nested.json:7:7: ",
+      .what = { "partners[0].destination: unknown key 'destination'",
+                "did you mean 'destinations'?" } },
+    { "unknown-key-nested-list", .code = E (SCHEMA), .where = "unknown-key-nested-list.json:7:66: ",
+      .what = { "partners[0].destinations[0].colour: unknown key 'colour'",
+                "(known keys: 'id', 'location', 'jurisdiction', 'fields')" } },
+    { "share-unknown-key", .code = E (SCHEMA), .where = "share-unknown-key.json:8:56: ",
+      .what = { "partners[0].shares[0].colour: unknown key 'colour'",
+                "'with', 'fields', 'active', 'sources'" } },
+    { "settings-unknown-key", .code = E (SCHEMA), .where = "settings-unknown-key.json:7:38: ",
+      .what = { "population.users[0].settings.platfrom: unknown key 'platfrom'",
+                "did you mean 'platform'?" } },
+    { "population-unknown-key", .code = E (SCHEMA), .where = "population-unknown-key.json:7:5: ",
+      .what = { "population.default: unknown key 'default'; did you mean 'defaults'?" } },
+    { "policy-scenario-key", .code = E (SCHEMA), .where = "policy-scenario-key.json:3:3: ",
+      .what = { "unknown key 'date' in a policy file", "no 'scenario' id" } },
+    { "include-scenario", .code = E (SCHEMA), .where = "valid.json:2:3: ",
+      .what = { "unknown key 'scenario' in a policy file", "included as a policy file" } },
+
+    /* ---- types ------------------------------------------------------------------------ */
+    { "type-string-for-number", .code = E (SCHEMA), .where = "type-string-for-number.json:4:11: ",
+      .what = { "seed: expected an integer, got a string" } },
+    { "type-number-for-array", .code = E (SCHEMA), .where = "type-number-for-array.json:5:55: ",
+      .what = { "partners[0].tags: expected an array of strings, got a number" } },
+    { "type-object-for-string", .code = E (SCHEMA), .where = "type-object-for-string.json:2:12: ",
+      .what = { "title: expected a string, got an object" } },
+    { "type-string-for-entities", .code = E (SCHEMA),
+      .where = "type-string-for-entities.json:3:13: ",
+      .what = { "fields: expected an array, got a string" } },
+    { "type-string-for-window", .code = E (SCHEMA), .where = "type-string-for-window.json:5:35: ",
+      .what = { "apis[0].active: expected an object, got a string" } },
+    { "type-bool-for-population", .code = E (SCHEMA),
+      .where = "type-bool-for-population.json:5:17: ",
+      .what = { "population: expected an object, got a boolean" } },
+    { "type-number-for-bool", .code = E (SCHEMA), .where = "type-number-for-bool.json:5:73: ",
+      .what = { "population.users[0].settings.platform: expected true or false, got a number" } },
+    { "date-number", .code = E (SCHEMA),
+      .where = "date-number.json:3:11: ", .what = { "date: expected a string, got a number" } },
+    { "effect-type", .code = E (SCHEMA), .where = "effect-type.json:4:29: ",
+      .what = { "rules[0].effect: expected a string, got a boolean" } },
+    { "jurisdiction-number", .code = E (SCHEMA), .where = "jurisdiction-number.json:8:64: ",
+      .what = { "partners[0].destinations[0].jurisdiction: expected a string, got a number" } },
+    { "users-not-array", .code = E (SCHEMA), .where = "users-not-array.json:5:28: ",
+      .what = { "population.users: expected an array of users, or a number of users to "
+                "generate, got a string" } },
+    { "users-object", .code = E (SCHEMA), .where = "users-object.json:5:28: ",
+      .what = { "population.users: expected an array of users", "got an object" } },
+    { "seed-fraction", .code = E (SCHEMA), .where = "seed-fraction.json:4:11: ",
+      .what = { "seed: expected an integer, got a fraction" } },
+    { "seed-negative", .code = E (VALUE), .where = "seed-negative.json:4:11: ",
+      .what = { "seed: -1 is out of range (expected an integer from 0 to" } },
+    { "id-invalid", .code = E (VALUE), .where = "id-invalid.json:5:13: ",
+      .what = { "partners[0].id: 'quiz app' is not a valid id",
+                "letters, digits, '_', '-', '.' or ':'" } },
+
+    /* ---- missing and empty ---------------------------------------------------------------- */
+    { "missing-date", .code = E (SCHEMA), .where = "missing-date.json:1:1: ",
+      .what = { "missing required key 'date' (the day the scenario simulates)" } },
+    { "missing-population", .code = E (SCHEMA),
+      .where = "missing-population.json:1:1: ", .what = { "missing required key 'population'" } },
+    { "missing-destinations", .code = E (SCHEMA), .where = "missing-destinations.json:4:5: ",
+      .what = { "partners[0]: missing required key 'destinations'" } },
+    { "missing-effect", .code = E (SCHEMA),
+      .where = "missing-effect.json:4:5: ", .what = { "rules[0]: missing required key 'effect'" } },
+    { "missing-scope-subject", .code = E (SCHEMA), .where = "missing-scope-subject.json:4:37: ",
+      .what = { "apis[0].scopes[0]: missing required key 'subject'" } },
+    { "missing-user-id", .code = E (SCHEMA), .where = "missing-user-id.json:5:49: ",
+      .what = { "population.users[1]: missing required key 'id'" } },
+    { "generator-missing", .code = E (SCHEMA), .where = "generator-missing.json:5:17: ",
+      .what = { "population: missing required key 'generator'" } },
+    { "empty-destinations", .code = E (SCHEMA), .where = "empty-destinations.json:7:23: ",
+      .what = { "partners[0].destinations: a partner needs at least one destination" } },
+    { "empty-scopes", .code = E (SCHEMA), .where = "empty-scopes.json:4:35: ",
+      .what = { "apis[0].scopes: an API needs at least one scope" } },
+    { "empty-rule-partners", .code = E (SCHEMA), .where = "empty-rule-partners.json:4:53: ",
+      .what = { "rules[0].partners: empty: a rule must select partners (use \"*\" for all)" } },
+    { "users-empty", .code = E (VALUE), .where = "users-empty.json:5:28: ",
+      .what = { "population.users: a population needs at least one user" } },
+
+    /* ---- dates and windows ------------------------------------------------------------ */
+    { "date-feb29", .code = E (VALUE), .where = "date-feb29.json:3:11: ",
+      .what = { "date: '2015-02-29' is not a valid date", "expected YYYY-MM-DD" } },
+    { "date-unpadded", .code = E (VALUE), .where = "date-unpadded.json:4:71: ",
+      .what = { "rules[0].from: '2015-4-1' is not a valid date", "expected YYYY-MM-DD" } },
+    { "date-word", .code = E (VALUE), .where = "date-word.json:6:27: ",
+      .what = { "apis[0].active.from: 'yesterday' is not a valid date" } },
+    { "window-empty", .code = E (VALUE), .where = "window-empty.json:6:17: ",
+      .what = { "apis[0].active: empty window: 'from' must be before 'until'" } },
+    { "window-rule-empty", .code = E (VALUE), .where = "window-rule-empty.json:6:38: ",
+      .what = { "rules[0].until: empty window: 'from' must be before 'until'" } },
+    { "window-share-empty", .code = E (VALUE), .where = "window-share-empty.json:9:56: ",
+      .what = { "partners[0].shares[0].active: empty window" } },
+
+    /* ---- destinations ------------------------------------------------------------------- */
+    { "jurisdiction-name", .code = E (VALUE), .where = "jurisdiction-name.json:8:64: ",
+      .what = { "partners[0].destinations[0].jurisdiction: 'China' is not a country code",
+                "ISO 3166-1 alpha-2" } },
+    { "jurisdiction-lowercase", .code = E (VALUE), .where = "jurisdiction-lowercase.json:8:64: ",
+      .what = { "partners[0].destinations[0].jurisdiction: 'cn' is not a country code",
+                "two capital letters" } },
+    { "device-jurisdiction", .code = E (SCHEMA), .where = "device-jurisdiction.json:8:50: ",
+      .what = { "partners[0].destinations[0].jurisdiction: a 'device' destination has no "
+                "jurisdiction" } },
+    { "server-no-jurisdiction", .code = E (SCHEMA), .where = "server-no-jurisdiction.json:8:9: ",
+      .what = { "partners[0].destinations[0]: a 'server' destination needs a 'jurisdiction'",
+                "ISO 3166-1 alpha-2" } },
+    { "location-unknown", .code = E (REFERENCE), .where = "location-unknown.json:8:38: ",
+      .what = { "partners[0].destinations[0].location: unknown location 'servers'",
+                "did you mean 'server'?" } },
+
+    /* ---- references ------------------------------------------------------------------- */
+    { "integrates-suggest", .code = E (REFERENCE), .where = "integrates-suggest.json:6:22: ",
+      .what = { "partners[0].integrates[0]: unknown API 'device-integrate'",
+                "did you mean 'device-integrated'?" } },
+    { "integrates-known-list", .code = E (REFERENCE), .where = "integrates-known-list.json:6:22: ",
+      .what = { "partners[0].integrates[0]: unknown API 'marketing-api'",
+                "(known: 'graph-v1', 'device-integrated')" } },
+    { "integrates-no-apis", .code = E (REFERENCE), .where = "integrates-no-apis.json:7:22: ",
+      .what = { "partners[0].integrates[0]: unknown API 'device-integrated'",
+                "(none is declared: is an 'include' missing?)" } },
+    { "integrates-twice", .code = E (REFERENCE), .where = "integrates-twice.json:6:55: ",
+      .what = { "partners[0].integrates[2]: API 'device-integrated' listed twice" } },
+    { "requests-unknown-scope", .code = E (REFERENCE),
+      .where = "requests-unknown-scope.json:6:65: ",
+      .what = { "partners[0].requests[1]: unknown scope 'user_birthdy'",
+                "did you mean 'user_birthday'?" } },
+    { "requests-not-offered", .code = E (REFERENCE), .where = "requests-not-offered.json:6:57: ",
+      .what = { "partners[0].requests[0]: scope 'user_birthday' is offered by API 'graph-v1', "
+                "which the partner does not integrate" } },
+    { "share-unknown-partner", .code = E (REFERENCE), .where = "share-unknown-partner.json:8:29: ",
+      .what = { "partners[0].shares[0].with: unknown partner 'brokr'", "did you mean 'broker'?" } },
+    { "rule-unknown-partner", .code = E (REFERENCE), .where = "rule-unknown-partner.json:4:50: ",
+      .what = { "rules[0].partners[0]: unknown partner 'quizz'; did you mean 'quiz'?" } },
+    { "rule-unknown-partner-list", .code = E (REFERENCE),
+      .where = "rule-unknown-partner-list.json:4:50: ",
+      .what = { "rules[0].partners[0]: unknown partner 'facebook'",
+                "(known: 'quiz', 'broker', 'huawei')" } },
+    { "rule-unknown-kind", .code = E (REFERENCE), .where = "rule-unknown-kind.json:4:51: ",
+      .what = { "rules[0].partners[0]: unknown partner kind 'device-maker'",
+                "did you mean 'device_maker'?" } },
+    { "rule-unknown-tag", .code = E (REFERENCE), .where = "rule-unknown-tag.json:4:51: ",
+      .what = { "rules[0].partners[0]: unknown partner tag 'china'",
+                "(known: 'research', 'device-integrated')" } },
+    { "rule-unknown-api", .code = E (REFERENCE), .where = "rule-unknown-api.json:4:65: ",
+      .what = { "rules[0].apis[0]: unknown API 'graph-v2'; did you mean 'graph-v1'?" } },
+    { "rule-unknown-scope", .code = E (REFERENCE), .where = "rule-unknown-scope.json:4:67: ",
+      .what = { "rules[0].scopes[0]: unknown scope 'friends_religion' (no API offers it)" } },
+    { "effect-unknown", .code = E (REFERENCE), .where = "effect-unknown.json:4:29: ",
+      .what = { "rules[0].effect: unknown effect 'alow'; did you mean 'allow'?" } },
+    { "subject-unknown", .code = E (REFERENCE), .where = "subject-unknown.json:6:58: ",
+      .what = { "apis[0].scopes[0].subject: unknown subject 'friend'",
+                "did you mean 'friends'?" } },
+    { "respects-unknown", .code = E (REFERENCE), .where = "respects-unknown.json:6:32: ",
+      .what = { "apis[0].respects[1]: unknown setting 'audiences'", "did you mean 'audience'?" } },
+    { "field-pattern-suggest", .code = E (REFERENCE), .where = "field-pattern-suggest.json:8:81: ",
+      .what = { "partners[0].destinations[0].fields[0]: field pattern 'profile.birthdy' selects "
+                "no field",
+                "did you mean 'profile.birthday'?" } },
+    { "field-pattern-none", .code = E (REFERENCE), .where = "field-pattern-none.json:8:81: ",
+      .what = { "partners[0].destinations[0].fields[0]: field pattern 'contacts.*' selects no "
+                "field (3 fields are declared)" } },
+
+    /* ---- duplicate ids ------------------------------------------------------------------ */
+    { "dup-field-id", .code = E (REFERENCE), .where = "dup-field-id.json:5:5: ",
+      .what = { "fields[2].id: duplicate id 'profile.birthday'",
+                "(first defined at dup-field-id.json:3:5)" } },
+    { "dup-api-id", .code = E (REFERENCE), .where = "dup-api-id.json:4:5: ",
+      .what = { "apis[0].id: duplicate id 'graph-v1' (first defined at model.json:9:5)" } },
+    { "dup-partner-include", .code = E (REFERENCE), .where = "parts/apps.json:8:5: ",
+      .what = { "partners[1].id: duplicate id 'quiz' (first defined at model.json:24:5)" } },
+    { "dup-rule-id", .code = E (REFERENCE), .where = "dup-rule-id.json:4:5: ",
+      .what = { "rules[0].id: duplicate id 'v1-apps' (first defined at model.json:45:5)" } },
+    { "dup-scope-id", .code = E (REFERENCE), .where = "dup-scope-id.json:9:9: ",
+      .what = { "apis[0].scopes[2]: duplicate scope id 'user_birthday' in API 'graph-v2'" } },
+    { "dup-destination-id", .code = E (REFERENCE), .where = "dup-destination-id.json:9:17: ",
+      .what = { "partners[0].destinations[1].id: duplicate destination id 'cloud'",
+                "(first defined at 8:9)" } },
+    { "dup-user-id", .code = E (REFERENCE), .where = "dup-user-id.json:9:15: ",
+      .what = { "population.users[2].id: duplicate user id 'alice'" } },
+
+    /* ---- population ------------------------------------------------------------------- */
+    { "friends-unknown", .code = E (REFERENCE), .where = "friends-unknown.json:7:43: ",
+      .what = { "population.users[0].friends[1]: unknown user 'carol'" } },
+    { "friends-self", .code = E (REFERENCE), .where = "friends-self.json:8:34: ",
+      .what = { "population.users[1].friends[0]: a user cannot be their own friend" } },
+    { "uses-unknown", .code = E (REFERENCE), .where = "uses-unknown.json:7:41: ",
+      .what = { "population.users[0].uses[1]: unknown partner 'huwei'; did you mean 'huawei'?" } },
+    { "uses-pattern", .code = E (REFERENCE), .where = "uses-pattern.json:7:33: ",
+      .what = { "population.users[0].uses[0]: 'uses' takes partner ids, not patterns" } },
+    { "audience-unknown", .code = E (VALUE), .where = "audience-unknown.json:6:38: ",
+      .what = { "population.defaults.audience.*: unknown audience 'frends'",
+                "did you mean 'friends'?",
+                "\"public\", \"friends_of_friends\", \"friends\" or \"only_me\"" } },
+    { "audience-pattern", .code = E (REFERENCE), .where = "audience-pattern.json:7:52: ",
+      .what = { "population.users[0].settings.audience.profile.religon: field pattern "
+                "'profile.religon' selects no field",
+                "did you mean 'profile.religion'?" } },
+    { "audience-mix-sum", .code = E (VALUE), .where = "audience-mix-sum.json:11:14: ",
+      .what = { "population.settings.audience.*: audience shares sum to 0.9, expected 1" } },
+    { "audience-mix-unknown", .code = E (SCHEMA), .where = "audience-mix-unknown.json:11:31: ",
+      .what = { "population.settings.audience.*.everyone: unknown key 'everyone'",
+                "'only_me', 'friends', 'friends_of_friends', 'public'" } },
+    { "share-out-of-range", .code = E (VALUE), .where = "share-out-of-range.json:9:35: ",
+      .what = { "population.settings.platform_off: 1.5 is out of range",
+                "(expected a number from 0 to 1)" } },
+    { "share-negative", .code = E (VALUE), .where = "share-negative.json:9:27: ",
+      .what = { "population.adoption.quiz: -0.1 is out of range",
+                "(expected a number from 0 to 1)" } },
+    { "adoption-unknown", .code = E (REFERENCE), .where = "adoption-unknown.json:9:19: ",
+      .what = { "population.adoption.huwei: unknown partner 'huwei'; did you mean 'huawei'?" } },
+    { "generator-unknown", .code = E (VALUE), .where = "generator-unknown.json:6:18: ",
+      .what = { "population.generator: unknown generator 'erdos-renyi'",
+                "did you mean 'erdos_renyi'?" } },
+    { "generator-far", .code = E (VALUE), .where = "generator-far.json:6:18: ",
+      .what = { "population.generator: unknown generator 'small_world' (known: 'erdos_renyi')" } },
+    { "mean-degree-high", .code = E (VALUE), .where = "mean-degree-high.json:8:20: ",
+      .what = { "population.mean_degree: mean degree 12 is more than users - 1 (9)" } },
+    { "users-zero", .code = E (VALUE), .where = "users-zero.json:7:14: ",
+      .what = { "population.users: 0 is out of range (expected an integer from 1 to" } },
+
+    /* ---- include and extends ------------------------------------------------------------ */
+    { "include-missing", .code = E (IO), .where = "include-missing.json:4:29: ",
+      .what = { "include 'polices/huawei.json': cannot read", "polices/huawei.json" } },
+    /* located at the include that names the missing file, not at the top file's include */
+    { "include-missing-nested", .code = E (IO), .where = "parts/includes-missing.json:3:15: ",
+      .what = { "include 'no-such-file.json': cannot read", "parts/no-such-file.json" } },
+    { "inline-include-missing", .text = "{ \"include\": [\"nope.json\"] }", .code = E (IO),
+      .where = "inline-include-missing.json:1:15: ",
+      .what = { "include 'nope.json': cannot read" } },
+    { "include-directory", .code = E (IO),
+      .where = "include-directory.json:3:15: ", .what = { "include 'parts': cannot read" } },
+    { "include-not-array", .code = E (SCHEMA), .where = "include-not-array.json:3:14: ",
+      .what = { "include: expected an array of file names" } },
+    { "include-not-string", .code = E (SCHEMA), .where = "include-not-string.json:3:29: ",
+      .what = { "include[1]: expected a file name (a non-empty string)" } },
+    { "include-cycle", .code = E (CYCLE), .where = "parts/cycle-b.json:3:32: ",
+      .what = { "include cycle: parts/cycle-a.json -> parts/cycle-b.json -> "
+                "parts/cycle-a.json" } },
+    { "include-self", .code = E (CYCLE), .where = "include-self.json:3:15: ",
+      .what = { "include cycle: include-self.json -> include-self.json" } },
+    { "extends-cycle", .code = E (CYCLE), .where = "parts/extends-cycle-base.json:3:14: ",
+      .what = { "extends cycle: extends-cycle.json -> parts/extends-cycle-base.json -> "
+                "extends-cycle.json" } },
+    { "extends-policy", .code = E (SCHEMA), .where = "extends-policy.json:3:14: ",
+      .what = { "extends: 'model.json' is not a scenario (it has no 'scenario' key)" } },
+    { "extends-missing", .code = E (IO), .where = "extends-missing.json:3:14: ",
+      .what = { "extends 'bsae.json': cannot read", "bsae.json" } },
+    { "extends-not-string", .code = E (SCHEMA), .where = "extends-not-string.json:3:14: ",
+      .what = { "extends: expected the file name of a base scenario, got an array" } },
+
+    /* ---- set, in the file ------------------------------------------------------------- */
+    { "set-malformed-path", .code = E (SET), .where = "set-malformed-path.json:7:5: ",
+      .what = { "set: malformed path 'partners[quiz.name'",
+                "expected keys separated by '.', with [N] or [ID]" } },
+    { "set-empty-segment", .code = E (SET),
+      .where = "set-empty-segment.json:7:5: ", .what = { "set: malformed path 'partners..name'" } },
+    { "set-missing-element", .code = E (SET), .where = "set-missing-element.json:7:5: ",
+      .what = { "set 'partners[quiz].destinations[cloud].jurisdiction': no element 'cloud'",
+                "(ids: 'servers')" } },
+    { "set-index-range", .code = E (SET), .where = "set-index-range.json:7:5: ",
+      .what = { "set 'rules[5].effect': no element '5' (the array has 1 element)" } },
+    { "set-missing-key", .code = E (SET), .where = "set-missing-key.json:7:5: ",
+      .what = { "set 'population.defaults.platform': no key 'defaults'" } },
+    { "set-key-of-number", .code = E (SET), .where = "set-key-of-number.json:8:5: ",
+      .what = { "set 'seed.value': cannot take key 'value' of a number" } },
+    { "set-bad-value", .code = E (VALUE),
+      .where = "set-bad-value.json:7:13: ", .what = { "date: '2015-02-30' is not a valid date" } },
+    { "set-new-key", .code = E (SCHEMA), .where = "set-new-key.json:7:5: ",
+      .what = { "partners[0].destinations[0].region: unknown key 'region'" } },
+    { "set-not-object", .code = E (SCHEMA), .where = "set-not-object.json:6:10: ",
+      .what = { "set: expected an object of PATH: VALUE overrides" } },
+
+    /* ---- --set ----------------------------------------------------------------------- */
+    { "cli-set-malformed", "valid.json", .set = "partners..name=x", .code = E (SET),
+      .where = "--set partners..name:1:1: ", .what = { "set: malformed path 'partners..name'" } },
+    { "cli-set-missing-element", "valid.json", .set = "rules[nope].effect=deny", .code = E (SET),
+      .where = "--set rules[nope].effect:1:1: ",
+      .what = { "set 'rules[nope].effect': no element 'nope' (ids: 'v1-apps')" } },
+    { "cli-set-key-of-string", "valid.json", .set = "date.year=2015", .code = E (SET),
+      .where = "--set date.year:1:1: ",
+      .what = { "set 'date.year': cannot take key 'year' of a string" } },
+    { "cli-set-bad-value", "valid.json", .set = "date=2015-13-01", .code = E (VALUE),
+      .where = "--set date:1:6: ", .what = { "date: '2015-13-01' is not a valid date" } },
+    { "cli-set-unknown-key", "valid.json", .set = "partners[quiz].kin=app", .code = E (SCHEMA),
+      .where = "--set partners[quiz].kin:1:1: ",
+      .what = { "partners[0].kin: unknown key 'kin'; did you mean 'kind'?" } },
+    { "cli-set-dup-key", "valid.json", .set = "title={\"a\": 1, \"a\": 2}", .code = E (SCHEMA),
+      .where = "--set title:1:16: ", .what = { "duplicate key 'a' (first given at 1:8)" } },
+    { "cli-set-not-utf8", "valid.json", .set = "title=caf\xe9", .code = E (VALUE),
+      .where = "--set title:1:7: ", .what = { "title: string is not valid UTF-8" } },
+    { "cli-set-no-equals", "valid.json", .set = "seed", .code = E (SET),
+      .where = "--set 'seed': ", .what = { "expected PATH=VALUE" } },
+};
+
+static FsimScenario *
+load_case (const ErrorCase *c, GError **error)
+{
+    g_autofree char *file = c->file ? g_strdup (c->file) : g_strconcat (c->name, ".json", NULL);
+    const char *sets[] = { c->set, NULL };
+    if (c->text)
+        return fsim_loader_load_string (file, c->text, c->set ? sets : NULL, error);
+    return fsim_loader_load (file, c->set ? sets : NULL, error);
+}
+
+static void
+test_error_case (gconstpointer data)
+{
+    const ErrorCase *c = data;
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = load_case (c, &error);
+    g_assert_null (s);
+    g_assert_nonnull (error);
+    g_test_message ("%s", error->message);
+    g_assert_error (error, FSIM_LOADER_ERROR, (gint) c->code);
+    /* one line of valid UTF-8, whatever the input was */
+    g_assert_true (g_utf8_validate (error->message, -1, NULL));
+    g_assert_null (strchr (error->message, '\n'));
+    if (!g_str_has_prefix (error->message, c->where))
+        g_error ("message '%s' does not start with '%s'", error->message, c->where);
+    for (size_t i = 0; i < G_N_ELEMENTS (c->what) && c->what[i]; i++)
+        if (!strstr (error->message + strlen (c->where), c->what[i]))
+            g_error ("message '%s' lacks '%s'", error->message, c->what[i]);
+}
+
+/* The files the cases are variations of load cleanly, so each case fails for its own reason. */
+static void
+test_error_controls (void)
+{
+    static const char *const valid[] = { "model.json", "valid.json", "valid-generated.json" };
+    for (size_t i = 0; i < G_N_ELEMENTS (valid); i++) {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (FsimScenario) s = fsim_loader_load (valid[i], NULL, &error);
+        g_assert_no_error (error);
+        g_assert_nonnull (s);
+    }
+}
+
+/* Replacing an entity (extends) or any value (set) keeps its place: indices in messages and the
+ * order of reports stay those of the base. */
+static void
+test_error_replace_keeps_order (void)
+{
+    static const char *const files[] = { "control-replace.json", "control-set-replace.json" };
+    static const char *const jurisdiction[] = { "RU", "DE" };
+    for (size_t i = 0; i < G_N_ELEMENTS (files); i++) {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (FsimScenario) s = fsim_loader_load (files[i], NULL, &error);
+        g_assert_no_error (error);
+        g_assert_cmpuint (s->n_partners, ==, 3);
+        g_assert_cmpstr (s->partners[0].id, ==, "quiz");
+        g_assert_cmpstr (s->partners[1].id, ==, "broker");
+        g_assert_cmpstr (s->partners[2].id, ==, "huawei");
+        g_assert_cmpstr (s->partners[1].destinations[0].jurisdiction, ==, jurisdiction[i]);
+        g_assert_cmpuint (s->partners[0].shares[0].partner, ==, 1);
+    }
+    /* the nested set in control-replace.json reached the replacing broker */
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = fsim_loader_load (files[0], NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (s->partners[1].destinations[0].fields[0], ==, 2u); /* profile.birthday */
+}
 
 int
 main (int argc, char *argv[])
 {
     g_test_init (&argc, &argv, NULL);
+    /* Run where the corpus is, so that messages name its files relatively. */
+    g_autofree char *dir = fsim_test_data_path ("errors", NULL);
+    if (g_chdir (dir) != 0)
+        g_error ("cannot enter %s", dir);
+    g_test_add_func ("/errors/control/valid", test_error_controls);
+    g_test_add_func ("/errors/control/replace-keeps-order", test_error_replace_keeps_order);
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        g_autofree char *path = g_strconcat ("/errors/", cases[i].name, NULL);
+        g_test_add_data_func (path, &cases[i], test_error_case);
+    }
     return g_test_run ();
 }
