@@ -32,6 +32,7 @@ typedef struct {
     GStringChunk *strings; /* file names */
     GPtrArray *graveyard;  /* detached cJSON trees, freed with the doc */
     GPtrArray *stack;      /* canonical paths being resolved, for cycle detection */
+    GHashTable *included;  /* canonical paths of the policy files already included */
     guint n_files;
 } FsimJsonDoc;
 
@@ -45,6 +46,16 @@ const FsimNodeLoc *fsim_i_json_loc (const FsimJsonDoc *doc, const cJSON *node);
  * @sets. Returns: (transfer full) the merged top-level object, or NULL with @error set. */
 cJSON *fsim_i_json_resolve (FsimJsonDoc *doc, const char *path, const char *text,
                             const char *const *sets, GError **error);
+
+/* Shared by loader-json.c (which defines them) and loader-merge.c. */
+const char *fsim_i_display_name (FsimJsonDoc *doc, const char *canon);
+void fsim_i_bury (FsimJsonDoc *doc, cJSON *node);
+cJSON *fsim_i_parse_text (FsimJsonDoc *doc, const char *file, const char *text, int line0,
+                          int col0, GError **error);
+cJSON *fsim_i_parse_file (FsimJsonDoc *doc, const char *path, const char *text,
+                          const cJSON *from, GError **error);
+gboolean fsim_i_check_top_keys (FsimJsonDoc *doc, const cJSON *root, gboolean scenario,
+                                GError **error);
 
 /* "did you mean" helper: the candidate closest to @word, or NULL if none is close. */
 const char *fsim_i_closest (const char *word, const char *const *candidates, size_t n);

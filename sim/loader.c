@@ -647,7 +647,14 @@ fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path, GError **
         .partner_ix = g_hash_table_new (g_str_hash, g_str_equal),
         .rule_ix = g_hash_table_new (g_str_hash, g_str_equal),
     };
-    gboolean ok = convert_top (&c, root, error) && convert_fields (&c, root, error)
+    /* include / extends / set are consumed by the merge; a key that a set added must be
+     * checked here (the files' own keys were checked as they were read). */
+    static const char *const merged_keys[] = {
+        "scenario", "title", "description", "date", "seed", "population", "sources",
+        "assumptions", "fields", "apis", "partners", "rules", NULL,
+    };
+    gboolean ok = fsim_i_check_object (&c, root, NULL, merged_keys, NULL, error)
+                  && convert_top (&c, root, error) && convert_fields (&c, root, error)
                   && convert_apis (&c, root, error) && convert_partners (&c, root, error)
                   && convert_rules (&c, root, error);
     const cJSON *pop = cJSON_GetObjectItemCaseSensitive (root, "population");

@@ -137,6 +137,27 @@ test_loader_set_errors (void)
 }
 
 static void
+test_loader_include_twice (void)
+{
+    /* model.json is included directly and through extra-app.json: read once, no duplicates */
+    g_autoptr(FsimScenario) s = load_data ("include-twice.json", NULL);
+    g_assert_cmpuint (s->n_fields, ==, 4);
+    g_assert_cmpuint (s->n_partners, ==, 3);
+    g_assert_cmpstr (s->partners[2].id, ==, "game");
+    g_assert_cmpuint (s->n_rules, ==, 1);
+}
+
+static void
+test_loader_set_unknown_top_key (void)
+{
+    const char *const typo[] = { "datee=2015-01-01", NULL };
+    expect_error ("base.json", typo, FSIM_LOADER_ERROR_SCHEMA,
+                  "--set datee:1:1: datee: unknown key 'datee'; did you mean 'date'?");
+    const char *const junk[] = { "nosuch=1", NULL };
+    expect_error ("base.json", junk, FSIM_LOADER_ERROR_SCHEMA, "unknown key 'nosuch'");
+}
+
+static void
 test_loader_string_source (void)
 {
     g_autofree char *dir = fsim_test_data_path ("loader", "inline.json", NULL);
@@ -176,6 +197,8 @@ main (int argc, char *argv[])
     g_test_add_func ("/loader/set/cli", test_loader_cli_set);
     g_test_add_func ("/loader/set/errors", test_loader_set_errors);
     g_test_add_func ("/loader/string-source", test_loader_string_source);
+    g_test_add_func ("/loader/include/twice", test_loader_include_twice);
+    g_test_add_func ("/loader/set/unknown-top-key", test_loader_set_unknown_top_key);
     g_test_add_func ("/loader/day/parse", test_loader_day_parse);
     return g_test_run ();
 }

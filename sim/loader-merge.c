@@ -1,0 +1,529 @@
+/* SPDX-License-Identifier: MIT */
+/* loader-merge.c: resolving include, extends and set into one merged JSON tree. */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib.h>
+
+#include <cjson/cJSON.h>
+
+#include "loader-private.h"
+
+static const char *const entity_keys[] = { "fields", "apis", "partners", "rules" };
+
+/* ---- merging --------------------------------------------------------------------------------- */
+
+static const char *
+entity_id (const cJSON *entity)
+{
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive (entity, "id");
+    return cJSON_IsString (id) ? id->valuestring : NULL;
+}
+
+static cJSON *
+find_by_id (const cJSON *array, const char *id)
+{
+    for (cJSON *c = array->child; c; c = c->next) {
+        const char *cid = entity_id (c);
+        if (cid && strcmp (cid, id) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+static cJSON *
+ensure_array (cJSON *obj, const char *key)
+{
+    cJSON *a = cJSON_GetObjectItemCaseSensitive (obj, key);
+    if (!a)
+        a = cJSON_AddArrayToObject (obj, key);
+    return a;
+}
+
+/*
+ * Put @value where @old is in @parent (an array, or an object when @key is given) and bury @old:
+ * the order of entities is the order of reports, and an audience map's order breaks ties.
+ * Not cJSON_InsertItemInArray(): in Debian 12's cJSON 1.7.15 (since +deb12u1, the backport of
+ * the CVE-2023-50471 checks) it refuses any position but the two ends, so @value is linked in
+ * by hand, as cJSON itself does.
+ */
+static void
+replace_in_place (FsimJsonDoc *doc, cJSON *parent, cJSON *old, const char *key, cJSON *value)
+{
+    if (key) {
+        /* give @value its key the way cJSON does */
+        cJSON_AddItemToObject (parent, key, value);
+        cJSON_DetachItemViaPointer (parent, value);
+    }
+    value->next = old;
+    value->prev = old->prev;
+    old->prev = value;
+    if (old == parent->child)
+        parent->child = value; /* the first child's prev is the last child */
+    else
+        value->prev->next = value;
+    cJSON_DetachItemViaPointer (parent, old);
+    fsim_i_bury (doc, old);
+}
+
+/* Move the entities of @src[key] into @dst[key]. With @replace an entity whose id exists
+ * replaces it; otherwise that is an error naming both places. */
+static gboolean
+merge_entities (FsimJsonDoc *doc, cJSON *dst, cJSON *src, const char *key, gboolean replace,
+                GError **error)
+{
+    cJSON *from = cJSON_GetObjectItemCaseSensitive (src, key);
+    if (!from)
+        return TRUE;
+    if (!cJSON_IsArray (from)) {
+        fsim_i_error_at (error, doc, from, FALSE, FSIM_LOADER_ERROR_SCHEMA,
+                         "%s: expected an array, got %s", key, fsim_i_json_type_name (from));
+        return FALSE;
+    }
+    cJSON *to = ensure_array (dst, key);
+    while (from->child) {
+        cJSON *item = cJSON_DetachItemViaPointer (from, from->child);
+        const char *id = entity_id (item);
+        cJSON *old = id ? find_by_id (to, id) : NULL;
+        if (old && !replace) {
+            const FsimNodeLoc *ol = fsim_i_json_loc (doc, old);
+            const FsimNodeLoc *il = fsim_i_json_loc (doc, item);
+            g_autofree char *where = il && il->index >= 0
+                                         ? g_strdup_printf ("%s[%d].id", key, il->index)
+                                         : g_strdup (key);
+            fsim_i_error_at (error, doc, item, FALSE, FSIM_LOADER_ERROR_REFERENCE,
+                             "%s: duplicate id '%s' (first defined at %s:%d:%d)", where, id,
+                             ol ? ol->file : "?", ol ? ol->line : 0, ol ? ol->col : 0);
+            fsim_i_bury (doc, item);
+            return FALSE;
+        }
+        if (old) {
+            /* replace in place, so that reports keep the base's order */
+            replace_in_place (doc, to, old, NULL, item);
+        } else {
+            cJSON_AddItemToArray (to, item);
+        }
+    }
+    return TRUE;
+}
+
+/* Deep-merge object @src into @dst (objects merge, everything else replaces). */
+static void
+merge_object (FsimJsonDoc *doc, cJSON *dst, cJSON *src)
+{
+    while (src->child) {
+        cJSON *item = cJSON_DetachItemViaPointer (src, src->child);
+        cJSON *old = cJSON_GetObjectItemCaseSensitive (dst, item->string);
+        if (old && cJSON_IsObject (old) && cJSON_IsObject (item)) {
+            merge_object (doc, old, item);
+            fsim_i_bury (doc, item);
+            continue;
+        }
+        if (old) {
+            cJSON_DetachItemViaPointer (dst, old);
+            fsim_i_bury (doc, old);
+        }
+        cJSON_AddItemToObject (dst, item->string, item);
+    }
+}
+
+static gboolean resolve_policy (FsimJsonDoc *doc, const char *path, const cJSON *from,
+                                cJSON *layer, GError **error);
+
+static char *
+resolve_relative (const char *including, const char *name)
+{
+    if (g_path_is_absolute (name))
+        return g_canonicalize_filename (name, NULL);
+    g_autofree char *dir = g_path_get_dirname (including);
+    return g_canonicalize_filename (name, dir);
+}
+
+static gboolean
+push_file (FsimJsonDoc *doc, const char *canon, const cJSON *from, GError **error)
+{
+    for (guint i = 0; i < doc->stack->len; i++) {
+        if (strcmp (doc->stack->pdata[i], canon) != 0)
+            continue;
+        g_autoptr(GString) chain = g_string_new (NULL);
+        for (guint j = i; j < doc->stack->len; j++)
+            g_string_append_printf (chain, "%s -> ", fsim_i_display_name (doc, doc->stack->pdata[j]));
+        g_string_append (chain, fsim_i_display_name (doc, canon));
+        fsim_i_error_at (error, doc, from, FALSE, FSIM_LOADER_ERROR_CYCLE, "%s cycle: %s",
+                         from->string ? from->string : "include", chain->str);
+        return FALSE;
+    }
+    if (doc->n_files >= FSIM_LOADER_MAX_INCLUDES) {
+        fsim_i_error_at (error, doc, from, FALSE, FSIM_LOADER_ERROR_LIMIT,
+                         "more than %d files included", FSIM_LOADER_MAX_INCLUDES);
+        return FALSE;
+    }
+    g_ptr_array_add (doc->stack, g_strdup (canon));
+    return TRUE;
+}
+
+static void
+pop_file (FsimJsonDoc *doc)
+{
+    g_ptr_array_remove_index (doc->stack, doc->stack->len - 1);
+}
+
+/* Read every file named in @root's "include" into @layer (entities appended, no replace). */
+static gboolean
+resolve_includes (FsimJsonDoc *doc, const char *path, cJSON *root, cJSON *layer,
+                  GError **error)
+{
+    const cJSON *inc = cJSON_GetObjectItemCaseSensitive (root, "include");
+    if (!inc)
+        return TRUE;
+    if (!cJSON_IsArray (inc)) {
+        fsim_i_error_at (error, doc, inc, FALSE, FSIM_LOADER_ERROR_SCHEMA,
+                         "include: expected an array of file names");
+        return FALSE;
+    }
+    int i = 0;
+    for (const cJSON *c = inc->child; c; c = c->next, i++) {
+        if (!cJSON_IsString (c) || !*c->valuestring) {
+            fsim_i_error_at (error, doc, c, FALSE, FSIM_LOADER_ERROR_SCHEMA,
+                             "include[%d]: expected a file name (a non-empty string)", i);
+            return FALSE;
+        }
+        g_autofree char *child = resolve_relative (path, c->valuestring);
+        if (!resolve_policy (doc, child, c, layer, error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+resolve_policy (FsimJsonDoc *doc, const char *path, const cJSON *from, cJSON *layer,
+                GError **error)
+{
+    if (!push_file (doc, path, from, error))
+        return FALSE;
+    /* A policy file included twice (two policies sharing the field taxonomy, say) is read
+     * once: its entities are already in. */
+    if (g_hash_table_contains (doc->included, path)) {
+        pop_file (doc);
+        return TRUE;
+    }
+    g_hash_table_add (doc->included, g_strdup (path));
+    cJSON *root = fsim_i_parse_file (doc, path, NULL, from, error);
+    gboolean ok = root && fsim_i_check_top_keys (doc, root, FALSE, error)
+                  && resolve_includes (doc, path, root, layer, error);
+    for (size_t k = 0; ok && k < G_N_ELEMENTS (entity_keys); k++)
+        ok = merge_entities (doc, layer, root, entity_keys[k], FALSE, error);
+    if (root)
+        fsim_i_bury (doc, root);
+    pop_file (doc);
+    return ok;
+}
+
+/* ---- set paths ------------------------------------------------------------------------------- */
+
+typedef struct {
+    char *key;      /* object key, or NULL for a selector */
+    char *selector; /* "[...]" contents */
+} Segment;
+
+static void
+segment_clear (gpointer p)
+{
+    Segment *s = p;
+    g_free (s->key);
+    g_free (s->selector);
+}
+
+static GArray *
+parse_set_path (const char *path)
+{
+    g_autoptr(GArray) segs = g_array_new (FALSE, TRUE, sizeof (Segment));
+    g_array_set_clear_func (segs, segment_clear);
+    const char *p = path;
+    while (*p) {
+        Segment seg = { 0 };
+        if (*p == '[') {
+            const char *end = strchr (p, ']');
+            if (!end || end == p + 1)
+                return NULL;
+            seg.selector = g_strndup (p + 1, (gsize) (end - p - 1));
+            p = end + 1;
+        } else {
+            size_t n = strcspn (p, ".[");
+            if (n == 0)
+                return NULL;
+            seg.key = g_strndup (p, n);
+            p += n;
+        }
+        g_array_append_val (segs, seg);
+        if (*p == '.') {
+            p++;
+            if (!*p || *p == '.' || *p == '[')
+                return NULL;
+        } else if (*p && *p != '[') {
+            return NULL;
+        }
+    }
+    return segs->len ? g_steal_pointer (&segs) : NULL;
+}
+
+static cJSON *
+select_element (cJSON *array, const char *selector)
+{
+    char *end = NULL;
+    guint64 idx = g_ascii_strtoull (selector, &end, 10);
+    if (*selector && end && *end == '\0') {
+        int n = cJSON_GetArraySize (array);
+        return idx < (guint64) n ? cJSON_GetArrayItem (array, (int) idx) : NULL;
+    }
+    return find_by_id (array, selector);
+}
+
+/* " (...)" telling what an array selector could have been, or NULL. */
+static char *
+missing_element_hint (const cJSON *array, const char *selector)
+{
+    int n = cJSON_GetArraySize (array);
+    if (g_ascii_isdigit (*selector))
+        return g_strdup_printf (" (the array has %d element%s)", n, n == 1 ? "" : "s");
+    g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+    for (const cJSON *c = array->child; c; c = c->next)
+        if (entity_id (c))
+            g_ptr_array_add (ids, (gpointer) entity_id (c));
+    const char *near = fsim_i_closest (selector, (const char *const *) ids->pdata, ids->len);
+    if (near)
+        return g_strdup_printf ("; did you mean '%s'?", near);
+    if (ids->len == 0 || ids->len > 12)
+        return NULL;
+    g_autoptr(GString) list = g_string_new (" (ids: ");
+    for (guint i = 0; i < ids->len; i++)
+        g_string_append_printf (list, "%s'%s'", i ? ", " : "", (char *) ids->pdata[i]);
+    g_string_append_c (list, ')');
+    return g_string_free (g_steal_pointer (&list), FALSE);
+}
+
+/* Apply one override: replace the value at @path in @root by @value (taking ownership). */
+static gboolean
+apply_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value, const cJSON *where,
+           GError **error)
+{
+    g_autoptr(GArray) segs = parse_set_path (path);
+    if (!segs) {
+        fsim_i_bury (doc, value);
+        fsim_i_error_at (error, doc, where, TRUE, FSIM_LOADER_ERROR_SET,
+                         "set: malformed path '%s' (expected keys separated by '.', with [N] or "
+                         "[ID] to pick an array element)", path);
+        return FALSE;
+    }
+    cJSON *cur = root;
+    for (guint i = 0; i < segs->len; i++) {
+        Segment *s = &g_array_index (segs, Segment, i);
+        gboolean last = i + 1 == segs->len;
+        const char *what = s->key ? s->key : s->selector;
+        if (s->key ? !cJSON_IsObject (cur) : !cJSON_IsArray (cur)) {
+            fsim_i_bury (doc, value);
+            fsim_i_error_at (error, doc, where, TRUE, FSIM_LOADER_ERROR_SET,
+                             "set '%s': cannot take %s '%s' of %s", path,
+                             s->key ? "key" : "element", what, fsim_i_json_type_name (cur));
+            return FALSE;
+        }
+        cJSON *next = s->key ? cJSON_GetObjectItemCaseSensitive (cur, s->key)
+                             : select_element (cur, s->selector);
+        if (last && next) {
+            replace_in_place (doc, cur, next, s->key, value);
+            return TRUE;
+        }
+        if (last && s->key) {
+            cJSON_AddItemToObject (cur, s->key, value);
+            return TRUE;
+        }
+        if (!next) {
+            g_autofree char *hint = s->key ? NULL : missing_element_hint (cur, s->selector);
+            fsim_i_bury (doc, value);
+            fsim_i_error_at (error, doc, where, TRUE, FSIM_LOADER_ERROR_SET,
+                             "set '%s': no %s '%s'%s", path, s->key ? "key" : "element", what,
+                             hint ? hint : "");
+            return FALSE;
+        }
+        cur = next;
+    }
+    g_assert_not_reached ();
+}
+
+static gboolean
+apply_file_sets (FsimJsonDoc *doc, cJSON *result, cJSON *root, GError **error)
+{
+    cJSON *set = cJSON_GetObjectItemCaseSensitive (root, "set");
+    if (!set)
+        return TRUE;
+    if (!cJSON_IsObject (set)) {
+        fsim_i_error_at (error, doc, set, FALSE, FSIM_LOADER_ERROR_SCHEMA,
+                         "set: expected an object of PATH: VALUE overrides");
+        return FALSE;
+    }
+    while (set->child) {
+        cJSON *value = cJSON_DetachItemViaPointer (set, set->child);
+        g_autofree char *path = g_strdup (value->string);
+        if (!apply_set (doc, result, path, value, value, error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+apply_cli_sets (FsimJsonDoc *doc, cJSON *result, const char *const *sets, GError **error)
+{
+    for (int i = 0; sets && sets[i]; i++) {
+        const char *eq = strchr (sets[i], '=');
+        if (!eq || eq == sets[i]) {
+            g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_SET,
+                         "--set '%s': expected PATH=VALUE", sets[i]);
+            return FALSE;
+        }
+        g_autofree char *path = g_strndup (sets[i], (gsize) (eq - sets[i]));
+        g_autofree char *name = g_strdup_printf ("--set %s", path);
+        g_autoptr(GError) local = NULL;
+        cJSON *value = fsim_i_parse_text (doc, name, eq + 1, 1, (int) (eq - sets[i]) + 2, &local);
+        if (!value && local->code != FSIM_LOADER_ERROR_PARSE) {
+            g_propagate_error (error, g_steal_pointer (&local)); /* JSON, but too long, ... */
+            return FALSE;
+        }
+        if (!value) {
+            /* not JSON: the text itself is the value */
+            value = cJSON_CreateString (eq + 1);
+            FsimNodeLoc *loc = g_new0 (FsimNodeLoc, 1);
+            loc->file = g_string_chunk_insert_const (doc->strings, name);
+            loc->index = -1;
+            loc->line = 1;
+            loc->col = (int) (eq - sets[i]) + 2;
+            g_hash_table_replace (doc->locs, value, loc);
+        }
+        /* the "key" of a --set is its path, at column 1 */
+        FsimNodeLoc *loc = g_hash_table_lookup (doc->locs, value);
+        loc->key_line = 1;
+        loc->key_col = 1;
+        if (!apply_set (doc, result, path, value, value, error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* ---- scenarios ---------------------------------------------------------------------------- */
+
+static cJSON *resolve_scenario (FsimJsonDoc *doc, const char *path, const char *text,
+                                const cJSON *from, GError **error);
+
+static cJSON *
+load_base (FsimJsonDoc *doc, const char *path, cJSON *root, GError **error)
+{
+    cJSON *ext = cJSON_GetObjectItemCaseSensitive (root, "extends");
+    if (!ext)
+        return cJSON_CreateObject ();
+    if (!cJSON_IsString (ext) || !*ext->valuestring) {
+        fsim_i_error_at (error, doc, ext, FALSE, FSIM_LOADER_ERROR_SCHEMA,
+                         "extends: expected the file name of a base scenario, got %s",
+                         cJSON_IsString (ext) ? "an empty string" : fsim_i_json_type_name (ext));
+        return NULL;
+    }
+    g_autofree char *base_path = resolve_relative (path, ext->valuestring);
+    return resolve_scenario (doc, base_path, NULL, ext, error);
+}
+
+/* Lay this file's own keys (not include / extends / set / entities) over @result. */
+static void
+overlay_keys (FsimJsonDoc *doc, cJSON *result, cJSON *root)
+{
+    cJSON *c = root->child;
+    while (c) {
+        cJSON *next = c->next;
+        gboolean skip = strcmp (c->string, "include") == 0 || strcmp (c->string, "extends") == 0
+                        || strcmp (c->string, "set") == 0;
+        for (size_t k = 0; k < G_N_ELEMENTS (entity_keys) && !skip; k++)
+            skip = strcmp (c->string, entity_keys[k]) == 0;
+        if (!skip) {
+            cJSON *item = cJSON_DetachItemViaPointer (root, c);
+            cJSON *old = cJSON_GetObjectItemCaseSensitive (result, item->string);
+            if (old && cJSON_IsObject (old) && cJSON_IsObject (item)) {
+                merge_object (doc, old, item);
+                fsim_i_bury (doc, item);
+            } else {
+                if (old) {
+                    cJSON_DetachItemViaPointer (result, old);
+                    fsim_i_bury (doc, old);
+                }
+                cJSON_AddItemToObject (result, item->string, item);
+            }
+        }
+        c = next;
+    }
+}
+
+static gboolean
+build_scenario (FsimJsonDoc *doc, const char *path, cJSON *root, cJSON *result, GError **error)
+{
+    cJSON *layer = cJSON_CreateObject ();
+    fsim_i_bury (doc, layer);
+    if (!resolve_includes (doc, path, root, layer, error))
+        return FALSE;
+    for (size_t k = 0; k < G_N_ELEMENTS (entity_keys); k++)
+        if (!merge_entities (doc, layer, root, entity_keys[k], FALSE, error))
+            return FALSE;
+    for (size_t k = 0; k < G_N_ELEMENTS (entity_keys); k++)
+        if (!merge_entities (doc, result, layer, entity_keys[k], TRUE, error))
+            return FALSE;
+    overlay_keys (doc, result, root);
+    return apply_file_sets (doc, result, root, error);
+}
+
+static cJSON *
+resolve_scenario (FsimJsonDoc *doc, const char *path, const char *text, const cJSON *from,
+                  GError **error)
+{
+    if (!push_file (doc, path, from, error))
+        return NULL;
+    cJSON *root = fsim_i_parse_file (doc, path, text, from, error);
+    cJSON *result = NULL;
+    if (root) {
+        fsim_i_bury (doc, root);
+        gboolean scenario = cJSON_GetObjectItemCaseSensitive (root, "scenario") != NULL
+                            || cJSON_GetObjectItemCaseSensitive (root, "extends") != NULL;
+        if (from && !scenario) {
+            fsim_i_error_at (error, doc, from, FALSE, FSIM_LOADER_ERROR_SCHEMA,
+                             "extends: '%s' is not a scenario (it has no 'scenario' key)",
+                             fsim_i_display_name (doc, path));
+        } else if (fsim_i_check_top_keys (doc, root, scenario, error)) {
+            result = load_base (doc, path, root, error);
+            if (result && !build_scenario (doc, path, root, result, error)) {
+                cJSON_Delete (result);
+                result = NULL;
+            }
+            /* the merged object stands where this file's top-level object was written (errors
+             * about the whole scenario, such as a missing 'date', are reported there) */
+            const FsimNodeLoc *rl = fsim_i_json_loc (doc, root);
+            if (result && rl) {
+                FsimNodeLoc *loc = g_new (FsimNodeLoc, 1);
+                *loc = *rl;
+                g_hash_table_replace (doc->locs, result, loc);
+            }
+        }
+    }
+    pop_file (doc);
+    return result;
+}
+
+cJSON *
+fsim_i_json_resolve (FsimJsonDoc *doc, const char *path, const char *text,
+                     const char *const *sets, GError **error)
+{
+    g_autofree char *canon = g_canonicalize_filename (path, NULL);
+    cJSON *result = resolve_scenario (doc, canon, text, NULL, error);
+    if (!result)
+        return NULL;
+    /* Messages name the top file as the user wrote it. */
+    if (!apply_cli_sets (doc, result, sets, error)) {
+        cJSON_Delete (result);
+        return NULL;
+    }
+    return result;
+}
