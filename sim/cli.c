@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include "cli-private.h"
 #include "cli.h"
 #include "engine.h"
 #include "loader.h"
@@ -24,24 +25,20 @@
 
 G_DEFINE_QUARK (fsim-cli-error-quark, fsim_cli_error)
 
-typedef struct {
-    const char *name;
-    const char *summary;
-    FsimExit (*run) (int argc, char **argv, GError **error);
-    char *(*help) (void); /* transfer full */
-} Command;
-
-static FsimExit cmd_run (int argc, char **argv, GError **error);
-static char *cmd_run_help (void);
 static FsimExit cmd_help (int argc, char **argv, GError **error);
 static char *cmd_help_help (void);
 
-static const Command commands[] = {
-    { "run", "Simulate a scenario and print a report", cmd_run, cmd_run_help },
-    { "help", "Show help for a command", cmd_help, cmd_help_help },
+static const FsimCommand help_command = {
+    "help", "Show help for a command", cmd_help, cmd_help_help,
 };
 
-static const char exit_status_help[] =
+/* The subcommands, in the order `flowsim --help` lists them. Each lives in sim/cmd-NAME.c. */
+static const FsimCommand *const commands[] = {
+    &fsim_cmd_run,
+    &help_command,
+};
+
+const char fsim_i_cli_exit_status_help[] =
     "Exit status:\n"
     "  0  success\n"
     "  1  (reserved) a requested check failed\n"
@@ -49,11 +46,8 @@ static const char exit_status_help[] =
     "  3  bad input: a scenario or policy file, or the population it describes\n"
     "  4  internal error, or the report could not be written\n";
 
-static FsimExit
-usage_error (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-static FsimExit
-usage_error (GError **error, const char *format, ...)
+FsimExit
+fsim_i_cli_usage_error (GError **error, const char *format, ...)
 {
     va_list ap;
     va_start (ap, format);
@@ -63,17 +57,17 @@ usage_error (GError **error, const char *format, ...)
     return FSIM_EXIT_USAGE;
 }
 
-static const Command *
+static const FsimCommand *
 find_command (const char *name)
 {
     for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
-        if (strcmp (commands[i].name, name) == 0)
-            return &commands[i];
+        if (strcmp (commands[i]->name, name) == 0)
+            return commands[i];
     return NULL;
 }
 
-static gboolean
-write_stdout (const char *text, size_t len, GError **error)
+gboolean
+fsim_i_cli_write_stdout (const char *text, size_t len, GError **error)
 {
     if (fwrite (text, 1, len, stdout) != len || fflush (stdout) != 0) {
         int saved = errno;
@@ -95,12 +89,12 @@ top_help (void)
                                "third-party partners\nunder access policies, and reports who "
                                "was reached, where, and without consent.\n\nCommands:\n");
     for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
-        g_string_append_printf (s, "  %-8s  %s\n", commands[i].name, commands[i].summary);
+        g_string_append_printf (s, "  %-8s  %s\n", commands[i]->name, commands[i]->summary);
     g_string_append (s, "\nOptions:\n"
                         "  -h, --help     Show this help\n"
                         "  --version      Show the version\n\n"
                         "Run 'flowsim help COMMAND' for the options of a command.\n\n");
-    g_string_append (s, exit_status_help);
+    g_string_append (s, fsim_i_cli_exit_status_help);
     return g_string_free (s, FALSE);
 }
 
@@ -114,18 +108,18 @@ cmd_help_help (void)
 static FsimExit
 cmd_help (int argc, char **argv, GError **error)
 {
-    const Command *command = NULL;
+    const FsimCommand *command = NULL;
     g_autofree char *text = NULL;
 
     if (argc > 2)
-        return usage_error (error, "unexpected argument '%s'", argv[2]);
+        return fsim_i_cli_usage_error (error, "unexpected argument '%s'", argv[2]);
     if (argc == 2) {
         command = find_command (argv[1]);
         if (command == NULL)
-            return usage_error (error, "unknown command '%s'", argv[1]);
+            return fsim_i_cli_usage_error (error, "unknown command '%s'", argv[1]);
     }
     text = command ? command->help () : top_help ();
-    return write_stdout (text, strlen (text), error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
+    return fsim_i_cli_write_stdout (text, strlen (text), error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
 }
 
 static FsimExit
@@ -139,104 +133,13 @@ top_option (int argc, char **argv, GError **error)
     else if (strcmp (option, "--version") == 0)
         text = g_strdup ("flowsim " FSIM_VERSION "\n");
     else
-        return usage_error (error, "unknown option '%s'", option);
+        return fsim_i_cli_usage_error (error, "unknown option '%s'", option);
     if (argc > 2)
-        return usage_error (error, "unexpected argument '%s' after '%s'", argv[2], option);
-    return write_stdout (text, strlen (text), error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
+        return fsim_i_cli_usage_error (error, "unexpected argument '%s' after '%s'", argv[2], option);
+    return fsim_i_cli_write_stdout (text, strlen (text), error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
 }
 
-/* ---- run ---- */
-
-typedef struct {
-    char *format;
-    char *output;
-    char **sets;
-    char **args;
-    gboolean quiet;
-    gboolean help;
-} RunOptions;
-
-static void
-run_options_clear (RunOptions *o)
-{
-    g_clear_pointer (&o->format, g_free);
-    g_clear_pointer (&o->output, g_free);
-    g_clear_pointer (&o->sets, g_strfreev);
-    g_clear_pointer (&o->args, g_strfreev);
-}
-
-static GOptionContext *
-run_context_new (RunOptions *o)
-{
-    /* FILENAME types keep the bytes as given: no conversion from the locale's charset. */
-    const GOptionEntry entries[] = {
-        { "format", 'f', 0, G_OPTION_ARG_FILENAME, &o->format,
-          "Report format: text (the default), json or csv", "FORMAT" },
-        { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output,
-          "Write the report to FILE (replaced atomically; '-' is standard output)", "FILE" },
-        { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
-          "Override a scenario value, after the file's own 'set' (repeatable)", "PATH=VALUE" },
-        { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet,
-          "Print nothing but the report and errors", NULL },
-        { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
-        { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[SCENARIO]" },
-        { 0 },
-    };
-    GOptionContext *context = g_option_context_new (NULL);
-
-    /* Our own --help: GLib's would print and exit() from inside the parser. */
-    g_option_context_set_help_enabled (context, FALSE);
-    g_option_context_add_main_entries (context, entries, NULL);
-    g_option_context_set_summary (
-        context, "Simulates SCENARIO (a scenario or policy file) on its date and prints a "
-                 "report.\nWithout SCENARIO, runs the bundled " FSIM_CLI_DEFAULT_SCENARIO ".");
-    g_option_context_set_description (
-        context, "Examples:\n"
-                 "  flowsim run --format json --output report.json\n"
-                 "  flowsim run scenarios/x.json --set population.users=50000 --set "
-                 "date=2015-05-01\n\n"
-                 "Environment:\n"
-                 "  FLOWSIM_DATADIR  where to find " FSIM_CLI_DEFAULT_SCENARIO "\n");
-    return context;
-}
-
-static char *
-cmd_run_help (void)
-{
-    RunOptions o = { 0 };
-    g_autoptr(GOptionContext) context = run_context_new (&o);
-    g_autofree char *options = NULL;
-
-    g_set_prgname ("flowsim run");
-    options = g_option_context_get_help (context, TRUE, NULL);
-    return g_strconcat (options, exit_status_help, NULL);
-}
-
-/* Parses @argv (argv[0] is "run") into @o; checks what GOptionContext cannot. */
-static FsimExit
-run_parse (int argc, char **argv, RunOptions *o, FsimReportFormat *out_format, GError **error)
-{
-    g_autoptr(GOptionContext) context = run_context_new (o);
-    g_auto(GStrv) args = g_new0 (char *, (size_t) argc + 1);
-    g_autoptr(GError) local = NULL;
-
-    for (int i = 0; i < argc; i++)
-        args[i] = g_strdup (argv[i]);
-    g_set_prgname ("flowsim run");
-    if (!g_option_context_parse_strv (context, &args, &local))
-        return usage_error (error, "%s", local->message);
-    if (o->help)
-        return FSIM_EXIT_OK;
-    if (o->args && o->args[0] && o->args[1])
-        return usage_error (error, "unexpected argument '%s'", o->args[1]);
-    if (o->format && !fsim_report_format_from_string (o->format, out_format))
-        return usage_error (error, "unknown format '%s' (expected text, json or csv)",
-                            o->format);
-    for (char **set = o->sets; set && *set; set++)
-        if (strchr (*set, '=') == NULL || **set == '=')
-            return usage_error (error, "--set '%s' is not PATH=VALUE", *set);
-    return FSIM_EXIT_OK;
-}
+/* ---- shared by the commands ---- */
 
 char *
 fsim_cli_default_scenario_path (void)
@@ -253,9 +156,9 @@ fsim_cli_default_scenario_path (void)
 }
 
 /* Load, build, decide, trace, render. The exit status says which step failed. */
-static FsimExit
-run_pipeline (const char *path, const char *const *sets, FsimReportFormat format, GString *out,
-              GError **error)
+FsimExit
+fsim_i_cli_render (const char *path, const char *const *sets, FsimReportFormat format,
+                   GString *out, GError **error)
 {
     g_autoptr(FsimScenario) scenario = NULL;
     g_autoptr(FsimPopulation) pop = NULL;
@@ -277,13 +180,13 @@ run_pipeline (const char *path, const char *const *sets, FsimReportFormat format
 }
 
 /* Writes @text to @output (atomically: a temporary file renamed over it) or to stdout. */
-static gboolean
-write_report (const char *output, const GString *text, GError **error)
+gboolean
+fsim_i_cli_write_output (const char *output, const GString *text, GError **error)
 {
     g_autoptr(GError) local = NULL;
 
     if (output == NULL || strcmp (output, "-") == 0)
-        return write_stdout (text->str, text->len, error);
+        return fsim_i_cli_write_stdout (text->str, text->len, error);
     if (!g_file_set_contents (output, text->str, (gssize) text->len, &local)) {
         /* GLib's message names its random temporary file; keep only the reason at its end. */
         const char *reason = g_strrstr (local->message, ": ");
@@ -292,29 +195,6 @@ write_report (const char *output, const GString *text, GError **error)
         return FALSE;
     }
     return TRUE;
-}
-
-static FsimExit
-cmd_run (int argc, char **argv, GError **error)
-{
-    RunOptions o = { 0 };
-    FsimReportFormat format = FSIM_REPORT_TEXT;
-    g_autoptr(GString) report = g_string_new (NULL);
-    g_autofree char *path = NULL;
-    FsimExit status = run_parse (argc, argv, &o, &format, error);
-
-    if (status == FSIM_EXIT_OK && o.help) {
-        g_autofree char *help = cmd_run_help ();
-        if (!write_stdout (help, strlen (help), error))
-            status = FSIM_EXIT_INTERNAL;
-    } else if (status == FSIM_EXIT_OK) {
-        path = o.args && o.args[0] ? g_strdup (o.args[0]) : fsim_cli_default_scenario_path ();
-        status = run_pipeline (path, (const char *const *) o.sets, format, report, error);
-        if (status == FSIM_EXIT_OK && !write_report (o.output, report, error))
-            status = FSIM_EXIT_INTERNAL;
-    }
-    run_options_clear (&o);
-    return status;
 }
 
 /* ---- entry point ---- */
@@ -338,15 +218,15 @@ printable (const char *message)
 static FsimExit
 dispatch (int argc, char **argv, GError **error)
 {
-    const Command *command = NULL;
+    const FsimCommand *command = NULL;
 
     if (argc < 2)
-        return usage_error (error, "no command given");
+        return fsim_i_cli_usage_error (error, "no command given");
     if (argv[1][0] == '-')
         return top_option (argc, argv, error);
     command = find_command (argv[1]);
     if (command == NULL)
-        return usage_error (error, "unknown command '%s'", argv[1]);
+        return fsim_i_cli_usage_error (error, "unknown command '%s'", argv[1]);
     return command->run (argc - 1, argv + 1, error);
 }
 

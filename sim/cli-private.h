@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/* cli-private.h: what the subcommands (sim/cmd-*.c) share with the dispatcher (sim/cli.c). */
+#pragma once
+
+#include <glib.h>
+
+#include "cli.h"
+#include "report.h"
+
+/* A subcommand: `flowsim NAME ...` calls run() with argv[0] == NAME. */
+typedef struct {
+    const char *name;
+    const char *summary;
+    FsimExit (*run) (int argc, char **argv, GError **error);
+    char *(*help) (void); /* transfer full */
+} FsimCommand;
+
+extern const FsimCommand fsim_cmd_run;
+
+/* The "Exit status:" paragraph every help text ends with. */
+extern const char fsim_i_cli_exit_status_help[];
+
+/* Sets a usage error (printed with a hint to --help) and returns FSIM_EXIT_USAGE. */
+FsimExit fsim_i_cli_usage_error (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+gboolean fsim_i_cli_write_stdout (const char *text, size_t len, GError **error);
+
+/* Writes @text to @output atomically (temporary file renamed over it), or to stdout when
+ * @output is NULL or "-". Nothing is left behind on failure. */
+gboolean fsim_i_cli_write_output (const char *output, const GString *text, GError **error);
+
+/* Load @path with @sets, build the population, decide, trace and render into @out.
+ * Returns: FSIM_EXIT_OK, or the status of the step that failed with @error set. */
+FsimExit fsim_i_cli_render (const char *path, const char *const *sets, FsimReportFormat format,
+                            GString *out, GError **error);
