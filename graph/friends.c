@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* friends.c: friendship CSR built by counting sort, from explicit pairs or igraph's G(n, m). */
+/* friends.c: the friendship CSR built by counting sort, and the generator front end. */
 #include "config.h"
 
 #include <math.h>
@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include <glib.h>
-#include <igraph.h>
 
 #include "friends.h"
 #include "graph-private.h"
@@ -25,17 +24,11 @@
  *                lengths); duplicates are now adjacent and are squeezed out in one pass.
  *
  * Peak memory is two arrays of 2 * n_pairs uint32_t plus two of n_users size_t. Steps 1 and 3
- * are inline so that each edge source (explicit pairs, an igraph graph) runs its own tight
- * loop over them.
+ * are inline (graph-private.h) so that each edge source (explicit pairs, an igraph graph, the
+ * facebook_like generator) runs its own tight loop over them.
  */
-typedef struct {
-    size_t n_users;
-    size_t *offsets;  /* n_users + 1 */
-    uint32_t *bucket; /* offsets[n_users] arcs, rows unsorted */
-} CsrBuilder;
-
-static gboolean
-csr_begin (CsrBuilder *b, size_t n_users)
+gboolean
+fsim_i_csr_begin (CsrBuilder *b, size_t n_users)
 {
     b->n_users = n_users;
     b->bucket = NULL;
@@ -43,38 +36,22 @@ csr_begin (CsrBuilder *b, size_t n_users)
     return b->offsets != NULL;
 }
 
-static void
-csr_clear (CsrBuilder *b)
+void
+fsim_i_csr_clear (CsrBuilder *b)
 {
     g_clear_pointer (&b->offsets, g_free);
     g_clear_pointer (&b->bucket, g_free);
 }
 
-static inline void
-csr_count (CsrBuilder *b, uint32_t u, uint32_t v)
-{
-    if (u != v) {
-        b->offsets[(size_t) u + 1]++;
-        b->offsets[(size_t) v + 1]++;
-    }
-}
-
-static gboolean
-csr_reserve (CsrBuilder *b)
+gboolean
+fsim_i_csr_reserve (CsrBuilder *b)
 {
     for (size_t i = 0; i < b->n_users; i++)
         b->offsets[i + 1] += b->offsets[i];
     b->bucket = g_try_new (uint32_t, MAX (b->offsets[b->n_users], 1));
+    if (b->bucket == NULL)
+        fsim_i_csr_clear (b);
     return b->bucket != NULL;
-}
-
-static inline void
-csr_place (CsrBuilder *b, uint32_t u, uint32_t v)
-{
-    if (u != v) {
-        b->bucket[b->offsets[v]++] = u;
-        b->bucket[b->offsets[u]++] = v;
-    }
 }
 
 /* Drops adjacent duplicates row by row, rewriting @offsets for the compacted @adj. */
@@ -102,8 +79,8 @@ csr_squeeze (size_t n_users, size_t *offsets, uint32_t *adj)
 }
 
 /* Steps 4 and 5; consumes @b. Returns NULL only when out of memory (then @b is cleared). */
-static FsimFriends *
-csr_finish (CsrBuilder *b)
+FsimFriends *
+fsim_i_csr_finish (CsrBuilder *b)
 {
     size_t n = b->n_users;
     size_t *offsets = b->offsets;
@@ -118,7 +95,7 @@ csr_finish (CsrBuilder *b)
     cursor = g_try_new (size_t, MAX (n, 1));
     adj = g_try_new (uint32_t, MAX (n_arcs, 1));
     if (cursor == NULL || adj == NULL) {
-        csr_clear (b);
+        fsim_i_csr_clear (b);
         return NULL;
     }
     if (n > 0)
@@ -143,8 +120,8 @@ csr_finish (CsrBuilder *b)
     return f;
 }
 
-static void
-set_nomem (GError **error, size_t n_users, size_t n_pairs)
+void
+fsim_i_set_nomem (GError **error, size_t n_users, size_t n_pairs)
 {
     g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
                  "out of memory building friend lists for %zu users and %zu friendships", n_users,
@@ -173,8 +150,8 @@ fsim_friends_new_from_pairs (size_t n_users, const uint32_t *pairs, size_t n_pai
                      n_pairs, UINT32_MAX);
         return NULL;
     }
-    if (!csr_begin (&b, n_users)) {
-        set_nomem (error, n_users, n_pairs);
+    if (!fsim_i_csr_begin (&b, n_users)) {
+        fsim_i_set_nomem (error, n_users, n_pairs);
         return NULL;
     }
     for (size_t k = 0; k < n_pairs; k++) {
@@ -185,86 +162,119 @@ fsim_friends_new_from_pairs (size_t n_users, const uint32_t *pairs, size_t n_pai
                          "friendship %zu (%" G_GUINT32_FORMAT ", %" G_GUINT32_FORMAT
                          ") names a user outside 0..%zu",
                          k, u, v, n_users == 0 ? (size_t) 0 : n_users - 1);
-            csr_clear (&b);
+            fsim_i_csr_clear (&b);
             return NULL;
         }
-        csr_count (&b, u, v);
+        fsim_i_csr_count (&b, u, v);
     }
-    if (!csr_reserve (&b)) {
-        csr_clear (&b);
-        set_nomem (error, n_users, n_pairs);
+    if (!fsim_i_csr_reserve (&b)) {
+        fsim_i_set_nomem (error, n_users, n_pairs);
         return NULL;
     }
     for (size_t k = 0; k < n_pairs; k++)
-        csr_place (&b, pairs[2 * k], pairs[2 * k + 1]);
+        fsim_i_csr_place (&b, pairs[2 * k], pairs[2 * k + 1]);
 
-    FsimFriends *f = csr_finish (&b);
+    FsimFriends *f = fsim_i_csr_finish (&b);
     if (f == NULL)
-        set_nomem (error, n_users, n_pairs);
+        fsim_i_set_nomem (error, n_users, n_pairs);
     return f;
 }
 
-/*
- * Runs under fsim_i_graph_lock(). Seeds igraph's default RNG, draws G(n, m) and feeds its edges
- * to @b (steps 1-3). The igraph graph is destroyed before returning, on success and on error
- * (on error by the ignore handler, which frees the IGRAPH_FINALLY stack).
- */
-static igraph_error_t
-gnm_into_builder (igraph_integer_t n, igraph_integer_t m, uint64_t seed, CsrBuilder *b)
+/* ---- generators: the front end ------------------------------------------------------------ */
+
+typedef FsimFriends *(*ModelFunc) (const FsimGenParams *p, GError **error);
+
+static const char *const model_names[] = {
+    "erdos_renyi", "barabasi_albert", "watts_strogatz", "facebook_like", NULL,
+};
+
+static const ModelFunc model_funcs[] = {
+    fsim_i_generate_erdos_renyi,
+    fsim_i_generate_barabasi_albert,
+    fsim_i_generate_watts_strogatz,
+    fsim_i_generate_facebook_like,
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (model_names) == G_N_ELEMENTS (model_funcs) + 1);
+
+const char *const *
+fsim_friends_models (void)
 {
-    igraph_t graph;
-    igraph_integer_t n_edges;
-
-    IGRAPH_CHECK (igraph_rng_seed (igraph_rng_default (), (igraph_uint_t) seed));
-    IGRAPH_CHECK (igraph_erdos_renyi_game_gnm (&graph, n, m, IGRAPH_UNDIRECTED, IGRAPH_NO_LOOPS));
-    IGRAPH_FINALLY (igraph_destroy, &graph);
-
-    /* Read the endpoints in place (IGRAPH_FROM/IGRAPH_TO) rather than copying them out with
-     * igraph_get_edgelist(), which would need another 16 bytes per edge at the peak. */
-    n_edges = igraph_ecount (&graph);
-    for (igraph_integer_t e = 0; e < n_edges; e++)
-        csr_count (b, (uint32_t) IGRAPH_FROM (&graph, e), (uint32_t) IGRAPH_TO (&graph, e));
-    if (!csr_reserve (b))
-        IGRAPH_ERROR ("Cannot allocate the friend lists.", IGRAPH_ENOMEM);
-    for (igraph_integer_t e = 0; e < n_edges; e++)
-        csr_place (b, (uint32_t) IGRAPH_FROM (&graph, e), (uint32_t) IGRAPH_TO (&graph, e));
-
-    igraph_destroy (&graph);
-    IGRAPH_FINALLY_CLEAN (1);
-    return IGRAPH_SUCCESS;
+    return model_names;
 }
 
-/* m = round(n * mean_degree / 2), checked against the n(n-1)/2 possible friendships. */
-static gboolean
-erdos_renyi_edges (size_t n_users, double mean_degree, uint64_t *out_m, GError **error)
+static ModelFunc
+model_lookup (const char *model)
 {
-    uint64_t n = n_users;
-    uint64_t max_edges = n < 2 ? 0 : (n % 2 == 0 ? (n / 2) * (n - 1) : n * ((n - 1) / 2));
-    double m;
+    for (size_t i = 0; model_names[i] != NULL; i++)
+        if (strcmp (model, model_names[i]) == 0)
+            return model_funcs[i];
+    return NULL;
+}
 
-    if (!isfinite (mean_degree) || mean_degree < 0) {
+gboolean
+fsim_friends_model_is_known (const char *model)
+{
+    g_return_val_if_fail (model != NULL, FALSE);
+    return model_lookup (model) != NULL;
+}
+
+void
+fsim_gen_params_init (FsimGenParams *p)
+{
+    g_return_if_fail (p != NULL);
+    *p = FSIM_GEN_PARAMS_INIT;
+}
+
+static void
+set_unknown_model (const char *model, GError **error)
+{
+    g_autofree char *known = g_strjoinv (", ", (char **) model_names);
+
+    g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
+                 "unknown friendship model '%s' (known models: %s)", model, known);
+}
+
+/**
+ * fsim_friends_generate_params:
+ * @p: read only
+ * Checks what all models share (the model name, n_users <= UINT32_MAX, a finite mean degree
+ * >= 0), then runs the model, which checks its own parameters.
+ * Returns: (transfer full): the friend lists, or NULL with @error set (see friends.h).
+ */
+FsimFriends *
+fsim_friends_generate_params (const FsimGenParams *p, GError **error)
+{
+    ModelFunc fn;
+
+    g_return_val_if_fail (p != NULL, NULL);
+    g_return_val_if_fail (p->model != NULL, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+    fn = model_lookup (p->model);
+    if (fn == NULL) {
+        set_unknown_model (p->model, error);
+        return NULL;
+    }
+    if (p->n_users > UINT32_MAX) {
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
-                     "mean degree must be a finite number >= 0, not %g", mean_degree);
-        return FALSE;
+                     "too many users (%zu): at most %u", p->n_users, UINT32_MAX);
+        return NULL;
     }
-    m = round ((double) n_users * mean_degree / 2.0);
-    if (m > (double) max_edges || (uint64_t) m > max_edges) {
-        g_set_error (
-            error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
-            "mean degree %g needs %.0f friendships but %zu users have only %" G_GUINT64_FORMAT
-            " possible pairs",
-            mean_degree, m, n_users, max_edges);
-        return FALSE;
+    if (!isfinite (p->mean_degree) || p->mean_degree < 0) {
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
+                     "mean degree must be a finite number >= 0, not %g", p->mean_degree);
+        return NULL;
     }
-    *out_m = (uint64_t) m;
-    return TRUE;
+    return fn (p, error);
 }
 
 /**
  * fsim_friends_generate:
- * @model: "erdos_renyi" (G(n, m) with m = round(@n_users * @mean_degree / 2))
- * @seed: seeds igraph's default RNG; the same arguments give the same graph
- * Reseeds igraph's process-wide default RNG.
+ * @model: one of fsim_friends_models()
+ * @seed: the same arguments give the same graph
+ * fsim_friends_generate_params() with FSIM_GEN_PARAMS_INIT for everything else. The igraph
+ * models reseed igraph's process-wide default RNG.
  * Returns: (transfer full): the friend lists, or NULL with @error set: FSIM_GRAPH_ERROR_INVALID
  *   for an unknown model, @n_users > UINT32_MAX or an impossible mean degree,
  *   FSIM_GRAPH_ERROR_NOMEM when out of memory, another FSIM_GRAPH_ERROR code if igraph fails.
@@ -273,50 +283,16 @@ FsimFriends *
 fsim_friends_generate (const char *model, size_t n_users, double mean_degree, uint64_t seed,
                        GError **error)
 {
-    CsrBuilder b;
-    uint64_t m = 0;
-    igraph_error_t rc;
+    FsimGenParams p = FSIM_GEN_PARAMS_INIT;
 
     g_return_val_if_fail (model != NULL, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-    if (strcmp (model, "erdos_renyi") != 0) {
-        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
-                     "unknown friendship model '%s' (known models: erdos_renyi)", model);
-        return NULL;
-    }
-    if (n_users > UINT32_MAX) {
-        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
-                     "too many users (%zu): at most %u", n_users, UINT32_MAX);
-        return NULL;
-    }
-    if (!erdos_renyi_edges (n_users, mean_degree, &m, error))
-        return NULL;
-    if (m > SIZE_MAX / 2 || m > (uint64_t) IGRAPH_INTEGER_MAX / 2) {
-        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
-                     "too many friendships (%" G_GUINT64_FORMAT ")", m);
-        return NULL;
-    }
-    if (!csr_begin (&b, n_users)) {
-        set_nomem (error, n_users, (size_t) m);
-        return NULL;
-    }
-
-    fsim_graph_init ();
-    fsim_i_graph_lock ();
-    rc = gnm_into_builder ((igraph_integer_t) n_users, (igraph_integer_t) m, seed, &b);
-    fsim_i_graph_unlock ();
-    if (rc != IGRAPH_SUCCESS) {
-        csr_clear (&b);
-        fsim_i_graph_error_from_igraph (rc, error);
-        g_prefix_error (error, "generating %zu users with mean degree %g: ", n_users, mean_degree);
-        return NULL;
-    }
-
-    FsimFriends *f = csr_finish (&b);
-    if (f == NULL)
-        set_nomem (error, n_users, (size_t) m);
-    return f;
+    p.model = model;
+    p.n_users = n_users;
+    p.mean_degree = mean_degree;
+    p.seed = seed;
+    return fsim_friends_generate_params (&p, error);
 }
 
 /**
@@ -330,5 +306,6 @@ fsim_friends_free (FsimFriends *f)
         return;
     g_free (f->offsets);
     g_free (f->adj);
+    g_free (f->group_offsets);
     g_free (f);
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* friends.h: the friendship graph as a compact adjacency (CSR), generated with igraph's games. */
+/* friends.h: the friendship graph as a compact adjacency (CSR), and its random generators. */
 #pragma once
 
 #include <stddef.h>
@@ -11,9 +11,11 @@
 GQuark fsim_graph_error_quark (void);
 
 typedef enum {
-    FSIM_GRAPH_ERROR_FAILED,    /* igraph reported an error */
+    FSIM_GRAPH_ERROR_FAILED, /* igraph reported an error */
     FSIM_GRAPH_ERROR_NOMEM,
-    FSIM_GRAPH_ERROR_INVALID,   /* bad parameters */
+    FSIM_GRAPH_ERROR_INVALID, /* bad parameters */
+    FSIM_GRAPH_ERROR_IO,      /* a graph file cannot be opened or read */
+    FSIM_GRAPH_ERROR_PARSE,   /* a graph file is malformed (the message has FILE:LINE:COL) */
 } FsimGraphError;
 
 /* Install igraph's error and warning handlers (no aborts). Call once at start-up; idempotent. */
@@ -28,6 +30,10 @@ typedef struct {
     size_t n_edges;
     size_t *offsets; /* n_users + 1 */
     uint32_t *adj;   /* 2 * n_edges */
+    /* facebook_like only, else 0 and NULL: its communities are the id ranges
+     * group_offsets[g] .. group_offsets[g + 1] - 1 (n_groups + 1 entries, ending at n_users). */
+    size_t n_groups;
+    size_t *group_offsets;
 } FsimFriends;
 
 /* From @n_pairs (u, v) pairs in @pairs (2 * n_pairs entries, each < @n_users). Self-loops and
@@ -35,7 +41,72 @@ typedef struct {
 FsimFriends *fsim_friends_new_from_pairs (size_t n_users, const uint32_t *pairs, size_t n_pairs,
                                           GError **error);
 
-/* Generate with a named model ("erdos_renyi": G(n, m) with m = round(n * mean_degree / 2)).
+/*
+ * Generator parameters. Start from FSIM_GEN_PARAMS_INIT (or fsim_gen_params_init()) and set
+ * what you need; the model reads only its own fields:
+ *
+ *   erdos_renyi      G(n, m), m = round(n_users * mean_degree / 2) (igraph_erdos_renyi_game_gnm)
+ *   barabasi_albert  preferential attachment, m = round(mean_degree / 2) friendships per new
+ *                    user (igraph_barabasi_game, psumtree: no repeats); the mean is about 2m
+ *   watts_strogatz   ring lattice of n_users where each user befriends the nei = round(
+ *                    mean_degree / 2) nearest on each side, then each end of each friendship
+ *                    moved to a random user with probability `rewire` (igraph_watts_strogatz_
+ *                    game, no loops or repeats); the mean is 2 nei
+ *   facebook_like    this project's model (fblike.c): lognormal target degrees with sigma
+ *                    `spread`, capped at `max_degree`; a share `clustering` of each user's
+ *                    friendships inside a community of about `community_size` users, the rest
+ *                    drawn across the whole graph in proportion to the remaining targets
+ *
+ * All models are seeded by `seed` and give the same graph for the same parameters on any
+ * number of threads. The igraph models run on one thread under the igraph lock and reseed
+ * igraph's default RNG; facebook_like uses its own PRNG and up to `n_threads` threads.
+ */
+typedef struct {
+    const char *model;  /* one of fsim_friends_models() */
+    size_t n_users;     /* at most UINT32_MAX */
+    double mean_degree; /* target mean number of friends, >= 0 */
+    uint64_t seed;
+    double spread;         /* facebook_like: lognormal sigma of target degrees, 0 .. 4; the
+                            * default 1.15 puts the median at about half the mean */
+    double clustering;     /* facebook_like: share of a user's friends in the community, 0 .. 1 */
+    size_t max_degree;     /* facebook_like: hard cap on a user's friends (Facebook's), >= 1 */
+    double community_size; /* facebook_like: mean community size, 2 .. 1000; 0 picks
+                            * 2 * clustering * mean_degree within 20 .. 250 (see fblike.c) */
+    double rewire;         /* watts_strogatz: rewiring probability, 0 .. 1 */
+    unsigned n_threads;    /* facebook_like: threads to use, 0 = one per processor */
+} FsimGenParams;
+
+#define FSIM_GEN_DEFAULT_SPREAD 1.15
+#define FSIM_GEN_DEFAULT_CLUSTERING 0.5
+#define FSIM_GEN_DEFAULT_MAX_DEGREE 5000
+#define FSIM_GEN_DEFAULT_REWIRE 0.1
+
+#define FSIM_GEN_PARAMS_INIT                                                                       \
+    ((FsimGenParams){ .model = "erdos_renyi",                                                      \
+                      .spread = FSIM_GEN_DEFAULT_SPREAD,                                           \
+                      .clustering = FSIM_GEN_DEFAULT_CLUSTERING,                                   \
+                      .max_degree = FSIM_GEN_DEFAULT_MAX_DEGREE,                                   \
+                      .rewire = FSIM_GEN_DEFAULT_REWIRE })
+
+/* Sets every field of @p to FSIM_GEN_PARAMS_INIT. Can't fail. */
+void fsim_gen_params_init (FsimGenParams *p);
+
+/* NULL-terminated list of the model names, static (do not free). */
+const char *const *fsim_friends_models (void);
+
+/* TRUE if @model is one of fsim_friends_models(). */
+gboolean fsim_friends_model_is_known (const char *model);
+
+/**
+ * fsim_friends_generate_params:
+ * @p: read only
+ * Returns: (transfer full): the friend lists, or NULL with @error set: FSIM_GRAPH_ERROR_INVALID
+ *   for an unknown model or a parameter out of range, FSIM_GRAPH_ERROR_NOMEM when out of
+ *   memory, another FSIM_GRAPH_ERROR code if igraph fails.
+ */
+FsimFriends *fsim_friends_generate_params (const FsimGenParams *p, GError **error);
+
+/* fsim_friends_generate_params() with the other parameters at their defaults.
  * Seeded: the same arguments give the same graph. */
 FsimFriends *fsim_friends_generate (const char *model, size_t n_users, double mean_degree,
                                     uint64_t seed, GError **error);

@@ -1,9 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* graph-private.h: internals shared by the graph/ sources (igraph error mapping, igraph lock). */
+/* graph-private.h: internals shared by the graph/ sources (igraph errors and lock, CSR builder). */
 #pragma once
+
+#include <stddef.h>
+#include <stdint.h>
 
 #include <glib.h>
 #include <igraph.h>
+
+#include "friends.h"
+#include "import.h"
 
 /*
  * fsim_i_graph_error_from_igraph:
@@ -25,3 +31,74 @@ gboolean fsim_i_graph_error_from_igraph (igraph_error_t rc, GError **error);
  */
 void fsim_i_graph_lock (void);
 void fsim_i_graph_unlock (void);
+
+/*
+ * The CSR builder behind fsim_friends_new_from_pairs(), shared so that each edge source
+ * (explicit pairs, an igraph graph, the facebook_like generator) runs its own tight loops:
+ *
+ *     CsrBuilder b;
+ *     if (!fsim_i_csr_begin (&b, n_users)) ...                out of memory
+ *     for each pair: fsim_i_csr_count (&b, u, v);
+ *     if (!fsim_i_csr_reserve (&b)) ...                       out of memory, @b cleared
+ *     for the same pairs: fsim_i_csr_place (&b, u, v);
+ *     FsimFriends *f = fsim_i_csr_finish (&b);                NULL: out of memory, @b cleared
+ *
+ * The pairs must be the same in both passes (order may differ); ids must be < n_users.
+ * Self-loops are skipped, duplicates removed, rows come out sorted, so the result depends only
+ * on the set of pairs. fsim_i_csr_clear() frees a builder abandoned before finish.
+ */
+typedef struct {
+    size_t n_users;
+    size_t *offsets;  /* n_users + 1 */
+    uint32_t *bucket; /* offsets[n_users] arcs, rows unsorted */
+} CsrBuilder;
+
+gboolean fsim_i_csr_begin (CsrBuilder *b, size_t n_users);
+gboolean fsim_i_csr_reserve (CsrBuilder *b);
+FsimFriends *fsim_i_csr_finish (CsrBuilder *b);
+void fsim_i_csr_clear (CsrBuilder *b);
+
+static inline void
+fsim_i_csr_count (CsrBuilder *b, uint32_t u, uint32_t v)
+{
+    if (u != v) {
+        b->offsets[(size_t) u + 1]++;
+        b->offsets[(size_t) v + 1]++;
+    }
+}
+
+static inline void
+fsim_i_csr_place (CsrBuilder *b, uint32_t u, uint32_t v)
+{
+    if (u != v) {
+        b->bucket[b->offsets[v]++] = u;
+        b->bucket[b->offsets[u]++] = v;
+    }
+}
+
+/* Sets FSIM_GRAPH_ERROR_NOMEM "out of memory building friend lists for N users and M ...". */
+void fsim_i_set_nomem (GError **error, size_t n_users, size_t n_pairs);
+
+/*
+ * Runs fn (i, data) for every i in 0 .. n_items - 1 on up to @n_threads threads (0: one per
+ * processor; never more than n_items), handing out indices in increasing order from a shared
+ * counter. The calls must be independent: results are then the same for any thread count.
+ * Returns after all calls finished.
+ */
+typedef void (*FsimParallelFunc) (size_t i, void *data);
+void fsim_i_parallel_for (size_t n_items, unsigned n_threads, FsimParallelFunc fn, void *data);
+unsigned fsim_i_thread_count (unsigned requested, size_t n_items);
+
+/* The models behind fsim_friends_generate_params(), which has checked the model name,
+ * n_users <= UINT32_MAX and a finite mean degree >= 0. games.c and fblike.c. */
+FsimFriends *fsim_i_generate_erdos_renyi (const FsimGenParams *p, GError **error);
+FsimFriends *fsim_i_generate_barabasi_albert (const FsimGenParams *p, GError **error);
+FsimFriends *fsim_i_generate_watts_strogatz (const FsimGenParams *p, GError **error);
+FsimFriends *fsim_i_generate_facebook_like (const FsimGenParams *p, GError **error);
+
+/* Runs under fsim_i_graph_lock(): feeds @graph's edges (directions ignored) to a fresh builder
+ * for igraph_vcount (graph) users: count, reserve, place. On IGRAPH_ENOMEM @b is cleared. */
+igraph_error_t fsim_i_igraph_into_builder (const igraph_t *graph, CsrBuilder *b);
+
+/* GraphML or GML through igraph (import-igraph.c), for fsim_import_file(). */
+FsimImported *fsim_i_import_igraph (const char *path, FsimImportFormat format, GError **error);

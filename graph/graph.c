@@ -8,7 +8,10 @@
 #include "friends.h"
 #include "graph-private.h"
 
+/* The quark's name is a dashed string, not an expression: keep clang-format off it. */
+/* clang-format off */
 G_DEFINE_QUARK (fsim-graph-error-quark, fsim_graph_error)
+/* clang-format on */
 
 G_LOCK_DEFINE_STATIC (fsim_igraph);
 

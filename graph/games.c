@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: MIT */
+/* games.c: the igraph-backed friendship models (erdos_renyi, barabasi_albert, watts_strogatz). */
+#include "config.h"
+
+#include <math.h>
+#include <stdint.h>
+
+#include <glib.h>
+#include <igraph.h>
+
+#include "friends.h"
+#include "graph-private.h"
+
+/*
+ * igraph's games are convenient reference models but slow and memory-hungry at Facebook scale
+ * (tens of seconds and gigabytes for 50M friendships, see docs/populations.md); use them for
+ * small and medium populations and facebook_like (fblike.c) beyond that. Each game is drawn
+ * under the igraph lock with igraph's default RNG reseeded from the parameters' seed, so the
+ * graph depends only on the parameters.
+ */
+typedef enum {
+    GAME_GNM, /* a = edges */
+    GAME_BA,  /* a = friendships per new user */
+    GAME_WS,  /* a = neighbours on each side, p = rewiring probability */
+} GameKind;
+
+typedef struct {
+    GameKind kind;
+    igraph_integer_t n;
+    igraph_integer_t a;
+    double p;
+} Game;
+
+static igraph_error_t
+game_draw (const Game *game, igraph_t *graph)
+{
+    switch (game->kind) {
+    case GAME_GNM:
+        return igraph_erdos_renyi_game_gnm (graph, game->n, game->a, IGRAPH_UNDIRECTED,
+                                            IGRAPH_NO_LOOPS);
+    case GAME_BA:
+        /* power 1, zero appeal A = 1, undirected, psumtree: no repeated friendships. */
+        return igraph_barabasi_game (graph, game->n, 1.0, game->a, NULL, FALSE, 1.0,
+                                     IGRAPH_UNDIRECTED, IGRAPH_BARABASI_PSUMTREE, NULL);
+    case GAME_WS:
+        return igraph_watts_strogatz_game (graph, 1, game->n, game->a, game->p, FALSE, FALSE);
+    }
+    IGRAPH_ERROR ("Unknown game.", IGRAPH_EINTERNAL);
+}
+
+/*
+ * fsim_i_igraph_into_builder:
+ * Runs under fsim_i_graph_lock(). Feeds the edges of @graph (directions ignored) to @b:
+ * count, reserve, place. Reads the endpoints in place (IGRAPH_FROM/IGRAPH_TO) rather than
+ * copying them out with igraph_get_edgelist(), which would need another 16 bytes per edge at
+ * the peak. On IGRAPH_ENOMEM @b is cleared.
+ */
+igraph_error_t
+fsim_i_igraph_into_builder (const igraph_t *graph, CsrBuilder *b)
+{
+    igraph_integer_t n_edges = igraph_ecount (graph);
+
+    if ((size_t) igraph_vcount (graph) != b->n_users)
+        IGRAPH_ERROR ("Builder and graph disagree on the number of vertices.", IGRAPH_EINTERNAL);
+    for (igraph_integer_t e = 0; e < n_edges; e++)
+        fsim_i_csr_count (b, (uint32_t) IGRAPH_FROM (graph, e), (uint32_t) IGRAPH_TO (graph, e));
+    if (!fsim_i_csr_reserve (b))
+        IGRAPH_ERROR ("Cannot allocate the friend lists.", IGRAPH_ENOMEM);
+    for (igraph_integer_t e = 0; e < n_edges; e++)
+        fsim_i_csr_place (b, (uint32_t) IGRAPH_FROM (graph, e), (uint32_t) IGRAPH_TO (graph, e));
+    return IGRAPH_SUCCESS;
+}
+
+/* Runs under fsim_i_graph_lock(). The igraph graph is destroyed before returning, on success
+ * and on error (on error by the ignore handler, which frees the IGRAPH_FINALLY stack). */
+static igraph_error_t
+game_into_builder (const Game *game, uint64_t seed, CsrBuilder *b)
+{
+    igraph_t graph;
+
+    IGRAPH_CHECK (igraph_rng_seed (igraph_rng_default (), (igraph_uint_t) seed));
+    IGRAPH_CHECK (game_draw (game, &graph));
+    IGRAPH_FINALLY (igraph_destroy, &graph);
+    IGRAPH_CHECK (fsim_i_igraph_into_builder (&graph, b));
+    igraph_destroy (&graph);
+    IGRAPH_FINALLY_CLEAN (1);
+    return IGRAPH_SUCCESS;
+}
+
+static FsimFriends *
+game_generate (const Game *game, const FsimGenParams *p, GError **error)
+{
+    CsrBuilder b;
+    igraph_error_t rc;
+
+    if (!fsim_i_csr_begin (&b, p->n_users)) {
+        fsim_i_set_nomem (error, p->n_users, (size_t) (p->n_users * p->mean_degree / 2));
+        return NULL;
+    }
+    fsim_graph_init ();
+    fsim_i_graph_lock ();
+    rc = game_into_builder (game, p->seed, &b);
+    fsim_i_graph_unlock ();
+    if (rc != IGRAPH_SUCCESS) {
+        fsim_i_csr_clear (&b);
+        fsim_i_graph_error_from_igraph (rc, error);
+        g_prefix_error (error, "generating %zu users (%s) with mean degree %g: ", p->n_users,
+                        p->model, p->mean_degree);
+        return NULL;
+    }
+
+    FsimFriends *f = fsim_i_csr_finish (&b);
+    if (f == NULL)
+        fsim_i_set_nomem (error, p->n_users, (size_t) (p->n_users * p->mean_degree / 2));
+    return f;
+}
+
+/* n(n-1)/2 without overflow for n <= UINT32_MAX. */
+static uint64_t
+max_pairs (size_t n_users)
+{
+    uint64_t n = n_users;
+
+    return n < 2 ? 0 : (n % 2 == 0 ? (n / 2) * (n - 1) : n * ((n - 1) / 2));
+}
+
+/* m = round(n * mean_degree / 2), checked against the n(n-1)/2 possible friendships. */
+FsimFriends *
+fsim_i_generate_erdos_renyi (const FsimGenParams *p, GError **error)
+{
+    uint64_t most = max_pairs (p->n_users);
+    double m = round ((double) p->n_users * p->mean_degree / 2.0);
+    Game game = { GAME_GNM, (igraph_integer_t) p->n_users, 0, 0.0 };
+
+    if (m > (double) most || (uint64_t) m > most) {
+        g_set_error (
+            error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
+            "mean degree %g needs %.0f friendships but %zu users have only %" G_GUINT64_FORMAT
+            " possible pairs",
+            p->mean_degree, m, p->n_users, most);
+        return NULL;
+    }
+    if (m > (double) (SIZE_MAX / 2) || m > (double) (IGRAPH_INTEGER_MAX / 2)) {
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
+                     "too many friendships (%.0f)", m);
+        return NULL;
+    }
+    game.a = (igraph_integer_t) m;
+    return game_generate (&game, p, error);
+}
+
+/* Half the mean degree, rounded, as the per-user parameter of the BA and WS models. */
+static gboolean
+half_degree (const FsimGenParams *p, igraph_integer_t *out_half, GError **error)
+{
+    double half = round (p->mean_degree / 2.0);
+
+    if (p->n_users > 0 && 2.0 * half > (double) (p->n_users - 1)) {
+        /* Neither model can give every user more friends than there are other users. */
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
+                     "%s: mean degree %g is too high for %zu users (at most %zu)", p->model,
+                     p->mean_degree, p->n_users, p->n_users - 1);
+        return FALSE;
+    }
+    *out_half = (igraph_integer_t) half;
+    return TRUE;
+}
+
+/* Barabási–Albert: m = round(mean_degree / 2) friendships per arriving user, to existing users
+ * chosen in proportion to degree + 1 (the first users get fewer: the mean is 2m minus a small
+ * start-up deficit). */
+FsimFriends *
+fsim_i_generate_barabasi_albert (const FsimGenParams *p, GError **error)
+{
+    Game game = { GAME_BA, (igraph_integer_t) p->n_users, 0, 0.0 };
+
+    if (!half_degree (p, &game.a, error))
+        return NULL;
+    if (p->n_users == 0)
+        return fsim_friends_new_from_pairs (0, NULL, 0, error);
+    return game_generate (&game, p, error);
+}
+
+/* Watts–Strogatz: a ring where each user befriends nei = round(mean_degree / 2) users on each
+ * side (so the mean is 2 nei), then igraph_rewire_edges() moves each end of each friendship to
+ * a uniformly chosen user with probability p->rewire (avoiding self-loops and repeats). */
+FsimFriends *
+fsim_i_generate_watts_strogatz (const FsimGenParams *p, GError **error)
+{
+    Game game = { GAME_WS, (igraph_integer_t) p->n_users, 0, p->rewire };
+
+    if (!isfinite (p->rewire) || p->rewire < 0 || p->rewire > 1) {
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
+                     "watts_strogatz: rewire must be a probability in 0..1, not %g", p->rewire);
+        return NULL;
+    }
+    if (!half_degree (p, &game.a, error))
+        return NULL;
+    if (p->n_users == 0)
+        return fsim_friends_new_from_pairs (0, NULL, 0, error);
+    return game_generate (&game, p, error);
+}

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: MIT */
+/* import-igraph.c: GraphML and GML files through igraph's readers, with vertex attributes. */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib.h>
+#include <igraph.h>
+
+#include "friends.h"
+#include "graph-private.h"
+#include "import.h"
+
+/*
+ * Everything below runs under the igraph lock, which makes the process-wide state it swaps
+ * safe: igraph's C attribute handler is attached only while a file is read (so that nothing
+ * else in graph/ pays for attributes), and the error handler is swapped for one that keeps
+ * igraph's message (e.g. the parser's line number), which igraph_strerror() does not have.
+ */
+static char captured_reason[512];
+
+/* IGRAPH_CHECK reports an error again, with an empty reason, at every level it passes through:
+ * keep the first, innermost reason. */
+static void
+capture_error (const char *reason, const char *file, int line, igraph_error_t igraph_errno)
+{
+    if (captured_reason[0] == '\0' && reason != NULL)
+        g_strlcpy (captured_reason, reason, sizeof captured_reason);
+    igraph_error_handler_ignore (reason, file, line, igraph_errno);
+}
+
+static igraph_error_t
+attr_numbers (const igraph_t *g, const char *name, gboolean boolean, FsimAttr *a)
+{
+    igraph_integer_t n = igraph_vcount (g);
+
+    a->numbers = g_new (double, MAX (n, 1));
+    if (boolean) {
+        igraph_vector_bool_t values;
+
+        IGRAPH_VECTOR_BOOL_INIT_FINALLY (&values, 0);
+        IGRAPH_CHECK (igraph_cattribute_VABV (g, name, igraph_vss_all (), &values));
+        for (igraph_integer_t u = 0; u < n; u++)
+            a->numbers[u] = VECTOR (values)[u] ? 1.0 : 0.0;
+        igraph_vector_bool_destroy (&values);
+    } else {
+        igraph_vector_t values;
+
+        IGRAPH_VECTOR_INIT_FINALLY (&values, 0);
+        IGRAPH_CHECK (igraph_cattribute_VANV (g, name, igraph_vss_all (), &values));
+        for (igraph_integer_t u = 0; u < n; u++)
+            a->numbers[u] = VECTOR (values)[u];
+        igraph_vector_destroy (&values);
+    }
+    IGRAPH_FINALLY_CLEAN (1);
+    return IGRAPH_SUCCESS;
+}
+
+static igraph_error_t
+attr_strings (const igraph_t *g, const char *name, FsimAttr *a)
+{
+    igraph_integer_t n = igraph_vcount (g);
+    igraph_strvector_t values;
+
+    IGRAPH_STRVECTOR_INIT_FINALLY (&values, 0);
+    IGRAPH_CHECK (igraph_cattribute_VASV (g, name, igraph_vss_all (), &values));
+    a->strings = g_new0 (char *, MAX (n, 1));
+    for (igraph_integer_t u = 0; u < n; u++) {
+        const char *s = igraph_strvector_get (&values, u);
+        a->strings[u] = g_strdup (s != NULL ? s : "");
+    }
+    igraph_strvector_destroy (&values);
+    IGRAPH_FINALLY_CLEAN (1);
+    return IGRAPH_SUCCESS;
+}
+
+/* Appends every numeric, boolean or string vertex attribute of @g to @t (others are skipped).
+ * An attribute is counted before it is filled, so that on error fsim_imported_free() frees
+ * the partial one too. */
+static igraph_error_t
+collect_attrs (const igraph_t *g, FsimAttrTable *t)
+{
+    igraph_strvector_t names;
+    igraph_vector_int_t types;
+    igraph_integer_t count;
+
+    IGRAPH_STRVECTOR_INIT_FINALLY (&names, 0);
+    IGRAPH_VECTOR_INT_INIT_FINALLY (&types, 0);
+    IGRAPH_CHECK (igraph_cattribute_list (g, NULL, NULL, &names, &types, NULL, NULL));
+    count = igraph_strvector_size (&names);
+    t->attrs = g_new0 (FsimAttr, MAX (count, 1));
+    for (igraph_integer_t i = 0; i < count; i++) {
+        FsimAttr *a = &t->attrs[t->n_attrs];
+        igraph_integer_t type = VECTOR (types)[i];
+        const char *name = igraph_strvector_get (&names, i);
+
+        if (type == IGRAPH_ATTRIBUTE_NUMERIC || type == IGRAPH_ATTRIBUTE_BOOLEAN) {
+            a->type = type == IGRAPH_ATTRIBUTE_NUMERIC ? FSIM_ATTR_NUMBER : FSIM_ATTR_BOOLEAN;
+            a->name = g_strdup (name);
+            t->n_attrs++;
+            IGRAPH_CHECK (attr_numbers (g, name, type == IGRAPH_ATTRIBUTE_BOOLEAN, a));
+        } else if (type == IGRAPH_ATTRIBUTE_STRING) {
+            a->type = FSIM_ATTR_STRING;
+            a->name = g_strdup (name);
+            t->n_attrs++;
+            IGRAPH_CHECK (attr_strings (g, name, a));
+        }
+    }
+    igraph_vector_int_destroy (&types);
+    igraph_strvector_destroy (&names);
+    IGRAPH_FINALLY_CLEAN (2);
+    return IGRAPH_SUCCESS;
+}
+
+/* Reads @fp into @imp (friends and attrs). On error the graph has been destroyed by the
+ * handler and @imp may hold a partial attribute table, which the caller frees. */
+static igraph_error_t
+read_locked (FILE *fp, FsimImportFormat format, FsimImported *imp)
+{
+    igraph_t g;
+    CsrBuilder b;
+
+    if (format == FSIM_IMPORT_GRAPHML)
+        IGRAPH_CHECK (igraph_read_graph_graphml (&g, fp, 0));
+    else
+        IGRAPH_CHECK (igraph_read_graph_gml (&g, fp));
+    IGRAPH_FINALLY (igraph_destroy, &g);
+    if ((uint64_t) igraph_vcount (&g) > UINT32_MAX)
+        IGRAPH_ERROR ("More than 4294967295 users.", IGRAPH_EOVERFLOW);
+    if (!fsim_i_csr_begin (&b, (size_t) igraph_vcount (&g)))
+        IGRAPH_ERROR ("Cannot allocate the friend lists.", IGRAPH_ENOMEM);
+    IGRAPH_FINALLY (fsim_i_csr_clear, &b);
+    IGRAPH_CHECK (fsim_i_igraph_into_builder (&g, &b));
+    imp->attrs.n_users = b.n_users;
+    IGRAPH_CHECK (collect_attrs (&g, &imp->attrs));
+    IGRAPH_FINALLY_CLEAN (1); /* the builder: finished below, after igraph is done */
+    igraph_destroy (&g);
+    IGRAPH_FINALLY_CLEAN (1);
+    imp->friends = fsim_i_csr_finish (&b);
+    if (imp->friends == NULL)
+        IGRAPH_ERROR ("Cannot allocate the friend lists.", IGRAPH_ENOMEM);
+    return IGRAPH_SUCCESS;
+}
+
+static igraph_error_t
+read_with_handlers (FILE *fp, FsimImportFormat format, FsimImported *imp)
+{
+    igraph_attribute_table_t *old_table;
+    igraph_error_handler_t *old_handler;
+    igraph_error_t rc;
+
+    captured_reason[0] = '\0';
+    old_table = igraph_set_attribute_table (&igraph_cattribute_table);
+    old_handler = igraph_set_error_handler (capture_error);
+    rc = read_locked (fp, format, imp);
+    igraph_set_error_handler (old_handler);
+    igraph_set_attribute_table (old_table);
+    return rc;
+}
+
+static void
+set_read_error (const char *path, FsimImportFormat format, igraph_error_t rc, GError **error)
+{
+    FsimGraphError code = FSIM_GRAPH_ERROR_FAILED;
+
+    if (rc == IGRAPH_PARSEERROR)
+        code = FSIM_GRAPH_ERROR_PARSE;
+    else if (rc == IGRAPH_ENOMEM)
+        code = FSIM_GRAPH_ERROR_NOMEM;
+    else if (rc == IGRAPH_EOVERFLOW)
+        code = FSIM_GRAPH_ERROR_INVALID;
+    g_set_error (error, FSIM_GRAPH_ERROR, code, "%s: %s: %s (igraph: %s, error %d)", path,
+                 format == FSIM_IMPORT_GRAPHML ? "GraphML" : "GML",
+                 captured_reason[0] != '\0' ? captured_reason : "cannot read the graph",
+                 igraph_strerror (rc), (int) rc);
+}
+
+/*
+ * fsim_i_import_igraph:
+ * @format: FSIM_IMPORT_GRAPHML or FSIM_IMPORT_GML
+ * Returns: (transfer full): the graph and its vertex attributes, or NULL with @error set
+ *   (see fsim_import_file()).
+ */
+FsimImported *
+fsim_i_import_igraph (const char *path, FsimImportFormat format, GError **error)
+{
+    FsimImported *imp;
+    igraph_error_t rc;
+    FILE *fp = fopen (path, "rb");
+
+    if (fp == NULL) {
+        int saved = errno;
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_IO, "cannot open '%s': %s", path,
+                     g_strerror (saved));
+        return NULL;
+    }
+    imp = g_new0 (FsimImported, 1);
+    imp->format = format;
+    fsim_graph_init ();
+    fsim_i_graph_lock ();
+    rc = read_with_handlers (fp, format, imp);
+    if (rc != IGRAPH_SUCCESS)
+        set_read_error (path, format, rc, error);
+    fsim_i_graph_unlock ();
+    fclose (fp);
+    if (rc != IGRAPH_SUCCESS) {
+        fsim_imported_free (imp);
+        return NULL;
+    }
+    return imp;
+}

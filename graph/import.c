@@ -1,0 +1,453 @@
+/* SPDX-License-Identifier: MIT */
+/* import.c: reading friendship graphs: the SNAP edge-list parser and the format front end. */
+#include "config.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "friends.h"
+#include "graph-private.h"
+#include "import.h"
+
+/*
+ * The edge-list parser is written for speed on SNAP-sized files (tens of millions of lines):
+ * the file is mapped, not read; lines are found with memchr; ids are parsed by hand (no scanf,
+ * no strtoll and its locale). The file's ids are renumbered in order of first appearance:
+ * small non-negative ids (the usual case: SNAP numbers users densely) through a direct table
+ * indexed by id, kept at most a few times larger than the number of users, and any other id
+ * through an open-addressing hash table holding the id and its number side by side, so that
+ * either lookup costs one cache miss. Memory: about 8 bytes per friendship for the pairs, 8 to
+ * 40 per user, then the CSR builder.
+ */
+#define DENSE_SLACK 4 /* the direct table covers ids < DENSE_SLACK * users + DENSE_MIN */
+#define DENSE_MIN (1 << 20)
+#define EMPTY UINT32_MAX
+
+typedef struct {
+    int64_t id;
+    uint32_t user; /* EMPTY: a free slot */
+} IdSlot;
+
+typedef struct {
+    const char *name; /* for messages */
+    const char *line_start;
+    size_t line;  /* 1-based */
+    int64_t *ids; /* n_ids, in order of first appearance */
+    size_t n_ids, cap_ids;
+    uint32_t *dense; /* cap_dense: user of id, or EMPTY */
+    size_t cap_dense;
+    IdSlot *slots; /* cap_slots (a power of two, or 0): the ids not in the dense table */
+    size_t cap_slots, n_hashed;
+    uint32_t *pairs; /* 2 * n_pairs */
+    size_t n_pairs, cap_pairs;
+} EdgeParser;
+
+static void
+parser_clear (EdgeParser *p)
+{
+    g_clear_pointer (&p->ids, g_free);
+    g_clear_pointer (&p->dense, g_free);
+    g_clear_pointer (&p->slots, g_free);
+    g_clear_pointer (&p->pairs, g_free);
+}
+
+static inline size_t
+id_hash (int64_t id, size_t mask)
+{
+    uint64_t z = (uint64_t) id * UINT64_C (0x9e3779b97f4a7c15);
+
+    z = (z ^ (z >> 30)) * UINT64_C (0xbf58476d1ce4e5b9);
+    return (size_t) (z ^ (z >> 31)) & mask;
+}
+
+/* Rebuilds the hash table with @cap slots (a power of two), moving to the direct table the ids
+ * it now covers. */
+static gboolean
+rehash (EdgeParser *p, size_t cap)
+{
+    IdSlot *slots = g_try_new (IdSlot, cap);
+
+    if (slots == NULL)
+        return FALSE;
+    for (size_t h = 0; h < cap; h++)
+        slots[h].user = EMPTY;
+    p->n_hashed = 0;
+    for (size_t i = 0; i < p->cap_slots; i++) {
+        const IdSlot *old = &p->slots[i];
+        size_t h;
+
+        if (old->user == EMPTY)
+            continue;
+        if (old->id >= 0 && (uint64_t) old->id < p->cap_dense) {
+            p->dense[old->id] = old->user;
+            continue;
+        }
+        h = id_hash (old->id, cap - 1);
+        while (slots[h].user != EMPTY)
+            h = (h + 1) & (cap - 1);
+        slots[h] = *old;
+        p->n_hashed++;
+    }
+    g_free (p->slots);
+    p->slots = slots;
+    p->cap_slots = cap;
+    return TRUE;
+}
+
+/* Appends @id to ids[] and returns its new number, or EMPTY when out of memory. */
+static uint32_t
+add_id (EdgeParser *p, int64_t id)
+{
+    if (p->n_ids == p->cap_ids) {
+        size_t cap = MAX (p->cap_ids * 2, 1024);
+        int64_t *ids = g_try_renew (int64_t, p->ids, cap);
+
+        if (ids == NULL)
+            return EMPTY;
+        p->ids = ids;
+        p->cap_ids = cap;
+    }
+    p->ids[p->n_ids] = id;
+    return (uint32_t) p->n_ids++;
+}
+
+/* Makes the direct table cover @id if @id is below DENSE_SLACK entries per user (the table
+ * may then double past that), and moves there the hashed ids it now covers; FALSE if it does
+ * not cover @id. */
+static gboolean
+cover_dense (EdgeParser *p, int64_t id)
+{
+    size_t limit = DENSE_SLACK * p->n_ids + DENSE_MIN;
+    size_t cap;
+    uint32_t *dense;
+
+    if (id < 0 || (uint64_t) id >= limit)
+        return FALSE;
+    if ((size_t) id < p->cap_dense)
+        return TRUE;
+    cap = MAX ((size_t) id + 1, 2 * p->cap_dense); /* doubling: O(log) rehashes */
+    dense = g_try_renew (uint32_t, p->dense, cap);
+    if (dense == NULL)
+        return FALSE; /* the hash table will do */
+    memset (dense + p->cap_dense, 0xff, (cap - p->cap_dense) * sizeof *dense);
+    p->dense = dense;
+    p->cap_dense = cap;
+    /* Failing to rebuild loses nothing: the old table stays and lookups try both. */
+    if (p->n_hashed > 0)
+        rehash (p, p->cap_slots);
+    return TRUE;
+}
+
+/* The hash slot of @id: its own, or the free one where it belongs. */
+static IdSlot *
+find_slot (const EdgeParser *p, int64_t id)
+{
+    size_t h = id_hash (id, p->cap_slots - 1);
+
+    while (p->slots[h].user != EMPTY && p->slots[h].id != id)
+        h = (h + 1) & (p->cap_slots - 1);
+    return &p->slots[h];
+}
+
+/* The user number of file id @id, adding it if new; EMPTY when out of memory. The hash table
+ * is kept at most half full. The caller has checked that n_ids < UINT32_MAX - 1. */
+static uint32_t
+lookup_id (EdgeParser *p, int64_t id)
+{
+    IdSlot *slot = NULL;
+
+    if (id >= 0 && (uint64_t) id < p->cap_dense && p->dense[id] != EMPTY)
+        return p->dense[id];
+    if (p->n_hashed > 0) {
+        slot = find_slot (p, id);
+        if (slot->user != EMPTY)
+            return slot->user;
+    }
+    if (cover_dense (p, id))
+        return p->dense[id] = add_id (p, id);
+    if (2 * (p->n_hashed + 1) > p->cap_slots && !rehash (p, MAX (2 * p->cap_slots, 1024)))
+        return EMPTY;
+    slot = find_slot (p, id);
+    slot->id = id;
+    slot->user = add_id (p, id);
+    p->n_hashed += slot->user != EMPTY;
+    return slot->user;
+}
+
+static gboolean
+push_pair (EdgeParser *p, uint32_t u, uint32_t v)
+{
+    if (p->n_pairs == p->cap_pairs) {
+        size_t cap = MAX (p->cap_pairs * 2, 4096);
+        uint32_t *pairs = g_try_renew (uint32_t, p->pairs, 2 * cap);
+
+        if (pairs == NULL)
+            return FALSE;
+        p->pairs = pairs;
+        p->cap_pairs = cap;
+    }
+    p->pairs[2 * p->n_pairs] = u;
+    p->pairs[2 * p->n_pairs + 1] = v;
+    p->n_pairs++;
+    return TRUE;
+}
+
+/* ---- lines ---------------------------------------------------------------------------------- */
+
+static inline gboolean
+is_blank (char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static inline const char *
+skip_blanks (const char *s, const char *end)
+{
+    while (s < end && is_blank (*s))
+        s++;
+    return s;
+}
+
+/* FSIM_GRAPH_ERROR_PARSE "NAME:LINE:COL: WHAT, found 'TOKEN'" (or "found the end of the
+ * line"). The token is cut at the next blank and at 24 bytes, and escaped. */
+static gboolean
+parse_error (const EdgeParser *p, const char *at, const char *end, const char *what, GError **error)
+{
+    const char *stop = at;
+    size_t col = (size_t) (at - p->line_start) + 1;
+
+    while (stop < end && !is_blank (*stop) && stop - at < 24)
+        stop++;
+    if (stop == at) {
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE,
+                     "%s:%zu:%zu: %s, found the end of the line", p->name, p->line, col, what);
+    } else {
+        g_autofree char *token = g_strndup (at, (size_t) (stop - at));
+        g_autofree char *shown = g_strescape (token, NULL);
+
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE, "%s:%zu:%zu: %s, found '%s'",
+                     p->name, p->line, col, what, shown);
+    }
+    return FALSE;
+}
+
+/* A 64-bit integer at *@s, which must be followed by a blank, '#' or the end of the line. */
+static gboolean
+parse_id (const EdgeParser *p, const char **s, const char *end, int64_t *out_id, GError **error)
+{
+    const char *c = *s;
+    gboolean negative = FALSE;
+    uint64_t value = 0;
+    uint64_t limit;
+
+    if (c < end && (*c == '-' || *c == '+'))
+        negative = *c++ == '-';
+    if (c == end || *c < '0' || *c > '9')
+        return parse_error (p, *s, end, "expected a user id (an integer)", error);
+    limit = negative ? (uint64_t) INT64_MAX + 1 : (uint64_t) INT64_MAX;
+    for (; c < end && *c >= '0' && *c <= '9'; c++) {
+        unsigned digit = (unsigned) (*c - '0');
+
+        if (value > (limit - digit) / 10)
+            return parse_error (p, *s, end, "user id out of the 64-bit range", error);
+        value = value * 10 + digit;
+    }
+    if (c < end && !is_blank (*c) && *c != '#')
+        return parse_error (p, *s, end, "expected a user id (an integer)", error);
+    *out_id = negative ? (int64_t) (0 - value) : (int64_t) value;
+    *s = c;
+    return TRUE;
+}
+
+/* Maps @id to a user number; errors for too many users or no memory. */
+static gboolean
+user_of (EdgeParser *p, int64_t id, uint32_t *out_user, GError **error)
+{
+    if (p->n_ids >= UINT32_MAX - 1) {
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
+                     "%s:%zu: more than %u users", p->name, p->line, UINT32_MAX - 1);
+        return FALSE;
+    }
+    *out_user = lookup_id (p, id);
+    if (*out_user == EMPTY) {
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
+                     "%s:%zu: out of memory after %zu users", p->name, p->line, p->n_ids);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* One line, [s, end) without its '\n'. */
+static gboolean
+parse_line (EdgeParser *p, const char *s, const char *end, GError **error)
+{
+    int64_t a, b;
+    uint32_t u, v;
+
+    p->line_start = s;
+    s = skip_blanks (s, end);
+    if (s == end || *s == '#' || *s == '%')
+        return TRUE;
+    if (!parse_id (p, &s, end, &a, error))
+        return FALSE;
+    s = skip_blanks (s, end);
+    if (s == end || *s == '#')
+        return parse_error (p, s, end, "expected a second user id", error);
+    if (!parse_id (p, &s, end, &b, error))
+        return FALSE;
+    s = skip_blanks (s, end);
+    if (s < end && *s != '#')
+        return parse_error (p, s, end, "expected the end of the line after two user ids", error);
+    if (!user_of (p, a, &u, error) || !user_of (p, b, &v, error))
+        return FALSE;
+    if (!push_pair (p, u, v)) {
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
+                     "%s:%zu: out of memory after %zu friendships", p->name, p->line, p->n_pairs);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/**
+ * fsim_import_edge_list_data:
+ * Returns: (transfer full): the graph with `ids`, or NULL with @error set (see import.h).
+ */
+FsimImported *
+fsim_import_edge_list_data (const char *name, const char *data, size_t len, GError **error)
+{
+    EdgeParser p = { .name = name };
+    const char *s = data, *end = data + len;
+    FsimImported *imp;
+
+    g_return_val_if_fail (name != NULL, NULL);
+    g_return_val_if_fail (data != NULL || len == 0, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+    while (s < end) {
+        const char *eol = memchr (s, '\n', (size_t) (end - s));
+
+        if (eol == NULL)
+            eol = end;
+        p.line++;
+        if (!parse_line (&p, s, eol, error)) {
+            parser_clear (&p);
+            return NULL;
+        }
+        s = eol + 1;
+    }
+    g_clear_pointer (&p.slots, g_free);
+    g_clear_pointer (&p.dense, g_free);
+
+    imp = g_new0 (FsimImported, 1);
+    imp->format = FSIM_IMPORT_EDGE_LIST;
+    imp->friends = fsim_friends_new_from_pairs (p.n_ids, p.pairs, p.n_pairs, error);
+    if (imp->friends == NULL) {
+        g_prefix_error (error, "%s: ", name);
+        parser_clear (&p);
+        fsim_imported_free (imp);
+        return NULL;
+    }
+    imp->ids = p.n_ids > 0 ? g_steal_pointer (&p.ids) : NULL;
+    parser_clear (&p);
+    return imp;
+}
+
+/* ---- front end ------------------------------------------------------------------------------ */
+
+static const char *const format_names[] = { "auto", "edge_list", "graphml", "gml" };
+G_STATIC_ASSERT (G_N_ELEMENTS (format_names) == _FSIM_IMPORT_FORMAT_MAX);
+
+const char *
+fsim_import_format_to_string (FsimImportFormat format)
+{
+    return (unsigned) format < _FSIM_IMPORT_FORMAT_MAX ? format_names[format] : NULL;
+}
+
+gboolean
+fsim_import_format_from_string (const char *name, FsimImportFormat *out_format)
+{
+    g_return_val_if_fail (name != NULL && out_format != NULL, FALSE);
+
+    for (int i = 0; i < _FSIM_IMPORT_FORMAT_MAX; i++) {
+        if (strcmp (name, format_names[i]) == 0) {
+            *out_format = (FsimImportFormat) i;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+static FsimImportFormat
+format_of_path (const char *path)
+{
+    g_autofree char *lower = g_ascii_strdown (path, -1);
+
+    if (g_str_has_suffix (lower, ".graphml") || g_str_has_suffix (lower, ".xml"))
+        return FSIM_IMPORT_GRAPHML;
+    if (g_str_has_suffix (lower, ".gml"))
+        return FSIM_IMPORT_GML;
+    return FSIM_IMPORT_EDGE_LIST;
+}
+
+static FsimImported *
+import_edge_list_file (const char *path, GError **error)
+{
+    g_autoptr (GError) local = NULL;
+    g_autoptr (GMappedFile) mapped = g_mapped_file_new (path, FALSE, &local);
+
+    if (mapped == NULL) {
+        /* GLib's message names the file and says why. */
+        g_set_error_literal (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_IO, local->message);
+        return NULL;
+    }
+    return fsim_import_edge_list_data (path, g_mapped_file_get_contents (mapped),
+                                       g_mapped_file_get_length (mapped), error);
+}
+
+FsimImported *
+fsim_import_file (const char *path, FsimImportFormat format, GError **error)
+{
+    g_return_val_if_fail (path != NULL, NULL);
+    g_return_val_if_fail ((unsigned) format < _FSIM_IMPORT_FORMAT_MAX, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+    if (format == FSIM_IMPORT_AUTO)
+        format = format_of_path (path);
+    if (format == FSIM_IMPORT_EDGE_LIST)
+        return import_edge_list_file (path, error);
+    return fsim_i_import_igraph (path, format, error);
+}
+
+const FsimAttr *
+fsim_attr_table_lookup (const FsimAttrTable *t, const char *name)
+{
+    g_return_val_if_fail (t != NULL && name != NULL, NULL);
+
+    for (size_t i = 0; i < t->n_attrs; i++)
+        if (strcmp (t->attrs[i].name, name) == 0)
+            return &t->attrs[i];
+    return NULL;
+}
+
+void
+fsim_imported_free (FsimImported *imp)
+{
+    if (imp == NULL)
+        return;
+    fsim_friends_free (imp->friends);
+    g_free (imp->ids);
+    for (size_t i = 0; i < imp->attrs.n_attrs; i++) {
+        FsimAttr *a = &imp->attrs.attrs[i];
+
+        g_free (a->name);
+        g_free (a->numbers);
+        if (a->strings != NULL)
+            for (size_t u = 0; u < imp->attrs.n_users; u++)
+                g_free (a->strings[u]);
+        g_free (a->strings);
+    }
+    g_free (imp->attrs.attrs);
+    g_free (imp);
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/* import.h: friendship graphs read from files: SNAP edge lists, GraphML and GML. */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "friends.h"
+
+/*
+ * Formats:
+ *   EDGE_LIST  SNAP style: one friendship "u v" per line, ids any 64-bit integers separated by
+ *              spaces or tabs; blank lines and lines starting with '#' or '%' are skipped, and a
+ *              '#' after the two ids starts a comment. Any other third field is an error. Users
+ *              are numbered 0..n-1 in order of first appearance; `ids` keeps the file's ids.
+ *   GRAPHML    through igraph_read_graph_graphml (the first graph in the file)
+ *   GML        through igraph_read_graph_gml
+ * For GraphML and GML users keep the file's vertex order; directions, self-loops and repeated
+ * edges are dropped (friendship is mutual), and the vertex attributes are kept by name in
+ * `attrs` (GraphML's node ids are the string attribute "id", GML's the number "id").
+ * AUTO picks GRAPHML for ".graphml" or ".xml", GML for ".gml", EDGE_LIST otherwise.
+ */
+typedef enum {
+    FSIM_IMPORT_AUTO,
+    FSIM_IMPORT_EDGE_LIST,
+    FSIM_IMPORT_GRAPHML,
+    FSIM_IMPORT_GML,
+    _FSIM_IMPORT_FORMAT_MAX
+} FsimImportFormat;
+
+/* "auto", "edge_list", "graphml", "gml"; NULL for a value out of range. */
+const char *fsim_import_format_to_string (FsimImportFormat format);
+/* FALSE (and @out_format untouched) for an unknown name. */
+gboolean fsim_import_format_from_string (const char *name, FsimImportFormat *out_format);
+
+typedef enum {
+    FSIM_ATTR_NUMBER,  /* numbers[]: NAN where a user has no value */
+    FSIM_ATTR_BOOLEAN, /* numbers[]: 0 or 1 (0 where a user has no value) */
+    FSIM_ATTR_STRING,  /* strings[]: "" where a user has no value */
+} FsimAttrType;
+
+/* One vertex attribute: a value per user. */
+typedef struct {
+    char *name;
+    FsimAttrType type;
+    double *numbers; /* NUMBER and BOOLEAN: n_users values, else NULL */
+    char **strings;  /* STRING: n_users strings, else NULL */
+} FsimAttr;
+
+typedef struct {
+    size_t n_users;
+    size_t n_attrs;
+    FsimAttr *attrs; /* in igraph's order */
+} FsimAttrTable;
+
+/* The attribute named @name, or NULL. Owned by @t. */
+const FsimAttr *fsim_attr_table_lookup (const FsimAttrTable *t, const char *name);
+
+typedef struct {
+    FsimFriends *friends;
+    FsimImportFormat format; /* the format actually read (never AUTO) */
+    int64_t *ids;            /* EDGE_LIST: the file's id of user u is ids[u]; else NULL */
+    FsimAttrTable attrs;     /* GRAPHML, GML: vertex attributes; empty for EDGE_LIST */
+} FsimImported;
+
+/**
+ * fsim_import_file:
+ * @path: the file to read
+ * @format: its format, or FSIM_IMPORT_AUTO to go by the extension
+ * Returns: (transfer full): the graph, or NULL with @error set: FSIM_GRAPH_ERROR_IO when the
+ *   file cannot be read, FSIM_GRAPH_ERROR_PARSE for a malformed file (edge lists say
+ *   PATH:LINE:COL; GraphML / GML carry igraph's message), FSIM_GRAPH_ERROR_INVALID for more
+ *   than UINT32_MAX users, FSIM_GRAPH_ERROR_NOMEM when out of memory, FSIM_GRAPH_ERROR_FAILED
+ *   for any other igraph failure.
+ */
+FsimImported *fsim_import_file (const char *path, FsimImportFormat format, GError **error);
+
+/**
+ * fsim_import_edge_list_data:
+ * @name: used in error messages as the file name
+ * @data: (array length=len): the text, need not be NUL-terminated; read only
+ * The edge-list parser over a buffer. Returns: as fsim_import_file().
+ */
+FsimImported *fsim_import_edge_list_data (const char *name, const char *data, size_t len,
+                                          GError **error);
+
+/* Frees @imp and everything it holds. Accepts NULL. */
+void fsim_imported_free (FsimImported *imp);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimImported, fsim_imported_free)

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: MIT */
+/* stats.c: degree distribution, sampled or exact local clustering, connected components. */
+#include "config.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "friends.h"
+#include "graph-private.h"
+#include "rng-private.h"
+#include "stats.h"
+
+#define STEP_SAMPLE 11 /* stream key for the clustering sample, apart from the generators' */
+
+static inline size_t
+degree_of (const FsimFriends *f, size_t u)
+{
+    return f->offsets[u + 1] - f->offsets[u];
+}
+
+/* ---- degrees -------------------------------------------------------------------------------- */
+
+/* The degree at 1-based rank @rank in sorted order, from the histogram @count[0..max]. */
+static size_t
+degree_at_rank (const size_t *count, size_t max, size_t rank)
+{
+    size_t seen = 0;
+
+    for (size_t d = 0; d <= max; d++) {
+        seen += count[d];
+        if (seen >= rank)
+            return d;
+    }
+    return max;
+}
+
+/**
+ * fsim_friends_degree_stats:
+ * @f: read only
+ * @out: filled in full
+ * Can't fail (aborts only if O(max degree) memory cannot be had).
+ */
+void
+fsim_friends_degree_stats (const FsimFriends *f, FsimDegreeStats *out)
+{
+    size_t n, lo = SIZE_MAX, hi = 0, isolated = 0;
+
+    g_return_if_fail (f != NULL && out != NULL);
+
+    n = f->n_users;
+    memset (out, 0, sizeof *out);
+    out->n_users = n;
+    out->n_edges = f->n_edges;
+    if (n == 0)
+        return;
+    for (size_t u = 0; u < n; u++) {
+        size_t d = degree_of (f, u);
+
+        lo = MIN (lo, d);
+        hi = MAX (hi, d);
+        isolated += d == 0;
+    }
+
+    g_autofree size_t *count = g_new0 (size_t, hi + 1);
+    for (size_t u = 0; u < n; u++)
+        count[degree_of (f, u)]++;
+    out->min = lo;
+    out->max = hi;
+    out->n_isolated = isolated;
+    out->mean = 2.0 * (double) f->n_edges / (double) n;
+    out->median = n % 2 == 1 ? (double) degree_at_rank (count, hi, (n + 1) / 2)
+                             : ((double) degree_at_rank (count, hi, n / 2) +
+                                (double) degree_at_rank (count, hi, n / 2 + 1)) /
+                                   2.0;
+    /* ceil(0.99 n) without floating point. */
+    out->p99 = degree_at_rank (count, hi, (99 * n + 99) / 100);
+}
+
+/* ---- local clustering ----------------------------------------------------------------------- */
+
+typedef struct {
+    const FsimFriends *f;
+    const uint32_t *users; /* the users to measure, n_measured */
+    size_t n_measured;
+    size_t n_tasks;
+    double *value; /* n_measured: each user's local clustering */
+} ClusteringRun;
+
+/*
+ * Friend pairs {v, w} of @u that are friends, counted once (w > v): mark u's friends with
+ * @stamp, then for each friend v walk v's friends above v. Costs the sum of the friends'
+ * degrees, halved.
+ */
+static double
+local_clustering (const FsimFriends *f, uint32_t u, uint32_t *mark, uint32_t stamp)
+{
+    size_t d = degree_of (f, u);
+    uint64_t links = 0;
+
+    if (d < 2)
+        return 0.0;
+    for (size_t i = f->offsets[u]; i < f->offsets[u + 1]; i++)
+        mark[f->adj[i]] = stamp;
+    for (size_t i = f->offsets[u]; i < f->offsets[u + 1]; i++) {
+        uint32_t v = f->adj[i];
+        const uint32_t *row = f->adj + f->offsets[v];
+        const uint32_t *end = f->adj + f->offsets[v + 1];
+        size_t lo = 0, hi = (size_t) (end - row);
+
+        while (lo < hi) { /* first friend of v above v */
+            size_t mid = (lo + hi) / 2;
+            if (row[mid] <= v)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (const uint32_t *w = row + lo; w < end; w++)
+            links += mark[*w] == stamp;
+    }
+    return (double) links / ((double) d * (double) (d - 1) / 2.0);
+}
+
+/* Task @task measures users task, task + n_tasks, ... with its own marks. */
+static void
+clustering_task (size_t task, void *data)
+{
+    ClusteringRun *run = data;
+    g_autofree uint32_t *mark = g_new0 (uint32_t, MAX (run->f->n_users, 1));
+    uint32_t stamp = 0;
+
+    for (size_t i = task; i < run->n_measured; i += run->n_tasks) {
+        if (++stamp == 0) { /* wrapped: start afresh */
+            memset (mark, 0, run->f->n_users * sizeof *mark);
+            stamp = 1;
+        }
+        run->value[i] = local_clustering (run->f, run->users[i], mark, stamp);
+    }
+}
+
+/**
+ * fsim_friends_clustering:
+ * @sample: measure every user if there are at most this many, else this many drawn at random
+ * @seed: picks the sample (the same seed, the same sample)
+ * @n_threads: 0 = one per processor; the result does not depend on it (each user's value is
+ *   computed alone and the values are added in sample order)
+ * Can't fail (aborts only if O(n_users) memory per thread cannot be had).
+ */
+void
+fsim_friends_clustering (const FsimFriends *f, size_t sample, uint64_t seed, unsigned n_threads,
+                         FsimClustering *out)
+{
+    ClusteringRun run = { .f = f };
+    double sum = 0;
+
+    g_return_if_fail (f != NULL && out != NULL && sample >= 1);
+
+    out->sampled = f->n_users > sample;
+    run.n_measured = out->sampled ? sample : f->n_users;
+    g_autofree uint32_t *users = g_new (uint32_t, MAX (run.n_measured, 1));
+    if (out->sampled) {
+        FsimRng rng;
+
+        fsim_i_rng_init (&rng, seed, STEP_SAMPLE, 0);
+        for (size_t i = 0; i < run.n_measured; i++)
+            users[i] = fsim_i_rng_below (&rng, f->n_users);
+    } else {
+        for (size_t i = 0; i < run.n_measured; i++)
+            users[i] = (uint32_t) i;
+    }
+    run.users = users;
+    run.value = g_new (double, MAX (run.n_measured, 1));
+    run.n_tasks = fsim_i_thread_count (n_threads, run.n_measured);
+    fsim_i_parallel_for (run.n_tasks, n_threads, clustering_task, &run);
+    for (size_t i = 0; i < run.n_measured; i++)
+        sum += run.value[i];
+    g_free (run.value);
+    out->n_measured = run.n_measured;
+    out->average = run.n_measured > 0 ? sum / (double) run.n_measured : 0.0;
+}
+
+/* ---- components ----------------------------------------------------------------------------- */
+
+/**
+ * fsim_friends_components:
+ * Breadth-first search from every unvisited user, with n_users bytes of marks and a queue of
+ * n_users ids. Can't fail (aborts only if that memory cannot be had).
+ */
+void
+fsim_friends_components (const FsimFriends *f, FsimComponents *out)
+{
+    size_t n;
+    g_autofree guint8 *seen = NULL;
+    g_autofree uint32_t *queue = NULL;
+
+    g_return_if_fail (f != NULL && out != NULL);
+
+    n = f->n_users;
+    memset (out, 0, sizeof *out);
+    seen = g_new0 (guint8, MAX (n, 1));
+    queue = g_new (uint32_t, MAX (n, 1));
+    for (size_t s = 0; s < n; s++) {
+        size_t head = 0, tail = 0;
+
+        if (seen[s])
+            continue;
+        seen[s] = 1;
+        queue[tail++] = (uint32_t) s;
+        while (head < tail) {
+            uint32_t u = queue[head++];
+
+            for (size_t i = f->offsets[u]; i < f->offsets[u + 1]; i++) {
+                uint32_t v = f->adj[i];
+                if (!seen[v]) {
+                    seen[v] = 1;
+                    queue[tail++] = v;
+                }
+            }
+        }
+        out->n_components++;
+        out->giant_size = MAX (out->giant_size, tail);
+    }
+}
+
+/**
+ * fsim_friends_stats:
+ * The three measurements above; @clustering_sample, @seed and @n_threads as for
+ * fsim_friends_clustering(). Can't fail.
+ */
+void
+fsim_friends_stats (const FsimFriends *f, size_t clustering_sample, uint64_t seed,
+                    unsigned n_threads, FsimFriendsStats *out)
+{
+    g_return_if_fail (f != NULL && out != NULL);
+
+    fsim_friends_degree_stats (f, &out->degree);
+    fsim_friends_clustering (f, MAX (clustering_sample, 1), seed, n_threads, &out->clustering);
+    fsim_friends_components (f, &out->components);
+}

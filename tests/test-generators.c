@@ -1,0 +1,585 @@
+/* SPDX-License-Identifier: MIT */
+/* test-generators.c: friendship models (igraph games, facebook_like) and graph statistics. */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <glib.h>
+#include <igraph.h>
+
+#include "friends.h"
+#include "stats.h"
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+static gboolean
+row_has (const FsimFriends *f, uint32_t u, uint32_t v)
+{
+    size_t lo = f->offsets[u], hi = f->offsets[u + 1];
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (f->adj[mid] < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < f->offsets[u + 1] && f->adj[lo] == v;
+}
+
+/* Monotone offsets, sorted rows without self-loops or repeats, symmetric, 2 * n_edges arcs. */
+static void
+assert_valid_csr (const FsimFriends *f)
+{
+    g_assert_cmpuint (f->offsets[0], ==, 0);
+    g_assert_cmpuint (f->offsets[f->n_users], ==, 2 * f->n_edges);
+    for (size_t u = 0; u < f->n_users; u++) {
+        g_assert_cmpuint (f->offsets[u], <=, f->offsets[u + 1]);
+        for (size_t i = f->offsets[u]; i < f->offsets[u + 1]; i++) {
+            uint32_t v = f->adj[i];
+
+            g_assert_cmpuint (v, <, f->n_users);
+            g_assert_cmpuint (v, !=, u);
+            if (i > f->offsets[u])
+                g_assert_cmpuint (f->adj[i - 1], <, v);
+            g_assert_true (row_has (f, v, (uint32_t) u));
+        }
+    }
+}
+
+static gboolean
+same_graph (const FsimFriends *a, const FsimFriends *b)
+{
+    return a->n_users == b->n_users && a->n_edges == b->n_edges &&
+           memcmp (a->offsets, b->offsets, (a->n_users + 1) * sizeof *a->offsets) == 0 &&
+           memcmp (a->adj, b->adj, 2 * a->n_edges * sizeof *a->adj) == 0;
+}
+
+static FsimFriends *
+generate (const FsimGenParams *p)
+{
+    g_autoptr (GError) error = NULL;
+    FsimFriends *f = fsim_friends_generate_params (p, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (f);
+    return f;
+}
+
+static FsimGenParams
+params (const char *model, size_t n_users, double mean_degree, uint64_t seed)
+{
+    FsimGenParams p = FSIM_GEN_PARAMS_INIT;
+
+    p.model = model;
+    p.n_users = n_users;
+    p.mean_degree = mean_degree;
+    p.seed = seed;
+    return p;
+}
+
+static void
+assert_invalid (const FsimGenParams *p, const char *fragment)
+{
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimFriends) f = fsim_friends_generate_params (p, &error);
+
+    g_assert_null (f);
+    g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID);
+    if (strstr (error->message, fragment) == NULL)
+        g_error ("'%s' not in '%s'", fragment, error->message);
+}
+
+/* ---- /generators/models, /generators/params ----------------------------------------------- */
+
+static void
+test_generators_models_list (void)
+{
+    const char *const *models = fsim_friends_models ();
+    const char *expected[] = { "erdos_renyi", "barabasi_albert", "watts_strogatz",
+                               "facebook_like" };
+
+    for (size_t i = 0; i < G_N_ELEMENTS (expected); i++) {
+        g_assert_cmpstr (models[i], ==, expected[i]);
+        g_assert_true (fsim_friends_model_is_known (expected[i]));
+    }
+    g_assert_null (models[G_N_ELEMENTS (expected)]);
+    g_assert_false (fsim_friends_model_is_known ("small_world"));
+    g_assert_false (fsim_friends_model_is_known (""));
+}
+
+static void
+test_generators_params_init (void)
+{
+    FsimGenParams a, b = FSIM_GEN_PARAMS_INIT;
+
+    memset (&a, 0xff, sizeof a);
+    fsim_gen_params_init (&a);
+    g_assert_cmpstr (a.model, ==, "erdos_renyi");
+    g_assert_cmpfloat (a.spread, ==, FSIM_GEN_DEFAULT_SPREAD);
+    g_assert_cmpfloat (a.clustering, ==, FSIM_GEN_DEFAULT_CLUSTERING);
+    g_assert_cmpuint (a.max_degree, ==, FSIM_GEN_DEFAULT_MAX_DEGREE);
+    g_assert_cmpfloat (a.rewire, ==, FSIM_GEN_DEFAULT_REWIRE);
+    g_assert_cmpfloat (a.community_size, ==, 0);
+    g_assert_cmpuint (a.n_threads, ==, 0);
+    g_assert_cmpuint (a.n_users, ==, b.n_users);
+    g_assert_cmpfloat (a.mean_degree, ==, b.mean_degree);
+}
+
+static void
+test_generators_params_unknown_model (void)
+{
+    FsimGenParams p = params ("small_world", 10, 2, 1);
+
+    assert_invalid (&p, "'small_world'");
+    assert_invalid (&p, "erdos_renyi, barabasi_albert, watts_strogatz, facebook_like");
+}
+
+static void
+test_generators_params_invalid (void)
+{
+    FsimGenParams p;
+
+    p = params ("facebook_like", 100, 10, 1), p.spread = -0.1;
+    assert_invalid (&p, "spread");
+    p = params ("facebook_like", 100, 10, 1), p.spread = NAN;
+    assert_invalid (&p, "spread");
+    p = params ("facebook_like", 100, 10, 1), p.clustering = 1.5;
+    assert_invalid (&p, "clustering");
+    p = params ("facebook_like", 100, 10, 1), p.max_degree = 0;
+    assert_invalid (&p, "max_degree");
+    p = params ("facebook_like", 100, 10, 1), p.community_size = 1;
+    assert_invalid (&p, "community_size");
+    p = params ("facebook_like", 100, 10, 1), p.community_size = 5000;
+    assert_invalid (&p, "community_size");
+    p = params ("facebook_like", 100, 10, 1), p.max_degree = 8;
+    assert_invalid (&p, "must not exceed max_degree");
+    p = params ("facebook_like", 10, 10, 1);
+    assert_invalid (&p, "must not exceed");
+    p = params ("watts_strogatz", 100, 4, 1), p.rewire = 1.01;
+    assert_invalid (&p, "rewire");
+    p = params ("watts_strogatz", 10, 10, 1);
+    assert_invalid (&p, "too high");
+    p = params ("barabasi_albert", 10, 12, 1);
+    assert_invalid (&p, "too high");
+    p = params ("barabasi_albert", 10, -1, 1);
+    assert_invalid (&p, "mean degree");
+    p = params ("facebook_like", 10, INFINITY, 1);
+    assert_invalid (&p, "mean degree");
+}
+
+/* ---- igraph models ------------------------------------------------------------------------ */
+
+static void
+test_generators_erdos_renyi_wrapper (void)
+{
+    g_autoptr (GError) error = NULL;
+    FsimGenParams p = params ("erdos_renyi", 3000, 8, 5);
+    g_autoptr (FsimFriends) a = generate (&p);
+    g_autoptr (FsimFriends) b = fsim_friends_generate ("erdos_renyi", 3000, 8, 5, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (same_graph (a, b));
+    g_assert_cmpuint (a->n_edges, ==, 12000);
+    g_assert_null (a->group_offsets);
+    g_assert_cmpuint (a->n_groups, ==, 0);
+}
+
+static void
+test_generators_barabasi_albert_basic (void)
+{
+    FsimGenParams p = params ("barabasi_albert", 2000, 10, 3);
+    g_autoptr (FsimFriends) a = generate (&p);
+    g_autoptr (FsimFriends) b = generate (&p);
+    FsimComponents comp;
+    FsimDegreeStats deg;
+
+    assert_valid_csr (a);
+    g_assert_true (same_graph (a, b));
+    /* m = 5 friendships per arriving user, fewer for the first five: 10 + 1995 * 5. */
+    g_assert_cmpuint (a->n_edges, ==, 9985);
+    fsim_friends_components (a, &comp);
+    g_assert_cmpuint (comp.n_components, ==, 1);
+    fsim_friends_degree_stats (a, &deg);
+    g_assert_cmpuint (deg.min, ==, 5);
+    g_assert_cmpuint (deg.max, >, 60); /* preferential attachment grows hubs */
+
+    p.seed = 4;
+    g_autoptr (FsimFriends) c = generate (&p);
+    g_assert_false (same_graph (a, c));
+}
+
+static void
+test_generators_barabasi_albert_rounding (void)
+{
+    /* m = round(7 / 2) = 4; round(1 / 2) = 1; round(0.4 / 2) = 0 gives no friendships. */
+    FsimGenParams p = params ("barabasi_albert", 100, 7, 1);
+    g_autoptr (FsimFriends) f = generate (&p);
+    g_assert_cmpuint (f->n_edges, ==, 6 + 96 * 4);
+
+    p.mean_degree = 1;
+    g_autoptr (FsimFriends) tree = generate (&p);
+    g_assert_cmpuint (tree->n_edges, ==, 99);
+
+    p.mean_degree = 0.4;
+    g_autoptr (FsimFriends) none = generate (&p);
+    g_assert_cmpuint (none->n_edges, ==, 0);
+
+    p = params ("barabasi_albert", 0, 10, 1);
+    g_autoptr (FsimFriends) empty = generate (&p);
+    g_assert_cmpuint (empty->n_users, ==, 0);
+}
+
+static void
+test_generators_watts_strogatz_lattice (void)
+{
+    FsimGenParams p = params ("watts_strogatz", 100, 6, 1);
+    FsimClustering c;
+
+    p.rewire = 0;
+    g_autoptr (FsimFriends) f = generate (&p);
+    assert_valid_csr (f);
+    g_assert_cmpuint (f->n_edges, ==, 300);
+    for (uint32_t u = 0; u < 100; u++) {
+        g_assert_cmpuint (f->offsets[u + 1] - f->offsets[u], ==, 6);
+        g_assert_true (row_has (f, u, (u + 3) % 100));
+        g_assert_false (row_has (f, u, (u + 4) % 100));
+    }
+    /* A ring lattice with k = 6 neighbours has clustering 3(k - 2) / (4(k - 1)) = 0.6. */
+    fsim_friends_clustering (f, 1000, 1, 0, &c);
+    g_assert_false (c.sampled);
+    g_assert_cmpfloat_with_epsilon (c.average, 0.6, 1e-12);
+}
+
+static void
+test_generators_watts_strogatz_rewired (void)
+{
+    FsimGenParams p = params ("watts_strogatz", 2000, 10, 8);
+    g_autoptr (FsimFriends) f = generate (&p);
+    g_autoptr (FsimFriends) g = generate (&p);
+    FsimClustering c;
+
+    assert_valid_csr (f);
+    g_assert_true (same_graph (f, g));
+    g_assert_cmpfloat (p.rewire, ==, 0.1);
+    g_assert_cmpuint (f->n_edges, ==, 10000); /* rewiring keeps the count */
+    fsim_friends_clustering (f, 5000, 1, 0, &c);
+    /* igraph moves each end of a friendship with probability p, so a friendship stays put with
+     * (1 - p)^2 and a triangle with (1 - p)^6: about 0.667 * 0.9^6 = 0.354 for k = 10. */
+    g_assert_cmpfloat (c.average, >, 0.30);
+    g_assert_cmpfloat (c.average, <, 0.42);
+}
+
+/* ---- facebook_like ------------------------------------------------------------------------ */
+
+static void
+test_generators_facebook_like_deterministic (void)
+{
+    FsimGenParams p = params ("facebook_like", 30000, 40, 11);
+
+    p.n_threads = 1;
+    g_autoptr (FsimFriends) one = generate (&p);
+    p.n_threads = 3;
+    g_autoptr (FsimFriends) three = generate (&p);
+    p.n_threads = 0;
+    g_autoptr (FsimFriends) all = generate (&p);
+    p.seed = 12;
+    g_autoptr (FsimFriends) other = generate (&p);
+
+    assert_valid_csr (one);
+    g_assert_true (same_graph (one, three));
+    g_assert_true (same_graph (one, all));
+    g_assert_cmpuint (one->n_groups, ==, three->n_groups);
+    g_assert_cmpmem (one->group_offsets, (one->n_groups + 1) * sizeof (size_t),
+                     three->group_offsets, (three->n_groups + 1) * sizeof (size_t));
+    g_assert_false (same_graph (one, other));
+}
+
+/* The targets of the issue, at a size a test can afford. */
+static void
+test_generators_facebook_like_statistics (void)
+{
+    FsimGenParams p = params ("facebook_like", 20000, 50, 1);
+    g_autoptr (FsimFriends) f = generate (&p);
+    FsimFriendsStats st;
+
+    assert_valid_csr (f);
+    fsim_friends_stats (f, 20000, 1, 0, &st);
+    g_test_message ("mean %.2f median %.1f p99 %zu max %zu clustering %.4f giant %zu",
+                    st.degree.mean, st.degree.median, st.degree.p99, st.degree.max,
+                    st.clustering.average, st.components.giant_size);
+    g_assert_false (st.clustering.sampled);
+    g_assert_cmpfloat (fabs (st.degree.mean / 50.0 - 1.0), <=, 0.05);
+    g_assert_cmpfloat (st.degree.median / st.degree.mean, >=, 0.35);
+    g_assert_cmpfloat (st.degree.median / st.degree.mean, <=, 0.65);
+    g_assert_cmpfloat (st.clustering.average, >=, 0.10);
+    g_assert_cmpuint (st.components.giant_size, >=, 19800);
+    g_assert_cmpuint (st.degree.max, <=, 5000);
+    g_assert_cmpuint (st.degree.p99, >, 4 * (size_t) st.degree.median); /* a heavy tail */
+    g_assert_cmpuint (st.degree.min, >=, 1);
+}
+
+static void
+test_generators_facebook_like_groups (void)
+{
+    FsimGenParams p = params ("facebook_like", 5000, 20, 2);
+
+    p.community_size = 10;
+    g_autoptr (FsimFriends) f = generate (&p);
+    g_assert_cmpuint (f->n_groups, >, 5000 / 15);
+    g_assert_cmpuint (f->group_offsets[0], ==, 0);
+    g_assert_cmpuint (f->group_offsets[f->n_groups], ==, 5000);
+    for (size_t g = 0; g < f->n_groups; g++) {
+        size_t size = f->group_offsets[g + 1] - f->group_offsets[g];
+
+        g_assert_cmpuint (size, >=, 5);
+        /* The last community may have taken a remainder smaller than 5. */
+        g_assert_cmpuint (size, <=, g + 1 < f->n_groups ? 15 : 19);
+    }
+}
+
+static void
+test_generators_facebook_like_cap (void)
+{
+    FsimGenParams p = params ("facebook_like", 20000, 20, 3);
+    FsimDegreeStats deg;
+
+    p.max_degree = 30;
+    p.spread = 2.0; /* many targets at the cap: the hard limit is tested, not the tail */
+    p.clustering = 1.0;
+    g_autoptr (FsimFriends) f = generate (&p);
+    assert_valid_csr (f);
+    fsim_friends_degree_stats (f, &deg);
+    g_assert_cmpuint (deg.max, <=, 30);
+    g_assert_cmpuint (deg.p99, ==, 30);
+}
+
+static void
+test_generators_facebook_like_knobs (void)
+{
+    FsimGenParams p = params ("facebook_like", 20000, 30, 4);
+    FsimClustering c;
+    FsimDegreeStats deg;
+
+    p.clustering = 0; /* Chung–Lu alone: hardly any triangles */
+    g_autoptr (FsimFriends) flat = generate (&p);
+    fsim_friends_clustering (flat, 20000, 1, 0, &c);
+    g_assert_cmpfloat (c.average, <, 0.02);
+
+    p.clustering = 0.5;
+    p.spread = 0; /* every target is the mean: a narrow (Poisson-like) distribution */
+    g_autoptr (FsimFriends) narrow = generate (&p);
+    fsim_friends_degree_stats (narrow, &deg);
+    g_assert_cmpfloat (fabs (deg.median - 30), <=, 2);
+    g_assert_cmpuint (deg.max, <, 60);
+    fsim_friends_clustering (narrow, 20000, 1, 0, &c);
+    g_assert_cmpfloat (c.average, >, 0.10);
+}
+
+static void
+test_generators_facebook_like_tiny (void)
+{
+    const size_t sizes[] = { 0, 1, 2, 3, 7 };
+
+    for (size_t i = 0; i < G_N_ELEMENTS (sizes); i++) {
+        FsimGenParams p = params ("facebook_like", sizes[i], sizes[i] > 1 ? 1 : 0, 1);
+        g_autoptr (FsimFriends) f = generate (&p);
+
+        g_assert_cmpuint (f->n_users, ==, sizes[i]);
+        assert_valid_csr (f);
+        if (sizes[i] >= 2) /* everybody starts at least one friendship */
+            g_assert_cmpuint (f->n_edges, >=, (sizes[i] + 1) / 2);
+    }
+    FsimGenParams p = params ("facebook_like", 100, 0, 1);
+    g_autoptr (FsimFriends) none = generate (&p);
+    g_assert_cmpuint (none->n_edges, ==, 0);
+}
+
+/* ---- /stats ------------------------------------------------------------------------------- */
+
+static FsimFriends *
+from_pairs (size_t n_users, const uint32_t *pairs, size_t n_pairs)
+{
+    g_autoptr (GError) error = NULL;
+    FsimFriends *f = fsim_friends_new_from_pairs (n_users, pairs, n_pairs, &error);
+
+    g_assert_no_error (error);
+    return f;
+}
+
+static void
+test_stats_degree (void)
+{
+    const uint32_t path[] = { 0, 1, 1, 2, 2, 3 };
+    g_autoptr (FsimFriends) f = from_pairs (5, path, 3); /* 0-1-2-3 and a lonely 4 */
+    g_autoptr (FsimFriends) even = from_pairs (4, path, 3);
+    g_autoptr (FsimFriends) none = from_pairs (0, NULL, 0);
+    FsimDegreeStats d;
+
+    fsim_friends_degree_stats (f, &d);
+    g_assert_cmpuint (d.n_users, ==, 5);
+    g_assert_cmpuint (d.n_edges, ==, 3);
+    g_assert_cmpuint (d.min, ==, 0);
+    g_assert_cmpuint (d.max, ==, 2);
+    g_assert_cmpfloat (d.mean, ==, 1.2);
+    g_assert_cmpfloat (d.median, ==, 1); /* 0 1 1 2 2 */
+    g_assert_cmpuint (d.p99, ==, 2);
+    g_assert_cmpuint (d.n_isolated, ==, 1);
+
+    fsim_friends_degree_stats (even, &d);
+    g_assert_cmpfloat (d.median, ==, 1.5); /* 1 1 2 2 */
+
+    fsim_friends_degree_stats (none, &d);
+    g_assert_cmpuint (d.n_users, ==, 0);
+    g_assert_cmpfloat (d.mean, ==, 0);
+}
+
+static void
+test_stats_degree_p99 (void)
+{
+    /* A star of 200 leaves: 200 users of degree 1 and one of 200. ceil(0.99 * 201) = 199. */
+    g_autofree uint32_t *pairs = g_new (uint32_t, 400);
+    FsimDegreeStats d;
+
+    for (uint32_t i = 0; i < 200; i++) {
+        pairs[2 * i] = 0;
+        pairs[2 * i + 1] = i + 1;
+    }
+    g_autoptr (FsimFriends) star = from_pairs (201, pairs, 200);
+    fsim_friends_degree_stats (star, &d);
+    g_assert_cmpuint (d.p99, ==, 1);
+    g_assert_cmpuint (d.max, ==, 200);
+    g_assert_cmpfloat (d.median, ==, 1);
+}
+
+static void
+test_stats_clustering_exact (void)
+{
+    /* A triangle 0 1 2 with 3 hanging off 0: C = 1/3, 1, 1, 0. */
+    const uint32_t kite[] = { 0, 1, 1, 2, 2, 0, 0, 3 };
+    const uint32_t k4[] = { 0, 1, 0, 2, 0, 3, 1, 2, 1, 3, 2, 3 };
+    const uint32_t star[] = { 0, 1, 0, 2, 0, 3 };
+    g_autoptr (FsimFriends) a = from_pairs (4, kite, 4);
+    g_autoptr (FsimFriends) b = from_pairs (4, k4, 6);
+    g_autoptr (FsimFriends) c = from_pairs (4, star, 3);
+    g_autoptr (FsimFriends) d = from_pairs (0, NULL, 0);
+    FsimClustering cl;
+
+    fsim_friends_clustering (a, 10, 1, 0, &cl);
+    g_assert_false (cl.sampled);
+    g_assert_cmpuint (cl.n_measured, ==, 4);
+    g_assert_cmpfloat_with_epsilon (cl.average, (1.0 / 3 + 2) / 4, 1e-12);
+    fsim_friends_clustering (b, 10, 1, 0, &cl);
+    g_assert_cmpfloat (cl.average, ==, 1.0);
+    fsim_friends_clustering (c, 10, 1, 0, &cl);
+    g_assert_cmpfloat (cl.average, ==, 0.0);
+    fsim_friends_clustering (d, 10, 1, 0, &cl);
+    g_assert_cmpfloat (cl.average, ==, 0.0);
+    g_assert_cmpuint (cl.n_measured, ==, 0);
+}
+
+/* Our exact average against igraph's (transitivity_avglocal_undirected, zero mode). */
+static void
+test_stats_clustering_igraph (void)
+{
+    FsimGenParams p = params ("facebook_like", 3000, 20, 6);
+    g_autoptr (FsimFriends) f = generate (&p);
+    igraph_vector_int_t edges;
+    igraph_t g;
+    igraph_real_t expected;
+    FsimClustering cl;
+    size_t k = 0;
+
+    g_assert_cmpint (igraph_vector_int_init (&edges, (igraph_integer_t) (2 * f->n_edges)), ==, 0);
+    for (size_t u = 0; u < f->n_users; u++)
+        for (size_t i = f->offsets[u]; i < f->offsets[u + 1]; i++)
+            if (f->adj[i] > u) {
+                VECTOR (edges)[k++] = (igraph_integer_t) u;
+                VECTOR (edges)[k++] = f->adj[i];
+            }
+    g_assert_cmpint (igraph_create (&g, &edges, (igraph_integer_t) f->n_users, IGRAPH_UNDIRECTED),
+                     ==, 0);
+    g_assert_cmpint (
+        igraph_transitivity_avglocal_undirected (&g, &expected, IGRAPH_TRANSITIVITY_ZERO), ==, 0);
+    igraph_destroy (&g);
+    igraph_vector_int_destroy (&edges);
+
+    fsim_friends_clustering (f, 3000, 1, 0, &cl);
+    g_assert_cmpfloat_with_epsilon (cl.average, expected, 1e-9);
+}
+
+static void
+test_stats_clustering_sampled (void)
+{
+    FsimGenParams p = params ("facebook_like", 40000, 30, 7);
+    g_autoptr (FsimFriends) f = generate (&p);
+    FsimClustering exact, one, many, other;
+
+    fsim_friends_clustering (f, 40000, 1, 0, &exact);
+    fsim_friends_clustering (f, 4000, 1, 1, &one);
+    fsim_friends_clustering (f, 4000, 1, 4, &many);
+    fsim_friends_clustering (f, 4000, 2, 0, &other);
+    g_assert_false (exact.sampled);
+    g_assert_true (one.sampled);
+    g_assert_cmpuint (one.n_measured, ==, 4000);
+    g_assert_cmpfloat (one.average, ==, many.average);  /* any number of threads */
+    g_assert_cmpfloat (one.average, !=, other.average); /* the seed picks the sample */
+    g_assert_cmpfloat (fabs (one.average - exact.average), <, 0.02);
+}
+
+static void
+test_stats_components (void)
+{
+    const uint32_t pairs[] = { 0, 1, 1, 2, 2, 0, 3, 4, 4, 5, 5, 6 };
+    g_autoptr (FsimFriends) f = from_pairs (8, pairs, 6); /* a triangle, a path of 4, a loner */
+    g_autoptr (FsimFriends) none = from_pairs (0, NULL, 0);
+    FsimComponents c;
+
+    fsim_friends_components (f, &c);
+    g_assert_cmpuint (c.n_components, ==, 3);
+    g_assert_cmpuint (c.giant_size, ==, 4);
+    fsim_friends_components (none, &c);
+    g_assert_cmpuint (c.n_components, ==, 0);
+    g_assert_cmpuint (c.giant_size, ==, 0);
+}
+
+static void
+test_generators_finally_stack_empty (void)
+{
+    g_assert_cmpint (IGRAPH_FINALLY_STACK_SIZE (), ==, 0);
+}
+
+int
+main (int argc, char *argv[])
+{
+    g_test_init (&argc, &argv, NULL);
+    fsim_graph_init ();
+
+    g_test_add_func ("/generators/models/list", test_generators_models_list);
+    g_test_add_func ("/generators/params/init", test_generators_params_init);
+    g_test_add_func ("/generators/params/unknown-model", test_generators_params_unknown_model);
+    g_test_add_func ("/generators/params/invalid", test_generators_params_invalid);
+    g_test_add_func ("/generators/erdos-renyi/wrapper", test_generators_erdos_renyi_wrapper);
+    g_test_add_func ("/generators/barabasi-albert/basic", test_generators_barabasi_albert_basic);
+    g_test_add_func ("/generators/barabasi-albert/rounding",
+                     test_generators_barabasi_albert_rounding);
+    g_test_add_func ("/generators/watts-strogatz/lattice", test_generators_watts_strogatz_lattice);
+    g_test_add_func ("/generators/watts-strogatz/rewired", test_generators_watts_strogatz_rewired);
+    g_test_add_func ("/generators/facebook-like/deterministic",
+                     test_generators_facebook_like_deterministic);
+    g_test_add_func ("/generators/facebook-like/statistics",
+                     test_generators_facebook_like_statistics);
+    g_test_add_func ("/generators/facebook-like/groups", test_generators_facebook_like_groups);
+    g_test_add_func ("/generators/facebook-like/cap", test_generators_facebook_like_cap);
+    g_test_add_func ("/generators/facebook-like/knobs", test_generators_facebook_like_knobs);
+    g_test_add_func ("/generators/facebook-like/tiny", test_generators_facebook_like_tiny);
+    g_test_add_func ("/generators/stats/degree", test_stats_degree);
+    g_test_add_func ("/generators/stats/degree-p99", test_stats_degree_p99);
+    g_test_add_func ("/generators/stats/clustering/exact", test_stats_clustering_exact);
+    g_test_add_func ("/generators/stats/clustering/igraph", test_stats_clustering_igraph);
+    g_test_add_func ("/generators/stats/clustering/sampled", test_stats_clustering_sampled);
+    g_test_add_func ("/generators/stats/components", test_stats_components);
+    /* Last: every graph/ call above must have balanced its IGRAPH_FINALLY pushes. */
+    g_test_add_func ("/generators/errors/finally-stack-empty", test_generators_finally_stack_empty);
+    return g_test_run ();
+}

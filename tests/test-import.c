@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: MIT */
+/* test-import.c: reading friendship graphs: SNAP edge lists, GraphML and GML with attributes. */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <glib.h>
+#include <igraph.h>
+
+#include "friends.h"
+#include "import.h"
+#include "test-util.h"
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+static void
+assert_row (const FsimFriends *f, size_t u, const uint32_t *expected, size_t n_expected)
+{
+    g_assert_cmpuint (f->offsets[u + 1] - f->offsets[u], ==, n_expected);
+    for (size_t i = 0; i < n_expected; i++)
+        g_assert_cmpuint (f->adj[f->offsets[u] + i], ==, expected[i]);
+}
+
+static FsimImported *
+import_data (const char *text)
+{
+    g_autoptr (GError) error = NULL;
+    FsimImported *imp = fsim_import_edge_list_data ("t.txt", text, strlen (text), &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (imp);
+    return imp;
+}
+
+static FsimImported *
+import_test_file (const char *name, FsimImportFormat format)
+{
+    g_autoptr (GError) error = NULL;
+    g_autofree char *path = fsim_test_data_path ("import", name, NULL);
+    FsimImported *imp = fsim_import_file (path, format, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (imp);
+    return imp;
+}
+
+/* ---- /import/edge-list -------------------------------------------------------------------- */
+
+static void
+test_import_edge_list_snap (void)
+{
+    /* 100-200, 200-300, 300-100, -5-100, 9e18-(-5), 200-100 again, 100-100 (dropped),
+     * 300-42, 42-7 (CRLF), 7-8 (no final newline). */
+    g_autoptr (FsimImported) imp = import_test_file ("snap.txt", FSIM_IMPORT_AUTO);
+    const int64_t ids[] = { 100, 200, 300, -5, INT64_C (9000000000000000000), 42, 7, 8 };
+    const uint32_t r0[] = { 1, 2, 3 }, r2[] = { 0, 1, 5 }, r4[] = { 3 }, r7[] = { 6 };
+    const FsimFriends *f = imp->friends;
+
+    g_assert_cmpint (imp->format, ==, FSIM_IMPORT_EDGE_LIST);
+    g_assert_cmpuint (f->n_users, ==, 8);
+    g_assert_cmpuint (f->n_edges, ==, 8);
+    g_assert_cmpmem (imp->ids, sizeof ids, ids, sizeof ids);
+    assert_row (f, 0, r0, G_N_ELEMENTS (r0));
+    assert_row (f, 2, r2, G_N_ELEMENTS (r2));
+    assert_row (f, 4, r4, G_N_ELEMENTS (r4));
+    assert_row (f, 7, r7, G_N_ELEMENTS (r7));
+    g_assert_cmpuint (imp->attrs.n_attrs, ==, 0);
+    g_assert_null (fsim_attr_table_lookup (&imp->attrs, "id"));
+}
+
+static void
+test_import_edge_list_empty (void)
+{
+    const char *texts[] = { "", "\n\n", "# only\n# comments", "  \t \r\n% and this\n" };
+
+    for (size_t i = 0; i < G_N_ELEMENTS (texts); i++) {
+        g_autoptr (FsimImported) imp = import_data (texts[i]);
+
+        g_assert_cmpuint (imp->friends->n_users, ==, 0);
+        g_assert_cmpuint (imp->friends->n_edges, ==, 0);
+        g_assert_null (imp->ids);
+    }
+}
+
+static void
+test_import_edge_list_extremes (void)
+{
+    g_autoptr (FsimImported) imp = import_data ("-9223372036854775808 9223372036854775807\n"
+                                                "0 -0\n+3 3\n");
+
+    g_assert_cmpuint (imp->friends->n_users, ==, 4);
+    g_assert_cmpint (imp->ids[0], ==, INT64_MIN);
+    g_assert_cmpint (imp->ids[1], ==, INT64_MAX);
+    g_assert_cmpint (imp->ids[2], ==, 0);
+    g_assert_cmpint (imp->ids[3], ==, 3);
+    g_assert_cmpuint (imp->friends->n_edges, ==, 1); /* 0 = -0 and 3 = +3 are self-loops */
+}
+
+static void
+test_import_edge_list_many (void)
+{
+    /* Enough distinct ids to grow the hash table several times; ids scattered and repeated. */
+    g_autoptr (GString) text = g_string_new (NULL);
+    const size_t n = 5000;
+
+    for (size_t i = 0; i < n; i++)
+        g_string_append_printf (text, "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n",
+                                (gint64) (i * 7919) - 1000000,
+                                (gint64) ((i + 1) % n) * 7919 - 1000000);
+    g_autoptr (FsimImported) imp = import_data (text->str);
+    g_assert_cmpuint (imp->friends->n_users, ==, n);
+    g_assert_cmpuint (imp->friends->n_edges, ==, n); /* a ring */
+    for (size_t u = 0; u < n; u++) {
+        g_assert_cmpint (imp->ids[u], ==, (gint64) (u * 7919) - 1000000);
+        g_assert_cmpuint (imp->friends->offsets[u + 1] - imp->friends->offsets[u], ==, 2);
+    }
+}
+
+/* Ids that go to the hash table first and later to the direct table (when it grows over
+ * them) keep their numbers. */
+static void
+test_import_edge_list_id_tables (void)
+{
+    g_autoptr (GString) text = g_string_new ("2000000 -1\n");
+    const size_t n = 300000;
+
+    for (size_t i = 0; i < n; i++)
+        g_string_append_printf (text, "%zu %zu\n", i, i + 1);
+    g_string_append (text, "1500000 2000000\n1900000 2000000\n2000000 -1\n2000000 0\n");
+    g_autoptr (FsimImported) imp = import_data (text->str);
+    const FsimFriends *f = imp->friends;
+    const uint32_t first[] = { 1, 2, n + 3, n + 4 };
+
+    g_assert_cmpuint (f->n_users, ==, n + 5);
+    g_assert_cmpint (imp->ids[0], ==, 2000000);
+    g_assert_cmpint (imp->ids[1], ==, -1);
+    g_assert_cmpint (imp->ids[n + 3], ==, 1500000);
+    g_assert_cmpint (imp->ids[n + 4], ==, 1900000);
+    /* Id 2000000 (user 0) befriends -1 (twice), 0 (user 2), 1500000 and 1900000. */
+    assert_row (f, 0, first, G_N_ELEMENTS (first));
+    g_assert_cmpuint (f->n_edges, ==, n + 4);
+}
+
+typedef struct {
+    const char *text;
+    const char *where;   /* "t.txt:LINE:COL: " */
+    const char *message; /* the rest, or a part of it */
+} BadCase;
+
+static void
+test_import_edge_list_errors (void)
+{
+    const BadCase cases[] = {
+        { "1 2\n3 x4\n", "t.txt:2:3: ", "expected a user id (an integer), found 'x4'" },
+        { "1\n", "t.txt:1:2: ", "expected a second user id, found the end of the line" },
+        { "1 2 3\n", "t.txt:1:5: ", "expected the end of the line after two user ids, found '3'" },
+        { "a b", "t.txt:1:1: ", "found 'a'" },
+        { "1 2\n\n  5\t# c\n", "t.txt:3:5: ", "expected a second user id, found '#'" },
+        { "12a 3", "t.txt:1:1: ", "found '12a'" },
+        { "1,2\n", "t.txt:1:1: ", "found '1,2'" },
+        { "- 1\n", "t.txt:1:1: ", "found '-'" },
+        { "1 2\r\n3 4 5\r\n", "t.txt:2:5: ", "found '5'" },
+        { "9223372036854775808 1", "t.txt:1:1: ", "user id out of the 64-bit range" },
+        { "1 -9223372036854775809", "t.txt:1:3: ", "out of the 64-bit range" },
+        { "1 2\n1 \xff", "t.txt:2:3: ", "found '\\377'" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (FsimImported) imp =
+            fsim_import_edge_list_data ("t.txt", cases[i].text, strlen (cases[i].text), &error);
+
+        g_assert_null (imp);
+        g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE);
+        if (!g_str_has_prefix (error->message, cases[i].where) ||
+            strstr (error->message, cases[i].message) == NULL)
+            g_error ("case %zu: '%s' is not '%s...%s'", i, error->message, cases[i].where,
+                     cases[i].message);
+    }
+}
+
+static void
+test_import_edge_list_not_terminated (void)
+{
+    /* The buffer need not be NUL-terminated: the parser stops at len. */
+    const char text[] = "1 2\n3 4XXXX";
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimImported) imp = fsim_import_edge_list_data ("t.txt", text, 7, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (imp->friends->n_edges, ==, 2);
+}
+
+static void
+test_import_edge_list_file_error (void)
+{
+    g_autoptr (GError) error = NULL;
+    g_autofree char *path = fsim_test_data_path ("import", "bad-token.txt", NULL);
+    g_autofree char *where = g_strconcat (path, ":2:3: ", NULL);
+    g_autoptr (FsimImported) imp = fsim_import_file (path, FSIM_IMPORT_AUTO, &error);
+
+    g_assert_null (imp);
+    g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE);
+    g_assert_true (g_str_has_prefix (error->message, where));
+}
+
+/* ---- /import/graphml, /import/gml --------------------------------------------------------- */
+
+static void
+test_import_graphml_attributes (void)
+{
+    g_autoptr (FsimImported) imp = import_test_file ("people.graphml", FSIM_IMPORT_AUTO);
+    const uint32_t alice[] = { 1, 2 };
+    const FsimAttr *id, *audience, *age, *platform;
+
+    g_assert_cmpint (imp->format, ==, FSIM_IMPORT_GRAPHML);
+    g_assert_null (imp->ids);
+    /* A repeated friendship and dave's self-loop are dropped. */
+    g_assert_cmpuint (imp->friends->n_users, ==, 4);
+    g_assert_cmpuint (imp->friends->n_edges, ==, 3);
+    assert_row (imp->friends, 0, alice, 2);
+    assert_row (imp->friends, 3, NULL, 0);
+
+    g_assert_cmpuint (imp->attrs.n_users, ==, 4);
+    id = fsim_attr_table_lookup (&imp->attrs, "id");
+    audience = fsim_attr_table_lookup (&imp->attrs, "audience");
+    age = fsim_attr_table_lookup (&imp->attrs, "age");
+    platform = fsim_attr_table_lookup (&imp->attrs, "platform");
+    g_assert_nonnull (id);
+    g_assert_cmpint (id->type, ==, FSIM_ATTR_STRING);
+    g_assert_cmpstr (id->strings[2], ==, "carol");
+    g_assert_cmpint (audience->type, ==, FSIM_ATTR_STRING);
+    g_assert_null (audience->numbers);
+    g_assert_cmpstr (audience->strings[0], ==, "friends");
+    g_assert_cmpstr (audience->strings[1], ==, "public");
+    g_assert_cmpstr (audience->strings[3], ==, ""); /* missing */
+    g_assert_cmpint (age->type, ==, FSIM_ATTR_NUMBER);
+    g_assert_null (age->strings);
+    g_assert_cmpfloat (age->numbers[0], ==, 31);
+    g_assert_cmpfloat (age->numbers[2], ==, 27.5);
+    g_assert_true (isnan (age->numbers[1]));
+    g_assert_cmpint (platform->type, ==, FSIM_ATTR_BOOLEAN);
+    g_assert_cmpfloat (platform->numbers[0], ==, 1); /* the key's default */
+    g_assert_cmpfloat (platform->numbers[1], ==, 0);
+    g_assert_null (fsim_attr_table_lookup (&imp->attrs, "weight")); /* an edge attribute */
+}
+
+static void
+test_import_gml_attributes (void)
+{
+    g_autoptr (FsimImported) imp = import_test_file ("people.gml", FSIM_IMPORT_AUTO);
+    const uint32_t bob[] = { 0, 2 };
+    const FsimAttr *id, *label, *score;
+
+    g_assert_cmpint (imp->format, ==, FSIM_IMPORT_GML);
+    /* Directed 10 -> 20 and 20 -> 10 are one friendship. */
+    g_assert_cmpuint (imp->friends->n_users, ==, 3);
+    g_assert_cmpuint (imp->friends->n_edges, ==, 2);
+    assert_row (imp->friends, 1, bob, 2);
+    id = fsim_attr_table_lookup (&imp->attrs, "id");
+    label = fsim_attr_table_lookup (&imp->attrs, "label");
+    score = fsim_attr_table_lookup (&imp->attrs, "score");
+    g_assert_cmpint (id->type, ==, FSIM_ATTR_NUMBER);
+    g_assert_cmpfloat (id->numbers[1], ==, 20);
+    g_assert_cmpstr (label->strings[2], ==, "carol");
+    g_assert_cmpfloat (score->numbers[0], ==, 0.5);
+    g_assert_true (isnan (score->numbers[2]));
+}
+
+static void
+assert_broken (const char *name, const char *fragment)
+{
+    g_autoptr (GError) error = NULL;
+    g_autofree char *path = fsim_test_data_path ("import", name, NULL);
+    g_autoptr (FsimImported) imp = fsim_import_file (path, FSIM_IMPORT_AUTO, &error);
+
+    g_assert_null (imp);
+    g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE);
+    g_assert_true (g_str_has_prefix (error->message, path));
+    if (strstr (error->message, fragment) == NULL)
+        g_error ("'%s' not in '%s'", fragment, error->message);
+}
+
+static void
+test_import_graphml_broken (void)
+{
+    assert_broken ("broken.graphml", "GraphML: Line 6");
+}
+
+static void
+test_import_gml_broken (void)
+{
+    assert_broken ("broken.gml", "GML: Parse error in GML file, line 4");
+}
+
+/* ---- /import/format, /import/io ----------------------------------------------------------- */
+
+static void
+test_import_format_strings (void)
+{
+    const char *names[] = { "auto", "edge_list", "graphml", "gml" };
+    FsimImportFormat format = FSIM_IMPORT_GML;
+
+    for (int i = 0; i < _FSIM_IMPORT_FORMAT_MAX; i++) {
+        g_assert_cmpstr (fsim_import_format_to_string ((FsimImportFormat) i), ==, names[i]);
+        g_assert_true (fsim_import_format_from_string (names[i], &format));
+        g_assert_cmpint (format, ==, i);
+    }
+    g_assert_null (fsim_import_format_to_string (_FSIM_IMPORT_FORMAT_MAX));
+    g_assert_false (fsim_import_format_from_string ("GML", &format));
+    g_assert_cmpint (format, ==, FSIM_IMPORT_GML); /* untouched */
+}
+
+static void
+test_import_format_explicit (void)
+{
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimImported) gml = import_test_file ("people.gml", FSIM_IMPORT_GML);
+    g_autoptr (FsimImported) txt = import_test_file ("snap.txt", FSIM_IMPORT_EDGE_LIST);
+    g_autofree char *path = fsim_test_data_path ("import", "people.gml", NULL);
+    /* A GML file read as an edge list fails on its first line. */
+    g_autoptr (FsimImported) wrong = fsim_import_file (path, FSIM_IMPORT_EDGE_LIST, &error);
+
+    g_assert_cmpuint (gml->friends->n_users, ==, 3);
+    g_assert_cmpuint (txt->friends->n_users, ==, 8);
+    g_assert_null (wrong);
+    g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE);
+    g_assert_nonnull (strstr (error->message, "people.gml:1:1: "));
+}
+
+static void
+test_import_io_missing (void)
+{
+    const char *names[] = { "missing.txt", "missing.graphml", "missing.gml" };
+
+    for (size_t i = 0; i < G_N_ELEMENTS (names); i++) {
+        g_autoptr (GError) error = NULL;
+        g_autofree char *path = fsim_test_data_path ("import", names[i], NULL);
+        g_autoptr (FsimImported) imp = fsim_import_file (path, FSIM_IMPORT_AUTO, &error);
+
+        g_assert_null (imp);
+        g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_IO);
+        g_assert_nonnull (strstr (error->message, names[i]));
+    }
+}
+
+static void
+test_import_free_null (void)
+{
+    fsim_imported_free (NULL);
+}
+
+static void
+test_import_finally_stack_empty (void)
+{
+    g_assert_cmpint (IGRAPH_FINALLY_STACK_SIZE (), ==, 0);
+}
+
+int
+main (int argc, char *argv[])
+{
+    g_test_init (&argc, &argv, NULL);
+    fsim_graph_init ();
+
+    g_test_add_func ("/import/edge-list/snap", test_import_edge_list_snap);
+    g_test_add_func ("/import/edge-list/empty", test_import_edge_list_empty);
+    g_test_add_func ("/import/edge-list/extremes", test_import_edge_list_extremes);
+    g_test_add_func ("/import/edge-list/many", test_import_edge_list_many);
+    g_test_add_func ("/import/edge-list/id-tables", test_import_edge_list_id_tables);
+    g_test_add_func ("/import/edge-list/errors", test_import_edge_list_errors);
+    g_test_add_func ("/import/edge-list/not-terminated", test_import_edge_list_not_terminated);
+    g_test_add_func ("/import/edge-list/file-error", test_import_edge_list_file_error);
+    g_test_add_func ("/import/graphml/attributes", test_import_graphml_attributes);
+    g_test_add_func ("/import/graphml/broken", test_import_graphml_broken);
+    g_test_add_func ("/import/gml/attributes", test_import_gml_attributes);
+    g_test_add_func ("/import/gml/broken", test_import_gml_broken);
+    g_test_add_func ("/import/format/strings", test_import_format_strings);
+    g_test_add_func ("/import/format/explicit", test_import_format_explicit);
+    g_test_add_func ("/import/io/missing", test_import_io_missing);
+    g_test_add_func ("/import/free-null", test_import_free_null);
+    /* Last: every graph/ call above must have balanced its IGRAPH_FINALLY pushes. */
+    g_test_add_func ("/import/errors/finally-stack-empty", test_import_finally_stack_empty);
+    return g_test_run ();
+}
