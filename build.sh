@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 readonly BUILD_DIR=build
-readonly PACKAGES=(meson ninja-build pkg-config libigraph-dev libcjson-dev libglib2.0-dev gcc valgrind)
+readonly PACKAGES=(meson ninja-build pkg-config libigraph-dev libcjson-dev libglib2.0-dev gcc valgrind graphviz)
 
 say() { printf 'build.sh: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -29,6 +29,7 @@ have_everything() {
         command -v ninja >/dev/null 2>&1 &&
         command -v pkg-config >/dev/null 2>&1 &&
         command -v cc >/dev/null 2>&1 &&
+        command -v dot >/dev/null 2>&1 &&
         pkg-config --exists igraph libcjson glib-2.0
 }
 

@@ -102,3 +102,5 @@ igraph_error_t fsim_i_igraph_into_builder (const igraph_t *graph, CsrBuilder *b)
 
 /* GraphML or GML through igraph (import-igraph.c), for fsim_import_file(). */
 FsimImported *fsim_i_import_igraph (const char *path, FsimImportFormat format, GError **error);
+/* import.c: opens a graph file that graph/inputfile.h's rule allows; -1 with error set. */
+int fsim_i_import_open (const char *path, GError **error);

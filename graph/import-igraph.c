@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 #include <igraph.h>
@@ -173,10 +174,13 @@ set_read_error (const char *path, FsimImportFormat format, igraph_error_t rc, GE
         code = FSIM_GRAPH_ERROR_NOMEM;
     else if (rc == IGRAPH_EOVERFLOW)
         code = FSIM_GRAPH_ERROR_INVALID;
+    /* igraph's reason may quote the file's bytes (and be cut short): messages are UTF-8 */
+    g_autofree char *reason = g_utf8_make_valid (captured_reason, -1);
+
     g_set_error (error, FSIM_GRAPH_ERROR, code, "%s: %s: %s (igraph: %s, error %d)", path,
                  format == FSIM_IMPORT_GRAPHML ? "GraphML" : "GML",
-                 captured_reason[0] != '\0' ? captured_reason : "cannot read the graph",
-                 igraph_strerror (rc), (int) rc);
+                 reason[0] != '\0' ? reason : "cannot read the graph", igraph_strerror (rc),
+                 (int) rc);
 }
 
 /*
@@ -190,11 +194,15 @@ fsim_i_import_igraph (const char *path, FsimImportFormat format, GError **error)
 {
     FsimImported *imp;
     igraph_error_t rc;
-    FILE *fp = fopen (path, "rb");
+    int fd = fsim_i_import_open (path, error);
+    FILE *fp = fd >= 0 ? fdopen (fd, "rb") : NULL;
 
+    if (fd < 0)
+        return NULL;
     if (fp == NULL) {
         int saved = errno;
-        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_IO, "cannot open '%s': %s", path,
+        close (fd);
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_IO, "cannot read '%s': %s", path,
                      g_strerror (saved));
         return NULL;
     }

@@ -4,12 +4,15 @@
 
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 
 #include "friends.h"
 #include "graph-private.h"
 #include "import.h"
+#include "inputfile.h"
+#include "memory.h"
 
 /*
  * The edge-list parser is written for speed on SNAP-sized files (tens of millions of lines):
@@ -391,15 +394,48 @@ format_of_path (const char *path)
     return FSIM_IMPORT_EDGE_LIST;
 }
 
+/* Opens @path if graph/inputfile.h's rule allows it (a regular file: no device, FIFO, /proc)
+ * and if the graph it holds can fit in memory: reading takes about twice the file's size at its
+ * peak (8 bytes per friendship for the pairs, 8 for the friend lists, a few per user; a
+ * GraphML or GML file spends more bytes per friendship than igraph keeps). Returns the
+ * descriptor, or -1 with FSIM_GRAPH_ERROR_IO or FSIM_GRAPH_ERROR_NOMEM set. */
+int
+fsim_i_import_open (const char *path, GError **error)
+{
+    g_autofree char *reason = NULL;
+    guint64 size = 0;
+    int fd = -1;
+
+    if (fsim_input_file_open (path, FALSE, &fd, &size, &reason) != FSIM_INPUT_OK) {
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_IO, "cannot read '%s': %s", path,
+                     reason);
+        return -1;
+    }
+    if ((double) size * 2 > (double) fsim_memory_limit ()) {
+        close (fd);
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
+                     "'%s' holds %.1f GiB: reading it needs about twice that, more than this "
+                     "machine can give (%.1f GiB)", path, (double) size / (1 << 30),
+                     (double) fsim_memory_limit () / (1 << 30));
+        return -1;
+    }
+    return fd;
+}
+
 static FsimImported *
 import_edge_list_file (const char *path, GError **error)
 {
     g_autoptr (GError) local = NULL;
-    g_autoptr (GMappedFile) mapped = g_mapped_file_new (path, FALSE, &local);
+    g_autoptr (GMappedFile) mapped = NULL;
+    int fd = fsim_i_import_open (path, error);
 
+    if (fd < 0)
+        return NULL;
+    mapped = g_mapped_file_new_from_fd (fd, FALSE, &local);
+    close (fd); /* the mapping keeps its own reference */
     if (mapped == NULL) {
-        /* GLib's message names the file and says why. */
-        g_set_error_literal (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_IO, local->message);
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_IO, "cannot read '%s': %s", path,
+                     local->message);
         return NULL;
     }
     return fsim_import_edge_list_data (path, g_mapped_file_get_contents (mapped),

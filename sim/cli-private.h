@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "cli.h"
+#include "progress.h"
 #include "report.h"
 
 /* A subcommand: `flowsim NAME ...` calls run() with argv[0] == NAME. */
@@ -16,6 +17,15 @@ typedef struct {
 } FsimCommand;
 
 extern const FsimCommand fsim_cmd_run;
+extern const FsimCommand fsim_cmd_population;
+extern const FsimCommand fsim_cmd_diff;
+extern const FsimCommand fsim_cmd_explain;
+extern const FsimCommand fsim_cmd_check;
+extern const FsimCommand fsim_cmd_lint;
+extern const FsimCommand fsim_cmd_possible;
+extern const FsimCommand fsim_cmd_diagram;
+extern const FsimCommand fsim_cmd_timeline;
+extern const FsimCommand fsim_cmd_report;
 
 /* The "Exit status:" paragraph every help text ends with. */
 extern const char fsim_i_cli_exit_status_help[];
@@ -33,3 +43,15 @@ gboolean fsim_i_cli_write_output (const char *output, const GString *text, GErro
  * Returns: FSIM_EXIT_OK, or the status of the step that failed with @error set. */
 FsimExit fsim_i_cli_render (const char *path, const char *const *sets, FsimReportFormat format,
                             GString *out, GError **error);
+
+/* cli-progress.c: the same with a progress line on stderr while the population is built and
+ * traced, shown only when stderr is a terminal and not @quiet. */
+FsimExit fsim_i_cli_render_progress (const char *path, const char *const *sets,
+                                     FsimReportFormat format, gboolean quiet, GString *out,
+                                     GError **error);
+
+/* Loads @path with @sets and builds its population, reporting the build on @progress.
+ * Returns FSIM_EXIT_OK with both outputs set, else FSIM_EXIT_INPUT with @error set. */
+FsimExit fsim_i_cli_load_population (const char *path, const char *const *sets,
+                                     FsimProgress *progress, FsimScenario **out_scenario,
+                                     FsimPopulation **out_pop, GError **error);

@@ -35,13 +35,22 @@ static const FsimCommand help_command = {
 /* The subcommands, in the order `flowsim --help` lists them. Each lives in sim/cmd-NAME.c. */
 static const FsimCommand *const commands[] = {
     &fsim_cmd_run,
+    &fsim_cmd_population,
+    &fsim_cmd_diff,
+    &fsim_cmd_explain,
+    &fsim_cmd_check,
+    &fsim_cmd_lint,
+    &fsim_cmd_possible,
+    &fsim_cmd_diagram,
+    &fsim_cmd_timeline,
+    &fsim_cmd_report,
     &help_command,
 };
 
 const char fsim_i_cli_exit_status_help[] =
     "Exit status:\n"
     "  0  success\n"
-    "  1  (reserved) a requested check failed\n"
+    "  1  a check failed: check, lint --strict, diff --exit-code\n"
     "  2  usage error: unknown command or option, bad option value\n"
     "  3  bad input: a scenario or policy file, or the population it describes\n"
     "  4  internal error, or the report could not be written\n";

@@ -39,7 +39,7 @@ run_context_new (RunOptions *o)
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
           "Override a scenario value, after the file's own 'set' (repeatable)", "PATH=VALUE" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet,
-          "Print nothing but the report and errors", NULL },
+          "Print nothing but the report and errors (no progress line)", NULL },
         { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[SCENARIO]" },
         { 0 },
@@ -115,7 +115,8 @@ cmd_run (int argc, char **argv, GError **error)
             status = FSIM_EXIT_INTERNAL;
     } else if (status == FSIM_EXIT_OK) {
         path = o.args && o.args[0] ? g_strdup (o.args[0]) : fsim_cli_default_scenario_path ();
-        status = fsim_i_cli_render (path, (const char *const *) o.sets, format, report, error);
+        status = fsim_i_cli_render_progress (path, (const char *const *) o.sets, format,
+                                             o.quiet, report, error);
         if (status == FSIM_EXIT_OK && !fsim_i_cli_write_output (o.output, report, error))
             status = FSIM_EXIT_INTERNAL;
     }

@@ -43,6 +43,13 @@ typedef struct {
     char **jurisdictions;                /* sorted (strcmp), NULL-terminated; "device": on device */
     size_t *jurisdiction_users;          /* [j] users with any field there */
     size_t *jurisdiction_no_consent;
+
+    size_t users_reached;                /* users with any field reaching any partner */
+    size_t users_reached_no_consent;     /* ... any field without consent */
+    size_t n_kinds;
+    char **kinds;                        /* partner kinds, sorted (strcmp), NULL-terminated */
+    size_t *kind_users;                  /* [k] users with any field reaching that kind */
+    size_t *kind_no_consent;
 } FsimResult;
 
 void fsim_result_free (FsimResult *r);
@@ -53,8 +60,22 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimResult, fsim_result_free)
  * Traces every user of @pop under @scenario on @decisions' date (the scenario date).
  * Users are split across threads: as many as processors, or the positive integer in the
  * environment variable FLOWSIM_THREADS (at most 64); the counts do not depend on how many.
- * Returns: (transfer full): the counts, or NULL with @error set (a thread could not be
- *   started, or the model graph walk failed); the inputs are never changed.
+ * If a thread cannot be started the others do its share.
+ * Returns: (transfer full): the counts, or NULL with @error set (the model graph walk
+ *   failed); the inputs are never changed.
  */
 FsimResult *fsim_engine_run (const FsimScenario *scenario, const FsimPopulation *pop,
                              const FsimDecisions *decisions, GError **error);
+
+/* Progress of a long step: @phase names it ("tracing"), @fraction of it is done (0 .. 1). */
+typedef void (*FsimProgressFunc) (const char *phase, double fraction, void *user_data);
+
+/**
+ * fsim_engine_run_with_progress:
+ * @progress: (nullable): called from the calling thread only, as the work advances
+ * fsim_engine_run() with progress reports. Returns: as fsim_engine_run().
+ */
+FsimResult *fsim_engine_run_with_progress (const FsimScenario *scenario, const FsimPopulation *pop,
+                                           const FsimDecisions *decisions,
+                                           FsimProgressFunc progress, void *progress_data,
+                                           GError **error);

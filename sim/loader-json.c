@@ -6,10 +6,10 @@
 #include <string.h>
 
 #include <glib.h>
-#include <glib/gstdio.h>
 
 #include <cjson/cJSON.h>
 
+#include "inputfile.h"
 #include "loader-private.h"
 
 G_DEFINE_QUARK (fsim-loader-error-quark, fsim_loader_error)
@@ -19,7 +19,7 @@ static const char *const policy_keys[] = {
 };
 static const char *const scenario_keys[] = {
     "scenario", "title", "description", "date", "seed", "include", "extends", "population",
-    "set", "sources", "assumptions", "fields", "apis", "partners", "rules",
+    "set", "sources", "assumptions", "fields", "apis", "partners", "rules", "expect",
 };
 
 FsimJsonDoc *
@@ -228,9 +228,12 @@ scan_value (Scan *s, cJSON *node)
     }
 }
 
-/* Before cJSON sees @text: it must be UTF-8 (RFC 8259) and nest at most FSIM_LOADER_MAX_DEPTH
- * levels (counting brackets outside strings, so that the error points at the bracket that goes
- * too deep and cJSON's own, larger, nesting limit is never what the user meets). */
+/* Before cJSON sees @text: it must be UTF-8 (RFC 8259), have no control character between
+ * tokens but JSON's white space (cJSON skips any as white space, the position scan would not),
+ * hold at most FSIM_LOADER_MAX_VALUES values with the files read before, and nest at most
+ * FSIM_LOADER_MAX_DEPTH levels (counting brackets outside strings, so that the error points at
+ * the bracket that goes too deep and cJSON's own, larger, nesting limit is never what the user
+ * meets). */
 static gboolean
 precheck_text (Scan *s, const char *text, GError **error)
 {
@@ -245,13 +248,34 @@ precheck_text (Scan *s, const char *text, GError **error)
     }
     int depth = 0;
     gboolean in_string = FALSE;
+    guint64 values = s->doc->n_values + 1;
     for (const char *p = text; *p; p++) {
         if (in_string) {
             if (*p == '\\' && p[1])
                 p++;
             else if (*p == '"')
                 in_string = FALSE;
-        } else if (*p == '"') {
+            continue;
+        }
+        if ((unsigned char) *p < 0x20 && !strchr ("\t\n\r", *p)) {
+            /* cJSON would skip it as white space, and the positions would go wrong */
+            scan_pos (s, p, &line, &col);
+            g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_PARSE,
+                         "%s:%d:%d: invalid JSON: unexpected character U+%04X", s->file, line,
+                         col, (unsigned) *p);
+            return FALSE;
+        }
+        /* every value but the first follows a ',' or an opening bracket: counting both twice
+         * bounds the values from above, before cJSON allocates anything */
+        if ((*p == ',' || *p == '{' || *p == '[')
+            && (values += *p == ',' ? 1 : 2) > FSIM_LOADER_MAX_VALUES) {
+            scan_pos (s, p, &line, &col);
+            g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT,
+                         "%s:%d:%d: more than %u JSON values in the files of this scenario",
+                         s->file, line, col, FSIM_LOADER_MAX_VALUES);
+            return FALSE;
+        }
+        if (*p == '"') {
             in_string = TRUE;
         } else if (*p == '{' || *p == '[') {
             if (++depth > FSIM_LOADER_MAX_DEPTH) {
@@ -265,6 +289,7 @@ precheck_text (Scan *s, const char *text, GError **error)
             depth--;
         }
     }
+    s->doc->n_values = values;
     return TRUE;
 }
 
@@ -380,30 +405,42 @@ fsim_i_parse_file (FsimJsonDoc *doc, const char *path, const char *text, const c
     const char *name = fsim_i_display_name (doc, path);
     if (!text) {
         gsize len = 0;
-        g_autoptr(GError) local = NULL;
-        GStatBuf st;
-        /* refuse a huge regular file before reading it; pipes are read, then measured */
-        gboolean huge = g_stat (path, &st) == 0
-                        && (guint64) st.st_size > FSIM_LOADER_MAX_FILE_BYTES;
-        if (!huge && !g_file_get_contents (path, &owned, &len, &local)) {
-            const FsimNodeLoc *l = fsim_i_json_loc (doc, from);
+        g_autofree char *reason = NULL;
+        /* what may be read: graph/inputfile.h; the top file may be a pipe */
+        guint64 budget = MIN ((guint64) FSIM_LOADER_MAX_FILE_BYTES,
+                              FSIM_LOADER_MAX_TOTAL_BYTES - MIN (doc->n_bytes,
+                                                                 FSIM_LOADER_MAX_TOTAL_BYTES));
+        FsimInputStatus status = fsim_input_file_read (path, from == NULL, budget, &owned, &len,
+                                                       &reason);
+        const FsimNodeLoc *l = fsim_i_json_loc (doc, from);
+        if (status == FSIM_INPUT_TOO_LARGE) {
+            g_autofree char *what = doc->n_bytes > 0
+                ? g_strdup_printf ("with the files read before it, more than the limit of %u "
+                                   "bytes in all", FSIM_LOADER_MAX_TOTAL_BYTES)
+                : g_strdup_printf ("more than the limit of %u bytes",
+                                   FSIM_LOADER_MAX_FILE_BYTES);
+            if (l)
+                g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT,
+                             "%s:%d:%d: %s '%s': %s is too large: %s", l->file, l->line, l->col,
+                             from->string ? from->string : "include", from->valuestring, name,
+                             what);
+            else
+                g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT,
+                             "%s: file is too large: %s", name, what);
+            return NULL;
+        }
+        if (status != FSIM_INPUT_OK) {
             if (l)
                 g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_IO,
-                             "%s:%d:%d: %s '%s': cannot read: %s", l->file, l->line, l->col,
-                             from->string ? from->string : "include", from->valuestring,
-                             local->message);
+                             "%s:%d:%d: %s '%s': cannot read %s: %s", l->file, l->line, l->col,
+                             from->string ? from->string : "include", from->valuestring, name,
+                             reason);
             else
                 g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_IO,
-                             "%s: cannot read: %s", name, local->message);
+                             "%s: cannot read: %s", name, reason);
             return NULL;
         }
-        if (huge || len > FSIM_LOADER_MAX_FILE_BYTES) {
-            g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT,
-                         "%s: file is %" G_GUINT64_FORMAT " bytes, more than the limit of %u",
-                         name, huge ? (guint64) st.st_size : (guint64) len,
-                         FSIM_LOADER_MAX_FILE_BYTES);
-            return NULL;
-        }
+        doc->n_bytes += len;
         if (strlen (owned) != len) {
             Scan s = { .doc = doc, .file = name, .at = owned, .line = 1, .col = 1 };
             int line, col;

@@ -376,6 +376,14 @@ apply_cli_sets (FsimJsonDoc *doc, cJSON *result, const char *const *sets, GError
 {
     for (int i = 0; sets && sets[i]; i++) {
         const char *eq = strchr (sets[i], '=');
+        if (!g_utf8_validate (sets[i], eq ? eq - sets[i] : -1, NULL)) {
+            /* a command-line argument is bytes; messages are UTF-8. (The value is checked
+             * where it is used, with its position.) */
+            g_autofree char *shown = g_utf8_make_valid (sets[i], -1);
+            g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_SET,
+                         "--set '%s': not valid UTF-8", shown);
+            return FALSE;
+        }
         if (!eq || eq == sets[i]) {
             g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_SET,
                          "--set '%s': expected PATH=VALUE", sets[i]);

@@ -9,13 +9,13 @@
 
 #include <cjson/cJSON.h>
 
+#include "friends.h"
 #include "loader-private.h"
 
 #define MAX_EXPLICIT_USERS 1000000
 #define MAX_GENERATED_USERS 100000000
 #define MAX_MEAN_DEGREE 5000.0
 
-static const char *const generators[] = { "erdos_renyi" };
 static const char *const audiences[] = { "only_me", "friends", "friends_of_friends", "public" };
 
 static gboolean
@@ -54,7 +54,7 @@ most_specific (FsimConv *c, const cJSON *obj, const FsimJPath *p, const cJSON **
         gboolean any = FALSE;
         for (size_t f = 0; f < s->n_fields; f++) {
             int rank;
-            if (!fsim_i_field_pattern_match (m->string, s->fields[f].id, &rank))
+            if (!fsim_field_pattern_match (m->string, s->fields[f].id, &rank))
                 continue;
             any = TRUE;
             if (rank >= best[f]) {
@@ -362,11 +362,113 @@ convert_adoption (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **er
     return TRUE;
 }
 
+/* The model keys and the generator that reads each (ranges: graph/friends.h). */
+static const char *const model_keys[][2] = {
+    { "spread", "facebook_like" },         { "clustering", "facebook_like" },
+    { "max_degree", "facebook_like" },     { "community_size", "facebook_like" },
+    { "rewire", "watts_strogatz" },
+};
+
+/* The model's own keys: read by the chosen generator, and in range. Absent keys keep the
+ * defaults of graph/friends.h (community_size: 0, automatic). */
+static gboolean
+convert_model_keys (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **error)
+{
+    FsimPopulationSpec *ps = &c->s->population;
+    guint64 max_degree = FSIM_GEN_DEFAULT_MAX_DEGREE;
+    for (size_t i = 0; i < G_N_ELEMENTS (model_keys); i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive (pop, model_keys[i][0]);
+        FsimJPath kp = FSIM_JP_KEY (p, model_keys[i][0]);
+        if (v && strcmp (ps->generator, model_keys[i][1]) != 0)
+            return fsim_i_fail (c, error, v, TRUE, FSIM_LOADER_ERROR_SCHEMA, &kp,
+                                "'%s' is a parameter of the %s generator, not of %s",
+                                model_keys[i][0], model_keys[i][1], ps->generator);
+    }
+    ps->spread = FSIM_GEN_DEFAULT_SPREAD;
+    ps->clustering = FSIM_GEN_DEFAULT_CLUSTERING;
+    ps->rewire = FSIM_GEN_DEFAULT_REWIRE;
+    ps->community_size = 0;
+    if (!fsim_i_get_number (c, pop, "spread", p, 0, 4, &ps->spread, error)
+        || !fsim_i_get_number (c, pop, "clustering", p, 0, 1, &ps->clustering, error)
+        || !fsim_i_get_integer (c, pop, "max_degree", p, 1, MAX_GENERATED_USERS, &max_degree,
+                                error)
+        || !fsim_i_get_number (c, pop, "community_size", p, 2, 1000, &ps->community_size, error)
+        || !fsim_i_get_number (c, pop, "rewire", p, 0, 1, &ps->rewire, error))
+        return FALSE;
+    ps->max_degree = (size_t) max_degree;
+    return TRUE;
+}
+
+static gboolean
+check_generator (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **error)
+{
+    FsimPopulationSpec *ps = &c->s->population;
+    const char *const *models = fsim_friends_models ();
+    if (fsim_friends_model_is_known (ps->generator))
+        return TRUE;
+    g_autofree char *known = g_strjoinv ("', '", (char **) models);
+    const char *near = fsim_i_closest (ps->generator, models, g_strv_length ((char **) models));
+    FsimJPath gp = FSIM_JP_KEY (p, "generator");
+    return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (pop, "generator"), FALSE,
+                        FSIM_LOADER_ERROR_VALUE, &gp, "unknown generator '%s'%s%s%s (known: '%s')",
+                        ps->generator, near ? "; did you mean '" : "", near ? near : "",
+                        near ? "'?" : "", known);
+}
+
+static gboolean
+check_mean_degree (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **error)
+{
+    const FsimPopulationSpec *ps = &c->s->population;
+    const cJSON *node = cJSON_GetObjectItemCaseSensitive (pop, "mean_degree");
+    FsimJPath mp = FSIM_JP_KEY (p, "mean_degree");
+    if (ps->mean_degree > (double) (ps->gen_users - 1))
+        return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_VALUE, &mp,
+                            "mean degree %g is more than users - 1 (%zu)", ps->mean_degree,
+                            ps->gen_users - 1);
+    if (strcmp (ps->generator, "facebook_like") == 0 && ps->mean_degree > (double) ps->max_degree)
+        return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_VALUE, &mp,
+                            "mean degree %g is more than max_degree (%zu)", ps->mean_degree,
+                            ps->max_degree);
+    return TRUE;
+}
+
+static gboolean
+convert_adoption_model (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **error)
+{
+    static const char *const models[] = { "random", "clustered" };
+    FsimPopulationSpec *ps = &c->s->population;
+    g_autofree char *name = NULL;
+    if (!fsim_i_get_string (c, pop, "adoption_model", p, &name, error))
+        return FALSE;
+    ps->adoption_model = FSIM_ADOPTION_RANDOM;
+    if (name == NULL || strcmp (name, "random") == 0)
+        return TRUE;
+    if (strcmp (name, "clustered") == 0) {
+        ps->adoption_model = FSIM_ADOPTION_CLUSTERED;
+        return TRUE;
+    }
+    const char *near = fsim_i_closest (name, models, G_N_ELEMENTS (models));
+    FsimJPath mp = FSIM_JP_KEY (p, "adoption_model");
+    return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (pop, "adoption_model"), FALSE,
+                        FSIM_LOADER_ERROR_VALUE, &mp,
+                        "unknown adoption model '%s'%s%s%s (expected \"random\" or \"clustered\")",
+                        name, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+}
+
+/* Settings, adoption and the adoption model: shared by generated and imported populations. */
+static gboolean
+convert_draws (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **error)
+{
+    return convert_gen_settings (c, pop, p, error) && convert_adoption (c, pop, p, error)
+           && convert_adoption_model (c, pop, p, error);
+}
+
 static gboolean
 convert_generated (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **error)
 {
-    static const char *const keys[] = { "generator", "users", "mean_degree", "settings",
-                                        "adoption", NULL };
+    static const char *const keys[] = { "generator", "users", "mean_degree", "spread",
+                                        "clustering", "max_degree", "community_size", "rewire",
+                                        "settings", "adoption", "adoption_model", NULL };
     static const char *const req[] = { "generator", "users", "mean_degree", NULL };
     FsimPopulationSpec *ps = &c->s->population;
     guint64 users = 0;
@@ -378,25 +480,33 @@ convert_generated (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **e
                                error))
         return FALSE;
     ps->gen_users = (size_t) users;
-    gboolean known = FALSE;
-    for (size_t i = 0; i < G_N_ELEMENTS (generators); i++)
-        known = known || strcmp (ps->generator, generators[i]) == 0;
-    FsimJPath gp = FSIM_JP_KEY (p, "generator");
-    if (!known) {
-        const char *near = fsim_i_closest (ps->generator, generators, G_N_ELEMENTS (generators));
-        return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (pop, "generator"), FALSE,
-                            FSIM_LOADER_ERROR_VALUE, &gp,
-                            "unknown generator '%s'%s%s%s (known: 'erdos_renyi')",
-                            ps->generator, near ? "; did you mean '" : "", near ? near : "",
-                            near ? "'?" : "");
+    return check_generator (c, pop, p, error) && convert_model_keys (c, pop, p, error)
+           && check_mean_degree (c, pop, p, error) && convert_draws (c, pop, p, error);
+}
+
+/* An imported population: the file gives the users and friendships, the rest is drawn. */
+static gboolean
+convert_imported (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **error)
+{
+    static const char *const keys[] = { "import", "settings", "adoption", "adoption_model",
+                                        NULL };
+    static const char *const generated[] = { "generator", "users", "mean_degree", "spread",
+                                             "clustering", "max_degree", "community_size",
+                                             "rewire", "defaults", NULL };
+    c->s->population.kind = FSIM_POPULATION_IMPORTED;
+    for (size_t i = 0; generated[i]; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive (pop, generated[i]);
+        FsimJPath kp = FSIM_JP_KEY (p, generated[i]);
+        if (v)
+            return fsim_i_fail (c, error, v, TRUE, FSIM_LOADER_ERROR_SCHEMA, &kp,
+                                "'%s' cannot be used with 'import' (the file gives the users "
+                                "and their friendships)", generated[i]);
     }
-    FsimJPath mp = FSIM_JP_KEY (p, "mean_degree");
-    if (ps->mean_degree > (double) (users - 1))
-        return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (pop, "mean_degree"),
-                            FALSE, FSIM_LOADER_ERROR_VALUE, &mp,
-                            "mean degree %g is more than users - 1 (%" G_GUINT64_FORMAT ")",
-                            ps->mean_degree, users - 1);
-    return convert_gen_settings (c, pop, p, error) && convert_adoption (c, pop, p, error);
+    FsimJPath ip = FSIM_JP_KEY (p, "import");
+    return fsim_i_check_object (c, pop, p, keys, NULL, error)
+           && fsim_i_convert_import (c, cJSON_GetObjectItemCaseSensitive (pop, "import"), &ip,
+                                     error)
+           && convert_draws (c, pop, p, error);
 }
 
 gboolean
@@ -408,6 +518,8 @@ fsim_i_convert_population (FsimConv *c, const cJSON *pop, GError **error)
                             "expected an object, got %s", fsim_i_json_type_name (pop));
     c->s->population.loc = fsim_i_loc_of (c, pop);
     const cJSON *users = cJSON_GetObjectItemCaseSensitive (pop, "users");
+    if (cJSON_GetObjectItemCaseSensitive (pop, "import"))
+        return convert_imported (c, pop, &p, error);
     if (cJSON_GetObjectItemCaseSensitive (pop, "generator") || cJSON_IsNumber (users))
         return convert_generated (c, pop, &p, error);
     return convert_explicit (c, pop, &p, error);

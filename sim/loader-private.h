@@ -13,6 +13,10 @@
 #define FSIM_LOADER_MAX_STRING 4096
 #define FSIM_LOADER_MAX_DEPTH 64
 #define FSIM_LOADER_MAX_INCLUDES 256
+/* All the files of one load together (and the --set values): bytes read, and JSON values
+ * parsed (each costs about 170 bytes of memory while loading: 16 Mi values, about 3 GB). */
+#define FSIM_LOADER_MAX_TOTAL_BYTES FSIM_LOADER_MAX_FILE_BYTES
+#define FSIM_LOADER_MAX_VALUES (16u << 20)
 
 /* Where a JSON value (and, for object members, its key) was written. */
 typedef struct {
@@ -34,6 +38,8 @@ typedef struct {
     GPtrArray *stack;      /* canonical paths being resolved, for cycle detection */
     GHashTable *included;  /* canonical paths of the policy files already included */
     guint n_files;
+    guint64 n_bytes;  /* read so far, for FSIM_LOADER_MAX_TOTAL_BYTES */
+    guint64 n_values; /* an upper bound of the values parsed so far (FSIM_LOADER_MAX_VALUES) */
 } FsimJsonDoc;
 
 FsimJsonDoc *fsim_i_json_doc_new (void);
@@ -128,8 +134,6 @@ gboolean fsim_i_get_window (FsimConv *c, const cJSON *obj, const char *key,
 /* The array obj[key] of field patterns -> field bit set (each pattern must select a field). */
 gboolean fsim_i_get_fields (FsimConv *c, const cJSON *obj, const char *key,
                             const FsimJPath *path, FsimWord **out, GError **error);
-/* Does field pattern @pattern select @field? *out_rank orders specificity (higher wins). */
-gboolean fsim_i_field_pattern_match (const char *pattern, const char *field, int *out_rank);
 /* Checks a partner selector ("*", "kind:K", "tag:T", id or glob) selects some partner. */
 gboolean fsim_i_check_partner_selector (FsimConv *c, const cJSON *node, const char *selector,
                                         gboolean at_key, const FsimJPath *path, GError **error);
@@ -137,5 +141,15 @@ gboolean fsim_i_check_partner_selector (FsimConv *c, const cJSON *node, const ch
 FsimLoc fsim_i_loc_of (FsimConv *c, const cJSON *node);
 gboolean fsim_i_is_valid_id (const char *s);
 
+/* loader-limits.c: the products of the counts (fields x destinations, rules x partners, ...)
+ * against their limits; after the partners and rules are converted. */
+gboolean fsim_i_check_model_size (FsimConv *c, const cJSON *root, GError **error);
+
 /* loader-population.c */
 gboolean fsim_i_convert_population (FsimConv *c, const cJSON *pop, GError **error);
+
+/* loader-expect.c: the scenario's "expect" array (after fields, partners and population) */
+gboolean fsim_i_convert_expect (FsimConv *c, const cJSON *root, GError **error);
+/* loader-import.c: population.import at @path */
+gboolean fsim_i_convert_import (FsimConv *c, const cJSON *imp, const FsimJPath *path,
+                                GError **error);

@@ -295,31 +295,6 @@ fsim_i_get_window (FsimConv *c, const cJSON *obj, const char *key, const FsimJPa
     return TRUE;
 }
 
-gboolean
-fsim_i_field_pattern_match (const char *pattern, const char *field, int *out_rank)
-{
-    size_t len = strlen (pattern);
-    int rank = 0;
-    gboolean match;
-    if (strcmp (pattern, "*") == 0) {
-        match = TRUE;
-    } else if (len > 2 && g_str_has_suffix (pattern, ".*")) {
-        match = strncmp (field, pattern, len - 1) == 0 && field[len - 1] != '\0';
-        rank = (int) len;
-    } else if (strpbrk (pattern, "*?")) {
-        match = g_pattern_match_simple (pattern, field);
-        rank = 1;
-    } else {
-        size_t fl = strlen (field);
-        match = strcmp (pattern, field) == 0
-                || (fl > len && strncmp (field, pattern, len) == 0 && field[len] == '.');
-        rank = strcmp (pattern, field) == 0 ? 100000 : (int) len + 1;
-    }
-    if (out_rank)
-        *out_rank = rank;
-    return match;
-}
-
 static gboolean
 pattern_to_bits (FsimConv *c, const cJSON *e, const FsimJPath *ep, FsimWord *bits,
                  GError **error)
@@ -327,7 +302,7 @@ pattern_to_bits (FsimConv *c, const cJSON *e, const FsimJPath *ep, FsimWord *bit
     const FsimScenario *s = c->s;
     gboolean any = FALSE;
     for (size_t f = 0; f < s->n_fields; f++) {
-        if (fsim_i_field_pattern_match (e->valuestring, s->fields[f].id, NULL)) {
+        if (fsim_field_pattern_match (e->valuestring, s->fields[f].id, NULL)) {
             fsim_bits_set (bits, f);
             any = TRUE;
         }

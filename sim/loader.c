@@ -651,15 +651,17 @@ fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path, GError **
      * checked here (the files' own keys were checked as they were read). */
     static const char *const merged_keys[] = {
         "scenario", "title", "description", "date", "seed", "population", "sources",
-        "assumptions", "fields", "apis", "partners", "rules", NULL,
+        "assumptions", "fields", "apis", "partners", "rules", "expect", NULL,
     };
     gboolean ok = fsim_i_check_object (&c, root, NULL, merged_keys, NULL, error)
                   && convert_top (&c, root, error) && convert_fields (&c, root, error)
                   && convert_apis (&c, root, error) && convert_partners (&c, root, error)
-                  && convert_rules (&c, root, error);
+                  && convert_rules (&c, root, error)
+                  && fsim_i_check_model_size (&c, root, error);
     const cJSON *pop = cJSON_GetObjectItemCaseSensitive (root, "population");
     if (ok && pop)
         ok = fsim_i_convert_population (&c, pop, error);
+    ok = ok && fsim_i_convert_expect (&c, root, error);
     g_hash_table_destroy (c.field_ix);
     g_hash_table_destroy (c.api_ix);
     g_hash_table_destroy (c.partner_ix);

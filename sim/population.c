@@ -9,6 +9,8 @@
 
 #include "bits.h"
 #include "friends.h"
+#include "memory.h"
+#include "population-private.h"
 #include "population.h"
 #include "scenario.h"
 
@@ -16,10 +18,6 @@ G_DEFINE_QUARK (fsim-population-error-quark, fsim_population_error)
 
 /* Refuse populations whose arrays alone would need more than this (a typo in "users"). */
 #define MAX_POPULATION_BYTES ((guint64) 16 << 30)
-
-/* Third seed word of the population GRand, so its stream differs from igraph's, which is
- * seeded with the same scenario seed. Part of the output contract: do not change. */
-#define POPULATION_SEED_SALT 0x5e77u
 
 /* Zeroed allocation that is never NULL on success, also for 0 elements. */
 static gpointer
@@ -34,8 +32,8 @@ try_alloc0 (size_t n, size_t size)
  * UINT32_MAX users (friend lists hold 32-bit ids), if a product overflows, or if the total
  * exceeds MAX_POPULATION_BYTES.
  */
-static gboolean
-check_size (const FsimScenario *s, size_t n_users, double n_arcs, GError **error)
+gboolean
+fsim_i_population_check_size (const FsimScenario *s, size_t n_users, double n_arcs, GError **error)
 {
     size_t per_user = 1 + s->n_fields;
     gboolean ok = n_users <= UINT32_MAX && per_user > s->n_fields &&
@@ -46,6 +44,21 @@ check_size (const FsimScenario *s, size_t n_users, double n_arcs, GError **error
     if (ok) {
         double total = (double) per_user + ((double) n_users + 1) * sizeof (size_t) +
                        n_arcs * sizeof (uint32_t);
+        /* Building and tracing peak at about twice the estimate (measured), and the igraph
+         * generators at about six times (igraph keeps 32 bytes per friendship): refuse what
+         * would not fit in this machine's memory (graph/memory.h) rather than be killed. */
+        const char *gen = s->population.kind == FSIM_POPULATION_GENERATED
+                              ? s->population.generator : NULL;
+        double peak = total * (gen && strcmp (gen, "facebook_like") != 0 ? 6 : 2);
+        if (peak > (double) fsim_memory_limit () && total <= (double) MAX_POPULATION_BYTES) {
+            g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_TOO_LARGE,
+                         "a population of %zu users with %zu fields and %zu partners needs "
+                         "about %.1f GiB of memory, more than this machine can give it "
+                         "(%.1f GiB); use fewer users or a smaller mean degree",
+                         n_users, s->n_fields, s->n_partners, peak / (1 << 30),
+                         (double) fsim_memory_limit () / (1 << 30));
+            return FALSE;
+        }
         ok = total <= (double) MAX_POPULATION_BYTES;
     }
     if (!ok) {
@@ -59,8 +72,8 @@ check_size (const FsimScenario *s, size_t n_users, double n_arcs, GError **error
 }
 
 /* Allocates the per-user arrays of @pop (n_users and the counts already set). */
-static gboolean
-alloc_arrays (FsimPopulation *pop, GError **error)
+gboolean
+fsim_i_population_alloc (FsimPopulation *pop, GError **error)
 {
     size_t n = pop->n_users;
 
@@ -126,11 +139,11 @@ build_explicit (const FsimScenario *s, FsimPopulation *pop, GError **error)
 
     for (size_t u = 0; u < ps->n_users; u++)
         n_arcs += 2 * ps->users[u].n_friends;
-    if (!check_size (s, ps->n_users, (double) n_arcs, error))
+    if (!fsim_i_population_check_size (s, ps->n_users, (double) n_arcs, error))
         return FALSE;
     pop->n_users = ps->n_users;
     pop->friends = explicit_friends (ps, error);
-    if (pop->friends == NULL || !alloc_arrays (pop, error))
+    if (pop->friends == NULL || !fsim_i_population_alloc (pop, error))
         return FALSE;
 
     pop->user_ids = g_new0 (char *, pop->n_users + 1);
@@ -156,124 +169,43 @@ build_explicit (const FsimScenario *s, FsimPopulation *pop, GError **error)
 
 /* ---- generated users ----------------------------------------------------------------------- */
 
-/*
- * Per field, the running sums of the audience shares and the audience that absorbs a draw
- * beyond the last sum (shares that add up to 1 - 1e-12 must not leave a gap).
- */
-typedef struct {
-    double *cum;      /* [f * FSIM_N_AUDIENCES + a]: share[0] + ... + share[a] */
-    guint8 *fallback; /* [f]: the last audience with a non-zero share */
-} AudienceTable;
-
-static void
-audience_table_init (AudienceTable *t, const FsimScenario *s)
-{
-    const double *mix = s->population.audience_mix;
-
-    t->cum = g_new (double, (s->n_fields ? s->n_fields : 1) * FSIM_N_AUDIENCES);
-    t->fallback = g_new (guint8, s->n_fields ? s->n_fields : 1);
-    for (size_t f = 0; f < s->n_fields; f++) {
-        double sum = 0;
-
-        t->fallback[f] = FSIM_AUDIENCE_FRIENDS;
-        for (int a = 0; a < FSIM_N_AUDIENCES; a++) {
-            /* No mix at all means everybody shares with friends (the format's default). */
-            double share = mix != NULL ? mix[f * FSIM_N_AUDIENCES + (size_t) a]
-                                       : (a == FSIM_AUDIENCE_FRIENDS ? 1.0 : 0.0);
-            sum += share;
-            t->cum[f * FSIM_N_AUDIENCES + (size_t) a] = sum;
-            if (share > 0)
-                t->fallback[f] = (guint8) a;
-        }
-    }
-}
-
-static void
-audience_table_clear (AudienceTable *t)
-{
-    g_free (t->cum);
-    g_free (t->fallback);
-}
-
-static guint8
-audience_pick (const AudienceTable *t, size_t f, double r)
-{
-    for (int a = 0; a < FSIM_N_AUDIENCES; a++)
-        if (r < t->cum[f * FSIM_N_AUDIENCES + (size_t) a])
-            return (guint8) a;
-    return t->fallback[f];
-}
-
-/*
- * The draw order, which is part of the output contract (changing it changes every generated
- * population for a given seed):
- *
- *   One GRand (Mersenne Twister) seeded with the array {seed & 0xffffffff, seed >> 32, 0x5e77}.
- *   Users are drawn in index order. Each user takes exactly 2 + n_fields + n_partners numbers
- *   from g_rand_double() (in [0, 1)), whatever the shares, so that changing one share changes
- *   only the decisions that depend on it:
- *     1. platform switch: on unless r < platform_off;
- *     2. apps_others: every field, minus restricted_fields when r < apps_others_restricted;
- *     3. audience of field f, for f = 0 .. n_fields - 1: the first audience a in the order
- *        only_me, friends, friends_of_friends, public with r < share[0] + ... + share[a];
- *     4. use of partner p, for p = 0 .. n_partners - 1: uses p when r < adoption[p].
- *
- * The friend lists come first and separately, from igraph's RNG seeded with the same seed.
- */
-static void
-draw_user (const FsimScenario *s, const AudienceTable *audiences, const FsimWord *restricted,
-           GRand *rand, FsimPopulation *pop, size_t u)
+static FsimFriends *
+generate_friends (const FsimScenario *s, GError **error)
 {
     const FsimPopulationSpec *ps = &s->population;
-    FsimWord *apps_others = pop->apps_others + u * pop->field_words;
-    guint8 *audience = pop->audience + u * pop->n_fields;
-    FsimWord *uses = pop->uses + u * pop->partner_words;
+    FsimGenParams params = FSIM_GEN_PARAMS_INIT;
 
-    pop->platform[u] = g_rand_double (rand) < ps->platform_off ? 0 : 1;
-
-    gboolean is_restricted = g_rand_double (rand) < ps->apps_others_restricted;
-    for (size_t f = 0; f < s->n_fields; f++)
-        if (!is_restricted || !fsim_bits_get (restricted, f))
-            fsim_bits_set (apps_others, f);
-
-    for (size_t f = 0; f < s->n_fields; f++)
-        audience[f] = audience_pick (audiences, f, g_rand_double (rand));
-
-    for (size_t p = 0; p < s->n_partners; p++) {
-        double r = g_rand_double (rand);
-        if (ps->adoption != NULL && r < ps->adoption[p])
-            fsim_bits_set (uses, p);
-    }
+    params.model = ps->generator;
+    params.n_users = ps->gen_users;
+    params.mean_degree = ps->mean_degree;
+    params.seed = s->seed;
+    params.spread = ps->spread;
+    params.clustering = ps->clustering;
+    params.max_degree = ps->max_degree ? ps->max_degree : FSIM_GEN_DEFAULT_MAX_DEGREE;
+    params.community_size = ps->community_size;
+    params.rewire = ps->rewire;
+    return fsim_friends_generate_params (&params, error);
 }
 
 static gboolean
 build_generated (const FsimScenario *s, FsimPopulation *pop, GError **error)
 {
     const FsimPopulationSpec *ps = &s->population;
-    const guint32 seed[] = { (guint32) (s->seed & 0xffffffffu), (guint32) (s->seed >> 32),
-                             POPULATION_SEED_SALT };
-    g_autofree FsimWord *all_fields = all_fields_new (s);
-    const FsimWord *restricted = ps->restricted_fields != NULL ? ps->restricted_fields : all_fields;
-    AudienceTable audiences;
 
-    if (!check_size (s, ps->gen_users, (double) ps->gen_users * ps->mean_degree, error))
+    if (!fsim_i_population_check_size (s, ps->gen_users, (double) ps->gen_users * ps->mean_degree,
+                                       error))
         return FALSE;
     pop->n_users = ps->gen_users;
-    pop->friends =
-        fsim_friends_generate (ps->generator, ps->gen_users, ps->mean_degree, s->seed, error);
+    pop->friends = generate_friends (s, error);
     if (pop->friends == NULL) {
         g_prefix_error (error, "generating friendships: ");
         return FALSE;
     }
-    if (!alloc_arrays (pop, error))
+    if (!fsim_i_population_alloc (pop, error))
         return FALSE;
-
-    g_autoptr(GRand) rand = g_rand_new_with_seed_array (seed, G_N_ELEMENTS (seed));
-    audience_table_init (&audiences, s);
-    for (size_t u = 0; u < pop->n_users; u++)
-        draw_user (s, &audiences, restricted, rand, pop, u);
-    audience_table_clear (&audiences);
-    return TRUE;
+    fsim_i_population_draw (s, pop);
+    return ps->adoption_model != FSIM_ADOPTION_CLUSTERED ||
+           fsim_i_population_adopt_clustered (s, pop, error);
 }
 
 /* ---- public -------------------------------------------------------------------------------- */
@@ -282,12 +214,16 @@ build_generated (const FsimScenario *s, FsimPopulation *pop, GError **error)
  * fsim_population_build:
  * @scenario: read only; its population spec, fields, partners and seed are used
  * Explicit users keep their ids, friends (made symmetric; self-friendships and repeats
- * dropped), settings and partner use. A generated population draws its friend lists with
- * igraph (seeded with @scenario->seed, which reseeds igraph's default RNG) and its settings and
- * partner use from a GRand seeded from the same seed (see draw_user() for the order).
+ * dropped), settings and partner use. A generated population draws its friend lists with the
+ * spec's generator (seeded with @scenario->seed; the igraph models reseed igraph's default RNG),
+ * an imported one reads them from the spec's file; both then draw settings and partner use
+ * from counter-based streams keyed by the same seed (population-draw.c has the order, and
+ * population-cluster.c the clustered adoption), so the result is the same on any number of
+ * threads.
  * Returns: (transfer full): the population, or NULL with @error set: FSIM_POPULATION_ERROR_
  *   TOO_LARGE when the arrays would exceed 16 GiB, FSIM_POPULATION_ERROR_FAILED for a friend
- *   index out of range or when out of memory, an FSIM_GRAPH_ERROR from the friend lists.
+ *   index out of range or when out of memory, FSIM_POPULATION_ERROR_IMPORT for an imported
+ *   attribute that cannot be used, an FSIM_GRAPH_ERROR from the friend lists.
  */
 FsimPopulation *
 fsim_population_build (const FsimScenario *scenario, GError **error)
@@ -300,7 +236,10 @@ fsim_population_build (const FsimScenario *scenario, GError **error)
     g_return_val_if_fail (s->field_words >= FSIM_BITS_WORDS (s->n_fields), NULL);
     g_return_val_if_fail (s->partner_words >= FSIM_BITS_WORDS (s->n_partners), NULL);
     g_return_val_if_fail (
-        s->population.kind == FSIM_POPULATION_EXPLICIT || s->population.generator != NULL, NULL);
+        s->population.kind == FSIM_POPULATION_EXPLICIT ||
+            (s->population.kind == FSIM_POPULATION_GENERATED && s->population.generator != NULL) ||
+            (s->population.kind == FSIM_POPULATION_IMPORTED && s->population.import_file != NULL),
+        NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
     pop = g_new0 (FsimPopulation, 1);
@@ -310,6 +249,8 @@ fsim_population_build (const FsimScenario *scenario, GError **error)
     pop->partner_words = s->partner_words;
     if (s->population.kind == FSIM_POPULATION_EXPLICIT)
         ok = build_explicit (s, pop, error);
+    else if (s->population.kind == FSIM_POPULATION_IMPORTED)
+        ok = fsim_i_population_import (s, pop, error);
     else
         ok = build_generated (s, pop, error);
     return ok ? g_steal_pointer (&pop) : NULL;

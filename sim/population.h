@@ -13,6 +13,7 @@ GQuark fsim_population_error_quark (void);
 typedef enum {
     FSIM_POPULATION_ERROR_FAILED,
     FSIM_POPULATION_ERROR_TOO_LARGE,
+    FSIM_POPULATION_ERROR_IMPORT, /* an imported graph's attribute cannot be used as mapped */
 } FsimPopulationError;
 
 /*

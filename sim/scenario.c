@@ -39,6 +39,31 @@ fsim_partner_selector_matches (const FsimPartner *p, const char *selector)
     return g_pattern_match_simple (selector, p->id);
 }
 
+gboolean
+fsim_field_pattern_match (const char *pattern, const char *field, int *out_rank)
+{
+    size_t len = strlen (pattern);
+    int rank = 0;
+    gboolean match;
+    if (strcmp (pattern, "*") == 0) {
+        match = TRUE;
+    } else if (len > 2 && g_str_has_suffix (pattern, ".*")) {
+        match = strncmp (field, pattern, len - 1) == 0 && field[len - 1] != '\0';
+        rank = (int) len;
+    } else if (strpbrk (pattern, "*?")) {
+        match = g_pattern_match_simple (pattern, field);
+        rank = 1;
+    } else {
+        size_t fl = strlen (field);
+        match = strcmp (pattern, field) == 0
+                || (fl > len && strncmp (field, pattern, len) == 0 && field[len] == '.');
+        rank = strcmp (pattern, field) == 0 ? 100000 : (int) len + 1;
+    }
+    if (out_rank)
+        *out_rank = rank;
+    return match;
+}
+
 static void
 free_api (FsimApi *a)
 {
@@ -107,6 +132,13 @@ free_population (FsimPopulationSpec *p)
     g_free (p->restricted_fields);
     g_free (p->audience_mix);
     g_free (p->adoption);
+    g_free (p->import_file);
+    g_free (p->import_format);
+    for (size_t i = 0; i < p->n_import_attributes; i++) {
+        g_free (p->import_attributes[i].attribute);
+        g_free (p->import_attributes[i].fields);
+    }
+    g_free (p->import_attributes);
 }
 
 void
@@ -136,6 +168,14 @@ fsim_scenario_free (FsimScenario *s)
         free_rule (&s->rules[i]);
     g_free (s->rules);
     free_population (&s->population);
+    for (size_t i = 0; i < s->n_expects; i++) {
+        g_free (s->expects[i].id);
+        g_free (s->expects[i].note);
+        g_free (s->expects[i].fields);
+        g_free (s->expects[i].partner);
+        g_free (s->expects[i].jurisdiction);
+    }
+    g_free (s->expects);
     if (s->strings)
         g_string_chunk_free (s->strings);
     g_free (s);

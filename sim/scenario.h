@@ -156,7 +156,31 @@ typedef struct {
 typedef enum {
     FSIM_POPULATION_EXPLICIT,
     FSIM_POPULATION_GENERATED,
+    FSIM_POPULATION_IMPORTED, /* friendships read from a graph file (population.import) */
 } FsimPopulationKind;
+
+/* How generated and imported users come to use partners (docs/populations.md). */
+typedef enum {
+    FSIM_ADOPTION_RANDOM,    /* each user independently, with the partner's share */
+    FSIM_ADOPTION_CLUSTERED, /* whole communities (or friendship clusters) at a time */
+} FsimAdoptionModel;
+
+/* What a vertex attribute of an imported graph sets (population.import.attributes). */
+typedef enum {
+    FSIM_IMPORT_SETS_PLATFORM,     /* "platform": boolean or number, non-zero = on */
+    FSIM_IMPORT_SETS_RESTRICTED,   /* "apps_others_restricted": boolean or number */
+    FSIM_IMPORT_SETS_AUDIENCE,     /* "audience" or "audience:PATTERN": an audience name */
+    FSIM_IMPORT_SETS_USES,         /* "uses": partner ids separated by commas or spaces */
+    FSIM_IMPORT_SETS_USES_PARTNER, /* "uses:PARTNER": boolean or number, non-zero = uses */
+} FsimImportTarget;
+
+typedef struct {
+    char *attribute; /* the vertex attribute's name in the file */
+    FsimImportTarget target;
+    size_t partner;  /* USES_PARTNER */
+    FsimWord *fields; /* AUDIENCE: the fields it sets (field_words long), else NULL */
+    FsimLoc loc;
+} FsimImportAttribute;
 
 typedef struct {
     FsimPopulationKind kind;
@@ -175,7 +199,50 @@ typedef struct {
     FsimWord *restricted_fields;    /* fields unticked by restricted users */
     double *audience_mix;           /* [field * FSIM_N_AUDIENCES]: cumulative-free shares per field */
     double *adoption;               /* [partner]: share of users using it */
+
+    /* generated: the model's own parameters (graph/friends.h FsimGenParams); the loader fills
+     * in the defaults, and a model reads only its own */
+    double spread, clustering, community_size, rewire;
+    size_t max_degree; /* 0: FSIM_GEN_DEFAULT_MAX_DEGREE */
+
+    /* generated and imported */
+    FsimAdoptionModel adoption_model;
+
+    /* imported */
+    char *import_file;   /* resolved against the folder of the file that names it */
+    char *import_format; /* "auto", "edge_list", "graphml" or "gml" */
+    FsimImportAttribute *import_attributes;
+    size_t n_import_attributes;
 } FsimPopulationSpec;
+
+/* An assertion of a scenario's "expect" array, checked by `flowsim check` (docs/analysis.md).
+ * A flow (user, field, partner, destination) matches when the field is in `fields`, the
+ * partner matches `partner` (if set), the destination is in `jurisdiction` (if set), and the
+ * flow is without consent (if `without_consent`). */
+typedef enum {
+    FSIM_EXPECT_NO_FLOW,       /* no user has a matching flow */
+    FSIM_EXPECT_AT_MOST,       /* at most `count` users have one */
+    FSIM_EXPECT_REACHES,       /* at least `count` users (1 by default) have one */
+    FSIM_EXPECT_NOTHING_AFTER, /* no user has one on any day after `date` */
+    _FSIM_EXPECT_MAX
+} FsimExpectKind;
+
+/* "no_flow", "at_most", "reaches", "nothing_after" (static; loader-expect.c). */
+const char *fsim_expect_kind_to_string (FsimExpectKind k);
+
+typedef struct {
+    char *id;
+    FsimExpectKind kind;
+    char *note;           /* may be NULL */
+    FsimWord *fields;     /* field bit set (already narrowed by `sensitive`) */
+    gboolean sensitive;   /* only sensitive fields were kept */
+    char *partner;        /* partner selector, NULL: any partner */
+    char *jurisdiction;   /* ISO code or "device", NULL: anywhere */
+    gboolean without_consent;
+    guint64 count;        /* at_most, reaches */
+    FsimDay date;         /* nothing_after */
+    FsimLoc loc;
+} FsimExpectation;
 
 typedef struct {
     char *id;          /* NULL for a bare policy file */
@@ -204,6 +271,9 @@ typedef struct {
 
     FsimPopulationSpec population;
 
+    FsimExpectation *expects; /* the "expect" array, in file order */
+    size_t n_expects;
+
     GStringChunk *strings; /* backing store for FsimLoc.file */
 } FsimScenario;
 
@@ -215,6 +285,10 @@ gssize fsim_scenario_find_field (const FsimScenario *s, const char *id);
 gssize fsim_scenario_find_api (const FsimScenario *s, const char *id);
 gssize fsim_scenario_find_partner (const FsimScenario *s, const char *id);
 gssize fsim_scenario_find_rule (const FsimScenario *s, const char *id);
+
+/* Does field pattern @pattern ("*", "profile", "profile.*" or a glob; docs/format.md) select
+ * @field? @out_rank (nullable) orders specificity: an exact id > a longer prefix > a glob > "*". */
+gboolean fsim_field_pattern_match (const char *pattern, const char *field, int *out_rank);
 
 /* Does a partner selector ("*", "kind:K", "tag:T", an id or a glob over ids) select @p? */
 gboolean fsim_partner_selector_matches (const FsimPartner *p, const char *selector);

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+/* inputfile.c: which files an input may make flowsim read, and reading them within a limit. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/vfs.h>
+#endif
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "inputfile.h"
+
+/* Is @fd on a kernel pseudo file system, whose "regular" files have no real size? */
+static gboolean
+is_pseudo_file (int fd)
+{
+#ifdef __linux__
+    struct statfs fs;
+    if (fstatfs (fd, &fs) != 0)
+        return FALSE;
+    return fs.f_type == 0x9fa0        /* PROC_SUPER_MAGIC */
+           || fs.f_type == 0x62656572 /* SYSFS_MAGIC */
+           || fs.f_type == 0x64626720 /* DEBUGFS_MAGIC */
+           || fs.f_type == 0x73636673; /* SECURITYFS_MAGIC */
+#else
+    (void) fd;
+    return FALSE;
+#endif
+}
+
+static FsimInputStatus
+fail_errno (int saved, char **out_reason)
+{
+    *out_reason = g_strdup (g_strerror (saved));
+    return FSIM_INPUT_FAILED;
+}
+
+FsimInputStatus
+fsim_input_file_open (const char *path, gboolean allow_pipe, int *out_fd, guint64 *out_size,
+                      char **out_reason)
+{
+    g_return_val_if_fail (path != NULL && out_fd != NULL && out_reason != NULL,
+                          FSIM_INPUT_FAILED);
+
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer before it is refused */
+    int fd = g_open (path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC, 0);
+    struct stat st;
+    const char *refused = NULL;
+
+    if (fd < 0)
+        return fail_errno (errno, out_reason);
+    if (fstat (fd, &st) != 0) {
+        int saved = errno;
+        close (fd);
+        return fail_errno (saved, out_reason);
+    }
+    if (S_ISDIR (st.st_mode))
+        refused = "it is a directory";
+    else if (S_ISFIFO (st.st_mode) && !allow_pipe)
+        refused = "it is a FIFO or pipe, not a regular file";
+    else if (!S_ISREG (st.st_mode) && !S_ISFIFO (st.st_mode))
+        refused = "it is a device or socket, not a regular file";
+    else if (is_pseudo_file (fd))
+        refused = "files of /proc and /sys are never read";
+    if (refused == NULL && S_ISFIFO (st.st_mode)) {
+        /* opened without blocking, a FIFO reads as empty until its writer comes: open it
+         * again, now waiting for the writer, and check it is the same FIFO */
+        struct stat again;
+        int blocking = g_open (path, O_RDONLY | O_NOCTTY | O_CLOEXEC, 0);
+        if (blocking < 0 || fstat (blocking, &again) != 0 || again.st_dev != st.st_dev
+            || again.st_ino != st.st_ino) {
+            if (blocking >= 0)
+                close (blocking);
+            refused = "it changed while being opened";
+        } else {
+            close (fd);
+            fd = blocking;
+        }
+    } else if (refused == NULL && fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) & ~O_NONBLOCK) != 0) {
+        refused = "cannot read it in blocking mode";
+    }
+    if (refused != NULL) {
+        close (fd);
+        *out_reason = g_strdup (refused);
+        return FSIM_INPUT_REFUSED;
+    }
+    *out_fd = fd;
+    if (out_size != NULL)
+        *out_size = S_ISREG (st.st_mode) ? (guint64) st.st_size : 0;
+    return FSIM_INPUT_OK;
+}
+
+FsimInputStatus
+fsim_input_file_read (const char *path, gboolean allow_pipe, guint64 max_bytes, char **out_data,
+                      gsize *out_len, char **out_reason)
+{
+    g_return_val_if_fail (out_data != NULL && out_len != NULL, FSIM_INPUT_FAILED);
+
+    int fd = -1;
+    guint64 size = 0;
+    FsimInputStatus status = fsim_input_file_open (path, allow_pipe, &fd, &size, out_reason);
+
+    if (status != FSIM_INPUT_OK)
+        return status;
+    if (size > max_bytes) {
+        close (fd);
+        return FSIM_INPUT_TOO_LARGE;
+    }
+    /* read to the end, not st_size bytes: a file may change, a pipe has no size */
+    g_autoptr(GByteArray) buf = g_byte_array_sized_new ((guint) MIN (size + 1, 1u << 30));
+    guint8 chunk[65536];
+    for (;;) {
+        ssize_t n = read (fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int saved = errno;
+            close (fd);
+            return fail_errno (saved, out_reason);
+        }
+        if (n == 0)
+            break;
+        if (buf->len + (guint64) n > max_bytes) {
+            close (fd);
+            return FSIM_INPUT_TOO_LARGE;
+        }
+        g_byte_array_append (buf, chunk, (guint) n);
+    }
+    close (fd);
+    *out_len = buf->len;
+    g_byte_array_append (buf, (const guint8 *) "", 1);
+    *out_data = (char *) g_byte_array_free (g_steal_pointer (&buf), FALSE);
+    return FSIM_INPUT_OK;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/* inputfile.h: which files an input may make flowsim read, and reading them within a limit. */
+#pragma once
+
+#include <glib.h>
+
+/*
+ * The rule (docs/robustness.md): a file that a scenario names (include, extends, a graph to
+ * import) must be a regular file, symbolic links followed, and not on /proc or /sys. A device
+ * (/dev/zero), FIFO, socket or directory is refused before anything is read from it, so that
+ * naming one can neither exhaust memory nor block. Only a file the user names on the command
+ * line may also be a pipe or FIFO (`flowsim run <(generate)`): pass @allow_pipe for it.
+ */
+typedef enum {
+    FSIM_INPUT_OK,
+    FSIM_INPUT_FAILED,    /* cannot open or read: *out_reason has the system's message */
+    FSIM_INPUT_REFUSED,   /* not a file the rule allows: *out_reason says what it is */
+    FSIM_INPUT_TOO_LARGE, /* more than @max_bytes */
+} FsimInputStatus;
+
+/**
+ * fsim_input_file_open:
+ * @path: the file
+ * @allow_pipe: also accept a pipe or FIFO
+ * @out_fd: (out): on FSIM_INPUT_OK, an open, blocking, read-only descriptor (close-on-exec)
+ *   that the caller must close
+ * @out_size: (out) (optional): on FSIM_INPUT_OK, the size of a regular file, 0 for a pipe
+ * @out_reason: (out): otherwise, why (transfer full), without the file's name
+ * Opens @path if the rule allows it, without blocking on a FIFO.
+ */
+FsimInputStatus fsim_input_file_open (const char *path, gboolean allow_pipe, int *out_fd,
+                                      guint64 *out_size, char **out_reason);
+
+/**
+ * fsim_input_file_read:
+ * @max_bytes: the most it reads; a larger file, or a pipe that gives more, is TOO_LARGE
+ * @out_data: (out): on FSIM_INPUT_OK, the contents and a NUL byte after them (transfer full)
+ * @out_len: (out): their length, without the added NUL
+ * As fsim_input_file_open(), then reads the whole file.
+ */
+FsimInputStatus fsim_input_file_read (const char *path, gboolean allow_pipe, guint64 max_bytes,
+                                      char **out_data, gsize *out_len, char **out_reason);

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/* memory.c: how much memory this process may use, to refuse work that would not fit. */
+#include "config.h"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "memory.h"
+
+/* A number of bytes with an optional K, M or G suffix; 0 if @s is not one. */
+static guint64
+parse_bytes (const char *s)
+{
+    char *end = NULL;
+    guint64 v = g_ascii_strtoull (s, &end, 10);
+    if (end == s)
+        return 0;
+    switch (g_ascii_toupper (*end)) {
+    case 'G':
+        v <<= 10; /* fall through */
+        G_GNUC_FALLTHROUGH;
+    case 'M':
+        v <<= 10;
+        G_GNUC_FALLTHROUGH;
+    case 'K':
+        v <<= 10;
+        end++;
+        break;
+    default:
+        break;
+    }
+    return *end == '\0' || *end == '\n' ? v : 0;
+}
+
+/* The number in the first line of @path ("max" and unreadable files give 0). */
+static guint64
+read_limit_file (const char *path)
+{
+    g_autofree char *text = NULL;
+    if (!g_file_get_contents (path, &text, NULL, NULL))
+        return 0;
+    return parse_bytes (g_strstrip (text));
+}
+
+static guint64
+compute_limit (void)
+{
+    guint64 limit = G_MAXUINT64;
+    long pages = sysconf (_SC_PHYS_PAGES), page = sysconf (_SC_PAGESIZE);
+    struct rlimit rl;
+    const char *env = g_getenv ("FLOWSIM_MEMORY_LIMIT");
+    guint64 v;
+
+    if (pages > 0 && page > 0)
+        limit = (guint64) pages * (guint64) page;
+    if (getrlimit (RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+        limit = MIN (limit, (guint64) rl.rlim_cur);
+#ifdef __linux__
+    /* the process's own cgroup would be more exact; the root of the namespace is what a
+     * container sees */
+    if ((v = read_limit_file ("/sys/fs/cgroup/memory.max")) > 0)
+        limit = MIN (limit, v);
+    else if ((v = read_limit_file ("/sys/fs/cgroup/memory/memory.limit_in_bytes")) > 0)
+        limit = MIN (limit, v);
+#endif
+    if (env != NULL && (v = parse_bytes (env)) > 0)
+        limit = MIN (limit, v);
+    return limit;
+}
+
+guint64
+fsim_memory_limit (void)
+{
+    static gsize once = 0;
+    static guint64 limit;
+
+    if (g_once_init_enter (&once)) {
+        limit = compute_limit ();
+        g_once_init_leave (&once, 1);
+    }
+    return limit;
+}

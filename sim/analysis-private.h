@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* analysis-private.h: small helpers shared by the analysis commands (explain, diff, check, ...). */
+#pragma once
+
+#include <glib.h>
+
+#include "json-writer.h"
+#include "scenario.h"
+
+/* "FILE:LINE:COL" of @loc (transfer full); "" when unknown. */
+char *fsim_i_loc_string (FsimLoc loc);
+/* The jurisdiction of a destination: its ISO code, or "device". Static or owned by @d. */
+const char *fsim_i_dest_jurisdiction (const FsimDestination *d);
+/* "on device" or "server, CN" (transfer full, cleaned for a terminal). */
+char *fsim_i_dest_where (const FsimDestination *d);
+
+/* JSON members the writer lacks. */
+void fsim_i_jw_bool (FsimJsonWriter *w, const char *key, gboolean value);
+void fsim_i_jw_null (FsimJsonWriter *w, const char *key);
+/* An array element that is a string. */
+void fsim_i_jw_elem (FsimJsonWriter *w, const char *value);
+/* {"id": ID, "at": "FILE:LINE:COL"} under @key, or null when @rule < 0. */
+void fsim_i_jw_rule (FsimJsonWriter *w, const char *key, const FsimScenario *s, gssize rule);
+
+/* Appends @s cleaned for a terminal (control and bidi characters shown as '?'). */
+void fsim_i_append_clean (GString *out, const char *s);
+/* Appends "id (name)", or just "id" when the name is the id, both cleaned. */
+void fsim_i_append_partner (GString *out, const FsimPartner *p);
+/* Appends "rule ID (FILE:LINE:COL)", cleaned. */
+void fsim_i_append_rule (GString *out, const FsimScenario *s, size_t rule);
+
+/* Bit set of the fields selected by the field pattern @pattern (the format's pattern rules),
+ * or NULL if it selects none. (transfer full) */
+FsimWord *fsim_i_fields_matching (const FsimScenario *s, const char *pattern);
+/* Bit set of the partners selected by the selector @selector ("*", "kind:K", "tag:T", an id or
+ * a glob), or NULL if it selects none. (transfer full) */
+FsimWord *fsim_i_partners_matching (const FsimScenario *s, const char *selector);

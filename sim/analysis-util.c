@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+/* analysis-util.c: small helpers shared by the analysis commands (explain, diff, check, ...). */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib.h>
+
+#include "analysis-private.h"
+#include "table.h"
+
+char *
+fsim_i_loc_string (FsimLoc loc)
+{
+    if (!loc.file || !*loc.file)
+        return g_strdup ("");
+    return g_strdup_printf ("%s:%d:%d", loc.file, loc.line, loc.col);
+}
+
+const char *
+fsim_i_dest_jurisdiction (const FsimDestination *d)
+{
+    if (d->on_device)
+        return "device";
+    return d->jurisdiction ? d->jurisdiction : "unknown";
+}
+
+char *
+fsim_i_dest_where (const FsimDestination *d)
+{
+    if (d->on_device)
+        return g_strdup ("on device");
+    g_autofree char *j = fsim_text_clean (fsim_i_dest_jurisdiction (d));
+    return g_strdup_printf ("server, %s", j);
+}
+
+void
+fsim_i_jw_bool (FsimJsonWriter *w, const char *key, gboolean value)
+{
+    fsim_jw_key (w, key);
+    g_string_append (w->out, value ? "true" : "false");
+}
+
+void
+fsim_i_jw_null (FsimJsonWriter *w, const char *key)
+{
+    fsim_jw_key (w, key);
+    g_string_append (w->out, "null");
+}
+
+void
+fsim_i_jw_elem (FsimJsonWriter *w, const char *value)
+{
+    fsim_jw_item (w);
+    fsim_json_string (w->out, value);
+}
+
+void
+fsim_i_jw_rule (FsimJsonWriter *w, const char *key, const FsimScenario *s, gssize rule)
+{
+    if (rule < 0) {
+        fsim_i_jw_null (w, key);
+        return;
+    }
+    g_autofree char *at = fsim_i_loc_string (s->rules[rule].loc);
+    fsim_jw_key (w, key);
+    fsim_jw_open (w, '{');
+    fsim_jw_str (w, "id", s->rules[rule].id);
+    fsim_jw_str (w, "effect", s->rules[rule].allow ? "allow" : "deny");
+    fsim_jw_str (w, "at", at);
+    fsim_jw_close (w, '}');
+}
+
+void
+fsim_i_append_clean (GString *out, const char *s)
+{
+    g_autofree char *clean = fsim_text_clean (s);
+    g_string_append (out, clean);
+}
+
+void
+fsim_i_append_partner (GString *out, const FsimPartner *p)
+{
+    fsim_i_append_clean (out, p->id);
+    if (p->name && strcmp (p->name, p->id) != 0) {
+        g_autofree char *name = fsim_text_truncate (fsim_text_clean (p->name),
+                                                    FSIM_LABEL_MAX_WIDTH);
+        g_string_append_printf (out, " (%s)", name);
+    }
+}
+
+void
+fsim_i_append_rule (GString *out, const FsimScenario *s, size_t rule)
+{
+    g_autofree char *at = fsim_i_loc_string (s->rules[rule].loc);
+    g_string_append (out, "rule ");
+    fsim_i_append_clean (out, s->rules[rule].id);
+    if (*at) {
+        g_string_append (out, " (");
+        fsim_i_append_clean (out, at);
+        g_string_append_c (out, ')');
+    }
+}
+
+FsimWord *
+fsim_i_fields_matching (const FsimScenario *s, const char *pattern)
+{
+    g_autofree FsimWord *bits = fsim_bits_new (s->field_words);
+    gboolean any = FALSE;
+    for (size_t f = 0; f < s->n_fields; f++)
+        if (fsim_field_pattern_match (pattern, s->fields[f].id, NULL)) {
+            fsim_bits_set (bits, f);
+            any = TRUE;
+        }
+    return any ? g_steal_pointer (&bits) : NULL;
+}
+
+FsimWord *
+fsim_i_partners_matching (const FsimScenario *s, const char *selector)
+{
+    g_autofree FsimWord *bits = fsim_bits_new (s->partner_words);
+    gboolean any = FALSE;
+    for (size_t p = 0; p < s->n_partners; p++)
+        if (fsim_partner_selector_matches (&s->partners[p], selector)) {
+            fsim_bits_set (bits, p);
+            any = TRUE;
+        }
+    return any ? g_steal_pointer (&bits) : NULL;
+}

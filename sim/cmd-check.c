@@ -1,0 +1,449 @@
+/* SPDX-License-Identifier: MIT */
+/* cmd-check.c: `flowsim check`: verifies the "expect" assertions of scenario files. */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib.h>
+
+#include "analysis-private.h"
+#include "cmd-analysis.h"
+#include "expect.h"
+#include "json-writer.h"
+#include "loader.h"
+#include "table.h"
+
+typedef enum { FORMAT_TEXT, FORMAT_TAP, FORMAT_JUNIT, FORMAT_JSON } Format;
+
+typedef struct {
+    char *format;
+    char *output;
+    char **sets;
+    char **args;
+    gboolean help;
+} CheckOptions;
+
+/* One checked file. */
+typedef struct {
+    char *path;
+    FsimScenario *s;
+    FsimPopulation *pop;
+    FsimCheck *check;
+} Checked;
+
+static void
+checked_free (gpointer data)
+{
+    Checked *c = data;
+    g_free (c->path);
+    fsim_check_free (c->check);
+    fsim_population_free (c->pop);
+    fsim_scenario_free (c->s);
+    g_free (c);
+}
+
+static GOptionContext *
+check_context (CheckOptions *o)
+{
+    const GOptionEntry entries[] = {
+        { "format", 'f', 0, G_OPTION_ARG_FILENAME, &o->format,
+          "text (the default), tap (TAP 13), junit (JUnit XML) or json", "FORMAT" },
+        { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output,
+          "Write to FILE (replaced atomically; '-' is standard output)", "FILE" },
+        { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
+          "Override a value of every scenario (repeatable)", "PATH=VALUE" },
+        { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
+        { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "FILE..." },
+        { 0 },
+    };
+    return fsim_i_cmd_context (
+        "check", NULL, entries,
+        "Checks the assertions in the \"expect\" array of each scenario FILE on its population: "
+        "no\nsensitive field reaches a jurisdiction, at most N users reached without consent, a "
+        "field\nreaches a partner, a partner receives nothing after a date. Prints each with "
+        "PASS or FAIL\nand, for a failure, a counterexample user with the route their data "
+        "took. Exits with 1 if\nany assertion fails.",
+        "Examples:\n"
+        "  flowsim check scenarios/*.json\n"
+        "  flowsim check --format junit --output check.xml scenarios/tour.json\n");
+}
+
+static char *
+check_help (void)
+{
+    CheckOptions o = { 0 };
+    g_autoptr (GOptionContext) context = check_context (&o);
+    return fsim_i_cmd_help (context, "check");
+}
+
+static FsimExit
+check_parse (int argc, char **argv, CheckOptions *o, Format *format, GError **error)
+{
+    static const char *const names[] = { "text", "tap", "junit", "json" };
+    g_autoptr (GOptionContext) context = check_context (o);
+    FsimExit status = fsim_i_cmd_parse (context, "check", argc, argv, error);
+    if (status != FSIM_EXIT_OK || o->help)
+        return status;
+    if (!o->args || !o->args[0])
+        return fsim_i_cli_usage_error (error, "no scenario file given");
+    *format = FORMAT_TEXT;
+    gboolean known = !o->format;
+    for (size_t i = 0; o->format && i < G_N_ELEMENTS (names); i++)
+        if (strcmp (o->format, names[i]) == 0) {
+            *format = (Format) i;
+            known = TRUE;
+        }
+    if (!known)
+        return fsim_i_cli_usage_error (error,
+                                       "unknown format '%s' (expected text, tap, junit or json)",
+                                       o->format);
+    return fsim_i_cmd_check_sets (o->sets, error);
+}
+
+/* Loads and checks every file, in order; stops at the first that cannot be loaded. */
+static FsimExit
+check_files (const CheckOptions *o, GPtrArray *done, GError **error)
+{
+    for (char **a = o->args; *a; a++) {
+        Checked *c = g_new0 (Checked, 1);
+        g_ptr_array_add (done, c);
+        c->path = g_strdup (*a);
+        c->s = fsim_loader_load (*a, (const char *const *) o->sets, error);
+        if (!c->s)
+            return FSIM_EXIT_INPUT;
+        if (!c->s->id) {
+            g_set_error (error, FSIM_CLI_ERROR, FSIM_CLI_ERROR_USAGE,
+                         "%s: a policy file, not a scenario: it has no expectations", *a);
+            return FSIM_EXIT_INPUT;
+        }
+        if (c->s->n_expects == 0) { /* nothing to check: no population to build */
+            c->check = g_new0 (FsimCheck, 1);
+            c->check->results = g_array_new (FALSE, TRUE, sizeof (FsimCheckResult));
+            continue;
+        }
+        c->pop = fsim_population_build (c->s, error);
+        if (!c->pop)
+            return FSIM_EXIT_INPUT;
+        c->check = fsim_check_run (c->s, c->pop, error);
+        if (!c->check)
+            return FSIM_EXIT_INTERNAL;
+    }
+    return FSIM_EXIT_OK;
+}
+
+static const FsimCheckResult *
+result_at (const Checked *c, guint i)
+{
+    return &g_array_index (c->check->results, FsimCheckResult, i);
+}
+
+/* "4 users" or "4 users on 2018-06-09" (transfer full). */
+static char *
+outcome (const FsimCheckResult *r)
+{
+    g_autofree char *n = fsim_fmt_count (r->users);
+    const char *unit = r->users == 1 ? "user" : "users";
+    if (r->x->kind != FSIM_EXPECT_NOTHING_AFTER)
+        return g_strdup_printf ("%s %s", n, unit);
+    g_autofree char *day = fsim_day_format (r->day);
+    g_autofree char *first = fsim_day_format (r->x->date + 1);
+    if (r->passed && r->n_days == 1)
+        return g_strdup_printf ("0 users on %s (the only day to check)", day);
+    if (r->passed)
+        return g_strdup_printf ("0 users on each of the %zu days checked, %s to %s", r->n_days,
+                                first, day);
+    return g_strdup_printf ("%s %s on %s", n, unit, day);
+}
+
+/* The counterexample text of a failed result, each line indented by @indent. */
+static gboolean
+counterexample (const Checked *c, const FsimCheckResult *r, size_t indent, GString *out,
+                GError **error)
+{
+    if (r->passed)
+        return TRUE;
+    if (r->user < 0) {
+        fsim_append_spaces (out, indent);
+        g_string_append (out, "counterexample: none (no destination matches, or no users)\n");
+        return TRUE;
+    }
+    return fsim_check_counterexample (c->s, c->pop, r, indent, out, error);
+}
+
+/* ---- text ------------------------------------------------------------------------------- */
+
+static gboolean
+render_text (GPtrArray *done, GString *out, GError **error)
+{
+    size_t n = 0, failed = 0;
+    for (guint i = 0; i < done->len; i++) {
+        const Checked *c = done->pdata[i];
+        g_string_append_printf (out, "%s", i ? "\n" : "");
+        fsim_i_append_clean (out, c->path);
+        g_string_append (out, " (");
+        fsim_i_append_clean (out, c->s->id);
+        g_string_append_printf (out, ", %s): %u expectation%s\n", c->s->date_string,
+                                c->check->results->len, c->check->results->len == 1 ? "" : "s");
+        for (guint j = 0; j < c->check->results->len; j++) {
+            const FsimCheckResult *r = result_at (c, j);
+            g_autofree char *what = outcome (r);
+            g_autofree char *at = fsim_i_loc_string (r->x->loc);
+            g_string_append_printf (out, "  %s  ", r->passed ? "PASS" : "FAIL");
+            fsim_i_append_clean (out, r->x->id);
+            g_string_append (out, ": ");
+            fsim_i_append_clean (out, r->description);
+            g_string_append_printf (out, ": %s\n", what);
+            if (!r->passed) {
+                g_string_append (out, "        at ");
+                fsim_i_append_clean (out, at);
+                g_string_append_c (out, '\n');
+            }
+            if (!counterexample (c, r, 8, out, error))
+                return FALSE;
+            n++;
+            failed += !r->passed;
+        }
+    }
+    g_string_append_printf (out, "\n%zu of %zu expectation%s failed\n", failed, n,
+                            n == 1 ? "" : "s");
+    return TRUE;
+}
+
+/* ---- TAP -------------------------------------------------------------------------------- */
+
+/* One YAML line "key: VALUE" with VALUE as a double-quoted (JSON) string. */
+static void
+yaml_pair (GString *out, const char *key, const char *value)
+{
+    g_string_append_printf (out, "  %s: ", key);
+    fsim_json_string (out, value);
+    g_string_append_c (out, '\n');
+}
+
+static gboolean
+render_tap (GPtrArray *done, GString *out, GError **error)
+{
+    size_t n = 0, k = 0;
+    for (guint i = 0; i < done->len; i++)
+        n += ((const Checked *) done->pdata[i])->check->results->len;
+    g_string_append_printf (out, "TAP version 13\n1..%zu\n", n);
+    for (guint i = 0; i < done->len; i++) {
+        const Checked *c = done->pdata[i];
+        for (guint j = 0; j < c->check->results->len; j++) {
+            const FsimCheckResult *r = result_at (c, j);
+            g_autofree char *what = outcome (r);
+            g_autofree char *at = fsim_i_loc_string (r->x->loc);
+            g_string_append_printf (out, "%sok %zu - ", r->passed ? "" : "not ", ++k);
+            fsim_i_append_clean (out, c->s->id);
+            g_string_append (out, ": ");
+            fsim_i_append_clean (out, r->x->id);
+            g_string_append (out, "\n  ---\n");
+            yaml_pair (out, "assertion", r->description);
+            yaml_pair (out, "result", what);
+            yaml_pair (out, "at", at);
+            if (!r->passed && r->user >= 0) {
+                g_string_append (out, "  counterexample: |\n");
+                if (!counterexample (c, r, 4, out, error))
+                    return FALSE;
+            }
+            g_string_append (out, "  ...\n");
+        }
+    }
+    return TRUE;
+}
+
+/* ---- JUnit XML -------------------------------------------------------------------------- */
+
+/* Appends @s escaped for XML 1.0 text and attributes: valid UTF-8, markup escaped, and the
+ * characters XML cannot hold (control characters but tab and newline) shown as '?'. */
+static void
+xml_text (GString *out, const char *s)
+{
+    g_autofree char *valid = g_utf8_make_valid (s ? s : "", -1);
+    for (const char *p = valid; *p; p = g_utf8_next_char (p)) {
+        gunichar c = g_utf8_get_char (p);
+        switch (c) {
+        case '&': g_string_append (out, "&amp;"); break;
+        case '<': g_string_append (out, "&lt;"); break;
+        case '>': g_string_append (out, "&gt;"); break;
+        case '"': g_string_append (out, "&quot;"); break;
+        case '\'': g_string_append (out, "&apos;"); break;
+        default:
+            if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f || c == 0xfffe || c == 0xffff)
+                g_string_append_c (out, '?');
+            else
+                g_string_append_len (out, p, g_utf8_next_char (p) - p);
+        }
+    }
+}
+
+static size_t
+count_failed (const Checked *c)
+{
+    size_t n = 0;
+    for (guint j = 0; j < c->check->results->len; j++)
+        n += !result_at (c, j)->passed;
+    return n;
+}
+
+static gboolean
+junit_case (const Checked *c, const FsimCheckResult *r, GString *out, GError **error)
+{
+    g_string_append (out, "    <testcase classname=\"");
+    xml_text (out, c->s->id);
+    g_string_append (out, "\" name=\"");
+    xml_text (out, r->x->id);
+    g_string_append (out, "\" file=\"");
+    xml_text (out, r->x->loc.file);
+    g_string_append_printf (out, "\" line=\"%d\"", r->x->loc.line);
+    if (r->passed) {
+        g_string_append (out, "/>\n");
+        return TRUE;
+    }
+    g_autofree char *what = outcome (r);
+    g_autofree char *message = g_strdup_printf ("%s: %s", r->description, what);
+    g_autoptr (GString) detail = g_string_new (NULL);
+    if (!counterexample (c, r, 0, detail, error))
+        return FALSE;
+    g_string_append (out, ">\n      <failure type=\"expectation\" message=\"");
+    xml_text (out, message);
+    g_string_append (out, "\">");
+    xml_text (out, detail->str);
+    g_string_append (out, "</failure>\n    </testcase>\n");
+    return TRUE;
+}
+
+static gboolean
+render_junit (GPtrArray *done, GString *out, GError **error)
+{
+    size_t n = 0, failed = 0;
+    for (guint i = 0; i < done->len; i++) {
+        n += ((const Checked *) done->pdata[i])->check->results->len;
+        failed += count_failed (done->pdata[i]);
+    }
+    g_string_append_printf (out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites "
+                                 "name=\"flowsim check\" tests=\"%zu\" failures=\"%zu\">\n",
+                            n, failed);
+    for (guint i = 0; i < done->len; i++) {
+        const Checked *c = done->pdata[i];
+        g_string_append (out, "  <testsuite name=\"");
+        xml_text (out, c->s->id);
+        g_string_append_printf (out, "\" tests=\"%u\" failures=\"%zu\" file=\"",
+                                c->check->results->len, count_failed (c));
+        xml_text (out, c->path);
+        g_string_append (out, "\">\n");
+        for (guint j = 0; j < c->check->results->len; j++)
+            if (!junit_case (c, result_at (c, j), out, error))
+                return FALSE;
+        g_string_append (out, "  </testsuite>\n");
+    }
+    g_string_append (out, "</testsuites>\n");
+    return TRUE;
+}
+
+/* ---- JSON ------------------------------------------------------------------------------- */
+
+static gboolean
+json_result (const Checked *c, const FsimCheckResult *r, FsimJsonWriter *w, GError **error)
+{
+    g_autofree char *at = fsim_i_loc_string (r->x->loc);
+    g_autofree char *day = fsim_day_format (r->day);
+    fsim_jw_item (w);
+    fsim_jw_open (w, '{');
+    fsim_jw_str (w, "file", c->path);
+    fsim_jw_str (w, "scenario", c->s->id);
+    fsim_jw_str (w, "id", r->x->id);
+    fsim_jw_str (w, "kind", fsim_expect_kind_to_string (r->x->kind));
+    fsim_jw_str (w, "assertion", r->description);
+    fsim_jw_str (w, "at", at);
+    fsim_i_jw_bool (w, "passed", r->passed);
+    fsim_jw_uint (w, "users", r->users);
+    fsim_jw_str (w, "day", day);
+    fsim_jw_uint (w, "days_checked", r->n_days);
+    if (r->passed || r->user < 0) {
+        fsim_i_jw_null (w, "counterexample");
+    } else {
+        g_autofree char *user = fsim_population_user_name (c->pop, (size_t) r->user);
+        g_autoptr (GString) text = g_string_new (NULL);
+        if (!counterexample (c, r, 0, text, error))
+            return FALSE;
+        fsim_jw_key (w, "counterexample");
+        fsim_jw_open (w, '{');
+        fsim_jw_str (w, "user", user);
+        fsim_jw_str (w, "field", c->s->fields[r->field].id);
+        fsim_jw_str (w, "partner", c->s->partners[r->partner].id);
+        fsim_jw_str (w, "explanation", text->str);
+        fsim_jw_close (w, '}');
+    }
+    fsim_jw_close (w, '}');
+    return TRUE;
+}
+
+static gboolean
+render_json (GPtrArray *done, gboolean passed, GString *out, GError **error)
+{
+    FsimJsonWriter w = { .out = out };
+    fsim_jw_open (&w, '{');
+    fsim_jw_str (&w, "flowsim", FSIM_VERSION);
+    fsim_i_jw_bool (&w, "passed", passed);
+    fsim_jw_key (&w, "expectations");
+    fsim_jw_open (&w, '[');
+    for (guint i = 0; i < done->len; i++) {
+        const Checked *c = done->pdata[i];
+        for (guint j = 0; j < c->check->results->len; j++)
+            if (!json_result (c, result_at (c, j), &w, error))
+                return FALSE;
+    }
+    fsim_jw_close (&w, ']');
+    fsim_jw_close (&w, '}');
+    g_string_append_c (out, '\n');
+    return TRUE;
+}
+
+/* ---- the command ------------------------------------------------------------------------ */
+
+static FsimExit
+check_run (const CheckOptions *o, Format format, GString *out, GError **error)
+{
+    g_autoptr (GPtrArray) done = g_ptr_array_new_with_free_func (checked_free);
+    FsimExit status = check_files (o, done, error);
+    if (status != FSIM_EXIT_OK)
+        return status;
+    gboolean passed = TRUE;
+    for (guint i = 0; i < done->len; i++)
+        passed = passed && fsim_check_passed (((Checked *) done->pdata[i])->check);
+    gboolean ok = format == FORMAT_TAP     ? render_tap (done, out, error)
+                  : format == FORMAT_JUNIT ? render_junit (done, out, error)
+                  : format == FORMAT_JSON  ? render_json (done, passed, out, error)
+                                           : render_text (done, out, error);
+    if (!ok)
+        return FSIM_EXIT_INTERNAL;
+    return passed ? FSIM_EXIT_OK : FSIM_EXIT_CHECKS_FAILED;
+}
+
+static FsimExit
+cmd_check (int argc, char **argv, GError **error)
+{
+    CheckOptions o = { 0 };
+    Format format = FORMAT_TEXT;
+    g_autoptr (GString) out = g_string_new (NULL);
+    FsimExit status = check_parse (argc, argv, &o, &format, error);
+    if (status == FSIM_EXIT_OK && o.help) {
+        g_autoptr (GOptionContext) context = check_context (&o);
+        status = fsim_i_cmd_print_help (context, "check", error);
+    } else if (status == FSIM_EXIT_OK) {
+        status = check_run (&o, format, out, error);
+        if ((status == FSIM_EXIT_OK || status == FSIM_EXIT_CHECKS_FAILED)
+            && fsim_i_cmd_output (o.output, out, error) != FSIM_EXIT_OK)
+            status = FSIM_EXIT_INTERNAL;
+    }
+    g_free (o.format);
+    g_free (o.output);
+    g_strfreev (o.sets);
+    g_strfreev (o.args);
+    return status;
+}
+
+const FsimCommand fsim_cmd_check = {
+    "check", "Check the expectations written in scenario files", cmd_check, check_help,
+};

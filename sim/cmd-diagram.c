@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: MIT */
+/* cmd-diagram.c: `flowsim diagram`: draw a scenario's flows as DOT, SVG or PNG. */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib.h>
+
+#include "cli-private.h"
+#include "cli-sim.h"
+#include "diagram.h"
+#include "graphviz.h"
+
+typedef struct {
+    char *format;
+    char *output;
+    char *top;
+    char **sets;
+    char **args;
+    gboolean help;
+} DiagramOptions;
+
+static void
+diagram_options_clear (DiagramOptions *o)
+{
+    g_clear_pointer (&o->format, g_free);
+    g_clear_pointer (&o->output, g_free);
+    g_clear_pointer (&o->top, g_free);
+    g_clear_pointer (&o->sets, g_strfreev);
+    g_clear_pointer (&o->args, g_strfreev);
+}
+
+static GOptionContext *
+diagram_context_new (DiagramOptions *o)
+{
+    const GOptionEntry entries[] = {
+        { "format", 'f', 0, G_OPTION_ARG_FILENAME, &o->format,
+          "dot (the default, or from the --output suffix), svg or png (svg and png run "
+          "Graphviz's dot)",
+          "FORMAT" },
+        { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output,
+          "Write the diagram to FILE (replaced atomically; '-' is standard output)", "FILE" },
+        { "top", 'n', 0, G_OPTION_ARG_FILENAME, &o->top,
+          "Draw the N partners that reach most users one by one, the rest as one box "
+          "(default 20; 0: all)",
+          "N" },
+        { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
+          "Override a scenario value (repeatable)", "PATH=VALUE" },
+        { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
+        { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[SCENARIO]" },
+        { 0 },
+    };
+    GOptionContext *context = g_option_context_new (NULL);
+
+    g_option_context_set_help_enabled (context, FALSE);
+    g_option_context_add_main_entries (context, entries, NULL);
+    g_option_context_set_summary (
+        context, "Draws who got which data in SCENARIO on its date: fields (by taxonomy), the "
+                 "API scopes that\noffered them, the partners that got them and where they "
+                 "stored them (by jurisdiction,\non-device apart). Colour: channel; dashed: "
+                 "without consent; width: users reached.\nSee docs/diagrams.md.");
+    g_option_context_set_description (
+        context, "Examples:\n"
+                 "  flowsim diagram scenarios/tour.json --output tour.svg\n"
+                 "  flowsim diagram --top 10 --format png --output partners.png\n"
+                 "  flowsim diagram scenarios/tour.json | dot -Tpdf > tour.pdf\n\n"
+                 "Environment:\n"
+                 "  FLOWSIM_DOT  the Graphviz dot program to run (default: dot in PATH)\n"
+                 "Without Graphviz, svg and png fail with status 4; dot always works.\n");
+    return context;
+}
+
+static char *
+cmd_diagram_help (void)
+{
+    DiagramOptions o = { 0 };
+    g_autoptr (GOptionContext) context = diagram_context_new (&o);
+    g_autofree char *options = NULL;
+
+    g_set_prgname ("flowsim diagram");
+    options = g_option_context_get_help (context, TRUE, NULL);
+    return g_strconcat (options, fsim_i_cli_exit_status_help, NULL);
+}
+
+/* dot, svg or png: --format, else the suffix of --output, else dot. */
+static const char *
+diagram_format (const DiagramOptions *o)
+{
+    const char *const formats[] = { "dot", "svg", "png" };
+    for (size_t i = 0; i < G_N_ELEMENTS (formats); i++) {
+        if (o->format && strcmp (o->format, formats[i]) == 0)
+            return formats[i];
+        if (!o->format && o->output) {
+            g_autofree char *suffix = g_strconcat (".", formats[i], NULL);
+            if (g_str_has_suffix (o->output, suffix))
+                return formats[i];
+        }
+    }
+    return o->format ? NULL : "dot";
+}
+
+static FsimExit
+diagram_parse (int argc, char **argv, DiagramOptions *o, FsimDiagramOptions *d, GError **error)
+{
+    g_autoptr (GOptionContext) context = diagram_context_new (o);
+    g_auto (GStrv) args = g_new0 (char *, (size_t) argc + 1);
+    g_autoptr (GError) local = NULL;
+    guint64 top = FSIM_DIAGRAM_DEFAULT_TOP;
+
+    for (int i = 0; i < argc; i++)
+        args[i] = g_strdup (argv[i]);
+    g_set_prgname ("flowsim diagram");
+    if (!g_option_context_parse_strv (context, &args, &local))
+        return fsim_i_cli_usage_error (error, "%s", local->message);
+    if (o->help)
+        return FSIM_EXIT_OK;
+    if (o->args && o->args[0] && o->args[1])
+        return fsim_i_cli_usage_error (error, "unexpected argument '%s'", o->args[1]);
+    if (diagram_format (o) == NULL)
+        return fsim_i_cli_usage_error (error, "unknown format '%s' (expected dot, svg or png)",
+                                       o->format);
+    if (o->top && (!g_ascii_string_to_unsigned (o->top, 10, 0, 100000, &top, NULL)))
+        return fsim_i_cli_usage_error (error, "--top '%s' is not a number from 0 to 100000",
+                                       o->top);
+    d->top = (size_t) top;
+    return FSIM_EXIT_OK;
+}
+
+/* Simulates, draws and writes. */
+static FsimExit
+diagram_run (const DiagramOptions *o, const FsimDiagramOptions *d, GError **error)
+{
+    FsimExit status = FSIM_EXIT_OK;
+    const char *format = diagram_format (o);
+    g_autoptr (GString) dot = g_string_new (NULL);
+    g_autoptr (FsimCliSim) sim = fsim_i_cli_sim_new (o->args ? o->args[0] : NULL,
+                                                     (const char *const *) o->sets, &status, error);
+
+    if (sim == NULL)
+        return status;
+    fsim_diagram_write_dot (sim->scenario, sim->decisions, sim->result, d, dot);
+    if (strcmp (format, "dot") != 0) {
+        g_autoptr (GBytes) bytes = fsim_graphviz_render (dot->str, format, error);
+        gsize len = 0;
+        if (bytes == NULL)
+            return FSIM_EXIT_INTERNAL;
+        const char *data = g_bytes_get_data (bytes, &len);
+        g_string_truncate (dot, 0);
+        g_string_append_len (dot, data, (gssize) len);
+    }
+    return fsim_i_cli_write_output (o->output, dot, error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
+}
+
+static FsimExit
+cmd_diagram (int argc, char **argv, GError **error)
+{
+    DiagramOptions o = { 0 };
+    FsimDiagramOptions d = { .top = FSIM_DIAGRAM_DEFAULT_TOP };
+    FsimExit status = diagram_parse (argc, argv, &o, &d, error);
+
+    if (status == FSIM_EXIT_OK && o.help) {
+        g_autofree char *help = cmd_diagram_help ();
+        if (!fsim_i_cli_write_stdout (help, strlen (help), error))
+            status = FSIM_EXIT_INTERNAL;
+    } else if (status == FSIM_EXIT_OK) {
+        status = diagram_run (&o, &d, error);
+    }
+    diagram_options_clear (&o);
+    return status;
+}
+
+const FsimCommand fsim_cmd_diagram = {
+    "diagram",
+    "Draw a scenario's flows (DOT, SVG, PNG)",
+    cmd_diagram,
+    cmd_diagram_help,
+};

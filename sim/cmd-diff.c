@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+/* cmd-diff.c: `flowsim diff`: what a what-if changes against a base, on the same people. */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib.h>
+
+#include "cmd-analysis.h"
+#include "diff-diagram.h"
+#include "diff.h"
+#include "loader.h"
+
+typedef struct {
+    char *format;
+    char *output;
+    char **sets;
+    char **args;
+    gboolean exit_code;
+    gboolean help;
+} DiffOptions;
+
+static GOptionContext *
+diff_context (DiffOptions *o)
+{
+    const GOptionEntry entries[] = {
+        { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
+          "Override a value of the what-if (repeatable); with no WHATIF, the what-if is BASE "
+          "with these overrides", "PATH=VALUE" },
+        { "format", 'f', 0, G_OPTION_ARG_FILENAME, &o->format,
+          "text (the default), json, dot or svg (a diagram; svg runs Graphviz's dot)",
+          "FORMAT" },
+        { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output,
+          "Write to FILE (replaced atomically; '-' is standard output)", "FILE" },
+        { "exit-code", 0, 0, G_OPTION_ARG_NONE, &o->exit_code,
+          "Exit with 1 if the what-if differs from the base", NULL },
+        { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
+        { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL,
+          "BASE [WHATIF]" },
+        { 0 },
+    };
+    return fsim_i_cmd_context (
+        "diff", NULL, entries,
+        "Runs BASE and WHATIF on the same people (the same users and friendships) and reports "
+        "the\nflows gained and lost per field, partner and destination, the users newly exposed "
+        "or no\nlonger exposed, the users per jurisdiction before and after, the decisions "
+        "(partner, API,\nscope) that changed with the rules responsible, and a verdict per "
+        "partner: equivalent,\nmore permissive, less permissive or incomparable.",
+        "Examples:\n"
+        "  flowsim diff scenarios/tour.json --set date=2015-05-01\n"
+        "  flowsim diff base.json whatif.json --format json\n");
+}
+
+static char *
+diff_help (void)
+{
+    DiffOptions o = { 0 };
+    g_autoptr (GOptionContext) context = diff_context (&o);
+    return fsim_i_cmd_help (context, "diff");
+}
+
+static FsimExit
+diff_parse (int argc, char **argv, DiffOptions *o, gboolean *json, GError **error)
+{
+    g_autoptr (GOptionContext) context = diff_context (o);
+    FsimExit status = fsim_i_cmd_parse (context, "diff", argc, argv, error);
+    if (status != FSIM_EXIT_OK || o->help)
+        return status;
+    if (!o->args || !o->args[0])
+        return fsim_i_cli_usage_error (error, "no BASE scenario given");
+    if (o->args[1] && o->args[2])
+        return fsim_i_cli_usage_error (error, "unexpected argument '%s'", o->args[2]);
+    if (!o->args[1] && !o->sets)
+        return fsim_i_cli_usage_error (error, "give a WHATIF scenario, or --set overrides of "
+                                              "BASE");
+    *json = o->format && strcmp (o->format, "json") == 0;
+    if (o->format && !*json && strcmp (o->format, "text") != 0 &&
+        strcmp (o->format, "dot") != 0 && strcmp (o->format, "svg") != 0)
+        return fsim_i_cli_usage_error (error,
+                                       "unknown format '%s' (expected text, json, dot or svg)",
+                                       o->format);
+    return fsim_i_cmd_check_sets (o->sets, error);
+}
+
+static FsimExit
+diff_run (const DiffOptions *o, gboolean json, gboolean *changed, GString *out, GError **error)
+{
+    const char *whatif_path = o->args[1] ? o->args[1] : o->args[0];
+    g_autoptr (FsimScenario) base = fsim_loader_load (o->args[0], NULL, error);
+    if (!base)
+        return FSIM_EXIT_INPUT;
+    g_autoptr (FsimScenario) whatif =
+        fsim_loader_load (whatif_path, (const char *const *) o->sets, error);
+    if (!whatif)
+        return FSIM_EXIT_INPUT;
+    if (!base->id || !whatif->id)
+        return fsim_i_cli_usage_error (error, "%s is a policy file: diff compares scenarios (a "
+                                              "date and a population)",
+                                       base->id ? whatif_path : o->args[0]);
+    g_autoptr (FsimPopulation) base_pop = fsim_population_build (base, error);
+    if (!base_pop)
+        return FSIM_EXIT_INPUT;
+    FsimPopulation *own = fsim_population_build (whatif, error);
+    if (!own)
+        return FSIM_EXIT_INPUT;
+    g_autofree char *note = NULL;
+    g_autoptr (FsimPopulation) whatif_pop =
+        fsim_diff_population (base, base_pop, whatif, own, &note, error);
+    if (!whatif_pop)
+        return FSIM_EXIT_INPUT;
+    g_autoptr (FsimDiff) diff = fsim_diff_new (base, base_pop, whatif, whatif_pop, note, error);
+    if (!diff)
+        return FSIM_EXIT_INTERNAL;
+    *changed = fsim_diff_any (diff);
+    if (o->format && (strcmp (o->format, "dot") == 0 || strcmp (o->format, "svg") == 0))
+        return fsim_diff_draw (diff, o->format, out, error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
+    if (json)
+        fsim_diff_render_json (diff, out);
+    else
+        fsim_diff_render_text (diff, out);
+    return FSIM_EXIT_OK;
+}
+
+static FsimExit
+cmd_diff (int argc, char **argv, GError **error)
+{
+    DiffOptions o = { 0 };
+    gboolean json = FALSE, changed = FALSE;
+    g_autoptr (GString) out = g_string_new (NULL);
+    FsimExit status = diff_parse (argc, argv, &o, &json, error);
+    if (status == FSIM_EXIT_OK && o.help) {
+        g_autoptr (GOptionContext) context = diff_context (&o);
+        status = fsim_i_cmd_print_help (context, "diff", error);
+    } else if (status == FSIM_EXIT_OK) {
+        status = diff_run (&o, json, &changed, out, error);
+        if (status == FSIM_EXIT_OK)
+            status = fsim_i_cmd_output (o.output, out, error);
+        if (status == FSIM_EXIT_OK && o.exit_code && changed)
+            status = FSIM_EXIT_CHECKS_FAILED;
+    }
+    g_free (o.format);
+    g_free (o.output);
+    g_strfreev (o.sets);
+    g_strfreev (o.args);
+    return status;
+}
+
+const FsimCommand fsim_cmd_diff = {
+    "diff", "Compare a what-if with a base scenario on the same people", cmd_diff, diff_help,
+};

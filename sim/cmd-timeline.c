@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: MIT */
+/* cmd-timeline.c: `flowsim timeline`: one population evaluated at a series of dates. */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib.h>
+
+#include "cli-private.h"
+#include "cli-sim.h"
+#include "timeline.h"
+
+typedef struct {
+    char *from, *to, *step;
+    char *format;
+    char *output;
+    char **sets;
+    char **args;
+    gboolean help;
+} TimelineOptions;
+
+typedef struct {
+    FsimDay from, to;
+    FsimTimelineStep step;
+    FsimTimelineFormat format;
+} TimelineArgs;
+
+static void
+timeline_options_clear (TimelineOptions *o)
+{
+    g_clear_pointer (&o->from, g_free);
+    g_clear_pointer (&o->to, g_free);
+    g_clear_pointer (&o->step, g_free);
+    g_clear_pointer (&o->format, g_free);
+    g_clear_pointer (&o->output, g_free);
+    g_clear_pointer (&o->sets, g_strfreev);
+    g_clear_pointer (&o->args, g_strfreev);
+}
+
+static GOptionContext *
+timeline_context_new (TimelineOptions *o)
+{
+    const GOptionEntry entries[] = {
+        { "from", 0, 0, G_OPTION_ARG_FILENAME, &o->from, "First date (required)", "DATE" },
+        { "to", 0, 0, G_OPTION_ARG_FILENAME, &o->to, "Last date (required)", "DATE" },
+        { "step", 0, 0, G_OPTION_ARG_FILENAME, &o->step,
+          "Time between dates: Nd, Nw, Nm or Ny, e.g. 1m, 3m, 1y (default 1y)", "STEP" },
+        { "format", 'f', 0, G_OPTION_ARG_FILENAME, &o->format,
+          "text (the default, or from the --output suffix), json or svg (a line chart)", "FORMAT" },
+        { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output,
+          "Write to FILE (replaced atomically; '-' is standard output)", "FILE" },
+        { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
+          "Override a scenario value (repeatable)", "PATH=VALUE" },
+        { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
+        { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[SCENARIO]" },
+        { 0 },
+    };
+    GOptionContext *context = g_option_context_new (NULL);
+
+    g_option_context_set_help_enabled (context, FALSE);
+    g_option_context_add_main_entries (context, entries, NULL);
+    g_option_context_set_summary (
+        context, "Runs SCENARIO's population (built once) at every date from --from to --to: "
+                 "the rules,\nAPIs and sharing in force change with the date, the people do "
+                 "not. Prints the users\nreached per jurisdiction and per partner kind, with "
+                 "and without consent, and the policy\nchanges in the range.");
+    g_option_context_set_description (
+        context, "Examples:\n"
+                 "  flowsim timeline scenarios/tour.json --from 2013-01-01 --to 2019-01-01 "
+                 "--step 3m\n"
+                 "  flowsim timeline --from 2010-01-01 --to 2019-01-01 --output timeline.svg\n");
+    return context;
+}
+
+static char *
+cmd_timeline_help (void)
+{
+    TimelineOptions o = { 0 };
+    g_autoptr (GOptionContext) context = timeline_context_new (&o);
+    g_autofree char *options = NULL;
+
+    g_set_prgname ("flowsim timeline");
+    options = g_option_context_get_help (context, TRUE, NULL);
+    return g_strconcat (options, fsim_i_cli_exit_status_help, NULL);
+}
+
+static FsimExit
+timeline_check (const TimelineOptions *o, TimelineArgs *a, GError **error)
+{
+    if (o->args && o->args[0] && o->args[1])
+        return fsim_i_cli_usage_error (error, "unexpected argument '%s'", o->args[1]);
+    if (o->from == NULL || o->to == NULL)
+        return fsim_i_cli_usage_error (error, "--from and --to are required");
+    if (!fsim_i_cli_parse_day ("--from", o->from, &a->from, error) ||
+        !fsim_i_cli_parse_day ("--to", o->to, &a->to, error))
+        return FSIM_EXIT_USAGE;
+    if (a->from > a->to)
+        return fsim_i_cli_usage_error (error, "--from %s is after --to %s", o->from, o->to);
+    if (o->step && !fsim_timeline_step_parse (o->step, &a->step))
+        return fsim_i_cli_usage_error (error,
+                                       "--step '%s' is not Nd, Nw, Nm or Ny (N from 1 "
+                                       "to 1000)",
+                                       o->step);
+    if (o->format && !fsim_timeline_format_from_string (o->format, &a->format))
+        return fsim_i_cli_usage_error (error, "unknown format '%s' (expected text, json or svg)",
+                                       o->format);
+    if (!o->format && o->output && g_str_has_suffix (o->output, ".json"))
+        a->format = FSIM_TIMELINE_JSON;
+    if (!o->format && o->output && g_str_has_suffix (o->output, ".svg"))
+        a->format = FSIM_TIMELINE_SVG;
+    return FSIM_EXIT_OK;
+}
+
+static FsimExit
+timeline_parse (int argc, char **argv, TimelineOptions *o, TimelineArgs *a, GError **error)
+{
+    g_autoptr (GOptionContext) context = timeline_context_new (o);
+    g_auto (GStrv) args = g_new0 (char *, (size_t) argc + 1);
+    g_autoptr (GError) local = NULL;
+
+    for (int i = 0; i < argc; i++)
+        args[i] = g_strdup (argv[i]);
+    g_set_prgname ("flowsim timeline");
+    if (!g_option_context_parse_strv (context, &args, &local))
+        return fsim_i_cli_usage_error (error, "%s", local->message);
+    if (o->help)
+        return FSIM_EXIT_OK;
+    return timeline_check (o, a, error);
+}
+
+static FsimExit
+timeline_run (const TimelineOptions *o, const TimelineArgs *a, GError **error)
+{
+    FsimExit status = FSIM_EXIT_OK;
+    g_autoptr (GString) out = g_string_new (NULL);
+    g_autoptr (FsimCliSim) sim = fsim_i_cli_sim_new (o->args ? o->args[0] : NULL,
+                                                     (const char *const *) o->sets, &status, error);
+    g_autoptr (FsimTimeline) t = NULL;
+    g_autoptr (GError) local = NULL;
+
+    if (sim == NULL)
+        return status;
+    t = fsim_timeline_new (sim->scenario, sim->pop, a->from, a->to, a->step, &local);
+    if (t == NULL) {
+        status = g_error_matches (local, FSIM_TIMELINE_ERROR, FSIM_TIMELINE_ERROR_RANGE)
+                     ? FSIM_EXIT_USAGE
+                     : FSIM_EXIT_INTERNAL;
+        g_propagate_error (error, g_steal_pointer (&local));
+        return status;
+    }
+    fsim_timeline_render (sim->scenario, t, a->format, out);
+    return fsim_i_cli_write_output (o->output, out, error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
+}
+
+static FsimExit
+cmd_timeline (int argc, char **argv, GError **error)
+{
+    TimelineOptions o = { 0 };
+    TimelineArgs a = { .step = { 12, TRUE }, .format = FSIM_TIMELINE_TEXT };
+    FsimExit status = timeline_parse (argc, argv, &o, &a, error);
+
+    if (status == FSIM_EXIT_OK && o.help) {
+        g_autofree char *help = cmd_timeline_help ();
+        if (!fsim_i_cli_write_stdout (help, strlen (help), error))
+            status = FSIM_EXIT_INTERNAL;
+    } else if (status == FSIM_EXIT_OK) {
+        status = timeline_run (&o, &a, error);
+    }
+    timeline_options_clear (&o);
+    return status;
+}
+
+const FsimCommand fsim_cmd_timeline = {
+    "timeline",
+    "Evaluate a scenario at a series of dates",
+    cmd_timeline,
+    cmd_timeline_help,
+};

@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: MIT */
+/* diagram-dot.c: the diagram's nodes, edges and clusters, and how they are written as DOT. */
+#include "config.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "diagram-private.h"
+#include "diagram.h"
+#include "svg.h"
+#include "table.h"
+
+/* Colours by channel (ColorBrewer Dark2, readable by most colour-blind readers), storage grey. */
+static const char *const channel_colour[FSIM_N_CHANNELS] = {
+    [FSIM_CHANNEL_SELF] = "#1b9e77",
+    [FSIM_CHANNEL_FRIEND] = "#d95f02",
+    [FSIM_CHANNEL_FRIEND_OF_FRIEND] = "#7570b3",
+    [FSIM_CHANNEL_DOWNSTREAM] = "#e7298a",
+};
+#define STORE_COLOUR "#525252"
+#define MUTED_COLOUR "#bdbdbd"
+#define MAX_PEN 8.0
+
+/* ---- the container ---- */
+
+static void
+node_free (gpointer data)
+{
+    FsimINode *n = data;
+    g_free (n->id);
+    g_ptr_array_unref (n->lines);
+    g_free (n);
+}
+
+static void
+edge_free (gpointer data)
+{
+    FsimIEdge *e = data;
+    g_free (e->reason);
+    g_free (e);
+}
+
+static void
+cluster_free (gpointer data)
+{
+    FsimICluster *c = data;
+    g_free (c->label);
+    g_free (c);
+}
+
+FsimIDiagram *
+fsim_i_diagram_new (void)
+{
+    FsimIDiagram *d = g_new0 (FsimIDiagram, 1);
+    d->nodes = g_ptr_array_new_with_free_func (node_free);
+    d->edges = g_ptr_array_new_with_free_func (edge_free);
+    d->clusters = g_ptr_array_new_with_free_func (cluster_free);
+    d->node_index = g_hash_table_new (g_str_hash, g_str_equal);
+    d->edge_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    d->title = g_ptr_array_new_with_free_func (g_free);
+    return d;
+}
+
+void
+fsim_i_diagram_free (FsimIDiagram *d)
+{
+    if (!d)
+        return;
+    g_hash_table_unref (d->node_index);
+    g_hash_table_unref (d->edge_index);
+    g_ptr_array_unref (d->nodes);
+    g_ptr_array_unref (d->edges);
+    g_ptr_array_unref (d->clusters);
+    g_ptr_array_unref (d->title);
+    g_free (d);
+}
+
+size_t
+fsim_i_diagram_cluster (FsimIDiagram *d, const char *label, gboolean device)
+{
+    FsimICluster *c = g_new0 (FsimICluster, 1);
+    c->label = g_strdup (label);
+    c->device = device;
+    g_ptr_array_add (d->clusters, c);
+    return d->clusters->len - 1;
+}
+
+size_t
+fsim_i_diagram_node (FsimIDiagram *d, const char *id, size_t cluster, FsimINodeKind kind,
+                     gboolean *out_created)
+{
+    gpointer found = g_hash_table_lookup (d->node_index, id);
+    if (out_created)
+        *out_created = found == NULL;
+    if (found)
+        return GPOINTER_TO_SIZE (found) - 1;
+    FsimINode *n = g_new0 (FsimINode, 1);
+    n->id = g_strdup (id);
+    n->lines = g_ptr_array_new_with_free_func (g_free);
+    n->cluster = cluster;
+    n->kind = kind;
+    g_ptr_array_add (d->nodes, n);
+    g_hash_table_insert (d->node_index, n->id, GSIZE_TO_POINTER (d->nodes->len));
+    return d->nodes->len - 1;
+}
+
+void
+fsim_i_diagram_edge (FsimIDiagram *d, size_t from, size_t to, int channel, size_t users,
+                     size_t no_consent, gboolean blocked, const char *reason)
+{
+    g_autofree char *key = g_strdup_printf ("%zu/%zu/%d", from, to, channel);
+    gpointer found = g_hash_table_lookup (d->edge_index, key);
+    if (found) {
+        FsimIEdge *e = g_ptr_array_index (d->edges, GPOINTER_TO_SIZE (found) - 1);
+        e->users = MAX (e->users, users);
+        e->no_consent = MAX (e->no_consent, no_consent);
+        e->blocked = e->blocked && blocked;
+        if (!e->reason && reason)
+            e->reason = g_strdup (reason);
+        return;
+    }
+    FsimIEdge *e = g_new0 (FsimIEdge, 1);
+    *e = (FsimIEdge){ .from = from,
+                      .to = to,
+                      .channel = channel,
+                      .users = users,
+                      .no_consent = no_consent,
+                      .blocked = blocked,
+                      .reason = g_strdup (reason) };
+    g_ptr_array_add (d->edges, e);
+    g_hash_table_insert (d->edge_index, g_steal_pointer (&key), GSIZE_TO_POINTER (d->edges->len));
+}
+
+void
+fsim_i_diagram_edge_styled (FsimIDiagram *d, size_t from, size_t to, int key, size_t users,
+                            const char *colour, const char *style, const char *label)
+{
+    fsim_i_diagram_edge (d, from, to, key, users, 0, FALSE, label);
+    g_autofree char *k = g_strdup_printf ("%zu/%zu/%d", from, to, key);
+    size_t i = GPOINTER_TO_SIZE (g_hash_table_lookup (d->edge_index, k)) - 1;
+    FsimIEdge *e = g_ptr_array_index (d->edges, i);
+    e->colour = colour;
+    e->style = style;
+}
+
+void
+fsim_i_node_line (FsimINode *n, const char *format, ...)
+{
+    va_list ap;
+    va_start (ap, format);
+    g_ptr_array_add (n->lines, g_strdup_vprintf (format, ap));
+    va_end (ap);
+}
+
+/* ---- DOT ---- */
+
+/* One label line: cleaned (valid UTF-8, no control characters), cut to a readable width,
+ * with the characters DOT or Graphviz would interpret escaped. */
+static void
+dot_escaped (GString *out, const char *s)
+{
+    char *clean = fsim_text_clean (s);
+    g_autofree char *cut = fsim_text_truncate (clean, 2 * FSIM_LABEL_MAX_WIDTH);
+    for (const char *p = cut; *p; p++) {
+        switch (*p) {
+        case '"':
+            g_string_append (out, "\\\"");
+            break;
+        case '\\':
+            g_string_append (out, "\\\\");
+            break;
+        case '&':
+            g_string_append (out, "&amp;");
+            break; /* Graphviz decodes entities */
+        default:
+            g_string_append_c (out, *p);
+        }
+    }
+}
+
+void
+fsim_diagram_dot_string (GString *out, const char *s)
+{
+    g_string_append_c (out, '"');
+    dot_escaped (out, s ? s : "");
+    g_string_append_c (out, '"');
+}
+
+/* "line1\nline2" with @sep after each line but the last ("\\n" centred, "\\l" left). */
+static void
+dot_lines (GString *out, const GPtrArray *lines, const char *sep, gboolean trailing)
+{
+    g_string_append_c (out, '"');
+    for (size_t i = 0; i < lines->len; i++) {
+        dot_escaped (out, g_ptr_array_index (lines, i));
+        if (i + 1 < lines->len || trailing)
+            g_string_append (out, sep);
+    }
+    g_string_append_c (out, '"');
+}
+
+static const char *
+node_attributes (const FsimINode *n)
+{
+    switch (n->kind) {
+    case FSIM_I_NODE_FIELDS:
+        return n->highlight ? "shape=box, style=\"rounded,filled\", fillcolor=\"#fde0dd\""
+                            : "shape=box, style=\"rounded,filled\", fillcolor=\"#deebf7\"";
+    case FSIM_I_NODE_SCOPES:
+        return "shape=box, style=filled, fillcolor=\"#f7f7f7\"";
+    case FSIM_I_NODE_PARTNER:
+        return "shape=box, style=\"filled,bold\", fillcolor=\"#fff7bc\"";
+    case FSIM_I_NODE_SERVER:
+        return "shape=cylinder, style=filled, fillcolor=\"#ffffff\"";
+    case FSIM_I_NODE_DEVICE:
+        return "shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\"";
+    case FSIM_I_NODE_LEGEND:
+        return "shape=plaintext";
+    case FSIM_I_NODE_USER:
+        return "shape=ellipse, style=filled, fillcolor=\"#deebf7\"";
+    }
+    return "";
+}
+
+static void
+write_node (const FsimINode *n, GString *out)
+{
+    g_string_append (out, "    ");
+    fsim_diagram_dot_string (out, n->id);
+    g_string_append_printf (out, " [%s%s, label=", node_attributes (n),
+                            n->muted ? ", color=\"" MUTED_COLOUR "\", fontcolor=\"#737373\"" : "");
+    if (n->kind == FSIM_I_NODE_LEGEND)
+        dot_lines (out, n->lines, "\\l", TRUE);
+    else
+        dot_lines (out, n->lines, "\\n", FALSE);
+    g_string_append (out, "];\n");
+}
+
+static void
+write_cluster (const FsimIDiagram *d, size_t c, GString *out)
+{
+    const FsimICluster *cl = g_ptr_array_index (d->clusters, c);
+    g_string_append_printf (out, "  subgraph cluster_%zu {\n    label=", c);
+    fsim_diagram_dot_string (out, cl->label);
+    if (cl->plain)
+        g_string_append (out, ";\n    style=invis;\n");
+    else if (cl->device)
+        g_string_append (out, ";\n    style=\"dashed,filled\"; fillcolor=\"#edf8e9\";\n");
+    else
+        g_string_append (out, ";\n    style=\"rounded,filled\"; fillcolor=\"#f5f5f5\";"
+                              " color=\"#d9d9d9\";\n");
+    for (size_t i = 0; i < d->nodes->len; i++) {
+        const FsimINode *n = g_ptr_array_index (d->nodes, i);
+        if (n->cluster == c)
+            write_node (n, out);
+    }
+    g_string_append (out, "  }\n");
+}
+
+static void
+append_pen (GString *out, size_t users, size_t max)
+{
+    double w = users == 0 || max == 0 ? 1.0 : 1.0 + (MAX_PEN - 1.0) * sqrt ((double) users / max);
+    g_string_append (out, ", penwidth=");
+    fsim_svg_number (out, w);
+}
+
+static void
+edge_label (const FsimIDiagram *d, const FsimIEdge *e, GString *label)
+{
+    if (d->uniform || e->colour)
+        g_string_append (label, e->reason ? e->reason : "");
+    else if (e->blocked)
+        g_string_append_printf (label, "blocked%s%s", e->reason ? ": " : "",
+                                e->reason ? e->reason : "");
+    else if (e->channel < 0 && e->no_consent > 0)
+        g_string_append_printf (label, "%zu (%zu without consent)", e->users, e->no_consent);
+    else if (e->users > 0)
+        g_string_append_printf (label, "%zu", e->users);
+}
+
+static void
+write_edge (const FsimIDiagram *d, const FsimIEdge *e, size_t max, GString *out)
+{
+    const FsimINode *from = g_ptr_array_index (d->nodes, e->from);
+    const FsimINode *to = g_ptr_array_index (d->nodes, e->to);
+    gboolean muted = e->blocked || (e->users == 0 && !d->uniform && !e->colour);
+    gboolean no_consent = e->channel < 0 ? e->no_consent > 0 : e->channel != FSIM_CHANNEL_SELF;
+    const char *colour = e->colour        ? e->colour
+                         : muted          ? MUTED_COLOUR
+                         : e->channel < 0 ? STORE_COLOUR
+                                          : channel_colour[e->channel];
+    const char *style = e->style ? e->style : muted ? "dotted" : no_consent ? "dashed" : "solid";
+    g_autoptr (GString) label = g_string_new (NULL);
+
+    g_string_append (out, "  ");
+    fsim_diagram_dot_string (out, from->id);
+    g_string_append (out, " -> ");
+    fsim_diagram_dot_string (out, to->id);
+    g_string_append_printf (out, " [color=\"%s\", fontcolor=\"%s\", style=%s", colour, colour,
+                            style);
+    if (d->uniform)
+        g_string_append (out, muted ? ", penwidth=1" : ", penwidth=2.5");
+    else
+        append_pen (out, muted ? 0 : e->users, max);
+    edge_label (d, e, label);
+    if (label->len) {
+        g_string_append (out, ", label=");
+        fsim_diagram_dot_string (out, label->str);
+    }
+    g_string_append (out, "];\n");
+}
+
+void
+fsim_i_diagram_write (const FsimIDiagram *d, GString *out)
+{
+    size_t max = 0;
+    for (size_t i = 0; i < d->edges->len; i++) {
+        const FsimIEdge *e = g_ptr_array_index (d->edges, i);
+        if (!e->blocked)
+            max = MAX (max, e->users);
+    }
+    g_string_append (out, "digraph flowsim {\n"
+                          "  graph [rankdir=LR, newrank=true, ranksep=0.9, nodesep=0.18, "
+                          "fontname=\"Helvetica\", fontsize=12, labelloc=t, label=");
+    dot_lines (out, d->title, "\\n", FALSE);
+    g_string_append (out, "];\n"
+                          "  node [fontname=\"Helvetica\", fontsize=10, margin=\"0.1,0.04\"];\n"
+                          "  edge [fontname=\"Helvetica\", fontsize=9, arrowsize=0.6];\n");
+    for (size_t c = 0; c < d->clusters->len; c++)
+        write_cluster (d, c, out);
+    for (size_t i = 0; i < d->edges->len; i++)
+        write_edge (d, g_ptr_array_index (d->edges, i), max, out);
+    g_string_append (out, "}\n");
+}

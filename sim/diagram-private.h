@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/* diagram-private.h: the diagram as nodes, edges and clusters, between building and writing. */
+#pragma once
+
+#include <glib.h>
+
+#include "engine.h"
+
+typedef enum {
+    FSIM_I_NODE_FIELDS,
+    FSIM_I_NODE_SCOPES,
+    FSIM_I_NODE_PARTNER,
+    FSIM_I_NODE_SERVER,
+    FSIM_I_NODE_DEVICE,
+    FSIM_I_NODE_LEGEND,
+    FSIM_I_NODE_USER,
+} FsimINodeKind;
+
+typedef struct {
+    char *id;         /* DOT node id (built from validated ids) */
+    GPtrArray *lines; /* label lines (char *, raw text, escaped when written) */
+    size_t cluster;   /* index in clusters */
+    FsimINodeKind kind;
+    gboolean highlight; /* fields: holds a sensitive field */
+    gboolean muted;     /* nothing reached it */
+} FsimINode;
+
+/* An edge: channel >= 0 for a channel edge, -1 for storage (partner -> destination). */
+typedef struct {
+    size_t from, to;
+    int channel;
+    size_t users;
+    size_t no_consent;  /* storage edges */
+    gboolean blocked;   /* requested or offered, but nothing allowed on the day */
+    char *reason;       /* why blocked (nullable); with FsimIDiagram.uniform, the label */
+    const char *colour; /* (nullable, static) a styled edge: this colour, @style, label @reason */
+    const char *style;
+} FsimIEdge;
+
+typedef struct {
+    char *label;
+    gboolean device; /* the on-device box */
+    gboolean plain;  /* no frame (the legend) */
+} FsimICluster;
+
+typedef struct {
+    GPtrArray *nodes;       /* FsimINode * */
+    GPtrArray *edges;       /* FsimIEdge * */
+    GPtrArray *clusters;    /* FsimICluster * */
+    GHashTable *node_index; /* id -> index + 1 */
+    GHashTable *edge_index; /* "from/to/channel" -> index + 1 */
+    GPtrArray *title;       /* graph label lines */
+    gboolean uniform;       /* one user's routes: no counts, equal widths, labels = reasons */
+} FsimIDiagram;
+
+FsimIDiagram *fsim_i_diagram_new (void);
+void fsim_i_diagram_free (FsimIDiagram *d);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimIDiagram, fsim_i_diagram_free)
+
+size_t fsim_i_diagram_cluster (FsimIDiagram *d, const char *label, gboolean device);
+/* The node @id, created in @cluster with @kind if new. */
+size_t fsim_i_diagram_node (FsimIDiagram *d, const char *id, size_t cluster, FsimINodeKind kind,
+                            gboolean *out_created);
+/* Adds or merges (users: max; blocked only if both were; first reason kept) an edge. */
+void fsim_i_diagram_edge (FsimIDiagram *d, size_t from, size_t to, int channel, size_t users,
+                          size_t no_consent, gboolean blocked, const char *reason);
+/* Adds or merges (users: max) an edge drawn in @colour and @style (static strings) and labelled
+ * @label (first one kept); @key separates edges between the same nodes. */
+void fsim_i_diagram_edge_styled (FsimIDiagram *d, size_t from, size_t to, int key, size_t users,
+                                 const char *colour, const char *style, const char *label);
+void fsim_i_node_line (FsimINode *n, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+/* Writes @d as DOT. */
+void fsim_i_diagram_write (const FsimIDiagram *d, GString *out);

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/* diagram.h: a layered flow diagram of a run (fields, APIs, partners, destinations) as DOT. */
+#pragma once
+
+#include <glib.h>
+
+#include "engine.h"
+#include "policy.h"
+#include "scenario.h"
+
+/* Partners drawn one by one when there are more; the others share one "other partners" box. */
+#define FSIM_DIAGRAM_DEFAULT_TOP 20
+
+typedef struct {
+    size_t top; /* partners drawn one by one (by users reached); 0: all of them */
+} FsimDiagramOptions;
+
+/*
+ * The diagram (docs/diagrams.md) reads left to right:
+ *   field groups (taxonomy prefix) -> API scopes by subject -> partners -> destinations,
+ * destinations grouped by jurisdiction, with the on-device ones in a box of their own. Edge
+ * colour is the channel (self, friend, friend of friend, onward sharing), a dashed edge
+ * carries data without the user's consent, a dotted grey edge carried nothing (blocked, or no
+ * users), and edge width grows with the users reached.
+ */
+
+/**
+ * fsim_diagram_write_dot:
+ * @scenario: the scenario that was run
+ * @decisions: the decisions of the run (its day is the diagram's date)
+ * @result: the run's counts
+ * @options: (nullable): NULL for the defaults
+ *
+ * Appends the diagram as a Graphviz DOT digraph to @out. Deterministic; every string from the
+ * scenario is escaped (a DOT quoted string, with '&' written as an entity), and control
+ * characters become '?'. Can't fail.
+ */
+void fsim_diagram_write_dot (const FsimScenario *scenario, const FsimDecisions *decisions,
+                             const FsimResult *result, const FsimDiagramOptions *options,
+                             GString *out);
+
+/* Appends @s to @out as a DOT quoted string ("..."), cleaned and escaped. Can't fail. */
+void fsim_diagram_dot_string (GString *out, const char *s);

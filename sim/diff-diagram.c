@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/* diff-diagram.c: the flows gained and lost between two scenarios, as a DOT diagram. */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib.h>
+
+#include "diagram-private.h"
+#include "diff-diagram.h"
+#include "graphviz.h"
+
+enum { KEPT, GAINED, LOST };
+
+static const char *const colours[] = {
+    [KEPT] = "#969696", [GAINED] = "#1a9850", [LOST] = "#d73027"
+};
+static const char *const styles[] = { [KEPT] = "solid", [GAINED] = "solid", [LOST] = "dashed" };
+
+typedef struct {
+    const FsimDiff *diff;
+    FsimIDiagram *d;
+    size_t fields, partners;
+    GHashTable *clusters; /* jurisdiction -> cluster + 1 */
+} Draw;
+
+static size_t
+group_node (Draw *w, const char *field)
+{
+    const char *dot = strchr (field, '.');
+    g_autofree char *group = dot ? g_strndup (field, (size_t) (dot - field)) : g_strdup (field);
+    g_autofree char *id = g_strconcat ("fields:", group, NULL);
+    gboolean created = FALSE;
+    size_t n = fsim_i_diagram_node (w->d, id, w->fields, FSIM_I_NODE_FIELDS, &created);
+    if (created)
+        fsim_i_node_line (g_ptr_array_index (w->d->nodes, n), "%s", group);
+    return n;
+}
+
+static const FsimDiffPartner *
+find_partner (const FsimDiff *diff, const char *id)
+{
+    for (size_t i = 0; i < diff->partners->len; i++) {
+        const FsimDiffPartner *p = &g_array_index (diff->partners, FsimDiffPartner, i);
+        if (strcmp (p->partner, id) == 0)
+            return p;
+    }
+    return NULL;
+}
+
+static size_t
+partner_node (Draw *w, const char *partner)
+{
+    g_autofree char *id = g_strconcat ("partner:", partner, NULL);
+    gboolean created = FALSE;
+    size_t n = fsim_i_diagram_node (w->d, id, w->partners, FSIM_I_NODE_PARTNER, &created);
+    const FsimDiffPartner *p = find_partner (w->diff, partner);
+    if (created) {
+        FsimINode *node = g_ptr_array_index (w->d->nodes, n);
+        fsim_i_node_line (node, "%s", partner);
+        if (p) {
+            fsim_i_node_line (node, "%s", fsim_diff_verdict_to_string (p->verdict));
+            fsim_i_node_line (node, "+%zu / -%zu flows", p->gained, p->lost);
+        }
+    }
+    return n;
+}
+
+static size_t
+destination_node (Draw *w, const FsimDiffFlow *f)
+{
+    const char *key = f->on_device ? "device" : f->jurisdiction;
+    gpointer found = g_hash_table_lookup (w->clusters, key);
+    size_t c = found ? GPOINTER_TO_SIZE (found) - 1
+                     : fsim_i_diagram_cluster (w->d, f->on_device ? "On the user's device" : key,
+                                               f->on_device);
+    if (!found)
+        g_hash_table_insert (w->clusters, (gpointer) key, GSIZE_TO_POINTER (c + 1));
+    g_autofree char *id = g_strdup_printf ("dest:%s/%s", f->partner, f->destination);
+    gboolean created = FALSE;
+    size_t n = fsim_i_diagram_node (
+        w->d, id, c, f->on_device ? FSIM_I_NODE_DEVICE : FSIM_I_NODE_SERVER, &created);
+    if (created)
+        fsim_i_node_line (g_ptr_array_index (w->d->nodes, n), "%s: %s", f->partner, f->destination);
+    return n;
+}
+
+/* Up to three edges from @from to @to for one flow row. */
+static void
+add_edges (Draw *w, size_t from, size_t to, const FsimDiffFlow *f)
+{
+    size_t kept = f->after > f->gained ? f->after - f->gained : 0;
+    const size_t counts[] = { [KEPT] = kept, [GAINED] = f->gained, [LOST] = f->lost };
+    for (int k = KEPT; k <= LOST; k++)
+        if (counts[k] > 0)
+            fsim_i_diagram_edge_styled (w->d, from, to, k, counts[k], colours[k], styles[k], NULL);
+}
+
+/* Each edge's label: its (merged) count with a sign. */
+static void
+label_edges (FsimIDiagram *d)
+{
+    for (size_t i = 0; i < d->edges->len; i++) {
+        FsimIEdge *e = g_ptr_array_index (d->edges, i);
+        g_free (e->reason);
+        e->reason = g_strdup_printf ("%s%zu",
+                                     e->channel == GAINED ? "+"
+                                     : e->channel == LOST ? "-"
+                                                          : "",
+                                     e->users);
+    }
+}
+
+void
+fsim_diff_write_dot (const FsimDiff *diff, GString *out)
+{
+    g_return_if_fail (diff != NULL && out != NULL);
+    g_autoptr (FsimIDiagram) d = fsim_i_diagram_new ();
+    g_autoptr (GHashTable) clusters = g_hash_table_new (g_str_hash, g_str_equal);
+    Draw w = { .diff = diff, .d = d, .clusters = clusters };
+    const char *base = diff->base->id ? diff->base->id : "base";
+    const char *whatif = diff->whatif->id ? diff->whatif->id : "what-if";
+
+    g_ptr_array_add (d->title, g_strdup_printf ("%s (%s) -> %s (%s)", base, diff->base->date_string,
+                                                whatif, diff->whatif->date_string));
+    g_ptr_array_add (d->title,
+                     g_strdup_printf ("%zu users: %zu newly exposed, %zu no longer", diff->n_users,
+                                      diff->newly_exposed, diff->no_longer_exposed));
+    g_ptr_array_add (d->title, g_strdup ("green: flows gained; red, dashed: lost; grey: kept"));
+    w.fields = fsim_i_diagram_cluster (d, "Fields, by taxonomy", FALSE);
+    w.partners = fsim_i_diagram_cluster (d, "Partners", FALSE);
+    for (size_t i = 0; i < diff->flows->len; i++) {
+        const FsimDiffFlow *f = &g_array_index (diff->flows, FsimDiffFlow, i);
+        if (f->before == 0 && f->after == 0)
+            continue;
+        size_t p = partner_node (&w, f->partner);
+        add_edges (&w, group_node (&w, f->field), p, f);
+        add_edges (&w, p, destination_node (&w, f), f);
+    }
+    label_edges (d);
+    fsim_i_diagram_write (d, out);
+}
+
+gboolean
+fsim_diff_draw (const FsimDiff *d, const char *format, GString *out, GError **error)
+{
+    g_return_val_if_fail (d != NULL && format != NULL && out != NULL, FALSE);
+    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+    g_autoptr (GString) dot = g_string_new (NULL);
+    fsim_diff_write_dot (d, dot);
+    if (strcmp (format, "dot") == 0) {
+        g_string_append_len (out, dot->str, (gssize) dot->len);
+        return TRUE;
+    }
+    g_autoptr (GBytes) svg = fsim_graphviz_render (dot->str, format, error);
+    if (svg == NULL)
+        return FALSE;
+    gsize len = 0;
+    const char *data = g_bytes_get_data (svg, &len);
+    g_string_append_len (out, data, (gssize) len);
+    return TRUE;
+}

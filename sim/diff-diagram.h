@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* diff-diagram.h: the flows gained and lost between two scenarios, as a DOT diagram. */
+#pragma once
+
+#include <glib.h>
+
+#include "diff.h"
+
+/**
+ * fsim_diff_write_dot:
+ * Appends @d as a DOT digraph: field groups -> partners -> destinations (by jurisdiction,
+ * on-device apart), as in the flow diagram (docs/diagrams.md). Each pair of boxes has up to
+ * three edges: gained flows (green, solid, "+N"), lost flows (red, dashed, "-N") and flows
+ * kept (grey, "N"), N being the largest (user, field, destination) count among the rows the
+ * edge stands for. Partners say whether the what-if is more or less permissive for them.
+ * Deterministic; strings escaped as in fsim_diagram_dot_string(). Can't fail.
+ */
+void fsim_diff_write_dot (const FsimDiff *d, GString *out);
+
+/**
+ * fsim_diff_draw:
+ * @format: "dot" or "svg"
+ * Appends @d drawn as DOT, or as SVG laid out by Graphviz, to @out.
+ * Returns: FALSE with @error set (FSIM_GRAPHVIZ_ERROR) when Graphviz is missing or fails.
+ */
+gboolean fsim_diff_draw (const FsimDiff *d, const char *format, GString *out, GError **error);

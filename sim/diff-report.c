@@ -1,0 +1,375 @@
+/* SPDX-License-Identifier: MIT */
+/* diff-report.c: a base/what-if comparison as text or JSON. */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib.h>
+
+#include "analysis-private.h"
+#include "diff.h"
+#include "json-writer.h"
+#include "policy.h"
+#include "table.h"
+
+static const char *const verdict_words[] = {
+    [FSIM_DIFF_EQUIVALENT] = "equivalent",
+    [FSIM_DIFF_MORE_PERMISSIVE] = "more permissive",
+    [FSIM_DIFF_LESS_PERMISSIVE] = "less permissive",
+    [FSIM_DIFF_INCOMPARABLE] = "incomparable",
+    [FSIM_DIFF_ADDED] = "added",
+    [FSIM_DIFF_REMOVED] = "removed",
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (verdict_words) == _FSIM_DIFF_VERDICT_MAX);
+
+static gboolean
+is_allowed (gboolean present, FsimVerdict v)
+{
+    return present && v == FSIM_VERDICT_ALLOWED;
+}
+
+/* ---- text ------------------------------------------------------------------------------- */
+
+static void
+text_side (GString *out, const char *label, const FsimScenario *s)
+{
+    g_string_append_printf (out, "  %-10s  ", label);
+    fsim_i_append_clean (out, s->id ? s->id : "(policy file)");
+    g_string_append (out, " (");
+    fsim_i_append_clean (out, s->path);
+    g_string_append_printf (out, "), %s\n", s->date_string ? s->date_string : "no date");
+}
+
+static void
+text_examples (GString *out, const GPtrArray *names, size_t total)
+{
+    for (guint i = 0; i < names->len; i++) {
+        g_string_append (out, i ? ", " : ": ");
+        fsim_i_append_clean (out, names->pdata[i]);
+    }
+    if (total > names->len)
+        g_string_append_printf (out, " and %zu more", total - names->len);
+}
+
+static void
+text_header (const FsimDiff *d, GString *out)
+{
+    g_string_append (out, "flowsim " FSIM_VERSION " diff\n\n");
+    text_side (out, "Base", d->base);
+    text_side (out, "What-if", d->whatif);
+    g_string_append (out, "  Population  ");
+    fsim_i_append_clean (out, d->population);
+    g_string_append_printf (out, "\n\nUsers with at least one field reaching a partner: %zu "
+                                 "before, %zu after\n", d->exposed_before, d->exposed_after);
+    g_string_append_printf (out, "  newly exposed: %zu", d->newly_exposed);
+    text_examples (out, d->newly_examples, d->newly_exposed);
+    g_string_append_printf (out, "\n  no longer exposed: %zu", d->no_longer_exposed);
+    text_examples (out, d->no_longer_examples, d->no_longer_exposed);
+    g_string_append_c (out, '\n');
+}
+
+static void
+text_partners (const FsimDiff *d, GString *out)
+{
+    static const char *const headers[] = { "Partner", "On this population", "For any user",
+                                           "Flows gained", "Flows lost", NULL };
+    FsimTable t;
+    fsim_table_init (&t, "lllrr", headers);
+    for (guint i = 0; i < d->partners->len; i++) {
+        const FsimDiffPartner *p = &g_array_index (d->partners, FsimDiffPartner, i);
+        char **row = fsim_table_row (&t);
+        row[0] = fsim_text_clean (p->partner);
+        row[1] = g_strdup (verdict_words[p->verdict]);
+        row[2] = g_strdup (verdict_words[p->verdict_any]);
+        row[3] = fsim_fmt_count (p->gained);
+        row[4] = fsim_fmt_count (p->lost);
+    }
+    fsim_table_finish (&t, "\nVerdict per partner (the what-if against the base; flows are "
+                           "(user, field, destination))\n", out);
+}
+
+/* "allowed (rule R, FILE:LINE:COL)", "denied (rule R, ...)", "no_allow", "-" (absent). */
+static char *
+decision_cell (const FsimScenario *s, gboolean present, FsimVerdict v, gssize rule)
+{
+    if (!present)
+        return g_strdup ("-");
+    if (rule < 0)
+        return g_strdup (fsim_verdict_to_string (v));
+    g_autoptr (GString) cell = g_string_new (fsim_verdict_to_string (v));
+    g_string_append (cell, " by ");
+    fsim_i_append_rule (cell, s, (size_t) rule);
+    return g_string_free (g_steal_pointer (&cell), FALSE);
+}
+
+/* What kind of change a decision row is, in words. */
+static const char *
+change_words (const FsimDiffDecision *x, gboolean b, gboolean w)
+{
+    if (!x->in_base)
+        return "new triple";
+    if (!x->in_whatif)
+        return "triple gone";
+    if (b == w)
+        return b ? "other rule" : "other reason";
+    return b ? "allowed -> denied" : "denied -> allowed";
+}
+
+/* The same, for JSON. */
+static const char *
+change_key (const FsimDiffDecision *x, gboolean b, gboolean w)
+{
+    if (!x->in_base)
+        return "added";
+    if (!x->in_whatif)
+        return "removed";
+    if (b == w)
+        return b ? "other_rule" : "other_reason";
+    return b ? "allowed_to_denied" : "denied_to_allowed";
+}
+
+static void
+text_decisions (const FsimDiff *d, GString *out)
+{
+    static const char *const headers[] = { "Partner", "API", "Scope", "Change", "Before",
+                                           "After", NULL };
+    FsimTable t;
+    fsim_table_init (&t, "llllll", headers);
+    for (guint i = 0; i < d->decisions->len; i++) {
+        const FsimDiffDecision *x = &g_array_index (d->decisions, FsimDiffDecision, i);
+        gboolean b = is_allowed (x->in_base, x->before), w = is_allowed (x->in_whatif, x->after);
+        char **row = fsim_table_row (&t);
+        row[0] = fsim_text_clean (x->partner);
+        row[1] = fsim_text_clean (x->api);
+        row[2] = fsim_text_clean (x->scope);
+        row[3] = g_strdup (change_words (x, b, w));
+        row[4] = decision_cell (d->base, x->in_base, x->before, x->rule_before);
+        row[5] = decision_cell (d->whatif, x->in_whatif, x->after, x->rule_after);
+    }
+    fsim_table_finish (&t, "\nDecisions that changed (partner, API, scope; 'denied' covers "
+                           "every verdict but allowed)\n", out);
+}
+
+static char *
+flow_where (const FsimDiffFlow *f)
+{
+    if (f->on_device)
+        return g_strdup ("on device");
+    g_autofree char *j = fsim_text_clean (f->jurisdiction);
+    return g_strconcat ("server, ", j, NULL);
+}
+
+static void
+text_flows (const FsimDiff *d, GString *out)
+{
+    static const char *const headers[] = { "Field", "Partner", "Destination", "Where",
+                                           "Before", "After", "Gained", "Lost", NULL };
+    FsimTable t;
+    fsim_table_init (&t, "llllrrrr", headers);
+    for (guint i = 0; i < d->flows->len; i++) {
+        const FsimDiffFlow *f = &g_array_index (d->flows, FsimDiffFlow, i);
+        if (!f->gained && !f->lost && f->before == f->after)
+            continue;
+        char **row = fsim_table_row (&t);
+        row[0] = fsim_text_clean (f->field);
+        row[1] = fsim_text_clean (f->partner);
+        row[2] = fsim_text_clean (f->destination);
+        row[3] = flow_where (f);
+        row[4] = fsim_fmt_count (f->before);
+        row[5] = fsim_fmt_count (f->after);
+        row[6] = fsim_fmt_count (f->gained);
+        row[7] = fsim_fmt_count (f->lost);
+    }
+    fsim_table_finish (&t, "\nFlows gained and lost (users per field, partner and destination; "
+                           "unchanged rows left out)\n", out);
+}
+
+static void
+text_jurisdictions (const FsimDiff *d, GString *out)
+{
+    static const char *const headers[] = { "Jurisdiction", "Before", "After",
+                                           "Before w/o consent", "After w/o consent", NULL };
+    FsimTable t;
+    fsim_table_init (&t, "lrrrr", headers);
+    for (guint i = 0; i < d->jurisdictions->len; i++) {
+        const FsimDiffJurisdiction *j = &g_array_index (d->jurisdictions, FsimDiffJurisdiction, i);
+        char **row = fsim_table_row (&t);
+        row[0] = strcmp (j->jurisdiction, "device") == 0 ? g_strdup ("on device")
+                                                          : fsim_text_clean (j->jurisdiction);
+        row[1] = fsim_fmt_count (j->before);
+        row[2] = fsim_fmt_count (j->after);
+        row[3] = fsim_fmt_count (j->before_no_consent);
+        row[4] = fsim_fmt_count (j->after_no_consent);
+    }
+    fsim_table_finish (&t, "\nJurisdictions (users with at least one field stored there)\n", out);
+}
+
+void
+fsim_diff_render_text (const FsimDiff *d, GString *out)
+{
+    text_header (d, out);
+    text_partners (d, out);
+    text_decisions (d, out);
+    text_flows (d, out);
+    text_jurisdictions (d, out);
+    if (!fsim_diff_any (d))
+        g_string_append (out, "\nNo difference: the what-if is equivalent to the base.\n");
+}
+
+/* ---- JSON ------------------------------------------------------------------------------- */
+
+static void
+json_side (FsimJsonWriter *w, const char *key, const FsimScenario *s)
+{
+    fsim_jw_key (w, key);
+    fsim_jw_open (w, '{');
+    fsim_jw_str (w, "scenario", s->id);
+    fsim_jw_str (w, "file", s->path);
+    fsim_jw_str (w, "date", s->date_string);
+    fsim_jw_close (w, '}');
+}
+
+static void
+json_names (FsimJsonWriter *w, const char *key, const GPtrArray *names)
+{
+    fsim_jw_key (w, key);
+    fsim_jw_open (w, '[');
+    for (guint i = 0; i < names->len; i++)
+        fsim_i_jw_elem (w, names->pdata[i]);
+    fsim_jw_close (w, ']');
+}
+
+static void
+json_users (const FsimDiff *d, FsimJsonWriter *w)
+{
+    fsim_jw_key (w, "population");
+    fsim_jw_open (w, '{');
+    fsim_jw_uint (w, "users", d->n_users);
+    fsim_jw_uint (w, "users_with_other_settings", d->users_other_settings);
+    fsim_jw_str (w, "note", d->population);
+    fsim_jw_close (w, '}');
+    fsim_jw_key (w, "exposure");
+    fsim_jw_open (w, '{');
+    fsim_jw_uint (w, "before", d->exposed_before);
+    fsim_jw_uint (w, "after", d->exposed_after);
+    fsim_jw_uint (w, "newly_exposed", d->newly_exposed);
+    fsim_jw_uint (w, "no_longer_exposed", d->no_longer_exposed);
+    json_names (w, "newly_exposed_examples", d->newly_examples);
+    json_names (w, "no_longer_exposed_examples", d->no_longer_examples);
+    fsim_jw_close (w, '}');
+}
+
+static void
+json_partners (const FsimDiff *d, FsimJsonWriter *w)
+{
+    fsim_jw_key (w, "partners");
+    fsim_jw_open (w, '[');
+    for (guint i = 0; i < d->partners->len; i++) {
+        const FsimDiffPartner *p = &g_array_index (d->partners, FsimDiffPartner, i);
+        fsim_jw_item (w);
+        fsim_jw_open (w, '{');
+        fsim_jw_str (w, "id", p->partner);
+        fsim_jw_str (w, "verdict", fsim_diff_verdict_to_string (p->verdict));
+        fsim_jw_str (w, "verdict_any_population", fsim_diff_verdict_to_string (p->verdict_any));
+        fsim_jw_uint (w, "flows_gained", p->gained);
+        fsim_jw_uint (w, "flows_lost", p->lost);
+        fsim_jw_close (w, '}');
+    }
+    fsim_jw_close (w, ']');
+}
+
+static void
+json_decision_side (FsimJsonWriter *w, const char *key, const FsimScenario *s, gboolean present,
+                    FsimVerdict v, gssize rule)
+{
+    if (!present) {
+        fsim_i_jw_null (w, key);
+        return;
+    }
+    fsim_jw_key (w, key);
+    fsim_jw_open (w, '{');
+    fsim_jw_str (w, "verdict", fsim_verdict_to_string (v));
+    fsim_i_jw_rule (w, "rule", s, rule);
+    fsim_jw_close (w, '}');
+}
+
+static void
+json_decisions (const FsimDiff *d, FsimJsonWriter *w)
+{
+    fsim_jw_key (w, "decisions");
+    fsim_jw_open (w, '[');
+    for (guint i = 0; i < d->decisions->len; i++) {
+        const FsimDiffDecision *x = &g_array_index (d->decisions, FsimDiffDecision, i);
+        gboolean b = is_allowed (x->in_base, x->before), a = is_allowed (x->in_whatif, x->after);
+        fsim_jw_item (w);
+        fsim_jw_open (w, '{');
+        fsim_jw_str (w, "partner", x->partner);
+        fsim_jw_str (w, "api", x->api);
+        fsim_jw_str (w, "scope", x->scope);
+        fsim_jw_str (w, "change", change_key (x, b, a));
+        json_decision_side (w, "before", d->base, x->in_base, x->before, x->rule_before);
+        json_decision_side (w, "after", d->whatif, x->in_whatif, x->after, x->rule_after);
+        fsim_jw_close (w, '}');
+    }
+    fsim_jw_close (w, ']');
+}
+
+static void
+json_flows (const FsimDiff *d, FsimJsonWriter *w)
+{
+    fsim_jw_key (w, "flows");
+    fsim_jw_open (w, '[');
+    for (guint i = 0; i < d->flows->len; i++) {
+        const FsimDiffFlow *f = &g_array_index (d->flows, FsimDiffFlow, i);
+        fsim_jw_item (w);
+        fsim_jw_open (w, '{');
+        fsim_jw_str (w, "field", f->field);
+        fsim_jw_str (w, "partner", f->partner);
+        fsim_jw_str (w, "destination", f->destination);
+        fsim_jw_str (w, "location", f->on_device ? "device" : "server");
+        fsim_jw_str (w, "jurisdiction", f->jurisdiction);
+        fsim_jw_uint (w, "users_before", f->before);
+        fsim_jw_uint (w, "users_after", f->after);
+        fsim_jw_uint (w, "users_gained", f->gained);
+        fsim_jw_uint (w, "users_lost", f->lost);
+        fsim_jw_close (w, '}');
+    }
+    fsim_jw_close (w, ']');
+}
+
+static void
+json_jurisdictions (const FsimDiff *d, FsimJsonWriter *w)
+{
+    fsim_jw_key (w, "jurisdictions");
+    fsim_jw_open (w, '[');
+    for (guint i = 0; i < d->jurisdictions->len; i++) {
+        const FsimDiffJurisdiction *j = &g_array_index (d->jurisdictions, FsimDiffJurisdiction, i);
+        fsim_jw_item (w);
+        fsim_jw_open (w, '{');
+        fsim_jw_str (w, "jurisdiction", j->jurisdiction);
+        fsim_jw_uint (w, "users_before", j->before);
+        fsim_jw_uint (w, "users_after", j->after);
+        fsim_jw_uint (w, "without_consent_before", j->before_no_consent);
+        fsim_jw_uint (w, "without_consent_after", j->after_no_consent);
+        fsim_jw_close (w, '}');
+    }
+    fsim_jw_close (w, ']');
+}
+
+void
+fsim_diff_render_json (const FsimDiff *d, GString *out)
+{
+    FsimJsonWriter w = { .out = out };
+    fsim_jw_open (&w, '{');
+    fsim_jw_str (&w, "flowsim", FSIM_VERSION);
+    json_side (&w, "base", d->base);
+    json_side (&w, "whatif", d->whatif);
+    fsim_i_jw_bool (&w, "changed", fsim_diff_any (d));
+    json_users (d, &w);
+    json_partners (d, &w);
+    json_decisions (d, &w);
+    json_flows (d, &w);
+    json_jurisdictions (d, &w);
+    fsim_jw_close (&w, '}');
+    g_string_append_c (out, '\n');
+}

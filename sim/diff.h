@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/* diff.h: compares two scenarios (a base and a what-if) on the same people, user by user. */
+#pragma once
+
+#include <glib.h>
+
+#include "policy.h"
+#include "population.h"
+#include "scenario.h"
+
+#define FSIM_DIFF_ERROR (fsim_diff_error_quark ())
+GQuark fsim_diff_error_quark (void);
+
+typedef enum {
+    FSIM_DIFF_ERROR_PEOPLE, /* the two populations are not the same people and friendships */
+} FsimDiffError;
+
+typedef enum {
+    FSIM_DIFF_EQUIVALENT,      /* the same flows */
+    FSIM_DIFF_MORE_PERMISSIVE, /* every flow of the base, and more */
+    FSIM_DIFF_LESS_PERMISSIVE, /* some flows of the base, nothing new */
+    FSIM_DIFF_INCOMPARABLE,    /* flows gained and flows lost */
+    FSIM_DIFF_ADDED,           /* the partner is only in the what-if */
+    FSIM_DIFF_REMOVED,         /* the partner is only in the base */
+    _FSIM_DIFF_VERDICT_MAX
+} FsimDiffVerdict;
+
+/* "equivalent", "more_permissive", ... (static) */
+const char *fsim_diff_verdict_to_string (FsimDiffVerdict v);
+
+/* A flow row: users whose field reached the partner and so this destination. Rows are keyed
+ * by ids (field, partner, destination, jurisdiction) so that both models can be compared. */
+typedef struct {
+    const char *field, *partner, *destination, *jurisdiction; /* borrowed from the scenarios */
+    gboolean on_device;
+    size_t before, after, gained, lost;
+} FsimDiffFlow;
+
+typedef struct {
+    const char *jurisdiction;
+    size_t before, after, before_no_consent, after_no_consent;
+} FsimDiffJurisdiction;
+
+/* A (partner, API, scope) whose decision changed. in_base / in_whatif: the triple exists there. */
+typedef struct {
+    const char *partner, *api, *scope;
+    gboolean in_base, in_whatif;
+    FsimVerdict before, after;
+    gssize rule_before, rule_after; /* indices into base / whatif rules, -1: none */
+} FsimDiffDecision;
+
+typedef struct {
+    const char *partner;
+    FsimDiffVerdict verdict;     /* on this population */
+    FsimDiffVerdict verdict_any; /* for any population (the possible flows, possible.h) */
+    size_t gained, lost;         /* (user, field, destination) flows */
+} FsimDiffPartner;
+
+typedef struct {
+    const FsimScenario *base, *whatif;
+    size_t n_users;
+    char *population;          /* how the what-if's population was matched, in words */
+    size_t users_other_settings; /* users whose settings or partner use differ */
+    GArray *flows;             /* FsimDiffFlow, every row of either model */
+    GArray *jurisdictions;     /* FsimDiffJurisdiction, sorted (strcmp) */
+    GArray *decisions;         /* FsimDiffDecision, changed ones only */
+    GArray *partners;          /* FsimDiffPartner: the base's partners, then new ones */
+    size_t exposed_before, exposed_after, newly_exposed, no_longer_exposed;
+    GPtrArray *newly_examples, *no_longer_examples; /* user names, the first few */
+} FsimDiff;
+
+void fsim_diff_free (FsimDiff *d);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimDiff, fsim_diff_free)
+
+/**
+ * fsim_diff_population:
+ * @base_pop: the base's population
+ * @whatif_pop: (transfer full): the what-if's own population, built from its file
+ * @out_note: (out) (transfer full): how the populations were matched, in words
+ *
+ * The population the what-if is traced on. Both must be the same people with the same
+ * friendships (same number of users, the same explicit ids, the same friend lists), or this
+ * fails with FSIM_DIFF_ERROR_PEOPLE. When both models have the same fields and partners, in the
+ * same order, the what-if's own population is used, so a what-if that changes settings or
+ * adoption shares is compared user by user. When they differ, a generated population's draws
+ * no longer line up, so the base's settings and partner use are carried over by field and
+ * partner id, and only fields and partners new in the what-if take the what-if's own draws.
+ *
+ * Returns: (transfer full): the population, or NULL with @error set (then @whatif_pop is freed).
+ */
+FsimPopulation *fsim_diff_population (const FsimScenario *base, const FsimPopulation *base_pop,
+                                      const FsimScenario *whatif, FsimPopulation *whatif_pop,
+                                      char **out_note, GError **error);
+
+/**
+ * fsim_diff_new:
+ * Traces every user under both scenarios (each on its own date) and compares.
+ * @whatif_pop must be the result of fsim_diff_population(). @note is copied.
+ * Returns: (transfer full) or NULL with @error set (a model graph walk failed).
+ */
+FsimDiff *fsim_diff_new (const FsimScenario *base, const FsimPopulation *base_pop,
+                         const FsimScenario *whatif, const FsimPopulation *whatif_pop,
+                         const char *note, GError **error);
+
+/* Did anything change (flows, decisions or verdicts)? */
+gboolean fsim_diff_any (const FsimDiff *d);
+
+/* Appends the comparison as text, or as one JSON document (docs/analysis.md). */
+void fsim_diff_render_text (const FsimDiff *d, GString *out);
+void fsim_diff_render_json (const FsimDiff *d, GString *out);

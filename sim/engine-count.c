@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/* engine-count.c: the engine's results: allocation, sums of the workers' parts, freeing. */
+#include "config.h"
+
+#include "engine-private.h"
+
+FsimResult *
+fsim_i_result_new (size_t n_fields, size_t n_partners, size_t n_jur, size_t n_kinds)
+{
+    FsimResult *r = g_new0 (FsimResult, 1);
+    size_t nfp = n_fields * n_partners + 1;
+
+    r->n_fields = n_fields;
+    r->n_partners = n_partners;
+    r->partner_users = g_new0 (size_t, n_partners + 1);
+    r->partner_reached = g_new0 (size_t, n_partners + 1);
+    r->partner_reached_no_consent = g_new0 (size_t, n_partners + 1);
+    r->fp_users = g_new0 (size_t, nfp);
+    r->fp_no_consent = g_new0 (size_t, nfp);
+    for (size_t c = 0; c < FSIM_N_CHANNELS; c++)
+        r->fp_channel[c] = g_new0 (size_t, nfp);
+    r->field_users = g_new0 (size_t, n_fields + 1);
+    r->field_no_consent = g_new0 (size_t, n_fields + 1);
+    r->n_jurisdictions = n_jur;
+    r->jurisdiction_users = g_new0 (size_t, n_jur + 1);
+    r->jurisdiction_no_consent = g_new0 (size_t, n_jur + 1);
+    r->n_kinds = n_kinds;
+    r->kind_users = g_new0 (size_t, n_kinds + 1);
+    r->kind_no_consent = g_new0 (size_t, n_kinds + 1);
+    return r;
+}
+
+void
+fsim_result_free (FsimResult *r)
+{
+    if (!r)
+        return;
+    g_free (r->partner_users);
+    g_free (r->partner_reached);
+    g_free (r->partner_reached_no_consent);
+    g_free (r->fp_users);
+    g_free (r->fp_no_consent);
+    for (size_t c = 0; c < FSIM_N_CHANNELS; c++)
+        g_free (r->fp_channel[c]);
+    g_free (r->field_users);
+    g_free (r->field_no_consent);
+    for (size_t j = 0; r->jurisdictions && j < r->n_jurisdictions; j++)
+        g_free (r->jurisdictions[j]);
+    g_free (r->jurisdictions);
+    g_free (r->jurisdiction_users);
+    g_free (r->jurisdiction_no_consent);
+    g_strfreev (r->kinds);
+    g_free (r->kind_users);
+    g_free (r->kind_no_consent);
+    g_free (r);
+}
+
+static void
+add_counts (size_t *dst, const size_t *src, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        dst[i] += src[i];
+}
+
+void
+fsim_i_result_add (FsimResult *dst, const FsimResult *src)
+{
+    size_t nfp = dst->n_fields * dst->n_partners;
+
+    dst->n_users += src->n_users;
+    add_counts (dst->partner_users, src->partner_users, dst->n_partners);
+    add_counts (dst->partner_reached, src->partner_reached, dst->n_partners);
+    add_counts (dst->partner_reached_no_consent, src->partner_reached_no_consent, dst->n_partners);
+    add_counts (dst->fp_users, src->fp_users, nfp);
+    add_counts (dst->fp_no_consent, src->fp_no_consent, nfp);
+    for (size_t c = 0; c < FSIM_N_CHANNELS; c++)
+        add_counts (dst->fp_channel[c], src->fp_channel[c], nfp);
+    add_counts (dst->field_users, src->field_users, dst->n_fields);
+    add_counts (dst->field_no_consent, src->field_no_consent, dst->n_fields);
+    add_counts (dst->jurisdiction_users, src->jurisdiction_users, dst->n_jurisdictions);
+    add_counts (dst->jurisdiction_no_consent, src->jurisdiction_no_consent, dst->n_jurisdictions);
+    dst->users_reached += src->users_reached;
+    dst->users_reached_no_consent += src->users_reached_no_consent;
+    add_counts (dst->kind_users, src->kind_users, dst->n_kinds);
+    add_counts (dst->kind_no_consent, src->kind_no_consent, dst->n_kinds);
+}

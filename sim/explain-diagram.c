@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: MIT */
+/* explain-diagram.c: one user's routes (open and closed) as a DOT diagram. */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib.h>
+
+#include "diagram-private.h"
+#include "explain-diagram.h"
+#include "graphviz.h"
+
+#define MAX_CARRIERS 2 /* carriers named on an edge; the rest are counted */
+
+typedef struct {
+    const FsimTracer *t;
+    const FsimScenario *s;
+    const FsimPopulation *pop;
+    const char *destination;
+    FsimIDiagram *d;
+    size_t user, fields, partners; /* node, clusters */
+    size_t *partner_node;          /* [p], SIZE_MAX: not drawn yet */
+    GHashTable *clusters;          /* jurisdiction -> cluster + 1 */
+} Draw;
+
+static size_t
+partner_node (Draw *w, size_t p)
+{
+    if (w->partner_node[p] != SIZE_MAX)
+        return w->partner_node[p];
+    const FsimPartner *partner = &w->s->partners[p];
+    g_autofree char *id = g_strconcat ("partner:", partner->id, NULL);
+    size_t n = fsim_i_diagram_node (w->d, id, w->partners, FSIM_I_NODE_PARTNER, NULL);
+    FsimINode *node = g_ptr_array_index (w->d->nodes, n);
+    fsim_i_node_line (node, "%s", partner->name);
+    fsim_i_node_line (node, "%s%s%s", partner->kind, partner->country ? ", " : "",
+                      partner->country ? partner->country : "");
+    w->partner_node[p] = n;
+    return n;
+}
+
+static size_t
+field_node (Draw *w, size_t f)
+{
+    const FsimField *field = &w->s->fields[f];
+    g_autofree char *id = g_strconcat ("field:", field->id, NULL);
+    gboolean created = FALSE;
+    size_t n = fsim_i_diagram_node (w->d, id, w->fields, FSIM_I_NODE_FIELDS, &created);
+    FsimINode *node = g_ptr_array_index (w->d->nodes, n);
+    if (created) {
+        fsim_i_node_line (node, "%s", field->label);
+        fsim_i_node_line (node, "%s%s", field->id, field->sensitive ? " (sensitive)" : "");
+        node->highlight = field->sensitive;
+        fsim_i_diagram_edge (w->d, w->user, n, -1, 0, 0, FALSE, NULL);
+    }
+    return n;
+}
+
+/* "friend bob, carol and 3 more" */
+static void
+append_carriers (const Draw *w, const FsimRoute *r, GString *out)
+{
+    for (size_t i = 0; i < r->n_carriers && i < MAX_CARRIERS; i++) {
+        g_autofree char *name = fsim_population_user_name (w->pop, r->carriers[i]);
+        g_string_append_printf (out, "%s%s", i ? ", " : " ", name);
+    }
+    if (r->n_carriers > MAX_CARRIERS)
+        g_string_append_printf (out, " and %zu more", r->n_carriers - MAX_CARRIERS);
+}
+
+static char *
+route_label (const Draw *w, const FsimRoute *r)
+{
+    GString *s = g_string_new (NULL);
+    if (r->block != FSIM_BLOCK_NONE) {
+        g_string_append_printf (s, "closed (%s): %s", fsim_channel_to_string (r->channel),
+                                fsim_block_to_string (r->block));
+        if (r->block == FSIM_BLOCK_DENIED && r->decision.rule >= 0)
+            g_string_append_printf (s, " by %s", w->s->rules[r->decision.rule].id);
+    } else if (r->channel == FSIM_CHANNEL_DOWNSTREAM) {
+        g_string_append_printf (s, "shared by %s", w->s->partners[r->from].id);
+    } else {
+        g_string_append (s, r->channel == FSIM_CHANNEL_SELF     ? "self"
+                            : r->channel == FSIM_CHANNEL_FRIEND ? "friend"
+                                                                : "friend of friend");
+        if (r->channel != FSIM_CHANNEL_SELF)
+            append_carriers (w, r, s);
+        g_string_append_printf (s, " via %s/%s", w->s->apis[r->api].id,
+                                w->s->apis[r->api].scopes[r->scope].id);
+    }
+    return g_string_free (s, FALSE);
+}
+
+static size_t
+destination_cluster (Draw *w, const FsimDestination *dest)
+{
+    const char *key = dest->on_device ? "device" : dest->jurisdiction;
+    gpointer found = g_hash_table_lookup (w->clusters, key);
+    if (found)
+        return GPOINTER_TO_SIZE (found) - 1;
+    size_t c = fsim_i_diagram_cluster (w->d, dest->on_device ? "On the user's device" : key,
+                                       dest->on_device);
+    g_hash_table_insert (w->clusters, (gpointer) key, GSIZE_TO_POINTER (c + 1));
+    return c;
+}
+
+/* Storage edges from partner @p to its destinations receiving field @f (those shown). */
+static void
+add_destinations (Draw *w, size_t p, size_t f)
+{
+    const FsimPartner *partner = &w->s->partners[p];
+    for (size_t i = 0; i < partner->n_destinations; i++) {
+        const FsimDestination *dest = &partner->destinations[i];
+        if (!fsim_bits_get (dest->fields, f) ||
+            !fsim_explain_destination_matches (partner, dest, w->destination))
+            continue;
+        g_autofree char *id = g_strdup_printf ("dest:%s/%s", partner->id, dest->id);
+        gboolean created = FALSE;
+        size_t n = fsim_i_diagram_node (w->d, id, destination_cluster (w, dest),
+                                        dest->on_device ? FSIM_I_NODE_DEVICE : FSIM_I_NODE_SERVER,
+                                        &created);
+        if (created)
+            fsim_i_node_line (g_ptr_array_index (w->d->nodes, n), "%s: %s", partner->id, dest->id);
+        fsim_i_diagram_edge (w->d, partner_node (w, p), n, -1, 1, 0, FALSE, NULL);
+    }
+}
+
+static void
+add_flow (Draw *w, const FsimFlowExplanation *flow)
+{
+    if (flow->routes->len == 0)
+        return;
+    size_t fn = field_node (w, flow->field), pn = partner_node (w, flow->partner);
+    for (size_t k = 0; k < flow->routes->len; k++) {
+        const FsimRoute *r = &g_array_index (flow->routes, FsimRoute, k);
+        gboolean open = r->block == FSIM_BLOCK_NONE;
+        size_t from = r->channel == FSIM_CHANNEL_DOWNSTREAM ? partner_node (w, r->from) : fn;
+        g_autofree char *label = route_label (w, r);
+        fsim_i_diagram_edge (w->d, from, pn, (int) r->channel, open, 0, !open, label);
+    }
+    if (flow->channels != 0)
+        add_destinations (w, flow->partner, flow->field);
+}
+
+void
+fsim_explain_write_dot (const FsimTracer *t, const FsimExplanation *e, const char *destination,
+                        GString *out)
+{
+    g_return_if_fail (t != NULL && e != NULL && out != NULL);
+    Draw w = { .t = t,
+               .s = fsim_tracer_scenario (t),
+               .pop = fsim_tracer_population (t),
+               .destination = destination };
+    g_autoptr (FsimIDiagram) d = w.d = fsim_i_diagram_new ();
+    g_autofree char *name = fsim_population_user_name (w.pop, e->user);
+    g_autofree char *date = fsim_day_format (fsim_decisions_get_day (fsim_tracer_decisions (t)));
+    g_autofree size_t *nodes = g_new (size_t, w.s->n_partners + 1);
+    g_autoptr (GHashTable) clusters = w.clusters = g_hash_table_new (g_str_hash, g_str_equal);
+
+    d->uniform = TRUE;
+    for (size_t p = 0; p < w.s->n_partners; p++)
+        nodes[p] = SIZE_MAX;
+    w.partner_node = nodes;
+    g_ptr_array_add (d->title, g_strdup_printf ("Routes of %s's data on %s", name, date));
+    g_ptr_array_add (d->title, g_strdup ("coloured: open (by channel); dotted grey: closed"));
+    size_t top = fsim_i_diagram_cluster (d, "", FALSE);
+    ((FsimICluster *) g_ptr_array_index (d->clusters, top))->plain = TRUE;
+    w.user = fsim_i_diagram_node (d, "user", top, FSIM_I_NODE_USER, NULL);
+    fsim_i_node_line (g_ptr_array_index (d->nodes, w.user), "%s", name);
+    w.fields = fsim_i_diagram_cluster (d, "Fields", FALSE);
+    w.partners = fsim_i_diagram_cluster (d, "Partners", FALSE);
+    for (size_t i = 0; i < e->flows->len; i++)
+        add_flow (&w, &g_array_index (e->flows, FsimFlowExplanation, i));
+    fsim_i_diagram_write (d, out);
+}
+
+gboolean
+fsim_explain_draw (const FsimTracer *t, const FsimExplanation *e, const char *destination,
+                   const char *format, GString *out, GError **error)
+{
+    g_return_val_if_fail (format != NULL && out != NULL, FALSE);
+    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+    g_autoptr (GString) dot = g_string_new (NULL);
+    fsim_explain_write_dot (t, e, destination, dot);
+    if (strcmp (format, "dot") == 0) {
+        g_string_append_len (out, dot->str, (gssize) dot->len);
+        return TRUE;
+    }
+    g_autoptr (GBytes) svg = fsim_graphviz_render (dot->str, format, error);
+    if (svg == NULL)
+        return FALSE;
+    gsize len = 0;
+    const char *data = g_bytes_get_data (svg, &len);
+    g_string_append_len (out, data, (gssize) len);
+    return TRUE;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* explain-diagram.h: one user's routes (open and closed) as a DOT diagram. */
+#pragma once
+
+#include <glib.h>
+
+#include "explain.h"
+
+/**
+ * fsim_explain_write_dot:
+ * @destination: (nullable): the --destination filter of fsim_explain_render_text()
+ *
+ * Appends @e as a DOT digraph: the user, their fields, the partners the fields reach or could
+ * reach and the destinations of the open flows. Each route is an edge coloured by channel
+ * (as in the flow diagram, docs/diagrams.md) and labelled with who carried it and through which
+ * API scope; closed routes are dotted grey edges labelled with the first gate that closed
+ * them (routes of one channel closed the same way are drawn once). Pairs with no route are
+ * left out. Deterministic; strings escaped as in fsim_diagram_dot_string(). Can't fail.
+ */
+void fsim_explain_write_dot (const FsimTracer *t, const FsimExplanation *e, const char *destination,
+                             GString *out);
+
+/**
+ * fsim_explain_draw:
+ * @format: "dot" or "svg"
+ *
+ * Appends @e drawn as DOT, or as SVG laid out by Graphviz (graphviz.h), to @out.
+ * Returns: FALSE with @error set (FSIM_GRAPHVIZ_ERROR) when SVG was asked and Graphviz is
+ *   missing or fails; @out is unchanged then.
+ */
+gboolean fsim_explain_draw (const FsimTracer *t, const FsimExplanation *e, const char *destination,
+                            const char *format, GString *out, GError **error);

@@ -1,0 +1,577 @@
+/* SPDX-License-Identifier: MIT */
+/* explain.c: a per-user tracer following docs/semantics.md, and the routes behind each flow. */
+#include "config.h"
+
+#include <string.h>
+
+#include "downstream.h"
+#include "explain.h"
+
+/*
+ * The tracer precomputes, per subject k, field f and partner p, the set of "gate profiles"
+ * (FsimRespects combinations, 0..7) of the APIs of p that have an ALLOWED scope of subject k
+ * covering f. Channel k is then open for user u when some profile in that set avoids every
+ * gate u fails. It is the engine's idea without the bit-parallel layout: slower, but it keeps
+ * one user's answer in a form explain, diff and check can read.
+ */
+#define N_PROFILES 8u
+
+struct FsimTracer {
+    const FsimScenario *s;
+    const FsimPopulation *pop;
+    const FsimDecisions *d;
+    FsimDay day;
+    size_t nf, np, pw;
+    FsimDownstream *down;
+    guint8 *profiles; /* [(k * nf + f) * np + p]: bit g set for an opening API of profile g */
+    GHashTable *users; /* explicit populations: id -> index + 1 */
+    FsimWord *one;     /* [v * pw]: partners some neighbour of v uses */
+    FsimWord *two;     /* [v * pw]: partners two or more neighbours of v use */
+};
+
+static const char *const block_names[] = {
+    [FSIM_BLOCK_NONE] = "open",
+    [FSIM_BLOCK_API_INACTIVE] = "api_inactive",
+    [FSIM_BLOCK_NOT_REQUESTED] = "not_requested",
+    [FSIM_BLOCK_DENIED] = "denied",
+    [FSIM_BLOCK_NO_ALLOW] = "no_allow",
+    [FSIM_BLOCK_PLATFORM] = "platform",
+    [FSIM_BLOCK_APPS_OTHERS] = "apps_others",
+    [FSIM_BLOCK_AUDIENCE] = "audience",
+    [FSIM_BLOCK_NOT_USED] = "not_used",
+    [FSIM_BLOCK_NO_FRIEND] = "no_friend",
+    [FSIM_BLOCK_NO_FRIEND_OF_FRIEND] = "no_friend_of_friend",
+    [FSIM_BLOCK_SHARE_INACTIVE] = "share_inactive",
+    [FSIM_BLOCK_SHARE_FIELDS] = "share_fields",
+    [FSIM_BLOCK_NOT_HELD] = "not_held",
+    [FSIM_BLOCK_DEVICE_ONLY] = "device_only",
+    [FSIM_BLOCK_UPSTREAM] = "upstream",
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (block_names) == _FSIM_BLOCK_MAX);
+
+const char *
+fsim_block_to_string (FsimBlock b)
+{
+    g_return_val_if_fail ((unsigned) b < _FSIM_BLOCK_MAX, NULL);
+    return block_names[b];
+}
+
+/* ---- the tracer ------------------------------------------------------------------------- */
+
+static void
+compute_profiles (FsimTracer *t)
+{
+    const FsimScenario *s = t->s;
+    t->profiles = g_new0 (guint8, FSIM_N_SUBJECTS * t->nf * t->np + 1);
+    for (size_t p = 0; p < s->n_partners; p++) {
+        const FsimPartner *partner = &s->partners[p];
+        for (size_t k = 0; k < partner->n_apis; k++) {
+            const FsimApi *api = &s->apis[partner->apis[k]];
+            guint8 bit = (guint8) (1u << (api->respects & FSIM_RESPECTS_ALL));
+            for (size_t sc = 0; sc < api->n_scopes; sc++) {
+                const FsimScope *scope = &api->scopes[sc];
+                if (fsim_decisions_get (t->d, p, k, sc)->verdict != FSIM_VERDICT_ALLOWED)
+                    continue;
+                for (size_t f = 0; f < t->nf; f++)
+                    if (fsim_bits_get (scope->fields, f))
+                        t->profiles[(scope->subject * t->nf + f) * t->np + p] |= bit;
+            }
+        }
+    }
+}
+
+/* one[v] and two[v]: a saturating count (0, 1, 2+) per partner of v's neighbours using it, so
+ * that a user's friends-of-friends set costs one pass over their friends (as in the engine). */
+static void
+compute_neighbours (FsimTracer *t)
+{
+    const FsimPopulation *pop = t->pop;
+    t->one = fsim_bits_new (pop->n_users * t->pw);
+    t->two = fsim_bits_new (pop->n_users * t->pw);
+    for (size_t v = 0; pop->friends && v < pop->n_users; v++) {
+        FsimWord *one = t->one + v * t->pw, *two = t->two + v * t->pw;
+        for (size_t i = pop->friends->offsets[v]; i < pop->friends->offsets[v + 1]; i++) {
+            const FsimWord *uses = pop->uses + pop->friends->adj[i] * t->pw;
+            for (size_t w = 0; w < t->pw; w++) {
+                two[w] |= one[w] & uses[w];
+                one[w] |= uses[w];
+            }
+        }
+    }
+}
+
+FsimTracer *
+fsim_tracer_new (const FsimScenario *scenario, const FsimPopulation *pop,
+                 const FsimDecisions *decisions, GError **error)
+{
+    g_return_val_if_fail (scenario != NULL && pop != NULL && decisions != NULL, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+    g_return_val_if_fail (pop->n_fields == scenario->n_fields, NULL);
+    g_return_val_if_fail (pop->n_partners == scenario->n_partners, NULL);
+
+    g_autoptr (FsimTracer) t = g_new0 (FsimTracer, 1);
+    t->s = scenario;
+    t->pop = pop;
+    t->d = decisions;
+    t->day = fsim_decisions_get_day (decisions);
+    t->nf = scenario->n_fields;
+    t->np = scenario->n_partners;
+    t->pw = scenario->partner_words;
+    g_autoptr (FsimModel) model = fsim_model_new (scenario);
+    t->down = fsim_downstream_new (scenario, model, t->day, error);
+    if (!t->down)
+        return NULL;
+    compute_profiles (t);
+    compute_neighbours (t);
+    t->users = g_hash_table_new (g_str_hash, g_str_equal);
+    for (size_t u = 0; pop->user_ids && u < pop->n_users; u++)
+        g_hash_table_insert (t->users, pop->user_ids[u], GSIZE_TO_POINTER (u + 1));
+    return g_steal_pointer (&t);
+}
+
+void
+fsim_tracer_free (FsimTracer *t)
+{
+    if (!t)
+        return;
+    fsim_downstream_free (t->down);
+    g_free (t->profiles);
+    g_free (t->one);
+    g_free (t->two);
+    if (t->users)
+        g_hash_table_destroy (t->users);
+    g_free (t);
+}
+
+const FsimScenario *
+fsim_tracer_scenario (const FsimTracer *t)
+{
+    return t->s;
+}
+
+const FsimPopulation *
+fsim_tracer_population (const FsimTracer *t)
+{
+    return t->pop;
+}
+
+const FsimDecisions *
+fsim_tracer_decisions (const FsimTracer *t)
+{
+    return t->d;
+}
+
+gboolean
+fsim_tracer_receives (const FsimTracer *t, size_t f, size_t p)
+{
+    return fsim_bits_get (fsim_downstream_receivers (t->down, f), p);
+}
+
+gssize
+fsim_tracer_find_user (const FsimTracer *t, const char *name)
+{
+    if (t->pop->user_ids)
+        return (gssize) GPOINTER_TO_SIZE (g_hash_table_lookup (t->users, name)) - 1;
+    if (name[0] != 'u' || !g_ascii_isdigit (name[1]))
+        return -1;
+    char *end = NULL;
+    guint64 v = g_ascii_strtoull (name + 1, &end, 10);
+    if (*end != '\0' || v >= t->pop->n_users || (name[1] == '0' && name[2] != '\0'))
+        return -1;
+    return (gssize) v;
+}
+
+/* ---- one user --------------------------------------------------------------------------- */
+
+static size_t
+degree (const FsimPopulation *pop, size_t u)
+{
+    return pop->friends ? pop->friends->offsets[u + 1] - pop->friends->offsets[u] : 0;
+}
+
+static size_t
+friend_at (const FsimPopulation *pop, size_t u, size_t i)
+{
+    return pop->friends->adj[pop->friends->offsets[u] + i];
+}
+
+static gboolean
+user_uses (const FsimPopulation *pop, size_t u, size_t p)
+{
+    return fsim_bits_get (pop->uses + u * pop->partner_words, p);
+}
+
+/* The gates (FsimRespects flags) user u fails for field f through subject k. */
+static guint
+failing_gates (const FsimPopulation *pop, size_t u, size_t f, FsimSubject k)
+{
+    guint x = pop->platform[u] ? 0u : FSIM_RESPECTS_PLATFORM;
+    if (k == FSIM_SUBJECT_SELF)
+        return x;
+    if (!fsim_bits_get (pop->apps_others + u * pop->field_words, f))
+        x |= FSIM_RESPECTS_APPS_OTHERS;
+    FsimAudience need =
+        k == FSIM_SUBJECT_FRIENDS ? FSIM_AUDIENCE_FRIENDS : FSIM_AUDIENCE_FRIENDS_OF_FRIENDS;
+    if (pop->audience[u * pop->n_fields + f] < need)
+        x |= FSIM_RESPECTS_AUDIENCE;
+    return x;
+}
+
+static gboolean
+channel_open (const FsimTracer *t, FsimSubject k, size_t f, size_t p, guint failing)
+{
+    guint set = t->profiles[(k * t->nf + f) * t->np + p];
+    for (guint g = 0; set && g < N_PROFILES; g++)
+        if ((set >> g & 1u) && (g & failing) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+/* f1: partners some friend of u uses; f2: partners some w != u two steps away uses (w may be a
+ * friend too, in a triangle). */
+static void
+neighbourhood_uses (const FsimTracer *t, size_t u, FsimWord *f1, FsimWord *f2)
+{
+    const FsimPopulation *pop = t->pop;
+    const FsimWord *u0 = pop->uses + u * t->pw;
+    fsim_bits_zero (f1, t->pw);
+    fsim_bits_zero (f2, t->pw);
+    for (size_t i = 0; i < degree (pop, u); i++) {
+        size_t v = friend_at (pop, u, i);
+        const FsimWord *one = t->one + v * t->pw, *two = t->two + v * t->pw;
+        fsim_bits_or (f1, pop->uses + v * t->pw, t->pw);
+        for (size_t w = 0; w < t->pw; w++)
+            f2[w] |= (one[w] & ~u0[w]) | (two[w] & u0[w]);
+    }
+}
+
+static void
+trace_field (const FsimTracer *t, size_t u, size_t f, const FsimWord *f1, const FsimWord *f2,
+             guint8 *row)
+{
+    const FsimPopulation *pop = t->pop;
+    const FsimWord *receive = fsim_downstream_receivers (t->down, f);
+    guint x_self = failing_gates (pop, u, f, FSIM_SUBJECT_SELF);
+    guint x_fr = failing_gates (pop, u, f, FSIM_SUBJECT_FRIENDS);
+    guint x_fof = failing_gates (pop, u, f, FSIM_SUBJECT_FRIENDS_OF_FRIENDS);
+    for (size_t p = 0; p < t->np; p++) {
+        row[p] = 0;
+        if (!fsim_bits_get (receive, p))
+            continue;
+        if (user_uses (pop, u, p) && channel_open (t, FSIM_SUBJECT_SELF, f, p, x_self))
+            row[p] |= FSIM_CHANNEL_BIT (FSIM_CHANNEL_SELF);
+        if (fsim_bits_get (f1, p) && channel_open (t, FSIM_SUBJECT_FRIENDS, f, p, x_fr))
+            row[p] |= FSIM_CHANNEL_BIT (FSIM_CHANNEL_FRIEND);
+        if (fsim_bits_get (f2, p) &&
+            channel_open (t, FSIM_SUBJECT_FRIENDS_OF_FRIENDS, f, p, x_fof))
+            row[p] |= FSIM_CHANNEL_BIT (FSIM_CHANNEL_FRIEND_OF_FRIEND);
+    }
+    if (!fsim_downstream_any (t->down))
+        return;
+    const FsimWord *server = fsim_downstream_server_holders (t->down, f);
+    for (size_t q = 0; q < t->np; q++) {
+        guint8 direct = row[q] & (guint8) ~FSIM_CHANNEL_BIT (FSIM_CHANNEL_DOWNSTREAM);
+        if (!direct || !fsim_bits_get (server, q))
+            continue;
+        const FsimWord *down = fsim_downstream_get (t->down, f, q);
+        for (size_t r = fsim_bits_next (down, t->pw, 0); r != SIZE_MAX;
+             r = fsim_bits_next (down, t->pw, r + 1))
+            row[r] |= FSIM_CHANNEL_BIT (FSIM_CHANNEL_DOWNSTREAM);
+    }
+}
+
+void
+fsim_tracer_user (const FsimTracer *t, size_t u, guint8 *out)
+{
+    g_return_if_fail (t != NULL && out != NULL && u < t->pop->n_users);
+    g_autofree FsimWord *buf = fsim_bits_new (2 * t->pw);
+    neighbourhood_uses (t, u, buf, buf + t->pw);
+    for (size_t f = 0; f < t->nf; f++)
+        trace_field (t, u, f, buf, buf + t->pw, out + f * t->np);
+}
+
+/* ---- routes ----------------------------------------------------------------------------- */
+
+/* Who uses partner p around user u: u itself, friends, friends of friends (with a friend
+ * linking each to u). */
+typedef struct {
+    GArray *self, *friends, *fof, *through; /* size_t */
+} Carriers;
+
+static void
+carriers_clear (Carriers *c)
+{
+    g_array_unref (c->self);
+    g_array_unref (c->friends);
+    g_array_unref (c->fof);
+    g_array_unref (c->through);
+}
+
+static void
+carriers_init (const FsimTracer *t, size_t u, size_t p, Carriers *c)
+{
+    const FsimPopulation *pop = t->pop;
+    c->self = g_array_new (FALSE, FALSE, sizeof (size_t));
+    c->friends = g_array_new (FALSE, FALSE, sizeof (size_t));
+    c->fof = g_array_new (FALSE, FALSE, sizeof (size_t));
+    c->through = g_array_new (FALSE, FALSE, sizeof (size_t));
+    if (user_uses (pop, u, p))
+        g_array_append_val (c->self, u);
+    g_autoptr (GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+    for (size_t i = 0; i < degree (pop, u); i++) {
+        size_t v = friend_at (pop, u, i);
+        if (user_uses (pop, v, p))
+            g_array_append_val (c->friends, v);
+        for (size_t j = 0; j < degree (pop, v); j++) {
+            size_t w = friend_at (pop, v, j);
+            if (w == u || !user_uses (pop, w, p) || !g_hash_table_add (seen, GSIZE_TO_POINTER (w)))
+                continue;
+            g_array_append_val (c->fof, w);
+            g_array_append_val (c->through, v);
+        }
+    }
+}
+
+static FsimChannel
+subject_channel (FsimSubject k)
+{
+    return k == FSIM_SUBJECT_SELF      ? FSIM_CHANNEL_SELF
+           : k == FSIM_SUBJECT_FRIENDS ? FSIM_CHANNEL_FRIEND
+                                       : FSIM_CHANNEL_FRIEND_OF_FRIEND;
+}
+
+static void
+route_set_blocks (FsimRoute *r, guint blocks)
+{
+    r->block = blocks ? (FsimBlock) __builtin_ctz (blocks) : FSIM_BLOCK_NONE;
+    r->also = blocks & ~(1u << r->block) & ~1u;
+}
+
+static guint
+verdict_block (FsimVerdict v)
+{
+    switch (v) {
+    case FSIM_VERDICT_API_INACTIVE: return 1u << FSIM_BLOCK_API_INACTIVE;
+    case FSIM_VERDICT_NOT_REQUESTED: return 1u << FSIM_BLOCK_NOT_REQUESTED;
+    case FSIM_VERDICT_DENIED: return 1u << FSIM_BLOCK_DENIED;
+    case FSIM_VERDICT_NO_ALLOW: return 1u << FSIM_BLOCK_NO_ALLOW;
+    default: return 0;
+    }
+}
+
+/* The carriers of a route of subject @k, copied into @r; the block bit if there are none. */
+static guint
+route_carriers (FsimRoute *r, FsimSubject k, const Carriers *c)
+{
+    static const FsimBlock none[] = { FSIM_BLOCK_NOT_USED, FSIM_BLOCK_NO_FRIEND,
+                                      FSIM_BLOCK_NO_FRIEND_OF_FRIEND };
+    const GArray *a = k == FSIM_SUBJECT_SELF ? c->self
+                      : k == FSIM_SUBJECT_FRIENDS ? c->friends : c->fof;
+    r->n_carriers = a->len;
+    r->carriers = g_new0 (size_t, a->len + 1);
+    if (a->len)
+        memcpy (r->carriers, a->data, a->len * sizeof (size_t));
+    if (k == FSIM_SUBJECT_FRIENDS_OF_FRIENDS) {
+        r->through = g_new0 (size_t, a->len + 1);
+        if (a->len)
+            memcpy (r->through, c->through->data, a->len * sizeof (size_t));
+    }
+    return a->len ? 0u : 1u << none[k];
+}
+
+static void
+add_direct_routes (const FsimTracer *t, size_t u, size_t f, size_t p, const Carriers *c,
+                   GArray *routes)
+{
+    const FsimPartner *partner = &t->s->partners[p];
+    for (size_t k = 0; k < partner->n_apis; k++) {
+        const FsimApi *api = &t->s->apis[partner->apis[k]];
+        for (size_t sc = 0; sc < api->n_scopes; sc++) {
+            const FsimScope *scope = &api->scopes[sc];
+            if (!fsim_bits_get (scope->fields, f))
+                continue;
+            FsimRoute r = { .channel = subject_channel (scope->subject),
+                            .api_k = k,
+                            .api = partner->apis[k],
+                            .scope = sc,
+                            .decision = *fsim_decisions_get (t->d, p, k, sc) };
+            guint blocks = verdict_block (r.decision.verdict);
+            guint failing = failing_gates (t->pop, u, f, scope->subject) & api->respects;
+            if (failing & FSIM_RESPECTS_PLATFORM)
+                blocks |= 1u << FSIM_BLOCK_PLATFORM;
+            if (failing & FSIM_RESPECTS_APPS_OTHERS)
+                blocks |= 1u << FSIM_BLOCK_APPS_OTHERS;
+            if (failing & FSIM_RESPECTS_AUDIENCE)
+                blocks |= 1u << FSIM_BLOCK_AUDIENCE;
+            blocks |= route_carriers (&r, scope->subject, c);
+            route_set_blocks (&r, blocks);
+            g_array_append_val (routes, r);
+        }
+    }
+}
+
+/* Breadth-first over the shares that carry f on the day out of server holders, from every
+ * partner (u, f) reached directly that holds f on a server; pred[x] = previous partner. */
+static void
+downstream_preds (const FsimTracer *t, size_t f, const guint8 *row, gssize *pred)
+{
+    const FsimWord *server = fsim_downstream_server_holders (t->down, f);
+    g_autoptr (GArray) queue = g_array_new (FALSE, FALSE, sizeof (size_t));
+    for (size_t q = 0; q < t->np; q++) {
+        pred[q] = -2; /* unreached */
+        if ((row[q] & ~FSIM_CHANNEL_BIT (FSIM_CHANNEL_DOWNSTREAM)) && fsim_bits_get (server, q)) {
+            pred[q] = -1; /* a start */
+            g_array_append_val (queue, q);
+        }
+    }
+    for (guint i = 0; i < queue->len; i++) {
+        size_t q = g_array_index (queue, size_t, i);
+        if (!fsim_bits_get (server, q))
+            continue;
+        const FsimPartner *partner = &t->s->partners[q];
+        for (size_t j = 0; j < partner->n_shares; j++) {
+            const FsimShare *sh = &partner->shares[j];
+            if (!fsim_window_contains (sh->active, t->day) || !fsim_bits_get (sh->fields, f) ||
+                pred[sh->partner] != -2)
+                continue;
+            pred[sh->partner] = (gssize) q;
+            g_array_append_val (queue, sh->partner);
+        }
+    }
+}
+
+/* The path of an open downstream route: from a start to @q, then @p. */
+static void
+route_path (FsimRoute *r, const gssize *pred, size_t q, size_t p, size_t np)
+{
+    g_autoptr (GArray) rev = g_array_new (FALSE, FALSE, sizeof (size_t));
+    g_array_append_val (rev, p);
+    for (gssize x = (gssize) q; x >= 0 && rev->len <= np + 1; x = pred[x]) {
+        size_t ux = (size_t) x;
+        g_array_append_val (rev, ux);
+        if (pred[x] == -1)
+            break;
+    }
+    r->n_path = rev->len;
+    r->path = g_new (size_t, rev->len);
+    for (guint i = 0; i < rev->len; i++)
+        r->path[i] = g_array_index (rev, size_t, rev->len - 1 - i);
+}
+
+static void
+add_downstream_routes (const FsimTracer *t, size_t f, size_t p, const guint8 *row,
+                       GArray *routes)
+{
+    g_autofree gssize *pred = NULL;
+    const FsimWord *server = fsim_downstream_server_holders (t->down, f);
+    for (size_t q = 0; q < t->np; q++) {
+        const FsimPartner *partner = &t->s->partners[q];
+        for (size_t j = 0; j < partner->n_shares; j++) {
+            const FsimShare *sh = &partner->shares[j];
+            if (sh->partner != p)
+                continue;
+            FsimRoute r = { .channel = FSIM_CHANNEL_DOWNSTREAM, .from = q, .share = j };
+            guint blocks = 0;
+            if (!fsim_window_contains (sh->active, t->day))
+                blocks |= 1u << FSIM_BLOCK_SHARE_INACTIVE;
+            if (!fsim_bits_get (sh->fields, f))
+                blocks |= 1u << FSIM_BLOCK_SHARE_FIELDS;
+            if (!fsim_tracer_receives (t, f, q))
+                blocks |= 1u << FSIM_BLOCK_NOT_HELD;
+            else if (!fsim_bits_get (server, q))
+                blocks |= 1u << FSIM_BLOCK_DEVICE_ONLY;
+            if (!row[q])
+                blocks |= 1u << FSIM_BLOCK_UPSTREAM;
+            route_set_blocks (&r, blocks);
+            if (!blocks) {
+                if (!pred) {
+                    pred = g_new (gssize, t->np + 1);
+                    downstream_preds (t, f, row, pred);
+                }
+                route_path (&r, pred, q, p, t->np);
+            }
+            g_array_append_val (routes, r);
+        }
+    }
+}
+
+static void
+route_clear (FsimRoute *r)
+{
+    g_free (r->carriers);
+    g_free (r->through);
+    g_free (r->path);
+}
+
+static void
+flow_clear (gpointer data)
+{
+    FsimFlowExplanation *flow = data;
+    for (guint i = 0; flow->routes && i < flow->routes->len; i++)
+        route_clear (&g_array_index (flow->routes, FsimRoute, i));
+    if (flow->routes)
+        g_array_unref (flow->routes);
+}
+
+void
+fsim_explanation_free (FsimExplanation *e)
+{
+    if (!e)
+        return;
+    if (e->flows)
+        g_array_unref (e->flows);
+    g_free (e);
+}
+
+/* Open routes first, each group in model order. */
+static GArray *
+sort_routes (GArray *all)
+{
+    GArray *sorted = g_array_sized_new (FALSE, FALSE, sizeof (FsimRoute), all->len);
+    for (int pass = 0; pass < 2; pass++)
+        for (guint i = 0; i < all->len; i++) {
+            const FsimRoute *r = &g_array_index (all, FsimRoute, i);
+            if ((r->block == FSIM_BLOCK_NONE) == (pass == 0))
+                g_array_append_val (sorted, *r);
+        }
+    g_array_unref (all);
+    return sorted;
+}
+
+FsimExplanation *
+fsim_explain_user (const FsimTracer *t, size_t u, const FsimWord *fields,
+                   const FsimWord *partners)
+{
+    g_return_val_if_fail (t != NULL && u < t->pop->n_users, NULL);
+    FsimExplanation *e = g_new0 (FsimExplanation, 1);
+    e->user = u;
+    e->flows = g_array_new (FALSE, TRUE, sizeof (FsimFlowExplanation));
+    g_array_set_clear_func (e->flows, flow_clear);
+    g_autofree guint8 *masks = g_new0 (guint8, t->nf * t->np + 1);
+    fsim_tracer_user (t, u, masks);
+    g_autofree Carriers *carriers = g_new0 (Carriers, t->np + 1);
+    for (size_t p = 0; p < t->np; p++)
+        if (!partners || fsim_bits_get (partners, p))
+            carriers_init (t, u, p, &carriers[p]);
+    for (size_t f = 0; f < t->nf; f++) {
+        if (fields && !fsim_bits_get (fields, f))
+            continue;
+        for (size_t p = 0; p < t->np; p++) {
+            if (partners && !fsim_bits_get (partners, p))
+                continue;
+            FsimFlowExplanation flow = { .field = f,
+                                         .partner = p,
+                                         .receives = fsim_tracer_receives (t, f, p),
+                                         .channels = masks[f * t->np + p] };
+            GArray *routes = g_array_new (FALSE, TRUE, sizeof (FsimRoute));
+            add_direct_routes (t, u, f, p, &carriers[p], routes);
+            add_downstream_routes (t, f, p, masks + f * t->np, routes);
+            flow.routes = sort_routes (routes);
+            g_array_append_val (e->flows, flow);
+        }
+    }
+    for (size_t p = 0; p < t->np; p++)
+        if (carriers[p].self)
+            carriers_clear (&carriers[p]);
+    return e;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/* graphviz.h: lays out a DOT graph as SVG or PNG by running Graphviz's `dot` program. */
+#pragma once
+
+#include <glib.h>
+
+#define FSIM_GRAPHVIZ_ERROR (fsim_graphviz_error_quark ())
+GQuark fsim_graphviz_error_quark (void);
+
+typedef enum {
+    FSIM_GRAPHVIZ_ERROR_MISSING, /* no `dot` program to run */
+    FSIM_GRAPHVIZ_ERROR_FAILED,  /* `dot` could not be started, failed, or wrote nothing */
+} FsimGraphvizError;
+
+/*
+ * Why a subprocess and not libgvc: flowsim builds and its DOT output works without Graphviz
+ * installed (only SVG and PNG need it); a crash or leak in the layout engine cannot take the
+ * simulator down or upset the sanitizer and valgrind runs; and `dot` finds its own plugins
+ * and fonts. The program is $FLOWSIM_DOT if set (a path or a name looked up in PATH), else
+ * `dot` in PATH. It is run directly (no shell) on the graph written to a temporary file
+ * (removed afterwards), not on a pipe: a `dot` that dies early must not kill flowsim with SIGPIPE.
+ */
+
+/**
+ * fsim_graphviz_program:
+ * Returns: (transfer full) (nullable): the absolute path of the `dot` program to run, or NULL
+ *   when there is none. Can't fail.
+ */
+char *fsim_graphviz_program (void);
+
+/**
+ * fsim_graphviz_render:
+ * @dot: the graph, DOT source
+ * @format: a Graphviz output format: "svg" or "png"
+ *
+ * Runs `dot -T@format` on @dot and returns what it wrote.
+ * Returns: (transfer full): the bytes, or NULL with @error set: FSIM_GRAPHVIZ_ERROR_MISSING when
+ *   there is no `dot`, FSIM_GRAPHVIZ_ERROR_FAILED when it fails (its first error line is quoted).
+ */
+GBytes *fsim_graphviz_render (const char *dot, const char *format, GError **error);

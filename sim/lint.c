@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: MIT */
+/* lint.c: finds rules, scopes, fields, partners and windows of a model that can do nothing. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "lint.h"
+#include "policy.h"
+
+static const char *const kind_names[] = {
+    [FSIM_LINT_RULE_MATCHES_NOTHING] = "rule-matches-nothing",
+    [FSIM_LINT_ALLOW_SHADOWED] = "allow-shadowed",
+    [FSIM_LINT_SCOPE_NOT_OFFERED] = "scope-not-offered",
+    [FSIM_LINT_FIELD_NOT_RECEIVED] = "field-not-received",
+    [FSIM_LINT_PARTNER_NO_DESTINATION] = "partner-no-destination",
+    [FSIM_LINT_PARTNER_UNREACHABLE] = "partner-unreachable",
+    [FSIM_LINT_EMPTY_WINDOW] = "empty-window",
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (kind_names) == _FSIM_LINT_MAX);
+
+const char *
+fsim_lint_kind_to_string (FsimLintKind k)
+{
+    g_return_val_if_fail ((unsigned) k < _FSIM_LINT_MAX, NULL);
+    return kind_names[k];
+}
+
+static void warn (GArray *out, FsimLintKind kind, FsimLoc loc, const char *fmt, ...)
+    G_GNUC_PRINTF (4, 5);
+
+static void
+warn (GArray *out, FsimLintKind kind, FsimLoc loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start (ap, fmt);
+    FsimLintWarning w = { .kind = kind, .loc = loc, .message = g_strdup_vprintf (fmt, ap) };
+    va_end (ap);
+    g_array_append_val (out, w);
+}
+
+static gboolean
+is_glob (const char *s)
+{
+    return strpbrk (s, "*?") != NULL;
+}
+
+static gboolean
+any_glob (char *const *patterns, const char *text)
+{
+    for (size_t i = 0; patterns && patterns[i]; i++)
+        if (g_pattern_match_simple (patterns[i], text))
+            return TRUE;
+    return FALSE;
+}
+
+/* Does partner p request scope sc of its k-th API? */
+static gboolean
+requests (const FsimScenario *s, size_t p, size_t k, size_t sc)
+{
+    const FsimPartner *partner = &s->partners[p];
+    return any_glob (partner->requests, s->apis[partner->apis[k]].scopes[sc].id);
+}
+
+/* ---- rules ------------------------------------------------------------------------------ */
+
+/* Each selector and pattern of rule r must match something. */
+static void
+check_rule_patterns (const FsimScenario *s, size_t r, GArray *out)
+{
+    const FsimRule *rule = &s->rules[r];
+    for (size_t i = 0; s->n_partners && rule->partners[i]; i++) {
+        gboolean any = FALSE;
+        for (size_t p = 0; p < s->n_partners && !any; p++)
+            any = fsim_partner_selector_matches (&s->partners[p], rule->partners[i]);
+        if (!any)
+            warn (out, FSIM_LINT_RULE_MATCHES_NOTHING, rule->loc,
+                  "rule '%s': partner selector '%s' matches no partner", rule->id,
+                  rule->partners[i]);
+    }
+    for (size_t i = 0; rule->apis[i]; i++) {
+        gboolean any = FALSE;
+        for (size_t a = 0; a < s->n_apis && !any; a++)
+            any = g_pattern_match_simple (rule->apis[i], s->apis[a].id);
+        if (!any)
+            warn (out, FSIM_LINT_RULE_MATCHES_NOTHING, rule->loc,
+                  "rule '%s': API pattern '%s' matches no API", rule->id, rule->apis[i]);
+    }
+    for (size_t i = 0; rule->scopes[i]; i++) {
+        gboolean any = FALSE;
+        for (size_t a = 0; a < s->n_apis && !any; a++)
+            for (size_t sc = 0; any_glob (rule->apis, s->apis[a].id) && sc < s->apis[a].n_scopes;
+                 sc++)
+                any = any || g_pattern_match_simple (rule->scopes[i], s->apis[a].scopes[sc].id);
+        if (!any)
+            warn (out, FSIM_LINT_SCOPE_NOT_OFFERED, rule->loc,
+                  "rule '%s': scope pattern '%s' matches no scope of the APIs it names",
+                  rule->id, rule->scopes[i]);
+    }
+}
+
+/* Counts the (partner, integrated API, scope) triples rule r matches: all, and requested. */
+static void
+rule_triples (const FsimScenario *s, size_t r, size_t *n_all, size_t *n_requested)
+{
+    *n_all = *n_requested = 0;
+    for (size_t p = 0; p < s->n_partners; p++) {
+        const FsimPartner *partner = &s->partners[p];
+        for (size_t k = 0; k < partner->n_apis; k++)
+            for (size_t sc = 0; sc < s->apis[partner->apis[k]].n_scopes; sc++) {
+                if (!fsim_rule_matches (s, &s->rules[r], p, partner->apis[k], sc))
+                    continue;
+                (*n_all)++;
+                *n_requested += requests (s, p, k, sc);
+            }
+    }
+}
+
+static void
+check_rule_reach (const FsimScenario *s, size_t r, GArray *out)
+{
+    const FsimRule *rule = &s->rules[r];
+    size_t n_all, n_requested;
+    if (s->n_partners == 0)
+        return;
+    rule_triples (s, r, &n_all, &n_requested);
+    if (n_all == 0)
+        warn (out, FSIM_LINT_RULE_MATCHES_NOTHING, rule->loc,
+              "rule '%s' matches no (partner, API, scope): none of the partners it selects "
+              "integrates an API it names with a scope it names", rule->id);
+    else if (n_requested == 0)
+        warn (out, FSIM_LINT_RULE_MATCHES_NOTHING, rule->loc,
+              "rule '%s' only matches scopes that its partners do not request: it never "
+              "decides anything", rule->id);
+}
+
+/* The part of rule r's window in which API a is active (may be empty). */
+static FsimWindow
+effective_window (const FsimScenario *s, size_t r, size_t a)
+{
+    FsimWindow w = s->rules[r].window, act = s->apis[a].active;
+    return (FsimWindow){ MAX (w.from, act.from), MIN (w.until, act.until) };
+}
+
+static void
+check_rule_window (const FsimScenario *s, size_t r, GArray *out)
+{
+    const FsimRule *rule = &s->rules[r];
+    gboolean any_api = FALSE, any_open = FALSE;
+    for (size_t a = 0; a < s->n_apis; a++) {
+        if (!any_glob (rule->apis, s->apis[a].id))
+            continue;
+        FsimWindow w = effective_window (s, r, a);
+        any_api = TRUE;
+        any_open = any_open || w.from < w.until;
+    }
+    if (!any_api || any_open)
+        return;
+    g_autofree char *from = fsim_day_format (rule->window.from);
+    g_autofree char *until = fsim_day_format (rule->window.until);
+    g_autofree char *when =
+        rule->window.from <= FSIM_DAY_MIN    ? g_strdup_printf ("until %s", until)
+        : rule->window.until >= FSIM_DAY_MAX ? g_strdup_printf ("from %s", from)
+                                             : g_strdup_printf ("from %s until %s", from, until);
+    warn (out, FSIM_LINT_EMPTY_WINDOW, rule->loc,
+          "rule '%s' is in force %s, when none of the APIs it names is active: it never "
+          "applies", rule->id, when);
+}
+
+static int
+compare_windows (gconstpointer a, gconstpointer b)
+{
+    FsimDay x = ((const FsimWindow *) a)->from, y = ((const FsimWindow *) b)->from;
+    return (x > y) - (x < y);
+}
+
+/* Do the @windows together cover [w.from, w.until)? Sorts @windows. */
+static gboolean
+covered (GArray *windows, FsimWindow w)
+{
+    g_array_sort (windows, compare_windows);
+    FsimDay cur = w.from;
+    for (guint i = 0; i < windows->len && cur < w.until; i++) {
+        const FsimWindow *x = &g_array_index (windows, FsimWindow, i);
+        if (x->from > cur)
+            return FALSE;
+        cur = MAX (cur, x->until);
+    }
+    return cur >= w.until;
+}
+
+/* Is allow rule r overridden, on every requested triple it matches and every day it (and the
+ * API) is in force, by the deny rules? Collects the denies involved in @by. */
+static gboolean
+allow_shadowed (const FsimScenario *s, size_t r, GPtrArray *by)
+{
+    gboolean any = FALSE;
+    g_autoptr (GArray) windows = g_array_new (FALSE, FALSE, sizeof (FsimWindow));
+    for (size_t p = 0; p < s->n_partners; p++) {
+        const FsimPartner *partner = &s->partners[p];
+        for (size_t k = 0; k < partner->n_apis; k++)
+            for (size_t sc = 0; sc < s->apis[partner->apis[k]].n_scopes; sc++) {
+                size_t a = partner->apis[k];
+                FsimWindow eff = effective_window (s, r, a);
+                if (!requests (s, p, k, sc) || eff.from >= eff.until ||
+                    !fsim_rule_matches (s, &s->rules[r], p, a, sc))
+                    continue;
+                any = TRUE;
+                g_array_set_size (windows, 0);
+                for (size_t d = 0; d < s->n_rules; d++) {
+                    if (s->rules[d].allow || !fsim_rule_matches (s, &s->rules[d], p, a, sc))
+                        continue;
+                    g_array_append_val (windows, s->rules[d].window);
+                    if (!g_ptr_array_find (by, s->rules[d].id, NULL))
+                        g_ptr_array_add (by, s->rules[d].id);
+                }
+                if (!covered (windows, eff))
+                    return FALSE;
+            }
+    }
+    return any;
+}
+
+static void
+check_shadowed (const FsimScenario *s, size_t r, GArray *out)
+{
+    if (!s->rules[r].allow)
+        return;
+    g_autoptr (GPtrArray) by = g_ptr_array_new ();
+    if (!allow_shadowed (s, r, by))
+        return;
+    g_ptr_array_add (by, NULL);
+    g_autofree char *names = g_strjoinv ("', '", (char **) by->pdata);
+    warn (out, FSIM_LINT_ALLOW_SHADOWED, s->rules[r].loc,
+          "allow rule '%s' is overridden by deny '%s' wherever and whenever it applies: it "
+          "never allows anything", s->rules[r].id, names);
+}
+
+/* ---- fields and partners ---------------------------------------------------------------- */
+
+static gboolean
+receives (const FsimPartner *p, size_t f)
+{
+    for (size_t d = 0; d < p->n_destinations; d++)
+        if (fsim_bits_get (p->destinations[d].fields, f))
+            return TRUE;
+    return FALSE;
+}
+
+static void
+check_fields (const FsimScenario *s, GArray *out)
+{
+    for (size_t f = 0; s->n_partners && f < s->n_fields; f++) {
+        gboolean any = FALSE;
+        for (size_t p = 0; p < s->n_partners && !any; p++)
+            any = receives (&s->partners[p], f);
+        if (!any)
+            warn (out, FSIM_LINT_FIELD_NOT_RECEIVED, s->fields[f].loc,
+                  "field '%s' is received by no destination of any partner: it can never flow",
+                  s->fields[f].id);
+    }
+}
+
+/* The fields partner p requests (through an offered scope) that none of its destinations
+ * receives: they reach it and land nowhere. */
+static void
+check_requested_fields (const FsimScenario *s, size_t p, GArray *out)
+{
+    const FsimPartner *partner = &s->partners[p];
+    g_autofree FsimWord *lost = fsim_bits_new (s->field_words);
+    for (size_t k = 0; k < partner->n_apis; k++) {
+        const FsimApi *api = &s->apis[partner->apis[k]];
+        for (size_t sc = 0; sc < api->n_scopes; sc++)
+            if (requests (s, p, k, sc))
+                fsim_bits_or (lost, api->scopes[sc].fields, s->field_words);
+    }
+    size_t n = 0;
+    const char *first = NULL;
+    for (size_t f = 0; f < s->n_fields; f++)
+        if (fsim_bits_get (lost, f) && !receives (partner, f)) {
+            first = first ? first : s->fields[f].id;
+            n++;
+        }
+    gboolean any = FALSE;
+    for (size_t f = 0; f < s->n_fields && !any; f++)
+        any = receives (partner, f);
+    if (n == 0 || !any) /* nothing received at all: reported as partner-no-destination */
+        return;
+    warn (out, FSIM_LINT_FIELD_NOT_RECEIVED, partner->loc,
+          "partner '%s' requests scopes covering %zu field%s that none of its destinations "
+          "receives (the first: '%s'): they can never reach it", partner->id, n,
+          n == 1 ? "" : "s", first);
+}
+
+static void
+check_partner (const FsimScenario *s, size_t p, GArray *out)
+{
+    const FsimPartner *partner = &s->partners[p];
+    gboolean any = FALSE;
+    for (size_t f = 0; f < s->n_fields && !any; f++)
+        any = receives (partner, f);
+    if (!any)
+        warn (out, FSIM_LINT_PARTNER_NO_DESTINATION, partner->loc,
+              "partner '%s' has no destination that receives any field: nothing can reach it",
+              partner->id);
+    gboolean shared = FALSE;
+    for (size_t q = 0; q < s->n_partners && !shared; q++)
+        for (size_t i = 0; i < s->partners[q].n_shares && !shared; i++)
+            shared = s->partners[q].shares[i].partner == p;
+    if (partner->n_apis == 0 && !shared)
+        warn (out, FSIM_LINT_PARTNER_UNREACHABLE, partner->loc,
+              "partner '%s' integrates no API and no partner shares with it: nothing can "
+              "reach it", partner->id);
+    for (size_t i = 0; partner->requests[i]; i++) {
+        gboolean offered = FALSE;
+        for (size_t k = 0; k < partner->n_apis && !offered; k++)
+            for (size_t sc = 0; sc < s->apis[partner->apis[k]].n_scopes && !offered; sc++)
+                offered = g_pattern_match_simple (partner->requests[i],
+                                                  s->apis[partner->apis[k]].scopes[sc].id);
+        if (!offered && is_glob (partner->requests[i]))
+            warn (out, FSIM_LINT_SCOPE_NOT_OFFERED, partner->loc,
+                  "partner '%s': request '%s' matches no scope of the APIs it integrates",
+                  partner->id, partner->requests[i]);
+    }
+    check_requested_fields (s, p, out);
+}
+
+/* ---- entry point ------------------------------------------------------------------------ */
+
+static int
+compare_warnings (gconstpointer a, gconstpointer b)
+{
+    const FsimLintWarning *x = a, *y = b;
+    int c = g_strcmp0 (x->loc.file, y->loc.file);
+    if (c)
+        return c;
+    if (x->loc.line != y->loc.line)
+        return x->loc.line < y->loc.line ? -1 : 1;
+    if (x->loc.col != y->loc.col)
+        return x->loc.col < y->loc.col ? -1 : 1;
+    return strcmp (x->message, y->message);
+}
+
+static void
+warning_clear (gpointer data)
+{
+    g_free (((FsimLintWarning *) data)->message);
+}
+
+GArray *
+fsim_lint_run (const FsimScenario *s)
+{
+    g_return_val_if_fail (s != NULL, NULL);
+    GArray *out = g_array_new (FALSE, TRUE, sizeof (FsimLintWarning));
+    g_array_set_clear_func (out, warning_clear);
+    for (size_t r = 0; r < s->n_rules; r++) {
+        guint before = out->len;
+        check_rule_patterns (s, r, out);
+        if (out->len == before)
+            check_rule_reach (s, r, out);
+        if (out->len == before)
+            check_rule_window (s, r, out);
+        if (out->len == before)
+            check_shadowed (s, r, out);
+    }
+    check_fields (s, out);
+    for (size_t p = 0; p < s->n_partners; p++)
+        check_partner (s, p, out);
+    g_array_sort (out, compare_warnings);
+    return out;
+}

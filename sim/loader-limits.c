@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/* loader-limits.c: limits on the size of a whole model, whose products cost memory and time. */
+#include "config.h"
+
+#include <glib.h>
+
+#include <cjson/cJSON.h>
+
+#include "loader-private.h"
+
+/*
+ * Each count has its own limit (loader.c), but a model's cost is in their products: a 3 MB file
+ * of 16384 fields and 16384 partners asks for 268 million (field, partner) counters and report
+ * rows, one of 262144 rules and 16384 partners for 4 GB of rule matches, and thousands of rules
+ * over millions of decisions for hours of work. So the products are limited too; the bundled
+ * scenarios are thousands of times below each (docs/robustness.md).
+ */
+#define MAX_FLOWS (1u << 21)              /* fields x destinations: report rows, engine counters */
+#define MAX_RULE_MATCHES (1u << 28)       /* rules x (partners + APIs + scopes): bytes */
+#define MAX_DECISIONS (1u << 24)          /* (partner, integrated API, scope) triples */
+#define MAX_RULE_WORK ((guint64) 1 << 31) /* decisions x rules: rule checks on one day */
+
+static gboolean
+fail_size (FsimConv *c, const cJSON *root, GError **error, const char *what, guint64 value,
+           const char *unit, guint64 limit, const char *why)
+{
+    return fsim_i_fail (c, error, root, FALSE, FSIM_LOADER_ERROR_LIMIT, NULL,
+                        "the model is too large: %s make %" G_GUINT64_FORMAT " %s, more than "
+                        "the limit of %" G_GUINT64_FORMAT " (%s)", what, value, unit, limit, why);
+}
+
+gboolean
+fsim_i_check_model_size (FsimConv *c, const cJSON *root, GError **error)
+{
+    const FsimScenario *s = c->s;
+    guint64 dests = 0, scopes = 0, decisions = 0;
+    g_autofree char *what = NULL;
+
+    for (size_t p = 0; p < s->n_partners; p++) {
+        dests += s->partners[p].n_destinations;
+        for (size_t k = 0; k < s->partners[p].n_apis; k++)
+            decisions += s->apis[s->partners[p].apis[k]].n_scopes;
+    }
+    for (size_t a = 0; a < s->n_apis; a++)
+        scopes += s->apis[a].n_scopes;
+
+    guint64 flows = (guint64) s->n_fields * dests;
+    guint64 matches = (guint64) s->n_rules * (s->n_partners + s->n_apis + scopes);
+    guint64 work = decisions * s->n_rules;
+    if (flows > MAX_FLOWS) {
+        what = g_strdup_printf ("%zu fields times %" G_GUINT64_FORMAT " destinations",
+                                s->n_fields, dests);
+        return fail_size (c, root, error, what, flows, "flows", MAX_FLOWS,
+                          "each is a row of the report and a set of counters");
+    }
+    if (matches > MAX_RULE_MATCHES) {
+        what = g_strdup_printf ("%zu rules times %" G_GUINT64_FORMAT " partners, APIs and scopes",
+                                s->n_rules, s->n_partners + s->n_apis + scopes);
+        return fail_size (c, root, error, what, matches, "rule matches", MAX_RULE_MATCHES,
+                          "each rule is matched against each of them");
+    }
+    if (decisions > MAX_DECISIONS)
+        return fail_size (c, root, error, "the scopes of the APIs that the partners integrate",
+                          decisions, "decisions", MAX_DECISIONS, "each is decided");
+    if (work > MAX_RULE_WORK) {
+        what = g_strdup_printf ("%" G_GUINT64_FORMAT " decisions times %zu rules", decisions,
+                                s->n_rules);
+        return fail_size (c, root, error, what, work, "rule checks", MAX_RULE_WORK,
+                          "each decision checks every rule");
+    }
+    return TRUE;
+}

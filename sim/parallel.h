@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* parallel.h: a parallel for over independent items, with progress seen by the calling thread. */
+#pragma once
+
+#include <stddef.h>
+
+#include <glib.h>
+
+/* Runs item @item on worker @worker (0 .. n_workers - 1); items of one worker never overlap. */
+typedef void (*FsimParallelFunc) (size_t item, unsigned worker, void *data);
+
+/* Called on the calling thread only, after each item it ran: @done items of @total finished. */
+typedef void (*FsimParallelTick) (size_t done, size_t total, void *data);
+
+/*
+ * The number of workers for @n_items items: the positive integer in the environment variable
+ * FLOWSIM_THREADS if set, else one per processor; at most 64 and at most @n_items (at least 1).
+ */
+unsigned fsim_parallel_workers (size_t n_items);
+
+/**
+ * fsim_parallel_for:
+ * Runs @fn over items 0 .. @n_items - 1 on @n_workers workers (the calling thread is worker 0),
+ * handing items out in increasing order as workers become free. Which worker runs an item
+ * varies from run to run: results must not depend on it. If a thread cannot be started, the
+ * others take its share. @tick may be NULL. Can't fail.
+ */
+void fsim_parallel_for (size_t n_items, unsigned n_workers, FsimParallelFunc fn, void *data,
+                        FsimParallelTick tick, void *tick_data);

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/* population-private.h: what the parts of the population builder share (sim/population*.c). */
+#pragma once
+
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "population.h"
+#include "scenario.h"
+
+/* Checks that @n_users users with @n_arcs friend-list entries fit (population.c). */
+gboolean fsim_i_population_check_size (const FsimScenario *s, size_t n_users, double n_arcs,
+                                       GError **error);
+/* Allocates the per-user arrays (n_users and the counts already set) (population.c). */
+gboolean fsim_i_population_alloc (FsimPopulation *pop, GError **error);
+
+/* Draws every user's settings, and partner use with FSIM_ADOPTION_RANDOM (population-draw.c).
+ * Can't fail. */
+void fsim_i_population_draw (const FsimScenario *s, FsimPopulation *pop);
+
+/* Partner use with FSIM_ADOPTION_CLUSTERED (population-cluster.c). FALSE when out of memory. */
+gboolean fsim_i_population_adopt_clustered (const FsimScenario *s, FsimPopulation *pop,
+                                            GError **error);
+
+/* Builds an imported population: friendships from the file, then draws, then the file's
+ * attributes (population-import.c). */
+gboolean fsim_i_population_import (const FsimScenario *s, FsimPopulation *pop, GError **error);
+
+/* @path as shown in messages: relative to the working directory when it lies under it
+ * (transfer full) (population-import.c). */
+char *fsim_i_population_display_path (const char *path);
+
+/* Keys of the population's random streams: part of the output contract, do not change. */
+#define FSIM_I_SALT_SETTINGS UINT64_C (0x5e77)
+#define FSIM_I_SALT_CLUSTER_ORDER UINT64_C (0xc105)
+#define FSIM_I_SALT_PARTNER_ORDER UINT64_C (0xad07)
+
+/*
+ * Counter-based random numbers: number @i of the stream keyed by (@seed, @salt) is SplitMix64's
+ * output number i (Steele, Lea and Flood 2014) started from a state mixed from the key, so any
+ * draw can be made on its own, on any thread, in any order.
+ */
+static inline uint64_t
+fsim_i_mix64 (uint64_t z)
+{
+    z = (z ^ (z >> 30)) * UINT64_C (0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C (0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+static inline uint64_t
+fsim_i_stream_key (uint64_t seed, uint64_t salt)
+{
+    return fsim_i_mix64 (fsim_i_mix64 (seed) ^ (salt * UINT64_C (0xd1b54a32d192ed03)));
+}
+
+static inline uint64_t
+fsim_i_stream_u64 (uint64_t key, uint64_t i)
+{
+    return fsim_i_mix64 (key + (i + 1) * UINT64_C (0x9e3779b97f4a7c15));
+}
+
+/* Uniform in [0, 1), 53 bits. */
+static inline double
+fsim_i_stream_double (uint64_t key, uint64_t i)
+{
+    return (double) (fsim_i_stream_u64 (key, i) >> 11) * 0x1.0p-53;
+}
+
+/* Uniform in 0 .. bound - 1 for bound <= 2^32 (Lemire's multiply-shift; bias < bound / 2^32). */
+static inline uint32_t
+fsim_i_stream_below (uint64_t key, uint64_t i, uint64_t bound)
+{
+    return (uint32_t) (((fsim_i_stream_u64 (key, i) >> 32) * bound) >> 32);
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/* population-report.h: what a population looks like (`flowsim population`), and its export. */
+#pragma once
+
+#include <glib.h>
+
+#include "population.h"
+#include "report.h"
+#include "scenario.h"
+#include "stats.h"
+
+/* Measurements of a built population. Arrays are owned and freed with the struct. */
+typedef struct {
+    FsimFriendsStats friends; /* degrees, average clustering, components (graph/stats.h) */
+    size_t n_groups;          /* the generator's communities (facebook_like), else 0 */
+    size_t *partner_users;    /* [p]: users who use partner p */
+    size_t platform_off;      /* users with the platform switch off */
+    size_t restricted;        /* users with some field unticked in "apps others use" */
+    size_t *audience;         /* [f * FSIM_N_AUDIENCES + a]: users whose audience of f is a */
+} FsimPopulationStats;
+
+/**
+ * fsim_population_stats_new:
+ * @clustering_sample: average clustering is exact up to this many users, else estimated over
+ *   a sample of this many (seeded with the scenario's seed), as fsim_friends_clustering()
+ * Measures @pop. Can't fail. Returns: (transfer full)
+ */
+FsimPopulationStats *fsim_population_stats_new (const FsimScenario *s, const FsimPopulation *pop,
+                                                size_t clustering_sample);
+void fsim_population_stats_free (FsimPopulationStats *st);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimPopulationStats, fsim_population_stats_free)
+
+/* Appends the text (FSIM_REPORT_TEXT) or JSON (FSIM_REPORT_JSON) description to @out. */
+void fsim_population_stats_render (const FsimScenario *s, const FsimPopulation *pop,
+                                   const FsimPopulationStats *st, FsimReportFormat format,
+                                   GString *out);
+
+/**
+ * fsim_population_export:
+ * Writes @pop into the folder @dir (created if missing): friendships.txt, a SNAP edge list
+ * ("u v" per friendship, u < v, users numbered from 0, '#' comment lines first), and
+ * users.tsv, one line per user: "user platform apps_others audience uses" separated by tabs,
+ * with apps_others a string of 0/1 per field (1: ticked), audience a digit per field
+ * (0 only_me, 1 friends, 2 friends_of_friends, 3 public), both in the order of the '#
+ * fields:' comment line, and uses the partner ids separated by commas. Each file is written
+ * to a temporary name and renamed into place.
+ * Returns: FALSE with @error set (a GFileError) if a file cannot be written.
+ */
+gboolean fsim_population_export (const FsimScenario *s, const FsimPopulation *pop, const char *dir,
+                                 GError **error);

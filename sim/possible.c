@@ -1,0 +1,589 @@
+/* SPDX-License-Identifier: MIT */
+/* possible.c: which flows some user could have on a day, and what would block them. */
+#include "config.h"
+
+#include <string.h>
+
+#include "analysis-private.h"
+#include "downstream.h"
+#include "explain.h"
+#include "json-writer.h"
+#include "policy.h"
+#include "possible.h"
+#include "table.h"
+
+/*
+ * For a pair (f, p), every ALLOWED scope covering f on an API of p is a route, and so is every
+ * allowed route of a partner q that holds f on a server and passes it on to p (the flow then
+ * arrives downstream). A restriction closes a route when it is the route's carrier ("does not
+ * use q", "no friend uses q", ...) or a setting the route's API respects and its channel
+ * checks. A combination of restrictions blocks the flow when it closes every route: the
+ * least restrictive such combinations are the minimal hitting sets of the routes' closing
+ * sets, found by enumeration over the restrictions that matter (there are few).
+ */
+#define MAX_SITUATIONS 16
+
+struct FsimPossible {
+    const FsimScenario *s;
+    FsimDay day;
+    FsimDecisions *d;
+    FsimDownstream *down;
+    GArray *flows;
+    gssize *index; /* [f * np + p]: index into flows, or -1 */
+};
+
+static const char *const situation_names[] = {
+    [FSIM_SITUATION_NOT_USES] = "not_uses",
+    [FSIM_SITUATION_NO_FRIEND_USES] = "no_friend_uses",
+    [FSIM_SITUATION_NO_FRIEND_OF_FRIEND_USES] = "no_friend_of_friend_uses",
+    [FSIM_SITUATION_PLATFORM_OFF] = "platform_off",
+    [FSIM_SITUATION_NOT_IN_APPS_OTHERS] = "not_in_apps_others",
+    [FSIM_SITUATION_AUDIENCE_FRIENDS] = "audience_friends_at_most",
+    [FSIM_SITUATION_AUDIENCE_ONLY_ME] = "audience_only_me",
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (situation_names) == _FSIM_SITUATION_MAX);
+
+const char *
+fsim_situation_kind_to_string (FsimSituationKind k)
+{
+    g_return_val_if_fail ((unsigned) k < _FSIM_SITUATION_MAX, NULL);
+    return situation_names[k];
+}
+
+static FsimChannel
+subject_channel (FsimSubject k)
+{
+    return k == FSIM_SUBJECT_SELF      ? FSIM_CHANNEL_SELF
+           : k == FSIM_SUBJECT_FRIENDS ? FSIM_CHANNEL_FRIEND
+                                       : FSIM_CHANNEL_FRIEND_OF_FRIEND;
+}
+
+/* The allowed routes of partner q for field f, appended to @routes. */
+static void
+direct_routes (const FsimPossible *pp, size_t f, size_t q, GArray *routes)
+{
+    const FsimPartner *partner = &pp->s->partners[q];
+    for (size_t k = 0; k < partner->n_apis; k++) {
+        const FsimApi *api = &pp->s->apis[partner->apis[k]];
+        for (size_t sc = 0; sc < api->n_scopes; sc++) {
+            const FsimDecision *d = fsim_decisions_get (pp->d, q, k, sc);
+            if (!fsim_bits_get (api->scopes[sc].fields, f) || d->verdict != FSIM_VERDICT_ALLOWED)
+                continue;
+            FsimPossibleRoute r = { .channel = subject_channel (api->scopes[sc].subject),
+                                    .partner = q, .api_k = k, .api = partner->apis[k],
+                                    .scope = sc, .rule = d->rule };
+            g_array_append_val (routes, r);
+        }
+    }
+}
+
+/* Index of situation (kind, partner) in @sits, added if new. */
+static guint
+situation_bit (GArray *sits, FsimSituationKind kind, size_t partner)
+{
+    for (guint i = 0; i < sits->len; i++) {
+        const FsimSituation *x = &g_array_index (sits, FsimSituation, i);
+        if (x->kind == kind && x->partner == partner)
+            return i;
+    }
+    FsimSituation x = { .kind = kind, .partner = partner };
+    g_array_append_val (sits, x);
+    return sits->len - 1;
+}
+
+/* The restrictions that close route @r, as a mask over @sits (which grows as needed). */
+static guint32
+closing_mask (const FsimPossible *pp, const FsimPossibleRoute *r, GArray *sits)
+{
+    static const FsimSituationKind carrier[] = {
+        [FSIM_CHANNEL_SELF] = FSIM_SITUATION_NOT_USES,
+        [FSIM_CHANNEL_FRIEND] = FSIM_SITUATION_NO_FRIEND_USES,
+        [FSIM_CHANNEL_FRIEND_OF_FRIEND] = FSIM_SITUATION_NO_FRIEND_OF_FRIEND_USES,
+    };
+    guint respects = pp->s->apis[r->api].respects;
+    guint32 m = 1u << situation_bit (sits, carrier[r->channel], r->partner);
+    if (respects & FSIM_RESPECTS_PLATFORM)
+        m |= 1u << situation_bit (sits, FSIM_SITUATION_PLATFORM_OFF, 0);
+    if (r->channel == FSIM_CHANNEL_SELF)
+        return m;
+    if (respects & FSIM_RESPECTS_APPS_OTHERS)
+        m |= 1u << situation_bit (sits, FSIM_SITUATION_NOT_IN_APPS_OTHERS, 0);
+    if (respects & FSIM_RESPECTS_AUDIENCE) {
+        guint friends = situation_bit (sits, FSIM_SITUATION_AUDIENCE_FRIENDS, 0);
+        if (r->channel == FSIM_CHANNEL_FRIEND)
+            m |= 1u << situation_bit (sits, FSIM_SITUATION_AUDIENCE_ONLY_ME, 0);
+        else
+            m |= 1u << friends;
+    }
+    return m;
+}
+
+/* Does @x close every route? */
+static gboolean
+blocks (guint32 x, const guint32 *closing, guint n)
+{
+    for (guint i = 0; i < n; i++)
+        if (!(x & closing[i]))
+            return FALSE;
+    return TRUE;
+}
+
+/* Is @x a valid combination (only_me comes with "friends at most") and a least restrictive
+ * blocking one? */
+static gboolean
+minimal_blocker (guint32 x, guint32 friends, guint32 only_me, const guint32 *closing, guint n)
+{
+    if ((x & only_me) && !(x & friends))
+        return FALSE;
+    if (!blocks (x, closing, n))
+        return FALSE;
+    for (guint32 rest = x; rest; rest &= rest - 1) {
+        guint32 bit = rest & -rest;
+        if (bit == friends && (x & only_me))
+            continue; /* the weaker step from only_me is "friends at most", tried below */
+        if (blocks (x & ~bit, closing, n))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static guint32
+situation_mask (const GArray *sits, FsimSituationKind kind)
+{
+    for (guint i = 0; i < sits->len; i++)
+        if (g_array_index (sits, FsimSituation, i).kind == kind)
+            return 1u << i;
+    return 0;
+}
+
+/* Every least restrictive blocking combination, in increasing size. */
+static void
+find_blockers (const FsimPossible *pp, FsimPossibleFlow *flow)
+{
+    for (guint i = 0; i < flow->routes->len; i++) {
+        guint32 m = closing_mask (pp, &g_array_index (flow->routes, FsimPossibleRoute, i),
+                                  flow->situations);
+        g_array_append_val (flow->closing, m);
+    }
+    const guint32 *closing = (const guint32 *) flow->closing->data;
+    guint n = flow->situations->len;
+    flow->complete = n <= MAX_SITUATIONS;
+    if (!flow->complete)
+        return;
+    guint32 friends = situation_mask (flow->situations, FSIM_SITUATION_AUDIENCE_FRIENDS);
+    guint32 only_me = situation_mask (flow->situations, FSIM_SITUATION_AUDIENCE_ONLY_ME);
+    for (guint size = 1; size <= n; size++)
+        for (guint32 x = 1; x < (1u << n); x++)
+            if ((guint) __builtin_popcount (x) == size &&
+                minimal_blocker (x, friends, only_me, closing, flow->routes->len))
+                g_array_append_val (flow->blockers, x);
+}
+
+static void
+analyse_pair (const FsimPossible *pp, size_t f, size_t p, FsimPossibleFlow *flow)
+{
+    const FsimScenario *s = pp->s;
+    *flow = (FsimPossibleFlow){ .field = f, .partner = p, .complete = TRUE };
+    flow->routes = g_array_new (FALSE, FALSE, sizeof (FsimPossibleRoute));
+    flow->situations = g_array_new (FALSE, FALSE, sizeof (FsimSituation));
+    flow->closing = g_array_new (FALSE, FALSE, sizeof (guint32));
+    flow->blockers = g_array_new (FALSE, FALSE, sizeof (guint32));
+    flow->receives = fsim_bits_get (fsim_downstream_receivers (pp->down, f), p);
+    if (!flow->receives)
+        return;
+    direct_routes (pp, f, p, flow->routes);
+    const FsimWord *server = fsim_downstream_server_holders (pp->down, f);
+    for (size_t q = 0; q < s->n_partners; q++)
+        if (q != p && fsim_bits_get (server, q) &&
+            fsim_bits_get (fsim_downstream_get (pp->down, f, q), p))
+            direct_routes (pp, f, q, flow->routes);
+    for (guint i = 0; i < flow->routes->len; i++) {
+        const FsimPossibleRoute *r = &g_array_index (flow->routes, FsimPossibleRoute, i);
+        flow->channels |= r->partner == p ? FSIM_CHANNEL_BIT (r->channel)
+                                          : FSIM_CHANNEL_BIT (FSIM_CHANNEL_DOWNSTREAM);
+    }
+    /* data that reached p directly can come back to it around a cycle of shares */
+    if (flow->channels && fsim_bits_get (server, p) &&
+        fsim_bits_get (fsim_downstream_get (pp->down, f, p), p))
+        flow->channels |= FSIM_CHANNEL_BIT (FSIM_CHANNEL_DOWNSTREAM);
+    /* situation masks are 32 bits: 4 settings and 3 per partner that matters */
+    g_autoptr (GHashTable) via = g_hash_table_new (g_direct_hash, g_direct_equal);
+    for (guint i = 0; i < flow->routes->len; i++)
+        g_hash_table_add (via, GSIZE_TO_POINTER (
+                                   g_array_index (flow->routes, FsimPossibleRoute, i).partner));
+    flow->complete = g_hash_table_size (via) <= 9;
+    if (flow->channels && flow->complete)
+        find_blockers (pp, flow);
+}
+
+static void
+flow_clear (gpointer data)
+{
+    FsimPossibleFlow *flow = data;
+    g_array_unref (flow->routes);
+    g_array_unref (flow->situations);
+    g_array_unref (flow->closing);
+    g_array_unref (flow->blockers);
+}
+
+FsimPossible *
+fsim_possible_new (const FsimScenario *scenario, FsimDay day, const FsimWord *fields,
+                   const FsimWord *partners, GError **error)
+{
+    g_return_val_if_fail (scenario != NULL, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+    g_autoptr (FsimPossible) pp = g_new0 (FsimPossible, 1);
+    size_t np = scenario->n_partners;
+    pp->s = scenario;
+    pp->day = day;
+    pp->d = fsim_decisions_new (scenario, day);
+    g_autoptr (FsimModel) model = fsim_model_new (scenario);
+    pp->down = fsim_downstream_new (scenario, model, day, error);
+    if (!pp->down)
+        return NULL;
+    pp->flows = g_array_new (FALSE, TRUE, sizeof (FsimPossibleFlow));
+    g_array_set_clear_func (pp->flows, flow_clear);
+    pp->index = g_new (gssize, scenario->n_fields * np + 1);
+    for (size_t f = 0; f < scenario->n_fields; f++)
+        for (size_t p = 0; p < np; p++) {
+            pp->index[f * np + p] = -1;
+            if ((fields && !fsim_bits_get (fields, f)) ||
+                (partners && !fsim_bits_get (partners, p)))
+                continue;
+            FsimPossibleFlow flow;
+            analyse_pair (pp, f, p, &flow);
+            pp->index[f * np + p] = pp->flows->len;
+            g_array_append_val (pp->flows, flow);
+        }
+    return g_steal_pointer (&pp);
+}
+
+void
+fsim_possible_free (FsimPossible *pp)
+{
+    if (!pp)
+        return;
+    fsim_decisions_free (pp->d);
+    fsim_downstream_free (pp->down);
+    if (pp->flows)
+        g_array_unref (pp->flows);
+    g_free (pp->index);
+    g_free (pp);
+}
+
+const GArray *
+fsim_possible_flows (const FsimPossible *pp)
+{
+    return pp->flows;
+}
+
+const FsimPossibleFlow *
+fsim_possible_get (const FsimPossible *pp, size_t f, size_t p)
+{
+    g_return_val_if_fail (f < pp->s->n_fields && p < pp->s->n_partners, NULL);
+    gssize i = pp->index[f * pp->s->n_partners + p];
+    return i < 0 ? NULL : &g_array_index (pp->flows, FsimPossibleFlow, i);
+}
+
+gboolean
+fsim_possible_blocks (const FsimPossible *pp, const FsimPossibleFlow *flow,
+                      const FsimSituationRef *x, size_t n)
+{
+    guint32 mask = 0;
+    for (guint i = 0; i < flow->situations->len; i++) {
+        const FsimSituation *sit = &g_array_index (flow->situations, FsimSituation, i);
+        for (size_t j = 0; j < n; j++) {
+            gboolean kind = x[j].kind == sit->kind ||
+                            (x[j].kind == FSIM_SITUATION_AUDIENCE_ONLY_ME &&
+                             sit->kind == FSIM_SITUATION_AUDIENCE_FRIENDS);
+            gboolean partner = sit->kind > FSIM_SITUATION_NO_FRIEND_OF_FRIEND_USES ||
+                               (x[j].partner &&
+                                strcmp (x[j].partner, pp->s->partners[sit->partner].id) == 0);
+            if (kind && partner)
+                mask |= 1u << i;
+        }
+    }
+    return blocks (mask, (const guint32 *) flow->closing->data, flow->closing->len);
+}
+
+/* ---- text ------------------------------------------------------------------------------- */
+
+static const char *const channel_words[FSIM_N_CHANNELS] = {
+    [FSIM_CHANNEL_SELF] = "self",
+    [FSIM_CHANNEL_FRIEND] = "friend",
+    [FSIM_CHANNEL_FRIEND_OF_FRIEND] = "friend of friend",
+    [FSIM_CHANNEL_DOWNSTREAM] = "downstream",
+};
+
+static char *
+channels_text (guint8 channels)
+{
+    GString *out = g_string_new (NULL);
+    for (int c = 0; c < FSIM_N_CHANNELS; c++)
+        if (channels & FSIM_CHANNEL_BIT (c))
+            g_string_append_printf (out, "%s%s", out->len ? ", " : "", channel_words[c]);
+    if (!out->len)
+        g_string_append (out, "-");
+    return g_string_free (out, FALSE);
+}
+
+static void
+text_situation (const FsimScenario *s, const FsimPossibleFlow *flow, const FsimSituation *x,
+                GString *out)
+{
+    const char *f = s->fields[flow->field].id;
+    const char *p = s->partners[x->partner].id;
+    switch (x->kind) {
+    case FSIM_SITUATION_NOT_USES: g_string_append (out, "does not use "); break;
+    case FSIM_SITUATION_NO_FRIEND_USES: g_string_append (out, "no friend uses "); break;
+    case FSIM_SITUATION_NO_FRIEND_OF_FRIEND_USES:
+        g_string_append (out, "no friend of a friend uses ");
+        break;
+    case FSIM_SITUATION_PLATFORM_OFF: g_string_append (out, "platform switch off"); return;
+    case FSIM_SITUATION_NOT_IN_APPS_OTHERS:
+        fsim_i_append_clean (out, f);
+        g_string_append (out, " not in \"apps others use\"");
+        return;
+    case FSIM_SITUATION_AUDIENCE_FRIENDS:
+        g_string_append (out, "shows ");
+        fsim_i_append_clean (out, f);
+        g_string_append (out, " to friends at most");
+        return;
+    default:
+        g_string_append (out, "shows ");
+        fsim_i_append_clean (out, f);
+        g_string_append (out, " to only_me");
+        return;
+    }
+    fsim_i_append_clean (out, p);
+}
+
+/* One blocking combination: "does not use quiz; platform switch off". */
+static void
+text_blocker (const FsimScenario *s, const FsimPossibleFlow *flow, guint32 x, GString *out)
+{
+    guint32 only_me = 0;
+    for (guint i = 0; i < flow->situations->len; i++)
+        if (g_array_index (flow->situations, FsimSituation, i).kind ==
+            FSIM_SITUATION_AUDIENCE_ONLY_ME)
+            only_me = 1u << i;
+    gboolean first = TRUE;
+    for (guint i = 0; i < flow->situations->len; i++) {
+        const FsimSituation *sit = &g_array_index (flow->situations, FsimSituation, i);
+        if (!(x & (1u << i)) ||
+            (sit->kind == FSIM_SITUATION_AUDIENCE_FRIENDS && (x & only_me)))
+            continue;
+        g_string_append (out, first ? "" : "; ");
+        text_situation (s, flow, sit, out);
+        first = FALSE;
+    }
+}
+
+/* Why an impossible flow cannot happen, in one line. */
+static void
+text_impossible (const FsimPossible *pp, const FsimPossibleFlow *flow, GString *out)
+{
+    const FsimScenario *s = pp->s;
+    const FsimPartner *p = &s->partners[flow->partner];
+    if (!flow->receives) {
+        g_string_append (out, "no destination receives it");
+        return;
+    }
+    size_t shown = 0;
+    g_string_append (out, "no allowed route");
+    for (size_t k = 0; k < p->n_apis; k++) {
+        const FsimApi *api = &s->apis[p->apis[k]];
+        for (size_t sc = 0; sc < api->n_scopes; sc++) {
+            if (!fsim_bits_get (api->scopes[sc].fields, flow->field) || shown++ >= 4)
+                continue;
+            g_string_append (out, shown == 1 ? " (" : ", ");
+            fsim_i_append_clean (out, api->id);
+            g_string_append_c (out, '/');
+            fsim_i_append_clean (out, api->scopes[sc].id);
+            g_string_append_printf (
+                out, ": %s",
+                fsim_verdict_to_string (fsim_decisions_get (pp->d, flow->partner, k, sc)->verdict));
+        }
+    }
+    if (shown > 4)
+        g_string_append_printf (out, " and %zu more", shown - 4);
+    g_string_append (out, shown ? ")" : ": no API it integrates offers it, and no partner "
+                                        "that could receive it passes it on");
+}
+
+static void
+text_table (const FsimPossible *pp, GString *out)
+{
+    static const char *const headers[] = { "Field", "Partner", "Destination", "Where",
+                                           "Possible", "Channels", NULL };
+    const FsimScenario *s = pp->s;
+    FsimTable t;
+    fsim_table_init (&t, "llllll", headers);
+    for (guint i = 0; i < pp->flows->len; i++) {
+        const FsimPossibleFlow *flow = &g_array_index (pp->flows, FsimPossibleFlow, i);
+        const FsimPartner *p = &s->partners[flow->partner];
+        for (size_t d = 0; d < p->n_destinations; d++) {
+            if (!fsim_bits_get (p->destinations[d].fields, flow->field))
+                continue;
+            char **row = fsim_table_row (&t);
+            row[0] = fsim_text_clean (s->fields[flow->field].id);
+            row[1] = fsim_text_clean (p->id);
+            row[2] = fsim_text_clean (p->destinations[d].id);
+            row[3] = fsim_i_dest_where (&p->destinations[d]);
+            row[4] = g_strdup (flow->channels ? "yes" : "no");
+            row[5] = channels_text (flow->channels);
+        }
+    }
+    fsim_table_finish (&t, "\nFlows (one row per field, partner and destination receiving it)\n",
+                       out);
+}
+
+static void
+text_pair_head (const FsimScenario *s, const FsimPossibleFlow *flow, GString *out)
+{
+    g_string_append (out, "  ");
+    fsim_i_append_clean (out, s->fields[flow->field].id);
+    g_string_append (out, " -> ");
+    fsim_i_append_clean (out, s->partners[flow->partner].id);
+}
+
+void
+fsim_possible_render_text (const FsimPossible *pp, GString *out)
+{
+    const FsimScenario *s = pp->s;
+    g_autofree char *day = fsim_day_format (pp->day);
+    g_string_append (out, "flowsim " FSIM_VERSION " possible\n\n  Scenario  ");
+    fsim_i_append_clean (out, s->id ? s->id : "(policy file, no scenario)");
+    g_string_append_printf (out, "\n  Date      %s\n  No population is built: each answer holds "
+                                 "for any user, whoever their friends are.\n", day);
+    text_table (pp, out);
+    g_string_append (out, "\nBlocked for a user when (each line: one least restrictive "
+                          "situation that blocks the flow)\n");
+    for (guint i = 0; i < pp->flows->len; i++) {
+        const FsimPossibleFlow *flow = &g_array_index (pp->flows, FsimPossibleFlow, i);
+        if (!flow->channels)
+            continue;
+        text_pair_head (s, flow, out);
+        g_string_append (out, "\n");
+        for (guint j = 0; j < flow->blockers->len; j++) {
+            g_string_append (out, "    - ");
+            text_blocker (s, flow, g_array_index (flow->blockers, guint32, j), out);
+            g_string_append_c (out, '\n');
+        }
+        if (!flow->complete)
+            g_string_append (out, "    (too many restrictions matter to list them all)\n");
+    }
+    g_string_append (out, "\nNot possible on this date\n");
+    size_t none = 0;
+    for (guint i = 0; i < pp->flows->len; i++) {
+        const FsimPossibleFlow *flow = &g_array_index (pp->flows, FsimPossibleFlow, i);
+        if (flow->channels)
+            continue;
+        none++;
+        text_pair_head (s, flow, out);
+        g_string_append (out, ": ");
+        text_impossible (pp, flow, out);
+        g_string_append_c (out, '\n');
+    }
+    if (none == 0)
+        g_string_append (out, "  (none)\n");
+}
+
+/* ---- JSON ------------------------------------------------------------------------------- */
+
+static void
+json_routes (const FsimPossible *pp, const FsimPossibleFlow *flow, FsimJsonWriter *w)
+{
+    const FsimScenario *s = pp->s;
+    fsim_jw_key (w, "routes");
+    fsim_jw_open (w, '[');
+    for (guint i = 0; i < flow->routes->len; i++) {
+        const FsimPossibleRoute *r = &g_array_index (flow->routes, FsimPossibleRoute, i);
+        gboolean down = r->partner != flow->partner;
+        fsim_jw_item (w);
+        fsim_jw_open (w, '{');
+        fsim_jw_str (w, "channel", fsim_channel_to_string (down ? FSIM_CHANNEL_DOWNSTREAM
+                                                                : r->channel));
+        fsim_jw_str (w, "via", s->partners[r->partner].id);
+        fsim_jw_str (w, "via_channel", fsim_channel_to_string (r->channel));
+        fsim_jw_str (w, "api", s->apis[r->api].id);
+        fsim_jw_str (w, "scope", s->apis[r->api].scopes[r->scope].id);
+        fsim_i_jw_rule (w, "rule", s, r->rule);
+        fsim_jw_close (w, '}');
+    }
+    fsim_jw_close (w, ']');
+}
+
+static void
+json_blockers (const FsimPossible *pp, const FsimPossibleFlow *flow, FsimJsonWriter *w)
+{
+    fsim_jw_key (w, "blocked_when");
+    fsim_jw_open (w, '[');
+    for (guint j = 0; j < flow->blockers->len; j++) {
+        guint32 x = g_array_index (flow->blockers, guint32, j);
+        fsim_jw_item (w);
+        fsim_jw_open (w, '[');
+        for (guint i = 0; i < flow->situations->len; i++) {
+            const FsimSituation *sit = &g_array_index (flow->situations, FsimSituation, i);
+            if (!(x & (1u << i)))
+                continue;
+            fsim_jw_item (w);
+            fsim_jw_open (w, '{');
+            fsim_jw_str (w, "situation", fsim_situation_kind_to_string (sit->kind));
+            if (sit->kind <= FSIM_SITUATION_NO_FRIEND_OF_FRIEND_USES)
+                fsim_jw_str (w, "partner", pp->s->partners[sit->partner].id);
+            fsim_jw_close (w, '}');
+        }
+        fsim_jw_close (w, ']');
+    }
+    fsim_jw_close (w, ']');
+    fsim_i_jw_bool (w, "complete", flow->complete);
+}
+
+static void
+json_row (const FsimPossible *pp, const FsimPossibleFlow *flow, const FsimDestination *dest,
+          FsimJsonWriter *w)
+{
+    const FsimScenario *s = pp->s;
+    fsim_jw_item (w);
+    fsim_jw_open (w, '{');
+    fsim_jw_str (w, "field", s->fields[flow->field].id);
+    fsim_jw_str (w, "partner", s->partners[flow->partner].id);
+    fsim_jw_str (w, "destination", dest->id);
+    fsim_jw_str (w, "location", dest->on_device ? "device" : "server");
+    fsim_jw_str (w, "jurisdiction", fsim_i_dest_jurisdiction (dest));
+    fsim_i_jw_bool (w, "possible", flow->channels != 0);
+    fsim_jw_key (w, "channels");
+    fsim_jw_open (w, '[');
+    for (int c = 0; c < FSIM_N_CHANNELS; c++)
+        if (flow->channels & FSIM_CHANNEL_BIT (c))
+            fsim_i_jw_elem (w, fsim_channel_to_string ((FsimChannel) c));
+    fsim_jw_close (w, ']');
+    json_routes (pp, flow, w);
+    json_blockers (pp, flow, w);
+    fsim_jw_close (w, '}');
+}
+
+void
+fsim_possible_render_json (const FsimPossible *pp, GString *out)
+{
+    const FsimScenario *s = pp->s;
+    g_autofree char *day = fsim_day_format (pp->day);
+    FsimJsonWriter w = { .out = out };
+    fsim_jw_open (&w, '{');
+    fsim_jw_str (&w, "flowsim", FSIM_VERSION);
+    fsim_jw_str (&w, "scenario", s->id);
+    fsim_jw_str (&w, "date", day);
+    fsim_jw_key (&w, "flows");
+    fsim_jw_open (&w, '[');
+    for (guint i = 0; i < pp->flows->len; i++) {
+        const FsimPossibleFlow *flow = &g_array_index (pp->flows, FsimPossibleFlow, i);
+        const FsimPartner *p = &s->partners[flow->partner];
+        for (size_t d = 0; d < p->n_destinations; d++)
+            if (fsim_bits_get (p->destinations[d].fields, flow->field))
+                json_row (pp, flow, &p->destinations[d], &w);
+    }
+    fsim_jw_close (&w, ']');
+    fsim_jw_close (&w, '}');
+    g_string_append_c (out, '\n');
+}

@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: MIT */
+/* svg.c: markup escaping, a strict well-formedness check and an SVG allowlist for inlining. */
+#include "config.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "svg.h"
+
+/*
+ * Everything that reaches an SVG or HTML output from a scenario file is untrusted. Text goes
+ * through fsim_markup_append(); SVG that another program wrote (Graphviz) is parsed and
+ * rebuilt from an allowlist by fsim_svg_sanitize(), so that even a bug in that program cannot
+ * put a <script>, an event handler or a link to the network into the report.
+ */
+
+G_DEFINE_QUARK (fsim - svg - error - quark, fsim_svg_error)
+
+void
+fsim_markup_append (GString *out, const char *s)
+{
+    if (s == NULL)
+        return;
+    g_autofree char *valid = g_utf8_make_valid (s, -1);
+    for (const char *p = valid; *p; p = g_utf8_next_char (p)) {
+        gunichar c = g_utf8_get_char (p);
+        switch (c) {
+        case '&':
+            g_string_append (out, "&amp;");
+            break;
+        case '<':
+            g_string_append (out, "&lt;");
+            break;
+        case '>':
+            g_string_append (out, "&gt;");
+            break;
+        case '"':
+            g_string_append (out, "&quot;");
+            break;
+        case '\'':
+            g_string_append (out, "&#39;");
+            break;
+        default:
+            if ((g_unichar_iscntrl (c) && c != '\n' && c != '\t') || c == 0xFFFE || c == 0xFFFF)
+                g_string_append_c (out, '?');
+            else
+                g_string_append_len (out, p, g_utf8_next_char (p) - p);
+        }
+    }
+}
+
+void
+fsim_markup_append_printf (GString *out, const char *format, ...)
+{
+    va_list ap;
+    va_start (ap, format);
+    g_autofree char *text = g_strdup_vprintf (format, ap);
+    va_end (ap);
+    fsim_markup_append (out, text);
+}
+
+void
+fsim_svg_number (GString *out, double v)
+{
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+    if (!isfinite (v))
+        v = 0;
+    v = round (v * 100) / 100;
+    if (v == 0)
+        v = 0; /* no "-0" */
+    g_ascii_formatd (buf, sizeof buf, "%.2f", v);
+    /* trim trailing zeros: "12.50" -> "12.5", "3.00" -> "3" */
+    char *dot = strchr (buf, '.');
+    if (dot) {
+        char *end = buf + strlen (buf) - 1;
+        while (end > dot && *end == '0')
+            *end-- = '\0';
+        if (end == dot)
+            *end = '\0';
+    }
+    g_string_append (out, buf);
+}
+
+/* ---- parsing ---- */
+
+static const char *const allowed_elements[] = {
+    "svg",    "g",    "title", "path", "polygon", "polyline", "ellipse",
+    "circle", "rect", "line",  "text", "tspan",   NULL,
+};
+
+static const char *const allowed_attributes[] = {
+    "class",
+    "width",
+    "height",
+    "viewBox",
+    "transform",
+    "fill",
+    "stroke",
+    "stroke-width",
+    "stroke-dasharray",
+    "stroke-opacity",
+    "fill-opacity",
+    "opacity",
+    "points",
+    "d",
+    "x",
+    "y",
+    "cx",
+    "cy",
+    "rx",
+    "ry",
+    "r",
+    "x1",
+    "y1",
+    "x2",
+    "y2",
+    "text-anchor",
+    "font-family",
+    "font-size",
+    "font-weight",
+    "font-style",
+    "preserveAspectRatio",
+    "dominant-baseline",
+    NULL,
+};
+
+static gboolean
+in_list (const char *const *list, const char *name)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (strcmp (list[i], name) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+typedef struct {
+    GString *out;   /* NULL: check only */
+    int depth;      /* element depth */
+    int skip_depth; /* > 0: inside a dropped element, at this depth */
+    gboolean root_seen;
+} Parse;
+
+static void
+on_start (GMarkupParseContext *context, const char *name, const char **attr_names,
+          const char **attr_values, gpointer data, GError **error)
+{
+    Parse *p = data;
+    (void) context;
+    p->depth++;
+    if (p->depth == 1) {
+        if (strcmp (name, "svg") != 0) {
+            g_set_error (error, FSIM_SVG_ERROR, FSIM_SVG_ERROR_EMPTY,
+                         "the root element is <%s>, not <svg>", name);
+            return;
+        }
+        p->root_seen = TRUE;
+    }
+    if (!p->out || p->skip_depth > 0)
+        return;
+    if (!in_list (allowed_elements, name)) {
+        p->skip_depth = p->depth;
+        return;
+    }
+    g_string_append_printf (p->out, "<%s", name);
+    if (p->depth == 1)
+        g_string_append (p->out, " xmlns=\"http://www.w3.org/2000/svg\"");
+    for (size_t i = 0; attr_names[i]; i++) {
+        if (!in_list (allowed_attributes, attr_names[i]) || strstr (attr_values[i], "url("))
+            continue;
+        g_string_append_printf (p->out, " %s=\"", attr_names[i]);
+        fsim_markup_append (p->out, attr_values[i]);
+        g_string_append_c (p->out, '"');
+    }
+    g_string_append_c (p->out, '>');
+}
+
+static void
+on_end (GMarkupParseContext *context, const char *name, gpointer data, GError **error)
+{
+    Parse *p = data;
+    (void) context;
+    (void) error;
+    if (p->out && p->skip_depth == 0)
+        g_string_append_printf (p->out, "</%s>", name);
+    if (p->skip_depth == p->depth)
+        p->skip_depth = 0;
+    p->depth--;
+}
+
+static void
+on_text (GMarkupParseContext *context, const char *text, gsize len, gpointer data, GError **error)
+{
+    Parse *p = data;
+    (void) context;
+    (void) error;
+    if (!p->out || p->skip_depth > 0 || p->depth == 0)
+        return;
+    g_autofree char *copy = g_strndup (text, len);
+    fsim_markup_append (p->out, copy);
+}
+
+static gboolean
+parse (const char *text, gssize len, GString *out, GError **error)
+{
+    static const GMarkupParser parser = { on_start, on_end, on_text, NULL, NULL };
+    Parse p = { .out = out };
+    g_autoptr (GMarkupParseContext) context = NULL;
+    g_autoptr (GError) local = NULL;
+
+    if (len < 0)
+        len = (gssize) strlen (text);
+    for (gssize i = 0; i < len; i++) {
+        unsigned char c = (unsigned char) text[i];
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+            g_set_error (error, FSIM_SVG_ERROR, FSIM_SVG_ERROR_PARSE,
+                         "not well-formed SVG: control character 0x%02x at byte %" G_GSSIZE_FORMAT,
+                         c, i);
+            return FALSE;
+        }
+    }
+    context = g_markup_parse_context_new (&parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &p, NULL);
+    if (!g_markup_parse_context_parse (context, text, len, &local) ||
+        !g_markup_parse_context_end_parse (context, &local)) {
+        if (g_error_matches (local, FSIM_SVG_ERROR, FSIM_SVG_ERROR_EMPTY))
+            g_propagate_error (error, g_steal_pointer (&local));
+        else
+            g_set_error (error, FSIM_SVG_ERROR, FSIM_SVG_ERROR_PARSE, "not well-formed SVG: %s",
+                         local->message);
+        return FALSE;
+    }
+    if (!p.root_seen) {
+        g_set_error_literal (error, FSIM_SVG_ERROR, FSIM_SVG_ERROR_EMPTY, "no <svg> element");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
+fsim_svg_check (const char *text, gssize len, GError **error)
+{
+    g_return_val_if_fail (text != NULL, FALSE);
+    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+    return parse (text, len, NULL, error);
+}
+
+char *
+fsim_svg_sanitize (const char *text, gssize len, GError **error)
+{
+    g_return_val_if_fail (text != NULL, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+    g_autoptr (GString) out = g_string_new (NULL);
+    if (!parse (text, len, out, error))
+        return NULL;
+    return g_string_free (g_steal_pointer (&out), FALSE);
+}

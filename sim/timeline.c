@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: MIT */
+/* timeline.c: one population evaluated at a series of dates: the runs and the policy changes. */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib.h>
+
+#include "engine.h"
+#include "policy.h"
+#include "timeline.h"
+
+G_DEFINE_QUARK (fsim - timeline - error - quark, fsim_timeline_error)
+
+gboolean
+fsim_timeline_step_parse (const char *text, FsimTimelineStep *out)
+{
+    guint64 n = 0;
+    size_t len = text ? strlen (text) : 0;
+    g_return_val_if_fail (out != NULL, FALSE);
+    if (len < 2)
+        return FALSE;
+    g_autofree char *number = g_strndup (text, len - 1);
+    if (!g_ascii_string_to_unsigned (number, 10, 1, 1000, &n, NULL))
+        return FALSE;
+    switch (text[len - 1]) {
+    case 'd':
+        *out = (FsimTimelineStep){ (guint) n, FALSE };
+        return TRUE;
+    case 'w':
+        *out = (FsimTimelineStep){ (guint) n * 7, FALSE };
+        return TRUE;
+    case 'm':
+        *out = (FsimTimelineStep){ (guint) n, TRUE };
+        return TRUE;
+    case 'y':
+        *out = (FsimTimelineStep){ (guint) n * 12, TRUE };
+        return TRUE;
+    default:
+        return FALSE;
+    }
+}
+
+char *
+fsim_timeline_step_format (FsimTimelineStep step)
+{
+    if (step.months)
+        return step.count % 12 == 0 ? g_strdup_printf ("%uy", step.count / 12)
+                                    : g_strdup_printf ("%um", step.count);
+    return step.count % 7 == 0 ? g_strdup_printf ("%uw", step.count / 7)
+                               : g_strdup_printf ("%ud", step.count);
+}
+
+void
+fsim_timeline_free (FsimTimeline *t)
+{
+    if (!t)
+        return;
+    g_free (t->days);
+    g_free (t->users);
+    g_free (t->no_consent);
+    g_strfreev (t->jurisdictions);
+    g_free (t->jur_users);
+    g_free (t->jur_no_consent);
+    g_strfreev (t->kinds);
+    g_free (t->kind_users);
+    g_free (t->kind_no_consent);
+    g_free (t->partners);
+    g_free (t->kind_partners);
+    for (size_t i = 0; i < t->n_events; i++)
+        g_free (t->events[i].what);
+    g_free (t->events);
+    g_free (t);
+}
+
+/* The @i-th date from @from, or -1 past the largest date GDate handles. */
+static gint64
+nth_day (FsimDay from, FsimTimelineStep step, size_t i)
+{
+    guint64 add = (guint64) step.count * i;
+    if (!step.months)
+        return (gint64) from + (gint64) add;
+    if (add > 12 * 9000)
+        return -1;
+    GDate date;
+    g_date_clear (&date, 1);
+    g_date_set_julian (&date, (guint32) from);
+    g_date_add_months (&date, (guint) add);
+    return g_date_valid (&date) ? (gint64) g_date_get_julian (&date) : -1;
+}
+
+static gboolean
+make_days (FsimTimeline *t, GError **error)
+{
+    g_autoptr (GArray) days = g_array_new (FALSE, FALSE, sizeof (FsimDay));
+    if (t->from > t->to) {
+        g_set_error_literal (error, FSIM_TIMELINE_ERROR, FSIM_TIMELINE_ERROR_RANGE,
+                             "the start date is after the end date");
+        return FALSE;
+    }
+    for (size_t i = 0;; i++) {
+        gint64 day = nth_day (t->from, t->step, i);
+        if (day < 0 || day > t->to)
+            break;
+        if (days->len == FSIM_TIMELINE_MAX_POINTS) {
+            g_set_error (error, FSIM_TIMELINE_ERROR, FSIM_TIMELINE_ERROR_RANGE,
+                         "more than %d dates: choose a larger step or a shorter range",
+                         FSIM_TIMELINE_MAX_POINTS);
+            return FALSE;
+        }
+        FsimDay d = (FsimDay) day;
+        g_array_append_val (days, d);
+    }
+    t->n_points = days->len;
+    t->days = (FsimDay *) g_array_free (g_steal_pointer (&days), FALSE);
+    return TRUE;
+}
+
+static void
+allocate (FsimTimeline *t, const FsimResult *r)
+{
+    size_t n = t->n_points;
+    t->jurisdictions = g_strdupv (r->jurisdictions);
+    t->n_jurisdictions = r->n_jurisdictions;
+    t->kinds = g_strdupv (r->kinds);
+    t->n_kinds = r->n_kinds;
+    t->users = g_new0 (size_t, n + 1);
+    t->no_consent = g_new0 (size_t, n + 1);
+    t->jur_users = g_new0 (size_t, n * t->n_jurisdictions + 1);
+    t->jur_no_consent = g_new0 (size_t, n * t->n_jurisdictions + 1);
+    t->kind_users = g_new0 (size_t, n * t->n_kinds + 1);
+    t->kind_no_consent = g_new0 (size_t, n * t->n_kinds + 1);
+    t->partners = g_new0 (size_t, n + 1);
+    t->kind_partners = g_new0 (size_t, n * t->n_kinds + 1);
+}
+
+/* Partners that reached anyone, in all and per kind. */
+static void
+count_partners (FsimTimeline *t, size_t i, const FsimScenario *s, const FsimResult *r)
+{
+    for (size_t p = 0; p < r->n_partners; p++) {
+        if (r->partner_reached[p] == 0)
+            continue;
+        t->partners[i]++;
+        for (size_t k = 0; k < t->n_kinds; k++)
+            if (strcmp (t->kinds[k], s->partners[p].kind) == 0)
+                t->kind_partners[i * t->n_kinds + k]++;
+    }
+}
+
+static void
+record (FsimTimeline *t, size_t i, const FsimScenario *s, const FsimResult *r)
+{
+    if (i == 0)
+        allocate (t, r);
+    g_assert (r->n_jurisdictions == t->n_jurisdictions && r->n_kinds == t->n_kinds);
+    t->users[i] = r->users_reached;
+    t->no_consent[i] = r->users_reached_no_consent;
+    memcpy (t->jur_users + i * t->n_jurisdictions, r->jurisdiction_users,
+            t->n_jurisdictions * sizeof (size_t));
+    memcpy (t->jur_no_consent + i * t->n_jurisdictions, r->jurisdiction_no_consent,
+            t->n_jurisdictions * sizeof (size_t));
+    memcpy (t->kind_users + i * t->n_kinds, r->kind_users, t->n_kinds * sizeof (size_t));
+    memcpy (t->kind_no_consent + i * t->n_kinds, r->kind_no_consent, t->n_kinds * sizeof (size_t));
+    count_partners (t, i, s, r);
+}
+
+/* ---- policy changes ---- */
+
+static void
+add_event (GArray *events, const FsimTimeline *t, FsimDay day, char *what)
+{
+    if (day <= t->from || day > t->to || day == FSIM_DAY_MIN || day == FSIM_DAY_MAX) {
+        g_free (what);
+        return;
+    }
+    FsimTimelineEvent e = { day, what };
+    g_array_append_val (events, e);
+}
+
+static void
+add_window_events (GArray *events, const FsimTimeline *t, FsimWindow w, const char *thing,
+                   const char *starts, const char *ends)
+{
+    add_event (events, t, w.from, g_strdup_printf ("%s %s", thing, starts));
+    add_event (events, t, w.until, g_strdup_printf ("%s %s", thing, ends));
+}
+
+static int
+compare_events (gconstpointer a, gconstpointer b)
+{
+    const FsimTimelineEvent *x = a, *y = b;
+    if (x->day != y->day)
+        return x->day < y->day ? -1 : 1;
+    return strcmp (x->what, y->what);
+}
+
+/* The days inside (from, to] where an API, a rule or a share starts or stops. */
+static void
+find_events (FsimTimeline *t, const FsimScenario *s)
+{
+    g_autoptr (GArray) events = g_array_new (FALSE, FALSE, sizeof (FsimTimelineEvent));
+    for (size_t a = 0; a < s->n_apis; a++) {
+        g_autofree char *thing = g_strdup_printf ("API '%s'", s->apis[a].id);
+        add_window_events (events, t, s->apis[a].active, thing, "opens", "closes");
+    }
+    for (size_t r = 0; r < s->n_rules; r++) {
+        const FsimRule *rule = &s->rules[r];
+        g_autofree char *thing =
+            g_strdup_printf ("rule '%s' (%s)", rule->id, rule->allow ? "allow" : "deny");
+        add_window_events (events, t, rule->window, thing, "comes into force", "ends");
+    }
+    for (size_t p = 0; p < s->n_partners; p++)
+        for (size_t i = 0; i < s->partners[p].n_shares; i++) {
+            const FsimShare *share = &s->partners[p].shares[i];
+            g_autofree char *thing = g_strdup_printf ("sharing '%s' -> '%s'", s->partners[p].id,
+                                                      s->partners[share->partner].id);
+            add_window_events (events, t, share->active, thing, "starts", "stops");
+        }
+    g_array_sort (events, compare_events);
+    t->n_events = events->len;
+    t->events = (FsimTimelineEvent *) g_array_free (g_steal_pointer (&events), FALSE);
+}
+
+FsimTimeline *
+fsim_timeline_new (const FsimScenario *scenario, const FsimPopulation *pop, FsimDay from,
+                   FsimDay to, FsimTimelineStep step, GError **error)
+{
+    g_return_val_if_fail (scenario != NULL && pop != NULL && step.count > 0, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+    g_autoptr (FsimTimeline) t = g_new0 (FsimTimeline, 1);
+    t->from = from;
+    t->to = to;
+    t->step = step;
+    t->n_users = pop->n_users;
+    if (!make_days (t, error))
+        return NULL;
+    for (size_t i = 0; i < t->n_points; i++) {
+        g_autoptr (FsimDecisions) decisions = fsim_decisions_new (scenario, t->days[i]);
+        g_autoptr (FsimResult) r = fsim_engine_run (scenario, pop, decisions, error);
+        if (r == NULL) {
+            g_autofree char *date = fsim_day_format (t->days[i]);
+            g_prefix_error (error, "%s: ", date);
+            return NULL;
+        }
+        record (t, i, scenario, r);
+    }
+    find_events (t, scenario);
+    return g_steal_pointer (&t);
+}

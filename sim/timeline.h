@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/* timeline.h: one population evaluated at a series of dates, and its table, JSON and chart. */
+#pragma once
+
+#include <glib.h>
+
+#include "population.h"
+#include "scenario.h"
+
+#define FSIM_TIMELINE_ERROR (fsim_timeline_error_quark ())
+GQuark fsim_timeline_error_quark (void);
+
+typedef enum {
+    FSIM_TIMELINE_ERROR_RANGE, /* from after to, or too many dates */
+} FsimTimelineError;
+
+#define FSIM_TIMELINE_MAX_POINTS 2000
+
+/* A step between dates: @count days, or @count months when @months ("1y" is 12 months). */
+typedef struct {
+    guint count;
+    gboolean months;
+} FsimTimelineStep;
+
+/* Parses "Nd", "Nw", "Nm" or "Ny" (N from 1 to 1000) into @out; FALSE for anything else. */
+gboolean fsim_timeline_step_parse (const char *text, FsimTimelineStep *out);
+/* "3m", "1y", "2w", "10d" (transfer full). */
+char *fsim_timeline_step_format (FsimTimelineStep step);
+
+/* A change of policy inside the range: an API, a rule or a share starting or ending. */
+typedef struct {
+    FsimDay day;
+    char *what; /* e.g. "rule 'v2-cutoff' (deny) comes into force" */
+} FsimTimelineEvent;
+
+/*
+ * Distinct users reached at each date. Per-date arrays are indexed [t], per-date-and-group
+ * arrays [t * n_groups + g]. Jurisdictions ("device": on device) and partner kinds are sorted
+ * and the same at every date.
+ */
+typedef struct {
+    size_t n_points;
+    FsimDay *days;
+    FsimDay from, to;
+    FsimTimelineStep step;
+    size_t n_users;
+    size_t *users, *no_consent;
+    size_t n_jurisdictions;
+    char **jurisdictions;
+    size_t *jur_users, *jur_no_consent;
+    size_t n_kinds;
+    char **kinds;
+    size_t *kind_users, *kind_no_consent;
+    size_t *partners;      /* [t]: partners that reached at least one user */
+    size_t *kind_partners; /* [t * n_kinds + k]: ... of that kind */
+    size_t n_events;
+    FsimTimelineEvent *events; /* sorted by day */
+} FsimTimeline;
+
+void fsim_timeline_free (FsimTimeline *t);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimTimeline, fsim_timeline_free)
+
+/**
+ * fsim_timeline_new:
+ * Evaluates @pop (built once, from @scenario) at @from, @from + @step, ... up to and including
+ * @to: the decisions and the onward sharing are those of each date, the users, friendships,
+ * settings and partner use stay the same. Months are added to @from (31 January + 1 month is
+ * the last day of February).
+ * Returns: (transfer full): the timeline, or NULL with @error set: FSIM_TIMELINE_ERROR_RANGE
+ *   when @from is after @to or there would be more than FSIM_TIMELINE_MAX_POINTS dates, or the
+ *   engine's error.
+ */
+FsimTimeline *fsim_timeline_new (const FsimScenario *scenario, const FsimPopulation *pop,
+                                 FsimDay from, FsimDay to, FsimTimelineStep step, GError **error);
+
+typedef enum {
+    FSIM_TIMELINE_TEXT,
+    FSIM_TIMELINE_JSON,
+    FSIM_TIMELINE_SVG,
+    _FSIM_TIMELINE_MAX
+} FsimTimelineFormat;
+
+/* "text", "json" or "svg"; FALSE (and @out untouched) for anything else. */
+gboolean fsim_timeline_format_from_string (const char *s, FsimTimelineFormat *out);
+
+/*
+ * text: a table per grouping (all partners and each jurisdiction; each partner kind), one row
+ *   per date, cells "USERS (WITHOUT CONSENT)", a table of the partners that reached anyone
+ *   (all, by kind), then the policy changes in the range.
+ * json: { "flowsim", "scenario", "title", "from", "to", "step", "population": {"users"},
+ *   "jurisdictions": [..], "kinds": [..], "events": [{"date", "what"}],
+ *   "points": [{"date", "users_reached", "users_reached_without_consent",
+ *               "jurisdictions": [{"jurisdiction", "users", "users_without_consent"}],
+ *               "kinds": [{"kind", "users", "users_without_consent"}],
+ *               "partners_reaching": N, "partners_reaching_by_kind": [{"kind", "partners"}]}] }
+ * svg: a line chart (fsim_timeline_write_svg).
+ * Deterministic; every string from the scenario is cleaned or escaped. Can't fail.
+ */
+void fsim_timeline_render (const FsimScenario *scenario, const FsimTimeline *t,
+                           FsimTimelineFormat format, GString *out);
+
+/**
+ * fsim_timeline_write_svg:
+ * Appends a standalone SVG document: two line charts (by jurisdiction, by partner kind), users
+ * reached solid and without consent dashed, the policy changes as vertical lines, and a third
+ * chart of the partners that reached anyone (all, by kind). With
+ * @embedded, leaves out the XML declaration (for inlining in HTML). Can't fail.
+ */
+void fsim_timeline_write_svg (const FsimScenario *scenario, const FsimTimeline *t,
+                              gboolean embedded, GString *out);

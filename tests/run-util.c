@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/* run-util.c: running the built flowsim ($FLOWSIM) from a test, and scratch directories. */
+#include <string.h>
+#include <sys/wait.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "run-util.h"
+
+void
+fsim_test_run_free (FsimTestRun *r)
+{
+    if (!r)
+        return;
+    g_free (r->out);
+    g_free (r->err);
+    g_free (r);
+}
+
+FsimTestRun *
+fsim_test_run (const char *cwd, const char *const *env, const char *const *args)
+{
+    const char *exe = g_getenv ("FLOWSIM");
+    g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+    g_auto(GStrv) envp = g_get_environ ();
+    g_autoptr(GError) error = NULL;
+    FsimTestRun *r = g_new0 (FsimTestRun, 1);
+    int wait_status = 0;
+
+    g_assert_nonnull (exe);
+    g_ptr_array_add (argv, (gpointer) exe);
+    for (size_t i = 0; args[i]; i++)
+        g_ptr_array_add (argv, (gpointer) args[i]);
+    g_ptr_array_add (argv, NULL);
+    for (size_t i = 0; env && env[i]; i++) {
+        g_auto(GStrv) kv = g_strsplit (env[i], "=", 2);
+        envp = g_environ_setenv (envp, kv[0], kv[1] ? kv[1] : "", TRUE);
+    }
+    g_spawn_sync (cwd, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL, &r->out,
+                  &r->err, &wait_status, &error);
+    g_assert_no_error (error);
+    r->out_len = strlen (r->out); /* g_spawn_sync gives no length: reports hold no NUL */
+    r->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+    g_test_message ("flowsim %s: exit %d; stderr: %s", args[0], r->status, r->err);
+    return r;
+}
+
+char *
+fsim_test_scratch_new (void)
+{
+    g_autoptr(GError) error = NULL;
+    char *dir = g_dir_make_tmp ("flowsim-test-XXXXXX", &error);
+    g_assert_no_error (error);
+    return dir;
+}
+
+static void
+remove_tree (const char *path)
+{
+    GDir *dir = g_dir_open (path, 0, NULL);
+    if (dir) {
+        const char *name;
+        while ((name = g_dir_read_name (dir)) != NULL) {
+            g_autofree char *child = g_build_filename (path, name, NULL);
+            if (g_file_test (child, G_FILE_TEST_IS_DIR)
+                && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+                remove_tree (child);
+            else
+                g_unlink (child);
+        }
+        g_dir_close (dir);
+    }
+    g_rmdir (path);
+}
+
+void
+fsim_test_scratch_free (char *dir)
+{
+    if (!dir)
+        return;
+    remove_tree (dir);
+    g_free (dir);
+}
+
+char *
+fsim_test_write (const char *dir, const char *name, const char *text, gssize len)
+{
+    g_autoptr(GError) error = NULL;
+    char *path = g_build_filename (dir, name, NULL);
+    g_file_set_contents (path, text, len, &error);
+    g_assert_no_error (error);
+    return path;
+}
+
+gboolean
+fsim_test_under_valgrind (void)
+{
+    const char *preload = g_getenv ("LD_PRELOAD");
+    return preload != NULL && strstr (preload, "vgpreload") != NULL;
+}

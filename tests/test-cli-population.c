@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: MIT */
+/* test-cli-population.c: `flowsim population`, its export, and the progress line of long runs. */
+/* posix_openpt, grantpt, unlockpt, ptsname */
+#define _XOPEN_SOURCE 700
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "cli.h"
+#include "json-check.h"
+#include "test-util.h"
+
+/*
+ * The tests run the built binary ($FLOWSIM) on tests/data/scale/ (a six-user GraphML graph
+ * with attributes, a five-user edge list) and on bench/scenario.json. The progress tests give
+ * the child a pseudo-terminal as stderr, since progress is only ever shown on a terminal.
+ */
+
+typedef struct {
+    int status;
+    char *out;
+    char *err;
+} Run;
+
+static void
+run_free (Run *r)
+{
+    if (r == NULL)
+        return;
+    g_free (r->out);
+    g_free (r->err);
+    g_free (r);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
+
+static Run *
+run_flowsim (const char *const *args)
+{
+    const char *exe = g_getenv ("FLOWSIM");
+    g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+    g_autoptr (GError) error = NULL;
+    Run *r = g_new0 (Run, 1);
+    int wait_status = 0;
+
+    g_assert_nonnull (exe);
+    g_ptr_array_add (argv, (gpointer) exe);
+    for (size_t i = 0; args[i]; i++)
+        g_ptr_array_add (argv, (gpointer) args[i]);
+    g_ptr_array_add (argv, NULL);
+    g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r->out, &r->err,
+                  &wait_status, &error);
+    g_assert_no_error (error);
+    r->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+    g_test_message ("exit %d; stderr: %s", r->status, r->err);
+    return r;
+}
+
+#define RUN(...) run_flowsim ((const char *const[]){ __VA_ARGS__, NULL })
+
+static char *
+scale_data (const char *name)
+{
+    return fsim_test_data_path ("scale", name, NULL);
+}
+
+static void
+test_population_text (void)
+{
+    g_autofree char *path = scale_data ("import-graphml.json");
+    g_autoptr (Run) r = RUN ("population", path);
+
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (r->err, ==, ""); /* no progress: stderr is not a terminal */
+    g_assert_true (g_str_has_prefix (r->out, "flowsim " FSIM_VERSION " population\n"));
+    g_assert_nonnull (strstr (r->out, "imported from "));
+    g_assert_nonnull (strstr (r->out, "friends.graphml (auto)"));
+    g_assert_nonnull (strstr (r->out, "  Users                       6\n"));
+    g_assert_nonnull (strstr (r->out, "  Friendships                 5\n"));
+    g_assert_nonnull (
+        strstr (r->out, "  Friends per user            min 1, median 2, mean 1.7, p99 2, max 2\n"));
+    g_assert_nonnull (strstr (r->out, "  Average clustering          0.0000 (exact, all users)\n"));
+    g_assert_nonnull (strstr (r->out, "  Largest component           6 users (100.0%)\n"));
+    g_assert_nonnull (strstr (r->out, "  Platform switch off         1 (16.7%)\n"));
+    g_assert_nonnull (strstr (r->out, "  huawei   device_maker      2  33.33%\n"));
+}
+
+static void
+test_population_json (void)
+{
+    g_autofree char *path = scale_data ("import-graphml.json");
+    g_autoptr (Run) r = RUN ("population", path, "--format", "json");
+    g_autoptr (GHashTable) doc = NULL;
+
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
+    doc = json_check_parse (r->out);
+    g_assert_nonnull (doc);
+    g_assert_cmpstr (g_hash_table_lookup (doc, "population.source"), ==, "imported");
+    g_assert_cmpstr (g_hash_table_lookup (doc, "population.users"), ==, "6");
+    g_assert_cmpstr (g_hash_table_lookup (doc, "population.friendships"), ==, "5");
+    g_assert_cmpstr (g_hash_table_lookup (doc, "population.degree.max"), ==, "2");
+    g_assert_cmpstr (g_hash_table_lookup (doc, "population.clustering.sampled"), ==, "false");
+    g_assert_cmpstr (g_hash_table_lookup (doc, "population.components.count"), ==, "1");
+    g_assert_cmpstr (g_hash_table_lookup (doc, "adoption#"), ==, "3");
+    g_assert_cmpstr (g_hash_table_lookup (doc, "adoption[2].partner"), ==, "huawei");
+    g_assert_cmpstr (g_hash_table_lookup (doc, "adoption[2].users"), ==, "2");
+    g_assert_cmpstr (g_hash_table_lookup (doc, "settings.platform_off"), ==, "1");
+    g_assert_cmpstr (g_hash_table_lookup (doc, "settings.apps_others_narrowed"), ==, "1");
+    g_assert_cmpstr (g_hash_table_lookup (doc, "settings.audience[2].field"), ==,
+                     "profile.religion");
+    g_assert_cmpstr (g_hash_table_lookup (doc, "settings.audience[2].public"), ==, "1");
+    g_assert_cmpstr (g_hash_table_lookup (doc, "settings.audience[2].only_me"), ==, "1");
+}
+
+/* A generated population with a sampled clustering estimate. */
+static void
+test_population_generated (void)
+{
+    g_autofree char *bench = fsim_test_source_path ("bench", "scenario.json", NULL);
+    g_autoptr (Run) r = RUN ("population", bench, "--set", "population.users=3000", "--sample",
+                             "500", "-f", "json");
+    g_autoptr (GHashTable) doc = NULL;
+
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
+    doc = json_check_parse (r->out);
+    g_assert_nonnull (doc);
+    g_assert_cmpstr (g_hash_table_lookup (doc, "population.generator"), ==, "facebook_like");
+    g_assert_cmpstr (g_hash_table_lookup (doc, "population.clustering.sampled"), ==, "true");
+    g_assert_cmpstr (g_hash_table_lookup (doc, "population.clustering.users_measured"), ==, "500");
+    g_assert_cmpstr (g_hash_table_lookup (doc, "adoption#"), ==, "60");
+    g_assert_cmpstr (g_hash_table_lookup (doc, "settings.audience#"), ==, "30");
+}
+
+static size_t
+count_lines (const char *text, gboolean skip_comments)
+{
+    g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+    size_t n = 0;
+
+    for (char **l = lines; *l; l++)
+        n += **l != '\0' && !(skip_comments && **l == '#');
+    return n;
+}
+
+/* --export writes an edge list that population.import reads back, and the users' table. */
+static void
+test_population_export (void)
+{
+    g_autofree char *dir = g_dir_make_tmp ("flowsim-export-XXXXXX", NULL);
+    g_autofree char *path = scale_data ("import-graphml.json");
+    g_autofree char *edges_path = g_build_filename (dir, "friendships.txt", NULL);
+    g_autofree char *users_path = g_build_filename (dir, "users.tsv", NULL);
+    g_autofree char *edges = NULL, *users = NULL, *set = NULL;
+    g_autoptr (Run) r = RUN ("population", path, "--export", dir, "-q");
+
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
+    g_assert_true (g_file_get_contents (edges_path, &edges, NULL, NULL));
+    g_assert_true (g_file_get_contents (users_path, &users, NULL, NULL));
+    g_assert_cmpuint (count_lines (edges, TRUE), ==, 5);
+    g_assert_nonnull (strstr (edges, "\n0 1\n0 2\n1 3\n3 4\n4 5\n"));
+    g_assert_cmpuint (count_lines (users, TRUE), ==, 1 + 6);
+    g_assert_nonnull (
+        strstr (users, "# fields: identity.name profile.birthday profile.religion\n"));
+    g_assert_nonnull (
+        strstr (users, "\n0\t1\t111\t113\tquiz\n1\t0\t110\t111\t\n2\t1\t111\t110\thuawei\n"));
+
+    g_autofree char *edges_json = scale_data ("import-edges.json");
+    set = g_strdup_printf ("population.import.file=%s", edges_path);
+    g_autoptr (Run) back = RUN ("population", edges_json, "--set", set, "-f", "json");
+    g_autoptr (GHashTable) doc = json_check_parse (back->out);
+    g_assert_cmpint (back->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (g_hash_table_lookup (doc, "population.users"), ==, "6");
+    g_assert_cmpstr (g_hash_table_lookup (doc, "population.friendships"), ==, "5");
+    g_unlink (edges_path);
+    g_unlink (users_path);
+    g_rmdir (dir);
+}
+
+static void
+assert_usage (const Run *r, const char *message)
+{
+    g_autofree char *expected =
+        g_strdup_printf ("flowsim: error: %s\nTry 'flowsim --help'.\n", message);
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_USAGE);
+    g_assert_cmpstr (r->out, ==, "");
+    g_assert_cmpstr (r->err, ==, expected);
+}
+
+static void
+test_population_usage (void)
+{
+    g_autofree char *path = scale_data ("import-graphml.json");
+    g_autoptr (Run) csv = RUN ("population", path, "--format", "csv");
+    g_autoptr (Run) sample = RUN ("population", path, "--sample", "0");
+    g_autoptr (Run) extra = RUN ("population", path, "other.json");
+    g_autoptr (Run) set = RUN ("population", path, "--set", "users");
+
+    assert_usage (csv, "unknown format 'csv' (expected text or json)");
+    assert_usage (sample, "--sample must be at least 1, not 0");
+    assert_usage (extra, "unexpected argument 'other.json'");
+    assert_usage (set, "--set 'users' is not PATH=VALUE");
+}
+
+static void
+test_population_bad_input (void)
+{
+    g_autofree char *path = scale_data ("import-graphml.json");
+    g_autoptr (Run) attr =
+        RUN ("population", path, "--set", "population.import.attributes={\"pet\": \"platform\"}");
+    g_autoptr (Run) missing = RUN ("population", path, "--set", "population.import.file=nope.xml");
+
+    g_assert_cmpint (attr->status, ==, FSIM_EXIT_INPUT);
+    g_assert_cmpstr (attr->out, ==, "");
+    g_assert_true (g_str_has_prefix (attr->err, "flowsim: error: --set population.import."
+                                                "attributes:1:38: population.import.attributes."
+                                                "pet: "));
+    g_assert_nonnull (strstr (attr->err, "has no user attribute 'pet' (it has: "));
+    g_assert_cmpint (missing->status, ==, FSIM_EXIT_INPUT);
+    g_assert_nonnull (strstr (missing->err, "importing friendships: "));
+}
+
+static void
+test_population_help (void)
+{
+    g_autoptr (Run) top = RUN ("--help");
+    g_autoptr (Run) help = RUN ("help", "population");
+
+    g_assert_nonnull (
+        strstr (top->out, "  population  Build a scenario's population and describe it\n"));
+    g_assert_cmpint (help->status, ==, FSIM_EXIT_OK);
+    g_assert_nonnull (strstr (help->out, "flowsim population"));
+    g_assert_nonnull (strstr (help->out, "--export"));
+    g_assert_nonnull (strstr (help->out, "--sample"));
+    g_assert_nonnull (strstr (help->out, "--quiet"));
+}
+
+/* ---- progress on a terminal --------------------------------------------------------------- */
+
+/* Runs flowsim with a pseudo-terminal as stderr (stdout to /dev/null); returns what it wrote
+ * there. */
+static char *
+run_on_tty (const char *const *args)
+{
+    const char *exe = g_getenv ("FLOWSIM");
+    g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GString) seen = g_string_new (NULL);
+    int master = posix_openpt (O_RDWR | O_NOCTTY), slave, status = 0;
+    GPid pid;
+    char buf[1024];
+
+    g_assert_cmpint (master, >=, 0);
+    g_assert_cmpint (grantpt (master), ==, 0);
+    g_assert_cmpint (unlockpt (master), ==, 0);
+    slave = open (ptsname (master), O_RDWR | O_NOCTTY);
+    g_assert_cmpint (slave, >=, 0);
+    g_ptr_array_add (argv, (gpointer) exe);
+    for (size_t i = 0; args[i]; i++)
+        g_ptr_array_add (argv, (gpointer) args[i]);
+    g_ptr_array_add (argv, NULL);
+    g_spawn_async_with_fds (NULL, (char **) argv->pdata, NULL,
+                            G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                            &pid, -1, -1, slave, &error);
+    g_assert_no_error (error);
+    close (slave);
+    for (;;) { /* until the child has closed the terminal: EIO */
+        ssize_t n = read (master, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        g_string_append_len (seen, buf, n);
+    }
+    g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+    g_spawn_close_pid (pid);
+    close (master);
+    g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+    return g_strdup (seen->str);
+}
+
+static void
+test_progress_terminal (void)
+{
+    g_autofree char *bench = fsim_test_source_path ("bench", "scenario.json", NULL);
+    const char *users = "population.users=100000", *degree = "population.mean_degree=4";
+    g_autofree char *run =
+        run_on_tty ((const char *const[]){ "run", bench, "--set", users, "--set", degree, NULL });
+    g_autofree char *run_q = run_on_tty (
+        (const char *const[]){ "run", bench, "--set", users, "--set", degree, "-q", NULL });
+    g_autofree char *pop = run_on_tty (
+        (const char *const[]){ "population", bench, "--set", users, "--set", degree, NULL });
+    g_autofree char *pop_q = run_on_tty ((const char *const[]){ "population", bench, "--set", users,
+                                                                "--set", degree, "--quiet", NULL });
+
+    /* a population of 100,000 users is announced at once; the line is erased at the end */
+    g_assert_nonnull (strstr (run, "flowsim: building the population..."));
+    g_assert_true (g_str_has_suffix (run, "\r\033[K"));
+    g_assert_nonnull (strstr (pop, "flowsim: building the population..."));
+    g_assert_nonnull (strstr (pop, "flowsim: measuring the friendships..."));
+    g_assert_cmpstr (run_q, ==, "");
+    g_assert_cmpstr (pop_q, ==, "");
+}
+
+int
+main (int argc, char *argv[])
+{
+    g_test_init (&argc, &argv, NULL);
+    g_test_add_func ("/cli-population/text", test_population_text);
+    g_test_add_func ("/cli-population/json", test_population_json);
+    g_test_add_func ("/cli-population/generated", test_population_generated);
+    g_test_add_func ("/cli-population/export", test_population_export);
+    g_test_add_func ("/cli-population/usage", test_population_usage);
+    g_test_add_func ("/cli-population/bad-input", test_population_bad_input);
+    g_test_add_func ("/cli-population/help", test_population_help);
+    g_test_add_func ("/cli-population/progress-terminal", test_progress_terminal);
+    return g_test_run ();
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/* test-determinism.c: the same command gives the same bytes on every run and thread count. */
+#include <string.h>
+
+#include <glib.h>
+
+#include "run-util.h"
+#include "test-util.h"
+
+/*
+ * Each command runs with FLOWSIM_THREADS=1, 2, 4 and 3, and again with 1: every output must be
+ * byte-identical to the first. The bundled default scenario with 4000 users (facebook_like,
+ * several thousand per engine block) and the tour scenario (explicit users) cover the generated
+ * and explicit paths. The same comparison across builds (a plain one, one with ASan and UBSan,
+ * valgrind) is .ci/run's `tests/cross-build.sh`.
+ */
+typedef struct {
+    const char *name;
+    const char *args[14]; /* SCENARIO / TOUR stand for the bundled files */
+} Case;
+
+static const Case cases[] = {
+    { "run-json", { "run", "SCENARIO", "--set", "population.users=4000", "--format", "json" } },
+    { "run-csv", { "run", "SCENARIO", "--set", "population.users=4000", "--set",
+                   "population.generator=erdos_renyi", "--format", "csv" } },
+    { "run-text-tour", { "run", "TOUR" } },
+    { "population", { "population", "SCENARIO", "--set", "population.users=4000", "--format",
+                      "json" } },
+    { "explain", { "explain", "SCENARIO", "--set", "population.users=2000", "--user", "u17",
+                   "--format", "json" } },
+    { "diff", { "diff", "TOUR", "--set", "date=2019-01-01", "--format", "json" } },
+    { "timeline", { "timeline", "SCENARIO", "--set", "population.users=1000", "--from",
+                    "2012-01-01", "--to", "2019-01-01", "--format", "json" } },
+    { "diagram", { "diagram", "SCENARIO", "--set", "population.users=2000", "--format",
+                   "dot" } },
+    { "possible", { "possible", "TOUR", "--format", "json" } },
+};
+
+static void
+test_case (gconstpointer data)
+{
+    const Case *c = data;
+    g_autofree char *scenario = fsim_test_source_path ("scenarios", "device-partners-2018.json",
+                                                       NULL);
+    g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
+    const char *argv[G_N_ELEMENTS (c->args) + 1] = { NULL };
+    static const char *const threads[] = { "1", "2", "4", "3", "1" };
+    g_autofree char *first = NULL;
+
+    /* under valgrind (50 times slower) fewer users and thread counts */
+    gboolean slow = fsim_test_under_valgrind ();
+    size_t n_threads = slow ? 2 : G_N_ELEMENTS (threads);
+    static const char *const slow_threads[] = { "1", "4" };
+
+    for (size_t i = 0; i < G_N_ELEMENTS (c->args) && c->args[i]; i++)
+        argv[i] = strcmp (c->args[i], "SCENARIO") == 0 ? scenario
+                  : strcmp (c->args[i], "TOUR") == 0   ? tour
+                  : slow && g_str_has_prefix (c->args[i], "population.users=")
+                      ? "population.users=300"
+                      : c->args[i];
+    for (size_t t = 0; t < n_threads; t++) {
+        const char *n = slow ? slow_threads[t] : threads[t];
+        g_autofree char *env = g_strconcat ("FLOWSIM_THREADS=", n, NULL);
+        g_autoptr(FsimTestRun) r =
+            fsim_test_run (NULL, (const char *const[]) { env, "LC_ALL=C", NULL }, argv);
+        g_assert_cmpint (r->status, ==, 0);
+        g_assert_cmpuint (r->out_len, >, 0);
+        if (!first) {
+            first = g_steal_pointer (&r->out);
+            continue;
+        }
+        if (strcmp (first, r->out) != 0)
+            g_error ("%s: the output with %s threads differs from the output with 1", c->name, n);
+    }
+}
+
+/* Nothing depends on the locale: a decimal comma changes no byte. */
+static void
+test_locale (void)
+{
+    g_autofree char *scenario = fsim_test_source_path ("scenarios", "device-partners-2018.json",
+                                                       NULL);
+    const char *argv[] = { "run", scenario, "--set", "population.users=2000", "--format", "json",
+                           NULL };
+    g_autoptr(FsimTestRun) c = fsim_test_run (NULL, (const char *const[]) { "LC_ALL=C", NULL },
+                                              argv);
+    g_autoptr(FsimTestRun) de = fsim_test_run (
+        NULL, (const char *const[]) { "LC_ALL=de_DE.UTF-8", "LANG=de_DE.UTF-8", NULL }, argv);
+    g_assert_cmpint (c->status, ==, 0);
+    g_assert_cmpint (de->status, ==, 0);
+    g_assert_cmpstr (c->out, ==, de->out);
+}
+
+int
+main (int argc, char **argv)
+{
+    g_test_init (&argc, &argv, NULL);
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        g_autofree char *name = g_strconcat ("/determinism/threads/", cases[i].name, NULL);
+        g_test_add_data_func (name, &cases[i], test_case);
+    }
+    g_test_add_func ("/determinism/locale", test_locale);
+    return g_test_run ();
+}

@@ -1,0 +1,444 @@
+/* SPDX-License-Identifier: MIT */
+/* test-diagram.c: the flow diagram (DOT goldens, escaping, --top), Graphviz and SVG checks. */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib.h>
+
+#include "diagram.h"
+#include "draw-util.h"
+#include "explain-diagram.h"
+#include "graphviz.h"
+#include "svg.h"
+
+/*
+ * Golden files: tests/data/diagram/NAME.json is drawn and compared with NAME.dot. To accept
+ * new output after an intended change, run the tests with FLOWSIM_UPDATE_GOLDEN=1
+ * (`FLOWSIM_UPDATE_GOLDEN=1 meson test -C build diagram`) and review the diff.
+ */
+
+static char *
+draw (const char *dir, const char *name, size_t top)
+{
+    g_autoptr (FsimCliSim) sim = draw_sim (dir, name);
+    FsimDiagramOptions o = { .top = top };
+    GString *out = g_string_new (NULL);
+    fsim_diagram_write_dot (sim->scenario, sim->decisions, sim->result, &o, out);
+    return g_string_free (out, FALSE);
+}
+
+static void
+test_diagram_dot_golden (gconstpointer data)
+{
+    const char *name = data;
+    g_autofree char *json = g_strconcat (name, ".json", NULL);
+    g_autofree char *golden = g_strconcat (name, ".dot", NULL);
+    g_autofree char *path = fsim_test_data_path ("diagram", golden, NULL);
+    g_autofree char *dot = draw ("diagram", json, FSIM_DIAGRAM_DEFAULT_TOP);
+    g_autofree char *expected = NULL;
+    g_autoptr (GError) error = NULL;
+
+    if (g_strcmp0 (g_getenv ("FLOWSIM_UPDATE_GOLDEN"), "1") == 0) {
+        g_file_set_contents (path, dot, -1, &error);
+        g_assert_no_error (error);
+    }
+    g_file_get_contents (path, &expected, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (dot, ==, expected);
+}
+
+/* The DOT parses: `dot -Tcanon` accepts it. */
+static void
+test_diagram_dot_parses (gconstpointer data)
+{
+    const char *name = data;
+    g_autofree char *json = g_strconcat (name, ".json", NULL);
+    g_autofree char *dot = draw ("diagram", json, 0);
+    g_autoptr (GError) error = NULL;
+    if (!draw_have_dot ())
+        return;
+    g_autoptr (GBytes) canon = fsim_graphviz_render (dot, "canon", &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_bytes_get_size (canon), >, 0);
+}
+
+static void
+test_diagram_dot_string (void)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        { "plain", "\"plain\"" },
+        { "q\"uote", "\"q\\\"uote\"" },
+        { "back\\slash", "\"back\\\\slash\"" },
+        { "\\N \\l \\G", "\"\\\\N \\\\l \\\\G\"" },
+        { "new\nline\ttab", "\"new?line?tab\"" },
+        { "<b>{x|y}</b>", "\"<b>{x|y}</b>\"" },
+        { "a & b &amp;", "\"a &amp; b &amp;amp;\"" },
+        { "bad \xff utf8", "\"bad \xef\xbf\xbd utf8\"" },
+        { "", "\"\"" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        g_autoptr (GString) out = g_string_new (NULL);
+        fsim_diagram_dot_string (out, cases[i].in);
+        g_assert_cmpstr (out->str, ==, cases[i].out);
+    }
+}
+
+/* Hostile names survive the trip through Graphviz as plain text in well-formed SVG. */
+static void
+test_diagram_svg_escape (void)
+{
+    g_autofree char *dot = draw ("diagram", "escape.json", 0);
+    g_autoptr (GError) error = NULL;
+    gsize len = 0;
+    if (!draw_have_dot ())
+        return;
+    g_autoptr (GBytes) svg = fsim_graphviz_render (dot, "svg", &error);
+    g_assert_no_error (error);
+    const char *text = g_bytes_get_data (svg, &len);
+    g_assert_true (fsim_svg_check (text, (gssize) len, &error));
+    g_assert_no_error (error);
+    g_autofree char *copy = g_strndup (text, len);
+    g_assert_nonnull (strstr (copy, "Name &quot;with&quot; \\quotes\\ and {record|fields} "
+                                    "&lt;tags&gt; &amp; &amp;lt;"));
+    g_assert_null (strstr (copy, "<tags>"));
+    g_assert_null (strstr (copy, "<b>"));
+}
+
+static void
+test_diagram_svg_tour (void)
+{
+    g_autofree char *path = fsim_test_source_path ("scenarios", "tour.json", NULL);
+    if (!draw_have_dot ())
+        return;
+    g_autoptr (DrawRun) r = FLOWSIM ("diagram", path, "--format", "svg");
+    g_assert_cmpint (r->status, ==, 0);
+    g_autoptr (GError) error = NULL;
+    g_assert_true (fsim_svg_check (r->out, -1, &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (r->out, "Personality quiz app"));
+}
+
+static void
+test_diagram_png (void)
+{
+    g_autofree char *path = fsim_test_data_path ("diagram", "small.json", NULL);
+    g_autofree char *dir = draw_tmpdir ();
+    g_autofree char *png = g_build_filename (dir, "small.png", NULL);
+    g_autofree char *bytes = NULL;
+    gsize len = 0;
+    if (!draw_have_dot ()) {
+        draw_tmpdir_remove (dir);
+        return;
+    }
+    /* the format comes from the suffix */
+    g_autoptr (DrawRun) r = FLOWSIM ("diagram", path, "--output", png);
+    g_assert_cmpint (r->status, ==, 0);
+    g_assert_true (g_file_get_contents (png, &bytes, &len, NULL));
+    g_assert_cmpuint (len, >, 8);
+    g_assert_cmpmem (bytes, 8, "\x89PNG\r\n\x1a\n", 8);
+    draw_tmpdir_remove (dir);
+}
+
+/* A scenario with @n partners of growing adoption, as JSON text. */
+static char *
+many_partners (size_t n)
+{
+    GString *s = g_string_new (
+        "{\"scenario\": \"many\", \"date\": \"2014-01-01\", \"seed\": 5,\n"
+        "\"fields\": [{\"id\": \"a.x\"}, {\"id\": \"b.y\"}],\n"
+        "\"apis\": [{\"id\": \"api\", \"scopes\": [{\"id\": \"s\", \"subject\": \"self\", "
+        "\"fields\": [\"*\"]}, {\"id\": \"f\", \"subject\": \"friends\", \"fields\": [\"*\"]}]}],\n"
+        "\"rules\": [{\"id\": \"r\", \"effect\": \"allow\", \"partners\": [\"*\"]}],\n"
+        "\"partners\": [");
+    for (size_t p = 0; p < n; p++)
+        g_string_append_printf (s,
+                                "%s{\"id\": \"p%zu\", \"kind\": \"k%zu\", \"integrates\": "
+                                "[\"api\"], \"requests\": [\"*\"], \"destinations\": [{\"id\": "
+                                "\"d\", \"location\": \"server\", \"jurisdiction\": \"%s\", "
+                                "\"fields\": [\"*\"]}]}",
+                                p ? ",\n" : "", p, p % 3, p % 2 ? "US" : "DE");
+    g_string_append (s, "],\n\"population\": {\"generator\": \"erdos_renyi\", \"users\": 400, "
+                        "\"mean_degree\": 6, \"adoption\": {");
+    for (size_t p = 0; p < n; p++)
+        g_string_append_printf (s, "%s\"p%zu\": %.4f", p ? ", " : "", p, 0.001 * (double) (p + 1));
+    g_string_append (s, "}}}\n");
+    return g_string_free (s, FALSE);
+}
+
+static size_t
+count (const char *haystack, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr (haystack, needle); p; p = strstr (p + 1, needle))
+        n++;
+    return n;
+}
+
+static char *
+draw_many (size_t n, size_t top)
+{
+    g_autofree char *json = many_partners (n);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = fsim_loader_load_string ("many.json", json, NULL, &error);
+    g_assert_no_error (error);
+    g_autoptr (FsimPopulation) pop = fsim_population_build (s, &error);
+    g_assert_no_error (error);
+    g_autoptr (FsimDecisions) dec = fsim_decisions_new (s, s->date);
+    g_autoptr (FsimResult) r = fsim_engine_run (s, pop, dec, &error);
+    g_assert_no_error (error);
+    FsimDiagramOptions o = { .top = top };
+    GString *out = g_string_new (NULL);
+    fsim_diagram_write_dot (s, dec, r, &o, out);
+    return g_string_free (out, FALSE);
+}
+
+/* 60 partners: --top 10 draws 10 of them and one "other partners" box; the largest are kept. */
+static void
+test_diagram_top (void)
+{
+    g_autofree char *top = draw_many (60, 10);
+    g_autofree char *all = draw_many (60, 0);
+    g_autofree char *deflt = draw_many (60, FSIM_DIAGRAM_DEFAULT_TOP);
+
+    g_assert_cmpuint (count (top, "    \"partner:"), ==, 11);
+    g_assert_nonnull (strstr (top, "\"partner:(other)\" [shape"));
+    g_assert_nonnull (strstr (top, "50 other partners"));
+    g_assert_nonnull (strstr (top, "\"partner:p59\" [shape")); /* the most used */
+    g_assert_null (strstr (top, "\"partner:p0\" [shape"));
+    g_assert_nonnull (strstr (top, "\"dest:(other)@US\""));
+    g_assert_cmpuint (count (all, "    \"partner:"), ==, 60);
+    g_assert_null (strstr (all, "(other)"));
+    g_assert_cmpuint (count (deflt, "    \"partner:"), ==, FSIM_DIAGRAM_DEFAULT_TOP + 1);
+}
+
+/* Graphviz missing or failing: a clear error, status 4 from the CLI; dot output still works. */
+static void
+test_diagram_graphviz_missing (void)
+{
+    g_autoptr (GError) error = NULL;
+    g_autofree char *path = fsim_test_data_path ("diagram", "small.json", NULL);
+    const char *const env[] = { "FLOWSIM_DOT=/nonexistent/dot", NULL };
+
+    g_setenv ("FLOWSIM_DOT", "/nonexistent/dot", TRUE);
+    g_assert_null (fsim_graphviz_program ());
+    g_assert_null (fsim_graphviz_render ("digraph{}", "svg", &error));
+    g_assert_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_MISSING);
+    g_unsetenv ("FLOWSIM_DOT");
+
+    g_autoptr (DrawRun) r = FLOWSIM_ENV (env, "diagram", path, "--format", "svg");
+    g_assert_cmpint (r->status, ==, 4);
+    g_assert_nonnull (strstr (r->err, "needs Graphviz"));
+    g_assert_cmpstr (r->out, ==, "");
+    g_autoptr (DrawRun) d = FLOWSIM_ENV (env, "diagram", path);
+    g_assert_cmpint (d->status, ==, 0);
+    g_assert_true (g_str_has_prefix (d->out, "digraph flowsim {"));
+}
+
+static void
+test_diagram_graphviz_fails (void)
+{
+    g_autoptr (GError) error = NULL;
+    g_autofree char *f = g_find_program_in_path ("false");
+    if (f == NULL) {
+        g_test_skip ("no 'false' program");
+        return;
+    }
+    g_setenv ("FLOWSIM_DOT", f, TRUE);
+    g_assert_null (fsim_graphviz_render ("digraph{}", "svg", &error));
+    g_assert_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED);
+    g_unsetenv ("FLOWSIM_DOT");
+    g_clear_error (&error);
+    if (!draw_have_dot ())
+        return;
+    g_assert_null (fsim_graphviz_render ("digraph { a -> }", "svg", &error));
+    g_assert_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED);
+}
+
+static void
+test_diagram_cli_usage (void)
+{
+    g_autofree char *path = fsim_test_data_path ("diagram", "small.json", NULL);
+    g_autoptr (DrawRun) a = FLOWSIM ("diagram", path, "--format", "pdf");
+    g_autoptr (DrawRun) b = FLOWSIM ("diagram", path, "--top", "many");
+    g_autoptr (DrawRun) c = FLOWSIM ("diagram", path, "extra");
+    g_autoptr (DrawRun) d = FLOWSIM ("diagram", "--help");
+    g_autoptr (DrawRun) e = FLOWSIM ("diagram", "/nonexistent.json");
+    g_autoptr (DrawRun) f = FLOWSIM ("diagram", path, "--top", "1", "--format", "dot");
+    g_assert_cmpint (a->status, ==, 2);
+    g_assert_nonnull (strstr (a->err, "unknown format 'pdf'"));
+    g_assert_cmpint (b->status, ==, 2);
+    g_assert_cmpint (c->status, ==, 2);
+    g_assert_cmpint (d->status, ==, 0);
+    g_assert_nonnull (strstr (d->out, "--top"));
+    g_assert_cmpint (e->status, ==, 3);
+    g_assert_cmpint (f->status, ==, 0);
+    g_assert_nonnull (strstr (f->out, "3 other partners"));
+}
+
+/* One user's routes: open ones by channel, closed ones dotted with their reason. */
+static void
+test_diagram_explain (void)
+{
+    g_autofree char *path = fsim_test_source_path ("scenarios", "tour.json", NULL);
+    g_autoptr (GError) error = NULL;
+    FsimExit status = FSIM_EXIT_OK;
+    g_autoptr (FsimCliSim) sim = fsim_i_cli_sim_new (path, NULL, &status, &error);
+    g_assert_no_error (error);
+    g_autoptr (FsimTracer) t = fsim_tracer_new (sim->scenario, sim->pop, sim->decisions, &error);
+    g_assert_no_error (error);
+    gssize bob = fsim_tracer_find_user (t, "bob");
+    g_assert_cmpint (bob, >=, 0);
+    g_autoptr (FsimExplanation) e = fsim_explain_user (t, (size_t) bob, NULL, NULL);
+    g_autoptr (GString) dot = g_string_new (NULL);
+    fsim_explain_write_dot (t, e, NULL, dot);
+    g_test_message ("%s", dot->str);
+    g_assert_true (g_str_has_prefix (dot->str, "digraph flowsim {"));
+    /* bob's religion: not in his "apps others use" list, so the quiz's friend route is closed */
+    g_assert_nonnull (strstr (dot->str, "\"field:profile.religion\" -> \"partner:quiz\" "
+                                        "[color=\"#bdbdbd\""));
+    g_assert_nonnull (strstr (dot->str, "closed (friend): apps_others"));
+    /* his birthday reached the quiz through alice, and the broker from the quiz */
+    g_assert_nonnull (strstr (dot->str, "friend alice via graph-v1/friends_birthday"));
+    g_assert_nonnull (strstr (dot->str, "\"partner:quiz\" -> \"partner:broker\""));
+    g_assert_nonnull (strstr (dot->str, "shared by quiz"));
+    if (!draw_have_dot ())
+        return;
+    g_autoptr (GBytes) svg = fsim_graphviz_render (dot->str, "svg", &error);
+    g_assert_no_error (error);
+    gsize len = 0;
+    const char *data = g_bytes_get_data (svg, &len);
+    g_assert_true (fsim_svg_check (data, (gssize) len, &error));
+    g_assert_no_error (error);
+}
+
+/* `flowsim diff --format dot|svg` and `flowsim explain --format dot|svg`. */
+static void
+test_diagram_analysis_cli (void)
+{
+    g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
+    g_autoptr (DrawRun) diff =
+        FLOWSIM ("diff", tour, "--set", "date=2015-05-01", "--format", "dot");
+    g_autoptr (DrawRun) bad = FLOWSIM ("diff", tour, "--format", "pdf");
+    g_autoptr (DrawRun) explain = FLOWSIM ("explain", tour, "--user", "dave", "--format", "dot");
+    g_autoptr (GError) error = NULL;
+
+    g_assert_true (diff->status == 0 || diff->status == 1);
+    g_assert_nonnull (strstr (diff->out,
+                              "\"fields:profile\" -> \"partner:quiz\" [color=\"#d73027\", "
+                              "fontcolor=\"#d73027\", style=dashed"));
+    g_assert_nonnull (strstr (diff->out, "label=\"-3\""));
+    g_assert_nonnull (strstr (diff->out, "\"partner:phoneco\" -> \"dest:phoneco/handset\" "
+                                         "[color=\"#969696\""));
+    g_assert_cmpint (bad->status, ==, 2);
+    g_assert_cmpint (explain->status, ==, 0);
+    /* dave turned the platform off: the quiz's friend route is closed, the phone's is open */
+    g_assert_nonnull (strstr (explain->out, "closed (friend): platform"));
+    g_assert_nonnull (strstr (explain->out, "friend frank via device/device_friends"));
+    if (!draw_have_dot ())
+        return;
+    g_autoptr (DrawRun) svg = FLOWSIM ("diff", tour, "--set", "date=2015-05-01", "--format", "svg");
+    g_autoptr (DrawRun) esvg = FLOWSIM ("explain", tour, "--user", "dave", "--format", "svg");
+    g_assert_true (fsim_svg_check (svg->out, -1, &error));
+    g_assert_no_error (error);
+    g_assert_true (fsim_svg_check (esvg->out, -1, &error));
+    g_assert_no_error (error);
+}
+
+/* ---- svg.h ---- */
+
+static void
+test_svg_check (void)
+{
+    static const char *const bad[] = {
+        "",
+        "<svg>",
+        "<svg></g>",
+        "<html></html>",
+        "<svg>&nbsp;</svg>",
+        "<svg a=1></svg>",
+        "<svg>\x01</svg>",
+        "text",
+    };
+    g_autoptr (GError) error = NULL;
+    g_assert_true (fsim_svg_check ("<?xml version=\"1.0\"?>\n<!DOCTYPE svg>\n<!-- c -->\n"
+                                   "<svg><g><text>a &amp; b &#60;</text></g></svg>\n",
+                                   -1, &error));
+    g_assert_no_error (error);
+    for (size_t i = 0; i < G_N_ELEMENTS (bad); i++) {
+        g_assert_false (fsim_svg_check (bad[i], -1, &error));
+        g_assert_nonnull (error);
+        g_assert_true (error->domain == FSIM_SVG_ERROR);
+        g_clear_error (&error);
+    }
+    g_assert_false (fsim_svg_check ("<html/>", -1, &error));
+    g_assert_error (error, FSIM_SVG_ERROR, FSIM_SVG_ERROR_EMPTY);
+}
+
+static void
+test_svg_sanitize (void)
+{
+    const char *in = "<?xml version=\"1.0\"?><!DOCTYPE svg><svg width=\"10pt\" onload=\"x()\" "
+                     "xmlns:xlink=\"http://www.w3.org/1999/xlink\"><script>alert(1)</script>"
+                     "<g id=\"a\" class=\"node\" style=\"fill:url(http://x)\"><a href=\"http://x\">"
+                     "<text x=\"1\">in link</text></a><foreignObject><div>x</div></foreignObject>"
+                     "<text x=\"2\" fill=\"url(http://x/y)\">&lt;script&gt; &amp;</text>"
+                     "<image href=\"http://x/i.png\"/></g></svg>";
+    g_autoptr (GError) error = NULL;
+    g_autofree char *out = fsim_svg_sanitize (in, -1, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (out, ==,
+                     "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10pt\">"
+                     "<g class=\"node\"><text x=\"2\">&lt;script&gt; &amp;</text></g>"
+                     "</svg>");
+    g_assert_true (fsim_svg_check (out, -1, &error));
+    g_assert_null (fsim_svg_sanitize ("<svg><g></svg>", -1, &error));
+    g_assert_error (error, FSIM_SVG_ERROR, FSIM_SVG_ERROR_PARSE);
+}
+
+static void
+test_svg_markup (void)
+{
+    g_autoptr (GString) out = g_string_new (NULL);
+    fsim_markup_append (out, "<a href=\"x\">'&'</a>\x01\n\t\xff");
+    g_assert_cmpstr (out->str, ==,
+                     "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;?\n\t\xef\xbf\xbd");
+    g_string_truncate (out, 0);
+    fsim_svg_number (out, 12.5);
+    g_string_append_c (out, ' ');
+    fsim_svg_number (out, 3.0);
+    g_string_append_c (out, ' ');
+    fsim_svg_number (out, -0.001);
+    g_string_append_c (out, ' ');
+    fsim_svg_number (out, 1.0 / 3.0);
+    g_assert_cmpstr (out->str, ==, "12.5 3 0 0.33");
+}
+
+int
+main (int argc, char **argv)
+{
+    static const char *const goldens[] = { "small", "escape" };
+    g_test_init (&argc, &argv, NULL);
+    for (size_t i = 0; i < G_N_ELEMENTS (goldens); i++) {
+        g_autofree char *golden = g_strdup_printf ("/diagram/dot/golden/%s", goldens[i]);
+        g_autofree char *parses = g_strdup_printf ("/diagram/dot/parses/%s", goldens[i]);
+        g_test_add_data_func (golden, goldens[i], test_diagram_dot_golden);
+        g_test_add_data_func (parses, goldens[i], test_diagram_dot_parses);
+    }
+    g_test_add_func ("/diagram/dot/string", test_diagram_dot_string);
+    g_test_add_func ("/diagram/dot/top", test_diagram_top);
+    g_test_add_func ("/diagram/svg/escape", test_diagram_svg_escape);
+    g_test_add_func ("/diagram/svg/tour", test_diagram_svg_tour);
+    g_test_add_func ("/diagram/png", test_diagram_png);
+    g_test_add_func ("/diagram/graphviz/missing", test_diagram_graphviz_missing);
+    g_test_add_func ("/diagram/graphviz/fails", test_diagram_graphviz_fails);
+    g_test_add_func ("/diagram/cli/usage", test_diagram_cli_usage);
+    g_test_add_func ("/diagram/explain", test_diagram_explain);
+    g_test_add_func ("/diagram/analysis-cli", test_diagram_analysis_cli);
+    g_test_add_func ("/svg/check", test_svg_check);
+    g_test_add_func ("/svg/sanitize", test_svg_sanitize);
+    g_test_add_func ("/svg/markup", test_svg_markup);
+    return g_test_run ();
+}

@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: MIT */
+/* test-diff.c: a base against what-ifs that change one thing, with hand-computed answers. */
+#include <string.h>
+
+#include <glib.h>
+
+#include "cli.h"
+#include "diff.h"
+#include "flowsim-run.h"
+#include "json-check.h"
+#include "loader.h"
+#include "test-util.h"
+
+/*
+ * tests/data/diff/base.json: ann uses the quiz (servers in GB), which passes names and likes to
+ * the broker (US); ben and cat are ann's friends, cat shows her religion to no one, dan knows
+ * nobody. By hand: the quiz gets ann's three fields (self), ben's three and cat's name and likes
+ * (friend); the broker gets the names and likes of all three. 3 users exposed; GB 3 (2 without
+ * consent), US 3 (3).
+ */
+
+typedef struct {
+    FsimScenario *base, *whatif;
+    FsimPopulation *base_pop, *whatif_pop;
+    FsimDiff *diff;
+} Pair;
+
+static void
+pair_clear (Pair *p)
+{
+    fsim_diff_free (p->diff);
+    fsim_population_free (p->whatif_pop);
+    fsim_population_free (p->base_pop);
+    fsim_scenario_free (p->whatif);
+    fsim_scenario_free (p->base);
+    memset (p, 0, sizeof *p);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Pair, pair_clear)
+
+static FsimScenario *
+load (const char *file)
+{
+    g_autoptr (GError) error = NULL;
+    g_autofree char *path = fsim_test_data_path ("diff", file, NULL);
+    FsimScenario *s = fsim_loader_load (path, NULL, &error);
+    g_assert_no_error (error);
+    return s;
+}
+
+/* Diffs two files; returns FALSE (with @error) where the populations cannot be matched. */
+static gboolean
+pair_diff (Pair *p, const char *base, const char *whatif, GError **error)
+{
+    g_autoptr (GError) local = NULL;
+    p->base = load (base);
+    p->whatif = load (whatif);
+    p->base_pop = fsim_population_build (p->base, &local);
+    g_assert_no_error (local);
+    FsimPopulation *own = fsim_population_build (p->whatif, &local);
+    g_assert_no_error (local);
+    g_autofree char *note = NULL;
+    p->whatif_pop = fsim_diff_population (p->base, p->base_pop, p->whatif, own, &note, error);
+    if (!p->whatif_pop)
+        return FALSE;
+    p->diff = fsim_diff_new (p->base, p->base_pop, p->whatif, p->whatif_pop, note, &local);
+    g_assert_no_error (local);
+    return TRUE;
+}
+
+static void
+pair_ok (Pair *p, const char *base, const char *whatif)
+{
+    g_autoptr (GError) error = NULL;
+    g_assert_true (pair_diff (p, base, whatif, &error));
+    g_assert_no_error (error);
+}
+
+static const FsimDiffPartner *
+partner (const FsimDiff *d, const char *id)
+{
+    for (guint i = 0; i < d->partners->len; i++)
+        if (strcmp (g_array_index (d->partners, FsimDiffPartner, i).partner, id) == 0)
+            return &g_array_index (d->partners, FsimDiffPartner, i);
+    g_assert_not_reached ();
+    return NULL;
+}
+
+static const FsimDiffFlow *
+row (const FsimDiff *d, const char *field, const char *p, const char *jurisdiction)
+{
+    for (guint i = 0; i < d->flows->len; i++) {
+        const FsimDiffFlow *f = &g_array_index (d->flows, FsimDiffFlow, i);
+        if (strcmp (f->field, field) == 0 && strcmp (f->partner, p) == 0 &&
+            strcmp (f->jurisdiction, jurisdiction) == 0)
+            return f;
+    }
+    g_assert_not_reached ();
+    return NULL;
+}
+
+static const FsimDiffJurisdiction *
+jurisdiction (const FsimDiff *d, const char *name)
+{
+    for (guint i = 0; i < d->jurisdictions->len; i++)
+        if (strcmp (g_array_index (d->jurisdictions, FsimDiffJurisdiction, i).jurisdiction,
+                    name) == 0)
+            return &g_array_index (d->jurisdictions, FsimDiffJurisdiction, i);
+    g_assert_not_reached ();
+    return NULL;
+}
+
+static void
+assert_row (const FsimDiff *d, const char *field, const char *p, const char *j, size_t before,
+            size_t after, size_t gained, size_t lost)
+{
+    const FsimDiffFlow *f = row (d, field, p, j);
+    g_test_message ("%s/%s/%s", field, p, j);
+    g_assert_cmpuint (f->before, ==, before);
+    g_assert_cmpuint (f->after, ==, after);
+    g_assert_cmpuint (f->gained, ==, gained);
+    g_assert_cmpuint (f->lost, ==, lost);
+}
+
+static void
+assert_verdicts (const FsimDiff *d, const char *p, FsimDiffVerdict on_pop, FsimDiffVerdict any)
+{
+    const FsimDiffPartner *x = partner (d, p);
+    g_assert_cmpstr (fsim_diff_verdict_to_string (x->verdict), ==,
+                     fsim_diff_verdict_to_string (on_pop));
+    g_assert_cmpstr (fsim_diff_verdict_to_string (x->verdict_any), ==,
+                     fsim_diff_verdict_to_string (any));
+}
+
+/* ---- one rule changes ------------------------------------------------------------------------- */
+
+static void
+test_diff_one_rule (void)
+{
+    g_auto (Pair) p = { 0 };
+    pair_ok (&p, "base.json", "deny-one.json");
+    const FsimDiff *d = p.diff;
+    g_assert_true (fsim_diff_any (d));
+    /* only ben's religion is lost: it reached the quiz through ann, a friend */
+    assert_row (d, "religion", "quiz", "GB", 2, 1, 0, 1);
+    assert_row (d, "name", "quiz", "GB", 3, 3, 0, 0);
+    assert_row (d, "name", "broker", "US", 3, 3, 0, 0);
+    assert_row (d, "religion", "broker", "US", 0, 0, 0, 0);
+    assert_verdicts (d, "quiz", FSIM_DIFF_LESS_PERMISSIVE, FSIM_DIFF_LESS_PERMISSIVE);
+    assert_verdicts (d, "broker", FSIM_DIFF_EQUIVALENT, FSIM_DIFF_EQUIVALENT);
+    g_assert_cmpuint (partner (d, "quiz")->lost, ==, 1);
+    g_assert_cmpuint (d->decisions->len, ==, 1);
+    const FsimDiffDecision *x = &g_array_index (d->decisions, FsimDiffDecision, 0);
+    g_assert_cmpstr (x->partner, ==, "quiz");
+    g_assert_cmpstr (x->scope, ==, "friends_religion");
+    g_assert_cmpint (x->before, ==, FSIM_VERDICT_ALLOWED);
+    g_assert_cmpint (x->after, ==, FSIM_VERDICT_DENIED);
+    g_assert_cmpstr (d->base->rules[x->rule_before].id, ==, "allow-apps");
+    g_assert_cmpstr (d->whatif->rules[x->rule_after].id, ==, "deny-friends-religion");
+    g_assert_cmpuint (d->exposed_before, ==, 3);
+    g_assert_cmpuint (d->exposed_after, ==, 3);
+    g_assert_cmpuint (d->newly_exposed + d->no_longer_exposed, ==, 0);
+    g_assert_cmpuint (jurisdiction (d, "GB")->before, ==, 3);
+    g_assert_cmpuint (jurisdiction (d, "GB")->after, ==, 3);
+    g_assert_cmpuint (jurisdiction (d, "GB")->before_no_consent, ==, 2);
+    g_assert_cmpuint (jurisdiction (d, "US")->after_no_consent, ==, 3);
+}
+
+static void
+test_diff_equivalent (void)
+{
+    g_auto (Pair) p = { 0 };
+    pair_ok (&p, "base.json", "base.json");
+    g_assert_false (fsim_diff_any (p.diff));
+    assert_verdicts (p.diff, "quiz", FSIM_DIFF_EQUIVALENT, FSIM_DIFF_EQUIVALENT);
+    g_assert_cmpuint (p.diff->users_other_settings, ==, 0);
+}
+
+/* The quiz now passes religions on: the broker gets ann's and ben's. */
+static void
+test_diff_more_permissive (void)
+{
+    g_auto (Pair) p = { 0 };
+    pair_ok (&p, "base.json", "more.json");
+    assert_row (p.diff, "religion", "broker", "US", 0, 2, 2, 0);
+    assert_verdicts (p.diff, "broker", FSIM_DIFF_MORE_PERMISSIVE, FSIM_DIFF_MORE_PERMISSIVE);
+    assert_verdicts (p.diff, "quiz", FSIM_DIFF_EQUIVALENT, FSIM_DIFF_EQUIVALENT);
+    g_assert_cmpuint (p.diff->decisions->len, ==, 0);
+}
+
+/* The quiz's servers move to Russia: the same users, in another jurisdiction. */
+static void
+test_diff_incomparable (void)
+{
+    g_auto (Pair) p = { 0 };
+    pair_ok (&p, "base.json", "move.json");
+    assert_row (p.diff, "name", "quiz", "GB", 3, 0, 0, 3);
+    assert_row (p.diff, "name", "quiz", "RU", 0, 3, 3, 0);
+    assert_verdicts (p.diff, "quiz", FSIM_DIFF_INCOMPARABLE, FSIM_DIFF_INCOMPARABLE);
+    g_assert_cmpuint (partner (p.diff, "quiz")->gained, ==, 8);
+    g_assert_cmpuint (partner (p.diff, "quiz")->lost, ==, 8);
+    g_assert_cmpuint (jurisdiction (p.diff, "RU")->after, ==, 3);
+    g_assert_cmpuint (jurisdiction (p.diff, "GB")->after, ==, 0);
+}
+
+/* cat turns the platform off in the what-if: compared user by user, she is no longer exposed. */
+static void
+test_diff_settings (void)
+{
+    g_auto (Pair) p = { 0 };
+    pair_ok (&p, "base.json", "settings.json");
+    g_assert_cmpuint (p.diff->users_other_settings, ==, 1);
+    fsim_assert_contains (p.diff->population, "1 of them has other settings");
+    g_assert_cmpuint (p.diff->no_longer_exposed, ==, 1);
+    g_assert_cmpstr (p.diff->no_longer_examples->pdata[0], ==, "cat");
+    assert_verdicts (p.diff, "quiz", FSIM_DIFF_LESS_PERMISSIVE, FSIM_DIFF_EQUIVALENT);
+}
+
+static void
+test_diff_people (void)
+{
+    g_auto (Pair) p = { 0 };
+    g_autoptr (GError) error = NULL;
+    g_assert_false (pair_diff (&p, "base.json", "people.json", &error));
+    g_assert_error (error, FSIM_DIFF_ERROR, FSIM_DIFF_ERROR_PEOPLE);
+    fsim_assert_contains (error->message, "the base has 4 users and the what-if 2");
+}
+
+/* A new partner changes the generated draws; the base's are kept by id, so nothing else moves. */
+static void
+test_diff_new_partner (void)
+{
+    g_auto (Pair) p = { 0 };
+    pair_ok (&p, "base-gen.json", "new-partner.json");
+    fsim_assert_contains (p.diff->population, "keeps the base's settings and partner use by id");
+    assert_verdicts (p.diff, "quiz", FSIM_DIFF_EQUIVALENT, FSIM_DIFF_EQUIVALENT);
+    assert_verdicts (p.diff, "broker", FSIM_DIFF_EQUIVALENT, FSIM_DIFF_EQUIVALENT);
+    assert_verdicts (p.diff, "newapp", FSIM_DIFF_ADDED, FSIM_DIFF_ADDED);
+    g_assert_cmpuint (p.diff->no_longer_exposed, ==, 0);
+    g_assert_cmpuint (p.diff->users_other_settings, ==, 0);
+    for (guint i = 0; i < p.diff->decisions->len; i++)
+        g_assert_cmpstr (g_array_index (p.diff->decisions, FsimDiffDecision, i).partner, ==,
+                         "newapp");
+}
+
+/* ---- the command ------------------------------------------------------------------------------ */
+
+static void
+test_diff_cli_text (void)
+{
+    g_autofree char *base = fsim_test_data_path ("diff", "base.json", NULL);
+    g_autofree char *deny = fsim_test_data_path ("diff", "deny-one.json", NULL);
+    g_autoptr (FsimRun) r = FSIM_RUN ("diff", base, deny);
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (r->err, ==, "");
+    fsim_assert_contains (r->out, "  quiz     less permissive     less permissive");
+    fsim_assert_contains (r->out, "  quiz     graph  friends_religion  allowed -> denied  "
+                                  "allowed by rule allow-apps (");
+    fsim_assert_contains (r->out, "  religion  quiz     servers      server, GB       2      1 "
+                                  "      0     1\n");
+    g_autoptr (FsimRun) e = FSIM_RUN ("diff", "--exit-code", base, deny);
+    g_assert_cmpint (e->status, ==, FSIM_EXIT_CHECKS_FAILED);
+    g_autoptr (FsimRun) same = FSIM_RUN ("diff", "--exit-code", base, base);
+    g_assert_cmpint (same->status, ==, FSIM_EXIT_OK);
+    fsim_assert_contains (same->out, "No difference");
+}
+
+static void
+test_diff_cli_set (void)
+{
+    g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
+    g_autoptr (FsimRun) r = FSIM_RUN ("diff", tour, "--set", "date=2015-05-01", "--format",
+                                      "json");
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
+    g_autoptr (GHashTable) j = json_check_parse (r->out);
+    g_assert_nonnull (j);
+    g_assert_cmpstr (g_hash_table_lookup (j, "whatif.date"), ==, "2015-05-01");
+    g_assert_cmpstr (g_hash_table_lookup (j, "changed"), ==, "true");
+    g_assert_cmpstr (g_hash_table_lookup (j, "partners[0].id"), ==, "quiz");
+    g_assert_cmpstr (g_hash_table_lookup (j, "partners[0].verdict"), ==, "less_permissive");
+    g_assert_cmpstr (g_hash_table_lookup (j, "partners[2].verdict"), ==, "equivalent");
+    g_assert_cmpstr (g_hash_table_lookup (j, "decisions[0].change"), ==, "allowed_to_denied");
+    g_assert_cmpstr (g_hash_table_lookup (j, "decisions[0].after.verdict"), ==, "api_inactive");
+    g_assert_cmpstr (g_hash_table_lookup (j, "exposure.no_longer_exposed"), ==, "1");
+    g_assert_cmpstr (g_hash_table_lookup (j, "exposure.no_longer_exposed_examples[0]"), ==,
+                     "carol");
+}
+
+static void
+test_diff_cli_errors (void)
+{
+    g_autofree char *base = fsim_test_data_path ("diff", "base.json", NULL);
+    g_autofree char *people = fsim_test_data_path ("diff", "people.json", NULL);
+    g_autoptr (FsimRun) a = FSIM_RUN ("diff", base, people);
+    g_assert_cmpint (a->status, ==, FSIM_EXIT_INPUT);
+    fsim_assert_contains (a->err, "flowsim: error: the base has 4 users");
+    g_autoptr (FsimRun) b = FSIM_RUN ("diff", base);
+    g_assert_cmpint (b->status, ==, FSIM_EXIT_USAGE);
+    g_autoptr (FsimRun) c = FSIM_RUN ("diff", base, base, base);
+    g_assert_cmpint (c->status, ==, FSIM_EXIT_USAGE);
+    g_autoptr (FsimRun) d = FSIM_RUN ("diff", base, "--set", "nonsense");
+    g_assert_cmpint (d->status, ==, FSIM_EXIT_USAGE);
+    g_autofree char *policy = fsim_test_source_path ("policies", "fields.json", NULL);
+    g_autoptr (FsimRun) e = FSIM_RUN ("diff", base, policy);
+    g_assert_cmpint (e->status, ==, FSIM_EXIT_USAGE);
+    fsim_assert_contains (e->err, "fields.json is a policy file: diff compares scenarios");
+}
+
+int
+main (int argc, char **argv)
+{
+    g_test_init (&argc, &argv, NULL);
+    g_test_add_func ("/diff/one-rule", test_diff_one_rule);
+    g_test_add_func ("/diff/equivalent", test_diff_equivalent);
+    g_test_add_func ("/diff/more-permissive", test_diff_more_permissive);
+    g_test_add_func ("/diff/incomparable", test_diff_incomparable);
+    g_test_add_func ("/diff/population/settings", test_diff_settings);
+    g_test_add_func ("/diff/population/people", test_diff_people);
+    g_test_add_func ("/diff/population/new-partner", test_diff_new_partner);
+    g_test_add_func ("/diff/cli/text", test_diff_cli_text);
+    g_test_add_func ("/diff/cli/set", test_diff_cli_set);
+    g_test_add_func ("/diff/cli/errors", test_diff_cli_errors);
+    return g_test_run ();
+}

@@ -1,0 +1,567 @@
+/* SPDX-License-Identifier: MIT */
+/* test-limits.c: what a scenario may make flowsim read, limits with clear errors, big models. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "friends.h"
+#include "import.h"
+#include "loader.h"
+#include "output-check.h"
+#include "population.h"
+#include "run-util.h"
+#include "test-util.h"
+
+/* ---- helpers ------------------------------------------------------------------------------- */
+
+/* A scenario in @dir that includes @target (a path, quoted here) and the test model. */
+static char *
+write_including (const char *dir, const char *key, const char *target)
+{
+    g_autofree char *model = fsim_test_data_path ("errors", "model.json", NULL);
+    g_autofree char *text = NULL;
+    if (strcmp (key, "include") == 0)
+        text = g_strdup_printf ("{ \"scenario\": \"t\", \"date\": \"2014-06-01\",\n"
+                                "  \"include\": [\"%s\", \"%s\"],\n"
+                                "  \"population\": { \"users\": [ { \"id\": \"a\" } ] } }\n",
+                                model, target);
+    else
+        text = g_strdup_printf ("{ \"extends\": \"%s\" }\n", target);
+    return fsim_test_write (dir, "top.json", text, -1);
+}
+
+/* Loading @path fails with @code and a message holding @what. */
+static void
+assert_load_fails (const char *path, FsimLoaderError code, const char *what)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FsimScenario) s = fsim_loader_load (path, NULL, &error);
+    g_assert_null (s);
+    g_assert_error (error, FSIM_LOADER_ERROR, (gint) code);
+    g_test_message ("%s", error->message);
+    if (!strstr (error->message, what))
+        g_error ("message '%s' lacks '%s'", error->message, what);
+}
+
+static void
+assert_include_refused (const char *target, const char *what)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    for (int k = 0; k < 2; k++) {
+        g_autofree char *top = write_including (dir, k ? "extends" : "include", target);
+        assert_load_fails (top, FSIM_LOADER_ERROR_IO, what);
+    }
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* ---- /limits/input: what include and extends may read ------------------------------------ */
+
+static void
+test_input_device (void)
+{
+    assert_include_refused ("/dev/zero", "a device or socket, not a regular file");
+    assert_include_refused ("/dev/null", "a device or socket, not a regular file");
+}
+
+static void
+test_input_fifo (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *fifo = g_build_filename (dir, "fifo.json", NULL);
+    g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+    /* refused at once: a FIFO without a writer would block for ever */
+    assert_include_refused (fifo, "a FIFO or pipe, not a regular file");
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+static void
+test_input_proc (void)
+{
+    if (!g_file_test ("/proc/self/environ", G_FILE_TEST_EXISTS)) {
+        g_test_skip ("no /proc");
+        return;
+    }
+    assert_include_refused ("/proc/self/environ", "files of /proc and /sys are never read");
+    /* not /proc/self/cmdline: valgrind serves its own copy from $TMPDIR */
+    assert_include_refused ("/proc/self/status", "files of /proc and /sys are never read");
+    if (g_file_test ("/sys/kernel/mm/transparent_hugepage/enabled", G_FILE_TEST_EXISTS))
+        assert_include_refused ("/sys/kernel/mm/transparent_hugepage/enabled", "never read");
+}
+
+static void
+test_input_directory (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    assert_include_refused (dir, "it is a directory");
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* A symbolic link is followed: to a regular file it is read, to a device it is refused. */
+static void
+test_input_symlink (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *model = fsim_test_data_path ("errors", "model.json", NULL);
+    g_autofree char *good = g_build_filename (dir, "good.json", NULL);
+    g_autofree char *bad = g_build_filename (dir, "bad.json", NULL);
+    g_assert_cmpint (symlink (model, good), ==, 0);
+    g_assert_cmpint (symlink ("/dev/zero", bad), ==, 0);
+    g_autofree char *top = fsim_test_write (dir, "top.json",
+                                            "{ \"include\": [\"good.json\"] }", -1);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FsimScenario) s = fsim_loader_load (top, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (s);
+    assert_include_refused (bad, "a device or socket, not a regular file");
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+static gpointer
+write_fifo (gpointer data)
+{
+    const char *path = data;
+    FILE *f = fopen (path, "w");
+    g_assert_nonnull (f);
+    fputs ("{ \"title\": \"from a pipe\" }\n", f);
+    fclose (f);
+    return NULL;
+}
+
+/* The top file, which the user names, may be a pipe: `flowsim run <(generate)`. */
+static void
+test_input_top_fifo (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *fifo = g_build_filename (dir, "top.json", NULL);
+    g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+    GThread *writer = g_thread_new ("writer", write_fifo, fifo);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FsimScenario) s = fsim_loader_load (fifo, NULL, &error);
+    g_thread_join (writer);
+    g_assert_no_error (error);
+    g_assert_cmpstr (s->title, ==, "from a pipe");
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* A file over the size limit is refused before it is read (the file is sparse: no disk). */
+static void
+test_input_too_large (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *big = g_build_filename (dir, "big.json", NULL);
+    int fd = g_open (big, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    g_assert_cmpint (fd, >=, 0);
+    g_assert_cmpint (ftruncate (fd, (off_t) 300 << 20), ==, 0);
+    close (fd);
+    assert_load_fails (big, FSIM_LOADER_ERROR_LIMIT, "more than the limit of 268435456 bytes");
+    g_autofree char *top = write_including (dir, "include", big);
+    assert_load_fails (top, FSIM_LOADER_ERROR_LIMIT, "big.json is too large");
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* Too many JSON values are refused before cJSON allocates them (each costs ~170 bytes). */
+static void
+test_values (void)
+{
+    const size_t n = (16u << 20) + 1;
+    g_autoptr(GString) text = g_string_sized_new (2 * n + 32);
+    g_string_append (text, "{ \"sources\": [0");
+    for (size_t i = 1; i < n; i++)
+        g_string_append (text, ",0");
+    g_string_append (text, "] }");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FsimScenario) s = fsim_loader_load_string ("values.json", text->str, NULL, &error);
+    g_assert_null (s);
+    g_assert_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT);
+    g_assert_nonnull (strstr (error->message, "more than 16777216 JSON values"));
+}
+
+/* Control characters between tokens: cJSON takes them for white space; we refuse them. */
+static void
+test_control_between_tokens (void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FsimScenario) s =
+        fsim_loader_load_string ("ctl.json", "{ \"title\": \"x\",\x01 \"title\": \"y\" }", NULL,
+                                 &error);
+    g_assert_null (s);
+    g_assert_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_PARSE);
+    g_assert_cmpstr (error->message, ==, "ctl.json:1:16: invalid JSON: unexpected character U+0001");
+}
+
+/* Counts over their limits: an error naming the array and the limit. */
+static void
+test_counts (void)
+{
+    const struct {
+        const char *key;
+        const char *element;
+        int n;
+    } cases[] = {
+        { "fields", "{ \"id\": \"f%d\" }", 16385 },
+        { "partners", "{ \"id\": \"p%d\" }", 16385 },
+        { "apis", "{ \"id\": \"a%d\" }", 4097 },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        g_autoptr(GString) text = g_string_new (NULL);
+        g_string_append_printf (text, "{ \"%s\": [", cases[i].key);
+        for (int k = 0; k < cases[i].n; k++) {
+            if (k)
+                g_string_append_c (text, ',');
+            g_string_append_printf (text, cases[i].element, k);
+        }
+        g_string_append (text, "] }");
+        g_autoptr(GError) error = NULL;
+        g_autoptr(FsimScenario) s = fsim_loader_load_string ("counts.json", text->str, NULL,
+                                                             &error);
+        g_autofree char *what = g_strdup_printf ("%s: %d entries, more than the limit of %d",
+                                                 cases[i].key, cases[i].n, cases[i].n - 1);
+        g_assert_null (s);
+        g_assert_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT);
+        if (!strstr (error->message, what))
+            g_error ("message '%s' lacks '%s'", error->message, what);
+    }
+}
+
+/* A model whose counts are each allowed but whose products are not (docs/robustness.md). */
+static char *
+wide_model (int n_fields, int n_scopes, int n_partners, int n_rules)
+{
+    GString *s = g_string_new ("{ \"fields\": [");
+    for (int f = 0; f < n_fields; f++)
+        g_string_append_printf (s, "%s{ \"id\": \"f%d\" }", f ? "," : "", f);
+    g_string_append (s, "],\n  \"apis\": [ { \"id\": \"api\", \"scopes\": [");
+    for (int k = 0; k < n_scopes; k++)
+        g_string_append_printf (s, "%s{ \"id\": \"s%d\", \"subject\": \"self\", "
+                                   "\"fields\": [\"f0\"] }", k ? "," : "", k);
+    g_string_append (s, "] } ],\n  \"partners\": [");
+    for (int p = 0; p < n_partners; p++)
+        g_string_append_printf (s, "%s{ \"id\": \"p%d\", \"kind\": \"app\", \"integrates\": "
+                                   "[\"api\"], \"requests\": [\"*\"], \"destinations\": [ { "
+                                   "\"id\": \"d\", \"location\": \"device\", \"fields\": "
+                                   "[\"*\"] } ] }", p ? "," : "", p);
+    g_string_append (s, "],\n  \"rules\": [");
+    for (int r = 0; r < n_rules; r++)
+        g_string_append_printf (s, "%s{ \"id\": \"r%d\", \"effect\": \"allow\", "
+                                   "\"partners\": [\"*\"] }", r ? "," : "", r);
+    g_string_append (s, "] }\n");
+    return g_string_free (s, FALSE);
+}
+
+static void
+test_model_size (void)
+{
+    const struct {
+        int fields, scopes, partners, rules;
+        const char *what;
+    } cases[] = {
+        { 2048, 1, 1025, 1, "2048 fields times 1025 destinations make 2099200 flows, more than "
+                            "the limit of 2097152" },
+        { 1, 4096, 600, 1000, "2457600 decisions times 1000 rules make 2457600000 rule checks, "
+                              "more than the limit of 2147483648" },
+        { 1, 1, 1, 1, NULL },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        g_autofree char *text = wide_model (cases[i].fields, cases[i].scopes, cases[i].partners,
+                                            cases[i].rules);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(FsimScenario) s = fsim_loader_load_string ("wide.json", text, NULL, &error);
+        if (!cases[i].what) {
+            g_assert_no_error (error);
+            continue;
+        }
+        g_assert_null (s);
+        g_assert_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT);
+        if (!strstr (error->message, cases[i].what))
+            g_error ("message '%s' lacks '%s'", error->message, cases[i].what);
+    }
+}
+
+/* ---- /limits/graph-input: the same rule for graph files ------------------------------------ */
+
+static void
+test_graph_input (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *fifo = g_build_filename (dir, "g.txt", NULL);
+    g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+    const struct {
+        const char *path;
+        const char *what;
+    } cases[] = {
+        { "/dev/zero", "not a regular file" },
+        { fifo, "a FIFO or pipe" },
+        { dir, "it is a directory" },
+        { "/proc/self/maps", "files of /proc and /sys are never read" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        for (int f = FSIM_IMPORT_EDGE_LIST; f <= FSIM_IMPORT_GML; f++) {
+            g_autoptr(GError) error = NULL;
+            g_autoptr(FsimImported) imp =
+                fsim_import_file (cases[i].path, (FsimImportFormat) f, &error);
+            g_assert_null (imp);
+            g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_IO);
+            g_assert_nonnull (strstr (error->message, cases[i].what));
+        }
+    }
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* GraphML entities are never expanded, and external ones never fetched (libxml2 through
+ * igraph): a graph file cannot pull another file's contents into the attributes. */
+static void
+test_graphml_entities (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *secret = fsim_test_write (dir, "secret.txt", "TOPSECRET", -1);
+    g_autofree char *text = g_strdup_printf (
+        "<?xml version=\"1.0\"?>\n"
+        "<!DOCTYPE graphml [ <!ENTITY xxe SYSTEM \"file://%s\"> ]>\n"
+        "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n"
+        "  <key id=\"name\" for=\"node\" attr.name=\"name\" attr.type=\"string\"/>\n"
+        "  <graph edgedefault=\"undirected\">\n"
+        "    <node id=\"a\"><data key=\"name\">&xxe;</data></node>\n"
+        "    <node id=\"b\"/><edge source=\"a\" target=\"b\"/>\n"
+        "  </graph>\n</graphml>\n", secret);
+    g_autofree char *path = fsim_test_write (dir, "g.graphml", text, -1);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FsimImported) imp = fsim_import_file (path, FSIM_IMPORT_AUTO, &error);
+    if (imp) {
+        const FsimAttr *name = fsim_attr_table_lookup (&imp->attrs, "name");
+        g_assert_nonnull (name);
+        for (size_t u = 0; u < imp->attrs.n_users; u++)
+            g_assert_null (strstr (name->strings[u], "TOPSECRET"));
+    } else {
+        g_assert_null (strstr (error->message, "TOPSECRET"));
+    }
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* ---- /limits/big: more than 64 of everything, end to end ----------------------------------- */
+
+#define N_BIG 200
+
+/*
+ * N_BIG fields and N_BIG partners (four 64-bit words each). alice uses every partner, bob uses
+ * only the last and is alice's friend. So every partner receives every field of alice (self,
+ * with consent) and of bob (through his friend alice, without consent), except the last,
+ * which bob uses himself.
+ */
+static char *
+big_scenario (void)
+{
+    GString *s = g_string_new ("{ \"scenario\": \"big\", \"date\": \"2014-06-01\",\n"
+                               "  \"fields\": [");
+    for (int f = 0; f < N_BIG; f++)
+        g_string_append_printf (s, "%s{ \"id\": \"f%d\" }", f ? ", " : "", f);
+    g_string_append (s, "],\n  \"apis\": [ { \"id\": \"api\", \"scopes\": [\n"
+                        "    { \"id\": \"own\", \"subject\": \"self\", \"fields\": [\"*\"] },\n"
+                        "    { \"id\": \"friends\", \"subject\": \"friends\", \"fields\": [\"*\"] }"
+                        " ] } ],\n  \"partners\": [\n");
+    for (int p = 0; p < N_BIG; p++)
+        g_string_append_printf (s, "%s    { \"id\": \"p%d\", \"kind\": \"app\", \"integrates\": "
+                                   "[\"api\"], \"requests\": [\"*\"], \"destinations\": [ { "
+                                   "\"id\": \"dc\", \"location\": \"server\", \"jurisdiction\": "
+                                   "\"US\", \"fields\": [\"*\"] } ] }",
+                                p ? ",\n" : "", p);
+    g_string_append (s, " ],\n  \"rules\": [ { \"id\": \"all\", \"effect\": \"allow\", "
+                        "\"partners\": [\"*\"] } ],\n  \"population\": { \"users\": [\n"
+                        "    { \"id\": \"alice\", \"uses\": [");
+    for (int p = 0; p < N_BIG; p++)
+        g_string_append_printf (s, "%s\"p%d\"", p ? ", " : "", p);
+    g_string_append_printf (s, "] },\n    { \"id\": \"bob\", \"friends\": [\"alice\"], "
+                               "\"uses\": [\"p%d\"] } ] } }\n", N_BIG - 1);
+    return g_string_free (s, FALSE);
+}
+
+static void
+test_big (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *text = big_scenario ();
+    g_autofree char *path = fsim_test_write (dir, "big.json", text, -1);
+    g_autoptr(FsimTestRun) csv = fsim_test_run (
+        NULL, NULL, (const char *const[]) { "run", path, "--format", "csv", NULL });
+    g_autofree char *why = NULL;
+    size_t rows = 0, cols = 0;
+
+    g_assert_cmpint (csv->status, ==, 0);
+    if (!fsim_check_csv (csv->out, csv->out_len, &rows, &cols, &why))
+        g_error ("%s", why);
+    g_assert_cmpuint (rows, ==, 1 + N_BIG * N_BIG);
+    g_assert_cmpuint (cols, ==, 11);
+    /* row 1 + f * N_BIG + p is (field f, partner p): field, partner, ..., users, without
+     * consent (the ids need no quoting, so the rows split plainly) */
+    g_auto(GStrv) lines = g_strsplit (csv->out, "\n", -1);
+    for (int f = 0; f < N_BIG; f++) {
+        for (int p = 0; p < N_BIG; p++) {
+            g_auto(GStrv) cell = g_strsplit (lines[1 + f * N_BIG + p], ",", -1);
+            g_autofree char *fid = g_strdup_printf ("f%d", f);
+            g_autofree char *pid = g_strdup_printf ("p%d", p);
+            g_assert_cmpstr (cell[0], ==, fid);
+            g_assert_cmpstr (cell[1], ==, pid);
+            g_assert_cmpstr (cell[5], ==, "2");
+            g_assert_cmpstr (cell[6], ==, p == N_BIG - 1 ? "0" : "1");
+        }
+    }
+    g_autoptr(FsimTestRun) json = fsim_test_run (
+        NULL, NULL, (const char *const[]) { "run", path, "--format", "json", NULL });
+    g_assert_cmpint (json->status, ==, 0);
+    if (!fsim_check_json (json->out, json->out_len, &why))
+        g_error ("%s", why);
+    g_autoptr(FsimTestRun) txt =
+        fsim_test_run (NULL, NULL, (const char *const[]) { "run", path, NULL });
+    g_assert_cmpint (txt->status, ==, 0);
+    g_assert_nonnull (strstr (txt->out, "p199"));
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* ---- /limits/population: too large for memory is an error, not an OOM kill ---------------- */
+
+static void
+test_population_memory (void)
+{
+    g_autoptr(FsimTestRun) r = fsim_test_run (
+        NULL, (const char *const[]) { "FLOWSIM_MEMORY_LIMIT=64M", NULL },
+        (const char *const[]) { "run", "--set", "population.users=2000000", "--set",
+                                "population.mean_degree=100", NULL });
+    g_assert_cmpint (r->status, ==, 3);
+    g_assert_nonnull (strstr (r->err, "more than this machine can give it (0.1 GiB)"));
+    g_assert_cmpstr (r->out, ==, "");
+}
+
+/* A graph file too big for the machine is refused before it is read (the file is sparse). */
+static void
+test_population_import_memory (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *model = fsim_test_data_path ("errors", "model.json", NULL);
+    g_autofree char *edges = g_build_filename (dir, "edges.txt", NULL);
+    int fd = g_open (edges, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    g_assert_cmpint (fd, >=, 0);
+    g_assert_cmpint (ftruncate (fd, (off_t) 100 << 20), ==, 0);
+    close (fd);
+    g_autofree char *text = g_strdup_printf (
+        "{ \"scenario\": \"big-import\", \"date\": \"2014-06-01\", \"include\": [\"%s\"],\n"
+        "  \"population\": { \"import\": { \"file\": \"edges.txt\" } } }\n", model);
+    g_autofree char *path = fsim_test_write (dir, "s.json", text, -1);
+    g_autoptr(FsimTestRun) r = fsim_test_run (
+        NULL, (const char *const[]) { "FLOWSIM_MEMORY_LIMIT=64M", NULL },
+        (const char *const[]) { "run", path, NULL });
+    g_assert_cmpint (r->status, ==, 3);
+    g_assert_nonnull (strstr (r->err, "reading it needs about twice that, more than this machine "
+                                      "can give (0.1 GiB)"));
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* ---- /limits/faults: allocation failures are errors, not aborts -------------------------- */
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
+#define FAULT_LIMIT ((rlim_t) 256 << 20)
+
+/* In a child process whose address space is capped at FAULT_LIMIT, igraph's generators and the
+ * friend-list builder run out of memory; each must say so in a GError. */
+static void
+test_faults_generators (void)
+{
+#ifdef UNDER_ASAN
+    g_test_skip ("AddressSanitizer needs more address space than the cap");
+#else
+    if (fsim_test_under_valgrind ()) {
+        g_test_skip ("valgrind needs more address space than the cap");
+        return;
+    }
+    if (g_test_subprocess ()) {
+        struct rlimit rl = { FAULT_LIMIT, FAULT_LIMIT };
+        g_assert_cmpint (setrlimit (RLIMIT_AS, &rl), ==, 0);
+        fsim_graph_init ();
+        const char *const *models = fsim_friends_models ();
+        for (size_t i = 0; models[i]; i++) {
+            g_autoptr(GError) error = NULL;
+            g_autoptr(FsimFriends) f = fsim_friends_generate (models[i], 3000000, 100, 1, &error);
+            g_assert_null (f);
+            g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM);
+            g_print ("%s\n", error->message);
+        }
+        return;
+    }
+    g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+    g_test_trap_assert_passed ();
+    g_test_trap_assert_stdout ("*out of memory*");
+#endif
+}
+
+#ifndef UNDER_ASAN
+static void
+cap_memory (gpointer data)
+{
+    (void) data;
+    struct rlimit rl = { FAULT_LIMIT, FAULT_LIMIT };
+    setrlimit (RLIMIT_AS, &rl);
+}
+#endif
+
+/* flowsim under the same cap: it sees the cap (graph/memory.h) and refuses the population. */
+static void
+test_faults_cli (void)
+{
+#ifdef UNDER_ASAN
+    g_test_skip ("AddressSanitizer needs more address space than the cap");
+#else
+    if (fsim_test_under_valgrind ()) {
+        g_test_skip ("valgrind needs more address space than the cap");
+        return;
+    }
+    const char *argv[] = { g_getenv ("FLOWSIM"), "run", "--set", "population.users=3000000",
+                           NULL };
+    g_autofree char *out = NULL, *err = NULL;
+    int status = 0;
+    g_autoptr(GError) error = NULL;
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, cap_memory, NULL, &out, &err,
+                  &status, &error);
+    g_assert_no_error (error);
+    g_test_message ("%s", err);
+    g_assert_true (WIFEXITED (status));
+    g_assert_cmpint (WEXITSTATUS (status), ==, 3);
+    g_assert_nonnull (strstr (err, "more than this machine can give it (0.2 GiB)"));
+#endif
+}
+
+int
+main (int argc, char **argv)
+{
+    g_test_init (&argc, &argv, NULL);
+    g_test_add_func ("/limits/input/device", test_input_device);
+    g_test_add_func ("/limits/input/fifo", test_input_fifo);
+    g_test_add_func ("/limits/input/proc", test_input_proc);
+    g_test_add_func ("/limits/input/directory", test_input_directory);
+    g_test_add_func ("/limits/input/symlink", test_input_symlink);
+    g_test_add_func ("/limits/input/top-fifo", test_input_top_fifo);
+    g_test_add_func ("/limits/input/too-large", test_input_too_large);
+    g_test_add_func ("/limits/input/values", test_values);
+    g_test_add_func ("/limits/input/control-between-tokens", test_control_between_tokens);
+    g_test_add_func ("/limits/input/counts", test_counts);
+    g_test_add_func ("/limits/input/model-size", test_model_size);
+    g_test_add_func ("/limits/graph-input/not-regular", test_graph_input);
+    g_test_add_func ("/limits/graph-input/graphml-entities", test_graphml_entities);
+    g_test_add_func ("/limits/big/200-fields-200-partners", test_big);
+    g_test_add_func ("/limits/population/memory", test_population_memory);
+    g_test_add_func ("/limits/population/import-memory", test_population_import_memory);
+    g_test_add_func ("/limits/faults/generators", test_faults_generators);
+    g_test_add_func ("/limits/faults/cli", test_faults_cli);
+    return g_test_run ();
+}

@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: MIT */
+/* test-lint.c: each lint warning at its line, clean files, the bundled policies, the command. */
+#include <string.h>
+
+#include <glib.h>
+
+#include "cli.h"
+#include "flowsim-run.h"
+#include "json-check.h"
+#include "lint.h"
+#include "loader.h"
+#include "test-util.h"
+
+/* The scenario is kept in @out_s: the warnings' locations point into it. */
+static GArray *
+lint_file (const char *dir, const char *file, FsimScenario **out_s)
+{
+    g_autoptr (GError) error = NULL;
+    g_autofree char *path = fsim_test_data_path (dir, file, NULL);
+    FsimScenario *s = *out_s = fsim_loader_load (path, NULL, &error);
+    g_assert_no_error (error);
+    GArray *w = fsim_lint_run (s);
+    for (guint i = 0; i < w->len; i++) {
+        const FsimLintWarning *x = &g_array_index (w, FsimLintWarning, i);
+        g_test_message ("%s:%d:%d: %s [%s]", x->loc.file, x->loc.line, x->loc.col, x->message,
+                        fsim_lint_kind_to_string (x->kind));
+    }
+    return w;
+}
+
+/* The one expected warning at @line: its kind and a piece of its message. */
+static void
+assert_warning (const GArray *w, int line, FsimLintKind kind, const char *text)
+{
+    for (guint i = 0; i < w->len; i++) {
+        const FsimLintWarning *x = &g_array_index (w, FsimLintWarning, i);
+        if (x->loc.line != line || x->kind != kind)
+            continue;
+        g_assert_true (g_str_has_suffix (x->loc.file, "warnings.json"));
+        g_assert_cmpint (x->loc.col, ==, 5);
+        fsim_assert_contains (x->message, text);
+        return;
+    }
+    g_test_message ("no %s warning at line %d", fsim_lint_kind_to_string (kind), line);
+    g_assert_not_reached ();
+}
+
+static void
+test_lint_kinds (void)
+{
+    g_autoptr (FsimScenario) s = NULL;
+    g_autoptr (GArray) w = lint_file ("lint", "warnings.json", &s);
+    g_assert_cmpuint (w->len, ==, 11);
+    assert_warning (w, 5, FSIM_LINT_FIELD_NOT_RECEIVED, "field 'orphan' is received by no");
+    assert_warning (w, 13, FSIM_LINT_FIELD_NOT_RECEIVED, "(the first: 'c')");
+    assert_warning (w, 13, FSIM_LINT_SCOPE_NOT_OFFERED, "request 'nope_*' matches no scope");
+    assert_warning (w, 15, FSIM_LINT_PARTNER_NO_DESTINATION, "partner 'empty' has no");
+    assert_warning (w, 16, FSIM_LINT_PARTNER_UNREACHABLE, "partner 'island' integrates no API");
+    assert_warning (w, 19, FSIM_LINT_RULE_MATCHES_NOTHING, "selector 'tag:nomatch*'");
+    assert_warning (w, 20, FSIM_LINT_RULE_MATCHES_NOTHING, "rule 'r-none' matches no (partner");
+    assert_warning (w, 21, FSIM_LINT_RULE_MATCHES_NOTHING, "do not request");
+    assert_warning (w, 22, FSIM_LINT_ALLOW_SHADOWED, "'allow-dev' is overridden by deny "
+                                                     "'deny-dev'");
+    assert_warning (w, 24, FSIM_LINT_SCOPE_NOT_OFFERED, "scope pattern 'zz*'");
+    assert_warning (w, 25, FSIM_LINT_EMPTY_WINDOW, "'r-late' is in force from 2012-01-01, when");
+}
+
+/* A deny that covers the allow's window only in part leaves it useful. */
+static void
+test_lint_partial_shadow (void)
+{
+    g_autoptr (GError) error = NULL;
+    g_autofree char *path = fsim_test_data_path ("lint", "warnings.json", NULL);
+    const char *const sets[] = { "rules[deny-dev].from=2013-01-01", NULL };
+    g_autoptr (FsimScenario) s = fsim_loader_load (path, sets, &error);
+    g_assert_no_error (error);
+    g_autoptr (GArray) w = fsim_lint_run (s);
+    g_assert_cmpuint (w->len, ==, 10);
+    for (guint i = 0; i < w->len; i++)
+        g_assert_cmpint (g_array_index (w, FsimLintWarning, i).kind, !=,
+                         FSIM_LINT_ALLOW_SHADOWED);
+}
+
+static void
+test_lint_clean (void)
+{
+    g_autoptr (FsimScenario) s = NULL;
+    g_autoptr (GArray) w = lint_file ("lint", "clean.json", &s);
+    g_assert_cmpuint (w->len, ==, 0);
+}
+
+/* The bundled policies and scenarios. device-partners.json is not loadable alone (it says so:
+ * device-integrated.json includes it), so it is linted through device-integrated.json. */
+static void
+test_lint_bundled (void)
+{
+    static const char *const files[] = {
+        "policies/fields.json", "policies/graph-api-v1.json", "policies/device-integrated.json",
+        "scenarios/tour.json", "scenarios/device-partners-2018.json",
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS (files); i++) {
+        g_autofree char *path = fsim_test_source_path (files[i], NULL);
+        g_autoptr (FsimRun) r = FSIM_RUN ("lint", "--strict", path);
+        g_test_message ("%s", r->out);
+        g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
+        fsim_assert_contains (r->out, ": 0 warnings\n");
+    }
+}
+
+static void
+test_lint_cli_text (void)
+{
+    g_autofree char *path = fsim_test_data_path ("lint", "warnings.json", NULL);
+    g_autofree char *clean = fsim_test_data_path ("lint", "clean.json", NULL);
+    g_autoptr (FsimRun) r = FSIM_RUN ("lint", path, clean);
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (r->err, ==, "");
+    /* locations name files as the loader does (relative to the working directory if below it) */
+    fsim_assert_contains (r->out, "warnings.json:22:5: warning: allow rule 'allow-dev' is "
+                                  "overridden by deny 'deny-dev' wherever and whenever it "
+                                  "applies: it never allows anything [allow-shadowed]\n");
+    g_autofree char *total = g_strdup_printf ("%s: 11 warnings\n%s: 0 warnings\n", path, clean);
+    g_assert_true (g_str_has_suffix (r->out, total));
+    g_autoptr (FsimRun) strict = FSIM_RUN ("lint", "--strict", clean, path);
+    g_assert_cmpint (strict->status, ==, FSIM_EXIT_CHECKS_FAILED);
+    g_autoptr (FsimRun) ok = FSIM_RUN ("lint", "--strict", clean);
+    g_assert_cmpint (ok->status, ==, FSIM_EXIT_OK);
+}
+
+static void
+test_lint_cli_json (void)
+{
+    g_autofree char *path = fsim_test_data_path ("lint", "warnings.json", NULL);
+    g_autoptr (FsimRun) r = FSIM_RUN ("lint", "--format", "json", path, path);
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
+    g_autoptr (GHashTable) j = json_check_parse (r->out);
+    g_assert_nonnull (j);
+    g_assert_cmpstr (g_hash_table_lookup (j, "count"), ==, "11"); /* the second copy adds none */
+    g_assert_cmpstr (g_hash_table_lookup (j, "warnings[0].kind"), ==, "field-not-received");
+    g_assert_cmpstr (g_hash_table_lookup (j, "warnings[0].line"), ==, "5");
+    g_assert_cmpstr (g_hash_table_lookup (j, "warnings[0].col"), ==, "5");
+    g_assert_true (g_str_has_suffix (g_hash_table_lookup (j, "warnings[0].file"), "warnings.json"));
+}
+
+/* Settings naming an unknown field do not load: the error has FILE:LINE:COL. */
+static void
+test_lint_cli_unknown_field (void)
+{
+    g_autofree char *path = fsim_test_data_path ("lint", "unknown-field.json", NULL);
+    g_autoptr (FsimRun) r = FSIM_RUN ("lint", path);
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_INPUT);
+    g_assert_cmpstr (r->out, ==, "");
+    g_assert_true (g_str_has_prefix (r->err, "flowsim: error: "));
+    fsim_assert_contains (r->err, "unknown-field.json:9:33: population.defaults.audience."
+                                  "profile.religon: field pattern 'profile.religon' selects no "
+                                  "field; did you mean 'profile.religion'?\n");
+}
+
+static void
+test_lint_cli_usage (void)
+{
+    g_autoptr (FsimRun) a = FSIM_RUN ("lint");
+    g_assert_cmpint (a->status, ==, FSIM_EXIT_USAGE);
+    g_autoptr (FsimRun) b = FSIM_RUN ("lint", "--format", "tap", "x.json");
+    g_assert_cmpint (b->status, ==, FSIM_EXIT_USAGE);
+    g_autoptr (FsimRun) h = FSIM_RUN ("help", "lint");
+    g_assert_cmpint (h->status, ==, FSIM_EXIT_OK);
+    fsim_assert_contains (h->out, "--strict");
+}
+
+int
+main (int argc, char **argv)
+{
+    g_test_init (&argc, &argv, NULL);
+    g_test_add_func ("/lint/kinds", test_lint_kinds);
+    g_test_add_func ("/lint/partial-shadow", test_lint_partial_shadow);
+    g_test_add_func ("/lint/clean", test_lint_clean);
+    g_test_add_func ("/lint/bundled", test_lint_bundled);
+    g_test_add_func ("/lint/cli/text", test_lint_cli_text);
+    g_test_add_func ("/lint/cli/json", test_lint_cli_json);
+    g_test_add_func ("/lint/cli/unknown-field", test_lint_cli_unknown_field);
+    g_test_add_func ("/lint/cli/usage", test_lint_cli_usage);
+    return g_test_run ();
+}

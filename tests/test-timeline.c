@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: MIT */
+/* test-timeline.c: dates, steps, counts by hand on dated rules, the outputs and the CLI. */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib.h>
+
+#include "draw-util.h"
+#include "json-check.h"
+#include "svg.h"
+#include "timeline.h"
+
+static FsimDay
+day (const char *text)
+{
+    FsimDay d = 0;
+    g_assert_true (fsim_day_parse (text, &d));
+    return d;
+}
+
+static FsimTimeline *
+timeline (const char *from, const char *to, const char *step)
+{
+    g_autoptr (FsimCliSim) sim = draw_sim ("timeline", "dated.json");
+    g_autoptr (GError) error = NULL;
+    FsimTimelineStep s;
+    g_assert_true (fsim_timeline_step_parse (step, &s));
+    FsimTimeline *t = fsim_timeline_new (sim->scenario, sim->pop, day (from), day (to), s, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (t);
+    return t;
+}
+
+static void
+test_timeline_step (void)
+{
+    static const struct {
+        const char *text;
+        guint count;
+        gboolean months;
+        const char *back;
+    } ok[] = {
+        { "1m", 1, TRUE, "1m" },   { "3m", 3, TRUE, "3m" },   { "1y", 12, TRUE, "1y" },
+        { "12m", 12, TRUE, "1y" }, { "2w", 14, FALSE, "2w" }, { "10d", 10, FALSE, "10d" },
+    };
+    static const char *const bad[] = { "",      "m",    "0m", "1",   "1x", "-1m",
+                                       "1001d", "1.5y", "y1", " 1m", NULL };
+    FsimTimelineStep s;
+    for (size_t i = 0; i < G_N_ELEMENTS (ok); i++) {
+        g_assert_true (fsim_timeline_step_parse (ok[i].text, &s));
+        g_assert_cmpuint (s.count, ==, ok[i].count);
+        g_assert_cmpint (s.months, ==, ok[i].months);
+        g_autofree char *back = fsim_timeline_step_format (s);
+        g_assert_cmpstr (back, ==, ok[i].back);
+    }
+    for (size_t i = 0; bad[i]; i++)
+        g_assert_false (fsim_timeline_step_parse (bad[i], &s));
+}
+
+/* Months are added to the first date: 31 January, then the last days of the next months. */
+static void
+test_timeline_days (void)
+{
+    g_autoptr (FsimTimeline) t = timeline ("2015-01-31", "2015-05-01", "1m");
+    static const char *const expected[] = { "2015-01-31", "2015-02-28", "2015-03-31",
+                                            "2015-04-30" };
+    g_assert_cmpuint (t->n_points, ==, G_N_ELEMENTS (expected));
+    for (size_t i = 0; i < t->n_points; i++)
+        g_assert_cmpint (t->days[i], ==, day (expected[i]));
+    g_autoptr (FsimTimeline) one = timeline ("2014-01-01", "2014-01-01", "1y");
+    g_assert_cmpuint (one->n_points, ==, 1);
+    g_autoptr (FsimTimeline) weeks = timeline ("2014-01-01", "2014-01-29", "2w");
+    g_assert_cmpuint (weeks->n_points, ==, 3);
+    g_assert_cmpint (weeks->days[2], ==, day ("2014-01-29"));
+}
+
+static void
+test_timeline_range (void)
+{
+    g_autoptr (FsimCliSim) sim = draw_sim ("timeline", "dated.json");
+    g_autoptr (GError) error = NULL;
+    FsimTimelineStep daily = { 1, FALSE };
+    g_assert_null (fsim_timeline_new (sim->scenario, sim->pop, day ("2015-01-01"),
+                                      day ("2014-01-01"), daily, &error));
+    g_assert_error (error, FSIM_TIMELINE_ERROR, FSIM_TIMELINE_ERROR_RANGE);
+    g_clear_error (&error);
+    g_assert_null (fsim_timeline_new (sim->scenario, sim->pop, day ("2000-01-01"),
+                                      day ("2020-01-01"), daily, &error));
+    g_assert_error (error, FSIM_TIMELINE_ERROR, FSIM_TIMELINE_ERROR_RANGE);
+}
+
+static size_t
+find (char **names, const char *name)
+{
+    for (size_t i = 0; names[i]; i++)
+        if (strcmp (names[i], name) == 0)
+            return i;
+    g_assert_not_reached ();
+}
+
+typedef struct {
+    const char *date;
+    size_t all[2], gb[2], us[2], device[2], app[2], broker[2], phone[2];
+} Expected;
+
+/*
+ * By hand (tests/data/timeline/dated.json): u1 uses app1 and is friends with u2 (app2) and
+ * u3 (phone); u4 is u3's friend. Before 2012 only the apps get data: app1 gets u1 (self) and
+ * u2, u3 (friends); app2 gets u2 (self) and u1 (friend). From 2012 the phone gets u3, u1 and
+ * u4; from 2013 to 2016 app1 shares everything with the broker (US). The API closes on
+ * 2015-04-30, the phone is cut off on 2018-06-08.
+ */
+static const Expected expected[] = {
+    { "2011-01-01", { 3, 3 }, { 3, 2 }, { 2, 1 }, { 0, 0 }, { 3, 3 }, { 0, 0 }, { 0, 0 } },
+    { "2012-01-01", { 4, 4 }, { 3, 2 }, { 2, 1 }, { 3, 2 }, { 3, 3 }, { 0, 0 }, { 3, 2 } },
+    { "2014-01-01", { 4, 4 }, { 3, 2 }, { 3, 3 }, { 3, 2 }, { 3, 3 }, { 3, 3 }, { 3, 2 } },
+    { "2016-01-01", { 3, 2 }, { 0, 0 }, { 0, 0 }, { 3, 2 }, { 0, 0 }, { 0, 0 }, { 3, 2 } },
+    { "2019-01-01", { 0, 0 }, { 0, 0 }, { 0, 0 }, { 0, 0 }, { 0, 0 }, { 0, 0 }, { 0, 0 } },
+};
+
+static void
+check_pair (const FsimTimeline *t, const size_t *users, const size_t *nc, size_t n, size_t i,
+            size_t g, const size_t want[2])
+{
+    g_assert_cmpuint (users[i * n + g], ==, want[0]);
+    g_assert_cmpuint (nc[i * n + g], ==, want[1]);
+    (void) t;
+}
+
+static void
+test_timeline_counts (void)
+{
+    g_autoptr (FsimTimeline) t = timeline ("2011-01-01", "2019-01-01", "1y");
+    size_t nj = t->n_jurisdictions, nk = t->n_kinds;
+    g_assert_cmpuint (t->n_points, ==, 9);
+    g_assert_cmpuint (nj, ==, 3);
+    g_assert_cmpuint (nk, ==, 3);
+    for (size_t e = 0; e < G_N_ELEMENTS (expected); e++) {
+        const Expected *x = &expected[e];
+        size_t i = 0;
+        while (t->days[i] != day (x->date))
+            i++;
+        g_test_message ("%s", x->date);
+        check_pair (t, t->users, t->no_consent, 1, i, 0, x->all);
+        check_pair (t, t->jur_users, t->jur_no_consent, nj, i, find (t->jurisdictions, "GB"),
+                    x->gb);
+        check_pair (t, t->jur_users, t->jur_no_consent, nj, i, find (t->jurisdictions, "US"),
+                    x->us);
+        check_pair (t, t->jur_users, t->jur_no_consent, nj, i, find (t->jurisdictions, "device"),
+                    x->device);
+        check_pair (t, t->kind_users, t->kind_no_consent, nk, i, find (t->kinds, "app"), x->app);
+        check_pair (t, t->kind_users, t->kind_no_consent, nk, i, find (t->kinds, "data_broker"),
+                    x->broker);
+        check_pair (t, t->kind_users, t->kind_no_consent, nk, i, find (t->kinds, "device_maker"),
+                    x->phone);
+    }
+}
+
+/* A kind counts distinct users: two apps reach 3 and 2 users, 3 in all. */
+static void
+test_timeline_kinds_distinct (void)
+{
+    g_autoptr (FsimCliSim) sim = draw_sim ("timeline", "dated.json");
+    const FsimResult *r = sim->result;
+    size_t app1 = (size_t) fsim_scenario_find_partner (sim->scenario, "app1");
+    size_t app2 = (size_t) fsim_scenario_find_partner (sim->scenario, "app2");
+    g_assert_cmpuint (r->partner_reached[app1], ==, 3);
+    g_assert_cmpuint (r->partner_reached[app2], ==, 2);
+    g_assert_cmpuint (r->kind_users[find (r->kinds, "app")], ==, 3);
+    g_assert_cmpuint (r->users_reached, ==, 4);
+}
+
+static void
+test_timeline_events (void)
+{
+    g_autoptr (FsimTimeline) t = timeline ("2011-01-01", "2019-01-01", "1y");
+    static const char *const want[][2] = {
+        { "2012-01-01", "rule 'devices' (allow) comes into force" },
+        { "2013-01-01", "sharing 'app1' -> 'broker' starts" },
+        { "2015-04-30", "API 'v1' closes" },
+        { "2016-01-01", "sharing 'app1' -> 'broker' stops" },
+        { "2018-06-08", "rule 'phone-wound-down' (deny) comes into force" },
+    };
+    g_assert_cmpuint (t->n_events, ==, G_N_ELEMENTS (want));
+    for (size_t i = 0; i < t->n_events; i++) {
+        g_assert_cmpint (t->events[i].day, ==, day (want[i][0]));
+        g_assert_cmpstr (t->events[i].what, ==, want[i][1]);
+    }
+}
+
+static void
+test_timeline_json (void)
+{
+    g_autoptr (FsimTimeline) t = timeline ("2011-01-01", "2019-01-01", "1y");
+    g_autoptr (FsimCliSim) sim = draw_sim ("timeline", "dated.json");
+    g_autoptr (GString) out = g_string_new (NULL);
+    fsim_timeline_render (sim->scenario, t, FSIM_TIMELINE_JSON, out);
+    g_autoptr (GHashTable) j = json_check_parse (out->str);
+    g_assert_nonnull (j);
+    g_assert_cmpstr (g_hash_table_lookup (j, "scenario"), ==, "timeline-dated");
+    g_assert_cmpstr (g_hash_table_lookup (j, "step"), ==, "1y");
+    g_assert_cmpstr (g_hash_table_lookup (j, "points#"), ==, "9");
+    g_assert_cmpstr (g_hash_table_lookup (j, "points[5].date"), ==, "2016-01-01");
+    g_assert_cmpstr (g_hash_table_lookup (j, "points[5].users_reached"), ==, "3");
+    g_assert_cmpstr (g_hash_table_lookup (j, "points[5].users_reached_without_consent"), ==, "2");
+    g_assert_cmpstr (g_hash_table_lookup (j, "points[1].kinds[2].kind"), ==, "device_maker");
+    g_assert_cmpstr (g_hash_table_lookup (j, "points[1].kinds[2].users"), ==, "3");
+    g_assert_cmpstr (g_hash_table_lookup (j, "events[2].what"), ==, "API 'v1' closes");
+}
+
+static void
+test_timeline_svg (void)
+{
+    g_autoptr (FsimTimeline) t = timeline ("2011-01-01", "2019-01-01", "3m");
+    g_autoptr (FsimCliSim) sim = draw_sim ("timeline", "dated.json");
+    g_autoptr (GString) out = g_string_new (NULL);
+    g_autoptr (GError) error = NULL;
+    fsim_timeline_render (sim->scenario, t, FSIM_TIMELINE_SVG, out);
+    g_assert_true (fsim_svg_check (out->str, (gssize) out->len, &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (out->str, "API &#39;v1&#39; closes"));
+    g_assert_nonnull (strstr (out->str, "device_maker"));
+    /* one date: the lines are points, still well-formed */
+    g_autoptr (FsimTimeline) one = timeline ("2014-01-01", "2014-01-01", "1y");
+    g_string_truncate (out, 0);
+    fsim_timeline_write_svg (sim->scenario, one, TRUE, out);
+    g_assert_true (g_str_has_prefix (out->str, "<svg"));
+    g_assert_true (fsim_svg_check (out->str, (gssize) out->len, &error));
+    g_assert_no_error (error);
+}
+
+static void
+test_timeline_cli (void)
+{
+    g_autofree char *path = fsim_test_data_path ("timeline", "dated.json", NULL);
+    g_autoptr (DrawRun) text =
+        FLOWSIM ("timeline", path, "--from", "2011-01-01", "--to", "2019-01-01", "--step", "1y");
+    g_autoptr (DrawRun) json = FLOWSIM ("timeline", path, "--from", "2011-01-01", "--to",
+                                        "2012-01-01", "--format", "json");
+    g_autoptr (DrawRun) missing = FLOWSIM ("timeline", path, "--from", "2011-01-01");
+    g_autoptr (DrawRun) date =
+        FLOWSIM ("timeline", path, "--from", "2011-02-30", "--to", "2012-01-01");
+    g_autoptr (DrawRun) order =
+        FLOWSIM ("timeline", path, "--from", "2012-01-01", "--to", "2011-01-01");
+    g_autoptr (DrawRun) step =
+        FLOWSIM ("timeline", path, "--from", "2011-01-01", "--to", "2012-01-01", "--step", "1q");
+    g_autoptr (DrawRun) many =
+        FLOWSIM ("timeline", path, "--from", "1900-01-01", "--to", "2012-01-01", "--step", "1d");
+    g_autoptr (DrawRun) help = FLOWSIM ("timeline", "--help");
+
+    g_assert_cmpint (text->status, ==, 0);
+    g_assert_nonnull (strstr (text->out, "  2016-01-01         3 (2)  0 (0)  0 (0)      3 (2)\n"));
+    g_assert_nonnull (strstr (text->out, "  2015-04-30  API 'v1' closes\n"));
+    g_assert_cmpint (json->status, ==, 0);
+    g_autoptr (GHashTable) j = json_check_parse (json->out);
+    g_assert_nonnull (j);
+    g_assert_cmpint (missing->status, ==, 2);
+    g_assert_cmpint (date->status, ==, 2);
+    g_assert_nonnull (strstr (date->err, "'2011-02-30' is not a date"));
+    g_assert_cmpint (order->status, ==, 2);
+    g_assert_cmpint (step->status, ==, 2);
+    g_assert_cmpint (many->status, ==, 2);
+    g_assert_nonnull (strstr (many->err, "more than"));
+    g_assert_cmpint (help->status, ==, 0);
+    g_assert_nonnull (strstr (help->out, "--step"));
+}
+
+/* A number at @path of a JSON document (flattened by json_check_parse). */
+static guint64
+json_number (GHashTable *j, const char *path)
+{
+    const char *v = g_hash_table_lookup (j, path);
+    g_assert_nonnull (v);
+    return g_ascii_strtoull (v, NULL, 10);
+}
+
+/* Runs the timeline of scenarios/@name from @from to @to every @step, as JSON; NULL (and the
+ * test skipped) when the bundled scenario is not there. */
+static GHashTable *
+bundled_timeline (const char *name, const char *from, const char *to, const char *step)
+{
+    g_autofree char *path = fsim_test_source_path ("scenarios", name, NULL);
+    if (!g_file_test (path, G_FILE_TEST_IS_REGULAR)) {
+        g_test_skip ("the bundled scenario is not in the tree");
+        return NULL;
+    }
+    g_autoptr (DrawRun) r =
+        FLOWSIM ("timeline", path, "--from", from, "--to", to, "--step", step, "--format", "json");
+    g_assert_cmpint (r->status, ==, 0);
+    GHashTable *j = json_check_parse (r->out);
+    g_assert_nonnull (j);
+    return j;
+}
+
+/* The bundled history: Graph API v1.0 closing on 30 April 2015 cuts the apps' reach. */
+static void
+test_timeline_history_v2_cutoff (void)
+{
+    g_autoptr (GHashTable) j =
+        bundled_timeline ("graph-api-v1-2013.json", "2015-01-01", "2016-01-01", "1y");
+    if (j == NULL)
+        return;
+    guint64 before = json_number (j, "points[0].users_reached_without_consent");
+    guint64 after = json_number (j, "points[1].users_reached_without_consent");
+    g_test_message ("without consent: 2015-01-01 %" G_GUINT64_FORMAT
+                    ", 2016-01-01 %" G_GUINT64_FORMAT,
+                    before, after);
+    g_assert_cmpuint (after, <, before / 2);
+}
+
+/* ... and the 2018 device-partner wind-down ends most partners' access. */
+static void
+test_timeline_history_wind_down (void)
+{
+    g_autoptr (GHashTable) j =
+        bundled_timeline ("device-partners-2018.json", "2018-01-01", "2019-01-01", "1y");
+    if (j == NULL)
+        return;
+    guint64 before = json_number (j, "points[0].partners_reaching");
+    guint64 after = json_number (j, "points[1].partners_reaching");
+    g_test_message ("partners reaching anyone: 2018-01-01 %" G_GUINT64_FORMAT
+                    ", 2019-01-01 %" G_GUINT64_FORMAT,
+                    before, after);
+    g_assert_cmpuint (after, <, before / 2);
+}
+
+int
+main (int argc, char **argv)
+{
+    g_test_init (&argc, &argv, NULL);
+    g_test_add_func ("/timeline/step", test_timeline_step);
+    g_test_add_func ("/timeline/days", test_timeline_days);
+    g_test_add_func ("/timeline/range", test_timeline_range);
+    g_test_add_func ("/timeline/counts", test_timeline_counts);
+    g_test_add_func ("/timeline/kinds-distinct", test_timeline_kinds_distinct);
+    g_test_add_func ("/timeline/events", test_timeline_events);
+    g_test_add_func ("/timeline/json", test_timeline_json);
+    g_test_add_func ("/timeline/svg", test_timeline_svg);
+    g_test_add_func ("/timeline/cli", test_timeline_cli);
+    g_test_add_func ("/timeline/history/v2-cutoff", test_timeline_history_v2_cutoff);
+    g_test_add_func ("/timeline/history/wind-down", test_timeline_history_wind_down);
+    return g_test_run ();
+}
