@@ -21,7 +21,8 @@ remove_tree (const char *path)
         const char *name;
         while ((name = g_dir_read_name (dir)) != NULL) {
             g_autofree char *child = g_build_filename (path, name, NULL);
-            if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+            if (g_file_test (child, G_FILE_TEST_IS_DIR)
+                && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
                 remove_tree (child);
             else
                 g_unlink (child);
@@ -84,6 +85,8 @@ fsim_fuzz_init (void)
     copy_source ("scenarios", "scenarios");
     copy_source ("tests/data/errors", "w");
     copy_source ("tests/data/import", "w");
+    copy_source ("tests/data/scale", "w");
+    copy_source ("tests/data/errors", "errors"); /* for "../errors/model.json" */
     copy_source ("tests/data/loader", "loader");
     workdir = g_build_filename (scratch, "w", NULL);
     g_mkdir_with_parents (workdir, 0700);

@@ -16,8 +16,9 @@
  * on some input is a bug the fuzzer should report), sets FLOWSIM_THREADS=1, and builds a scratch
  * tree under $TMPDIR (removed at exit):
  *   policies/   the bundled policies          scenarios/  the bundled scenarios
- *   w/          tests/data/errors (with parts/) and tests/data/import: the files that
- *               include, extends and population.import of a fuzzed scenario can name
+ *   w/          tests/data/errors (with parts/), tests/data/import and tests/data/scale: the
+ *               files that include, extends and population.import of a fuzzed scenario name
+ *   errors/     tests/data/errors again, for "../errors/model.json"
  *   loader/     tests/data/loader
  * A fuzzed scenario is named w/input.json, so "include": ["model.json"] and
  * "../policies/fields.json" resolve as they do in the seeds.

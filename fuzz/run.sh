@@ -45,7 +45,8 @@ if ! have_fuzzer; then
     sudo=()
     [ "$(id -u)" -eq 0 ] || sudo=(sudo)
     say "installing clang and libclang-rt-14-dev"
-    ${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get install -y clang libclang-rt-14-dev >&2
+    ${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y clang libclang-rt-14-dev >&2
     have_fuzzer || die "clang cannot link libFuzzer programs"
 fi
 
@@ -58,10 +59,12 @@ meson compile -C "$BUILD_DIR" >&2
 # Seeds per target: directories (searched recursively by libFuzzer) and dictionaries.
 seeds_for() {
     case "$1" in
-        scenario | run) echo "policies scenarios tests/data/errors tests/data/loader tests/data/engine tests/data/cli" ;;
+        scenario | run)
+            echo "policies scenarios tests/data/errors tests/data/loader tests/data/engine" \
+                "tests/data/cli tests/data/scale tests/data/expect tests/data/output"
+            ;;
         set) echo "fuzz/seeds/set" ;;
-        edgelist) echo "tests/data/import" ;;
-        graphml | gml) echo "tests/data/import" ;;
+        edgelist | graphml | gml) echo "tests/data/import tests/data/scale" ;;
     esac
 }
 dict_for() {

@@ -39,10 +39,6 @@ gboolean fsim_i_cli_write_stdout (const char *text, size_t len, GError **error);
  * @output is NULL or "-". Nothing is left behind on failure. */
 gboolean fsim_i_cli_write_output (const char *output, const GString *text, GError **error);
 
-/* Load @path with @sets, build the population, decide, trace and render into @out.
- * Returns: FSIM_EXIT_OK, or the status of the step that failed with @error set. */
-FsimExit fsim_i_cli_render (const char *path, const char *const *sets, FsimReportFormat format,
-                            GString *out, GError **error);
 
 /* cli-progress.c: the same with a progress line on stderr while the population is built and
  * traced, shown only when stderr is a terminal and not @quiet. */

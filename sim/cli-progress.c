@@ -52,8 +52,9 @@ fsim_i_cli_load_population (const char *path, const char *const *sets, FsimProgr
 
 /**
  * fsim_i_cli_render_progress:
- * fsim_i_cli_render() with a progress line on stderr while the population is built and
- * traced, when stderr is a terminal and not @quiet.
+ * Loads @path with @sets, builds the population, decides, traces and renders into @out, with
+ * a progress line on stderr while the population is built and traced, when stderr is a
+ * terminal and not @quiet. Returns FSIM_EXIT_OK, or the status of the failing step.
  */
 FsimExit
 fsim_i_cli_render_progress (const char *path, const char *const *sets, FsimReportFormat format,

@@ -164,30 +164,6 @@ fsim_cli_default_scenario_path (void)
     return g_build_filename (FSIM_DATADIR, FSIM_CLI_DEFAULT_SCENARIO, NULL);
 }
 
-/* Load, build, decide, trace, render. The exit status says which step failed. */
-FsimExit
-fsim_i_cli_render (const char *path, const char *const *sets, FsimReportFormat format,
-                   GString *out, GError **error)
-{
-    g_autoptr(FsimScenario) scenario = NULL;
-    g_autoptr(FsimPopulation) pop = NULL;
-    g_autoptr(FsimDecisions) decisions = NULL;
-    g_autoptr(FsimResult) result = NULL;
-
-    scenario = fsim_loader_load (path, sets, error);
-    if (scenario == NULL)
-        return FSIM_EXIT_INPUT;
-    pop = fsim_population_build (scenario, error);
-    if (pop == NULL)
-        return FSIM_EXIT_INPUT;
-    decisions = fsim_decisions_new (scenario, scenario->date);
-    result = fsim_engine_run (scenario, pop, decisions, error);
-    if (result == NULL)
-        return FSIM_EXIT_INTERNAL;
-    fsim_report_render (scenario, pop, result, format, out);
-    return FSIM_EXIT_OK;
-}
-
 /* Writes @text to @output (atomically: a temporary file renamed over it) or to stdout. */
 gboolean
 fsim_i_cli_write_output (const char *output, const GString *text, GError **error)

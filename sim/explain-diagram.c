@@ -157,6 +157,7 @@ fsim_explain_write_dot (const FsimTracer *t, const FsimExplanation *e, const cha
     g_autofree size_t *nodes = g_new (size_t, w.s->n_partners + 1);
     g_autoptr (GHashTable) clusters = w.clusters = g_hash_table_new (g_str_hash, g_str_equal);
 
+    (void) clusters; /* only frees w.clusters: clang's -Wunused-variable would fail -Werror */
     d->uniform = TRUE;
     for (size_t p = 0; p < w.s->n_partners; p++)
         nodes[p] = SIZE_MAX;

@@ -385,8 +385,9 @@ apply_cli_sets (FsimJsonDoc *doc, cJSON *result, const char *const *sets, GError
             return FALSE;
         }
         if (!eq || eq == sets[i]) {
+            g_autofree char *shown = g_utf8_make_valid (sets[i], -1); /* the value unchecked */
             g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_SET,
-                         "--set '%s': expected PATH=VALUE", sets[i]);
+                         "--set '%s': expected PATH=VALUE", shown);
             return FALSE;
         }
         g_autofree char *path = g_strndup (sets[i], (gsize) (eq - sets[i]));

@@ -37,10 +37,18 @@ failed=0
 for c in "${commands[@]}"; do
     # shellcheck disable=SC2086 # the commands are split on purpose
     ${wrap[@]+"${wrap[@]}"} "$a" $c >"$tmp/a" 2>"$tmp/a.err" || {
-        echo "cross-build: '$1: flowsim $c' failed:" >&2; cat "$tmp/a.err" >&2; failed=1; continue; }
+        echo "cross-build: '$1: flowsim $c' failed:" >&2
+        cat "$tmp/a.err" >&2
+        failed=1
+        continue
+    }
     # shellcheck disable=SC2086
     "$b" $c >"$tmp/b" 2>"$tmp/b.err" || {
-        echo "cross-build: '$2: flowsim $c' failed:" >&2; cat "$tmp/b.err" >&2; failed=1; continue; }
+        echo "cross-build: '$2: flowsim $c' failed:" >&2
+        cat "$tmp/b.err" >&2
+        failed=1
+        continue
+    }
     if cmp -s "$tmp/a" "$tmp/b"; then
         printf 'same  %s  flowsim %s\n' "$(sha256sum <"$tmp/a" | cut -c1-16)" "$c"
     else

@@ -193,7 +193,8 @@ test_control_between_tokens (void)
                                  &error);
     g_assert_null (s);
     g_assert_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_PARSE);
-    g_assert_cmpstr (error->message, ==, "ctl.json:1:16: invalid JSON: unexpected character U+0001");
+    g_assert_cmpstr (error->message, ==,
+                     "ctl.json:1:16: invalid JSON: unexpected character U+0001");
 }
 
 /* Counts over their limits: an error naming the array and the limit. */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* test-regression.c: every input kept under tests/data/regression/TARGET/ goes through its target. */
+/* test-regression.c: each input kept in tests/data/regression/TARGET/ goes through its target. */
 #include <string.h>
 
 #include <glib.h>
