@@ -104,4 +104,13 @@ for n in $REF_SIZES; do
     rm -f "$dir/friendships.txt"
 done
 
+# The real SNAP ego-Facebook graph (4,039 users, 88,234 friendships), when shared/ is beside
+# the project: the default scenario's partners on it, 2% adoption each.
+EGO=${EGO:-../shared/data/ego-facebook/facebook_combined.txt}
+if [ -f "$EGO" ]; then
+    echo "run.sh: ego-Facebook ($EGO)" >&2
+    ego_population="{\"import\": {\"file\": \"$EGO\"}, \"adoption\": {\"*\": 0.02}}"
+    timed ego-facebook 4039 "$FLOWSIM" run --set "population=$ego_population" --quiet
+fi
+
 python3 bench/summarize.py "$RESULTS"
