@@ -77,6 +77,16 @@ dict_for() {
     esac
 }
 
+for t in "${targets[@]}"; do
+    [ -x "$BUILD_DIR/fuzz/fuzz-$t" ] ||
+        die "$BUILD_DIR/fuzz/fuzz-$t is missing: is $BUILD_DIR configured with -Dfuzz=true?"
+done
+
+# The targets' scratch trees (fuzz/fuzz-util.h) go here: a crashed target leaves its own behind.
+rm -rf "$BUILD_DIR/tmp"
+mkdir -p "$BUILD_DIR/tmp"
+export TMPDIR="$PWD/$BUILD_DIR/tmp"
+
 export ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:${UBSAN_OPTIONS:-}"
 

@@ -2,6 +2,8 @@
 /* loader-limits.c: limits on the size of a whole model, whose products cost memory and time. */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib.h>
 
 #include <cjson/cJSON.h>
@@ -19,6 +21,7 @@
 #define MAX_RULE_MATCHES (1u << 28)       /* rules x (partners + APIs + scopes): bytes */
 #define MAX_DECISIONS (1u << 24)          /* (partner, integrated API, scope) triples */
 #define MAX_RULE_WORK ((guint64) 1 << 31) /* decisions x rules: rule checks on one day */
+#define MAX_PATTERN_WORK ((guint64) 1 << 28) /* patterns x what they are matched against */
 
 static gboolean
 fail_size (FsimConv *c, const cJSON *root, GError **error, const char *what, guint64 value,
@@ -28,6 +31,83 @@ fail_size (FsimConv *c, const cJSON *root, GError **error, const char *what, gui
                         "the model is too large: %s make %" G_GUINT64_FORMAT " %s, more than "
                         "the limit of %" G_GUINT64_FORMAT " (%s)", what, value, unit, limit, why);
 }
+
+/* ---- before converting: the cost of converting ------------------------------------------- */
+
+static guint64
+array_size (const cJSON *obj, const char *key)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive (obj, key);
+    return cJSON_IsArray (a) ? (guint64) cJSON_GetArraySize (a) : 0;
+}
+
+/* The strings in every array named @key at any depth under @node. */
+static guint64
+count_in_arrays (const cJSON *node, const char *key)
+{
+    guint64 n = 0;
+    for (const cJSON *c = node ? node->child : NULL; c; c = c->next) {
+        if (c->string && strcmp (c->string, key) == 0 && cJSON_IsArray (c)) {
+            for (const cJSON *e = c->child; e; e = e->next)
+                n += cJSON_IsString (e) ? 1 : 0;
+        } else {
+            n += count_in_arrays (c, key); /* depth is limited to 64 */
+        }
+    }
+    return n;
+}
+
+/* The field patterns of a population: the keys of every "audience" object and the strings of
+ * every "apps_others..." array. */
+static guint64
+count_population_patterns (const cJSON *node)
+{
+    guint64 n = 0;
+    for (const cJSON *c = node ? node->child : NULL; c; c = c->next) {
+        if (c->string && strcmp (c->string, "audience") == 0 && cJSON_IsObject (c))
+            n += (guint64) cJSON_GetArraySize (c);
+        else if (c->string && g_str_has_prefix (c->string, "apps_others") && cJSON_IsArray (c))
+            n += (guint64) cJSON_GetArraySize (c);
+        else
+            n += count_population_patterns (c);
+    }
+    return n;
+}
+
+/*
+ * Converting matches every pattern against what it may name: a field pattern (of a scope, a
+ * destination, a share, an expectation, the population's settings) against every field, a
+ * request against the scopes, a rule's selectors against the partners, APIs and scopes. Refuse
+ * models where that alone would take minutes, before starting. (Ids are looked up by hash.)
+ */
+gboolean
+fsim_i_check_model_work (FsimConv *c, const cJSON *root, GError **error)
+{
+    const cJSON *apis = cJSON_GetObjectItemCaseSensitive (root, "apis");
+    const cJSON *partners = cJSON_GetObjectItemCaseSensitive (root, "partners");
+    const cJSON *rules = cJSON_GetObjectItemCaseSensitive (root, "rules");
+    guint64 scopes = 0;
+    for (const cJSON *a = cJSON_IsArray (apis) ? apis->child : NULL; a; a = a->next)
+        scopes += array_size (a, "scopes");
+    guint64 fields = array_size (root, "fields");
+    guint64 field_patterns =
+        count_in_arrays (apis, "fields") + count_in_arrays (partners, "fields")
+        + count_in_arrays (cJSON_GetObjectItemCaseSensitive (root, "expect"), "fields")
+        + count_population_patterns (cJSON_GetObjectItemCaseSensitive (root, "population"));
+    guint64 work = field_patterns * fields + count_in_arrays (partners, "requests") * scopes
+                   + count_in_arrays (rules, "partners") * array_size (root, "partners")
+                   + count_in_arrays (rules, "apis") * array_size (root, "apis")
+                   + count_in_arrays (rules, "scopes") * scopes;
+
+    if (work > MAX_PATTERN_WORK)
+        return fail_size (c, root, error,
+                          "the field patterns, requests and rule selectors, each times what it "
+                          "may select,", work, "pattern checks", MAX_PATTERN_WORK,
+                          "converting would take minutes");
+    return TRUE;
+}
+
+/* ---- after converting: the cost of running ------------------------------------------------- */
 
 gboolean
 fsim_i_check_model_size (FsimConv *c, const cJSON *root, GError **error)

@@ -82,10 +82,15 @@ merge_entities (FsimJsonDoc *doc, cJSON *dst, cJSON *src, const char *key, gbool
         return FALSE;
     }
     cJSON *to = ensure_array (dst, key);
+    /* id -> entity of @to, so that merging n entities costs O(n), not O(n^2) (find_by_id) */
+    g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+    for (cJSON *c = to->child; c; c = c->next)
+        if (entity_id (c) && !g_hash_table_contains (index, entity_id (c)))
+            g_hash_table_insert (index, (gpointer) entity_id (c), c);
     while (from->child) {
         cJSON *item = cJSON_DetachItemViaPointer (from, from->child);
         const char *id = entity_id (item);
-        cJSON *old = id ? find_by_id (to, id) : NULL;
+        cJSON *old = id ? g_hash_table_lookup (index, id) : NULL;
         if (old && !replace) {
             const FsimNodeLoc *ol = fsim_i_json_loc (doc, old);
             const FsimNodeLoc *il = fsim_i_json_loc (doc, item);
@@ -104,6 +109,8 @@ merge_entities (FsimJsonDoc *doc, cJSON *dst, cJSON *src, const char *key, gbool
         } else {
             cJSON_AddItemToArray (to, item);
         }
+        if (id)
+            g_hash_table_replace (index, (gpointer) id, item); /* @old stays buried, alive */
     }
     return TRUE;
 }

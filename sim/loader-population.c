@@ -169,7 +169,8 @@ resolve_refs (FsimConv *c, const cJSON *u, const FsimJPath *p, GHashTable *user_
     FsimJPath up = FSIM_JP_KEY (p, "uses");
     for (int i = 0; uses[i]; i++) {
         FsimJPath ip = FSIM_JP_IDX (&up, i);
-        gssize q = fsim_scenario_find_partner (c->s, uses[i]);
+        /* the loader's index, not fsim_scenario_find_partner (linear: users x partners) */
+        gssize q = (gssize) GPOINTER_TO_SIZE (g_hash_table_lookup (c->partner_ix, uses[i])) - 1;
         const cJSON *node = cJSON_GetArrayItem (cJSON_GetObjectItemCaseSensitive (u, "uses"), i);
         if (q < 0 && !fsim_i_check_partner_selector (c, node, uses[i], FALSE, &ip, error))
             return FALSE;

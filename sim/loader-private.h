@@ -144,6 +144,8 @@ gboolean fsim_i_is_valid_id (const char *s);
 /* loader-limits.c: the products of the counts (fields x destinations, rules x partners, ...)
  * against their limits; after the partners and rules are converted. */
 gboolean fsim_i_check_model_size (FsimConv *c, const cJSON *root, GError **error);
+/* ... and, before converting, the patterns times what they are matched against. */
+gboolean fsim_i_check_model_work (FsimConv *c, const cJSON *root, GError **error);
 
 /* loader-population.c */
 gboolean fsim_i_convert_population (FsimConv *c, const cJSON *pop, GError **error);

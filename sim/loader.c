@@ -654,6 +654,7 @@ fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path, GError **
         "assumptions", "fields", "apis", "partners", "rules", "expect", NULL,
     };
     gboolean ok = fsim_i_check_object (&c, root, NULL, merged_keys, NULL, error)
+                  && fsim_i_check_model_work (&c, root, error)
                   && convert_top (&c, root, error) && convert_fields (&c, root, error)
                   && convert_apis (&c, root, error) && convert_partners (&c, root, error)
                   && convert_rules (&c, root, error)

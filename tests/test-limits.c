@@ -283,6 +283,21 @@ test_model_size (void)
         if (!strstr (error->message, cases[i].what))
             g_error ("message '%s' lacks '%s'", error->message, cases[i].what);
     }
+    /* 16384 fields and one scope listing 20000 field patterns: refused before converting */
+    g_autoptr(GString) text = g_string_new ("{ \"fields\": [");
+    for (int f = 0; f < 16384; f++)
+        g_string_append_printf (text, "%s{ \"id\": \"f%d\" }", f ? "," : "", f);
+    g_string_append (text, "], \"apis\": [ { \"id\": \"a\", \"scopes\": [ { \"id\": \"s\", "
+                           "\"subject\": \"self\", \"fields\": [");
+    for (int k = 0; k < 20000; k++)
+        g_string_append_printf (text, "%s\"f%d\"", k ? "," : "", k % 16384);
+    g_string_append (text, "] } ] } ] }");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FsimScenario) s = fsim_loader_load_string ("patterns.json", text->str, NULL, &error);
+    g_assert_null (s);
+    g_assert_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT);
+    g_assert_nonnull (strstr (error->message, "make 327680000 pattern checks, more than the "
+                                              "limit of 268435456"));
 }
 
 /* ---- /limits/graph-input: the same rule for graph files ------------------------------------ */
