@@ -31,6 +31,31 @@ typedef struct {
     double p;
 } Game;
 
+/*
+ * The Watts–Strogatz ring: user i befriends users i+1 .. i+nei (mod n); 2 nei < n (checked by
+ * the caller), so there are no self-loops or repeats. igraph_watts_strogatz_game() builds the
+ * same ring with igraph_square_lattice(), which in igraph 0.10.2 aborts on a failed internal
+ * assertion when an allocation fails inside it (found by tests/test-faults.c).
+ */
+static igraph_error_t
+ring_lattice (igraph_t *graph, igraph_integer_t n, igraph_integer_t nei)
+{
+    igraph_vector_int_t edges;
+    igraph_integer_t k = 0;
+
+    IGRAPH_VECTOR_INT_INIT_FINALLY (&edges, 2 * n * nei);
+    for (igraph_integer_t i = 0; i < n; i++) {
+        for (igraph_integer_t j = 1; j <= nei; j++) {
+            VECTOR (edges)[k++] = i;
+            VECTOR (edges)[k++] = (i + j) % n;
+        }
+    }
+    IGRAPH_CHECK (igraph_create (graph, &edges, n, IGRAPH_UNDIRECTED));
+    igraph_vector_int_destroy (&edges);
+    IGRAPH_FINALLY_CLEAN (1);
+    return IGRAPH_SUCCESS;
+}
+
 static igraph_error_t
 game_draw (const Game *game, igraph_t *graph)
 {
@@ -43,7 +68,12 @@ game_draw (const Game *game, igraph_t *graph)
         return igraph_barabasi_game (graph, game->n, 1.0, game->a, NULL, FALSE, 1.0,
                                      IGRAPH_UNDIRECTED, IGRAPH_BARABASI_PSUMTREE, NULL);
     case GAME_WS:
-        return igraph_watts_strogatz_game (graph, 1, game->n, game->a, game->p, FALSE, FALSE);
+        /* igraph_watts_strogatz_game (graph, 1, n, a, p, FALSE, FALSE), without its lattice */
+        IGRAPH_CHECK (ring_lattice (graph, game->n, game->a));
+        IGRAPH_FINALLY (igraph_destroy, graph);
+        IGRAPH_CHECK (igraph_rewire_edges (graph, game->p, FALSE, FALSE));
+        IGRAPH_FINALLY_CLEAN (1);
+        return IGRAPH_SUCCESS;
     }
     IGRAPH_ERROR ("Unknown game.", IGRAPH_EINTERNAL);
 }
@@ -71,11 +101,21 @@ fsim_i_igraph_into_builder (const igraph_t *graph, CsrBuilder *b)
     return IGRAPH_SUCCESS;
 }
 
-/* Runs under fsim_i_graph_lock(). The igraph graph is destroyed before returning, on success
+typedef struct {
+    const Game *game;
+    uint64_t seed;
+    CsrBuilder *b;
+} GameCall;
+
+/* Runs through fsim_i_graph_call(). The igraph graph is destroyed before returning, on success
  * and on error (on error by the ignore handler, which frees the IGRAPH_FINALLY stack). */
 static igraph_error_t
-game_into_builder (const Game *game, uint64_t seed, CsrBuilder *b)
+game_into_builder (void *data)
 {
+    const GameCall *call = data;
+    const Game *game = call->game;
+    CsrBuilder *b = call->b;
+    uint64_t seed = call->seed;
     igraph_t graph;
 
     IGRAPH_CHECK (igraph_rng_seed (igraph_rng_default (), (igraph_uint_t) seed));
@@ -91,19 +131,17 @@ static FsimFriends *
 game_generate (const Game *game, const FsimGenParams *p, GError **error)
 {
     CsrBuilder b;
-    igraph_error_t rc;
+    char reason[FSIM_I_GRAPH_REASON_SIZE] = "";
 
     if (!fsim_i_csr_begin (&b, p->n_users)) {
         fsim_i_set_nomem (error, p->n_users, (size_t) (p->n_users * p->mean_degree / 2));
         return NULL;
     }
-    fsim_graph_init ();
-    fsim_i_graph_lock ();
-    rc = game_into_builder (game, p->seed, &b);
-    fsim_i_graph_unlock ();
+    GameCall call = { game, p->seed, &b };
+    igraph_error_t rc = fsim_i_graph_call (game_into_builder, &call, reason);
     if (rc != IGRAPH_SUCCESS) {
         fsim_i_csr_clear (&b);
-        fsim_i_graph_error_from_igraph (rc, error);
+        fsim_i_graph_error_from_igraph (rc, reason, error);
         g_prefix_error (error, "generating %zu users (%s) with mean degree %g: ", p->n_users,
                         p->model, p->mean_degree);
         return NULL;

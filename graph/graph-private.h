@@ -14,13 +14,14 @@
 /*
  * fsim_i_graph_error_from_igraph:
  * @rc: an igraph error code other than IGRAPH_SUCCESS
+ * @reason: (nullable): what went wrong, e.g. from fsim_i_graph_call(); added to the message
  * Sets @error in FSIM_GRAPH_ERROR: IGRAPH_ENOMEM becomes FSIM_GRAPH_ERROR_NOMEM,
  * IGRAPH_EINVAL / IGRAPH_EINVVID / IGRAPH_EINVMODE / IGRAPH_ERANGE / IGRAPH_EOVERFLOW become
  * FSIM_GRAPH_ERROR_INVALID, anything else FSIM_GRAPH_ERROR_FAILED. The message carries
  * igraph_strerror()'s text and the numeric code. Does nothing if @error is NULL.
  * Returns: FALSE always, so callers can write `return fsim_i_graph_error_from_igraph (...)`.
  */
-gboolean fsim_i_graph_error_from_igraph (igraph_error_t rc, GError **error);
+gboolean fsim_i_graph_error_from_igraph (igraph_error_t rc, const char *reason, GError **error);
 
 /*
  * igraph 0.10 as packaged is built without thread-local storage (IGRAPH_THREAD_SAFE == 0): its
@@ -31,6 +32,19 @@ gboolean fsim_i_graph_error_from_igraph (igraph_error_t rc, GError **error);
  */
 void fsim_i_graph_lock (void);
 void fsim_i_graph_unlock (void);
+
+/*
+ * fsim_i_graph_call:
+ * @reason: (nullable): FSIM_I_GRAPH_REASON_SIZE bytes, set when IGRAPH_EINTERNAL is returned
+ * Runs body (data) under the igraph lock, so @body must not take it. If igraph fails one of its
+ * internal assertions inside @body (which would abort the process), the call returns
+ * IGRAPH_EINTERNAL instead, with igraph's reason, after freeing igraph's IGRAPH_FINALLY stack.
+ * Leaves igraph's error handler and attribute table at flowsim's defaults (ignore, none).
+ * Every graph/ function that runs igraph code other than igraph_destroy() goes through here.
+ */
+#define FSIM_I_GRAPH_REASON_SIZE 256
+typedef igraph_error_t (*FsimIgraphBody) (void *data);
+igraph_error_t fsim_i_graph_call (FsimIgraphBody body, void *data, char *reason);
 
 /*
  * The CSR builder behind fsim_friends_new_from_pairs(), shared so that each edge source

@@ -17,20 +17,23 @@
 #include "import.h"
 
 /*
- * Everything below runs under the igraph lock, which makes the process-wide state it swaps
- * safe: igraph's C attribute handler is attached only while a file is read (so that nothing
- * else in graph/ pays for attributes), and the error handler is swapped for one that keeps
- * igraph's message (e.g. the parser's line number), which igraph_strerror() does not have.
+ * Reading runs under the igraph lock (fsim_i_graph_call()), which makes the process-wide state
+ * it swaps safe: igraph's C attribute handler is attached only while a file is read (so that
+ * nothing else in graph/ pays for attributes), and the error handler is swapped for one that
+ * keeps igraph's message (e.g. the parser's line number), which igraph_strerror() lacks.
  */
 static char captured_reason[512];
+static gboolean captured_nomem;
 
 /* IGRAPH_CHECK reports an error again, with an empty reason, at every level it passes through:
- * keep the first, innermost reason. */
+ * keep the first, innermost reason. igraph's GraphML reader reports a failed allocation in its
+ * parser callbacks as a parse error on the way out: remember that memory ran out. */
 static void
 capture_error (const char *reason, const char *file, int line, igraph_error_t igraph_errno)
 {
     if (captured_reason[0] == '\0' && reason != NULL)
         g_strlcpy (captured_reason, reason, sizeof captured_reason);
+    captured_nomem |= igraph_errno == IGRAPH_ENOMEM;
     igraph_error_handler_ignore (reason, file, line, igraph_errno);
 }
 
@@ -147,40 +150,53 @@ read_locked (FILE *fp, FsimImportFormat format, FsimImported *imp)
     return IGRAPH_SUCCESS;
 }
 
+typedef struct {
+    FILE *fp;
+    FsimImportFormat format;
+    FsimImported *imp;
+    char reason[512]; /* the captured reason and memory flag, copied out under the lock */
+    gboolean nomem;
+} ReadCall;
+
+/* Through fsim_i_graph_call(), which restores the handler and table if this cannot. */
 static igraph_error_t
-read_with_handlers (FILE *fp, FsimImportFormat format, FsimImported *imp)
+read_with_handlers (void *data)
 {
+    ReadCall *call = data;
     igraph_attribute_table_t *old_table;
     igraph_error_handler_t *old_handler;
     igraph_error_t rc;
 
     captured_reason[0] = '\0';
+    captured_nomem = FALSE;
     old_table = igraph_set_attribute_table (&igraph_cattribute_table);
     old_handler = igraph_set_error_handler (capture_error);
-    rc = read_locked (fp, format, imp);
+    rc = read_locked (call->fp, call->format, call->imp);
     igraph_set_error_handler (old_handler);
     igraph_set_attribute_table (old_table);
+    g_strlcpy (call->reason, captured_reason, sizeof call->reason);
+    call->nomem = captured_nomem;
     return rc;
 }
 
 static void
-set_read_error (const char *path, FsimImportFormat format, igraph_error_t rc, GError **error)
+set_read_error (const char *path, const ReadCall *call, igraph_error_t rc, GError **error)
 {
     FsimGraphError code = FSIM_GRAPH_ERROR_FAILED;
 
-    if (rc == IGRAPH_PARSEERROR)
-        code = FSIM_GRAPH_ERROR_PARSE;
-    else if (rc == IGRAPH_ENOMEM)
+    if (rc == IGRAPH_ENOMEM || call->nomem)
         code = FSIM_GRAPH_ERROR_NOMEM;
+    else if (rc == IGRAPH_PARSEERROR)
+        code = FSIM_GRAPH_ERROR_PARSE;
     else if (rc == IGRAPH_EOVERFLOW)
         code = FSIM_GRAPH_ERROR_INVALID;
     /* igraph's reason may quote the file's bytes (and be cut short): messages are UTF-8 */
-    g_autofree char *reason = g_utf8_make_valid (captured_reason, -1);
+    g_autofree char *reason = g_utf8_make_valid (call->reason, -1);
 
     g_set_error (error, FSIM_GRAPH_ERROR, code, "%s: %s: %s (igraph: %s, error %d)", path,
-                 format == FSIM_IMPORT_GRAPHML ? "GraphML" : "GML",
-                 reason[0] != '\0' ? reason : "cannot read the graph", igraph_strerror (rc),
-                 (int) rc);
+                 call->format == FSIM_IMPORT_GRAPHML ? "GraphML" : "GML",
+                 reason[0] != '\0' ? reason : "cannot read the graph",
+                 code == FSIM_GRAPH_ERROR_NOMEM ? "out of memory" : igraph_strerror (rc), (int) rc);
 }
 
 /*
@@ -208,12 +224,13 @@ fsim_i_import_igraph (const char *path, FsimImportFormat format, GError **error)
     }
     imp = g_new0 (FsimImported, 1);
     imp->format = format;
-    fsim_graph_init ();
-    fsim_i_graph_lock ();
-    rc = read_with_handlers (fp, format, imp);
+    ReadCall call = { fp, format, imp, "", FALSE };
+    char fatal[FSIM_I_GRAPH_REASON_SIZE] = "";
+    rc = fsim_i_graph_call (read_with_handlers, &call, fatal);
+    if (rc == IGRAPH_EINTERNAL && fatal[0] != '\0')
+        g_strlcpy (call.reason, fatal, sizeof call.reason);
     if (rc != IGRAPH_SUCCESS)
-        set_read_error (path, format, rc, error);
-    fsim_i_graph_unlock ();
+        set_read_error (path, &call, rc, error);
     fclose (fp);
     if (rc != IGRAPH_SUCCESS) {
         fsim_imported_free (imp);

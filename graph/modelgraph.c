@@ -175,31 +175,19 @@ flush (FsimModelGraph *g)
     return IGRAPH_SUCCESS;
 }
 
-static igraph_error_t
-mark_reached (const igraph_t *graph, igraph_integer_t vid, igraph_integer_t pred,
-              igraph_integer_t succ, igraph_integer_t rank, igraph_integer_t dist, void *extra)
-{
-    guint8 *reached = extra;
-
-    (void) graph;
-    (void) pred;
-    (void) succ;
-    (void) rank;
-    (void) dist;
-    reached[vid] = 1;
-    return IGRAPH_SUCCESS;
-}
-
 /*
- * Under the igraph lock. Keeps only the enabled edges (vertex ids unchanged), then runs one BFS
- * whose roots are the out-neighbours of @source: everything it finds is reachable in one or
- * more steps, and @source itself is found only if an enabled path leads back to it.
+ * Under the igraph lock. Keeps only the enabled edges (vertex ids unchanged) and takes the
+ * subcomponent of @source, everything reachable in zero or more steps; @source itself counts
+ * only if an enabled edge leads back to it from there (a path of one or more steps).
+ *
+ * Not igraph_bfs(): igraph 0.10.2's BFS dereferences a NULL adjacency list when an allocation
+ * fails inside it (found by tests/test-faults.c); igraph_subcomponent() checks every one.
  */
 static igraph_error_t
 reach (const igraph_t *graph, igraph_integer_t source, const guint8 *edge_enabled, guint8 *reached)
 {
     igraph_integer_t n_edges = igraph_ecount (graph);
-    igraph_vector_int_t eids, roots;
+    igraph_vector_int_t eids, found, back;
     igraph_t sub;
 
     IGRAPH_VECTOR_INT_INIT_FINALLY (&eids, 0);
@@ -210,19 +198,41 @@ reach (const igraph_t *graph, igraph_integer_t source, const guint8 *edge_enable
                                          /* delete_vertices = */ false));
     IGRAPH_FINALLY (igraph_destroy, &sub);
 
-    IGRAPH_VECTOR_INT_INIT_FINALLY (&roots, 0);
-    IGRAPH_CHECK (igraph_neighbors (&sub, &roots, source, IGRAPH_OUT));
-    if (igraph_vector_int_size (&roots) > 0) {
-        IGRAPH_CHECK (igraph_bfs (&sub, /* root, ignored */ 0, &roots, IGRAPH_OUT,
-                                  /* unreachable = */ false, NULL, NULL, NULL, NULL, NULL, NULL,
-                                  NULL, mark_reached, reached));
-    }
+    IGRAPH_VECTOR_INT_INIT_FINALLY (&found, 0);
+    IGRAPH_VECTOR_INT_INIT_FINALLY (&back, 0);
+    IGRAPH_CHECK (igraph_subcomponent (&sub, &found, source, IGRAPH_OUT));
+    IGRAPH_CHECK (igraph_neighbors (&sub, &back, source, IGRAPH_IN));
 
-    igraph_vector_int_destroy (&roots);
+    for (igraph_integer_t i = 0; i < igraph_vector_int_size (&found); i++)
+        reached[VECTOR (found)[i]] = 1;
+    gboolean cycle = FALSE;
+    for (igraph_integer_t i = 0; i < igraph_vector_int_size (&back); i++)
+        cycle |= reached[VECTOR (back)[i]] != 0;
+    reached[source] = cycle;
+
+    igraph_vector_int_destroy (&back);
+    igraph_vector_int_destroy (&found);
     igraph_destroy (&sub);
     igraph_vector_int_destroy (&eids);
-    IGRAPH_FINALLY_CLEAN (3);
+    IGRAPH_FINALLY_CLEAN (4);
     return IGRAPH_SUCCESS;
+}
+
+typedef struct {
+    FsimModelGraph *g;
+    igraph_integer_t source;
+    const guint8 *edge_enabled;
+    guint8 *reached;
+} ReachCall;
+
+/* Through fsim_i_graph_call(): the lazy flush, then reach(). */
+static igraph_error_t
+flush_and_reach (void *data)
+{
+    ReachCall *call = data;
+
+    IGRAPH_CHECK (flush (call->g));
+    return reach (&call->g->graph, call->source, call->edge_enabled, call->reached);
 }
 
 /**
@@ -241,8 +251,8 @@ fsim_model_graph_reachable (const FsimModelGraph *g, size_t source, const guint8
 {
     FsimModelGraph *mutable_g = (FsimModelGraph *) g; /* for the lazy flush only */
     g_autofree guint8 *reached = NULL;
+    char reason[FSIM_I_GRAPH_REASON_SIZE] = "";
     size_t nv;
-    igraph_error_t rc;
 
     g_return_val_if_fail (g != NULL, FALSE);
     g_return_val_if_fail (source < g->vertex_kinds->len, FALSE);
@@ -253,16 +263,12 @@ fsim_model_graph_reachable (const FsimModelGraph *g, size_t source, const guint8
     nv = g->vertex_kinds->len;
     reached = g_malloc0 (nv);
 
-    fsim_graph_init ();
-    fsim_i_graph_lock ();
-    rc = flush (mutable_g);
-    if (rc == IGRAPH_SUCCESS)
-        rc = reach (&g->graph, (igraph_integer_t) source, edge_enabled, reached);
-    fsim_i_graph_unlock ();
+    ReachCall call = { mutable_g, (igraph_integer_t) source, edge_enabled, reached };
+    igraph_error_t rc = fsim_i_graph_call (flush_and_reach, &call, reason);
     if (rc != IGRAPH_SUCCESS) {
         const char *name = fsim_model_graph_vertex_name (g, source);
 
-        fsim_i_graph_error_from_igraph (rc, error);
+        fsim_i_graph_error_from_igraph (rc, reason, error);
         g_prefix_error (error, "reachability from '%s': ", name != NULL ? name : "?");
         return FALSE;
     }

@@ -25,6 +25,19 @@ static const char *const scenario_keys[] = {
 FsimJsonDoc *
 fsim_i_json_doc_new (void)
 {
+    static gsize hooks_set = 0;
+    if (g_once_init_enter (&hooks_set)) {
+        /*
+         * cJSON allocates through GLib, like the rest of flowsim: a failed allocation ends the
+         * process with GLib's "failed to allocate N bytes" (the limits in loader-json.c bound
+         * what a file can ask for). With malloc, cJSON turns one into a NULL that reads like a
+         * syntax error, or silently drops a key while merging files (found by
+         * tests/test-faults.c).
+         */
+        cJSON_Hooks hooks = { g_malloc, g_free };
+        cJSON_InitHooks (&hooks);
+        g_once_init_leave (&hooks_set, 1);
+    }
     FsimJsonDoc *doc = g_new0 (FsimJsonDoc, 1);
     doc->locs = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
     doc->strings = g_string_chunk_new (256);

@@ -3,15 +3,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "friends.h"
 #include "import.h"
 #include "loader.h"
 #include "output-check.h"
@@ -477,86 +474,6 @@ test_population_import_memory (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
-/* ---- /limits/faults: allocation failures are errors, not aborts -------------------------- */
-
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-
-#define FAULT_LIMIT ((rlim_t) 256 << 20)
-
-/* In a child process whose address space is capped at FAULT_LIMIT, igraph's generators and the
- * friend-list builder run out of memory; each must say so in a GError. */
-static void
-test_faults_generators (void)
-{
-#ifdef UNDER_ASAN
-    g_test_skip ("AddressSanitizer needs more address space than the cap");
-#else
-    if (fsim_test_under_valgrind ()) {
-        g_test_skip ("valgrind needs more address space than the cap");
-        return;
-    }
-    if (g_test_subprocess ()) {
-        struct rlimit rl = { FAULT_LIMIT, FAULT_LIMIT };
-        g_assert_cmpint (setrlimit (RLIMIT_AS, &rl), ==, 0);
-        fsim_graph_init ();
-        const char *const *models = fsim_friends_models ();
-        for (size_t i = 0; models[i]; i++) {
-            g_autoptr(GError) error = NULL;
-            g_autoptr(FsimFriends) f = fsim_friends_generate (models[i], 3000000, 100, 1, &error);
-            g_assert_null (f);
-            g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM);
-            g_print ("%s\n", error->message);
-        }
-        return;
-    }
-    g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
-    g_test_trap_assert_passed ();
-    g_test_trap_assert_stdout ("*out of memory*");
-#endif
-}
-
-#ifndef UNDER_ASAN
-static void
-cap_memory (gpointer data)
-{
-    (void) data;
-    struct rlimit rl = { FAULT_LIMIT, FAULT_LIMIT };
-    setrlimit (RLIMIT_AS, &rl);
-}
-#endif
-
-/* flowsim under the same cap: it sees the cap (graph/memory.h) and refuses the population. */
-static void
-test_faults_cli (void)
-{
-#ifdef UNDER_ASAN
-    g_test_skip ("AddressSanitizer needs more address space than the cap");
-#else
-    if (fsim_test_under_valgrind ()) {
-        g_test_skip ("valgrind needs more address space than the cap");
-        return;
-    }
-    const char *argv[] = { g_getenv ("FLOWSIM"), "run", "--set", "population.users=3000000",
-                           NULL };
-    g_autofree char *out = NULL, *err = NULL;
-    int status = 0;
-    g_autoptr(GError) error = NULL;
-    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, cap_memory, NULL, &out, &err,
-                  &status, &error);
-    g_assert_no_error (error);
-    g_test_message ("%s", err);
-    g_assert_true (WIFEXITED (status));
-    g_assert_cmpint (WEXITSTATUS (status), ==, 3);
-    g_assert_nonnull (strstr (err, "more than this machine can give it (0.2 GiB)"));
-#endif
-}
-
 int
 main (int argc, char **argv)
 {
@@ -577,7 +494,5 @@ main (int argc, char **argv)
     g_test_add_func ("/limits/big/200-fields-200-partners", test_big);
     g_test_add_func ("/limits/population/memory", test_population_memory);
     g_test_add_func ("/limits/population/import-memory", test_population_import_memory);
-    g_test_add_func ("/limits/faults/generators", test_faults_generators);
-    g_test_add_func ("/limits/faults/cli", test_faults_cli);
     return g_test_run ();
 }

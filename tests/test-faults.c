@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test-faults.c: allocation failures inside the libraries become clear errors, never a crash,
+ * a hang or a wrong answer.
+ *
+ * /faults/igraph/...: flowsim runs with tests/fault-inject.c preloaded, which fails the Nth
+ * allocation that igraph makes (one-shot, and from N on). For every N (or an even spread of
+ * them, see MAX_RUNS), flowsim must either exit 0 with exactly the output of a run without
+ * faults, or exit 3 or 4 with one "flowsim: error: " line that says memory ran out (or, where
+ * igraph itself loses that, what igraph said) and no output file.
+ *
+ * /faults/cap/...: under a capped address space, the generators and flowsim refuse the
+ * population with an out-of-memory error.
+ */
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "friends.h"
+#include "run-util.h"
+#include "test-util.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
+/* Runs per case at most: the Ns are then spread evenly from 1 to the count. */
+#define MAX_RUNS 200
+
+typedef struct {
+    const char *name;
+    const char *lib;             /* FLOWSIM_FAULT_LIB */
+    const char *const *args;     /* flowsim's arguments; "OUT" stands for the output file */
+    const char *const *messages; /* what an error may say (g_pattern_match_simple), NULL-ended */
+    unsigned skip_first;         /* Ns 1 .. skip_first are known to crash igraph (see below) */
+} FaultCase;
+
+/* "Out of memory" (igraph's words) or "out of memory" (flowsim's) */
+#define OOM "flowsim: error: *ut of memory*"
+
+static const char *const oom[] = { OOM, NULL };
+
+/* igraph 0.10.2 reports some failed allocations as a parse error or fails an assertion after
+ * one (graph/graph.c turns that into an error); the message says what igraph said. */
+static const char *const oom_graphml[] = {
+    OOM,
+    "flowsim: error: *GraphML: Cannot parse GraphML file. (igraph: Parse error, error 3)",
+    NULL,
+};
+static const char *const oom_gml[] = {
+    OOM,
+    "flowsim: error: *out of dynamic memory*",
+    "flowsim: error: *GML: Assertion failed: * (igraph's src/*) (igraph: Internal error, likely "
+    "a bug in igraph, error 38)",
+    NULL,
+};
+
+static const FaultCase cases[] = {
+    /* the model graph: reachability over downstream sharing */
+    { "run-tour", "libigraph.so",
+      (const char *const[]) { "run", "scenarios/tour.json", "--format", "json", "--output",
+                              "OUT", NULL },
+      oom, 0 },
+    { "run-graphml", "libigraph.so",
+      (const char *const[]) { "run", "tests/data/scale/import-graphml.json", "--output", "OUT",
+                              NULL },
+      oom_graphml, 0 },
+    /* The first allocation of igraph 0.10.2's GML reader is its scanner's, whose failure
+     * igraph_read_graph_gml() does not check (it crashes): docs/robustness.md. */
+    { "population-gml", "libigraph.so",
+      (const char *const[]) { "population", "tests/data/faults/import-gml.json", "--output",
+                              "OUT", NULL },
+      oom_gml, 1 },
+    { "erdos-renyi", "libigraph.so",
+      (const char *const[]) { "population", "--set", "population.generator=erdos_renyi", "--set",
+                              "population.users=2000", "--set", "population.mean_degree=20",
+                              NULL },
+      oom, 0 },
+    { "barabasi-albert", "libigraph.so",
+      (const char *const[]) { "population", "--set", "population.generator=barabasi_albert",
+                              "--set", "population.users=2000", "--set",
+                              "population.mean_degree=20", NULL },
+      oom, 0 },
+    { "watts-strogatz", "libigraph.so",
+      (const char *const[]) { "population", "--set", "population.generator=watts_strogatz",
+                              "--set", "population.users=2000", "--set",
+                              "population.mean_degree=20", "--set", "population.rewire=0.1",
+                              NULL },
+      oom, 0 },
+};
+
+static const char *
+fault_module (void)
+{
+    return g_getenv ("FLOWSIM_FAULT_INJECT");
+}
+
+/* Why this process cannot preload the module, or NULL. */
+static const char *
+cannot_inject (void)
+{
+#ifdef UNDER_ASAN
+    return "AddressSanitizer's runtime must come first: no LD_PRELOAD";
+#else
+    if (fsim_test_under_valgrind ())
+        return "valgrind replaces malloc itself";
+    if (!fault_module ())
+        return "FLOWSIM_FAULT_INJECT is not set (meson test sets it)";
+    if (!g_file_test (fault_module (), G_FILE_TEST_IS_REGULAR))
+        g_error ("FLOWSIM_FAULT_INJECT=%s: no such file", fault_module ());
+    return NULL;
+#endif
+}
+
+typedef struct {
+    FsimTestRun *run;
+    char *output;      /* the output file's contents, NULL if there is none */
+    guint64 calls;     /* the library's allocations */
+    guint64 failed;    /* of which refused */
+    gboolean reported; /* the module wrote them: flowsim exited, not killed */
+} Outcome;
+
+static void
+outcome_clear (Outcome *o)
+{
+    g_clear_pointer (&o->run, fsim_test_run_free);
+    g_clear_pointer (&o->output, g_free);
+}
+
+/* Runs @c with FLOWSIM_FAULT_FAIL=@fail (NULL: no faults) in a fresh scratch directory. */
+static Outcome
+run_case (const FaultCase *c, const char *fail)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *out = g_build_filename (dir, "out", NULL);
+    g_autofree char *report = g_build_filename (dir, "report", NULL);
+    g_autoptr(GPtrArray) args = g_ptr_array_new ();
+    for (size_t i = 0; c->args[i]; i++)
+        g_ptr_array_add (args, (gpointer) (strcmp (c->args[i], "OUT") == 0 ? out : c->args[i]));
+    g_ptr_array_add (args, NULL);
+
+    g_autofree char *preload = g_strconcat ("LD_PRELOAD=", fault_module (), NULL);
+    g_autofree char *lib = g_strconcat ("FLOWSIM_FAULT_LIB=", c->lib, NULL);
+    g_autofree char *rep = g_strconcat ("FLOWSIM_FAULT_REPORT=", report, NULL);
+    g_autofree char *at = g_strconcat ("FLOWSIM_FAULT_FAIL=", fail ? fail : "0", NULL);
+    const char *env[] = { preload, lib, rep, at, "FLOWSIM_THREADS=1", NULL };
+
+    g_autofree char *root = fsim_test_source_path (".", NULL);
+    Outcome o = { 0 };
+    o.run = fsim_test_run (root, env, (const char *const *) args->pdata);
+    g_file_get_contents (out, &o.output, NULL, NULL);
+
+    g_autofree char *counts = NULL;
+    o.reported = g_file_get_contents (report, &counts, NULL, NULL)
+                 && sscanf (counts, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &o.calls,
+                            &o.failed) == 2;
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+    return o;
+}
+
+/* The run that failed allocation @fail behaved: same answer, or one clear error line. */
+static void
+assert_clean (const FaultCase *c, const Outcome *base, const Outcome *o, const char *fail)
+{
+    const FsimTestRun *r = o->run;
+    if (r->status == -1)
+        g_error ("%s, allocation %s: flowsim was killed by a signal; stderr:\n%s", c->name, fail,
+                 r->err);
+    if (!o->reported)
+        g_error ("%s, allocation %s: the fault module wrote no report", c->name, fail);
+    if (r->status == 0) {
+        g_assert_cmpstr (o->output != NULL ? o->output : r->out, ==,
+                         base->output != NULL ? base->output : base->run->out);
+        return;
+    }
+    if (r->status != 3 && r->status != 4)
+        g_error ("%s, allocation %s: exit status %d (a signal if -1); stderr:\n%s", c->name, fail,
+                 r->status, r->err);
+    if (o->output != NULL)
+        g_error ("%s, allocation %s: failed but left an output file", c->name, fail);
+    g_assert_cmpuint (r->out_len, ==, 0);
+    /* one line */
+    const char *nl = strchr (r->err, '\n');
+    if (nl == NULL || nl[1] != '\0' || !g_utf8_validate (r->err, -1, NULL))
+        g_error ("%s, allocation %s: stderr is not one line:\n%s", c->name, fail, r->err);
+    g_autofree char *line = g_strndup (r->err, (gsize) (nl - r->err));
+    for (size_t i = 0; c->messages[i]; i++)
+        if (g_pattern_match_simple (c->messages[i], line))
+            return;
+    g_error ("%s, allocation %s: unexpected message: %s", c->name, fail, line);
+}
+
+static void
+test_igraph_case (gconstpointer data)
+{
+    const FaultCase *c = data;
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    Outcome base = run_case (c, NULL);
+    g_assert_cmpint (base.run->status, ==, 0);
+    g_assert_true (base.reported);
+    g_assert_cmpuint (base.failed, ==, 0);
+    /* the module sees the library: otherwise the loop below tests nothing */
+    g_assert_cmpuint (base.calls, >, c->skip_first);
+
+    guint64 first = c->skip_first + 1, n = base.calls - c->skip_first;
+    guint64 runs = MIN (n, MAX_RUNS), errors = 0;
+    for (guint64 i = 0; i < runs; i++) {
+        /* 1, ..., n spread evenly; with runs == n, every one */
+        guint64 k = first + (runs == 1 ? 0 : i * (n - 1) / (runs - 1));
+        g_autofree char *fail = g_strdup_printf ("%" G_GUINT64_FORMAT, k);
+        Outcome o = run_case (c, fail);
+        assert_clean (c, &base, &o, fail);
+        g_assert_cmpuint (o.failed, ==, 1);
+        errors += o.run->status != 0;
+        outcome_clear (&o);
+    }
+    /* and from the middle on, every allocation failing */
+    g_autofree char *from = g_strdup_printf ("%" G_GUINT64_FORMAT "+", first + n / 2);
+    Outcome o = run_case (c, from);
+    assert_clean (c, &base, &o, from);
+    g_assert_cmpuint (o.failed, >=, 1);
+    outcome_clear (&o);
+
+    g_test_message ("%s: %" G_GUINT64_FORMAT " allocations, %" G_GUINT64_FORMAT
+                    " failed one at a time, %" G_GUINT64_FORMAT " ended in an error",
+                    c->name, base.calls, runs, errors);
+    g_assert_cmpuint (errors, >, 0);
+    outcome_clear (&base);
+}
+
+/* cJSON allocates only through GLib (sim/loader-json.c): it never sees a NULL it could turn
+ * into a misleading syntax error or a silently dropped key. */
+static void
+test_cjson_through_glib (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    const FaultCase c = { "cjson", "libcjson.so",
+                          (const char *const[]) { "run", "scenarios/device-partners-2018.json",
+                                                  "--set", "population.users=200", NULL },
+                          oom, 0 };
+    Outcome o = run_case (&c, "1+");
+    g_assert_cmpint (o.run->status, ==, 0);
+    g_assert_true (o.reported);
+    g_assert_cmpuint (o.calls, ==, 0);
+    outcome_clear (&o);
+}
+
+/* ---- /faults/cap: a capped address space -------------------------------------------------- */
+
+#define FAULT_LIMIT ((rlim_t) 256 << 20)
+
+/* Why this process cannot run under the cap, or NULL. */
+static const char *
+cannot_cap (void)
+{
+#ifdef UNDER_ASAN
+    return "AddressSanitizer needs more address space than the cap";
+#else
+    return fsim_test_under_valgrind () ? "valgrind needs more address space than the cap" : NULL;
+#endif
+}
+
+/* Also g_spawn's child setup: between fork and exec, so no assertion here. */
+static int
+cap_memory (void)
+{
+    struct rlimit rl = { FAULT_LIMIT, FAULT_LIMIT };
+    return setrlimit (RLIMIT_AS, &rl);
+}
+
+static void
+cap_child (gpointer data)
+{
+    (void) data;
+    (void) cap_memory ();
+}
+
+/* In a child process whose address space is capped at FAULT_LIMIT, igraph's generators and the
+ * friend-list builder run out of memory; each must say so in a GError. */
+static void
+test_cap_generators (void)
+{
+    const char *why = cannot_cap ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    if (g_test_subprocess ()) {
+        g_assert_cmpint (cap_memory (), ==, 0);
+        fsim_graph_init ();
+        const char *const *models = fsim_friends_models ();
+        for (size_t i = 0; models[i]; i++) {
+            g_autoptr(GError) error = NULL;
+            g_autoptr(FsimFriends) f = fsim_friends_generate (models[i], 3000000, 100, 1, &error);
+            g_assert_null (f);
+            g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM);
+            g_print ("%s\n", error->message);
+        }
+        return;
+    }
+    g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+    g_test_trap_assert_passed ();
+    g_test_trap_assert_stdout ("*out of memory*");
+}
+
+/* flowsim under the same cap: it sees the cap (graph/memory.h) and refuses the population. */
+static void
+test_cap_cli (void)
+{
+    const char *why = cannot_cap ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    const char *argv[] = { g_getenv ("FLOWSIM"), "run", "--set", "population.users=3000000",
+                           NULL };
+    g_autofree char *out = NULL, *err = NULL;
+    int status = 0;
+    g_autoptr(GError) error = NULL;
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, cap_child, NULL, &out, &err,
+                  &status, &error);
+    g_assert_no_error (error);
+    g_test_message ("%s", err);
+    g_assert_true (WIFEXITED (status));
+    g_assert_cmpint (WEXITSTATUS (status), ==, 3);
+    g_assert_nonnull (strstr (err, "more than this machine can give it (0.2 GiB)"));
+}
+
+int
+main (int argc, char **argv)
+{
+    g_test_init (&argc, &argv, NULL);
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        g_autofree char *path = g_strdup_printf ("/faults/igraph/%s", cases[i].name);
+        g_test_add_data_func (path, &cases[i], test_igraph_case);
+    }
+    g_test_add_func ("/faults/cjson/through-glib", test_cjson_through_glib);
+    g_test_add_func ("/faults/cap/generators", test_cap_generators);
+    g_test_add_func ("/faults/cap/cli", test_cap_cli);
+    return g_test_run ();
+}
