@@ -40,8 +40,8 @@ explain_context (ExplainOptions *o)
 {
     const GOptionEntry entries[] = {
         { "user", 'u', 0, G_OPTION_ARG_FILENAME, &o->user,
-          "The user to explain: an explicit user's id, or uN for user N of a generated "
-          "population (required)", "USER" },
+          "The user to explain: an explicit user's id, the graph file's id of an imported "
+          "one, or uN for user N of a generated population (required)", "USER" },
         { "field", 0, 0, G_OPTION_ARG_FILENAME, &o->field,
           "Only this field, or the fields a field pattern selects (profile, profile.*, *.name)",
           "FIELD" },
@@ -148,10 +148,11 @@ explain_run (const ExplainOptions *o, gboolean json, GString *out, GError **erro
     if (status != FSIM_EXIT_OK)
         return status;
     gssize u = fsim_tracer_find_user (w.tracer, o->user);
-    if (u < 0)
-        return fsim_i_cli_usage_error (error, "no user '%s' in %s (%zu users%s)", o->user, path,
-                                       w.pop->n_users,
-                                       w.pop->user_ids ? "" : ", named u0, u1, ...");
+    if (u < 0) {
+        const char *naming = fsim_population_naming (w.pop);
+        return fsim_i_cli_usage_error (error, "no user '%s' in %s (%zu users%s%s)", o->user, path,
+                                       w.pop->n_users, naming ? ", " : "", naming ? naming : "");
+    }
     g_autofree FsimWord *fields = NULL;
     g_autofree FsimWord *partners = NULL;
     status = explain_filters (w.scenario, o, &fields, &partners, error);

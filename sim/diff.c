@@ -75,14 +75,19 @@ same_people (const FsimPopulation *a, const FsimPopulation *b, GError **error)
                      "people", a->n_users, b->n_users);
         return FALSE;
     }
-    for (size_t u = 0; a->user_ids && b->user_ids && u < a->n_users; u++)
-        if (strcmp (a->user_ids[u], b->user_ids[u]) != 0) {
+    /* named people (explicit, or a graph file's) must have the same names */
+    gboolean named = fsim_population_naming (a) != fsim_population_naming (b)
+                     || a->user_ids || a->file_names || a->file_ids;
+    for (size_t u = 0; named && u < a->n_users; u++) {
+        g_autofree char *na = fsim_population_user_name (a, u);
+        g_autofree char *nb = fsim_population_user_name (b, u);
+        if (strcmp (na, nb) != 0) {
             g_set_error (error, FSIM_DIFF_ERROR, FSIM_DIFF_ERROR_PEOPLE,
                          "user %zu is '%s' in the base and '%s' in the what-if: diff compares "
-                         "the same people, in the same order", u, a->user_ids[u],
-                         b->user_ids[u]);
+                         "the same people, in the same order", u, na, nb);
             return FALSE;
         }
+    }
     if (!same_friends (a->friends, b->friends)) {
         g_set_error_literal (error, FSIM_DIFF_ERROR, FSIM_DIFF_ERROR_PEOPLE,
                              "the what-if's friendships differ from the base's (another "

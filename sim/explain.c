@@ -170,8 +170,24 @@ fsim_tracer_receives (const FsimTracer *t, size_t f, size_t p)
 gssize
 fsim_tracer_find_user (const FsimTracer *t, const char *name)
 {
-    if (t->pop->user_ids)
+    const FsimPopulation *pop = t->pop;
+    if (pop->user_ids)
         return (gssize) GPOINTER_TO_SIZE (g_hash_table_lookup (t->users, name)) - 1;
+    /* imported: the file's names (one lookup per command: a scan will do) */
+    for (size_t u = 0; pop->file_names && u < pop->n_users; u++)
+        if (strcmp (pop->file_names[u], name) == 0)
+            return (gssize) u;
+    if (pop->file_names)
+        return -1;
+    if (pop->file_ids) {
+        gint64 id = 0;
+        if (!g_ascii_string_to_signed (name, 10, G_MININT64, G_MAXINT64, &id, NULL))
+            return -1;
+        for (size_t u = 0; u < pop->n_users; u++)
+            if (pop->file_ids[u] == id)
+                return (gssize) u;
+        return -1;
+    }
     if (name[0] != 'u' || !g_ascii_isdigit (name[1]))
         return -1;
     char *end = NULL;

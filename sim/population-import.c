@@ -166,6 +166,35 @@ apply_attribute (const FsimScenario *s, const FsimImported *imp, const FsimImpor
     return TRUE;
 }
 
+/*
+ * The file's names for its users: an edge list's ids; GraphML's node ids (the "id" string
+ * attribute igraph gives every node); GML's "id" numbers when they are all integers (the GML
+ * format requires it; igraph also reads other numbers). Unique in each case: an edge list's
+ * ids are its users, igraph merges nodes with the same GraphML id and refuses a repeated GML
+ * id.
+ */
+static void
+take_names (FsimImported *imp, FsimPopulation *pop)
+{
+    const FsimAttr *id = fsim_attr_table_lookup (&imp->attrs, "id");
+
+    if (imp->ids != NULL) {
+        G_STATIC_ASSERT (sizeof (gint64) == sizeof (int64_t));
+        pop->file_ids = (gint64 *) g_steal_pointer (&imp->ids);
+    } else if (id != NULL && id->type == FSIM_ATTR_STRING) {
+        pop->file_names = g_new0 (char *, pop->n_users + 1);
+        for (size_t u = 0; u < pop->n_users; u++)
+            pop->file_names[u] = g_strdup (id->strings[u]);
+    } else if (id != NULL && id->type == FSIM_ATTR_NUMBER) {
+        for (size_t u = 0; u < pop->n_users; u++)
+            if (!(fabs (id->numbers[u]) < 0x1p53) || id->numbers[u] != floor (id->numbers[u]))
+                return;
+        pop->file_ids = g_new (gint64, MAX (pop->n_users, 1));
+        for (size_t u = 0; u < pop->n_users; u++)
+            pop->file_ids[u] = (gint64) id->numbers[u];
+    }
+}
+
 /**
  * fsim_i_population_import:
  * Reads the spec's graph file into @pop (n_users, friends), allocates and draws the settings and
@@ -193,6 +222,7 @@ fsim_i_population_import (const FsimScenario *s, FsimPopulation *pop, GError **e
         return FALSE;
     pop->n_users = imp->friends->n_users;
     pop->friends = g_steal_pointer (&imp->friends);
+    take_names (imp, pop);
     if (!fsim_i_population_alloc (pop, error))
         return FALSE;
     fsim_i_population_draw (s, pop);

@@ -267,6 +267,8 @@ fsim_population_free (FsimPopulation *p)
         return;
     fsim_friends_free (p->friends);
     g_strfreev (p->user_ids);
+    g_strfreev (p->file_names);
+    g_free (p->file_ids);
     g_free (p->platform);
     g_free (p->apps_others);
     g_free (p->audience);
@@ -276,7 +278,8 @@ fsim_population_free (FsimPopulation *p)
 
 /**
  * fsim_population_user_name:
- * Returns: (transfer full): the id of explicit user @u, "u<@u>" for a generated one.
+ * Returns: (transfer full): the id of explicit user @u, the graph file's id of an imported one
+ *   (a GraphML node id, an edge list's or GML file's number), "u<@u>" for a generated one.
  */
 char *
 fsim_population_user_name (const FsimPopulation *p, size_t u)
@@ -285,5 +288,26 @@ fsim_population_user_name (const FsimPopulation *p, size_t u)
 
     if (p->user_ids != NULL)
         return g_strdup (p->user_ids[u]);
+    if (p->file_names != NULL)
+        return g_strdup (p->file_names[u]);
+    if (p->file_ids != NULL)
+        return g_strdup_printf ("%" G_GINT64_FORMAT, p->file_ids[u]);
     return g_strdup_printf ("u%zu", u);
+}
+
+/**
+ * fsim_population_naming:
+ * Returns: how @p's users are named, for messages: "named u0, u1, ...", "named by the graph
+ *   file's ids", or NULL for explicit users (named in the scenario).
+ */
+const char *
+fsim_population_naming (const FsimPopulation *p)
+{
+    g_return_val_if_fail (p != NULL, NULL);
+
+    if (p->user_ids != NULL)
+        return NULL;
+    if (p->file_names != NULL || p->file_ids != NULL)
+        return "named by the graph file's ids";
+    return "named u0, u1, ...";
 }

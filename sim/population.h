@@ -29,6 +29,10 @@ typedef struct {
     size_t n_partners, partner_words;
     FsimFriends *friends;
     char **user_ids; /* explicit populations only, else NULL ("u<N>" is used for display) */
+    /* imported populations: the graph file's names for its users, one of the two or neither
+     * (see fsim_population_user_name()) */
+    char **file_names;  /* GraphML: node ids */
+    gint64 *file_ids;   /* edge lists: the ids; GML: the integer "id"s */
     guint8 *platform;
     FsimWord *apps_others;
     guint8 *audience;
@@ -45,5 +49,7 @@ FsimPopulation *fsim_population_build (const FsimScenario *scenario, GError **er
 void fsim_population_free (FsimPopulation *p);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimPopulation, fsim_population_free)
 
-/* Display name of user @u (transfer full). */
+/* Display name of user @u (transfer full), and how the users are named, for messages (NULL
+ * for explicit users). */
 char *fsim_population_user_name (const FsimPopulation *p, size_t u);
+const char *fsim_population_naming (const FsimPopulation *p);

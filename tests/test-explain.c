@@ -11,6 +11,7 @@
 #include "json-check.h"
 #include "loader.h"
 #include "random-scenario.h"
+#include "run-util.h"
 #include "test-util.h"
 
 /* ---- a loaded world ----------------------------------------------------------------------- */
@@ -243,6 +244,42 @@ test_explain_find_user (void)
     g_assert_cmpint (fsim_tracer_find_user (g.t, "u"), ==, -1);
 }
 
+/* Imported users are named by the graph file: an edge list's ids, GraphML's node ids, GML's
+ * "id" numbers; "u<N>" names nobody there. */
+static void
+test_explain_find_user_imported (void)
+{
+    static const struct {
+        const char *dir, *file, *name, *not_a_name;
+        size_t user, n_users;
+    } cases[] = {
+        { "scale", "import-edges.json", "400", "u3", 3, 5 },  /* 100 200 300 400 500 */
+        { "scale", "import-graphml.json", "alice", "u0", 0, 6 },
+        { "faults", "import-gml.json", "20", "2", 1, 3 },     /* ids 10, 20, 30 */
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        g_auto (World) w = { 0 };
+        world_data (&w, cases[i].dir, cases[i].file);
+        g_assert_cmpuint (w.pop->n_users, ==, cases[i].n_users);
+        g_assert_cmpint (fsim_tracer_find_user (w.t, cases[i].name), ==, (gssize) cases[i].user);
+        g_assert_cmpint (fsim_tracer_find_user (w.t, cases[i].not_a_name), ==, -1);
+        g_autofree char *name = fsim_population_user_name (w.pop, cases[i].user);
+        g_assert_cmpstr (name, ==, cases[i].name);
+        g_assert_cmpstr (fsim_population_naming (w.pop), ==, "named by the graph file's ids");
+    }
+    /* and on the command line */
+    g_autofree char *path = fsim_test_data_path ("scale", "import-edges.json", NULL);
+    g_autoptr (FsimTestRun) ok = fsim_test_run (NULL, NULL, (const char *const[]) {
+        "explain", path, "--user", "300", NULL });
+    g_assert_cmpint (ok->status, ==, 0);
+    g_assert_nonnull (strstr (ok->out, "User      300 "));
+    g_autoptr (FsimTestRun) bad = fsim_test_run (NULL, NULL, (const char *const[]) {
+        "explain", path, "--user", "u2", NULL });
+    g_assert_cmpint (bad->status, ==, 2);
+    g_assert_nonnull (strstr (bad->err, "no user 'u2' in "));
+    g_assert_nonnull (strstr (bad->err, "(5 users, named by the graph file's ids)"));
+}
+
 /* ---- the tracer and the routes against the engine --------------------------------------------- */
 
 /* For every user: the tracer's masks agree with the open routes of the explanation, and the
@@ -434,6 +471,7 @@ main (int argc, char **argv)
     g_test_add_func ("/explain/gates/platform", test_explain_gates_platform);
     g_test_add_func ("/explain/tour/bob", test_explain_tour_bob);
     g_test_add_func ("/explain/find-user", test_explain_find_user);
+    g_test_add_func ("/explain/find-user/imported", test_explain_find_user_imported);
     g_test_add_func ("/explain/engine/files", test_explain_engine_files);
     g_test_add_func ("/explain/engine/random", test_explain_engine_random);
     g_test_add_func ("/explain/cli/text", test_explain_cli_text);
