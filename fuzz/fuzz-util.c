@@ -134,23 +134,6 @@ fsim_fuzz_check_error (gboolean ok, const GError *error, GQuark domain)
     g_assert (g_utf8_validate (error->message, -1, NULL));
 }
 
-/* Is @v a neighbour of @u (binary search: rows are sorted)? */
-static gboolean
-has_friend (const FsimFriends *f, size_t u, uint32_t v)
-{
-    size_t lo = f->offsets[u], hi = f->offsets[u + 1];
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (f->adj[mid] == v)
-            return TRUE;
-        if (f->adj[mid] < v)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return FALSE;
-}
-
 void
 fsim_fuzz_check_friends (const FsimFriends *f)
 {
@@ -166,7 +149,7 @@ fsim_fuzz_check_friends (const FsimFriends *f)
             g_assert_cmpuint (v, !=, u);
             if (i > f->offsets[u])
                 g_assert_cmpuint (f->adj[i - 1], <, v);
-            g_assert (has_friend (f, v, (uint32_t) u));
+            g_assert (fsim_friends_has (f, v, (uint32_t) u));
         }
     }
 }

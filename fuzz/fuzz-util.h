@@ -44,7 +44,8 @@ int LLVMFuzzerInitialize (int *argc, char ***argv);
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 /* Checks the invariants of friend lists (friends.h): offsets ascending, neighbours sorted,
- * in range, no self-loop, no repeat, symmetric, n_edges right. Aborts otherwise. */
+ * in range, no self-loop, no repeat, symmetric, n_edges right. Aborts otherwise. The tests of
+ * graph/ use it too. */
 void fsim_fuzz_check_friends (const FsimFriends *f);
 
 /* Checks an attribute table has @n_users values per attribute, of its type. */

@@ -295,6 +295,22 @@ fsim_friends_generate (const char *model, size_t n_users, double mean_degree, ui
     return fsim_friends_generate_params (&p, error);
 }
 
+gboolean
+fsim_friends_has (const FsimFriends *f, uint32_t u, uint32_t v)
+{
+    g_return_val_if_fail (f != NULL && u < f->n_users, FALSE);
+
+    size_t lo = f->offsets[u], hi = f->offsets[(size_t) u + 1];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (f->adj[mid] < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < f->offsets[(size_t) u + 1] && f->adj[lo] == v;
+}
+
 /**
  * fsim_friends_free:
  * Frees @f and its arrays. Accepts NULL.

@@ -111,5 +111,8 @@ FsimFriends *fsim_friends_generate_params (const FsimGenParams *p, GError **erro
 FsimFriends *fsim_friends_generate (const char *model, size_t n_users, double mean_degree,
                                     uint64_t seed, GError **error);
 
+/* Whether @v is a friend of @u (a binary search of @u's sorted row); @u < n_users. */
+gboolean fsim_friends_has (const FsimFriends *f, uint32_t u, uint32_t v);
+
 void fsim_friends_free (FsimFriends *f);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimFriends, fsim_friends_free)

@@ -35,7 +35,8 @@ fsim_test_run (const char *cwd, const char *const *env, const char *const *args)
     g_ptr_array_add (argv, NULL);
     for (size_t i = 0; env && env[i]; i++) {
         g_auto(GStrv) kv = g_strsplit (env[i], "=", 2);
-        envp = g_environ_setenv (envp, kv[0], kv[1] ? kv[1] : "", TRUE);
+        envp = kv[1] ? g_environ_setenv (envp, kv[0], kv[1], TRUE)
+                     : g_environ_unsetenv (envp, kv[0]);
     }
     g_spawn_sync (cwd, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL, &r->out,
                   &r->err, &wait_status, &error);

@@ -2,6 +2,8 @@
 /* run-util.h: running the built flowsim ($FLOWSIM) from a test, and scratch directories. */
 #pragma once
 
+#include <string.h>
+
 #include <glib.h>
 
 typedef struct {
@@ -15,8 +17,22 @@ void fsim_test_run_free (FsimTestRun *r);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimTestRun, fsim_test_run_free)
 
 /* Runs $FLOWSIM with @args (NULL-terminated) in @cwd (NULL: the current directory), with the
- * environment plus @env ("NAME=VALUE" strings, NULL-terminated, may be NULL). */
+ * environment changed by @env (NULL-terminated, may be NULL): "NAME=VALUE" sets NAME, "NAME"
+ * alone unsets it. */
 FsimTestRun *fsim_test_run (const char *cwd, const char *const *env, const char *const *args);
+
+/* flowsim ARGS... in the current directory and environment. */
+#define FSIM_RUN(...) fsim_test_run (NULL, NULL, (const char *const[]) { __VA_ARGS__, NULL })
+
+/* Asserts that @haystack contains @needle, printing both if not. */
+#define fsim_assert_contains(haystack, needle)                                                 \
+    do {                                                                                       \
+        const char *h_ = (haystack), *n_ = (needle);                                           \
+        if (strstr (h_, n_) == NULL) {                                                         \
+            g_test_message ("'%s' not found in:\n%s", n_, h_);                                 \
+            g_assert_nonnull (strstr (h_, n_));                                                \
+        }                                                                                      \
+    } while (0)
 
 /* A new empty directory under $TMPDIR, removed with everything in it by
  * fsim_test_scratch_free() (transfer full). */

@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "json-check.h"
+#include "run-util.h"
 #include "test-util.h"
 
 /*
@@ -25,46 +26,6 @@
  * the child a pseudo-terminal as stderr, since progress is only ever shown on a terminal.
  */
 
-typedef struct {
-    int status;
-    char *out;
-    char *err;
-} Run;
-
-static void
-run_free (Run *r)
-{
-    if (r == NULL)
-        return;
-    g_free (r->out);
-    g_free (r->err);
-    g_free (r);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
-
-static Run *
-run_flowsim (const char *const *args)
-{
-    const char *exe = g_getenv ("FLOWSIM");
-    g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-    g_autoptr (GError) error = NULL;
-    Run *r = g_new0 (Run, 1);
-    int wait_status = 0;
-
-    g_assert_nonnull (exe);
-    g_ptr_array_add (argv, (gpointer) exe);
-    for (size_t i = 0; args[i]; i++)
-        g_ptr_array_add (argv, (gpointer) args[i]);
-    g_ptr_array_add (argv, NULL);
-    g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r->out, &r->err,
-                  &wait_status, &error);
-    g_assert_no_error (error);
-    r->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
-    g_test_message ("exit %d; stderr: %s", r->status, r->err);
-    return r;
-}
-
-#define RUN(...) run_flowsim ((const char *const[]){ __VA_ARGS__, NULL })
 
 static char *
 scale_data (const char *name)
@@ -76,7 +37,7 @@ static void
 test_population_text (void)
 {
     g_autofree char *path = scale_data ("import-graphml.json");
-    g_autoptr (Run) r = RUN ("population", path);
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("population", path);
 
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     g_assert_cmpstr (r->err, ==, ""); /* no progress: stderr is not a terminal */
@@ -97,7 +58,7 @@ static void
 test_population_json (void)
 {
     g_autofree char *path = scale_data ("import-graphml.json");
-    g_autoptr (Run) r = RUN ("population", path, "--format", "json");
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("population", path, "--format", "json");
     g_autoptr (GHashTable) doc = NULL;
 
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
@@ -125,7 +86,7 @@ static void
 test_population_generated (void)
 {
     g_autofree char *bench = fsim_test_source_path ("bench", "scenario.json", NULL);
-    g_autoptr (Run) r = RUN ("population", bench, "--set", "population.users=3000", "--sample",
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("population", bench, "--set", "population.users=3000", "--sample",
                              "500", "-f", "json");
     g_autoptr (GHashTable) doc = NULL;
 
@@ -159,7 +120,7 @@ test_population_export (void)
     g_autofree char *edges_path = g_build_filename (dir, "friendships.txt", NULL);
     g_autofree char *users_path = g_build_filename (dir, "users.tsv", NULL);
     g_autofree char *edges = NULL, *users = NULL, *set = NULL;
-    g_autoptr (Run) r = RUN ("population", path, "--export", dir, "-q");
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("population", path, "--export", dir, "-q");
 
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     g_assert_true (g_file_get_contents (edges_path, &edges, NULL, NULL));
@@ -174,7 +135,7 @@ test_population_export (void)
 
     g_autofree char *edges_json = scale_data ("import-edges.json");
     set = g_strdup_printf ("population.import.file=%s", edges_path);
-    g_autoptr (Run) back = RUN ("population", edges_json, "--set", set, "-f", "json");
+    g_autoptr (FsimTestRun) back = FSIM_RUN ("population", edges_json, "--set", set, "-f", "json");
     g_autoptr (GHashTable) doc = json_check_parse (back->out);
     g_assert_cmpint (back->status, ==, FSIM_EXIT_OK);
     g_assert_cmpstr (g_hash_table_lookup (doc, "population.users"), ==, "6");
@@ -185,7 +146,7 @@ test_population_export (void)
 }
 
 static void
-assert_usage (const Run *r, const char *message)
+assert_usage (const FsimTestRun *r, const char *message)
 {
     g_autofree char *expected =
         g_strdup_printf ("flowsim: error: %s\nTry 'flowsim --help'.\n", message);
@@ -198,10 +159,10 @@ static void
 test_population_usage (void)
 {
     g_autofree char *path = scale_data ("import-graphml.json");
-    g_autoptr (Run) csv = RUN ("population", path, "--format", "csv");
-    g_autoptr (Run) sample = RUN ("population", path, "--sample", "0");
-    g_autoptr (Run) extra = RUN ("population", path, "other.json");
-    g_autoptr (Run) set = RUN ("population", path, "--set", "users");
+    g_autoptr (FsimTestRun) csv = FSIM_RUN ("population", path, "--format", "csv");
+    g_autoptr (FsimTestRun) sample = FSIM_RUN ("population", path, "--sample", "0");
+    g_autoptr (FsimTestRun) extra = FSIM_RUN ("population", path, "other.json");
+    g_autoptr (FsimTestRun) set = FSIM_RUN ("population", path, "--set", "users");
 
     assert_usage (csv, "unknown format 'csv' (expected text or json)");
     assert_usage (sample, "--sample must be at least 1, not 0");
@@ -213,9 +174,9 @@ static void
 test_population_bad_input (void)
 {
     g_autofree char *path = scale_data ("import-graphml.json");
-    g_autoptr (Run) attr =
-        RUN ("population", path, "--set", "population.import.attributes={\"pet\": \"platform\"}");
-    g_autoptr (Run) missing = RUN ("population", path, "--set", "population.import.file=nope.xml");
+    g_autoptr (FsimTestRun) attr =
+        FSIM_RUN ("population", path, "--set", "population.import.attributes={\"pet\": \"platform\"}");
+    g_autoptr (FsimTestRun) missing = FSIM_RUN ("population", path, "--set", "population.import.file=nope.xml");
 
     g_assert_cmpint (attr->status, ==, FSIM_EXIT_INPUT);
     g_assert_cmpstr (attr->out, ==, "");
@@ -230,8 +191,8 @@ test_population_bad_input (void)
 static void
 test_population_help (void)
 {
-    g_autoptr (Run) top = RUN ("--help");
-    g_autoptr (Run) help = RUN ("help", "population");
+    g_autoptr (FsimTestRun) top = FSIM_RUN ("--help");
+    g_autoptr (FsimTestRun) help = FSIM_RUN ("help", "population");
 
     g_assert_nonnull (
         strstr (top->out, "  population  Build a scenario's population and describe it\n"));

@@ -4,13 +4,13 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
 
 #include "cli.h"
 #include "json-check.h"
+#include "run-util.h"
 #include "test-util.h"
 
 /*
@@ -20,47 +20,14 @@
  * JSON syntax error), and datadir/ (a stand-in for the bundled default scenario).
  */
 
-typedef struct {
-    int status; /* exit status; -1 if the child did not exit normally */
-    char *out;
-    char *err;
-} Run;
-
-static void
-run_free (Run *r)
-{
-    if (r == NULL)
-        return;
-    g_free (r->out);
-    g_free (r->err);
-    g_free (r);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
-
-/* Runs flowsim with @args (NULL-terminated) and, if @datadir is set, FLOWSIM_DATADIR. */
-static Run *
+/* Runs flowsim with @args (NULL-terminated) and, if @datadir is set, FLOWSIM_DATADIR (else
+ * without it). */
+static FsimTestRun *
 run_flowsim_env (const char *datadir, const char *const *args)
 {
-    const char *exe = g_getenv ("FLOWSIM");
-    g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-    g_auto(GStrv) envp = g_get_environ ();
-    g_autoptr(GError) error = NULL;
-    Run *r = g_new0 (Run, 1);
-    int wait_status = 0;
-
-    g_assert_nonnull (exe);
-    g_ptr_array_add (argv, (gpointer) exe);
-    for (size_t i = 0; args[i]; i++)
-        g_ptr_array_add (argv, (gpointer) args[i]);
-    g_ptr_array_add (argv, NULL);
-    envp = datadir ? g_environ_setenv (envp, "FLOWSIM_DATADIR", datadir, TRUE)
-                   : g_environ_unsetenv (envp, "FLOWSIM_DATADIR");
-    g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL, &r->out,
-                  &r->err, &wait_status, &error);
-    g_assert_no_error (error);
-    r->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
-    g_test_message ("exit %d; stderr: %s", r->status, r->err);
-    return r;
+    g_autofree char *set = datadir ? g_strconcat ("FLOWSIM_DATADIR=", datadir, NULL) : NULL;
+    const char *const env[] = { set ? set : "FLOWSIM_DATADIR", NULL };
+    return fsim_test_run (NULL, env, args);
 }
 
 #define RUN(...) run_flowsim_env (NULL, (const char *const[]) { __VA_ARGS__, NULL })
@@ -73,7 +40,7 @@ data (const char *name)
 
 /* The common shape of a usage error: one message, one hint, nothing on stdout. */
 static void
-assert_usage_error (const Run *r, const char *message)
+assert_usage_error (const FsimTestRun *r, const char *message)
 {
     g_autofree char *expected = g_strdup_printf ("flowsim: error: %s\nTry 'flowsim --help'.\n",
                                                  message);
@@ -84,7 +51,7 @@ assert_usage_error (const Run *r, const char *message)
 
 /* An error printed exactly once, on one line, with no hint. */
 static void
-assert_single_error (const Run *r, int status)
+assert_single_error (const FsimTestRun *r, int status)
 {
     g_assert_cmpint (r->status, ==, status);
     g_assert_cmpstr (r->out, ==, "");
@@ -100,7 +67,7 @@ test_cli_usage_help (void)
 {
     const char *const options[] = { "--help", "-h" };
     for (size_t i = 0; i < G_N_ELEMENTS (options); i++) {
-        g_autoptr(Run) r = RUN (options[i]);
+        g_autoptr(FsimTestRun) r = RUN (options[i]);
         g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
         g_assert_cmpstr (r->err, ==, "");
         g_assert_true (g_str_has_prefix (r->out, "Usage:\n  flowsim COMMAND"));
@@ -113,7 +80,7 @@ test_cli_usage_help (void)
 static void
 test_cli_usage_version (void)
 {
-    g_autoptr(Run) r = RUN ("--version");
+    g_autoptr(FsimTestRun) r = RUN ("--version");
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     g_assert_cmpstr (r->out, ==, "flowsim " FSIM_VERSION "\n");
     g_assert_cmpstr (r->err, ==, "");
@@ -122,9 +89,9 @@ test_cli_usage_version (void)
 static void
 test_cli_usage_help_run (void)
 {
-    g_autoptr(Run) r = RUN ("help", "run");
-    g_autoptr(Run) r2 = RUN ("run", "--help");
-    g_autoptr(Run) r3 = RUN ("run", "-h", "--format", "json");
+    g_autoptr(FsimTestRun) r = RUN ("help", "run");
+    g_autoptr(FsimTestRun) r2 = RUN ("run", "--help");
+    g_autoptr(FsimTestRun) r3 = RUN ("run", "-h", "--format", "json");
 
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     g_assert_cmpstr (r->err, ==, "");
@@ -142,9 +109,9 @@ test_cli_usage_help_run (void)
 static void
 test_cli_usage_help_topics (void)
 {
-    g_autoptr(Run) top = RUN ("--help");
-    g_autoptr(Run) help = RUN ("help");
-    g_autoptr(Run) help_help = RUN ("help", "help");
+    g_autoptr(FsimTestRun) top = RUN ("--help");
+    g_autoptr(FsimTestRun) help = RUN ("help");
+    g_autoptr(FsimTestRun) help_help = RUN ("help", "help");
 
     g_assert_cmpint (help->status, ==, FSIM_EXIT_OK);
     g_assert_cmpstr (help->out, ==, top->out);
@@ -177,7 +144,7 @@ test_cli_exit_usage (void)
         { { "run", "a.json", "b.json" }, "unexpected argument 'b.json'" },
     };
     for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
-        g_autoptr(Run) r = run_flowsim_env (NULL, cases[i].args);
+        g_autoptr(FsimTestRun) r = run_flowsim_env (NULL, cases[i].args);
         assert_usage_error (r, cases[i].message);
     }
 }
@@ -187,7 +154,7 @@ test_cli_exit_usage (void)
 static void
 test_cli_exit_missing_file (void)
 {
-    g_autoptr(Run) r = RUN ("run", "/nonexistent/flowsim/none.json");
+    g_autoptr(FsimTestRun) r = RUN ("run", "/nonexistent/flowsim/none.json");
     assert_single_error (r, FSIM_EXIT_INPUT);
     g_assert_nonnull (strstr (r->err, "/nonexistent/flowsim/none.json"));
 }
@@ -196,7 +163,7 @@ static void
 test_cli_exit_bad_json (void)
 {
     g_autofree char *broken = data ("broken.json");
-    g_autoptr(Run) r = RUN ("run", broken);
+    g_autoptr(FsimTestRun) r = RUN ("run", broken);
     g_autofree char *escaped = g_regex_escape_string (broken, -1);
     g_autofree char *pattern = g_strdup_printf ("^flowsim: error: %s:[0-9]+:[0-9]+: ", escaped);
 
@@ -208,7 +175,7 @@ static void
 test_cli_exit_bad_set (void)
 {
     g_autofree char *small = data ("small.json");
-    g_autoptr(Run) r = RUN ("run", small, "--set", "nosuchkey.deeper=1");
+    g_autoptr(FsimTestRun) r = RUN ("run", small, "--set", "nosuchkey.deeper=1");
     assert_single_error (r, FSIM_EXIT_INPUT);
     g_assert_nonnull (strstr (r->err, "nosuchkey"));
 }
@@ -265,7 +232,7 @@ test_cli_output_not_written_on_error (void)
     g_autofree char *dir = tmpdir_new ();
     g_autofree char *out = g_build_filename (dir, "report.json", NULL);
     g_autofree char *broken = data ("broken.json");
-    g_autoptr(Run) r = RUN ("run", broken, "--format", "json", "--output", out);
+    g_autoptr(FsimTestRun) r = RUN ("run", broken, "--format", "json", "--output", out);
 
     assert_single_error (r, FSIM_EXIT_INPUT);
     g_autofree char *listing = dir_listing (dir);
@@ -279,7 +246,7 @@ test_cli_output_unwritable (void)
     g_autofree char *dir = tmpdir_new ();
     g_autofree char *out = g_build_filename (dir, "no-such-dir", "report.txt", NULL);
     g_autofree char *small = data ("small.json");
-    g_autoptr(Run) r = RUN ("run", small, "--output", out);
+    g_autoptr(FsimTestRun) r = RUN ("run", small, "--output", out);
 
     g_autofree char *expected = g_strdup_printf ("flowsim: error: cannot write '%s': No such "
                                                  "file or directory\n", out);
@@ -302,7 +269,7 @@ test_cli_output_onto_directory (void)
     g_autofree char *listing = NULL;
 
     g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
-    g_autoptr(Run) r = RUN ("run", small, "--output", sub);
+    g_autoptr(FsimTestRun) r = RUN ("run", small, "--output", sub);
     assert_single_error (r, FSIM_EXIT_INTERNAL);
     g_assert_true (g_file_test (sub, G_FILE_TEST_IS_DIR));
     listing = dir_listing (dir);
@@ -322,9 +289,9 @@ test_cli_output_matches_stdout (void)
 
     g_assert_true (g_file_set_contents (out, "old content\n", -1, NULL));
     for (size_t i = 0; i < G_N_ELEMENTS (formats); i++) {
-        g_autoptr(Run) plain = RUN ("run", small, "--format", formats[i]);
-        g_autoptr(Run) to_file = RUN ("run", "--output", out, small, "-f", formats[i]);
-        g_autoptr(Run) to_dash = RUN ("run", "--output", "-", small, "-f", formats[i]);
+        g_autoptr(FsimTestRun) plain = RUN ("run", small, "--format", formats[i]);
+        g_autoptr(FsimTestRun) to_file = RUN ("run", "--output", out, small, "-f", formats[i]);
+        g_autoptr(FsimTestRun) to_dash = RUN ("run", "--output", "-", small, "-f", formats[i]);
         g_autofree char *content = NULL;
 
         g_assert_cmpint (plain->status, ==, FSIM_EXIT_OK);
@@ -352,7 +319,7 @@ static void
 test_cli_json_small (void)
 {
     g_autofree char *small = data ("small.json");
-    g_autoptr(Run) r = RUN ("run", small, "--format", "json");
+    g_autoptr(FsimTestRun) r = RUN ("run", small, "--format", "json");
     g_autoptr(GHashTable) doc = NULL;
     static const char *const expected[][2] = {
         { "flowsim", FSIM_VERSION },
@@ -409,7 +376,7 @@ static void
 test_cli_text_small (void)
 {
     g_autofree char *small = data ("small.json");
-    g_autoptr(Run) r = RUN ("run", small);
+    g_autoptr(FsimTestRun) r = RUN ("run", small);
 
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     g_assert_cmpstr (r->err, ==, "");
@@ -425,7 +392,7 @@ static void
 test_cli_csv_small (void)
 {
     g_autofree char *small = data ("small.json");
-    g_autoptr(Run) r = RUN ("run", small, "--format=csv");
+    g_autoptr(FsimTestRun) r = RUN ("run", small, "--format=csv");
 
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     g_assert_cmpstr (r->out, ==,
@@ -441,7 +408,7 @@ static void
 test_cli_run_set (void)
 {
     g_autofree char *small = data ("small.json");
-    g_autoptr(Run) r = RUN ("run", small, "--format", "json", "--set", "date=2014-07-01",
+    g_autoptr(FsimTestRun) r = RUN ("run", small, "--format", "json", "--set", "date=2014-07-01",
                             "--set", "seed=9");
     g_autoptr(GHashTable) doc = NULL;
 
@@ -460,8 +427,8 @@ test_cli_run_deterministic (void)
     g_autofree char *small = data ("small.json");
 
     for (size_t i = 0; i < G_N_ELEMENTS (formats); i++) {
-        g_autoptr(Run) a = RUN ("run", small, "--format", formats[i]);
-        g_autoptr(Run) b = RUN ("run", small, "--format", formats[i], "--quiet");
+        g_autoptr(FsimTestRun) a = RUN ("run", small, "--format", formats[i]);
+        g_autoptr(FsimTestRun) b = RUN ("run", small, "--format", formats[i], "--quiet");
         g_assert_cmpint (a->status, ==, FSIM_EXIT_OK);
         g_assert_cmpint (b->status, ==, FSIM_EXIT_OK);
         g_assert_cmpstr (a->out, ==, b->out);
@@ -474,9 +441,9 @@ static void
 test_cli_run_default_scenario (void)
 {
     g_autofree char *datadir = data ("datadir");
-    g_autoptr(Run) r = run_flowsim_env (datadir, (const char *const[]) { "run", "-f", "json",
+    g_autoptr(FsimTestRun) r = run_flowsim_env (datadir, (const char *const[]) { "run", "-f", "json",
                                                                         NULL });
-    g_autoptr(Run) missing = run_flowsim_env ("/nonexistent/flowsim",
+    g_autoptr(FsimTestRun) missing = run_flowsim_env ("/nonexistent/flowsim",
                                               (const char *const[]) { "run", NULL });
 
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);

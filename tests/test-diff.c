@@ -6,9 +6,9 @@
 
 #include "cli.h"
 #include "diff.h"
-#include "flowsim-run.h"
 #include "json-check.h"
 #include "loader.h"
+#include "run-util.h"
 #include "test-util.h"
 
 /*
@@ -40,11 +40,8 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Pair, pair_clear)
 static FsimScenario *
 load (const char *file)
 {
-    g_autoptr (GError) error = NULL;
     g_autofree char *path = fsim_test_data_path ("diff", file, NULL);
-    FsimScenario *s = fsim_loader_load (path, NULL, &error);
-    g_assert_no_error (error);
-    return s;
+    return fsim_test_load (path, NULL);
 }
 
 /* Diffs two files; returns FALSE (with @error) where the populations cannot be matched. */
@@ -249,7 +246,7 @@ test_diff_cli_text (void)
 {
     g_autofree char *base = fsim_test_data_path ("diff", "base.json", NULL);
     g_autofree char *deny = fsim_test_data_path ("diff", "deny-one.json", NULL);
-    g_autoptr (FsimRun) r = FSIM_RUN ("diff", base, deny);
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("diff", base, deny);
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     g_assert_cmpstr (r->err, ==, "");
     fsim_assert_contains (r->out, "  quiz     less permissive     less permissive");
@@ -257,9 +254,9 @@ test_diff_cli_text (void)
                                   "allowed by rule allow-apps (");
     fsim_assert_contains (r->out, "  religion  quiz     servers      server, GB       2      1 "
                                   "      0     1\n");
-    g_autoptr (FsimRun) e = FSIM_RUN ("diff", "--exit-code", base, deny);
+    g_autoptr (FsimTestRun) e = FSIM_RUN ("diff", "--exit-code", base, deny);
     g_assert_cmpint (e->status, ==, FSIM_EXIT_CHECKS_FAILED);
-    g_autoptr (FsimRun) same = FSIM_RUN ("diff", "--exit-code", base, base);
+    g_autoptr (FsimTestRun) same = FSIM_RUN ("diff", "--exit-code", base, base);
     g_assert_cmpint (same->status, ==, FSIM_EXIT_OK);
     fsim_assert_contains (same->out, "No difference");
 }
@@ -268,7 +265,7 @@ static void
 test_diff_cli_set (void)
 {
     g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
-    g_autoptr (FsimRun) r = FSIM_RUN ("diff", tour, "--set", "date=2015-05-01", "--format",
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("diff", tour, "--set", "date=2015-05-01", "--format",
                                       "json");
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     g_autoptr (GHashTable) j = json_check_parse (r->out);
@@ -290,17 +287,17 @@ test_diff_cli_errors (void)
 {
     g_autofree char *base = fsim_test_data_path ("diff", "base.json", NULL);
     g_autofree char *people = fsim_test_data_path ("diff", "people.json", NULL);
-    g_autoptr (FsimRun) a = FSIM_RUN ("diff", base, people);
+    g_autoptr (FsimTestRun) a = FSIM_RUN ("diff", base, people);
     g_assert_cmpint (a->status, ==, FSIM_EXIT_INPUT);
     fsim_assert_contains (a->err, "flowsim: error: the base has 4 users");
-    g_autoptr (FsimRun) b = FSIM_RUN ("diff", base);
+    g_autoptr (FsimTestRun) b = FSIM_RUN ("diff", base);
     g_assert_cmpint (b->status, ==, FSIM_EXIT_USAGE);
-    g_autoptr (FsimRun) c = FSIM_RUN ("diff", base, base, base);
+    g_autoptr (FsimTestRun) c = FSIM_RUN ("diff", base, base, base);
     g_assert_cmpint (c->status, ==, FSIM_EXIT_USAGE);
-    g_autoptr (FsimRun) d = FSIM_RUN ("diff", base, "--set", "nonsense");
+    g_autoptr (FsimTestRun) d = FSIM_RUN ("diff", base, "--set", "nonsense");
     g_assert_cmpint (d->status, ==, FSIM_EXIT_USAGE);
     g_autofree char *policy = fsim_test_source_path ("policies", "fields.json", NULL);
-    g_autoptr (FsimRun) e = FSIM_RUN ("diff", base, policy);
+    g_autoptr (FsimTestRun) e = FSIM_RUN ("diff", base, policy);
     g_assert_cmpint (e->status, ==, FSIM_EXIT_USAGE);
     fsim_assert_contains (e->err, "fields.json is a policy file: diff compares scenarios");
 }

@@ -52,11 +52,8 @@ run_scenario (Run *run, FsimScenario *s)
 static void
 run_file (Run *run, const char *file, const char *const *sets)
 {
-    g_autoptr (GError) error = NULL;
     g_autofree char *path = fsim_test_data_path ("engine", file, NULL);
-    FsimScenario *s = fsim_loader_load (path, sets, &error);
-    g_assert_no_error (error);
-    run_scenario (run, s);
+    run_scenario (run, fsim_test_load (path, sets));
 }
 
 static size_t

@@ -6,9 +6,9 @@
 
 #include "cli.h"
 #include "expect.h"
-#include "flowsim-run.h"
 #include "json-check.h"
 #include "loader.h"
+#include "run-util.h"
 #include "test-util.h"
 
 /*
@@ -216,7 +216,7 @@ test_expect_cli_text (void)
 {
     g_autofree char *tour = data ("tour.json");
     g_autofree char *passing = data ("passing.json");
-    g_autoptr (FsimRun) r = FSIM_RUN ("check", passing, tour);
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("check", passing, tour);
     g_assert_cmpint (r->status, ==, FSIM_EXIT_CHECKS_FAILED);
     g_assert_cmpstr (r->err, ==, "");
     fsim_assert_contains (r->out, "  PASS  quiz-reaches-friends: at least 2 users with "
@@ -226,7 +226,7 @@ test_expect_cli_text (void)
     fsim_assert_contains (r->out, "        counterexample: bob's profile.religion reached "
                                   "phoneco (Phone maker) without consent on 2014-06-01\n");
     g_assert_true (g_str_has_suffix (r->out, "\n4 of 11 expectations failed\n"));
-    g_autoptr (FsimRun) ok = FSIM_RUN ("check", passing);
+    g_autoptr (FsimTestRun) ok = FSIM_RUN ("check", passing);
     g_assert_cmpint (ok->status, ==, FSIM_EXIT_OK);
     g_assert_true (g_str_has_suffix (ok->out, "\n0 of 2 expectations failed\n"));
 }
@@ -235,7 +235,7 @@ static void
 test_expect_cli_tap (void)
 {
     g_autofree char *tour = data ("tour.json");
-    g_autoptr (FsimRun) r = FSIM_RUN ("check", "--format", "tap", tour);
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("check", "--format", "tap", tour);
     g_assert_cmpint (r->status, ==, FSIM_EXIT_CHECKS_FAILED);
     g_assert_true (g_str_has_prefix (r->out, "TAP version 13\n1..9\nok 1 - expect-tour: "
                                              "no-sensitive-in-cn\n  ---\n"));
@@ -250,7 +250,7 @@ static void
 test_expect_cli_junit (void)
 {
     g_autofree char *tour = data ("tour.json");
-    g_autoptr (FsimRun) r = FSIM_RUN ("check", "--format", "junit", tour);
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("check", "--format", "junit", tour);
     g_assert_cmpint (r->status, ==, FSIM_EXIT_CHECKS_FAILED);
     g_assert_true (g_str_has_prefix (r->out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                                              "<testsuites name=\"flowsim check\" tests=\"9\" "
@@ -270,7 +270,7 @@ static void
 test_expect_cli_json (void)
 {
     g_autofree char *tour = data ("tour.json");
-    g_autoptr (FsimRun) r = FSIM_RUN ("check", "--format", "json", tour);
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("check", "--format", "json", tour);
     g_assert_cmpint (r->status, ==, FSIM_EXIT_CHECKS_FAILED);
     g_autoptr (GHashTable) j = json_check_parse (r->out);
     g_assert_nonnull (j);
@@ -298,7 +298,7 @@ test_expect_cli_bundled (void)
         if (g_str_has_suffix (name, ".json"))
             g_ptr_array_add (argv, g_build_filename (dir, name, NULL));
     g_ptr_array_add (argv, NULL);
-    g_autoptr (FsimRun) r = fsim_run_argv ((const char *const *) argv->pdata);
+    g_autoptr (FsimTestRun) r = fsim_test_run (NULL, NULL, (const char *const *) argv->pdata);
     g_test_message ("%s", r->out);
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     fsim_assert_contains (r->out, "\n0 of ");
@@ -307,13 +307,13 @@ test_expect_cli_bundled (void)
 static void
 test_expect_cli_usage (void)
 {
-    g_autoptr (FsimRun) a = FSIM_RUN ("check");
+    g_autoptr (FsimTestRun) a = FSIM_RUN ("check");
     g_assert_cmpint (a->status, ==, FSIM_EXIT_USAGE);
     g_autofree char *tour = data ("tour.json");
-    g_autoptr (FsimRun) b = FSIM_RUN ("check", "--format", "xml", tour);
+    g_autoptr (FsimTestRun) b = FSIM_RUN ("check", "--format", "xml", tour);
     g_assert_cmpint (b->status, ==, FSIM_EXIT_USAGE);
     g_autofree char *policy = fsim_test_source_path ("policies", "fields.json", NULL);
-    g_autoptr (FsimRun) c = FSIM_RUN ("check", policy);
+    g_autoptr (FsimTestRun) c = FSIM_RUN ("check", policy);
     g_assert_cmpint (c->status, ==, FSIM_EXIT_INPUT);
     fsim_assert_contains (c->err, "a policy file, not a scenario");
 }

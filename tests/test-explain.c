@@ -7,7 +7,6 @@
 #include "cli.h"
 #include "engine.h"
 #include "explain.h"
-#include "flowsim-run.h"
 #include "json-check.h"
 #include "loader.h"
 #include "random-scenario.h"
@@ -50,10 +49,7 @@ world_from (World *w, FsimScenario *s)
 static void
 world_load (World *w, const char *path, const char *const *sets)
 {
-    g_autoptr (GError) error = NULL;
-    FsimScenario *s = fsim_loader_load (path, sets, &error);
-    g_assert_no_error (error);
-    world_from (w, s);
+    world_from (w, fsim_test_load (path, sets));
 }
 
 static void
@@ -382,7 +378,7 @@ static void
 test_explain_cli_text (void)
 {
     g_autofree char *path = fsim_test_data_path ("explain", "gates.json", NULL);
-    g_autoptr (FsimRun) r = FSIM_RUN ("explain", path, "--user", "u", "--field", "a");
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("explain", path, "--user", "u", "--field", "a");
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     g_assert_cmpstr (r->err, ==, "");
     fsim_assert_contains (r->out, "  User      u (platform switch on)\n");
@@ -404,11 +400,11 @@ static void
 test_explain_cli_destination (void)
 {
     g_autofree char *path = fsim_test_data_path ("explain", "gates.json", NULL);
-    g_autoptr (FsimRun) r = FSIM_RUN ("explain", path, "--user", "u", "--destination", "CN");
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("explain", path, "--user", "u", "--destination", "CN");
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     fsim_assert_contains (r->out, "  broker: REACHED, without consent; via downstream");
     g_assert_null (strstr (r->out, "  app:"));
-    g_autoptr (FsimRun) d = FSIM_RUN ("explain", path, "--user", "u", "--destination",
+    g_autoptr (FsimTestRun) d = FSIM_RUN ("explain", path, "--user", "u", "--destination",
                                       "dev/handset", "--field", "c");
     g_assert_cmpint (d->status, ==, FSIM_EXIT_OK);
     fsim_assert_contains (d->out, "  dev: not reached; would land in handset (on device)\n");
@@ -418,7 +414,7 @@ static void
 test_explain_cli_json (void)
 {
     g_autofree char *path = fsim_test_data_path ("explain", "gates.json", NULL);
-    g_autoptr (FsimRun) r = FSIM_RUN ("explain", path, "--user", "u", "--partner", "app",
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("explain", path, "--user", "u", "--partner", "app",
                                       "--format", "json");
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     g_autoptr (GHashTable) j = json_check_parse (r->out);
@@ -442,22 +438,22 @@ static void
 test_explain_cli_usage (void)
 {
     g_autofree char *path = fsim_test_data_path ("explain", "gates.json", NULL);
-    g_autoptr (FsimRun) a = FSIM_RUN ("explain", path);
+    g_autoptr (FsimTestRun) a = FSIM_RUN ("explain", path);
     g_assert_cmpint (a->status, ==, FSIM_EXIT_USAGE);
     fsim_assert_contains (a->err, "--user is required");
-    g_autoptr (FsimRun) b = FSIM_RUN ("explain", path, "--user", "nobody");
+    g_autoptr (FsimTestRun) b = FSIM_RUN ("explain", path, "--user", "nobody");
     g_assert_cmpint (b->status, ==, FSIM_EXIT_USAGE);
     fsim_assert_contains (b->err, "no user 'nobody'");
-    g_autoptr (FsimRun) c = FSIM_RUN ("explain", path, "--user", "u", "--partner", "app",
+    g_autoptr (FsimTestRun) c = FSIM_RUN ("explain", path, "--user", "u", "--partner", "app",
                                       "--destination", "CN");
     g_assert_cmpint (c->status, ==, FSIM_EXIT_USAGE);
-    g_autoptr (FsimRun) d = FSIM_RUN ("explain", path, "--user", "u", "--field", "zzz");
+    g_autoptr (FsimTestRun) d = FSIM_RUN ("explain", path, "--user", "u", "--field", "zzz");
     g_assert_cmpint (d->status, ==, FSIM_EXIT_USAGE);
-    g_autoptr (FsimRun) e = FSIM_RUN ("explain", path, "--user", "u", "--destination", "XX");
+    g_autoptr (FsimTestRun) e = FSIM_RUN ("explain", path, "--user", "u", "--destination", "XX");
     g_assert_cmpint (e->status, ==, FSIM_EXIT_USAGE);
-    g_autoptr (FsimRun) f = FSIM_RUN ("explain", path, "--user", "u", "--format", "csv");
+    g_autoptr (FsimTestRun) f = FSIM_RUN ("explain", path, "--user", "u", "--format", "csv");
     g_assert_cmpint (f->status, ==, FSIM_EXIT_USAGE);
-    g_autoptr (FsimRun) h = FSIM_RUN ("explain", "--help");
+    g_autoptr (FsimTestRun) h = FSIM_RUN ("explain", "--help");
     g_assert_cmpint (h->status, ==, FSIM_EXIT_OK);
     fsim_assert_contains (h->out, "--destination");
 }

@@ -8,52 +8,11 @@
 #include <igraph.h>
 
 #include "friends.h"
+#include "fuzz-util.h"
 #include "stats.h"
+#include "test-util.h"
 
 /* ---- helpers ---------------------------------------------------------------------------- */
-
-static gboolean
-row_has (const FsimFriends *f, uint32_t u, uint32_t v)
-{
-    size_t lo = f->offsets[u], hi = f->offsets[u + 1];
-
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (f->adj[mid] < v)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < f->offsets[u + 1] && f->adj[lo] == v;
-}
-
-/* Monotone offsets, sorted rows without self-loops or repeats, symmetric, 2 * n_edges arcs. */
-static void
-assert_valid_csr (const FsimFriends *f)
-{
-    g_assert_cmpuint (f->offsets[0], ==, 0);
-    g_assert_cmpuint (f->offsets[f->n_users], ==, 2 * f->n_edges);
-    for (size_t u = 0; u < f->n_users; u++) {
-        g_assert_cmpuint (f->offsets[u], <=, f->offsets[u + 1]);
-        for (size_t i = f->offsets[u]; i < f->offsets[u + 1]; i++) {
-            uint32_t v = f->adj[i];
-
-            g_assert_cmpuint (v, <, f->n_users);
-            g_assert_cmpuint (v, !=, u);
-            if (i > f->offsets[u])
-                g_assert_cmpuint (f->adj[i - 1], <, v);
-            g_assert_true (row_has (f, v, (uint32_t) u));
-        }
-    }
-}
-
-static gboolean
-same_graph (const FsimFriends *a, const FsimFriends *b)
-{
-    return a->n_users == b->n_users && a->n_edges == b->n_edges &&
-           memcmp (a->offsets, b->offsets, (a->n_users + 1) * sizeof *a->offsets) == 0 &&
-           memcmp (a->adj, b->adj, 2 * a->n_edges * sizeof *a->adj) == 0;
-}
 
 static FsimFriends *
 generate (const FsimGenParams *p)
@@ -179,7 +138,7 @@ test_generators_erdos_renyi_wrapper (void)
     g_autoptr (FsimFriends) b = fsim_friends_generate ("erdos_renyi", 3000, 8, 5, &error);
 
     g_assert_no_error (error);
-    g_assert_true (same_graph (a, b));
+    g_assert_true (fsim_test_friends_equal (a, b));
     g_assert_cmpuint (a->n_edges, ==, 12000);
     g_assert_null (a->group_offsets);
     g_assert_cmpuint (a->n_groups, ==, 0);
@@ -194,8 +153,8 @@ test_generators_barabasi_albert_basic (void)
     FsimComponents comp;
     FsimDegreeStats deg;
 
-    assert_valid_csr (a);
-    g_assert_true (same_graph (a, b));
+    fsim_fuzz_check_friends (a);
+    g_assert_true (fsim_test_friends_equal (a, b));
     /* m = 5 friendships per arriving user, fewer for the first five: 10 + 1995 * 5. */
     g_assert_cmpuint (a->n_edges, ==, 9985);
     fsim_friends_components (a, &comp);
@@ -206,7 +165,7 @@ test_generators_barabasi_albert_basic (void)
 
     p.seed = 4;
     g_autoptr (FsimFriends) c = generate (&p);
-    g_assert_false (same_graph (a, c));
+    g_assert_false (fsim_test_friends_equal (a, c));
 }
 
 static void
@@ -238,12 +197,12 @@ test_generators_watts_strogatz_lattice (void)
 
     p.rewire = 0;
     g_autoptr (FsimFriends) f = generate (&p);
-    assert_valid_csr (f);
+    fsim_fuzz_check_friends (f);
     g_assert_cmpuint (f->n_edges, ==, 300);
     for (uint32_t u = 0; u < 100; u++) {
         g_assert_cmpuint (f->offsets[u + 1] - f->offsets[u], ==, 6);
-        g_assert_true (row_has (f, u, (u + 3) % 100));
-        g_assert_false (row_has (f, u, (u + 4) % 100));
+        g_assert_true (fsim_friends_has (f, (uint32_t) u, (u + 3) % 100));
+        g_assert_false (fsim_friends_has (f, (uint32_t) u, (u + 4) % 100));
     }
     /* A ring lattice with k = 6 neighbours has clustering 3(k - 2) / (4(k - 1)) = 0.6. */
     fsim_friends_clustering (f, 1000, 1, 0, &c);
@@ -259,8 +218,8 @@ test_generators_watts_strogatz_rewired (void)
     g_autoptr (FsimFriends) g = generate (&p);
     FsimClustering c;
 
-    assert_valid_csr (f);
-    g_assert_true (same_graph (f, g));
+    fsim_fuzz_check_friends (f);
+    g_assert_true (fsim_test_friends_equal (f, g));
     g_assert_cmpfloat (p.rewire, ==, 0.1);
     g_assert_cmpuint (f->n_edges, ==, 10000); /* rewiring keeps the count */
     fsim_friends_clustering (f, 5000, 1, 0, &c);
@@ -286,13 +245,13 @@ test_generators_facebook_like_deterministic (void)
     p.seed = 12;
     g_autoptr (FsimFriends) other = generate (&p);
 
-    assert_valid_csr (one);
-    g_assert_true (same_graph (one, three));
-    g_assert_true (same_graph (one, all));
+    fsim_fuzz_check_friends (one);
+    g_assert_true (fsim_test_friends_equal (one, three));
+    g_assert_true (fsim_test_friends_equal (one, all));
     g_assert_cmpuint (one->n_groups, ==, three->n_groups);
     g_assert_cmpmem (one->group_offsets, (one->n_groups + 1) * sizeof (size_t),
                      three->group_offsets, (three->n_groups + 1) * sizeof (size_t));
-    g_assert_false (same_graph (one, other));
+    g_assert_false (fsim_test_friends_equal (one, other));
 }
 
 /* The targets of the issue, at a size a test can afford. */
@@ -303,7 +262,7 @@ test_generators_facebook_like_statistics (void)
     g_autoptr (FsimFriends) f = generate (&p);
     FsimFriendsStats st;
 
-    assert_valid_csr (f);
+    fsim_fuzz_check_friends (f);
     fsim_friends_stats (f, 20000, 1, 0, &st);
     g_test_message ("mean %.2f median %.1f p99 %zu max %zu clustering %.4f giant %zu",
                     st.degree.mean, st.degree.median, st.degree.p99, st.degree.max,
@@ -348,7 +307,7 @@ test_generators_facebook_like_cap (void)
     p.spread = 2.0; /* many targets at the cap: the hard limit is tested, not the tail */
     p.clustering = 1.0;
     g_autoptr (FsimFriends) f = generate (&p);
-    assert_valid_csr (f);
+    fsim_fuzz_check_friends (f);
     fsim_friends_degree_stats (f, &deg);
     g_assert_cmpuint (deg.max, <=, 30);
     g_assert_cmpuint (deg.p99, ==, 30);
@@ -386,7 +345,7 @@ test_generators_facebook_like_tiny (void)
         g_autoptr (FsimFriends) f = generate (&p);
 
         g_assert_cmpuint (f->n_users, ==, sizes[i]);
-        assert_valid_csr (f);
+        fsim_fuzz_check_friends (f);
         if (sizes[i] >= 2) /* everybody starts at least one friendship */
             g_assert_cmpuint (f->n_edges, >=, (sizes[i] + 1) / 2);
     }

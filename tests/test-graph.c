@@ -19,7 +19,9 @@
 #endif
 
 #include "friends.h"
+#include "fuzz-util.h"
 #include "modelgraph.h"
+#include "test-util.h"
 #ifdef FSIM_TEST_HAVE_IGRAPH
 #include "graph-private.h"
 #endif
@@ -32,40 +34,6 @@ assert_row (const FsimFriends *f, size_t u, const uint32_t *expected, size_t n_e
     g_assert_cmpuint (f->offsets[u + 1] - f->offsets[u], ==, n_expected);
     for (size_t i = 0; i < n_expected; i++)
         g_assert_cmpuint (f->adj[f->offsets[u] + i], ==, expected[i]);
-}
-
-/* Structural invariants: monotone offsets, sorted rows without self-loops or duplicates,
- * symmetric, 2 * n_edges arcs. */
-static void
-assert_valid_csr (const FsimFriends *f)
-{
-    g_assert_cmpuint (f->offsets[0], ==, 0);
-    g_assert_cmpuint (f->offsets[f->n_users], ==, 2 * f->n_edges);
-    for (size_t u = 0; u < f->n_users; u++) {
-        g_assert_cmpuint (f->offsets[u], <=, f->offsets[u + 1]);
-        for (size_t i = f->offsets[u]; i < f->offsets[u + 1]; i++) {
-            uint32_t v = f->adj[i];
-            const uint32_t *row = f->adj + f->offsets[v];
-            size_t len = f->offsets[v + 1] - f->offsets[v];
-            gboolean back = FALSE;
-
-            g_assert_cmpuint (v, <, f->n_users);
-            g_assert_cmpuint (v, !=, u);
-            if (i > f->offsets[u])
-                g_assert_cmpuint (f->adj[i - 1], <, v);
-            for (size_t k = 0; k < len && !back; k++)
-                back = row[k] == u;
-            g_assert_true (back);
-        }
-    }
-}
-
-static gboolean
-friends_equal (const FsimFriends *a, const FsimFriends *b)
-{
-    return a->n_users == b->n_users && a->n_edges == b->n_edges &&
-           memcmp (a->offsets, b->offsets, (a->n_users + 1) * sizeof *a->offsets) == 0 &&
-           memcmp (a->adj, b->adj, 2 * a->n_edges * sizeof *a->adj) == 0;
 }
 
 /* ---- /graph/friends --------------------------------------------------------------------- */
@@ -87,7 +55,7 @@ test_graph_friends_basic (void)
     assert_row (f, 2, (const uint32_t[]){ 0 }, 1);
     assert_row (f, 3, (const uint32_t[]){ 1 }, 1);
     assert_row (f, 4, NULL, 0);
-    assert_valid_csr (f);
+    fsim_fuzz_check_friends (f);
 }
 
 static void
@@ -103,7 +71,7 @@ test_graph_friends_dedupe (void)
     assert_row (f, 0, (const uint32_t[]){ 1 }, 1);
     assert_row (f, 1, (const uint32_t[]){ 0, 2 }, 2);
     assert_row (f, 2, (const uint32_t[]){ 1 }, 1);
-    assert_valid_csr (f);
+    fsim_fuzz_check_friends (f);
 }
 
 static void
@@ -118,7 +86,7 @@ test_graph_friends_self_loops (void)
     assert_row (f, 0, (const uint32_t[]){ 2 }, 1);
     assert_row (f, 1, NULL, 0);
     assert_row (f, 2, (const uint32_t[]){ 0 }, 1);
-    assert_valid_csr (f);
+    fsim_fuzz_check_friends (f);
 }
 
 static void
@@ -189,7 +157,7 @@ test_graph_friends_random_reference (void)
     g_autoptr(FsimFriends) f = fsim_friends_new_from_pairs (N, pairs, PAIRS, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (f->n_edges, ==, n_edges);
-    assert_valid_csr (f);
+    fsim_fuzz_check_friends (f);
     for (size_t u = 0; u < N; u++) {
         size_t i = f->offsets[u];
         for (size_t v = 0; v < N; v++) {
@@ -216,11 +184,11 @@ test_graph_generate_deterministic (void)
     g_autoptr(FsimFriends) c = fsim_friends_generate ("erdos_renyi", 2000, 12.0, 8, &error);
     g_assert_no_error (error);
 
-    g_assert_true (friends_equal (a, b));
+    g_assert_true (fsim_test_friends_equal (a, b));
     g_assert_cmpuint (c->n_edges, ==, a->n_edges);
-    g_assert_false (friends_equal (a, c));
-    assert_valid_csr (a);
-    assert_valid_csr (c);
+    g_assert_false (fsim_test_friends_equal (a, c));
+    fsim_fuzz_check_friends (a);
+    fsim_fuzz_check_friends (c);
 }
 
 static void
@@ -245,7 +213,7 @@ test_graph_generate_edge_count (void)
         g_assert_no_error (error);
         g_assert_cmpuint (f->n_users, ==, cases[i].n);
         g_assert_cmpuint (f->n_edges, ==, cases[i].edges);
-        assert_valid_csr (f);
+        fsim_fuzz_check_friends (f);
     }
 }
 

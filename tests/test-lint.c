@@ -5,10 +5,10 @@
 #include <glib.h>
 
 #include "cli.h"
-#include "flowsim-run.h"
 #include "json-check.h"
 #include "lint.h"
 #include "loader.h"
+#include "run-util.h"
 #include "test-util.h"
 
 /* The scenario is kept in @out_s: the warnings' locations point into it. */
@@ -100,7 +100,7 @@ test_lint_bundled (void)
     };
     for (size_t i = 0; i < G_N_ELEMENTS (files); i++) {
         g_autofree char *path = fsim_test_source_path (files[i], NULL);
-        g_autoptr (FsimRun) r = FSIM_RUN ("lint", "--strict", path);
+        g_autoptr (FsimTestRun) r = FSIM_RUN ("lint", "--strict", path);
         g_test_message ("%s", r->out);
         g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
         fsim_assert_contains (r->out, ": 0 warnings\n");
@@ -112,7 +112,7 @@ test_lint_cli_text (void)
 {
     g_autofree char *path = fsim_test_data_path ("lint", "warnings.json", NULL);
     g_autofree char *clean = fsim_test_data_path ("lint", "clean.json", NULL);
-    g_autoptr (FsimRun) r = FSIM_RUN ("lint", path, clean);
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("lint", path, clean);
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     g_assert_cmpstr (r->err, ==, "");
     /* locations name files as the loader does (relative to the working directory if below it) */
@@ -121,9 +121,9 @@ test_lint_cli_text (void)
                                   "applies: it never allows anything [allow-shadowed]\n");
     g_autofree char *total = g_strdup_printf ("%s: 11 warnings\n%s: 0 warnings\n", path, clean);
     g_assert_true (g_str_has_suffix (r->out, total));
-    g_autoptr (FsimRun) strict = FSIM_RUN ("lint", "--strict", clean, path);
+    g_autoptr (FsimTestRun) strict = FSIM_RUN ("lint", "--strict", clean, path);
     g_assert_cmpint (strict->status, ==, FSIM_EXIT_CHECKS_FAILED);
-    g_autoptr (FsimRun) ok = FSIM_RUN ("lint", "--strict", clean);
+    g_autoptr (FsimTestRun) ok = FSIM_RUN ("lint", "--strict", clean);
     g_assert_cmpint (ok->status, ==, FSIM_EXIT_OK);
 }
 
@@ -131,7 +131,7 @@ static void
 test_lint_cli_json (void)
 {
     g_autofree char *path = fsim_test_data_path ("lint", "warnings.json", NULL);
-    g_autoptr (FsimRun) r = FSIM_RUN ("lint", "--format", "json", path, path);
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("lint", "--format", "json", path, path);
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     g_autoptr (GHashTable) j = json_check_parse (r->out);
     g_assert_nonnull (j);
@@ -147,7 +147,7 @@ static void
 test_lint_cli_unknown_field (void)
 {
     g_autofree char *path = fsim_test_data_path ("lint", "unknown-field.json", NULL);
-    g_autoptr (FsimRun) r = FSIM_RUN ("lint", path);
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("lint", path);
     g_assert_cmpint (r->status, ==, FSIM_EXIT_INPUT);
     g_assert_cmpstr (r->out, ==, "");
     g_assert_true (g_str_has_prefix (r->err, "flowsim: error: "));
@@ -159,11 +159,11 @@ test_lint_cli_unknown_field (void)
 static void
 test_lint_cli_usage (void)
 {
-    g_autoptr (FsimRun) a = FSIM_RUN ("lint");
+    g_autoptr (FsimTestRun) a = FSIM_RUN ("lint");
     g_assert_cmpint (a->status, ==, FSIM_EXIT_USAGE);
-    g_autoptr (FsimRun) b = FSIM_RUN ("lint", "--format", "tap", "x.json");
+    g_autoptr (FsimTestRun) b = FSIM_RUN ("lint", "--format", "tap", "x.json");
     g_assert_cmpint (b->status, ==, FSIM_EXIT_USAGE);
-    g_autoptr (FsimRun) h = FSIM_RUN ("help", "lint");
+    g_autoptr (FsimTestRun) h = FSIM_RUN ("help", "lint");
     g_assert_cmpint (h->status, ==, FSIM_EXIT_OK);
     fsim_assert_contains (h->out, "--strict");
 }

@@ -11,11 +11,7 @@ static FsimScenario *
 load_data (const char *name, const char *const *sets)
 {
     g_autofree char *path = fsim_test_data_path ("loader", name, NULL);
-    g_autoptr(GError) error = NULL;
-    FsimScenario *s = fsim_loader_load (path, sets, &error);
-    g_assert_no_error (error);
-    g_assert_nonnull (s);
-    return s;
+    return fsim_test_load (path, sets);
 }
 
 static void

@@ -11,12 +11,8 @@
 static FsimScenario *
 load_rules (void)
 {
-    g_autoptr (GError) error = NULL;
     g_autofree char *path = fsim_test_data_path ("policy", "rules.json", NULL);
-    FsimScenario *s = fsim_loader_load (path, NULL, &error);
-    g_assert_no_error (error);
-    g_assert_nonnull (s);
-    return s;
+    return fsim_test_load (path, NULL);
 }
 
 static FsimDay

@@ -6,27 +6,18 @@
 
 #include "cli.h"
 #include "explain.h"
-#include "flowsim-run.h"
 #include "json-check.h"
 #include "loader.h"
 #include "possible.h"
 #include "random-scenario.h"
+#include "run-util.h"
 #include "test-util.h"
-
-static FsimScenario *
-load (const char *path, const char *const *sets)
-{
-    g_autoptr (GError) error = NULL;
-    FsimScenario *s = fsim_loader_load (path, sets, &error);
-    g_assert_no_error (error);
-    return s;
-}
 
 static FsimScenario *
 load_tour (const char *const *sets)
 {
     g_autofree char *path = fsim_test_source_path ("scenarios", "tour.json", NULL);
-    return load (path, sets);
+    return fsim_test_load (path, sets);
 }
 
 static FsimPossible *
@@ -222,7 +213,7 @@ test_possible_users_files (void)
     };
     for (size_t i = 0; i < G_N_ELEMENTS (files); i++) {
         g_autofree char *path = fsim_test_data_path (files[i][0], files[i][1], NULL);
-        g_autoptr (FsimScenario) s = load (path, NULL);
+        g_autoptr (FsimScenario) s = fsim_test_load (path, NULL);
         check_every_user (s);
     }
     g_autoptr (FsimScenario) tour = load_tour (NULL);
@@ -249,7 +240,7 @@ static void
 test_possible_cli_text (void)
 {
     g_autofree char *path = fsim_test_source_path ("scenarios", "tour.json", NULL);
-    g_autoptr (FsimRun) r = FSIM_RUN ("possible", path, "--field", "profile.religion");
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("possible", path, "--field", "profile.religion");
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     g_assert_cmpstr (r->err, ==, "");
     fsim_assert_contains (r->out, "  profile.religion  broker   servers      server, US  no  ");
@@ -265,7 +256,7 @@ static void
 test_possible_cli_json (void)
 {
     g_autofree char *path = fsim_test_source_path ("scenarios", "tour.json", NULL);
-    g_autoptr (FsimRun) r = FSIM_RUN ("possible", path, "--partner", "broker", "--format",
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("possible", path, "--partner", "broker", "--format",
                                       "json", "--date", "2014-06-01");
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     g_autoptr (GHashTable) j = json_check_parse (r->out);
@@ -283,14 +274,14 @@ static void
 test_possible_cli_policy (void)
 {
     g_autofree char *path = fsim_test_source_path ("policies", "device-integrated.json", NULL);
-    g_autoptr (FsimRun) a = FSIM_RUN ("possible", path);
+    g_autoptr (FsimTestRun) a = FSIM_RUN ("possible", path);
     g_assert_cmpint (a->status, ==, FSIM_EXIT_USAGE);
     fsim_assert_contains (a->err, "give --date");
-    g_autoptr (FsimRun) b = FSIM_RUN ("possible", path, "--date", "2018-06-08", "--partner",
+    g_autoptr (FsimTestRun) b = FSIM_RUN ("possible", path, "--date", "2018-06-08", "--partner",
                                       "huawei", "--field", "profile.religion");
     g_assert_cmpint (b->status, ==, FSIM_EXIT_OK);
     fsim_assert_contains (b->out, "profile.religion -> huawei: no allowed route");
-    g_autoptr (FsimRun) c = FSIM_RUN ("possible", path, "--date", "2018-02-30");
+    g_autoptr (FsimTestRun) c = FSIM_RUN ("possible", path, "--date", "2018-02-30");
     g_assert_cmpint (c->status, ==, FSIM_EXIT_USAGE);
 }
 

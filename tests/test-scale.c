@@ -42,16 +42,6 @@ run_clear (Run *run)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
-static FsimScenario *
-load (const char *path, const char *const *sets)
-{
-    g_autoptr (GError) error = NULL;
-    FsimScenario *s = fsim_loader_load (path, sets, &error);
-
-    g_assert_no_error (error);
-    return s;
-}
-
 static FsimPopulation *
 build (const FsimScenario *s)
 {
@@ -136,7 +126,7 @@ test_scale_engine_many_partners (void)
                            NULL };
     g_auto (Run) run = { 0 };
 
-    run_checked (&run, load (path, sets));
+    run_checked (&run, fsim_test_load (path, sets));
     g_assert_cmpuint (run.s->partner_words, ==, 3);
     g_assert_cmpuint (run.r->fp_users[129], >, 0); /* downstream of p064 */
 }
@@ -150,7 +140,7 @@ test_scale_engine_bench_scenario (void)
     g_auto (Run) run = { 0 };
     size_t channels[FSIM_N_CHANNELS] = { 0 };
 
-    run_checked (&run, load (path, sets));
+    run_checked (&run, fsim_test_load (path, sets));
     for (size_t i = 0; i < run.s->n_fields * run.s->n_partners; i++)
         for (size_t c = 0; c < FSIM_N_CHANNELS; c++)
             channels[c] += run.r->fp_channel[c][i];
@@ -164,7 +154,7 @@ test_scale_engine_imported (void)
     g_autofree char *path = fsim_test_data_path ("scale", "import-graphml.json", NULL);
     g_auto (Run) run = { 0 };
 
-    run_checked (&run, load (path, NULL));
+    run_checked (&run, fsim_test_load (path, NULL));
     g_assert_cmpuint (run.r->n_users, ==, 6);
     g_assert_cmpuint (run.r->n_friendships, ==, 5);
 }
@@ -190,7 +180,7 @@ test_scale_engine_threads (void)
     const char *sets[] = { "population.users=30000", "population.mean_degree=10", NULL };
     g_auto (Run) run = { 0 };
 
-    run.s = load (path, sets);
+    run.s = fsim_test_load (path, sets);
     run.pop = build (run.s);
     run.d = fsim_decisions_new (run.s, run.s->date);
     g_autoptr (FsimResult) one = run_threads (&run, "1");
@@ -230,7 +220,7 @@ test_scale_engine_progress (void)
     g_autoptr (GError) error = NULL;
     Progress p = { 0 };
 
-    run.s = load (path, sets);
+    run.s = fsim_test_load (path, sets);
     run.pop = build (run.s);
     run.d = fsim_decisions_new (run.s, run.s->date);
     g_setenv ("FLOWSIM_THREADS", "1", TRUE); /* every block reported on this thread */
@@ -278,7 +268,7 @@ test_scale_population_threads (void)
     const char *const *cases[] = { random, clustered };
 
     for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
-        g_autoptr (FsimScenario) s = load (path, cases[i]);
+        g_autoptr (FsimScenario) s = fsim_test_load (path, cases[i]);
         g_autoptr (FsimPopulation) one = build_threads (s, "1");
         g_autoptr (FsimPopulation) three = build_threads (s, "3");
         g_assert_true (populations_equal (one, three));
@@ -320,7 +310,7 @@ test_scale_population_clustered (void)
     for (size_t m = 0; m < G_N_ELEMENTS (models); m++) {
         const char *sets[] = { models[m], "population.users=20000", "population.mean_degree=30",
                                "population.adoption_model=clustered", NULL };
-        g_autoptr (FsimScenario) s = load (path, sets);
+        g_autoptr (FsimScenario) s = fsim_test_load (path, sets);
         g_autoptr (FsimPopulation) pop = build (s);
         for (size_t p = 0; p < s->n_partners; p++) {
             size_t users;
@@ -343,9 +333,9 @@ test_scale_population_model_keys (void)
                              "population.max_degree=15", "population.community_size=10", NULL };
     const char *ring[] = { "population.generator=watts_strogatz", "population.users=2000",
                            "population.mean_degree=10", "population.rewire=0", NULL };
-    g_autoptr (FsimScenario) s1 = load (path, capped);
+    g_autoptr (FsimScenario) s1 = fsim_test_load (path, capped);
     g_autoptr (FsimPopulation) p1 = build (s1);
-    g_autoptr (FsimScenario) s2 = load (path, ring);
+    g_autoptr (FsimScenario) s2 = fsim_test_load (path, ring);
     g_autoptr (FsimPopulation) p2 = build (s2);
 
     g_assert_cmpfloat (s1->population.spread, ==, 1.15); /* the default */
@@ -369,7 +359,7 @@ static void
 test_scale_import_graphml (void)
 {
     g_autofree char *path = fsim_test_data_path ("scale", "import-graphml.json", NULL);
-    g_autoptr (FsimScenario) s = load (path, NULL);
+    g_autoptr (FsimScenario) s = fsim_test_load (path, NULL);
     g_autoptr (FsimPopulation) pop = build (s);
     size_t quiz = (size_t) fsim_scenario_find_partner (s, "quiz");
     size_t huawei = (size_t) fsim_scenario_find_partner (s, "huawei");
@@ -401,7 +391,7 @@ static void
 test_scale_import_edge_list (void)
 {
     g_autofree char *path = fsim_test_data_path ("scale", "import-edges.json", NULL);
-    g_autoptr (FsimScenario) s = load (path, NULL);
+    g_autoptr (FsimScenario) s = fsim_test_load (path, NULL);
     g_autoptr (FsimPopulation) pop = build (s);
 
     g_assert_cmpuint (pop->n_users, ==, 5); /* 100, 200, 300, 400, 500 */
@@ -445,7 +435,7 @@ test_scale_import_errors (void)
     for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
         g_autofree char *path = fsim_test_data_path ("scale", cases[i].file, NULL);
         const char *sets[] = { cases[i].set, NULL };
-        g_autoptr (FsimScenario) s = load (path, sets);
+        g_autoptr (FsimScenario) s = fsim_test_load (path, sets);
         g_autoptr (GError) error = NULL;
         g_autoptr (FsimPopulation) pop = fsim_population_build (s, &error);
         g_assert_null (pop);

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* test-util.c: helpers shared by the test programs. */
 #include <stdarg.h>
+#include <string.h>
 
 #include <glib.h>
 
+#include "loader.h"
 #include "test-util.h"
 
 static char *
@@ -38,4 +40,22 @@ fsim_test_source_path (const char *first, ...)
     char *path = build_path_va (root, first, ap);
     va_end (ap);
     return path;
+}
+
+gboolean
+fsim_test_friends_equal (const FsimFriends *a, const FsimFriends *b)
+{
+    return a->n_users == b->n_users && a->n_edges == b->n_edges
+           && memcmp (a->offsets, b->offsets, (a->n_users + 1) * sizeof *a->offsets) == 0
+           && memcmp (a->adj, b->adj, 2 * a->n_edges * sizeof *a->adj) == 0;
+}
+
+FsimScenario *
+fsim_test_load (const char *path, const char *const *sets)
+{
+    g_autoptr (GError) error = NULL;
+    FsimScenario *s = fsim_loader_load (path, sets, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (s);
+    return s;
 }

@@ -4,6 +4,7 @@
 
 #include <glib.h>
 
+#include "friends.h"
 #include "scenario.h"
 
 /* Absolute path of a file under tests/data (transfer full). */
@@ -11,3 +12,9 @@ char *fsim_test_data_path (const char *first, ...) G_GNUC_NULL_TERMINATED;
 
 /* Absolute path of a file in the source tree, e.g. ("scenarios", "x.json", NULL). */
 char *fsim_test_source_path (const char *first, ...) G_GNUC_NULL_TERMINATED;
+
+/* Whether two friend lists are the same graph, byte for byte. */
+gboolean fsim_test_friends_equal (const FsimFriends *a, const FsimFriends *b);
+
+/* Loads the scenario @path with @sets (may be NULL), asserting that it loads (transfer full). */
+FsimScenario *fsim_test_load (const char *path, const char *const *sets);
