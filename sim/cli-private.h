@@ -39,7 +39,6 @@ gboolean fsim_i_cli_write_stdout (const char *text, size_t len, GError **error);
  * @output is NULL or "-". Nothing is left behind on failure. */
 gboolean fsim_i_cli_write_output (const char *output, const GString *text, GError **error);
 
-
 /* cli-progress.c: the same with a progress line on stderr while the population is built and
  * traced, shown only when stderr is a terminal and not @quiet. */
 FsimExit fsim_i_cli_render_progress (const char *path, const char *const *sets,
@@ -51,3 +50,28 @@ FsimExit fsim_i_cli_render_progress (const char *path, const char *const *sets,
 FsimExit fsim_i_cli_load_population (const char *path, const char *const *sets,
                                      FsimProgress *progress, FsimScenario **out_scenario,
                                      FsimPopulation **out_pop, GError **error);
+
+/* cli-options.c: the option handling every subcommand shares. @name is the command, as in
+ * `flowsim NAME`, which the usage line of its help names. */
+
+/* A GOptionContext for `flowsim NAME`, with our own --help (GLib's exits from the parser). */
+GOptionContext *fsim_i_cmd_context (const char *name, const char *parameters,
+                                    const GOptionEntry *entries, const char *summary,
+                                    const char *description);
+/* The help text of a command (transfer full): options, then the exit statuses. */
+char *fsim_i_cmd_help (GOptionContext *context, const char *name);
+/* Parses @argv (argv[0] is the command; not modified) with @context; a failure is a usage
+ * error. */
+FsimExit fsim_i_cmd_parse (GOptionContext *context, const char *name, int argc, char **argv,
+                           GError **error);
+/* Every --set must be PATH=VALUE; a usage error otherwise. */
+FsimExit fsim_i_cmd_check_sets (char **sets, GError **error);
+/* The positional arguments of a command that takes at most one SCENARIO: a usage error
+ * (FALSE) for a second one. */
+gboolean fsim_i_cmd_check_scenario_args (char *const *args, GError **error);
+/* The SCENARIO argument, or the bundled default when none was given (transfer full). */
+char *fsim_i_cmd_scenario_path (char *const *args);
+/* Writes the help of @context (fsim_i_cmd_help()) to stdout; FSIM_EXIT_INTERNAL on failure. */
+FsimExit fsim_i_cmd_print_help (GOptionContext *context, const char *name, GError **error);
+/* Writes @text to @output (atomically) or stdout; FSIM_EXIT_INTERNAL on failure. */
+FsimExit fsim_i_cmd_output (const char *output, const GString *text, GError **error);

@@ -29,19 +29,3 @@ FsimExit fsim_i_world_load (FsimWorld *w, const char *path, const char *const *s
  * deciding on @day. */
 FsimExit fsim_i_world_take (FsimWorld *w, FsimScenario *scenario, FsimPopulation *pop,
                             FsimDay day, GError **error);
-
-/* A GOptionContext for `flowsim NAME`, with our own --help (GLib's exits from the parser). */
-GOptionContext *fsim_i_cmd_context (const char *name, const char *parameters,
-                                    const GOptionEntry *entries, const char *summary,
-                                    const char *description);
-/* The help text of a command (transfer full): options, then the exit statuses. */
-char *fsim_i_cmd_help (GOptionContext *context, const char *name);
-/* Parses @argv (argv[0] is the command) with @context; a failure is a usage error. */
-FsimExit fsim_i_cmd_parse (GOptionContext *context, const char *name, int argc, char **argv,
-                           GError **error);
-/* Every --set must be PATH=VALUE; a usage error otherwise. */
-FsimExit fsim_i_cmd_check_sets (char **sets, GError **error);
-/* Writes @help to stdout. */
-FsimExit fsim_i_cmd_print_help (GOptionContext *context, const char *name, GError **error);
-/* Writes @text to @output (atomically) or stdout; FSIM_EXIT_INTERNAL on failure. */
-FsimExit fsim_i_cmd_output (const char *output, const GString *text, GError **error);

@@ -31,7 +31,7 @@ diagram_options_clear (DiagramOptions *o)
 }
 
 static GOptionContext *
-diagram_context_new (DiagramOptions *o)
+diagram_context (DiagramOptions *o)
 {
     const GOptionEntry entries[] = {
         { "format", 'f', 0, G_OPTION_ARG_FILENAME, &o->format,
@@ -50,36 +50,27 @@ diagram_context_new (DiagramOptions *o)
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[SCENARIO]" },
         { 0 },
     };
-    GOptionContext *context = g_option_context_new (NULL);
-
-    g_option_context_set_help_enabled (context, FALSE);
-    g_option_context_add_main_entries (context, entries, NULL);
-    g_option_context_set_summary (
-        context, "Draws who got which data in SCENARIO on its date: fields (by taxonomy), the "
-                 "API scopes that\noffered them, the partners that got them and where they "
-                 "stored them (by jurisdiction,\non-device apart). Colour: channel; dashed: "
-                 "without consent; width: users reached.\nSee docs/diagrams.md.");
-    g_option_context_set_description (
-        context, "Examples:\n"
-                 "  flowsim diagram scenarios/tour.json --output tour.svg\n"
-                 "  flowsim diagram --top 10 --format png --output partners.png\n"
-                 "  flowsim diagram scenarios/tour.json | dot -Tpdf > tour.pdf\n\n"
-                 "Environment:\n"
-                 "  FLOWSIM_DOT  the Graphviz dot program to run (default: dot in PATH)\n"
-                 "Without Graphviz, svg and png fail with status 4; dot always works.\n");
-    return context;
+    return fsim_i_cmd_context (
+        "diagram", NULL, entries,
+        "Draws who got which data in SCENARIO on its date: fields (by taxonomy), the API scopes "
+        "that\noffered them, the partners that got them and where they stored them (by "
+        "jurisdiction,\non-device apart). Colour: channel; dashed: without consent; width: users "
+        "reached.\nSee docs/diagrams.md.",
+        "Examples:\n"
+        "  flowsim diagram scenarios/tour.json --output tour.svg\n"
+        "  flowsim diagram --top 10 --format png --output partners.png\n"
+        "  flowsim diagram scenarios/tour.json | dot -Tpdf > tour.pdf\n\n"
+        "Environment:\n"
+        "  FLOWSIM_DOT  the Graphviz dot program to run (default: dot in PATH)\n"
+        "Without Graphviz, svg and png fail with status 4; dot always works.\n");
 }
 
 static char *
-cmd_diagram_help (void)
+diagram_help (void)
 {
     DiagramOptions o = { 0 };
-    g_autoptr (GOptionContext) context = diagram_context_new (&o);
-    g_autofree char *options = NULL;
-
-    g_set_prgname ("flowsim diagram");
-    options = g_option_context_get_help (context, TRUE, NULL);
-    return g_strconcat (options, fsim_i_cli_exit_status_help, NULL);
+    g_autoptr (GOptionContext) context = diagram_context (&o);
+    return fsim_i_cmd_help (context, "diagram");
 }
 
 /* dot, svg or png: --format, else the suffix of --output, else dot. */
@@ -102,20 +93,13 @@ diagram_format (const DiagramOptions *o)
 static FsimExit
 diagram_parse (int argc, char **argv, DiagramOptions *o, FsimDiagramOptions *d, GError **error)
 {
-    g_autoptr (GOptionContext) context = diagram_context_new (o);
-    g_auto (GStrv) args = g_new0 (char *, (size_t) argc + 1);
-    g_autoptr (GError) local = NULL;
+    g_autoptr (GOptionContext) context = diagram_context (o);
     guint64 top = FSIM_DIAGRAM_DEFAULT_TOP;
-
-    for (int i = 0; i < argc; i++)
-        args[i] = g_strdup (argv[i]);
-    g_set_prgname ("flowsim diagram");
-    if (!g_option_context_parse_strv (context, &args, &local))
-        return fsim_i_cli_usage_error (error, "%s", local->message);
-    if (o->help)
-        return FSIM_EXIT_OK;
-    if (o->args && o->args[0] && o->args[1])
-        return fsim_i_cli_usage_error (error, "unexpected argument '%s'", o->args[1]);
+    FsimExit status = fsim_i_cmd_parse (context, "diagram", argc, argv, error);
+    if (status != FSIM_EXIT_OK || o->help)
+        return status;
+    if (!fsim_i_cmd_check_scenario_args (o->args, error))
+        return FSIM_EXIT_USAGE;
     if (diagram_format (o) == NULL)
         return fsim_i_cli_usage_error (error, "unknown format '%s' (expected dot, svg or png)",
                                        o->format);
@@ -123,7 +107,7 @@ diagram_parse (int argc, char **argv, DiagramOptions *o, FsimDiagramOptions *d, 
         return fsim_i_cli_usage_error (error, "--top '%s' is not a number from 0 to 100000",
                                        o->top);
     d->top = (size_t) top;
-    return FSIM_EXIT_OK;
+    return fsim_i_cmd_check_sets (o->sets, error);
 }
 
 /* Simulates, draws and writes. */
@@ -148,7 +132,7 @@ diagram_run (const DiagramOptions *o, const FsimDiagramOptions *d, GError **erro
         g_string_truncate (dot, 0);
         g_string_append_len (dot, data, (gssize) len);
     }
-    return fsim_i_cli_write_output (o->output, dot, error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
+    return fsim_i_cmd_output (o->output, dot, error);
 }
 
 static FsimExit
@@ -159,9 +143,8 @@ cmd_diagram (int argc, char **argv, GError **error)
     FsimExit status = diagram_parse (argc, argv, &o, &d, error);
 
     if (status == FSIM_EXIT_OK && o.help) {
-        g_autofree char *help = cmd_diagram_help ();
-        if (!fsim_i_cli_write_stdout (help, strlen (help), error))
-            status = FSIM_EXIT_INTERNAL;
+        g_autoptr (GOptionContext) context = diagram_context (&o);
+        status = fsim_i_cmd_print_help (context, "diagram", error);
     } else if (status == FSIM_EXIT_OK) {
         status = diagram_run (&o, &d, error);
     }
@@ -173,5 +156,5 @@ const FsimCommand fsim_cmd_diagram = {
     "diagram",
     "Draw a scenario's flows (DOT, SVG, PNG)",
     cmd_diagram,
-    cmd_diagram_help,
+    diagram_help,
 };

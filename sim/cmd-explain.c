@@ -89,8 +89,8 @@ explain_parse (int argc, char **argv, ExplainOptions *o, gboolean *json, GError 
     FsimExit status = fsim_i_cmd_parse (context, "explain", argc, argv, error);
     if (status != FSIM_EXIT_OK || o->help)
         return status;
-    if (o->args && o->args[0] && o->args[1])
-        return fsim_i_cli_usage_error (error, "unexpected argument '%s'", o->args[1]);
+    if (!fsim_i_cmd_check_scenario_args (o->args, error))
+        return FSIM_EXIT_USAGE;
     if (!o->user)
         return fsim_i_cli_usage_error (error, "--user is required (which user to explain)");
     if (o->partner && o->destination)
@@ -142,8 +142,7 @@ static FsimExit
 explain_run (const ExplainOptions *o, gboolean json, GString *out, GError **error)
 {
     g_auto (FsimWorld) w = { 0 };
-    g_autofree char *path = o->args && o->args[0] ? g_strdup (o->args[0])
-                                                  : fsim_cli_default_scenario_path ();
+    g_autofree char *path = fsim_i_cmd_scenario_path (o->args);
     FsimExit status = fsim_i_world_load (&w, path, (const char *const *) o->sets, error);
     if (status != FSIM_EXIT_OK)
         return status;

@@ -2,8 +2,6 @@
 /* cmd-population.c: `flowsim population`: build a scenario's population and describe it. */
 #include "config.h"
 
-#include <string.h>
-
 #include <glib.h>
 
 #include "cli-private.h"
@@ -33,7 +31,7 @@ options_clear (PopulationOptions *o)
 }
 
 static GOptionContext *
-context_new (PopulationOptions *o)
+population_context (PopulationOptions *o)
 {
     const GOptionEntry entries[] = {
         { "format", 'f', 0, G_OPTION_ARG_FILENAME, &o->format,
@@ -54,53 +52,37 @@ context_new (PopulationOptions *o)
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[SCENARIO]" },
         { 0 },
     };
-    GOptionContext *context = g_option_context_new (NULL);
-
-    g_option_context_set_help_enabled (context, FALSE);
-    g_option_context_add_main_entries (context, entries, NULL);
-    g_option_context_set_summary (
-        context,
+    return fsim_i_cmd_context (
+        "population", NULL, entries,
         "Builds the population of SCENARIO (a scenario file) and describes it: users, "
         "friendships,\nfriends per user, clustering, components, adoption of each "
-        "partner, settings.\nWithout SCENARIO, uses the bundled " FSIM_CLI_DEFAULT_SCENARIO ".");
-    g_option_context_set_description (
-        context, "Examples:\n"
-                 "  flowsim population --set population.generator=facebook_like "
-                 "--set population.users=1000000\n"
-                 "  flowsim population scenarios/x.json --format json --export /tmp/pop\n"
-                 "  (the exported friendships.txt can be read back with population.import)\n");
-    return context;
+        "partner, settings.\nWithout SCENARIO, uses the bundled " FSIM_CLI_DEFAULT_SCENARIO ".",
+        "Examples:\n"
+        "  flowsim population --set population.generator=facebook_like "
+        "--set population.users=1000000\n"
+        "  flowsim population scenarios/x.json --format json --export /tmp/pop\n"
+        "  (the exported friendships.txt can be read back with population.import)\n");
 }
 
 static char *
-cmd_population_help (void)
+population_help (void)
 {
     PopulationOptions o = { 0 };
-    g_autoptr (GOptionContext) context = context_new (&o);
-    g_autofree char *options = NULL;
-
-    g_set_prgname ("flowsim population");
-    options = g_option_context_get_help (context, TRUE, NULL);
-    return g_strconcat (options, fsim_i_cli_exit_status_help, NULL);
+    g_autoptr (GOptionContext) context = population_context (&o);
+    return fsim_i_cmd_help (context, "population");
 }
 
 static FsimExit
-parse (int argc, char **argv, PopulationOptions *o, FsimReportFormat *out_format, GError **error)
+population_parse (int argc, char **argv, PopulationOptions *o, FsimReportFormat *out_format,
+                  GError **error)
 {
-    g_autoptr (GOptionContext) context = context_new (o);
-    g_auto (GStrv) args = g_new0 (char *, (size_t) argc + 1);
-    g_autoptr (GError) local = NULL;
-
-    for (int i = 0; i < argc; i++)
-        args[i] = g_strdup (argv[i]);
-    g_set_prgname ("flowsim population");
-    o->sample = FSIM_CLUSTERING_DEFAULT_SAMPLE;
-    if (!g_option_context_parse_strv (context, &args, &local))
-        return fsim_i_cli_usage_error (error, "%s", local->message);
-    if (o->help)
-        return FSIM_EXIT_OK;
-    if (o->args && o->args[0] && o->args[1])
-        return fsim_i_cli_usage_error (error, "unexpected argument '%s'", o->args[1]);
+    g_autoptr (GOptionContext) context = population_context (o);
+    o->sample = FSIM_CLUSTERING_DEFAULT_SAMPLE; /* the parser leaves it alone without --sample */
+    FsimExit status = fsim_i_cmd_parse (context, "population", argc, argv, error);
+    if (status != FSIM_EXIT_OK || o->help)
+        return status;
+    if (!fsim_i_cmd_check_scenario_args (o->args, error))
+        return FSIM_EXIT_USAGE;
     if (o->format &&
         (!fsim_report_format_from_string (o->format, out_format) || *out_format == FSIM_REPORT_CSV))
         return fsim_i_cli_usage_error (error, "unknown format '%s' (expected text or json)",
@@ -108,10 +90,7 @@ parse (int argc, char **argv, PopulationOptions *o, FsimReportFormat *out_format
     if (o->sample < 1)
         return fsim_i_cli_usage_error (error, "--sample must be at least 1, not %" G_GINT64_FORMAT,
                                        o->sample);
-    for (char **set = o->sets; set && *set; set++)
-        if (strchr (*set, '=') == NULL || **set == '=')
-            return fsim_i_cli_usage_error (error, "--set '%s' is not PATH=VALUE", *set);
-    return FSIM_EXIT_OK;
+    return fsim_i_cmd_check_sets (o->sets, error);
 }
 
 /* Build, measure, export, render. */
@@ -147,18 +126,16 @@ cmd_population (int argc, char **argv, GError **error)
     PopulationOptions o = { 0 };
     FsimReportFormat format = FSIM_REPORT_TEXT;
     g_autoptr (GString) out = g_string_new (NULL);
-    g_autofree char *path = NULL;
-    FsimExit status = parse (argc, argv, &o, &format, error);
+    FsimExit status = population_parse (argc, argv, &o, &format, error);
 
     if (status == FSIM_EXIT_OK && o.help) {
-        g_autofree char *help = cmd_population_help ();
-        if (!fsim_i_cli_write_stdout (help, strlen (help), error))
-            status = FSIM_EXIT_INTERNAL;
+        g_autoptr (GOptionContext) context = population_context (&o);
+        status = fsim_i_cmd_print_help (context, "population", error);
     } else if (status == FSIM_EXIT_OK) {
-        path = o.args && o.args[0] ? g_strdup (o.args[0]) : fsim_cli_default_scenario_path ();
+        g_autofree char *path = fsim_i_cmd_scenario_path (o.args);
         status = describe (path, &o, format, out, error);
-        if (status == FSIM_EXIT_OK && !fsim_i_cli_write_output (o.output, out, error))
-            status = FSIM_EXIT_INTERNAL;
+        if (status == FSIM_EXIT_OK)
+            status = fsim_i_cmd_output (o.output, out, error);
     }
     options_clear (&o);
     return status;
@@ -168,5 +145,5 @@ const FsimCommand fsim_cmd_population = {
     "population",
     "Build a scenario's population and describe it",
     cmd_population,
-    cmd_population_help,
+    population_help,
 };

@@ -84,8 +84,8 @@ possible_parse (int argc, char **argv, PossibleOptions *o, gboolean *json, FsimD
     FsimExit status = fsim_i_cmd_parse (context, "possible", argc, argv, error);
     if (status != FSIM_EXIT_OK || o->help)
         return status;
-    if (o->args && o->args[0] && o->args[1])
-        return fsim_i_cli_usage_error (error, "unexpected argument '%s'", o->args[1]);
+    if (!fsim_i_cmd_check_scenario_args (o->args, error))
+        return FSIM_EXIT_USAGE;
     *json = o->format && strcmp (o->format, "json") == 0;
     if (o->format && !*json && strcmp (o->format, "text") != 0)
         return fsim_i_cli_usage_error (error, "unknown format '%s' (expected text or json)",
@@ -99,8 +99,7 @@ static FsimExit
 possible_run (const PossibleOptions *o, gboolean json, FsimDay day, GString *out,
               GError **error)
 {
-    g_autofree char *path = o->args && o->args[0] ? g_strdup (o->args[0])
-                                                  : fsim_cli_default_scenario_path ();
+    g_autofree char *path = fsim_i_cmd_scenario_path (o->args);
     g_autoptr (FsimScenario) s = fsim_loader_load (path, (const char *const *) o->sets, error);
     if (!s)
         return FSIM_EXIT_INPUT;

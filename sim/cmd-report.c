@@ -2,8 +2,6 @@
 /* cmd-report.c: `flowsim report`: one self-contained HTML page about a scenario. */
 #include "config.h"
 
-#include <string.h>
-
 #include <glib.h>
 
 #include "cli-private.h"
@@ -42,7 +40,7 @@ report_options_clear (ReportOptions *o)
 }
 
 static GOptionContext *
-report_context_new (ReportOptions *o)
+report_context (ReportOptions *o)
 {
     const GOptionEntry entries[] = {
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output,
@@ -60,35 +58,25 @@ report_context_new (ReportOptions *o)
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[SCENARIO]" },
         { 0 },
     };
-    GOptionContext *context = g_option_context_new (NULL);
-
-    g_option_context_set_help_enabled (context, FALSE);
-    g_option_context_add_main_entries (context, entries, NULL);
-    g_option_context_set_summary (
-        context, "Writes one self-contained HTML page about SCENARIO: its description, "
-                 "assumptions and\nsources, the population, the key numbers, the flow diagram, "
-                 "where the data went, the\ntimeline if asked, and the top flows with an "
-                 "example route each. The page has no script\nand loads nothing: it works "
-                 "offline and can be mailed as it is.");
-    g_option_context_set_description (
-        context, "Examples:\n"
-                 "  flowsim report scenarios/tour.json --output tour.html\n"
-                 "  flowsim report --timeline 2010-01-01:2019-01-01:1y --output report.html\n\n"
-                 "Without Graphviz's dot (or FLOWSIM_DOT), the diagram fails with status 4; "
-                 "pass --no-diagram.\n");
-    return context;
+    return fsim_i_cmd_context (
+        "report", NULL, entries,
+        "Writes one self-contained HTML page about SCENARIO: its description, assumptions "
+        "and\nsources, the population, the key numbers, the flow diagram, where the data went, "
+        "the\ntimeline if asked, and the top flows with an example route each. The page has no "
+        "script\nand loads nothing: it works offline and can be mailed as it is.",
+        "Examples:\n"
+        "  flowsim report scenarios/tour.json --output tour.html\n"
+        "  flowsim report --timeline 2010-01-01:2019-01-01:1y --output report.html\n\n"
+        "Without Graphviz's dot (or FLOWSIM_DOT), the diagram fails with status 4; "
+        "pass --no-diagram.\n");
 }
 
 static char *
-cmd_report_help (void)
+report_help (void)
 {
     ReportOptions o = { 0 };
-    g_autoptr (GOptionContext) context = report_context_new (&o);
-    g_autofree char *options = NULL;
-
-    g_set_prgname ("flowsim report");
-    options = g_option_context_get_help (context, TRUE, NULL);
-    return g_strconcat (options, fsim_i_cli_exit_status_help, NULL);
+    g_autoptr (GOptionContext) context = report_context (&o);
+    return fsim_i_cmd_help (context, "report");
 }
 
 /* "FROM:TO:STEP" */
@@ -113,25 +101,20 @@ parse_timeline (const char *text, ReportArgs *a, GError **error)
 static FsimExit
 report_parse (int argc, char **argv, ReportOptions *o, ReportArgs *a, GError **error)
 {
-    g_autoptr (GOptionContext) context = report_context_new (o);
-    g_auto (GStrv) args = g_new0 (char *, (size_t) argc + 1);
-    g_autoptr (GError) local = NULL;
+    g_autoptr (GOptionContext) context = report_context (o);
     guint64 top = FSIM_DIAGRAM_DEFAULT_TOP;
-
-    for (int i = 0; i < argc; i++)
-        args[i] = g_strdup (argv[i]);
-    g_set_prgname ("flowsim report");
-    if (!g_option_context_parse_strv (context, &args, &local))
-        return fsim_i_cli_usage_error (error, "%s", local->message);
-    if (o->help)
-        return FSIM_EXIT_OK;
-    if (o->args && o->args[0] && o->args[1])
-        return fsim_i_cli_usage_error (error, "unexpected argument '%s'", o->args[1]);
+    FsimExit status = fsim_i_cmd_parse (context, "report", argc, argv, error);
+    if (status != FSIM_EXIT_OK || o->help)
+        return status;
+    if (!fsim_i_cmd_check_scenario_args (o->args, error))
+        return FSIM_EXIT_USAGE;
     if (o->top && !g_ascii_string_to_unsigned (o->top, 10, 0, 100000, &top, NULL))
         return fsim_i_cli_usage_error (error, "--top '%s' is not a number from 0 to 100000",
                                        o->top);
     a->diagram.top = (size_t) top;
-    return o->timeline ? parse_timeline (o->timeline, a, error) : FSIM_EXIT_OK;
+    if (o->timeline && (status = parse_timeline (o->timeline, a, error)) != FSIM_EXIT_OK)
+        return status;
+    return fsim_i_cmd_check_sets (o->sets, error);
 }
 
 /* The diagram as a sanitized <svg> element, through Graphviz. */
@@ -174,7 +157,7 @@ report_run (const ReportOptions *o, const ReportArgs *a, GError **error)
                           .diagram_note = "The diagram was left out (--no-diagram)." };
     if (!fsim_html_report (sim->scenario, sim->pop, sim->decisions, sim->result, &h, page, error))
         return FSIM_EXIT_INTERNAL;
-    return fsim_i_cli_write_output (o->output, page, error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
+    return fsim_i_cmd_output (o->output, page, error);
 }
 
 static FsimExit
@@ -185,9 +168,8 @@ cmd_report (int argc, char **argv, GError **error)
     FsimExit status = report_parse (argc, argv, &o, &a, error);
 
     if (status == FSIM_EXIT_OK && o.help) {
-        g_autofree char *help = cmd_report_help ();
-        if (!fsim_i_cli_write_stdout (help, strlen (help), error))
-            status = FSIM_EXIT_INTERNAL;
+        g_autoptr (GOptionContext) context = report_context (&o);
+        status = fsim_i_cmd_print_help (context, "report", error);
     } else if (status == FSIM_EXIT_OK) {
         status = report_run (&o, &a, error);
     }
@@ -199,5 +181,5 @@ const FsimCommand fsim_cmd_report = {
     "report",
     "Write a self-contained HTML report",
     cmd_report,
-    cmd_report_help,
+    report_help,
 };

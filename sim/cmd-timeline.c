@@ -2,8 +2,6 @@
 /* cmd-timeline.c: `flowsim timeline`: one population evaluated at a series of dates. */
 #include "config.h"
 
-#include <string.h>
-
 #include <glib.h>
 
 #include "cli-private.h"
@@ -38,7 +36,7 @@ timeline_options_clear (TimelineOptions *o)
 }
 
 static GOptionContext *
-timeline_context_new (TimelineOptions *o)
+timeline_context (TimelineOptions *o)
 {
     const GOptionEntry entries[] = {
         { "from", 0, 0, G_OPTION_ARG_FILENAME, &o->from, "First date (required)", "DATE" },
@@ -55,40 +53,30 @@ timeline_context_new (TimelineOptions *o)
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[SCENARIO]" },
         { 0 },
     };
-    GOptionContext *context = g_option_context_new (NULL);
-
-    g_option_context_set_help_enabled (context, FALSE);
-    g_option_context_add_main_entries (context, entries, NULL);
-    g_option_context_set_summary (
-        context, "Runs SCENARIO's population (built once) at every date from --from to --to: "
-                 "the rules,\nAPIs and sharing in force change with the date, the people do "
-                 "not. Prints the users\nreached per jurisdiction and per partner kind, with "
-                 "and without consent, and the policy\nchanges in the range.");
-    g_option_context_set_description (
-        context, "Examples:\n"
-                 "  flowsim timeline scenarios/tour.json --from 2013-01-01 --to 2019-01-01 "
-                 "--step 3m\n"
-                 "  flowsim timeline --from 2010-01-01 --to 2019-01-01 --output timeline.svg\n");
-    return context;
+    return fsim_i_cmd_context (
+        "timeline", NULL, entries,
+        "Runs SCENARIO's population (built once) at every date from --from to --to: the "
+        "rules,\nAPIs and sharing in force change with the date, the people do not. Prints the "
+        "users\nreached per jurisdiction and per partner kind, with and without consent, and the "
+        "policy\nchanges in the range.",
+        "Examples:\n"
+        "  flowsim timeline scenarios/tour.json --from 2013-01-01 --to 2019-01-01 --step 3m\n"
+        "  flowsim timeline --from 2010-01-01 --to 2019-01-01 --output timeline.svg\n");
 }
 
 static char *
-cmd_timeline_help (void)
+timeline_help (void)
 {
     TimelineOptions o = { 0 };
-    g_autoptr (GOptionContext) context = timeline_context_new (&o);
-    g_autofree char *options = NULL;
-
-    g_set_prgname ("flowsim timeline");
-    options = g_option_context_get_help (context, TRUE, NULL);
-    return g_strconcat (options, fsim_i_cli_exit_status_help, NULL);
+    g_autoptr (GOptionContext) context = timeline_context (&o);
+    return fsim_i_cmd_help (context, "timeline");
 }
 
 static FsimExit
 timeline_check (const TimelineOptions *o, TimelineArgs *a, GError **error)
 {
-    if (o->args && o->args[0] && o->args[1])
-        return fsim_i_cli_usage_error (error, "unexpected argument '%s'", o->args[1]);
+    if (!fsim_i_cmd_check_scenario_args (o->args, error))
+        return FSIM_EXIT_USAGE;
     if (o->from == NULL || o->to == NULL)
         return fsim_i_cli_usage_error (error, "--from and --to are required");
     if (!fsim_i_cli_parse_day ("--from", o->from, &a->from, error) ||
@@ -114,18 +102,12 @@ timeline_check (const TimelineOptions *o, TimelineArgs *a, GError **error)
 static FsimExit
 timeline_parse (int argc, char **argv, TimelineOptions *o, TimelineArgs *a, GError **error)
 {
-    g_autoptr (GOptionContext) context = timeline_context_new (o);
-    g_auto (GStrv) args = g_new0 (char *, (size_t) argc + 1);
-    g_autoptr (GError) local = NULL;
-
-    for (int i = 0; i < argc; i++)
-        args[i] = g_strdup (argv[i]);
-    g_set_prgname ("flowsim timeline");
-    if (!g_option_context_parse_strv (context, &args, &local))
-        return fsim_i_cli_usage_error (error, "%s", local->message);
-    if (o->help)
-        return FSIM_EXIT_OK;
-    return timeline_check (o, a, error);
+    g_autoptr (GOptionContext) context = timeline_context (o);
+    FsimExit status = fsim_i_cmd_parse (context, "timeline", argc, argv, error);
+    if (status != FSIM_EXIT_OK || o->help)
+        return status;
+    status = fsim_i_cmd_check_sets (o->sets, error);
+    return status == FSIM_EXIT_OK ? timeline_check (o, a, error) : status;
 }
 
 static FsimExit
@@ -149,7 +131,7 @@ timeline_run (const TimelineOptions *o, const TimelineArgs *a, GError **error)
         return status;
     }
     fsim_timeline_render (sim->scenario, t, a->format, out);
-    return fsim_i_cli_write_output (o->output, out, error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
+    return fsim_i_cmd_output (o->output, out, error);
 }
 
 static FsimExit
@@ -160,9 +142,8 @@ cmd_timeline (int argc, char **argv, GError **error)
     FsimExit status = timeline_parse (argc, argv, &o, &a, error);
 
     if (status == FSIM_EXIT_OK && o.help) {
-        g_autofree char *help = cmd_timeline_help ();
-        if (!fsim_i_cli_write_stdout (help, strlen (help), error))
-            status = FSIM_EXIT_INTERNAL;
+        g_autoptr (GOptionContext) context = timeline_context (&o);
+        status = fsim_i_cmd_print_help (context, "timeline", error);
     } else if (status == FSIM_EXIT_OK) {
         status = timeline_run (&o, &a, error);
     }
@@ -174,5 +155,5 @@ const FsimCommand fsim_cmd_timeline = {
     "timeline",
     "Evaluate a scenario at a series of dates",
     cmd_timeline,
-    cmd_timeline_help,
+    timeline_help,
 };

@@ -125,7 +125,7 @@ static void
 test_cli_exit_usage (void)
 {
     struct {
-        const char *args[5];
+        const char *args[6];
         const char *message;
     } cases[] = {
         { { NULL }, "no command given" },
@@ -142,6 +142,15 @@ test_cli_exit_usage (void)
           "--set 'population.users' is not PATH=VALUE" },
         { { "run", "--set", "=1" }, "--set '=1' is not PATH=VALUE" },
         { { "run", "a.json", "b.json" }, "unexpected argument 'b.json'" },
+        /* every command that takes --set checks it the same way, before reading any file */
+        { { "population", "--set", "x" }, "--set 'x' is not PATH=VALUE" },
+        { { "diagram", "--set", "x" }, "--set 'x' is not PATH=VALUE" },
+        { { "timeline", "--set", "x" }, "--set 'x' is not PATH=VALUE" },
+        { { "report", "--set", "x" }, "--set 'x' is not PATH=VALUE" },
+        { { "explain", "--user", "a", "--set", "x" }, "--set 'x' is not PATH=VALUE" },
+        { { "possible", "--set", "x" }, "--set 'x' is not PATH=VALUE" },
+        { { "check", "a.json", "--set", "x" }, "--set 'x' is not PATH=VALUE" },
+        { { "diff", "a.json", "b.json", "--set", "x" }, "--set 'x' is not PATH=VALUE" },
     };
     for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
         g_autoptr(FsimTestRun) r = run_flowsim_env (NULL, cases[i].args);
