@@ -35,7 +35,7 @@ void fsim_i_graph_unlock (void);
 
 /*
  * fsim_i_graph_call:
- * @reason: (nullable): FSIM_I_GRAPH_REASON_SIZE bytes, set when IGRAPH_EINTERNAL is returned
+ * @reason: (nullable): FSIM_I_GRAPH_REASON_SIZE bytes, set when an assertion failed
  * Runs body (data) under the igraph lock, so @body must not take it. If igraph fails one of its
  * internal assertions inside @body (which would abort the process), the call returns
  * IGRAPH_EINTERNAL instead, with igraph's reason, after freeing igraph's IGRAPH_FINALLY stack.
@@ -45,6 +45,11 @@ void fsim_i_graph_unlock (void);
 #define FSIM_I_GRAPH_REASON_SIZE 256
 typedef igraph_error_t (*FsimIgraphBody) (void *data);
 igraph_error_t fsim_i_graph_call (FsimIgraphBody body, void *data, char *reason);
+
+/* flowsim's igraph error handler: igraph_error_handler_ignore (free igraph's stack, return the
+ * code). A handler that replaces it for a while (import-igraph.c) must end by calling it. */
+void fsim_i_graph_error_ignore (const char *reason, const char *file, int line,
+                                igraph_error_t igraph_errno);
 
 /*
  * The CSR builder behind fsim_friends_new_from_pairs(), shared so that each edge source

@@ -29,9 +29,12 @@ fsim_i_graph_unlock (void)
     G_UNLOCK (fsim_igraph);
 }
 
-/* Under the igraph lock: where fatal_to_error() jumps during fsim_i_graph_call(). */
+/* Under the igraph lock: where fatal_to_error() jumps during fsim_i_graph_call(), and what
+ * the handlers below are doing. */
 static jmp_buf fatal_jump;
-static gboolean fatal_armed, fatal_freeing;
+static gboolean fatal_armed;       /* inside fsim_i_graph_call() */
+static gboolean in_error_handler;  /* igraph's error handling is freeing its stack */
+static enum { FATAL_NONE, FATAL_FREEING, FATAL_RESETTING } fatal_state;
 static char fatal_reason[FSIM_I_GRAPH_REASON_SIZE];
 
 /*
@@ -42,32 +45,58 @@ static char fatal_reason[FSIM_I_GRAPH_REASON_SIZE];
  * allocation fails inside it). Outside one, igraph is not running flowsim's work: abort as
  * igraph would.
  *
- * What igraph registered on its IGRAPH_FINALLY stack is freed here, before jumping: the entries
- * point at local variables of the frames the jump leaves. Those objects may be broken too, and
- * a destructor may fail another assertion (the GML reader's do): then the rest is forgotten
- * (lost; the process should end soon after).
+ * Before jumping, everything on igraph's IGRAPH_FINALLY stack is freed here, while the frames
+ * whose local variables its entries point at still exist:
+ * - IGRAPH_FINALLY_FREE() frees one level of the stack (igraph_add_edges() and the file readers
+ *   open levels); IGRAPH_FINALLY_EXIT() steps down to the next, until the stack is empty.
+ * - A destructor may fail an assertion too (the GML reader's do, on objects broken by the
+ *   first failure), inside our freeing or inside igraph's own error handling. Its entry is on
+ *   top of the stack, and igraph pops an entry only after its destructor returns: drop it
+ *   (its object is lost) and go on with the rest, never running a destructor twice.
+ * - Then the level count is reset: IGRAPH_FINALLY_EXIT() below the outermost level makes igraph
+ *   reset its stack and call this handler once more, which jumps.
  */
 static void
 fatal_to_error (const char *reason, const char *file, int line)
 {
     if (!fatal_armed)
         igraph_fatal_handler_abort (reason, file, line);
-    if (!fatal_freeing) {
+    if (fatal_state == FATAL_RESETTING)
+        longjmp (fatal_jump, 1); /* igraph has reset its stack and levels */
+    if (fatal_state == FATAL_NONE)
         g_snprintf (fatal_reason, sizeof fatal_reason, "%s (igraph's %s:%d)",
                     reason != NULL ? reason : "internal error", file != NULL ? file : "?", line);
-        fatal_freeing = TRUE;
+    if (fatal_state == FATAL_FREEING || in_error_handler)
+        IGRAPH_FINALLY_CLEAN (1); /* the entry whose destructor failed */
+    in_error_handler = FALSE;
+    fatal_state = FATAL_FREEING;
+    for (;;) {
         IGRAPH_FINALLY_FREE ();
+        if (IGRAPH_FINALLY_STACK_SIZE () == 0)
+            break;
+        IGRAPH_FINALLY_EXIT (); /* what is left is on a lower level, so this is not the last */
     }
-    IGRAPH_FINALLY_CLEAN (IGRAPH_FINALLY_STACK_SIZE ());
-    fatal_freeing = FALSE;
-    longjmp (fatal_jump, 1);
+    fatal_state = FATAL_RESETTING;
+    for (;;)
+        IGRAPH_FINALLY_EXIT (); /* ends in this handler, at the latest below level 0 */
+}
+
+/* igraph_error_handler_ignore, telling fatal_to_error() that igraph is freeing its stack. */
+void
+fsim_i_graph_error_ignore (const char *reason, const char *file, int line,
+                           igraph_error_t igraph_errno)
+{
+    in_error_handler = TRUE;
+    igraph_error_handler_ignore (reason, file, line, igraph_errno);
+    in_error_handler = FALSE;
 }
 
 /*
  * igraph's default error handler aborts the process and its default warning handler prints to
- * stderr; a library must do neither. With igraph_error_handler_ignore an igraph function that
- * fails frees everything on the IGRAPH_FINALLY stack and returns its error code, which the
- * public graph/ functions turn into a GError.
+ * stderr; a library must do neither. With igraph_error_handler_ignore (through
+ * fsim_i_graph_error_ignore) an igraph function that fails frees everything on the
+ * IGRAPH_FINALLY stack and returns its error code, which the public graph/ functions turn into
+ * a GError.
  */
 void
 fsim_graph_init (void)
@@ -76,7 +105,7 @@ fsim_graph_init (void)
 
     if (g_once_init_enter (&initialised)) {
         fsim_i_graph_lock ();
-        igraph_set_error_handler (igraph_error_handler_ignore);
+        igraph_set_error_handler (fsim_i_graph_error_ignore);
         igraph_set_warning_handler (igraph_warning_handler_ignore);
         igraph_set_fatal_handler (fatal_to_error);
         fsim_i_graph_unlock ();
@@ -92,6 +121,7 @@ fsim_i_graph_call (FsimIgraphBody body, void *data, char *reason)
     fsim_graph_init ();
     fsim_i_graph_lock ();
     fatal_armed = TRUE;
+    fatal_state = FATAL_NONE;
     if (setjmp (fatal_jump) == 0) {
         rc = body (data);
     } else {
@@ -100,8 +130,9 @@ fsim_i_graph_call (FsimIgraphBody body, void *data, char *reason)
             g_strlcpy (reason, fatal_reason, FSIM_I_GRAPH_REASON_SIZE);
     }
     fatal_armed = FALSE;
+    fatal_state = FATAL_NONE;
     /* a body may swap these (import-igraph.c) and may not have swapped them back */
-    igraph_set_error_handler (igraph_error_handler_ignore);
+    igraph_set_error_handler (fsim_i_graph_error_ignore);
     igraph_set_attribute_table (NULL);
     fsim_i_graph_unlock ();
     return rc;

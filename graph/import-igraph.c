@@ -34,7 +34,7 @@ capture_error (const char *reason, const char *file, int line, igraph_error_t ig
     if (captured_reason[0] == '\0' && reason != NULL)
         g_strlcpy (captured_reason, reason, sizeof captured_reason);
     captured_nomem |= igraph_errno == IGRAPH_ENOMEM;
-    igraph_error_handler_ignore (reason, file, line, igraph_errno);
+    fsim_i_graph_error_ignore (reason, file, line, igraph_errno);
 }
 
 static igraph_error_t

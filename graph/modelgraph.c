@@ -265,6 +265,12 @@ fsim_model_graph_reachable (const FsimModelGraph *g, size_t source, const guint8
 
     ReachCall call = { mutable_g, (igraph_integer_t) source, edge_enabled, reached };
     igraph_error_t rc = fsim_i_graph_call (flush_and_reach, &call, reason);
+    if (rc == IGRAPH_EINTERNAL) {
+        /* igraph failed an assertion, maybe halfway through adding to g->graph: abandon that
+         * copy (its memory is lost) so that a later call builds a whole one from the arrays */
+        mutable_g->have_graph = FALSE;
+        mutable_g->flushed_vertices = mutable_g->flushed_edges = 0;
+    }
     if (rc != IGRAPH_SUCCESS) {
         const char *name = fsim_model_graph_vertex_name (g, source);
 

@@ -66,6 +66,22 @@ same_friends (const FsimFriends *a, const FsimFriends *b)
            memcmp (a->adj, b->adj, 2 * ea * sizeof *a->adj) == 0;
 }
 
+/* Does user @u have different names in @a and @b? (Names of one kind are compared as they
+ * are: imported populations have millions of users.) */
+static gboolean
+names_differ (const FsimPopulation *a, const FsimPopulation *b, size_t u)
+{
+    if (a->user_ids && b->user_ids)
+        return strcmp (a->user_ids[u], b->user_ids[u]) != 0;
+    if (a->file_names && b->file_names)
+        return strcmp (a->file_names[u], b->file_names[u]) != 0;
+    if (a->file_ids && b->file_ids)
+        return a->file_ids[u] != b->file_ids[u];
+    g_autofree char *na = fsim_population_user_name (a, u);
+    g_autofree char *nb = fsim_population_user_name (b, u);
+    return strcmp (na, nb) != 0;
+}
+
 static gboolean
 same_people (const FsimPopulation *a, const FsimPopulation *b, GError **error)
 {
@@ -76,18 +92,17 @@ same_people (const FsimPopulation *a, const FsimPopulation *b, GError **error)
         return FALSE;
     }
     /* named people (explicit, or a graph file's) must have the same names */
-    gboolean named = fsim_population_naming (a) != fsim_population_naming (b)
+    gboolean named = g_strcmp0 (fsim_population_naming (a), fsim_population_naming (b)) != 0
                      || a->user_ids || a->file_names || a->file_ids;
-    for (size_t u = 0; named && u < a->n_users; u++) {
-        g_autofree char *na = fsim_population_user_name (a, u);
-        g_autofree char *nb = fsim_population_user_name (b, u);
-        if (strcmp (na, nb) != 0) {
+    for (size_t u = 0; named && u < a->n_users; u++)
+        if (names_differ (a, b, u)) {
+            g_autofree char *na = fsim_population_user_name (a, u);
+            g_autofree char *nb = fsim_population_user_name (b, u);
             g_set_error (error, FSIM_DIFF_ERROR, FSIM_DIFF_ERROR_PEOPLE,
                          "user %zu is '%s' in the base and '%s' in the what-if: diff compares "
                          "the same people, in the same order", u, na, nb);
             return FALSE;
         }
-    }
     if (!same_friends (a->friends, b->friends)) {
         g_set_error_literal (error, FSIM_DIFF_ERROR, FSIM_DIFF_ERROR_PEOPLE,
                              "the what-if's friendships differ from the base's (another "

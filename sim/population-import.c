@@ -166,12 +166,40 @@ apply_attribute (const FsimScenario *s, const FsimImported *imp, const FsimImpor
     return TRUE;
 }
 
+/* Are the strings non-empty and all different? */
+static gboolean
+usable_names (char *const *names, size_t n)
+{
+    g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+    for (size_t u = 0; u < n; u++)
+        if (names[u] == NULL || names[u][0] == '\0' || !g_hash_table_add (seen, names[u]))
+            return FALSE;
+    return TRUE;
+}
+
+/* Are the numbers integers (exactly representable) and all different? */
+static gboolean
+usable_ids (const double *ids, size_t n)
+{
+    g_autoptr (GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+    g_autofree gint64 *keys = g_new (gint64, MAX (n, 1));
+    for (size_t u = 0; u < n; u++) {
+        if (!(fabs (ids[u]) < 0x1p53) || ids[u] != floor (ids[u]))
+            return FALSE;
+        keys[u] = (gint64) ids[u];
+        if (!g_hash_table_add (seen, &keys[u]))
+            return FALSE;
+    }
+    return TRUE;
+}
+
 /*
- * The file's names for its users: an edge list's ids; GraphML's node ids (the "id" string
- * attribute igraph gives every node); GML's "id" numbers when they are all integers (the GML
- * format requires it; igraph also reads other numbers). Unique in each case: an edge list's
- * ids are its users, igraph merges nodes with the same GraphML id and refuses a repeated GML
- * id.
+ * The file's names for its users: an edge list's ids (its users, so different); GraphML's
+ * node ids (igraph's "id" attribute: it merges nodes with the same id); GML's "id" numbers
+ * (igraph refuses repeated or fractional ones). A GraphML file may declare a node attribute of
+ * its own called "id", which igraph reads in place of the node ids (NetworkX writes one when
+ * its nodes have an "id"): names that are missing, empty or repeated are not used, and the
+ * users are u0, u1, ... as for a generated population.
  */
 static void
 take_names (FsimImported *imp, FsimPopulation *pop)
@@ -181,14 +209,13 @@ take_names (FsimImported *imp, FsimPopulation *pop)
     if (imp->ids != NULL) {
         G_STATIC_ASSERT (sizeof (gint64) == sizeof (int64_t));
         pop->file_ids = (gint64 *) g_steal_pointer (&imp->ids);
-    } else if (id != NULL && id->type == FSIM_ATTR_STRING) {
+    } else if (id != NULL && id->type == FSIM_ATTR_STRING
+               && usable_names (id->strings, pop->n_users)) {
         pop->file_names = g_new0 (char *, pop->n_users + 1);
         for (size_t u = 0; u < pop->n_users; u++)
             pop->file_names[u] = g_strdup (id->strings[u]);
-    } else if (id != NULL && id->type == FSIM_ATTR_NUMBER) {
-        for (size_t u = 0; u < pop->n_users; u++)
-            if (!(fabs (id->numbers[u]) < 0x1p53) || id->numbers[u] != floor (id->numbers[u]))
-                return;
+    } else if (id != NULL && id->type == FSIM_ATTR_NUMBER
+               && usable_ids (id->numbers, pop->n_users)) {
         pop->file_ids = g_new (gint64, MAX (pop->n_users, 1));
         for (size_t u = 0; u < pop->n_users; u++)
             pop->file_ids[u] = (gint64) id->numbers[u];

@@ -10,8 +10,10 @@
  * flowsim, GLib and the C library are never failed: GLib aborts by design when a small
  * allocation fails, so only libraries that report allocation failures are tested.
  *
- * At exit the module writes "COUNT FAILED\n" to FLOWSIM_FAULT_REPORT if set: how many of the
- * library's allocations the process made and how many it refused. It allocates nothing.
+ * At exit the module writes "COUNT FAILED FOUND\n" to FLOWSIM_FAULT_REPORT if set: how many of
+ * the library's allocations the process made, how many it refused, and how many executable
+ * segments of the library it found (0: the library is not loaded, and nothing was tested). It
+ * allocates nothing.
  *
  * Used by tests/test-faults.c; not part of flowsim.
  */
@@ -64,8 +66,8 @@ write_report (void)
     if (!path)
         return;
     char line[64];
-    int len = snprintf (line, sizeof line, "%lu %lu\n", atomic_load (&n_calls),
-                        atomic_load (&n_failed));
+    int len = snprintf (line, sizeof line, "%lu %lu %d\n", atomic_load (&n_calls),
+                        atomic_load (&n_failed), n_ranges);
     int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
         return;

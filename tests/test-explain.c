@@ -263,6 +263,18 @@ test_explain_find_user_imported (void)
         g_assert_cmpstr (name, ==, cases[i].name);
         g_assert_cmpstr (fsim_population_naming (w.pop), ==, "named by the graph file's ids");
     }
+    /* a GraphML "id" attribute of the file's own that repeats: the users are u0, u1, ... */
+    g_autofree char *graph = fsim_test_data_path ("import", "id-attribute.graphml", NULL);
+    g_autofree char *file = g_strconcat ("population.import.file=", graph, NULL);
+    const char *const sets[] = { file, "population.import.attributes={}", NULL };
+    g_auto (World) w = { 0 };
+    g_autofree char *gml = fsim_test_data_path ("faults", "import-gml.json", NULL);
+    world_load (&w, gml, sets);
+    g_assert_cmpuint (w.pop->n_users, ==, 3);
+    g_assert_cmpstr (fsim_population_naming (w.pop), ==, "named u0, u1, ...");
+    g_assert_cmpint (fsim_tracer_find_user (w.t, "u1"), ==, 1);
+    g_assert_cmpint (fsim_tracer_find_user (w.t, "same"), ==, -1);
+
     /* and on the command line */
     g_autofree char *path = fsim_test_data_path ("scale", "import-edges.json", NULL);
     g_autoptr (FsimTestRun) ok = fsim_test_run (NULL, NULL, (const char *const[]) {

@@ -125,6 +125,7 @@ typedef struct {
     char *output;      /* the output file's contents, NULL if there is none */
     guint64 calls;     /* the library's allocations */
     guint64 failed;    /* of which refused */
+    int found;         /* the library's executable segments the module found */
     gboolean reported; /* the module wrote them: flowsim exited, not killed */
 } Outcome;
 
@@ -160,8 +161,8 @@ run_case (const FaultCase *c, const char *fail)
 
     g_autofree char *counts = NULL;
     o.reported = g_file_get_contents (report, &counts, NULL, NULL)
-                 && sscanf (counts, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &o.calls,
-                            &o.failed) == 2;
+                 && sscanf (counts, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %d", &o.calls,
+                            &o.failed, &o.found) == 3;
     fsim_test_scratch_free (g_steal_pointer (&dir));
     return o;
 }
@@ -210,6 +211,7 @@ test_igraph_case (gconstpointer data)
     Outcome base = run_case (c, NULL);
     g_assert_cmpint (base.run->status, ==, 0);
     g_assert_true (base.reported);
+    g_assert_cmpint (base.found, >, 0); /* flowsim loads the library, the module sees it */
     g_assert_cmpuint (base.failed, ==, 0);
     /* the module sees the library: otherwise the loop below tests nothing */
     g_assert_cmpuint (base.calls, >, c->skip_first);
@@ -257,6 +259,7 @@ test_cjson_through_glib (void)
     Outcome o = run_case (&c, "1+");
     g_assert_cmpint (o.run->status, ==, 0);
     g_assert_true (o.reported);
+    g_assert_cmpint (o.found, >, 0); /* so that no calls means none, not a missed library */
     g_assert_cmpuint (o.calls, ==, 0);
     outcome_clear (&o);
 }

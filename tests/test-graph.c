@@ -519,6 +519,89 @@ ok_body (void *data)
     return IGRAPH_SUCCESS;
 }
 
+/* A destructor that frees its block, then fails an assertion (as igraph's GML reader's do on
+ * objects an earlier failure broke). */
+static int broken_destroyed;
+
+static void
+broken_destroy (void *data)
+{
+    g_free (*(char **) data);
+    *(char **) data = NULL;
+    broken_destroyed++;
+    IGRAPH_ASSERT (broken_destroyed < 0); /* fails: igraph_fatal() */
+}
+
+/* An error (not an assertion) with a broken object on the stack: igraph's error handling frees
+ * the stack and the broken destructor fails inside it. */
+static igraph_error_t
+broken_in_error_body (void *data)
+{
+    igraph_vector_int_t v;
+    char *block = g_malloc (64);
+
+    (void) data;
+    IGRAPH_VECTOR_INT_INIT_FINALLY (&v, 100);
+    IGRAPH_FINALLY (broken_destroy, &block);
+    IGRAPH_ERROR ("A test error.", IGRAPH_EINVAL);
+}
+
+/* An assertion inside a level of the stack (as igraph_add_edges() and the readers open), with
+ * entries below it and a broken one above. */
+static igraph_error_t
+levels_body (void *data)
+{
+    igraph_vector_int_t outer, inner;
+    char *block = g_malloc (64);
+
+    (void) data;
+    IGRAPH_VECTOR_INT_INIT_FINALLY (&outer, 100);
+    IGRAPH_FINALLY_ENTER ();
+    IGRAPH_VECTOR_INT_INIT_FINALLY (&inner, 100);
+    IGRAPH_FINALLY (broken_destroy, &block);
+    IGRAPH_ASSERT (igraph_vector_int_size (&inner) == 0); /* fails */
+    return IGRAPH_SUCCESS;
+}
+
+/* Exits the outermost level: a fatal error if (and only if) the level count is back at 0. */
+static igraph_error_t
+exit_level_body (void *data)
+{
+    (void) data;
+    IGRAPH_FINALLY_EXIT ();
+    return IGRAPH_SUCCESS;
+}
+
+/* Every object on igraph's stack is freed exactly once after an assertion, whether it fails in
+ * flowsim's freeing or in igraph's own error handling, on any level; the level count is reset.
+ * ASan and valgrind (CI) see the leaks and double frees this would otherwise cause. */
+static void
+test_graph_errors_igraph_fatal_cleanup (void)
+{
+    char reason[FSIM_I_GRAPH_REASON_SIZE] = "";
+    static const struct {
+        FsimIgraphBody body;
+        const char *first; /* the first assertion that failed */
+    } cases[] = {
+        { broken_in_error_body, "Assertion failed: broken_destroyed < 0" },
+        { levels_body, "Assertion failed: igraph_vector_int_size (&inner) == 0" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        broken_destroyed = 0;
+        g_assert_cmpint (fsim_i_graph_call (cases[i].body, NULL, reason), ==, IGRAPH_EINTERNAL);
+        g_assert_cmpint (broken_destroyed, ==, 1);
+        g_assert_cmpint (IGRAPH_FINALLY_STACK_SIZE (), ==, 0);
+        g_test_message ("%s", reason);
+        g_assert_nonnull (strstr (reason, cases[i].first));
+        /* the level is 0 again: exiting it is igraph's "outermost level" error */
+        g_assert_cmpint (fsim_i_graph_call (exit_level_body, NULL, reason), ==,
+                         IGRAPH_EINTERNAL);
+        g_assert_nonnull (strstr (reason, "outermost"));
+        g_assert_cmpint (IGRAPH_FINALLY_STACK_SIZE (), ==, 0);
+    }
+}
+
 /* An igraph assertion inside fsim_i_graph_call() becomes IGRAPH_EINTERNAL with igraph's reason,
  * not an abort; igraph's FINALLY stack is freed (the vector: ASan and valgrind see no leak), and
  * the next call works. */
@@ -557,6 +640,7 @@ skip_no_igraph (void)
 }
 #define test_graph_errors_igraph_nomem skip_no_igraph
 #define test_graph_errors_igraph_fatal skip_no_igraph
+#define test_graph_errors_igraph_fatal_cleanup skip_no_igraph
 #define test_graph_errors_igraph_codes skip_no_igraph
 #define test_graph_errors_igraph_no_abort skip_no_igraph
 #define test_graph_errors_finally_stack_empty skip_no_igraph
@@ -600,6 +684,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/graph/errors/igraph-codes", test_graph_errors_igraph_codes);
     g_test_add_func ("/graph/errors/igraph-no-abort", test_graph_errors_igraph_no_abort);
     g_test_add_func ("/graph/errors/igraph-fatal", test_graph_errors_igraph_fatal);
+    g_test_add_func ("/graph/errors/igraph-fatal-cleanup", test_graph_errors_igraph_fatal_cleanup);
     /* Last: every graph/ call above must have balanced its IGRAPH_FINALLY pushes. */
     g_test_add_func ("/graph/errors/finally-stack-empty", test_graph_errors_finally_stack_empty);
 
