@@ -123,15 +123,8 @@ diagram_run (const DiagramOptions *o, const FsimDiagramOptions *d, GError **erro
     if (sim == NULL)
         return status;
     fsim_diagram_write_dot (sim->scenario, sim->decisions, sim->result, d, dot);
-    if (strcmp (format, "dot") != 0) {
-        g_autoptr (GBytes) bytes = fsim_graphviz_render (dot->str, format, error);
-        gsize len = 0;
-        if (bytes == NULL)
-            return FSIM_EXIT_INTERNAL;
-        const char *data = g_bytes_get_data (bytes, &len);
-        g_string_truncate (dot, 0);
-        g_string_append_len (dot, data, (gssize) len);
-    }
+    if (!fsim_graphviz_convert (dot, format, error))
+        return FSIM_EXIT_INTERNAL;
     return fsim_i_cmd_output (o->output, dot, error);
 }
 

@@ -148,15 +148,8 @@ fsim_diff_draw (const FsimDiff *d, const char *format, GString *out, GError **er
     g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
     g_autoptr (GString) dot = g_string_new (NULL);
     fsim_diff_write_dot (d, dot);
-    if (strcmp (format, "dot") == 0) {
-        g_string_append_len (out, dot->str, (gssize) dot->len);
-        return TRUE;
-    }
-    g_autoptr (GBytes) svg = fsim_graphviz_render (dot->str, format, error);
-    if (svg == NULL)
+    if (!fsim_graphviz_convert (dot, format, error))
         return FALSE;
-    gsize len = 0;
-    const char *data = g_bytes_get_data (svg, &len);
-    g_string_append_len (out, data, (gssize) len);
+    g_string_append_len (out, dot->str, (gssize) dot->len);
     return TRUE;
 }

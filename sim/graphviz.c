@@ -105,3 +105,20 @@ fsim_graphviz_render (const char *dot, const char *format, GError **error)
     g_remove (input);
     return out;
 }
+
+gboolean
+fsim_graphviz_convert (GString *text, const char *format, GError **error)
+{
+    g_return_val_if_fail (text != NULL && format != NULL, FALSE);
+
+    if (strcmp (format, "dot") == 0)
+        return TRUE;
+    g_autoptr (GBytes) drawing = fsim_graphviz_render (text->str, format, error);
+    if (drawing == NULL)
+        return FALSE;
+    gsize len = 0;
+    const char *data = g_bytes_get_data (drawing, &len);
+    g_string_truncate (text, 0);
+    g_string_append_len (text, data, (gssize) len);
+    return TRUE;
+}

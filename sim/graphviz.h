@@ -38,3 +38,11 @@ char *fsim_graphviz_program (void);
  *   there is no `dot`, FSIM_GRAPHVIZ_ERROR_FAILED when it fails (its first error line is quoted).
  */
 GBytes *fsim_graphviz_render (const char *dot, const char *format, GError **error);
+
+/**
+ * fsim_graphviz_convert:
+ * @text: DOT source, replaced by the drawing on success (unchanged on failure)
+ * @format: "dot" (left as it is), "svg" or "png" (fsim_graphviz_render())
+ * Returns: TRUE, or FALSE with @error set as by fsim_graphviz_render().
+ */
+gboolean fsim_graphviz_convert (GString *text, const char *format, GError **error);
