@@ -13,8 +13,8 @@
 static char *scratch; /* the tree's root */
 static char *workdir; /* scratch/w */
 
-static void
-remove_tree (const char *path)
+void
+fsim_fuzz_remove_tree (const char *path)
 {
     GDir *dir = g_dir_open (path, 0, NULL);
     if (dir) {
@@ -23,7 +23,7 @@ remove_tree (const char *path)
             g_autofree char *child = g_build_filename (path, name, NULL);
             if (g_file_test (child, G_FILE_TEST_IS_DIR)
                 && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-                remove_tree (child);
+                fsim_fuzz_remove_tree (child);
             else
                 g_unlink (child);
         }
@@ -36,7 +36,7 @@ static void
 cleanup (void)
 {
     if (scratch)
-        remove_tree (scratch);
+        fsim_fuzz_remove_tree (scratch);
 }
 
 /* Copies the regular files of @from (recursively) into @to, keeping files already there. */

@@ -25,6 +25,10 @@
  */
 void fsim_fuzz_init (void);
 
+/* Removes @path and everything below it (symbolic links, not what they point at). The tests'
+ * scratch directories use it too. */
+void fsim_fuzz_remove_tree (const char *path);
+
 /* The scratch directory w/ (owned, valid for the process). */
 const char *fsim_fuzz_workdir (void);
 

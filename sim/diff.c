@@ -92,8 +92,8 @@ same_people (const FsimPopulation *a, const FsimPopulation *b, GError **error)
         return FALSE;
     }
     /* named people (explicit, or a graph file's) must have the same names */
-    gboolean named = g_strcmp0 (fsim_population_naming (a), fsim_population_naming (b)) != 0
-                     || a->user_ids || a->file_names || a->file_ids;
+    gboolean named = a->user_ids || a->file_names || a->file_ids || b->user_ids
+                     || b->file_names || b->file_ids;
     for (size_t u = 0; named && u < a->n_users; u++)
         if (names_differ (a, b, u)) {
             g_autofree char *na = fsim_population_user_name (a, u);

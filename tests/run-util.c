@@ -4,8 +4,8 @@
 #include <sys/wait.h>
 
 #include <glib.h>
-#include <glib/gstdio.h>
 
+#include "fuzz-util.h"
 #include "run-util.h"
 
 void
@@ -56,31 +56,12 @@ fsim_test_scratch_new (void)
     return dir;
 }
 
-static void
-remove_tree (const char *path)
-{
-    GDir *dir = g_dir_open (path, 0, NULL);
-    if (dir) {
-        const char *name;
-        while ((name = g_dir_read_name (dir)) != NULL) {
-            g_autofree char *child = g_build_filename (path, name, NULL);
-            if (g_file_test (child, G_FILE_TEST_IS_DIR)
-                && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-                remove_tree (child);
-            else
-                g_unlink (child);
-        }
-        g_dir_close (dir);
-    }
-    g_rmdir (path);
-}
-
 void
 fsim_test_scratch_free (char *dir)
 {
     if (!dir)
         return;
-    remove_tree (dir);
+    fsim_fuzz_remove_tree (dir);
     g_free (dir);
 }
 
