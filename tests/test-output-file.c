@@ -175,6 +175,37 @@ test_read_only (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
+/* A file the user may write, in a folder where they may not make a file, cannot be replaced
+ * atomically: refused, saying why, and left as it was. */
+static void
+test_folder_read_only (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *scenario = scenario_in (dir);
+    g_autofree char *out = fsim_test_write (dir, "open.txt", "old", -1);
+
+    g_assert_cmpint (g_chmod (out, 0666), ==, 0);
+    g_assert_cmpint (g_chmod (dir, 0555), ==, 0);
+    g_autoptr (FsimTestRun) r = run_unprivileged ((const char *const[]) { "run", scenario, "-o",
+                                                                          out, NULL });
+    g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+    if (r->status == 125 || strstr (r->err, "cannot read")) {
+        g_test_skip ("flowsim cannot run as the user 'nobody' here");
+        fsim_test_scratch_free (g_steal_pointer (&dir));
+        return;
+    }
+    g_autofree char *message = g_strdup_printf (
+        "flowsim: error: cannot write '%s': cannot create a file in '%s': %s\n", out, dir,
+        g_strerror (EACCES));
+    g_assert_cmpint (r->status, ==, 4);
+    g_assert_cmpstr (r->err, ==, message);
+    g_autofree char *kept = read_text (out);
+    g_assert_cmpstr (kept, ==, "old");
+    g_autofree char *names = fsim_test_dir_listing (dir);
+    g_assert_cmpstr (names, ==, "open.txt scenario.json");
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 /* ---- symbolic links, devices, FIFOs -------------------------------------------------------- */
 
 static void
@@ -429,7 +460,8 @@ test_export_signal (gconstpointer data)
 
     /* Up to three tries: the signal must land while the temporary file exists. */
     for (int attempt = 0; attempt < 3 && !caught; attempt++) {
-        g_autoptr (GSubprocess) p = spawn_export (scenario, out, "120000", "7");
+        g_autoptr (GSubprocess) p = spawn_export (
+            scenario, out, fsim_test_under_valgrind () ? "20000" : "120000", "7");
         g_autofree char *tmp = NULL;
         while ((tmp = find_file (out, "friendships.txt", "friendships.txt")) == NULL &&
                g_subprocess_get_identifier (p) != NULL)
@@ -462,6 +494,7 @@ main (int argc, char **argv)
     g_test_add_func ("/output-file/regular/mode-kept", test_mode_kept);
     g_test_add_func ("/output-file/regular/owner-kept", test_owner_kept);
     g_test_add_func ("/output-file/regular/read-only", test_read_only);
+    g_test_add_func ("/output-file/regular/folder-read-only", test_folder_read_only);
     g_test_add_func ("/output-file/symlink", test_symlink);
     g_test_add_func ("/output-file/device", test_device);
     g_test_add_func ("/output-file/stdout", test_stdout);
