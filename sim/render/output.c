@@ -66,7 +66,7 @@ on_signal (int sig)
         if (cleanup_signals[i] == sig)
             sigaction (sig, &previous_actions[i], NULL);
     errno = saved;
-    raise (sig); /* delivered when this handler returns, to the action flowsim had before */
+    raise (sig); /* delivered when this handler returns: the default action ends flowsim */
 }
 
 static gpointer
@@ -76,8 +76,12 @@ install_handler (gpointer data)
     for (size_t i = 0; i < G_N_ELEMENTS (cleanup_signals); i++) {
         struct sigaction action = { .sa_handler = on_signal };
         sigemptyset (&action.sa_mask);
+        /* Only where the signal would end the process: a program that embeds libflowsim and
+         * handles or ignores the signal keeps its handler, and the temporary files are removed
+         * when it unwinds (fsim_output_free()). */
         if (sigaction (cleanup_signals[i], NULL, &previous_actions[i]) == 0 &&
-            previous_actions[i].sa_handler != SIG_IGN)
+            !(previous_actions[i].sa_flags & SA_SIGINFO) &&
+            previous_actions[i].sa_handler == SIG_DFL)
             sigaction (cleanup_signals[i], &action, NULL);
     }
     return NULL;

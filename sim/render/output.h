@@ -27,8 +27,9 @@
  * created with O_CREAT | O_EXCL | O_NOFOLLOW (a name someone planted, or a symbolic link, is never
  * opened: another name is drawn), and are removed on every error, when the FsimOutput is freed
  * uncommitted, and when SIGINT, SIGTERM or SIGHUP ends flowsim: the first temporary file installs
- * a handler for those (unless they are ignored) that removes every temporary file still open,
- * then lets the signal take its course. Concurrent writers never share a temporary file: each
+ * a handler for those whose action is still the default (a program embedding libflowsim that
+ * handles or ignores them keeps its own), which removes every temporary file still open, then
+ * lets the signal end the process. Concurrent writers never share a temporary file: each
  * target is replaced whole by one of them.
  */
 
