@@ -35,8 +35,8 @@ fsim_fmt_count (size_t n)
 }
 
 
-static gboolean
-is_unsafe_for_terminal (gunichar c)
+gboolean
+fsim_text_unsafe (gunichar c)
 {
     /* C0, DEL, C1 (terminal escapes) and the bidi controls that reorder what a reader sees. */
     return g_unichar_iscntrl (c) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
@@ -50,7 +50,7 @@ fsim_text_clean (const char *s)
     GString *out = g_string_sized_new (strlen (valid));
     for (const char *p = valid; *p; p = g_utf8_next_char (p)) {
         gunichar c = g_utf8_get_char (p);
-        if (is_unsafe_for_terminal (c))
+        if (fsim_text_unsafe (c))
             g_string_append_c (out, '?');
         else
             g_string_append_len (out, p, g_utf8_next_char (p) - p);
@@ -138,4 +138,19 @@ fsim_text_closest (const char *word, const char *const *candidates, size_t n)
     }
     size_t limit = MAX ((size_t) 2, strlen (word) / 3);
     return best_d <= limit ? best : NULL;
+}
+
+char *
+fsim_text_clean_message (const char *s)
+{
+    g_autofree char *valid = g_utf8_make_valid (s ? s : "", -1);
+    GString *out = g_string_sized_new (strlen (valid));
+    for (const char *p = valid; *p; p = g_utf8_next_char (p)) {
+        gunichar c = g_utf8_get_char (p);
+        if (fsim_text_unsafe (c) && c != '\n' && c != '\t')
+            g_string_append_c (out, '?');
+        else
+            g_string_append_len (out, p, g_utf8_next_char (p) - p);
+    }
+    return g_string_free (out, FALSE);
 }
