@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include "cli-mpi.h"
 #include "cli-private.h"
 #include "cli.h"
 #include "output.h"
@@ -203,6 +204,9 @@ dispatch (int argc, char **argv, GError **error)
                                               argv[1], near)
                     : fsim_i_cli_usage_error (error, "unknown command '%s'", argv[1]);
     }
+    if (fsim_i_cli_mpi_size () > 1 && command != &fsim_cmd_run)
+        return fsim_i_cli_usage_error (error, "only 'flowsim run' runs over MPI ranks, not '%s'",
+                                       argv[1]);
     for (int i = 2; i < argc && strcmp (argv[i], "--") != 0; i++)
         if (strcmp (argv[i], "--version") == 0) {
             static const char version[] = "flowsim " FSIM_VERSION "\n";
@@ -232,7 +236,7 @@ fsim_cli_run (int argc, char **argv)
     g_set_prgname ("flowsim");
     configure_from_environment ();
     status = dispatch (argc, argv, &error);
-    if (error != NULL) {
+    if (error != NULL && fsim_i_cli_mpi_rank () == 0) { /* under mpirun, rank 0 says it once */
         g_autofree char *message = fsim_text_clean_message (error->message);
         fprintf (stderr, "flowsim: error: %s\n", message);
         if (status == FSIM_EXIT_USAGE)

@@ -4,6 +4,7 @@
 
 #include <glib.h>
 
+#include "cli-mpi.h"
 #include "cli-private.h"
 #include "report.h"
 
@@ -90,9 +91,15 @@ cmd_run (int argc, char **argv, GError **error)
         status = fsim_i_cmd_print_help (context, "run", error);
     } else if (status == FSIM_EXIT_OK) {
         g_autofree char *path = fsim_i_cmd_scenario_path (o.args);
-        status = fsim_i_cli_render_progress (path, (const char *const *) o.sets, format, o.quiet,
-                                             report, error);
-        if (status == FSIM_EXIT_OK)
+#if FSIM_HAVE_MPI
+        if (fsim_i_cli_mpi_active ())
+            status = fsim_i_cli_mpi_render (path, (const char *const *) o.sets, format, report,
+                                            error);
+        else
+#endif
+            status = fsim_i_cli_render_progress (path, (const char *const *) o.sets, format,
+                                                 o.quiet, report, error);
+        if (status == FSIM_EXIT_OK && fsim_i_cli_mpi_rank () == 0)
             status = fsim_i_cmd_output (o.output, report, error);
     }
     run_options_clear (&o);

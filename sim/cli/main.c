@@ -2,6 +2,9 @@
 /* main.c: the flowsim program; everything but igraph's start-up is in cli.c. */
 #include <locale.h>
 
+#include "config.h"
+
+#include "cli-mpi.h"
 #include "cli.h"
 #include "friends.h"
 
@@ -12,5 +15,6 @@ main (int argc, char **argv)
      * is written with fsim_fmt_double() or fsim_fmt_count(): /determinism/locale). */
     setlocale (LC_ALL, "");
     fsim_graph_init ();
-    return fsim_cli_run (argc, argv);
+    fsim_i_cli_mpi_start (&argc, &argv);
+    return fsim_i_cli_mpi_finish (fsim_cli_run (argc, argv));
 }

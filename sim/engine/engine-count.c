@@ -68,6 +68,7 @@ fsim_i_result_add (FsimResult *dst, const FsimResult *src)
     size_t nfp = dst->n_fields * dst->n_partners;
 
     dst->n_users += src->n_users;
+    dst->platform_off += src->platform_off;
     add_counts (dst->partner_users, src->partner_users, dst->n_partners);
     add_counts (dst->partner_reached, src->partner_reached, dst->n_partners);
     add_counts (dst->partner_reached_no_consent, src->partner_reached_no_consent, dst->n_partners);

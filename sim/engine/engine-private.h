@@ -13,6 +13,9 @@
 
 #define FSIM_ENGINE_BLOCK_USERS 4096 /* users per parallel item, a multiple of 64 */
 
+/* ONE and TWO of users [from, to) into near (engine.c). Can't fail. */
+void fsim_i_engine_near (const FsimPopulation *pop, FsimWord *near, size_t from, size_t to);
+
 /* Results (engine-count.c). */
 FsimResult *fsim_i_result_new (size_t n_fields, size_t n_partners, size_t n_jur, size_t n_kinds);
 void fsim_i_result_add (FsimResult *dst, const FsimResult *src);

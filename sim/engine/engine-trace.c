@@ -219,6 +219,7 @@ count_group (const FsimEnginePlan *plan, Group *g, size_t n, FsimResult *r)
     FsimWord all = 0, all_nc = 0;
 
     r->n_users += n;
+    r->platform_off += n - (size_t) fsim_word_popcount (g->pl);
     for (size_t p = 0; p < plan->np; p++) {
         r->partner_users[p] += fsim_word_popcount (g->u0[p]);
         r->partner_reached[p] += fsim_word_popcount (g->any_reach[p]);

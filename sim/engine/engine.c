@@ -62,20 +62,22 @@ block_end (const Run *run, size_t block)
 
 /* ---- pass 1: near ----------------------------------------------------------------------- */
 
-/* ONE[v] and TWO[v] for the users of @block: a saturating count (0, 1, 2+) per partner. */
-static void
-near_block (size_t block, unsigned worker, void *data)
+/**
+ * fsim_i_engine_near:
+ * ONE[v] and TWO[v] for users @from .. @to - 1 of @pop: a saturating count (0, 1, 2+) per
+ * partner over v's friends (near[v * 2 * pw ..]: one, then two). Can't fail.
+ */
+void
+fsim_i_engine_near (const FsimPopulation *pop, FsimWord *near, size_t from, size_t to)
 {
-    const Run *run = data;
-    const FsimFriends *fr = run->pop->friends;
-    const FsimWord *uses = run->pop->uses;
-    size_t pw = run->pw;
+    const FsimFriends *fr = pop->friends;
+    const FsimWord *uses = pop->uses;
+    size_t pw = pop->partner_words;
 
-    (void) worker;
     if (fr == NULL)
         return; /* nobody has friends: near stays empty */
-    for (size_t v = block * FSIM_ENGINE_BLOCK_USERS; v < block_end (run, block); v++) {
-        FsimWord *one = run->near + v * 2 * pw, *two = one + pw;
+    for (size_t v = from; v < to; v++) {
+        FsimWord *one = near + v * 2 * pw, *two = one + pw;
         const uint32_t *nb = fr->adj + fr->offsets[v], *end = fr->adj + fr->offsets[v + 1];
         if (pw == 1) { /* the common case, kept in registers */
             FsimWord o = 0, t = 0;
@@ -97,6 +99,16 @@ near_block (size_t block, unsigned worker, void *data)
                 one[w] |= x;
             }
     }
+}
+
+static void
+near_block (size_t block, unsigned worker, void *data)
+{
+    const Run *run = data;
+
+    (void) worker;
+    fsim_i_engine_near (run->pop, run->near, block * FSIM_ENGINE_BLOCK_USERS,
+                        block_end (run, block));
 }
 
 /* ---- pass 2: trace (engine-trace.c) ---------------------------------------------------- */

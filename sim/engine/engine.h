@@ -26,6 +26,7 @@ const char *fsim_channel_to_string (FsimChannel c);
 typedef struct {
     size_t n_users;
     size_t n_friendships;
+    size_t platform_off;                 /* users whose platform switch is off */
     size_t n_fields, n_partners;
 
     size_t *partner_users;               /* [p] users who use p */

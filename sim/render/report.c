@@ -139,18 +139,17 @@ text_header (const FsimScenario *s, GString *out)
     text_pair (out, "Seed", seed);
 }
 
+/* The count is the engine's (r->platform_off): an MPI rank holds only its own users. */
 static void
-text_platform_off (const FsimPopulation *pop, GString *out)
+text_platform_off (const FsimPopulation *pop, const FsimResult *r, GString *out)
 {
-    size_t off = 0;
     char pct[G_ASCII_DTOSTR_BUF_SIZE];
 
-    if (pop == NULL || pop->platform == NULL || pop->n_users == 0)
+    if (pop == NULL || pop->platform == NULL || r->n_users == 0)
         return;
-    for (size_t u = 0; u < pop->n_users; u++)
-        off += pop->platform[u] == 0;
-    g_ascii_formatd (pct, sizeof pct, "%.1f", 100.0 * (double) off / (double) pop->n_users);
-    g_autofree char *n = fsim_fmt_count (off);
+    g_ascii_formatd (pct, sizeof pct, "%.1f",
+                     100.0 * (double) r->platform_off / (double) r->n_users);
+    g_autofree char *n = fsim_fmt_count (r->platform_off);
     g_autofree char *value = g_strdup_printf ("%s (%s%%)", n, pct);
     text_pair (out, "Platform switch off", value);
 }
@@ -190,7 +189,7 @@ text_population (const FsimScenario *s, const FsimPopulation *pop, const FsimRes
     text_pair (out, "Users", users);
     text_pair (out, "Friendships", friendships);
     text_pair (out, "Mean friends per user", mean);
-    text_platform_off (pop, out);
+    text_platform_off (pop, r, out);
     text_partner_users (s, r, out);
 }
 

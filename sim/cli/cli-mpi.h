@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* cli-mpi.h: flowsim under mpirun (cli-mpi.c, built with -Dmpi; docs/scaling.md). Without MPI
+ * these say "one process" and the program is as it always was. */
+#pragma once
+
+#include <glib.h>
+
+#include "cli.h"
+#include "report.h"
+
+#if FSIM_HAVE_MPI
+/* Starts MPI when the program was started by mpirun (its environment says so), else nothing. */
+void fsim_i_cli_mpi_start (int *argc, char ***argv);
+/* Ends MPI if it was started; returns @status. */
+int fsim_i_cli_mpi_finish (int status);
+/* Whether MPI was started, this process's rank and the number of ranks (0 and 1 without). */
+gboolean fsim_i_cli_mpi_active (void);
+int fsim_i_cli_mpi_rank (void);
+int fsim_i_cli_mpi_size (void);
+/* `flowsim run` over the ranks: every rank loads the scenario, keeps its part of the users and
+ * traces them; the counts are summed and rank 0 renders the report into @out (the other ranks
+ * leave it empty). A failure on any rank fails every rank with the first failing rank's message
+ * and status. Collective. */
+FsimExit fsim_i_cli_mpi_render (const char *path, const char *const *sets,
+                                FsimReportFormat format, GString *out, GError **error);
+#else
+static inline void fsim_i_cli_mpi_start (int *argc, char ***argv) { (void) argc, (void) argv; }
+static inline int fsim_i_cli_mpi_finish (int status) { return status; }
+static inline gboolean fsim_i_cli_mpi_active (void) { return FALSE; }
+static inline int fsim_i_cli_mpi_rank (void) { return 0; }
+static inline int fsim_i_cli_mpi_size (void) { return 1; }
+#endif

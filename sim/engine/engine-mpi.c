@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: MIT */
+/* engine-mpi.c: the engine over MPI ranks: halo exchange of boundary users, local trace, sums. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine-mpi.h"
+#include "engine-private.h"
+#include "parallel.h"
+
+/*
+ * Rank r owns the users of part r (fsim_population_slice_first()). Its local numbering is:
+ * its own users 0 .. n_own - 1, then its ghosts (the friends of its users owned elsewhere) in
+ * increasing global id, so grouped by owner. The friendship graph is undirected, so the users
+ * rank r must send to rank s (its users with a friend on s, in increasing id) are exactly s's
+ * ghosts on r, in the same order: both sides know the counts without asking.
+ *
+ * The trace needs, for a user u, uses[v] of u's friends (hop 1: the near pass) and near[v] of
+ * u's friends (hop 2: the friend-of-friend sets). Each hop is one MPI_Alltoallv of the sets of
+ * the boundary users; then the existing passes of engine.c and engine-trace.c run on the local
+ * numbering, and the counts, all sums over users, are summed over the ranks (MPI_Allreduce).
+ */
+
+typedef struct {
+    MPI_Comm comm;
+    int rank, size;
+    size_t *bounds; /* [size + 1]: part r is bounds[r] .. bounds[r + 1] - 1 */
+    size_t n_own, n_ghosts;
+    uint32_t *ghosts;           /* [n_ghosts]: their global ids, increasing */
+    int *recv_counts, *recv_displs; /* users from each rank */
+    uint32_t *send;             /* local ids of the own users each rank needs, by rank */
+    int *send_counts, *send_displs;
+    size_t cut_arcs;
+    FsimFriends local; /* friend lists over the local numbering; ghosts have none */
+} Halo;
+
+static void
+halo_clear (Halo *h)
+{
+    g_free (h->bounds);
+    g_free (h->ghosts);
+    g_free (h->recv_counts);
+    g_free (h->recv_displs);
+    g_free (h->send);
+    g_free (h->send_counts);
+    g_free (h->send_displs);
+    g_free (h->local.offsets);
+    g_free (h->local.adj);
+}
+
+/* The rank owning global user @v. */
+static int
+owner (const Halo *h, uint32_t v)
+{
+    int lo = 0, hi = h->size - 1;
+
+    while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        if (h->bounds[mid] <= v)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
+static int
+compare_u32 (const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *) a, y = *(const uint32_t *) b;
+    return (x > y) - (x < y);
+}
+
+static gboolean
+is_own (const Halo *h, uint32_t v)
+{
+    return v >= h->bounds[h->rank] && v < h->bounds[h->rank + 1];
+}
+
+/* The ghosts, sorted and distinct, and how many come from each rank. */
+static void
+find_ghosts (Halo *h, const FsimPopulationSlice *s)
+{
+    size_t n_arcs = s->offsets[s->n_own], k = 0;
+
+    h->ghosts = g_new (uint32_t, MAX (n_arcs, (size_t) 1));
+    for (size_t a = 0; a < n_arcs; a++)
+        if (!is_own (h, s->adj[a]))
+            h->ghosts[k++] = s->adj[a];
+    h->cut_arcs = k;
+    qsort (h->ghosts, k, sizeof (uint32_t), compare_u32);
+    h->n_ghosts = 0;
+    for (size_t i = 0; i < k; i++)
+        if (h->n_ghosts == 0 || h->ghosts[h->n_ghosts - 1] != h->ghosts[i])
+            h->ghosts[h->n_ghosts++] = h->ghosts[i];
+    h->recv_counts = g_new0 (int, h->size);
+    h->recv_displs = g_new0 (int, h->size);
+    for (size_t i = 0; i < h->n_ghosts; i++)
+        h->recv_counts[owner (h, h->ghosts[i])]++;
+    for (int r = 1; r < h->size; r++)
+        h->recv_displs[r] = h->recv_displs[r - 1] + h->recv_counts[r - 1];
+}
+
+/* For every rank, the own users with a friend there (each once, in increasing id). Friend
+ * lists are sorted, so a user's friends' owners never decrease. */
+static void
+find_sends (Halo *h, const FsimPopulationSlice *s)
+{
+    h->send_counts = g_new0 (int, h->size);
+    h->send_displs = g_new0 (int, h->size);
+    for (int pass = 0; pass < 2; pass++) {
+        g_autofree int *fill = g_new0 (int, h->size);
+        for (size_t u = 0; u < s->n_own; u++) {
+            int last = -1;
+            for (size_t a = s->offsets[u]; a < s->offsets[u + 1]; a++) {
+                int r = owner (h, s->adj[a]);
+                if (r == h->rank || r == last)
+                    continue;
+                last = r;
+                if (pass == 0)
+                    h->send_counts[r]++;
+                else
+                    h->send[h->send_displs[r] + fill[r]++] = (uint32_t) u;
+            }
+        }
+        if (pass == 0) {
+            size_t total = 0;
+            for (int r = 0; r < h->size; r++) {
+                h->send_displs[r] = (int) total;
+                total += (size_t) h->send_counts[r];
+            }
+            h->send = g_new (uint32_t, MAX (total, (size_t) 1));
+        }
+    }
+}
+
+/* Friend lists over the local numbering (own users, then ghosts with empty lists). */
+static void
+build_local (Halo *h, const FsimPopulationSlice *s)
+{
+    size_t n_local = h->n_own + h->n_ghosts, n_arcs = s->offsets[s->n_own];
+    size_t first = h->bounds[h->rank];
+
+    h->local.n_users = n_local;
+    h->local.offsets = g_new (size_t, n_local + 1);
+    h->local.adj = g_new (uint32_t, MAX (n_arcs, (size_t) 1));
+    for (size_t u = 0; u <= n_local; u++)
+        h->local.offsets[u] = s->offsets[MIN (u, s->n_own)];
+    for (size_t a = 0; a < n_arcs; a++) {
+        uint32_t v = s->adj[a];
+        if (is_own (h, v)) {
+            h->local.adj[a] = (uint32_t) (v - first);
+        } else {
+            const uint32_t *g = bsearch (&v, h->ghosts, h->n_ghosts, sizeof (uint32_t),
+                                         compare_u32);
+            h->local.adj[a] = (uint32_t) (h->n_own + (size_t) (g - h->ghosts));
+        }
+    }
+}
+
+static gboolean
+halo_init (Halo *h, const FsimPopulationSlice *s, MPI_Comm comm, GError **error)
+{
+    MPI_Comm_rank (comm, &h->rank);
+    MPI_Comm_size (comm, &h->size);
+    h->comm = comm;
+    h->bounds = g_new (size_t, h->size + 1);
+    for (int r = 0; r <= h->size; r++)
+        h->bounds[r] = fsim_population_slice_first (s->n_total, (size_t) h->size, (size_t) r);
+    if (s->first != h->bounds[h->rank] || s->n_own != h->bounds[h->rank + 1] - s->first) {
+        g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_FAILED,
+                     "rank %d holds users %zu .. %zu, not its part of %zu users", h->rank,
+                     s->first, s->first + s->n_own, s->n_total);
+        return FALSE;
+    }
+    h->n_own = s->n_own;
+    find_ghosts (h, s);
+    find_sends (h, s);
+    if ((size_t) h->send_displs[h->size - 1] + (size_t) h->send_counts[h->size - 1] > INT_MAX ||
+        h->n_ghosts > INT_MAX) {
+        g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_TOO_LARGE,
+                     "rank %d has %zu boundary users, more than MPI counts can hold: use "
+                     "more ranks", h->rank, h->n_ghosts);
+        return FALSE;
+    }
+    build_local (h, s);
+    return TRUE;
+}
+
+/* Rows of @words words: the own rows of @rows that other ranks need go out, the ghost rows
+ * (from n_own on) come in. Returns the bytes this rank sent. */
+static size_t
+exchange (const Halo *h, FsimWord *rows, size_t words)
+{
+    size_t n_send = (size_t) h->send_displs[h->size - 1] + (size_t) h->send_counts[h->size - 1];
+    g_autofree FsimWord *buf = g_new (FsimWord, MAX (n_send * words, (size_t) 1));
+    MPI_Datatype row;
+
+    for (size_t i = 0; i < n_send; i++)
+        memcpy (buf + i * words, rows + (size_t) h->send[i] * words, words * sizeof (FsimWord));
+    MPI_Type_contiguous ((int) words, MPI_UINT64_T, &row);
+    MPI_Type_commit (&row);
+    MPI_Alltoallv (buf, h->send_counts, h->send_displs, row, rows + h->n_own * words,
+                   h->recv_counts, h->recv_displs, row, h->comm);
+    MPI_Type_free (&row);
+    return n_send * words * sizeof (FsimWord);
+}
+
+/* ---- the passes on the local numbering -------------------------------------------------- */
+
+typedef struct {
+    FsimLaneInput in;
+    FsimPopulation *local;
+    FsimWord *near;
+    size_t n_own, n_blocks;
+    FsimResult **parts;
+} Local;
+
+static void
+near_item (size_t block, unsigned worker, void *data)
+{
+    const Local *l = data;
+    size_t from = block * FSIM_ENGINE_BLOCK_USERS;
+
+    (void) worker;
+    fsim_i_engine_near (l->local, l->near, from, MIN (from + FSIM_ENGINE_BLOCK_USERS, l->n_own));
+}
+
+static void
+trace_item (size_t block, unsigned worker, void *data)
+{
+    const Local *l = data;
+    size_t from = block * FSIM_ENGINE_BLOCK_USERS;
+
+    fsim_i_lanes_trace (&l->in, from, MIN (from + FSIM_ENGINE_BLOCK_USERS, l->n_own),
+                        l->parts[worker]);
+}
+
+/* used_once, used_twice of the whole population: a count per partner, capped at 2. */
+static void
+used_sets (const Halo *h, const FsimPopulationSlice *s, FsimWord *once, FsimWord *twice)
+{
+    g_autofree uint64_t *count = g_new0 (uint64_t, MAX (s->n_partners, (size_t) 1));
+
+    for (size_t u = 0; u < s->n_own; u++)
+        for (size_t p = 0; p < s->n_partners; p++)
+            if (count[p] < 2 && fsim_bits_get (s->uses + u * s->partner_words, p))
+                count[p]++;
+    MPI_Allreduce (MPI_IN_PLACE, count, (int) s->n_partners, MPI_UINT64_T, MPI_SUM, h->comm);
+    for (size_t p = 0; p < s->n_partners; p++) {
+        if (count[p] >= 1)
+            fsim_bits_set (once, p);
+        if (count[p] >= 2)
+            fsim_bits_set (twice, p);
+    }
+}
+
+/* Every count of @r, in one order, into or out of @buf (@out: from r into buf). */
+static size_t
+pack (FsimResult *r, uint64_t *buf, gboolean out)
+{
+    size_t nfp = r->n_fields * r->n_partners, k = 0;
+    struct { size_t *a; size_t n; } parts[] = {
+        { &r->n_users, 1 }, { &r->platform_off, 1 }, { &r->users_reached, 1 },
+        { &r->users_reached_no_consent, 1 },
+        { r->partner_users, r->n_partners }, { r->partner_reached, r->n_partners },
+        { r->partner_reached_no_consent, r->n_partners }, { r->fp_users, nfp },
+        { r->fp_no_consent, nfp }, { r->fp_channel[0], nfp }, { r->fp_channel[1], nfp },
+        { r->fp_channel[2], nfp }, { r->fp_channel[3], nfp }, { r->field_users, r->n_fields },
+        { r->field_no_consent, r->n_fields }, { r->jurisdiction_users, r->n_jurisdictions },
+        { r->jurisdiction_no_consent, r->n_jurisdictions }, { r->kind_users, r->n_kinds },
+        { r->kind_no_consent, r->n_kinds },
+    };
+    G_STATIC_ASSERT (FSIM_N_CHANNELS == 4);
+
+    for (size_t i = 0; i < G_N_ELEMENTS (parts); i++)
+        for (size_t j = 0; j < parts[i].n; j++, k++)
+            if (buf != NULL && out)
+                buf[k] = parts[i].a[j];
+            else if (buf != NULL)
+                parts[i].a[j] = (size_t) buf[k];
+    return k;
+}
+
+/* Sums @r over the ranks; the friendships from the own users' friend-list entries. */
+static void
+reduce (const Halo *h, FsimResult *r, size_t own_arcs)
+{
+    size_t n = pack (r, NULL, TRUE);
+    g_autofree uint64_t *buf = g_new (uint64_t, n + 1);
+    uint64_t arcs = own_arcs;
+
+    pack (r, buf, TRUE);
+    buf[n] = arcs;
+    MPI_Allreduce (MPI_IN_PLACE, buf, (int) (n + 1), MPI_UINT64_T, MPI_SUM, h->comm);
+    pack (r, buf, FALSE);
+    r->n_friendships = (size_t) (buf[n] / 2);
+}
+
+static FsimResult *
+trace_local (Local *l, const FsimEnginePlan *plan, unsigned threads)
+{
+    unsigned n = fsim_parallel_workers (threads, l->n_blocks);
+    FsimResult *r = fsim_i_result_new (plan->nf, plan->np, plan->n_jur, plan->n_kinds);
+
+    l->parts = g_new0 (FsimResult *, n);
+    for (unsigned t = 0; t < n; t++)
+        l->parts[t] = fsim_i_result_new (plan->nf, plan->np, plan->n_jur, plan->n_kinds);
+    fsim_parallel_for (l->n_blocks, n, trace_item, l, NULL, NULL);
+    for (unsigned t = 0; t < n; t++) {
+        fsim_i_result_add (r, l->parts[t]);
+        fsim_result_free (l->parts[t]);
+    }
+    g_clear_pointer (&l->parts, g_free);
+    return r;
+}
+
+/**
+ * fsim_engine_run_mpi:
+ * See engine-mpi.h.
+ */
+FsimResult *
+fsim_engine_run_mpi (const FsimScenario *scenario, const FsimPopulationSlice *slice,
+                     const FsimDecisions *decisions, MPI_Comm comm, unsigned threads,
+                     FsimMpiStats *out_stats, GError **error)
+{
+    g_return_val_if_fail (scenario != NULL && slice != NULL && decisions != NULL, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+    g_return_val_if_fail (slice->partner_words == scenario->partner_words, NULL);
+    size_t pw = slice->partner_words;
+    Halo h = { 0 };
+
+    g_autoptr (FsimEnginePlan) plan = fsim_i_engine_plan_new (scenario, decisions, error);
+    int ok = plan != NULL && halo_init (&h, slice, comm, error), all_ok = 0;
+    /* no rank may wait in a collective for one that gave up */
+    MPI_Allreduce (&ok, &all_ok, 1, MPI_INT, MPI_MIN, comm);
+    if (!all_ok) {
+        if (ok)
+            g_set_error_literal (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_FAILED,
+                                 "another rank failed");
+        halo_clear (&h);
+        return NULL;
+    }
+    size_t n_local = h.n_own + h.n_ghosts;
+    FsimPopulation local = { .n_users = n_local, .n_fields = slice->n_fields,
+                             .field_words = slice->field_words, .n_partners = slice->n_partners,
+                             .partner_words = pw, .friends = &h.local,
+                             .platform = slice->platform, .apps_others = slice->apps_others,
+                             .audience = slice->audience };
+    FsimMpiStats stats = { .n_own = h.n_own, .n_ghosts = h.n_ghosts, .cut_arcs = h.cut_arcs };
+    g_autofree FsimWord *uses = fsim_bits_new (n_local * pw);
+    g_autofree FsimWord *near = fsim_bits_new (n_local * 2 * pw);
+    g_autofree FsimWord *once = fsim_bits_new (pw), *twice = fsim_bits_new (pw);
+
+    memcpy (uses, slice->uses, h.n_own * pw * sizeof (FsimWord));
+    local.uses = uses;
+    used_sets (&h, slice, once, twice);
+    stats.hop_bytes[0] = exchange (&h, uses, pw); /* hop 1: the friends' partner sets */
+    Local l = { .in = { .plan = plan, .pop = &local, .near = near, .used_once = once,
+                        .used_twice = twice },
+                .local = &local, .near = near, .n_own = h.n_own,
+                .n_blocks = (h.n_own + FSIM_ENGINE_BLOCK_USERS - 1) / FSIM_ENGINE_BLOCK_USERS };
+    fsim_parallel_for (l.n_blocks, fsim_parallel_workers (threads, l.n_blocks), near_item, &l,
+                       NULL, NULL);
+    stats.hop_bytes[1] = exchange (&h, near, 2 * pw); /* hop 2: the friends' ONE and TWO */
+    FsimResult *r = trace_local (&l, plan, threads);
+    reduce (&h, r, slice->offsets[slice->n_own]);
+    stats.engine_bytes = (n_local + 1) * sizeof (size_t) + h.cut_arcs * sizeof (uint32_t) +
+                         slice->offsets[slice->n_own] * sizeof (uint32_t) +
+                         3 * n_local * pw * sizeof (FsimWord);
+    r->jurisdictions = g_steal_pointer (&plan->jur);
+    r->kinds = g_steal_pointer (&plan->kinds);
+    if (out_stats)
+        *out_stats = stats;
+    halo_clear (&h);
+    return r;
+}

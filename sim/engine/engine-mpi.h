@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* engine-mpi.h: the engine over MPI ranks, each tracing its own users (docs/scaling.md). Only
+ * built with -Dmpi; the only engine header that includes mpi.h. */
+#pragma once
+
+#include <mpi.h>
+
+#include <glib.h>
+
+#include "engine.h"
+#include "population-slice.h"
+
+/* What one rank exchanged and held (for docs/scaling.md's measurements). */
+typedef struct {
+    size_t n_own;          /* users of this rank */
+    size_t n_ghosts;       /* other ranks' users that are friends of this rank's */
+    size_t cut_arcs;       /* friend-list entries of this rank pointing to another rank */
+    size_t hop_bytes[2];   /* bytes sent: hop 1 (partner sets), hop 2 (ONE and TWO sets) */
+    size_t engine_bytes;   /* bytes of the local friend lists, sets and near arrays */
+} FsimMpiStats;
+
+/**
+ * fsim_engine_run_mpi:
+ * @slice: this rank's users: part `rank` of `size` of @comm (fsim_population_slice_first())
+ * @threads: workers on this rank (0: fsim_parallel_workers()'s default)
+ * @out_stats: (nullable): this rank's measurements
+ * The trace of fsim_engine_run() over the ranks of @comm: the partner sets of the users on a
+ * rank boundary are exchanged for each of the two hops (MPI_Alltoallv), each rank traces its
+ * own users, and the counts are summed over the ranks. Collective: every rank of @comm calls
+ * it with the same scenario and decisions.
+ * Returns: (transfer full): the counts of the whole population, the same on every rank and
+ *   the same as fsim_engine_run() on the whole population, or NULL with @error set (the model
+ *   graph walk failed, on every rank alike).
+ */
+FsimResult *fsim_engine_run_mpi (const FsimScenario *scenario, const FsimPopulationSlice *slice,
+                                 const FsimDecisions *decisions, MPI_Comm comm, unsigned threads,
+                                 FsimMpiStats *out_stats, GError **error);

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/* population-slice.c: one MPI rank's share of a population (population-slice.h). */
+#include "config.h"
+
+#include <string.h>
+
+#include "population-slice.h"
+
+size_t
+fsim_population_slice_first (size_t n_total, size_t n_parts, size_t part)
+{
+    g_return_val_if_fail (n_parts > 0 && part <= n_parts, 0);
+    /* n_total < 2^32 and n_parts < 2^31: the product fits */
+    return (size_t) ((guint64) n_total * part / n_parts);
+}
+
+void
+fsim_population_slice_free (FsimPopulationSlice *s)
+{
+    if (s == NULL)
+        return;
+    g_free (s->offsets);
+    g_free (s->adj);
+    g_free (s->platform);
+    g_free (s->apps_others);
+    g_free (s->audience);
+    g_free (s->uses);
+    g_free (s);
+}
+
+/* A copy of @n rows of @size bytes from row @first of @src, never NULL on success. */
+static gpointer
+copy_rows (const void *src, size_t first, size_t n, size_t size)
+{
+    void *dst = g_try_malloc (n * size ? n * size : 1);
+
+    if (dst != NULL && n * size != 0)
+        memcpy (dst, (const char *) src + first * size, n * size);
+    return dst;
+}
+
+/**
+ * fsim_population_slice_new:
+ * See population-slice.h.
+ */
+FsimPopulationSlice *
+fsim_population_slice_new (const FsimPopulation *pop, size_t first, size_t n, GError **error)
+{
+    g_return_val_if_fail (pop != NULL && first <= pop->n_users && n <= pop->n_users - first, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+    g_autoptr (FsimPopulationSlice) s = g_new0 (FsimPopulationSlice, 1);
+    const FsimFriends *fr = pop->friends;
+    size_t base = fr ? fr->offsets[first] : 0;
+    size_t arcs = fr ? fr->offsets[first + n] - base : 0;
+
+    *s = (FsimPopulationSlice){ .n_total = pop->n_users, .first = first, .n_own = n,
+                                .n_fields = pop->n_fields, .field_words = pop->field_words,
+                                .n_partners = pop->n_partners,
+                                .partner_words = pop->partner_words };
+    s->offsets = g_try_new (size_t, n + 1);
+    s->adj = copy_rows (fr ? fr->adj : NULL, base, arcs, sizeof (uint32_t));
+    s->platform = copy_rows (pop->platform, first, n, 1);
+    s->apps_others = copy_rows (pop->apps_others, first, n, pop->field_words * sizeof (FsimWord));
+    s->audience = copy_rows (pop->audience, first, n, pop->n_fields);
+    s->uses = copy_rows (pop->uses, first, n, pop->partner_words * sizeof (FsimWord));
+    if (!s->offsets || !s->adj || !s->platform || !s->apps_others || !s->audience || !s->uses) {
+        g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_FAILED,
+                     "out of memory for users %zu .. %zu of %zu", first, first + n,
+                     pop->n_users);
+        return NULL;
+    }
+    for (size_t i = 0; i <= n; i++)
+        s->offsets[i] = fr ? fr->offsets[first + i] - base : 0;
+    return g_steal_pointer (&s);
+}

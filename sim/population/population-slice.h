@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/* population-slice.h: one MPI rank's share of a population: a contiguous range of users with
+ * their friend lists (global ids) and settings (docs/scaling.md). */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "population.h"
+
+/*
+ * Users first .. first + n_own - 1 of a population of n_total users. Row i (user first + i)
+ * has the friends adj[offsets[i] .. offsets[i + 1]), sorted global ids; the per-user arrays
+ * are laid out as FsimPopulation's, with n_own rows.
+ */
+typedef struct {
+    size_t n_total;
+    size_t first, n_own;
+    size_t n_fields, field_words;
+    size_t n_partners, partner_words;
+    size_t *offsets; /* n_own + 1 */
+    uint32_t *adj;
+    guint8 *platform;
+    FsimWord *apps_others;
+    guint8 *audience;
+    FsimWord *uses;
+} FsimPopulationSlice;
+
+/* The range of part @part of @n_parts of @n_total users: first = part * n_total / n_parts. */
+size_t fsim_population_slice_first (size_t n_total, size_t n_parts, size_t part);
+
+/**
+ * fsim_population_slice_new:
+ * Copies users @first .. @first + @n - 1 of @pop (which is left unchanged).
+ * Returns: (transfer full): the slice, or NULL with @error set when out of memory.
+ */
+FsimPopulationSlice *fsim_population_slice_new (const FsimPopulation *pop, size_t first, size_t n,
+                                                GError **error);
+void fsim_population_slice_free (FsimPopulationSlice *s);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimPopulationSlice, fsim_population_slice_free)
