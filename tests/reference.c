@@ -176,6 +176,8 @@ result_new (const Ref *r)
     FsimResult *res = g_new0 (FsimResult, 1);
     size_t nfp = s->n_fields * r->np + 1;
     res->n_users = r->pop->n_users;
+    for (size_t u = 0; u < r->pop->n_users; u++)
+        res->platform_off += r->pop->platform[u] == 0;
     res->n_friendships = r->pop->friends->n_edges;
     res->n_fields = s->n_fields;
     res->n_partners = r->np;
@@ -348,6 +350,7 @@ void
 fsim_reference_assert_equal (const FsimScenario *s, const FsimResult *a, const FsimResult *b)
 {
     g_assert_cmpuint (a->n_users, ==, b->n_users);
+    g_assert_cmpuint (a->platform_off, ==, b->platform_off);
     g_assert_cmpuint (a->n_friendships, ==, b->n_friendships);
     g_assert_cmpuint (a->n_fields, ==, b->n_fields);
     g_assert_cmpuint (a->n_partners, ==, b->n_partners);

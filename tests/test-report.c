@@ -108,7 +108,8 @@ fixture_result (Fixture *x)
     };
     static const char *const juris[N_JURISDICTIONS] = { "CN", "DE", "IE", "US", "device" };
 
-    *r = (FsimResult) { .n_users = 1234567, .n_friendships = 2345678, .n_fields = N_FIELDS,
+    *r = (FsimResult) { .n_users = 1234567, .n_friendships = 2345678, .platform_off = 308642,
+                        .n_fields = N_FIELDS,
                         .n_partners = N_PARTNERS, .n_jurisdictions = N_JURISDICTIONS };
     r->partner_users = take (x, &used, (size_t[]) { 1000, 2500, 0 }, 3);
     r->partner_reached = take (x, &used, (size_t[]) { 5000, 7000, 0 }, 3);
@@ -429,7 +430,7 @@ test_report_text_numbers (Fixture *x, gconstpointer data)
     g_assert_nonnull (strstr (text, "  Users                   1,234,567\n"));
     g_assert_nonnull (strstr (text, "  Friendships             2,345,678\n"));
     g_assert_nonnull (strstr (text, "  Mean friends per user   3.8\n"));
-    g_assert_nonnull (strstr (text, "  Platform switch off     1 (25.0%)\n"));
+    g_assert_nonnull (strstr (text, "  Platform switch off     308,642 (25.0%)\n"));
     /* partner rows: partner-level distinct counts */
     g_assert_true (g_regex_match_simple ("\n  huawei \\(Huawei\\) +device_maker +7,000 +4,500\n",
                                          text, 0, 0));
