@@ -32,10 +32,11 @@ fsim_population_slice_free (FsimPopulationSlice *s)
 static gpointer
 copy_rows (const void *src, size_t first, size_t n, size_t size)
 {
-    void *dst = g_try_malloc (n * size ? n * size : 1);
+    size_t bytes = n * size;
+    void *dst = g_try_malloc (bytes != 0 ? bytes : 1);
 
-    if (dst != NULL && n * size != 0)
-        memcpy (dst, (const char *) src + first * size, n * size);
+    if (dst != NULL && bytes != 0)
+        memcpy (dst, (const char *) src + first * size, bytes);
     return dst;
 }
 
