@@ -20,7 +20,7 @@ build_is_long (const FsimScenario *s)
 {
     const FsimPopulationSpec *ps = &s->population;
 
-    if (ps->kind == FSIM_POPULATION_IMPORTED)
+    if (ps->kind == FSIM_POPULATION_IMPORTED || ps->snapshot != NULL)
         return TRUE;
     return (ps->kind == FSIM_POPULATION_GENERATED ? ps->gen_users : ps->n_users) >=
            LONG_BUILD_USERS;
@@ -41,7 +41,10 @@ fsim_i_cli_load_population (const char *path, const char *const *sets, FsimProgr
 
     if (scenario == NULL)
         return FSIM_EXIT_INPUT;
-    fsim_progress_phase (progress, "building the population", build_is_long (scenario));
+    fsim_progress_phase (progress,
+                         scenario->population.snapshot ? "loading the population snapshot"
+                                                        : "building the population",
+                         build_is_long (scenario));
     pop = fsim_population_build (scenario, error);
     if (pop == NULL)
         return FSIM_EXIT_INPUT;
