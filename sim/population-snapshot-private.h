@@ -57,7 +57,8 @@ typedef struct {
 guint32 fsim_i_snapshot_elem_size (guint32 kind);
 /* The readable name of a section kind ("friend lists"), static. */
 const char *fsim_i_snapshot_kind_name (guint32 kind);
-/* XXH64 of the header's first 112 bytes followed by the @n_sections table entries. */
+/* XXH64 of the header without its checksum (bytes 0-111 and 120-127) followed by the
+ * @n_sections table entries. */
 guint64 fsim_i_snapshot_header_checksum (const char *file, size_t n_sections);
 /* The names of the sections with bytes in @from .. @to - 1, for messages (transfer full). */
 char *fsim_i_snapshot_sections_in (const FsimSnapshotHeader *h, guint64 from, guint64 to);

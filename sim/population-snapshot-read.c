@@ -488,7 +488,8 @@ same_population (const char *display, const char *mine, const char *saved, GErro
                  "%s was saved from another population: %s%s is '%s' in the scenario and '%s' "
                  "in the snapshot (a what-if on a snapshot cannot change the population; name only "
                  "the snapshot, or save a new one with `flowsim population SCENARIO --save FILE`)",
-                 display, key && strcmp (key, "seed") != 0 ? "population." : "",
+                 display,
+                 key == NULL ? "" : strcmp (key, "seed") == 0 ? "the " : "population.",
                  key ? key : "its text", key ? here : "", key ? there : "");
     return FALSE;
 }

@@ -60,12 +60,14 @@ fsim_i_snapshot_kind_name (guint32 kind)
 guint64
 fsim_i_snapshot_header_checksum (const char *file, size_t n_sections)
 {
-    size_t n = 112 + n_sections * FSIM_SNAPSHOT_ENTRY_SIZE;
-    g_autofree char *copy = g_memdup2 (file, n);
+    size_t table = n_sections * FSIM_SNAPSHOT_ENTRY_SIZE;
+    g_autofree char *copy = g_malloc (120 + table);
 
-    /* the table follows the header; the checksum field and the reserved word are left out */
-    memmove (copy + 112, file + FSIM_SNAPSHOT_HEADER_SIZE, n - 112);
-    return fsim_checksum64 (copy, n, 0);
+    /* the header without its own checksum (bytes 112 to 119), then the table */
+    memcpy (copy, file, 112);
+    memcpy (copy + 112, file + 120, 8);
+    memcpy (copy + 120, file + FSIM_SNAPSHOT_HEADER_SIZE, table);
+    return fsim_checksum64 (copy, 120 + table, 0);
 }
 
 char *
