@@ -280,7 +280,7 @@ check_contents (const char *display, const char *f, const FsimSnapshotHeader *h,
     if (!offsets_ok ((const guint64 *) (f + section (h, FSIM_SNAPSHOT_OFFSETS)->offset),
                      h->n_users, 2 * h->n_edges))
         return corrupt (error, display, "the friend list offsets are not in order");
-    fsim_parallel_for (n_blocks, fsim_parallel_workers (n_blocks), adj_block, &c, NULL, NULL);
+    fsim_parallel_for (n_blocks, fsim_parallel_workers (0, n_blocks), adj_block, &c, NULL, NULL);
     if (g_atomic_int_get (&c.bad))
         return corrupt (error, display, "a friend list names a user beyond the %" G_GUINT64_FORMAT
                         " users", h->n_users);

@@ -195,7 +195,7 @@ write_file (const FsimScenario *s, const FsimPopulation *pop, const OutSection *
 
     Chunks c = { .base = f, .from = data_at, .to = sums_at, .chunk = chunk };
     c.sums = g_new (guint64, n_sums ? n_sums : 1);
-    fsim_parallel_for (n_sums, fsim_parallel_workers (n_sums), chunk_sum, &c, NULL, NULL);
+    fsim_parallel_for (n_sums, fsim_parallel_workers (0, n_sums), chunk_sum, &c, NULL, NULL);
     for (size_t i = 0; i < n_sums; i++)
         put64 (f + sums_at + 8 * i, c.sums[i]);
     g_free (c.sums);
@@ -323,7 +323,7 @@ fsim_i_snapshot_check_chunks (const char *display, const char *file, const FsimS
         return FALSE;
     }
     g_mutex_init (&c.lock);
-    fsim_parallel_for (n, fsim_parallel_workers (n), chunk_check, &c, NULL, NULL);
+    fsim_parallel_for (n, fsim_parallel_workers (0, n), chunk_check, &c, NULL, NULL);
     g_mutex_clear (&c.lock);
     if (c.first_bad < 0)
         return TRUE;
