@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "json-writer.h"
+#include "render-private.h"
 #include "report.h"
 #include "table.h"
 
@@ -454,8 +455,8 @@ render_json (const FsimScenario *s, const FsimResult *r, GString *out)
  * a spreadsheet would run as a formula (starting with = + - @, or tab / CR, per OWASP) gets a
  * leading single quote and is quoted.
  */
-static void
-csv_cell (GString *out, const char *s)
+void
+fsim_i_csv_cell (GString *out, const char *s)
 {
     g_autofree char *valid = g_utf8_make_valid (s ? s : "", -1);
     gboolean formula = valid[0] != '\0' && strchr ("=+-@\t\r", valid[0]) != NULL;
@@ -491,7 +492,7 @@ csv_flow (GString *out, const FsimScenario *s, const FsimResult *r, size_t f, si
     for (size_t i = 0; i < G_N_ELEMENTS (text); i++) {
         if (i > 0)
             g_string_append_c (out, ',');
-        csv_cell (out, text[i]);
+        fsim_i_csv_cell (out, text[i]);
     }
     csv_count (out, fp_at (r, r->fp_users, f, p));
     csv_count (out, fp_at (r, r->fp_no_consent, f, p));
