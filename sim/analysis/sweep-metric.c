@@ -147,8 +147,9 @@ parse_count (Parser *ps)
         n->id = g_strndup (ps->p + 1, (size_t) (close - ps->p - 1));
         ps->p = close + 1;
         if (*ps->p != '.') {
+            fail (ps, "expected '.' and a count after '%s[%s]'", name, n->id);
             node_free (n);
-            return fail (ps, "expected '.' and a count after '%s[%s]'", name, n->id);
+            return NULL;
         }
         ps->p++;
         g_free (name);

@@ -99,7 +99,12 @@ fsim_sweep_parse_seeds (const char *text, size_t *out_n, GError **error)
     g_autoptr (GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
     g_return_val_if_fail (text != NULL && out_n != NULL, NULL);
-    for (size_t i = 0; parts[i]; i++) {
+    for (size_t i = 0; parts[i] || i == 0; i++) {
+        if (parts[i] == NULL) { /* "" splits into nothing */
+            g_set_error (error, FSIM_SWEEP_ERROR, FSIM_SWEEP_ERROR_GRID,
+                         "--seeds: expected seeds or ranges such as 1-20 or 1,5,9");
+            return NULL;
+        }
         g_auto (GStrv) ends = g_strsplit (g_strstrip (parts[i]), "-", 3);
         guint64 a = 0, b = 0;
         gboolean ok = ends[0] && parse_seed (ends[0], &a) &&
@@ -200,6 +205,7 @@ typedef struct {
     GError *error;  /* the first failure, by run index */
     size_t error_run;
     gint n_populations; /* atomic */
+    gboolean seed_matters; /* else the seeds of a group share its population too */
 } Work;
 
 static void
@@ -260,18 +266,20 @@ static void
 run_group (size_t g, unsigned worker, void *data)
 {
     Work *w = data;
-    size_t si = g / w->n_pop_combos;
     GPtrArray *settings = w->members[g % w->n_pop_combos];
+    size_t from = w->seed_matters ? g / w->n_pop_combos : 0;
+    size_t to = w->seed_matters ? from + 1 : w->sw->n_seeds;
     g_autoptr (FsimPopulation) shared = NULL;
     g_autofree char *shared_text = NULL;
 
     (void) worker;
-    for (size_t i = 0; i < settings->len; i++) {
-        if (g_atomic_pointer_get (&w->error) != NULL)
-            return;
-        if (!one_run (w, GPOINTER_TO_SIZE (settings->pdata[i]), si, &shared, &shared_text))
-            return;
-    }
+    for (size_t si = from; si < to; si++)
+        for (size_t i = 0; i < settings->len; i++) {
+            if (g_atomic_pointer_get (&w->error) != NULL)
+                return;
+            if (!one_run (w, GPOINTER_TO_SIZE (settings->pdata[i]), si, &shared, &shared_text))
+                return;
+        }
 }
 
 /* ---- statistics ---------------------------------------------------------------------------- */
@@ -435,7 +443,11 @@ fsim_sweep_run (const FsimSweepOptions *options, GError **error)
     }
     sw->values = g_new (double, sw->n_runs * sw->n_metrics + 1);
     g_mutex_init (&w.lock);
-    size_t n_groups = sw->n_seeds * w.n_pop_combos;
+    /* does the seed change the population (not for explicit users, nor a snapshot)? */
+    g_autofree char *seed_set = g_strdup_printf ("seed=%" G_GUINT64_FORMAT, base->seed + 1);
+    g_autofree char *seed_text = text_with (o, seed_set, NULL);
+    w.seed_matters = seed_text == NULL || strcmp (seed_text, base_text) != 0;
+    size_t n_groups = (w.seed_matters ? sw->n_seeds : 1) * w.n_pop_combos;
     fsim_parallel_for (n_groups, fsim_parallel_workers (o->n_threads, n_groups), run_group, &w,
                        o->tick, o->tick_data);
     g_mutex_clear (&w.lock);
