@@ -43,12 +43,13 @@ record () {
 SEED=$(python3 -c "import json; print(json.load(open('$SCENARIO'))['seed'])")
 ADOPTION=$(python3 -c "import json; a = json.load(open('$SCENARIO'))['population']['adoption']; print(sum(a.values()) / len(a))")
 
-# timed STEP USERS COMMAND...: wall seconds and peak RSS of COMMAND (output discarded).
+# timed STEP USERS COMMAND...: wall seconds, CPU seconds (user + system) and peak RSS of
+# COMMAND (output discarded).
 timed () {
     step=$1; users=$2; shift 2
-    /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$@" >/dev/null
-    read -r wall rss <"$OUT/time.txt"
-    record "{\"step\": \"$step\", \"users\": $users, \"wall\": $wall, \"peak_rss_mib\": $((rss / 1024))}"
+    /usr/bin/time -f "%e %M %U %S" -o "$OUT/time.txt" "$@" >/dev/null
+    read -r wall rss user sys <"$OUT/time.txt"
+    record "{\"step\": \"$step\", \"users\": $users, \"wall\": $wall, \"cpu\": $(awk "BEGIN { print $user + $sys }"), \"peak_rss_mib\": $((rss / 1024))}"
 }
 
 drop_cache () {
@@ -89,21 +90,25 @@ rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 def get(step, n):
     return [r for r in rows if r["step"] == step and r.get("users") == n]
 sizes = sorted({r["users"] for r in rows if r["step"] == "save"})
-print("| users | friendships | snapshot | save | disk (O_DIRECT) | cold load | warm load | trace "
-      "| what-if `flowsim run` (best of 3) | floor 2 hops | run / floor hops | load averages |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+print("| users | friendships | snapshot | save | disk (O_DIRECT) | cold load (CPU) | warm load (CPU) "
+      "| trace (CPU) | what-if `flowsim run` (CPU) | floor 2 hops (CPU) | run / floor hops (CPU) "
+      "| peak RSS | load averages |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for n in sizes:
     save, disk, cold, warm = get("save", n)[0], get("disk", n)[0], get("cold", n)[0], get("warm", n)[0]
     runs, floor = get("whatif", n), get("floor", n)[0]
-    best = min(r["wall"] for r in runs)
+    best = min(runs, key=lambda r: r["wall"])
     gib = disk["bytes"] / 2**30
-    def speed(seconds):
-        return f"{seconds:.2f} s ({gib / seconds:.2f} GiB/s)" if seconds > 0 else "-"
+    def speed(seconds, cpu):
+        return f"{seconds:.2f} s, {gib / seconds:.2f} GiB/s ({cpu:.2f} s)" if seconds > 0 else "-"
     loads = ", ".join(f"{r['load_average']:.1f}" for r in [save, cold, warm] + runs + [floor])
-    print(f"| {n:,} | {cold['friendships']:,} | {gib:.2f} GiB | {save['wall']:.2f} s "
-          f"| {speed(disk['seconds'])} | {speed(cold['build'])} | {speed(warm['build'])} "
-          f"| {warm['trace']:.2f} s | {best:.2f} s | {floor['propagation']:.2f} s "
-          f"| {best / floor['propagation']:.2f}x | {loads} |")
+    print(f"| {n:,} | {cold['friendships']:,} | {gib:.2f} GiB | {save['wall']:.1f} s "
+          f"| {disk['seconds']:.2f} s, {gib / disk['seconds']:.2f} GiB/s "
+          f"| {speed(cold['build'], cold['cpu_build'])} | {speed(warm['build'], warm['cpu_build'])} "
+          f"| {warm['trace']:.2f} s ({warm['cpu_trace']:.2f} s) | {best['wall']:.2f} s ({best['cpu']:.2f} s) "
+          f"| {floor['propagation']:.2f} s ({floor['cpu_propagation']:.2f} s) "
+          f"| {best['wall'] / floor['propagation']:.2f}x ({best['cpu'] / floor['cpu_propagation']:.2f}x) "
+          f"| {best['peak_rss_mib']:,} MiB | {loads} |")
 for r in rows:
     if r["step"] == "skipped":
         print(f"\n{r['users']:,} users skipped: {r['reason']}")
