@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <glib.h>
@@ -216,11 +217,12 @@ adj_block (size_t i, unsigned worker, void *data)
 {
     AdjCheck *c = data;
     size_t from = i * c->block, to = MIN (from + c->block, c->n);
+    const uint32_t *adj = c->adj; /* a local copy: the loop vectorises */
     uint32_t max = 0;
 
     (void) worker;
     for (size_t k = from; k < to; k++)
-        max = MAX (max, c->adj[k]);
+        max = adj[k] > max ? adj[k] : max;
     if (to > from && max >= c->n_users)
         g_atomic_int_set (&c->bad, 1);
 }
@@ -329,16 +331,17 @@ open_checked (const char *path, const char *display, GError **error)
     g_autoptr (GError) local = NULL;
     struct stat st;
     int fd = g_open (path, O_RDONLY, 0);
+    const char *why = NULL;
 
-    if (fd < 0 || fstat (fd, &st) != 0 || !S_ISREG (st.st_mode)) {
-        int e = fd < 0 || errno != 0 ? errno : EISDIR;
-        if (fd >= 0 && !S_ISREG (st.st_mode))
-            e = EISDIR;
+    if (fd < 0 || fstat (fd, &st) != 0)
+        why = g_strerror (errno);
+    else if (!S_ISREG (st.st_mode))
+        why = "not a regular file";
+    if (why != NULL) {
+        g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_IO,
+                     "cannot open the snapshot %s: %s", display, why);
         if (fd >= 0)
             g_close (fd, NULL);
-        g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_IO,
-                     "cannot open the snapshot %s: %s", display,
-                     e == EISDIR ? "not a regular file" : g_strerror (e));
         return NULL;
     }
     g_autofree char *key = g_strdup_printf (
@@ -360,6 +363,11 @@ open_checked (const char *path, const char *display, GError **error)
                      "cannot map the snapshot %s: %s", display, local->message);
         return NULL;
     }
+    /* All of it is about to be read: ask for it at once, so that a file not in the page cache
+     * streams from the disk instead of faulting in a page-cache readahead window at a time. */
+    if (g_mapped_file_get_length (m) > 0)
+        posix_madvise (g_mapped_file_get_contents (m), g_mapped_file_get_length (m),
+                       POSIX_MADV_WILLNEED);
     FsimSnapshotHeader h;
     const char *f = g_mapped_file_get_contents (m);
     if (!parse (display, m, &h, error) || !fsim_i_snapshot_check_chunks (display, f, &h, error) ||

@@ -111,9 +111,10 @@ add_imported (GString *out, const FsimScenario *s)
                             ps->import_format ? ps->import_format : "auto");
     for (size_t i = 0; i < ps->n_import_attributes; i++) {
         const FsimImportAttribute *a = &ps->import_attributes[i];
-        g_string_append_printf (out, "import.attributes.%s=%d:%zu:", a->attribute,
+        g_autofree char *key = g_strdup_printf ("import.attributes.%s.fields", a->attribute);
+        g_string_append_printf (out, "import.attributes.%s=%d:%zu\n", a->attribute,
                                 (int) a->target, a->partner);
-        add_fields (out, "fields", s, a->fields);
+        add_fields (out, key, s, a->fields);
     }
 }
 
