@@ -8,6 +8,3 @@
 /* {"id": ID, "effect": "allow"|"deny", "at": "FILE:LINE:COL"} under @key, or null when
  * @rule < 0. */
 void fsim_i_jw_rule (FsimJsonWriter *w, const char *key, const FsimScenario *s, gssize rule);
-
-/* One CSV cell, RFC 4180, with spreadsheet formulas neutralised (report.c). */
-void fsim_i_csv_cell (GString *out, const char *s);

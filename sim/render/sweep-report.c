@@ -7,8 +7,8 @@
 
 #include <glib.h>
 
+#include "csv.h"
 #include "json-writer.h"
-#include "render-private.h"
 #include "sweep-report.h"
 #include "table.h"
 
@@ -315,7 +315,7 @@ render_csv (const FsimSweep *sw, GString *out)
     g_string_append (out, "setting");
     for (size_t i = 0; i < sw->n_vary; i++) {
         g_string_append_c (out, ',');
-        fsim_i_csv_cell (out, sw->vary[i].path);
+        fsim_csv_cell (out, sw->vary[i].path);
     }
     g_string_append (out, ",metric,n,mean,sd,ci95_low,ci95_high,min,max\r\n");
     for (size_t k = 0; k < sw->n_settings; k++)
@@ -325,10 +325,10 @@ render_csv (const FsimSweep *sw, GString *out)
             g_string_append_printf (out, "%zu", k + 1);
             for (size_t i = 0; i < sw->n_vary; i++) {
                 g_string_append_c (out, ',');
-                fsim_i_csv_cell (out, sw->vary[i].values[fsim_sweep_value_of (sw, k, i)]);
+                fsim_csv_cell (out, sw->vary[i].values[fsim_sweep_value_of (sw, k, i)]);
             }
             g_string_append_c (out, ',');
-            fsim_i_csv_cell (out, fsim_metric_label (sw->metrics[m]));
+            fsim_csv_cell (out, fsim_metric_label (sw->metrics[m]));
             g_string_append_printf (out, ",%zu", st->n);
             for (size_t j = 0; j < G_N_ELEMENTS (v); j++) {
                 g_string_append_c (out, ',');
@@ -349,15 +349,15 @@ render_csv_tornado (const FsimSweep *sw, size_t metric, GString *out)
     for (size_t i = 0; i < n; i++) {
         const FsimSweepVary *v = &sw->vary[bars[i].vary];
         g_string_append_printf (out, "%zu,", i + 1);
-        fsim_i_csv_cell (out, fsim_metric_label (sw->metrics[metric]));
+        fsim_csv_cell (out, fsim_metric_label (sw->metrics[metric]));
         g_string_append_c (out, ',');
-        fsim_i_csv_cell (out, v->path);
+        fsim_csv_cell (out, v->path);
         g_string_append_c (out, ',');
-        fsim_i_csv_cell (out, v->values[bars[i].low]);
+        fsim_csv_cell (out, v->values[bars[i].low]);
         g_string_append_c (out, ',');
         append_num (out, bars[i].low_mean, "");
         g_string_append_c (out, ',');
-        fsim_i_csv_cell (out, v->values[bars[i].high]);
+        fsim_csv_cell (out, v->values[bars[i].high]);
         const double rest[] = { bars[i].high_mean, bars[i].swing, bars[i].noise };
         for (size_t j = 0; j < G_N_ELEMENTS (rest); j++) {
             g_string_append_c (out, ',');
