@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -464,6 +465,14 @@ test_snapshot_cli (void)
     g_assert_cmpstr (r->out, ==, "");
     fsim_assert_contains (r->err, "flowsim: error: ");
     fsim_assert_contains (r->err, "cut.fsp: truncated: 5000 bytes, but the header says");
+    /* a FIFO is refused at once, not waited on */
+    g_autofree char *fifo = g_build_filename (scratch, "fifo.fsp", NULL);
+    g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+    g_autofree char *use_fifo = g_strdup_printf ("population.snapshot=%s", fifo);
+    g_autoptr (FsimTestRun) ff = FSIM_RUN ("run", path, "--set", "population.users=1500",
+                                           "--set", use_fifo);
+    g_assert_cmpint (ff->status, ==, FSIM_EXIT_INPUT);
+    fsim_assert_contains (ff->err, "fifo.fsp: not a regular file");
     /* a what-if on the population: exit 3 */
     g_autoptr (FsimTestRun) w = FSIM_RUN ("run", path, "--set", "population.users=1500",
                                           "--set", use, "--set", "population.mean_degree=50");

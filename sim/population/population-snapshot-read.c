@@ -330,7 +330,8 @@ open_checked (const char *path, const char *display, GError **error)
 {
     g_autoptr (GError) local = NULL;
     struct stat st;
-    int fd = g_open (path, O_RDONLY, 0);
+    /* O_NONBLOCK: a FIFO must be refused, not waited on for a writer */
+    int fd = g_open (path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC, 0);
     const char *why = NULL;
 
     if (fd < 0 || fstat (fd, &st) != 0)
@@ -363,14 +364,15 @@ open_checked (const char *path, const char *display, GError **error)
                      "cannot map the snapshot %s: %s", display, local->message);
         return NULL;
     }
-    /* All of it is about to be read: ask for it at once, so that a file not in the page cache
-     * streams from the disk instead of faulting in a page-cache readahead window at a time. */
-    if (g_mapped_file_get_length (m) > 0)
-        posix_madvise (g_mapped_file_get_contents (m), g_mapped_file_get_length (m),
-                       POSIX_MADV_WILLNEED);
     FsimSnapshotHeader h;
     const char *f = g_mapped_file_get_contents (m);
-    if (!parse (display, m, &h, error) || !fsim_i_snapshot_check_chunks (display, f, &h, error) ||
+    gboolean ok = parse (display, m, &h, error);
+    /* A snapshot by its header: all of it is about to be read, so ask for it at once, and a
+     * file not in the page cache streams from the disk instead of faulting in a readahead
+     * window at a time. */
+    if (ok)
+        posix_madvise ((void *) f, g_mapped_file_get_length (m), POSIX_MADV_WILLNEED);
+    if (!ok || !fsim_i_snapshot_check_chunks (display, f, &h, error) ||
         !check_contents (display, f, &h, error)) {
         g_mapped_file_unref (m);
         return NULL;
