@@ -227,6 +227,50 @@ test_sweep_explicit (void)
     g_assert_cmpfloat (sw->stats[0].mean, ==, run_one (path, NULL, m));
 }
 
+/* On a snapshot: one population for every seed and every non-population value, and the note. */
+static void
+test_sweep_snapshot (void)
+{
+    g_autofree char *path = scenario ("device-partners-2018.json");
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *file = g_build_filename (dir, "pop.fsp", NULL);
+    g_autoptr (FsimTestRun) saved =
+        FSIM_RUN ("population", path, "--set", "population.users=500", "--save", file);
+    g_assert_cmpint (saved->status, ==, FSIM_EXIT_OK);
+    g_autofree char *only = g_strdup_printf ("population={\"snapshot\": \"%s\"}", file);
+    const char *const sets[] = { only, NULL };
+    const char *const vary[] = { "date=2018-06-01,2018-07-01", NULL };
+    g_autoptr (FsimMetric) m = metric (NULL, "partners[huawei].users_reached");
+    FsimMetric *const metrics[] = { m };
+    const guint64 seeds[] = { 1, 2, 3 };
+    FsimSweepOptions o = { .path = path, .sets = sets, .seeds = seeds, .n_seeds = 3,
+                           .vary = vary, .metrics = metrics, .n_metrics = 1 };
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimSweep) sw = fsim_sweep_run (&o, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (sw->snapshot);
+    g_assert_cmpuint (sw->n_populations, ==, 1);
+    g_assert_cmpfloat (sw->stats[0].sd, ==, 0);
+    g_assert_cmpfloat (sw->stats[0].mean, >, 0);
+    g_assert_cmpfloat (sw->stats[1].mean, ==, 0); /* Huawei's deal ended on 8 June 2018 */
+    g_autofree char *text = NULL;
+    {
+        GString *out = g_string_new (NULL);
+        fsim_sweep_render (sw, FSIM_REPORT_TEXT, -1, out);
+        text = g_string_free (out, FALSE);
+    }
+    fsim_assert_contains (text, "the population comes from a snapshot: the seeds do not change it");
+    /* a population value on a snapshot is refused */
+    const char *const bad_vary[] = { "population.users=400,600", NULL };
+    o.vary = bad_vary;
+    g_autoptr (GError) e2 = NULL;
+    g_autoptr (FsimSweep) none = fsim_sweep_run (&o, &e2);
+    g_assert_null (none);
+    g_assert_nonnull (e2);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 static char *
 render (const FsimSweep *sw, FsimReportFormat f, gssize tornado)
 {
@@ -355,6 +399,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/sweep/stats", test_sweep_stats);
     g_test_add_func ("/sweep/explicit", test_sweep_explicit);
     g_test_add_func ("/sweep/threads", test_sweep_threads);
+    g_test_add_func ("/sweep/snapshot", test_sweep_snapshot);
     g_test_add_func ("/sweep/tornado", test_sweep_tornado);
     g_test_add_func ("/sweep/cli", test_sweep_cli);
     return g_test_run ();
