@@ -364,6 +364,8 @@ test_snapshot_resealed (void)
         { FSIM_SNAPSHOT_AUDIENCE, 3, 9, "an audience is out of range (9)" },
         { FSIM_SNAPSHOT_USES, 7, 0x80, "a bit set names a field or partner that does not exist" },
         { FSIM_SNAPSHOT_PARTNERS, 0, 0xff, "the partner ids are not 60 strings" },
+        /* an escape sequence in an id (messages quote ids) */
+        { FSIM_SNAPSHOT_PARTNERS, 1, 0x1b, "the partner ids are not 60 strings" },
     };
 
     for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {

@@ -253,9 +253,11 @@ bit_sets_ok (const guint64 *b, guint64 count, guint64 words, guint64 n_bits)
     return TRUE;
 }
 
-/* @count NUL-terminated UTF-8 strings filling @bytes exactly. */
+/* @count NUL-terminated UTF-8 strings filling @bytes exactly. With @plain, without control
+ * characters but the line feeds of @plain's own (the ids and the population text, which
+ * messages quote). */
 static gboolean
-strings_ok (const char *p, guint64 bytes, guint64 count)
+strings_ok (const char *p, guint64 bytes, guint64 count, const char *plain)
 {
     guint64 seen = 0;
     const char *end = p + bytes;
@@ -264,6 +266,9 @@ strings_ok (const char *p, guint64 bytes, guint64 count)
         const char *nul = memchr (p, '\0', (size_t) (end - p));
         if (nul == NULL || !g_utf8_validate (p, nul - p, NULL))
             return FALSE;
+        for (const char *c = p; plain != NULL && c < nul; c++)
+            if (((guchar) *c < 0x20 || *c == 0x7f) && strchr (plain, *c) == NULL)
+                return FALSE;
         seen++;
         p = nul + 1;
     }
@@ -302,11 +307,12 @@ check_contents (const char *display, const char *f, const FsimSnapshotHeader *h,
     static const guint32 text[] = { FSIM_SNAPSHOT_FIELDS, FSIM_SNAPSHOT_PARTNERS,
                                     FSIM_SNAPSHOT_USER_IDS, FSIM_SNAPSHOT_FILE_NAMES };
     for (size_t i = 0; i < G_N_ELEMENTS (text); i++)
-        if ((s = section (h, text[i])) != NULL && !strings_ok (f + s->offset, s->bytes, s->count))
+        if ((s = section (h, text[i])) != NULL &&
+            !strings_ok (f + s->offset, s->bytes, s->count, i < 2 ? "" : NULL))
             return corrupt (error, display, "the %s are not %" G_GUINT64_FORMAT " strings",
                             fsim_i_snapshot_kind_name (text[i]), s->count);
     s = section (h, FSIM_SNAPSHOT_SPEC);
-    if (s->count > 1 || !strings_ok (f + s->offset, s->bytes, s->count))
+    if (s->count > 1 || !strings_ok (f + s->offset, s->bytes, s->count, "\n"))
         return corrupt (error, display, "the population text is not a string");
     return TRUE;
 }
