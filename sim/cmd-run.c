@@ -4,6 +4,7 @@
 
 #include <glib.h>
 
+#include "cli-commands.h"
 #include "cli-private.h"
 #include "report.h"
 
@@ -75,6 +76,13 @@ run_parse (int argc, char **argv, RunOptions *o, FsimReportFormat *out_format, G
         return fsim_i_cli_usage_error (error, "unknown format '%s' (expected text, json or csv)",
                                        o->format);
     return fsim_i_cmd_check_sets (o->sets, error);
+}
+
+FsimExit
+fsim_i_run_render (const char *path, const char *const *sets, FsimReportFormat format,
+                   GString *out, GError **error)
+{
+    return fsim_i_cli_render_progress (path, sets, format, TRUE, out, error);
 }
 
 static FsimExit
