@@ -9,6 +9,7 @@
 #include "json-writer.h"
 #include "loader.h"
 #include "serve.h"
+#include "timeline.h"
 
 /*
  * A client names a scenario by its id and nothing else: the catalog is the only map from what
@@ -107,11 +108,27 @@ write_range (FsimJsonWriter *w, const FsimScenario *s)
     g_date_set_julian (&last, (guint32) hi);
     g_date_set_dmy (&first, 1, G_DATE_JANUARY, (GDateYear) (g_date_get_year (&first) - 1));
     g_date_set_dmy (&last, 31, G_DATE_DECEMBER, g_date_get_year (&last));
+    FsimDay from = (FsimDay) g_date_get_julian (&first), to = (FsimDay) g_date_get_julian (&last);
     fsim_jw_key (w, "range");
     fsim_jw_open (w, '{');
-    jw_day (w, "from", (FsimDay) g_date_get_julian (&first));
-    jw_day (w, "to", (FsimDay) g_date_get_julian (&last));
+    jw_day (w, "from", from);
+    jw_day (w, "to", to);
     fsim_jw_close (w, '}');
+    /* the policy changes, to mark on the slider: those `flowsim timeline` lists */
+    size_t n = 0;
+    FsimTimelineEvent *events = fsim_timeline_events (s, from, to, &n);
+    fsim_jw_key (w, "events");
+    fsim_jw_open (w, '[');
+    for (size_t i = 0; i < n; i++) {
+        fsim_jw_item (w);
+        fsim_jw_open (w, '{');
+        jw_day (w, "date", events[i].day);
+        fsim_jw_str (w, "what", events[i].what);
+        fsim_jw_close (w, '}');
+        g_free (events[i].what);
+    }
+    fsim_jw_close (w, ']');
+    g_free (events);
 }
 
 static void
@@ -200,6 +217,15 @@ write_model (FsimJsonWriter *w, const FsimScenario *s)
             fsim_jw_str (w, "id", pa->destinations[d].id);
             fsim_jw_str (w, "location", pa->destinations[d].on_device ? "device" : "server");
             fsim_jw_str (w, "jurisdiction", pa->destinations[d].jurisdiction);
+            /* the fields it keeps, to rewrite it whole as a device destination */
+            fsim_jw_key (w, "fields");
+            fsim_jw_open (w, '[');
+            for (size_t f = 0; f < s->n_fields; f++)
+                if (fsim_bits_get (pa->destinations[d].fields, f)) {
+                    fsim_jw_item (w);
+                    fsim_json_string (w->out, s->fields[f].id);
+                }
+            fsim_jw_close (w, ']');
             fsim_jw_close (w, '}');
         }
         fsim_jw_close (w, ']');
