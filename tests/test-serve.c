@@ -12,6 +12,7 @@
 #include <libsoup/soup.h>
 
 #include "run-util.h"
+#include "serve.h"
 
 /* A flowsim serve process and where it listens. */
 typedef struct {
@@ -302,6 +303,68 @@ test_serve_diagram (void)
     fsim_assert_contains (r->body, "<svg");
 }
 
+/* A population kept from an earlier request gives what the CLI, building its own, prints:
+ * after a change that keeps it (date, API, storage) and after one that does not (users). */
+static void
+test_serve_population_cache (void)
+{
+    g_autoptr (FsimTestRun) base =
+        CLI ("run", "device-partners-2018.json", "--format", "json", "--set",
+             "population.users=3000");
+    assert_same_as_cli ("api/run?scenario=device-partners-2018&set=population.users%3D3000", base);
+    g_autoptr (FsimTestRun) kept = CLI (
+        "run", "device-partners-2018.json", "--format", "json", "--set", "population.users=3000",
+        "--set", "date=2018-07-01", "--set",
+        "apis[device-integrated].respects=[\"platform\",\"audience\"]", "--set",
+        "partners[huawei].destinations[handset].location=server", "--set",
+        "partners[huawei].destinations[handset].jurisdiction=CN");
+    assert_same_as_cli ("api/run?scenario=device-partners-2018&set=population.users%3D3000"
+                        "&set=date%3D2018-07-01"
+                        "&set=apis%5Bdevice-integrated%5D.respects%3D%5B%22platform%22%2C%22audience%22%5D"
+                        "&set=partners%5Bhuawei%5D.destinations%5Bhandset%5D.location%3Dserver"
+                        "&set=partners%5Bhuawei%5D.destinations%5Bhandset%5D.jurisdiction%3DCN",
+                        kept);
+    fsim_assert_contains (kept->out, "\"jurisdiction\": \"CN\"");
+    g_autoptr (FsimTestRun) other =
+        CLI ("run", "device-partners-2018.json", "--format", "json", "--set",
+             "population.users=3000", "--set", "population.mean_degree=40");
+    assert_same_as_cli ("api/run?scenario=device-partners-2018&set=population.users%3D3000"
+                        "&set=population.mean_degree%3D40",
+                        other);
+    g_assert_true (strcmp (other->out, base->out) != 0); /* other people */
+    g_autoptr (FsimTestRun) explain =
+        CLI ("explain", "device-partners-2018.json", "--user", "u7", "--format", "json", "--set",
+             "population.users=3000", "--set", "date=2018-07-01");
+    assert_same_as_cli ("api/explain?scenario=device-partners-2018&user=u7"
+                        "&set=population.users%3D3000&set=date%3D2018-07-01",
+                        explain);
+}
+
+/* Which overrides keep the population (and so share a key). */
+static void
+test_serve_population_key (void)
+{
+    static const char *const keep[] = {
+        "date=2015-05-01", "apis[device].respects=[]", "rules[x].until=2016-01-01",
+        "partners[quiz].destinations[servers].jurisdiction=RU", "partners[a].shares=[]",
+        "apis=[]", NULL,
+    };
+    static const char *const change[] = {
+        "population.users=5", "seed=2", "partners[quiz].kind=app", "partners=[]",
+        "fields=[]", "dates=1", "date.x=1", "population.users[dave].settings.platform=true",
+        "partners[quiz]=x", NULL,
+    };
+    g_autofree char *bare = fsim_serve_pop_key ("f.json", NULL);
+    g_autofree char *kept = fsim_serve_pop_key ("f.json", keep);
+    g_assert_cmpstr (bare, ==, "f.json");
+    g_assert_cmpstr (kept, ==, bare);
+    for (size_t i = 0; change[i]; i++) {
+        const char *one[] = { change[i], NULL };
+        g_autofree char *key = fsim_serve_pop_key ("f.json", one);
+        g_assert_cmpstr (key, !=, bare);
+    }
+}
+
 static void
 test_serve_claims (void)
 {
@@ -557,6 +620,8 @@ main (int argc, char **argv)
     g_test_add_func ("/serve/timeline", test_serve_timeline);
     g_test_add_func ("/serve/diagram", test_serve_diagram);
     g_test_add_func ("/serve/claims", test_serve_claims);
+    g_test_add_func ("/serve/population/cache", test_serve_population_cache);
+    g_test_add_func ("/serve/population/key", test_serve_population_key);
     g_test_add_func ("/serve/bad/scenario", test_serve_bad_scenario);
     g_test_add_func ("/serve/bad/traversal", test_serve_bad_traversal);
     g_test_add_func ("/serve/bad/override", test_serve_bad_override);

@@ -5,6 +5,7 @@
 
 #include <glib.h>
 
+#include "cli-sim.h"
 #include "cli.h"
 #include "diagram.h"
 #include "report.h"
@@ -12,13 +13,15 @@
 
 /*
  * Each function takes the scenario file @path and its `--set` overrides @sets (nullable,
- * NULL-terminated "PATH=VALUE", already checked by fsim_i_cmd_check_sets()), appends the
+ * NULL-terminated "PATH=VALUE", already checked by fsim_i_cmd_check_sets()), where to get the
+ * population from (@source, nullable: built from the scenario, as the CLI does), appends the
  * output to @out and returns FSIM_EXIT_OK, or the exit status of the step that failed with
  * @error set (the message the CLI prints after "flowsim: error: "). @out may then hold a part.
  */
 
 /* `flowsim run --format FORMAT`, without progress. */
-FsimExit fsim_i_run_render (const char *path, const char *const *sets, FsimReportFormat format,
+FsimExit fsim_i_run_render (const char *path, const char *const *sets,
+                            const FsimPopulationSource *source, FsimReportFormat format,
                             GString *out, GError **error);
 
 /* What `flowsim explain` is asked; the strings are the caller's. */
@@ -35,11 +38,13 @@ typedef struct {
 FsimExit fsim_i_explain_check (const FsimExplainRequest *rq, GError **error);
 /* `flowsim explain`: @rq must have passed fsim_i_explain_check(). */
 FsimExit fsim_i_explain_render (const char *path, const char *const *sets,
-                                const FsimExplainRequest *rq, GString *out, GError **error);
+                                const FsimPopulationSource *source, const FsimExplainRequest *rq,
+                                GString *out, GError **error);
 
 /* Is @format one `flowsim diff` draws or prints (text, json, dot, svg)? NULL is text. */
 gboolean fsim_i_diff_format_ok (const char *format);
-/* `flowsim diff BASE [WHATIF] --set ...`: @whatif_path NULL is BASE with @sets. Sets
+/* `flowsim diff BASE [WHATIF] --set ...` (always builds both populations): @whatif_path NULL
+ * is BASE with @sets. Sets
  * *@out_changed (nullable) to whether the what-if differs. */
 FsimExit fsim_i_diff_render (const char *base_path, const char *whatif_path,
                              const char *const *sets, const char *format, gboolean *out_changed,
@@ -61,11 +66,12 @@ FsimExit fsim_i_timeline_check_range (const char *from, const char *to, const ch
                                       FsimTimelineArgs *a, GError **error);
 /* `flowsim timeline`. */
 FsimExit fsim_i_timeline_render_to (const char *path, const char *const *sets,
-                                    const FsimTimelineArgs *a, GString *out, GError **error);
+                                    const FsimPopulationSource *source, const FsimTimelineArgs *a,
+                                    GString *out, GError **error);
 
 /* Parses `flowsim diagram --top N`: FALSE with a usage error if not 0..100000. */
 gboolean fsim_i_diagram_parse_top (const char *text, size_t *out_top, GError **error);
 /* `flowsim diagram --format FORMAT` (dot, svg or png). */
 FsimExit fsim_i_diagram_render (const char *path, const char *const *sets,
-                                const FsimDiagramOptions *d, const char *format, GString *out,
-                                GError **error);
+                                const FsimPopulationSource *source, const FsimDiagramOptions *d,
+                                const char *format, GString *out, GError **error);

@@ -15,13 +15,23 @@ fsim_i_cli_sim_free (FsimCliSim *sim)
         return;
     fsim_result_free (sim->result);
     fsim_decisions_free (sim->decisions);
-    fsim_population_free (sim->pop);
+    if (sim->pop && sim->pop_source)
+        sim->pop_source->release (sim->pop_source->data, sim->pop);
+    else
+        fsim_population_free (sim->pop);
     fsim_scenario_free (sim->scenario);
     g_free (sim);
 }
 
 FsimCliSim *
 fsim_i_cli_sim_new (const char *path, const char *const *sets, FsimExit *out_status, GError **error)
+{
+    return fsim_i_cli_sim_new_from (path, sets, NULL, out_status, error);
+}
+
+FsimCliSim *
+fsim_i_cli_sim_new_from (const char *path, const char *const *sets,
+                         const FsimPopulationSource *source, FsimExit *out_status, GError **error)
 {
     g_return_val_if_fail (out_status != NULL, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -33,7 +43,9 @@ fsim_i_cli_sim_new (const char *path, const char *const *sets, FsimExit *out_sta
         *out_status = FSIM_EXIT_INPUT;
         return NULL;
     }
-    sim->pop = fsim_population_build (sim->scenario, error);
+    sim->pop_source = source;
+    sim->pop = source ? source->get (source->data, sim->scenario, error)
+                      : fsim_population_build (sim->scenario, error);
     if (sim->pop == NULL) {
         *out_status = FSIM_EXIT_INPUT;
         return NULL;

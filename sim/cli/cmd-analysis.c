@@ -12,6 +12,9 @@ fsim_i_world_clear (FsimWorld *w)
 {
     g_clear_pointer (&w->tracer, fsim_tracer_free);
     g_clear_pointer (&w->decisions, fsim_decisions_free);
+    if (w->pop && w->pop_source)
+        w->pop_source->release (w->pop_source->data, g_steal_pointer (&w->pop));
+    w->pop_source = NULL;
     g_clear_pointer (&w->pop, fsim_population_free);
     g_clear_pointer (&w->scenario, fsim_scenario_free);
 }
@@ -33,9 +36,25 @@ fsim_i_world_take (FsimWorld *w, FsimScenario *scenario, FsimPopulation *pop, Fs
 FsimExit
 fsim_i_world_load (FsimWorld *w, const char *path, const char *const *sets, GError **error)
 {
+    return fsim_i_world_load_from (w, path, sets, NULL, error);
+}
+
+FsimExit
+fsim_i_world_load_from (FsimWorld *w, const char *path, const char *const *sets,
+                        const FsimPopulationSource *source, GError **error)
+{
     FsimScenario *s = fsim_loader_load (path, sets, error);
     fsim_i_world_clear (w);
     if (!s)
         return FSIM_EXIT_INPUT;
-    return fsim_i_world_take (w, s, NULL, s->date, error);
+    if (!source)
+        return fsim_i_world_take (w, s, NULL, s->date, error);
+    FsimPopulation *pop = source->get (source->data, s, error);
+    if (!pop) {
+        fsim_scenario_free (s);
+        return FSIM_EXIT_INPUT;
+    }
+    FsimExit status = fsim_i_world_take (w, s, pop, s->date, error);
+    w->pop_source = source; /* after take, which clears @w first */
+    return status;
 }

@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "cli-private.h"
+#include "cli-sim.h"
 #include "explain.h"
 #include "policy.h"
 #include "population.h"
@@ -16,6 +17,7 @@ typedef struct {
     FsimPopulation *pop;
     FsimDecisions *decisions;
     FsimTracer *tracer;
+    const FsimPopulationSource *pop_source; /* set: pop is borrowed from it */
 } FsimWorld;
 
 void fsim_i_world_clear (FsimWorld *w);
@@ -25,6 +27,9 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FsimWorld, fsim_i_world_clear)
  * file or population) or FSIM_EXIT_INTERNAL, with @error set on failure. */
 FsimExit fsim_i_world_load (FsimWorld *w, const char *path, const char *const *sets,
                             GError **error);
+/* The same with the population from @source (nullable: built). */
+FsimExit fsim_i_world_load_from (FsimWorld *w, const char *path, const char *const *sets,
+                                 const FsimPopulationSource *source, GError **error);
 /* Makes @scenario (taken) ready in @w, using @pop (taken; NULL: built from @scenario) and
  * deciding on @day. */
 FsimExit fsim_i_world_take (FsimWorld *w, FsimScenario *scenario, FsimPopulation *pop,

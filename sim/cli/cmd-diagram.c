@@ -121,11 +121,12 @@ diagram_parse (int argc, char **argv, DiagramOptions *o, FsimDiagramOptions *d, 
 }
 
 FsimExit
-fsim_i_diagram_render (const char *path, const char *const *sets, const FsimDiagramOptions *d,
+fsim_i_diagram_render (const char *path, const char *const *sets,
+                       const FsimPopulationSource *source, const FsimDiagramOptions *d,
                        const char *format, GString *out, GError **error)
 {
     FsimExit status = FSIM_EXIT_OK;
-    g_autoptr (FsimCliSim) sim = fsim_i_cli_sim_new (path, sets, &status, error);
+    g_autoptr (FsimCliSim) sim = fsim_i_cli_sim_new_from (path, sets, source, &status, error);
 
     if (sim == NULL)
         return status;
@@ -139,8 +140,8 @@ diagram_run (const DiagramOptions *o, const FsimDiagramOptions *d, GError **erro
 {
     g_autoptr (GString) dot = g_string_new (NULL);
     FsimExit status = fsim_i_diagram_render (o->args ? o->args[0] : NULL,
-                                             (const char *const *) o->sets, d, diagram_format (o),
-                                             dot, error);
+                                             (const char *const *) o->sets, NULL, d,
+                                             diagram_format (o), dot, error);
     return status == FSIM_EXIT_OK ? fsim_i_cmd_output (o->output, dot, error) : status;
 }
 

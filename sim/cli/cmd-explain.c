@@ -157,12 +157,13 @@ explain_filters (const FsimScenario *s, const FsimExplainRequest *o, FsimWord **
 }
 
 FsimExit
-fsim_i_explain_render (const char *path, const char *const *sets, const FsimExplainRequest *o,
+fsim_i_explain_render (const char *path, const char *const *sets,
+                       const FsimPopulationSource *source, const FsimExplainRequest *o,
                        GString *out, GError **error)
 {
     g_auto (FsimWorld) w = { 0 };
     gboolean json = o->format && strcmp (o->format, "json") == 0;
-    FsimExit status = fsim_i_world_load (&w, path, sets, error);
+    FsimExit status = fsim_i_world_load_from (&w, path, sets, source, error);
     if (status != FSIM_EXIT_OK)
         return status;
     gssize u = fsim_tracer_find_user (w.tracer, o->user);
@@ -199,7 +200,8 @@ cmd_explain (int argc, char **argv, GError **error)
     } else if (status == FSIM_EXIT_OK) {
         g_autofree char *path = fsim_i_cmd_scenario_path (o.args);
         FsimExplainRequest rq = explain_request (&o);
-        status = fsim_i_explain_render (path, (const char *const *) o.sets, &rq, out, error);
+        status = fsim_i_explain_render (path, (const char *const *) o.sets, NULL, &rq, out,
+                                        error);
         if (status == FSIM_EXIT_OK)
             status = fsim_i_cmd_output (o.output, out, error);
     }

@@ -6,6 +6,7 @@
 
 #include "cli-commands.h"
 #include "cli-private.h"
+#include "cli-sim.h"
 #include "report.h"
 
 typedef struct {
@@ -78,11 +79,17 @@ run_parse (int argc, char **argv, RunOptions *o, FsimReportFormat *out_format, G
     return fsim_i_cmd_check_sets (o->sets, error);
 }
 
+/* What fsim_i_cli_render_progress() does, without the progress line. */
 FsimExit
-fsim_i_run_render (const char *path, const char *const *sets, FsimReportFormat format,
-                   GString *out, GError **error)
+fsim_i_run_render (const char *path, const char *const *sets, const FsimPopulationSource *source,
+                   FsimReportFormat format, GString *out, GError **error)
 {
-    return fsim_i_cli_render_progress (path, sets, format, TRUE, out, error);
+    FsimExit status = FSIM_EXIT_OK;
+    g_autoptr (FsimCliSim) sim = fsim_i_cli_sim_new_from (path, sets, source, &status, error);
+    if (!sim)
+        return status;
+    fsim_report_render (sim->scenario, sim->pop, sim->result, format, out);
+    return FSIM_EXIT_OK;
 }
 
 static FsimExit

@@ -15,6 +15,7 @@
 #define DEFAULT_MAX_USERS 100000
 #define DEFAULT_MAX_REQUEST 16384
 #define DEFAULT_CACHE_MB 64
+#define DEFAULT_POPULATIONS 4
 #define MAX_TIMELINE_POINTS 200
 
 typedef struct {
@@ -26,6 +27,7 @@ typedef struct {
     gint64 max_users;
     int max_request;
     int cache_mb;
+    int populations;
     gboolean quiet;
     char **args;
     gboolean help;
@@ -59,6 +61,8 @@ serve_context (ServeOptions *o)
           "Most bytes of a request's path and query, or of a body (default 16384)", "BYTES" },
         { "cache", 0, 0, G_OPTION_ARG_INT, &o->cache_mb,
           "Megabytes of answers kept to give again (default 64; 0: none)", "MB" },
+        { "populations", 0, 0, G_OPTION_ARG_INT, &o->populations,
+          "Populations kept for the next request (default 4; 0: none)", "N" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No log line per request", NULL },
         { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[DIR…]" },
@@ -106,6 +110,9 @@ serve_check (const ServeOptions *o, GError **error)
     if (o->cache_mb < 0 || o->cache_mb > 65536)
         return fsim_i_cli_usage_error (error, "--cache %d is not from 0 to 65536 MB",
                                        o->cache_mb);
+    if (o->populations < 0 || o->populations > 1000)
+        return fsim_i_cli_usage_error (error, "--populations %d is not from 0 to 1000",
+                                       o->populations);
     return FSIM_EXIT_OK;
 }
 
@@ -149,6 +156,7 @@ serve_start (const ServeOptions *o, GError **error)
         .timeout = o->timeout,
         .max_request = (gsize) o->max_request,
         .cache_bytes = (gsize) o->cache_mb << 20,
+        .populations = (guint) o->populations,
         .limits = { .max_users = (guint64) o->max_users,
                     .max_timeline_points = MAX_TIMELINE_POINTS },
         .quiet = o->quiet,
@@ -168,6 +176,7 @@ cmd_serve (int argc, char **argv, GError **error)
         .max_users = DEFAULT_MAX_USERS,
         .max_request = DEFAULT_MAX_REQUEST,
         .cache_mb = DEFAULT_CACHE_MB,
+        .populations = DEFAULT_POPULATIONS,
     };
     FsimExit status = serve_parse (argc, argv, &o, error);
 

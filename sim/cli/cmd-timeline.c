@@ -116,11 +116,12 @@ timeline_parse (int argc, char **argv, TimelineOptions *o, FsimTimelineArgs *a, 
 }
 
 FsimExit
-fsim_i_timeline_render_to (const char *path, const char *const *sets, const FsimTimelineArgs *a,
+fsim_i_timeline_render_to (const char *path, const char *const *sets,
+                           const FsimPopulationSource *source, const FsimTimelineArgs *a,
                            GString *out, GError **error)
 {
     FsimExit status = FSIM_EXIT_OK;
-    g_autoptr (FsimCliSim) sim = fsim_i_cli_sim_new (path, sets, &status, error);
+    g_autoptr (FsimCliSim) sim = fsim_i_cli_sim_new_from (path, sets, source, &status, error);
     g_autoptr (FsimTimeline) t = NULL;
     g_autoptr (GError) local = NULL;
 
@@ -143,7 +144,8 @@ timeline_run (const TimelineOptions *o, const FsimTimelineArgs *a, GError **erro
 {
     g_autoptr (GString) out = g_string_new (NULL);
     FsimExit status = fsim_i_timeline_render_to (o->args ? o->args[0] : NULL,
-                                                 (const char *const *) o->sets, a, out, error);
+                                                 (const char *const *) o->sets, NULL, a, out,
+                                                 error);
     return status == FSIM_EXIT_OK ? fsim_i_cmd_output (o->output, out, error) : status;
 }
 

@@ -325,27 +325,51 @@ content_type (const char *format)
     return "text/plain; charset=utf-8";
 }
 
+/* A request's population source: the server's cache under the request's key. */
+typedef struct {
+    FsimServePopCache *cache;
+    char *key;
+} PopSource;
+
+static FsimPopulation *
+pop_source_get (void *data, const FsimScenario *scenario, GError **error)
+{
+    PopSource *ps = data;
+    return fsim_serve_pop_cache_get (ps->cache, ps->key, scenario, error);
+}
+
+static void
+pop_source_release (void *data, FsimPopulation *pop)
+{
+    PopSource *ps = data;
+    fsim_serve_pop_cache_release (ps->cache, pop);
+}
+
 /* Calls what the CLI command calls. */
 static FsimExit
-dispatch (const FsimServeRequest *rq, GString *out, GError **error)
+dispatch (const FsimServeRequest *rq, FsimServePopCache *pops, GString *out, GError **error)
 {
     const char *path = rq->entry->path;
     const char *const *sets = (const char *const *) rq->sets->pdata;
     FsimReportFormat format = FSIM_REPORT_JSON;
+    g_autofree char *key = pops ? fsim_serve_pop_key (path, sets) : NULL;
+    PopSource data = { pops, key };
+    const FsimPopulationSource cached = { pop_source_get, pop_source_release, &data };
+    const FsimPopulationSource *source = pops ? &cached : NULL;
 
     switch (rq->ep) {
     case EP_RUN:
         fsim_report_format_from_string (rq->format, &format);
-        return fsim_i_run_render (path, sets, format, out, error);
+        return fsim_i_run_render (path, sets, source, format, out, error);
     case EP_EXPLAIN:
-        return fsim_i_explain_render (path, sets, &rq->explain, out, error);
-    case EP_DIFF:
+        return fsim_i_explain_render (path, sets, source, &rq->explain, out, error);
+    case EP_DIFF: /* diff builds both populations itself, on the same people */
         return fsim_i_diff_render (path, rq->whatif ? rq->whatif->path : NULL, sets, rq->format,
                                    NULL, out, error);
     case EP_TIMELINE:
-        return fsim_i_timeline_render_to (path, sets, &rq->timeline, out, error);
+        return fsim_i_timeline_render_to (path, sets, source, &rq->timeline, out, error);
     case EP_DIAGRAM:
-        return fsim_i_diagram_render (path, sets, &rq->diagram, rq->format, out, error);
+        return fsim_i_diagram_render (path, sets, source, &rq->diagram, rq->format, out, error);
     default:
         g_assert_not_reached ();
     }
@@ -353,7 +377,7 @@ dispatch (const FsimServeRequest *rq, GString *out, GError **error)
 
 void
 fsim_serve_request_run (const FsimServeRequest *rq, const FsimServeCatalog *c,
-                        const FsimServeLimits *limits, FsimServeReply *r)
+                        const FsimServeLimits *limits, FsimServePopCache *pops, FsimServeReply *r)
 {
     g_autoptr (GError) error = NULL;
     g_autoptr (GString) out = g_string_new (NULL);
@@ -374,7 +398,7 @@ fsim_serve_request_run (const FsimServeRequest *rq, const FsimServeCatalog *c,
                                 limits->max_timeline_points);
         return;
     }
-    FsimExit status = dispatch (rq, out, &error);
+    FsimExit status = dispatch (rq, pops, out, &error);
     if (status != FSIM_EXIT_OK) {
         reply_failure (r, c, status, error);
         return;

@@ -43,6 +43,7 @@ typedef struct {
     GThreadPool *pool;
     GMainLoop *loop;
     FsimServeCache *cache;
+    FsimServePopCache *pops; /* shared by the workers */
     guint in_flight; /* jobs given to the pool whose worker has not come back yet */
     gint stopping;   /* atomic: workers skip what is still queued */
 } Server;
@@ -190,7 +191,7 @@ job_run (gpointer data, gpointer user_data)
     if (g_atomic_int_get (&s->stopping))
         fsim_serve_reply_error (&job->reply, 503, "the server is stopping");
     else
-        fsim_serve_request_run (job->rq, s->catalog, &s->config.limits, &job->reply);
+        fsim_serve_request_run (job->rq, s->catalog, &s->config.limits, s->pops, &job->reply);
     g_main_context_invoke (NULL, job_done, job);
 }
 
@@ -223,7 +224,7 @@ serve_api (Server *s, SoupServerMessage *msg, const char *path)
         fsim_serve_request_new (s->catalog, path + strlen ("/api/"), query, &r);
 
     if (rq && !fsim_serve_request_simulates (rq))
-        fsim_serve_request_run (rq, s->catalog, &s->config.limits, &r);
+        fsim_serve_request_run (rq, s->catalog, &s->config.limits, NULL, &r);
     if (!rq || r.status) {
         respond_reply (msg, &r);
         log_request (s, msg, r.status, started);
@@ -360,11 +361,16 @@ start_listening (Server *s, GError **error)
                          "anyone who can reach it on this port can use the explorer and make "
                          "it simulate (it reads only the served scenarios)\n",
                  s->config.listen);
-    GSList *uris = soup_server_get_uris (s->soup);
-    g_autofree char *url = uris ? g_uri_to_string (uris->data) : g_strdup ("?");
-    g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-    fprintf (stdout, "flowsim serve: %zu scenarios at %s (Ctrl-C to stop)\n",
-             fsim_serve_catalog_size (s->catalog), url);
+    /* the port the system chose for port 0 (soup_server_get_uris() leaks in libsoup 3.2) */
+    GSList *listeners = soup_server_get_listeners (s->soup);
+    g_autoptr (GSocketAddress) local =
+        listeners ? g_socket_get_local_address (listeners->data, NULL) : NULL;
+    g_slist_free (listeners);
+    guint port = local ? g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)) : 0;
+    gboolean v6 = g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6;
+    fprintf (stdout, "flowsim serve: %zu scenarios at http://%s%s%s:%u/ (Ctrl-C to stop)\n",
+             fsim_serve_catalog_size (s->catalog), v6 ? "[" : "", s->config.listen,
+             v6 ? "]" : "", port);
     fflush (stdout);
     return TRUE;
 }
@@ -377,11 +383,24 @@ server_clear (Server *s)
         soup_server_disconnect (s->soup);
     if (s->pool) /* runs what is queued (each skips at once) and waits for what runs */
         g_thread_pool_free (g_steal_pointer (&s->pool), FALSE, TRUE);
-    while (g_main_context_pending (NULL)) /* the workers' job_done calls */
-        g_main_context_iteration (NULL, FALSE);
     g_clear_object (&s->soup);
+    /* the workers' job_done calls, and the closing of the connections (libsoup closes them
+     * asynchronously): up to a second, until nothing has happened for 50 ms */
+    gint64 deadline = g_get_monotonic_time () + G_USEC_PER_SEC, idle_since = 0;
+    while (g_get_monotonic_time () < deadline) {
+        if (g_main_context_iteration (NULL, FALSE)) {
+            idle_since = 0;
+        } else if (!idle_since) {
+            idle_since = g_get_monotonic_time ();
+        } else if (g_get_monotonic_time () - idle_since > 50000) {
+            break;
+        } else {
+            g_usleep (2000);
+        }
+    }
     g_clear_pointer (&s->loop, g_main_loop_unref);
     g_clear_pointer (&s->cache, fsim_serve_cache_free);
+    g_clear_pointer (&s->pops, fsim_serve_pop_cache_free); /* no worker left */
     g_clear_pointer (&s->catalog, fsim_serve_catalog_free);
 }
 
@@ -393,6 +412,7 @@ fsim_serve_run (FsimServeCatalog *catalog, const FsimServeConfig *config, GError
 
     s.loop = g_main_loop_new (NULL, FALSE);
     s.cache = config->cache_bytes ? fsim_serve_cache_new (config->cache_bytes) : NULL;
+    s.pops = config->populations ? fsim_serve_pop_cache_new (config->populations) : NULL;
     s.soup = soup_server_new ("server-header", "flowsim/" FSIM_VERSION " ", NULL);
     s.pool = g_thread_pool_new (job_run, &s, (gint) config->jobs, FALSE, NULL);
     soup_server_add_early_handler (s.soup, NULL, handle_early, &s, NULL);

@@ -6,6 +6,7 @@
 #include <glib.h>
 
 #include "cli.h"
+#include "population.h"
 #include "scenario.h"
 
 /* ---- serve-catalog.c: the scenarios a server offers, by id ---- */
@@ -43,6 +44,23 @@ const char *fsim_serve_catalog_json (const FsimServeCatalog *c);
 /* @message with every served folder's path taken out (transfer full): errors name files
  * relative to their folder, as a client knows them. */
 char *fsim_serve_catalog_clean_message (const FsimServeCatalog *c, const char *message);
+
+/* ---- serve-population.c: populations kept between requests (thread-safe) ---- */
+
+typedef struct FsimServePopCache FsimServePopCache;
+
+/* A cache of at most @max_entries populations (0: each is freed when its request is done). */
+FsimServePopCache *fsim_serve_pop_cache_new (guint max_entries);
+/* Only once no population is lent any more. */
+void fsim_serve_pop_cache_free (FsimServePopCache *c);
+/* The key of the population of @path with @sets: the path and the overrides that can change
+ * the population (transfer full). Can't fail. */
+char *fsim_serve_pop_key (const char *path, const char *const *sets);
+/* The population for @key, built from @scenario if not cached; lent until released. NULL
+ * with @error set if it cannot be built. */
+FsimPopulation *fsim_serve_pop_cache_get (FsimServePopCache *c, const char *key,
+                                          const FsimScenario *scenario, GError **error);
+void fsim_serve_pop_cache_release (FsimServePopCache *c, FsimPopulation *pop);
 
 /* ---- serve-api.c: one API request, run on a worker thread ---- */
 
@@ -88,11 +106,12 @@ gboolean fsim_serve_request_simulates (const FsimServeRequest *rq);
 /**
  * fsim_serve_request_run:
  * Answers @rq into @r (cleared first): checks the overrides against @limits, then calls the
- * same function as the CLI command. Thread-safe: @c and @limits are only read. Can't fail
- * (a failure is an error reply).
+ * same function as the CLI command, with the population from @pops (nullable: built).
+ * Thread-safe: @c and @limits are only read. Can't fail (a failure is an error reply).
  */
 void fsim_serve_request_run (const FsimServeRequest *rq, const FsimServeCatalog *c,
-                             const FsimServeLimits *limits, FsimServeReply *r);
+                             const FsimServeLimits *limits, FsimServePopCache *pops,
+                             FsimServeReply *r);
 
 /* ---- serve-http.c: the server ---- */
 
@@ -104,6 +123,7 @@ typedef struct {
     double timeout;            /* seconds a request may take before a 503 */
     gsize max_request;         /* bytes of a request line's target, or of a body */
     gsize cache_bytes;         /* answers kept (0: none) */
+    guint populations;         /* populations kept (0: none) */
     FsimServeLimits limits;
     gboolean quiet;            /* no log line per request */
 } FsimServeConfig;
