@@ -457,7 +457,7 @@ function showFindings (r) {
   list.appendChild(el('li', reached.length + ' of ' + r.partners.length + ' partners reached someone among the ' + fmt(n) + ' users on ' + r.date + '.'));
   for (const p of reached.slice(0, 3)) {
     list.appendChild(el('li', (p.name || p.id) + ' reached ' + fmt(p.users_reached) + ' users, ' +
-      fmt(p.users_reached_without_consent) + ' of them without their consent; ' + fmt(p.users) + ' use it themselves.'));
+      fmt(p.users_reached_without_consent) + ' of them without their consent; ' + fmt(p.users) + (p.users === 1 ? ' uses' : ' use') + ' it themselves.'));
   }
   for (const f of r.fields.filter((x) => x.sensitive && x.users > 0)) {
     list.appendChild(el('li', 'Sensitive: ' + f.id + ' of ' + fmt(f.users) + ' users reached a partner, ' +
