@@ -136,6 +136,14 @@ def main():
                 fail("the shared URL shows another %s:\n%s\n---\n%s" % (key, text(driver, key), value))
         if cell(driver, "quiz", "reached") != "0":
             fail("the shared URL shows the quiz reaching %s" % cell(driver, "quiz", "reached"))
+        # explain for a person: the CLI's text for bob on that date
+        driver.find_element(By.CSS_SELECTOR, 'button[data-explain="bob"]').click()
+        deadline = time.time() + TIMEOUT
+        while time.time() < deadline and not re.search(r"User\s+bob", text(driver, "explain")):
+            time.sleep(0.1)
+        explained = text(driver, "explain")
+        if not re.search(r"User\s+bob", explained) or not re.search(r"Date\s+" + date, explained):
+            fail("explain for bob shows:\n" + explained)
         check_console(driver)
         print("ok: the quiz drops to 0 after %s, and %s restores the same page" % (date, shared))
     finally:

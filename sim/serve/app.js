@@ -161,7 +161,12 @@ function buildPopulation (s) {
       changed();
     };
     label.appendChild(box);
-    label.appendChild(document.createTextNode(' ' + u.id));
+    label.appendChild(document.createTextNode(' ' + u.id + ' '));
+    const why = el('button', 'explain', 'why');
+    why.type = 'button';
+    why.dataset.explain = u.id;
+    why.onclick = (ev) => { ev.preventDefault(); $('explain-user').value = u.id; explain(); };
+    label.appendChild(why);
     people.appendChild(label);
   }
 }
