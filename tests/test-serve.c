@@ -296,7 +296,8 @@ test_serve_timeline (void)
 static void
 test_serve_diagram (void)
 {
-    if (!g_find_program_in_path ("dot")) {
+    g_autofree char *dot = g_find_program_in_path ("dot");
+    if (!dot) {
         g_test_skip ("Graphviz's dot is not installed");
         return;
     }
