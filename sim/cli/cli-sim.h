@@ -5,10 +5,21 @@
 #include <glib.h>
 
 #include "cli.h"
-#include "engine.h"
-#include "policy.h"
-#include "population.h"
 #include "scenario.h"
+#include "sim.h"
+
+/**
+ * fsim_i_cli_sim_new:
+ * @path: (nullable): the scenario file; NULL for the default scenario
+ * @sets: (nullable): `--set` overrides
+ * @out_status: the exit status for the step that failed (FSIM_EXIT_INPUT for the scenario or
+ *   its population, FSIM_EXIT_INTERNAL for the engine); written only on failure
+ *
+ * fsim_sim_new() on @path, or on the bundled default scenario.
+ * Returns: (transfer full): the simulation, or NULL with @error set.
+ */
+FsimSim *fsim_i_cli_sim_new (const char *path, const char *const *sets, FsimExit *out_status,
+                                GError **error);
 
 /*
  * Where a command gets its population when it is not to build it: get() returns the
@@ -22,35 +33,21 @@ typedef struct {
     void *data;
 } FsimPopulationSource;
 
-/* One simulated scenario, everything the outputs need; all members owned, but pop when
- * pop_source is set (borrowed from it). */
+/* A simulation of the command bodies (cli-commands.h): sim->pop is borrowed from source when
+ * source is set, else owned like the rest. Initialise with { 0 }. */
 typedef struct {
-    FsimScenario *scenario;
-    FsimPopulation *pop;
-    FsimDecisions *decisions;
-    FsimResult *result;
-    const FsimPopulationSource *pop_source;
+    FsimSim *sim;
+    const FsimPopulationSource *source;
 } FsimCliSim;
 
-void fsim_i_cli_sim_free (FsimCliSim *sim);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimCliSim, fsim_i_cli_sim_free)
+void fsim_i_cli_sim_clear (FsimCliSim *s);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FsimCliSim, fsim_i_cli_sim_clear)
 
-/**
- * fsim_i_cli_sim_new:
- * @path: (nullable): the scenario file; NULL for the default scenario
- * @sets: (nullable): `--set` overrides
- * @out_status: the exit status for the step that failed (FSIM_EXIT_INPUT for the scenario or
- *   its population, FSIM_EXIT_INTERNAL for the engine); written only on failure
- *
- * Loads @path, builds its population, decides on the scenario date and runs the engine.
- * Returns: (transfer full): the simulation, or NULL with @error set.
- */
-FsimCliSim *fsim_i_cli_sim_new (const char *path, const char *const *sets, FsimExit *out_status,
-                                GError **error);
-/* The same with the population from @source (nullable: built). */
-FsimCliSim *fsim_i_cli_sim_new_from (const char *path, const char *const *sets,
-                                     const FsimPopulationSource *source, FsimExit *out_status,
-                                     GError **error);
+/* fsim_i_cli_sim_new() into @s, the population from @source (nullable: built). Returns
+ * FSIM_EXIT_OK, or the exit status of the failing step with @error set (@s then holds what
+ * was made; clear it). */
+FsimExit fsim_i_cli_sim_init (FsimCliSim *s, const char *path, const char *const *sets,
+                              const FsimPopulationSource *source, GError **error);
 
 /* Parses "YYYY-MM-DD" for option @option; a usage error (FALSE) otherwise. */
 gboolean fsim_i_cli_parse_day (const char *option, const char *text, FsimDay *out_day,

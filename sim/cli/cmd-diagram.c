@@ -125,11 +125,12 @@ fsim_i_diagram_render (const char *path, const char *const *sets,
                        const FsimPopulationSource *source, const FsimDiagramOptions *d,
                        const char *format, GString *out, GError **error)
 {
-    FsimExit status = FSIM_EXIT_OK;
-    g_autoptr (FsimCliSim) sim = fsim_i_cli_sim_new_from (path, sets, source, &status, error);
+    g_auto (FsimCliSim) cs = { 0 };
+    FsimExit status = fsim_i_cli_sim_init (&cs, path, sets, source, error);
 
-    if (sim == NULL)
+    if (status != FSIM_EXIT_OK)
         return status;
+    const FsimSim *sim = cs.sim;
     fsim_diagram_write_dot (sim->scenario, sim->decisions, sim->result, d, out);
     return fsim_graphviz_convert (out, format, error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
 }

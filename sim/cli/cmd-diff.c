@@ -10,7 +10,7 @@
 #include "cmd-analysis.h"
 #include "diff-diagram.h"
 #include "diff.h"
-#include "loader.h"
+#include "sim.h"
 
 typedef struct {
     char *format;
@@ -92,38 +92,23 @@ FsimExit
 fsim_i_diff_render (const char *base_path, const char *whatif_path, const char *const *sets,
                     const char *format, gboolean *out_changed, GString *out, GError **error)
 {
-    gboolean json = format && strcmp (format, "json") == 0;
-    if (!whatif_path)
-        whatif_path = base_path;
-    g_autoptr (FsimScenario) base = fsim_loader_load (base_path, NULL, error);
-    if (!base)
-        return FSIM_EXIT_INPUT;
-    g_autoptr (FsimScenario) whatif = fsim_loader_load (whatif_path, sets, error);
-    if (!whatif)
-        return FSIM_EXIT_INPUT;
-    if (!base->id || !whatif->id)
-        return fsim_i_cli_usage_error (error, "%s is a policy file: diff compares scenarios (a "
-                                              "date and a population)",
-                                       base->id ? whatif_path : base_path);
-    g_autoptr (FsimPopulation) base_pop = fsim_population_build (base, error);
-    if (!base_pop)
-        return FSIM_EXIT_INPUT;
-    FsimPopulation *own = fsim_population_build (whatif, error);
-    if (!own)
-        return FSIM_EXIT_INPUT;
-    g_autofree char *note = NULL;
-    g_autoptr (FsimPopulation) whatif_pop =
-        fsim_diff_population (base, base_pop, whatif, own, &note, error);
-    if (!whatif_pop)
-        return FSIM_EXIT_INPUT;
-    g_autoptr (FsimDiff) diff = fsim_diff_new (base, base_pop, whatif, whatif_pop, note, error);
-    if (!diff)
-        return FSIM_EXIT_INTERNAL;
+    const FsimSimOptions options = { .sets = sets };
+    FsimSimFailure failure = FSIM_SIM_FAILED_INTERNAL;
+    g_autoptr (FsimSimDiff) compared =
+        fsim_sim_diff (base_path, whatif_path, &options, &failure, error);
+    if (!compared && failure == FSIM_SIM_FAILED_USAGE) {
+        g_autofree char *message = g_strdup ((*error)->message);
+        g_clear_error (error);
+        return fsim_i_cli_usage_error (error, "%s", message);
+    }
+    if (!compared)
+        return (FsimExit) failure;
+    const FsimDiff *diff = compared->diff;
     if (out_changed)
         *out_changed = fsim_diff_any (diff);
     if (format && (strcmp (format, "dot") == 0 || strcmp (format, "svg") == 0))
         return fsim_diff_draw (diff, format, out, error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
-    if (json)
+    if (format && strcmp (format, "json") == 0)
         fsim_diff_render_json (diff, out);
     else
         fsim_diff_render_text (diff, out);

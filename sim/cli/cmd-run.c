@@ -84,10 +84,11 @@ FsimExit
 fsim_i_run_render (const char *path, const char *const *sets, const FsimPopulationSource *source,
                    FsimReportFormat format, GString *out, GError **error)
 {
-    FsimExit status = FSIM_EXIT_OK;
-    g_autoptr (FsimCliSim) sim = fsim_i_cli_sim_new_from (path, sets, source, &status, error);
-    if (!sim)
+    g_auto (FsimCliSim) cs = { 0 };
+    FsimExit status = fsim_i_cli_sim_init (&cs, path, sets, source, error);
+    if (status != FSIM_EXIT_OK)
         return status;
+    const FsimSim *sim = cs.sim;
     fsim_report_render (sim->scenario, sim->pop, sim->result, format, out);
     return FSIM_EXIT_OK;
 }

@@ -120,13 +120,14 @@ fsim_i_timeline_render_to (const char *path, const char *const *sets,
                            const FsimPopulationSource *source, const FsimTimelineArgs *a,
                            GString *out, GError **error)
 {
-    FsimExit status = FSIM_EXIT_OK;
-    g_autoptr (FsimCliSim) sim = fsim_i_cli_sim_new_from (path, sets, source, &status, error);
+    g_auto (FsimCliSim) cs = { 0 };
+    FsimExit status = fsim_i_cli_sim_init (&cs, path, sets, source, error);
     g_autoptr (FsimTimeline) t = NULL;
     g_autoptr (GError) local = NULL;
 
-    if (sim == NULL)
+    if (status != FSIM_EXIT_OK)
         return status;
+    const FsimSim *sim = cs.sim;
     t = fsim_timeline_new (sim->scenario, sim->pop, a->from, a->to, a->step, &local);
     if (t == NULL) {
         status = g_error_matches (local, FSIM_TIMELINE_ERROR, FSIM_TIMELINE_ERROR_RANGE)
