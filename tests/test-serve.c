@@ -439,6 +439,8 @@ test_serve_bad_override (void)
                   "--from and --to are required");
     assert_error ("api/timeline?scenario=tour&from=2015-01-01&to=2014-01-01", 400,
                   "--from 2015-01-01 is after --to 2014-01-01");
+    assert_error ("api/diff?scenario=tour", 400,
+                  "give a WHATIF scenario, or --set overrides of BASE");
     assert_error ("api/diagram?scenario=tour&top=x", 400,
                   "--top 'x' is not a number from 0 to 100000");
     assert_error ("api/run?scenario=tour&format=xml", 400, "unknown format 'xml' for /api/run");

@@ -202,6 +202,13 @@ check_options (FsimServeRequest *rq, GError **error)
             return FALSE;
         fsim_timeline_format_from_string (rq->format, &rq->timeline.format);
         return TRUE;
+    case EP_DIFF:
+        if (rq->sets->len <= 1 && !rq->whatif) { /* the NULL at the end */
+            g_set_error_literal (error, FSIM_CLI_ERROR, FSIM_CLI_ERROR_USAGE,
+                                 "give a WHATIF scenario, or --set overrides of BASE");
+            return FALSE;
+        }
+        return TRUE;
     case EP_DIAGRAM:
         rq->diagram.top = FSIM_DIAGRAM_DEFAULT_TOP;
         return !param (rq, "top") || fsim_i_diagram_parse_top (param (rq, "top"),
