@@ -15,8 +15,9 @@ Starts `flowsim serve --port 0` on loopback, then
      prints the medians and the ranges;
   2. sends 50 requests at once (50 threads, each a different date of the 10,000-user default,
      so 50 simulations), and prints how many were answered 200 and the wall time.
-Every figure is wall-clock time on a shared machine: compare them in one run, and read the
-load average printed with them.
+Every time is wall-clock time on a shared machine: compare them in one run, and read the load
+average printed with them. The server's CPU time per update (all its threads, from /proc; the
+`dot` processes it starts are not counted) is what an idle machine would need at least.
 """
 import argparse
 import os
@@ -81,6 +82,13 @@ def page_latency(driver, url, changes):
     return times
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of process @pid so far (/proc/PID/stat, all its threads)."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def burst(url, n):
     results = [None] * n
 
@@ -122,9 +130,15 @@ def main():
     driver = browser(profile)
     try:
         base = url + "?scenario=device-partners-2018"
-        summary("page update, 10,000 users", page_latency(driver, base, args.changes))
-        summary("page update, 100,000 users",
-                page_latency(driver, base + "&set=population.users%3D100000", args.changes))
+        for name, target in (("page update, 10,000 users", base),
+                             ("page update, 100,000 users",
+                              base + "&set=population.users%3D100000")):
+            driver.get(target)
+            wait_rendered(driver)  # the first view builds the population; not counted
+            before = cpu_seconds(server.pid)
+            summary(name, page_latency(driver, target, args.changes))
+            print("%-28s server CPU per update (run + diagram, Graphviz not counted): %.0f ms"
+                  % ("", 1000 * (cpu_seconds(server.pid) - before) / args.changes))
         results, wall = burst(url, 50)
         ok = sum(1 for r in results if r == 200)
         print("50 concurrent /api/run (10,000 users, 50 dates): %d answered 200, others %s; "
