@@ -22,11 +22,30 @@ fsim_i_cli_sim_new (const char *path, const char *const *sets, FsimExit *out_sta
     return sim;
 }
 
+gboolean
+fsim_i_cli_sim_build (FsimSim *sim, const FsimPopulationSource *source, GError **error)
+{
+    if (!source)
+        return fsim_sim_build (sim, NULL, error);
+    /* what fsim_sim_build() does, the population borrowed */
+    sim->pop = source->get (source->data, sim->scenario, error);
+    if (!sim->pop)
+        return FALSE;
+    sim->decisions = fsim_decisions_new (sim->scenario, sim->scenario->date);
+    return TRUE;
+}
+
+void
+fsim_i_cli_sim_give_back (FsimSim *sim, const FsimPopulationSource *source)
+{
+    if (sim && sim->pop && source)
+        source->release (source->data, g_steal_pointer (&sim->pop));
+}
+
 void
 fsim_i_cli_sim_clear (FsimCliSim *s)
 {
-    if (s->sim && s->sim->pop && s->source)
-        s->source->release (s->source->data, g_steal_pointer (&s->sim->pop));
+    fsim_i_cli_sim_give_back (s->sim, s->source);
     g_clear_pointer (&s->sim, fsim_sim_free);
     s->source = NULL;
 }
@@ -48,10 +67,8 @@ fsim_i_cli_sim_init (FsimCliSim *s, const char *path, const char *const *sets,
     if (!s->sim)
         return FSIM_EXIT_INPUT;
     s->source = source;
-    s->sim->pop = source->get (source->data, s->sim->scenario, error);
-    if (!s->sim->pop)
+    if (!fsim_i_cli_sim_build (s->sim, source, error))
         return FSIM_EXIT_INPUT;
-    s->sim->decisions = fsim_decisions_new (s->sim->scenario, s->sim->scenario->date);
     return fsim_sim_trace (s->sim, &options, error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
 }
 

@@ -40,6 +40,12 @@ typedef struct {
     const FsimPopulationSource *source;
 } FsimCliSim;
 
+/* fsim_sim_build() of @sim (loaded), the population from @source (nullable: built).
+ * FALSE with @error set if there is none. */
+gboolean fsim_i_cli_sim_build (FsimSim *sim, const FsimPopulationSource *source, GError **error);
+/* Before fsim_sim_free(): gives @sim's population back to @source (nullable: nothing to do). */
+void fsim_i_cli_sim_give_back (FsimSim *sim, const FsimPopulationSource *source);
+
 void fsim_i_cli_sim_clear (FsimCliSim *s);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FsimCliSim, fsim_i_cli_sim_clear)
 
