@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +38,14 @@ scenarios_dir (void)
     return g_build_filename (g_getenv ("FLOWSIM_SOURCE_DIR"), "scenarios", NULL);
 }
 
+/* In the child before exec: SIGTERM when the test process dies (Linux). */
+static void
+die_with_parent (gpointer data)
+{
+    (void) data;
+    prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 /* Starts `flowsim serve --port 0 --quiet ARGS... SCENARIOS` and waits for its URL line. */
 static Server *
 server_start (const char *const *args)
@@ -60,6 +69,8 @@ server_start (const char *const *args)
     g_autofree char *supp = g_test_build_filename (G_TEST_DIST, "lsan-serve.supp", NULL);
     g_autofree char *lsan = g_strconcat ("suppressions=", supp, NULL);
     g_subprocess_launcher_setenv (launcher, "LSAN_OPTIONS", lsan, TRUE);
+    /* a test that aborts must not leave its server running */
+    g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
     s->process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata,
                                                &error);
     g_assert_no_error (error);
