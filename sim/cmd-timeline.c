@@ -13,6 +13,7 @@ typedef struct {
     char *format;
     char *output;
     char **sets;
+    char **series;
     char **args;
     gboolean help;
 } TimelineOptions;
@@ -32,6 +33,7 @@ timeline_options_clear (TimelineOptions *o)
     g_clear_pointer (&o->format, g_free);
     g_clear_pointer (&o->output, g_free);
     g_clear_pointer (&o->sets, g_strfreev);
+    g_clear_pointer (&o->series, g_strfreev);
     g_clear_pointer (&o->args, g_strfreev);
 }
 
@@ -49,6 +51,10 @@ timeline_context (TimelineOptions *o)
           "Write to FILE (replaced atomically; '-' is standard output)", "FILE" },
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
           "Override a scenario value (repeatable)", "PATH=VALUE" },
+        { "series", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->series,
+          "The chart's panels (svg; repeatable): jurisdiction, kind, or partner:SEL[,SEL...] "
+          "(an id, a glob, kind:K, tag:T) for one line per partner",
+          "SERIES" },
         { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[SCENARIO]" },
         { 0 },
@@ -61,7 +67,9 @@ timeline_context (TimelineOptions *o)
         "policy\nchanges in the range.",
         "Examples:\n"
         "  flowsim timeline scenarios/tour.json --from 2013-01-01 --to 2019-01-01 --step 3m\n"
-        "  flowsim timeline --from 2010-01-01 --to 2019-01-01 --output timeline.svg\n");
+        "  flowsim timeline --from 2010-01-01 --to 2019-01-01 --output timeline.svg\n"
+        "  flowsim timeline --from 2017-01-01 --to 2019-01-01 --step 1m \\\n"
+        "      --series partner:huawei,lenovo --output huawei-lenovo.svg\n");
 }
 
 static char *
@@ -96,6 +104,9 @@ timeline_check (const TimelineOptions *o, TimelineArgs *a, GError **error)
         a->format = FSIM_TIMELINE_JSON;
     if (!o->format && o->output && g_str_has_suffix (o->output, ".svg"))
         a->format = FSIM_TIMELINE_SVG;
+    if (o->series && a->format != FSIM_TIMELINE_SVG)
+        return fsim_i_cli_usage_error (error, "--series chooses the panels of the svg chart "
+                                              "(--format svg)");
     return FSIM_EXIT_OK;
 }
 
@@ -130,7 +141,16 @@ timeline_run (const TimelineOptions *o, const TimelineArgs *a, GError **error)
         g_propagate_error (error, g_steal_pointer (&local));
         return status;
     }
-    fsim_timeline_render (sim->scenario, t, a->format, out);
+    if (a->format == FSIM_TIMELINE_SVG && o->series) {
+        FsimTimelineChart chart = { 0 };
+        g_autoptr (GPtrArray) selectors = g_ptr_array_new_with_free_func (g_free);
+        for (char **s = o->series; *s; s++)
+            if (!fsim_timeline_chart_add_series (sim->scenario, *s, &chart, selectors, error))
+                return FSIM_EXIT_USAGE;
+        fsim_timeline_write_svg (sim->scenario, t, &chart, FALSE, out);
+    } else {
+        fsim_timeline_render (sim->scenario, t, a->format, out);
+    }
     return fsim_i_cmd_output (o->output, out, error);
 }
 

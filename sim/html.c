@@ -294,7 +294,7 @@ timeline (const FsimScenario *s, const FsimTimeline *t, GString *out)
                          "The same population at each date: only the rules, APIs and sharing in "
                          "force change. Vertical lines mark policy changes.");
     g_string_append (out, "<figure>\n");
-    fsim_timeline_write_svg (s, t, TRUE, out);
+    fsim_timeline_write_svg (s, t, NULL, TRUE, out);
     g_string_append (out, "</figure>\n");
     fsim_i_html_table_open (out, "lrr", headers);
     for (size_t i = 0; i < t->n_points; i++) {
