@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "cli.h"
+#include "diagram.h"
 #include "progress.h"
 #include "report.h"
 
@@ -75,3 +76,21 @@ char *fsim_i_cmd_scenario_path (char *const *args);
 FsimExit fsim_i_cmd_print_help (GOptionContext *context, const char *name, GError **error);
 /* Writes @text to @output (atomically) or stdout; FSIM_EXIT_INTERNAL on failure. */
 FsimExit fsim_i_cmd_output (const char *output, const GString *text, GError **error);
+
+/* cli-diagram.c: the diagram's options (--top, --group-by, --partner, --field, --jurisdiction,
+ * --aspect), shared by `flowsim diagram` and `flowsim report`. */
+typedef struct {
+    char *top, *group_by, *jurisdiction, *aspect;
+    char **partners, **fields;
+} FsimCliDiagram;
+
+/* Adds the options to @context, parsed into @o (which must outlive the parse). */
+void fsim_i_cli_diagram_add (GOptionContext *context, FsimCliDiagram *o);
+/* Checks the parsed options and fills @d (which then points into @o); a usage error else. */
+FsimExit fsim_i_cli_diagram_parse (const FsimCliDiagram *o, FsimDiagramOptions *d,
+                                   GError **error);
+/* After the run: a usage error for a --partner or --field that selects nothing, or a
+ * --jurisdiction where nothing is kept. */
+FsimExit fsim_i_cli_diagram_check (const FsimCliDiagram *o, const FsimScenario *s,
+                                   const FsimResult *r, GError **error);
+void fsim_i_cli_diagram_clear (FsimCliDiagram *o);

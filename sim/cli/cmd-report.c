@@ -15,7 +15,7 @@
 typedef struct {
     char *output;
     char *timeline;
-    char *top;
+    FsimCliDiagram diagram;
     char **sets;
     char **args;
     gboolean no_diagram;
@@ -34,7 +34,7 @@ report_options_clear (ReportOptions *o)
 {
     g_clear_pointer (&o->output, g_free);
     g_clear_pointer (&o->timeline, g_free);
-    g_clear_pointer (&o->top, g_free);
+    fsim_i_cli_diagram_clear (&o->diagram);
     g_clear_pointer (&o->sets, g_strfreev);
     g_clear_pointer (&o->args, g_strfreev);
 }
@@ -48,8 +48,6 @@ report_context (ReportOptions *o)
         { "timeline", 't', 0, G_OPTION_ARG_FILENAME, &o->timeline,
           "Add a timeline from FROM to TO every STEP (e.g. 2010-01-01:2019-01-01:1y)",
           "FROM:TO:STEP" },
-        { "top", 'n', 0, G_OPTION_ARG_FILENAME, &o->top,
-          "Partners drawn one by one in the diagram (default 20; 0: all)", "N" },
         { "no-diagram", 0, 0, G_OPTION_ARG_NONE, &o->no_diagram,
           "Leave the diagram out (it needs Graphviz's dot)", NULL },
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
@@ -58,7 +56,7 @@ report_context (ReportOptions *o)
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[SCENARIO]" },
         { 0 },
     };
-    return fsim_i_cmd_context (
+    GOptionContext *context = fsim_i_cmd_context (
         "report", NULL, entries,
         "Writes one self-contained HTML page about SCENARIO: its description, assumptions "
         "and\nsources, the population, the key numbers, the flow diagram, where the data went, "
@@ -69,6 +67,8 @@ report_context (ReportOptions *o)
         "  flowsim report --timeline 2010-01-01:2019-01-01:1y --output report.html\n\n"
         "Without Graphviz's dot (or FLOWSIM_DOT), the diagram fails with status 4; "
         "pass --no-diagram.\n");
+    fsim_i_cli_diagram_add (context, &o->diagram);
+    return context;
 }
 
 static char *
@@ -102,16 +102,13 @@ static FsimExit
 report_parse (int argc, char **argv, ReportOptions *o, ReportArgs *a, GError **error)
 {
     g_autoptr (GOptionContext) context = report_context (o);
-    guint64 top = FSIM_DIAGRAM_DEFAULT_TOP;
     FsimExit status = fsim_i_cmd_parse (context, "report", argc, argv, error);
     if (status != FSIM_EXIT_OK || o->help)
         return status;
     if (!fsim_i_cmd_check_scenario_args (o->args, error))
         return FSIM_EXIT_USAGE;
-    if (o->top && !g_ascii_string_to_unsigned (o->top, 10, 0, 100000, &top, NULL))
-        return fsim_i_cli_usage_error (error, "--top '%s' is not a number from 0 to 100000",
-                                       o->top);
-    a->diagram.top = (size_t) top;
+    if ((status = fsim_i_cli_diagram_parse (&o->diagram, &a->diagram, error)) != FSIM_EXIT_OK)
+        return status;
     if (o->timeline && (status = parse_timeline (o->timeline, a, error)) != FSIM_EXIT_OK)
         return status;
     return fsim_i_cmd_check_sets (o->sets, error);
@@ -144,6 +141,9 @@ report_run (const ReportOptions *o, const ReportArgs *a, GError **error)
     g_autofree char *svg = NULL;
 
     if (sim == NULL)
+        return status;
+    status = fsim_i_cli_diagram_check (&o->diagram, sim->scenario, sim->result, error);
+    if (status != FSIM_EXIT_OK)
         return status;
     if (!o->no_diagram && (svg = diagram_svg (sim, &a->diagram, error)) == NULL)
         return FSIM_EXIT_INTERNAL;

@@ -49,6 +49,14 @@ static const char *const subject_titles[FSIM_N_SUBJECTS] = {
     [FSIM_SUBJECT_FRIENDS_OF_FRIENDS] = "friends of friends' data",
 };
 
+/* "1 user", "2,000 users" (transfer full). */
+static char *
+users_text (size_t n)
+{
+    g_autofree char *count = fsim_fmt_count (n);
+    return g_strdup_printf ("%s %s", count, n == 1 ? "user" : "users");
+}
+
 static size_t
 at (const Build *b, const size_t *a, size_t f, size_t p)
 {
@@ -181,12 +189,12 @@ add_fields (Build *b)
     }
     for (size_t n = 0; n < b->d->nodes->len; n++) {
         FsimINode *node = g_ptr_array_index (b->d->nodes, n);
-        g_autofree char *users = fsim_fmt_count (max[n]);
+        g_autofree char *users = users_text (max[n]);
         if (count[n] > MAX_FIELDS_LISTED + 1) {
             g_ptr_array_remove_index (node->lines, node->lines->len - 1);
             fsim_i_node_line (node, "and %zu more fields", count[n] - MAX_FIELDS_LISTED);
         }
-        fsim_i_node_line (node, "%s users reached", users);
+        fsim_i_node_line (node, "%s reached", users);
         node->muted = max[n] == 0;
     }
 }
@@ -334,7 +342,7 @@ partner_node (Build *b, size_t p)
     size_t n = fsim_i_diagram_node (b->d, id, b->partners_cluster, FSIM_I_NODE_PARTNER, NULL);
     FsimINode *node = g_ptr_array_index (b->d->nodes, n);
     g_autofree char *kind = fsim_i_plain_words (partner->kind);
-    g_autofree char *reach = fsim_fmt_count (b->reach[p]), *nc = fsim_fmt_count (b->reach_nc[p]);
+    g_autofree char *reach = users_text (b->reach[p]), *nc = fsim_fmt_count (b->reach_nc[p]);
     g_autofree char *users = fsim_fmt_count (r->partner_users[p]);
     b->partner_node[p] = n;
     fsim_i_node_line (node, "%s", partner->name);
@@ -344,7 +352,7 @@ partner_node (Build *b, size_t p)
     else
         fsim_i_node_line (node, "%s%s%s, used by no one", kind, partner->country ? " in " : "",
                           partner->country ? partner->country : "");
-    fsim_i_node_line (node, "reached %s users,", reach);
+    fsim_i_node_line (node, "reached %s,", reach);
     fsim_i_node_line (node, "%s without consent", nc);
     node->muted = b->reach[p] == 0;
 }
@@ -370,13 +378,13 @@ add_partners (Build *b)
         if (group_node[g] == SIZE_MAX) {
             const FsimIGroup *group = g_ptr_array_index (pick->groups, g);
             g_autofree char *id = g_strdup_printf ("partner:(group %zu)", g + 1);
-            g_autofree char *max = fsim_fmt_count (group->max_reach);
+            g_autofree char *max = users_text (group->max_reach);
             group_node[g] = fsim_i_diagram_node (b->d, id, b->partners_cluster,
                                                  FSIM_I_NODE_PARTNER, NULL);
             FsimINode *node = g_ptr_array_index (b->d->nodes, group_node[g]);
             fsim_i_node_line (node, "%zu %s", group->n, group->name);
             fsim_i_node_line (node, "each reached at most");
-            fsim_i_node_line (node, "%s users", max);
+            fsim_i_node_line (node, "%s", max);
             node->muted = group->max_reach == 0;
         }
         b->partner_node[p] = group_node[g];
@@ -605,18 +613,18 @@ add_title (Build *b)
     const FsimScenario *s = b->s;
     const FsimDiagramOptions *o = b->o;
     g_autofree char *date = fsim_day_format (b->day);
-    g_autofree char *n = fsim_fmt_count (b->r->n_users), *reached = fsim_fmt_count (b->r->users_reached);
+    g_autofree char *n = users_text (b->r->n_users), *reached = fsim_fmt_count (b->r->users_reached);
     g_autofree char *nc = fsim_fmt_count (b->r->users_reached_no_consent);
     g_autoptr (GString) focus = g_string_new (NULL);
     g_ptr_array_add (b->d->title, g_strdup (s->title ? s->title : s->id ? s->id : "flowsim"));
     g_ptr_array_add (b->d->title,
-                     g_strdup_printf ("%s: of %s users, %s reached, %s without consent", date, n,
+                     g_strdup_printf ("%s: of %s, %s reached, %s without consent", date, n,
                                       reached, nc));
     /* where the data was kept, a line of the title per few jurisdictions */
     g_autoptr (GString) kept = g_string_new (NULL);
     gboolean first = TRUE;
     for (size_t j = 0; j < b->r->n_jurisdictions; j++) {
-        g_autofree char *ju = fsim_fmt_count (b->r->jurisdiction_users[j]);
+        g_autofree char *ju = users_text (b->r->jurisdiction_users[j]);
         g_autofree char *jnc = fsim_fmt_count (b->r->jurisdiction_no_consent[j]);
         gboolean device = strcmp (b->r->jurisdictions[j], "device") == 0;
         if (b->r->jurisdiction_users[j] == 0)
@@ -625,7 +633,7 @@ add_title (Build *b)
             g_ptr_array_add (b->d->title, g_strdup_printf ("%s;", kept->str));
             g_string_truncate (kept, 0);
         }
-        g_string_append_printf (kept, "%s%s%s%s: %s users (%s without consent)",
+        g_string_append_printf (kept, "%s%s%s%s: %s (%s without consent)",
                                 kept->len ? "; " : "", first ? "Kept " : "",
                                 device ? "on the device" : "in ",
                                 device ? "" : b->r->jurisdictions[j], ju, jnc);
