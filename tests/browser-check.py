@@ -139,7 +139,7 @@ class Checks:
         if not ok:
             self.failed += 1
         print(("ok" if ok else "not ok") + " %d - %s" % (self.n, name))
-        if detail:
+        if detail and not ok:
             for line in str(detail).splitlines():
                 print("#   " + line)
         sys.stdout.flush()
@@ -265,6 +265,17 @@ def check_page_fits(c, b, path, name):
     b.open(path)
     bad = overlaps(b.run(JS_TEXTS, None))
     c.check(not bad, "%s: no two labels overlap in its pictures" % name, "\n".join(bad[:12]))
+    if b.run("return !!document.getElementById('diagram-full');"):
+        # the link to the full-size diagram: it then scrolls inside its frame, the page does not
+        b.open(path + "#diagram-full")
+        r = b.run("const f = document.getElementById('diagram-full');"
+                  "const s = f.querySelector('svg').getBoundingClientRect();"
+                  "const d = document.documentElement;"
+                  "return [s.width, f.clientWidth, getComputedStyle(f).overflowX,"
+                  " d.scrollWidth - d.clientWidth];")
+        c.check(r[0] > r[1] and r[2] == "auto" and r[3] <= 0,
+                "%s: the full-size diagram link shows it at full size in a scrolling frame" % name,
+                "svg %d px, frame %d px, overflow %s, page scrolls %d px" % tuple(r))
 
 
 def check_events(c, b, svg_path, json_path, name):
