@@ -411,11 +411,11 @@ test_diagram_explain (void)
     /* bob's religion: not in his "apps others use" list, so the quiz's friend route is closed */
     g_assert_nonnull (strstr (dot->str, "\"field:profile.religion\" -> \"partner:quiz\" "
                                         "[color=\"#bdbdbd\""));
-    g_assert_nonnull (strstr (dot->str, "closed (friend): apps_others"));
+    g_assert_nonnull (strstr (dot->str, "closed (a friend's use): not in the user's \\\"apps others use\\\" list"));
     /* his birthday reached the quiz through alice, and the broker from the quiz */
-    g_assert_nonnull (strstr (dot->str, "friend alice via graph-v1/friends_birthday"));
+    g_assert_nonnull (strstr (dot->str, "friend alice via Graph API v1.0 (simplified): friends birthday"));
     g_assert_nonnull (strstr (dot->str, "\"partner:quiz\" -> \"partner:broker\""));
-    g_assert_nonnull (strstr (dot->str, "shared by quiz"));
+    g_assert_nonnull (strstr (dot->str, "shared by Personality quiz app"));
     if (!draw_have_dot ())
         return;
     g_autoptr (GBytes) svg = fsim_graphviz_render (dot->str, "svg", &error);
@@ -447,8 +447,8 @@ test_diagram_analysis_cli (void)
     g_assert_cmpint (bad->status, ==, 2);
     g_assert_cmpint (explain->status, ==, 0);
     /* dave turned the platform off: the quiz's friend route is closed, the phone's is open */
-    g_assert_nonnull (strstr (explain->out, "closed (friend): platform"));
-    g_assert_nonnull (strstr (explain->out, "friend frank via device/device_friends"));
+    g_assert_nonnull (strstr (explain->out, "closed (a friend's use): the user turned the platform off"));
+    g_assert_nonnull (strstr (explain->out, "friend frank via Device-integrated API (simplified): device friends"));
     if (!draw_have_dot ())
         return;
     g_autoptr (DrawRun) svg = FLOWSIM ("diff", tour, "--set", "date=2015-05-01", "--format", "svg");
