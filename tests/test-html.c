@@ -269,6 +269,28 @@ test_html_variants (void)
     g_assert_nonnull (strstr (hl->err, "selects no partner"));
 }
 
+/* The text report (flowsim run) follows the same order: findings first, then the tables, the
+ * unnamed partners in one row unless --all. */
+static void
+test_html_text_report (void)
+{
+    g_autofree char *path = fsim_test_data_path ("html", "unnamed.json", NULL);
+    g_autoptr (DrawRun) r = FLOWSIM ("run", path, "--quiet");
+    g_autoptr (DrawRun) all = FLOWSIM ("run", path, "--quiet", "--all");
+    g_assert_cmpint (r->status, ==, 0);
+    g_assert_cmpint (all->status, ==, 0);
+    g_assert_cmpuint (offset_of (r->out, "\nFindings\n  - On 2018-06-01, the data of 4 of the 4 "
+                                         "users (100%) reached at least one of 5 partners\n"),
+                      <, offset_of (r->out, "\nPopulation\n"));
+    g_assert_nonnull (strstr (r->out, "  - The data landed on servers in CN (2 users); for 4 users "
+                                      "it stayed on the devices where\n    it was read.\n"));
+    g_assert_nonnull (strstr (r->out, "  3 unnamed partners, one row (--all: each)  each  "));
+    g_assert_nonnull (strstr (r->out, "  3 unnamed  one row (--all: each)"));
+    g_assert_null (strstr (r->out, "unnamed-02"));
+    g_assert_nonnull (strstr (all->out, "unnamed-02 (Unnamed device partner 02)"));
+    g_assert_null (strstr (all->out, "one row"));
+}
+
 static char *
 find_chromium (void)
 {
@@ -349,6 +371,7 @@ main (int argc, char **argv)
     g_test_add_func ("/html/fold", test_html_fold);
     g_test_add_func ("/html/highlight", test_html_highlight);
     g_test_add_func ("/html/variants", test_html_variants);
+    g_test_add_func ("/html/text-report", test_html_text_report);
     g_test_add_func ("/html/chromium", test_html_chromium);
     return g_test_run ();
 }

@@ -43,8 +43,8 @@ gboolean fsim_i_cli_write_output (const char *output, const GString *text, GErro
 /* cli-progress.c: the same with a progress line on stderr while the population is built and
  * traced, shown only when stderr is a terminal and not @quiet. */
 FsimExit fsim_i_cli_render_progress (const char *path, const char *const *sets,
-                                     FsimReportFormat format, gboolean quiet, GString *out,
-                                     GError **error);
+                                     FsimReportFormat format, const FsimReportOptions *report,
+                                     gboolean quiet, GString *out, GError **error);
 
 /* Loads @path with @sets and builds its population, reporting the build on @progress.
  * Returns FSIM_EXIT_OK with both outputs set, else FSIM_EXIT_INPUT with @error set. */
