@@ -14,7 +14,7 @@
 static char *
 report (const char *dir, const char *name, gboolean with_timeline)
 {
-    g_autoptr (FsimCliSim) sim = draw_sim (dir, name);
+    g_autoptr (FsimSim) sim = draw_sim (dir, name);
     g_autoptr (GError) error = NULL;
     g_autoptr (FsimTimeline) t = NULL;
     GString *out = g_string_new (NULL);
@@ -182,7 +182,7 @@ test_html_order (void)
 static void
 test_html_fold (void)
 {
-    g_autoptr (FsimCliSim) sim = draw_sim ("html", "unnamed.json");
+    g_autoptr (FsimSim) sim = draw_sim ("html", "unnamed.json");
     g_autoptr (GError) error = NULL;
     g_autoptr (GString) folded = g_string_new (NULL), all = g_string_new (NULL);
     FsimHtmlOptions o = { 0 }, a = { .all = TRUE };
@@ -208,7 +208,7 @@ test_html_fold (void)
 static void
 test_html_highlight (void)
 {
-    g_autoptr (FsimCliSim) sim = draw_sim ("diagram", "small.json");
+    g_autoptr (FsimSim) sim = draw_sim ("diagram", "small.json");
     g_autoptr (GError) error = NULL;
     g_autoptr (GString) out = g_string_new (NULL);
     const char *const good[] = { "phone*:profile.religion", NULL };

@@ -135,7 +135,7 @@ report_parse (int argc, char **argv, ReportOptions *o, ReportArgs *a, GError **e
 
 /* The diagram as a sanitized <svg> element, through Graphviz. */
 static char *
-diagram_svg (const FsimCliSim *sim, const FsimDiagramOptions *d, GError **error)
+diagram_svg (const FsimSim *sim, const FsimDiagramOptions *d, GError **error)
 {
     g_autoptr (GString) dot = g_string_new (NULL);
     gsize len = 0;
@@ -154,7 +154,7 @@ typedef struct {
     char *name;
     char *args;
     GPtrArray *sets; /* char *, NULL-terminated: the report's --set, then the variant's */
-    FsimCliSim *sim;
+    FsimSim *sim;
     char *svg;
     FsimTimeline *timeline;
 } Variant;
@@ -166,7 +166,7 @@ variant_clear (gpointer data)
     g_free (v->name);
     g_free (v->args);
     g_ptr_array_unref (v->sets);
-    fsim_i_cli_sim_free (v->sim);
+    fsim_sim_free (v->sim);
     g_free (v->svg);
     fsim_timeline_free (v->timeline);
 }
