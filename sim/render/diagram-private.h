@@ -104,7 +104,5 @@ FsimIPick *fsim_i_diagram_pick (const FsimScenario *s, const size_t *reach,
                                 const gboolean *in_focus, size_t top, FsimDiagramGroup by);
 void fsim_i_pick_free (FsimIPick *pick);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimIPick, fsim_i_pick_free)
-/* Has @p the tag "unnamed" (a partner the sources do not name)? */
-gboolean fsim_i_partner_unnamed (const FsimPartner *p);
 /* @code with '_' as spaces: "device_maker" -> "device maker" (transfer full). */
 char *fsim_i_plain_words (const char *code);

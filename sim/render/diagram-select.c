@@ -8,6 +8,7 @@
 
 #include "diagram-private.h"
 #include "diagram.h"
+#include "findings.h"
 
 /*
  * A diagram stays legible when it draws a handful of partners: the focus options drop the
@@ -36,15 +37,6 @@ fsim_diagram_group_from_string (const char *s, FsimDiagramGroup *out)
     return FALSE;
 }
 
-gboolean
-fsim_i_partner_unnamed (const FsimPartner *p)
-{
-    for (char **t = p->tags; t && *t; t++)
-        if (strcmp (*t, "unnamed") == 0)
-            return TRUE;
-    return FALSE;
-}
-
 char *
 fsim_i_plain_words (const char *code)
 {
@@ -63,8 +55,8 @@ compare_partners (gconstpointer pa, gconstpointer pb, gpointer data)
 {
     size_t a = *(const size_t *) pa, b = *(const size_t *) pb;
     const Order *o = data;
-    gboolean ua = fsim_i_partner_unnamed (&o->s->partners[a]);
-    gboolean ub = fsim_i_partner_unnamed (&o->s->partners[b]);
+    gboolean ua = fsim_partner_is_unnamed (&o->s->partners[a]);
+    gboolean ub = fsim_partner_is_unnamed (&o->s->partners[b]);
     if (ua != ub)
         return ua ? 1 : -1;
     if (o->reach[a] != o->reach[b])
@@ -94,7 +86,7 @@ distinguishing_tag (const FsimScenario *s, const FsimPartner *p)
 static char *
 group_name (const FsimScenario *s, const FsimPartner *p, FsimDiagramGroup by)
 {
-    gboolean unnamed = fsim_i_partner_unnamed (p);
+    gboolean unnamed = fsim_partner_is_unnamed (p);
     const char *tag = by == FSIM_DIAGRAM_GROUP_TAG ? distinguishing_tag (s, p) : NULL;
     g_autofree char *kind = fsim_i_plain_words (p->kind);
     switch (by) {

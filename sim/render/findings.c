@@ -21,6 +21,22 @@ fsim_partner_is_unnamed (const FsimPartner *p)
     return FALSE;
 }
 
+gboolean
+fsim_unnamed_range (const FsimScenario *s, const size_t *values, size_t *out_lo, size_t *out_hi)
+{
+    size_t lo = SIZE_MAX, hi = 0;
+    for (size_t p = 0; p < s->n_partners; p++)
+        if (fsim_partner_is_unnamed (&s->partners[p])) {
+            lo = MIN (lo, values[p]);
+            hi = MAX (hi, values[p]);
+        }
+    if (lo == SIZE_MAX)
+        return FALSE;
+    *out_lo = lo;
+    *out_hi = hi;
+    return TRUE;
+}
+
 static char *
 percent (size_t part, size_t whole)
 {
@@ -82,6 +98,13 @@ compare_reach (gconstpointer pa, gconstpointer pb, gpointer data)
     return a < b ? -1 : a > b;
 }
 
+void
+fsim_partners_sort_by_reach (const FsimResult *r, GArray *partners)
+{
+    g_return_if_fail (r != NULL && partners != NULL);
+    g_array_sort_with_data (partners, compare_reach, (gpointer) r);
+}
+
 static void
 largest (const FsimScenario *s, const FsimResult *r, GPtrArray *out)
 {
@@ -97,7 +120,7 @@ largest (const FsimScenario *s, const FsimResult *r, GPtrArray *out)
             g_array_append_val (named, p);
         }
     }
-    g_array_sort_with_data (named, compare_reach, (gpointer) r);
+    fsim_partners_sort_by_reach (r, named);
     if (named->len == 0 && unnamed == 0)
         return;
     g_autoptr (GString) text = g_string_new (NULL);

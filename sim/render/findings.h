@@ -21,3 +21,12 @@ GPtrArray *fsim_findings_new (const FsimScenario *scenario, const FsimResult *re
 /* Is @p one of many look-alike partners the sources do not name (tag "unnamed")? The reports
  * fold their rows into one unless asked for all. */
 gboolean fsim_partner_is_unnamed (const FsimPartner *p);
+
+/* The smallest and largest of @values[p] (one per partner) over the unnamed partners; FALSE
+ * (outputs untouched) when there is none. */
+gboolean fsim_unnamed_range (const FsimScenario *s, const size_t *values, size_t *out_lo,
+                             size_t *out_hi);
+
+/* Sorts @partners (partner indices) by the users they reached, most first, then model order.
+ * Can't fail. */
+void fsim_partners_sort_by_reach (const FsimResult *r, GArray *partners);

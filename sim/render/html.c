@@ -75,16 +75,26 @@ fsim_i_html_table_open (GString *out, const char *align, const char *const *head
     g_string_append (out, "</tr></thead><tbody>\n");
 }
 
-void
-fsim_i_html_row (GString *out, const char *align, const char *const *cells)
+/* A row of class @cls (nullable). */
+static void
+row_of_class (GString *out, const char *cls, const char *align, const char *const *cells)
 {
-    g_string_append (out, "<tr>");
+    if (cls)
+        g_string_append_printf (out, "<tr class=\"%s\">", cls);
+    else
+        g_string_append (out, "<tr>");
     for (size_t i = 0; i < strlen (align); i++) {
         g_string_append (out, align[i] == 'r' ? "<td class=\"r\">" : "<td>");
         fsim_markup_append (out, cells[i]);
         g_string_append (out, "</td>");
     }
     g_string_append (out, "</tr>\n");
+}
+
+void
+fsim_i_html_row (GString *out, const char *align, const char *const *cells)
+{
+    row_of_class (out, NULL, align, cells);
 }
 
 void
@@ -312,37 +322,37 @@ range_text (size_t lo, size_t hi)
     return lo == hi ? g_strdup_printf ("%s each", a) : g_strdup_printf ("%s to %s each", a, b);
 }
 
-/* The row that stands for the @n unnamed partners (folded; --all lists them). */
-static void
-folded_row (const FsimScenario *s, const size_t *values, const size_t *values2, size_t n,
-            const char *align, GString *out)
+/* "3 each" or "2 to 3 each" over the unnamed partners' @values (transfer full). */
+static char *
+unnamed_range (const FsimScenario *s, const size_t *values)
 {
-    size_t lo = SIZE_MAX, hi = 0, lo2 = SIZE_MAX, hi2 = 0;
+    size_t lo = 0, hi = 0;
+    fsim_unnamed_range (s, values, &lo, &hi);
+    return range_text (lo, hi);
+}
+
+/* The unnamed partners' kind in words, or "several" (transfer full). */
+static char *
+unnamed_kind (const FsimScenario *s)
+{
     const char *kind = NULL;
-    gboolean one_kind = TRUE;
-    for (size_t p = 0; p < s->n_partners; p++) {
-        if (!fsim_partner_is_unnamed (&s->partners[p]))
-            continue;
-        lo = MIN (lo, values[p]);
-        hi = MAX (hi, values[p]);
-        if (values2) {
-            lo2 = MIN (lo2, values2[p]);
-            hi2 = MAX (hi2, values2[p]);
+    for (size_t p = 0; p < s->n_partners; p++)
+        if (fsim_partner_is_unnamed (&s->partners[p])) {
+            if (kind && strcmp (kind, s->partners[p].kind) != 0)
+                return g_strdup ("several");
+            kind = s->partners[p].kind;
         }
-        one_kind = one_kind && (!kind || strcmp (kind, s->partners[p].kind) == 0);
-        kind = s->partners[p].kind;
-    }
+    return g_strdelimit (g_strdup (kind ? kind : ""), "_", ' ');
+}
+
+/* The row that stands for the @n unnamed partners (folded; --all lists them): @cells has the
+ * name first, then the other columns. */
+static void
+folded_row (size_t n, const char *align, const char **cells, GString *out)
+{
     g_autofree char *name = g_strdup_printf ("%zu unnamed partners (one row; --all lists each)", n);
-    g_autofree char *kinds = g_strdelimit (g_strdup (one_kind && kind ? kind : "several"), "_", ' ');
-    g_autofree char *v = range_text (lo, hi), *v2 = values2 ? range_text (lo2, hi2) : NULL;
-    const char *cells[] = { name, kinds, v, v2 };
-    g_string_append (out, "<tr class=\"folded\">");
-    for (size_t i = 0; i < strlen (align); i++) {
-        g_string_append (out, align[i] == 'r' ? "<td class=\"r\">" : "<td>");
-        fsim_markup_append (out, cells[i]);
-        g_string_append (out, "</td>");
-    }
-    g_string_append (out, "</tr>\n");
+    cells[0] = name;
+    row_of_class (out, "folded", align, cells);
 }
 
 static size_t
@@ -352,16 +362,6 @@ count_unnamed (const FsimScenario *s)
     for (size_t p = 0; p < s->n_partners; p++)
         n += fsim_partner_is_unnamed (&s->partners[p]);
     return n;
-}
-
-static int
-compare_reach (gconstpointer pa, gconstpointer pb, gpointer data)
-{
-    size_t a = *(const size_t *) pa, b = *(const size_t *) pb;
-    const FsimResult *r = data;
-    if (r->partner_reached[a] != r->partner_reached[b])
-        return r->partner_reached[a] > r->partner_reached[b] ? -1 : 1;
-    return a < b ? -1 : a > b;
 }
 
 static void
@@ -375,7 +375,7 @@ partners (const FsimScenario *s, const FsimResult *r, gboolean all, const char *
     g_autoptr (GArray) order = g_array_new (FALSE, FALSE, sizeof (size_t));
     for (size_t p = 0; p < s->n_partners; p++)
         g_array_append_val (order, p);
-    g_array_sort_with_data (order, compare_reach, (gpointer) r);
+    fsim_partners_sort_by_reach (r, order);
     g_string_append_printf (out, "<section id=\"partners%s\">\n<h2>Reach by partner</h2>\n",
                             suffix);
     fsim_i_html_table_open (out, "llrr", headers);
@@ -389,8 +389,13 @@ partners (const FsimScenario *s, const FsimResult *r, gboolean all, const char *
         const char *cells[] = { s->partners[p].name, kind, users, nc };
         fsim_i_html_row (out, "llrr", cells);
     }
-    if (fold)
-        folded_row (s, r->partner_reached, r->partner_reached_no_consent, unnamed, "llrr", out);
+    if (fold) {
+        g_autofree char *users = unnamed_range (s, r->partner_reached);
+        g_autofree char *nc = unnamed_range (s, r->partner_reached_no_consent);
+        g_autofree char *kind = unnamed_kind (s);
+        const char *cells[] = { NULL, kind, users, nc };
+        folded_row (unnamed, "llrr", cells, out);
+    }
     fsim_i_html_table_close (out);
     g_string_append (out, "</section>\n");
 }
@@ -438,18 +443,10 @@ population (const FsimScenario *s, const FsimPopulation *pop, const FsimResult *
         fsim_i_html_row (out, "lllr", cells);
     }
     if (fold) {
-        /* the folded row has no country: put the users in the last column */
-        size_t lo = SIZE_MAX, hi = 0;
-        for (size_t p = 0; p < s->n_partners; p++)
-            if (fsim_partner_is_unnamed (&s->partners[p])) {
-                lo = MIN (lo, r->partner_users[p]);
-                hi = MAX (hi, r->partner_users[p]);
-            }
-        g_autofree char *name =
-            g_strdup_printf ("%zu unnamed partners (one row; --all lists each)", unnamed);
-        g_autofree char *each = range_text (lo, hi);
-        const char *cells[] = { name, "", "", each };
-        fsim_i_html_row (out, "lllr", cells);
+        g_autofree char *each = unnamed_range (s, r->partner_users);
+        g_autofree char *kind = unnamed_kind (s);
+        const char *cells[] = { NULL, kind, "", each };
+        folded_row (unnamed, "lllr", cells, out);
     }
     fsim_i_html_table_close (out);
     g_string_append (out, "</section>\n");

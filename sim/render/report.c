@@ -194,16 +194,12 @@ folded (const FsimScenario *s, const FsimReportOptions *o)
     return n > 1 ? n : 0;
 }
 
-/* "9,990" or "9,940 to 9,990" over the folded partners' @values (transfer full). */
+/* "9,990" or "9,940-9,990" over the folded partners' @values (transfer full). */
 static char *
 folded_range (const FsimScenario *s, const size_t *values)
 {
-    size_t lo = SIZE_MAX, hi = 0;
-    for (size_t p = 0; p < s->n_partners; p++)
-        if (fsim_partner_is_unnamed (&s->partners[p])) {
-            lo = MIN (lo, values[p]);
-            hi = MAX (hi, values[p]);
-        }
+    size_t lo = 0, hi = 0;
+    fsim_unnamed_range (s, values, &lo, &hi);
     g_autofree char *a = fsim_fmt_count (lo), *b = fsim_fmt_count (hi);
     return lo == hi ? g_strdup (a) : g_strdup_printf ("%s-%s", a, b);
 }

@@ -556,6 +556,36 @@ picked_partners (const FsimScenario *s, const FsimTimelineChart *chart)
     return pick;
 }
 
+/* The <svg> element's start, the title and the line under it. */
+static void
+chart_head (const FsimScenario *scenario, const FsimTimeline *t, gboolean embedded,
+            double height, GString *out)
+{
+    g_autofree char *from = fsim_day_format (t->from), *to = fsim_day_format (t->to);
+    g_autofree char *step = fsim_timeline_step_format (t->step);
+    g_autofree char *users = fsim_fmt_count (t->n_users);
+
+    if (!embedded)
+        g_string_append (out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    g_string_append (out, "<svg xmlns=\"http://www.w3.org/2000/svg\"");
+    attr_num (out, "width", WIDTH);
+    attr_num (out, "height", height);
+    g_string_append_printf (out,
+                            " viewBox=\"0 0 %d %d\" font-family=\"Helvetica, Arial, "
+                            "sans-serif\" font-size=\"11\">\n<title>",
+                            (int) WIDTH, (int) ceil (height));
+    fsim_markup_append_printf (out, "flowsim timeline: %s", scenario->id ? scenario->id : "");
+    g_string_append (out, "</title>\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+    g_autofree char *heading = g_strdup_printf (
+        "The same %s users at each date, %s to %s every %s; numbered lines: policy changes",
+        users, from, to, step);
+    text_at (out, LEFT, 22, "start", " font-size=\"14\" font-weight=\"bold\"",
+             scenario->title ? scenario->title
+             : scenario->id  ? scenario->id
+                             : "flowsim");
+    text_at (out, LEFT, 38, "start", " fill=\"#525252\"", heading);
+}
+
 void
 fsim_timeline_write_svg (const FsimScenario *scenario, const FsimTimeline *t,
                          const FsimTimelineChart *chart, gboolean embedded, GString *out)
@@ -593,29 +623,7 @@ fsim_timeline_write_svg (const FsimScenario *scenario, const FsimTimeline *t,
     double panels_top = c.marks_top + MARK_ROW * (double) c.n_rows + 4;
     double key_top = panels_top + (double) n_panels * PANEL_HEIGHT;
     double height = key_top + (t->n_events ? 28 + KEY_ROW * (double) t->n_events : 0);
-    g_autofree char *from = fsim_day_format (t->from), *to = fsim_day_format (t->to);
-    g_autofree char *step = fsim_timeline_step_format (t->step);
-    g_autofree char *users = fsim_fmt_count (t->n_users);
-
-    if (!embedded)
-        g_string_append (out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    g_string_append (out, "<svg xmlns=\"http://www.w3.org/2000/svg\"");
-    attr_num (out, "width", WIDTH);
-    attr_num (out, "height", height);
-    g_string_append_printf (out,
-                            " viewBox=\"0 0 %d %d\" font-family=\"Helvetica, Arial, "
-                            "sans-serif\" font-size=\"11\">\n<title>",
-                            (int) WIDTH, (int) ceil (height));
-    fsim_markup_append_printf (out, "flowsim timeline: %s", scenario->id ? scenario->id : "");
-    g_string_append (out, "</title>\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-    g_autofree char *heading = g_strdup_printf (
-        "The same %s users at each date, %s to %s every %s; numbered lines: policy changes",
-        users, from, to, step);
-    text_at (out, LEFT, 22, "start", " font-size=\"14\" font-weight=\"bold\"",
-             scenario->title ? scenario->title
-             : scenario->id  ? scenario->id
-                             : "flowsim");
-    text_at (out, LEFT, 38, "start", " fill=\"#525252\"", heading);
+    chart_head (scenario, t, embedded, height, out);
     style_key (out, 16);
     for (size_t i = 0; i < n_panels; i++)
         panel (&c, panels_top + (double) i * PANEL_HEIGHT, &panels[i], out);
