@@ -71,8 +71,10 @@ fsim_i_cli_diagram_check (const FsimCliDiagram *o, const FsimScenario *s, const 
             any = fsim_partner_selector_matches (&s->partners[p], *sel);
         if (!any)
             return fsim_i_cli_usage_error (
-                error, "--partner '%s' selects no partner of the scenario (an id, a glob, "
-                       "kind:K or tag:T)", *sel);
+                error,
+                "--partner '%s' selects no partner of the scenario (an id, a glob, "
+                "kind:K or tag:T)",
+                *sel);
     }
     for (char **sel = o->fields; sel && *sel; sel++) {
         gboolean any = FALSE;

@@ -95,10 +95,10 @@ group_name (const FsimScenario *s, const FsimPartner *p, FsimDiagramGroup by)
     case FSIM_DIAGRAM_GROUP_TAG:
         return tag ? g_strdup_printf ("partners tagged %s", tag) : g_strdup ("other partners");
     case FSIM_DIAGRAM_GROUP_JURISDICTION:
-        return p->country ? g_strdup_printf ("%spartners based in %s", unnamed ? "unnamed " : "",
-                                             p->country)
-                          : g_strdup_printf ("%spartners, country not given",
-                                             unnamed ? "unnamed " : "");
+        return p->country
+                   ? g_strdup_printf ("%spartners based in %s", unnamed ? "unnamed " : "",
+                                      p->country)
+                   : g_strdup_printf ("%spartners, country not given", unnamed ? "unnamed " : "");
     case FSIM_DIAGRAM_GROUP_NONE:
     case _FSIM_DIAGRAM_GROUP_MAX:
         break;
@@ -153,9 +153,9 @@ fsim_i_diagram_pick (const FsimScenario *s, const size_t *reach, const gboolean 
         char *name = pick->alone[p] ? NULL : group_name (s, &s->partners[p], by);
         g_ptr_array_add (names, name);
         if (name)
-            g_hash_table_insert (counts, name,
-                                 GSIZE_TO_POINTER (GPOINTER_TO_SIZE (g_hash_table_lookup (
-                                                       counts, name)) + 1));
+            g_hash_table_insert (
+                counts, name,
+                GSIZE_TO_POINTER (GPOINTER_TO_SIZE (g_hash_table_lookup (counts, name)) + 1));
     }
     for (size_t i = 0; i < order->len; i++) {
         size_t p = g_array_index (order, size_t, i);

@@ -129,7 +129,7 @@ largest (const FsimScenario *s, const FsimResult *r, GPtrArray *out)
         g_autofree char *n = fsim_fmt_count (r->partner_reached[p]);
         g_autofree char *nc = fsim_fmt_count (r->partner_reached_no_consent[p]);
         g_string_append_printf (text, "%s%s (%s, %s without consent)",
-                                i == 0 ? ""
+                                i == 0                                                   ? ""
                                 : i + 1 == MIN ((size_t) named->len, (size_t) MAX_NAMED) ? " and "
                                                                                          : ", ",
                                 s->partners[p].name, n, nc);
@@ -193,10 +193,10 @@ sensitive (const FsimScenario *s, const FsimResult *r, GPtrArray *out)
             continue;
         g_autofree char *n = users (r->field_users[f]);
         g_autofree char *nc = fsim_fmt_count (r->field_no_consent[f]);
-        add (out, g_strdup_printf ("The sensitive field \u201c%s\u201d of %s reached a partner, "
-                                   "for %s of them without their consent.",
-                                   s->fields[f].label ? s->fields[f].label : s->fields[f].id, n,
-                                   nc));
+        add (out,
+             g_strdup_printf ("The sensitive field \u201c%s\u201d of %s reached a partner, "
+                              "for %s of them without their consent.",
+                              s->fields[f].label ? s->fields[f].label : s->fields[f].id, n, nc));
         shown++;
     }
 }

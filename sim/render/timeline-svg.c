@@ -327,7 +327,8 @@ marker (GString *out, size_t shape, double x, double y, const char *colour)
         "M0,4.5l4.5,-8h-9z",                   /* triangle down */
         "M-4,-1.5h8v3h-8zM-1.5,-4h3v8h-3z",    /* plus */
     };
-    g_string_append_printf (out, "<path fill=\"%s\" stroke=\"#ffffff\" stroke-width=\"0.8\" d=\"%s\"",
+    g_string_append_printf (out,
+                            "<path fill=\"%s\" stroke=\"#ffffff\" stroke-width=\"0.8\" d=\"%s\"",
                             colour, shapes[shape % G_N_ELEMENTS (shapes)]);
     g_autoptr (GString) move = g_string_new (NULL);
     fsim_svg_number (move, x);
@@ -485,8 +486,7 @@ assign_colours (Chart *c, const PanelData *panels, size_t n_panels)
     for (size_t i = 0; i < n_panels; i++)
         for (size_t g = 0; g < panels[i].n; g++) {
             char *key = g_strconcat (panels[i].prefix, panels[i].names[g], NULL);
-            if ((panels[i].pick && !panels[i].pick[g]) ||
-                g_hash_table_contains (c->colours, key)) {
+            if ((panels[i].pick && !panels[i].pick[g]) || g_hash_table_contains (c->colours, key)) {
                 g_free (key);
                 continue;
             }
@@ -558,8 +558,8 @@ picked_partners (const FsimScenario *s, const FsimTimelineChart *chart)
 
 /* The <svg> element's start, the title and the line under it. */
 static void
-chart_head (const FsimScenario *scenario, const FsimTimeline *t, gboolean embedded,
-            double height, GString *out)
+chart_head (const FsimScenario *scenario, const FsimTimeline *t, gboolean embedded, double height,
+            GString *out)
 {
     g_autofree char *from = fsim_day_format (t->from), *to = fsim_day_format (t->to);
     g_autofree char *step = fsim_timeline_step_format (t->step);
@@ -577,8 +577,8 @@ chart_head (const FsimScenario *scenario, const FsimTimeline *t, gboolean embedd
     fsim_markup_append_printf (out, "flowsim timeline: %s", scenario->id ? scenario->id : "");
     g_string_append (out, "</title>\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
     g_autofree char *heading = g_strdup_printf (
-        "The same %s users at each date, %s to %s every %s; numbered lines: policy changes",
-        users, from, to, step);
+        "The same %s users at each date, %s to %s every %s; numbered lines: policy changes", users,
+        from, to, step);
     text_at (out, LEFT, 22, "start", " font-size=\"14\" font-weight=\"bold\"",
              scenario->title ? scenario->title
              : scenario->id  ? scenario->id
