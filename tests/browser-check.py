@@ -101,6 +101,24 @@ for (const svg of document.querySelectorAll('svg')) {
 return bad;
 """
 
+# Graphviz boxes whose text spills out of the shape drawn around it (the layout measured the
+# text with other font metrics than the browser draws it with).
+JS_NODE_TEXT = r"""
+const bad = [];
+for (const g of document.querySelectorAll('g.node')) {
+  const shape = g.querySelector('polygon, path, ellipse');
+  if (!shape) continue;
+  const b = shape.getBBox();
+  for (const t of g.querySelectorAll('text')) {
+    const r = t.getBBox();
+    if (r.x < b.x - 1 || r.x + r.width > b.x + b.width + 1)
+      bad.push(t.textContent + ': ' + Math.round(r.width) + ' wide in a box of ' +
+               Math.round(b.width));
+  }
+}
+return bad;
+"""
+
 # Elements whose content is wider than their box, and how far the page scrolls sideways.
 JS_OVERFLOW = r"""
 const wide = [];
@@ -240,6 +258,8 @@ def check_svg_labels(c, b, path, name, fit=False, under_edges=True):
     if under_edges:
         bad = b.run(JS_UNDER_EDGES)
         c.check(not bad, "%s: no label under an edge or arrow" % name, "\n".join(bad[:12]))
+    bad = b.run(JS_NODE_TEXT)
+    c.check(not bad, "%s: every box's text fits in the box" % name, "\n".join(bad[:12]))
     median, smallest = label_sizes(texts)
     if fit:
         c.check(median >= MEDIAN_LABEL_PX and smallest >= MIN_LABEL_PX,

@@ -384,7 +384,7 @@ fsim_i_diagram_write (const FsimIDiagram *d, GString *out)
         fsim_svg_number (out, d->aspect);
         g_string_append (out, "];\n");
     }
-    g_string_append (out, "  node [fontname=\"Helvetica\", fontsize=14, margin=\"0.12,0.05\"];\n"
+    g_string_append (out, "  node [fontname=\"Helvetica\", fontsize=14, margin=\"0.3,0.06\"];\n"
                           "  edge [fontname=\"Helvetica\", fontsize=13, arrowsize=0.7];\n");
     for (size_t c = 0; c < d->clusters->len; c++)
         write_cluster (d, c, out);
