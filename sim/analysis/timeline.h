@@ -108,14 +108,6 @@ typedef struct {
     const char *const *partners; /* (nullable) partner selectors: a panel "by partner" */
 } FsimTimelineChart;
 
-/* Parses one --series value into @chart: "jurisdiction", "kind" (each alone leaves the other
- * out) or "partner:SEL[,SEL...]" (selectors as in fsim_partner_selector_matches; the strings
- * are added to @selectors, which @chart->partners then points into). FALSE for anything else,
- * or a selector that selects no partner of @scenario (@error says which). */
-gboolean fsim_timeline_chart_add_series (const FsimScenario *scenario, const char *series,
-                                         FsimTimelineChart *chart, GPtrArray *selectors,
-                                         GError **error);
-
 /**
  * fsim_timeline_write_svg:
  * Appends a standalone SVG document: step charts (values change on the dates they change) of

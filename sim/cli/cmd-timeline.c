@@ -2,6 +2,8 @@
 /* cmd-timeline.c: `flowsim timeline`: one population evaluated at a series of dates. */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib.h>
 
 #include "cli-private.h"
@@ -121,6 +123,48 @@ timeline_parse (int argc, char **argv, TimelineOptions *o, TimelineArgs *a, GErr
     return status == FSIM_EXIT_OK ? timeline_check (o, a, error) : status;
 }
 
+/* One --series value into @chart: "jurisdiction", "kind" (each alone leaves the other out) or
+ * "partner:SEL[,SEL...]" (the strings are added to @selectors, NULL-terminated, which
+ * @chart->partners then points into). A usage error for anything else, or a selector that
+ * selects no partner of @scenario. */
+static gboolean
+add_series (const FsimScenario *scenario, const char *series, FsimTimelineChart *chart,
+            GPtrArray *selectors, GError **error)
+{
+    if (strcmp (series, "jurisdiction") == 0 || strcmp (series, "kind") == 0) {
+        gboolean jur = series[0] == 'j';
+        chart->no_kinds = chart->no_kinds || jur;
+        chart->no_jurisdictions = chart->no_jurisdictions || !jur;
+        return TRUE;
+    }
+    if (!g_str_has_prefix (series, "partner:") || series[8] == '\0') {
+        fsim_i_cli_usage_error (error,
+                                "--series '%s' is not jurisdiction, kind or "
+                                "partner:SELECTOR[,SELECTOR...]",
+                                series);
+        return FALSE;
+    }
+    g_auto (GStrv) parts = g_strsplit (series + 8, ",", -1);
+    for (char **sel = parts; *sel; sel++) {
+        gboolean any = FALSE;
+        for (size_t p = 0; p < scenario->n_partners && !any; p++)
+            any = fsim_partner_selector_matches (&scenario->partners[p], *sel);
+        if (!any) {
+            fsim_i_cli_usage_error (error,
+                                    "--series: '%s' selects no partner (an id, a glob, kind:K "
+                                    "or tag:T)",
+                                    *sel);
+            return FALSE;
+        }
+        if (selectors->len > 0 && g_ptr_array_index (selectors, selectors->len - 1) == NULL)
+            g_ptr_array_remove_index (selectors, selectors->len - 1);
+        g_ptr_array_add (selectors, g_strdup (*sel));
+        g_ptr_array_add (selectors, NULL);
+    }
+    chart->partners = (const char *const *) selectors->pdata;
+    return TRUE;
+}
+
 static FsimExit
 timeline_run (const TimelineOptions *o, const TimelineArgs *a, GError **error)
 {
@@ -145,7 +189,7 @@ timeline_run (const TimelineOptions *o, const TimelineArgs *a, GError **error)
         FsimTimelineChart chart = { 0 };
         g_autoptr (GPtrArray) selectors = g_ptr_array_new_with_free_func (g_free);
         for (char **s = o->series; *s; s++)
-            if (!fsim_timeline_chart_add_series (sim->scenario, *s, &chart, selectors, error))
+            if (!add_series (sim->scenario, *s, &chart, selectors, error))
                 return FSIM_EXIT_USAGE;
         fsim_timeline_write_svg (sim->scenario, t, &chart, FALSE, out);
     } else {

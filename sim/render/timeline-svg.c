@@ -505,44 +505,6 @@ style_key (GString *out, double y)
     text_at (out, x + 28, y + 20, "start", NULL, "without consent");
 }
 
-gboolean
-fsim_timeline_chart_add_series (const FsimScenario *scenario, const char *series,
-                                FsimTimelineChart *chart, GPtrArray *selectors, GError **error)
-{
-    g_return_val_if_fail (scenario && series && chart && selectors, FALSE);
-    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-    if (strcmp (series, "jurisdiction") == 0 || strcmp (series, "kind") == 0) {
-        gboolean jur = series[0] == 'j';
-        chart->no_kinds = chart->no_kinds || jur;
-        chart->no_jurisdictions = chart->no_jurisdictions || !jur;
-        return TRUE;
-    }
-    if (!g_str_has_prefix (series, "partner:") || series[8] == '\0') {
-        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                     "--series '%s' is not jurisdiction, kind or partner:SELECTOR[,SELECTOR...]",
-                     series);
-        return FALSE;
-    }
-    g_auto (GStrv) parts = g_strsplit (series + 8, ",", -1);
-    for (char **sel = parts; *sel; sel++) {
-        gboolean any = FALSE;
-        for (size_t p = 0; p < scenario->n_partners && !any; p++)
-            any = fsim_partner_selector_matches (&scenario->partners[p], *sel);
-        if (!any) {
-            g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                         "--series: '%s' selects no partner (an id, a glob, kind:K or tag:T)",
-                         *sel);
-            return FALSE;
-        }
-        if (selectors->len > 0 && g_ptr_array_index (selectors, selectors->len - 1) == NULL)
-            g_ptr_array_remove_index (selectors, selectors->len - 1);
-        g_ptr_array_add (selectors, g_strdup (*sel));
-        g_ptr_array_add (selectors, NULL);
-    }
-    chart->partners = (const char *const *) selectors->pdata;
-    return TRUE;
-}
-
 /* The partners the chart's selectors select (transfer full; NULL when there are none). */
 static gboolean *
 picked_partners (const FsimScenario *s, const FsimTimelineChart *chart)
