@@ -227,3 +227,12 @@ fsim_day_format (FsimDay day)
     return g_strdup_printf ("%04d-%02d-%02d", g_date_get_year (&date), g_date_get_month (&date),
                             g_date_get_day (&date));
 }
+
+gboolean
+fsim_any_glob_matches (char *const *patterns, const char *text)
+{
+    for (size_t i = 0; patterns && patterns[i]; i++)
+        if (g_pattern_match_simple (patterns[i], text))
+            return TRUE;
+    return FALSE;
+}
