@@ -15,6 +15,7 @@ typedef struct {
     char **sets;
     char **args;
     gboolean quiet;
+    gboolean all;
     gboolean help;
 } RunOptions;
 
@@ -40,6 +41,8 @@ run_context (RunOptions *o)
           "Override a scenario value, after the file's own 'set' (repeatable)", "PATH=VALUE" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet,
           "Print nothing but the report and errors (no progress line)", NULL },
+        { "all", 'a', 0, G_OPTION_ARG_NONE, &o->all,
+          "Text: a row for every partner (else the unnamed look-alikes share one)", NULL },
         { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[SCENARIO]" },
         { 0 },
@@ -106,8 +109,9 @@ cmd_run (int argc, char **argv, GError **error)
         status = fsim_i_cmd_print_help (context, "run", error);
     } else if (status == FSIM_EXIT_OK) {
         g_autofree char *path = fsim_i_cmd_scenario_path (o.args);
-        status = fsim_i_cli_render_progress (path, (const char *const *) o.sets, format, o.quiet,
-                                             report, error);
+        FsimReportOptions r = { .all = o.all };
+        status = fsim_i_cli_render_progress (path, (const char *const *) o.sets, format, &r,
+                                             o.quiet, report, error);
         if (status == FSIM_EXIT_OK)
             status = fsim_i_cmd_output (o.output, report, error);
     }
