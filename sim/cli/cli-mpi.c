@@ -132,10 +132,10 @@ build_slice (FsimSim *sim, GError **error)
 
 FsimExit
 fsim_i_cli_mpi_render (const char *path, const char *const *sets, FsimReportFormat format,
-                       GString *out, GError **error)
+                       const FsimReportOptions *options, GString *out, GError **error)
 {
-    const FsimSimOptions options = { .sets = sets };
-    g_autoptr (FsimSim) sim = fsim_sim_load (path, &options, error);
+    const FsimSimOptions sim_options = { .sets = sets };
+    g_autoptr (FsimSim) sim = fsim_sim_load (path, &sim_options, error);
     FsimExit status = agree (sim ? FSIM_EXIT_OK : FSIM_EXIT_INPUT, error);
     g_autoptr (FsimPopulationSlice) slice = NULL;
     FsimMpiStats stats = { 0 };
@@ -156,7 +156,7 @@ fsim_i_cli_mpi_render (const char *path, const char *const *sets, FsimReportForm
     if (rank == 0) {
         /* the report reads the counts, and of the population only whether it has settings */
         FsimPopulation view = { .n_users = sim->result->n_users, .platform = slice->platform };
-        fsim_report_render (sim->scenario, &view, sim->result, format, out);
+        fsim_report_render_with (sim->scenario, &view, sim->result, format, options, out);
     }
     return FSIM_EXIT_OK;
 }

@@ -22,7 +22,8 @@ int fsim_i_cli_mpi_size (void);
  * leave it empty). A failure on any rank fails every rank with the first failing rank's message
  * and status. Collective. */
 FsimExit fsim_i_cli_mpi_render (const char *path, const char *const *sets,
-                                FsimReportFormat format, GString *out, GError **error);
+                                FsimReportFormat format, const FsimReportOptions *options,
+                                GString *out, GError **error);
 #else
 static inline void fsim_i_cli_mpi_start (int *argc, char ***argv) { (void) argc, (void) argv; }
 static inline int fsim_i_cli_mpi_finish (int status) { return status; }

@@ -17,7 +17,7 @@ build_is_long (const FsimScenario *s)
 {
     const FsimPopulationSpec *ps = &s->population;
 
-    if (ps->kind == FSIM_POPULATION_IMPORTED)
+    if (ps->kind == FSIM_POPULATION_IMPORTED || ps->snapshot != NULL)
         return TRUE;
     return (ps->kind == FSIM_POPULATION_GENERATED ? ps->gen_users : ps->n_users) >=
            LONG_BUILD_USERS;
@@ -32,7 +32,10 @@ load_sim (const char *path, const char *const *sets, FsimProgress *progress, GEr
 
     if (sim == NULL)
         return NULL;
-    fsim_progress_phase (progress, "building the population", build_is_long (sim->scenario));
+    fsim_progress_phase (progress,
+                         sim->scenario->population.snapshot ? "loading the population snapshot"
+                                                            : "building the population",
+                         build_is_long (sim->scenario));
     return fsim_sim_build (sim, &options, error) ? g_steal_pointer (&sim) : NULL;
 }
 
@@ -63,7 +66,8 @@ fsim_i_cli_load_population (const char *path, const char *const *sets, FsimProgr
  */
 FsimExit
 fsim_i_cli_render_progress (const char *path, const char *const *sets, FsimReportFormat format,
-                            gboolean quiet, GString *out, GError **error)
+                            const FsimReportOptions *report, gboolean quiet, GString *out,
+                            GError **error)
 {
     g_autoptr (FsimProgress) progress = fsim_progress_new (2, fsim_progress_wanted (quiet));
     const FsimSimOptions options = { .progress = fsim_progress_update, .progress_data = progress };
@@ -75,6 +79,6 @@ fsim_i_cli_render_progress (const char *path, const char *const *sets, FsimRepor
     if (!fsim_sim_trace (sim, &options, error))
         return FSIM_EXIT_INTERNAL;
     g_clear_pointer (&progress, fsim_progress_free); /* erase the line before the report */
-    fsim_report_render (sim->scenario, sim->pop, sim->result, format, out);
+    fsim_report_render_with (sim->scenario, sim->pop, sim->result, format, report, out);
     return FSIM_EXIT_OK;
 }

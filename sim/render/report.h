@@ -58,10 +58,20 @@ const char *fsim_report_format_to_string (FsimReportFormat format);
 
 /**
  * fsim_report_render:
- * @pop: (nullable): the population, for the share of users with the platform switch off (text
- *   only; the line is left out when NULL)
+ * @pop: (nullable): NULL leaves out the text line on the users with the platform switch off
+ *   (its count is @result's platform_off)
  *
  * Appends the report of @result (a run of @scenario) to @out. Can't fail. Deterministic.
  */
 void fsim_report_render (const FsimScenario *scenario, const FsimPopulation *pop,
                          const FsimResult *result, FsimReportFormat format, GString *out);
+
+typedef struct {
+    gboolean all; /* text: a row for every partner (else the "unnamed" ones share one row) */
+} FsimReportOptions;
+
+/* fsim_report_render() with @options (nullable: the defaults). The text report opens with
+ * the findings in sentences (findings.h), then the tables. Can't fail. */
+void fsim_report_render_with (const FsimScenario *scenario, const FsimPopulation *pop,
+                              const FsimResult *result, FsimReportFormat format,
+                              const FsimReportOptions *options, GString *out);
