@@ -81,6 +81,28 @@ identical "3 users on up to 4 ranks" "$src/scenarios/graph-api-v1-2013.json" \
 identical "no friendships" "$src/scenarios/graph-api-v1-2013.json" \
     --set population.mean_degree=0
 
+# more than 64 partners (three partner words per set), with onward sharing between them
+if command -v python3 >/dev/null 2>&1; then
+    python3 - "$src/scenarios/tour.json" >"$tmp/many.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+base = {p["id"]: p for p in d["partners"]}
+for i in range(140):
+    p = json.loads(json.dumps(base["quiz" if i % 2 else "phoneco"]))
+    p.update(id="p%03d" % i, name="Partner %03d" % i, tags=["many"])
+    if i % 3 == 0:
+        p["shares"] = [{"with": "p%03d" % ((i + 7) % 140), "fields": ["identity", "profile.likes"]}]
+    d["partners"].append(p)
+d.pop("expect", None)
+d["population"] = {"generator": "facebook_like", "users": 3000, "mean_degree": 20,
+                   "settings": {"platform_off": 0.05, "audience": {"*": {
+                       "friends": 0.6, "friends_of_friends": 0.2, "public": 0.2}}},
+                   "adoption": {"tag:many": 0.02, "quiz": 0.01}}
+json.dump(d, sys.stdout, indent=1)
+PY
+    identical "143 partners" "$tmp/many.json"
+fi
+
 # an imported edge list (SNAP style)
 identical "imported edge list" "$src/tests/data/scale/import-edges.json"
 
