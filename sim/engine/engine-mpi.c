@@ -82,9 +82,11 @@ is_own (const Halo *h, uint32_t v)
 static void
 find_ghosts (Halo *h, const FsimPopulationSlice *s)
 {
-    size_t n_arcs = s->offsets[s->n_own], k = 0;
+    size_t n_arcs = s->offsets[s->n_own], k = 0, n_cut = 0;
 
-    h->ghosts = g_new (uint32_t, MAX (n_arcs, (size_t) 1));
+    for (size_t a = 0; a < n_arcs; a++)
+        n_cut += !is_own (h, s->adj[a]);
+    h->ghosts = g_new (uint32_t, MAX (n_cut, (size_t) 1));
     for (size_t a = 0; a < n_arcs; a++)
         if (!is_own (h, s->adj[a]))
             h->ghosts[k++] = s->adj[a];
@@ -94,6 +96,7 @@ find_ghosts (Halo *h, const FsimPopulationSlice *s)
     for (size_t i = 0; i < k; i++)
         if (h->n_ghosts == 0 || h->ghosts[h->n_ghosts - 1] != h->ghosts[i])
             h->ghosts[h->n_ghosts++] = h->ghosts[i];
+    h->ghosts = g_renew (uint32_t, h->ghosts, MAX (h->n_ghosts, (size_t) 1));
     h->recv_counts = g_new0 (int, h->size);
     h->recv_displs = g_new0 (int, h->size);
     for (size_t i = 0; i < h->n_ghosts; i++)
