@@ -72,9 +72,9 @@ compute_profiles (FsimTracer *t)
                 const FsimScope *scope = &api->scopes[sc];
                 if (fsim_decisions_get (t->d, p, k, sc)->verdict != FSIM_VERDICT_ALLOWED)
                     continue;
-                for (size_t f = 0; f < t->nf; f++)
-                    if (fsim_bits_get (scope->fields, f))
-                        t->profiles[(scope->subject * t->nf + f) * t->np + p] |= bit;
+                for (size_t f = fsim_bits_next (scope->fields, s->field_words, 0); f < t->nf;
+                     f = fsim_bits_next (scope->fields, s->field_words, f + 1))
+                    t->profiles[(scope->subject * t->nf + f) * t->np + p] |= bit;
             }
         }
     }
@@ -285,15 +285,15 @@ trace_field (const FsimTracer *t, size_t u, size_t f, const FsimWord *f1, const 
     if (!fsim_downstream_any (t->down))
         return;
     const FsimWord *server = fsim_downstream_server_holders (t->down, f);
+    g_autofree FsimWord *reached = fsim_bits_new (t->pw); /* the union of the Down sets */
     for (size_t q = 0; q < t->np; q++) {
         guint8 direct = row[q] & (guint8) ~FSIM_CHANNEL_BIT (FSIM_CHANNEL_DOWNSTREAM);
-        if (!direct || !fsim_bits_get (server, q))
-            continue;
-        const FsimWord *down = fsim_downstream_get (t->down, f, q);
-        for (size_t r = fsim_bits_next (down, t->pw, 0); r != SIZE_MAX;
-             r = fsim_bits_next (down, t->pw, r + 1))
-            row[r] |= FSIM_CHANNEL_BIT (FSIM_CHANNEL_DOWNSTREAM);
+        if (direct && fsim_bits_get (server, q))
+            fsim_bits_or (reached, fsim_downstream_get (t->down, f, q), t->pw);
     }
+    for (size_t r = fsim_bits_next (reached, t->pw, 0); r != SIZE_MAX;
+         r = fsim_bits_next (reached, t->pw, r + 1))
+        row[r] |= FSIM_CHANNEL_BIT (FSIM_CHANNEL_DOWNSTREAM);
 }
 
 void
