@@ -189,6 +189,7 @@ typedef struct {
     GArray *shares;  /* the enabled shares (global share indices, ascending), the group's key */
     FsimWord **reach; /* [q]: the partners q reaches, NULL if none; shared within a component */
     guint32 *comp;    /* [q]: q's component, numbered in Tarjan's order (see the header) */
+    guint32 *out_start, *out_to; /* the shares as lists by sharing partner: [q] .. [q + 1] */
 } Group;
 
 typedef struct {
@@ -318,6 +319,18 @@ group_new (Closure *c, GArray *shares, GError **error)
     }
     for (size_t q = 0; q < n; q++)
         c->off[q + 1] += c->off[q];
+    g->out_start = g_try_new (guint32, n + 1);
+    g->out_to = g_try_new (guint32, shares->len + 1);
+    if (!g->out_start || !g->out_to) {
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
+                     "out of memory for the onward sharing of %zu partners", n);
+        g_clear_pointer (&g->reach, g_free);
+        return g;
+    }
+    for (size_t q = 0; q <= n; q++)
+        g->out_start[q] = (guint32) c->off[q];
+    for (guint i = 0; i < shares->len; i++)
+        g->out_to[i] = (guint32) c->to[i];
     if (!close_group (c, g, error))
         g_clear_pointer (&g->reach, g_free);
     return g;
@@ -330,6 +343,8 @@ group_free (gpointer data)
     g_array_unref (g->shares);
     g_free (g->reach);
     g_free (g->comp);
+    g_free (g->out_start);
+    g_free (g->out_to);
     g_free (g);
 }
 
@@ -573,4 +588,14 @@ fsim_downstream_component (const FsimDownstream *d, size_t field, size_t partner
     g_return_val_if_fail (d != NULL && field < d->n_fields && partner < d->n_partners, 0);
     const Group *g = d->field_group[field];
     return g ? g->comp[partner] : 0;
+}
+
+const guint32 *
+fsim_downstream_shares_from (const FsimDownstream *d, size_t field, size_t partner, size_t *out_n)
+{
+    g_return_val_if_fail (d != NULL && field < d->n_fields && partner < d->n_partners, NULL);
+    g_return_val_if_fail (out_n != NULL, NULL);
+    const Group *g = d->field_group[field];
+    *out_n = g ? g->out_start[partner + 1] - g->out_start[partner] : 0;
+    return g ? g->out_to + g->out_start[partner] : NULL;
 }

@@ -97,3 +97,7 @@ const size_t *fsim_downstream_shares (const FsimDownstream *d, size_t field, siz
 void fsim_downstream_share_ends (const FsimDownstream *d, size_t share, size_t *out_from,
                                  size_t *out_to);
 guint32 fsim_downstream_component (const FsimDownstream *d, size_t field, size_t partner);
+/* The partners that @partner's shares carrying @field on the day lead to (*out_n of them, may
+ * repeat), owned by @d: for walking the shares from a few partners instead of joining Down sets. */
+const guint32 *fsim_downstream_shares_from (const FsimDownstream *d, size_t field, size_t partner,
+                                            size_t *out_n);

@@ -666,10 +666,11 @@ fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path, GError **
     if (ok && pop)
         ok = fsim_i_convert_population (&c, pop, error);
     ok = ok && fsim_i_convert_expect (&c, root, error);
-    g_hash_table_destroy (c.field_ix);
-    g_hash_table_destroy (c.api_ix);
-    g_hash_table_destroy (c.partner_ix);
-    g_hash_table_destroy (c.rule_ix);
+    /* the id indexes serve the scenario's lookups (their keys are its ids) */
+    s->field_ix = c.field_ix;
+    s->api_ix = c.api_ix;
+    s->partner_ix = c.partner_ix;
+    s->rule_ix = c.rule_ix;
     return ok ? g_steal_pointer (&s) : NULL;
 }
 

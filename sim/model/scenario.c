@@ -192,6 +192,10 @@ fsim_scenario_free (FsimScenario *s)
 {
     if (!s)
         return;
+    g_clear_pointer (&s->field_ix, g_hash_table_destroy);
+    g_clear_pointer (&s->api_ix, g_hash_table_destroy);
+    g_clear_pointer (&s->partner_ix, g_hash_table_destroy);
+    g_clear_pointer (&s->rule_ix, g_hash_table_destroy);
     g_free (s->id);
     g_free (s->title);
     g_free (s->description);
@@ -230,6 +234,8 @@ fsim_scenario_free (FsimScenario *s)
 #define DEFINE_FIND(name, member, count)                                                       \
     gssize fsim_scenario_find_##name (const FsimScenario *s, const char *id)                  \
     {                                                                                          \
+        if (s->name##_ix)                                                                      \
+            return (gssize) GPOINTER_TO_SIZE (g_hash_table_lookup (s->name##_ix, id)) - 1;     \
         for (size_t i = 0; i < s->count; i++)                                                  \
             if (strcmp (s->member[i].id, id) == 0)                                             \
                 return (gssize) i;                                                             \

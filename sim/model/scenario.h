@@ -275,6 +275,9 @@ typedef struct {
     size_t n_expects;
 
     GStringChunk *strings; /* backing store for FsimLoc.file */
+
+    /* id -> index + 1, for the lookups below (the loader's; NULL: searched in order) */
+    GHashTable *field_ix, *api_ix, *partner_ix, *rule_ix;
 } FsimScenario;
 
 void fsim_scenario_free (FsimScenario *scenario);
