@@ -411,6 +411,13 @@ fsim_i_import_open (const char *path, GError **error)
                      reason);
         return -1;
     }
+    if (size > FSIM_IMPORT_MAX_BYTES) {
+        close (fd);
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_IO,
+                     "'%s' holds %" G_GUINT64_FORMAT " bytes, more than the limit of %"
+                     G_GUINT64_FORMAT " bytes for one file", path, size, FSIM_IMPORT_MAX_BYTES);
+        return -1;
+    }
     if ((double) size * 2 > (double) fsim_memory_limit ()) {
         close (fd);
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,

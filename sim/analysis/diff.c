@@ -224,12 +224,14 @@ typedef struct {
     guint32 *jur_list;  /* the jurisdictions (indices into diff->jurisdictions) where p has a
                          * destination receiving f */
     guint8 *seen, *seen_nc; /* [j]: scratch for one user */
+    GHashTable **scope_ix;  /* [a]: scope id -> index + 1, built when first needed */
 } Side;
 
 static gboolean
 side_init (Side *side, const FsimScenario *s, const FsimPopulation *pop, GError **error)
 {
     side->s = s;
+    side->scope_ix = g_new0 (GHashTable *, s->n_apis + 1);
     side->d = fsim_decisions_new (s, s->date);
     side->t = fsim_tracer_new (s, pop, side->d, error);
     side->masks = g_new0 (guint8, s->n_fields * s->n_partners + 1);
@@ -248,6 +250,10 @@ side_clear (Side *side)
     g_free (side->jur_list);
     g_free (side->seen);
     g_free (side->seen_nc);
+    for (size_t a = 0; side->scope_ix && a < side->s->n_apis; a++)
+        if (side->scope_ix[a])
+            g_hash_table_destroy (side->scope_ix[a]);
+    g_free (side->scope_ix);
 }
 
 /* Builds the rows of both models (keyed by ids) and each side's map to them. */
@@ -465,13 +471,20 @@ api_slot (const FsimScenario *s, gssize p, const char *api)
     return -1;
 }
 
+/* The index of @scope in API @a of @side, trying @hint first (the same index on the other side:
+ * the usual case); otherwise through an index of the API's scopes built on first use. */
 static gssize
-scope_index (const FsimApi *api, const char *scope)
+scope_index (const Side *side, size_t a, const char *scope, size_t hint)
 {
-    for (size_t sc = 0; sc < api->n_scopes; sc++)
-        if (strcmp (api->scopes[sc].id, scope) == 0)
-            return (gssize) sc;
-    return -1;
+    const FsimApi *api = &side->s->apis[a];
+    if (hint < api->n_scopes && strcmp (api->scopes[hint].id, scope) == 0)
+        return (gssize) hint;
+    if (!side->scope_ix[a]) {
+        side->scope_ix[a] = g_hash_table_new (g_str_hash, g_str_equal);
+        for (size_t sc = 0; sc < api->n_scopes; sc++)
+            g_hash_table_insert (side->scope_ix[a], api->scopes[sc].id, GSIZE_TO_POINTER (sc + 1));
+    }
+    return (gssize) GPOINTER_TO_SIZE (g_hash_table_lookup (side->scope_ix[a], scope)) - 1;
 }
 
 static const char *
@@ -483,7 +496,7 @@ rule_id (const FsimScenario *s, gssize r)
 /* One (partner, API, scope) triple on both sides; recorded if its decision changed. */
 static void
 compare_decision (FsimDiff *diff, const Side *sides, const char *partner, const char *api,
-                  const char *scope)
+                  const char *scope, size_t hint)
 {
     FsimDiffDecision row = { .partner = partner, .api = api, .scope = scope,
                              .rule_before = -1, .rule_after = -1 };
@@ -491,7 +504,7 @@ compare_decision (FsimDiff *diff, const Side *sides, const char *partner, const 
         const FsimScenario *s = sides[k].s;
         gssize p = fsim_scenario_find_partner (s, partner);
         gssize slot = api_slot (s, p, api);
-        gssize sc = slot < 0 ? -1 : scope_index (&s->apis[s->partners[p].apis[slot]], scope);
+        gssize sc = slot < 0 ? -1 : scope_index (&sides[k], s->partners[p].apis[slot], scope, hint);
         if (sc < 0)
             continue;
         const FsimDecision *d =
@@ -521,7 +534,7 @@ compare_decisions (FsimDiff *diff, const Side *sides)
                 for (size_t sc = 0; sc < api->n_scopes; sc++) {
                     char *key = g_strconcat (api->id, "\x1f", api->scopes[sc].id, NULL);
                     if (g_hash_table_add (seen, key))
-                        compare_decision (diff, sides, partner, api->id, api->scopes[sc].id);
+                        compare_decision (diff, sides, partner, api->id, api->scopes[sc].id, sc);
                 }
             }
         }
