@@ -421,7 +421,8 @@ fsim_i_import_open (const char *path, GError **error)
     if ((double) size * 2 > (double) fsim_memory_limit ()) {
         close (fd);
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
-                     "'%s' holds %.1f GiB: reading it needs about twice that, more than this "
+                     "out of memory: '%s' holds %.1f GiB: reading it needs about twice that, "
+                     "more than this "
                      "machine can give (%.1f GiB)", path, (double) size / (1 << 30),
                      (double) fsim_memory_limit () / (1 << 30));
         return -1;
