@@ -68,8 +68,10 @@ typedef struct FsimDownstream FsimDownstream;
 
 /**
  * fsim_downstream_new:
- * Computes Down for every field and partner of @scenario on @day, walking @model.
- * Returns: (transfer full): the sets, or NULL with @error set if the graph walk fails.
+ * Computes Down for every field and partner of @scenario on @day, from the partners' shares
+ * (@model is not walked: its shares are the scenario's; see downstream.c for the closure).
+ * Returns: (transfer full): the sets, or NULL with @error set (FSIM_GRAPH_ERROR_NOMEM) when
+ *   the sets would not fit in memory.
  */
 FsimDownstream *fsim_downstream_new (const FsimScenario *scenario, const FsimModel *model,
                                      FsimDay day, GError **error);
