@@ -67,6 +67,8 @@ fsim_timeline_free (FsimTimeline *t)
     g_free (t->kind_no_consent);
     g_free (t->partners);
     g_free (t->kind_partners);
+    g_free (t->partner_users);
+    g_free (t->partner_no_consent);
     for (size_t i = 0; i < t->n_events; i++)
         g_free (t->events[i].what);
     g_free (t->events);
@@ -132,6 +134,9 @@ allocate (FsimTimeline *t, const FsimResult *r)
     t->kind_no_consent = g_new0 (size_t, n * t->n_kinds + 1);
     t->partners = g_new0 (size_t, n + 1);
     t->kind_partners = g_new0 (size_t, n * t->n_kinds + 1);
+    t->n_partners = r->n_partners;
+    t->partner_users = g_new0 (size_t, n * r->n_partners + 1);
+    t->partner_no_consent = g_new0 (size_t, n * r->n_partners + 1);
 }
 
 /* Partners that reached anyone, in all and per kind. */
@@ -162,6 +167,10 @@ record (FsimTimeline *t, size_t i, const FsimScenario *s, const FsimResult *r)
             t->n_jurisdictions * sizeof (size_t));
     memcpy (t->kind_users + i * t->n_kinds, r->kind_users, t->n_kinds * sizeof (size_t));
     memcpy (t->kind_no_consent + i * t->n_kinds, r->kind_no_consent, t->n_kinds * sizeof (size_t));
+    memcpy (t->partner_users + i * t->n_partners, r->partner_reached,
+            t->n_partners * sizeof (size_t));
+    memcpy (t->partner_no_consent + i * t->n_partners, r->partner_reached_no_consent,
+            t->n_partners * sizeof (size_t));
     count_partners (t, i, s, r);
 }
 
@@ -199,6 +208,13 @@ compare_events (gconstpointer a, gconstpointer b)
 static void
 find_events (FsimTimeline *t, const FsimScenario *s)
 {
+    t->events = fsim_timeline_events (s, t->from, t->to, &t->n_events);
+}
+
+FsimTimelineEvent *
+fsim_timeline_events (const FsimScenario *s, FsimDay from, FsimDay to, size_t *out_n)
+{
+    const FsimTimeline range = { .from = from, .to = to }, *t = &range;
     g_autoptr (GArray) events = g_array_new (FALSE, FALSE, sizeof (FsimTimelineEvent));
     for (size_t a = 0; a < s->n_apis; a++) {
         g_autofree char *thing = g_strdup_printf ("API '%s'", s->apis[a].id);
@@ -218,8 +234,8 @@ find_events (FsimTimeline *t, const FsimScenario *s)
             add_window_events (events, t, share->active, thing, "starts", "stops");
         }
     g_array_sort (events, compare_events);
-    t->n_events = events->len;
-    t->events = (FsimTimelineEvent *) g_array_free (g_steal_pointer (&events), FALSE);
+    *out_n = events->len;
+    return (FsimTimelineEvent *) g_array_free (g_steal_pointer (&events), FALSE);
 }
 
 static int

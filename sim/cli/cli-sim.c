@@ -1,50 +1,75 @@
 /* SPDX-License-Identifier: MIT */
-/* cli-sim.c: the load -> population -> decisions -> run pipeline the drawing commands share. */
+/* cli-sim.c: the simulation the drawing commands share (the pipeline is api/sim.c). */
 #include "config.h"
 
 #include <glib.h>
 
 #include "cli-private.h"
 #include "cli-sim.h"
-#include "loader.h"
 
-void
-fsim_i_cli_sim_free (FsimCliSim *sim)
-{
-    if (!sim)
-        return;
-    fsim_result_free (sim->result);
-    fsim_decisions_free (sim->decisions);
-    fsim_population_free (sim->pop);
-    fsim_scenario_free (sim->scenario);
-    g_free (sim);
-}
-
-FsimCliSim *
+FsimSim *
 fsim_i_cli_sim_new (const char *path, const char *const *sets, FsimExit *out_status, GError **error)
 {
     g_return_val_if_fail (out_status != NULL, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-    g_autoptr (FsimCliSim) sim = g_new0 (FsimCliSim, 1);
     g_autofree char *default_path = path ? NULL : fsim_cli_default_scenario_path ();
+    const FsimSimOptions options = { .sets = sets };
+    FsimSimFailure failure = FSIM_SIM_FAILED_INTERNAL;
+    FsimSim *sim = fsim_sim_new (path ? path : default_path, &options, &failure, error);
 
-    sim->scenario = fsim_loader_load (path ? path : default_path, sets, error);
-    if (sim->scenario == NULL) {
-        *out_status = FSIM_EXIT_INPUT;
-        return NULL;
-    }
-    sim->pop = fsim_population_build (sim->scenario, error);
-    if (sim->pop == NULL) {
-        *out_status = FSIM_EXIT_INPUT;
-        return NULL;
-    }
+    if (sim == NULL)
+        *out_status = failure == FSIM_SIM_FAILED_INPUT ? FSIM_EXIT_INPUT : FSIM_EXIT_INTERNAL;
+    return sim;
+}
+
+gboolean
+fsim_i_cli_sim_build (FsimSim *sim, const FsimPopulationSource *source, GError **error)
+{
+    if (!source)
+        return fsim_sim_build (sim, NULL, error);
+    /* what fsim_sim_build() does, the population borrowed */
+    sim->pop = source->get (source->data, sim->scenario, error);
+    if (!sim->pop)
+        return FALSE;
     sim->decisions = fsim_decisions_new (sim->scenario, sim->scenario->date);
-    sim->result = fsim_engine_run (sim->scenario, sim->pop, sim->decisions, error);
-    if (sim->result == NULL) {
-        *out_status = FSIM_EXIT_INTERNAL;
-        return NULL;
+    return TRUE;
+}
+
+void
+fsim_i_cli_sim_give_back (FsimSim *sim, const FsimPopulationSource *source)
+{
+    if (sim && sim->pop && source)
+        source->release (source->data, g_steal_pointer (&sim->pop));
+}
+
+void
+fsim_i_cli_sim_clear (FsimCliSim *s)
+{
+    fsim_i_cli_sim_give_back (s->sim, s->source);
+    g_clear_pointer (&s->sim, fsim_sim_free);
+    s->source = NULL;
+}
+
+FsimExit
+fsim_i_cli_sim_init (FsimCliSim *s, const char *path, const char *const *sets,
+                     const FsimPopulationSource *source, GError **error)
+{
+    g_return_val_if_fail (s != NULL && s->sim == NULL, FSIM_EXIT_INTERNAL);
+    FsimExit status = FSIM_EXIT_OK;
+    if (!source) {
+        s->sim = fsim_i_cli_sim_new (path, sets, &status, error);
+        return s->sim ? FSIM_EXIT_OK : status;
     }
-    return g_steal_pointer (&sim);
+    /* fsim_sim_new()'s three steps, the population of the second from @source */
+    g_autofree char *default_path = path ? NULL : fsim_cli_default_scenario_path ();
+    const FsimSimOptions options = { .sets = sets };
+    s->sim = fsim_sim_load (path ? path : default_path, &options, error);
+    if (!s->sim)
+        return FSIM_EXIT_INPUT;
+    s->source = source;
+    if (!fsim_i_cli_sim_build (s->sim, source, error))
+        return FSIM_EXIT_INPUT;
+    return fsim_sim_trace (s->sim, &options, error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
 }
 
 gboolean

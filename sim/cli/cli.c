@@ -11,11 +11,9 @@
 
 #include "cli-private.h"
 #include "cli.h"
-#include "engine.h"
-#include "loader.h"
-#include "policy.h"
-#include "population.h"
-#include "report.h"
+#include "output.h"
+#include "parallel.h"
+#include "text.h"
 
 /*
  * Every diagnostic goes through one place, fsim_cli_run(), which prints it once: library code
@@ -44,6 +42,8 @@ static const FsimCommand *const commands[] = {
     &fsim_cmd_diagram,
     &fsim_cmd_timeline,
     &fsim_cmd_report,
+    &fsim_cmd_sweep,
+    &fsim_cmd_serve,
     &help_command,
 };
 
@@ -154,50 +154,39 @@ char *
 fsim_cli_default_scenario_path (void)
 {
     const char *env = g_getenv ("FLOWSIM_DATADIR");
-    g_autofree char *source = NULL;
+    g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
 
     if (env != NULL && *env != '\0')
         return g_build_filename (env, FSIM_CLI_DEFAULT_SCENARIO, NULL);
-    source = g_build_filename (FSIM_SOURCE_DIR, FSIM_CLI_DEFAULT_SCENARIO, NULL);
-    if (g_file_test (source, G_FILE_TEST_IS_REGULAR))
-        return g_steal_pointer (&source);
+    if (exe != NULL) {
+        g_autofree char *bindir = g_path_get_dirname (exe);
+        g_autofree char *path = g_build_filename (bindir, FSIM_DATADIR_FROM_BINDIR,
+                                                  FSIM_CLI_DEFAULT_SCENARIO, NULL);
+        if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+            return g_steal_pointer (&path);
+    }
     return g_build_filename (FSIM_DATADIR, FSIM_CLI_DEFAULT_SCENARIO, NULL);
 }
 
-/* Writes @text to @output (atomically: a temporary file renamed over it) or to stdout. */
+/* Writes @text to @output (by the rules of output.h) or to stdout. */
 gboolean
 fsim_i_cli_write_output (const char *output, const GString *text, GError **error)
 {
-    g_autoptr(GError) local = NULL;
-
     if (output == NULL || strcmp (output, "-") == 0)
         return fsim_i_cli_write_stdout (text->str, text->len, error);
-    if (!g_file_set_contents (output, text->str, (gssize) text->len, &local)) {
-        /* GLib's message names its random temporary file; keep only the reason at its end. */
-        const char *reason = g_strrstr (local->message, ": ");
-        g_set_error (error, FSIM_CLI_ERROR, FSIM_CLI_ERROR_OUTPUT, "cannot write '%s': %s",
-                     output, reason ? reason + 2 : local->message);
-        return FALSE;
-    }
-    return TRUE;
+    return fsim_output_set_contents (output, text->str, text->len, error);
 }
 
 /* ---- entry point ---- */
 
-/* A message as it goes to a terminal: valid UTF-8, no control characters but \n and \t. */
-static char *
-printable (const char *message)
+/* The command name closest to @name ("did you mean"), or NULL. */
+static const char *
+closest_command (const char *name)
 {
-    g_autofree char *valid = g_utf8_make_valid (message, -1);
-    GString *out = g_string_sized_new (strlen (valid));
-    for (const char *p = valid; *p; p = g_utf8_next_char (p)) {
-        gunichar c = g_utf8_get_char (p);
-        if (g_unichar_iscntrl (c) && c != '\n' && c != '\t')
-            g_string_append_c (out, '?');
-        else
-            g_string_append_len (out, p, g_utf8_next_char (p) - p);
-    }
-    return g_string_free (out, FALSE);
+    const char *names[G_N_ELEMENTS (commands)];
+    for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
+        names[i] = commands[i]->name;
+    return fsim_text_closest (name, names, G_N_ELEMENTS (names));
 }
 
 static FsimExit
@@ -210,9 +199,29 @@ dispatch (int argc, char **argv, GError **error)
     if (argv[1][0] == '-')
         return top_option (argc, argv, error);
     command = find_command (argv[1]);
-    if (command == NULL)
-        return fsim_i_cli_usage_error (error, "unknown command '%s'", argv[1]);
+    if (command == NULL) {
+        const char *near = closest_command (argv[1]);
+        return near ? fsim_i_cli_usage_error (error, "unknown command '%s' (did you mean '%s'?)",
+                                              argv[1], near)
+                    : fsim_i_cli_usage_error (error, "unknown command '%s'", argv[1]);
+    }
+    for (int i = 2; i < argc && strcmp (argv[i], "--") != 0; i++)
+        if (strcmp (argv[i], "--version") == 0) {
+            static const char version[] = "flowsim " FSIM_VERSION "\n";
+            return fsim_i_cli_write_stdout (version, strlen (version), error)
+                       ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
+        }
     return command->run (argc - 1, argv + 1, error);
+}
+
+/* The settings the environment gives the program (flowsim --help, "Environment"). */
+static void
+configure_from_environment (void)
+{
+    const char *threads = g_getenv ("FLOWSIM_THREADS");
+    guint64 n = 0;
+    if (threads && g_ascii_string_to_unsigned (threads, 10, 1, 64 * 1024, &n, NULL))
+        fsim_parallel_set_default_workers ((unsigned) n);
 }
 
 int
@@ -223,9 +232,10 @@ fsim_cli_run (int argc, char **argv)
 
     g_return_val_if_fail (argc >= 0, FSIM_EXIT_INTERNAL);
     g_set_prgname ("flowsim");
+    configure_from_environment ();
     status = dispatch (argc, argv, &error);
     if (error != NULL) {
-        g_autofree char *message = printable (error->message);
+        g_autofree char *message = fsim_text_clean_message (error->message);
         fprintf (stderr, "flowsim: error: %s\n", message);
         if (status == FSIM_EXIT_USAGE)
             fputs ("Try 'flowsim --help'.\n", stderr);

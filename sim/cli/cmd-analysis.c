@@ -5,39 +5,51 @@
 #include <glib.h>
 
 #include "cmd-analysis.h"
-#include "loader.h"
 
 void
 fsim_i_world_clear (FsimWorld *w)
 {
     g_clear_pointer (&w->tracer, fsim_tracer_free);
-    g_clear_pointer (&w->decisions, fsim_decisions_free);
-    g_clear_pointer (&w->pop, fsim_population_free);
-    g_clear_pointer (&w->scenario, fsim_scenario_free);
-}
-
-FsimExit
-fsim_i_world_take (FsimWorld *w, FsimScenario *scenario, FsimPopulation *pop, FsimDay day,
-                   GError **error)
-{
-    fsim_i_world_clear (w);
-    w->scenario = scenario;
-    w->pop = pop ? pop : fsim_population_build (scenario, error);
-    if (!w->pop)
-        return FSIM_EXIT_INPUT;
-    w->decisions = fsim_decisions_new (scenario, day);
-    w->tracer = fsim_tracer_new (scenario, w->pop, w->decisions, error);
-    return w->tracer ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
+    fsim_i_cli_sim_give_back (w->sim, w->pop_source);
+    w->pop_source = NULL;
+    g_clear_pointer (&w->sim, fsim_sim_free);
+    w->scenario = NULL;
+    w->pop = NULL;
 }
 
 FsimExit
 fsim_i_world_load (FsimWorld *w, const char *path, const char *const *sets, GError **error)
 {
-    FsimScenario *s = fsim_loader_load (path, sets, error);
+    return fsim_i_world_load_from (w, path, sets, NULL, error);
+}
+
+/* Fails with @status, leaving @w cleared. */
+static FsimExit
+world_fail (FsimWorld *w, FsimExit status)
+{
     fsim_i_world_clear (w);
-    if (!s)
+    return status;
+}
+
+FsimExit
+fsim_i_world_load_from (FsimWorld *w, const char *path, const char *const *sets,
+                        const FsimPopulationSource *source, GError **error)
+{
+    const FsimSimOptions options = { .sets = sets };
+
+    fsim_i_world_clear (w);
+    w->sim = fsim_sim_load (path, &options, error);
+    if (!w->sim)
         return FSIM_EXIT_INPUT;
-    return fsim_i_world_take (w, s, NULL, s->date, error);
+    w->pop_source = source; /* before the build: a population borrowed is given back */
+    if (!fsim_i_cli_sim_build (w->sim, source, error))
+        return world_fail (w, FSIM_EXIT_INPUT);
+    w->tracer = fsim_tracer_new (w->sim->scenario, w->sim->pop, w->sim->decisions, error);
+    if (!w->tracer)
+        return world_fail (w, FSIM_EXIT_INTERNAL);
+    w->scenario = w->sim->scenario;
+    w->pop = w->sim->pop;
+    return FSIM_EXIT_OK;
 }
 
 FsimExit

@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "loader.h"
+#include "text.h"
 
 /* Hard limits: a file over them is refused with FSIM_LOADER_ERROR_LIMIT. */
 #define FSIM_LOADER_MAX_FILE_BYTES (256u << 20)
@@ -64,7 +65,7 @@ gboolean fsim_i_check_top_keys (FsimJsonDoc *doc, const cJSON *root, gboolean sc
                                 GError **error);
 
 /* "did you mean" helper: the candidate closest to @word, or NULL if none is close. */
-const char *fsim_i_closest (const char *word, const char *const *candidates, size_t n);
+#define fsim_i_closest fsim_text_closest
 
 /* Converts the merged tree into a scenario (loader.c). */
 FsimScenario *fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path,
@@ -101,6 +102,12 @@ typedef struct {
 gboolean fsim_i_fail (FsimConv *c, GError **error, const cJSON *node, gboolean at_key,
                       FsimLoaderError code, const FsimJPath *path, const char *fmt, ...)
     G_GNUC_PRINTF (7, 8);
+
+/* Fails with FSIM_LOADER_ERROR_LIMIT for the array @arr at @path: "@n @what, more than the limit
+ * of @max@hint", located at the first entry over the limit (an array merged from several files
+ * has no place of its own; its entries do). Returns FALSE. */
+gboolean fsim_i_fail_count (FsimConv *c, GError **error, const cJSON *arr, const FsimJPath *path,
+                            int n, const char *what, int max, const char *hint);
 
 /* @node must be an object whose keys are all in @allowed (NULL-terminated) and that has every
  * key in @required (NULL-terminated, may be NULL). */
@@ -155,3 +162,7 @@ gboolean fsim_i_convert_expect (FsimConv *c, const cJSON *root, GError **error);
 /* loader-import.c: population.import at @path */
 gboolean fsim_i_convert_import (FsimConv *c, const cJSON *imp, const FsimJPath *path,
                                 GError **error);
+/* ... the file name string @key of @obj resolved against the folder of the file @obj was written
+ * in (the working directory for --set), into *@out (transfer full; untouched when absent). */
+gboolean fsim_i_get_file_name (FsimConv *c, const cJSON *obj, const char *key,
+                               const FsimJPath *p, char **out, GError **error);

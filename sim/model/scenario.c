@@ -180,6 +180,7 @@ free_population (FsimPopulationSpec *p)
     g_free (p->adoption);
     g_free (p->import_file);
     g_free (p->import_format);
+    g_free (p->snapshot);
     for (size_t i = 0; i < p->n_import_attributes; i++) {
         g_free (p->import_attributes[i].attribute);
         g_free (p->import_attributes[i].fields);
@@ -278,4 +279,13 @@ fsim_day_format (FsimDay day)
     g_date_set_julian (&date, (guint32) day);
     return g_strdup_printf ("%04d-%02d-%02d", g_date_get_year (&date), g_date_get_month (&date),
                             g_date_get_day (&date));
+}
+
+gboolean
+fsim_any_glob_matches (char *const *patterns, const char *text)
+{
+    for (size_t i = 0; patterns && patterns[i]; i++)
+        if (g_pattern_match_simple (patterns[i], text))
+            return TRUE;
+    return FALSE;
 }

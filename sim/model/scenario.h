@@ -157,6 +157,7 @@ typedef enum {
     FSIM_POPULATION_EXPLICIT,
     FSIM_POPULATION_GENERATED,
     FSIM_POPULATION_IMPORTED, /* friendships read from a graph file (population.import) */
+    FSIM_POPULATION_SNAPSHOT, /* only "snapshot": everything comes from the snapshot file */
 } FsimPopulationKind;
 
 /* How generated and imported users come to use partners (docs/populations.md). */
@@ -213,6 +214,10 @@ typedef struct {
     char *import_format; /* "auto", "edge_list", "graphml" or "gml" */
     FsimImportAttribute *import_attributes;
     size_t n_import_attributes;
+
+    /* population.snapshot: a saved population (docs/format.md), resolved like import_file, or
+     * NULL. With the keys of another kind, the snapshot must have been saved from them. */
+    char *snapshot;
 } FsimPopulationSpec;
 
 /* An assertion of a scenario's "expect" array, checked by `flowsim check` (docs/analysis.md).
@@ -304,6 +309,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimGlob, fsim_glob_free)
 
 /* Does a partner selector ("*", "kind:K", "tag:T", an id or a glob over ids) select @p? */
 gboolean fsim_partner_selector_matches (const FsimPartner *p, const char *selector);
+/* Does any of the NULL-terminated scope or id @patterns (exact ids or globs with * and ?)
+ * match @text? The one glob matcher of rules, requests and lint. NULL matches nothing. */
+gboolean fsim_any_glob_matches (char *const *patterns, const char *text);
 
 /* Parse "YYYY-MM-DD" strictly; FALSE if malformed or not a real date. */
 gboolean fsim_day_parse (const char *text, FsimDay *out_day);

@@ -16,9 +16,6 @@
 
 G_DEFINE_QUARK (fsim-population-error-quark, fsim_population_error)
 
-/* Refuse populations whose arrays alone would need more than this (a typo in "users"). */
-#define MAX_POPULATION_BYTES ((guint64) 16 << 30)
-
 /* Zeroed allocation that is never NULL on success, also for 0 elements. */
 static gpointer
 try_alloc0 (size_t n, size_t size)
@@ -29,8 +26,9 @@ try_alloc0 (size_t n, size_t size)
 /*
  * Estimates the bytes of the per-user arrays and the friend lists (@n_arcs = twice the
  * friendships, a double because it may be an estimate). FALSE with TOO_LARGE for more than
- * UINT32_MAX users (friend lists hold 32-bit ids), if a product overflows, or if the total
- * exceeds MAX_POPULATION_BYTES.
+ * UINT32_MAX users (friend lists hold 32-bit ids), if a product overflows, or if building it
+ * would need more memory than this machine can give (the only size limit: no fixed cap
+ * contradicts the documented 100 million generated users).
  */
 gboolean
 fsim_i_population_check_size (const FsimScenario *s, size_t n_users, double n_arcs, GError **error)
@@ -50,7 +48,7 @@ fsim_i_population_check_size (const FsimScenario *s, size_t n_users, double n_ar
         const char *gen = s->population.kind == FSIM_POPULATION_GENERATED
                               ? s->population.generator : NULL;
         double peak = total * (gen && strcmp (gen, "facebook_like") != 0 ? 6 : 2);
-        if (peak > (double) fsim_memory_limit () && total <= (double) MAX_POPULATION_BYTES) {
+        if (peak > (double) fsim_memory_limit ()) {
             g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_TOO_LARGE,
                          "a population of %zu users with %zu fields and %zu partners needs "
                          "about %.1f GiB of memory, more than this machine can give it "
@@ -59,13 +57,12 @@ fsim_i_population_check_size (const FsimScenario *s, size_t n_users, double n_ar
                          (double) fsim_memory_limit () / (1 << 30));
             return FALSE;
         }
-        ok = total <= (double) MAX_POPULATION_BYTES;
     }
     if (!ok) {
         g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_TOO_LARGE,
                      "a population of %zu users with %zu fields and %zu partners is too large "
-                     "(at most %u users and %" G_GUINT64_FORMAT " GiB)",
-                     n_users, s->n_fields, s->n_partners, UINT32_MAX, MAX_POPULATION_BYTES >> 30);
+                     "(friend lists hold at most %u users)",
+                     n_users, s->n_fields, s->n_partners, UINT32_MAX);
         return FALSE;
     }
     return TRUE;
@@ -219,11 +216,15 @@ build_generated (const FsimScenario *s, FsimPopulation *pop, GError **error)
  * an imported one reads them from the spec's file; both then draw settings and partner use
  * from counter-based streams keyed by the same seed (population-draw.c has the order, and
  * population-cluster.c the clustered adoption), so the result is the same on any number of
- * threads.
+ * threads. With population.snapshot, the population is the snapshot's, mapped read-only and
+ * used in place (population-snapshot-read.c), after checking that @scenario's population is
+ * the one it was saved from.
  * Returns: (transfer full): the population, or NULL with @error set: FSIM_POPULATION_ERROR_
- *   TOO_LARGE when the arrays would exceed 16 GiB, FSIM_POPULATION_ERROR_FAILED for a friend
+ *   TOO_LARGE when it would not fit in this machine's memory, FSIM_POPULATION_ERROR_FAILED for a friend
  *   index out of range or when out of memory, FSIM_POPULATION_ERROR_IMPORT for an imported
- *   attribute that cannot be used, an FSIM_GRAPH_ERROR from the friend lists.
+ *   attribute that cannot be used, FSIM_POPULATION_ERROR_SNAPSHOT_* for a snapshot that cannot
+ *   be read, is not one, is corrupt or was saved from another population, an FSIM_GRAPH_ERROR
+ *   from the friend lists.
  */
 FsimPopulation *
 fsim_population_build (const FsimScenario *scenario, GError **error)
@@ -238,7 +239,8 @@ fsim_population_build (const FsimScenario *scenario, GError **error)
     g_return_val_if_fail (
         s->population.kind == FSIM_POPULATION_EXPLICIT ||
             (s->population.kind == FSIM_POPULATION_GENERATED && s->population.generator != NULL) ||
-            (s->population.kind == FSIM_POPULATION_IMPORTED && s->population.import_file != NULL),
+            (s->population.kind == FSIM_POPULATION_IMPORTED && s->population.import_file != NULL) ||
+            s->population.snapshot != NULL,
         NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
@@ -247,7 +249,9 @@ fsim_population_build (const FsimScenario *scenario, GError **error)
     pop->field_words = s->field_words;
     pop->n_partners = s->n_partners;
     pop->partner_words = s->partner_words;
-    if (s->population.kind == FSIM_POPULATION_EXPLICIT)
+    if (s->population.snapshot != NULL)
+        ok = fsim_i_population_load_snapshot (s, pop, error);
+    else if (s->population.kind == FSIM_POPULATION_EXPLICIT)
         ok = build_explicit (s, pop, error);
     else if (s->population.kind == FSIM_POPULATION_IMPORTED)
         ok = fsim_i_population_import (s, pop, error);
@@ -268,11 +272,15 @@ fsim_population_free (FsimPopulation *p)
     fsim_friends_free (p->friends);
     g_strfreev (p->user_ids);
     g_strfreev (p->file_names);
-    g_free (p->file_ids);
-    g_free (p->platform);
-    g_free (p->apps_others);
-    g_free (p->audience);
-    g_free (p->uses);
+    if (p->snapshot == NULL) {
+        g_free (p->file_ids);
+        g_free (p->platform);
+        g_free (p->apps_others);
+        g_free (p->audience);
+        g_free (p->uses);
+    } else {
+        g_mapped_file_unref (p->snapshot); /* the arrays point into it */
+    }
     g_free (p);
 }
 
