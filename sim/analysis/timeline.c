@@ -10,7 +10,7 @@
 #include "policy.h"
 #include "timeline.h"
 
-G_DEFINE_QUARK (fsim - timeline - error - quark, fsim_timeline_error)
+G_DEFINE_QUARK (fsim-timeline-error-quark, fsim_timeline_error)
 
 gboolean
 fsim_timeline_step_parse (const char *text, FsimTimelineStep *out)

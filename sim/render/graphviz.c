@@ -11,7 +11,7 @@
 #include "graphviz.h"
 #include "output.h"
 
-G_DEFINE_QUARK (fsim - graphviz - error - quark, fsim_graphviz_error)
+G_DEFINE_QUARK (fsim-graphviz-error-quark, fsim_graphviz_error)
 
 char *
 fsim_graphviz_program (void)

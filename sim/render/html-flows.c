@@ -14,7 +14,7 @@
 
 #define MAX_EXAMPLES 5
 
-G_DEFINE_QUARK (fsim - html - error - quark, fsim_html_error)
+G_DEFINE_QUARK (fsim-html-error-quark, fsim_html_error)
 
 typedef struct {
     size_t field, partner;

@@ -17,7 +17,7 @@
  * put a <script>, an event handler or a link to the network into the report.
  */
 
-G_DEFINE_QUARK (fsim - svg - error - quark, fsim_svg_error)
+G_DEFINE_QUARK (fsim-svg-error-quark, fsim_svg_error)
 
 void
 fsim_svg_number (GString *out, double v)
