@@ -12,7 +12,9 @@
 
 /* The quark's name is a dashed string, not an expression: keep clang-format off it. */
 /* clang-format off */
+/* clang-format off: the quark's name is its first argument, spelt as it stands */
 G_DEFINE_QUARK (fsim-graph-error-quark, fsim_graph_error)
+/* clang-format on */
 /* clang-format on */
 
 G_LOCK_DEFINE_STATIC (fsim_igraph);

@@ -10,7 +10,9 @@
 #include "possible.h"
 #include "text.h"
 
+/* clang-format off: the quark's name is its first argument, spelt as it stands */
 G_DEFINE_QUARK (fsim-diff-error-quark, fsim_diff_error)
+/* clang-format on */
 
 #define MAX_EXAMPLES 10
 

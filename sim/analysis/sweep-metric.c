@@ -10,7 +10,9 @@
 
 #include "sweep.h"
 
+/* clang-format off: the quark's name is its first argument, spelt as it stands */
 G_DEFINE_QUARK (fsim-sweep-error-quark, fsim_sweep_error)
+/* clang-format on */
 
 /*
  * Grammar (recursive descent, usual precedence, left-associative):

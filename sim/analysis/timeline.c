@@ -10,7 +10,9 @@
 #include "policy.h"
 #include "timeline.h"
 
+/* clang-format off: the quark's name is its first argument, spelt as it stands */
 G_DEFINE_QUARK (fsim-timeline-error-quark, fsim_timeline_error)
+/* clang-format on */
 
 gboolean
 fsim_timeline_step_parse (const char *text, FsimTimelineStep *out)

@@ -5,7 +5,9 @@
 #include "loader.h"
 #include "sim.h"
 
+/* clang-format off: the quark's name is its first argument, spelt as it stands */
 G_DEFINE_QUARK (fsim-sim-error-quark, fsim_sim_error)
+/* clang-format on */
 
 void
 fsim_sim_free (FsimSim *sim)

@@ -21,7 +21,9 @@
  * kind of failure it was. Usage errors also print a hint to --help.
  */
 
+/* clang-format off: the quark's name is its first argument, spelt as it stands */
 G_DEFINE_QUARK (fsim-cli-error-quark, fsim_cli_error)
+/* clang-format on */
 
 static FsimExit cmd_help (int argc, char **argv, GError **error);
 static char *cmd_help_help (void);

@@ -12,7 +12,9 @@
 #include "inputfile.h"
 #include "loader-private.h"
 
+/* clang-format off: the quark's name is its first argument, spelt as it stands */
 G_DEFINE_QUARK (fsim-loader-error-quark, fsim_loader_error)
+/* clang-format on */
 
 static const char *const policy_keys[] = {
     "title", "description", "sources", "include", "fields", "apis", "partners", "rules",

@@ -14,7 +14,9 @@
 #include "population.h"
 #include "scenario.h"
 
+/* clang-format off: the quark's name is its first argument, spelt as it stands */
 G_DEFINE_QUARK (fsim-population-error-quark, fsim_population_error)
+/* clang-format on */
 
 /* Zeroed allocation that is never NULL on success, also for 0 elements. */
 static gpointer

@@ -11,7 +11,9 @@
 #include "graphviz.h"
 #include "output.h"
 
+/* clang-format off: the quark's name is its first argument, spelt as it stands */
 G_DEFINE_QUARK (fsim-graphviz-error-quark, fsim_graphviz_error)
+/* clang-format on */
 
 char *
 fsim_graphviz_program (void)

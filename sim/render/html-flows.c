@@ -14,7 +14,9 @@
 
 #define MAX_EXAMPLES 5
 
+/* clang-format off: the quark's name is its first argument, spelt as it stands */
 G_DEFINE_QUARK (fsim-html-error-quark, fsim_html_error)
+/* clang-format on */
 
 typedef struct {
     size_t field, partner;

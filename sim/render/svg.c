@@ -17,7 +17,9 @@
  * put a <script>, an event handler or a link to the network into the report.
  */
 
+/* clang-format off: the quark's name is its first argument, spelt as it stands */
 G_DEFINE_QUARK (fsim-svg-error-quark, fsim_svg_error)
+/* clang-format on */
 
 void
 fsim_svg_number (GString *out, double v)
