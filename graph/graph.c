@@ -12,7 +12,8 @@
 
 /* The quark's name is a dashed string, not an expression: keep clang-format off it. */
 /* clang-format off */
-/* clang-format off: the quark's name is its first argument, spelt as it stands */
+/* The quark's name is G_DEFINE_QUARK's first argument, spelt as it stands. */
+/* clang-format off */
 G_DEFINE_QUARK (fsim-graph-error-quark, fsim_graph_error)
 /* clang-format on */
 /* clang-format on */

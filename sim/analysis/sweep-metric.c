@@ -10,7 +10,8 @@
 
 #include "sweep.h"
 
-/* clang-format off: the quark's name is its first argument, spelt as it stands */
+/* The quark's name is G_DEFINE_QUARK's first argument, spelt as it stands. */
+/* clang-format off */
 G_DEFINE_QUARK (fsim-sweep-error-quark, fsim_sweep_error)
 /* clang-format on */
 

@@ -5,7 +5,8 @@
 #include "loader.h"
 #include "sim.h"
 
-/* clang-format off: the quark's name is its first argument, spelt as it stands */
+/* The quark's name is G_DEFINE_QUARK's first argument, spelt as it stands. */
+/* clang-format off */
 G_DEFINE_QUARK (fsim-sim-error-quark, fsim_sim_error)
 /* clang-format on */
 

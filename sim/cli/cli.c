@@ -21,7 +21,8 @@
  * kind of failure it was. Usage errors also print a hint to --help.
  */
 
-/* clang-format off: the quark's name is its first argument, spelt as it stands */
+/* The quark's name is G_DEFINE_QUARK's first argument, spelt as it stands. */
+/* clang-format off */
 G_DEFINE_QUARK (fsim-cli-error-quark, fsim_cli_error)
 /* clang-format on */
 

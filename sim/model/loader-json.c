@@ -12,7 +12,8 @@
 #include "inputfile.h"
 #include "loader-private.h"
 
-/* clang-format off: the quark's name is its first argument, spelt as it stands */
+/* The quark's name is G_DEFINE_QUARK's first argument, spelt as it stands. */
+/* clang-format off */
 G_DEFINE_QUARK (fsim-loader-error-quark, fsim_loader_error)
 /* clang-format on */
 

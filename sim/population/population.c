@@ -14,7 +14,8 @@
 #include "population.h"
 #include "scenario.h"
 
-/* clang-format off: the quark's name is its first argument, spelt as it stands */
+/* The quark's name is G_DEFINE_QUARK's first argument, spelt as it stands. */
+/* clang-format off */
 G_DEFINE_QUARK (fsim-population-error-quark, fsim_population_error)
 /* clang-format on */
 

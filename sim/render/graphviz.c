@@ -11,7 +11,8 @@
 #include "graphviz.h"
 #include "output.h"
 
-/* clang-format off: the quark's name is its first argument, spelt as it stands */
+/* The quark's name is G_DEFINE_QUARK's first argument, spelt as it stands. */
+/* clang-format off */
 G_DEFINE_QUARK (fsim-graphviz-error-quark, fsim_graphviz_error)
 /* clang-format on */
 

@@ -14,7 +14,8 @@
 
 #define MAX_EXAMPLES 5
 
-/* clang-format off: the quark's name is its first argument, spelt as it stands */
+/* The quark's name is G_DEFINE_QUARK's first argument, spelt as it stands. */
+/* clang-format off */
 G_DEFINE_QUARK (fsim-html-error-quark, fsim_html_error)
 /* clang-format on */
 

@@ -17,7 +17,8 @@
  * put a <script>, an event handler or a link to the network into the report.
  */
 
-/* clang-format off: the quark's name is its first argument, spelt as it stands */
+/* The quark's name is G_DEFINE_QUARK's first argument, spelt as it stands. */
+/* clang-format off */
 G_DEFINE_QUARK (fsim-svg-error-quark, fsim_svg_error)
 /* clang-format on */
 
