@@ -16,7 +16,10 @@
 /* What one JSON value costs while loading: cJSON's node, the position table, the merge. */
 #define FSIM_LOADER_VALUE_BYTES 200.0
 
+/* The quark's name is G_DEFINE_QUARK's first argument, spelt as it stands. */
+/* clang-format off */
 G_DEFINE_QUARK (fsim-loader-error-quark, fsim_loader_error)
+/* clang-format on */
 
 static const char *const policy_keys[] = {
     "title", "description", "sources", "include", "fields", "apis", "partners", "rules",
