@@ -218,6 +218,13 @@ test_claims_cli_claim (void)
     g_autoptr (FsimTestRun) usage = FSIM_RUN ("explain", "phones.json", "--user", "alice", "--claim", "a-end");
     g_assert_cmpint (usage->status, ==, 2);
     fsim_assert_contains (usage->err, "--claim 'a-end' is not CLAIM=ALTERNATIVE");
+    /* the claims were applied before any set: a set cannot change them afterwards */
+    g_autoptr (FsimTestRun) set = FSIM_RUN ("run", "-q", "phones.json", "--set",
+                                            "claims[a-end].default=maker");
+    g_assert_cmpint (set->status, ==, 3);
+    fsim_assert_contains (set->err, "--set claims[a-end].default:1:1: set "
+                                    "'claims[a-end].default': claims cannot be set; choose an "
+                                    "alternative with 'choices' or --claim CLAIM=ALTERNATIVE");
     /* an id that reads as JSON is still an id */
     g_autoptr (FsimTestRun) number = FSIM_RUN ("run", "-q", "phones.json", "--claim", "a-end=2017");
     g_assert_cmpint (number->status, ==, 3);
@@ -267,6 +274,25 @@ test_claims_cli_reports (void)
     fsim_assert_contains (csv->out, "identity.name,phone-b,handset,device,device,1,0,1,0,0,0,"
                                     "a-end=platform (default); b-friends=self-only (chosen; "
                                     "default yes)\n");
+}
+
+/* diff with --claim: what taking the other party's word changes, both sides' claims named */
+static void
+test_claims_cli_diff (void)
+{
+    g_autoptr (FsimTestRun) text = FSIM_RUN ("diff", "phones.json", "--claim", "a-end=maker");
+    g_assert_cmpint (text->status, ==, 0);
+    fsim_assert_contains (text->out, "              claims: a-end=platform (default); "
+                                     "b-friends=yes (default)\n");
+    fsim_assert_contains (text->out, "              claims: a-end=maker (chosen; default "
+                                     "platform); b-friends=yes (default)\n");
+    fsim_assert_contains (text->out, "Users with at least one field reaching a partner: 6 "
+                                     "before, 3 after\n");
+    g_autoptr (FsimTestRun) json = FSIM_RUN ("diff", "phones.json", "--claim", "a-end=maker",
+                                             "-f", "json");
+    g_assert_cmpint (json->status, ==, 0);
+    fsim_assert_contains (json->out, "\"id\": \"a-end\",\n        \"in_force\": \"maker\",\n"
+                                     "        \"default\": \"platform\"");
 }
 
 /* The HTML report: the alternative in force first, then the others, each with its sources. */
@@ -423,6 +449,7 @@ main (int argc, char *argv[])
     }
     g_test_add_func ("/claims/cli/claim", test_claims_cli_claim);
     g_test_add_func ("/claims/cli/reports", test_claims_cli_reports);
+    g_test_add_func ("/claims/cli/diff", test_claims_cli_diff);
     g_test_add_func ("/claims/cli/html", test_claims_cli_html);
     g_test_add_func ("/claims/cli/list", test_claims_cli_list);
     g_test_add_func ("/claims/cli/effect", test_claims_cli_effect);
