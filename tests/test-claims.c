@@ -434,6 +434,26 @@ test_claims_bundled_apple (void)
                                    "      \"is_default\": false,");
 }
 
+/* An alternative's paths are checked when the file loads, its values when it is chosen:
+ * --effect chooses every one, so it finds the bad value and names the claim. */
+static void
+test_claims_cli_effect_bad_alternative (void)
+{
+    g_autoptr (FsimTestRun) run = FSIM_RUN ("run", "-q", "bad-alternative.json");
+    g_assert_cmpint (run->status, ==, 0);
+    g_autoptr (FsimTestRun) chosen = FSIM_RUN ("run", "-q", "bad-alternative.json", "--claim",
+                                               "c-end=feb-30");
+    g_assert_cmpint (chosen->status, ==, 3);
+    fsim_assert_contains (chosen->err, "bad-alternative.json:13:48: rules[1].until: "
+                                       "'2017-02-30' is not a valid date");
+    g_autoptr (FsimTestRun) effect = FSIM_RUN ("claims", "--effect", "bad-alternative.json");
+    g_assert_cmpint (effect->status, ==, 3);
+    g_assert_cmpstr (effect->out, ==, "");
+    fsim_assert_contains (effect->err, "claim 'c-end', alternative 'feb-30': "
+                                       "bad-alternative.json:13:48: rules[1].until: "
+                                       "'2017-02-30' is not a valid date");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -453,6 +473,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/claims/cli/html", test_claims_cli_html);
     g_test_add_func ("/claims/cli/list", test_claims_cli_list);
     g_test_add_func ("/claims/cli/effect", test_claims_cli_effect);
+    g_test_add_func ("/claims/cli/effect-bad-alternative", test_claims_cli_effect_bad_alternative);
     g_test_add_func ("/claims/bundled/apple", test_claims_bundled_apple);
     return g_test_run ();
 }

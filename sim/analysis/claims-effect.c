@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* claims-effect.c: every alternative of every claim, one at a time, against the scenario. */
+/* claims-effect.c: the table of every alternative of every claim, against the scenario. */
 #include "config.h"
 
 #include <string.h>
@@ -8,9 +8,6 @@
 
 #include "claims-effect.h"
 #include "engine.h"
-#include "loader.h"
-#include "policy.h"
-#include "population.h"
 
 void
 fsim_claim_effects_free (FsimClaimEffects *e)
@@ -27,80 +24,72 @@ fsim_claim_effects_free (FsimClaimEffects *e)
     g_free (e);
 }
 
-/* Simulate @s and write its counts for @base's partners (matched by id) into the two arrays. */
-static gboolean
-simulate (const FsimScenario *base, const FsimScenario *s, size_t *reached, size_t *no_consent,
-          GError **error)
+/* @result's counts for @base's partners (matched by id) into the two arrays. */
+static void
+copy_counts (const FsimScenario *base, const FsimScenario *s, const FsimResult *result,
+             size_t *reached, size_t *no_consent)
 {
-    g_autoptr(FsimPopulation) pop = fsim_population_build (s, error);
-    if (!pop)
-        return FALSE;
-    g_autoptr(FsimDecisions) decisions = fsim_decisions_new (s, s->date);
-    g_autoptr(FsimResult) r = fsim_engine_run (s, pop, decisions, error);
-    if (!r)
-        return FALSE;
     for (size_t p = 0; p < base->n_partners; p++) {
-        gssize q = fsim_scenario_find_partner (s, base->partners[p].id);
-        reached[p] = q < 0 ? 0 : r->partner_reached[q];
-        no_consent[p] = q < 0 ? 0 : r->partner_reached_no_consent[q];
+        gssize q = p < s->n_partners && strcmp (s->partners[p].id, base->partners[p].id) == 0
+                       ? (gssize) p
+                       : fsim_scenario_find_partner (s, base->partners[p].id);
+        reached[p] = q < 0 ? 0 : result->partner_reached[q];
+        no_consent[p] = q < 0 ? 0 : result->partner_reached_no_consent[q];
     }
-    return TRUE;
 }
 
-/* @sets, then "choices.CLAIM=ALT" (transfer full). */
-static char **
-with_choice (const char *const *sets, const char *claim, const char *alternative)
+size_t
+fsim_claim_effects_run_index (const FsimScenario *scenario, size_t claim, size_t alternative)
 {
-    GPtrArray *all = g_ptr_array_new ();
-    for (const char *const *set = sets; set && *set; set++)
-        g_ptr_array_add (all, g_strdup (*set));
-    g_ptr_array_add (all, g_strdup_printf ("choices.%s=%s", claim, alternative));
-    g_ptr_array_add (all, NULL);
-    return (char **) g_ptr_array_free (all, FALSE);
+    g_return_val_if_fail (claim < scenario->n_claims, 0);
+    g_return_val_if_fail (alternative < scenario->claims[claim].n_alternatives, 0);
+    size_t i = 0;
+    for (size_t c = 0; c < claim; c++)
+        i += scenario->claims[c].n_alternatives;
+    return i + alternative;
 }
 
 FsimClaimEffects *
-fsim_claim_effects_compute (const char *path, const char *const *sets,
-                            const FsimScenario *scenario, GError **error)
+fsim_claim_effects_new (const FsimScenario *scenario, const FsimResult *in_force)
 {
-    g_return_val_if_fail (path != NULL && scenario != NULL, NULL);
-    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+    g_return_val_if_fail (scenario != NULL && in_force != NULL, NULL);
+    g_return_val_if_fail (in_force->n_partners == scenario->n_partners, NULL);
     size_t n = scenario->n_partners;
-    g_autoptr(FsimClaimEffects) e = g_new0 (FsimClaimEffects, 1);
+    FsimClaimEffects *e = g_new0 (FsimClaimEffects, 1);
     e->n_partners = n;
     e->reached = g_new0 (size_t, n ? n : 1);
     e->no_consent = g_new0 (size_t, n ? n : 1);
-    if (!simulate (scenario, scenario, e->reached, e->no_consent, error))
-        return NULL;
-    size_t total = 0;
+    copy_counts (scenario, scenario, in_force, e->reached, e->no_consent);
     for (size_t c = 0; c < scenario->n_claims; c++)
-        total += scenario->claims[c].n_alternatives;
-    e->runs = g_new0 (FsimEffectRun, total ? total : 1);
+        e->n_runs += scenario->claims[c].n_alternatives;
+    e->runs = g_new0 (FsimEffectRun, e->n_runs ? e->n_runs : 1);
+    size_t i = 0;
     for (size_t c = 0; c < scenario->n_claims; c++) {
-        const FsimClaim *claim = &scenario->claims[c];
-        for (size_t a = 0; a < claim->n_alternatives; a++) {
-            FsimEffectRun *run = &e->runs[e->n_runs++];
+        for (size_t a = 0; a < scenario->claims[c].n_alternatives; a++, i++) {
+            FsimEffectRun *run = &e->runs[i];
             run->claim = c;
             run->alternative = a;
             run->reached = g_new0 (size_t, n ? n : 1);
             run->no_consent = g_new0 (size_t, n ? n : 1);
-            if (a == claim->chosen) {
-                /* the alternative in force: the first run */
+            if (a == scenario->claims[c].chosen) {
+                /* the alternative in force: the scenario's own run */
                 memcpy (run->reached, e->reached, sizeof (size_t) * n);
                 memcpy (run->no_consent, e->no_consent, sizeof (size_t) * n);
-                continue;
-            }
-            g_auto(GStrv) choice = with_choice (sets, claim->id, claim->alternatives[a].id);
-            g_autoptr(FsimScenario) s = fsim_loader_load (path, (const char *const *) choice,
-                                                          error);
-            if (!s || !simulate (scenario, s, run->reached, run->no_consent, error)) {
-                g_prefix_error (error, "claim '%s', alternative '%s': ", claim->id,
-                                claim->alternatives[a].id);
-                return NULL;
             }
         }
     }
-    return g_steal_pointer (&e);
+    return e;
+}
+
+void
+fsim_claim_effects_set_run (FsimClaimEffects *e, const FsimScenario *scenario, size_t claim,
+                            size_t alternative, const FsimScenario *run_scenario,
+                            const FsimResult *result)
+{
+    g_return_if_fail (e != NULL && scenario != NULL && run_scenario != NULL && result != NULL);
+    g_return_if_fail (result->n_partners == run_scenario->n_partners);
+    FsimEffectRun *run = &e->runs[fsim_claim_effects_run_index (scenario, claim, alternative)];
+    copy_counts (scenario, run_scenario, result, run->reached, run->no_consent);
 }
 
 void

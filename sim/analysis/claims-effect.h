@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include "engine.h"
 #include "scenario.h"
 
 /* One run: the scenario with @claim's alternative @alternative, every other claim as in force. */
@@ -28,22 +29,28 @@ void fsim_claim_effects_free (FsimClaimEffects *e);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimClaimEffects, fsim_claim_effects_free)
 
 /**
- * fsim_claim_effects_compute:
- * @path: the scenario file that @scenario was loaded from
- * @sets: (nullable): the overrides @scenario was loaded with (`--set`, and `--claim` as
- *   "choices.CLAIM=ALT"); each run adds its own choice after them
- * @scenario: @path loaded with @sets: its claims are the ones tried
+ * fsim_claim_effects_new:
+ * @scenario: the scenario as loaded (its claims are the ones tried)
+ * @in_force: its run
  *
- * Simulates @scenario as it is, then once per alternative of each claim that is not in force
- * (the one in force is that first run): loaded again with the choice, a fresh population, the
- * decisions on its date and the engine. Counts are matched to @scenario's partners by id; a
- * partner missing from a run counts 0 there. Deterministic, like every run.
- *
- * Returns: (transfer full): the counts, or NULL with @error set (an alternative that does not
- *   load, or a population that cannot be built); @scenario is not changed.
+ * The table of every alternative of every claim of @scenario, with the runs of the alternatives
+ * in force taken from @in_force; the others are zero until fsim_claim_effects_set_run() fills
+ * them (api/sim-claims.c simulates each). Can't fail.
+ * Returns: (transfer full)
  */
-FsimClaimEffects *fsim_claim_effects_compute (const char *path, const char *const *sets,
-                                              const FsimScenario *scenario, GError **error);
+FsimClaimEffects *fsim_claim_effects_new (const FsimScenario *scenario, const FsimResult *in_force);
+
+/* Index into e->runs of (@claim, @alternative) of @scenario (the one of fsim_claim_effects_new()). */
+size_t fsim_claim_effects_run_index (const FsimScenario *scenario, size_t claim, size_t alternative);
+
+/*
+ * Records @result, a run of @run_scenario (@scenario loaded again with @claim's @alternative),
+ * as that alternative's run. Counts are matched to @scenario's partners by id; a partner missing
+ * from @run_scenario counts 0. Can't fail.
+ */
+void fsim_claim_effects_set_run (FsimClaimEffects *e, const FsimScenario *scenario, size_t claim,
+                                 size_t alternative, const FsimScenario *run_scenario,
+                                 const FsimResult *result);
 
 /* The smallest and largest counts of partner @p over the alternatives of claim @claim (both
  * equal when the claim does not move it). Can't fail. */

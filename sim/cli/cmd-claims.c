@@ -6,10 +6,9 @@
 
 #include <glib.h>
 
-#include "claims-effect.h"
 #include "claims-report.h"
 #include "cli-private.h"
-#include "loader.h"
+#include "sim-claims.h"
 
 typedef struct {
     char *format;
@@ -91,22 +90,27 @@ static FsimExit
 claims_run (const ClaimsOptions *o, gboolean json, GString *out, GError **error)
 {
     g_autofree char *path = fsim_i_cmd_scenario_path (o->args);
-    const char *const *sets = (const char *const *) o->sets;
-    g_autoptr (FsimScenario) s = fsim_loader_load (path, sets, error);
-    if (!s)
+    const FsimSimOptions options = { .sets = (const char *const *) o->sets };
+    g_autoptr (FsimSim) sim = fsim_sim_load (path, &options, error);
+    if (!sim)
         return FSIM_EXIT_INPUT;
     if (!o->effect) {
-        fsim_claims_render_list (s, json, out);
+        fsim_claims_render_list (sim->scenario, json, out);
         return FSIM_EXIT_OK;
     }
-    if (!s->id)
+    if (!sim->scenario->id)
         return fsim_i_cli_usage_error (error, "%s is a policy file, which has no date or "
                                               "population to simulate: --effect needs a "
                                               "scenario", path);
-    g_autoptr (FsimClaimEffects) e = fsim_claim_effects_compute (path, sets, s, error);
-    if (!e)
+    FsimSimFailure failure = FSIM_SIM_FAILED_INTERNAL;
+    if (!fsim_sim_build (sim, &options, error))
         return FSIM_EXIT_INPUT;
-    fsim_claims_render_effects (s, e, json, out);
+    if (!fsim_sim_trace (sim, &options, error))
+        return FSIM_EXIT_INTERNAL;
+    g_autoptr (FsimClaimEffects) e = fsim_sim_claim_effects (sim, path, &options, &failure, error);
+    if (!e)
+        return failure == FSIM_SIM_FAILED_INPUT ? FSIM_EXIT_INPUT : FSIM_EXIT_INTERNAL;
+    fsim_claims_render_effects (sim->scenario, e, json, out);
     return FSIM_EXIT_OK;
 }
 
