@@ -295,6 +295,21 @@ test_claims_cli_diff (void)
                                      "        \"default\": \"platform\"");
 }
 
+/* The timeline names the claims in force too: the numbers at every date rest on them. */
+static void
+test_claims_cli_timeline (void)
+{
+    g_autoptr (FsimTestRun) text = FSIM_RUN ("timeline", "maker.json", "--from", "2017-01-01",
+                                             "--to", "2018-01-01", "--step", "6m");
+    g_assert_cmpint (text->status, ==, 0);
+    fsim_assert_contains (text->out, "  Claims    a-end=maker (chosen; default platform); "
+                                     "b-friends=yes (default) (flowsim claims)\n");
+    g_autoptr (FsimTestRun) json = FSIM_RUN ("timeline", "phones.json", "--from", "2017-01-01",
+                                             "--to", "2018-01-01", "--step", "6m", "-f", "json");
+    g_assert_cmpint (json->status, ==, 0);
+    fsim_assert_contains (json->out, "  \"claims\": [\n    {\n      \"id\": \"a-end\",");
+}
+
 /* The HTML report: the alternative in force first, then the others, each with its sources. */
 static void
 test_claims_cli_html (void)
@@ -470,6 +485,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/claims/cli/claim", test_claims_cli_claim);
     g_test_add_func ("/claims/cli/reports", test_claims_cli_reports);
     g_test_add_func ("/claims/cli/diff", test_claims_cli_diff);
+    g_test_add_func ("/claims/cli/timeline", test_claims_cli_timeline);
     g_test_add_func ("/claims/cli/html", test_claims_cli_html);
     g_test_add_func ("/claims/cli/list", test_claims_cli_list);
     g_test_add_func ("/claims/cli/effect", test_claims_cli_effect);
