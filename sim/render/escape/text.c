@@ -8,6 +8,16 @@
 
 #include "text.h"
 
+/* @v formatted with the printf @format ("%.1f"), with a decimal point whatever the locale
+ * (transfer full). */
+char *
+fsim_fmt_double (const char *format, double v)
+{
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+    return g_strdup (g_ascii_formatd (buf, sizeof buf, format, v));
+}
+
 /* "1234567" -> "1,234,567" (transfer full). */
 char *
 fsim_fmt_count (size_t n)

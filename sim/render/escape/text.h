@@ -9,6 +9,9 @@
 
 #define FSIM_LABEL_MAX_WIDTH 40 /* free-text columns are cut to this many terminal columns */
 
+/* @v formatted with the printf @format ("%.1f"), with a decimal point whatever the locale
+ * (transfer full). Every number flowsim writes goes through this or fsim_fmt_count(). */
+char *fsim_fmt_double (const char *format, double v);
 /* "1234567" -> "1,234,567" (transfer full). */
 char *fsim_fmt_count (size_t n);
 /* A copy of @s that is valid UTF-8 with control and bidi characters replaced by '?'
