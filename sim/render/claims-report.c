@@ -235,8 +235,8 @@ static void
 effects_text (const FsimScenario *s, const FsimClaimEffects *e, GString *out)
 {
     FsimTable t;
-    static const char *const headers[] = { "Partner", "Reached", "Without consent", "Claim",
-                                            "Alternative", "Reached", "Without consent" };
+    static const char *const headers[] = { "Partner",     "Reached", "Without consent", "Claim",
+                                           "Alternative", "Reached", "Without consent" };
     fsim_table_init (&t, "lrrllrr", headers);
     size_t n_solid = 0;
     for (size_t p = 0; p < s->n_partners; p++) {
@@ -255,8 +255,8 @@ effects_text (const FsimScenario *s, const FsimClaimEffects *e, GString *out)
                 row[2] = first ? fsim_fmt_count (e->no_consent[p]) : g_strdup ("");
                 row[3] = run->alternative == 0 ? fsim_text_clean (claim->id) : g_strdup ("");
                 g_autofree char *alt = fsim_text_clean (claim->alternatives[run->alternative].id);
-                row[4] = g_strdup_printf ("%s%s", alt,
-                                          run->alternative == claim->chosen ? " *" : "");
+                row[4] =
+                    g_strdup_printf ("%s%s", alt, run->alternative == claim->chosen ? " *" : "");
                 row[5] = fsim_fmt_count (run->reached[p]);
                 row[6] = fsim_fmt_count (run->no_consent[p]);
                 first = FALSE;

@@ -44,5 +44,5 @@ void fsim_claims_render_list (const FsimScenario *s, gboolean json, GString *out
  *   "users_reached_without_consent": [MIN, MAX], "alternatives": [ { "id", "in_force": BOOL,
  *   "users_reached", "users_reached_without_consent" } ] } ] } ] }
  */
-void fsim_claims_render_effects (const FsimScenario *s, const FsimClaimEffects *e,
-                                 gboolean json, GString *out);
+void fsim_claims_render_effects (const FsimScenario *s, const FsimClaimEffects *e, gboolean json,
+                                 GString *out);
