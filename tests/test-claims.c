@@ -342,6 +342,24 @@ test_claims_cli_timeline (void)
     fsim_assert_contains (json->out, "  \"claims\": [\n    {\n      \"id\": \"a-end\",");
 }
 
+/* explain and possible rest on the claims too, and say so */
+static void
+test_claims_cli_explain_possible (void)
+{
+    g_autoptr (FsimTestRun) explain =
+        FSIM_RUN ("explain", "maker.json", "--user", "bob", "--field", "identity.name");
+    g_assert_cmpint (explain->status, ==, 0);
+    fsim_assert_contains (explain->out, "  User      bob (platform switch on)\n"
+                                        "  Claims    a-end=maker (chosen; default platform); "
+                                        "b-friends=yes (default) (flowsim claims)\n");
+    g_autoptr (FsimTestRun) possible =
+        FSIM_RUN ("possible", "phones.json", "-f", "json", "--claim", "b-friends=self-only");
+    g_assert_cmpint (possible->status, ==, 0);
+    fsim_assert_contains (possible->out, "\"in_force\": \"self-only\",\n"
+                                         "      \"default\": \"yes\",\n"
+                                         "      \"is_default\": false,");
+}
+
 /* The HTML report: the alternative in force first, then the others, each with its sources. */
 static void
 test_claims_cli_html (void)
@@ -523,6 +541,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/claims/cli/reports", test_claims_cli_reports);
     g_test_add_func ("/claims/cli/diff", test_claims_cli_diff);
     g_test_add_func ("/claims/cli/timeline", test_claims_cli_timeline);
+    g_test_add_func ("/claims/cli/explain-possible", test_claims_cli_explain_possible);
     g_test_add_func ("/claims/cli/html", test_claims_cli_html);
     g_test_add_func ("/claims/cli/list", test_claims_cli_list);
     g_test_add_func ("/claims/cli/effect", test_claims_cli_effect);

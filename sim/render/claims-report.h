@@ -24,6 +24,9 @@
  */
 void fsim_claims_report_text (const FsimScenario *s, GString *out);
 void fsim_claims_report_json (FsimJsonWriter *w, const FsimScenario *s);
+/* The one-line form for a header of aligned pairs: "  Claims    CLAIM=ALT (default); ...
+ * (flowsim claims)\n"; nothing without claims. (timeline, explain, possible) */
+void fsim_claims_report_header_line (const FsimScenario *s, GString *out);
 /* Returns: (transfer full) the CSV cell's text (not yet quoted). Can't fail. */
 char *fsim_claims_report_csv_cell (const FsimScenario *s);
 
