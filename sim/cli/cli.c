@@ -185,22 +185,6 @@ fsim_i_cli_write_output (const char *output, const GString *text, GError **error
 
 /* ---- entry point ---- */
 
-/* A message as it goes to a terminal: valid UTF-8, no control characters but \n and \t. */
-static char *
-printable (const char *message)
-{
-    g_autofree char *valid = g_utf8_make_valid (message, -1);
-    GString *out = g_string_sized_new (strlen (valid));
-    for (const char *p = valid; *p; p = g_utf8_next_char (p)) {
-        gunichar c = g_utf8_get_char (p);
-        if (g_unichar_iscntrl (c) && c != '\n' && c != '\t')
-            g_string_append_c (out, '?');
-        else
-            g_string_append_len (out, p, g_utf8_next_char (p) - p);
-    }
-    return g_string_free (out, FALSE);
-}
-
 /* The command name closest to @name ("did you mean"), or NULL. */
 static const char *
 closest_command (const char *name)
@@ -246,7 +230,7 @@ fsim_cli_run (int argc, char **argv)
     g_set_prgname ("flowsim");
     status = dispatch (argc, argv, &error);
     if (error != NULL) {
-        g_autofree char *message = printable (error->message);
+        g_autofree char *message = fsim_text_clean_message (error->message);
         fprintf (stderr, "flowsim: error: %s\n", message);
         if (status == FSIM_EXIT_USAGE)
             fputs ("Try 'flowsim --help'.\n", stderr);
