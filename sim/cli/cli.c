@@ -11,6 +11,7 @@
 
 #include "cli-private.h"
 #include "cli.h"
+#include "parallel.h"
 #include "text.h"
 
 /*
@@ -220,6 +221,16 @@ dispatch (int argc, char **argv, GError **error)
     return command->run (argc - 1, argv + 1, error);
 }
 
+/* The settings the environment gives the program (flowsim --help, "Environment"). */
+static void
+configure_from_environment (void)
+{
+    const char *threads = g_getenv ("FLOWSIM_THREADS");
+    guint64 n = 0;
+    if (threads && g_ascii_string_to_unsigned (threads, 10, 1, 64 * 1024, &n, NULL))
+        fsim_parallel_set_default_workers ((unsigned) n);
+}
+
 int
 fsim_cli_run (int argc, char **argv)
 {
@@ -228,6 +239,7 @@ fsim_cli_run (int argc, char **argv)
 
     g_return_val_if_fail (argc >= 0, FSIM_EXIT_INTERNAL);
     g_set_prgname ("flowsim");
+    configure_from_environment ();
     status = dispatch (argc, argv, &error);
     if (error != NULL) {
         g_autofree char *message = fsim_text_clean_message (error->message);
