@@ -237,6 +237,11 @@ claim_moves (const FsimClaimEffects *e, size_t c, size_t p)
 static void
 effects_text (const FsimScenario *s, const FsimClaimEffects *e, GString *out)
 {
+    if (s->n_claims == 0) {
+        g_string_append (out, "No claims: nothing in this model is marked as contested, so no "
+                              "alternative was run.\n");
+        return;
+    }
     FsimTable t;
     static const char *const headers[] = { "Partner",     "Reached", "Without consent", "Claim",
                                            "Alternative", "Reached", "Without consent" };
