@@ -441,8 +441,9 @@ test_claims_cli_effect (void)
     g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
     g_autoptr (FsimTestRun) none = FSIM_RUN ("claims", "--effect", tour);
     g_assert_cmpint (none->status, ==, 0);
-    g_assert_cmpstr (none->out, ==, "No claims: nothing in this model is marked as contested, "
-                                    "so no alternative was run.\n");
+    g_assert_cmpstr (none->out, ==,
+                     "No claims: nothing in this model is marked as contested, "
+                     "so no alternative was run.\n");
     g_autoptr (FsimTestRun) json = FSIM_RUN ("claims", "--effect", "-f", "json", "maker.json");
     g_assert_cmpint (json->status, ==, 0);
     /* taking Phone A's word, phone-a reaches nobody; the platform's answer would give 3 */
