@@ -29,7 +29,8 @@ typedef enum {
  * @error: return location for a GError
  *
  * Reads @path with its includes and base scenarios, applies the alternative in force of every
- * claim and the overrides, and validates every key, value and reference. Error messages have the form "FILE:LINE:COL: MESSAGE".
+ * claim and the overrides, and validates every key, value and reference. Error messages have
+ * the form "FILE:LINE:COL: MESSAGE".
  *
  * Returns: (transfer full): the scenario, or NULL with @error set. A bare policy file gives a
  *   scenario whose id is NULL.
