@@ -234,6 +234,28 @@ test_claims_error (gconstpointer data)
         fsim_assert_contains (error->message, c->what[i]);
 }
 
+/* 65 alternatives: over the limit of 64, refused before any is applied */
+static void
+test_claims_error_too_many_alternatives (void)
+{
+    g_autoptr (GString) text = g_string_new ("{\"scenario\": \"x\", \"extends\": \"phones.json\", "
+                                             "\"claims\": [{\"id\": \"c\", \"question\": \"q?\", "
+                                             "\"default\": \"a0\", \"alternatives\": [");
+    for (int i = 0; i < 65; i++)
+        g_string_append_printf (text,
+                                "%s{\"id\": \"a%d\", \"evidence\": \"assumed\", "
+                                "\"summary\": \"s\"}",
+                                i ? ", " : "", i);
+    g_string_append (text, "]}]}");
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = fsim_loader_load_string ("many.json", text->str, NULL, &error);
+    g_assert_null (s);
+    g_assert_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT);
+    g_assert_cmpstr (error->message, ==,
+                     "many.json:1:119: claims[0].alternatives: 65 "
+                     "alternatives, more than the limit of 64");
+}
+
 /* --claim on the command line: located like --set, but named after the claim */
 static void
 test_claims_cli_claim (void)
@@ -543,6 +565,8 @@ main (int argc, char *argv[])
         g_autofree char *name = g_strconcat ("/claims/error/", cases[i].name, NULL);
         g_test_add_data_func (name, &cases[i], test_claims_error);
     }
+    g_test_add_func ("/claims/error/too-many-alternatives",
+                     test_claims_error_too_many_alternatives);
     g_test_add_func ("/claims/cli/claim", test_claims_cli_claim);
     g_test_add_func ("/claims/cli/reports", test_claims_cli_reports);
     g_test_add_func ("/claims/cli/diff", test_claims_cli_diff);
