@@ -382,6 +382,16 @@ test_claims_cli_explain_possible (void)
                                          "      \"is_default\": false,");
 }
 
+/* A diagram is a report too: its title names the claims in force */
+static void
+test_claims_cli_diagram (void)
+{
+    g_autoptr (FsimTestRun) dot = FSIM_RUN ("diagram", "maker.json", "--format", "dot");
+    g_assert_cmpint (dot->status, ==, 0);
+    fsim_assert_contains (dot->out, "\\nclaims in force: a-end=maker (chosen; default platform); "
+                                    "b-friends=yes (default)\"];");
+}
+
 /* The HTML report: the alternative in force first, then the others, each with its sources. */
 static void
 test_claims_cli_html (void)
@@ -572,6 +582,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/claims/cli/diff", test_claims_cli_diff);
     g_test_add_func ("/claims/cli/timeline", test_claims_cli_timeline);
     g_test_add_func ("/claims/cli/explain-possible", test_claims_cli_explain_possible);
+    g_test_add_func ("/claims/cli/diagram", test_claims_cli_diagram);
     g_test_add_func ("/claims/cli/html", test_claims_cli_html);
     g_test_add_func ("/claims/cli/list", test_claims_cli_list);
     g_test_add_func ("/claims/cli/effect", test_claims_cli_effect);
