@@ -16,7 +16,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 
 readonly BUILD_DIR=build
 readonly PACKAGES=(meson ninja-build pkg-config libigraph-dev libcjson-dev libglib2.0-dev gcc valgrind graphviz
-    python3-cffi python3-pandas python3-jsonschema help2man locales)
+    python3-cffi python3-pandas python3-jsonschema help2man locales
+    libsoup-3.0-dev)
 
 say() { printf 'build.sh: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -34,7 +35,7 @@ have_everything() {
         command -v help2man >/dev/null 2>&1 &&
         [ -e /usr/share/i18n/locales/de_DE ] &&
         { [ ! -x /usr/bin/python3 ] || /usr/bin/python3 -c 'import cffi, jsonschema' 2>/dev/null; } &&
-        pkg-config --exists igraph libcjson glib-2.0
+        pkg-config --exists igraph libcjson glib-2.0 libsoup-3.0
 }
 
 install_packages() {

@@ -199,6 +199,13 @@ compare_events (gconstpointer a, gconstpointer b)
 static void
 find_events (FsimTimeline *t, const FsimScenario *s)
 {
+    t->events = fsim_timeline_events (s, t->from, t->to, &t->n_events);
+}
+
+FsimTimelineEvent *
+fsim_timeline_events (const FsimScenario *s, FsimDay from, FsimDay to, size_t *out_n)
+{
+    const FsimTimeline range = { .from = from, .to = to }, *t = &range;
     g_autoptr (GArray) events = g_array_new (FALSE, FALSE, sizeof (FsimTimelineEvent));
     for (size_t a = 0; a < s->n_apis; a++) {
         g_autofree char *thing = g_strdup_printf ("API '%s'", s->apis[a].id);
@@ -218,8 +225,8 @@ find_events (FsimTimeline *t, const FsimScenario *s)
             add_window_events (events, t, share->active, thing, "starts", "stops");
         }
     g_array_sort (events, compare_events);
-    t->n_events = events->len;
-    t->events = (FsimTimelineEvent *) g_array_free (g_steal_pointer (&events), FALSE);
+    *out_n = events->len;
+    return (FsimTimelineEvent *) g_array_free (g_steal_pointer (&events), FALSE);
 }
 
 FsimTimeline *

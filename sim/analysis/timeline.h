@@ -58,6 +58,12 @@ typedef struct {
 } FsimTimeline;
 
 void fsim_timeline_free (FsimTimeline *t);
+
+/* The policy changes of @s inside (@from, @to], sorted by day: those of fsim_timeline_new(),
+ * without simulating. Returns: (transfer full): *@out_n events, each `what` to g_free(), then
+ * the array. Can't fail. */
+FsimTimelineEvent *fsim_timeline_events (const FsimScenario *s, FsimDay from, FsimDay to,
+                                         size_t *out_n);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimTimeline, fsim_timeline_free)
 
 /**

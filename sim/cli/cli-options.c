@@ -107,13 +107,20 @@ fsim_i_cmd_parse (GOptionContext *context, const char *name, int argc, char **ar
 }
 
 FsimExit
-fsim_i_cmd_check_sets (char ***sets, char **claims, GError **error)
+fsim_i_cmd_check_sets (char **sets, GError **error)
 {
-    for (char **set = *sets; set && *set; set++)
+    for (char **set = sets; set && *set; set++)
         if (strchr (*set, '=') == NULL || **set == '=')
             return fsim_i_cli_usage_error (error, "--set '%s' is not PATH=VALUE", *set);
-    if (!claims || !claims[0])
-        return FSIM_EXIT_OK;
+    return FSIM_EXIT_OK;
+}
+
+FsimExit
+fsim_i_cmd_check_overrides (char ***sets, char **claims, GError **error)
+{
+    FsimExit status = fsim_i_cmd_check_sets (*sets, error);
+    if (status != FSIM_EXIT_OK || !claims || !claims[0])
+        return status;
     for (char **claim = claims; *claim; claim++) {
         const char *eq = strchr (*claim, '=');
         if (eq == NULL || eq == *claim || eq[1] == '\0')

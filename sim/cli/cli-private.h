@@ -27,6 +27,7 @@ extern const FsimCommand fsim_cmd_diagram;
 extern const FsimCommand fsim_cmd_timeline;
 extern const FsimCommand fsim_cmd_report;
 extern const FsimCommand fsim_cmd_sweep;
+extern const FsimCommand fsim_cmd_serve;
 extern const FsimCommand fsim_cmd_claims;
 
 /* The "Exit status:" paragraph every help text ends with. */
@@ -67,10 +68,12 @@ char *fsim_i_cmd_help (GOptionContext *context, const char *name);
  * error. */
 FsimExit fsim_i_cmd_parse (GOptionContext *context, const char *name, int argc, char **argv,
                            GError **error);
-/* Every --set must be PATH=VALUE and every --claim CLAIM=ALTERNATIVE; a usage error otherwise.
- * The claims are appended to *@sets as "choices.CLAIM=ALTERNATIVE", which the loader applies
- * before the claims (docs/format.md, "Claims"). */
-FsimExit fsim_i_cmd_check_sets (char ***sets, char **claims, GError **error);
+/* Every --set must be PATH=VALUE; a usage error otherwise. */
+FsimExit fsim_i_cmd_check_sets (char **sets, GError **error);
+/* The same, and every --claim must be CLAIM=ALTERNATIVE: the claims are then appended to
+ * *@sets as "choices.CLAIM=ALTERNATIVE", which the loader applies before the claims
+ * (docs/format.md, "Claims"). */
+FsimExit fsim_i_cmd_check_overrides (char ***sets, char **claims, GError **error);
 
 /* The --claim option of every command that runs a scenario (@claims: a char ***). */
 #define FSIM_CLI_CLAIM_OPTION(claims)                                                           \

@@ -101,7 +101,7 @@ check_parse (int argc, char **argv, CheckOptions *o, Format *format, GError **er
         return fsim_i_cli_usage_error (error,
                                        "unknown format '%s' (expected text, tap, junit or json)",
                                        o->format);
-    return fsim_i_cmd_check_sets (&o->sets, o->claims, error);
+    return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
 }
 
 /* Loads and checks every file, in order; stops at the first that cannot be loaded. */

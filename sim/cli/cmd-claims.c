@@ -83,7 +83,7 @@ claims_parse (int argc, char **argv, ClaimsOptions *o, gboolean *json, GError **
     if (o->format && !*json && strcmp (o->format, "text") != 0)
         return fsim_i_cli_usage_error (error, "unknown format '%s' (expected text or json)",
                                        o->format);
-    return fsim_i_cmd_check_sets (&o->sets, o->claims, error);
+    return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
 }
 
 static FsimExit

@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include "cli-commands.h"
 #include "cli-private.h"
 #include "cli-sim.h"
 #include "diagram.h"
@@ -93,11 +94,22 @@ diagram_format (const DiagramOptions *o)
     return o->format ? NULL : "dot";
 }
 
+gboolean
+fsim_i_diagram_parse_top (const char *text, size_t *out_top, GError **error)
+{
+    guint64 top = 0;
+    if (!g_ascii_string_to_unsigned (text, 10, 0, 100000, &top, NULL)) {
+        fsim_i_cli_usage_error (error, "--top '%s' is not a number from 0 to 100000", text);
+        return FALSE;
+    }
+    *out_top = (size_t) top;
+    return TRUE;
+}
+
 static FsimExit
 diagram_parse (int argc, char **argv, DiagramOptions *o, FsimDiagramOptions *d, GError **error)
 {
     g_autoptr (GOptionContext) context = diagram_context (o);
-    guint64 top = FSIM_DIAGRAM_DEFAULT_TOP;
     FsimExit status = fsim_i_cmd_parse (context, "diagram", argc, argv, error);
     if (status != FSIM_EXIT_OK || o->help)
         return status;
@@ -106,29 +118,35 @@ diagram_parse (int argc, char **argv, DiagramOptions *o, FsimDiagramOptions *d, 
     if (diagram_format (o) == NULL)
         return fsim_i_cli_usage_error (error, "unknown format '%s' (expected dot, svg or png)",
                                        o->format);
-    if (o->top && (!g_ascii_string_to_unsigned (o->top, 10, 0, 100000, &top, NULL)))
-        return fsim_i_cli_usage_error (error, "--top '%s' is not a number from 0 to 100000",
-                                       o->top);
-    d->top = (size_t) top;
-    return fsim_i_cmd_check_sets (&o->sets, o->claims, error);
+    if (o->top && !fsim_i_diagram_parse_top (o->top, &d->top, error))
+        return FSIM_EXIT_USAGE;
+    return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
+}
+
+FsimExit
+fsim_i_diagram_render (const char *path, const char *const *sets,
+                       const FsimPopulationSource *source, const FsimDiagramOptions *d,
+                       const char *format, GString *out, GError **error)
+{
+    g_auto (FsimCliSim) cs = { 0 };
+    FsimExit status = fsim_i_cli_sim_init (&cs, path, sets, source, error);
+
+    if (status != FSIM_EXIT_OK)
+        return status;
+    const FsimSim *sim = cs.sim;
+    fsim_diagram_write_dot (sim->scenario, sim->decisions, sim->result, d, out);
+    return fsim_graphviz_convert (out, format, error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
 }
 
 /* Simulates, draws and writes. */
 static FsimExit
 diagram_run (const DiagramOptions *o, const FsimDiagramOptions *d, GError **error)
 {
-    FsimExit status = FSIM_EXIT_OK;
-    const char *format = diagram_format (o);
     g_autoptr (GString) dot = g_string_new (NULL);
-    g_autoptr (FsimSim) sim = fsim_i_cli_sim_new (o->args ? o->args[0] : NULL,
-                                                     (const char *const *) o->sets, &status, error);
-
-    if (sim == NULL)
-        return status;
-    fsim_diagram_write_dot (sim->scenario, sim->decisions, sim->result, d, dot);
-    if (!fsim_graphviz_convert (dot, format, error))
-        return FSIM_EXIT_INTERNAL;
-    return fsim_i_cmd_output (o->output, dot, error);
+    FsimExit status = fsim_i_diagram_render (o->args ? o->args[0] : NULL,
+                                             (const char *const *) o->sets, NULL, d,
+                                             diagram_format (o), dot, error);
+    return status == FSIM_EXIT_OK ? fsim_i_cmd_output (o->output, dot, error) : status;
 }
 
 static FsimExit

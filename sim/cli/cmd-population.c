@@ -102,7 +102,7 @@ population_parse (int argc, char **argv, PopulationOptions *o, FsimReportFormat 
     if (o->sample < 1)
         return fsim_i_cli_usage_error (error, "--sample must be at least 1, not %" G_GINT64_FORMAT,
                                        o->sample);
-    return fsim_i_cmd_check_sets (&o->sets, o->claims, error);
+    return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
 }
 
 /* Writes @pop as a snapshot to @path. The one place a snapshot file is written: the bytes go

@@ -95,7 +95,7 @@ possible_parse (int argc, char **argv, PossibleOptions *o, gboolean *json, FsimD
                                        o->format);
     if (o->date && !fsim_day_parse (o->date, day))
         return fsim_i_cli_usage_error (error, "--date '%s' is not a date (YYYY-MM-DD)", o->date);
-    return fsim_i_cmd_check_sets (&o->sets, o->claims, error);
+    return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
 }
 
 static FsimExit

@@ -117,7 +117,7 @@ report_parse (int argc, char **argv, ReportOptions *o, ReportArgs *a, GError **e
     a->diagram.top = (size_t) top;
     if (o->timeline && (status = parse_timeline (o->timeline, a, error)) != FSIM_EXIT_OK)
         return status;
-    return fsim_i_cmd_check_sets (&o->sets, o->claims, error);
+    return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
 }
 
 /* The diagram as a sanitized <svg> element, through Graphviz. */

@@ -4,7 +4,9 @@
 
 #include <glib.h>
 
+#include "cli-commands.h"
 #include "cli-private.h"
+#include "cli-sim.h"
 #include "report.h"
 
 typedef struct {
@@ -77,7 +79,21 @@ run_parse (int argc, char **argv, RunOptions *o, FsimReportFormat *out_format, G
     if (o->format && !fsim_report_format_from_string (o->format, out_format))
         return fsim_i_cli_usage_error (error, "unknown format '%s' (expected text, json or csv)",
                                        o->format);
-    return fsim_i_cmd_check_sets (&o->sets, o->claims, error);
+    return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
+}
+
+/* What fsim_i_cli_render_progress() does, without the progress line. */
+FsimExit
+fsim_i_run_render (const char *path, const char *const *sets, const FsimPopulationSource *source,
+                   FsimReportFormat format, GString *out, GError **error)
+{
+    g_auto (FsimCliSim) cs = { 0 };
+    FsimExit status = fsim_i_cli_sim_init (&cs, path, sets, source, error);
+    if (status != FSIM_EXIT_OK)
+        return status;
+    const FsimSim *sim = cs.sim;
+    fsim_report_render (sim->scenario, sim->pop, sim->result, format, out);
+    return FSIM_EXIT_OK;
 }
 
 static FsimExit

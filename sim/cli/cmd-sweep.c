@@ -114,7 +114,7 @@ sweep_parse (int argc, char **argv, SweepOptions *o, FsimReportFormat *out_forma
                                        o->format);
     if (o->threads < 0)
         return fsim_i_cli_usage_error (error, "--threads must be positive, not %d", o->threads);
-    return fsim_i_cmd_check_sets (&o->sets, o->claims, error);
+    return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
 }
 
 /* The metrics of --metric ("NAME=EXPR" or "EXPR"), and the tornado's index among them (a new

@@ -4,6 +4,7 @@
 
 #include <glib.h>
 
+#include "cli-commands.h"
 #include "cli-private.h"
 #include "cli-sim.h"
 #include "timeline.h"
@@ -17,12 +18,6 @@ typedef struct {
     char **args;
     gboolean help;
 } TimelineOptions;
-
-typedef struct {
-    FsimDay from, to;
-    FsimTimelineStep step;
-    FsimTimelineFormat format;
-} TimelineArgs;
 
 static void
 timeline_options_clear (TimelineOptions *o)
@@ -75,23 +70,33 @@ timeline_help (void)
     return fsim_i_cmd_help (context, "timeline");
 }
 
-static FsimExit
-timeline_check (const TimelineOptions *o, TimelineArgs *a, GError **error)
+FsimExit
+fsim_i_timeline_check_range (const char *from, const char *to, const char *step,
+                             FsimTimelineArgs *a, GError **error)
 {
-    if (!fsim_i_cmd_check_scenario_args (o->args, error))
-        return FSIM_EXIT_USAGE;
-    if (o->from == NULL || o->to == NULL)
+    if (from == NULL || to == NULL)
         return fsim_i_cli_usage_error (error, "--from and --to are required");
-    if (!fsim_i_cli_parse_day ("--from", o->from, &a->from, error) ||
-        !fsim_i_cli_parse_day ("--to", o->to, &a->to, error))
+    if (!fsim_i_cli_parse_day ("--from", from, &a->from, error) ||
+        !fsim_i_cli_parse_day ("--to", to, &a->to, error))
         return FSIM_EXIT_USAGE;
     if (a->from > a->to)
-        return fsim_i_cli_usage_error (error, "--from %s is after --to %s", o->from, o->to);
-    if (o->step && !fsim_timeline_step_parse (o->step, &a->step))
+        return fsim_i_cli_usage_error (error, "--from %s is after --to %s", from, to);
+    if (step && !fsim_timeline_step_parse (step, &a->step))
         return fsim_i_cli_usage_error (error,
                                        "--step '%s' is not Nd, Nw, Nm or Ny (N from 1 "
                                        "to 1000)",
-                                       o->step);
+                                       step);
+    return FSIM_EXIT_OK;
+}
+
+static FsimExit
+timeline_check (const TimelineOptions *o, FsimTimelineArgs *a, GError **error)
+{
+    if (!fsim_i_cmd_check_scenario_args (o->args, error))
+        return FSIM_EXIT_USAGE;
+    FsimExit status = fsim_i_timeline_check_range (o->from, o->to, o->step, a, error);
+    if (status != FSIM_EXIT_OK)
+        return status;
     if (o->format && !fsim_timeline_format_from_string (o->format, &a->format))
         return fsim_i_cli_usage_error (error, "unknown format '%s' (expected text, json or svg)",
                                        o->format);
@@ -103,28 +108,29 @@ timeline_check (const TimelineOptions *o, TimelineArgs *a, GError **error)
 }
 
 static FsimExit
-timeline_parse (int argc, char **argv, TimelineOptions *o, TimelineArgs *a, GError **error)
+timeline_parse (int argc, char **argv, TimelineOptions *o, FsimTimelineArgs *a, GError **error)
 {
     g_autoptr (GOptionContext) context = timeline_context (o);
     FsimExit status = fsim_i_cmd_parse (context, "timeline", argc, argv, error);
     if (status != FSIM_EXIT_OK || o->help)
         return status;
-    status = fsim_i_cmd_check_sets (&o->sets, o->claims, error);
+    status = fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
     return status == FSIM_EXIT_OK ? timeline_check (o, a, error) : status;
 }
 
-static FsimExit
-timeline_run (const TimelineOptions *o, const TimelineArgs *a, GError **error)
+FsimExit
+fsim_i_timeline_render_to (const char *path, const char *const *sets,
+                           const FsimPopulationSource *source, const FsimTimelineArgs *a,
+                           GString *out, GError **error)
 {
-    FsimExit status = FSIM_EXIT_OK;
-    g_autoptr (GString) out = g_string_new (NULL);
-    g_autoptr (FsimSim) sim = fsim_i_cli_sim_new (o->args ? o->args[0] : NULL,
-                                                     (const char *const *) o->sets, &status, error);
+    g_auto (FsimCliSim) cs = { 0 };
+    FsimExit status = fsim_i_cli_sim_init (&cs, path, sets, source, error);
     g_autoptr (FsimTimeline) t = NULL;
     g_autoptr (GError) local = NULL;
 
-    if (sim == NULL)
+    if (status != FSIM_EXIT_OK)
         return status;
+    const FsimSim *sim = cs.sim;
     t = fsim_timeline_new (sim->scenario, sim->pop, a->from, a->to, a->step, &local);
     if (t == NULL) {
         status = g_error_matches (local, FSIM_TIMELINE_ERROR, FSIM_TIMELINE_ERROR_RANGE)
@@ -134,14 +140,24 @@ timeline_run (const TimelineOptions *o, const TimelineArgs *a, GError **error)
         return status;
     }
     fsim_timeline_render (sim->scenario, t, a->format, out);
-    return fsim_i_cmd_output (o->output, out, error);
+    return FSIM_EXIT_OK;
+}
+
+static FsimExit
+timeline_run (const TimelineOptions *o, const FsimTimelineArgs *a, GError **error)
+{
+    g_autoptr (GString) out = g_string_new (NULL);
+    FsimExit status = fsim_i_timeline_render_to (o->args ? o->args[0] : NULL,
+                                                 (const char *const *) o->sets, NULL, a, out,
+                                                 error);
+    return status == FSIM_EXIT_OK ? fsim_i_cmd_output (o->output, out, error) : status;
 }
 
 static FsimExit
 cmd_timeline (int argc, char **argv, GError **error)
 {
     TimelineOptions o = { 0 };
-    TimelineArgs a = { .step = { 12, TRUE }, .format = FSIM_TIMELINE_TEXT };
+    FsimTimelineArgs a = FSIM_TIMELINE_ARGS_INIT;
     FsimExit status = timeline_parse (argc, argv, &o, &a, error);
 
     if (status == FSIM_EXIT_OK && o.help) {
