@@ -10,7 +10,10 @@
 #include "policy.h"
 #include "timeline.h"
 
-G_DEFINE_QUARK (fsim - timeline - error - quark, fsim_timeline_error)
+/* The quark's name is G_DEFINE_QUARK's first argument, spelt as it stands. */
+/* clang-format off */
+G_DEFINE_QUARK (fsim-timeline-error-quark, fsim_timeline_error)
+/* clang-format on */
 
 gboolean
 fsim_timeline_step_parse (const char *text, FsimTimelineStep *out)
@@ -67,6 +70,8 @@ fsim_timeline_free (FsimTimeline *t)
     g_free (t->kind_no_consent);
     g_free (t->partners);
     g_free (t->kind_partners);
+    g_free (t->partner_users);
+    g_free (t->partner_no_consent);
     for (size_t i = 0; i < t->n_events; i++)
         g_free (t->events[i].what);
     g_free (t->events);
@@ -132,6 +137,9 @@ allocate (FsimTimeline *t, const FsimResult *r)
     t->kind_no_consent = g_new0 (size_t, n * t->n_kinds + 1);
     t->partners = g_new0 (size_t, n + 1);
     t->kind_partners = g_new0 (size_t, n * t->n_kinds + 1);
+    t->n_partners = r->n_partners;
+    t->partner_users = g_new0 (size_t, n * r->n_partners + 1);
+    t->partner_no_consent = g_new0 (size_t, n * r->n_partners + 1);
 }
 
 /* Partners that reached anyone, in all and per kind. */
@@ -162,6 +170,10 @@ record (FsimTimeline *t, size_t i, const FsimScenario *s, const FsimResult *r)
             t->n_jurisdictions * sizeof (size_t));
     memcpy (t->kind_users + i * t->n_kinds, r->kind_users, t->n_kinds * sizeof (size_t));
     memcpy (t->kind_no_consent + i * t->n_kinds, r->kind_no_consent, t->n_kinds * sizeof (size_t));
+    memcpy (t->partner_users + i * t->n_partners, r->partner_reached,
+            t->n_partners * sizeof (size_t));
+    memcpy (t->partner_no_consent + i * t->n_partners, r->partner_reached_no_consent,
+            t->n_partners * sizeof (size_t));
     count_partners (t, i, s, r);
 }
 

@@ -5,6 +5,7 @@
 
 #include <glib.h>
 
+#include "cli-private.h"
 #include "cli-sim.h"
 #include "cli.h"
 #include "diagram.h"
@@ -55,6 +56,7 @@ typedef struct {
     FsimDay from, to;
     FsimTimelineStep step;
     FsimTimelineFormat format;
+    const char *const *series; /* --series values (svg only), NULL-terminated, or NULL */
 } FsimTimelineArgs;
 
 /* The default step: one year. */
@@ -71,7 +73,9 @@ FsimExit fsim_i_timeline_render_to (const char *path, const char *const *sets,
 
 /* Parses `flowsim diagram --top N`: FALSE with a usage error if not 0..100000. */
 gboolean fsim_i_diagram_parse_top (const char *text, size_t *out_top, GError **error);
-/* `flowsim diagram --format FORMAT` (dot, svg or png). */
+/* `flowsim diagram --format FORMAT` (dot, svg or png); @focus (nullable): the --partner,
+ * --field and --jurisdiction options, checked against the scenario. */
 FsimExit fsim_i_diagram_render (const char *path, const char *const *sets,
                                 const FsimPopulationSource *source, const FsimDiagramOptions *d,
-                                const char *format, GString *out, GError **error);
+                                const FsimCliDiagram *focus, const char *format, GString *out,
+                                GError **error);

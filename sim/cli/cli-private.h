@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "cli.h"
+#include "diagram.h"
 #include "progress.h"
 #include "report.h"
 
@@ -46,8 +47,8 @@ gboolean fsim_i_cli_write_output (const char *output, const GString *text, GErro
 /* cli-progress.c: the same with a progress line on stderr while the population is built and
  * traced, shown only when stderr is a terminal and not @quiet. */
 FsimExit fsim_i_cli_render_progress (const char *path, const char *const *sets,
-                                     FsimReportFormat format, gboolean quiet, GString *out,
-                                     GError **error);
+                                     FsimReportFormat format, const FsimReportOptions *report,
+                                     gboolean quiet, GString *out, GError **error);
 
 /* Loads @path with @sets and builds its population, reporting the build on @progress.
  * Returns FSIM_EXIT_OK with both outputs set, else FSIM_EXIT_INPUT with @error set. */
@@ -90,3 +91,21 @@ char *fsim_i_cmd_scenario_path (char *const *args);
 FsimExit fsim_i_cmd_print_help (GOptionContext *context, const char *name, GError **error);
 /* Writes @text to @output (output.h) or stdout; FSIM_EXIT_INTERNAL on failure. */
 FsimExit fsim_i_cmd_output (const char *output, const GString *text, GError **error);
+
+/* cli-diagram.c: the diagram's options (--top, --group-by, --partner, --field, --jurisdiction,
+ * --aspect), shared by `flowsim diagram` and `flowsim report`. */
+typedef struct {
+    char *top, *group_by, *jurisdiction, *aspect;
+    char **partners, **fields;
+} FsimCliDiagram;
+
+/* Adds the options to @context, parsed into @o (which must outlive the parse). */
+void fsim_i_cli_diagram_add (GOptionContext *context, FsimCliDiagram *o);
+/* Checks the parsed options and fills @d (which then points into @o); a usage error else. */
+FsimExit fsim_i_cli_diagram_parse (const FsimCliDiagram *o, FsimDiagramOptions *d,
+                                   GError **error);
+/* After the run: a usage error for a --partner or --field that selects nothing, or a
+ * --jurisdiction where nothing is kept. */
+FsimExit fsim_i_cli_diagram_check (const FsimCliDiagram *o, const FsimScenario *s,
+                                   const FsimResult *r, GError **error);
+void fsim_i_cli_diagram_clear (FsimCliDiagram *o);

@@ -15,7 +15,7 @@
 typedef struct {
     char *format;
     char *output;
-    char *top;
+    FsimCliDiagram diagram;
     char **sets;
     char **claims;
     char **args;
@@ -27,7 +27,7 @@ diagram_options_clear (DiagramOptions *o)
 {
     g_clear_pointer (&o->format, g_free);
     g_clear_pointer (&o->output, g_free);
-    g_clear_pointer (&o->top, g_free);
+    fsim_i_cli_diagram_clear (&o->diagram);
     g_clear_pointer (&o->sets, g_strfreev);
     g_clear_pointer (&o->claims, g_strfreev);
     g_clear_pointer (&o->args, g_strfreev);
@@ -43,10 +43,6 @@ diagram_context (DiagramOptions *o)
           "FORMAT" },
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output,
           "Write the diagram to FILE (replaced atomically; '-' is standard output)", "FILE" },
-        { "top", 'n', 0, G_OPTION_ARG_FILENAME, &o->top,
-          "Draw the N partners that reach most users one by one, the rest as one box "
-          "(default 20; 0: all)",
-          "N" },
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
           "Override a scenario value (repeatable)", "PATH=VALUE" },
         FSIM_CLI_CLAIM_OPTION (&o->claims),
@@ -54,7 +50,7 @@ diagram_context (DiagramOptions *o)
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[SCENARIO]" },
         { 0 },
     };
-    return fsim_i_cmd_context (
+    GOptionContext *context = fsim_i_cmd_context (
         "diagram", NULL, entries,
         "Draws who got which data in SCENARIO on its date: fields (by taxonomy), the API scopes "
         "that\noffered them, the partners that got them and where they stored them (by "
@@ -63,10 +59,15 @@ diagram_context (DiagramOptions *o)
         "Examples:\n"
         "  flowsim diagram scenarios/tour.json --output tour.svg\n"
         "  flowsim diagram --top 10 --format png --output partners.png\n"
+        "  flowsim diagram --partner huawei --output huawei.svg      # what reached Huawei?\n"
+        "  flowsim diagram --field profile.religion --output religion.svg\n"
+        "  flowsim diagram --group-by jurisdiction --aspect 16:9 --output slide.svg\n"
         "  flowsim diagram scenarios/tour.json | dot -Tpdf > tour.pdf\n\n"
         "Environment:\n"
         "  FLOWSIM_DOT  the Graphviz dot program to run (default: dot in PATH)\n"
         "Without Graphviz, svg and png fail with status 4; dot always works.\n");
+    fsim_i_cli_diagram_add (context, &o->diagram);
+    return context;
 }
 
 static char *
@@ -118,15 +119,16 @@ diagram_parse (int argc, char **argv, DiagramOptions *o, FsimDiagramOptions *d, 
     if (diagram_format (o) == NULL)
         return fsim_i_cli_usage_error (error, "unknown format '%s' (expected dot, svg or png)",
                                        o->format);
-    if (o->top && !fsim_i_diagram_parse_top (o->top, &d->top, error))
-        return FSIM_EXIT_USAGE;
+    if ((status = fsim_i_cli_diagram_parse (&o->diagram, d, error)) != FSIM_EXIT_OK)
+        return status;
     return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
 }
 
 FsimExit
 fsim_i_diagram_render (const char *path, const char *const *sets,
                        const FsimPopulationSource *source, const FsimDiagramOptions *d,
-                       const char *format, GString *out, GError **error)
+                       const FsimCliDiagram *focus, const char *format, GString *out,
+                       GError **error)
 {
     g_auto (FsimCliSim) cs = { 0 };
     FsimExit status = fsim_i_cli_sim_init (&cs, path, sets, source, error);
@@ -134,6 +136,9 @@ fsim_i_diagram_render (const char *path, const char *const *sets,
     if (status != FSIM_EXIT_OK)
         return status;
     const FsimSim *sim = cs.sim;
+    if (focus && (status = fsim_i_cli_diagram_check (focus, sim->scenario, sim->result, error)) !=
+                     FSIM_EXIT_OK)
+        return status;
     fsim_diagram_write_dot (sim->scenario, sim->decisions, sim->result, d, out);
     return fsim_graphviz_convert (out, format, error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
 }
@@ -144,7 +149,7 @@ diagram_run (const DiagramOptions *o, const FsimDiagramOptions *d, GError **erro
 {
     g_autoptr (GString) dot = g_string_new (NULL);
     FsimExit status = fsim_i_diagram_render (o->args ? o->args[0] : NULL,
-                                             (const char *const *) o->sets, NULL, d,
+                                             (const char *const *) o->sets, NULL, d, &o->diagram,
                                              diagram_format (o), dot, error);
     return status == FSIM_EXIT_OK ? fsim_i_cmd_output (o->output, dot, error) : status;
 }

@@ -16,6 +16,7 @@ typedef struct {
     char **claims;
     char **args;
     gboolean quiet;
+    gboolean all;
     gboolean help;
 } RunOptions;
 
@@ -43,6 +44,8 @@ run_context (RunOptions *o)
         FSIM_CLI_CLAIM_OPTION (&o->claims),
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet,
           "Print nothing but the report and errors (no progress line)", NULL },
+        { "all", 'a', 0, G_OPTION_ARG_NONE, &o->all,
+          "Text: a row for every partner (else the unnamed look-alikes share one)", NULL },
         { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[SCENARIO]" },
         { 0 },
@@ -109,8 +112,9 @@ cmd_run (int argc, char **argv, GError **error)
         status = fsim_i_cmd_print_help (context, "run", error);
     } else if (status == FSIM_EXIT_OK) {
         g_autofree char *path = fsim_i_cmd_scenario_path (o.args);
-        status = fsim_i_cli_render_progress (path, (const char *const *) o.sets, format, o.quiet,
-                                             report, error);
+        FsimReportOptions r = { .all = o.all };
+        status = fsim_i_cli_render_progress (path, (const char *const *) o.sets, format, &r,
+                                             o.quiet, report, error);
         if (status == FSIM_EXIT_OK)
             status = fsim_i_cmd_output (o.output, report, error);
     }

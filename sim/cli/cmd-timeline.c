@@ -2,6 +2,8 @@
 /* cmd-timeline.c: `flowsim timeline`: one population evaluated at a series of dates. */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib.h>
 
 #include "cli-commands.h"
@@ -15,6 +17,7 @@ typedef struct {
     char *output;
     char **sets;
     char **claims;
+    char **series;
     char **args;
     gboolean help;
 } TimelineOptions;
@@ -29,6 +32,7 @@ timeline_options_clear (TimelineOptions *o)
     g_clear_pointer (&o->output, g_free);
     g_clear_pointer (&o->sets, g_strfreev);
     g_clear_pointer (&o->claims, g_strfreev);
+    g_clear_pointer (&o->series, g_strfreev);
     g_clear_pointer (&o->args, g_strfreev);
 }
 
@@ -47,6 +51,10 @@ timeline_context (TimelineOptions *o)
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
           "Override a scenario value (repeatable)", "PATH=VALUE" },
         FSIM_CLI_CLAIM_OPTION (&o->claims),
+        { "series", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->series,
+          "The chart's panels (svg; repeatable): jurisdiction, kind, or partner:SEL[,SEL...] "
+          "(an id, a glob, kind:K, tag:T) for one line per partner",
+          "SERIES" },
         { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[SCENARIO]" },
         { 0 },
@@ -59,7 +67,9 @@ timeline_context (TimelineOptions *o)
         "policy\nchanges in the range.",
         "Examples:\n"
         "  flowsim timeline scenarios/tour.json --from 2013-01-01 --to 2019-01-01 --step 3m\n"
-        "  flowsim timeline --from 2010-01-01 --to 2019-01-01 --output timeline.svg\n");
+        "  flowsim timeline --from 2010-01-01 --to 2019-01-01 --output timeline.svg\n"
+        "  flowsim timeline --from 2017-01-01 --to 2019-01-01 --step 1m \\\n"
+        "      --series partner:huawei,lenovo --output huawei-lenovo.svg\n");
 }
 
 static char *
@@ -104,6 +114,10 @@ timeline_check (const TimelineOptions *o, FsimTimelineArgs *a, GError **error)
         a->format = FSIM_TIMELINE_JSON;
     if (!o->format && o->output && g_str_has_suffix (o->output, ".svg"))
         a->format = FSIM_TIMELINE_SVG;
+    if (o->series && a->format != FSIM_TIMELINE_SVG)
+        return fsim_i_cli_usage_error (error, "--series chooses the panels of the svg chart "
+                                              "(--format svg)");
+    a->series = (const char *const *) o->series;
     return FSIM_EXIT_OK;
 }
 
@@ -116,6 +130,48 @@ timeline_parse (int argc, char **argv, TimelineOptions *o, FsimTimelineArgs *a, 
         return status;
     status = fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
     return status == FSIM_EXIT_OK ? timeline_check (o, a, error) : status;
+}
+
+/* One --series value into @chart: "jurisdiction", "kind" (each alone leaves the other out) or
+ * "partner:SEL[,SEL...]" (the strings are added to @selectors, NULL-terminated, which
+ * @chart->partners then points into). A usage error for anything else, or a selector that
+ * selects no partner of @scenario. */
+static gboolean
+add_series (const FsimScenario *scenario, const char *series, FsimTimelineChart *chart,
+            GPtrArray *selectors, GError **error)
+{
+    if (strcmp (series, "jurisdiction") == 0 || strcmp (series, "kind") == 0) {
+        gboolean jur = series[0] == 'j';
+        chart->no_kinds = chart->no_kinds || jur;
+        chart->no_jurisdictions = chart->no_jurisdictions || !jur;
+        return TRUE;
+    }
+    if (!g_str_has_prefix (series, "partner:") || series[8] == '\0') {
+        fsim_i_cli_usage_error (error,
+                                "--series '%s' is not jurisdiction, kind or "
+                                "partner:SELECTOR[,SELECTOR...]",
+                                series);
+        return FALSE;
+    }
+    g_auto (GStrv) parts = g_strsplit (series + 8, ",", -1);
+    for (char **sel = parts; *sel; sel++) {
+        gboolean any = FALSE;
+        for (size_t p = 0; p < scenario->n_partners && !any; p++)
+            any = fsim_partner_selector_matches (&scenario->partners[p], *sel);
+        if (!any) {
+            fsim_i_cli_usage_error (error,
+                                    "--series: '%s' selects no partner (an id, a glob, kind:K "
+                                    "or tag:T)",
+                                    *sel);
+            return FALSE;
+        }
+        if (selectors->len > 0 && g_ptr_array_index (selectors, selectors->len - 1) == NULL)
+            g_ptr_array_remove_index (selectors, selectors->len - 1);
+        g_ptr_array_add (selectors, g_strdup (*sel));
+        g_ptr_array_add (selectors, NULL);
+    }
+    chart->partners = (const char *const *) selectors->pdata;
+    return TRUE;
 }
 
 FsimExit
@@ -139,7 +195,16 @@ fsim_i_timeline_render_to (const char *path, const char *const *sets,
         g_propagate_error (error, g_steal_pointer (&local));
         return status;
     }
-    fsim_timeline_render (sim->scenario, t, a->format, out);
+    if (a->format == FSIM_TIMELINE_SVG && a->series) {
+        FsimTimelineChart chart = { 0 };
+        g_autoptr (GPtrArray) selectors = g_ptr_array_new_with_free_func (g_free);
+        for (const char *const *s = a->series; *s; s++)
+            if (!add_series (sim->scenario, *s, &chart, selectors, error))
+                return FSIM_EXIT_USAGE;
+        fsim_timeline_write_svg (sim->scenario, t, &chart, FALSE, out);
+    } else {
+        fsim_timeline_render (sim->scenario, t, a->format, out);
+    }
     return FSIM_EXIT_OK;
 }
 

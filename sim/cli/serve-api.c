@@ -376,7 +376,8 @@ dispatch (const FsimServeRequest *rq, FsimServePopCache *pops, GString *out, GEr
     case EP_TIMELINE:
         return fsim_i_timeline_render_to (path, sets, source, &rq->timeline, out, error);
     case EP_DIAGRAM:
-        return fsim_i_diagram_render (path, sets, source, &rq->diagram, rq->format, out, error);
+        return fsim_i_diagram_render (path, sets, source, &rq->diagram, NULL, rq->format, out,
+                                      error);
     default:
         g_assert_not_reached ();
     }

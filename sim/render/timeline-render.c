@@ -278,7 +278,7 @@ fsim_timeline_render (const FsimScenario *scenario, const FsimTimeline *t,
         render_json (scenario, t, out);
         break;
     case FSIM_TIMELINE_SVG:
-        fsim_timeline_write_svg (scenario, t, FALSE, out);
+        fsim_timeline_write_svg (scenario, t, NULL, FALSE, out);
         break;
     default:
         g_return_if_reached ();
