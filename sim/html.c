@@ -104,20 +104,50 @@ is_link (const char *url)
 }
 
 static void
-sources (char **urls, GString *out)
+append_link (GString *out, const char *url, const char *text)
 {
-    if (!urls || !urls[0])
+    if (is_link (url)) {
+        g_string_append (out, "<a rel=\"noreferrer noopener\" href=\"");
+        fsim_markup_append (out, url);
+        g_string_append (out, "\">");
+    }
+    fsim_markup_append (out, text);
+    if (is_link (url))
+        g_string_append (out, "</a>");
+}
+
+/* A publication: "Publisher, <title linked to the original>, date (read at: copy); note". */
+static void
+sources (const FsimSources *list, GString *out)
+{
+    if (list->n == 0)
         return;
     g_string_append (out, "<h3>Sources</h3>\n<ol>\n");
-    for (char **u = urls; *u; u++) {
+    for (size_t i = 0; i < list->n; i++) {
+        const FsimSource *src = &list->items[i];
         g_string_append (out, "<li>");
-        if (is_link (*u)) {
-            g_string_append (out, "<a rel=\"noreferrer noopener\" href=\"");
-            fsim_markup_append (out, *u);
-            g_string_append (out, "\">");
+        if (!src->publisher) {
+            append_link (out, src->url, src->url);
+        } else {
+            fsim_markup_append (out, src->publisher);
+            g_string_append (out, ", ");
+            if (src->url)
+                append_link (out, src->url, src->title);
+            else
+                fsim_markup_append (out, src->title);
+            g_string_append (out, ", ");
+            fsim_markup_append (out, src->date);
+            if (src->read_at) {
+                g_string_append (out, " (read at: ");
+                append_link (out, src->read_at, src->read_at);
+                g_string_append (out, ")");
+            }
+            if (src->note) {
+                g_string_append (out, "; ");
+                fsim_markup_append (out, src->note);
+            }
         }
-        fsim_markup_append (out, *u);
-        g_string_append (out, is_link (*u) ? "</a></li>\n" : "</li>\n");
+        g_string_append (out, "</li>\n");
     }
     g_string_append (out, "</ol>\n");
 }
@@ -140,7 +170,7 @@ about (const FsimScenario *s, GString *out)
             fsim_i_html_element (out, "li", NULL, *a);
         g_string_append (out, "</ul>\n");
     }
-    sources (s->sources, out);
+    sources (&s->sources, out);
     g_string_append (out, "</section>\n");
 }
 

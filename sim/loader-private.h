@@ -129,6 +129,9 @@ gboolean fsim_i_get_date (FsimConv *c, const cJSON *obj, const char *key, const 
  * @empty_if_absent). With @ids each element must be a valid id. */
 gboolean fsim_i_get_strv (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
                           gboolean ids, char ***out, GError **error);
+/* The array obj[key] of sources (objects, or bare URL strings) -> @out (replaced). */
+gboolean fsim_i_get_sources (FsimConv *c, const cJSON *obj, const char *key,
+                             const FsimJPath *path, FsimSources *out, GError **error);
 gboolean fsim_i_get_window (FsimConv *c, const cJSON *obj, const char *key,
                             const FsimJPath *path, FsimWindow *out, GError **error);
 /* The array obj[key] of field patterns -> field bit set (each pattern must select a field). */

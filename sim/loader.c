@@ -99,7 +99,7 @@ convert_top (FsimConv *c, const cJSON *root, GError **error)
     if (!fsim_i_get_id (c, root, "scenario", NULL, &s->id, error)
         || !fsim_i_get_string (c, root, "title", NULL, &s->title, error)
         || !fsim_i_get_string (c, root, "description", NULL, &s->description, error)
-        || !fsim_i_get_strv (c, root, "sources", NULL, FALSE, &s->sources, error)
+        || !fsim_i_get_sources (c, root, "sources", NULL, &s->sources, error)
         || !fsim_i_get_strv (c, root, "assumptions", NULL, FALSE, &s->assumptions, error)
         || !fsim_i_get_integer (c, root, "seed", NULL, 0, (guint64) 1 << 53, &seed, error))
         return FALSE;
@@ -214,7 +214,7 @@ convert_api (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimApi *a, GError
         || !fsim_i_get_string (c, e, "title", p, &a->title, error)
         || !fsim_i_get_window (c, e, "active", p, &a->active, error)
         || !convert_respects (c, e, p, &a->respects, error)
-        || !fsim_i_get_strv (c, e, "sources", p, FALSE, &a->sources, error)
+        || !fsim_i_get_sources (c, e, "sources", p, &a->sources, error)
         || !get_array (c, e, "scopes", p, MAX_SCOPES, &arr, &n, error))
         return FALSE;
     if (!a->title)
@@ -316,7 +316,7 @@ convert_share (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimShare *sh, G
         || !fsim_i_get_id (c, e, "with", p, &with, error)
         || !fsim_i_get_fields (c, e, "fields", p, &sh->fields, error)
         || !fsim_i_get_window (c, e, "active", p, &sh->active, error)
-        || !fsim_i_get_strv (c, e, "sources", p, FALSE, &sh->sources, error))
+        || !fsim_i_get_sources (c, e, "sources", p, &sh->sources, error))
         return FALSE;
     sh->loc = fsim_i_loc_of (c, e);
     gssize q = lookup (c->partner_ix, with);
@@ -444,7 +444,7 @@ convert_partner (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimPartner *p
         || !fsim_i_get_string (c, e, "country", p, &pa->country, error)
         || !fsim_i_get_strv (c, e, "tags", p, TRUE, &pa->tags, error)
         || !fsim_i_get_strv (c, e, "requests", p, FALSE, &pa->requests, error)
-        || !fsim_i_get_strv (c, e, "sources", p, FALSE, &pa->sources, error)
+        || !fsim_i_get_sources (c, e, "sources", p, &pa->sources, error)
         || !convert_integrates (c, e, p, pa, error) || !resolve_requests (c, e, p, pa, error))
         return FALSE;
     if (!pa->name)
@@ -577,7 +577,7 @@ convert_rule (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimRule *r, GErr
         || !fsim_i_get_strv (c, e, "scopes", p, FALSE, &r->scopes, error)
         || !fsim_i_get_date (c, e, "from", p, &r->window.from, error)
         || !fsim_i_get_date (c, e, "until", p, &r->window.until, error)
-        || !fsim_i_get_strv (c, e, "sources", p, FALSE, &r->sources, error)
+        || !fsim_i_get_sources (c, e, "sources", p, &r->sources, error)
         || !fsim_i_get_string (c, e, "note", p, &r->note, error))
         return FALSE;
     r->loc = fsim_i_loc_of (c, e);

@@ -75,7 +75,7 @@ free_api (FsimApi *a)
         g_free (a->scopes[i].fields);
     }
     g_free (a->scopes);
-    g_strfreev (a->sources);
+    fsim_sources_clear (&a->sources);
 }
 
 static void
@@ -99,10 +99,10 @@ free_partner (FsimPartner *p)
     g_free (p->destinations);
     for (size_t i = 0; i < p->n_shares; i++) {
         g_free (p->shares[i].fields);
-        g_strfreev (p->shares[i].sources);
+        fsim_sources_clear (&p->shares[i].sources);
     }
     g_free (p->shares);
-    g_strfreev (p->sources);
+    fsim_sources_clear (&p->sources);
 }
 
 static void
@@ -112,7 +112,7 @@ free_rule (FsimRule *r)
     g_strfreev (r->partners);
     g_strfreev (r->apis);
     g_strfreev (r->scopes);
-    g_strfreev (r->sources);
+    fsim_sources_clear (&r->sources);
     g_free (r->note);
 }
 
@@ -151,7 +151,7 @@ fsim_scenario_free (FsimScenario *s)
     g_free (s->description);
     g_free (s->path);
     g_free (s->date_string);
-    g_strfreev (s->sources);
+    fsim_sources_clear (&s->sources);
     g_strfreev (s->assumptions);
     for (size_t i = 0; i < s->n_fields; i++) {
         g_free (s->fields[i].id);
@@ -226,4 +226,39 @@ fsim_day_format (FsimDay day)
     g_date_set_julian (&date, (guint32) day);
     return g_strdup_printf ("%04d-%02d-%02d", g_date_get_year (&date), g_date_get_month (&date),
                             g_date_get_day (&date));
+}
+
+void
+fsim_sources_clear (FsimSources *sources)
+{
+    if (!sources)
+        return;
+    for (size_t i = 0; i < sources->n; i++) {
+        FsimSource *src = &sources->items[i];
+        g_free (src->publisher);
+        g_free (src->title);
+        g_free (src->date);
+        g_free (src->url);
+        g_free (src->read_at);
+        g_free (src->note);
+    }
+    g_free (sources->items);
+    sources->items = NULL;
+    sources->n = 0;
+}
+
+char *
+fsim_source_to_string (const FsimSource *src)
+{
+    g_return_val_if_fail (src != NULL, NULL);
+    GString *out = g_string_new (NULL);
+    if (src->publisher)
+        g_string_append_printf (out, "%s, \"%s\", %s", src->publisher, src->title, src->date);
+    if (src->url)
+        g_string_append_printf (out, "%s%s", out->len ? ", " : "", src->url);
+    if (src->read_at)
+        g_string_append_printf (out, " (read at: %s)", src->read_at);
+    if (src->note)
+        g_string_append_printf (out, "; %s", src->note);
+    return g_string_free (out, FALSE);
 }

@@ -62,6 +62,32 @@ typedef enum {
 } FsimRespects;
 #define FSIM_RESPECTS_ALL 7u
 
+/*
+ * A citation (docs/format.md, "Sources"). In the bundled files every source is a publication:
+ * publisher, title and date are set. A user's own file may still give a bare URL string, which
+ * loads as a source with only @url set.
+ */
+typedef struct {
+    char *publisher; /* NULL for a bare URL */
+    char *title;     /* NULL for a bare URL */
+    char *date;      /* "YYYY-MM-DD", "YYYY-MM" or "YYYY" (validated); NULL for a bare URL */
+    char *url;       /* the original publication; may be NULL (a printed source) */
+    char *read_at;   /* the copy it was read in (syndication, archive, repost), or NULL */
+    char *note;      /* may be NULL */
+    FsimLoc loc;
+} FsimSource;
+
+typedef struct {
+    FsimSource *items;
+    size_t n;
+} FsimSources;
+
+/* Frees the sources' strings and array and empties @sources (NULL-safe, can't fail). */
+void fsim_sources_clear (FsimSources *sources);
+/* One line a reader can follow: 'Publisher, "Title", DATE, URL (read at: COPY)' or the bare URL.
+ * Returns: (transfer full); can't fail. */
+char *fsim_source_to_string (const FsimSource *source);
+
 const char *fsim_subject_to_string (FsimSubject s);
 const char *fsim_audience_to_string (FsimAudience a);
 
@@ -87,7 +113,7 @@ typedef struct {
     guint respects; /* FsimRespects flags */
     FsimScope *scopes;
     size_t n_scopes;
-    char **sources; /* NULL-terminated */
+    FsimSources sources;
     FsimLoc loc;
 } FsimApi;
 
@@ -103,7 +129,7 @@ typedef struct {
     size_t partner; /* receiving partner */
     FsimWord *fields;
     FsimWindow active;
-    char **sources;
+    FsimSources sources;
     FsimLoc loc;
 } FsimShare;
 
@@ -121,7 +147,7 @@ typedef struct {
     size_t n_destinations;
     FsimShare *shares;
     size_t n_shares;
-    char **sources;
+    FsimSources sources;
     FsimLoc loc;
 } FsimPartner;
 
@@ -132,7 +158,7 @@ typedef struct {
     char **apis;     /* id globs */
     char **scopes;   /* scope globs */
     FsimWindow window;
-    char **sources;
+    FsimSources sources;
     char *note;
     FsimLoc loc;
 } FsimRule;
@@ -252,7 +278,7 @@ typedef struct {
     FsimDay date;
     char *date_string; /* YYYY-MM-DD */
     guint64 seed;
-    char **sources;
+    FsimSources sources;
     char **assumptions;
 
     FsimField *fields;

@@ -186,7 +186,7 @@ test_history_scenarios_load_run (void)
         /* what a student reads first: a title, a description, sources, assumptions */
         g_assert_nonnull (s->title);
         g_assert_cmpuint (strlen (s->description ? s->description : ""), >, 200);
-        g_assert_true (s->sources && s->sources[0]);
+        g_assert_cmpuint (s->sources.n, >, 0);
         gboolean generated = s->population.kind == FSIM_POPULATION_GENERATED;
         if (generated)
             g_assert_true (s->assumptions && s->assumptions[0]);
