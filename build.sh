@@ -15,7 +15,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 readonly BUILD_DIR=build
-readonly PACKAGES=(meson ninja-build pkg-config libigraph-dev libcjson-dev libglib2.0-dev gcc valgrind graphviz)
+readonly PACKAGES=(meson ninja-build pkg-config libigraph-dev libcjson-dev libglib2.0-dev gcc valgrind graphviz
+    python3 python3-jsonschema)
 
 say() { printf 'build.sh: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -30,6 +31,7 @@ have_everything() {
         command -v pkg-config >/dev/null 2>&1 &&
         command -v cc >/dev/null 2>&1 &&
         command -v dot >/dev/null 2>&1 &&
+        python3 -c 'import jsonschema' >/dev/null 2>&1 &&
         pkg-config --exists igraph libcjson glib-2.0
 }
 
