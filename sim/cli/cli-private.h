@@ -64,8 +64,17 @@ char *fsim_i_cmd_help (GOptionContext *context, const char *name);
  * error. */
 FsimExit fsim_i_cmd_parse (GOptionContext *context, const char *name, int argc, char **argv,
                            GError **error);
-/* Every --set must be PATH=VALUE; a usage error otherwise. */
-FsimExit fsim_i_cmd_check_sets (char **sets, GError **error);
+/* Every --set must be PATH=VALUE and every --claim CLAIM=ALTERNATIVE; a usage error otherwise.
+ * The claims are appended to *@sets as "choices.CLAIM=ALTERNATIVE", which the loader applies
+ * before the claims (docs/format.md, "Claims"). */
+FsimExit fsim_i_cmd_check_sets (char ***sets, char **claims, GError **error);
+
+/* The --claim option of every command that runs a scenario (@claims: a char ***). */
+#define FSIM_CLI_CLAIM_OPTION(claims)                                                           \
+    { "claim", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, (claims),                                     \
+      "Take ALTERNATIVE for the contested fact CLAIM, after the scenario's choices "            \
+      "(repeatable; see flowsim claims)",                                                       \
+      "CLAIM=ALTERNATIVE" }
 /* The positional arguments of a command that takes at most one SCENARIO: a usage error
  * (FALSE) for a second one. */
 gboolean fsim_i_cmd_check_scenario_args (char *const *args, GError **error);

@@ -19,6 +19,7 @@ typedef struct {
     char *format;
     char *output;
     char **sets;
+    char **claims;
     char **args;
     gboolean help;
 } CheckOptions;
@@ -52,6 +53,7 @@ check_context (CheckOptions *o)
           "Write to FILE (replaced atomically; '-' is standard output)", "FILE" },
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
           "Override a value of every scenario (repeatable)", "PATH=VALUE" },
+        FSIM_CLI_CLAIM_OPTION (&o->claims),
         { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "FILE..." },
         { 0 },
@@ -97,7 +99,7 @@ check_parse (int argc, char **argv, CheckOptions *o, Format *format, GError **er
         return fsim_i_cli_usage_error (error,
                                        "unknown format '%s' (expected text, tap, junit or json)",
                                        o->format);
-    return fsim_i_cmd_check_sets (o->sets, error);
+    return fsim_i_cmd_check_sets (&o->sets, o->claims, error);
 }
 
 /* Loads and checks every file, in order; stops at the first that cannot be loaded. */
@@ -440,6 +442,7 @@ cmd_check (int argc, char **argv, GError **error)
     g_free (o.format);
     g_free (o.output);
     g_strfreev (o.sets);
+    g_strfreev (o.claims);
     g_strfreev (o.args);
     return status;
 }

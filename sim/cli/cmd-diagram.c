@@ -16,6 +16,7 @@ typedef struct {
     char *output;
     char *top;
     char **sets;
+    char **claims;
     char **args;
     gboolean help;
 } DiagramOptions;
@@ -27,6 +28,7 @@ diagram_options_clear (DiagramOptions *o)
     g_clear_pointer (&o->output, g_free);
     g_clear_pointer (&o->top, g_free);
     g_clear_pointer (&o->sets, g_strfreev);
+    g_clear_pointer (&o->claims, g_strfreev);
     g_clear_pointer (&o->args, g_strfreev);
 }
 
@@ -46,6 +48,7 @@ diagram_context (DiagramOptions *o)
           "N" },
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
           "Override a scenario value (repeatable)", "PATH=VALUE" },
+        FSIM_CLI_CLAIM_OPTION (&o->claims),
         { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[SCENARIO]" },
         { 0 },
@@ -107,7 +110,7 @@ diagram_parse (int argc, char **argv, DiagramOptions *o, FsimDiagramOptions *d, 
         return fsim_i_cli_usage_error (error, "--top '%s' is not a number from 0 to 100000",
                                        o->top);
     d->top = (size_t) top;
-    return fsim_i_cmd_check_sets (o->sets, error);
+    return fsim_i_cmd_check_sets (&o->sets, o->claims, error);
 }
 
 /* Simulates, draws and writes. */

@@ -18,6 +18,7 @@ typedef struct {
     char *format;
     char *output;
     char **sets;
+    char **claims;
     char **args;
     gboolean help;
 } ExplainOptions;
@@ -32,6 +33,7 @@ options_clear (ExplainOptions *o)
     g_free (o->format);
     g_free (o->output);
     g_strfreev (o->sets);
+    g_strfreev (o->claims);
     g_strfreev (o->args);
 }
 
@@ -58,6 +60,7 @@ explain_context (ExplainOptions *o)
           "Write to FILE (replaced atomically; '-' is standard output)", "FILE" },
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
           "Override a scenario value (repeatable)", "PATH=VALUE" },
+        FSIM_CLI_CLAIM_OPTION (&o->claims),
         { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[SCENARIO]" },
         { 0 },
@@ -101,7 +104,7 @@ explain_parse (int argc, char **argv, ExplainOptions *o, gboolean *json, GError 
         return fsim_i_cli_usage_error (error,
                                        "unknown format '%s' (expected text, json, dot or svg)",
                                        o->format);
-    return fsim_i_cmd_check_sets (o->sets, error);
+    return fsim_i_cmd_check_sets (&o->sets, o->claims, error);
 }
 
 /* The partners with a destination the --destination filter names. */

@@ -17,6 +17,7 @@ typedef struct {
     char *timeline;
     char *top;
     char **sets;
+    char **claims;
     char **args;
     gboolean no_diagram;
     gboolean help;
@@ -36,6 +37,7 @@ report_options_clear (ReportOptions *o)
     g_clear_pointer (&o->timeline, g_free);
     g_clear_pointer (&o->top, g_free);
     g_clear_pointer (&o->sets, g_strfreev);
+    g_clear_pointer (&o->claims, g_strfreev);
     g_clear_pointer (&o->args, g_strfreev);
 }
 
@@ -54,6 +56,7 @@ report_context (ReportOptions *o)
           "Leave the diagram out (it needs Graphviz's dot)", NULL },
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
           "Override a scenario value (repeatable)", "PATH=VALUE" },
+        FSIM_CLI_CLAIM_OPTION (&o->claims),
         { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[SCENARIO]" },
         { 0 },
@@ -114,7 +117,7 @@ report_parse (int argc, char **argv, ReportOptions *o, ReportArgs *a, GError **e
     a->diagram.top = (size_t) top;
     if (o->timeline && (status = parse_timeline (o->timeline, a, error)) != FSIM_EXIT_OK)
         return status;
-    return fsim_i_cmd_check_sets (o->sets, error);
+    return fsim_i_cmd_check_sets (&o->sets, o->claims, error);
 }
 
 /* The diagram as a sanitized <svg> element, through Graphviz. */

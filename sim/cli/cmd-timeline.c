@@ -13,6 +13,7 @@ typedef struct {
     char *format;
     char *output;
     char **sets;
+    char **claims;
     char **args;
     gboolean help;
 } TimelineOptions;
@@ -32,6 +33,7 @@ timeline_options_clear (TimelineOptions *o)
     g_clear_pointer (&o->format, g_free);
     g_clear_pointer (&o->output, g_free);
     g_clear_pointer (&o->sets, g_strfreev);
+    g_clear_pointer (&o->claims, g_strfreev);
     g_clear_pointer (&o->args, g_strfreev);
 }
 
@@ -49,6 +51,7 @@ timeline_context (TimelineOptions *o)
           "Write to FILE (replaced atomically; '-' is standard output)", "FILE" },
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
           "Override a scenario value (repeatable)", "PATH=VALUE" },
+        FSIM_CLI_CLAIM_OPTION (&o->claims),
         { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[SCENARIO]" },
         { 0 },
@@ -106,7 +109,7 @@ timeline_parse (int argc, char **argv, TimelineOptions *o, TimelineArgs *a, GErr
     FsimExit status = fsim_i_cmd_parse (context, "timeline", argc, argv, error);
     if (status != FSIM_EXIT_OK || o->help)
         return status;
-    status = fsim_i_cmd_check_sets (o->sets, error);
+    status = fsim_i_cmd_check_sets (&o->sets, o->claims, error);
     return status == FSIM_EXIT_OK ? timeline_check (o, a, error) : status;
 }
 

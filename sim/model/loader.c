@@ -683,7 +683,8 @@ fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path, GError **
      * checked here (the files' own keys were checked as they were read). */
     static const char *const merged_keys[] = {
         "scenario", "title", "description", "date", "seed", "population", "sources",
-        "assumptions", "fields", "apis", "partners", "rules", "expect", NULL,
+        "assumptions", "fields", "apis", "partners", "rules", "expect", "claims", "choices",
+        NULL,
     };
     gboolean ok = fsim_i_check_object (&c, root, NULL, merged_keys, NULL, error)
                   && fsim_i_check_model_work (&c, root, error)
@@ -694,7 +695,7 @@ fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path, GError **
     const cJSON *pop = cJSON_GetObjectItemCaseSensitive (root, "population");
     if (ok && pop)
         ok = fsim_i_convert_population (&c, pop, error);
-    ok = ok && fsim_i_convert_expect (&c, root, error);
+    ok = ok && fsim_i_convert_expect (&c, root, error) && fsim_i_convert_claims (&c, root, error);
     g_hash_table_destroy (c.field_ix);
     g_hash_table_destroy (c.api_ix);
     g_hash_table_destroy (c.partner_ix);

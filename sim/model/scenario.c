@@ -128,6 +128,22 @@ free_rule (FsimRule *r)
 }
 
 static void
+free_claim (FsimClaim *c)
+{
+    g_free (c->id);
+    g_free (c->question);
+    for (size_t i = 0; i < c->n_alternatives; i++) {
+        FsimAlternative *a = &c->alternatives[i];
+        g_free (a->id);
+        g_free (a->party);
+        g_free (a->summary);
+        fsim_sources_clear (&a->sources);
+        g_strfreev (a->set_paths);
+    }
+    g_free (c->alternatives);
+}
+
+static void
 free_population (FsimPopulationSpec *p)
 {
     for (size_t i = 0; i < p->n_users; i++) {
@@ -187,6 +203,9 @@ fsim_scenario_free (FsimScenario *s)
         g_free (s->expects[i].jurisdiction);
     }
     g_free (s->expects);
+    for (size_t i = 0; i < s->n_claims; i++)
+        free_claim (&s->claims[i]);
+    g_free (s->claims);
     if (s->strings)
         g_string_chunk_free (s->strings);
     g_free (s);
@@ -205,6 +224,37 @@ DEFINE_FIND (field, fields, n_fields)
 DEFINE_FIND (api, apis, n_apis)
 DEFINE_FIND (partner, partners, n_partners)
 DEFINE_FIND (rule, rules, n_rules)
+DEFINE_FIND (claim, claims, n_claims)
+
+gssize
+fsim_claim_find_alternative (const FsimClaim *claim, const char *id)
+{
+    for (size_t i = 0; i < claim->n_alternatives; i++)
+        if (strcmp (claim->alternatives[i].id, id) == 0)
+            return (gssize) i;
+    return -1;
+}
+
+static const char *const evidence_names[] = { "tested", "stated", "reported", "assumed" };
+G_STATIC_ASSERT (G_N_ELEMENTS (evidence_names) == _FSIM_EVIDENCE_MAX);
+
+const char *
+fsim_evidence_to_string (FsimEvidence e)
+{
+    return (unsigned) e < _FSIM_EVIDENCE_MAX ? evidence_names[e] : "?";
+}
+
+gboolean
+fsim_evidence_from_string (const char *s, FsimEvidence *out)
+{
+    for (int i = 0; i < _FSIM_EVIDENCE_MAX; i++) {
+        if (strcmp (s, evidence_names[i]) == 0) {
+            *out = (FsimEvidence) i;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
 
 gboolean
 fsim_day_parse (const char *text, FsimDay *out_day)

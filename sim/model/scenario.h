@@ -292,6 +292,42 @@ typedef struct {
     FsimLoc loc;
 } FsimExpectation;
 
+/* How an alternative of a claim is known (docs/format.md, "Claims"). */
+typedef enum {
+    FSIM_EVIDENCE_TESTED,   /* someone ran it and published the result */
+    FSIM_EVIDENCE_STATED,   /* a party's own statement (the party is named) */
+    FSIM_EVIDENCE_REPORTED, /* a journalist's or regulator's finding */
+    FSIM_EVIDENCE_ASSUMED,  /* nobody published it: our reasoning */
+    _FSIM_EVIDENCE_MAX
+} FsimEvidence;
+
+/* "tested", "stated", "reported", "assumed" (static); "?" out of range. */
+const char *fsim_evidence_to_string (FsimEvidence e);
+/* The name to the kind; FALSE (and @out untouched) for anything else. */
+gboolean fsim_evidence_from_string (const char *s, FsimEvidence *out);
+
+/* One answer to a contested question: what it says, who says it, and where. */
+typedef struct {
+    char *id;
+    FsimEvidence evidence;
+    char *party;   /* whose statement (required for "stated"), or NULL */
+    char *summary; /* one line for reports */
+    FsimSources sources;
+    char **set_paths; /* the model paths it sets, in order, NULL-terminated */
+    FsimLoc loc;
+} FsimAlternative;
+
+/* A contested fact: the model takes one alternative (the scenario's choice or the default). */
+typedef struct {
+    char *id;
+    char *question;
+    FsimAlternative *alternatives;
+    size_t n_alternatives;
+    size_t default_alternative; /* index into alternatives */
+    size_t chosen;              /* index of the alternative in force in this scenario */
+    FsimLoc loc;
+} FsimClaim;
+
 typedef struct {
     char *id;          /* NULL for a bare policy file */
     char *title;
@@ -322,6 +358,9 @@ typedef struct {
     FsimExpectation *expects; /* the "expect" array, in file order */
     size_t n_expects;
 
+    FsimClaim *claims; /* the contested facts, in file order, each with its alternative in force */
+    size_t n_claims;
+
     GStringChunk *strings; /* backing store for FsimLoc.file */
 } FsimScenario;
 
@@ -333,6 +372,9 @@ gssize fsim_scenario_find_field (const FsimScenario *s, const char *id);
 gssize fsim_scenario_find_api (const FsimScenario *s, const char *id);
 gssize fsim_scenario_find_partner (const FsimScenario *s, const char *id);
 gssize fsim_scenario_find_rule (const FsimScenario *s, const char *id);
+gssize fsim_scenario_find_claim (const FsimScenario *s, const char *id);
+/* The alternative @id of @claim, or -1. */
+gssize fsim_claim_find_alternative (const FsimClaim *claim, const char *id);
 
 /* Does field pattern @pattern ("*", "profile", "profile.*" or a glob; docs/format.md) select
  * @field? @out_rank (nullable) orders specificity: an exact id > a longer prefix > a glob > "*". */
