@@ -290,7 +290,7 @@ append_wrapped (GString *out, const char *text, size_t width)
 /*
  * Partners whose users agreed through a notice alleged or found to be deceptive: the count of
  * their own users above is "with consent" only in the model's sense, so the report says on
- * what that consent rests. Nothing is printed when no such partner has users.
+ * what that consent rests. Nothing is printed when no such partner received its users' own data.
  */
 static void
 text_consent (const FsimScenario *s, const FsimResult *r, GString *out)
@@ -298,7 +298,10 @@ text_consent (const FsimScenario *s, const FsimResult *r, GString *out)
     gboolean any = FALSE;
     for (size_t p = 0; p < s->n_partners; p++) {
         const FsimPartner *partner = &s->partners[p];
-        if (partner->consent.kind != FSIM_CONSENT_DECEPTIVE || r->partner_users[p] == 0)
+        size_t own = 0; /* users whose own data reached it, for the field where most did */
+        for (size_t f = 0; f < s->n_fields; f++)
+            own = MAX (own, fp_at (r, r->fp_channel[FSIM_CHANNEL_SELF], f, p));
+        if (partner->consent.kind != FSIM_CONSENT_DECEPTIVE || own == 0)
             continue;
         if (!any)
             g_string_append (out, "\nConsent through a deceptive notice\n");

@@ -26,7 +26,8 @@ const char *fsim_report_format_to_string (FsimReportFormat format);
  * text: a report for people: header (scenario, title, date, seed), population summary and the
  *   users of each partner, then distinct users reached per partner and destination, per field
  *   and per jurisdiction, each with how many without consent, and for a partner whose users
- *   agreed through a notice alleged to be deceptive (its "consent"), a paragraph saying so.
+ *   agreed through a notice alleged to be deceptive (its "consent") and whose users' own data
+ *   reached it, a paragraph saying so.
  *   Rows with no users are left out.
  *   Control characters in names are shown as '?'. The layout may change between versions:
  *   parse the JSON or CSV instead.
