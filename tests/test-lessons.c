@@ -32,7 +32,7 @@ typedef struct {
     char *lesson;     /* the lesson's heading */
     char *command;    /* as written, continuation lines joined */
     int line;         /* where it starts in the file */
-    GPtrArray *expects; /* of char *: the "# expect..." lines that follow it, "expect" first */
+    GPtrArray *expects; /* of char *: "FILE:LINE\texpect...", the lines that follow it */
 } Command;
 
 static GPtrArray *commands; /* of Command */
@@ -113,7 +113,7 @@ collect_commands (const char *file, const char *text)
         if (expect) {
             if (last == NULL)
                 g_error ("%s:%d: an expectation before any command: %s", file, i + 1, t);
-            g_ptr_array_add (last->expects, g_strdup (t + 2));
+            g_ptr_array_add (last->expects, g_strdup_printf ("%s:%d\t%s", file, i + 1, t + 2));
             last_added++;
             continue;
         }
@@ -294,9 +294,10 @@ test_lessons_command (gconstpointer data)
         g_test_message ("exit status %d, stderr: %s", code, err);
     g_assert_cmpint (code, ==, 0);
     g_assert_cmpuint (strlen (out), >, 100);
-    g_autofree char *where = g_strdup_printf ("%s:%d", c->file, c->line);
-    for (guint i = 0; i < c->expects->len; i++)
-        check_expectation (out, g_ptr_array_index (c->expects, i), where);
+    for (guint i = 0; i < c->expects->len; i++) {
+        g_auto (GStrv) parts = g_strsplit (g_ptr_array_index (c->expects, i), "\t", 2);
+        check_expectation (out, parts[1], parts[0]);
+    }
 }
 
 int
