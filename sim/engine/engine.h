@@ -79,3 +79,13 @@ FsimResult *fsim_engine_run_with_progress (const FsimScenario *scenario, const F
                                            const FsimDecisions *decisions,
                                            FsimProgressFunc progress, void *progress_data,
                                            GError **error);
+
+/**
+ * fsim_engine_run_full:
+ * @threads: workers to trace with (0: as fsim_engine_run()); the counts never depend on it
+ * fsim_engine_run_with_progress() on @threads workers. Returns: as fsim_engine_run().
+ */
+FsimResult *fsim_engine_run_full (const FsimScenario *scenario, const FsimPopulation *pop,
+                                  const FsimDecisions *decisions, unsigned threads,
+                                  FsimProgressFunc progress, void *progress_data,
+                                  GError **error);

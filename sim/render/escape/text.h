@@ -9,6 +9,9 @@
 
 #define FSIM_LABEL_MAX_WIDTH 40 /* free-text columns are cut to this many terminal columns */
 
+/* @v formatted with the printf @format ("%.1f"), with a decimal point whatever the locale
+ * (transfer full). Every number flowsim writes goes through this or fsim_fmt_count(). */
+char *fsim_fmt_double (const char *format, double v);
 /* "1234567" -> "1,234,567" (transfer full). */
 char *fsim_fmt_count (size_t n);
 /* A copy of @s that is valid UTF-8 with control and bidi characters replaced by '?'
@@ -19,3 +22,6 @@ size_t fsim_text_width (const char *s);
 /* Takes @s (cleaned) and returns it cut to @max columns, "..." marking a cut (transfer full). */
 char *fsim_text_truncate (char *s, size_t max);
 void fsim_append_spaces (GString *out, size_t n);
+/* "Did you mean": the candidate closest to @word by edit distance (owned by @candidates), or
+ * NULL if none is close (more than max(2, length / 3) edits away). */
+const char *fsim_text_closest (const char *word, const char *const *candidates, size_t n);
