@@ -346,6 +346,9 @@ convert_claim (FsimConv *c, const cJSON *e, const FsimJPath *p, const cJSON *cho
         return FALSE;
     const cJSON *alts = cJSON_GetObjectItemCaseSensitive (e, "alternatives");
     FsimJPath ap = FSIM_JP_KEY (p, "alternatives");
+    if (!cJSON_IsArray (alts) || !alts->child)
+        return fsim_i_fail (c, error, alts, FALSE, FSIM_LOADER_ERROR_SCHEMA, &ap,
+                            "expected an array of 1 to %d alternatives", MAX_ALTERNATIVES);
     claim->alternatives = g_new0 (FsimAlternative, (size_t) cJSON_GetArraySize (alts));
     int i = 0;
     for (const cJSON *a = alts->child; a; a = a->next, i++) {
@@ -354,12 +357,21 @@ convert_claim (FsimConv *c, const cJSON *e, const FsimJPath *p, const cJSON *cho
         if (!convert_alternative (c, a, &ep, &claim->alternatives[i], error))
             return FALSE;
     }
-    /* both checked by fsim_i_apply_claims */
-    const char *def = cJSON_GetObjectItemCaseSensitive (e, "default")->valuestring;
+    /* both were checked by fsim_i_apply_claims, and no set can change them since (claims
+     * cannot be set; choices are set before the claims apply): checked again all the same */
+    g_autofree char *def = NULL;
+    if (!fsim_i_get_id (c, e, "default", p, &def, error))
+        return FALSE;
     const cJSON *choice = cJSON_GetObjectItemCaseSensitive (choices, claim->id);
-    claim->default_alternative = (size_t) fsim_claim_find_alternative (claim, def);
-    claim->chosen = choice ? (size_t) fsim_claim_find_alternative (claim, choice->valuestring)
-                           : claim->default_alternative;
+    gssize d = fsim_claim_find_alternative (claim, def);
+    gssize chosen = cJSON_IsString (choice)
+                        ? fsim_claim_find_alternative (claim, choice->valuestring)
+                        : d;
+    if (d < 0 || chosen < 0)
+        return fsim_i_fail (c, error, e, FALSE, FSIM_LOADER_ERROR_REFERENCE, p,
+                            "the default or the chosen alternative names no alternative");
+    claim->default_alternative = (size_t) d;
+    claim->chosen = (size_t) chosen;
     return TRUE;
 }
 
@@ -369,6 +381,9 @@ fsim_i_convert_claims (FsimConv *c, const cJSON *root, GError **error)
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive (root, "claims");
     const cJSON *choices = cJSON_GetObjectItemCaseSensitive (root, "choices");
     FsimJPath top = FSIM_JP_KEY (NULL, "claims");
+    if (arr && !cJSON_IsArray (arr))
+        return fsim_i_fail (c, error, arr, FALSE, FSIM_LOADER_ERROR_SCHEMA, &top,
+                            "expected an array of claims, got %s", fsim_i_json_type_name (arr));
     size_t n = arr ? (size_t) cJSON_GetArraySize (arr) : 0;
     c->s->claims = g_new0 (FsimClaim, n ? n : 1);
     size_t i = 0;

@@ -325,6 +325,17 @@ walk_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value, const c
                          "[ID] to pick an array element)", path);
         return FALSE;
     }
+    /* the claims were applied before any set: changing one now would make the reports
+     * disagree with the values in force */
+    const Segment *first = &g_array_index (segs, Segment, 0);
+    if (first->key && strcmp (first->key, "claims") == 0) {
+        if (value)
+            fsim_i_bury (doc, value);
+        fsim_i_error_at (error, doc, where, TRUE, FSIM_LOADER_ERROR_SET,
+                         "set '%s': claims cannot be set; choose an alternative with "
+                         "'choices' or --claim CLAIM=ALTERNATIVE", path);
+        return FALSE;
+    }
     cJSON *cur = root;
     for (guint i = 0; i < segs->len; i++) {
         Segment *s = &g_array_index (segs, Segment, i);

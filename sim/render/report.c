@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include "claims-report.h"
 #include "json-writer.h"
 #include "report.h"
 #include "table.h"
@@ -377,6 +378,7 @@ render_text (const FsimScenario *s, const FsimPopulation *pop, const FsimResult 
              GString *out)
 {
     text_header (s, out);
+    fsim_claims_report_text (s, out);
     text_population (s, pop, r, out);
     text_partners (s, r, out);
     text_consent (s, r, out);
@@ -501,6 +503,7 @@ render_json (const FsimScenario *s, const FsimResult *r, GString *out)
     fsim_jw_uint (&w, "users", r->n_users);
     fsim_jw_uint (&w, "friendships", r->n_friendships);
     fsim_jw_close (&w, '}');
+    fsim_claims_report_json (&w, s);
     json_partners (&w, s, r);
     json_flows (&w, s, r);
     json_fields (&w, s, r);
@@ -542,9 +545,10 @@ csv_count (GString *out, size_t n)
     g_string_append_printf (out, ",%zu", n);
 }
 
+/* @claims: the "claims" cell of every row, or NULL when the scenario has no claims. */
 static void
 csv_flow (GString *out, const FsimScenario *s, const FsimResult *r, size_t f, size_t p,
-          size_t d)
+          size_t d, const char *claims)
 {
     const FsimDestination *dest = &s->partners[p].destinations[d];
     const char *text[] = { s->fields[f].id, s->partners[p].id, dest->id,
@@ -559,6 +563,10 @@ csv_flow (GString *out, const FsimScenario *s, const FsimResult *r, size_t f, si
     csv_count (out, fp_at (r, r->fp_no_consent, f, p));
     for (int c = 0; c < FSIM_N_CHANNELS; c++)
         csv_count (out, fp_at (r, r->fp_channel[c], f, p));
+    if (claims) {
+        g_string_append_c (out, ',');
+        csv_cell (out, claims);
+    }
     g_string_append_c (out, '\n');
 }
 
@@ -569,12 +577,15 @@ render_csv (const FsimScenario *s, const FsimResult *r, GString *out)
                           "users_without_consent");
     for (int c = 0; c < FSIM_N_CHANNELS; c++)
         g_string_append_printf (out, ",%s", channel_keys[c]);
+    g_autofree char *claims = s->n_claims ? fsim_claims_report_csv_cell (s) : NULL;
+    if (claims)
+        g_string_append (out, ",claims");
     g_string_append_c (out, '\n');
     for (size_t f = 0; f < s->n_fields; f++)
         for (size_t p = 0; p < s->n_partners; p++)
             for (size_t d = 0; d < s->partners[p].n_destinations; d++)
                 if (fsim_bits_get (s->partners[p].destinations[d].fields, f))
-                    csv_flow (out, s, r, f, p, d);
+                    csv_flow (out, s, r, f, p, d, claims);
 }
 
 void
