@@ -294,6 +294,41 @@ test_corrections_meaning_claims (void)
     g_assert_nonnull (strstr (k->alternatives[kogan].summary, "30 million"));
 }
 
+/* Instant Personalization: launch partners from 22 April 2010, a second wave from late
+ * September 2010, friends' basic information to sites the friends never visited. */
+static void
+test_corrections_instant_personalization (void)
+{
+    static const char fmt[] =
+        "{ \"scenario\": \"ip\", \"date\": \"%s\", \"include\": [\"instant-personalization.json\"],\n"
+        "  \"population\": { \"generator\": \"facebook_like\", \"users\": 2000, \"mean_degree\": 190,\n"
+        "                  \"adoption\": { \"*\": 0.02 } } }\n";
+    static const struct {
+        const char *date;
+        gboolean launch, wave;
+    } cases[] = {
+        { "2010-04-21", FALSE, FALSE }, { "2010-06-01", TRUE, FALSE },
+        { "2011-06-01", TRUE, TRUE },   { "2015-01-01", FALSE, FALSE },
+    };
+    g_autofree char *anchor = fsim_test_source_path ("policies", "ip-wrap.json", NULL);
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        g_autoptr (GError) error = NULL;
+        g_autofree char *text = g_strdup_printf (fmt, cases[i].date);
+        FsimScenario *s = fsim_loader_load_string (anchor, text, NULL, &error);
+        g_assert_no_error (error);
+        g_auto (Run) run = { 0 };
+        run_scenario (&run, s);
+        g_test_message ("%s: yelp %zu, scribd %zu", cases[i].date, reached (&run, "yelp"),
+                        reached (&run, "scribd"));
+        g_assert_cmpuint (users_of (&run, "yelp"), >, 0);
+        g_assert_cmpuint (field_from_friends (&run, "yelp", "identity.name") > 0, ==,
+                          cases[i].launch);
+        g_assert_cmpuint (reached (&run, "scribd") > 0, ==, cases[i].wave);
+        /* friends' names, never their religion */
+        g_assert_cmpuint (field_from_friends (&run, "yelp", "profile.religion"), ==, 0);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -308,5 +343,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/corrections/integration-partners", test_corrections_integration_partners);
     g_test_add_func ("/corrections/deceptive-consent", test_corrections_deceptive_consent);
     g_test_add_func ("/corrections/meaning-claims", test_corrections_meaning_claims);
+    g_test_add_func ("/corrections/instant-personalization",
+                     test_corrections_instant_personalization);
     return g_test_run ();
 }
