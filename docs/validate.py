@@ -576,9 +576,14 @@ def validate_device(fs, a, out):
         r = fs.run(DEV, sets, date="2018-08-01")
         rows.append([label, "2018-08-01", fmt(nc(r))])
     with open(os.path.join(ROOT, "policies", "device-partners.json")) as f:
-        ids = [p["id"] for p in json.load(f)["partners"] if "friends_*" in p["requests"]]
-    no_fof = ['partners[%s].requests=["self_*", "friends_basic", "friends_profile"]' % i
-              for i in ids]
+        partners = json.load(f)["partners"]
+    no_fof = []
+    for p in partners:  # every request but the friends-of-friends scope
+        if "friends_*" in p["requests"] or "friends_of_friends_ids" in p["requests"]:
+            keep = [r for r in p["requests"] if r not in ("friends_*", "friends_of_friends_ids")]
+            if "friends_*" in p["requests"]:
+                keep += ["friends_basic", "friends_profile"]
+            no_fof.append("partners[%s].requests=%s" % (p["id"], json.dumps(keep)))
     for date in ("2018-06-01", "2018-11-01"):
         r = fs.run(DEV, ["population.users=%d" % a.dev_users] + no_fof, date=date)
         rows.append(["no partner reads friends of friends' ids (only the BlackBerry test "
@@ -718,9 +723,14 @@ def main():
             if n not in only:
                 if not found:
                     sys.exit("validate.py: section %d is not in %s to keep" % (i, a.output))
-                kept[n] = ("## " + found[0].rstrip("\n") + "\n\n*Kept from the previous run "
-                           "of this script: `--only %s` did not run this section.*\n"
-                           % ",".join(only))
+                # one note a section: the one of the run that first kept it, if any
+                lines = found[0].rstrip("\n").split("\n")
+                notes = [x for x in lines if x.startswith("*Kept from the previous run")]
+                body = "\n".join(x for x in lines if x not in notes).rstrip("\n")
+                note = notes[0] if notes else (
+                    "*Kept from the previous run of this script: `--only %s` did not run this "
+                    "section.*" % ",".join(only))
+                kept[n] = "## " + body + "\n\n" + note + "\n"
     tools = (fs.path, a.ego_network) if "blackberry" in only else (fs.path,)
     for tool in tools:
         if not os.access(tool, os.X_OK):
