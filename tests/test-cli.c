@@ -191,28 +191,6 @@ test_cli_exit_bad_set (void)
 
 /* ---- --output ---- */
 
-static int
-compare_names (gconstpointer a, gconstpointer b)
-{
-    return strcmp (*(char *const *) a, *(char *const *) b);
-}
-
-/* The names in @dir, sorted, joined by spaces. */
-static char *
-dir_listing (const char *dir)
-{
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-    const char *name;
-
-    g_assert_nonnull (d);
-    while ((name = g_dir_read_name (d)) != NULL)
-        g_ptr_array_add (names, g_strdup (name));
-    g_ptr_array_sort (names, compare_names);
-    g_ptr_array_add (names, NULL);
-    return g_strjoinv (" ", (char **) names->pdata);
-}
-
 /* A fresh empty directory, removed (with its plain files) by tmpdir_remove(). */
 static char *
 tmpdir_new (void)
@@ -244,7 +222,7 @@ test_cli_output_not_written_on_error (void)
     g_autoptr(FsimTestRun) r = RUN ("run", broken, "--format", "json", "--output", out);
 
     assert_single_error (r, FSIM_EXIT_INPUT);
-    g_autofree char *listing = dir_listing (dir);
+    g_autofree char *listing = fsim_test_dir_listing (dir);
     g_assert_cmpstr (listing, ==, "");
     tmpdir_remove (dir);
 }
@@ -263,12 +241,12 @@ test_cli_output_unwritable (void)
 
     assert_single_error (r, FSIM_EXIT_INTERNAL);
     g_assert_cmpstr (r->err, ==, expected);
-    listing = dir_listing (dir);
+    listing = fsim_test_dir_listing (dir);
     g_assert_cmpstr (listing, ==, "");
     tmpdir_remove (dir);
 }
 
-/* The rename onto a directory fails: the directory is untouched, no temporary file is left. */
+/* A directory is refused with the system's error: it is untouched, no temporary file is left. */
 static void
 test_cli_output_onto_directory (void)
 {
@@ -279,9 +257,12 @@ test_cli_output_onto_directory (void)
 
     g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
     g_autoptr(FsimTestRun) r = RUN ("run", small, "--output", sub);
+    g_autofree char *expected = g_strdup_printf ("flowsim: error: cannot write '%s': Is a "
+                                                 "directory\n", sub);
     assert_single_error (r, FSIM_EXIT_INTERNAL);
+    g_assert_cmpstr (r->err, ==, expected);
     g_assert_true (g_file_test (sub, G_FILE_TEST_IS_DIR));
-    listing = dir_listing (dir);
+    listing = fsim_test_dir_listing (dir);
     g_assert_cmpstr (listing, ==, "sub");
     g_rmdir (sub);
     tmpdir_remove (dir);
@@ -310,7 +291,7 @@ test_cli_output_matches_stdout (void)
         g_assert_true (g_file_get_contents (out, &content, NULL, NULL));
         g_assert_cmpstr (content, ==, plain->out);
         g_assert_cmpstr (to_dash->out, ==, plain->out);
-        g_autofree char *listing = dir_listing (dir);
+        g_autofree char *listing = fsim_test_dir_listing (dir);
         g_assert_cmpstr (listing, ==, "report");
     }
     tmpdir_remove (dir);
@@ -514,6 +495,44 @@ test_cli_in_process_usage (void)
     g_test_trap_assert_stderr ("flowsim: error: unknown format 'yaml' *\nTry 'flowsim --help'.\n");
 }
 
+/* Error messages reach the terminal without the bidi controls that would reorder what the
+ * reader sees (U+202E RIGHT-TO-LEFT OVERRIDE in a file name), nor control characters. */
+static void
+test_cli_message_cleaned (void)
+{
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("run", "/nonexistent/\xe2\x80\xae" "evil\x1b[31m.json");
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_INPUT);
+    fsim_assert_contains (r->err, "/nonexistent/?evil?[31m.json");
+    g_assert_null (strstr (r->err, "\xe2\x80\xae"));
+    g_assert_null (strchr (r->err, '\x1b'));
+}
+
+/* "Did you mean" for a mistyped command and option; --version and --quiet on every command. */
+static void
+test_cli_suggestions_and_common_options (void)
+{
+    g_autoptr (FsimTestRun) cmd = FSIM_RUN ("rnu");
+    g_assert_cmpint (cmd->status, ==, FSIM_EXIT_USAGE);
+    fsim_assert_contains (cmd->err, "unknown command 'rnu' (did you mean 'run'?)");
+    g_autoptr (FsimTestRun) opt = FSIM_RUN ("run", "--fromat", "json");
+    g_assert_cmpint (opt->status, ==, FSIM_EXIT_USAGE);
+    fsim_assert_contains (opt->err, "(did you mean --format?)");
+    const char *commands[] = { "run", "population", "diff", "explain", "check", "lint",
+                               "possible", "diagram", "timeline", "report" };
+    for (size_t i = 0; i < G_N_ELEMENTS (commands); i++) {
+        g_autoptr (FsimTestRun) v = FSIM_RUN (commands[i], "--version");
+        g_assert_cmpint (v->status, ==, FSIM_EXIT_OK);
+        g_assert_cmpstr (v->out, ==, "flowsim " FSIM_VERSION "\n");
+        g_autoptr (FsimTestRun) h = FSIM_RUN ("help", commands[i]);
+        fsim_assert_contains (h->out, "--quiet");
+        fsim_assert_contains (h->out, "--version");
+    }
+    g_autofree char *tour = g_build_filename (g_getenv ("FLOWSIM_SOURCE_DIR"), "scenarios",
+                                              "tour.json", NULL);
+    g_autoptr (FsimTestRun) lint = FSIM_RUN ("lint", "--quiet", tour);
+    g_assert_cmpint (lint->status, ==, FSIM_EXIT_OK);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -539,5 +558,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/cli/default-scenario-path", test_cli_default_scenario_path);
     g_test_add_func ("/cli/in-process/run", test_cli_in_process);
     g_test_add_func ("/cli/in-process/usage", test_cli_in_process_usage);
+    g_test_add_func ("/cli/message-cleaned", test_cli_message_cleaned);
+    g_test_add_func ("/cli/suggestions-and-common-options", test_cli_suggestions_and_common_options);
     return g_test_run ();
 }

@@ -15,6 +15,7 @@
 #include "progress.h"
 #include "random-scenario.h"
 #include "reference.h"
+#include "parallel.h"
 #include "test-util.h"
 
 /*
@@ -30,6 +31,13 @@ typedef struct {
     FsimDecisions *d;
     FsimResult *r;
 } Run;
+
+/* The default workers of the parallel for, as FLOWSIM_THREADS sets them for the program. */
+static void
+set_threads (const char *n)
+{
+    fsim_parallel_set_default_workers ((unsigned) g_ascii_strtoull (n, NULL, 10));
+}
 
 static void
 run_clear (Run *run)
@@ -165,9 +173,9 @@ run_threads (const Run *run, const char *threads)
     g_autoptr (GError) error = NULL;
     FsimResult *r;
 
-    g_setenv ("FLOWSIM_THREADS", threads, TRUE);
+    set_threads (threads);
     r = fsim_engine_run (run->s, run->pop, run->d, &error);
-    g_unsetenv ("FLOWSIM_THREADS");
+    fsim_parallel_set_default_workers (0);
     g_assert_no_error (error);
     return r;
 }
@@ -223,9 +231,9 @@ test_scale_engine_progress (void)
     run.s = fsim_test_load (path, sets);
     run.pop = build (run.s);
     run.d = fsim_decisions_new (run.s, run.s->date);
-    g_setenv ("FLOWSIM_THREADS", "1", TRUE); /* every block reported on this thread */
+    set_threads ("1"); /* every block reported on this thread */
     run.r = fsim_engine_run_with_progress (run.s, run.pop, run.d, on_progress, &p, &error);
-    g_unsetenv ("FLOWSIM_THREADS");
+    fsim_parallel_set_default_workers (0);
     g_assert_no_error (error);
     g_assert_cmpuint (p.calls, ==, 2 * 5); /* two passes over five blocks */
     g_assert_cmpfloat (p.last, ==, 1.0);
@@ -252,9 +260,9 @@ build_threads (const FsimScenario *s, const char *threads)
 {
     FsimPopulation *pop;
 
-    g_setenv ("FLOWSIM_THREADS", threads, TRUE);
+    set_threads (threads);
     pop = build (s);
-    g_unsetenv ("FLOWSIM_THREADS");
+    fsim_parallel_set_default_workers (0);
     return pop;
 }
 
@@ -421,10 +429,12 @@ test_scale_import_errors (void)
           "'platform' needs a boolean or number attribute, but 'faith' holds strings" },
         { "import-graphml.json", "population.import.attributes={\"phone\": \"audience\"}",
           FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_IMPORT,
-          "user 2: 'huawei' is not an audience" },
+          "user 2: its value is not an audience (expected \"public\", \"friends_of_friends\", "
+          "\"friends\" or \"only_me\"; values of a graph file are not shown)" },
         { "import-graphml.json", "population.import.attributes={\"faith\": \"uses\"}",
           FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_IMPORT,
-          "user 0 uses 'public', which is not a partner id" },
+          "user 0: word 1 of its value is not a partner id of the scenario (values of a graph "
+          "file are not shown)" },
         { "import-edges.json", "population.import.attributes={\"x\": \"platform\"}",
           FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_IMPORT,
           "friends.txt' is an edge list, which has no user attributes" },
@@ -442,6 +452,9 @@ test_scale_import_errors (void)
         g_assert_error (error, cases[i].domain, cases[i].code);
         g_test_message ("%s", error->message);
         g_assert_nonnull (strstr (error->message, cases[i].message));
+        /* issue 11, the echo rule: no value of the graph file in a message */
+        g_assert_null (strstr (error->message, "huawei"));
+        g_assert_null (strstr (error->message, "'public'"));
     }
 }
 

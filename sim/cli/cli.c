@@ -11,6 +11,8 @@
 
 #include "cli-private.h"
 #include "cli.h"
+#include "output.h"
+#include "parallel.h"
 #include "text.h"
 
 /*
@@ -165,41 +167,16 @@ fsim_cli_default_scenario_path (void)
     return g_build_filename (FSIM_DATADIR, FSIM_CLI_DEFAULT_SCENARIO, NULL);
 }
 
-/* Writes @text to @output (atomically: a temporary file renamed over it) or to stdout. */
+/* Writes @text to @output (by the rules of output.h) or to stdout. */
 gboolean
 fsim_i_cli_write_output (const char *output, const GString *text, GError **error)
 {
-    g_autoptr(GError) local = NULL;
-
     if (output == NULL || strcmp (output, "-") == 0)
         return fsim_i_cli_write_stdout (text->str, text->len, error);
-    if (!g_file_set_contents (output, text->str, (gssize) text->len, &local)) {
-        /* GLib's message names its random temporary file; keep only the reason at its end. */
-        const char *reason = g_strrstr (local->message, ": ");
-        g_set_error (error, FSIM_CLI_ERROR, FSIM_CLI_ERROR_OUTPUT, "cannot write '%s': %s",
-                     output, reason ? reason + 2 : local->message);
-        return FALSE;
-    }
-    return TRUE;
+    return fsim_output_set_contents (output, text->str, text->len, error);
 }
 
 /* ---- entry point ---- */
-
-/* A message as it goes to a terminal: valid UTF-8, no control characters but \n and \t. */
-static char *
-printable (const char *message)
-{
-    g_autofree char *valid = g_utf8_make_valid (message, -1);
-    GString *out = g_string_sized_new (strlen (valid));
-    for (const char *p = valid; *p; p = g_utf8_next_char (p)) {
-        gunichar c = g_utf8_get_char (p);
-        if (g_unichar_iscntrl (c) && c != '\n' && c != '\t')
-            g_string_append_c (out, '?');
-        else
-            g_string_append_len (out, p, g_utf8_next_char (p) - p);
-    }
-    return g_string_free (out, FALSE);
-}
 
 /* The command name closest to @name ("did you mean"), or NULL. */
 static const char *
@@ -236,6 +213,16 @@ dispatch (int argc, char **argv, GError **error)
     return command->run (argc - 1, argv + 1, error);
 }
 
+/* The settings the environment gives the program (flowsim --help, "Environment"). */
+static void
+configure_from_environment (void)
+{
+    const char *threads = g_getenv ("FLOWSIM_THREADS");
+    guint64 n = 0;
+    if (threads && g_ascii_string_to_unsigned (threads, 10, 1, 64 * 1024, &n, NULL))
+        fsim_parallel_set_default_workers ((unsigned) n);
+}
+
 int
 fsim_cli_run (int argc, char **argv)
 {
@@ -244,9 +231,10 @@ fsim_cli_run (int argc, char **argv)
 
     g_return_val_if_fail (argc >= 0, FSIM_EXIT_INTERNAL);
     g_set_prgname ("flowsim");
+    configure_from_environment ();
     status = dispatch (argc, argv, &error);
     if (error != NULL) {
-        g_autofree char *message = printable (error->message);
+        g_autofree char *message = fsim_text_clean_message (error->message);
         fprintf (stderr, "flowsim: error: %s\n", message);
         if (status == FSIM_EXIT_USAGE)
             fputs ("Try 'flowsim --help'.\n", stderr);

@@ -323,3 +323,12 @@ fsim_source_to_string (const FsimSource *src)
         g_string_append_printf (out, "; %s", src->note);
     return g_string_free (out, FALSE);
 }
+
+gboolean
+fsim_any_glob_matches (char *const *patterns, const char *text)
+{
+    for (size_t i = 0; patterns && patterns[i]; i++)
+        if (g_pattern_match_simple (patterns[i], text))
+            return TRUE;
+    return FALSE;
+}
