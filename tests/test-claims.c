@@ -96,8 +96,7 @@ static void
 test_claims_load_order (void)
 {
     /* --set wins over the alternative in force, whatever the order on the command line */
-    const char *const sets[] = { "rules[a-allowed].until=2016-01-01", "choices.a-end=maker",
-                                 NULL };
+    const char *const sets[] = { "rules[a-allowed].until=2016-01-01", "choices.a-end=maker", NULL };
     g_autoptr (FsimScenario) s = load ("phones.json", sets);
     g_assert_cmpuint (s->claims[0].chosen, ==, 1);
     g_assert_cmpint (rule_until (s, "a-allowed"), ==, day ("2016-01-01"));
@@ -128,63 +127,95 @@ typedef struct {
 
 static const ErrorCase cases[] = {
     { "choice-unknown-claim",
-      .text = "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"choices\": {\"a-edn\": \"maker\"}}",
-      .code = E (REFERENCE), .where = "choice-unknown-claim.json:1:57: ", .what = { "choices.a-edn: unknown claim 'a-edn'; did you mean 'a-end'?" } },
+      .text = "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"choices\": {\"a-edn\": "
+              "\"maker\"}}",
+      .code = E (REFERENCE), .where = "choice-unknown-claim.json:1:57: ",
+      .what = { "choices.a-edn: unknown claim 'a-edn'; did you mean 'a-end'?" } },
     { "choice-unknown-alternative",
-      .text = "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"choices\": {\"a-end\": \"mker\"}}",
-      .code = E (REFERENCE), .where = "choice-unknown-alternative.json:1:66: ", .what = { "choices.a-end: unknown alternative 'mker' of claim 'a-end'; did you mean 'maker'?" } },
+      .text =
+          "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"choices\": {\"a-end\": \"mker\"}}",
+      .code = E (REFERENCE), .where = "choice-unknown-alternative.json:1:66: ",
+      .what = { "choices.a-end: unknown alternative 'mker' of claim 'a-end'; did you mean "
+                "'maker'?" } },
     { "default-unknown",
-      .text = "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
-        "tion\": \"q?\", \"default\": \"nope\", \"alternatives\": [{\"id\": \"a\", \"evidence\":"
-        " \"assumed\", \"summary\": \"s\"}]}]}",
-      .code = E (REFERENCE), .where = "default-unknown.json:1:97: ", .what = { "claims[0].default: unknown alternative 'nope' of claim 'c' (alternatives: 'a')" } },
+      .text =
+          "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
+          "tion\": \"q?\", \"default\": \"nope\", \"alternatives\": [{\"id\": \"a\", \"evidence\":"
+          " \"assumed\", \"summary\": \"s\"}]}]}",
+      .code = E (REFERENCE), .where = "default-unknown.json:1:97: ",
+      .what = { "claims[0].default: unknown alternative 'nope' of claim 'c' (alternatives: "
+                "'a')" } },
     { "stated-no-party",
-      .text = "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
-        "tion\": \"q?\", \"default\": \"a\", \"alternatives\": [{\"id\": \"a\", \"evidence\": \""
-        "stated\", \"summary\": \"s\"}]}]}",
-      .code = E (SCHEMA), .where = "stated-no-party.json:1:119: ", .what = { "claims[0].alternatives[0]: missing required key 'party'", "names who stated it" } },
+      .text =
+          "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
+          "tion\": \"q?\", \"default\": \"a\", \"alternatives\": [{\"id\": \"a\", \"evidence\": \""
+          "stated\", \"summary\": \"s\"}]}]}",
+      .code = E (SCHEMA), .where = "stated-no-party.json:1:119: ",
+      .what = { "claims[0].alternatives[0]: missing required key 'party'",
+                "names who stated it" } },
     { "evidence-typo",
-      .text = "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
-        "tion\": \"q?\", \"default\": \"a\", \"alternatives\": [{\"id\": \"a\", \"evidence\": \""
-        "testd\", \"summary\": \"s\"}]}]}",
-      .code = E (VALUE), .where = "evidence-typo.json:1:143: ", .what = { "claims[0].alternatives[0].evidence: unknown evidence 'testd'; did you mean 'tested'?" } },
+      .text =
+          "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
+          "tion\": \"q?\", \"default\": \"a\", \"alternatives\": [{\"id\": \"a\", \"evidence\": \""
+          "testd\", \"summary\": \"s\"}]}]}",
+      .code = E (VALUE), .where = "evidence-typo.json:1:143: ",
+      .what = { "claims[0].alternatives[0].evidence: unknown evidence 'testd'; did you mean "
+                "'tested'?" } },
     { "alternative-duplicate",
-      .text = "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
-        "tion\": \"q?\", \"default\": \"a\", \"alternatives\": [{\"id\": \"a\", \"evidence\": \""
-        "assumed\", \"summary\": \"s\"}, {\"id\": \"a\", \"evidence\": \"assumed\", \"summary\":"
-        " \"t\"}]}]}",
-      .code = E (REFERENCE), .where = "alternative-duplicate.json:1:178: ", .what = { "claims[0].alternatives[1].id: duplicate alternative id 'a' (first defined at 1:119)" } },
+      .text =
+          "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
+          "tion\": \"q?\", \"default\": \"a\", \"alternatives\": [{\"id\": \"a\", \"evidence\": \""
+          "assumed\", \"summary\": \"s\"}, {\"id\": \"a\", \"evidence\": \"assumed\", \"summary\":"
+          " \"t\"}]}]}",
+      .code = E (REFERENCE), .where = "alternative-duplicate.json:1:178: ",
+      .what = { "claims[0].alternatives[1].id: duplicate alternative id 'a' (first defined at "
+                "1:119)" } },
     { "set-path-in-force",
-      .text = "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
-        "tion\": \"q?\", \"default\": \"a\", \"alternatives\": [{\"id\": \"a\", \"evidence\": \""
-        "assumed\", \"summary\": \"s\", \"set\": {\"rules[a-alowed].until\": \"2017-01-01\"}}]}]}",
-      .code = E (SET), .where = "set-path-in-force.json:1:178: ", .what = { "set 'rules[a-alowed].until': no element 'a-alowed'; did you mean 'a-allowed'?" } },
+      .text =
+          "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
+          "tion\": \"q?\", \"default\": \"a\", \"alternatives\": [{\"id\": \"a\", \"evidence\": \""
+          "assumed\", \"summary\": \"s\", \"set\": {\"rules[a-alowed].until\": "
+          "\"2017-01-01\"}}]}]}",
+      .code = E (SET), .where = "set-path-in-force.json:1:178: ",
+      .what = { "set 'rules[a-alowed].until': no element 'a-alowed'; did you mean 'a-allowed'?" } },
     { "set-path-not-in-force",
-      .text = "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
-        "tion\": \"q?\", \"default\": \"a\", \"alternatives\": [{\"id\": \"a\", \"evidence\": \""
-        "assumed\", \"summary\": \"s\"}, {\"id\": \"b\", \"evidence\": \"assumed\", \"summary\":"
-        " \"t\", \"set\": {\"rules[a-alowed].until\": \"2017-01-01\"}}]}]}",
-      .code = E (SET), .where = "set-path-not-in-force.json:1:230: ", .what = { "set 'rules[a-alowed].until': no element 'a-alowed'; did you mean 'a-allowed'?" } },
+      .text =
+          "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
+          "tion\": \"q?\", \"default\": \"a\", \"alternatives\": [{\"id\": \"a\", \"evidence\": \""
+          "assumed\", \"summary\": \"s\"}, {\"id\": \"b\", \"evidence\": \"assumed\", \"summary\":"
+          " \"t\", \"set\": {\"rules[a-alowed].until\": \"2017-01-01\"}}]}]}",
+      .code = E (SET), .where = "set-path-not-in-force.json:1:230: ",
+      .what = { "set 'rules[a-alowed].until': no element 'a-alowed'; did you mean 'a-allowed'?" } },
     { "set-choices",
-      .text = "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
-        "tion\": \"q?\", \"default\": \"a\", \"alternatives\": [{\"id\": \"a\", \"evidence\": \""
-        "assumed\", \"summary\": \"s\", \"set\": {\"choices.a-end\": \"maker\"}}]}]}",
-      .code = E (SET), .where = "set-choices.json:1:178: ", .what = { "claims[0].alternatives[0].set: 'choices.a-end': an alternative sets the model, not the claims or the choices" } },
+      .text =
+          "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
+          "tion\": \"q?\", \"default\": \"a\", \"alternatives\": [{\"id\": \"a\", \"evidence\": \""
+          "assumed\", \"summary\": \"s\", \"set\": {\"choices.a-end\": \"maker\"}}]}]}",
+      .code = E (SET), .where = "set-choices.json:1:178: ",
+      .what = { "claims[0].alternatives[0].set: 'choices.a-end': an alternative sets the model, "
+                "not the claims or the choices" } },
     { "claim-unknown-key",
-      .text = "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
-        "tion\": \"q?\", \"default\": \"a\", \"questoin\": \"q\", \"alternatives\": [{\"id\": \""
-        "a\", \"evidence\": \"assumed\", \"summary\": \"s\"}]}]}",
-      .code = E (SCHEMA), .where = "claim-unknown-key.json:1:102: ", .what = { "claims[0].questoin: unknown key 'questoin'; did you mean 'question'?" } },
+      .text =
+          "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
+          "tion\": \"q?\", \"default\": \"a\", \"questoin\": \"q\", \"alternatives\": [{\"id\": \""
+          "a\", \"evidence\": \"assumed\", \"summary\": \"s\"}]}]}",
+      .code = E (SCHEMA), .where = "claim-unknown-key.json:1:102: ",
+      .what = { "claims[0].questoin: unknown key 'questoin'; did you mean 'question'?" } },
     { "set-value-invalid",
-      .text = "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
-        "tion\": \"q?\", \"default\": \"a\", \"alternatives\": [{\"id\": \"a\", \"evidence\": \""
-        "assumed\", \"summary\": \"s\", \"set\": {\"rules[a-allowed].until\": \"2017-02-30\"}}]}"
-        "]}",
-      .code = E (VALUE), .where = "set-value-invalid.json:1:204: ", .what = { "'2017-02-30' is not a valid date" } },
+      .text =
+          "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
+          "tion\": \"q?\", \"default\": \"a\", \"alternatives\": [{\"id\": \"a\", \"evidence\": \""
+          "assumed\", \"summary\": \"s\", \"set\": {\"rules[a-allowed].until\": \"2017-02-30\"}}]}"
+          "]}",
+      .code = E (VALUE),
+      .where = "set-value-invalid.json:1:204: ", .what = { "'2017-02-30' is not a valid date" } },
     { "no-alternatives",
-      .text = "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
-        "tion\": \"q?\", \"default\": \"a\", \"alternatives\": []}]}",
-      .code = E (SCHEMA), .where = "no-alternatives.json:1:118: ", .what = { "claims[0].alternatives: expected an array of 1 to 64 alternatives" } },
+      .text =
+          "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
+          "tion\": \"q?\", \"default\": \"a\", \"alternatives\": []}]}",
+      .code = E (SCHEMA), .where = "no-alternatives.json:1:118: ",
+      .what = { "claims[0].alternatives: expected an array of 1 to 64 alternatives, got an empty "
+                "one" } },
 };
 
 static void
@@ -203,6 +234,28 @@ test_claims_error (gconstpointer data)
         fsim_assert_contains (error->message, c->what[i]);
 }
 
+/* 65 alternatives: over the limit of 64, refused before any is applied */
+static void
+test_claims_error_too_many_alternatives (void)
+{
+    g_autoptr (GString) text = g_string_new ("{\"scenario\": \"x\", \"extends\": \"phones.json\", "
+                                             "\"claims\": [{\"id\": \"c\", \"question\": \"q?\", "
+                                             "\"default\": \"a0\", \"alternatives\": [");
+    for (int i = 0; i < 65; i++)
+        g_string_append_printf (text,
+                                "%s{\"id\": \"a%d\", \"evidence\": \"assumed\", "
+                                "\"summary\": \"s\"}",
+                                i ? ", " : "", i);
+    g_string_append (text, "]}]}");
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = fsim_loader_load_string ("many.json", text->str, NULL, &error);
+    g_assert_null (s);
+    g_assert_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT);
+    g_assert_cmpstr (error->message, ==,
+                     "many.json:1:119: claims[0].alternatives: 65 "
+                     "alternatives, more than the limit of 64");
+}
+
 /* --claim on the command line: located like --set, but named after the claim */
 static void
 test_claims_cli_claim (void)
@@ -215,12 +268,13 @@ test_claims_cli_claim (void)
     g_assert_cmpint (unknown->status, ==, 3);
     fsim_assert_contains (unknown->err, "--claim a-ed:1:1: choices.a-ed: unknown claim 'a-ed'; "
                                         "did you mean 'a-end'?");
-    g_autoptr (FsimTestRun) usage = FSIM_RUN ("explain", "phones.json", "--user", "alice", "--claim", "a-end");
+    g_autoptr (FsimTestRun) usage =
+        FSIM_RUN ("explain", "phones.json", "--user", "alice", "--claim", "a-end");
     g_assert_cmpint (usage->status, ==, 2);
     fsim_assert_contains (usage->err, "--claim 'a-end' is not CLAIM=ALTERNATIVE");
     /* the claims were applied before any set: a set cannot change them afterwards */
-    g_autoptr (FsimTestRun) set = FSIM_RUN ("run", "-q", "phones.json", "--set",
-                                            "claims[a-end].default=maker");
+    g_autoptr (FsimTestRun) set =
+        FSIM_RUN ("run", "-q", "phones.json", "--set", "claims[a-end].default=maker");
     g_assert_cmpint (set->status, ==, 3);
     fsim_assert_contains (set->err, "--set claims[a-end].default:1:1: set "
                                     "'claims[a-end].default': claims cannot be set; choose an "
@@ -267,8 +321,8 @@ test_claims_cli_reports (void)
     fsim_assert_contains (json->out, "\"alternatives\": [\n        \"yes\",\n        "
                                      "\"self-only\"\n      ]");
 
-    g_autoptr (FsimTestRun) csv = FSIM_RUN ("run", "-q", "phones.json", "-f", "csv", "--claim",
-                                            "b-friends=self-only");
+    g_autoptr (FsimTestRun) csv =
+        FSIM_RUN ("run", "-q", "phones.json", "-f", "csv", "--claim", "b-friends=self-only");
     g_assert_cmpint (csv->status, ==, 0);
     fsim_assert_contains (csv->out, "friend_of_friend,downstream,claims\n");
     fsim_assert_contains (csv->out, "identity.name,phone-b,handset,device,device,1,0,1,0,0,0,"
@@ -288,8 +342,8 @@ test_claims_cli_diff (void)
                                      "platform); b-friends=yes (default)\n");
     fsim_assert_contains (text->out, "Users with at least one field reaching a partner: 6 "
                                      "before, 3 after\n");
-    g_autoptr (FsimTestRun) json = FSIM_RUN ("diff", "phones.json", "--claim", "a-end=maker",
-                                             "-f", "json");
+    g_autoptr (FsimTestRun) json =
+        FSIM_RUN ("diff", "phones.json", "--claim", "a-end=maker", "-f", "json");
     g_assert_cmpint (json->status, ==, 0);
     fsim_assert_contains (json->out, "\"id\": \"a-end\",\n        \"in_force\": \"maker\",\n"
                                      "        \"default\": \"platform\"");
@@ -310,27 +364,46 @@ test_claims_cli_timeline (void)
     fsim_assert_contains (json->out, "  \"claims\": [\n    {\n      \"id\": \"a-end\",");
 }
 
+/* explain and possible rest on the claims too, and say so */
+static void
+test_claims_cli_explain_possible (void)
+{
+    g_autoptr (FsimTestRun) explain =
+        FSIM_RUN ("explain", "maker.json", "--user", "bob", "--field", "identity.name");
+    g_assert_cmpint (explain->status, ==, 0);
+    fsim_assert_contains (explain->out, "  User      bob (platform switch on)\n"
+                                        "  Claims    a-end=maker (chosen; default platform); "
+                                        "b-friends=yes (default) (flowsim claims)\n");
+    g_autoptr (FsimTestRun) possible =
+        FSIM_RUN ("possible", "phones.json", "-f", "json", "--claim", "b-friends=self-only");
+    g_assert_cmpint (possible->status, ==, 0);
+    fsim_assert_contains (possible->out, "\"in_force\": \"self-only\",\n"
+                                         "      \"default\": \"yes\",\n"
+                                         "      \"is_default\": false,");
+}
+
 /* The HTML report: the alternative in force first, then the others, each with its sources. */
 static void
 test_claims_cli_html (void)
 {
     g_autofree char *dir = fsim_test_scratch_new ();
     g_autofree char *html = g_build_filename (dir, "r.html", NULL);
-    g_autoptr (FsimTestRun) run = FSIM_RUN ("report", "maker.json", "--no-diagram", "--output",
-                                            html);
+    g_autoptr (FsimTestRun) run =
+        FSIM_RUN ("report", "maker.json", "--no-diagram", "--output", html);
     g_assert_cmpint (run->status, ==, 0);
     g_autofree char *page = NULL;
     g_assert_true (g_file_get_contents (html, &page, NULL, NULL));
     fsim_assert_contains (page, "<h3>Claims in force</h3>");
-    fsim_assert_contains (page, "<li><b>When did phone-a&#39;s access end?</b>\n"
-                                " <span class=\"meta\">a-end</span>\n<ul>\n"
-                                "<li><b>In force:</b>\n"
-                                " Phone A&#39;s statement: ended 2017-09 (maker; chosen, the default "
-                                "is platform; stated by Phone A)\n"
-                                "<ol>\n<li>Phone A, Statement, 2018-06</li>\n</ol>\n</li>\n"
-                                "<li><b>Alternative:</b>\n"
-                                " the platform&#39;s answer: still active in June 2018 (platform; "
-                                "stated by the platform)\n");
+    fsim_assert_contains (page,
+                          "<li><b>When did phone-a&#39;s access end?</b>\n"
+                          " <span class=\"meta\">a-end</span>\n<ul>\n"
+                          "<li><b>In force:</b>\n"
+                          " Phone A&#39;s statement: ended 2017-09 (maker; chosen, the default "
+                          "is platform; stated by Phone A)\n"
+                          "<ol>\n<li>Phone A, Statement, 2018-06</li>\n</ol>\n</li>\n"
+                          "<li><b>Alternative:</b>\n"
+                          " the platform&#39;s answer: still active in June 2018 (platform; "
+                          "stated by the platform)\n");
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
@@ -378,11 +451,21 @@ test_claims_cli_effect (void)
     g_assert_cmpint (text->status, ==, 0);
     fsim_assert_contains (text->out, "1 of 3 partners rest on no claim (solid)");
     fsim_assert_contains (text->out,
-        "  phone-a        3                2  a-end      platform *               3                2\n"
-        "                                                maker                    0                0\n"
-        "  phone-b        2                1  b-friends  yes *                    2                1\n"
-        "                                                self-only                1                0\n"
-        "  phone-c        1                0  solid      no claim moves it");
+                          "  phone-a        3                2  a-end      platform *              "
+                          " 3                2\n"
+                          "                                                maker                   "
+                          " 0                0\n"
+                          "  phone-b        2                1  b-friends  yes *                   "
+                          " 2                1\n"
+                          "                                                self-only               "
+                          " 1                0\n"
+                          "  phone-c        1                0  solid      no claim moves it");
+    g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
+    g_autoptr (FsimTestRun) none = FSIM_RUN ("claims", "--effect", tour);
+    g_assert_cmpint (none->status, ==, 0);
+    g_assert_cmpstr (none->out, ==,
+                     "No claims: nothing in this model is marked as contested, "
+                     "so no alternative was run.\n");
     g_autoptr (FsimTestRun) json = FSIM_RUN ("claims", "--effect", "-f", "json", "maker.json");
     g_assert_cmpint (json->status, ==, 0);
     /* taking Phone A's word, phone-a reaches nobody; the platform's answer would give 3 */
@@ -433,11 +516,11 @@ test_claims_bundled_apple (void)
     g_assert_cmpstr (claim->alternatives[apple].party, ==, "Apple");
     g_assert_cmpuint (claim->alternatives[apple].sources.n, >, 0);
     g_assert_nonnull (claim->alternatives[apple].sources.items[0].publisher);
-    g_autoptr (FsimTestRun) fb = FSIM_RUN ("run", "-q", "-f", "json", path, "--set",
-                                           "population.users=2000");
-    g_autoptr (FsimTestRun) ap = FSIM_RUN ("run", "-q", "-f", "json", path, "--set",
-                                           "population.users=2000", "--claim",
-                                           "apple-access=apple-2017-09");
+    g_autoptr (FsimTestRun) fb =
+        FSIM_RUN ("run", "-q", "-f", "json", path, "--set", "population.users=2000");
+    g_autoptr (FsimTestRun) ap =
+        FSIM_RUN ("run", "-q", "-f", "json", path, "--set", "population.users=2000", "--claim",
+                  "apple-access=apple-2017-09");
     g_assert_cmpint (fb->status, ==, 0);
     g_assert_cmpint (ap->status, ==, 0);
     g_assert_cmpuint (json_reached (fb->out, "apple"), >, 1000);
@@ -456,8 +539,8 @@ test_claims_cli_effect_bad_alternative (void)
 {
     g_autoptr (FsimTestRun) run = FSIM_RUN ("run", "-q", "bad-alternative.json");
     g_assert_cmpint (run->status, ==, 0);
-    g_autoptr (FsimTestRun) chosen = FSIM_RUN ("run", "-q", "bad-alternative.json", "--claim",
-                                               "c-end=feb-30");
+    g_autoptr (FsimTestRun) chosen =
+        FSIM_RUN ("run", "-q", "bad-alternative.json", "--claim", "c-end=feb-30");
     g_assert_cmpint (chosen->status, ==, 3);
     fsim_assert_contains (chosen->err, "bad-alternative.json:13:48: rules[1].until: "
                                        "'2017-02-30' is not a valid date");
@@ -482,10 +565,13 @@ main (int argc, char *argv[])
         g_autofree char *name = g_strconcat ("/claims/error/", cases[i].name, NULL);
         g_test_add_data_func (name, &cases[i], test_claims_error);
     }
+    g_test_add_func ("/claims/error/too-many-alternatives",
+                     test_claims_error_too_many_alternatives);
     g_test_add_func ("/claims/cli/claim", test_claims_cli_claim);
     g_test_add_func ("/claims/cli/reports", test_claims_cli_reports);
     g_test_add_func ("/claims/cli/diff", test_claims_cli_diff);
     g_test_add_func ("/claims/cli/timeline", test_claims_cli_timeline);
+    g_test_add_func ("/claims/cli/explain-possible", test_claims_cli_explain_possible);
     g_test_add_func ("/claims/cli/html", test_claims_cli_html);
     g_test_add_func ("/claims/cli/list", test_claims_cli_list);
     g_test_add_func ("/claims/cli/effect", test_claims_cli_effect);

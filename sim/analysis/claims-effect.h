@@ -18,10 +18,10 @@ typedef struct {
 } FsimEffectRun;
 
 typedef struct {
-    size_t n_partners;    /* the scenario's partners, in model order */
-    size_t *reached;      /* [p] with every claim as in force */
+    size_t n_partners; /* the scenario's partners, in model order */
+    size_t *reached;   /* [p] with every claim as in force */
     size_t *no_consent;
-    FsimEffectRun *runs;  /* every alternative of every claim: claim by claim, in file order */
+    FsimEffectRun *runs; /* every alternative of every claim: claim by claim, in file order */
     size_t n_runs;
 } FsimClaimEffects;
 
@@ -41,7 +41,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimClaimEffects, fsim_claim_effects_free)
 FsimClaimEffects *fsim_claim_effects_new (const FsimScenario *scenario, const FsimResult *in_force);
 
 /* Index into e->runs of (@claim, @alternative) of @scenario (the one of fsim_claim_effects_new()). */
-size_t fsim_claim_effects_run_index (const FsimScenario *scenario, size_t claim, size_t alternative);
+size_t fsim_claim_effects_run_index (const FsimScenario *scenario, size_t claim,
+                                     size_t alternative);
 
 /*
  * Records @result, a run of @run_scenario (@scenario loaded again with @claim's @alternative),

@@ -26,7 +26,8 @@ claims_context (ClaimsOptions *o)
     const GOptionEntry entries[] = {
         { "effect", 'e', 0, G_OPTION_ARG_NONE, &o->effect,
           "Simulate every alternative of each claim, one claim at a time, and show per partner "
-          "how much each claim moves the users reached and reached without consent", NULL },
+          "how much each claim moves the users reached and reached without consent",
+          NULL },
         { "format", 'f', 0, G_OPTION_ARG_FILENAME, &o->format, "text (the default) or json",
           "FORMAT" },
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output,
@@ -35,8 +36,7 @@ claims_context (ClaimsOptions *o)
           "Override a scenario value (repeatable)", "PATH=VALUE" },
         FSIM_CLI_CLAIM_OPTION (&o->claims),
         { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
-        { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL,
-          "[SCENARIO]" },
+        { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[SCENARIO]" },
         { 0 },
     };
     return fsim_i_cmd_context (
@@ -99,9 +99,11 @@ claims_run (const ClaimsOptions *o, gboolean json, GString *out, GError **error)
         return FSIM_EXIT_OK;
     }
     if (!sim->scenario->id)
-        return fsim_i_cli_usage_error (error, "%s is a policy file, which has no date or "
-                                              "population to simulate: --effect needs a "
-                                              "scenario", path);
+        return fsim_i_cli_usage_error (error,
+                                       "%s is a policy file, which has no date or "
+                                       "population to simulate: --effect needs a "
+                                       "scenario",
+                                       path);
     FsimSimFailure failure = FSIM_SIM_FAILED_INTERNAL;
     if (!fsim_sim_build (sim, &options, error))
         return FSIM_EXIT_INPUT;
@@ -134,6 +136,8 @@ cmd_claims (int argc, char **argv, GError **error)
 }
 
 const FsimCommand fsim_cmd_claims = {
-    "claims", "The contested facts (claims) a scenario rests on, and how much each moves",
-    cmd_claims, claims_help,
+    "claims",
+    "The contested facts (claims) a scenario rests on, and how much each moves",
+    cmd_claims,
+    claims_help,
 };

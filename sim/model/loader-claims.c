@@ -44,8 +44,7 @@ string_of (const cJSON *obj, const char *key)
 
 /* obj[key] must be a valid id: returns it, or NULL with @error set (located, named @where). */
 static const char *
-require_id (FsimJsonDoc *doc, const cJSON *obj, const char *key, const char *where,
-            GError **error)
+require_id (FsimJsonDoc *doc, const cJSON *obj, const char *key, const char *where, GError **error)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive (obj, key);
     if (!v) {
@@ -54,10 +53,11 @@ require_id (FsimJsonDoc *doc, const cJSON *obj, const char *key, const char *whe
         return NULL;
     }
     if (!cJSON_IsString (v) || !fsim_i_is_valid_id (v->valuestring)) {
-        fsim_i_error_at (error, doc, v, FALSE, cJSON_IsString (v) ? FSIM_LOADER_ERROR_VALUE
-                                                                  : FSIM_LOADER_ERROR_SCHEMA,
+        fsim_i_error_at (error, doc, v, FALSE,
+                         cJSON_IsString (v) ? FSIM_LOADER_ERROR_VALUE : FSIM_LOADER_ERROR_SCHEMA,
                          "%s.%s: expected an id (1 to 128 letters, digits, '_', '-', '.' or "
-                         "':'), got %s", where, key,
+                         "':'), got %s",
+                         where, key,
                          cJSON_IsString (v) ? "an invalid string" : fsim_i_json_type_name (v));
         return NULL;
     }
@@ -75,7 +75,7 @@ unknown_hint (const char *id, GPtrArray *ids, const char *noun)
         return g_strdup_printf (" (no %s is declared)", noun);
     if (ids->len > 12)
         return g_strdup ("");
-    g_autoptr(GString) list = g_string_new (NULL);
+    g_autoptr (GString) list = g_string_new (NULL);
     for (guint i = 0; i < ids->len; i++)
         g_string_append_printf (list, "%s'%s'", i ? ", " : "", (char *) ids->pdata[i]);
     return g_strdup_printf (" (%ss: %s)", noun, list->str);
@@ -117,7 +117,7 @@ lookup_alternative (FsimJsonDoc *doc, const cJSON *claim, const cJSON *node, con
     cJSON *alt = find_alternative (claim, node->valuestring);
     if (alt)
         return alt;
-    g_autoptr(GPtrArray) ids = alternative_ids (claim);
+    g_autoptr (GPtrArray) ids = alternative_ids (claim);
     g_autofree char *hint = unknown_hint (node->valuestring, ids, "alternative");
     fsim_i_error_at (error, doc, node, FALSE, FSIM_LOADER_ERROR_REFERENCE,
                      "%s: unknown alternative '%s' of claim '%s'%s", where, node->valuestring,
@@ -139,13 +139,22 @@ check_claim (FsimJsonDoc *doc, const cJSON *claim, int ci, GError **error)
     if (!require_id (doc, claim, "id", where, error))
         return FALSE;
     const cJSON *alts = cJSON_GetObjectItemCaseSensitive (claim, "alternatives");
-    if (!cJSON_IsArray (alts) || !alts->child || cJSON_GetArraySize (alts) > MAX_ALTERNATIVES) {
-        fsim_i_error_at (error, doc, alts ? alts : claim, FALSE,
-                         alts && cJSON_IsArray (alts) && alts->child ? FSIM_LOADER_ERROR_LIMIT
-                                                                      : FSIM_LOADER_ERROR_SCHEMA,
-                         "%s%s: expected an array of 1 to %d alternatives%s", where,
-                         alts ? ".alternatives" : "", MAX_ALTERNATIVES,
-                         alts ? "" : " (missing required key 'alternatives')");
+    if (!alts) {
+        fsim_i_error_at (error, doc, claim, FALSE, FSIM_LOADER_ERROR_SCHEMA,
+                         "%s: missing required key 'alternatives'", where);
+        return FALSE;
+    }
+    if (!cJSON_IsArray (alts) || !alts->child) {
+        fsim_i_error_at (error, doc, alts, FALSE, FSIM_LOADER_ERROR_SCHEMA,
+                         "%s.alternatives: expected an array of 1 to %d alternatives, got %s",
+                         where, MAX_ALTERNATIVES,
+                         cJSON_IsArray (alts) ? "an empty one" : fsim_i_json_type_name (alts));
+        return FALSE;
+    }
+    if (cJSON_GetArraySize (alts) > MAX_ALTERNATIVES) {
+        fsim_i_error_at (error, doc, alts, FALSE, FSIM_LOADER_ERROR_LIMIT,
+                         "%s.alternatives: %d alternatives, more than the limit of %d", where,
+                         cJSON_GetArraySize (alts), MAX_ALTERNATIVES);
         return FALSE;
     }
     int ai = 0;
@@ -181,7 +190,8 @@ check_claim (FsimJsonDoc *doc, const cJSON *claim, int ci, GError **error)
             if (g_str_has_prefix (m->string, "claims") || fsim_i_is_choice_path (m->string)) {
                 fsim_i_error_at (error, doc, m, TRUE, FSIM_LOADER_ERROR_SET,
                                  "%s.set: '%s': an alternative sets the model, not the claims "
-                                 "or the choices", aw, m->string);
+                                 "or the choices",
+                                 aw, m->string);
                 return FALSE;
             }
         }
@@ -190,7 +200,8 @@ check_claim (FsimJsonDoc *doc, const cJSON *claim, int ci, GError **error)
     if (!def) {
         fsim_i_error_at (error, doc, claim, FALSE, FSIM_LOADER_ERROR_SCHEMA,
                          "%s: missing required key 'default' (the alternative the model takes "
-                         "unless a scenario chooses)", where);
+                         "unless a scenario chooses)",
+                         where);
         return FALSE;
     }
     g_autofree char *dw = g_strdup_printf ("%s.default", where);
@@ -220,7 +231,7 @@ check_choices (FsimJsonDoc *doc, const cJSON *claims, const cJSON *choices, GErr
         g_autofree char *where = g_strdup_printf ("choices.%s", m->string);
         const cJSON *claim = find_claim (claims, m->string);
         if (!claim) {
-            g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+            g_autoptr (GPtrArray) ids = g_ptr_array_new ();
             for (const cJSON *c = claims ? claims->child : NULL; c; c = c->next)
                 g_ptr_array_add (ids, (gpointer) string_of (c, "id"));
             g_autofree char *hint = unknown_hint (m->string, ids, "claim");
@@ -298,18 +309,19 @@ static gboolean
 convert_alternative (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimAlternative *a,
                      GError **error)
 {
-    static const char *const keys[] = { "id", "evidence", "party", "summary", "sources", "set",
-                                        NULL };
+    static const char *const keys[] = {
+        "id", "evidence", "party", "summary", "sources", "set", NULL
+    };
     static const char *const req[] = { "id", "evidence", "summary", NULL };
     static const char *const kinds[] = { "tested", "stated", "reported", "assumed", NULL };
     a->loc = fsim_i_loc_of (c, e);
     g_autofree char *evidence = NULL;
-    if (!fsim_i_check_object (c, e, p, keys, req, error)
-        || !fsim_i_get_id (c, e, "id", p, &a->id, error)
-        || !fsim_i_get_string (c, e, "evidence", p, &evidence, error)
-        || !fsim_i_get_string (c, e, "party", p, &a->party, error)
-        || !fsim_i_get_string (c, e, "summary", p, &a->summary, error)
-        || !fsim_i_get_sources (c, e, "sources", p, &a->sources, error))
+    if (!fsim_i_check_object (c, e, p, keys, req, error) ||
+        !fsim_i_get_id (c, e, "id", p, &a->id, error) ||
+        !fsim_i_get_string (c, e, "evidence", p, &evidence, error) ||
+        !fsim_i_get_string (c, e, "party", p, &a->party, error) ||
+        !fsim_i_get_string (c, e, "summary", p, &a->summary, error) ||
+        !fsim_i_get_sources (c, e, "sources", p, &a->sources, error))
         return FALSE;
     if (!fsim_evidence_from_string (evidence, &a->evidence)) {
         FsimJPath ep = FSIM_JP_KEY (p, "evidence");
@@ -318,7 +330,8 @@ convert_alternative (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimAltern
         return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (e, "evidence"), FALSE,
                             FSIM_LOADER_ERROR_VALUE, &ep,
                             "unknown evidence '%s'%s (expected \"tested\", \"stated\", "
-                            "\"reported\" or \"assumed\")", evidence, hint ? hint : "");
+                            "\"reported\" or \"assumed\")",
+                            evidence, hint ? hint : "");
     }
     if (a->evidence == FSIM_EVIDENCE_STATED && !a->party)
         return fsim_i_fail (c, error, e, FALSE, FSIM_LOADER_ERROR_SCHEMA, p,
@@ -340,9 +353,9 @@ convert_claim (FsimConv *c, const cJSON *e, const FsimJPath *p, const cJSON *cho
     static const char *const keys[] = { "id", "question", "default", "alternatives", NULL };
     static const char *const req[] = { "id", "question", "default", "alternatives", NULL };
     claim->loc = fsim_i_loc_of (c, e);
-    if (!fsim_i_check_object (c, e, p, keys, req, error)
-        || !fsim_i_get_id (c, e, "id", p, &claim->id, error)
-        || !fsim_i_get_string (c, e, "question", p, &claim->question, error))
+    if (!fsim_i_check_object (c, e, p, keys, req, error) ||
+        !fsim_i_get_id (c, e, "id", p, &claim->id, error) ||
+        !fsim_i_get_string (c, e, "question", p, &claim->question, error))
         return FALSE;
     const cJSON *alts = cJSON_GetObjectItemCaseSensitive (e, "alternatives");
     FsimJPath ap = FSIM_JP_KEY (p, "alternatives");
@@ -364,9 +377,8 @@ convert_claim (FsimConv *c, const cJSON *e, const FsimJPath *p, const cJSON *cho
         return FALSE;
     const cJSON *choice = cJSON_GetObjectItemCaseSensitive (choices, claim->id);
     gssize d = fsim_claim_find_alternative (claim, def);
-    gssize chosen = cJSON_IsString (choice)
-                        ? fsim_claim_find_alternative (claim, choice->valuestring)
-                        : d;
+    gssize chosen =
+        cJSON_IsString (choice) ? fsim_claim_find_alternative (claim, choice->valuestring) : d;
     if (d < 0 || chosen < 0)
         return fsim_i_fail (c, error, e, FALSE, FSIM_LOADER_ERROR_REFERENCE, p,
                             "the default or the chosen alternative names no alternative");

@@ -54,13 +54,6 @@ fsim_claims_report_text (const FsimScenario *s, GString *out)
     }
 }
 
-static void
-jw_bool (FsimJsonWriter *w, const char *key, gboolean value)
-{
-    fsim_jw_key (w, key);
-    g_string_append (w->out, value ? "true" : "false");
-}
-
 void
 fsim_claims_report_json (FsimJsonWriter *w, const FsimScenario *s)
 {
@@ -75,7 +68,7 @@ fsim_claims_report_json (FsimJsonWriter *w, const FsimScenario *s)
         fsim_jw_str (w, "question", c->question);
         fsim_jw_str (w, "in_force", chosen->id);
         fsim_jw_str (w, "default", c->alternatives[c->default_alternative].id);
-        jw_bool (w, "is_default", c->chosen == c->default_alternative);
+        fsim_jw_bool (w, "is_default", c->chosen == c->default_alternative);
         fsim_jw_str (w, "summary", chosen->summary);
         fsim_jw_str (w, "evidence", fsim_evidence_to_string (chosen->evidence));
         fsim_jw_str (w, "party", chosen->party);
@@ -89,6 +82,16 @@ fsim_claims_report_json (FsimJsonWriter *w, const FsimScenario *s)
         fsim_jw_close (w, '}');
     }
     fsim_jw_close (w, ']');
+}
+
+void
+fsim_claims_report_header_line (const FsimScenario *s, GString *out)
+{
+    if (s->n_claims == 0)
+        return;
+    g_autofree char *cell = fsim_claims_report_csv_cell (s);
+    g_autofree char *clean = fsim_text_clean (cell);
+    g_string_append_printf (out, "  Claims    %s (flowsim claims)\n", clean);
 }
 
 char *
@@ -234,9 +237,14 @@ claim_moves (const FsimClaimEffects *e, size_t c, size_t p)
 static void
 effects_text (const FsimScenario *s, const FsimClaimEffects *e, GString *out)
 {
+    if (s->n_claims == 0) {
+        g_string_append (out, "No claims: nothing in this model is marked as contested, so no "
+                              "alternative was run.\n");
+        return;
+    }
     FsimTable t;
-    static const char *const headers[] = { "Partner", "Reached", "Without consent", "Claim",
-                                            "Alternative", "Reached", "Without consent" };
+    static const char *const headers[] = { "Partner",     "Reached", "Without consent", "Claim",
+                                           "Alternative", "Reached", "Without consent" };
     fsim_table_init (&t, "lrrllrr", headers);
     size_t n_solid = 0;
     for (size_t p = 0; p < s->n_partners; p++) {
@@ -255,8 +263,8 @@ effects_text (const FsimScenario *s, const FsimClaimEffects *e, GString *out)
                 row[2] = first ? fsim_fmt_count (e->no_consent[p]) : g_strdup ("");
                 row[3] = run->alternative == 0 ? fsim_text_clean (claim->id) : g_strdup ("");
                 g_autofree char *alt = fsim_text_clean (claim->alternatives[run->alternative].id);
-                row[4] = g_strdup_printf ("%s%s", alt,
-                                          run->alternative == claim->chosen ? " *" : "");
+                row[4] =
+                    g_strdup_printf ("%s%s", alt, run->alternative == claim->chosen ? " *" : "");
                 row[5] = fsim_fmt_count (run->reached[p]);
                 row[6] = fsim_fmt_count (run->no_consent[p]);
                 first = FALSE;
@@ -307,7 +315,7 @@ effects_json (const FsimScenario *s, const FsimClaimEffects *e, GString *out)
         fsim_jw_str (&w, "id", s->partners[p].id);
         fsim_jw_uint (&w, "users_reached", e->reached[p]);
         fsim_jw_uint (&w, "users_reached_without_consent", e->no_consent[p]);
-        jw_bool (&w, "solid", solid);
+        fsim_jw_bool (&w, "solid", solid);
         fsim_jw_key (&w, "claims");
         fsim_jw_open (&w, '[');
         for (size_t c = 0; c < s->n_claims; c++) {
@@ -317,7 +325,7 @@ effects_json (const FsimScenario *s, const FsimClaimEffects *e, GString *out)
             fsim_jw_item (&w);
             fsim_jw_open (&w, '{');
             fsim_jw_str (&w, "claim", claim->id);
-            jw_bool (&w, "moves", lo_r != hi_r || lo_n != hi_n);
+            fsim_jw_bool (&w, "moves", lo_r != hi_r || lo_n != hi_n);
             jw_range (&w, "users_reached", lo_r, hi_r);
             jw_range (&w, "users_reached_without_consent", lo_n, hi_n);
             fsim_jw_key (&w, "alternatives");
@@ -329,7 +337,7 @@ effects_json (const FsimScenario *s, const FsimClaimEffects *e, GString *out)
                 fsim_jw_item (&w);
                 fsim_jw_open (&w, '{');
                 fsim_jw_str (&w, "id", claim->alternatives[run->alternative].id);
-                jw_bool (&w, "in_force", run->alternative == claim->chosen);
+                fsim_jw_bool (&w, "in_force", run->alternative == claim->chosen);
                 fsim_jw_uint (&w, "users_reached", run->reached[p]);
                 fsim_jw_uint (&w, "users_reached_without_consent", run->no_consent[p]);
                 fsim_jw_close (&w, '}');

@@ -24,6 +24,9 @@
  */
 void fsim_claims_report_text (const FsimScenario *s, GString *out);
 void fsim_claims_report_json (FsimJsonWriter *w, const FsimScenario *s);
+/* The one-line form for a header of aligned pairs: "  Claims    CLAIM=ALT (default); ...
+ * (flowsim claims)\n"; nothing without claims. (timeline, explain, possible) */
+void fsim_claims_report_header_line (const FsimScenario *s, GString *out);
 /* Returns: (transfer full) the CSV cell's text (not yet quoted). Can't fail. */
 char *fsim_claims_report_csv_cell (const FsimScenario *s);
 
@@ -44,5 +47,5 @@ void fsim_claims_render_list (const FsimScenario *s, gboolean json, GString *out
  *   "users_reached_without_consent": [MIN, MAX], "alternatives": [ { "id", "in_force": BOOL,
  *   "users_reached", "users_reached_without_consent" } ] } ] } ] }
  */
-void fsim_claims_render_effects (const FsimScenario *s, const FsimClaimEffects *e,
-                                 gboolean json, GString *out);
+void fsim_claims_render_effects (const FsimScenario *s, const FsimClaimEffects *e, gboolean json,
+                                 GString *out);

@@ -541,7 +541,7 @@ csv_flow (GString *out, const FsimScenario *s, const FsimResult *r, size_t f, si
         csv_count (out, fp_at (r, r->fp_channel[c], f, p));
     if (claims) {
         g_string_append_c (out, ',');
-        csv_cell (out, claims);
+        fsim_csv_cell (out, claims);
     }
     g_string_append_c (out, '\n');
 }

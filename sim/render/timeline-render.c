@@ -137,11 +137,7 @@ render_text (const FsimScenario *s, const FsimTimeline *t, GString *out)
     g_string_append_printf (out, "  Dates     %s to %s, every %s (%zu dates)\n", from, to, step,
                             t->n_points);
     g_string_append_printf (out, "  Users     %s (one population, built once)\n", users);
-    if (s->n_claims) {
-        g_autofree char *claims = fsim_claims_report_csv_cell (s);
-        g_autofree char *clean = fsim_text_clean (claims);
-        g_string_append_printf (out, "  Claims    %s (flowsim claims)\n", clean);
-    }
+    fsim_claims_report_header_line (s, out);
     g_string_append_c (out, '\n');
     text_table (t, "Users reached (without consent), by jurisdiction", t->jurisdictions,
                 t->n_jurisdictions,
