@@ -382,6 +382,27 @@ test_claims_cli_explain_possible (void)
                                          "      \"is_default\": false,");
 }
 
+/* check's text names the claims in force of each scenario it checked */
+static void
+test_claims_cli_check (void)
+{
+    g_autofree char *path = fsim_test_source_path ("scenarios", "device-partners-2018.json", NULL);
+    g_autoptr (FsimTestRun) run = FSIM_RUN ("check", path, "--set", "population.users=500",
+                                            "--claim", "apple-access=apple-2017-09");
+    fsim_assert_contains (run->out, "  claims in force: apple-access=apple-2017-09 (chosen; "
+                                    "default facebook-2018-06)\n");
+}
+
+/* A diagram is a report too: its title names the claims in force */
+static void
+test_claims_cli_diagram (void)
+{
+    g_autoptr (FsimTestRun) dot = FSIM_RUN ("diagram", "maker.json", "--format", "dot");
+    g_assert_cmpint (dot->status, ==, 0);
+    fsim_assert_contains (dot->out, "\\nclaims in force: a-end=maker (chosen; default platform); "
+                                    "b-friends=yes (default)\"];");
+}
+
 /* The HTML report: the alternative in force first, then the others, each with its sources. */
 static void
 test_claims_cli_html (void)
@@ -572,6 +593,8 @@ main (int argc, char *argv[])
     g_test_add_func ("/claims/cli/diff", test_claims_cli_diff);
     g_test_add_func ("/claims/cli/timeline", test_claims_cli_timeline);
     g_test_add_func ("/claims/cli/explain-possible", test_claims_cli_explain_possible);
+    g_test_add_func ("/claims/cli/check", test_claims_cli_check);
+    g_test_add_func ("/claims/cli/diagram", test_claims_cli_diagram);
     g_test_add_func ("/claims/cli/html", test_claims_cli_html);
     g_test_add_func ("/claims/cli/list", test_claims_cli_list);
     g_test_add_func ("/claims/cli/effect", test_claims_cli_effect);

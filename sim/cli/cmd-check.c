@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "analysis-private.h"
+#include "claims-report.h"
 #include "cmd-analysis.h"
 #include "expect.h"
 #include "json-writer.h"
@@ -187,6 +188,12 @@ render_text (GPtrArray *done, GString *out, GError **error)
         fsim_i_append_clean (out, c->s->id);
         g_string_append_printf (out, ", %s): %u expectation%s\n", c->s->date_string,
                                 c->check->results->len, c->check->results->len == 1 ? "" : "s");
+        if (c->s->n_claims > 0) {
+            g_autofree char *claims = fsim_claims_report_csv_cell (c->s);
+            g_string_append (out, "  claims in force: ");
+            fsim_i_append_clean (out, claims);
+            g_string_append_c (out, '\n');
+        }
         for (guint j = 0; j < c->check->results->len; j++) {
             const FsimCheckResult *r = result_at (c, j);
             g_autofree char *what = outcome (r);

@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include "claims-report.h"
 #include "diagram-private.h"
 #include "diagram.h"
 #include "downstream.h"
@@ -517,6 +518,10 @@ add_title (Build *b)
                      g_strdup_printf ("%s: %zu users, %zu reached, %zu without consent", date,
                                       b->r->n_users, b->r->users_reached,
                                       b->r->users_reached_no_consent));
+    if (s->n_claims > 0) {
+        g_autofree char *claims = fsim_claims_report_csv_cell (s);
+        g_ptr_array_add (b->d->title, g_strdup_printf ("claims in force: %s", claims));
+    }
     if (b->n_other > 0)
         g_ptr_array_add (
             b->d->title,
