@@ -43,6 +43,7 @@ static const FsimCommand *const commands[] = {
     &fsim_cmd_timeline,
     &fsim_cmd_report,
     &fsim_cmd_claims,
+    &fsim_cmd_sweep,
     &help_command,
 };
 
