@@ -390,7 +390,8 @@ test_claims_cli_check (void)
     g_autoptr (FsimTestRun) run = FSIM_RUN ("check", path, "--set", "population.users=500",
                                             "--claim", "apple-access=apple-2017-09");
     fsim_assert_contains (run->out, "  claims in force: apple-access=apple-2017-09 (chosen; "
-                                    "default facebook-2018-06)\n");
+                                    "default facebook-2018-06); device-partner-status="
+                                    "facebook-service-providers (default)\n");
 }
 
 /* A diagram is a report too: its title names the claims in force */

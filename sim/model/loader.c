@@ -331,6 +331,35 @@ convert_share (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimShare *sh, G
     return TRUE;
 }
 
+/* "consent": {"kind": "unchallenged"|"deceptive", "note", "sources"}; absent: unchallenged. */
+static gboolean
+convert_consent (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimConsent *out,
+                 GError **error)
+{
+    static const char *const keys[] = { "kind", "note", "sources", NULL };
+    static const char *const req[] = { "kind", NULL };
+    const cJSON *o = cJSON_GetObjectItemCaseSensitive (e, "consent");
+    FsimJPath cp = FSIM_JP_KEY (p, "consent");
+    g_autofree char *kind = NULL;
+    if (!o)
+        return TRUE;
+    if (!fsim_i_check_object (c, o, &cp, keys, req, error)
+        || !fsim_i_get_string (c, o, "kind", &cp, &kind, error)
+        || !fsim_i_get_string (c, o, "note", &cp, &out->note, error)
+        || !fsim_i_get_sources (c, o, "sources", &cp, &out->sources, error))
+        return FALSE;
+    for (int k = 0; k < _FSIM_CONSENT_MAX; k++)
+        if (strcmp (kind, fsim_consent_kind_to_string ((FsimConsentKind) k)) == 0) {
+            out->kind = (FsimConsentKind) k;
+            return TRUE;
+        }
+    FsimJPath kp = FSIM_JP_KEY (&cp, "kind");
+    return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (o, "kind"), FALSE,
+                        FSIM_LOADER_ERROR_VALUE, &kp,
+                        "'%s' is not a kind of consent (expected \"unchallenged\" or "
+                        "\"deceptive\")", kind);
+}
+
 /* Typed array of sub-objects: allocate *out (n elements) and convert each. */
 #define CONVERT_LIST(c, e, p, key, max, type, out, n_out, fn, error)                           \
     do {                                                                                       \
@@ -436,7 +465,8 @@ convert_partner (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimPartner *p
                  GError **error)
 {
     static const char *const keys[] = { "id", "name", "kind", "country", "tags", "integrates",
-                                        "requests", "destinations", "shares", "sources", NULL };
+                                        "requests", "destinations", "shares", "consent",
+                                        "sources", NULL };
     static const char *const req[] = { "id", "kind", "integrates", "requests", "destinations",
                                        NULL };
     /* pa->id was read by convert_partners' first pass (and is a key of partner_ix) */
@@ -447,6 +477,7 @@ convert_partner (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimPartner *p
         || !fsim_i_get_strv (c, e, "tags", p, TRUE, &pa->tags, error)
         || !fsim_i_get_strv (c, e, "requests", p, FALSE, &pa->requests, error)
         || !fsim_i_get_sources (c, e, "sources", p, &pa->sources, error)
+        || !convert_consent (c, e, p, &pa->consent, error)
         || !convert_integrates (c, e, p, pa, error) || !resolve_requests (c, e, p, pa, error))
         return FALSE;
     if (!pa->name)
@@ -504,7 +535,8 @@ convert_partners (FsimConv *c, const cJSON *root, GError **error)
         FsimJPath p = FSIM_JP_IDX (&top, file_index (c, e, i));
         static const char *const req[] = { "id", NULL };
         const char *const *any = (const char *const[]) { "id", "name", "kind", "country",
-            "tags", "integrates", "requests", "destinations", "shares", "sources", NULL };
+            "tags", "integrates", "requests", "destinations", "shares", "consent", "sources",
+            NULL };
         if (!fsim_i_check_object (c, e, &p, any, req, error)
             || !fsim_i_get_id (c, e, "id", &p, &c->s->partners[i].id, error))
             return FALSE;

@@ -124,9 +124,20 @@ free_api (FsimApi *a)
     fsim_sources_clear (&a->sources);
 }
 
+const char *
+fsim_consent_kind_to_string (FsimConsentKind kind)
+{
+    static const char *const names[] = { "unchallenged", "deceptive" };
+    G_STATIC_ASSERT (G_N_ELEMENTS (names) == _FSIM_CONSENT_MAX);
+    g_return_val_if_fail ((unsigned) kind < _FSIM_CONSENT_MAX, "unchallenged");
+    return names[kind];
+}
+
 static void
 free_partner (FsimPartner *p)
 {
+    g_free (p->consent.note);
+    fsim_sources_clear (&p->consent.sources);
     g_free (p->id);
     g_free (p->name);
     g_free (p->kind);

@@ -133,6 +133,27 @@ typedef struct {
     FsimLoc loc;
 } FsimShare;
 
+/*
+ * How the partner's own users agreed to give it their data (the self channel). The model
+ * counts that channel as "with consent" either way; DECEPTIVE records a published finding or
+ * allegation that the notice they agreed to misled them (the FTC on GSR's app), which reports
+ * state next to the count.
+ */
+typedef enum {
+    FSIM_CONSENT_UNCHALLENGED, /* nobody published that the notice misled users (default) */
+    FSIM_CONSENT_DECEPTIVE,    /* a regulator or court found or alleged a deceptive notice */
+    _FSIM_CONSENT_MAX
+} FsimConsentKind;
+
+typedef struct {
+    FsimConsentKind kind;
+    char *note; /* may be NULL */
+    FsimSources sources;
+} FsimConsent;
+
+/* "unchallenged" or "deceptive" (static string). */
+const char *fsim_consent_kind_to_string (FsimConsentKind kind);
+
 typedef struct {
     char *id;
     char *name;
@@ -147,6 +168,7 @@ typedef struct {
     size_t n_destinations;
     FsimShare *shares;
     size_t n_shares;
+    FsimConsent consent;
     FsimSources sources;
     FsimLoc loc;
 } FsimPartner;

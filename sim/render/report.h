@@ -29,7 +29,10 @@ const char *fsim_report_format_to_string (FsimReportFormat format);
  * text: a report for people: header (scenario, title, date, seed), the claims in force,
  *   population summary and the
  *   users of each partner, then distinct users reached per partner and destination, per field
- *   and per jurisdiction, each with how many without consent. Rows with no users are left out.
+ *   and per jurisdiction, each with how many without consent, and for a partner whose users
+ *   agreed through a notice alleged to be deceptive (its "consent") and whose users' own data
+ *   reached it, a paragraph saying so.
+ *   Rows with no users are left out.
  *   Control characters in names are shown as '?'. The layout may change between versions:
  *   parse the JSON or CSV instead.
  *
@@ -41,7 +44,8 @@ const char *fsim_report_format_to_string (FsimReportFormat format);
  *     "claims": [ { "id", "question", "in_force", "default", "is_default", "summary",
  *                   "evidence", "party", "alternatives": [ALT_ID...] } ],
  *     "partners": [ { "id", "name", "kind", "country": ISO|null, "users" (who use it),
- *                     "users_reached", "users_reached_without_consent" } ],   (model order)
+ *                     "users_reached", "users_reached_without_consent",
+ *                     "consent": "unchallenged"|"deceptive" } ],   (model order)
  *     "flows": [ { "field", "partner", "destination", "location": "device"|"server",
  *                  "jurisdiction": ISO|"device", "users", "users_without_consent",
  *                  "channels": { "self", "friend", "friend_of_friend", "downstream" } } ],
