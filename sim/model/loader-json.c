@@ -23,10 +23,12 @@ G_DEFINE_QUARK (fsim-loader-error-quark, fsim_loader_error)
 
 static const char *const policy_keys[] = {
     "title", "description", "sources", "include", "fields", "apis", "partners", "rules",
+    "claims",
 };
 static const char *const scenario_keys[] = {
     "scenario", "title", "description", "date", "seed", "include", "extends", "population",
     "set", "sources", "assumptions", "fields", "apis", "partners", "rules", "expect",
+    "claims", "choices",
 };
 
 FsimJsonDoc *
@@ -51,6 +53,7 @@ fsim_i_json_doc_new (void)
     doc->graveyard = g_ptr_array_new_with_free_func ((GDestroyNotify) cJSON_Delete);
     doc->stack = g_ptr_array_new_with_free_func (g_free);
     doc->included = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    doc->file_sets = g_ptr_array_new ();
     return doc;
 }
 
@@ -64,6 +67,7 @@ fsim_i_json_doc_free (FsimJsonDoc *doc)
     g_ptr_array_free (doc->graveyard, TRUE);
     g_ptr_array_free (doc->stack, TRUE);
     g_hash_table_destroy (doc->included);
+    g_ptr_array_free (doc->file_sets, TRUE);
     g_free (doc);
 }
 

@@ -10,7 +10,7 @@
 
 #include "loader-private.h"
 
-static const char *const entity_keys[] = { "fields", "apis", "partners", "rules" };
+static const char *const entity_keys[] = { "fields", "apis", "partners", "rules", "claims" };
 
 /* ---- merging --------------------------------------------------------------------------------- */
 
@@ -310,17 +310,30 @@ missing_element_hint (const cJSON *array, const char *selector)
     return g_string_free (g_steal_pointer (&list), FALSE);
 }
 
-/* Apply one override: replace the value at @path in @root by @value (taking ownership). */
+/* Walk @path in @root and, unless @value is NULL (a dry run), replace what it names by @value
+ * (taking ownership of it). */
 static gboolean
-apply_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value, const cJSON *where,
-           GError **error)
+walk_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value, const cJSON *where,
+          GError **error)
 {
     g_autoptr(GArray) segs = parse_set_path (path);
     if (!segs) {
-        fsim_i_bury (doc, value);
+        if (value)
+            fsim_i_bury (doc, value);
         fsim_i_error_at (error, doc, where, TRUE, FSIM_LOADER_ERROR_SET,
                          "set: malformed path '%s' (expected keys separated by '.', with [N] or "
                          "[ID] to pick an array element)", path);
+        return FALSE;
+    }
+    /* the claims were applied before any set: changing one now would make the reports
+     * disagree with the values in force */
+    const Segment *first = &g_array_index (segs, Segment, 0);
+    if (first->key && strcmp (first->key, "claims") == 0) {
+        if (value)
+            fsim_i_bury (doc, value);
+        fsim_i_error_at (error, doc, where, TRUE, FSIM_LOADER_ERROR_SET,
+                         "set '%s': claims cannot be set; choose an alternative with "
+                         "'choices' or --claim CLAIM=ALTERNATIVE", path);
         return FALSE;
     }
     cJSON *cur = root;
@@ -329,7 +342,8 @@ apply_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value, const 
         gboolean last = i + 1 == segs->len;
         const char *what = s->key ? s->key : s->selector;
         if (s->key ? !cJSON_IsObject (cur) : !cJSON_IsArray (cur)) {
-            fsim_i_bury (doc, value);
+            if (value)
+                fsim_i_bury (doc, value);
             fsim_i_error_at (error, doc, where, TRUE, FSIM_LOADER_ERROR_SET,
                              "set '%s': cannot take %s '%s' of %s", path,
                              s->key ? "key" : "element", what, fsim_i_json_type_name (cur));
@@ -338,16 +352,19 @@ apply_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value, const 
         cJSON *next = s->key ? cJSON_GetObjectItemCaseSensitive (cur, s->key)
                              : select_element (cur, s->selector);
         if (last && next) {
-            replace_in_place (doc, cur, next, s->key, value);
+            if (value)
+                replace_in_place (doc, cur, next, s->key, value);
             return TRUE;
         }
         if (last && s->key) {
-            cJSON_AddItemToObject (cur, s->key, value);
+            if (value)
+                cJSON_AddItemToObject (cur, s->key, value);
             return TRUE;
         }
         if (!next) {
             g_autofree char *hint = s->key ? NULL : missing_element_hint (cur, s->selector);
-            fsim_i_bury (doc, value);
+            if (value)
+                fsim_i_bury (doc, value);
             fsim_i_error_at (error, doc, where, TRUE, FSIM_LOADER_ERROR_SET,
                              "set '%s': no %s '%s'%s", path, s->key ? "key" : "element", what,
                              hint ? hint : "");
@@ -358,8 +375,32 @@ apply_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value, const 
     g_assert_not_reached ();
 }
 
+gboolean
+fsim_i_apply_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value,
+                  const cJSON *where, GError **error)
+{
+    g_return_val_if_fail (value != NULL, FALSE);
+    return walk_set (doc, root, path, value, where, error);
+}
+
+gboolean
+fsim_i_check_set_path (FsimJsonDoc *doc, cJSON *root, const char *path, const cJSON *where,
+                       GError **error)
+{
+    return walk_set (doc, root, path, NULL, where, error);
+}
+
+gboolean
+fsim_i_is_choice_path (const char *path)
+{
+    return g_str_has_prefix (path, "choices")
+           && (path[7] == '\0' || path[7] == '.' || path[7] == '[');
+}
+
+/* A scenario file's "set" is kept for later (fsim_i_json_resolve applies it after the
+ * claims); its type is checked now, where the file is read. */
 static gboolean
-apply_file_sets (FsimJsonDoc *doc, cJSON *result, cJSON *root, GError **error)
+keep_file_sets (FsimJsonDoc *doc, cJSON *root, GError **error)
 {
     cJSON *set = cJSON_GetObjectItemCaseSensitive (root, "set");
     if (!set)
@@ -369,17 +410,58 @@ apply_file_sets (FsimJsonDoc *doc, cJSON *result, cJSON *root, GError **error)
                          "set: expected an object of PATH: VALUE overrides");
         return FALSE;
     }
-    while (set->child) {
-        cJSON *value = cJSON_DetachItemViaPointer (set, set->child);
-        g_autofree char *path = g_strdup (value->string);
-        if (!apply_set (doc, result, path, value, value, error))
-            return FALSE;
+    g_ptr_array_add (doc->file_sets, set); /* @root, and so @set, is buried: alive */
+    return TRUE;
+}
+
+/* Apply the kept "set" entries, base file first, in file order: those under "choices" when
+ * @choices, the others otherwise. */
+static gboolean
+apply_file_sets (FsimJsonDoc *doc, cJSON *result, gboolean choices, GError **error)
+{
+    for (guint i = 0; i < doc->file_sets->len; i++) {
+        cJSON *set = doc->file_sets->pdata[i];
+        cJSON *c = set->child;
+        while (c) {
+            cJSON *next = c->next;
+            if (fsim_i_is_choice_path (c->string) == choices) {
+                cJSON *value = cJSON_DetachItemViaPointer (set, c);
+                g_autofree char *path = g_strdup (value->string);
+                if (!fsim_i_apply_set (doc, result, path, value, value, error))
+                    return FALSE;
+            }
+            c = next;
+        }
     }
     return TRUE;
 }
 
+/* choices[@claim] = @value (taking it): the whole rest of the path is the claim's id, dots
+ * included. */
 static gboolean
-apply_cli_sets (FsimJsonDoc *doc, cJSON *result, const char *const *sets, GError **error)
+set_choice (FsimJsonDoc *doc, cJSON *result, const char *claim, cJSON *value, GError **error)
+{
+    cJSON *choices = cJSON_GetObjectItemCaseSensitive (result, "choices");
+    if (!cJSON_IsObject (choices)) {
+        fsim_i_bury (doc, value);
+        fsim_i_error_at (error, doc, choices, FALSE, FSIM_LOADER_ERROR_SCHEMA,
+                         "choices: expected an object {CLAIM: ALTERNATIVE}, got %s",
+                         fsim_i_json_type_name (choices));
+        return FALSE;
+    }
+    cJSON *old = cJSON_GetObjectItemCaseSensitive (choices, claim);
+    if (old)
+        replace_in_place (doc, choices, old, claim, value);
+    else
+        cJSON_AddItemToObject (choices, claim, value);
+    return TRUE;
+}
+
+/* Apply the --set options in order: those under "choices" (--claim CLAIM=ALT is
+ * --set choices.CLAIM=ALT) when @choices, the others otherwise. */
+static gboolean
+apply_cli_sets (FsimJsonDoc *doc, cJSON *result, const char *const *sets, gboolean choices,
+                GError **error)
 {
     for (int i = 0; sets && sets[i]; i++) {
         const char *eq = strchr (sets[i], '=');
@@ -398,10 +480,17 @@ apply_cli_sets (FsimJsonDoc *doc, cJSON *result, const char *const *sets, GError
             return FALSE;
         }
         g_autofree char *path = g_strndup (sets[i], (gsize) (eq - sets[i]));
-        g_autofree char *name = g_strdup_printf ("--set %s", path);
+        if (fsim_i_is_choice_path (path) != choices)
+            continue;
+        /* a choice is named as --claim CLAIM, its columns counted in CLAIM=ALT */
+        gboolean claim = g_str_has_prefix (path, "choices.");
+        g_autofree char *name = claim ? g_strdup_printf ("--claim %s", path + 8)
+                                      : g_strdup_printf ("--set %s", path);
+        int col0 = (int) (eq - sets[i]) + 2 - (claim ? 8 : 0);
         g_autoptr(GError) local = NULL;
-        cJSON *value = fsim_i_parse_text (doc, name, eq + 1, 1, (int) (eq - sets[i]) + 2, &local);
-        if (!value && local->code != FSIM_LOADER_ERROR_PARSE) {
+        /* an alternative's id is a string even when it reads as JSON ("2017") */
+        cJSON *value = claim ? NULL : fsim_i_parse_text (doc, name, eq + 1, 1, col0, &local);
+        if (!value && local && local->code != FSIM_LOADER_ERROR_PARSE) {
             g_propagate_error (error, g_steal_pointer (&local)); /* JSON, but too long, ... */
             return FALSE;
         }
@@ -412,14 +501,15 @@ apply_cli_sets (FsimJsonDoc *doc, cJSON *result, const char *const *sets, GError
             loc->file = g_string_chunk_insert_const (doc->strings, name);
             loc->index = -1;
             loc->line = 1;
-            loc->col = (int) (eq - sets[i]) + 2;
+            loc->col = col0;
             g_hash_table_replace (doc->locs, value, loc);
         }
         /* the "key" of a --set is its path, at column 1 */
         FsimNodeLoc *loc = g_hash_table_lookup (doc->locs, value);
         loc->key_line = 1;
         loc->key_col = 1;
-        if (!apply_set (doc, result, path, value, value, error))
+        if (claim ? !set_choice (doc, result, path + 8, value, error)
+                  : !fsim_i_apply_set (doc, result, path, value, value, error))
             return FALSE;
     }
     return TRUE;
@@ -489,7 +579,7 @@ build_scenario (FsimJsonDoc *doc, const char *path, cJSON *root, cJSON *result, 
         if (!merge_entities (doc, result, layer, entity_keys[k], TRUE, error))
             return FALSE;
     overlay_keys (doc, result, root);
-    return apply_file_sets (doc, result, root, error);
+    return keep_file_sets (doc, root, error);
 }
 
 static cJSON *
@@ -528,6 +618,25 @@ resolve_scenario (FsimJsonDoc *doc, const char *path, const char *text, const cJ
     return result;
 }
 
+/* Where a choice is set (by a file's set or --claim) before the scenario chose anything. */
+static void
+ensure_choices (FsimJsonDoc *doc, cJSON *result)
+{
+    if (cJSON_GetObjectItemCaseSensitive (result, "choices"))
+        return;
+    cJSON *choices = cJSON_AddObjectToObject (result, "choices");
+    const FsimNodeLoc *rl = fsim_i_json_loc (doc, result);
+    if (rl) {
+        FsimNodeLoc *loc = g_new (FsimNodeLoc, 1);
+        *loc = *rl;
+        g_hash_table_replace (doc->locs, choices, loc);
+    }
+}
+
+/*
+ * After merging: the choices (the files' "choices", then set entries under "choices", then
+ * --claim), the alternative in force of every claim, the files' "set", then --set.
+ */
 cJSON *
 fsim_i_json_resolve (FsimJsonDoc *doc, const char *path, const char *text,
                      const char *const *sets, GError **error)
@@ -536,8 +645,12 @@ fsim_i_json_resolve (FsimJsonDoc *doc, const char *path, const char *text,
     cJSON *result = resolve_scenario (doc, canon, text, NULL, error);
     if (!result)
         return NULL;
+    ensure_choices (doc, result);
     /* Messages name the top file as the user wrote it. */
-    if (!apply_cli_sets (doc, result, sets, error)) {
+    if (!apply_file_sets (doc, result, TRUE, error) || !apply_cli_sets (doc, result, sets, TRUE, error)
+        || !fsim_i_apply_claims (doc, result, error)
+        || !apply_file_sets (doc, result, FALSE, error)
+        || !apply_cli_sets (doc, result, sets, FALSE, error)) {
         cJSON_Delete (result);
         return NULL;
     }
