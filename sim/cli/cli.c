@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
@@ -167,8 +168,14 @@ fsim_cli_default_scenario_path (void)
         g_autofree char *bindir = g_path_get_dirname (exe);
         g_autofree char *path = g_build_filename (bindir, FSIM_DATADIR_FROM_BINDIR,
                                                   FSIM_CLI_DEFAULT_SCENARIO, NULL);
-        if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-            return g_steal_pointer (&path);
+        /* the real path: in a build, build/share/flowsim links to the source tree, whose files
+         * then read as policies/... in messages and reports, not build/share/flowsim/... */
+        char *real = g_file_test (path, G_FILE_TEST_IS_REGULAR) ? realpath (path, NULL) : NULL;
+        if (real != NULL) {
+            char *copy = g_strdup (real);
+            free (real);
+            return copy;
+        }
     }
     return g_build_filename (FSIM_DATADIR, FSIM_CLI_DEFAULT_SCENARIO, NULL);
 }
