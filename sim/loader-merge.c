@@ -358,17 +358,79 @@ apply_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value, const 
     g_assert_not_reached ();
 }
 
+/* Can selectors @a and @b ("[...]" contents) pick the same element? Only two different plain
+ * ids, or two different indices, cannot. */
+static gboolean
+selectors_may_meet (const char *a, const char *b)
+{
+    if (strcmp (a, b) == 0)
+        return TRUE;
+    gboolean plain_a = !strpbrk (a, "*?:"), plain_b = !strpbrk (b, "*?:");
+    gboolean num_a = a[strspn (a, "0123456789")] == '\0';
+    gboolean num_b = b[strspn (b, "0123456789")] == '\0';
+    return !(plain_a && plain_b && num_a == num_b);
+}
+
+/* Could set paths @a and @b change the same value (one is, or could be, inside the other)? */
+static gboolean
+set_paths_may_meet (const char *a, const char *b)
+{
+    g_autoptr(GArray) x = parse_set_path (a);
+    g_autoptr(GArray) y = parse_set_path (b);
+    if (!x || !y)
+        return FALSE; /* reported as malformed when applied */
+    for (guint i = 0; i < MIN (x->len, y->len); i++) {
+        const Segment *s = &g_array_index (x, Segment, i), *t = &g_array_index (y, Segment, i);
+        if (s->key ? !t->key || strcmp (s->key, t->key) != 0
+                   : t->key || !selectors_may_meet (s->selector, t->selector))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* "set" as an object {PATH: VALUE} (no two paths may meet: the order of keys carries no
+ * meaning) or an array [{PATH: VALUE}, ...] applied in order. */
 static gboolean
 apply_file_sets (FsimJsonDoc *doc, cJSON *result, cJSON *root, GError **error)
 {
     cJSON *set = cJSON_GetObjectItemCaseSensitive (root, "set");
     if (!set)
         return TRUE;
+    if (cJSON_IsArray (set)) {
+        int i = 0;
+        for (cJSON *e = set->child; e; e = e->next, i++)
+            if (!cJSON_IsObject (e) || cJSON_GetArraySize (e) != 1) {
+                fsim_i_error_at (error, doc, e, FALSE, FSIM_LOADER_ERROR_SCHEMA,
+                                 "set[%d]: expected an object with one key {PATH: VALUE}", i);
+                return FALSE;
+            }
+        for (cJSON *e = set->child; e; e = e->next) {
+            cJSON *value = cJSON_DetachItemViaPointer (e, e->child);
+            g_autofree char *path = g_strdup (value->string);
+            if (!apply_set (doc, result, path, value, value, error))
+                return FALSE;
+        }
+        return TRUE;
+    }
     if (!cJSON_IsObject (set)) {
         fsim_i_error_at (error, doc, set, FALSE, FSIM_LOADER_ERROR_SCHEMA,
-                         "set: expected an object of PATH: VALUE overrides");
+                         "set: expected an object of PATH: VALUE overrides, or an array of "
+                         "{PATH: VALUE} objects applied in order");
         return FALSE;
     }
+    for (const cJSON *a = set->child; a; a = a->next)
+        for (const cJSON *b = a->next; b; b = b->next) {
+            if (!set_paths_may_meet (a->string, b->string))
+                continue;
+            const cJSON *x = strcmp (a->string, b->string) < 0 ? a : b;
+            const cJSON *y = x == a ? b : a;
+            fsim_i_error_at (error, doc, y, TRUE, FSIM_LOADER_ERROR_SET,
+                             "set: '%s' and '%s' may change the same value, so their order "
+                             "would matter, and the order of keys carries no meaning in JSON; "
+                             "write set as an array of {PATH: VALUE} objects (applied in "
+                             "order)", x->string, y->string);
+            return FALSE;
+        }
     while (set->child) {
         cJSON *value = cJSON_DetachItemViaPointer (set, set->child);
         g_autofree char *path = g_strdup (value->string);

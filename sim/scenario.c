@@ -47,17 +47,25 @@ fsim_field_pattern_match (const char *pattern, const char *field, int *out_rank)
     gboolean match;
     if (strcmp (pattern, "*") == 0) {
         match = TRUE;
-    } else if (len > 2 && g_str_has_suffix (pattern, ".*")) {
+    } else if (len > 2 && g_str_has_suffix (pattern, ".*") && !strpbrk (pattern, "?")
+               && memchr (pattern, '*', len - 1) == NULL) {
+        /* "profile.*": the prefix "profile." (strictly under profile) */
         match = strncmp (field, pattern, len - 1) == 0 && field[len - 1] != '\0';
-        rank = (int) len;
+        rank = FSIM_RANK_PREFIX + 2 * (int) (len - 1) + 1;
     } else if (strpbrk (pattern, "*?")) {
+        /* a glob: more literal characters first, then fewer '*' (docs/semantics.md) */
+        int literals = 0, stars = 0;
+        for (const char *q = pattern; *q; q++) {
+            literals += *q != '*' && *q != '?';
+            stars += *q == '*';
+        }
         match = g_pattern_match_simple (pattern, field);
-        rank = 1;
+        rank = 1 + literals * 64 + (63 - MIN (stars, 63));
     } else {
         size_t fl = strlen (field);
         match = strcmp (pattern, field) == 0
                 || (fl > len && strncmp (field, pattern, len) == 0 && field[len] == '.');
-        rank = strcmp (pattern, field) == 0 ? 100000 : (int) len + 1;
+        rank = strcmp (pattern, field) == 0 ? FSIM_RANK_EXACT : FSIM_RANK_PREFIX + 2 * (int) len;
     }
     if (out_rank)
         *out_rank = rank;

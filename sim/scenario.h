@@ -287,7 +287,13 @@ gssize fsim_scenario_find_partner (const FsimScenario *s, const char *id);
 gssize fsim_scenario_find_rule (const FsimScenario *s, const char *id);
 
 /* Does field pattern @pattern ("*", "profile", "profile.*" or a glob; docs/format.md) select
- * @field? @out_rank (nullable) orders specificity: an exact id > a longer prefix > a glob > "*". */
+ * @field? @out_rank (nullable) orders specificity, whatever the order the patterns were
+ * written in (docs/semantics.md, "Which pattern wins"): the exact id (FSIM_RANK_EXACT) > a
+ * prefix, longer first, "profile.*" just above "profile" (FSIM_RANK_PREFIX + ...) > a glob, more
+ * literal characters first, then fewer '*' (1 .. FSIM_RANK_PREFIX - 1) > "*" (0). Two globs of
+ * one rank can both select a field: the caller decides what that means. */
+#define FSIM_RANK_EXACT (1 << 30)
+#define FSIM_RANK_PREFIX (1 << 24)
 gboolean fsim_field_pattern_match (const char *pattern, const char *field, int *out_rank);
 
 /* Does a partner selector ("*", "kind:K", "tag:T", an id or a glob over ids) select @p? */

@@ -305,6 +305,29 @@ static const ErrorCase cases[] = {
                 "(expected a number from 0 to 1)" } },
     { "adoption-unknown", .code = E (REFERENCE), .where = "adoption-unknown.json:9:19: ",
       .what = { "population.adoption.huwei: unknown partner 'huwei'; did you mean 'huawei'?" } },
+    /* ---- key order carries no meaning (docs/semantics.md, "Which pattern wins") -------- */
+    { "keyorder-audience-tie", .code = E (VALUE), .where = "keyorder-audience-tie.json:6:58: ",
+      .what = { "population.defaults.audience.p*religion: '*.religion' and 'p*religion' both "
+                "select field 'profile.religion' with the same specificity",
+                "add an entry for 'profile.religion' itself" } },
+    { "keyorder-adoption-clash", .code = E (VALUE),
+      .where = "keyorder-adoption-clash.json:9:19: ",
+      .what = { "population.adoption.tag:device-integrated: 'kind:device_maker' and "
+                "'tag:device-integrated' both select partner 'huawei' and give it different "
+                "shares", "write adoption as an array" } },
+    { "keyorder-adoption-entry", .code = E (SCHEMA),
+      .where = "keyorder-adoption-entry.json:9:49: ",
+      .what = { "population.adoption[1]: expected an object with one key {partner selector: "
+                "share}" } },
+    { "keyorder-set-clash", .code = E (SET), .where = "keyorder-set-clash.json:7:5: ",
+      .what = { "set: 'partners[2].destinations[dc].jurisdiction' and "
+                "'partners[huawei].destinations' may change the same value",
+                "write set as an array of {PATH: VALUE} objects" } },
+    { "keyorder-set-entry", .code = E (SCHEMA), .where = "keyorder-set-entry.json:6:38: ",
+      .what = { "set[1]: expected an object with one key {PATH: VALUE}" } },
+    { "keyorder-import-clash", .code = E (VALUE), .where = "keyorder-import-clash.json:6:60: ",
+      .what = { "population.import.attributes.phone: attributes 'huawei_user' and 'phone' can "
+                "set the same thing for one user", "write attributes as an array" } },
     { "generator-unknown", .code = E (VALUE), .where = "generator-unknown.json:6:18: ",
       .what = { "population.generator: unknown generator 'erdos-renyi'",
                 "did you mean 'erdos_renyi'?" } },
