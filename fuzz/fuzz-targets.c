@@ -17,7 +17,7 @@
 #include "output-check.h"
 #include "policy.h"
 #include "population.h"
-#include "possible.h"
+#include "possible-report.h"
 #include "report.h"
 
 #define MAX_SETS 16

@@ -183,7 +183,7 @@ group_rows (FblModel *m, size_t a, size_t b, FblChunk *chunk, GroupScratch *s)
 }
 
 static void
-inside_chunk (size_t c, void *data)
+inside_chunk (size_t c, unsigned worker G_GNUC_UNUSED, void *data)
 {
     FblModel *m = data;
     size_t first = c * FBL_GROUP_CHUNK, last = MIN (first + FBL_GROUP_CHUNK, m->n_groups);
@@ -240,7 +240,7 @@ fsim_i_fbl_inside (FblModel *m)
     m->chunks = g_try_new0 (FblChunk, MAX (m->n_chunks, 1));
     if (m->inside == NULL || m->chunks == NULL)
         return FALSE;
-    fsim_i_parallel_for (m->n_chunks, m->threads, inside_chunk, m);
+    fsim_parallel_for (m->n_chunks, fsim_parallel_workers (m->threads, m->n_chunks), inside_chunk, m, NULL, NULL);
     for (size_t c = 0; c < m->n_chunks; c++)
         if (m->chunks[c].failed)
             return FALSE;
@@ -268,7 +268,7 @@ alias_resolve (const FblModel *m, uint64_t x)
 /* How many friendships each user plans to start: round(r / 2) at random, at least one for a
  * user without friends inside, at most the room left under the cap. */
 static void
-plan_out (size_t block, void *data)
+plan_out (size_t block, unsigned worker G_GNUC_UNUSED, void *data)
 {
     FblModel *m = data;
     FsimRng rng;
@@ -307,7 +307,7 @@ draw_row (const FblModel *m, size_t u, FsimRng *rng, uint64_t *words, uint32_t *
 
 /* Draws, sorts and deduplicates each user's out-row; out[u] becomes its length. */
 static void
-fill_out (size_t block, void *data)
+fill_out (size_t block, unsigned worker G_GNUC_UNUSED, void *data)
 {
     FblModel *m = data;
     g_autofree uint64_t *words = g_new (uint64_t, MAX (m->cap, 1));
@@ -334,14 +334,14 @@ build_out_rows (FblModel *m)
     m->out_start = g_try_new (size_t, m->n + 1);
     if (m->out == NULL || m->out_start == NULL)
         return FALSE;
-    fsim_i_parallel_for (m->n_blocks, m->threads, plan_out, m);
+    fsim_parallel_for (m->n_blocks, fsim_parallel_workers (m->threads, m->n_blocks), plan_out, m, NULL, NULL);
     m->out_start[0] = 0;
     for (size_t u = 0; u < m->n; u++)
         m->out_start[u + 1] = m->out_start[u] + m->out[u];
     m->out_rows = g_try_new (uint32_t, MAX (m->out_start[m->n], 1));
     if (m->out_rows == NULL)
         return FALSE;
-    fsim_i_parallel_for (m->n_blocks, m->threads, fill_out, m);
+    fsim_parallel_for (m->n_blocks, fsim_parallel_workers (m->threads, m->n_blocks), fill_out, m, NULL, NULL);
     return TRUE;
 }
 
@@ -396,7 +396,7 @@ merge_user (FblModel *m, size_t u, uint32_t *dst)
 }
 
 static void
-merge_block (size_t block, void *data)
+merge_block (size_t block, unsigned worker G_GNUC_UNUSED, void *data)
 {
     MergeRun *run = data;
 
@@ -446,7 +446,7 @@ fsim_i_fbl_assemble (FblModel *m)
         return NULL;
     run.offsets = offsets;
     run.degree = degree;
-    fsim_i_parallel_for (m->n_blocks, m->threads, merge_block, &run);
+    fsim_parallel_for (m->n_blocks, fsim_parallel_workers (m->threads, m->n_blocks), merge_block, &run, NULL, NULL);
     n_arcs = squeeze_rows (m->n, offsets, run.adj, degree);
     g_assert (n_arcs % 2 == 0);
     if (n_arcs > 0) {

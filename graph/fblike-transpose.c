@@ -50,7 +50,7 @@ part_range (const Transpose *t, size_t part, size_t *out_first, size_t *out_end)
 }
 
 static void
-count_part (size_t part, void *data)
+count_part (size_t part, unsigned worker G_GNUC_UNUSED, void *data)
 {
     Transpose *t = data;
     const FblModel *m = t->m;
@@ -63,7 +63,7 @@ count_part (size_t part, void *data)
 }
 
 static void
-spread_part (size_t part, void *data)
+spread_part (size_t part, unsigned worker G_GNUC_UNUSED, void *data)
 {
     Transpose *t = data;
     const FblModel *m = t->m;
@@ -112,7 +112,7 @@ out_row_has (const FblModel *m, uint32_t v, uint32_t u)
  * counted in v's out-row, so it takes no room) and, of the others, the first room[v].
  */
 static void
-count_bucket (size_t b, void *data)
+count_bucket (size_t b, unsigned worker G_GNUC_UNUSED, void *data)
 {
     Transpose *t = data;
     FblModel *m = t->m;
@@ -140,7 +140,7 @@ count_bucket (size_t b, void *data)
 }
 
 static void
-place_bucket (size_t b, void *data)
+place_bucket (size_t b, unsigned worker G_GNUC_UNUSED, void *data)
 {
     Transpose *t = data;
     FblModel *m = t->m;
@@ -168,7 +168,7 @@ plan_slots (Transpose *t)
 {
     size_t total = 0;
 
-    fsim_i_parallel_for (t->n_parts, t->m->threads, count_part, t);
+    fsim_parallel_for (t->n_parts, fsim_parallel_workers (t->m->threads, t->n_parts), count_part, t, NULL, NULL);
     for (size_t i = 0; i < t->n_buckets * t->n_parts; i++) {
         size_t c = t->slot[i];
 
@@ -184,7 +184,7 @@ transpose_init (Transpose *t, FblModel *m)
     t->m = m;
     t->span = MAX (MIN_SPAN, (m->n + MAX_BUCKETS - 1) / MAX_BUCKETS);
     t->n_buckets = (m->n + t->span - 1) / t->span;
-    t->n_parts = MIN (fsim_i_thread_count (m->threads, m->n_blocks), MAX_PARTS);
+    t->n_parts = MIN (fsim_parallel_workers (m->threads, m->n_blocks), MAX_PARTS);
     t->blocks_per_part = (m->n_blocks + t->n_parts - 1) / t->n_parts;
 }
 
@@ -208,15 +208,15 @@ fsim_i_fbl_in_rows (FblModel *m)
     for (size_t v = 0; v < m->n; v++)
         t.room[v] = (uint32_t) (m->cap - m->inside[v] - m->out[v]);
     plan_slots (&t);
-    fsim_i_parallel_for (t.n_parts, m->threads, spread_part, &t);
-    fsim_i_parallel_for (t.n_buckets, m->threads, count_bucket, &t);
+    fsim_parallel_for (t.n_parts, fsim_parallel_workers (m->threads, t.n_parts), spread_part, &t, NULL, NULL);
+    fsim_parallel_for (t.n_buckets, fsim_parallel_workers (m->threads, t.n_buckets), count_bucket, &t, NULL, NULL);
     m->in_start[0] = 0;
     for (size_t v = 0; v < m->n; v++)
         m->in_start[v + 1] = m->in_start[v] + m->in_count[v];
     m->in_rows = g_try_new (uint32_t, MAX (m->in_start[m->n], 1));
     if (m->in_rows == NULL)
         goto out;
-    fsim_i_parallel_for (t.n_buckets, m->threads, place_bucket, &t);
+    fsim_parallel_for (t.n_buckets, fsim_parallel_workers (m->threads, t.n_buckets), place_bucket, &t, NULL, NULL);
     ok = TRUE;
 out:
     g_free (t.slot);

@@ -76,7 +76,7 @@ fsim_i_fbl_block_end (const FblModel *m, size_t block)
 /* ---- step 1: target degrees ----------------------------------------------------------------- */
 
 static void
-draw_normals (size_t block, void *data)
+draw_normals (size_t block, unsigned worker G_GNUC_UNUSED, void *data)
 {
     FblModel *m = data;
     FsimRng rng;
@@ -88,7 +88,7 @@ draw_normals (size_t block, void *data)
 
 /* Targets for the current mu, and their sum for the block. */
 static void
-set_targets (size_t block, void *data)
+set_targets (size_t block, unsigned worker G_GNUC_UNUSED, void *data)
 {
     FblModel *m = data;
     double sum = 0;
@@ -121,7 +121,7 @@ fit_targets (FblModel *m)
     for (int round = 0; round < FIT_ROUNDS; round++) {
         double mean;
 
-        fsim_i_parallel_for (m->n_blocks, m->threads, set_targets, m);
+        fsim_parallel_for (m->n_blocks, fsim_parallel_workers (m->threads, m->n_blocks), set_targets, m, NULL, NULL);
         mean = sum_partials (m) / (double) m->n;
         if (fabs (mean / m->mean - 1.0) < FIT_TOLERANCE)
             break;
@@ -278,7 +278,7 @@ model_run (FblModel *m)
     m->partial = g_try_new (double, m->n_blocks);
     if (m->z == NULL || m->target == NULL || m->partial == NULL)
         return NULL;
-    fsim_i_parallel_for (m->n_blocks, m->threads, draw_normals, m);
+    fsim_parallel_for (m->n_blocks, fsim_parallel_workers (m->threads, m->n_blocks), draw_normals, m, NULL, NULL);
     fit_targets (m);
     if (!draw_groups (m) || !fsim_i_fbl_inside (m))
         return NULL;

@@ -10,6 +10,7 @@
 
 #include "friends.h"
 #include "import.h"
+#include "parallel.h"
 
 /*
  * fsim_i_graph_error_from_igraph:
@@ -98,15 +99,6 @@ fsim_i_csr_place (CsrBuilder *b, uint32_t u, uint32_t v)
 /* Sets FSIM_GRAPH_ERROR_NOMEM "out of memory building friend lists for N users and M ...". */
 void fsim_i_set_nomem (GError **error, size_t n_users, size_t n_pairs);
 
-/*
- * Runs fn (i, data) for every i in 0 .. n_items - 1 on up to @n_threads threads (0: one per
- * processor; never more than n_items), handing out indices in increasing order from a shared
- * counter. The calls must be independent: results are then the same for any thread count.
- * Returns after all calls finished.
- */
-typedef void (*FsimParallelFunc) (size_t i, void *data);
-void fsim_i_parallel_for (size_t n_items, unsigned n_threads, FsimParallelFunc fn, void *data);
-unsigned fsim_i_thread_count (unsigned requested, size_t n_items);
 
 /* The models behind fsim_friends_generate_params(), which has checked the model name,
  * n_users <= UINT32_MAX and a finite mean degree >= 0. games.c and fblike.c. */

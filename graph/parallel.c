@@ -1,74 +1,86 @@
 /* SPDX-License-Identifier: MIT */
-/* parallel.c: a minimal parallel-for over independent items, for the generators and stats. */
+/* parallel.c: the one parallel for over independent items (see parallel.h). */
 #include "config.h"
 
 #include <stdatomic.h>
-#include <stddef.h>
 
-#include <glib.h>
+#include "parallel.h"
 
-#include "graph-private.h"
-
-/* Hard upper bound on threads, whatever is asked for. */
-#define MAX_THREADS 64
+#define MAX_WORKERS 64u
 
 typedef struct {
     atomic_size_t next;
+    atomic_size_t done;
     size_t n_items;
     FsimParallelFunc fn;
     void *data;
-} ParallelRun;
+} Run;
 
-static gpointer
-parallel_worker (gpointer user_data)
+typedef struct {
+    Run *run;
+    unsigned worker;
+} Worker;
+
+static void
+work (Run *run, unsigned worker, FsimParallelTick tick, void *tick_data)
 {
-    ParallelRun *run = user_data;
-
     for (;;) {
         size_t i = atomic_fetch_add (&run->next, 1);
-
         if (i >= run->n_items)
-            break;
-        run->fn (i, run->data);
+            return;
+        run->fn (i, worker, run->data);
+        size_t done = atomic_fetch_add (&run->done, 1) + 1;
+        if (tick != NULL)
+            tick (done, run->n_items, tick_data);
     }
+}
+
+static gpointer
+worker_main (gpointer data)
+{
+    Worker *w = data;
+    work (w->run, w->worker, NULL, NULL);
     return NULL;
 }
 
-/* The number of threads fsim_i_parallel_for() uses for @requested (0: one per processor). */
 unsigned
-fsim_i_thread_count (unsigned requested, size_t n_items)
+fsim_parallel_workers (unsigned requested, size_t n_items)
 {
-    unsigned n = requested > 0 ? requested : (unsigned) g_get_num_processors ();
-
-    n = MIN (n, MAX_THREADS);
-    if ((size_t) n > n_items)
-        n = (unsigned) MAX (n_items, 1);
-    return MAX (n, 1);
+    guint64 n = requested > 0 ? requested : (guint64) g_get_num_processors ();
+    const char *env = requested > 0 ? NULL : g_getenv ("FLOWSIM_THREADS");
+    if (env != NULL && *env != '\0') {
+        char *end = NULL;
+        guint64 v = g_ascii_strtoull (env, &end, 10);
+        if (end != NULL && *end == '\0' && v > 0)
+            n = v;
+    }
+    n = MIN (n, (guint64) MAX_WORKERS);
+    n = MIN (n, (guint64) MAX (n_items, (size_t) 1));
+    return (unsigned) MAX (n, (guint64) 1);
 }
 
-/*
- * The calling thread works too. If a thread cannot be created the others (at least the caller)
- * take its share, so the result does not change, only the time.
- */
 void
-fsim_i_parallel_for (size_t n_items, unsigned n_threads, FsimParallelFunc fn, void *data)
+fsim_parallel_for (size_t n_items, unsigned n_workers, FsimParallelFunc fn, void *data,
+                   FsimParallelTick tick, void *tick_data)
 {
-    ParallelRun run = { .n_items = n_items, .fn = fn, .data = data };
-    GThread *threads[MAX_THREADS];
-    unsigned n = fsim_i_thread_count (n_threads, n_items);
+    Run run = { .n_items = n_items, .fn = fn, .data = data };
+    Worker workers[MAX_WORKERS];
+    GThread *threads[MAX_WORKERS];
     unsigned started = 0;
 
     g_return_if_fail (fn != NULL);
-
     atomic_init (&run.next, 0);
-    for (unsigned t = 1; t < n; t++) {
-        GThread *th = g_thread_try_new ("fsim-graph", parallel_worker, &run, NULL);
-
-        if (th == NULL)
+    atomic_init (&run.done, 0);
+    n_workers = CLAMP (n_workers, 1u, MAX_WORKERS);
+    for (unsigned t = 1; t < n_workers; t++) {
+        workers[started] = (Worker){ &run, started + 1 };
+        threads[started] =
+            g_thread_try_new ("flowsim-worker", worker_main, &workers[started], NULL);
+        if (threads[started] == NULL)
             break;
-        threads[started++] = th;
+        started++;
     }
-    parallel_worker (&run);
+    work (&run, 0, tick, tick_data);
     for (unsigned t = 0; t < started; t++)
         g_thread_join (threads[t]);
 }

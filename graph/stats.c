@@ -125,7 +125,7 @@ local_clustering (const FsimFriends *f, uint32_t u, uint32_t *mark, uint32_t sta
 
 /* Task @task measures users task, task + n_tasks, ... with its own marks. */
 static void
-clustering_task (size_t task, void *data)
+clustering_task (size_t task, unsigned worker G_GNUC_UNUSED, void *data)
 {
     ClusteringRun *run = data;
     g_autofree uint32_t *mark = g_new0 (uint32_t, MAX (run->f->n_users, 1));
@@ -172,8 +172,8 @@ fsim_friends_clustering (const FsimFriends *f, size_t sample, uint64_t seed, uns
     }
     run.users = users;
     run.value = g_new (double, MAX (run.n_measured, 1));
-    run.n_tasks = fsim_i_thread_count (n_threads, run.n_measured);
-    fsim_i_parallel_for (run.n_tasks, n_threads, clustering_task, &run);
+    run.n_tasks = fsim_parallel_workers (n_threads, run.n_measured);
+    fsim_parallel_for (run.n_tasks, fsim_parallel_workers (n_threads, run.n_tasks), clustering_task, &run, NULL, NULL);
     for (size_t i = 0; i < run.n_measured; i++)
         sum += run.value[i];
     g_free (run.value);

@@ -242,7 +242,7 @@ test_igraph_case (gconstpointer data)
     outcome_clear (&base);
 }
 
-/* cJSON allocates only through GLib (sim/loader-json.c): it never sees a NULL it could turn
+/* cJSON allocates only through GLib (sim/model/loader-json.c): it never sees a NULL it could turn
  * into a misleading syntax error or a silently dropped key. */
 static void
 test_cjson_through_glib (void)

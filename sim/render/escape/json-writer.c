@@ -5,7 +5,7 @@
 #include <glib.h>
 
 #include "json-writer.h"
-#include "table.h"
+#include "text.h"
 
 void
 fsim_json_string (GString *out, const char *s)
@@ -92,4 +92,25 @@ fsim_jw_uint (FsimJsonWriter *w, const char *key, guint64 value)
 {
     fsim_jw_key (w, key);
     g_string_append_printf (w->out, "%" G_GUINT64_FORMAT, value);
+}
+
+void
+fsim_jw_bool (FsimJsonWriter *w, const char *key, gboolean value)
+{
+    fsim_jw_key (w, key);
+    g_string_append (w->out, value ? "true" : "false");
+}
+
+void
+fsim_jw_null (FsimJsonWriter *w, const char *key)
+{
+    fsim_jw_key (w, key);
+    g_string_append (w->out, "null");
+}
+
+void
+fsim_jw_elem (FsimJsonWriter *w, const char *value)
+{
+    fsim_jw_item (w);
+    fsim_json_string (w->out, value);
 }

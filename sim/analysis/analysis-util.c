@@ -7,7 +7,7 @@
 #include <glib.h>
 
 #include "analysis-private.h"
-#include "table.h"
+#include "text.h"
 
 char *
 fsim_i_loc_string (FsimLoc loc)
@@ -32,43 +32,6 @@ fsim_i_dest_where (const FsimDestination *d)
         return g_strdup ("on device");
     g_autofree char *j = fsim_text_clean (fsim_i_dest_jurisdiction (d));
     return g_strdup_printf ("server, %s", j);
-}
-
-void
-fsim_i_jw_bool (FsimJsonWriter *w, const char *key, gboolean value)
-{
-    fsim_jw_key (w, key);
-    g_string_append (w->out, value ? "true" : "false");
-}
-
-void
-fsim_i_jw_null (FsimJsonWriter *w, const char *key)
-{
-    fsim_jw_key (w, key);
-    g_string_append (w->out, "null");
-}
-
-void
-fsim_i_jw_elem (FsimJsonWriter *w, const char *value)
-{
-    fsim_jw_item (w);
-    fsim_json_string (w->out, value);
-}
-
-void
-fsim_i_jw_rule (FsimJsonWriter *w, const char *key, const FsimScenario *s, gssize rule)
-{
-    if (rule < 0) {
-        fsim_i_jw_null (w, key);
-        return;
-    }
-    g_autofree char *at = fsim_i_loc_string (s->rules[rule].loc);
-    fsim_jw_key (w, key);
-    fsim_jw_open (w, '{');
-    fsim_jw_str (w, "id", s->rules[rule].id);
-    fsim_jw_str (w, "effect", s->rules[rule].allow ? "allow" : "deny");
-    fsim_jw_str (w, "at", at);
-    fsim_jw_close (w, '}');
 }
 
 void

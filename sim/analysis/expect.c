@@ -9,7 +9,7 @@
 #include "analysis-private.h"
 #include "expect.h"
 #include "explain.h"
-#include "table.h"
+#include "text.h"
 
 #define MAX_DAYS 256 /* days a nothing_after is checked on; beyond, see collect_days() */
 

@@ -89,7 +89,7 @@ typedef struct {
 gboolean fsim_possible_blocks (const FsimPossible *pp, const FsimPossibleFlow *flow,
                                const FsimSituationRef *x, size_t n);
 
-/* Appends the analysis as text (a table of flows, then the blocking situations of each
- * possible one) or as one JSON document (docs/analysis.md). */
-void fsim_possible_render_text (const FsimPossible *pp, GString *out);
-void fsim_possible_render_json (const FsimPossible *pp, GString *out);
+/* The scenario, day and decisions @pp was made for (owned by @pp). */
+const FsimScenario *fsim_possible_scenario (const FsimPossible *pp);
+FsimDay fsim_possible_day (const FsimPossible *pp);
+const FsimDecisions *fsim_possible_decisions (const FsimPossible *pp);

@@ -9,7 +9,7 @@
 #include "analysis-private.h"
 #include "cmd-analysis.h"
 #include "loader.h"
-#include "possible.h"
+#include "possible-report.h"
 
 typedef struct {
     char *field;

@@ -4,7 +4,6 @@
 
 #include <glib.h>
 
-#include "json-writer.h"
 #include "scenario.h"
 
 /* "FILE:LINE:COL" of @loc (transfer full); "" when unknown. */
@@ -13,14 +12,6 @@ char *fsim_i_loc_string (FsimLoc loc);
 const char *fsim_i_dest_jurisdiction (const FsimDestination *d);
 /* "on device" or "server, CN" (transfer full, cleaned for a terminal). */
 char *fsim_i_dest_where (const FsimDestination *d);
-
-/* JSON members the writer lacks. */
-void fsim_i_jw_bool (FsimJsonWriter *w, const char *key, gboolean value);
-void fsim_i_jw_null (FsimJsonWriter *w, const char *key);
-/* An array element that is a string. */
-void fsim_i_jw_elem (FsimJsonWriter *w, const char *value);
-/* {"id": ID, "at": "FILE:LINE:COL"} under @key, or null when @rule < 0. */
-void fsim_i_jw_rule (FsimJsonWriter *w, const char *key, const FsimScenario *s, gssize rule);
 
 /* Appends @s cleaned for a terminal (control and bidi characters shown as '?'). */
 void fsim_i_append_clean (GString *out, const char *s);

@@ -133,7 +133,7 @@ static unsigned
 worker_count (const Run *run)
 {
     size_t bytes = (FSIM_N_CHANNELS + 2) * run->nf * run->np * sizeof (size_t);
-    unsigned n = fsim_parallel_workers (run->n_blocks);
+    unsigned n = fsim_parallel_workers (0, run->n_blocks);
     return (unsigned) MAX ((size_t) 1, MIN ((size_t) n, MAX_COUNTER_BYTES / MAX (bytes, 1)));
 }
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* cli-private.h: what the subcommands (sim/cmd-*.c) share with the dispatcher (sim/cli.c). */
+/* cli-private.h: what the subcommands (sim/cmd-*.c) share with the dispatcher (sim/cli/cli.c). */
 #pragma once
 
 #include <glib.h>

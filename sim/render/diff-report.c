@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "analysis-private.h"
+#include "render-private.h"
 #include "diff.h"
 #include "json-writer.h"
 #include "policy.h"
@@ -235,7 +236,7 @@ json_names (FsimJsonWriter *w, const char *key, const GPtrArray *names)
     fsim_jw_key (w, key);
     fsim_jw_open (w, '[');
     for (guint i = 0; i < names->len; i++)
-        fsim_i_jw_elem (w, names->pdata[i]);
+        fsim_jw_elem (w, names->pdata[i]);
     fsim_jw_close (w, ']');
 }
 
@@ -283,7 +284,7 @@ json_decision_side (FsimJsonWriter *w, const char *key, const FsimScenario *s, g
                     FsimVerdict v, gssize rule)
 {
     if (!present) {
-        fsim_i_jw_null (w, key);
+        fsim_jw_null (w, key);
         return;
     }
     fsim_jw_key (w, key);
@@ -364,7 +365,7 @@ fsim_diff_render_json (const FsimDiff *d, GString *out)
     fsim_jw_str (&w, "flowsim", FSIM_VERSION);
     json_side (&w, "base", d->base);
     json_side (&w, "whatif", d->whatif);
-    fsim_i_jw_bool (&w, "changed", fsim_diff_any (d));
+    fsim_jw_bool (&w, "changed", fsim_diff_any (d));
     json_users (d, &w);
     json_partners (d, &w);
     json_decisions (d, &w);

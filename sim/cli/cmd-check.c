@@ -356,12 +356,12 @@ json_result (const Checked *c, const FsimCheckResult *r, FsimJsonWriter *w, GErr
     fsim_jw_str (w, "kind", fsim_expect_kind_to_string (r->x->kind));
     fsim_jw_str (w, "assertion", r->description);
     fsim_jw_str (w, "at", at);
-    fsim_i_jw_bool (w, "passed", r->passed);
+    fsim_jw_bool (w, "passed", r->passed);
     fsim_jw_uint (w, "users", r->users);
     fsim_jw_str (w, "day", day);
     fsim_jw_uint (w, "days_checked", r->n_days);
     if (r->passed || r->user < 0) {
-        fsim_i_jw_null (w, "counterexample");
+        fsim_jw_null (w, "counterexample");
     } else {
         g_autofree char *user = fsim_population_user_name (c->pop, (size_t) r->user);
         g_autoptr (GString) text = g_string_new (NULL);
@@ -385,7 +385,7 @@ render_json (GPtrArray *done, gboolean passed, GString *out, GError **error)
     FsimJsonWriter w = { .out = out };
     fsim_jw_open (&w, '{');
     fsim_jw_str (&w, "flowsim", FSIM_VERSION);
-    fsim_i_jw_bool (&w, "passed", passed);
+    fsim_jw_bool (&w, "passed", passed);
     fsim_jw_key (&w, "expectations");
     fsim_jw_open (&w, '[');
     for (guint i = 0; i < done->len; i++) {

@@ -8,7 +8,7 @@
 #include "diff.h"
 #include "explain.h"
 #include "possible.h"
-#include "table.h"
+#include "text.h"
 
 G_DEFINE_QUARK (fsim-diff-error-quark, fsim_diff_error)
 

@@ -28,3 +28,7 @@ void fsim_jw_close (FsimJsonWriter *w, char bracket);
 /* A member with a string (NULL: null) or an unsigned value. */
 void fsim_jw_str (FsimJsonWriter *w, const char *key, const char *value);
 void fsim_jw_uint (FsimJsonWriter *w, const char *key, guint64 value);
+/* A member true/false or null; an array element that is a string. */
+void fsim_jw_bool (FsimJsonWriter *w, const char *key, gboolean value);
+void fsim_jw_null (FsimJsonWriter *w, const char *key);
+void fsim_jw_elem (FsimJsonWriter *w, const char *value);

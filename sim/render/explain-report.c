@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "analysis-private.h"
+#include "render-private.h"
 #include "explain.h"
 #include "json-writer.h"
 #include "table.h"
@@ -493,19 +494,19 @@ json_settings (const Ctx *c, const FsimRoute *r, size_t f, FsimJsonWriter *w)
     fsim_jw_open (w, '{');
     fsim_jw_key (w, "platform");
     fsim_jw_open (w, '{');
-    fsim_i_jw_bool (w, "respected", (api->respects & FSIM_RESPECTS_PLATFORM) != 0);
-    fsim_i_jw_bool (w, "on", c->pop->platform[c->u] != 0);
+    fsim_jw_bool (w, "respected", (api->respects & FSIM_RESPECTS_PLATFORM) != 0);
+    fsim_jw_bool (w, "on", c->pop->platform[c->u] != 0);
     fsim_jw_close (w, '}');
     if (r->channel != FSIM_CHANNEL_SELF) {
         fsim_jw_key (w, "apps_others");
         fsim_jw_open (w, '{');
-        fsim_i_jw_bool (w, "respected", (api->respects & FSIM_RESPECTS_APPS_OTHERS) != 0);
-        fsim_i_jw_bool (w, "listed",
+        fsim_jw_bool (w, "respected", (api->respects & FSIM_RESPECTS_APPS_OTHERS) != 0);
+        fsim_jw_bool (w, "listed",
                         fsim_bits_get (c->pop->apps_others + c->u * c->pop->field_words, f));
         fsim_jw_close (w, '}');
         fsim_jw_key (w, "audience");
         fsim_jw_open (w, '{');
-        fsim_i_jw_bool (w, "respected", (api->respects & FSIM_RESPECTS_AUDIENCE) != 0);
+        fsim_jw_bool (w, "respected", (api->respects & FSIM_RESPECTS_AUDIENCE) != 0);
         fsim_jw_str (w, "value",
                      fsim_audience_to_string (c->pop->audience[c->u * c->pop->n_fields + f]));
         fsim_jw_str (w, "needed", audience_needed[r->channel]);
@@ -529,7 +530,7 @@ json_carriers (const Ctx *c, const FsimRoute *r, FsimJsonWriter *w)
             g_autofree char *via = fsim_population_user_name (c->pop, r->through[i]);
             fsim_jw_str (w, "through", via);
         } else {
-            fsim_i_jw_null (w, "through");
+            fsim_jw_null (w, "through");
         }
         fsim_jw_close (w, '}');
     }
@@ -543,16 +544,16 @@ json_route (const Ctx *c, const FsimFlowExplanation *flow, const FsimRoute *r,
     fsim_jw_item (w);
     fsim_jw_open (w, '{');
     fsim_jw_str (w, "channel", fsim_channel_to_string (r->channel));
-    fsim_i_jw_bool (w, "open", r->block == FSIM_BLOCK_NONE);
+    fsim_jw_bool (w, "open", r->block == FSIM_BLOCK_NONE);
     if (r->block == FSIM_BLOCK_NONE)
-        fsim_i_jw_null (w, "blocked_by");
+        fsim_jw_null (w, "blocked_by");
     else
         fsim_jw_str (w, "blocked_by", fsim_block_to_string (r->block));
     fsim_jw_key (w, "also_blocked_by");
     fsim_jw_open (w, '[');
     for (int b = 1; b < _FSIM_BLOCK_MAX; b++)
         if (r->also & (1u << b))
-            fsim_i_jw_elem (w, fsim_block_to_string ((FsimBlock) b));
+            fsim_jw_elem (w, fsim_block_to_string ((FsimBlock) b));
     fsim_jw_close (w, ']');
     if (r->channel == FSIM_CHANNEL_DOWNSTREAM) {
         const FsimPartner *q = &c->s->partners[r->from];
@@ -562,7 +563,7 @@ json_route (const Ctx *c, const FsimFlowExplanation *flow, const FsimRoute *r,
         fsim_jw_key (w, "path");
         fsim_jw_open (w, '[');
         for (size_t i = 0; i < r->n_path; i++)
-            fsim_i_jw_elem (w, c->s->partners[r->path[i]].id);
+            fsim_jw_elem (w, c->s->partners[r->path[i]].id);
         fsim_jw_close (w, ']');
     } else {
         const FsimApi *api = &c->s->apis[r->api];
@@ -583,16 +584,16 @@ json_flow (const Ctx *c, const FsimFlowExplanation *flow, const char *filter, Fs
     fsim_jw_item (w);
     fsim_jw_open (w, '{');
     fsim_jw_str (w, "field", c->s->fields[flow->field].id);
-    fsim_i_jw_bool (w, "sensitive", c->s->fields[flow->field].sensitive);
+    fsim_jw_bool (w, "sensitive", c->s->fields[flow->field].sensitive);
     fsim_jw_str (w, "partner", p->id);
-    fsim_i_jw_bool (w, "reached", flow->channels != 0);
-    fsim_i_jw_bool (w, "with_consent",
+    fsim_jw_bool (w, "reached", flow->channels != 0);
+    fsim_jw_bool (w, "with_consent",
                     (flow->channels & FSIM_CHANNEL_BIT (FSIM_CHANNEL_SELF)) != 0);
     fsim_jw_key (w, "channels");
     fsim_jw_open (w, '[');
     for (int ch = 0; ch < FSIM_N_CHANNELS; ch++)
         if (flow->channels & FSIM_CHANNEL_BIT (ch))
-            fsim_i_jw_elem (w, fsim_channel_to_string ((FsimChannel) ch));
+            fsim_jw_elem (w, fsim_channel_to_string ((FsimChannel) ch));
     fsim_jw_close (w, ']');
     fsim_jw_key (w, "destinations");
     fsim_jw_open (w, '[');
@@ -630,7 +631,7 @@ fsim_explain_render_json (const FsimTracer *t, const FsimExplanation *e,
     fsim_jw_str (&w, "scenario", c.s->id);
     fsim_jw_str (&w, "date", c.date);
     fsim_jw_str (&w, "user", user);
-    fsim_i_jw_bool (&w, "platform", c.pop->platform[e->user] != 0);
+    fsim_jw_bool (&w, "platform", c.pop->platform[e->user] != 0);
     fsim_jw_key (&w, "flows");
     fsim_jw_open (&w, '[');
     for (guint i = 0; i < e->flows->len; i++) {

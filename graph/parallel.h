@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* parallel.h: a parallel for over independent items, with progress seen by the calling thread. */
+/* parallel.h: the one parallel for of flowsim (generators, statistics, population draws, the
+ * engine): independent items, with progress seen by the calling thread. */
 #pragma once
 
 #include <stddef.h>
@@ -13,10 +14,11 @@ typedef void (*FsimParallelFunc) (size_t item, unsigned worker, void *data);
 typedef void (*FsimParallelTick) (size_t done, size_t total, void *data);
 
 /*
- * The number of workers for @n_items items: the positive integer in the environment variable
- * FLOWSIM_THREADS if set, else one per processor; at most 64 and at most @n_items (at least 1).
+ * The number of workers for @n_items items: @requested if positive, else the positive integer
+ * in the environment variable FLOWSIM_THREADS if set, else one per processor; at most 64 and at
+ * most @n_items (at least 1).
  */
-unsigned fsim_parallel_workers (size_t n_items);
+unsigned fsim_parallel_workers (unsigned requested, size_t n_items);
 
 /**
  * fsim_parallel_for:

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* text.h: terminal-safe strings and number formatting for every text output (the text
+ * escaping module; it depends on nothing but GLib, so every layer may use it for messages). */
+#pragma once
+
+#include <stddef.h>
+
+#include <glib.h>
+
+#define FSIM_LABEL_MAX_WIDTH 40 /* free-text columns are cut to this many terminal columns */
+
+/* "1234567" -> "1,234,567" (transfer full). */
+char *fsim_fmt_count (size_t n);
+/* A copy of @s that is valid UTF-8 with control and bidi characters replaced by '?'
+ * (transfer full). NULL gives "". */
+char *fsim_text_clean (const char *s);
+/* Terminal columns of a cleaned string (East Asian wide characters take two). */
+size_t fsim_text_width (const char *s);
+/* Takes @s (cleaned) and returns it cut to @max columns, "..." marking a cut (transfer full). */
+char *fsim_text_truncate (char *s, size_t max);
+void fsim_append_spaces (GString *out, size_t n);
