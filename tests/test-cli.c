@@ -189,6 +189,25 @@ test_cli_exit_bad_set (void)
     g_assert_nonnull (strstr (r->err, "nosuchkey"));
 }
 
+/* A policy file has no date and no population: every command that simulates says so (issue
+ * 15), instead of reporting 0 users. */
+static void
+test_cli_exit_policy_file (void)
+{
+    static const char *const commands[] = { "run", "report", "diagram", "population" };
+    g_autofree char *policy = fsim_test_source_path ("policies", "fields.json", NULL);
+    for (size_t i = 0; i < G_N_ELEMENTS (commands); i++) {
+        g_autoptr(FsimTestRun) r = RUN (commands[i], policy);
+        assert_single_error (r, FSIM_EXIT_INPUT);
+        g_assert_nonnull (strstr (r->err, "fields.json: a policy file, not a scenario: it has "
+                                          "no date and no population"));
+        g_assert_cmpuint (r->out_len, ==, 0);
+    }
+    g_autoptr(FsimTestRun) t = RUN ("timeline", policy, "--from", "2014-01-01", "--to",
+                                    "2015-01-01");
+    assert_single_error (t, FSIM_EXIT_INPUT);
+}
+
 /* ---- --output ---- */
 
 static int
@@ -525,6 +544,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/cli/exit/missing-file", test_cli_exit_missing_file);
     g_test_add_func ("/cli/exit/bad-json", test_cli_exit_bad_json);
     g_test_add_func ("/cli/exit/bad-set", test_cli_exit_bad_set);
+    g_test_add_func ("/cli/exit/policy-file", test_cli_exit_policy_file);
     g_test_add_func ("/cli/output/not-written-on-error", test_cli_output_not_written_on_error);
     g_test_add_func ("/cli/output/unwritable", test_cli_output_unwritable);
     g_test_add_func ("/cli/output/onto-directory", test_cli_output_onto_directory);

@@ -298,8 +298,9 @@ test_diff_cli_errors (void)
     g_assert_cmpint (d->status, ==, FSIM_EXIT_USAGE);
     g_autofree char *policy = fsim_test_source_path ("policies", "fields.json", NULL);
     g_autoptr (FsimTestRun) e = FSIM_RUN ("diff", base, policy);
-    g_assert_cmpint (e->status, ==, FSIM_EXIT_USAGE);
-    fsim_assert_contains (e->err, "fields.json is a policy file: diff compares scenarios");
+    g_assert_cmpint (e->status, ==, FSIM_EXIT_INPUT);
+    fsim_assert_contains (e->err, "fields.json: a policy file, not a scenario: it has no date "
+                                  "and no population");
 }
 
 int

@@ -36,7 +36,7 @@ FsimExit
 fsim_i_cli_load_population (const char *path, const char *const *sets, FsimProgress *progress,
                             FsimScenario **out_scenario, FsimPopulation **out_pop, GError **error)
 {
-    g_autoptr (FsimScenario) scenario = fsim_loader_load (path, sets, error);
+    g_autoptr (FsimScenario) scenario = fsim_loader_load_scenario (path, sets, error);
     g_autoptr (FsimPopulation) pop = NULL;
 
     if (scenario == NULL)

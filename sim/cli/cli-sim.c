@@ -28,7 +28,7 @@ fsim_i_cli_sim_new (const char *path, const char *const *sets, FsimExit *out_sta
     g_autoptr (FsimCliSim) sim = g_new0 (FsimCliSim, 1);
     g_autofree char *default_path = path ? NULL : fsim_cli_default_scenario_path ();
 
-    sim->scenario = fsim_loader_load (path ? path : default_path, sets, error);
+    sim->scenario = fsim_loader_load_scenario (path ? path : default_path, sets, error);
     if (sim->scenario == NULL) {
         *out_status = FSIM_EXIT_INPUT;
         return NULL;

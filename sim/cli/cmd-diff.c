@@ -86,17 +86,13 @@ static FsimExit
 diff_run (const DiffOptions *o, gboolean json, gboolean *changed, GString *out, GError **error)
 {
     const char *whatif_path = o->args[1] ? o->args[1] : o->args[0];
-    g_autoptr (FsimScenario) base = fsim_loader_load (o->args[0], NULL, error);
+    g_autoptr (FsimScenario) base = fsim_loader_load_scenario (o->args[0], NULL, error);
     if (!base)
         return FSIM_EXIT_INPUT;
     g_autoptr (FsimScenario) whatif =
-        fsim_loader_load (whatif_path, (const char *const *) o->sets, error);
+        fsim_loader_load_scenario (whatif_path, (const char *const *) o->sets, error);
     if (!whatif)
         return FSIM_EXIT_INPUT;
-    if (!base->id || !whatif->id)
-        return fsim_i_cli_usage_error (error, "%s is a policy file: diff compares scenarios (a "
-                                              "date and a population)",
-                                       base->id ? whatif_path : o->args[0]);
     g_autoptr (FsimPopulation) base_pop = fsim_population_build (base, error);
     if (!base_pop)
         return FSIM_EXIT_INPUT;

@@ -690,3 +690,20 @@ fsim_loader_load (const char *path, const char *const *sets, GError **error)
 {
     return fsim_loader_load_string (path, NULL, sets, error);
 }
+
+FsimScenario *
+fsim_loader_load_scenario (const char *path, const char *const *sets, GError **error)
+{
+    g_return_val_if_fail (path != NULL, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+    g_autoptr(FsimScenario) s = fsim_loader_load (path, sets, error);
+    if (s && !s->id) {
+        g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_SCHEMA,
+                     "%s: a policy file, not a scenario: it has no date and no population, so "
+                     "there is nothing to simulate; give a scenario file that includes it "
+                     "(a 'scenario' id, a 'date' and a 'population': docs/format.md, "
+                     "\"Scenario files\")", path);
+        return NULL;
+    }
+    return g_steal_pointer (&s);
+}
