@@ -305,6 +305,15 @@ static const ErrorCase cases[] = {
                 "(expected a number from 0 to 1)" } },
     { "adoption-unknown", .code = E (REFERENCE), .where = "adoption-unknown.json:9:19: ",
       .what = { "population.adoption.huwei: unknown partner 'huwei'; did you mean 'huawei'?" } },
+    /* ---- every error of a file, up to FSIM_LOADER_MAX_ERRORS, one located line each ------- */
+    { "many-errors", .code = E (REFERENCE), .where = "many-errors.json:7:29: ",
+      .what = { "rules[0].effect: unknown effect 'alow'; did you mean 'allow'?\n"
+                "many-errors.json:8:51: rules[1].partners[0]: unknown partner 'huwei'",
+                "\nmany-errors.json:10:87: rules[3].until: empty window" } },
+    { "many-errors-limit", .code = E (SCHEMA), .where = "many-errors-limit.json:6:17: ",
+      .what = { "fields[0].sensitive: expected true or false, got a string\n",
+                "\nmany-errors-limit.json:82:17: fields[19].sensitive: expected true or false, "
+                "got a string\nmany-errors-limit.json: stopped after 20 errors" } },
     /* ---- key order carries no meaning (docs/semantics.md, "Which pattern wins") -------- */
     { "keyorder-audience-tie", .code = E (VALUE), .where = "keyorder-audience-tie.json:6:58: ",
       .what = { "population.defaults.audience.p*religion: '*.religion' and 'p*religion' both "
@@ -464,9 +473,13 @@ test_error_case (gconstpointer data)
     g_assert_nonnull (error);
     g_test_message ("%s", error->message);
     g_assert_error (error, FSIM_LOADER_ERROR, (gint) c->code);
-    /* one line of valid UTF-8, whatever the input was */
+    /* valid UTF-8, whatever the input was; one line per error, each located */
     g_assert_true (g_utf8_validate (error->message, -1, NULL));
-    g_assert_null (strchr (error->message, '\n'));
+    g_auto(GStrv) lines = g_strsplit (error->message, "\n", -1);
+    for (char **l = lines; *l; l++)
+        g_assert_true (g_regex_match_simple ("^[^:]+(:[0-9]+:[0-9]+)?: ", *l, 0, 0));
+    if (!g_str_has_prefix (c->name, "many-errors"))
+        g_assert_null (strchr (error->message, '\n'));
     if (!g_str_has_prefix (error->message, c->where))
         g_error ("message '%s' does not start with '%s'", error->message, c->where);
     for (size_t i = 0; i < G_N_ELEMENTS (c->what) && c->what[i]; i++)

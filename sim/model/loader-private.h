@@ -95,7 +95,18 @@ typedef struct {
     GHashTable *api_ix;
     GHashTable *partner_ix;
     GHashTable *rule_ix;
+    GPtrArray *errors; /* GError*: the failed entities of the stage being converted */
 } FsimConv;
+
+/* Errors reported for one file before the loader stops (docs/format.md, "Error messages"). */
+#define FSIM_LOADER_MAX_ERRORS 20
+
+/* An entity of an array (a field, API, partner, rule, expectation) failed with *@local: keep
+ * its error (stealing it) and say whether to go on with the next entity (FALSE once
+ * FSIM_LOADER_MAX_ERRORS are kept). A stage ends with fsim_i_stage_ok(). */
+gboolean fsim_i_keep_error (FsimConv *c, GError **local);
+/* No entity of the stage failed. */
+gboolean fsim_i_stage_ok (const FsimConv *c);
 
 /* Sets a located error "FILE:LINE:COL: PATH: MESSAGE" and returns FALSE. */
 gboolean fsim_i_fail (FsimConv *c, GError **error, const cJSON *node, gboolean at_key,
