@@ -149,11 +149,61 @@ test_lint_cli_unknown_field (void)
     g_autofree char *path = fsim_test_data_path ("lint", "unknown-field.json", NULL);
     g_autoptr (FsimTestRun) r = FSIM_RUN ("lint", path);
     g_assert_cmpint (r->status, ==, FSIM_EXIT_INPUT);
-    g_assert_cmpstr (r->out, ==, "");
+    /* the report names the failure too, so that CI shows it */
+    fsim_assert_contains (r->out, "unknown-field.json:9:33: error: population.defaults.");
+    fsim_assert_contains (r->out, "unknown-field.json: could not be linted");
     g_assert_true (g_str_has_prefix (r->err, "flowsim: error: "));
     fsim_assert_contains (r->err, "unknown-field.json:9:33: population.defaults.audience."
                                   "profile.religon: field pattern 'profile.religon' selects no "
                                   "field; did you mean 'profile.religion'?\n");
+}
+
+/* A file that fails to load is a failed case; lint goes on with the others and exits 3. */
+static void
+test_lint_cli_batch (void)
+{
+    g_autofree char *warn = fsim_test_data_path ("lint", "warnings.json", NULL);
+    g_autofree char *bad = fsim_test_data_path ("lint", "unknown-field.json", NULL);
+    g_autofree char *clean = fsim_test_data_path ("lint", "clean.json", NULL);
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("lint", warn, bad, clean);
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_INPUT);
+    fsim_assert_contains (r->out, "warnings.json: 11 warnings\n");
+    fsim_assert_contains (r->out, "unknown-field.json: could not be linted");
+    fsim_assert_contains (r->out, "clean.json: 0 warnings\n");
+    fsim_assert_contains (r->err, "unknown-field.json:9:33: population.defaults.audience");
+    g_autoptr (FsimTestRun) j = FSIM_RUN ("lint", "--format", "json", "--strict", warn, bad, clean);
+    g_assert_cmpint (j->status, ==, FSIM_EXIT_INPUT); /* a failed file outranks --strict */
+    g_autoptr (GHashTable) t = json_check_parse (j->out);
+    g_assert_nonnull (t);
+    g_assert_cmpstr (g_hash_table_lookup (t, "count"), ==, "11");
+    g_assert_cmpstr (g_hash_table_lookup (t, "files[0].status"), ==, "linted");
+    g_assert_cmpstr (g_hash_table_lookup (t, "files[1].status"), ==, "failed");
+    g_assert_cmpstr (g_hash_table_lookup (t, "files[2].status"), ==, "linted");
+    fsim_assert_contains (g_hash_table_lookup (t, "files[1].errors[0]"),
+                          "unknown-field.json:9:33: population.defaults.audience");
+}
+
+/* A fragment that cannot load alone is linted as part of a file that includes it: another
+ * argument, or a file beside it. */
+static void
+test_lint_cli_fragment (void)
+{
+    g_autofree char *root = fsim_test_source_path ("policies", NULL);
+    g_autofree char *top = g_path_get_dirname (root);
+    const char *const alone[] = { "lint", "policies/device-partners.json", NULL };
+    g_autoptr (FsimTestRun) r = fsim_test_run (top, NULL, alone);
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
+    fsim_assert_contains (r->out, "policies/device-partners.json: 0 warnings (a fragment that "
+                                  "does not load alone: linted as part of "
+                                  "policies/device-integrated.json, which includes it)\n");
+    const char *const both[] = { "lint", "--format", "json", "policies/device-partners.json",
+                                 "scenarios/device-partners-2018.json", NULL };
+    g_autoptr (FsimTestRun) j = fsim_test_run (top, NULL, both);
+    g_assert_cmpint (j->status, ==, FSIM_EXIT_OK);
+    g_autoptr (GHashTable) t = json_check_parse (j->out);
+    g_assert_cmpstr (g_hash_table_lookup (t, "files[0].status"), ==, "linted_in_context");
+    g_assert_cmpstr (g_hash_table_lookup (t, "files[0].context"), ==,
+                     "scenarios/device-partners-2018.json");
 }
 
 static void
@@ -179,6 +229,8 @@ main (int argc, char **argv)
     g_test_add_func ("/lint/cli/text", test_lint_cli_text);
     g_test_add_func ("/lint/cli/json", test_lint_cli_json);
     g_test_add_func ("/lint/cli/unknown-field", test_lint_cli_unknown_field);
+    g_test_add_func ("/lint/cli/batch", test_lint_cli_batch);
+    g_test_add_func ("/lint/cli/fragment", test_lint_cli_fragment);
     g_test_add_func ("/lint/cli/usage", test_lint_cli_usage);
     return g_test_run ();
 }

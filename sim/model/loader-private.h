@@ -38,6 +38,7 @@ typedef struct {
     GPtrArray *stack;      /* canonical paths being resolved, for cycle detection */
     GHashTable *included;  /* canonical paths of the policy files already included */
     guint n_files;
+    GPtrArray *read;  /* canonical paths of the files read, in order (FsimScenario.files) */
     guint64 n_bytes;  /* read so far, for FSIM_LOADER_MAX_TOTAL_BYTES */
     guint64 n_values; /* an upper bound of the values parsed so far (FSIM_LOADER_MAX_VALUES) */
 } FsimJsonDoc;

@@ -685,6 +685,9 @@ fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path, GError **
     g_autoptr(FsimScenario) s = g_new0 (FsimScenario, 1);
     s->strings = g_string_chunk_new (256);
     s->path = g_strdup (path);
+    s->files = g_new0 (char *, doc->read->len + 1);
+    for (guint i = 0; i < doc->read->len; i++)
+        s->files[i] = g_strdup (doc->read->pdata[i]);
     FsimConv c = {
         .doc = doc,
         .s = s,

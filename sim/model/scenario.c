@@ -158,6 +158,7 @@ fsim_scenario_free (FsimScenario *s)
     g_free (s->title);
     g_free (s->description);
     g_free (s->path);
+    g_strfreev (s->files);
     g_free (s->date_string);
     g_strfreev (s->sources);
     g_strfreev (s->assumptions);

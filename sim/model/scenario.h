@@ -249,6 +249,7 @@ typedef struct {
     char *title;
     char *description;
     char *path;        /* the file it was loaded from */
+    char **files;      /* every file read for it (canonical paths), the top file first */
     FsimDay date;
     char *date_string; /* YYYY-MM-DD */
     guint64 seed;
