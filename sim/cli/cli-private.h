@@ -8,6 +8,27 @@
 #include "progress.h"
 #include "report.h"
 
+/*
+ * --partner SEL, --field SEL and --jurisdiction J, shared by the commands that can focus on
+ * part of a result (run, diff, timeline; report and diagram may take them the same way): add
+ * the options with fsim_i_focus_add_entries(), resolve them against the loaded scenario with
+ * fsim_i_focus_resolve() (docs/analysis.md, "Focus").
+ */
+typedef struct {
+    char *partner;
+    char *field;
+    char *jurisdiction;
+} FsimFocusOptions;
+
+void fsim_i_focus_add_entries (GOptionContext *context, FsimFocusOptions *o);
+void fsim_i_focus_options_clear (FsimFocusOptions *o);
+/* Whether any focus option was given. */
+gboolean fsim_i_focus_given (const FsimFocusOptions *o);
+/* Fills @out from @o: a selector that selects nothing, or a jurisdiction where no destination
+ * of @s keeps data, is a usage error (FSIM_EXIT_USAGE). @out is cleared first. */
+FsimExit fsim_i_focus_resolve (const FsimFocusOptions *o, const FsimScenario *s, FsimFocus *out,
+                               GError **error);
+
 /* A subcommand: `flowsim NAME ...` calls run() with argv[0] == NAME. */
 typedef struct {
     const char *name;
@@ -42,8 +63,8 @@ gboolean fsim_i_cli_write_output (const char *output, const GString *text, GErro
 /* cli-progress.c: the same with a progress line on stderr while the population is built and
  * traced, shown only when stderr is a terminal and not @quiet. */
 FsimExit fsim_i_cli_render_progress (const char *path, const char *const *sets,
-                                     FsimReportFormat format, gboolean quiet, GString *out,
-                                     GError **error);
+                                     const FsimFocusOptions *focus, FsimReportFormat format,
+                                     gboolean quiet, GString *out, GError **error);
 
 /* Loads @path with @sets and builds its population, reporting the build on @progress.
  * Returns FSIM_EXIT_OK with both outputs set, else FSIM_EXIT_INPUT with @error set. */

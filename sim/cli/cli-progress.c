@@ -57,7 +57,8 @@ fsim_i_cli_load_population (const char *path, const char *const *sets, FsimProgr
  * terminal and not @quiet. Returns FSIM_EXIT_OK, or the status of the failing step.
  */
 FsimExit
-fsim_i_cli_render_progress (const char *path, const char *const *sets, FsimReportFormat format,
+fsim_i_cli_render_progress (const char *path, const char *const *sets,
+                            const FsimFocusOptions *focus_options, FsimReportFormat format,
                             gboolean quiet, GString *out, GError **error)
 {
     g_autoptr (FsimProgress) progress = fsim_progress_new (2, fsim_progress_wanted (quiet));
@@ -67,13 +68,17 @@ fsim_i_cli_render_progress (const char *path, const char *const *sets, FsimRepor
     g_autoptr (FsimResult) result = NULL;
     FsimExit status;
 
+    g_auto (FsimFocus) focus = { 0 };
     status = fsim_i_cli_load_population (path, sets, progress, &scenario, &pop, error);
+    if (status == FSIM_EXIT_OK)
+        status = fsim_i_focus_resolve (focus_options, scenario, &focus, error);
     if (status != FSIM_EXIT_OK)
         return status;
     decisions = fsim_decisions_new (scenario, scenario->date);
     fsim_progress_phase (progress, "tracing", FALSE);
-    result = fsim_engine_run_with_progress (scenario, pop, decisions, fsim_progress_update,
-                                            progress, error);
+    result = fsim_engine_run_focused (scenario, pop, decisions,
+                                      fsim_i_focus_given (focus_options) ? &focus : NULL,
+                                      fsim_progress_update, progress, error);
     if (result == NULL)
         return FSIM_EXIT_INTERNAL;
     g_clear_pointer (&progress, fsim_progress_free); /* erase the line before the report */

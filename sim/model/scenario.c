@@ -236,3 +236,54 @@ fsim_day_format (FsimDay day)
     return g_strdup_printf ("%04d-%02d-%02d", g_date_get_year (&date), g_date_get_month (&date),
                             g_date_get_day (&date));
 }
+
+FsimWord *
+fsim_scenario_select_fields (const FsimScenario *s, const char *pattern)
+{
+    g_return_val_if_fail (s != NULL && pattern != NULL, NULL);
+    g_autofree FsimWord *bits = fsim_bits_new (s->field_words);
+    gboolean any = FALSE;
+    for (size_t f = 0; f < s->n_fields; f++)
+        if (fsim_field_pattern_match (pattern, s->fields[f].id, NULL)) {
+            fsim_bits_set (bits, f);
+            any = TRUE;
+        }
+    return any ? g_steal_pointer (&bits) : NULL;
+}
+
+FsimWord *
+fsim_scenario_select_partners (const FsimScenario *s, const char *selector)
+{
+    g_return_val_if_fail (s != NULL && selector != NULL, NULL);
+    g_autofree FsimWord *bits = fsim_bits_new (s->partner_words);
+    gboolean any = FALSE;
+    for (size_t p = 0; p < s->n_partners; p++)
+        if (fsim_partner_selector_matches (&s->partners[p], selector)) {
+            fsim_bits_set (bits, p);
+            any = TRUE;
+        }
+    return any ? g_steal_pointer (&bits) : NULL;
+}
+
+void
+fsim_focus_clear (FsimFocus *focus)
+{
+    if (!focus)
+        return;
+    g_clear_pointer (&focus->partners, g_free);
+    g_clear_pointer (&focus->fields, g_free);
+    g_clear_pointer (&focus->jurisdiction, g_free);
+    g_clear_pointer (&focus->description, g_free);
+}
+
+gboolean
+fsim_focus_has_partner (const FsimFocus *focus, size_t p)
+{
+    return !focus || !focus->partners || fsim_bits_get (focus->partners, p);
+}
+
+gboolean
+fsim_focus_has_field (const FsimFocus *focus, size_t f)
+{
+    return !focus || !focus->fields || fsim_bits_get (focus->fields, f);
+}

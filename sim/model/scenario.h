@@ -300,6 +300,32 @@ gboolean fsim_field_pattern_match (const char *pattern, const char *field, int *
 /* Does a partner selector ("*", "kind:K", "tag:T", an id or a glob over ids) select @p? */
 gboolean fsim_partner_selector_matches (const FsimPartner *p, const char *selector);
 
+/* Bit set of the fields selected by the field pattern @pattern (the format's pattern rules),
+ * or NULL if it selects none. (transfer full) Can't fail. */
+FsimWord *fsim_scenario_select_fields (const FsimScenario *s, const char *pattern);
+/* Bit set of the partners selected by the selector @selector ("*", "kind:K", "tag:T", an id or
+ * a glob), or NULL if it selects none. (transfer full) Can't fail. */
+FsimWord *fsim_scenario_select_partners (const FsimScenario *s, const char *selector);
+
+/*
+ * What a focused command (run, diff, timeline --partner/--field/--jurisdiction) counts: only
+ * the flows of a selected field to a selected partner that land in the jurisdiction. A plain
+ * struct; NULL members select everything. docs/analysis.md, "Focus".
+ */
+typedef struct {
+    FsimWord *partners;  /* partner bit set (partner_words), or NULL: every partner */
+    FsimWord *fields;    /* field bit set (field_words), or NULL: every field */
+    char *jurisdiction;  /* an ISO code or "device", or NULL: anywhere */
+    char *description;   /* "partner tag:china, jurisdiction CN" (for reports), or NULL */
+} FsimFocus;
+
+/* Frees the members of @focus (not @focus itself). Accepts NULL. */
+void fsim_focus_clear (FsimFocus *focus);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FsimFocus, fsim_focus_clear)
+/* Whether @focus selects partner @p, field @f (can't fail; a NULL focus selects all). */
+gboolean fsim_focus_has_partner (const FsimFocus *focus, size_t p);
+gboolean fsim_focus_has_field (const FsimFocus *focus, size_t f);
+
 /* Parse "YYYY-MM-DD" strictly; FALSE if malformed or not a real date. */
 gboolean fsim_day_parse (const char *text, FsimDay *out_day);
 /* Format a day as "YYYY-MM-DD" (transfer full). FSIM_DAY_MIN/MAX give "-inf"/"+inf". */
