@@ -15,7 +15,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 readonly BUILD_DIR=build
-readonly PACKAGES=(meson ninja-build pkg-config libigraph-dev libcjson-dev libglib2.0-dev gcc valgrind graphviz)
+readonly PACKAGES=(meson ninja-build pkg-config libigraph-dev libcjson-dev libglib2.0-dev gcc valgrind graphviz
+    python3-cffi python3-pandas help2man)
 
 say() { printf 'build.sh: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -30,6 +31,8 @@ have_everything() {
         command -v pkg-config >/dev/null 2>&1 &&
         command -v cc >/dev/null 2>&1 &&
         command -v dot >/dev/null 2>&1 &&
+        command -v help2man >/dev/null 2>&1 &&
+        { [ ! -x /usr/bin/python3 ] || /usr/bin/python3 -c 'import cffi' 2>/dev/null; } &&
         pkg-config --exists igraph libcjson glib-2.0
 }
 

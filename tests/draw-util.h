@@ -71,13 +71,13 @@ draw_flowsim (const char *const *env, const char *const *args)
 #define FLOWSIM_ENV(env, ...) draw_flowsim (env, (const char *const[]){ __VA_ARGS__, NULL })
 
 /* Loads and simulates tests/data/@dir/@name; asserts success. */
-static inline FsimCliSim *
+static inline FsimSim *
 draw_sim (const char *dir, const char *name)
 {
     g_autofree char *path = fsim_test_data_path (dir, name, NULL);
     g_autoptr (GError) error = NULL;
     FsimExit status = FSIM_EXIT_OK;
-    FsimCliSim *sim = fsim_i_cli_sim_new (path, NULL, &status, &error);
+    FsimSim *sim = fsim_i_cli_sim_new (path, NULL, &status, &error);
     g_assert_no_error (error);
     g_assert_nonnull (sim);
     return sim;

@@ -21,7 +21,7 @@
 static char *
 draw (const char *dir, const char *name, size_t top)
 {
-    g_autoptr (FsimCliSim) sim = draw_sim (dir, name);
+    g_autoptr (FsimSim) sim = draw_sim (dir, name);
     FsimDiagramOptions o = { .top = top };
     GString *out = g_string_new (NULL);
     fsim_diagram_write_dot (sim->scenario, sim->decisions, sim->result, &o, out);
@@ -285,7 +285,7 @@ test_diagram_explain (void)
     g_autofree char *path = fsim_test_source_path ("scenarios", "tour.json", NULL);
     g_autoptr (GError) error = NULL;
     FsimExit status = FSIM_EXIT_OK;
-    g_autoptr (FsimCliSim) sim = fsim_i_cli_sim_new (path, NULL, &status, &error);
+    g_autoptr (FsimSim) sim = fsim_i_cli_sim_new (path, NULL, &status, &error);
     g_assert_no_error (error);
     g_autoptr (FsimTracer) t = fsim_tracer_new (sim->scenario, sim->pop, sim->decisions, &error);
     g_assert_no_error (error);

@@ -14,7 +14,7 @@
 static char *
 report (const char *dir, const char *name, gboolean with_timeline)
 {
-    g_autoptr (FsimCliSim) sim = draw_sim (dir, name);
+    g_autoptr (FsimSim) sim = draw_sim (dir, name);
     g_autoptr (GError) error = NULL;
     g_autoptr (FsimTimeline) t = NULL;
     GString *out = g_string_new (NULL);

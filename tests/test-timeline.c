@@ -22,7 +22,7 @@ day (const char *text)
 static FsimTimeline *
 timeline (const char *from, const char *to, const char *step)
 {
-    g_autoptr (FsimCliSim) sim = draw_sim ("timeline", "dated.json");
+    g_autoptr (FsimSim) sim = draw_sim ("timeline", "dated.json");
     g_autoptr (GError) error = NULL;
     FsimTimelineStep s;
     g_assert_true (fsim_timeline_step_parse (step, &s));
@@ -78,7 +78,7 @@ test_timeline_days (void)
 static void
 test_timeline_range (void)
 {
-    g_autoptr (FsimCliSim) sim = draw_sim ("timeline", "dated.json");
+    g_autoptr (FsimSim) sim = draw_sim ("timeline", "dated.json");
     g_autoptr (GError) error = NULL;
     FsimTimelineStep daily = { 1, FALSE };
     g_assert_null (fsim_timeline_new (sim->scenario, sim->pop, day ("2015-01-01"),
@@ -161,7 +161,7 @@ test_timeline_counts (void)
 static void
 test_timeline_kinds_distinct (void)
 {
-    g_autoptr (FsimCliSim) sim = draw_sim ("timeline", "dated.json");
+    g_autoptr (FsimSim) sim = draw_sim ("timeline", "dated.json");
     const FsimResult *r = sim->result;
     size_t app1 = (size_t) fsim_scenario_find_partner (sim->scenario, "app1");
     size_t app2 = (size_t) fsim_scenario_find_partner (sim->scenario, "app2");
@@ -193,7 +193,7 @@ static void
 test_timeline_json (void)
 {
     g_autoptr (FsimTimeline) t = timeline ("2011-01-01", "2019-01-01", "1y");
-    g_autoptr (FsimCliSim) sim = draw_sim ("timeline", "dated.json");
+    g_autoptr (FsimSim) sim = draw_sim ("timeline", "dated.json");
     g_autoptr (GString) out = g_string_new (NULL);
     fsim_timeline_render (sim->scenario, t, FSIM_TIMELINE_JSON, out);
     g_autoptr (GHashTable) j = json_check_parse (out->str);
@@ -213,7 +213,7 @@ static void
 test_timeline_svg (void)
 {
     g_autoptr (FsimTimeline) t = timeline ("2011-01-01", "2019-01-01", "3m");
-    g_autoptr (FsimCliSim) sim = draw_sim ("timeline", "dated.json");
+    g_autoptr (FsimSim) sim = draw_sim ("timeline", "dated.json");
     g_autoptr (GString) out = g_string_new (NULL);
     g_autoptr (GError) error = NULL;
     fsim_timeline_render (sim->scenario, t, FSIM_TIMELINE_SVG, out);

@@ -8,16 +8,42 @@
 
 #include "cli-private.h"
 #include "scenario.h"
+#include "text.h"
+
+/* Accepted by every command: --version (answered by the dispatcher before the command runs,
+ * listed here for the help) and --quiet where a command has no --quiet of its own (it then
+ * prints nothing but its output and errors anyway). */
+static gboolean common_version, common_quiet;
+
+static gboolean
+has_long (const GOptionEntry *entries, const char *name)
+{
+    for (const GOptionEntry *e = entries; e->long_name; e++)
+        if (strcmp (e->long_name, name) == 0)
+            return TRUE;
+    return FALSE;
+}
 
 GOptionContext *
 fsim_i_cmd_context (const char *name, const char *parameters, const GOptionEntry *entries,
                     const char *summary, const char *description)
 {
     GOptionContext *context = g_option_context_new (parameters);
+    const GOptionEntry common[] = {
+        { "quiet", 'q', 0, G_OPTION_ARG_NONE, &common_quiet,
+          "Print nothing but the output and errors", NULL },
+        { "version", 0, 0, G_OPTION_ARG_NONE, &common_version, "Show the version", NULL },
+    };
+    g_autoptr (GArray) all = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
     (void) name;
+    for (const GOptionEntry *e = entries; e->long_name; e++)
+        g_array_append_val (all, *e);
+    for (size_t i = 0; i < G_N_ELEMENTS (common); i++)
+        if (!has_long (entries, common[i].long_name))
+            g_array_append_val (all, common[i]);
     /* Our own --help: GLib's would print and exit() from inside the parser. */
     g_option_context_set_help_enabled (context, FALSE);
-    g_option_context_add_main_entries (context, entries, NULL);
+    g_option_context_add_main_entries (context, (const GOptionEntry *) all->data, NULL);
     if (summary)
         g_option_context_set_summary (context, summary);
     if (description)
@@ -41,6 +67,27 @@ fsim_i_cmd_help (GOptionContext *context, const char *name)
     return g_strconcat (options, fsim_i_cli_exit_status_help, NULL);
 }
 
+/* The long option of @context closest to the one GLib's @message ("Unknown option --fromat")
+ * names, as "--format" (transfer full), or NULL. The options are read from the help text,
+ * which lists every one of them. */
+static char *
+closest_option (GOptionContext *context, const char *message)
+{
+    const char *bad = strstr (message, "--");
+    if (bad == NULL)
+        return NULL;
+    g_autofree char *word = g_strndup (bad + 2, strcspn (bad + 2, "= "));
+    g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+    g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+    for (const char *p = help; (p = strstr (p, " --")) != NULL; p += 3) {
+        size_t n = strspn (p + 3, "abcdefghijklmnopqrstuvwxyz0123456789-");
+        if (n > 0)
+            g_ptr_array_add (names, g_strndup (p + 3, n));
+    }
+    const char *near = fsim_text_closest (word, (const char *const *) names->pdata, names->len);
+    return near ? g_strconcat ("--", near, NULL) : NULL;
+}
+
 FsimExit
 fsim_i_cmd_parse (GOptionContext *context, const char *name, int argc, char **argv, GError **error)
 {
@@ -50,8 +97,13 @@ fsim_i_cmd_parse (GOptionContext *context, const char *name, int argc, char **ar
     for (int i = 0; i < argc; i++)
         args[i] = g_strdup (argv[i]);
     set_prgname (name);
-    if (!g_option_context_parse_strv (context, &args, &local))
-        return fsim_i_cli_usage_error (error, "%s", local->message);
+    if (!g_option_context_parse_strv (context, &args, &local)) {
+        g_autofree char *near = NULL;
+        if (g_error_matches (local, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION))
+            near = closest_option (context, local->message);
+        return near ? fsim_i_cli_usage_error (error, "%s (did you mean %s?)", local->message, near)
+                    : fsim_i_cli_usage_error (error, "%s", local->message);
+    }
     return FSIM_EXIT_OK;
 }
 

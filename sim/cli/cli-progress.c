@@ -5,12 +5,9 @@
 #include <glib.h>
 
 #include "cli-private.h"
-#include "engine.h"
-#include "loader.h"
-#include "policy.h"
-#include "population.h"
 #include "progress.h"
 #include "report.h"
+#include "sim.h"
 
 /* Populations from this many users up take long enough to say so at once. */
 #define LONG_BUILD_USERS 100000
@@ -26,6 +23,19 @@ build_is_long (const FsimScenario *s)
            LONG_BUILD_USERS;
 }
 
+/* Loads @path with @sets and builds its population, the build shown on @progress. */
+static FsimSim *
+load_sim (const char *path, const char *const *sets, FsimProgress *progress, GError **error)
+{
+    const FsimSimOptions options = { .sets = sets };
+    g_autoptr (FsimSim) sim = fsim_sim_load (path, &options, error);
+
+    if (sim == NULL)
+        return NULL;
+    fsim_progress_phase (progress, "building the population", build_is_long (sim->scenario));
+    return fsim_sim_build (sim, &options, error) ? g_steal_pointer (&sim) : NULL;
+}
+
 /**
  * fsim_i_cli_load_population:
  * Loads @path with @sets and builds its population, reporting the build on @progress.
@@ -36,17 +46,12 @@ FsimExit
 fsim_i_cli_load_population (const char *path, const char *const *sets, FsimProgress *progress,
                             FsimScenario **out_scenario, FsimPopulation **out_pop, GError **error)
 {
-    g_autoptr (FsimScenario) scenario = fsim_loader_load_scenario (path, sets, error);
-    g_autoptr (FsimPopulation) pop = NULL;
+    g_autoptr (FsimSim) sim = load_sim (path, sets, progress, error);
 
-    if (scenario == NULL)
+    if (sim == NULL)
         return FSIM_EXIT_INPUT;
-    fsim_progress_phase (progress, "building the population", build_is_long (scenario));
-    pop = fsim_population_build (scenario, error);
-    if (pop == NULL)
-        return FSIM_EXIT_INPUT;
-    *out_scenario = g_steal_pointer (&scenario);
-    *out_pop = g_steal_pointer (&pop);
+    *out_scenario = g_steal_pointer (&sim->scenario);
+    *out_pop = g_steal_pointer (&sim->pop);
     return FSIM_EXIT_OK;
 }
 
@@ -62,26 +67,23 @@ fsim_i_cli_render_progress (const char *path, const char *const *sets,
                             gboolean quiet, GString *out, GError **error)
 {
     g_autoptr (FsimProgress) progress = fsim_progress_new (2, fsim_progress_wanted (quiet));
-    g_autoptr (FsimScenario) scenario = NULL;
-    g_autoptr (FsimPopulation) pop = NULL;
-    g_autoptr (FsimDecisions) decisions = NULL;
-    g_autoptr (FsimResult) result = NULL;
-    FsimExit status;
-
     g_auto (FsimFocus) focus = { 0 };
-    status = fsim_i_cli_load_population (path, sets, progress, &scenario, &pop, error);
-    if (status == FSIM_EXIT_OK)
-        status = fsim_i_focus_resolve (focus_options, scenario, &focus, error);
+    const FsimSimOptions options = {
+        .progress = fsim_progress_update,
+        .progress_data = progress,
+        .focus = fsim_i_focus_given (focus_options) ? &focus : NULL,
+    };
+    g_autoptr (FsimSim) sim = load_sim (path, sets, progress, error);
+
+    if (sim == NULL)
+        return FSIM_EXIT_INPUT;
+    FsimExit status = fsim_i_focus_resolve (focus_options, sim->scenario, &focus, error);
     if (status != FSIM_EXIT_OK)
         return status;
-    decisions = fsim_decisions_new (scenario, scenario->date);
     fsim_progress_phase (progress, "tracing", FALSE);
-    result = fsim_engine_run_focused (scenario, pop, decisions,
-                                      fsim_i_focus_given (focus_options) ? &focus : NULL,
-                                      fsim_progress_update, progress, error);
-    if (result == NULL)
+    if (!fsim_sim_trace (sim, &options, error))
         return FSIM_EXIT_INTERNAL;
     g_clear_pointer (&progress, fsim_progress_free); /* erase the line before the report */
-    fsim_report_render (scenario, pop, result, format, out);
+    fsim_report_render (sim->scenario, sim->pop, sim->result, format, out);
     return FSIM_EXIT_OK;
 }

@@ -5,21 +5,8 @@
 #include <glib.h>
 
 #include "cli.h"
-#include "engine.h"
-#include "policy.h"
-#include "population.h"
 #include "scenario.h"
-
-/* One simulated scenario, everything the outputs need; all members owned. */
-typedef struct {
-    FsimScenario *scenario;
-    FsimPopulation *pop;
-    FsimDecisions *decisions;
-    FsimResult *result;
-} FsimCliSim;
-
-void fsim_i_cli_sim_free (FsimCliSim *sim);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimCliSim, fsim_i_cli_sim_free)
+#include "sim.h"
 
 /**
  * fsim_i_cli_sim_new:
@@ -28,10 +15,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimCliSim, fsim_i_cli_sim_free)
  * @out_status: the exit status for the step that failed (FSIM_EXIT_INPUT for the scenario or
  *   its population, FSIM_EXIT_INTERNAL for the engine); written only on failure
  *
- * Loads @path, builds its population, decides on the scenario date and runs the engine.
+ * fsim_sim_new() on @path, or on the bundled default scenario.
  * Returns: (transfer full): the simulation, or NULL with @error set.
  */
-FsimCliSim *fsim_i_cli_sim_new (const char *path, const char *const *sets, FsimExit *out_status,
+FsimSim *fsim_i_cli_sim_new (const char *path, const char *const *sets, FsimExit *out_status,
                                 GError **error);
 
 /* Parses "YYYY-MM-DD" for option @option; a usage error (FALSE) otherwise. */

@@ -11,11 +11,7 @@
 
 #include "cli-private.h"
 #include "cli.h"
-#include "engine.h"
-#include "loader.h"
-#include "policy.h"
-#include "population.h"
-#include "report.h"
+#include "text.h"
 
 /*
  * Every diagnostic goes through one place, fsim_cli_run(), which prints it once: library code
@@ -154,13 +150,17 @@ char *
 fsim_cli_default_scenario_path (void)
 {
     const char *env = g_getenv ("FLOWSIM_DATADIR");
-    g_autofree char *source = NULL;
+    g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
 
     if (env != NULL && *env != '\0')
         return g_build_filename (env, FSIM_CLI_DEFAULT_SCENARIO, NULL);
-    source = g_build_filename (FSIM_SOURCE_DIR, FSIM_CLI_DEFAULT_SCENARIO, NULL);
-    if (g_file_test (source, G_FILE_TEST_IS_REGULAR))
-        return g_steal_pointer (&source);
+    if (exe != NULL) {
+        g_autofree char *bindir = g_path_get_dirname (exe);
+        g_autofree char *path = g_build_filename (bindir, FSIM_DATADIR_FROM_BINDIR,
+                                                  FSIM_CLI_DEFAULT_SCENARIO, NULL);
+        if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+            return g_steal_pointer (&path);
+    }
     return g_build_filename (FSIM_DATADIR, FSIM_CLI_DEFAULT_SCENARIO, NULL);
 }
 
@@ -200,6 +200,16 @@ printable (const char *message)
     return g_string_free (out, FALSE);
 }
 
+/* The command name closest to @name ("did you mean"), or NULL. */
+static const char *
+closest_command (const char *name)
+{
+    const char *names[G_N_ELEMENTS (commands)];
+    for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
+        names[i] = commands[i]->name;
+    return fsim_text_closest (name, names, G_N_ELEMENTS (names));
+}
+
 static FsimExit
 dispatch (int argc, char **argv, GError **error)
 {
@@ -210,8 +220,18 @@ dispatch (int argc, char **argv, GError **error)
     if (argv[1][0] == '-')
         return top_option (argc, argv, error);
     command = find_command (argv[1]);
-    if (command == NULL)
-        return fsim_i_cli_usage_error (error, "unknown command '%s'", argv[1]);
+    if (command == NULL) {
+        const char *near = closest_command (argv[1]);
+        return near ? fsim_i_cli_usage_error (error, "unknown command '%s' (did you mean '%s'?)",
+                                              argv[1], near)
+                    : fsim_i_cli_usage_error (error, "unknown command '%s'", argv[1]);
+    }
+    for (int i = 2; i < argc && strcmp (argv[i], "--") != 0; i++)
+        if (strcmp (argv[i], "--version") == 0) {
+            static const char version[] = "flowsim " FSIM_VERSION "\n";
+            return fsim_i_cli_write_stdout (version, strlen (version), error)
+                       ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
+        }
     return command->run (argc - 1, argv + 1, error);
 }
 

@@ -30,9 +30,10 @@ typedef enum {
 /**
  * fsim_cli_default_scenario_path:
  *
- * Where the default scenario is: under $FLOWSIM_DATADIR if set, else under the source tree
- * (FSIM_SOURCE_DIR, so a binary in the build tree works) if the file is there, else under the
- * installed data dir (FSIM_DATADIR). Can't fail; the file may not exist.
+ * Where the default scenario is: under $FLOWSIM_DATADIR if set, else under the data dir next
+ * to the running program (BINDIR/../share/flowsim; in the build tree, build/share/flowsim
+ * links to the source tree) if the file is there, else under the configured data dir
+ * (FSIM_DATADIR). Can't fail; the file may not exist.
  *
  * Returns: (transfer full): the path
  */

@@ -117,7 +117,7 @@ diagram_run (const DiagramOptions *o, const FsimDiagramOptions *d, GError **erro
     FsimExit status = FSIM_EXIT_OK;
     const char *format = diagram_format (o);
     g_autoptr (GString) dot = g_string_new (NULL);
-    g_autoptr (FsimCliSim) sim = fsim_i_cli_sim_new (o->args ? o->args[0] : NULL,
+    g_autoptr (FsimSim) sim = fsim_i_cli_sim_new (o->args ? o->args[0] : NULL,
                                                      (const char *const *) o->sets, &status, error);
 
     if (sim == NULL)

@@ -9,7 +9,7 @@
 #include "cmd-analysis.h"
 #include "diff-diagram.h"
 #include "diff.h"
-#include "loader.h"
+#include "sim.h"
 
 typedef struct {
     char *format;
@@ -85,28 +85,18 @@ diff_parse (int argc, char **argv, DiffOptions *o, gboolean *json, GError **erro
 static FsimExit
 diff_run (const DiffOptions *o, gboolean json, gboolean *changed, GString *out, GError **error)
 {
-    const char *whatif_path = o->args[1] ? o->args[1] : o->args[0];
-    g_autoptr (FsimScenario) base = fsim_loader_load_scenario (o->args[0], NULL, error);
-    if (!base)
-        return FSIM_EXIT_INPUT;
-    g_autoptr (FsimScenario) whatif =
-        fsim_loader_load_scenario (whatif_path, (const char *const *) o->sets, error);
-    if (!whatif)
-        return FSIM_EXIT_INPUT;
-    g_autoptr (FsimPopulation) base_pop = fsim_population_build (base, error);
-    if (!base_pop)
-        return FSIM_EXIT_INPUT;
-    FsimPopulation *own = fsim_population_build (whatif, error);
-    if (!own)
-        return FSIM_EXIT_INPUT;
-    g_autofree char *note = NULL;
-    g_autoptr (FsimPopulation) whatif_pop =
-        fsim_diff_population (base, base_pop, whatif, own, &note, error);
-    if (!whatif_pop)
-        return FSIM_EXIT_INPUT;
-    g_autoptr (FsimDiff) diff = fsim_diff_new (base, base_pop, whatif, whatif_pop, note, error);
-    if (!diff)
-        return FSIM_EXIT_INTERNAL;
+    const FsimSimOptions options = { .sets = (const char *const *) o->sets };
+    FsimSimFailure failure = FSIM_SIM_FAILED_INTERNAL;
+    g_autoptr (FsimSimDiff) compared =
+        fsim_sim_diff (o->args[0], o->args[1], &options, &failure, error);
+    if (!compared && failure == FSIM_SIM_FAILED_USAGE) {
+        g_autofree char *message = g_strdup ((*error)->message);
+        g_clear_error (error);
+        return fsim_i_cli_usage_error (error, "%s", message);
+    }
+    if (!compared)
+        return (FsimExit) failure;
+    const FsimDiff *diff = compared->diff;
     *changed = fsim_diff_any (diff);
     if (o->format && (strcmp (o->format, "dot") == 0 || strcmp (o->format, "svg") == 0))
         return fsim_diff_draw (diff, o->format, out, error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;

@@ -119,7 +119,7 @@ report_parse (int argc, char **argv, ReportOptions *o, ReportArgs *a, GError **e
 
 /* The diagram as a sanitized <svg> element, through Graphviz. */
 static char *
-diagram_svg (const FsimCliSim *sim, const FsimDiagramOptions *d, GError **error)
+diagram_svg (const FsimSim *sim, const FsimDiagramOptions *d, GError **error)
 {
     g_autoptr (GString) dot = g_string_new (NULL);
     gsize len = 0;
@@ -138,7 +138,7 @@ report_run (const ReportOptions *o, const ReportArgs *a, GError **error)
 {
     FsimExit status = FSIM_EXIT_OK;
     g_autoptr (GString) page = g_string_new (NULL);
-    g_autoptr (FsimCliSim) sim = fsim_i_cli_sim_new (o->args ? o->args[0] : NULL,
+    g_autoptr (FsimSim) sim = fsim_i_cli_sim_new (o->args ? o->args[0] : NULL,
                                                      (const char *const *) o->sets, &status, error);
     g_autoptr (FsimTimeline) t = NULL;
     g_autofree char *svg = NULL;

@@ -115,7 +115,7 @@ timeline_run (const TimelineOptions *o, const TimelineArgs *a, GError **error)
 {
     FsimExit status = FSIM_EXIT_OK;
     g_autoptr (GString) out = g_string_new (NULL);
-    g_autoptr (FsimCliSim) sim = fsim_i_cli_sim_new (o->args ? o->args[0] : NULL,
+    g_autoptr (FsimSim) sim = fsim_i_cli_sim_new (o->args ? o->args[0] : NULL,
                                                      (const char *const *) o->sets, &status, error);
     g_autoptr (FsimTimeline) t = NULL;
     g_autoptr (GError) local = NULL;

@@ -33,6 +33,7 @@ typedef struct {
     FsimWord *used_once, *used_twice; /* [pw]: partners one user uses, two or more */
     size_t n_users, n_blocks;
     FsimResult **parts; /* per worker */
+    unsigned threads; /* requested workers, 0: fsim_parallel_workers()'s default */
     FsimProgressFunc progress;
     void *progress_data;
     double progress_base; /* the share of the work done before this pass */
@@ -133,7 +134,7 @@ static unsigned
 worker_count (const Run *run)
 {
     size_t bytes = (FSIM_N_CHANNELS + 2) * run->nf * run->np * sizeof (size_t);
-    unsigned n = fsim_parallel_workers (0, run->n_blocks);
+    unsigned n = fsim_parallel_workers (run->threads, run->n_blocks);
     return (unsigned) MAX ((size_t) 1, MIN ((size_t) n, MAX_COUNTER_BYTES / MAX (bytes, 1)));
 }
 
@@ -191,22 +192,21 @@ plan_focus (FsimEnginePlan *plan, const FsimFocus *focus)
 }
 
 /**
- * fsim_engine_run_with_progress:
- * As fsim_engine_run(), calling @progress (if not NULL) with the phase "tracing" and the share
- * of the work done, from the calling thread only.
+ * fsim_engine_run_full:
+ * See engine.h.
  */
 FsimResult *
-fsim_engine_run_with_progress (const FsimScenario *scenario, const FsimPopulation *pop,
-                               const FsimDecisions *decisions, FsimProgressFunc progress,
-                               void *progress_data, GError **error)
+fsim_engine_run_full (const FsimScenario *scenario, const FsimPopulation *pop,
+                      const FsimDecisions *decisions, unsigned threads,
+                      FsimProgressFunc progress, void *progress_data, GError **error)
 {
-    return fsim_engine_run_focused (scenario, pop, decisions, NULL, progress, progress_data,
-                                    error);
+    return fsim_engine_run_focused (scenario, pop, decisions, NULL, threads, progress,
+                                    progress_data, error);
 }
 
 FsimResult *
 fsim_engine_run_focused (const FsimScenario *scenario, const FsimPopulation *pop,
-                         const FsimDecisions *decisions, const FsimFocus *focus,
+                         const FsimDecisions *decisions, const FsimFocus *focus, unsigned threads,
                          FsimProgressFunc progress, void *progress_data, GError **error)
 {
     g_return_val_if_fail (scenario != NULL && pop != NULL && decisions != NULL, NULL);
@@ -229,6 +229,7 @@ fsim_engine_run_focused (const FsimScenario *scenario, const FsimPopulation *pop
         .pw = pop->partner_words,
         .n_users = pop->n_users,
         .n_blocks = (pop->n_users + FSIM_ENGINE_BLOCK_USERS - 1) / FSIM_ENGINE_BLOCK_USERS,
+        .threads = threads,
         .progress = progress,
         .progress_data = progress_data,
     };
@@ -261,6 +262,19 @@ fsim_engine_run_focused (const FsimScenario *scenario, const FsimPopulation *pop
     r->jurisdictions = g_steal_pointer (&plan->jur);
     r->kinds = g_steal_pointer (&plan->kinds);
     return g_steal_pointer (&r);
+}
+
+/**
+ * fsim_engine_run_with_progress:
+ * As fsim_engine_run(), calling @progress (if not NULL) with the phase "tracing" and the share
+ * of the work done, from the calling thread only.
+ */
+FsimResult *
+fsim_engine_run_with_progress (const FsimScenario *scenario, const FsimPopulation *pop,
+                               const FsimDecisions *decisions, FsimProgressFunc progress,
+                               void *progress_data, GError **error)
+{
+    return fsim_engine_run_full (scenario, pop, decisions, 0, progress, progress_data, error);
 }
 
 /**

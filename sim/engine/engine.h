@@ -69,24 +69,23 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimResult, fsim_result_free)
 FsimResult *fsim_engine_run (const FsimScenario *scenario, const FsimPopulation *pop,
                              const FsimDecisions *decisions, GError **error);
 
+/* Progress of a long step: @phase names it ("tracing"), @fraction of it is done (0 .. 1). */
+typedef void (*FsimProgressFunc) (const char *phase, double fraction, void *user_data);
+
 /**
  * fsim_engine_run_focused:
  * @focus: (nullable): count only the flows of the focused fields to the focused partners that
  *   land in the focused jurisdiction (every flow is still traced: data reaches a focused partner
  *   downstream of the others); NULL counts everything
  *
- * As fsim_engine_run_with_progress(). Rows outside the focus are zero (partner_users too), so a
+ * As fsim_engine_run_full(). Rows outside the focus are zero (partner_users too), so a
  * report that leaves out empty rows shows only the focus; users_reached and the field,
  * jurisdiction and kind rows count focused flows only.
  */
-/* Progress of a long step: @phase names it ("tracing"), @fraction of it is done (0 .. 1). */
-typedef void (*FsimProgressFunc) (const char *phase, double fraction, void *user_data);
-
 FsimResult *fsim_engine_run_focused (const FsimScenario *scenario, const FsimPopulation *pop,
                                      const FsimDecisions *decisions, const FsimFocus *focus,
-                                     FsimProgressFunc progress, void *progress_data,
-                                     GError **error);
-
+                                     unsigned threads, FsimProgressFunc progress,
+                                     void *progress_data, GError **error);
 
 /**
  * fsim_engine_run_with_progress:
@@ -97,3 +96,13 @@ FsimResult *fsim_engine_run_with_progress (const FsimScenario *scenario, const F
                                            const FsimDecisions *decisions,
                                            FsimProgressFunc progress, void *progress_data,
                                            GError **error);
+
+/**
+ * fsim_engine_run_full:
+ * @threads: workers to trace with (0: as fsim_engine_run()); the counts never depend on it
+ * fsim_engine_run_with_progress() on @threads workers. Returns: as fsim_engine_run().
+ */
+FsimResult *fsim_engine_run_full (const FsimScenario *scenario, const FsimPopulation *pop,
+                                  const FsimDecisions *decisions, unsigned threads,
+                                  FsimProgressFunc progress, void *progress_data,
+                                  GError **error);

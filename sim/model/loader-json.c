@@ -86,45 +86,6 @@ fsim_i_error_at (GError **error, const FsimJsonDoc *doc, const cJSON *node, gboo
                  key ? loc->key_line : loc->line, key ? loc->key_col : loc->col, msg);
 }
 
-/* ---- "did you mean" ---------------------------------------------------------------------- */
-
-static size_t
-edit_distance (const char *a, const char *b)
-{
-    size_t la = strlen (a), lb = strlen (b);
-    if (la > 64 || lb > 64)
-        return G_MAXSIZE;
-    size_t row[65];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t cost = g_ascii_tolower (a[i - 1]) == g_ascii_tolower (b[j - 1]) ? 0 : 1;
-            row[j] = MIN (MIN (row[j] + 1, row[j - 1] + 1), diag + cost);
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
-const char *
-fsim_i_closest (const char *word, const char *const *candidates, size_t n)
-{
-    const char *best = NULL;
-    size_t best_d = G_MAXSIZE;
-    for (size_t i = 0; i < n; i++) {
-        size_t d = edit_distance (word, candidates[i]);
-        if (d < best_d) {
-            best_d = d;
-            best = candidates[i];
-        }
-    }
-    size_t limit = MAX ((size_t) 2, strlen (word) / 3);
-    return best_d <= limit ? best : NULL;
-}
 
 /* Files are named relative to the working directory when they lie under it. */
 const char *

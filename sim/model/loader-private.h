@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "loader.h"
+#include "text.h"
 
 /* Hard limits: a file over them is refused with FSIM_LOADER_ERROR_LIMIT. */
 #define FSIM_LOADER_MAX_FILE_BYTES (256u << 20)
@@ -65,7 +66,7 @@ gboolean fsim_i_check_top_keys (FsimJsonDoc *doc, const cJSON *root, gboolean sc
                                 GError **error);
 
 /* "did you mean" helper: the candidate closest to @word, or NULL if none is close. */
-const char *fsim_i_closest (const char *word, const char *const *candidates, size_t n);
+#define fsim_i_closest fsim_text_closest
 
 /* Converts the merged tree into a scenario (loader.c). */
 FsimScenario *fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path,

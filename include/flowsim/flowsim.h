@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * flowsim.h: the libflowsim API. Load a scenario (with what-if overrides), build its
+ * population, trace who could reach which partner, and read the answer as structures or as
+ * the exact JSON, text or CSV that `flowsim run` prints.
+ *
+ * The header needs nothing but the C standard library. Every function that can fail takes a
+ * `FlowsimError **` last: on failure it returns NULL (or FALSE-like 0) and, when @error is not
+ * NULL, sets *@error, which the caller frees with flowsim_error_free(). Strings returned as
+ * `char *` are the caller's, freed with flowsim_free(). No function reads the environment or
+ * writes to stdout or stderr; every option is a parameter (FlowsimOptions).
+ *
+ * Thread safety: distinct objects may be used from distinct threads at once; one object is not
+ * to be used by two threads at a time.
+ */
+#ifndef FLOWSIM_FLOWSIM_H
+#define FLOWSIM_FLOWSIM_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) && !defined(FLOWSIM_STATIC)
+#define FLOWSIM_API __attribute__ ((visibility ("default")))
+#else
+#define FLOWSIM_API
+#endif
+
+/* The library's version, "MAJOR.MINOR.MICRO" (static). */
+FLOWSIM_API const char *flowsim_version (void);
+
+/* ---- errors ---------------------------------------------------------------------------- */
+
+/* What failed; the values are those of flowsim's exit statuses. */
+typedef enum {
+    FLOWSIM_ERROR_USAGE = 2,    /* an argument is wrong (a malformed override, an unknown user) */
+    FLOWSIM_ERROR_INPUT = 3,    /* a scenario or policy file, or its population */
+    FLOWSIM_ERROR_INTERNAL = 4, /* anything else: out of memory, the engine, Graphviz */
+} FlowsimErrorKind;
+
+typedef struct FlowsimError FlowsimError;
+
+/* "FILE:LINE:COL: PATH: what was expected" and the like (owned by @error). */
+FLOWSIM_API const char *flowsim_error_message (const FlowsimError *error);
+FLOWSIM_API FlowsimErrorKind flowsim_error_kind (const FlowsimError *error);
+/* Accepts NULL. */
+FLOWSIM_API void flowsim_error_free (FlowsimError *error);
+
+/* Frees a string or buffer the library returned (accepts NULL). */
+FLOWSIM_API void flowsim_free (void *p);
+
+/* ---- options --------------------------------------------------------------------------- */
+
+/* Called on the calling thread while the population is built and traced: @phase is
+ * "building the population" or "tracing", @fraction in [0, 1]. */
+typedef void (*FlowsimProgressFunc) (const char *phase, double fraction, void *user_data);
+
+typedef struct FlowsimOptions FlowsimOptions;
+
+/* New options: no overrides, one thread per processor, no progress, `dot` from PATH. */
+FLOWSIM_API FlowsimOptions *flowsim_options_new (void);
+/* Accepts NULL. */
+FLOWSIM_API void flowsim_options_free (FlowsimOptions *options);
+/* Adds a what-if override `PATH=VALUE`, as `flowsim run --set` (docs/format.md, "set paths");
+ * applied in the order added, after the file's own `set`. Checked when the scenario loads. */
+FLOWSIM_API void flowsim_options_add_set (FlowsimOptions *options, const char *path_value);
+/* Threads for the population and the trace (0: one per processor). Results never depend on it. */
+FLOWSIM_API void flowsim_options_set_threads (FlowsimOptions *options, unsigned threads);
+FLOWSIM_API void flowsim_options_set_progress (FlowsimOptions *options,
+                                               FlowsimProgressFunc progress, void *user_data);
+/* The Graphviz `dot` program drawings are made with (NULL: `dot` from PATH). */
+FLOWSIM_API void flowsim_options_set_graphviz (FlowsimOptions *options, const char *dot);
+
+/* ---- simulations ----------------------------------------------------------------------- */
+
+typedef struct FlowsimSimulation FlowsimSimulation;
+
+/**
+ * flowsim_simulate:
+ * @scenario_path: a scenario or policy file
+ * @options: (nullable): NULL for the defaults
+ *
+ * Loads @scenario_path with the overrides of @options, builds its population, decides what
+ * each partner may use on the scenario's date and traces every user.
+ * Returns: (transfer full): the simulation, or NULL with @error set.
+ */
+FLOWSIM_API FlowsimSimulation *flowsim_simulate (const char *scenario_path,
+                                                 const FlowsimOptions *options,
+                                                 FlowsimError **error);
+/* Accepts NULL. */
+FLOWSIM_API void flowsim_simulation_free (FlowsimSimulation *sim);
+
+typedef enum {
+    FLOWSIM_FORMAT_TEXT,
+    FLOWSIM_FORMAT_JSON,
+    FLOWSIM_FORMAT_CSV,
+} FlowsimFormat;
+
+/* The report `flowsim run --format FORMAT` prints, byte for byte (transfer full). Can't fail. */
+FLOWSIM_API char *flowsim_simulation_report (const FlowsimSimulation *sim, FlowsimFormat format);
+
+/* The scenario's id and date ("YYYY-MM-DD"), owned by @sim. */
+FLOWSIM_API const char *flowsim_simulation_scenario (const FlowsimSimulation *sim);
+FLOWSIM_API const char *flowsim_simulation_date (const FlowsimSimulation *sim);
+FLOWSIM_API size_t flowsim_simulation_users (const FlowsimSimulation *sim);
+FLOWSIM_API size_t flowsim_simulation_friendships (const FlowsimSimulation *sim);
+
+/* A partner's reach; strings owned by the simulation. */
+typedef struct {
+    const char *id, *name, *kind;
+    const char *country;             /* ISO code, or NULL */
+    size_t users;                    /* users who use the partner */
+    size_t users_reached;            /* users with at least one field reaching it */
+    size_t users_reached_without_consent;
+} FlowsimPartnerReach;
+
+/* One (field, partner, destination) flow, as a row of `flowsim run --format csv`. */
+typedef struct {
+    const char *field, *partner, *destination;
+    const char *location;     /* "device" or "server" */
+    const char *jurisdiction; /* ISO code, or "device" */
+    size_t users, users_without_consent;
+    size_t self, friend_, friend_of_friend, downstream; /* users through each channel */
+} FlowsimFlow;
+
+typedef struct {
+    const char *jurisdiction; /* ISO code, or "device" */
+    size_t users, users_without_consent;
+} FlowsimJurisdiction;
+
+/* Partners in model order; FALSE-like 0 when @i is out of range (then *@out is untouched). */
+FLOWSIM_API size_t flowsim_simulation_n_partners (const FlowsimSimulation *sim);
+FLOWSIM_API int flowsim_simulation_partner (const FlowsimSimulation *sim, size_t i,
+                                            FlowsimPartnerReach *out);
+/* Flows, fields outermost, in model order (zero rows included, as in the JSON report). */
+FLOWSIM_API size_t flowsim_simulation_n_flows (const FlowsimSimulation *sim);
+FLOWSIM_API int flowsim_simulation_flow (const FlowsimSimulation *sim, size_t i,
+                                         FlowsimFlow *out);
+/* Jurisdictions with data, sorted by code. */
+FLOWSIM_API size_t flowsim_simulation_n_jurisdictions (const FlowsimSimulation *sim);
+FLOWSIM_API int flowsim_simulation_jurisdiction (const FlowsimSimulation *sim, size_t i,
+                                                 FlowsimJurisdiction *out);
+
+/**
+ * flowsim_simulation_explain:
+ * @user: a user's name (as `flowsim explain --user`)
+ * @field: (nullable): a field selector (`profile.*`); NULL for every field
+ * @partner: (nullable): a partner selector (an id, a glob, `kind:K`, `tag:T`); NULL for all
+ * @format: FLOWSIM_FORMAT_TEXT or FLOWSIM_FORMAT_JSON
+ *
+ * Why @user's data reached each partner, or what stopped it: what `flowsim explain` prints.
+ * Returns: (transfer full): the explanation, or NULL with @error set (FLOWSIM_ERROR_USAGE for
+ *   an unknown user or a selector that selects nothing).
+ */
+FLOWSIM_API char *flowsim_simulation_explain (const FlowsimSimulation *sim, const char *user,
+                                              const char *field, const char *partner,
+                                              FlowsimFormat format, FlowsimError **error);
+
+/**
+ * flowsim_diff:
+ * @base_path: the base scenario, run as it is
+ * @whatif_path: (nullable): the what-if scenario; NULL for the base with @whatif_options' overrides
+ * @whatif_options: (nullable): the what-if's overrides and options
+ * @format: FLOWSIM_FORMAT_TEXT or FLOWSIM_FORMAT_JSON
+ *
+ * Runs both on the same people and compares them: what `flowsim diff BASE [WHATIF] --set ...
+ * --format FORMAT` prints.
+ * Returns: (transfer full): the comparison, or NULL with @error set.
+ */
+FLOWSIM_API char *flowsim_diff (const char *base_path, const char *whatif_path,
+                                const FlowsimOptions *whatif_options, FlowsimFormat format,
+                                FlowsimError **error);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FLOWSIM_FLOWSIM_H */

@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: MIT
+"""The Python module against the installed libflowsim: the tour's numbers, the CLI's JSON,
+errors with their kinds. Run by tests/install-check.sh (python3 -m unittest)."""
+import json
+import os
+import subprocess
+import unittest
+
+import flowsim
+
+SOURCE = os.environ["FLOWSIM_SOURCE_DIR"]
+TOUR = os.path.join(SOURCE, "scenarios", "tour.json")
+CLI = os.environ["FLOWSIM"]
+
+
+def cli_json(*args):
+    return json.loads(subprocess.run([CLI, *args, "--format", "json"], check=True,
+                                     capture_output=True).stdout)
+
+
+class RunTest(unittest.TestCase):
+    def test_tour_numbers(self):
+        report = flowsim.run(TOUR)
+        reach = {p["id"]: (p["users_reached"], p["users_reached_without_consent"])
+                 for p in report.partners}
+        self.assertEqual(reach, {"quiz": (3, 2), "broker": (3, 3), "phoneco": (5, 4)})
+
+    def test_same_as_cli(self):
+        report = flowsim.run(TOUR, set={"date": "2015-05-01"})
+        self.assertEqual(dict(report), cli_json("run", TOUR, "--set", "date=2015-05-01"))
+        # After 30 April 2015 Graph API v1.0 is gone: the quiz gets nothing.
+        quiz = [p for p in report.partners if p["id"] == "quiz"][0]
+        self.assertEqual(quiz["users_reached"], 0)
+
+    def test_json_values_in_set(self):
+        respects = ["platform", "apps_others", "audience"]
+        report = flowsim.run(TOUR, set={"apis[device].respects": respects})
+        phoneco = [p for p in report.partners if p["id"] == "phoneco"][0]
+        self.assertEqual((phoneco["users_reached"], phoneco["users_reached_without_consent"]),
+                         (4, 3))
+
+    def test_text_and_csv(self):
+        text = flowsim.run(TOUR, format="text")
+        self.assertIn("Reach by partner and destination", text)
+        csv = flowsim.run(TOUR, format="csv")
+        self.assertTrue(csv.startswith("field,partner,destination,"))
+
+    def test_pandas(self):
+        try:
+            import pandas  # noqa: F401
+        except ImportError:
+            self.skipTest("pandas is not installed")
+        frame = flowsim.run(TOUR).to_pandas()
+        self.assertEqual(len(frame), 12)
+        self.assertEqual(int(frame[frame.partner == "phoneco"].users.max()), 5)
+        self.assertIn("friend_of_friend", frame.columns)
+
+
+class ExplainDiffTest(unittest.TestCase):
+    def test_explain(self):
+        got = flowsim.explain(TOUR, "dave", field="profile.religion", partner="phoneco")
+        self.assertEqual(got, cli_json("explain", TOUR, "--user", "dave", "--field",
+                                       "profile.religion", "--partner", "phoneco"))
+
+    def test_diff(self):
+        got = flowsim.diff(TOUR, set={"date": "2015-05-01"})
+        self.assertEqual(got, cli_json("diff", TOUR, "--set", "date=2015-05-01"))
+
+
+class ErrorTest(unittest.TestCase):
+    def test_missing_file(self):
+        with self.assertRaises(flowsim.Error) as caught:
+            flowsim.run("/nonexistent/x.json")
+        self.assertEqual(caught.exception.kind, 3)
+        self.assertIn("/nonexistent/x.json", str(caught.exception))
+
+    def test_unknown_user(self):
+        with self.assertRaises(flowsim.Error) as caught:
+            flowsim.explain(TOUR, "zoe")
+        self.assertEqual(caught.exception.kind, 2)
+
+    def test_version(self):
+        self.assertRegex(flowsim.version(), r"^\d+\.\d+\.\d+$")
+
+
+if __name__ == "__main__":
+    unittest.main()

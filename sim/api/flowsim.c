@@ -1,0 +1,388 @@
+/* SPDX-License-Identifier: MIT */
+/* flowsim.c: libflowsim's facade (include/flowsim/flowsim.h) over the pipeline of sim.c. */
+#include "config.h"
+
+#include <string.h>
+
+#include <flowsim/flowsim.h>
+
+#include "analysis-private.h"
+#include "diff.h"
+#include "explain.h"
+#include "report.h"
+#include "sim.h"
+
+struct FlowsimError {
+    FlowsimErrorKind kind;
+    char *message;
+};
+
+struct FlowsimOptions {
+    GPtrArray *sets; /* char *, NULL-terminated */
+    unsigned threads;
+    FlowsimProgressFunc progress;
+    void *progress_data;
+    char *graphviz;
+};
+
+typedef struct {
+    size_t field, partner, destination;
+} FlowRow;
+
+struct FlowsimSimulation {
+    FsimSim *sim;
+    char *date;
+    GArray *flows; /* FlowRow, in report order */
+};
+
+const char *
+flowsim_version (void)
+{
+    return FSIM_VERSION;
+}
+
+/* ---- errors ---------------------------------------------------------------------------- */
+
+/* Moves @gerror (may be NULL: out of memory) into *@error, when the caller asked for it. */
+static void
+set_error (FlowsimError **error, FlowsimErrorKind kind, GError *gerror)
+{
+    if (error != NULL) {
+        FlowsimError *e = g_new0 (FlowsimError, 1);
+        e->kind = kind;
+        e->message = g_strdup (gerror ? gerror->message : "unknown error");
+        *error = e;
+    }
+    g_clear_error (&gerror);
+}
+
+const char *
+flowsim_error_message (const FlowsimError *error)
+{
+    g_return_val_if_fail (error != NULL, NULL);
+    return error->message;
+}
+
+FlowsimErrorKind
+flowsim_error_kind (const FlowsimError *error)
+{
+    g_return_val_if_fail (error != NULL, FLOWSIM_ERROR_INTERNAL);
+    return error->kind;
+}
+
+void
+flowsim_error_free (FlowsimError *error)
+{
+    if (!error)
+        return;
+    g_free (error->message);
+    g_free (error);
+}
+
+void
+flowsim_free (void *p)
+{
+    g_free (p);
+}
+
+/* ---- options --------------------------------------------------------------------------- */
+
+FlowsimOptions *
+flowsim_options_new (void)
+{
+    FlowsimOptions *o = g_new0 (FlowsimOptions, 1);
+    o->sets = g_ptr_array_new_with_free_func (g_free);
+    g_ptr_array_add (o->sets, NULL);
+    return o;
+}
+
+void
+flowsim_options_free (FlowsimOptions *options)
+{
+    if (!options)
+        return;
+    g_ptr_array_unref (options->sets);
+    g_free (options->graphviz);
+    g_free (options);
+}
+
+void
+flowsim_options_add_set (FlowsimOptions *options, const char *path_value)
+{
+    g_return_if_fail (options != NULL && path_value != NULL);
+    g_ptr_array_insert (options->sets, (gint) options->sets->len - 1, g_strdup (path_value));
+}
+
+void
+flowsim_options_set_threads (FlowsimOptions *options, unsigned threads)
+{
+    g_return_if_fail (options != NULL);
+    options->threads = threads;
+}
+
+void
+flowsim_options_set_progress (FlowsimOptions *options, FlowsimProgressFunc progress,
+                              void *user_data)
+{
+    g_return_if_fail (options != NULL);
+    options->progress = progress;
+    options->progress_data = user_data;
+}
+
+void
+flowsim_options_set_graphviz (FlowsimOptions *options, const char *dot)
+{
+    g_return_if_fail (options != NULL);
+    g_free (options->graphviz);
+    options->graphviz = g_strdup (dot);
+}
+
+static FsimSimOptions
+sim_options (const FlowsimOptions *o)
+{
+    if (o == NULL)
+        return (FsimSimOptions){ 0 };
+    return (FsimSimOptions){ .sets = (const char *const *) o->sets->pdata,
+                             .threads = o->threads,
+                             .progress = o->progress,
+                             .progress_data = o->progress_data };
+}
+
+/* ---- simulations ----------------------------------------------------------------------- */
+
+static GArray *
+flow_rows (const FsimScenario *s)
+{
+    GArray *rows = g_array_new (FALSE, FALSE, sizeof (FlowRow));
+    for (size_t f = 0; f < s->n_fields; f++)
+        for (size_t p = 0; p < s->n_partners; p++)
+            for (size_t d = 0; d < s->partners[p].n_destinations; d++)
+                if (fsim_bits_get (s->partners[p].destinations[d].fields, f)) {
+                    FlowRow row = { f, p, d };
+                    g_array_append_val (rows, row);
+                }
+    return rows;
+}
+
+FlowsimSimulation *
+flowsim_simulate (const char *scenario_path, const FlowsimOptions *options, FlowsimError **error)
+{
+    g_return_val_if_fail (scenario_path != NULL, NULL);
+    GError *local = NULL;
+    FsimSimOptions o = sim_options (options);
+    FsimSimFailure failure = FSIM_SIM_FAILED_INTERNAL;
+    FsimSim *sim = fsim_sim_new (scenario_path, &o, &failure, &local);
+
+    if (sim == NULL) {
+        set_error (error, (FlowsimErrorKind) failure, local);
+        return NULL;
+    }
+    FlowsimSimulation *fs = g_new0 (FlowsimSimulation, 1);
+    fs->sim = sim;
+    fs->date = fsim_day_format (sim->scenario->date);
+    fs->flows = flow_rows (sim->scenario);
+    return fs;
+}
+
+void
+flowsim_simulation_free (FlowsimSimulation *sim)
+{
+    if (!sim)
+        return;
+    fsim_sim_free (sim->sim);
+    g_free (sim->date);
+    g_array_unref (sim->flows);
+    g_free (sim);
+}
+
+static const FsimReportFormat report_formats[] = {
+    [FLOWSIM_FORMAT_TEXT] = FSIM_REPORT_TEXT,
+    [FLOWSIM_FORMAT_JSON] = FSIM_REPORT_JSON,
+    [FLOWSIM_FORMAT_CSV] = FSIM_REPORT_CSV,
+};
+
+char *
+flowsim_simulation_report (const FlowsimSimulation *sim, FlowsimFormat format)
+{
+    g_return_val_if_fail (sim != NULL, NULL);
+    g_return_val_if_fail ((unsigned) format < G_N_ELEMENTS (report_formats), NULL);
+    GString *out = g_string_new (NULL);
+    fsim_report_render (sim->sim->scenario, sim->sim->pop, sim->sim->result,
+                        report_formats[format], out);
+    return g_string_free (out, FALSE);
+}
+
+const char *
+flowsim_simulation_scenario (const FlowsimSimulation *sim)
+{
+    g_return_val_if_fail (sim != NULL, NULL);
+    return sim->sim->scenario->id;
+}
+
+const char *
+flowsim_simulation_date (const FlowsimSimulation *sim)
+{
+    g_return_val_if_fail (sim != NULL, NULL);
+    return sim->date;
+}
+
+size_t
+flowsim_simulation_users (const FlowsimSimulation *sim)
+{
+    g_return_val_if_fail (sim != NULL, 0);
+    return sim->sim->result->n_users;
+}
+
+size_t
+flowsim_simulation_friendships (const FlowsimSimulation *sim)
+{
+    g_return_val_if_fail (sim != NULL, 0);
+    return sim->sim->result->n_friendships;
+}
+
+size_t
+flowsim_simulation_n_partners (const FlowsimSimulation *sim)
+{
+    g_return_val_if_fail (sim != NULL, 0);
+    return sim->sim->scenario->n_partners;
+}
+
+int
+flowsim_simulation_partner (const FlowsimSimulation *sim, size_t i, FlowsimPartnerReach *out)
+{
+    g_return_val_if_fail (sim != NULL && out != NULL, 0);
+    const FsimResult *r = sim->sim->result;
+    if (i >= sim->sim->scenario->n_partners)
+        return 0;
+    const FsimPartner *p = &sim->sim->scenario->partners[i];
+    *out = (FlowsimPartnerReach){
+        .id = p->id,
+        .name = p->name ? p->name : p->id,
+        .kind = p->kind,
+        .country = p->country,
+        .users = r->partner_users[i],
+        .users_reached = r->partner_reached[i],
+        .users_reached_without_consent = r->partner_reached_no_consent[i],
+    };
+    return 1;
+}
+
+size_t
+flowsim_simulation_n_flows (const FlowsimSimulation *sim)
+{
+    g_return_val_if_fail (sim != NULL, 0);
+    return sim->flows->len;
+}
+
+int
+flowsim_simulation_flow (const FlowsimSimulation *sim, size_t i, FlowsimFlow *out)
+{
+    g_return_val_if_fail (sim != NULL && out != NULL, 0);
+    if (i >= sim->flows->len)
+        return 0;
+    const FlowRow *row = &g_array_index (sim->flows, FlowRow, i);
+    const FsimScenario *s = sim->sim->scenario;
+    const FsimResult *r = sim->sim->result;
+    const FsimDestination *d = &s->partners[row->partner].destinations[row->destination];
+    size_t fp = row->field * s->n_partners + row->partner;
+    *out = (FlowsimFlow){
+        .field = s->fields[row->field].id,
+        .partner = s->partners[row->partner].id,
+        .destination = d->id,
+        .location = d->on_device ? "device" : "server",
+        .jurisdiction = fsim_i_dest_jurisdiction (d),
+        .users = r->fp_users[fp],
+        .users_without_consent = r->fp_no_consent[fp],
+        .self = r->fp_channel[FSIM_CHANNEL_SELF][fp],
+        .friend_ = r->fp_channel[FSIM_CHANNEL_FRIEND][fp],
+        .friend_of_friend = r->fp_channel[FSIM_CHANNEL_FRIEND_OF_FRIEND][fp],
+        .downstream = r->fp_channel[FSIM_CHANNEL_DOWNSTREAM][fp],
+    };
+    return 1;
+}
+
+size_t
+flowsim_simulation_n_jurisdictions (const FlowsimSimulation *sim)
+{
+    g_return_val_if_fail (sim != NULL, 0);
+    return sim->sim->result->n_jurisdictions;
+}
+
+int
+flowsim_simulation_jurisdiction (const FlowsimSimulation *sim, size_t i, FlowsimJurisdiction *out)
+{
+    g_return_val_if_fail (sim != NULL && out != NULL, 0);
+    const FsimResult *r = sim->sim->result;
+    if (i >= r->n_jurisdictions)
+        return 0;
+    *out = (FlowsimJurisdiction){
+        .jurisdiction = r->jurisdictions[i],
+        .users = r->jurisdiction_users[i],
+        .users_without_consent = r->jurisdiction_no_consent[i],
+    };
+    return 1;
+}
+
+/* ---- analyses -------------------------------------------------------------------------- */
+
+static char *
+usage_error (FlowsimError **error, const char *format, const char *what)
+{
+    set_error (error, FLOWSIM_ERROR_USAGE, g_error_new (FSIM_SIM_ERROR, FSIM_SIM_ERROR_ARGUMENT,
+                                                        format, what));
+    return NULL;
+}
+
+char *
+flowsim_simulation_explain (const FlowsimSimulation *sim, const char *user, const char *field,
+                            const char *partner, FlowsimFormat format, FlowsimError **error)
+{
+    g_return_val_if_fail (sim != NULL && user != NULL, NULL);
+    g_return_val_if_fail (format == FLOWSIM_FORMAT_TEXT || format == FLOWSIM_FORMAT_JSON, NULL);
+    const FsimSim *s = sim->sim;
+    GError *local = NULL;
+    g_autoptr (FsimTracer) tracer = fsim_tracer_new (s->scenario, s->pop, s->decisions, &local);
+    if (tracer == NULL) {
+        set_error (error, FLOWSIM_ERROR_INTERNAL, local);
+        return NULL;
+    }
+    gssize u = fsim_tracer_find_user (tracer, user);
+    if (u < 0)
+        return usage_error (error, "no user '%s' in the simulation", user);
+    g_autofree FsimWord *fields = field ? fsim_i_fields_matching (s->scenario, field) : NULL;
+    if (field && !fields)
+        return usage_error (error, "field selector '%s' selects no field of the scenario", field);
+    g_autofree FsimWord *partners =
+        partner ? fsim_i_partners_matching (s->scenario, partner) : NULL;
+    if (partner && !partners)
+        return usage_error (error, "partner selector '%s' selects no partner", partner);
+    g_autoptr (FsimExplanation) e = fsim_explain_user (tracer, (size_t) u, fields, partners);
+    GString *out = g_string_new (NULL);
+    if (format == FLOWSIM_FORMAT_JSON)
+        fsim_explain_render_json (tracer, e, NULL, out);
+    else
+        fsim_explain_render_text (tracer, e, NULL, out);
+    return g_string_free (out, FALSE);
+}
+
+char *
+flowsim_diff (const char *base_path, const char *whatif_path, const FlowsimOptions *whatif_options,
+              FlowsimFormat format, FlowsimError **error)
+{
+    g_return_val_if_fail (base_path != NULL, NULL);
+    g_return_val_if_fail (format == FLOWSIM_FORMAT_TEXT || format == FLOWSIM_FORMAT_JSON, NULL);
+    GError *local = NULL;
+    FsimSimOptions o = sim_options (whatif_options);
+    FsimSimFailure failure = FSIM_SIM_FAILED_INTERNAL;
+    g_autoptr (FsimSimDiff) diff = fsim_sim_diff (base_path, whatif_path, &o, &failure, &local);
+    if (diff == NULL) {
+        set_error (error, (FlowsimErrorKind) failure, local);
+        return NULL;
+    }
+    GString *out = g_string_new (NULL);
+    if (format == FLOWSIM_FORMAT_JSON)
+        fsim_diff_render_json (diff->diff, out);
+    else
+        fsim_diff_render_text (diff->diff, out);
+    return g_string_free (out, FALSE);
+}

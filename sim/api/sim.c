@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+/* sim.c: the one load -> population -> decisions -> trace pipeline (sim.h). */
+#include "config.h"
+
+#include "loader.h"
+#include "sim.h"
+
+G_DEFINE_QUARK (fsim-sim-error-quark, fsim_sim_error)
+
+void
+fsim_sim_free (FsimSim *sim)
+{
+    if (!sim)
+        return;
+    fsim_result_free (sim->result);
+    fsim_decisions_free (sim->decisions);
+    fsim_population_free (sim->pop);
+    fsim_scenario_free (sim->scenario);
+    g_free (sim);
+}
+
+static void
+set_failure (FsimSimFailure *out_failure, FsimSimFailure failure)
+{
+    if (out_failure)
+        *out_failure = failure;
+}
+
+FsimSim *
+fsim_sim_load (const char *path, const FsimSimOptions *options, GError **error)
+{
+    g_return_val_if_fail (path != NULL, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+    const FsimSimOptions none = { 0 };
+    const FsimSimOptions *o = options ? options : &none;
+    g_autoptr (FsimSim) sim = g_new0 (FsimSim, 1);
+
+    /* a policy file has no date and no population: nothing to simulate (exit 3) */
+    sim->scenario = fsim_loader_load_scenario (path, o->sets, error);
+    return sim->scenario ? g_steal_pointer (&sim) : NULL;
+}
+
+gboolean
+fsim_sim_build (FsimSim *sim, const FsimSimOptions *options, GError **error)
+{
+    g_return_val_if_fail (sim != NULL && sim->scenario != NULL && sim->pop == NULL, FALSE);
+    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+    (void) options; /* the population's draws take their threads from graph/parallel.h */
+
+    sim->pop = fsim_population_build (sim->scenario, error);
+    if (sim->pop == NULL)
+        return FALSE;
+    sim->decisions = fsim_decisions_new (sim->scenario, sim->scenario->date);
+    return TRUE;
+}
+
+gboolean
+fsim_sim_trace (FsimSim *sim, const FsimSimOptions *options, GError **error)
+{
+    g_return_val_if_fail (sim != NULL && sim->result == NULL, FALSE);
+    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+    const FsimSimOptions none = { 0 };
+    const FsimSimOptions *o = options ? options : &none;
+
+    sim->result = fsim_engine_run_focused (sim->scenario, sim->pop, sim->decisions, o->focus,
+                                           o->threads, o->progress, o->progress_data, error);
+    return sim->result != NULL;
+}
+
+FsimSim *
+fsim_sim_new (const char *path, const FsimSimOptions *options, FsimSimFailure *out_failure,
+              GError **error)
+{
+    g_autoptr (FsimSim) sim = fsim_sim_load (path, options, error);
+    if (sim == NULL || !fsim_sim_build (sim, options, error)) {
+        set_failure (out_failure, FSIM_SIM_FAILED_INPUT);
+        return NULL;
+    }
+    if (!fsim_sim_trace (sim, options, error)) {
+        set_failure (out_failure, FSIM_SIM_FAILED_INTERNAL);
+        return NULL;
+    }
+    return g_steal_pointer (&sim);
+}
+
+void
+fsim_sim_diff_free (FsimSimDiff *d)
+{
+    if (!d)
+        return;
+    fsim_diff_free (d->diff);
+    fsim_sim_free (d->whatif);
+    fsim_sim_free (d->base);
+    g_free (d);
+}
+
+FsimSimDiff *
+fsim_sim_diff (const char *base_path, const char *whatif_path,
+               const FsimSimOptions *whatif_options, FsimSimFailure *out_failure, GError **error)
+{
+    g_return_val_if_fail (base_path != NULL, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+    const char *other = whatif_path ? whatif_path : base_path;
+    g_autoptr (FsimSimDiff) d = g_new0 (FsimSimDiff, 1);
+
+    set_failure (out_failure, FSIM_SIM_FAILED_INPUT);
+    d->base = fsim_sim_load (base_path, NULL, error);
+    d->whatif = d->base ? fsim_sim_load (other, whatif_options, error) : NULL;
+    if (d->whatif == NULL)
+        return NULL;
+    if (!d->base->scenario->id || !d->whatif->scenario->id) {
+        set_failure (out_failure, FSIM_SIM_FAILED_USAGE);
+        g_set_error (error, FSIM_SIM_ERROR, FSIM_SIM_ERROR_ARGUMENT,
+                     "%s is a policy file: diff compares scenarios (a date and a population)",
+                     d->base->scenario->id ? other : base_path);
+        return NULL;
+    }
+    if (!fsim_sim_build (d->base, NULL, error) || !fsim_sim_build (d->whatif, whatif_options, error))
+        return NULL;
+    g_autofree char *note = NULL;
+    d->whatif->pop = fsim_diff_population (d->base->scenario, d->base->pop, d->whatif->scenario,
+                                           g_steal_pointer (&d->whatif->pop), &note, error);
+    if (!d->whatif->pop)
+        return NULL;
+    d->diff = fsim_diff_new (d->base->scenario, d->base->pop, d->whatif->scenario, d->whatif->pop,
+                             note, error);
+    if (!d->diff) {
+        set_failure (out_failure, FSIM_SIM_FAILED_INTERNAL);
+        return NULL;
+    }
+    return g_steal_pointer (&d);
+}

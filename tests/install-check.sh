@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# tests/install-check.sh BUILD_DIR: installs flowsim from BUILD_DIR into a scratch root
+# (meson install --destdir), then uses it as a user of the installed package would:
+#   - the example program compiled with `pkg-config --cflags --libs flowsim` and run;
+#   - the installed flowsim finding its data relative to itself (no source path compiled in);
+#   - `import flowsim` from Python (python/tests/test_flowsim.py);
+#   - the man pages and the shell completion installed where man and bash look.
+set -euo pipefail
+
+build=${1:-build}
+src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+dest=$(mktemp -d)
+trap 'rm -rf "$dest"' EXIT
+
+meson install -C "$build" --destdir "$dest" --quiet >/dev/null
+option() { meson introspect "$build" --buildoptions |
+    python3 -c "import json,sys; print([o['value'] for o in json.load(sys.stdin) if o['name']=='$1'][0])"; }
+prefix=$(option prefix)
+libdir=$(option libdir)
+bindir=$(option bindir)
+root="$dest$prefix"
+fail() { echo "install-check: FAIL: $*" >&2; exit 1; }
+
+# 1. The example, built against the installed library and header with pkg-config.
+export PKG_CONFIG_PATH="$root/$libdir/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$dest"
+flags=$(pkg-config --cflags --libs flowsim) || fail "pkg-config does not know flowsim"
+"${CC:-cc}" -Wall -Werror "$src/examples/reach.c" $flags -o "$dest/reach"
+out=$(LD_LIBRARY_PATH="$root/$libdir" "$dest/reach" "$src/scenarios/tour.json" date=2015-05-01)
+grep -Eq '^quiz +0 reached +0 without consent$' <<<"$out" || fail "example output: $out"
+grep -Eq '^phoneco +5 reached +4 without consent$' <<<"$out" || fail "example output: $out"
+echo "ok 1 - examples/reach.c built with pkg-config against the installed libflowsim"
+
+# 2. Only the API is exported.
+if nm -D --defined-only "$root/$libdir/libflowsim.so" | awk '{print $3}' | grep -v '^flowsim_' | grep -q .; then
+    fail "libflowsim exports symbols outside its API"
+fi
+echo "ok 2 - libflowsim exports flowsim_* only"
+
+# 3. The installed program finds the installed data (its default scenario) by itself.
+report=$(cd / && "$root/$bindir/flowsim" run --format json --quiet) || fail "installed flowsim run"
+grep -q '"scenario": "device-partners-2018"' <<<"$report" || fail "installed flowsim: no default scenario"
+if strings "$root/$bindir/flowsim" | grep -qF "$src"; then
+    fail "the source path $src is compiled into the installed flowsim"
+fi
+echo "ok 3 - the installed flowsim finds its data relative to itself"
+
+# 4. Python: Debian's python3, where python3-cffi and python3-pandas are installed.
+py=python3
+[ -x /usr/bin/python3 ] && py=/usr/bin/python3
+init=$(find "$root" -path '*/flowsim/__init__.py' | head -n 1)
+[ -n "$init" ] || fail "the Python module is not installed under $prefix"
+PYTHONPATH=$(dirname "$(dirname "$init")") FLOWSIM_LIBRARY="$root/$libdir/libflowsim.so.0" \
+    FLOWSIM="$build/sim/flowsim" FLOWSIM_SOURCE_DIR="$src" \
+    "$py" -m unittest -q "$src/python/tests/test_flowsim.py" || fail "python/tests/test_flowsim.py"
+echo "ok 4 - import flowsim from the installed package (${init#"$dest"})"
+# 5. Man pages and completion, where man and bash-completion look.
+for page in flowsim flowsim-run flowsim-explain; do
+    [ -f "$root/$(option mandir)/man1/$page.1" ] || fail "no man page $page.1"
+done
+grep -q '^\.TH FLOWSIM-RUN ' "$root/$(option mandir)/man1/flowsim-run.1" || fail "flowsim-run.1 title"
+grep -q 'Report format' "$root/$(option mandir)/man1/flowsim-run.1" || fail "flowsim-run.1 has no options"
+completion="$root/$(option datadir)/bash-completion/completions/flowsim"
+[ -f "$completion" ] || fail "no bash completion installed"
+got=$(cd "$src" && FLOWSIM_BIN="$root/$bindir/flowsim" bash -c '
+    source "$1"
+    flowsim() { "$FLOWSIM_BIN" "$@"; }
+    COMP_WORDS=(flowsim explain scenarios/tour.json --partner ph); COMP_CWORD=4
+    _flowsim; echo "${COMPREPLY[*]}"' _ "$completion")
+[ "$got" = phoneco ] || fail "completion of --partner ph gave '$got'"
+echo "ok 5 - man flowsim-run, and bash completes a partner id of the scenario"
+echo "install-check: all passed"

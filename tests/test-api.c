@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test-api.c: libflowsim's facade (include/flowsim/flowsim.h), linked against the shared
+ * library alone, as a program that embeds flowsim would be: the report is the CLI's, byte for
+ * byte; the structures hold the tour's numbers (docs/semantics.md works them by hand); errors
+ * carry the CLI's kinds and messages; nothing but the API is exported.
+ */
+#include <string.h>
+
+#include <glib.h>
+
+#include <flowsim/flowsim.h>
+
+static char *
+source_path (const char *relative)
+{
+    return g_build_filename (g_getenv ("FLOWSIM_SOURCE_DIR"), relative, NULL);
+}
+
+/* stdout of `$FLOWSIM ARGS...`, which must exit 0. */
+static char *
+cli_output (const char *const *args)
+{
+    g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+    g_ptr_array_add (argv, (gpointer) g_getenv ("FLOWSIM"));
+    for (; *args; args++)
+        g_ptr_array_add (argv, (gpointer) *args);
+    g_ptr_array_add (argv, NULL);
+    g_autoptr (GError) error = NULL;
+    char *out = NULL;
+    int status = 0;
+    g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDERR_TO_DEV_NULL,
+                                 NULL, NULL, &out, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    return out;
+}
+
+static void
+test_report_is_the_cli_report (void)
+{
+    g_autofree char *tour = source_path ("scenarios/tour.json");
+    const char *formats[] = { "text", "json", "csv" };
+    for (int f = 0; f < 3; f++) {
+        FlowsimOptions *options = flowsim_options_new ();
+        flowsim_options_add_set (options, "date=2015-05-01");
+        flowsim_options_set_threads (options, 1 + (unsigned) f);
+        FlowsimError *error = NULL;
+        FlowsimSimulation *sim = flowsim_simulate (tour, options, &error);
+        flowsim_options_free (options);
+        g_assert_null (error);
+        g_assert_nonnull (sim);
+        char *report = flowsim_simulation_report (sim, (FlowsimFormat) f);
+        g_autofree char *cli = cli_output ((const char *const[]) {
+            "run", tour, "--set", "date=2015-05-01", "--format", formats[f], NULL });
+        g_assert_cmpstr (report, ==, cli);
+        flowsim_free (report);
+        flowsim_simulation_free (sim);
+    }
+}
+
+static void
+test_structures (void)
+{
+    g_autofree char *tour = source_path ("scenarios/tour.json");
+    FlowsimSimulation *sim = flowsim_simulate (tour, NULL, NULL);
+    g_assert_nonnull (sim);
+    g_assert_cmpstr (flowsim_simulation_scenario (sim), ==, "tour");
+    g_assert_cmpstr (flowsim_simulation_date (sim), ==, "2014-06-01");
+    g_assert_cmpuint (flowsim_simulation_users (sim), ==, 6);
+    g_assert_cmpuint (flowsim_simulation_friendships (sim), ==, 6);
+
+    /* The tour's reach (README): quiz 3 (2 without consent), broker 3 (3), phoneco 5 (4). */
+    const struct { const char *id; size_t reached, without; } want[] = {
+        { "quiz", 3, 2 }, { "broker", 3, 3 }, { "phoneco", 5, 4 },
+    };
+    g_assert_cmpuint (flowsim_simulation_n_partners (sim), ==, G_N_ELEMENTS (want));
+    FlowsimPartnerReach p;
+    for (size_t i = 0; i < G_N_ELEMENTS (want); i++) {
+        g_assert_true (flowsim_simulation_partner (sim, i, &p));
+        g_assert_cmpstr (p.id, ==, want[i].id);
+        g_assert_cmpuint (p.users_reached, ==, want[i].reached);
+        g_assert_cmpuint (p.users_reached_without_consent, ==, want[i].without);
+    }
+    g_assert_false (flowsim_simulation_partner (sim, G_N_ELEMENTS (want), &p));
+
+    /* The CSV rows, in order: the first is identity.name to quiz's servers in GB. */
+    g_assert_cmpuint (flowsim_simulation_n_flows (sim), ==, 12);
+    FlowsimFlow f;
+    g_assert_true (flowsim_simulation_flow (sim, 0, &f));
+    g_assert_cmpstr (f.field, ==, "identity.name");
+    g_assert_cmpstr (f.partner, ==, "quiz");
+    g_assert_cmpstr (f.location, ==, "server");
+    g_assert_cmpstr (f.jurisdiction, ==, "GB");
+    g_assert_cmpuint (f.users, ==, 3);
+    g_assert_cmpuint (f.self, ==, 1);
+    g_assert_cmpuint (f.friend_, ==, 2);
+    g_assert_true (flowsim_simulation_flow (sim, 11, &f));
+    g_assert_cmpstr (f.field, ==, "profile.religion");
+    g_assert_cmpstr (f.partner, ==, "phoneco");
+    g_assert_cmpstr (f.jurisdiction, ==, "device");
+    g_assert_cmpuint (f.users, ==, 3);
+    g_assert_false (flowsim_simulation_flow (sim, 12, &f));
+
+    /* GB 3, US 3, on device 5 */
+    g_assert_cmpuint (flowsim_simulation_n_jurisdictions (sim), ==, 3);
+    FlowsimJurisdiction j;
+    g_assert_true (flowsim_simulation_jurisdiction (sim, 2, &j));
+    g_assert_cmpstr (j.jurisdiction, ==, "device");
+    g_assert_cmpuint (j.users, ==, 5);
+    g_assert_cmpuint (j.users_without_consent, ==, 4);
+    flowsim_simulation_free (sim);
+}
+
+static void
+test_explain_and_diff (void)
+{
+    g_autofree char *tour = source_path ("scenarios/tour.json");
+    FlowsimSimulation *sim = flowsim_simulate (tour, NULL, NULL);
+    FlowsimError *error = NULL;
+    char *json = flowsim_simulation_explain (sim, "dave", "profile.religion", "phoneco",
+                                             FLOWSIM_FORMAT_JSON, &error);
+    g_assert_null (error);
+    g_autofree char *cli = cli_output ((const char *const[]) {
+        "explain", tour, "--user", "dave", "--field", "profile.religion", "--partner", "phoneco",
+        "--format", "json", NULL });
+    g_assert_cmpstr (json, ==, cli);
+    flowsim_free (json);
+
+    g_assert_null (flowsim_simulation_explain (sim, "zoe", NULL, NULL, FLOWSIM_FORMAT_TEXT,
+                                               &error));
+    g_assert_cmpint (flowsim_error_kind (error), ==, FLOWSIM_ERROR_USAGE);
+    g_assert_nonnull (strstr (flowsim_error_message (error), "no user 'zoe'"));
+    flowsim_error_free (error);
+    flowsim_simulation_free (sim);
+
+    FlowsimOptions *options = flowsim_options_new ();
+    flowsim_options_add_set (options, "date=2015-05-01");
+    error = NULL;
+    char *diff = flowsim_diff (tour, NULL, options, FLOWSIM_FORMAT_JSON, &error);
+    flowsim_options_free (options);
+    g_assert_null (error);
+    g_autofree char *cli_diff = cli_output ((const char *const[]) {
+        "diff", tour, "--set", "date=2015-05-01", "--format", "json", NULL });
+    g_assert_cmpstr (diff, ==, cli_diff);
+    flowsim_free (diff);
+}
+
+static void
+test_errors (void)
+{
+    g_autofree char *tour = source_path ("scenarios/tour.json");
+    FlowsimError *error = NULL;
+    g_assert_null (flowsim_simulate ("/nonexistent/scenario.json", NULL, &error));
+    g_assert_cmpint (flowsim_error_kind (error), ==, FLOWSIM_ERROR_INPUT);
+    g_assert_nonnull (strstr (flowsim_error_message (error), "/nonexistent/scenario.json"));
+    flowsim_error_free (error);
+
+    /* A bad override is the loader's located message, as with `flowsim run --set`. */
+    FlowsimOptions *options = flowsim_options_new ();
+    flowsim_options_add_set (options, "date=2015-02-30");
+    error = NULL;
+    g_assert_null (flowsim_simulate (tour, options, &error));
+    g_assert_cmpint (flowsim_error_kind (error), ==, FLOWSIM_ERROR_INPUT);
+    g_assert_nonnull (strstr (flowsim_error_message (error), "date"));
+    flowsim_error_free (error);
+    flowsim_options_free (options);
+
+    /* without an error location, failures are still reported by the return value */
+    g_assert_null (flowsim_simulate ("/nonexistent/scenario.json", NULL, NULL));
+    g_autofree char *policy = source_path ("policies/apps.json");
+    error = NULL;
+    g_assert_null (flowsim_diff (policy, NULL, NULL, FLOWSIM_FORMAT_TEXT, &error));
+    g_assert_cmpint (flowsim_error_kind (error), ==, FLOWSIM_ERROR_USAGE);
+    flowsim_error_free (error);
+}
+
+int
+main (int argc, char **argv)
+{
+    g_test_init (&argc, &argv, NULL);
+    g_test_add_func ("/api/report-is-the-cli-report", test_report_is_the_cli_report);
+    g_test_add_func ("/api/structures", test_structures);
+    g_test_add_func ("/api/explain-and-diff", test_explain_and_diff);
+    g_test_add_func ("/api/errors", test_errors);
+    return g_test_run ();
+}
