@@ -412,7 +412,8 @@ static const ErrorCase cases[] = {
     /* ---- set, in the file ------------------------------------------------------------- */
     { "set-malformed-path", .code = E (SET), .where = "set-malformed-path.json:7:5: ",
       .what = { "set: malformed path 'partners[quiz.name'",
-                "expected keys separated by '.', with [N] or [ID]" } },
+                "expected keys separated by '.', with [N], [ID], [*], [kind:K], [tag:T] or "
+                "a glob" } },
     { "set-empty-segment", .code = E (SET),
       .where = "set-empty-segment.json:7:5: ", .what = { "set: malformed path 'partners..name'" } },
     { "set-missing-element", .code = E (SET), .where = "set-missing-element.json:7:5: ",

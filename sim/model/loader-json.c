@@ -45,6 +45,8 @@ fsim_i_json_doc_new (void)
     doc->stack = g_ptr_array_new_with_free_func (g_free);
     doc->included = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     doc->read = g_ptr_array_new_with_free_func (g_free);
+    doc->overrides = g_array_new (FALSE, TRUE, sizeof (FsimOverride));
+    g_array_set_clear_func (doc->overrides, (GDestroyNotify) fsim_override_clear);
     return doc;
 }
 
@@ -59,6 +61,7 @@ fsim_i_json_doc_free (FsimJsonDoc *doc)
     g_ptr_array_free (doc->stack, TRUE);
     g_hash_table_destroy (doc->included);
     g_ptr_array_free (doc->read, TRUE);
+    g_array_unref (doc->overrides);
     g_free (doc);
 }
 

@@ -310,52 +310,204 @@ missing_element_hint (const cJSON *array, const char *selector)
     return g_string_free (g_steal_pointer (&list), FALSE);
 }
 
-/* Apply one override: replace the value at @path in @root by @value (taking ownership). */
+/* Does @selector pick many elements: "*", "kind:K", "tag:T" or a glob over ids? */
+static gboolean
+is_multi_selector (const char *selector)
+{
+    return strpbrk (selector, "*?") != NULL || g_str_has_prefix (selector, "kind:")
+           || g_str_has_prefix (selector, "tag:");
+}
+
+/* Does the multi-selector @selector pick @element (an object with "id", "kind", "tags")? */
+static gboolean
+multi_selects (const cJSON *element, const char *selector)
+{
+    if (strcmp (selector, "*") == 0)
+        return TRUE;
+    if (g_str_has_prefix (selector, "kind:")) {
+        const cJSON *k = cJSON_GetObjectItemCaseSensitive (element, "kind");
+        return cJSON_IsString (k) && g_pattern_match_simple (selector + 5, k->valuestring);
+    }
+    if (g_str_has_prefix (selector, "tag:")) {
+        const cJSON *tags = cJSON_GetObjectItemCaseSensitive (element, "tags");
+        for (const cJSON *t = cJSON_IsArray (tags) ? tags->child : NULL; t; t = t->next)
+            if (cJSON_IsString (t) && g_pattern_match_simple (selector + 4, t->valuestring))
+                return TRUE;
+        return FALSE;
+    }
+    const char *id = entity_id (element);
+    return id && g_pattern_match_simple (selector, id);
+}
+
+/* A deep copy of @node that keeps the positions of every value, for the errors they may cause. */
+static cJSON *
+duplicate_located (FsimJsonDoc *doc, const cJSON *node)
+{
+    cJSON *copy = cJSON_Duplicate (node, TRUE);
+    g_autoptr (GPtrArray) from = g_ptr_array_new ();
+    g_autoptr (GPtrArray) to = g_ptr_array_new ();
+    g_ptr_array_add (from, (gpointer) node);
+    g_ptr_array_add (to, copy);
+    for (guint i = 0; i < from->len; i++) {
+        const cJSON *a = from->pdata[i];
+        cJSON *b = to->pdata[i];
+        const FsimNodeLoc *loc = fsim_i_json_loc (doc, a);
+        if (loc)
+            g_hash_table_replace (doc->locs, b, g_memdup2 (loc, sizeof *loc));
+        for (const cJSON *x = a->child, *y = b->child; x && y; x = x->next, y = y->next) {
+            g_ptr_array_add (from, (gpointer) x);
+            g_ptr_array_add (to, (gpointer) y);
+        }
+    }
+    return copy;
+}
+
+static gint
+compare_keys (gconstpointer a, gconstpointer b)
+{
+    return strcmp ((*(const cJSON *const *) a)->string, (*(const cJSON *const *) b)->string);
+}
+
+/* Sorts the members of every object under @node by key (byte order). */
+static void
+sort_keys (cJSON *node)
+{
+    g_autoptr (GPtrArray) kids = g_ptr_array_new ();
+    for (cJSON *c = node->child; c; c = c->next) {
+        sort_keys (c);
+        g_ptr_array_add (kids, c);
+    }
+    if (!cJSON_IsObject (node) || kids->len < 2)
+        return;
+    g_ptr_array_sort (kids, compare_keys);
+    for (guint i = 0; i < kids->len; i++) {
+        cJSON *c = kids->pdata[i];
+        c->next = i + 1 < kids->len ? kids->pdata[i + 1] : NULL;
+        c->prev = kids->pdata[i ? i - 1 : kids->len - 1];
+    }
+    node->child = kids->pdata[0];
+}
+
+/* Sorts the members of @obj (only its own) by key. */
+static void
+sort_keys_top (cJSON *obj)
+{
+    g_autoptr (GPtrArray) kids = g_ptr_array_new ();
+    for (cJSON *c = obj->child; c; c = c->next)
+        g_ptr_array_add (kids, c);
+    if (kids->len < 2)
+        return;
+    g_ptr_array_sort (kids, compare_keys);
+    for (guint i = 0; i < kids->len; i++) {
+        cJSON *c = kids->pdata[i];
+        c->next = i + 1 < kids->len ? kids->pdata[i + 1] : NULL;
+        c->prev = kids->pdata[i ? i - 1 : kids->len - 1];
+    }
+    obj->child = kids->pdata[0];
+}
+
+/* @value as compact JSON with its objects' keys sorted, so that the text does not depend on
+ * the order they were written in (transfer full). */
+static char *
+canonical_text (const cJSON *value)
+{
+    cJSON *copy = cJSON_Duplicate (value, TRUE);
+    sort_keys (copy);
+    char *text = cJSON_PrintUnformatted (copy);
+    char *out = g_strdup (text);
+    cJSON_free (text);
+    cJSON_Delete (copy);
+    return out;
+}
+
+typedef struct {
+    FsimJsonDoc *doc;
+    const char *path;
+    GArray *segs;
+    const cJSON *value; /* the new value (each target gets a located copy) */
+    const cJSON *where;
+    guint changed;      /* values replaced or added */
+} SetWalk;
+
+/* Applies segments @i.. of the walk under @cur. FALSE with @error set when the path names
+ * nothing there; a multi-selector that picks no element is such an error too. */
+static gboolean
+set_at (SetWalk *w, cJSON *cur, guint i, GError **error)
+{
+    Segment *s = &g_array_index (w->segs, Segment, i);
+    gboolean last = i + 1 == w->segs->len;
+    const char *what = s->key ? s->key : s->selector;
+    if (s->key ? !cJSON_IsObject (cur) : !cJSON_IsArray (cur)) {
+        fsim_i_error_at (error, w->doc, w->where, TRUE, FSIM_LOADER_ERROR_SET,
+                         "set '%s': cannot take %s '%s' of %s", w->path,
+                         s->key ? "key" : "element", what, fsim_i_json_type_name (cur));
+        return FALSE;
+    }
+    if (!s->key && is_multi_selector (s->selector)) {
+        guint before = w->changed;
+        gboolean any = FALSE;
+        for (cJSON *e = cur->child, *next; e; e = next) {
+            next = e->next;
+            if (!multi_selects (e, s->selector))
+                continue;
+            any = TRUE;
+            if (last) {
+                replace_in_place (w->doc, cur, e, NULL, duplicate_located (w->doc, w->value));
+                w->changed++;
+            } else if (!set_at (w, e, i + 1, error)) {
+                return FALSE;
+            }
+        }
+        if (any)
+            return TRUE;
+        fsim_i_error_at (error, w->doc, w->where, TRUE, FSIM_LOADER_ERROR_SET,
+                         "set '%s': '[%s]' selects no element", w->path, s->selector);
+        (void) before;
+        return FALSE;
+    }
+    cJSON *next = s->key ? cJSON_GetObjectItemCaseSensitive (cur, s->key)
+                         : select_element (cur, s->selector);
+    if (last && (next || s->key)) {
+        cJSON *copy = duplicate_located (w->doc, w->value);
+        if (next)
+            replace_in_place (w->doc, cur, next, s->key, copy);
+        else
+            cJSON_AddItemToObject (cur, s->key, copy);
+        w->changed++;
+        return TRUE;
+    }
+    if (!next) {
+        g_autofree char *hint = s->key ? NULL : missing_element_hint (cur, s->selector);
+        fsim_i_error_at (error, w->doc, w->where, TRUE, FSIM_LOADER_ERROR_SET,
+                         "set '%s': no %s '%s'%s", w->path, s->key ? "key" : "element", what,
+                         hint ? hint : "");
+        return FALSE;
+    }
+    return set_at (w, next, i + 1, error);
+}
+
+/* Apply one override: replace the value at @path in @root by @value (taking ownership), at
+ * every element the path's selectors pick ([*], [kind:K], [tag:T], [glob]); the override and
+ * how many values it changed are kept in doc->overrides. */
 static gboolean
 apply_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value, const cJSON *where,
            GError **error)
 {
     g_autoptr(GArray) segs = parse_set_path (path);
+    fsim_i_bury (doc, value); /* the targets get located copies */
     if (!segs) {
-        fsim_i_bury (doc, value);
         fsim_i_error_at (error, doc, where, TRUE, FSIM_LOADER_ERROR_SET,
-                         "set: malformed path '%s' (expected keys separated by '.', with [N] or "
-                         "[ID] to pick an array element)", path);
+                         "set: malformed path '%s' (expected keys separated by '.', with [N], "
+                         "[ID], [*], [kind:K], [tag:T] or a glob to pick array elements)", path);
         return FALSE;
     }
-    cJSON *cur = root;
-    for (guint i = 0; i < segs->len; i++) {
-        Segment *s = &g_array_index (segs, Segment, i);
-        gboolean last = i + 1 == segs->len;
-        const char *what = s->key ? s->key : s->selector;
-        if (s->key ? !cJSON_IsObject (cur) : !cJSON_IsArray (cur)) {
-            fsim_i_bury (doc, value);
-            fsim_i_error_at (error, doc, where, TRUE, FSIM_LOADER_ERROR_SET,
-                             "set '%s': cannot take %s '%s' of %s", path,
-                             s->key ? "key" : "element", what, fsim_i_json_type_name (cur));
-            return FALSE;
-        }
-        cJSON *next = s->key ? cJSON_GetObjectItemCaseSensitive (cur, s->key)
-                             : select_element (cur, s->selector);
-        if (last && next) {
-            replace_in_place (doc, cur, next, s->key, value);
-            return TRUE;
-        }
-        if (last && s->key) {
-            cJSON_AddItemToObject (cur, s->key, value);
-            return TRUE;
-        }
-        if (!next) {
-            g_autofree char *hint = s->key ? NULL : missing_element_hint (cur, s->selector);
-            fsim_i_bury (doc, value);
-            fsim_i_error_at (error, doc, where, TRUE, FSIM_LOADER_ERROR_SET,
-                             "set '%s': no %s '%s'%s", path, s->key ? "key" : "element", what,
-                             hint ? hint : "");
-            return FALSE;
-        }
-        cur = next;
-    }
-    g_assert_not_reached ();
+    SetWalk w = { .doc = doc, .path = path, .segs = segs, .value = value, .where = where };
+    if (!set_at (&w, root, 0, error))
+        return FALSE;
+    FsimOverride o = { .path = g_strdup (path), .value = canonical_text (value),
+                       .changed = w.changed };
+    g_array_append_val (doc->overrides, o);
+    return TRUE;
 }
 
 /* Can selectors @a and @b ("[...]" contents) pick the same element? Only two different plain
@@ -431,6 +583,9 @@ apply_file_sets (FsimJsonDoc *doc, cJSON *result, cJSON *root, GError **error)
                              "order)", x->string, y->string);
             return FALSE;
         }
+    /* no two paths meet, so the order does not change the result: apply (and record) them in
+     * byte order of the paths, whatever order they were written in */
+    sort_keys_top (set);
     while (set->child) {
         cJSON *value = cJSON_DetachItemViaPointer (set, set->child);
         g_autofree char *path = g_strdup (value->string);

@@ -40,6 +40,7 @@ typedef struct {
     GHashTable *included;  /* canonical paths of the policy files already included */
     guint n_files;
     GPtrArray *read;  /* canonical paths of the files read, in order (FsimScenario.files) */
+    GArray *overrides; /* FsimOverride: every set applied, in order (FsimScenario.overrides) */
     guint64 n_bytes;  /* read so far, for FSIM_LOADER_MAX_TOTAL_BYTES */
     guint64 n_values; /* an upper bound of the values parsed so far (FSIM_LOADER_MAX_VALUES) */
 } FsimJsonDoc;

@@ -688,6 +688,12 @@ fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path, GError **
     s->files = g_new0 (char *, doc->read->len + 1);
     for (guint i = 0; i < doc->read->len; i++)
         s->files[i] = g_strdup (doc->read->pdata[i]);
+    s->n_overrides = doc->overrides->len;
+    s->overrides = g_new0 (FsimOverride, s->n_overrides + 1);
+    for (guint i = 0; i < doc->overrides->len; i++) {
+        const FsimOverride *o = &g_array_index (doc->overrides, FsimOverride, i);
+        s->overrides[i] = (FsimOverride) { g_strdup (o->path), g_strdup (o->value), o->changed };
+    }
     FsimConv c = {
         .doc = doc,
         .s = s,

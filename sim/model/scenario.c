@@ -159,6 +159,9 @@ fsim_scenario_free (FsimScenario *s)
     g_free (s->description);
     g_free (s->path);
     g_strfreev (s->files);
+    for (size_t i = 0; i < s->n_overrides; i++)
+        fsim_override_clear (&s->overrides[i]);
+    g_free (s->overrides);
     g_free (s->date_string);
     g_strfreev (s->sources);
     g_strfreev (s->assumptions);
@@ -286,4 +289,13 @@ gboolean
 fsim_focus_has_field (const FsimFocus *focus, size_t f)
 {
     return !focus || !focus->fields || fsim_bits_get (focus->fields, f);
+}
+
+void
+fsim_override_clear (FsimOverride *o)
+{
+    if (!o)
+        return;
+    g_clear_pointer (&o->path, g_free);
+    g_clear_pointer (&o->value, g_free);
 }

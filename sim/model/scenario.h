@@ -137,6 +137,16 @@ typedef struct {
     FsimLoc loc;
 } FsimRule;
 
+/* One override applied by `set` or `--set`: PATH, the VALUE as JSON, and how many values it
+ * changed (a path with [*], [kind:K], [tag:T] or a glob picks several). */
+typedef struct {
+    char *path;
+    char *value;
+    size_t changed;
+} FsimOverride;
+
+void fsim_override_clear (FsimOverride *o);
+
 /* Per-user settings. audience is indexed by field; apps_others is a field bit set. */
 typedef struct {
     gboolean platform;
@@ -250,6 +260,8 @@ typedef struct {
     char *description;
     char *path;        /* the file it was loaded from */
     char **files;      /* every file read for it (canonical paths), the top file first */
+    FsimOverride *overrides; /* every `set` and `--set` applied, in order */
+    size_t n_overrides;
     FsimDay date;
     char *date_string; /* YYYY-MM-DD */
     guint64 seed;

@@ -319,6 +319,12 @@ render_text (const FsimScenario *s, const FsimPopulation *pop, const FsimResult 
     text_header (s, out);
     if (r->focus) /* a focused run (run --partner/--field/--jurisdiction) */
         text_pair (out, "Focus", r->focus);
+    for (size_t i = 0; i < s->n_overrides; i++) { /* the what-if, as applied */
+        const FsimOverride *o = &s->overrides[i];
+        g_autofree char *line = g_strdup_printf ("%s=%s (%zu value%s)", o->path, o->value,
+                                                 o->changed, o->changed == 1 ? "" : "s");
+        text_pair (out, "Override", line);
+    }
     text_population (s, pop, r, out);
     text_partners (s, r, out);
     text_fields (s, r, out);
@@ -438,6 +444,19 @@ render_json (const FsimScenario *s, const FsimResult *r, GString *out)
     fsim_jw_uint (&w, "seed", s->seed);
     if (r->focus) /* a focused run: only these flows are counted */
         fsim_jw_str (&w, "focus", r->focus);
+    if (s->n_overrides > 0) {
+        fsim_jw_key (&w, "overrides");
+        fsim_jw_open (&w, '[');
+        for (size_t i = 0; i < s->n_overrides; i++) {
+            fsim_jw_item (&w);
+            fsim_jw_open (&w, '{');
+            fsim_jw_str (&w, "path", s->overrides[i].path);
+            fsim_jw_str (&w, "value", s->overrides[i].value);
+            fsim_jw_uint (&w, "changed", s->overrides[i].changed);
+            fsim_jw_close (&w, '}');
+        }
+        fsim_jw_close (&w, ']');
+    }
     fsim_jw_key (&w, "population");
     fsim_jw_open (&w, '{');
     fsim_jw_uint (&w, "users", r->n_users);
