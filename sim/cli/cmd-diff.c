@@ -17,7 +17,9 @@ typedef struct {
     char **sets;
     char **args;
     gboolean exit_code;
+    gboolean all;
     gboolean help;
+    FsimFocusOptions focus;
 } DiffOptions;
 
 static GOptionContext *
@@ -34,21 +36,31 @@ diff_context (DiffOptions *o)
           "Write to FILE (replaced atomically; '-' is standard output)", "FILE" },
         { "exit-code", 0, 0, G_OPTION_ARG_NONE, &o->exit_code,
           "Exit with 1 if the what-if differs from the base", NULL },
+        { "all", 'a', 0, G_OPTION_ARG_NONE, &o->all,
+          "Text: also list the partners and jurisdictions that did not change", NULL },
         { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL,
           "BASE [WHATIF]" },
         { 0 },
     };
-    return fsim_i_cmd_context (
+    GOptionContext *context = fsim_i_cmd_context (
         "diff", NULL, entries,
         "Runs BASE and WHATIF on the same people (the same users and friendships) and reports "
         "the\nflows gained and lost per field, partner and destination, the users newly exposed "
         "or no\nlonger exposed, the users per jurisdiction before and after, the decisions "
         "(partner, API,\nscope) that changed with the rules responsible, and a verdict per "
-        "partner: equivalent,\nmore permissive, less permissive or incomparable.",
+        "partner: equivalent,\nmore permissive, less permissive or incomparable, and in plain "
+        "words (\"reaches more people\",\n\"reaches the same people, stored elsewhere\", ...). "
+        "The text leaves out what did not change\n(--all keeps it) and echoes the overrides "
+        "compared.",
         "Examples:\n"
         "  flowsim diff scenarios/tour.json --set date=2015-05-01\n"
-        "  flowsim diff base.json whatif.json --format json\n");
+        "  flowsim diff base.json whatif.json --format json\n"
+        "  flowsim diff --set 'partners[tag:china].destinations[*].location=server' \\\n"
+        "               --set 'partners[tag:china].destinations[*].jurisdiction=CN' --partner "
+        "tag:china\n");
+    fsim_i_focus_add_entries (context, &o->focus);
+    return context;
 }
 
 static char *
@@ -97,13 +109,18 @@ diff_run (const DiffOptions *o, gboolean json, gboolean *changed, GString *out, 
     if (!compared)
         return (FsimExit) failure;
     const FsimDiff *diff = compared->diff;
+    g_auto (FsimFocus) focus = { 0 };
+    FsimExit status = fsim_i_focus_resolve (&o->focus, diff->whatif, &focus, error);
+    if (status != FSIM_EXIT_OK)
+        return status;
+    const FsimFocus *f = fsim_i_focus_given (&o->focus) ? &focus : NULL;
     *changed = fsim_diff_any (diff);
     if (o->format && (strcmp (o->format, "dot") == 0 || strcmp (o->format, "svg") == 0))
         return fsim_diff_draw (diff, o->format, out, error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
     if (json)
-        fsim_diff_render_json (diff, out);
+        fsim_diff_render_json_focused (diff, f, out);
     else
-        fsim_diff_render_text (diff, out);
+        fsim_diff_render_text_full (diff, o->all, f, out);
     return FSIM_EXIT_OK;
 }
 
@@ -128,6 +145,7 @@ cmd_diff (int argc, char **argv, GError **error)
     g_free (o.output);
     g_strfreev (o.sets);
     g_strfreev (o.args);
+    fsim_i_focus_options_clear (&o.focus);
     return status;
 }
 
