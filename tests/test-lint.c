@@ -158,6 +158,41 @@ test_lint_cli_unknown_field (void)
                                   "field; did you mean 'profile.religion'?\n");
 }
 
+/* What can have no effect, with the reason (issue 15): a share from a partner that keeps the
+ * data only on devices, a share of fields the receiver does not take, an API nobody integrates;
+ * and run warns when a --set override causes one. */
+static void
+test_lint_no_effect (void)
+{
+    FsimScenario *s = NULL;
+    g_autoptr (GArray) w = lint_file ("lint", "no-effect.json", &s);
+    g_autoptr (FsimScenario) owned = s;
+    g_assert_cmpuint (w->len, ==, 4);
+    const FsimLintWarning *api = &g_array_index (w, FsimLintWarning, 0);
+    g_assert_cmpint (api->kind, ==, FSIM_LINT_API_NOT_INTEGRATED);
+    g_assert_cmpint (api->loc.line, ==, 6);
+    const FsimLintWarning *device = &g_array_index (w, FsimLintWarning, 1);
+    g_assert_cmpint (device->kind, ==, FSIM_LINT_SHARE_NEVER_CARRIES);
+    g_assert_cmpint (device->loc.line, ==, 11);
+    fsim_assert_contains (device->message, "'phone' keeps the fields it shares only on the "
+                                           "device, and data kept on a device is never passed on");
+    const FsimLintWarning *taken = &g_array_index (w, FsimLintWarning, 3);
+    g_assert_cmpint (taken->kind, ==, FSIM_LINT_SHARE_NEVER_CARRIES);
+    fsim_assert_contains (taken->message, "no destination of 'broker' receives the fields 'app' "
+                                          "shares from its servers");
+    g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("run", tour, "--quiet", "--set",
+                                          "partners[phoneco].shares=[{\"with\": \"broker\", "
+                                          "\"fields\": [\"*\"]}]");
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (r->err, ==, "flowsim: warning: --set partners[phoneco].shares:1:27: share of "
+                                 "'phoneco' with 'broker' never carries anything: 'phoneco' keeps "
+                                 "the fields it shares only on the device, and data kept on a "
+                                 "device is never passed on [share-never-carries]\n");
+    g_autoptr (FsimTestRun) quiet = FSIM_RUN ("run", tour, "--quiet", "--set", "date=2015-05-01");
+    g_assert_cmpstr (quiet->err, ==, "");
+}
+
 /* A file that fails to load is a failed case; lint goes on with the others and exits 3. */
 static void
 test_lint_cli_batch (void)
@@ -230,6 +265,7 @@ main (int argc, char **argv)
     g_test_add_func ("/lint/cli/json", test_lint_cli_json);
     g_test_add_func ("/lint/cli/unknown-field", test_lint_cli_unknown_field);
     g_test_add_func ("/lint/cli/batch", test_lint_cli_batch);
+    g_test_add_func ("/lint/no-effect", test_lint_no_effect);
     g_test_add_func ("/lint/cli/fragment", test_lint_cli_fragment);
     g_test_add_func ("/lint/cli/usage", test_lint_cli_usage);
     return g_test_run ();

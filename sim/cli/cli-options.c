@@ -2,11 +2,14 @@
 /* cli-options.c: option parsing, help and output shared by the subcommands (sim/cmd-*.c). */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <glib.h>
 
 #include "cli-private.h"
+#include "lint.h"
+#include "loader.h"
 #include "scenario.h"
 #include "text.h"
 
@@ -223,4 +226,33 @@ fsim_i_focus_resolve (const FsimFocusOptions *o, const FsimScenario *s, FsimFocu
     }
     out->description = g_strdup (what->str);
     return FSIM_EXIT_OK;
+}
+
+/* ---- overrides that can do nothing ------------------------------------------------------ */
+
+void
+fsim_i_warn_overrides (const char *path, const char *const *sets, const FsimScenario *with_sets)
+{
+    if (!sets || !sets[0] || !with_sets)
+        return;
+    g_autoptr (FsimScenario) without = fsim_loader_load (path, NULL, NULL);
+    g_autoptr (GHashTable) before = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    if (without) {
+        g_autoptr (GArray) w = fsim_lint_run (without);
+        for (guint i = 0; i < w->len; i++) {
+            const FsimLintWarning *x = &g_array_index (w, FsimLintWarning, i);
+            g_hash_table_add (before, g_strdup (x->message));
+        }
+    }
+    g_autoptr (GArray) w = fsim_lint_run (with_sets);
+    for (guint i = 0; i < w->len; i++) {
+        const FsimLintWarning *x = &g_array_index (w, FsimLintWarning, i);
+        if (g_hash_table_contains (before, x->message))
+            continue;
+        g_autofree char *line = g_strdup_printf ("%s:%d:%d: %s [%s]", x->loc.file, x->loc.line,
+                                                 x->loc.col, x->message,
+                                                 fsim_lint_kind_to_string (x->kind));
+        g_autofree char *clean = fsim_text_clean (line);
+        fprintf (stderr, "flowsim: warning: %s\n", clean);
+    }
 }

@@ -29,6 +29,12 @@ gboolean fsim_i_focus_given (const FsimFocusOptions *o);
 FsimExit fsim_i_focus_resolve (const FsimFocusOptions *o, const FsimScenario *s, FsimFocus *out,
                                GError **error);
 
+/* Warns on stderr ("flowsim: warning: LOC: MESSAGE [kind]") about each lint warning that the
+ * command-line overrides @sets cause in @with_sets (the scenario @path loaded with them): an
+ * override that can have no effect, with the reason. Nothing when @sets is empty. */
+void fsim_i_warn_overrides (const char *path, const char *const *sets,
+                            const FsimScenario *with_sets);
+
 /* A subcommand: `flowsim NAME ...` calls run() with argv[0] == NAME. */
 typedef struct {
     const char *name;

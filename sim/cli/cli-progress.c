@@ -80,6 +80,7 @@ fsim_i_cli_render_progress (const char *path, const char *const *sets,
     FsimExit status = fsim_i_focus_resolve (focus_options, sim->scenario, &focus, error);
     if (status != FSIM_EXIT_OK)
         return status;
+    fsim_i_warn_overrides (path, sets, sim->scenario);
     fsim_progress_phase (progress, "tracing", FALSE);
     if (!fsim_sim_trace (sim, &options, error))
         return FSIM_EXIT_INTERNAL;

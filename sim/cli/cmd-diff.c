@@ -109,6 +109,8 @@ diff_run (const DiffOptions *o, gboolean json, gboolean *changed, GString *out, 
     if (!compared)
         return (FsimExit) failure;
     const FsimDiff *diff = compared->diff;
+    fsim_i_warn_overrides (o->args[1] ? o->args[1] : o->args[0], (const char *const *) o->sets,
+                           diff->whatif);
     g_auto (FsimFocus) focus = { 0 };
     FsimExit status = fsim_i_focus_resolve (&o->focus, diff->whatif, &focus, error);
     if (status != FSIM_EXIT_OK)
