@@ -230,6 +230,38 @@ test_timeline_svg (void)
     g_assert_no_error (error);
 }
 
+/* --series partner:SEL and a focus (issue 15): the tour's numbers (docs/semantics.md). */
+static void
+test_timeline_series (void)
+{
+    g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
+    g_autoptr (DrawRun) r = FLOWSIM ("timeline", tour, "--from", "2013-01-01", "--to",
+                                     "2019-01-01", "--step", "2y", "--series", "partner:phoneco",
+                                     "--series", "partner:kind:app", "--field", "profile.*");
+    g_assert_cmpint (r->status, ==, 0);
+    g_assert_nonnull (strstr (r->out, "  Focus     field profile.*\n"));
+    g_assert_nonnull (strstr (r->out, "Users reached (without consent), by partner\n"
+                                      "  Date        quiz   phoneco\n"
+                                      "  ----------  -----  -------\n"
+                                      "  2013-01-01  3 (2)    3 (2)\n"
+                                      "  2015-01-01  3 (2)    3 (2)\n"
+                                      "  2017-01-01  0 (0)    3 (2)\n"
+                                      "  2019-01-01  0 (0)    0 (0)\n"));
+    g_autoptr (DrawRun) j = FLOWSIM ("timeline", tour, "--from", "2013-01-01", "--to",
+                                     "2013-01-01", "--series", "partner:broker", "--format",
+                                     "json");
+    g_autoptr (GHashTable) t = json_check_parse (j->out);
+    g_assert_cmpstr (g_hash_table_lookup (t, "partner_series[0]"), ==, "broker");
+    g_assert_cmpstr (g_hash_table_lookup (t, "points[0].partners[0].users"), ==, "3");
+    g_autoptr (DrawRun) bad = FLOWSIM ("timeline", tour, "--from", "2013-01-01", "--to",
+                                       "2013-01-01", "--series", "kind");
+    g_assert_cmpint (bad->status, ==, 2);
+    g_assert_nonnull (strstr (bad->err, "--series 'kind': expected partner:SELECTOR"));
+    g_autoptr (DrawRun) none = FLOWSIM ("timeline", tour, "--from", "2013-01-01", "--to",
+                                        "2013-01-01", "--series", "partner:huawei");
+    g_assert_cmpint (none->status, ==, 2);
+}
+
 static void
 test_timeline_cli (void)
 {
@@ -338,6 +370,7 @@ main (int argc, char **argv)
     g_test_add_func ("/timeline/json", test_timeline_json);
     g_test_add_func ("/timeline/svg", test_timeline_svg);
     g_test_add_func ("/timeline/cli", test_timeline_cli);
+    g_test_add_func ("/timeline/series", test_timeline_series);
     g_test_add_func ("/timeline/history/v2-cutoff", test_timeline_history_v2_cutoff);
     g_test_add_func ("/timeline/history/wind-down", test_timeline_history_wind_down);
     return g_test_run ();

@@ -55,6 +55,11 @@ typedef struct {
     size_t *kind_partners; /* [t * n_kinds + k]: ... of that kind */
     size_t n_events;
     FsimTimelineEvent *events; /* sorted by day */
+    /* --series partner:SEL: one series per selected partner, in model order */
+    size_t n_series;
+    char **series;                          /* partner ids, NULL-terminated */
+    size_t *series_users, *series_no_consent; /* [t * n_series + i] */
+    char *focus; /* what a focused timeline counted (FsimFocus.description), or NULL */
 } FsimTimeline;
 
 void fsim_timeline_free (FsimTimeline *t);
@@ -72,6 +77,19 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimTimeline, fsim_timeline_free)
  */
 FsimTimeline *fsim_timeline_new (const FsimScenario *scenario, const FsimPopulation *pop,
                                  FsimDay from, FsimDay to, FsimTimelineStep step, GError **error);
+
+/**
+ * fsim_timeline_new_full:
+ * @focus: (nullable): count only these flows at every date (engine.h, fsim_engine_run_focused)
+ * @series: (nullable): partners (a partner bit set) that get a series of their own: the users
+ *   each reached (without consent) at every date
+ *
+ * As fsim_timeline_new().
+ */
+FsimTimeline *fsim_timeline_new_full (const FsimScenario *scenario, const FsimPopulation *pop,
+                                      FsimDay from, FsimDay to, FsimTimelineStep step,
+                                      const FsimFocus *focus, const FsimWord *series,
+                                      GError **error);
 
 typedef enum {
     FSIM_TIMELINE_TEXT,

@@ -14,7 +14,9 @@ typedef struct {
     char *output;
     char **sets;
     char **args;
+    char **series;
     gboolean help;
+    FsimFocusOptions focus;
 } TimelineOptions;
 
 typedef struct {
@@ -33,6 +35,8 @@ timeline_options_clear (TimelineOptions *o)
     g_clear_pointer (&o->output, g_free);
     g_clear_pointer (&o->sets, g_strfreev);
     g_clear_pointer (&o->args, g_strfreev);
+    g_clear_pointer (&o->series, g_strfreev);
+    fsim_i_focus_options_clear (&o->focus);
 }
 
 static GOptionContext *
@@ -49,11 +53,14 @@ timeline_context (TimelineOptions *o)
           "Write to FILE (replaced atomically; '-' is standard output)", "FILE" },
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
           "Override a scenario value (repeatable)", "PATH=VALUE" },
+        { "series", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->series,
+          "Also a series per partner the selector selects (an id, a glob, kind:K, tag:T), "
+          "beside the kind and jurisdiction series (repeatable)", "partner:SEL" },
         { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[SCENARIO]" },
         { 0 },
     };
-    return fsim_i_cmd_context (
+    GOptionContext *context = fsim_i_cmd_context (
         "timeline", NULL, entries,
         "Runs SCENARIO's population (built once) at every date from --from to --to: the "
         "rules,\nAPIs and sharing in force change with the date, the people do not. Prints the "
@@ -61,7 +68,10 @@ timeline_context (TimelineOptions *o)
         "policy\nchanges in the range.",
         "Examples:\n"
         "  flowsim timeline scenarios/tour.json --from 2013-01-01 --to 2019-01-01 --step 3m\n"
-        "  flowsim timeline --from 2010-01-01 --to 2019-01-01 --output timeline.svg\n");
+        "  flowsim timeline --from 2010-01-01 --to 2019-01-01 --output timeline.svg\n"
+        "  flowsim timeline --from 2017-01-01 --to 2019-01-01 --step 1m --series partner:tag:china\n");
+    fsim_i_focus_add_entries (context, &o->focus);
+    return context;
 }
 
 static char *
@@ -89,6 +99,10 @@ timeline_check (const TimelineOptions *o, TimelineArgs *a, GError **error)
                                        "--step '%s' is not Nd, Nw, Nm or Ny (N from 1 "
                                        "to 1000)",
                                        o->step);
+    for (char **x = o->series; x && *x; x++)
+        if (!g_str_has_prefix (*x, "partner:") || !(*x)[8])
+            return fsim_i_cli_usage_error (error, "--series '%s': expected partner:SELECTOR (the "
+                                           "kind and jurisdiction series are always shown)", *x);
     if (o->format && !fsim_timeline_format_from_string (o->format, &a->format))
         return fsim_i_cli_usage_error (error, "unknown format '%s' (expected text, json or svg)",
                                        o->format);
@@ -122,7 +136,22 @@ timeline_run (const TimelineOptions *o, const TimelineArgs *a, GError **error)
 
     if (sim == NULL)
         return status;
-    t = fsim_timeline_new (sim->scenario, sim->pop, a->from, a->to, a->step, &local);
+    g_auto (FsimFocus) focus = { 0 };
+    status = fsim_i_focus_resolve (&o->focus, sim->scenario, &focus, error);
+    if (status != FSIM_EXIT_OK)
+        return status;
+    g_autofree FsimWord *series = NULL;
+    for (char **x = o->series; x && *x; x++) {
+        g_autofree FsimWord *one = fsim_scenario_select_partners (sim->scenario, *x + 8);
+        if (!one)
+            return fsim_i_cli_usage_error (error, "--series '%s' selects no partner", *x);
+        if (!series)
+            series = fsim_bits_new (sim->scenario->partner_words);
+        for (size_t w = 0; w < sim->scenario->partner_words; w++)
+            series[w] |= one[w];
+    }
+    t = fsim_timeline_new_full (sim->scenario, sim->pop, a->from, a->to, a->step,
+                                fsim_i_focus_given (&o->focus) ? &focus : NULL, series, &local);
     if (t == NULL) {
         status = g_error_matches (local, FSIM_TIMELINE_ERROR, FSIM_TIMELINE_ERROR_RANGE)
                      ? FSIM_EXIT_USAGE
