@@ -16,7 +16,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 
 readonly BUILD_DIR=build
 readonly PACKAGES=(meson ninja-build pkg-config libigraph-dev libcjson-dev libglib2.0-dev gcc valgrind graphviz
-    python3-cffi python3-pandas help2man)
+    python3-cffi python3-pandas python3-jsonschema help2man locales)
 
 say() { printf 'build.sh: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -32,7 +32,8 @@ have_everything() {
         command -v cc >/dev/null 2>&1 &&
         command -v dot >/dev/null 2>&1 &&
         command -v help2man >/dev/null 2>&1 &&
-        { [ ! -x /usr/bin/python3 ] || /usr/bin/python3 -c 'import cffi' 2>/dev/null; } &&
+        [ -e /usr/share/i18n/locales/de_DE ] &&
+        { [ ! -x /usr/bin/python3 ] || /usr/bin/python3 -c 'import cffi, jsonschema' 2>/dev/null; } &&
         pkg-config --exists igraph libcjson glib-2.0
 }
 

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "fuzz-util.h"
+#include "parallel.h"
 
 static char *scratch; /* the tree's root */
 static char *workdir; /* scratch/w */
@@ -77,7 +78,7 @@ fsim_fuzz_init (void)
     if (scratch)
         return;
     g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
-    g_setenv ("FLOWSIM_THREADS", "1", TRUE);
+    fsim_parallel_set_default_workers (1);
     scratch = g_dir_make_tmp ("flowsim-fuzz-XXXXXX", NULL);
     g_assert (scratch != NULL);
     atexit (cleanup);

@@ -43,17 +43,21 @@ worker_main (gpointer data)
     return NULL;
 }
 
+static atomic_uint default_workers; /* 0: one per processor */
+
+void
+fsim_parallel_set_default_workers (unsigned n)
+{
+    atomic_store (&default_workers, n);
+}
+
 unsigned
 fsim_parallel_workers (unsigned requested, size_t n_items)
 {
-    guint64 n = requested > 0 ? requested : (guint64) g_get_num_processors ();
-    const char *env = requested > 0 ? NULL : g_getenv ("FLOWSIM_THREADS");
-    if (env != NULL && *env != '\0') {
-        char *end = NULL;
-        guint64 v = g_ascii_strtoull (env, &end, 10);
-        if (end != NULL && *end == '\0' && v > 0)
-            n = v;
-    }
+    unsigned fallback = atomic_load (&default_workers);
+    guint64 n = requested > 0   ? requested
+                : fallback > 0 ? fallback
+                               : (guint64) g_get_num_processors ();
     n = MIN (n, (guint64) MAX_WORKERS);
     n = MIN (n, (guint64) MAX (n_items, (size_t) 1));
     return (unsigned) MAX (n, (guint64) 1);

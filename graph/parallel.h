@@ -14,11 +14,16 @@ typedef void (*FsimParallelFunc) (size_t item, unsigned worker, void *data);
 typedef void (*FsimParallelTick) (size_t done, size_t total, void *data);
 
 /*
- * The number of workers for @n_items items: @requested if positive, else the positive integer
- * in the environment variable FLOWSIM_THREADS if set, else one per processor; at most 64 and at
- * most @n_items (at least 1).
+ * The number of workers for @n_items items: @requested if positive, else the default set with
+ * fsim_parallel_set_default_workers() if any, else one per processor; at most 64 and at most
+ * @n_items (at least 1). Results never depend on it.
  */
 unsigned fsim_parallel_workers (unsigned requested, size_t n_items);
+
+/* The workers a parallel for uses when its caller asks for none in particular (0: one per
+ * processor, the default). The flowsim program sets it from FLOWSIM_THREADS; the library
+ * reads no environment variable. */
+void fsim_parallel_set_default_workers (unsigned n);
 
 /**
  * fsim_parallel_for:

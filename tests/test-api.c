@@ -60,6 +60,30 @@ test_report_is_the_cli_report (void)
 }
 
 static void
+record_phase (const char *phase, double fraction, void *user_data)
+{
+    GString *seen = user_data;
+    g_assert_true (fraction >= 0.0 && fraction <= 1.0);
+    if (seen->len == 0 || !g_str_has_suffix (seen->str, phase))
+        g_string_append_printf (seen, "%s%s", seen->len ? "," : "", phase);
+}
+
+/* Progress names the two long phases, in order, on the calling thread. */
+static void
+test_progress (void)
+{
+    g_autofree char *tour = source_path ("scenarios/tour.json");
+    g_autoptr (GString) seen = g_string_new (NULL);
+    FlowsimOptions *options = flowsim_options_new ();
+    flowsim_options_set_progress (options, record_phase, seen);
+    FlowsimSimulation *sim = flowsim_simulate (tour, options, NULL);
+    flowsim_options_free (options);
+    g_assert_nonnull (sim);
+    g_assert_cmpstr (seen->str, ==, "building the population,tracing");
+    flowsim_simulation_free (sim);
+}
+
+static void
 test_structures (void)
 {
     g_autofree char *tour = source_path ("scenarios/tour.json");
@@ -187,6 +211,7 @@ main (int argc, char **argv)
     g_test_init (&argc, &argv, NULL);
     g_test_add_func ("/api/report-is-the-cli-report", test_report_is_the_cli_report);
     g_test_add_func ("/api/structures", test_structures);
+    g_test_add_func ("/api/progress", test_progress);
     g_test_add_func ("/api/explain-and-diff", test_explain_and_diff);
     g_test_add_func ("/api/errors", test_errors);
     return g_test_run ();

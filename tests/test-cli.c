@@ -569,6 +569,44 @@ test_cli_in_process_usage (void)
     g_test_trap_assert_stderr ("flowsim: error: unknown format 'yaml' *\nTry 'flowsim --help'.\n");
 }
 
+/* Error messages reach the terminal without the bidi controls that would reorder what the
+ * reader sees (U+202E RIGHT-TO-LEFT OVERRIDE in a file name), nor control characters. */
+static void
+test_cli_message_cleaned (void)
+{
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("run", "/nonexistent/\xe2\x80\xae" "evil\x1b[31m.json");
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_INPUT);
+    fsim_assert_contains (r->err, "/nonexistent/?evil?[31m.json");
+    g_assert_null (strstr (r->err, "\xe2\x80\xae"));
+    g_assert_null (strchr (r->err, '\x1b'));
+}
+
+/* "Did you mean" for a mistyped command and option; --version and --quiet on every command. */
+static void
+test_cli_suggestions_and_common_options (void)
+{
+    g_autoptr (FsimTestRun) cmd = FSIM_RUN ("rnu");
+    g_assert_cmpint (cmd->status, ==, FSIM_EXIT_USAGE);
+    fsim_assert_contains (cmd->err, "unknown command 'rnu' (did you mean 'run'?)");
+    g_autoptr (FsimTestRun) opt = FSIM_RUN ("run", "--fromat", "json");
+    g_assert_cmpint (opt->status, ==, FSIM_EXIT_USAGE);
+    fsim_assert_contains (opt->err, "(did you mean --format?)");
+    const char *commands[] = { "run", "population", "diff", "explain", "check", "lint",
+                               "possible", "diagram", "timeline", "report" };
+    for (size_t i = 0; i < G_N_ELEMENTS (commands); i++) {
+        g_autoptr (FsimTestRun) v = FSIM_RUN (commands[i], "--version");
+        g_assert_cmpint (v->status, ==, FSIM_EXIT_OK);
+        g_assert_cmpstr (v->out, ==, "flowsim " FSIM_VERSION "\n");
+        g_autoptr (FsimTestRun) h = FSIM_RUN ("help", commands[i]);
+        fsim_assert_contains (h->out, "--quiet");
+        fsim_assert_contains (h->out, "--version");
+    }
+    g_autofree char *tour = g_build_filename (g_getenv ("FLOWSIM_SOURCE_DIR"), "scenarios",
+                                              "tour.json", NULL);
+    g_autoptr (FsimTestRun) lint = FSIM_RUN ("lint", "--quiet", tour);
+    g_assert_cmpint (lint->status, ==, FSIM_EXIT_OK);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -596,5 +634,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/cli/default-scenario-path", test_cli_default_scenario_path);
     g_test_add_func ("/cli/in-process/run", test_cli_in_process);
     g_test_add_func ("/cli/in-process/usage", test_cli_in_process_usage);
+    g_test_add_func ("/cli/message-cleaned", test_cli_message_cleaned);
+    g_test_add_func ("/cli/suggestions-and-common-options", test_cli_suggestions_and_common_options);
     return g_test_run ();
 }

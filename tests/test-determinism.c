@@ -74,21 +74,71 @@ test_case (gconstpointer data)
     }
 }
 
-/* Nothing depends on the locale: a decimal comma changes no byte. */
+/*
+ * A German locale (decimal comma) compiled into a scratch LOCPATH with localedef, from the
+ * sources of Debian's `locales` package (build.sh installs it). Returns the LOCPATH, or NULL
+ * (the test is then skipped, saying why).
+ */
+static char *
+german_locale (void)
+{
+    if (!g_file_test ("/usr/share/i18n/locales/de_DE", G_FILE_TEST_EXISTS))
+        return NULL;
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *out = g_build_filename (dir, "de_DE.UTF-8", NULL);
+    const char *argv[] = { "localedef", "-i", "de_DE", "-f", "UTF-8", out, NULL };
+    int status = 0;
+    if (!g_spawn_sync (NULL, (char **) argv, NULL,
+                       G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                       NULL, NULL, NULL, NULL, &status, NULL) ||
+        !g_file_test (out, G_FILE_TEST_IS_DIR))
+        return NULL;
+    return g_steal_pointer (&dir);
+}
+
+/* Nothing depends on the locale: a decimal comma changes no byte, in any format. */
 static void
 test_locale (void)
 {
+    char *locpath = german_locale ();
+    if (locpath == NULL) {
+        g_test_skip ("no German locale could be compiled (install 'locales')");
+        return;
+    }
+    g_autofree char *locpath_env = g_strconcat ("LOCPATH=", locpath, NULL);
+    const char *const german[] = { locpath_env, "LC_ALL=de_DE.UTF-8", NULL };
+    const char *const c_locale[] = { "LC_ALL=C.UTF-8", NULL };
+
+    /* The locale is real: the shell's printf writes a decimal comma with it. */
+    const char *printf_argv[] = { "/usr/bin/printf", "%.1f", "1.5", NULL };
+    g_autofree char *comma = NULL;
+    g_autofree char *locpath_arg = g_strdup (locpath_env);
+    char *envp[] = { locpath_arg, (char *) "LC_ALL=de_DE.UTF-8", NULL };
+    g_assert_true (g_spawn_sync (NULL, (char **) printf_argv, envp, G_SPAWN_STDERR_TO_DEV_NULL,
+                                 NULL, NULL, &comma, NULL, NULL, NULL));
+    g_assert_cmpstr (comma, ==, "1,5");
+
     g_autofree char *scenario = fsim_test_source_path ("scenarios", "device-partners-2018.json",
                                                        NULL);
-    const char *argv[] = { "run", scenario, "--set", "population.users=2000", "--format", "json",
-                           NULL };
-    g_autoptr(FsimTestRun) c = fsim_test_run (NULL, (const char *const[]) { "LC_ALL=C", NULL },
-                                              argv);
-    g_autoptr(FsimTestRun) de = fsim_test_run (
-        NULL, (const char *const[]) { "LC_ALL=de_DE.UTF-8", "LANG=de_DE.UTF-8", NULL }, argv);
-    g_assert_cmpint (c->status, ==, 0);
-    g_assert_cmpint (de->status, ==, 0);
-    g_assert_cmpstr (c->out, ==, de->out);
+    g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
+    const char *const *commands[] = {
+        (const char *const[]) { "run", scenario, "--set", "population.users=2000", NULL },
+        (const char *const[]) { "run", scenario, "--set", "population.users=2000", "--format",
+                                "json", NULL },
+        (const char *const[]) { "population", scenario, "--set", "population.users=2000", NULL },
+        (const char *const[]) { "report", tour, "--output", "-", NULL },
+        (const char *const[]) { "timeline", tour, "--from", "2010-01-01", "--to", "2019-01-01",
+                                "--format", "svg", NULL },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS (commands); i++) {
+        g_autoptr (FsimTestRun) c = fsim_test_run (NULL, c_locale, commands[i]);
+        g_autoptr (FsimTestRun) de = fsim_test_run (NULL, german, commands[i]);
+        g_test_message ("flowsim %s %s", commands[i][0], commands[i][1]);
+        g_assert_cmpint (c->status, ==, 0);
+        g_assert_cmpint (de->status, ==, 0);
+        g_assert_cmpstr (c->out, ==, de->out);
+    }
+    fsim_test_scratch_free (locpath);
 }
 
 int

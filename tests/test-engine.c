@@ -10,6 +10,7 @@
 #include "population.h"
 #include "random-scenario.h"
 #include "reference.h"
+#include "parallel.h"
 #include "test-util.h"
 
 /* ---- running a scenario ----------------------------------------------------------------- */
@@ -20,6 +21,13 @@ typedef struct {
     FsimDecisions *d;
     FsimResult *r;
 } Run;
+
+/* The default workers of the parallel for, as FLOWSIM_THREADS sets them for the program. */
+static void
+set_threads (const char *n)
+{
+    fsim_parallel_set_default_workers ((unsigned) g_ascii_strtoull (n, NULL, 10));
+}
 
 static void
 run_clear (Run *run)
@@ -503,9 +511,9 @@ static FsimResult *
 run_with_threads (const Run *run, const char *threads)
 {
     g_autoptr (GError) error = NULL;
-    g_setenv ("FLOWSIM_THREADS", threads, TRUE);
+    set_threads (threads);
     FsimResult *r = fsim_engine_run (run->s, run->pop, run->d, &error);
-    g_unsetenv ("FLOWSIM_THREADS");
+    fsim_parallel_set_default_workers (0);
     g_assert_no_error (error);
     return r;
 }

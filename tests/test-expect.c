@@ -261,7 +261,7 @@ test_expect_cli_junit (void)
                                   "name=\"no-sensitive-in-cn\" file=\"");
     fsim_assert_contains (r->out, "<failure type=\"expectation\" message=\"at most 3 users with "
                                   "identity.name reaching phoneco without consent: 4 users\">"
-                                  "counterexample: alice&apos;s identity.name reached");
+                                  "counterexample: alice&#39;s identity.name reached");
     fsim_assert_contains (r->out, "API device ignores the platform switch and &quot;apps "
                                   "others use&quot;\n</failure>\n    </testcase>\n");
     g_assert_true (g_str_has_suffix (r->out, "  </testsuite>\n</testsuites>\n"));

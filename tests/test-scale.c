@@ -15,6 +15,7 @@
 #include "progress.h"
 #include "random-scenario.h"
 #include "reference.h"
+#include "parallel.h"
 #include "test-util.h"
 
 /*
@@ -30,6 +31,13 @@ typedef struct {
     FsimDecisions *d;
     FsimResult *r;
 } Run;
+
+/* The default workers of the parallel for, as FLOWSIM_THREADS sets them for the program. */
+static void
+set_threads (const char *n)
+{
+    fsim_parallel_set_default_workers ((unsigned) g_ascii_strtoull (n, NULL, 10));
+}
 
 static void
 run_clear (Run *run)
@@ -165,9 +173,9 @@ run_threads (const Run *run, const char *threads)
     g_autoptr (GError) error = NULL;
     FsimResult *r;
 
-    g_setenv ("FLOWSIM_THREADS", threads, TRUE);
+    set_threads (threads);
     r = fsim_engine_run (run->s, run->pop, run->d, &error);
-    g_unsetenv ("FLOWSIM_THREADS");
+    fsim_parallel_set_default_workers (0);
     g_assert_no_error (error);
     return r;
 }
@@ -223,9 +231,9 @@ test_scale_engine_progress (void)
     run.s = fsim_test_load (path, sets);
     run.pop = build (run.s);
     run.d = fsim_decisions_new (run.s, run.s->date);
-    g_setenv ("FLOWSIM_THREADS", "1", TRUE); /* every block reported on this thread */
+    set_threads ("1"); /* every block reported on this thread */
     run.r = fsim_engine_run_with_progress (run.s, run.pop, run.d, on_progress, &p, &error);
-    g_unsetenv ("FLOWSIM_THREADS");
+    fsim_parallel_set_default_workers (0);
     g_assert_no_error (error);
     g_assert_cmpuint (p.calls, ==, 2 * 5); /* two passes over five blocks */
     g_assert_cmpfloat (p.last, ==, 1.0);
@@ -252,9 +260,9 @@ build_threads (const FsimScenario *s, const char *threads)
 {
     FsimPopulation *pop;
 
-    g_setenv ("FLOWSIM_THREADS", threads, TRUE);
+    set_threads (threads);
     pop = build (s);
-    g_unsetenv ("FLOWSIM_THREADS");
+    fsim_parallel_set_default_workers (0);
     return pop;
 }
 

@@ -59,7 +59,7 @@ typedef void (*FlowsimProgressFunc) (const char *phase, double fraction, void *u
 
 typedef struct FlowsimOptions FlowsimOptions;
 
-/* New options: no overrides, one thread per processor, no progress, `dot` from PATH. */
+/* New options: no overrides, one thread per processor, no progress. */
 FLOWSIM_API FlowsimOptions *flowsim_options_new (void);
 /* Accepts NULL. */
 FLOWSIM_API void flowsim_options_free (FlowsimOptions *options);
@@ -70,8 +70,6 @@ FLOWSIM_API void flowsim_options_add_set (FlowsimOptions *options, const char *p
 FLOWSIM_API void flowsim_options_set_threads (FlowsimOptions *options, unsigned threads);
 FLOWSIM_API void flowsim_options_set_progress (FlowsimOptions *options,
                                                FlowsimProgressFunc progress, void *user_data);
-/* The Graphviz `dot` program drawings are made with (NULL: `dot` from PATH). */
-FLOWSIM_API void flowsim_options_set_graphviz (FlowsimOptions *options, const char *dot);
 
 /* ---- simulations ----------------------------------------------------------------------- */
 

@@ -49,21 +49,12 @@ is_glob (const char *s)
     return strpbrk (s, "*?") != NULL;
 }
 
-static gboolean
-any_glob (char *const *patterns, const char *text)
-{
-    for (size_t i = 0; patterns && patterns[i]; i++)
-        if (g_pattern_match_simple (patterns[i], text))
-            return TRUE;
-    return FALSE;
-}
-
 /* Does partner p request scope sc of its k-th API? */
 static gboolean
 requests (const FsimScenario *s, size_t p, size_t k, size_t sc)
 {
     const FsimPartner *partner = &s->partners[p];
-    return any_glob (partner->requests, s->apis[partner->apis[k]].scopes[sc].id);
+    return fsim_any_glob_matches (partner->requests, s->apis[partner->apis[k]].scopes[sc].id);
 }
 
 /* ---- rules ------------------------------------------------------------------------------ */
@@ -93,7 +84,7 @@ check_rule_patterns (const FsimScenario *s, size_t r, GArray *out)
     for (size_t i = 0; rule->scopes[i]; i++) {
         gboolean any = FALSE;
         for (size_t a = 0; a < s->n_apis && !any; a++)
-            for (size_t sc = 0; any_glob (rule->apis, s->apis[a].id) && sc < s->apis[a].n_scopes;
+            for (size_t sc = 0; fsim_any_glob_matches (rule->apis, s->apis[a].id) && sc < s->apis[a].n_scopes;
                  sc++)
                 any = any || g_pattern_match_simple (rule->scopes[i], s->apis[a].scopes[sc].id);
         if (!any)
@@ -152,7 +143,7 @@ check_rule_window (const FsimScenario *s, size_t r, GArray *out)
     const FsimRule *rule = &s->rules[r];
     gboolean any_api = FALSE, any_open = FALSE;
     for (size_t a = 0; a < s->n_apis; a++) {
-        if (!any_glob (rule->apis, s->apis[a].id))
+        if (!fsim_any_glob_matches (rule->apis, s->apis[a].id))
             continue;
         FsimWindow w = effective_window (s, r, a);
         any_api = TRUE;

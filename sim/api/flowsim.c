@@ -22,7 +22,6 @@ struct FlowsimOptions {
     unsigned threads;
     FlowsimProgressFunc progress;
     void *progress_data;
-    char *graphviz;
 };
 
 typedef struct {
@@ -102,7 +101,6 @@ flowsim_options_free (FlowsimOptions *options)
     if (!options)
         return;
     g_ptr_array_unref (options->sets);
-    g_free (options->graphviz);
     g_free (options);
 }
 
@@ -127,14 +125,6 @@ flowsim_options_set_progress (FlowsimOptions *options, FlowsimProgressFunc progr
     g_return_if_fail (options != NULL);
     options->progress = progress;
     options->progress_data = user_data;
-}
-
-void
-flowsim_options_set_graphviz (FlowsimOptions *options, const char *dot)
-{
-    g_return_if_fail (options != NULL);
-    g_free (options->graphviz);
-    options->graphviz = g_strdup (dot);
 }
 
 static FsimSimOptions

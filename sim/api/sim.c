@@ -45,11 +45,17 @@ fsim_sim_build (FsimSim *sim, const FsimSimOptions *options, GError **error)
 {
     g_return_val_if_fail (sim != NULL && sim->scenario != NULL && sim->pop == NULL, FALSE);
     g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-    (void) options; /* the population's draws take their threads from graph/parallel.h */
+    /* the population's draws take their threads from graph/parallel.h */
+    const FsimSimOptions none = { 0 };
+    const FsimSimOptions *o = options ? options : &none;
 
+    if (o->progress)
+        o->progress ("building the population", 0.0, o->progress_data);
     sim->pop = fsim_population_build (sim->scenario, error);
     if (sim->pop == NULL)
         return FALSE;
+    if (o->progress)
+        o->progress ("building the population", 1.0, o->progress_data);
     sim->decisions = fsim_decisions_new (sim->scenario, sim->scenario->date);
     return TRUE;
 }

@@ -29,7 +29,7 @@ typedef enum {
 /* How to simulate; zero-initialised means: no overrides, default threads, no progress. */
 typedef struct {
     const char *const *sets; /* `--set` overrides, NULL-terminated, or NULL */
-    unsigned threads;        /* 0: one per processor (or FLOWSIM_THREADS, see graph/parallel.h) */
+    unsigned threads;        /* 0: fsim_parallel_workers()'s default (graph/parallel.h) */
     FsimProgressFunc progress;
     void *progress_data;
     const FsimFocus *focus;  /* fsim_sim_trace() counts only these flows (engine.h), or NULL */

@@ -11,6 +11,7 @@
 
 #include "cli-private.h"
 #include "cli.h"
+#include "parallel.h"
 #include "text.h"
 
 /*
@@ -184,22 +185,6 @@ fsim_i_cli_write_output (const char *output, const GString *text, GError **error
 
 /* ---- entry point ---- */
 
-/* A message as it goes to a terminal: valid UTF-8, no control characters but \n and \t. */
-static char *
-printable (const char *message)
-{
-    g_autofree char *valid = g_utf8_make_valid (message, -1);
-    GString *out = g_string_sized_new (strlen (valid));
-    for (const char *p = valid; *p; p = g_utf8_next_char (p)) {
-        gunichar c = g_utf8_get_char (p);
-        if (g_unichar_iscntrl (c) && c != '\n' && c != '\t')
-            g_string_append_c (out, '?');
-        else
-            g_string_append_len (out, p, g_utf8_next_char (p) - p);
-    }
-    return g_string_free (out, FALSE);
-}
-
 /* The command name closest to @name ("did you mean"), or NULL. */
 static const char *
 closest_command (const char *name)
@@ -235,6 +220,16 @@ dispatch (int argc, char **argv, GError **error)
     return command->run (argc - 1, argv + 1, error);
 }
 
+/* The settings the environment gives the program (flowsim --help, "Environment"). */
+static void
+configure_from_environment (void)
+{
+    const char *threads = g_getenv ("FLOWSIM_THREADS");
+    guint64 n = 0;
+    if (threads && g_ascii_string_to_unsigned (threads, 10, 1, 64 * 1024, &n, NULL))
+        fsim_parallel_set_default_workers ((unsigned) n);
+}
+
 int
 fsim_cli_run (int argc, char **argv)
 {
@@ -243,9 +238,10 @@ fsim_cli_run (int argc, char **argv)
 
     g_return_val_if_fail (argc >= 0, FSIM_EXIT_INTERNAL);
     g_set_prgname ("flowsim");
+    configure_from_environment ();
     status = dispatch (argc, argv, &error);
     if (error != NULL) {
-        g_autofree char *message = printable (error->message);
+        g_autofree char *message = fsim_text_clean_message (error->message);
         /* a file with several errors gives one located line each */
         g_auto(GStrv) lines = g_strsplit (message, "\n", -1);
         for (char **l = lines; *l; l++)

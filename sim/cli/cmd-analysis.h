@@ -9,12 +9,14 @@
 #include "policy.h"
 #include "population.h"
 #include "scenario.h"
+#include "sim.h"
 
-/* A scenario made ready to trace: its population, decisions on its date and a tracer. */
+/* A scenario made ready to trace (api/sim.c: its population and decisions on its date), and
+ * a tracer over it. */
 typedef struct {
-    FsimScenario *scenario;
+    FsimSim *sim;
+    FsimScenario *scenario; /* the sim's, for short */
     FsimPopulation *pop;
-    FsimDecisions *decisions;
     FsimTracer *tracer;
 } FsimWorld;
 
@@ -25,7 +27,3 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FsimWorld, fsim_i_world_clear)
  * file or population) or FSIM_EXIT_INTERNAL, with @error set on failure. */
 FsimExit fsim_i_world_load (FsimWorld *w, const char *path, const char *const *sets,
                             GError **error);
-/* Makes @scenario (taken) ready in @w, using @pop (taken; NULL: built from @scenario) and
- * deciding on @day. */
-FsimExit fsim_i_world_take (FsimWorld *w, FsimScenario *scenario, FsimPopulation *pop,
-                            FsimDay day, GError **error);

@@ -11,6 +11,7 @@
 #include "expect.h"
 #include "json-writer.h"
 #include "loader.h"
+#include "markup.h"
 #include "table.h"
 
 typedef enum { FORMAT_TEXT, FORMAT_TAP, FORMAT_JUNIT, FORMAT_JSON } Format;
@@ -292,29 +293,6 @@ render_tap (GPtrArray *done, GString *out, GError **error)
 
 /* ---- JUnit XML -------------------------------------------------------------------------- */
 
-/* Appends @s escaped for XML 1.0 text and attributes: valid UTF-8, markup escaped, and the
- * characters XML cannot hold (control characters but tab and newline) shown as '?'. */
-static void
-xml_text (GString *out, const char *s)
-{
-    g_autofree char *valid = g_utf8_make_valid (s ? s : "", -1);
-    for (const char *p = valid; *p; p = g_utf8_next_char (p)) {
-        gunichar c = g_utf8_get_char (p);
-        switch (c) {
-        case '&': g_string_append (out, "&amp;"); break;
-        case '<': g_string_append (out, "&lt;"); break;
-        case '>': g_string_append (out, "&gt;"); break;
-        case '"': g_string_append (out, "&quot;"); break;
-        case '\'': g_string_append (out, "&apos;"); break;
-        default:
-            if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f || c == 0xfffe || c == 0xffff)
-                g_string_append_c (out, '?');
-            else
-                g_string_append_len (out, p, g_utf8_next_char (p) - p);
-        }
-    }
-}
-
 static size_t
 count_failed (const Checked *c)
 {
@@ -330,11 +308,11 @@ static gboolean
 junit_case (const Checked *c, const FsimCheckResult *r, GString *out, GError **error)
 {
     g_string_append (out, "    <testcase classname=\"");
-    xml_text (out, c->s->id);
+    fsim_markup_append (out, c->s->id);
     g_string_append (out, "\" name=\"");
-    xml_text (out, r->x->id);
+    fsim_markup_append (out, r->x->id);
     g_string_append (out, "\" file=\"");
-    xml_text (out, r->x->loc.file);
+    fsim_markup_append (out, r->x->loc.file);
     g_string_append_printf (out, "\" line=\"%d\"", r->x->loc.line);
     if (r->passed) {
         g_string_append (out, "/>\n");
@@ -346,9 +324,9 @@ junit_case (const Checked *c, const FsimCheckResult *r, GString *out, GError **e
     if (!counterexample (c, r, 0, detail, error))
         return FALSE;
     g_string_append (out, ">\n      <failure type=\"expectation\" message=\"");
-    xml_text (out, message);
+    fsim_markup_append (out, message);
     g_string_append (out, "\">");
-    xml_text (out, detail->str);
+    fsim_markup_append (out, detail->str);
     g_string_append (out, "</failure>\n    </testcase>\n");
     return TRUE;
 }
@@ -371,25 +349,25 @@ render_junit (GPtrArray *done, GString *out, GError **error)
         if (c->error) {
             g_auto (GStrv) lines = g_strsplit (c->error->message, "\n", 2);
             g_string_append (out, "  <testsuite name=\"");
-            xml_text (out, c->path);
+            fsim_markup_append (out, c->path);
             g_string_append (out, "\" tests=\"1\" failures=\"0\" errors=\"1\" file=\"");
-            xml_text (out, c->path);
+            fsim_markup_append (out, c->path);
             g_string_append (out, "\">\n    <testcase classname=\"");
-            xml_text (out, c->path);
+            fsim_markup_append (out, c->path);
             g_string_append (out, "\" name=\"load\" file=\"");
-            xml_text (out, c->path);
+            fsim_markup_append (out, c->path);
             g_string_append (out, "\">\n      <error type=\"input\" message=\"");
-            xml_text (out, lines[0]);
+            fsim_markup_append (out, lines[0]);
             g_string_append (out, "\">");
-            xml_text (out, c->error->message);
+            fsim_markup_append (out, c->error->message);
             g_string_append (out, "</error>\n    </testcase>\n  </testsuite>\n");
             continue;
         }
         g_string_append (out, "  <testsuite name=\"");
-        xml_text (out, c->s->id);
+        fsim_markup_append (out, c->s->id);
         g_string_append_printf (out, "\" tests=\"%u\" failures=\"%zu\" file=\"",
                                 c->check->results->len, count_failed (c));
-        xml_text (out, c->path);
+        fsim_markup_append (out, c->path);
         g_string_append (out, "\">\n");
         for (guint j = 0; j < c->check->results->len; j++)
             if (!junit_case (c, result_at (c, j), out, error))

@@ -23,21 +23,6 @@ typedef struct {
     FsimWord g_fr[256], g_fof[256];
 } Group;
 
-/* Without a popcount instruction in the target (-mpopcnt), GCC calls a library function for
- * __builtin_popcountll; the SWAR count below (Hacker's Delight, 5-1) is faster than the call. */
-static inline size_t
-popcount (FsimWord x)
-{
-#ifdef __POPCNT__
-    return (size_t) __builtin_popcountll (x);
-#else
-    x = x - ((x >> 1) & UINT64_C (0x5555555555555555));
-    x = (x & UINT64_C (0x3333333333333333)) + ((x >> 2) & UINT64_C (0x3333333333333333));
-    x = (x + (x >> 4)) & UINT64_C (0x0F0F0F0F0F0F0F0F);
-    return (size_t) ((x * UINT64_C (0x0101010101010101)) >> 56);
-#endif
-}
-
 /* Transposes a 64 x 64 bit matrix: afterwards a[63 - b] bit 63 - i is what a[i] bit b was
  * (Warren, Hacker's Delight, 2nd ed., section 7-3, widened to 64 bits). */
 static void
@@ -186,9 +171,9 @@ direct_channels (const FsimLaneInput *in, Group *g, size_t f, FsimResult *r)
         g->direct[i] = self | fr | fof;
         if (counted && !counted[i])
             continue;
-        r->fp_channel[FSIM_CHANNEL_SELF][row + p] += popcount (self);
-        r->fp_channel[FSIM_CHANNEL_FRIEND][row + p] += popcount (fr);
-        r->fp_channel[FSIM_CHANNEL_FRIEND_OF_FRIEND][row + p] += popcount (fof);
+        r->fp_channel[FSIM_CHANNEL_SELF][row + p] += fsim_word_popcount (self);
+        r->fp_channel[FSIM_CHANNEL_FRIEND][row + p] += fsim_word_popcount (fr);
+        r->fp_channel[FSIM_CHANNEL_FRIEND_OF_FRIEND][row + p] += fsim_word_popcount (fof);
     }
 }
 
@@ -216,9 +201,9 @@ trace_field (const FsimLaneInput *in, Group *g, size_t f, FsimResult *r)
         if (reach == 0 || (counted && !counted[i]))
             continue;
         nc = reach & ~g->self[i];
-        r->fp_users[row + p] += popcount (reach);
-        r->fp_no_consent[row + p] += popcount (nc);
-        r->fp_channel[FSIM_CHANNEL_DOWNSTREAM][row + p] += popcount (down);
+        r->fp_users[row + p] += fsim_word_popcount (reach);
+        r->fp_no_consent[row + p] += fsim_word_popcount (nc);
+        r->fp_channel[FSIM_CHANNEL_DOWNSTREAM][row + p] += fsim_word_popcount (down);
         g->any_reach[p] |= reach;
         g->any_nc[p] |= nc;
         any |= reach;
@@ -230,8 +215,8 @@ trace_field (const FsimLaneInput *in, Group *g, size_t f, FsimResult *r)
             g->jur_nc[l->jur_list[k]] |= nc;
         }
     }
-    r->field_users[f] += popcount (any);
-    r->field_no_consent[f] += popcount (any_nc);
+    r->field_users[f] += fsim_word_popcount (any);
+    r->field_no_consent[f] += fsim_word_popcount (any_nc);
 }
 
 /* The rows that are per user, not per field: partners, kinds, jurisdictions, anyone. */
@@ -242,14 +227,14 @@ count_group (const FsimEnginePlan *plan, Group *g, size_t n, FsimResult *r)
 
     r->n_users += n;
     for (size_t p = 0; p < plan->np; p++) {
-        r->partner_users[p] += popcount (g->u0[p]);
-        r->partner_reached[p] += popcount (g->any_reach[p]);
-        r->partner_reached_no_consent[p] += popcount (g->any_nc[p]);
+        r->partner_users[p] += fsim_word_popcount (g->u0[p]);
+        r->partner_reached[p] += fsim_word_popcount (g->any_reach[p]);
+        r->partner_reached_no_consent[p] += fsim_word_popcount (g->any_nc[p]);
         all |= g->any_reach[p];
         all_nc |= g->any_nc[p];
     }
-    r->users_reached += popcount (all);
-    r->users_reached_no_consent += popcount (all_nc);
+    r->users_reached += fsim_word_popcount (all);
+    r->users_reached_no_consent += fsim_word_popcount (all_nc);
     for (size_t k = 0; k < plan->n_kinds; k++) {
         const FsimWord *mask = plan->kind_mask + k * plan->pw;
         FsimWord kr = 0, knc = 0;
@@ -258,12 +243,12 @@ count_group (const FsimEnginePlan *plan, Group *g, size_t n, FsimResult *r)
             kr |= g->any_reach[p];
             knc |= g->any_nc[p];
         }
-        r->kind_users[k] += popcount (kr);
-        r->kind_no_consent[k] += popcount (knc);
+        r->kind_users[k] += fsim_word_popcount (kr);
+        r->kind_no_consent[k] += fsim_word_popcount (knc);
     }
     for (size_t j = 0; j < plan->n_jur; j++) {
-        r->jurisdiction_users[j] += popcount (g->jur[j]);
-        r->jurisdiction_no_consent[j] += popcount (g->jur_nc[j]);
+        r->jurisdiction_users[j] += fsim_word_popcount (g->jur[j]);
+        r->jurisdiction_no_consent[j] += fsim_word_popcount (g->jur_nc[j]);
     }
 }
 

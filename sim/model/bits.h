@@ -71,12 +71,28 @@ fsim_bits_intersects (const FsimWord *a, const FsimWord *b, size_t n_words)
     return 0;
 }
 
+/* The bits set in @x. Without a popcount instruction in the target (-mpopcnt), GCC calls a
+ * library function for __builtin_popcountll; the SWAR count (Hacker's Delight, 5-1) is faster
+ * than the call. The one popcount of flowsim. */
+static inline size_t
+fsim_word_popcount (FsimWord x)
+{
+#ifdef __POPCNT__
+    return (size_t) __builtin_popcountll (x);
+#else
+    x = x - ((x >> 1) & UINT64_C (0x5555555555555555));
+    x = (x & UINT64_C (0x3333333333333333)) + ((x >> 2) & UINT64_C (0x3333333333333333));
+    x = (x + (x >> 4)) & UINT64_C (0x0F0F0F0F0F0F0F0F);
+    return (size_t) ((x * UINT64_C (0x0101010101010101)) >> 56);
+#endif
+}
+
 static inline size_t
 fsim_bits_count (const FsimWord *b, size_t n_words)
 {
     size_t n = 0;
     for (size_t w = 0; w < n_words; w++)
-        n += (size_t) __builtin_popcountll (b[w]);
+        n += fsim_word_popcount (b[w]);
     return n;
 }
 

@@ -240,6 +240,15 @@ fsim_day_format (FsimDay day)
                             g_date_get_day (&date));
 }
 
+gboolean
+fsim_any_glob_matches (char *const *patterns, const char *text)
+{
+    for (size_t i = 0; patterns && patterns[i]; i++)
+        if (g_pattern_match_simple (patterns[i], text))
+            return TRUE;
+    return FALSE;
+}
+
 FsimWord *
 fsim_scenario_select_fields (const FsimScenario *s, const char *pattern)
 {

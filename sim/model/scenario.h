@@ -311,6 +311,9 @@ gboolean fsim_field_pattern_match (const char *pattern, const char *field, int *
 
 /* Does a partner selector ("*", "kind:K", "tag:T", an id or a glob over ids) select @p? */
 gboolean fsim_partner_selector_matches (const FsimPartner *p, const char *selector);
+/* Does any of the NULL-terminated scope or id @patterns (exact ids or globs with * and ?)
+ * match @text? The one glob matcher of rules, requests and lint. NULL matches nothing. */
+gboolean fsim_any_glob_matches (char *const *patterns, const char *text);
 
 /* Bit set of the fields selected by the field pattern @pattern (the format's pattern rules),
  * or NULL if it selects none. (transfer full) Can't fail. */

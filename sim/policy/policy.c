@@ -43,15 +43,6 @@ fsim_verdict_to_string (FsimVerdict v)
 }
 
 static gboolean
-any_glob_matches (char *const *patterns, const char *text)
-{
-    for (size_t i = 0; patterns && patterns[i]; i++)
-        if (g_pattern_match_simple (patterns[i], text))
-            return TRUE;
-    return FALSE;
-}
-
-static gboolean
 rule_selects_partner (const FsimRule *rule, const FsimPartner *p)
 {
     for (size_t i = 0; rule->partners && rule->partners[i]; i++)
@@ -70,8 +61,8 @@ fsim_rule_matches (const FsimScenario *scenario, const FsimRule *rule, size_t pa
     g_return_val_if_fail (scope < a->n_scopes, FALSE);
 
     return rule_selects_partner (rule, &scenario->partners[partner]) &&
-           any_glob_matches (rule->apis, a->id) &&
-           any_glob_matches (rule->scopes, a->scopes[scope].id);
+           fsim_any_glob_matches (rule->apis, a->id) &&
+           fsim_any_glob_matches (rule->scopes, a->scopes[scope].id);
 }
 
 static void
@@ -93,10 +84,10 @@ rule_matches_init (RuleMatches *m, const FsimScenario *s)
             m->partner[r * s->n_partners + p] = rule_selects_partner (rule, &s->partners[p]);
         for (size_t a = 0; a < s->n_apis; a++) {
             const FsimApi *api = &s->apis[a];
-            m->api[r * s->n_apis + a] = any_glob_matches (rule->apis, api->id);
+            m->api[r * s->n_apis + a] = fsim_any_glob_matches (rule->apis, api->id);
             for (size_t sc = 0; sc < api->n_scopes; sc++)
                 m->scope[r * n_all + m->scope_base[a] + sc] =
-                    any_glob_matches (rule->scopes, api->scopes[sc].id);
+                    fsim_any_glob_matches (rule->scopes, api->scopes[sc].id);
         }
     }
 }
@@ -137,7 +128,7 @@ decide (const FsimScenario *s, const RuleMatches *m, FsimDay day, size_t p, size
     const FsimApi *api = &s->apis[a];
     if (!fsim_window_contains (api->active, day))
         return (FsimDecision){ .verdict = FSIM_VERDICT_API_INACTIVE, .rule = -1 };
-    if (!any_glob_matches (s->partners[p].requests, api->scopes[sc].id))
+    if (!fsim_any_glob_matches (s->partners[p].requests, api->scopes[sc].id))
         return (FsimDecision){ .verdict = FSIM_VERDICT_NOT_REQUESTED, .rule = -1 };
     return decide_by_rules (s, m, day, p, a, sc);
 }

@@ -10,6 +10,7 @@
 
 #include "diagram-private.h"
 #include "diagram.h"
+#include "dot.h"
 #include "svg.h"
 #include "table.h"
 
@@ -157,35 +158,11 @@ fsim_i_node_line (FsimINode *n, const char *format, ...)
 
 /* ---- DOT ---- */
 
-/* One label line: cleaned (valid UTF-8, no control characters), cut to a readable width,
- * with the characters DOT or Graphviz would interpret escaped. */
-static void
-dot_escaped (GString *out, const char *s)
-{
-    char *clean = fsim_text_clean (s);
-    g_autofree char *cut = fsim_text_truncate (clean, 2 * FSIM_LABEL_MAX_WIDTH);
-    for (const char *p = cut; *p; p++) {
-        switch (*p) {
-        case '"':
-            g_string_append (out, "\\\"");
-            break;
-        case '\\':
-            g_string_append (out, "\\\\");
-            break;
-        case '&':
-            g_string_append (out, "&amp;");
-            break; /* Graphviz decodes entities */
-        default:
-            g_string_append_c (out, *p);
-        }
-    }
-}
-
 void
 fsim_diagram_dot_string (GString *out, const char *s)
 {
     g_string_append_c (out, '"');
-    dot_escaped (out, s ? s : "");
+    fsim_dot_append_escaped (out, s ? s : "");
     g_string_append_c (out, '"');
 }
 
@@ -195,7 +172,7 @@ dot_lines (GString *out, const GPtrArray *lines, const char *sep, gboolean trail
 {
     g_string_append_c (out, '"');
     for (size_t i = 0; i < lines->len; i++) {
-        dot_escaped (out, g_ptr_array_index (lines, i));
+        fsim_dot_append_escaped (out, g_ptr_array_index (lines, i));
         if (i + 1 < lines->len || trailing)
             g_string_append (out, sep);
     }

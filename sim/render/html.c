@@ -150,7 +150,8 @@ percent (size_t part, size_t whole)
     g_autofree char *n = fsim_fmt_count (part);
     if (whole == 0)
         return g_steal_pointer (&n);
-    return g_strdup_printf ("%s (%.1f%%)", n, 100.0 * (double) part / (double) whole);
+    g_autofree char *share = fsim_fmt_double ("%.1f", 100.0 * (double) part / (double) whole);
+    return g_strdup_printf ("%s (%s%%)", n, share);
 }
 
 static void
@@ -194,7 +195,7 @@ population (const FsimScenario *s, const FsimPopulation *pop, const FsimResult *
         off += pop->platform[u] == 0;
     g_autofree char *users = fsim_fmt_count (r->n_users),
                     *friendships = fsim_fmt_count (r->n_friendships);
-    g_autofree char *mean = g_strdup_printf (
+    g_autofree char *mean = fsim_fmt_double (
         "%.1f", r->n_users ? 2.0 * (double) r->n_friendships / (double) r->n_users : 0.0);
     g_autofree char *platform = percent (off, r->n_users);
     const char *const rows[][2] = {

@@ -60,20 +60,12 @@ fsim_population_stats_free (FsimPopulationStats *st)
 
 /* ---- text ------------------------------------------------------------------------------- */
 
-static char *
-fmt_double (const char *format, double v)
-{
-    char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-    return g_strdup (g_ascii_formatd (buf, sizeof buf, format, v));
-}
-
 /* "1,234UNIT (5.6%)" (transfer full) */
 static char *
 fmt_share_of (size_t n, size_t total, const char *unit)
 {
     g_autofree char *count = fsim_fmt_count (n);
-    g_autofree char *pct = fmt_double ("%.1f", total ? 100.0 * (double) n / (double) total : 0);
+    g_autofree char *pct = fsim_fmt_double ("%.1f", total ? 100.0 * (double) n / (double) total : 0);
 
     return g_strdup_printf ("%s%s (%s%%)", count, unit, pct);
 }
@@ -98,7 +90,7 @@ static char *
 source_text (const FsimScenario *s)
 {
     const FsimPopulationSpec *ps = &s->population;
-    g_autofree char *mean = fmt_double ("%g", ps->mean_degree);
+    g_autofree char *mean = fsim_fmt_double ("%g", ps->mean_degree);
 
     if (ps->kind == FSIM_POPULATION_EXPLICIT)
         return g_strdup ("explicit list of users");
@@ -114,11 +106,11 @@ text_friendships (const FsimPopulation *pop, const FsimPopulationStats *st, GStr
 {
     const FsimDegreeStats *d = &st->friends.degree;
     const FsimClustering *c = &st->friends.clustering;
-    g_autofree char *median = fmt_double ("%g", d->median);
-    g_autofree char *mean = fmt_double ("%.1f", d->mean);
+    g_autofree char *median = fsim_fmt_double ("%g", d->median);
+    g_autofree char *mean = fsim_fmt_double ("%.1f", d->mean);
     g_autofree char *min = fsim_fmt_count (d->min), *p99 = fsim_fmt_count (d->p99);
     g_autofree char *max = fsim_fmt_count (d->max);
-    g_autofree char *cl = fmt_double ("%.4f", c->average);
+    g_autofree char *cl = fsim_fmt_double ("%.4f", c->average);
     g_autofree char *sample = fsim_fmt_count (c->n_measured);
 
     g_string_append (out, "\nFriendships\n");
@@ -136,7 +128,7 @@ text_friendships (const FsimPopulation *pop, const FsimPopulationStats *st, GStr
           fmt_share_of (st->friends.components.giant_size, pop->n_users, " users"));
     if (st->n_groups > 0) {
         g_autofree char *groups = fsim_fmt_count (st->n_groups);
-        g_autofree char *size = fmt_double ("%.1f", (double) pop->n_users / (double) st->n_groups);
+        g_autofree char *size = fsim_fmt_double ("%.1f", (double) pop->n_users / (double) st->n_groups);
         pair (out, "Communities (the model's)", g_strdup_printf ("%s, mean size %s", groups, size));
     }
 }
@@ -154,7 +146,7 @@ text_adoption (const FsimScenario *s, const FsimPopulation *pop, const FsimPopul
         row[0] = fsim_text_clean (s->partners[p].id);
         row[1] = fsim_text_clean (s->partners[p].kind);
         row[2] = fsim_fmt_count (st->partner_users[p]);
-        g_autofree char *pct = fmt_double (
+        g_autofree char *pct = fsim_fmt_double (
             "%.2f",
             pop->n_users ? 100.0 * (double) st->partner_users[p] / (double) pop->n_users : 0);
         row[3] = g_strconcat (pct, "%", NULL);
@@ -180,7 +172,7 @@ text_settings (const FsimScenario *s, const FsimPopulation *pop, const FsimPopul
         for (size_t a = 0; a < FSIM_N_AUDIENCES; a++) {
             size_t n = st->audience[f * FSIM_N_AUDIENCES + a];
             g_autofree char *pct =
-                fmt_double ("%.1f", pop->n_users ? 100.0 * (double) n / (double) pop->n_users : 0);
+                fsim_fmt_double ("%.1f", pop->n_users ? 100.0 * (double) n / (double) pop->n_users : 0);
             row[1 + a] = g_strconcat (pct, "%", NULL);
         }
     }

@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "json-writer.h"
+#include "csv.h"
 #include "report.h"
 #include "table.h"
 
@@ -472,31 +473,6 @@ render_json (const FsimScenario *s, const FsimResult *r, GString *out)
 
 /* ---- CSV ---- */
 
-/*
- * One cell, RFC 4180: quoted when it holds a comma, quote, CR or LF, quotes doubled. A cell
- * a spreadsheet would run as a formula (starting with = + - @, or tab / CR, per OWASP) gets a
- * leading single quote and is quoted.
- */
-static void
-csv_cell (GString *out, const char *s)
-{
-    g_autofree char *valid = g_utf8_make_valid (s ? s : "", -1);
-    gboolean formula = valid[0] != '\0' && strchr ("=+-@\t\r", valid[0]) != NULL;
-    gboolean quote = formula || strpbrk (valid, ",\"\r\n") != NULL;
-
-    if (quote)
-        g_string_append_c (out, '"');
-    if (formula)
-        g_string_append_c (out, '\'');
-    for (const char *p = valid; *p; p++) {
-        if (*p == '"')
-            g_string_append_c (out, '"');
-        g_string_append_c (out, *p);
-    }
-    if (quote)
-        g_string_append_c (out, '"');
-}
-
 static void
 csv_count (GString *out, size_t n)
 {
@@ -514,7 +490,7 @@ csv_flow (GString *out, const FsimScenario *s, const FsimResult *r, size_t f, si
     for (size_t i = 0; i < G_N_ELEMENTS (text); i++) {
         if (i > 0)
             g_string_append_c (out, ',');
-        csv_cell (out, text[i]);
+        fsim_csv_cell (out, text[i]);
     }
     csv_count (out, fp_at (r, r->fp_users, f, p));
     csv_count (out, fp_at (r, r->fp_no_consent, f, p));

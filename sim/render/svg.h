@@ -4,6 +4,8 @@
 
 #include <glib.h>
 
+#include "markup.h"
+
 #define FSIM_SVG_ERROR (fsim_svg_error_quark ())
 GQuark fsim_svg_error_quark (void);
 
@@ -11,18 +13,6 @@ typedef enum {
     FSIM_SVG_ERROR_PARSE, /* not well-formed XML */
     FSIM_SVG_ERROR_EMPTY, /* no <svg> element at the top */
 } FsimSvgError;
-
-/**
- * fsim_markup_append:
- * Appends @s (NULL: nothing) as XML / HTML text or attribute content: invalid UTF-8 becomes
- * U+FFFD, control characters other than TAB and LF become '?', and & < > " ' are written as
- * character references. The result is safe in element content and in quoted attributes of
- * both XML and HTML. Can't fail.
- */
-void fsim_markup_append (GString *out, const char *s);
-
-/* Like fsim_markup_append(), formatted with printf-style @format (use plain %s for strings). */
-void fsim_markup_append_printf (GString *out, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
 /**
  * fsim_svg_check:

@@ -8,6 +8,16 @@
 
 #include "text.h"
 
+/* @v formatted with the printf @format ("%.1f"), with a decimal point whatever the locale
+ * (transfer full). */
+char *
+fsim_fmt_double (const char *format, double v)
+{
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+    return g_strdup (g_ascii_formatd (buf, sizeof buf, format, v));
+}
+
 /* "1234567" -> "1,234,567" (transfer full). */
 char *
 fsim_fmt_count (size_t n)
@@ -25,27 +35,35 @@ fsim_fmt_count (size_t n)
 }
 
 
-static gboolean
-is_unsafe_for_terminal (gunichar c)
+gboolean
+fsim_text_unsafe (gunichar c)
 {
     /* C0, DEL, C1 (terminal escapes) and the bidi controls that reorder what a reader sees. */
     return g_unichar_iscntrl (c) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+/* A copy of @s, valid UTF-8, with the unsafe characters but (if @lines) newlines and tabs
+ * shown as '?' (transfer full). NULL gives "". */
+static char *
+clean (const char *s, gboolean lines)
+{
+    g_autofree char *valid = g_utf8_make_valid (s ? s : "", -1);
+    GString *out = g_string_sized_new (strlen (valid));
+    for (const char *p = valid; *p; p = g_utf8_next_char (p)) {
+        gunichar c = g_utf8_get_char (p);
+        if (fsim_text_unsafe (c) && !(lines && (c == '\n' || c == '\t')))
+            g_string_append_c (out, '?');
+        else
+            g_string_append_len (out, p, g_utf8_next_char (p) - p);
+    }
+    return g_string_free (out, FALSE);
 }
 
 /* A copy of @s that is valid UTF-8 and safe to print (transfer full). NULL gives "". */
 char *
 fsim_text_clean (const char *s)
 {
-    g_autofree char *valid = g_utf8_make_valid (s ? s : "", -1);
-    GString *out = g_string_sized_new (strlen (valid));
-    for (const char *p = valid; *p; p = g_utf8_next_char (p)) {
-        gunichar c = g_utf8_get_char (p);
-        if (is_unsafe_for_terminal (c))
-            g_string_append_c (out, '?');
-        else
-            g_string_append_len (out, p, g_utf8_next_char (p) - p);
-    }
-    return g_string_free (out, FALSE);
+    return clean (s, FALSE);
 }
 
 /* Columns a cleaned string takes on a terminal (East Asian wide characters take two). */
@@ -128,4 +146,10 @@ fsim_text_closest (const char *word, const char *const *candidates, size_t n)
     }
     size_t limit = MAX ((size_t) 2, strlen (word) / 3);
     return best_d <= limit ? best : NULL;
+}
+
+char *
+fsim_text_clean_message (const char *s)
+{
+    return clean (s, TRUE);
 }

@@ -9,8 +9,17 @@
 
 #define FSIM_LABEL_MAX_WIDTH 40 /* free-text columns are cut to this many terminal columns */
 
+/* @v formatted with the printf @format ("%.1f"), with a decimal point whatever the locale
+ * (transfer full). Every number flowsim writes goes through this or fsim_fmt_count(). */
+char *fsim_fmt_double (const char *format, double v);
 /* "1234567" -> "1,234,567" (transfer full). */
 char *fsim_fmt_count (size_t n);
+/* Characters no output shows as they are: C0 and C1 controls, DEL, and the bidi controls that
+ * reorder what a reader sees (U+202A..U+202E, U+2066..U+2069). */
+gboolean fsim_text_unsafe (gunichar c);
+/* A message for a terminal: as fsim_text_clean() but keeping newlines and tabs
+ * (transfer full). */
+char *fsim_text_clean_message (const char *s);
 /* A copy of @s that is valid UTF-8 with control and bidi characters replaced by '?'
  * (transfer full). NULL gives "". */
 char *fsim_text_clean (const char *s);
