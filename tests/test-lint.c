@@ -191,6 +191,13 @@ test_lint_no_effect (void)
                                  "device is never passed on [share-never-carries]\n");
     g_autoptr (FsimTestRun) quiet = FSIM_RUN ("run", tour, "--quiet", "--set", "date=2015-05-01");
     g_assert_cmpstr (quiet->err, ==, "");
+    /* a rule moved outside every window of its APIs: warned at the rule, with the reason */
+    g_autoptr (FsimTestRun) late = FSIM_RUN ("run", tour, "--quiet", "--set",
+                                             "rules[apps-allowed].from=2016-01-01");
+    g_assert_cmpint (late->status, ==, FSIM_EXIT_OK);
+    fsim_assert_contains (late->err, "tour.json:76:5: rule 'apps-allowed' is in force from "
+                                     "2016-01-01, when none of the APIs it names is active: it "
+                                     "never applies [empty-window]\n");
 }
 
 /* A file that fails to load is a failed case; lint goes on with the others and exits 3. */
