@@ -194,10 +194,16 @@ half_degree (const FsimGenParams *p, igraph_integer_t *out_half, GError **error)
     double half = round (p->mean_degree / 2.0);
 
     if (p->n_users > 0 && 2.0 * half > (double) (p->n_users - 1)) {
-        /* Neither model can give every user more friends than there are other users. */
+        /* Neither model can give every user more friends than there are other users. The
+         * model's degree is 2 round(mean / 2): say so, since 1 rounds to 2, and say which mean
+         * degrees fit: 2 round(mean / 2) <= n - 1 holds for mean < 2 floor((n - 1) / 2) + 1. */
+        size_t others = p->n_users - 1;
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
-                     "%s: mean degree %g is too high for %zu users (at most %zu)", p->model,
-                     p->mean_degree, p->n_users, p->n_users - 1);
+                     "%s: mean degree %g is too high for %zu users: the model gives each user "
+                     "2 \u00d7 round(%g / 2) = %.0f friends, more than the %zu other user%s (the "
+                     "mean degree must be below %zu)",
+                     p->model, p->mean_degree, p->n_users, p->mean_degree, 2.0 * half, others,
+                     others == 1 ? "" : "s", 2 * (others / 2) + 1);
         return FALSE;
     }
     *out_half = (igraph_integer_t) half;

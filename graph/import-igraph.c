@@ -158,6 +158,83 @@ typedef struct {
     gboolean nomem;
 } ReadCall;
 
+/*
+ * The words of igraph's and libxml2's messages about a GML or GraphML file that are not copied
+ * from it. Any other word or number in a message (a name libxml2 quotes, such as a mismatched
+ * tag, a name or value igraph quotes, a number not after "line") and any byte outside printable
+ * ASCII may come from a file the user did not write, perhaps a secret one named by someone
+ * else's scenario, and is shown as "…" (docs/robustness.md). Punctuation is kept.
+ */
+#define WITHHELD "\xe2\x80\xa6" /* "…" */
+
+/* clang-format off */
+static const char *const message_words[] = {
+    "a", "absolute", "allocation", "allowed", "an", "and", "at", "attr", "attribute", "attributes",
+    "attvalue", "be", "because", "between", "blank", "boolean", "buffer", "by", "cannot", "cdata",
+    "char", "characters", "comment", "construct", "content", "corresponding", "could", "couldn",
+    "data", "declaration", "defined", "detected", "document", "double", "dtd", "duplicate",
+    "dynamic", "edge", "edgedefault", "element", "empty", "encoding", "end", "ending", "endtag",
+    "entity", "entityref", "error", "expected", "expecting", "external", "extra", "failed",
+    "fatal", "fields", "file", "find", "flex", "for", "found", "gml", "graph", "graphml",
+    "handled", "has", "here", "id", "ignoring", "in", "indicate", "input", "integer", "internal",
+    "invalid", "io", "is", "jammed", "key", "keyword", "line", "list", "load", "malformed",
+    "mandates", "memory", "mismatch", "missing", "multiple", "must", "name", "namespace", "needed",
+    "no", "node", "non", "not", "number", "object", "of", "on", "only", "opening", "or", "out",
+    "parse", "parser", "parsing", "pcdata", "premature", "prefix", "proper", "range", "read",
+    "reader", "recursion", "redefined", "reference", "required", "scanner", "section",
+    "sequence", "source", "space", "specification", "standalone", "start", "starttag", "state",
+    "string", "syntax", "tag", "target", "terminated", "the", "to", "tree", "type", "undirected",
+    "unescaped", "unexpected", "unknown", "uri", "utf", "value", "values", "version", "was",
+    "while", "with", "xml",
+};
+/* clang-format on */
+
+static gboolean
+is_message_word (const char *w, size_t len)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS (message_words); i++)
+        if (strlen (message_words[i]) == len && g_ascii_strncasecmp (w, message_words[i], len) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+/* Appends "…" to @out unless it already ends with one. */
+static void
+append_withheld (GString *out)
+{
+    if (!g_str_has_suffix (out->str, WITHHELD))
+        g_string_append (out, WITHHELD);
+}
+
+/* @reason with everything that may come from the file withheld (transfer full). */
+static char *
+withhold_file_text (const char *reason)
+{
+    GString *out = g_string_new (NULL);
+    gboolean after_line = FALSE; /* a number here is a line number */
+
+    for (const char *p = reason; *p != '\0';) {
+        const char *q = p + 1;
+        if (g_ascii_isalnum (*p) || *p == '_') {
+            gboolean digits = g_ascii_isdigit (*p);
+            while (*q && (digits ? g_ascii_isdigit (*q) : g_ascii_isalnum (*q) || *q == '_'))
+                q++;
+            if (digits ? after_line : is_message_word (p, (size_t) (q - p)))
+                g_string_append_len (out, p, q - p);
+            else
+                append_withheld (out);
+            after_line = !digits && q - p == 4 && g_ascii_strncasecmp (p, "line", 4) == 0;
+        } else if (g_ascii_isprint (*p)) {
+            g_string_append_c (out, *p);
+            after_line &= *p == ' ';
+        } else {
+            append_withheld (out);
+        }
+        p = q;
+    }
+    return g_string_free (out, FALSE);
+}
+
 /* Through fsim_i_graph_call(), which restores the handler and table if this cannot. */
 static igraph_error_t
 read_with_handlers (void *data)
@@ -174,7 +251,8 @@ read_with_handlers (void *data)
     rc = read_locked (call->fp, call->format, call->imp);
     igraph_set_error_handler (old_handler);
     igraph_set_attribute_table (old_table);
-    g_strlcpy (call->reason, captured_reason, sizeof call->reason);
+    g_autofree char *shown = withhold_file_text (captured_reason);
+    g_strlcpy (call->reason, shown, sizeof call->reason);
     call->nomem = captured_nomem;
     return rc;
 }
@@ -190,7 +268,7 @@ set_read_error (const char *path, const ReadCall *call, igraph_error_t rc, GErro
         code = FSIM_GRAPH_ERROR_PARSE;
     else if (rc == IGRAPH_EOVERFLOW)
         code = FSIM_GRAPH_ERROR_INVALID;
-    /* igraph's reason may quote the file's bytes (and be cut short): messages are UTF-8 */
+    /* a reason from igraph's fatal handler (its own words) may be cut short: messages are UTF-8 */
     g_autofree char *reason = g_utf8_make_valid (call->reason, -1);
 
     g_set_error (error, FSIM_GRAPH_ERROR, code, "%s: %s: %s (igraph: %s, error %d)", path,

@@ -213,26 +213,30 @@ skip_blanks (const char *s, const char *end)
     return s;
 }
 
-/* FSIM_GRAPH_ERROR_PARSE "NAME:LINE:COL: WHAT, found 'TOKEN'" (or "found the end of the
- * line"). The token is cut at the next blank and at 24 bytes, and escaped. */
+/*
+ * FSIM_GRAPH_ERROR_PARSE "NAME:LINE:COL: WHAT, found C", C being the one character at @at:
+ * 'x' when it is printable ASCII, else "a NUL byte", "byte 0xC3", or "the end of the line".
+ * Nothing more of the file is quoted: it may be a secret that someone else's scenario named
+ * (/etc/shadow), and the user running flowsim must not see it in a message.
+ */
 static gboolean
 parse_error (const EdgeParser *p, const char *at, const char *end, const char *what, GError **error)
 {
-    const char *stop = at;
     size_t col = (size_t) (at - p->line_start) + 1;
+    g_autofree char *found = NULL;
 
-    while (stop < end && !is_blank (*stop) && stop - at < 24)
-        stop++;
-    if (stop == at) {
-        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE,
-                     "%s:%zu:%zu: %s, found the end of the line", p->name, p->line, col, what);
-    } else {
-        g_autofree char *token = g_strndup (at, (size_t) (stop - at));
-        g_autofree char *shown = g_strescape (token, NULL);
-
-        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE, "%s:%zu:%zu: %s, found '%s'",
-                     p->name, p->line, col, what, shown);
-    }
+    if (at == end)
+        found = g_strdup ("the end of the line");
+    else if (*at == '\0')
+        found = g_strdup ("a NUL byte");
+    else if (is_blank (*at))
+        found = g_strdup ("a blank");
+    else if (g_ascii_isgraph (*at))
+        found = g_strdup_printf ("'%c'", *at);
+    else
+        found = g_strdup_printf ("byte 0x%02X", (guchar) *at);
+    g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE, "%s:%zu:%zu: %s, found %s",
+                 p->name, p->line, col, what, found);
     return FALSE;
 }
 
@@ -248,17 +252,21 @@ parse_id (const EdgeParser *p, const char **s, const char *end, int64_t *out_id,
     if (c < end && (*c == '-' || *c == '+'))
         negative = *c++ == '-';
     if (c == end || *c < '0' || *c > '9')
-        return parse_error (p, *s, end, "expected a user id (an integer)", error);
+        return parse_error (p, c, end, "expected a user id (an integer)", error);
     limit = negative ? (uint64_t) INT64_MAX + 1 : (uint64_t) INT64_MAX;
     for (; c < end && *c >= '0' && *c <= '9'; c++) {
         unsigned digit = (unsigned) (*c - '0');
 
-        if (value > (limit - digit) / 10)
-            return parse_error (p, *s, end, "user id out of the 64-bit range", error);
+        if (value > (limit - digit) / 10) {
+            g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE,
+                         "%s:%zu:%zu: user id out of the 64-bit range", p->name, p->line,
+                         (size_t) (*s - p->line_start) + 1);
+            return FALSE;
+        }
         value = value * 10 + digit;
     }
     if (c < end && !is_blank (*c) && *c != '#')
-        return parse_error (p, *s, end, "expected a user id (an integer)", error);
+        return parse_error (p, c, end, "expected a blank after the user id", error);
     *out_id = negative ? (int64_t) (0 - value) : (int64_t) value;
     *s = c;
     return TRUE;

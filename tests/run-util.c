@@ -65,6 +65,27 @@ fsim_test_scratch_free (char *dir)
     g_free (dir);
 }
 
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+    return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+char *
+fsim_test_dir_listing (const char *dir)
+{
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+    const char *name;
+
+    g_assert_nonnull (d);
+    while ((name = g_dir_read_name (d)) != NULL)
+        g_ptr_array_add (names, g_strdup (name));
+    g_ptr_array_sort (names, compare_names);
+    g_ptr_array_add (names, NULL);
+    return g_strjoinv (" ", (char **) names->pdata);
+}
+
 char *
 fsim_test_write (const char *dir, const char *name, const char *text, gssize len)
 {

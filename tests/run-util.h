@@ -39,6 +39,9 @@ FsimTestRun *fsim_test_run (const char *cwd, const char *const *env, const char 
 char *fsim_test_scratch_new (void);
 void fsim_test_scratch_free (char *dir);
 
+/* The names in @dir, sorted, joined by spaces (transfer full). */
+char *fsim_test_dir_listing (const char *dir);
+
 /* Writes @text to @dir/@name and returns the path (transfer full). */
 char *fsim_test_write (const char *dir, const char *name, const char *text, gssize len);
 

@@ -210,28 +210,6 @@ test_cli_exit_policy_file (void)
 
 /* ---- --output ---- */
 
-static int
-compare_names (gconstpointer a, gconstpointer b)
-{
-    return strcmp (*(char *const *) a, *(char *const *) b);
-}
-
-/* The names in @dir, sorted, joined by spaces. */
-static char *
-dir_listing (const char *dir)
-{
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-    const char *name;
-
-    g_assert_nonnull (d);
-    while ((name = g_dir_read_name (d)) != NULL)
-        g_ptr_array_add (names, g_strdup (name));
-    g_ptr_array_sort (names, compare_names);
-    g_ptr_array_add (names, NULL);
-    return g_strjoinv (" ", (char **) names->pdata);
-}
-
 /* A fresh empty directory, removed (with its plain files) by tmpdir_remove(). */
 static char *
 tmpdir_new (void)
@@ -263,7 +241,7 @@ test_cli_output_not_written_on_error (void)
     g_autoptr(FsimTestRun) r = RUN ("run", broken, "--format", "json", "--output", out);
 
     assert_single_error (r, FSIM_EXIT_INPUT);
-    g_autofree char *listing = dir_listing (dir);
+    g_autofree char *listing = fsim_test_dir_listing (dir);
     g_assert_cmpstr (listing, ==, "");
     tmpdir_remove (dir);
 }
@@ -282,12 +260,12 @@ test_cli_output_unwritable (void)
 
     assert_single_error (r, FSIM_EXIT_INTERNAL);
     g_assert_cmpstr (r->err, ==, expected);
-    listing = dir_listing (dir);
+    listing = fsim_test_dir_listing (dir);
     g_assert_cmpstr (listing, ==, "");
     tmpdir_remove (dir);
 }
 
-/* The rename onto a directory fails: the directory is untouched, no temporary file is left. */
+/* A directory is refused with the system's error: it is untouched, no temporary file is left. */
 static void
 test_cli_output_onto_directory (void)
 {
@@ -298,9 +276,12 @@ test_cli_output_onto_directory (void)
 
     g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
     g_autoptr(FsimTestRun) r = RUN ("run", small, "--output", sub);
+    g_autofree char *expected = g_strdup_printf ("flowsim: error: cannot write '%s': Is a "
+                                                 "directory\n", sub);
     assert_single_error (r, FSIM_EXIT_INTERNAL);
+    g_assert_cmpstr (r->err, ==, expected);
     g_assert_true (g_file_test (sub, G_FILE_TEST_IS_DIR));
-    listing = dir_listing (dir);
+    listing = fsim_test_dir_listing (dir);
     g_assert_cmpstr (listing, ==, "sub");
     g_rmdir (sub);
     tmpdir_remove (dir);
@@ -329,7 +310,7 @@ test_cli_output_matches_stdout (void)
         g_assert_true (g_file_get_contents (out, &content, NULL, NULL));
         g_assert_cmpstr (content, ==, plain->out);
         g_assert_cmpstr (to_dash->out, ==, plain->out);
-        g_autofree char *listing = dir_listing (dir);
+        g_autofree char *listing = fsim_test_dir_listing (dir);
         g_assert_cmpstr (listing, ==, "report");
     }
     tmpdir_remove (dir);

@@ -59,6 +59,31 @@ static const ErrorCase cases[] = {
       .where = "parse-trailing-comma.json:2:24: ", .what = { "invalid JSON: unexpected ']'" } },
     { "include-parse-error", .code = E (PARSE),
       .where = "parts/broken.json:3:45: ", .what = { "invalid JSON: unexpected ']'" } },
+    /* issue 11: "\u0000" would cut a string (cJSON stops at it): the id "quiz" would pass */
+    { "inline-nul-escape-id", .text = "{\n  \"partners\": [{ \"id\": \"quiz\\u0000 not an id <x>\" }]\n}",
+      .code = E (VALUE), .where = "inline-nul-escape-id.json:2:29: ",
+      .what = { "'\\u0000' in a string: a NUL character is not allowed" } },
+    { "inline-nul-escape-key", .text = "{ \"title\\u0000x\": \"t\" }", .code = E (VALUE),
+      .where = "inline-nul-escape-key.json:1:9: ", .what = { "'\\u0000' in a string" } },
+    /* issue 11: 9007199254740993 arrived as ...992; above 2^53 - 1 a seed is refused, and the
+     * message does not quote the rounded number the user did not write */
+    { "cli-set-seed-2-53", "valid.json", .set = "seed=9007199254740993", .code = E (VALUE),
+      .where = "--set seed:1:6: ",
+      .what = { "seed: out of range: 2^53 or more, where JSON numbers stop being exact",
+                "(expected an integer from 0 to 9007199254740991)" } },
+    { "cli-set-seed-2-53-exact", "valid.json", .set = "seed=9007199254740992", .code = E (VALUE),
+      .where = "--set seed:1:6: ", .what = { "seed: out of range: 2^53 or more" } },
+    { "cli-set-nul-escape", "valid.json", .set = "title=\"a\\u0000b\"", .code = E (VALUE),
+      .where = "--set title:1:9: ", .what = { "'\\u0000' in a string" } },
+    /* an escaped backslash then "u0000" is text, not a NUL */
+    { "inline-escaped-backslash", .text = "{ \"scenario\": \"a\\\\u0000\" }", .code = E (VALUE),
+      .where = "inline-escaped-backslash.json:1:15: ", .what = { "'a\\u0000' is not a valid id" } },
+    /* issue 11: a string that does not end is reported as such, at its opening quote */
+    { "inline-unterminated", .text = "{\n  \"title\": \"no end,\n  \"date\": 1\n}", .code = E (PARSE),
+      .where = "inline-unterminated.json:2:12: ",
+      .what = { "invalid JSON: unterminated string (no closing '\"' on its line)" } },
+    { "inline-unterminated-last", .text = "{ \"title\": \"abc", .code = E (PARSE),
+      .where = "inline-unterminated-last.json:1:12: ", .what = { "unterminated string" } },
     { "inline-empty", .text = "", .code = E (PARSE),
       .where = "inline-empty.json:1:1: ", .what = { "invalid JSON: the file is empty" } },
     { "inline-top-string", .text = "\n  \"a policy\"\n", .code = E (SCHEMA),

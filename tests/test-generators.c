@@ -121,6 +121,14 @@ test_generators_params_invalid (void)
     assert_invalid (&p, "too high");
     p = params ("barabasi_albert", 10, 12, 1);
     assert_invalid (&p, "too high");
+    /* issue 11: 1 is not "at most 1": it rounds to 2 friends, and the message says so */
+    p = params ("barabasi_albert", 2, 1, 1);
+    assert_invalid (&p, "barabasi_albert: mean degree 1 is too high for 2 users: the model gives "
+                        "each user 2 \u00d7 round(1 / 2) = 2 friends, more than the 1 other user "
+                        "(the mean degree must be below 1)");
+    p = params ("watts_strogatz", 10, 10, 1);
+    assert_invalid (&p, "= 10 friends, more than the 9 other users (the mean degree must be "
+                        "below 9)");
     p = params ("barabasi_albert", 10, -1, 1);
     assert_invalid (&p, "mean degree");
     p = params ("facebook_like", 10, INFINITY, 1);

@@ -9,6 +9,7 @@
 
 #include "friends.h"
 #include "import.h"
+#include "run-util.h"
 #include "test-util.h"
 
 /* ---- helpers ---------------------------------------------------------------------------- */
@@ -151,26 +152,39 @@ static void
 test_import_edge_list_errors (void)
 {
     const BadCase cases[] = {
-        { "1 2\n3 x4\n", "t.txt:2:3: ", "expected a user id (an integer), found 'x4'" },
+        { "1 2\n3 x4\n", "t.txt:2:3: ", "expected a user id (an integer), found 'x'" },
         { "1\n", "t.txt:1:2: ", "expected a second user id, found the end of the line" },
         { "1 2 3\n", "t.txt:1:5: ", "expected the end of the line after two user ids, found '3'" },
         { "a b", "t.txt:1:1: ", "found 'a'" },
         { "1 2\n\n  5\t# c\n", "t.txt:3:5: ", "expected a second user id, found '#'" },
-        { "12a 3", "t.txt:1:1: ", "found '12a'" },
-        { "1,2\n", "t.txt:1:1: ", "found '1,2'" },
-        { "- 1\n", "t.txt:1:1: ", "found '-'" },
+        { "12a 3", "t.txt:1:3: ", "expected a blank after the user id, found 'a'" },
+        { "1,2\n", "t.txt:1:2: ", "found ','" },
+        { "- 1\n", "t.txt:1:2: ", "expected a user id (an integer), found a blank" },
         { "1 2\r\n3 4 5\r\n", "t.txt:2:5: ", "found '5'" },
         { "9223372036854775808 1", "t.txt:1:1: ", "user id out of the 64-bit range" },
         { "1 -9223372036854775809", "t.txt:1:3: ", "out of the 64-bit range" },
-        { "1 2\n1 \xff", "t.txt:2:3: ", "found '\\377'" },
+        { "1 2\n1 \xff", "t.txt:2:3: ", "found byte 0xFF" },
+        /* issue 11: a NUL byte is reported where it is, not at the valid token before it */
+        { "1 2\n2\0003\n", "t.txt:2:2: ", "expected a blank after the user id, found a NUL byte" },
+        { "1 2\n\0003\n", "t.txt:2:1: ", "expected a user id (an integer), found a NUL byte" },
+        /* issue 11: at most one character of the file is quoted */
+        { "root:*:20228:0:99999:7:::\n", "t.txt:1:1: ",
+          "expected a user id (an integer), found 'r'" },
+        { "1 secret", "t.txt:1:3: ", "expected a user id (an integer), found 's'" },
+        { "1 2 secret", "t.txt:1:5: ", "after two user ids, found 's'" },
     };
 
     for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
         g_autoptr (GError) error = NULL;
+        size_t len = strlen (cases[i].text);
+        if (strstr (cases[i].message, "NUL")) /* the text goes on after its NUL byte */
+            len += 1 + strlen (cases[i].text + len + 1);
         g_autoptr (FsimImported) imp =
-            fsim_import_edge_list_data ("t.txt", cases[i].text, strlen (cases[i].text), &error);
+            fsim_import_edge_list_data ("t.txt", cases[i].text, len, &error);
 
         g_assert_null (imp);
+        if (strstr (error->message, "secret") || strstr (error->message, "oot:"))
+            g_error ("case %zu: '%s' quotes more than one character", i, error->message);
         g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE);
         if (!g_str_has_prefix (error->message, cases[i].where) ||
             strstr (error->message, cases[i].message) == NULL)
@@ -293,6 +307,44 @@ test_import_gml_broken (void)
     assert_broken ("broken.gml", "GML: Parse error in GML file, line 4");
 }
 
+/* Issue 11: a GraphML or GML file's own text never appears in a message; igraph's and libxml2's
+ * words do, with what came from the file shown as "…". */
+static void
+test_import_withheld (void)
+{
+    const struct {
+        const char *name, *text, *message;
+    } cases[] = {
+        { "tag.graphml",
+          "<?xml version=\"1.0\"?>\n<graphml><graph edgedefault=\"undirected\"><node "
+          "id=\"n0\"/></graph></secretword></graphml>",
+          "GraphML: Line 2: Opening and ending tag mismatch: graphml line 2 and \xe2\x80\xa6 (" },
+        { "attr.graphml",
+          "<?xml version=\"1.0\"?>\n<graphml><graph><node id=\"n0\" secretword/></graph>"
+          "</graphml>",
+          "GraphML: Line 2: Specification mandates value for attribute \xe2\x80\xa6 (" },
+        { "shadow.graphml", "root:secretword:20228:0:99999:7:::\n", "GraphML: Line 1: " },
+        { "shadow.gml", "root:secretword:20228:0:99999:7:::\n",
+          "GML: Parse error in GML file, line 1 (syntax error, " },
+    };
+    g_autofree char *dir = fsim_test_scratch_new ();
+
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        g_autoptr (GError) error = NULL;
+        g_autofree char *path = fsim_test_write (dir, cases[i].name, cases[i].text, -1);
+        g_autoptr (FsimImported) imp = fsim_import_file (path, FSIM_IMPORT_AUTO, &error);
+
+        g_assert_null (imp);
+        g_assert_nonnull (error);
+        g_test_message ("%s", error->message);
+        if (strstr (error->message, cases[i].message) == NULL)
+            g_error ("'%s' not in '%s'", cases[i].message, error->message);
+        if (strstr (error->message, "secret") || strstr (error->message, "root"))
+            g_error ("'%s' quotes the file", error->message);
+    }
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 /* ---- /import/format, /import/io ----------------------------------------------------------- */
 
 static void
@@ -374,6 +426,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/import/graphml/broken", test_import_graphml_broken);
     g_test_add_func ("/import/gml/attributes", test_import_gml_attributes);
     g_test_add_func ("/import/gml/broken", test_import_gml_broken);
+    g_test_add_func ("/import/withheld", test_import_withheld);
     g_test_add_func ("/import/format/strings", test_import_format_strings);
     g_test_add_func ("/import/format/explicit", test_import_format_explicit);
     g_test_add_func ("/import/io/missing", test_import_io_missing);

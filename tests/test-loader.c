@@ -220,6 +220,18 @@ test_loader_day_parse (void)
     g_assert_false (fsim_day_parse ("20150430xx", &d));
 }
 
+/* Issue 11: the largest seed, 2^53 - 1, is read exactly (2^53 and above are refused:
+ * test-errors.c). */
+static void
+test_loader_seed_largest (void)
+{
+    const char *sets[] = { "seed=9007199254740991", NULL };
+    g_autofree char *path = fsim_test_source_path ("scenarios", "tour.json", NULL);
+    g_autoptr (FsimScenario) s = fsim_test_load (path, sets);
+
+    g_assert_cmpuint (s->seed, ==, G_GUINT64_CONSTANT (9007199254740991));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -234,5 +246,6 @@ main (int argc, char *argv[])
     g_test_add_func ("/loader/include/twice", test_loader_include_twice);
     g_test_add_func ("/loader/set/unknown-top-key", test_loader_set_unknown_top_key);
     g_test_add_func ("/loader/day/parse", test_loader_day_parse);
+    g_test_add_func ("/loader/seed/largest", test_loader_seed_largest);
     return g_test_run ();
 }

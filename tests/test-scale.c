@@ -429,10 +429,12 @@ test_scale_import_errors (void)
           "'platform' needs a boolean or number attribute, but 'faith' holds strings" },
         { "import-graphml.json", "population.import.attributes={\"phone\": \"audience\"}",
           FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_IMPORT,
-          "user 2: 'huawei' is not an audience" },
+          "user 2: its value is not an audience (expected \"public\", \"friends_of_friends\", "
+          "\"friends\" or \"only_me\"; values of a graph file are not shown)" },
         { "import-graphml.json", "population.import.attributes={\"faith\": \"uses\"}",
           FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_IMPORT,
-          "user 0 uses 'public', which is not a partner id" },
+          "user 0: word 1 of its value is not a partner id of the scenario (values of a graph "
+          "file are not shown)" },
         { "import-edges.json", "population.import.attributes={\"x\": \"platform\"}",
           FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_IMPORT,
           "friends.txt' is an edge list, which has no user attributes" },
@@ -450,6 +452,9 @@ test_scale_import_errors (void)
         g_assert_error (error, cases[i].domain, cases[i].code);
         g_test_message ("%s", error->message);
         g_assert_nonnull (strstr (error->message, cases[i].message));
+        /* issue 11, the echo rule: no value of the graph file in a message */
+        g_assert_null (strstr (error->message, "huawei"));
+        g_assert_null (strstr (error->message, "'public'"));
     }
 }
 

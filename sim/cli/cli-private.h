@@ -62,8 +62,9 @@ FsimExit fsim_i_cli_usage_error (GError **error, const char *format, ...) G_GNUC
 
 gboolean fsim_i_cli_write_stdout (const char *text, size_t len, GError **error);
 
-/* Writes @text to @output atomically (temporary file renamed over it), or to stdout when
- * @output is NULL or "-". Nothing is left behind on failure. */
+/* Writes @text to @output by the rules of output.h (a regular file is replaced atomically, a
+ * device or FIFO written in place), or to stdout when @output is NULL or "-". Nothing is left
+ * behind on failure. */
 gboolean fsim_i_cli_write_output (const char *output, const GString *text, GError **error);
 
 /* cli-progress.c: the same with a progress line on stderr while the population is built and
@@ -100,5 +101,5 @@ gboolean fsim_i_cmd_check_scenario_args (char *const *args, GError **error);
 char *fsim_i_cmd_scenario_path (char *const *args);
 /* Writes the help of @context (fsim_i_cmd_help()) to stdout; FSIM_EXIT_INTERNAL on failure. */
 FsimExit fsim_i_cmd_print_help (GOptionContext *context, const char *name, GError **error);
-/* Writes @text to @output (atomically) or stdout; FSIM_EXIT_INTERNAL on failure. */
+/* Writes @text to @output (output.h) or stdout; FSIM_EXIT_INTERNAL on failure. */
 FsimExit fsim_i_cmd_output (const char *output, const GString *text, GError **error);

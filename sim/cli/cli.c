@@ -11,6 +11,7 @@
 
 #include "cli-private.h"
 #include "cli.h"
+#include "output.h"
 #include "parallel.h"
 #include "text.h"
 
@@ -165,22 +166,13 @@ fsim_cli_default_scenario_path (void)
     return g_build_filename (FSIM_DATADIR, FSIM_CLI_DEFAULT_SCENARIO, NULL);
 }
 
-/* Writes @text to @output (atomically: a temporary file renamed over it) or to stdout. */
+/* Writes @text to @output (by the rules of output.h) or to stdout. */
 gboolean
 fsim_i_cli_write_output (const char *output, const GString *text, GError **error)
 {
-    g_autoptr(GError) local = NULL;
-
     if (output == NULL || strcmp (output, "-") == 0)
         return fsim_i_cli_write_stdout (text->str, text->len, error);
-    if (!g_file_set_contents (output, text->str, (gssize) text->len, &local)) {
-        /* GLib's message names its random temporary file; keep only the reason at its end. */
-        const char *reason = g_strrstr (local->message, ": ");
-        g_set_error (error, FSIM_CLI_ERROR, FSIM_CLI_ERROR_OUTPUT, "cannot write '%s': %s",
-                     output, reason ? reason + 2 : local->message);
-        return FALSE;
-    }
-    return TRUE;
+    return fsim_output_set_contents (output, text->str, text->len, error);
 }
 
 /* ---- entry point ---- */

@@ -172,8 +172,7 @@ fsim_i_convert_expect (FsimConv *c, const cJSON *root, GError **error)
                             fsim_i_json_type_name (arr));
     int n = cJSON_GetArraySize (arr);
     if (n > MAX_EXPECTATIONS)
-        return fsim_i_fail (c, error, arr, FALSE, FSIM_LOADER_ERROR_LIMIT, &top,
-                            "%d entries, more than the limit of %d", n, MAX_EXPECTATIONS);
+        return fsim_i_fail_count (c, error, arr, &top, n, "entries", MAX_EXPECTATIONS, "");
     c->s->expects = g_new0 (FsimExpectation, n ? (size_t) n : 1);
     size_t i = 0;
     for (const cJSON *e = arr->child; e; e = e->next, i++) {

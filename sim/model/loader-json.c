@@ -207,9 +207,58 @@ scan_value (Scan *s, cJSON *node)
     }
 }
 
-/* Before cJSON sees @text: it must be UTF-8 (RFC 8259), have no control character between
- * tokens but JSON's white space (cJSON skips any as white space, the position scan would not),
- * hold at most FSIM_LOADER_MAX_VALUES values with the files read before, and nest at most
+/* The string whose opening quote is at @open. Returns: its closing quote, or the end of the text
+ * when it has none (cJSON reports that, parse_error() says what it is); NULL with @error set for
+ * a "\u0000" in it, which is valid JSON but which cJSON would silently cut the string at (the
+ * partner id "quiz\u0000 <x>" would be "quiz"). */
+static const char *
+precheck_string (Scan *s, const char *open, GError **error)
+{
+    const char *p = open + 1;
+
+    for (; *p && *p != '"'; p++) {
+        if (*p != '\\' || !p[1])
+            continue;
+        if (p[1] == 'u' && strncmp (p + 2, "0000", 4) == 0) {
+            int line, col;
+            scan_pos (s, p, &line, &col);
+            g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_VALUE,
+                         "%s:%d:%d: '\\u0000' in a string: a NUL character is not allowed (it "
+                         "would cut the string short)", s->file, line, col);
+            return NULL;
+        }
+        p++;
+    }
+    return p;
+}
+
+/*
+ * Where cJSON failed at @end, was it because a string before that point has no closing quote?
+ * Returns: the opening quote of the first string before @end that runs past the end of its line
+ * or of the text, or NULL. (cJSON takes a raw line break inside a string, so a missing quote
+ * pairs with the next quote, often lines later, and cJSON fails at what follows that.)
+ */
+static const char *
+unterminated_string (const char *text, const char *end)
+{
+    const char *open = NULL; /* the opening quote of the string the walk is in */
+
+    for (const char *p = text; *p && (open != NULL || p < end); p++) {
+        if (open == NULL)
+            open = *p == '"' ? p : NULL;
+        else if (*p == '\n' || *p == '\r')
+            return open;
+        else if (*p == '\\' && p[1])
+            p++;
+        else if (*p == '"')
+            open = NULL;
+    }
+    return open;
+}
+
+/* Before cJSON sees @text: it must be UTF-8 (RFC 8259), have no "\u0000" in a string, have no
+ * control character between tokens but JSON's white space (cJSON skips any as white space, the
+ * position scan would not), hold at most FSIM_LOADER_MAX_VALUES values with the files read before, and nest at most
  * FSIM_LOADER_MAX_DEPTH levels (counting brackets outside strings, so that the error points at
  * the bracket that goes too deep and cJSON's own, larger, nesting limit is never what the user
  * meets). */
@@ -226,16 +275,8 @@ precheck_text (Scan *s, const char *text, GError **error)
         return FALSE;
     }
     int depth = 0;
-    gboolean in_string = FALSE;
     guint64 values = s->doc->n_values + 1;
     for (const char *p = text; *p; p++) {
-        if (in_string) {
-            if (*p == '\\' && p[1])
-                p++;
-            else if (*p == '"')
-                in_string = FALSE;
-            continue;
-        }
         if ((unsigned char) *p < 0x20 && !strchr ("\t\n\r", *p)) {
             /* cJSON would skip it as white space, and the positions would go wrong */
             scan_pos (s, p, &line, &col);
@@ -255,7 +296,10 @@ precheck_text (Scan *s, const char *text, GError **error)
             return FALSE;
         }
         if (*p == '"') {
-            in_string = TRUE;
+            if ((p = precheck_string (s, p, error)) == NULL)
+                return FALSE;
+            if (*p == '\0')
+                break;
         } else if (*p == '{' || *p == '[') {
             if (++depth > FSIM_LOADER_MAX_DEPTH) {
                 scan_pos (s, p, &line, &col);
@@ -278,12 +322,16 @@ parse_error (Scan *s, const char *text, const char *end, GError **error)
 {
     int line, col;
     const char *what = "unexpected end of file";
+    const char *open = NULL;
     g_autofree char *msg = NULL;
     if (!end)
         end = text;
     if (text[strspn (text, " \t\r\n")] == '\0') {
         end = text;
         what = "the file is empty";
+    } else if ((open = unterminated_string (text, end)) != NULL) {
+        end = open;
+        what = "unterminated string (no closing '\"' on its line)";
     } else if (*end) {
         const char *tail = NULL;
         cJSON *prefix = cJSON_ParseWithOpts (text, &tail, FALSE);

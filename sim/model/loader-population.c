@@ -273,9 +273,8 @@ convert_explicit (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **er
                           "expected an array of users, or a number of users to generate, got %s",
                           fsim_i_json_type_name (arr));
     if (ok && n > MAX_EXPLICIT_USERS)
-        ok = fsim_i_fail (c, error, arr, FALSE, FSIM_LOADER_ERROR_LIMIT, &up,
-                          "%d users, more than the limit of %d for a list (use a generator)",
-                          n, MAX_EXPLICIT_USERS);
+        ok = fsim_i_fail_count (c, error, arr, &up, n, "users", MAX_EXPLICIT_USERS,
+                                " for a list (use a generator)");
     if (ok && n == 0)
         ok = fsim_i_fail (c, error, arr, FALSE, FSIM_LOADER_ERROR_VALUE, &up,
                           "a population needs at least one user");

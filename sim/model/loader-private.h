@@ -116,6 +116,12 @@ gboolean fsim_i_fail (FsimConv *c, GError **error, const cJSON *node, gboolean a
                       FsimLoaderError code, const FsimJPath *path, const char *fmt, ...)
     G_GNUC_PRINTF (7, 8);
 
+/* Fails with FSIM_LOADER_ERROR_LIMIT for the array @arr at @path: "@n @what, more than the limit
+ * of @max@hint", located at the first entry over the limit (an array merged from several files
+ * has no place of its own; its entries do). Returns FALSE. */
+gboolean fsim_i_fail_count (FsimConv *c, GError **error, const cJSON *arr, const FsimJPath *path,
+                            int n, const char *what, int max, const char *hint);
+
 /* @node must be an object whose keys are all in @allowed (NULL-terminated) and that has every
  * key in @required (NULL-terminated, may be NULL). */
 gboolean fsim_i_check_object (FsimConv *c, const cJSON *node, const FsimJPath *path,

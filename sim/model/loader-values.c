@@ -48,6 +48,18 @@ fsim_i_fail (FsimConv *c, GError **error, const cJSON *node, gboolean at_key,
     return FALSE;
 }
 
+gboolean
+fsim_i_fail_count (FsimConv *c, GError **error, const cJSON *arr, const FsimJPath *path, int n,
+                   const char *what, int max, const char *hint)
+{
+    const cJSON *over = cJSON_GetArrayItem (arr, max);
+    const cJSON *at = fsim_i_json_loc (c->doc, over) ? over : arr;
+
+    return fsim_i_fail (c, error, at, FALSE, FSIM_LOADER_ERROR_LIMIT, path,
+                        "%d %s, more than the limit of %d%s (the first one over, number %d, is "
+                        "here)", n, what, max, hint, max + 1);
+}
+
 const char *
 fsim_i_json_type_name (const cJSON *n)
 {
@@ -221,6 +233,13 @@ fsim_i_get_integer (FsimConv *c, const cJSON *obj, const char *key, const FsimJP
         return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_SCHEMA, &p,
                             "expected an integer, got %s",
                             cJSON_IsNumber (v) ? "a fraction" : fsim_i_json_type_name (v));
+    if (v->valuedouble > (double) max && v->valuedouble >= 0x1p53)
+        /* cJSON reads numbers as doubles: 9007199254740993 arrives as ...992, so quoting the
+         * value would show a number the user did not write */
+        return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_VALUE, &p,
+                            "out of range: 2^53 or more, where JSON numbers stop being exact "
+                            "(expected an integer from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT
+                            ")", min, max);
     if (v->valuedouble < (double) min || v->valuedouble > (double) max)
         return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_VALUE, &p,
                             "%.0f is out of range (expected an integer from %" G_GUINT64_FORMAT

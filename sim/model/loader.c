@@ -32,8 +32,7 @@ get_array (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path
                             "expected an array, got %s", fsim_i_json_type_name (v));
     int size = cJSON_GetArraySize (v);
     if (size > max)
-        return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_LIMIT, &p,
-                            "%d entries, more than the limit of %d", size, max);
+        return fsim_i_fail_count (c, error, v, &p, size, "entries", max, "");
     *n = (size_t) size;
     return TRUE;
 }
@@ -101,7 +100,7 @@ convert_top (FsimConv *c, const cJSON *root, GError **error)
         || !fsim_i_get_string (c, root, "description", NULL, &s->description, error)
         || !fsim_i_get_strv (c, root, "sources", NULL, FALSE, &s->sources, error)
         || !fsim_i_get_strv (c, root, "assumptions", NULL, FALSE, &s->assumptions, error)
-        || !fsim_i_get_integer (c, root, "seed", NULL, 0, (guint64) 1 << 53, &seed, error))
+        || !fsim_i_get_integer (c, root, "seed", NULL, 0, ((guint64) 1 << 53) - 1, &seed, error))
         return FALSE;
     s->seed = seed;
     if (!s->id)

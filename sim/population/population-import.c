@@ -95,10 +95,13 @@ apply_audience (const FsimImportAttribute *a, const FsimAttr *attr, FsimPopulati
                 pop->audience[u * pop->n_fields + f] = k;
         return TRUE;
     }
+    /* The value is not quoted: it comes from a graph file the scenario named, which may not be
+     * the user's own (docs/robustness.md, the echo rule). */
     return fail (error, a,
-                 "user %zu: '%s' is not an audience (expected \"public\", "
-                 "\"friends_of_friends\", \"friends\" or \"only_me\")",
-                 u, value);
+                 "user %zu: its value is not an audience (expected \"public\", "
+                 "\"friends_of_friends\", \"friends\" or \"only_me\"; values of a graph "
+                 "file are not shown)",
+                 u);
 }
 
 static gboolean
@@ -109,8 +112,11 @@ apply_uses (const FsimScenario *s, const FsimImportAttribute *a, const FsimAttr 
 
     for (char **id = ids; *id != NULL; id++) {
         gssize p = **id ? fsim_scenario_find_partner (s, *id) : -2;
-        if (p == -1)
-            return fail (error, a, "user %zu uses '%s', which is not a partner id", u, *id);
+        if (p == -1) /* not quoted, as in apply_audience() */
+            return fail (error, a,
+                         "user %zu: word %zu of its value is not a partner id of the scenario "
+                         "(values of a graph file are not shown)",
+                         u, (size_t) (id - ids) + 1);
         if (p >= 0)
             fsim_bits_set (pop->uses + u * pop->partner_words, (size_t) p);
     }

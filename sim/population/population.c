@@ -16,9 +16,6 @@
 
 G_DEFINE_QUARK (fsim-population-error-quark, fsim_population_error)
 
-/* Refuse populations whose arrays alone would need more than this (a typo in "users"). */
-#define MAX_POPULATION_BYTES ((guint64) 16 << 30)
-
 /* Zeroed allocation that is never NULL on success, also for 0 elements. */
 static gpointer
 try_alloc0 (size_t n, size_t size)
@@ -29,8 +26,9 @@ try_alloc0 (size_t n, size_t size)
 /*
  * Estimates the bytes of the per-user arrays and the friend lists (@n_arcs = twice the
  * friendships, a double because it may be an estimate). FALSE with TOO_LARGE for more than
- * UINT32_MAX users (friend lists hold 32-bit ids), if a product overflows, or if the total
- * exceeds MAX_POPULATION_BYTES.
+ * UINT32_MAX users (friend lists hold 32-bit ids), if a product overflows, or if building it
+ * would need more memory than this machine can give (the only size limit: no fixed cap
+ * contradicts the documented 100 million generated users).
  */
 gboolean
 fsim_i_population_check_size (const FsimScenario *s, size_t n_users, double n_arcs, GError **error)
@@ -50,7 +48,7 @@ fsim_i_population_check_size (const FsimScenario *s, size_t n_users, double n_ar
         const char *gen = s->population.kind == FSIM_POPULATION_GENERATED
                               ? s->population.generator : NULL;
         double peak = total * (gen && strcmp (gen, "facebook_like") != 0 ? 6 : 2);
-        if (peak > (double) fsim_memory_limit () && total <= (double) MAX_POPULATION_BYTES) {
+        if (peak > (double) fsim_memory_limit ()) {
             g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_TOO_LARGE,
                          "a population of %zu users with %zu fields and %zu partners needs "
                          "about %.1f GiB of memory, more than this machine can give it "
@@ -59,13 +57,12 @@ fsim_i_population_check_size (const FsimScenario *s, size_t n_users, double n_ar
                          (double) fsim_memory_limit () / (1 << 30));
             return FALSE;
         }
-        ok = total <= (double) MAX_POPULATION_BYTES;
     }
     if (!ok) {
         g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_TOO_LARGE,
                      "a population of %zu users with %zu fields and %zu partners is too large "
-                     "(at most %u users and %" G_GUINT64_FORMAT " GiB)",
-                     n_users, s->n_fields, s->n_partners, UINT32_MAX, MAX_POPULATION_BYTES >> 30);
+                     "(friend lists hold at most %u users)",
+                     n_users, s->n_fields, s->n_partners, UINT32_MAX);
         return FALSE;
     }
     return TRUE;
@@ -221,7 +218,7 @@ build_generated (const FsimScenario *s, FsimPopulation *pop, GError **error)
  * population-cluster.c the clustered adoption), so the result is the same on any number of
  * threads.
  * Returns: (transfer full): the population, or NULL with @error set: FSIM_POPULATION_ERROR_
- *   TOO_LARGE when the arrays would exceed 16 GiB, FSIM_POPULATION_ERROR_FAILED for a friend
+ *   TOO_LARGE when it would not fit in this machine's memory, FSIM_POPULATION_ERROR_FAILED for a friend
  *   index out of range or when out of memory, FSIM_POPULATION_ERROR_IMPORT for an imported
  *   attribute that cannot be used, an FSIM_GRAPH_ERROR from the friend lists.
  */

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "graphviz.h"
+#include "output.h"
 
 G_DEFINE_QUARK (fsim - graphviz - error - quark, fsim_graphviz_error)
 
@@ -36,22 +37,22 @@ first_line (GBytes *err)
     return g_strdup ("no message");
 }
 
-/* Writes @dot to a temporary file (transfer full: its path), which @program then reads: a
- * pipe to a `dot` that dies early would kill flowsim with SIGPIPE. */
-static char *
+/* Writes @dot to a temporary file (transfer full), which @program then reads: a pipe to a
+ * `dot` that dies early would kill flowsim with SIGPIPE. Freeing it removes the file. */
+static FsimOutput *
 write_input (const char *dot, GError **error)
 {
-    g_autofree char *path = NULL;
     g_autoptr (GError) local = NULL;
-    int fd = g_file_open_tmp ("flowsim-XXXXXX.dot", &path, &local);
-    if (fd < 0 || !g_close (fd, &local) || !g_file_set_contents (path, dot, -1, &local)) {
-        if (path)
-            g_remove (path);
-        g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED,
-                     "cannot write the graph for Graphviz: %s", local->message);
-        return NULL;
+    g_autoptr (FsimOutput) input = fsim_output_open_temp (".dot", &local);
+
+    if (input != NULL) {
+        fputs (dot, fsim_output_stream (input));
+        if (fsim_output_commit (input, &local))
+            return g_steal_pointer (&input);
     }
-    return g_steal_pointer (&path);
+    g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED,
+                 "cannot write the graph for Graphviz: %s", local->message);
+    return NULL;
 }
 
 static GBytes *
@@ -98,12 +99,10 @@ fsim_graphviz_render (const char *dot, const char *format, GError **error)
                      env && *env ? " (FLOWSIM_DOT)" : " in PATH");
         return NULL;
     }
-    g_autofree char *input = write_input (dot, error);
+    g_autoptr (FsimOutput) input = write_input (dot, error);
     if (input == NULL)
         return NULL;
-    GBytes *out = run_dot (program, input, format, error);
-    g_remove (input);
-    return out;
+    return run_dot (program, fsim_output_path (input), format, error);
 }
 
 gboolean

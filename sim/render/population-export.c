@@ -9,42 +9,25 @@
 #include <glib/gstdio.h>
 
 #include "bits.h"
+#include "output.h"
 #include "population-report.h"
 
 static const char audience_digits[FSIM_N_AUDIENCES] = { '0', '1', '2', '3' };
 
-static gboolean
-set_io_error (GError **error, const char *path, int saved)
-{
-    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "cannot write '%s': %s",
-                 path, g_strerror (saved));
-    return FALSE;
-}
-
 typedef void (*WriteFunc) (const FsimScenario *s, const FsimPopulation *pop, FILE *fp);
 
-/* Writes @path through a temporary file renamed into place; nothing is left on failure. */
+/* Writes @path by the rules of output.h: a temporary file renamed into place, nothing left on
+ * failure or interruption. */
 static gboolean
 write_file (const char *path, WriteFunc fn, const FsimScenario *s, const FsimPopulation *pop,
             GError **error)
 {
-    g_autofree char *tmp = g_strconcat (path, ".tmp", NULL);
-    FILE *fp = g_fopen (tmp, "w");
-    int saved;
+    g_autoptr (FsimOutput) out = fsim_output_open (path, error);
 
-    if (fp == NULL)
-        return set_io_error (error, tmp, errno);
-    fn (s, pop, fp);
-    saved = ferror (fp) ? EIO : 0;
-    if (fclose (fp) != 0 && saved == 0)
-        saved = errno;
-    if (saved == 0 && g_rename (tmp, path) != 0)
-        saved = errno;
-    if (saved != 0) {
-        g_unlink (tmp);
-        return set_io_error (error, path, saved);
-    }
-    return TRUE;
+    if (out == NULL)
+        return FALSE;
+    fn (s, pop, fsim_output_stream (out));
+    return fsim_output_commit (out, error);
 }
 
 static void

@@ -43,7 +43,7 @@ void fsim_population_stats_render (const FsimScenario *s, const FsimPopulation *
  * with apps_others a string of 0/1 per field (1: ticked), audience a digit per field
  * (0 only_me, 1 friends, 2 friends_of_friends, 3 public), both in the order of the '#
  * fields:' comment line, and uses the partner ids separated by commas. Each file is written
- * to a temporary name and renamed into place.
+ * by the rules of output.h: a temporary file of a unique name renamed into place.
  * Returns: FALSE with @error set (a GFileError) if a file cannot be written.
  */
 gboolean fsim_population_export (const FsimScenario *s, const FsimPopulation *pop, const char *dir,

@@ -1,0 +1,456 @@
+/* SPDX-License-Identifier: MIT */
+/* output.c: writes a file in place or through a temporary file renamed over it (output.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/vfs.h>
+#endif
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "output.h"
+
+typedef enum {
+    KIND_REPLACE,  /* a temporary file renamed over the target */
+    KIND_IN_PLACE, /* the target itself: a device, a FIFO, an open file through /proc */
+    KIND_TEMP,     /* a temporary file that stays until freed */
+} Kind;
+
+struct FsimOutput {
+    Kind kind;
+    char *path;    /* as given (KIND_TEMP: the temporary file's path) */
+    int dirfd;     /* the folder of the target and the temporary file; -1 in place */
+    char *name;    /* the target's name in dirfd */
+    char *tmp;     /* the temporary file's name in dirfd, NULL once renamed or removed */
+    int slot;      /* its entry in the cleanup list, -1 if none */
+    gboolean sync; /* fsync before the rename: an existing file is replaced */
+    FILE *fp;
+};
+
+/* ---- the cleanup list: temporary files a signal must remove -------------------------------- */
+
+/*
+ * A signal handler may call only async-signal-safe functions (unlinkat is one) and must not take
+ * a lock, so the list is a fixed array of names that are written before `used` is set and not
+ * touched again until it is cleared. The lock only serialises writers of the array.
+ */
+#define N_SLOTS 32
+#define MAX_TMP_NAME 256
+
+typedef struct {
+    volatile sig_atomic_t used;
+    int dirfd;
+    char name[MAX_TMP_NAME];
+} Slot;
+
+static Slot slots[N_SLOTS];
+static GMutex slots_lock;
+static const int cleanup_signals[] = { SIGINT, SIGTERM, SIGHUP };
+static struct sigaction previous_actions[G_N_ELEMENTS (cleanup_signals)];
+
+static void
+on_signal (int sig)
+{
+    int saved = errno;
+    for (size_t i = 0; i < N_SLOTS; i++)
+        if (slots[i].used)
+            unlinkat (slots[i].dirfd, slots[i].name, 0);
+    for (size_t i = 0; i < G_N_ELEMENTS (cleanup_signals); i++)
+        if (cleanup_signals[i] == sig)
+            sigaction (sig, &previous_actions[i], NULL);
+    errno = saved;
+    raise (sig); /* delivered when this handler returns: the default action ends flowsim */
+}
+
+static gpointer
+install_handler (gpointer data)
+{
+    (void) data;
+    for (size_t i = 0; i < G_N_ELEMENTS (cleanup_signals); i++) {
+        struct sigaction action = { .sa_handler = on_signal };
+        sigemptyset (&action.sa_mask);
+        /* Only where the signal would end the process: a program that embeds libflowsim and
+         * handles or ignores the signal keeps its handler, and the temporary files are removed
+         * when it unwinds (fsim_output_free()). */
+        if (sigaction (cleanup_signals[i], NULL, &previous_actions[i]) == 0 &&
+            !(previous_actions[i].sa_flags & SA_SIGINFO) &&
+            previous_actions[i].sa_handler == SIG_DFL)
+            sigaction (cleanup_signals[i], &action, NULL);
+    }
+    return NULL;
+}
+
+/* Enters @name (in @dirfd) in the list. Returns: its slot, or -1 when the list is full (which
+ * 32 outputs open at once would take; the file is then only removed on errors, not on signals). */
+static int
+slot_add (int dirfd, const char *name)
+{
+    static GOnce once = G_ONCE_INIT;
+    int found = -1;
+
+    g_once (&once, install_handler, NULL);
+    g_mutex_lock (&slots_lock);
+    for (int i = 0; i < N_SLOTS && found < 0; i++)
+        if (!slots[i].used) {
+            slots[i].dirfd = dirfd;
+            g_strlcpy (slots[i].name, name, sizeof slots[i].name);
+            __atomic_thread_fence (__ATOMIC_SEQ_CST);
+            slots[i].used = 1;
+            found = i;
+        }
+    g_mutex_unlock (&slots_lock);
+    return found;
+}
+
+static void
+slot_remove (int slot)
+{
+    if (slot < 0)
+        return;
+    g_mutex_lock (&slots_lock);
+    slots[slot].used = 0;
+    __atomic_thread_fence (__ATOMIC_SEQ_CST);
+    g_mutex_unlock (&slots_lock);
+}
+
+/* ---- errors -------------------------------------------------------------------------------- */
+
+/* Sets @error to "WHAT: the system's message for @saved". */
+static void
+set_errno_error (GError **error, int saved, const char *what)
+{
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", what,
+                 g_strerror (saved));
+}
+
+static void
+cannot_write (GError **error, const char *path, int saved)
+{
+    g_autofree char *what = g_strdup_printf ("cannot write '%s'", path);
+    set_errno_error (error, saved, what);
+}
+
+/* ---- where to write ------------------------------------------------------------------------ */
+
+/* Is the symbolic link @link one of /proc's links to an open file (/proc/self/fd/1)? */
+static gboolean
+on_proc (const char *link)
+{
+#ifdef __linux__
+    g_autofree char *dir = g_path_get_dirname (link);
+    struct statfs fs;
+    return statfs (dir, &fs) == 0 && fs.f_type == 0x9fa0; /* PROC_SUPER_MAGIC */
+#else
+    (void) link;
+    return FALSE;
+#endif
+}
+
+/*
+ * Follows the symbolic links from @path. Returns: (transfer full): the path of what they lead
+ * to, which may not exist; NULL with errno set. *@out_proc is TRUE (and the result @path) when
+ * a link is one of /proc's links to an open file, which has no name to replace.
+ */
+static char *
+follow_links (const char *path, gboolean *out_proc)
+{
+    g_autofree char *p = g_strdup (path);
+
+    *out_proc = FALSE;
+    for (int hops = 0; hops <= 40; hops++) {
+        struct stat st;
+        if (lstat (p, &st) != 0)
+            return errno == ENOENT ? g_steal_pointer (&p) : NULL;
+        if (!S_ISLNK (st.st_mode))
+            return g_steal_pointer (&p);
+        if (on_proc (p)) {
+            *out_proc = TRUE;
+            return g_strdup (path);
+        }
+        g_autofree char *target = g_file_read_link (p, NULL);
+        if (target == NULL)
+            return NULL;
+        if (!g_path_is_absolute (target)) {
+            g_autofree char *dir = g_path_get_dirname (p);
+            char *joined = g_build_filename (dir, target, NULL);
+            g_free (target);
+            target = joined;
+        }
+        g_free (p);
+        p = g_steal_pointer (&target);
+    }
+    errno = ELOOP;
+    return NULL;
+}
+
+static FsimOutput *
+output_new (Kind kind, const char *path)
+{
+    FsimOutput *out = g_new0 (FsimOutput, 1);
+    out->kind = kind;
+    out->path = g_strdup (path);
+    out->dirfd = -1;
+    out->slot = -1;
+    return out;
+}
+
+/* Opens @target itself for writing, for @path: through /proc's link @path, at its end; else
+ * @target, not through a symbolic link someone put there since it was looked at. */
+static FsimOutput *
+open_in_place (const char *path, const char *target, gboolean proc, GError **error)
+{
+    int fd = open (target, O_WRONLY | O_NOCTTY | O_CLOEXEC | (proc ? O_APPEND : O_NOFOLLOW));
+    FILE *fp = fd >= 0 ? fdopen (fd, "w") : NULL;
+    if (fp == NULL) {
+        int saved = errno;
+        if (fd >= 0)
+            close (fd);
+        cannot_write (error, path, saved);
+        return NULL;
+    }
+    FsimOutput *out = output_new (KIND_IN_PLACE, path);
+    out->fp = fp;
+    return out;
+}
+
+/*
+ * Creates a new file named @prefix, 8 random hex digits and @suffix in @dirfd with O_EXCL and
+ * O_NOFOLLOW (so nothing that is already there, a symbolic link included, is ever opened) and
+ * enters it in the cleanup list. Signals are blocked in this thread from the creation to the
+ * entry. Returns: the descriptor, its name in *@out_name and its slot in *@out_slot; or -1 with
+ * errno set.
+ */
+static int
+create_unique (int dirfd, const char *prefix, const char *suffix, mode_t mode, char **out_name,
+               int *out_slot)
+{
+    g_autoptr (GRand) rand = g_rand_new (); /* seeded from /dev/urandom */
+    sigset_t block, old;
+
+    sigemptyset (&block);
+    for (size_t i = 0; i < G_N_ELEMENTS (cleanup_signals); i++)
+        sigaddset (&block, cleanup_signals[i]);
+    for (int attempt = 0; attempt < 100; attempt++) {
+        g_autofree char *name =
+            g_strdup_printf ("%s%08" G_GINT32_MODIFIER "x%s", prefix, g_rand_int (rand), suffix);
+        pthread_sigmask (SIG_BLOCK, &block, &old);
+        int fd = openat (dirfd, name,
+                         O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, mode);
+        int saved = errno;
+        if (fd >= 0)
+            *out_slot = slot_add (dirfd, name);
+        pthread_sigmask (SIG_SETMASK, &old, NULL);
+        if (fd >= 0) {
+            *out_name = g_steal_pointer (&name);
+            return fd;
+        }
+        if (saved != EEXIST) {
+            errno = saved;
+            return -1;
+        }
+    }
+    errno = EEXIST;
+    return -1;
+}
+
+/* Gives the new file @fd the permission bits of @old, and its owner and group where the system
+ * lets this user. Returns: 0, or -1 with errno set when the permission bits could not be set. */
+static int
+keep_mode_and_owner (int fd, const struct stat *old)
+{
+    struct stat now;
+    if (fstat (fd, &now) == 0 && (now.st_uid != old->st_uid || now.st_gid != old->st_gid)) {
+        /* Only root may give a file away; a group the user belongs to is allowed to all. */
+        if (fchown (fd, old->st_uid, old->st_gid) != 0 && now.st_gid != old->st_gid &&
+            fchown (fd, (uid_t) -1, old->st_gid) != 0) {
+            /* not permitted: the new file keeps this user as owner */
+        }
+    }
+    return fchmod (fd, old->st_mode & 0777); /* after fchown, which may clear mode bits */
+}
+
+static void
+remove_temp (FsimOutput *out)
+{
+    if (out->tmp != NULL)
+        unlinkat (out->dirfd, out->tmp, 0);
+    slot_remove (out->slot);
+    out->slot = -1;
+    g_clear_pointer (&out->tmp, g_free);
+}
+
+/* A temporary file next to @target (replacing @old, NULL if there is none), for @path. */
+static FsimOutput *
+open_replace (const char *path, const char *target, const struct stat *old, GError **error)
+{
+    g_autofree char *dir = g_path_get_dirname (target);
+    g_autofree char *name = g_path_get_basename (target);
+    g_autofree char *prefix = g_strdup_printf (".%.200s.flowsim-", name);
+    g_autoptr (FsimOutput) out = output_new (KIND_REPLACE, path);
+    int fd = -1;
+
+    out->dirfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (out->dirfd < 0) {
+        cannot_write (error, path, errno);
+        return NULL;
+    }
+    fd = create_unique (out->dirfd, prefix, "", 0666, &out->tmp, &out->slot);
+    if (fd < 0) {
+        int saved = errno;
+        g_autofree char *what =
+            g_strdup_printf ("cannot write '%s': cannot create a file in '%s'", path, dir);
+        set_errno_error (error, saved, what);
+        return NULL;
+    }
+    out->sync = old != NULL;
+    if ((old != NULL && keep_mode_and_owner (fd, old) != 0) ||
+        (out->fp = fdopen (fd, "w")) == NULL) {
+        int saved = errno;
+        close (fd);
+        cannot_write (error, path, saved);
+        return NULL; /* the autoptr removes the temporary file */
+    }
+    out->name = g_steal_pointer (&name);
+    return g_steal_pointer (&out);
+}
+
+FsimOutput *
+fsim_output_open (const char *path, GError **error)
+{
+    gboolean proc = FALSE;
+    g_autofree char *target = NULL;
+    struct stat st;
+    int probe;
+
+    g_return_val_if_fail (path != NULL, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+    if (*path == '\0' || (target = follow_links (path, &proc)) == NULL) {
+        cannot_write (error, path, *path ? errno : ENOENT);
+        return NULL;
+    }
+    if (proc)
+        return open_in_place (path, path, TRUE, error);
+    if (stat (target, &st) != 0) {
+        int saved =
+            errno == ENOENT && g_str_has_suffix (target, G_DIR_SEPARATOR_S) ? EISDIR : errno;
+        if (saved != ENOENT) {
+            cannot_write (error, path, saved);
+            return NULL;
+        }
+        return open_replace (path, target, NULL, error);
+    }
+    if (!S_ISREG (st.st_mode))
+        return open_in_place (path, target, FALSE, error);
+    /* The system's own answer to "may this user write this file?" (permissions, ACLs, a
+     * read-only mount, an immutable file): open(2) without O_TRUNC changes nothing. */
+    probe = open (target, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    if (probe < 0) {
+        cannot_write (error, path, errno);
+        return NULL;
+    }
+    close (probe);
+    return open_replace (path, target, &st, error);
+}
+
+FsimOutput *
+fsim_output_open_temp (const char *suffix, GError **error)
+{
+    const char *dir = g_get_tmp_dir ();
+    g_autoptr (FsimOutput) out = output_new (KIND_TEMP, NULL);
+    int fd = -1;
+
+    g_return_val_if_fail (suffix != NULL, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+    out->dirfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (out->dirfd >= 0)
+        fd = create_unique (out->dirfd, "flowsim-", suffix, 0600, &out->tmp, &out->slot);
+    if (fd < 0 || (out->fp = fdopen (fd, "w")) == NULL) {
+        int saved = errno;
+        if (fd >= 0)
+            close (fd);
+        g_autofree char *what = g_strdup_printf ("cannot create a temporary file in '%s'", dir);
+        set_errno_error (error, saved, what);
+        return NULL;
+    }
+    out->path = g_build_filename (dir, out->tmp, NULL);
+    return g_steal_pointer (&out);
+}
+
+FILE *
+fsim_output_stream (FsimOutput *out)
+{
+    g_return_val_if_fail (out != NULL && out->fp != NULL, NULL);
+    return out->fp;
+}
+
+const char *
+fsim_output_path (const FsimOutput *out)
+{
+    g_return_val_if_fail (out != NULL, NULL);
+    return out->path;
+}
+
+gboolean
+fsim_output_commit (FsimOutput *out, GError **error)
+{
+    int saved = 0;
+
+    g_return_val_if_fail (out != NULL && out->fp != NULL, FALSE);
+    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+    errno = 0;
+    if (fflush (out->fp) != 0 || ferror (out->fp))
+        saved = errno ? errno : EIO;
+    if (saved == 0 && out->sync && fsync (fileno (out->fp)) != 0 && errno != EINVAL)
+        saved = errno; /* the new contents on disk before the name points at them */
+    if (fclose (out->fp) != 0 && saved == 0)
+        saved = errno;
+    out->fp = NULL;
+    if (saved == 0 && out->kind == KIND_REPLACE &&
+        renameat (out->dirfd, out->tmp, out->dirfd, out->name) != 0)
+        saved = errno;
+    if (saved != 0) {
+        remove_temp (out);
+        cannot_write (error, out->path, saved);
+        return FALSE;
+    }
+    if (out->kind == KIND_REPLACE) {
+        slot_remove (out->slot); /* after the rename: the handler finds nothing by that name */
+        out->slot = -1;
+        g_clear_pointer (&out->tmp, g_free);
+    }
+    return TRUE;
+}
+
+void
+fsim_output_free (FsimOutput *out)
+{
+    if (out == NULL)
+        return;
+    if (out->fp != NULL)
+        fclose (out->fp);
+    remove_temp (out);
+    if (out->dirfd >= 0)
+        close (out->dirfd);
+    g_free (out->path);
+    g_free (out->name);
+    g_free (out);
+}
+
+gboolean
+fsim_output_set_contents (const char *path, const void *data, size_t len, GError **error)
+{
+    g_autoptr (FsimOutput) out = fsim_output_open (path, error);
+
+    if (out == NULL)
+        return FALSE;
+    if (len > 0)
+        fwrite (data, 1, len, out->fp);
+    return fsim_output_commit (out, error);
+}

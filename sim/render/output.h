@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/* output.h: the one way flowsim writes a file (--output, --export, Graphviz's input). */
+#pragma once
+
+#include <stdio.h>
+
+#include <glib.h>
+
+/*
+ * What happens to the file a path names (docs/robustness.md, "Outputs"):
+ *
+ * - nothing there: a new file is made (mode 0666 less the umask), atomically as below;
+ * - a regular file: it is replaced atomically, by renaming a complete temporary file over it, and
+ *   the new file keeps the old one's permission bits (without set-user-ID and set-group-ID) and,
+ *   where the system permits it (root, or a group the user belongs to), its owner and group.
+ *   A file the user could not open for writing is refused with the system's error ("Permission
+ *   denied", "Read-only file system"), before anything is written: the test is open(2) itself, so
+ *   root, whom the system lets open a 0444 file, replaces it as `>` in a shell would;
+ * - a symbolic link: followed (up to 40 links) and its target treated by these rules; the link
+ *   stays a link. A link into /proc's descriptor links (/dev/stdout, /dev/fd/N,
+ *   /proc/self/fd/N) is not followed by name: the open file it stands for is written in place, at
+ *   its end (so `-o /dev/stdout >> log` appends);
+ * - anything else (a device such as /dev/null, a FIFO, a terminal): written in place, never
+ *   replaced; a folder or a socket is refused with the system's error.
+ *
+ * Temporary files live in the target's folder under unique names ".NAME.flowsim-XXXXXXXX"
+ * created with O_CREAT | O_EXCL | O_NOFOLLOW (a name someone planted, or a symbolic link, is never
+ * opened: another name is drawn), and are removed on every error, when the FsimOutput is freed
+ * uncommitted, and when SIGINT, SIGTERM or SIGHUP ends flowsim: the first temporary file installs
+ * a handler for those whose action is still the default (a program embedding libflowsim that
+ * handles or ignores them keeps its own), which removes every temporary file still open, then
+ * lets the signal end the process. Concurrent writers never share a temporary file: each
+ * target is replaced whole by one of them.
+ */
+
+#define FSIM_OUTPUT_ERROR G_FILE_ERROR /* errors carry the system's errno as a GFileError */
+
+typedef struct FsimOutput FsimOutput;
+
+/**
+ * fsim_output_open:
+ * @path: where to write, by the rules above
+ *
+ * Checks the target and opens the file to write: the temporary file, or the target itself.
+ * Returns: (transfer full): the output, to write through fsim_output_stream() and then
+ *   fsim_output_commit(); or NULL with @error set (G_FILE_ERROR, "cannot write 'PATH': REASON").
+ *   Nothing is left behind on failure.
+ */
+FsimOutput *fsim_output_open (const char *path, GError **error);
+
+/**
+ * fsim_output_open_temp:
+ * @suffix: the end of the file's name, such as ".dot"
+ *
+ * A new file, readable and writable by the user only, in g_get_tmp_dir(), for another program to
+ * read: fsim_output_commit() closes it and fsim_output_free() removes it (as does a signal).
+ * Returns: (transfer full): the output, or NULL with @error set.
+ */
+FsimOutput *fsim_output_open_temp (const char *suffix, GError **error);
+
+/**
+ * fsim_output_stream:
+ * Returns: (transfer none): the stream to write to; write errors are reported by
+ *   fsim_output_commit(). Can't fail. Do not fclose() it.
+ */
+FILE *fsim_output_stream (FsimOutput *out);
+
+/**
+ * fsim_output_path:
+ * Returns: (transfer none): the path of a temporary output (fsim_output_open_temp()), or the path
+ *   given to fsim_output_open(). Can't fail.
+ */
+const char *fsim_output_path (const FsimOutput *out);
+
+/**
+ * fsim_output_commit:
+ *
+ * Flushes and closes the stream, then renames the temporary file over the target (or, in place,
+ * just closes it). Call once.
+ * Returns: TRUE on success; FALSE with @error set when a write, the close or the rename failed,
+ *   and then the temporary file is removed and the target is as it was (in place: as far as the
+ *   writes went).
+ */
+gboolean fsim_output_commit (FsimOutput *out, GError **error);
+
+/**
+ * fsim_output_free:
+ *
+ * Frees @out, removing its temporary file unless it was committed into place. Accepts NULL.
+ */
+void fsim_output_free (FsimOutput *out);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimOutput, fsim_output_free)
+
+/**
+ * fsim_output_set_contents:
+ * @path: where to write, by the rules above
+ * @data: (array length=len): the bytes
+ *
+ * fsim_output_open(), one write, fsim_output_commit().
+ * Returns: TRUE, or FALSE with @error set and nothing left behind.
+ */
+gboolean fsim_output_set_contents (const char *path, const void *data, size_t len, GError **error);

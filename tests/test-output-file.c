@@ -1,0 +1,509 @@
+/* SPDX-License-Identifier: MIT */
+/* test-output-file.c: what --output and --export do to the file they write (sim/output.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gio/gio.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "run-util.h"
+#include "test-util.h"
+
+#define NOBODY 65534
+
+/* The scenario, copied into @dir so that any user can read it. */
+static char *
+scenario_in (const char *dir)
+{
+    g_autofree char *src = fsim_test_data_path ("output", "benign.json", NULL);
+    g_autofree char *text = NULL;
+    gsize len = 0;
+    g_assert_true (g_file_get_contents (src, &text, &len, NULL));
+    char *path = fsim_test_write (dir, "scenario.json", text, (gssize) len);
+    g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+    return path;
+}
+
+static char *
+read_text (const char *path)
+{
+    char *text = NULL;
+    g_autoptr (GError) error = NULL;
+    g_file_get_contents (path, &text, NULL, &error);
+    g_assert_no_error (error);
+    return text;
+}
+
+/* The report `flowsim run` prints for @scenario. */
+static char *
+expected_report (const char *scenario)
+{
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("run", scenario);
+    g_assert_cmpint (r->status, ==, 0);
+    g_assert_cmpuint (r->out_len, >, 100);
+    return g_strdup (r->out);
+}
+
+/* ---- regular files ------------------------------------------------------------------------- */
+
+/* A 0600 file stays 0600 (it was made 0644, world-readable, before). */
+static void
+test_mode_kept (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *scenario = scenario_in (dir);
+    g_autofree char *want = expected_report (scenario);
+    g_autofree char *out = fsim_test_write (dir, "secret.txt", "old", -1);
+    struct stat st;
+
+    g_assert_cmpint (g_chmod (out, 0600), ==, 0);
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("run", scenario, "-o", out);
+    g_assert_cmpint (r->status, ==, 0);
+    g_assert_cmpint (g_stat (out, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 07777, ==, 0600);
+    g_autofree char *got = read_text (out);
+    g_assert_cmpstr (got, ==, want);
+    g_autofree char *names = fsim_test_dir_listing (dir);
+    g_assert_cmpstr (names, ==, "scenario.json secret.txt");
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* Replaced by root, a file keeps its owner and group. */
+static void
+test_owner_kept (void)
+{
+    if (geteuid () != 0) {
+        g_test_skip ("only root can give a file to another user");
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *scenario = scenario_in (dir);
+    g_autofree char *out = fsim_test_write (dir, "theirs.txt", "old", -1);
+    struct stat st;
+
+    g_assert_cmpint (chown (out, NOBODY, NOBODY), ==, 0);
+    g_assert_cmpint (g_chmod (out, 0640), ==, 0);
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("run", scenario, "-o", out);
+    g_assert_cmpint (r->status, ==, 0);
+    g_assert_cmpint (g_stat (out, &st), ==, 0);
+    g_assert_cmpuint (st.st_uid, ==, NOBODY);
+    g_assert_cmpuint (st.st_gid, ==, NOBODY);
+    g_assert_cmpint (st.st_mode & 07777, ==, 0640);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+static void
+become_nobody (gpointer data)
+{
+    (void) data;
+    if (setgroups (0, NULL) != 0 || setgid (NOBODY) != 0 || setuid (NOBODY) != 0)
+        _exit (125);
+}
+
+/* Runs flowsim with @args as the user 'nobody' when this test runs as root, else as this user. */
+static FsimTestRun *
+run_unprivileged (const char *const *args)
+{
+    g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+    FsimTestRun *r = g_new0 (FsimTestRun, 1);
+    g_autoptr (GError) error = NULL;
+    int wait_status = 0;
+
+    g_ptr_array_add (argv, (gpointer) g_getenv ("FLOWSIM"));
+    for (size_t i = 0; args[i]; i++)
+        g_ptr_array_add (argv, (gpointer) args[i]);
+    g_ptr_array_add (argv, NULL);
+    g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT,
+                  geteuid () == 0 ? become_nobody : NULL, NULL, &r->out, &r->err, &wait_status,
+                  &error);
+    g_assert_no_error (error);
+    r->out_len = strlen (r->out);
+    r->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+    return r;
+}
+
+/*
+ * A file the user may not open for writing is refused with the system's error, and left as it
+ * was. Root may open a 0444 file for writing (as `>` in a shell does), so root replaces it: that
+ * is the documented rule, checked too.
+ */
+static void
+test_read_only (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *scenario = scenario_in (dir);
+    g_autofree char *out = fsim_test_write (dir, "locked.txt", "old", -1);
+
+    g_assert_cmpint (g_chmod (dir, 0777), ==, 0); /* the folder lets anyone make a file */
+    g_assert_cmpint (g_chmod (out, 0444), ==, 0);
+    g_autoptr (FsimTestRun) r =
+        run_unprivileged ((const char *const[]){ "run", scenario, "-o", out, NULL });
+    if (r->status == 125 || strstr (r->err, "cannot read")) {
+        g_test_skip ("flowsim cannot run as the user 'nobody' here");
+        fsim_test_scratch_free (g_steal_pointer (&dir));
+        return;
+    }
+    g_assert_cmpint (r->status, ==, 4);
+    g_autofree char *message =
+        g_strdup_printf ("flowsim: error: cannot write '%s': %s\n", out, g_strerror (EACCES));
+    g_assert_cmpstr (r->err, ==, message);
+    g_autofree char *kept = read_text (out);
+    g_assert_cmpstr (kept, ==, "old");
+    g_autofree char *names = fsim_test_dir_listing (dir);
+    g_assert_cmpstr (names, ==, "locked.txt scenario.json");
+
+    if (geteuid () == 0) {
+        g_autoptr (FsimTestRun) root = FSIM_RUN ("run", scenario, "-o", out);
+        struct stat st;
+        g_assert_cmpint (root->status, ==, 0);
+        g_assert_cmpint (g_stat (out, &st), ==, 0);
+        g_assert_cmpint (st.st_mode & 07777, ==, 0444);
+        g_autofree char *replaced = read_text (out);
+        g_assert_cmpstr (replaced, !=, "old");
+    }
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* A file the user may write, in a folder where they may not make a file, cannot be replaced
+ * atomically: refused, saying why, and left as it was. */
+static void
+test_folder_read_only (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *scenario = scenario_in (dir);
+    g_autofree char *out = fsim_test_write (dir, "open.txt", "old", -1);
+
+    g_assert_cmpint (g_chmod (out, 0666), ==, 0);
+    g_assert_cmpint (g_chmod (dir, 0555), ==, 0);
+    g_autoptr (FsimTestRun) r = run_unprivileged ((const char *const[]) { "run", scenario, "-o",
+                                                                          out, NULL });
+    g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+    if (r->status == 125 || strstr (r->err, "cannot read")) {
+        g_test_skip ("flowsim cannot run as the user 'nobody' here");
+        fsim_test_scratch_free (g_steal_pointer (&dir));
+        return;
+    }
+    g_autofree char *message = g_strdup_printf (
+        "flowsim: error: cannot write '%s': cannot create a file in '%s': %s\n", out, dir,
+        g_strerror (EACCES));
+    g_assert_cmpint (r->status, ==, 4);
+    g_assert_cmpstr (r->err, ==, message);
+    g_autofree char *kept = read_text (out);
+    g_assert_cmpstr (kept, ==, "old");
+    g_autofree char *names = fsim_test_dir_listing (dir);
+    g_assert_cmpstr (names, ==, "open.txt scenario.json");
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* ---- symbolic links, devices, FIFOs -------------------------------------------------------- */
+
+static void
+assert_link (const char *path, const char *target)
+{
+    g_autofree char *now = g_file_read_link (path, NULL);
+    g_assert_cmpstr (now, ==, target);
+}
+
+/* A symbolic link stays a link, and what it points to gets the report (keeping its mode); a
+ * link to nothing makes the file it names. */
+static void
+test_symlink (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *scenario = scenario_in (dir);
+    g_autofree char *want = expected_report (scenario);
+    g_autofree char *sub = g_build_filename (dir, "sub", NULL);
+    g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
+    g_autofree char *target = fsim_test_write (sub, "target.txt", "old", -1);
+    g_autofree char *link = g_build_filename (dir, "link.txt", NULL);
+    g_autofree char *link2 = g_build_filename (dir, "link2.txt", NULL);
+    g_autofree char *dangling = g_build_filename (dir, "dangling.txt", NULL);
+    g_autofree char *made = g_build_filename (sub, "made.txt", NULL);
+    struct stat st;
+
+    g_assert_cmpint (g_chmod (target, 0600), ==, 0);
+    g_assert_cmpint (symlink ("sub/target.txt", link), ==, 0); /* relative */
+    g_assert_cmpint (symlink (link, link2), ==, 0);            /* a link to a link */
+    g_assert_cmpint (symlink ("sub/made.txt", dangling), ==, 0);
+    const char *outs[] = { link2, dangling };
+    for (size_t i = 0; i < G_N_ELEMENTS (outs); i++) {
+        g_autoptr (FsimTestRun) r = FSIM_RUN ("run", scenario, "-o", outs[i]);
+        g_assert_cmpint (r->status, ==, 0);
+    }
+    assert_link (link, "sub/target.txt");
+    assert_link (link2, link);
+    assert_link (dangling, "sub/made.txt");
+    g_autofree char *got = read_text (target);
+    g_assert_cmpstr (got, ==, want);
+    g_assert_cmpint (g_stat (target, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 07777, ==, 0600);
+    g_autofree char *got2 = read_text (made);
+    g_assert_cmpstr (got2, ==, want);
+    g_autofree char *names = fsim_test_dir_listing (sub);
+    g_assert_cmpstr (names, ==, "made.txt target.txt");
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* A device is written in place, never replaced: /dev/null through a link; as root, a device
+ * node of this test's own (which the old code turned into a regular file). */
+static void
+test_device (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *scenario = scenario_in (dir);
+    g_autofree char *link = g_build_filename (dir, "null", NULL);
+    g_autofree char *node = g_build_filename (dir, "mynull", NULL);
+    struct stat st;
+
+    g_assert_cmpint (symlink ("/dev/null", link), ==, 0);
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("run", scenario, "-o", link);
+    g_assert_cmpint (r->status, ==, 0);
+    assert_link (link, "/dev/null");
+    g_assert_cmpint (g_stat ("/dev/null", &st), ==, 0);
+    g_assert_true (S_ISCHR (st.st_mode));
+
+    int fd = mknod (node, S_IFCHR | 0666, makedev (1, 3)) == 0 ? open (node, O_WRONLY) : -1;
+    if (fd < 0) { /* not root, or a folder mounted nodev */
+        g_test_message ("no device node of our own (%s): /dev/null through a link only",
+                        g_strerror (errno));
+    } else {
+        close (fd);
+        g_autoptr (FsimTestRun) r2 = FSIM_RUN ("run", scenario, "-o", node);
+        g_assert_cmpint (r2->status, ==, 0);
+        g_assert_cmpint (lstat (node, &st), ==, 0);
+        g_assert_true (S_ISCHR (st.st_mode));
+    }
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* /dev/stdout (here through a link to it) writes to flowsim's standard output. */
+static void
+test_stdout (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *scenario = scenario_in (dir);
+    g_autofree char *want = expected_report (scenario);
+    g_autofree char *link = g_build_filename (dir, "out", NULL);
+
+    g_assert_cmpint (symlink ("/dev/stdout", link), ==, 0);
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("run", scenario, "-o", link);
+    g_assert_cmpint (r->status, ==, 0);
+    g_assert_cmpstr (r->out, ==, want);
+    assert_link (link, "/dev/stdout");
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* A FIFO is written in place: it stays a FIFO and its reader gets the report. */
+static void
+test_fifo (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *scenario = scenario_in (dir);
+    g_autofree char *want = expected_report (scenario);
+    g_autofree char *fifo = g_build_filename (dir, "fifo", NULL);
+    g_autoptr (GString) got = g_string_new (NULL);
+    char buf[4096];
+    ssize_t n;
+    struct stat st;
+
+    /* This end holds the FIFO open (so that neither open blocks) until flowsim is done; the
+     * report is smaller than the pipe's buffer, so flowsim never waits for the reader. */
+    g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+    int hold = open (fifo, O_RDWR);
+    int reader = open (fifo, O_RDONLY);
+    g_assert_cmpint (hold, >=, 0);
+    g_assert_cmpint (reader, >=, 0);
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("run", scenario, "-o", fifo);
+    close (hold);
+    while ((n = read (reader, buf, sizeof buf)) > 0)
+        g_string_append_len (got, buf, n);
+    close (reader);
+    g_assert_cmpint (r->status, ==, 0);
+    g_assert_cmpint (lstat (fifo, &st), ==, 0);
+    g_assert_true (S_ISFIFO (st.st_mode));
+    g_assert_cmpstr (got->str, ==, want);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* ---- population --export ------------------------------------------------------------------- */
+
+/* A symbolic link planted where the old code put its temporary file is left alone, and so is
+ * the file it points to. */
+static void
+test_export_planted_link (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *scenario = scenario_in (dir);
+    g_autofree char *victim = fsim_test_write (dir, "victim.txt", "precious", -1);
+    g_autofree char *out = g_build_filename (dir, "export", NULL);
+    g_assert_cmpint (g_mkdir (out, 0755), ==, 0);
+    const char *const planted[] = { "friendships.txt.tmp", "users.tsv.tmp" };
+    for (size_t i = 0; i < G_N_ELEMENTS (planted); i++) {
+        g_autofree char *p = g_build_filename (out, planted[i], NULL);
+        g_assert_cmpint (symlink (victim, p), ==, 0);
+    }
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("population", scenario, "--export", out, "-q");
+    g_assert_cmpint (r->status, ==, 0);
+    g_autofree char *kept = read_text (victim);
+    g_assert_cmpstr (kept, ==, "precious");
+    g_autofree char *names = fsim_test_dir_listing (out);
+    g_assert_cmpstr (names, ==, "friendships.txt friendships.txt.tmp users.tsv users.tsv.tmp");
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+static size_t
+count_data_lines (const char *text)
+{
+    size_t n = 0;
+    for (const char *p = text; *p; p = strchr (p, '\n') ? strchr (p, '\n') + 1 : p + strlen (p))
+        n += *p != '#' && *p != '\n';
+    return n;
+}
+
+/* What an export's friendships.txt says it holds agrees with what it holds. */
+static void
+assert_export_whole (const char *dir, size_t n_users)
+{
+    g_autofree char *edges_path = g_build_filename (dir, "friendships.txt", NULL);
+    g_autofree char *users_path = g_build_filename (dir, "users.tsv", NULL);
+    g_autofree char *edges = read_text (edges_path);
+    g_autofree char *users = read_text (users_path);
+    const char *second = strchr (edges, '\n');
+    size_t n = 0, last = 0, friendships = 0;
+
+    g_assert_nonnull (second);
+    g_assert_cmpint (
+        sscanf (second + 1, "# %zu users (0 .. %zu), %zu friendships", &n, &last, &friendships), ==,
+        3);
+    g_assert_cmpuint (n, ==, n_users);
+    g_assert_cmpuint (count_data_lines (edges), ==, friendships);
+    g_assert_cmpuint (count_data_lines (users), ==, 1 + n_users);
+}
+
+static GSubprocess *
+spawn_export (const char *scenario, const char *dir, const char *users, const char *seed)
+{
+    g_autoptr (GError) error = NULL;
+    g_autofree char *set_users = g_strconcat ("population.users=", users, NULL);
+    g_autofree char *set_seed = g_strconcat ("seed=", seed, NULL);
+    GSubprocess *p = g_subprocess_new (
+        G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+        g_getenv ("FLOWSIM"), "population", scenario, "--export", dir, "-q", "--set", set_seed,
+        "--set", set_users, "--set", "population.generator=erdos_renyi", "--set",
+        "population.mean_degree=20", NULL);
+    g_assert_no_error (error);
+    return p;
+}
+
+/* Four exports into one folder at once: each succeeds, and each file left is whole (the old
+ * code shared one temporary name: three failed with "No such file or directory"). */
+static void
+test_export_concurrent (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *scenario = scenario_in (dir);
+    g_autofree char *out = g_build_filename (dir, "export", NULL);
+    GSubprocess *procs[4];
+    const char *seeds[] = { "1", "2", "3", "4" };
+
+    for (size_t i = 0; i < G_N_ELEMENTS (procs); i++)
+        procs[i] = spawn_export (scenario, out, "20000", seeds[i]);
+    for (size_t i = 0; i < G_N_ELEMENTS (procs); i++) {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (GBytes) err = NULL;
+        g_subprocess_communicate (procs[i], NULL, NULL, NULL, &err, &error);
+        g_assert_no_error (error);
+        if (!g_subprocess_get_if_exited (procs[i]) || g_subprocess_get_exit_status (procs[i]))
+            g_error ("export %zu failed: %.*s", i, (int) g_bytes_get_size (err),
+                     (const char *) g_bytes_get_data (err, NULL));
+        g_object_unref (procs[i]);
+    }
+    assert_export_whole (out, 20000);
+    g_autofree char *names = fsim_test_dir_listing (out);
+    g_assert_cmpstr (names, ==, "friendships.txt users.tsv");
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* The name of a file other than @except in @dir whose name contains @part, or NULL. */
+static char *
+find_file (const char *dir, const char *part, const char *except)
+{
+    g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+    const char *name;
+    while (d && (name = g_dir_read_name (d)) != NULL)
+        if (strstr (name, part) && strcmp (name, except) != 0)
+            return g_strdup (name);
+    return NULL;
+}
+
+/* SIGINT or SIGTERM while friendships.txt is being written: flowsim dies of that signal and
+ * leaves no temporary file (the old code left tens of MB in friendships.txt.tmp). */
+static void
+test_export_signal (gconstpointer data)
+{
+    int sig = GPOINTER_TO_INT (data);
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *scenario = scenario_in (dir);
+    g_autofree char *out = g_build_filename (dir, "export", NULL);
+    gboolean caught = FALSE;
+
+    /* Up to three tries: the signal must land while the temporary file exists. */
+    for (int attempt = 0; attempt < 3 && !caught; attempt++) {
+        g_autoptr (GSubprocess) p = spawn_export (
+            scenario, out, fsim_test_under_valgrind () ? "20000" : "120000", "7");
+        g_autofree char *tmp = NULL;
+        while ((tmp = find_file (out, "friendships.txt", "friendships.txt")) == NULL &&
+               g_subprocess_get_identifier (p) != NULL)
+            g_usleep (500);
+        if (tmp != NULL) {
+            g_subprocess_send_signal (p, sig);
+            caught = TRUE;
+        }
+        g_subprocess_wait (p, NULL, NULL);
+        if (caught) {
+            g_assert_true (g_subprocess_get_if_signaled (p));
+            g_assert_cmpint (g_subprocess_get_term_sig (p), ==, sig);
+            g_autofree char *left = find_file (out, "friendships.txt", "friendships.txt");
+            if (left != NULL)
+                g_error ("the export killed by signal %d left '%s' (it was writing '%s')", sig,
+                         left, tmp);
+            g_autofree char *names = fsim_test_dir_listing (out);
+            g_assert_cmpstr (names, ==, "");
+        }
+    }
+    if (!caught)
+        g_test_skip ("the export finished before the signal could be sent");
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+int
+main (int argc, char **argv)
+{
+    g_test_init (&argc, &argv, NULL);
+    g_test_add_func ("/output-file/regular/mode-kept", test_mode_kept);
+    g_test_add_func ("/output-file/regular/owner-kept", test_owner_kept);
+    g_test_add_func ("/output-file/regular/read-only", test_read_only);
+    g_test_add_func ("/output-file/regular/folder-read-only", test_folder_read_only);
+    g_test_add_func ("/output-file/symlink", test_symlink);
+    g_test_add_func ("/output-file/device", test_device);
+    g_test_add_func ("/output-file/stdout", test_stdout);
+    g_test_add_func ("/output-file/fifo", test_fifo);
+    g_test_add_func ("/output-file/export/planted-link", test_export_planted_link);
+    g_test_add_func ("/output-file/export/concurrent", test_export_concurrent);
+    g_test_add_data_func ("/output-file/export/sigint", GINT_TO_POINTER (SIGINT),
+                          test_export_signal);
+    g_test_add_data_func ("/output-file/export/sigterm", GINT_TO_POINTER (SIGTERM),
+                          test_export_signal);
+    return g_test_run ();
+}
