@@ -69,7 +69,8 @@ timeline_context (TimelineOptions *o)
         "Examples:\n"
         "  flowsim timeline scenarios/tour.json --from 2013-01-01 --to 2019-01-01 --step 3m\n"
         "  flowsim timeline --from 2010-01-01 --to 2019-01-01 --output timeline.svg\n"
-        "  flowsim timeline --from 2017-01-01 --to 2019-01-01 --step 1m --series partner:tag:china\n");
+        "  flowsim timeline --from 2017-01-01 --to 2019-01-01 --step 1m \\\n"
+        "      --series partner:tag:china\n");
     fsim_i_focus_add_entries (context, &o->focus);
     return context;
 }

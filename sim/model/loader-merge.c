@@ -444,7 +444,6 @@ set_at (SetWalk *w, cJSON *cur, guint i, GError **error)
         return FALSE;
     }
     if (!s->key && is_multi_selector (s->selector)) {
-        guint before = w->changed;
         gboolean any = FALSE;
         for (cJSON *e = cur->child, *next; e; e = next) {
             next = e->next;
@@ -462,7 +461,6 @@ set_at (SetWalk *w, cJSON *cur, guint i, GError **error)
             return TRUE;
         fsim_i_error_at (error, w->doc, w->where, TRUE, FSIM_LOADER_ERROR_SET,
                          "set '%s': '[%s]' selects no element", w->path, s->selector);
-        (void) before;
         return FALSE;
     }
     cJSON *next = s->key ? cJSON_GetObjectItemCaseSensitive (cur, s->key)
