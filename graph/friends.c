@@ -313,15 +313,20 @@ fsim_friends_has (const FsimFriends *f, uint32_t u, uint32_t v)
 
 /**
  * fsim_friends_free:
- * Frees @f and its arrays. Accepts NULL.
+ * Frees @f and its arrays, or hands them to @f->release when they are not its own. Accepts
+ * NULL.
  */
 void
 fsim_friends_free (FsimFriends *f)
 {
     if (f == NULL)
         return;
-    g_free (f->offsets);
-    g_free (f->adj);
-    g_free (f->group_offsets);
+    if (f->release != NULL) {
+        f->release (f->release_data);
+    } else {
+        g_free (f->offsets);
+        g_free (f->adj);
+        g_free (f->group_offsets);
+    }
     g_free (f);
 }

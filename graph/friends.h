@@ -34,6 +34,11 @@ typedef struct {
      * group_offsets[g] .. group_offsets[g + 1] - 1 (n_groups + 1 entries, ending at n_users). */
     size_t n_groups;
     size_t *group_offsets;
+    /* NULL when the arrays are the struct's own. Else they belong to someone else (a mapped
+     * population snapshot), and fsim_friends_free() calls release (release_data) instead of
+     * freeing them. */
+    GDestroyNotify release;
+    gpointer release_data;
 } FsimFriends;
 
 /* From @n_pairs (u, v) pairs in @pairs (2 * n_pairs entries, each < @n_users). Self-loops and

@@ -53,6 +53,7 @@ extern const FsimCommand fsim_cmd_possible;
 extern const FsimCommand fsim_cmd_diagram;
 extern const FsimCommand fsim_cmd_timeline;
 extern const FsimCommand fsim_cmd_report;
+extern const FsimCommand fsim_cmd_sweep;
 
 /* The "Exit status:" paragraph every help text ends with. */
 extern const char fsim_i_cli_exit_status_help[];

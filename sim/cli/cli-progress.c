@@ -17,7 +17,7 @@ build_is_long (const FsimScenario *s)
 {
     const FsimPopulationSpec *ps = &s->population;
 
-    if (ps->kind == FSIM_POPULATION_IMPORTED)
+    if (ps->kind == FSIM_POPULATION_IMPORTED || ps->snapshot != NULL)
         return TRUE;
     return (ps->kind == FSIM_POPULATION_GENERATED ? ps->gen_users : ps->n_users) >=
            LONG_BUILD_USERS;
@@ -32,7 +32,10 @@ load_sim (const char *path, const char *const *sets, FsimProgress *progress, GEr
 
     if (sim == NULL)
         return NULL;
-    fsim_progress_phase (progress, "building the population", build_is_long (sim->scenario));
+    fsim_progress_phase (progress,
+                         sim->scenario->population.snapshot ? "loading the population snapshot"
+                                                            : "building the population",
+                         build_is_long (sim->scenario));
     return fsim_sim_build (sim, &options, error) ? g_steal_pointer (&sim) : NULL;
 }
 

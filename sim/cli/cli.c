@@ -42,6 +42,7 @@ static const FsimCommand *const commands[] = {
     &fsim_cmd_diagram,
     &fsim_cmd_timeline,
     &fsim_cmd_report,
+    &fsim_cmd_sweep,
     &help_command,
 };
 

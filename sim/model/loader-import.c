@@ -29,21 +29,29 @@ base_folder (FsimConv *c, const cJSON *node)
     return g_canonicalize_filename (dir, NULL);
 }
 
-static gboolean
-convert_file (FsimConv *c, const cJSON *imp, const FsimJPath *p, GError **error)
+gboolean
+fsim_i_get_file_name (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *p,
+                      char **out, GError **error)
 {
-    FsimPopulationSpec *ps = &c->s->population;
     g_autofree char *name = NULL;
-    const cJSON *node = cJSON_GetObjectItemCaseSensitive (imp, "file");
-    FsimJPath fp = FSIM_JP_KEY (p, "file");
-    if (!fsim_i_get_string (c, imp, "file", p, &name, error))
+    const cJSON *node = cJSON_GetObjectItemCaseSensitive (obj, key);
+    FsimJPath fp = FSIM_JP_KEY (p, key);
+    if (!fsim_i_get_string (c, obj, key, p, &name, error))
         return FALSE;
+    if (name == NULL)
+        return TRUE;
     if (*name == '\0')
         return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_VALUE, &fp,
                             "expected a file name, got an empty string");
     g_autofree char *base = base_folder (c, node);
-    ps->import_file = g_canonicalize_filename (name, base);
+    *out = g_canonicalize_filename (name, base);
     return TRUE;
+}
+
+static gboolean
+convert_file (FsimConv *c, const cJSON *imp, const FsimJPath *p, GError **error)
+{
+    return fsim_i_get_file_name (c, imp, "file", p, &c->s->population.import_file, error);
 }
 
 static gboolean

@@ -254,7 +254,7 @@ convert_user_ids (FsimConv *c, const cJSON *arr, const FsimJPath *up, GHashTable
 static gboolean
 convert_explicit (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **error)
 {
-    static const char *const keys[] = { "defaults", "users", NULL };
+    static const char *const keys[] = { "defaults", "users", "snapshot", NULL };
     static const char *const req[] = { "users", NULL };
     FsimPopulationSpec *ps = &c->s->population;
     ps->kind = FSIM_POPULATION_EXPLICIT;
@@ -593,7 +593,8 @@ convert_generated (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **e
 {
     static const char *const keys[] = { "generator", "users", "mean_degree", "spread",
                                         "clustering", "max_degree", "community_size", "rewire",
-                                        "settings", "adoption", "adoption_model", NULL };
+                                        "settings", "adoption", "adoption_model", "snapshot",
+                                        NULL };
     static const char *const req[] = { "generator", "users", "mean_degree", NULL };
     FsimPopulationSpec *ps = &c->s->population;
     guint64 users = 0;
@@ -614,7 +615,7 @@ static gboolean
 convert_imported (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **error)
 {
     static const char *const keys[] = { "import", "settings", "adoption", "adoption_model",
-                                        NULL };
+                                        "snapshot", NULL };
     static const char *const generated[] = { "generator", "users", "mean_degree", "spread",
                                              "clustering", "max_degree", "community_size",
                                              "rewire", "defaults", NULL };
@@ -642,6 +643,14 @@ fsim_i_convert_population (FsimConv *c, const cJSON *pop, GError **error)
         return fsim_i_fail (c, error, pop, FALSE, FSIM_LOADER_ERROR_SCHEMA, &p,
                             "expected an object, got %s", fsim_i_json_type_name (pop));
     c->s->population.loc = fsim_i_loc_of (c, pop);
+    /* A snapshot alone is a population of its own; with the keys of another kind, the snapshot
+     * must have been saved from them (sim/population-snapshot.c checks). */
+    if (!fsim_i_get_file_name (c, pop, "snapshot", &p, &c->s->population.snapshot, error))
+        return FALSE;
+    if (c->s->population.snapshot != NULL && cJSON_GetArraySize (pop) == 1) {
+        c->s->population.kind = FSIM_POPULATION_SNAPSHOT;
+        return TRUE;
+    }
     const cJSON *users = cJSON_GetObjectItemCaseSensitive (pop, "users");
     if (cJSON_GetObjectItemCaseSensitive (pop, "import"))
         return convert_imported (c, pop, &p, error);

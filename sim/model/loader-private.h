@@ -175,3 +175,7 @@ gboolean fsim_i_convert_expect (FsimConv *c, const cJSON *root, GError **error);
 /* loader-import.c: population.import at @path */
 gboolean fsim_i_convert_import (FsimConv *c, const cJSON *imp, const FsimJPath *path,
                                 GError **error);
+/* ... the file name string @key of @obj resolved against the folder of the file @obj was written
+ * in (the working directory for --set), into *@out (transfer full; untouched when absent). */
+gboolean fsim_i_get_file_name (FsimConv *c, const cJSON *obj, const char *key,
+                               const FsimJPath *p, char **out, GError **error);

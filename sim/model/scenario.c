@@ -142,6 +142,7 @@ free_population (FsimPopulationSpec *p)
     g_free (p->adoption);
     g_free (p->import_file);
     g_free (p->import_format);
+    g_free (p->snapshot);
     for (size_t i = 0; i < p->n_import_attributes; i++) {
         g_free (p->import_attributes[i].attribute);
         g_free (p->import_attributes[i].fields);

@@ -167,6 +167,7 @@ typedef enum {
     FSIM_POPULATION_EXPLICIT,
     FSIM_POPULATION_GENERATED,
     FSIM_POPULATION_IMPORTED, /* friendships read from a graph file (population.import) */
+    FSIM_POPULATION_SNAPSHOT, /* only "snapshot": everything comes from the snapshot file */
 } FsimPopulationKind;
 
 /* How generated and imported users come to use partners (docs/populations.md). */
@@ -223,6 +224,10 @@ typedef struct {
     char *import_format; /* "auto", "edge_list", "graphml" or "gml" */
     FsimImportAttribute *import_attributes;
     size_t n_import_attributes;
+
+    /* population.snapshot: a saved population (docs/format.md), resolved like import_file, or
+     * NULL. With the keys of another kind, the snapshot must have been saved from them. */
+    char *snapshot;
 } FsimPopulationSpec;
 
 /* An assertion of a scenario's "expect" array, checked by `flowsim check` (docs/analysis.md).

@@ -27,6 +27,11 @@ gboolean fsim_i_population_adopt_clustered (const FsimScenario *s, FsimPopulatio
  * attributes (population-import.c). */
 gboolean fsim_i_population_import (const FsimScenario *s, FsimPopulation *pop, GError **error);
 
+/* Maps the scenario's population.snapshot, checks it and uses its arrays in place
+ * (population-snapshot-read.c). */
+gboolean fsim_i_population_load_snapshot (const FsimScenario *s, FsimPopulation *pop,
+                                          GError **error);
+
 /* @path as shown in messages: relative to the working directory when it lies under it
  * (transfer full) (population-import.c). */
 char *fsim_i_population_display_path (const char *path);

@@ -216,11 +216,15 @@ build_generated (const FsimScenario *s, FsimPopulation *pop, GError **error)
  * an imported one reads them from the spec's file; both then draw settings and partner use
  * from counter-based streams keyed by the same seed (population-draw.c has the order, and
  * population-cluster.c the clustered adoption), so the result is the same on any number of
- * threads.
+ * threads. With population.snapshot, the population is the snapshot's, mapped read-only and
+ * used in place (population-snapshot-read.c), after checking that @scenario's population is
+ * the one it was saved from.
  * Returns: (transfer full): the population, or NULL with @error set: FSIM_POPULATION_ERROR_
  *   TOO_LARGE when it would not fit in this machine's memory, FSIM_POPULATION_ERROR_FAILED for a friend
  *   index out of range or when out of memory, FSIM_POPULATION_ERROR_IMPORT for an imported
- *   attribute that cannot be used, an FSIM_GRAPH_ERROR from the friend lists.
+ *   attribute that cannot be used, FSIM_POPULATION_ERROR_SNAPSHOT_* for a snapshot that cannot
+ *   be read, is not one, is corrupt or was saved from another population, an FSIM_GRAPH_ERROR
+ *   from the friend lists.
  */
 FsimPopulation *
 fsim_population_build (const FsimScenario *scenario, GError **error)
@@ -235,7 +239,8 @@ fsim_population_build (const FsimScenario *scenario, GError **error)
     g_return_val_if_fail (
         s->population.kind == FSIM_POPULATION_EXPLICIT ||
             (s->population.kind == FSIM_POPULATION_GENERATED && s->population.generator != NULL) ||
-            (s->population.kind == FSIM_POPULATION_IMPORTED && s->population.import_file != NULL),
+            (s->population.kind == FSIM_POPULATION_IMPORTED && s->population.import_file != NULL) ||
+            s->population.snapshot != NULL,
         NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
@@ -244,7 +249,9 @@ fsim_population_build (const FsimScenario *scenario, GError **error)
     pop->field_words = s->field_words;
     pop->n_partners = s->n_partners;
     pop->partner_words = s->partner_words;
-    if (s->population.kind == FSIM_POPULATION_EXPLICIT)
+    if (s->population.snapshot != NULL)
+        ok = fsim_i_population_load_snapshot (s, pop, error);
+    else if (s->population.kind == FSIM_POPULATION_EXPLICIT)
         ok = build_explicit (s, pop, error);
     else if (s->population.kind == FSIM_POPULATION_IMPORTED)
         ok = fsim_i_population_import (s, pop, error);
@@ -265,11 +272,15 @@ fsim_population_free (FsimPopulation *p)
     fsim_friends_free (p->friends);
     g_strfreev (p->user_ids);
     g_strfreev (p->file_names);
-    g_free (p->file_ids);
-    g_free (p->platform);
-    g_free (p->apps_others);
-    g_free (p->audience);
-    g_free (p->uses);
+    if (p->snapshot == NULL) {
+        g_free (p->file_ids);
+        g_free (p->platform);
+        g_free (p->apps_others);
+        g_free (p->audience);
+        g_free (p->uses);
+    } else {
+        g_mapped_file_unref (p->snapshot); /* the arrays point into it */
+    }
     g_free (p);
 }
 

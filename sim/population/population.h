@@ -14,6 +14,10 @@ typedef enum {
     FSIM_POPULATION_ERROR_FAILED,
     FSIM_POPULATION_ERROR_TOO_LARGE,
     FSIM_POPULATION_ERROR_IMPORT, /* an imported graph's attribute cannot be used as mapped */
+    FSIM_POPULATION_ERROR_SNAPSHOT_IO,       /* a snapshot cannot be opened, read or written */
+    FSIM_POPULATION_ERROR_SNAPSHOT_FOREIGN,  /* not a snapshot, or of another version */
+    FSIM_POPULATION_ERROR_SNAPSHOT_CORRUPT,  /* truncated, a checksum fails, a bad table */
+    FSIM_POPULATION_ERROR_SNAPSHOT_MISMATCH, /* saved from another population or layout */
 } FsimPopulationError;
 
 /*
@@ -37,6 +41,9 @@ typedef struct {
     FsimWord *apps_others;
     guint8 *audience;
     FsimWord *uses;
+    /* A population loaded from a snapshot: the mapped file, which the arrays above may point
+     * into (read-only memory), else NULL. */
+    GMappedFile *snapshot;
 } FsimPopulation;
 
 /**
@@ -53,3 +60,21 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimPopulation, fsim_population_free)
  * for explicit users). */
 char *fsim_population_user_name (const FsimPopulation *p, size_t u);
 const char *fsim_population_naming (const FsimPopulation *p);
+
+/* The text of everything the population is built from (population-spec.c; transfer full; NULL
+ * for a scenario that only names a snapshot). Can't fail. */
+char *fsim_population_spec_text (const FsimScenario *scenario);
+
+/**
+ * fsim_population_snapshot_write:
+ * @scenario: read only: the scenario @pop was built from
+ * @pop: read only
+ * @out: the snapshot file's bytes are appended to it (docs/format.md)
+ *
+ * Serialises @pop, with @scenario's field and partner ids and its population text
+ * (fsim_population_spec_text()), into the snapshot format that `population.snapshot` loads.
+ * Returns: FALSE with @error set (FSIM_POPULATION_ERROR_SNAPSHOT_IO on a big-endian or 32-bit
+ *   machine, which the format does not support); @out is then unchanged.
+ */
+gboolean fsim_population_snapshot_write (const FsimScenario *scenario, const FsimPopulation *pop,
+                                         GString *out, GError **error);

@@ -206,7 +206,9 @@ population (const FsimScenario *s, const FsimPopulation *pop, const FsimResult *
     };
     g_string_append (out, "<section id=\"population\">\n<h2>Population</h2>\n");
     fsim_i_html_element (out, "p", NULL,
-                         s->population.kind == FSIM_POPULATION_GENERATED
+                         s->population.kind == FSIM_POPULATION_SNAPSHOT
+                             ? "A population loaded from a snapshot."
+                         : s->population.kind == FSIM_POPULATION_GENERATED
                              ? "A generated population (see the assumptions)."
                              : "An explicit list of users.");
     fsim_i_html_table_open (out, "lr", (const char *const[]){ "", "", NULL });

@@ -91,7 +91,16 @@ source_text (const FsimScenario *s)
 {
     const FsimPopulationSpec *ps = &s->population;
     g_autofree char *mean = fsim_fmt_double ("%g", ps->mean_degree);
+    g_autofree char *snap = ps->snapshot ? fsim_i_population_display_path (ps->snapshot) : NULL;
 
+    if (ps->kind == FSIM_POPULATION_SNAPSHOT)
+        return g_strdup_printf ("snapshot %s", snap);
+    if (snap != NULL) {
+        FsimScenario copy = *s;
+        copy.population.snapshot = NULL;
+        g_autofree char *from = source_text (&copy);
+        return g_strdup_printf ("snapshot %s (saved from: %s)", snap, from);
+    }
     if (ps->kind == FSIM_POPULATION_EXPLICIT)
         return g_strdup ("explicit list of users");
     if (ps->kind == FSIM_POPULATION_IMPORTED) {
@@ -245,7 +254,7 @@ json_population (const FsimScenario *s, const FsimPopulation *pop, const FsimPop
                  FsimJsonWriter *w)
 {
     const FsimPopulationSpec *ps = &s->population;
-    static const char *const kinds[] = { "explicit", "generated", "imported" };
+    static const char *const kinds[] = { "explicit", "generated", "imported", "snapshot" };
 
     fsim_jw_key (w, "population");
     fsim_jw_open (w, '{');
@@ -255,6 +264,10 @@ json_population (const FsimScenario *s, const FsimPopulation *pop, const FsimPop
                                 ? fsim_i_population_display_path (ps->import_file)
                                 : NULL;
     fsim_jw_str (w, "file", file);
+    if (ps->snapshot != NULL) {
+        g_autofree char *snap = fsim_i_population_display_path (ps->snapshot);
+        fsim_jw_str (w, "snapshot", snap);
+    }
     fsim_jw_str (w, "adoption_model",
                  ps->adoption_model == FSIM_ADOPTION_CLUSTERED ? "clustered" : "random");
     json_friendships (pop, st, w);

@@ -1,0 +1,447 @@
+/* SPDX-License-Identifier: MIT */
+/* sweep-metric.c: the metric expressions of `flowsim sweep` (sweep.h): parse, check, evaluate. */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "sweep.h"
+
+G_DEFINE_QUARK (fsim-sweep-error-quark, fsim_sweep_error)
+
+/*
+ * Grammar (recursive descent, usual precedence, left-associative):
+ *   expr   := term (('+' | '-') term)*
+ *   term   := factor (('*' | '/') factor)*
+ *   factor := NUMBER | COUNT | '(' expr ')' | '-' factor
+ *   COUNT  := NAME | GROUP '[' ID ']' '.' NAME
+ * An ID may hold any character but ']'; names are checked against the tables below.
+ */
+
+typedef enum {
+    NODE_NUMBER,
+    NODE_COUNT,
+    NODE_NEG,
+    NODE_ADD,
+    NODE_SUB,
+    NODE_MUL,
+    NODE_DIV,
+} NodeKind;
+
+typedef enum {
+    GROUP_NONE,
+    GROUP_PARTNERS,
+    GROUP_FIELDS,
+    GROUP_JURISDICTIONS,
+    GROUP_KINDS,
+} Group;
+
+typedef struct Node Node;
+struct Node {
+    NodeKind kind;
+    double number;
+    Group group;
+    char *id;  /* GROUP_* but NONE */
+    int count; /* index into the group's count names */
+    Node *a, *b;
+};
+
+struct FsimMetric {
+    char *label;
+    char *text;
+    Node *root;
+};
+
+static const char *const group_names[] = { "", "partners", "fields", "jurisdictions", "kinds" };
+static const char *const top_counts[] = { "users", "friendships", "users_reached",
+                                          "users_reached_without_consent", NULL };
+static const char *const partner_counts[] = { "users", "users_reached",
+                                              "users_reached_without_consent", NULL };
+static const char *const other_counts[] = { "users", "users_without_consent", NULL };
+
+static const char *const *
+counts_of (Group g)
+{
+    return g == GROUP_NONE ? top_counts : g == GROUP_PARTNERS ? partner_counts : other_counts;
+}
+
+static void
+node_free (Node *n)
+{
+    if (n == NULL)
+        return;
+    node_free (n->a);
+    node_free (n->b);
+    g_free (n->id);
+    g_free (n);
+}
+
+typedef struct {
+    const char *text, *p;
+    GError **error;
+    int depth;
+} Parser;
+
+G_GNUC_PRINTF (2, 3) static Node *
+fail (Parser *ps, const char *format, ...)
+{
+    va_list ap;
+    va_start (ap, format);
+    g_autofree char *what = g_strdup_vprintf (format, ap);
+    va_end (ap);
+    if (ps->error != NULL && *ps->error == NULL)
+        g_set_error (ps->error, FSIM_SWEEP_ERROR, FSIM_SWEEP_ERROR_METRIC,
+                     "metric '%s', column %d: %s", ps->text, (int) (ps->p - ps->text) + 1, what);
+    return NULL;
+}
+
+static void
+skip_space (Parser *ps)
+{
+    while (g_ascii_isspace (*ps->p))
+        ps->p++;
+}
+
+static char *
+read_name (Parser *ps)
+{
+    const char *start = ps->p;
+
+    while (g_ascii_isalnum (*ps->p) || *ps->p == '_')
+        ps->p++;
+    return g_strndup (start, (size_t) (ps->p - start));
+}
+
+static int
+find (const char *const *names, const char *name)
+{
+    for (int i = 0; names[i]; i++)
+        if (strcmp (names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+static Node *parse_expr (Parser *ps);
+
+static Node *
+parse_count (Parser *ps)
+{
+    g_autofree char *name = read_name (ps);
+    Node *n = g_new0 (Node, 1);
+    g_autofree char *known = NULL;
+
+    n->kind = NODE_COUNT;
+    if (*ps->p == '[') {
+        int g = find (group_names + 1, name);
+        const char *close = strchr (ps->p, ']');
+        if (g < 0 || close == NULL || close == ps->p + 1) {
+            node_free (n);
+            return fail (ps, g < 0 ? "unknown group '%s' (expected partners, fields, "
+                                     "jurisdictions or kinds)"
+                                   : "expected '%s[ID]'", name);
+        }
+        n->group = (Group) (g + 1);
+        n->id = g_strndup (ps->p + 1, (size_t) (close - ps->p - 1));
+        ps->p = close + 1;
+        if (*ps->p != '.') {
+            fail (ps, "expected '.' and a count after '%s[%s]'", name, n->id);
+            node_free (n);
+            return NULL;
+        }
+        ps->p++;
+        g_free (name);
+        name = read_name (ps);
+    }
+    n->count = find (counts_of (n->group), name);
+    if (n->count < 0) {
+        known = g_strjoinv (", ", (char **) counts_of (n->group));
+        Group g = n->group;
+        node_free (n);
+        return fail (ps, "unknown count '%s'%s%s (known: %s)", name, g ? " of " : "",
+                     group_names[g], known);
+    }
+    return n;
+}
+
+static Node *
+binary (NodeKind kind, Node *a, Node *b)
+{
+    Node *n = g_new0 (Node, 1);
+
+    n->kind = kind;
+    n->a = a;
+    n->b = b;
+    return n;
+}
+
+static Node *
+parse_factor (Parser *ps)
+{
+    skip_space (ps);
+    if (++ps->depth > 64)
+        return fail (ps, "nested too deeply");
+    Node *n = NULL;
+    if (*ps->p == '(') {
+        ps->p++;
+        n = parse_expr (ps);
+        skip_space (ps);
+        if (n != NULL && *ps->p != ')') {
+            node_free (n);
+            n = fail (ps, "expected ')'");
+        } else if (n != NULL) {
+            ps->p++;
+        }
+    } else if (*ps->p == '-') {
+        ps->p++;
+        Node *a = parse_factor (ps);
+        n = a ? binary (NODE_NEG, a, NULL) : NULL;
+    } else if (g_ascii_isdigit (*ps->p) || *ps->p == '.') {
+        char *end = NULL;
+        double v = g_ascii_strtod (ps->p, &end);
+        if (end == ps->p || !isfinite (v))
+            return fail (ps, "expected a number");
+        ps->p = end;
+        n = g_new0 (Node, 1);
+        n->kind = NODE_NUMBER;
+        n->number = v;
+    } else if (g_ascii_isalpha (*ps->p)) {
+        n = parse_count (ps);
+    } else {
+        n = *ps->p ? fail (ps, "unexpected '%c'", *ps->p) : fail (ps, "unexpected end");
+    }
+    ps->depth--;
+    return n;
+}
+
+static Node *
+parse_chain (Parser *ps, gboolean terms)
+{
+    Node *a = terms ? parse_factor (ps) : parse_chain (ps, TRUE);
+
+    for (;;) {
+        skip_space (ps);
+        char op = *ps->p;
+        if (a == NULL || !(terms ? op == '*' || op == '/' : op == '+' || op == '-'))
+            return a;
+        ps->p++;
+        Node *b = terms ? parse_factor (ps) : parse_chain (ps, TRUE);
+        if (b == NULL) {
+            node_free (a);
+            return NULL;
+        }
+        a = binary (op == '*' ? NODE_MUL : op == '/' ? NODE_DIV : op == '+' ? NODE_ADD : NODE_SUB,
+                    a, b);
+    }
+}
+
+static Node *
+parse_expr (Parser *ps)
+{
+    return parse_chain (ps, FALSE);
+}
+
+/**
+ * fsim_metric_parse:
+ * See sweep.h.
+ */
+FsimMetric *
+fsim_metric_parse (const char *label, const char *text, GError **error)
+{
+    Parser ps = { .text = text, .p = text, .error = error };
+    Node *root;
+
+    g_return_val_if_fail (text != NULL, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+    root = parse_expr (&ps);
+    skip_space (&ps);
+    if (root != NULL && *ps.p != '\0') {
+        node_free (root);
+        root = fail (&ps, "unexpected '%c'", *ps.p);
+    }
+    if (root == NULL)
+        return NULL;
+    FsimMetric *m = g_new0 (FsimMetric, 1);
+    m->label = g_strdup (label ? label : text);
+    m->text = g_strdup (text);
+    m->root = root;
+    return m;
+}
+
+void
+fsim_metric_free (FsimMetric *m)
+{
+    if (m == NULL)
+        return;
+    node_free (m->root);
+    g_free (m->label);
+    g_free (m->text);
+    g_free (m);
+}
+
+const char *
+fsim_metric_label (const FsimMetric *m)
+{
+    g_return_val_if_fail (m != NULL, NULL);
+    return m->label;
+}
+
+static gboolean
+check_node (const FsimMetric *m, const Node *n, const FsimScenario *s, GError **error)
+{
+    if (n == NULL)
+        return TRUE;
+    if (n->kind == NODE_COUNT && n->group == GROUP_PARTNERS &&
+        fsim_scenario_find_partner (s, n->id) < 0) {
+        g_set_error (error, FSIM_SWEEP_ERROR, FSIM_SWEEP_ERROR_METRIC,
+                     "metric '%s': unknown partner '%s'", m->text, n->id);
+        return FALSE;
+    }
+    if (n->kind == NODE_COUNT && n->group == GROUP_FIELDS &&
+        fsim_scenario_find_field (s, n->id) < 0) {
+        g_set_error (error, FSIM_SWEEP_ERROR, FSIM_SWEEP_ERROR_METRIC,
+                     "metric '%s': unknown field '%s'", m->text, n->id);
+        return FALSE;
+    }
+    return check_node (m, n->a, s, error) && check_node (m, n->b, s, error);
+}
+
+gboolean
+fsim_metric_check (const FsimMetric *m, const FsimScenario *s, GError **error)
+{
+    g_return_val_if_fail (m != NULL && s != NULL, FALSE);
+    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+    return check_node (m, m->root, s, error);
+}
+
+/* Index of @id in the NULL-terminated sorted @names, or -1. */
+static gssize
+find_name (char **names, size_t n, const char *id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp (names[i], id) == 0)
+            return (gssize) i;
+    return -1;
+}
+
+static double
+count (const Node *n, const FsimScenario *s, const FsimResult *r)
+{
+    gssize i;
+
+    switch (n->group) {
+    case GROUP_NONE: {
+        const size_t v[] = { r->n_users, r->n_friendships, r->users_reached,
+                             r->users_reached_no_consent };
+        return (double) v[n->count];
+    }
+    case GROUP_PARTNERS:
+        i = fsim_scenario_find_partner (s, n->id);
+        if (i < 0)
+            return NAN;
+        return (double) (n->count == 0   ? r->partner_users[i]
+                         : n->count == 1 ? r->partner_reached[i]
+                                         : r->partner_reached_no_consent[i]);
+    case GROUP_FIELDS:
+        i = fsim_scenario_find_field (s, n->id);
+        if (i < 0)
+            return NAN;
+        return (double) (n->count == 0 ? r->field_users[i] : r->field_no_consent[i]);
+    case GROUP_JURISDICTIONS:
+        i = find_name (r->jurisdictions, r->n_jurisdictions, n->id);
+        if (i < 0)
+            return 0;
+        return (double) (n->count == 0 ? r->jurisdiction_users[i] : r->jurisdiction_no_consent[i]);
+    case GROUP_KINDS:
+        i = find_name (r->kinds, r->n_kinds, n->id);
+        if (i < 0)
+            return 0;
+        return (double) (n->count == 0 ? r->kind_users[i] : r->kind_no_consent[i]);
+    }
+    g_return_val_if_reached (NAN);
+}
+
+static double
+eval (const Node *n, const FsimScenario *s, const FsimResult *r)
+{
+    switch (n->kind) {
+    case NODE_NUMBER:
+        return n->number;
+    case NODE_COUNT:
+        return count (n, s, r);
+    case NODE_NEG:
+        return -eval (n->a, s, r);
+    case NODE_ADD:
+        return eval (n->a, s, r) + eval (n->b, s, r);
+    case NODE_SUB:
+        return eval (n->a, s, r) - eval (n->b, s, r);
+    case NODE_MUL:
+        return eval (n->a, s, r) * eval (n->b, s, r);
+    case NODE_DIV: {
+        double b = eval (n->b, s, r);
+        return b == 0 ? NAN : eval (n->a, s, r) / b;
+    }
+    }
+    g_return_val_if_reached (NAN);
+}
+
+double
+fsim_metric_eval (const FsimMetric *m, const FsimScenario *s, const FsimResult *r)
+{
+    g_return_val_if_fail (m != NULL && s != NULL && r != NULL, NAN);
+    return eval (m->root, s, r);
+}
+
+static void
+add_default (GPtrArray *out, const char *text)
+{
+    FsimMetric *m = fsim_metric_parse (NULL, text, NULL);
+
+    /* ids with ']' cannot be written as a metric; they are left out of the defaults */
+    if (m != NULL)
+        g_ptr_array_add (out, m);
+}
+
+static int
+compare_strings (const void *a, const void *b)
+{
+    return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+GPtrArray *
+fsim_metric_defaults (const FsimScenario *s)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) fsim_metric_free);
+
+    g_return_val_if_fail (s != NULL, out);
+    add_default (out, "users_reached");
+    add_default (out, "users_reached_without_consent");
+    for (size_t p = 0; p < s->n_partners; p++) {
+        g_autofree char *a = g_strdup_printf ("partners[%s].users_reached", s->partners[p].id);
+        g_autofree char *b = g_strdup_printf ("partners[%s].users_reached_without_consent",
+                                              s->partners[p].id);
+        add_default (out, a);
+        add_default (out, b);
+    }
+    /* the jurisdictions the destinations name, sorted as the engine sorts them */
+    g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+    for (size_t p = 0; p < s->n_partners; p++)
+        for (size_t d = 0; d < s->partners[p].n_destinations; d++) {
+            const FsimDestination *dest = &s->partners[p].destinations[d];
+            g_hash_table_add (seen, dest->on_device || !dest->jurisdiction ? (gpointer) "device"
+                                                                            : dest->jurisdiction);
+        }
+    g_autofree const char **codes = (const char **) g_hash_table_get_keys_as_array (seen, NULL);
+    qsort (codes, g_hash_table_size (seen), sizeof *codes, compare_strings);
+    for (size_t j = 0; codes[j]; j++) {
+        g_autofree char *a = g_strdup_printf ("jurisdictions[%s].users", codes[j]);
+        add_default (out, a);
+    }
+    for (size_t f = 0; f < s->n_fields; f++) {
+        g_autofree char *a = g_strdup_printf ("fields[%s].users", s->fields[f].id);
+        add_default (out, a);
+    }
+    return out;
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/* population-snapshot-private.h: the snapshot file's layout (docs/format.md), shared by the
+ * writer (population-snapshot.c) and the reader (population-snapshot-read.c). */
+#pragma once
+
+#include <stdint.h>
+
+#include <glib.h>
+
+#define FSIM_SNAPSHOT_MAGIC_SIZE 16
+#define FSIM_SNAPSHOT_VERSION 1u
+#define FSIM_SNAPSHOT_BYTE_ORDER_MARK 0x01020304u
+#define FSIM_SNAPSHOT_HEADER_SIZE 128u
+#define FSIM_SNAPSHOT_ENTRY_SIZE 32u
+#define FSIM_SNAPSHOT_ALIGN 64u
+#define FSIM_SNAPSHOT_ALIGN_UP(x) (((x) + FSIM_SNAPSHOT_ALIGN - 1) / FSIM_SNAPSHOT_ALIGN * FSIM_SNAPSHOT_ALIGN)
+#define FSIM_SNAPSHOT_CHUNK_LOG2 24u /* 16 MiB per checksum */
+#define FSIM_SNAPSHOT_MAX_SECTIONS 16u
+
+extern const char fsim_i_snapshot_magic[FSIM_SNAPSHOT_MAGIC_SIZE];
+
+/* Section kinds, as stored; numbers are part of the format. */
+typedef enum {
+    FSIM_SNAPSHOT_SPEC = 1,    /* the population text (fsim_population_spec_text), NUL-ended */
+    FSIM_SNAPSHOT_FIELDS,      /* field ids, NUL-terminated strings */
+    FSIM_SNAPSHOT_PARTNERS,    /* partner ids, NUL-terminated strings */
+    FSIM_SNAPSHOT_OFFSETS,     /* u64[n_users + 1]: CSR row starts */
+    FSIM_SNAPSHOT_ADJ,         /* u32[2 n_friendships]: the sorted friend lists */
+    FSIM_SNAPSHOT_GROUPS,      /* u64[n_groups + 1]: facebook_like communities (optional) */
+    FSIM_SNAPSHOT_PLATFORM,    /* u8[n_users] */
+    FSIM_SNAPSHOT_APPS_OTHERS, /* u64[n_users x field words]: field bit sets */
+    FSIM_SNAPSHOT_AUDIENCE,    /* u8[n_users x n_fields] */
+    FSIM_SNAPSHOT_USES,        /* u64[n_users x partner words]: partner bit sets */
+    FSIM_SNAPSHOT_USER_IDS,    /* explicit users' ids, strings (optional) */
+    FSIM_SNAPSHOT_FILE_NAMES,  /* imported users' GraphML node ids, strings (optional) */
+    FSIM_SNAPSHOT_FILE_IDS,    /* imported users' edge-list/GML ids, i64[n_users] (optional) */
+    _FSIM_SNAPSHOT_KIND_MAX
+} FsimSnapshotKind;
+
+typedef struct {
+    guint32 kind, elem_size;
+    guint64 offset, count, bytes;
+} FsimSnapshotSection;
+
+/* The header and section table, read and checked (population-snapshot-read.c). */
+typedef struct {
+    guint32 version;
+    guint64 file_size, n_users, n_edges, n_fields, n_partners, n_groups, seed;
+    guint32 n_sections, chunk_log2;
+    guint64 checksums_offset, data_offset, data_checksum;
+    FsimSnapshotSection sections[FSIM_SNAPSHOT_MAX_SECTIONS];
+    /* [kind]: index into sections + 1, 0 when absent */
+    guint8 by_kind[_FSIM_SNAPSHOT_KIND_MAX];
+} FsimSnapshotHeader;
+
+/* Bytes per element of a section kind; 0 for strings and text. */
+guint32 fsim_i_snapshot_elem_size (guint32 kind);
+/* The readable name of a section kind ("friend lists"), static. */
+const char *fsim_i_snapshot_kind_name (guint32 kind);
+/* XXH64 of the header without its checksum (bytes 0-111 and 120-127) followed by the
+ * @n_sections table entries. */
+guint64 fsim_i_snapshot_header_checksum (const char *file, size_t n_sections);
+/* The names of the sections with bytes in @from .. @to - 1, for messages (transfer full). */
+char *fsim_i_snapshot_sections_in (const FsimSnapshotHeader *h, guint64 from, guint64 to);
+/* FALSE with FSIM_POPULATION_ERROR_SNAPSHOT_IO on hosts the format does not support (big-endian,
+ * 32-bit size_t: the arrays are used in place). */
+gboolean fsim_i_snapshot_host_supported (GError **error);
+/* The checksum pass (population-snapshot.c). */
+gboolean fsim_i_snapshot_check_chunks (const char *display, const char *file,
+                                       const FsimSnapshotHeader *h, GError **error);
+/* The population text stored in a mapped snapshot already checked (transfer full; NULL when the
+ * snapshot has none) (population-snapshot-read.c). */
+char *fsim_i_snapshot_spec_of (GMappedFile *file);

@@ -1,0 +1,599 @@
+/* SPDX-License-Identifier: MIT */
+/* population-snapshot-read.c: maps a population snapshot, checks it, and uses it in place. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "bits.h"
+#include "friends.h"
+#include "parallel.h"
+#include "population-private.h"
+#include "population-snapshot-private.h"
+#include "population.h"
+
+/*
+ * Loading is: open, fstat, map (read-only, shared with the page cache), then check, in this
+ * order, so that each message names the first thing wrong: the magic (a foreign file), the
+ * version, the byte order, the size against the header's (truncation), the header's checksum,
+ * the section table (kinds, bounds, sizes against the counts), the checksum of every 16 MiB
+ * chunk (on all processors), and what the engine relies on to stay in bounds (friend ids below
+ * the user count, offsets that never decrease, audiences and bit sets in range). Only then are
+ * the scenario's fields, partners and population text compared with the snapshot's.
+ *
+ * A file that passed is remembered for the life of the process (keyed by its device, inode,
+ * size and modification time), so `diff`, `sweep` and the other commands that build the same
+ * population more than once map and check it once.
+ */
+
+G_LOCK_DEFINE_STATIC (checked);
+static GHashTable *checked; /* key -> GMappedFile (a reference) */
+
+static guint64
+get64 (const char *at)
+{
+    guint64 v;
+    memcpy (&v, at, 8);
+    return GUINT64_FROM_LE (v);
+}
+
+static guint32
+get32 (const char *at)
+{
+    guint32 v;
+    memcpy (&v, at, 4);
+    return GUINT32_FROM_LE (v);
+}
+
+G_GNUC_PRINTF (3, 4) static gboolean
+corrupt (GError **error, const char *display, const char *format, ...)
+{
+    va_list ap;
+    va_start (ap, format);
+    g_autofree char *what = g_strdup_vprintf (format, ap);
+    va_end (ap);
+    g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_CORRUPT, "%s: %s",
+                 display, what);
+    return FALSE;
+}
+
+/* Magic, version, byte order, size, header checksum. */
+static gboolean
+read_header (const char *display, const char *f, guint64 len, FsimSnapshotHeader *h,
+             GError **error)
+{
+    if (len < FSIM_SNAPSHOT_MAGIC_SIZE ||
+        memcmp (f, fsim_i_snapshot_magic, FSIM_SNAPSHOT_MAGIC_SIZE) != 0) {
+        g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_FOREIGN,
+                     "%s is not a flowsim population snapshot (it does not start with the "
+                     "snapshot's signature; save one with `flowsim population SCENARIO --save "
+                     "FILE`)", display);
+        return FALSE;
+    }
+    if (len < FSIM_SNAPSHOT_HEADER_SIZE)
+        return corrupt (error, display, "truncated: %" G_GUINT64_FORMAT " bytes, shorter than "
+                        "the %u-byte header", len, FSIM_SNAPSHOT_HEADER_SIZE);
+    h->version = get32 (f + 16);
+    if (h->version != FSIM_SNAPSHOT_VERSION) {
+        g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_FOREIGN,
+                     "%s is a population snapshot of format version %u; this flowsim reads "
+                     "version %u only (save it again with this flowsim)", display, h->version,
+                     FSIM_SNAPSHOT_VERSION);
+        return FALSE;
+    }
+    if (get32 (f + 20) != FSIM_SNAPSHOT_BYTE_ORDER_MARK)
+        return corrupt (error, display, "the byte-order mark is 0x%08x, not 0x%08x",
+                        get32 (f + 20), FSIM_SNAPSHOT_BYTE_ORDER_MARK);
+    h->file_size = get64 (f + 24);
+    if (h->file_size != len)
+        return corrupt (error, display, "%s: %" G_GUINT64_FORMAT " bytes, but the header says %"
+                        G_GUINT64_FORMAT, len < h->file_size ? "truncated" : "wrong size", len,
+                        h->file_size);
+    h->n_users = get64 (f + 32);
+    h->n_edges = get64 (f + 40);
+    h->n_fields = get64 (f + 48);
+    h->n_partners = get64 (f + 56);
+    h->n_groups = get64 (f + 64);
+    h->seed = get64 (f + 72);
+    h->n_sections = get32 (f + 80);
+    h->chunk_log2 = get32 (f + 84);
+    h->checksums_offset = get64 (f + 88);
+    h->data_offset = get64 (f + 96);
+    h->data_checksum = get64 (f + 104);
+    if (h->n_sections > FSIM_SNAPSHOT_MAX_SECTIONS ||
+        h->data_offset != FSIM_SNAPSHOT_ALIGN_UP (FSIM_SNAPSHOT_HEADER_SIZE +
+                                                  (guint64) h->n_sections * FSIM_SNAPSHOT_ENTRY_SIZE) ||
+        h->data_offset > len)
+        return corrupt (error, display, "the header is corrupt (%u sections)", h->n_sections);
+    if (fsim_i_snapshot_header_checksum (f, h->n_sections) != get64 (f + 112))
+        return corrupt (error, display, "the header's checksum differs: the header or the "
+                        "section table is corrupt");
+    return TRUE;
+}
+
+/* The count each section kind must have, from the header's counts; G_MAXUINT64: any. */
+static guint64
+expected_count (const FsimSnapshotHeader *h, guint32 kind)
+{
+    switch (kind) {
+    case FSIM_SNAPSHOT_SPEC:
+        return G_MAXUINT64;
+    case FSIM_SNAPSHOT_FIELDS:
+        return h->n_fields;
+    case FSIM_SNAPSHOT_PARTNERS:
+        return h->n_partners;
+    case FSIM_SNAPSHOT_OFFSETS:
+        return h->n_users + 1;
+    case FSIM_SNAPSHOT_ADJ:
+        return 2 * h->n_edges;
+    case FSIM_SNAPSHOT_GROUPS:
+        return h->n_groups + 1;
+    case FSIM_SNAPSHOT_APPS_OTHERS:
+        return h->n_users * FSIM_BITS_WORDS (h->n_fields);
+    case FSIM_SNAPSHOT_AUDIENCE:
+        return h->n_users * h->n_fields;
+    case FSIM_SNAPSHOT_USES:
+        return h->n_users * FSIM_BITS_WORDS (h->n_partners);
+    default: /* per user */
+        return h->n_users;
+    }
+}
+
+/* Each entry: a known kind once, inside the data, aligned, of the size its counts give. */
+static gboolean
+read_table (const char *display, const char *f, FsimSnapshotHeader *h, GError **error)
+{
+    guint64 chunk = (guint64) 1 << MIN (h->chunk_log2, 40);
+
+    if (h->chunk_log2 < 12 || h->chunk_log2 > 34 || h->checksums_offset < h->data_offset ||
+        h->checksums_offset > h->file_size ||
+        (h->file_size - h->checksums_offset) / 8 !=
+            (h->checksums_offset - h->data_offset + chunk - 1) / chunk ||
+        (h->file_size - h->checksums_offset) % 8 != 0)
+        return corrupt (error, display, "the header's layout is inconsistent");
+    /* counts whose products could overflow are refused here (the engine's limits are lower) */
+    if (h->n_users > G_MAXUINT32 || h->n_fields > 1u << 20 || h->n_partners > 1u << 20 ||
+        h->n_edges > h->file_size || h->n_groups > h->n_users)
+        return corrupt (error, display, "the header's counts are out of range");
+    for (guint32 i = 0; i < h->n_sections; i++) {
+        const char *e = f + FSIM_SNAPSHOT_HEADER_SIZE + i * FSIM_SNAPSHOT_ENTRY_SIZE;
+        FsimSnapshotSection *s = &h->sections[i];
+        s->kind = get32 (e);
+        s->elem_size = get32 (e + 4);
+        s->offset = get64 (e + 8);
+        s->count = get64 (e + 16);
+        s->bytes = get64 (e + 24);
+        if (s->kind == 0 || s->kind >= _FSIM_SNAPSHOT_KIND_MAX)
+            return corrupt (error, display, "section %u has an unknown kind %u", i, s->kind);
+        const char *name = fsim_i_snapshot_kind_name (s->kind);
+        guint64 want = expected_count (h, s->kind);
+        if (h->by_kind[s->kind] != 0)
+            return corrupt (error, display, "two sections of %s", name);
+        h->by_kind[s->kind] = (guint8) (i + 1);
+        if (s->elem_size != fsim_i_snapshot_elem_size (s->kind) ||
+            s->offset % FSIM_SNAPSHOT_ALIGN != 0 || s->offset < h->data_offset ||
+            s->offset > h->checksums_offset || s->bytes > h->checksums_offset - s->offset ||
+            (s->elem_size > 0 && s->bytes != s->count * s->elem_size) ||
+            (want != G_MAXUINT64 && s->count != want))
+            return corrupt (error, display, "the %s section's entry is inconsistent with the "
+                            "header", name);
+    }
+    static const guint32 required[] = { FSIM_SNAPSHOT_SPEC, FSIM_SNAPSHOT_FIELDS,
+                                        FSIM_SNAPSHOT_PARTNERS, FSIM_SNAPSHOT_OFFSETS,
+                                        FSIM_SNAPSHOT_ADJ, FSIM_SNAPSHOT_PLATFORM,
+                                        FSIM_SNAPSHOT_APPS_OTHERS, FSIM_SNAPSHOT_AUDIENCE,
+                                        FSIM_SNAPSHOT_USES };
+    for (size_t i = 0; i < G_N_ELEMENTS (required); i++)
+        if (h->by_kind[required[i]] == 0)
+            return corrupt (error, display, "the %s section is missing",
+                            fsim_i_snapshot_kind_name (required[i]));
+    if ((h->n_groups > 0) != (h->by_kind[FSIM_SNAPSHOT_GROUPS] != 0))
+        return corrupt (error, display, "the communities section does not match the header");
+    return TRUE;
+}
+
+static const FsimSnapshotSection *
+section (const FsimSnapshotHeader *h, guint32 kind)
+{
+    return h->by_kind[kind] ? &h->sections[h->by_kind[kind] - 1] : NULL;
+}
+
+/* ---- what the engine relies on ------------------------------------------------------------ */
+
+typedef struct {
+    const uint32_t *adj;
+    size_t n, n_users, block;
+    gint bad; /* atomic */
+} AdjCheck;
+
+static void
+adj_block (size_t i, unsigned worker, void *data)
+{
+    AdjCheck *c = data;
+    size_t from = i * c->block, to = MIN (from + c->block, c->n);
+    const uint32_t *adj = c->adj; /* a local copy: the loop vectorises */
+    uint32_t max = 0;
+
+    (void) worker;
+    for (size_t k = from; k < to; k++)
+        max = adj[k] > max ? adj[k] : max;
+    if (to > from && max >= c->n_users)
+        g_atomic_int_set (&c->bad, 1);
+}
+
+/* Non-decreasing offsets from 0 to the number of friend-list entries. */
+static gboolean
+offsets_ok (const guint64 *off, guint64 n, guint64 end)
+{
+    if (off[0] != 0 || off[n] != end)
+        return FALSE;
+    for (guint64 i = 0; i < n; i++)
+        if (off[i] > off[i + 1])
+            return FALSE;
+    return TRUE;
+}
+
+/* No bit set at or beyond @n_bits in any of the @count / @words bit sets. */
+static gboolean
+bit_sets_ok (const guint64 *b, guint64 count, guint64 words, guint64 n_bits)
+{
+    guint64 last = words ? words - 1 : 0;
+    guint64 mask = n_bits % 64 ? ~(guint64) 0 << (n_bits % 64) : 0;
+
+    for (guint64 i = 0; words && i < count; i += words) {
+        if (b[i + last] & mask)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* @count NUL-terminated UTF-8 strings filling @bytes exactly. With @plain, without control
+ * characters but the line feeds of @plain's own (the ids and the population text, which
+ * messages quote). */
+static gboolean
+strings_ok (const char *p, guint64 bytes, guint64 count, const char *plain)
+{
+    guint64 seen = 0;
+    const char *end = p + bytes;
+
+    while (p < end) {
+        const char *nul = memchr (p, '\0', (size_t) (end - p));
+        if (nul == NULL || !g_utf8_validate (p, nul - p, NULL))
+            return FALSE;
+        for (const char *c = p; plain != NULL && c < nul; c++)
+            if (((guchar) *c < 0x20 || *c == 0x7f) && strchr (plain, *c) == NULL)
+                return FALSE;
+        seen++;
+        p = nul + 1;
+    }
+    return seen == count;
+}
+
+static gboolean
+check_contents (const char *display, const char *f, const FsimSnapshotHeader *h, GError **error)
+{
+    const FsimSnapshotSection *s;
+    const guint8 *aud = (const guint8 *) f + section (h, FSIM_SNAPSHOT_AUDIENCE)->offset;
+    AdjCheck c = { .adj = (const uint32_t *) (f + section (h, FSIM_SNAPSHOT_ADJ)->offset),
+                   .n = 2 * h->n_edges, .n_users = h->n_users, .block = 1 << 22 };
+    size_t n_blocks = (c.n + c.block - 1) / c.block;
+
+    if (!offsets_ok ((const guint64 *) (f + section (h, FSIM_SNAPSHOT_OFFSETS)->offset),
+                     h->n_users, 2 * h->n_edges))
+        return corrupt (error, display, "the friend list offsets are not in order");
+    fsim_parallel_for (n_blocks, fsim_parallel_workers (0, n_blocks), adj_block, &c, NULL, NULL);
+    if (g_atomic_int_get (&c.bad))
+        return corrupt (error, display, "a friend list names a user beyond the %" G_GUINT64_FORMAT
+                        " users", h->n_users);
+    if ((s = section (h, FSIM_SNAPSHOT_GROUPS)) != NULL &&
+        !offsets_ok ((const guint64 *) (f + s->offset), h->n_groups, h->n_users))
+        return corrupt (error, display, "the communities are not in order");
+    for (guint64 i = 0; i < h->n_users * h->n_fields; i++)
+        if (aud[i] >= FSIM_N_AUDIENCES)
+            return corrupt (error, display, "an audience is out of range (%u)", aud[i]);
+    if (!bit_sets_ok ((const guint64 *) (f + section (h, FSIM_SNAPSHOT_APPS_OTHERS)->offset),
+                      h->n_users * FSIM_BITS_WORDS (h->n_fields), FSIM_BITS_WORDS (h->n_fields),
+                      h->n_fields) ||
+        !bit_sets_ok ((const guint64 *) (f + section (h, FSIM_SNAPSHOT_USES)->offset),
+                      h->n_users * FSIM_BITS_WORDS (h->n_partners),
+                      FSIM_BITS_WORDS (h->n_partners), h->n_partners))
+        return corrupt (error, display, "a bit set names a field or partner that does not exist");
+    static const guint32 text[] = { FSIM_SNAPSHOT_FIELDS, FSIM_SNAPSHOT_PARTNERS,
+                                    FSIM_SNAPSHOT_USER_IDS, FSIM_SNAPSHOT_FILE_NAMES };
+    for (size_t i = 0; i < G_N_ELEMENTS (text); i++)
+        if ((s = section (h, text[i])) != NULL &&
+            !strings_ok (f + s->offset, s->bytes, s->count, i < 2 ? "" : NULL))
+            return corrupt (error, display, "the %s are not %" G_GUINT64_FORMAT " strings",
+                            fsim_i_snapshot_kind_name (text[i]), s->count);
+    s = section (h, FSIM_SNAPSHOT_SPEC);
+    if (s->count > 1 || !strings_ok (f + s->offset, s->bytes, s->count, "\n"))
+        return corrupt (error, display, "the population text is not a string");
+    return TRUE;
+}
+
+/* ---- opening, with the process-wide record of checked files ------------------------------- */
+
+/* Reads the header and table of an already mapped file (can't fail once checked). */
+static gboolean
+parse (const char *display, GMappedFile *m, FsimSnapshotHeader *h, GError **error)
+{
+    const char *f = g_mapped_file_get_contents (m);
+    guint64 len = g_mapped_file_get_length (m);
+
+    memset (h, 0, sizeof *h);
+    return read_header (display, f ? f : "", len, h, error) && read_table (display, f, h, error);
+}
+
+/* Maps @path and checks all of it, or returns the mapping checked before. */
+static GMappedFile *
+open_checked (const char *path, const char *display, GError **error)
+{
+    g_autoptr (GError) local = NULL;
+    struct stat st;
+    /* O_NONBLOCK: a FIFO must be refused, not waited on for a writer */
+    int fd = g_open (path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC, 0);
+    const char *why = NULL;
+
+    if (fd < 0 || fstat (fd, &st) != 0)
+        why = g_strerror (errno);
+    else if (!S_ISREG (st.st_mode))
+        why = "not a regular file";
+    if (why != NULL) {
+        g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_IO,
+                     "cannot open the snapshot %s: %s", display, why);
+        if (fd >= 0)
+            g_close (fd, NULL);
+        return NULL;
+    }
+    g_autofree char *key = g_strdup_printf (
+        "%ju:%ju:%jd:%jd.%09ld", (uintmax_t) st.st_dev, (uintmax_t) st.st_ino,
+        (intmax_t) st.st_size, (intmax_t) st.st_mtim.tv_sec, (long) st.st_mtim.tv_nsec);
+    G_LOCK (checked);
+    GMappedFile *m = checked ? g_hash_table_lookup (checked, key) : NULL;
+    if (m != NULL)
+        g_mapped_file_ref (m);
+    G_UNLOCK (checked);
+    if (m != NULL) {
+        g_close (fd, NULL);
+        return m;
+    }
+    m = g_mapped_file_new_from_fd (fd, FALSE, &local);
+    g_close (fd, NULL);
+    if (m == NULL) {
+        g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_IO,
+                     "cannot map the snapshot %s: %s", display, local->message);
+        return NULL;
+    }
+    FsimSnapshotHeader h;
+    const char *f = g_mapped_file_get_contents (m);
+    gboolean ok = parse (display, m, &h, error);
+    /* A snapshot by its header: all of it is about to be read, so ask for it at once, and a
+     * file not in the page cache streams from the disk instead of faulting in a readahead
+     * window at a time. */
+    if (ok)
+        posix_madvise ((void *) f, g_mapped_file_get_length (m), POSIX_MADV_WILLNEED);
+    if (!ok || !fsim_i_snapshot_check_chunks (display, f, &h, error) ||
+        !check_contents (display, f, &h, error)) {
+        g_mapped_file_unref (m);
+        return NULL;
+    }
+    G_LOCK (checked);
+    if (checked == NULL)
+        checked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) g_mapped_file_unref);
+    g_hash_table_replace (checked, g_steal_pointer (&key), g_mapped_file_ref (m));
+    G_UNLOCK (checked);
+    return m;
+}
+
+char *
+fsim_i_snapshot_spec_of (GMappedFile *file)
+{
+    FsimSnapshotHeader h;
+    const FsimSnapshotSection *s;
+
+    if (!parse ("snapshot", file, &h, NULL))
+        g_return_val_if_reached (NULL);
+    s = section (&h, FSIM_SNAPSHOT_SPEC);
+    return s->count ? g_strdup (g_mapped_file_get_contents (file) + s->offset) : NULL;
+}
+
+/* ---- against the scenario ----------------------------------------------------------------- */
+
+/* The @n strings from @p; NULL-terminated, pointing into the file (free the array only). */
+static const char **
+strings_of (const char *p, guint64 n)
+{
+    const char **v = g_new0 (const char *, n + 1);
+
+    for (guint64 i = 0; i < n; i++, p += strlen (p) + 1)
+        v[i] = p;
+    return v;
+}
+
+/* The same ids, in the same order. */
+static gboolean
+same_ids (const char *display, const char *what, const char *const *saved, size_t n_saved,
+          const char *(*id) (const FsimScenario *, size_t), const FsimScenario *s, size_t n,
+          GError **error)
+{
+    for (size_t i = 0; i < MAX (n, n_saved); i++) {
+        const char *mine = i < n ? id (s, i) : NULL;
+        if (mine != NULL && i < n_saved && strcmp (mine, saved[i]) == 0)
+            continue;
+        g_autofree char *why =
+            mine == NULL ? g_strdup_printf ("the snapshot has a %s '%s' the scenario lacks", what,
+                                            saved[i])
+            : i >= n_saved ? g_strdup_printf ("the scenario has a %s '%s' the snapshot lacks",
+                                              what, mine)
+                           : g_strdup_printf ("%s %zu is '%s' in the scenario and '%s' in the "
+                                              "snapshot", what, i + 1, mine, saved[i]);
+        g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_MISMATCH,
+                     "%s was saved for other %ss: %s (a snapshot holds its users' settings and "
+                     "partner use by %s; save a new one with `flowsim population SCENARIO "
+                     "--save FILE`)", display, what, why, what);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static const char *
+field_id (const FsimScenario *s, size_t i)
+{
+    return s->fields[i].id;
+}
+
+static const char *
+partner_id (const FsimScenario *s, size_t i)
+{
+    return s->partners[i].id;
+}
+
+/* The value of line "KEY=..." in @text, or NULL (transfer full). */
+static char *
+text_value (const char *text, const char *key)
+{
+    g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+    size_t n = strlen (key);
+
+    for (size_t i = 0; lines[i]; i++)
+        if (strncmp (lines[i], key, n) == 0 && lines[i][n] == '=')
+            return g_strdup (lines[i] + n + 1);
+    return NULL;
+}
+
+/* The scenario's population text must be the snapshot's: the first key that differs. */
+static gboolean
+same_population (const char *display, const char *mine, const char *saved, GError **error)
+{
+    if (mine == NULL || saved == NULL || strcmp (mine, saved) == 0)
+        return TRUE;
+    g_auto (GStrv) lines = g_strsplit (mine, "\n", -1);
+    g_auto (GStrv) theirs = g_strsplit (saved, "\n", -1);
+    g_autofree char *key = NULL, *here = NULL, *there = NULL;
+    for (size_t i = 0; lines[i] && !key; i++) {
+        char *eq = strchr (lines[i], '=');
+        if (eq == NULL)
+            continue;
+        g_autofree char *k = g_strndup (lines[i], (size_t) (eq - lines[i]));
+        g_autofree char *v = text_value (saved, k);
+        if (v == NULL || strcmp (v, eq + 1) != 0) {
+            here = g_strdup (eq + 1);
+            there = v ? g_steal_pointer (&v) : g_strdup ("(nothing)");
+            key = g_steal_pointer (&k);
+        }
+    }
+    for (size_t i = 0; theirs[i] && !key; i++) {
+        char *eq = strchr (theirs[i], '=');
+        if (eq == NULL)
+            continue;
+        key = g_strndup (theirs[i], (size_t) (eq - theirs[i]));
+        here = g_strdup ("(nothing)");
+        there = g_strdup (eq + 1);
+        g_autofree char *v = text_value (mine, key);
+        if (v != NULL)
+            g_clear_pointer (&key, g_free);
+    }
+    g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_MISMATCH,
+                 "%s was saved from another population: %s%s is '%s' in the scenario and '%s' "
+                 "in the snapshot (a what-if on a snapshot cannot change the population; name only "
+                 "the snapshot, or save a new one with `flowsim population SCENARIO --save FILE`)",
+                 display,
+                 key == NULL ? "" : strcmp (key, "seed") == 0 ? "the " : "population.",
+                 key ? key : "its text", key ? here : "", key ? there : "");
+    return FALSE;
+}
+
+static void
+release_mapping (gpointer m)
+{
+    g_mapped_file_unref (m);
+}
+
+/* Points @pop's arrays into the checked file @m. */
+static void
+use_in_place (FsimPopulation *pop, GMappedFile *m, const FsimSnapshotHeader *h)
+{
+    const char *f = g_mapped_file_get_contents (m);
+    const FsimSnapshotSection *s;
+    FsimFriends *fr = g_new0 (FsimFriends, 1);
+
+    pop->n_users = h->n_users;
+    fr->n_users = h->n_users;
+    fr->n_edges = h->n_edges;
+    /* the file is mapped read-only; the population never writes through these */
+    fr->offsets = (size_t *) (f + section (h, FSIM_SNAPSHOT_OFFSETS)->offset);
+    fr->adj = (uint32_t *) (f + section (h, FSIM_SNAPSHOT_ADJ)->offset);
+    if ((s = section (h, FSIM_SNAPSHOT_GROUPS)) != NULL) {
+        fr->n_groups = h->n_groups;
+        fr->group_offsets = (size_t *) (f + s->offset);
+    }
+    fr->release = release_mapping;
+    fr->release_data = g_mapped_file_ref (m);
+    pop->friends = fr;
+    pop->platform = (guint8 *) (f + section (h, FSIM_SNAPSHOT_PLATFORM)->offset);
+    pop->apps_others = (FsimWord *) (f + section (h, FSIM_SNAPSHOT_APPS_OTHERS)->offset);
+    pop->audience = (guint8 *) (f + section (h, FSIM_SNAPSHOT_AUDIENCE)->offset);
+    pop->uses = (FsimWord *) (f + section (h, FSIM_SNAPSHOT_USES)->offset);
+    if ((s = section (h, FSIM_SNAPSHOT_FILE_IDS)) != NULL)
+        pop->file_ids = (gint64 *) (f + s->offset);
+    if ((s = section (h, FSIM_SNAPSHOT_USER_IDS)) != NULL ||
+        (s = section (h, FSIM_SNAPSHOT_FILE_NAMES)) != NULL) {
+        g_autofree const char **v = strings_of (f + s->offset, s->count);
+        char **copy = g_new (char *, s->count + 1);
+        for (guint64 i = 0; i <= s->count; i++)
+            copy[i] = g_strdup (v[i]);
+        if (s->kind == FSIM_SNAPSHOT_USER_IDS)
+            pop->user_ids = copy;
+        else
+            pop->file_names = copy;
+    }
+    pop->snapshot = g_mapped_file_ref (m);
+}
+
+/**
+ * fsim_i_population_load_snapshot:
+ * Maps @s->population.snapshot, checks it (see the top of this file) and points @pop's arrays
+ * into it. @pop has its counts (fields, partners, words) set from @s.
+ * Returns: FALSE with @error set: FSIM_POPULATION_ERROR_SNAPSHOT_IO, _FOREIGN, _CORRUPT or
+ *   _MISMATCH; @pop is then left for fsim_population_free() as it was.
+ */
+gboolean
+fsim_i_population_load_snapshot (const FsimScenario *s, FsimPopulation *pop, GError **error)
+{
+    g_autofree char *display = NULL;
+    g_autofree char *mine = NULL, *saved = NULL;
+    g_autofree const char **fields = NULL, **partners = NULL;
+    FsimSnapshotHeader h;
+    GMappedFile *m;
+    const char *f;
+
+    if (!fsim_i_snapshot_host_supported (error))
+        return FALSE;
+    display = fsim_i_population_display_path (s->population.snapshot);
+    m = open_checked (s->population.snapshot, display, error);
+    if (m == NULL)
+        return FALSE;
+    if (!parse (display, m, &h, error))
+        g_assert_not_reached (); /* checked when it was opened */
+    f = g_mapped_file_get_contents (m);
+    fields = strings_of (f + section (&h, FSIM_SNAPSHOT_FIELDS)->offset, h.n_fields);
+    partners = strings_of (f + section (&h, FSIM_SNAPSHOT_PARTNERS)->offset, h.n_partners);
+    mine = fsim_population_spec_text (s);
+    saved = fsim_i_snapshot_spec_of (m);
+    gboolean ok = same_ids (display, "field", fields, h.n_fields, field_id, s, s->n_fields,
+                            error) &&
+                  same_ids (display, "partner", partners, h.n_partners, partner_id, s,
+                            s->n_partners, error) &&
+                  same_population (display, mine, saved, error);
+    if (ok)
+        use_in_place (pop, m, &h);
+    g_mapped_file_unref (m);
+    return ok;
+}

@@ -1,0 +1,511 @@
+/* SPDX-License-Identifier: MIT */
+/* test-snapshot.c: population snapshots: round trips, damaged and foreign files, mismatches. */
+#include "config.h"
+
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "checksum.h"
+#include "cli.h"
+#include "engine.h"
+#include "policy.h"
+#include "population-snapshot-private.h"
+#include "population.h"
+#include "report.h"
+#include "run-util.h"
+#include "test-util.h"
+
+/*
+ * Snapshots are saved in-process (fsim_population_snapshot_write) or with `flowsim population
+ * --save`, then loaded through population.snapshot. Damaged files are made by changing bytes of
+ * a good one; "resealed" ones also get their checksums recomputed (as a forger would), to reach
+ * the checks behind the checksums.
+ */
+
+static char *scratch;
+
+static char *
+scenario_path (const char *name)
+{
+    return fsim_test_source_path ("scenarios", name, NULL);
+}
+
+/* device-partners-2018 at 1,500 users: facebook_like with communities, 60 partners. */
+static const char *const small[] = { "population.users=1500", NULL };
+
+static GString *
+snapshot_of (const FsimScenario *s, const FsimPopulation *pop)
+{
+    g_autoptr (GError) error = NULL;
+    GString *bytes = g_string_new (NULL);
+
+    g_assert_true (fsim_population_snapshot_write (s, pop, bytes, &error));
+    g_assert_no_error (error);
+    return bytes;
+}
+
+static char *
+save (const char *name, const GString *bytes)
+{
+    return fsim_test_write (scratch, name, bytes->str, (gssize) bytes->len);
+}
+
+/* Loads @path with @sets plus population.snapshot=@snap and builds it; NULL with @error. */
+static FsimPopulation *
+load_with (const char *path, const char *const *sets, const char *snap, FsimScenario **out_s,
+           GError **error)
+{
+    g_autoptr (GPtrArray) all = g_ptr_array_new_with_free_func (g_free);
+
+    for (size_t i = 0; sets && sets[i]; i++)
+        g_ptr_array_add (all, g_strdup (sets[i]));
+    if (snap != NULL)
+        g_ptr_array_add (all, g_strdup_printf ("population.snapshot=%s", snap));
+    g_ptr_array_add (all, NULL);
+    FsimScenario *s = fsim_test_load (path, (const char *const *) all->pdata);
+    FsimPopulation *pop = fsim_population_build (s, error);
+    if (out_s)
+        *out_s = s;
+    else
+        fsim_scenario_free (s);
+    return pop;
+}
+
+static char *
+render (const FsimScenario *s, const FsimPopulation *pop, FsimReportFormat format)
+{
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimDecisions) d = fsim_decisions_new (s, s->date);
+    g_autoptr (FsimResult) r = fsim_engine_run (s, pop, d, &error);
+    GString *out = g_string_new (NULL);
+
+    g_assert_no_error (error);
+    fsim_report_render (s, pop, r, format, out);
+    return g_string_free (out, FALSE);
+}
+
+static void
+assert_same_population (const FsimPopulation *a, const FsimPopulation *b)
+{
+    size_t n = a->n_users;
+
+    g_assert_cmpuint (a->n_users, ==, b->n_users);
+    g_assert_true (fsim_test_friends_equal (a->friends, b->friends));
+    g_assert_cmpuint (a->friends->n_groups, ==, b->friends->n_groups);
+    if (a->friends->n_groups > 0)
+        g_assert_cmpmem (a->friends->group_offsets, (a->friends->n_groups + 1) * sizeof (size_t),
+                         b->friends->group_offsets, (b->friends->n_groups + 1) * sizeof (size_t));
+    g_assert_cmpmem (a->platform, n, b->platform, n);
+    g_assert_cmpmem (a->audience, n * a->n_fields, b->audience, n * b->n_fields);
+    g_assert_cmpmem (a->apps_others, n * a->field_words * 8, b->apps_others,
+                     n * b->field_words * 8);
+    g_assert_cmpmem (a->uses, n * a->partner_words * 8, b->uses, n * b->partner_words * 8);
+    for (size_t u = 0; u < n; u++) {
+        g_autofree char *x = fsim_population_user_name (a, u);
+        g_autofree char *y = fsim_population_user_name (b, u);
+        g_assert_cmpstr (x, ==, y);
+    }
+}
+
+/* Saves the population of @path (with @sets), loads it back both with the scenario's own
+ * population keys and as the only key, and compares populations and every report format. */
+static void
+round_trip (const char *path, const char *const *sets, const char *name)
+{
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = NULL, s2 = NULL, s3 = NULL;
+    g_autoptr (FsimPopulation) pop = load_with (path, sets, NULL, &s, &error);
+    g_assert_no_error (error);
+    g_autoptr (GString) bytes = snapshot_of (s, pop);
+    g_autofree char *file = save (name, bytes);
+    g_autoptr (FsimPopulation) back = load_with (path, sets, file, &s2, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (back->snapshot);
+    assert_same_population (pop, back);
+
+    /* only the snapshot: a scenario without population keys of its own */
+    g_autoptr (GPtrArray) only = g_ptr_array_new_with_free_func (g_free);
+    g_ptr_array_add (only, g_strdup_printf ("population={\"snapshot\": \"%s\"}", file));
+    g_ptr_array_add (only, NULL);
+    s3 = fsim_test_load (path, (const char *const *) only->pdata);
+    g_assert_cmpint (s3->population.kind, ==, FSIM_POPULATION_SNAPSHOT);
+    g_autoptr (FsimPopulation) alone = fsim_population_build (s3, &error);
+    g_assert_no_error (error);
+    assert_same_population (pop, alone);
+
+    for (int f = FSIM_REPORT_TEXT; f <= FSIM_REPORT_CSV; f++) {
+        g_autofree char *want = render (s, pop, (FsimReportFormat) f);
+        g_autofree char *got = render (s2, back, (FsimReportFormat) f);
+        g_autofree char *got3 = render (s3, alone, (FsimReportFormat) f);
+        g_assert_cmpstr (got, ==, want);
+        g_assert_cmpstr (got3, ==, want);
+    }
+
+    /* a snapshot of a snapshot is the same file */
+    g_autoptr (GString) again = snapshot_of (s2, back);
+    g_assert_cmpmem (again->str, again->len, bytes->str, bytes->len);
+}
+
+static void
+test_snapshot_round_trip_generated (void)
+{
+    g_autofree char *path = scenario_path ("device-partners-2018.json");
+    round_trip (path, small, "generated.fsp");
+}
+
+static void
+test_snapshot_round_trip_clustered (void)
+{
+    g_autofree char *path = scenario_path ("device-partners-2018.json");
+    const char *const sets[] = { "population.users=700", "population.adoption_model=clustered",
+                                 "population.generator=erdos_renyi", "population.mean_degree=12",
+                                 NULL };
+    round_trip (path, sets, "clustered.fsp");
+}
+
+static void
+test_snapshot_round_trip_explicit (void)
+{
+    g_autofree char *path = scenario_path ("tour.json");
+    round_trip (path, NULL, "tour.fsp");
+}
+
+static void
+test_snapshot_round_trip_imported (void)
+{
+    g_autofree char *graphml = fsim_test_data_path ("scale", "import-graphml.json", NULL);
+    g_autofree char *edges = fsim_test_data_path ("scale", "import-edges.json", NULL);
+    round_trip (graphml, NULL, "graphml.fsp");
+    round_trip (edges, NULL, "edges.fsp");
+}
+
+/* The XXH64 reference values (seed 0) of the xxHash specification. */
+static void
+test_snapshot_checksum_vectors (void)
+{
+    const char *nobody = "Nobody inspects the spammish repetition";
+
+    g_assert_cmphex (fsim_checksum64 (NULL, 0, 0), ==, G_GUINT64_CONSTANT (0xEF46DB3751D8E999));
+    g_assert_cmphex (fsim_checksum64 ("a", 1, 0), ==, G_GUINT64_CONSTANT (0xD24EC4F1A98C6E5B));
+    g_assert_cmphex (fsim_checksum64 ("abc", 3, 0), ==, G_GUINT64_CONSTANT (0x44BC2CF5AD770999));
+    g_assert_cmphex (fsim_checksum64 (nobody, strlen (nobody), 0), ==,
+                     G_GUINT64_CONSTANT (0xFBCEA83C8A378BF1));
+}
+
+/* ---- damaged and foreign files ------------------------------------------------------------ */
+
+static GString *good;    /* a snapshot of device-partners-2018 at 1,500 users */
+static size_t n_written; /* for unique file names */
+
+/* Loads @bytes as the snapshot of the scenario it was saved from: the error. */
+static GError *
+load_bytes (const char *bytes, size_t len)
+{
+    g_autofree char *name = g_strdup_printf ("damaged-%zu.fsp", n_written++);
+    g_autofree char *file = fsim_test_write (scratch, name, bytes, (gssize) len);
+    g_autofree char *path = scenario_path ("device-partners-2018.json");
+    GError *error = NULL;
+    g_autoptr (FsimPopulation) pop = load_with (path, small, file, NULL, &error);
+
+    g_assert_null (pop);
+    g_assert_nonnull (error);
+    return error;
+}
+
+static void
+good_init (void)
+{
+    g_autoptr (GError) error = NULL;
+    g_autofree char *path = scenario_path ("device-partners-2018.json");
+    g_autoptr (FsimScenario) s = NULL;
+    g_autoptr (FsimPopulation) pop = load_with (path, small, NULL, &s, &error);
+
+    g_assert_no_error (error);
+    good = snapshot_of (s, pop);
+}
+
+static void
+test_snapshot_truncated (void)
+{
+    const size_t lengths[] = { 0, 1, 15, 16, 100, 127, 128, 4096, good->len / 2, good->len - 8,
+                               good->len - 1 };
+
+    for (size_t i = 0; i < G_N_ELEMENTS (lengths); i++) {
+        g_autoptr (GError) e = load_bytes (good->str, lengths[i]);
+        if (lengths[i] < 16) {
+            g_assert_error (e, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_FOREIGN);
+            continue;
+        }
+        g_assert_error (e, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_CORRUPT);
+        fsim_assert_contains (e->message, "truncated");
+    }
+    /* longer than the header says */
+    g_autoptr (GString) longer = g_string_new_len (good->str, (gssize) good->len);
+    g_string_append (longer, "extra");
+    g_autoptr (GError) e = load_bytes (longer->str, longer->len);
+    g_assert_error (e, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_CORRUPT);
+    fsim_assert_contains (e->message, "wrong size");
+}
+
+/* One byte changed anywhere past the magic and version is caught, whatever it hit. */
+static void
+test_snapshot_corrupt_anywhere (void)
+{
+    g_autoptr (GString) bad = g_string_new_len (good->str, (gssize) good->len);
+    size_t step = good->len / 97 + 1;
+    guint64 sums_at;
+
+    memcpy (&sums_at, good->str + 88, 8);
+    /* every header field, the table, the last checksum, and bytes all over the data */
+    const size_t fixed[] = { 20, 24, 32, 40, 48, 56, 64, 72, 80, 84, 88, 96, 104, 112, 120, 127,
+                             128, 136, 144, 159, 160 + 8, sums_at, good->len - 1 };
+    for (size_t i = 0; i < G_N_ELEMENTS (fixed); i++) {
+        bad->str[fixed[i]] ^= 0x10;
+        g_autoptr (GError) e = load_bytes (bad->str, bad->len);
+        bad->str[fixed[i]] ^= 0x10;
+        g_assert_error (e, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_CORRUPT);
+    }
+    for (size_t at = 20; at < good->len; at += step) {
+        bad->str[at] ^= 0x10;
+        g_autoptr (GError) e = load_bytes (bad->str, bad->len);
+        bad->str[at] ^= 0x10;
+        g_assert_error (e, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_CORRUPT);
+    }
+    /* in the friend lists: the message names the section */
+    FsimSnapshotHeader h = { 0 };
+    memcpy (&h.data_offset, good->str + 96, 8);
+    bad->str[h.data_offset + 4096] ^= 1;
+    g_autoptr (GError) e = load_bytes (bad->str, bad->len);
+    g_assert_error (e, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_CORRUPT);
+    fsim_assert_contains (e->message, "corrupt data: the checksum of bytes");
+}
+
+static void
+test_snapshot_foreign (void)
+{
+    g_autofree char *json = scenario_path ("tour.json");
+    g_autofree char *text = NULL;
+    gsize len = 0;
+
+    g_assert_true (g_file_get_contents (json, &text, &len, NULL));
+    g_autoptr (GError) e1 = load_bytes (text, len);
+    g_assert_error (e1, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_FOREIGN);
+    fsim_assert_contains (e1->message, "is not a flowsim population snapshot");
+
+    /* the magic with a line-ending conversion (CR LF -> LF) is foreign too */
+    g_autoptr (GString) lf = g_string_new_len (good->str, (gssize) good->len);
+    g_string_erase (lf, 12, 1);
+    g_autoptr (GError) e2 = load_bytes (lf->str, lf->len);
+    g_assert_error (e2, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_FOREIGN);
+
+    /* another version */
+    g_autoptr (GString) v2 = g_string_new_len (good->str, (gssize) good->len);
+    v2->str[16] = 2;
+    g_autoptr (GError) e3 = load_bytes (v2->str, v2->len);
+    g_assert_error (e3, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_FOREIGN);
+    fsim_assert_contains (e3->message, "format version 2; this flowsim reads version 1 only");
+}
+
+/* Recomputes every checksum of @f, as a forger (or a bug) would: what is behind them. */
+static void
+reseal (GString *f)
+{
+    guint64 data_at, sums_at, v;
+    guint32 n_sections;
+
+    memcpy (&data_at, f->str + 96, 8);
+    memcpy (&sums_at, f->str + 88, 8);
+    memcpy (&n_sections, f->str + 80, 4);
+    guint64 chunk = (guint64) 1 << FSIM_SNAPSHOT_CHUNK_LOG2;
+    size_t n = 0;
+    for (guint64 at = data_at; at < sums_at; at += chunk, n++) {
+        v = fsim_checksum64 (f->str + at, MIN (chunk, sums_at - at), 0);
+        memcpy (f->str + sums_at + 8 * n, &v, 8);
+    }
+    v = fsim_checksum64 (f->str + sums_at, 8 * n, 0);
+    memcpy (f->str + 104, &v, 8);
+    v = fsim_i_snapshot_header_checksum (f->str, n_sections);
+    memcpy (f->str + 112, &v, 8);
+}
+
+/* The offset of section @kind in @f. */
+static guint64
+section_offset (const GString *f, guint32 kind)
+{
+    guint32 n;
+
+    memcpy (&n, f->str + 80, 4);
+    for (guint32 i = 0; i < n; i++) {
+        const char *e = f->str + FSIM_SNAPSHOT_HEADER_SIZE + i * FSIM_SNAPSHOT_ENTRY_SIZE;
+        guint32 k;
+        guint64 off;
+        memcpy (&k, e, 4);
+        memcpy (&off, e + 8, 8);
+        if (k == kind)
+            return off;
+    }
+    g_assert_not_reached ();
+}
+
+static void
+test_snapshot_resealed (void)
+{
+    struct {
+        guint32 kind;
+        size_t at;
+        guint8 value;
+        const char *message;
+    } cases[] = {
+        { FSIM_SNAPSHOT_ADJ, 8, 0xff, "a friend list names a user beyond the 1500 users" },
+        { FSIM_SNAPSHOT_OFFSETS, 8 * 7 + 7, 0x7f, "the friend list offsets are not in order" },
+        { FSIM_SNAPSHOT_AUDIENCE, 3, 9, "an audience is out of range (9)" },
+        { FSIM_SNAPSHOT_USES, 7, 0x80, "a bit set names a field or partner that does not exist" },
+        { FSIM_SNAPSHOT_PARTNERS, 0, 0xff, "the partner ids are not 60 strings" },
+        /* an escape sequence in an id (messages quote ids) */
+        { FSIM_SNAPSHOT_PARTNERS, 1, 0x1b, "the partner ids are not 60 strings" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        g_autoptr (GString) f = g_string_new_len (good->str, (gssize) good->len);
+        f->str[section_offset (f, cases[i].kind) + cases[i].at] = (char) cases[i].value;
+        if (cases[i].kind == FSIM_SNAPSHOT_ADJ)
+            memset (f->str + section_offset (f, cases[i].kind) + cases[i].at, 0xff, 4);
+        reseal (f);
+        g_autoptr (GError) e = load_bytes (f->str, f->len);
+        g_assert_error (e, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_CORRUPT);
+        fsim_assert_contains (e->message, cases[i].message);
+    }
+}
+
+/* A what-if that changes the population, or a scenario with other fields, is refused. */
+static void
+test_snapshot_mismatch (void)
+{
+    g_autofree char *path = scenario_path ("device-partners-2018.json");
+    g_autofree char *tour = scenario_path ("tour.json");
+    g_autofree char *file = save ("mismatch.fsp", good);
+    struct {
+        const char *path;
+        const char *set;
+        const char *message;
+    } cases[] = {
+        { path, "population.mean_degree=100", "population.mean_degree is '100' in the scenario" },
+        { path, "seed=7", "the seed is" },
+        { path, "population.settings.platform_off=0.5", "population.settings.platform_off is" },
+        { path, "population.adoption_model=clustered", "population.adoption_model is 'clustered'" },
+        { tour, NULL, "was saved for other fields: field 1 is 'identity.name' in the scenario and 'identity.user_id' in the snapshot" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        g_autoptr (GError) error = NULL;
+        const char *sets[] = { "population.users=1500", cases[i].set, NULL };
+        const char *const *use = cases[i].set ? sets : NULL;
+        g_autoptr (FsimPopulation) pop = load_with (cases[i].path, use, file, NULL, &error);
+        g_assert_null (pop);
+        g_assert_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_MISMATCH);
+        fsim_assert_contains (error->message, cases[i].message);
+    }
+}
+
+/* ---- the command line --------------------------------------------------------------------- */
+
+static void
+test_snapshot_cli (void)
+{
+    g_autofree char *path = scenario_path ("device-partners-2018.json");
+    g_autofree char *file = g_build_filename (scratch, "cli.fsp", NULL);
+    g_autofree char *use = g_strdup_printf ("population.snapshot=%s", file);
+    g_autoptr (FsimTestRun) saved =
+        FSIM_RUN ("population", path, "--set", "population.users=1500", "--save", file);
+
+    g_assert_cmpint (saved->status, ==, FSIM_EXIT_OK);
+    g_assert_true (g_file_test (file, G_FILE_TEST_IS_REGULAR));
+    for (int json = 0; json < 2; json++) {
+        g_autoptr (FsimTestRun) a = FSIM_RUN ("run", path, "--set", "population.users=1500",
+                                              "--format", json ? "json" : "text");
+        g_autoptr (FsimTestRun) b = FSIM_RUN ("run", path, "--set", "population.users=1500",
+                                              "--set", use, "--format", json ? "json" : "text");
+        g_assert_cmpint (a->status, ==, FSIM_EXIT_OK);
+        g_assert_cmpint (b->status, ==, FSIM_EXIT_OK);
+        g_assert_cmpstr (b->out, ==, a->out);
+    }
+    /* diff and timeline on the snapshot (named by a scenario that extends the bundled one):
+     * the same answers as on the generated population */
+    g_autofree char *plain_text = g_strdup_printf (
+        "{\"extends\": \"%s\", \"population\": {\"users\": 1500}}", path);
+    g_autofree char *snap_text = g_strdup_printf (
+        "{\"extends\": \"%s\", \"population\": {\"users\": 1500, \"snapshot\": "
+        "\"cli.fsp\"}}", path);
+    g_autofree char *plain = fsim_test_write (scratch, "plain.json", plain_text, -1);
+    g_autofree char *snap = fsim_test_write (scratch, "snap.json", snap_text, -1);
+    g_autoptr (FsimTestRun) d1 = FSIM_RUN ("diff", plain, "--exit-code", "--set", "date=2018-07-01", "--format",
+                                           "json");
+    g_autoptr (FsimTestRun) d2 = FSIM_RUN ("diff", snap, "--exit-code", "--set", "date=2018-07-01", "--format",
+                                           "json");
+    g_assert_cmpint (d1->status, ==, 1); /* the what-if changes something */
+    g_assert_cmpint (d2->status, ==, d1->status);
+    g_auto (GStrv) parts = g_strsplit (d2->out, "snap.json", -1);
+    g_autofree char *d2_named = g_strjoinv ("plain.json", parts); /* the file names differ */
+    g_assert_true (strcmp (d2_named, d1->out) == 0);
+    g_autofree char *only = g_strdup_printf ("population={\"snapshot\": \"%s\"}", file);
+    g_autoptr (FsimTestRun) t1 = FSIM_RUN ("timeline", plain, "--from", "2012-01-01", "--to",
+                                           "2019-01-01");
+    g_autoptr (FsimTestRun) t2 = FSIM_RUN ("timeline", path, "--set", only, "--from",
+                                           "2012-01-01", "--to", "2019-01-01");
+    g_assert_cmpint (t1->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (t2->out, ==, t1->out);
+
+    /* a damaged file: exit 3 and one line that says what is wrong */
+    g_autofree char *cut = fsim_test_write (scratch, "cut.fsp", good->str, 5000);
+    g_autofree char *use_cut = g_strdup_printf ("population.snapshot=%s", cut);
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("run", path, "--set", "population.users=1500",
+                                          "--set", use_cut);
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_INPUT);
+    g_assert_cmpstr (r->out, ==, "");
+    fsim_assert_contains (r->err, "flowsim: error: ");
+    fsim_assert_contains (r->err, "cut.fsp: truncated: 5000 bytes, but the header says");
+    /* a FIFO is refused at once, not waited on */
+    g_autofree char *fifo = g_build_filename (scratch, "fifo.fsp", NULL);
+    g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+    g_autofree char *use_fifo = g_strdup_printf ("population.snapshot=%s", fifo);
+    g_autoptr (FsimTestRun) ff = FSIM_RUN ("run", path, "--set", "population.users=1500",
+                                           "--set", use_fifo);
+    g_assert_cmpint (ff->status, ==, FSIM_EXIT_INPUT);
+    fsim_assert_contains (ff->err, "fifo.fsp: not a regular file");
+    /* a what-if on the population: exit 3 */
+    g_autoptr (FsimTestRun) w = FSIM_RUN ("run", path, "--set", "population.users=1500",
+                                          "--set", use, "--set", "population.mean_degree=50");
+    g_assert_cmpint (w->status, ==, FSIM_EXIT_INPUT);
+    fsim_assert_contains (w->err, "a what-if on a snapshot cannot change the population");
+    /* the population description says where it came from */
+    g_autoptr (FsimTestRun) p = FSIM_RUN ("population", path, "--set", only);
+    g_assert_cmpint (p->status, ==, FSIM_EXIT_OK);
+    fsim_assert_contains (p->out, "  Source                      snapshot ");
+    fsim_assert_contains (p->out, "  Users                       1,500\n");
+}
+
+int
+main (int argc, char *argv[])
+{
+    g_test_init (&argc, &argv, NULL);
+    scratch = fsim_test_scratch_new ();
+    good_init ();
+    g_test_add_func ("/snapshot/checksum/vectors", test_snapshot_checksum_vectors);
+    g_test_add_func ("/snapshot/round-trip/generated", test_snapshot_round_trip_generated);
+    g_test_add_func ("/snapshot/round-trip/clustered", test_snapshot_round_trip_clustered);
+    g_test_add_func ("/snapshot/round-trip/explicit", test_snapshot_round_trip_explicit);
+    g_test_add_func ("/snapshot/round-trip/imported", test_snapshot_round_trip_imported);
+    g_test_add_func ("/snapshot/damaged/truncated", test_snapshot_truncated);
+    g_test_add_func ("/snapshot/damaged/any-byte", test_snapshot_corrupt_anywhere);
+    g_test_add_func ("/snapshot/damaged/resealed", test_snapshot_resealed);
+    g_test_add_func ("/snapshot/foreign", test_snapshot_foreign);
+    g_test_add_func ("/snapshot/mismatch", test_snapshot_mismatch);
+    g_test_add_func ("/snapshot/cli", test_snapshot_cli);
+    int status = g_test_run ();
+    g_string_free (good, TRUE);
+    fsim_test_scratch_free (scratch);
+    return status;
+}

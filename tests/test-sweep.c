@@ -1,0 +1,406 @@
+/* SPDX-License-Identifier: MIT */
+/* test-sweep.c: sweep metrics, the grid, its statistics against runs made one by one, tornado. */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "cli.h"
+#include "engine.h"
+#include "json-check.h"
+#include "loader.h"
+#include "policy.h"
+#include "population.h"
+#include "run-util.h"
+#include "sweep-report.h"
+#include "sweep.h"
+#include "test-util.h"
+
+/*
+ * The statistics are checked against runs made here one by one (load with the seed and values,
+ * build, run the engine) and a mean, standard deviation and Student-t interval computed by hand,
+ * so a sweep that shared a population it should not have, or mixed seeds up, fails.
+ */
+
+static char *
+scenario (const char *name)
+{
+    return fsim_test_source_path ("scenarios", name, NULL);
+}
+
+/* One run, made without the sweep: the value of @m. */
+static double
+run_one (const char *path, const char *const *sets, const FsimMetric *m)
+{
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = fsim_test_load (path, sets);
+    g_autoptr (FsimPopulation) pop = fsim_population_build (s, &error);
+    g_assert_no_error (error);
+    g_autoptr (FsimDecisions) d = fsim_decisions_new (s, s->date);
+    g_autoptr (FsimResult) r = fsim_engine_run (s, pop, d, &error);
+    g_assert_no_error (error);
+    return fsim_metric_eval (m, s, r);
+}
+
+static FsimMetric *
+metric (const char *label, const char *text)
+{
+    g_autoptr (GError) error = NULL;
+    FsimMetric *m = fsim_metric_parse (label, text, &error);
+    g_assert_no_error (error);
+    return m;
+}
+
+/* ---- metrics -------------------------------------------------------------------------------- */
+
+static void
+test_sweep_metric_eval (void)
+{
+    g_autoptr (GError) error = NULL;
+    g_autofree char *path = scenario ("tour.json");
+    g_autoptr (FsimScenario) s = fsim_test_load (path, NULL);
+    g_autoptr (FsimPopulation) pop = fsim_population_build (s, &error);
+    g_autoptr (FsimDecisions) d = fsim_decisions_new (s, s->date);
+    g_autoptr (FsimResult) r = fsim_engine_run (s, pop, d, &error);
+    gssize quiz = fsim_scenario_find_partner (s, "quiz");
+    gssize likes = fsim_scenario_find_field (s, "profile.likes");
+
+    g_assert_no_error (error);
+    g_assert_cmpint (quiz, >=, 0);
+    struct {
+        const char *text;
+        double want;
+    } cases[] = {
+        { "users", (double) r->n_users },
+        { "users_reached_without_consent", (double) r->users_reached_no_consent },
+        { "partners[quiz].users_reached", (double) r->partner_reached[quiz] },
+        { "partners[quiz].users", (double) r->partner_users[quiz] },
+        { "fields[profile.likes].users_without_consent", (double) r->field_no_consent[likes] },
+        { "jurisdictions[GB].users + jurisdictions[XX].users",
+          (double) r->jurisdiction_users[0] }, /* sorted: "GB", "US", "device"; XX: none, 0 */
+        { "2 * (users - 1) / 4", 2.0 * ((double) r->n_users - 1) / 4 },
+        { "-users + 10 - 2 - 3", -(double) r->n_users + 5 },
+        { "users / (friendships - friendships)", NAN },
+        { "kinds[app].users", (double) r->kind_users[0] },
+    };
+    g_assert_cmpstr (r->jurisdictions[0], ==, "GB");
+    g_assert_cmpstr (r->kinds[0], ==, "app");
+
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        g_autoptr (FsimMetric) m = metric (NULL, cases[i].text);
+        double got = fsim_metric_eval (m, s, r);
+        g_assert_true (fsim_metric_check (m, s, NULL));
+        if (isnan (cases[i].want))
+            g_assert_true (isnan (got));
+        else
+            g_assert_cmpfloat (got, ==, cases[i].want);
+        g_assert_cmpstr (fsim_metric_label (m), ==, cases[i].text);
+    }
+}
+
+static void
+test_sweep_metric_errors (void)
+{
+    g_autofree char *path = scenario ("tour.json");
+    g_autoptr (FsimScenario) s = fsim_test_load (path, NULL);
+    struct {
+        const char *text;
+        const char *message;
+    } cases[] = {
+        { "users +", "metric 'users +', column 8: unexpected end" },
+        { "(users", "column 7: expected ')'" },
+        { "users users", "column 7: unexpected 'u'" },
+        { "partners[quiz].reach", "unknown count 'reach' of partners (known: users, "
+                                  "users_reached, users_reached_without_consent)" },
+        { "people[x].users", "unknown group 'people'" },
+        { "partners[].users", "expected 'partners[ID]'" },
+        { "partners[quiz]", "expected '.' and a count after 'partners[quiz]'" },
+        { "reach", "unknown count 'reach' (known: users, friendships" },
+        { "users $ 2", "unexpected '$'" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (FsimMetric) m = fsim_metric_parse (NULL, cases[i].text, &error);
+        g_assert_null (m);
+        g_assert_error (error, FSIM_SWEEP_ERROR, FSIM_SWEEP_ERROR_METRIC);
+        fsim_assert_contains (error->message, cases[i].message);
+    }
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimMetric) m = metric (NULL, "partners[gsr].users / fields[nope].users");
+    g_assert_false (fsim_metric_check (m, s, &error));
+    g_assert_error (error, FSIM_SWEEP_ERROR, FSIM_SWEEP_ERROR_METRIC);
+    fsim_assert_contains (error->message, "unknown partner 'gsr'");
+}
+
+static void
+test_sweep_seeds (void)
+{
+    size_t n = 0;
+    g_autofree guint64 *a = fsim_sweep_parse_seeds ("3-5, 1,4,9", &n, NULL);
+    const guint64 want[] = { 3, 4, 5, 1, 9 };
+
+    g_assert_cmpmem (a, n * sizeof (guint64), want, sizeof want);
+    const char *bad[] = { "", "5-1", "x", "1-", "-3", "1-2-3", "1,,2", "0-100000" };
+    for (size_t i = 0; i < G_N_ELEMENTS (bad); i++) {
+        g_autoptr (GError) error = NULL;
+        g_assert_null (fsim_sweep_parse_seeds (bad[i], &n, &error));
+        g_assert_error (error, FSIM_SWEEP_ERROR, FSIM_SWEEP_ERROR_GRID);
+    }
+}
+
+/* ---- the grid and its statistics ------------------------------------------------------------ */
+
+static const char *const users_500[] = { "population.users=500", NULL };
+
+static void
+test_sweep_stats (void)
+{
+    g_autofree char *path = scenario ("device-partners-2018.json");
+    g_autoptr (FsimMetric) m = metric ("huawei", "partners[huawei].users_reached");
+    FsimMetric *const metrics[] = { m };
+    const guint64 seeds[] = { 11, 12, 13, 14 };
+    const char *const vary[] = { "population.mean_degree=20,60", "date=2018-06-01,2018-07-01",
+                                 NULL };
+    FsimSweepOptions o = { .path = path, .sets = users_500, .seeds = seeds, .n_seeds = 4,
+                           .vary = vary, .metrics = metrics, .n_metrics = 1 };
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimSweep) sw = fsim_sweep_run (&o, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (sw->n_settings, ==, 4);
+    g_assert_cmpuint (sw->n_runs, ==, 16);
+    g_assert_true (sw->vary[0].population);
+    g_assert_false (sw->vary[1].population);
+    g_assert_cmpuint (sw->n_populations, ==, 8); /* 4 seeds x 2 degrees, shared by the dates */
+    for (size_t k = 0; k < sw->n_settings; k++) {
+        double v[4], sum = 0, sq = 0;
+        for (size_t si = 0; si < 4; si++) {
+            g_autofree char *deg = g_strdup_printf (
+                "population.mean_degree=%s", sw->vary[0].values[fsim_sweep_value_of (sw, k, 0)]);
+            g_autofree char *date = g_strdup_printf (
+                "date=%s", sw->vary[1].values[fsim_sweep_value_of (sw, k, 1)]);
+            g_autofree char *seed = g_strdup_printf ("seed=%" G_GUINT64_FORMAT, seeds[si]);
+            const char *sets[] = { "population.users=500", deg, date, seed, NULL };
+            v[si] = run_one (path, sets, m);
+            g_assert_cmpfloat (sw->values[k * 4 + si], ==, v[si]);
+            sum += v[si];
+        }
+        double mean = sum / 4;
+        for (size_t si = 0; si < 4; si++)
+            sq += (v[si] - mean) * (v[si] - mean);
+        double sd = sqrt (sq / 3), half = 3.182 * sd / 2; /* t(0.975, 3), sqrt(4) */
+        const FsimSweepStats *st = &sw->stats[k];
+        g_assert_cmpuint (st->n, ==, 4);
+        g_assert_cmpfloat_with_epsilon (st->mean, mean, 1e-9);
+        g_assert_cmpfloat_with_epsilon (st->sd, sd, 1e-9);
+        g_assert_cmpfloat_with_epsilon (st->ci_low, mean - half, 1e-9);
+        g_assert_cmpfloat_with_epsilon (st->ci_high, mean + half, 1e-9);
+        g_assert_cmpfloat (st->min, ==, MIN (MIN (v[0], v[1]), MIN (v[2], v[3])));
+        g_assert_cmpfloat (st->max, ==, MAX (MAX (v[0], v[1]), MAX (v[2], v[3])));
+    }
+    /* Huawei's wind-down on 8 June 2018: reach falls to 0 in July at both degrees */
+    g_assert_cmpfloat (sw->stats[1].mean, ==, 0);
+    g_assert_cmpfloat (sw->stats[3].mean, ==, 0);
+    g_assert_cmpfloat (sw->stats[0].mean, >, 0);
+}
+
+/* Explicit users do not depend on the seed: one population, no spread. */
+static void
+test_sweep_explicit (void)
+{
+    g_autofree char *path = scenario ("tour.json");
+    g_autoptr (FsimMetric) m = metric (NULL, "users_reached");
+    FsimMetric *const metrics[] = { m };
+    const guint64 seeds[] = { 1, 2, 3 };
+    FsimSweepOptions o = { .path = path, .seeds = seeds, .n_seeds = 3, .metrics = metrics,
+                           .n_metrics = 1 };
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimSweep) sw = fsim_sweep_run (&o, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (sw->n_populations, ==, 1);
+    g_assert_cmpfloat (sw->stats[0].sd, ==, 0);
+    g_assert_cmpfloat (sw->stats[0].ci_low, ==, sw->stats[0].mean);
+    g_assert_cmpfloat (sw->stats[0].mean, ==, run_one (path, NULL, m));
+}
+
+/* On a snapshot: one population for every seed and every non-population value, and the note. */
+static void
+test_sweep_snapshot (void)
+{
+    g_autofree char *path = scenario ("device-partners-2018.json");
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *file = g_build_filename (dir, "pop.fsp", NULL);
+    g_autoptr (FsimTestRun) saved =
+        FSIM_RUN ("population", path, "--set", "population.users=500", "--save", file);
+    g_assert_cmpint (saved->status, ==, FSIM_EXIT_OK);
+    g_autofree char *only = g_strdup_printf ("population={\"snapshot\": \"%s\"}", file);
+    const char *const sets[] = { only, NULL };
+    const char *const vary[] = { "date=2018-06-01,2018-07-01", NULL };
+    g_autoptr (FsimMetric) m = metric (NULL, "partners[huawei].users_reached");
+    FsimMetric *const metrics[] = { m };
+    const guint64 seeds[] = { 1, 2, 3 };
+    FsimSweepOptions o = { .path = path, .sets = sets, .seeds = seeds, .n_seeds = 3,
+                           .vary = vary, .metrics = metrics, .n_metrics = 1 };
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimSweep) sw = fsim_sweep_run (&o, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (sw->snapshot);
+    g_assert_cmpuint (sw->n_populations, ==, 1);
+    g_assert_cmpfloat (sw->stats[0].sd, ==, 0);
+    g_assert_cmpfloat (sw->stats[0].mean, >, 0);
+    g_assert_cmpfloat (sw->stats[1].mean, ==, 0); /* Huawei's deal ended on 8 June 2018 */
+    g_autofree char *text = NULL;
+    {
+        GString *out = g_string_new (NULL);
+        fsim_sweep_render (sw, FSIM_REPORT_TEXT, -1, out);
+        text = g_string_free (out, FALSE);
+    }
+    fsim_assert_contains (text, "the population comes from a snapshot: the seeds do not change it");
+    /* a population value on a snapshot is refused */
+    const char *const bad_vary[] = { "population.users=400,600", NULL };
+    o.vary = bad_vary;
+    g_autoptr (GError) e2 = NULL;
+    g_autoptr (FsimSweep) none = fsim_sweep_run (&o, &e2);
+    g_assert_null (none);
+    g_assert_nonnull (e2);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+static char *
+render (const FsimSweep *sw, FsimReportFormat f, gssize tornado)
+{
+    GString *out = g_string_new (NULL);
+    fsim_sweep_render (sw, f, tornado, out);
+    return g_string_free (out, FALSE);
+}
+
+/* The same answers on one thread as on several. */
+static void
+test_sweep_threads (void)
+{
+    g_autofree char *path = scenario ("device-partners-2018.json");
+    const guint64 seeds[] = { 1, 2, 3 };
+    const char *const vary[] = { "population.mean_degree=10,30", NULL };
+    char *outs[2] = { NULL, NULL };
+
+    for (unsigned t = 1; t <= 2; t++) {
+        FsimSweepOptions o = { .path = path, .sets = users_500, .seeds = seeds, .n_seeds = 3,
+                               .vary = vary, .n_threads = t };
+        g_autoptr (FsimSweep) sw = fsim_sweep_run (&o, NULL);
+        g_assert_nonnull (sw);
+        g_assert_cmpuint (sw->n_metrics, >, 60); /* the defaults */
+        outs[t - 1] = render (sw, FSIM_REPORT_JSON, -1);
+    }
+    g_assert_cmpstr (outs[0], ==, outs[1]);
+    g_free (outs[0]);
+    g_free (outs[1]);
+}
+
+static void
+test_sweep_tornado (void)
+{
+    g_autofree char *path = scenario ("device-partners-2018.json");
+    g_autoptr (FsimMetric) m = metric (NULL, "users");
+    FsimMetric *const metrics[] = { m };
+    const guint64 seeds[] = { 1, 2 };
+    const char *const vary[] = { "date=2018-06-01,2018-07-01", "population.users=300,800,500",
+                                 NULL };
+    FsimSweepOptions o = { .path = path, .seeds = seeds, .n_seeds = 2, .vary = vary,
+                           .metrics = metrics, .n_metrics = 1 };
+    g_autoptr (FsimSweep) sw = fsim_sweep_run (&o, NULL);
+    size_t n = 0;
+    g_autofree FsimTornadoBar *bars = fsim_sweep_tornado (sw, 0, &n);
+
+    g_assert_cmpuint (n, ==, 2);
+    g_assert_cmpuint (bars[0].vary, ==, 1); /* the users move "users"; the date does not */
+    g_assert_cmpuint (bars[0].low, ==, 0);
+    g_assert_cmpuint (bars[0].high, ==, 1);
+    g_assert_cmpfloat (bars[0].swing, ==, 500);
+    g_assert_cmpfloat (bars[0].noise, ==, 0);
+    g_assert_cmpfloat (bars[1].swing, ==, 0);
+
+    g_autofree char *text = render (sw, FSIM_REPORT_TEXT, 0);
+    fsim_assert_contains (text, "Tornado: what moves users most");
+    fsim_assert_contains (text, "     1  population.users  300 -> 300.0         800 -> 800.0   "
+                                "      500.0    +-0  ########################################\n");
+    g_autofree char *csv = render (sw, FSIM_REPORT_CSV, 0);
+    g_assert_cmpstr (csv, ==,
+                     "rank,metric,parameter,lowest_value,lowest_mean,highest_value,highest_mean,"
+                     "swing,noise\r\n"
+                     "1,users,population.users,300,300,800,800,500,0\r\n"
+                     "2,users,date,2018-06-01,300,2018-06-01,300,0,0\r\n");
+}
+
+/* ---- the command line ----------------------------------------------------------------------- */
+
+static void
+test_sweep_cli (void)
+{
+    g_autofree char *path = scenario ("device-partners-2018.json");
+    g_autoptr (FsimTestRun) text = FSIM_RUN (
+        "sweep", path, "--seeds", "1-3", "--set", "population.users=400", "--vary",
+        "population.settings.platform_off=0,0.5", "--metric", "users_reached", "--metric",
+        "share=partners[huawei].users_reached / users", "--tornado", "share");
+    g_assert_cmpint (text->status, ==, FSIM_EXIT_OK);
+    fsim_assert_contains (text->out, "flowsim " FSIM_VERSION " sweep\n");
+    fsim_assert_contains (text->out, "  Seeds       1-3 (3 seeds)\n");
+    fsim_assert_contains (text->out, "  Varied      population.settings.platform_off = 0, 0.5 "
+                                     "(changes the population)\n");
+    fsim_assert_contains (text->out, "  Runs        6, on 6 populations built\n");
+    fsim_assert_contains (text->out, "Setting 2 of 2: population.settings.platform_off=0.5\n");
+    fsim_assert_contains (text->out, "Tornado: what moves share most");
+
+    g_autoptr (FsimTestRun) json = FSIM_RUN ("sweep", path, "--seeds", "1,2", "--set",
+                                             "population.users=400", "--metric", "users",
+                                             "--format", "json");
+    g_assert_cmpint (json->status, ==, FSIM_EXIT_OK);
+    g_autoptr (GHashTable) doc = json_check_parse (json->out);
+    g_assert_nonnull (doc);
+    g_assert_cmpstr (g_hash_table_lookup (doc, "seeds[1]"), ==, "2");
+    g_assert_cmpstr (g_hash_table_lookup (doc, "settings[0].metrics[0].metric"), ==, "users");
+    g_assert_cmpstr (g_hash_table_lookup (doc, "settings[0].metrics[0].mean"), ==, "400");
+    g_assert_cmpstr (g_hash_table_lookup (doc, "settings[0].metrics[0].ci95[1]"), ==, "400");
+
+    struct {
+        const char *args[4];
+        int status;
+        const char *message;
+    } bad[] = {
+        { { "--vary", "x" }, FSIM_EXIT_USAGE, "--vary 'x': expected PATH=VALUE,VALUE,..." },
+        { { "--vary", "date=2018-01-01,", }, FSIM_EXIT_USAGE, "value 2 is empty" },
+        { { "--metric", "users +" }, FSIM_EXIT_USAGE, "column 8: unexpected end" },
+        { { "--tornado", "users" }, FSIM_EXIT_USAGE, "--tornado needs at least one --vary" },
+        { { "--seeds", "9-1" }, FSIM_EXIT_USAGE, "a range runs upwards" },
+        { { "--vary", "nosuch=1,2" }, FSIM_EXIT_INPUT, "--vary nosuch=1: " },
+        { { "--metric", "partners[nobody].users" }, FSIM_EXIT_USAGE, "unknown partner 'nobody'" },
+        { { "--format", "svg" }, FSIM_EXIT_USAGE, "unknown format 'svg'" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS (bad); i++) {
+        g_autoptr (FsimTestRun) r = FSIM_RUN ("sweep", path, "--set", "population.users=300",
+                                              bad[i].args[0], bad[i].args[1]);
+        g_assert_cmpint (r->status, ==, bad[i].status);
+        g_assert_cmpstr (r->out, ==, "");
+        fsim_assert_contains (r->err, bad[i].message);
+    }
+}
+
+int
+main (int argc, char *argv[])
+{
+    g_test_init (&argc, &argv, NULL);
+    g_test_add_func ("/sweep/metric/eval", test_sweep_metric_eval);
+    g_test_add_func ("/sweep/metric/errors", test_sweep_metric_errors);
+    g_test_add_func ("/sweep/seeds", test_sweep_seeds);
+    g_test_add_func ("/sweep/stats", test_sweep_stats);
+    g_test_add_func ("/sweep/explicit", test_sweep_explicit);
+    g_test_add_func ("/sweep/threads", test_sweep_threads);
+    g_test_add_func ("/sweep/snapshot", test_sweep_snapshot);
+    g_test_add_func ("/sweep/tornado", test_sweep_tornado);
+    g_test_add_func ("/sweep/cli", test_sweep_cli);
+    return g_test_run ();
+}
