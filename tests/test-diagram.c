@@ -142,7 +142,8 @@ test_diagram_png (void)
     draw_tmpdir_remove (dir);
 }
 
-/* A scenario with @n partners of growing adoption, as JSON text. */
+/* A scenario with @n partners of growing adoption, as JSON text; the five most used are
+ * tagged "unnamed". */
 static char *
 many_partners (size_t n)
 {
@@ -158,8 +159,9 @@ many_partners (size_t n)
                                 "%s{\"id\": \"p%zu\", \"kind\": \"k%zu\", \"integrates\": "
                                 "[\"api\"], \"requests\": [\"*\"], \"destinations\": [{\"id\": "
                                 "\"d\", \"location\": \"server\", \"jurisdiction\": \"%s\", "
-                                "\"fields\": [\"*\"]}]}",
-                                p ? ",\n" : "", p, p % 3, p % 2 ? "US" : "DE");
+                                "\"fields\": [\"*\"]}], \"tags\": [\"all\", \"%s\"]}",
+                                p ? ",\n" : "", p, p % 3, p % 2 ? "US" : "DE",
+                                p + 5 >= n ? "unnamed" : p % 2 ? "odd" : "even");
     g_string_append (s, "],\n\"population\": {\"generator\": \"erdos_renyi\", \"users\": 400, "
                         "\"mean_degree\": 6, \"adoption\": {");
     for (size_t p = 0; p < n; p++)
@@ -178,7 +180,7 @@ count (const char *haystack, const char *needle)
 }
 
 static char *
-draw_many (size_t n, size_t top)
+draw_many_by (size_t n, size_t top, FsimDiagramGroup by)
 {
     g_autofree char *json = many_partners (n);
     g_autoptr (GError) error = NULL;
@@ -189,29 +191,86 @@ draw_many (size_t n, size_t top)
     g_autoptr (FsimDecisions) dec = fsim_decisions_new (s, s->date);
     g_autoptr (FsimResult) r = fsim_engine_run (s, pop, dec, &error);
     g_assert_no_error (error);
-    FsimDiagramOptions o = { .top = top };
+    FsimDiagramOptions o = { .top = top, .group_by = by };
     GString *out = g_string_new (NULL);
     fsim_diagram_write_dot (s, dec, r, &o, out);
     return g_string_free (out, FALSE);
 }
 
-/* 60 partners: --top 10 draws 10 of them and one "other partners" box; the largest are kept. */
+static char *
+draw_many (size_t n, size_t top)
+{
+    return draw_many_by (n, top, FSIM_DIAGRAM_GROUP_KIND);
+}
+
+/* The users a partner box says it reached: "reached N users," or "each reached at most\nN
+ * users" after @from; SIZE_MAX when there is none. */
+static size_t
+box_reach (const char *from)
+{
+    const char *end = strstr (from, "];\n");
+    const char *at = strstr (from, "reached ");
+    if (at == NULL || at > end)
+        return SIZE_MAX;
+    at += strlen ("reached ");
+    if (g_str_has_prefix (at, "at most\\n"))
+        at += strlen ("at most\\n");
+    g_autofree char *digits = g_strndup (at, strspn (at, "0123456789,"));
+    g_autoptr (GString) n = g_string_new (NULL);
+    for (const char *c = digits; *c; c++)
+        if (*c != ',')
+            g_string_append_c (n, *c);
+    return (size_t) g_ascii_strtoull (n->str, NULL, 10);
+}
+
+/* 60 partners: --top 10 draws 10 named partners alone, those that reach most users (the
+ * five most used, p55 to p59, are unnamed and not among them), and the others in one box per
+ * kind, the unnamed apart, a group of one drawn alone; a group's destinations share one box
+ * per jurisdiction. */
 static void
 test_diagram_top (void)
 {
     g_autofree char *top = draw_many (60, 10);
     g_autofree char *all = draw_many (60, 0);
     g_autofree char *deflt = draw_many (60, FSIM_DIAGRAM_DEFAULT_TOP);
+    g_autofree char *none = draw_many_by (60, 10, FSIM_DIAGRAM_GROUP_NONE);
+    g_autofree char *jur = draw_many_by (60, 10, FSIM_DIAGRAM_GROUP_JURISDICTION);
+    g_autofree char *tag = draw_many_by (60, 10, FSIM_DIAGRAM_GROUP_TAG);
+    size_t named_alone = 0, unnamed_alone = 0, least_alone = SIZE_MAX, most_grouped = 0;
 
-    g_assert_cmpuint (count (top, "    \"partner:"), ==, 11);
-    g_assert_nonnull (strstr (top, "\"partner:(other)\" [shape"));
-    g_assert_nonnull (strstr (top, "50 other partners"));
-    g_assert_nonnull (strstr (top, "\"partner:p59\" [shape")); /* the most used */
-    g_assert_null (strstr (top, "\"partner:p0\" [shape"));
-    g_assert_nonnull (strstr (top, "\"dest:(other)@US\""));
+    for (size_t p = 0; p < 60; p++) {
+        g_autofree char *node = g_strdup_printf ("    \"partner:p%zu\" [shape", p);
+        const char *at = strstr (top, node);
+        if (at && p < 55) {
+            named_alone++;
+            least_alone = MIN (least_alone, box_reach (at));
+        }
+        unnamed_alone += at && p >= 55;
+    }
+    for (const char *at = strstr (top, "other k"); at; at = strstr (at + 1, "other k"))
+        if (box_reach (at) != SIZE_MAX) /* not a destination box */
+            most_grouped = MAX (most_grouped, box_reach (at));
+    g_test_message ("named alone %zu, least of them %zu, most of a named group %zu",
+                    named_alone, least_alone, most_grouped);
+    g_assert_cmpuint (named_alone, ==, 10);
+    g_assert_cmpuint (least_alone, >=, most_grouped);
+    g_assert_cmpuint (most_grouped, >, 0);
+    /* p55..p59: kinds k1, k2, k0, k1, k2: groups of two k1s and two k2s, p57 alone */
+    g_assert_cmpuint (unnamed_alone, ==, 1);
+    g_assert_nonnull (strstr (top, "    \"partner:p57\" [shape"));
+    g_assert_nonnull (strstr (top, "\"2 unnamed k1s\\n"));
+    g_assert_nonnull (strstr (top, "\"2 unnamed k2s\\n"));
+    g_assert_cmpuint (count (top, "    \"partner:"), ==, 10 + 1 + 3 + 2);
+    g_assert_nonnull (strstr (top, "\"dest:(group 1)@US\""));
     g_assert_cmpuint (count (all, "    \"partner:"), ==, 60);
-    g_assert_null (strstr (all, "(other)"));
-    g_assert_cmpuint (count (deflt, "    \"partner:"), ==, FSIM_DIAGRAM_DEFAULT_TOP + 1);
+    g_assert_null (strstr (all, "(group"));
+    g_assert_cmpuint (count (deflt, "    \"partner:"), >, FSIM_DIAGRAM_DEFAULT_TOP);
+    g_assert_cmpuint (count (none, "    \"partner:"), ==, 10 + 2);
+    g_assert_nonnull (strstr (none, "\"45 other partners\\n"));
+    g_assert_nonnull (strstr (none, "\"5 unnamed partners\\n"));
+    g_assert_nonnull (strstr (jur, "\"45 partners, country not given\\n"));
+    g_assert_nonnull (strstr (tag, "\"5 partners tagged unnamed\\n"));
+    g_assert_null (strstr (tag, "tagged all")); /* every partner has it: it tells nothing */
 }
 
 /* Graphviz missing or failing: a clear error, status 4 from the CLI; dot output still works. */
@@ -266,7 +325,8 @@ test_diagram_cli_usage (void)
     g_autoptr (DrawRun) c = FLOWSIM ("diagram", path, "extra");
     g_autoptr (DrawRun) d = FLOWSIM ("diagram", "--help");
     g_autoptr (DrawRun) e = FLOWSIM ("diagram", "/nonexistent.json");
-    g_autoptr (DrawRun) f = FLOWSIM ("diagram", path, "--top", "1", "--format", "dot");
+    g_autoptr (DrawRun) f =
+        FLOWSIM ("diagram", path, "--top", "1", "--group-by", "none", "--format", "dot");
     g_assert_cmpint (a->status, ==, 2);
     g_assert_nonnull (strstr (a->err, "unknown format 'pdf'"));
     g_assert_cmpint (b->status, ==, 2);
@@ -276,6 +336,58 @@ test_diagram_cli_usage (void)
     g_assert_cmpint (e->status, ==, 3);
     g_assert_cmpint (f->status, ==, 0);
     g_assert_nonnull (strstr (f->out, "3 other partners"));
+}
+
+/* --partner, --field and --jurisdiction draw only what answers the question; --aspect asks
+ * Graphviz for the shape; a selector that selects nothing is a usage error. */
+static void
+test_diagram_focus (void)
+{
+    g_autofree char *path = fsim_test_data_path ("diagram", "small.json", NULL);
+    g_autoptr (DrawRun) partner = FLOWSIM ("diagram", path, "--partner", "phone*");
+    g_autoptr (DrawRun) kind = FLOWSIM ("diagram", path, "--partner", "kind:data_broker",
+                                        "--partner", "quiz");
+    g_autoptr (DrawRun) field = FLOWSIM ("diagram", path, "--field", "profile.religion");
+    g_autoptr (DrawRun) jur = FLOWSIM ("diagram", path, "--jurisdiction", "US");
+    g_autoptr (DrawRun) aspect = FLOWSIM ("diagram", path, "--aspect", "16:9");
+    g_autoptr (DrawRun) no_partner = FLOWSIM ("diagram", path, "--partner", "nobody");
+    g_autoptr (DrawRun) no_field = FLOWSIM ("diagram", path, "--field", "profile.shoe_size");
+    g_autoptr (DrawRun) no_jur = FLOWSIM ("diagram", path, "--jurisdiction", "RU");
+    g_autoptr (DrawRun) bad_group = FLOWSIM ("diagram", path, "--group-by", "colour");
+    g_autoptr (DrawRun) bad_aspect = FLOWSIM ("diagram", path, "--aspect", "wide");
+
+    g_assert_cmpint (partner->status, ==, 0);
+    g_assert_cmpuint (count (partner->out, "    \"partner:"), ==, 1);
+    g_assert_nonnull (strstr (partner->out, "    \"partner:phoneco\" [shape"));
+    g_assert_null (strstr (partner->out, "\"dest:quiz/servers\""));
+    g_assert_nonnull (strstr (partner->out, "\\nOnly partner phone*\""));
+    g_assert_cmpint (kind->status, ==, 0);
+    g_assert_cmpuint (count (kind->out, "    \"partner:"), ==, 2);
+    g_assert_null (strstr (kind->out, "    \"partner:phoneco\" [shape"));
+    g_assert_nonnull (strstr (kind->out, "\"partner:quiz\" -> \"partner:broker\""));
+    /* religion: the quiz got ann's (her own use) and ben's (through ann), not cat's (only
+     * her); the phone maker got dan's own and was denied his friends' */
+    g_assert_cmpint (field->status, ==, 0);
+    g_assert_nonnull (strstr (field->out, "Religious views (sensitive)\\n"));
+    g_assert_null (strstr (field->out, "Birthday"));
+    g_assert_null (strstr (field->out, "\"fields:identity\" ["));
+    g_assert_nonnull (strstr (field->out, "Quiz\\napp in GB, used by 1\\nreached 2 users,\\n1 without"));
+    g_assert_nonnull (strstr (field->out, "in CN, used by 1\\nreached 1 user,\\n0 without"));
+    g_assert_nonnull (strstr (field->out, "denied by rule no-religion-for-devices"));
+    g_assert_null (strstr (field->out, "    \"partner:adnet\" [shape")); /* never asked */
+    g_assert_cmpint (jur->status, ==, 0);
+    g_assert_nonnull (strstr (jur->out, "\"dest:broker/db\" ["));
+    g_assert_null (strstr (jur->out, "\"dest:quiz/servers\" ["));
+    g_assert_null (strstr (jur->out, "    \"partner:phoneco\" [shape"));
+    g_assert_cmpint (aspect->status, ==, 0);
+    g_assert_nonnull (strstr (aspect->out, "  graph [ratio=0.56];\n"));
+    g_assert_cmpint (no_partner->status, ==, 2);
+    g_assert_nonnull (strstr (no_partner->err, "--partner 'nobody' selects no partner"));
+    g_assert_cmpint (no_field->status, ==, 2);
+    g_assert_cmpint (no_jur->status, ==, 2);
+    g_assert_nonnull (strstr (no_jur->err, "(the scenario has: GB, US, device)"));
+    g_assert_cmpint (bad_group->status, ==, 2);
+    g_assert_cmpint (bad_aspect->status, ==, 2);
 }
 
 /* One user's routes: open ones by channel, closed ones dotted with their reason. */
@@ -299,11 +411,11 @@ test_diagram_explain (void)
     /* bob's religion: not in his "apps others use" list, so the quiz's friend route is closed */
     g_assert_nonnull (strstr (dot->str, "\"field:profile.religion\" -> \"partner:quiz\" "
                                         "[color=\"#bdbdbd\""));
-    g_assert_nonnull (strstr (dot->str, "closed (friend): apps_others"));
+    g_assert_nonnull (strstr (dot->str, "closed (a friend's use): not in the user's \\\"apps others use\\\" list"));
     /* his birthday reached the quiz through alice, and the broker from the quiz */
-    g_assert_nonnull (strstr (dot->str, "friend alice via graph-v1/friends_birthday"));
+    g_assert_nonnull (strstr (dot->str, "friend alice via Graph API v1.0 (simplified): friends birthday"));
     g_assert_nonnull (strstr (dot->str, "\"partner:quiz\" -> \"partner:broker\""));
-    g_assert_nonnull (strstr (dot->str, "shared by quiz"));
+    g_assert_nonnull (strstr (dot->str, "shared by Personality quiz app"));
     if (!draw_have_dot ())
         return;
     g_autoptr (GBytes) svg = fsim_graphviz_render (dot->str, "svg", &error);
@@ -335,8 +447,8 @@ test_diagram_analysis_cli (void)
     g_assert_cmpint (bad->status, ==, 2);
     g_assert_cmpint (explain->status, ==, 0);
     /* dave turned the platform off: the quiz's friend route is closed, the phone's is open */
-    g_assert_nonnull (strstr (explain->out, "closed (friend): platform"));
-    g_assert_nonnull (strstr (explain->out, "friend frank via device/device_friends"));
+    g_assert_nonnull (strstr (explain->out, "closed (a friend's use): the user turned the platform off"));
+    g_assert_nonnull (strstr (explain->out, "friend frank via Device-integrated API (simplified): device friends"));
     if (!draw_have_dot ())
         return;
     g_autoptr (DrawRun) svg = FLOWSIM ("diff", tour, "--set", "date=2015-05-01", "--format", "svg");
@@ -435,6 +547,7 @@ main (int argc, char **argv)
     g_test_add_func ("/diagram/graphviz/missing", test_diagram_graphviz_missing);
     g_test_add_func ("/diagram/graphviz/fails", test_diagram_graphviz_fails);
     g_test_add_func ("/diagram/cli/usage", test_diagram_cli_usage);
+    g_test_add_func ("/diagram/cli/focus", test_diagram_focus);
     g_test_add_func ("/diagram/explain", test_diagram_explain);
     g_test_add_func ("/diagram/analysis-cli", test_diagram_analysis_cli);
     g_test_add_func ("/svg/check", test_svg_check);

@@ -129,9 +129,166 @@ test_html_diagram (void)
     g_autoptr (DrawRun) r = FLOWSIM ("report", path);
     g_assert_cmpint (r->status, ==, 0);
     assert_well_formed (r->out);
-    g_assert_nonnull (strstr (r->out, "<figure class=\"wide\">\n<svg xmlns="));
+    g_assert_nonnull (strstr (r->out, "<figure class=\"diagram\" id=\"diagram-full\">\n<svg xmlns="));
+    g_assert_nonnull (strstr (r->out, "<a href=\"#diagram-full\">Show the diagram at full size</a>"));
     g_assert_null (strstr (r->out, "<svg onload"));
     g_assert_null (strstr (r->out, "<!DOCTYPE svg"));
+}
+
+/* The offset of @needle in @page (it must be there). */
+static size_t
+offset_of (const char *page, const char *needle)
+{
+    const char *at = strstr (page, needle);
+    g_assert_nonnull (at);
+    return (size_t) (at - page);
+}
+
+/* The page leads with the findings in sentences, then the pictures, then the tables; the
+ * sentences are right (worked out by hand for tests/data/diagram/small.json: ann uses the
+ * quiz, dan the phone maker; cat shows her religion to no one). */
+static void
+test_html_order (void)
+{
+    g_autofree char *page = report ("diagram", "small.json", TRUE);
+    assert_well_formed (page);
+    size_t findings = offset_of (page, "<section id=\"findings\">");
+    size_t cards = offset_of (page, "<section id=\"key-numbers\">");
+    size_t diagram = offset_of (page, "<section id=\"diagram\">");
+    size_t timeline = offset_of (page, "<section id=\"timeline\">");
+    size_t jur = offset_of (page, "<section id=\"jurisdictions\">");
+    size_t partners = offset_of (page, "<section id=\"partners\">");
+    size_t flows = offset_of (page, "<section id=\"flows\">");
+    size_t about = offset_of (page, "<section id=\"about\">");
+    g_assert_cmpuint (findings, <, cards);
+    g_assert_cmpuint (cards, <, diagram);
+    g_assert_cmpuint (diagram, <, timeline);
+    g_assert_cmpuint (timeline, <, jur);
+    g_assert_cmpuint (jur, <, partners);
+    g_assert_cmpuint (partners, <, flows);
+    g_assert_cmpuint (flows, <, about);
+    g_assert_nonnull (strstr (page, "<li>On 2014-06-01, the data of 4 of the 4 users (100%) reached "
+                                    "at least one of 4 partners (3 of them got someone&#39;s "
+                                    "data).</li>"));
+    g_assert_nonnull (strstr (page, "<li>For 3 users (75% of all) some of it went without"));
+    g_assert_nonnull (strstr (page, "<li>The data landed on servers in GB (3 users) and US (3 "
+                                    "users); for 2 users it stayed on the devices where it was "
+                                    "read.</li>"));
+    g_assert_nonnull (strstr (page, "“Religious views” of 3 users reached a partner, for 1 of"));
+}
+
+/* The partners tagged "unnamed" share one row unless all are asked for; the top flows leave
+ * them out (named partners got something). */
+static void
+test_html_fold (void)
+{
+    g_autoptr (FsimSim) sim = draw_sim ("html", "unnamed.json");
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GString) folded = g_string_new (NULL), all = g_string_new (NULL);
+    FsimHtmlOptions o = { 0 }, a = { .all = TRUE };
+    g_assert_true (fsim_html_report (sim->scenario, sim->pop, sim->decisions, sim->result, &o,
+                                     folded, &error));
+    g_assert_true (fsim_html_report (sim->scenario, sim->pop, sim->decisions, sim->result, &a,
+                                     all, &error));
+    g_assert_no_error (error);
+    assert_well_formed (folded->str);
+    /* unnamed-01 and -02 (ann's): ann, ben, cat; unnamed-03 (ben's): ben, ann, dan */
+    g_assert_nonnull (strstr (folded->str,
+                              "<tr class=\"folded\"><td>3 unnamed partners (one row; --all lists "
+                              "each)</td><td>device maker</td><td class=\"r\">3 each</td>"
+                              "<td class=\"r\">2 each</td></tr>"));
+    g_assert_null (strstr (folded->str, "Unnamed device partner 02"));
+    g_assert_nonnull (strstr (folded->str, "3 unnamed partners reached up to 3 users each."));
+    g_assert_nonnull (strstr (all->str, "<td>Unnamed device partner 02</td>"));
+    g_assert_null (strstr (all->str, "class=\"folded\""));
+}
+
+/* --highlight: the page leads with the chosen flow and an example route; a highlight that
+ * selects nothing is an error. */
+static void
+test_html_highlight (void)
+{
+    g_autoptr (FsimSim) sim = draw_sim ("diagram", "small.json");
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GString) out = g_string_new (NULL);
+    const char *const good[] = { "phone*:profile.religion", NULL };
+    const char *const bad[] = { "nobody:profile", NULL };
+    const char *const malformed[] = { "phoneco", NULL };
+    FsimHtmlOptions o = { .highlight = good };
+    g_assert_true (
+        fsim_html_report (sim->scenario, sim->pop, sim->decisions, sim->result, &o, out, &error));
+    g_assert_no_error (error);
+    size_t lead = offset_of (out->str, "<p class=\"lead\">Religious views reached Phone maker for "
+                                       "1 user, 0 of them without consent.</p>");
+    g_assert_cmpuint (lead, <, offset_of (out->str, "<section id=\"diagram\">"));
+    g_assert_nonnull (strstr (out->str, "<h3>Religious views to Phone maker: for example dan</h3>"));
+    o.highlight = bad;
+    g_assert_false (
+        fsim_html_report (sim->scenario, sim->pop, sim->decisions, sim->result, &o, out, &error));
+    g_assert_error (error, FSIM_HTML_ERROR, FSIM_HTML_ERROR_HIGHLIGHT);
+    g_clear_error (&error);
+    o.highlight = malformed;
+    g_assert_false (
+        fsim_html_report (sim->scenario, sim->pop, sim->decisions, sim->result, &o, out, &error));
+    g_assert_error (error, FSIM_HTML_ERROR, FSIM_HTML_ERROR_HIGHLIGHT);
+}
+
+/* --variant: one page, a panel per run, radio buttons and CSS to switch (no script). */
+static void
+test_html_variants (void)
+{
+    g_autofree char *path = fsim_test_data_path ("diagram", "small.json", NULL);
+    g_autoptr (DrawRun) r = FLOWSIM ("report", path, "--no-diagram", "--variant", "As it was=",
+                                     "--variant", "Closed=--set date=2016-01-01");
+    g_autoptr (DrawRun) bad = FLOWSIM ("report", path, "--no-diagram", "--variant", "x=--top 3");
+    g_autoptr (DrawRun) noname = FLOWSIM ("report", path, "--no-diagram", "--variant", "=");
+    g_autoptr (DrawRun) badset = FLOWSIM ("report", path, "--no-diagram", "--variant",
+                                          "x=--set nosuchkey=1");
+    g_autoptr (DrawRun) hl = FLOWSIM ("report", path, "--no-diagram", "--highlight", "zz:profile");
+    g_assert_cmpint (r->status, ==, 0);
+    assert_well_formed (r->out);
+    g_assert_null (strstr (r->out, "<script"));
+    g_assert_nonnull (strstr (r->out, "<input type=\"radio\" name=\"variant\" id=\"variant-1\" "
+                                      "checked=\"checked\"/><label for=\"variant-1\">As it "
+                                      "was</label>"));
+    g_assert_nonnull (strstr (r->out, "<label for=\"variant-2\">Closed</label>"));
+    g_assert_nonnull (strstr (r->out, "#variant-2:checked~#panel-2{display:block}"));
+    g_assert_nonnull (strstr (r->out, "<div class=\"variant\" id=\"panel-2\">"));
+    g_assert_nonnull (strstr (r->out, "<section id=\"findings-2\">"));
+    /* Graph API v1.0 closed on 2015-04-30: in the second panel only the phone maker reaches
+     * anyone (dan's own data, his friends' friends' names) */
+    const char *second = strstr (r->out, "id=\"panel-2\"");
+    g_assert_nonnull (strstr (second, "<p class=\"meta\">--set date=2016-01-01</p>"));
+    g_assert_nonnull (strstr (second, "<li>On 2016-01-01, the data of"));
+    g_assert_nonnull (strstr (r->out, "<li>On 2014-06-01, the data of 4 of the 4 users"));
+    g_assert_cmpint (bad->status, ==, 2);
+    g_assert_nonnull (strstr (bad->err, "'--top' is not --set PATH=VALUE"));
+    g_assert_cmpint (noname->status, ==, 2);
+    g_assert_cmpint (badset->status, !=, 0);
+    g_assert_cmpint (hl->status, ==, 2);
+    g_assert_nonnull (strstr (hl->err, "selects no partner"));
+}
+
+/* The text report (flowsim run) follows the same order: findings first, then the tables, the
+ * unnamed partners in one row unless --all. */
+static void
+test_html_text_report (void)
+{
+    g_autofree char *path = fsim_test_data_path ("html", "unnamed.json", NULL);
+    g_autoptr (DrawRun) r = FLOWSIM ("run", path, "--quiet");
+    g_autoptr (DrawRun) all = FLOWSIM ("run", path, "--quiet", "--all");
+    g_assert_cmpint (r->status, ==, 0);
+    g_assert_cmpint (all->status, ==, 0);
+    g_assert_cmpuint (offset_of (r->out, "\nFindings\n  - On 2018-06-01, the data of 4 of the 4 "
+                                         "users (100%) reached at least one of 5 partners\n"),
+                      <, offset_of (r->out, "\nPopulation\n"));
+    g_assert_nonnull (strstr (r->out, "  - The data landed on servers in CN (2 users); for 4 users "
+                                      "it stayed on the devices where\n    it was read.\n"));
+    g_assert_nonnull (strstr (r->out, "  3 unnamed partners, one row (--all: each)  each  "));
+    g_assert_nonnull (strstr (r->out, "  3 unnamed  one row (--all: each)"));
+    g_assert_null (strstr (r->out, "unnamed-02"));
+    g_assert_nonnull (strstr (all->out, "unnamed-02 (Unnamed device partner 02)"));
+    g_assert_null (strstr (all->out, "one row"));
 }
 
 static char *
@@ -210,6 +367,11 @@ main (int argc, char **argv)
     g_test_add_func ("/html/escaping", test_html_escaping);
     g_test_add_func ("/html/cli", test_html_cli);
     g_test_add_func ("/html/diagram", test_html_diagram);
+    g_test_add_func ("/html/order", test_html_order);
+    g_test_add_func ("/html/fold", test_html_fold);
+    g_test_add_func ("/html/highlight", test_html_highlight);
+    g_test_add_func ("/html/variants", test_html_variants);
+    g_test_add_func ("/html/text-report", test_html_text_report);
     g_test_add_func ("/html/chromium", test_html_chromium);
     return g_test_run ();
 }

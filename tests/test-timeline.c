@@ -220,46 +220,117 @@ test_timeline_svg (void)
     g_assert_true (fsim_svg_check (out->str, (gssize) out->len, &error));
     g_assert_no_error (error);
     g_assert_nonnull (strstr (out->str, "API &#39;v1&#39; closes"));
-    g_assert_nonnull (strstr (out->str, "device_maker"));
+    g_assert_nonnull (strstr (out->str, ">device maker</text>"));
+    g_assert_null (strstr (out->str, "device_maker"));
     /* one date: the lines are points, still well-formed */
     g_autoptr (FsimTimeline) one = timeline ("2014-01-01", "2014-01-01", "1y");
     g_string_truncate (out, 0);
-    fsim_timeline_write_svg (sim->scenario, one, TRUE, out);
+    fsim_timeline_write_svg (sim->scenario, one, NULL, TRUE, out);
     g_assert_true (g_str_has_prefix (out->str, "<svg"));
     g_assert_true (fsim_svg_check (out->str, (gssize) out->len, &error));
     g_assert_no_error (error);
 }
 
-/* --series partner:SEL and a focus (issue 15): the tour's numbers (docs/semantics.md). */
+/* The stroke colour of the polyline titled @title, the @n-th one (transfer full; NULL: none). */
+static char *
+polyline_colour (const char *svg, const char *title, int n)
+{
+    g_autofree char *tag = g_strconcat ("<title>", title, "</title></polyline>", NULL);
+    const char *at = svg;
+    for (int i = 0; i <= n; i++) {
+        at = strstr (i ? at + 1 : at, tag);
+        if (at == NULL)
+            return NULL;
+    }
+    const char *start = g_strrstr_len (svg, at - svg, "<polyline");
+    const char *stroke = strstr (start, "stroke=\"");
+    return g_strndup (stroke + 8, 7);
+}
+
+/* The points of the first polyline titled @title, as numbers. */
+static GArray *
+polyline_points (const char *svg, const char *title)
+{
+    g_autofree char *tag = g_strconcat ("<title>", title, "</title></polyline>", NULL);
+    const char *at = strstr (svg, tag);
+    g_assert_nonnull (at);
+    const char *start = strstr (g_strrstr_len (svg, at - svg, "<polyline"), "points=\"") + 8;
+    GArray *v = g_array_new (FALSE, FALSE, sizeof (double));
+    for (const char *p = start; *p != '"';) {
+        char *end = NULL;
+        double d = g_ascii_strtod (p, &end);
+        g_assert_true (end != p);
+        g_array_append_val (v, d);
+        p = end + (*end == ',' || *end == ' ');
+    }
+    return v;
+}
+
+/* The chart tells the truth: step lines, every change numbered and dated in the key, the y
+ * axes named, one colour per kind in both panels that show kinds. */
+static void
+test_timeline_svg_truthful (void)
+{
+    g_autoptr (FsimTimeline) t = timeline ("2011-01-01", "2019-01-01", "1y");
+    g_autoptr (FsimSim) sim = draw_sim ("timeline", "dated.json");
+    g_autoptr (GString) out = g_string_new (NULL);
+    fsim_timeline_write_svg (sim->scenario, t, NULL, FALSE, out);
+    const char *svg = out->str;
+
+    /* step: 9 dates give 9 + 8 corners, each value held until the next date */
+    g_autoptr (GArray) pts = polyline_points (svg, "all partners, users reached");
+    g_assert_cmpuint (pts->len, ==, 2 * (9 + 8));
+    for (size_t i = 1; i < 9; i++) {
+        double *xy = &g_array_index (pts, double, 0);
+        g_assert_cmpfloat (xy[4 * i - 2], ==, xy[4 * i]);     /* same x: a vertical step */
+        g_assert_cmpfloat (xy[4 * i - 1], ==, xy[4 * i - 3]); /* at the previous value */
+    }
+    /* every change has its number and date in the key */
+    g_assert_cmpuint (t->n_events, >, 0);
+    for (size_t i = 0; i < t->n_events; i++) {
+        g_autofree char *date = fsim_day_format (t->events[i].day);
+        g_autofree char *number = g_strdup_printf (" font-weight=\"bold\">%zu</text>", i + 1);
+        g_autofree char *key = g_strdup_printf (">%s  ", date);
+        g_assert_nonnull (strstr (svg, number));
+        g_assert_nonnull (strstr (svg, key));
+    }
+    g_assert_nonnull (strstr (svg, ">users reached</text>"));
+    g_assert_nonnull (strstr (svg, ">partners</text>"));
+    /* device_maker: the same colour in "by partner kind" and "partners that reached anyone" */
+    g_autofree char *first = polyline_colour (svg, "device maker, users reached", 0);
+    g_autofree char *second = polyline_colour (svg, "device maker, users reached", 1);
+    g_autofree char *app = polyline_colour (svg, "app, users reached", 0);
+    g_assert_nonnull (first);
+    g_assert_cmpstr (first, ==, second);
+    g_assert_cmpstr (first, !=, app);
+}
+
+/* --series partner:SEL adds a panel of those partners; a selector that selects nothing, or
+ * --series without svg, is a usage error. */
 static void
 test_timeline_series (void)
 {
-    g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
-    g_autoptr (DrawRun) r = FLOWSIM ("timeline", tour, "--from", "2013-01-01", "--to",
-                                     "2019-01-01", "--step", "2y", "--series", "partner:phoneco",
-                                     "--series", "partner:kind:app", "--field", "profile.*");
-    g_assert_cmpint (r->status, ==, 0);
-    g_assert_nonnull (strstr (r->out, "  Focus     field profile.*\n"));
-    g_assert_nonnull (strstr (r->out, "Users reached (without consent), by partner\n"
-                                      "  Date        quiz   phoneco\n"
-                                      "  ----------  -----  -------\n"
-                                      "  2013-01-01  3 (2)    3 (2)\n"
-                                      "  2015-01-01  3 (2)    3 (2)\n"
-                                      "  2017-01-01  0 (0)    3 (2)\n"
-                                      "  2019-01-01  0 (0)    0 (0)\n"));
-    g_autoptr (DrawRun) j = FLOWSIM ("timeline", tour, "--from", "2013-01-01", "--to",
-                                     "2013-01-01", "--series", "partner:broker", "--format",
-                                     "json");
-    g_autoptr (GHashTable) t = json_check_parse (j->out);
-    g_assert_cmpstr (g_hash_table_lookup (t, "partner_series[0]"), ==, "broker");
-    g_assert_cmpstr (g_hash_table_lookup (t, "points[0].partners[0].users"), ==, "3");
-    g_autoptr (DrawRun) bad = FLOWSIM ("timeline", tour, "--from", "2013-01-01", "--to",
-                                       "2013-01-01", "--series", "kind");
-    g_assert_cmpint (bad->status, ==, 2);
-    g_assert_nonnull (strstr (bad->err, "--series 'kind': expected partner:SELECTOR"));
-    g_autoptr (DrawRun) none = FLOWSIM ("timeline", tour, "--from", "2013-01-01", "--to",
-                                        "2013-01-01", "--series", "partner:huawei");
+    g_autofree char *path = fsim_test_data_path ("timeline", "dated.json", NULL);
+    g_autoptr (DrawRun) ok =
+        FLOWSIM ("timeline", path, "--from", "2011-01-01", "--to", "2019-01-01", "--format", "svg",
+                 "--series", "partner:app1,kind:device_maker", "--series", "kind");
+    g_autoptr (DrawRun) none = FLOWSIM ("timeline", path, "--from", "2011-01-01", "--to",
+                                        "2019-01-01", "--format", "svg", "--series", "partner:zz");
+    g_autoptr (DrawRun) text = FLOWSIM ("timeline", path, "--from", "2011-01-01", "--to",
+                                        "2019-01-01", "--series", "partner:app1");
+    g_autoptr (DrawRun) bad = FLOWSIM ("timeline", path, "--from", "2011-01-01", "--to",
+                                       "2019-01-01", "--format", "svg", "--series", "colour");
+    g_assert_cmpint (ok->status, ==, 0);
+    g_assert_nonnull (strstr (ok->out, ">Users reached, by partner</text>"));
+    g_assert_nonnull (strstr (ok->out, "<title>First app, users reached</title>"));
+    g_assert_nonnull (strstr (ok->out, "<title>Phone, users reached</title>"));
+    g_assert_null (strstr (ok->out, "<title>Second app, users reached</title>"));
+    g_assert_null (strstr (ok->out, "by jurisdiction")); /* --series kind leaves it out */
+    g_assert_nonnull (strstr (ok->out, ">Users reached, by partner kind</text>"));
     g_assert_cmpint (none->status, ==, 2);
+    g_assert_nonnull (strstr (none->err, "'zz' selects no partner"));
+    g_assert_cmpint (text->status, ==, 2);
+    g_assert_cmpint (bad->status, ==, 2);
 }
 
 static void
@@ -369,8 +440,9 @@ main (int argc, char **argv)
     g_test_add_func ("/timeline/events", test_timeline_events);
     g_test_add_func ("/timeline/json", test_timeline_json);
     g_test_add_func ("/timeline/svg", test_timeline_svg);
-    g_test_add_func ("/timeline/cli", test_timeline_cli);
+    g_test_add_func ("/timeline/svg/truthful", test_timeline_svg_truthful);
     g_test_add_func ("/timeline/series", test_timeline_series);
+    g_test_add_func ("/timeline/cli", test_timeline_cli);
     g_test_add_func ("/timeline/history/v2-cutoff", test_timeline_history_v2_cutoff);
     g_test_add_func ("/timeline/history/wind-down", test_timeline_history_wind_down);
     return g_test_run ();

@@ -67,13 +67,11 @@ fsim_timeline_free (FsimTimeline *t)
     g_free (t->kind_no_consent);
     g_free (t->partners);
     g_free (t->kind_partners);
+    g_free (t->partner_users);
+    g_free (t->partner_no_consent);
     for (size_t i = 0; i < t->n_events; i++)
         g_free (t->events[i].what);
     g_free (t->events);
-    g_strfreev (t->series);
-    g_free (t->series_users);
-    g_free (t->series_no_consent);
-    g_free (t->focus);
     g_free (t);
 }
 
@@ -136,6 +134,9 @@ allocate (FsimTimeline *t, const FsimResult *r)
     t->kind_no_consent = g_new0 (size_t, n * t->n_kinds + 1);
     t->partners = g_new0 (size_t, n + 1);
     t->kind_partners = g_new0 (size_t, n * t->n_kinds + 1);
+    t->n_partners = r->n_partners;
+    t->partner_users = g_new0 (size_t, n * r->n_partners + 1);
+    t->partner_no_consent = g_new0 (size_t, n * r->n_partners + 1);
 }
 
 /* Partners that reached anyone, in all and per kind. */
@@ -166,6 +167,10 @@ record (FsimTimeline *t, size_t i, const FsimScenario *s, const FsimResult *r)
             t->n_jurisdictions * sizeof (size_t));
     memcpy (t->kind_users + i * t->n_kinds, r->kind_users, t->n_kinds * sizeof (size_t));
     memcpy (t->kind_no_consent + i * t->n_kinds, r->kind_no_consent, t->n_kinds * sizeof (size_t));
+    memcpy (t->partner_users + i * t->n_partners, r->partner_reached,
+            t->n_partners * sizeof (size_t));
+    memcpy (t->partner_no_consent + i * t->n_partners, r->partner_reached_no_consent,
+            t->n_partners * sizeof (size_t));
     count_partners (t, i, s, r);
 }
 
@@ -203,6 +208,13 @@ compare_events (gconstpointer a, gconstpointer b)
 static void
 find_events (FsimTimeline *t, const FsimScenario *s)
 {
+    t->events = fsim_timeline_events (s, t->from, t->to, &t->n_events);
+}
+
+FsimTimelineEvent *
+fsim_timeline_events (const FsimScenario *s, FsimDay from, FsimDay to, size_t *out_n)
+{
+    const FsimTimeline range = { .from = from, .to = to }, *t = &range;
     g_autoptr (GArray) events = g_array_new (FALSE, FALSE, sizeof (FsimTimelineEvent));
     for (size_t a = 0; a < s->n_apis; a++) {
         g_autofree char *thing = g_strdup_printf ("API '%s'", s->apis[a].id);
@@ -222,46 +234,13 @@ find_events (FsimTimeline *t, const FsimScenario *s)
             add_window_events (events, t, share->active, thing, "starts", "stops");
         }
     g_array_sort (events, compare_events);
-    t->n_events = events->len;
-    t->events = (FsimTimelineEvent *) g_array_free (g_steal_pointer (&events), FALSE);
+    *out_n = events->len;
+    return (FsimTimelineEvent *) g_array_free (g_steal_pointer (&events), FALSE);
 }
 
 FsimTimeline *
 fsim_timeline_new (const FsimScenario *scenario, const FsimPopulation *pop, FsimDay from,
                    FsimDay to, FsimTimelineStep step, GError **error)
-{
-    return fsim_timeline_new_full (scenario, pop, from, to, step, NULL, NULL, error);
-}
-
-/* The partners of @series, and room for their counts. */
-static void
-allocate_series (FsimTimeline *t, const FsimScenario *s, const FsimWord *series)
-{
-    g_autoptr (GPtrArray) ids = g_ptr_array_new ();
-    for (size_t p = 0; series && p < s->n_partners; p++)
-        if (fsim_bits_get (series, p))
-            g_ptr_array_add (ids, g_strdup (s->partners[p].id));
-    t->n_series = ids->len;
-    g_ptr_array_add (ids, NULL);
-    t->series = (char **) g_ptr_array_free (g_steal_pointer (&ids), FALSE);
-    t->series_users = g_new0 (size_t, t->n_points * t->n_series + 1);
-    t->series_no_consent = g_new0 (size_t, t->n_points * t->n_series + 1);
-}
-
-static void
-record_series (FsimTimeline *t, size_t i, const FsimScenario *s, const FsimResult *r)
-{
-    for (size_t k = 0; k < t->n_series; k++) {
-        gssize p = fsim_scenario_find_partner (s, t->series[k]);
-        t->series_users[i * t->n_series + k] = r->partner_reached[p];
-        t->series_no_consent[i * t->n_series + k] = r->partner_reached_no_consent[p];
-    }
-}
-
-FsimTimeline *
-fsim_timeline_new_full (const FsimScenario *scenario, const FsimPopulation *pop, FsimDay from,
-                        FsimDay to, FsimTimelineStep step, const FsimFocus *focus,
-                        const FsimWord *series, GError **error)
 {
     g_return_val_if_fail (scenario != NULL && pop != NULL && step.count > 0, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -272,19 +251,15 @@ fsim_timeline_new_full (const FsimScenario *scenario, const FsimPopulation *pop,
     t->n_users = pop->n_users;
     if (!make_days (t, error))
         return NULL;
-    allocate_series (t, scenario, series);
-    t->focus = focus && focus->description ? g_strdup (focus->description) : NULL;
     for (size_t i = 0; i < t->n_points; i++) {
         g_autoptr (FsimDecisions) decisions = fsim_decisions_new (scenario, t->days[i]);
-        g_autoptr (FsimResult) r = fsim_engine_run_focused (scenario, pop, decisions, focus, 0,
-                                                            NULL, NULL, error);
+        g_autoptr (FsimResult) r = fsim_engine_run (scenario, pop, decisions, error);
         if (r == NULL) {
             g_autofree char *date = fsim_day_format (t->days[i]);
             g_prefix_error (error, "%s: ", date);
             return NULL;
         }
         record (t, i, scenario, r);
-        record_series (t, i, scenario, r);
     }
     find_events (t, scenario);
     return g_steal_pointer (&t);

@@ -53,16 +53,19 @@ typedef struct {
     size_t *kind_users, *kind_no_consent;
     size_t *partners;      /* [t]: partners that reached at least one user */
     size_t *kind_partners; /* [t * n_kinds + k]: ... of that kind */
+    size_t n_partners;     /* the scenario's, in model order */
+    size_t *partner_users, *partner_no_consent; /* [t * n_partners + p]: users it reached */
     size_t n_events;
     FsimTimelineEvent *events; /* sorted by day */
-    /* --series partner:SEL: one series per selected partner, in model order */
-    size_t n_series;
-    char **series;                          /* partner ids, NULL-terminated */
-    size_t *series_users, *series_no_consent; /* [t * n_series + i] */
-    char *focus; /* what a focused timeline counted (FsimFocus.description), or NULL */
 } FsimTimeline;
 
 void fsim_timeline_free (FsimTimeline *t);
+
+/* The policy changes of @s inside (@from, @to], sorted by day: those of fsim_timeline_new(),
+ * without simulating. Returns: (transfer full): *@out_n events, each `what` to g_free(), then
+ * the array. Can't fail. */
+FsimTimelineEvent *fsim_timeline_events (const FsimScenario *s, FsimDay from, FsimDay to,
+                                         size_t *out_n);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimTimeline, fsim_timeline_free)
 
 /**
@@ -77,19 +80,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimTimeline, fsim_timeline_free)
  */
 FsimTimeline *fsim_timeline_new (const FsimScenario *scenario, const FsimPopulation *pop,
                                  FsimDay from, FsimDay to, FsimTimelineStep step, GError **error);
-
-/**
- * fsim_timeline_new_full:
- * @focus: (nullable): count only these flows at every date (engine.h, fsim_engine_run_focused)
- * @series: (nullable): partners (a partner bit set) that get a series of their own: the users
- *   each reached (without consent) at every date
- *
- * As fsim_timeline_new().
- */
-FsimTimeline *fsim_timeline_new_full (const FsimScenario *scenario, const FsimPopulation *pop,
-                                      FsimDay from, FsimDay to, FsimTimelineStep step,
-                                      const FsimFocus *focus, const FsimWord *series,
-                                      GError **error);
 
 typedef enum {
     FSIM_TIMELINE_TEXT,
@@ -117,12 +107,22 @@ gboolean fsim_timeline_format_from_string (const char *s, FsimTimelineFormat *ou
 void fsim_timeline_render (const FsimScenario *scenario, const FsimTimeline *t,
                            FsimTimelineFormat format, GString *out);
 
+/* Which panels the chart draws (fsim_timeline_write_svg). */
+typedef struct {
+    gboolean no_jurisdictions; /* leave out "by jurisdiction" */
+    gboolean no_kinds;         /* leave out "by partner kind" and "partners that reached" */
+    const char *const *partners; /* (nullable) partner selectors: a panel "by partner" */
+} FsimTimelineChart;
+
 /**
  * fsim_timeline_write_svg:
- * Appends a standalone SVG document: two line charts (by jurisdiction, by partner kind), users
- * reached solid and without consent dashed, the policy changes as vertical lines, and a third
- * chart of the partners that reached anyone (all, by kind). With
- * @embedded, leaves out the XML declaration (for inlining in HTML). Can't fail.
+ * Appends a standalone SVG document: step charts (values change on the dates they change) of
+ * the users reached by jurisdiction, by partner kind and (with @chart->partners) by partner,
+ * solid, and without consent, dashed; a chart of the partners that reached anyone (all, by
+ * kind); each entity in one colour in every panel, with a marker shape of its own and its name
+ * at the end of its line. The policy changes are numbered vertical lines with a key below
+ * that gives each one's date and what changed. @chart: (nullable): every panel but "by
+ * partner". With @embedded, leaves out the XML declaration (for inlining in HTML). Can't fail.
  */
 void fsim_timeline_write_svg (const FsimScenario *scenario, const FsimTimeline *t,
-                              gboolean embedded, GString *out);
+                              const FsimTimelineChart *chart, gboolean embedded, GString *out);

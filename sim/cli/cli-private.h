@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "cli.h"
+#include "diagram.h"
 #include "progress.h"
 #include "report.h"
 
@@ -54,6 +55,7 @@ extern const FsimCommand fsim_cmd_diagram;
 extern const FsimCommand fsim_cmd_timeline;
 extern const FsimCommand fsim_cmd_report;
 extern const FsimCommand fsim_cmd_sweep;
+extern const FsimCommand fsim_cmd_serve;
 
 /* The "Exit status:" paragraph every help text ends with. */
 extern const char fsim_i_cli_exit_status_help[];
@@ -72,6 +74,7 @@ gboolean fsim_i_cli_write_output (const char *output, const GString *text, GErro
  * traced, shown only when stderr is a terminal and not @quiet. */
 FsimExit fsim_i_cli_render_progress (const char *path, const char *const *sets,
                                      const FsimFocusOptions *focus, FsimReportFormat format,
+                                     const FsimReportOptions *report,
                                      gboolean quiet, GString *out, GError **error);
 
 /* Loads @path with @sets and builds its population, reporting the build on @progress.
@@ -104,3 +107,21 @@ char *fsim_i_cmd_scenario_path (char *const *args);
 FsimExit fsim_i_cmd_print_help (GOptionContext *context, const char *name, GError **error);
 /* Writes @text to @output (output.h) or stdout; FSIM_EXIT_INTERNAL on failure. */
 FsimExit fsim_i_cmd_output (const char *output, const GString *text, GError **error);
+
+/* cli-diagram.c: the diagram's options (--top, --group-by, --partner, --field, --jurisdiction,
+ * --aspect), shared by `flowsim diagram` and `flowsim report`. */
+typedef struct {
+    char *top, *group_by, *jurisdiction, *aspect;
+    char **partners, **fields;
+} FsimCliDiagram;
+
+/* Adds the options to @context, parsed into @o (which must outlive the parse). */
+void fsim_i_cli_diagram_add (GOptionContext *context, FsimCliDiagram *o);
+/* Checks the parsed options and fills @d (which then points into @o); a usage error else. */
+FsimExit fsim_i_cli_diagram_parse (const FsimCliDiagram *o, FsimDiagramOptions *d,
+                                   GError **error);
+/* After the run: a usage error for a --partner or --field that selects nothing, or a
+ * --jurisdiction where nothing is kept. */
+FsimExit fsim_i_cli_diagram_check (const FsimCliDiagram *o, const FsimScenario *s,
+                                   const FsimResult *r, GError **error);
+void fsim_i_cli_diagram_clear (FsimCliDiagram *o);

@@ -67,7 +67,8 @@ fsim_i_cli_load_population (const char *path, const char *const *sets, FsimProgr
 FsimExit
 fsim_i_cli_render_progress (const char *path, const char *const *sets,
                             const FsimFocusOptions *focus_options, FsimReportFormat format,
-                            gboolean quiet, GString *out, GError **error)
+                            const FsimReportOptions *report, gboolean quiet, GString *out,
+                            GError **error)
 {
     g_autoptr (FsimProgress) progress = fsim_progress_new (2, fsim_progress_wanted (quiet));
     g_auto (FsimFocus) focus = { 0 };
@@ -88,6 +89,6 @@ fsim_i_cli_render_progress (const char *path, const char *const *sets,
     if (!fsim_sim_trace (sim, &options, error))
         return FSIM_EXIT_INTERNAL;
     g_clear_pointer (&progress, fsim_progress_free); /* erase the line before the report */
-    fsim_report_render (sim->scenario, sim->pop, sim->result, format, out);
+    fsim_report_render_with (sim->scenario, sim->pop, sim->result, format, report, out);
     return FSIM_EXIT_OK;
 }

@@ -23,6 +23,56 @@ fsim_i_cli_sim_new (const char *path, const char *const *sets, FsimExit *out_sta
 }
 
 gboolean
+fsim_i_cli_sim_build (FsimSim *sim, const FsimPopulationSource *source, GError **error)
+{
+    if (!source)
+        return fsim_sim_build (sim, NULL, error);
+    /* what fsim_sim_build() does, the population borrowed */
+    sim->pop = source->get (source->data, sim->scenario, error);
+    if (!sim->pop)
+        return FALSE;
+    sim->decisions = fsim_decisions_new (sim->scenario, sim->scenario->date);
+    return TRUE;
+}
+
+void
+fsim_i_cli_sim_give_back (FsimSim *sim, const FsimPopulationSource *source)
+{
+    if (sim && sim->pop && source)
+        source->release (source->data, g_steal_pointer (&sim->pop));
+}
+
+void
+fsim_i_cli_sim_clear (FsimCliSim *s)
+{
+    fsim_i_cli_sim_give_back (s->sim, s->source);
+    g_clear_pointer (&s->sim, fsim_sim_free);
+    s->source = NULL;
+}
+
+FsimExit
+fsim_i_cli_sim_init (FsimCliSim *s, const char *path, const char *const *sets,
+                     const FsimPopulationSource *source, GError **error)
+{
+    g_return_val_if_fail (s != NULL && s->sim == NULL, FSIM_EXIT_INTERNAL);
+    FsimExit status = FSIM_EXIT_OK;
+    if (!source) {
+        s->sim = fsim_i_cli_sim_new (path, sets, &status, error);
+        return s->sim ? FSIM_EXIT_OK : status;
+    }
+    /* fsim_sim_new()'s three steps, the population of the second from @source */
+    g_autofree char *default_path = path ? NULL : fsim_cli_default_scenario_path ();
+    const FsimSimOptions options = { .sets = sets };
+    s->sim = fsim_sim_load (path ? path : default_path, &options, error);
+    if (!s->sim)
+        return FSIM_EXIT_INPUT;
+    s->source = source;
+    if (!fsim_i_cli_sim_build (s->sim, source, error))
+        return FSIM_EXIT_INPUT;
+    return fsim_sim_trace (s->sim, &options, error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
+}
+
+gboolean
 fsim_i_cli_parse_day (const char *option, const char *text, FsimDay *out_day, GError **error)
 {
     if (text == NULL || !fsim_day_parse (text, out_day)) {

@@ -21,6 +21,40 @@
 FsimSim *fsim_i_cli_sim_new (const char *path, const char *const *sets, FsimExit *out_status,
                                 GError **error);
 
+/*
+ * Where a command gets its population when it is not to build it: get() returns the
+ * population of @scenario (loaded with the command's overrides), which the caller borrows
+ * until it calls release(); NULL with @error set on failure. `flowsim serve` keeps populations
+ * this way across requests (serve-population.c); the CLI builds its own (no source).
+ */
+typedef struct {
+    FsimPopulation *(*get) (void *data, const FsimScenario *scenario, GError **error);
+    void (*release) (void *data, FsimPopulation *pop);
+    void *data;
+} FsimPopulationSource;
+
+/* A simulation of the command bodies (cli-commands.h): sim->pop is borrowed from source when
+ * source is set, else owned like the rest. Initialise with { 0 }. */
+typedef struct {
+    FsimSim *sim;
+    const FsimPopulationSource *source;
+} FsimCliSim;
+
+/* fsim_sim_build() of @sim (loaded), the population from @source (nullable: built).
+ * FALSE with @error set if there is none. */
+gboolean fsim_i_cli_sim_build (FsimSim *sim, const FsimPopulationSource *source, GError **error);
+/* Before fsim_sim_free(): gives @sim's population back to @source (nullable: nothing to do). */
+void fsim_i_cli_sim_give_back (FsimSim *sim, const FsimPopulationSource *source);
+
+void fsim_i_cli_sim_clear (FsimCliSim *s);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FsimCliSim, fsim_i_cli_sim_clear)
+
+/* fsim_i_cli_sim_new() into @s, the population from @source (nullable: built). Returns
+ * FSIM_EXIT_OK, or the exit status of the failing step with @error set (@s then holds what
+ * was made; clear it). */
+FsimExit fsim_i_cli_sim_init (FsimCliSim *s, const char *path, const char *const *sets,
+                              const FsimPopulationSource *source, GError **error);
+
 /* Parses "YYYY-MM-DD" for option @option; a usage error (FALSE) otherwise. */
 gboolean fsim_i_cli_parse_day (const char *option, const char *text, FsimDay *out_day,
                                GError **error);

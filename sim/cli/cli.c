@@ -43,6 +43,7 @@ static const FsimCommand *const commands[] = {
     &fsim_cmd_timeline,
     &fsim_cmd_report,
     &fsim_cmd_sweep,
+    &fsim_cmd_serve,
     &help_command,
 };
 

@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "cli-private.h"
+#include "cli-sim.h"
 #include "explain.h"
 #include "policy.h"
 #include "population.h"
@@ -18,6 +19,7 @@ typedef struct {
     FsimScenario *scenario; /* the sim's, for short */
     FsimPopulation *pop;
     FsimTracer *tracer;
+    const FsimPopulationSource *pop_source; /* set: the sim's pop is borrowed from it */
 } FsimWorld;
 
 void fsim_i_world_clear (FsimWorld *w);
@@ -27,3 +29,6 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FsimWorld, fsim_i_world_clear)
  * file or population) or FSIM_EXIT_INTERNAL, with @error set on failure. */
 FsimExit fsim_i_world_load (FsimWorld *w, const char *path, const char *const *sets,
                             GError **error);
+/* The same with the population from @source (nullable: built). */
+FsimExit fsim_i_world_load_from (FsimWorld *w, const char *path, const char *const *sets,
+                                 const FsimPopulationSource *source, GError **error);

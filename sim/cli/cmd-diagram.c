@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include "cli-commands.h"
 #include "cli-private.h"
 #include "cli-sim.h"
 #include "diagram.h"
@@ -14,7 +15,7 @@
 typedef struct {
     char *format;
     char *output;
-    char *top;
+    FsimCliDiagram diagram;
     char **sets;
     char **args;
     gboolean help;
@@ -25,7 +26,7 @@ diagram_options_clear (DiagramOptions *o)
 {
     g_clear_pointer (&o->format, g_free);
     g_clear_pointer (&o->output, g_free);
-    g_clear_pointer (&o->top, g_free);
+    fsim_i_cli_diagram_clear (&o->diagram);
     g_clear_pointer (&o->sets, g_strfreev);
     g_clear_pointer (&o->args, g_strfreev);
 }
@@ -40,17 +41,13 @@ diagram_context (DiagramOptions *o)
           "FORMAT" },
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output,
           "Write the diagram to FILE (replaced atomically; '-' is standard output)", "FILE" },
-        { "top", 'n', 0, G_OPTION_ARG_FILENAME, &o->top,
-          "Draw the N partners that reach most users one by one, the rest as one box "
-          "(default 20; 0: all)",
-          "N" },
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
           "Override a scenario value (repeatable)", "PATH=VALUE" },
         { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[SCENARIO]" },
         { 0 },
     };
-    return fsim_i_cmd_context (
+    GOptionContext *context = fsim_i_cmd_context (
         "diagram", NULL, entries,
         "Draws who got which data in SCENARIO on its date: fields (by taxonomy), the API scopes "
         "that\noffered them, the partners that got them and where they stored them (by "
@@ -59,10 +56,15 @@ diagram_context (DiagramOptions *o)
         "Examples:\n"
         "  flowsim diagram scenarios/tour.json --output tour.svg\n"
         "  flowsim diagram --top 10 --format png --output partners.png\n"
+        "  flowsim diagram --partner huawei --output huawei.svg      # what reached Huawei?\n"
+        "  flowsim diagram --field profile.religion --output religion.svg\n"
+        "  flowsim diagram --group-by jurisdiction --aspect 16:9 --output slide.svg\n"
         "  flowsim diagram scenarios/tour.json | dot -Tpdf > tour.pdf\n\n"
         "Environment:\n"
         "  FLOWSIM_DOT  the Graphviz dot program to run (default: dot in PATH)\n"
         "Without Graphviz, svg and png fail with status 4; dot always works.\n");
+    fsim_i_cli_diagram_add (context, &o->diagram);
+    return context;
 }
 
 static char *
@@ -90,11 +92,22 @@ diagram_format (const DiagramOptions *o)
     return o->format ? NULL : "dot";
 }
 
+gboolean
+fsim_i_diagram_parse_top (const char *text, size_t *out_top, GError **error)
+{
+    guint64 top = 0;
+    if (!g_ascii_string_to_unsigned (text, 10, 0, 100000, &top, NULL)) {
+        fsim_i_cli_usage_error (error, "--top '%s' is not a number from 0 to 100000", text);
+        return FALSE;
+    }
+    *out_top = (size_t) top;
+    return TRUE;
+}
+
 static FsimExit
 diagram_parse (int argc, char **argv, DiagramOptions *o, FsimDiagramOptions *d, GError **error)
 {
     g_autoptr (GOptionContext) context = diagram_context (o);
-    guint64 top = FSIM_DIAGRAM_DEFAULT_TOP;
     FsimExit status = fsim_i_cmd_parse (context, "diagram", argc, argv, error);
     if (status != FSIM_EXIT_OK || o->help)
         return status;
@@ -103,29 +116,39 @@ diagram_parse (int argc, char **argv, DiagramOptions *o, FsimDiagramOptions *d, 
     if (diagram_format (o) == NULL)
         return fsim_i_cli_usage_error (error, "unknown format '%s' (expected dot, svg or png)",
                                        o->format);
-    if (o->top && (!g_ascii_string_to_unsigned (o->top, 10, 0, 100000, &top, NULL)))
-        return fsim_i_cli_usage_error (error, "--top '%s' is not a number from 0 to 100000",
-                                       o->top);
-    d->top = (size_t) top;
+    if ((status = fsim_i_cli_diagram_parse (&o->diagram, d, error)) != FSIM_EXIT_OK)
+        return status;
     return fsim_i_cmd_check_sets (o->sets, error);
+}
+
+FsimExit
+fsim_i_diagram_render (const char *path, const char *const *sets,
+                       const FsimPopulationSource *source, const FsimDiagramOptions *d,
+                       const FsimCliDiagram *focus, const char *format, GString *out,
+                       GError **error)
+{
+    g_auto (FsimCliSim) cs = { 0 };
+    FsimExit status = fsim_i_cli_sim_init (&cs, path, sets, source, error);
+
+    if (status != FSIM_EXIT_OK)
+        return status;
+    const FsimSim *sim = cs.sim;
+    if (focus && (status = fsim_i_cli_diagram_check (focus, sim->scenario, sim->result, error)) !=
+                     FSIM_EXIT_OK)
+        return status;
+    fsim_diagram_write_dot (sim->scenario, sim->decisions, sim->result, d, out);
+    return fsim_graphviz_convert (out, format, error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
 }
 
 /* Simulates, draws and writes. */
 static FsimExit
 diagram_run (const DiagramOptions *o, const FsimDiagramOptions *d, GError **error)
 {
-    FsimExit status = FSIM_EXIT_OK;
-    const char *format = diagram_format (o);
     g_autoptr (GString) dot = g_string_new (NULL);
-    g_autoptr (FsimSim) sim = fsim_i_cli_sim_new (o->args ? o->args[0] : NULL,
-                                                     (const char *const *) o->sets, &status, error);
-
-    if (sim == NULL)
-        return status;
-    fsim_diagram_write_dot (sim->scenario, sim->decisions, sim->result, d, dot);
-    if (!fsim_graphviz_convert (dot, format, error))
-        return FSIM_EXIT_INTERNAL;
-    return fsim_i_cmd_output (o->output, dot, error);
+    FsimExit status = fsim_i_diagram_render (o->args ? o->args[0] : NULL,
+                                             (const char *const *) o->sets, NULL, d, &o->diagram,
+                                             diagram_format (o), dot, error);
+    return status == FSIM_EXIT_OK ? fsim_i_cmd_output (o->output, dot, error) : status;
 }
 
 static FsimExit

@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include "cli-commands.h"
 #include "cmd-analysis.h"
 #include "diff-diagram.h"
 #include "diff.h"
@@ -71,8 +72,15 @@ diff_help (void)
     return fsim_i_cmd_help (context, "diff");
 }
 
+gboolean
+fsim_i_diff_format_ok (const char *format)
+{
+    return !format || strcmp (format, "json") == 0 || strcmp (format, "text") == 0 ||
+           strcmp (format, "dot") == 0 || strcmp (format, "svg") == 0;
+}
+
 static FsimExit
-diff_parse (int argc, char **argv, DiffOptions *o, gboolean *json, GError **error)
+diff_parse (int argc, char **argv, DiffOptions *o, GError **error)
 {
     g_autoptr (GOptionContext) context = diff_context (o);
     FsimExit status = fsim_i_cmd_parse (context, "diff", argc, argv, error);
@@ -85,22 +93,24 @@ diff_parse (int argc, char **argv, DiffOptions *o, gboolean *json, GError **erro
     if (!o->args[1] && !o->sets)
         return fsim_i_cli_usage_error (error, "give a WHATIF scenario, or --set overrides of "
                                               "BASE");
-    *json = o->format && strcmp (o->format, "json") == 0;
-    if (o->format && !*json && strcmp (o->format, "text") != 0 &&
-        strcmp (o->format, "dot") != 0 && strcmp (o->format, "svg") != 0)
+    if (!fsim_i_diff_format_ok (o->format))
         return fsim_i_cli_usage_error (error,
                                        "unknown format '%s' (expected text, json, dot or svg)",
                                        o->format);
     return fsim_i_cmd_check_sets (o->sets, error);
 }
 
+/* fsim_i_diff_render() with the text's --all, a focus (nullable) and, when @warn, the warnings
+ * about overrides that can have no effect (on stderr: the command line only). */
 static FsimExit
-diff_run (const DiffOptions *o, gboolean json, gboolean *changed, GString *out, GError **error)
+diff_render_full (const char *base_path, const char *whatif_path, const char *const *sets,
+                  const char *format, gboolean all, const FsimFocusOptions *focus_options,
+                  gboolean warn, gboolean *out_changed, GString *out, GError **error)
 {
-    const FsimSimOptions options = { .sets = (const char *const *) o->sets };
+    const FsimSimOptions options = { .sets = sets };
     FsimSimFailure failure = FSIM_SIM_FAILED_INTERNAL;
     g_autoptr (FsimSimDiff) compared =
-        fsim_sim_diff (o->args[0], o->args[1], &options, &failure, error);
+        fsim_sim_diff (base_path, whatif_path, &options, &failure, error);
     if (!compared && failure == FSIM_SIM_FAILED_USAGE) {
         g_autofree char *message = g_strdup ((*error)->message);
         g_clear_error (error);
@@ -109,35 +119,45 @@ diff_run (const DiffOptions *o, gboolean json, gboolean *changed, GString *out, 
     if (!compared)
         return (FsimExit) failure;
     const FsimDiff *diff = compared->diff;
-    fsim_i_warn_overrides (o->args[1] ? o->args[1] : o->args[0], (const char *const *) o->sets,
-                           diff->whatif);
+    if (warn)
+        fsim_i_warn_overrides (whatif_path ? whatif_path : base_path, sets, diff->whatif);
     g_auto (FsimFocus) focus = { 0 };
-    FsimExit status = fsim_i_focus_resolve (&o->focus, diff->whatif, &focus, error);
+    FsimExit status = fsim_i_focus_resolve (focus_options, diff->whatif, &focus, error);
     if (status != FSIM_EXIT_OK)
         return status;
-    const FsimFocus *f = fsim_i_focus_given (&o->focus) ? &focus : NULL;
-    *changed = fsim_diff_any (diff);
-    if (o->format && (strcmp (o->format, "dot") == 0 || strcmp (o->format, "svg") == 0))
-        return fsim_diff_draw (diff, o->format, out, error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
-    if (json)
+    const FsimFocus *f = fsim_i_focus_given (focus_options) ? &focus : NULL;
+    if (out_changed)
+        *out_changed = fsim_diff_any (diff);
+    if (format && (strcmp (format, "dot") == 0 || strcmp (format, "svg") == 0))
+        return fsim_diff_draw (diff, format, out, error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
+    if (format && strcmp (format, "json") == 0)
         fsim_diff_render_json_focused (diff, f, out);
     else
-        fsim_diff_render_text_full (diff, o->all, f, out);
+        fsim_diff_render_text_full (diff, all, f, out);
     return FSIM_EXIT_OK;
+}
+
+FsimExit
+fsim_i_diff_render (const char *base_path, const char *whatif_path, const char *const *sets,
+                    const char *format, gboolean *out_changed, GString *out, GError **error)
+{
+    return diff_render_full (base_path, whatif_path, sets, format, FALSE, NULL, FALSE,
+                             out_changed, out, error);
 }
 
 static FsimExit
 cmd_diff (int argc, char **argv, GError **error)
 {
     DiffOptions o = { 0 };
-    gboolean json = FALSE, changed = FALSE;
+    gboolean changed = FALSE;
     g_autoptr (GString) out = g_string_new (NULL);
-    FsimExit status = diff_parse (argc, argv, &o, &json, error);
+    FsimExit status = diff_parse (argc, argv, &o, error);
     if (status == FSIM_EXIT_OK && o.help) {
         g_autoptr (GOptionContext) context = diff_context (&o);
         status = fsim_i_cmd_print_help (context, "diff", error);
     } else if (status == FSIM_EXIT_OK) {
-        status = diff_run (&o, json, &changed, out, error);
+        status = diff_render_full (o.args[0], o.args[1], (const char *const *) o.sets,
+                                   o.format, o.all, &o.focus, TRUE, &changed, out, error);
         if (status == FSIM_EXIT_OK)
             status = fsim_i_cmd_output (o.output, out, error);
         if (status == FSIM_EXIT_OK && o.exit_code && changed)

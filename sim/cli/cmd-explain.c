@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "analysis-private.h"
+#include "cli-commands.h"
 #include "cmd-analysis.h"
 #include "explain-diagram.h"
 
@@ -82,8 +83,31 @@ explain_help (void)
     return fsim_i_cmd_help (context, "explain");
 }
 
+FsimExit
+fsim_i_explain_check (const FsimExplainRequest *rq, GError **error)
+{
+    const char *format = rq->format;
+    if (!rq->user)
+        return fsim_i_cli_usage_error (error, "--user is required (which user to explain)");
+    if (rq->partner && rq->destination)
+        return fsim_i_cli_usage_error (error, "give --partner or --destination, not both");
+    if (format && strcmp (format, "json") != 0 && strcmp (format, "text") != 0 &&
+        strcmp (format, "dot") != 0 && strcmp (format, "svg") != 0)
+        return fsim_i_cli_usage_error (error,
+                                       "unknown format '%s' (expected text, json, dot or svg)",
+                                       format);
+    return FSIM_EXIT_OK;
+}
+
+static FsimExplainRequest
+explain_request (const ExplainOptions *o)
+{
+    return (FsimExplainRequest) { .user = o->user, .field = o->field, .partner = o->partner,
+                                  .destination = o->destination, .format = o->format };
+}
+
 static FsimExit
-explain_parse (int argc, char **argv, ExplainOptions *o, gboolean *json, GError **error)
+explain_parse (int argc, char **argv, ExplainOptions *o, GError **error)
 {
     g_autoptr (GOptionContext) context = explain_context (o);
     FsimExit status = fsim_i_cmd_parse (context, "explain", argc, argv, error);
@@ -91,16 +115,10 @@ explain_parse (int argc, char **argv, ExplainOptions *o, gboolean *json, GError 
         return status;
     if (!fsim_i_cmd_check_scenario_args (o->args, error))
         return FSIM_EXIT_USAGE;
-    if (!o->user)
-        return fsim_i_cli_usage_error (error, "--user is required (which user to explain)");
-    if (o->partner && o->destination)
-        return fsim_i_cli_usage_error (error, "give --partner or --destination, not both");
-    *json = o->format && strcmp (o->format, "json") == 0;
-    if (o->format && !*json && strcmp (o->format, "text") != 0 &&
-        strcmp (o->format, "dot") != 0 && strcmp (o->format, "svg") != 0)
-        return fsim_i_cli_usage_error (error,
-                                       "unknown format '%s' (expected text, json, dot or svg)",
-                                       o->format);
+    FsimExplainRequest rq = explain_request (o);
+    status = fsim_i_explain_check (&rq, error);
+    if (status != FSIM_EXIT_OK)
+        return status;
     return fsim_i_cmd_check_sets (o->sets, error);
 }
 
@@ -122,7 +140,7 @@ partners_with_destination (const FsimScenario *s, const char *filter)
 
 /* Resolves --field, --partner and --destination against the scenario. */
 static FsimExit
-explain_filters (const FsimScenario *s, const ExplainOptions *o, FsimWord **fields,
+explain_filters (const FsimScenario *s, const FsimExplainRequest *o, FsimWord **fields,
                  FsimWord **partners, GError **error)
 {
     if (o->field && !(*fields = fsim_scenario_select_fields (s, o->field)))
@@ -138,12 +156,14 @@ explain_filters (const FsimScenario *s, const ExplainOptions *o, FsimWord **fiel
     return FSIM_EXIT_OK;
 }
 
-static FsimExit
-explain_run (const ExplainOptions *o, gboolean json, GString *out, GError **error)
+FsimExit
+fsim_i_explain_render (const char *path, const char *const *sets,
+                       const FsimPopulationSource *source, const FsimExplainRequest *o,
+                       GString *out, GError **error)
 {
     g_auto (FsimWorld) w = { 0 };
-    g_autofree char *path = fsim_i_cmd_scenario_path (o->args);
-    FsimExit status = fsim_i_world_load (&w, path, (const char *const *) o->sets, error);
+    gboolean json = o->format && strcmp (o->format, "json") == 0;
+    FsimExit status = fsim_i_world_load_from (&w, path, sets, source, error);
     if (status != FSIM_EXIT_OK)
         return status;
     gssize u = fsim_tracer_find_user (w.tracer, o->user);
@@ -172,14 +192,16 @@ static FsimExit
 cmd_explain (int argc, char **argv, GError **error)
 {
     ExplainOptions o = { 0 };
-    gboolean json = FALSE;
     g_autoptr (GString) out = g_string_new (NULL);
-    FsimExit status = explain_parse (argc, argv, &o, &json, error);
+    FsimExit status = explain_parse (argc, argv, &o, error);
     if (status == FSIM_EXIT_OK && o.help) {
         g_autoptr (GOptionContext) context = explain_context (&o);
         status = fsim_i_cmd_print_help (context, "explain", error);
     } else if (status == FSIM_EXIT_OK) {
-        status = explain_run (&o, json, out, error);
+        g_autofree char *path = fsim_i_cmd_scenario_path (o.args);
+        FsimExplainRequest rq = explain_request (&o);
+        status = fsim_i_explain_render (path, (const char *const *) o.sets, NULL, &rq, out,
+                                        error);
         if (status == FSIM_EXIT_OK)
             status = fsim_i_cmd_output (o.output, out, error);
     }

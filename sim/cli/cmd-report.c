@@ -2,6 +2,8 @@
 /* cmd-report.c: `flowsim report`: one self-contained HTML page about a scenario. */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib.h>
 
 #include "cli-private.h"
@@ -15,10 +17,13 @@
 typedef struct {
     char *output;
     char *timeline;
-    char *top;
+    FsimCliDiagram diagram;
     char **sets;
+    char **highlight;
+    char **variants;
     char **args;
     gboolean no_diagram;
+    gboolean all;
     gboolean help;
 } ReportOptions;
 
@@ -34,8 +39,10 @@ report_options_clear (ReportOptions *o)
 {
     g_clear_pointer (&o->output, g_free);
     g_clear_pointer (&o->timeline, g_free);
-    g_clear_pointer (&o->top, g_free);
+    fsim_i_cli_diagram_clear (&o->diagram);
     g_clear_pointer (&o->sets, g_strfreev);
+    g_clear_pointer (&o->highlight, g_strfreev);
+    g_clear_pointer (&o->variants, g_strfreev);
     g_clear_pointer (&o->args, g_strfreev);
 }
 
@@ -48,17 +55,24 @@ report_context (ReportOptions *o)
         { "timeline", 't', 0, G_OPTION_ARG_FILENAME, &o->timeline,
           "Add a timeline from FROM to TO every STEP (e.g. 2010-01-01:2019-01-01:1y)",
           "FROM:TO:STEP" },
-        { "top", 'n', 0, G_OPTION_ARG_FILENAME, &o->top,
-          "Partners drawn one by one in the diagram (default 20; 0: all)", "N" },
         { "no-diagram", 0, 0, G_OPTION_ARG_NONE, &o->no_diagram,
           "Leave the diagram out (it needs Graphviz's dot)", NULL },
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
           "Override a scenario value (repeatable)", "PATH=VALUE" },
+        { "highlight", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->highlight,
+          "Lead with this flow and an example route (repeatable), e.g. huawei:profile.religion",
+          "PARTNER:FIELD" },
+        { "all", 'a', 0, G_OPTION_ARG_NONE, &o->all,
+          "A row for every partner: do not fold the unnamed ones into one", NULL },
+        { "variant", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->variants,
+          "A what-if in a tab of its own (repeatable): NAME, then --set options, e.g. "
+          "'Cut-off=--set date=2015-05-01'",
+          "NAME=ARGS" },
         { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[SCENARIO]" },
         { 0 },
     };
-    return fsim_i_cmd_context (
+    GOptionContext *context = fsim_i_cmd_context (
         "report", NULL, entries,
         "Writes one self-contained HTML page about SCENARIO: its description, assumptions "
         "and\nsources, the population, the key numbers, the flow diagram, where the data went, "
@@ -66,9 +80,14 @@ report_context (ReportOptions *o)
         "script\nand loads nothing: it works offline and can be mailed as it is.",
         "Examples:\n"
         "  flowsim report scenarios/tour.json --output tour.html\n"
-        "  flowsim report --timeline 2010-01-01:2019-01-01:1y --output report.html\n\n"
+        "  flowsim report --timeline 2010-01-01:2019-01-01:1y --output report.html\n"
+        "  flowsim report --highlight huawei:profile.religion --output huawei.html\n"
+        "  flowsim report scenarios/tour.json --variant 'As reported=' \\\n"
+        "      --variant 'After the cut-off=--set date=2015-05-01' --output tabs.html\n\n"
         "Without Graphviz's dot (or FLOWSIM_DOT), the diagram fails with status 4; "
         "pass --no-diagram.\n");
+    fsim_i_cli_diagram_add (context, &o->diagram);
+    return context;
 }
 
 static char *
@@ -102,16 +121,13 @@ static FsimExit
 report_parse (int argc, char **argv, ReportOptions *o, ReportArgs *a, GError **error)
 {
     g_autoptr (GOptionContext) context = report_context (o);
-    guint64 top = FSIM_DIAGRAM_DEFAULT_TOP;
     FsimExit status = fsim_i_cmd_parse (context, "report", argc, argv, error);
     if (status != FSIM_EXIT_OK || o->help)
         return status;
     if (!fsim_i_cmd_check_scenario_args (o->args, error))
         return FSIM_EXIT_USAGE;
-    if (o->top && !g_ascii_string_to_unsigned (o->top, 10, 0, 100000, &top, NULL))
-        return fsim_i_cli_usage_error (error, "--top '%s' is not a number from 0 to 100000",
-                                       o->top);
-    a->diagram.top = (size_t) top;
+    if ((status = fsim_i_cli_diagram_parse (&o->diagram, &a->diagram, error)) != FSIM_EXIT_OK)
+        return status;
     if (o->timeline && (status = parse_timeline (o->timeline, a, error)) != FSIM_EXIT_OK)
         return status;
     return fsim_i_cmd_check_sets (o->sets, error);
@@ -133,30 +149,138 @@ diagram_svg (const FsimSim *sim, const FsimDiagramOptions *d, GError **error)
     return fsim_svg_sanitize (data, (gssize) len, error);
 }
 
+/* One tab of the page: its name and the --set options of its what-if (transfer full). */
+typedef struct {
+    char *name;
+    char *args;
+    GPtrArray *sets; /* char *, NULL-terminated: the report's --set, then the variant's */
+    FsimSim *sim;
+    char *svg;
+    FsimTimeline *timeline;
+} Variant;
+
+static void
+variant_clear (gpointer data)
+{
+    Variant *v = data;
+    g_free (v->name);
+    g_free (v->args);
+    g_ptr_array_unref (v->sets);
+    fsim_sim_free (v->sim);
+    g_free (v->svg);
+    fsim_timeline_free (v->timeline);
+}
+
+/* "NAME=ARGS": ARGS are --set PATH=VALUE options (quoted as in a shell), nothing else. */
+static FsimExit
+parse_variant (const char *text, char *const *sets, Variant *v, GError **error)
+{
+    const char *eq = strchr (text, '=');
+    g_auto (GStrv) argv = NULL;
+    int argc = 0;
+    if (eq == NULL || eq == text)
+        return fsim_i_cli_usage_error (error, "--variant '%s' is not NAME=ARGS", text);
+    v->name = g_strndup (text, (size_t) (eq - text));
+    v->args = g_strdup (eq + 1);
+    v->sets = g_ptr_array_new_with_free_func (g_free);
+    for (char *const *s = sets; s && *s; s++)
+        g_ptr_array_add (v->sets, g_strdup (*s));
+    g_autofree char *trimmed = g_strstrip (g_strdup (eq + 1));
+    if (*trimmed != '\0' && !g_shell_parse_argv (trimmed, &argc, &argv, NULL))
+        return fsim_i_cli_usage_error (error, "--variant '%s': cannot read its arguments",
+                                       v->name);
+    for (int i = 0; i < argc; i++) {
+        const char *value = NULL;
+        if ((strcmp (argv[i], "--set") == 0 || strcmp (argv[i], "-s") == 0) && i + 1 < argc)
+            value = argv[++i];
+        else if (g_str_has_prefix (argv[i], "--set="))
+            value = argv[i] + 6;
+        if (value == NULL)
+            return fsim_i_cli_usage_error (error,
+                                           "--variant '%s': '%s' is not --set PATH=VALUE "
+                                           "(a variant only changes scenario values)",
+                                           v->name, argv[i]);
+        g_ptr_array_add (v->sets, g_strdup (value));
+    }
+    g_ptr_array_add (v->sets, NULL);
+    return fsim_i_cmd_check_sets ((char **) v->sets->pdata, error);
+}
+
+/* Runs @v: the simulation, its diagram and its timeline. */
+static FsimExit
+run_variant (const ReportOptions *o, const ReportArgs *a, Variant *v, GError **error)
+{
+    FsimExit status = FSIM_EXIT_OK;
+    v->sim = fsim_i_cli_sim_new (o->args ? o->args[0] : NULL,
+                                 (const char *const *) v->sets->pdata, &status, error);
+    if (v->sim == NULL)
+        return status;
+    status = fsim_i_cli_diagram_check (&o->diagram, v->sim->scenario, v->sim->result, error);
+    if (status != FSIM_EXIT_OK)
+        return status;
+    if (!o->no_diagram && (v->svg = diagram_svg (v->sim, &a->diagram, error)) == NULL)
+        return FSIM_EXIT_INTERNAL;
+    if (a->timeline) {
+        v->timeline = fsim_timeline_new (v->sim->scenario, v->sim->pop, a->from, a->to, a->step,
+                                         error);
+        if (v->timeline == NULL)
+            return FSIM_EXIT_INTERNAL;
+    }
+    return FSIM_EXIT_OK;
+}
+
 static FsimExit
 report_run (const ReportOptions *o, const ReportArgs *a, GError **error)
 {
     FsimExit status = FSIM_EXIT_OK;
     g_autoptr (GString) page = g_string_new (NULL);
-    g_autoptr (FsimSim) sim = fsim_i_cli_sim_new (o->args ? o->args[0] : NULL,
-                                                     (const char *const *) o->sets, &status, error);
-    g_autoptr (FsimTimeline) t = NULL;
-    g_autofree char *svg = NULL;
+    g_autoptr (GArray) variants = g_array_new (FALSE, TRUE, sizeof (Variant));
+    g_array_set_clear_func (variants, variant_clear);
+    g_autoptr (GArray) runs = g_array_new (FALSE, TRUE, sizeof (FsimHtmlRun));
 
-    if (sim == NULL)
-        return status;
-    if (!o->no_diagram && (svg = diagram_svg (sim, &a->diagram, error)) == NULL)
-        return FSIM_EXIT_INTERNAL;
-    if (a->timeline) {
-        t = fsim_timeline_new (sim->scenario, sim->pop, a->from, a->to, a->step, error);
-        if (t == NULL)
-            return FSIM_EXIT_INTERNAL;
+    for (char **text = o->variants; text && *text; text++) {
+        g_array_set_size (variants, variants->len + 1);
+        Variant *v = &g_array_index (variants, Variant, variants->len - 1);
+        if ((status = parse_variant (*text, o->sets, v, error)) != FSIM_EXIT_OK)
+            return status;
     }
-    FsimHtmlOptions h = { .diagram_svg = svg,
-                          .timeline = t,
-                          .diagram_note = "The diagram was left out (--no-diagram)." };
-    if (!fsim_html_report (sim->scenario, sim->pop, sim->decisions, sim->result, &h, page, error))
-        return FSIM_EXIT_INTERNAL;
+    if (variants->len == 0) {
+        g_array_set_size (variants, 1);
+        Variant *v = &g_array_index (variants, Variant, 0);
+        v->sets = g_ptr_array_new_with_free_func (g_free);
+        for (char **s = o->sets; s && *s; s++)
+            g_ptr_array_add (v->sets, g_strdup (*s));
+        g_ptr_array_add (v->sets, NULL);
+    }
+    for (size_t i = 0; i < variants->len; i++) {
+        Variant *v = &g_array_index (variants, Variant, i);
+        if ((status = run_variant (o, a, v, error)) != FSIM_EXIT_OK) {
+            if (v->name)
+                g_prefix_error (error, "variant '%s': ", v->name);
+            return status;
+        }
+        FsimHtmlRun run = { .name = v->name,
+                            .args = v->args && *v->args ? v->args : NULL,
+                            .scenario = v->sim->scenario,
+                            .pop = v->sim->pop,
+                            .decisions = v->sim->decisions,
+                            .result = v->sim->result,
+                            .diagram_svg = v->svg,
+                            .timeline = v->timeline };
+        g_array_append_val (runs, run);
+    }
+    FsimHtmlOptions h = { .diagram_note = "The diagram was left out (--no-diagram).",
+                          .highlight = (const char *const *) o->highlight,
+                          .all = o->all };
+    g_autoptr (GError) local = NULL;
+    if (!fsim_html_report_variants ((const FsimHtmlRun *) (void *) runs->data, runs->len, &h,
+                                    page, &local)) {
+        status = g_error_matches (local, FSIM_HTML_ERROR, FSIM_HTML_ERROR_HIGHLIGHT)
+                     ? FSIM_EXIT_USAGE
+                     : FSIM_EXIT_INTERNAL;
+        g_propagate_error (error, g_steal_pointer (&local));
+        return status;
+    }
     return fsim_i_cmd_output (o->output, page, error);
 }
 

@@ -4,7 +4,9 @@
 
 #include <glib.h>
 
+#include "cli-commands.h"
 #include "cli-private.h"
+#include "cli-sim.h"
 #include "report.h"
 
 typedef struct {
@@ -13,6 +15,7 @@ typedef struct {
     char **sets;
     char **args;
     gboolean quiet;
+    gboolean all;
     gboolean help;
     FsimFocusOptions focus;
 } RunOptions;
@@ -40,6 +43,8 @@ run_context (RunOptions *o)
           "Override a scenario value, after the file's own 'set' (repeatable)", "PATH=VALUE" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet,
           "Print nothing but the report and errors (no progress line)", NULL },
+        { "all", 'a', 0, G_OPTION_ARG_NONE, &o->all,
+          "Text: a row for every partner (else the unnamed look-alikes share one)", NULL },
         { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[SCENARIO]" },
         { 0 },
@@ -82,6 +87,20 @@ run_parse (int argc, char **argv, RunOptions *o, FsimReportFormat *out_format, G
     return fsim_i_cmd_check_sets (o->sets, error);
 }
 
+/* What fsim_i_cli_render_progress() does, without the progress line. */
+FsimExit
+fsim_i_run_render (const char *path, const char *const *sets, const FsimPopulationSource *source,
+                   FsimReportFormat format, GString *out, GError **error)
+{
+    g_auto (FsimCliSim) cs = { 0 };
+    FsimExit status = fsim_i_cli_sim_init (&cs, path, sets, source, error);
+    if (status != FSIM_EXIT_OK)
+        return status;
+    const FsimSim *sim = cs.sim;
+    fsim_report_render (sim->scenario, sim->pop, sim->result, format, out);
+    return FSIM_EXIT_OK;
+}
+
 static FsimExit
 cmd_run (int argc, char **argv, GError **error)
 {
@@ -95,8 +114,9 @@ cmd_run (int argc, char **argv, GError **error)
         status = fsim_i_cmd_print_help (context, "run", error);
     } else if (status == FSIM_EXIT_OK) {
         g_autofree char *path = fsim_i_cmd_scenario_path (o.args);
+        FsimReportOptions r = { .all = o.all };
         status = fsim_i_cli_render_progress (path, (const char *const *) o.sets, &o.focus,
-                                             format, o.quiet, report, error);
+                                             format, &r, o.quiet, report, error);
         if (status == FSIM_EXIT_OK)
             status = fsim_i_cmd_output (o.output, report, error);
     }

@@ -2,8 +2,11 @@
 /* cmd-timeline.c: `flowsim timeline`: one population evaluated at a series of dates. */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib.h>
 
+#include "cli-commands.h"
 #include "cli-private.h"
 #include "cli-sim.h"
 #include "timeline.h"
@@ -13,17 +16,10 @@ typedef struct {
     char *format;
     char *output;
     char **sets;
-    char **args;
     char **series;
+    char **args;
     gboolean help;
-    FsimFocusOptions focus;
 } TimelineOptions;
-
-typedef struct {
-    FsimDay from, to;
-    FsimTimelineStep step;
-    FsimTimelineFormat format;
-} TimelineArgs;
 
 static void
 timeline_options_clear (TimelineOptions *o)
@@ -34,9 +30,8 @@ timeline_options_clear (TimelineOptions *o)
     g_clear_pointer (&o->format, g_free);
     g_clear_pointer (&o->output, g_free);
     g_clear_pointer (&o->sets, g_strfreev);
-    g_clear_pointer (&o->args, g_strfreev);
     g_clear_pointer (&o->series, g_strfreev);
-    fsim_i_focus_options_clear (&o->focus);
+    g_clear_pointer (&o->args, g_strfreev);
 }
 
 static GOptionContext *
@@ -53,14 +48,15 @@ timeline_context (TimelineOptions *o)
           "Write to FILE (replaced atomically; '-' is standard output)", "FILE" },
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
           "Override a scenario value (repeatable)", "PATH=VALUE" },
-        { "series", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->series,
-          "Also a series per partner the selector selects (an id, a glob, kind:K, tag:T), "
-          "beside the kind and jurisdiction series (repeatable)", "partner:SEL" },
+        { "series", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->series,
+          "The chart's panels (svg; repeatable): jurisdiction, kind, or partner:SEL[,SEL...] "
+          "(an id, a glob, kind:K, tag:T) for one line per partner",
+          "SERIES" },
         { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[SCENARIO]" },
         { 0 },
     };
-    GOptionContext *context = fsim_i_cmd_context (
+    return fsim_i_cmd_context (
         "timeline", NULL, entries,
         "Runs SCENARIO's population (built once) at every date from --from to --to: the "
         "rules,\nAPIs and sharing in force change with the date, the people do not. Prints the "
@@ -70,9 +66,7 @@ timeline_context (TimelineOptions *o)
         "  flowsim timeline scenarios/tour.json --from 2013-01-01 --to 2019-01-01 --step 3m\n"
         "  flowsim timeline --from 2010-01-01 --to 2019-01-01 --output timeline.svg\n"
         "  flowsim timeline --from 2017-01-01 --to 2019-01-01 --step 1m \\\n"
-        "      --series partner:tag:china\n");
-    fsim_i_focus_add_entries (context, &o->focus);
-    return context;
+        "      --series partner:huawei,lenovo --output huawei-lenovo.svg\n");
 }
 
 static char *
@@ -83,27 +77,33 @@ timeline_help (void)
     return fsim_i_cmd_help (context, "timeline");
 }
 
-static FsimExit
-timeline_check (const TimelineOptions *o, TimelineArgs *a, GError **error)
+FsimExit
+fsim_i_timeline_check_range (const char *from, const char *to, const char *step,
+                             FsimTimelineArgs *a, GError **error)
 {
-    if (!fsim_i_cmd_check_scenario_args (o->args, error))
-        return FSIM_EXIT_USAGE;
-    if (o->from == NULL || o->to == NULL)
+    if (from == NULL || to == NULL)
         return fsim_i_cli_usage_error (error, "--from and --to are required");
-    if (!fsim_i_cli_parse_day ("--from", o->from, &a->from, error) ||
-        !fsim_i_cli_parse_day ("--to", o->to, &a->to, error))
+    if (!fsim_i_cli_parse_day ("--from", from, &a->from, error) ||
+        !fsim_i_cli_parse_day ("--to", to, &a->to, error))
         return FSIM_EXIT_USAGE;
     if (a->from > a->to)
-        return fsim_i_cli_usage_error (error, "--from %s is after --to %s", o->from, o->to);
-    if (o->step && !fsim_timeline_step_parse (o->step, &a->step))
+        return fsim_i_cli_usage_error (error, "--from %s is after --to %s", from, to);
+    if (step && !fsim_timeline_step_parse (step, &a->step))
         return fsim_i_cli_usage_error (error,
                                        "--step '%s' is not Nd, Nw, Nm or Ny (N from 1 "
                                        "to 1000)",
-                                       o->step);
-    for (char **x = o->series; x && *x; x++)
-        if (!g_str_has_prefix (*x, "partner:") || !(*x)[8])
-            return fsim_i_cli_usage_error (error, "--series '%s': expected partner:SELECTOR (the "
-                                           "kind and jurisdiction series are always shown)", *x);
+                                       step);
+    return FSIM_EXIT_OK;
+}
+
+static FsimExit
+timeline_check (const TimelineOptions *o, FsimTimelineArgs *a, GError **error)
+{
+    if (!fsim_i_cmd_check_scenario_args (o->args, error))
+        return FSIM_EXIT_USAGE;
+    FsimExit status = fsim_i_timeline_check_range (o->from, o->to, o->step, a, error);
+    if (status != FSIM_EXIT_OK)
+        return status;
     if (o->format && !fsim_timeline_format_from_string (o->format, &a->format))
         return fsim_i_cli_usage_error (error, "unknown format '%s' (expected text, json or svg)",
                                        o->format);
@@ -111,11 +111,15 @@ timeline_check (const TimelineOptions *o, TimelineArgs *a, GError **error)
         a->format = FSIM_TIMELINE_JSON;
     if (!o->format && o->output && g_str_has_suffix (o->output, ".svg"))
         a->format = FSIM_TIMELINE_SVG;
+    if (o->series && a->format != FSIM_TIMELINE_SVG)
+        return fsim_i_cli_usage_error (error, "--series chooses the panels of the svg chart "
+                                              "(--format svg)");
+    a->series = (const char *const *) o->series;
     return FSIM_EXIT_OK;
 }
 
 static FsimExit
-timeline_parse (int argc, char **argv, TimelineOptions *o, TimelineArgs *a, GError **error)
+timeline_parse (int argc, char **argv, TimelineOptions *o, FsimTimelineArgs *a, GError **error)
 {
     g_autoptr (GOptionContext) context = timeline_context (o);
     FsimExit status = fsim_i_cmd_parse (context, "timeline", argc, argv, error);
@@ -125,34 +129,62 @@ timeline_parse (int argc, char **argv, TimelineOptions *o, TimelineArgs *a, GErr
     return status == FSIM_EXIT_OK ? timeline_check (o, a, error) : status;
 }
 
-static FsimExit
-timeline_run (const TimelineOptions *o, const TimelineArgs *a, GError **error)
+/* One --series value into @chart: "jurisdiction", "kind" (each alone leaves the other out) or
+ * "partner:SEL[,SEL...]" (the strings are added to @selectors, NULL-terminated, which
+ * @chart->partners then points into). A usage error for anything else, or a selector that
+ * selects no partner of @scenario. */
+static gboolean
+add_series (const FsimScenario *scenario, const char *series, FsimTimelineChart *chart,
+            GPtrArray *selectors, GError **error)
 {
-    FsimExit status = FSIM_EXIT_OK;
-    g_autoptr (GString) out = g_string_new (NULL);
-    g_autoptr (FsimSim) sim = fsim_i_cli_sim_new (o->args ? o->args[0] : NULL,
-                                                     (const char *const *) o->sets, &status, error);
+    if (strcmp (series, "jurisdiction") == 0 || strcmp (series, "kind") == 0) {
+        gboolean jur = series[0] == 'j';
+        chart->no_kinds = chart->no_kinds || jur;
+        chart->no_jurisdictions = chart->no_jurisdictions || !jur;
+        return TRUE;
+    }
+    if (!g_str_has_prefix (series, "partner:") || series[8] == '\0') {
+        fsim_i_cli_usage_error (error,
+                                "--series '%s' is not jurisdiction, kind or "
+                                "partner:SELECTOR[,SELECTOR...]",
+                                series);
+        return FALSE;
+    }
+    g_auto (GStrv) parts = g_strsplit (series + 8, ",", -1);
+    for (char **sel = parts; *sel; sel++) {
+        gboolean any = FALSE;
+        for (size_t p = 0; p < scenario->n_partners && !any; p++)
+            any = fsim_partner_selector_matches (&scenario->partners[p], *sel);
+        if (!any) {
+            fsim_i_cli_usage_error (error,
+                                    "--series: '%s' selects no partner (an id, a glob, kind:K "
+                                    "or tag:T)",
+                                    *sel);
+            return FALSE;
+        }
+        if (selectors->len > 0 && g_ptr_array_index (selectors, selectors->len - 1) == NULL)
+            g_ptr_array_remove_index (selectors, selectors->len - 1);
+        g_ptr_array_add (selectors, g_strdup (*sel));
+        g_ptr_array_add (selectors, NULL);
+    }
+    chart->partners = (const char *const *) selectors->pdata;
+    return TRUE;
+}
+
+FsimExit
+fsim_i_timeline_render_to (const char *path, const char *const *sets,
+                           const FsimPopulationSource *source, const FsimTimelineArgs *a,
+                           GString *out, GError **error)
+{
+    g_auto (FsimCliSim) cs = { 0 };
+    FsimExit status = fsim_i_cli_sim_init (&cs, path, sets, source, error);
     g_autoptr (FsimTimeline) t = NULL;
     g_autoptr (GError) local = NULL;
 
-    if (sim == NULL)
-        return status;
-    g_auto (FsimFocus) focus = { 0 };
-    status = fsim_i_focus_resolve (&o->focus, sim->scenario, &focus, error);
     if (status != FSIM_EXIT_OK)
         return status;
-    g_autofree FsimWord *series = NULL;
-    for (char **x = o->series; x && *x; x++) {
-        g_autofree FsimWord *one = fsim_scenario_select_partners (sim->scenario, *x + 8);
-        if (!one)
-            return fsim_i_cli_usage_error (error, "--series '%s' selects no partner", *x);
-        if (!series)
-            series = fsim_bits_new (sim->scenario->partner_words);
-        for (size_t w = 0; w < sim->scenario->partner_words; w++)
-            series[w] |= one[w];
-    }
-    t = fsim_timeline_new_full (sim->scenario, sim->pop, a->from, a->to, a->step,
-                                fsim_i_focus_given (&o->focus) ? &focus : NULL, series, &local);
+    const FsimSim *sim = cs.sim;
+    t = fsim_timeline_new (sim->scenario, sim->pop, a->from, a->to, a->step, &local);
     if (t == NULL) {
         status = g_error_matches (local, FSIM_TIMELINE_ERROR, FSIM_TIMELINE_ERROR_RANGE)
                      ? FSIM_EXIT_USAGE
@@ -160,15 +192,34 @@ timeline_run (const TimelineOptions *o, const TimelineArgs *a, GError **error)
         g_propagate_error (error, g_steal_pointer (&local));
         return status;
     }
-    fsim_timeline_render (sim->scenario, t, a->format, out);
-    return fsim_i_cmd_output (o->output, out, error);
+    if (a->format == FSIM_TIMELINE_SVG && a->series) {
+        FsimTimelineChart chart = { 0 };
+        g_autoptr (GPtrArray) selectors = g_ptr_array_new_with_free_func (g_free);
+        for (const char *const *s = a->series; *s; s++)
+            if (!add_series (sim->scenario, *s, &chart, selectors, error))
+                return FSIM_EXIT_USAGE;
+        fsim_timeline_write_svg (sim->scenario, t, &chart, FALSE, out);
+    } else {
+        fsim_timeline_render (sim->scenario, t, a->format, out);
+    }
+    return FSIM_EXIT_OK;
+}
+
+static FsimExit
+timeline_run (const TimelineOptions *o, const FsimTimelineArgs *a, GError **error)
+{
+    g_autoptr (GString) out = g_string_new (NULL);
+    FsimExit status = fsim_i_timeline_render_to (o->args ? o->args[0] : NULL,
+                                                 (const char *const *) o->sets, NULL, a, out,
+                                                 error);
+    return status == FSIM_EXIT_OK ? fsim_i_cmd_output (o->output, out, error) : status;
 }
 
 static FsimExit
 cmd_timeline (int argc, char **argv, GError **error)
 {
     TimelineOptions o = { 0 };
-    TimelineArgs a = { .step = { 12, TRUE }, .format = FSIM_TIMELINE_TEXT };
+    FsimTimelineArgs a = FSIM_TIMELINE_ARGS_INIT;
     FsimExit status = timeline_parse (argc, argv, &o, &a, error);
 
     if (status == FSIM_EXIT_OK && o.help) {

@@ -25,6 +25,14 @@ static const char *const channel_colour[FSIM_N_CHANNELS] = {
 #define MUTED_COLOUR "#bdbdbd"
 #define MAX_PEN 8.0
 
+const char *
+fsim_i_channel_colour (int channel)
+{
+    if (channel >= 0 && channel < FSIM_N_CHANNELS)
+        return channel_colour[channel];
+    return channel == -1 ? STORE_COLOUR : MUTED_COLOUR;
+}
+
 /* ---- the container ---- */
 
 static void
@@ -195,11 +203,43 @@ node_attributes (const FsimINode *n)
     case FSIM_I_NODE_DEVICE:
         return "shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\"";
     case FSIM_I_NODE_LEGEND:
-        return "shape=plaintext";
+        return "shape=plaintext, margin=0";
     case FSIM_I_NODE_USER:
         return "shape=ellipse, style=filled, fillcolor=\"#deebf7\"";
     }
     return "";
+}
+
+/* The legend: Graphviz's HTML-like table, the one place it is used, because only a table cell
+ * can draw a sample line (its bottom border, in the edge's colour and style). Every text in it
+ * is flowsim's own (diagram.c add_legend), escaped all the same. Line 0 is the title; lines
+ * "COLOUR\tSTYLE\tTEXT" are samples; other lines are notes. */
+static void
+write_legend (const FsimINode *n, GString *out)
+{
+    g_string_append (out, "<<TABLE BORDER=\"1\" COLOR=\"#bdbdbd\" STYLE=\"rounded\" "
+                          "CELLBORDER=\"0\" CELLSPACING=\"2\" CELLPADDING=\"3\">");
+    for (size_t i = 0; i < n->lines->len; i++) {
+        g_auto (GStrv) cells = g_strsplit (g_ptr_array_index (n->lines, i), "\t", 3);
+        g_string_append (out, "<TR>");
+        if (i == 0 || g_strv_length (cells) != 3) {
+            g_string_append_printf (out, "<TD COLSPAN=\"2\" ALIGN=\"%s\">%s", i ? "LEFT" : "CENTER",
+                                    i ? "" : "<B>");
+            fsim_markup_append (out, cells[0] ? cells[0] : "");
+            g_string_append_printf (out, "%s</TD>", i ? "" : "</B>");
+        } else {
+            g_string_append (out, "<TD WIDTH=\"56\" HEIGHT=\"12\" FIXEDSIZE=\"TRUE\" BORDER=\"3\" "
+                                  "SIDES=\"B\" COLOR=\"");
+            fsim_markup_append (out, cells[0]);
+            g_string_append (out, "\" STYLE=\"");
+            fsim_markup_append (out, cells[1]);
+            g_string_append (out, "\"></TD><TD ALIGN=\"LEFT\">");
+            fsim_markup_append (out, cells[2]);
+            g_string_append (out, "</TD>");
+        }
+        g_string_append (out, "</TR>");
+    }
+    g_string_append (out, "</TABLE>>");
 }
 
 static void
@@ -209,7 +249,10 @@ write_node (const FsimINode *n, GString *out)
     fsim_diagram_dot_string (out, n->id);
     g_string_append_printf (out, " [%s%s, label=", node_attributes (n),
                             n->muted ? ", color=\"" MUTED_COLOUR "\", fontcolor=\"#737373\"" : "");
-    if (n->kind == FSIM_I_NODE_LEGEND)
+    if (n->kind == FSIM_I_NODE_LEGEND && n->lines->len > 0 &&
+        strchr (g_ptr_array_index (n->lines, 1 % n->lines->len), '\t'))
+        write_legend (n, out);
+    else if (n->kind == FSIM_I_NODE_LEGEND)
         dot_lines (out, n->lines, "\\l", TRUE);
     else
         dot_lines (out, n->lines, "\\n", FALSE);
@@ -220,8 +263,13 @@ static void
 write_cluster (const FsimIDiagram *d, size_t c, GString *out)
 {
     const FsimICluster *cl = g_ptr_array_index (d->clusters, c);
+    g_auto (GStrv) lines = g_strsplit (cl->label, "\n", -1);
+    g_autoptr (GPtrArray) label = g_ptr_array_new ();
+    for (char **l = lines; *l; l++)
+        g_ptr_array_add (label, *l);
     g_string_append_printf (out, "  subgraph cluster_%zu {\n    label=", c);
-    fsim_diagram_dot_string (out, cl->label);
+    dot_lines (out, label, "\\n", FALSE);
+    g_string_append (out, "; fontsize=15");
     if (cl->plain)
         g_string_append (out, ";\n    style=invis;\n");
     else if (cl->device)
@@ -248,15 +296,18 @@ append_pen (GString *out, size_t users, size_t max)
 static void
 edge_label (const FsimIDiagram *d, const FsimIEdge *e, GString *label)
 {
+    g_autofree char *users = fsim_fmt_count (e->users), *nc = fsim_fmt_count (e->no_consent);
     if (d->uniform || e->colour)
         g_string_append (label, e->reason ? e->reason : "");
     else if (e->blocked)
         g_string_append_printf (label, "blocked%s%s", e->reason ? ": " : "",
                                 e->reason ? e->reason : "");
+    else if (d->quiet && e->channel != FSIM_CHANNEL_DOWNSTREAM)
+        return; /* the counts are in the boxes */
     else if (e->channel < 0 && e->no_consent > 0)
-        g_string_append_printf (label, "%zu (%zu without consent)", e->users, e->no_consent);
+        g_string_append_printf (label, "%s (%s without consent)", users, nc);
     else if (e->users > 0)
-        g_string_append_printf (label, "%zu", e->users);
+        g_string_append_printf (label, "%s", users);
 }
 
 static void
@@ -279,7 +330,7 @@ write_edge (const FsimIDiagram *d, const FsimIEdge *e, size_t max, GString *out)
     fsim_diagram_dot_string (out, to->id);
     g_string_append_printf (out, " [color=\"%s\", fontcolor=\"%s\", style=%s", colour, colour,
                             style);
-    if (d->uniform)
+    if (d->uniform || (e->colour && e->users == 0))
         g_string_append (out, muted ? ", penwidth=1" : ", penwidth=2.5");
     else
         append_pen (out, muted ? 0 : e->users, max);
@@ -302,11 +353,16 @@ fsim_i_diagram_write (const FsimIDiagram *d, GString *out)
     }
     g_string_append (out, "digraph flowsim {\n"
                           "  graph [rankdir=LR, newrank=true, ranksep=0.9, nodesep=0.18, "
-                          "fontname=\"Helvetica\", fontsize=12, labelloc=t, label=");
+                          "fontname=\"Helvetica\", fontsize=18, labelloc=t, label=");
     dot_lines (out, d->title, "\\n", FALSE);
-    g_string_append (out, "];\n"
-                          "  node [fontname=\"Helvetica\", fontsize=10, margin=\"0.1,0.04\"];\n"
-                          "  edge [fontname=\"Helvetica\", fontsize=9, arrowsize=0.6];\n");
+    g_string_append (out, "];\n");
+    if (d->aspect > 0) {
+        g_string_append (out, "  graph [ratio=");
+        fsim_svg_number (out, d->aspect);
+        g_string_append (out, "];\n");
+    }
+    g_string_append (out, "  node [fontname=\"Helvetica\", fontsize=14, margin=\"0.3,0.06\"];\n"
+                          "  edge [fontname=\"Helvetica\", fontsize=13, arrowsize=0.7];\n");
     for (size_t c = 0; c < d->clusters->len; c++)
         write_cluster (d, c, out);
     for (size_t i = 0; i < d->edges->len; i++)

@@ -4,7 +4,9 @@
 
 #include <glib.h>
 
+#include "diagram.h"
 #include "engine.h"
+#include "scenario.h"
 
 typedef enum {
     FSIM_I_NODE_FIELDS,
@@ -51,6 +53,9 @@ typedef struct {
     GHashTable *edge_index; /* "from/to/channel" -> index + 1 */
     GPtrArray *title;       /* graph label lines */
     gboolean uniform;       /* one user's routes: no counts, equal widths, labels = reasons */
+    gboolean quiet;         /* the flow diagram: counts in the boxes, edges labelled only when
+                             * blocked or for onward sharing */
+    double aspect;          /* height / width, 0: free */
 } FsimIDiagram;
 
 FsimIDiagram *fsim_i_diagram_new (void);
@@ -70,5 +75,34 @@ void fsim_i_diagram_edge_styled (FsimIDiagram *d, size_t from, size_t to, int ke
                                  const char *colour, const char *style, const char *label);
 void fsim_i_node_line (FsimINode *n, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
+/* The colour of a channel's edges; -1: storage, -2: nothing flowed (static string). */
+const char *fsim_i_channel_colour (int channel);
+
 /* Writes @d as DOT. */
 void fsim_i_diagram_write (const FsimIDiagram *d, GString *out);
+
+/* ---- which partners are drawn (diagram-select.c) ---- */
+
+typedef struct {
+    char *name; /* plural words: "unnamed device makers" */
+    size_t n;
+    size_t max_reach;
+} FsimIGroup;
+
+typedef struct {
+    gboolean *dropped; /* [p]: outside the focus, not drawn */
+    gboolean *alone;   /* [p]: drawn one by one */
+    size_t *group;     /* [p]: index in groups, when neither */
+    GPtrArray *groups; /* FsimIGroup *, in the order of their first (largest) partner */
+    size_t n_grouped;
+} FsimIPick;
+
+/* Orders the partners not dropped (@in_focus nullable: all in focus) named first, then by
+ * @reach, draws the first @top (0: all) alone and groups the others by @by; a group of one
+ * is drawn alone. (transfer full) */
+FsimIPick *fsim_i_diagram_pick (const FsimScenario *s, const size_t *reach,
+                                const gboolean *in_focus, size_t top, FsimDiagramGroup by);
+void fsim_i_pick_free (FsimIPick *pick);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimIPick, fsim_i_pick_free)
+/* @code with '_' as spaces: "device_maker" -> "device maker" (transfer full). */
+char *fsim_i_plain_words (const char *code);

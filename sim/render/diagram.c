@@ -34,17 +34,28 @@ typedef struct {
     FsimIDiagram *d;
     size_t *group_node;   /* [f] */
     size_t *scope_node;   /* [a * FSIM_N_SUBJECTS + k], SIZE_MAX: none */
-    size_t *partner_node; /* [p] */
-    gboolean *shown;      /* [p]: drawn one by one, not in "other partners" */
+    size_t *partner_node; /* [p], SIZE_MAX: not drawn */
+    FsimIPick *pick;
+    gboolean *field_focus; /* [f]: drawn (all without --field) */
+    size_t *reach;         /* [p]: users reached (with --field: whose focused fields did) */
+    size_t *reach_nc;      /* [p]: ... without consent */
+    const FsimDiagramOptions *o;
     size_t partners_cluster;
-    size_t n_other;
 } Build;
 
 static const char *const subject_titles[FSIM_N_SUBJECTS] = {
-    [FSIM_SUBJECT_SELF] = "self: the user's own data",
-    [FSIM_SUBJECT_FRIENDS] = "friends: their friends' data",
-    [FSIM_SUBJECT_FRIENDS_OF_FRIENDS] = "friends of friends",
+    [FSIM_SUBJECT_SELF] = "the user's own data",
+    [FSIM_SUBJECT_FRIENDS] = "their friends' data",
+    [FSIM_SUBJECT_FRIENDS_OF_FRIENDS] = "friends of friends' data",
 };
+
+/* "1 user", "2,000 users" (transfer full). */
+static char *
+users_text (size_t n)
+{
+    g_autofree char *count = fsim_fmt_count (n);
+    return g_strdup_printf ("%s %s", count, n == 1 ? "user" : "users");
+}
 
 static size_t
 at (const Build *b, const size_t *a, size_t f, size_t p)
@@ -65,7 +76,10 @@ build_clear (Build *b)
     g_free (b->group_node);
     g_free (b->scope_node);
     g_free (b->partner_node);
-    g_free (b->shown);
+    fsim_i_pick_free (b->pick);
+    g_free (b->field_focus);
+    g_free (b->reach);
+    g_free (b->reach_nc);
     fsim_model_free (b->model);
 }
 
@@ -138,15 +152,26 @@ group_of (const char *id)
     return dot ? g_strndup (id, (size_t) (dot - id)) : g_strdup (id);
 }
 
+/* A field in words: its label, else its id (transfer full). */
+static char *
+field_words (const FsimField *field)
+{
+    return g_strdup_printf ("%s%s", field->label ? field->label : field->id,
+                            field->sensitive ? " (sensitive)" : "");
+}
+
 static void
 add_fields (Build *b)
 {
     const FsimScenario *s = b->s;
-    size_t cluster = fsim_i_diagram_cluster (b->d, "Fields, by taxonomy", FALSE);
+    size_t cluster = fsim_i_diagram_cluster (b->d, "Data about the user", FALSE);
     g_autofree size_t *max = g_new0 (size_t, s->n_fields + 1);
     g_autofree size_t *count = g_new0 (size_t, s->n_fields + 1);
     b->group_node = g_new0 (size_t, s->n_fields + 1);
     for (size_t f = 0; f < s->n_fields; f++) {
+        b->group_node[f] = SIZE_MAX;
+        if (!b->field_focus[f])
+            continue;
         g_autofree char *group = group_of (s->fields[f].id);
         g_autofree char *id = g_strconcat ("fields:", group, NULL);
         gboolean created = FALSE;
@@ -157,18 +182,19 @@ add_fields (Build *b)
         b->group_node[f] = n;
         max[n] = MAX (max[n], b->r->field_users[f]);
         node->highlight |= s->fields[f].sensitive;
-        if (count[n]++ < MAX_FIELDS_LISTED) {
-            const char *leaf = strlen (s->fields[f].id) > strlen (group)
-                                   ? s->fields[f].id + strlen (group) + 1
-                                   : s->fields[f].id;
-            fsim_i_node_line (node, "%s%s", leaf, s->fields[f].sensitive ? " (sensitive)" : "");
+        if (count[n]++ < MAX_FIELDS_LISTED + 1) {
+            g_autofree char *words = field_words (&s->fields[f]);
+            fsim_i_node_line (node, "%s", words);
         }
     }
     for (size_t n = 0; n < b->d->nodes->len; n++) {
         FsimINode *node = g_ptr_array_index (b->d->nodes, n);
-        if (count[n] > MAX_FIELDS_LISTED)
-            fsim_i_node_line (node, "and %zu more", count[n] - MAX_FIELDS_LISTED);
-        fsim_i_node_line (node, "%zu users reached", max[n]);
+        g_autofree char *users = users_text (max[n]);
+        if (count[n] > MAX_FIELDS_LISTED + 1) {
+            g_ptr_array_remove_index (node->lines, node->lines->len - 1);
+            fsim_i_node_line (node, "and %zu more fields", count[n] - MAX_FIELDS_LISTED);
+        }
+        fsim_i_node_line (node, "%s reached", users);
         node->muted = max[n] == 0;
     }
 }
@@ -188,16 +214,24 @@ window_text (FsimWindow w)
     return g_strdup_printf ("active %s to %s", from, until);
 }
 
+/* Does @scope carry a field in focus? */
+static gboolean
+scope_in_focus (const Build *b, const FsimScope *scope)
+{
+    for (size_t f = 0; f < b->s->n_fields; f++)
+        if (b->field_focus[f] && fsim_bits_get (scope->fields, f))
+            return TRUE;
+    return FALSE;
+}
+
 static void
 add_api (Build *b, size_t a)
 {
     const FsimApi *api = &b->s->apis[a];
     g_autofree char *window = window_text (api->active);
-    g_autofree char *label =
-        g_strdup_printf ("API %s%s%s (%s%s)", api->id, strcmp (api->title, api->id) ? ": " : "",
-                         strcmp (api->title, api->id) ? api->title : "", window,
-                         fsim_window_contains (api->active, b->day) ? "" : "; inactive on the day");
-    size_t cluster = fsim_i_diagram_cluster (b->d, label, FALSE);
+    gboolean active = fsim_window_contains (api->active, b->day);
+    /* no frame title: edges leaving the top box would cross it (the API's name is in each box) */
+    size_t cluster = fsim_i_diagram_cluster (b->d, "", FALSE);
     size_t count[FSIM_N_SUBJECTS] = { 0 };
 
     g_autoptr (GArray) offers = edges_of (b, b->model->api_vertex[a], FSIM_MODEL_EDGE_OFFERS);
@@ -205,25 +239,35 @@ add_api (Build *b, size_t a)
         size_t sv = head (b, g_array_index (offers, size_t, i));
         const FsimScope *scope = &api->scopes[b->entity[sv]];
         size_t k = scope->subject;
+        if (!scope_in_focus (b, scope))
+            continue;
         g_autofree char *id =
             g_strdup_printf ("scopes:%s:%s", api->id, fsim_subject_to_string (scope->subject));
         size_t n = fsim_i_diagram_node (b->d, id, cluster, FSIM_I_NODE_SCOPES, NULL);
         FsimINode *node = g_ptr_array_index (b->d->nodes, n);
         b->scope_node[a * FSIM_N_SUBJECTS + k] = n;
-        if (count[k] == 0)
+        if (count[k] == 0) {
+            fsim_i_node_line (node, "%s:", api->title ? api->title : api->id);
+            if (!active)
+                fsim_i_node_line (node, "closed on the day (%s)", window);
             fsim_i_node_line (node, "%s", subject_titles[k]);
-        if (count[k]++ < MAX_SCOPES_LISTED)
-            fsim_i_node_line (node, "%s", scope->id);
+        }
+        if (count[k]++ < MAX_SCOPES_LISTED + 1) {
+            g_autofree char *words = fsim_i_plain_words (scope->label ? scope->label : scope->id);
+            fsim_i_node_line (node, "%s", words);
+        }
         g_autoptr (GArray) covers = edges_of (b, sv, FSIM_MODEL_EDGE_COVERS);
-        for (size_t j = 0; j < covers->len; j++)
-            fsim_i_diagram_edge (
-                b->d, b->group_node[b->entity[head (b, g_array_index (covers, size_t, j))]], n,
-                (int) k, 0, 0, FALSE, NULL);
+        for (size_t j = 0; j < covers->len; j++) {
+            size_t g = b->group_node[b->entity[head (b, g_array_index (covers, size_t, j))]];
+            if (g != SIZE_MAX)
+                fsim_i_diagram_edge (b->d, g, n, (int) k, 0, 0, FALSE, NULL);
+        }
     }
     for (size_t k = 0; k < FSIM_N_SUBJECTS; k++)
-        if (count[k] > MAX_SCOPES_LISTED) {
+        if (count[k] > MAX_SCOPES_LISTED + 1) {
             FsimINode *node =
                 g_ptr_array_index (b->d->nodes, b->scope_node[a * FSIM_N_SUBJECTS + k]);
+            g_ptr_array_remove_index (node->lines, node->lines->len - 1);
             fsim_i_node_line (node, "and %zu more scopes", count[k] - MAX_SCOPES_LISTED);
         }
 }
@@ -240,31 +284,53 @@ add_apis (Build *b)
 
 /* ---- partners ---- */
 
-static int
-compare_partners (gconstpointer pa, gconstpointer pb, gpointer data)
-{
-    size_t a = *(const size_t *) pa, b = *(const size_t *) pb;
-    const FsimResult *r = data;
-    if (r->partner_reached[a] != r->partner_reached[b])
-        return r->partner_reached[a] > r->partner_reached[b] ? -1 : 1;
-    if (r->partner_users[a] != r->partner_users[b])
-        return r->partner_users[a] > r->partner_users[b] ? -1 : 1;
-    return a < b ? -1 : a > b;
-}
-
-/* TRUE for the partners drawn one by one: the @top that reach most users (0: all). */
+/* Users reached by @p's data (with --field, the largest count of a focused field), and how
+ * many without consent; which partners are in focus. */
 static gboolean *
-pick_partners (const FsimResult *r, size_t top)
+partner_focus (Build *b)
 {
-    gboolean *shown = g_new0 (gboolean, r->n_partners + 1);
-    g_autoptr (GArray) order =
-        g_array_sized_new (FALSE, FALSE, sizeof (size_t), (guint) r->n_partners);
-    for (size_t p = 0; p < r->n_partners; p++)
-        g_array_append_val (order, p);
-    g_array_sort_with_data (order, compare_partners, (gpointer) r);
-    for (size_t i = 0; i < r->n_partners; i++)
-        shown[g_array_index (order, size_t, i)] = top == 0 || i < top;
-    return shown;
+    const FsimScenario *s = b->s;
+    const FsimResult *r = b->r;
+    const FsimDiagramOptions *o = b->o;
+    gboolean *in = g_new0 (gboolean, s->n_partners + 1);
+    gboolean any_field_focus = o->fields && o->fields[0];
+    b->reach = g_new0 (size_t, s->n_partners + 1);
+    b->reach_nc = g_new0 (size_t, s->n_partners + 1);
+    for (size_t p = 0; p < s->n_partners; p++) {
+        const FsimPartner *partner = &s->partners[p];
+        gboolean asked = FALSE;
+        for (size_t f = 0; f < s->n_fields; f++)
+            if (b->field_focus[f]) {
+                b->reach[p] = MAX (b->reach[p], at (b, r->fp_users, f, p));
+                b->reach_nc[p] = MAX (b->reach_nc[p], at (b, r->fp_no_consent, f, p));
+            }
+        if (!any_field_focus) {
+            b->reach[p] = r->partner_reached[p];
+            b->reach_nc[p] = r->partner_reached_no_consent[p];
+        }
+        for (size_t k = 0; k < partner->n_apis && !asked; k++)
+            for (size_t i = 0; i < s->apis[partner->apis[k]].n_scopes && !asked; i++)
+                asked = fsim_decisions_get (b->dec, p, k, i)->verdict !=
+                            FSIM_VERDICT_NOT_REQUESTED &&
+                        scope_in_focus (b, &s->apis[partner->apis[k]].scopes[i]);
+        in[p] = !any_field_focus || b->reach[p] > 0 || asked;
+        if (o->partners && o->partners[0]) {
+            gboolean selected = FALSE;
+            for (const char *const *sel = o->partners; *sel && !selected; sel++)
+                selected = fsim_partner_selector_matches (partner, *sel);
+            in[p] = in[p] && selected;
+        }
+        if (o->jurisdiction) {
+            gboolean there = FALSE;
+            for (size_t i = 0; i < partner->n_destinations && !there; i++)
+                there = strcmp (partner->destinations[i].on_device
+                                    ? "device"
+                                    : partner->destinations[i].jurisdiction,
+                                o->jurisdiction) == 0;
+            in[p] = in[p] && there;
+        }
+    }
+    return in;
 }
 
 static void
@@ -275,40 +341,53 @@ partner_node (Build *b, size_t p)
     g_autofree char *id = g_strconcat ("partner:", partner->id, NULL);
     size_t n = fsim_i_diagram_node (b->d, id, b->partners_cluster, FSIM_I_NODE_PARTNER, NULL);
     FsimINode *node = g_ptr_array_index (b->d->nodes, n);
+    g_autofree char *kind = fsim_i_plain_words (partner->kind);
+    g_autofree char *reach = users_text (b->reach[p]), *nc = fsim_fmt_count (b->reach_nc[p]);
+    g_autofree char *users = fsim_fmt_count (r->partner_users[p]);
     b->partner_node[p] = n;
     fsim_i_node_line (node, "%s", partner->name);
-    fsim_i_node_line (node, "%s%s%s", partner->kind, partner->country ? ", " : "",
-                      partner->country ? partner->country : "");
-    fsim_i_node_line (node, "%zu users reached, %zu without consent", r->partner_reached[p],
-                      r->partner_reached_no_consent[p]);
-    fsim_i_node_line (node, "used by %zu", r->partner_users[p]);
-    node->muted = r->partner_reached[p] == 0;
+    if (r->partner_users[p] > 0)
+        fsim_i_node_line (node, "%s%s%s, used by %s", kind, partner->country ? " in " : "",
+                          partner->country ? partner->country : "", users);
+    else
+        fsim_i_node_line (node, "%s%s%s, used by no one", kind, partner->country ? " in " : "",
+                          partner->country ? partner->country : "");
+    fsim_i_node_line (node, "reached %s,", reach);
+    fsim_i_node_line (node, "%s without consent", nc);
+    node->muted = b->reach[p] == 0;
 }
 
 static void
-add_partners (Build *b, size_t top)
+add_partners (Build *b)
 {
-    gboolean *shown = b->shown = pick_partners (b->r, top);
-    size_t other = SIZE_MAX, other_max = 0;
+    const FsimDiagramOptions *o = b->o;
+    g_autofree gboolean *in = partner_focus (b);
+    FsimIPick *pick = b->pick = fsim_i_diagram_pick (b->s, b->reach, in, o->top, o->group_by);
+    g_autofree size_t *group_node = g_new (size_t, pick->groups->len + 1);
     b->partners_cluster = fsim_i_diagram_cluster (b->d, "Partners", FALSE);
     b->partner_node = g_new0 (size_t, b->s->n_partners + 1);
+    for (size_t g = 0; g < pick->groups->len; g++)
+        group_node[g] = SIZE_MAX;
     for (size_t p = 0; p < b->s->n_partners; p++) {
-        if (shown[p]) {
+        b->partner_node[p] = SIZE_MAX;
+        if (pick->alone[p])
             partner_node (b, p);
+        if (pick->alone[p] || pick->dropped[p])
             continue;
+        size_t g = pick->group[p];
+        if (group_node[g] == SIZE_MAX) {
+            const FsimIGroup *group = g_ptr_array_index (pick->groups, g);
+            g_autofree char *id = g_strdup_printf ("partner:(group %zu)", g + 1);
+            g_autofree char *max = users_text (group->max_reach);
+            group_node[g] = fsim_i_diagram_node (b->d, id, b->partners_cluster,
+                                                 FSIM_I_NODE_PARTNER, NULL);
+            FsimINode *node = g_ptr_array_index (b->d->nodes, group_node[g]);
+            fsim_i_node_line (node, "%zu %s", group->n, group->name);
+            fsim_i_node_line (node, "each reached at most");
+            fsim_i_node_line (node, "%s", max);
+            node->muted = group->max_reach == 0;
         }
-        if (other == SIZE_MAX)
-            other = fsim_i_diagram_node (b->d, "partner:(other)", b->partners_cluster,
-                                         FSIM_I_NODE_PARTNER, NULL);
-        b->partner_node[p] = other;
-        b->n_other++;
-        other_max = MAX (other_max, b->r->partner_reached[p]);
-    }
-    if (other != SIZE_MAX) {
-        FsimINode *node = g_ptr_array_index (b->d->nodes, other);
-        fsim_i_node_line (node, "%zu other partners", b->n_other);
-        fsim_i_node_line (node, "each reaching at most %zu users", other_max);
-        node->muted = other_max == 0;
+        b->partner_node[p] = group_node[g];
     }
 }
 
@@ -337,7 +416,7 @@ add_access (Build *b, size_t p, size_t k, size_t a)
         size_t sv = head (b, g_array_index (offers, size_t, i));
         size_t sc = b->entity[sv], subj = api->scopes[sc].subject;
         const FsimDecision *dec = fsim_decisions_get (b->dec, p, k, sc);
-        if (dec->verdict == FSIM_VERDICT_NOT_REQUESTED)
+        if (dec->verdict == FSIM_VERDICT_NOT_REQUESTED || !scope_in_focus (b, &api->scopes[sc]))
             continue;
         requested[subj] = TRUE;
         if (dec->verdict != FSIM_VERDICT_ALLOWED) {
@@ -350,6 +429,8 @@ add_access (Build *b, size_t p, size_t k, size_t a)
         for (size_t j = 0; j < covers->len; j++) {
             size_t fv = head (b, g_array_index (covers, size_t, j));
             size_t n = at (b, b->r->fp_channel[subj], b->entity[fv], p);
+            if (b->group_node[b->entity[fv]] == SIZE_MAX)
+                continue;
             users[subj] = MAX (users[subj], n);
             fsim_i_diagram_edge (b->d, b->group_node[b->entity[fv]],
                                  b->scope_node[a * FSIM_N_SUBJECTS + subj], (int) subj, n, 0, FALSE,
@@ -370,6 +451,8 @@ add_access_edges (Build *b)
 {
     for (size_t p = 0; p < b->s->n_partners; p++) {
         const FsimPartner *partner = &b->s->partners[p];
+        if (b->partner_node[p] == SIZE_MAX)
+            continue;
         g_autoptr (GArray) integrates =
             edges_of (b, b->model->partner_vertex[p], FSIM_MODEL_EDGE_INTEGRATES);
         for (size_t i = 0; i < integrates->len; i++) {
@@ -394,14 +477,15 @@ add_shares (Build *b)
             const FsimShare *share = &b->s->partners[q].shares[b->share_of[e]];
             size_t r = b->entity[head (b, e)], users = 0;
             gboolean active = fsim_window_contains (share->active, b->day);
-            if (b->partner_node[q] == b->partner_node[r])
+            if (b->partner_node[q] == b->partner_node[r] || b->partner_node[q] == SIZE_MAX ||
+                b->partner_node[r] == SIZE_MAX)
                 continue;
             for (size_t f = 0; active && f < b->s->n_fields; f++)
-                if (fsim_bits_get (share->fields, f))
+                if (fsim_bits_get (share->fields, f) && b->field_focus[f])
                     users = MAX (users, at (b, b->r->fp_channel[FSIM_CHANNEL_DOWNSTREAM], f, r));
             fsim_i_diagram_edge (b->d, b->partner_node[q], b->partner_node[r],
                                  FSIM_CHANNEL_DOWNSTREAM, users, 0, !active,
-                                 active ? NULL : "share not in force");
+                                 active ? NULL : "sharing not in force");
         }
     }
 }
@@ -415,7 +499,7 @@ destination_users (const Build *b, size_t p, const FsimDestination *dest, size_t
     gboolean all = TRUE;
     size_t users = 0, nc = 0;
     for (size_t f = 0; f < b->s->n_fields; f++) {
-        if (at (b, b->r->fp_users, f, p) == 0)
+        if (at (b, b->r->fp_users, f, p) == 0 || !b->field_focus[f])
             continue;
         if (!fsim_bits_get (dest->fields, f)) {
             all = FALSE;
@@ -424,10 +508,12 @@ destination_users (const Build *b, size_t p, const FsimDestination *dest, size_t
         users = MAX (users, at (b, b->r->fp_users, f, p));
         nc = MAX (nc, at (b, b->r->fp_no_consent, f, p));
     }
-    *out_users = all ? b->r->partner_reached[p] : users;
-    *out_no_consent = all ? b->r->partner_reached_no_consent[p] : nc;
+    *out_users = all ? b->reach[p] : users;
+    *out_no_consent = all ? b->reach_nc[p] : nc;
 }
 
+/* The frame of a jurisdiction's destinations. Untitled: edges coming in at its top would cross
+ * a title; each box says where it is, and the diagram's title gives the counts. */
 static size_t
 jurisdiction_cluster (Build *b, size_t *clusters, const FsimDestination *dest)
 {
@@ -435,13 +521,8 @@ jurisdiction_cluster (Build *b, size_t *clusters, const FsimDestination *dest)
     for (size_t j = 0; j < b->r->n_jurisdictions; j++) {
         if (strcmp (b->r->jurisdictions[j], code) != 0)
             continue;
-        if (clusters[j] == SIZE_MAX) {
-            g_autofree char *label =
-                g_strdup_printf ("%s: %zu users reached, %zu without consent",
-                                 dest->on_device ? "On the user's device, not on servers" : code,
-                                 b->r->jurisdiction_users[j], b->r->jurisdiction_no_consent[j]);
-            clusters[j] = fsim_i_diagram_cluster (b->d, label, dest->on_device);
-        }
+        if (clusters[j] == SIZE_MAX)
+            clusters[j] = fsim_i_diagram_cluster (b->d, "", dest->on_device);
         return clusters[j];
     }
     g_return_val_if_reached (0);
@@ -453,20 +534,28 @@ add_destination (Build *b, size_t *clusters, size_t p, size_t i)
     const FsimPartner *partner = &b->s->partners[p];
     const FsimDestination *dest = &partner->destinations[i];
     const char *where = dest->on_device ? "device" : dest->jurisdiction;
+    gboolean own = b->pick->alone[p];
+    if (b->pick->dropped[p] || (b->o->jurisdiction && strcmp (where, b->o->jurisdiction) != 0))
+        return;
     size_t cluster = jurisdiction_cluster (b, clusters, dest), users = 0, nc = 0;
-    gboolean own = b->shown[p];
     g_autofree char *id = own ? g_strdup_printf ("dest:%s/%s", partner->id, dest->id)
-                              : g_strdup_printf ("dest:(other)@%s", where);
+                              : g_strdup_printf ("dest:(group %zu)@%s", b->pick->group[p] + 1,
+                                                 where);
     gboolean created = FALSE;
     size_t n = fsim_i_diagram_node (
         b->d, id, cluster, dest->on_device ? FSIM_I_NODE_DEVICE : FSIM_I_NODE_SERVER, &created);
     FsimINode *node = g_ptr_array_index (b->d->nodes, n);
     destination_users (b, p, dest, &users, &nc);
-    if (created && own) {
-        fsim_i_node_line (node, "%s: %s", partner->id, dest->id);
-        fsim_i_node_line (node, "%s", dest->on_device ? "on device" : where);
-    } else if (created) {
-        fsim_i_node_line (node, "other partners' destinations");
+    if (created) {
+        g_autofree char *what = fsim_i_plain_words (dest->id);
+        const FsimIGroup *group =
+            own ? NULL : g_ptr_array_index (b->pick->groups, b->pick->group[p]);
+        fsim_i_node_line (node, "%s: %s", own ? partner->name : group->name,
+                          own ? what : "their copies");
+        if (dest->on_device)
+            fsim_i_node_line (node, "on the user's device");
+        else
+            fsim_i_node_line (node, "in %s", where);
     }
     node->muted = created ? users == 0 : node->muted && users == 0;
     fsim_i_diagram_edge (b->d, b->partner_node[p], n, -1, users, nc, FALSE, NULL);
@@ -491,37 +580,75 @@ add_destinations (Build *b)
                 }
 }
 
+/* The key: a sample of each line style, drawn as the diagram draws it, and its meaning. */
 static void
 add_legend (Build *b)
 {
+    static const struct {
+        int channel; /* -1: storage, -2: nothing flowed */
+        const char *style, *text;
+    } rows[] = {
+        { FSIM_CHANNEL_SELF, "solid", "the user's own use of the partner (with consent)" },
+        { FSIM_CHANNEL_FRIEND, "dashed", "a friend's use (without the user's consent)" },
+        { FSIM_CHANNEL_FRIEND_OF_FRIEND, "dashed", "a friend of a friend's use (no consent)" },
+        { FSIM_CHANNEL_DOWNSTREAM, "dashed", "onward sharing between partners (no consent)" },
+        { -1, "solid", "kept by the partner (dashed: some without consent)" },
+        { -2, "dotted", "asked for but blocked, or nothing flowed" },
+    };
     size_t c = fsim_i_diagram_cluster (b->d, "", FALSE);
     ((FsimICluster *) g_ptr_array_index (b->d->clusters, c))->plain = TRUE;
     size_t i = fsim_i_diagram_node (b->d, "legend", c, FSIM_I_NODE_LEGEND, NULL);
     FsimINode *n = g_ptr_array_index (b->d->nodes, i); /* after the call: it may move nodes */
     fsim_i_node_line (n, "How to read it");
-    fsim_i_node_line (n, "Colour: the channel: green self (the user's own use),");
-    fsim_i_node_line (n, "  orange a friend's use, purple a friend of a friend's,");
-    fsim_i_node_line (n, "  pink onward sharing between partners; grey: storage.");
-    fsim_i_node_line (n, "Dashed: without the user's consent. Dotted: nothing flowed.");
-    fsim_i_node_line (n, "Width and numbers: users reached (at least; see docs/diagrams.md).");
+    for (size_t r = 0; r < G_N_ELEMENTS (rows); r++)
+        fsim_i_node_line (n, "%s\t%s\t%s", fsim_i_channel_colour (rows[r].channel),
+                          rows[r].style, rows[r].text);
+    fsim_i_node_line (n, "Wider lines: more users. Pink boxes hold a sensitive field.");
+    fsim_i_node_line (n, "A group's box gives the largest count of its partners.");
 }
 
 static void
 add_title (Build *b)
 {
     const FsimScenario *s = b->s;
+    const FsimDiagramOptions *o = b->o;
     g_autofree char *date = fsim_day_format (b->day);
-    g_ptr_array_add (b->d->title, g_strdup_printf ("%s%s%s", s->id ? s->id : "(policy file)",
-                                                   s->title ? ": " : "", s->title ? s->title : ""));
+    g_autofree char *n = users_text (b->r->n_users), *reached = fsim_fmt_count (b->r->users_reached);
+    g_autofree char *nc = fsim_fmt_count (b->r->users_reached_no_consent);
+    g_autoptr (GString) focus = g_string_new (NULL);
+    g_ptr_array_add (b->d->title, g_strdup (s->title ? s->title : s->id ? s->id : "flowsim"));
     g_ptr_array_add (b->d->title,
-                     g_strdup_printf ("%s: %zu users, %zu reached, %zu without consent", date,
-                                      b->r->n_users, b->r->users_reached,
-                                      b->r->users_reached_no_consent));
-    if (b->n_other > 0)
-        g_ptr_array_add (
-            b->d->title,
-            g_strdup_printf ("(the %zu partners reaching fewest users are drawn as one)",
-                             b->n_other));
+                     g_strdup_printf ("%s: of %s, %s reached, %s without consent", date, n,
+                                      reached, nc));
+    /* where the data was kept, a line of the title per few jurisdictions */
+    g_autoptr (GString) kept = g_string_new (NULL);
+    gboolean first = TRUE;
+    for (size_t j = 0; j < b->r->n_jurisdictions; j++) {
+        g_autofree char *ju = users_text (b->r->jurisdiction_users[j]);
+        g_autofree char *jnc = fsim_fmt_count (b->r->jurisdiction_no_consent[j]);
+        gboolean device = strcmp (b->r->jurisdictions[j], "device") == 0;
+        if (b->r->jurisdiction_users[j] == 0)
+            continue;
+        if (kept->len > 50) {
+            g_ptr_array_add (b->d->title, g_strdup_printf ("%s;", kept->str));
+            g_string_truncate (kept, 0);
+        }
+        g_string_append_printf (kept, "%s%s%s%s: %s (%s without consent)",
+                                kept->len ? "; " : "", first ? "Kept " : "",
+                                device ? "on the device" : "in ",
+                                device ? "" : b->r->jurisdictions[j], ju, jnc);
+        first = FALSE;
+    }
+    if (kept->len > 0)
+        g_ptr_array_add (b->d->title, g_strdup (kept->str));
+    for (const char *const *sel = o->partners; sel && *sel; sel++)
+        g_string_append_printf (focus, "%spartner %s", focus->len ? ", " : "", *sel);
+    for (const char *const *sel = o->fields; sel && *sel; sel++)
+        g_string_append_printf (focus, "%sfield %s", focus->len ? ", " : "", *sel);
+    if (o->jurisdiction)
+        g_string_append_printf (focus, "%skept in %s", focus->len ? ", " : "", o->jurisdiction);
+    if (focus->len)
+        g_ptr_array_add (b->d->title, g_strdup_printf ("Only %s", focus->str));
 }
 
 void
@@ -531,16 +658,27 @@ fsim_diagram_write_dot (const FsimScenario *scenario, const FsimDecisions *decis
     g_return_if_fail (scenario != NULL && decisions != NULL && result != NULL && out != NULL);
     g_return_if_fail (result->n_partners == scenario->n_partners);
     g_return_if_fail (result->n_fields == scenario->n_fields);
-    Build b = {
-        .s = scenario, .dec = decisions, .r = result, .day = fsim_decisions_get_day (decisions)
-    };
+    const FsimDiagramOptions defaults = { .top = FSIM_DIAGRAM_DEFAULT_TOP };
+    Build b = { .s = scenario,
+                .dec = decisions,
+                .r = result,
+                .day = fsim_decisions_get_day (decisions),
+                .o = options ? options : &defaults };
     g_autoptr (FsimIDiagram) d = b.d = fsim_i_diagram_new ();
 
+    d->quiet = TRUE;
+    d->aspect = b.o->aspect;
     b.model = fsim_model_new (scenario);
+    b.field_focus = g_new0 (gboolean, scenario->n_fields + 1);
+    for (size_t f = 0; f < scenario->n_fields; f++) {
+        b.field_focus[f] = !b.o->fields || !b.o->fields[0];
+        for (const char *const *sel = b.o->fields; sel && *sel && !b.field_focus[f]; sel++)
+            b.field_focus[f] = fsim_field_pattern_match (*sel, scenario->fields[f].id, NULL);
+    }
     build_index (&b);
     add_fields (&b);
     add_apis (&b);
-    add_partners (&b, options ? options->top : FSIM_DIAGRAM_DEFAULT_TOP);
+    add_partners (&b);
     add_access_edges (&b);
     add_shares (&b);
     add_destinations (&b);

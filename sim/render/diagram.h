@@ -8,11 +8,29 @@
 #include "policy.h"
 #include "scenario.h"
 
-/* Partners drawn one by one when there are more; the others share one "other partners" box. */
-#define FSIM_DIAGRAM_DEFAULT_TOP 20
+/* Partners drawn one by one when there are more; the others share a box per group. */
+#define FSIM_DIAGRAM_DEFAULT_TOP 8
+
+/* How the partners beyond the top ones are grouped (--group-by); unnamed ones apart. */
+typedef enum {
+    FSIM_DIAGRAM_GROUP_KIND,         /* "other device makers", "unnamed device makers" */
+    FSIM_DIAGRAM_GROUP_TAG,          /* the first tag that not every partner has */
+    FSIM_DIAGRAM_GROUP_JURISDICTION, /* the partner's country */
+    FSIM_DIAGRAM_GROUP_NONE,         /* one box for all of them */
+    _FSIM_DIAGRAM_GROUP_MAX
+} FsimDiagramGroup;
+
+const char *fsim_diagram_group_to_string (FsimDiagramGroup g);
+/* "kind", "tag", "jurisdiction" or "none"; FALSE (and @out untouched) for anything else. */
+gboolean fsim_diagram_group_from_string (const char *s, FsimDiagramGroup *out);
 
 typedef struct {
-    size_t top; /* partners drawn one by one (by users reached); 0: all of them */
+    size_t top;                  /* partners drawn one by one; 0: all of them */
+    FsimDiagramGroup group_by;   /* the others, grouped */
+    const char *const *partners; /* (nullable) only the partners these selectors select */
+    const char *const *fields;   /* (nullable) only these fields (patterns, docs/format.md) */
+    const char *jurisdiction;    /* (nullable) only destinations there (ISO code, "device") */
+    double aspect;               /* height / width of the drawing (16:9 is 0.5625); 0: free */
 } FsimDiagramOptions;
 
 /*

@@ -48,6 +48,28 @@ find_partner (const FsimDiff *diff, const char *id)
     return NULL;
 }
 
+/* The verdict in words (the analysis's codes are for JSON and scripts). */
+static const char *
+verdict_words (FsimDiffVerdict v)
+{
+    switch (v) {
+    case FSIM_DIFF_EQUIVALENT:
+        return "the same flows";
+    case FSIM_DIFF_MORE_PERMISSIVE:
+        return "more flows, none lost";
+    case FSIM_DIFF_LESS_PERMISSIVE:
+        return "fewer flows, none new";
+    case FSIM_DIFF_INCOMPARABLE:
+        return "flows gained and lost";
+    case FSIM_DIFF_ADDED:
+        return "only in the what-if";
+    case FSIM_DIFF_REMOVED:
+        return "only in the base";
+    default:
+        return fsim_diff_verdict_to_string (v);
+    }
+}
+
 static size_t
 partner_node (Draw *w, const char *partner)
 {
@@ -59,7 +81,7 @@ partner_node (Draw *w, const char *partner)
         FsimINode *node = g_ptr_array_index (w->d->nodes, n);
         fsim_i_node_line (node, "%s", partner);
         if (p) {
-            fsim_i_node_line (node, "%s", fsim_diff_verdict_to_string (p->verdict));
+            fsim_i_node_line (node, "%s", verdict_words (p->verdict));
             fsim_i_node_line (node, "+%zu / -%zu flows", p->gained, p->lost);
         }
     }

@@ -32,8 +32,9 @@ partner_node (Draw *w, size_t p)
     g_autofree char *id = g_strconcat ("partner:", partner->id, NULL);
     size_t n = fsim_i_diagram_node (w->d, id, w->partners, FSIM_I_NODE_PARTNER, NULL);
     FsimINode *node = g_ptr_array_index (w->d->nodes, n);
+    g_autofree char *kind = g_strdelimit (g_strdup (partner->kind), "_", ' ');
     fsim_i_node_line (node, "%s", partner->name);
-    fsim_i_node_line (node, "%s%s%s", partner->kind, partner->country ? ", " : "",
+    fsim_i_node_line (node, "%s%s%s", kind, partner->country ? " in " : "",
                       partner->country ? partner->country : "");
     w->partner_node[p] = n;
     return n;
@@ -68,25 +69,64 @@ append_carriers (const Draw *w, const FsimRoute *r, GString *out)
         g_string_append_printf (out, " and %zu more", r->n_carriers - MAX_CARRIERS);
 }
 
+/* Why a route was closed, in words (the analysis's codes are for JSON and scripts). */
+static const char *
+block_words (FsimBlock block)
+{
+    static const char *const words[] = {
+        [FSIM_BLOCK_NONE] = "open",
+        [FSIM_BLOCK_API_INACTIVE] = "the API was closed that day",
+        [FSIM_BLOCK_NOT_REQUESTED] = "the partner did not ask for it",
+        [FSIM_BLOCK_DENIED] = "denied",
+        [FSIM_BLOCK_NO_ALLOW] = "no rule allowed it",
+        [FSIM_BLOCK_PLATFORM] = "the user turned the platform off",
+        [FSIM_BLOCK_APPS_OTHERS] = "not in the user's \"apps others use\" list",
+        [FSIM_BLOCK_AUDIENCE] = "the user's audience setting is narrower",
+        [FSIM_BLOCK_NOT_USED] = "the user does not use the partner",
+        [FSIM_BLOCK_NO_FRIEND] = "no friend uses the partner",
+        [FSIM_BLOCK_NO_FRIEND_OF_FRIEND] = "no friend of a friend uses the partner",
+        [FSIM_BLOCK_SHARE_INACTIVE] = "the sharing was not in force",
+        [FSIM_BLOCK_SHARE_FIELDS] = "the sharing does not carry the field",
+        [FSIM_BLOCK_NOT_HELD] = "the sharing partner did not keep it",
+        [FSIM_BLOCK_DEVICE_ONLY] = "the sharing partner keeps it on the device",
+        [FSIM_BLOCK_UPSTREAM] = "it never reached the sharing partner",
+    };
+    G_STATIC_ASSERT (G_N_ELEMENTS (words) == _FSIM_BLOCK_MAX);
+    return (unsigned) block < G_N_ELEMENTS (words) ? words[block] : "?";
+}
+
+static const char *
+channel_words (FsimChannel c)
+{
+    return c == FSIM_CHANNEL_SELF               ? "own use"
+           : c == FSIM_CHANNEL_FRIEND           ? "a friend's use"
+           : c == FSIM_CHANNEL_FRIEND_OF_FRIEND ? "a friend of a friend's use"
+                                                : "onward sharing";
+}
+
 static char *
 route_label (const Draw *w, const FsimRoute *r)
 {
     GString *s = g_string_new (NULL);
     if (r->block != FSIM_BLOCK_NONE) {
-        g_string_append_printf (s, "closed (%s): %s", fsim_channel_to_string (r->channel),
-                                fsim_block_to_string (r->block));
+        g_string_append_printf (s, "closed (%s): %s", channel_words (r->channel),
+                                block_words (r->block));
         if (r->block == FSIM_BLOCK_DENIED && r->decision.rule >= 0)
-            g_string_append_printf (s, " by %s", w->s->rules[r->decision.rule].id);
+            g_string_append_printf (s, " by rule %s", w->s->rules[r->decision.rule].id);
     } else if (r->channel == FSIM_CHANNEL_DOWNSTREAM) {
-        g_string_append_printf (s, "shared by %s", w->s->partners[r->from].id);
+        g_string_append_printf (s, "shared by %s", w->s->partners[r->from].name);
     } else {
-        g_string_append (s, r->channel == FSIM_CHANNEL_SELF     ? "self"
+        g_string_append (s, r->channel == FSIM_CHANNEL_SELF     ? "own use"
                             : r->channel == FSIM_CHANNEL_FRIEND ? "friend"
                                                                 : "friend of friend");
         if (r->channel != FSIM_CHANNEL_SELF)
             append_carriers (w, r, s);
-        g_string_append_printf (s, " via %s/%s", w->s->apis[r->api].id,
-                                w->s->apis[r->api].scopes[r->scope].id);
+        const FsimApi *api = &w->s->apis[r->api];
+        const FsimScope *scope = &api->scopes[r->scope];
+        g_autofree char *scope_words = g_strdelimit (
+            g_strdup (scope->label ? scope->label : scope->id), "_", ' ');
+        g_string_append_printf (s, " via %s: %s", api->title ? api->title : api->id,
+                                scope_words);
     }
     return g_string_free (s, FALSE);
 }

@@ -7,22 +7,32 @@
 #include <glib.h>
 
 #include "explain.h"
+#include "findings.h"
 #include "html.h"
 #include "svg.h"
 #include "table.h"
 
 #define MAX_EXAMPLES 5
 
+G_DEFINE_QUARK (fsim - html - error - quark, fsim_html_error)
+
 typedef struct {
     size_t field, partner;
     size_t users, no_consent;
-    gssize example; /* a user reached without consent (or at all), -1: none found yet */
+    gssize example;    /* a user reached without consent (or at all), -1: none found yet */
+    gboolean unnamed;  /* the partner is one of the unnamed look-alikes */
+    gboolean sensitive;
 } Flow;
 
+/* Named partners first, sensitive fields next, then the most users without consent. */
 static int
 compare_flows (gconstpointer a, gconstpointer b)
 {
     const Flow *x = a, *y = b;
+    if (x->unnamed != y->unnamed)
+        return x->unnamed ? 1 : -1;
+    if (x->sensitive != y->sensitive)
+        return x->sensitive ? -1 : 1;
     if (x->no_consent != y->no_consent)
         return x->no_consent > y->no_consent ? -1 : 1;
     if (x->users != y->users)
@@ -32,19 +42,27 @@ compare_flows (gconstpointer a, gconstpointer b)
     return x->partner < y->partner ? -1 : x->partner > y->partner;
 }
 
-/* The (field, partner) pairs that reached someone, most users without consent first. */
+/* The (field, partner) pairs that reached someone, in compare_flows() order; without @all, the
+ * unnamed partners' only when no named partner got anything. */
 static GArray *
-top_flows (const FsimResult *r, size_t top)
+top_flows (const FsimScenario *s, const FsimResult *r, size_t top, gboolean all)
 {
     GArray *flows = g_array_new (FALSE, FALSE, sizeof (Flow));
+    gboolean named = FALSE;
     for (size_t f = 0; f < r->n_fields; f++)
         for (size_t p = 0; p < r->n_partners; p++) {
             size_t i = f * r->n_partners + p;
-            Flow flow = { f, p, r->fp_users[i], r->fp_no_consent[i], -1 };
+            Flow flow = { f,  p, r->fp_users[i], r->fp_no_consent[i],
+                          -1, fsim_partner_is_unnamed (&s->partners[p]),
+                          s->fields[f].sensitive };
             if (flow.users > 0)
                 g_array_append_val (flows, flow);
+            named |= flow.users > 0 && !flow.unnamed;
         }
     g_array_sort (flows, compare_flows);
+    for (guint i = flows->len; !all && named && i-- > 0;)
+        if (g_array_index (flows, Flow, i).unnamed)
+            g_array_remove_index (flows, i);
     if (flows->len > top)
         g_array_set_size (flows, (guint) top);
     return flows;
@@ -136,18 +154,23 @@ example (const FsimTracer *t, const FsimPopulation *pop, const Flow *flow, GStri
 gboolean
 fsim_i_html_flows (const FsimScenario *scenario, const FsimPopulation *pop,
                    const FsimDecisions *decisions, const FsimResult *result, size_t top,
-                   GString *out, GError **error)
+                   gboolean all, const char *suffix, GString *out, GError **error)
 {
-    g_autoptr (GArray) flows = top_flows (result, top);
+    g_autoptr (GArray) flows = top_flows (scenario, result, top, all);
     g_autoptr (FsimTracer) tracer = fsim_tracer_new (scenario, pop, decisions, error);
     if (tracer == NULL)
         return FALSE;
     find_examples (tracer, pop, flows);
-    g_string_append (out, "<section id=\"flows\">\n<h2>Top flows</h2>\n");
+    g_string_append_printf (out, "<section id=\"flows%s\">\n<h2>Top flows</h2>\n", suffix);
     fsim_i_html_element (out, "p", "note",
-                         "The field and partner pairs with the most users reached without their "
-                         "own consent, then the most users; a user reached through several "
-                         "channels counts in each channel column.");
+                         all ? "The field and partner pairs with the most users reached without "
+                               "their own consent (named partners and sensitive fields first); a "
+                               "user reached through several channels counts in each channel "
+                               "column."
+                             : "The field and partner pairs with the most users reached without "
+                               "their own consent (named partners and sensitive fields first; the "
+                               "unnamed partners are left out, --all lists them); a user reached "
+                               "through several channels counts in each channel column.");
     if (flows->len == 0)
         fsim_i_html_element (out, "p", NULL, "No field of any user reached any partner.");
     else
@@ -158,5 +181,81 @@ fsim_i_html_flows (const FsimScenario *scenario, const FsimPopulation *pop,
         if (g_array_index (flows, Flow, i).example >= 0)
             example (tracer, pop, &g_array_index (flows, Flow, i), out);
     g_string_append (out, "</section>\n");
+    return TRUE;
+}
+
+/* The flow of one highlight "PARTNER:FIELD": the (field, partner) pair among those selected with
+ * the most users reached without consent, then the most users. FALSE when it selects nothing. */
+static gboolean
+highlight_flow (const FsimScenario *s, const FsimResult *r, const char *highlight, Flow *out,
+                GError **error)
+{
+    gboolean found = FALSE, partner_any = FALSE, field_any = FALSE;
+    /* a partner selector may itself hold a colon (kind:K, tag:T): split at the last one */
+    const char *colon = strrchr (highlight, ':');
+    g_autofree char *psel = colon ? g_strndup (highlight, (size_t) (colon - highlight)) : NULL;
+    const char *fsel = colon ? colon + 1 : NULL;
+    if (!psel || !*psel || !*fsel) {
+        g_set_error (error, FSIM_HTML_ERROR, FSIM_HTML_ERROR_HIGHLIGHT,
+                     "highlight '%s' is not PARTNER:FIELD (e.g. huawei:profile.religion)",
+                     highlight);
+        return FALSE;
+    }
+    for (size_t p = 0; p < s->n_partners; p++) {
+        if (!fsim_partner_selector_matches (&s->partners[p], psel))
+            continue;
+        partner_any = TRUE;
+        for (size_t f = 0; f < s->n_fields; f++) {
+            size_t i = f * r->n_partners + p;
+            if (!fsim_field_pattern_match (fsel, s->fields[f].id, NULL))
+                continue;
+            field_any = TRUE;
+            Flow flow = { f, p, r->fp_users[i], r->fp_no_consent[i], -1, FALSE, FALSE };
+            if (!found || compare_flows (&flow, out) < 0)
+                *out = flow;
+            found = TRUE;
+        }
+    }
+    if (!found)
+        g_set_error (error, FSIM_HTML_ERROR, FSIM_HTML_ERROR_HIGHLIGHT,
+                     "highlight '%s': %s", highlight,
+                     !partner_any ? "the partner selector selects no partner"
+                     : !field_any ? "the field selector selects no field"
+                                  : "nothing selected");
+    return found;
+}
+
+gboolean
+fsim_i_html_highlights (const FsimScenario *scenario, const FsimPopulation *pop,
+                        const FsimDecisions *decisions, const FsimResult *result,
+                        const char *const *highlight, GString *out, GError **error)
+{
+    g_autoptr (GArray) flows = g_array_new (FALSE, FALSE, sizeof (Flow));
+    for (const char *const *h = highlight; h && *h; h++) {
+        Flow flow;
+        if (!highlight_flow (scenario, result, *h, &flow, error))
+            return FALSE;
+        g_array_append_val (flows, flow);
+    }
+    if (flows->len == 0)
+        return TRUE;
+    g_autoptr (FsimTracer) tracer = fsim_tracer_new (scenario, pop, decisions, error);
+    if (tracer == NULL)
+        return FALSE;
+    find_examples (tracer, pop, flows);
+    g_string_append (out, "<div class=\"highlights\">\n");
+    for (size_t i = 0; i < flows->len; i++) {
+        const Flow *flow = &g_array_index (flows, Flow, i);
+        g_autofree char *users = fsim_fmt_count (flow->users);
+        g_autofree char *nc = fsim_fmt_count (flow->no_consent);
+        g_autofree char *lead = g_strdup_printf (
+            "%s reached %s for %s %s, %s of them without consent.",
+            scenario->fields[flow->field].label, scenario->partners[flow->partner].name, users,
+            flow->users == 1 ? "user" : "users", nc);
+        fsim_i_html_element (out, "p", "lead", lead);
+        if (flow->example >= 0)
+            example (tracer, pop, flow, out);
+    }
+    g_string_append (out, "</div>\n");
     return TRUE;
 }

@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include "findings.h"
 #include "html.h"
 #include "svg.h"
 #include "table.h"
@@ -17,21 +18,39 @@
  * even a string that slipped through escaping could not act.
  */
 
+/* Fits a 1,280 px screen and an A4 or Letter sheet (12 mm margins): pictures scale to the
+ * column, long words and addresses wrap, wide tables shrink their type when printed. */
 static const char page_style[] =
     "body{font-family:system-ui,-apple-system,\"Segoe UI\",Helvetica,Arial,sans-serif;"
     "margin:0 auto;max-width:1100px;padding:1.5em;color:#222;line-height:1.45}"
     "h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;"
     "margin-top:1.8em}.meta{color:#666}.note{color:#555;font-size:.9em}"
-    "table{border-collapse:collapse;margin:.6em 0;font-size:.92em}"
-    "th,td{padding:.25em .7em;border-bottom:1px solid #eee;vertical-align:top}"
-    "th{text-align:left;background:#f6f6f6}td.r,th.r{text-align:right}"
+    "nav a{margin-right:1em}"
+    ".findings li{margin:.3em 0;font-size:1.08em}.lead{font-weight:600;margin-bottom:0}"
+    "table{border-collapse:collapse;margin:.6em 0;font-size:.92em;max-width:100%}"
+    "th,td{padding:.25em .7em;border-bottom:1px solid #eee;vertical-align:top;"
+    "overflow-wrap:break-word}td:first-child{overflow-wrap:anywhere}"
+    "th{text-align:left;background:#f6f6f6}td.r,th.r{text-align:right}td.r{white-space:nowrap}"
+    "tr.folded td{font-style:italic;color:#444}"
     ".cards{display:flex;flex-wrap:wrap;gap:.8em}.card{border:1px solid #ddd;border-radius:6px;"
     "padding:.6em 1em;min-width:9em}.card b{display:block;font-size:1.5em}"
-    "figure{margin:0;overflow-x:auto;border:1px solid #eee;padding:.5em}"
-    "figure svg{max-width:100%;height:auto}figure.wide "
-    "svg{max-width:none}.route{white-space:pre-wrap;font-size:.88em;"
+    "figure{margin:0;border:1px solid #eee;padding:.5em}"
+    "figure svg{display:block;width:100%;height:auto}"
+    "figure.diagram:target{overflow:auto}figure.diagram:target svg{width:auto;max-width:none}"
+    ".fullsize{font-size:.9em}"
+    ".route{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.88em;"
     "background:#fafafa;border-left:3px solid #ddd;padding:.4em .8em;margin:.3em 0 1em}"
-    "footer{margin-top:3em;color:#777;font-size:.85em}";
+    "li,a{overflow-wrap:anywhere}"
+    ".tabs>input{position:absolute;opacity:0}"
+    ".tabs>label{display:inline-block;padding:.4em 1em;margin:0 .3em 0 0;border:1px solid #bbb;"
+    "border-bottom:none;border-radius:6px 6px 0 0;background:#eee;cursor:pointer}"
+    ".variant{display:none;border-top:2px solid #888;padding-top:.5em}"
+    "footer{margin-top:3em;color:#777;font-size:.85em}"
+    "@page{margin:12mm}"
+    "@media print{body{max-width:none;padding:0;font-size:10pt}nav,.fullsize,.tabs>label,"
+    ".tabs>input{display:none}.variant{display:block}table{font-size:.85em}"
+    "th,td{padding:.15em .4em}h2{break-after:avoid}figure{break-inside:avoid}"
+    "a{color:inherit;text-decoration:none}}";
 
 void
 fsim_i_html_element (GString *out, const char *tag, const char *cls, const char *text)
@@ -56,16 +75,26 @@ fsim_i_html_table_open (GString *out, const char *align, const char *const *head
     g_string_append (out, "</tr></thead><tbody>\n");
 }
 
-void
-fsim_i_html_row (GString *out, const char *align, const char *const *cells)
+/* A row of class @cls (nullable). */
+static void
+row_of_class (GString *out, const char *cls, const char *align, const char *const *cells)
 {
-    g_string_append (out, "<tr>");
+    if (cls)
+        g_string_append_printf (out, "<tr class=\"%s\">", cls);
+    else
+        g_string_append (out, "<tr>");
     for (size_t i = 0; i < strlen (align); i++) {
         g_string_append (out, align[i] == 'r' ? "<td class=\"r\">" : "<td>");
         fsim_markup_append (out, cells[i]);
         g_string_append (out, "</td>");
     }
     g_string_append (out, "</tr>\n");
+}
+
+void
+fsim_i_html_row (GString *out, const char *align, const char *const *cells)
+{
+    row_of_class (out, NULL, align, cells);
 }
 
 void
@@ -77,7 +106,7 @@ fsim_i_html_table_close (GString *out)
 /* ---- sections ---- */
 
 static void
-head (const FsimScenario *s, GString *out)
+head (const FsimScenario *s, size_t n_runs, GString *out)
 {
     g_string_append (out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
                           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
@@ -89,7 +118,14 @@ head (const FsimScenario *s, GString *out)
                                                                     : s->id  ? s->id
                                                                              : "policy file");
     fsim_i_html_element (out, "title", NULL, title);
-    g_string_append_printf (out, "<style>%s</style>\n</head>\n<body>\n", page_style);
+    g_string_append_printf (out, "<style>%s", page_style);
+    /* the tabs: radio button i shows panel i (our own numbers, nothing from the input) */
+    for (size_t i = 1; i <= n_runs && n_runs > 1; i++)
+        g_string_append_printf (out,
+                                "#variant-%zu:checked~#panel-%zu{display:block}"
+                                "#variant-%zu:checked+label{background:#fff;font-weight:bold}",
+                                i, i, i);
+    g_string_append (out, "</style>\n</head>\n<body>\n");
 }
 
 static gboolean
@@ -123,7 +159,7 @@ sources (char **urls, GString *out)
 }
 
 static void
-about (const FsimScenario *s, GString *out)
+header (const FsimScenario *s, GString *out)
 {
     g_autofree char *meta = g_strdup_printf (
         "Scenario %s, simulated on %s, seed %" G_GUINT64_FORMAT ", flowsim " FSIM_VERSION,
@@ -131,7 +167,15 @@ about (const FsimScenario *s, GString *out)
     g_string_append (out, "<header>\n");
     fsim_i_html_element (out, "h1", NULL, s->title ? s->title : s->id ? s->id : "flowsim report");
     fsim_i_html_element (out, "p", "meta", meta);
-    g_string_append (out, "</header>\n<section id=\"about\">\n<h2>About this scenario</h2>\n");
+    g_string_append (out, "<nav><a href=\"#findings\">Findings</a><a href=\"#diagram\">Pictures</a>"
+                          "<a href=\"#jurisdictions\">Tables</a>"
+                          "<a href=\"#about\">About this scenario</a></nav>\n</header>\n");
+}
+
+static void
+about (const FsimScenario *s, GString *out)
+{
+    g_string_append (out, "<section id=\"about\">\n<h2>About this scenario</h2>\n");
     if (s->description)
         fsim_i_html_element (out, "p", NULL, s->description);
     if (s->assumptions && s->assumptions[0]) {
@@ -165,17 +209,31 @@ card (GString *out, const char *label, char *value)
     g_free (value);
 }
 
-static void
-key_numbers (const FsimScenario *s, const FsimResult *r, GString *out)
+/* The page opens with this: the findings in sentences, the key numbers, the highlights. */
+static gboolean
+findings (const FsimHtmlRun *run, const FsimHtmlOptions *o, const char *suffix, GString *out,
+          GError **error)
 {
+    const FsimScenario *s = run->scenario;
+    const FsimResult *r = run->result;
+    g_autoptr (GPtrArray) sentences = fsim_findings_new (s, r);
     size_t partners = 0, sensitive = 0;
     for (size_t p = 0; p < r->n_partners; p++)
         partners += r->partner_reached[p] > 0;
     for (size_t f = 0; f < r->n_fields; f++)
         if (s->fields[f].sensitive)
             sensitive = MAX (sensitive, r->field_users[f]);
-    g_string_append (out,
-                     "<section id=\"key-numbers\">\n<h2>Key numbers</h2>\n<div class=\"cards\">\n");
+    g_string_append_printf (out, "<section id=\"findings%s\">\n<h2>Findings</h2>\n", suffix);
+    if (run->args)
+        fsim_i_html_element (out, "p", "meta", run->args);
+    g_string_append (out, "<ul class=\"findings\">\n");
+    for (size_t i = 0; i < sentences->len; i++)
+        fsim_i_html_element (out, "li", NULL, g_ptr_array_index (sentences, i));
+    g_string_append (out, "</ul>\n");
+    if (!fsim_i_html_highlights (s, run->pop, run->decisions, r, o->highlight, out, error))
+        return FALSE;
+    g_string_append_printf (out, "</section>\n<section id=\"key-numbers%s\">\n"
+                                 "<h2>Key numbers</h2>\n<div class=\"cards\">\n", suffix);
     card (out, "users in the population", fsim_fmt_count (r->n_users));
     card (out, "users whose data reached a partner", percent (r->users_reached, r->n_users));
     card (out, "of them without their own consent",
@@ -184,64 +242,25 @@ key_numbers (const FsimScenario *s, const FsimResult *r, GString *out)
           g_strdup_printf ("%zu of %zu", partners, r->n_partners));
     card (out, "users whose most-shared sensitive field got out", percent (sensitive, r->n_users));
     g_string_append (out, "</div>\n</section>\n");
+    return TRUE;
 }
 
 static void
-population (const FsimScenario *s, const FsimPopulation *pop, const FsimResult *r, GString *out)
+diagram (const FsimHtmlRun *run, const FsimHtmlOptions *o, const char *suffix, GString *out)
 {
-    static const char *const headers[] = { "Partner", "Name", "Kind", "Country", "Users", NULL };
-    size_t off = 0;
-    for (size_t u = 0; u < pop->n_users; u++)
-        off += pop->platform[u] == 0;
-    g_autofree char *users = fsim_fmt_count (r->n_users),
-                    *friendships = fsim_fmt_count (r->n_friendships);
-    g_autofree char *mean = fsim_fmt_double (
-        "%.1f", r->n_users ? 2.0 * (double) r->n_friendships / (double) r->n_users : 0.0);
-    g_autofree char *platform = percent (off, r->n_users);
-    const char *const rows[][2] = {
-        { "Users", users },
-        { "Friendships", friendships },
-        { "Mean friends per user", mean },
-        { "Platform switch off", platform },
-    };
-    g_string_append (out, "<section id=\"population\">\n<h2>Population</h2>\n");
-    fsim_i_html_element (out, "p", NULL,
-                         s->population.kind == FSIM_POPULATION_SNAPSHOT
-                             ? "A population loaded from a snapshot."
-                         : s->population.kind == FSIM_POPULATION_GENERATED
-                             ? "A generated population (see the assumptions)."
-                             : "An explicit list of users.");
-    fsim_i_html_table_open (out, "lr", (const char *const[]){ "", "", NULL });
-    for (size_t i = 0; i < G_N_ELEMENTS (rows); i++)
-        fsim_i_html_row (out, "lr", rows[i]);
-    fsim_i_html_table_close (out);
-    fsim_i_html_element (out, "h3", NULL,
-                         "Who uses each partner (installed the app, owns the device)");
-    fsim_i_html_table_open (out, "llllr", headers);
-    for (size_t p = 0; p < s->n_partners; p++) {
-        const FsimPartner *partner = &s->partners[p];
-        g_autofree char *n = fsim_fmt_count (r->partner_users[p]);
-        const char *cells[] = { partner->id, partner->name, partner->kind,
-                                partner->country ? partner->country : "", n };
-        fsim_i_html_row (out, "llllr", cells);
-    }
-    fsim_i_html_table_close (out);
-    g_string_append (out, "</section>\n");
-}
-
-static void
-diagram (const FsimHtmlOptions *o, GString *out)
-{
-    g_string_append (out, "<section id=\"diagram\">\n<h2>Flow diagram</h2>\n");
+    g_string_append_printf (out, "<section id=\"diagram%s\">\n<h2>Flow diagram</h2>\n", suffix);
     fsim_i_html_element (
         out, "p", "note",
-        "Left to right: fields (by taxonomy), the API scopes that offered them, "
-        "the partners that got them, and where they stored them. Colour: the "
-        "channel (green self, orange friend, purple friend of friend, pink onward "
-        "sharing); dashed: without consent; dotted: nothing flowed; width: users.");
-    if (o->diagram_svg) {
-        g_string_append (out, "<figure class=\"wide\">\n");
-        g_string_append (out, o->diagram_svg); /* sanitized by fsim_svg_sanitize() */
+        "Left to right: the data about the user, the API scopes that offered it, the partners "
+        "that got it, and where they kept it. The legend in the picture gives the line styles.");
+    if (run->diagram_svg) {
+        g_string_append_printf (out,
+                                "<p class=\"fullsize\"><a href=\"#diagram-full%s\">Show the "
+                                "diagram at full size</a> (scroll it sideways; <a "
+                                "href=\"#diagram%s\">fit it to the page</a> again)</p>\n"
+                                "<figure class=\"diagram\" id=\"diagram-full%s\">\n",
+                                suffix, suffix, suffix);
+        g_string_append (out, run->diagram_svg); /* sanitized by fsim_svg_sanitize() */
         g_string_append (out, "\n</figure>\n");
     } else {
         fsim_i_html_element (out, "p", "note", o->diagram_note ? o->diagram_note : "(no diagram)");
@@ -250,11 +269,35 @@ diagram (const FsimHtmlOptions *o, GString *out)
 }
 
 static void
-jurisdictions (const FsimResult *r, GString *out)
+timeline (const FsimScenario *s, const FsimTimeline *t, const char *suffix, GString *out)
+{
+    static const char *const headers[] = { "Date", "Users reached", "Without consent", NULL };
+    g_string_append_printf (out, "<section id=\"timeline%s\">\n<h2>Timeline</h2>\n", suffix);
+    fsim_i_html_element (out, "p", "note",
+                         "The same population at each date: only the rules, APIs and sharing in "
+                         "force change. Numbered lines mark the policy changes.");
+    g_string_append (out, "<figure class=\"chart\">\n");
+    fsim_timeline_write_svg (s, t, NULL, TRUE, out);
+    g_string_append (out, "</figure>\n<details><summary>The numbers at each date</summary>\n");
+    fsim_i_html_table_open (out, "lrr", headers);
+    for (size_t i = 0; i < t->n_points; i++) {
+        g_autofree char *date = fsim_day_format (t->days[i]);
+        g_autofree char *users = fsim_fmt_count (t->users[i]);
+        g_autofree char *nc = fsim_fmt_count (t->no_consent[i]);
+        const char *cells[] = { date, users, nc };
+        fsim_i_html_row (out, "lrr", cells);
+    }
+    fsim_i_html_table_close (out);
+    g_string_append (out, "</details>\n</section>\n");
+}
+
+static void
+jurisdictions (const FsimResult *r, const char *suffix, GString *out)
 {
     static const char *const headers[] = { "Jurisdiction", "Users reached", "Without consent",
                                            NULL };
-    g_string_append (out, "<section id=\"jurisdictions\">\n<h2>Where the data went</h2>\n");
+    g_string_append_printf (out, "<section id=\"jurisdictions%s\">\n<h2>Where the data went</h2>\n",
+                            suffix);
     fsim_i_html_element (out, "p", "note",
                          "Distinct users with at least one field stored in each jurisdiction "
                          "(ISO country code of the servers), or kept on the user's device.");
@@ -271,54 +314,217 @@ jurisdictions (const FsimResult *r, GString *out)
     g_string_append (out, "</section>\n");
 }
 
+/* "9,947 each" or "9,940 to 9,990 each" (transfer full). */
+static char *
+range_text (size_t lo, size_t hi)
+{
+    g_autofree char *a = fsim_fmt_count (lo), *b = fsim_fmt_count (hi);
+    return lo == hi ? g_strdup_printf ("%s each", a) : g_strdup_printf ("%s to %s each", a, b);
+}
+
+/* "3 each" or "2 to 3 each" over the unnamed partners' @values (transfer full). */
+static char *
+unnamed_range (const FsimScenario *s, const size_t *values)
+{
+    size_t lo = 0, hi = 0;
+    fsim_unnamed_range (s, values, &lo, &hi);
+    return range_text (lo, hi);
+}
+
+/* The unnamed partners' kind in words, or "several" (transfer full). */
+static char *
+unnamed_kind (const FsimScenario *s)
+{
+    const char *kind = NULL;
+    for (size_t p = 0; p < s->n_partners; p++)
+        if (fsim_partner_is_unnamed (&s->partners[p])) {
+            if (kind && strcmp (kind, s->partners[p].kind) != 0)
+                return g_strdup ("several");
+            kind = s->partners[p].kind;
+        }
+    return g_strdelimit (g_strdup (kind ? kind : ""), "_", ' ');
+}
+
+/* The row that stands for the @n unnamed partners (folded; --all lists them): @cells has the
+ * name first, then the other columns. */
 static void
-partners (const FsimScenario *s, const FsimResult *r, GString *out)
+folded_row (size_t n, const char *align, const char **cells, GString *out)
+{
+    g_autofree char *name = g_strdup_printf ("%zu unnamed partners (one row; --all lists each)", n);
+    cells[0] = name;
+    row_of_class (out, "folded", align, cells);
+}
+
+static size_t
+count_unnamed (const FsimScenario *s)
+{
+    size_t n = 0;
+    for (size_t p = 0; p < s->n_partners; p++)
+        n += fsim_partner_is_unnamed (&s->partners[p]);
+    return n;
+}
+
+static void
+partners (const FsimScenario *s, const FsimResult *r, gboolean all, const char *suffix,
+          GString *out)
 {
     static const char *const headers[] = { "Partner", "Kind", "Users reached", "Without consent",
                                            NULL };
-    g_string_append (out, "<section id=\"partners\">\n<h2>Reach by partner</h2>\n");
+    size_t unnamed = count_unnamed (s);
+    gboolean fold = !all && unnamed > 1;
+    g_autoptr (GArray) order = g_array_new (FALSE, FALSE, sizeof (size_t));
+    for (size_t p = 0; p < s->n_partners; p++)
+        g_array_append_val (order, p);
+    fsim_partners_sort_by_reach (r, order);
+    g_string_append_printf (out, "<section id=\"partners%s\">\n<h2>Reach by partner</h2>\n",
+                            suffix);
     fsim_i_html_table_open (out, "llrr", headers);
-    for (size_t p = 0; p < s->n_partners; p++) {
+    for (size_t i = 0; i < order->len; i++) {
+        size_t p = g_array_index (order, size_t, i);
+        if (fold && fsim_partner_is_unnamed (&s->partners[p]))
+            continue;
         g_autofree char *users = fsim_fmt_count (r->partner_reached[p]);
         g_autofree char *nc = fsim_fmt_count (r->partner_reached_no_consent[p]);
-        const char *cells[] = { s->partners[p].name, s->partners[p].kind, users, nc };
+        g_autofree char *kind = g_strdelimit (g_strdup (s->partners[p].kind), "_", ' ');
+        const char *cells[] = { s->partners[p].name, kind, users, nc };
         fsim_i_html_row (out, "llrr", cells);
+    }
+    if (fold) {
+        g_autofree char *users = unnamed_range (s, r->partner_reached);
+        g_autofree char *nc = unnamed_range (s, r->partner_reached_no_consent);
+        g_autofree char *kind = unnamed_kind (s);
+        const char *cells[] = { NULL, kind, users, nc };
+        folded_row (unnamed, "llrr", cells, out);
     }
     fsim_i_html_table_close (out);
     g_string_append (out, "</section>\n");
 }
 
 static void
-timeline (const FsimScenario *s, const FsimTimeline *t, GString *out)
+population (const FsimScenario *s, const FsimPopulation *pop, const FsimResult *r, gboolean all,
+            const char *suffix, GString *out)
 {
-    static const char *const headers[] = { "Date", "Users reached", "Without consent", NULL };
-    g_string_append (out, "<section id=\"timeline\">\n<h2>Timeline</h2>\n");
-    fsim_i_html_element (out, "p", "note",
-                         "The same population at each date: only the rules, APIs and sharing in "
-                         "force change. Vertical lines mark policy changes.");
-    g_string_append (out, "<figure>\n");
-    fsim_timeline_write_svg (s, t, TRUE, out);
-    g_string_append (out, "</figure>\n");
-    fsim_i_html_table_open (out, "lrr", headers);
-    for (size_t i = 0; i < t->n_points; i++) {
-        g_autofree char *date = fsim_day_format (t->days[i]);
-        g_autofree char *users = fsim_fmt_count (t->users[i]);
-        g_autofree char *nc = fsim_fmt_count (t->no_consent[i]);
-        const char *cells[] = { date, users, nc };
-        fsim_i_html_row (out, "lrr", cells);
+    static const char *const headers[] = { "Partner", "Kind", "Country", "Users", NULL };
+    size_t off = 0, unnamed = count_unnamed (s);
+    gboolean fold = !all && unnamed > 1;
+    for (size_t u = 0; u < pop->n_users; u++)
+        off += pop->platform[u] == 0;
+    g_autofree char *users = fsim_fmt_count (r->n_users),
+                    *friendships = fsim_fmt_count (r->n_friendships);
+    g_autofree char *mean = fsim_fmt_double (
+        "%.1f", r->n_users ? 2.0 * (double) r->n_friendships / (double) r->n_users : 0.0);
+    g_autofree char *platform = percent (off, r->n_users);
+    const char *const rows[][2] = {
+        { "Users", users },
+        { "Friendships", friendships },
+        { "Mean friends per user", mean },
+        { "Platform switch off", platform },
+    };
+    g_string_append_printf (out, "<section id=\"population%s\">\n<h2>Population</h2>\n", suffix);
+    fsim_i_html_element (out, "p", NULL,
+                         s->population.kind == FSIM_POPULATION_SNAPSHOT
+                             ? "A population loaded from a snapshot."
+                         : s->population.kind == FSIM_POPULATION_GENERATED
+                             ? "A generated population (see the assumptions)."
+                             : "An explicit list of users.");
+    fsim_i_html_table_open (out, "lr", (const char *const[]){ "", "", NULL });
+    for (size_t i = 0; i < G_N_ELEMENTS (rows); i++)
+        fsim_i_html_row (out, "lr", rows[i]);
+    fsim_i_html_table_close (out);
+    fsim_i_html_element (out, "h3", NULL,
+                         "Who uses each partner (installed the app, owns the device)");
+    fsim_i_html_table_open (out, "lllr", headers);
+    for (size_t p = 0; p < s->n_partners; p++) {
+        const FsimPartner *partner = &s->partners[p];
+        if (fold && fsim_partner_is_unnamed (partner))
+            continue;
+        g_autofree char *n = fsim_fmt_count (r->partner_users[p]);
+        g_autofree char *kind = g_strdelimit (g_strdup (partner->kind), "_", ' ');
+        const char *cells[] = { partner->name, kind, partner->country ? partner->country : "",
+                                n };
+        fsim_i_html_row (out, "lllr", cells);
+    }
+    if (fold) {
+        g_autofree char *each = unnamed_range (s, r->partner_users);
+        g_autofree char *kind = unnamed_kind (s);
+        const char *cells[] = { NULL, kind, "", each };
+        folded_row (unnamed, "lllr", cells, out);
     }
     fsim_i_html_table_close (out);
-    if (t->n_events > 0) {
-        fsim_i_html_element (out, "h3", NULL, "Policy changes in the range");
-        g_string_append (out, "<ul>\n");
-        for (size_t i = 0; i < t->n_events; i++) {
-            g_autofree char *day = fsim_day_format (t->events[i].day);
-            g_autofree char *line = g_strdup_printf ("%s: %s", day, t->events[i].what);
+    g_string_append (out, "</section>\n");
+}
+
+/* One run's findings, pictures and tables. */
+static gboolean
+run_body (const FsimHtmlRun *run, const FsimHtmlOptions *o, const char *suffix, GString *out,
+          GError **error)
+{
+    if (!findings (run, o, suffix, out, error))
+        return FALSE;
+    diagram (run, o, suffix, out);
+    if (run->timeline)
+        timeline (run->scenario, run->timeline, suffix, out);
+    jurisdictions (run->result, suffix, out);
+    partners (run->scenario, run->result, o->all, suffix, out);
+    if (!fsim_i_html_flows (run->scenario, run->pop, run->decisions, run->result,
+                            o->top_flows ? o->top_flows : 15, o->all, suffix, out, error))
+        return FALSE;
+    if (run->timeline && run->timeline->n_events > 0) {
+        g_string_append_printf (out, "<section id=\"changes%s\">\n", suffix);
+        fsim_i_html_element (out, "h2", NULL, "Policy changes in the timeline's range");
+        g_string_append (out, "<ol>\n");
+        for (size_t i = 0; i < run->timeline->n_events; i++) {
+            g_autofree char *day = fsim_day_format (run->timeline->events[i].day);
+            g_autofree char *line = g_strdup_printf ("%s: %s", day, run->timeline->events[i].what);
             fsim_i_html_element (out, "li", NULL, line);
         }
-        g_string_append (out, "</ul>\n");
+        g_string_append (out, "</ol>\n</section>\n");
     }
-    g_string_append (out, "</section>\n");
+    population (run->scenario, run->pop, run->result, o->all, suffix, out);
+    return TRUE;
+}
+
+gboolean
+fsim_html_report_variants (const FsimHtmlRun *runs, size_t n_runs, const FsimHtmlOptions *options,
+                           GString *out, GError **error)
+{
+    g_return_val_if_fail (runs != NULL && n_runs > 0 && out != NULL, FALSE);
+    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+    const FsimHtmlOptions defaults = { 0 };
+    const FsimHtmlOptions *o = options ? options : &defaults;
+    g_autoptr (GString) page = g_string_new (NULL);
+
+    head (runs[0].scenario, n_runs, page);
+    header (runs[0].scenario, page);
+    if (n_runs == 1 && !run_body (&runs[0], o, "", page, error))
+        return FALSE;
+    if (n_runs > 1) {
+        g_string_append (page, "<div class=\"tabs\">\n");
+        for (size_t i = 1; i <= n_runs; i++) {
+            g_string_append_printf (page,
+                                    "<input type=\"radio\" name=\"variant\" id=\"variant-%zu\"%s/>"
+                                    "<label for=\"variant-%zu\">",
+                                    i, i == 1 ? " checked=\"checked\"" : "", i);
+            fsim_markup_append (page, runs[i - 1].name);
+            g_string_append (page, "</label>\n");
+        }
+        for (size_t i = 1; i <= n_runs; i++) {
+            g_autofree char *suffix = i == 1 ? g_strdup ("") : g_strdup_printf ("-%zu", i);
+            g_string_append_printf (page, "<div class=\"variant\" id=\"panel-%zu\">\n", i);
+            fsim_i_html_element (page, "h2", NULL, runs[i - 1].name);
+            if (!run_body (&runs[i - 1], o, suffix, page, error))
+                return FALSE;
+            g_string_append (page, "</div>\n");
+        }
+        g_string_append (page, "</div>\n");
+    }
+    about (runs[0].scenario, page);
+    g_string_append (page, "<footer>Made by flowsim " FSIM_VERSION
+                           " from the scenario file; a simulation under stated assumptions, "
+                           "not a measurement. This page loads nothing from the network."
+                           "</footer>\n</body>\n</html>\n");
+    g_string_append_len (out, page->str, (gssize) page->len);
+    return TRUE;
 }
 
 gboolean
@@ -327,27 +533,13 @@ fsim_html_report (const FsimScenario *scenario, const FsimPopulation *pop,
                   const FsimHtmlOptions *options, GString *out, GError **error)
 {
     g_return_val_if_fail (scenario && pop && decisions && result && out, FALSE);
-    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
     const FsimHtmlOptions defaults = { 0 };
     const FsimHtmlOptions *o = options ? options : &defaults;
-    g_autoptr (GString) page = g_string_new (NULL);
-
-    head (scenario, page);
-    about (scenario, page);
-    key_numbers (scenario, result, page);
-    population (scenario, pop, result, page);
-    diagram (o, page);
-    jurisdictions (result, page);
-    partners (scenario, result, page);
-    if (o->timeline)
-        timeline (scenario, o->timeline, page);
-    if (!fsim_i_html_flows (scenario, pop, decisions, result, o->top_flows ? o->top_flows : 15,
-                            page, error))
-        return FALSE;
-    g_string_append (page, "<footer>Made by flowsim " FSIM_VERSION
-                           " from the scenario file; a simulation under stated assumptions, "
-                           "not a measurement. This page loads nothing from the network."
-                           "</footer>\n</body>\n</html>\n");
-    g_string_append_len (out, page->str, (gssize) page->len);
-    return TRUE;
+    const FsimHtmlRun run = { .scenario = scenario,
+                              .pop = pop,
+                              .decisions = decisions,
+                              .result = result,
+                              .diagram_svg = o->diagram_svg,
+                              .timeline = o->timeline };
+    return fsim_html_report_variants (&run, 1, o, out, error);
 }

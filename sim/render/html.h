@@ -15,25 +15,57 @@ typedef struct {
     const char *diagram_note;     /* (nullable) shown instead when there is no diagram */
     const FsimTimeline *timeline; /* (nullable) a timeline section when set */
     size_t top_flows;             /* rows in the top flows table (0: 15) */
+    const char *const *highlight; /* (nullable) "PARTNER:FIELD" selector pairs: the flows the
+                                   * page leads with, each with an example route */
+    gboolean all;                 /* a row per partner: do not fold the unnamed ones into one */
 } FsimHtmlOptions;
+
+/* One run of a page of several (--variant): its name (the tab's title), the what-if as given
+ * (nullable) and the run's inputs and outputs; all borrowed. */
+typedef struct {
+    const char *name;
+    const char *args;
+    const FsimScenario *scenario;
+    const FsimPopulation *pop;
+    const FsimDecisions *decisions;
+    const FsimResult *result;
+    const char *diagram_svg;      /* (nullable) */
+    const FsimTimeline *timeline; /* (nullable) */
+} FsimHtmlRun;
 
 /**
  * fsim_html_report:
- * Appends an HTML5 page (also well-formed XML) about the run of @scenario: its description,
- * assumptions and sources, the population, the key numbers, the diagram, where the data went
- * (jurisdictions), the partners, the timeline if given, and the top flows, each explained by
- * the route of one example user (explain.h).
+ * Appends an HTML5 page (also well-formed XML) about the run of @scenario. It leads with the
+ * findings in plain sentences (findings.h) and the flows of @options->highlight, each with an
+ * example route; then the pictures: the diagram, scaled to the column with a link to it at
+ * full size, and the timeline if given; then the tables: where the data went, the partners (the
+ * ones tagged "unnamed" folded into one row unless @options->all), the top flows with example
+ * routes (explain.h), the population; and last the scenario's description, assumptions and
+ * sources. It prints on A4 and Letter (a print style sheet).
  *
  * The page is self-contained: CSS and SVG are inline, it has no script, and its
  * Content-Security-Policy forbids scripts and fetching anything. Every string from the
  * scenario is escaped; links are made only of http(s) sources.
  *
- * Returns: FALSE with @error set if the example routes cannot be traced (explain.h);
- *   nothing is appended to @out then.
+ * Returns: FALSE with @error set if the example routes cannot be traced (explain.h) or a
+ *   highlight selects nothing; nothing is appended to @out then.
  */
 gboolean fsim_html_report (const FsimScenario *scenario, const FsimPopulation *pop,
                            const FsimDecisions *decisions, const FsimResult *result,
                            const FsimHtmlOptions *options, GString *out, GError **error);
+
+/**
+ * fsim_html_report_variants:
+ * Like fsim_html_report(), for @n_runs what-ifs of one scenario in one page: each run's
+ * findings, pictures and tables in a panel of its own, switched by tabs that need no script
+ * (radio buttons and CSS); printed, the panels follow each other. The description, assumptions
+ * and sources are those of the first run. @options' diagram and timeline are not used (each
+ * run has its own).
+ * Returns: FALSE with @error set as fsim_html_report(); nothing is appended then.
+ */
+gboolean fsim_html_report_variants (const FsimHtmlRun *runs, size_t n_runs,
+                                    const FsimHtmlOptions *options, GString *out,
+                                    GError **error);
 
 /* ---- shared by html.c and html-flows.c ---- */
 
@@ -45,7 +77,21 @@ void fsim_i_html_table_open (GString *out, const char *align, const char *const 
 void fsim_i_html_row (GString *out, const char *align, const char *const *cells);
 void fsim_i_html_table_close (GString *out);
 
-/* The top-flows section, with one example route per flow. FALSE with @error on failure. */
+/* The top-flows section, with one example route per flow (named partners first; without
+ * @all, none of the unnamed ones unless there is nothing else); @suffix ("" or "-2") makes its
+ * id unique in a page of several runs. FALSE with @error on failure. */
 gboolean fsim_i_html_flows (const FsimScenario *scenario, const FsimPopulation *pop,
                             const FsimDecisions *decisions, const FsimResult *result, size_t top,
-                            GString *out, GError **error);
+                            gboolean all, const char *suffix, GString *out, GError **error);
+/* The flows the page leads with: for each "PARTNER:FIELD" of @highlight, the users whose
+ * selected fields reached the selected partners, and one example route. A highlight that is
+ * not PARTNER:FIELD or selects nothing is an error (FSIM_HTML_ERROR_HIGHLIGHT). */
+gboolean fsim_i_html_highlights (const FsimScenario *scenario, const FsimPopulation *pop,
+                                 const FsimDecisions *decisions, const FsimResult *result,
+                                 const char *const *highlight, GString *out, GError **error);
+
+#define FSIM_HTML_ERROR (fsim_html_error_quark ())
+GQuark fsim_html_error_quark (void);
+typedef enum {
+    FSIM_HTML_ERROR_HIGHLIGHT, /* a highlight that is not PARTNER:FIELD, or selects nothing */
+} FsimHtmlError;

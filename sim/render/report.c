@@ -6,8 +6,9 @@
 
 #include <glib.h>
 
-#include "json-writer.h"
 #include "csv.h"
+#include "findings.h"
+#include "json-writer.h"
 #include "report.h"
 #include "table.h"
 
@@ -155,15 +156,66 @@ text_platform_off (const FsimPopulation *pop, GString *out)
     text_pair (out, "Platform switch off", value);
 }
 
+/* The findings in sentences, wrapped at about 90 columns. */
 static void
-text_partner_users (const FsimScenario *s, const FsimResult *r, GString *out)
+text_findings (const FsimScenario *s, const FsimResult *r, GString *out)
+{
+    g_autoptr (GPtrArray) sentences = fsim_findings_new (s, r);
+    g_string_append (out, "\nFindings\n");
+    for (size_t i = 0; i < sentences->len; i++) {
+        g_autofree char *clean = fsim_text_clean (g_ptr_array_index (sentences, i));
+        g_auto (GStrv) words = g_strsplit (clean, " ", -1);
+        size_t column = 0;
+        for (char **w = words; *w; w++) {
+            size_t len = (size_t) g_utf8_strlen (*w, -1);
+            if (column == 0) {
+                g_string_append (out, w == words ? "  - " : "    ");
+                column = 4;
+            } else if (column + 1 + len > 90) {
+                g_string_append (out, "\n    ");
+                column = 4;
+            } else {
+                g_string_append_c (out, ' ');
+                column++;
+            }
+            g_string_append (out, *w);
+            column += len;
+        }
+        g_string_append_c (out, '\n');
+    }
+}
+
+/* How many partners share the folded row: those tagged "unnamed" when there are several. */
+static size_t
+folded (const FsimScenario *s, const FsimReportOptions *o)
+{
+    size_t n = 0;
+    for (size_t p = 0; p < s->n_partners && !o->all; p++)
+        n += fsim_partner_is_unnamed (&s->partners[p]);
+    return n > 1 ? n : 0;
+}
+
+/* "9,990" or "9,940-9,990" over the folded partners' @values (transfer full). */
+static char *
+folded_range (const FsimScenario *s, const size_t *values)
+{
+    size_t lo = 0, hi = 0;
+    fsim_unnamed_range (s, values, &lo, &hi);
+    g_autofree char *a = fsim_fmt_count (lo), *b = fsim_fmt_count (hi);
+    return lo == hi ? g_strdup (a) : g_strdup_printf ("%s-%s", a, b);
+}
+
+static void
+text_partner_users (const FsimScenario *s, const FsimResult *r, const FsimReportOptions *o,
+                    GString *out)
 {
     static const char *const headers[] = { "Partner", "Name", "Kind", "Country", "Users", NULL };
+    size_t fold = folded (s, o);
     FsimTable t;
     fsim_table_init (&t, "llllr", headers);
     for (size_t p = 0; p < s->n_partners; p++) {
         const FsimPartner *partner = &s->partners[p];
-        if (r->partner_users[p] == 0)
+        if (r->partner_users[p] == 0 || (fold && fsim_partner_is_unnamed (partner)))
             continue;
         char **row = fsim_table_row (&t);
         row[0] = fsim_text_clean (partner->id);
@@ -172,13 +224,21 @@ text_partner_users (const FsimScenario *s, const FsimResult *r, GString *out)
         row[3] = fsim_text_clean (partner->country ? partner->country : "-");
         row[4] = fsim_fmt_count (r->partner_users[p]);
     }
+    if (fold) {
+        char **row = fsim_table_row (&t);
+        row[0] = g_strdup_printf ("%zu unnamed", fold);
+        row[1] = g_strdup ("one row (--all: each)");
+        row[2] = g_strdup ("");
+        row[3] = g_strdup ("-");
+        row[4] = folded_range (s, r->partner_users);
+    }
     fsim_table_finish (&t, "\n  Users of each partner (who use it: installed the app, own the device)\n",
                   out);
 }
 
 static void
 text_population (const FsimScenario *s, const FsimPopulation *pop, const FsimResult *r,
-                 GString *out)
+                 const FsimReportOptions *o, GString *out)
 {
     char mean[G_ASCII_DTOSTR_BUF_SIZE];
     double m = r->n_users ? 2.0 * (double) r->n_friendships / (double) r->n_users : 0.0;
@@ -191,7 +251,7 @@ text_population (const FsimScenario *s, const FsimPopulation *pop, const FsimRes
     text_pair (out, "Friendships", friendships);
     text_pair (out, "Mean friends per user", mean);
     text_platform_off (pop, out);
-    text_partner_users (s, r, out);
+    text_partner_users (s, r, o, out);
 }
 
 static char *
@@ -238,8 +298,10 @@ text_destination_rows (const FsimScenario *s, const FsimResult *r, size_t p, Fsi
 }
 
 static void
-text_partners (const FsimScenario *s, const FsimResult *r, GString *out)
+text_partners (const FsimScenario *s, const FsimResult *r, const FsimReportOptions *o,
+               GString *out)
 {
+    size_t fold = folded (s, o);
     static const char *const headers[] = { "Partner / destination", "Kind / where",
                                            "Users reached", "Without consent", NULL };
     gboolean bounded = FALSE;
@@ -247,7 +309,7 @@ text_partners (const FsimScenario *s, const FsimResult *r, GString *out)
 
     fsim_table_init (&t, "llrr", headers);
     for (size_t p = 0; p < s->n_partners; p++) {
-        if (r->partner_reached[p] == 0)
+        if (r->partner_reached[p] == 0 || (fold && fsim_partner_is_unnamed (&s->partners[p])))
             continue;
         char **row = fsim_table_row (&t);
         row[0] = partner_label (&s->partners[p]);
@@ -255,6 +317,13 @@ text_partners (const FsimScenario *s, const FsimResult *r, GString *out)
         row[2] = fsim_fmt_count (r->partner_reached[p]);
         row[3] = fsim_fmt_count (r->partner_reached_no_consent[p]);
         bounded |= text_destination_rows (s, r, p, &t);
+    }
+    if (fold) {
+        char **row = fsim_table_row (&t);
+        row[0] = g_strdup_printf ("%zu unnamed partners, one row (--all: each)", fold);
+        row[1] = g_strdup ("each");
+        row[2] = folded_range (s, r->partner_reached);
+        row[3] = folded_range (s, r->partner_reached_no_consent);
     }
     fsim_table_finish (&t,
                   "\nReach by partner and destination (distinct users with at least one field "
@@ -315,19 +384,20 @@ text_jurisdictions (const FsimResult *r, GString *out)
 
 static void
 render_text (const FsimScenario *s, const FsimPopulation *pop, const FsimResult *r,
-             GString *out)
+             const FsimReportOptions *o, GString *out)
 {
     text_header (s, out);
     if (r->focus) /* a focused run (run --partner/--field/--jurisdiction) */
         text_pair (out, "Focus", r->focus);
     for (size_t i = 0; i < s->n_overrides; i++) { /* the what-if, as applied */
-        const FsimOverride *o = &s->overrides[i];
-        g_autofree char *line = g_strdup_printf ("%s=%s (%zu value%s)", o->path, o->value,
-                                                 o->changed, o->changed == 1 ? "" : "s");
+        const FsimOverride *x = &s->overrides[i];
+        g_autofree char *line = g_strdup_printf ("%s=%s (%zu value%s)", x->path, x->value,
+                                                 x->changed, x->changed == 1 ? "" : "s");
         text_pair (out, "Override", line);
     }
-    text_population (s, pop, r, out);
-    text_partners (s, r, out);
+    text_findings (s, r, out);
+    text_population (s, pop, r, o, out);
+    text_partners (s, r, o, out);
     text_fields (s, r, out);
     text_jurisdictions (r, out);
     g_string_append (out,
@@ -525,16 +595,18 @@ render_csv (const FsimScenario *s, const FsimResult *r, GString *out)
 }
 
 void
-fsim_report_render (const FsimScenario *scenario, const FsimPopulation *pop,
-                    const FsimResult *result, FsimReportFormat format, GString *out)
+fsim_report_render_with (const FsimScenario *scenario, const FsimPopulation *pop,
+                         const FsimResult *result, FsimReportFormat format,
+                         const FsimReportOptions *options, GString *out)
 {
     g_return_if_fail (scenario != NULL && result != NULL && out != NULL);
     g_return_if_fail (result->n_fields == scenario->n_fields);
     g_return_if_fail (result->n_partners == scenario->n_partners);
+    const FsimReportOptions defaults = { 0 };
 
     switch (format) {
     case FSIM_REPORT_TEXT:
-        render_text (scenario, pop, result, out);
+        render_text (scenario, pop, result, options ? options : &defaults, out);
         break;
     case FSIM_REPORT_JSON:
         render_json (scenario, result, out);
@@ -545,4 +617,11 @@ fsim_report_render (const FsimScenario *scenario, const FsimPopulation *pop,
     default:
         g_return_if_reached ();
     }
+}
+
+void
+fsim_report_render (const FsimScenario *scenario, const FsimPopulation *pop,
+                    const FsimResult *result, FsimReportFormat format, GString *out)
+{
+    fsim_report_render_with (scenario, pop, result, format, NULL, out);
 }

@@ -65,3 +65,13 @@ const char *fsim_report_format_to_string (FsimReportFormat format);
  */
 void fsim_report_render (const FsimScenario *scenario, const FsimPopulation *pop,
                          const FsimResult *result, FsimReportFormat format, GString *out);
+
+typedef struct {
+    gboolean all; /* text: a row for every partner (else the "unnamed" ones share one row) */
+} FsimReportOptions;
+
+/* fsim_report_render() with @options (nullable: the defaults). The text report opens with
+ * the findings in sentences (findings.h), then the tables. Can't fail. */
+void fsim_report_render_with (const FsimScenario *scenario, const FsimPopulation *pop,
+                              const FsimResult *result, FsimReportFormat format,
+                              const FsimReportOptions *options, GString *out);

@@ -135,12 +135,7 @@ render_text (const FsimScenario *s, const FsimTimeline *t, GString *out)
         g_string_append_printf (out, "  Title     %s\n", title);
     g_string_append_printf (out, "  Dates     %s to %s, every %s (%zu dates)\n", from, to, step,
                             t->n_points);
-    g_string_append_printf (out, "  Users     %s (one population, built once)\n", users);
-    if (t->focus) {
-        g_autofree char *focus = fsim_text_clean (t->focus);
-        g_string_append_printf (out, "  Focus     %s\n", focus);
-    }
-    g_string_append_c (out, '\n');
+    g_string_append_printf (out, "  Users     %s (one population, built once)\n\n", users);
     text_table (t, "Users reached (without consent), by jurisdiction", t->jurisdictions,
                 t->n_jurisdictions,
                 (Counts){ t->jur_users, t->jur_no_consent, t->users, t->no_consent }, out);
@@ -148,9 +143,6 @@ render_text (const FsimScenario *s, const FsimTimeline *t, GString *out)
                 (Counts){ t->kind_users, t->kind_no_consent, NULL, NULL }, out);
     text_table (t, "Partners that reached anyone, by kind", t->kinds, t->n_kinds,
                 (Counts){ t->kind_partners, NULL, t->partners, NULL }, out);
-    if (t->n_series > 0)
-        text_table (t, "Users reached (without consent), by partner", t->series, t->n_series,
-                    (Counts){ t->series_users, t->series_no_consent, NULL, NULL }, out);
     g_string_append (out, "Policy changes in the range\n");
     if (t->n_events == 0)
         g_string_append (out, "  (none)\n");
@@ -209,9 +201,6 @@ json_point (FsimJsonWriter *w, const FsimTimeline *t, size_t i)
                  t->jur_no_consent + i * nj);
     json_groups (w, "kinds", "kind", t->kinds, nk, t->kind_users + i * nk,
                  t->kind_no_consent + i * nk);
-    if (t->n_series > 0)
-        json_groups (w, "partners", "partner", t->series, t->n_series,
-                     t->series_users + i * t->n_series, t->series_no_consent + i * t->n_series);
     fsim_jw_uint (w, "partners_reaching", t->partners[i]);
     fsim_jw_key (w, "partners_reaching_by_kind");
     fsim_jw_open (w, '[');
@@ -262,10 +251,6 @@ render_json (const FsimScenario *s, const FsimTimeline *t, GString *out)
     fsim_jw_close (&w, '}');
     json_names (&w, "jurisdictions", t->jurisdictions, t->n_jurisdictions);
     json_names (&w, "kinds", t->kinds, t->n_kinds);
-    if (t->focus)
-        fsim_jw_str (&w, "focus", t->focus);
-    if (t->n_series > 0)
-        json_names (&w, "partner_series", t->series, t->n_series);
     json_events (&w, t);
     fsim_jw_key (&w, "points");
     fsim_jw_open (&w, '[');
@@ -289,7 +274,7 @@ fsim_timeline_render (const FsimScenario *scenario, const FsimTimeline *t,
         render_json (scenario, t, out);
         break;
     case FSIM_TIMELINE_SVG:
-        fsim_timeline_write_svg (scenario, t, FALSE, out);
+        fsim_timeline_write_svg (scenario, t, NULL, FALSE, out);
         break;
     default:
         g_return_if_reached ();

@@ -1,0 +1,435 @@
+/* SPDX-License-Identifier: MIT */
+/* serve-http.c: the HTTP side of `flowsim serve`: libsoup 3 on GLib's main loop, the page's
+ * files, the limits, and a pool of worker threads that simulate. */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib-unix.h>
+#include <glib.h>
+#include <libsoup/soup.h>
+
+#include "serve-cache.h"
+#include "serve-resources.h"
+#include "serve.h"
+
+/*
+ * The main thread runs the loop: it accepts connections, parses each request, answers at once
+ * what needs no simulation (the page, /api/scenarios, errors, cached answers) and hands the
+ * rest to a GThreadPool of config.jobs workers, pausing the message. A worker answers with the
+ * CLI's function (serve-api.c) and passes the reply back to the main thread, which sends it.
+ * Every libsoup object is touched by the main thread only.
+ *
+ * A simulation cannot be interrupted: when a request runs past config.timeout, its client gets
+ * a 503 at once, and the worker finishes in the background (its answer goes to the cache, so
+ * asking again later is fast). Jobs running or waiting are bounded (config.jobs + config.queue);
+ * past that a request gets a 503 without waiting.
+ */
+
+#define RESOURCE_PREFIX "/org/flowsim/serve/"
+
+/* Every answer is the page's own or data: nothing from elsewhere, no inline script or style,
+ * no framing. */
+#define CONTENT_SECURITY_POLICY                                                                \
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "               \
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+typedef struct {
+    FsimServeConfig config;
+    FsimServeCatalog *catalog;
+    SoupServer *soup;
+    GThreadPool *pool;
+    GMainLoop *loop;
+    FsimServeCache *cache;
+    FsimServePopCache *pops; /* shared by the workers */
+    guint in_flight; /* jobs given to the pool whose worker has not come back yet */
+    gint stopping;   /* atomic: workers skip what is still queued */
+} Server;
+
+typedef struct {
+    Server *server;
+    SoupServerMessage *msg; /* a reference; NULL once answered or gone */
+    gulong finished_id;
+    FsimServeRequest *rq;
+    char *key;            /* the cache key: path and query */
+    FsimServeReply reply; /* written by the worker */
+    guint timeout_id;
+    gint64 started;
+} Job;
+
+static void
+add_headers (SoupServerMessage *msg)
+{
+    SoupMessageHeaders *h = soup_server_message_get_response_headers (msg);
+    soup_message_headers_replace (h, "Content-Security-Policy", CONTENT_SECURITY_POLICY);
+    soup_message_headers_replace (h, "X-Content-Type-Options", "nosniff");
+    soup_message_headers_replace (h, "Referrer-Policy", "no-referrer");
+    soup_message_headers_replace (h, "Cross-Origin-Resource-Policy", "same-origin");
+    soup_message_headers_replace (h, "Cache-Control", "no-cache");
+}
+
+static void
+log_request (const Server *s, SoupServerMessage *msg, guint status, gint64 started)
+{
+    if (s->config.quiet)
+        return;
+    GUri *uri = soup_server_message_get_uri (msg);
+    const char *query = g_uri_get_query (uri);
+    g_autofree char *target = g_strconcat (g_uri_get_path (uri), query ? "?" : "",
+                                           query ? query : "", NULL);
+    fprintf (stderr, "flowsim serve: %s %.200s %u %.0f ms\n",
+             soup_server_message_get_method (msg), target, status,
+             (double) (g_get_monotonic_time () - started) / 1000.0);
+}
+
+static void
+respond_bytes (SoupServerMessage *msg, guint status, const char *content_type, GBytes *body)
+{
+    gsize size = 0;
+    const char *data = g_bytes_get_data (body, &size);
+    soup_server_message_set_status (msg, status, NULL);
+    soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, data, size);
+    add_headers (msg);
+}
+
+static void
+respond_reply (SoupServerMessage *msg, const FsimServeReply *r)
+{
+    soup_server_message_set_status (msg, r->status, NULL);
+    soup_server_message_set_response (msg, r->content_type, SOUP_MEMORY_COPY, r->body->str,
+                                      r->body->len);
+    add_headers (msg);
+}
+
+static void
+respond_error (SoupServerMessage *msg, guint status, const char *message)
+{
+    g_auto (FsimServeReply) r = { 0 };
+    fsim_serve_reply_error (&r, status, "%s", message);
+    respond_reply (msg, &r);
+}
+
+/* ---- jobs ---- */
+
+static void
+job_free (Job *job)
+{
+    if (job->timeout_id)
+        g_source_remove (job->timeout_id);
+    if (job->msg) {
+        g_signal_handler_disconnect (job->msg, job->finished_id);
+        g_object_unref (job->msg);
+    }
+    fsim_serve_request_free (job->rq);
+    fsim_serve_reply_clear (&job->reply);
+    g_free (job->key);
+    g_free (job);
+}
+
+/* The client went away before the answer: nothing to send. */
+static void
+job_msg_finished (SoupServerMessage *msg, Job *job)
+{
+    g_signal_handler_disconnect (msg, job->finished_id);
+    g_clear_object (&job->msg);
+}
+
+/* Sends @r (or the job's own reply) and lets libsoup write it. */
+static void
+job_answer (Job *job, const FsimServeReply *r)
+{
+    SoupServerMessage *msg = g_steal_pointer (&job->msg);
+    if (!msg)
+        return;
+    g_signal_handler_disconnect (msg, job->finished_id);
+    respond_reply (msg, r);
+    log_request (job->server, msg, r->status, job->started);
+    soup_server_message_unpause (msg);
+    g_object_unref (msg);
+}
+
+static gboolean
+job_timeout (gpointer data)
+{
+    Job *job = data;
+    g_auto (FsimServeReply) r = { 0 };
+    job->timeout_id = 0;
+    fsim_serve_reply_error (&r, 503,
+                            "the simulation took longer than %g s (flowsim serve --timeout); "
+                            "it goes on in the background: ask again in a while",
+                            job->server->config.timeout);
+    job_answer (job, &r);
+    return G_SOURCE_REMOVE;
+}
+
+/* Main thread: the worker is done with @data. */
+static gboolean
+job_done (gpointer data)
+{
+    Job *job = data;
+    Server *s = job->server;
+    s->in_flight--;
+    if (!g_atomic_int_get (&s->stopping)) {
+        if (job->reply.status == 200 && s->cache) {
+            g_autoptr (GBytes) body = g_bytes_new (job->reply.body->str, job->reply.body->len);
+            fsim_serve_cache_insert (s->cache, job->key, job->reply.content_type, body);
+        }
+        job_answer (job, &job->reply);
+    }
+    job_free (job);
+    return G_SOURCE_REMOVE;
+}
+
+/* Worker thread. */
+static void
+job_run (gpointer data, gpointer user_data)
+{
+    Job *job = data;
+    Server *s = user_data;
+    if (g_atomic_int_get (&s->stopping))
+        fsim_serve_reply_error (&job->reply, 503, "the server is stopping");
+    else
+        fsim_serve_request_run (job->rq, s->catalog, &s->config.limits, s->pops, &job->reply);
+    g_main_context_invoke (NULL, job_done, job);
+}
+
+static void
+start_job (Server *s, SoupServerMessage *msg, FsimServeRequest *rq, const char *key)
+{
+    Job *job = g_new0 (Job, 1);
+    job->server = s;
+    job->msg = g_object_ref (msg);
+    job->rq = rq;
+    job->key = g_strdup (key);
+    job->started = g_get_monotonic_time ();
+    job->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (job_msg_finished), job);
+    job->timeout_id = g_timeout_add ((guint) (s->config.timeout * 1000.0), job_timeout, job);
+    soup_server_message_pause (msg);
+    s->in_flight++;
+    g_thread_pool_push (s->pool, job, NULL);
+}
+
+/* ---- handlers ---- */
+
+static void
+serve_api (Server *s, SoupServerMessage *msg, const char *path)
+{
+    const char *query = g_uri_get_query (soup_server_message_get_uri (msg));
+    g_autofree char *key = g_strconcat (path, "?", query ? query : "", NULL);
+    g_auto (FsimServeReply) r = { 0 };
+    gint64 started = g_get_monotonic_time ();
+    g_autoptr (FsimServeRequest) rq =
+        fsim_serve_request_new (s->catalog, path + strlen ("/api/"), query, &r);
+
+    if (rq && !fsim_serve_request_simulates (rq))
+        fsim_serve_request_run (rq, s->catalog, &s->config.limits, NULL, &r);
+    if (!rq || r.status) {
+        respond_reply (msg, &r);
+        log_request (s, msg, r.status, started);
+        return;
+    }
+    const FsimServeCached *hit = s->cache ? fsim_serve_cache_lookup (s->cache, key) : NULL;
+    if (hit) {
+        respond_bytes (msg, 200, hit->content_type, hit->body);
+        log_request (s, msg, 200, started);
+        return;
+    }
+    if (s->in_flight >= s->config.jobs + s->config.queue) {
+        g_autofree char *busy = g_strdup_printf (
+            "busy: %u simulations are running or waiting (flowsim serve --jobs %u --queue %u); "
+            "ask again in a while", s->in_flight, s->config.jobs, s->config.queue);
+        respond_error (msg, 503, busy);
+        log_request (s, msg, 503, started);
+        return;
+    }
+    start_job (s, msg, g_steal_pointer (&rq), key);
+}
+
+/* The page's own files, from the GResource compiled into flowsim. */
+static void
+serve_file (Server *s, SoupServerMessage *msg, const char *path)
+{
+    static const struct {
+        const char *path, *resource, *type;
+    } files[] = {
+        { "/", "index.html", "text/html; charset=utf-8" },
+        { "/index.html", "index.html", "text/html; charset=utf-8" },
+        { "/app.js", "app.js", "text/javascript; charset=utf-8" },
+        { "/app.css", "app.css", "text/css; charset=utf-8" },
+    };
+    gint64 started = g_get_monotonic_time ();
+    if (strcmp (path, "/favicon.ico") == 0) { /* no icon, and no error in the console */
+        soup_server_message_set_status (msg, 204, NULL);
+        add_headers (msg);
+        return;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS (files); i++) {
+        if (strcmp (path, files[i].path) != 0)
+            continue;
+        g_autofree char *name = g_strconcat (RESOURCE_PREFIX, files[i].resource, NULL);
+        /* referenced by name: in a static library the resource's constructor alone would not
+         * be linked in */
+        g_autoptr (GBytes) data =
+            g_resource_lookup_data (fsim_serve_get_resource (), name, 0, NULL);
+        if (!data)
+            break;
+        respond_bytes (msg, 200, files[i].type, data);
+        log_request (s, msg, 200, started);
+        return;
+    }
+    respond_error (msg, 404, "not found: this server has the page (/), its two files and /api/");
+    log_request (s, msg, 404, started);
+}
+
+static void
+handle (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+        gpointer data)
+{
+    Server *s = data;
+    const char *method = soup_server_message_get_method (msg);
+    (void) soup;
+    (void) query; /* it would lose repeated 'set's: serve-api.c reads the raw string */
+
+    if (strcmp (method, "GET") != 0 && strcmp (method, "HEAD") != 0) {
+        soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
+                                      "GET, HEAD");
+        respond_error (msg, 405, "only GET and HEAD: every state of the explorer is a URL");
+        log_request (s, msg, 405, g_get_monotonic_time ());
+        return;
+    }
+    if (g_str_has_prefix (path, "/api/"))
+        serve_api (s, msg, path);
+    else
+        serve_file (s, msg, path);
+}
+
+/* Before the body is read: refuse what is too large to be one of ours. */
+static void
+handle_early (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+              gpointer data)
+{
+    Server *s = data;
+    SoupMessageHeaders *h = soup_server_message_get_request_headers (msg);
+    const char *q = g_uri_get_query (soup_server_message_get_uri (msg));
+    gsize target = strlen (path) + (q ? strlen (q) + 1 : 0);
+    (void) soup;
+    (void) query;
+
+    if (target > s->config.max_request) {
+        g_autofree char *m = g_strdup_printf ("the request is %zu bytes long; this server "
+                                              "takes at most %zu (flowsim serve --max-request)",
+                                              target, s->config.max_request);
+        respond_error (msg, 414, m);
+    } else if (soup_message_headers_get_encoding (h) == SOUP_ENCODING_CHUNKED ||
+               soup_message_headers_get_content_length (h) > (goffset) s->config.max_request) {
+        g_autofree char *m = g_strdup_printf ("a request body of at most %zu bytes, please "
+                                              "(flowsim serve --max-request)",
+                                              s->config.max_request);
+        respond_error (msg, 413, m);
+    }
+}
+
+/* ---- life cycle ---- */
+
+static gboolean
+on_signal (gpointer data)
+{
+    Server *s = data;
+    g_main_loop_quit (s->loop);
+    return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+start_listening (Server *s, GError **error)
+{
+    g_autoptr (GInetAddress) address = g_inet_address_new_from_string (s->config.listen);
+    if (!address) {
+        g_set_error (error, FSIM_CLI_ERROR, FSIM_CLI_ERROR_USAGE,
+                     "--listen '%s' is not an IP address (such as 127.0.0.1 or 0.0.0.0)",
+                     s->config.listen);
+        return FALSE;
+    }
+    g_autoptr (GSocketAddress) where = g_inet_socket_address_new (address, (guint16) s->config.port);
+    if (!soup_server_listen (s->soup, where, 0, error)) {
+        g_prefix_error (error, "cannot listen on %s port %u: ", s->config.listen, s->config.port);
+        return FALSE;
+    }
+    if (!g_inet_address_get_is_loopback (address))
+        fprintf (stderr, "flowsim serve: warning: listening on %s, not only on this machine: "
+                         "anyone who can reach it on this port can use the explorer and make "
+                         "it simulate (it reads only the served scenarios)\n",
+                 s->config.listen);
+    /* the port the system chose for port 0 (soup_server_get_uris() leaks in libsoup 3.2) */
+    GSList *listeners = soup_server_get_listeners (s->soup);
+    g_autoptr (GSocketAddress) local =
+        listeners ? g_socket_get_local_address (listeners->data, NULL) : NULL;
+    g_slist_free (listeners);
+    guint port = local ? g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)) : 0;
+    gboolean v6 = g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6;
+    fprintf (stdout, "flowsim serve: %zu scenarios at http://%s%s%s:%u/ (Ctrl-C to stop)\n",
+             fsim_serve_catalog_size (s->catalog), v6 ? "[" : "", s->config.listen,
+             v6 ? "]" : "", port);
+    fflush (stdout);
+    return TRUE;
+}
+
+static void
+server_clear (Server *s)
+{
+    g_atomic_int_set (&s->stopping, 1);
+    if (s->soup)
+        soup_server_disconnect (s->soup);
+    if (s->pool) /* runs what is queued (each skips at once) and waits for what runs */
+        g_thread_pool_free (g_steal_pointer (&s->pool), FALSE, TRUE);
+    g_clear_object (&s->soup);
+    /* the workers' job_done calls, and the closing of the connections (libsoup closes them
+     * asynchronously): up to a second, until nothing has happened for 50 ms */
+    gint64 deadline = g_get_monotonic_time () + G_USEC_PER_SEC, idle_since = 0;
+    while (g_get_monotonic_time () < deadline) {
+        if (g_main_context_iteration (NULL, FALSE)) {
+            idle_since = 0;
+        } else if (!idle_since) {
+            idle_since = g_get_monotonic_time ();
+        } else if (g_get_monotonic_time () - idle_since > 50000) {
+            break;
+        } else {
+            g_usleep (2000);
+        }
+    }
+    g_clear_pointer (&s->loop, g_main_loop_unref);
+    g_clear_pointer (&s->cache, fsim_serve_cache_free);
+    g_clear_pointer (&s->pops, fsim_serve_pop_cache_free); /* no worker left */
+    g_clear_pointer (&s->catalog, fsim_serve_catalog_free);
+}
+
+FsimExit
+fsim_serve_run (FsimServeCatalog *catalog, const FsimServeConfig *config, GError **error)
+{
+    g_return_val_if_fail (catalog != NULL && config != NULL, FSIM_EXIT_INTERNAL);
+    Server s = { .config = *config, .catalog = catalog };
+
+    s.loop = g_main_loop_new (NULL, FALSE);
+    s.cache = config->cache_bytes ? fsim_serve_cache_new (config->cache_bytes) : NULL;
+    s.pops = config->populations ? fsim_serve_pop_cache_new (config->populations) : NULL;
+    s.soup = soup_server_new ("server-header", "flowsim/" FSIM_VERSION " ", NULL);
+    s.pool = g_thread_pool_new (job_run, &s, (gint) config->jobs, FALSE, NULL);
+    soup_server_add_early_handler (s.soup, NULL, handle_early, &s, NULL);
+    soup_server_add_handler (s.soup, NULL, handle, &s, NULL);
+    if (!start_listening (&s, error)) {
+        FsimExit status = g_error_matches (*error, FSIM_CLI_ERROR, FSIM_CLI_ERROR_USAGE)
+                              ? FSIM_EXIT_USAGE : FSIM_EXIT_INTERNAL;
+        server_clear (&s);
+        return status;
+    }
+    guint sigint = g_unix_signal_add (SIGINT, on_signal, &s);
+    guint sigterm = g_unix_signal_add (SIGTERM, on_signal, &s);
+    g_main_loop_run (s.loop);
+    g_source_remove (sigint);
+    g_source_remove (sigterm);
+    fprintf (stderr, "flowsim serve: stopping (%u simulations to finish)\n", s.in_flight);
+    server_clear (&s);
+    fprintf (stderr, "flowsim serve: stopped\n");
+    return FSIM_EXIT_OK;
+}

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+/* serve.h: `flowsim serve`, the what-if explorer: a catalog of scenarios, a JSON API that
+ * answers with what the CLI prints, and a page (docs/serve.md). Built with libsoup 3 only. */
+#pragma once
+
+#include <glib.h>
+
+#include "cli.h"
+#include "population.h"
+#include "scenario.h"
+
+/* ---- serve-catalog.c: the scenarios a server offers, by id ---- */
+
+typedef struct FsimServeCatalog FsimServeCatalog;
+
+/* One served scenario. Owned by the catalog. */
+typedef struct {
+    char *id;
+    char *path;        /* the file; never sent to a client */
+    char *import_file; /* population.import.file as the file has it, NULL if none */
+    char *json;        /* its entry of /api/scenarios (an object) */
+} FsimServeEntry;
+
+/**
+ * fsim_serve_catalog_new:
+ * @dirs: NULL-terminated folders to scan (not recursively) for *.json scenario files
+ * @out_skipped: (nullable): "FILE: why" for each .json file that is not a served scenario (a
+ *   policy file, a broken file, an id seen before), transfer full
+ *
+ * Loads every scenario file of @dirs; the first file with an id wins. Returns: (transfer
+ * full): the catalog, or NULL with @error set when a folder cannot be read or holds no
+ * scenario at all.
+ */
+FsimServeCatalog *fsim_serve_catalog_new (const char *const *dirs, GPtrArray **out_skipped,
+                                          GError **error);
+void fsim_serve_catalog_free (FsimServeCatalog *c);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimServeCatalog, fsim_serve_catalog_free)
+
+/* The entry for @id, or NULL. Can't fail. */
+const FsimServeEntry *fsim_serve_catalog_find (const FsimServeCatalog *c, const char *id);
+size_t fsim_serve_catalog_size (const FsimServeCatalog *c);
+/* The body of /api/scenarios (owned by the catalog). */
+const char *fsim_serve_catalog_json (const FsimServeCatalog *c);
+/* @message with every served folder's path taken out (transfer full): errors name files
+ * relative to their folder, as a client knows them. */
+char *fsim_serve_catalog_clean_message (const FsimServeCatalog *c, const char *message);
+
+/* ---- serve-population.c: populations kept between requests (thread-safe) ---- */
+
+typedef struct FsimServePopCache FsimServePopCache;
+
+/* A cache of at most @max_entries populations (0: each is freed when its request is done). */
+FsimServePopCache *fsim_serve_pop_cache_new (guint max_entries);
+/* Only once no population is lent any more. */
+void fsim_serve_pop_cache_free (FsimServePopCache *c);
+/* The key of the population of @path with @sets: the path and the overrides that can change
+ * the population (transfer full). Can't fail. */
+char *fsim_serve_pop_key (const char *path, const char *const *sets);
+/* The population for @key, built from @scenario if not cached; lent until released. NULL
+ * with @error set if it cannot be built. */
+FsimPopulation *fsim_serve_pop_cache_get (FsimServePopCache *c, const char *key,
+                                          const FsimScenario *scenario, GError **error);
+void fsim_serve_pop_cache_release (FsimServePopCache *c, FsimPopulation *pop);
+
+/* ---- serve-api.c: one API request, run on a worker thread ---- */
+
+/* What the server allows a request; fixed when it starts. */
+typedef struct {
+    guint64 max_users;       /* generated or explicit users of one simulation */
+    guint64 max_timeline_points;
+} FsimServeLimits;
+
+/* An answer: an HTTP status, a content type and a body. */
+typedef struct {
+    guint status;
+    const char *content_type; /* static */
+    GString *body;
+} FsimServeReply;
+
+void fsim_serve_reply_clear (FsimServeReply *r);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FsimServeReply, fsim_serve_reply_clear)
+
+/* Sets @r to a JSON error {"error": MESSAGE} with @status. */
+void fsim_serve_reply_error (FsimServeReply *r, guint status, const char *format, ...)
+    G_GNUC_PRINTF (3, 4);
+
+typedef struct FsimServeRequest FsimServeRequest;
+
+/**
+ * fsim_serve_request_new:
+ * @endpoint: what follows "/api/" in the path
+ * @query: (nullable): the raw query string
+ *
+ * Parses and checks what can be checked without simulating (the endpoint, the scenario id,
+ * the parameters and the shape of every `set`). Returns: (transfer full): the request, or
+ * NULL with @r set to the error reply (404 unknown endpoint or scenario, 400 bad parameter).
+ */
+FsimServeRequest *fsim_serve_request_new (const FsimServeCatalog *c, const char *endpoint,
+                                          const char *query, FsimServeReply *r);
+void fsim_serve_request_free (FsimServeRequest *rq);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimServeRequest, fsim_serve_request_free)
+
+/* Does @rq need a simulation (a worker), or is it answered at once (/api/scenarios)? */
+gboolean fsim_serve_request_simulates (const FsimServeRequest *rq);
+
+/**
+ * fsim_serve_request_run:
+ * Answers @rq into @r (cleared first): checks the overrides against @limits, then calls the
+ * same function as the CLI command, with the population from @pops (nullable: built).
+ * Thread-safe: @c and @limits are only read. Can't fail (a failure is an error reply).
+ */
+void fsim_serve_request_run (const FsimServeRequest *rq, const FsimServeCatalog *c,
+                             const FsimServeLimits *limits, FsimServePopCache *pops,
+                             FsimServeReply *r);
+
+/* ---- serve-http.c: the server ---- */
+
+typedef struct {
+    const char *listen;        /* an IP address; "127.0.0.1" by default */
+    guint port;                /* 0: any free port */
+    guint jobs;                /* simulations at once */
+    guint queue;               /* requests waiting for a simulation slot */
+    double timeout;            /* seconds a request may take before a 503 */
+    gsize max_request;         /* bytes of a request line's target, or of a body */
+    gsize cache_bytes;         /* answers kept (0: none) */
+    guint populations;         /* populations kept (0: none) */
+    FsimServeLimits limits;
+    gboolean quiet;            /* no log line per request */
+} FsimServeConfig;
+
+/**
+ * fsim_serve_run:
+ * Serves @catalog (taken) as @config says until SIGINT or SIGTERM. Prints the URL on stdout
+ * once listening. Returns: FSIM_EXIT_OK after a clean shutdown, or FSIM_EXIT_USAGE /
+ * FSIM_EXIT_INTERNAL with @error set when it cannot listen.
+ */
+FsimExit fsim_serve_run (FsimServeCatalog *catalog, const FsimServeConfig *config,
+                         GError **error);
