@@ -12,7 +12,10 @@
 
 /* The quark's name is a dashed string, not an expression: keep clang-format off it. */
 /* clang-format off */
+/* The quark's name is G_DEFINE_QUARK's first argument, spelt as it stands. */
+/* clang-format off */
 G_DEFINE_QUARK (fsim-graph-error-quark, fsim_graph_error)
+/* clang-format on */
 /* clang-format on */
 
 G_LOCK_DEFINE_STATIC (fsim_igraph);

@@ -10,7 +10,10 @@
 #include "possible.h"
 #include "text.h"
 
+/* The quark's name is G_DEFINE_QUARK's first argument, spelt as it stands. */
+/* clang-format off */
 G_DEFINE_QUARK (fsim-diff-error-quark, fsim_diff_error)
+/* clang-format on */
 
 #define MAX_EXAMPLES 10
 

@@ -10,7 +10,10 @@
 
 #include "sweep.h"
 
+/* The quark's name is G_DEFINE_QUARK's first argument, spelt as it stands. */
+/* clang-format off */
 G_DEFINE_QUARK (fsim-sweep-error-quark, fsim_sweep_error)
+/* clang-format on */
 
 /*
  * Grammar (recursive descent, usual precedence, left-associative):

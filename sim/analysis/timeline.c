@@ -10,7 +10,10 @@
 #include "policy.h"
 #include "timeline.h"
 
-G_DEFINE_QUARK (fsim - timeline - error - quark, fsim_timeline_error)
+/* The quark's name is G_DEFINE_QUARK's first argument, spelt as it stands. */
+/* clang-format off */
+G_DEFINE_QUARK (fsim-timeline-error-quark, fsim_timeline_error)
+/* clang-format on */
 
 gboolean
 fsim_timeline_step_parse (const char *text, FsimTimelineStep *out)

@@ -5,7 +5,10 @@
 #include "loader.h"
 #include "sim.h"
 
+/* The quark's name is G_DEFINE_QUARK's first argument, spelt as it stands. */
+/* clang-format off */
 G_DEFINE_QUARK (fsim-sim-error-quark, fsim_sim_error)
+/* clang-format on */
 
 void
 fsim_sim_free (FsimSim *sim)

@@ -21,7 +21,10 @@
  * kind of failure it was. Usage errors also print a hint to --help.
  */
 
+/* The quark's name is G_DEFINE_QUARK's first argument, spelt as it stands. */
+/* clang-format off */
 G_DEFINE_QUARK (fsim-cli-error-quark, fsim_cli_error)
+/* clang-format on */
 
 static FsimExit cmd_help (int argc, char **argv, GError **error);
 static char *cmd_help_help (void);

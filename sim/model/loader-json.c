@@ -12,7 +12,10 @@
 #include "inputfile.h"
 #include "loader-private.h"
 
+/* The quark's name is G_DEFINE_QUARK's first argument, spelt as it stands. */
+/* clang-format off */
 G_DEFINE_QUARK (fsim-loader-error-quark, fsim_loader_error)
+/* clang-format on */
 
 static const char *const policy_keys[] = {
     "title", "description", "sources", "include", "fields", "apis", "partners", "rules",

@@ -14,7 +14,10 @@
 #include "population.h"
 #include "scenario.h"
 
+/* The quark's name is G_DEFINE_QUARK's first argument, spelt as it stands. */
+/* clang-format off */
 G_DEFINE_QUARK (fsim-population-error-quark, fsim_population_error)
+/* clang-format on */
 
 /* Zeroed allocation that is never NULL on success, also for 0 elements. */
 static gpointer

@@ -11,7 +11,10 @@
 #include "graphviz.h"
 #include "output.h"
 
-G_DEFINE_QUARK (fsim - graphviz - error - quark, fsim_graphviz_error)
+/* The quark's name is G_DEFINE_QUARK's first argument, spelt as it stands. */
+/* clang-format off */
+G_DEFINE_QUARK (fsim-graphviz-error-quark, fsim_graphviz_error)
+/* clang-format on */
 
 char *
 fsim_graphviz_program (void)

@@ -14,7 +14,10 @@
 
 #define MAX_EXAMPLES 5
 
-G_DEFINE_QUARK (fsim - html - error - quark, fsim_html_error)
+/* The quark's name is G_DEFINE_QUARK's first argument, spelt as it stands. */
+/* clang-format off */
+G_DEFINE_QUARK (fsim-html-error-quark, fsim_html_error)
+/* clang-format on */
 
 typedef struct {
     size_t field, partner;

@@ -17,7 +17,10 @@
  * put a <script>, an event handler or a link to the network into the report.
  */
 
-G_DEFINE_QUARK (fsim - svg - error - quark, fsim_svg_error)
+/* The quark's name is G_DEFINE_QUARK's first argument, spelt as it stands. */
+/* clang-format off */
+G_DEFINE_QUARK (fsim-svg-error-quark, fsim_svg_error)
+/* clang-format on */
 
 void
 fsim_svg_number (GString *out, double v)
