@@ -22,6 +22,14 @@
  * `attrs` (GraphML's node ids are the string attribute "id", GML's the number "id").
  * AUTO picks GRAPHML for ".graphml" or ".xml", GML for ".gml", EDGE_LIST otherwise.
  */
+/* The largest graph file flowsim reads: the same 256 MiB as any other input file
+ * (docs/format.md#limits), checked by size before reading. */
+#define FSIM_IMPORT_MAX_BYTES ((guint64) 256 << 20)
+
+/* The longest string flowsim lets igraph's GML reader parse: its time grows with the square of
+ * a string's length (a string of 6.4 MB took 21 s), so longer ones are refused before reading. */
+#define FSIM_IMPORT_GML_MAX_STRING ((gsize) 64 << 10)
+
 typedef enum {
     FSIM_IMPORT_AUTO,
     FSIM_IMPORT_EDGE_LIST,

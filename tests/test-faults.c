@@ -22,6 +22,7 @@
 
 #include "friends.h"
 #include "run-util.h"
+#include "worst-case.h"
 #include "test-util.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -64,10 +65,12 @@ static const char *const oom_gml[] = {
 };
 
 static const FaultCase cases[] = {
-    /* the model graph: reachability over downstream sharing */
-    { "run-tour", "libigraph.so",
-      (const char *const[]) { "run", "scenarios/tour.json", "--format", "json", "--output",
-                              "OUT", NULL },
+    /* a whole run on a population igraph generates (onward sharing no longer asks igraph:
+     * sim/engine/downstream.c closes the shares itself) */
+    { "run-generated", "libigraph.so",
+      (const char *const[]) { "run", "--set", "population.generator=erdos_renyi", "--set",
+                              "population.users=2000", "--set", "population.mean_degree=20",
+                              "--format", "json", "--output", "OUT", NULL },
       oom, 0 },
     { "run-graphml", "libigraph.so",
       (const char *const[]) { "run", "tests/data/scale/import-graphml.json", "--output", "OUT",
@@ -345,6 +348,87 @@ test_cap_cli (void)
     g_assert_nonnull (strstr (err, "more than this machine can give it (0.2 GiB)"));
 }
 
+/* A child capped as above runs @args (OUT is a file in a scratch folder): it must end with exit
+ * 3 or 4, nothing written, and one error line saying memory ran out; never a signal. */
+static void
+assert_capped_out_of_memory (const char *dir, const char *const *args)
+{
+    g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+    g_ptr_array_add (argv, (gpointer) g_getenv ("FLOWSIM"));
+    for (size_t i = 0; args[i]; i++)
+        g_ptr_array_add (argv, (gpointer) args[i]);
+    g_ptr_array_add (argv, NULL);
+    g_autofree char *out = NULL, *err = NULL;
+    int status = 0;
+    g_autoptr (GError) error = NULL;
+    g_spawn_sync (dir, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, cap_child, NULL, &out, &err,
+                  &status, &error);
+    g_assert_no_error (error);
+    g_test_message ("%s %s: %s", args[0], args[1], err);
+    if (!WIFEXITED (status))
+        g_error ("%s %s was killed by signal %d; stderr:\n%s", args[0], args[1],
+                 WTERMSIG (status), err);
+    g_assert_true (WEXITSTATUS (status) == 3 || WEXITSTATUS (status) == 4);
+    g_assert_cmpstr (out, ==, "");
+    fsim_assert_contains (err, "flowsim: error: ");
+    fsim_assert_contains (err, "out of memory");
+    g_assert_true (strchr (err, '\n') == err + strlen (err) - 1); /* one line */
+}
+
+/* The loader at its limits (millions of JSON values), the model at its limits for every
+ * analysis, and the importers, each under the cap: an error saying memory ran out, not an
+ * abort in an allocation (GLib's g_new aborts by design). */
+static void
+test_cap_limits (void)
+{
+    const char *why = cannot_cap ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *values = g_build_filename (dir, "values.json", NULL);
+    GString *text = g_string_new ("{ \"scenario\": \"v\", \"date\": \"2014-01-01\", "
+                                  "\"sources\": [0");
+    for (int i = 0; i < 4000000; i++) /* 4 million values: about 0.7 GiB while loading */
+        g_string_append (text, ",0");
+    g_string_append (text, "] }");
+    g_assert_true (g_file_set_contents (values, text->str, (gssize) text->len, NULL));
+    g_string_free (text, TRUE);
+
+    FsimWorstCase shape = FSIM_WORST_CASE_DEFAULTS;
+    g_autofree char *worst_text = fsim_worst_case_json (&shape);
+    g_autofree char *worst = g_build_filename (dir, "worst.json", NULL);
+    g_assert_true (g_file_set_contents (worst, worst_text, -1, NULL));
+
+    /* an edge list bigger than the cap allows to read (sparse: no disk) */
+    g_autofree char *edges = g_build_filename (dir, "edges.txt", NULL);
+    g_autofree char *import = g_build_filename (dir, "import.json", NULL);
+    FILE *f = fopen (edges, "w");
+    g_assert_nonnull (f);
+    g_assert_cmpint (ftruncate (fileno (f), (off_t) 200 << 20), ==, 0);
+    fclose (f);
+    g_assert_true (g_file_set_contents (
+        import, "{ \"scenario\": \"i\", \"date\": \"2014-01-01\", \"fields\": [{ \"id\": "
+        "\"f\" }], \"population\": { \"import\": { \"file\": \"edges.txt\" } } }", -1, NULL));
+
+    const char *const *cmds[] = {
+        (const char *const[]) { "run", "values.json", NULL },
+        (const char *const[]) { "run", "worst.json", NULL },
+        (const char *const[]) { "lint", "worst.json", NULL },
+        (const char *const[]) { "possible", "worst.json", "--field", "g0.f0", NULL },
+        (const char *const[]) { "explain", "worst.json", "--user", "u1", "--field", "g0.f0",
+                                NULL },
+        (const char *const[]) { "diff", "worst.json", "--set", "date=2016-06-01", NULL },
+        (const char *const[]) { "timeline", "worst.json", "--from", "2013-01-01", "--to",
+                                "2014-01-01", NULL },
+        (const char *const[]) { "population", "import.json", NULL },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS (cmds); i++)
+        assert_capped_out_of_memory (dir, cmds[i]);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -356,5 +440,6 @@ main (int argc, char **argv)
     g_test_add_func ("/faults/cjson/through-glib", test_cjson_through_glib);
     g_test_add_func ("/faults/cap/generators", test_cap_generators);
     g_test_add_func ("/faults/cap/cli", test_cap_cli);
+    g_test_add_func ("/faults/cap/limits", test_cap_limits);
     return g_test_run ();
 }

@@ -522,6 +522,43 @@ test_population_import_memory (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
+/* A graph file over 256 MiB is refused by its size, whatever the memory (sparse: no disk); a
+ * GML string over 64 KiB before igraph's GML reader, quadratic in it, sees the file. */
+static void
+test_graph_file_limits (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *model = fsim_test_data_path ("errors", "model.json", NULL);
+    g_autofree char *edges = g_build_filename (dir, "edges.txt", NULL);
+    int fd = g_open (edges, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    g_assert_cmpint (fd, >=, 0);
+    g_assert_cmpint (ftruncate (fd, ((off_t) 256 << 20) + 1), ==, 0);
+    close (fd);
+    GString *gml = g_string_new ("graph [\n  node [ id 0 label \"a\" ]\n  node [ id 1 label \"");
+    for (int i = 0; i < 70000; i++)
+        g_string_append_c (gml, 'x');
+    g_string_append (gml, "\" ]\n  edge [ source 0 target 1 ]\n]\n");
+    g_free (fsim_test_write (dir, "long.gml", gml->str, (gssize) gml->len));
+    g_string_free (gml, TRUE);
+
+    const char *files[] = { "edges.txt", "long.gml" };
+    const char *expect[] = { "holds 268435457 bytes, more than the limit of 268435456 bytes for "
+                             "one file",
+                             "long.gml:3: a string longer than 65536 bytes (igraph's GML reader "
+                             "takes time in the square of a string's length)" };
+    for (size_t i = 0; i < G_N_ELEMENTS (files); i++) {
+        g_autofree char *text = g_strdup_printf (
+            "{ \"scenario\": \"big-import\", \"date\": \"2014-06-01\", \"include\": [\"%s\"],\n"
+            "  \"population\": { \"import\": { \"file\": \"%s\" } } }\n", model, files[i]);
+        g_autofree char *path = fsim_test_write (dir, "s.json", text, -1);
+        g_autoptr (FsimTestRun) r =
+            fsim_test_run (NULL, NULL, (const char *const[]) { "population", path, NULL });
+        g_assert_cmpint (r->status, ==, 3);
+        fsim_assert_contains (r->err, expect[i]);
+    }
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -544,5 +581,6 @@ main (int argc, char **argv)
     g_test_add_func ("/limits/population/memory", test_population_memory);
     g_test_add_func ("/limits/population/100m-users", test_population_100m);
     g_test_add_func ("/limits/population/import-memory", test_population_import_memory);
+    g_test_add_func ("/limits/graph-input/file-limits", test_graph_file_limits);
     return g_test_run ();
 }

@@ -227,13 +227,18 @@ typedef struct {
     FsimTracer *t;
     guint8 *masks;  /* one user's channel masks */
     GArray *row_fp; /* [row]: f * np + p, or -1 where the row is not in this model */
-    guint8 *lands;  /* [j * nf * np + f * np + p]: p has a destination in jurisdiction j for f */
+    guint32 *jur_start; /* [f * np + p]: its jurisdictions are jur_list[jur_start[fp] ..]; nfp + 1 */
+    guint32 *jur_list;  /* the jurisdictions (indices into diff->jurisdictions) where p has a
+                         * destination receiving f */
+    guint8 *seen, *seen_nc; /* [j]: scratch for one user */
+    GHashTable **scope_ix;  /* [a]: scope id -> index + 1, built when first needed */
 } Side;
 
 static gboolean
 side_init (Side *side, const FsimScenario *s, const FsimPopulation *pop, GError **error)
 {
     side->s = s;
+    side->scope_ix = g_new0 (GHashTable *, s->n_apis + 1);
     side->d = fsim_decisions_new (s, s->date);
     side->t = fsim_tracer_new (s, pop, side->d, error);
     side->masks = g_new0 (guint8, s->n_fields * s->n_partners + 1);
@@ -248,7 +253,14 @@ side_clear (Side *side)
     fsim_decisions_free (side->d);
     g_free (side->masks);
     g_array_unref (side->row_fp);
-    g_free (side->lands);
+    g_free (side->jur_start);
+    g_free (side->jur_list);
+    g_free (side->seen);
+    g_free (side->seen_nc);
+    for (size_t a = 0; side->scope_ix && a < side->s->n_apis; a++)
+        if (side->scope_ix[a])
+            g_hash_table_destroy (side->scope_ix[a]);
+    g_free (side->scope_ix);
 }
 
 /* Builds the rows of both models (keyed by ids) and each side's map to them. */
@@ -316,19 +328,34 @@ build_jurisdictions (FsimDiff *diff, Side *sides)
         }
     }
     g_array_sort (diff->jurisdictions, compare_names);
+    guint n_jur = diff->jurisdictions->len;
+    g_autoptr (GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+    for (guint j = 0; j < n_jur; j++)
+        g_hash_table_insert (index, (gpointer) g_array_index (diff->jurisdictions,
+                                                              FsimDiffJurisdiction, j).jurisdiction,
+                             GUINT_TO_POINTER (j));
     for (int k = 0; k < 2; k++) {
         const FsimScenario *s = sides[k].s;
         size_t nfp = s->n_fields * s->n_partners;
-        sides[k].lands = g_new0 (guint8, diff->jurisdictions->len * nfp + 1);
-        for (guint j = 0; j < diff->jurisdictions->len; j++) {
-            const char *name =
-                g_array_index (diff->jurisdictions, FsimDiffJurisdiction, j).jurisdiction;
-            for (guint r = 0; r < diff->flows->len; r++) {
-                gssize fp = g_array_index (sides[k].row_fp, gssize, r);
-                if (fp >= 0 &&
-                    strcmp (g_array_index (diff->flows, FsimDiffFlow, r).jurisdiction, name) == 0)
-                    sides[k].lands[j * nfp + (size_t) fp] = 1;
-            }
+        Side *side = &sides[k];
+        side->jur_start = g_new0 (guint32, nfp + 2);
+        side->seen = g_new0 (guint8, n_jur + 1);
+        side->seen_nc = g_new0 (guint8, n_jur + 1);
+        for (guint r = 0; r < diff->flows->len; r++) { /* counts, shifted by one */
+            gssize fp = g_array_index (side->row_fp, gssize, r);
+            if (fp >= 0)
+                side->jur_start[fp + 2]++;
+        }
+        for (size_t i = 2; i < nfp + 2; i++)
+            side->jur_start[i] += side->jur_start[i - 1];
+        side->jur_list = g_new (guint32, side->jur_start[nfp + 1] + 1);
+        for (guint r = 0; r < diff->flows->len; r++) {
+            gssize fp = g_array_index (side->row_fp, gssize, r);
+            if (fp < 0)
+                continue;
+            const char *j = g_array_index (diff->flows, FsimDiffFlow, r).jurisdiction;
+            side->jur_list[side->jur_start[fp + 1]++] =
+                GPOINTER_TO_UINT (g_hash_table_lookup (index, j));
         }
     }
 }
@@ -346,18 +373,6 @@ build_partners (FsimDiff *diff)
             FsimDiffPartner row = { .partner = diff->whatif->partners[p].id };
             g_array_append_val (diff->partners, row);
         }
-}
-
-static FsimDiffPartner *
-partner_row (FsimDiff *diff, const char *id)
-{
-    for (guint i = 0; i < diff->partners->len; i++) {
-        FsimDiffPartner *row = &g_array_index (diff->partners, FsimDiffPartner, i);
-        if (strcmp (row->partner, id) == 0)
-            return row;
-    }
-    g_assert_not_reached ();
-    return NULL;
 }
 
 /* ---- users ------------------------------------------------------------------------------ */
@@ -379,29 +394,36 @@ any_mask (const Side *side)
     return FALSE;
 }
 
-/* Does the user have a field in jurisdiction j (without consent only, if @nc)? */
-static gboolean
-in_jurisdiction (const Side *side, guint j, gboolean nc)
+/* Which jurisdictions the user has a field in (side->seen), and without consent (seen_nc). */
+static void
+user_jurisdictions (const Side *side, guint n_jur)
 {
     size_t nfp = side->s->n_fields * side->s->n_partners;
-    const guint8 *lands = side->lands + j * nfp;
+    memset (side->seen, 0, n_jur);
+    memset (side->seen_nc, 0, n_jur);
     for (size_t i = 0; i < nfp; i++) {
         guint8 m = side->masks[i];
-        if (m && lands[i] && (!nc || !(m & FSIM_CHANNEL_BIT (FSIM_CHANNEL_SELF))))
-            return TRUE;
+        if (!m)
+            continue;
+        gboolean nc = !(m & FSIM_CHANNEL_BIT (FSIM_CHANNEL_SELF));
+        for (guint32 x = side->jur_start[i]; x < side->jur_start[i + 1]; x++) {
+            side->seen[side->jur_list[x]] = 1;
+            side->seen_nc[side->jur_list[x]] |= (guint8) nc;
+        }
     }
-    return FALSE;
 }
 
 static void
 count_jurisdictions (FsimDiff *diff, const Side *sides)
 {
+    user_jurisdictions (&sides[0], diff->jurisdictions->len);
+    user_jurisdictions (&sides[1], diff->jurisdictions->len);
     for (guint j = 0; j < diff->jurisdictions->len; j++) {
         FsimDiffJurisdiction *row = &g_array_index (diff->jurisdictions, FsimDiffJurisdiction, j);
-        row->before += in_jurisdiction (&sides[0], j, FALSE);
-        row->after += in_jurisdiction (&sides[1], j, FALSE);
-        row->before_no_consent += in_jurisdiction (&sides[0], j, TRUE);
-        row->after_no_consent += in_jurisdiction (&sides[1], j, TRUE);
+        row->before += sides[0].seen[j];
+        row->after += sides[1].seen[j];
+        row->before_no_consent += sides[0].seen_nc[j];
+        row->after_no_consent += sides[1].seen_nc[j];
     }
 }
 
@@ -517,13 +539,20 @@ api_slot (const FsimScenario *s, gssize p, const char *api)
     return -1;
 }
 
+/* The index of @scope in API @a of @side, trying @hint first (the same index on the other side:
+ * the usual case); otherwise through an index of the API's scopes built on first use. */
 static gssize
-scope_index (const FsimApi *api, const char *scope)
+scope_index (const Side *side, size_t a, const char *scope, size_t hint)
 {
-    for (size_t sc = 0; sc < api->n_scopes; sc++)
-        if (strcmp (api->scopes[sc].id, scope) == 0)
-            return (gssize) sc;
-    return -1;
+    const FsimApi *api = &side->s->apis[a];
+    if (hint < api->n_scopes && strcmp (api->scopes[hint].id, scope) == 0)
+        return (gssize) hint;
+    if (!side->scope_ix[a]) {
+        side->scope_ix[a] = g_hash_table_new (g_str_hash, g_str_equal);
+        for (size_t sc = 0; sc < api->n_scopes; sc++)
+            g_hash_table_insert (side->scope_ix[a], api->scopes[sc].id, GSIZE_TO_POINTER (sc + 1));
+    }
+    return (gssize) GPOINTER_TO_SIZE (g_hash_table_lookup (side->scope_ix[a], scope)) - 1;
 }
 
 static const char *
@@ -535,7 +564,7 @@ rule_id (const FsimScenario *s, gssize r)
 /* One (partner, API, scope) triple on both sides; recorded if its decision changed. */
 static void
 compare_decision (FsimDiff *diff, const Side *sides, const char *partner, const char *api,
-                  const char *scope)
+                  const char *scope, size_t hint)
 {
     FsimDiffDecision row = {
         .partner = partner, .api = api, .scope = scope, .rule_before = -1, .rule_after = -1
@@ -544,7 +573,7 @@ compare_decision (FsimDiff *diff, const Side *sides, const char *partner, const 
         const FsimScenario *s = sides[k].s;
         gssize p = fsim_scenario_find_partner (s, partner);
         gssize slot = api_slot (s, p, api);
-        gssize sc = slot < 0 ? -1 : scope_index (&s->apis[s->partners[p].apis[slot]], scope);
+        gssize sc = slot < 0 ? -1 : scope_index (&sides[k], s->partners[p].apis[slot], scope, hint);
         if (sc < 0)
             continue;
         const FsimDecision *d =
@@ -574,7 +603,7 @@ compare_decisions (FsimDiff *diff, const Side *sides)
                 for (size_t sc = 0; sc < api->n_scopes; sc++) {
                     char *key = g_strconcat (api->id, "\x1f", api->scopes[sc].id, NULL);
                     if (g_hash_table_add (seen, key))
-                        compare_decision (diff, sides, partner, api->id, api->scopes[sc].id);
+                        compare_decision (diff, sides, partner, api->id, api->scopes[sc].id, sc);
                 }
             }
         }
@@ -722,10 +751,14 @@ fsim_diff_new (const FsimScenario *base, const FsimPopulation *base_pop, const F
         build_jurisdictions (diff, sides);
         build_partners (diff);
         g_autofree guint *row_partner = g_new (guint, diff->flows->len + 1);
+        g_autoptr (GHashTable) partner_ix = g_hash_table_new (g_str_hash, g_str_equal);
+        for (guint i = 0; i < diff->partners->len; i++)
+            g_hash_table_insert (partner_ix,
+                                 (gpointer) g_array_index (diff->partners, FsimDiffPartner, i).partner,
+                                 GUINT_TO_POINTER (i));
         for (guint r = 0; r < diff->flows->len; r++)
-            row_partner[r] =
-                (guint) (partner_row (diff, g_array_index (diff->flows, FsimDiffFlow, r).partner) -
-                         &g_array_index (diff->partners, FsimDiffPartner, 0));
+            row_partner[r] = GPOINTER_TO_UINT (g_hash_table_lookup (
+                partner_ix, g_array_index (diff->flows, FsimDiffFlow, r).partner));
         compare_users (diff, sides, base_pop, row_partner);
         compare_decisions (diff, sides);
         for (size_t u = 0; u < base_pop->n_users; u++)

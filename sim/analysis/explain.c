@@ -72,9 +72,9 @@ compute_profiles (FsimTracer *t)
                 const FsimScope *scope = &api->scopes[sc];
                 if (fsim_decisions_get (t->d, p, k, sc)->verdict != FSIM_VERDICT_ALLOWED)
                     continue;
-                for (size_t f = 0; f < t->nf; f++)
-                    if (fsim_bits_get (scope->fields, f))
-                        t->profiles[(scope->subject * t->nf + f) * t->np + p] |= bit;
+                for (size_t f = fsim_bits_next (scope->fields, s->field_words, 0); f < t->nf;
+                     f = fsim_bits_next (scope->fields, s->field_words, f + 1))
+                    t->profiles[(scope->subject * t->nf + f) * t->np + p] |= bit;
             }
         }
     }
@@ -284,15 +284,27 @@ trace_field (const FsimTracer *t, size_t u, size_t f, const FsimWord *f1, const 
     }
     if (!fsim_downstream_any (t->down))
         return;
+    /* the union of the Down sets of the partners reached directly: a walk along the shares
+     * from all of them at once, partners + shares steps rather than partners x partners */
     const FsimWord *server = fsim_downstream_server_holders (t->down, f);
-    for (size_t q = 0; q < t->np; q++) {
-        guint8 direct = row[q] & (guint8) ~FSIM_CHANNEL_BIT (FSIM_CHANNEL_DOWNSTREAM);
-        if (!direct || !fsim_bits_get (server, q))
-            continue;
-        const FsimWord *down = fsim_downstream_get (t->down, f, q);
-        for (size_t r = fsim_bits_next (down, t->pw, 0); r != SIZE_MAX;
-             r = fsim_bits_next (down, t->pw, r + 1))
-            row[r] |= FSIM_CHANNEL_BIT (FSIM_CHANNEL_DOWNSTREAM);
+    g_autofree FsimWord *seen = fsim_bits_new (t->pw);
+    g_autofree guint32 *queue = g_new (guint32, 2 * t->np + 1); /* each twice at most */
+    size_t head = 0, tail = 0;
+    for (size_t q = 0; q < t->np; q++)
+        if ((row[q] & (guint8) ~FSIM_CHANNEL_BIT (FSIM_CHANNEL_DOWNSTREAM)) &&
+            fsim_bits_get (server, q))
+            queue[tail++] = (guint32) q;
+    for (; head < tail; head++) {
+        size_t n = 0;
+        const guint32 *to = fsim_downstream_shares_from (t->down, f, queue[head], &n);
+        for (size_t i = 0; i < n; i++) {
+            if (fsim_bits_get (seen, to[i]))
+                continue;
+            fsim_bits_set (seen, to[i]);
+            if (fsim_bits_get (receive, to[i]))
+                row[to[i]] |= FSIM_CHANNEL_BIT (FSIM_CHANNEL_DOWNSTREAM);
+            queue[tail++] = to[i];
+        }
     }
 }
 

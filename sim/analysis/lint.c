@@ -53,8 +53,65 @@ is_glob (const char *s)
 static gboolean
 requests (const FsimScenario *s, size_t p, size_t k, size_t sc)
 {
-    const FsimPartner *partner = &s->partners[p];
-    return fsim_any_glob_matches (partner->requests, s->apis[partner->apis[k]].scopes[sc].id);
+    return fsim_bits_get (s->partners[p].requested[k], sc);
+}
+
+/*
+ * The rule checks below look at every (partner, integrated API, scope) triple a rule matches:
+ * up to 2^24 triples for each of thousands of rules at the limits. So they work from the rule
+ * index (policy.h) a partner's scopes of one API at a time, 64 scopes a word: Ctx holds the
+ * index and, for the rule at hand, its scopes of every API.
+ */
+typedef struct {
+    const FsimScenario *s;
+    FsimRuleIndex *ix;
+    size_t *api_word;  /* [a]: API a's scopes start at this word of a rule's scope sets */
+    FsimWord *scopes;  /* the current rule's scopes, per API at api_word[a] */
+    FsimWord *scratch; /* as many words as the largest API's scopes need, twice */
+    size_t max_words;
+} Ctx;
+
+static void
+ctx_init (Ctx *c, const FsimScenario *s)
+{
+    *c = (Ctx){ .s = s, .ix = fsim_rule_index_new (s) };
+    c->api_word = g_new (size_t, s->n_apis + 1);
+    c->api_word[0] = 0;
+    for (size_t a = 0; a < s->n_apis; a++) {
+        c->api_word[a + 1] = c->api_word[a] + FSIM_BITS_WORDS (s->apis[a].n_scopes);
+        c->max_words = MAX (c->max_words, FSIM_BITS_WORDS (s->apis[a].n_scopes));
+    }
+    c->scopes = fsim_bits_new (c->api_word[s->n_apis]);
+    c->scratch = fsim_bits_new (2 * c->max_words);
+}
+
+static void
+ctx_clear (Ctx *c)
+{
+    fsim_rule_index_free (c->ix);
+    g_free (c->api_word);
+    g_free (c->scopes);
+    g_free (c->scratch);
+}
+
+/* Loads rule r's scopes of every API it names into c->scopes. */
+static void
+ctx_rule (Ctx *c, size_t r)
+{
+    for (size_t a = 0; a < c->s->n_apis; a++) {
+        FsimWord *out = c->scopes + c->api_word[a];
+        if (fsim_rule_index_selects_api (c->ix, r, a))
+            fsim_rule_index_scopes (c->ix, r, a, out);
+        else
+            fsim_bits_zero (out, c->api_word[a + 1] - c->api_word[a]);
+    }
+}
+
+/* Rule r's scopes of API a (after ctx_rule). */
+static const FsimWord *
+rule_scopes (const Ctx *c, size_t a)
+{
+    return c->scopes + c->api_word[a];
 }
 
 /* ---- rules ------------------------------------------------------------------------------ */
@@ -97,29 +154,34 @@ check_rule_patterns (const FsimScenario *s, size_t r, GArray *out)
 
 /* Counts the (partner, integrated API, scope) triples rule r matches: all, and requested. */
 static void
-rule_triples (const FsimScenario *s, size_t r, size_t *n_all, size_t *n_requested)
+rule_triples (const Ctx *c, size_t r, size_t *n_all, size_t *n_requested)
 {
+    const FsimScenario *s = c->s;
+    const FsimWord *partners = fsim_rule_index_partners (c->ix, r);
     *n_all = *n_requested = 0;
-    for (size_t p = 0; p < s->n_partners; p++) {
+    for (size_t p = fsim_bits_next (partners, s->partner_words, 0); p < s->n_partners;
+         p = fsim_bits_next (partners, s->partner_words, p + 1)) {
         const FsimPartner *partner = &s->partners[p];
-        for (size_t k = 0; k < partner->n_apis; k++)
-            for (size_t sc = 0; sc < s->apis[partner->apis[k]].n_scopes; sc++) {
-                if (!fsim_rule_matches (s, &s->rules[r], p, partner->apis[k], sc))
-                    continue;
-                (*n_all)++;
-                *n_requested += requests (s, p, k, sc);
+        for (size_t k = 0; k < partner->n_apis; k++) {
+            size_t a = partner->apis[k], words = FSIM_BITS_WORDS (s->apis[a].n_scopes);
+            const FsimWord *scopes = rule_scopes (c, a);
+            for (size_t w = 0; w < words; w++) {
+                *n_all += (size_t) __builtin_popcountll (scopes[w]);
+                *n_requested += (size_t) __builtin_popcountll (scopes[w] & partner->requested[k][w]);
             }
+        }
     }
 }
 
 static void
-check_rule_reach (const FsimScenario *s, size_t r, GArray *out)
+check_rule_reach (const Ctx *c, size_t r, GArray *out)
 {
+    const FsimScenario *s = c->s;
     const FsimRule *rule = &s->rules[r];
     size_t n_all, n_requested;
     if (s->n_partners == 0)
         return;
-    rule_triples (s, r, &n_all, &n_requested);
+    rule_triples (c, r, &n_all, &n_requested);
     if (n_all == 0)
         warn (out, FSIM_LINT_RULE_MATCHES_NOTHING, rule->loc,
               "rule '%s' matches no (partner, API, scope): none of the partners it selects "
@@ -188,45 +250,120 @@ covered (GArray *windows, FsimWindow w)
     return cur >= w.until;
 }
 
-/* Is allow rule r overridden, on every requested triple it matches and every day it (and the
- * API) is in force, by the deny rules? Collects the denies involved in @by. */
-static gboolean
-allow_shadowed (const FsimScenario *s, size_t r, GPtrArray *by)
+/* A set of scopes of one (partner, API) pair that the same deny rules match. */
+typedef struct {
+    FsimWord *scopes;
+    GArray *denies; /* size_t, ascending */
+} ScopeClass;
+
+static void
+scope_class_clear (gpointer data)
 {
+    ScopeClass *x = data;
+    g_free (x->scopes);
+    g_array_unref (x->denies);
+}
+
+/* Do the windows of the denies of @x together cover @eff? */
+static gboolean
+class_covered (const FsimScenario *s, const ScopeClass *x, FsimWindow eff, GArray *windows)
+{
+    g_array_set_size (windows, 0);
+    for (guint i = 0; i < x->denies->len; i++)
+        g_array_append_val (windows, s->rules[g_array_index (x->denies, size_t, i)].window);
+    return covered (windows, eff);
+}
+
+/* Splits @classes (the requested scopes of rule r on the pair) by which of the pair's deny
+ * rules match them: scopes in one class are overridden by the same denies. */
+static void
+split_by_denies (const Ctx *c, size_t p, size_t a, GArray *classes)
+{
+    const FsimScenario *s = c->s;
+    size_t words = FSIM_BITS_WORDS (s->apis[a].n_scopes);
+    FsimWord *in = c->scratch, *outside = c->scratch + c->max_words;
+    for (size_t d = 0; d < s->n_rules; d++) {
+        if (s->rules[d].allow || !fsim_bits_get (fsim_rule_index_partners (c->ix, d), p) ||
+            !fsim_rule_index_selects_api (c->ix, d, a))
+            continue;
+        fsim_rule_index_scopes (c->ix, d, a, in);
+        for (guint i = 0, n = classes->len; i < n; i++) {
+            ScopeClass *x = &g_array_index (classes, ScopeClass, i);
+            gboolean any_in = FALSE, any_out = FALSE;
+            for (size_t w = 0; w < words; w++) {
+                outside[w] = x->scopes[w] & ~in[w];
+                any_in = any_in || (x->scopes[w] & in[w]) != 0;
+                any_out = any_out || outside[w] != 0;
+            }
+            if (!any_in)
+                continue;
+            if (any_out) { /* the scopes outside d become a class of their own */
+                ScopeClass y = { fsim_bits_new (words), g_array_copy (x->denies) };
+                memcpy (y.scopes, outside, words * sizeof (FsimWord));
+                for (size_t w = 0; w < words; w++)
+                    x->scopes[w] &= in[w];
+                g_array_append_val (classes, y);
+                x = &g_array_index (classes, ScopeClass, i);
+            }
+            g_array_append_val (x->denies, d);
+        }
+    }
+}
+
+/* Is allow rule r overridden, on every requested triple it matches and every day it (and the
+ * API) is in force, by the deny rules? Collects the denies involved in @by (in rule order). */
+static gboolean
+allow_shadowed (const Ctx *c, size_t r, GPtrArray *by)
+{
+    const FsimScenario *s = c->s;
     gboolean any = FALSE;
     g_autoptr (GArray) windows = g_array_new (FALSE, FALSE, sizeof (FsimWindow));
-    for (size_t p = 0; p < s->n_partners; p++) {
+    g_autoptr (GArray) classes = g_array_new (FALSE, FALSE, sizeof (ScopeClass));
+    g_array_set_clear_func (classes, scope_class_clear);
+    g_autofree guint8 *involved = g_new0 (guint8, s->n_rules + 1);
+    const FsimWord *partners = fsim_rule_index_partners (c->ix, r);
+    for (size_t p = fsim_bits_next (partners, s->partner_words, 0); p < s->n_partners;
+         p = fsim_bits_next (partners, s->partner_words, p + 1)) {
         const FsimPartner *partner = &s->partners[p];
-        for (size_t k = 0; k < partner->n_apis; k++)
-            for (size_t sc = 0; sc < s->apis[partner->apis[k]].n_scopes; sc++) {
-                size_t a = partner->apis[k];
-                FsimWindow eff = effective_window (s, r, a);
-                if (!requests (s, p, k, sc) || eff.from >= eff.until ||
-                    !fsim_rule_matches (s, &s->rules[r], p, a, sc))
-                    continue;
-                any = TRUE;
-                g_array_set_size (windows, 0);
-                for (size_t d = 0; d < s->n_rules; d++) {
-                    if (s->rules[d].allow || !fsim_rule_matches (s, &s->rules[d], p, a, sc))
-                        continue;
-                    g_array_append_val (windows, s->rules[d].window);
-                    if (!g_ptr_array_find (by, s->rules[d].id, NULL))
-                        g_ptr_array_add (by, s->rules[d].id);
-                }
-                if (!covered (windows, eff))
+        for (size_t k = 0; k < partner->n_apis; k++) {
+            size_t a = partner->apis[k], words = FSIM_BITS_WORDS (s->apis[a].n_scopes);
+            FsimWindow eff = effective_window (s, r, a);
+            if (eff.from >= eff.until)
+                continue;
+            ScopeClass all = { fsim_bits_new (words), g_array_new (FALSE, FALSE, sizeof (size_t)) };
+            for (size_t w = 0; w < words; w++)
+                all.scopes[w] = rule_scopes (c, a)[w] & partner->requested[k][w];
+            if (!fsim_bits_any (all.scopes, words)) {
+                scope_class_clear (&all);
+                continue;
+            }
+            any = TRUE;
+            g_array_set_size (classes, 0);
+            g_array_append_val (classes, all);
+            split_by_denies (c, p, a, classes);
+            for (guint i = 0; i < classes->len; i++) {
+                const ScopeClass *x = &g_array_index (classes, ScopeClass, i);
+                for (guint j = 0; j < x->denies->len; j++)
+                    involved[g_array_index (x->denies, size_t, j)] = 1;
+                if (!class_covered (s, x, eff, windows))
                     return FALSE;
             }
+        }
     }
+    for (size_t d = 0; d < s->n_rules; d++)
+        if (involved[d])
+            g_ptr_array_add (by, s->rules[d].id);
     return any;
 }
 
 static void
-check_shadowed (const FsimScenario *s, size_t r, GArray *out)
+check_shadowed (const Ctx *c, size_t r, GArray *out)
 {
+    const FsimScenario *s = c->s;
     if (!s->rules[r].allow)
         return;
     g_autoptr (GPtrArray) by = g_ptr_array_new ();
-    if (!allow_shadowed (s, r, by))
+    if (!allow_shadowed (c, r, by))
         return;
     g_ptr_array_add (by, NULL);
     g_autofree char *names = g_strjoinv ("', '", (char **) by->pdata);
@@ -293,7 +430,7 @@ check_requested_fields (const FsimScenario *s, size_t p, GArray *out)
 }
 
 static void
-check_partner (const FsimScenario *s, size_t p, GArray *out)
+check_partner (const FsimScenario *s, size_t p, const FsimWord *shared_with, GArray *out)
 {
     const FsimPartner *partner = &s->partners[p];
     gboolean any = FALSE;
@@ -303,10 +440,7 @@ check_partner (const FsimScenario *s, size_t p, GArray *out)
         warn (out, FSIM_LINT_PARTNER_NO_DESTINATION, partner->loc,
               "partner '%s' has no destination that receives any field: nothing can reach it",
               partner->id);
-    gboolean shared = FALSE;
-    for (size_t q = 0; q < s->n_partners && !shared; q++)
-        for (size_t i = 0; i < s->partners[q].n_shares && !shared; i++)
-            shared = s->partners[q].shares[i].partner == p;
+    gboolean shared = fsim_bits_get (shared_with, p);
     if (partner->n_apis == 0 && !shared)
         warn (out, FSIM_LINT_PARTNER_UNREACHABLE, partner->loc,
               "partner '%s' integrates no API and no partner shares with it: nothing can "
@@ -314,10 +448,10 @@ check_partner (const FsimScenario *s, size_t p, GArray *out)
               partner->id);
     for (size_t i = 0; partner->requests[i]; i++) {
         gboolean offered = FALSE;
+        g_autoptr (FsimGlob) glob = fsim_glob_new (partner->requests[i]);
         for (size_t k = 0; k < partner->n_apis && !offered; k++)
             for (size_t sc = 0; sc < s->apis[partner->apis[k]].n_scopes && !offered; sc++)
-                offered = g_pattern_match_simple (partner->requests[i],
-                                                  s->apis[partner->apis[k]].scopes[sc].id);
+                offered = fsim_glob_match (glob, s->apis[partner->apis[k]].scopes[sc].id);
         if (!offered && is_glob (partner->requests[i]))
             warn (out, FSIM_LINT_SCOPE_NOT_OFFERED, partner->loc,
                   "partner '%s': request '%s' matches no scope of the APIs it integrates",
@@ -404,19 +538,27 @@ fsim_lint_run (const FsimScenario *s)
     g_return_val_if_fail (s != NULL, NULL);
     GArray *out = g_array_new (FALSE, TRUE, sizeof (FsimLintWarning));
     g_array_set_clear_func (out, warning_clear);
+    Ctx c;
+    ctx_init (&c, s);
     for (size_t r = 0; r < s->n_rules; r++) {
         guint before = out->len;
+        ctx_rule (&c, r);
         check_rule_patterns (s, r, out);
         if (out->len == before)
-            check_rule_reach (s, r, out);
+            check_rule_reach (&c, r, out);
         if (out->len == before)
             check_rule_window (s, r, out);
         if (out->len == before)
-            check_shadowed (s, r, out);
+            check_shadowed (&c, r, out);
     }
+    ctx_clear (&c);
     check_fields (s, out);
+    g_autofree FsimWord *shared_with = fsim_bits_new (s->partner_words);
+    for (size_t q = 0; q < s->n_partners; q++)
+        for (size_t i = 0; i < s->partners[q].n_shares; i++)
+            fsim_bits_set (shared_with, s->partners[q].shares[i].partner);
     for (size_t p = 0; p < s->n_partners; p++) {
-        check_partner (s, p, out);
+        check_partner (s, p, shared_with, out);
         check_shares (s, p, out);
     }
     check_apis (s, out);

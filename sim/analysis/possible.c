@@ -21,13 +21,27 @@
  */
 #define MAX_SITUATIONS 16
 
+/* More partners than this passing a field on: the situations are not listed (docs/analysis.md),
+ * and neither are the routes through the partners after the first MAX_VIA. */
+#define MAX_VIA 9
+
+/* An API's scopes by the fields they cover: (field, scope) pairs sorted by field, then scope. */
+typedef struct {
+    guint32 field, scope;
+} Cover;
+
 struct FsimPossible {
     const FsimScenario *s;
     FsimDay day;
     FsimDecisions *d;
     FsimDownstream *down;
     GArray *flows;
-    gssize *index; /* [f * np + p]: index into flows, or -1 */
+    gssize *index;      /* [f * np + p]: index into flows, or -1 */
+    GArray **covers;    /* [a]: Cover, the scopes of API a by field */
+    FsimWord *routed;   /* [f * pw]: partners with an allowed scope covering f */
+    guint32 *ups;       /* [p * (MAX_VIA + 1)]: for the current field, the first partners that
+                         * pass it on to p and have routes of their own */
+    guint8 *n_ups;      /* [p] */
 };
 
 static const char *const situation_names[] = {
@@ -62,17 +76,99 @@ direct_routes (const FsimPossible *pp, size_t f, size_t q, GArray *routes)
 {
     const FsimPartner *partner = &pp->s->partners[q];
     for (size_t k = 0; k < partner->n_apis; k++) {
-        const FsimApi *api = &pp->s->apis[partner->apis[k]];
-        for (size_t sc = 0; sc < api->n_scopes; sc++) {
+        const GArray *covers = pp->covers[partner->apis[k]];
+        const Cover *c = (const Cover *) (const void *) covers->data;
+        size_t lo = 0, hi = covers->len;
+        while (lo < hi) { /* the first pair of field f */
+            size_t mid = (lo + hi) / 2;
+            if (c[mid].field < f)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (size_t i = lo; i < covers->len && c[i].field == f; i++) {
+            size_t sc = c[i].scope;
             const FsimDecision *d = fsim_decisions_get (pp->d, q, k, sc);
-            if (!fsim_bits_get (api->scopes[sc].fields, f) || d->verdict != FSIM_VERDICT_ALLOWED)
+            if (d->verdict != FSIM_VERDICT_ALLOWED)
                 continue;
+            const FsimApi *api = &pp->s->apis[partner->apis[k]];
             FsimPossibleRoute r = { .channel = subject_channel (api->scopes[sc].subject),
                                     .partner = q, .api_k = k, .api = partner->apis[k],
                                     .scope = sc, .rule = d->rule };
             g_array_append_val (routes, r);
         }
     }
+}
+
+static int
+compare_covers (gconstpointer a, gconstpointer b)
+{
+    const Cover *x = a, *y = b;
+    if (x->field != y->field)
+        return x->field < y->field ? -1 : 1;
+    return (x->scope > y->scope) - (x->scope < y->scope);
+}
+
+/* covers[a], and routed[f]: which partners have an allowed scope covering f. */
+static void
+index_routes (FsimPossible *pp)
+{
+    const FsimScenario *s = pp->s;
+    pp->covers = g_new0 (GArray *, s->n_apis + 1);
+    for (size_t a = 0; a < s->n_apis; a++) {
+        pp->covers[a] = g_array_new (FALSE, FALSE, sizeof (Cover));
+        for (size_t sc = 0; sc < s->apis[a].n_scopes; sc++) {
+            const FsimWord *fields = s->apis[a].scopes[sc].fields;
+            for (size_t f = fsim_bits_next (fields, s->field_words, 0); f < s->n_fields;
+                 f = fsim_bits_next (fields, s->field_words, f + 1)) {
+                Cover c = { (guint32) f, (guint32) sc };
+                g_array_append_val (pp->covers[a], c);
+            }
+        }
+        g_array_sort (pp->covers[a], compare_covers);
+    }
+    pp->routed = fsim_bits_new (s->n_fields * s->partner_words);
+    g_autofree FsimWord *fields = fsim_bits_new (s->field_words);
+    for (size_t q = 0; q < s->n_partners; q++) {
+        const FsimPartner *partner = &s->partners[q];
+        fsim_bits_zero (fields, s->field_words);
+        for (size_t k = 0; k < partner->n_apis; k++) {
+            const FsimApi *api = &s->apis[partner->apis[k]];
+            for (size_t sc = 0; sc < api->n_scopes; sc++)
+                if (fsim_decisions_get (pp->d, q, k, sc)->verdict == FSIM_VERDICT_ALLOWED)
+                    fsim_bits_or (fields, api->scopes[sc].fields, s->field_words);
+        }
+        for (size_t f = fsim_bits_next (fields, s->field_words, 0); f < s->n_fields;
+             f = fsim_bits_next (fields, s->field_words, f + 1))
+            fsim_bits_set (pp->routed + f * s->partner_words, q);
+    }
+}
+
+/* ups[p] for field f: up to MAX_VIA + 1 partners q (ascending) that hold f on a server, have
+ * routes of their own and pass f on to p. One pass over the q, a word at a time. */
+static void
+find_ups (FsimPossible *pp, size_t f)
+{
+    const FsimScenario *s = pp->s;
+    size_t pw = s->partner_words;
+    const FsimWord *server = fsim_downstream_server_holders (pp->down, f);
+    const FsimWord *routed = pp->routed + f * pw;
+    g_autofree FsimWord *full = fsim_bits_new (pw); /* partners with MAX_VIA + 1 ups */
+    memset (pp->n_ups, 0, s->n_partners);
+    for (size_t w = 0; w < pw; w++)
+        for (FsimWord bits = server[w] & routed[w]; bits; bits &= bits - 1) {
+            size_t q = w * FSIM_WORD_BITS + (size_t) __builtin_ctzll (bits);
+            const FsimWord *down = fsim_downstream_get (pp->down, f, q);
+            for (size_t v = 0; v < pw; v++)
+                for (FsimWord to = down[v] & ~full[v]; to; to &= to - 1) {
+                    size_t p = v * FSIM_WORD_BITS + (size_t) __builtin_ctzll (to);
+                    if (p == q)
+                        continue;
+                    pp->ups[p * (MAX_VIA + 1) + pp->n_ups[p]++] = (guint32) q;
+                    if (pp->n_ups[p] == MAX_VIA + 1)
+                        fsim_bits_set (full, p);
+                }
+        }
 }
 
 /* Index of situation (kind, partner) in @sits, added if new. */
@@ -180,7 +276,6 @@ find_blockers (const FsimPossible *pp, FsimPossibleFlow *flow)
 static void
 analyse_pair (const FsimPossible *pp, size_t f, size_t p, FsimPossibleFlow *flow)
 {
-    const FsimScenario *s = pp->s;
     *flow = (FsimPossibleFlow){ .field = f, .partner = p, .complete = TRUE };
     flow->routes = g_array_new (FALSE, FALSE, sizeof (FsimPossibleRoute));
     flow->situations = g_array_new (FALSE, FALSE, sizeof (FsimSituation));
@@ -191,10 +286,8 @@ analyse_pair (const FsimPossible *pp, size_t f, size_t p, FsimPossibleFlow *flow
         return;
     direct_routes (pp, f, p, flow->routes);
     const FsimWord *server = fsim_downstream_server_holders (pp->down, f);
-    for (size_t q = 0; q < s->n_partners; q++)
-        if (q != p && fsim_bits_get (server, q) &&
-            fsim_bits_get (fsim_downstream_get (pp->down, f, q), p))
-            direct_routes (pp, f, q, flow->routes);
+    for (size_t i = 0; i < pp->n_ups[p]; i++)
+        direct_routes (pp, f, pp->ups[p * (MAX_VIA + 1) + i], flow->routes);
     for (guint i = 0; i < flow->routes->len; i++) {
         const FsimPossibleRoute *r = &g_array_index (flow->routes, FsimPossibleRoute, i);
         flow->channels |= r->partner == p ? FSIM_CHANNEL_BIT (r->channel)
@@ -209,7 +302,7 @@ analyse_pair (const FsimPossible *pp, size_t f, size_t p, FsimPossibleFlow *flow
     for (guint i = 0; i < flow->routes->len; i++)
         g_hash_table_add (via, GSIZE_TO_POINTER (
                                    g_array_index (flow->routes, FsimPossibleRoute, i).partner));
-    flow->complete = g_hash_table_size (via) <= 9;
+    flow->complete = g_hash_table_size (via) <= MAX_VIA;
     if (flow->channels && flow->complete)
         find_blockers (pp, flow);
 }
@@ -242,7 +335,12 @@ fsim_possible_new (const FsimScenario *scenario, FsimDay day, const FsimWord *fi
     pp->flows = g_array_new (FALSE, TRUE, sizeof (FsimPossibleFlow));
     g_array_set_clear_func (pp->flows, flow_clear);
     pp->index = g_new (gssize, scenario->n_fields * np + 1);
-    for (size_t f = 0; f < scenario->n_fields; f++)
+    pp->ups = g_new (guint32, np * (MAX_VIA + 1) + 1);
+    pp->n_ups = g_new0 (guint8, np + 1);
+    index_routes (pp);
+    for (size_t f = 0; f < scenario->n_fields; f++) {
+        if (!fields || fsim_bits_get (fields, f))
+            find_ups (pp, f);
         for (size_t p = 0; p < np; p++) {
             pp->index[f * np + p] = -1;
             if ((fields && !fsim_bits_get (fields, f)) ||
@@ -253,6 +351,7 @@ fsim_possible_new (const FsimScenario *scenario, FsimDay day, const FsimWord *fi
             pp->index[f * np + p] = pp->flows->len;
             g_array_append_val (pp->flows, flow);
         }
+    }
     return g_steal_pointer (&pp);
 }
 
@@ -266,6 +365,12 @@ fsim_possible_free (FsimPossible *pp)
     if (pp->flows)
         g_array_unref (pp->flows);
     g_free (pp->index);
+    for (size_t a = 0; pp->covers && a < pp->s->n_apis; a++)
+        g_array_unref (pp->covers[a]);
+    g_free (pp->covers);
+    g_free (pp->routed);
+    g_free (pp->ups);
+    g_free (pp->n_ups);
     g_free (pp);
 }
 

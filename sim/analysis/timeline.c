@@ -241,6 +241,47 @@ fsim_timeline_events (const FsimScenario *s, FsimDay from, FsimDay to, size_t *o
     return (FsimTimelineEvent *) g_array_free (g_steal_pointer (&events), FALSE);
 }
 
+static int
+compare_days (gconstpointer a, gconstpointer b)
+{
+    FsimDay x = *(const FsimDay *) a, y = *(const FsimDay *) b;
+    return (x > y) - (x < y);
+}
+
+/* Every day on which a window of the scenario opens or closes (rules, APIs, shares), sorted:
+ * between two of them the decisions, the sharing and so the result stay the same. */
+static GArray *
+change_days (const FsimScenario *s)
+{
+    GArray *days = g_array_new (FALSE, FALSE, sizeof (FsimDay));
+#define ADD_WINDOW(w) (g_array_append_val (days, (w).from), g_array_append_val (days, (w).until))
+    for (size_t r = 0; r < s->n_rules; r++)
+        ADD_WINDOW (s->rules[r].window);
+    for (size_t a = 0; a < s->n_apis; a++)
+        ADD_WINDOW (s->apis[a].active);
+    for (size_t p = 0; p < s->n_partners; p++)
+        for (size_t i = 0; i < s->partners[p].n_shares; i++)
+            ADD_WINDOW (s->partners[p].shares[i].active);
+#undef ADD_WINDOW
+    g_array_sort (days, compare_days);
+    return days;
+}
+
+/* Does some window open or close on a day in (@before, @day]? */
+static gboolean
+changes_between (const GArray *days, FsimDay before, FsimDay day)
+{
+    guint lo = 0, hi = days->len; /* the first change day > before */
+    while (lo < hi) {
+        guint mid = (lo + hi) / 2;
+        if (g_array_index (days, FsimDay, mid) <= before)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < days->len && g_array_index (days, FsimDay, lo) <= day;
+}
+
 FsimTimeline *
 fsim_timeline_new (const FsimScenario *scenario, const FsimPopulation *pop, FsimDay from,
                    FsimDay to, FsimTimelineStep step, GError **error)
@@ -254,13 +295,20 @@ fsim_timeline_new (const FsimScenario *scenario, const FsimPopulation *pop, Fsim
     t->n_users = pop->n_users;
     if (!make_days (t, error))
         return NULL;
+    /* a date with no window opening or closing since the one before has its result: the cost
+     * is a run per change, not per date (2000 dates at the limits would take hours) */
+    g_autoptr (GArray) changes = change_days (scenario);
+    g_autoptr (FsimResult) r = NULL;
     for (size_t i = 0; i < t->n_points; i++) {
-        g_autoptr (FsimDecisions) decisions = fsim_decisions_new (scenario, t->days[i]);
-        g_autoptr (FsimResult) r = fsim_engine_run (scenario, pop, decisions, error);
-        if (r == NULL) {
-            g_autofree char *date = fsim_day_format (t->days[i]);
-            g_prefix_error (error, "%s: ", date);
-            return NULL;
+        if (r == NULL || changes_between (changes, t->days[i - 1], t->days[i])) {
+            g_clear_pointer (&r, fsim_result_free);
+            g_autoptr (FsimDecisions) decisions = fsim_decisions_new (scenario, t->days[i]);
+            r = fsim_engine_run (scenario, pop, decisions, error);
+            if (r == NULL) {
+                g_autofree char *date = fsim_day_format (t->days[i]);
+                g_prefix_error (error, "%s: ", date);
+                return NULL;
+            }
         }
         record (t, i, scenario, r);
     }

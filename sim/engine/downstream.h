@@ -68,8 +68,10 @@ typedef struct FsimDownstream FsimDownstream;
 
 /**
  * fsim_downstream_new:
- * Computes Down for every field and partner of @scenario on @day, walking @model.
- * Returns: (transfer full): the sets, or NULL with @error set if the graph walk fails.
+ * Computes Down for every field and partner of @scenario on @day, from the partners' shares
+ * (@model is not walked: its shares are the scenario's; see downstream.c for the closure).
+ * Returns: (transfer full): the sets, or NULL with @error set (FSIM_GRAPH_ERROR_NOMEM) when
+ *   the sets would not fit in memory.
  */
 FsimDownstream *fsim_downstream_new (const FsimScenario *scenario, const FsimModel *model,
                                      FsimDay day, GError **error);
@@ -84,3 +86,20 @@ const FsimWord *fsim_downstream_receivers (const FsimDownstream *d, size_t field
 const FsimWord *fsim_downstream_server_holders (const FsimDownstream *d, size_t field);
 /* Does any share carry anything onward on the day (is every Down set empty otherwise)? */
 gboolean fsim_downstream_any (const FsimDownstream *d);
+
+/*
+ * The shares behind Down, for tracing many users at once without the partner x partner sets:
+ * the shares that carry @field on the day (global indices: share i of partner q is the number of
+ * shares of the partners before q, plus i; ascending), their ends, and the strongly connected
+ * component of a partner among them. Partners of one component reach each other; when a share
+ * leads from one component into another, the first's number is the greater. Components are
+ * meaningful only for partners at an end of one of the field's shares. Can't fail.
+ */
+const size_t *fsim_downstream_shares (const FsimDownstream *d, size_t field, size_t *out_n);
+void fsim_downstream_share_ends (const FsimDownstream *d, size_t share, size_t *out_from,
+                                 size_t *out_to);
+guint32 fsim_downstream_component (const FsimDownstream *d, size_t field, size_t partner);
+/* The partners that @partner's shares carrying @field on the day lead to (*out_n of them, may
+ * repeat), owned by @d: for walking the shares from a few partners instead of joining Down sets. */
+const guint32 *fsim_downstream_shares_from (const FsimDownstream *d, size_t field, size_t partner,
+                                            size_t *out_n);

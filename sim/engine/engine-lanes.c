@@ -44,23 +44,23 @@ table_index (GByteArray *tables, size_t start, guint8 t)
     return (guint8) (tables->len - 1 - start);
 }
 
-/* Does partner p get field f by some channel, or downstream of a partner that does? */
-static gboolean
-is_live (const FsimEnginePlan *plan, size_t f, size_t p, const FsimWord *direct)
+/* The partners that get field f by some channel (@direct), or downstream of one that does. */
+static void
+live_partners (const FsimEnginePlan *plan, size_t f, const FsimWord *direct, FsimWord *out)
 {
-    if (fsim_bits_get (direct, p))
-        return TRUE;
+    memcpy (out, direct, plan->pw * sizeof *out);
     for (size_t q = fsim_bits_next (plan->onward + f * plan->pw, plan->pw, 0); q != SIZE_MAX;
          q = fsim_bits_next (plan->onward + f * plan->pw, plan->pw, q + 1))
-        if (fsim_bits_get (direct, q) && fsim_bits_get (fsim_downstream_get (plan->down, f, q), p))
-            return TRUE;
-    return FALSE;
+        if (fsim_bits_get (direct, q))
+            fsim_bits_or (out, fsim_downstream_get (plan->down, f, q), plan->pw);
 }
 
 typedef struct {
     GArray *entries;
     GByteArray *fr, *fof;
-    GArray *ups, *jur;
+    GArray *jur;
+    GArray *steps, *members, *sources;
+    uint32_t *entry_of; /* [partner]: its entry in the current field, or UINT32_MAX */
 } Builder;
 
 static void
@@ -83,24 +83,57 @@ add_entry (const FsimEnginePlan *plan, Builder *b, size_t f, size_t p, size_t fr
     g_array_append_val (b->entries, e);
 }
 
-/* The upstream entries of every entry of field f (entries first .. last - 1). */
-static void
-add_ups (const FsimEnginePlan *plan, Builder *b, size_t f, size_t first)
-{
-    FsimLaneEntry *es = (FsimLaneEntry *) (void *) b->entries->data; /* NULL while empty */
-    size_t last = b->entries->len;
+/* A share of the field between two entries, with the component of its receiving end. */
+typedef struct {
+    uint32_t from, to;  /* entries */
+    guint32 from_comp, to_comp;
+} Edge;
 
-    for (size_t i = first; i < last; i++) {
-        es[i].ups = b->ups->len;
-        for (size_t k = first; k < last; k++) {
-            size_t q = es[k].partner;
-            if (fsim_bits_get (plan->onward + f * plan->pw, q) &&
-                fsim_bits_get (fsim_downstream_get (plan->down, f, q), es[i].partner)) {
-                uint32_t up = (uint32_t) (k - first);
-                g_array_append_val (b->ups, up);
-            }
+static int
+compare_edges (gconstpointer a, gconstpointer b)
+{
+    const Edge *x = a, *y = b;
+    if (x->to_comp != y->to_comp)
+        return x->to_comp > y->to_comp ? -1 : 1; /* upstream (greater) components first */
+    if (x->to != y->to)
+        return x->to < y->to ? -1 : 1;
+    return (x->from > y->from) - (x->from < y->from);
+}
+
+/* The steps of field f (entries first .. last - 1, entry_of set for them). */
+static void
+add_steps (const FsimEnginePlan *plan, Builder *b, size_t f, size_t first)
+{
+    size_t n_shares = 0;
+    const size_t *shares = fsim_downstream_shares (plan->down, f, &n_shares);
+    g_autoptr (GArray) edges = g_array_new (FALSE, FALSE, sizeof (Edge));
+    for (size_t i = 0; i < n_shares; i++) {
+        size_t from, to;
+        fsim_downstream_share_ends (plan->down, shares[i], &from, &to);
+        if (b->entry_of[from] == UINT32_MAX || b->entry_of[to] == UINT32_MAX)
+            continue; /* nothing of f gets there, or nothing leaves */
+        Edge e = { b->entry_of[from] - (uint32_t) first, b->entry_of[to] - (uint32_t) first,
+                   fsim_downstream_component (plan->down, f, from),
+                   fsim_downstream_component (plan->down, f, to) };
+        g_array_append_val (edges, e);
+    }
+    g_array_sort (edges, compare_edges);
+    const Edge *es = (const Edge *) (void *) edges->data;
+    for (guint i = 0; i < edges->len;) {
+        guint j = i;
+        FsimLaneStep step = { .members = b->members->len, .sources = b->sources->len };
+        for (; j < edges->len && es[j].to_comp == es[i].to_comp; j++) {
+            if (j == i || es[j].to != es[j - 1].to)
+                g_array_append_val (b->members, es[j].to);
+            if (es[j].from_comp == es[j].to_comp)
+                step.cyclic = TRUE;
+            else
+                g_array_append_val (b->sources, es[j].from);
         }
-        es[i].n_ups = b->ups->len - es[i].ups;
+        step.n_members = b->members->len - step.members;
+        step.n_sources = b->sources->len - step.sources;
+        g_array_append_val (b->steps, step);
+        i = j;
     }
 }
 
@@ -110,34 +143,51 @@ fsim_i_lane_plan_init (FsimEnginePlan *plan)
     FsimLanePlan *l = g_new0 (FsimLanePlan, 1);
     Builder b = { g_array_new (FALSE, FALSE, sizeof (FsimLaneEntry)), g_byte_array_new (),
                   g_byte_array_new (), g_array_new (FALSE, FALSE, sizeof (uint32_t)),
-                  g_array_new (FALSE, FALSE, sizeof (uint32_t)) };
+                  g_array_new (FALSE, FALSE, sizeof (FsimLaneStep)),
+                  g_array_new (FALSE, FALSE, sizeof (uint32_t)),
+                  g_array_new (FALSE, FALSE, sizeof (uint32_t)),
+                  g_new (uint32_t, plan->np + 1) };
     g_autofree FsimWord *direct = fsim_bits_new (plan->pw);
+    g_autofree FsimWord *live = fsim_bits_new (plan->pw);
 
+    for (size_t p = 0; p < plan->np; p++)
+        b.entry_of[p] = UINT32_MAX;
     l->field_start = g_new0 (size_t, plan->nf + 1);
     l->fr_start = g_new0 (size_t, plan->nf + 1);
     l->fof_start = g_new0 (size_t, plan->nf + 1);
+    l->step_start = g_new0 (size_t, plan->nf + 1);
     for (size_t f = 0; f < plan->nf; f++) {
         size_t first = b.entries->len;
         fsim_bits_zero (direct, plan->pw);
         for (unsigned k = 0; k < FSIM_N_SUBJECTS; k++)
             fsim_bits_or (direct, fsim_i_plan_avail (plan, k, f, 0), plan->pw);
+        live_partners (plan, f, direct, live);
         l->field_start[f] = first;
         l->fr_start[f] = b.fr->len;
         l->fof_start[f] = b.fof->len;
-        for (size_t p = 0; p < plan->np; p++)
-            if (is_live (plan, f, p, direct))
-                add_entry (plan, &b, f, p, l->fr_start[f], l->fof_start[f]);
-        add_ups (plan, &b, f, first);
+        l->step_start[f] = b.steps->len;
+        for (size_t p = fsim_bits_next (live, plan->pw, 0); p < plan->np;
+             p = fsim_bits_next (live, plan->pw, p + 1)) {
+            b.entry_of[p] = b.entries->len;
+            add_entry (plan, &b, f, p, l->fr_start[f], l->fof_start[f]);
+        }
+        add_steps (plan, &b, f, first);
+        for (size_t i = first; i < b.entries->len; i++)
+            b.entry_of[g_array_index (b.entries, FsimLaneEntry, i).partner] = UINT32_MAX;
         l->max_entries = MAX (l->max_entries, b.entries->len - first);
     }
     l->field_start[plan->nf] = b.entries->len;
     l->fr_start[plan->nf] = b.fr->len;
     l->fof_start[plan->nf] = b.fof->len;
+    l->step_start[plan->nf] = b.steps->len;
     l->entries = (FsimLaneEntry *) (void *) g_array_free (b.entries, FALSE);
     l->fr_tables = g_byte_array_free (b.fr, FALSE);
     l->fof_tables = g_byte_array_free (b.fof, FALSE);
-    l->ups_list = (uint32_t *) (void *) g_array_free (b.ups, FALSE);
     l->jur_list = (uint32_t *) (void *) g_array_free (b.jur, FALSE);
+    l->steps = (FsimLaneStep *) (void *) g_array_free (b.steps, FALSE);
+    l->member_list = (uint32_t *) (void *) g_array_free (b.members, FALSE);
+    l->source_list = (uint32_t *) (void *) g_array_free (b.sources, FALSE);
+    g_free (b.entry_of);
     plan->lanes = l;
 }
 
@@ -152,7 +202,10 @@ fsim_i_lane_plan_free (FsimLanePlan *l)
     g_free (l->fof_start);
     g_free (l->fr_tables);
     g_free (l->fof_tables);
-    g_free (l->ups_list);
     g_free (l->jur_list);
+    g_free (l->step_start);
+    g_free (l->steps);
+    g_free (l->member_list);
+    g_free (l->source_list);
     g_free (l);
 }

@@ -73,16 +73,31 @@ typedef struct {
     uint32_t partner;
     guint8 self_t;
     guint8 fr_t, fof_t;  /* indices into the field's fr and fof tables */
-    uint32_t ups, n_ups; /* ups_list[ups ..]: entries (of this field) data flows onward from */
     uint32_t jur, n_jur; /* jur_list[jur ..]: jurisdictions where it keeps the field */
 } FsimLaneEntry;
+
+/*
+ * Onward sharing of one field, as steps over the strongly connected components of its shares,
+ * upstream first: a step's members (entries of one component) receive downstream what the step's
+ * sources (entries of upstream components sharing into it) had directly or downstream, plus,
+ * when the component is a cycle, what its members had directly. Partners x shares per field,
+ * where the transitive "who is upstream of whom" would be partners x partners.
+ */
+typedef struct {
+    uint32_t members, n_members; /* member_list[members ..]: entries */
+    uint32_t sources, n_sources; /* source_list[sources ..]: entries */
+    gboolean cyclic;
+} FsimLaneStep;
 
 typedef struct FsimLanePlan {
     size_t *field_start; /* nf + 1 */
     FsimLaneEntry *entries;
     size_t *fr_start, *fof_start; /* nf + 1: field f's tables at fr_tables[fr_start[f] ..] */
     guint8 *fr_tables, *fof_tables;
-    uint32_t *ups_list, *jur_list;
+    uint32_t *jur_list;
+    size_t *step_start; /* nf + 1: field f's steps are steps[step_start[f] ..] */
+    FsimLaneStep *steps;
+    uint32_t *member_list, *source_list;
     size_t max_entries; /* of one field */
 } FsimLanePlan;
 

@@ -19,7 +19,7 @@ typedef struct {
     FsimWord pl;                  /* platform on */
     FsimWord *any_reach, *any_nc; /* [pw * LANE] */
     FsimWord *jur, *jur_nc;       /* [n_jur] */
-    FsimWord *direct, *self;      /* [max entries of a field] */
+    FsimWord *direct, *self, *down; /* [max entries of a field] */
     FsimWord g_fr[256], g_fof[256];
 } Group;
 
@@ -177,6 +177,23 @@ direct_channels (const FsimLaneInput *in, Group *g, size_t f, FsimResult *r)
     }
 }
 
+/* What each entry of field f gets downstream (g->down), step by step, upstream first. */
+static void
+onward (const FsimLanePlan *l, Group *g, size_t f, size_t n)
+{
+    memset (g->down, 0, n * sizeof *g->down);
+    for (size_t s = l->step_start[f]; s < l->step_start[f + 1]; s++) {
+        const FsimLaneStep *st = &l->steps[s];
+        FsimWord acc = 0;
+        for (size_t k = st->sources; k < st->sources + st->n_sources; k++)
+            acc |= g->direct[l->source_list[k]] | g->down[l->source_list[k]];
+        for (size_t k = st->members; st->cyclic && k < st->members + st->n_members; k++)
+            acc |= g->direct[l->member_list[k]];
+        for (size_t k = st->members; k < st->members + st->n_members; k++)
+            g->down[l->member_list[k]] = acc;
+    }
+}
+
 static void
 trace_field (const FsimLaneInput *in, Group *g, size_t f, FsimResult *r)
 {
@@ -192,11 +209,10 @@ trace_field (const FsimLaneInput *in, Group *g, size_t f, FsimResult *r)
         return;
     eval_tables (l, g, f);
     direct_channels (in, g, f, r);
+    onward (l, g, f, n);
     for (size_t i = 0; i < n; i++) {
         size_t p = es[i].partner;
-        FsimWord down = 0, reach, nc;
-        for (size_t k = es[i].ups; k < es[i].ups + es[i].n_ups; k++)
-            down |= g->direct[l->ups_list[k]];
+        FsimWord down = g->down[i], reach, nc;
         reach = g->direct[i] | down;
         if (reach == 0 || (counted && !counted[i]))
             continue;
@@ -258,7 +274,7 @@ group_init (Group *g, const FsimLaneInput *in, FsimWord **buf)
     const FsimEnginePlan *plan = in->plan;
     size_t lp = plan->pw * LANE, fw = in->pop->field_words;
     size_t n_words = LANE * plan->pw + 5 * lp + fw * LANE + 2 * plan->nf + 2 * plan->n_jur +
-                     2 * plan->lanes->max_entries;
+                     3 * plan->lanes->max_entries;
     FsimWord *w = *buf = fsim_bits_new (n_words);
 
     *g = (Group){ .pw = plan->pw, .fw = fw, .nf = plan->nf, .np = plan->np };
@@ -274,7 +290,8 @@ group_init (Group *g, const FsimLaneInput *in, FsimWord **buf)
     g->jur = w, w += plan->n_jur;
     g->jur_nc = w, w += plan->n_jur;
     g->direct = w, w += plan->lanes->max_entries;
-    g->self = w;
+    g->self = w, w += plan->lanes->max_entries;
+    g->down = w;
 }
 
 /**

@@ -11,6 +11,10 @@
 
 #include "inputfile.h"
 #include "loader-private.h"
+#include "memory.h"
+
+/* What one JSON value costs while loading: cJSON's node, the position table, the merge. */
+#define FSIM_LOADER_VALUE_BYTES 200.0
 
 /* The quark's name is G_DEFINE_QUARK's first argument, spelt as it stands. */
 /* clang-format off */
@@ -314,6 +318,17 @@ precheck_text (Scan *s, const char *text, GError **error)
         } else if (*p == '}' || *p == ']') {
             depth--;
         }
+    }
+    /* each value costs about 170 bytes while loading (docs/robustness.md): refuse what cannot
+     * fit rather than let an allocation fail inside cJSON, where GLib aborts */
+    if ((double) values * FSIM_LOADER_VALUE_BYTES > (double) fsim_memory_limit ()) {
+        g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT,
+                     "%s: out of memory: the files of this scenario hold up to %" G_GUINT64_FORMAT
+                     " JSON values, which need about %.1f GiB while loading, more than this "
+                     "machine can give (%.1f GiB)", s->file, values,
+                     (double) values * FSIM_LOADER_VALUE_BYTES / (1 << 30),
+                     (double) fsim_memory_limit () / (1 << 30));
+        return FALSE;
     }
     s->doc->n_values = values;
     return TRUE;

@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "loader-private.h"
+#include "memory.h"
 
 /*
  * Each count has its own limit (loader.c), but a model's cost is in their products: a 3 MB file
@@ -22,6 +23,7 @@
 #define MAX_DECISIONS (1u << 24)          /* (partner, integrated API, scope) triples */
 #define MAX_RULE_WORK ((guint64) 1 << 31) /* decisions x rules: rule checks on one day */
 #define MAX_PATTERN_WORK ((guint64) 1 << 28) /* patterns x what they are matched against */
+#define MAX_PAIRS (1u << 24)              /* fields x partners: per-user tables, a byte each */
 
 static gboolean
 fail_size (FsimConv *c, const cJSON *root, GError **error, const char *what, guint64 value,
@@ -148,5 +150,24 @@ fsim_i_check_model_size (FsimConv *c, const cJSON *root, GError **error)
         return fail_size (c, root, error, what, work, "rule checks", MAX_RULE_WORK,
                           "each decision checks every rule");
     }
+    guint64 pairs = (guint64) s->n_fields * s->n_partners;
+    if (pairs > MAX_PAIRS) {
+        what = g_strdup_printf ("%zu fields times %zu partners", s->n_fields, s->n_partners);
+        return fail_size (c, root, error, what, pairs, "(field, partner) pairs", MAX_PAIRS,
+                          "explain, diff and check keep a table of them per user");
+    }
+    /* What running needs besides the population, which is estimated when it is built: the
+     * decisions (8 bytes each, twice for diff), the rule index (a bit per rule match), the
+     * per-user tables of the analyses (a few bytes per pair) and the engine's counters per
+     * flow. Refused here, as out of memory, rather than aborted on in an allocation. */
+    double need = (double) decisions * 16 + (double) matches / 8 + (double) pairs * 8 +
+                  (double) flows * 64;
+    if (need > (double) fsim_memory_limit ())
+        return fsim_i_fail (c, error, root, FALSE, FSIM_LOADER_ERROR_LIMIT, NULL,
+                            "out of memory: running this model needs about %.2f GiB (%"
+                            G_GUINT64_FORMAT " decisions, %" G_GUINT64_FORMAT " (field, partner) "
+                            "pairs), more than this machine can give (%.2f GiB)",
+                            need / (1 << 30), decisions, pairs,
+                            (double) fsim_memory_limit () / (1 << 30));
     return TRUE;
 }

@@ -414,12 +414,11 @@ resolve_requests (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimPartner *
     for (int r = 0; pa->requests[r]; r++) {
         const char *pat = pa->requests[r];
         gboolean any = FALSE;
-        g_autoptr (GPtrArray) offered = g_ptr_array_new ();
+        g_autoptr (FsimGlob) glob = fsim_glob_new (pat);
         for (size_t k = 0; k < pa->n_apis; k++) {
             const FsimApi *a = &c->s->apis[pa->apis[k]];
             for (size_t s = 0; s < a->n_scopes; s++) {
-                g_ptr_array_add (offered, a->scopes[s].id);
-                if (g_pattern_match_simple (pat, a->scopes[s].id)) {
+                if (fsim_glob_match (glob, a->scopes[s].id)) {
                     fsim_bits_set (pa->requested[k], s);
                     any = TRUE;
                 }
@@ -427,6 +426,10 @@ resolve_requests (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimPartner *
         }
         if (any || strpbrk (pat, "*?"))
             continue;
+        g_autoptr (GPtrArray) offered = g_ptr_array_new ();
+        for (size_t k = 0; k < pa->n_apis; k++)
+            for (size_t s = 0; s < c->s->apis[pa->apis[k]].n_scopes; s++)
+                g_ptr_array_add (offered, c->s->apis[pa->apis[k]].scopes[s].id);
         FsimJPath ip = FSIM_JP_IDX (&rp, r);
         return fail_request (c, error, cJSON_GetArrayItem (arr, r), &ip, pat, offered);
     }
@@ -722,10 +725,11 @@ fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path, GError **
     if (c.errors->len > 0)
         combine_errors (c.errors, path, error);
     g_ptr_array_unref (c.errors);
-    g_hash_table_destroy (c.field_ix);
-    g_hash_table_destroy (c.api_ix);
-    g_hash_table_destroy (c.partner_ix);
-    g_hash_table_destroy (c.rule_ix);
+    /* the id indexes serve the scenario's lookups (their keys are its ids) */
+    s->field_ix = c.field_ix;
+    s->api_ix = c.api_ix;
+    s->partner_ix = c.partner_ix;
+    s->rule_ix = c.rule_ix;
     return ok ? g_steal_pointer (&s) : NULL;
 }
 

@@ -23,6 +23,52 @@ fsim_audience_to_string (FsimAudience a)
     return (unsigned) a < G_N_ELEMENTS (names) ? names[a] : "?";
 }
 
+struct FsimGlob {
+    char *literal;      /* no wildcard: compared as a string */
+    gboolean any;       /* "*" */
+    GPatternSpec *spec; /* otherwise */
+};
+
+FsimGlob *
+fsim_glob_new (const char *pattern)
+{
+    g_return_val_if_fail (pattern != NULL, NULL);
+    FsimGlob *g = g_new0 (FsimGlob, 1);
+    if (strcmp (pattern, "*") == 0)
+        g->any = TRUE;
+    else if (strpbrk (pattern, "*?") == NULL)
+        g->literal = g_strdup (pattern);
+    else
+        g->spec = g_pattern_spec_new (pattern);
+    return g;
+}
+
+void
+fsim_glob_free (FsimGlob *glob)
+{
+    if (!glob)
+        return;
+    g_free (glob->literal);
+    if (glob->spec)
+        g_pattern_spec_free (glob->spec);
+    g_free (glob);
+}
+
+gboolean
+fsim_glob_match (const FsimGlob *glob, const char *text)
+{
+    g_return_val_if_fail (glob != NULL && text != NULL, FALSE);
+    if (glob->any)
+        return TRUE;
+    if (glob->literal)
+        return strcmp (glob->literal, text) == 0;
+#if GLIB_CHECK_VERSION(2, 70, 0)
+    return g_pattern_spec_match_string (glob->spec, text);
+#else
+    return g_pattern_match_string (glob->spec, text);
+#endif
+}
+
 gboolean
 fsim_partner_selector_matches (const FsimPartner *p, const char *selector)
 {
@@ -155,6 +201,10 @@ fsim_scenario_free (FsimScenario *s)
 {
     if (!s)
         return;
+    g_clear_pointer (&s->field_ix, g_hash_table_destroy);
+    g_clear_pointer (&s->api_ix, g_hash_table_destroy);
+    g_clear_pointer (&s->partner_ix, g_hash_table_destroy);
+    g_clear_pointer (&s->rule_ix, g_hash_table_destroy);
     g_free (s->id);
     g_free (s->title);
     g_free (s->description);
@@ -194,13 +244,15 @@ fsim_scenario_free (FsimScenario *s)
     g_free (s);
 }
 
-#define DEFINE_FIND(name, member, count)                                                           \
-    gssize fsim_scenario_find_##name (const FsimScenario *s, const char *id)                       \
-    {                                                                                              \
-        for (size_t i = 0; i < s->count; i++)                                                      \
-            if (strcmp (s->member[i].id, id) == 0)                                                 \
-                return (gssize) i;                                                                 \
-        return -1;                                                                                 \
+#define DEFINE_FIND(name, member, count)                                                       \
+    gssize fsim_scenario_find_##name (const FsimScenario *s, const char *id)                  \
+    {                                                                                          \
+        if (s->name##_ix)                                                                      \
+            return (gssize) GPOINTER_TO_SIZE (g_hash_table_lookup (s->name##_ix, id)) - 1;     \
+        for (size_t i = 0; i < s->count; i++)                                                  \
+            if (strcmp (s->member[i].id, id) == 0)                                             \
+                return (gssize) i;                                                             \
+        return -1;                                                                             \
     }
 
 DEFINE_FIND (field, fields, n_fields)

@@ -293,6 +293,9 @@ typedef struct {
     size_t n_expects;
 
     GStringChunk *strings; /* backing store for FsimLoc.file */
+
+    /* id -> index + 1, for the lookups below (the loader's; NULL: searched in order) */
+    GHashTable *field_ix, *api_ix, *partner_ix, *rule_ix;
 } FsimScenario;
 
 void fsim_scenario_free (FsimScenario *scenario);
@@ -313,6 +316,15 @@ gssize fsim_scenario_find_rule (const FsimScenario *s, const char *id);
 #define FSIM_RANK_EXACT (1 << 30)
 #define FSIM_RANK_PREFIX (1 << 24)
 gboolean fsim_field_pattern_match (const char *pattern, const char *field, int *out_rank);
+
+/* A glob ("*" and "?") compiled once, for matching it against many ids: matches exactly as
+ * g_pattern_match_simple() does, without compiling the pattern on every call. */
+typedef struct FsimGlob FsimGlob;
+/* (transfer full) Can't fail. */
+FsimGlob *fsim_glob_new (const char *pattern);
+void fsim_glob_free (FsimGlob *glob);
+gboolean fsim_glob_match (const FsimGlob *glob, const char *text);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimGlob, fsim_glob_free)
 
 /* Does a partner selector ("*", "kind:K", "tag:T", an id or a glob over ids) select @p? */
 gboolean fsim_partner_selector_matches (const FsimPartner *p, const char *selector);

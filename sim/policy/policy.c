@@ -19,15 +19,6 @@ struct FsimDecisions {
     FsimDecision *decisions;
 };
 
-/* Which rules select which partners, APIs and scopes, computed once per decisions object. */
-typedef struct {
-    size_t n_rules;
-    guint8 *partner;    /* [r * n_partners + p] */
-    guint8 *api;        /* [r * n_apis + a] */
-    size_t *scope_base; /* [a]: first scope of API a among all scopes; n_apis + 1 */
-    guint8 *scope;      /* [r * n_all_scopes + scope_base[a] + s] */
-} RuleMatches;
-
 static const char *const verdict_names[] = {
     [FSIM_VERDICT_ALLOWED] = "allowed",           [FSIM_VERDICT_DENIED] = "denied",
     [FSIM_VERDICT_NO_ALLOW] = "no_allow",         [FSIM_VERDICT_NOT_REQUESTED] = "not_requested",
@@ -42,13 +33,147 @@ fsim_verdict_to_string (FsimVerdict v)
     return verdict_names[v];
 }
 
+/* ---- which rules select what: bit sets, built once ------------------------------------------ */
+
+/*
+ * Deciding (partner, API, scope) triples one rule at a time costs decisions x rules checks, up to
+ * 2^31 at the limits (docs/format.md#limits), and matching globs on each would be slower still.
+ * So every rule's selectors are matched once, into bit sets over the partners, the APIs and all
+ * the scopes (rules x (partners + APIs + scopes) <= 2^28 bits: at most 32 MiB), and a partner's
+ * scopes of one API are then decided 64 at a time.
+ */
+struct FsimRuleIndex {
+    size_t n_rules, n_apis;
+    size_t pw, aw, sw;  /* words per rule: partners, APIs, all scopes (+ 1, see extract) */
+    size_t *scope_base; /* [a]: first scope of API a among all scopes; n_apis + 1 */
+    FsimWord *partner;  /* [r * pw] */
+    FsimWord *api;      /* [r * aw] */
+    FsimWord *scope;    /* [r * sw] */
+};
+
+typedef enum { SELECT_ID, SELECT_KIND, SELECT_TAG } SelectorKind;
+
+/* Does the compiled partner selector (@kind, @glob) select @p? As fsim_partner_selector_matches. */
 static gboolean
-rule_selects_partner (const FsimRule *rule, const FsimPartner *p)
+selector_matches (SelectorKind kind, const FsimGlob *glob, const FsimPartner *p)
 {
-    for (size_t i = 0; rule->partners && rule->partners[i]; i++)
-        if (fsim_partner_selector_matches (p, rule->partners[i]))
-            return TRUE;
-    return FALSE;
+    switch (kind) {
+    case SELECT_KIND:
+        return fsim_glob_match (glob, p->kind);
+    case SELECT_TAG:
+        for (char **t = p->tags; t && *t; t++)
+            if (fsim_glob_match (glob, *t))
+                return TRUE;
+        return FALSE;
+    default:
+        return fsim_glob_match (glob, p->id);
+    }
+}
+
+static void
+index_partners (FsimRuleIndex *ix, const FsimScenario *s, size_t r)
+{
+    FsimWord *out = ix->partner + r * ix->pw;
+    for (char **sel = s->rules[r].partners; sel && *sel; sel++) {
+        SelectorKind kind = g_str_has_prefix (*sel, "kind:") ? SELECT_KIND
+                            : g_str_has_prefix (*sel, "tag:") ? SELECT_TAG
+                                                               : SELECT_ID;
+        g_autoptr (FsimGlob) glob =
+            fsim_glob_new (*sel + (kind == SELECT_KIND ? 5 : kind == SELECT_TAG ? 4 : 0));
+        for (size_t p = 0; p < s->n_partners; p++)
+            if (!fsim_bits_get (out, p) && selector_matches (kind, glob, &s->partners[p]))
+                fsim_bits_set (out, p);
+    }
+}
+
+static void
+index_apis_and_scopes (FsimRuleIndex *ix, const FsimScenario *s, size_t r)
+{
+    FsimWord *apis = ix->api + r * ix->aw, *scopes = ix->scope + r * ix->sw;
+    for (char **pat = s->rules[r].apis; pat && *pat; pat++) {
+        g_autoptr (FsimGlob) glob = fsim_glob_new (*pat);
+        for (size_t a = 0; a < s->n_apis; a++)
+            if (fsim_glob_match (glob, s->apis[a].id))
+                fsim_bits_set (apis, a);
+    }
+    for (char **pat = s->rules[r].scopes; pat && *pat; pat++) {
+        g_autoptr (FsimGlob) glob = fsim_glob_new (*pat);
+        for (size_t a = 0; a < s->n_apis; a++)
+            for (size_t sc = 0; sc < s->apis[a].n_scopes; sc++)
+                if (fsim_glob_match (glob, s->apis[a].scopes[sc].id))
+                    fsim_bits_set (scopes, ix->scope_base[a] + sc);
+    }
+}
+
+FsimRuleIndex *
+fsim_rule_index_new (const FsimScenario *scenario)
+{
+    g_return_val_if_fail (scenario != NULL, NULL);
+    const FsimScenario *s = scenario;
+    FsimRuleIndex *ix = g_new0 (FsimRuleIndex, 1);
+    ix->n_rules = s->n_rules;
+    ix->n_apis = s->n_apis;
+    ix->scope_base = g_new (size_t, s->n_apis + 1);
+    ix->scope_base[0] = 0;
+    for (size_t a = 0; a < s->n_apis; a++)
+        ix->scope_base[a + 1] = ix->scope_base[a] + s->apis[a].n_scopes;
+    ix->pw = FSIM_BITS_WORDS (s->n_partners);
+    ix->aw = FSIM_BITS_WORDS (s->n_apis);
+    ix->sw = FSIM_BITS_WORDS (ix->scope_base[s->n_apis]) + 1;
+    ix->partner = fsim_bits_new (s->n_rules * ix->pw);
+    ix->api = fsim_bits_new (s->n_rules * ix->aw);
+    ix->scope = fsim_bits_new (s->n_rules * ix->sw);
+    for (size_t r = 0; r < s->n_rules; r++) {
+        index_partners (ix, s, r);
+        index_apis_and_scopes (ix, s, r);
+    }
+    return ix;
+}
+
+void
+fsim_rule_index_free (FsimRuleIndex *ix)
+{
+    if (!ix)
+        return;
+    g_free (ix->scope_base);
+    g_free (ix->partner);
+    g_free (ix->api);
+    g_free (ix->scope);
+    g_free (ix);
+}
+
+const FsimWord *
+fsim_rule_index_partners (const FsimRuleIndex *ix, size_t rule)
+{
+    g_return_val_if_fail (ix != NULL && rule < ix->n_rules, NULL);
+    return ix->partner + rule * ix->pw;
+}
+
+gboolean
+fsim_rule_index_selects_api (const FsimRuleIndex *ix, size_t rule, size_t api)
+{
+    g_return_val_if_fail (ix != NULL && rule < ix->n_rules && api < ix->n_apis, FALSE);
+    return fsim_bits_get (ix->api + rule * ix->aw, api);
+}
+
+void
+fsim_rule_index_scopes (const FsimRuleIndex *ix, size_t rule, size_t api, FsimWord *out)
+{
+    g_return_if_fail (ix != NULL && rule < ix->n_rules && api < ix->n_apis && out != NULL);
+    /* API @api's scopes are bits [from, from + n) of the rule's set, not word-aligned; the set's
+     * extra zero word lets each output word read two input words */
+    const FsimWord *src = ix->scope + rule * ix->sw;
+    size_t from = ix->scope_base[api], n = ix->scope_base[api + 1] - from;
+    for (size_t w = 0; w < FSIM_BITS_WORDS (n); w++) {
+        size_t bit = from + w * FSIM_WORD_BITS, i = bit / FSIM_WORD_BITS, sh = bit % FSIM_WORD_BITS;
+        FsimWord v = src[i] >> sh;
+        if (sh)
+            v |= src[i + 1] << (FSIM_WORD_BITS - sh);
+        size_t left = n - w * FSIM_WORD_BITS;
+        if (left < FSIM_WORD_BITS)
+            v &= ((FsimWord) 1 << left) - 1;
+        out[w] = v;
+    }
 }
 
 gboolean
@@ -60,77 +185,72 @@ fsim_rule_matches (const FsimScenario *scenario, const FsimRule *rule, size_t pa
     const FsimApi *a = &scenario->apis[api];
     g_return_val_if_fail (scope < a->n_scopes, FALSE);
 
-    return rule_selects_partner (rule, &scenario->partners[partner]) &&
-           fsim_any_glob_matches (rule->apis, a->id) &&
-           fsim_any_glob_matches (rule->scopes, a->scopes[scope].id);
+    gboolean partner_ok = FALSE, api_ok = FALSE, scope_ok = FALSE;
+    for (size_t i = 0; rule->partners && rule->partners[i] && !partner_ok; i++)
+        partner_ok = fsim_partner_selector_matches (&scenario->partners[partner], rule->partners[i]);
+    for (size_t i = 0; rule->apis && rule->apis[i] && !api_ok; i++)
+        api_ok = g_pattern_match_simple (rule->apis[i], a->id);
+    for (size_t i = 0; rule->scopes && rule->scopes[i] && !scope_ok; i++)
+        scope_ok = g_pattern_match_simple (rule->scopes[i], a->scopes[scope].id);
+    return partner_ok && api_ok && scope_ok;
 }
 
-static void
-rule_matches_init (RuleMatches *m, const FsimScenario *s)
-{
-    m->n_rules = s->n_rules;
-    m->scope_base = g_new (size_t, s->n_apis + 1);
-    m->scope_base[0] = 0;
-    for (size_t a = 0; a < s->n_apis; a++)
-        m->scope_base[a + 1] = m->scope_base[a] + s->apis[a].n_scopes;
-    size_t n_all = m->scope_base[s->n_apis];
+/* ---- deciding -------------------------------------------------------------------------------- */
 
-    m->partner = g_new0 (guint8, s->n_rules * s->n_partners + 1);
-    m->api = g_new0 (guint8, s->n_rules * s->n_apis + 1);
-    m->scope = g_new0 (guint8, s->n_rules * n_all + 1);
+/* Scratch space for deciding one (partner, API) pair, sized for the largest API. */
+typedef struct {
+    FsimWord *rule_scopes, *denied, *allowed;
+    gint32 *deny_rule, *allow_rule; /* [scope]: the first deny / allow selecting it */
+} PairScratch;
+
+/* In rule order, the first deny and the first allow of each scope, 64 scopes at a time. */
+static void
+apply_rules (const FsimScenario *s, const FsimRuleIndex *ix, FsimDay day, size_t p, size_t a,
+             const FsimWord *requested, size_t words, PairScratch *w)
+{
+    fsim_bits_zero (w->denied, words);
+    fsim_bits_zero (w->allowed, words);
     for (size_t r = 0; r < s->n_rules; r++) {
-        const FsimRule *rule = &s->rules[r];
-        for (size_t p = 0; p < s->n_partners; p++)
-            m->partner[r * s->n_partners + p] = rule_selects_partner (rule, &s->partners[p]);
-        for (size_t a = 0; a < s->n_apis; a++) {
-            const FsimApi *api = &s->apis[a];
-            m->api[r * s->n_apis + a] = fsim_any_glob_matches (rule->apis, api->id);
-            for (size_t sc = 0; sc < api->n_scopes; sc++)
-                m->scope[r * n_all + m->scope_base[a] + sc] =
-                    fsim_any_glob_matches (rule->scopes, api->scopes[sc].id);
+        if (!fsim_window_contains (s->rules[r].window, day) ||
+            !fsim_bits_get (fsim_rule_index_partners (ix, r), p) ||
+            !fsim_rule_index_selects_api (ix, r, a))
+            continue;
+        fsim_rule_index_scopes (ix, r, a, w->rule_scopes);
+        gboolean allow = s->rules[r].allow;
+        FsimWord *done = allow ? w->allowed : w->denied;
+        gint32 *first = allow ? w->allow_rule : w->deny_rule;
+        for (size_t i = 0; i < words; i++) {
+            FsimWord fresh = w->rule_scopes[i] & requested[i] & ~done[i];
+            done[i] |= fresh;
+            for (; fresh; fresh &= fresh - 1)
+                first[i * FSIM_WORD_BITS + (size_t) __builtin_ctzll (fresh)] = (gint32) r;
         }
     }
 }
 
+/* Decides the scopes of partner @p's @k-th API (API @a) into @out. */
 static void
-rule_matches_clear (RuleMatches *m)
+decide_pair (const FsimScenario *s, const FsimRuleIndex *ix, FsimDay day, size_t p, size_t k,
+             FsimDecision *out, PairScratch *w)
 {
-    g_free (m->partner);
-    g_free (m->api);
-    g_free (m->scope_base);
-    g_free (m->scope);
-}
-
-/* The rules in force on @day decide (p, a, s): first deny, else first allow, else NO_ALLOW. */
-static FsimDecision
-decide_by_rules (const FsimScenario *s, const RuleMatches *m, FsimDay day, size_t p, size_t a,
-                 size_t sc)
-{
-    size_t n_all = m->scope_base[s->n_apis];
-    gssize first_allow = -1;
-    for (size_t r = 0; r < s->n_rules; r++) {
-        if (!fsim_window_contains (s->rules[r].window, day) || !m->partner[r * s->n_partners + p] ||
-            !m->api[r * s->n_apis + a] || !m->scope[r * n_all + m->scope_base[a] + sc])
-            continue;
-        if (!s->rules[r].allow)
-            return (FsimDecision){ .verdict = FSIM_VERDICT_DENIED, .rule = (gssize) r };
-        if (first_allow < 0)
-            first_allow = (gssize) r;
+    size_t a = s->partners[p].apis[k], n = s->apis[a].n_scopes;
+    if (!fsim_window_contains (s->apis[a].active, day)) {
+        for (size_t sc = 0; sc < n; sc++)
+            out[sc] = (FsimDecision){ .verdict = FSIM_VERDICT_API_INACTIVE, .rule = -1 };
+        return;
     }
-    if (first_allow >= 0)
-        return (FsimDecision){ .verdict = FSIM_VERDICT_ALLOWED, .rule = first_allow };
-    return (FsimDecision){ .verdict = FSIM_VERDICT_NO_ALLOW, .rule = -1 };
-}
-
-static FsimDecision
-decide (const FsimScenario *s, const RuleMatches *m, FsimDay day, size_t p, size_t a, size_t sc)
-{
-    const FsimApi *api = &s->apis[a];
-    if (!fsim_window_contains (api->active, day))
-        return (FsimDecision){ .verdict = FSIM_VERDICT_API_INACTIVE, .rule = -1 };
-    if (!fsim_any_glob_matches (s->partners[p].requests, api->scopes[sc].id))
-        return (FsimDecision){ .verdict = FSIM_VERDICT_NOT_REQUESTED, .rule = -1 };
-    return decide_by_rules (s, m, day, p, a, sc);
+    const FsimWord *requested = s->partners[p].requested[k];
+    apply_rules (s, ix, day, p, a, requested, FSIM_BITS_WORDS (n), w);
+    for (size_t sc = 0; sc < n; sc++) {
+        if (!fsim_bits_get (requested, sc))
+            out[sc] = (FsimDecision){ .verdict = FSIM_VERDICT_NOT_REQUESTED, .rule = -1 };
+        else if (fsim_bits_get (w->denied, sc))
+            out[sc] = (FsimDecision){ .verdict = FSIM_VERDICT_DENIED, .rule = w->deny_rule[sc] };
+        else if (fsim_bits_get (w->allowed, sc))
+            out[sc] = (FsimDecision){ .verdict = FSIM_VERDICT_ALLOWED, .rule = w->allow_rule[sc] };
+        else
+            out[sc] = (FsimDecision){ .verdict = FSIM_VERDICT_NO_ALLOW, .rule = -1 };
+    }
 }
 
 /* Lays out the offsets of every (partner, API) pair; returns the number of decisions. */
@@ -172,18 +292,24 @@ fsim_decisions_new (const FsimScenario *scenario, FsimDay day)
     d->n_partners = scenario->n_partners;
     d->decisions = g_new (FsimDecision, layout (d, scenario) + 1);
 
-    RuleMatches m;
-    rule_matches_init (&m, scenario);
-    for (size_t p = 0; p < scenario->n_partners; p++) {
-        const FsimPartner *partner = &scenario->partners[p];
-        for (size_t k = 0; k < partner->n_apis; k++) {
-            size_t a = partner->apis[k];
-            FsimDecision *out = &d->decisions[d->pair_offset[d->partner_pair[p] + k]];
-            for (size_t sc = 0; sc < scenario->apis[a].n_scopes; sc++)
-                out[sc] = decide (scenario, &m, day, p, a, sc);
-        }
-    }
-    rule_matches_clear (&m);
+    size_t max_scopes = 1;
+    for (size_t a = 0; a < scenario->n_apis; a++)
+        max_scopes = MAX (max_scopes, scenario->apis[a].n_scopes);
+    size_t words = FSIM_BITS_WORDS (max_scopes);
+    PairScratch w = { .rule_scopes = fsim_bits_new (words), .denied = fsim_bits_new (words),
+                      .allowed = fsim_bits_new (words),
+                      .deny_rule = g_new (gint32, words * FSIM_WORD_BITS),
+                      .allow_rule = g_new (gint32, words * FSIM_WORD_BITS) };
+    g_autoptr (FsimRuleIndex) ix = fsim_rule_index_new (scenario);
+    for (size_t p = 0; p < scenario->n_partners; p++)
+        for (size_t k = 0; k < scenario->partners[p].n_apis; k++)
+            decide_pair (scenario, ix, day, p, k,
+                         &d->decisions[d->pair_offset[d->partner_pair[p] + k]], &w);
+    g_free (w.rule_scopes);
+    g_free (w.denied);
+    g_free (w.allowed);
+    g_free (w.deny_rule);
+    g_free (w.allow_rule);
     return d;
 }
 

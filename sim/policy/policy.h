@@ -19,7 +19,7 @@ const char *fsim_verdict_to_string (FsimVerdict v);
 
 typedef struct {
     FsimVerdict verdict;
-    gssize rule; /* the deciding rule (deny, or first allow), -1 if none */
+    gint32 rule; /* the deciding rule (deny, or first allow), -1 if none (rules < 2^31) */
 } FsimDecision;
 
 typedef struct FsimDecisions FsimDecisions;
@@ -43,3 +43,21 @@ const FsimDecision *fsim_decisions_get (const FsimDecisions *d, size_t partner, 
 /* Does @rule select this partner / API / scope (ignoring dates)? */
 gboolean fsim_rule_matches (const FsimScenario *scenario, const FsimRule *rule, size_t partner,
                             size_t api, size_t scope);
+
+/*
+ * Which rules select which partners, APIs and scopes (ignoring dates), matched once into bit sets
+ * for work over many triples (deciding them, lint). At most rules x (partners + APIs + scopes)
+ * bits, which the loader limits to 2^28 (32 MiB).
+ */
+typedef struct FsimRuleIndex FsimRuleIndex;
+
+/* (transfer full) Can't fail. */
+FsimRuleIndex *fsim_rule_index_new (const FsimScenario *scenario);
+void fsim_rule_index_free (FsimRuleIndex *ix);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimRuleIndex, fsim_rule_index_free)
+
+/* The partners @rule selects: a bit set of scenario->partner_words words, owned by @ix. */
+const FsimWord *fsim_rule_index_partners (const FsimRuleIndex *ix, size_t rule);
+gboolean fsim_rule_index_selects_api (const FsimRuleIndex *ix, size_t rule, size_t api);
+/* Writes the scopes of @api that @rule selects into @out, FSIM_BITS_WORDS (n_scopes) words. */
+void fsim_rule_index_scopes (const FsimRuleIndex *ix, size_t rule, size_t api, FsimWord *out);
