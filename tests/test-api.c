@@ -51,7 +51,7 @@ test_report_is_the_cli_report (void)
         g_assert_null (error);
         g_assert_nonnull (sim);
         char *report = flowsim_simulation_report (sim, (FlowsimFormat) f);
-        g_autofree char *cli = cli_output ((const char *const[]){
+        g_autofree char *cli = cli_output ((const char *const[]) {
             "run", tour, "--set", "date=2015-05-01", "--format", formats[f], NULL });
         g_assert_cmpstr (report, ==, cli);
         flowsim_free (report);
@@ -95,13 +95,8 @@ test_structures (void)
     g_assert_cmpuint (flowsim_simulation_friendships (sim), ==, 6);
 
     /* The tour's reach (README): quiz 3 (2 without consent), broker 3 (3), phoneco 5 (4). */
-    const struct {
-        const char *id;
-        size_t reached, without;
-    } want[] = {
-        { "quiz", 3, 2 },
-        { "broker", 3, 3 },
-        { "phoneco", 5, 4 },
+    const struct { const char *id; size_t reached, without; } want[] = {
+        { "quiz", 3, 2 }, { "broker", 3, 3 }, { "phoneco", 5, 4 },
     };
     g_assert_cmpuint (flowsim_simulation_n_partners (sim), ==, G_N_ELEMENTS (want));
     FlowsimPartnerReach p;
@@ -150,14 +145,14 @@ test_explain_and_diff (void)
     char *json = flowsim_simulation_explain (sim, "dave", "profile.religion", "phoneco",
                                              FLOWSIM_FORMAT_JSON, &error);
     g_assert_null (error);
-    g_autofree char *cli = cli_output (
-        (const char *const[]){ "explain", tour, "--user", "dave", "--field", "profile.religion",
-                               "--partner", "phoneco", "--format", "json", NULL });
+    g_autofree char *cli = cli_output ((const char *const[]) {
+        "explain", tour, "--user", "dave", "--field", "profile.religion", "--partner", "phoneco",
+        "--format", "json", NULL });
     g_assert_cmpstr (json, ==, cli);
     flowsim_free (json);
 
-    g_assert_null (
-        flowsim_simulation_explain (sim, "zoe", NULL, NULL, FLOWSIM_FORMAT_TEXT, &error));
+    g_assert_null (flowsim_simulation_explain (sim, "zoe", NULL, NULL, FLOWSIM_FORMAT_TEXT,
+                                               &error));
     g_assert_cmpint (flowsim_error_kind (error), ==, FLOWSIM_ERROR_USAGE);
     g_assert_nonnull (strstr (flowsim_error_message (error), "no user 'zoe'"));
     flowsim_error_free (error);
@@ -169,7 +164,7 @@ test_explain_and_diff (void)
     char *diff = flowsim_diff (tour, NULL, options, FLOWSIM_FORMAT_JSON, &error);
     flowsim_options_free (options);
     g_assert_null (error);
-    g_autofree char *cli_diff = cli_output ((const char *const[]){
+    g_autofree char *cli_diff = cli_output ((const char *const[]) {
         "diff", tour, "--set", "date=2015-05-01", "--format", "json", NULL });
     g_assert_cmpstr (diff, ==, cli_diff);
     flowsim_free (diff);

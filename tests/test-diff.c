@@ -99,8 +99,8 @@ static const FsimDiffJurisdiction *
 jurisdiction (const FsimDiff *d, const char *name)
 {
     for (guint i = 0; i < d->jurisdictions->len; i++)
-        if (strcmp (g_array_index (d->jurisdictions, FsimDiffJurisdiction, i).jurisdiction, name) ==
-            0)
+        if (strcmp (g_array_index (d->jurisdictions, FsimDiffJurisdiction, i).jurisdiction,
+                    name) == 0)
             return &g_array_index (d->jurisdictions, FsimDiffJurisdiction, i);
     g_assert_not_reached ();
     return NULL;
@@ -268,9 +268,9 @@ static void
 test_diff_cli_words (void)
 {
     g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
-    g_autoptr (FsimTestRun) r =
-        FSIM_RUN ("diff", tour, "--set", "partners[phoneco].destinations[handset].location=server",
-                  "--set", "partners[kind:device*].destinations[*].jurisdiction=CN");
+    g_autoptr (FsimTestRun) r = FSIM_RUN (
+        "diff", tour, "--set", "partners[phoneco].destinations[handset].location=server", "--set",
+        "partners[kind:device*].destinations[*].jurisdiction=CN");
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     fsim_assert_contains (r->out, "  Override    partners[phoneco].destinations[handset].location="
                                   "\"server\" (1 value)\n  Override    partners[kind:device*]."
@@ -287,18 +287,19 @@ test_diff_cli_words (void)
         "--set", "partners[phoneco].destinations[handset].jurisdiction=CN");
     fsim_assert_contains (all->out, "  quiz     no change ");
     fsim_assert_contains (all->out, "  GB                 3      3");
-    g_autoptr (FsimTestRun) date =
-        FSIM_RUN ("diff", tour, "--set", "date=2015-05-01", "--partner", "broker");
+    g_autoptr (FsimTestRun) date = FSIM_RUN ("diff", tour, "--set", "date=2015-05-01",
+                                             "--partner", "broker");
     g_assert_cmpint (date->status, ==, FSIM_EXIT_OK);
     fsim_assert_contains (date->out, "  Focus       partner broker\n");
     fsim_assert_contains (date->out, "  broker   reaches fewer people  less permissive");
     g_assert_null (strstr (date->out, "  quiz  "));
-    g_autoptr (FsimTestRun) j =
-        FSIM_RUN ("diff", tour, "--set", "date=2015-05-01", "--format", "json");
+    g_autoptr (FsimTestRun) j = FSIM_RUN ("diff", tour, "--set", "date=2015-05-01", "--format",
+                                          "json");
     g_autoptr (GHashTable) t = json_check_parse (j->out);
     g_assert_cmpstr (g_hash_table_lookup (t, "overrides[0].path"), ==, "date");
     g_assert_cmpstr (g_hash_table_lookup (t, "overrides[0].value"), ==, "\"2015-05-01\"");
-    g_assert_cmpstr (g_hash_table_lookup (t, "partners[0].in_words"), ==, "reaches fewer people");
+    g_assert_cmpstr (g_hash_table_lookup (t, "partners[0].in_words"), ==,
+                     "reaches fewer people");
     g_assert_cmpstr (g_hash_table_lookup (t, "partners[2].in_words"), ==, "no change");
 }
 
@@ -306,8 +307,8 @@ static void
 test_diff_cli_set (void)
 {
     g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
-    g_autoptr (FsimTestRun) r =
-        FSIM_RUN ("diff", tour, "--set", "date=2015-05-01", "--format", "json");
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("diff", tour, "--set", "date=2015-05-01", "--format",
+                                      "json");
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     g_autoptr (GHashTable) j = json_check_parse (r->out);
     g_assert_nonnull (j);

@@ -46,8 +46,8 @@ fsim_i_append_partner (GString *out, const FsimPartner *p)
 {
     fsim_i_append_clean (out, p->id);
     if (p->name && strcmp (p->name, p->id) != 0) {
-        g_autofree char *name =
-            fsim_text_truncate (fsim_text_clean (p->name), FSIM_LABEL_MAX_WIDTH);
+        g_autofree char *name = fsim_text_truncate (fsim_text_clean (p->name),
+                                                    FSIM_LABEL_MAX_WIDTH);
         g_string_append_printf (out, " (%s)", name);
     }
 }

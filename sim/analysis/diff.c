@@ -91,21 +91,19 @@ same_people (const FsimPopulation *a, const FsimPopulation *b, GError **error)
     if (a->n_users != b->n_users) {
         g_set_error (error, FSIM_DIFF_ERROR, FSIM_DIFF_ERROR_PEOPLE,
                      "the base has %zu users and the what-if %zu: diff compares the same "
-                     "people",
-                     a->n_users, b->n_users);
+                     "people", a->n_users, b->n_users);
         return FALSE;
     }
     /* named people (explicit, or a graph file's) must have the same names */
-    gboolean named =
-        a->user_ids || a->file_names || a->file_ids || b->user_ids || b->file_names || b->file_ids;
+    gboolean named = a->user_ids || a->file_names || a->file_ids || b->user_ids
+                     || b->file_names || b->file_ids;
     for (size_t u = 0; named && u < a->n_users; u++)
         if (names_differ (a, b, u)) {
             g_autofree char *na = fsim_population_user_name (a, u);
             g_autofree char *nb = fsim_population_user_name (b, u);
             g_set_error (error, FSIM_DIFF_ERROR, FSIM_DIFF_ERROR_PEOPLE,
                          "user %zu is '%s' in the base and '%s' in the what-if: diff compares "
-                         "the same people, in the same order",
-                         u, na, nb);
+                         "the same people, in the same order", u, na, nb);
             return FALSE;
         }
     if (!same_friends (a->friends, b->friends)) {
@@ -206,16 +204,14 @@ fsim_diff_population (const FsimScenario *base, const FsimPopulation *base_pop,
         *out_note = g_strdup_printf (
             "%s, the same people and friendships; the what-if has other fields or partners, so "
             "it keeps the base's settings and partner use by id (only new fields and partners "
-            "take the what-if's own draws)",
-            users);
+            "take the what-if's own draws)", users);
     else if (n == 0)
         *out_note = g_strdup_printf ("%s, the same people, friendships, settings and partner "
-                                     "use in both",
-                                     users);
+                                     "use in both", users);
     else
         *out_note = g_strdup_printf ("%s, the same people and friendships; %zu of them %s "
-                                     "other settings or partner use in the what-if",
-                                     users, n, n == 1 ? "has" : "have");
+                                     "other settings or partner use in the what-if", users, n,
+                                     n == 1 ? "has" : "have");
     return g_steal_pointer (&w);
 }
 
@@ -225,7 +221,7 @@ typedef struct {
     const FsimScenario *s;
     FsimDecisions *d;
     FsimTracer *t;
-    guint8 *masks;  /* one user's channel masks */
+    guint8 *masks; /* one user's channel masks */
     GArray *row_fp; /* [row]: f * np + p, or -1 where the row is not in this model */
     guint32 *jur_start; /* [f * np + p]: its jurisdictions are jur_list[jur_start[fp] ..]; nfp + 1 */
     guint32 *jur_list;  /* the jurisdictions (indices into diff->jurisdictions) where p has a
@@ -277,8 +273,8 @@ build_rows (FsimDiff *diff, Side *sides)
                     if (!fsim_bits_get (dest->fields, f))
                         continue;
                     const char *j = fsim_i_dest_jurisdiction (dest);
-                    char *key =
-                        g_strjoin ("\x1f", s->fields[f].id, s->partners[p].id, dest->id, j, NULL);
+                    char *key = g_strjoin ("\x1f", s->fields[f].id, s->partners[p].id, dest->id,
+                                           j, NULL);
                     gpointer found = NULL;
                     if (!g_hash_table_lookup_extended (keys, key, NULL, &found)) {
                         FsimDiffFlow row = { .field = s->fields[f].id,
@@ -319,9 +315,8 @@ build_jurisdictions (FsimDiff *diff, Side *sides)
         const char *j = g_array_index (diff->flows, FsimDiffFlow, i).jurisdiction;
         gboolean known = FALSE;
         for (guint k = 0; k < diff->jurisdictions->len && !known; k++)
-            known =
-                strcmp (g_array_index (diff->jurisdictions, FsimDiffJurisdiction, k).jurisdiction,
-                        j) == 0;
+            known = strcmp (g_array_index (diff->jurisdictions, FsimDiffJurisdiction, k)
+                                .jurisdiction, j) == 0;
         if (!known) {
             FsimDiffJurisdiction row = { .jurisdiction = j };
             g_array_append_val (diff->jurisdictions, row);
@@ -448,8 +443,8 @@ count_exposure (FsimDiff *diff, const Side *sides, const FsimPopulation *pop, si
 /* Who (people) and what (user, field) each partner gets before and after, for one user:
  * @fp_of_row maps a flow row to its (field, partner) pair, @seen[2 * n_fp] is scratch. */
 static void
-count_people (FsimDiff *diff, const Side *sides, const guint *row_partner, const guint *fp_of_row,
-              guint n_fp, gboolean *seen)
+count_people (FsimDiff *diff, const Side *sides, const guint *row_partner,
+              const guint *fp_of_row, guint n_fp, gboolean *seen)
 {
     guint np = diff->partners->len;
     gboolean *fb = seen, *fw = seen + n_fp, *pb = seen + 2 * n_fp, *pw = pb + np;
@@ -506,8 +501,8 @@ compare_users (FsimDiff *diff, Side *sides, const FsimPopulation *pop, const gui
 {
     guint n_fp = 0;
     g_autofree guint *fp_of_row = fp_rows (diff, &n_fp);
-    g_autofree gboolean *seen =
-        g_new0 (gboolean, 2 * (size_t) n_fp + 2 * (size_t) diff->partners->len + 1);
+    g_autofree gboolean *seen = g_new0 (gboolean, 2 * (size_t) n_fp
+                                                      + 2 * (size_t) diff->partners->len + 1);
     for (size_t u = 0; u < pop->n_users; u++) {
         fsim_tracer_user (sides[0].t, u, sides[0].masks);
         fsim_tracer_user (sides[1].t, u, sides[1].masks);
@@ -515,7 +510,8 @@ compare_users (FsimDiff *diff, Side *sides, const FsimPopulation *pop, const gui
         for (guint r = 0; r < diff->flows->len; r++) {
             FsimDiffFlow *row = &g_array_index (diff->flows, FsimDiffFlow, r);
             gboolean b = side_mask (&sides[0], r) != 0, w = side_mask (&sides[1], r) != 0;
-            FsimDiffPartner *p = &g_array_index (diff->partners, FsimDiffPartner, row_partner[r]);
+            FsimDiffPartner *p = &g_array_index (diff->partners, FsimDiffPartner,
+                                                 row_partner[r]);
             row->before += b;
             row->after += w;
             row->gained += w && !b;
@@ -566,9 +562,8 @@ static void
 compare_decision (FsimDiff *diff, const Side *sides, const char *partner, const char *api,
                   const char *scope, size_t hint)
 {
-    FsimDiffDecision row = {
-        .partner = partner, .api = api, .scope = scope, .rule_before = -1, .rule_after = -1
-    };
+    FsimDiffDecision row = { .partner = partner, .api = api, .scope = scope,
+                             .rule_before = -1, .rule_after = -1 };
     for (int k = 0; k < 2; k++) {
         const FsimScenario *s = sides[k].s;
         gssize p = fsim_scenario_find_partner (s, partner);
@@ -617,9 +612,8 @@ verdict_of (gboolean gained, gboolean lost)
 {
     if (gained && lost)
         return FSIM_DIFF_INCOMPARABLE;
-    return gained ? FSIM_DIFF_MORE_PERMISSIVE
-           : lost ? FSIM_DIFF_LESS_PERMISSIVE
-                  : FSIM_DIFF_EQUIVALENT;
+    return gained ? FSIM_DIFF_MORE_PERMISSIVE : lost ? FSIM_DIFF_LESS_PERMISSIVE
+                                                     : FSIM_DIFF_EQUIVALENT;
 }
 
 /* Is the flow (field id, partner id) possible and does it land in (destination, jurisdiction)? */
@@ -659,8 +653,7 @@ blocks_all (const FsimPossibleFlow *a, const FsimScenario *sa, const FsimPossibl
                 continue;
             refs[n].kind = sit->kind;
             refs[n++].partner = sit->kind <= FSIM_SITUATION_NO_FRIEND_OF_FRIEND_USES
-                                    ? sa->partners[sit->partner].id
-                                    : NULL;
+                                    ? sa->partners[sit->partner].id : NULL;
         }
         if (!fsim_possible_blocks (pb, b, refs, n))
             return FALSE;
@@ -694,12 +687,12 @@ possible_verdict (FsimDiff *diff, FsimDiffPartner *p, const FsimPossible *pb,
 static gboolean
 set_verdicts (FsimDiff *diff, GError **error)
 {
-    g_autoptr (FsimPossible) pb =
-        fsim_possible_new (diff->base, diff->base->date, NULL, NULL, error);
+    g_autoptr (FsimPossible) pb = fsim_possible_new (diff->base, diff->base->date, NULL, NULL,
+                                                     error);
     if (!pb)
         return FALSE;
-    g_autoptr (FsimPossible) pw =
-        fsim_possible_new (diff->whatif, diff->whatif->date, NULL, NULL, error);
+    g_autoptr (FsimPossible) pw = fsim_possible_new (diff->whatif, diff->whatif->date, NULL,
+                                                     NULL, error);
     if (!pw)
         return FALSE;
     for (guint i = 0; i < diff->partners->len; i++) {
@@ -735,8 +728,9 @@ diff_alloc (const FsimScenario *base, const FsimScenario *whatif, const char *no
 }
 
 FsimDiff *
-fsim_diff_new (const FsimScenario *base, const FsimPopulation *base_pop, const FsimScenario *whatif,
-               const FsimPopulation *whatif_pop, const char *note, GError **error)
+fsim_diff_new (const FsimScenario *base, const FsimPopulation *base_pop,
+               const FsimScenario *whatif, const FsimPopulation *whatif_pop, const char *note,
+               GError **error)
 {
     g_return_val_if_fail (base && base_pop && whatif && whatif_pop, NULL);
     g_return_val_if_fail (base_pop->n_users == whatif_pop->n_users, NULL);

@@ -104,8 +104,8 @@ fsim_sim_diff_free (FsimSimDiff *d)
 }
 
 FsimSimDiff *
-fsim_sim_diff (const char *base_path, const char *whatif_path, const FsimSimOptions *whatif_options,
-               FsimSimFailure *out_failure, GError **error)
+fsim_sim_diff (const char *base_path, const char *whatif_path,
+               const FsimSimOptions *whatif_options, FsimSimFailure *out_failure, GError **error)
 {
     g_return_val_if_fail (base_path != NULL, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -124,8 +124,7 @@ fsim_sim_diff (const char *base_path, const char *whatif_path, const FsimSimOpti
                      d->base->scenario->id ? other : base_path);
         return NULL;
     }
-    if (!fsim_sim_build (d->base, NULL, error) ||
-        !fsim_sim_build (d->whatif, whatif_options, error))
+    if (!fsim_sim_build (d->base, NULL, error) || !fsim_sim_build (d->whatif, whatif_options, error))
         return NULL;
     g_autofree char *note = NULL;
     d->whatif->pop = fsim_diff_population (d->base->scenario, d->base->pop, d->whatif->scenario,

@@ -155,12 +155,14 @@ fsim_i_focus_add_entries (GOptionContext *context, FsimFocusOptions *o)
 {
     const GOptionEntry entries[] = {
         { "partner", 'p', 0, G_OPTION_ARG_FILENAME, &o->partner,
-          "Only this partner, or those a selector selects (an id, a glob, kind:K, tag:T)", "SEL" },
+          "Only this partner, or those a selector selects (an id, a glob, kind:K, tag:T)",
+          "SEL" },
         { "field", 0, 0, G_OPTION_ARG_FILENAME, &o->field,
           "Only this field, or the fields a field pattern selects (profile, profile.*, *.name)",
           "SEL" },
         { "jurisdiction", 'j', 0, G_OPTION_ARG_FILENAME, &o->jurisdiction,
-          "Only flows that land in this jurisdiction (a country code such as CN, or device)", "J" },
+          "Only flows that land in this jurisdiction (a country code such as CN, or device)",
+          "J" },
         { 0 },
     };
     g_option_context_add_main_entries (context, entries, NULL);
@@ -203,7 +205,8 @@ fsim_i_focus_resolve (const FsimFocusOptions *o, const FsimScenario *s, FsimFocu
     g_autoptr (GString) what = g_string_new (NULL);
     if (o->partner) {
         if (!(out->partners = fsim_scenario_select_partners (s, o->partner)))
-            return fsim_i_cli_usage_error (error, "--partner '%s' selects no partner", o->partner);
+            return fsim_i_cli_usage_error (error, "--partner '%s' selects no partner",
+                                           o->partner);
         g_string_append_printf (what, "partner %s", o->partner);
     }
     if (o->field) {
@@ -214,13 +217,12 @@ fsim_i_focus_resolve (const FsimFocusOptions *o, const FsimScenario *s, FsimFocu
     }
     if (o->jurisdiction) {
         if (!jurisdiction_used (s, o->jurisdiction))
-            return fsim_i_cli_usage_error (error,
-                                           "--jurisdiction '%s': no destination of the "
+            return fsim_i_cli_usage_error (error, "--jurisdiction '%s': no destination of the "
                                            "scenario keeps data there (a country code such as "
-                                           "CN, or device)",
-                                           o->jurisdiction);
+                                           "CN, or device)", o->jurisdiction);
         out->jurisdiction = g_strdup (o->jurisdiction);
-        g_string_append_printf (what, "%sjurisdiction %s", what->len ? ", " : "", o->jurisdiction);
+        g_string_append_printf (what, "%sjurisdiction %s", what->len ? ", " : "",
+                                o->jurisdiction);
     }
     out->description = g_strdup (what->str);
     return FSIM_EXIT_OK;
@@ -247,9 +249,9 @@ fsim_i_warn_overrides (const char *path, const char *const *sets, const FsimScen
         const FsimLintWarning *x = &g_array_index (w, FsimLintWarning, i);
         if (g_hash_table_contains (before, x->message))
             continue;
-        g_autofree char *line =
-            g_strdup_printf ("%s:%d:%d: %s [%s]", x->loc.file, x->loc.line, x->loc.col, x->message,
-                             fsim_lint_kind_to_string (x->kind));
+        g_autofree char *line = g_strdup_printf ("%s:%d:%d: %s [%s]", x->loc.file, x->loc.line,
+                                                 x->loc.col, x->message,
+                                                 fsim_lint_kind_to_string (x->kind));
         g_autofree char *clean = fsim_text_clean (line);
         fprintf (stderr, "flowsim: warning: %s\n", clean);
     }

@@ -24,8 +24,8 @@ static GOptionContext *
 lint_context (LintOptions *o)
 {
     const GOptionEntry entries[] = {
-        { "strict", 0, 0, G_OPTION_ARG_NONE, &o->strict, "Exit with 1 if there is any warning",
-          NULL },
+        { "strict", 0, 0, G_OPTION_ARG_NONE, &o->strict,
+          "Exit with 1 if there is any warning", NULL },
         { "format", 'f', 0, G_OPTION_ARG_FILENAME, &o->format, "text (the default) or json",
           "FORMAT" },
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output,
@@ -77,9 +77,9 @@ lint_parse (int argc, char **argv, LintOptions *o, gboolean *json, GError **erro
 typedef struct {
     const char *path;
     char *canon;
-    FsimScenario *s; /* what was linted: the file itself or its context */
-    char *context;   /* the including file linted instead, or NULL */
-    GError *error;   /* why the file could not be loaded (alone) */
+    FsimScenario *s;       /* what was linted: the file itself or its context */
+    char *context;         /* the including file linted instead, or NULL */
+    GError *error;         /* why the file could not be loaded (alone) */
     GArray *warnings;
 } Linted;
 
@@ -134,9 +134,9 @@ neighbours (const char *canon)
             g_autofree char *f = g_build_filename (dirs->pdata[i], n, NULL);
             g_autofree char *text = NULL;
             gsize len = 0;
-            if (!g_str_has_suffix (n, ".json") || strcmp (f, canon) == 0 ||
-                !g_file_test (f, G_FILE_TEST_IS_REGULAR) ||
-                !g_file_get_contents (f, &text, &len, NULL) || !strstr (text, base))
+            if (!g_str_has_suffix (n, ".json") || strcmp (f, canon) == 0
+                || !g_file_test (f, G_FILE_TEST_IS_REGULAR)
+                || !g_file_get_contents (f, &text, &len, NULL) || !strstr (text, base))
                 continue;
             g_ptr_array_add (found, g_steal_pointer (&f));
         }
@@ -378,8 +378,5 @@ cmd_lint (int argc, char **argv, GError **error)
 }
 
 const FsimCommand fsim_cmd_lint = {
-    "lint",
-    "Warn about rules, scopes and fields that can do nothing",
-    cmd_lint,
-    lint_help,
+    "lint", "Warn about rules, scopes and fields that can do nothing", cmd_lint, lint_help,
 };

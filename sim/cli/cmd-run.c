@@ -115,8 +115,8 @@ cmd_run (int argc, char **argv, GError **error)
     } else if (status == FSIM_EXIT_OK) {
         g_autofree char *path = fsim_i_cmd_scenario_path (o.args);
         FsimReportOptions r = { .all = o.all };
-        status = fsim_i_cli_render_progress (path, (const char *const *) o.sets, &o.focus, format,
-                                             &r, o.quiet, report, error);
+        status = fsim_i_cli_render_progress (path, (const char *const *) o.sets, &o.focus,
+                                             format, &r, o.quiet, report, error);
         if (status == FSIM_EXIT_OK)
             status = fsim_i_cmd_output (o.output, report, error);
     }

@@ -83,7 +83,7 @@ merge_entities (FsimJsonDoc *doc, cJSON *dst, cJSON *src, const char *key, gbool
     }
     cJSON *to = ensure_array (dst, key);
     /* id -> entity of @to, so that merging n entities costs O(n), not O(n^2) (find_by_id) */
-    g_autoptr (GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
     for (cJSON *c = to->child; c; c = c->next)
         if (entity_id (c) && !g_hash_table_contains (index, entity_id (c)))
             g_hash_table_insert (index, (gpointer) entity_id (c), c);
@@ -135,8 +135,8 @@ merge_object (FsimJsonDoc *doc, cJSON *dst, cJSON *src)
     }
 }
 
-static gboolean resolve_policy (FsimJsonDoc *doc, const char *path, const cJSON *from, cJSON *layer,
-                                GError **error);
+static gboolean resolve_policy (FsimJsonDoc *doc, const char *path, const cJSON *from,
+                                cJSON *layer, GError **error);
 
 static char *
 resolve_relative (const char *including, const char *name)
@@ -153,10 +153,9 @@ push_file (FsimJsonDoc *doc, const char *canon, const cJSON *from, GError **erro
     for (guint i = 0; i < doc->stack->len; i++) {
         if (strcmp (doc->stack->pdata[i], canon) != 0)
             continue;
-        g_autoptr (GString) chain = g_string_new (NULL);
+        g_autoptr(GString) chain = g_string_new (NULL);
         for (guint j = i; j < doc->stack->len; j++)
-            g_string_append_printf (chain, "%s -> ",
-                                    fsim_i_display_name (doc, doc->stack->pdata[j]));
+            g_string_append_printf (chain, "%s -> ", fsim_i_display_name (doc, doc->stack->pdata[j]));
         g_string_append (chain, fsim_i_display_name (doc, canon));
         fsim_i_error_at (error, doc, from, FALSE, FSIM_LOADER_ERROR_CYCLE, "%s cycle: %s",
                          from->string ? from->string : "include", chain->str);
@@ -179,7 +178,8 @@ pop_file (FsimJsonDoc *doc)
 
 /* Read every file named in @root's "include" into @layer (entities appended, no replace). */
 static gboolean
-resolve_includes (FsimJsonDoc *doc, const char *path, cJSON *root, cJSON *layer, GError **error)
+resolve_includes (FsimJsonDoc *doc, const char *path, cJSON *root, cJSON *layer,
+                  GError **error)
 {
     const cJSON *inc = cJSON_GetObjectItemCaseSensitive (root, "include");
     if (!inc)
@@ -204,7 +204,8 @@ resolve_includes (FsimJsonDoc *doc, const char *path, cJSON *root, cJSON *layer,
 }
 
 static gboolean
-resolve_policy (FsimJsonDoc *doc, const char *path, const cJSON *from, cJSON *layer, GError **error)
+resolve_policy (FsimJsonDoc *doc, const char *path, const cJSON *from, cJSON *layer,
+                GError **error)
 {
     if (!push_file (doc, path, from, error))
         return FALSE;
@@ -216,8 +217,8 @@ resolve_policy (FsimJsonDoc *doc, const char *path, const cJSON *from, cJSON *la
     }
     g_hash_table_add (doc->included, g_strdup (path));
     cJSON *root = fsim_i_parse_file (doc, path, NULL, from, error);
-    gboolean ok = root && fsim_i_check_top_keys (doc, root, FALSE, error) &&
-                  resolve_includes (doc, path, root, layer, error);
+    gboolean ok = root && fsim_i_check_top_keys (doc, root, FALSE, error)
+                  && resolve_includes (doc, path, root, layer, error);
     for (size_t k = 0; ok && k < G_N_ELEMENTS (entity_keys); k++)
         ok = merge_entities (doc, layer, root, entity_keys[k], FALSE, error);
     if (root)
@@ -244,7 +245,7 @@ segment_clear (gpointer p)
 static GArray *
 parse_set_path (const char *path)
 {
-    g_autoptr (GArray) segs = g_array_new (FALSE, TRUE, sizeof (Segment));
+    g_autoptr(GArray) segs = g_array_new (FALSE, TRUE, sizeof (Segment));
     g_array_set_clear_func (segs, segment_clear);
     const char *p = path;
     while (*p) {
@@ -293,7 +294,7 @@ missing_element_hint (const cJSON *array, const char *selector)
     int n = cJSON_GetArraySize (array);
     if (g_ascii_isdigit (*selector))
         return g_strdup_printf (" (the array has %d element%s)", n, n == 1 ? "" : "s");
-    g_autoptr (GPtrArray) ids = g_ptr_array_new ();
+    g_autoptr(GPtrArray) ids = g_ptr_array_new ();
     for (const cJSON *c = array->child; c; c = c->next)
         if (entity_id (c))
             g_ptr_array_add (ids, (gpointer) entity_id (c));
@@ -302,7 +303,7 @@ missing_element_hint (const cJSON *array, const char *selector)
         return g_strdup_printf ("; did you mean '%s'?", near);
     if (ids->len == 0 || ids->len > 12)
         return NULL;
-    g_autoptr (GString) list = g_string_new (" (ids: ");
+    g_autoptr(GString) list = g_string_new (" (ids: ");
     for (guint i = 0; i < ids->len; i++)
         g_string_append_printf (list, "%s'%s'", i ? ", " : "", (char *) ids->pdata[i]);
     g_string_append_c (list, ')');
@@ -313,8 +314,8 @@ missing_element_hint (const cJSON *array, const char *selector)
 static gboolean
 is_multi_selector (const char *selector)
 {
-    return strpbrk (selector, "*?") != NULL || g_str_has_prefix (selector, "kind:") ||
-           g_str_has_prefix (selector, "tag:");
+    return strpbrk (selector, "*?") != NULL || g_str_has_prefix (selector, "kind:")
+           || g_str_has_prefix (selector, "tag:");
 }
 
 /* Does the multi-selector @selector pick @element (an object with "id", "kind", "tags")? */
@@ -425,7 +426,7 @@ typedef struct {
     GArray *segs;
     const cJSON *value; /* the new value (each target gets a located copy) */
     const cJSON *where;
-    guint changed; /* values replaced or added */
+    guint changed;      /* values replaced or added */
 } SetWalk;
 
 /* Applies segments @i.. of the walk under @cur. FALSE with @error set when the path names
@@ -438,8 +439,8 @@ set_at (SetWalk *w, cJSON *cur, guint i, GError **error)
     const char *what = s->key ? s->key : s->selector;
     if (s->key ? !cJSON_IsObject (cur) : !cJSON_IsArray (cur)) {
         fsim_i_error_at (error, w->doc, w->where, TRUE, FSIM_LOADER_ERROR_SET,
-                         "set '%s': cannot take %s '%s' of %s", w->path, s->key ? "key" : "element",
-                         what, fsim_i_json_type_name (cur));
+                         "set '%s': cannot take %s '%s' of %s", w->path,
+                         s->key ? "key" : "element", what, fsim_i_json_type_name (cur));
         return FALSE;
     }
     if (!s->key && is_multi_selector (s->selector)) {
@@ -462,8 +463,8 @@ set_at (SetWalk *w, cJSON *cur, guint i, GError **error)
                          "set '%s': '[%s]' selects no element", w->path, s->selector);
         return FALSE;
     }
-    cJSON *next =
-        s->key ? cJSON_GetObjectItemCaseSensitive (cur, s->key) : select_element (cur, s->selector);
+    cJSON *next = s->key ? cJSON_GetObjectItemCaseSensitive (cur, s->key)
+                         : select_element (cur, s->selector);
     if (last && (next || s->key)) {
         cJSON *copy = duplicate_located (w->doc, w->value);
         if (next)
@@ -490,20 +491,18 @@ static gboolean
 apply_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value, const cJSON *where,
            GError **error)
 {
-    g_autoptr (GArray) segs = parse_set_path (path);
+    g_autoptr(GArray) segs = parse_set_path (path);
     fsim_i_bury (doc, value); /* the targets get located copies */
     if (!segs) {
         fsim_i_error_at (error, doc, where, TRUE, FSIM_LOADER_ERROR_SET,
                          "set: malformed path '%s' (expected keys separated by '.', with [N], "
-                         "[ID], [*], [kind:K], [tag:T] or a glob to pick array elements)",
-                         path);
+                         "[ID], [*], [kind:K], [tag:T] or a glob to pick array elements)", path);
         return FALSE;
     }
     SetWalk w = { .doc = doc, .path = path, .segs = segs, .value = value, .where = where };
     if (!set_at (&w, root, 0, error))
         return FALSE;
-    FsimOverride o = { .path = g_strdup (path),
-                       .value = canonical_text (value),
+    FsimOverride o = { .path = g_strdup (path), .value = canonical_text (value),
                        .changed = w.changed };
     g_array_append_val (doc->overrides, o);
     return TRUE;
@@ -526,8 +525,8 @@ selectors_may_meet (const char *a, const char *b)
 static gboolean
 set_paths_may_meet (const char *a, const char *b)
 {
-    g_autoptr (GArray) x = parse_set_path (a);
-    g_autoptr (GArray) y = parse_set_path (b);
+    g_autoptr(GArray) x = parse_set_path (a);
+    g_autoptr(GArray) y = parse_set_path (b);
     if (!x || !y)
         return FALSE; /* reported as malformed when applied */
     for (guint i = 0; i < MIN (x->len, y->len); i++) {
@@ -579,8 +578,7 @@ apply_file_sets (FsimJsonDoc *doc, cJSON *result, cJSON *root, GError **error)
                              "set: '%s' and '%s' may change the same value, so their order "
                              "would matter, and the order of keys carries no meaning in JSON; "
                              "write set as an array of {PATH: VALUE} objects (applied in "
-                             "order)",
-                             x->string, y->string);
+                             "order)", x->string, y->string);
             return FALSE;
         }
     /* no two paths meet, so the order does not change the result: apply (and record) them in
@@ -616,7 +614,7 @@ apply_cli_sets (FsimJsonDoc *doc, cJSON *result, const char *const *sets, GError
         }
         g_autofree char *path = g_strndup (sets[i], (gsize) (eq - sets[i]));
         g_autofree char *name = g_strdup_printf ("--set %s", path);
-        g_autoptr (GError) local = NULL;
+        g_autoptr(GError) local = NULL;
         cJSON *value = fsim_i_parse_text (doc, name, eq + 1, 1, (int) (eq - sets[i]) + 2, &local);
         if (!value && local->code != FSIM_LOADER_ERROR_PARSE) {
             g_propagate_error (error, g_steal_pointer (&local)); /* JSON, but too long, ... */
@@ -670,8 +668,8 @@ overlay_keys (FsimJsonDoc *doc, cJSON *result, cJSON *root)
     cJSON *c = root->child;
     while (c) {
         cJSON *next = c->next;
-        gboolean skip = strcmp (c->string, "include") == 0 || strcmp (c->string, "extends") == 0 ||
-                        strcmp (c->string, "set") == 0;
+        gboolean skip = strcmp (c->string, "include") == 0 || strcmp (c->string, "extends") == 0
+                        || strcmp (c->string, "set") == 0;
         for (size_t k = 0; k < G_N_ELEMENTS (entity_keys) && !skip; k++)
             skip = strcmp (c->string, entity_keys[k]) == 0;
         if (!skip) {
@@ -719,8 +717,8 @@ resolve_scenario (FsimJsonDoc *doc, const char *path, const char *text, const cJ
     cJSON *result = NULL;
     if (root) {
         fsim_i_bury (doc, root);
-        gboolean scenario = cJSON_GetObjectItemCaseSensitive (root, "scenario") != NULL ||
-                            cJSON_GetObjectItemCaseSensitive (root, "extends") != NULL;
+        gboolean scenario = cJSON_GetObjectItemCaseSensitive (root, "scenario") != NULL
+                            || cJSON_GetObjectItemCaseSensitive (root, "extends") != NULL;
         if (from && !scenario) {
             fsim_i_error_at (error, doc, from, FALSE, FSIM_LOADER_ERROR_SCHEMA,
                              "extends: '%s' is not a scenario (it has no 'scenario' key)",
@@ -746,8 +744,8 @@ resolve_scenario (FsimJsonDoc *doc, const char *path, const char *text, const cJ
 }
 
 cJSON *
-fsim_i_json_resolve (FsimJsonDoc *doc, const char *path, const char *text, const char *const *sets,
-                     GError **error)
+fsim_i_json_resolve (FsimJsonDoc *doc, const char *path, const char *text,
+                     const char *const *sets, GError **error)
 {
     g_autofree char *canon = g_canonicalize_filename (path, NULL);
     cJSON *result = resolve_scenario (doc, canon, text, NULL, error);

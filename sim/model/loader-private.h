@@ -39,10 +39,10 @@ typedef struct {
     GPtrArray *stack;      /* canonical paths being resolved, for cycle detection */
     GHashTable *included;  /* canonical paths of the policy files already included */
     guint n_files;
-    GPtrArray *read;   /* canonical paths of the files read, in order (FsimScenario.files) */
+    GPtrArray *read;  /* canonical paths of the files read, in order (FsimScenario.files) */
     GArray *overrides; /* FsimOverride: every set applied, in order (FsimScenario.overrides) */
-    guint64 n_bytes;   /* read so far, for FSIM_LOADER_MAX_TOTAL_BYTES */
-    guint64 n_values;  /* an upper bound of the values parsed so far (FSIM_LOADER_MAX_VALUES) */
+    guint64 n_bytes;  /* read so far, for FSIM_LOADER_MAX_TOTAL_BYTES */
+    guint64 n_values; /* an upper bound of the values parsed so far (FSIM_LOADER_MAX_VALUES) */
 } FsimJsonDoc;
 
 FsimJsonDoc *fsim_i_json_doc_new (void);
@@ -59,10 +59,10 @@ cJSON *fsim_i_json_resolve (FsimJsonDoc *doc, const char *path, const char *text
 /* Shared by loader-json.c (which defines them) and loader-merge.c. */
 const char *fsim_i_display_name (FsimJsonDoc *doc, const char *canon);
 void fsim_i_bury (FsimJsonDoc *doc, cJSON *node);
-cJSON *fsim_i_parse_text (FsimJsonDoc *doc, const char *file, const char *text, int line0, int col0,
-                          GError **error);
-cJSON *fsim_i_parse_file (FsimJsonDoc *doc, const char *path, const char *text, const cJSON *from,
-                          GError **error);
+cJSON *fsim_i_parse_text (FsimJsonDoc *doc, const char *file, const char *text, int line0,
+                          int col0, GError **error);
+cJSON *fsim_i_parse_file (FsimJsonDoc *doc, const char *path, const char *text,
+                          const cJSON *from, GError **error);
 gboolean fsim_i_check_top_keys (FsimJsonDoc *doc, const cJSON *root, gboolean scenario,
                                 GError **error);
 
@@ -86,15 +86,15 @@ typedef struct FsimJPath {
     int index;
 } FsimJPath;
 
-#define FSIM_JP_KEY(parent, k) ((FsimJPath){ .up = (parent), .key = (k), .index = -1 })
-#define FSIM_JP_IDX(parent, i) ((FsimJPath){ .up = (parent), .key = NULL, .index = (i) })
+#define FSIM_JP_KEY(parent, k) ((FsimJPath) { .up = (parent), .key = (k), .index = -1 })
+#define FSIM_JP_IDX(parent, i) ((FsimJPath) { .up = (parent), .key = NULL, .index = (i) })
 
 char *fsim_i_jpath_render (const FsimJPath *path);
 
 typedef struct {
     FsimJsonDoc *doc;
     FsimScenario *s;
-    GHashTable *field_ix; /* id -> index + 1 */
+    GHashTable *field_ix;   /* id -> index + 1 */
     GHashTable *api_ix;
     GHashTable *partner_ix;
     GHashTable *rule_ix;
@@ -131,27 +131,29 @@ gboolean fsim_i_check_object (FsimConv *c, const cJSON *node, const FsimJPath *p
 const char *fsim_i_json_type_name (const cJSON *node);
 
 /* Typed getters of obj[key]. An absent key leaves *out unchanged and succeeds. */
-gboolean fsim_i_get_string (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
-                            char **out, GError **error);
+gboolean fsim_i_get_string (FsimConv *c, const cJSON *obj, const char *key,
+                            const FsimJPath *path, char **out, GError **error);
 gboolean fsim_i_get_id (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
                         char **out, GError **error);
 gboolean fsim_i_get_bool (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
                           gboolean *out, GError **error);
-gboolean fsim_i_get_number (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
-                            double min, double max, double *out, GError **error);
-gboolean fsim_i_get_integer (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
-                             guint64 min, guint64 max, guint64 *out, GError **error);
+gboolean fsim_i_get_number (FsimConv *c, const cJSON *obj, const char *key,
+                            const FsimJPath *path, double min, double max, double *out,
+                            GError **error);
+gboolean fsim_i_get_integer (FsimConv *c, const cJSON *obj, const char *key,
+                             const FsimJPath *path, guint64 min, guint64 max, guint64 *out,
+                             GError **error);
 gboolean fsim_i_get_date (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
                           FsimDay *out, GError **error);
 /* Array of strings -> NULL-terminated vector (an absent key gives an empty vector when
  * @empty_if_absent). With @ids each element must be a valid id. */
 gboolean fsim_i_get_strv (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
                           gboolean ids, char ***out, GError **error);
-gboolean fsim_i_get_window (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
-                            FsimWindow *out, GError **error);
+gboolean fsim_i_get_window (FsimConv *c, const cJSON *obj, const char *key,
+                            const FsimJPath *path, FsimWindow *out, GError **error);
 /* The array obj[key] of field patterns -> field bit set (each pattern must select a field). */
-gboolean fsim_i_get_fields (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
-                            FsimWord **out, GError **error);
+gboolean fsim_i_get_fields (FsimConv *c, const cJSON *obj, const char *key,
+                            const FsimJPath *path, FsimWord **out, GError **error);
 /* Checks a partner selector ("*", "kind:K", "tag:T", id or glob) selects some partner. */
 gboolean fsim_i_check_partner_selector (FsimConv *c, const cJSON *node, const char *selector,
                                         gboolean at_key, const FsimJPath *path, GError **error);
@@ -175,5 +177,5 @@ gboolean fsim_i_convert_import (FsimConv *c, const cJSON *imp, const FsimJPath *
                                 GError **error);
 /* ... the file name string @key of @obj resolved against the folder of the file @obj was written
  * in (the working directory for --set), into *@out (transfer full; untouched when absent). */
-gboolean fsim_i_get_file_name (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *p,
-                               char **out, GError **error);
+gboolean fsim_i_get_file_name (FsimConv *c, const cJSON *obj, const char *key,
+                               const FsimJPath *p, char **out, GError **error);

@@ -74,7 +74,7 @@ fail_unknown (FsimConv *c, GError **error, const cJSON *node, const FsimJPath *p
         return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_REFERENCE, path,
                             "unknown %s '%s'; did you mean '%s'?", what, id, near);
     if (n > 0 && n <= 12) {
-        g_autoptr (GString) list = g_string_new (NULL);
+        g_autoptr(GString) list = g_string_new (NULL);
         for (size_t i = 0; i < n; i++)
             g_string_append_printf (list, "%s'%s'", i ? ", " : "", known[i]);
         return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_REFERENCE, path,
@@ -82,10 +82,10 @@ fail_unknown (FsimConv *c, GError **error, const cJSON *node, const FsimJPath *p
     }
     if (n == 0)
         return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_REFERENCE, path,
-                            "unknown %s '%s' (none is declared: is an 'include' missing?)", what,
-                            id);
-    return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_REFERENCE, path, "unknown %s '%s'",
-                        what, id);
+                            "unknown %s '%s' (none is declared: is an 'include' missing?)",
+                            what, id);
+    return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_REFERENCE, path,
+                        "unknown %s '%s'", what, id);
 }
 
 /* ---- top level and fields ------------------------------------------------------------------ */
@@ -95,12 +95,12 @@ convert_top (FsimConv *c, const cJSON *root, GError **error)
 {
     FsimScenario *s = c->s;
     guint64 seed = 1;
-    if (!fsim_i_get_id (c, root, "scenario", NULL, &s->id, error) ||
-        !fsim_i_get_string (c, root, "title", NULL, &s->title, error) ||
-        !fsim_i_get_string (c, root, "description", NULL, &s->description, error) ||
-        !fsim_i_get_strv (c, root, "sources", NULL, FALSE, &s->sources, error) ||
-        !fsim_i_get_strv (c, root, "assumptions", NULL, FALSE, &s->assumptions, error) ||
-        !fsim_i_get_integer (c, root, "seed", NULL, 0, ((guint64) 1 << 53) - 1, &seed, error))
+    if (!fsim_i_get_id (c, root, "scenario", NULL, &s->id, error)
+        || !fsim_i_get_string (c, root, "title", NULL, &s->title, error)
+        || !fsim_i_get_string (c, root, "description", NULL, &s->description, error)
+        || !fsim_i_get_strv (c, root, "sources", NULL, FALSE, &s->sources, error)
+        || !fsim_i_get_strv (c, root, "assumptions", NULL, FALSE, &s->assumptions, error)
+        || !fsim_i_get_integer (c, root, "seed", NULL, 0, ((guint64) 1 << 53) - 1, &seed, error))
         return FALSE;
     s->seed = seed;
     if (!s->id)
@@ -134,11 +134,11 @@ convert_fields (FsimConv *c, const cJSON *root, GError **error)
         FsimJPath p = FSIM_JP_IDX (&top, file_index (c, e, i));
         FsimField *f = &c->s->fields[i];
         c->s->n_fields = i + 1;
-        g_autoptr (GError) local = NULL;
-        if (!fsim_i_check_object (c, e, &p, keys, req, &local) ||
-            !fsim_i_get_id (c, e, "id", &p, &f->id, &local) ||
-            !fsim_i_get_string (c, e, "label", &p, &f->label, &local) ||
-            !fsim_i_get_bool (c, e, "sensitive", &p, &f->sensitive, &local)) {
+        g_autoptr(GError) local = NULL;
+        if (!fsim_i_check_object (c, e, &p, keys, req, &local)
+            || !fsim_i_get_id (c, e, "id", &p, &f->id, &local)
+            || !fsim_i_get_string (c, e, "label", &p, &f->label, &local)
+            || !fsim_i_get_bool (c, e, "sensitive", &p, &f->sensitive, &local)) {
             if (!fsim_i_keep_error (c, &local))
                 break;
             continue;
@@ -147,8 +147,8 @@ convert_fields (FsimConv *c, const cJSON *root, GError **error)
             f->label = g_strdup (f->id);
         f->loc = fsim_i_loc_of (c, e);
         FsimJPath ip = FSIM_JP_KEY (&p, "id");
-        if (!register_id (c, c->field_ix, f->id, i, e, &ip, "field", &local) &&
-            !fsim_i_keep_error (c, &local))
+        if (!register_id (c, c->field_ix, f->id, i, e, &ip, "field", &local)
+            && !fsim_i_keep_error (c, &local))
             break;
     }
     c->s->field_words = FSIM_BITS_WORDS (c->s->n_fields);
@@ -161,7 +161,7 @@ static gboolean
 convert_respects (FsimConv *c, const cJSON *e, const FsimJPath *p, guint *out, GError **error)
 {
     static const char *const names[] = { "platform", "apps_others", "audience" };
-    g_auto (GStrv) v = NULL;
+    g_auto(GStrv) v = NULL;
     if (!fsim_i_get_strv (c, e, "respects", p, FALSE, &v, error))
         return FALSE;
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive (e, "respects");
@@ -173,8 +173,8 @@ convert_respects (FsimConv *c, const cJSON *e, const FsimJPath *p, guint *out, G
             k++;
         FsimJPath ip = FSIM_JP_IDX (&rp, i);
         if (k == G_N_ELEMENTS (names))
-            return fail_unknown (c, error, cJSON_GetArrayItem (arr, i), &ip, "setting", v[i], names,
-                                 G_N_ELEMENTS (names));
+            return fail_unknown (c, error, cJSON_GetArrayItem (arr, i), &ip, "setting", v[i],
+                                 names, G_N_ELEMENTS (names));
         *out |= 1u << k;
     }
     return TRUE;
@@ -187,11 +187,11 @@ convert_scope (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimScope *sc, G
     static const char *const req[] = { "id", "subject", "fields", NULL };
     static const char *const subjects[] = { "self", "friends", "friends_of_friends" };
     g_autofree char *subject = NULL;
-    if (!fsim_i_check_object (c, e, p, keys, req, error) ||
-        !fsim_i_get_id (c, e, "id", p, &sc->id, error) ||
-        !fsim_i_get_string (c, e, "label", p, &sc->label, error) ||
-        !fsim_i_get_string (c, e, "subject", p, &subject, error) ||
-        !fsim_i_get_fields (c, e, "fields", p, &sc->fields, error))
+    if (!fsim_i_check_object (c, e, p, keys, req, error)
+        || !fsim_i_get_id (c, e, "id", p, &sc->id, error)
+        || !fsim_i_get_string (c, e, "label", p, &sc->label, error)
+        || !fsim_i_get_string (c, e, "subject", p, &subject, error)
+        || !fsim_i_get_fields (c, e, "fields", p, &sc->fields, error))
         return FALSE;
     size_t k = 0;
     while (k < G_N_ELEMENTS (subjects) && strcmp (subject, subjects[k]) != 0)
@@ -208,18 +208,18 @@ convert_scope (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimScope *sc, G
 static gboolean
 convert_api (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimApi *a, GError **error)
 {
-    static const char *const keys[] = { "id",     "title",   "active", "respects",
-                                        "scopes", "sources", NULL };
+    static const char *const keys[] = { "id", "title", "active", "respects", "scopes",
+                                        "sources", NULL };
     static const char *const req[] = { "id", "scopes", NULL };
     const cJSON *arr;
     size_t n;
-    if (!fsim_i_check_object (c, e, p, keys, req, error) ||
-        !fsim_i_get_id (c, e, "id", p, &a->id, error) ||
-        !fsim_i_get_string (c, e, "title", p, &a->title, error) ||
-        !fsim_i_get_window (c, e, "active", p, &a->active, error) ||
-        !convert_respects (c, e, p, &a->respects, error) ||
-        !fsim_i_get_strv (c, e, "sources", p, FALSE, &a->sources, error) ||
-        !get_array (c, e, "scopes", p, MAX_SCOPES, &arr, &n, error))
+    if (!fsim_i_check_object (c, e, p, keys, req, error)
+        || !fsim_i_get_id (c, e, "id", p, &a->id, error)
+        || !fsim_i_get_string (c, e, "title", p, &a->title, error)
+        || !fsim_i_get_window (c, e, "active", p, &a->active, error)
+        || !convert_respects (c, e, p, &a->respects, error)
+        || !fsim_i_get_strv (c, e, "sources", p, FALSE, &a->sources, error)
+        || !get_array (c, e, "scopes", p, MAX_SCOPES, &arr, &n, error))
         return FALSE;
     if (!a->title)
         a->title = g_strdup (a->id);
@@ -238,7 +238,8 @@ convert_api (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimApi *a, GError
         for (size_t j = 0; j < i; j++)
             if (strcmp (a->scopes[j].id, a->scopes[i].id) == 0)
                 return fsim_i_fail (c, error, s, FALSE, FSIM_LOADER_ERROR_REFERENCE, &ip,
-                                    "duplicate scope id '%s' in API '%s'", a->scopes[i].id, a->id);
+                                    "duplicate scope id '%s' in API '%s'", a->scopes[i].id,
+                                    a->id);
     }
     return TRUE;
 }
@@ -256,11 +257,11 @@ convert_apis (FsimConv *c, const cJSON *root, GError **error)
     for (const cJSON *e = arr ? arr->child : NULL; e; e = e->next, i++) {
         FsimJPath p = FSIM_JP_IDX (&top, file_index (c, e, i));
         c->s->n_apis = i + 1;
-        g_autoptr (GError) local = NULL;
+        g_autoptr(GError) local = NULL;
         FsimJPath ip = FSIM_JP_KEY (&p, "id");
-        if ((!convert_api (c, e, &p, &c->s->apis[i], &local) ||
-             !register_id (c, c->api_ix, c->s->apis[i].id, i, e, &ip, "API", &local)) &&
-            !fsim_i_keep_error (c, &local))
+        if ((!convert_api (c, e, &p, &c->s->apis[i], &local)
+             || !register_id (c, c->api_ix, c->s->apis[i].id, i, e, &ip, "API", &local))
+            && !fsim_i_keep_error (c, &local))
             break;
     }
     return fsim_i_stage_ok (c);
@@ -275,11 +276,11 @@ convert_destination (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimDestin
     static const char *const keys[] = { "id", "location", "jurisdiction", "fields", NULL };
     static const char *const req[] = { "id", "location", "fields", NULL };
     g_autofree char *location = NULL;
-    if (!fsim_i_check_object (c, e, p, keys, req, error) ||
-        !fsim_i_get_id (c, e, "id", p, &d->id, error) ||
-        !fsim_i_get_string (c, e, "location", p, &location, error) ||
-        !fsim_i_get_string (c, e, "jurisdiction", p, &d->jurisdiction, error) ||
-        !fsim_i_get_fields (c, e, "fields", p, &d->fields, error))
+    if (!fsim_i_check_object (c, e, p, keys, req, error)
+        || !fsim_i_get_id (c, e, "id", p, &d->id, error)
+        || !fsim_i_get_string (c, e, "location", p, &location, error)
+        || !fsim_i_get_string (c, e, "jurisdiction", p, &d->jurisdiction, error)
+        || !fsim_i_get_fields (c, e, "fields", p, &d->fields, error))
         return FALSE;
     d->loc = fsim_i_loc_of (c, e);
     FsimJPath lp = FSIM_JP_KEY (p, "location");
@@ -306,8 +307,7 @@ convert_destination (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimDestin
     if (strlen (j) != 2 || !g_ascii_isupper (j[0]) || !g_ascii_isupper (j[1]))
         return fsim_i_fail (c, error, jn, FALSE, FSIM_LOADER_ERROR_VALUE, &jp,
                             "'%s' is not a country code (expected two capital letters, ISO "
-                            "3166-1 alpha-2, such as \"US\" or \"CN\")",
-                            j);
+                            "3166-1 alpha-2, such as \"US\" or \"CN\")", j);
     return TRUE;
 }
 
@@ -317,11 +317,11 @@ convert_share (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimShare *sh, G
     static const char *const keys[] = { "with", "fields", "active", "sources", NULL };
     static const char *const req[] = { "with", "fields", NULL };
     g_autofree char *with = NULL;
-    if (!fsim_i_check_object (c, e, p, keys, req, error) ||
-        !fsim_i_get_id (c, e, "with", p, &with, error) ||
-        !fsim_i_get_fields (c, e, "fields", p, &sh->fields, error) ||
-        !fsim_i_get_window (c, e, "active", p, &sh->active, error) ||
-        !fsim_i_get_strv (c, e, "sources", p, FALSE, &sh->sources, error))
+    if (!fsim_i_check_object (c, e, p, keys, req, error)
+        || !fsim_i_get_id (c, e, "with", p, &with, error)
+        || !fsim_i_get_fields (c, e, "fields", p, &sh->fields, error)
+        || !fsim_i_get_window (c, e, "active", p, &sh->active, error)
+        || !fsim_i_get_strv (c, e, "sources", p, FALSE, &sh->sources, error))
         return FALSE;
     sh->loc = fsim_i_loc_of (c, e);
     gssize q = lookup (c->partner_ix, with);
@@ -330,36 +330,36 @@ convert_share (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimShare *sh, G
         for (size_t i = 0; i < c->s->n_partners; i++)
             ids[i] = c->s->partners[i].id;
         FsimJPath wp = FSIM_JP_KEY (p, "with");
-        return fail_unknown (c, error, cJSON_GetObjectItemCaseSensitive (e, "with"), &wp, "partner",
-                             with, ids, c->s->n_partners);
+        return fail_unknown (c, error, cJSON_GetObjectItemCaseSensitive (e, "with"), &wp,
+                             "partner", with, ids, c->s->n_partners);
     }
     sh->partner = (size_t) q;
     return TRUE;
 }
 
 /* Typed array of sub-objects: allocate *out (n elements) and convert each. */
-#define CONVERT_LIST(c, e, p, key, max, type, out, n_out, fn, error)                               \
-    do {                                                                                           \
-        const cJSON *arr_;                                                                         \
-        size_t n_;                                                                                 \
-        if (!get_array (c, e, key, p, max, &arr_, &n_, error))                                     \
-            return FALSE;                                                                          \
-        FsimJPath lp_ = FSIM_JP_KEY (p, key);                                                      \
-        *(out) = g_new0 (type, n_ ? n_ : 1);                                                       \
-        size_t i_ = 0;                                                                             \
-        for (const cJSON *x_ = arr_ ? arr_->child : NULL; x_; x_ = x_->next, i_++) {               \
-            FsimJPath ip_ = FSIM_JP_IDX (&lp_, (int) i_);                                          \
-            *(n_out) = i_ + 1;                                                                     \
-            if (!fn (c, x_, &ip_, &(*(out))[i_], error))                                           \
-                return FALSE;                                                                      \
-        }                                                                                          \
+#define CONVERT_LIST(c, e, p, key, max, type, out, n_out, fn, error)                           \
+    do {                                                                                       \
+        const cJSON *arr_;                                                                     \
+        size_t n_;                                                                             \
+        if (!get_array (c, e, key, p, max, &arr_, &n_, error))                                 \
+            return FALSE;                                                                      \
+        FsimJPath lp_ = FSIM_JP_KEY (p, key);                                                  \
+        *(out) = g_new0 (type, n_ ? n_ : 1);                                                   \
+        size_t i_ = 0;                                                                         \
+        for (const cJSON *x_ = arr_ ? arr_->child : NULL; x_; x_ = x_->next, i_++) {           \
+            FsimJPath ip_ = FSIM_JP_IDX (&lp_, (int) i_);                                      \
+            *(n_out) = i_ + 1;                                                                 \
+            if (!fn (c, x_, &ip_, &(*(out))[i_], error))                                       \
+                return FALSE;                                                                  \
+        }                                                                                      \
     } while (0)
 
 static gboolean
 convert_integrates (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimPartner *pa,
                     GError **error)
 {
-    g_auto (GStrv) apis = NULL;
+    g_auto(GStrv) apis = NULL;
     if (!fsim_i_get_strv (c, e, "integrates", p, TRUE, &apis, error))
         return FALSE;
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive (e, "integrates");
@@ -373,8 +373,8 @@ convert_integrates (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimPartner
             g_autofree const char **ids = g_new0 (const char *, c->s->n_apis + 1);
             for (size_t i = 0; i < c->s->n_apis; i++)
                 ids[i] = c->s->apis[i].id;
-            return fail_unknown (c, error, cJSON_GetArrayItem (arr, (int) k), &ip, "API", apis[k],
-                                 ids, c->s->n_apis);
+            return fail_unknown (c, error, cJSON_GetArrayItem (arr, (int) k), &ip, "API",
+                                 apis[k], ids, c->s->n_apis);
         }
         for (size_t j = 0; j < k; j++)
             if (pa->apis[j] == (size_t) a)
@@ -396,15 +396,16 @@ fail_request (FsimConv *c, GError **error, const cJSON *node, const FsimJPath *p
             if (strcmp (c->s->apis[k].scopes[s].id, scope) == 0)
                 return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_REFERENCE, path,
                                     "scope '%s' is offered by API '%s', which the partner does "
-                                    "not integrate (add it to 'integrates')",
-                                    scope, c->s->apis[k].id);
-    return fail_unknown (c, error, node, path, "scope", scope, (const char *const *) offered->pdata,
-                         offered->len);
+                                    "not integrate (add it to 'integrates')", scope,
+                                    c->s->apis[k].id);
+    return fail_unknown (c, error, node, path, "scope", scope,
+                         (const char *const *) offered->pdata, offered->len);
 }
 
 /* Resolve the request patterns against the scopes of the integrated APIs. */
 static gboolean
-resolve_requests (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimPartner *pa, GError **error)
+resolve_requests (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimPartner *pa,
+                  GError **error)
 {
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive (e, "requests");
     FsimJPath rp = FSIM_JP_KEY (p, "requests");
@@ -437,23 +438,22 @@ resolve_requests (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimPartner *
 }
 
 static gboolean
-convert_partner (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimPartner *pa, GError **error)
+convert_partner (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimPartner *pa,
+                 GError **error)
 {
-    static const char *const keys[] = { "id",     "name",       "kind",     "country",
-                                        "tags",   "integrates", "requests", "destinations",
-                                        "shares", "sources",    NULL };
-    static const char *const req[] = {
-        "id", "kind", "integrates", "requests", "destinations", NULL
-    };
+    static const char *const keys[] = { "id", "name", "kind", "country", "tags", "integrates",
+                                        "requests", "destinations", "shares", "sources", NULL };
+    static const char *const req[] = { "id", "kind", "integrates", "requests", "destinations",
+                                       NULL };
     /* pa->id was read by convert_partners' first pass (and is a key of partner_ix) */
-    if (!fsim_i_check_object (c, e, p, keys, req, error) ||
-        !fsim_i_get_string (c, e, "name", p, &pa->name, error) ||
-        !fsim_i_get_id (c, e, "kind", p, &pa->kind, error) ||
-        !fsim_i_get_string (c, e, "country", p, &pa->country, error) ||
-        !fsim_i_get_strv (c, e, "tags", p, TRUE, &pa->tags, error) ||
-        !fsim_i_get_strv (c, e, "requests", p, FALSE, &pa->requests, error) ||
-        !fsim_i_get_strv (c, e, "sources", p, FALSE, &pa->sources, error) ||
-        !convert_integrates (c, e, p, pa, error) || !resolve_requests (c, e, p, pa, error))
+    if (!fsim_i_check_object (c, e, p, keys, req, error)
+        || !fsim_i_get_string (c, e, "name", p, &pa->name, error)
+        || !fsim_i_get_id (c, e, "kind", p, &pa->kind, error)
+        || !fsim_i_get_string (c, e, "country", p, &pa->country, error)
+        || !fsim_i_get_strv (c, e, "tags", p, TRUE, &pa->tags, error)
+        || !fsim_i_get_strv (c, e, "requests", p, FALSE, &pa->requests, error)
+        || !fsim_i_get_strv (c, e, "sources", p, FALSE, &pa->sources, error)
+        || !convert_integrates (c, e, p, pa, error) || !resolve_requests (c, e, p, pa, error))
         return FALSE;
     if (!pa->name)
         pa->name = g_strdup (pa->id);
@@ -464,22 +464,21 @@ convert_partner (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimPartner *p
         return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (e, "country"), FALSE,
                             FSIM_LOADER_ERROR_VALUE, &cp,
                             "'%s' is not a country code (expected ISO 3166-1 alpha-2, two "
-                            "capital letters)",
-                            co);
+                            "capital letters)", co);
     }
     CONVERT_LIST (c, e, p, "destinations", 1024, FsimDestination, &pa->destinations,
                   &pa->n_destinations, convert_destination, error);
     FsimJPath dp = FSIM_JP_KEY (p, "destinations");
     if (pa->n_destinations == 0)
-        return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (e, "destinations"), FALSE,
-                            FSIM_LOADER_ERROR_SCHEMA, &dp,
+        return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (e, "destinations"),
+                            FALSE, FSIM_LOADER_ERROR_SCHEMA, &dp,
                             "a partner needs at least one destination");
     for (size_t i = 1; i < pa->n_destinations; i++) {
         for (size_t j = 0; j < i; j++) {
             if (strcmp (pa->destinations[i].id, pa->destinations[j].id) != 0)
                 continue;
-            const cJSON *dn =
-                cJSON_GetArrayItem (cJSON_GetObjectItemCaseSensitive (e, "destinations"), (int) i);
+            const cJSON *dn = cJSON_GetArrayItem (
+                cJSON_GetObjectItemCaseSensitive (e, "destinations"), (int) i);
             FsimJPath ip = FSIM_JP_IDX (&dp, (int) i);
             FsimJPath idp = FSIM_JP_KEY (&ip, "id");
             return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (dn, "id"), FALSE,
@@ -489,8 +488,8 @@ convert_partner (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimPartner *p
                                 pa->destinations[j].loc.col);
         }
     }
-    CONVERT_LIST (c, e, p, "shares", 4096, FsimShare, &pa->shares, &pa->n_shares, convert_share,
-                  error);
+    CONVERT_LIST (c, e, p, "shares", 4096, FsimShare, &pa->shares, &pa->n_shares,
+                  convert_share, error);
     return TRUE;
 }
 
@@ -510,16 +509,15 @@ convert_partners (FsimConv *c, const cJSON *root, GError **error)
     for (const cJSON *e = arr ? arr->child : NULL; e; e = e->next, i++) {
         FsimJPath p = FSIM_JP_IDX (&top, file_index (c, e, i));
         static const char *const req[] = { "id", NULL };
-        const char *const *any =
-            (const char *const[]){ "id",     "name",       "kind",     "country",
-                                   "tags",   "integrates", "requests", "destinations",
-                                   "shares", "sources",    NULL };
-        g_autoptr (GError) local = NULL;
+        const char *const *any = (const char *const[]) { "id", "name", "kind", "country",
+            "tags", "integrates", "requests", "destinations", "shares", "sources", NULL };
+        g_autoptr(GError) local = NULL;
         FsimJPath ip = FSIM_JP_KEY (&p, "id");
-        if ((!fsim_i_check_object (c, e, &p, any, req, &local) ||
-             !fsim_i_get_id (c, e, "id", &p, &c->s->partners[i].id, &local) ||
-             !register_id (c, c->partner_ix, c->s->partners[i].id, i, e, &ip, "partner", &local)) &&
-            !fsim_i_keep_error (c, &local))
+        if ((!fsim_i_check_object (c, e, &p, any, req, &local)
+             || !fsim_i_get_id (c, e, "id", &p, &c->s->partners[i].id, &local)
+             || !register_id (c, c->partner_ix, c->s->partners[i].id, i, e, &ip, "partner",
+                              &local))
+            && !fsim_i_keep_error (c, &local))
             return FALSE;
     }
     if (!fsim_i_stage_ok (c))
@@ -527,9 +525,9 @@ convert_partners (FsimConv *c, const cJSON *root, GError **error)
     i = 0;
     for (const cJSON *e = arr ? arr->child : NULL; e; e = e->next, i++) {
         FsimJPath p = FSIM_JP_IDX (&top, file_index (c, e, i));
-        g_autoptr (GError) local = NULL;
-        if (!convert_partner (c, e, &p, &c->s->partners[i], &local) &&
-            !fsim_i_keep_error (c, &local))
+        g_autoptr(GError) local = NULL;
+        if (!convert_partner (c, e, &p, &c->s->partners[i], &local)
+            && !fsim_i_keep_error (c, &local))
             break;
     }
     return fsim_i_stage_ok (c);
@@ -545,8 +543,8 @@ check_rule_patterns (FsimConv *c, const cJSON *e, const FsimJPath *p, const Fsim
     FsimJPath pp = FSIM_JP_KEY (p, "partners");
     for (int i = 0; r->partners[i]; i++) {
         FsimJPath ip = FSIM_JP_IDX (&pp, i);
-        if (!fsim_i_check_partner_selector (c, cJSON_GetArrayItem (parr, i), r->partners[i], FALSE,
-                                            &ip, error))
+        if (!fsim_i_check_partner_selector (c, cJSON_GetArrayItem (parr, i), r->partners[i],
+                                            FALSE, &ip, error))
             return FALSE;
     }
     const cJSON *aarr = cJSON_GetObjectItemCaseSensitive (e, "apis");
@@ -558,8 +556,8 @@ check_rule_patterns (FsimConv *c, const cJSON *e, const FsimJPath *p, const Fsim
         for (size_t k = 0; k < c->s->n_apis; k++)
             ids[k] = c->s->apis[k].id;
         FsimJPath ip = FSIM_JP_IDX (&ap, i);
-        return fail_unknown (c, error, cJSON_GetArrayItem (aarr, i), &ip, "API", r->apis[i], ids,
-                             c->s->n_apis);
+        return fail_unknown (c, error, cJSON_GetArrayItem (aarr, i), &ip, "API", r->apis[i],
+                             ids, c->s->n_apis);
     }
     const cJSON *sarr = cJSON_GetObjectItemCaseSensitive (e, "scopes");
     FsimJPath sp = FSIM_JP_KEY (p, "scopes");
@@ -580,21 +578,21 @@ check_rule_patterns (FsimConv *c, const cJSON *e, const FsimJPath *p, const Fsim
 static gboolean
 convert_rule (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimRule *r, GError **error)
 {
-    static const char *const keys[] = { "id",   "effect", "partners", "apis", "scopes",
-                                        "from", "until",  "sources",  "note", NULL };
+    static const char *const keys[] = { "id", "effect", "partners", "apis", "scopes", "from",
+                                        "until", "sources", "note", NULL };
     static const char *const req[] = { "id", "effect", "partners", NULL };
     g_autofree char *effect = NULL;
-    r->window = (FsimWindow){ FSIM_DAY_MIN, FSIM_DAY_MAX };
-    if (!fsim_i_check_object (c, e, p, keys, req, error) ||
-        !fsim_i_get_id (c, e, "id", p, &r->id, error) ||
-        !fsim_i_get_string (c, e, "effect", p, &effect, error) ||
-        !fsim_i_get_strv (c, e, "partners", p, FALSE, &r->partners, error) ||
-        !fsim_i_get_strv (c, e, "apis", p, FALSE, &r->apis, error) ||
-        !fsim_i_get_strv (c, e, "scopes", p, FALSE, &r->scopes, error) ||
-        !fsim_i_get_date (c, e, "from", p, &r->window.from, error) ||
-        !fsim_i_get_date (c, e, "until", p, &r->window.until, error) ||
-        !fsim_i_get_strv (c, e, "sources", p, FALSE, &r->sources, error) ||
-        !fsim_i_get_string (c, e, "note", p, &r->note, error))
+    r->window = (FsimWindow) { FSIM_DAY_MIN, FSIM_DAY_MAX };
+    if (!fsim_i_check_object (c, e, p, keys, req, error)
+        || !fsim_i_get_id (c, e, "id", p, &r->id, error)
+        || !fsim_i_get_string (c, e, "effect", p, &effect, error)
+        || !fsim_i_get_strv (c, e, "partners", p, FALSE, &r->partners, error)
+        || !fsim_i_get_strv (c, e, "apis", p, FALSE, &r->apis, error)
+        || !fsim_i_get_strv (c, e, "scopes", p, FALSE, &r->scopes, error)
+        || !fsim_i_get_date (c, e, "from", p, &r->window.from, error)
+        || !fsim_i_get_date (c, e, "until", p, &r->window.until, error)
+        || !fsim_i_get_strv (c, e, "sources", p, FALSE, &r->sources, error)
+        || !fsim_i_get_string (c, e, "note", p, &r->note, error))
         return FALSE;
     r->loc = fsim_i_loc_of (c, e);
     if (!cJSON_GetObjectItemCaseSensitive (e, "apis")) {
@@ -638,11 +636,11 @@ convert_rules (FsimConv *c, const cJSON *root, GError **error)
     for (const cJSON *e = arr ? arr->child : NULL; e; e = e->next, i++) {
         FsimJPath p = FSIM_JP_IDX (&top, file_index (c, e, i));
         c->s->n_rules = i + 1;
-        g_autoptr (GError) local = NULL;
+        g_autoptr(GError) local = NULL;
         FsimJPath ip = FSIM_JP_KEY (&p, "id");
-        if ((!convert_rule (c, e, &p, &c->s->rules[i], &local) ||
-             !register_id (c, c->rule_ix, c->s->rules[i].id, i, e, &ip, "rule", &local)) &&
-            !fsim_i_keep_error (c, &local))
+        if ((!convert_rule (c, e, &p, &c->s->rules[i], &local)
+             || !register_id (c, c->rule_ix, c->s->rules[i].id, i, e, &ip, "rule", &local))
+            && !fsim_i_keep_error (c, &local))
             break;
     }
     return fsim_i_stage_ok (c);
@@ -674,7 +672,7 @@ combine_errors (GPtrArray *errors, const char *path, GError **error)
         g_propagate_error (error, g_error_copy (first));
         return;
     }
-    g_autoptr (GString) all = g_string_new (NULL);
+    g_autoptr(GString) all = g_string_new (NULL);
     for (guint i = 0; i < errors->len; i++)
         g_string_append_printf (all, "%s%s", i ? "\n" : "",
                                 ((const GError *) errors->pdata[i])->message);
@@ -686,7 +684,7 @@ combine_errors (GPtrArray *errors, const char *path, GError **error)
 FsimScenario *
 fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path, GError **error)
 {
-    g_autoptr (FsimScenario) s = g_new0 (FsimScenario, 1);
+    g_autoptr(FsimScenario) s = g_new0 (FsimScenario, 1);
     s->strings = g_string_chunk_new (256);
     s->path = g_strdup (path);
     s->files = g_new0 (char *, doc->read->len + 1);
@@ -696,7 +694,7 @@ fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path, GError **
     s->overrides = g_new0 (FsimOverride, s->n_overrides + 1);
     for (guint i = 0; i < doc->overrides->len; i++) {
         const FsimOverride *o = &g_array_index (doc->overrides, FsimOverride, i);
-        s->overrides[i] = (FsimOverride){ g_strdup (o->path), g_strdup (o->value), o->changed };
+        s->overrides[i] = (FsimOverride) { g_strdup (o->path), g_strdup (o->value), o->changed };
     }
     FsimConv c = {
         .doc = doc,
@@ -710,14 +708,15 @@ fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path, GError **
     /* include / extends / set are consumed by the merge; a key that a set added must be
      * checked here (the files' own keys were checked as they were read). */
     static const char *const merged_keys[] = {
-        "scenario",    "title",  "description", "date",     "seed",  "population", "sources",
-        "assumptions", "fields", "apis",        "partners", "rules", "expect",     NULL,
+        "scenario", "title", "description", "date", "seed", "population", "sources",
+        "assumptions", "fields", "apis", "partners", "rules", "expect", NULL,
     };
-    gboolean ok = fsim_i_check_object (&c, root, NULL, merged_keys, NULL, error) &&
-                  fsim_i_check_model_work (&c, root, error) && convert_top (&c, root, error) &&
-                  convert_fields (&c, root, error) && convert_apis (&c, root, error) &&
-                  convert_partners (&c, root, error) && convert_rules (&c, root, error) &&
-                  fsim_i_check_model_size (&c, root, error);
+    gboolean ok = fsim_i_check_object (&c, root, NULL, merged_keys, NULL, error)
+                  && fsim_i_check_model_work (&c, root, error)
+                  && convert_top (&c, root, error) && convert_fields (&c, root, error)
+                  && convert_apis (&c, root, error) && convert_partners (&c, root, error)
+                  && convert_rules (&c, root, error)
+                  && fsim_i_check_model_size (&c, root, error);
     const cJSON *pop = cJSON_GetObjectItemCaseSensitive (root, "population");
     if (ok && pop)
         ok = fsim_i_convert_population (&c, pop, error);
@@ -739,7 +738,7 @@ fsim_loader_load_string (const char *path, const char *text, const char *const *
 {
     g_return_val_if_fail (path != NULL, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-    g_autoptr (FsimJsonDoc) doc = fsim_i_json_doc_new ();
+    g_autoptr(FsimJsonDoc) doc = fsim_i_json_doc_new ();
     cJSON *root = fsim_i_json_resolve (doc, path, text, sets, error);
     if (!root)
         return NULL;
@@ -759,14 +758,13 @@ fsim_loader_load_scenario (const char *path, const char *const *sets, GError **e
 {
     g_return_val_if_fail (path != NULL, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-    g_autoptr (FsimScenario) s = fsim_loader_load (path, sets, error);
+    g_autoptr(FsimScenario) s = fsim_loader_load (path, sets, error);
     if (s && !s->id) {
         g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_SCHEMA,
                      "%s: a policy file, not a scenario: it has no date and no population, so "
                      "there is nothing to simulate; give a scenario file that includes it "
                      "(a 'scenario' id, a 'date' and a 'population': docs/format.md, "
-                     "\"Scenario files\")",
-                     path);
+                     "\"Scenario files\")", path);
         return NULL;
     }
     return g_steal_pointer (&s);

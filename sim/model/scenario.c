@@ -93,8 +93,8 @@ fsim_field_pattern_match (const char *pattern, const char *field, int *out_rank)
     gboolean match;
     if (strcmp (pattern, "*") == 0) {
         match = TRUE;
-    } else if (len > 2 && g_str_has_suffix (pattern, ".*") && !strpbrk (pattern, "?") &&
-               memchr (pattern, '*', len - 1) == NULL) {
+    } else if (len > 2 && g_str_has_suffix (pattern, ".*") && !strpbrk (pattern, "?")
+               && memchr (pattern, '*', len - 1) == NULL) {
         /* "profile.*": the prefix "profile." (strictly under profile) */
         match = strncmp (field, pattern, len - 1) == 0 && field[len - 1] != '\0';
         rank = FSIM_RANK_PREFIX + 2 * (int) (len - 1) + 1;
@@ -109,8 +109,8 @@ fsim_field_pattern_match (const char *pattern, const char *field, int *out_rank)
         rank = 1 + literals * 64 + (63 - MIN (stars, 63));
     } else {
         size_t fl = strlen (field);
-        match = strcmp (pattern, field) == 0 ||
-                (fl > len && strncmp (field, pattern, len) == 0 && field[len] == '.');
+        match = strcmp (pattern, field) == 0
+                || (fl > len && strncmp (field, pattern, len) == 0 && field[len] == '.');
         rank = strcmp (pattern, field) == 0 ? FSIM_RANK_EXACT : FSIM_RANK_PREFIX + 2 * (int) len;
     }
     if (out_rank)
@@ -269,8 +269,8 @@ fsim_day_parse (const char *text, FsimDay *out_day)
         if (i != 4 && i != 7 && !g_ascii_isdigit (text[i]))
             return FALSE;
     int y = atoi (text), m = atoi (text + 5), d = atoi (text + 8);
-    if (y < 1 || m < 1 || m > 12 || d < 1 ||
-        !g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
+    if (y < 1 || m < 1 || m > 12 || d < 1 || !g_date_valid_dmy ((GDateDay) d, (GDateMonth) m,
+                                                                 (GDateYear) y))
         return FALSE;
     GDate date;
     g_date_clear (&date, 1);

@@ -7,10 +7,10 @@
 #include <glib.h>
 
 #include "analysis-private.h"
+#include "render-private.h"
 #include "diff.h"
 #include "json-writer.h"
 #include "policy.h"
-#include "render-private.h"
 #include "table.h"
 
 static const char *const verdict_words[] = {
@@ -54,8 +54,8 @@ focus_jurisdiction (const FsimFocus *focus, const char *jurisdiction)
 static gboolean
 focus_flow (const FsimDiff *d, const FsimFocus *focus, const FsimDiffFlow *f)
 {
-    return focus_partner (d, focus, f->partner) && focus_field (d, focus, f->field) &&
-           focus_jurisdiction (focus, f->on_device ? "device" : f->jurisdiction);
+    return focus_partner (d, focus, f->partner) && focus_field (d, focus, f->field)
+           && focus_jurisdiction (focus, f->on_device ? "device" : f->jurisdiction);
 }
 
 /* Is override @o of the what-if one the base does not have (the what-if's own)? */
@@ -63,8 +63,8 @@ static gboolean
 own_override (const FsimDiff *d, const FsimOverride *o)
 {
     for (size_t i = 0; i < d->base->n_overrides; i++)
-        if (strcmp (d->base->overrides[i].path, o->path) == 0 &&
-            strcmp (d->base->overrides[i].value, o->value) == 0)
+        if (strcmp (d->base->overrides[i].path, o->path) == 0
+            && strcmp (d->base->overrides[i].value, o->value) == 0)
             return FALSE;
     return TRUE;
 }
@@ -115,10 +115,8 @@ text_header (const FsimDiff *d, const FsimFocus *focus, GString *out)
     }
     g_string_append (out, "  Population  ");
     fsim_i_append_clean (out, d->population);
-    g_string_append_printf (out,
-                            "\n\nUsers with at least one field reaching a partner: %zu "
-                            "before, %zu after\n",
-                            d->exposed_before, d->exposed_after);
+    g_string_append_printf (out, "\n\nUsers with at least one field reaching a partner: %zu "
+                                 "before, %zu after\n", d->exposed_before, d->exposed_after);
     g_string_append_printf (out, "  newly exposed: %zu", d->newly_exposed);
     text_examples (out, d->newly_examples, d->newly_exposed);
     g_string_append_printf (out, "\n  no longer exposed: %zu", d->no_longer_exposed);
@@ -129,10 +127,8 @@ text_header (const FsimDiff *d, const FsimFocus *focus, GString *out)
 static void
 text_partners (const FsimDiff *d, gboolean all, const FsimFocus *focus, GString *out)
 {
-    static const char *const headers[] = {
-        "Partner",    "In words", "On this population", "For any user", "Flows gained",
-        "Flows lost", NULL
-    };
+    static const char *const headers[] = { "Partner", "In words", "On this population",
+                                           "For any user", "Flows gained", "Flows lost", NULL };
     FsimTable t;
     size_t same = 0;
     fsim_table_init (&t, "llllrr", headers);
@@ -140,7 +136,8 @@ text_partners (const FsimDiff *d, gboolean all, const FsimFocus *focus, GString 
         const FsimDiffPartner *p = &g_array_index (d->partners, FsimDiffPartner, i);
         if (!focus_partner (d, focus, p->partner))
             continue;
-        if (!all && p->verdict == FSIM_DIFF_EQUIVALENT && p->verdict_any == FSIM_DIFF_EQUIVALENT) {
+        if (!all && p->verdict == FSIM_DIFF_EQUIVALENT
+            && p->verdict_any == FSIM_DIFF_EQUIVALENT) {
             same++;
             continue;
         }
@@ -152,15 +149,12 @@ text_partners (const FsimDiff *d, gboolean all, const FsimFocus *focus, GString 
         row[4] = fsim_fmt_count (p->gained);
         row[5] = fsim_fmt_count (p->lost);
     }
-    fsim_table_finish (&t,
-                       "\nWhat changes per partner (the what-if against the base; flows "
-                       "are (user, field, destination))\n",
-                       out);
+    fsim_table_finish (&t, "\nWhat changes per partner (the what-if against the base; flows "
+                           "are (user, field, destination))\n", out);
     if (same > 0)
-        g_string_append_printf (out,
-                                "  (%zu partner%s with no change left out; --all shows "
-                                "%s)\n",
-                                same, same == 1 ? "" : "s", same == 1 ? "it" : "them");
+        g_string_append_printf (out, "  (%zu partner%s with no change left out; --all shows "
+                                     "%s)\n", same, same == 1 ? "" : "s",
+                                same == 1 ? "it" : "them");
 }
 
 /* "allowed (rule R, FILE:LINE:COL)", "denied (rule R, ...)", "no_allow", "-" (absent). */
@@ -206,8 +200,8 @@ change_key (const FsimDiffDecision *x, gboolean b, gboolean w)
 static void
 text_decisions (const FsimDiff *d, const FsimFocus *focus, GString *out)
 {
-    static const char *const headers[] = { "Partner", "API",   "Scope", "Change",
-                                           "Before",  "After", NULL };
+    static const char *const headers[] = { "Partner", "API", "Scope", "Change", "Before",
+                                           "After", NULL };
     FsimTable t;
     fsim_table_init (&t, "llllll", headers);
     for (guint i = 0; i < d->decisions->len; i++) {
@@ -223,10 +217,8 @@ text_decisions (const FsimDiff *d, const FsimFocus *focus, GString *out)
         row[4] = decision_cell (d->base, x->in_base, x->before, x->rule_before);
         row[5] = decision_cell (d->whatif, x->in_whatif, x->after, x->rule_after);
     }
-    fsim_table_finish (&t,
-                       "\nDecisions that changed (partner, API, scope; 'denied' covers "
-                       "every verdict but allowed)\n",
-                       out);
+    fsim_table_finish (&t, "\nDecisions that changed (partner, API, scope; 'denied' covers "
+                           "every verdict but allowed)\n", out);
 }
 
 static char *
@@ -241,8 +233,8 @@ flow_where (const FsimDiffFlow *f)
 static void
 text_flows (const FsimDiff *d, const FsimFocus *focus, GString *out)
 {
-    static const char *const headers[] = { "Field", "Partner", "Destination", "Where", "Before",
-                                           "After", "Gained",  "Lost",        NULL };
+    static const char *const headers[] = { "Field", "Partner", "Destination", "Where",
+                                           "Before", "After", "Gained", "Lost", NULL };
     FsimTable t;
     fsim_table_init (&t, "llllrrrr", headers);
     for (guint i = 0; i < d->flows->len; i++) {
@@ -259,43 +251,39 @@ text_flows (const FsimDiff *d, const FsimFocus *focus, GString *out)
         row[6] = fsim_fmt_count (f->gained);
         row[7] = fsim_fmt_count (f->lost);
     }
-    fsim_table_finish (&t,
-                       "\nFlows gained and lost (users per field, partner and destination; "
-                       "unchanged rows left out)\n",
-                       out);
+    fsim_table_finish (&t, "\nFlows gained and lost (users per field, partner and destination; "
+                           "unchanged rows left out)\n", out);
 }
 
 static void
 text_jurisdictions (const FsimDiff *d, gboolean all, const FsimFocus *focus, GString *out)
 {
-    static const char *const headers[] = {
-        "Jurisdiction", "Before", "After", "Before w/o consent", "After w/o consent", NULL
-    };
+    static const char *const headers[] = { "Jurisdiction", "Before", "After",
+                                           "Before w/o consent", "After w/o consent", NULL };
     FsimTable t;
     fsim_table_init (&t, "lrrrr", headers);
     for (guint i = 0; i < d->jurisdictions->len; i++) {
         const FsimDiffJurisdiction *j = &g_array_index (d->jurisdictions, FsimDiffJurisdiction, i);
-        if (!focus_jurisdiction (focus, j->jurisdiction) ||
-            (!all && j->before == j->after && j->before_no_consent == j->after_no_consent))
+        if (!focus_jurisdiction (focus, j->jurisdiction)
+            || (!all && j->before == j->after && j->before_no_consent == j->after_no_consent))
             continue;
         char **row = fsim_table_row (&t);
         row[0] = strcmp (j->jurisdiction, "device") == 0 ? g_strdup ("on device")
-                                                         : fsim_text_clean (j->jurisdiction);
+                                                          : fsim_text_clean (j->jurisdiction);
         row[1] = fsim_fmt_count (j->before);
         row[2] = fsim_fmt_count (j->after);
         row[3] = fsim_fmt_count (j->before_no_consent);
         row[4] = fsim_fmt_count (j->after_no_consent);
     }
-    fsim_table_finish (&t,
-                       all ? "\nJurisdictions (users with at least one field stored "
-                             "there)\n"
-                           : "\nJurisdictions (users with at least one field stored there; "
-                             "unchanged rows left out)\n",
-                       out);
+    fsim_table_finish (&t, all ? "\nJurisdictions (users with at least one field stored "
+                                 "there)\n"
+                               : "\nJurisdictions (users with at least one field stored there; "
+                                 "unchanged rows left out)\n", out);
 }
 
 void
-fsim_diff_render_text_full (const FsimDiff *d, gboolean all, const FsimFocus *focus, GString *out)
+fsim_diff_render_text_full (const FsimDiff *d, gboolean all, const FsimFocus *focus,
+                            GString *out)
 {
     text_header (d, focus, out);
     text_partners (d, all, focus, out);
