@@ -18,6 +18,14 @@ _flowsim_ids() {
             inside && /^      "id": / { gsub(/[",]/, "", $2); print $2 }'
 }
 
+# CLAIM=ALTERNATIVE for every alternative of every claim of scenario $1 (the default one when
+# $1 is empty), from flowsim claims.
+_flowsim_claims() {
+    "${_flowsim_cmd:-flowsim}" claims ${1:+"$1"} --format json 2>/dev/null |
+        awk '/^      "id": / { gsub(/[",]/, "", $2); claim = $2 }
+            /^          "id": / { gsub(/[",]/, "", $2); print claim "=" $2 }'
+}
+
 _flowsim() {
     local cur prev words cword
     _init_completion -n = 2>/dev/null || {
@@ -56,6 +64,10 @@ _flowsim() {
                 COMPREPLY=($(compgen -W "date= seed= population.users= $ids" -- "$cur"))
                 compopt -o nospace 2>/dev/null
             fi
+            return
+            ;;
+        --claim)
+            COMPREPLY=($(compgen -W "$(_flowsim_claims "${scenario:-}")" -- "$cur"))
             return
             ;;
         --output | -o)

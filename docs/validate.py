@@ -28,7 +28,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # The published figures (sources: the scenario and policy files, and their URLs).
 CA_INSTALLERS = (250_000, 300_000)  # FTC 250,000-270,000; Facebook 270,000; Zuckerberg 300,000
-CA_PER_INSTALLER = (185, 322)       # FTC 50M / 270k = 185 ... Facebook 87M / 270k = 322
+CA_PER_INSTALLER = (111, 322)       # Kogan 30M / 270k = 111 ... Facebook 87M / 270k = 322
+CA_BAND_PARTS = [                   # who says what, per installer (claim ca-data-source)
+    ("Aleksandr Kogan: data on about 30 million people passed to Cambridge Analytica", 111, 111),
+    ("the FTC: 50-65 million friends of 250,000-270,000 installers", 185, 260),
+    ("Facebook: up to 87 million people affected", 322, 322),
+]
+CA_US_SHARE = 0.00135               # 270,000 of about 200 million US users (an assumption)
 BB_FRIENDS = 556                    # "detailed data on his 556 friends" (~550 on NPR)
 BB_FOF = 294_258                    # "unique identifying information on 294,258 friends"
 BB_PER_FRIEND = BB_FOF / BB_FRIENDS # about 529
@@ -166,7 +172,12 @@ def validate_ca(fs, a, out):
         "**Published.** Facebook: the quiz was installed by about 270,000 people and up to 87 "
         "million were affected (about 322 per installer; Zuckerberg's 'around 300,000' gives "
         "290); the FTC: 250,000-270,000 installers and 50-65 million of their friends (185-260 "
-        "per installer). Band: **%d-%d** people per installer.\n" % CA_PER_INSTALLER)
+        "per installer); Aleksandr Kogan: data on about 30 million people was passed to "
+        "Cambridge Analytica, from an earlier version of the app (about 111 per installer). "
+        "Band: **%d-%d** people per installer. The parties count different things (everyone "
+        "possibly affected; friends harvested; what was passed on): which end a reader takes "
+        "is the claim `ca-data-source` (`policies/cambridge-analytica.json`), whose "
+        "alternatives change the published figure, not the simulated one.\n" % CA_PER_INSTALLER)
     out.append(
         "**Simulated.** `%s` at %s users (facebook_like, mean 190 friends, the file's settings), "
         "installer share %s (270,000 / 1.32 billion monthly users, mid-2014), seeds %s; "
@@ -184,8 +195,9 @@ def validate_ca(fs, a, out):
     lo_seed = min(x["per_installer"] for x in base)
     hi_seed = max(x["per_installer"] for x in base)
     where = band_word(per, lo, hi)
-    gap = ("%.0f%% below its lower (FTC) end" % (100 * (lo - per) / lo) if where == "below"
-           else "%s above its lower (FTC) end" % fmt(per - lo) if where == "inside"
+    gap = ("%.0f%% below its lower (Kogan) end" % (100 * (lo - per) / lo) if where == "below"
+           else "between Kogan's account and the FTC's" if per < CA_BAND_PARTS[1][1]
+           else "between the FTC's account and Facebook's" if where == "inside"
            else "above its upper end")
     out.append(
         "\n**Result.** %s people per installer over the %d seeds (%s to %s from one seed to the "
@@ -202,9 +214,12 @@ def validate_ca(fs, a, out):
         return [label, fmt(sum(x["installers"] for x in runs)), fmt(p),
                 band_word(p, lo, hi)]
     rows = []
-    for share in (0.000205, 0.001, 0.003, 0.01):
-        rows.append(row("installer share %s" % pct(share),
-                        ["population.adoption.thisisyourdigitallife=%g" % share]))
+    for share in (0.000205, 0.001, CA_US_SHARE, 0.003, 0.01):
+        label = "installer share %s" % pct(share)
+        if share == CA_US_SHARE:
+            label += (" (of US users: the installers were recruited in the US; about 200 "
+                      "million US users is an assumption, not in the sources)")
+        rows.append(row(label, ["population.adoption.thisisyourdigitallife=%g" % share]))
     for deg in (130, 250, 320):
         rows.append(row("mean friends %d (file: 190)" % deg, ["population.mean_degree=%d" % deg]))
         if deg == 250:
@@ -241,9 +256,9 @@ def validate_ca(fs, a, out):
         "the platform off or untick 'apps others use'. The settings matter little, because "
         "basic info (names, ids) was public: nearly every friend whose platform was on is "
         "reached through at least their name.\n" % mean_deg)
-    if where == "below":
+    if where == "below" or per < CA_BAND_PARTS[1][1]:
         out.append(
-            "\n**Why it misses.** The publications imply more: the FTC's 185 and Facebook's "
+            "\n**Why it misses the FTC's and Facebook's figures.** They imply more: the FTC's 185 and Facebook's "
             "'up to' 322 need installers with more friends than the average user of 2011. "
             "Either the quiz's installers (paid survey-takers recruited through Qualtrics, "
             "mostly American) had more friends than average, or friend counts had grown by "
@@ -469,9 +484,18 @@ def validate_cutoff(fs, a, out):
 
 # ---- device partners over 2018 --------------------------------------------------------------
 
-DEV_DATES = ["2018-03-31", "2018-04-01", "2018-06-01", "2018-06-04", "2018-06-05",
-             "2018-06-07", "2018-06-08", "2018-06-28", "2018-06-29", "2018-07-31",
-             "2018-08-01", "2018-10-31", "2018-11-01"]
+DEV_DATES = ["2018-03-31", "2018-04-01", "2018-06-02", "2018-06-03", "2018-06-04",
+             "2018-06-05", "2018-06-07", "2018-06-08", "2018-06-28", "2018-06-29",
+             "2018-07-31", "2018-08-01", "2018-10-31", "2018-11-01"]
+# What was said by each date: (date, statement).
+DEV_SAID = {
+    "2018-06-03": "Facebook: 'already ended 22' of about 60",
+    "2018-06-05": "Facebook: 'more than half' of about 60 wound down",
+    "2018-06-08": "Huawei's deal to end 'by the end of the week'",
+    "2018-06-29": "Facebook to Congress: 38 of 52 ended",
+    "2018-08-01": "7 more by the end of July",
+    "2018-11-01": "1 more by the end of October",
+}
 
 
 def disclosed_ids():
@@ -484,6 +508,8 @@ def validate_device(fs, a, out):
     out.append("## 4. The device partners over 2018\n")
     out.append(
         "**Published.** At least 60 device partners over a decade (New York Times, 3 June 2018). "
+        "Facebook, 3 June 2018: it had 'already ended 22' of about 60; a spokeswoman, 5 June: "
+        "'more than half' had been wound down. "
         "Facebook to the House Energy and Commerce Committee, 29 June 2018: **52** partners, "
         "**38** already ended, **7** more by the end of July, **1** by the end of October "
         "(Amazon, Apple and Tobii continue; Mozilla, Alibaba and Opera continue 'with "
@@ -491,7 +517,7 @@ def validate_device(fs, a, out):
         "June 2018. Which "
         "partner ended when was not published, except Huawei.\n")
     disclosed = disclosed_ids()
-    every = ['population.adoption={"tag:device-integrated": 0.01}']
+    every = ['population.adoption={"*": 0.01}']
     rows = []
     for d in DEV_DATES:
         probe = fs.run(DEV, ["population.users=%d" % a.dev_users] + every, date=d)
@@ -499,7 +525,8 @@ def validate_device(fs, a, out):
         act_disc = [p for p in active if p in disclosed]
         real = fs.run(DEV, ["population.users=%d" % a.dev_users], date=d)
         dev = real.jurisdictions.get("device", {})
-        rows.append([d, len(active), len(act_disc), 52 - len(act_disc),
+        rows.append([d, DEV_SAID.get(d, ""), len(active), 60 - len(active), len(act_disc),
+                     52 - len(act_disc),
                      "yes" if real.reached("huawei") > 0 else "no",
                      pct(dev.get("users_without_consent", 0) / real.n_users),
                      pct(real.fields["profile.birthday"]["users_without_consent"] / real.n_users)])
@@ -507,12 +534,13 @@ def validate_device(fs, a, out):
         "**Simulated.** `%s` at %s users. Partners with access are counted in a run where 1%% of "
         "users use each of the 60 partners (a partner with access then reaches somebody); the "
         "people reached are from the file's own adoption shares.\n" % (DEV, fmt(a.dev_users)))
-    out.append(table(["date", "partners with access (of 60)", "of the 52 disclosed",
-                      "of the 52, ended", "Huawei reaches anyone", "people reached without "
+    out.append(table(["date", "said by then", "partners with access (of 60)", "ended (of 60)",
+                      "of the 52 disclosed", "of the 52, ended", "Huawei reaches anyone", "people reached without "
                       "consent", "people whose birthday was reached without consent"], rows))
     out.append(
-        "\n**Result.** 52 disclosed partners with access until the wind-down, 38 of them ended "
-        "on 2018-06-29, 45 on 2018-08-01, 46 on 2018-11-01; Huawei reaches nobody from "
+        "\n**Result.** 52 disclosed partners with access until the wind-down; 22 of the 60 "
+        "ended on 2018-06-03 and 31 (more than half) on 2018-06-05; 38 of the 52 on "
+        "2018-06-29, 45 on 2018-08-01, 46 on 2018-11-01; Huawei reaches nobody from "
         "2018-06-08. These counts hold **by construction**: the per-partner end dates are "
         "assumptions chosen to match the published counts (each partner ends on the latest date "
         "its group allows; see `policies/device-partners.json`), so this table checks that the "
@@ -520,9 +548,10 @@ def validate_device(fs, a, out):
         "last two columns, the share of people reached without consent by any device partner "
         "(any field; then the birthday, which only the friend channel carries to a phone "
         "that is not one's own). They do not fall: on 2018-11-01, with six partners left, "
-        "Apple, Amazon and Tobii still read friends' profiles and friends of friends' ids "
-        "(the sources say these partnerships 'continue'; that they kept every scope is this "
-        "model's assumption, made for every partner), and nearly everybody is a friend, or a "
+        "Apple and Amazon still read friends' profiles and friends of friends' ids, and their "
+        "contact sync reaches people whatever their settings (the sources say these "
+        "partnerships 'continue'; what each partner asked for is an assumption except for the "
+        "BlackBerry the Times tested and the browsers Facebook described), and nearly everybody is a friend, or a "
         "friend of a friend, of somebody who uses one of them. The wind-down protected "
         "people from particular companies, not from the channel.\n")
 
@@ -531,10 +560,11 @@ def validate_device(fs, a, out):
     def nc(r):
         return r.jurisdictions.get("device", {}).get("users_without_consent", 0)
     rows.append(["file (latest end date in each group)", "2018-06-01", fmt(nc(base))])
-    early = ["rules[wound-down-by-2018-06-05].from=2018-04-01",
+    early = ["rules[wound-down-by-2018-06-03].from=2018-04-01",
+             "rules[wound-down-by-2018-06-05].from=2018-04-01",
              "rules[wound-down-by-2018-06-29].from=2018-06-05"]
     r = fs.run(DEV, ["population.users=%d" % a.dev_users] + early)
-    rows.append(["earliest end dates (27 end on 2018-04-01, 10 on 2018-06-05)", "2018-06-01",
+    rows.append(["earliest end dates (23 end on 2018-04-01, 14 on 2018-06-05)", "2018-06-01",
                  fmt(nc(r))])
     for scale, label in ((0.1, "adoption shares / 10"), (0.01, "adoption shares / 100")):
         with open(os.path.join(ROOT, DEV)) as f:
@@ -546,9 +576,14 @@ def validate_device(fs, a, out):
         r = fs.run(DEV, sets, date="2018-08-01")
         rows.append([label, "2018-08-01", fmt(nc(r))])
     with open(os.path.join(ROOT, "policies", "device-partners.json")) as f:
-        ids = [p["id"] for p in json.load(f)["partners"]]
-    no_fof = ['partners[%s].requests=["self_*", "friends_basic", "friends_profile"]' % i
-              for i in ids]
+        partners = json.load(f)["partners"]
+    no_fof = []
+    for p in partners:  # every request but the friends-of-friends scope
+        if "friends_*" in p["requests"] or "friends_of_friends_ids" in p["requests"]:
+            keep = [r for r in p["requests"] if r not in ("friends_*", "friends_of_friends_ids")]
+            if "friends_*" in p["requests"]:
+                keep += ["friends_basic", "friends_profile"]
+            no_fof.append("partners[%s].requests=%s" % (p["id"], json.dumps(keep)))
     for date in ("2018-06-01", "2018-11-01"):
         r = fs.run(DEV, ["population.users=%d" % a.dev_users] + no_fof, date=date)
         rows.append(["no partner reads friends of friends' ids (only the BlackBerry test "
@@ -574,6 +609,74 @@ def validate_device(fs, a, out):
                       "friend list reached without consent"], rel))
 
 
+# ---- claims: how each figure moves under each alternative ----------------------------------
+
+def validate_claims(fs, a, out):
+    """For each figure, the claims it rests on and what each alternative does to it."""
+    out.append("## 5. The claims each figure rests on\n")
+    out.append(
+        "Contested facts are claims with named alternatives (`flowsim claims`); every figure "
+        "above is computed with each claim's default. This section runs each figure under each "
+        "alternative of the claims that can move it. A claim whose alternatives change what a "
+        "flow means, not whether it happens (`device-partner-status`: service providers or "
+        "third parties), moves no number, and the table shows that too.\n")
+    rows = []
+    def choice(c, alt):
+        return ["choices.%s=%s" % (c, alt)]
+    # 1. Cambridge Analytica: the published figure is the claim; the simulation is not.
+    ca_users = 200_000
+    for alt, published in (("facebook-2018-04", "about 322 (87 million / 270,000)"),
+                           ("kogan-2018-06", "about 111 (30 million / 270,000)")):
+        r = fs.run(CA, ["population.users=%d" % ca_users] + choice("ca-data-source", alt))
+        inst = r.users(CA_APP)
+        rows.append(["1. people per installer (%s users)" % fmt(ca_users),
+                     "ca-data-source=%s" % alt,
+                     "published %s; simulated %s" % (published,
+                                                     fmt(r.no_consent(CA_APP) / inst))])
+    # 3. the whitelists a year after the cut-off
+    for alt in ("wsj-dcms", "facebook-archibong"):
+        r = fs.run(V2, ["population.users=%d" % a.v2_users] + choice("whitelist-scope", alt),
+                   date="2016-06-01")
+        rows.append(["3. whitelisted companies, 2016-06-01: friends reached (names; phone "
+                     "numbers; friend link)", "whitelist-scope=%s" % alt,
+                     "%s; %s; %s" % (fmt(r.friend_data("whitelisted-unnamed")),
+                                     fmt(r.channel("whitelisted-unnamed", "friend",
+                                                   "contact.phone")),
+                                     fmt(r.channel("whitelisted-unnamed", "friend",
+                                                   "social.friend_link")))])
+    # 4. the device partners on 1 November 2018
+    every = ['population.adoption={"*": 0.01}']
+    for alt in ("facebook-2018-06", "apple-2017-09"):
+        probe = fs.run(DEV, ["population.users=%d" % a.dev_users] + every
+                       + choice("apple-access", alt), date="2018-11-01")
+        active = sum(1 for p in probe.partners if probe.reached(p) > 0)
+        real = fs.run(DEV, ["population.users=%d" % a.dev_users] + choice("apple-access", alt),
+                      date="2018-11-01")
+        rows.append(["4. device partners with access on 2018-11-01; people reached without "
+                     "consent", "apple-access=%s" % alt,
+                     "%d; %s" % (active, fmt(real.jurisdictions.get("device", {}).get(
+                         "users_without_consent", 0)))])
+    for alt in ("facebook-service-providers", "nyt-third-parties"):
+        r = fs.run(DEV, ["population.users=%d" % a.dev_users]
+                   + choice("device-partner-status", alt))
+        rows.append(["4. religion reached without consent, 2018-06-01",
+                     "device-partner-status=%s" % alt,
+                     fmt(r.fields["profile.religion"]["users_without_consent"])])
+    # the integration partners (scenarios/integration-partners-2017.json)
+    for alt in ("nyt-2018-12", "partners-denials"):
+        r = fs.run("scenarios/integration-partners-2017.json",
+                   ["population.users=%d" % a.v2_users] + choice("messages-access", alt))
+        rows.append(["integration partners, 2017-06-01: people whose private messages "
+                     "reached Netflix, Spotify or RBC", "messages-access=%s" % alt,
+                     fmt(r.fields["messages.inbox"]["users"])])
+    out.append(table(["figure", "claim = alternative", "value"], rows))
+    out.append(
+        "\nSection 2 (the BlackBerry Hub test, 1 June 2018) rests on no claim that moves it: "
+        "Apple's end date and the partners' legal status do not change what a BlackBerry "
+        "read. Which settings the device APIs obeyed, the other dispute of section 4, is "
+        "modelled as two scenarios (its last table).\n")
+
+
 # ---- main -----------------------------------------------------------------------------------
 
 def main():
@@ -583,6 +686,9 @@ def main():
                                                           "ego-network"))
     ap.add_argument("--output", help="the markdown to write (docs/validation.md; with --quick, "
                     "flowsim-validation-quick.md in the temporary folder)")
+    ap.add_argument("--only", help="comma-separated sections to run (ca, blackberry, cutoff, "
+                    "device, claims); the others are copied from the existing output file, "
+                    "marked as kept from its previous run")
     ap.add_argument("--quick", action="store_true",
                     help="small populations, to check the script itself (figures not valid)")
     a = ap.parse_args()
@@ -602,7 +708,31 @@ def main():
 
     fs = Flowsim(os.path.abspath(a.flowsim), log)
     a.ego_network = os.path.abspath(a.ego_network)
-    for tool in (fs.path, a.ego_network):
+    names = ["ca", "blackberry", "cutoff", "device", "claims"]
+    only = names if not a.only else a.only.split(",")
+    for n in only:
+        if n not in names:
+            sys.exit("validate.py: unknown section '%s' (expected %s)" % (n, ", ".join(names)))
+    kept = {}
+    if len(only) < len(names):
+        with open(a.output) as f:
+            old = f.read()
+        parts = old.split("\n## ")
+        for n, i in zip(names, range(1, len(names) + 1)):
+            found = [p for p in parts if p.startswith("%d. " % i)]
+            if n not in only:
+                if not found:
+                    sys.exit("validate.py: section %d is not in %s to keep" % (i, a.output))
+                # one note a section: the one of the run that first kept it, if any
+                lines = found[0].rstrip("\n").split("\n")
+                notes = [x for x in lines if x.startswith("*Kept from the previous run")]
+                body = "\n".join(x for x in lines if x not in notes).rstrip("\n")
+                note = notes[0] if notes else (
+                    "*Kept from the previous run of this script: `--only %s` did not run this "
+                    "section.*" % ",".join(only))
+                kept[n] = "## " + body + "\n\n" + note + "\n"
+    tools = (fs.path, a.ego_network) if "blackberry" in only else (fs.path,)
+    for tool in tools:
         if not os.access(tool, os.X_OK):
             sys.exit("validate.py: %s not found; run docs/validate.sh, which builds it" % tool)
     version = subprocess.run([fs.path, "--version"], capture_output=True,
@@ -611,14 +741,17 @@ def main():
     out = []
     with tempfile.TemporaryDirectory(prefix="flowsim-validate-") as work:
         a.workdir = work
-        log("Cambridge Analytica")
-        validate_ca(fs, a, out)
-        log("BlackBerry Hub")
-        validate_bb(fs, a, out, log)
-        log("v2.0 cut-off")
-        validate_cutoff(fs, a, out)
-        log("device partners")
-        validate_device(fs, a, out)
+        steps = [("ca", "Cambridge Analytica", lambda: validate_ca(fs, a, out)),
+                 ("blackberry", "BlackBerry Hub", lambda: validate_bb(fs, a, out, log)),
+                 ("cutoff", "v2.0 cut-off", lambda: validate_cutoff(fs, a, out)),
+                 ("device", "device partners", lambda: validate_device(fs, a, out)),
+                 ("claims", "claims", lambda: validate_claims(fs, a, out))]
+        for key, label, step in steps:
+            if key in kept:
+                out.append(kept[key])
+                continue
+            log(label)
+            step()
     took = time.monotonic() - start
     head = [
         "# Validation: simulated against published\n",
@@ -629,8 +762,10 @@ def main():
         "which scenario, population and parameters produced it, and each section shows how the "
         "figure moves when an assumed parameter moves. The sources of the published figures "
         "are cited in the scenario and policy files named in each section.\n",
-        "Run: %s, %d flowsim runs, %.0f s in all on this machine (%s, %d processors)%s.\n" % (
+        "Run: %s, %d flowsim runs, %.0f s in all on this machine (%s, %d processors)%s%s.\n" % (
             version, fs.runs, took, platform.machine(), os.cpu_count() or 0,
+            "" if not kept else "; sections run: %s (the others kept from the previous run)"
+            % ", ".join(only),
             " (QUICK MODE: small populations, figures not valid)"
             if a.quick else ""),
         "Common to every run unless a row says otherwise: friendships from the facebook_like "

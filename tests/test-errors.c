@@ -97,7 +97,7 @@ static const ErrorCase cases[] = {
       .where = "limit-depth-huge.json:2:77: ", .what = { "JSON nested deeper than 64 levels" } },
     /* 64 levels are allowed: what is wrong here is the type */
     { "limit-depth-ok", .code = E (SCHEMA), .where = "limit-depth-ok.json:2:15: ",
-      .what = { "sources[0]: expected a string, got an array" } },
+      .what = { "sources[0]: expected a source (an object with 'publisher', 'title' and 'date', or a URL string), got an array" } },
     { "limit-string", .code = E (LIMIT), .where = "limit-string.json:2:12: ",
       .what = { "title: string of 5000 bytes is longer than the limit of 4096" } },
     { "limit-string-key", .code = E (LIMIT), .where = "limit-string-key.json:2:3: ",
@@ -229,6 +229,39 @@ static const ErrorCase cases[] = {
     { "location-unknown", .code = E (REFERENCE), .where = "location-unknown.json:8:38: ",
       .what = { "partners[0].destinations[0].location: unknown location 'servers'",
                 "did you mean 'server'?" } },
+
+    /* ---- sources ---------------------------------------------------------------------- */
+    { "source-missing-publisher", .text = "{\"sources\": [{\"title\": \"T\", \"date\": \"2018\"}]}",
+      .code = E (SCHEMA), .where = "source-missing-publisher.json:1:14: ",
+      .what = { "sources[0]: missing required key 'publisher'" } },
+    { "source-bad-day",
+      .text = "{\"sources\": [{\"publisher\": \"P\", \"title\": \"T\", \"date\": \"2018-02-30\"}]}",
+      .code = E (VALUE), .where = "source-bad-day.json:1:55: ",
+      .what = { "sources[0].date: '2018-02-30' is not a valid date",
+                "expected YYYY-MM-DD, YYYY-MM or YYYY" } },
+    { "source-bad-month",
+      .text = "{\"sources\": [\"https://a.example/\", {\"publisher\": \"P\", \"title\": \"T\", "
+              "\"date\": \"2018-13\"}]}",
+      .code = E (VALUE), .where = "source-bad-month.json:1:77: ",
+      .what = { "sources[1].date: '2018-13' is not a valid date" } },
+    { "source-bad-url",
+      .text = "{\"sources\": [{\"publisher\": \"P\", \"title\": \"T\", \"date\": \"2018-06\", "
+              "\"url\": \"www.nytimes.com/x\"}]}",
+      .code = E (VALUE), .where = "source-bad-url.json:1:73: ",
+      .what = { "sources[0].url: 'www.nytimes.com/x' is not a URL", "https:" } },
+    { "source-unknown-key",
+      .text = "{\"sources\": [{\"publisher\": \"P\", \"title\": \"T\", \"date\": \"2018\", "
+              "\"read-at\": \"https://a.example/\"}]}",
+      .code = E (SCHEMA), .where = "source-unknown-key.json:1:63: ",
+      .what = { "sources[0].read-at: unknown key 'read-at'; did you mean 'read_at'?" } },
+    { "source-blank-title",
+      .text = "{\"sources\": [{\"publisher\": \"P\", \"title\": \" \", \"date\": \"2018\"}]}",
+      .code = E (VALUE), .where = "source-blank-title.json:1:42: ",
+      .what = { "sources[0].title: expected a non-empty title" } },
+    { "source-number", .text = "{\"sources\": [3]}", .code = E (SCHEMA),
+      .where = "source-number.json:1:14: ",
+      .what = { "sources[0]: expected a source (an object with 'publisher', 'title' and 'date', "
+                "or a URL string), got a number" } },
 
     /* ---- references ------------------------------------------------------------------- */
     { "integrates-suggest", .code = E (REFERENCE), .where = "integrates-suggest.json:6:22: ",

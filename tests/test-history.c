@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "engine.h"
+#include "history-util.h"
 #include "loader.h"
 #include "policy.h"
 #include "population.h"
@@ -16,112 +17,10 @@
  * kept): Graph API v1.0's friend permissions, the rule for apps created after 30 April 2014,
  * the cut-off of 30 April 2015 and its exceptions (extensions, whitelists), Cambridge
  * Analytica's downstream sharing, the April 2018 restrictions, and the device partners'
- * wind-down over 2018 (Huawei in June; 52 disclosed, 38 ended by 29 June, 7 by the end of
- * July, 1 by the end of October).
+ * partners from 2007 and their wind-down over 2018 (22 of about 60 ended by 3 June, more than
+ * half by 5 June, Huawei that week; 52 disclosed, 38 ended by 29 June, 7 by the end of July, 1
+ * by the end of October). tests/test-corrections.c checks the rest of the December 2026 review.
  */
-#define SMALL "population.users=2000"
-
-/* ---- running a bundled scenario on a date ----------------------------------------------- */
-
-typedef struct {
-    FsimScenario *s;
-    FsimResult *r;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-    fsim_result_free (run->r);
-    fsim_scenario_free (run->s);
-    memset (run, 0, sizeof *run);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-static void
-run_scenario (Run *run, FsimScenario *s)
-{
-    g_autoptr (GError) error = NULL;
-    run->s = s;
-    g_autoptr (FsimPopulation) pop = fsim_population_build (s, &error);
-    g_assert_no_error (error);
-    g_autoptr (FsimDecisions) d = fsim_decisions_new (s, s->date);
-    run->r = fsim_engine_run (s, pop, d, &error);
-    g_assert_no_error (error);
-    g_assert_nonnull (run->r);
-}
-
-/* scenarios/NAME.json, cut to SMALL users, on @date (NULL: its own), plus @more sets. */
-static void
-run_bundled (Run *run, const char *name, const char *date, const char *const *more)
-{
-    g_autoptr (GError) error = NULL;
-    g_autofree char *file = g_strconcat (name, ".json", NULL);
-    g_autofree char *path = fsim_test_source_path ("scenarios", file, NULL);
-    g_autofree char *date_set = date ? g_strconcat ("date=", date, NULL) : NULL;
-    g_autoptr (GPtrArray) sets = g_ptr_array_new ();
-    g_ptr_array_add (sets, (gpointer) SMALL);
-    if (date_set)
-        g_ptr_array_add (sets, date_set);
-    for (size_t i = 0; more && more[i]; i++)
-        g_ptr_array_add (sets, (gpointer) more[i]);
-    g_ptr_array_add (sets, NULL);
-    g_test_message ("%s on %s", name, date ? date : "its date");
-    FsimScenario *s = fsim_loader_load (path, (const char *const *) sets->pdata, &error);
-    g_assert_no_error (error);
-    g_assert_nonnull (s);
-    run_scenario (run, s);
-}
-
-static size_t
-partner_index (const Run *run, const char *id)
-{
-    gssize p = fsim_scenario_find_partner (run->s, id);
-    if (p < 0)
-        g_error ("no partner '%s' in %s", id, run->s->id);
-    return (size_t) p;
-}
-
-/* Users whose data reached @partner through channel @c, for the field where most did. */
-static size_t
-through (const Run *run, const char *partner, FsimChannel c)
-{
-    size_t p = partner_index (run, partner), most = 0;
-    for (size_t f = 0; f < run->s->n_fields; f++)
-        most = MAX (most, run->r->fp_channel[c][f * run->s->n_partners + p]);
-    return most;
-}
-
-/* Users reached through a friend or a friend of a friend: data its users did not give. */
-static size_t
-friend_data (const Run *run, const char *partner)
-{
-    return MAX (through (run, partner, FSIM_CHANNEL_FRIEND),
-                through (run, partner, FSIM_CHANNEL_FRIEND_OF_FRIEND));
-}
-
-static size_t
-reached (const Run *run, const char *partner)
-{
-    return run->r->partner_reached[partner_index (run, partner)];
-}
-
-static size_t
-reached_no_consent (const Run *run, const char *partner)
-{
-    return run->r->partner_reached_no_consent[partner_index (run, partner)];
-}
-
-static size_t
-users_of (const Run *run, const char *partner)
-{
-    return run->r->partner_users[partner_index (run, partner)];
-}
-
-static gboolean
-has_tag (const FsimPartner *p, const char *tag)
-{
-    return p->tags && g_strv_contains ((const char *const *) p->tags, tag);
-}
 
 /* ---- every bundled file loads and runs -------------------------------------------------- */
 
@@ -186,7 +85,7 @@ test_history_scenarios_load_run (void)
         /* what a student reads first: a title, a description, sources, assumptions */
         g_assert_nonnull (s->title);
         g_assert_cmpuint (strlen (s->description ? s->description : ""), >, 200);
-        g_assert_true (s->sources && s->sources[0]);
+        g_assert_cmpuint (s->sources.n, >, 0);
         gboolean generated = s->population.kind == FSIM_POPULATION_GENERATED;
         if (generated)
             g_assert_true (s->assumptions && s->assumptions[0]);
@@ -343,7 +242,8 @@ test_history_graph_v2_exceptions_end (void)
     g_assert_cmpuint (friend_data (&y2018, "whitelisted-unnamed"), ==, 0);
 }
 
-/* April 2018: religion and politics closed to new apps; unused apps lose sensitive fields. */
+/* April 2018 (Schroepfer's list): religion and politics, relationships and their details,
+ * education and work closed to new apps; unused apps lose sensitive fields. */
 static void
 test_history_restrictions_2018 (void)
 {
@@ -359,7 +259,17 @@ test_history_restrictions_2018 (void)
         { "new-app-2018", "user_religion_politics", "2018-04-03", FSIM_VERDICT_ALLOWED,
           "graph-v2-open" },
         { "new-app-2018", "user_religion_politics", "2018-04-04", FSIM_VERDICT_DENIED,
-          "religion-politics-closed-to-new-apps" },
+          "closed-to-new-apps-2018-04-04" },
+        { "new-app-2018", "user_relationships", "2018-04-04", FSIM_VERDICT_DENIED,
+          "closed-to-new-apps-2018-04-04" },
+        { "new-app-2018", "user_relationship_details", "2018-04-04", FSIM_VERDICT_DENIED,
+          "closed-to-new-apps-2018-04-04" },
+        { "new-app-2018", "user_education_history", "2018-04-04", FSIM_VERDICT_DENIED,
+          "closed-to-new-apps-2018-04-04" },
+        { "new-app-2018", "user_work_history", "2018-04-04", FSIM_VERDICT_DENIED,
+          "closed-to-new-apps-2018-04-04" },
+        { "new-app-2018", "user_relationships", "2018-04-03", FSIM_VERDICT_ALLOWED,
+          "graph-v2-open" },
         { "new-app-2018", "user_likes", "2018-04-04", FSIM_VERDICT_ALLOWED, "graph-v2-open" },
         { "dormant-app", "user_friends", "2018-04-04", FSIM_VERDICT_DENIED,
           "unused-apps-lose-access" },
@@ -456,28 +366,8 @@ test_history_device_huawei_wind_down (void)
     g_assert_cmpstr (after.s->rules[x->rule].id, ==, "huawei-wound-down");
 }
 
-/* Partners with at least one scope allowed on @date; those tagged @tag among them. */
-static size_t
-partners_with_access (const FsimScenario *s, const char *date, const char *tag, size_t *out_tagged)
-{
-    FsimDay day;
-    g_assert_true (fsim_day_parse (date, &day));
-    g_autoptr (FsimDecisions) d = fsim_decisions_new (s, day);
-    size_t n = 0, tagged = 0;
-    for (size_t p = 0; p < s->n_partners; p++) {
-        const FsimPartner *pa = &s->partners[p];
-        gboolean any = FALSE;
-        for (size_t k = 0; k < pa->n_apis && !any; k++)
-            for (size_t sc = 0; sc < s->apis[pa->apis[k]].n_scopes && !any; sc++)
-                any = fsim_decisions_get (d, p, k, sc)->verdict == FSIM_VERDICT_ALLOWED;
-        n += any;
-        tagged += any && has_tag (pa, tag);
-    }
-    *out_tagged = tagged;
-    return n;
-}
-
-/* 60 partners; 52 disclosed; 38 ended by 29 June 2018, 7 more by July, 1 by October. */
+/* 60 partners from 2007 (Microsoft from 2008); 52 disclosed; 22 of about 60 ended by 3 June
+ * 2018, more than half by 5 June, 38 of the 52 by 29 June, 7 more by July, 1 by October. */
 static void
 test_history_device_partners_2018 (void)
 {
@@ -494,9 +384,10 @@ test_history_device_partners_2018 (void)
     }
     g_assert_cmpuint (s->n_partners, ==, 60);
     g_assert_cmpuint (n_disclosed, ==, 52);
-    g_assert_cmpuint (n_unnamed, ==, 47);
-    static const char *const named[] = { "apple",  "amazon", "blackberry", "microsoft", "samsung",
-                                         "huawei", "lenovo", "oppo",       "tcl" };
+    g_assert_cmpuint (n_unnamed, ==, 45);
+    static const char *const named[] = { "apple", "amazon", "blackberry", "microsoft",
+                                         "samsung", "huawei", "lenovo", "oppo", "tcl",
+                                         "qualcomm", "pantech" };
     for (size_t i = 0; i < G_N_ELEMENTS (named); i++)
         g_assert_cmpint (fsim_scenario_find_partner (s, named[i]), >=, 0);
 
@@ -504,11 +395,13 @@ test_history_device_partners_2018 (void)
         const char *date;
         size_t all, disclosed;
     } timeline[] = {
+        { "2006-12-31", 0, 0 },   { "2007-01-01", 59, 51 }, { "2008-01-01", 60, 52 },
         { "2013-06-01", 60, 52 }, { "2018-03-31", 60, 52 }, { "2018-04-01", 52, 52 },
-        { "2018-06-04", 52, 52 }, { "2018-06-05", 25, 25 }, { "2018-06-07", 25, 25 },
-        { "2018-06-08", 24, 24 }, { "2018-06-28", 24, 24 }, { "2018-06-29", 14, 14 },
-        { "2018-07-31", 14, 14 }, { "2018-08-01", 7, 7 },   { "2018-10-31", 7, 7 },
-        { "2018-11-01", 6, 6 },   { "2019-06-01", 6, 6 },
+        { "2018-06-02", 52, 52 }, { "2018-06-03", 38, 38 }, { "2018-06-04", 38, 38 },
+        { "2018-06-05", 29, 29 }, { "2018-06-07", 29, 29 }, { "2018-06-08", 28, 28 },
+        { "2018-06-28", 28, 28 }, { "2018-06-29", 14, 14 }, { "2018-07-31", 14, 14 },
+        { "2018-08-01", 7, 7 },   { "2018-10-31", 7, 7 },   { "2018-11-01", 6, 6 },
+        { "2019-06-01", 6, 6 },
     };
     for (size_t i = 0; i < G_N_ELEMENTS (timeline); i++) {
         size_t disclosed = 0;
@@ -518,6 +411,15 @@ test_history_device_partners_2018 (void)
         g_assert_cmpuint (all, ==, timeline[i].all);
         g_assert_cmpuint (disclosed, ==, timeline[i].disclosed);
     }
+    /* Archibong, 3 June: 'already ended 22' of about 60; a spokeswoman, 5 June: 'more than
+     * half' of them */
+    size_t ignored = 0;
+    g_assert_cmpuint (60 - partners_with_access (s, "2018-06-03", "unnamed", &ignored), ==, 22);
+    g_assert_cmpuint (60 - partners_with_access (s, "2018-06-02", "unnamed", &ignored), <, 22);
+    g_assert_cmpuint (2 * (60 - partners_with_access (s, "2018-06-05", "unnamed", &ignored)), >,
+                      60);
+    g_assert_cmpuint (2 * (60 - partners_with_access (s, "2018-06-04", "unnamed", &ignored)), <,
+                      60);
     /* 38 of the 52 ended by 29 June: 52 - 14 */
     size_t disclosed = 0;
     partners_with_access (s, "2018-06-29", "disclosed-2018-06-29", &disclosed);

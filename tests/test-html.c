@@ -89,6 +89,11 @@ test_html_escaping (void)
     g_assert_nonnull (strstr (page, "<li>https://example.org/a?b=1&amp;c=&lt;d&gt;&quot;e</li>"));
     g_assert_nonnull (
         strstr (page, "<a rel=\"noreferrer noopener\" href=\"https://example.org/ok\">"));
+    /* a publication: publisher, title (a link only to a clean http(s) URL), date, the copy */
+    g_assert_nonnull (strstr (
+        page, "<li>&lt;b&gt;Press&lt;/b&gt;, A &lt;i&gt;title&lt;/i&gt;, 2018-06 (read at: "
+              "<a rel=\"noreferrer noopener\" href=\"https://archive.example/copy\">"
+              "https://archive.example/copy</a>); &lt;script&gt;n()&lt;/script&gt;</li>"));
     g_assert_nonnull (strstr (page, "default-src 'none'"));
 }
 

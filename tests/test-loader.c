@@ -204,6 +204,105 @@ test_loader_string_source (void)
     g_assert_cmpuint (s->seed, ==, 1);
 }
 
+/* A source is a publication (publisher, title, date at day, month or year precision, the
+ * original URL, the copy it was read in) or, in users' own files, a bare URL. */
+static void
+test_loader_sources_objects (void)
+{
+    g_autofree char *dir = fsim_test_data_path ("loader", "inline.json", NULL);
+    const char *text =
+        "{\"scenario\": \"x\", \"date\": \"2012-02-29\", \"include\": [\"model.json\"],\n"
+        " \"population\": {\"users\": [{\"id\": \"a\"}]},\n"
+        " \"sources\": [\n"
+        "  {\"publisher\": \"The New York Times\", \"title\": \"Facebook Gave Device Makers "
+        "Deep Access\", \"date\": \"2018-06-03\",\n"
+        "   \"url\": \"https://www.nytimes.com/2018/06/03/x.html\",\n"
+        "   \"read_at\": \"https://web.archive.org/web/2018/https://www.nytimes.com/x\",\n"
+        "   \"note\": \"the BlackBerry test\"},\n"
+        "  \"https://example.org/own-notes\",\n"
+        "  {\"publisher\": \"Facebook\", \"title\": \"Letter\", \"date\": \"2018-06\"},\n"
+        "  {\"publisher\": \"FTC\", \"title\": \"Complaint\", \"date\": \"2019\"}],\n"
+        " \"rules\": [{\"id\": \"r\", \"effect\": \"deny\", \"partners\": [\"quiz\"],\n"
+        "   \"sources\": [{\"publisher\": \"P\", \"title\": \"T\", \"date\": \"2016-02-29\"}]}]}";
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FsimScenario) s = fsim_loader_load_string (dir, text, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (s->sources.n, ==, 4);
+    const FsimSource *nyt = &s->sources.items[0];
+    g_assert_cmpstr (nyt->publisher, ==, "The New York Times");
+    g_assert_cmpstr (nyt->date, ==, "2018-06-03");
+    g_assert_cmpstr (nyt->url, ==, "https://www.nytimes.com/2018/06/03/x.html");
+    g_assert_cmpstr (nyt->read_at, ==,
+                     "https://web.archive.org/web/2018/https://www.nytimes.com/x");
+    g_assert_cmpint (nyt->loc.line, ==, 4);
+    g_assert_cmpint (nyt->loc.col, ==, 3);
+    g_autofree char *line = fsim_source_to_string (nyt);
+    g_assert_cmpstr (line, ==,
+                     "The New York Times, \"Facebook Gave Device Makers Deep Access\", 2018-06-03, "
+                     "https://www.nytimes.com/2018/06/03/x.html (read at: "
+                     "https://web.archive.org/web/2018/https://www.nytimes.com/x); the BlackBerry "
+                     "test");
+    const FsimSource *bare = &s->sources.items[1];
+    g_assert_null (bare->publisher);
+    g_assert_null (bare->date);
+    g_assert_cmpstr (bare->url, ==, "https://example.org/own-notes");
+    g_autofree char *bare_line = fsim_source_to_string (bare);
+    g_assert_cmpstr (bare_line, ==, "https://example.org/own-notes");
+    g_assert_cmpstr (s->sources.items[2].date, ==, "2018-06");
+    g_assert_null (s->sources.items[2].url);
+    g_autofree char *letter = fsim_source_to_string (&s->sources.items[2]);
+    g_assert_cmpstr (letter, ==, "Facebook, \"Letter\", 2018-06");
+    g_assert_cmpstr (s->sources.items[3].date, ==, "2019");
+    gssize r = fsim_scenario_find_rule (s, "r");
+    g_assert_cmpint (r, >=, 0);
+    g_assert_cmpuint (s->rules[r].sources.n, ==, 1);
+    g_assert_cmpstr (s->rules[r].sources.items[0].date, ==, "2016-02-29");
+}
+
+/* A partner's "consent" records a deceptive notice with its note and sources; by default it is
+ * unchallenged; an unknown kind or a bare string is an error at its place. */
+static void
+test_loader_partner_consent (void)
+{
+    g_autofree char *dir = fsim_test_data_path ("loader", "inline.json", NULL);
+    const char *fmt =
+        "{\"scenario\": \"x\", \"date\": \"2014-08-01\", \"include\": [\"model.json\"],\n"
+        " \"population\": {\"users\": [{\"id\": \"a\"}]},\n"
+        " \"partners\": [{\"id\": \"gsr\", \"kind\": \"app\", \"integrates\": [\"graph-v1\"],\n"
+        "   \"requests\": [\"user_birthday\"], \"destinations\": [{\"id\": \"s\", \"location\":\n"
+        "   \"server\", \"jurisdiction\": \"GB\", \"fields\": [\"*\"]}],\n"
+        "   \"consent\": %s}]}";
+    g_autofree char *good = g_strdup_printf (fmt,
+        "{\"kind\": \"deceptive\", \"note\": \"the FTC alleges\", \"sources\": "
+        "[{\"publisher\": \"FTC\", \"title\": \"Complaint\", \"date\": \"2019-07-24\"}]}");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FsimScenario) s = fsim_loader_load_string (dir, good, NULL, &error);
+    g_assert_no_error (error);
+    gssize gsr = fsim_scenario_find_partner (s, "gsr");
+    g_assert_cmpint (gsr, >=, 0);
+    const FsimConsent *c = &s->partners[gsr].consent;
+    g_assert_cmpint (c->kind, ==, FSIM_CONSENT_DECEPTIVE);
+    g_assert_cmpstr (c->note, ==, "the FTC alleges");
+    g_assert_cmpuint (c->sources.n, ==, 1);
+    g_assert_cmpstr (c->sources.items[0].publisher, ==, "FTC");
+    g_assert_cmpstr (fsim_consent_kind_to_string (c->kind), ==, "deceptive");
+    gssize quiz = fsim_scenario_find_partner (s, "quiz");
+    g_assert_cmpint (s->partners[quiz].consent.kind, ==, FSIM_CONSENT_UNCHALLENGED);
+    g_assert_null (s->partners[quiz].consent.note);
+
+    g_autofree char *bad_kind = g_strdup_printf (fmt, "{\"kind\": \"informed\"}");
+    g_autoptr(FsimScenario) s2 = fsim_loader_load_string (dir, bad_kind, NULL, &error);
+    g_assert_null (s2);
+    g_assert_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_VALUE);
+    g_assert_nonnull (strstr (error->message, ":6:24: partners[0].consent.kind: 'informed' is "
+                                              "not a kind of consent"));
+    g_clear_error (&error);
+    g_autofree char *bare = g_strdup_printf (fmt, "\"deceptive\"");
+    g_autoptr(FsimScenario) s3 = fsim_loader_load_string (dir, bare, NULL, &error);
+    g_assert_null (s3);
+    g_assert_nonnull (strstr (error->message, "partners[0].consent"));
+}
+
 static void
 test_loader_day_parse (void)
 {
@@ -246,6 +345,8 @@ main (int argc, char *argv[])
     g_test_add_func ("/loader/include/twice", test_loader_include_twice);
     g_test_add_func ("/loader/set/unknown-top-key", test_loader_set_unknown_top_key);
     g_test_add_func ("/loader/day/parse", test_loader_day_parse);
+    g_test_add_func ("/loader/sources/objects", test_loader_sources_objects);
+    g_test_add_func ("/loader/partner/consent", test_loader_partner_consent);
     g_test_add_func ("/loader/seed/largest", test_loader_seed_largest);
     return g_test_run ();
 }

@@ -421,7 +421,6 @@ test_report_text_numbers (Fixture *x, gconstpointer data)
     g_autofree char *text = render (x, FSIM_REPORT_TEXT);
     (void) data;
 
-    g_test_message ("%s", text);
     g_assert_true (g_str_has_prefix (text, "flowsim " FSIM_VERSION " report\n"));
     g_assert_nonnull (strstr (text, "  Scenario                test-report\n"));
     g_assert_nonnull (strstr (text, "  Date                    2018-06-05\n"));
@@ -563,6 +562,44 @@ test_report_appends (Fixture *x, gconstpointer data)
     g_assert_cmpstr (out->str + 5, ==, csv);
 }
 
+/* A partner whose users agreed through a deceptive notice: the text report says so, with the
+ * count of its users, the note (cleaned of control characters) and its sources; JSON names the
+ * kind for every partner; nothing is said of a partner without users. */
+static void
+test_report_consent (Fixture *x, gconstpointer data)
+{
+    (void) data;
+    FsimSource src = { .publisher = S ("FTC"), .title = S ("Complaint"), .date = S ("2019-07-24"),
+                       .read_at = S ("https://example.org/complaint") };
+    x->partners[0].consent = (FsimConsent) { .kind = FSIM_CONSENT_DECEPTIVE,
+                                             .note = S ("Told users it would not\x1b[31m download"),
+                                             .sources = { .items = &src, .n = 1 } };
+    x->partners[2].consent.kind = FSIM_CONSENT_DECEPTIVE; /* no users: not mentioned */
+    g_autofree char *text = render (x, FSIM_REPORT_TEXT);
+    assert_no_control_bytes (text);
+    g_test_message ("%s", text);
+    g_assert_nonnull (strstr (text, "\nConsent through a deceptive notice\n"
+                                    "  quiz: its 1,000 users gave their own data through a "
+                                    "notice alleged to be deceptive, not\n  informed consent "
+                                    "(counted above as \"with consent\").\n"
+                                    "  Told users it would not?[31m download\n"
+                                    "  Source: FTC, \"Complaint\", 2019-07-24 (read at: "
+                                    "https://example.org/complaint)\n"));
+    g_assert_null (strstr (text, "@idle: its"));
+    g_assert_true (strstr (text, "Consent through") > strstr (text, "Reach by partner"));
+    g_assert_true (strstr (text, "Consent through") < strstr (text, "Reach by field"));
+
+    g_autofree char *json = render (x, FSIM_REPORT_JSON);
+    g_autoptr(GHashTable) doc = json_check_parse (json);
+    g_assert_cmpstr (json_check_get (doc, "partners[0].consent"), ==, "deceptive");
+    g_assert_cmpstr (json_check_get (doc, "partners[1].consent"), ==, "unchallenged");
+
+    /* without a deceptive partner with users the section is absent */
+    x->partners[0].consent.kind = FSIM_CONSENT_UNCHALLENGED;
+    g_autofree char *plain = render (x, FSIM_REPORT_TEXT);
+    g_assert_null (strstr (plain, "Consent through"));
+}
+
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
 
 int
@@ -586,5 +623,6 @@ main (int argc, char *argv[])
     g_test_add_func ("/report/text/empty", test_report_text_empty);
     ADD ("/report/deterministic", test_report_deterministic);
     ADD ("/report/appends", test_report_appends);
+    ADD ("/report/consent/deceptive", test_report_consent);
     return g_test_run ();
 }

@@ -64,7 +64,8 @@ FLOWSIM_API FlowsimOptions *flowsim_options_new (void);
 /* Accepts NULL. */
 FLOWSIM_API void flowsim_options_free (FlowsimOptions *options);
 /* Adds a what-if override `PATH=VALUE`, as `flowsim run --set` (docs/format.md, "set paths");
- * applied in the order added, after the file's own `set`. Checked when the scenario loads. */
+ * applied in the order added, after the file's own `set`. Checked when the scenario loads.
+ * `choices.CLAIM=ALTERNATIVE` chooses an alternative of a contested fact, as `--claim` does. */
 FLOWSIM_API void flowsim_options_add_set (FlowsimOptions *options, const char *path_value);
 /* Threads for the population and the trace (0: one per processor). Results never depend on it. */
 FLOWSIM_API void flowsim_options_set_threads (FlowsimOptions *options, unsigned threads);

@@ -92,11 +92,12 @@ typedef enum {
 gboolean fsim_timeline_format_from_string (const char *s, FsimTimelineFormat *out);
 
 /*
+ * Both name the claims in force (claims-report.h): text in the header, JSON as "claims".
  * text: a table per grouping (all partners and each jurisdiction; each partner kind), one row
  *   per date, cells "USERS (WITHOUT CONSENT)", a table of the partners that reached anyone
  *   (all, by kind), then the policy changes in the range.
  * json: { "flowsim", "scenario", "title", "from", "to", "step", "population": {"users"},
- *   "jurisdictions": [..], "kinds": [..], "events": [{"date", "what"}],
+ *   "claims": [..], "jurisdictions": [..], "kinds": [..], "events": [{"date", "what"}],
  *   "points": [{"date", "users_reached", "users_reached_without_consent",
  *               "jurisdictions": [{"jurisdiction", "users", "users_without_consent"}],
  *               "kinds": [{"kind", "users", "users_without_consent"}],

@@ -119,6 +119,29 @@ fsim_i_cmd_check_sets (char **sets, GError **error)
     return FSIM_EXIT_OK;
 }
 
+FsimExit
+fsim_i_cmd_check_overrides (char ***sets, char **claims, GError **error)
+{
+    FsimExit status = fsim_i_cmd_check_sets (*sets, error);
+    if (status != FSIM_EXIT_OK || !claims || !claims[0])
+        return status;
+    for (char **claim = claims; *claim; claim++) {
+        const char *eq = strchr (*claim, '=');
+        if (eq == NULL || eq == *claim || eq[1] == '\0')
+            return fsim_i_cli_usage_error (error, "--claim '%s' is not CLAIM=ALTERNATIVE",
+                                           *claim);
+    }
+    GPtrArray *all = g_ptr_array_new ();
+    for (char **set = *sets; set && *set; set++)
+        g_ptr_array_add (all, g_steal_pointer (set));
+    for (char **claim = claims; *claim; claim++)
+        g_ptr_array_add (all, g_strconcat ("choices.", *claim, NULL));
+    g_ptr_array_add (all, NULL);
+    g_free (*sets); /* its strings moved into @all */
+    *sets = (char **) g_ptr_array_free (all, FALSE);
+    return FSIM_EXIT_OK;
+}
+
 gboolean
 fsim_i_cmd_check_scenario_args (char *const *args, GError **error)
 {

@@ -56,6 +56,7 @@ extern const FsimCommand fsim_cmd_timeline;
 extern const FsimCommand fsim_cmd_report;
 extern const FsimCommand fsim_cmd_sweep;
 extern const FsimCommand fsim_cmd_serve;
+extern const FsimCommand fsim_cmd_claims;
 
 /* The "Exit status:" paragraph every help text ends with. */
 extern const char fsim_i_cli_exit_status_help[];
@@ -98,6 +99,17 @@ FsimExit fsim_i_cmd_parse (GOptionContext *context, const char *name, int argc, 
                            GError **error);
 /* Every --set must be PATH=VALUE; a usage error otherwise. */
 FsimExit fsim_i_cmd_check_sets (char **sets, GError **error);
+/* The same, and every --claim must be CLAIM=ALTERNATIVE: the claims are then appended to
+ * *@sets as "choices.CLAIM=ALTERNATIVE", which the loader applies before the claims
+ * (docs/format.md, "Claims"). */
+FsimExit fsim_i_cmd_check_overrides (char ***sets, char **claims, GError **error);
+
+/* The --claim option of every command that runs a scenario (@claims: a char ***). */
+#define FSIM_CLI_CLAIM_OPTION(claims)                                                           \
+    { "claim", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, (claims),                                     \
+      "Take ALTERNATIVE for the contested fact CLAIM, after the scenario's choices "            \
+      "(repeatable; see flowsim claims)",                                                       \
+      "CLAIM=ALTERNATIVE" }
 /* The positional arguments of a command that takes at most one SCENARIO: a usage error
  * (FALSE) for a second one. */
 gboolean fsim_i_cmd_check_scenario_args (char *const *args, GError **error);

@@ -47,6 +47,7 @@ static const FsimCommand *const commands[] = {
     &fsim_cmd_report,
     &fsim_cmd_sweep,
     &fsim_cmd_serve,
+    &fsim_cmd_claims,
     &help_command,
 };
 

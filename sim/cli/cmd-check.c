@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "analysis-private.h"
+#include "claims-report.h"
 #include "cmd-analysis.h"
 #include "expect.h"
 #include "json-writer.h"
@@ -20,6 +21,7 @@ typedef struct {
     char *format;
     char *output;
     char **sets;
+    char **claims;
     char **args;
     gboolean help;
 } CheckOptions;
@@ -55,6 +57,7 @@ check_context (CheckOptions *o)
           "Write to FILE (replaced atomically; '-' is standard output)", "FILE" },
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
           "Override a value of every scenario (repeatable)", "PATH=VALUE" },
+        FSIM_CLI_CLAIM_OPTION (&o->claims),
         { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "FILE..." },
         { 0 },
@@ -100,7 +103,7 @@ check_parse (int argc, char **argv, CheckOptions *o, Format *format, GError **er
         return fsim_i_cli_usage_error (error,
                                        "unknown format '%s' (expected text, tap, junit or json)",
                                        o->format);
-    return fsim_i_cmd_check_sets (o->sets, error);
+    return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
 }
 
 /* Loads and checks one file; FALSE with c->error set when it cannot be checked. */
@@ -210,6 +213,12 @@ render_text (GPtrArray *done, GString *out, GError **error)
         fsim_i_append_clean (out, c->s->id);
         g_string_append_printf (out, ", %s): %u expectation%s\n", c->s->date_string,
                                 c->check->results->len, c->check->results->len == 1 ? "" : "s");
+        if (c->s->n_claims > 0) {
+            g_autofree char *claims = fsim_claims_report_csv_cell (c->s);
+            g_string_append (out, "  claims in force: ");
+            fsim_i_append_clean (out, claims);
+            g_string_append_c (out, '\n');
+        }
         for (guint j = 0; j < c->check->results->len; j++) {
             const FsimCheckResult *r = result_at (c, j);
             g_autofree char *what = outcome (r);
@@ -509,6 +518,7 @@ cmd_check (int argc, char **argv, GError **error)
     g_free (o.format);
     g_free (o.output);
     g_strfreev (o.sets);
+    g_strfreev (o.claims);
     g_strfreev (o.args);
     return status;
 }

@@ -17,6 +17,7 @@ typedef struct {
     char *output;
     FsimCliDiagram diagram;
     char **sets;
+    char **claims;
     char **args;
     gboolean help;
 } DiagramOptions;
@@ -28,6 +29,7 @@ diagram_options_clear (DiagramOptions *o)
     g_clear_pointer (&o->output, g_free);
     fsim_i_cli_diagram_clear (&o->diagram);
     g_clear_pointer (&o->sets, g_strfreev);
+    g_clear_pointer (&o->claims, g_strfreev);
     g_clear_pointer (&o->args, g_strfreev);
 }
 
@@ -43,6 +45,7 @@ diagram_context (DiagramOptions *o)
           "Write the diagram to FILE (replaced atomically; '-' is standard output)", "FILE" },
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
           "Override a scenario value (repeatable)", "PATH=VALUE" },
+        FSIM_CLI_CLAIM_OPTION (&o->claims),
         { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[SCENARIO]" },
         { 0 },
@@ -118,7 +121,7 @@ diagram_parse (int argc, char **argv, DiagramOptions *o, FsimDiagramOptions *d, 
                                        o->format);
     if ((status = fsim_i_cli_diagram_parse (&o->diagram, d, error)) != FSIM_EXIT_OK)
         return status;
-    return fsim_i_cmd_check_sets (o->sets, error);
+    return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
 }
 
 FsimExit

@@ -16,6 +16,7 @@ typedef struct {
     char *format;
     char *output;
     char **sets;
+    char **claims;
     char **args;
     gboolean exit_code;
     gboolean all;
@@ -29,7 +30,8 @@ diff_context (DiffOptions *o)
     const GOptionEntry entries[] = {
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
           "Override a value of the what-if (repeatable); with no WHATIF, the what-if is BASE "
-          "with these overrides", "PATH=VALUE" },
+          "with these overrides (and --claim choices)", "PATH=VALUE" },
+        FSIM_CLI_CLAIM_OPTION (&o->claims),
         { "format", 'f', 0, G_OPTION_ARG_FILENAME, &o->format,
           "text (the default), json, dot or svg (a diagram; svg runs Graphviz's dot)",
           "FORMAT" },
@@ -90,14 +92,14 @@ diff_parse (int argc, char **argv, DiffOptions *o, GError **error)
         return fsim_i_cli_usage_error (error, "no BASE scenario given");
     if (o->args[1] && o->args[2])
         return fsim_i_cli_usage_error (error, "unexpected argument '%s'", o->args[2]);
-    if (!o->args[1] && !o->sets)
-        return fsim_i_cli_usage_error (error, "give a WHATIF scenario, or --set overrides of "
-                                              "BASE");
+    if (!o->args[1] && !o->sets && !o->claims)
+        return fsim_i_cli_usage_error (error, "give a WHATIF scenario, or --set or --claim "
+                                              "overrides of BASE");
     if (!fsim_i_diff_format_ok (o->format))
         return fsim_i_cli_usage_error (error,
                                        "unknown format '%s' (expected text, json, dot or svg)",
                                        o->format);
-    return fsim_i_cmd_check_sets (o->sets, error);
+    return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
 }
 
 /* fsim_i_diff_render() with the text's --all, a focus (nullable) and, when @warn, the warnings
@@ -166,6 +168,7 @@ cmd_diff (int argc, char **argv, GError **error)
     g_free (o.format);
     g_free (o.output);
     g_strfreev (o.sets);
+    g_strfreev (o.claims);
     g_strfreev (o.args);
     fsim_i_focus_options_clear (&o.focus);
     return status;

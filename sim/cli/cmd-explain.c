@@ -19,6 +19,7 @@ typedef struct {
     char *format;
     char *output;
     char **sets;
+    char **claims;
     char **args;
     gboolean help;
 } ExplainOptions;
@@ -33,6 +34,7 @@ options_clear (ExplainOptions *o)
     g_free (o->format);
     g_free (o->output);
     g_strfreev (o->sets);
+    g_strfreev (o->claims);
     g_strfreev (o->args);
 }
 
@@ -59,6 +61,7 @@ explain_context (ExplainOptions *o)
           "Write to FILE (replaced atomically; '-' is standard output)", "FILE" },
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
           "Override a scenario value (repeatable)", "PATH=VALUE" },
+        FSIM_CLI_CLAIM_OPTION (&o->claims),
         { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[SCENARIO]" },
         { 0 },
@@ -119,7 +122,7 @@ explain_parse (int argc, char **argv, ExplainOptions *o, GError **error)
     status = fsim_i_explain_check (&rq, error);
     if (status != FSIM_EXIT_OK)
         return status;
-    return fsim_i_cmd_check_sets (o->sets, error);
+    return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
 }
 
 /* The partners with a destination the --destination filter names. */

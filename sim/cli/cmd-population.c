@@ -15,6 +15,7 @@ typedef struct {
     char *export_dir;
     char *save;
     char **sets;
+    char **claims;
     char **args;
     gint64 sample;
     gboolean quiet;
@@ -29,6 +30,7 @@ options_clear (PopulationOptions *o)
     g_clear_pointer (&o->export_dir, g_free);
     g_clear_pointer (&o->save, g_free);
     g_clear_pointer (&o->sets, g_strfreev);
+    g_clear_pointer (&o->claims, g_strfreev);
     g_clear_pointer (&o->args, g_strfreev);
 }
 
@@ -42,6 +44,7 @@ population_context (PopulationOptions *o)
           "Write the description to FILE (replaced atomically; '-' is standard output)", "FILE" },
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
           "Override a scenario value, after the file's own 'set' (repeatable)", "PATH=VALUE" },
+        FSIM_CLI_CLAIM_OPTION (&o->claims),
         { "sample", 0, 0, G_OPTION_ARG_INT64, &o->sample,
           "Estimate average clustering from N sampled users when there are more "
           "(default " G_STRINGIFY (FSIM_CLUSTERING_DEFAULT_SAMPLE) ")",
@@ -99,7 +102,7 @@ population_parse (int argc, char **argv, PopulationOptions *o, FsimReportFormat 
     if (o->sample < 1)
         return fsim_i_cli_usage_error (error, "--sample must be at least 1, not %" G_GINT64_FORMAT,
                                        o->sample);
-    return fsim_i_cmd_check_sets (o->sets, error);
+    return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
 }
 
 /* Writes @pop as a snapshot to @path. The one place a snapshot file is written: the bytes go

@@ -18,6 +18,7 @@ typedef struct {
     char *format;
     char *output;
     char **sets;
+    char **claims;
     char **args;
     gboolean help;
 } PossibleOptions;
@@ -40,6 +41,7 @@ possible_context (PossibleOptions *o)
           "Write to FILE (replaced atomically; '-' is standard output)", "FILE" },
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
           "Override a scenario value (repeatable)", "PATH=VALUE" },
+        FSIM_CLI_CLAIM_OPTION (&o->claims),
         { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL,
           "[SCENARIO]" },
@@ -73,6 +75,7 @@ options_clear (PossibleOptions *o)
     g_free (o->format);
     g_free (o->output);
     g_strfreev (o->sets);
+    g_strfreev (o->claims);
     g_strfreev (o->args);
 }
 
@@ -92,7 +95,7 @@ possible_parse (int argc, char **argv, PossibleOptions *o, gboolean *json, FsimD
                                        o->format);
     if (o->date && !fsim_day_parse (o->date, day))
         return fsim_i_cli_usage_error (error, "--date '%s' is not a date (YYYY-MM-DD)", o->date);
-    return fsim_i_cmd_check_sets (o->sets, error);
+    return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
 }
 
 static FsimExit

@@ -19,6 +19,7 @@ typedef struct {
     char *timeline;
     FsimCliDiagram diagram;
     char **sets;
+    char **claims;
     char **highlight;
     char **variants;
     char **args;
@@ -41,6 +42,7 @@ report_options_clear (ReportOptions *o)
     g_clear_pointer (&o->timeline, g_free);
     fsim_i_cli_diagram_clear (&o->diagram);
     g_clear_pointer (&o->sets, g_strfreev);
+    g_clear_pointer (&o->claims, g_strfreev);
     g_clear_pointer (&o->highlight, g_strfreev);
     g_clear_pointer (&o->variants, g_strfreev);
     g_clear_pointer (&o->args, g_strfreev);
@@ -59,6 +61,7 @@ report_context (ReportOptions *o)
           "Leave the diagram out (it needs Graphviz's dot)", NULL },
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
           "Override a scenario value (repeatable)", "PATH=VALUE" },
+        FSIM_CLI_CLAIM_OPTION (&o->claims),
         { "highlight", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->highlight,
           "Lead with this flow and an example route (repeatable), e.g. huawei:profile.religion",
           "PARTNER:FIELD" },
@@ -130,7 +133,7 @@ report_parse (int argc, char **argv, ReportOptions *o, ReportArgs *a, GError **e
         return status;
     if (o->timeline && (status = parse_timeline (o->timeline, a, error)) != FSIM_EXIT_OK)
         return status;
-    return fsim_i_cmd_check_sets (o->sets, error);
+    return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
 }
 
 /* The diagram as a sanitized <svg> element, through Graphviz. */

@@ -13,6 +13,7 @@ typedef struct {
     char *format;
     char *output;
     char **sets;
+    char **claims;
     char **args;
     gboolean quiet;
     gboolean all;
@@ -26,6 +27,7 @@ run_options_clear (RunOptions *o)
     g_clear_pointer (&o->format, g_free);
     g_clear_pointer (&o->output, g_free);
     g_clear_pointer (&o->sets, g_strfreev);
+    g_clear_pointer (&o->claims, g_strfreev);
     g_clear_pointer (&o->args, g_strfreev);
     fsim_i_focus_options_clear (&o->focus);
 }
@@ -41,6 +43,7 @@ run_context (RunOptions *o)
           "Write the report to FILE (replaced atomically; '-' is standard output)", "FILE" },
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
           "Override a scenario value, after the file's own 'set' (repeatable)", "PATH=VALUE" },
+        FSIM_CLI_CLAIM_OPTION (&o->claims),
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet,
           "Print nothing but the report and errors (no progress line)", NULL },
         { "all", 'a', 0, G_OPTION_ARG_NONE, &o->all,
@@ -84,7 +87,7 @@ run_parse (int argc, char **argv, RunOptions *o, FsimReportFormat *out_format, G
     if (o->format && !fsim_report_format_from_string (o->format, out_format))
         return fsim_i_cli_usage_error (error, "unknown format '%s' (expected text, json or csv)",
                                        o->format);
-    return fsim_i_cmd_check_sets (o->sets, error);
+    return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
 }
 
 /* What fsim_i_cli_render_progress() does, without the progress line. */

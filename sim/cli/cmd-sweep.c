@@ -18,6 +18,7 @@ typedef struct {
     char *format;
     char *output;
     char **sets;
+    char **claims;
     char **args;
     gint threads;
     gboolean quiet;
@@ -34,6 +35,7 @@ options_clear (SweepOptions *o)
     g_clear_pointer (&o->format, g_free);
     g_clear_pointer (&o->output, g_free);
     g_clear_pointer (&o->sets, g_strfreev);
+    g_clear_pointer (&o->claims, g_strfreev);
     g_clear_pointer (&o->args, g_strfreev);
 }
 
@@ -60,6 +62,7 @@ sweep_context (SweepOptions *o)
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
           "Override a scenario value for every run, before the varied ones (repeatable)",
           "PATH=VALUE" },
+        FSIM_CLI_CLAIM_OPTION (&o->claims),
         { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads,
           "Runs at the same time (default: one per processor)", "N" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet,
@@ -111,7 +114,7 @@ sweep_parse (int argc, char **argv, SweepOptions *o, FsimReportFormat *out_forma
                                        o->format);
     if (o->threads < 0)
         return fsim_i_cli_usage_error (error, "--threads must be positive, not %d", o->threads);
-    return fsim_i_cmd_check_sets (o->sets, error);
+    return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
 }
 
 /* The metrics of --metric ("NAME=EXPR" or "EXPR"), and the tornado's index among them (a new

@@ -16,6 +16,7 @@ typedef struct {
     char *format;
     char *output;
     char **sets;
+    char **claims;
     char **series;
     char **args;
     gboolean help;
@@ -30,6 +31,7 @@ timeline_options_clear (TimelineOptions *o)
     g_clear_pointer (&o->format, g_free);
     g_clear_pointer (&o->output, g_free);
     g_clear_pointer (&o->sets, g_strfreev);
+    g_clear_pointer (&o->claims, g_strfreev);
     g_clear_pointer (&o->series, g_strfreev);
     g_clear_pointer (&o->args, g_strfreev);
 }
@@ -48,6 +50,7 @@ timeline_context (TimelineOptions *o)
           "Write to FILE (replaced atomically; '-' is standard output)", "FILE" },
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
           "Override a scenario value (repeatable)", "PATH=VALUE" },
+        FSIM_CLI_CLAIM_OPTION (&o->claims),
         { "series", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->series,
           "The chart's panels (svg; repeatable): jurisdiction, kind, or partner:SEL[,SEL...] "
           "(an id, a glob, kind:K, tag:T) for one line per partner",
@@ -125,7 +128,7 @@ timeline_parse (int argc, char **argv, TimelineOptions *o, FsimTimelineArgs *a, 
     FsimExit status = fsim_i_cmd_parse (context, "timeline", argc, argv, error);
     if (status != FSIM_EXIT_OK || o->help)
         return status;
-    status = fsim_i_cmd_check_sets (o->sets, error);
+    status = fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
     return status == FSIM_EXIT_OK ? timeline_check (o, a, error) : status;
 }
 

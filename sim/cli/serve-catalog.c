@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include "claims-report.h"
 #include "json-writer.h"
 #include "loader.h"
 #include "serve.h"
@@ -245,16 +246,19 @@ entry_json (const FsimScenario *s)
     fsim_jw_str (&w, "title", s->title);
     fsim_jw_str (&w, "description", s->description);
     fsim_jw_str (&w, "date", s->date_string);
-    jw_strv (&w, "sources", s->sources);
+    /* each source as the one line the reports print (publisher, title, date, URL, copy) */
+    g_autoptr (GPtrArray) sources = g_ptr_array_new_with_free_func (g_free);
+    for (size_t i = 0; i < s->sources.n; i++)
+        g_ptr_array_add (sources, fsim_source_to_string (&s->sources.items[i]));
+    g_ptr_array_add (sources, NULL);
+    jw_strv (&w, "sources", (char *const *) sources->pdata);
     jw_strv (&w, "assumptions", s->assumptions);
     write_range (&w, s);
     write_population (&w, s);
     write_model (&w, s);
-    /* The claims hook: contested claims and their alternatives, once scenarios have them
-     * (`flowsim run --claim`); the page shows a control per claim listed here. */
-    fsim_jw_key (&w, "claims");
-    fsim_jw_open (&w, '[');
-    fsim_jw_close (&w, ']');
+    /* The claims hook: the contested claims, the alternative in force of each and the ids of
+     * the others (claims-report.h); `set=choices.CLAIM=ALT` chooses one, as --claim does. */
+    fsim_claims_report_json (&w, s);
     fsim_jw_close (&w, '}');
     return g_string_free (out, FALSE);
 }

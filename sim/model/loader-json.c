@@ -23,10 +23,12 @@ G_DEFINE_QUARK (fsim-loader-error-quark, fsim_loader_error)
 
 static const char *const policy_keys[] = {
     "title", "description", "sources", "include", "fields", "apis", "partners", "rules",
+    "claims",
 };
 static const char *const scenario_keys[] = {
     "scenario", "title", "description", "date", "seed", "include", "extends", "population",
     "set", "sources", "assumptions", "fields", "apis", "partners", "rules", "expect",
+    "claims", "choices",
 };
 
 FsimJsonDoc *
@@ -54,6 +56,7 @@ fsim_i_json_doc_new (void)
     doc->read = g_ptr_array_new_with_free_func (g_free);
     doc->overrides = g_array_new (FALSE, TRUE, sizeof (FsimOverride));
     g_array_set_clear_func (doc->overrides, (GDestroyNotify) fsim_override_clear);
+    doc->file_sets = g_ptr_array_new ();
     return doc;
 }
 
@@ -69,6 +72,7 @@ fsim_i_json_doc_free (FsimJsonDoc *doc)
     g_hash_table_destroy (doc->included);
     g_ptr_array_free (doc->read, TRUE);
     g_array_unref (doc->overrides);
+    g_ptr_array_free (doc->file_sets, TRUE);
     g_free (doc);
 }
 

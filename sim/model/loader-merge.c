@@ -10,7 +10,7 @@
 
 #include "loader-private.h"
 
-static const char *const entity_keys[] = { "fields", "apis", "partners", "rules" };
+static const char *const entity_keys[] = { "fields", "apis", "partners", "rules", "claims" };
 
 /* ---- merging --------------------------------------------------------------------------------- */
 
@@ -424,7 +424,7 @@ typedef struct {
     FsimJsonDoc *doc;
     const char *path;
     GArray *segs;
-    const cJSON *value; /* the new value (each target gets a located copy) */
+    const cJSON *value; /* the new value (each target gets a located copy); NULL: a dry run */
     const cJSON *where;
     guint changed;      /* values replaced or added */
 } SetWalk;
@@ -451,7 +451,8 @@ set_at (SetWalk *w, cJSON *cur, guint i, GError **error)
                 continue;
             any = TRUE;
             if (last) {
-                replace_in_place (w->doc, cur, e, NULL, duplicate_located (w->doc, w->value));
+                if (w->value) /* else a dry run */
+                    replace_in_place (w->doc, cur, e, NULL, duplicate_located (w->doc, w->value));
                 w->changed++;
             } else if (!set_at (w, e, i + 1, error)) {
                 return FALSE;
@@ -466,11 +467,13 @@ set_at (SetWalk *w, cJSON *cur, guint i, GError **error)
     cJSON *next = s->key ? cJSON_GetObjectItemCaseSensitive (cur, s->key)
                          : select_element (cur, s->selector);
     if (last && (next || s->key)) {
-        cJSON *copy = duplicate_located (w->doc, w->value);
-        if (next)
-            replace_in_place (w->doc, cur, next, s->key, copy);
-        else
-            cJSON_AddItemToObject (cur, s->key, copy);
+        if (w->value) { /* else a dry run */
+            cJSON *copy = duplicate_located (w->doc, w->value);
+            if (next)
+                replace_in_place (w->doc, cur, next, s->key, copy);
+            else
+                cJSON_AddItemToObject (cur, s->key, copy);
+        }
         w->changed++;
         return TRUE;
     }
@@ -484,28 +487,73 @@ set_at (SetWalk *w, cJSON *cur, guint i, GError **error)
     return set_at (w, next, i + 1, error);
 }
 
-/* Apply one override: replace the value at @path in @root by @value (taking ownership), at
- * every element the path's selectors pick ([*], [kind:K], [tag:T], [glob]); the override and
- * how many values it changed are kept in doc->overrides. */
+/* Walk @path in @root and, unless @value is NULL (a dry run, which changes nothing), replace
+ * the value it names by @value (taking ownership), at every element the path's selectors pick
+ * ([*], [kind:K], [tag:T], [glob]). With @record, the override and how many values it changed
+ * are kept in doc->overrides. */
 static gboolean
-apply_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value, const cJSON *where,
-           GError **error)
+walk_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value, const cJSON *where,
+          gboolean record, GError **error)
 {
     g_autoptr(GArray) segs = parse_set_path (path);
-    fsim_i_bury (doc, value); /* the targets get located copies */
+    if (value)
+        fsim_i_bury (doc, value); /* the targets get located copies */
     if (!segs) {
         fsim_i_error_at (error, doc, where, TRUE, FSIM_LOADER_ERROR_SET,
                          "set: malformed path '%s' (expected keys separated by '.', with [N], "
                          "[ID], [*], [kind:K], [tag:T] or a glob to pick array elements)", path);
         return FALSE;
     }
+    /* the claims were applied before any set: changing one now would make the reports
+     * disagree with the values in force */
+    const Segment *first = &g_array_index (segs, Segment, 0);
+    if (first->key && strcmp (first->key, "claims") == 0) {
+        fsim_i_error_at (error, doc, where, TRUE, FSIM_LOADER_ERROR_SET,
+                         "set '%s': claims cannot be set; choose an alternative with "
+                         "'choices' or --claim CLAIM=ALTERNATIVE", path);
+        return FALSE;
+    }
     SetWalk w = { .doc = doc, .path = path, .segs = segs, .value = value, .where = where };
     if (!set_at (&w, root, 0, error))
         return FALSE;
-    FsimOverride o = { .path = g_strdup (path), .value = canonical_text (value),
-                       .changed = w.changed };
-    g_array_append_val (doc->overrides, o);
+    if (value && record) {
+        FsimOverride o = { .path = g_strdup (path), .value = canonical_text (value),
+                           .changed = w.changed };
+        g_array_append_val (doc->overrides, o);
+    }
     return TRUE;
+}
+
+/* A what-if override (a file's set, --set): applied and kept in doc->overrides. */
+static gboolean
+apply_override (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value,
+                const cJSON *where, GError **error)
+{
+    return walk_set (doc, root, path, value, where, TRUE, error);
+}
+
+/* The set of a claim's alternative in force: part of the scenario, reported with the claims,
+ * not as an override. */
+gboolean
+fsim_i_apply_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value,
+                  const cJSON *where, GError **error)
+{
+    g_return_val_if_fail (value != NULL, FALSE);
+    return walk_set (doc, root, path, value, where, FALSE, error);
+}
+
+gboolean
+fsim_i_check_set_path (FsimJsonDoc *doc, cJSON *root, const char *path, const cJSON *where,
+                       GError **error)
+{
+    return walk_set (doc, root, path, NULL, where, FALSE, error);
+}
+
+gboolean
+fsim_i_is_choice_path (const char *path)
+{
+    return g_str_has_prefix (path, "choices")
+           && (path[7] == '\0' || path[7] == '.' || path[7] == '[');
 }
 
 /* Can selectors @a and @b ("[...]" contents) pick the same element? Only two different plain
@@ -538,10 +586,14 @@ set_paths_may_meet (const char *a, const char *b)
     return TRUE;
 }
 
-/* "set" as an object {PATH: VALUE} (no two paths may meet: the order of keys carries no
- * meaning) or an array [{PATH: VALUE}, ...] applied in order. */
+/*
+ * A scenario file's "set" is kept for later (fsim_i_json_resolve applies it after the
+ * claims); its form is checked now, where the file is read: an object {PATH: VALUE} (no two
+ * paths may meet: the order of keys carries no meaning; applied in byte order of the paths)
+ * or an array [{PATH: VALUE}, ...] applied in order.
+ */
 static gboolean
-apply_file_sets (FsimJsonDoc *doc, cJSON *result, cJSON *root, GError **error)
+keep_file_sets (FsimJsonDoc *doc, cJSON *root, GError **error)
 {
     cJSON *set = cJSON_GetObjectItemCaseSensitive (root, "set");
     if (!set)
@@ -554,12 +606,7 @@ apply_file_sets (FsimJsonDoc *doc, cJSON *result, cJSON *root, GError **error)
                                  "set[%d]: expected an object with one key {PATH: VALUE}", i);
                 return FALSE;
             }
-        for (cJSON *e = set->child; e; e = e->next) {
-            cJSON *value = cJSON_DetachItemViaPointer (e, e->child);
-            g_autofree char *path = g_strdup (value->string);
-            if (!apply_set (doc, result, path, value, value, error))
-                return FALSE;
-        }
+        g_ptr_array_add (doc->file_sets, set); /* @root, and so @set, is buried: alive */
         return TRUE;
     }
     if (!cJSON_IsObject (set)) {
@@ -584,17 +631,75 @@ apply_file_sets (FsimJsonDoc *doc, cJSON *result, cJSON *root, GError **error)
     /* no two paths meet, so the order does not change the result: apply (and record) them in
      * byte order of the paths, whatever order they were written in */
     sort_keys_top (set);
-    while (set->child) {
-        cJSON *value = cJSON_DetachItemViaPointer (set, set->child);
-        g_autofree char *path = g_strdup (value->string);
-        if (!apply_set (doc, result, path, value, value, error))
-            return FALSE;
+    g_ptr_array_add (doc->file_sets, set); /* @root, and so @set, is buried: alive */
+    return TRUE;
+}
+
+/* Apply the entries of @obj (a kept set object, or one entry of a set array) that are under
+ * "choices" when @choices, the others otherwise, in their order. */
+static gboolean
+apply_set_members (FsimJsonDoc *doc, cJSON *result, cJSON *obj, gboolean choices,
+                   GError **error)
+{
+    cJSON *c = obj->child;
+    while (c) {
+        cJSON *next = c->next;
+        if (fsim_i_is_choice_path (c->string) == choices) {
+            cJSON *value = cJSON_DetachItemViaPointer (obj, c);
+            g_autofree char *path = g_strdup (value->string);
+            if (!apply_override (doc, result, path, value, value, error))
+                return FALSE;
+        }
+        c = next;
     }
     return TRUE;
 }
 
+/* Apply the kept "set" entries, base file first, each file's in its order (an array's in
+ * order, an object's in byte order of the paths): those under "choices" when @choices, the
+ * others otherwise. */
 static gboolean
-apply_cli_sets (FsimJsonDoc *doc, cJSON *result, const char *const *sets, GError **error)
+apply_file_sets (FsimJsonDoc *doc, cJSON *result, gboolean choices, GError **error)
+{
+    for (guint i = 0; i < doc->file_sets->len; i++) {
+        cJSON *set = doc->file_sets->pdata[i];
+        if (cJSON_IsArray (set)) {
+            for (cJSON *e = set->child; e; e = e->next)
+                if (!apply_set_members (doc, result, e, choices, error))
+                    return FALSE;
+        } else if (!apply_set_members (doc, result, set, choices, error)) {
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+/* choices[@claim] = @value (taking it): the whole rest of the path is the claim's id, dots
+ * included. */
+static gboolean
+set_choice (FsimJsonDoc *doc, cJSON *result, const char *claim, cJSON *value, GError **error)
+{
+    cJSON *choices = cJSON_GetObjectItemCaseSensitive (result, "choices");
+    if (!cJSON_IsObject (choices)) {
+        fsim_i_bury (doc, value);
+        fsim_i_error_at (error, doc, choices, FALSE, FSIM_LOADER_ERROR_SCHEMA,
+                         "choices: expected an object {CLAIM: ALTERNATIVE}, got %s",
+                         fsim_i_json_type_name (choices));
+        return FALSE;
+    }
+    cJSON *old = cJSON_GetObjectItemCaseSensitive (choices, claim);
+    if (old)
+        replace_in_place (doc, choices, old, claim, value);
+    else
+        cJSON_AddItemToObject (choices, claim, value);
+    return TRUE;
+}
+
+/* Apply the --set options in order: those under "choices" (--claim CLAIM=ALT is
+ * --set choices.CLAIM=ALT) when @choices, the others otherwise. */
+static gboolean
+apply_cli_sets (FsimJsonDoc *doc, cJSON *result, const char *const *sets, gboolean choices,
+                GError **error)
 {
     for (int i = 0; sets && sets[i]; i++) {
         const char *eq = strchr (sets[i], '=');
@@ -613,10 +718,17 @@ apply_cli_sets (FsimJsonDoc *doc, cJSON *result, const char *const *sets, GError
             return FALSE;
         }
         g_autofree char *path = g_strndup (sets[i], (gsize) (eq - sets[i]));
-        g_autofree char *name = g_strdup_printf ("--set %s", path);
+        if (fsim_i_is_choice_path (path) != choices)
+            continue;
+        /* a choice is named as --claim CLAIM, its columns counted in CLAIM=ALT */
+        gboolean claim = g_str_has_prefix (path, "choices.");
+        g_autofree char *name = claim ? g_strdup_printf ("--claim %s", path + 8)
+                                      : g_strdup_printf ("--set %s", path);
+        int col0 = (int) (eq - sets[i]) + 2 - (claim ? 8 : 0);
         g_autoptr(GError) local = NULL;
-        cJSON *value = fsim_i_parse_text (doc, name, eq + 1, 1, (int) (eq - sets[i]) + 2, &local);
-        if (!value && local->code != FSIM_LOADER_ERROR_PARSE) {
+        /* an alternative's id is a string even when it reads as JSON ("2017") */
+        cJSON *value = claim ? NULL : fsim_i_parse_text (doc, name, eq + 1, 1, col0, &local);
+        if (!value && local && local->code != FSIM_LOADER_ERROR_PARSE) {
             g_propagate_error (error, g_steal_pointer (&local)); /* JSON, but too long, ... */
             return FALSE;
         }
@@ -627,14 +739,15 @@ apply_cli_sets (FsimJsonDoc *doc, cJSON *result, const char *const *sets, GError
             loc->file = g_string_chunk_insert_const (doc->strings, name);
             loc->index = -1;
             loc->line = 1;
-            loc->col = (int) (eq - sets[i]) + 2;
+            loc->col = col0;
             g_hash_table_replace (doc->locs, value, loc);
         }
         /* the "key" of a --set is its path, at column 1 */
         FsimNodeLoc *loc = g_hash_table_lookup (doc->locs, value);
         loc->key_line = 1;
         loc->key_col = 1;
-        if (!apply_set (doc, result, path, value, value, error))
+        if (claim ? !set_choice (doc, result, path + 8, value, error)
+                  : !apply_override (doc, result, path, value, value, error))
             return FALSE;
     }
     return TRUE;
@@ -704,7 +817,7 @@ build_scenario (FsimJsonDoc *doc, const char *path, cJSON *root, cJSON *result, 
         if (!merge_entities (doc, result, layer, entity_keys[k], TRUE, error))
             return FALSE;
     overlay_keys (doc, result, root);
-    return apply_file_sets (doc, result, root, error);
+    return keep_file_sets (doc, root, error);
 }
 
 static cJSON *
@@ -743,6 +856,25 @@ resolve_scenario (FsimJsonDoc *doc, const char *path, const char *text, const cJ
     return result;
 }
 
+/* Where a choice is set (by a file's set or --claim) before the scenario chose anything. */
+static void
+ensure_choices (FsimJsonDoc *doc, cJSON *result)
+{
+    if (cJSON_GetObjectItemCaseSensitive (result, "choices"))
+        return;
+    cJSON *choices = cJSON_AddObjectToObject (result, "choices");
+    const FsimNodeLoc *rl = fsim_i_json_loc (doc, result);
+    if (rl) {
+        FsimNodeLoc *loc = g_new (FsimNodeLoc, 1);
+        *loc = *rl;
+        g_hash_table_replace (doc->locs, choices, loc);
+    }
+}
+
+/*
+ * After merging: the choices (the files' "choices", then set entries under "choices", then
+ * --claim), the alternative in force of every claim, the files' "set", then --set.
+ */
 cJSON *
 fsim_i_json_resolve (FsimJsonDoc *doc, const char *path, const char *text,
                      const char *const *sets, GError **error)
@@ -751,8 +883,12 @@ fsim_i_json_resolve (FsimJsonDoc *doc, const char *path, const char *text,
     cJSON *result = resolve_scenario (doc, canon, text, NULL, error);
     if (!result)
         return NULL;
+    ensure_choices (doc, result);
     /* Messages name the top file as the user wrote it. */
-    if (!apply_cli_sets (doc, result, sets, error)) {
+    if (!apply_file_sets (doc, result, TRUE, error) || !apply_cli_sets (doc, result, sets, TRUE, error)
+        || !fsim_i_apply_claims (doc, result, error)
+        || !apply_file_sets (doc, result, FALSE, error)
+        || !apply_cli_sets (doc, result, sets, FALSE, error)) {
         cJSON_Delete (result);
         return NULL;
     }

@@ -38,6 +38,7 @@ typedef struct {
     GPtrArray *graveyard;  /* detached cJSON trees, freed with the doc */
     GPtrArray *stack;      /* canonical paths being resolved, for cycle detection */
     GHashTable *included;  /* canonical paths of the policy files already included */
+    GPtrArray *file_sets;  /* the scenario files' "set" objects, base first (buried) */
     guint n_files;
     GPtrArray *read;  /* canonical paths of the files read, in order (FsimScenario.files) */
     GArray *overrides; /* FsimOverride: every set applied, in order (FsimScenario.overrides) */
@@ -68,6 +69,24 @@ gboolean fsim_i_check_top_keys (FsimJsonDoc *doc, const cJSON *root, gboolean sc
 
 /* "did you mean" helper: the candidate closest to @word, or NULL if none is close. */
 #define fsim_i_closest fsim_text_closest
+
+/* Apply one set path of a claim's alternative (loader-merge.c): replace the value(s) at @path
+ * in @root by @value (taking ownership), without recording an override (doc->overrides);
+ * messages are located at @where's key. */
+gboolean fsim_i_apply_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value,
+                           const cJSON *where, GError **error);
+/* Check that @path could be set in @root (every key before the last exists, every
+ * multi-selector selects something) without setting it: the alternatives of a claim that are
+ * not in force. */
+gboolean fsim_i_check_set_path (FsimJsonDoc *doc, cJSON *root, const char *path,
+                                const cJSON *where, GError **error);
+/* Is @path a path under the top-level "choices" (it then chooses a claim's alternative, and
+ * is applied before the claims are)? */
+gboolean fsim_i_is_choice_path (const char *path);
+
+/* loader-claims.c: check the claims and choices of the merged tree, and apply the set of the
+ * alternative in force of every claim, in claim order (before the scenario's own set). */
+gboolean fsim_i_apply_claims (FsimJsonDoc *doc, cJSON *root, GError **error);
 
 /* Converts the merged tree into a scenario (loader.c). */
 FsimScenario *fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path,
@@ -149,6 +168,9 @@ gboolean fsim_i_get_date (FsimConv *c, const cJSON *obj, const char *key, const 
  * @empty_if_absent). With @ids each element must be a valid id. */
 gboolean fsim_i_get_strv (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
                           gboolean ids, char ***out, GError **error);
+/* The array obj[key] of sources (objects, or bare URL strings) -> @out (replaced). */
+gboolean fsim_i_get_sources (FsimConv *c, const cJSON *obj, const char *key,
+                             const FsimJPath *path, FsimSources *out, GError **error);
 gboolean fsim_i_get_window (FsimConv *c, const cJSON *obj, const char *key,
                             const FsimJPath *path, FsimWindow *out, GError **error);
 /* The array obj[key] of field patterns -> field bit set (each pattern must select a field). */
@@ -166,6 +188,9 @@ gboolean fsim_i_is_valid_id (const char *s);
 gboolean fsim_i_check_model_size (FsimConv *c, const cJSON *root, GError **error);
 /* ... and, before converting, the patterns times what they are matched against. */
 gboolean fsim_i_check_model_work (FsimConv *c, const cJSON *root, GError **error);
+
+/* loader-claims.c: the claims, with the alternative in force of each (after the model). */
+gboolean fsim_i_convert_claims (FsimConv *c, const cJSON *root, GError **error);
 
 /* loader-population.c */
 gboolean fsim_i_convert_population (FsimConv *c, const cJSON *pop, GError **error);

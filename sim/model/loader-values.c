@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -290,6 +291,135 @@ fsim_i_get_strv (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath
     g_ptr_array_add (arr, NULL);
     g_strfreev (*out);
     *out = (char **) g_ptr_array_steal (arr, NULL);
+    return TRUE;
+}
+
+/* "YYYY-MM-DD" (a real day), "YYYY-MM" or "YYYY": the precision a publication gives. */
+static gboolean
+is_source_date (const char *t)
+{
+    size_t n = strlen (t);
+    for (size_t i = 0; i < n; i++)
+        if (!(i == 4 || i == 7 ? t[i] == '-' : g_ascii_isdigit (t[i])))
+            return FALSE;
+    if (n == 10) {
+        FsimDay day;
+        return fsim_day_parse (t, &day);
+    }
+    if (n != 4 && n != 7)
+        return FALSE;
+    int month = n == 7 ? atoi (t + 5) : 1;
+    return atoi (t) >= 1 && month >= 1 && month <= 12;
+}
+
+/* An absolute URL: a scheme, ':' and no white space (as policies/schema/ says). */
+static gboolean
+is_url (const char *t)
+{
+    if (!g_ascii_isalpha (*t))
+        return FALSE;
+    const char *p = t + 1;
+    while (g_ascii_isalnum (*p) || *p == '+' || *p == '.' || *p == '-')
+        p++;
+    if (*p != ':' || !p[1])
+        return FALSE;
+    for (p++; *p; p++)
+        if (g_ascii_isspace (*p))
+            return FALSE;
+    return TRUE;
+}
+
+static gboolean
+get_url (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path, char **out,
+         GError **error)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive (obj, key);
+    FsimJPath p = FSIM_JP_KEY (path, key);
+    if (!fsim_i_get_string (c, obj, key, path, out, error))
+        return FALSE;
+    if (v && !is_url (v->valuestring))
+        return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_VALUE, &p,
+                            "'%s' is not a URL (expected a scheme such as https: and no spaces)",
+                            v->valuestring);
+    return TRUE;
+}
+
+static gboolean
+is_blank (const char *t)
+{
+    while (g_ascii_isspace (*t))
+        t++;
+    return *t == '\0';
+}
+
+static gboolean
+convert_source (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimSource *src,
+                GError **error)
+{
+    static const char *const keys[] = { "publisher", "title", "date", "url", "read_at", "note",
+                                        NULL };
+    static const char *const req[] = { "publisher", "title", "date", NULL };
+    src->loc = fsim_i_loc_of (c, e);
+    if (cJSON_IsString (e)) {
+        /* a bare URL, as users' own files may still give it: not checked, as before */
+        if (!check_string (c, e, p, error))
+            return FALSE;
+        src->url = g_strdup (e->valuestring);
+        return TRUE;
+    }
+    if (!cJSON_IsObject (e))
+        return fsim_i_fail (c, error, e, FALSE, FSIM_LOADER_ERROR_SCHEMA, p,
+                            "expected a source (an object with 'publisher', 'title' and "
+                            "'date', or a URL string), got %s", fsim_i_json_type_name (e));
+    if (!fsim_i_check_object (c, e, p, keys, req, error)
+        || !fsim_i_get_string (c, e, "publisher", p, &src->publisher, error)
+        || !fsim_i_get_string (c, e, "title", p, &src->title, error)
+        || !fsim_i_get_string (c, e, "date", p, &src->date, error)
+        || !get_url (c, e, "url", p, &src->url, error)
+        || !get_url (c, e, "read_at", p, &src->read_at, error)
+        || !fsim_i_get_string (c, e, "note", p, &src->note, error))
+        return FALSE;
+    const char *const named[] = { src->publisher, src->title };
+    for (size_t k = 0; k < G_N_ELEMENTS (named); k++)
+        if (is_blank (named[k])) {
+            const char *key = k == 0 ? "publisher" : "title";
+            FsimJPath kp = FSIM_JP_KEY (p, key);
+            return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (e, key), FALSE,
+                                FSIM_LOADER_ERROR_VALUE, &kp, "expected a non-empty %s", key);
+        }
+    if (!is_source_date (src->date)) {
+        FsimJPath dp = FSIM_JP_KEY (p, "date");
+        return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (e, "date"), FALSE,
+                            FSIM_LOADER_ERROR_VALUE, &dp,
+                            "'%s' is not a valid date (expected YYYY-MM-DD, YYYY-MM or YYYY, "
+                            "a real calendar day)", src->date);
+    }
+    return TRUE;
+}
+
+gboolean
+fsim_i_get_sources (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
+                    FsimSources *out, GError **error)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive (obj, key);
+    FsimJPath p = FSIM_JP_KEY (path, key);
+    if (!v)
+        return TRUE;
+    if (!cJSON_IsArray (v))
+        return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_SCHEMA, &p,
+                            "expected an array of sources, got %s", fsim_i_json_type_name (v));
+    FsimSources got = { g_new0 (FsimSource, (size_t) cJSON_GetArraySize (v) + 1), 0 };
+    int i = 0;
+    for (const cJSON *e = v->child; e; e = e->next, i++) {
+        FsimJPath ep = FSIM_JP_IDX (&p, i);
+        got.n++;
+        if (!convert_source (c, e, &ep, &got.items[i], error)) {
+            fsim_sources_clear (&got);
+            return FALSE;
+        }
+    }
+    fsim_sources_clear (out);
+    *out = got;
     return TRUE;
 }
 

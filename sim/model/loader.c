@@ -98,7 +98,7 @@ convert_top (FsimConv *c, const cJSON *root, GError **error)
     if (!fsim_i_get_id (c, root, "scenario", NULL, &s->id, error)
         || !fsim_i_get_string (c, root, "title", NULL, &s->title, error)
         || !fsim_i_get_string (c, root, "description", NULL, &s->description, error)
-        || !fsim_i_get_strv (c, root, "sources", NULL, FALSE, &s->sources, error)
+        || !fsim_i_get_sources (c, root, "sources", NULL, &s->sources, error)
         || !fsim_i_get_strv (c, root, "assumptions", NULL, FALSE, &s->assumptions, error)
         || !fsim_i_get_integer (c, root, "seed", NULL, 0, ((guint64) 1 << 53) - 1, &seed, error))
         return FALSE;
@@ -218,7 +218,7 @@ convert_api (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimApi *a, GError
         || !fsim_i_get_string (c, e, "title", p, &a->title, error)
         || !fsim_i_get_window (c, e, "active", p, &a->active, error)
         || !convert_respects (c, e, p, &a->respects, error)
-        || !fsim_i_get_strv (c, e, "sources", p, FALSE, &a->sources, error)
+        || !fsim_i_get_sources (c, e, "sources", p, &a->sources, error)
         || !get_array (c, e, "scopes", p, MAX_SCOPES, &arr, &n, error))
         return FALSE;
     if (!a->title)
@@ -321,7 +321,7 @@ convert_share (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimShare *sh, G
         || !fsim_i_get_id (c, e, "with", p, &with, error)
         || !fsim_i_get_fields (c, e, "fields", p, &sh->fields, error)
         || !fsim_i_get_window (c, e, "active", p, &sh->active, error)
-        || !fsim_i_get_strv (c, e, "sources", p, FALSE, &sh->sources, error))
+        || !fsim_i_get_sources (c, e, "sources", p, &sh->sources, error))
         return FALSE;
     sh->loc = fsim_i_loc_of (c, e);
     gssize q = lookup (c->partner_ix, with);
@@ -335,6 +335,35 @@ convert_share (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimShare *sh, G
     }
     sh->partner = (size_t) q;
     return TRUE;
+}
+
+/* "consent": {"kind": "unchallenged"|"deceptive", "note", "sources"}; absent: unchallenged. */
+static gboolean
+convert_consent (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimConsent *out,
+                 GError **error)
+{
+    static const char *const keys[] = { "kind", "note", "sources", NULL };
+    static const char *const req[] = { "kind", NULL };
+    const cJSON *o = cJSON_GetObjectItemCaseSensitive (e, "consent");
+    FsimJPath cp = FSIM_JP_KEY (p, "consent");
+    g_autofree char *kind = NULL;
+    if (!o)
+        return TRUE;
+    if (!fsim_i_check_object (c, o, &cp, keys, req, error)
+        || !fsim_i_get_string (c, o, "kind", &cp, &kind, error)
+        || !fsim_i_get_string (c, o, "note", &cp, &out->note, error)
+        || !fsim_i_get_sources (c, o, "sources", &cp, &out->sources, error))
+        return FALSE;
+    for (int k = 0; k < _FSIM_CONSENT_MAX; k++)
+        if (strcmp (kind, fsim_consent_kind_to_string ((FsimConsentKind) k)) == 0) {
+            out->kind = (FsimConsentKind) k;
+            return TRUE;
+        }
+    FsimJPath kp = FSIM_JP_KEY (&cp, "kind");
+    return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (o, "kind"), FALSE,
+                        FSIM_LOADER_ERROR_VALUE, &kp,
+                        "'%s' is not a kind of consent (expected \"unchallenged\" or "
+                        "\"deceptive\")", kind);
 }
 
 /* Typed array of sub-objects: allocate *out (n elements) and convert each. */
@@ -442,7 +471,8 @@ convert_partner (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimPartner *p
                  GError **error)
 {
     static const char *const keys[] = { "id", "name", "kind", "country", "tags", "integrates",
-                                        "requests", "destinations", "shares", "sources", NULL };
+                                        "requests", "destinations", "shares", "consent",
+                                        "sources", NULL };
     static const char *const req[] = { "id", "kind", "integrates", "requests", "destinations",
                                        NULL };
     /* pa->id was read by convert_partners' first pass (and is a key of partner_ix) */
@@ -452,7 +482,8 @@ convert_partner (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimPartner *p
         || !fsim_i_get_string (c, e, "country", p, &pa->country, error)
         || !fsim_i_get_strv (c, e, "tags", p, TRUE, &pa->tags, error)
         || !fsim_i_get_strv (c, e, "requests", p, FALSE, &pa->requests, error)
-        || !fsim_i_get_strv (c, e, "sources", p, FALSE, &pa->sources, error)
+        || !fsim_i_get_sources (c, e, "sources", p, &pa->sources, error)
+        || !convert_consent (c, e, p, &pa->consent, error)
         || !convert_integrates (c, e, p, pa, error) || !resolve_requests (c, e, p, pa, error))
         return FALSE;
     if (!pa->name)
@@ -510,7 +541,8 @@ convert_partners (FsimConv *c, const cJSON *root, GError **error)
         FsimJPath p = FSIM_JP_IDX (&top, file_index (c, e, i));
         static const char *const req[] = { "id", NULL };
         const char *const *any = (const char *const[]) { "id", "name", "kind", "country",
-            "tags", "integrates", "requests", "destinations", "shares", "sources", NULL };
+            "tags", "integrates", "requests", "destinations", "shares", "consent", "sources",
+            NULL };
         g_autoptr(GError) local = NULL;
         FsimJPath ip = FSIM_JP_KEY (&p, "id");
         if ((!fsim_i_check_object (c, e, &p, any, req, &local)
@@ -591,7 +623,7 @@ convert_rule (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimRule *r, GErr
         || !fsim_i_get_strv (c, e, "scopes", p, FALSE, &r->scopes, error)
         || !fsim_i_get_date (c, e, "from", p, &r->window.from, error)
         || !fsim_i_get_date (c, e, "until", p, &r->window.until, error)
-        || !fsim_i_get_strv (c, e, "sources", p, FALSE, &r->sources, error)
+        || !fsim_i_get_sources (c, e, "sources", p, &r->sources, error)
         || !fsim_i_get_string (c, e, "note", p, &r->note, error))
         return FALSE;
     r->loc = fsim_i_loc_of (c, e);
@@ -709,7 +741,8 @@ fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path, GError **
      * checked here (the files' own keys were checked as they were read). */
     static const char *const merged_keys[] = {
         "scenario", "title", "description", "date", "seed", "population", "sources",
-        "assumptions", "fields", "apis", "partners", "rules", "expect", NULL,
+        "assumptions", "fields", "apis", "partners", "rules", "expect", "claims", "choices",
+        NULL,
     };
     gboolean ok = fsim_i_check_object (&c, root, NULL, merged_keys, NULL, error)
                   && fsim_i_check_model_work (&c, root, error)
@@ -720,7 +753,7 @@ fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path, GError **
     const cJSON *pop = cJSON_GetObjectItemCaseSensitive (root, "population");
     if (ok && pop)
         ok = fsim_i_convert_population (&c, pop, error);
-    ok = ok && fsim_i_convert_expect (&c, root, error);
+    ok = ok && fsim_i_convert_expect (&c, root, error) && fsim_i_convert_claims (&c, root, error);
     if (c.errors->len > 0)
         combine_errors (c.errors, path, error);
     g_ptr_array_unref (c.errors);

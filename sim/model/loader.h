@@ -24,11 +24,13 @@ typedef enum {
  * fsim_loader_load:
  * @path: a scenario or policy file
  * @sets: (nullable): NULL-terminated "PATH=VALUE" overrides (`--set`), applied after the
- *   file's own `set`
+ *   file's own `set`; those under "choices." (`--claim CLAIM=ALT` is "choices.CLAIM=ALT")
+ *   choose claims' alternatives instead, before the claims are applied (docs/format.md)
  * @error: return location for a GError
  *
- * Reads @path with its includes and base scenarios, applies the overrides and validates every
- * key, value and reference. Error messages have the form "FILE:LINE:COL: MESSAGE".
+ * Reads @path with its includes and base scenarios, applies the alternative in force of every
+ * claim and the overrides, and validates every key, value and reference. Error messages have
+ * the form "FILE:LINE:COL: MESSAGE".
  *
  * Returns: (transfer full): the scenario, or NULL with @error set. A bare policy file gives a
  *   scenario whose id is NULL.

@@ -129,12 +129,23 @@ free_api (FsimApi *a)
         g_free (a->scopes[i].fields);
     }
     g_free (a->scopes);
-    g_strfreev (a->sources);
+    fsim_sources_clear (&a->sources);
+}
+
+const char *
+fsim_consent_kind_to_string (FsimConsentKind kind)
+{
+    static const char *const names[] = { "unchallenged", "deceptive" };
+    G_STATIC_ASSERT (G_N_ELEMENTS (names) == _FSIM_CONSENT_MAX);
+    g_return_val_if_fail ((unsigned) kind < _FSIM_CONSENT_MAX, "unchallenged");
+    return names[kind];
 }
 
 static void
 free_partner (FsimPartner *p)
 {
+    g_free (p->consent.note);
+    fsim_sources_clear (&p->consent.sources);
     g_free (p->id);
     g_free (p->name);
     g_free (p->kind);
@@ -153,10 +164,10 @@ free_partner (FsimPartner *p)
     g_free (p->destinations);
     for (size_t i = 0; i < p->n_shares; i++) {
         g_free (p->shares[i].fields);
-        g_strfreev (p->shares[i].sources);
+        fsim_sources_clear (&p->shares[i].sources);
     }
     g_free (p->shares);
-    g_strfreev (p->sources);
+    fsim_sources_clear (&p->sources);
 }
 
 static void
@@ -166,8 +177,24 @@ free_rule (FsimRule *r)
     g_strfreev (r->partners);
     g_strfreev (r->apis);
     g_strfreev (r->scopes);
-    g_strfreev (r->sources);
+    fsim_sources_clear (&r->sources);
     g_free (r->note);
+}
+
+static void
+free_claim (FsimClaim *c)
+{
+    g_free (c->id);
+    g_free (c->question);
+    for (size_t i = 0; i < c->n_alternatives; i++) {
+        FsimAlternative *a = &c->alternatives[i];
+        g_free (a->id);
+        g_free (a->party);
+        g_free (a->summary);
+        fsim_sources_clear (&a->sources);
+        g_strfreev (a->set_paths);
+    }
+    g_free (c->alternatives);
 }
 
 static void
@@ -214,7 +241,7 @@ fsim_scenario_free (FsimScenario *s)
         fsim_override_clear (&s->overrides[i]);
     g_free (s->overrides);
     g_free (s->date_string);
-    g_strfreev (s->sources);
+    fsim_sources_clear (&s->sources);
     g_strfreev (s->assumptions);
     for (size_t i = 0; i < s->n_fields; i++) {
         g_free (s->fields[i].id);
@@ -239,6 +266,9 @@ fsim_scenario_free (FsimScenario *s)
         g_free (s->expects[i].jurisdiction);
     }
     g_free (s->expects);
+    for (size_t i = 0; i < s->n_claims; i++)
+        free_claim (&s->claims[i]);
+    g_free (s->claims);
     if (s->strings)
         g_string_chunk_free (s->strings);
     g_free (s);
@@ -259,6 +289,46 @@ DEFINE_FIND (field, fields, n_fields)
 DEFINE_FIND (api, apis, n_apis)
 DEFINE_FIND (partner, partners, n_partners)
 DEFINE_FIND (rule, rules, n_rules)
+
+/* Claims are few: no index. */
+gssize
+fsim_scenario_find_claim (const FsimScenario *s, const char *id)
+{
+    for (size_t i = 0; i < s->n_claims; i++)
+        if (strcmp (s->claims[i].id, id) == 0)
+            return (gssize) i;
+    return -1;
+}
+
+gssize
+fsim_claim_find_alternative (const FsimClaim *claim, const char *id)
+{
+    for (size_t i = 0; i < claim->n_alternatives; i++)
+        if (strcmp (claim->alternatives[i].id, id) == 0)
+            return (gssize) i;
+    return -1;
+}
+
+static const char *const evidence_names[] = { "tested", "stated", "reported", "assumed" };
+G_STATIC_ASSERT (G_N_ELEMENTS (evidence_names) == _FSIM_EVIDENCE_MAX);
+
+const char *
+fsim_evidence_to_string (FsimEvidence e)
+{
+    return (unsigned) e < _FSIM_EVIDENCE_MAX ? evidence_names[e] : "?";
+}
+
+gboolean
+fsim_evidence_from_string (const char *s, FsimEvidence *out)
+{
+    for (int i = 0; i < _FSIM_EVIDENCE_MAX; i++) {
+        if (strcmp (s, evidence_names[i]) == 0) {
+            *out = (FsimEvidence) i;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
 
 gboolean
 fsim_day_parse (const char *text, FsimDay *out_day)
@@ -291,6 +361,41 @@ fsim_day_format (FsimDay day)
     g_date_set_julian (&date, (guint32) day);
     return g_strdup_printf ("%04d-%02d-%02d", g_date_get_year (&date), g_date_get_month (&date),
                             g_date_get_day (&date));
+}
+
+void
+fsim_sources_clear (FsimSources *sources)
+{
+    if (!sources)
+        return;
+    for (size_t i = 0; i < sources->n; i++) {
+        FsimSource *src = &sources->items[i];
+        g_free (src->publisher);
+        g_free (src->title);
+        g_free (src->date);
+        g_free (src->url);
+        g_free (src->read_at);
+        g_free (src->note);
+    }
+    g_free (sources->items);
+    sources->items = NULL;
+    sources->n = 0;
+}
+
+char *
+fsim_source_to_string (const FsimSource *src)
+{
+    g_return_val_if_fail (src != NULL, NULL);
+    GString *out = g_string_new (NULL);
+    if (src->publisher)
+        g_string_append_printf (out, "%s, \"%s\", %s", src->publisher, src->title, src->date);
+    if (src->url)
+        g_string_append_printf (out, "%s%s", out->len ? ", " : "", src->url);
+    if (src->read_at)
+        g_string_append_printf (out, " (read at: %s)", src->read_at);
+    if (src->note)
+        g_string_append_printf (out, "; %s", src->note);
+    return g_string_free (out, FALSE);
 }
 
 gboolean

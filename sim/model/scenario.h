@@ -62,6 +62,32 @@ typedef enum {
 } FsimRespects;
 #define FSIM_RESPECTS_ALL 7u
 
+/*
+ * A citation (docs/format.md, "Sources"). In the bundled files every source is a publication:
+ * publisher, title and date are set. A user's own file may still give a bare URL string, which
+ * loads as a source with only @url set.
+ */
+typedef struct {
+    char *publisher; /* NULL for a bare URL */
+    char *title;     /* NULL for a bare URL */
+    char *date;      /* "YYYY-MM-DD", "YYYY-MM" or "YYYY" (validated); NULL for a bare URL */
+    char *url;       /* the original publication; may be NULL (a printed source) */
+    char *read_at;   /* the copy it was read in (syndication, archive, repost), or NULL */
+    char *note;      /* may be NULL */
+    FsimLoc loc;
+} FsimSource;
+
+typedef struct {
+    FsimSource *items;
+    size_t n;
+} FsimSources;
+
+/* Frees the sources' strings and array and empties @sources (NULL-safe, can't fail). */
+void fsim_sources_clear (FsimSources *sources);
+/* One line a reader can follow: 'Publisher, "Title", DATE, URL (read at: COPY)' or the bare URL.
+ * Returns: (transfer full); can't fail. */
+char *fsim_source_to_string (const FsimSource *source);
+
 const char *fsim_subject_to_string (FsimSubject s);
 const char *fsim_audience_to_string (FsimAudience a);
 
@@ -87,7 +113,7 @@ typedef struct {
     guint respects; /* FsimRespects flags */
     FsimScope *scopes;
     size_t n_scopes;
-    char **sources; /* NULL-terminated */
+    FsimSources sources;
     FsimLoc loc;
 } FsimApi;
 
@@ -103,9 +129,30 @@ typedef struct {
     size_t partner; /* receiving partner */
     FsimWord *fields;
     FsimWindow active;
-    char **sources;
+    FsimSources sources;
     FsimLoc loc;
 } FsimShare;
+
+/*
+ * How the partner's own users agreed to give it their data (the self channel). The model
+ * counts that channel as "with consent" either way; DECEPTIVE records a published finding or
+ * allegation that the notice they agreed to misled them (the FTC on GSR's app), which reports
+ * state next to the count.
+ */
+typedef enum {
+    FSIM_CONSENT_UNCHALLENGED, /* nobody published that the notice misled users (default) */
+    FSIM_CONSENT_DECEPTIVE,    /* a regulator or court found or alleged a deceptive notice */
+    _FSIM_CONSENT_MAX
+} FsimConsentKind;
+
+typedef struct {
+    FsimConsentKind kind;
+    char *note; /* may be NULL */
+    FsimSources sources;
+} FsimConsent;
+
+/* "unchallenged" or "deceptive" (static string). */
+const char *fsim_consent_kind_to_string (FsimConsentKind kind);
 
 typedef struct {
     char *id;
@@ -121,7 +168,8 @@ typedef struct {
     size_t n_destinations;
     FsimShare *shares;
     size_t n_shares;
-    char **sources;
+    FsimConsent consent;
+    FsimSources sources;
     FsimLoc loc;
 } FsimPartner;
 
@@ -132,7 +180,7 @@ typedef struct {
     char **apis;     /* id globs */
     char **scopes;   /* scope globs */
     FsimWindow window;
-    char **sources;
+    FsimSources sources;
     char *note;
     FsimLoc loc;
 } FsimRule;
@@ -259,6 +307,42 @@ typedef struct {
     FsimLoc loc;
 } FsimExpectation;
 
+/* How an alternative of a claim is known (docs/format.md, "Claims"). */
+typedef enum {
+    FSIM_EVIDENCE_TESTED,   /* someone ran it and published the result */
+    FSIM_EVIDENCE_STATED,   /* a party's own statement (the party is named) */
+    FSIM_EVIDENCE_REPORTED, /* a journalist's or regulator's finding */
+    FSIM_EVIDENCE_ASSUMED,  /* nobody published it: our reasoning */
+    _FSIM_EVIDENCE_MAX
+} FsimEvidence;
+
+/* "tested", "stated", "reported", "assumed" (static); "?" out of range. */
+const char *fsim_evidence_to_string (FsimEvidence e);
+/* The name to the kind; FALSE (and @out untouched) for anything else. */
+gboolean fsim_evidence_from_string (const char *s, FsimEvidence *out);
+
+/* One answer to a contested question: what it says, who says it, and where. */
+typedef struct {
+    char *id;
+    FsimEvidence evidence;
+    char *party;   /* whose statement (required for "stated"), or NULL */
+    char *summary; /* one line for reports */
+    FsimSources sources;
+    char **set_paths; /* the model paths it sets, in order, NULL-terminated */
+    FsimLoc loc;
+} FsimAlternative;
+
+/* A contested fact: the model takes one alternative (the scenario's choice or the default). */
+typedef struct {
+    char *id;
+    char *question;
+    FsimAlternative *alternatives;
+    size_t n_alternatives;
+    size_t default_alternative; /* index into alternatives */
+    size_t chosen;              /* index of the alternative in force in this scenario */
+    FsimLoc loc;
+} FsimClaim;
+
 typedef struct {
     char *id;          /* NULL for a bare policy file */
     char *title;
@@ -270,7 +354,7 @@ typedef struct {
     FsimDay date;
     char *date_string; /* YYYY-MM-DD */
     guint64 seed;
-    char **sources;
+    FsimSources sources;
     char **assumptions;
 
     FsimField *fields;
@@ -292,6 +376,9 @@ typedef struct {
     FsimExpectation *expects; /* the "expect" array, in file order */
     size_t n_expects;
 
+    FsimClaim *claims; /* the contested facts, in file order, each with its alternative in force */
+    size_t n_claims;
+
     GStringChunk *strings; /* backing store for FsimLoc.file */
 
     /* id -> index + 1, for the lookups below (the loader's; NULL: searched in order) */
@@ -306,6 +393,9 @@ gssize fsim_scenario_find_field (const FsimScenario *s, const char *id);
 gssize fsim_scenario_find_api (const FsimScenario *s, const char *id);
 gssize fsim_scenario_find_partner (const FsimScenario *s, const char *id);
 gssize fsim_scenario_find_rule (const FsimScenario *s, const char *id);
+gssize fsim_scenario_find_claim (const FsimScenario *s, const char *id);
+/* The alternative @id of @claim, or -1. */
+gssize fsim_claim_find_alternative (const FsimClaim *claim, const char *id);
 
 /* Does field pattern @pattern ("*", "profile", "profile.*" or a glob; docs/format.md) select
  * @field? @out_rank (nullable) orders specificity, whatever the order the patterns were

@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include "claims-report.h"
 #include "diagram-private.h"
 #include "diagram.h"
 #include "downstream.h"
@@ -641,6 +642,10 @@ add_title (Build *b)
     }
     if (kept->len > 0)
         g_ptr_array_add (b->d->title, g_strdup (kept->str));
+    if (s->n_claims > 0) {
+        g_autofree char *claims = fsim_claims_report_csv_cell (s);
+        g_ptr_array_add (b->d->title, g_strdup_printf ("claims in force: %s", claims));
+    }
     for (const char *const *sel = o->partners; sel && *sel; sel++)
         g_string_append_printf (focus, "%spartner %s", focus->len ? ", " : "", *sel);
     for (const char *const *sel = o->fields; sel && *sel; sel++)

@@ -8,6 +8,7 @@
 
 #include "analysis-private.h"
 #include "render-private.h"
+#include "claims-report.h"
 #include "diff.h"
 #include "json-writer.h"
 #include "policy.h"
@@ -79,6 +80,12 @@ text_side (GString *out, const char *label, const FsimScenario *s)
     g_string_append (out, " (");
     fsim_i_append_clean (out, s->path);
     g_string_append_printf (out, "), %s\n", s->date_string ? s->date_string : "no date");
+    if (s->n_claims) {
+        g_autofree char *claims = fsim_claims_report_csv_cell (s);
+        g_string_append (out, "              claims: ");
+        fsim_i_append_clean (out, claims);
+        g_string_append_c (out, '\n');
+    }
 }
 
 static void
@@ -310,6 +317,18 @@ json_side (FsimJsonWriter *w, const char *key, const FsimScenario *s)
     fsim_jw_str (w, "scenario", s->id);
     fsim_jw_str (w, "file", s->path);
     fsim_jw_str (w, "date", s->date_string);
+    fsim_jw_key (w, "claims");
+    fsim_jw_open (w, '[');
+    for (size_t i = 0; i < s->n_claims; i++) {
+        const FsimClaim *c = &s->claims[i];
+        fsim_jw_item (w);
+        fsim_jw_open (w, '{');
+        fsim_jw_str (w, "id", c->id);
+        fsim_jw_str (w, "in_force", c->alternatives[c->chosen].id);
+        fsim_jw_str (w, "default", c->alternatives[c->default_alternative].id);
+        fsim_jw_close (w, '}');
+    }
+    fsim_jw_close (w, ']');
     fsim_jw_close (w, '}');
 }
 

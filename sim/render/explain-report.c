@@ -8,6 +8,7 @@
 
 #include "analysis-private.h"
 #include "render-private.h"
+#include "claims-report.h"
 #include "explain.h"
 #include "json-writer.h"
 #include "table.h"
@@ -446,6 +447,7 @@ text_header (const Ctx *c, GString *out)
     fsim_i_append_clean (out, c->s->id ? c->s->id : "(policy file, no scenario)");
     g_string_append_printf (out, "\n  Date      %s\n  User      %s (platform switch %s)\n",
                             c->date, c->user, c->pop->platform[c->u] ? "on" : "off");
+    fsim_claims_report_header_line (c->s, out);
 }
 
 void
@@ -632,6 +634,7 @@ fsim_explain_render_json (const FsimTracer *t, const FsimExplanation *e,
     fsim_jw_str (&w, "date", c.date);
     fsim_jw_str (&w, "user", user);
     fsim_jw_bool (&w, "platform", c.pop->platform[e->user] != 0);
+    fsim_claims_report_json (&w, c.s);
     fsim_jw_key (&w, "flows");
     fsim_jw_open (&w, '[');
     for (guint i = 0; i < e->flows->len; i++) {

@@ -140,22 +140,107 @@ is_link (const char *url)
 }
 
 static void
-sources (char **urls, GString *out)
+append_link (GString *out, const char *url, const char *text)
 {
-    if (!urls || !urls[0])
+    if (is_link (url)) {
+        g_string_append (out, "<a rel=\"noreferrer noopener\" href=\"");
+        fsim_markup_append (out, url);
+        g_string_append (out, "\">");
+    }
+    fsim_markup_append (out, text);
+    if (is_link (url))
+        g_string_append (out, "</a>");
+}
+
+/* A publication: "Publisher, <title linked to the original>, date (read at: copy); note". */
+static void
+sources (const FsimSources *list, const char *heading, GString *out)
+{
+    if (list->n == 0)
         return;
-    g_string_append (out, "<h3>Sources</h3>\n<ol>\n");
-    for (char **u = urls; *u; u++) {
+    if (heading)
+        fsim_i_html_element (out, "h3", NULL, heading);
+    g_string_append (out, "<ol>\n");
+    for (size_t i = 0; i < list->n; i++) {
+        const FsimSource *src = &list->items[i];
         g_string_append (out, "<li>");
-        if (is_link (*u)) {
-            g_string_append (out, "<a rel=\"noreferrer noopener\" href=\"");
-            fsim_markup_append (out, *u);
-            g_string_append (out, "\">");
+        if (!src->publisher) {
+            append_link (out, src->url, src->url);
+        } else {
+            fsim_markup_append (out, src->publisher);
+            g_string_append (out, ", ");
+            if (src->url)
+                append_link (out, src->url, src->title);
+            else
+                fsim_markup_append (out, src->title);
+            g_string_append (out, ", ");
+            fsim_markup_append (out, src->date);
+            if (src->read_at) {
+                g_string_append (out, " (read at: ");
+                append_link (out, src->read_at, src->read_at);
+                g_string_append (out, ")");
+            }
+            if (src->note) {
+                g_string_append (out, "; ");
+                fsim_markup_append (out, src->note);
+            }
         }
-        fsim_markup_append (out, *u);
-        g_string_append (out, is_link (*u) ? "</a></li>\n" : "</li>\n");
+        g_string_append (out, "</li>\n");
     }
     g_string_append (out, "</ol>\n");
+}
+
+/* One alternative: "In force: SUMMARY (ID; the default; stated by PARTY)" and its sources. */
+static void
+claim_alternative (const FsimClaim *c, size_t a, GString *out)
+{
+    const FsimAlternative *alt = &c->alternatives[a];
+    g_autoptr (GString) tail = g_string_new (alt->id);
+    if (a == c->chosen && a == c->default_alternative)
+        g_string_append (tail, "; the default");
+    else if (a == c->chosen)
+        g_string_append_printf (tail, "; chosen, the default is %s",
+                                c->alternatives[c->default_alternative].id);
+    g_string_append_printf (tail, "; %s", fsim_evidence_to_string (alt->evidence));
+    if (alt->party)
+        g_string_append_printf (tail, " by %s", alt->party);
+    g_string_append (out, "<li>");
+    fsim_i_html_element (out, "b", NULL, a == c->chosen ? "In force:" : "Alternative:");
+    g_string_append_c (out, ' ');
+    fsim_markup_append (out, alt->summary);
+    g_string_append (out, " (");
+    fsim_markup_append (out, tail->str);
+    g_string_append (out, ")\n");
+    sources (&alt->sources, NULL, out);
+    g_string_append (out, "</li>\n");
+}
+
+/* The contested facts the numbers rest on, the alternative in force first. */
+static void
+claims (const FsimScenario *s, GString *out)
+{
+    if (s->n_claims == 0)
+        return;
+    fsim_i_html_element (out, "h3", NULL, "Claims in force");
+    fsim_i_html_element (out, "p", "note",
+                         "Contested facts: the numbers below take the alternative in force "
+                         "for each. flowsim claims lists them; --claim CLAIM=ALTERNATIVE "
+                         "takes another.");
+    g_string_append (out, "<ul class=\"claims\">\n");
+    for (size_t i = 0; i < s->n_claims; i++) {
+        const FsimClaim *c = &s->claims[i];
+        g_string_append (out, "<li>");
+        fsim_i_html_element (out, "b", NULL, c->question);
+        g_string_append (out, " <span class=\"meta\">");
+        fsim_markup_append (out, c->id);
+        g_string_append (out, "</span>\n<ul>\n");
+        claim_alternative (c, c->chosen, out);
+        for (size_t a = 0; a < c->n_alternatives; a++)
+            if (a != c->chosen)
+                claim_alternative (c, a, out);
+        g_string_append (out, "</ul>\n</li>\n");
+    }
+    g_string_append (out, "</ul>\n");
 }
 
 static void
@@ -184,7 +269,8 @@ about (const FsimScenario *s, GString *out)
             fsim_i_html_element (out, "li", NULL, *a);
         g_string_append (out, "</ul>\n");
     }
-    sources (s->sources, out);
+    claims (s, out);
+    sources (&s->sources, "Sources", out);
     g_string_append (out, "</section>\n");
 }
 

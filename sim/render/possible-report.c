@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "analysis-private.h"
+#include "claims-report.h"
 #include "explain.h"
 #include "json-writer.h"
 #include "policy.h"
@@ -160,8 +161,10 @@ fsim_possible_render_text (const FsimPossible *pp, GString *out)
     g_autofree char *day = fsim_day_format (fsim_possible_day (pp));
     g_string_append (out, "flowsim " FSIM_VERSION " possible\n\n  Scenario  ");
     fsim_i_append_clean (out, s->id ? s->id : "(policy file, no scenario)");
-    g_string_append_printf (out, "\n  Date      %s\n  No population is built: each answer holds "
-                                 "for any user, whoever their friends are.\n", day);
+    g_string_append_printf (out, "\n  Date      %s\n", day);
+    fsim_claims_report_header_line (s, out);
+    g_string_append (out, "  No population is built: each answer holds for any user, whoever "
+                          "their friends are.\n");
     text_table (pp, out);
     g_string_append (out, "\nBlocked for a user when (each line: one least restrictive "
                           "situation that blocks the flow)\n");
@@ -280,6 +283,7 @@ fsim_possible_render_json (const FsimPossible *pp, GString *out)
     fsim_jw_str (&w, "flowsim", FSIM_VERSION);
     fsim_jw_str (&w, "scenario", s->id);
     fsim_jw_str (&w, "date", day);
+    fsim_claims_report_json (&w, s);
     fsim_jw_key (&w, "flows");
     fsim_jw_open (&w, '[');
     for (guint i = 0; i < fsim_possible_flows (pp)->len; i++) {

@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include "claims-report.h"
 #include "csv.h"
 #include "findings.h"
 #include "json-writer.h"
@@ -335,6 +336,66 @@ text_partners (const FsimScenario *s, const FsimResult *r, const FsimReportOptio
                               "partner and per field, not per destination).\n");
 }
 
+/* Appends @text as lines of at most @width columns, each indented by two spaces. */
+static void
+append_wrapped (GString *out, const char *text, size_t width)
+{
+    g_auto (GStrv) words = g_strsplit (text, " ", -1);
+    size_t col = 0;
+    for (size_t i = 0; words[i]; i++) {
+        size_t len = (size_t) g_utf8_strlen (words[i], -1);
+        if (len == 0)
+            continue;
+        if (col > 0 && col + 1 + len > width) {
+            g_string_append_c (out, '\n');
+            col = 0;
+        }
+        g_string_append (out, col == 0 ? "  " : " ");
+        g_string_append (out, words[i]);
+        col += (col == 0 ? 2 : 1) + len;
+    }
+    if (col > 0)
+        g_string_append_c (out, '\n');
+}
+
+/*
+ * Partners whose users agreed through a notice alleged or found to be deceptive: the count of
+ * their own users above is "with consent" only in the model's sense, so the report says on
+ * what that consent rests. Nothing is printed when no such partner received its users' own data.
+ */
+static void
+text_consent (const FsimScenario *s, const FsimResult *r, GString *out)
+{
+    gboolean any = FALSE;
+    for (size_t p = 0; p < s->n_partners; p++) {
+        const FsimPartner *partner = &s->partners[p];
+        size_t own = 0; /* users whose own data reached it, for the field where most did */
+        for (size_t f = 0; f < s->n_fields; f++)
+            own = MAX (own, fp_at (r, r->fp_channel[FSIM_CHANNEL_SELF], f, p));
+        if (partner->consent.kind != FSIM_CONSENT_DECEPTIVE || own == 0)
+            continue;
+        if (!any)
+            g_string_append (out, "\nConsent through a deceptive notice\n");
+        any = TRUE;
+        g_autofree char *id = fsim_text_clean (partner->id);
+        g_autofree char *users = fsim_fmt_count (r->partner_users[p]);
+        g_autofree char *line = g_strdup_printf (
+            "%s: its %s users gave their own data through a notice alleged to be deceptive, "
+            "not informed consent (counted above as \"with consent\").", id, users);
+        append_wrapped (out, line, 96);
+        if (partner->consent.note) {
+            g_autofree char *note = fsim_text_clean (partner->consent.note);
+            append_wrapped (out, note, 96);
+        }
+        for (size_t i = 0; i < partner->consent.sources.n; i++) {
+            g_autofree char *src = fsim_source_to_string (&partner->consent.sources.items[i]);
+            g_autofree char *clean = fsim_text_clean (src);
+            g_autofree char *cite = g_strconcat ("Source: ", clean, NULL);
+            append_wrapped (out, cite, 96);
+        }
+    }
+}
+
 static void
 text_fields (const FsimScenario *s, const FsimResult *r, GString *out)
 {
@@ -395,9 +456,11 @@ render_text (const FsimScenario *s, const FsimPopulation *pop, const FsimResult 
                                                  x->changed, x->changed == 1 ? "" : "s");
         text_pair (out, "Override", line);
     }
+    fsim_claims_report_text (s, out);
     text_findings (s, r, out);
     text_population (s, pop, r, o, out);
     text_partners (s, r, o, out);
+    text_consent (s, r, out);
     text_fields (s, r, out);
     text_jurisdictions (r, out);
     g_string_append (out,
@@ -428,6 +491,7 @@ json_partners (FsimJsonWriter *w, const FsimScenario *s, const FsimResult *r)
         fsim_jw_uint (w, "users", r->partner_users[p]);
         fsim_jw_uint (w, "users_reached", r->partner_reached[p]);
         fsim_jw_uint (w, "users_reached_without_consent", r->partner_reached_no_consent[p]);
+        fsim_jw_str (w, "consent", fsim_consent_kind_to_string (partner->consent.kind));
         fsim_jw_close (w, '}');
     }
     fsim_jw_close (w, ']');
@@ -533,6 +597,7 @@ render_json (const FsimScenario *s, const FsimResult *r, GString *out)
     fsim_jw_uint (&w, "users", r->n_users);
     fsim_jw_uint (&w, "friendships", r->n_friendships);
     fsim_jw_close (&w, '}');
+    fsim_claims_report_json (&w, s);
     json_partners (&w, s, r);
     json_flows (&w, s, r);
     json_fields (&w, s, r);
@@ -549,9 +614,10 @@ csv_count (GString *out, size_t n)
     g_string_append_printf (out, ",%zu", n);
 }
 
+/* @claims: the "claims" cell of every row, or NULL when the scenario has no claims. */
 static void
 csv_flow (GString *out, const FsimScenario *s, const FsimResult *r, size_t f, size_t p,
-          size_t d)
+          size_t d, const char *claims)
 {
     const FsimDestination *dest = &s->partners[p].destinations[d];
     const char *text[] = { s->fields[f].id, s->partners[p].id, dest->id,
@@ -566,6 +632,10 @@ csv_flow (GString *out, const FsimScenario *s, const FsimResult *r, size_t f, si
     csv_count (out, fp_at (r, r->fp_no_consent, f, p));
     for (int c = 0; c < FSIM_N_CHANNELS; c++)
         csv_count (out, fp_at (r, r->fp_channel[c], f, p));
+    if (claims) {
+        g_string_append_c (out, ',');
+        fsim_csv_cell (out, claims);
+    }
     g_string_append_c (out, '\n');
 }
 
@@ -585,13 +655,16 @@ render_csv (const FsimScenario *s, const FsimResult *r, GString *out)
                           "users_without_consent");
     for (int c = 0; c < FSIM_N_CHANNELS; c++)
         g_string_append_printf (out, ",%s", channel_keys[c]);
+    g_autofree char *claims = s->n_claims ? fsim_claims_report_csv_cell (s) : NULL;
+    if (claims)
+        g_string_append (out, ",claims");
     g_string_append_c (out, '\n');
     for (size_t f = 0; f < s->n_fields; f++)
         for (size_t p = 0; p < s->n_partners; p++)
             for (size_t d = 0; d < s->partners[p].n_destinations; d++)
                 if (fsim_bits_get (s->partners[p].destinations[d].fields, f)
                     && in_focus (&r->focus_sets, &s->partners[p].destinations[d], f, p))
-                    csv_flow (out, s, r, f, p, d);
+                    csv_flow (out, s, r, f, p, d, claims);
 }
 
 void

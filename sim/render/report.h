@@ -23,9 +23,16 @@ const char *fsim_report_format_to_string (FsimReportFormat format);
  * locale) and valid UTF-8 (invalid input bytes become U+FFFD). "Users" are always counts of
  * distinct users.
  *
- * text: a report for people: header (scenario, title, date, seed), population summary and the
+ * Every format states the claims in force (the alternative each contested fact takes, and
+ * whether it is the default): claims-report.h.
+ *
+ * text: a report for people: header (scenario, title, date, seed), the claims in force,
+ *   population summary and the
  *   users of each partner, then distinct users reached per partner and destination, per field
- *   and per jurisdiction, each with how many without consent. Rows with no users are left out.
+ *   and per jurisdiction, each with how many without consent, and for a partner whose users
+ *   agreed through a notice alleged to be deceptive (its "consent") and whose users' own data
+ *   reached it, a paragraph saying so.
+ *   Rows with no users are left out.
  *   Control characters in names are shown as '?'. The layout may change between versions:
  *   parse the JSON or CSV instead.
  *
@@ -34,8 +41,11 @@ const char *fsim_report_format_to_string (FsimReportFormat format);
  *     "flowsim": VERSION, "scenario": ID|null, "title": STRING|null, "date": "YYYY-MM-DD",
  *     "seed": N,
  *     "population": { "users": N, "friendships": N },
+ *     "claims": [ { "id", "question", "in_force", "default", "is_default", "summary",
+ *                   "evidence", "party", "alternatives": [ALT_ID...] } ],
  *     "partners": [ { "id", "name", "kind", "country": ISO|null, "users" (who use it),
- *                     "users_reached", "users_reached_without_consent" } ],   (model order)
+ *                     "users_reached", "users_reached_without_consent",
+ *                     "consent": "unchallenged"|"deceptive" } ],   (model order)
  *     "flows": [ { "field", "partner", "destination", "location": "device"|"server",
  *                  "jurisdiction": ISO|"device", "users", "users_without_consent",
  *                  "channels": { "self", "friend", "friend_of_friend", "downstream" } } ],
@@ -51,6 +61,7 @@ const char *fsim_report_format_to_string (FsimReportFormat format);
  * csv: the "flows" table, one header row
  *   field,partner,destination,location,jurisdiction,users,users_without_consent,self,friend,
  *   friend_of_friend,downstream
+ *   (and a last column "claims", "CLAIM=ALT (default); ...", when the scenario has claims)
  *   then one row per flow as in JSON. Quoting per RFC 4180; lines end in LF. A text cell that
  *   starts with = + - @ TAB or CR is prefixed with ' and quoted, so a spreadsheet does not run
  *   it as a formula.

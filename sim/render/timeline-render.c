@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include "claims-report.h"
 #include "json-writer.h"
 #include "table.h"
 #include "timeline.h"
@@ -135,7 +136,9 @@ render_text (const FsimScenario *s, const FsimTimeline *t, GString *out)
         g_string_append_printf (out, "  Title     %s\n", title);
     g_string_append_printf (out, "  Dates     %s to %s, every %s (%zu dates)\n", from, to, step,
                             t->n_points);
-    g_string_append_printf (out, "  Users     %s (one population, built once)\n\n", users);
+    g_string_append_printf (out, "  Users     %s (one population, built once)\n", users);
+    fsim_claims_report_header_line (s, out);
+    g_string_append_c (out, '\n');
     text_table (t, "Users reached (without consent), by jurisdiction", t->jurisdictions,
                 t->n_jurisdictions,
                 (Counts){ t->jur_users, t->jur_no_consent, t->users, t->no_consent }, out);
@@ -249,6 +252,7 @@ render_json (const FsimScenario *s, const FsimTimeline *t, GString *out)
     fsim_jw_open (&w, '{');
     fsim_jw_uint (&w, "users", t->n_users);
     fsim_jw_close (&w, '}');
+    fsim_claims_report_json (&w, s);
     json_names (&w, "jurisdictions", t->jurisdictions, t->n_jurisdictions);
     json_names (&w, "kinds", t->kinds, t->n_kinds);
     json_events (&w, t);

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/* cmd-claims.c: `flowsim claims`: the contested facts of a model, and how much each one moves. */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib.h>
+
+#include "claims-report.h"
+#include "cli-private.h"
+#include "sim-claims.h"
+
+typedef struct {
+    char *format;
+    char *output;
+    char **sets;
+    char **claims;
+    char **args;
+    gboolean effect;
+    gboolean help;
+} ClaimsOptions;
+
+static GOptionContext *
+claims_context (ClaimsOptions *o)
+{
+    const GOptionEntry entries[] = {
+        { "effect", 'e', 0, G_OPTION_ARG_NONE, &o->effect,
+          "Simulate every alternative of each claim, one claim at a time, and show per partner "
+          "how much each claim moves the users reached and reached without consent",
+          NULL },
+        { "format", 'f', 0, G_OPTION_ARG_FILENAME, &o->format, "text (the default) or json",
+          "FORMAT" },
+        { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output,
+          "Write to FILE (replaced atomically; '-' is standard output)", "FILE" },
+        { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
+          "Override a scenario value (repeatable)", "PATH=VALUE" },
+        FSIM_CLI_CLAIM_OPTION (&o->claims),
+        { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
+        { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[SCENARIO]" },
+        { 0 },
+    };
+    return fsim_i_cmd_context (
+        "claims", NULL, entries,
+        "Lists the contested facts (claims) of SCENARIO: for each, its alternatives, the "
+        "evidence\nfor each (tested, stated by a named party, reported, assumed), their sources, "
+        "and which\none is in force. With --effect, runs the scenario once per alternative and "
+        "shows which\npartners' numbers are solid and which rest on one party's word. Without "
+        "SCENARIO, the\nbundled " FSIM_CLI_DEFAULT_SCENARIO ".",
+        "Examples:\n"
+        "  flowsim claims\n"
+        "  flowsim claims --effect --set date=2018-11-01\n"
+        "  flowsim run --claim apple-access=apple-2017-09\n");
+}
+
+static char *
+claims_help (void)
+{
+    ClaimsOptions o = { 0 };
+    g_autoptr (GOptionContext) context = claims_context (&o);
+    return fsim_i_cmd_help (context, "claims");
+}
+
+static void
+options_clear (ClaimsOptions *o)
+{
+    g_free (o->format);
+    g_free (o->output);
+    g_strfreev (o->sets);
+    g_strfreev (o->claims);
+    g_strfreev (o->args);
+}
+
+static FsimExit
+claims_parse (int argc, char **argv, ClaimsOptions *o, gboolean *json, GError **error)
+{
+    g_autoptr (GOptionContext) context = claims_context (o);
+    FsimExit status = fsim_i_cmd_parse (context, "claims", argc, argv, error);
+    if (status != FSIM_EXIT_OK || o->help)
+        return status;
+    if (!fsim_i_cmd_check_scenario_args (o->args, error))
+        return FSIM_EXIT_USAGE;
+    *json = o->format && strcmp (o->format, "json") == 0;
+    if (o->format && !*json && strcmp (o->format, "text") != 0)
+        return fsim_i_cli_usage_error (error, "unknown format '%s' (expected text or json)",
+                                       o->format);
+    return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
+}
+
+static FsimExit
+claims_run (const ClaimsOptions *o, gboolean json, GString *out, GError **error)
+{
+    g_autofree char *path = fsim_i_cmd_scenario_path (o->args);
+    const FsimSimOptions options = { .sets = (const char *const *) o->sets };
+    g_autoptr (FsimSim) sim = fsim_sim_load (path, &options, error);
+    if (!sim)
+        return FSIM_EXIT_INPUT;
+    if (!o->effect) {
+        fsim_claims_render_list (sim->scenario, json, out);
+        return FSIM_EXIT_OK;
+    }
+    if (!sim->scenario->id)
+        return fsim_i_cli_usage_error (error,
+                                       "%s is a policy file, which has no date or "
+                                       "population to simulate: --effect needs a "
+                                       "scenario",
+                                       path);
+    FsimSimFailure failure = FSIM_SIM_FAILED_INTERNAL;
+    if (!fsim_sim_build (sim, &options, error))
+        return FSIM_EXIT_INPUT;
+    if (!fsim_sim_trace (sim, &options, error))
+        return FSIM_EXIT_INTERNAL;
+    g_autoptr (FsimClaimEffects) e = fsim_sim_claim_effects (sim, path, &options, &failure, error);
+    if (!e)
+        return failure == FSIM_SIM_FAILED_INPUT ? FSIM_EXIT_INPUT : FSIM_EXIT_INTERNAL;
+    fsim_claims_render_effects (sim->scenario, e, json, out);
+    return FSIM_EXIT_OK;
+}
+
+static FsimExit
+cmd_claims (int argc, char **argv, GError **error)
+{
+    ClaimsOptions o = { 0 };
+    gboolean json = FALSE;
+    g_autoptr (GString) out = g_string_new (NULL);
+    FsimExit status = claims_parse (argc, argv, &o, &json, error);
+    if (status == FSIM_EXIT_OK && o.help) {
+        g_autoptr (GOptionContext) context = claims_context (&o);
+        status = fsim_i_cmd_print_help (context, "claims", error);
+    } else if (status == FSIM_EXIT_OK) {
+        status = claims_run (&o, json, out, error);
+        if (status == FSIM_EXIT_OK)
+            status = fsim_i_cmd_output (o.output, out, error);
+    }
+    options_clear (&o);
+    return status;
+}
+
+const FsimCommand fsim_cmd_claims = {
+    "claims",
+    "The contested facts (claims) a scenario rests on, and how much each moves",
+    cmd_claims,
+    claims_help,
+};

@@ -1,0 +1,653 @@
+/* SPDX-License-Identifier: MIT */
+/* test-claims.c: competing claims: loading, choosing (choices, --claim), reports, the effect table. */
+#include <string.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "loader.h"
+#include "run-util.h"
+#include "test-util.h"
+
+/*
+ * tests/data/claims/phones.json, counted by hand: alice uses phone-a and has two friends (bob,
+ * carol); dave uses phone-b and has one friend (erin); frank uses phone-c alone. Every field's
+ * audience is "friends", and the device API gives the user's and the friends' data. So on
+ * 2018-06-01, as in force: phone-a reaches 3 (2 without consent), phone-b 2 (1), phone-c 1 (0).
+ * Claim a-end = maker ends phone-a's rule on 2017-09-01: phone-a reaches 0. Claim b-friends =
+ * self-only narrows phone-b's requests to device_self: phone-b reaches dave only, 1 (0).
+ * phone-c rests on no claim. The tests run in tests/data/claims.
+ */
+
+static FsimScenario *
+load (const char *file, const char *const *sets)
+{
+    g_autoptr (GError) error = NULL;
+    FsimScenario *s = fsim_loader_load (file, sets, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (s);
+    return s;
+}
+
+static FsimDay
+rule_until (const FsimScenario *s, const char *rule)
+{
+    gssize r = fsim_scenario_find_rule (s, rule);
+    g_assert_cmpint (r, >=, 0);
+    return s->rules[r].window.until;
+}
+
+static FsimDay
+day (const char *text)
+{
+    FsimDay d = 0;
+    g_assert_true (fsim_day_parse (text, &d));
+    return d;
+}
+
+static void
+test_claims_load_default (void)
+{
+    g_autoptr (FsimScenario) s = load ("phones.json", NULL);
+    g_assert_cmpuint (s->n_claims, ==, 2);
+    const FsimClaim *a = &s->claims[0];
+    g_assert_cmpstr (a->id, ==, "a-end");
+    g_assert_cmpstr (a->question, ==, "When did phone-a's access end?");
+    g_assert_cmpuint (a->n_alternatives, ==, 2);
+    g_assert_cmpuint (a->default_alternative, ==, 0);
+    g_assert_cmpuint (a->chosen, ==, 0);
+    const FsimAlternative *platform = &a->alternatives[0];
+    g_assert_cmpstr (platform->id, ==, "platform");
+    g_assert_cmpint (platform->evidence, ==, FSIM_EVIDENCE_STATED);
+    g_assert_cmpstr (platform->party, ==, "the platform");
+    g_assert_cmpuint (platform->sources.n, ==, 1);
+    g_assert_cmpstr (platform->sources.items[0].read_at, ==, "https://archive.example/answers");
+    /* the path of the alternative in force is still listed after its value moved */
+    g_assert_cmpstr (platform->set_paths[0], ==, "rules[a-allowed].until");
+    g_assert_null (platform->set_paths[1]);
+    g_assert_cmpstr (a->alternatives[1].set_paths[0], ==, "rules[a-allowed].until");
+    const FsimClaim *b = &s->claims[1];
+    g_assert_cmpint (b->alternatives[1].evidence, ==, FSIM_EVIDENCE_ASSUMED);
+    g_assert_null (b->alternatives[1].party);
+    g_assert_cmpuint (b->alternatives[1].sources.n, ==, 0);
+    g_assert_cmpint (rule_until (s, "a-allowed"), ==, day ("2018-11-01"));
+    g_assert_cmpint (fsim_scenario_find_claim (s, "b-friends"), ==, 1);
+    g_assert_cmpint (fsim_claim_find_alternative (b, "self-only"), ==, 1);
+}
+
+/* maker.json extends phones.json with "choices": {"a-end": "maker"} */
+static void
+test_claims_load_choices (void)
+{
+    g_autoptr (FsimScenario) s = load ("maker.json", NULL);
+    g_assert_cmpuint (s->claims[0].chosen, ==, 1);
+    g_assert_cmpuint (s->claims[0].default_alternative, ==, 0);
+    g_assert_cmpuint (s->claims[1].chosen, ==, 0);
+    g_assert_cmpint (rule_until (s, "a-allowed"), ==, day ("2017-09-01"));
+    /* --claim (choices.CLAIM=ALT) overrides the file's choice */
+    const char *const back[] = { "choices.a-end=platform", NULL };
+    g_autoptr (FsimScenario) t = load ("maker.json", back);
+    g_assert_cmpuint (t->claims[0].chosen, ==, 0);
+    g_assert_cmpint (rule_until (t, "a-allowed"), ==, day ("2018-11-01"));
+}
+
+/* After merging: choices, the claims' sets, the files' set, then --set. */
+static void
+test_claims_load_order (void)
+{
+    /* --set wins over the alternative in force, whatever the order on the command line */
+    const char *const sets[] = { "rules[a-allowed].until=2016-01-01", "choices.a-end=maker", NULL };
+    g_autoptr (FsimScenario) s = load ("phones.json", sets);
+    g_assert_cmpuint (s->claims[0].chosen, ==, 1);
+    g_assert_cmpint (rule_until (s, "a-allowed"), ==, day ("2016-01-01"));
+    /* a scenario's own set wins over the claims too, and a set may choose */
+    g_autoptr (GError) error = NULL;
+    const char *text = "{\"scenario\": \"x\", \"extends\": \"maker.json\", \"set\": "
+                       "{\"rules[a-allowed].until\": \"2015-01-01\", \"choices.b-friends\": "
+                       "\"self-only\"}}";
+    g_autoptr (FsimScenario) t = fsim_loader_load_string ("x.json", text, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (rule_until (t, "a-allowed"), ==, day ("2015-01-01"));
+    g_assert_cmpuint (t->claims[0].chosen, ==, 1);
+    g_assert_cmpuint (t->claims[1].chosen, ==, 1);
+    gssize b = fsim_scenario_find_partner (t, "phone-b");
+    g_assert_cmpstr (t->partners[b].requests[0], ==, "device_self");
+    g_assert_null (t->partners[b].requests[1]);
+}
+
+static void
+test_claims_load_set_forms (void)
+{
+    /* a set array applies its entries in order, those under choices before the claims; a
+     * selector reaches every element it picks; the claims' alternatives are no overrides */
+    g_autoptr (GError) error = NULL;
+    const char *text = "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"set\": ["
+                       "{\"partners[kind:device_*].name\": \"X\"}, {\"choices.a-end\": \"maker\"}, "
+                       "{\"partners[phone-a].name\": \"Y\"}]}";
+    g_autoptr (FsimScenario) s = fsim_loader_load_string ("x.json", text, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (s->claims[0].chosen, ==, 1);
+    g_assert_cmpint (rule_until (s, "a-allowed"), ==, day ("2017-09-01"));
+    g_assert_cmpstr (s->partners[fsim_scenario_find_partner (s, "phone-a")].name, ==, "Y");
+    g_assert_cmpstr (s->partners[fsim_scenario_find_partner (s, "phone-c")].name, ==, "X");
+    g_assert_cmpuint (s->n_overrides, ==, 3);
+    g_assert_cmpstr (s->overrides[0].path, ==, "choices.a-end");
+    g_assert_cmpstr (s->overrides[1].path, ==, "partners[kind:device_*].name");
+    g_assert_cmpuint (s->overrides[1].changed, ==, 3);
+    g_assert_cmpstr (s->overrides[2].path, ==, "partners[phone-a].name");
+    /* as an object: in byte order of the paths, choices first all the same */
+    const char *obj = "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"set\": {"
+                      "\"rules[a-allowed].until\": \"2015-01-01\", \"choices.a-end\": \"maker\", "
+                      "\"date\": \"2018-07-01\"}}";
+    g_autoptr (FsimScenario) t = fsim_loader_load_string ("y.json", obj, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (t->claims[0].chosen, ==, 1);
+    g_assert_cmpint (rule_until (t, "a-allowed"), ==, day ("2015-01-01"));
+    g_assert_cmpuint (t->n_overrides, ==, 3);
+    g_assert_cmpstr (t->overrides[0].path, ==, "choices.a-end");
+    g_assert_cmpstr (t->overrides[1].path, ==, "date");
+    g_assert_cmpstr (t->overrides[2].path, ==, "rules[a-allowed].until");
+}
+
+typedef struct {
+    const char *name;
+    const char *text;
+    FsimLoaderError code;
+    const char *where;
+    const char *what[3];
+} ErrorCase;
+
+#define E(code) FSIM_LOADER_ERROR_##code
+
+static const ErrorCase cases[] = {
+    { "choice-unknown-claim",
+      .text = "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"choices\": {\"a-edn\": "
+              "\"maker\"}}",
+      .code = E (REFERENCE), .where = "choice-unknown-claim.json:1:57: ",
+      .what = { "choices.a-edn: unknown claim 'a-edn'; did you mean 'a-end'?" } },
+    { "choice-unknown-alternative",
+      .text =
+          "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"choices\": {\"a-end\": \"mker\"}}",
+      .code = E (REFERENCE), .where = "choice-unknown-alternative.json:1:66: ",
+      .what = { "choices.a-end: unknown alternative 'mker' of claim 'a-end'; did you mean "
+                "'maker'?" } },
+    { "default-unknown",
+      .text =
+          "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
+          "tion\": \"q?\", \"default\": \"nope\", \"alternatives\": [{\"id\": \"a\", \"evidence\":"
+          " \"assumed\", \"summary\": \"s\"}]}]}",
+      .code = E (REFERENCE), .where = "default-unknown.json:1:97: ",
+      .what = { "claims[0].default: unknown alternative 'nope' of claim 'c' (alternatives: "
+                "'a')" } },
+    { "stated-no-party",
+      .text =
+          "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
+          "tion\": \"q?\", \"default\": \"a\", \"alternatives\": [{\"id\": \"a\", \"evidence\": \""
+          "stated\", \"summary\": \"s\"}]}]}",
+      .code = E (SCHEMA), .where = "stated-no-party.json:1:119: ",
+      .what = { "claims[0].alternatives[0]: missing required key 'party'",
+                "names who stated it" } },
+    { "evidence-typo",
+      .text =
+          "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
+          "tion\": \"q?\", \"default\": \"a\", \"alternatives\": [{\"id\": \"a\", \"evidence\": \""
+          "testd\", \"summary\": \"s\"}]}]}",
+      .code = E (VALUE), .where = "evidence-typo.json:1:143: ",
+      .what = { "claims[0].alternatives[0].evidence: unknown evidence 'testd'; did you mean "
+                "'tested'?" } },
+    { "alternative-duplicate",
+      .text =
+          "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
+          "tion\": \"q?\", \"default\": \"a\", \"alternatives\": [{\"id\": \"a\", \"evidence\": \""
+          "assumed\", \"summary\": \"s\"}, {\"id\": \"a\", \"evidence\": \"assumed\", \"summary\":"
+          " \"t\"}]}]}",
+      .code = E (REFERENCE), .where = "alternative-duplicate.json:1:178: ",
+      .what = { "claims[0].alternatives[1].id: duplicate alternative id 'a' (first defined at "
+                "1:119)" } },
+    { "set-path-in-force",
+      .text =
+          "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
+          "tion\": \"q?\", \"default\": \"a\", \"alternatives\": [{\"id\": \"a\", \"evidence\": \""
+          "assumed\", \"summary\": \"s\", \"set\": {\"rules[a-alowed].until\": "
+          "\"2017-01-01\"}}]}]}",
+      .code = E (SET), .where = "set-path-in-force.json:1:178: ",
+      .what = { "set 'rules[a-alowed].until': no element 'a-alowed'; did you mean 'a-allowed'?" } },
+    { "set-path-not-in-force",
+      .text =
+          "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
+          "tion\": \"q?\", \"default\": \"a\", \"alternatives\": [{\"id\": \"a\", \"evidence\": \""
+          "assumed\", \"summary\": \"s\"}, {\"id\": \"b\", \"evidence\": \"assumed\", \"summary\":"
+          " \"t\", \"set\": {\"rules[a-alowed].until\": \"2017-01-01\"}}]}]}",
+      .code = E (SET), .where = "set-path-not-in-force.json:1:230: ",
+      .what = { "set 'rules[a-alowed].until': no element 'a-alowed'; did you mean 'a-allowed'?" } },
+    { "set-selector-not-in-force",
+      .text =
+          "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
+          "tion\": \"q?\", \"default\": \"a\", \"alternatives\": [{\"id\": \"a\", \"evidence\": \""
+          "assumed\", \"summary\": \"s\"}, {\"id\": \"b\", \"evidence\": \"assumed\", \"summary\":"
+          " \"t\", \"set\": {\"partners[tag:none].name\": \"n\"}}]}]}",
+      .code = E (SET), .where = "set-selector-not-in-force.json:1:230: ",
+      .what = { "set 'partners[tag:none].name': '[tag:none]' selects no element" } },
+    { "set-claims",
+      .text = "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"set\": [{\"claims[a-end]."
+              "default\": \"maker\"}]}",
+      .code = E (SET), .where = "set-claims.json:1:",
+      .what = { "set 'claims[a-end].default': claims cannot be set" } },
+    { "set-choices",
+      .text =
+          "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
+          "tion\": \"q?\", \"default\": \"a\", \"alternatives\": [{\"id\": \"a\", \"evidence\": \""
+          "assumed\", \"summary\": \"s\", \"set\": {\"choices.a-end\": \"maker\"}}]}]}",
+      .code = E (SET), .where = "set-choices.json:1:178: ",
+      .what = { "claims[0].alternatives[0].set: 'choices.a-end': an alternative sets the model, "
+                "not the claims or the choices" } },
+    { "claim-unknown-key",
+      .text =
+          "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
+          "tion\": \"q?\", \"default\": \"a\", \"questoin\": \"q\", \"alternatives\": [{\"id\": \""
+          "a\", \"evidence\": \"assumed\", \"summary\": \"s\"}]}]}",
+      .code = E (SCHEMA), .where = "claim-unknown-key.json:1:102: ",
+      .what = { "claims[0].questoin: unknown key 'questoin'; did you mean 'question'?" } },
+    { "set-value-invalid",
+      .text =
+          "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
+          "tion\": \"q?\", \"default\": \"a\", \"alternatives\": [{\"id\": \"a\", \"evidence\": \""
+          "assumed\", \"summary\": \"s\", \"set\": {\"rules[a-allowed].until\": \"2017-02-30\"}}]}"
+          "]}",
+      .code = E (VALUE),
+      .where = "set-value-invalid.json:1:204: ", .what = { "'2017-02-30' is not a valid date" } },
+    { "no-alternatives",
+      .text =
+          "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
+          "tion\": \"q?\", \"default\": \"a\", \"alternatives\": []}]}",
+      .code = E (SCHEMA), .where = "no-alternatives.json:1:118: ",
+      .what = { "claims[0].alternatives: expected an array of 1 to 64 alternatives, got an empty "
+                "one" } },
+};
+
+static void
+test_claims_error (gconstpointer data)
+{
+    const ErrorCase *c = data;
+    g_autofree char *file = g_strconcat (c->name, ".json", NULL);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = fsim_loader_load_string (file, c->text, NULL, &error);
+    g_assert_null (s);
+    g_assert_nonnull (error);
+    g_test_message ("%s", error->message);
+    g_assert_error (error, FSIM_LOADER_ERROR, (int) c->code);
+    g_assert_true (g_str_has_prefix (error->message, c->where));
+    for (size_t i = 0; i < G_N_ELEMENTS (c->what) && c->what[i]; i++)
+        fsim_assert_contains (error->message, c->what[i]);
+}
+
+/* 65 alternatives: over the limit of 64, refused before any is applied */
+static void
+test_claims_error_too_many_alternatives (void)
+{
+    g_autoptr (GString) text = g_string_new ("{\"scenario\": \"x\", \"extends\": \"phones.json\", "
+                                             "\"claims\": [{\"id\": \"c\", \"question\": \"q?\", "
+                                             "\"default\": \"a0\", \"alternatives\": [");
+    for (int i = 0; i < 65; i++)
+        g_string_append_printf (text,
+                                "%s{\"id\": \"a%d\", \"evidence\": \"assumed\", "
+                                "\"summary\": \"s\"}",
+                                i ? ", " : "", i);
+    g_string_append (text, "]}]}");
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = fsim_loader_load_string ("many.json", text->str, NULL, &error);
+    g_assert_null (s);
+    g_assert_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT);
+    g_assert_cmpstr (error->message, ==,
+                     "many.json:1:119: claims[0].alternatives: 65 "
+                     "alternatives, more than the limit of 64");
+}
+
+/* --claim on the command line: located like --set, but named after the claim */
+static void
+test_claims_cli_claim (void)
+{
+    g_autoptr (FsimTestRun) bad = FSIM_RUN ("run", "-q", "phones.json", "--claim", "a-end=makr");
+    g_assert_cmpint (bad->status, ==, 3);
+    fsim_assert_contains (bad->err, "--claim a-end:1:7: choices.a-end: unknown alternative "
+                                    "'makr' of claim 'a-end'; did you mean 'maker'?");
+    g_autoptr (FsimTestRun) unknown = FSIM_RUN ("report", "phones.json", "--claim", "a-ed=maker");
+    g_assert_cmpint (unknown->status, ==, 3);
+    fsim_assert_contains (unknown->err, "--claim a-ed:1:1: choices.a-ed: unknown claim 'a-ed'; "
+                                        "did you mean 'a-end'?");
+    g_autoptr (FsimTestRun) usage =
+        FSIM_RUN ("explain", "phones.json", "--user", "alice", "--claim", "a-end");
+    g_assert_cmpint (usage->status, ==, 2);
+    fsim_assert_contains (usage->err, "--claim 'a-end' is not CLAIM=ALTERNATIVE");
+    /* the claims were applied before any set: a set cannot change them afterwards */
+    g_autoptr (FsimTestRun) set =
+        FSIM_RUN ("run", "-q", "phones.json", "--set", "claims[a-end].default=maker");
+    g_assert_cmpint (set->status, ==, 3);
+    fsim_assert_contains (set->err, "--set claims[a-end].default:1:1: set "
+                                    "'claims[a-end].default': claims cannot be set; choose an "
+                                    "alternative with 'choices' or --claim CLAIM=ALTERNATIVE");
+    /* an id that reads as JSON is still an id */
+    g_autoptr (FsimTestRun) number = FSIM_RUN ("run", "-q", "phones.json", "--claim", "a-end=2017");
+    g_assert_cmpint (number->status, ==, 3);
+    fsim_assert_contains (number->err, "unknown alternative '2017' of claim 'a-end'");
+}
+
+/* The text, JSON and CSV reports say which alternative is in force and whether it is the
+ * default, and the numbers follow it. */
+static void
+test_claims_cli_reports (void)
+{
+    g_autoptr (FsimTestRun) text = FSIM_RUN ("run", "-q", "phones.json", "--claim", "a-end=maker");
+    g_assert_cmpint (text->status, ==, 0);
+    fsim_assert_contains (text->out,
+                          "Claims in force (contested facts the numbers rest on; flowsim claims "
+                          "lists them, --claim CLAIM=ALTERNATIVE changes one)\n"
+                          "  a-end: When did phone-a's access end?\n"
+                          "    in force: Phone A's statement: ended 2017-09 (maker; chosen, the "
+                          "default is platform; stated by Phone A)\n"
+                          "    alternative: the platform's answer: still active in June 2018 "
+                          "(platform; stated by the platform)\n"
+                          "  b-friends: Did phone-b receive friends' data?\n"
+                          "    in force: reported: friends' data too (yes; the default; reported "
+                          "by Example Times)\n"
+                          "    alternative: assumed: its own user's data only (self-only; "
+                          "assumed)\n");
+    g_assert_null (strstr (text->out, "phone-a (Phone A)"));
+    fsim_assert_contains (text->out, "phone-b (Phone B)      device_maker              2"
+                                     "                1\n");
+
+    g_autoptr (FsimTestRun) json = FSIM_RUN ("run", "-q", "phones.json", "-f", "json");
+    g_assert_cmpint (json->status, ==, 0);
+    fsim_assert_contains (json->out, "  \"claims\": [\n"
+                                     "    {\n"
+                                     "      \"id\": \"a-end\",\n"
+                                     "      \"question\": \"When did phone-a's access end?\",\n"
+                                     "      \"in_force\": \"platform\",\n"
+                                     "      \"default\": \"platform\",\n"
+                                     "      \"is_default\": true,\n");
+    fsim_assert_contains (json->out, "\"alternatives\": [\n        \"yes\",\n        "
+                                     "\"self-only\"\n      ]");
+
+    g_autoptr (FsimTestRun) csv =
+        FSIM_RUN ("run", "-q", "phones.json", "-f", "csv", "--claim", "b-friends=self-only");
+    g_assert_cmpint (csv->status, ==, 0);
+    fsim_assert_contains (csv->out, "friend_of_friend,downstream,claims\n");
+    fsim_assert_contains (csv->out, "identity.name,phone-b,handset,device,device,1,0,1,0,0,0,"
+                                    "a-end=platform (default); b-friends=self-only (chosen; "
+                                    "default yes)\n");
+}
+
+/* diff with --claim: what taking the other party's word changes, both sides' claims named */
+static void
+test_claims_cli_diff (void)
+{
+    g_autoptr (FsimTestRun) text = FSIM_RUN ("diff", "phones.json", "--claim", "a-end=maker");
+    g_assert_cmpint (text->status, ==, 0);
+    fsim_assert_contains (text->out, "              claims: a-end=platform (default); "
+                                     "b-friends=yes (default)\n");
+    fsim_assert_contains (text->out, "              claims: a-end=maker (chosen; default "
+                                     "platform); b-friends=yes (default)\n");
+    fsim_assert_contains (text->out, "Users with at least one field reaching a partner: 6 "
+                                     "before, 3 after\n");
+    g_autoptr (FsimTestRun) json =
+        FSIM_RUN ("diff", "phones.json", "--claim", "a-end=maker", "-f", "json");
+    g_assert_cmpint (json->status, ==, 0);
+    fsim_assert_contains (json->out, "\"id\": \"a-end\",\n        \"in_force\": \"maker\",\n"
+                                     "        \"default\": \"platform\"");
+}
+
+/* The timeline names the claims in force too: the numbers at every date rest on them. */
+static void
+test_claims_cli_timeline (void)
+{
+    g_autoptr (FsimTestRun) text = FSIM_RUN ("timeline", "maker.json", "--from", "2017-01-01",
+                                             "--to", "2018-01-01", "--step", "6m");
+    g_assert_cmpint (text->status, ==, 0);
+    fsim_assert_contains (text->out, "  Claims    a-end=maker (chosen; default platform); "
+                                     "b-friends=yes (default) (flowsim claims)\n");
+    g_autoptr (FsimTestRun) json = FSIM_RUN ("timeline", "phones.json", "--from", "2017-01-01",
+                                             "--to", "2018-01-01", "--step", "6m", "-f", "json");
+    g_assert_cmpint (json->status, ==, 0);
+    fsim_assert_contains (json->out, "  \"claims\": [\n    {\n      \"id\": \"a-end\",");
+}
+
+/* explain and possible rest on the claims too, and say so */
+static void
+test_claims_cli_explain_possible (void)
+{
+    g_autoptr (FsimTestRun) explain =
+        FSIM_RUN ("explain", "maker.json", "--user", "bob", "--field", "identity.name");
+    g_assert_cmpint (explain->status, ==, 0);
+    fsim_assert_contains (explain->out, "  User      bob (platform switch on)\n"
+                                        "  Claims    a-end=maker (chosen; default platform); "
+                                        "b-friends=yes (default) (flowsim claims)\n");
+    g_autoptr (FsimTestRun) possible =
+        FSIM_RUN ("possible", "phones.json", "-f", "json", "--claim", "b-friends=self-only");
+    g_assert_cmpint (possible->status, ==, 0);
+    fsim_assert_contains (possible->out, "\"in_force\": \"self-only\",\n"
+                                         "      \"default\": \"yes\",\n"
+                                         "      \"is_default\": false,");
+}
+
+/* check's text names the claims in force of each scenario it checked */
+static void
+test_claims_cli_check (void)
+{
+    g_autofree char *path = fsim_test_source_path ("scenarios", "device-partners-2018.json", NULL);
+    g_autoptr (FsimTestRun) run = FSIM_RUN ("check", path, "--set", "population.users=500",
+                                            "--claim", "apple-access=apple-2017-09");
+    fsim_assert_contains (run->out, "  claims in force: apple-access=apple-2017-09 (chosen; "
+                                    "default facebook-2018-06); device-partner-status="
+                                    "facebook-service-providers (default)\n");
+}
+
+/* A diagram is a report too: its title names the claims in force */
+static void
+test_claims_cli_diagram (void)
+{
+    g_autoptr (FsimTestRun) dot = FSIM_RUN ("diagram", "maker.json", "--format", "dot");
+    g_assert_cmpint (dot->status, ==, 0);
+    fsim_assert_contains (dot->out, "\\nclaims in force: a-end=maker (chosen; default platform); "
+                                    "b-friends=yes (default)\"];");
+}
+
+/* The HTML report: the alternative in force first, then the others, each with its sources. */
+static void
+test_claims_cli_html (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *html = g_build_filename (dir, "r.html", NULL);
+    g_autoptr (FsimTestRun) run =
+        FSIM_RUN ("report", "maker.json", "--no-diagram", "--output", html);
+    g_assert_cmpint (run->status, ==, 0);
+    g_autofree char *page = NULL;
+    g_assert_true (g_file_get_contents (html, &page, NULL, NULL));
+    fsim_assert_contains (page, "<h3>Claims in force</h3>");
+    fsim_assert_contains (page,
+                          "<li><b>When did phone-a&#39;s access end?</b>\n"
+                          " <span class=\"meta\">a-end</span>\n<ul>\n"
+                          "<li><b>In force:</b>\n"
+                          " Phone A&#39;s statement: ended 2017-09 (maker; chosen, the default "
+                          "is platform; stated by Phone A)\n"
+                          "<ol>\n<li>Phone A, Statement, 2018-06</li>\n</ol>\n</li>\n"
+                          "<li><b>Alternative:</b>\n"
+                          " the platform&#39;s answer: still active in June 2018 (platform; "
+                          "stated by the platform)\n");
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+static void
+test_claims_cli_list (void)
+{
+    g_autoptr (FsimTestRun) text = FSIM_RUN ("claims", "maker.json");
+    g_assert_cmpint (text->status, ==, 0);
+    fsim_assert_contains (text->out,
+                          "a-end: When did phone-a's access end?\n"
+                          "  - platform (default)\n"
+                          "      the platform's answer: still active in June 2018\n"
+                          "      evidence: stated; party: the platform\n"
+                          "      sets: rules[a-allowed].until\n"
+                          "      source: The Platform, \"Answers to the committee\", 2018-06-29, "
+                          "https://platform.example/answers (read at: "
+                          "https://archive.example/answers)\n"
+                          "  * maker [in force]\n");
+    g_autoptr (FsimTestRun) json = FSIM_RUN ("claims", "phones.json", "--format", "json");
+    g_assert_cmpint (json->status, ==, 0);
+    fsim_assert_contains (json->out, "\"id\": \"b-friends\",\n"
+                                     "      \"question\": \"Did phone-b receive friends' data?\",\n"
+                                     "      \"default\": \"yes\",\n"
+                                     "      \"chosen\": \"yes\",\n"
+                                     "      \"alternatives\": [\n"
+                                     "        {\n"
+                                     "          \"id\": \"yes\",\n"
+                                     "          \"evidence\": \"reported\",\n"
+                                     "          \"party\": \"Example Times\",\n"
+                                     "          \"summary\": \"reported: friends' data too\",\n"
+                                     "          \"sets\": [],\n"
+                                     "          \"sources\": [\n"
+                                     "            {\n"
+                                     "              \"publisher\": \"Example Times\",\n");
+    fsim_assert_contains (json->out, "\"id\": \"self-only\",\n"
+                                     "          \"evidence\": \"assumed\",\n"
+                                     "          \"party\": null,\n");
+}
+
+/* The effect table: each claim moves only the partner it is about, by the hand counts. */
+static void
+test_claims_cli_effect (void)
+{
+    g_autoptr (FsimTestRun) text = FSIM_RUN ("claims", "--effect", "phones.json");
+    g_assert_cmpint (text->status, ==, 0);
+    fsim_assert_contains (text->out, "1 of 3 partners rest on no claim (solid)");
+    fsim_assert_contains (text->out,
+                          "  phone-a        3                2  a-end      platform *              "
+                          " 3                2\n"
+                          "                                                maker                   "
+                          " 0                0\n"
+                          "  phone-b        2                1  b-friends  yes *                   "
+                          " 2                1\n"
+                          "                                                self-only               "
+                          " 1                0\n"
+                          "  phone-c        1                0  solid      no claim moves it");
+    g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
+    g_autoptr (FsimTestRun) none = FSIM_RUN ("claims", "--effect", tour);
+    g_assert_cmpint (none->status, ==, 0);
+    g_assert_cmpstr (none->out, ==,
+                     "No claims: nothing in this model is marked as contested, "
+                     "so no alternative was run.\n");
+    g_autoptr (FsimTestRun) json = FSIM_RUN ("claims", "--effect", "-f", "json", "maker.json");
+    g_assert_cmpint (json->status, ==, 0);
+    /* taking Phone A's word, phone-a reaches nobody; the platform's answer would give 3 */
+    fsim_assert_contains (json->out, "\"id\": \"phone-a\",\n"
+                                     "      \"users_reached\": 0,\n"
+                                     "      \"users_reached_without_consent\": 0,\n"
+                                     "      \"solid\": false,\n"
+                                     "      \"claims\": [\n"
+                                     "        {\n"
+                                     "          \"claim\": \"a-end\",\n"
+                                     "          \"moves\": true,\n"
+                                     "          \"users_reached\": [0, 3],\n"
+                                     "          \"users_reached_without_consent\": [0, 2],\n");
+    fsim_assert_contains (json->out, "\"id\": \"phone-c\",\n"
+                                     "      \"users_reached\": 1,\n"
+                                     "      \"users_reached_without_consent\": 0,\n"
+                                     "      \"solid\": true,\n");
+}
+
+/* Users reached by partner @id in a run's JSON report. */
+static guint64
+json_reached (const char *json, const char *id)
+{
+    g_autofree char *key = g_strdup_printf ("\"id\": \"%s\",", id);
+    const char *p = strstr (json, key);
+    g_assert_nonnull (p);
+    p = strstr (p, "\"users_reached\": ");
+    g_assert_nonnull (p);
+    return g_ascii_strtoull (p + strlen ("\"users_reached\": "), NULL, 10);
+}
+
+/* The bundled model: Apple's access after September 2017 is a claim, Facebook's answer the
+ * default; Apple's statement leaves Apple nobody on the default scenario's date. */
+static void
+test_claims_bundled_apple (void)
+{
+    g_autofree char *path = fsim_test_source_path ("scenarios", "device-partners-2018.json", NULL);
+    const char *const small[] = { "population.users=2000", NULL };
+    g_autoptr (FsimScenario) s = load (path, small);
+    gssize c = fsim_scenario_find_claim (s, "apple-access");
+    g_assert_cmpint (c, >=, 0);
+    const FsimClaim *claim = &s->claims[c];
+    g_assert_cmpstr (claim->alternatives[claim->default_alternative].id, ==, "facebook-2018-06");
+    g_assert_cmpuint (claim->chosen, ==, claim->default_alternative);
+    gssize apple = fsim_claim_find_alternative (claim, "apple-2017-09");
+    g_assert_cmpint (apple, >=, 0);
+    g_assert_cmpstr (claim->alternatives[claim->default_alternative].party, ==, "Facebook");
+    g_assert_cmpstr (claim->alternatives[apple].party, ==, "Apple");
+    g_assert_cmpuint (claim->alternatives[apple].sources.n, >, 0);
+    g_assert_nonnull (claim->alternatives[apple].sources.items[0].publisher);
+    g_autoptr (FsimTestRun) fb =
+        FSIM_RUN ("run", "-q", "-f", "json", path, "--set", "population.users=2000");
+    g_autoptr (FsimTestRun) ap =
+        FSIM_RUN ("run", "-q", "-f", "json", path, "--set", "population.users=2000", "--claim",
+                  "apple-access=apple-2017-09");
+    g_assert_cmpint (fb->status, ==, 0);
+    g_assert_cmpint (ap->status, ==, 0);
+    g_assert_cmpuint (json_reached (fb->out, "apple"), >, 1000);
+    g_assert_cmpuint (json_reached (ap->out, "apple"), ==, 0);
+    /* the other partners do not rest on this claim */
+    g_assert_cmpuint (json_reached (fb->out, "samsung"), ==, json_reached (ap->out, "samsung"));
+    fsim_assert_contains (ap->out, "\"in_force\": \"apple-2017-09\",\n"
+                                   "      \"default\": \"facebook-2018-06\",\n"
+                                   "      \"is_default\": false,");
+}
+
+/* An alternative's paths are checked when the file loads, its values when it is chosen:
+ * --effect chooses every one, so it finds the bad value and names the claim. */
+static void
+test_claims_cli_effect_bad_alternative (void)
+{
+    g_autoptr (FsimTestRun) run = FSIM_RUN ("run", "-q", "bad-alternative.json");
+    g_assert_cmpint (run->status, ==, 0);
+    g_autoptr (FsimTestRun) chosen =
+        FSIM_RUN ("run", "-q", "bad-alternative.json", "--claim", "c-end=feb-30");
+    g_assert_cmpint (chosen->status, ==, 3);
+    fsim_assert_contains (chosen->err, "bad-alternative.json:13:48: rules[1].until: "
+                                       "'2017-02-30' is not a valid date");
+    g_autoptr (FsimTestRun) effect = FSIM_RUN ("claims", "--effect", "bad-alternative.json");
+    g_assert_cmpint (effect->status, ==, 3);
+    g_assert_cmpstr (effect->out, ==, "");
+    fsim_assert_contains (effect->err, "claim 'c-end', alternative 'feb-30': "
+                                       "bad-alternative.json:13:48: rules[1].until: "
+                                       "'2017-02-30' is not a valid date");
+}
+
+int
+main (int argc, char *argv[])
+{
+    g_test_init (&argc, &argv, NULL);
+    g_autofree char *dir = fsim_test_data_path ("claims", NULL);
+    g_assert_cmpint (g_chdir (dir), ==, 0);
+    g_test_add_func ("/claims/load/default", test_claims_load_default);
+    g_test_add_func ("/claims/load/choices", test_claims_load_choices);
+    g_test_add_func ("/claims/load/order", test_claims_load_order);
+    g_test_add_func ("/claims/load/set-forms", test_claims_load_set_forms);
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        g_autofree char *name = g_strconcat ("/claims/error/", cases[i].name, NULL);
+        g_test_add_data_func (name, &cases[i], test_claims_error);
+    }
+    g_test_add_func ("/claims/error/too-many-alternatives",
+                     test_claims_error_too_many_alternatives);
+    g_test_add_func ("/claims/cli/claim", test_claims_cli_claim);
+    g_test_add_func ("/claims/cli/reports", test_claims_cli_reports);
+    g_test_add_func ("/claims/cli/diff", test_claims_cli_diff);
+    g_test_add_func ("/claims/cli/timeline", test_claims_cli_timeline);
+    g_test_add_func ("/claims/cli/explain-possible", test_claims_cli_explain_possible);
+    g_test_add_func ("/claims/cli/check", test_claims_cli_check);
+    g_test_add_func ("/claims/cli/diagram", test_claims_cli_diagram);
+    g_test_add_func ("/claims/cli/html", test_claims_cli_html);
+    g_test_add_func ("/claims/cli/list", test_claims_cli_list);
+    g_test_add_func ("/claims/cli/effect", test_claims_cli_effect);
+    g_test_add_func ("/claims/cli/effect-bad-alternative", test_claims_cli_effect_bad_alternative);
+    g_test_add_func ("/claims/bundled/apple", test_claims_bundled_apple);
+    return g_test_run ();
+}
