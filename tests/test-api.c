@@ -195,7 +195,13 @@ test_errors (void)
     g_autofree char *policy = source_path ("policies/apps.json");
     error = NULL;
     g_assert_null (flowsim_diff (policy, NULL, NULL, FLOWSIM_FORMAT_TEXT, &error));
-    g_assert_cmpint (flowsim_error_kind (error), ==, FLOWSIM_ERROR_USAGE);
+    /* a policy file has no date and no population: bad input, as for every command (issue 15) */
+    g_assert_cmpint (flowsim_error_kind (error), ==, FLOWSIM_ERROR_INPUT);
+    g_assert_nonnull (strstr (flowsim_error_message (error), "a policy file, not a scenario"));
+    flowsim_error_free (error);
+    error = NULL;
+    g_assert_null (flowsim_simulate (policy, NULL, &error));
+    g_assert_cmpint (flowsim_error_kind (error), ==, FLOWSIM_ERROR_INPUT);
     flowsim_error_free (error);
 }
 

@@ -115,6 +115,40 @@ test_claims_load_order (void)
     g_assert_null (t->partners[b].requests[1]);
 }
 
+static void
+test_claims_load_set_forms (void)
+{
+    /* a set array applies its entries in order, those under choices before the claims; a
+     * selector reaches every element it picks; the claims' alternatives are no overrides */
+    g_autoptr (GError) error = NULL;
+    const char *text = "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"set\": ["
+                       "{\"partners[kind:device_*].name\": \"X\"}, {\"choices.a-end\": \"maker\"}, "
+                       "{\"partners[phone-a].name\": \"Y\"}]}";
+    g_autoptr (FsimScenario) s = fsim_loader_load_string ("x.json", text, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (s->claims[0].chosen, ==, 1);
+    g_assert_cmpint (rule_until (s, "a-allowed"), ==, day ("2017-09-01"));
+    g_assert_cmpstr (s->partners[fsim_scenario_find_partner (s, "phone-a")].name, ==, "Y");
+    g_assert_cmpstr (s->partners[fsim_scenario_find_partner (s, "phone-c")].name, ==, "X");
+    g_assert_cmpuint (s->n_overrides, ==, 3);
+    g_assert_cmpstr (s->overrides[0].path, ==, "choices.a-end");
+    g_assert_cmpstr (s->overrides[1].path, ==, "partners[kind:device_*].name");
+    g_assert_cmpuint (s->overrides[1].changed, ==, 3);
+    g_assert_cmpstr (s->overrides[2].path, ==, "partners[phone-a].name");
+    /* as an object: in byte order of the paths, choices first all the same */
+    const char *obj = "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"set\": {"
+                      "\"rules[a-allowed].until\": \"2015-01-01\", \"choices.a-end\": \"maker\", "
+                      "\"date\": \"2018-07-01\"}}";
+    g_autoptr (FsimScenario) t = fsim_loader_load_string ("y.json", obj, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (t->claims[0].chosen, ==, 1);
+    g_assert_cmpint (rule_until (t, "a-allowed"), ==, day ("2015-01-01"));
+    g_assert_cmpuint (t->n_overrides, ==, 3);
+    g_assert_cmpstr (t->overrides[0].path, ==, "choices.a-end");
+    g_assert_cmpstr (t->overrides[1].path, ==, "date");
+    g_assert_cmpstr (t->overrides[2].path, ==, "rules[a-allowed].until");
+}
+
 typedef struct {
     const char *name;
     const char *text;
@@ -186,6 +220,19 @@ static const ErrorCase cases[] = {
           " \"t\", \"set\": {\"rules[a-alowed].until\": \"2017-01-01\"}}]}]}",
       .code = E (SET), .where = "set-path-not-in-force.json:1:230: ",
       .what = { "set 'rules[a-alowed].until': no element 'a-alowed'; did you mean 'a-allowed'?" } },
+    { "set-selector-not-in-force",
+      .text =
+          "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
+          "tion\": \"q?\", \"default\": \"a\", \"alternatives\": [{\"id\": \"a\", \"evidence\": \""
+          "assumed\", \"summary\": \"s\"}, {\"id\": \"b\", \"evidence\": \"assumed\", \"summary\":"
+          " \"t\", \"set\": {\"partners[tag:none].name\": \"n\"}}]}]}",
+      .code = E (SET), .where = "set-selector-not-in-force.json:1:230: ",
+      .what = { "set 'partners[tag:none].name': '[tag:none]' selects no element" } },
+    { "set-claims",
+      .text = "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"set\": [{\"claims[a-end]."
+              "default\": \"maker\"}]}",
+      .code = E (SET), .where = "set-claims.json:1:",
+      .what = { "set 'claims[a-end].default': claims cannot be set" } },
     { "set-choices",
       .text =
           "{\"scenario\": \"x\", \"extends\": \"phones.json\", \"claims\": [{\"id\": \"c\", \"ques"
@@ -583,6 +630,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/claims/load/default", test_claims_load_default);
     g_test_add_func ("/claims/load/choices", test_claims_load_choices);
     g_test_add_func ("/claims/load/order", test_claims_load_order);
+    g_test_add_func ("/claims/load/set-forms", test_claims_load_set_forms);
     for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
         g_autofree char *name = g_strconcat ("/claims/error/", cases[i].name, NULL);
         g_test_add_data_func (name, &cases[i], test_claims_error);

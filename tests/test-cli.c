@@ -189,6 +189,25 @@ test_cli_exit_bad_set (void)
     g_assert_nonnull (strstr (r->err, "nosuchkey"));
 }
 
+/* A policy file has no date and no population: every command that simulates says so (issue
+ * 15), instead of reporting 0 users. */
+static void
+test_cli_exit_policy_file (void)
+{
+    static const char *const commands[] = { "run", "report", "diagram", "population" };
+    g_autofree char *policy = fsim_test_source_path ("policies", "fields.json", NULL);
+    for (size_t i = 0; i < G_N_ELEMENTS (commands); i++) {
+        g_autoptr(FsimTestRun) r = RUN (commands[i], policy);
+        assert_single_error (r, FSIM_EXIT_INPUT);
+        g_assert_nonnull (strstr (r->err, "fields.json: a policy file, not a scenario: it has "
+                                          "no date and no population"));
+        g_assert_cmpuint (r->out_len, ==, 0);
+    }
+    g_autoptr(FsimTestRun) t = RUN ("timeline", policy, "--from", "2014-01-01", "--to",
+                                    "2015-01-01");
+    assert_single_error (t, FSIM_EXIT_INPUT);
+}
+
 /* ---- --output ---- */
 
 /* A fresh empty directory, removed (with its plain files) by tmpdir_remove(). */
@@ -394,6 +413,42 @@ test_cli_csv_small (void)
                      "profile.religion,broker,db,server,GB,0,0,0,0,0,0\n");
 }
 
+/* run --partner/--field/--jurisdiction: only the focused flows are counted (the tour's numbers,
+ * docs/semantics.md), a downstream partner still gets what came through the others. */
+static void
+test_cli_run_focus (void)
+{
+    g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
+    g_autoptr(FsimTestRun) a = RUN ("run", tour, "--partner", "phoneco", "--field", "profile.*");
+    g_assert_cmpint (a->status, ==, FSIM_EXIT_OK);
+    fsim_assert_contains (a->out, "  Focus                   partner phoneco, field profile.*\n");
+    fsim_assert_contains (a->out, "  phoneco (Phone maker)  device_maker              3                2\n");
+    fsim_assert_contains (a->out, "  profile.religion  Religious views  yes                    3                2\n");
+    fsim_assert_contains (a->out, "  on device                 3                2\n");
+    g_assert_null (strstr (a->out, "quiz (Personality"));
+    g_assert_null (strstr (a->out, "identity.name"));
+    g_autoptr(FsimTestRun) b = RUN ("run", tour, "--jurisdiction", "US", "--format", "csv");
+    g_assert_cmpint (b->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (b->out, ==,
+                     "field,partner,destination,location,jurisdiction,users,users_without_consent,"
+                     "self,friend,friend_of_friend,downstream\n"
+                     "identity.name,broker,servers,server,US,3,3,0,0,0,3\n"
+                     "profile.birthday,broker,servers,server,US,3,3,0,0,0,3\n"
+                     "profile.likes,broker,servers,server,US,3,3,0,0,0,3\n"
+                     "profile.religion,broker,servers,server,US,0,0,0,0,0,0\n");
+    g_autoptr(FsimTestRun) c = RUN ("run", tour, "--partner", "kind:data_broker", "--format",
+                                    "json");
+    g_assert_cmpint (c->status, ==, FSIM_EXIT_OK);
+    fsim_assert_contains (c->out, "\"focus\": \"partner kind:data_broker\"");
+    g_autoptr(FsimTestRun) d = RUN ("run", tour, "--partner", "huawei");
+    assert_usage_error (d, "--partner 'huawei' selects no partner");
+    g_autoptr(FsimTestRun) e = RUN ("run", tour, "--jurisdiction", "CN");
+    assert_usage_error (e, "--jurisdiction 'CN': no destination of the scenario keeps data there "
+                           "(a country code such as CN, or device)");
+    g_autoptr(FsimTestRun) f = RUN ("run", tour, "--field", "nothing.*");
+    assert_usage_error (f, "--field 'nothing.*' selects no field of the scenario");
+}
+
 static void
 test_cli_run_set (void)
 {
@@ -547,6 +602,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/cli/exit/missing-file", test_cli_exit_missing_file);
     g_test_add_func ("/cli/exit/bad-json", test_cli_exit_bad_json);
     g_test_add_func ("/cli/exit/bad-set", test_cli_exit_bad_set);
+    g_test_add_func ("/cli/exit/policy-file", test_cli_exit_policy_file);
     g_test_add_func ("/cli/output/not-written-on-error", test_cli_output_not_written_on_error);
     g_test_add_func ("/cli/output/unwritable", test_cli_output_unwritable);
     g_test_add_func ("/cli/output/onto-directory", test_cli_output_onto_directory);
@@ -555,6 +611,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/cli/run/text", test_cli_text_small);
     g_test_add_func ("/cli/run/csv", test_cli_csv_small);
     g_test_add_func ("/cli/run/set", test_cli_run_set);
+    g_test_add_func ("/cli/run/focus", test_cli_run_focus);
     g_test_add_func ("/cli/run/deterministic", test_cli_run_deterministic);
     g_test_add_func ("/cli/run/default-scenario", test_cli_run_default_scenario);
     g_test_add_func ("/cli/default-scenario-path", test_cli_default_scenario_path);

@@ -249,7 +249,8 @@ test_diff_cli_text (void)
     g_autoptr (FsimTestRun) r = FSIM_RUN ("diff", base, deny);
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     g_assert_cmpstr (r->err, ==, "");
-    fsim_assert_contains (r->out, "  quiz     less permissive     less permissive");
+    fsim_assert_contains (r->out, "  quiz     reaches the same people, gets less of their data  "
+                                  "less permissive     less permissive");
     fsim_assert_contains (r->out, "  quiz     graph  friends_religion  allowed -> denied  "
                                   "allowed by rule allow-apps (");
     fsim_assert_contains (r->out, "  religion  quiz     servers      server, GB       2      1 "
@@ -259,6 +260,47 @@ test_diff_cli_text (void)
     g_autoptr (FsimTestRun) same = FSIM_RUN ("diff", "--exit-code", base, base);
     g_assert_cmpint (same->status, ==, FSIM_EXIT_OK);
     fsim_assert_contains (same->out, "No difference");
+}
+
+/* Verdicts in plain words, the overrides echoed, unchanged rows left out unless --all, and a
+ * focus (issue 15). */
+static void
+test_diff_cli_words (void)
+{
+    g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
+    g_autoptr (FsimTestRun) r = FSIM_RUN (
+        "diff", tour, "--set", "partners[phoneco].destinations[handset].location=server", "--set",
+        "partners[kind:device*].destinations[*].jurisdiction=CN");
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
+    fsim_assert_contains (r->out, "  Override    partners[phoneco].destinations[handset].location="
+                                  "\"server\" (1 value)\n  Override    partners[kind:device*]."
+                                  "destinations[*].jurisdiction=\"CN\" (1 value)\n");
+    fsim_assert_contains (r->out, "  phoneco  reaches the same people, stored elsewhere  "
+                                  "incomparable");
+    fsim_assert_contains (r->out, "  (2 partners with no change left out; --all shows them)\n");
+    g_assert_null (strstr (r->out, "  quiz  "));
+    fsim_assert_contains (r->out, "  CN                 0      5                   0            "
+                                  "      4\n");
+    g_assert_null (strstr (r->out, "  GB  ")); /* unchanged */
+    g_autoptr (FsimTestRun) all = FSIM_RUN (
+        "diff", tour, "--all", "--set", "partners[phoneco].destinations[handset].location=server",
+        "--set", "partners[phoneco].destinations[handset].jurisdiction=CN");
+    fsim_assert_contains (all->out, "  quiz     no change ");
+    fsim_assert_contains (all->out, "  GB                 3      3");
+    g_autoptr (FsimTestRun) date = FSIM_RUN ("diff", tour, "--set", "date=2015-05-01",
+                                             "--partner", "broker");
+    g_assert_cmpint (date->status, ==, FSIM_EXIT_OK);
+    fsim_assert_contains (date->out, "  Focus       partner broker\n");
+    fsim_assert_contains (date->out, "  broker   reaches fewer people  less permissive");
+    g_assert_null (strstr (date->out, "  quiz  "));
+    g_autoptr (FsimTestRun) j = FSIM_RUN ("diff", tour, "--set", "date=2015-05-01", "--format",
+                                          "json");
+    g_autoptr (GHashTable) t = json_check_parse (j->out);
+    g_assert_cmpstr (g_hash_table_lookup (t, "overrides[0].path"), ==, "date");
+    g_assert_cmpstr (g_hash_table_lookup (t, "overrides[0].value"), ==, "\"2015-05-01\"");
+    g_assert_cmpstr (g_hash_table_lookup (t, "partners[0].in_words"), ==,
+                     "reaches fewer people");
+    g_assert_cmpstr (g_hash_table_lookup (t, "partners[2].in_words"), ==, "no change");
 }
 
 static void
@@ -298,8 +340,9 @@ test_diff_cli_errors (void)
     g_assert_cmpint (d->status, ==, FSIM_EXIT_USAGE);
     g_autofree char *policy = fsim_test_source_path ("policies", "fields.json", NULL);
     g_autoptr (FsimTestRun) e = FSIM_RUN ("diff", base, policy);
-    g_assert_cmpint (e->status, ==, FSIM_EXIT_USAGE);
-    fsim_assert_contains (e->err, "fields.json is a policy file: diff compares scenarios");
+    g_assert_cmpint (e->status, ==, FSIM_EXIT_INPUT);
+    fsim_assert_contains (e->err, "fields.json: a policy file, not a scenario: it has no date "
+                                  "and no population");
 }
 
 int
@@ -315,6 +358,7 @@ main (int argc, char **argv)
     g_test_add_func ("/diff/population/new-partner", test_diff_new_partner);
     g_test_add_func ("/diff/cli/text", test_diff_cli_text);
     g_test_add_func ("/diff/cli/set", test_diff_cli_set);
+    g_test_add_func ("/diff/cli/words", test_diff_cli_words);
     g_test_add_func ("/diff/cli/errors", test_diff_cli_errors);
     return g_test_run ();
 }

@@ -363,6 +363,38 @@ static const ErrorCase cases[] = {
                 "(expected a number from 0 to 1)" } },
     { "adoption-unknown", .code = E (REFERENCE), .where = "adoption-unknown.json:9:19: ",
       .what = { "population.adoption.huwei: unknown partner 'huwei'; did you mean 'huawei'?" } },
+    /* ---- every error of a file, up to FSIM_LOADER_MAX_ERRORS, one located line each ------- */
+    { "many-errors", .code = E (REFERENCE), .where = "many-errors.json:7:29: ",
+      .what = { "rules[0].effect: unknown effect 'alow'; did you mean 'allow'?\n"
+                "many-errors.json:8:51: rules[1].partners[0]: unknown partner 'huwei'",
+                "\nmany-errors.json:10:87: rules[3].until: empty window" } },
+    { "many-errors-limit", .code = E (SCHEMA), .where = "many-errors-limit.json:6:17: ",
+      .what = { "fields[0].sensitive: expected true or false, got a string\n",
+                "\nmany-errors-limit.json:82:17: fields[19].sensitive: expected true or false, "
+                "got a string\nmany-errors-limit.json: stopped after 20 errors" } },
+    /* ---- key order carries no meaning (docs/semantics.md, "Which pattern wins") -------- */
+    { "keyorder-audience-tie", .code = E (VALUE), .where = "keyorder-audience-tie.json:6:58: ",
+      .what = { "population.defaults.audience.p*religion: '*.religion' and 'p*religion' both "
+                "select field 'profile.religion' with the same specificity",
+                "add an entry for 'profile.religion' itself" } },
+    { "keyorder-adoption-clash", .code = E (VALUE),
+      .where = "keyorder-adoption-clash.json:9:19: ",
+      .what = { "population.adoption.tag:device-integrated: 'kind:device_maker' and "
+                "'tag:device-integrated' both select partner 'huawei' and give it different "
+                "shares", "write adoption as an array" } },
+    { "keyorder-adoption-entry", .code = E (SCHEMA),
+      .where = "keyorder-adoption-entry.json:9:49: ",
+      .what = { "population.adoption[1]: expected an object with one key {partner selector: "
+                "share}" } },
+    { "keyorder-set-clash", .code = E (SET), .where = "keyorder-set-clash.json:7:5: ",
+      .what = { "set: 'partners[2].destinations[dc].jurisdiction' and "
+                "'partners[huawei].destinations' may change the same value",
+                "write set as an array of {PATH: VALUE} objects" } },
+    { "keyorder-set-entry", .code = E (SCHEMA), .where = "keyorder-set-entry.json:6:38: ",
+      .what = { "set[1]: expected an object with one key {PATH: VALUE}" } },
+    { "keyorder-import-clash", .code = E (VALUE), .where = "keyorder-import-clash.json:6:60: ",
+      .what = { "population.import.attributes.phone: attributes 'huawei_user' and 'phone' can "
+                "set the same thing for one user", "write attributes as an array" } },
     { "generator-unknown", .code = E (VALUE), .where = "generator-unknown.json:6:18: ",
       .what = { "population.generator: unknown generator 'erdos-renyi'",
                 "did you mean 'erdos_renyi'?" } },
@@ -438,7 +470,8 @@ static const ErrorCase cases[] = {
     /* ---- set, in the file ------------------------------------------------------------- */
     { "set-malformed-path", .code = E (SET), .where = "set-malformed-path.json:7:5: ",
       .what = { "set: malformed path 'partners[quiz.name'",
-                "expected keys separated by '.', with [N] or [ID]" } },
+                "expected keys separated by '.', with [N], [ID], [*], [kind:K], [tag:T] or "
+                "a glob" } },
     { "set-empty-segment", .code = E (SET),
       .where = "set-empty-segment.json:7:5: ", .what = { "set: malformed path 'partners..name'" } },
     { "set-missing-element", .code = E (SET), .where = "set-missing-element.json:7:5: ",
@@ -499,9 +532,13 @@ test_error_case (gconstpointer data)
     g_assert_nonnull (error);
     g_test_message ("%s", error->message);
     g_assert_error (error, FSIM_LOADER_ERROR, (gint) c->code);
-    /* one line of valid UTF-8, whatever the input was */
+    /* valid UTF-8, whatever the input was; one line per error, each located */
     g_assert_true (g_utf8_validate (error->message, -1, NULL));
-    g_assert_null (strchr (error->message, '\n'));
+    g_auto(GStrv) lines = g_strsplit (error->message, "\n", -1);
+    for (char **l = lines; *l; l++)
+        g_assert_true (g_regex_match_simple ("^[^:]+(:[0-9]+:[0-9]+)?: ", *l, 0, 0));
+    if (!g_str_has_prefix (c->name, "many-errors"))
+        g_assert_null (strchr (error->message, '\n'));
     if (!g_str_has_prefix (error->message, c->where))
         g_error ("message '%s' does not start with '%s'", error->message, c->where);
     for (size_t i = 0; i < G_N_ELEMENTS (c->what) && c->what[i]; i++)

@@ -254,8 +254,9 @@ test_expect_cli_junit (void)
     g_assert_cmpint (r->status, ==, FSIM_EXIT_CHECKS_FAILED);
     g_assert_true (g_str_has_prefix (r->out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                                              "<testsuites name=\"flowsim check\" tests=\"9\" "
-                                             "failures=\"4\">\n  <testsuite name=\"expect-tour\" "
-                                             "tests=\"9\" failures=\"4\" file=\""));
+                                             "failures=\"4\" errors=\"0\">\n  <testsuite "
+                                             "name=\"expect-tour\" tests=\"9\" failures=\"4\" "
+                                             "file=\""));
     fsim_assert_contains (r->out, "    <testcase classname=\"expect-tour\" "
                                   "name=\"no-sensitive-in-cn\" file=\"");
     fsim_assert_contains (r->out, "<failure type=\"expectation\" message=\"at most 3 users with "
@@ -318,6 +319,38 @@ test_expect_cli_usage (void)
     fsim_assert_contains (c->err, "a policy file, not a scenario");
 }
 
+/* A file that cannot be checked is a failed case in every format; check goes on and exits 3. */
+static void
+test_expect_cli_batch (void)
+{
+    g_autofree char *tour = data ("tour.json");
+    g_autofree char *bad = fsim_test_data_path ("lint", "unknown-field.json", NULL);
+    g_autoptr (FsimTestRun) t = FSIM_RUN ("check", tour, bad);
+    g_assert_cmpint (t->status, ==, FSIM_EXIT_INPUT);
+    fsim_assert_contains (t->out, "unknown-field.json: could not be checked\n  ERROR  ");
+    fsim_assert_contains (t->out, "; 1 of 2 files could not be checked\n");
+    fsim_assert_contains (t->err, "flowsim: error: ");
+    fsim_assert_contains (t->err, "unknown-field.json:9:33: ");
+    g_autoptr (FsimTestRun) tap = FSIM_RUN ("check", "--format", "tap", bad, tour);
+    g_assert_cmpint (tap->status, ==, FSIM_EXIT_INPUT);
+    fsim_assert_contains (tap->out, "not ok 1 - ");
+    fsim_assert_contains (tap->out, "unknown-field.json: could not be checked\n  ---\n  error: ");
+    fsim_assert_contains (tap->out, "\nok 2 - ");
+    g_autoptr (FsimTestRun) junit = FSIM_RUN ("check", "--format", "junit", tour, bad);
+    g_assert_cmpint (junit->status, ==, FSIM_EXIT_INPUT);
+    fsim_assert_contains (junit->out, "errors=\"1\">");
+    fsim_assert_contains (junit->out, "name=\"load\"");
+    fsim_assert_contains (junit->out, "<error type=\"input\" message=\"");
+    g_autoptr (FsimTestRun) json = FSIM_RUN ("check", "--format", "json", tour, bad);
+    g_assert_cmpint (json->status, ==, FSIM_EXIT_INPUT);
+    g_autoptr (GHashTable) j = json_check_parse (json->out);
+    g_assert_nonnull (j);
+    g_assert_cmpstr (g_hash_table_lookup (j, "passed"), ==, "false");
+    fsim_assert_contains (g_hash_table_lookup (j, "failed_files[0].file"), "unknown-field.json");
+    fsim_assert_contains (g_hash_table_lookup (j, "failed_files[0].errors[0]"),
+                          "unknown-field.json:9:33: ");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -332,5 +365,6 @@ main (int argc, char **argv)
     g_test_add_func ("/expect/cli/json", test_expect_cli_json);
     g_test_add_func ("/expect/cli/bundled", test_expect_cli_bundled);
     g_test_add_func ("/expect/cli/usage", test_expect_cli_usage);
+    g_test_add_func ("/expect/cli/batch", test_expect_cli_batch);
     return g_test_run ();
 }

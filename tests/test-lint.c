@@ -149,11 +149,103 @@ test_lint_cli_unknown_field (void)
     g_autofree char *path = fsim_test_data_path ("lint", "unknown-field.json", NULL);
     g_autoptr (FsimTestRun) r = FSIM_RUN ("lint", path);
     g_assert_cmpint (r->status, ==, FSIM_EXIT_INPUT);
-    g_assert_cmpstr (r->out, ==, "");
+    /* the report names the failure too, so that CI shows it */
+    fsim_assert_contains (r->out, "unknown-field.json:9:33: error: population.defaults.");
+    fsim_assert_contains (r->out, "unknown-field.json: could not be linted");
     g_assert_true (g_str_has_prefix (r->err, "flowsim: error: "));
     fsim_assert_contains (r->err, "unknown-field.json:9:33: population.defaults.audience."
                                   "profile.religon: field pattern 'profile.religon' selects no "
                                   "field; did you mean 'profile.religion'?\n");
+}
+
+/* What can have no effect, with the reason (issue 15): a share from a partner that keeps the
+ * data only on devices, a share of fields the receiver does not take, an API nobody integrates;
+ * and run warns when a --set override causes one. */
+static void
+test_lint_no_effect (void)
+{
+    FsimScenario *s = NULL;
+    g_autoptr (GArray) w = lint_file ("lint", "no-effect.json", &s);
+    g_autoptr (FsimScenario) owned = s;
+    g_assert_cmpuint (w->len, ==, 4);
+    const FsimLintWarning *api = &g_array_index (w, FsimLintWarning, 0);
+    g_assert_cmpint (api->kind, ==, FSIM_LINT_API_NOT_INTEGRATED);
+    g_assert_cmpint (api->loc.line, ==, 6);
+    const FsimLintWarning *device = &g_array_index (w, FsimLintWarning, 1);
+    g_assert_cmpint (device->kind, ==, FSIM_LINT_SHARE_NEVER_CARRIES);
+    g_assert_cmpint (device->loc.line, ==, 11);
+    fsim_assert_contains (device->message, "'phone' keeps the fields it shares only on the "
+                                           "device, and data kept on a device is never passed on");
+    const FsimLintWarning *taken = &g_array_index (w, FsimLintWarning, 3);
+    g_assert_cmpint (taken->kind, ==, FSIM_LINT_SHARE_NEVER_CARRIES);
+    fsim_assert_contains (taken->message, "no destination of 'broker' receives the fields 'app' "
+                                          "shares from its servers");
+    g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("run", tour, "--quiet", "--set",
+                                          "partners[phoneco].shares=[{\"with\": \"broker\", "
+                                          "\"fields\": [\"*\"]}]");
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (r->err, ==, "flowsim: warning: --set partners[phoneco].shares:1:27: share of "
+                                 "'phoneco' with 'broker' never carries anything: 'phoneco' keeps "
+                                 "the fields it shares only on the device, and data kept on a "
+                                 "device is never passed on [share-never-carries]\n");
+    g_autoptr (FsimTestRun) quiet = FSIM_RUN ("run", tour, "--quiet", "--set", "date=2015-05-01");
+    g_assert_cmpstr (quiet->err, ==, "");
+    /* a rule moved outside every window of its APIs: warned at the rule, with the reason */
+    g_autoptr (FsimTestRun) late = FSIM_RUN ("run", tour, "--quiet", "--set",
+                                             "rules[apps-allowed].from=2016-01-01");
+    g_assert_cmpint (late->status, ==, FSIM_EXIT_OK);
+    fsim_assert_contains (late->err, "tour.json:76:5: rule 'apps-allowed' is in force from "
+                                     "2016-01-01, when none of the APIs it names is active: it "
+                                     "never applies [empty-window]\n");
+}
+
+/* A file that fails to load is a failed case; lint goes on with the others and exits 3. */
+static void
+test_lint_cli_batch (void)
+{
+    g_autofree char *warn = fsim_test_data_path ("lint", "warnings.json", NULL);
+    g_autofree char *bad = fsim_test_data_path ("lint", "unknown-field.json", NULL);
+    g_autofree char *clean = fsim_test_data_path ("lint", "clean.json", NULL);
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("lint", warn, bad, clean);
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_INPUT);
+    fsim_assert_contains (r->out, "warnings.json: 11 warnings\n");
+    fsim_assert_contains (r->out, "unknown-field.json: could not be linted");
+    fsim_assert_contains (r->out, "clean.json: 0 warnings\n");
+    fsim_assert_contains (r->err, "unknown-field.json:9:33: population.defaults.audience");
+    g_autoptr (FsimTestRun) j = FSIM_RUN ("lint", "--format", "json", "--strict", warn, bad, clean);
+    g_assert_cmpint (j->status, ==, FSIM_EXIT_INPUT); /* a failed file outranks --strict */
+    g_autoptr (GHashTable) t = json_check_parse (j->out);
+    g_assert_nonnull (t);
+    g_assert_cmpstr (g_hash_table_lookup (t, "count"), ==, "11");
+    g_assert_cmpstr (g_hash_table_lookup (t, "files[0].status"), ==, "linted");
+    g_assert_cmpstr (g_hash_table_lookup (t, "files[1].status"), ==, "failed");
+    g_assert_cmpstr (g_hash_table_lookup (t, "files[2].status"), ==, "linted");
+    fsim_assert_contains (g_hash_table_lookup (t, "files[1].errors[0]"),
+                          "unknown-field.json:9:33: population.defaults.audience");
+}
+
+/* A fragment that cannot load alone is linted as part of a file that includes it: another
+ * argument, or a file beside it. */
+static void
+test_lint_cli_fragment (void)
+{
+    g_autofree char *root = fsim_test_source_path ("policies", NULL);
+    g_autofree char *top = g_path_get_dirname (root);
+    const char *const alone[] = { "lint", "policies/device-partners.json", NULL };
+    g_autoptr (FsimTestRun) r = fsim_test_run (top, NULL, alone);
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
+    fsim_assert_contains (r->out, "policies/device-partners.json: 0 warnings (a fragment that "
+                                  "does not load alone: linted as part of "
+                                  "policies/device-integrated.json, which includes it)\n");
+    const char *const both[] = { "lint", "--format", "json", "policies/device-partners.json",
+                                 "scenarios/device-partners-2018.json", NULL };
+    g_autoptr (FsimTestRun) j = fsim_test_run (top, NULL, both);
+    g_assert_cmpint (j->status, ==, FSIM_EXIT_OK);
+    g_autoptr (GHashTable) t = json_check_parse (j->out);
+    g_assert_cmpstr (g_hash_table_lookup (t, "files[0].status"), ==, "linted_in_context");
+    g_assert_cmpstr (g_hash_table_lookup (t, "files[0].context"), ==,
+                     "scenarios/device-partners-2018.json");
 }
 
 static void
@@ -179,6 +271,9 @@ main (int argc, char **argv)
     g_test_add_func ("/lint/cli/text", test_lint_cli_text);
     g_test_add_func ("/lint/cli/json", test_lint_cli_json);
     g_test_add_func ("/lint/cli/unknown-field", test_lint_cli_unknown_field);
+    g_test_add_func ("/lint/cli/batch", test_lint_cli_batch);
+    g_test_add_func ("/lint/no-effect", test_lint_no_effect);
+    g_test_add_func ("/lint/cli/fragment", test_lint_cli_fragment);
     g_test_add_func ("/lint/cli/usage", test_lint_cli_usage);
     return g_test_run ();
 }

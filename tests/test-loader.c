@@ -153,6 +153,43 @@ test_loader_set_unknown_top_key (void)
     expect_error ("base.json", junk, FSIM_LOADER_ERROR_SCHEMA, "unknown key 'nosuch'");
 }
 
+/* --set paths with selectors change every element they pick and say how many (issue 15). */
+static void
+test_loader_set_selectors (void)
+{
+    g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
+    const char *const sets[] = { "partners[tag:nosuch].kind=x", NULL };
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FsimScenario) none = fsim_loader_load (tour, sets, &error);
+    g_assert_null (none);
+    g_assert_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_SET);
+    g_assert_nonnull (strstr (error->message, "'[tag:nosuch]' selects no element"));
+    g_clear_error (&error);
+    const char *const good[] = { "partners[*].destinations[*].jurisdiction=\"RU\"",
+                                 "partners[phoneco].destinations[*].jurisdiction=\"CN\"",
+                                 "partners[q*].name=Q", "date=2015-01-01", NULL };
+    /* phoneco's destination is on the device: give it a server first */
+    const char *const all[] = { "partners[kind:device_maker].destinations[*].location=server",
+                                good[0], good[1], good[2], good[3], NULL };
+    g_autoptr(FsimScenario) s = fsim_loader_load (tour, all, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (s->n_overrides, ==, 5);
+    g_assert_cmpstr (s->overrides[0].path, ==,
+                     "partners[kind:device_maker].destinations[*].location");
+    g_assert_cmpstr (s->overrides[0].value, ==, "\"server\"");
+    g_assert_cmpuint (s->overrides[0].changed, ==, 1);
+    g_assert_cmpuint (s->overrides[1].changed, ==, 3); /* quiz, broker, phoneco */
+    g_assert_cmpuint (s->overrides[2].changed, ==, 1);
+    g_assert_cmpuint (s->overrides[3].changed, ==, 1);
+    g_assert_cmpuint (s->overrides[4].changed, ==, 1);
+    gssize q = fsim_scenario_find_partner (s, "quiz");
+    gssize p = fsim_scenario_find_partner (s, "phoneco");
+    g_assert_cmpstr (s->partners[q].destinations[0].jurisdiction, ==, "RU");
+    g_assert_cmpstr (s->partners[q].name, ==, "Q");
+    g_assert_cmpstr (s->partners[p].destinations[0].jurisdiction, ==, "CN");
+    g_assert_false (s->partners[p].destinations[0].on_device);
+}
+
 static void
 test_loader_string_source (void)
 {
@@ -304,6 +341,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/loader/set/cli", test_loader_cli_set);
     g_test_add_func ("/loader/set/errors", test_loader_set_errors);
     g_test_add_func ("/loader/string-source", test_loader_string_source);
+    g_test_add_func ("/loader/set/selectors", test_loader_set_selectors);
     g_test_add_func ("/loader/include/twice", test_loader_include_twice);
     g_test_add_func ("/loader/set/unknown-top-key", test_loader_set_unknown_top_key);
     g_test_add_func ("/loader/day/parse", test_loader_day_parse);

@@ -19,10 +19,3 @@ void fsim_i_append_clean (GString *out, const char *s);
 void fsim_i_append_partner (GString *out, const FsimPartner *p);
 /* Appends "rule ID (FILE:LINE:COL)", cleaned. */
 void fsim_i_append_rule (GString *out, const FsimScenario *s, size_t rule);
-
-/* Bit set of the fields selected by the field pattern @pattern (the format's pattern rules),
- * or NULL if it selects none. (transfer full) */
-FsimWord *fsim_i_fields_matching (const FsimScenario *s, const char *pattern);
-/* Bit set of the partners selected by the selector @selector ("*", "kind:K", "tag:T", an id or
- * a glob), or NULL if it selects none. (transfer full) */
-FsimWord *fsim_i_partners_matching (const FsimScenario *s, const char *selector);

@@ -64,29 +64,3 @@ fsim_i_append_rule (GString *out, const FsimScenario *s, size_t rule)
         g_string_append_c (out, ')');
     }
 }
-
-FsimWord *
-fsim_i_fields_matching (const FsimScenario *s, const char *pattern)
-{
-    g_autofree FsimWord *bits = fsim_bits_new (s->field_words);
-    gboolean any = FALSE;
-    for (size_t f = 0; f < s->n_fields; f++)
-        if (fsim_field_pattern_match (pattern, s->fields[f].id, NULL)) {
-            fsim_bits_set (bits, f);
-            any = TRUE;
-        }
-    return any ? g_steal_pointer (&bits) : NULL;
-}
-
-FsimWord *
-fsim_i_partners_matching (const FsimScenario *s, const char *selector)
-{
-    g_autofree FsimWord *bits = fsim_bits_new (s->partner_words);
-    gboolean any = FALSE;
-    for (size_t p = 0; p < s->n_partners; p++)
-        if (fsim_partner_selector_matches (&s->partners[p], selector)) {
-            fsim_bits_set (bits, p);
-            any = TRUE;
-        }
-    return any ? g_steal_pointer (&bits) : NULL;
-}

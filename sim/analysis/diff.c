@@ -440,12 +440,73 @@ count_exposure (FsimDiff *diff, const Side *sides, const FsimPopulation *pop, si
         g_ptr_array_add (examples, fsim_population_user_name (pop, u));
 }
 
+/* Who (people) and what (user, field) each partner gets before and after, for one user:
+ * @fp_of_row maps a flow row to its (field, partner) pair, @seen[2 * n_fp] is scratch. */
+static void
+count_people (FsimDiff *diff, const Side *sides, const guint *row_partner,
+              const guint *fp_of_row, guint n_fp, gboolean *seen)
+{
+    guint np = diff->partners->len;
+    gboolean *fb = seen, *fw = seen + n_fp, *pb = seen + 2 * n_fp, *pw = pb + np;
+    memset (seen, 0, (2 * n_fp + 2 * np) * sizeof *seen);
+    for (guint r = 0; r < diff->flows->len; r++) {
+        gboolean b = side_mask (&sides[0], r) != 0, w = side_mask (&sides[1], r) != 0;
+        fb[fp_of_row[r]] |= b;
+        fw[fp_of_row[r]] |= w;
+        pb[row_partner[r]] |= b;
+        pw[row_partner[r]] |= w;
+    }
+    for (guint r = 0; r < diff->flows->len; r++) {
+        guint k = fp_of_row[r];
+        FsimDiffPartner *p = &g_array_index (diff->partners, FsimDiffPartner, row_partner[r]);
+        if (fb[k] == 2 || fw[k] == 2)
+            continue; /* this (field, partner) is counted already */
+        p->data_gained += fw[k] && !fb[k];
+        p->data_lost += fb[k] && !fw[k];
+        fb[k] = fw[k] = 2;
+    }
+    for (guint i = 0; i < np; i++) {
+        FsimDiffPartner *p = &g_array_index (diff->partners, FsimDiffPartner, i);
+        p->people_before += pb[i];
+        p->people_after += pw[i];
+        p->people_gained += pw[i] && !pb[i];
+        p->people_lost += pb[i] && !pw[i];
+    }
+}
+
+/* Each flow row's (field, partner) pair, numbered from 0 (transfer full); @out_n: how many. */
+static guint *
+fp_rows (const FsimDiff *diff, guint *out_n)
+{
+    g_autoptr (GHashTable) ix = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    guint *of = g_new0 (guint, diff->flows->len + 1);
+    for (guint r = 0; r < diff->flows->len; r++) {
+        const FsimDiffFlow *f = &g_array_index (diff->flows, FsimDiffFlow, r);
+        char *key = g_strconcat (f->field, "\x1f", f->partner, NULL);
+        gpointer v;
+        if (g_hash_table_lookup_extended (ix, key, NULL, &v)) {
+            of[r] = GPOINTER_TO_UINT (v);
+            g_free (key);
+        } else {
+            of[r] = g_hash_table_size (ix);
+            g_hash_table_insert (ix, key, GUINT_TO_POINTER (of[r]));
+        }
+    }
+    *out_n = g_hash_table_size (ix);
+    return of;
+}
+
 static void
 compare_users (FsimDiff *diff, Side *sides, const FsimPopulation *pop, const guint *row_partner)
 {
+    guint n_fp = 0;
+    g_autofree guint *fp_of_row = fp_rows (diff, &n_fp);
+    g_autofree gboolean *seen = g_new0 (gboolean, 2 * (size_t) n_fp
+                                                      + 2 * (size_t) diff->partners->len + 1);
     for (size_t u = 0; u < pop->n_users; u++) {
         fsim_tracer_user (sides[0].t, u, sides[0].masks);
         fsim_tracer_user (sides[1].t, u, sides[1].masks);
+        count_people (diff, sides, row_partner, fp_of_row, n_fp, seen);
         for (guint r = 0; r < diff->flows->len; r++) {
             FsimDiffFlow *row = &g_array_index (diff->flows, FsimDiffFlow, r);
             gboolean b = side_mask (&sides[0], r) != 0, w = side_mask (&sides[1], r) != 0;
@@ -720,4 +781,33 @@ fsim_diff_any (const FsimDiff *d)
             return TRUE;
     }
     return FALSE;
+}
+
+const char *
+fsim_diff_partner_words (const FsimDiffPartner *p)
+{
+    g_return_val_if_fail (p != NULL, NULL);
+    switch (p->verdict) {
+    case FSIM_DIFF_EQUIVALENT:
+        return "no change";
+    case FSIM_DIFF_ADDED:
+        return "a partner only the what-if has";
+    case FSIM_DIFF_REMOVED:
+        return "a partner only the base has";
+    default:
+        break;
+    }
+    if (p->people_gained && p->people_lost)
+        return "reaches other people (some gained, some lost)";
+    if (p->people_gained)
+        return "reaches more people";
+    if (p->people_lost)
+        return "reaches fewer people";
+    if (p->data_gained && p->data_lost)
+        return "reaches the same people, gets other data of theirs";
+    if (p->data_gained)
+        return "reaches the same people, gets more of their data";
+    if (p->data_lost)
+        return "reaches the same people, gets less of their data";
+    return "reaches the same people, stored elsewhere";
 }

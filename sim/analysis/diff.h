@@ -54,7 +54,15 @@ typedef struct {
     FsimDiffVerdict verdict;     /* on this population */
     FsimDiffVerdict verdict_any; /* for any population (the possible flows, possible.h) */
     size_t gained, lost;         /* (user, field, destination) flows */
+    /* people: users with any field reaching the partner; data: (user, field) pairs reaching it
+     * (anywhere), for the verdict in words (fsim_diff_partner_words) */
+    size_t people_before, people_after, people_gained, people_lost;
+    size_t data_gained, data_lost;
 } FsimDiffPartner;
+
+/* The change for one partner in plain words: "no change", "reaches more people", "reaches the
+ * same people, stored elsewhere", ... (static). Can't fail. */
+const char *fsim_diff_partner_words (const FsimDiffPartner *p);
 
 typedef struct {
     const FsimScenario *base, *whatif;
@@ -105,6 +113,11 @@ FsimDiff *fsim_diff_new (const FsimScenario *base, const FsimPopulation *base_po
 /* Did anything change (flows, decisions or verdicts)? */
 gboolean fsim_diff_any (const FsimDiff *d);
 
-/* Appends the comparison as text, or as one JSON document (docs/analysis.md). */
+/* Appends the comparison as text, or as one JSON document (docs/analysis.md). The text leaves
+ * out what did not change (partners, jurisdictions); fsim_diff_render_text_full() can keep it
+ * and show only what @focus (nullable, resolved against the what-if) selects. */
 void fsim_diff_render_text (const FsimDiff *d, GString *out);
+void fsim_diff_render_text_full (const FsimDiff *d, gboolean all, const FsimFocus *focus,
+                                 GString *out);
 void fsim_diff_render_json (const FsimDiff *d, GString *out);
+void fsim_diff_render_json_focused (const FsimDiff *d, const FsimFocus *focus, GString *out);

@@ -18,6 +18,8 @@ static const char *const kind_names[] = {
     [FSIM_LINT_PARTNER_NO_DESTINATION] = "partner-no-destination",
     [FSIM_LINT_PARTNER_UNREACHABLE] = "partner-unreachable",
     [FSIM_LINT_EMPTY_WINDOW] = "empty-window",
+    [FSIM_LINT_SHARE_NEVER_CARRIES] = "share-never-carries",
+    [FSIM_LINT_API_NOT_INTEGRATED] = "api-not-integrated",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (kind_names) == _FSIM_LINT_MAX);
 
@@ -452,6 +454,56 @@ check_partner (const FsimScenario *s, size_t p, const FsimWord *shared_with, GAr
     check_requested_fields (s, p, out);
 }
 
+/* Shares that can carry nothing: data kept on a device is never passed on (docs/semantics.md,
+ * "Downstream sharing"), and a partner receives only the fields its destinations take. */
+static void
+check_shares (const FsimScenario *s, size_t q, GArray *out)
+{
+    const FsimPartner *from = &s->partners[q];
+    for (size_t i = 0; i < from->n_shares; i++) {
+        const FsimShare *sh = &from->shares[i];
+        const FsimPartner *to = &s->partners[sh->partner];
+        gboolean on_server = FALSE, received = FALSE;
+        for (size_t f = 0; f < s->n_fields; f++) {
+            if (!fsim_bits_get (sh->fields, f))
+                continue;
+            gboolean held = FALSE;
+            for (size_t d = 0; d < from->n_destinations; d++)
+                held = held || (!from->destinations[d].on_device
+                                && fsim_bits_get (from->destinations[d].fields, f));
+            on_server = on_server || held;
+            received = received || (held && receives (to, f));
+        }
+        if (!on_server)
+            warn (out, FSIM_LINT_SHARE_NEVER_CARRIES, sh->loc,
+                  "share of '%s' with '%s' never carries anything: '%s' keeps the fields it "
+                  "shares only on the device, and data kept on a device is never passed on",
+                  from->id, to->id, from->id);
+        else if (!received)
+            warn (out, FSIM_LINT_SHARE_NEVER_CARRIES, sh->loc,
+                  "share of '%s' with '%s' never carries anything: no destination of '%s' "
+                  "receives the fields '%s' shares from its servers", from->id, to->id, to->id,
+                  from->id);
+    }
+}
+
+/* APIs that no partner integrates: their scopes, and rules about them, can open nothing. */
+static void
+check_apis (const FsimScenario *s, GArray *out)
+{
+    for (size_t a = 0; s->n_partners && a < s->n_apis; a++) {
+        gboolean used = FALSE;
+        for (size_t p = 0; p < s->n_partners && !used; p++)
+            for (size_t k = 0; k < s->partners[p].n_apis && !used; k++)
+                used = s->partners[p].apis[k] == a;
+        if (!used)
+            warn (out, FSIM_LINT_API_NOT_INTEGRATED, s->apis[a].loc,
+                  "API '%s' is integrated by no partner: none of its %zu scope%s can open a "
+                  "channel", s->apis[a].id, s->apis[a].n_scopes,
+                  s->apis[a].n_scopes == 1 ? "" : "s");
+    }
+}
+
 /* ---- entry point ------------------------------------------------------------------------ */
 
 static int
@@ -499,8 +551,11 @@ fsim_lint_run (const FsimScenario *s)
     for (size_t q = 0; q < s->n_partners; q++)
         for (size_t i = 0; i < s->partners[q].n_shares; i++)
             fsim_bits_set (shared_with, s->partners[q].shares[i].partner);
-    for (size_t p = 0; p < s->n_partners; p++)
+    for (size_t p = 0; p < s->n_partners; p++) {
         check_partner (s, p, shared_with, out);
+        check_shares (s, p, out);
+    }
+    check_apis (s, out);
     g_array_sort (out, compare_warnings);
     return out;
 }

@@ -21,6 +21,8 @@ typedef enum {
     FSIM_LINT_PARTNER_NO_DESTINATION, /* a partner none of whose destinations receives anything */
     FSIM_LINT_PARTNER_UNREACHABLE,    /* a partner that integrates no API and nobody shares with */
     FSIM_LINT_EMPTY_WINDOW,           /* a rule in force only while its APIs are inactive */
+    FSIM_LINT_SHARE_NEVER_CARRIES,    /* a share of fields the partner keeps only on devices */
+    FSIM_LINT_API_NOT_INTEGRATED,     /* an API (its scopes) that no partner integrates */
     _FSIM_LINT_MAX
 } FsimLintKind;
 

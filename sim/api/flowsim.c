@@ -339,11 +339,11 @@ flowsim_simulation_explain (const FlowsimSimulation *sim, const char *user, cons
     gssize u = fsim_tracer_find_user (tracer, user);
     if (u < 0)
         return usage_error (error, "no user '%s' in the simulation", user);
-    g_autofree FsimWord *fields = field ? fsim_i_fields_matching (s->scenario, field) : NULL;
+    g_autofree FsimWord *fields = field ? fsim_scenario_select_fields (s->scenario, field) : NULL;
     if (field && !fields)
         return usage_error (error, "field selector '%s' selects no field of the scenario", field);
     g_autofree FsimWord *partners =
-        partner ? fsim_i_partners_matching (s->scenario, partner) : NULL;
+        partner ? fsim_scenario_select_partners (s->scenario, partner) : NULL;
     if (partner && !partners)
         return usage_error (error, "partner selector '%s' selects no partner", partner);
     g_autoptr (FsimExplanation) e = fsim_explain_user (tracer, (size_t) u, fields, partners);

@@ -38,7 +38,8 @@ fsim_sim_load (const char *path, const FsimSimOptions *options, GError **error)
     const FsimSimOptions *o = options ? options : &none;
     g_autoptr (FsimSim) sim = g_new0 (FsimSim, 1);
 
-    sim->scenario = fsim_loader_load (path, o->sets, error);
+    /* a policy file has no date and no population: nothing to simulate (exit 3) */
+    sim->scenario = fsim_loader_load_scenario (path, o->sets, error);
     return sim->scenario ? g_steal_pointer (&sim) : NULL;
 }
 
@@ -70,8 +71,8 @@ fsim_sim_trace (FsimSim *sim, const FsimSimOptions *options, GError **error)
     const FsimSimOptions none = { 0 };
     const FsimSimOptions *o = options ? options : &none;
 
-    sim->result = fsim_engine_run_full (sim->scenario, sim->pop, sim->decisions, o->threads,
-                                        o->progress, o->progress_data, error);
+    sim->result = fsim_engine_run_focused (sim->scenario, sim->pop, sim->decisions, o->focus,
+                                           o->threads, o->progress, o->progress_data, error);
     return sim->result != NULL;
 }
 

@@ -32,6 +32,7 @@ typedef struct {
     unsigned threads;        /* 0: fsim_parallel_workers()'s default (graph/parallel.h) */
     FsimProgressFunc progress;
     void *progress_data;
+    const FsimFocus *focus;  /* fsim_sim_trace() counts only these flows (engine.h), or NULL */
 } FsimSimOptions;
 
 /* One simulated scenario; all members owned. result is NULL until fsim_sim_trace(). */

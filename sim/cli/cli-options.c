@@ -2,11 +2,15 @@
 /* cli-options.c: option parsing, help and output shared by the subcommands (sim/cmd-*.c). */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <glib.h>
 
 #include "cli-private.h"
+#include "lint.h"
+#include "loader.h"
+#include "scenario.h"
 #include "text.h"
 
 /* Accepted by every command: --version (answered by the dispatcher before the command runs,
@@ -165,4 +169,113 @@ FsimExit
 fsim_i_cmd_output (const char *output, const GString *text, GError **error)
 {
     return fsim_i_cli_write_output (output, text, error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
+}
+
+/* ---- focus: --partner, --field, --jurisdiction ------------------------------------------ */
+
+void
+fsim_i_focus_add_entries (GOptionContext *context, FsimFocusOptions *o)
+{
+    const GOptionEntry entries[] = {
+        { "partner", 'p', 0, G_OPTION_ARG_FILENAME, &o->partner,
+          "Only this partner, or those a selector selects (an id, a glob, kind:K, tag:T)",
+          "SEL" },
+        { "field", 0, 0, G_OPTION_ARG_FILENAME, &o->field,
+          "Only this field, or the fields a field pattern selects (profile, profile.*, *.name)",
+          "SEL" },
+        { "jurisdiction", 'j', 0, G_OPTION_ARG_FILENAME, &o->jurisdiction,
+          "Only flows that land in this jurisdiction (a country code such as CN, or device)",
+          "J" },
+        { 0 },
+    };
+    g_option_context_add_main_entries (context, entries, NULL);
+}
+
+void
+fsim_i_focus_options_clear (FsimFocusOptions *o)
+{
+    g_clear_pointer (&o->partner, g_free);
+    g_clear_pointer (&o->field, g_free);
+    g_clear_pointer (&o->jurisdiction, g_free);
+}
+
+gboolean
+fsim_i_focus_given (const FsimFocusOptions *o)
+{
+    return o && (o->partner || o->field || o->jurisdiction);
+}
+
+static gboolean
+jurisdiction_used (const FsimScenario *s, const char *j)
+{
+    for (size_t p = 0; p < s->n_partners; p++)
+        for (size_t d = 0; d < s->partners[p].n_destinations; d++) {
+            const FsimDestination *x = &s->partners[p].destinations[d];
+            const char *here = x->on_device ? "device" : x->jurisdiction;
+            if (here && strcmp (here, j) == 0)
+                return TRUE;
+        }
+    return FALSE;
+}
+
+FsimExit
+fsim_i_focus_resolve (const FsimFocusOptions *o, const FsimScenario *s, FsimFocus *out,
+                      GError **error)
+{
+    fsim_focus_clear (out);
+    if (!fsim_i_focus_given (o))
+        return FSIM_EXIT_OK;
+    g_autoptr (GString) what = g_string_new (NULL);
+    if (o->partner) {
+        if (!(out->partners = fsim_scenario_select_partners (s, o->partner)))
+            return fsim_i_cli_usage_error (error, "--partner '%s' selects no partner",
+                                           o->partner);
+        g_string_append_printf (what, "partner %s", o->partner);
+    }
+    if (o->field) {
+        if (!(out->fields = fsim_scenario_select_fields (s, o->field)))
+            return fsim_i_cli_usage_error (error, "--field '%s' selects no field of the scenario",
+                                           o->field);
+        g_string_append_printf (what, "%sfield %s", what->len ? ", " : "", o->field);
+    }
+    if (o->jurisdiction) {
+        if (!jurisdiction_used (s, o->jurisdiction))
+            return fsim_i_cli_usage_error (error, "--jurisdiction '%s': no destination of the "
+                                           "scenario keeps data there (a country code such as "
+                                           "CN, or device)", o->jurisdiction);
+        out->jurisdiction = g_strdup (o->jurisdiction);
+        g_string_append_printf (what, "%sjurisdiction %s", what->len ? ", " : "",
+                                o->jurisdiction);
+    }
+    out->description = g_strdup (what->str);
+    return FSIM_EXIT_OK;
+}
+
+/* ---- overrides that can do nothing ------------------------------------------------------ */
+
+void
+fsim_i_warn_overrides (const char *path, const char *const *sets, const FsimScenario *with_sets)
+{
+    if (!sets || !sets[0] || !with_sets)
+        return;
+    g_autoptr (FsimScenario) without = fsim_loader_load (path, NULL, NULL);
+    g_autoptr (GHashTable) before = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    if (without) {
+        g_autoptr (GArray) w = fsim_lint_run (without);
+        for (guint i = 0; i < w->len; i++) {
+            const FsimLintWarning *x = &g_array_index (w, FsimLintWarning, i);
+            g_hash_table_add (before, g_strdup (x->message));
+        }
+    }
+    g_autoptr (GArray) w = fsim_lint_run (with_sets);
+    for (guint i = 0; i < w->len; i++) {
+        const FsimLintWarning *x = &g_array_index (w, FsimLintWarning, i);
+        if (g_hash_table_contains (before, x->message))
+            continue;
+        g_autofree char *line = g_strdup_printf ("%s:%d:%d: %s [%s]", x->loc.file, x->loc.line,
+                                                 x->loc.col, x->message,
+                                                 fsim_lint_kind_to_string (x->kind));
+        g_autofree char *clean = fsim_text_clean (line);
+        fprintf (stderr, "flowsim: warning: %s\n", clean);
+    }
 }

@@ -9,6 +9,33 @@
 #include "progress.h"
 #include "report.h"
 
+/*
+ * --partner SEL, --field SEL and --jurisdiction J, shared by the commands that can focus on
+ * part of a result (run, diff, timeline; report and diagram may take them the same way): add
+ * the options with fsim_i_focus_add_entries(), resolve them against the loaded scenario with
+ * fsim_i_focus_resolve() (docs/analysis.md, "Focus").
+ */
+typedef struct {
+    char *partner;
+    char *field;
+    char *jurisdiction;
+} FsimFocusOptions;
+
+void fsim_i_focus_add_entries (GOptionContext *context, FsimFocusOptions *o);
+void fsim_i_focus_options_clear (FsimFocusOptions *o);
+/* Whether any focus option was given. */
+gboolean fsim_i_focus_given (const FsimFocusOptions *o);
+/* Fills @out from @o: a selector that selects nothing, or a jurisdiction where no destination
+ * of @s keeps data, is a usage error (FSIM_EXIT_USAGE). @out is cleared first. */
+FsimExit fsim_i_focus_resolve (const FsimFocusOptions *o, const FsimScenario *s, FsimFocus *out,
+                               GError **error);
+
+/* Warns on stderr ("flowsim: warning: LOC: MESSAGE [kind]") about each lint warning that the
+ * command-line overrides @sets cause in @with_sets (the scenario @path loaded with them): an
+ * override that can have no effect, with the reason. Nothing when @sets is empty. */
+void fsim_i_warn_overrides (const char *path, const char *const *sets,
+                            const FsimScenario *with_sets);
+
 /* A subcommand: `flowsim NAME ...` calls run() with argv[0] == NAME. */
 typedef struct {
     const char *name;
@@ -47,7 +74,8 @@ gboolean fsim_i_cli_write_output (const char *output, const GString *text, GErro
 /* cli-progress.c: the same with a progress line on stderr while the population is built and
  * traced, shown only when stderr is a terminal and not @quiet. */
 FsimExit fsim_i_cli_render_progress (const char *path, const char *const *sets,
-                                     FsimReportFormat format, const FsimReportOptions *report,
+                                     const FsimFocusOptions *focus, FsimReportFormat format,
+                                     const FsimReportOptions *report,
                                      gboolean quiet, GString *out, GError **error);
 
 /* Loads @path with @sets and builds its population, reporting the build on @progress.

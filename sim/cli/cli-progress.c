@@ -65,16 +65,26 @@ fsim_i_cli_load_population (const char *path, const char *const *sets, FsimProgr
  * terminal and not @quiet. Returns FSIM_EXIT_OK, or the status of the failing step.
  */
 FsimExit
-fsim_i_cli_render_progress (const char *path, const char *const *sets, FsimReportFormat format,
+fsim_i_cli_render_progress (const char *path, const char *const *sets,
+                            const FsimFocusOptions *focus_options, FsimReportFormat format,
                             const FsimReportOptions *report, gboolean quiet, GString *out,
                             GError **error)
 {
     g_autoptr (FsimProgress) progress = fsim_progress_new (2, fsim_progress_wanted (quiet));
-    const FsimSimOptions options = { .progress = fsim_progress_update, .progress_data = progress };
+    g_auto (FsimFocus) focus = { 0 };
+    const FsimSimOptions options = {
+        .progress = fsim_progress_update,
+        .progress_data = progress,
+        .focus = fsim_i_focus_given (focus_options) ? &focus : NULL,
+    };
     g_autoptr (FsimSim) sim = load_sim (path, sets, progress, error);
 
     if (sim == NULL)
         return FSIM_EXIT_INPUT;
+    FsimExit status = fsim_i_focus_resolve (focus_options, sim->scenario, &focus, error);
+    if (status != FSIM_EXIT_OK)
+        return status;
+    fsim_i_warn_overrides (path, sets, sim->scenario);
     fsim_progress_phase (progress, "tracing", FALSE);
     if (!fsim_sim_trace (sim, &options, error))
         return FSIM_EXIT_INTERNAL;

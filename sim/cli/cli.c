@@ -251,7 +251,10 @@ fsim_cli_run (int argc, char **argv)
     status = dispatch (argc, argv, &error);
     if (error != NULL && fsim_i_cli_mpi_rank () == 0) { /* under mpirun, rank 0 says it once */
         g_autofree char *message = fsim_text_clean_message (error->message);
-        fprintf (stderr, "flowsim: error: %s\n", message);
+        /* a file with several errors gives one located line each */
+        g_auto(GStrv) lines = g_strsplit (message, "\n", -1);
+        for (char **l = lines; *l; l++)
+            fprintf (stderr, "flowsim: error: %s\n", *l);
         if (status == FSIM_EXIT_USAGE)
             fputs ("Try 'flowsim --help'.\n", stderr);
         fflush (stderr);

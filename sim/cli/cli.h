@@ -21,6 +21,7 @@ GQuark fsim_cli_error_quark (void);
 typedef enum {
     FSIM_CLI_ERROR_USAGE,  /* the command line is wrong */
     FSIM_CLI_ERROR_OUTPUT, /* the report could not be written */
+    FSIM_CLI_ERROR_INPUT,  /* files of a batch (lint, check) could not be loaded; reported */
 } FsimCliError;
 
 /* The scenario `flowsim run` uses without a SCENARIO argument, relative to the data dir. */

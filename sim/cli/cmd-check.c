@@ -32,6 +32,7 @@ typedef struct {
     FsimScenario *s;
     FsimPopulation *pop;
     FsimCheck *check;
+    GError *error; /* the file could not be checked (it is reported as a failed case) */
 } Checked;
 
 static void
@@ -42,6 +43,7 @@ checked_free (gpointer data)
     fsim_check_free (c->check);
     fsim_population_free (c->pop);
     fsim_scenario_free (c->s);
+    g_clear_error (&c->error);
     g_free (c);
 }
 
@@ -104,35 +106,45 @@ check_parse (int argc, char **argv, CheckOptions *o, Format *format, GError **er
     return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
 }
 
-/* Loads and checks every file, in order; stops at the first that cannot be loaded. */
-static FsimExit
-check_files (const CheckOptions *o, GPtrArray *done, GError **error)
+/* Loads and checks one file; FALSE with c->error set when it cannot be checked. */
+static gboolean
+check_file (Checked *c, const CheckOptions *o)
+{
+    c->s = fsim_loader_load (c->path, (const char *const *) o->sets, &c->error);
+    if (c->s && !c->s->id)
+        g_set_error (&c->error, FSIM_CLI_ERROR, FSIM_CLI_ERROR_INPUT,
+                     "%s: a policy file, not a scenario: it has no expectations", c->path);
+    if (c->error) {
+        g_clear_pointer (&c->s, fsim_scenario_free);
+        return FALSE;
+    }
+    if (c->s->n_expects == 0) { /* nothing to check: no population to build */
+        c->check = g_new0 (FsimCheck, 1);
+        c->check->results = g_array_new (FALSE, TRUE, sizeof (FsimCheckResult));
+        return TRUE;
+    }
+    c->pop = fsim_population_build (c->s, &c->error);
+    if (c->pop)
+        c->check = fsim_check_run (c->s, c->pop, &c->error);
+    if (c->check)
+        return TRUE;
+    g_clear_pointer (&c->s, fsim_scenario_free);
+    return FALSE;
+}
+
+/* Loads and checks every file, in order, going on past those that cannot be checked: they are
+ * failed cases of the report, and @failures gets their errors (one located line each). */
+static void
+check_files (const CheckOptions *o, GPtrArray *done, GString *failures)
 {
     for (char **a = o->args; *a; a++) {
         Checked *c = g_new0 (Checked, 1);
         g_ptr_array_add (done, c);
         c->path = g_strdup (*a);
-        c->s = fsim_loader_load (*a, (const char *const *) o->sets, error);
-        if (!c->s)
-            return FSIM_EXIT_INPUT;
-        if (!c->s->id) {
-            g_set_error (error, FSIM_CLI_ERROR, FSIM_CLI_ERROR_USAGE,
-                         "%s: a policy file, not a scenario: it has no expectations", *a);
-            return FSIM_EXIT_INPUT;
-        }
-        if (c->s->n_expects == 0) { /* nothing to check: no population to build */
-            c->check = g_new0 (FsimCheck, 1);
-            c->check->results = g_array_new (FALSE, TRUE, sizeof (FsimCheckResult));
-            continue;
-        }
-        c->pop = fsim_population_build (c->s, error);
-        if (!c->pop)
-            return FSIM_EXIT_INPUT;
-        c->check = fsim_check_run (c->s, c->pop, error);
-        if (!c->check)
-            return FSIM_EXIT_INTERNAL;
+        if (!check_file (c, o))
+            g_string_append_printf (failures, "%s%s", failures->len ? "\n" : "",
+                                    c->error->message);
     }
-    return FSIM_EXIT_OK;
 }
 
 static const FsimCheckResult *
@@ -180,9 +192,22 @@ static gboolean
 render_text (GPtrArray *done, GString *out, GError **error)
 {
     size_t n = 0, failed = 0;
+    size_t broken = 0;
     for (guint i = 0; i < done->len; i++) {
         const Checked *c = done->pdata[i];
         g_string_append_printf (out, "%s", i ? "\n" : "");
+        if (c->error) {
+            fsim_i_append_clean (out, c->path);
+            g_string_append (out, ": could not be checked\n");
+            g_auto (GStrv) lines = g_strsplit (c->error->message, "\n", -1);
+            for (char **l = lines; *l; l++) {
+                g_string_append (out, "  ERROR  ");
+                fsim_i_append_clean (out, *l);
+                g_string_append_c (out, '\n');
+            }
+            broken++;
+            continue;
+        }
         fsim_i_append_clean (out, c->path);
         g_string_append (out, " (");
         fsim_i_append_clean (out, c->s->id);
@@ -214,8 +239,11 @@ render_text (GPtrArray *done, GString *out, GError **error)
             failed += !r->passed;
         }
     }
-    g_string_append_printf (out, "\n%zu of %zu expectation%s failed\n", failed, n,
+    g_string_append_printf (out, "\n%zu of %zu expectation%s failed", failed, n,
                             n == 1 ? "" : "s");
+    if (broken)
+        g_string_append_printf (out, "; %zu of %u files could not be checked", broken, done->len);
+    g_string_append_c (out, '\n');
     return TRUE;
 }
 
@@ -234,11 +262,21 @@ static gboolean
 render_tap (GPtrArray *done, GString *out, GError **error)
 {
     size_t n = 0, k = 0;
-    for (guint i = 0; i < done->len; i++)
-        n += ((const Checked *) done->pdata[i])->check->results->len;
+    for (guint i = 0; i < done->len; i++) {
+        const Checked *c = done->pdata[i];
+        n += c->error ? 1 : c->check->results->len;
+    }
     g_string_append_printf (out, "TAP version 13\n1..%zu\n", n);
     for (guint i = 0; i < done->len; i++) {
         const Checked *c = done->pdata[i];
+        if (c->error) {
+            g_string_append_printf (out, "not ok %zu - ", ++k);
+            fsim_i_append_clean (out, c->path);
+            g_string_append (out, ": could not be checked\n  ---\n");
+            yaml_pair (out, "error", c->error->message);
+            g_string_append (out, "  ...\n");
+            continue;
+        }
         for (guint j = 0; j < c->check->results->len; j++) {
             const FsimCheckResult *r = result_at (c, j);
             g_autofree char *what = outcome (r);
@@ -268,6 +306,8 @@ static size_t
 count_failed (const Checked *c)
 {
     size_t n = 0;
+    if (c->error)
+        return 0;
     for (guint j = 0; j < c->check->results->len; j++)
         n += !result_at (c, j)->passed;
     return n;
@@ -303,16 +343,35 @@ junit_case (const Checked *c, const FsimCheckResult *r, GString *out, GError **e
 static gboolean
 render_junit (GPtrArray *done, GString *out, GError **error)
 {
-    size_t n = 0, failed = 0;
-    for (guint i = 0; i < done->len; i++) {
-        n += ((const Checked *) done->pdata[i])->check->results->len;
-        failed += count_failed (done->pdata[i]);
-    }
-    g_string_append_printf (out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites "
-                                 "name=\"flowsim check\" tests=\"%zu\" failures=\"%zu\">\n",
-                            n, failed);
+    size_t n = 0, failed = 0, errors = 0;
     for (guint i = 0; i < done->len; i++) {
         const Checked *c = done->pdata[i];
+        n += c->error ? 1 : c->check->results->len;
+        errors += c->error != NULL;
+        failed += count_failed (c);
+    }
+    g_string_append_printf (out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites "
+                                 "name=\"flowsim check\" tests=\"%zu\" failures=\"%zu\" "
+                                 "errors=\"%zu\">\n", n, failed, errors);
+    for (guint i = 0; i < done->len; i++) {
+        const Checked *c = done->pdata[i];
+        if (c->error) {
+            g_auto (GStrv) lines = g_strsplit (c->error->message, "\n", 2);
+            g_string_append (out, "  <testsuite name=\"");
+            fsim_markup_append (out, c->path);
+            g_string_append (out, "\" tests=\"1\" failures=\"0\" errors=\"1\" file=\"");
+            fsim_markup_append (out, c->path);
+            g_string_append (out, "\">\n    <testcase classname=\"");
+            fsim_markup_append (out, c->path);
+            g_string_append (out, "\" name=\"load\" file=\"");
+            fsim_markup_append (out, c->path);
+            g_string_append (out, "\">\n      <error type=\"input\" message=\"");
+            fsim_markup_append (out, lines[0]);
+            g_string_append (out, "\">");
+            fsim_markup_append (out, c->error->message);
+            g_string_append (out, "</error>\n    </testcase>\n  </testsuite>\n");
+            continue;
+        }
         g_string_append (out, "  <testsuite name=\"");
         fsim_markup_append (out, c->s->id);
         g_string_append_printf (out, "\" tests=\"%u\" failures=\"%zu\" file=\"",
@@ -377,9 +436,30 @@ render_json (GPtrArray *done, gboolean passed, GString *out, GError **error)
     fsim_jw_open (&w, '[');
     for (guint i = 0; i < done->len; i++) {
         const Checked *c = done->pdata[i];
-        for (guint j = 0; j < c->check->results->len; j++)
+        for (guint j = 0; !c->error && j < c->check->results->len; j++)
             if (!json_result (c, result_at (c, j), &w, error))
                 return FALSE;
+    }
+    fsim_jw_close (&w, ']');
+    /* the files that could not be checked: failed cases, each error one located line */
+    fsim_jw_key (&w, "failed_files");
+    fsim_jw_open (&w, '[');
+    for (guint i = 0; i < done->len; i++) {
+        const Checked *c = done->pdata[i];
+        if (!c->error)
+            continue;
+        g_auto (GStrv) lines = g_strsplit (c->error->message, "\n", -1);
+        fsim_jw_item (&w);
+        fsim_jw_open (&w, '{');
+        fsim_jw_str (&w, "file", c->path);
+        fsim_jw_key (&w, "errors");
+        fsim_jw_open (&w, '[');
+        for (char **l = lines; *l; l++) {
+            fsim_jw_item (&w);
+            fsim_json_string (w.out, *l);
+        }
+        fsim_jw_close (&w, ']');
+        fsim_jw_close (&w, '}');
     }
     fsim_jw_close (&w, ']');
     fsim_jw_close (&w, '}');
@@ -389,22 +469,30 @@ render_json (GPtrArray *done, gboolean passed, GString *out, GError **error)
 
 /* ---- the command ------------------------------------------------------------------------ */
 
+/* Checks every file. Returns: FSIM_EXIT_OK or FSIM_EXIT_CHECKS_FAILED with the report in @out;
+ * or FSIM_EXIT_INPUT with the report in @out too and @failed set, when some file could not
+ * be checked; FSIM_EXIT_INTERNAL with @error set. */
 static FsimExit
-check_run (const CheckOptions *o, Format format, GString *out, GError **error)
+check_run (const CheckOptions *o, Format format, GString *out, GError **failed, GError **error)
 {
     g_autoptr (GPtrArray) done = g_ptr_array_new_with_free_func (checked_free);
-    FsimExit status = check_files (o, done, error);
-    if (status != FSIM_EXIT_OK)
-        return status;
-    gboolean passed = TRUE;
-    for (guint i = 0; i < done->len; i++)
-        passed = passed && fsim_check_passed (((Checked *) done->pdata[i])->check);
+    g_autoptr (GString) failures = g_string_new (NULL);
+    check_files (o, done, failures);
+    gboolean passed = failures->len == 0;
+    for (guint i = 0; i < done->len; i++) {
+        const Checked *c = done->pdata[i];
+        passed = passed && c->check && fsim_check_passed (c->check);
+    }
     gboolean ok = format == FORMAT_TAP     ? render_tap (done, out, error)
                   : format == FORMAT_JUNIT ? render_junit (done, out, error)
                   : format == FORMAT_JSON  ? render_json (done, passed, out, error)
                                            : render_text (done, out, error);
     if (!ok)
         return FSIM_EXIT_INTERNAL;
+    if (failures->len) {
+        g_set_error_literal (failed, FSIM_CLI_ERROR, FSIM_CLI_ERROR_INPUT, failures->str);
+        return FSIM_EXIT_INPUT;
+    }
     return passed ? FSIM_EXIT_OK : FSIM_EXIT_CHECKS_FAILED;
 }
 
@@ -419,10 +507,13 @@ cmd_check (int argc, char **argv, GError **error)
         g_autoptr (GOptionContext) context = check_context (&o);
         status = fsim_i_cmd_print_help (context, "check", error);
     } else if (status == FSIM_EXIT_OK) {
-        status = check_run (&o, format, out, error);
-        if ((status == FSIM_EXIT_OK || status == FSIM_EXIT_CHECKS_FAILED)
+        g_autoptr (GError) failed = NULL;
+        status = check_run (&o, format, out, &failed, error);
+        if ((status == FSIM_EXIT_OK || status == FSIM_EXIT_CHECKS_FAILED || failed)
             && fsim_i_cmd_output (o.output, out, error) != FSIM_EXIT_OK)
             status = FSIM_EXIT_INTERNAL;
+        else if (failed) /* after the report: CI shows the failed cases, stderr the errors */
+            g_propagate_error (error, g_steal_pointer (&failed));
     }
     g_free (o.format);
     g_free (o.output);

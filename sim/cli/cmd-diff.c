@@ -19,7 +19,9 @@ typedef struct {
     char **claims;
     char **args;
     gboolean exit_code;
+    gboolean all;
     gboolean help;
+    FsimFocusOptions focus;
 } DiffOptions;
 
 static GOptionContext *
@@ -37,21 +39,31 @@ diff_context (DiffOptions *o)
           "Write to FILE (replaced atomically; '-' is standard output)", "FILE" },
         { "exit-code", 0, 0, G_OPTION_ARG_NONE, &o->exit_code,
           "Exit with 1 if the what-if differs from the base", NULL },
+        { "all", 'a', 0, G_OPTION_ARG_NONE, &o->all,
+          "Text: also list the partners and jurisdictions that did not change", NULL },
         { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL,
           "BASE [WHATIF]" },
         { 0 },
     };
-    return fsim_i_cmd_context (
+    GOptionContext *context = fsim_i_cmd_context (
         "diff", NULL, entries,
         "Runs BASE and WHATIF on the same people (the same users and friendships) and reports "
         "the\nflows gained and lost per field, partner and destination, the users newly exposed "
         "or no\nlonger exposed, the users per jurisdiction before and after, the decisions "
         "(partner, API,\nscope) that changed with the rules responsible, and a verdict per "
-        "partner: equivalent,\nmore permissive, less permissive or incomparable.",
+        "partner: equivalent,\nmore permissive, less permissive or incomparable, and in plain "
+        "words (\"reaches more people\",\n\"reaches the same people, stored elsewhere\", ...). "
+        "The text leaves out what did not change\n(--all keeps it) and echoes the overrides "
+        "compared.",
         "Examples:\n"
         "  flowsim diff scenarios/tour.json --set date=2015-05-01\n"
-        "  flowsim diff base.json whatif.json --format json\n");
+        "  flowsim diff base.json whatif.json --format json\n"
+        "  flowsim diff --set 'partners[tag:china].destinations[*].location=server' \\\n"
+        "               --set 'partners[tag:china].destinations[*].jurisdiction=CN' --partner "
+        "tag:china\n");
+    fsim_i_focus_add_entries (context, &o->focus);
+    return context;
 }
 
 static char *
@@ -90,9 +102,12 @@ diff_parse (int argc, char **argv, DiffOptions *o, GError **error)
     return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
 }
 
-FsimExit
-fsim_i_diff_render (const char *base_path, const char *whatif_path, const char *const *sets,
-                    const char *format, gboolean *out_changed, GString *out, GError **error)
+/* fsim_i_diff_render() with the text's --all, a focus (nullable) and, when @warn, the warnings
+ * about overrides that can have no effect (on stderr: the command line only). */
+static FsimExit
+diff_render_full (const char *base_path, const char *whatif_path, const char *const *sets,
+                  const char *format, gboolean all, const FsimFocusOptions *focus_options,
+                  gboolean warn, gboolean *out_changed, GString *out, GError **error)
 {
     const FsimSimOptions options = { .sets = sets };
     FsimSimFailure failure = FSIM_SIM_FAILED_INTERNAL;
@@ -106,15 +121,30 @@ fsim_i_diff_render (const char *base_path, const char *whatif_path, const char *
     if (!compared)
         return (FsimExit) failure;
     const FsimDiff *diff = compared->diff;
+    if (warn)
+        fsim_i_warn_overrides (whatif_path ? whatif_path : base_path, sets, diff->whatif);
+    g_auto (FsimFocus) focus = { 0 };
+    FsimExit status = fsim_i_focus_resolve (focus_options, diff->whatif, &focus, error);
+    if (status != FSIM_EXIT_OK)
+        return status;
+    const FsimFocus *f = fsim_i_focus_given (focus_options) ? &focus : NULL;
     if (out_changed)
         *out_changed = fsim_diff_any (diff);
     if (format && (strcmp (format, "dot") == 0 || strcmp (format, "svg") == 0))
         return fsim_diff_draw (diff, format, out, error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
     if (format && strcmp (format, "json") == 0)
-        fsim_diff_render_json (diff, out);
+        fsim_diff_render_json_focused (diff, f, out);
     else
-        fsim_diff_render_text (diff, out);
+        fsim_diff_render_text_full (diff, all, f, out);
     return FSIM_EXIT_OK;
+}
+
+FsimExit
+fsim_i_diff_render (const char *base_path, const char *whatif_path, const char *const *sets,
+                    const char *format, gboolean *out_changed, GString *out, GError **error)
+{
+    return diff_render_full (base_path, whatif_path, sets, format, FALSE, NULL, FALSE,
+                             out_changed, out, error);
 }
 
 static FsimExit
@@ -128,8 +158,8 @@ cmd_diff (int argc, char **argv, GError **error)
         g_autoptr (GOptionContext) context = diff_context (&o);
         status = fsim_i_cmd_print_help (context, "diff", error);
     } else if (status == FSIM_EXIT_OK) {
-        status = fsim_i_diff_render (o.args[0], o.args[1], (const char *const *) o.sets,
-                                     o.format, &changed, out, error);
+        status = diff_render_full (o.args[0], o.args[1], (const char *const *) o.sets,
+                                   o.format, o.all, &o.focus, TRUE, &changed, out, error);
         if (status == FSIM_EXIT_OK)
             status = fsim_i_cmd_output (o.output, out, error);
         if (status == FSIM_EXIT_OK && o.exit_code && changed)
@@ -140,6 +170,7 @@ cmd_diff (int argc, char **argv, GError **error)
     g_strfreev (o.sets);
     g_strfreev (o.claims);
     g_strfreev (o.args);
+    fsim_i_focus_options_clear (&o.focus);
     return status;
 }
 

@@ -146,10 +146,10 @@ static FsimExit
 explain_filters (const FsimScenario *s, const FsimExplainRequest *o, FsimWord **fields,
                  FsimWord **partners, GError **error)
 {
-    if (o->field && !(*fields = fsim_i_fields_matching (s, o->field)))
+    if (o->field && !(*fields = fsim_scenario_select_fields (s, o->field)))
         return fsim_i_cli_usage_error (error, "--field '%s' selects no field of the scenario",
                                        o->field);
-    if (o->partner && !(*partners = fsim_i_partners_matching (s, o->partner)))
+    if (o->partner && !(*partners = fsim_scenario_select_partners (s, o->partner)))
         return fsim_i_cli_usage_error (error, "--partner '%s' selects no partner", o->partner);
     if (o->destination && !(*partners = partners_with_destination (s, o->destination)))
         return fsim_i_cli_usage_error (error,

@@ -72,6 +72,121 @@ lint_parse (int argc, char **argv, LintOptions *o, gboolean *json, GError **erro
     return FSIM_EXIT_OK;
 }
 
+/* One FILE argument: loaded and linted, linted in the context of a file that includes it (a
+ * fragment that cannot load alone), or failed. */
+typedef struct {
+    const char *path;
+    char *canon;
+    FsimScenario *s;       /* what was linted: the file itself or its context */
+    char *context;         /* the including file linted instead, or NULL */
+    GError *error;         /* why the file could not be loaded (alone) */
+    GArray *warnings;
+} Linted;
+
+static void
+linted_clear (Linted *l)
+{
+    g_free (l->canon);
+    fsim_scenario_free (l->s);
+    g_free (l->context);
+    g_clear_error (&l->error);
+    if (l->warnings)
+        g_array_unref (l->warnings);
+}
+
+static gboolean
+reads_file (const FsimScenario *s, const char *canon)
+{
+    for (char **f = s->files; f && *f; f++)
+        if (strcmp (*f, canon) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+static gint
+compare_paths (gconstpointer a, gconstpointer b)
+{
+    return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* The .json files that may include @canon: in its folder and the folders beside it (policies/
+ * and scenarios/), sorted; only those whose text names it, to keep the search cheap. */
+static GPtrArray *
+neighbours (const char *canon)
+{
+    g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+    g_autofree char *base = g_path_get_basename (canon);
+    g_autofree char *dir = g_path_get_dirname (canon);
+    g_autofree char *up = g_path_get_dirname (dir);
+    g_autoptr (GPtrArray) dirs = g_ptr_array_new_with_free_func (g_free);
+    g_ptr_array_add (dirs, g_strdup (dir));
+    g_autoptr (GDir) d = g_dir_open (up, 0, NULL);
+    for (const char *n; d && (n = g_dir_read_name (d));) {
+        char *sub = g_build_filename (up, n, NULL);
+        if (strcmp (sub, dir) != 0 && g_file_test (sub, G_FILE_TEST_IS_DIR))
+            g_ptr_array_add (dirs, sub);
+        else
+            g_free (sub);
+    }
+    for (guint i = 0; i < dirs->len && found->len < 256; i++) {
+        g_autoptr (GDir) dd = g_dir_open (dirs->pdata[i], 0, NULL);
+        for (const char *n; dd && (n = g_dir_read_name (dd)) && found->len < 256;) {
+            g_autofree char *f = g_build_filename (dirs->pdata[i], n, NULL);
+            g_autofree char *text = NULL;
+            gsize len = 0;
+            if (!g_str_has_suffix (n, ".json") || strcmp (f, canon) == 0
+                || !g_file_test (f, G_FILE_TEST_IS_REGULAR)
+                || !g_file_get_contents (f, &text, &len, NULL) || !strstr (text, base))
+                continue;
+            g_ptr_array_add (found, g_steal_pointer (&f));
+        }
+    }
+    g_ptr_array_sort (found, compare_paths);
+    return g_steal_pointer (&found);
+}
+
+/* A file that includes @l (another argument that loaded, else a neighbour that loads): lint
+ * that one instead, keeping the warnings written in @l's file. */
+static gboolean
+find_context (Linted *l, Linted *all, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (all[i].s && !all[i].context && reads_file (all[i].s, l->canon)) {
+            l->context = g_strdup (all[i].path);
+            l->s = fsim_loader_load (all[i].path, NULL, NULL);
+            return l->s != NULL;
+        }
+    g_autoptr (GPtrArray) near = neighbours (l->canon);
+    for (guint i = 0; i < near->len; i++) {
+        FsimScenario *s = fsim_loader_load (near->pdata[i], NULL, NULL);
+        if (s && reads_file (s, l->canon)) {
+            g_autofree char *cwd = g_get_current_dir ();
+            const char *f = near->pdata[i];
+            size_t k = strlen (cwd);
+            l->context = g_strdup (strncmp (f, cwd, k) == 0 && f[k] == '/' ? f + k + 1 : f);
+            l->s = s;
+            return TRUE;
+        }
+        fsim_scenario_free (s);
+    }
+    return FALSE;
+}
+
+/* The warnings of @l: all of them, or in a context only those written in @l's own file. */
+static void
+lint_one (Linted *l)
+{
+    l->warnings = fsim_lint_run (l->s);
+    if (!l->context)
+        return;
+    for (guint i = l->warnings->len; i-- > 0;) {
+        const FsimLintWarning *w = &g_array_index (l->warnings, FsimLintWarning, i);
+        g_autofree char *canon = g_canonicalize_filename (w->loc.file, NULL);
+        if (strcmp (canon, l->canon) != 0)
+            g_array_remove_index (l->warnings, i);
+    }
+}
+
 /* A warning already printed for an earlier file (a policy two files include)? */
 static gboolean
 seen_before (GHashTable *seen, const FsimLintWarning *w)
@@ -80,12 +195,39 @@ seen_before (GHashTable *seen, const FsimLintWarning *w)
     return !g_hash_table_add (seen, g_strconcat (loc, "\x1f", w->message, NULL));
 }
 
+/* "FILE:LINE:COL: error: MESSAGE" for each line of a load error. */
 static void
-text_file (const char *path, const GArray *warnings, GHashTable *seen, size_t *n, GString *out)
+text_errors (const GError *error, GString *out)
 {
+    g_auto (GStrv) lines = g_strsplit (error->message, "\n", -1);
+    for (char **l = lines; *l; l++) {
+        const char *sep = strstr (*l, ": ");
+        g_autofree char *loc = sep ? g_strndup (*l, (gsize) (sep - *l)) : NULL;
+        if (loc) {
+            fsim_i_append_clean (out, loc);
+            g_string_append (out, ": error: ");
+            fsim_i_append_clean (out, sep + 2);
+        } else {
+            g_string_append (out, "error: ");
+            fsim_i_append_clean (out, *l);
+        }
+        g_string_append_c (out, '\n');
+    }
+}
+
+static void
+text_file (const Linted *l, GHashTable *seen, size_t *n, GString *out)
+{
+    if (!l->s) {
+        text_errors (l->error, out);
+        fsim_i_append_clean (out, l->path);
+        g_string_append (out, ": could not be linted: it does not load, and no file that "
+                              "includes it was found\n");
+        return;
+    }
     size_t here = 0;
-    for (guint i = 0; i < warnings->len; i++) {
-        const FsimLintWarning *w = &g_array_index (warnings, FsimLintWarning, i);
+    for (guint i = 0; i < l->warnings->len; i++) {
+        const FsimLintWarning *w = &g_array_index (l->warnings, FsimLintWarning, i);
         if (seen_before (seen, w))
             continue;
         g_autofree char *loc = fsim_i_loc_string (w->loc);
@@ -95,16 +237,22 @@ text_file (const char *path, const GArray *warnings, GHashTable *seen, size_t *n
         g_string_append_printf (out, " [%s]\n", fsim_lint_kind_to_string (w->kind));
         here++;
     }
-    fsim_i_append_clean (out, path);
-    g_string_append_printf (out, ": %zu warning%s\n", here, here == 1 ? "" : "s");
+    fsim_i_append_clean (out, l->path);
+    g_string_append_printf (out, ": %zu warning%s", here, here == 1 ? "" : "s");
+    if (l->context) {
+        g_string_append (out, " (a fragment that does not load alone: linted as part of ");
+        fsim_i_append_clean (out, l->context);
+        g_string_append (out, ", which includes it)");
+    }
+    g_string_append_c (out, '\n');
     *n += here;
 }
 
 static void
-json_file (const GArray *warnings, GHashTable *seen, size_t *n, FsimJsonWriter *w)
+json_warnings (const Linted *l, GHashTable *seen, size_t *n, FsimJsonWriter *w)
 {
-    for (guint i = 0; i < warnings->len; i++) {
-        const FsimLintWarning *x = &g_array_index (warnings, FsimLintWarning, i);
+    for (guint i = 0; l->warnings && i < l->warnings->len; i++) {
+        const FsimLintWarning *x = &g_array_index (l->warnings, FsimLintWarning, i);
         if (seen_before (seen, x))
             continue;
         fsim_jw_item (w);
@@ -119,10 +267,57 @@ json_file (const GArray *warnings, GHashTable *seen, size_t *n, FsimJsonWriter *
     }
 }
 
+/* "files": one entry per argument: "linted", "linted_in_context" (with "context") or
+ * "failed" (with "errors", one located line each). */
+static void
+json_files (const Linted *all, size_t n, FsimJsonWriter *w)
+{
+    fsim_jw_key (w, "files");
+    fsim_jw_open (w, '[');
+    for (size_t i = 0; i < n; i++) {
+        const Linted *l = &all[i];
+        fsim_jw_item (w);
+        fsim_jw_open (w, '{');
+        fsim_jw_str (w, "file", l->path);
+        fsim_jw_str (w, "status", !l->s ? "failed" : l->context ? "linted_in_context" : "linted");
+        if (l->context)
+            fsim_jw_str (w, "context", l->context);
+        if (l->error) {
+            g_auto (GStrv) lines = g_strsplit (l->error->message, "\n", -1);
+            fsim_jw_key (w, "errors");
+            fsim_jw_open (w, '[');
+            for (char **x = lines; *x; x++) {
+                fsim_jw_item (w);
+                fsim_json_string (w->out, *x);
+            }
+            fsim_jw_close (w, ']');
+        }
+        fsim_jw_close (w, '}');
+    }
+    fsim_jw_close (w, ']');
+}
+
+/* Lints every file, going on past those that cannot load. Returns: FSIM_EXIT_OK, or
+ * FSIM_EXIT_INPUT with @error listing the files that failed (the report is still made). */
 static FsimExit
 lint_run (const LintOptions *o, gboolean json, size_t *n, GString *out, GError **error)
 {
     g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    size_t count = g_strv_length (o->args);
+    Linted *all = g_new0 (Linted, count);
+    for (size_t i = 0; i < count; i++) {
+        all[i].path = o->args[i];
+        all[i].canon = g_canonicalize_filename (o->args[i], NULL);
+        all[i].s = fsim_loader_load (o->args[i], NULL, &all[i].error);
+    }
+    g_autoptr (GString) failures = g_string_new (NULL);
+    for (size_t i = 0; i < count; i++) {
+        if (!all[i].s && !find_context (&all[i], all, count))
+            g_string_append_printf (failures, "%s%s", failures->len ? "\n" : "",
+                                    all[i].error->message);
+        if (all[i].s)
+            lint_one (&all[i]);
+    }
     FsimJsonWriter w = { .out = out };
     if (json) {
         fsim_jw_open (&w, '{');
@@ -130,23 +325,26 @@ lint_run (const LintOptions *o, gboolean json, size_t *n, GString *out, GError *
         fsim_jw_key (&w, "warnings");
         fsim_jw_open (&w, '[');
     }
-    for (char **a = o->args; *a; a++) {
-        g_autoptr (FsimScenario) s = fsim_loader_load (*a, NULL, error);
-        if (!s)
-            return FSIM_EXIT_INPUT;
-        g_autoptr (GArray) warnings = fsim_lint_run (s);
+    for (size_t i = 0; i < count; i++) {
         if (json)
-            json_file (warnings, seen, n, &w);
+            json_warnings (&all[i], seen, n, &w);
         else
-            text_file (*a, warnings, seen, n, out);
+            text_file (&all[i], seen, n, out);
     }
     if (json) {
         fsim_jw_close (&w, ']');
         fsim_jw_uint (&w, "count", *n);
+        json_files (all, count, &w);
         fsim_jw_close (&w, '}');
         g_string_append_c (out, '\n');
     }
-    return FSIM_EXIT_OK;
+    for (size_t i = 0; i < count; i++)
+        linted_clear (&all[i]);
+    g_free (all);
+    if (failures->len == 0)
+        return FSIM_EXIT_OK;
+    g_set_error_literal (error, FSIM_CLI_ERROR, FSIM_CLI_ERROR_INPUT, failures->str);
+    return FSIM_EXIT_INPUT;
 }
 
 static FsimExit
@@ -161,9 +359,15 @@ cmd_lint (int argc, char **argv, GError **error)
         g_autoptr (GOptionContext) context = lint_context (&o);
         status = fsim_i_cmd_print_help (context, "lint", error);
     } else if (status == FSIM_EXIT_OK) {
-        status = lint_run (&o, json, &n, out, error);
-        if (status == FSIM_EXIT_OK)
+        g_autoptr (GError) failed = NULL;
+        status = lint_run (&o, json, &n, out, &failed);
+        /* the report is written even when some file failed: CI shows it as a failed case */
+        if (status == FSIM_EXIT_OK || failed)
             status = fsim_i_cmd_output (o.output, out, error);
+        if (status == FSIM_EXIT_OK && failed) {
+            g_propagate_error (error, g_steal_pointer (&failed));
+            status = FSIM_EXIT_INPUT;
+        }
         if (status == FSIM_EXIT_OK && o.strict && n > 0)
             status = FSIM_EXIT_CHECKS_FAILED;
     }

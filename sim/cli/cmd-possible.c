@@ -111,9 +111,9 @@ possible_run (const PossibleOptions *o, gboolean json, FsimDay day, GString *out
                                               "--date", path);
     g_autofree FsimWord *fields = NULL;
     g_autofree FsimWord *partners = NULL;
-    if (o->field && !(fields = fsim_i_fields_matching (s, o->field)))
+    if (o->field && !(fields = fsim_scenario_select_fields (s, o->field)))
         return fsim_i_cli_usage_error (error, "--field '%s' selects no field", o->field);
-    if (o->partner && !(partners = fsim_i_partners_matching (s, o->partner)))
+    if (o->partner && !(partners = fsim_scenario_select_partners (s, o->partner)))
         return fsim_i_cli_usage_error (error, "--partner '%s' selects no partner", o->partner);
     FsimExit status = fsim_i_check_pairs (s, fields, partners, "possible", error);
     if (status != FSIM_EXIT_OK)

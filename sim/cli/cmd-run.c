@@ -19,6 +19,7 @@ typedef struct {
     gboolean quiet;
     gboolean all;
     gboolean help;
+    FsimFocusOptions focus;
 } RunOptions;
 
 static void
@@ -29,6 +30,7 @@ run_options_clear (RunOptions *o)
     g_clear_pointer (&o->sets, g_strfreev);
     g_clear_pointer (&o->claims, g_strfreev);
     g_clear_pointer (&o->args, g_strfreev);
+    fsim_i_focus_options_clear (&o->focus);
 }
 
 static GOptionContext *
@@ -51,15 +53,18 @@ run_context (RunOptions *o)
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[SCENARIO]" },
         { 0 },
     };
-    return fsim_i_cmd_context (
+    GOptionContext *context = fsim_i_cmd_context (
         "run", NULL, entries,
         "Simulates SCENARIO (a scenario or policy file) on its date and prints a report.\n"
         "Without SCENARIO, runs the bundled " FSIM_CLI_DEFAULT_SCENARIO ".",
         "Examples:\n"
         "  flowsim run --format json --output report.json\n"
-        "  flowsim run scenarios/x.json --set population.users=50000 --set date=2015-05-01\n\n"
+        "  flowsim run scenarios/x.json --set population.users=50000 --set date=2015-05-01\n"
+        "  flowsim run --partner tag:china --jurisdiction CN\n\n"
         "Environment:\n"
         "  FLOWSIM_DATADIR  where to find " FSIM_CLI_DEFAULT_SCENARIO "\n");
+    fsim_i_focus_add_entries (context, &o->focus);
+    return context;
 }
 
 static char *
@@ -115,13 +120,16 @@ cmd_run (int argc, char **argv, GError **error)
         g_autofree char *path = fsim_i_cmd_scenario_path (o.args);
         FsimReportOptions r = { .all = o.all };
 #if FSIM_HAVE_MPI
-        if (fsim_i_cli_mpi_active ())
+        if (fsim_i_cli_mpi_active () && fsim_i_focus_given (&o.focus))
+            status = fsim_i_cli_usage_error (error, "--partner, --field and --jurisdiction are "
+                                                    "not yet supported under mpirun");
+        else if (fsim_i_cli_mpi_active ())
             status = fsim_i_cli_mpi_render (path, (const char *const *) o.sets, format, &r,
                                             report, error);
         else
 #endif
-            status = fsim_i_cli_render_progress (path, (const char *const *) o.sets, format,
-                                                 &r, o.quiet, report, error);
+            status = fsim_i_cli_render_progress (path, (const char *const *) o.sets, &o.focus,
+                                                 format, &r, o.quiet, report, error);
         if (status == FSIM_EXIT_OK && fsim_i_cli_mpi_rank () == 0)
             status = fsim_i_cmd_output (o.output, report, error);
     }

@@ -52,6 +52,8 @@ fsim_result_free (FsimResult *r)
     g_strfreev (r->kinds);
     g_free (r->kind_users);
     g_free (r->kind_no_consent);
+    g_free (r->focus);
+    fsim_focus_clear (&r->focus_sets);
     g_free (r);
 }
 

@@ -155,6 +155,7 @@ fsim_i_engine_plan_free (FsimEnginePlan *e)
     g_strfreev (e->kinds);
     g_free (e->kind_mask);
     fsim_i_lane_plan_free (e->lanes);
+    g_free (e->counted);
     g_free (e);
 }
 

@@ -44,6 +44,10 @@ typedef struct {
     char **kinds;               /* partner kinds, sorted with strcmp, NULL-terminated */
     FsimWord *kind_mask;        /* [k * pw]: partners of kind k */
     struct FsimLanePlan *lanes; /* engine-lanes.c */
+    /* a focused run (fsim_engine_run_focused): whether each lane entry is counted, and the one
+     * jurisdiction counted (an index into jur); NULL and -1 when not focused */
+    gboolean *counted;
+    gssize focus_jur;
 } FsimEnginePlan;
 
 /* Returns: (transfer full) the plan, or NULL with @error set if the model graph walk fails. */

@@ -160,6 +160,7 @@ direct_channels (const FsimLaneInput *in, Group *g, size_t f, FsimResult *r)
     size_t n = l->field_start[f + 1] - l->field_start[f];
     const FsimWord gs[4] = { 0, g->pl, ~g->pl, ~(FsimWord) 0 };
     size_t row = f * g->np;
+    const gboolean *counted = in->plan->counted ? in->plan->counted + l->field_start[f] : NULL;
 
     for (size_t i = 0; i < n; i++) {
         size_t p = es[i].partner;
@@ -168,6 +169,8 @@ direct_channels (const FsimLaneInput *in, Group *g, size_t f, FsimResult *r)
         FsimWord fof = g->f2[p] & g->g_fof[es[i].fof_t];
         g->self[i] = self;
         g->direct[i] = self | fr | fof;
+        if (counted && !counted[i])
+            continue;
         r->fp_channel[FSIM_CHANNEL_SELF][row + p] += fsim_word_popcount (self);
         r->fp_channel[FSIM_CHANNEL_FRIEND][row + p] += fsim_word_popcount (fr);
         r->fp_channel[FSIM_CHANNEL_FRIEND_OF_FRIEND][row + p] += fsim_word_popcount (fof);
@@ -199,6 +202,8 @@ trace_field (const FsimLaneInput *in, Group *g, size_t f, FsimResult *r)
     size_t n = l->field_start[f + 1] - l->field_start[f];
     size_t row = f * g->np;
     FsimWord any = 0, any_nc = 0;
+    const gboolean *counted = in->plan->counted ? in->plan->counted + l->field_start[f] : NULL;
+    gssize only_jur = in->plan->focus_jur;
 
     if (n == 0)
         return;
@@ -209,7 +214,7 @@ trace_field (const FsimLaneInput *in, Group *g, size_t f, FsimResult *r)
         size_t p = es[i].partner;
         FsimWord down = g->down[i], reach, nc;
         reach = g->direct[i] | down;
-        if (reach == 0)
+        if (reach == 0 || (counted && !counted[i]))
             continue;
         nc = reach & ~g->self[i];
         r->fp_users[row + p] += fsim_word_popcount (reach);
@@ -220,6 +225,8 @@ trace_field (const FsimLaneInput *in, Group *g, size_t f, FsimResult *r)
         any |= reach;
         any_nc |= nc;
         for (size_t k = es[i].jur; k < es[i].jur + es[i].n_jur; k++) {
+            if (only_jur >= 0 && (gssize) l->jur_list[k] != only_jur)
+                continue;
             g->jur[l->jur_list[k]] |= reach;
             g->jur_nc[l->jur_list[k]] |= nc;
         }

@@ -172,6 +172,37 @@ run_passes (Run *run)
     return r;
 }
 
+/*
+ * A focus counts only some lane entries (a field of a focused partner, kept in the focused
+ * jurisdiction): every entry is still traced, since data reaches a focused partner downstream
+ * of any other.
+ */
+static void
+plan_focus (FsimEnginePlan *plan, const FsimFocus *focus)
+{
+    const FsimLanePlan *l = plan->lanes;
+    plan->focus_jur = -1;
+    if (!focus)
+        return;
+    for (size_t j = 0; focus->jurisdiction && j < plan->n_jur; j++)
+        if (strcmp (plan->jur[j], focus->jurisdiction) == 0)
+            plan->focus_jur = (gssize) j;
+    size_t n = l->field_start[plan->nf];
+    plan->counted = g_new0 (gboolean, n + 1);
+    for (size_t f = 0; f < plan->nf; f++)
+        for (size_t e = l->field_start[f]; e < l->field_start[f + 1]; e++) {
+            const FsimLaneEntry *x = &l->entries[e];
+            gboolean in = fsim_focus_has_field (focus, f)
+                          && fsim_focus_has_partner (focus, x->partner);
+            if (in && focus->jurisdiction) {
+                in = FALSE;
+                for (uint32_t k = x->jur; k < x->jur + x->n_jur; k++)
+                    in = in || (gssize) l->jur_list[k] == plan->focus_jur;
+            }
+            plan->counted[e] = in;
+        }
+}
+
 /**
  * fsim_engine_run_full:
  * See engine.h.
@@ -180,6 +211,15 @@ FsimResult *
 fsim_engine_run_full (const FsimScenario *scenario, const FsimPopulation *pop,
                       const FsimDecisions *decisions, unsigned threads,
                       FsimProgressFunc progress, void *progress_data, GError **error)
+{
+    return fsim_engine_run_focused (scenario, pop, decisions, NULL, threads, progress,
+                                    progress_data, error);
+}
+
+FsimResult *
+fsim_engine_run_focused (const FsimScenario *scenario, const FsimPopulation *pop,
+                         const FsimDecisions *decisions, const FsimFocus *focus, unsigned threads,
+                         FsimProgressFunc progress, void *progress_data, GError **error)
 {
     g_return_val_if_fail (scenario != NULL && pop != NULL && decisions != NULL, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -191,6 +231,7 @@ fsim_engine_run_full (const FsimScenario *scenario, const FsimPopulation *pop,
     g_autoptr (FsimEnginePlan) plan = fsim_i_engine_plan_new (scenario, decisions, error);
     if (plan == NULL)
         return NULL;
+    plan_focus (plan, focus);
     Run run = {
         .scenario = scenario,
         .pop = pop,
@@ -219,6 +260,17 @@ fsim_engine_run_full (const FsimScenario *scenario, const FsimPopulation *pop,
 
     g_assert (r->n_users == pop->n_users);
     r->n_friendships = pop->friends ? pop->friends->n_edges : 0;
+    for (size_t p = 0; p < r->n_partners; p++)
+        if (!fsim_focus_has_partner (focus, p))
+            r->partner_users[p] = 0; /* a focused report lists only the focused partners */
+    r->focus = focus && focus->description ? g_strdup (focus->description) : NULL;
+    if (focus) {
+        r->focus_sets.partners = focus->partners ? g_memdup2 (focus->partners,
+                                    scenario->partner_words * sizeof (FsimWord)) : NULL;
+        r->focus_sets.fields = focus->fields ? g_memdup2 (focus->fields,
+                                    scenario->field_words * sizeof (FsimWord)) : NULL;
+        r->focus_sets.jurisdiction = g_strdup (focus->jurisdiction);
+    }
     r->jurisdictions = g_steal_pointer (&plan->jur);
     r->kinds = g_steal_pointer (&plan->kinds);
     return g_steal_pointer (&r);

@@ -51,6 +51,8 @@ typedef struct {
     char **kinds;                        /* partner kinds, sorted (strcmp), NULL-terminated */
     size_t *kind_users;                  /* [k] users with any field reaching that kind */
     size_t *kind_no_consent;
+    char *focus; /* what a focused run counted (FsimFocus.description), or NULL: everything */
+    FsimFocus focus_sets; /* a copy of the focus (empty when not focused) */
 } FsimResult;
 
 void fsim_result_free (FsimResult *r);
@@ -70,6 +72,21 @@ FsimResult *fsim_engine_run (const FsimScenario *scenario, const FsimPopulation 
 
 /* Progress of a long step: @phase names it ("tracing"), @fraction of it is done (0 .. 1). */
 typedef void (*FsimProgressFunc) (const char *phase, double fraction, void *user_data);
+
+/**
+ * fsim_engine_run_focused:
+ * @focus: (nullable): count only the flows of the focused fields to the focused partners that
+ *   land in the focused jurisdiction (every flow is still traced: data reaches a focused partner
+ *   downstream of the others); NULL counts everything
+ *
+ * As fsim_engine_run_full(). Rows outside the focus are zero (partner_users too), so a
+ * report that leaves out empty rows shows only the focus; users_reached and the field,
+ * jurisdiction and kind rows count focused flows only.
+ */
+FsimResult *fsim_engine_run_focused (const FsimScenario *scenario, const FsimPopulation *pop,
+                                     const FsimDecisions *decisions, const FsimFocus *focus,
+                                     unsigned threads, FsimProgressFunc progress,
+                                     void *progress_data, GError **error);
 
 /**
  * fsim_engine_run_with_progress:

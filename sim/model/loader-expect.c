@@ -178,11 +178,13 @@ fsim_i_convert_expect (FsimConv *c, const cJSON *root, GError **error)
     for (const cJSON *e = arr->child; e; e = e->next, i++) {
         FsimJPath p = FSIM_JP_IDX (&top, (int) i);
         c->s->n_expects = i + 1;
-        if (!convert_expectation (c, e, &p, &c->s->expects[i], error)
-            || !check_unique (c, e, &p, i, error))
-            return FALSE;
+        g_autoptr(GError) local = NULL;
+        if ((!convert_expectation (c, e, &p, &c->s->expects[i], &local)
+             || !check_unique (c, e, &p, i, &local))
+            && !fsim_i_keep_error (c, &local))
+            break;
     }
-    return TRUE;
+    return fsim_i_stage_ok (c);
 }
 
 const char *

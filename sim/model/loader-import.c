@@ -149,6 +149,48 @@ convert_setting (FsimConv *c, const cJSON *v, const FsimJPath *p, FsimImportAttr
     return TRUE;
 }
 
+/* Could @a and @b (applied in either order) leave a user different? "uses" only adds, so two
+ * of them commute; everything else that can touch the same setting does not. */
+static gboolean
+attributes_clash (const FsimScenario *s, const FsimImportAttribute *a,
+                  const FsimImportAttribute *b)
+{
+    FsimImportTarget x = MIN (a->target, b->target), y = MAX (a->target, b->target);
+    if (x == FSIM_IMPORT_SETS_USES && y == FSIM_IMPORT_SETS_USES_PARTNER)
+        return TRUE;
+    if (x != y || x == FSIM_IMPORT_SETS_USES)
+        return FALSE;
+    if (x == FSIM_IMPORT_SETS_USES_PARTNER)
+        return a->partner == b->partner;
+    if (x == FSIM_IMPORT_SETS_AUDIENCE) {
+        for (size_t w = 0; w < s->field_words; w++)
+            if (a->fields[w] & b->fields[w])
+                return TRUE;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* One mapping ATTRIBUTE: SETTING (@m, a member of @holder). */
+static gboolean
+convert_mapping (FsimConv *c, const cJSON *holder, const cJSON *m, const FsimJPath *hp,
+                 GError **error)
+{
+    FsimPopulationSpec *ps = &c->s->population;
+    FsimJPath mp = FSIM_JP_KEY (hp, m->string);
+    g_autofree char *setting = NULL;
+    if (!fsim_i_get_string (c, holder, m->string, hp, &setting, error))
+        return FALSE;
+    if (*m->string == '\0')
+        return fsim_i_fail (c, error, m, TRUE, FSIM_LOADER_ERROR_VALUE, &mp,
+                            "expected an attribute name, got an empty string");
+    /* counted first, so that a failure leaves nothing half-made for the free */
+    FsimImportAttribute *a = &ps->import_attributes[ps->n_import_attributes++];
+    return convert_setting (c, m, &mp, a, error);
+}
+
+/* "attributes": {ATTRIBUTE: SETTING} when no two mappings can touch the same setting, or
+ * [{ATTRIBUTE: SETTING}, ...], applied in that order. */
 static gboolean
 convert_attributes (FsimConv *c, const cJSON *imp, const FsimJPath *p, GError **error)
 {
@@ -157,25 +199,48 @@ convert_attributes (FsimConv *c, const cJSON *imp, const FsimJPath *p, GError **
     FsimJPath ap = FSIM_JP_KEY (p, "attributes");
     if (attrs == NULL)
         return TRUE;
-    if (!cJSON_IsObject (attrs))
+    if (!cJSON_IsObject (attrs) && !cJSON_IsArray (attrs))
         return fsim_i_fail (c, error, attrs, FALSE, FSIM_LOADER_ERROR_SCHEMA, &ap,
-                            "expected an object {attribute: setting}, got %s",
-                            fsim_i_json_type_name (attrs));
+                            "expected an object {attribute: setting} or an array of them, "
+                            "got %s", fsim_i_json_type_name (attrs));
     size_t n = (size_t) cJSON_GetArraySize (attrs);
     ps->import_attributes = g_new0 (FsimImportAttribute, n ? n : 1);
-    for (const cJSON *m = attrs->child; m; m = m->next) {
-        FsimJPath mp = FSIM_JP_KEY (&ap, m->string);
-        g_autofree char *setting = NULL;
-        if (!fsim_i_get_string (c, attrs, m->string, &ap, &setting, error))
-            return FALSE;
-        if (*m->string == '\0')
-            return fsim_i_fail (c, error, m, TRUE, FSIM_LOADER_ERROR_VALUE, &mp,
-                                "expected an attribute name, got an empty string");
-        /* counted first, so that a failure leaves nothing half-made for the free */
-        FsimImportAttribute *a = &ps->import_attributes[ps->n_import_attributes++];
-        if (!convert_setting (c, m, &mp, a, error))
-            return FALSE;
+    if (cJSON_IsArray (attrs)) {
+        int i = 0;
+        for (const cJSON *e = attrs->child; e; e = e->next, i++) {
+            FsimJPath ep = FSIM_JP_IDX (&ap, i);
+            if (!cJSON_IsObject (e) || cJSON_GetArraySize (e) != 1)
+                return fsim_i_fail (c, error, e, FALSE, FSIM_LOADER_ERROR_SCHEMA, &ep,
+                                    "expected an object with one key {attribute: setting}, "
+                                    "got %s", cJSON_IsObject (e)
+                                    ? "an object with another number of keys"
+                                    : fsim_i_json_type_name (e));
+            if (!convert_mapping (c, e, e->child, &ep, error))
+                return FALSE;
+        }
+        return TRUE;
     }
+    for (const cJSON *m = attrs->child; m; m = m->next)
+        if (!convert_mapping (c, attrs, m, &ap, error))
+            return FALSE;
+    /* the object form: the result must not depend on the order of its keys */
+    const FsimImportAttribute *v = ps->import_attributes;
+    for (size_t i = 0; i < ps->n_import_attributes; i++)
+        for (size_t j = i + 1; j < ps->n_import_attributes; j++) {
+            if (!attributes_clash (c->s, &v[i], &v[j]))
+                continue;
+            const char *x = strcmp (v[i].attribute, v[j].attribute) < 0 ? v[i].attribute
+                                                                         : v[j].attribute;
+            const char *y = x == v[i].attribute ? v[j].attribute : v[i].attribute;
+            const cJSON *node = cJSON_GetObjectItemCaseSensitive (attrs, y);
+            FsimJPath yp = FSIM_JP_KEY (&ap, y);
+            return fsim_i_fail (c, error, node, TRUE, FSIM_LOADER_ERROR_VALUE, &yp,
+                                "attributes '%s' and '%s' can set the same thing for one user, "
+                                "so the order they are applied in would matter, and the order "
+                                "of keys carries no meaning in JSON; write attributes as an "
+                                "array of {attribute: setting} objects (applied in that order)",
+                                x, y);
+        }
     return TRUE;
 }
 

@@ -53,6 +53,9 @@ fsim_i_json_doc_new (void)
     doc->graveyard = g_ptr_array_new_with_free_func ((GDestroyNotify) cJSON_Delete);
     doc->stack = g_ptr_array_new_with_free_func (g_free);
     doc->included = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    doc->read = g_ptr_array_new_with_free_func (g_free);
+    doc->overrides = g_array_new (FALSE, TRUE, sizeof (FsimOverride));
+    g_array_set_clear_func (doc->overrides, (GDestroyNotify) fsim_override_clear);
     doc->file_sets = g_ptr_array_new ();
     return doc;
 }
@@ -67,6 +70,8 @@ fsim_i_json_doc_free (FsimJsonDoc *doc)
     g_ptr_array_free (doc->graveyard, TRUE);
     g_ptr_array_free (doc->stack, TRUE);
     g_hash_table_destroy (doc->included);
+    g_ptr_array_free (doc->read, TRUE);
+    g_array_unref (doc->overrides);
     g_ptr_array_free (doc->file_sets, TRUE);
     g_free (doc);
 }
@@ -496,6 +501,7 @@ fsim_i_parse_file (FsimJsonDoc *doc, const char *path, const char *text, const c
         text = owned;
     }
     doc->n_files++;
+    g_ptr_array_add (doc->read, g_strdup (path));
     cJSON *root = fsim_i_parse_text (doc, name, text, 1, 1, error);
     if (root && !cJSON_IsObject (root)) {
         fsim_i_error_at (error, doc, root, FALSE, FSIM_LOADER_ERROR_SCHEMA,

@@ -38,14 +38,50 @@ parse_audience (FsimConv *c, const cJSON *v, const FsimJPath *p, guint8 *out, GE
                         near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
 }
 
+/* A field that two patterns of equal rank select with different values: an error naming both
+ * (the first two in byte order, so that the message does not depend on key order either). */
+static gboolean
+fail_tie (FsimConv *c, const cJSON *obj, const FsimJPath *p, size_t f, int rank,
+          GError **error)
+{
+    const cJSON *a = NULL, *b = NULL;
+    for (const cJSON *m = obj->child; m; m = m->next) {
+        int r;
+        if (!fsim_field_pattern_match (m->string, c->s->fields[f].id, &r) || r != rank)
+            continue;
+        if (!a || strcmp (m->string, a->string) < 0) {
+            b = a;
+            a = m;
+        } else if (!b || strcmp (m->string, b->string) < 0) {
+            b = m;
+        }
+    }
+    g_assert (a && b);
+    if (strcmp (a->string, b->string) > 0) {
+        const cJSON *t = a;
+        a = b;
+        b = t;
+    }
+    FsimJPath bp = FSIM_JP_KEY (p, b->string);
+    return fsim_i_fail (c, error, b, TRUE, FSIM_LOADER_ERROR_VALUE, &bp,
+                        "'%s' and '%s' both select field '%s' with the same specificity and "
+                        "give it different values; the order of keys carries no meaning in "
+                        "JSON, so add an entry for '%s' itself (docs/semantics.md, \"Which "
+                        "pattern wins\")", a->string, b->string, c->s->fields[f].id,
+                        c->s->fields[f].id);
+}
+
 /* For every field, the member of @obj ({field pattern: ...}) whose pattern selects it most
- * specifically (later members win ties), or NULL. Fails on a pattern that selects nothing. */
+ * specifically (fsim_field_pattern_match's rank), or NULL. Never by position: two members of
+ * the same rank that select one field must have equal values. Fails on a pattern that selects
+ * nothing, and on such a tie. */
 static gboolean
 most_specific (FsimConv *c, const cJSON *obj, const FsimJPath *p, const cJSON **out,
                GError **error)
 {
     const FsimScenario *s = c->s;
     g_autofree int *best = g_new (int, s->n_fields ? s->n_fields : 1);
+    g_autofree gboolean *tie = g_new0 (gboolean, s->n_fields ? s->n_fields : 1);
     for (size_t f = 0; f < s->n_fields; f++) {
         best[f] = -1;
         out[f] = NULL;
@@ -57,9 +93,14 @@ most_specific (FsimConv *c, const cJSON *obj, const FsimJPath *p, const cJSON **
             if (!fsim_field_pattern_match (m->string, s->fields[f].id, &rank))
                 continue;
             any = TRUE;
-            if (rank >= best[f]) {
+            if (rank == best[f]) {
+                tie[f] = tie[f] || !cJSON_Compare (m, out[f], TRUE);
+                if (strcmp (m->string, out[f]->string) < 0)
+                    out[f] = m; /* equal values: the same choice whatever the order */
+            } else if (rank > best[f]) {
                 best[f] = rank;
                 out[f] = m;
+                tie[f] = FALSE;
             }
         }
         FsimJPath mp = FSIM_JP_KEY (p, m->string);
@@ -73,6 +114,9 @@ most_specific (FsimConv *c, const cJSON *obj, const FsimJPath *p, const cJSON **
                             "field pattern '%s' selects no field%s%s%s", m->string,
                             near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
     }
+    for (size_t f = 0; f < s->n_fields; f++)
+        if (tie[f])
+            return fail_tie (c, obj, p, f, best[f], error);
     return TRUE;
 }
 
@@ -328,6 +372,78 @@ convert_gen_settings (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError 
     return convert_audience_mix (c, st, &sp, error);
 }
 
+/* How specific an adoption selector is: "*" < kind:, tag: and globs < an exact partner id. */
+static int
+selector_rank (const FsimScenario *s, const char *sel)
+{
+    if (strcmp (sel, "*") == 0)
+        return 0;
+    return fsim_scenario_find_partner (s, sel) >= 0 ? 2 : 1;
+}
+
+/* Where the object form of adoption stands for each partner: the rank of the selector that set
+ * its share, that selector, and another of the same rank with a different share (a conflict,
+ * unless a more specific selector comes). */
+typedef struct {
+    int *rank;
+    const cJSON **by;
+    const cJSON **clash;
+} AdoptRanks;
+
+/* One adoption entry SELECTOR: share, applied to every partner it selects. In the object form
+ * (@r non-NULL) a more specific selector wins; in the array form, later entries win. */
+static gboolean
+adopt_entry (FsimConv *c, const cJSON *holder, const cJSON *m, const FsimJPath *hp,
+             AdoptRanks *r, GError **error)
+{
+    const FsimScenario *s = c->s;
+    FsimPopulationSpec *ps = &c->s->population;
+    FsimJPath mp = FSIM_JP_KEY (hp, m->string);
+    double share = 0;
+    if (!fsim_i_get_number (c, holder, m->string, hp, 0, 1, &share, error)
+        || !fsim_i_check_partner_selector (c, m, m->string, TRUE, &mp, error))
+        return FALSE;
+    int rank = r ? selector_rank (s, m->string) : 0;
+    for (size_t i = 0; i < s->n_partners; i++) {
+        if (!fsim_partner_selector_matches (&s->partners[i], m->string))
+            continue;
+        if (r && r->by[i] && rank < r->rank[i])
+            continue;
+        if (r && r->by[i] && rank == r->rank[i]) {
+            if (ps->adoption[i] != share && !r->clash[i])
+                r->clash[i] = m;
+            continue;
+        }
+        ps->adoption[i] = share;
+        if (r) {
+            r->rank[i] = rank;
+            r->by[i] = m;
+            r->clash[i] = NULL;
+        }
+    }
+    return TRUE;
+}
+
+static gboolean
+fail_adoption_clash (FsimConv *c, const FsimJPath *ap, const AdoptRanks *r, size_t i,
+                     GError **error)
+{
+    const cJSON *x = r->by[i], *y = r->clash[i];
+    if (strcmp (x->string, y->string) > 0) {
+        const cJSON *t = x;
+        x = y;
+        y = t;
+    }
+    const char *id = c->s->partners[i].id;
+    FsimJPath yp = FSIM_JP_KEY (ap, y->string);
+    return fsim_i_fail (c, error, y, TRUE, FSIM_LOADER_ERROR_VALUE, &yp,
+                        "'%s' and '%s' both select partner '%s' and give it different shares; "
+                        "the order of keys carries no meaning in JSON, so give '%s' its own "
+                        "entry, or write adoption as an array of {SELECTOR: share} objects "
+                        "(later entries win)", x->string, y->string, id, id);
+}
+
+/* "adoption": {SELECTOR: share} (by specificity) or [{SELECTOR: share}, ...] (in order). */
 static gboolean
 convert_adoption (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **error)
 {
@@ -338,27 +454,36 @@ convert_adoption (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **er
     FsimJPath ap = FSIM_JP_KEY (p, "adoption");
     if (!ad)
         return TRUE;
+    if (cJSON_IsArray (ad)) {
+        int i = 0;
+        for (const cJSON *e = ad->child; e; e = e->next, i++) {
+            FsimJPath ep = FSIM_JP_IDX (&ap, i);
+            if (!cJSON_IsObject (e) || cJSON_GetArraySize (e) != 1)
+                return fsim_i_fail (c, error, e, FALSE, FSIM_LOADER_ERROR_SCHEMA, &ep,
+                                    "expected an object with one key {partner selector: "
+                                    "share}, got %s", cJSON_IsObject (e)
+                                    ? "an object with another number of keys"
+                                    : fsim_i_json_type_name (e));
+            if (!adopt_entry (c, e, e->child, &ep, NULL, error))
+                return FALSE;
+        }
+        return TRUE;
+    }
     if (!cJSON_IsObject (ad))
         return fsim_i_fail (c, error, ad, FALSE, FSIM_LOADER_ERROR_SCHEMA, &ap,
-                            "expected an object {partner selector: share}, got %s",
-                            fsim_i_json_type_name (ad));
-    /* Two passes: selectors in order, then exact partner ids, which override them. */
-    for (int exact = 0; exact < 2; exact++) {
-        for (const cJSON *m = ad->child; m; m = m->next) {
-            FsimJPath mp = FSIM_JP_KEY (&ap, m->string);
-            gssize q = fsim_scenario_find_partner (s, m->string);
-            double share = 0;
-            if ((q >= 0) != exact)
-                continue;
-            if (!fsim_i_get_number (c, ad, m->string, &ap, 0, 1, &share, error))
-                return FALSE;
-            if (!fsim_i_check_partner_selector (c, m, m->string, TRUE, &mp, error))
-                return FALSE;
-            for (size_t i = 0; i < s->n_partners; i++)
-                if (fsim_partner_selector_matches (&s->partners[i], m->string))
-                    ps->adoption[i] = share;
-        }
-    }
+                            "expected an object {partner selector: share} or an array of "
+                            "them, got %s", fsim_i_json_type_name (ad));
+    size_t n = s->n_partners ? s->n_partners : 1;
+    g_autofree int *rank = g_new0 (int, n);
+    g_autofree const cJSON **by = g_new0 (const cJSON *, n);
+    g_autofree const cJSON **clash = g_new0 (const cJSON *, n);
+    AdoptRanks r = { rank, by, clash };
+    for (const cJSON *m = ad->child; m; m = m->next)
+        if (!adopt_entry (c, ad, m, &ap, &r, error))
+            return FALSE;
+    for (size_t i = 0; i < s->n_partners; i++)
+        if (clash[i])
+            return fail_adoption_clash (c, &ap, &r, i, error);
     return TRUE;
 }
 

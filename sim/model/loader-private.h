@@ -40,6 +40,8 @@ typedef struct {
     GHashTable *included;  /* canonical paths of the policy files already included */
     GPtrArray *file_sets;  /* the scenario files' "set" objects, base first (buried) */
     guint n_files;
+    GPtrArray *read;  /* canonical paths of the files read, in order (FsimScenario.files) */
+    GArray *overrides; /* FsimOverride: every set applied, in order (FsimScenario.overrides) */
     guint64 n_bytes;  /* read so far, for FSIM_LOADER_MAX_TOTAL_BYTES */
     guint64 n_values; /* an upper bound of the values parsed so far (FSIM_LOADER_MAX_VALUES) */
 } FsimJsonDoc;
@@ -68,12 +70,14 @@ gboolean fsim_i_check_top_keys (FsimJsonDoc *doc, const cJSON *root, gboolean sc
 /* "did you mean" helper: the candidate closest to @word, or NULL if none is close. */
 #define fsim_i_closest fsim_text_closest
 
-/* Apply one set path (loader-merge.c): replace the value at @path in @root by @value (taking
- * ownership); messages are located at @where's key. */
+/* Apply one set path of a claim's alternative (loader-merge.c): replace the value(s) at @path
+ * in @root by @value (taking ownership), without recording an override (doc->overrides);
+ * messages are located at @where's key. */
 gboolean fsim_i_apply_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value,
                            const cJSON *where, GError **error);
-/* Check that @path could be set in @root (every key before the last exists) without setting
- * it: the alternatives of a claim that are not in force. */
+/* Check that @path could be set in @root (every key before the last exists, every
+ * multi-selector selects something) without setting it: the alternatives of a claim that are
+ * not in force. */
 gboolean fsim_i_check_set_path (FsimJsonDoc *doc, cJSON *root, const char *path,
                                 const cJSON *where, GError **error);
 /* Is @path a path under the top-level "choices" (it then chooses a claim's alternative, and
@@ -113,7 +117,18 @@ typedef struct {
     GHashTable *api_ix;
     GHashTable *partner_ix;
     GHashTable *rule_ix;
+    GPtrArray *errors; /* GError*: the failed entities of the stage being converted */
 } FsimConv;
+
+/* Errors reported for one file before the loader stops (docs/format.md, "Error messages"). */
+#define FSIM_LOADER_MAX_ERRORS 20
+
+/* An entity of an array (a field, API, partner, rule, expectation) failed with *@local: keep
+ * its error (stealing it) and say whether to go on with the next entity (FALSE once
+ * FSIM_LOADER_MAX_ERRORS are kept). A stage ends with fsim_i_stage_ok(). */
+gboolean fsim_i_keep_error (FsimConv *c, GError **local);
+/* No entity of the stage failed. */
+gboolean fsim_i_stage_ok (const FsimConv *c);
 
 /* Sets a located error "FILE:LINE:COL: PATH: MESSAGE" and returns FALSE. */
 gboolean fsim_i_fail (FsimConv *c, GError **error, const cJSON *node, gboolean at_key,

@@ -134,20 +134,25 @@ convert_fields (FsimConv *c, const cJSON *root, GError **error)
         FsimJPath p = FSIM_JP_IDX (&top, file_index (c, e, i));
         FsimField *f = &c->s->fields[i];
         c->s->n_fields = i + 1;
-        if (!fsim_i_check_object (c, e, &p, keys, req, error)
-            || !fsim_i_get_id (c, e, "id", &p, &f->id, error)
-            || !fsim_i_get_string (c, e, "label", &p, &f->label, error)
-            || !fsim_i_get_bool (c, e, "sensitive", &p, &f->sensitive, error))
-            return FALSE;
+        g_autoptr(GError) local = NULL;
+        if (!fsim_i_check_object (c, e, &p, keys, req, &local)
+            || !fsim_i_get_id (c, e, "id", &p, &f->id, &local)
+            || !fsim_i_get_string (c, e, "label", &p, &f->label, &local)
+            || !fsim_i_get_bool (c, e, "sensitive", &p, &f->sensitive, &local)) {
+            if (!fsim_i_keep_error (c, &local))
+                break;
+            continue;
+        }
         if (!f->label)
             f->label = g_strdup (f->id);
         f->loc = fsim_i_loc_of (c, e);
         FsimJPath ip = FSIM_JP_KEY (&p, "id");
-        if (!register_id (c, c->field_ix, f->id, i, e, &ip, "field", error))
-            return FALSE;
+        if (!register_id (c, c->field_ix, f->id, i, e, &ip, "field", &local)
+            && !fsim_i_keep_error (c, &local))
+            break;
     }
     c->s->field_words = FSIM_BITS_WORDS (c->s->n_fields);
-    return TRUE;
+    return fsim_i_stage_ok (c);
 }
 
 /* ---- APIs ---------------------------------------------------------------------------------- */
@@ -252,13 +257,14 @@ convert_apis (FsimConv *c, const cJSON *root, GError **error)
     for (const cJSON *e = arr ? arr->child : NULL; e; e = e->next, i++) {
         FsimJPath p = FSIM_JP_IDX (&top, file_index (c, e, i));
         c->s->n_apis = i + 1;
-        if (!convert_api (c, e, &p, &c->s->apis[i], error))
-            return FALSE;
+        g_autoptr(GError) local = NULL;
         FsimJPath ip = FSIM_JP_KEY (&p, "id");
-        if (!register_id (c, c->api_ix, c->s->apis[i].id, i, e, &ip, "API", error))
-            return FALSE;
+        if ((!convert_api (c, e, &p, &c->s->apis[i], &local)
+             || !register_id (c, c->api_ix, c->s->apis[i].id, i, e, &ip, "API", &local))
+            && !fsim_i_keep_error (c, &local))
+            break;
     }
-    return TRUE;
+    return fsim_i_stage_ok (c);
 }
 
 /* ---- partners -------------------------------------------------------------------------------- */
@@ -537,20 +543,26 @@ convert_partners (FsimConv *c, const cJSON *root, GError **error)
         const char *const *any = (const char *const[]) { "id", "name", "kind", "country",
             "tags", "integrates", "requests", "destinations", "shares", "consent", "sources",
             NULL };
-        if (!fsim_i_check_object (c, e, &p, any, req, error)
-            || !fsim_i_get_id (c, e, "id", &p, &c->s->partners[i].id, error))
-            return FALSE;
+        g_autoptr(GError) local = NULL;
         FsimJPath ip = FSIM_JP_KEY (&p, "id");
-        if (!register_id (c, c->partner_ix, c->s->partners[i].id, i, e, &ip, "partner", error))
+        if ((!fsim_i_check_object (c, e, &p, any, req, &local)
+             || !fsim_i_get_id (c, e, "id", &p, &c->s->partners[i].id, &local)
+             || !register_id (c, c->partner_ix, c->s->partners[i].id, i, e, &ip, "partner",
+                              &local))
+            && !fsim_i_keep_error (c, &local))
             return FALSE;
     }
+    if (!fsim_i_stage_ok (c))
+        return FALSE; /* the ids are what the partners refer to each other by */
     i = 0;
     for (const cJSON *e = arr ? arr->child : NULL; e; e = e->next, i++) {
         FsimJPath p = FSIM_JP_IDX (&top, file_index (c, e, i));
-        if (!convert_partner (c, e, &p, &c->s->partners[i], error))
-            return FALSE;
+        g_autoptr(GError) local = NULL;
+        if (!convert_partner (c, e, &p, &c->s->partners[i], &local)
+            && !fsim_i_keep_error (c, &local))
+            break;
     }
-    return TRUE;
+    return fsim_i_stage_ok (c);
 }
 
 /* ---- rules --------------------------------------------------------------------------------- */
@@ -656,16 +668,50 @@ convert_rules (FsimConv *c, const cJSON *root, GError **error)
     for (const cJSON *e = arr ? arr->child : NULL; e; e = e->next, i++) {
         FsimJPath p = FSIM_JP_IDX (&top, file_index (c, e, i));
         c->s->n_rules = i + 1;
-        if (!convert_rule (c, e, &p, &c->s->rules[i], error))
-            return FALSE;
+        g_autoptr(GError) local = NULL;
         FsimJPath ip = FSIM_JP_KEY (&p, "id");
-        if (!register_id (c, c->rule_ix, c->s->rules[i].id, i, e, &ip, "rule", error))
-            return FALSE;
+        if ((!convert_rule (c, e, &p, &c->s->rules[i], &local)
+             || !register_id (c, c->rule_ix, c->s->rules[i].id, i, e, &ip, "rule", &local))
+            && !fsim_i_keep_error (c, &local))
+            break;
     }
-    return TRUE;
+    return fsim_i_stage_ok (c);
 }
 
 /* ---- entry points ---------------------------------------------------------------------------- */
+
+gboolean
+fsim_i_keep_error (FsimConv *c, GError **local)
+{
+    g_assert (local && *local);
+    g_ptr_array_add (c->errors, g_steal_pointer (local));
+    return c->errors->len < FSIM_LOADER_MAX_ERRORS;
+}
+
+gboolean
+fsim_i_stage_ok (const FsimConv *c)
+{
+    return c->errors->len == 0;
+}
+
+/* Every kept error in one GError (the code of the first): one "FILE:LINE:COL: MESSAGE" line
+ * each, and a last line when the limit stopped the loader. */
+static void
+combine_errors (GPtrArray *errors, const char *path, GError **error)
+{
+    const GError *first = errors->pdata[0];
+    if (errors->len == 1) {
+        g_propagate_error (error, g_error_copy (first));
+        return;
+    }
+    g_autoptr(GString) all = g_string_new (NULL);
+    for (guint i = 0; i < errors->len; i++)
+        g_string_append_printf (all, "%s%s", i ? "\n" : "",
+                                ((const GError *) errors->pdata[i])->message);
+    if (errors->len >= FSIM_LOADER_MAX_ERRORS)
+        g_string_append_printf (all, "\n%s: stopped after %u errors", path, errors->len);
+    g_set_error_literal (error, first->domain, first->code, all->str);
+}
 
 FsimScenario *
 fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path, GError **error)
@@ -673,6 +719,15 @@ fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path, GError **
     g_autoptr(FsimScenario) s = g_new0 (FsimScenario, 1);
     s->strings = g_string_chunk_new (256);
     s->path = g_strdup (path);
+    s->files = g_new0 (char *, doc->read->len + 1);
+    for (guint i = 0; i < doc->read->len; i++)
+        s->files[i] = g_strdup (doc->read->pdata[i]);
+    s->n_overrides = doc->overrides->len;
+    s->overrides = g_new0 (FsimOverride, s->n_overrides + 1);
+    for (guint i = 0; i < doc->overrides->len; i++) {
+        const FsimOverride *o = &g_array_index (doc->overrides, FsimOverride, i);
+        s->overrides[i] = (FsimOverride) { g_strdup (o->path), g_strdup (o->value), o->changed };
+    }
     FsimConv c = {
         .doc = doc,
         .s = s,
@@ -680,6 +735,7 @@ fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path, GError **
         .api_ix = g_hash_table_new (g_str_hash, g_str_equal),
         .partner_ix = g_hash_table_new (g_str_hash, g_str_equal),
         .rule_ix = g_hash_table_new (g_str_hash, g_str_equal),
+        .errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free),
     };
     /* include / extends / set are consumed by the merge; a key that a set added must be
      * checked here (the files' own keys were checked as they were read). */
@@ -698,6 +754,9 @@ fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path, GError **
     if (ok && pop)
         ok = fsim_i_convert_population (&c, pop, error);
     ok = ok && fsim_i_convert_expect (&c, root, error) && fsim_i_convert_claims (&c, root, error);
+    if (c.errors->len > 0)
+        combine_errors (c.errors, path, error);
+    g_ptr_array_unref (c.errors);
     /* the id indexes serve the scenario's lookups (their keys are its ids) */
     s->field_ix = c.field_ix;
     s->api_ix = c.api_ix;
@@ -725,4 +784,21 @@ FsimScenario *
 fsim_loader_load (const char *path, const char *const *sets, GError **error)
 {
     return fsim_loader_load_string (path, NULL, sets, error);
+}
+
+FsimScenario *
+fsim_loader_load_scenario (const char *path, const char *const *sets, GError **error)
+{
+    g_return_val_if_fail (path != NULL, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+    g_autoptr(FsimScenario) s = fsim_loader_load (path, sets, error);
+    if (s && !s->id) {
+        g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_SCHEMA,
+                     "%s: a policy file, not a scenario: it has no date and no population, so "
+                     "there is nothing to simulate; give a scenario file that includes it "
+                     "(a 'scenario' id, a 'date' and a 'population': docs/format.md, "
+                     "\"Scenario files\")", path);
+        return NULL;
+    }
+    return g_steal_pointer (&s);
 }

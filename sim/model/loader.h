@@ -44,3 +44,14 @@ FsimScenario *fsim_loader_load (const char *path, const char *const *sets, GErro
  */
 FsimScenario *fsim_loader_load_string (const char *path, const char *text,
                                        const char *const *sets, GError **error);
+
+/**
+ * fsim_loader_load_scenario:
+ * Like fsim_loader_load(), for the commands that simulate (`run`, `report`, `diagram`,
+ * `timeline`, `population`, `diff`): a bare policy file, which has no date and no population,
+ * is an error (FSIM_LOADER_ERROR_SCHEMA) that says so and what to run instead.
+ *
+ * Returns: (transfer full): the scenario (its id non-NULL), or NULL with @error set.
+ */
+FsimScenario *fsim_loader_load_scenario (const char *path, const char *const *sets,
+                                         GError **error);

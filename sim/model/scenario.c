@@ -93,17 +93,25 @@ fsim_field_pattern_match (const char *pattern, const char *field, int *out_rank)
     gboolean match;
     if (strcmp (pattern, "*") == 0) {
         match = TRUE;
-    } else if (len > 2 && g_str_has_suffix (pattern, ".*")) {
+    } else if (len > 2 && g_str_has_suffix (pattern, ".*") && !strpbrk (pattern, "?")
+               && memchr (pattern, '*', len - 1) == NULL) {
+        /* "profile.*": the prefix "profile." (strictly under profile) */
         match = strncmp (field, pattern, len - 1) == 0 && field[len - 1] != '\0';
-        rank = (int) len;
+        rank = FSIM_RANK_PREFIX + 2 * (int) (len - 1) + 1;
     } else if (strpbrk (pattern, "*?")) {
+        /* a glob: more literal characters first, then fewer '*' (docs/semantics.md) */
+        int literals = 0, stars = 0;
+        for (const char *q = pattern; *q; q++) {
+            literals += *q != '*' && *q != '?';
+            stars += *q == '*';
+        }
         match = g_pattern_match_simple (pattern, field);
-        rank = 1;
+        rank = 1 + literals * 64 + (63 - MIN (stars, 63));
     } else {
         size_t fl = strlen (field);
         match = strcmp (pattern, field) == 0
                 || (fl > len && strncmp (field, pattern, len) == 0 && field[len] == '.');
-        rank = strcmp (pattern, field) == 0 ? 100000 : (int) len + 1;
+        rank = strcmp (pattern, field) == 0 ? FSIM_RANK_EXACT : FSIM_RANK_PREFIX + 2 * (int) len;
     }
     if (out_rank)
         *out_rank = rank;
@@ -228,6 +236,10 @@ fsim_scenario_free (FsimScenario *s)
     g_free (s->title);
     g_free (s->description);
     g_free (s->path);
+    g_strfreev (s->files);
+    for (size_t i = 0; i < s->n_overrides; i++)
+        fsim_override_clear (&s->overrides[i]);
+    g_free (s->overrides);
     g_free (s->date_string);
     fsim_sources_clear (&s->sources);
     g_strfreev (s->assumptions);
@@ -393,4 +405,64 @@ fsim_any_glob_matches (char *const *patterns, const char *text)
         if (g_pattern_match_simple (patterns[i], text))
             return TRUE;
     return FALSE;
+}
+
+FsimWord *
+fsim_scenario_select_fields (const FsimScenario *s, const char *pattern)
+{
+    g_return_val_if_fail (s != NULL && pattern != NULL, NULL);
+    g_autofree FsimWord *bits = fsim_bits_new (s->field_words);
+    gboolean any = FALSE;
+    for (size_t f = 0; f < s->n_fields; f++)
+        if (fsim_field_pattern_match (pattern, s->fields[f].id, NULL)) {
+            fsim_bits_set (bits, f);
+            any = TRUE;
+        }
+    return any ? g_steal_pointer (&bits) : NULL;
+}
+
+FsimWord *
+fsim_scenario_select_partners (const FsimScenario *s, const char *selector)
+{
+    g_return_val_if_fail (s != NULL && selector != NULL, NULL);
+    g_autofree FsimWord *bits = fsim_bits_new (s->partner_words);
+    gboolean any = FALSE;
+    for (size_t p = 0; p < s->n_partners; p++)
+        if (fsim_partner_selector_matches (&s->partners[p], selector)) {
+            fsim_bits_set (bits, p);
+            any = TRUE;
+        }
+    return any ? g_steal_pointer (&bits) : NULL;
+}
+
+void
+fsim_focus_clear (FsimFocus *focus)
+{
+    if (!focus)
+        return;
+    g_clear_pointer (&focus->partners, g_free);
+    g_clear_pointer (&focus->fields, g_free);
+    g_clear_pointer (&focus->jurisdiction, g_free);
+    g_clear_pointer (&focus->description, g_free);
+}
+
+gboolean
+fsim_focus_has_partner (const FsimFocus *focus, size_t p)
+{
+    return !focus || !focus->partners || fsim_bits_get (focus->partners, p);
+}
+
+gboolean
+fsim_focus_has_field (const FsimFocus *focus, size_t f)
+{
+    return !focus || !focus->fields || fsim_bits_get (focus->fields, f);
+}
+
+void
+fsim_override_clear (FsimOverride *o)
+{
+    if (!o)
+        return;
+    g_clear_pointer (&o->path, g_free);
+    g_clear_pointer (&o->value, g_free);
 }

@@ -185,6 +185,16 @@ typedef struct {
     FsimLoc loc;
 } FsimRule;
 
+/* One override applied by `set` or `--set`: PATH, the VALUE as JSON, and how many values it
+ * changed (a path with [*], [kind:K], [tag:T] or a glob picks several). */
+typedef struct {
+    char *path;
+    char *value;
+    size_t changed;
+} FsimOverride;
+
+void fsim_override_clear (FsimOverride *o);
+
 /* Per-user settings. audience is indexed by field; apps_others is a field bit set. */
 typedef struct {
     gboolean platform;
@@ -338,6 +348,9 @@ typedef struct {
     char *title;
     char *description;
     char *path;        /* the file it was loaded from */
+    char **files;      /* every file read for it (canonical paths), the top file first */
+    FsimOverride *overrides; /* every `set` and `--set` applied, in order */
+    size_t n_overrides;
     FsimDay date;
     char *date_string; /* YYYY-MM-DD */
     guint64 seed;
@@ -385,7 +398,13 @@ gssize fsim_scenario_find_claim (const FsimScenario *s, const char *id);
 gssize fsim_claim_find_alternative (const FsimClaim *claim, const char *id);
 
 /* Does field pattern @pattern ("*", "profile", "profile.*" or a glob; docs/format.md) select
- * @field? @out_rank (nullable) orders specificity: an exact id > a longer prefix > a glob > "*". */
+ * @field? @out_rank (nullable) orders specificity, whatever the order the patterns were
+ * written in (docs/semantics.md, "Which pattern wins"): the exact id (FSIM_RANK_EXACT) > a
+ * prefix, longer first, "profile.*" just above "profile" (FSIM_RANK_PREFIX + ...) > a glob, more
+ * literal characters first, then fewer '*' (1 .. FSIM_RANK_PREFIX - 1) > "*" (0). Two globs of
+ * one rank can both select a field: the caller decides what that means. */
+#define FSIM_RANK_EXACT (1 << 30)
+#define FSIM_RANK_PREFIX (1 << 24)
 gboolean fsim_field_pattern_match (const char *pattern, const char *field, int *out_rank);
 
 /* A glob ("*" and "?") compiled once, for matching it against many ids: matches exactly as
@@ -402,6 +421,32 @@ gboolean fsim_partner_selector_matches (const FsimPartner *p, const char *select
 /* Does any of the NULL-terminated scope or id @patterns (exact ids or globs with * and ?)
  * match @text? The one glob matcher of rules, requests and lint. NULL matches nothing. */
 gboolean fsim_any_glob_matches (char *const *patterns, const char *text);
+
+/* Bit set of the fields selected by the field pattern @pattern (the format's pattern rules),
+ * or NULL if it selects none. (transfer full) Can't fail. */
+FsimWord *fsim_scenario_select_fields (const FsimScenario *s, const char *pattern);
+/* Bit set of the partners selected by the selector @selector ("*", "kind:K", "tag:T", an id or
+ * a glob), or NULL if it selects none. (transfer full) Can't fail. */
+FsimWord *fsim_scenario_select_partners (const FsimScenario *s, const char *selector);
+
+/*
+ * What a focused command (run, diff, timeline --partner/--field/--jurisdiction) counts: only
+ * the flows of a selected field to a selected partner that land in the jurisdiction. A plain
+ * struct; NULL members select everything. docs/analysis.md, "Focus".
+ */
+typedef struct {
+    FsimWord *partners;  /* partner bit set (partner_words), or NULL: every partner */
+    FsimWord *fields;    /* field bit set (field_words), or NULL: every field */
+    char *jurisdiction;  /* an ISO code or "device", or NULL: anywhere */
+    char *description;   /* "partner tag:china, jurisdiction CN" (for reports), or NULL */
+} FsimFocus;
+
+/* Frees the members of @focus (not @focus itself). Accepts NULL. */
+void fsim_focus_clear (FsimFocus *focus);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FsimFocus, fsim_focus_clear)
+/* Whether @focus selects partner @p, field @f (can't fail; a NULL focus selects all). */
+gboolean fsim_focus_has_partner (const FsimFocus *focus, size_t p);
+gboolean fsim_focus_has_field (const FsimFocus *focus, size_t f);
 
 /* Parse "YYYY-MM-DD" strictly; FALSE if malformed or not a real date. */
 gboolean fsim_day_parse (const char *text, FsimDay *out_day);

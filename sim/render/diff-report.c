@@ -30,6 +30,46 @@ is_allowed (gboolean present, FsimVerdict v)
     return present && v == FSIM_VERDICT_ALLOWED;
 }
 
+/* Does @focus (resolved against the what-if) select this partner / field / jurisdiction? A
+ * partner or field only the base has is kept. */
+static gboolean
+focus_partner (const FsimDiff *d, const FsimFocus *focus, const char *partner)
+{
+    gssize p = focus ? fsim_scenario_find_partner (d->whatif, partner) : -1;
+    return p < 0 || fsim_focus_has_partner (focus, (size_t) p);
+}
+
+static gboolean
+focus_field (const FsimDiff *d, const FsimFocus *focus, const char *field)
+{
+    gssize f = focus ? fsim_scenario_find_field (d->whatif, field) : -1;
+    return f < 0 || fsim_focus_has_field (focus, (size_t) f);
+}
+
+static gboolean
+focus_jurisdiction (const FsimFocus *focus, const char *jurisdiction)
+{
+    return !focus || !focus->jurisdiction || strcmp (focus->jurisdiction, jurisdiction) == 0;
+}
+
+static gboolean
+focus_flow (const FsimDiff *d, const FsimFocus *focus, const FsimDiffFlow *f)
+{
+    return focus_partner (d, focus, f->partner) && focus_field (d, focus, f->field)
+           && focus_jurisdiction (focus, f->on_device ? "device" : f->jurisdiction);
+}
+
+/* Is override @o of the what-if one the base does not have (the what-if's own)? */
+static gboolean
+own_override (const FsimDiff *d, const FsimOverride *o)
+{
+    for (size_t i = 0; i < d->base->n_overrides; i++)
+        if (strcmp (d->base->overrides[i].path, o->path) == 0
+            && strcmp (d->base->overrides[i].value, o->value) == 0)
+            return FALSE;
+    return TRUE;
+}
+
 /* ---- text ------------------------------------------------------------------------------- */
 
 static void
@@ -60,11 +100,26 @@ text_examples (GString *out, const GPtrArray *names, size_t total)
 }
 
 static void
-text_header (const FsimDiff *d, GString *out)
+text_header (const FsimDiff *d, const FsimFocus *focus, GString *out)
 {
     g_string_append (out, "flowsim " FSIM_VERSION " diff\n\n");
     text_side (out, "Base", d->base);
     text_side (out, "What-if", d->whatif);
+    for (size_t i = 0; i < d->whatif->n_overrides; i++) {
+        const FsimOverride *o = &d->whatif->overrides[i];
+        if (!own_override (d, o))
+            continue;
+        g_string_append (out, "  Override    ");
+        fsim_i_append_clean (out, o->path);
+        g_string_append_c (out, '=');
+        fsim_i_append_clean (out, o->value);
+        g_string_append_printf (out, " (%zu value%s)\n", o->changed, o->changed == 1 ? "" : "s");
+    }
+    if (focus && focus->description) {
+        g_string_append (out, "  Focus       ");
+        fsim_i_append_clean (out, focus->description);
+        g_string_append_c (out, '\n');
+    }
     g_string_append (out, "  Population  ");
     fsim_i_append_clean (out, d->population);
     g_string_append_printf (out, "\n\nUsers with at least one field reaching a partner: %zu "
@@ -77,23 +132,36 @@ text_header (const FsimDiff *d, GString *out)
 }
 
 static void
-text_partners (const FsimDiff *d, GString *out)
+text_partners (const FsimDiff *d, gboolean all, const FsimFocus *focus, GString *out)
 {
-    static const char *const headers[] = { "Partner", "On this population", "For any user",
-                                           "Flows gained", "Flows lost", NULL };
+    static const char *const headers[] = { "Partner", "In words", "On this population",
+                                           "For any user", "Flows gained", "Flows lost", NULL };
     FsimTable t;
-    fsim_table_init (&t, "lllrr", headers);
+    size_t same = 0;
+    fsim_table_init (&t, "llllrr", headers);
     for (guint i = 0; i < d->partners->len; i++) {
         const FsimDiffPartner *p = &g_array_index (d->partners, FsimDiffPartner, i);
+        if (!focus_partner (d, focus, p->partner))
+            continue;
+        if (!all && p->verdict == FSIM_DIFF_EQUIVALENT
+            && p->verdict_any == FSIM_DIFF_EQUIVALENT) {
+            same++;
+            continue;
+        }
         char **row = fsim_table_row (&t);
         row[0] = fsim_text_clean (p->partner);
-        row[1] = g_strdup (verdict_words[p->verdict]);
-        row[2] = g_strdup (verdict_words[p->verdict_any]);
-        row[3] = fsim_fmt_count (p->gained);
-        row[4] = fsim_fmt_count (p->lost);
+        row[1] = g_strdup (fsim_diff_partner_words (p));
+        row[2] = g_strdup (verdict_words[p->verdict]);
+        row[3] = g_strdup (verdict_words[p->verdict_any]);
+        row[4] = fsim_fmt_count (p->gained);
+        row[5] = fsim_fmt_count (p->lost);
     }
-    fsim_table_finish (&t, "\nVerdict per partner (the what-if against the base; flows are "
-                           "(user, field, destination))\n", out);
+    fsim_table_finish (&t, "\nWhat changes per partner (the what-if against the base; flows "
+                           "are (user, field, destination))\n", out);
+    if (same > 0)
+        g_string_append_printf (out, "  (%zu partner%s with no change left out; --all shows "
+                                     "%s)\n", same, same == 1 ? "" : "s",
+                                same == 1 ? "it" : "them");
 }
 
 /* "allowed (rule R, FILE:LINE:COL)", "denied (rule R, ...)", "no_allow", "-" (absent). */
@@ -137,7 +205,7 @@ change_key (const FsimDiffDecision *x, gboolean b, gboolean w)
 }
 
 static void
-text_decisions (const FsimDiff *d, GString *out)
+text_decisions (const FsimDiff *d, const FsimFocus *focus, GString *out)
 {
     static const char *const headers[] = { "Partner", "API", "Scope", "Change", "Before",
                                            "After", NULL };
@@ -146,6 +214,8 @@ text_decisions (const FsimDiff *d, GString *out)
     for (guint i = 0; i < d->decisions->len; i++) {
         const FsimDiffDecision *x = &g_array_index (d->decisions, FsimDiffDecision, i);
         gboolean b = is_allowed (x->in_base, x->before), w = is_allowed (x->in_whatif, x->after);
+        if (!focus_partner (d, focus, x->partner))
+            continue;
         char **row = fsim_table_row (&t);
         row[0] = fsim_text_clean (x->partner);
         row[1] = fsim_text_clean (x->api);
@@ -168,7 +238,7 @@ flow_where (const FsimDiffFlow *f)
 }
 
 static void
-text_flows (const FsimDiff *d, GString *out)
+text_flows (const FsimDiff *d, const FsimFocus *focus, GString *out)
 {
     static const char *const headers[] = { "Field", "Partner", "Destination", "Where",
                                            "Before", "After", "Gained", "Lost", NULL };
@@ -176,7 +246,7 @@ text_flows (const FsimDiff *d, GString *out)
     fsim_table_init (&t, "llllrrrr", headers);
     for (guint i = 0; i < d->flows->len; i++) {
         const FsimDiffFlow *f = &g_array_index (d->flows, FsimDiffFlow, i);
-        if (!f->gained && !f->lost && f->before == f->after)
+        if ((!f->gained && !f->lost && f->before == f->after) || !focus_flow (d, focus, f))
             continue;
         char **row = fsim_table_row (&t);
         row[0] = fsim_text_clean (f->field);
@@ -193,7 +263,7 @@ text_flows (const FsimDiff *d, GString *out)
 }
 
 static void
-text_jurisdictions (const FsimDiff *d, GString *out)
+text_jurisdictions (const FsimDiff *d, gboolean all, const FsimFocus *focus, GString *out)
 {
     static const char *const headers[] = { "Jurisdiction", "Before", "After",
                                            "Before w/o consent", "After w/o consent", NULL };
@@ -201,6 +271,9 @@ text_jurisdictions (const FsimDiff *d, GString *out)
     fsim_table_init (&t, "lrrrr", headers);
     for (guint i = 0; i < d->jurisdictions->len; i++) {
         const FsimDiffJurisdiction *j = &g_array_index (d->jurisdictions, FsimDiffJurisdiction, i);
+        if (!focus_jurisdiction (focus, j->jurisdiction)
+            || (!all && j->before == j->after && j->before_no_consent == j->after_no_consent))
+            continue;
         char **row = fsim_table_row (&t);
         row[0] = strcmp (j->jurisdiction, "device") == 0 ? g_strdup ("on device")
                                                           : fsim_text_clean (j->jurisdiction);
@@ -209,19 +282,29 @@ text_jurisdictions (const FsimDiff *d, GString *out)
         row[3] = fsim_fmt_count (j->before_no_consent);
         row[4] = fsim_fmt_count (j->after_no_consent);
     }
-    fsim_table_finish (&t, "\nJurisdictions (users with at least one field stored there)\n", out);
+    fsim_table_finish (&t, all ? "\nJurisdictions (users with at least one field stored "
+                                 "there)\n"
+                               : "\nJurisdictions (users with at least one field stored there; "
+                                 "unchanged rows left out)\n", out);
+}
+
+void
+fsim_diff_render_text_full (const FsimDiff *d, gboolean all, const FsimFocus *focus,
+                            GString *out)
+{
+    text_header (d, focus, out);
+    text_partners (d, all, focus, out);
+    text_decisions (d, focus, out);
+    text_flows (d, focus, out);
+    text_jurisdictions (d, all, focus, out);
+    if (!fsim_diff_any (d))
+        g_string_append (out, "\nNo difference: the what-if is equivalent to the base.\n");
 }
 
 void
 fsim_diff_render_text (const FsimDiff *d, GString *out)
 {
-    text_header (d, out);
-    text_partners (d, out);
-    text_decisions (d, out);
-    text_flows (d, out);
-    text_jurisdictions (d, out);
-    if (!fsim_diff_any (d))
-        g_string_append (out, "\nNo difference: the what-if is equivalent to the base.\n");
+    fsim_diff_render_text_full (d, FALSE, NULL, out);
 }
 
 /* ---- JSON ------------------------------------------------------------------------------- */
@@ -280,15 +363,20 @@ json_users (const FsimDiff *d, FsimJsonWriter *w)
 }
 
 static void
-json_partners (const FsimDiff *d, FsimJsonWriter *w)
+json_partners (const FsimDiff *d, const FsimFocus *focus, FsimJsonWriter *w)
 {
     fsim_jw_key (w, "partners");
     fsim_jw_open (w, '[');
     for (guint i = 0; i < d->partners->len; i++) {
         const FsimDiffPartner *p = &g_array_index (d->partners, FsimDiffPartner, i);
+        if (!focus_partner (d, focus, p->partner))
+            continue;
         fsim_jw_item (w);
         fsim_jw_open (w, '{');
         fsim_jw_str (w, "id", p->partner);
+        fsim_jw_str (w, "in_words", fsim_diff_partner_words (p));
+        fsim_jw_uint (w, "people_before", p->people_before);
+        fsim_jw_uint (w, "people_after", p->people_after);
         fsim_jw_str (w, "verdict", fsim_diff_verdict_to_string (p->verdict));
         fsim_jw_str (w, "verdict_any_population", fsim_diff_verdict_to_string (p->verdict_any));
         fsim_jw_uint (w, "flows_gained", p->gained);
@@ -314,12 +402,14 @@ json_decision_side (FsimJsonWriter *w, const char *key, const FsimScenario *s, g
 }
 
 static void
-json_decisions (const FsimDiff *d, FsimJsonWriter *w)
+json_decisions (const FsimDiff *d, const FsimFocus *focus, FsimJsonWriter *w)
 {
     fsim_jw_key (w, "decisions");
     fsim_jw_open (w, '[');
     for (guint i = 0; i < d->decisions->len; i++) {
         const FsimDiffDecision *x = &g_array_index (d->decisions, FsimDiffDecision, i);
+        if (!focus_partner (d, focus, x->partner))
+            continue;
         gboolean b = is_allowed (x->in_base, x->before), a = is_allowed (x->in_whatif, x->after);
         fsim_jw_item (w);
         fsim_jw_open (w, '{');
@@ -335,12 +425,14 @@ json_decisions (const FsimDiff *d, FsimJsonWriter *w)
 }
 
 static void
-json_flows (const FsimDiff *d, FsimJsonWriter *w)
+json_flows (const FsimDiff *d, const FsimFocus *focus, FsimJsonWriter *w)
 {
     fsim_jw_key (w, "flows");
     fsim_jw_open (w, '[');
     for (guint i = 0; i < d->flows->len; i++) {
         const FsimDiffFlow *f = &g_array_index (d->flows, FsimDiffFlow, i);
+        if (!focus_flow (d, focus, f))
+            continue;
         fsim_jw_item (w);
         fsim_jw_open (w, '{');
         fsim_jw_str (w, "field", f->field);
@@ -358,12 +450,14 @@ json_flows (const FsimDiff *d, FsimJsonWriter *w)
 }
 
 static void
-json_jurisdictions (const FsimDiff *d, FsimJsonWriter *w)
+json_jurisdictions (const FsimDiff *d, const FsimFocus *focus, FsimJsonWriter *w)
 {
     fsim_jw_key (w, "jurisdictions");
     fsim_jw_open (w, '[');
     for (guint i = 0; i < d->jurisdictions->len; i++) {
         const FsimDiffJurisdiction *j = &g_array_index (d->jurisdictions, FsimDiffJurisdiction, i);
+        if (!focus_jurisdiction (focus, j->jurisdiction))
+            continue;
         fsim_jw_item (w);
         fsim_jw_open (w, '{');
         fsim_jw_str (w, "jurisdiction", j->jurisdiction);
@@ -376,20 +470,48 @@ json_jurisdictions (const FsimDiff *d, FsimJsonWriter *w)
     fsim_jw_close (w, ']');
 }
 
+static void
+json_overrides (const FsimDiff *d, FsimJsonWriter *w)
+{
+    fsim_jw_key (w, "overrides");
+    fsim_jw_open (w, '[');
+    for (size_t i = 0; i < d->whatif->n_overrides; i++) {
+        const FsimOverride *o = &d->whatif->overrides[i];
+        if (!own_override (d, o))
+            continue;
+        fsim_jw_item (w);
+        fsim_jw_open (w, '{');
+        fsim_jw_str (w, "path", o->path);
+        fsim_jw_str (w, "value", o->value);
+        fsim_jw_uint (w, "changed", o->changed);
+        fsim_jw_close (w, '}');
+    }
+    fsim_jw_close (w, ']');
+}
+
 void
 fsim_diff_render_json (const FsimDiff *d, GString *out)
+{
+    fsim_diff_render_json_focused (d, NULL, out);
+}
+
+void
+fsim_diff_render_json_focused (const FsimDiff *d, const FsimFocus *focus, GString *out)
 {
     FsimJsonWriter w = { .out = out };
     fsim_jw_open (&w, '{');
     fsim_jw_str (&w, "flowsim", FSIM_VERSION);
     json_side (&w, "base", d->base);
     json_side (&w, "whatif", d->whatif);
+    json_overrides (d, &w);
+    if (focus && focus->description)
+        fsim_jw_str (&w, "focus", focus->description);
     fsim_jw_bool (&w, "changed", fsim_diff_any (d));
     json_users (d, &w);
-    json_partners (d, &w);
-    json_decisions (d, &w);
-    json_flows (d, &w);
-    json_jurisdictions (d, &w);
+    json_partners (d, focus, &w);
+    json_decisions (d, focus, &w);
+    json_flows (d, focus, &w);
+    json_jurisdictions (d, focus, &w);
     fsim_jw_close (&w, '}');
     g_string_append_c (out, '\n');
 }

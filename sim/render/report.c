@@ -447,6 +447,14 @@ render_text (const FsimScenario *s, const FsimPopulation *pop, const FsimResult 
              const FsimReportOptions *o, GString *out)
 {
     text_header (s, out);
+    if (r->focus) /* a focused run (run --partner/--field/--jurisdiction) */
+        text_pair (out, "Focus", r->focus);
+    for (size_t i = 0; i < s->n_overrides; i++) { /* the what-if, as applied */
+        const FsimOverride *x = &s->overrides[i];
+        g_autofree char *line = g_strdup_printf ("%s=%s (%zu value%s)", x->path, x->value,
+                                                 x->changed, x->changed == 1 ? "" : "s");
+        text_pair (out, "Override", line);
+    }
     fsim_claims_report_text (s, out);
     text_findings (s, r, out);
     text_population (s, pop, r, o, out);
@@ -568,6 +576,21 @@ render_json (const FsimScenario *s, const FsimResult *r, GString *out)
     fsim_jw_str (&w, "title", s->title);
     fsim_jw_str (&w, "date", s->date_string);
     fsim_jw_uint (&w, "seed", s->seed);
+    if (r->focus) /* a focused run: only these flows are counted */
+        fsim_jw_str (&w, "focus", r->focus);
+    if (s->n_overrides > 0) {
+        fsim_jw_key (&w, "overrides");
+        fsim_jw_open (&w, '[');
+        for (size_t i = 0; i < s->n_overrides; i++) {
+            fsim_jw_item (&w);
+            fsim_jw_open (&w, '{');
+            fsim_jw_str (&w, "path", s->overrides[i].path);
+            fsim_jw_str (&w, "value", s->overrides[i].value);
+            fsim_jw_uint (&w, "changed", s->overrides[i].changed);
+            fsim_jw_close (&w, '}');
+        }
+        fsim_jw_close (&w, ']');
+    }
     fsim_jw_key (&w, "population");
     fsim_jw_open (&w, '{');
     fsim_jw_uint (&w, "users", r->n_users);
@@ -615,6 +638,15 @@ csv_flow (GString *out, const FsimScenario *s, const FsimResult *r, size_t f, si
     g_string_append_c (out, '\n');
 }
 
+/* A flow row of a focused run's CSV: only the focused fields, partners and jurisdiction. */
+static gboolean
+in_focus (const FsimFocus *focus, const FsimDestination *d, size_t f, size_t p)
+{
+    const char *j = d->on_device ? "device" : d->jurisdiction;
+    return fsim_focus_has_field (focus, f) && fsim_focus_has_partner (focus, p)
+           && (!focus->jurisdiction || (j && strcmp (j, focus->jurisdiction) == 0));
+}
+
 static void
 render_csv (const FsimScenario *s, const FsimResult *r, GString *out)
 {
@@ -629,7 +661,8 @@ render_csv (const FsimScenario *s, const FsimResult *r, GString *out)
     for (size_t f = 0; f < s->n_fields; f++)
         for (size_t p = 0; p < s->n_partners; p++)
             for (size_t d = 0; d < s->partners[p].n_destinations; d++)
-                if (fsim_bits_get (s->partners[p].destinations[d].fields, f))
+                if (fsim_bits_get (s->partners[p].destinations[d].fields, f)
+                    && in_focus (&r->focus_sets, &s->partners[p].destinations[d], f, p))
                     csv_flow (out, s, r, f, p, d, claims);
 }
 
