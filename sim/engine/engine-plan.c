@@ -169,6 +169,7 @@ fsim_i_engine_plan_new (const FsimScenario *scenario, const FsimDecisions *decis
                         GError **error)
 {
     g_autoptr (FsimEnginePlan) e = g_new0 (FsimEnginePlan, 1);
+    e->focus_jur = -1; /* not focused: every jurisdiction counts (see plan_focus in engine.c) */
     e->nf = scenario->n_fields;
     e->np = scenario->n_partners;
     e->pw = scenario->partner_words;
