@@ -71,7 +71,7 @@ copy_shuffled (const char *src, const char *dst, const char *folder, guint32 see
         g_autofree char *text = NULL;
         g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
         g_autofree char *shuffled = shuffle_text (text, seed + g_str_hash (name));
-        g_autofree char *out = fsim_test_write (to, name, shuffled, -1);
+        g_free (fsim_test_write (to, name, shuffled, -1));
     }
 }
 
@@ -187,8 +187,8 @@ test_keyorder_random (void)
     for (guint32 seed = 1; seed <= n; seed++) {
         g_autofree char *text = enriched_scenario (seed, seed % 2 == 0);
         g_autofree char *shuffled = shuffle_text (text, seed);
-        g_autofree char *a = fsim_test_write (a_dir, "random.json", text, -1);
-        g_autofree char *b = fsim_test_write (b_dir, "random.json", shuffled, -1);
+        g_free (fsim_test_write (a_dir, "random.json", text, -1));
+        g_free (fsim_test_write (b_dir, "random.json", shuffled, -1));
         assert_same_run (a_dir, b_dir, "random.json");
     }
     fsim_test_scratch_free (scratch);

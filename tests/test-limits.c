@@ -245,7 +245,7 @@ test_counts_merged (void)
         g_string_append_printf (b, "%s{ \"id\": \"b%d\" }\n", k ? "," : "", k);
     g_string_append (a, "] }");
     g_string_append (b, "] }");
-    g_autofree char *pa = fsim_test_write (dir, "a.json", a->str, -1);
+    g_free (fsim_test_write (dir, "a.json", a->str, -1));
     g_autofree char *pb = fsim_test_write (dir, "b.json", b->str, -1);
     g_autofree char *top = fsim_test_write (dir, "top.json",
                                             "{ \"include\": [\"a.json\", \"b.json\"] }", -1);

@@ -166,7 +166,8 @@ test_lint_no_effect (void)
 {
     FsimScenario *s = NULL;
     g_autoptr (GArray) w = lint_file ("lint", "no-effect.json", &s);
-    g_autoptr (FsimScenario) owned = s;
+    g_autoptr (FsimScenario) owned = s; /* freed at the end: the warnings point into it */
+    g_assert_nonnull (owned);
     g_assert_cmpuint (w->len, ==, 4);
     const FsimLintWarning *api = &g_array_index (w, FsimLintWarning, 0);
     g_assert_cmpint (api->kind, ==, FSIM_LINT_API_NOT_INTEGRATED);
