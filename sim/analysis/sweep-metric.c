@@ -58,7 +58,8 @@ struct FsimMetric {
     Node *root;
 };
 
-static const char *const group_names[] = { "", "partners", "fields", "jurisdictions", "kinds" };
+static const char *const group_names[] = { "", "partners", "fields", "jurisdictions", "kinds",
+                                            NULL };
 static const char *const top_counts[] = { "users", "friendships", "users_reached",
                                           "users_reached_without_consent", NULL };
 static const char *const partner_counts[] = { "users", "users_reached",
