@@ -288,7 +288,7 @@ fsim_check_csv (const char *text, size_t len, size_t *out_n_rows, size_t *out_n_
 }
 
 char *
-fsim_csv_cell (const char *text, size_t len, size_t row, size_t col)
+fsim_check_csv_cell (const char *text, size_t len, size_t row, size_t col)
 {
     const char *p = text, *end = text + len, *why = NULL;
     g_autoptr(GString) value = g_string_new (NULL);

@@ -26,11 +26,11 @@ gboolean fsim_check_csv (const char *text, size_t len, size_t *out_n_rows, size_
                          char **out_error);
 
 /*
- * fsim_csv_cell:
+ * fsim_check_csv_cell:
  * The value of cell @col of row @row (0 = the header) of a table fsim_check_csv() accepts,
  * unquoted (transfer full), or NULL if there is no such cell.
  */
-char *fsim_csv_cell (const char *text, size_t len, size_t row, size_t col);
+char *fsim_check_csv_cell (const char *text, size_t len, size_t row, size_t col);
 
 /*
  * fsim_check_dot:

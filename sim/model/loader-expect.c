@@ -148,7 +148,8 @@ check_unique (FsimConv *c, const cJSON *e, const FsimJPath *p, size_t i, GError 
 {
     const FsimExpectation *x = &c->s->expects[i];
     for (size_t j = 0; j < i; j++) {
-        if (strcmp (c->s->expects[j].id, x->id) != 0)
+        /* an earlier entry that failed to load (kept error) may have no id */
+        if (!c->s->expects[j].id || strcmp (c->s->expects[j].id, x->id) != 0)
             continue;
         FsimJPath ip = FSIM_JP_KEY (p, "id");
         return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (e, "id"), FALSE,
