@@ -3,6 +3,9 @@
 # limits.sh: the time budget at the documented limits (docs/robustness.md). Not a test.
 #
 #   bench/limits.sh [BUDGET_SECONDS]      default 60
+#   BEFORE=/path/to/an/older/flowsim bench/limits.sh
+#                                         runs each command with that program too, just before
+#                                         this build's, and prints the ratio of the times
 #
 # Builds flowsim and bench/make-worst-case (in build-bench/, or $BUILD), writes the model at the
 # limits (4096 partners x 4096 scopes, 512 fields, 128 rules, 1000 users: tests/worst-case.h),
@@ -29,17 +32,32 @@ mkdir -p "$OUT"
 cd "$OUT"
 echo "model: $(wc -c <worst.json) bytes; budget ${BUDGET} s per command"
 failed=0
+# one PROGRAM ARGS...: sets seconds, mb and verdict
+measure () {
+    program=$1
+    shift
+    if /usr/bin/time -f "%e %M" -o time.txt timeout "$BUDGET" "$program" "$@" >out.txt 2>err.txt
+    then status=0; else status=$?; fi
+    set -- $(tail -n 1 time.txt)
+    seconds=$1 mb=$(($2 / 1024)) verdict=ok
+    if [ "$status" -eq 124 ]; then verdict="OVER BUDGET"
+    elif [ "$status" -ne 0 ] && [ "$status" -ne 2 ]; then verdict="exit $status"; fi
+}
 bench () {
     name=$1
     shift
-    if /usr/bin/time -f "%e %M" -o time.txt timeout "$BUDGET" "$FLOWSIM" "$@" >out.txt 2>err.txt
-    then status=0; else status=$?; fi
-    set -- $(tail -n 1 time.txt)
-    verdict=ok
-    if [ "$status" -eq 124 ]; then verdict="OVER BUDGET"; failed=1
-    elif [ "$status" -ne 0 ] && [ "$status" -ne 2 ]; then verdict="exit $status"; failed=1; fi
-    printf '%-34s %7s s %7d MB  load %s  %s\n' "$name" "$1" $(($2 / 1024)) \
+    if [ -n "${BEFORE:-}" ]; then
+        measure "$BEFORE" "$@"
+        b_seconds=$seconds b_mb=$mb b_verdict=$verdict
+    fi
+    measure "$FLOWSIM" "$@"
+    [ "$verdict" = ok ] || failed=1
+    printf '%-34s %7s s %7d MB  load %s  %s\n' "$name" "$seconds" "$mb" \
         "$(cut -d ' ' -f 1 /proc/loadavg)" "$verdict"
+    if [ -n "${BEFORE:-}" ]; then
+        printf '%-34s %7s s %7d MB  before: %s; time after/before %s\n' "" "$b_seconds" "$b_mb" \
+            "$b_verdict" "$(echo "$seconds $b_seconds" | awk '{ printf "%.2f", $1 / ($2 > 0 ? $2 : 1) }')"
+    fi
 }
 bench "run"                      run worst.json
 bench "lint"                     lint worst.json
@@ -48,4 +66,5 @@ bench "possible (refused: pairs)" possible worst.json
 bench "explain --partner p1"     explain worst.json --user u1 --partner p1
 bench "timeline, 2 dates"        timeline worst.json --from 2014-01-01 --to 2015-01-01
 bench "diff --set date"          diff worst.json --set date=2016-06-01
+bench "diff, 2 million decisions changed" diff worst.json --set date=2010-03-01
 exit $failed

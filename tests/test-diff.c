@@ -6,9 +6,11 @@
 
 #include "cli.h"
 #include "diff.h"
+#include "engine.h"
 #include "json-check.h"
 #include "loader.h"
 #include "run-util.h"
+#include "worst-case.h"
 #include "test-util.h"
 
 /*
@@ -345,6 +347,204 @@ test_diff_cli_errors (void)
                                   "and no population");
 }
 
+/* ---- bounded at the limits (issue 11) and focused (issue 15) ---------------------------- */
+
+/* A model from tests/worst-case.h, written to @dir, and a diff of it against itself on another
+ * date. */
+static char *
+write_worst (const char *dir, const FsimWorstCase *w)
+{
+    g_autofree char *text = fsim_worst_case_json (w);
+    return fsim_test_write (dir, "worst.json", text, -1);
+}
+
+static void
+pair_dates (Pair *p, const char *path, const char *whatif_date, const FsimFocus *focus)
+{
+    g_autoptr (GError) error = NULL;
+    const char *const sets[] = { whatif_date, NULL };
+    p->base = fsim_test_load (path, NULL);
+    p->whatif = fsim_test_load (path, sets);
+    p->base_pop = fsim_population_build (p->base, &error);
+    g_assert_no_error (error);
+    g_autofree char *note = NULL;
+    p->whatif_pop = fsim_diff_population (p->base, p->base_pop, p->whatif,
+                                          fsim_population_build (p->whatif, &error), &note,
+                                          &error);
+    g_assert_no_error (error);
+    p->diff = fsim_diff_new_focused (p->base, p->base_pop, p->whatif, p->whatif_pop, note, focus,
+                                     NULL, NULL, &error);
+    g_assert_no_error (error);
+}
+
+/* Every count of a diff (traced 64 users at a time) against the engine's own run of each side,
+ * on a model with shares in a ring, many partners and jurisdictions, and a focus. */
+static void
+check_against_engine (const Pair *p, const FsimFocus *focus)
+{
+    const FsimScenario *s[2] = { p->base, p->whatif };
+    const FsimPopulation *pop[2] = { p->base_pop, p->whatif_pop };
+    const FsimDiff *d = p->diff;
+    for (int k = 0; k < 2; k++) {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (FsimDecisions) dec = fsim_decisions_new (s[k], s[k]->date);
+        g_autoptr (FsimResult) r = fsim_engine_run_focused (s[k], pop[k], dec, focus, 1, NULL,
+                                                            NULL, &error);
+        g_assert_no_error (error);
+        size_t np = s[k]->n_partners, rows = 0;
+        g_assert_cmpuint (k ? d->exposed_after : d->exposed_before, ==, r->users_reached);
+        for (guint i = 0; i < d->flows->len; i++) {
+            const FsimDiffFlow *f = &g_array_index (d->flows, FsimDiffFlow, i);
+            gssize fi = fsim_scenario_find_field (s[k], f->field);
+            gssize pi = fsim_scenario_find_partner (s[k], f->partner);
+            size_t want = r->fp_users[(size_t) fi * np + (size_t) pi];
+            if (!fsim_diff_focus_flow (d, focus, f))
+                continue;
+            g_assert_cmpuint (k ? f->after : f->before, ==, want);
+            rows += want > 0;
+        }
+        g_assert_cmpuint (rows, >, 10); /* the model reaches someone */
+        for (size_t pi = 0; pi < np; pi++)
+            g_assert_cmpuint (k ? partner (d, s[k]->partners[pi].id)->people_after
+                                : partner (d, s[k]->partners[pi].id)->people_before,
+                              ==, r->partner_reached[pi]);
+        for (size_t j = 0; j < r->n_jurisdictions; j++) {
+            const FsimDiffJurisdiction *x = jurisdiction (d, r->jurisdictions[j]);
+            g_assert_cmpuint (k ? x->after : x->before, ==, r->jurisdiction_users[j]);
+            g_assert_cmpuint (k ? x->after_no_consent : x->before_no_consent, ==,
+                              r->jurisdiction_no_consent[j]);
+        }
+    }
+}
+
+static void
+test_diff_lanes_engine (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    const FsimWorstCase w = { .partners = 70, .apis = 2, .scopes_per_api = 40, .fields = 24,
+                              .rules = 40, .users = 300 };
+    g_autofree char *path = write_worst (dir, &w);
+    g_auto (Pair) all = { 0 };
+    pair_dates (&all, path, "population.settings.platform_off=0.5", NULL);
+    g_assert_cmpuint (all.diff->newly_exposed + all.diff->no_longer_exposed, >, 0);
+    check_against_engine (&all, NULL);
+    /* a focus: p1 and the partners whose id starts p1, in IE (p1's country) */
+    g_auto (FsimFocus) focus = { .partners = fsim_scenario_select_partners (all.whatif, "p1*"),
+                                 .jurisdiction = g_strdup ("IE") };
+    g_auto (Pair) some = { 0 };
+    pair_dates (&some, path, "population.settings.platform_off=0.5", &focus);
+    check_against_engine (&some, &focus);
+    g_assert_cmpuint (jurisdiction (all.diff, "US")->before, >, 0);
+    g_assert_cmpuint (jurisdiction (some.diff, "US")->before, ==, 0);
+    g_assert_cmpuint (jurisdiction (some.diff, "IE")->before, ==,
+                      jurisdiction (all.diff, "IE")->before);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* 200 partners x 4096 scopes: more changed decisions than are listed, all counted. */
+static void
+test_diff_decisions_cap (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    const FsimWorstCase w = { .partners = 200, .apis = 1, .scopes_per_api = 4096, .fields = 16,
+                              .rules = 128, .users = 20 };
+    g_autofree char *path = write_worst (dir, &w);
+    g_auto (Pair) p = { 0 };
+    pair_dates (&p, path, "date=2010-03-01", NULL);
+    g_autoptr (FsimDecisions) db = fsim_decisions_new (p.base, p.base->date);
+    g_autoptr (FsimDecisions) dw = fsim_decisions_new (p.whatif, p.whatif->date);
+    size_t changed = 0;
+    for (size_t pi = 0; pi < p.base->n_partners; pi++)
+        for (size_t sc = 0; sc < 4096; sc++) {
+            const FsimDecision *b = fsim_decisions_get (db, pi, 0, sc);
+            const FsimDecision *a = fsim_decisions_get (dw, pi, 0, sc);
+            changed += b->verdict != a->verdict || b->rule != a->rule;
+        }
+    g_assert_cmpuint (changed, >, FSIM_DIFF_MAX_LISTED);
+    g_assert_cmpuint (p.diff->decisions_changed, ==, changed);
+    g_assert_cmpuint (p.diff->decisions->len, ==, FSIM_DIFF_MAX_LISTED);
+    /* 200 x 16 pairs: the verdict for any user is worked out */
+    g_assert_cmpuint (p.diff->any_pairs, ==, 3200);
+    g_assert_cmpint (partner (p.diff, "p0")->verdict_any, !=, FSIM_DIFF_NOT_ANALYSED);
+    /* --field: the decisions are not focused by field, and possible.h has less to do */
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("diff", path, "--set", "date=2010-03-01", "--field",
+                                          "g0.f0");
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
+    /* fsim_fmt_count's separators: under a million */
+    g_autofree char *n = g_strdup_printf ("%zu", changed - FSIM_DIFF_MAX_LISTED);
+    g_autofree char *sep = strlen (n) > 3
+        ? g_strdup_printf ("%.*s,%s", (int) strlen (n) - 3, n, n + strlen (n) - 3) : g_strdup (n);
+    g_autofree char *want = g_strdup_printf ("  (%s more changed decisions not listed: at most "
+                                             "65,536 are; --partner or --field chooses fewer)\n",
+                                             sep);
+    fsim_assert_contains (r->out, want);
+    g_autoptr (FsimTestRun) j = FSIM_RUN ("diff", path, "--set", "date=2010-03-01", "--field",
+                                          "g0.f0", "--format", "json");
+    g_autofree char *total = g_strdup_printf ("\"decisions_changed\": %zu,", changed);
+    g_autofree char *rest = g_strdup_printf ("\"decisions_not_listed\": %zu,",
+                                             changed - FSIM_DIFF_MAX_LISTED);
+    fsim_assert_contains (j->out, total);
+    fsim_assert_contains (j->out, rest);
+    /* 65,536 listed: one "change" key each */
+    size_t listed = 0;
+    for (const char *c = j->out; (c = strstr (c, "\"change\": ")); c++)
+        listed++;
+    g_assert_cmpuint (listed, ==, FSIM_DIFF_MAX_LISTED);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* More pairs than possible.h is asked about: "not analysed", said in words, not a change. */
+static void
+test_diff_any_not_analysed (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    const FsimWorstCase w = { .partners = 300, .apis = 1, .scopes_per_api = 8, .fields = 300,
+                              .rules = 4, .users = 1100 };
+    g_autofree char *path = write_worst (dir, &w);
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("diff", path, "--set", "seed=1");
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
+    fsim_assert_contains (r->out, "  (\"For any user\" is not analysed: 90,000 (field, partner) "
+                                  "pairs, over 65,536; --partner or --field chooses fewer)\n");
+    fsim_assert_contains (r->out, "No difference: the what-if is equivalent to the base.");
+    fsim_assert_contains (r->out, "  Population  1,100 users, ");
+    fsim_assert_contains (r->out, "Users with at least one field reaching a partner: 1,");
+    g_autoptr (FsimTestRun) f = FSIM_RUN ("diff", path, "--set", "seed=1", "--partner", "p1*",
+                                          "--format", "json");
+    g_autoptr (GHashTable) t = json_check_parse (f->out);
+    g_assert_cmpstr (g_hash_table_lookup (t, "partners[0].id"), ==, "p1");
+    g_assert_cmpstr (g_hash_table_lookup (t, "partners[0].verdict_any_population"), ==,
+                     "equivalent");
+    g_autoptr (FsimTestRun) a = FSIM_RUN ("diff", path, "--set", "seed=1", "--format", "json");
+    g_autoptr (GHashTable) u = json_check_parse (a->out);
+    g_assert_cmpstr (g_hash_table_lookup (u, "partners[0].verdict_any_population"), ==,
+                     "not_analysed");
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* The exposure line, with thousands separators, and the diagram follow the focus. */
+static void
+test_diff_cli_focus (void)
+{
+    g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
+    g_autoptr (FsimTestRun) all = FSIM_RUN ("diff", tour, "--set", "date=2015-05-01");
+    fsim_assert_contains (all->out, "Users with at least one field reaching a partner: 6 before, "
+                                    "5 after\n");
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("diff", tour, "--set", "date=2015-05-01", "--partner",
+                                          "broker");
+    fsim_assert_contains (r->out, "Users with at least one field reaching a partner (in focus): "
+                                  "3 before, 0 after\n  newly exposed: 0\n  no longer exposed: 3: "
+                                  "alice, bob, carol\n");
+    g_autoptr (FsimTestRun) dot = FSIM_RUN ("diff", tour, "--set", "date=2015-05-01", "--partner",
+                                            "broker", "--format", "dot");
+    g_assert_cmpint (dot->status, ==, FSIM_EXIT_OK);
+    fsim_assert_contains (dot->out, "focus: partner broker");
+    fsim_assert_contains (dot->out, "6 users: 0 newly exposed, 3 no longer");
+    g_assert_null (strstr (dot->out, "quiz"));
+    g_autoptr (FsimTestRun) whole = FSIM_RUN ("diff", tour, "--set", "date=2015-05-01",
+                                              "--format", "dot");
+    fsim_assert_contains (whole->out, "quiz");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -360,5 +560,9 @@ main (int argc, char **argv)
     g_test_add_func ("/diff/cli/set", test_diff_cli_set);
     g_test_add_func ("/diff/cli/words", test_diff_cli_words);
     g_test_add_func ("/diff/cli/errors", test_diff_cli_errors);
+    g_test_add_func ("/diff/cli/focus", test_diff_cli_focus);
+    g_test_add_func ("/diff/lanes/engine", test_diff_lanes_engine);
+    g_test_add_func ("/diff/limits/decisions", test_diff_decisions_cap);
+    g_test_add_func ("/diff/limits/any-population", test_diff_any_not_analysed);
     return g_test_run ();
 }

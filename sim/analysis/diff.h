@@ -22,8 +22,19 @@ typedef enum {
     FSIM_DIFF_INCOMPARABLE,    /* flows gained and flows lost */
     FSIM_DIFF_ADDED,           /* the partner is only in the what-if */
     FSIM_DIFF_REMOVED,         /* the partner is only in the base */
+    FSIM_DIFF_NOT_ANALYSED,    /* verdict_any: more than FSIM_DIFF_MAX_ANY_PAIRS pairs in focus */
     _FSIM_DIFF_VERDICT_MAX
 } FsimDiffVerdict;
+
+/*
+ * Bounds at the model limits (docs/robustness.md, "Time and memory at the limits"): at most
+ * FSIM_DIFF_MAX_LISTED changed decisions are kept in FsimDiff.decisions (all are counted in
+ * decisions_changed), and the verdict for any population (possible.h, which lists routes per
+ * (field, partner) pair) is worked out only when the focus holds at most FSIM_DIFF_MAX_ANY_PAIRS
+ * pairs in each model; renderers list at most FSIM_DIFF_MAX_LISTED flow rows.
+ */
+#define FSIM_DIFF_MAX_LISTED 65536u
+#define FSIM_DIFF_MAX_ANY_PAIRS 65536u
 
 /* "equivalent", "more_permissive", ... (static) */
 const char *fsim_diff_verdict_to_string (FsimDiffVerdict v);
@@ -71,7 +82,10 @@ typedef struct {
     size_t users_other_settings; /* users whose settings or partner use differ */
     GArray *flows;             /* FsimDiffFlow, every row of either model */
     GArray *jurisdictions;     /* FsimDiffJurisdiction, sorted (strcmp) */
-    GArray *decisions;         /* FsimDiffDecision, changed ones only */
+    GArray *decisions;         /* FsimDiffDecision, changed ones only: the first
+                                * FSIM_DIFF_MAX_LISTED of them */
+    size_t decisions_changed;  /* all changed decisions (in focus), listed or not */
+    size_t any_pairs;          /* (field, partner) pairs in focus, the larger of both models */
     GArray *partners;          /* FsimDiffPartner: the base's partners, then new ones */
     size_t exposed_before, exposed_after, newly_exposed, no_longer_exposed;
     GPtrArray *newly_examples, *no_longer_examples; /* user names, the first few */
@@ -109,6 +123,28 @@ FsimPopulation *fsim_diff_population (const FsimScenario *base, const FsimPopula
 FsimDiff *fsim_diff_new (const FsimScenario *base, const FsimPopulation *base_pop,
                          const FsimScenario *whatif, const FsimPopulation *whatif_pop,
                          const char *note, GError **error);
+
+/**
+ * fsim_diff_new_focused:
+ * @focus: (nullable): resolved against @whatif; only flows of the focused fields to the
+ *   focused partners that land in the focused jurisdiction are counted (exposure, flows,
+ *   jurisdictions, partners), and only the focused partners' decisions compared. A partner or
+ *   field only the base has counts as focused.
+ * @base_d, @whatif_d: (nullable): the decisions of each model on its date, if made already
+ * fsim_diff_new() with a focus. Returns: as fsim_diff_new().
+ */
+FsimDiff *fsim_diff_new_focused (const FsimScenario *base, const FsimPopulation *base_pop,
+                                 const FsimScenario *whatif, const FsimPopulation *whatif_pop,
+                                 const char *note, const FsimFocus *focus,
+                                 const FsimDecisions *base_d, const FsimDecisions *whatif_d,
+                                 GError **error);
+
+/* Whether @focus (nullable: everything) selects a partner, field, jurisdiction or flow row, as
+ * fsim_diff_new_focused() counts them. Can't fail. */
+gboolean fsim_diff_focus_partner (const FsimDiff *d, const FsimFocus *focus, const char *partner);
+gboolean fsim_diff_focus_field (const FsimDiff *d, const FsimFocus *focus, const char *field);
+gboolean fsim_diff_focus_jurisdiction (const FsimFocus *focus, const char *jurisdiction);
+gboolean fsim_diff_focus_flow (const FsimDiff *d, const FsimFocus *focus, const FsimDiffFlow *f);
 
 /* Did anything change (flows, decisions or verdicts)? */
 gboolean fsim_diff_any (const FsimDiff *d);

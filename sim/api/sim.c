@@ -98,13 +98,14 @@ fsim_sim_diff_free (FsimSimDiff *d)
     if (!d)
         return;
     fsim_diff_free (d->diff);
+    g_free (d->note);
     fsim_sim_free (d->whatif);
     fsim_sim_free (d->base);
     g_free (d);
 }
 
 FsimSimDiff *
-fsim_sim_diff (const char *base_path, const char *whatif_path,
+fsim_sim_diff_prepare (const char *base_path, const char *whatif_path,
                const FsimSimOptions *whatif_options, FsimSimFailure *out_failure, GError **error)
 {
     g_return_val_if_fail (base_path != NULL, NULL);
@@ -126,16 +127,33 @@ fsim_sim_diff (const char *base_path, const char *whatif_path,
     }
     if (!fsim_sim_build (d->base, NULL, error) || !fsim_sim_build (d->whatif, whatif_options, error))
         return NULL;
-    g_autofree char *note = NULL;
     d->whatif->pop = fsim_diff_population (d->base->scenario, d->base->pop, d->whatif->scenario,
-                                           g_steal_pointer (&d->whatif->pop), &note, error);
+                                           g_steal_pointer (&d->whatif->pop), &d->note, error);
     if (!d->whatif->pop)
         return NULL;
-    d->diff = fsim_diff_new (d->base->scenario, d->base->pop, d->whatif->scenario, d->whatif->pop,
-                             note, error);
-    if (!d->diff) {
+    return g_steal_pointer (&d);
+}
+
+gboolean
+fsim_sim_diff_compare (FsimSimDiff *d, const FsimFocus *focus, FsimSimFailure *out_failure,
+                       GError **error)
+{
+    g_return_val_if_fail (d != NULL && d->diff == NULL, FALSE);
+    d->diff = fsim_diff_new_focused (d->base->scenario, d->base->pop, d->whatif->scenario,
+                                     d->whatif->pop, d->note, focus, d->base->decisions,
+                                     d->whatif->decisions, error);
+    if (!d->diff)
         set_failure (out_failure, FSIM_SIM_FAILED_INTERNAL);
+    return d->diff != NULL;
+}
+
+FsimSimDiff *
+fsim_sim_diff (const char *base_path, const char *whatif_path,
+               const FsimSimOptions *whatif_options, FsimSimFailure *out_failure, GError **error)
+{
+    g_autoptr (FsimSimDiff) d =
+        fsim_sim_diff_prepare (base_path, whatif_path, whatif_options, out_failure, error);
+    if (!d || !fsim_sim_diff_compare (d, NULL, out_failure, error))
         return NULL;
-    }
     return g_steal_pointer (&d);
 }

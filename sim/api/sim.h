@@ -81,6 +81,7 @@ typedef struct {
     FsimSim *base;
     FsimSim *whatif; /* its pop is the one matched to the base's people */
     FsimDiff *diff;
+    char *note; /* how the people were matched (fsim_diff_population()) */
 } FsimSimDiff;
 
 void fsim_sim_diff_free (FsimSimDiff *d);
@@ -100,3 +101,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimSimDiff, fsim_sim_diff_free)
 FsimSimDiff *fsim_sim_diff (const char *base_path, const char *whatif_path,
                             const FsimSimOptions *whatif_options, FsimSimFailure *out_failure,
                             GError **error);
+
+/* fsim_sim_diff() in two steps, for a focus resolved against the loaded what-if: everything
+ * but the comparison (d->diff stays NULL), then the comparison (fsim_diff_new_focused(), with
+ * @focus nullable). Returns: as fsim_sim_diff(); FALSE with @error set. */
+FsimSimDiff *fsim_sim_diff_prepare (const char *base_path, const char *whatif_path,
+                                    const FsimSimOptions *whatif_options,
+                                    FsimSimFailure *out_failure, GError **error);
+gboolean fsim_sim_diff_compare (FsimSimDiff *d, const FsimFocus *focus,
+                                FsimSimFailure *out_failure, GError **error);

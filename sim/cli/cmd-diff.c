@@ -112,7 +112,7 @@ diff_render_full (const char *base_path, const char *whatif_path, const char *co
     const FsimSimOptions options = { .sets = sets };
     FsimSimFailure failure = FSIM_SIM_FAILED_INTERNAL;
     g_autoptr (FsimSimDiff) compared =
-        fsim_sim_diff (base_path, whatif_path, &options, &failure, error);
+        fsim_sim_diff_prepare (base_path, whatif_path, &options, &failure, error);
     if (!compared && failure == FSIM_SIM_FAILED_USAGE) {
         g_autofree char *message = g_strdup ((*error)->message);
         g_clear_error (error);
@@ -120,18 +120,23 @@ diff_render_full (const char *base_path, const char *whatif_path, const char *co
     }
     if (!compared)
         return (FsimExit) failure;
-    const FsimDiff *diff = compared->diff;
+    const FsimScenario *whatif = compared->whatif->scenario;
     if (warn)
-        fsim_i_warn_overrides (whatif_path ? whatif_path : base_path, sets, diff->whatif);
+        fsim_i_warn_overrides (whatif_path ? whatif_path : base_path, sets, whatif);
     g_auto (FsimFocus) focus = { 0 };
-    FsimExit status = fsim_i_focus_resolve (focus_options, diff->whatif, &focus, error);
+    FsimExit status = fsim_i_focus_given (focus_options)
+                          ? fsim_i_focus_resolve (focus_options, whatif, &focus, error)
+                          : FSIM_EXIT_OK;
     if (status != FSIM_EXIT_OK)
         return status;
     const FsimFocus *f = fsim_i_focus_given (focus_options) ? &focus : NULL;
+    if (!fsim_sim_diff_compare (compared, f, &failure, error))
+        return (FsimExit) failure;
+    const FsimDiff *diff = compared->diff;
     if (out_changed)
         *out_changed = fsim_diff_any (diff);
     if (format && (strcmp (format, "dot") == 0 || strcmp (format, "svg") == 0))
-        return fsim_diff_draw (diff, format, out, error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
+        return fsim_diff_draw (diff, f, format, out, error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
     if (format && strcmp (format, "json") == 0)
         fsim_diff_render_json_focused (diff, f, out);
     else

@@ -121,3 +121,6 @@ typedef struct {
 
 /* Traces users [from, to) into @r (which must be shaped for the plan). Can't fail. */
 void fsim_i_lanes_trace (const FsimLaneInput *in, size_t from, size_t to, FsimResult *r);
+/* The reach and self lanes of every lane entry for the 64 users from @first (fsim_lanes_trace()).
+ * Can't fail. */
+void fsim_i_lanes_group (const FsimLaneInput *in, size_t first, FsimWord *reach, FsimWord *self);

@@ -151,7 +151,8 @@ eval_tables (const FsimLanePlan *l, Group *g, size_t f)
     }
 }
 
-/* The direct channels of every entry of field f (counted), into g->direct and g->self. */
+/* The direct channels of every entry of field f (counted into @r unless NULL), into g->direct
+ * and g->self. */
 static void
 direct_channels (const FsimLaneInput *in, Group *g, size_t f, FsimResult *r)
 {
@@ -169,7 +170,7 @@ direct_channels (const FsimLaneInput *in, Group *g, size_t f, FsimResult *r)
         FsimWord fof = g->f2[p] & g->g_fof[es[i].fof_t];
         g->self[i] = self;
         g->direct[i] = self | fr | fof;
-        if (counted && !counted[i])
+        if (r == NULL || (counted && !counted[i]))
             continue;
         r->fp_channel[FSIM_CHANNEL_SELF][row + p] += fsim_word_popcount (self);
         r->fp_channel[FSIM_CHANNEL_FRIEND][row + p] += fsim_word_popcount (fr);
@@ -317,5 +318,34 @@ fsim_i_lanes_trace (const FsimLaneInput *in, size_t from, size_t to, FsimResult 
         for (size_t f = 0; f < g.nf; f++)
             trace_field (in, &g, f, r);
         count_group (in->plan, &g, n, r);
+    }
+}
+
+/**
+ * fsim_i_lanes_group:
+ * The lanes of users [@first, @first + 64) (those below the population's size): for every
+ * entry e of the lane plan, @reach[e] and @self[e] (engine.h, fsim_lanes_trace()).
+ */
+void
+fsim_i_lanes_group (const FsimLaneInput *in, size_t first, FsimWord *reach, FsimWord *self)
+{
+    const FsimLanePlan *l = in->plan->lanes;
+    g_autofree FsimWord *buf = NULL;
+    Group g;
+
+    g_assert (first % LANE == 0 && first < in->pop->n_users);
+    group_init (&g, in, &buf);
+    load_group (in, &g, first, MIN ((size_t) LANE, in->pop->n_users - first));
+    for (size_t f = 0; f < g.nf; f++) {
+        size_t e0 = l->field_start[f], n = l->field_start[f + 1] - e0;
+        if (n == 0)
+            continue;
+        eval_tables (l, &g, f);
+        direct_channels (in, &g, f, NULL);
+        onward (l, &g, f, n);
+        for (size_t i = 0; i < n; i++) {
+            reach[e0 + i] = g.direct[i] | g.down[i];
+            self[e0 + i] = g.self[i];
+        }
     }
 }

@@ -172,6 +172,21 @@ run_passes (Run *run)
     return r;
 }
 
+/* The partners some user uses (@out_once) and two or more do (@out_twice), transfer full. */
+static void
+used_sets (const FsimPopulation *pop, FsimWord **out_once, FsimWord **out_twice)
+{
+    size_t pw = pop->partner_words;
+    FsimWord *once = fsim_bits_new (pw), *twice = fsim_bits_new (pw);
+    for (size_t u = 0; u < pop->n_users; u++)
+        for (size_t w = 0; w < pw; w++) {
+            twice[w] |= once[w] & pop->uses[u * pw + w];
+            once[w] |= pop->uses[u * pw + w];
+        }
+    *out_once = once;
+    *out_twice = twice;
+}
+
 /*
  * A focus counts only some lane entries (a field of a focused partner, kept in the focused
  * jurisdiction): every entry is still traced, since data reaches a focused partner downstream
@@ -246,13 +261,7 @@ fsim_engine_run_focused (const FsimScenario *scenario, const FsimPopulation *pop
         .progress_data = progress_data,
     };
     run.near = fsim_bits_new (2 * pop->n_users * run.pw);
-    run.used_once = fsim_bits_new (run.pw);
-    run.used_twice = fsim_bits_new (run.pw);
-    for (size_t u = 0; u < pop->n_users; u++)
-        for (size_t w = 0; w < run.pw; w++) {
-            run.used_twice[w] |= run.used_once[w] & pop->uses[u * run.pw + w];
-            run.used_once[w] |= pop->uses[u * run.pw + w];
-        }
+    used_sets (pop, &run.used_once, &run.used_twice);
     g_autoptr (FsimResult) r = run_passes (&run);
     g_free (run.near);
     g_free (run.used_once);
@@ -298,4 +307,79 @@ fsim_engine_run (const FsimScenario *scenario, const FsimPopulation *pop,
                  const FsimDecisions *decisions, GError **error)
 {
     return fsim_engine_run_with_progress (scenario, pop, decisions, NULL, NULL, error);
+}
+
+/* ---- lanes for analyses (engine.h) ------------------------------------------------------ */
+
+struct FsimLanes {
+    const FsimPopulation *pop;
+    FsimEnginePlan *plan;
+    FsimWord *near, *used_once, *used_twice;
+};
+
+FsimLanes *
+fsim_lanes_new (const FsimScenario *scenario, const FsimPopulation *pop,
+                const FsimDecisions *decisions, GError **error)
+{
+    g_return_val_if_fail (scenario != NULL && pop != NULL && decisions != NULL, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+    g_return_val_if_fail (pop->n_partners == scenario->n_partners, NULL);
+    g_return_val_if_fail (pop->partner_words == scenario->partner_words, NULL);
+    g_autoptr (FsimLanes) l = g_new0 (FsimLanes, 1);
+    size_t pw = pop->partner_words;
+
+    l->pop = pop;
+    l->plan = fsim_i_engine_plan_new (scenario, decisions, error);
+    if (l->plan == NULL)
+        return NULL;
+    l->near = fsim_bits_new (2 * pop->n_users * pw);
+    fsim_i_engine_near (pop, l->near, 0, pop->n_users);
+    used_sets (pop, &l->used_once, &l->used_twice);
+    return g_steal_pointer (&l);
+}
+
+void
+fsim_lanes_free (FsimLanes *l)
+{
+    if (!l)
+        return;
+    fsim_i_engine_plan_free (l->plan);
+    g_free (l->near);
+    g_free (l->used_once);
+    g_free (l->used_twice);
+    g_free (l);
+}
+
+size_t
+fsim_lanes_n_slots (const FsimLanes *l)
+{
+    return l->plan->lanes->field_start[l->plan->nf];
+}
+
+gssize
+fsim_lanes_slot (const FsimLanes *l, size_t f, size_t p)
+{
+    const FsimLanePlan *lp = l->plan->lanes;
+    g_return_val_if_fail (f < l->plan->nf, -1);
+    size_t lo = lp->field_start[f], hi = lp->field_start[f + 1]; /* in partner order */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (lp->entries[mid].partner < p)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < lp->field_start[f + 1] && lp->entries[lo].partner == p ? (gssize) lo : -1;
+}
+
+void
+fsim_lanes_trace (const FsimLanes *l, size_t first, FsimWord *reach, FsimWord *self)
+{
+    g_return_if_fail (l != NULL && reach != NULL && self != NULL);
+    FsimLaneInput in = { .plan = l->plan,
+                         .pop = l->pop,
+                         .near = l->near,
+                         .used_once = l->used_once,
+                         .used_twice = l->used_twice };
+    fsim_i_lanes_group (&in, first, reach, self);
 }

@@ -107,3 +107,37 @@ FsimResult *fsim_engine_run_full (const FsimScenario *scenario, const FsimPopula
                                   const FsimDecisions *decisions, unsigned threads,
                                   FsimProgressFunc progress, void *progress_data,
                                   GError **error);
+
+/*
+ * Lanes: the engine's per-user answer, 64 users at a time, for analyses that compare users one
+ * by one (diff). A slot is a (field, partner) pair through which a flow is possible on the day
+ * (the lane plan's entries, at most fields x partners); pairs without a slot are never reached.
+ * fsim_lanes_trace() fills, for each slot, a word whose bit i is user first + i: reached at
+ * all, and reached through the self channel (with consent). The same bits as
+ * fsim_engine_run()'s counts, without the fields x partners work per user.
+ */
+typedef struct FsimLanes FsimLanes;
+
+/**
+ * fsim_lanes_new:
+ * @scenario, @pop, @decisions: read only, and must outlive the lanes
+ * Returns: (transfer full), or NULL with @error set (the model graph walk failed).
+ */
+FsimLanes *fsim_lanes_new (const FsimScenario *scenario, const FsimPopulation *pop,
+                           const FsimDecisions *decisions, GError **error);
+void fsim_lanes_free (FsimLanes *lanes);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimLanes, fsim_lanes_free)
+
+/* How many slots (the length of fsim_lanes_trace()'s arrays). Can't fail. */
+size_t fsim_lanes_n_slots (const FsimLanes *lanes);
+/* The slot of (@f, @p), or -1 when no flow of f can reach p on the day. Can't fail. */
+gssize fsim_lanes_slot (const FsimLanes *lanes, size_t f, size_t p);
+
+/**
+ * fsim_lanes_trace:
+ * @first: a multiple of 64 below the number of users
+ * @reach, @self: (out): fsim_lanes_n_slots() words each
+ * Traces users @first .. @first + 63 (those that exist; the other bits are 0). Any number of
+ * threads may call it at once on one @lanes. Can't fail.
+ */
+void fsim_lanes_trace (const FsimLanes *lanes, size_t first, FsimWord *reach, FsimWord *self);

@@ -9,6 +9,7 @@
 #include "diagram-private.h"
 #include "diff-diagram.h"
 #include "graphviz.h"
+#include "text.h"
 
 enum { KEPT, GAINED, LOST };
 
@@ -82,7 +83,9 @@ partner_node (Draw *w, const char *partner)
         fsim_i_node_line (node, "%s", partner);
         if (p) {
             fsim_i_node_line (node, "%s", verdict_words (p->verdict));
-            fsim_i_node_line (node, "+%zu / -%zu flows", p->gained, p->lost);
+            g_autofree char *gained = fsim_fmt_count (p->gained);
+            g_autofree char *lost = fsim_fmt_count (p->lost);
+            fsim_i_node_line (node, "+%s / -%s flows", gained, lost);
         }
     }
     return n;
@@ -125,16 +128,14 @@ label_edges (FsimIDiagram *d)
     for (size_t i = 0; i < d->edges->len; i++) {
         FsimIEdge *e = g_ptr_array_index (d->edges, i);
         g_free (e->reason);
-        e->reason = g_strdup_printf ("%s%zu",
-                                     e->channel == GAINED ? "+"
-                                     : e->channel == LOST ? "-"
-                                                          : "",
-                                     e->users);
+        g_autofree char *users = fsim_fmt_count (e->users);
+        e->reason = g_strconcat (e->channel == GAINED ? "+" : e->channel == LOST ? "-" : "",
+                                 users, NULL);
     }
 }
 
 void
-fsim_diff_write_dot (const FsimDiff *diff, GString *out)
+fsim_diff_write_dot (const FsimDiff *diff, const FsimFocus *focus, GString *out)
 {
     g_return_if_fail (diff != NULL && out != NULL);
     g_autoptr (FsimIDiagram) d = fsim_i_diagram_new ();
@@ -145,15 +146,19 @@ fsim_diff_write_dot (const FsimDiff *diff, GString *out)
 
     g_ptr_array_add (d->title, g_strdup_printf ("%s (%s) -> %s (%s)", base, diff->base->date_string,
                                                 whatif, diff->whatif->date_string));
-    g_ptr_array_add (d->title,
-                     g_strdup_printf ("%zu users: %zu newly exposed, %zu no longer", diff->n_users,
-                                      diff->newly_exposed, diff->no_longer_exposed));
+    if (focus && focus->description)
+        g_ptr_array_add (d->title, g_strdup_printf ("focus: %s", focus->description));
+    g_autofree char *users = fsim_fmt_count (diff->n_users);
+    g_autofree char *newly = fsim_fmt_count (diff->newly_exposed);
+    g_autofree char *no_longer = fsim_fmt_count (diff->no_longer_exposed);
+    g_ptr_array_add (d->title, g_strdup_printf ("%s users: %s newly exposed, %s no longer", users,
+                                                newly, no_longer));
     g_ptr_array_add (d->title, g_strdup ("green: flows gained; red, dashed: lost; grey: kept"));
     w.fields = fsim_i_diagram_cluster (d, "Fields, by taxonomy", FALSE);
     w.partners = fsim_i_diagram_cluster (d, "Partners", FALSE);
     for (size_t i = 0; i < diff->flows->len; i++) {
         const FsimDiffFlow *f = &g_array_index (diff->flows, FsimDiffFlow, i);
-        if (f->before == 0 && f->after == 0)
+        if ((f->before == 0 && f->after == 0) || !fsim_diff_focus_flow (diff, focus, f))
             continue;
         size_t p = partner_node (&w, f->partner);
         add_edges (&w, group_node (&w, f->field), p, f);
@@ -164,12 +169,13 @@ fsim_diff_write_dot (const FsimDiff *diff, GString *out)
 }
 
 gboolean
-fsim_diff_draw (const FsimDiff *d, const char *format, GString *out, GError **error)
+fsim_diff_draw (const FsimDiff *d, const FsimFocus *focus, const char *format, GString *out,
+                GError **error)
 {
     g_return_val_if_fail (d != NULL && format != NULL && out != NULL, FALSE);
     g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
     g_autoptr (GString) dot = g_string_new (NULL);
-    fsim_diff_write_dot (d, dot);
+    fsim_diff_write_dot (d, focus, dot);
     if (!fsim_graphviz_convert (dot, format, error))
         return FALSE;
     g_string_append_len (out, dot->str, (gssize) dot->len);

@@ -13,9 +13,11 @@
  * three edges: gained flows (green, solid, "+N"), lost flows (red, dashed, "-N") and flows
  * kept (grey, "N"), N being the largest (user, field, destination) count among the rows the
  * edge stands for. Partners say whether the what-if is more or less permissive for them.
+ * @focus (nullable, resolved against the what-if) keeps only the rows it selects
+ * (fsim_diff_focus_flow()) and is named in the title.
  * Deterministic; strings escaped as in fsim_diagram_dot_string(). Can't fail.
  */
-void fsim_diff_write_dot (const FsimDiff *d, GString *out);
+void fsim_diff_write_dot (const FsimDiff *d, const FsimFocus *focus, GString *out);
 
 /**
  * fsim_diff_draw:
@@ -23,4 +25,5 @@ void fsim_diff_write_dot (const FsimDiff *d, GString *out);
  * Appends @d drawn as DOT, or as SVG laid out by Graphviz, to @out.
  * Returns: FALSE with @error set (FSIM_GRAPHVIZ_ERROR) when Graphviz is missing or fails.
  */
-gboolean fsim_diff_draw (const FsimDiff *d, const char *format, GString *out, GError **error);
+gboolean fsim_diff_draw (const FsimDiff *d, const FsimFocus *focus, const char *format,
+                         GString *out, GError **error);

@@ -21,6 +21,7 @@ static const char *const verdict_words[] = {
     [FSIM_DIFF_INCOMPARABLE] = "incomparable",
     [FSIM_DIFF_ADDED] = "added",
     [FSIM_DIFF_REMOVED] = "removed",
+    [FSIM_DIFF_NOT_ANALYSED] = "not analysed",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (verdict_words) == _FSIM_DIFF_VERDICT_MAX);
 
@@ -30,34 +31,9 @@ is_allowed (gboolean present, FsimVerdict v)
     return present && v == FSIM_VERDICT_ALLOWED;
 }
 
-/* Does @focus (resolved against the what-if) select this partner / field / jurisdiction? A
- * partner or field only the base has is kept. */
-static gboolean
-focus_partner (const FsimDiff *d, const FsimFocus *focus, const char *partner)
-{
-    gssize p = focus ? fsim_scenario_find_partner (d->whatif, partner) : -1;
-    return p < 0 || fsim_focus_has_partner (focus, (size_t) p);
-}
-
-static gboolean
-focus_field (const FsimDiff *d, const FsimFocus *focus, const char *field)
-{
-    gssize f = focus ? fsim_scenario_find_field (d->whatif, field) : -1;
-    return f < 0 || fsim_focus_has_field (focus, (size_t) f);
-}
-
-static gboolean
-focus_jurisdiction (const FsimFocus *focus, const char *jurisdiction)
-{
-    return !focus || !focus->jurisdiction || strcmp (focus->jurisdiction, jurisdiction) == 0;
-}
-
-static gboolean
-focus_flow (const FsimDiff *d, const FsimFocus *focus, const FsimDiffFlow *f)
-{
-    return focus_partner (d, focus, f->partner) && focus_field (d, focus, f->field)
-           && focus_jurisdiction (focus, f->on_device ? "device" : f->jurisdiction);
-}
+#define focus_partner fsim_diff_focus_partner
+#define focus_jurisdiction fsim_diff_focus_jurisdiction
+#define focus_flow fsim_diff_focus_flow
 
 /* Is override @o of the what-if one the base does not have (the what-if's own)? */
 static gboolean
@@ -95,8 +71,10 @@ text_examples (GString *out, const GPtrArray *names, size_t total)
         g_string_append (out, i ? ", " : ": ");
         fsim_i_append_clean (out, names->pdata[i]);
     }
-    if (total > names->len)
-        g_string_append_printf (out, " and %zu more", total - names->len);
+    if (total > names->len) {
+        g_autofree char *more = fsim_fmt_count (total - names->len);
+        g_string_append_printf (out, " and %s more", more);
+    }
 }
 
 static void
@@ -122,11 +100,16 @@ text_header (const FsimDiff *d, const FsimFocus *focus, GString *out)
     }
     g_string_append (out, "  Population  ");
     fsim_i_append_clean (out, d->population);
-    g_string_append_printf (out, "\n\nUsers with at least one field reaching a partner: %zu "
-                                 "before, %zu after\n", d->exposed_before, d->exposed_after);
-    g_string_append_printf (out, "  newly exposed: %zu", d->newly_exposed);
+    g_autofree char *before = fsim_fmt_count (d->exposed_before);
+    g_autofree char *after = fsim_fmt_count (d->exposed_after);
+    g_autofree char *newly = fsim_fmt_count (d->newly_exposed);
+    g_autofree char *no_longer = fsim_fmt_count (d->no_longer_exposed);
+    g_string_append_printf (out, "\n\nUsers with at least one field reaching a partner%s: %s "
+                                 "before, %s after\n",
+                            focus && focus->description ? " (in focus)" : "", before, after);
+    g_string_append_printf (out, "  newly exposed: %s", newly);
     text_examples (out, d->newly_examples, d->newly_exposed);
-    g_string_append_printf (out, "\n  no longer exposed: %zu", d->no_longer_exposed);
+    g_string_append_printf (out, "\n  no longer exposed: %s", no_longer);
     text_examples (out, d->no_longer_examples, d->no_longer_exposed);
     g_string_append_c (out, '\n');
 }
@@ -144,7 +127,8 @@ text_partners (const FsimDiff *d, gboolean all, const FsimFocus *focus, GString 
         if (!focus_partner (d, focus, p->partner))
             continue;
         if (!all && p->verdict == FSIM_DIFF_EQUIVALENT
-            && p->verdict_any == FSIM_DIFF_EQUIVALENT) {
+            && (p->verdict_any == FSIM_DIFF_EQUIVALENT
+                || p->verdict_any == FSIM_DIFF_NOT_ANALYSED)) {
             same++;
             continue;
         }
@@ -158,10 +142,19 @@ text_partners (const FsimDiff *d, gboolean all, const FsimFocus *focus, GString 
     }
     fsim_table_finish (&t, "\nWhat changes per partner (the what-if against the base; flows "
                            "are (user, field, destination))\n", out);
-    if (same > 0)
-        g_string_append_printf (out, "  (%zu partner%s with no change left out; --all shows "
-                                     "%s)\n", same, same == 1 ? "" : "s",
+    if (same > 0) {
+        g_autofree char *n = fsim_fmt_count (same);
+        g_string_append_printf (out, "  (%s partner%s with no change left out; --all shows "
+                                     "%s)\n", n, same == 1 ? "" : "s",
                                 same == 1 ? "it" : "them");
+    }
+    if (d->any_pairs > FSIM_DIFF_MAX_ANY_PAIRS) {
+        g_autofree char *pairs = fsim_fmt_count (d->any_pairs);
+        g_autofree char *cap = fsim_fmt_count (FSIM_DIFF_MAX_ANY_PAIRS);
+        g_string_append_printf (out, "  (\"For any user\" is not analysed: %s (field, partner) "
+                                     "pairs, over %s; --partner or --field chooses fewer)\n",
+                                pairs, cap);
+    }
 }
 
 /* "allowed (rule R, FILE:LINE:COL)", "denied (rule R, ...)", "no_allow", "-" (absent). */
@@ -204,6 +197,18 @@ change_key (const FsimDiffDecision *x, gboolean b, gboolean w)
     return b ? "allowed_to_denied" : "denied_to_allowed";
 }
 
+/* "  (N more not listed: ...)" when @n > 0. */
+static void
+not_listed (GString *out, size_t n, const char *one, const char *many)
+{
+    if (n == 0)
+        return;
+    g_autofree char *count = fsim_fmt_count (n);
+    g_autofree char *cap = fsim_fmt_count (FSIM_DIFF_MAX_LISTED);
+    g_string_append_printf (out, "  (%s more changed %s not listed: at most %s are; --partner or "
+                                 "--field chooses fewer)\n", count, n == 1 ? one : many, cap);
+}
+
 static void
 text_decisions (const FsimDiff *d, const FsimFocus *focus, GString *out)
 {
@@ -226,6 +231,7 @@ text_decisions (const FsimDiff *d, const FsimFocus *focus, GString *out)
     }
     fsim_table_finish (&t, "\nDecisions that changed (partner, API, scope; 'denied' covers "
                            "every verdict but allowed)\n", out);
+    not_listed (out, d->decisions_changed - d->decisions->len, "decision", "decisions");
 }
 
 static char *
@@ -243,11 +249,17 @@ text_flows (const FsimDiff *d, const FsimFocus *focus, GString *out)
     static const char *const headers[] = { "Field", "Partner", "Destination", "Where",
                                            "Before", "After", "Gained", "Lost", NULL };
     FsimTable t;
+    size_t listed = 0, more = 0;
     fsim_table_init (&t, "llllrrrr", headers);
     for (guint i = 0; i < d->flows->len; i++) {
         const FsimDiffFlow *f = &g_array_index (d->flows, FsimDiffFlow, i);
         if ((!f->gained && !f->lost && f->before == f->after) || !focus_flow (d, focus, f))
             continue;
+        if (listed == FSIM_DIFF_MAX_LISTED) {
+            more++;
+            continue;
+        }
+        listed++;
         char **row = fsim_table_row (&t);
         row[0] = fsim_text_clean (f->field);
         row[1] = fsim_text_clean (f->partner);
@@ -260,6 +272,7 @@ text_flows (const FsimDiff *d, const FsimFocus *focus, GString *out)
     }
     fsim_table_finish (&t, "\nFlows gained and lost (users per field, partner and destination; "
                            "unchanged rows left out)\n", out);
+    not_listed (out, more, "flow row", "flow rows");
 }
 
 static void
@@ -422,17 +435,25 @@ json_decisions (const FsimDiff *d, const FsimFocus *focus, FsimJsonWriter *w)
         fsim_jw_close (w, '}');
     }
     fsim_jw_close (w, ']');
+    fsim_jw_uint (w, "decisions_changed", d->decisions_changed);
+    fsim_jw_uint (w, "decisions_not_listed", d->decisions_changed - d->decisions->len);
 }
 
 static void
 json_flows (const FsimDiff *d, const FsimFocus *focus, FsimJsonWriter *w)
 {
+    size_t listed = 0, more = 0;
     fsim_jw_key (w, "flows");
     fsim_jw_open (w, '[');
     for (guint i = 0; i < d->flows->len; i++) {
         const FsimDiffFlow *f = &g_array_index (d->flows, FsimDiffFlow, i);
         if (!focus_flow (d, focus, f))
             continue;
+        if (listed == FSIM_DIFF_MAX_LISTED) {
+            more++;
+            continue;
+        }
+        listed++;
         fsim_jw_item (w);
         fsim_jw_open (w, '{');
         fsim_jw_str (w, "field", f->field);
@@ -447,6 +468,7 @@ json_flows (const FsimDiff *d, const FsimFocus *focus, FsimJsonWriter *w)
         fsim_jw_close (w, '}');
     }
     fsim_jw_close (w, ']');
+    fsim_jw_uint (w, "flows_not_listed", more);
 }
 
 static void
