@@ -5,7 +5,9 @@
 #   bench/limits.sh [BUDGET_SECONDS]      default 60
 #   BEFORE=/path/to/an/older/flowsim bench/limits.sh
 #                                         runs each command with that program too, just before
-#                                         this build's, and prints the ratio of the times
+#                                         this build's, and prints the ratio of the CPU times
+#                                         (user + system: less disturbed by a loaded machine)
+#   ONLY=WORD bench/limits.sh             only the commands whose name contains WORD
 #
 # Builds flowsim and bench/make-worst-case (in build-bench/, or $BUILD), writes the model at the
 # limits (4096 partners x 4096 scopes, 512 fields, 128 rules, 1000 users: tests/worst-case.h),
@@ -36,27 +38,30 @@ failed=0
 measure () {
     program=$1
     shift
-    if /usr/bin/time -f "%e %M" -o time.txt timeout "$BUDGET" "$program" "$@" >out.txt 2>err.txt
+    if /usr/bin/time -f "%e %M %U %S" -o time.txt timeout "$BUDGET" "$program" "$@" >out.txt \
+        2>err.txt
     then status=0; else status=$?; fi
     set -- $(tail -n 1 time.txt)
-    seconds=$1 mb=$(($2 / 1024)) verdict=ok
+    seconds=$1 mb=$(($2 / 1024)) cpu=$(echo "$3 $4" | awk '{ printf "%.2f", $1 + $2 }') verdict=ok
     if [ "$status" -eq 124 ]; then verdict="OVER BUDGET"
     elif [ "$status" -ne 0 ] && [ "$status" -ne 2 ]; then verdict="exit $status"; fi
 }
 bench () {
     name=$1
     shift
+    case "$name" in *"${ONLY:-}"*) ;; *) return 0 ;; esac
     if [ -n "${BEFORE:-}" ]; then
         measure "$BEFORE" "$@"
-        b_seconds=$seconds b_mb=$mb b_verdict=$verdict
+        b_seconds=$seconds b_mb=$mb b_cpu=$cpu b_verdict=$verdict
     fi
     measure "$FLOWSIM" "$@"
     [ "$verdict" = ok ] || failed=1
-    printf '%-34s %7s s %7d MB  load %s  %s\n' "$name" "$seconds" "$mb" \
+    printf '%-34s %7s s %7d MB %7s s CPU  load %s  %s\n' "$name" "$seconds" "$mb" "$cpu" \
         "$(cut -d ' ' -f 1 /proc/loadavg)" "$verdict"
     if [ -n "${BEFORE:-}" ]; then
-        printf '%-34s %7s s %7d MB  before: %s; time after/before %s\n' "" "$b_seconds" "$b_mb" \
-            "$b_verdict" "$(echo "$seconds $b_seconds" | awk '{ printf "%.2f", $1 / ($2 > 0 ? $2 : 1) }')"
+        printf '%-34s %7s s %7d MB %7s s CPU  before (%s); CPU after/before %s\n' "" \
+            "$b_seconds" "$b_mb" "$b_cpu" "$b_verdict" \
+            "$(echo "$cpu $b_cpu" | awk '{ printf "%.2f", $1 / ($2 > 0 ? $2 : 1) }')"
     fi
 }
 bench "run"                      run worst.json

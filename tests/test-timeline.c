@@ -7,9 +7,12 @@
 #include <glib.h>
 
 #include "draw-util.h"
+#include "engine.h"
 #include "json-check.h"
+#include "run-util.h"
 #include "svg.h"
 #include "timeline.h"
+#include "worst-case.h"
 
 static FsimDay
 day (const char *text)
@@ -306,7 +309,7 @@ test_timeline_svg_truthful (void)
 }
 
 /* --series partner:SEL adds a panel of those partners; a selector that selects nothing, or
- * --series without svg, is a usage error. */
+ * a panel other than partner:SEL without svg, is a usage error. */
 static void
 test_timeline_series (void)
 {
@@ -317,7 +320,7 @@ test_timeline_series (void)
     g_autoptr (DrawRun) none = FLOWSIM ("timeline", path, "--from", "2011-01-01", "--to",
                                         "2019-01-01", "--format", "svg", "--series", "partner:zz");
     g_autoptr (DrawRun) text = FLOWSIM ("timeline", path, "--from", "2011-01-01", "--to",
-                                        "2019-01-01", "--series", "partner:app1");
+                                        "2019-01-01", "--series", "kind");
     g_autoptr (DrawRun) bad = FLOWSIM ("timeline", path, "--from", "2011-01-01", "--to",
                                        "2019-01-01", "--format", "svg", "--series", "colour");
     g_assert_cmpint (ok->status, ==, 0);
@@ -428,6 +431,117 @@ test_timeline_history_wind_down (void)
     g_assert_cmpuint (after, <, before / 2);
 }
 
+/* ---- per-partner series, focus, the budget and warnings (issues 11 and 15) -------------- */
+
+/* --series partner:SEL gives text and JSON a series per partner, equal to the timeline's own
+ * per-partner counts; a focus on one partner counts what it alone reaches, which is its series
+ * in the unfocused timeline. */
+static void
+test_timeline_partner_series (void)
+{
+    g_autofree char *path = fsim_test_data_path ("timeline", "dated.json", NULL);
+    g_autoptr (FsimTimeline) t = timeline ("2011-01-01", "2019-01-01", "1y");
+    g_autoptr (FsimSim) sim = draw_sim ("timeline", "dated.json");
+    gssize app1 = fsim_scenario_find_partner (sim->scenario, "app1");
+    g_assert_cmpint (app1, >=, 0);
+    g_autoptr (DrawRun) json = FLOWSIM ("timeline", path, "--from", "2011-01-01", "--to",
+                                        "2019-01-01", "--format", "json", "--series",
+                                        "partner:app1");
+    g_autoptr (DrawRun) focused = FLOWSIM ("timeline", path, "--from", "2011-01-01", "--to",
+                                           "2019-01-01", "--format", "json", "--partner", "app1");
+    g_assert_cmpint (json->status, ==, 0);
+    g_assert_cmpint (focused->status, ==, 0);
+    g_autoptr (GHashTable) j = json_check_parse (json->out);
+    g_autoptr (GHashTable) f = json_check_parse (focused->out);
+    g_assert_cmpstr (g_hash_table_lookup (f, "focus"), ==, "partner app1");
+    size_t reached = 0, gone = 0;
+    for (size_t i = 0; i < t->n_points; i++) {
+        size_t users = t->partner_users[i * t->n_partners + (size_t) app1];
+        size_t nc = t->partner_no_consent[i * t->n_partners + (size_t) app1];
+        g_autofree char *want = g_strdup_printf ("%zu", users);
+        g_autofree char *want_nc = g_strdup_printf ("%zu", nc);
+        g_autofree char *k_id = g_strdup_printf ("points[%zu].partners[0].partner", i);
+        g_autofree char *k_users = g_strdup_printf ("points[%zu].partners[0].users", i);
+        g_autofree char *k_nc =
+            g_strdup_printf ("points[%zu].partners[0].users_without_consent", i);
+        g_autofree char *k_all = g_strdup_printf ("points[%zu].users_reached", i);
+        g_assert_cmpstr (g_hash_table_lookup (j, k_id), ==, "app1");
+        g_assert_cmpstr (g_hash_table_lookup (j, k_users), ==, want);
+        g_assert_cmpstr (g_hash_table_lookup (j, k_nc), ==, want_nc);
+        g_assert_cmpstr (g_hash_table_lookup (f, k_all), ==, want); /* focused: app1 alone */
+        g_assert_cmpstr (g_hash_table_lookup (f, k_users), ==, want);
+        reached += users > 0;
+        gone += users == 0;
+    }
+    g_assert_cmpuint (reached, >, 0); /* app1 reaches people, then stops */
+    g_assert_cmpuint (gone, >, 0);
+    g_autoptr (DrawRun) text = FLOWSIM ("timeline", path, "--from", "2011-01-01", "--to",
+                                        "2019-01-01", "--series", "partner:app1,phone");
+    g_assert_cmpint (text->status, ==, 0);
+    g_assert_nonnull (strstr (text->out, "Users reached (without consent), by partner\n"
+                                         "  Date        app1   phone\n"));
+    g_assert_nonnull (strstr (text->out, "  2011-01-01  3 (2)"));
+}
+
+/* The model is decided again only where a window changed, and traced again only where the
+ * decisions differ; past the budget, a usage error at once (tests/worst-case.h). */
+static void
+test_timeline_budget (void)
+{
+    g_autoptr (FsimTimeline) t = timeline ("2011-01-01", "2019-01-01", "1m");
+    g_assert_cmpuint (t->n_evaluations, >, 1);
+    g_assert_cmpuint (t->n_evaluations, <, t->n_points);
+    g_assert_cmpuint (t->n_traced, <=, t->n_evaluations);
+    /* every date as a fresh run would count it */
+    g_autoptr (FsimSim) sim = draw_sim ("timeline", "dated.json");
+    for (size_t i = 0; i < t->n_points; i++) {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (FsimDecisions) d = fsim_decisions_new (sim->scenario, t->days[i]);
+        g_autoptr (FsimResult) r = fsim_engine_run (sim->scenario, sim->pop, d, &error);
+        g_assert_no_error (error);
+        g_assert_cmpuint (t->users[i], ==, r->users_reached);
+        g_assert_cmpuint (t->no_consent[i], ==, r->users_reached_no_consent);
+        for (size_t p = 0; p < t->n_partners; p++)
+            g_assert_cmpuint (t->partner_users[i * t->n_partners + p], ==, r->partner_reached[p]);
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    const FsimWorstCase w = { .partners = 600, .apis = 1, .scopes_per_api = 4096, .fields = 16,
+                              .rules = 128, .users = 10 };
+    g_autofree char *text = fsim_worst_case_json (&w);
+    g_autofree char *path = fsim_test_write (dir, "worst.json", text, -1);
+    g_autoptr (DrawRun) over = FLOWSIM ("timeline", path, "--from", "2010-01-01", "--to",
+                                        "2014-01-01", "--step", "1w");
+    g_assert_cmpint (over->status, ==, 2);
+    g_assert_nonnull (strstr (over->err, "97 of the 209 dates need the model evaluated again"));
+    g_assert_nonnull (strstr (over->err, "this model (2,467,200 decisions and (field, partner) "
+                                         "pairs) allows 27 in the time budget"));
+    /* rule r16 (an allow) comes into force on 2010-06-26, where rule r0 allows already */
+    g_autoptr (DrawRun) within = FLOWSIM ("timeline", path, "--from", "2010-06-20", "--to",
+                                          "2010-07-10", "--step", "1d", "--format", "json");
+    g_assert_cmpint (within->status, ==, 0);
+    g_autoptr (GHashTable) j = json_check_parse (within->out);
+    g_assert_cmpstr (g_hash_table_lookup (j, "dates_decided"), ==, "3");
+    g_assert_cmpstr (g_hash_table_lookup (j, "dates_traced"), ==, "1");
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* A --set that can have no effect is warned about, as for run and diff. */
+static void
+test_timeline_warnings (void)
+{
+    g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
+    g_autoptr (DrawRun) r = FLOWSIM ("timeline", tour, "--from", "2014-01-01", "--to",
+                                     "2015-01-01", "--set",
+                                     "partners[phoneco].shares=[{\"with\":\"broker\","
+                                     "\"fields\":[\"*\"]}]");
+    g_assert_cmpint (r->status, ==, 0);
+    g_assert_nonnull (strstr (r->err, "flowsim: warning: --set partners[phoneco].shares:1:27: "
+                                      "share of 'phoneco' with 'broker' never carries anything"));
+    g_autoptr (DrawRun) quiet = FLOWSIM ("timeline", tour, "--from", "2014-01-01", "--to",
+                                         "2015-01-01", "--set", "date=2015-01-01");
+    g_assert_cmpstr (quiet->err, ==, "");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -443,6 +557,9 @@ main (int argc, char **argv)
     g_test_add_func ("/timeline/svg/truthful", test_timeline_svg_truthful);
     g_test_add_func ("/timeline/series", test_timeline_series);
     g_test_add_func ("/timeline/cli", test_timeline_cli);
+    g_test_add_func ("/timeline/partner-series", test_timeline_partner_series);
+    g_test_add_func ("/timeline/budget", test_timeline_budget);
+    g_test_add_func ("/timeline/warnings", test_timeline_warnings);
     g_test_add_func ("/timeline/history/v2-cutoff", test_timeline_history_v2_cutoff);
     g_test_add_func ("/timeline/history/wind-down", test_timeline_history_wind_down);
     return g_test_run ();

@@ -7,6 +7,8 @@
 #include <glib.h>
 
 #include "engine.h"
+#include "scenario.h"
+#include "text.h"
 #include "policy.h"
 #include "timeline.h"
 
@@ -75,6 +77,7 @@ fsim_timeline_free (FsimTimeline *t)
     for (size_t i = 0; i < t->n_events; i++)
         g_free (t->events[i].what);
     g_free (t->events);
+    g_free (t->focus);
     g_free (t);
 }
 
@@ -282,9 +285,74 @@ changes_between (const GArray *days, FsimDay before, FsimDay day)
     return lo < days->len && g_array_index (days, FsimDay, lo) <= day;
 }
 
+/* Whether the decisions @a and @b allow the same (partner, API, scope) triples and the same
+ * shares are active on their days: then every count is the same (the engine looks at nothing
+ * else that depends on the day). */
+static gboolean
+same_model (const FsimScenario *s, const FsimDecisions *a, const FsimDecisions *b)
+{
+    FsimDay da = fsim_decisions_get_day (a), db = fsim_decisions_get_day (b);
+    for (size_t p = 0; p < s->n_partners; p++) {
+        const FsimPartner *partner = &s->partners[p];
+        for (size_t i = 0; i < partner->n_shares; i++)
+            if (fsim_window_contains (partner->shares[i].active, da)
+                != fsim_window_contains (partner->shares[i].active, db))
+                return FALSE;
+        for (size_t k = 0; k < partner->n_apis; k++)
+            for (size_t sc = 0; sc < s->apis[partner->apis[k]].n_scopes; sc++)
+                if ((fsim_decisions_get (a, p, k, sc)->verdict == FSIM_VERDICT_ALLOWED)
+                    != (fsim_decisions_get (b, p, k, sc)->verdict == FSIM_VERDICT_ALLOWED))
+                    return FALSE;
+    }
+    return TRUE;
+}
+
+/* The work of deciding and tracing the model once, in the units of FSIM_TIMELINE_MAX_WORK:
+ * its (partner, API, scope) triples plus its (field, partner) pairs. */
+static size_t
+model_work (const FsimScenario *s)
+{
+    size_t n = s->n_fields * s->n_partners;
+    for (size_t p = 0; p < s->n_partners; p++)
+        for (size_t k = 0; k < s->partners[p].n_apis; k++)
+            n += s->apis[s->partners[p].apis[k]].n_scopes;
+    return MAX (n, (size_t) 1);
+}
+
+/* The dates that need the model evaluated again: the first, and each with a window opening or
+ * closing since the date before. FALSE with @error set when they exceed the budget. */
+static gboolean
+plan_evaluations (FsimTimeline *t, const FsimScenario *s, const GArray *changes, gboolean *eval,
+                  GError **error)
+{
+    size_t n = 0, work = model_work (s), most = MAX (FSIM_TIMELINE_MAX_WORK / work, (size_t) 1);
+    for (size_t i = 0; i < t->n_points; i++) {
+        eval[i] = i == 0 || changes_between (changes, t->days[i - 1], t->days[i]);
+        n += eval[i];
+    }
+    t->n_evaluations = n;
+    if (n <= most)
+        return TRUE;
+    g_autofree char *size = fsim_fmt_count (work);
+    g_set_error (error, FSIM_TIMELINE_ERROR, FSIM_TIMELINE_ERROR_RANGE,
+                 "%zu of the %zu dates need the model evaluated again (a rule, API or share "
+                 "window opens or closes before each), and this model (%s decisions and "
+                 "(field, partner) pairs) allows %zu in the time budget: choose a larger --step "
+                 "or a shorter range", n, t->n_points, size, most);
+    return FALSE;
+}
+
 FsimTimeline *
 fsim_timeline_new (const FsimScenario *scenario, const FsimPopulation *pop, FsimDay from,
                    FsimDay to, FsimTimelineStep step, GError **error)
+{
+    return fsim_timeline_new_focused (scenario, pop, from, to, step, NULL, error);
+}
+
+FsimTimeline *
+fsim_timeline_new_focused (const FsimScenario *scenario, const FsimPopulation *pop,
+                           FsimDay from, FsimDay to, FsimTimelineStep step,
+                           const FsimFocus *focus, GError **error)
 {
     g_return_val_if_fail (scenario != NULL && pop != NULL && step.count > 0, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -293,22 +361,32 @@ fsim_timeline_new (const FsimScenario *scenario, const FsimPopulation *pop, Fsim
     t->to = to;
     t->step = step;
     t->n_users = pop->n_users;
+    t->focus = focus && focus->description ? g_strdup (focus->description) : NULL;
     if (!make_days (t, error))
         return NULL;
-    /* a date with no window opening or closing since the one before has its result: the cost
-     * is a run per change, not per date (2000 dates at the limits would take hours) */
+    /* a date with no window opening or closing since the one before has its result, and so
+     * has one whose decisions allow what the last evaluated date's did: the cost is a decision
+     * per change (bounded by FSIM_TIMELINE_MAX_WORK) and a trace per distinct model */
     g_autoptr (GArray) changes = change_days (scenario);
+    g_autofree gboolean *eval = g_new0 (gboolean, t->n_points + 1);
+    if (!plan_evaluations (t, scenario, changes, eval, error))
+        return NULL;
     g_autoptr (FsimResult) r = NULL;
+    g_autoptr (FsimDecisions) last = NULL;
     for (size_t i = 0; i < t->n_points; i++) {
-        if (r == NULL || changes_between (changes, t->days[i - 1], t->days[i])) {
+        g_autoptr (FsimDecisions) decisions = eval[i] ? fsim_decisions_new (scenario, t->days[i])
+                                                      : NULL;
+        if (decisions && (r == NULL || !same_model (scenario, last, decisions))) {
             g_clear_pointer (&r, fsim_result_free);
-            g_autoptr (FsimDecisions) decisions = fsim_decisions_new (scenario, t->days[i]);
-            r = fsim_engine_run (scenario, pop, decisions, error);
+            r = fsim_engine_run_focused (scenario, pop, decisions, focus, 0, NULL, NULL, error);
             if (r == NULL) {
                 g_autofree char *date = fsim_day_format (t->days[i]);
                 g_prefix_error (error, "%s: ", date);
                 return NULL;
             }
+            t->n_traced++;
+            g_clear_pointer (&last, fsim_decisions_free);
+            last = g_steal_pointer (&decisions);
         }
         record (t, i, scenario, r);
     }

@@ -15,6 +15,13 @@ typedef enum {
 } FsimTimelineError;
 
 #define FSIM_TIMELINE_MAX_POINTS 2000
+/*
+ * The time budget (docs/robustness.md): the dates that need the model evaluated again (a window
+ * opens or closes before them) times the model's (partner, API, scope) triples and (field,
+ * partner) pairs may not exceed this. At the model limits (2^24 + 2^21) that is 3 evaluations;
+ * a model of a thousand partners with 500 scopes each and 100 fields, over a hundred.
+ */
+#define FSIM_TIMELINE_MAX_WORK ((size_t) 1 << 26)
 
 /* A step between dates: @count days, or @count months when @months ("1y" is 12 months). */
 typedef struct {
@@ -57,6 +64,9 @@ typedef struct {
     size_t *partner_users, *partner_no_consent; /* [t * n_partners + p]: users it reached */
     size_t n_events;
     FsimTimelineEvent *events; /* sorted by day */
+    size_t n_evaluations;      /* dates whose decisions were made (a window changed before) */
+    size_t n_traced;           /* ... and whose model was traced (its decisions differed) */
+    char *focus;               /* what was counted (FsimFocus.description), or NULL: all */
 } FsimTimeline;
 
 void fsim_timeline_free (FsimTimeline *t);
@@ -74,12 +84,21 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimTimeline, fsim_timeline_free)
  * @to: the decisions and the onward sharing are those of each date, the users, friendships,
  * settings and partner use stay the same. Months are added to @from (31 January + 1 month is
  * the last day of February).
+ * The model is decided again only on dates with a window opening or closing since the date
+ * before, and traced again only when those decisions allow other triples (or other shares are
+ * active) than the last traced date's.
  * Returns: (transfer full): the timeline, or NULL with @error set: FSIM_TIMELINE_ERROR_RANGE
- *   when @from is after @to or there would be more than FSIM_TIMELINE_MAX_POINTS dates, or the
- *   engine's error.
+ *   when @from is after @to, there would be more than FSIM_TIMELINE_MAX_POINTS dates or the
+ *   evaluations would exceed FSIM_TIMELINE_MAX_WORK, or the engine's error.
  */
 FsimTimeline *fsim_timeline_new (const FsimScenario *scenario, const FsimPopulation *pop,
                                  FsimDay from, FsimDay to, FsimTimelineStep step, GError **error);
+
+/* fsim_timeline_new() counting only the flows @focus (nullable) selects, as
+ * fsim_engine_run_focused() does. */
+FsimTimeline *fsim_timeline_new_focused (const FsimScenario *scenario, const FsimPopulation *pop,
+                                         FsimDay from, FsimDay to, FsimTimelineStep step,
+                                         const FsimFocus *focus, GError **error);
 
 typedef enum {
     FSIM_TIMELINE_TEXT,
@@ -107,6 +126,14 @@ gboolean fsim_timeline_format_from_string (const char *s, FsimTimelineFormat *ou
  */
 void fsim_timeline_render (const FsimScenario *scenario, const FsimTimeline *t,
                            FsimTimelineFormat format, GString *out);
+
+/* fsim_timeline_render() with a per-partner series for the partners of the bit set @partners
+ * (nullable: none): text, a table "by partner" (one column each); JSON, "partners": [{"partner",
+ * "users", "users_without_consent"}] in every point. Text and JSON also say the focus and how
+ * many dates were decided and traced ("dates_decided", "dates_traced"). */
+void fsim_timeline_render_partners (const FsimScenario *scenario, const FsimTimeline *t,
+                                    FsimTimelineFormat format, const FsimWord *partners,
+                                    GString *out);
 
 /* Which panels the chart draws (fsim_timeline_write_svg). */
 typedef struct {

@@ -56,7 +56,9 @@ typedef struct {
     FsimDay from, to;
     FsimTimelineStep step;
     FsimTimelineFormat format;
-    const char *const *series; /* --series values (svg only), NULL-terminated, or NULL */
+    const char *const *series; /* --series values, NULL-terminated, or NULL */
+    const FsimFocusOptions *focus; /* --partner, --field, --jurisdiction, or NULL */
+    gboolean warn; /* warn on stderr about --set overrides that can have no effect */
 } FsimTimelineArgs;
 
 /* The default step: one year. */

@@ -20,6 +20,7 @@ typedef struct {
     char **series;
     char **args;
     gboolean help;
+    FsimFocusOptions focus;
 } TimelineOptions;
 
 static void
@@ -34,6 +35,7 @@ timeline_options_clear (TimelineOptions *o)
     g_clear_pointer (&o->claims, g_strfreev);
     g_clear_pointer (&o->series, g_strfreev);
     g_clear_pointer (&o->args, g_strfreev);
+    fsim_i_focus_options_clear (&o->focus);
 }
 
 static GOptionContext *
@@ -53,13 +55,14 @@ timeline_context (TimelineOptions *o)
         FSIM_CLI_CLAIM_OPTION (&o->claims),
         { "series", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->series,
           "The chart's panels (svg; repeatable): jurisdiction, kind, or partner:SEL[,SEL...] "
-          "(an id, a glob, kind:K, tag:T) for one line per partner",
+          "(an id, a glob, kind:K, tag:T) for one line per partner (text and json: a series "
+          "per partner)",
           "SERIES" },
         { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[SCENARIO]" },
         { 0 },
     };
-    return fsim_i_cmd_context (
+    GOptionContext *context = fsim_i_cmd_context (
         "timeline", NULL, entries,
         "Runs SCENARIO's population (built once) at every date from --from to --to: the "
         "rules,\nAPIs and sharing in force change with the date, the people do not. Prints the "
@@ -69,7 +72,11 @@ timeline_context (TimelineOptions *o)
         "  flowsim timeline scenarios/tour.json --from 2013-01-01 --to 2019-01-01 --step 3m\n"
         "  flowsim timeline --from 2010-01-01 --to 2019-01-01 --output timeline.svg\n"
         "  flowsim timeline --from 2017-01-01 --to 2019-01-01 --step 1m \\\n"
-        "      --series partner:huawei,lenovo --output huawei-lenovo.svg\n");
+        "      --series partner:huawei,lenovo --output huawei-lenovo.svg\n"
+        "  flowsim timeline --from 2017-01-01 --to 2019-01-01 --step 3m --partner tag:china "
+        "--jurisdiction CN\n");
+    fsim_i_focus_add_entries (context, &o->focus);
+    return context;
 }
 
 static char *
@@ -114,10 +121,13 @@ timeline_check (const TimelineOptions *o, FsimTimelineArgs *a, GError **error)
         a->format = FSIM_TIMELINE_JSON;
     if (!o->format && o->output && g_str_has_suffix (o->output, ".svg"))
         a->format = FSIM_TIMELINE_SVG;
-    if (o->series && a->format != FSIM_TIMELINE_SVG)
-        return fsim_i_cli_usage_error (error, "--series chooses the panels of the svg chart "
-                                              "(--format svg)");
+    for (char **x = o->series; x && *x && a->format != FSIM_TIMELINE_SVG; x++)
+        if (!g_str_has_prefix (*x, "partner:"))
+            return fsim_i_cli_usage_error (error, "--series '%s' chooses a panel of the svg "
+                                                  "chart (--format svg); text and json take "
+                                                  "partner:SEL", *x);
     a->series = (const char *const *) o->series;
+    a->focus = fsim_i_focus_given (&o->focus) ? &o->focus : NULL;
     return FSIM_EXIT_OK;
 }
 
@@ -174,20 +184,64 @@ add_series (const FsimScenario *scenario, const char *series, FsimTimelineChart 
     return TRUE;
 }
 
+/* Loads @path and builds (or borrows) its population, without tracing it on the scenario's own
+ * date: the timeline traces what it needs. */
+static FsimExit
+load_untraced (FsimCliSim *cs, const char *path, const char *const *sets,
+               const FsimPopulationSource *source, GError **error)
+{
+    g_autofree char *default_path = path ? NULL : fsim_cli_default_scenario_path ();
+    const FsimSimOptions options = { .sets = sets };
+    cs->sim = fsim_sim_load (path ? path : default_path, &options, error);
+    if (!cs->sim)
+        return FSIM_EXIT_INPUT;
+    cs->source = source;
+    return fsim_i_cli_sim_build (cs->sim, source, error) ? FSIM_EXIT_OK : FSIM_EXIT_INPUT;
+}
+
+/* The partners of the text and JSON per-partner series: those of every --series partner:SEL,
+ * or else the focused ones (transfer full; NULL: no series). */
+static FsimWord *
+series_partners (const FsimScenario *s, const FsimTimelineArgs *a, const FsimFocus *focus)
+{
+    FsimWord *set = NULL;
+    for (const char *const *x = a->series; x && *x; x++) {
+        if (!g_str_has_prefix (*x, "partner:"))
+            continue;
+        g_auto (GStrv) parts = g_strsplit (*x + 8, ",", -1);
+        for (char **sel = parts; *sel; sel++) {
+            g_autofree FsimWord *one = fsim_scenario_select_partners (s, *sel);
+            if (!set)
+                set = fsim_bits_new (s->partner_words);
+            if (one)
+                fsim_bits_or (set, one, s->partner_words);
+        }
+    }
+    if (!set && focus && focus->partners)
+        set = g_memdup2 (focus->partners, s->partner_words * sizeof (FsimWord));
+    return set;
+}
+
 FsimExit
 fsim_i_timeline_render_to (const char *path, const char *const *sets,
                            const FsimPopulationSource *source, const FsimTimelineArgs *a,
                            GString *out, GError **error)
 {
     g_auto (FsimCliSim) cs = { 0 };
-    FsimExit status = fsim_i_cli_sim_init (&cs, path, sets, source, error);
+    FsimExit status = load_untraced (&cs, path, sets, source, error);
     g_autoptr (FsimTimeline) t = NULL;
     g_autoptr (GError) local = NULL;
+    g_auto (FsimFocus) focus = { 0 };
 
     if (status != FSIM_EXIT_OK)
         return status;
     const FsimSim *sim = cs.sim;
-    t = fsim_timeline_new (sim->scenario, sim->pop, a->from, a->to, a->step, &local);
+    if (a->focus && (status = fsim_i_focus_resolve (a->focus, sim->scenario, &focus, error)))
+        return status;
+    if (a->warn)
+        fsim_i_warn_overrides (sim->scenario->path, sets, sim->scenario);
+    t = fsim_timeline_new_focused (sim->scenario, sim->pop, a->from, a->to, a->step,
+                                   a->focus ? &focus : NULL, &local);
     if (t == NULL) {
         status = g_error_matches (local, FSIM_TIMELINE_ERROR, FSIM_TIMELINE_ERROR_RANGE)
                      ? FSIM_EXIT_USAGE
@@ -195,15 +249,17 @@ fsim_i_timeline_render_to (const char *path, const char *const *sets,
         g_propagate_error (error, g_steal_pointer (&local));
         return status;
     }
+    FsimTimelineChart chart = { 0 };
+    g_autoptr (GPtrArray) selectors = g_ptr_array_new_with_free_func (g_free);
+    for (const char *const *s = a->series; s && *s; s++)
+        if (!add_series (sim->scenario, *s, &chart, selectors, error))
+            return FSIM_EXIT_USAGE;
     if (a->format == FSIM_TIMELINE_SVG && a->series) {
-        FsimTimelineChart chart = { 0 };
-        g_autoptr (GPtrArray) selectors = g_ptr_array_new_with_free_func (g_free);
-        for (const char *const *s = a->series; *s; s++)
-            if (!add_series (sim->scenario, *s, &chart, selectors, error))
-                return FSIM_EXIT_USAGE;
         fsim_timeline_write_svg (sim->scenario, t, &chart, FALSE, out);
     } else {
-        fsim_timeline_render (sim->scenario, t, a->format, out);
+        g_autofree FsimWord *partners = series_partners (sim->scenario, a, a->focus ? &focus
+                                                                                   : NULL);
+        fsim_timeline_render_partners (sim->scenario, t, a->format, partners, out);
     }
     return FSIM_EXIT_OK;
 }
@@ -212,9 +268,11 @@ static FsimExit
 timeline_run (const TimelineOptions *o, const FsimTimelineArgs *a, GError **error)
 {
     g_autoptr (GString) out = g_string_new (NULL);
+    FsimTimelineArgs warned = *a;
+    warned.warn = TRUE;
     FsimExit status = fsim_i_timeline_render_to (o->args ? o->args[0] : NULL,
-                                                 (const char *const *) o->sets, NULL, a, out,
-                                                 error);
+                                                 (const char *const *) o->sets, NULL, &warned,
+                                                 out, error);
     return status == FSIM_EXIT_OK ? fsim_i_cmd_output (o->output, out, error) : status;
 }
 

@@ -122,8 +122,30 @@ text_table (const FsimTimeline *t, const char *title, char **names, size_t n, Co
     g_ptr_array_unref (w.cells);
 }
 
+/* The per-partner table: one column per partner of @partners (a bit set). */
 static void
-render_text (const FsimScenario *s, const FsimTimeline *t, GString *out)
+text_partners (const FsimScenario *s, const FsimTimeline *t, const FsimWord *partners,
+               GString *out)
+{
+    size_t n = fsim_bits_count (partners, s->partner_words), np = t->n_partners, c = 0;
+    g_autofree char **names = g_new0 (char *, n + 1);
+    g_autofree size_t *users = g_new0 (size_t, t->n_points * n + 1);
+    g_autofree size_t *nc = g_new0 (size_t, t->n_points * n + 1);
+    for (size_t p = fsim_bits_next (partners, s->partner_words, 0); p != SIZE_MAX;
+         p = fsim_bits_next (partners, s->partner_words, p + 1), c++) {
+        names[c] = s->partners[p].id;
+        for (size_t i = 0; i < t->n_points; i++) {
+            users[i * n + c] = t->partner_users[i * np + p];
+            nc[i * n + c] = t->partner_no_consent[i * np + p];
+        }
+    }
+    text_table (t, "Users reached (without consent), by partner", names, n,
+                (Counts){ users, nc, NULL, NULL }, out);
+}
+
+static void
+render_text (const FsimScenario *s, const FsimTimeline *t, const FsimWord *partners,
+             GString *out)
 {
     g_autofree char *id = fsim_text_clean (s->id ? s->id : "(policy file, no scenario)");
     g_autofree char *title = fsim_text_clean (s->title);
@@ -137,6 +159,13 @@ render_text (const FsimScenario *s, const FsimTimeline *t, GString *out)
     g_string_append_printf (out, "  Dates     %s to %s, every %s (%zu dates)\n", from, to, step,
                             t->n_points);
     g_string_append_printf (out, "  Users     %s (one population, built once)\n", users);
+    if (t->focus) {
+        g_autofree char *focus = fsim_text_clean (t->focus);
+        g_string_append_printf (out, "  Focus     %s\n", focus);
+    }
+    g_string_append_printf (out, "  Runs      %zu of the dates decided again (a window opened or "
+                                 "closed before them), %zu traced\n",
+                            t->n_evaluations, t->n_traced);
     fsim_claims_report_header_line (s, out);
     g_string_append_c (out, '\n');
     text_table (t, "Users reached (without consent), by jurisdiction", t->jurisdictions,
@@ -146,6 +175,8 @@ render_text (const FsimScenario *s, const FsimTimeline *t, GString *out)
                 (Counts){ t->kind_users, t->kind_no_consent, NULL, NULL }, out);
     text_table (t, "Partners that reached anyone, by kind", t->kinds, t->n_kinds,
                 (Counts){ t->kind_partners, NULL, t->partners, NULL }, out);
+    if (partners)
+        text_partners (s, t, partners, out);
     g_string_append (out, "Policy changes in the range\n");
     if (t->n_events == 0)
         g_string_append (out, "  (none)\n");
@@ -191,7 +222,8 @@ json_names (FsimJsonWriter *w, const char *key, char **names, size_t n)
 }
 
 static void
-json_point (FsimJsonWriter *w, const FsimTimeline *t, size_t i)
+json_point (FsimJsonWriter *w, const FsimScenario *s, const FsimTimeline *t,
+            const FsimWord *partners, size_t i)
 {
     g_autofree char *date = fsim_day_format (t->days[i]);
     size_t nj = t->n_jurisdictions, nk = t->n_kinds;
@@ -215,6 +247,21 @@ json_point (FsimJsonWriter *w, const FsimTimeline *t, size_t i)
         fsim_jw_close (w, '}');
     }
     fsim_jw_close (w, ']');
+    if (partners) {
+        fsim_jw_key (w, "partners");
+        fsim_jw_open (w, '[');
+        for (size_t p = fsim_bits_next (partners, s->partner_words, 0); p != SIZE_MAX;
+             p = fsim_bits_next (partners, s->partner_words, p + 1)) {
+            fsim_jw_item (w);
+            fsim_jw_open (w, '{');
+            fsim_jw_str (w, "partner", s->partners[p].id);
+            fsim_jw_uint (w, "users", t->partner_users[i * t->n_partners + p]);
+            fsim_jw_uint (w, "users_without_consent",
+                          t->partner_no_consent[i * t->n_partners + p]);
+            fsim_jw_close (w, '}');
+        }
+        fsim_jw_close (w, ']');
+    }
     fsim_jw_close (w, '}');
 }
 
@@ -235,7 +282,8 @@ json_events (FsimJsonWriter *w, const FsimTimeline *t)
 }
 
 static void
-render_json (const FsimScenario *s, const FsimTimeline *t, GString *out)
+render_json (const FsimScenario *s, const FsimTimeline *t, const FsimWord *partners,
+             GString *out)
 {
     FsimJsonWriter w = { .out = out };
     g_autofree char *from = fsim_day_format (t->from), *to = fsim_day_format (t->to);
@@ -252,6 +300,10 @@ render_json (const FsimScenario *s, const FsimTimeline *t, GString *out)
     fsim_jw_open (&w, '{');
     fsim_jw_uint (&w, "users", t->n_users);
     fsim_jw_close (&w, '}');
+    if (t->focus)
+        fsim_jw_str (&w, "focus", t->focus);
+    fsim_jw_uint (&w, "dates_decided", t->n_evaluations);
+    fsim_jw_uint (&w, "dates_traced", t->n_traced);
     fsim_claims_report_json (&w, s);
     json_names (&w, "jurisdictions", t->jurisdictions, t->n_jurisdictions);
     json_names (&w, "kinds", t->kinds, t->n_kinds);
@@ -259,7 +311,7 @@ render_json (const FsimScenario *s, const FsimTimeline *t, GString *out)
     fsim_jw_key (&w, "points");
     fsim_jw_open (&w, '[');
     for (size_t i = 0; i < t->n_points; i++)
-        json_point (&w, t, i);
+        json_point (&w, s, t, partners, i);
     fsim_jw_close (&w, ']');
     fsim_jw_close (&w, '}');
     g_string_append_c (out, '\n');
@@ -269,13 +321,20 @@ void
 fsim_timeline_render (const FsimScenario *scenario, const FsimTimeline *t,
                       FsimTimelineFormat format, GString *out)
 {
+    fsim_timeline_render_partners (scenario, t, format, NULL, out);
+}
+
+void
+fsim_timeline_render_partners (const FsimScenario *scenario, const FsimTimeline *t,
+                               FsimTimelineFormat format, const FsimWord *partners, GString *out)
+{
     g_return_if_fail (scenario != NULL && t != NULL && out != NULL);
     switch (format) {
     case FSIM_TIMELINE_TEXT:
-        render_text (scenario, t, out);
+        render_text (scenario, t, partners, out);
         break;
     case FSIM_TIMELINE_JSON:
-        render_json (scenario, t, out);
+        render_json (scenario, t, partners, out);
         break;
     case FSIM_TIMELINE_SVG:
         fsim_timeline_write_svg (scenario, t, NULL, FALSE, out);
