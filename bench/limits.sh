@@ -70,6 +70,8 @@ bench "possible --field g0.f0"   possible worst.json --field g0.f0
 bench "possible (refused: pairs)" possible worst.json
 bench "explain --partner p1"     explain worst.json --user u1 --partner p1
 bench "timeline, 2 dates"        timeline worst.json --from 2014-01-01 --to 2015-01-01
+bench "timeline, 21 dates, 3 decided" timeline worst.json --from 2010-06-20 --to 2010-07-10 --step 1d
+bench "timeline (refused: budget)" timeline worst.json --from 2010-01-01 --to 2014-01-01 --step 1m
 bench "diff --set date"          diff worst.json --set date=2016-06-01
 bench "diff, 2 million decisions changed" diff worst.json --set date=2010-03-01
 exit $failed

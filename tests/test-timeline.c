@@ -481,6 +481,12 @@ test_timeline_partner_series (void)
     g_assert_nonnull (strstr (text->out, "Users reached (without consent), by partner\n"
                                          "  Date        app1   phone\n"));
     g_assert_nonnull (strstr (text->out, "  2011-01-01  3 (2)"));
+    g_autoptr (DrawRun) svg = FLOWSIM ("timeline", path, "--from", "2011-01-01", "--to",
+                                       "2019-01-01", "--format", "svg", "--partner", "app1");
+    g_assert_cmpint (svg->status, ==, 0);
+    g_assert_nonnull (strstr (svg->out, ">Users reached, by partner</text>"));
+    g_assert_nonnull (strstr (svg->out, "<title>First app, users reached</title>"));
+    g_assert_null (strstr (svg->out, "<title>Second app, users reached</title>"));
 }
 
 /* The model is decided again only where a window changed, and traced again only where the
@@ -525,7 +531,8 @@ test_timeline_budget (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
-/* A --set that can have no effect is warned about, as for run and diff. */
+/* A --set that can have no effect is warned about, as for run and diff, and by diagram,
+ * explain, possible and report. */
 static void
 test_timeline_warnings (void)
 {
@@ -540,6 +547,22 @@ test_timeline_warnings (void)
     g_autoptr (DrawRun) quiet = FLOWSIM ("timeline", tour, "--from", "2014-01-01", "--to",
                                          "2015-01-01", "--set", "date=2015-01-01");
     g_assert_cmpstr (quiet->err, ==, "");
+    /* and wherever else a scenario runs with --set */
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *html = g_build_filename (dir, "r.html", NULL);
+    const char *set = "partners[phoneco].shares=[{\"with\":\"broker\",\"fields\":[\"*\"]}]";
+    g_autoptr (DrawRun) d = FLOWSIM ("diagram", tour, "--format", "dot", "--set", set);
+    g_autoptr (DrawRun) e = FLOWSIM ("explain", tour, "--user", "alice", "--set", set);
+    g_autoptr (DrawRun) p = FLOWSIM ("possible", tour, "--set", set);
+    g_autoptr (DrawRun) h = FLOWSIM ("report", tour, "--set", set, "--output", html);
+    DrawRun *runs[] = { d, e, p, h };
+    for (size_t i = 0; i < G_N_ELEMENTS (runs); i++) {
+        g_assert_cmpint (runs[i]->status, ==, 0);
+        g_assert_nonnull (strstr (runs[i]->err, "flowsim: warning: --set partners[phoneco]."
+                                                 "shares:1:27: share of 'phoneco' with 'broker' "
+                                                 "never carries anything"));
+    }
+    fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
 int

@@ -254,6 +254,17 @@ fsim_i_focus_resolve (const FsimFocusOptions *o, const FsimScenario *s, FsimFocu
 /* ---- overrides that can do nothing ------------------------------------------------------ */
 
 void
+fsim_i_warn_overrides_of (const char *path, const char *const *sets)
+{
+    if (!sets || !sets[0])
+        return;
+    g_autofree char *default_path = path ? NULL : fsim_cli_default_scenario_path ();
+    g_autoptr (FsimScenario) with_sets = fsim_loader_load (path ? path : default_path, sets, NULL);
+    if (with_sets)
+        fsim_i_warn_overrides (with_sets->path, sets, with_sets);
+}
+
+void
 fsim_i_warn_overrides (const char *path, const char *const *sets, const FsimScenario *with_sets)
 {
     if (!sets || !sets[0] || !with_sets)

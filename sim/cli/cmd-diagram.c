@@ -148,6 +148,7 @@ static FsimExit
 diagram_run (const DiagramOptions *o, const FsimDiagramOptions *d, GError **error)
 {
     g_autoptr (GString) dot = g_string_new (NULL);
+    fsim_i_warn_overrides_of (o->args ? o->args[0] : NULL, (const char *const *) o->sets);
     FsimExit status = fsim_i_diagram_render (o->args ? o->args[0] : NULL,
                                              (const char *const *) o->sets, NULL, d, &o->diagram,
                                              diagram_format (o), dot, error);

@@ -205,6 +205,7 @@ cmd_explain (int argc, char **argv, GError **error)
     } else if (status == FSIM_EXIT_OK) {
         g_autofree char *path = fsim_i_cmd_scenario_path (o.args);
         FsimExplainRequest rq = explain_request (&o);
+        fsim_i_warn_overrides_of (path, (const char *const *) o.sets);
         status = fsim_i_explain_render (path, (const char *const *) o.sets, NULL, &rq, out,
                                         error);
         if (status == FSIM_EXIT_OK)

@@ -106,6 +106,7 @@ possible_run (const PossibleOptions *o, gboolean json, FsimDay day, GString *out
     g_autoptr (FsimScenario) s = fsim_loader_load (path, (const char *const *) o->sets, error);
     if (!s)
         return FSIM_EXIT_INPUT;
+    fsim_i_warn_overrides (s->path, (const char *const *) o->sets, s);
     if (!o->date && !s->id)
         return fsim_i_cli_usage_error (error, "%s is a policy file, which has no date: give "
                                               "--date", path);

@@ -218,6 +218,8 @@ run_variant (const ReportOptions *o, const ReportArgs *a, Variant *v, GError **e
                                  (const char *const *) v->sets->pdata, &status, error);
     if (v->sim == NULL)
         return status;
+    fsim_i_warn_overrides (v->sim->scenario->path, (const char *const *) v->sets->pdata,
+                           v->sim->scenario);
     status = fsim_i_cli_diagram_check (&o->diagram, v->sim->scenario, v->sim->result, error);
     if (status != FSIM_EXIT_OK)
         return status;

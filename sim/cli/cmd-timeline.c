@@ -73,8 +73,7 @@ timeline_context (TimelineOptions *o)
         "  flowsim timeline --from 2010-01-01 --to 2019-01-01 --output timeline.svg\n"
         "  flowsim timeline --from 2017-01-01 --to 2019-01-01 --step 1m \\\n"
         "      --series partner:huawei,lenovo --output huawei-lenovo.svg\n"
-        "  flowsim timeline --from 2017-01-01 --to 2019-01-01 --step 3m --partner tag:china "
-        "--jurisdiction CN\n");
+        "  flowsim timeline --from 2017-01-01 --to 2019-01-01 --step 3m --partner tag:china\n");
     fsim_i_focus_add_entries (context, &o->focus);
     return context;
 }
@@ -254,7 +253,13 @@ fsim_i_timeline_render_to (const char *path, const char *const *sets,
     for (const char *const *s = a->series; s && *s; s++)
         if (!add_series (sim->scenario, *s, &chart, selectors, error))
             return FSIM_EXIT_USAGE;
-    if (a->format == FSIM_TIMELINE_SVG && a->series) {
+    if (a->format == FSIM_TIMELINE_SVG && !chart.partners && a->focus && a->focus->partner) {
+        /* focused on partners: their panel, as --series partner:SEL would draw it */
+        g_autofree char *series = g_strconcat ("partner:", a->focus->partner, NULL);
+        if (!add_series (sim->scenario, series, &chart, selectors, error))
+            return FSIM_EXIT_USAGE;
+    }
+    if (a->format == FSIM_TIMELINE_SVG) {
         fsim_timeline_write_svg (sim->scenario, t, &chart, FALSE, out);
     } else {
         g_autofree FsimWord *partners = series_partners (sim->scenario, a, a->focus ? &focus
