@@ -384,7 +384,54 @@ test_serve_population_key (void)
 static void
 test_serve_claims (void)
 {
-    assert_error ("api/claims?scenario=tour", 501, "claims are not in this build of flowsim yet");
+    g_autoptr (FsimTestRun) list =
+        CLI ("claims", "device-partners-2018.json", "--format", "json");
+    assert_same_as_cli ("api/claims?scenario=device-partners-2018", list);
+    /* the claims, their defaults and alternatives with evidence and party */
+    fsim_assert_contains (list->out, "\"scenario\": \"device-partners-2018\",");
+    fsim_assert_contains (list->out, "      \"id\": \"apple-access\",\n      \"question\": "
+                                     "\"Did Apple's device-integrated access continue after "
+                                     "September 2017?\",\n      \"default\": \"facebook-2018-06\","
+                                     "\n      \"chosen\": \"facebook-2018-06\",");
+    fsim_assert_contains (list->out, "\"id\": \"apple-2017-09\",\n          \"evidence\": "
+                                     "\"stated\",\n          \"party\": \"Apple\",");
+    fsim_assert_contains (list->out, "\"rules[apple-device-integration].until\"");
+    fsim_assert_contains (list->out, "\"id\": \"device-partner-status\",");
+    fsim_assert_contains (list->out, "\"id\": \"nyt-third-parties\",\n          \"evidence\": "
+                                     "\"reported\",\n          \"party\": null,");
+
+    /* a choice, as --claim makes it, is what the list says is chosen */
+    g_autoptr (FsimTestRun) chosen = CLI ("claims", "device-partners-2018.json", "--format",
+                                          "json", "--claim", "apple-access=apple-2017-09");
+    assert_same_as_cli ("api/claims?scenario=device-partners-2018"
+                        "&set=choices.apple-access%3Dapple-2017-09",
+                        chosen);
+    fsim_assert_contains (chosen->out, "\"default\": \"facebook-2018-06\",\n      \"chosen\": "
+                                       "\"apple-2017-09\",");
+    g_autoptr (FsimTestRun) text = CLI ("claims", "device-partners-2018.json");
+    assert_same_as_cli ("api/claims?scenario=device-partners-2018&format=text", text);
+    fsim_assert_contains (text->out, "  * facebook-2018-06 (default) [in force]\n");
+
+    /* --effect: how far each claim moves each partner */
+    g_autoptr (FsimTestRun) effect =
+        CLI ("claims", "device-partners-2018.json", "--effect", "--format", "json", "--set",
+             "population.users=1000");
+    assert_same_as_cli ("api/claims?scenario=device-partners-2018&effect=true"
+                        "&set=population.users%3D1000",
+                        effect);
+    fsim_assert_contains (effect->out, "\"claim\": \"apple-access\",\n          \"moves\": true,");
+
+    /* a scenario without claims lists none; a claim or an alternative that does not exist is
+     * the CLI's error */
+    g_autoptr (FsimTestRun) none = CLI ("claims", "tour.json", "--format", "json");
+    assert_same_as_cli ("api/claims?scenario=tour", none);
+    fsim_assert_contains (none->out, "\"claims\": []");
+    g_autoptr (FsimTestRun) bad = CLI ("claims", "device-partners-2018.json", "--claim",
+                                       "apple-access=nope");
+    g_autofree char *message = cli_message (bad);
+    assert_error ("api/claims?scenario=device-partners-2018&set=choices.apple-access%3Dnope", 400,
+                  message);
+    assert_error ("api/claims?scenario=tour&effect=yes", 400, "effect 'yes' is not true or false");
 }
 
 /* ---- bad input ---- */

@@ -44,8 +44,7 @@ static const EndpointInfo endpoints[] = {
     [EP_DIFF] = { "diff", "scenario set format whatif", "json text" },
     [EP_TIMELINE] = { "timeline", "scenario set format from to step", "json text svg" },
     [EP_DIAGRAM] = { "diagram", "scenario set format top", "svg dot" },
-    /* the claims hook: `flowsim run --claim` is not in this build yet (docs/serve.md) */
-    [EP_CLAIMS] = { "claims", "scenario set format", "json" },
+    [EP_CLAIMS] = { "claims", "scenario set format effect", "json text" },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (endpoints) == N_ENDPOINTS);
 
@@ -59,6 +58,7 @@ struct FsimServeRequest {
     FsimExplainRequest explain;
     FsimTimelineArgs timeline;
     FsimDiagramOptions diagram;
+    gboolean effect; /* claims: --effect */
 };
 
 void
@@ -97,7 +97,7 @@ fsim_serve_request_free (FsimServeRequest *rq)
 gboolean
 fsim_serve_request_simulates (const FsimServeRequest *rq)
 {
-    return rq->ep != EP_SCENARIOS && rq->ep != EP_CLAIMS;
+    return rq->ep != EP_SCENARIOS;
 }
 
 static gboolean
@@ -209,6 +209,15 @@ check_options (FsimServeRequest *rq, GError **error)
             return FALSE;
         }
         return TRUE;
+    case EP_CLAIMS:
+        if (param (rq, "effect") && strcmp (param (rq, "effect"), "true") != 0 &&
+            strcmp (param (rq, "effect"), "false") != 0) {
+            g_set_error (error, FSIM_CLI_ERROR, FSIM_CLI_ERROR_USAGE,
+                         "effect '%s' is not true or false", param (rq, "effect"));
+            return FALSE;
+        }
+        rq->effect = g_strcmp0 (param (rq, "effect"), "true") == 0;
+        return TRUE;
     case EP_DIAGRAM:
         rq->diagram.top = FSIM_DIAGRAM_DEFAULT_TOP;
         return !param (rq, "top") || fsim_i_diagram_parse_top (param (rq, "top"),
@@ -266,10 +275,6 @@ fsim_serve_request_new (const FsimServeCatalog *c, const char *endpoint, const c
         return NULL;
     if (param (rq, "whatif") && !(rq->whatif = find_scenario (c, "whatif", param (rq, "whatif"), r)))
         return NULL;
-    if (rq->ep == EP_CLAIMS) {
-        fsim_serve_reply_error (r, 501, "claims are not in this build of flowsim yet");
-        return NULL;
-    }
     if (fsim_i_cmd_check_sets ((char **) rq->sets->pdata, &error) != FSIM_EXIT_OK ||
         !check_options (rq, &error)) {
         fsim_serve_reply_error (r, 400, "%s", error->message);
@@ -378,6 +383,9 @@ dispatch (const FsimServeRequest *rq, FsimServePopCache *pops, GString *out, GEr
     case EP_DIAGRAM:
         return fsim_i_diagram_render (path, sets, source, &rq->diagram, NULL, rq->format, out,
                                       error);
+    case EP_CLAIMS: /* the list needs no population; --effect builds its own, one per claim */
+        return fsim_i_claims_render (path, sets, rq->effect, strcmp (rq->format, "json") == 0,
+                                     out, error);
     default:
         g_assert_not_reached ();
     }
