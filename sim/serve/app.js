@@ -10,7 +10,8 @@
 const $ = (id) => document.getElementById(id);
 const DAY_MS = 86400000;
 
-const state = { catalog: null, scenario: null, sets: [] }; // sets: [[path, value], ...]
+// sets: [[path, value], ...]; claims: the scenario's, as /api/claims lists them
+const state = { catalog: null, scenario: null, sets: [], claims: [] };
 const shown = { timeline: null, runController: null, started: 0 };
 
 // ---- the URL and the overrides ----
@@ -272,10 +273,62 @@ function buildExplain (s) {
   $('explain').textContent = '';
 }
 
-function buildClaims (s) {
-  // The claims hook: once scenarios have contested claims (`flowsim run --claim`), each gets a
-  // control here; the API's /api/claims answers 501 until then.
+// One control per contested claim (/api/claims: what `flowsim claims --format json` prints):
+// its alternatives with their evidence and party. Choosing one is `--claim CLAIM=ALT`, the
+// override `choices.CLAIM=ALT`; the scenario's own choice (the one in force as written) is no
+// override at all.
+async function buildClaims (s) {
+  const box = $('claims');
+  clear(box);
+  state.claims = [];
   $('claims-box').hidden = !(s.claims && s.claims.length);
+  if ($('claims-box').hidden) return;
+  let list;
+  try {
+    list = await getJson('/api/claims?scenario=' + encodeURIComponent(s.id));
+  } catch (e) {
+    box.appendChild(el('p', 'cannot read the claims: ' + e.message, 'error'));
+    return;
+  }
+  if (state.scenario !== s) return; // another scenario was picked meanwhile
+  state.claims = list.claims;
+  for (const c of list.claims) {
+    const div = el('div', null, 'claim');
+    div.dataset.claim = c.id;
+    div.appendChild(el('p', c.question || c.id, 'question'));
+    for (const a of c.alternatives) {
+      const label = el('label', null, 'alternative'), radio = el('input');
+      radio.type = 'radio';
+      radio.name = 'claim-' + c.id;
+      radio.value = a.id;
+      radio.dataset.claim = c.id;
+      radio.onchange = () => {
+        putSet('choices.' + c.id, a.id === c.chosen ? null : a.id);
+        changed();
+      };
+      label.appendChild(radio);
+      label.appendChild(document.createTextNode(' ' + a.id + ' '));
+      const kind = a.evidence + (a.party ? ' by ' + a.party : '') +
+        (a.id === c.default ? ', the default' : '');
+      label.appendChild(el('span', '(' + kind + ')', 'evidence'));
+      label.appendChild(el('span', a.summary, 'summary'));
+      const sources = (a.sources || []).map((src) =>
+        [src.publisher, src.date].filter((x) => x).join(' ') || src.url).filter((x) => x);
+      if (sources.length) label.appendChild(el('span', 'Sources: ' + sources.join('; '), 'summary'));
+      div.appendChild(label);
+    }
+    box.appendChild(div);
+  }
+  syncClaims();
+}
+
+function syncClaims () {
+  for (const c of state.claims || []) {
+    const alt = getSet('choices.' + c.id) || c.chosen;
+    for (const radio of document.querySelectorAll('input[data-claim="' + CSS.escape(c.id) + '"]')) {
+      radio.checked = radio.value === alt;
+    }
+  }
 }
 
 function buildAbout (s) {
@@ -330,12 +383,17 @@ function syncControls () {
       jur.disabled = st.loc !== 'server';
     }
   }
+  syncClaims();
   showOverrides();
 }
 
 function showOverrides () {
   const args = ['flowsim', 'run', state.scenario.id + '.json'];
-  for (const [p, v] of state.sets) args.push('--set', shellQuote(p + '=' + v));
+  for (const [p, v] of state.sets) {
+    // choices.CLAIM=ALT is what --claim CLAIM=ALT adds
+    if (p.startsWith('choices.')) args.push('--claim', shellQuote(p.slice(8) + '=' + v));
+    else args.push('--set', shellQuote(p + '=' + v));
+  }
   $('cli').textContent = args.join(' ');
   const list = $('overrides');
   clear(list);
@@ -450,6 +508,7 @@ function showReport (r) {
   });
   table($('fields'), [['field'], [''], ['users reached', 1], ['without consent', 1]], fields);
   showFindings(r);
+  showClaimsInForce(r);
 }
 
 function showFindings (r) {
@@ -475,6 +534,23 @@ function showFindings (r) {
   if (none.length) {
     list.appendChild(el('li', 'Reached nobody: ' + none.slice(0, 12).map((p) => p.id).join(', ') +
       (none.length > 12 ? ' and ' + (none.length - 12) + ' more' : '') + '.'));
+  }
+}
+
+// The report's own statement of the claims its numbers rest on (its "claims" member).
+function showClaimsInForce (r) {
+  const list = $('in-force');
+  clear(list);
+  $('in-force-box').hidden = !(r.claims && r.claims.length);
+  for (const c of r.claims || []) {
+    const li = el('li');
+    li.dataset.claim = c.id;
+    li.dataset.inForce = c.in_force;
+    li.appendChild(el('strong', c.id + ': '));
+    const how = c.in_force + '; ' + (c.is_default ? 'the default' : 'chosen, the default is ' + c.default) +
+      '; ' + c.evidence + (c.party ? ' by ' + c.party : '');
+    li.appendChild(document.createTextNode(c.summary + ' (' + how + ')'));
+    list.appendChild(li);
   }
 }
 
