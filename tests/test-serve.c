@@ -636,6 +636,62 @@ test_serve_limits_timeout (void)
     fsim_assert_contains (err, "flowsim serve: stopped");
 }
 
+/* A request past --timeout gives its place back: with one job and no queue, the next request
+ * is simulated while the timed-out one goes on in the background; but no more than --jobs run
+ * in the background, so a second timed-out simulation keeps its place and the next request
+ * finds the server busy. */
+static void
+test_serve_limits_timeout_slot (void)
+{
+    Server *s = server_start ((const char *const[]) { "--jobs=1", "--queue=0", "--timeout=0.05",
+                                                      "--cache=0", "--populations=0", NULL });
+    /* a new population of 100,000 users takes seconds to build */
+    g_autoptr (Reply) slow = request_full (
+        s, "GET", "api/run?scenario=device-partners-2018&set=population.users%3D100000", NULL);
+    g_assert_cmpuint (slow->status, ==, 503);
+    fsim_assert_contains (slow->body, "it goes on in the background");
+    g_autoptr (Reply) next = request_full (s, "GET", "api/run?scenario=tour", NULL);
+    g_assert_cmpuint (next->status, ==, 200);
+    fsim_assert_contains (next->body, "\"scenario\": \"tour\"");
+
+    g_autoptr (Reply) slow2 = request_full (
+        s, "GET", "api/run?scenario=device-partners-2018&set=population.users%3D99999", NULL);
+    g_assert_cmpuint (slow2->status, ==, 503);
+    fsim_assert_contains (slow2->body, "it goes on in the background");
+    g_autoptr (Reply) busy = request_full (s, "GET", "api/run?scenario=tour&format=csv", NULL);
+    g_assert_cmpuint (busy->status, ==, 503);
+    fsim_assert_contains (busy->body, "busy: 1 simulations are running or waiting");
+    /* once the simulations are over, the places are free again */
+    guint status = 503;
+    for (int i = 0; i < 1200 && status != 200; i++) { /* up to two minutes when loaded */
+        g_usleep (100000);
+        g_autoptr (Reply) again = request_full (s, "GET", "api/run?scenario=tour&format=csv", NULL);
+        status = again->status;
+    }
+    g_assert_cmpuint (status, ==, 200);
+    g_autofree char *err = server_stop (s, SIGTERM);
+    fsim_assert_contains (err, "flowsim serve: stopped");
+
+    /* with a queue: a request that times out while it waits is dropped, and its place too */
+    s = server_start ((const char *const[]) { "--jobs=1", "--queue=1", "--timeout=0.05",
+                                              "--cache=0", "--populations=0", NULL });
+    for (int users = 100000; users > 99998; users--) { /* one in the background, one not */
+        g_autofree char *target = g_strdup_printf (
+            "api/run?scenario=device-partners-2018&set=population.users%%3D%d", users);
+        g_autoptr (Reply) r = request_full (s, "GET", target, NULL);
+        fsim_assert_contains (r->body, "it goes on in the background");
+    }
+    g_autoptr (Reply) waited = request_full (s, "GET", "api/run?scenario=tour", NULL);
+    g_assert_cmpuint (waited->status, ==, 503);
+    fsim_assert_contains (waited->body, "the simulation did not start within 0.05 s");
+    g_autoptr (Reply) waited2 = request_full (s, "GET", "api/run?scenario=tour&format=csv", NULL);
+    g_assert_cmpuint (waited2->status, ==, 503);
+    fsim_assert_contains (waited2->body, "the simulation did not start within 0.05 s");
+    g_free (err);
+    err = server_stop (s, SIGTERM);
+    fsim_assert_contains (err, "flowsim serve: stopped");
+}
+
 /* 50 requests at once, each a different simulation, all answered. */
 static void
 test_serve_concurrent (void)
@@ -694,6 +750,7 @@ main (int argc, char **argv)
     g_test_add_func ("/serve/limits/users", test_serve_limits_users);
     g_test_add_func ("/serve/limits/busy", test_serve_limits_busy);
     g_test_add_func ("/serve/limits/timeout", test_serve_limits_timeout);
+    g_test_add_func ("/serve/limits/timeout-slot", test_serve_limits_timeout_slot);
     g_test_add_func ("/serve/concurrent", test_serve_concurrent);
     g_test_add_func ("/serve/options", test_serve_options);
     int status = g_test_run ();

@@ -22,10 +22,15 @@
  * CLI's function (serve-api.c) and passes the reply back to the main thread, which sends it.
  * Every libsoup object is touched by the main thread only.
  *
- * A simulation cannot be interrupted: when a request runs past config.timeout, its client gets
- * a 503 at once, and the worker finishes in the background (its answer goes to the cache, so
- * asking again later is fast). Jobs running or waiting are bounded (config.jobs + config.queue);
- * past that a request gets a 503 without waiting.
+ * Jobs running or waiting are bounded (config.jobs + config.queue, counted by in_flight); past
+ * that a request gets a 503 without waiting. When a request runs past config.timeout, its
+ * client gets a 503 at once and the job gives its place back:
+ *   - a job still waiting in the queue is dropped (its worker skips it);
+ *   - a simulation under way cannot be interrupted: it goes on "in the background", outside
+ *     in_flight, and the pool gets one more thread for as long as it runs, so that the place
+ *     it gave back can be used at once. Its answer goes to the cache (asking again later is
+ *     fast). At most config.jobs simulations run in the background; past that a timed-out
+ *     simulation keeps its place until it ends, so that timeouts cannot pile up threads.
  */
 
 #define RESOURCE_PREFIX "/org/flowsim/serve/"
@@ -44,8 +49,9 @@ typedef struct {
     GMainLoop *loop;
     FsimServeCache *cache;
     FsimServePopCache *pops; /* shared by the workers */
-    guint in_flight; /* jobs given to the pool whose worker has not come back yet */
-    gint stopping;   /* atomic: workers skip what is still queued */
+    guint in_flight;  /* jobs given to the pool, neither back nor timed out (see the top) */
+    guint background; /* timed-out simulations still running, each with a thread of its own */
+    gint stopping;    /* atomic: workers skip what is still queued */
 } Server;
 
 typedef struct {
@@ -57,7 +63,11 @@ typedef struct {
     FsimServeReply reply; /* written by the worker */
     guint timeout_id;
     gint64 started;
+    gint stage;         /* atomic: JOB_QUEUED, then JOB_RUNNING (worker) or JOB_DROPPED (timeout) */
+    gboolean in_flight; /* counted in server->in_flight (main thread) */
 } Job;
+
+enum { JOB_QUEUED, JOB_RUNNING, JOB_DROPPED };
 
 static void
 add_headers (SoupServerMessage *msg)
@@ -150,16 +160,40 @@ job_answer (Job *job, const FsimServeReply *r)
     g_object_unref (msg);
 }
 
+/* The pool's threads: config.jobs, and one for each simulation running in the background. */
+static void
+pool_resize (Server *s)
+{
+    g_thread_pool_set_max_threads (s->pool, (gint) (s->config.jobs + s->background), NULL);
+}
+
+/* Main thread: @job past its time gives its place back (see the top). */
 static gboolean
 job_timeout (gpointer data)
 {
     Job *job = data;
+    Server *s = job->server;
     g_auto (FsimServeReply) r = { 0 };
     job->timeout_id = 0;
-    fsim_serve_reply_error (&r, 503,
-                            "the simulation took longer than %g s (flowsim serve --timeout); "
-                            "it goes on in the background: ask again in a while",
-                            job->server->config.timeout);
+    if (g_atomic_int_compare_and_exchange (&job->stage, JOB_QUEUED, JOB_DROPPED)) {
+        fsim_serve_reply_error (&r, 503,
+                                "the simulation did not start within %g s (flowsim serve "
+                                "--timeout): the server is busy, ask again in a while",
+                                s->config.timeout);
+        job->in_flight = FALSE;
+        s->in_flight--;
+    } else {
+        fsim_serve_reply_error (&r, 503,
+                                "the simulation took longer than %g s (flowsim serve --timeout); "
+                                "it goes on in the background: ask again in a while",
+                                s->config.timeout);
+        if (s->background < s->config.jobs) {
+            job->in_flight = FALSE;
+            s->in_flight--;
+            s->background++;
+            pool_resize (s);
+        }
+    }
     job_answer (job, &r);
     return G_SOURCE_REMOVE;
 }
@@ -170,8 +204,14 @@ job_done (gpointer data)
 {
     Job *job = data;
     Server *s = job->server;
-    s->in_flight--;
-    if (!g_atomic_int_get (&s->stopping)) {
+    gboolean dropped = g_atomic_int_get (&job->stage) == JOB_DROPPED;
+    if (job->in_flight) {
+        s->in_flight--;
+    } else if (!dropped) { /* it ran in the background */
+        s->background--;
+        pool_resize (s);
+    }
+    if (!dropped && !g_atomic_int_get (&s->stopping)) {
         if (job->reply.status == 200 && s->cache) {
             g_autoptr (GBytes) body = g_bytes_new (job->reply.body->str, job->reply.body->len);
             fsim_serve_cache_insert (s->cache, job->key, job->reply.content_type, body);
@@ -188,7 +228,9 @@ job_run (gpointer data, gpointer user_data)
 {
     Job *job = data;
     Server *s = user_data;
-    if (g_atomic_int_get (&s->stopping))
+    if (!g_atomic_int_compare_and_exchange (&job->stage, JOB_QUEUED, JOB_RUNNING))
+        ; /* dropped on its timeout: nothing to do, nobody waits */
+    else if (g_atomic_int_get (&s->stopping))
         fsim_serve_reply_error (&job->reply, 503, "the server is stopping");
     else
         fsim_serve_request_run (job->rq, s->catalog, &s->config.limits, s->pops, &job->reply);
@@ -207,6 +249,8 @@ start_job (Server *s, SoupServerMessage *msg, FsimServeRequest *rq, const char *
     job->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (job_msg_finished), job);
     job->timeout_id = g_timeout_add ((guint) (s->config.timeout * 1000.0), job_timeout, job);
     soup_server_message_pause (msg);
+    job->stage = JOB_QUEUED;
+    job->in_flight = TRUE;
     s->in_flight++;
     g_thread_pool_push (s->pool, job, NULL);
 }
@@ -428,7 +472,8 @@ fsim_serve_run (FsimServeCatalog *catalog, const FsimServeConfig *config, GError
     g_main_loop_run (s.loop);
     g_source_remove (sigint);
     g_source_remove (sigterm);
-    fprintf (stderr, "flowsim serve: stopping (%u simulations to finish)\n", s.in_flight);
+    fprintf (stderr, "flowsim serve: stopping (%u simulations to finish)\n",
+             s.in_flight + s.background);
     server_clear (&s);
     fprintf (stderr, "flowsim serve: stopped\n");
     return FSIM_EXIT_OK;
