@@ -636,6 +636,17 @@ test_serve_limits_timeout (void)
     fsim_assert_contains (err, "flowsim serve: stopped");
 }
 
+/* A request for a new population of @users (seconds to build) times out while it runs. */
+static void
+assert_times_out (const Server *s, int users)
+{
+    g_autofree char *target = g_strdup_printf (
+        "api/run?scenario=device-partners-2018&set=population.users%%3D%d", users);
+    g_autoptr (Reply) r = request_full (s, "GET", target, NULL);
+    g_assert_cmpuint (r->status, ==, 503);
+    fsim_assert_contains (r->body, "it goes on in the background");
+}
+
 /* A request past --timeout gives its place back: with one job and no queue, the next request
  * is simulated while the timed-out one goes on in the background; but no more than --jobs run
  * in the background, so a second timed-out simulation keeps its place and the next request
@@ -645,19 +656,12 @@ test_serve_limits_timeout_slot (void)
 {
     Server *s = server_start ((const char *const[]) { "--jobs=1", "--queue=0", "--timeout=0.05",
                                                       "--cache=0", "--populations=0", NULL });
-    /* a new population of 100,000 users takes seconds to build */
-    g_autoptr (Reply) slow = request_full (
-        s, "GET", "api/run?scenario=device-partners-2018&set=population.users%3D100000", NULL);
-    g_assert_cmpuint (slow->status, ==, 503);
-    fsim_assert_contains (slow->body, "it goes on in the background");
+    assert_times_out (s, 100000);
     g_autoptr (Reply) next = request_full (s, "GET", "api/run?scenario=tour", NULL);
     g_assert_cmpuint (next->status, ==, 200);
     fsim_assert_contains (next->body, "\"scenario\": \"tour\"");
 
-    g_autoptr (Reply) slow2 = request_full (
-        s, "GET", "api/run?scenario=device-partners-2018&set=population.users%3D99999", NULL);
-    g_assert_cmpuint (slow2->status, ==, 503);
-    fsim_assert_contains (slow2->body, "it goes on in the background");
+    assert_times_out (s, 99999);
     g_autoptr (Reply) busy = request_full (s, "GET", "api/run?scenario=tour&format=csv", NULL);
     g_assert_cmpuint (busy->status, ==, 503);
     fsim_assert_contains (busy->body, "busy: 1 simulations are running or waiting");
@@ -675,12 +679,8 @@ test_serve_limits_timeout_slot (void)
     /* with a queue: a request that times out while it waits is dropped, and its place too */
     s = server_start ((const char *const[]) { "--jobs=1", "--queue=1", "--timeout=0.05",
                                               "--cache=0", "--populations=0", NULL });
-    for (int users = 100000; users > 99998; users--) { /* one in the background, one not */
-        g_autofree char *target = g_strdup_printf (
-            "api/run?scenario=device-partners-2018&set=population.users%%3D%d", users);
-        g_autoptr (Reply) r = request_full (s, "GET", target, NULL);
-        fsim_assert_contains (r->body, "it goes on in the background");
-    }
+    assert_times_out (s, 100000); /* in the background */
+    assert_times_out (s, 99999);  /* keeps its place */
     g_autoptr (Reply) waited = request_full (s, "GET", "api/run?scenario=tour", NULL);
     g_assert_cmpuint (waited->status, ==, 503);
     fsim_assert_contains (waited->body, "the simulation did not start within 0.05 s");
