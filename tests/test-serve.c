@@ -80,11 +80,11 @@ server_start (const char *const *args)
     g_autofree char *line = g_data_input_stream_read_line (out, NULL, NULL, &error);
     g_assert_no_error (error);
     g_assert_nonnull (line);
-    const char *at = strstr (line, " at http://127.0.0.1:");
+    const char *at = strstr (line, " at http://");
     g_assert_nonnull (at);
     s->url = g_strndup (at + 4, strcspn (at + 4, " "));
     g_assert_true (g_str_has_suffix (s->url, "/"));
-    s->port = atoi (at + strlen (" at http://127.0.0.1:"));
+    s->port = atoi (strrchr (s->url, ':') + 1);
     g_assert_cmpint (s->port, >, 0);
     return s;
 }
@@ -473,6 +473,81 @@ test_serve_bad_traversal (void)
                   "--set include:1:1: include: unknown key 'include'");
 }
 
+/* The status of "GET /@target HTTP/1.1" sent with @host as its Host header (NULL: none), on a
+ * raw connection: a client library would set Host itself. A 403 must say why. */
+static guint
+status_with_host (const Server *s, const char *target, const char *host)
+{
+    g_autoptr (GSocketClient) client = g_socket_client_new ();
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GSocketConnection) connection =
+        g_socket_client_connect_to_host (client, "127.0.0.1", (guint16) s->port, NULL, &error);
+    g_assert_no_error (error);
+    g_autofree char *request = g_strdup_printf ("GET /%s HTTP/1.1\r\n%s%s%sConnection: close"
+                                                "\r\n\r\n", target, host ? "Host: " : "",
+                                                host ? host : "", host ? "\r\n" : "");
+    GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+    g_output_stream_write_all (out, request, strlen (request), NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_autoptr (GByteArray) answer = g_byte_array_new ();
+    GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+    char buffer[4096];
+    gssize n;
+    while ((n = g_input_stream_read (in, buffer, sizeof buffer, NULL, &error)) > 0)
+        g_byte_array_append (answer, (const guint8 *) buffer, (guint) n);
+    g_assert_no_error (error);
+    g_byte_array_append (answer, (const guint8 *) "", 1);
+    const char *text = (const char *) answer->data;
+    g_assert_true (g_str_has_prefix (text, "HTTP/1.1 "));
+    if (atoi (text + strlen ("HTTP/1.1 ")) == 403)
+        fsim_assert_contains (text, "\"error\": \"this server answers to ");
+    return (guint) atoi (text + strlen ("HTTP/1.1 "));
+}
+
+/* DNS rebinding: on loopback, only the loopback names with the right port are answered. */
+static void
+test_serve_bad_host (void)
+{
+    char *ok[] = { g_strdup_printf ("127.0.0.1:%d", shared->port),
+                   g_strdup_printf ("localhost:%d", shared->port),
+                   g_strdup_printf ("LocalHost:%d", shared->port),
+                   g_strdup_printf ("[::1]:%d", shared->port) };
+    for (size_t i = 0; i < G_N_ELEMENTS (ok); i++) {
+        g_assert_cmpuint (status_with_host (shared, "api/scenarios", ok[i]), ==, 200);
+        g_free (ok[i]);
+    }
+    char *bad[] = { g_strdup_printf ("evil.example:%d", shared->port),
+                    g_strdup_printf ("127.0.0.1.nip.io:%d", shared->port),
+                    g_strdup_printf ("localhost.evil.example:%d", shared->port),
+                    g_strdup_printf ("10.0.0.1:%d", shared->port),
+                    g_strdup_printf ("127.0.0.1:%d", shared->port + 1),
+                    g_strdup ("127.0.0.1"), g_strdup ("localhost:") };
+    for (size_t i = 0; i < G_N_ELEMENTS (bad); i++) {
+        g_assert_cmpuint (status_with_host (shared, "", bad[i]), ==, 403);
+        g_assert_cmpuint (status_with_host (shared, "api/run?scenario=tour", bad[i]), ==, 403);
+        g_free (bad[i]);
+    }
+    /* no Host, or one libsoup cannot read (400) */
+    g_assert_cmpuint (status_with_host (shared, "api/scenarios", NULL), !=, 200);
+    g_autofree char *broken = g_strdup_printf ("[::1:%d", shared->port);
+    g_assert_cmpuint (status_with_host (shared, "api/scenarios", broken), ==, 400);
+
+    /* --listen elsewhere: IP addresses, localhost and this machine's name */
+    Server *open = server_start ((const char *const[]) { "--listen=0.0.0.0", NULL });
+    const char *const names[][2] = { { "10.1.2.3", "200" }, { "[fe80::1]", "200" },
+                                     { "localhost", "200" }, { g_get_host_name (), "200" },
+                                     { "evil.example", "403" }, { "10.1.2.3.nip.io", "403" } };
+    for (size_t i = 0; i < G_N_ELEMENTS (names); i++) {
+        g_autofree char *host = g_strdup_printf ("%s:%d", names[i][0], open->port);
+        g_assert_cmpuint (status_with_host (open, "api/scenarios", host), ==,
+                          (guint) atoi (names[i][1]));
+    }
+    g_autofree char *port = g_strdup_printf ("10.1.2.3:%d", open->port + 1);
+    g_assert_cmpuint (status_with_host (open, "api/scenarios", port), ==, 403);
+    g_autofree char *err = server_stop (open, SIGTERM);
+    fsim_assert_contains (err, "flowsim serve: warning: listening on 0.0.0.0");
+}
+
 static void
 test_serve_bad_override (void)
 {
@@ -746,6 +821,7 @@ main (int argc, char **argv)
     g_test_add_func ("/serve/bad/scenario", test_serve_bad_scenario);
     g_test_add_func ("/serve/bad/traversal", test_serve_bad_traversal);
     g_test_add_func ("/serve/bad/override", test_serve_bad_override);
+    g_test_add_func ("/serve/bad/host", test_serve_bad_host);
     g_test_add_func ("/serve/limits/request-size", test_serve_limits_request_size);
     g_test_add_func ("/serve/limits/users", test_serve_limits_users);
     g_test_add_func ("/serve/limits/busy", test_serve_limits_busy);

@@ -49,6 +49,8 @@ typedef struct {
     GMainLoop *loop;
     FsimServeCache *cache;
     FsimServePopCache *pops; /* shared by the workers */
+    guint port;         /* the one listened on */
+    gboolean loopback;  /* listening on a loopback address only */
     guint in_flight;  /* jobs given to the pool, neither back nor timed out (see the top) */
     guint background; /* timed-out simulations still running, each with a thread of its own */
     gint stopping;    /* atomic: workers skip what is still queued */
@@ -349,7 +351,57 @@ handle (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *
         serve_file (s, msg, path);
 }
 
-/* Before the body is read: refuse what is too large to be one of ours. */
+/*
+ * DNS rebinding: a page from elsewhere whose name the attacker makes resolve to this machine
+ * would be same-origin with the explorer and could use it. Such a request carries the
+ * attacker's name in Host, so only names this server answers to are accepted (with the port
+ * listened on; without a port, only for port 80):
+ *   - on a loopback address: 127.0.0.1, localhost, [::1] and the --listen address;
+ *   - with --listen elsewhere: any IP address, localhost, and this machine's own host name
+ *     (g_get_host_name(), also with ".local", as mDNS names it): a rebinding needs a name the
+ *     attacker controls, and an IP address is no one's name.
+ */
+static gboolean
+host_allowed (const Server *s, const char *host)
+{
+    if (!host)
+        return FALSE;
+    g_autofree char *name = NULL;
+    const char *port = NULL;
+    if (host[0] == '[') { /* [IPv6]:port */
+        const char *close = strchr (host, ']');
+        if (!close)
+            return FALSE;
+        name = g_strndup (host + 1, (gsize) (close - host - 1));
+        if (close[1] == ':')
+            port = close + 2;
+        else if (close[1] != '\0')
+            return FALSE;
+    } else {
+        const char *colon = strrchr (host, ':');
+        name = colon ? g_strndup (host, (gsize) (colon - host)) : g_strdup (host);
+        port = colon ? colon + 1 : NULL;
+    }
+    guint64 number = 0;
+    if (port ? !g_ascii_string_to_unsigned (port, 10, 1, 65535, &number, NULL) ||
+                   number != s->port
+             : s->port != 80)
+        return FALSE;
+    if (g_ascii_strcasecmp (name, "localhost") == 0)
+        return TRUE;
+    g_autoptr (GInetAddress) address = g_inet_address_new_from_string (name);
+    g_autoptr (GInetAddress) listening = g_inet_address_new_from_string (s->config.listen);
+    if (s->loopback)
+        return address && (g_inet_address_equal (address, listening) ||
+                           strcmp (name, "127.0.0.1") == 0 || strcmp (name, "::1") == 0);
+    if (address)
+        return TRUE;
+    g_autofree char *local = g_strconcat (g_get_host_name (), ".local", NULL);
+    return g_ascii_strcasecmp (name, g_get_host_name ()) == 0 ||
+           g_ascii_strcasecmp (name, local) == 0;
+}
+
+/* Before the body is read: refuse what is not for us (Host) or too large to be one of ours. */
 static void
 handle_early (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
               gpointer data)
@@ -361,7 +413,14 @@ handle_early (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashT
     (void) soup;
     (void) query;
 
-    if (target > s->config.max_request) {
+    if (!host_allowed (s, soup_message_headers_get_one (h, "Host"))) {
+        respond_error (msg, 403, s->loopback
+                                     ? "this server answers to 127.0.0.1, localhost and [::1] "
+                                       "with its port only (Host header)"
+                                     : "this server answers to IP addresses, localhost and this "
+                                       "machine's name with its port only (Host header)");
+        log_request (s, msg, 403, g_get_monotonic_time ());
+    } else if (target > s->config.max_request) {
         g_autofree char *m = g_strdup_printf ("the request is %zu bytes long; this server "
                                               "takes at most %zu (flowsim serve --max-request)",
                                               target, s->config.max_request);
@@ -411,6 +470,8 @@ start_listening (Server *s, GError **error)
         listeners ? g_socket_get_local_address (listeners->data, NULL) : NULL;
     g_slist_free (listeners);
     guint port = local ? g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)) : 0;
+    s->port = port;
+    s->loopback = g_inet_address_get_is_loopback (address);
     gboolean v6 = g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6;
     fprintf (stdout, "flowsim serve: %zu scenarios at http://%s%s%s:%u/ (Ctrl-C to stop)\n",
              fsim_serve_catalog_size (s->catalog), v6 ? "[" : "", s->config.listen,
