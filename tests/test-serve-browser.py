@@ -95,6 +95,41 @@ def cli_reached(*args):
     return {p["id"]: "{:,}".format(p["users_reached"]) for p in json.loads(out)["partners"]}
 
 
+def check_diff(driver, date):
+    """Opens "compared with the scenario as written" and checks it against flowsim diff."""
+    scenarios = os.path.join(os.environ["FLOWSIM_SOURCE_DIR"], "scenarios")
+    out = subprocess.run([os.environ["FLOWSIM"], "diff", "tour.json", "--format", "json",
+                          "--set", "date=" + date,
+                          "--set", "population.users[dave].settings.platform=true"],
+                         cwd=scenarios, check=True, stdout=subprocess.PIPE, text=True).stdout
+    diff = json.loads(out)
+    driver.find_element(By.CSS_SELECTOR, "#diff-box summary").click()
+    deadline = time.time() + TIMEOUT
+    while time.time() < deadline and driver.execute_script(
+            "const b = document.getElementById('diff-box');"
+            "return b.dataset.rendered !== window.location.search.slice(1);"):
+        time.sleep(0.1)
+    moved = [p for p in diff["partners"] if p["people_before"] != p["people_after"]
+             or p["flows_gained"] or p["flows_lost"]]
+    if not any(p["id"] == "quiz" for p in moved):
+        fail("flowsim diff shows no change for the quiz: %s" % moved)
+    rows = driver.find_elements(By.CSS_SELECTOR, "#diff-partners tr[data-partner]")
+    if len(rows) != len(moved):
+        fail("the page lists %d changed partners, flowsim diff %d" % (len(rows), len(moved)))
+    for p in moved:
+        cells = [c.text for c in driver.find_elements(
+            By.CSS_SELECTOR, '#diff-partners tr[data-partner="%s"] td' % p["id"])]
+        want = [p["id"], p["in_words"], "{:,}".format(p["people_before"]),
+                "{:,}".format(p["people_after"]), "{:,}".format(p["flows_gained"]),
+                "{:,}".format(p["flows_lost"])]
+        if cells != want:
+            fail("the page compares %s as %s, flowsim diff as %s" % (p["id"], cells, want))
+    summary = text(driver, "diff-summary")
+    exposure = diff["exposure"]
+    if "%d as written, %d now" % (exposure["before"], exposure["after"]) not in summary:
+        fail("the comparison says %r, flowsim diff %s" % (summary, exposure))
+
+
 def check_claims(driver, url):
     """Flips apple-access on the page and compares the screen with the CLI."""
     sets = ["population.users=2000", "date=2018-11-01"]
@@ -189,6 +224,7 @@ def main():
             fail("the URL %r does not hold dave's platform switch" % state)
         before = {i: text(driver, i) for i in ("partners", "jurisdictions", "fields", "cli")}
         check_console(driver)
+        check_diff(driver, date)
 
         # the shared URL, opened afresh, restores the same state
         shared = driver.current_url

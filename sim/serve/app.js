@@ -473,6 +473,66 @@ async function refresh (q) {
     return;
   }
   refreshTimeline();
+  refreshDiff();
+}
+
+// ---- compared with the scenario as written (/api/diff, only while its box is open) ----
+
+async function refreshDiff () {
+  const box = $('diff-box');
+  const q = query(state.sets);
+  if (!box.open || box.dataset.query === q) return;
+  box.dataset.query = q;
+  clear($('diff-summary'));
+  clear($('diff-partners'));
+  if (!state.sets.length) {
+    $('diff-status').textContent = 'Nothing changed: this is the scenario as written.';
+    box.dataset.rendered = q;
+    return;
+  }
+  $('diff-status').textContent = 'comparing…';
+  let d;
+  try {
+    d = await getJson('/api/diff?' + q);
+  } catch (e) {
+    if (box.dataset.query === q) $('diff-status').textContent = e.message;
+    return;
+  }
+  if (box.dataset.query !== q) return; // a newer state is on its way
+  showDiff(d);
+  box.dataset.rendered = q;
+}
+
+function showDiff (d) {
+  const list = $('diff-summary');
+  const moved = d.partners.filter((p) => p.people_before !== p.people_after ||
+    p.flows_gained || p.flows_lost);
+  $('diff-status').textContent = d.changed
+    ? 'What the changes did, on the same ' + fmt(d.population.users) + ' people:'
+    : 'The changes make no difference to who is reached.';
+  const e = d.exposure;
+  list.appendChild(el('li', 'People reached by any partner: ' + fmt(e.before) + ' as written, ' +
+    fmt(e.after) + ' now (' + fmt(e.newly_exposed) + ' newly, ' + fmt(e.no_longer_exposed) +
+    ' no longer).'));
+  d.whatif.claims.forEach((c, i) => {
+    const was = d.base.claims[i];
+    if (was && was.id === c.id && was.in_force !== c.in_force) {
+      list.appendChild(el('li', 'Claim ' + c.id + ': ' + was.in_force + ' as written, ' + c.in_force + ' now.'));
+    }
+  });
+  for (const j of d.jurisdictions.filter((x) => x.users_before !== x.users_after ||
+    x.without_consent_before !== x.without_consent_after)) {
+    list.appendChild(el('li', (j.jurisdiction === 'device' ? 'On the device' : 'Stored in ' + j.jurisdiction) +
+      ': ' + fmt(j.users_before) + ' → ' + fmt(j.users_after) + ' users, ' +
+      fmt(j.without_consent_before) + ' → ' + fmt(j.without_consent_after) + ' without consent.'));
+  }
+  list.appendChild(el('li', moved.length + ' of ' + d.partners.length + ' partners changed' +
+    (moved.length ? ':' : '.')));
+  const rows = moved.map((p) => row([[p.id], [p.in_words, 'words'], [fmt(p.people_before), 'num'],
+    [fmt(p.people_after), 'num'], [fmt(p.flows_gained), 'num'], [fmt(p.flows_lost), 'num']],
+  { 'data-partner': p.id }));
+  table($('diff-partners'), [['partner'], ['in words'], ['people as written', 1], ['now', 1],
+    ['flows gained', 1], ['flows lost', 1]], rows);
 }
 
 // The timeline does not depend on the date: it is drawn again only when something else changed.
@@ -606,6 +666,7 @@ async function start () {
   sel.onchange = () => pick(sel.value, []);
   $('reset').onclick = () => pick(state.scenario.id, []);
   $('explain-form').onsubmit = (ev) => { ev.preventDefault(); explain(); };
+  $('diff-box').ontoggle = () => refreshDiff();
   const url = readUrl();
   pick(url.scenario || 'device-partners-2018', url.sets);
 }
