@@ -284,7 +284,42 @@ fsim_serve_request_new (const FsimServeCatalog *c, const char *endpoint, const c
 }
 
 /* What only the server forbids of an override: naming a file, and more users or friendships
- * than it allows. @path is the served file the overrides apply to. */
+ * than it allows. @s is the served file of @entry loaded with the overrides. */
+static gboolean
+check_scenario_limits (const FsimScenario *s, const FsimServeEntry *entry,
+                       const FsimServeLimits *limits, GError **error)
+{
+    const FsimPopulationSpec *ps = &s->population;
+    if (g_strcmp0 (ps->import_file, entry->import_file) != 0) {
+        g_set_error_literal (error, FSIM_CLI_ERROR, FSIM_CLI_ERROR_USAGE,
+                             "population.import: overrides cannot name files on this server");
+        return FALSE;
+    }
+    guint64 users = ps->kind == FSIM_POPULATION_GENERATED  ? ps->gen_users
+                    : ps->kind == FSIM_POPULATION_EXPLICIT ? ps->n_users
+                                                           : 0;
+    if (users > limits->max_users) {
+        g_set_error (error, FSIM_CLI_ERROR, FSIM_CLI_ERROR_USAGE,
+                     "population.users: %" G_GUINT64_FORMAT " users is over this server's "
+                     "limit of %" G_GUINT64_FORMAT " (flowsim serve --max-users)",
+                     users, limits->max_users);
+        return FALSE;
+    }
+    if (ps->kind == FSIM_POPULATION_GENERATED &&
+        (double) users * ps->mean_degree >
+            (double) limits->max_users * FRIEND_ENDS_PER_USER) {
+        g_set_error (error, FSIM_CLI_ERROR, FSIM_CLI_ERROR_USAGE,
+                     "population.mean_degree: %" G_GUINT64_FORMAT " users with %g friends "
+                     "each is over this server's limit of %" G_GUINT64_FORMAT " friendship "
+                     "ends (%d per allowed user)",
+                     users, ps->mean_degree, limits->max_users * FRIEND_ENDS_PER_USER,
+                     FRIEND_ENDS_PER_USER);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* check_scenario_limits() of @entry's file loaded with @rq's overrides, or its load error. */
 static gboolean
 check_limits (const FsimServeRequest *rq, const FsimServeEntry *entry,
               const FsimServeCatalog *c, const FsimServeLimits *limits, FsimServeReply *r)
@@ -292,34 +327,8 @@ check_limits (const FsimServeRequest *rq, const FsimServeEntry *entry,
     g_autoptr (GError) error = NULL;
     g_autoptr (FsimScenario) s =
         fsim_loader_load (entry->path, (const char *const *) rq->sets->pdata, &error);
-    if (!s) {
+    if (!s || !check_scenario_limits (s, entry, limits, &error)) {
         reply_failure (r, c, FSIM_EXIT_INPUT, error);
-        return FALSE;
-    }
-    const FsimPopulationSpec *ps = &s->population;
-    if (g_strcmp0 (ps->import_file, entry->import_file) != 0) {
-        fsim_serve_reply_error (r, 400, "population.import: overrides cannot name files on "
-                                        "this server");
-        return FALSE;
-    }
-    guint64 users = ps->kind == FSIM_POPULATION_GENERATED  ? ps->gen_users
-                    : ps->kind == FSIM_POPULATION_EXPLICIT ? ps->n_users
-                                                           : 0;
-    if (users > limits->max_users) {
-        fsim_serve_reply_error (r, 400, "population.users: %" G_GUINT64_FORMAT " users is over "
-                                "this server's limit of %" G_GUINT64_FORMAT " (flowsim serve "
-                                "--max-users)", users, limits->max_users);
-        return FALSE;
-    }
-    if (ps->kind == FSIM_POPULATION_GENERATED &&
-        (double) users * ps->mean_degree >
-            (double) limits->max_users * FRIEND_ENDS_PER_USER) {
-        fsim_serve_reply_error (r, 400, "population.mean_degree: %" G_GUINT64_FORMAT " users "
-                                "with %g friends each is over this server's limit of %"
-                                G_GUINT64_FORMAT " friendship ends (%d per allowed user)",
-                                users, ps->mean_degree,
-                                limits->max_users * FRIEND_ENDS_PER_USER,
-                                FRIEND_ENDS_PER_USER);
         return FALSE;
     }
     return TRUE;
@@ -337,10 +346,17 @@ content_type (const char *format)
     return "text/plain; charset=utf-8";
 }
 
-/* A request's population source: the server's cache under the request's key. */
+/* A request's population source: the server's cache under the request's key; and, with
+ * @sims, its whole simulation, shared with the other requests of the same state. */
 typedef struct {
-    FsimServePopCache *cache;
+    FsimServeLender *cache;
     char *key;
+    FsimServeLender *sims;             /* nullable */
+    const FsimServeEntry *entry;       /* for the limits of a simulation built here */
+    const FsimServeLimits *limits;
+    const char *path;                  /* of the simulation being built */
+    const char *const *sets;
+    FsimExit status;                   /* of its failed step */
 } PopSource;
 
 static FsimPopulation *
@@ -354,19 +370,96 @@ static void
 pop_source_release (void *data, FsimPopulation *pop)
 {
     PopSource *ps = data;
-    fsim_serve_pop_cache_release (ps->cache, pop);
+    fsim_serve_lender_release (ps->cache, pop);
+}
+
+/* What fsim_i_cli_sim_init() does, with the server's limits checked after the load; sets
+ * ps->status on failure. */
+static gpointer
+sim_build (void *data, GError **error)
+{
+    PopSource *ps = data;
+    FsimExit *out_status = &ps->status;
+    const FsimSimOptions options = { .sets = ps->sets };
+    const FsimPopulationSource plain = { pop_source_get, pop_source_release, ps, NULL, NULL };
+    g_autoptr (FsimSim) sim = fsim_sim_load (ps->path, &options, error);
+    *out_status = FSIM_EXIT_INPUT;
+    if (!sim || !check_scenario_limits (sim->scenario, ps->entry, ps->limits, error))
+        return NULL;
+    if (!fsim_i_cli_sim_build (sim, &plain, error)) {
+        fsim_i_cli_sim_give_back (sim, &plain);
+        return NULL;
+    }
+    if (!fsim_sim_trace (sim, &options, error)) {
+        *out_status = FSIM_EXIT_INTERNAL;
+        fsim_i_cli_sim_give_back (sim, &plain);
+        return NULL;
+    }
+    return g_steal_pointer (&sim);
+}
+
+static FsimSim *
+pop_source_get_sim (void *data, const char *path, const char *const *sets, FsimExit *out_status,
+                    GError **error)
+{
+    PopSource *ps = data;
+    g_autoptr (GString) key = g_string_new (path);
+    for (const char *const *set = sets; set && *set; set++)
+        g_string_append_printf (key, "\n%s", *set);
+    ps->path = path;
+    ps->sets = sets;
+    ps->status = FSIM_EXIT_INPUT; /* a waiter's, if the build it waited for failed */
+    FsimSim *sim = fsim_serve_lender_get (ps->sims, key->str, sim_build, ps, error);
+    if (!sim)
+        *out_status = ps->status;
+    return sim;
+}
+
+static void
+pop_source_release_sim (void *data, FsimSim *sim)
+{
+    PopSource *ps = data;
+    fsim_serve_lender_release (ps->sims, sim);
+}
+
+static void
+sim_free (gpointer sim, gpointer pops)
+{
+    FsimSim *s = sim;
+    if (s->pop)
+        fsim_serve_lender_release (pops, g_steal_pointer (&s->pop));
+    fsim_sim_free (s);
+}
+
+FsimServeLender *
+fsim_serve_sim_cache_new (guint max_entries, FsimServeLender *pops)
+{
+    g_return_val_if_fail (pops != NULL, NULL);
+    return fsim_serve_lender_new (max_entries, sim_free, pops);
+}
+
+/* Do the simulations of @rq come from the cache of simulations (which checks the limits)? */
+static gboolean
+shares_sims (const FsimServeRequest *rq, const FsimServeLender *pops,
+             const FsimServeLender *sims)
+{
+    return pops && sims && (rq->ep == EP_RUN || rq->ep == EP_DIAGRAM || rq->ep == EP_TIMELINE);
 }
 
 /* Calls what the CLI command calls. */
 static FsimExit
-dispatch (const FsimServeRequest *rq, FsimServePopCache *pops, GString *out, GError **error)
+dispatch (const FsimServeRequest *rq, FsimServeLender *pops, FsimServeLender *sims,
+          const FsimServeLimits *limits, GString *out, GError **error)
 {
     const char *path = rq->entry->path;
     const char *const *sets = (const char *const *) rq->sets->pdata;
     FsimReportFormat format = FSIM_REPORT_JSON;
     g_autofree char *key = pops ? fsim_serve_pop_key (path, sets) : NULL;
-    PopSource data = { pops, key };
-    const FsimPopulationSource cached = { pop_source_get, pop_source_release, &data };
+    gboolean shared = shares_sims (rq, pops, sims);
+    PopSource data = { pops, key, sims, rq->entry, limits, NULL, NULL, FSIM_EXIT_INPUT };
+    const FsimPopulationSource cached = { pop_source_get, pop_source_release, &data,
+                                          shared ? pop_source_get_sim : NULL,
+                                          shared ? pop_source_release_sim : NULL };
     const FsimPopulationSource *source = pops ? &cached : NULL;
 
     switch (rq->ep) {
@@ -393,7 +486,8 @@ dispatch (const FsimServeRequest *rq, FsimServePopCache *pops, GString *out, GEr
 
 void
 fsim_serve_request_run (const FsimServeRequest *rq, const FsimServeCatalog *c,
-                        const FsimServeLimits *limits, FsimServePopCache *pops, FsimServeReply *r)
+                        const FsimServeLimits *limits, FsimServeLender *pops,
+                        FsimServeLender *sims, FsimServeReply *r)
 {
     g_autoptr (GError) error = NULL;
     g_autoptr (GString) out = g_string_new (NULL);
@@ -406,7 +500,9 @@ fsim_serve_request_run (const FsimServeRequest *rq, const FsimServeCatalog *c,
         return;
     }
     g_return_if_fail (fsim_serve_request_simulates (rq));
-    if (!check_limits (rq, rq->whatif ? rq->whatif : rq->entry, c, limits, r))
+    /* a shared simulation checks them itself, on the scenario it loads */
+    if (!shares_sims (rq, pops, sims) &&
+        !check_limits (rq, rq->whatif ? rq->whatif : rq->entry, c, limits, r))
         return;
     if (rq->ep == EP_TIMELINE && timeline_points (&rq->timeline) > limits->max_timeline_points) {
         fsim_serve_reply_error (r, 400, "a timeline of this server has at most %" G_GUINT64_FORMAT
@@ -414,7 +510,7 @@ fsim_serve_request_run (const FsimServeRequest *rq, const FsimServeCatalog *c,
                                 limits->max_timeline_points);
         return;
     }
-    FsimExit status = dispatch (rq, pops, out, &error);
+    FsimExit status = dispatch (rq, pops, sims, limits, out, &error);
     if (status != FSIM_EXIT_OK) {
         reply_failure (r, c, status, error);
         return;

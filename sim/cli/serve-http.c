@@ -48,7 +48,8 @@ typedef struct {
     GThreadPool *pool;
     GMainLoop *loop;
     FsimServeCache *cache;
-    FsimServePopCache *pops; /* shared by the workers */
+    FsimServeLender *pops; /* populations, shared by the workers */
+    FsimServeLender *sims; /* traced simulations, shared by the workers; only with pops */
     guint port;         /* the one listened on */
     gboolean loopback;  /* listening on a loopback address only */
     guint in_flight;  /* jobs given to the pool, neither back nor timed out (see the top) */
@@ -235,7 +236,8 @@ job_run (gpointer data, gpointer user_data)
     else if (g_atomic_int_get (&s->stopping))
         fsim_serve_reply_error (&job->reply, 503, "the server is stopping");
     else
-        fsim_serve_request_run (job->rq, s->catalog, &s->config.limits, s->pops, &job->reply);
+        fsim_serve_request_run (job->rq, s->catalog, &s->config.limits, s->pops, s->sims,
+                                &job->reply);
     g_main_context_invoke (NULL, job_done, job);
 }
 
@@ -270,7 +272,7 @@ serve_api (Server *s, SoupServerMessage *msg, const char *path)
         fsim_serve_request_new (s->catalog, path + strlen ("/api/"), query, &r);
 
     if (rq && !fsim_serve_request_simulates (rq))
-        fsim_serve_request_run (rq, s->catalog, &s->config.limits, NULL, &r);
+        fsim_serve_request_run (rq, s->catalog, &s->config.limits, NULL, NULL, &r);
     if (!rq || r.status) {
         respond_reply (msg, &r);
         log_request (s, msg, r.status, started);
@@ -505,7 +507,8 @@ server_clear (Server *s)
     }
     g_clear_pointer (&s->loop, g_main_loop_unref);
     g_clear_pointer (&s->cache, fsim_serve_cache_free);
-    g_clear_pointer (&s->pops, fsim_serve_pop_cache_free); /* no worker left */
+    g_clear_pointer (&s->sims, fsim_serve_lender_free); /* no worker left */
+    g_clear_pointer (&s->pops, fsim_serve_lender_free); /* after the sims, which borrow */
     g_clear_pointer (&s->catalog, fsim_serve_catalog_free);
 }
 
@@ -518,6 +521,7 @@ fsim_serve_run (FsimServeCatalog *catalog, const FsimServeConfig *config, GError
     s.loop = g_main_loop_new (NULL, FALSE);
     s.cache = config->cache_bytes ? fsim_serve_cache_new (config->cache_bytes) : NULL;
     s.pops = config->populations ? fsim_serve_pop_cache_new (config->populations) : NULL;
+    s.sims = s.pops ? fsim_serve_sim_cache_new (config->populations, s.pops) : NULL;
     s.soup = soup_server_new ("server-header", "flowsim/" FSIM_VERSION " ", NULL);
     s.pool = g_thread_pool_new (job_run, &s, (gint) config->jobs, FALSE, NULL);
     soup_server_add_early_handler (s.soup, NULL, handle_early, &s, NULL);
