@@ -12,6 +12,7 @@
 #include <glib.h>
 #include <libsoup/soup.h>
 
+#include "loader.h"
 #include "run-util.h"
 #include "serve.h"
 
@@ -370,15 +371,30 @@ test_serve_population_key (void)
         "fields=[]", "dates=1", "date.x=1", "population.users[dave].settings.platform=true",
         "partners[quiz]=x", NULL,
     };
-    g_autofree char *bare = fsim_serve_pop_key ("f.json", NULL);
-    g_autofree char *kept = fsim_serve_pop_key ("f.json", keep);
+    g_autofree char *bare = fsim_serve_pop_key ("f.json", NULL, NULL);
+    g_autofree char *kept = fsim_serve_pop_key ("f.json", keep, NULL);
     g_assert_cmpstr (bare, ==, "f.json");
     g_assert_cmpstr (kept, ==, bare);
     for (size_t i = 0; change[i]; i++) {
         const char *one[] = { change[i], NULL };
-        g_autofree char *key = fsim_serve_pop_key ("f.json", one);
+        g_autofree char *key = fsim_serve_pop_key ("f.json", one, NULL);
         g_assert_cmpstr (key, !=, bare);
     }
+    /* a claim's choice keeps the population when its alternatives set only rules (Apple's
+     * access), not without the scenario that says so, nor for an unknown claim */
+    g_autofree char *dir = scenarios_dir ();
+    g_autofree char *path = g_build_filename (dir, "device-partners-2018.json", NULL);
+    const char *const choice[] = { "choices.apple-access=apple-2017-09", NULL };
+    const char *const unknown[] = { "choices.nope=x", NULL };
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) scenario = fsim_loader_load (path, choice, &error);
+    g_assert_no_error (error);
+    g_autofree char *chosen = fsim_serve_pop_key ("f.json", choice, scenario);
+    g_autofree char *blind = fsim_serve_pop_key ("f.json", choice, NULL);
+    g_autofree char *other = fsim_serve_pop_key ("f.json", unknown, scenario);
+    g_assert_cmpstr (chosen, ==, bare);
+    g_assert_cmpstr (blind, !=, bare);
+    g_assert_cmpstr (other, !=, bare);
 }
 
 static void
@@ -793,6 +809,13 @@ test_serve_shared_simulation (void)
                         g_strdup_printf ("api/run?%s&format=csv", state),
                         g_strdup_printf ("api/diagram?%s&format=dot", state),
                         g_strdup_printf ("api/run?%s&format=text", state) };
+    /* the people of this state without the choice, kept for the choice (population/key) */
+    g_autoptr (FsimTestRun) unchosen =
+        CLI ("run", "device-partners-2018.json", "--format", "json", "--set",
+             "population.users=4000", "--set", "date=2018-11-01");
+    assert_same_as_cli ("api/run?scenario=device-partners-2018&set=population.users%3D4000"
+                        "&set=date%3D2018-11-01",
+                        unchosen);
     Batch b = batch (shared, targets, G_N_ELEMENTS (targets));
     g_assert_cmpuint (b.ok, ==, G_N_ELEMENTS (targets));
     /* the answers given at once, now from the answer cache, are the CLI's */

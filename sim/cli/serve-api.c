@@ -350,11 +350,10 @@ content_type (const char *format)
  * @sims, its whole simulation, shared with the other requests of the same state. */
 typedef struct {
     FsimServeLender *cache;
-    char *key;
     FsimServeLender *sims;             /* nullable */
     const FsimServeEntry *entry;       /* for the limits of a simulation built here */
     const FsimServeLimits *limits;
-    const char *path;                  /* of the simulation being built */
+    const char *path;                  /* the scenario file and its overrides */
     const char *const *sets;
     FsimExit status;                   /* of its failed step */
 } PopSource;
@@ -363,7 +362,8 @@ static FsimPopulation *
 pop_source_get (void *data, const FsimScenario *scenario, GError **error)
 {
     PopSource *ps = data;
-    return fsim_serve_pop_cache_get (ps->cache, ps->key, scenario, error);
+    g_autofree char *key = fsim_serve_pop_key (ps->path, ps->sets, scenario);
+    return fsim_serve_pop_cache_get (ps->cache, key, scenario, error);
 }
 
 static void
@@ -454,9 +454,8 @@ dispatch (const FsimServeRequest *rq, FsimServeLender *pops, FsimServeLender *si
     const char *path = rq->entry->path;
     const char *const *sets = (const char *const *) rq->sets->pdata;
     FsimReportFormat format = FSIM_REPORT_JSON;
-    g_autofree char *key = pops ? fsim_serve_pop_key (path, sets) : NULL;
     gboolean shared = shares_sims (rq, pops, sims);
-    PopSource data = { pops, key, sims, rq->entry, limits, NULL, NULL, FSIM_EXIT_INPUT };
+    PopSource data = { pops, sims, rq->entry, limits, path, sets, FSIM_EXIT_INPUT };
     const FsimPopulationSource cached = { pop_source_get, pop_source_release, &data,
                                           shared ? pop_source_get_sim : NULL,
                                           shared ? pop_source_release_sim : NULL };

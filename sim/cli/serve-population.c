@@ -17,6 +17,8 @@
  *
  *   date=...   apis...   rules...   partners[P].destinations...   partners[P].shares...
  *
+ * and the choice of a claim whose alternatives set only such paths (choices.CLAIM=ALT).
+ *
  * Every other override (population.*, seed, fields, partners[P].kind, ...) is part of the key,
  * so a request gets the population it would have built itself: test-serve checks it against
  * the CLI, which always builds its own.
@@ -42,12 +44,33 @@ population_neutral (const char *set)
                      g_str_has_prefix (close, "].shares"));
 }
 
+/* Does choosing any alternative of the claim @set chooses ("choices.CLAIM=ALT") leave the
+ * population of @scenario as it is? Only if every alternative sets population-neutral paths
+ * alone: the choice replaces the paths of one with those of another. */
+static gboolean
+choice_neutral (const char *set, const FsimScenario *scenario)
+{
+    if (!scenario || !g_str_has_prefix (set, "choices."))
+        return FALSE;
+    const char *id = set + strlen ("choices.");
+    g_autofree char *claim_id = g_strndup (id, strcspn (id, "="));
+    gssize i = fsim_scenario_find_claim (scenario, claim_id);
+    if (i < 0)
+        return FALSE;
+    const FsimClaim *claim = &scenario->claims[i];
+    for (size_t a = 0; a < claim->n_alternatives; a++)
+        for (char **path = claim->alternatives[a].set_paths; path && *path; path++)
+            if (!population_neutral (*path))
+                return FALSE;
+    return TRUE;
+}
+
 char *
-fsim_serve_pop_key (const char *path, const char *const *sets)
+fsim_serve_pop_key (const char *path, const char *const *sets, const FsimScenario *scenario)
 {
     GString *key = g_string_new (path);
     for (const char *const *s = sets; s && *s; s++)
-        if (!population_neutral (*s)) {
+        if (!population_neutral (*s) && !choice_neutral (*s, scenario)) {
             g_string_append_c (key, '\n');
             g_string_append (key, *s);
         }

@@ -70,8 +70,10 @@ void fsim_serve_lender_release (FsimServeLender *l, gpointer value);
 /* A lender of populations, at most @max_entries kept. */
 FsimServeLender *fsim_serve_pop_cache_new (guint max_entries);
 /* The key of the population of @path with @sets: the path and the overrides that can change
- * the population (transfer full). Can't fail. */
-char *fsim_serve_pop_key (const char *path, const char *const *sets);
+ * the population (transfer full). @scenario (nullable): @path loaded with @sets, whose claims
+ * tell which choices leave the population as it is (without it, none does). Can't fail. */
+char *fsim_serve_pop_key (const char *path, const char *const *sets,
+                          const FsimScenario *scenario);
 /* The population for @key, built from @scenario if not kept; lent until
  * fsim_serve_lender_release(). NULL with @error set if it cannot be built. */
 FsimPopulation *fsim_serve_pop_cache_get (FsimServeLender *c, const char *key,
