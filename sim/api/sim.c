@@ -48,13 +48,12 @@ fsim_sim_build (FsimSim *sim, const FsimSimOptions *options, GError **error)
 {
     g_return_val_if_fail (sim != NULL && sim->scenario != NULL && sim->pop == NULL, FALSE);
     g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-    /* the population's draws take their threads from graph/parallel.h */
     const FsimSimOptions none = { 0 };
     const FsimSimOptions *o = options ? options : &none;
 
     if (o->progress)
         o->progress ("building the population", 0.0, o->progress_data);
-    sim->pop = fsim_population_build (sim->scenario, error);
+    sim->pop = fsim_population_build_threads (sim->scenario, o->threads, error);
     if (sim->pop == NULL)
         return FALSE;
     if (o->progress)
