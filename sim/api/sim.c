@@ -123,7 +123,10 @@ fsim_sim_diff (const char *base_path, const char *whatif_path,
                      d->base->scenario->id ? other : base_path);
         return NULL;
     }
-    if (!fsim_sim_build (d->base, NULL, error) || !fsim_sim_build (d->whatif, whatif_options, error))
+    /* the base runs as it is written, on the what-if's threads */
+    const FsimSimOptions base_options = { .threads = whatif_options ? whatif_options->threads : 0 };
+    if (!fsim_sim_build (d->base, &base_options, error) ||
+        !fsim_sim_build (d->whatif, whatif_options, error))
         return NULL;
     g_autofree char *note = NULL;
     d->whatif->pop = fsim_diff_population (d->base->scenario, d->base->pop, d->whatif->scenario,
