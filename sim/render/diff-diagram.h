@@ -22,8 +22,9 @@ void fsim_diff_write_dot (const FsimDiff *d, const FsimFocus *focus, GString *ou
 /**
  * fsim_diff_draw:
  * @format: "dot" or "svg"
+ * @program: (nullable): the Graphviz program for SVG (graphviz.h); NULL for `dot` in PATH
  * Appends @d drawn as DOT, or as SVG laid out by Graphviz, to @out.
  * Returns: FALSE with @error set (FSIM_GRAPHVIZ_ERROR) when Graphviz is missing or fails.
  */
 gboolean fsim_diff_draw (const FsimDiff *d, const FsimFocus *focus, const char *format,
-                         GString *out, GError **error);
+                         const char *program, GString *out, GError **error);
