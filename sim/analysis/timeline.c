@@ -7,9 +7,9 @@
 #include <glib.h>
 
 #include "engine.h"
+#include "policy.h"
 #include "scenario.h"
 #include "text.h"
-#include "policy.h"
 #include "timeline.h"
 
 /* The quark's name is G_DEFINE_QUARK's first argument, spelt as it stands. */
