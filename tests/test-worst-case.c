@@ -81,6 +81,22 @@ test_timeline (void)
     assert_ok (r, "2015-01-01");
 }
 
+/* diff: 1,977,010 of the changed decisions not listed, "for any user" not analysed, and a
+ * timeline range that needs too many evaluations refused at once (issue 11). */
+static void
+test_diff (void)
+{
+    g_autoptr (FsimTestRun) r = RUN ("diff", "worst.json", "--set", "date=2010-03-01");
+    assert_ok (r, "  (1,977,010 more changed decisions not listed: at most 65,536 are;");
+    fsim_assert_contains (r->out, "(\"For any user\" is not analysed: 2,097,152 (field, "
+                                  "partner) pairs, over 65,536;");
+    g_autoptr (FsimTestRun) t =
+        RUN ("timeline", "worst.json", "--from", "2010-01-01", "--to", "2014-01-01", "--step",
+             "1m");
+    g_assert_cmpint (t->status, ==, 2);
+    fsim_assert_contains (t->err, "allows 3 in the time budget");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -95,6 +111,7 @@ main (int argc, char **argv)
     g_test_add_func ("/worst-case/possible", test_possible);
     g_test_add_func ("/worst-case/explain", test_explain);
     g_test_add_func ("/worst-case/timeline", test_timeline);
+    g_test_add_func ("/worst-case/diff", test_diff);
     int status = g_test_run ();
     fsim_test_scratch_free (dir);
     return status;
