@@ -441,6 +441,123 @@ test_claims_cli_check (void)
                                     "facebook-service-providers (default)\n");
 }
 
+/* check's TAP, JUnit and JSON name them too: a CI log says what the verdicts rest on.
+ * expect.json: phone-a reaches alice's 2 friends without consent only on the platform's word. */
+static void
+test_claims_cli_check_formats (void)
+{
+    g_autoptr (FsimTestRun) tap = FSIM_RUN ("check", "expect.json", "-f", "tap", "--claim",
+                                            "a-end=maker");
+    g_assert_cmpint (tap->status, ==, 1);
+    fsim_assert_contains (tap->out, "1..2\n# claims-expect: claims in force: a-end=maker "
+                                    "(chosen; default platform); b-friends=yes (default)\n"
+                                    "not ok 1 - claims-expect: a-reaches-friends\n");
+    fsim_assert_contains (tap->out, "  result: \"0 users\"\n  at: \"expect.json:6:5\"\n"
+                                    "  claims: \"a-end=maker (chosen; default platform); "
+                                    "b-friends=yes (default)\"\n");
+    fsim_assert_contains (tap->out, "ok 2 - claims-expect: b-at-most-one\n");
+
+    g_autoptr (FsimTestRun) junit = FSIM_RUN ("check", "expect.json", "-f", "junit");
+    g_assert_cmpint (junit->status, ==, 0);
+    fsim_assert_contains (junit->out,
+                          "  <testsuite name=\"claims-expect\" tests=\"2\" failures=\"0\" "
+                          "file=\"expect.json\">\n    <properties>\n"
+                          "      <property name=\"claim:a-end\" value=\"platform (default)\"/>\n"
+                          "      <property name=\"claim:b-friends\" value=\"yes (default)\"/>\n"
+                          "    </properties>\n    <testcase ");
+
+    g_autoptr (FsimTestRun) json = FSIM_RUN ("check", "expect.json", "-f", "json", "--claim",
+                                             "b-friends=self-only");
+    g_assert_cmpint (json->status, ==, 0);
+    fsim_assert_contains (json->out, "  \"scenarios\": [\n    {\n      \"file\": \"expect.json\",\n"
+                                     "      \"scenario\": \"claims-expect\",\n"
+                                     "      \"claims\": [\n        {\n"
+                                     "          \"id\": \"a-end\",\n");
+    fsim_assert_contains (json->out, "          \"in_force\": \"self-only\",\n"
+                                     "          \"default\": \"yes\",\n"
+                                     "          \"is_default\": false,\n");
+    /* self-only: dave's friend erin is no longer reached, so phone-b reaches 0 without consent */
+    fsim_assert_contains (json->out, "\"id\": \"b-at-most-one\",");
+    fsim_assert_contains (json->out, "\"passed\": true,\n      \"users\": 0,");
+}
+
+/* population describes the people the claims' numbers are counted on: it names them too */
+static void
+test_claims_cli_population (void)
+{
+    g_autoptr (FsimTestRun) text = FSIM_RUN ("population", "-q", "phones.json", "--claim",
+                                             "a-end=maker");
+    g_assert_cmpint (text->status, ==, 0);
+    fsim_assert_contains (text->out, "  Source                      explicit list of users\n\n"
+                                     "Claims in force (contested facts the numbers rest on; ");
+    fsim_assert_contains (text->out, "    in force: Phone A's statement: ended 2017-09 (maker; "
+                                     "chosen, the default is platform; stated by Phone A)\n"
+                                     "    alternative: the platform's answer: still active in "
+                                     "June 2018 (platform; stated by the platform)\n");
+    fsim_assert_contains (text->out, "  Users                       6\n");
+    g_autoptr (FsimTestRun) json = FSIM_RUN ("population", "-q", "phones.json", "-f", "json");
+    g_assert_cmpint (json->status, ==, 0);
+    fsim_assert_contains (json->out, "  \"claims\": [\n    {\n      \"id\": \"a-end\",\n");
+    fsim_assert_contains (json->out, "\"in_force\": \"yes\",");
+}
+
+/* sweep: the claims of the scenario, and per setting those in force (a --vary of choices.X
+ * picks one per value); phone-a reaches 3 users on the platform's word, 0 on Phone A's */
+static void
+test_claims_cli_sweep (void)
+{
+    g_autoptr (FsimTestRun) text =
+        FSIM_RUN ("sweep", "-q", "phones.json", "-m", "partners[phone-a].users_reached",
+                  "--vary", "choices.a-end=platform,maker");
+    g_assert_cmpint (text->status, ==, 0);
+    fsim_assert_contains (text->out, "    in force: the platform's answer: still active in June "
+                                     "2018 (platform; the default; stated by the platform)\n");
+    fsim_assert_contains (text->out, "  Some settings below take other alternatives: each says "
+                                     "which.\n");
+    fsim_assert_contains (text->out, "Setting 1 of 2: choices.a-end=platform\n  metric");
+    fsim_assert_contains (text->out, "Setting 2 of 2: choices.a-end=maker\n"
+                                     "  claims in force: a-end=maker (chosen; default platform); "
+                                     "b-friends=yes (default)\n");
+    fsim_assert_contains (text->out, "  partners[phone-a].users_reached     3            n/a"
+                                     "    3    3\n");
+    fsim_assert_contains (text->out, "  partners[phone-a].users_reached     0            n/a"
+                                     "    0    0\n");
+
+    g_autoptr (FsimTestRun) csv =
+        FSIM_RUN ("sweep", "-q", "phones.json", "-m", "partners[phone-a].users_reached",
+                  "--vary", "choices.a-end=platform,maker", "-f", "csv", "--claim",
+                  "b-friends=self-only");
+    g_assert_cmpint (csv->status, ==, 0);
+    g_assert_cmpstr (csv->out, ==,
+                     "setting,choices.a-end,metric,n,mean,sd,ci95_low,ci95_high,min,max,claims\r\n"
+                     "1,platform,partners[phone-a].users_reached,1,3,0,,,3,3,a-end=platform "
+                     "(default); b-friends=self-only (chosen; default yes)\r\n"
+                     "2,maker,partners[phone-a].users_reached,1,0,0,,,0,0,a-end=maker (chosen; "
+                     "default platform); b-friends=self-only (chosen; default yes)\r\n");
+
+    g_autoptr (FsimTestRun) json = FSIM_RUN ("sweep", "-q", "phones.json", "-m", "users_reached",
+                                             "--vary", "choices.a-end=platform,maker", "-f",
+                                             "json");
+    g_assert_cmpint (json->status, ==, 0);
+    fsim_assert_contains (json->out, "\"in_force\": \"platform\",");
+    fsim_assert_contains (json->out, "\"claims_in_force\": {\n        \"a-end\": \"maker\",\n"
+                                     "        \"b-friends\": \"yes\"\n      },");
+}
+
+/* lint says which alternatives the file was linted with */
+static void
+test_claims_cli_lint_in_force (void)
+{
+    g_autoptr (FsimTestRun) text = FSIM_RUN ("lint", "maker.json");
+    g_assert_cmpint (text->status, ==, 0);
+    fsim_assert_contains (text->out, "maker.json: claims in force: a-end=maker (chosen; default "
+                                     "platform); b-friends=yes (default)\n");
+    g_autoptr (FsimTestRun) json = FSIM_RUN ("lint", "-f", "json", "maker.json");
+    g_assert_cmpint (json->status, ==, 0);
+    fsim_assert_contains (json->out, "      \"status\": \"linted\",\n      \"claims\": [\n");
+    fsim_assert_contains (json->out, "\"in_force\": \"maker\",");
+}
+
 /* A diagram is a report too: its title names the claims in force */
 static void
 test_claims_cli_diagram (void)
@@ -643,6 +760,10 @@ main (int argc, char *argv[])
     g_test_add_func ("/claims/cli/timeline", test_claims_cli_timeline);
     g_test_add_func ("/claims/cli/explain-possible", test_claims_cli_explain_possible);
     g_test_add_func ("/claims/cli/check", test_claims_cli_check);
+    g_test_add_func ("/claims/cli/check-formats", test_claims_cli_check_formats);
+    g_test_add_func ("/claims/cli/population", test_claims_cli_population);
+    g_test_add_func ("/claims/cli/sweep", test_claims_cli_sweep);
+    g_test_add_func ("/claims/cli/lint-in-force", test_claims_cli_lint_in_force);
     g_test_add_func ("/claims/cli/diagram", test_claims_cli_diagram);
     g_test_add_func ("/claims/cli/html", test_claims_cli_html);
     g_test_add_func ("/claims/cli/list", test_claims_cli_list);

@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "analysis-private.h"
+#include "claims-report.h"
 #include "cmd-analysis.h"
 #include "json-writer.h"
 #include "lint.h"
@@ -245,6 +246,13 @@ text_file (const Linted *l, GHashTable *seen, size_t *n, GString *out)
         g_string_append (out, ", which includes it)");
     }
     g_string_append_c (out, '\n');
+    if (l->s->n_claims > 0) { /* what the warnings rest on, as every report says */
+        g_autofree char *claims = fsim_claims_report_csv_cell (l->s);
+        fsim_i_append_clean (out, l->path);
+        g_string_append (out, ": claims in force: ");
+        fsim_i_append_clean (out, claims);
+        g_string_append_c (out, '\n');
+    }
     *n += here;
 }
 
@@ -282,6 +290,8 @@ json_files (const Linted *all, size_t n, FsimJsonWriter *w)
         fsim_jw_str (w, "status", !l->s ? "failed" : l->context ? "linted_in_context" : "linted");
         if (l->context)
             fsim_jw_str (w, "context", l->context);
+        if (l->s)
+            fsim_claims_report_json (w, l->s);
         if (l->error) {
             g_auto (GStrv) lines = g_strsplit (l->error->message, "\n", -1);
             fsim_jw_key (w, "errors");
