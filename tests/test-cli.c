@@ -427,6 +427,13 @@ test_cli_run_focus (void)
     fsim_assert_contains (a->out, "  on device                 3                2\n");
     g_assert_null (strstr (a->out, "quiz (Personality"));
     g_assert_null (strstr (a->out, "identity.name"));
+    /* the findings say what they counted and name the one partner in focus */
+    fsim_assert_contains (a->out, "  - Counting only the focus (partner phoneco, field profile.*): "
+                                  "on 2014-06-01, the data of\n    3 of the 6 users (50%) "
+                                  "reached Phone maker.\n");
+    fsim_assert_contains (a->out, "  - The sensitive field \u201cReligious views\u201d of 3 users "
+                                  "reached Phone maker, for 2 of them\n");
+    g_assert_null (strstr (a->out, "of them got someone's data"));
     g_autoptr(FsimTestRun) b = RUN ("run", tour, "--jurisdiction", "US", "--format", "csv");
     g_assert_cmpint (b->status, ==, FSIM_EXIT_OK);
     g_assert_cmpstr (b->out, ==,

@@ -13,6 +13,7 @@
 #include "cli-mpi.h"
 #include "cli-private.h"
 #include "cli.h"
+#include "memory.h"
 #include "output.h"
 #include "parallel.h"
 #include "text.h"
@@ -229,14 +230,25 @@ dispatch (int argc, char **argv, GError **error)
     return command->run (argc - 1, argv + 1, error);
 }
 
-/* The settings the environment gives the program (flowsim --help, "Environment"). */
+/* The settings the environment gives the program (flowsim --help, "Environment"); the
+ * library reads none of them. */
 static void
 configure_from_environment (void)
 {
     const char *threads = g_getenv ("FLOWSIM_THREADS");
+    const char *memory = g_getenv ("FLOWSIM_MEMORY_LIMIT");
     guint64 n = 0;
     if (threads && g_ascii_string_to_unsigned (threads, 10, 1, 64 * 1024, &n, NULL))
         fsim_parallel_set_default_workers ((unsigned) n);
+    if (memory)
+        fsim_memory_set_limit (fsim_memory_parse_size (memory));
+}
+
+const char *
+fsim_i_cli_dot_program (void)
+{
+    const char *dot = g_getenv ("FLOWSIM_DOT");
+    return dot && *dot ? dot : NULL;
 }
 
 int
