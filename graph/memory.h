@@ -7,9 +7,9 @@
 /**
  * fsim_memory_limit:
  * The bytes this process can expect to use: the smallest of the physical memory, the cgroup
- * (v2 or v1) memory limit and RLIMIT_AS, whichever are known; G_MAXUINT64 if none is. The
- * environment variable FLOWSIM_MEMORY_LIMIT (bytes, or with a K, M or G suffix) lowers it,
- * for tests and shared machines. Can't fail; computed once.
+ * (v2 or v1) memory limit and RLIMIT_AS, whichever are known, and the caller's cap
+ * (fsim_memory_set_limit()); G_MAXUINT64 if none is. Can't fail; the machine's part is
+ * computed once.
  */
 guint64 fsim_memory_limit (void);
 
@@ -28,6 +28,23 @@ gpointer fsim_try_new0 (size_t n, size_t size, const char *what, GError **error)
 gpointer fsim_try_new (size_t n, size_t size, const char *what, GError **error);
 /* @mem resized to @n elements of @size bytes, or NULL (@mem unchanged) when out of memory. */
 gpointer fsim_try_renew (gpointer mem, size_t n, size_t size);
-/* Sets FSIM_GRAPH_ERROR_NOMEM "out of memory: needed N bytes for @what" (N = @n x @size, or
- * "more than 2^64" when that overflows) and returns NULL. */
+/* Sets FSIM_GRAPH_ERROR_NOMEM "out of memory: needed N bytes for @what" (N = @n x @size; "N
+ * times S bytes" when that overflows) and returns NULL. */
 gpointer fsim_set_out_of_memory (size_t n, size_t size, const char *what, GError **error);
+
+/**
+ * fsim_memory_set_limit:
+ * @bytes: a cap on fsim_memory_limit(), for tests and shared machines; 0 removes it
+ *
+ * Sets the process's cap (the library reads no environment: the command line sets it from
+ * FLOWSIM_MEMORY_LIMIT, libflowsim from flowsim_set_memory_limit()). Call it before starting
+ * work on other threads.
+ */
+void fsim_memory_set_limit (guint64 bytes);
+
+/**
+ * fsim_memory_parse_size:
+ * @text: a number of bytes with an optional K, M or G suffix ("512M")
+ * Returns: the bytes, or 0 if @text is not such a number.
+ */
+guint64 fsim_memory_parse_size (const char *text);

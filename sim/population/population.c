@@ -176,7 +176,7 @@ build_explicit (const FsimScenario *s, FsimPopulation *pop, GError **error)
 /* ---- generated users ----------------------------------------------------------------------- */
 
 static FsimFriends *
-generate_friends (const FsimScenario *s, GError **error)
+generate_friends (const FsimScenario *s, unsigned n_threads, GError **error)
 {
     const FsimPopulationSpec *ps = &s->population;
     FsimGenParams params = FSIM_GEN_PARAMS_INIT;
@@ -190,6 +190,7 @@ generate_friends (const FsimScenario *s, GError **error)
     params.max_degree = ps->max_degree ? ps->max_degree : FSIM_GEN_DEFAULT_MAX_DEGREE;
     params.community_size = ps->community_size;
     params.rewire = ps->rewire;
+    params.n_threads = n_threads;
     return fsim_friends_generate_params (&params, error);
 }
 
@@ -202,7 +203,7 @@ build_generated (const FsimScenario *s, FsimPopulation *pop, GError **error)
                                        error))
         return FALSE;
     pop->n_users = ps->gen_users;
-    pop->friends = generate_friends (s, error);
+    pop->friends = generate_friends (s, pop->n_threads, error);
     if (pop->friends == NULL) {
         g_prefix_error (error, "generating friendships: ");
         return FALSE;
@@ -238,6 +239,12 @@ build_generated (const FsimScenario *s, FsimPopulation *pop, GError **error)
 FsimPopulation *
 fsim_population_build (const FsimScenario *scenario, GError **error)
 {
+    return fsim_population_build_threads (scenario, 0, error);
+}
+
+FsimPopulation *
+fsim_population_build_threads (const FsimScenario *scenario, unsigned n_threads, GError **error)
+{
     const FsimScenario *s = scenario;
     g_autoptr(FsimPopulation) pop = NULL;
     gboolean ok;
@@ -258,6 +265,7 @@ fsim_population_build (const FsimScenario *scenario, GError **error)
     pop->field_words = s->field_words;
     pop->n_partners = s->n_partners;
     pop->partner_words = s->partner_words;
+    pop->n_threads = n_threads;
     if (s->population.snapshot != NULL)
         ok = fsim_i_population_load_snapshot (s, pop, error);
     else if (s->population.kind == FSIM_POPULATION_EXPLICIT)
