@@ -178,6 +178,32 @@ gboolean fsim_i_check_object (FsimConv *c, const cJSON *node, const FsimJPath *p
 
 const char *fsim_i_json_type_name (const cJSON *node);
 
+/* loader-values.c: the array @obj[@key] (absent: NULL with *n = 0), checked for type and
+ * size (at most @max entries). */
+gboolean fsim_i_get_array (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
+                           int max, const cJSON **out, size_t *n, GError **error);
+
+/* loader-ids.c: the entities' ids while converting. The index of top-level entity @e (merged
+ * position @i) in the file its messages name; registering an id (a duplicate is an error), an
+ * entity that failed keeping its id, looking one up (-1: none); the error for @id that names
+ * no @what among @known (with the closest suggested), and the same for the name of an
+ * entity, which may be one that failed to convert (fsim_i_unmatched_name()). */
+int fsim_i_file_index (FsimConv *c, const cJSON *e, size_t i);
+gboolean fsim_i_register_id (FsimConv *c, GHashTable *ix, const char *id, size_t index,
+                             const cJSON *node, const FsimJPath *path, const char *what,
+                             GError **error);
+void fsim_i_register_failed (FsimConv *c, GHashTable *ix, const char *id, size_t index);
+gssize fsim_i_lookup (GHashTable *ix, const char *id);
+gboolean fsim_i_fail_unknown (FsimConv *c, GError **error, const cJSON *node,
+                              const FsimJPath *path, const char *what, const char *id,
+                              const char *const *known, size_t n);
+gboolean fsim_i_fail_unknown_name (FsimConv *c, GError **error, const cJSON *node,
+                                   const FsimJPath *path, const char *what, const char *id,
+                                   const char *const *known, size_t n);
+
+/* loader-partners.c: the partners of the merged @root (a stage of fsim_i_convert()). */
+gboolean fsim_i_convert_partners (FsimConv *c, const cJSON *root, GError **error);
+
 /* Typed getters of obj[key]. An absent key leaves *out unchanged and succeeds. */
 gboolean fsim_i_get_string (FsimConv *c, const cJSON *obj, const char *key,
                             const FsimJPath *path, char **out, GError **error);

@@ -28,7 +28,7 @@ segment_clear (gpointer p)
 static GArray *
 parse_set_path (const char *path)
 {
-    g_autoptr(GArray) segs = g_array_new (FALSE, TRUE, sizeof (Segment));
+    g_autoptr (GArray) segs = g_array_new (FALSE, TRUE, sizeof (Segment));
     g_array_set_clear_func (segs, segment_clear);
     const char *p = path;
     while (*p) {
@@ -77,7 +77,7 @@ missing_element_hint (const cJSON *array, const char *selector)
     int n = cJSON_GetArraySize (array);
     if (g_ascii_isdigit (*selector))
         return g_strdup_printf (" (the array has %d element%s)", n, n == 1 ? "" : "s");
-    g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+    g_autoptr (GPtrArray) ids = g_ptr_array_new ();
     for (const cJSON *c = array->child; c; c = c->next)
         if (fsim_i_entity_id (c))
             g_ptr_array_add (ids, (gpointer) fsim_i_entity_id (c));
@@ -86,7 +86,7 @@ missing_element_hint (const cJSON *array, const char *selector)
         return g_strdup_printf ("; did you mean '%s'?", near);
     if (ids->len == 0 || ids->len > 12)
         return NULL;
-    g_autoptr(GString) list = g_string_new (" (ids: ");
+    g_autoptr (GString) list = g_string_new (" (ids: ");
     for (guint i = 0; i < ids->len; i++)
         g_string_append_printf (list, "%s'%s'", i ? ", " : "", (char *) ids->pdata[i]);
     g_string_append_c (list, ')');
@@ -97,8 +97,8 @@ missing_element_hint (const cJSON *array, const char *selector)
 static gboolean
 is_multi_selector (const char *selector)
 {
-    return strpbrk (selector, "*?") != NULL || g_str_has_prefix (selector, "kind:")
-           || g_str_has_prefix (selector, "tag:");
+    return strpbrk (selector, "*?") != NULL || g_str_has_prefix (selector, "kind:") ||
+           g_str_has_prefix (selector, "tag:");
 }
 
 /* Does the multi-selector @selector pick @element (an object with "id", "kind", "tags")? */
@@ -209,7 +209,7 @@ typedef struct {
     GArray *segs;
     const cJSON *value; /* the new value (each target gets a located copy); NULL: a dry run */
     const cJSON *where;
-    guint changed;      /* values replaced or added */
+    guint changed; /* values replaced or added */
 } SetWalk;
 
 /* Applies segments @i.. of the walk under @cur. FALSE with @error set when the path names
@@ -222,8 +222,8 @@ set_at (SetWalk *w, cJSON *cur, guint i, GError **error)
     const char *what = s->key ? s->key : s->selector;
     if (s->key ? !cJSON_IsObject (cur) : !cJSON_IsArray (cur)) {
         fsim_i_error_at (error, w->doc, w->where, TRUE, FSIM_LOADER_ERROR_SET,
-                         "set '%s': cannot take %s '%s' of %s", w->path,
-                         s->key ? "key" : "element", what, fsim_i_json_type_name (cur));
+                         "set '%s': cannot take %s '%s' of %s", w->path, s->key ? "key" : "element",
+                         what, fsim_i_json_type_name (cur));
         return FALSE;
     }
     if (!s->key && is_multi_selector (s->selector)) {
@@ -235,7 +235,8 @@ set_at (SetWalk *w, cJSON *cur, guint i, GError **error)
             any = TRUE;
             if (last) {
                 if (w->value) /* else a dry run */
-                    fsim_i_json_replace (w->doc, cur, e, NULL, duplicate_located (w->doc, w->value));
+                    fsim_i_json_replace (w->doc, cur, e, NULL,
+                                         duplicate_located (w->doc, w->value));
                 w->changed++;
             } else if (!set_at (w, e, i + 1, error)) {
                 return FALSE;
@@ -247,8 +248,8 @@ set_at (SetWalk *w, cJSON *cur, guint i, GError **error)
                          "set '%s': '[%s]' selects no element", w->path, s->selector);
         return FALSE;
     }
-    cJSON *next = s->key ? cJSON_GetObjectItemCaseSensitive (cur, s->key)
-                         : select_element (cur, s->selector);
+    cJSON *next =
+        s->key ? cJSON_GetObjectItemCaseSensitive (cur, s->key) : select_element (cur, s->selector);
     if (last && (next || s->key)) {
         if (w->value) { /* else a dry run */
             cJSON *copy = duplicate_located (w->doc, w->value);
@@ -278,13 +279,14 @@ static gboolean
 walk_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value, const cJSON *where,
           gboolean record, GError **error)
 {
-    g_autoptr(GArray) segs = parse_set_path (path);
+    g_autoptr (GArray) segs = parse_set_path (path);
     if (value)
         fsim_i_bury (doc, value); /* the targets get located copies */
     if (!segs) {
         fsim_i_error_at (error, doc, where, TRUE, FSIM_LOADER_ERROR_SET,
                          "set: malformed path '%s' (expected keys separated by '.', with [N], "
-                         "[ID], [*], [kind:K], [tag:T] or a glob to pick array elements)", path);
+                         "[ID], [*], [kind:K], [tag:T] or a glob to pick array elements)",
+                         path);
         return FALSE;
     }
     /* the claims were applied before any set: changing one now would make the reports
@@ -293,14 +295,16 @@ walk_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value, const c
     if (first->key && strcmp (first->key, "claims") == 0) {
         fsim_i_error_at (error, doc, where, TRUE, FSIM_LOADER_ERROR_SET,
                          "set '%s': claims cannot be set; choose an alternative with "
-                         "'choices' or --claim CLAIM=ALTERNATIVE", path);
+                         "'choices' or --claim CLAIM=ALTERNATIVE",
+                         path);
         return FALSE;
     }
     SetWalk w = { .doc = doc, .path = path, .segs = segs, .value = value, .where = where };
     if (!set_at (&w, root, 0, error))
         return FALSE;
     if (value && record) {
-        FsimOverride o = { .path = g_strdup (path), .value = canonical_text (value),
+        FsimOverride o = { .path = g_strdup (path),
+                           .value = canonical_text (value),
                            .changed = w.changed };
         g_array_append_val (doc->overrides, o);
     }
@@ -309,8 +313,8 @@ walk_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value, const c
 
 /* A what-if override (a file's set, --set): applied and kept in doc->overrides. */
 static gboolean
-apply_override (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value,
-                const cJSON *where, GError **error)
+apply_override (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value, const cJSON *where,
+                GError **error)
 {
     return walk_set (doc, root, path, value, where, TRUE, error);
 }
@@ -318,8 +322,8 @@ apply_override (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value,
 /* The set of a claim's alternative in force: part of the scenario, reported with the claims,
  * not as an override. */
 gboolean
-fsim_i_apply_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value,
-                  const cJSON *where, GError **error)
+fsim_i_apply_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value, const cJSON *where,
+                  GError **error)
 {
     g_return_val_if_fail (value != NULL, FALSE);
     return walk_set (doc, root, path, value, where, FALSE, error);
@@ -335,8 +339,8 @@ fsim_i_check_set_path (FsimJsonDoc *doc, cJSON *root, const char *path, const cJ
 gboolean
 fsim_i_is_choice_path (const char *path)
 {
-    return g_str_has_prefix (path, "choices")
-           && (path[7] == '\0' || path[7] == '.' || path[7] == '[');
+    return g_str_has_prefix (path, "choices") &&
+           (path[7] == '\0' || path[7] == '.' || path[7] == '[');
 }
 
 /* Can selectors @a and @b ("[...]" contents) pick the same element? Only two different plain
@@ -356,8 +360,8 @@ selectors_may_meet (const char *a, const char *b)
 static gboolean
 set_paths_may_meet (const char *a, const char *b)
 {
-    g_autoptr(GArray) x = parse_set_path (a);
-    g_autoptr(GArray) y = parse_set_path (b);
+    g_autoptr (GArray) x = parse_set_path (a);
+    g_autoptr (GArray) y = parse_set_path (b);
     if (!x || !y)
         return FALSE; /* reported as malformed when applied */
     for (guint i = 0; i < MIN (x->len, y->len); i++) {
@@ -408,7 +412,8 @@ fsim_i_keep_file_sets (FsimJsonDoc *doc, cJSON *root, GError **error)
                              "set: '%s' and '%s' may change the same value, so their order "
                              "would matter, and the order of keys carries no meaning in JSON; "
                              "write set as an array of {PATH: VALUE} objects (applied in "
-                             "order)", x->string, y->string);
+                             "order)",
+                             x->string, y->string);
             return FALSE;
         }
     /* no two paths meet, so the order does not change the result: apply (and record) them in
@@ -421,8 +426,7 @@ fsim_i_keep_file_sets (FsimJsonDoc *doc, cJSON *root, GError **error)
 /* Apply the entries of @obj (a kept set object, or one entry of a set array) that are under
  * "choices" when @choices, the others otherwise, in their order. */
 static gboolean
-apply_set_members (FsimJsonDoc *doc, cJSON *result, cJSON *obj, gboolean choices,
-                   GError **error)
+apply_set_members (FsimJsonDoc *doc, cJSON *result, cJSON *obj, gboolean choices, GError **error)
 {
     cJSON *c = obj->child;
     while (c) {
@@ -442,8 +446,7 @@ apply_set_members (FsimJsonDoc *doc, cJSON *result, cJSON *obj, gboolean choices
  * order, an object's in byte order of the paths): those under "choices" when @choices, the
  * others otherwise. */
 gboolean
-fsim_i_apply_file_sets (FsimJsonDoc *doc, cJSON *result, gboolean choices,
-                        GError **error)
+fsim_i_apply_file_sets (FsimJsonDoc *doc, cJSON *result, gboolean choices, GError **error)
 {
     for (guint i = 0; i < doc->file_sets->len; i++) {
         cJSON *set = doc->file_sets->pdata[i];
@@ -482,8 +485,8 @@ set_choice (FsimJsonDoc *doc, cJSON *result, const char *claim, cJSON *value, GE
 /* Apply the --set options in order: those under "choices" (--claim CLAIM=ALT is
  * --set choices.CLAIM=ALT) when @choices, the others otherwise. */
 gboolean
-fsim_i_apply_cli_sets (FsimJsonDoc *doc, cJSON *result, const char *const *sets,
-                       gboolean choices, GError **error)
+fsim_i_apply_cli_sets (FsimJsonDoc *doc, cJSON *result, const char *const *sets, gboolean choices,
+                       GError **error)
 {
     for (int i = 0; sets && sets[i]; i++) {
         const char *eq = strchr (sets[i], '=');
@@ -506,10 +509,10 @@ fsim_i_apply_cli_sets (FsimJsonDoc *doc, cJSON *result, const char *const *sets,
             continue;
         /* a choice is named as --claim CLAIM, its columns counted in CLAIM=ALT */
         gboolean claim = g_str_has_prefix (path, "choices.");
-        g_autofree char *name = claim ? g_strdup_printf ("--claim %s", path + 8)
-                                      : g_strdup_printf ("--set %s", path);
+        g_autofree char *name =
+            claim ? g_strdup_printf ("--claim %s", path + 8) : g_strdup_printf ("--set %s", path);
         int col0 = (int) (eq - sets[i]) + 2 - (claim ? 8 : 0);
-        g_autoptr(GError) local = NULL;
+        g_autoptr (GError) local = NULL;
         /* an alternative's id is a string even when it reads as JSON ("2017") */
         cJSON *value = claim ? NULL : fsim_i_parse_text (doc, name, eq + 1, 1, col0, &local);
         if (!value && local && local->code != FSIM_LOADER_ERROR_PARSE) {

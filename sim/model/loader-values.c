@@ -590,3 +590,24 @@ fsim_i_check_partner_selector (FsimConv *c, const cJSON *node, const char *sel, 
     return fsim_i_fail_name (c, error, node, at_key, FSIM_LOADER_ERROR_REFERENCE, path,
                         "%s '%s' selects no partner", what, bare);
 }
+
+/* The array root[key] (absent: NULL with *n = 0), checked for type and size. */
+gboolean
+fsim_i_get_array (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path, int max,
+           const cJSON **out, size_t *n, GError **error)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive (obj, key);
+    FsimJPath p = FSIM_JP_KEY (path, key);
+    *out = v;
+    *n = 0;
+    if (!v)
+        return TRUE;
+    if (!cJSON_IsArray (v))
+        return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_SCHEMA, &p,
+                            "expected an array, got %s", fsim_i_json_type_name (v));
+    int size = cJSON_GetArraySize (v);
+    if (size > max)
+        return fsim_i_fail_count (c, error, v, &p, size, "entries", max, "");
+    *n = (size_t) size;
+    return TRUE;
+}
