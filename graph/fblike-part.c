@@ -64,7 +64,7 @@ agree (Part *p, gboolean ok, GError **error)
     if (p->comm->all_ok (p->comm, ok))
         return TRUE;
     if (ok)
-        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_OTHER_RANK,
                      "another rank ran out of memory generating its friendships");
     else
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,

@@ -18,6 +18,8 @@ typedef enum {
     FSIM_GRAPH_ERROR_INVALID, /* bad parameters */
     FSIM_GRAPH_ERROR_IO,      /* a graph file cannot be opened or read */
     FSIM_GRAPH_ERROR_PARSE,   /* a graph file is malformed (the message has FILE:LINE:COL) */
+    FSIM_GRAPH_ERROR_OTHER_RANK, /* over ranks: another rank failed, its error is the one to
+                                  * report (comm.h) */
 } FsimGraphError;
 
 /* Install igraph's error and warning handlers (no aborts). Call once at start-up; idempotent. */

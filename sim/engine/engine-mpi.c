@@ -340,7 +340,7 @@ fsim_engine_run_mpi (const FsimScenario *scenario, const FsimPopulationSlice *sl
     MPI_Allreduce (&ok, &all_ok, 1, MPI_INT, MPI_MIN, comm);
     if (!all_ok) {
         if (ok)
-            g_set_error_literal (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_FAILED,
+            g_set_error_literal (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_OTHER_RANK,
                                  "another rank failed");
         halo_clear (&h);
         return NULL;
