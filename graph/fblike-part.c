@@ -277,22 +277,6 @@ pack_arcs (const Part *p, size_t *counts)
     return buf;
 }
 
-static gboolean
-out_row_has (const FblModel *m, uint32_t v, uint32_t u)
-{
-    const uint32_t *row = m->out_rows + m->out_start[v - m->base];
-    size_t lo = 0, hi = m->out[v - m->base];
-
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (row[mid] < u)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < m->out[v - m->base] && row[lo] == u;
-}
-
 /*
  * The in-rows of this rank's users from the received arcs (in increasing u), under the cap as
  * fblike-transpose.c's count_bucket and place_bucket; @placed[k]: whether arc k was kept.
@@ -327,7 +311,7 @@ place_arcs (Part *p, size_t n_arcs, guint8 *placed)
     for (size_t k = 0; k < n_arcs; k++) {
         uint32_t u = arcs[2 * k], v = arcs[2 * k + 1];
         if (m->saturated[v - m->base] &&
-            (out_row_has (m, v, u) || fill[v - p->lo]++ < room[v - p->lo]))
+            (fsim_i_fbl_out_row_has (m, v, u) || fill[v - p->lo]++ < room[v - p->lo]))
             m->in_count[v - m->base]++;
     }
     for (size_t i = 0; i < m->n_held; i++)
@@ -341,7 +325,7 @@ place_arcs (Part *p, size_t n_arcs, guint8 *placed)
         size_t i = v - m->base;
 
         placed[k] = 0;
-        if (m->saturated[i] && !out_row_has (m, v, u)) {
+        if (m->saturated[i] && !fsim_i_fbl_out_row_has (m, v, u)) {
             if (room[v - p->lo] == 0)
                 continue;
             room[v - p->lo]--;

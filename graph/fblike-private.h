@@ -102,6 +102,23 @@ gboolean fsim_i_fbl_inside (FblModel *m);
  * out of memory. */
 gboolean fsim_i_fbl_in_rows (FblModel *m);
 
+/* Whether v's out-row (after deduplication) holds u: v chose u too. */
+static inline gboolean
+fsim_i_fbl_out_row_has (const FblModel *m, uint32_t v, uint32_t u)
+{
+    const uint32_t *row = m->out_rows + m->out_start[v - m->base];
+    size_t lo = 0, hi = m->out[v - m->base];
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (row[mid] < u)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < m->out[v - m->base] && row[lo] == u;
+}
+
 /* Whether the out-arc u -> v survived the cap, i.e. v kept u in its in-row; unless v is
  * saturated every arc is kept (fblike-transpose.c). */
 static inline gboolean
