@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # bash completion for flowsim: commands, each command's options (read from its --help),
 # scenario files, and the partner and field ids of the scenario on the command line for
-# --partner, --field and --set. zsh: autoload -U bashcompinit && bashcompinit, then source this.
+# --partner, --field and --set, and CLAIM=ALTERNATIVE for --claim (zsh: completion/_flowsim).
 
 # The ids of KIND ("partners" or "fields") in scenario $1, from the JSON report of a run
 # on a one-user population (fast whatever the scenario's size), or, for a scenario whose

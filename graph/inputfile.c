@@ -15,6 +15,46 @@
 
 #include "inputfile.h"
 
+/* Every regular file this process has opened as an input, by device and inode: an output must
+ * not replace one (fsim_input_file_was_read()). Keys are "DEV:INO" strings. */
+G_LOCK_DEFINE_STATIC (inputs);
+static GHashTable *inputs;
+
+static char *
+file_key (guint64 dev, guint64 ino)
+{
+    return g_strdup_printf ("%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT, dev, ino);
+}
+
+static void
+remember_input (const struct stat *st)
+{
+    char *key = file_key ((guint64) st->st_dev, (guint64) st->st_ino);
+    G_LOCK (inputs);
+    if (inputs == NULL)
+        inputs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    g_hash_table_add (inputs, key);
+    G_UNLOCK (inputs);
+}
+
+gboolean
+fsim_input_file_was_read (guint64 dev, guint64 ino)
+{
+    g_autofree char *key = file_key (dev, ino);
+    G_LOCK (inputs);
+    gboolean read = inputs != NULL && g_hash_table_contains (inputs, key);
+    G_UNLOCK (inputs);
+    return read;
+}
+
+void
+fsim_input_file_note (int fd)
+{
+    struct stat st;
+    if (fd >= 0 && fstat (fd, &st) == 0 && S_ISREG (st.st_mode))
+        remember_input (&st);
+}
+
 /* Is @fd on a kernel pseudo file system, whose "regular" files have no real size? */
 static gboolean
 is_pseudo_file (int fd)
@@ -90,6 +130,8 @@ fsim_input_file_open (const char *path, gboolean allow_pipe, int *out_fd, guint6
         return FSIM_INPUT_REFUSED;
     }
     *out_fd = fd;
+    if (S_ISREG (st.st_mode))
+        remember_input (&st);
     if (out_size != NULL)
         *out_size = S_ISREG (st.st_mode) ? (guint64) st.st_size : 0;
     return FSIM_INPUT_OK;

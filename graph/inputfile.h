@@ -32,6 +32,18 @@ FsimInputStatus fsim_input_file_open (const char *path, gboolean allow_pipe, int
                                       guint64 *out_size, char **out_reason);
 
 /**
+ * fsim_input_file_was_read:
+ * Whether this process has opened the regular file with device @dev and inode @ino as an input
+ * (through fsim_input_file_open() or fsim_input_file_note()): the output writer refuses to
+ * replace such a file, so that `-o` naming the scenario, or a file it includes or imports,
+ * cannot destroy it. Thread-safe.
+ */
+gboolean fsim_input_file_was_read (guint64 dev, guint64 ino);
+
+/* Records @fd (when it is a regular file) as an input opened some other way (a snapshot). */
+void fsim_input_file_note (int fd);
+
+/**
  * fsim_input_file_read:
  * @max_bytes: the most it reads; a larger file, or a pipe that gives more, is TOO_LARGE
  * @out_data: (out): on FSIM_INPUT_OK, the contents and a NUL byte after them (transfer full)

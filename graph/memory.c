@@ -9,6 +9,9 @@
 
 #include "memory.h"
 
+/* The caller's own cap (fsim_memory_set_limit()); 0: none. */
+static guint64 caller_limit;
+
 /* A number of bytes with an optional K, M or G suffix; 0 if @s is not one. */
 static guint64
 parse_bytes (const char *s)
@@ -50,7 +53,6 @@ compute_limit (void)
     guint64 limit = G_MAXUINT64;
     long pages = sysconf (_SC_PHYS_PAGES), page = sysconf (_SC_PAGESIZE);
     struct rlimit rl;
-    const char *env = g_getenv ("FLOWSIM_MEMORY_LIMIT");
     guint64 v;
 
     if (pages > 0 && page > 0)
@@ -65,8 +67,6 @@ compute_limit (void)
     else if ((v = read_limit_file ("/sys/fs/cgroup/memory/memory.limit_in_bytes")) > 0)
         limit = MIN (limit, v);
 #endif
-    if (env != NULL && (v = parse_bytes (env)) > 0)
-        limit = MIN (limit, v);
     return limit;
 }
 
@@ -74,11 +74,24 @@ guint64
 fsim_memory_limit (void)
 {
     static gsize once = 0;
-    static guint64 limit;
+    static guint64 machine;
 
     if (g_once_init_enter (&once)) {
-        limit = compute_limit ();
+        machine = compute_limit ();
         g_once_init_leave (&once, 1);
     }
-    return limit;
+    return caller_limit > 0 ? MIN (machine, caller_limit) : machine;
+}
+
+void
+fsim_memory_set_limit (guint64 bytes)
+{
+    caller_limit = bytes;
+}
+
+guint64
+fsim_memory_parse_size (const char *text)
+{
+    g_return_val_if_fail (text != NULL, 0);
+    return parse_bytes (text);
 }

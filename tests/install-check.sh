@@ -5,7 +5,7 @@
 #   - the example program compiled with `pkg-config --cflags --libs flowsim` and run;
 #   - the installed flowsim finding its data relative to itself (no source path compiled in);
 #   - `import flowsim` from Python (python/tests/test_flowsim.py);
-#   - the man pages and the shell completion installed where man and bash look.
+#   - the man pages and the bash and zsh completion installed where man and the shells look.
 set -euo pipefail
 
 build=${1:-build}
@@ -68,5 +68,34 @@ got=$(cd "$src" && FLOWSIM_BIN="$root/$bindir/flowsim" bash -c '
     COMP_WORDS=(flowsim explain scenarios/tour.json --partner ph); COMP_CWORD=4
     _flowsim; echo "${COMPREPLY[*]}"' _ "$completion")
 [ "$got" = phoneco ] || fail "completion of --partner ph gave '$got'"
-echo "ok 5 - man flowsim-run, and bash completes a partner id of the scenario"
+# zsh: the function as compinit would call it, with compadd replaced by one that prints the
+# candidates matching the word being completed
+zcompletion="$root/$(option datadir)/zsh/site-functions/_flowsim"
+[ -f "$zcompletion" ] || fail "no zsh completion installed"
+if command -v zsh >/dev/null 2>&1; then
+    got=$(cd "$src" && FLOWSIM_BIN="$root/$bindir/flowsim" zsh -f -c '
+        compadd() {
+            local arr=0 item; local -a out
+            while (( $# )); do
+                case $1 in
+                    (-a) arr=1 ;;
+                    (-S) shift ;;
+                    (-*) ;;
+                    (*) if (( arr )); then out+=(${(P)1}); else out+=($1); fi ;;
+                esac
+                shift
+            done
+            for item in $out; do [[ $item == ${words[CURRENT]}* ]] && print -r -- $item; done
+        }
+        flowsim() { "$FLOWSIM_BIN" "$@" }
+        words=(flowsim explain scenarios/tour.json --partner ph); CURRENT=5; source "$1"
+        words=(flowsim run scenarios/device-partners-2018.json --claim apple-access=apple)
+        CURRENT=5; source "$1"
+        words=(flowsim sw); CURRENT=2; source "$1"; true' _ "$zcompletion" | tr '\n' ' ')
+    [ "$got" = "phoneco apple-access=apple-2017-09 sweep " ] || fail "zsh completion gave '$got'"
+    zsh_done=", zsh completes a partner id, a claim and a command"
+else
+    zsh_done=" (zsh not installed: its completion was not run)"
+fi
+echo "ok 5 - man flowsim-run, and bash completes a partner id of the scenario${zsh_done}"
 echo "install-check: all passed"

@@ -170,6 +170,108 @@ test_explain_and_diff (void)
     flowsim_free (diff);
 }
 
+/* Claims: the listing is `flowsim claims`'s; choosing an alternative is `run --claim`. */
+static void
+test_claims (void)
+{
+    g_autofree char *model = source_path ("scenarios/device-partners-2018.json");
+    FlowsimError *error = NULL;
+    FlowsimOptions *options = flowsim_options_new ();
+    flowsim_options_add_claim (options, "apple-access=apple-2017-09");
+    char *json = flowsim_claims (model, options, FLOWSIM_FORMAT_JSON, &error);
+    g_assert_null (error);
+    g_autofree char *cli = cli_output ((const char *const[]) {
+        "claims", model, "--claim", "apple-access=apple-2017-09", "--format", "json", NULL });
+    g_assert_cmpstr (json, ==, cli);
+    g_assert_nonnull (strstr (json, "\"chosen\": \"apple-2017-09\""));
+    flowsim_free (json);
+
+    /* a small population keeps it quick; the report is the CLI's, choice included */
+    flowsim_options_add_set (options, "population.users=2000");
+    FlowsimSimulation *sim = flowsim_simulate (model, options, &error);
+    g_assert_null (error);
+    char *report = flowsim_simulation_report (sim, FLOWSIM_FORMAT_TEXT);
+    g_autofree char *cli_run = cli_output ((const char *const[]) {
+        "run", model, "--claim", "apple-access=apple-2017-09", "--set", "population.users=2000",
+        NULL });
+    g_assert_cmpstr (report, ==, cli_run);
+    g_assert_nonnull (strstr (report, "apple-2017-09"));
+    flowsim_free (report);
+    flowsim_simulation_free (sim);
+    flowsim_options_free (options);
+
+    options = flowsim_options_new ();
+    flowsim_options_add_claim (options, "apple-access=nobody-said-this");
+    g_assert_null (flowsim_claims (model, options, FLOWSIM_FORMAT_TEXT, &error));
+    g_assert_cmpint (flowsim_error_kind (error), ==, FLOWSIM_ERROR_INPUT);
+    g_assert_nonnull (strstr (flowsim_error_message (error), "nobody-said-this"));
+    flowsim_error_free (error);
+    flowsim_options_free (options);
+}
+
+/* The diagram is `flowsim diagram`'s; SVG goes through the Graphviz program of the options,
+ * never through the environment. */
+static void
+test_diagram (void)
+{
+    g_autofree char *tour = source_path ("scenarios/tour.json");
+    FlowsimError *error = NULL;
+    FlowsimOptions *options = flowsim_options_new ();
+    flowsim_options_set_graphviz (options, "/nonexistent/dot");
+    FlowsimSimulation *sim = flowsim_simulate (tour, options, &error);
+    flowsim_options_free (options);
+    g_assert_null (error);
+    char *dot = flowsim_simulation_diagram (sim, "dot", &error);
+    g_assert_null (error);
+    g_autofree char *cli = cli_output ((const char *const[]) { "diagram", tour, NULL });
+    g_assert_cmpstr (dot, ==, cli);
+    flowsim_free (dot);
+
+    g_setenv ("FLOWSIM_DOT", "dot", TRUE); /* read by the command line only */
+    g_assert_null (flowsim_simulation_diagram (sim, "svg", &error));
+    g_assert_cmpint (flowsim_error_kind (error), ==, FLOWSIM_ERROR_INTERNAL);
+    g_assert_nonnull (strstr (flowsim_error_message (error), "'/nonexistent/dot' was not found"));
+    flowsim_error_free (error);
+    error = NULL;
+    g_assert_null (flowsim_simulation_diagram (sim, "png", &error));
+    g_assert_cmpint (flowsim_error_kind (error), ==, FLOWSIM_ERROR_USAGE);
+    flowsim_error_free (error);
+    flowsim_simulation_free (sim);
+
+    g_autofree char *in_path = g_find_program_in_path ("dot");
+    if (in_path == NULL) {
+        g_test_skip ("no Graphviz dot");
+        return;
+    }
+    sim = flowsim_simulate (tour, NULL, NULL);
+    error = NULL;
+    char *svg = flowsim_simulation_diagram (sim, "svg", &error);
+    g_assert_null (error);
+    g_assert_nonnull (strstr (svg, "<svg"));
+    g_assert_nonnull (strstr (svg, "phoneco"));
+    flowsim_free (svg);
+    flowsim_simulation_free (sim);
+}
+
+/* The memory limit is a parameter: a population that would not fit is refused, then builds
+ * once the limit is lifted. */
+static void
+test_memory_limit (void)
+{
+    g_autofree char *tour = source_path ("scenarios/device-partners-2018.json");
+    FlowsimOptions *options = flowsim_options_new ();
+    flowsim_options_add_set (options, "population.users=5000000");
+    FlowsimError *error = NULL;
+    flowsim_set_memory_limit (64ull << 20);
+    g_assert_null (flowsim_simulate (tour, options, &error));
+    flowsim_set_memory_limit (0);
+    g_assert_nonnull (error);
+    g_assert_cmpint (flowsim_error_kind (error), ==, FLOWSIM_ERROR_INPUT);
+    g_assert_nonnull (strstr (flowsim_error_message (error), "memory"));
+    flowsim_error_free (error);
+    flowsim_options_free (options);
+}
+
 static void
 test_errors (void)
 {
@@ -214,5 +316,8 @@ main (int argc, char **argv)
     g_test_add_func ("/api/progress", test_progress);
     g_test_add_func ("/api/explain-and-diff", test_explain_and_diff);
     g_test_add_func ("/api/errors", test_errors);
+    g_test_add_func ("/api/claims", test_claims);
+    g_test_add_func ("/api/diagram", test_diagram);
+    g_test_add_func ("/api/memory-limit", test_memory_limit);
     return g_test_run ();
 }

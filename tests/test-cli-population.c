@@ -186,6 +186,16 @@ test_population_bad_input (void)
     g_assert_nonnull (strstr (attr->err, "has no user attribute 'pet' (it has: "));
     g_assert_cmpint (missing->status, ==, FSIM_EXIT_INPUT);
     g_assert_nonnull (strstr (missing->err, "importing friendships: "));
+
+    /* a number of users for the tour, whose six users are listed: what to do instead, not
+     * "unknown key 'defaults'" */
+    g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
+    g_autoptr (FsimTestRun) listed = FSIM_RUN ("population", tour, "--set", "population.users=5");
+    g_assert_cmpint (listed->status, ==, FSIM_EXIT_INPUT);
+    g_assert_true (g_str_has_prefix (listed->err, "flowsim: error: --set population.users:1:1: "
+                                                  "population.users: this population lists its "
+                                                  "users one by one"));
+    g_assert_null (strstr (listed->err, "unknown key"));
 }
 
 static void

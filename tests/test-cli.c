@@ -427,6 +427,13 @@ test_cli_run_focus (void)
     fsim_assert_contains (a->out, "  on device                 3                2\n");
     g_assert_null (strstr (a->out, "quiz (Personality"));
     g_assert_null (strstr (a->out, "identity.name"));
+    /* the findings say what they counted and name the one partner in focus */
+    fsim_assert_contains (a->out, "  - Counting only the focus (partner phoneco, field profile.*): "
+                                  "on 2014-06-01, the data of\n    3 of the 6 users (50%) "
+                                  "reached Phone maker.\n");
+    fsim_assert_contains (a->out, "  - The sensitive field \u201cReligious views\u201d of 3 users "
+                                  "reached Phone maker, for 2 of them\n");
+    g_assert_null (strstr (a->out, "of them got someone's data"));
     g_autoptr(FsimTestRun) b = RUN ("run", tour, "--jurisdiction", "US", "--format", "csv");
     g_assert_cmpint (b->status, ==, FSIM_EXIT_OK);
     g_assert_cmpstr (b->out, ==,
@@ -447,6 +454,27 @@ test_cli_run_focus (void)
                            "(a country code such as CN, or device)");
     g_autoptr(FsimTestRun) f = RUN ("run", tour, "--field", "nothing.*");
     assert_usage_error (f, "--field 'nothing.*' selects no field of the scenario");
+}
+
+/* A malformed FLOWSIM_THREADS or FLOWSIM_MEMORY_LIMIT is said, then ignored: the run is the
+ * same as without it. */
+static void
+test_cli_environment_warnings (void)
+{
+    g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
+    const char *const env[] = { "FLOWSIM_THREADS=abc", "FLOWSIM_MEMORY_LIMIT=lots", NULL };
+    g_autoptr (FsimTestRun) plain = RUN ("run", tour);
+    g_autoptr (FsimTestRun) r = fsim_test_run (NULL, env, (const char *const[]) { "run", tour, NULL });
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (r->out, ==, plain->out);
+    fsim_assert_contains (r->err, "flowsim: warning: FLOWSIM_THREADS='abc' is not a number of "
+                                  "threads, 1 to 65536; ignored\n");
+    fsim_assert_contains (r->err, "flowsim: warning: FLOWSIM_MEMORY_LIMIT='lots' is not a number "
+                                  "of bytes");
+    const char *const good[] = { "FLOWSIM_THREADS=3", "FLOWSIM_MEMORY_LIMIT=4G", NULL };
+    g_autoptr (FsimTestRun) g = fsim_test_run (NULL, good, (const char *const[]) { "run", tour, NULL });
+    g_assert_cmpstr (g->err, ==, "");
+    g_assert_cmpstr (g->out, ==, plain->out);
 }
 
 static void
@@ -612,6 +640,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/cli/run/csv", test_cli_csv_small);
     g_test_add_func ("/cli/run/set", test_cli_run_set);
     g_test_add_func ("/cli/run/focus", test_cli_run_focus);
+    g_test_add_func ("/cli/environment-warnings", test_cli_environment_warnings);
     g_test_add_func ("/cli/run/deterministic", test_cli_run_deterministic);
     g_test_add_func ("/cli/run/default-scenario", test_cli_run_default_scenario);
     g_test_add_func ("/cli/default-scenario-path", test_cli_default_scenario_path);

@@ -58,7 +58,7 @@ test_diagram_dot_parses (gconstpointer data)
     g_autoptr (GError) error = NULL;
     if (!draw_have_dot ())
         return;
-    g_autoptr (GBytes) canon = fsim_graphviz_render (dot, "canon", &error);
+    g_autoptr (GBytes) canon = fsim_graphviz_render (NULL, dot, "canon", &error);
     g_assert_no_error (error);
     g_assert_cmpuint (g_bytes_get_size (canon), >, 0);
 }
@@ -95,7 +95,7 @@ test_diagram_svg_escape (void)
     gsize len = 0;
     if (!draw_have_dot ())
         return;
-    g_autoptr (GBytes) svg = fsim_graphviz_render (dot, "svg", &error);
+    g_autoptr (GBytes) svg = fsim_graphviz_render (NULL, dot, "svg", &error);
     g_assert_no_error (error);
     const char *text = g_bytes_get_data (svg, &len);
     g_assert_true (fsim_svg_check (text, (gssize) len, &error));
@@ -281,11 +281,16 @@ test_diagram_graphviz_missing (void)
     g_autofree char *path = fsim_test_data_path ("diagram", "small.json", NULL);
     const char *const env[] = { "FLOWSIM_DOT=/nonexistent/dot", NULL };
 
+    /* the library reads no environment: the program is a parameter */
     g_setenv ("FLOWSIM_DOT", "/nonexistent/dot", TRUE);
-    g_assert_null (fsim_graphviz_program ());
-    g_assert_null (fsim_graphviz_render ("digraph{}", "svg", &error));
-    g_assert_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_MISSING);
+    g_autofree char *in_path = g_find_program_in_path ("dot");
+    g_autofree char *found = fsim_graphviz_program (NULL);
+    g_assert_cmpstr (found, ==, in_path);
     g_unsetenv ("FLOWSIM_DOT");
+    g_assert_null (fsim_graphviz_program ("/nonexistent/dot"));
+    g_assert_null (fsim_graphviz_render ("/nonexistent/dot", "digraph{}", "svg", &error));
+    g_assert_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_MISSING);
+    g_assert_nonnull (strstr (error->message, "'/nonexistent/dot' was not found (FLOWSIM_DOT)"));
 
     g_autoptr (DrawRun) r = FLOWSIM_ENV (env, "diagram", path, "--format", "svg");
     g_assert_cmpint (r->status, ==, 4);
@@ -305,14 +310,12 @@ test_diagram_graphviz_fails (void)
         g_test_skip ("no 'false' program");
         return;
     }
-    g_setenv ("FLOWSIM_DOT", f, TRUE);
-    g_assert_null (fsim_graphviz_render ("digraph{}", "svg", &error));
+    g_assert_null (fsim_graphviz_render (f, "digraph{}", "svg", &error));
     g_assert_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED);
-    g_unsetenv ("FLOWSIM_DOT");
     g_clear_error (&error);
     if (!draw_have_dot ())
         return;
-    g_assert_null (fsim_graphviz_render ("digraph { a -> }", "svg", &error));
+    g_assert_null (fsim_graphviz_render (NULL, "digraph { a -> }", "svg", &error));
     g_assert_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED);
 }
 
@@ -418,7 +421,7 @@ test_diagram_explain (void)
     g_assert_nonnull (strstr (dot->str, "shared by Personality quiz app"));
     if (!draw_have_dot ())
         return;
-    g_autoptr (GBytes) svg = fsim_graphviz_render (dot->str, "svg", &error);
+    g_autoptr (GBytes) svg = fsim_graphviz_render (NULL, dot->str, "svg", &error);
     g_assert_no_error (error);
     gsize len = 0;
     const char *data = g_bytes_get_data (svg, &len);

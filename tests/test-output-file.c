@@ -255,6 +255,49 @@ test_symlink (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
+/* An input of the run is never an output: `-o` naming the scenario (directly or through a
+ * link), a file it includes, or `--export` over the edge list it imports is refused, exit 4,
+ * and every file is left as it was. */
+static void
+test_inputs_kept (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *model_src = fsim_test_data_path ("errors", "model.json", NULL);
+    g_autofree char *model_text = NULL;
+    g_assert_true (g_file_get_contents (model_src, &model_text, NULL, NULL));
+    g_autofree char *model = fsim_test_write (dir, "model.json", model_text, -1);
+    const char *text = "{ \"scenario\": \"inputs\", \"date\": \"2014-06-01\",\n"
+                       "  \"include\": [\"model.json\"],\n"
+                       "  \"population\": { \"import\": { \"file\": \"friendships.txt\",\n"
+                       "                  \"format\": \"edge_list\" } } }\n";
+    g_autofree char *scenario = fsim_test_write (dir, "scenario.json", text, -1);
+    g_autofree char *edges = fsim_test_write (dir, "friendships.txt", "0 1\n1 2\n", -1);
+    g_autofree char *link = g_build_filename (dir, "link.json", NULL);
+    g_assert_cmpint (symlink ("scenario.json", link), ==, 0);
+    g_autofree char *free_out = g_build_filename (dir, "report.txt", NULL);
+    g_autoptr (FsimTestRun) ok = FSIM_RUN ("run", scenario, "-o", free_out);
+    g_assert_cmpint (ok->status, ==, 0); /* the scenario is good: only the outputs are refused */
+
+    const char *outs[] = { scenario, link, model, edges };
+    for (size_t i = 0; i < G_N_ELEMENTS (outs); i++) {
+        g_autoptr (FsimTestRun) r = FSIM_RUN ("run", scenario, "-o", outs[i]);
+        g_assert_cmpint (r->status, ==, 4);
+        g_assert_nonnull (strstr (r->err, "it is an input of this run"));
+    }
+    g_autoptr (FsimTestRun) e = FSIM_RUN ("population", scenario, "--export", dir);
+    g_assert_cmpint (e->status, ==, 4);
+    g_assert_nonnull (strstr (e->err, "friendships.txt"));
+
+    g_autofree char *got = read_text (scenario);
+    g_assert_cmpstr (got, ==, text);
+    g_autofree char *got_model = read_text (model);
+    g_assert_cmpstr (got_model, ==, model_text);
+    g_autofree char *got_edges = read_text (edges);
+    g_assert_cmpstr (got_edges, ==, "0 1\n1 2\n");
+    assert_link (link, "scenario.json");
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 /* A device is written in place, never replaced: /dev/null through a link; as root, a device
  * node of this test's own (which the old code turned into a regular file). */
 static void
@@ -496,6 +539,7 @@ main (int argc, char **argv)
     g_test_add_func ("/output-file/regular/read-only", test_read_only);
     g_test_add_func ("/output-file/regular/folder-read-only", test_folder_read_only);
     g_test_add_func ("/output-file/symlink", test_symlink);
+    g_test_add_func ("/output-file/inputs-kept", test_inputs_kept);
     g_test_add_func ("/output-file/device", test_device);
     g_test_add_func ("/output-file/stdout", test_stdout);
     g_test_add_func ("/output-file/fifo", test_fifo);

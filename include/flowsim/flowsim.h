@@ -67,10 +67,24 @@ FLOWSIM_API void flowsim_options_free (FlowsimOptions *options);
  * applied in the order added, after the file's own `set`. Checked when the scenario loads.
  * `choices.CLAIM=ALTERNATIVE` chooses an alternative of a contested fact, as `--claim` does. */
 FLOWSIM_API void flowsim_options_add_set (FlowsimOptions *options, const char *path_value);
+/* Chooses @claim_alternative, `CLAIM=ALTERNATIVE`, of a contested fact, as `flowsim run --claim`
+ * does (the same as adding the set `choices.CLAIM=ALTERNATIVE`); checked when the scenario
+ * loads. */
+FLOWSIM_API void flowsim_options_add_claim (FlowsimOptions *options,
+                                            const char *claim_alternative);
 /* Threads for the population and the trace (0: one per processor). Results never depend on it. */
 FLOWSIM_API void flowsim_options_set_threads (FlowsimOptions *options, unsigned threads);
+/* The Graphviz program that lays out SVG diagrams: a path, or a name looked up in PATH; NULL
+ * (the default) for `dot`. */
+FLOWSIM_API void flowsim_options_set_graphviz (FlowsimOptions *options, const char *program);
 FLOWSIM_API void flowsim_options_set_progress (FlowsimOptions *options,
                                                FlowsimProgressFunc progress, void *user_data);
+
+/* Lowers the memory the library counts on for this process (bytes; 0: the machine's own
+ * limit, the default): scenarios and populations that would need more are refused with an
+ * error, as `FLOWSIM_MEMORY_LIMIT` makes the command line do. Process-wide: call it before
+ * simulating on other threads. */
+FLOWSIM_API void flowsim_set_memory_limit (unsigned long long bytes);
 
 /* ---- simulations ----------------------------------------------------------------------- */
 
@@ -99,6 +113,18 @@ typedef enum {
 
 /* The report `flowsim run --format FORMAT` prints, byte for byte (transfer full). Can't fail. */
 FLOWSIM_API char *flowsim_simulation_report (const FlowsimSimulation *sim, FlowsimFormat format);
+
+/**
+ * flowsim_simulation_diagram:
+ * @format: "dot" or "svg"
+ *
+ * The flow diagram `flowsim diagram --format FORMAT` draws, with its default options; SVG is
+ * laid out by Graphviz (flowsim_options_set_graphviz()).
+ * Returns: (transfer full): the drawing, or NULL with @error set (FLOWSIM_ERROR_USAGE for an
+ *   unknown format, FLOWSIM_ERROR_INTERNAL when Graphviz is missing or fails).
+ */
+FLOWSIM_API char *flowsim_simulation_diagram (const FlowsimSimulation *sim, const char *format,
+                                              FlowsimError **error);
 
 /* The scenario's id and date ("YYYY-MM-DD"), owned by @sim. */
 FLOWSIM_API const char *flowsim_simulation_scenario (const FlowsimSimulation *sim);
@@ -171,6 +197,19 @@ FLOWSIM_API char *flowsim_simulation_explain (const FlowsimSimulation *sim, cons
 FLOWSIM_API char *flowsim_diff (const char *base_path, const char *whatif_path,
                                 const FlowsimOptions *whatif_options, FlowsimFormat format,
                                 FlowsimError **error);
+
+/**
+ * flowsim_claims:
+ * @scenario_path: a scenario or policy file
+ * @options: (nullable): overrides and claims chosen (which alternative is in force)
+ * @format: FLOWSIM_FORMAT_TEXT or FLOWSIM_FORMAT_JSON
+ *
+ * The contested facts of the scenario's model, their alternatives, evidence and sources, and
+ * which alternative is in force: what `flowsim claims --format FORMAT` prints.
+ * Returns: (transfer full): the listing, or NULL with @error set.
+ */
+FLOWSIM_API char *flowsim_claims (const char *scenario_path, const FlowsimOptions *options,
+                                  FlowsimFormat format, FlowsimError **error);
 
 #ifdef __cplusplus
 }

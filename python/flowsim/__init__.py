@@ -5,8 +5,9 @@
     report = flowsim.run("scenarios/tour.json", set={"date": "2015-05-01"})
     report["partners"][0]["users_reached"]
     report.flows.to_pandas()          # with pandas installed
+    flowsim.run("scenarios/device-partners-2018.json", claim={"apple-access": "apple-2017-09"})
 
-Every function returns what `flowsim run|explain|diff --format json` prints, parsed into Python
+Every function returns what `flowsim run|explain|diff|claims --format json` prints, parsed into Python
 objects (the same keys, documented in docs/format.md and docs/analysis.md). Errors raise
 flowsim.Error with the CLI's message and its kind (2 usage, 3 input, 4 internal).
 
@@ -18,7 +19,7 @@ import os
 
 from cffi import FFI
 
-__all__ = ["Error", "Report", "run", "explain", "diff", "version"]
+__all__ = ["Error", "Report", "run", "explain", "diff", "claims", "diagram", "version"]
 
 _CDEF = """
 typedef struct FlowsimError FlowsimError;
@@ -33,17 +34,23 @@ void flowsim_free (void *p);
 FlowsimOptions *flowsim_options_new (void);
 void flowsim_options_free (FlowsimOptions *options);
 void flowsim_options_add_set (FlowsimOptions *options, const char *path_value);
+void flowsim_options_add_claim (FlowsimOptions *options, const char *claim_alternative);
 void flowsim_options_set_threads (FlowsimOptions *options, unsigned threads);
+void flowsim_options_set_graphviz (FlowsimOptions *options, const char *program);
 FlowsimSimulation *flowsim_simulate (const char *scenario_path, const FlowsimOptions *options,
                                      FlowsimError **error);
 void flowsim_simulation_free (FlowsimSimulation *sim);
 char *flowsim_simulation_report (const FlowsimSimulation *sim, FlowsimFormat format);
+char *flowsim_simulation_diagram (const FlowsimSimulation *sim, const char *format,
+                                  FlowsimError **error);
 char *flowsim_simulation_explain (const FlowsimSimulation *sim, const char *user,
                                   const char *field, const char *partner, FlowsimFormat format,
                                   FlowsimError **error);
 char *flowsim_diff (const char *base_path, const char *whatif_path,
                     const FlowsimOptions *whatif_options, FlowsimFormat format,
                     FlowsimError **error);
+char *flowsim_claims (const char *scenario_path, const FlowsimOptions *options,
+                      FlowsimFormat format, FlowsimError **error);
 """
 
 _ffi = FFI()
@@ -109,14 +116,18 @@ def _raise(error_ptr):
     raise Error(message, kind)
 
 
-def _options(set, threads):
+def _options(set, threads, claim=None, graphviz=None):
     options = _ffi.gc(_lib.flowsim_options_new(), _lib.flowsim_options_free)
     for path, value in (set or {}).items():
         if not isinstance(value, str):
             value = json.dumps(value)
         _lib.flowsim_options_add_set(options, f"{path}={value}".encode())
+    for name, alternative in (claim or {}).items():
+        _lib.flowsim_options_add_claim(options, f"{name}={alternative}".encode())
     if threads:
         _lib.flowsim_options_set_threads(options, threads)
+    if graphviz is not None:
+        _lib.flowsim_options_set_graphviz(options, os.fsencode(graphviz))
     return options
 
 
@@ -127,30 +138,31 @@ def _take_string(pointer):
         _lib.flowsim_free(pointer)
 
 
-def _simulate(path, set, threads):
+def _simulate(path, set, threads, claim=None, graphviz=None):
     error = _ffi.new("FlowsimError **")
-    sim = _lib.flowsim_simulate(os.fsencode(path), _options(set, threads), error)
+    sim = _lib.flowsim_simulate(os.fsencode(path), _options(set, threads, claim, graphviz), error)
     if sim == _ffi.NULL:
         _raise(error)
     return _ffi.gc(sim, _lib.flowsim_simulation_free)
 
 
-def run(path, set=None, threads=0, format="json"):
-    """Simulates the scenario at `path` with `set` overrides ({PATH: VALUE}, as `--set`).
+def run(path, set=None, threads=0, format="json", claim=None):
+    """Simulates the scenario at `path` with `set` overrides ({PATH: VALUE}, as `--set`) and
+    `claim` choices ({CLAIM: ALTERNATIVE}, as `--claim`; `flowsim.claims()` lists them).
 
     Returns the report as a Report (format "json"), or the text or CSV report as a string.
     """
     formats = {"text": 0, "json": 1, "csv": 2}
     if format not in formats:
         raise ValueError(f"unknown format {format!r} (expected text, json or csv)")
-    sim = _simulate(path, set, threads)
+    sim = _simulate(path, set, threads, claim)
     text = _take_string(_lib.flowsim_simulation_report(sim, formats[format]))
     return Report(json.loads(text)) if format == "json" else text
 
 
-def explain(path, user, field=None, partner=None, set=None, threads=0):
+def explain(path, user, field=None, partner=None, set=None, threads=0, claim=None):
     """Why `user`'s data reached each partner or not: `flowsim explain --format json`."""
-    sim = _simulate(path, set, threads)
+    sim = _simulate(path, set, threads, claim)
     error = _ffi.new("FlowsimError **")
     enc = lambda s: _ffi.NULL if s is None else s.encode()
     out = _lib.flowsim_simulation_explain(sim, user.encode(), enc(field), enc(partner), 1, error)
@@ -159,11 +171,35 @@ def explain(path, user, field=None, partner=None, set=None, threads=0):
     return json.loads(_take_string(out))
 
 
-def diff(base, whatif=None, set=None, threads=0):
-    """What a what-if changes against `base`: `flowsim diff BASE [WHATIF] --set ... --format json`."""
+def diff(base, whatif=None, set=None, threads=0, claim=None):
+    """What a what-if changes against `base`: `flowsim diff BASE [WHATIF] --set ... --claim ...
+    --format json` (`set` and `claim` make the what-if)."""
     error = _ffi.new("FlowsimError **")
     other = _ffi.NULL if whatif is None else os.fsencode(whatif)
-    out = _lib.flowsim_diff(os.fsencode(base), other, _options(set, threads), 1, error)
+    out = _lib.flowsim_diff(os.fsencode(base), other, _options(set, threads, claim), 1, error)
     if out == _ffi.NULL:
         _raise(error)
     return json.loads(_take_string(out))
+
+
+def claims(path, set=None, claim=None):
+    """The contested facts of the scenario's model, their alternatives, evidence and sources,
+    and the alternative in force of each: `flowsim claims --format json`."""
+    error = _ffi.new("FlowsimError **")
+    out = _lib.flowsim_claims(os.fsencode(path), _options(set, 0, claim), 1, error)
+    if out == _ffi.NULL:
+        _raise(error)
+    return json.loads(_take_string(out))
+
+
+def diagram(path, format="svg", set=None, claim=None, threads=0, graphviz=None):
+    """The flow diagram `flowsim diagram --format FORMAT` draws, as a string: "dot", or "svg"
+    laid out by Graphviz (`graphviz`: the dot program to run; default `dot` in PATH)."""
+    if format not in ("dot", "svg"):
+        raise ValueError(f"unknown format {format!r} (expected dot or svg)")
+    sim = _simulate(path, set, threads, claim, graphviz)
+    error = _ffi.new("FlowsimError **")
+    out = _lib.flowsim_simulation_diagram(sim, format.encode(), error)
+    if out == _ffi.NULL:
+        _raise(error)
+    return _take_string(out)

@@ -67,6 +67,45 @@ class ExplainDiffTest(unittest.TestCase):
         self.assertEqual(got, cli_json("diff", TOUR, "--set", "date=2015-05-01"))
 
 
+DEVICE = os.path.join(SOURCE, "scenarios", "device-partners-2018.json")
+
+
+class ClaimsDiagramTest(unittest.TestCase):
+    def test_claims(self):
+        got = flowsim.claims(DEVICE, claim={"apple-access": "apple-2017-09"})
+        self.assertEqual(got, cli_json("claims", DEVICE, "--claim", "apple-access=apple-2017-09"))
+        apple = [c for c in got["claims"] if c["id"] == "apple-access"][0]
+        self.assertEqual((apple["default"], apple["chosen"]),
+                         ("facebook-2018-06", "apple-2017-09"))
+
+    def test_run_with_claim(self):
+        small = {"population.users": 2000}
+        got = flowsim.run(DEVICE, set=small, claim={"apple-access": "apple-2017-09"})
+        cli = cli_json("run", DEVICE, "--set", "population.users=2000",
+                       "--claim", "apple-access=apple-2017-09")
+        self.assertEqual(dict(got), cli)
+        # Apple's own account: its access ended in September 2017, so nothing reaches it in 2018.
+        apple = [p for p in got.partners if p["id"] == "apple"][0]
+        self.assertEqual(apple["users_reached"], 0)
+        default = flowsim.run(DEVICE, set=small)
+        self.assertGreater([p for p in default.partners if p["id"] == "apple"][0]["users_reached"], 0)
+
+    def test_unknown_alternative(self):
+        with self.assertRaises(flowsim.Error) as caught:
+            flowsim.claims(DEVICE, claim={"apple-access": "nobody-said-this"})
+        self.assertEqual(caught.exception.kind, 3)
+        self.assertIn("nobody-said-this", str(caught.exception))
+
+    def test_diagram(self):
+        dot = flowsim.diagram(TOUR, format="dot")
+        self.assertEqual(dot, subprocess.run([CLI, "diagram", TOUR], check=True,
+                                             capture_output=True, text=True).stdout)
+        with self.assertRaises(flowsim.Error) as caught:
+            flowsim.diagram(TOUR, graphviz="/nonexistent/dot")
+        self.assertEqual(caught.exception.kind, 4)
+        self.assertIn("'/nonexistent/dot' was not found", str(caught.exception))
+
+
 class ErrorTest(unittest.TestCase):
     def test_missing_file(self):
         with self.assertRaises(flowsim.Error) as caught:

@@ -7,8 +7,12 @@
 #include <flowsim/flowsim.h>
 
 #include "analysis-private.h"
+#include "claims-report.h"
+#include "diagram.h"
 #include "diff.h"
 #include "explain.h"
+#include "graphviz.h"
+#include "memory.h"
 #include "report.h"
 #include "sim.h"
 
@@ -20,6 +24,7 @@ struct FlowsimError {
 struct FlowsimOptions {
     GPtrArray *sets; /* char *, NULL-terminated */
     unsigned threads;
+    char *graphviz;
     FlowsimProgressFunc progress;
     void *progress_data;
 };
@@ -31,6 +36,7 @@ typedef struct {
 struct FlowsimSimulation {
     FsimSim *sim;
     char *date;
+    char *graphviz; /* the options' Graphviz program, or NULL */
     GArray *flows; /* FlowRow, in report order */
 };
 
@@ -101,6 +107,7 @@ flowsim_options_free (FlowsimOptions *options)
     if (!options)
         return;
     g_ptr_array_unref (options->sets);
+    g_free (options->graphviz);
     g_free (options);
 }
 
@@ -109,6 +116,28 @@ flowsim_options_add_set (FlowsimOptions *options, const char *path_value)
 {
     g_return_if_fail (options != NULL && path_value != NULL);
     g_ptr_array_insert (options->sets, (gint) options->sets->len - 1, g_strdup (path_value));
+}
+
+void
+flowsim_options_add_claim (FlowsimOptions *options, const char *claim_alternative)
+{
+    g_return_if_fail (options != NULL && claim_alternative != NULL);
+    g_autofree char *set = g_strconcat ("choices.", claim_alternative, NULL);
+    flowsim_options_add_set (options, set);
+}
+
+void
+flowsim_options_set_graphviz (FlowsimOptions *options, const char *program)
+{
+    g_return_if_fail (options != NULL);
+    g_free (options->graphviz);
+    options->graphviz = g_strdup (program);
+}
+
+void
+flowsim_set_memory_limit (unsigned long long bytes)
+{
+    fsim_memory_set_limit (bytes);
 }
 
 void
@@ -171,6 +200,7 @@ flowsim_simulate (const char *scenario_path, const FlowsimOptions *options, Flow
     fs->sim = sim;
     fs->date = fsim_day_format (sim->scenario->date);
     fs->flows = flow_rows (sim->scenario);
+    fs->graphviz = options ? g_strdup (options->graphviz) : NULL;
     return fs;
 }
 
@@ -181,6 +211,7 @@ flowsim_simulation_free (FlowsimSimulation *sim)
         return;
     fsim_sim_free (sim->sim);
     g_free (sim->date);
+    g_free (sim->graphviz);
     g_array_unref (sim->flows);
     g_free (sim);
 }
@@ -199,6 +230,28 @@ flowsim_simulation_report (const FlowsimSimulation *sim, FlowsimFormat format)
     GString *out = g_string_new (NULL);
     fsim_report_render (sim->sim->scenario, sim->sim->pop, sim->sim->result,
                         report_formats[format], out);
+    return g_string_free (out, FALSE);
+}
+
+char *
+flowsim_simulation_diagram (const FlowsimSimulation *sim, const char *format, FlowsimError **error)
+{
+    g_return_val_if_fail (sim != NULL && format != NULL, NULL);
+    if (strcmp (format, "dot") != 0 && strcmp (format, "svg") != 0) {
+        set_error (error, FLOWSIM_ERROR_USAGE,
+                   g_error_new (FSIM_SIM_ERROR, FSIM_SIM_ERROR_ARGUMENT,
+                                "unknown diagram format '%s' (expected dot or svg)", format));
+        return NULL;
+    }
+    const FsimSim *s = sim->sim;
+    GString *out = g_string_new (NULL);
+    GError *local = NULL;
+    fsim_diagram_write_dot (s->scenario, s->decisions, s->result, NULL, out);
+    if (!fsim_graphviz_convert (sim->graphviz, out, format, &local)) {
+        g_string_free (out, TRUE);
+        set_error (error, FLOWSIM_ERROR_INTERNAL, local);
+        return NULL;
+    }
     return g_string_free (out, FALSE);
 }
 
@@ -374,5 +427,23 @@ flowsim_diff (const char *base_path, const char *whatif_path, const FlowsimOptio
         fsim_diff_render_json (diff->diff, out);
     else
         fsim_diff_render_text (diff->diff, out);
+    return g_string_free (out, FALSE);
+}
+
+char *
+flowsim_claims (const char *scenario_path, const FlowsimOptions *options, FlowsimFormat format,
+                FlowsimError **error)
+{
+    g_return_val_if_fail (scenario_path != NULL, NULL);
+    g_return_val_if_fail (format == FLOWSIM_FORMAT_TEXT || format == FLOWSIM_FORMAT_JSON, NULL);
+    GError *local = NULL;
+    FsimSimOptions o = sim_options (options);
+    g_autoptr (FsimSim) sim = fsim_sim_load (scenario_path, &o, &local);
+    if (sim == NULL) {
+        set_error (error, FLOWSIM_ERROR_INPUT, local);
+        return NULL;
+    }
+    GString *out = g_string_new (NULL);
+    fsim_claims_render_list (sim->scenario, format == FLOWSIM_FORMAT_JSON, out);
     return g_string_free (out, FALSE);
 }

@@ -48,13 +48,12 @@ fsim_sim_build (FsimSim *sim, const FsimSimOptions *options, GError **error)
 {
     g_return_val_if_fail (sim != NULL && sim->scenario != NULL && sim->pop == NULL, FALSE);
     g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-    /* the population's draws take their threads from graph/parallel.h */
     const FsimSimOptions none = { 0 };
     const FsimSimOptions *o = options ? options : &none;
 
     if (o->progress)
         o->progress ("building the population", 0.0, o->progress_data);
-    sim->pop = fsim_population_build (sim->scenario, error);
+    sim->pop = fsim_population_build_threads (sim->scenario, o->threads, error);
     if (sim->pop == NULL)
         return FALSE;
     if (o->progress)
@@ -124,7 +123,10 @@ fsim_sim_diff (const char *base_path, const char *whatif_path,
                      d->base->scenario->id ? other : base_path);
         return NULL;
     }
-    if (!fsim_sim_build (d->base, NULL, error) || !fsim_sim_build (d->whatif, whatif_options, error))
+    /* the base runs as it is written, on the what-if's threads */
+    const FsimSimOptions base_options = { .threads = whatif_options ? whatif_options->threads : 0 };
+    if (!fsim_sim_build (d->base, &base_options, error) ||
+        !fsim_sim_build (d->whatif, whatif_options, error))
         return NULL;
     g_autofree char *note = NULL;
     d->whatif->pop = fsim_diff_population (d->base->scenario, d->base->pop, d->whatif->scenario,

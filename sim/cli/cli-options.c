@@ -130,6 +130,14 @@ fsim_i_cmd_check_overrides (char ***sets, char **claims, GError **error)
         if (eq == NULL || eq == *claim || eq[1] == '\0')
             return fsim_i_cli_usage_error (error, "--claim '%s' is not CLAIM=ALTERNATIVE",
                                            *claim);
+        /* two alternatives of one claim: the reader could not tell which one the numbers use */
+        for (char **before = claims; before < claim; before++)
+            if (strncmp (*before, *claim, (size_t) (eq - *claim) + 1) == 0 &&
+                strcmp (*before, *claim) != 0)
+                return fsim_i_cli_usage_error (error,
+                                               "--claim '%s' and --claim '%s' choose two "
+                                               "alternatives of one claim: choose one",
+                                               *before, *claim);
     }
     GPtrArray *all = g_ptr_array_new ();
     for (char **set = *sets; set && *set; set++)

@@ -65,6 +65,8 @@ extern const char fsim_i_cli_exit_status_help[];
 FsimExit fsim_i_cli_usage_error (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
 gboolean fsim_i_cli_write_stdout (const char *text, size_t len, GError **error);
+/* The Graphviz program to run for SVG and PNG: $FLOWSIM_DOT, or NULL for `dot` in PATH. */
+const char *fsim_i_cli_dot_program (void);
 
 /* Writes @text to @output by the rules of output.h (a regular file is replaced atomically, a
  * device or FIFO written in place), or to stdout when @output is NULL or "-". Nothing is left

@@ -13,6 +13,7 @@
 #include "cli-mpi.h"
 #include "cli-private.h"
 #include "cli.h"
+#include "memory.h"
 #include "output.h"
 #include "parallel.h"
 #include "text.h"
@@ -110,6 +111,17 @@ top_help (void)
                         "  --version      Show the version\n\n"
                         "Run 'flowsim help COMMAND' for the options of a command.\n\n");
     g_string_append (s, fsim_i_cli_exit_status_help);
+    g_string_append (s, "\nEnvironment:\n"
+                        "  FLOWSIM_THREADS       threads to use (default: one per processor); "
+                        "results never depend on it\n"
+                        "  FLOWSIM_MEMORY_LIMIT  memory to count on, below the machine's "
+                        "(512M, 4G): larger work is refused\n"
+                        "  FLOWSIM_DOT           the Graphviz dot program for SVG and PNG "
+                        "(default: dot in PATH)\n"
+                        "  FLOWSIM_DATADIR       where the bundled scenarios and policies are "
+                        "(default: found from the program)\n"
+                        "A value that is not what it should be is said in a warning and "
+                        "ignored.\n");
     return g_string_free (s, FALSE);
 }
 
@@ -229,14 +241,40 @@ dispatch (int argc, char **argv, GError **error)
     return command->run (argc - 1, argv + 1, error);
 }
 
-/* The settings the environment gives the program (flowsim --help, "Environment"). */
+/* A setting of the environment that is not what it should be: said once, then ignored (the
+ * program still runs, as it would without it). */
+static void
+environment_warning (const char *name, const char *value, const char *expected)
+{
+    g_autofree char *clean = fsim_text_clean_message (value);
+    if (fsim_i_cli_mpi_rank () == 0)
+        fprintf (stderr, "flowsim: warning: %s='%s' is not %s; ignored\n", name, clean, expected);
+}
+
+/* The settings the environment gives the program (flowsim --help, "Environment"); the
+ * library reads none of them. */
 static void
 configure_from_environment (void)
 {
     const char *threads = g_getenv ("FLOWSIM_THREADS");
+    const char *memory = g_getenv ("FLOWSIM_MEMORY_LIMIT");
     guint64 n = 0;
     if (threads && g_ascii_string_to_unsigned (threads, 10, 1, 64 * 1024, &n, NULL))
         fsim_parallel_set_default_workers ((unsigned) n);
+    else if (threads && *threads)
+        environment_warning ("FLOWSIM_THREADS", threads, "a number of threads, 1 to 65536");
+    if (memory && (n = fsim_memory_parse_size (memory)) > 0)
+        fsim_memory_set_limit (n);
+    else if (memory && *memory)
+        environment_warning ("FLOWSIM_MEMORY_LIMIT", memory,
+                             "a number of bytes, with K, M or G after it if you like: 512M");
+}
+
+const char *
+fsim_i_cli_dot_program (void)
+{
+    const char *dot = g_getenv ("FLOWSIM_DOT");
+    return dot && *dot ? dot : NULL;
 }
 
 int

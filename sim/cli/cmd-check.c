@@ -12,6 +12,7 @@
 #include "expect.h"
 #include "json-writer.h"
 #include "loader.h"
+#include "sim.h"
 #include "markup.h"
 #include "table.h"
 
@@ -29,8 +30,9 @@ typedef struct {
 /* One checked file. */
 typedef struct {
     char *path;
-    FsimScenario *s;
-    FsimPopulation *pop;
+    FsimSim *sim;       /* the scenario and its population (api/sim.h), owned */
+    FsimScenario *s;    /* sim's, for short; NULL when it could not be loaded */
+    FsimPopulation *pop; /* sim's, NULL when nothing is checked */
     FsimCheck *check;
     GError *error; /* the file could not be checked (it is reported as a failed case) */
 } Checked;
@@ -41,8 +43,7 @@ checked_free (gpointer data)
     Checked *c = data;
     g_free (c->path);
     fsim_check_free (c->check);
-    fsim_population_free (c->pop);
-    fsim_scenario_free (c->s);
+    fsim_sim_free (c->sim);
     g_clear_error (&c->error);
     g_free (c);
 }
@@ -110,25 +111,29 @@ check_parse (int argc, char **argv, CheckOptions *o, Format *format, GError **er
 static gboolean
 check_file (Checked *c, const CheckOptions *o)
 {
-    c->s = fsim_loader_load (c->path, (const char *const *) o->sets, &c->error);
-    if (c->s && !c->s->id)
+    const FsimSimOptions options = { .sets = (const char *const *) o->sets };
+    c->sim = fsim_sim_load (c->path, &options, &c->error);
+    if (c->sim && !c->sim->scenario->id)
         g_set_error (&c->error, FSIM_CLI_ERROR, FSIM_CLI_ERROR_INPUT,
                      "%s: a policy file, not a scenario: it has no expectations", c->path);
     if (c->error) {
-        g_clear_pointer (&c->s, fsim_scenario_free);
+        g_clear_pointer (&c->sim, fsim_sim_free);
         return FALSE;
     }
+    c->s = c->sim->scenario;
     if (c->s->n_expects == 0) { /* nothing to check: no population to build */
         c->check = g_new0 (FsimCheck, 1);
         c->check->results = g_array_new (FALSE, TRUE, sizeof (FsimCheckResult));
         return TRUE;
     }
-    c->pop = fsim_population_build (c->s, &c->error);
-    if (c->pop)
-        c->check = fsim_check_run (c->s, c->pop, &c->error);
-    if (c->check)
+    if (fsim_sim_build (c->sim, &options, &c->error))
+        c->check = fsim_check_run (c->s, c->sim->pop, &c->error);
+    if (c->check) {
+        c->pop = c->sim->pop;
         return TRUE;
-    g_clear_pointer (&c->s, fsim_scenario_free);
+    }
+    g_clear_pointer (&c->sim, fsim_sim_free);
+    c->s = NULL;
     return FALSE;
 }
 

@@ -140,7 +140,7 @@ fsim_i_diagram_render (const char *path, const char *const *sets,
                      FSIM_EXIT_OK)
         return status;
     fsim_diagram_write_dot (sim->scenario, sim->decisions, sim->result, d, out);
-    return fsim_graphviz_convert (out, format, error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
+    return fsim_graphviz_convert (fsim_i_cli_dot_program (), out, format, error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
 }
 
 /* Simulates, draws and writes. */

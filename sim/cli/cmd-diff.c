@@ -131,7 +131,7 @@ diff_render_full (const char *base_path, const char *whatif_path, const char *co
     if (out_changed)
         *out_changed = fsim_diff_any (diff);
     if (format && (strcmp (format, "dot") == 0 || strcmp (format, "svg") == 0))
-        return fsim_diff_draw (diff, format, out, error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
+        return fsim_diff_draw (diff, format, fsim_i_cli_dot_program (), out, error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
     if (format && strcmp (format, "json") == 0)
         fsim_diff_render_json_focused (diff, f, out);
     else

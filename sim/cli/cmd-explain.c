@@ -184,7 +184,8 @@ fsim_i_explain_render (const char *path, const char *const *sets,
         return status;
     g_autoptr (FsimExplanation) e = fsim_explain_user (w.tracer, (size_t) u, fields, partners);
     if (o->format && (strcmp (o->format, "dot") == 0 || strcmp (o->format, "svg") == 0))
-        return fsim_explain_draw (w.tracer, e, o->destination, o->format, out, error)
+        return fsim_explain_draw (w.tracer, e, o->destination, o->format, fsim_i_cli_dot_program (), out,
+                                  error)
                    ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
     if (json)
         fsim_explain_render_json (w.tracer, e, o->destination, out);

@@ -143,7 +143,7 @@ diagram_svg (const FsimSim *sim, const FsimDiagramOptions *d, GError **error)
     g_autoptr (GString) dot = g_string_new (NULL);
     gsize len = 0;
     fsim_diagram_write_dot (sim->scenario, sim->decisions, sim->result, d, dot);
-    g_autoptr (GBytes) svg = fsim_graphviz_render (dot->str, "svg", error);
+    g_autoptr (GBytes) svg = fsim_graphviz_render (fsim_i_cli_dot_program (), dot->str, "svg", error);
     if (svg == NULL) {
         g_prefix_error (error, "the diagram (--no-diagram leaves it out): ");
         return NULL;

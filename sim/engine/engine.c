@@ -241,7 +241,7 @@ fsim_engine_run_focused (const FsimScenario *scenario, const FsimPopulation *pop
         .pw = pop->partner_words,
         .n_users = pop->n_users,
         .n_blocks = (pop->n_users + FSIM_ENGINE_BLOCK_USERS - 1) / FSIM_ENGINE_BLOCK_USERS,
-        .threads = threads,
+        .threads = threads ? threads : pop->n_threads, /* 0: the population's own */
         .progress = progress,
         .progress_data = progress_data,
     };

@@ -61,7 +61,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimResult, fsim_result_free)
 /**
  * fsim_engine_run:
  * Traces every user of @pop under @scenario on @decisions' date (the scenario date).
- * Users are split across threads: as many as processors, or the positive integer in the
+ * Users are split across threads: the population's own count (@pop->n_threads, the threads it
+ * was built with) if it has one, else as many as processors, or the positive integer in the
  * default of fsim_parallel_set_default_workers() (at most 64); the counts do not depend on how many.
  * If a thread cannot be started the others do its share.
  * Returns: (transfer full): the counts, or NULL with @error set (the model graph walk

@@ -597,8 +597,20 @@ convert_generated (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **e
                                         NULL };
     static const char *const req[] = { "generator", "users", "mean_degree", NULL };
     FsimPopulationSpec *ps = &c->s->population;
+    const cJSON *users_value = cJSON_GetObjectItemCaseSensitive (pop, "users");
     guint64 users = 0;
     ps->kind = FSIM_POPULATION_GENERATED;
+    /* `--set population.users=N` on a population that lists its users (the tour): say so,
+     * rather than call its 'defaults' an unknown key of a generated population */
+    if (cJSON_IsNumber (users_value) && !cJSON_GetObjectItemCaseSensitive (pop, "generator")
+        && cJSON_GetObjectItemCaseSensitive (pop, "defaults")) {
+        FsimJPath up = FSIM_JP_KEY (p, "users");
+        return fsim_i_fail (c, error, users_value, TRUE, FSIM_LOADER_ERROR_SCHEMA, &up,
+                            "this population lists its users one by one (it has 'defaults'), "
+                            "so a number of users cannot replace them: add or remove users in "
+                            "the list, or make a generated population ('generator', 'users', "
+                            "'mean_degree'; docs/format.md)");
+    }
     if (!fsim_i_check_object (c, pop, p, keys, req, error)
         || !fsim_i_get_string (c, pop, "generator", p, &ps->generator, error)
         || !fsim_i_get_integer (c, pop, "users", p, 1, MAX_GENERATED_USERS, &users, error)

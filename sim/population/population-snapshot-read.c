@@ -13,6 +13,7 @@
 
 #include "bits.h"
 #include "friends.h"
+#include "inputfile.h"
 #include "parallel.h"
 #include "population-private.h"
 #include "population-snapshot-private.h"
@@ -351,6 +352,7 @@ open_checked (const char *path, const char *display, GError **error)
             g_close (fd, NULL);
         return NULL;
     }
+    fsim_input_file_note (fd); /* an output must not replace it (inputfile.h) */
     g_autofree char *key = g_strdup_printf (
         "%ju:%ju:%jd:%jd.%09ld", (uintmax_t) st.st_dev, (uintmax_t) st.st_ino,
         (intmax_t) st.st_size, (intmax_t) st.st_mtim.tv_sec, (long) st.st_mtim.tv_nsec);

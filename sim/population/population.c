@@ -189,11 +189,12 @@ fsim_i_population_gen_params (const FsimScenario *s, FsimGenParams *out_params)
 }
 
 static FsimFriends *
-generate_friends (const FsimScenario *s, GError **error)
+generate_friends (const FsimScenario *s, unsigned n_threads, GError **error)
 {
     FsimGenParams params;
 
     fsim_i_population_gen_params (s, &params);
+    params.n_threads = n_threads;
     return fsim_friends_generate_params (&params, error);
 }
 
@@ -206,7 +207,7 @@ build_generated (const FsimScenario *s, FsimPopulation *pop, GError **error)
                                        error))
         return FALSE;
     pop->n_users = ps->gen_users;
-    pop->friends = generate_friends (s, error);
+    pop->friends = generate_friends (s, pop->n_threads, error);
     if (pop->friends == NULL) {
         g_prefix_error (error, "generating friendships: ");
         return FALSE;
@@ -242,6 +243,12 @@ build_generated (const FsimScenario *s, FsimPopulation *pop, GError **error)
 FsimPopulation *
 fsim_population_build (const FsimScenario *scenario, GError **error)
 {
+    return fsim_population_build_threads (scenario, 0, error);
+}
+
+FsimPopulation *
+fsim_population_build_threads (const FsimScenario *scenario, unsigned n_threads, GError **error)
+{
     const FsimScenario *s = scenario;
     g_autoptr(FsimPopulation) pop = NULL;
     gboolean ok;
@@ -262,6 +269,7 @@ fsim_population_build (const FsimScenario *scenario, GError **error)
     pop->field_words = s->field_words;
     pop->n_partners = s->n_partners;
     pop->partner_words = s->partner_words;
+    pop->n_threads = n_threads;
     if (s->population.snapshot != NULL)
         ok = fsim_i_population_load_snapshot (s, pop, error);
     else if (s->population.kind == FSIM_POPULATION_EXPLICIT)

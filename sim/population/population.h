@@ -44,6 +44,9 @@ typedef struct {
     /* A population loaded from a snapshot: the mapped file, which the arrays above may point
      * into (read-only memory), else NULL. */
     GMappedFile *snapshot;
+    /* The threads its build used and its analyses use (0: the process default,
+     * graph/parallel.h); results never depend on it. */
+    unsigned n_threads;
 } FsimPopulation;
 
 /**
@@ -53,6 +56,11 @@ typedef struct {
  * Returns: (transfer full): the population, or NULL with @error set.
  */
 FsimPopulation *fsim_population_build (const FsimScenario *scenario, GError **error);
+/* As fsim_population_build(), generating and drawing on @n_threads threads (0: the process
+ * default, one per processor unless the program set another); the population is the same for
+ * any number. */
+FsimPopulation *fsim_population_build_threads (const FsimScenario *scenario, unsigned n_threads,
+                                               GError **error);
 void fsim_population_free (FsimPopulation *p);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimPopulation, fsim_population_free)
 

@@ -164,13 +164,14 @@ fsim_diff_write_dot (const FsimDiff *diff, GString *out)
 }
 
 gboolean
-fsim_diff_draw (const FsimDiff *d, const char *format, GString *out, GError **error)
+fsim_diff_draw (const FsimDiff *d, const char *format, const char *program, GString *out,
+                GError **error)
 {
     g_return_val_if_fail (d != NULL && format != NULL && out != NULL, FALSE);
     g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
     g_autoptr (GString) dot = g_string_new (NULL);
     fsim_diff_write_dot (d, dot);
-    if (!fsim_graphviz_convert (dot, format, error))
+    if (!fsim_graphviz_convert (program, dot, format, error))
         return FALSE;
     g_string_append_len (out, dot->str, (gssize) dot->len);
     return TRUE;

@@ -20,7 +20,9 @@ void fsim_diff_write_dot (const FsimDiff *d, GString *out);
 /**
  * fsim_diff_draw:
  * @format: "dot" or "svg"
+ * @program: (nullable): the Graphviz program for SVG (graphviz.h); NULL for `dot` in PATH
  * Appends @d drawn as DOT, or as SVG laid out by Graphviz, to @out.
  * Returns: FALSE with @error set (FSIM_GRAPHVIZ_ERROR) when Graphviz is missing or fails.
  */
-gboolean fsim_diff_draw (const FsimDiff *d, const char *format, GString *out, GError **error);
+gboolean fsim_diff_draw (const FsimDiff *d, const char *format, const char *program, GString *out,
+                         GError **error);

@@ -217,13 +217,13 @@ fsim_explain_write_dot (const FsimTracer *t, const FsimExplanation *e, const cha
 
 gboolean
 fsim_explain_draw (const FsimTracer *t, const FsimExplanation *e, const char *destination,
-                   const char *format, GString *out, GError **error)
+                   const char *format, const char *program, GString *out, GError **error)
 {
     g_return_val_if_fail (format != NULL && out != NULL, FALSE);
     g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
     g_autoptr (GString) dot = g_string_new (NULL);
     fsim_explain_write_dot (t, e, destination, dot);
-    if (!fsim_graphviz_convert (dot, format, error))
+    if (!fsim_graphviz_convert (program, dot, format, error))
         return FALSE;
     g_string_append_len (out, dot->str, (gssize) dot->len);
     return TRUE;

@@ -23,10 +23,12 @@ void fsim_explain_write_dot (const FsimTracer *t, const FsimExplanation *e, cons
 /**
  * fsim_explain_draw:
  * @format: "dot" or "svg"
+ * @program: (nullable): the Graphviz program for SVG (graphviz.h); NULL for `dot` in PATH
  *
  * Appends @e drawn as DOT, or as SVG laid out by Graphviz (graphviz.h), to @out.
  * Returns: FALSE with @error set (FSIM_GRAPHVIZ_ERROR) when SVG was asked and Graphviz is
  *   missing or fails; @out is unchanged then.
  */
 gboolean fsim_explain_draw (const FsimTracer *t, const FsimExplanation *e, const char *destination,
-                            const char *format, GString *out, GError **error);
+                            const char *format, const char *program, GString *out,
+                            GError **error);

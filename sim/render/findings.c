@@ -57,10 +57,41 @@ add (GPtrArray *out, char *sentence)
     g_ptr_array_add (out, sentence);
 }
 
+/* The partners a focused run counted (all of them when it is not focused), and the one of
+ * them when there is exactly one (else -1). */
+static size_t
+focused_partners (const FsimScenario *s, const FsimResult *r, gssize *out_only)
+{
+    const FsimWord *sel = r->focus_sets.partners;
+    size_t n = 0;
+    *out_only = -1;
+    for (size_t p = 0; p < s->n_partners; p++)
+        if (!sel || fsim_bits_get (sel, p)) {
+            *out_only = n == 0 ? (gssize) p : -1;
+            n++;
+        }
+    return n;
+}
+
+/* "Huawei", "at least one of the 4 partners" / "any of the 4 partners": what the data reached,
+ * named when the focus is one partner (transfer full). */
+static char *
+target (const FsimScenario *s, const FsimResult *r, const char *quantifier)
+{
+    gssize only = -1;
+    size_t n = focused_partners (s, r, &only);
+    if (r->focus && only >= 0)
+        return g_strdup (s->partners[only].name ? s->partners[only].name : s->partners[only].id);
+    return g_strdup_printf ("%s %zu %s%s", quantifier, n, n == 1 ? "partner" : "partners",
+                            r->focus && r->focus_sets.partners ? " in focus" : "");
+}
+
 static void
 overall (const FsimScenario *s, const FsimResult *r, GPtrArray *out)
 {
     size_t partners = 0;
+    gssize only = -1;
+    size_t n_focused = focused_partners (s, r, &only);
     for (size_t p = 0; p < r->n_partners; p++)
         partners += r->partner_reached[p] > 0;
     g_autofree char *date = fsim_day_format (s->date);
@@ -69,15 +100,21 @@ overall (const FsimScenario *s, const FsimResult *r, GPtrArray *out)
     g_autofree char *share = percent (r->users_reached, r->n_users);
     g_autofree char *nc = fsim_fmt_count (r->users_reached_no_consent);
     g_autofree char *nc_share = percent (r->users_reached_no_consent, r->n_users);
+    /* a focused run counts only its flows: say so first, and name what they reached */
+    g_autofree char *counting =
+        r->focus ? g_strdup_printf ("Counting only the focus (%s): o", r->focus) : g_strdup ("O");
     if (r->users_reached == 0) {
-        add (out, g_strdup_printf ("On %s, no data of the %s reached any of the %zu partners.",
-                                   date, all, r->n_partners));
+        g_autofree char *none = target (s, r, "any of the");
+        add (out, g_strdup_printf ("%sn %s, no data of the %s reached %s.", counting, date, all,
+                                   none));
         return;
     }
-    add (out, g_strdup_printf ("On %s, the data of %s of the %s (%s) reached at least one of "
-                               "%zu %s (%zu of them got someone's data).",
-                               date, reached, all, share, s->n_partners,
-                               s->n_partners == 1 ? "partner" : "partners", partners));
+    g_autofree char *some = target (s, r, "at least one of");
+    g_autofree char *got = n_focused > 1 || !r->focus
+                               ? g_strdup_printf (" (%zu of them got someone's data)", partners)
+                               : g_strdup ("");
+    add (out, g_strdup_printf ("%sn %s, the data of %s of the %s (%s) reached %s%s.", counting,
+                               date, reached, all, share, some, got));
     if (r->users_reached_no_consent > 0)
         add (out, g_strdup_printf ("For %s users (%s of all) some of it went without their own "
                                    "consent: through a friend's use of a partner, a friend of a "
@@ -188,15 +225,19 @@ static void
 sensitive (const FsimScenario *s, const FsimResult *r, GPtrArray *out)
 {
     size_t shown = 0;
+    gssize only = -1;
+    focused_partners (s, r, &only);
+    g_autofree char *to = r->focus && only >= 0 ? target (s, r, "") : g_strdup ("a partner");
     for (size_t f = 0; f < r->n_fields && shown < MAX_SENSITIVE; f++) {
         if (!s->fields[f].sensitive || r->field_users[f] == 0)
             continue;
         g_autofree char *n = users (r->field_users[f]);
         g_autofree char *nc = fsim_fmt_count (r->field_no_consent[f]);
         add (out,
-             g_strdup_printf ("The sensitive field \u201c%s\u201d of %s reached a partner, "
+             g_strdup_printf ("The sensitive field \u201c%s\u201d of %s reached %s, "
                               "for %s of them without their consent.",
-                              s->fields[f].label ? s->fields[f].label : s->fields[f].id, n, nc));
+                              s->fields[f].label ? s->fields[f].label : s->fields[f].id, n, to,
+                              nc));
         shown++;
     }
 }

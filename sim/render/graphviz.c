@@ -17,11 +17,9 @@ G_DEFINE_QUARK (fsim-graphviz-error-quark, fsim_graphviz_error)
 /* clang-format on */
 
 char *
-fsim_graphviz_program (void)
+fsim_graphviz_program (const char *program)
 {
-    const char *env = g_getenv ("FLOWSIM_DOT");
-    const char *name = env && *env ? env : "dot";
-    return g_find_program_in_path (name);
+    return g_find_program_in_path (program && *program ? program : "dot");
 }
 
 /* The first non-empty line of @err (dot's stderr), cleaned for a message. */
@@ -88,34 +86,34 @@ run_dot (const char *program, const char *input, const char *format, GError **er
 }
 
 GBytes *
-fsim_graphviz_render (const char *dot, const char *format, GError **error)
+fsim_graphviz_render (const char *program, const char *dot, const char *format, GError **error)
 {
     g_return_val_if_fail (dot != NULL && format != NULL, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-    g_autofree char *program = fsim_graphviz_program ();
-    if (program == NULL) {
-        const char *env = g_getenv ("FLOWSIM_DOT");
+    gboolean named = program && *program;
+    g_autofree char *found = fsim_graphviz_program (program);
+    if (found == NULL) {
+        /* the command line's FLOWSIM_DOT is the only way a user names the program */
         g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_MISSING,
                      "%s output needs Graphviz, but '%s' was not found%s (install the graphviz "
                      "package, or set FLOWSIM_DOT to the dot program)",
-                     format, env && *env ? env : "dot",
-                     env && *env ? " (FLOWSIM_DOT)" : " in PATH");
+                     format, named ? program : "dot", named ? " (FLOWSIM_DOT)" : " in PATH");
         return NULL;
     }
     g_autoptr (FsimOutput) input = write_input (dot, error);
     if (input == NULL)
         return NULL;
-    return run_dot (program, fsim_output_path (input), format, error);
+    return run_dot (found, fsim_output_path (input), format, error);
 }
 
 gboolean
-fsim_graphviz_convert (GString *text, const char *format, GError **error)
+fsim_graphviz_convert (const char *program, GString *text, const char *format, GError **error)
 {
     g_return_val_if_fail (text != NULL && format != NULL, FALSE);
 
     if (strcmp (format, "dot") == 0)
         return TRUE;
-    g_autoptr (GBytes) drawing = fsim_graphviz_render (text->str, format, error);
+    g_autoptr (GBytes) drawing = fsim_graphviz_render (program, text->str, format, error);
     if (drawing == NULL)
         return FALSE;
     gsize len = 0;

@@ -16,20 +16,22 @@ typedef enum {
  * Why a subprocess and not libgvc: flowsim builds and its DOT output works without Graphviz
  * installed (only SVG and PNG need it); a crash or leak in the layout engine cannot take the
  * simulator down or upset the sanitizer and valgrind runs; and `dot` finds its own plugins
- * and fonts. The program is $FLOWSIM_DOT if set (a path or a name looked up in PATH), else
- * `dot` in PATH. It is run directly (no shell) on the graph written to a temporary file
+ * and fonts. The program is a parameter (a path or a name looked up in PATH; NULL or "" for
+ * `dot`): the library reads no environment, the command line passes $FLOWSIM_DOT. It is run directly (no shell) on the graph written to a temporary file
  * (removed afterwards), not on a pipe: a `dot` that dies early must not kill flowsim with SIGPIPE.
  */
 
 /**
  * fsim_graphviz_program:
+ * @program: (nullable): the program's path or name; NULL or "" for `dot`
  * Returns: (transfer full) (nullable): the absolute path of the `dot` program to run, or NULL
  *   when there is none. Can't fail.
  */
-char *fsim_graphviz_program (void);
+char *fsim_graphviz_program (const char *program);
 
 /**
  * fsim_graphviz_render:
+ * @program: (nullable): as for fsim_graphviz_program()
  * @dot: the graph, DOT source
  * @format: a Graphviz output format: "svg" or "png"
  *
@@ -37,12 +39,15 @@ char *fsim_graphviz_program (void);
  * Returns: (transfer full): the bytes, or NULL with @error set: FSIM_GRAPHVIZ_ERROR_MISSING when
  *   there is no `dot`, FSIM_GRAPHVIZ_ERROR_FAILED when it fails (its first error line is quoted).
  */
-GBytes *fsim_graphviz_render (const char *dot, const char *format, GError **error);
+GBytes *fsim_graphviz_render (const char *program, const char *dot, const char *format,
+                              GError **error);
 
 /**
  * fsim_graphviz_convert:
+ * @program: (nullable): as for fsim_graphviz_program()
  * @text: DOT source, replaced by the drawing on success (unchanged on failure)
  * @format: "dot" (left as it is), "svg" or "png" (fsim_graphviz_render())
  * Returns: TRUE, or FALSE with @error set as by fsim_graphviz_render().
  */
-gboolean fsim_graphviz_convert (GString *text, const char *format, GError **error);
+gboolean fsim_graphviz_convert (const char *program, GString *text, const char *format,
+                                GError **error);

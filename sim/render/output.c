@@ -15,6 +15,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "inputfile.h"
 #include "output.h"
 
 typedef enum {
@@ -348,6 +349,13 @@ fsim_output_open (const char *path, GError **error)
     }
     if (!S_ISREG (st.st_mode))
         return open_in_place (path, target, FALSE, error);
+    if (fsim_input_file_was_read ((guint64) st.st_dev, (guint64) st.st_ino)) {
+        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
+                     "will not write '%s': it is an input of this run (the scenario, or a "
+                     "file it includes, extends or imports); choose another output file",
+                     path);
+        return NULL;
+    }
     /* The system's own answer to "may this user write this file?" (permissions, ACLs, a
      * read-only mount, an immutable file): open(2) without O_TRUNC changes nothing. */
     probe = open (target, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
