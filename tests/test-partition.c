@@ -84,11 +84,11 @@ fblike (size_t n_users, double mean_degree, uint64_t seed)
 
 /* ---- facebook_like ---------------------------------------------------------------------- */
 
-/* 50,000 users: blocks of 16,384 users and chunks of communities cut by the ranks. */
+/* 40,000 users: blocks of 16,384 users and chunks of communities cut by the ranks. */
 static void
 test_partition_fblike_blocks (void)
 {
-    FsimGenParams p = fblike (50000, 30, 7);
+    FsimGenParams p = fblike (40000, 10, 7);
 
     check_even_splits (&p);
     p.n_threads = 3; /* threads inside each rank change nothing either */
@@ -99,9 +99,9 @@ test_partition_fblike_blocks (void)
 static void
 test_partition_fblike_cap (void)
 {
-    FsimGenParams p = fblike (40000, 30, 11);
+    FsimGenParams p = fblike (35000, 12, 11);
 
-    p.max_degree = 40;
+    p.max_degree = 16;
     check_even_splits (&p);
     p.spread = 2.5;
     p.clustering = 0.9;
