@@ -4,7 +4,7 @@
 
 Not a test: figures to read, measured on this machine as it is. Usage:
 
-    /usr/bin/python3 bench/serve-bench.py [--flowsim build/sim/flowsim] [--changes 15]
+    /usr/bin/python3 bench/serve-bench.py [--flowsim build/sim/flowsim] [--changes 15] [--api]
 
 Starts `flowsim serve --port 0` on loopback, then
   1. in headless Chromium (python3-selenium), on the default scenario at 10,000 users and at
@@ -15,6 +15,8 @@ Starts `flowsim serve --port 0` on loopback, then
      prints the medians and the ranges;
   2. sends 50 requests at once (50 threads, each a different date of the 10,000-user default,
      so 50 simulations), and prints how many were answered 200 and the wall time.
+With --api, no browser: the same changes as /api/run and /api/diagram requests sent at once,
+as the page sends them (the times to the run's answer and to both answers).
 Every time is wall-clock time on a shared machine: compare them in one run, and read the load
 average printed with them. The server's CPU time per update (all its threads, from /proc; the
 `dot` processes it starts are not counted) is what an idle machine would need at least.
@@ -112,9 +114,32 @@ def burst(url, n):
     return results, time.time() - started
 
 
-def summary(name, pairs):
-    for what, times in (("findings and tables", [p[0] for p in pairs]),
-                        ("and the flow diagram", [p[1] for p in pairs])):
+def api_latency(url, pid, users, changes):
+    """Without a browser: per new date, /api/run and /api/diagram at once (as the page asks),
+    the times to the run's answer and to both answers; and the server's CPU per update."""
+    base = url + "api/%s?scenario=device-partners-2018&set=population.users%%3D" + str(users)
+
+    def get(endpoint, query):
+        with urllib.request.urlopen(base % endpoint + query, timeout=600) as response:
+            response.read()
+
+    get("run", "")  # builds the population; not counted
+    before = cpu_seconds(pid)
+    times = []
+    for i in range(changes):
+        query = "&set=date%%3D2017-%02d-%02d" % (1 + i % 12, 1 + i)
+        started = time.time()
+        diagram = threading.Thread(target=get, args=("diagram", query))
+        diagram.start()
+        get("run", query)
+        run_ms = 1000 * (time.time() - started)
+        diagram.join()
+        times.append((run_ms, 1000 * (time.time() - started)))
+    return times, 1000 * (cpu_seconds(pid) - before) / changes
+
+
+def summary(name, pairs, labels=("findings and tables", "and the flow diagram")):
+    for what, times in ((labels[0], [p[0] for p in pairs]), (labels[1], [p[1] for p in pairs])):
         print("%-28s %-22s median %5.0f ms  (min %.0f, max %.0f, n=%d)" % (
             name, what, statistics.median(times), min(times), max(times), len(times)))
 
@@ -123,8 +148,23 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--flowsim", default=os.path.join(HERE, "..", "build", "sim", "flowsim"))
     parser.add_argument("--changes", type=int, default=15)
+    parser.add_argument("--api", action="store_true",
+                        help="no browser: time /api/run and /api/diagram as the page asks them")
     args = parser.parse_args()
     print("load average before: %.1f %.1f %.1f, %d processors" % (os.getloadavg() + (os.cpu_count(),)))
+    if args.api:
+        for users in (10000, 100000):
+            server, url = start(args.flowsim, [])
+            try:
+                times, cpu = api_latency(url, server.pid, users, args.changes)
+                summary("API, %d users" % users, times, ("/api/run answered", "and /api/diagram"))
+                print("%-28s server CPU per update (run + diagram, Graphviz not counted): "
+                      "%.0f ms" % ("", cpu))
+            finally:
+                server.terminate()
+                server.wait()
+        print("load average after: %.1f %.1f %.1f" % os.getloadavg())
+        return
     server, url = start(args.flowsim, [])
     profile = tempfile.mkdtemp(prefix="flowsim-bench-")
     driver = browser(profile)

@@ -5,6 +5,8 @@
 #   docs/img/device-partners.svg, .png   the default scenario's diagram (60 partners)
 #   docs/img/timeline.svg, timeline.png  the default scenario from 2013 to 2019
 #   docs/img/report.png                  the first screen of its HTML report (1280 x 900)
+#   docs/img/serve.png                   flowsim serve on the tour after Graph API v1.0 closed
+#                                        (docs/serve-screenshot.py; chromium-driver, selenium)
 #
 #   docs/images.sh [BUILD_DIR]    (default build/; needs Graphviz, rsvg-convert, chromium)
 set -euo pipefail
@@ -34,4 +36,5 @@ chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --hide-scrollbars --force-device-scale-factor=1 --user-data-dir="$tmp/profile" \
     --window-size=1280,900 --screenshot="$img/report.png" "file://$tmp/report.html" \
     >/dev/null 2>&1
+/usr/bin/python3 docs/serve-screenshot.py "$flowsim" "$img/serve.png"
 ls -l "$img"

@@ -206,10 +206,10 @@ def validate_ca(fs, a, out):
         "downstream channel), every one without consent.\n" % (
             fmt(per), len(seeds), fmt(lo_seed), fmt(hi_seed), where, lo, hi, gap))
 
-    # sensitivity: one parameter at a time, seeds 1..2
-    sens_seeds = seeds[:2]
+    # sensitivity: one parameter at a time, on a.ca_sens_users users and a.ca_sens_seeds
+    sens_seeds = a.ca_sens_seeds
     def row(label, extra):
-        runs = [ca_run(fs, a.ca_users, s, extra) for s in sens_seeds]
+        runs = [ca_run(fs, a.ca_sens_users, s, extra) for s in sens_seeds]
         p = pooled(runs)
         return [label, fmt(sum(x["installers"] for x in runs)), fmt(p),
                 band_word(p, lo, hi)]
@@ -243,8 +243,8 @@ def validate_ca(fs, a, out):
                     ["population.spread=0", "population.clustering=0"]))
     rows.append(row("clustered adoption (installers in the same communities)",
                     ["population.adoption_model=clustered"]))
-    out.append("\n**Sensitivity** (seeds %s pooled; the rest as above):\n\n" %
-               ", ".join(map(str, sens_seeds)))
+    out.append("\n**Sensitivity** (%s users, seeds %s pooled; the rest as above):\n\n" %
+               (fmt(a.ca_sens_users), ", ".join(map(str, sens_seeds))))
     out.append(table(["changed", "installers", "per installer", "band"], rows))
     out.append(
         "\n**Why it lands where it does.** A randomly chosen installer has, on average, as "
@@ -426,6 +426,33 @@ def validate_bb(fs, a, out, log):
             100 * d["friends_of_friends"] / n, 100 * (fof_ids - BB_FOF) / BB_FOF,
             fmt(d["sample_median_per_friend"]),
             100 * (d["sample_median_per_friend"] - BB_PER_FRIEND) / BB_PER_FRIEND))
+    validate_bb_seeds(a, out, log)
+
+
+def validate_bb_seeds(a, out, log):
+    """The accounts nearest 550 friends over several seeds: median and range by size."""
+    rows = []
+    for n in a.bb_seed_sizes:
+        fof, per = [], []
+        for seed in a.bb_seeds:
+            e = ego(a.ego_network, log, n, ["seed=%d" % seed])
+            fof += [c for _, c in e["sample"]]
+            per += [c / deg for deg, c in e["sample"]]
+        med = statistics.median(per)
+        rows.append([fmt(n), ", ".join(map(str, a.bb_seeds)), str(len(per)),
+                     "%s (%s-%s)" % (fmt(float(statistics.median(fof))), fmt(min(fof)),
+                                     fmt(max(fof))),
+                     "%s (%s-%s)" % (fmt(med), fmt(min(per)), fmt(max(per))),
+                     "%+.0f%%" % (100 * (med - BB_PER_FRIEND) / BB_PER_FRIEND)])
+    out.append(
+        "\n**Over seeds: the median and range, not one picked account.** For each population "
+        "size, `bench/ego-network --set population.users=N --set seed=S --sample 25` on `%s` "
+        "for each seed S: the 25 accounts nearest 550 friends of each population, pooled. "
+        "Published: 294,258 friends of friends, 529 per friend.\n\n" % DEV)
+    out.append(table(["users", "seeds", "accounts", "friends of friends: median (range)",
+                      "per friend: median (range)", "median vs published 529"], rows))
+    if a.bb_not_run:
+        out.append("\n*Not run:* %s\n" % a.bb_not_run)
 
 
 # ---- the v2.0 cut-off -----------------------------------------------------------------------
@@ -691,17 +718,38 @@ def main():
                     "marked as kept from its previous run")
     ap.add_argument("--quick", action="store_true",
                     help="small populations, to check the script itself (figures not valid)")
+    ap.add_argument("--lite", action="store_true",
+                    help="the sizes a loaded 2-core machine can run in under an hour: CA "
+                    "sensitivity at 200,000 users, BlackBerry at 1M and 2M users only")
     a = ap.parse_args()
     if a.output is None:
         a.output = (os.path.join(tempfile.gettempdir(), "flowsim-validation-quick.md") if a.quick
                     else os.path.join(ROOT, "docs", "validation.md"))
     if a.quick:
         a.ca_users, a.ca_seeds, a.bb_sizes, a.bb_sens_users = 100_000, 2, [200_000], 100_000
+        a.ca_sens_users, a.ca_sens_seeds = a.ca_users, [1, 2]
         a.v2_users, a.dev_users = 5_000, 5_000
+        a.bb_seed_sizes, a.bb_seeds, a.bb_not_run = [100_000, 200_000], [1, 2], ""
     else:
         a.ca_users, a.ca_seeds = 1_000_000, 5
         a.bb_sizes, a.bb_sens_users = [1_000_000, 2_000_000, 5_000_000], 1_000_000
         a.v2_users, a.dev_users = 100_000, 100_000
+        a.ca_sens_users, a.ca_sens_seeds = a.ca_users, [1, 2]
+        a.bb_seed_sizes, a.bb_seeds = [1_000_000, 2_000_000, 5_000_000, 10_000_000], [1, 2, 3]
+        a.bb_not_run = ""
+    if a.lite:
+        a.ca_sens_users, a.ca_sens_seeds = 200_000, [1, 2, 3]
+        a.bb_sizes, a.bb_sens_users = [1_000_000, 2_000_000], 500_000
+        a.bb_seed_sizes, a.bb_seeds = [1_000_000, 2_000_000], [1, 2]
+        a.bb_not_run = (
+            "this file was written with `--lite`, for a loaded 2-core machine. Not run: "
+            "5,000,000 and 10,000,000 users, neither over seeds nor for one account (a full "
+            "run, without `--lite`, does 5,000,000 and 10,000,000 users over seeds 1-3; it was "
+            "not run, so neither its time nor its memory was measured). The previous version "
+            "of this file, "
+            "from the model before the corrections of issue 12, gave at 5,000,000 users "
+            "(seed 20180603) 294,036 friends of friends for the account nearest 550 "
+            "friends and 288,242-362,991 (median 569.6 per friend) for the 25 nearest.")
 
     def log(msg):
         print(msg, file=sys.stderr, flush=True)
@@ -767,7 +815,12 @@ def main():
             "" if not kept else "; sections run: %s (the others kept from the previous run)"
             % ", ".join(only),
             " (QUICK MODE: small populations, figures not valid)"
-            if a.quick else ""),
+            if a.quick else " (`--lite`: smaller populations for the sensitivity rows and "
+            "no 5,000,000 or 10,000,000-user BlackBerry runs; each section says what it ran)"
+            if a.lite else ""),
+        "Command: `docs/validate.sh %s` (the options given to `docs/validate.py`).\n" % " ".join(
+            x for x in sys.argv[1:] if not x.startswith(("--flowsim", "--ego-network", "--output"))
+            and not os.path.isabs(x) and "/" not in x),
         "Common to every run unless a row says otherwise: friendships from the facebook_like "
         "generator with a mean of 190 friends (Facebook, May 2011), spread 1.15 (median about "
         "half the mean), clustering 0.5, at most 5,000 friends; the settings of each scenario "

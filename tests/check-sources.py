@@ -22,6 +22,7 @@ DENY = [
     # proxies
     "fanyv88.com", "translate.goog", "croxyproxy.com", "proxysite.com", "kproxy.com",
     "hidester.com", "hide.me", "12ft.io", "removepaywall.com", "webcache.googleusercontent.com",
+    "1eye.us",
     # paste sites
     "pastebin.com", "ghostbin.com", "hastebin.com", "paste.ee", "rentry.co", "justpaste.it",
     "controlc.com", "dpaste.com", "dpaste.org", "0bin.net", "privatebin.net", "paste2.org",

@@ -384,10 +384,11 @@ test_history_device_partners_2018 (void)
     }
     g_assert_cmpuint (s->n_partners, ==, 60);
     g_assert_cmpuint (n_disclosed, ==, 52);
-    g_assert_cmpuint (n_unnamed, ==, 45);
+    g_assert_cmpuint (n_unnamed, ==, 37);
     static const char *const named[] = { "apple", "amazon", "blackberry", "microsoft",
                                          "samsung", "huawei", "lenovo", "oppo", "tcl",
-                                         "qualcomm", "pantech" };
+                                         "qualcomm", "pantech", "nokia", "yahoo-devices",
+                                         "dell", "kodak", "lg", "o2", "orange", "virgin-mobile" };
     for (size_t i = 0; i < G_N_ELEMENTS (named); i++)
         g_assert_cmpint (fsim_scenario_find_partner (s, named[i]), >=, 0);
 
@@ -427,6 +428,47 @@ test_history_device_partners_2018 (void)
     /* those that continued are the six named ones */
     partners_with_access (s, "2018-11-01", "continued-2018-06-29", &disclosed);
     g_assert_cmpuint (disclosed, ==, 6);
+}
+
+/* The partners named by Facebook's list of 52 (BGR India, 3 July 2018) and placed by Fox News:
+ * Nokia and Yahoo among the eight that ended after 29 June (one in July, one in October);
+ * Dell, Kodak, LG, O2, Orange and Virgin Mobile among the 38 ended by 29 June, each on that
+ * day, the latest it allows. */
+static void
+test_history_device_named_2018_07 (void)
+{
+    g_autofree char *path = fsim_test_source_path ("scenarios", "device-partners-2018.json", NULL);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = fsim_loader_load (path, NULL, &error);
+    g_assert_no_error (error);
+    static const struct {
+        const char *id, *name;
+    } named[] = { { "dell", "Dell" }, { "kodak", "Kodak" }, { "lg", "LG" }, { "o2", "O2" },
+                  { "orange", "Orange" }, { "virgin-mobile", "Virgin Mobile" },
+                  { "nokia", "Nokia" }, { "yahoo-devices", "Yahoo (device integration)" } };
+    for (size_t i = 0; i < G_N_ELEMENTS (named); i++) {
+        gssize p = fsim_scenario_find_partner (s, named[i].id);
+        g_assert_cmpint (p, >=, 0);
+        const FsimPartner *pa = &s->partners[p];
+        g_assert_cmpstr (pa->name, ==, named[i].name);
+        g_assert_true (has_tag (pa, "disclosed-2018-06-29"));
+        g_assert_false (has_tag (pa, "unnamed"));
+        /* the list that names it, first after the answers' reports */
+        gboolean listed = FALSE;
+        for (size_t k = 0; k < pa->sources.n; k++)
+            listed = listed || g_strcmp0 (pa->sources.items[k].publisher, "BGR India") == 0;
+        g_assert_true (listed);
+    }
+    static const struct {
+        const char *date;
+        size_t with_access;
+    } days[] = { { "2018-06-28", 8 }, { "2018-06-29", 2 }, { "2018-07-31", 2 },
+                 { "2018-08-01", 1 }, { "2018-10-31", 1 }, { "2018-11-01", 0 } };
+    for (size_t i = 0; i < G_N_ELEMENTS (days); i++) {
+        size_t n = 0;
+        partners_with_access (s, days[i].date, "named-2018-07", &n);
+        g_assert_cmpuint (n, ==, days[i].with_access);
+    }
 }
 
 /* The what-ifs on the device APIs move the numbers the way their descriptions say. */
@@ -486,6 +528,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/history/cambridge-analytica", test_history_cambridge_analytica);
     g_test_add_func ("/history/device/huawei-wind-down", test_history_device_huawei_wind_down);
     g_test_add_func ("/history/device/partners-2018", test_history_device_partners_2018);
+    g_test_add_func ("/history/device/named-2018-07", test_history_device_named_2018_07);
     g_test_add_func ("/history/device/what-ifs", test_history_device_what_ifs);
     return g_test_run ();
 }

@@ -301,6 +301,11 @@ test_sweep_threads (void)
     g_free (outs[1]);
 }
 
+/* the bundled scenario's claims, all at their defaults: the bars' baseline rests on them */
+#define CLAIMS                                                                                 \
+    "apple-access=facebook-2018-06 (default); device-partner-status=facebook-service-providers " \
+    "(default)"
+
 static void
 test_sweep_tornado (void)
 {
@@ -331,10 +336,12 @@ test_sweep_tornado (void)
     g_autofree char *csv = render (sw, FSIM_REPORT_CSV, 0);
     g_assert_cmpstr (csv, ==,
                      "rank,metric,parameter,lowest_value,lowest_mean,highest_value,highest_mean,"
-                     "swing,noise\r\n"
-                     "1,users,population.users,300,300,800,800,500,0\r\n"
-                     "2,users,date,2018-06-01,300,2018-06-01,300,0,0\r\n");
+                     "swing,noise,claims\r\n"
+                     "1,users,population.users,300,300,800,800,500,0," CLAIMS "\r\n"
+                     "2,users,date,2018-06-01,300,2018-06-01,300,0,0," CLAIMS "\r\n");
 }
+
+#undef CLAIMS
 
 /* ---- the command line ----------------------------------------------------------------------- */
 

@@ -259,6 +259,9 @@ one_run (Work *w, size_t k, size_t si, FsimPopulation **shared, char **shared_te
     }
     for (size_t m = 0; m < sw->n_metrics; m++)
         sw->values[run * sw->n_metrics + m] = fsim_metric_eval (sw->metrics[m], s, r);
+    /* the claims in force of setting @k: its first seed's run is the only one to write them */
+    for (size_t c = 0; si == 0 && c < s->n_claims && c < sw->scenario->n_claims; c++)
+        sw->chosen[k * sw->scenario->n_claims + c] = s->claims[c].chosen;
     return TRUE;
 }
 
@@ -418,6 +421,10 @@ fsim_sweep_run (const FsimSweepOptions *options, GError **error)
     if (!set_up (sw, o, &base, error) || !set_metrics (sw, o, base, error))
         return NULL;
     sw->snapshot = base->population.kind == FSIM_POPULATION_SNAPSHOT;
+    sw->chosen = g_new0 (size_t, sw->n_settings * base->n_claims + 1);
+    for (size_t k = 0; k < sw->n_settings; k++)
+        for (size_t c = 0; c < base->n_claims; c++)
+            sw->chosen[k * base->n_claims + c] = base->claims[c].chosen;
     base_text = fsim_population_spec_text (base);
     if (base_text == NULL)
         base_text = g_strdup ("");
@@ -448,6 +455,7 @@ fsim_sweep_run (const FsimSweepOptions *options, GError **error)
     g_autofree char *seed_text = text_with (o, seed_set, NULL);
     w.seed_matters = seed_text == NULL || strcmp (seed_text, base_text) != 0;
     size_t n_groups = (w.seed_matters ? sw->n_seeds : 1) * w.n_pop_combos;
+    sw->scenario = g_steal_pointer (&base); /* the runs read its number of claims */
     fsim_parallel_for (n_groups, fsim_parallel_workers (o->n_threads, n_groups), run_group, &w,
                        o->tick, o->tick_data);
     g_mutex_clear (&w.lock);
@@ -486,6 +494,8 @@ fsim_sweep_free (FsimSweep *sweep)
         g_ptr_array_unref (sweep->own_metrics);
     g_free (sweep->values);
     g_free (sweep->stats);
+    fsim_scenario_free (sweep->scenario);
+    g_free (sweep->chosen);
     g_free (sweep);
 }
 

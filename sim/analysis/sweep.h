@@ -79,6 +79,12 @@ typedef struct {
     FsimSweepStats *stats; /* [setting * n_metrics + metric] */
     size_t n_runs, n_populations;
     gboolean snapshot; /* the population came from a snapshot: seeds change nothing */
+    /* the scenario as loaded with the options' sets (--claim among them) and none of the varied
+     * values: its claims, and the alternatives in force unless a setting picks others */
+    FsimScenario *scenario;
+    /* [setting * scenario->n_claims + claim]: the alternative in force in that setting (a
+     * --vary of choices.CLAIM picks one per value) */
+    size_t *chosen;
 } FsimSweep;
 
 typedef struct {

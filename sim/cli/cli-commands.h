@@ -71,6 +71,10 @@ FsimExit fsim_i_timeline_render_to (const char *path, const char *const *sets,
                                     const FsimPopulationSource *source, const FsimTimelineArgs *a,
                                     GString *out, GError **error);
 
+/* `flowsim claims [--effect] --format json|text`: @json FALSE is text. */
+FsimExit fsim_i_claims_render (const char *path, const char *const *sets, gboolean effect,
+                               gboolean json, GString *out, GError **error);
+
 /* Parses `flowsim diagram --top N`: FALSE with a usage error if not 0..100000. */
 gboolean fsim_i_diagram_parse_top (const char *text, size_t *out_top, GError **error);
 /* `flowsim diagram --format FORMAT` (dot, svg or png); @focus (nullable): the --partner,

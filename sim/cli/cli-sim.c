@@ -45,6 +45,10 @@ fsim_i_cli_sim_give_back (FsimSim *sim, const FsimPopulationSource *source)
 void
 fsim_i_cli_sim_clear (FsimCliSim *s)
 {
+    if (s->lent) {
+        s->source->release_sim (s->source->data, g_steal_pointer (&s->sim));
+        s->lent = FALSE;
+    }
     fsim_i_cli_sim_give_back (s->sim, s->source);
     g_clear_pointer (&s->sim, fsim_sim_free);
     s->source = NULL;
@@ -60,8 +64,17 @@ fsim_i_cli_sim_init (FsimCliSim *s, const char *path, const char *const *sets,
         s->sim = fsim_i_cli_sim_new (path, sets, &status, error);
         return s->sim ? FSIM_EXIT_OK : status;
     }
-    /* fsim_sim_new()'s three steps, the population of the second from @source */
     g_autofree char *default_path = path ? NULL : fsim_cli_default_scenario_path ();
+    if (source->get_sim) {
+        s->sim = source->get_sim (source->data, path ? path : default_path, sets, &status,
+                                  error);
+        if (!s->sim)
+            return status;
+        s->source = source;
+        s->lent = TRUE;
+        return FSIM_EXIT_OK;
+    }
+    /* fsim_sim_new()'s three steps, the population of the second from @source */
     const FsimSimOptions options = { .sets = sets };
     s->sim = fsim_sim_load (path ? path : default_path, &options, error);
     if (!s->sim)

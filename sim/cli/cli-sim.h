@@ -31,13 +31,21 @@ typedef struct {
     FsimPopulation *(*get) (void *data, const FsimScenario *scenario, GError **error);
     void (*release) (void *data, FsimPopulation *pop);
     void *data;
+    /* Optional: the whole simulation of @path with @sets, loaded, built and traced, lent
+     * read-only until given to release_sim() (serve-sims.c shares one between the requests
+     * of a view); NULL with @error set and *@out_status the failed step's exit status. */
+    FsimSim *(*get_sim) (void *data, const char *path, const char *const *sets,
+                         FsimExit *out_status, GError **error);
+    void (*release_sim) (void *data, FsimSim *sim);
 } FsimPopulationSource;
 
 /* A simulation of the command bodies (cli-commands.h): sim->pop is borrowed from source when
- * source is set, else owned like the rest. Initialise with { 0 }. */
+ * source is set, else owned like the rest; the whole sim is borrowed when @lent. Initialise
+ * with { 0 }. */
 typedef struct {
     FsimSim *sim;
     const FsimPopulationSource *source;
+    gboolean lent; /* from source->get_sim() */
 } FsimCliSim;
 
 /* fsim_sim_build() of @sim (loaded), the population from @source (nullable: built).

@@ -282,6 +282,14 @@ render_tap (GPtrArray *done, GString *out, GError **error)
             g_string_append (out, "  ...\n");
             continue;
         }
+        g_autofree char *claims = c->s->n_claims ? fsim_claims_report_csv_cell (c->s) : NULL;
+        if (claims) { /* a diagnostic line, and in each case's YAML block below */
+            g_string_append (out, "# ");
+            fsim_i_append_clean (out, c->s->id);
+            g_string_append (out, ": claims in force: ");
+            fsim_i_append_clean (out, claims);
+            g_string_append_c (out, '\n');
+        }
         for (guint j = 0; j < c->check->results->len; j++) {
             const FsimCheckResult *r = result_at (c, j);
             g_autofree char *what = outcome (r);
@@ -294,6 +302,8 @@ render_tap (GPtrArray *done, GString *out, GError **error)
             yaml_pair (out, "assertion", r->description);
             yaml_pair (out, "result", what);
             yaml_pair (out, "at", at);
+            if (claims)
+                yaml_pair (out, "claims", claims);
             if (!r->passed && r->user >= 0) {
                 g_string_append (out, "  counterexample: |\n");
                 if (!counterexample (c, r, 4, out, error))
@@ -345,6 +355,25 @@ junit_case (const Checked *c, const FsimCheckResult *r, GString *out, GError **e
     return TRUE;
 }
 
+/* The claims in force as the suite's properties: one "claim:ID" per claim, its value the
+ * alternative in force ("ALT (default)" or "ALT (chosen; default ALT)"). */
+static void
+junit_claims (const FsimScenario *s, GString *out)
+{
+    if (s->n_claims == 0)
+        return;
+    g_string_append (out, "    <properties>\n");
+    for (size_t i = 0; i < s->n_claims; i++) {
+        g_autofree char *choice = fsim_claims_report_choice (&s->claims[i], s->claims[i].chosen);
+        g_string_append (out, "      <property name=\"claim:");
+        fsim_markup_append (out, s->claims[i].id);
+        g_string_append (out, "\" value=\"");
+        fsim_markup_append (out, choice);
+        g_string_append (out, "\"/>\n");
+    }
+    g_string_append (out, "    </properties>\n");
+}
+
 static gboolean
 render_junit (GPtrArray *done, GString *out, GError **error)
 {
@@ -383,6 +412,7 @@ render_junit (GPtrArray *done, GString *out, GError **error)
                                 c->check->results->len, count_failed (c));
         fsim_markup_append (out, c->path);
         g_string_append (out, "\">\n");
+        junit_claims (c->s, out);
         for (guint j = 0; j < c->check->results->len; j++)
             if (!junit_case (c, result_at (c, j), out, error))
                 return FALSE;
@@ -444,6 +474,21 @@ render_json (GPtrArray *done, gboolean passed, GString *out, GError **error)
         for (guint j = 0; !c->error && j < c->check->results->len; j++)
             if (!json_result (c, result_at (c, j), &w, error))
                 return FALSE;
+    }
+    fsim_jw_close (&w, ']');
+    /* each checked scenario with the claims in force (claims-report.h) */
+    fsim_jw_key (&w, "scenarios");
+    fsim_jw_open (&w, '[');
+    for (guint i = 0; i < done->len; i++) {
+        const Checked *c = done->pdata[i];
+        if (c->error)
+            continue;
+        fsim_jw_item (&w);
+        fsim_jw_open (&w, '{');
+        fsim_jw_str (&w, "file", c->path);
+        fsim_jw_str (&w, "scenario", c->s->id);
+        fsim_claims_report_json (&w, c->s);
+        fsim_jw_close (&w, '}');
     }
     fsim_jw_close (&w, ']');
     /* the files that could not be checked: failed cases, each error one located line */

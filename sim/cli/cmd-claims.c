@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "claims-report.h"
+#include "cli-commands.h"
 #include "cli-private.h"
 #include "sim-claims.h"
 
@@ -86,15 +87,15 @@ claims_parse (int argc, char **argv, ClaimsOptions *o, gboolean *json, GError **
     return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
 }
 
-static FsimExit
-claims_run (const ClaimsOptions *o, gboolean json, GString *out, GError **error)
+FsimExit
+fsim_i_claims_render (const char *path, const char *const *sets, gboolean effect,
+                      gboolean json, GString *out, GError **error)
 {
-    g_autofree char *path = fsim_i_cmd_scenario_path (o->args);
-    const FsimSimOptions options = { .sets = (const char *const *) o->sets };
+    const FsimSimOptions options = { .sets = sets };
     g_autoptr (FsimSim) sim = fsim_sim_load (path, &options, error);
     if (!sim)
         return FSIM_EXIT_INPUT;
-    if (!o->effect) {
+    if (!effect) {
         fsim_claims_render_list (sim->scenario, json, out);
         return FSIM_EXIT_OK;
     }
@@ -127,7 +128,9 @@ cmd_claims (int argc, char **argv, GError **error)
         g_autoptr (GOptionContext) context = claims_context (&o);
         status = fsim_i_cmd_print_help (context, "claims", error);
     } else if (status == FSIM_EXIT_OK) {
-        status = claims_run (&o, json, out, error);
+        g_autofree char *path = fsim_i_cmd_scenario_path (o.args);
+        status = fsim_i_claims_render (path, (const char *const *) o.sets, o.effect, json, out,
+                                       error);
         if (status == FSIM_EXIT_OK)
             status = fsim_i_cmd_output (o.output, out, error);
     }

@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "analysis-private.h"
+#include "claims-report.h"
 #include "cmd-analysis.h"
 #include "json-writer.h"
 #include "lint.h"
@@ -42,7 +43,8 @@ lint_context (LintOptions *o)
         "destination receives;\npartners that nothing can reach; rules in force only while "
         "their APIs are inactive. What\ncannot load at all (a name that names nothing, such as "
         "a setting naming an unknown field,\nor an empty window) is an error, as for every "
-        "command.",
+        "command. A file with claims is linted with\nthe alternatives in force, then with each "
+        "of the others: each must load and pass the\nsame checks.",
         "Examples:\n"
         "  flowsim lint policies/device-integrated.json scenarios/tour.json\n"
         "  flowsim lint --strict --format json scenarios/*.json\n");
@@ -72,6 +74,26 @@ lint_parse (int argc, char **argv, LintOptions *o, gboolean *json, GError **erro
     return FSIM_EXIT_OK;
 }
 
+/* An alternative of a claim that is not in force, applied and linted: the file must load with
+ * it too, and what it adds to the warnings in force is reported under its name. */
+typedef struct {
+    const char *claim, *alternative; /* borrowed from the Linted's scenario */
+    FsimScenario *s;                 /* the file with it in force: owns the warnings' files */
+    GError *error;                   /* why it does not load (the loader's lines) */
+    GArray *warnings;                /* those not given in force too, or NULL */
+} AltLinted;
+
+static void
+alt_linted_free (gpointer data)
+{
+    AltLinted *a = data;
+    g_clear_error (&a->error);
+    if (a->warnings)
+        g_array_unref (a->warnings);
+    fsim_scenario_free (a->s);
+    g_free (a);
+}
+
 /* One FILE argument: loaded and linted, linted in the context of a file that includes it (a
  * fragment that cannot load alone), or failed. */
 typedef struct {
@@ -81,17 +103,21 @@ typedef struct {
     char *context;         /* the including file linted instead, or NULL */
     GError *error;         /* why the file could not be loaded (alone) */
     GArray *warnings;
+    GPtrArray *alternatives; /* (element-type AltLinted): the alternatives not in force */
+    size_t alternatives_skipped; /* those beyond MAX_ALTERNATIVES, not linted */
 } Linted;
 
 static void
 linted_clear (Linted *l)
 {
     g_free (l->canon);
-    fsim_scenario_free (l->s);
     g_free (l->context);
     g_clear_error (&l->error);
     if (l->warnings)
         g_array_unref (l->warnings);
+    if (l->alternatives)
+        g_ptr_array_unref (l->alternatives);
+    fsim_scenario_free (l->s);
 }
 
 static gboolean
@@ -172,54 +198,186 @@ find_context (Linted *l, Linted *all, size_t n)
     return FALSE;
 }
 
-/* The warnings of @l: all of them, or in a context only those written in @l's own file. */
-static void
-lint_one (Linted *l)
+/* "LOC\x1fMESSAGE": a warning told apart from the others (transfer full). */
+static char *
+warning_key (const FsimLintWarning *w)
 {
-    l->warnings = fsim_lint_run (l->s);
-    if (!l->context)
-        return;
-    for (guint i = l->warnings->len; i-- > 0;) {
-        const FsimLintWarning *w = &g_array_index (l->warnings, FsimLintWarning, i);
+    g_autofree char *loc = fsim_i_loc_string (w->loc);
+    return g_strconcat (loc, "\x1f", w->message, NULL);
+}
+
+/* The warnings of @s for @l: all of them, or in a context only those written in @l's own file
+ * (transfer full). */
+static GArray *
+lint_warnings (const Linted *l, const FsimScenario *s)
+{
+    GArray *warnings = fsim_lint_run (s);
+    for (guint i = warnings->len; l->context && i-- > 0;) {
+        const FsimLintWarning *w = &g_array_index (warnings, FsimLintWarning, i);
         g_autofree char *canon = g_canonicalize_filename (w->loc.file, NULL);
         if (strcmp (canon, l->canon) != 0)
-            g_array_remove_index (l->warnings, i);
+            g_array_remove_index (warnings, i);
+    }
+    return warnings;
+}
+
+/* Each alternative costs a load and a lint: a file with thousands of claims (the loader allows
+ * 4,096 of 64 alternatives) would take hours, so beyond this many the rest are counted, and
+ * the summary says they were not linted. */
+#define MAX_ALTERNATIVES 64
+
+/* Every alternative that is not in force, applied alone (the other claims as in force) to what
+ * @l linted: it must load, and its warnings that the alternatives in force do not give are
+ * kept. The same file, with "choices.CLAIM=ALT" as --claim gives it. */
+static void
+lint_alternatives (Linted *l)
+{
+    const char *path = l->context ? l->context : l->path;
+    g_autoptr (GHashTable) in_force = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    for (guint i = 0; i < l->warnings->len; i++)
+        g_hash_table_add (in_force, warning_key (&g_array_index (l->warnings, FsimLintWarning, i)));
+    l->alternatives = g_ptr_array_new_with_free_func (alt_linted_free);
+    for (size_t c = 0; c < l->s->n_claims; c++) {
+        const FsimClaim *claim = &l->s->claims[c];
+        for (size_t a = 0; a < claim->n_alternatives; a++) {
+            if (a == claim->chosen)
+                continue;
+            if (l->alternatives->len == MAX_ALTERNATIVES) {
+                l->alternatives_skipped++;
+                continue;
+            }
+            AltLinted *alt = g_new0 (AltLinted, 1);
+            alt->claim = claim->id;
+            alt->alternative = claim->alternatives[a].id;
+            g_ptr_array_add (l->alternatives, alt);
+            g_autofree char *set = g_strdup_printf ("choices.%s=%s", alt->claim, alt->alternative);
+            const char *const sets[] = { set, NULL };
+            alt->s = fsim_loader_load (path, sets, &alt->error);
+            if (alt->s == NULL)
+                continue;
+            alt->warnings = lint_warnings (l, alt->s);
+            for (guint i = alt->warnings->len; i-- > 0;) {
+                g_autofree char *key =
+                    warning_key (&g_array_index (alt->warnings, FsimLintWarning, i));
+                if (g_hash_table_contains (in_force, key))
+                    g_array_remove_index (alt->warnings, i);
+            }
+        }
     }
 }
 
-/* A warning already printed for an earlier file (a policy two files include)? */
-static gboolean
-seen_before (GHashTable *seen, const FsimLintWarning *w)
+/* Lints @l with the alternatives in force, then with each of the others. */
+static void
+lint_one (Linted *l)
 {
-    g_autofree char *loc = fsim_i_loc_string (w->loc);
-    return !g_hash_table_add (seen, g_strconcat (loc, "\x1f", w->message, NULL));
+    l->warnings = lint_warnings (l, l->s);
+    lint_alternatives (l);
 }
 
-/* "FILE:LINE:COL: error: MESSAGE" for each line of a load error. */
+/* A warning already printed for an earlier file (a policy two files include)? @alt: the
+ * alternative it was found under, or NULL for those in force. */
+static gboolean
+seen_before (GHashTable *seen, const FsimLintWarning *w, const AltLinted *alt)
+{
+    g_autofree char *key = warning_key (w);
+    if (alt == NULL)
+        return !g_hash_table_add (seen, g_steal_pointer (&key));
+    return !g_hash_table_add (seen, g_strconcat (key, "\x1f", alt->claim, "\x1f",
+                                                 alt->alternative, NULL));
+}
+
+/* "with claim 'C' = 'A': ", before a message found under an alternative not in force. */
 static void
-text_errors (const GError *error, GString *out)
+append_alt_name (GString *out, const AltLinted *alt)
+{
+    g_string_append (out, "with claim '");
+    fsim_i_append_clean (out, alt->claim);
+    g_string_append (out, "' = '");
+    fsim_i_append_clean (out, alt->alternative);
+    g_string_append (out, "': ");
+}
+
+/* "FILE:LINE:COL: error: MESSAGE" for each line of a load error; @alt: the alternative not in
+ * force it came with ("error: with claim 'C' = 'A': MESSAGE"), or NULL. */
+static void
+text_errors (const GError *error, const AltLinted *alt, GString *out)
 {
     g_auto (GStrv) lines = g_strsplit (error->message, "\n", -1);
     for (char **l = lines; *l; l++) {
         const char *sep = strstr (*l, ": ");
         g_autofree char *loc = sep ? g_strndup (*l, (gsize) (sep - *l)) : NULL;
-        if (loc) {
+        if (loc)
             fsim_i_append_clean (out, loc);
-            g_string_append (out, ": error: ");
-            fsim_i_append_clean (out, sep + 2);
-        } else {
-            g_string_append (out, "error: ");
-            fsim_i_append_clean (out, *l);
-        }
+        g_string_append (out, loc ? ": error: " : "error: ");
+        if (alt)
+            append_alt_name (out, alt);
+        fsim_i_append_clean (out, loc ? sep + 2 : *l);
         g_string_append_c (out, '\n');
     }
+}
+
+/* The lines of @alt's load error, each "claim 'C', alternative 'A': FILE:LINE:COL: MESSAGE",
+ * as claims --effect words it (transfer full). */
+static char *
+alt_error_text (const AltLinted *alt)
+{
+    g_auto (GStrv) lines = g_strsplit (alt->error->message, "\n", -1);
+    GString *out = g_string_new (NULL);
+    for (char **l = lines; *l; l++)
+        g_string_append_printf (out, "%sclaim '%s', alternative '%s': %s", l == lines ? "" : "\n",
+                                alt->claim, alt->alternative, *l);
+    return g_string_free (out, FALSE);
+}
+
+/* The alternatives not in force: their errors and new warnings, each naming the claim and the
+ * alternative, then one summary line. */
+static void
+text_alternatives (const Linted *l, GHashTable *seen, size_t *n, GString *out)
+{
+    if (l->alternatives == NULL || l->alternatives->len == 0)
+        return;
+    size_t warned = 0, failed = 0;
+    g_autoptr (GString) names = g_string_new (NULL);
+    for (guint k = 0; k < l->alternatives->len; k++) {
+        const AltLinted *alt = l->alternatives->pdata[k];
+        g_string_append_printf (names, "%s%s=%s", k ? ", " : "", alt->claim, alt->alternative);
+        if (alt->error) {
+            text_errors (alt->error, alt, out);
+            failed++;
+            continue;
+        }
+        for (guint i = 0; i < alt->warnings->len; i++) {
+            const FsimLintWarning *w = &g_array_index (alt->warnings, FsimLintWarning, i);
+            if (seen_before (seen, w, alt))
+                continue;
+            g_autofree char *loc = fsim_i_loc_string (w->loc);
+            fsim_i_append_clean (out, loc);
+            g_string_append (out, ": warning: ");
+            append_alt_name (out, alt);
+            fsim_i_append_clean (out, w->message);
+            g_string_append_printf (out, " [%s]\n", fsim_lint_kind_to_string (w->kind));
+            warned++;
+        }
+    }
+    fsim_i_append_clean (out, l->path);
+    g_string_append_printf (out, ": %u alternative%s not in force linted too (", l->alternatives->len,
+                            l->alternatives->len == 1 ? "" : "s");
+    fsim_i_append_clean (out, names->str);
+    g_string_append_printf (out, "): %zu more warning%s", warned, warned == 1 ? "" : "s");
+    if (failed)
+        g_string_append_printf (out, "; %zu do%s not load", failed, failed == 1 ? "es" : "");
+    if (l->alternatives_skipped)
+        g_string_append_printf (out, "; %zu more not linted (at most %d are)",
+                                l->alternatives_skipped, MAX_ALTERNATIVES);
+    g_string_append_c (out, '\n');
+    *n += warned;
 }
 
 static void
 text_file (const Linted *l, GHashTable *seen, size_t *n, GString *out)
 {
     if (!l->s) {
-        text_errors (l->error, out);
+        text_errors (l->error, NULL, out);
         fsim_i_append_clean (out, l->path);
         g_string_append (out, ": could not be linted: it does not load, and no file that "
                               "includes it was found\n");
@@ -228,7 +386,7 @@ text_file (const Linted *l, GHashTable *seen, size_t *n, GString *out)
     size_t here = 0;
     for (guint i = 0; i < l->warnings->len; i++) {
         const FsimLintWarning *w = &g_array_index (l->warnings, FsimLintWarning, i);
-        if (seen_before (seen, w))
+        if (seen_before (seen, w, NULL))
             continue;
         g_autofree char *loc = fsim_i_loc_string (w->loc);
         fsim_i_append_clean (out, loc);
@@ -245,15 +403,26 @@ text_file (const Linted *l, GHashTable *seen, size_t *n, GString *out)
         g_string_append (out, ", which includes it)");
     }
     g_string_append_c (out, '\n');
+    if (l->s->n_claims > 0) { /* what the warnings rest on, as every report says */
+        g_autofree char *claims = fsim_claims_report_csv_cell (l->s);
+        fsim_i_append_clean (out, l->path);
+        g_string_append (out, ": claims in force: ");
+        fsim_i_append_clean (out, claims);
+        g_string_append_c (out, '\n');
+    }
     *n += here;
+    text_alternatives (l, seen, n, out);
 }
 
+/* The warnings of @warnings not printed before; @alt: the alternative they were found under
+ * (its "claim" and "alternative" keys), or NULL for those in force. */
 static void
-json_warnings (const Linted *l, GHashTable *seen, size_t *n, FsimJsonWriter *w)
+json_warning_list (const GArray *warnings, const AltLinted *alt, GHashTable *seen, size_t *n,
+                   FsimJsonWriter *w)
 {
-    for (guint i = 0; l->warnings && i < l->warnings->len; i++) {
-        const FsimLintWarning *x = &g_array_index (l->warnings, FsimLintWarning, i);
-        if (seen_before (seen, x))
+    for (guint i = 0; warnings && i < warnings->len; i++) {
+        const FsimLintWarning *x = &g_array_index (warnings, FsimLintWarning, i);
+        if (seen_before (seen, x, alt))
             continue;
         fsim_jw_item (w);
         fsim_jw_open (w, '{');
@@ -262,9 +431,64 @@ json_warnings (const Linted *l, GHashTable *seen, size_t *n, FsimJsonWriter *w)
         fsim_jw_uint (w, "line", (guint64) MAX (x->loc.line, 0));
         fsim_jw_uint (w, "col", (guint64) MAX (x->loc.col, 0));
         fsim_jw_str (w, "message", x->message);
+        if (alt) {
+            fsim_jw_str (w, "claim", alt->claim);
+            fsim_jw_str (w, "alternative", alt->alternative);
+        }
         fsim_jw_close (w, '}');
         (*n)++;
     }
+}
+
+static void
+json_warnings (const Linted *l, GHashTable *seen, size_t *n, FsimJsonWriter *w)
+{
+    json_warning_list (l->warnings, NULL, seen, n, w);
+    for (guint k = 0; l->alternatives && k < l->alternatives->len; k++) {
+        const AltLinted *alt = l->alternatives->pdata[k];
+        json_warning_list (alt->warnings, alt, seen, n, w);
+    }
+}
+
+/* A "errors" member: the lines of @text, one located error each. */
+static void
+json_errors (const char *text, FsimJsonWriter *w)
+{
+    g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+    fsim_jw_key (w, "errors");
+    fsim_jw_open (w, '[');
+    for (char **x = lines; *x; x++) {
+        fsim_jw_item (w);
+        fsim_json_string (w->out, *x);
+    }
+    fsim_jw_close (w, ']');
+}
+
+/* "alternatives": each alternative not in force, "linted" (with its "warnings" count, those the
+ * alternatives in force do not give) or "failed" (with "errors"). */
+static void
+json_alternatives (const Linted *l, FsimJsonWriter *w)
+{
+    if (l->alternatives == NULL)
+        return;
+    fsim_jw_key (w, "alternatives");
+    fsim_jw_open (w, '[');
+    for (guint k = 0; k < l->alternatives->len; k++) {
+        const AltLinted *alt = l->alternatives->pdata[k];
+        fsim_jw_item (w);
+        fsim_jw_open (w, '{');
+        fsim_jw_str (w, "claim", alt->claim);
+        fsim_jw_str (w, "alternative", alt->alternative);
+        fsim_jw_str (w, "status", alt->error ? "failed" : "linted");
+        g_autofree char *errors = alt->error ? alt_error_text (alt) : NULL;
+        if (errors)
+            json_errors (errors, w);
+        else
+            fsim_jw_uint (w, "warnings", alt->warnings->len);
+        fsim_jw_close (w, '}');
+    }
+    fsim_jw_close (w, ']');
+    fsim_jw_uint (w, "alternatives_not_linted", l->alternatives_skipped);
 }
 
 /* "files": one entry per argument: "linted", "linted_in_context" (with "context") or
@@ -282,16 +506,12 @@ json_files (const Linted *all, size_t n, FsimJsonWriter *w)
         fsim_jw_str (w, "status", !l->s ? "failed" : l->context ? "linted_in_context" : "linted");
         if (l->context)
             fsim_jw_str (w, "context", l->context);
-        if (l->error) {
-            g_auto (GStrv) lines = g_strsplit (l->error->message, "\n", -1);
-            fsim_jw_key (w, "errors");
-            fsim_jw_open (w, '[');
-            for (char **x = lines; *x; x++) {
-                fsim_jw_item (w);
-                fsim_json_string (w->out, *x);
-            }
-            fsim_jw_close (w, ']');
+        if (l->s) {
+            fsim_claims_report_json (w, l->s);
+            json_alternatives (l, w);
         }
+        if (l->error)
+            json_errors (l->error->message, w);
         fsim_jw_close (w, '}');
     }
     fsim_jw_close (w, ']');
@@ -317,6 +537,12 @@ lint_run (const LintOptions *o, gboolean json, size_t *n, GString *out, GError *
                                     all[i].error->message);
         if (all[i].s)
             lint_one (&all[i]);
+        for (guint k = 0; all[i].alternatives && k < all[i].alternatives->len; k++) {
+            const AltLinted *alt = all[i].alternatives->pdata[k];
+            g_autofree char *errors = alt->error ? alt_error_text (alt) : NULL;
+            if (errors)
+                g_string_append_printf (failures, "%s%s", failures->len ? "\n" : "", errors);
+        }
     }
     FsimJsonWriter w = { .out = out };
     if (json) {

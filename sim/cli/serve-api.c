@@ -44,8 +44,7 @@ static const EndpointInfo endpoints[] = {
     [EP_DIFF] = { "diff", "scenario set format whatif", "json text" },
     [EP_TIMELINE] = { "timeline", "scenario set format from to step", "json text svg" },
     [EP_DIAGRAM] = { "diagram", "scenario set format top", "svg dot" },
-    /* the claims hook: `flowsim run --claim` is not in this build yet (docs/serve.md) */
-    [EP_CLAIMS] = { "claims", "scenario set format", "json" },
+    [EP_CLAIMS] = { "claims", "scenario set format effect", "json text" },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (endpoints) == N_ENDPOINTS);
 
@@ -59,6 +58,7 @@ struct FsimServeRequest {
     FsimExplainRequest explain;
     FsimTimelineArgs timeline;
     FsimDiagramOptions diagram;
+    gboolean effect; /* claims: --effect */
 };
 
 void
@@ -97,7 +97,7 @@ fsim_serve_request_free (FsimServeRequest *rq)
 gboolean
 fsim_serve_request_simulates (const FsimServeRequest *rq)
 {
-    return rq->ep != EP_SCENARIOS && rq->ep != EP_CLAIMS;
+    return rq->ep != EP_SCENARIOS;
 }
 
 static gboolean
@@ -209,6 +209,15 @@ check_options (FsimServeRequest *rq, GError **error)
             return FALSE;
         }
         return TRUE;
+    case EP_CLAIMS:
+        if (param (rq, "effect") && strcmp (param (rq, "effect"), "true") != 0 &&
+            strcmp (param (rq, "effect"), "false") != 0) {
+            g_set_error (error, FSIM_CLI_ERROR, FSIM_CLI_ERROR_USAGE,
+                         "effect '%s' is not true or false", param (rq, "effect"));
+            return FALSE;
+        }
+        rq->effect = g_strcmp0 (param (rq, "effect"), "true") == 0;
+        return TRUE;
     case EP_DIAGRAM:
         rq->diagram.top = FSIM_DIAGRAM_DEFAULT_TOP;
         return !param (rq, "top") || fsim_i_diagram_parse_top (param (rq, "top"),
@@ -266,10 +275,6 @@ fsim_serve_request_new (const FsimServeCatalog *c, const char *endpoint, const c
         return NULL;
     if (param (rq, "whatif") && !(rq->whatif = find_scenario (c, "whatif", param (rq, "whatif"), r)))
         return NULL;
-    if (rq->ep == EP_CLAIMS) {
-        fsim_serve_reply_error (r, 501, "claims are not in this build of flowsim yet");
-        return NULL;
-    }
     if (fsim_i_cmd_check_sets ((char **) rq->sets->pdata, &error) != FSIM_EXIT_OK ||
         !check_options (rq, &error)) {
         fsim_serve_reply_error (r, 400, "%s", error->message);
@@ -279,7 +284,42 @@ fsim_serve_request_new (const FsimServeCatalog *c, const char *endpoint, const c
 }
 
 /* What only the server forbids of an override: naming a file, and more users or friendships
- * than it allows. @path is the served file the overrides apply to. */
+ * than it allows. @s is the served file of @entry loaded with the overrides. */
+static gboolean
+check_scenario_limits (const FsimScenario *s, const FsimServeEntry *entry,
+                       const FsimServeLimits *limits, GError **error)
+{
+    const FsimPopulationSpec *ps = &s->population;
+    if (g_strcmp0 (ps->import_file, entry->import_file) != 0) {
+        g_set_error_literal (error, FSIM_CLI_ERROR, FSIM_CLI_ERROR_USAGE,
+                             "population.import: overrides cannot name files on this server");
+        return FALSE;
+    }
+    guint64 users = ps->kind == FSIM_POPULATION_GENERATED  ? ps->gen_users
+                    : ps->kind == FSIM_POPULATION_EXPLICIT ? ps->n_users
+                                                           : 0;
+    if (users > limits->max_users) {
+        g_set_error (error, FSIM_CLI_ERROR, FSIM_CLI_ERROR_USAGE,
+                     "population.users: %" G_GUINT64_FORMAT " users is over this server's "
+                     "limit of %" G_GUINT64_FORMAT " (flowsim serve --max-users)",
+                     users, limits->max_users);
+        return FALSE;
+    }
+    if (ps->kind == FSIM_POPULATION_GENERATED &&
+        (double) users * ps->mean_degree >
+            (double) limits->max_users * FRIEND_ENDS_PER_USER) {
+        g_set_error (error, FSIM_CLI_ERROR, FSIM_CLI_ERROR_USAGE,
+                     "population.mean_degree: %" G_GUINT64_FORMAT " users with %g friends "
+                     "each is over this server's limit of %" G_GUINT64_FORMAT " friendship "
+                     "ends (%d per allowed user)",
+                     users, ps->mean_degree, limits->max_users * FRIEND_ENDS_PER_USER,
+                     FRIEND_ENDS_PER_USER);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* check_scenario_limits() of @entry's file loaded with @rq's overrides, or its load error. */
 static gboolean
 check_limits (const FsimServeRequest *rq, const FsimServeEntry *entry,
               const FsimServeCatalog *c, const FsimServeLimits *limits, FsimServeReply *r)
@@ -287,34 +327,8 @@ check_limits (const FsimServeRequest *rq, const FsimServeEntry *entry,
     g_autoptr (GError) error = NULL;
     g_autoptr (FsimScenario) s =
         fsim_loader_load (entry->path, (const char *const *) rq->sets->pdata, &error);
-    if (!s) {
+    if (!s || !check_scenario_limits (s, entry, limits, &error)) {
         reply_failure (r, c, FSIM_EXIT_INPUT, error);
-        return FALSE;
-    }
-    const FsimPopulationSpec *ps = &s->population;
-    if (g_strcmp0 (ps->import_file, entry->import_file) != 0) {
-        fsim_serve_reply_error (r, 400, "population.import: overrides cannot name files on "
-                                        "this server");
-        return FALSE;
-    }
-    guint64 users = ps->kind == FSIM_POPULATION_GENERATED  ? ps->gen_users
-                    : ps->kind == FSIM_POPULATION_EXPLICIT ? ps->n_users
-                                                           : 0;
-    if (users > limits->max_users) {
-        fsim_serve_reply_error (r, 400, "population.users: %" G_GUINT64_FORMAT " users is over "
-                                "this server's limit of %" G_GUINT64_FORMAT " (flowsim serve "
-                                "--max-users)", users, limits->max_users);
-        return FALSE;
-    }
-    if (ps->kind == FSIM_POPULATION_GENERATED &&
-        (double) users * ps->mean_degree >
-            (double) limits->max_users * FRIEND_ENDS_PER_USER) {
-        fsim_serve_reply_error (r, 400, "population.mean_degree: %" G_GUINT64_FORMAT " users "
-                                "with %g friends each is over this server's limit of %"
-                                G_GUINT64_FORMAT " friendship ends (%d per allowed user)",
-                                users, ps->mean_degree,
-                                limits->max_users * FRIEND_ENDS_PER_USER,
-                                FRIEND_ENDS_PER_USER);
         return FALSE;
     }
     return TRUE;
@@ -332,36 +346,119 @@ content_type (const char *format)
     return "text/plain; charset=utf-8";
 }
 
-/* A request's population source: the server's cache under the request's key. */
+/* A request's population source: the server's cache under the request's key; and, with
+ * @sims, its whole simulation, shared with the other requests of the same state. */
 typedef struct {
-    FsimServePopCache *cache;
-    char *key;
+    FsimServeLender *cache;
+    FsimServeLender *sims;             /* nullable */
+    const FsimServeEntry *entry;       /* for the limits of a simulation built here */
+    const FsimServeLimits *limits;
+    const char *path;                  /* the scenario file and its overrides */
+    const char *const *sets;
+    FsimExit status;                   /* of its failed step */
 } PopSource;
 
 static FsimPopulation *
 pop_source_get (void *data, const FsimScenario *scenario, GError **error)
 {
     PopSource *ps = data;
-    return fsim_serve_pop_cache_get (ps->cache, ps->key, scenario, error);
+    g_autofree char *key = fsim_serve_pop_key (ps->path, ps->sets, scenario);
+    return fsim_serve_pop_cache_get (ps->cache, key, scenario, error);
 }
 
 static void
 pop_source_release (void *data, FsimPopulation *pop)
 {
     PopSource *ps = data;
-    fsim_serve_pop_cache_release (ps->cache, pop);
+    fsim_serve_lender_release (ps->cache, pop);
+}
+
+/* What fsim_i_cli_sim_init() does, with the server's limits checked after the load; sets
+ * ps->status on failure. */
+static gpointer
+sim_build (void *data, GError **error)
+{
+    PopSource *ps = data;
+    FsimExit *out_status = &ps->status;
+    const FsimSimOptions options = { .sets = ps->sets };
+    const FsimPopulationSource plain = { pop_source_get, pop_source_release, ps, NULL, NULL };
+    g_autoptr (FsimSim) sim = fsim_sim_load (ps->path, &options, error);
+    *out_status = FSIM_EXIT_INPUT;
+    if (!sim || !check_scenario_limits (sim->scenario, ps->entry, ps->limits, error))
+        return NULL;
+    if (!fsim_i_cli_sim_build (sim, &plain, error)) {
+        fsim_i_cli_sim_give_back (sim, &plain);
+        return NULL;
+    }
+    if (!fsim_sim_trace (sim, &options, error)) {
+        *out_status = FSIM_EXIT_INTERNAL;
+        fsim_i_cli_sim_give_back (sim, &plain);
+        return NULL;
+    }
+    return g_steal_pointer (&sim);
+}
+
+static FsimSim *
+pop_source_get_sim (void *data, const char *path, const char *const *sets, FsimExit *out_status,
+                    GError **error)
+{
+    PopSource *ps = data;
+    g_autoptr (GString) key = g_string_new (path);
+    for (const char *const *set = sets; set && *set; set++)
+        g_string_append_printf (key, "\n%s", *set);
+    ps->path = path;
+    ps->sets = sets;
+    ps->status = FSIM_EXIT_INPUT; /* a waiter's, if the build it waited for failed */
+    FsimSim *sim = fsim_serve_lender_get (ps->sims, key->str, sim_build, ps, error);
+    if (!sim)
+        *out_status = ps->status;
+    return sim;
+}
+
+static void
+pop_source_release_sim (void *data, FsimSim *sim)
+{
+    PopSource *ps = data;
+    fsim_serve_lender_release (ps->sims, sim);
+}
+
+static void
+sim_free (gpointer sim, gpointer pops)
+{
+    FsimSim *s = sim;
+    if (s->pop)
+        fsim_serve_lender_release (pops, g_steal_pointer (&s->pop));
+    fsim_sim_free (s);
+}
+
+FsimServeLender *
+fsim_serve_sim_cache_new (guint max_entries, FsimServeLender *pops)
+{
+    g_return_val_if_fail (pops != NULL, NULL);
+    return fsim_serve_lender_new (max_entries, sim_free, pops);
+}
+
+/* Do the simulations of @rq come from the cache of simulations (which checks the limits)? */
+static gboolean
+shares_sims (const FsimServeRequest *rq, const FsimServeLender *pops,
+             const FsimServeLender *sims)
+{
+    return pops && sims && (rq->ep == EP_RUN || rq->ep == EP_DIAGRAM || rq->ep == EP_TIMELINE);
 }
 
 /* Calls what the CLI command calls. */
 static FsimExit
-dispatch (const FsimServeRequest *rq, FsimServePopCache *pops, GString *out, GError **error)
+dispatch (const FsimServeRequest *rq, FsimServeLender *pops, FsimServeLender *sims,
+          const FsimServeLimits *limits, GString *out, GError **error)
 {
     const char *path = rq->entry->path;
     const char *const *sets = (const char *const *) rq->sets->pdata;
     FsimReportFormat format = FSIM_REPORT_JSON;
-    g_autofree char *key = pops ? fsim_serve_pop_key (path, sets) : NULL;
-    PopSource data = { pops, key };
-    const FsimPopulationSource cached = { pop_source_get, pop_source_release, &data };
+    gboolean shared = shares_sims (rq, pops, sims);
+    PopSource data = { pops, sims, rq->entry, limits, path, sets, FSIM_EXIT_INPUT };
+    const FsimPopulationSource cached = { pop_source_get, pop_source_release, &data,
+                                          shared ? pop_source_get_sim : NULL,
+                                          shared ? pop_source_release_sim : NULL };
     const FsimPopulationSource *source = pops ? &cached : NULL;
 
     switch (rq->ep) {
@@ -378,6 +475,9 @@ dispatch (const FsimServeRequest *rq, FsimServePopCache *pops, GString *out, GEr
     case EP_DIAGRAM:
         return fsim_i_diagram_render (path, sets, source, &rq->diagram, NULL, rq->format, out,
                                       error);
+    case EP_CLAIMS: /* the list needs no population; --effect builds its own, one per claim */
+        return fsim_i_claims_render (path, sets, rq->effect, strcmp (rq->format, "json") == 0,
+                                     out, error);
     default:
         g_assert_not_reached ();
     }
@@ -385,7 +485,8 @@ dispatch (const FsimServeRequest *rq, FsimServePopCache *pops, GString *out, GEr
 
 void
 fsim_serve_request_run (const FsimServeRequest *rq, const FsimServeCatalog *c,
-                        const FsimServeLimits *limits, FsimServePopCache *pops, FsimServeReply *r)
+                        const FsimServeLimits *limits, FsimServeLender *pops,
+                        FsimServeLender *sims, FsimServeReply *r)
 {
     g_autoptr (GError) error = NULL;
     g_autoptr (GString) out = g_string_new (NULL);
@@ -398,7 +499,9 @@ fsim_serve_request_run (const FsimServeRequest *rq, const FsimServeCatalog *c,
         return;
     }
     g_return_if_fail (fsim_serve_request_simulates (rq));
-    if (!check_limits (rq, rq->whatif ? rq->whatif : rq->entry, c, limits, r))
+    /* a shared simulation checks them itself, on the scenario it loads */
+    if (!shares_sims (rq, pops, sims) &&
+        !check_limits (rq, rq->whatif ? rq->whatif : rq->entry, c, limits, r))
         return;
     if (rq->ep == EP_TIMELINE && timeline_points (&rq->timeline) > limits->max_timeline_points) {
         fsim_serve_reply_error (r, 400, "a timeline of this server has at most %" G_GUINT64_FORMAT
@@ -406,7 +509,7 @@ fsim_serve_request_run (const FsimServeRequest *rq, const FsimServeCatalog *c,
                                 limits->max_timeline_points);
         return;
     }
-    FsimExit status = dispatch (rq, pops, out, &error);
+    FsimExit status = dispatch (rq, pops, sims, limits, out, &error);
     if (status != FSIM_EXIT_OK) {
         reply_failure (r, c, status, error);
         return;

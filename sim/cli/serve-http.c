@@ -22,10 +22,15 @@
  * CLI's function (serve-api.c) and passes the reply back to the main thread, which sends it.
  * Every libsoup object is touched by the main thread only.
  *
- * A simulation cannot be interrupted: when a request runs past config.timeout, its client gets
- * a 503 at once, and the worker finishes in the background (its answer goes to the cache, so
- * asking again later is fast). Jobs running or waiting are bounded (config.jobs + config.queue);
- * past that a request gets a 503 without waiting.
+ * Jobs running or waiting are bounded (config.jobs + config.queue, counted by in_flight); past
+ * that a request gets a 503 without waiting. When a request runs past config.timeout, its
+ * client gets a 503 at once and the job gives its place back:
+ *   - a job still waiting in the queue is dropped (its worker skips it);
+ *   - a simulation under way cannot be interrupted: it goes on "in the background", outside
+ *     in_flight, and the pool gets one more thread for as long as it runs, so that the place
+ *     it gave back can be used at once. Its answer goes to the cache (asking again later is
+ *     fast). At most config.jobs simulations run in the background; past that a timed-out
+ *     simulation keeps its place until it ends, so that timeouts cannot pile up threads.
  */
 
 #define RESOURCE_PREFIX "/org/flowsim/serve/"
@@ -43,9 +48,13 @@ typedef struct {
     GThreadPool *pool;
     GMainLoop *loop;
     FsimServeCache *cache;
-    FsimServePopCache *pops; /* shared by the workers */
-    guint in_flight; /* jobs given to the pool whose worker has not come back yet */
-    gint stopping;   /* atomic: workers skip what is still queued */
+    FsimServeLender *pops; /* populations, shared by the workers */
+    FsimServeLender *sims; /* traced simulations, shared by the workers; only with pops */
+    guint port;         /* the one listened on */
+    gboolean loopback;  /* listening on a loopback address only */
+    guint in_flight;  /* jobs given to the pool, neither back nor timed out (see the top) */
+    guint background; /* timed-out simulations still running, each with a thread of its own */
+    gint stopping;    /* atomic: workers skip what is still queued */
 } Server;
 
 typedef struct {
@@ -57,7 +66,11 @@ typedef struct {
     FsimServeReply reply; /* written by the worker */
     guint timeout_id;
     gint64 started;
+    gint stage;         /* atomic: JOB_QUEUED, then JOB_RUNNING (worker) or JOB_DROPPED (timeout) */
+    gboolean in_flight; /* counted in server->in_flight (main thread) */
 } Job;
+
+enum { JOB_QUEUED, JOB_RUNNING, JOB_DROPPED };
 
 static void
 add_headers (SoupServerMessage *msg)
@@ -150,16 +163,40 @@ job_answer (Job *job, const FsimServeReply *r)
     g_object_unref (msg);
 }
 
+/* The pool's threads: config.jobs, and one for each simulation running in the background. */
+static void
+pool_resize (Server *s)
+{
+    g_thread_pool_set_max_threads (s->pool, (gint) (s->config.jobs + s->background), NULL);
+}
+
+/* Main thread: @job past its time gives its place back (see the top). */
 static gboolean
 job_timeout (gpointer data)
 {
     Job *job = data;
+    Server *s = job->server;
     g_auto (FsimServeReply) r = { 0 };
     job->timeout_id = 0;
-    fsim_serve_reply_error (&r, 503,
-                            "the simulation took longer than %g s (flowsim serve --timeout); "
-                            "it goes on in the background: ask again in a while",
-                            job->server->config.timeout);
+    if (g_atomic_int_compare_and_exchange (&job->stage, JOB_QUEUED, JOB_DROPPED)) {
+        fsim_serve_reply_error (&r, 503,
+                                "the simulation did not start within %g s (flowsim serve "
+                                "--timeout): the server is busy, ask again in a while",
+                                s->config.timeout);
+        job->in_flight = FALSE;
+        s->in_flight--;
+    } else {
+        fsim_serve_reply_error (&r, 503,
+                                "the simulation took longer than %g s (flowsim serve --timeout); "
+                                "it goes on in the background: ask again in a while",
+                                s->config.timeout);
+        if (s->background < s->config.jobs) {
+            job->in_flight = FALSE;
+            s->in_flight--;
+            s->background++;
+            pool_resize (s);
+        }
+    }
     job_answer (job, &r);
     return G_SOURCE_REMOVE;
 }
@@ -170,8 +207,14 @@ job_done (gpointer data)
 {
     Job *job = data;
     Server *s = job->server;
-    s->in_flight--;
-    if (!g_atomic_int_get (&s->stopping)) {
+    gboolean dropped = g_atomic_int_get (&job->stage) == JOB_DROPPED;
+    if (job->in_flight) {
+        s->in_flight--;
+    } else if (!dropped) { /* it ran in the background */
+        s->background--;
+        pool_resize (s);
+    }
+    if (!dropped && !g_atomic_int_get (&s->stopping)) {
         if (job->reply.status == 200 && s->cache) {
             g_autoptr (GBytes) body = g_bytes_new (job->reply.body->str, job->reply.body->len);
             fsim_serve_cache_insert (s->cache, job->key, job->reply.content_type, body);
@@ -188,10 +231,13 @@ job_run (gpointer data, gpointer user_data)
 {
     Job *job = data;
     Server *s = user_data;
-    if (g_atomic_int_get (&s->stopping))
+    if (!g_atomic_int_compare_and_exchange (&job->stage, JOB_QUEUED, JOB_RUNNING))
+        ; /* dropped on its timeout: nothing to do, nobody waits */
+    else if (g_atomic_int_get (&s->stopping))
         fsim_serve_reply_error (&job->reply, 503, "the server is stopping");
     else
-        fsim_serve_request_run (job->rq, s->catalog, &s->config.limits, s->pops, &job->reply);
+        fsim_serve_request_run (job->rq, s->catalog, &s->config.limits, s->pops, s->sims,
+                                &job->reply);
     g_main_context_invoke (NULL, job_done, job);
 }
 
@@ -207,6 +253,8 @@ start_job (Server *s, SoupServerMessage *msg, FsimServeRequest *rq, const char *
     job->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (job_msg_finished), job);
     job->timeout_id = g_timeout_add ((guint) (s->config.timeout * 1000.0), job_timeout, job);
     soup_server_message_pause (msg);
+    job->stage = JOB_QUEUED;
+    job->in_flight = TRUE;
     s->in_flight++;
     g_thread_pool_push (s->pool, job, NULL);
 }
@@ -224,7 +272,7 @@ serve_api (Server *s, SoupServerMessage *msg, const char *path)
         fsim_serve_request_new (s->catalog, path + strlen ("/api/"), query, &r);
 
     if (rq && !fsim_serve_request_simulates (rq))
-        fsim_serve_request_run (rq, s->catalog, &s->config.limits, NULL, &r);
+        fsim_serve_request_run (rq, s->catalog, &s->config.limits, NULL, NULL, &r);
     if (!rq || r.status) {
         respond_reply (msg, &r);
         log_request (s, msg, r.status, started);
@@ -305,7 +353,57 @@ handle (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *
         serve_file (s, msg, path);
 }
 
-/* Before the body is read: refuse what is too large to be one of ours. */
+/*
+ * DNS rebinding: a page from elsewhere whose name the attacker makes resolve to this machine
+ * would be same-origin with the explorer and could use it. Such a request carries the
+ * attacker's name in Host, so only names this server answers to are accepted (with the port
+ * listened on; without a port, only for port 80):
+ *   - on a loopback address: 127.0.0.1, localhost, [::1] and the --listen address;
+ *   - with --listen elsewhere: any IP address, localhost, and this machine's own host name
+ *     (g_get_host_name(), also with ".local", as mDNS names it): a rebinding needs a name the
+ *     attacker controls, and an IP address is no one's name.
+ */
+static gboolean
+host_allowed (const Server *s, const char *host)
+{
+    if (!host)
+        return FALSE;
+    g_autofree char *name = NULL;
+    const char *port = NULL;
+    if (host[0] == '[') { /* [IPv6]:port */
+        const char *close = strchr (host, ']');
+        if (!close)
+            return FALSE;
+        name = g_strndup (host + 1, (gsize) (close - host - 1));
+        if (close[1] == ':')
+            port = close + 2;
+        else if (close[1] != '\0')
+            return FALSE;
+    } else {
+        const char *colon = strrchr (host, ':');
+        name = colon ? g_strndup (host, (gsize) (colon - host)) : g_strdup (host);
+        port = colon ? colon + 1 : NULL;
+    }
+    guint64 number = 0;
+    if (port ? !g_ascii_string_to_unsigned (port, 10, 1, 65535, &number, NULL) ||
+                   number != s->port
+             : s->port != 80)
+        return FALSE;
+    if (g_ascii_strcasecmp (name, "localhost") == 0)
+        return TRUE;
+    g_autoptr (GInetAddress) address = g_inet_address_new_from_string (name);
+    g_autoptr (GInetAddress) listening = g_inet_address_new_from_string (s->config.listen);
+    if (s->loopback)
+        return address && (g_inet_address_equal (address, listening) ||
+                           strcmp (name, "127.0.0.1") == 0 || strcmp (name, "::1") == 0);
+    if (address)
+        return TRUE;
+    g_autofree char *local = g_strconcat (g_get_host_name (), ".local", NULL);
+    return g_ascii_strcasecmp (name, g_get_host_name ()) == 0 ||
+           g_ascii_strcasecmp (name, local) == 0;
+}
+
+/* Before the body is read: refuse what is not for us (Host) or too large to be one of ours. */
 static void
 handle_early (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
               gpointer data)
@@ -317,7 +415,14 @@ handle_early (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashT
     (void) soup;
     (void) query;
 
-    if (target > s->config.max_request) {
+    if (!host_allowed (s, soup_message_headers_get_one (h, "Host"))) {
+        respond_error (msg, 403, s->loopback
+                                     ? "this server answers to 127.0.0.1, localhost and [::1] "
+                                       "with its port only (Host header)"
+                                     : "this server answers to IP addresses, localhost and this "
+                                       "machine's name with its port only (Host header)");
+        log_request (s, msg, 403, g_get_monotonic_time ());
+    } else if (target > s->config.max_request) {
         g_autofree char *m = g_strdup_printf ("the request is %zu bytes long; this server "
                                               "takes at most %zu (flowsim serve --max-request)",
                                               target, s->config.max_request);
@@ -367,6 +472,8 @@ start_listening (Server *s, GError **error)
         listeners ? g_socket_get_local_address (listeners->data, NULL) : NULL;
     g_slist_free (listeners);
     guint port = local ? g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)) : 0;
+    s->port = port;
+    s->loopback = g_inet_address_get_is_loopback (address);
     gboolean v6 = g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6;
     fprintf (stdout, "flowsim serve: %zu scenarios at http://%s%s%s:%u/ (Ctrl-C to stop)\n",
              fsim_serve_catalog_size (s->catalog), v6 ? "[" : "", s->config.listen,
@@ -400,7 +507,8 @@ server_clear (Server *s)
     }
     g_clear_pointer (&s->loop, g_main_loop_unref);
     g_clear_pointer (&s->cache, fsim_serve_cache_free);
-    g_clear_pointer (&s->pops, fsim_serve_pop_cache_free); /* no worker left */
+    g_clear_pointer (&s->sims, fsim_serve_lender_free); /* no worker left */
+    g_clear_pointer (&s->pops, fsim_serve_lender_free); /* after the sims, which borrow */
     g_clear_pointer (&s->catalog, fsim_serve_catalog_free);
 }
 
@@ -413,6 +521,7 @@ fsim_serve_run (FsimServeCatalog *catalog, const FsimServeConfig *config, GError
     s.loop = g_main_loop_new (NULL, FALSE);
     s.cache = config->cache_bytes ? fsim_serve_cache_new (config->cache_bytes) : NULL;
     s.pops = config->populations ? fsim_serve_pop_cache_new (config->populations) : NULL;
+    s.sims = s.pops ? fsim_serve_sim_cache_new (config->populations, s.pops) : NULL;
     s.soup = soup_server_new ("server-header", "flowsim/" FSIM_VERSION " ", NULL);
     s.pool = g_thread_pool_new (job_run, &s, (gint) config->jobs, FALSE, NULL);
     soup_server_add_early_handler (s.soup, NULL, handle_early, &s, NULL);
@@ -428,7 +537,8 @@ fsim_serve_run (FsimServeCatalog *catalog, const FsimServeConfig *config, GError
     g_main_loop_run (s.loop);
     g_source_remove (sigint);
     g_source_remove (sigterm);
-    fprintf (stderr, "flowsim serve: stopping (%u simulations to finish)\n", s.in_flight);
+    fprintf (stderr, "flowsim serve: stopping (%u simulations to finish)\n",
+             s.in_flight + s.background);
     server_clear (&s);
     fprintf (stderr, "flowsim serve: stopped\n");
     return FSIM_EXIT_OK;

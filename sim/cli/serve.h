@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "population.h"
 #include "scenario.h"
+#include "sim.h"
 
 /* ---- serve-catalog.c: the scenarios a server offers, by id ---- */
 
@@ -45,22 +46,38 @@ const char *fsim_serve_catalog_json (const FsimServeCatalog *c);
  * relative to their folder, as a client knows them. */
 char *fsim_serve_catalog_clean_message (const FsimServeCatalog *c, const char *message);
 
-/* ---- serve-population.c: populations kept between requests (thread-safe) ---- */
+/* ---- serve-lender.c: values kept between requests by key, lent to workers (thread-safe) ---- */
 
-typedef struct FsimServePopCache FsimServePopCache;
+typedef struct FsimServeLender FsimServeLender;
 
-/* A cache of at most @max_entries populations (0: each is freed when its request is done). */
-FsimServePopCache *fsim_serve_pop_cache_new (guint max_entries);
-/* Only once no population is lent any more. */
-void fsim_serve_pop_cache_free (FsimServePopCache *c);
+/* Builds the value for a key: NULL with @error set on failure. */
+typedef gpointer (*FsimServeBuild) (void *data, GError **error);
+
+/* Keeps at most @max_entries values (0: each is freed when its last borrower is done), freed
+ * with @free_value (value, @free_data). Can't fail. */
+FsimServeLender *fsim_serve_lender_new (guint max_entries, GFunc free_value, gpointer free_data);
+/* Only once nothing is lent or being built any more. */
+void fsim_serve_lender_free (FsimServeLender *l);
+/* The value for @key: kept, being built by another worker (then waited for), or built here
+ * by @build (@data). Lent, to be used read-only, until released. NULL with @error set if
+ * @build failed (nothing is kept then). */
+gpointer fsim_serve_lender_get (FsimServeLender *l, const char *key, FsimServeBuild build,
+                                void *data, GError **error);
+void fsim_serve_lender_release (FsimServeLender *l, gpointer value);
+
+/* ---- serve-population.c: populations kept between requests ---- */
+
+/* A lender of populations, at most @max_entries kept. */
+FsimServeLender *fsim_serve_pop_cache_new (guint max_entries);
 /* The key of the population of @path with @sets: the path and the overrides that can change
- * the population (transfer full). Can't fail. */
-char *fsim_serve_pop_key (const char *path, const char *const *sets);
-/* The population for @key, built from @scenario if not cached; lent until released. NULL
- * with @error set if it cannot be built. */
-FsimPopulation *fsim_serve_pop_cache_get (FsimServePopCache *c, const char *key,
+ * the population (transfer full). @scenario (nullable): @path loaded with @sets, whose claims
+ * tell which choices leave the population as it is (without it, none does). Can't fail. */
+char *fsim_serve_pop_key (const char *path, const char *const *sets,
+                          const FsimScenario *scenario);
+/* The population for @key, built from @scenario if not kept; lent until
+ * fsim_serve_lender_release(). NULL with @error set if it cannot be built. */
+FsimPopulation *fsim_serve_pop_cache_get (FsimServeLender *c, const char *key,
                                           const FsimScenario *scenario, GError **error);
-void fsim_serve_pop_cache_release (FsimServePopCache *c, FsimPopulation *pop);
 
 /* ---- serve-api.c: one API request, run on a worker thread ---- */
 
@@ -106,12 +123,19 @@ gboolean fsim_serve_request_simulates (const FsimServeRequest *rq);
 /**
  * fsim_serve_request_run:
  * Answers @rq into @r (cleared first): checks the overrides against @limits, then calls the
- * same function as the CLI command, with the population from @pops (nullable: built).
+ * same function as the CLI command, with the population from @pops (nullable: built) and the
+ * traced simulation from @sims (nullable: traced here; only with @pops;
+ * fsim_serve_sim_cache_new()).
  * Thread-safe: @c and @limits are only read. Can't fail (a failure is an error reply).
  */
 void fsim_serve_request_run (const FsimServeRequest *rq, const FsimServeCatalog *c,
-                             const FsimServeLimits *limits, FsimServePopCache *pops,
-                             FsimServeReply *r);
+                             const FsimServeLimits *limits, FsimServeLender *pops,
+                             FsimServeLender *sims, FsimServeReply *r);
+
+/* A lender of traced simulations (FsimSim, shared by the requests of one state: the page asks
+ * for the run and the diagram at once), at most @max_entries kept, their populations borrowed
+ * from @pops, which must outlive it. */
+FsimServeLender *fsim_serve_sim_cache_new (guint max_entries, FsimServeLender *pops);
 
 /* ---- serve-http.c: the server ---- */
 

@@ -126,6 +126,50 @@ lookup_alternative (FsimJsonDoc *doc, const cJSON *claim, const cJSON *node, con
 }
 
 /* What the JSON phase needs of a claim: an id, alternatives with unique ids, a default. */
+/* Alternative @a of the claim's @alts, named @aw in messages: an object with a unique id,
+ * whose `set` (if any) overrides the model only. */
+static gboolean
+check_alternative (FsimJsonDoc *doc, const cJSON *alts, const cJSON *a, const char *aw,
+                   GError **error)
+{
+    if (!cJSON_IsObject (a)) {
+        fsim_i_error_at (error, doc, a, FALSE, FSIM_LOADER_ERROR_SCHEMA,
+                         "%s: expected an alternative (an object), got %s", aw,
+                         fsim_i_json_type_name (a));
+        return FALSE;
+    }
+    const char *id = require_id (doc, a, "id", aw, error);
+    if (!id)
+        return FALSE;
+    for (const cJSON *b = alts->child; b != a; b = b->next) {
+        if (strcmp (string_of (b, "id"), id) == 0) {
+            const FsimNodeLoc *bl = fsim_i_json_loc (doc, b);
+            fsim_i_error_at (error, doc, cJSON_GetObjectItemCaseSensitive (a, "id"), FALSE,
+                             FSIM_LOADER_ERROR_REFERENCE,
+                             "%s.id: duplicate alternative id '%s' (first defined at %d:%d)", aw,
+                             id, bl ? bl->line : 0, bl ? bl->col : 0);
+            return FALSE;
+        }
+    }
+    const cJSON *set = cJSON_GetObjectItemCaseSensitive (a, "set");
+    if (set && !cJSON_IsObject (set)) {
+        fsim_i_error_at (error, doc, set, FALSE, FSIM_LOADER_ERROR_SCHEMA,
+                         "%s.set: expected an object of PATH: VALUE overrides, got %s", aw,
+                         fsim_i_json_type_name (set));
+        return FALSE;
+    }
+    for (const cJSON *m = set ? set->child : NULL; m; m = m->next) {
+        if (g_str_has_prefix (m->string, "claims") || fsim_i_is_choice_path (m->string)) {
+            fsim_i_error_at (error, doc, m, TRUE, FSIM_LOADER_ERROR_SET,
+                             "%s.set: '%s': an alternative sets the model, not the claims or "
+                             "the choices",
+                             aw, m->string);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 static gboolean
 check_claim (FsimJsonDoc *doc, const cJSON *claim, int ci, GError **error)
 {
@@ -160,41 +204,8 @@ check_claim (FsimJsonDoc *doc, const cJSON *claim, int ci, GError **error)
     int ai = 0;
     for (const cJSON *a = alts->child; a; a = a->next, ai++) {
         g_autofree char *aw = g_strdup_printf ("%s.alternatives[%d]", where, ai);
-        if (!cJSON_IsObject (a)) {
-            fsim_i_error_at (error, doc, a, FALSE, FSIM_LOADER_ERROR_SCHEMA,
-                             "%s: expected an alternative (an object), got %s", aw,
-                             fsim_i_json_type_name (a));
+        if (!check_alternative (doc, alts, a, aw, error))
             return FALSE;
-        }
-        const char *id = require_id (doc, a, "id", aw, error);
-        if (!id)
-            return FALSE;
-        for (const cJSON *b = alts->child; b != a; b = b->next) {
-            if (strcmp (string_of (b, "id"), id) == 0) {
-                const FsimNodeLoc *bl = fsim_i_json_loc (doc, b);
-                fsim_i_error_at (error, doc, cJSON_GetObjectItemCaseSensitive (a, "id"), FALSE,
-                                 FSIM_LOADER_ERROR_REFERENCE,
-                                 "%s.id: duplicate alternative id '%s' (first defined at %d:%d)",
-                                 aw, id, bl ? bl->line : 0, bl ? bl->col : 0);
-                return FALSE;
-            }
-        }
-        const cJSON *set = cJSON_GetObjectItemCaseSensitive (a, "set");
-        if (set && !cJSON_IsObject (set)) {
-            fsim_i_error_at (error, doc, set, FALSE, FSIM_LOADER_ERROR_SCHEMA,
-                             "%s.set: expected an object of PATH: VALUE overrides, got %s", aw,
-                             fsim_i_json_type_name (set));
-            return FALSE;
-        }
-        for (const cJSON *m = set ? set->child : NULL; m; m = m->next) {
-            if (g_str_has_prefix (m->string, "claims") || fsim_i_is_choice_path (m->string)) {
-                fsim_i_error_at (error, doc, m, TRUE, FSIM_LOADER_ERROR_SET,
-                                 "%s.set: '%s': an alternative sets the model, not the claims "
-                                 "or the choices",
-                                 aw, m->string);
-                return FALSE;
-            }
-        }
     }
     const cJSON *def = cJSON_GetObjectItemCaseSensitive (claim, "default");
     if (!def) {

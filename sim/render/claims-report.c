@@ -95,20 +95,31 @@ fsim_claims_report_header_line (const FsimScenario *s, GString *out)
 }
 
 char *
-fsim_claims_report_csv_cell (const FsimScenario *s)
+fsim_claims_report_choice (const FsimClaim *c, size_t chosen)
+{
+    g_return_val_if_fail (chosen < c->n_alternatives, NULL);
+    if (chosen == c->default_alternative)
+        return g_strdup_printf ("%s (default)", c->alternatives[chosen].id);
+    return g_strdup_printf ("%s (chosen; default %s)", c->alternatives[chosen].id,
+                            c->alternatives[c->default_alternative].id);
+}
+
+char *
+fsim_claims_report_csv_cell_with (const FsimScenario *s, const size_t *chosen)
 {
     GString *out = g_string_new (NULL);
     for (size_t i = 0; i < s->n_claims; i++) {
         const FsimClaim *c = &s->claims[i];
-        g_string_append_printf (out, "%s%s=%s", i ? "; " : "", c->id,
-                                c->alternatives[c->chosen].id);
-        if (c->chosen == c->default_alternative)
-            g_string_append (out, " (default)");
-        else
-            g_string_append_printf (out, " (chosen; default %s)",
-                                    c->alternatives[c->default_alternative].id);
+        g_autofree char *choice = fsim_claims_report_choice (c, chosen ? chosen[i] : c->chosen);
+        g_string_append_printf (out, "%s%s=%s", i ? "; " : "", c->id, choice);
     }
     return g_string_free (out, FALSE);
+}
+
+char *
+fsim_claims_report_csv_cell (const FsimScenario *s)
+{
+    return fsim_claims_report_csv_cell_with (s, NULL);
 }
 
 /* ---- flowsim claims ------------------------------------------------------------------------ */

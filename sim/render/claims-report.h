@@ -29,6 +29,12 @@ void fsim_claims_report_json (FsimJsonWriter *w, const FsimScenario *s);
 void fsim_claims_report_header_line (const FsimScenario *s, GString *out);
 /* Returns: (transfer full) the CSV cell's text (not yet quoted). Can't fail. */
 char *fsim_claims_report_csv_cell (const FsimScenario *s);
+/* The same with @chosen[i] (an index into claim i's alternatives) in force instead of each
+ * claim's own choice: a sweep whose settings pick alternatives. @chosen may be NULL. */
+char *fsim_claims_report_csv_cell_with (const FsimScenario *s, const size_t *chosen);
+/* One claim's part of the cell, without its id: "ALT (default)" or "ALT (chosen; default
+ * ALT)" for alternative @chosen (transfer full; not cleaned). */
+char *fsim_claims_report_choice (const FsimClaim *c, size_t chosen);
 
 /*
  * flowsim claims: every claim, its alternatives, their evidence, party, summary and sources.

@@ -352,7 +352,8 @@ fsim_output_open (const char *path, GError **error)
     if (fsim_input_file_was_read ((guint64) st.st_dev, (guint64) st.st_ino)) {
         g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
                      "will not write '%s': it is an input of this run (the scenario, or a "
-                     "file it includes, extends or imports); choose another output file",
+                     "file it includes, extends, imports or loads as its snapshot); choose "
+                     "another output file",
                      path);
         return NULL;
     }

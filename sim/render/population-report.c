@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "bits.h"
+#include "claims-report.h"
 #include "json-writer.h"
 #include "population-private.h"
 #include "population-report.h"
@@ -196,6 +197,7 @@ render_text (const FsimScenario *s, const FsimPopulation *pop, const FsimPopulat
     pair (out, "Scenario", g_strdup (s->id ? s->id : "(policy file, no scenario)"));
     pair (out, "Seed", g_strdup_printf ("%" G_GUINT64_FORMAT, s->seed));
     pair (out, "Source", source_text (s));
+    fsim_claims_report_text (s, out); /* as in run's report: the population may rest on them */
     text_friendships (pop, st, out);
     text_adoption (s, pop, st, out);
     text_settings (s, pop, st, out);
@@ -324,6 +326,7 @@ render_json (const FsimScenario *s, const FsimPopulation *pop, const FsimPopulat
     json_population (s, pop, st, &w);
     json_adoption (s, st, &w);
     json_settings (s, st, &w);
+    fsim_claims_report_json (&w, s);
     fsim_jw_close (&w, '}');
     g_string_append_c (out, '\n');
 }

@@ -7,6 +7,7 @@
 
 #include <glib.h>
 
+#include "claims-report.h"
 #include "csv.h"
 #include "json-writer.h"
 #include "sweep-report.h"
@@ -74,6 +75,23 @@ setting_text (const FsimSweep *sw, size_t k)
     return g_string_free (out, FALSE);
 }
 
+/* The alternatives in force in setting @k (one per claim of the sweep's scenario). */
+static const size_t *
+chosen_of (const FsimSweep *sw, size_t k)
+{
+    return sw->chosen + k * sw->scenario->n_claims;
+}
+
+/* Does setting @k take another alternative than the scenario (with --set and --claim)? */
+static gboolean
+claims_differ (const FsimSweep *sw, size_t k)
+{
+    for (size_t c = 0; c < sw->scenario->n_claims; c++)
+        if (chosen_of (sw, k)[c] != sw->scenario->claims[c].chosen)
+            return TRUE;
+    return FALSE;
+}
+
 /* "1-20" for consecutive seeds, else the list (transfer full). */
 static char *
 seeds_text (const FsimSweep *sw)
@@ -123,6 +141,13 @@ text_header (const FsimSweep *sw, GString *out)
     if (sw->snapshot)
         pair (out, "Note", g_strdup ("the population comes from a snapshot: the seeds do not "
                                      "change it, so they give the same numbers"));
+    fsim_claims_report_text (sw->scenario, out);
+    for (size_t k = 0; k < sw->n_settings; k++)
+        if (claims_differ (sw, k)) {
+            g_string_append (out, "  Some settings below take other alternatives: each says "
+                                  "which.\n");
+            break;
+        }
 }
 
 static void
@@ -147,7 +172,15 @@ text_setting (const FsimSweep *sw, size_t k, GString *out)
         title = g_strdup ("\n");
     } else {
         g_autofree char *values = setting_text (sw, k);
-        title = g_strdup_printf ("\nSetting %zu of %zu: %s\n", k + 1, sw->n_settings, values);
+        g_autofree char *claims = NULL;
+        if (claims_differ (sw, k)) {
+            g_autofree char *cell = fsim_claims_report_csv_cell_with (sw->scenario,
+                                                                      chosen_of (sw, k));
+            g_autofree char *clean = fsim_text_clean (cell);
+            claims = g_strdup_printf ("  claims in force: %s\n", clean);
+        }
+        title = g_strdup_printf ("\nSetting %zu of %zu: %s\n%s", k + 1, sw->n_settings, values,
+                                 claims ? claims : "");
     }
     fsim_table_finish (&t, title, out);
 }
@@ -273,6 +306,7 @@ json_header (FsimJsonWriter *w, const FsimSweep *sw)
     fsim_jw_uint (w, "populations_built", sw->n_populations);
     fsim_jw_bool (w, "snapshot", sw->snapshot);
     fsim_jw_str (w, "interval", "95% confidence interval of the mean over the seeds (Student's t)");
+    fsim_claims_report_json (w, sw->scenario);
 }
 
 static void
@@ -292,6 +326,12 @@ render_json (const FsimSweep *sw, gssize tornado, GString *out)
         for (size_t i = 0; i < sw->n_vary; i++)
             fsim_jw_str (&w, sw->vary[i].path,
                          sw->vary[i].values[fsim_sweep_value_of (sw, k, i)]);
+        fsim_jw_close (&w, '}');
+        fsim_jw_key (&w, "claims_in_force"); /* claim id: alternative id, in this setting */
+        fsim_jw_open (&w, '{');
+        for (size_t c = 0; c < sw->scenario->n_claims; c++)
+            fsim_jw_str (&w, sw->scenario->claims[c].id,
+                         sw->scenario->claims[c].alternatives[chosen_of (sw, k)[c]].id);
         fsim_jw_close (&w, '}');
         fsim_jw_key (&w, "metrics");
         fsim_jw_open (&w, '[');
@@ -317,8 +357,13 @@ render_csv (const FsimSweep *sw, GString *out)
         g_string_append_c (out, ',');
         fsim_csv_cell (out, sw->vary[i].path);
     }
-    g_string_append (out, ",metric,n,mean,sd,ci95_low,ci95_high,min,max\r\n");
-    for (size_t k = 0; k < sw->n_settings; k++)
+    g_string_append (out, ",metric,n,mean,sd,ci95_low,ci95_high,min,max");
+    g_string_append (out, sw->scenario->n_claims ? ",claims\r\n" : "\r\n");
+    for (size_t k = 0; k < sw->n_settings; k++) {
+        g_autofree char *claims = sw->scenario->n_claims
+                                      ? fsim_claims_report_csv_cell_with (sw->scenario,
+                                                                          chosen_of (sw, k))
+                                      : NULL;
         for (size_t m = 0; m < sw->n_metrics; m++) {
             const FsimSweepStats *st = &sw->stats[k * sw->n_metrics + m];
             const double v[] = { st->mean, st->sd, st->ci_low, st->ci_high, st->min, st->max };
@@ -334,8 +379,13 @@ render_csv (const FsimSweep *sw, GString *out)
                 g_string_append_c (out, ',');
                 append_num (out, v[j], "");
             }
+            if (claims) {
+                g_string_append_c (out, ',');
+                fsim_csv_cell (out, claims);
+            }
             g_string_append (out, "\r\n");
         }
+    }
 }
 
 static void
@@ -344,8 +394,13 @@ render_csv_tornado (const FsimSweep *sw, size_t metric, GString *out)
     size_t n = 0;
     g_autofree FsimTornadoBar *bars = fsim_sweep_tornado (sw, metric, &n);
 
+    /* claims: those of the baseline (setting 1: every parameter at its first value) */
+    g_autofree char *claims = sw->scenario->n_claims
+                                  ? fsim_claims_report_csv_cell_with (sw->scenario, sw->chosen)
+                                  : NULL;
     g_string_append (out, "rank,metric,parameter,lowest_value,lowest_mean,highest_value,"
-                          "highest_mean,swing,noise\r\n");
+                          "highest_mean,swing,noise");
+    g_string_append (out, claims ? ",claims\r\n" : "\r\n");
     for (size_t i = 0; i < n; i++) {
         const FsimSweepVary *v = &sw->vary[bars[i].vary];
         g_string_append_printf (out, "%zu,", i + 1);
@@ -362,6 +417,10 @@ render_csv_tornado (const FsimSweep *sw, size_t metric, GString *out)
         for (size_t j = 0; j < G_N_ELEMENTS (rest); j++) {
             g_string_append_c (out, ',');
             append_num (out, rest[j], "");
+        }
+        if (claims) {
+            g_string_append_c (out, ',');
+            fsim_csv_cell (out, claims);
         }
         g_string_append (out, "\r\n");
     }

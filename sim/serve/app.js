@@ -10,7 +10,8 @@
 const $ = (id) => document.getElementById(id);
 const DAY_MS = 86400000;
 
-const state = { catalog: null, scenario: null, sets: [] }; // sets: [[path, value], ...]
+// sets: [[path, value], ...]; claims: the scenario's, as /api/claims lists them
+const state = { catalog: null, scenario: null, sets: [], claims: [] };
 const shown = { timeline: null, runController: null, started: 0 };
 
 // ---- the URL and the overrides ----
@@ -272,10 +273,62 @@ function buildExplain (s) {
   $('explain').textContent = '';
 }
 
-function buildClaims (s) {
-  // The claims hook: once scenarios have contested claims (`flowsim run --claim`), each gets a
-  // control here; the API's /api/claims answers 501 until then.
+// One control per contested claim (/api/claims: what `flowsim claims --format json` prints):
+// its alternatives with their evidence and party. Choosing one is `--claim CLAIM=ALT`, the
+// override `choices.CLAIM=ALT`; the scenario's own choice (the one in force as written) is no
+// override at all.
+async function buildClaims (s) {
+  const box = $('claims');
+  clear(box);
+  state.claims = [];
   $('claims-box').hidden = !(s.claims && s.claims.length);
+  if ($('claims-box').hidden) return;
+  let list;
+  try {
+    list = await getJson('/api/claims?scenario=' + encodeURIComponent(s.id));
+  } catch (e) {
+    box.appendChild(el('p', 'cannot read the claims: ' + e.message, 'error'));
+    return;
+  }
+  if (state.scenario !== s) return; // another scenario was picked meanwhile
+  state.claims = list.claims;
+  for (const c of list.claims) {
+    const div = el('div', null, 'claim');
+    div.dataset.claim = c.id;
+    div.appendChild(el('p', c.question || c.id, 'question'));
+    for (const a of c.alternatives) {
+      const label = el('label', null, 'alternative'), radio = el('input');
+      radio.type = 'radio';
+      radio.name = 'claim-' + c.id;
+      radio.value = a.id;
+      radio.dataset.claim = c.id;
+      radio.onchange = () => {
+        putSet('choices.' + c.id, a.id === c.chosen ? null : a.id);
+        changed();
+      };
+      label.appendChild(radio);
+      label.appendChild(document.createTextNode(' ' + a.id + ' '));
+      const kind = a.evidence + (a.party ? ' by ' + a.party : '') +
+        (a.id === c.default ? ', the default' : '');
+      label.appendChild(el('span', '(' + kind + ')', 'evidence'));
+      label.appendChild(el('span', a.summary, 'summary'));
+      const sources = (a.sources || []).map((src) =>
+        [src.publisher, src.date].filter((x) => x).join(' ') || src.url).filter((x) => x);
+      if (sources.length) label.appendChild(el('span', 'Sources: ' + sources.join('; '), 'summary'));
+      div.appendChild(label);
+    }
+    box.appendChild(div);
+  }
+  syncClaims();
+}
+
+function syncClaims () {
+  for (const c of state.claims || []) {
+    const alt = getSet('choices.' + c.id) || c.chosen;
+    for (const radio of document.querySelectorAll('input[data-claim="' + CSS.escape(c.id) + '"]')) {
+      radio.checked = radio.value === alt;
+    }
+  }
 }
 
 function buildAbout (s) {
@@ -330,12 +383,17 @@ function syncControls () {
       jur.disabled = st.loc !== 'server';
     }
   }
+  syncClaims();
   showOverrides();
 }
 
 function showOverrides () {
   const args = ['flowsim', 'run', state.scenario.id + '.json'];
-  for (const [p, v] of state.sets) args.push('--set', shellQuote(p + '=' + v));
+  for (const [p, v] of state.sets) {
+    // choices.CLAIM=ALT is what --claim CLAIM=ALT adds
+    if (p.startsWith('choices.')) args.push('--claim', shellQuote(p.slice(8) + '=' + v));
+    else args.push('--set', shellQuote(p + '=' + v));
+  }
   $('cli').textContent = args.join(' ');
   const list = $('overrides');
   clear(list);
@@ -415,6 +473,66 @@ async function refresh (q) {
     return;
   }
   refreshTimeline();
+  refreshDiff();
+}
+
+// ---- compared with the scenario as written (/api/diff, only while its box is open) ----
+
+async function refreshDiff () {
+  const box = $('diff-box');
+  const q = query(state.sets);
+  if (!box.open || box.dataset.query === q) return;
+  box.dataset.query = q;
+  clear($('diff-summary'));
+  clear($('diff-partners'));
+  if (!state.sets.length) {
+    $('diff-status').textContent = 'Nothing changed: this is the scenario as written.';
+    box.dataset.rendered = q;
+    return;
+  }
+  $('diff-status').textContent = 'comparing…';
+  let d;
+  try {
+    d = await getJson('/api/diff?' + q);
+  } catch (e) {
+    if (box.dataset.query === q) $('diff-status').textContent = e.message;
+    return;
+  }
+  if (box.dataset.query !== q) return; // a newer state is on its way
+  showDiff(d);
+  box.dataset.rendered = q;
+}
+
+function showDiff (d) {
+  const list = $('diff-summary');
+  const moved = d.partners.filter((p) => p.people_before !== p.people_after ||
+    p.flows_gained || p.flows_lost);
+  $('diff-status').textContent = d.changed
+    ? 'What the changes did, on the same ' + fmt(d.population.users) + ' people:'
+    : 'The changes make no difference to who is reached.';
+  const e = d.exposure;
+  list.appendChild(el('li', 'People reached by any partner: ' + fmt(e.before) + ' as written, ' +
+    fmt(e.after) + ' now (' + fmt(e.newly_exposed) + ' newly, ' + fmt(e.no_longer_exposed) +
+    ' no longer).'));
+  d.whatif.claims.forEach((c, i) => {
+    const was = d.base.claims[i];
+    if (was && was.id === c.id && was.in_force !== c.in_force) {
+      list.appendChild(el('li', 'Claim ' + c.id + ': ' + was.in_force + ' as written, ' + c.in_force + ' now.'));
+    }
+  });
+  for (const j of d.jurisdictions.filter((x) => x.users_before !== x.users_after ||
+    x.without_consent_before !== x.without_consent_after)) {
+    list.appendChild(el('li', (j.jurisdiction === 'device' ? 'On the device' : 'Stored in ' + j.jurisdiction) +
+      ': ' + fmt(j.users_before) + ' → ' + fmt(j.users_after) + ' users, ' +
+      fmt(j.without_consent_before) + ' → ' + fmt(j.without_consent_after) + ' without consent.'));
+  }
+  list.appendChild(el('li', moved.length + ' of ' + d.partners.length + ' partners changed' +
+    (moved.length ? ':' : '.')));
+  const rows = moved.map((p) => row([[p.id], [p.in_words, 'words'], [fmt(p.people_before), 'num'],
+    [fmt(p.people_after), 'num'], [fmt(p.flows_gained), 'num'], [fmt(p.flows_lost), 'num']],
+  { 'data-partner': p.id }));
+  table($('diff-partners'), [['partner'], ['in words'], ['people as written', 1], ['now', 1],
+    ['flows gained', 1], ['flows lost', 1]], rows);
 }
 
 // The timeline does not depend on the date: it is drawn again only when something else changed.
@@ -450,6 +568,7 @@ function showReport (r) {
   });
   table($('fields'), [['field'], [''], ['users reached', 1], ['without consent', 1]], fields);
   showFindings(r);
+  showClaimsInForce(r);
 }
 
 function showFindings (r) {
@@ -475,6 +594,23 @@ function showFindings (r) {
   if (none.length) {
     list.appendChild(el('li', 'Reached nobody: ' + none.slice(0, 12).map((p) => p.id).join(', ') +
       (none.length > 12 ? ' and ' + (none.length - 12) + ' more' : '') + '.'));
+  }
+}
+
+// The report's own statement of the claims its numbers rest on (its "claims" member).
+function showClaimsInForce (r) {
+  const list = $('in-force');
+  clear(list);
+  $('in-force-box').hidden = !(r.claims && r.claims.length);
+  for (const c of r.claims || []) {
+    const li = el('li');
+    li.dataset.claim = c.id;
+    li.dataset.inForce = c.in_force;
+    li.appendChild(el('strong', c.id + ': '));
+    const how = c.in_force + '; ' + (c.is_default ? 'the default' : 'chosen, the default is ' + c.default) +
+      '; ' + c.evidence + (c.party ? ' by ' + c.party : '');
+    li.appendChild(document.createTextNode(c.summary + ' (' + how + ')'));
+    list.appendChild(li);
   }
 }
 
@@ -530,6 +666,7 @@ async function start () {
   sel.onchange = () => pick(sel.value, []);
   $('reset').onclick = () => pick(state.scenario.id, []);
   $('explain-form').onsubmit = (ev) => { ev.preventDefault(); explain(); };
+  $('diff-box').ontoggle = () => refreshDiff();
   const url = readUrl();
   pick(url.scenario || 'device-partners-2018', url.sets);
 }

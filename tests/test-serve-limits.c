@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: MIT */
+/* test-serve-limits.c: `flowsim serve`'s limits (request size, users, busy, time, the place a
+ * timed-out request gives back, 50 requests at once), its Host check against DNS rebinding
+ * and its options; the server stays up past each, and stops cleanly on SIGTERM and SIGINT. */
+#include "config.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "serve-util.h"
+
+/* The status of "GET /@target HTTP/1.1" sent with @host as its Host header (NULL: none), on a
+ * raw connection: a client library would set Host itself. A 403 must say why. */
+static guint
+status_with_host (const Server *s, const char *target, const char *host)
+{
+    g_autoptr (GSocketClient) client = g_socket_client_new ();
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GSocketConnection) connection =
+        g_socket_client_connect_to_host (client, "127.0.0.1", (guint16) s->port, NULL, &error);
+    g_assert_no_error (error);
+    g_autofree char *request = g_strdup_printf ("GET /%s HTTP/1.1\r\n%s%s%sConnection: close"
+                                                "\r\n\r\n", target, host ? "Host: " : "",
+                                                host ? host : "", host ? "\r\n" : "");
+    GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+    g_output_stream_write_all (out, request, strlen (request), NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_autoptr (GByteArray) answer = g_byte_array_new ();
+    GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+    char buffer[4096];
+    gssize n;
+    while ((n = g_input_stream_read (in, buffer, sizeof buffer, NULL, &error)) > 0)
+        g_byte_array_append (answer, (const guint8 *) buffer, (guint) n);
+    g_assert_no_error (error);
+    g_byte_array_append (answer, (const guint8 *) "", 1);
+    const char *text = (const char *) answer->data;
+    g_assert_true (g_str_has_prefix (text, "HTTP/1.1 "));
+    if (atoi (text + strlen ("HTTP/1.1 ")) == 403)
+        fsim_assert_contains (text, "\"error\": \"this server answers to ");
+    return (guint) atoi (text + strlen ("HTTP/1.1 "));
+}
+
+/* DNS rebinding: on loopback, only the loopback names with the right port are answered. */
+static void
+test_serve_bad_host (void)
+{
+    char *ok[] = { g_strdup_printf ("127.0.0.1:%d", shared->port),
+                   g_strdup_printf ("localhost:%d", shared->port),
+                   g_strdup_printf ("LocalHost:%d", shared->port),
+                   g_strdup_printf ("[::1]:%d", shared->port) };
+    for (size_t i = 0; i < G_N_ELEMENTS (ok); i++) {
+        g_assert_cmpuint (status_with_host (shared, "api/scenarios", ok[i]), ==, 200);
+        g_free (ok[i]);
+    }
+    char *bad[] = { g_strdup_printf ("evil.example:%d", shared->port),
+                    g_strdup_printf ("127.0.0.1.nip.io:%d", shared->port),
+                    g_strdup_printf ("localhost.evil.example:%d", shared->port),
+                    g_strdup_printf ("10.0.0.1:%d", shared->port),
+                    g_strdup_printf ("127.0.0.1:%d", shared->port + 1),
+                    g_strdup ("127.0.0.1"), g_strdup ("localhost:") };
+    for (size_t i = 0; i < G_N_ELEMENTS (bad); i++) {
+        g_assert_cmpuint (status_with_host (shared, "", bad[i]), ==, 403);
+        g_assert_cmpuint (status_with_host (shared, "api/run?scenario=tour", bad[i]), ==, 403);
+        g_free (bad[i]);
+    }
+    /* no Host, or one libsoup cannot read (400) */
+    g_assert_cmpuint (status_with_host (shared, "api/scenarios", NULL), !=, 200);
+    g_autofree char *broken = g_strdup_printf ("[::1:%d", shared->port);
+    g_assert_cmpuint (status_with_host (shared, "api/scenarios", broken), ==, 400);
+
+    /* --listen elsewhere: IP addresses, localhost and this machine's name */
+    Server *open = server_start ((const char *const[]) { "--listen=0.0.0.0", NULL });
+    const char *const names[][2] = { { "10.1.2.3", "200" }, { "[fe80::1]", "200" },
+                                     { "localhost", "200" }, { g_get_host_name (), "200" },
+                                     { "evil.example", "403" }, { "10.1.2.3.nip.io", "403" } };
+    for (size_t i = 0; i < G_N_ELEMENTS (names); i++) {
+        g_autofree char *host = g_strdup_printf ("%s:%d", names[i][0], open->port);
+        g_assert_cmpuint (status_with_host (open, "api/scenarios", host), ==,
+                          (guint) atoi (names[i][1]));
+    }
+    g_autofree char *port = g_strdup_printf ("10.1.2.3:%d", open->port + 1);
+    g_assert_cmpuint (status_with_host (open, "api/scenarios", port), ==, 403);
+    g_autofree char *err = server_stop (open, SIGTERM);
+    fsim_assert_contains (err, "flowsim serve: warning: listening on 0.0.0.0");
+}
+
+static void
+test_serve_limits_request_size (void)
+{
+    g_autoptr (GString) target = g_string_new ("api/run?scenario=tour");
+    while (target->len < 20000)
+        g_string_append (target, "&set=date%3D2015-05-01");
+    g_autoptr (Reply) r = get (target->str);
+    g_assert_cmpuint (r->status, ==, 414);
+    fsim_assert_contains (r->body, "this server takes at most 16384");
+    g_autofree char *body = g_strnfill (100000, 'x');
+    g_autoptr (Reply) big = request_full (shared, "POST", "api/run?scenario=tour", body);
+    g_assert_cmpuint (big->status, ==, 413);
+    /* still up */
+    g_autoptr (Reply) ok = get ("api/scenarios");
+    g_assert_cmpuint (ok->status, ==, 200);
+}
+
+static void
+test_serve_limits_users (void)
+{
+    assert_error ("api/run?scenario=device-partners-2018&set=population.users%3D100001", 400,
+                  "population.users: 100001 users is over this server's limit of 100000");
+    assert_error ("api/run?scenario=device-partners-2018&set=population.mean_degree%3D4000", 400,
+                  "population.mean_degree: 10000 users with 4000 friends each is over");
+    assert_error ("api/timeline?scenario=tour&from=2000-01-01&to=2019-01-01&step=1w", 400,
+                  "a timeline of this server has at most 200 dates");
+}
+
+/* One simulation at a time and none waiting: of three at once, one runs, the others get
+ * 503 at once, and the server stays up. */
+static void
+test_serve_limits_busy (void)
+{
+    Server *s = server_start ((const char *const[]) { "--jobs=1", "--queue=0", "--cache=0",
+                                                      NULL });
+    char *targets[3];
+    for (int i = 0; i < 3; i++)
+        targets[i] = g_strdup_printf ("api/run?scenario=device-partners-2018"
+                                      "&set=date%%3D2018-0%d-01", i + 1);
+    Batch b = batch (s, targets, 3);
+    g_assert_cmpuint (b.other, ==, 0);
+    g_assert_cmpuint (b.ok, >=, 1);
+    g_assert_cmpuint (b.busy, >=, 1);
+    g_assert_cmpuint (b.ok + b.busy, ==, 3);
+    g_autoptr (Reply) after = request_full (s, "GET", "api/run?scenario=tour", NULL);
+    g_assert_cmpuint (after->status, ==, 200);
+    for (int i = 0; i < 3; i++)
+        g_free (targets[i]);
+    g_autofree char *err = server_stop (s, SIGTERM);
+    fsim_assert_contains (err, "flowsim serve: stopped");
+}
+
+/* A request past --timeout gets 503 at once; the server stays up, and the simulation, finished
+ * in the background, answers the same request from the cache. */
+static void
+test_serve_limits_timeout (void)
+{
+    Server *s = server_start ((const char *const[]) { "--timeout=0.3", NULL });
+    const char *target = "api/run?scenario=device-partners-2018&set=population.users%3D100000";
+    g_autoptr (Reply) r = request_full (s, "GET", target, NULL);
+    g_assert_cmpuint (r->status, ==, 503);
+    fsim_assert_contains (r->body, "the simulation took longer than 0.3 s");
+    g_autoptr (Reply) up = request_full (s, "GET", "api/scenarios", NULL);
+    g_assert_cmpuint (up->status, ==, 200);
+    guint status = 503;
+    for (int i = 0; i < 600 && status != 200; i++) { /* up to a minute on a loaded machine */
+        g_usleep (100000);
+        g_autoptr (Reply) again = request_full (s, "GET", target, NULL);
+        status = again->status;
+        if (status == 200)
+            fsim_assert_contains (again->body, "\"users\": 100000,");
+    }
+    g_assert_cmpuint (status, ==, 200);
+    g_autofree char *err = server_stop (s, SIGINT);
+    fsim_assert_contains (err, "flowsim serve: stopped");
+}
+
+/* A request for a new population of @users (seconds to build) times out while it runs. */
+static void
+assert_times_out (const Server *s, int users)
+{
+    g_autofree char *target = g_strdup_printf (
+        "api/run?scenario=device-partners-2018&set=population.users%%3D%d", users);
+    g_autoptr (Reply) r = request_full (s, "GET", target, NULL);
+    g_assert_cmpuint (r->status, ==, 503);
+    fsim_assert_contains (r->body, "it goes on in the background");
+}
+
+/* A request past --timeout gives its place back: with one job and no queue, the next request
+ * is simulated while the timed-out one goes on in the background; but no more than --jobs run
+ * in the background, so a second timed-out simulation keeps its place and the next request
+ * finds the server busy. */
+static void
+test_serve_limits_timeout_slot (void)
+{
+    Server *s = server_start ((const char *const[]) { "--jobs=1", "--queue=0", "--timeout=0.3",
+                                                      "--cache=0", "--populations=0", NULL });
+    assert_times_out (s, 100000);
+    g_autoptr (Reply) next = request_full (s, "GET", "api/run?scenario=tour", NULL);
+    g_assert_cmpuint (next->status, ==, 200);
+    fsim_assert_contains (next->body, "\"scenario\": \"tour\"");
+
+    assert_times_out (s, 99999);
+    g_autoptr (Reply) busy = request_full (s, "GET", "api/run?scenario=tour&format=csv", NULL);
+    g_assert_cmpuint (busy->status, ==, 503);
+    fsim_assert_contains (busy->body, "busy: 1 simulations are running or waiting");
+    /* once the simulations are over, the places are free again */
+    guint status = 503;
+    for (int i = 0; i < 1200 && status != 200; i++) { /* up to two minutes when loaded */
+        g_usleep (100000);
+        g_autoptr (Reply) again = request_full (s, "GET", "api/run?scenario=tour&format=csv", NULL);
+        status = again->status;
+    }
+    g_assert_cmpuint (status, ==, 200);
+    g_autofree char *err = server_stop (s, SIGTERM);
+    fsim_assert_contains (err, "flowsim serve: stopped");
+
+    /* with a queue: a request that times out while it waits is dropped, and its place too */
+    s = server_start ((const char *const[]) { "--jobs=1", "--queue=1", "--timeout=0.3",
+                                              "--cache=0", "--populations=0", NULL });
+    assert_times_out (s, 100000); /* in the background */
+    assert_times_out (s, 99999);  /* keeps its place */
+    g_autoptr (Reply) waited = request_full (s, "GET", "api/run?scenario=tour", NULL);
+    g_assert_cmpuint (waited->status, ==, 503);
+    fsim_assert_contains (waited->body, "the simulation did not start within 0.3 s");
+    g_autoptr (Reply) waited2 = request_full (s, "GET", "api/run?scenario=tour&format=csv", NULL);
+    g_assert_cmpuint (waited2->status, ==, 503);
+    fsim_assert_contains (waited2->body, "the simulation did not start within 0.3 s");
+    g_free (err);
+    err = server_stop (s, SIGTERM);
+    fsim_assert_contains (err, "flowsim serve: stopped");
+}
+
+/* 50 requests at once, each a different simulation, all answered. */
+static void
+test_serve_concurrent (void)
+{
+    char *targets[50];
+    for (int i = 0; i < 50; i++)
+        targets[i] = g_strdup_printf ("api/run?scenario=tour&set=date%%3D2014-%02d-%02d",
+                                      1 + i % 12, 1 + i / 12);
+    Batch b = batch (shared, targets, 50);
+    g_assert_cmpuint (b.ok, ==, 50);
+    for (int i = 0; i < 50; i++)
+        g_free (targets[i]);
+}
+
+static void
+test_serve_options (void)
+{
+    g_autoptr (FsimTestRun) bad = FSIM_RUN ("serve", "--listen", "nowhere", "--port", "0");
+    g_assert_cmpint (bad->status, ==, 2);
+    fsim_assert_contains (bad->err, "--listen 'nowhere' is not an IP address");
+    g_autoptr (FsimTestRun) port = FSIM_RUN ("serve", "--port", "70000");
+    g_assert_cmpint (port->status, ==, 2);
+    fsim_assert_contains (port->err, "--port 70000 is not from 0 to 65535");
+    g_autofree char *scratch = fsim_test_scratch_new ();
+    g_autoptr (FsimTestRun) empty = FSIM_RUN ("serve", "--port", "0", scratch);
+    g_assert_cmpint (empty->status, ==, 3);
+    fsim_assert_contains (empty->err, "no scenario file in");
+    fsim_test_scratch_free (g_steal_pointer (&scratch));
+    g_autoptr (FsimTestRun) help = FSIM_RUN ("serve", "--help");
+    g_assert_cmpint (help->status, ==, 0);
+    fsim_assert_contains (help->out, "--max-users=N");
+}
+
+int
+main (int argc, char **argv)
+{
+    serve_test_init (&argc, &argv);
+    g_test_add_func ("/serve/bad/host", test_serve_bad_host);
+    g_test_add_func ("/serve/limits/request-size", test_serve_limits_request_size);
+    g_test_add_func ("/serve/limits/users", test_serve_limits_users);
+    g_test_add_func ("/serve/limits/busy", test_serve_limits_busy);
+    g_test_add_func ("/serve/limits/timeout", test_serve_limits_timeout);
+    g_test_add_func ("/serve/limits/timeout-slot", test_serve_limits_timeout_slot);
+    g_test_add_func ("/serve/concurrent", test_serve_concurrent);
+    g_test_add_func ("/serve/options", test_serve_options);
+    return serve_test_run ();
+}
