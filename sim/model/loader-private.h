@@ -117,7 +117,9 @@ typedef struct {
     GHashTable *api_ix;
     GHashTable *partner_ix;
     GHashTable *rule_ix;
-    GPtrArray *errors; /* GError*: the failed entities of the stage being converted */
+    GPtrArray *errors; /* GError*: the failed entities of every stage so far */
+    guint stage_start; /* errors->len when the current stage began */
+    gboolean after_failure; /* an earlier stage had errors: its names may be missing */
 } FsimConv;
 
 /* Errors reported for one file before the loader stops (docs/format.md, "Error messages"). */
@@ -125,10 +127,22 @@ typedef struct {
 
 /* An entity of an array (a field, API, partner, rule, expectation) failed with *@local: keep
  * its error (stealing it) and say whether to go on with the next entity (FALSE once
- * FSIM_LOADER_MAX_ERRORS are kept). A stage ends with fsim_i_stage_ok(). */
+ * FSIM_LOADER_MAX_ERRORS are kept). A stage ends with fsim_i_stage_ok(). An error marked by
+ * fsim_i_unmatched_name() is dropped rather than kept. */
 gboolean fsim_i_keep_error (FsimConv *c, GError **local);
-/* No entity of the stage failed. */
+/* No entity of the current stage failed (earlier stages may have). */
 gboolean fsim_i_stage_ok (const FsimConv *c);
+
+/* Called after an error that a name (of a field, API, scope or partner) matches nothing: after
+ * a stage with errors the entity named may be one that failed, so the error is marked for
+ * fsim_i_keep_error() to drop (it would be caused by the error before it). Returns FALSE. */
+gboolean fsim_i_unmatched_name (FsimConv *c, GError **error);
+/* fsim_i_fail() then fsim_i_unmatched_name(): a name that matches nothing. */
+gboolean fsim_i_fail_name (FsimConv *c, GError **error, const cJSON *node, gboolean at_key,
+                           FsimLoaderError code, const FsimJPath *path, const char *fmt, ...)
+    G_GNUC_PRINTF (7, 8);
+/* Was @error marked by fsim_i_unmatched_name()? */
+gboolean fsim_i_is_caused (const GError *error);
 
 /* Sets a located error "FILE:LINE:COL: PATH: MESSAGE" and returns FALSE. */
 gboolean fsim_i_fail (FsimConv *c, GError **error, const cJSON *node, gboolean at_key,

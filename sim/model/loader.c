@@ -58,10 +58,35 @@ register_id (FsimConv *c, GHashTable *ix, const char *id, size_t index, const cJ
     return TRUE;
 }
 
+/* An entity that failed to convert keeps the id it was given, if it was read and is not taken,
+ * so that what refers to it is not reported as naming nothing (issue 15: errors of later kinds
+ * are reported too, without the ones this failure would cause). */
+static void
+register_failed (FsimConv *c, GHashTable *ix, const char *id, size_t index)
+{
+    (void) c;
+    if (id && !g_hash_table_contains (ix, id))
+        g_hash_table_insert (ix, (gpointer) id, GSIZE_TO_POINTER (index + 1));
+}
+
 static gssize
 lookup (GHashTable *ix, const char *id)
 {
     return (gssize) GPOINTER_TO_SIZE (g_hash_table_lookup (ix, id)) - 1;
+}
+
+static gboolean fail_unknown (FsimConv *c, GError **error, const cJSON *node,
+                              const FsimJPath *path, const char *what, const char *id,
+                              const char *const *known, size_t n);
+
+/* fail_unknown() for the name of an entity (an API, scope or partner), which may be one that
+ * failed to convert. */
+static gboolean
+fail_unknown_name (FsimConv *c, GError **error, const cJSON *node, const FsimJPath *path,
+                   const char *what, const char *id, const char *const *known, size_t n)
+{
+    fail_unknown (c, error, node, path, what, id, known, n);
+    return fsim_i_unmatched_name (c, error);
 }
 
 /* Error for an id that names nothing: suggest the closest, or list the few there are. */
@@ -139,6 +164,7 @@ convert_fields (FsimConv *c, const cJSON *root, GError **error)
             || !fsim_i_get_id (c, e, "id", &p, &f->id, &local)
             || !fsim_i_get_string (c, e, "label", &p, &f->label, &local)
             || !fsim_i_get_bool (c, e, "sensitive", &p, &f->sensitive, &local)) {
+            register_failed (c, c->field_ix, f->id, i);
             if (!fsim_i_keep_error (c, &local))
                 break;
             continue;
@@ -259,9 +285,11 @@ convert_apis (FsimConv *c, const cJSON *root, GError **error)
         c->s->n_apis = i + 1;
         g_autoptr(GError) local = NULL;
         FsimJPath ip = FSIM_JP_KEY (&p, "id");
-        if ((!convert_api (c, e, &p, &c->s->apis[i], &local)
-             || !register_id (c, c->api_ix, c->s->apis[i].id, i, e, &ip, "API", &local))
-            && !fsim_i_keep_error (c, &local))
+        if (!convert_api (c, e, &p, &c->s->apis[i], &local))
+            register_failed (c, c->api_ix, c->s->apis[i].id, i);
+        else
+            register_id (c, c->api_ix, c->s->apis[i].id, i, e, &ip, "API", &local);
+        if (local && !fsim_i_keep_error (c, &local))
             break;
     }
     return fsim_i_stage_ok (c);
@@ -330,7 +358,7 @@ convert_share (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimShare *sh, G
         for (size_t i = 0; i < c->s->n_partners; i++)
             ids[i] = c->s->partners[i].id;
         FsimJPath wp = FSIM_JP_KEY (p, "with");
-        return fail_unknown (c, error, cJSON_GetObjectItemCaseSensitive (e, "with"), &wp,
+        return fail_unknown_name (c, error, cJSON_GetObjectItemCaseSensitive (e, "with"), &wp,
                              "partner", with, ids, c->s->n_partners);
     }
     sh->partner = (size_t) q;
@@ -402,7 +430,7 @@ convert_integrates (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimPartner
             g_autofree const char **ids = g_new0 (const char *, c->s->n_apis + 1);
             for (size_t i = 0; i < c->s->n_apis; i++)
                 ids[i] = c->s->apis[i].id;
-            return fail_unknown (c, error, cJSON_GetArrayItem (arr, (int) k), &ip, "API",
+            return fail_unknown_name (c, error, cJSON_GetArrayItem (arr, (int) k), &ip, "API",
                                  apis[k], ids, c->s->n_apis);
         }
         for (size_t j = 0; j < k; j++)
@@ -427,7 +455,7 @@ fail_request (FsimConv *c, GError **error, const cJSON *node, const FsimJPath *p
                                     "scope '%s' is offered by API '%s', which the partner does "
                                     "not integrate (add it to 'integrates')", scope,
                                     c->s->apis[k].id);
-    return fail_unknown (c, error, node, path, "scope", scope,
+    return fail_unknown_name (c, error, node, path, "scope", scope,
                          (const char *const *) offered->pdata, offered->len);
 }
 
@@ -588,7 +616,7 @@ check_rule_patterns (FsimConv *c, const cJSON *e, const FsimJPath *p, const Fsim
         for (size_t k = 0; k < c->s->n_apis; k++)
             ids[k] = c->s->apis[k].id;
         FsimJPath ip = FSIM_JP_IDX (&ap, i);
-        return fail_unknown (c, error, cJSON_GetArrayItem (aarr, i), &ip, "API", r->apis[i],
+        return fail_unknown_name (c, error, cJSON_GetArrayItem (aarr, i), &ip, "API", r->apis[i],
                              ids, c->s->n_apis);
     }
     const cJSON *sarr = cJSON_GetObjectItemCaseSensitive (e, "scopes");
@@ -684,6 +712,10 @@ gboolean
 fsim_i_keep_error (FsimConv *c, GError **local)
 {
     g_assert (local && *local);
+    if (fsim_i_is_caused (*local)) {
+        g_clear_error (local);
+        return TRUE;
+    }
     g_ptr_array_add (c->errors, g_steal_pointer (local));
     return c->errors->len < FSIM_LOADER_MAX_ERRORS;
 }
@@ -691,7 +723,7 @@ fsim_i_keep_error (FsimConv *c, GError **local)
 gboolean
 fsim_i_stage_ok (const FsimConv *c)
 {
-    return c->errors->len == 0;
+    return c->errors->len == c->stage_start;
 }
 
 /* Every kept error in one GError (the code of the first): one "FILE:LINE:COL: MESSAGE" line
@@ -711,6 +743,83 @@ combine_errors (GPtrArray *errors, const char *path, GError **error)
     if (errors->len >= FSIM_LOADER_MAX_ERRORS)
         g_string_append_printf (all, "\n%s: stopped after %u errors", path, errors->len);
     g_set_error_literal (error, first->domain, first->code, all->str);
+}
+
+/* ---- the stages ----------------------------------------------------------------------------- */
+
+/* Runs one stage; an error it returns (rather than keeps) is kept. Whether it had no error. */
+static gboolean
+run_stage (FsimConv *c, gboolean (*fn) (FsimConv *, const cJSON *, GError **),
+           const cJSON *node)
+{
+    g_autoptr (GError) local = NULL;
+    c->stage_start = c->errors->len;
+    if (!fn (c, node, &local) && local)
+        fsim_i_keep_error (c, &local);
+    return fsim_i_stage_ok (c);
+}
+
+static const char EMPTY_ID[] = "";
+
+/* What failed to convert is left so that the later stages can read it: every id, kind and
+ * field set of an entity exists (an id that could not be read is "", which no id equals). */
+static void
+make_readable (FsimConv *c)
+{
+    FsimScenario *s = c->s;
+    for (size_t f = 0; f < s->n_fields; f++)
+        if (!s->fields[f].id)
+            s->fields[f].id = g_strdup (EMPTY_ID);
+    for (size_t a = 0; a < s->n_apis; a++) {
+        FsimApi *api = &s->apis[a];
+        if (!api->id)
+            api->id = g_strdup (EMPTY_ID);
+        for (size_t k = 0; k < api->n_scopes; k++) {
+            if (!api->scopes[k].id)
+                api->scopes[k].id = g_strdup (EMPTY_ID);
+            if (!api->scopes[k].fields)
+                api->scopes[k].fields = fsim_bits_new (s->field_words);
+        }
+    }
+    for (size_t p = 0; p < s->n_partners; p++) {
+        if (!s->partners[p].id)
+            s->partners[p].id = g_strdup (EMPTY_ID);
+        if (!s->partners[p].kind)
+            s->partners[p].kind = g_strdup (EMPTY_ID);
+    }
+}
+
+static gboolean
+convert_population_stage (FsimConv *c, const cJSON *root, GError **error)
+{
+    const cJSON *pop = cJSON_GetObjectItemCaseSensitive (root, "population");
+    return pop == NULL || fsim_i_convert_population (c, pop, error);
+}
+
+/*
+ * Converts every kind of entity in turn and keeps the errors of all of them, up to
+ * FSIM_LOADER_MAX_ERRORS: an error in a field does not hide one in a rule. A kind whose
+ * entities failed is made readable (make_readable) before the next kind refers to it; a failed
+ * entity keeps its id, and a later name that matches nothing is left out
+ * (fsim_i_unmatched_name), so that no error is reported that a failure before it caused.
+ */
+static gboolean
+convert_stages (FsimConv *c, const cJSON *root)
+{
+    gboolean (*const stages[]) (FsimConv *, const cJSON *, GError **) = {
+        convert_top, convert_fields, convert_apis, convert_partners, convert_rules,
+        convert_population_stage, fsim_i_convert_expect, fsim_i_convert_claims,
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS (stages); i++) {
+        if (c->errors->len >= FSIM_LOADER_MAX_ERRORS)
+            break;
+        run_stage (c, stages[i], root);
+        if (c->errors->len > 0) {
+            make_readable (c);
+            c->after_failure = TRUE;
+        }
+    }
+    return c->errors->len == 0;
 }
 
 FsimScenario *
@@ -745,15 +854,9 @@ fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path, GError **
         NULL,
     };
     gboolean ok = fsim_i_check_object (&c, root, NULL, merged_keys, NULL, error)
-                  && fsim_i_check_model_work (&c, root, error)
-                  && convert_top (&c, root, error) && convert_fields (&c, root, error)
-                  && convert_apis (&c, root, error) && convert_partners (&c, root, error)
-                  && convert_rules (&c, root, error)
-                  && fsim_i_check_model_size (&c, root, error);
-    const cJSON *pop = cJSON_GetObjectItemCaseSensitive (root, "population");
-    if (ok && pop)
-        ok = fsim_i_convert_population (&c, pop, error);
-    ok = ok && fsim_i_convert_expect (&c, root, error) && fsim_i_convert_claims (&c, root, error);
+                  && fsim_i_check_model_work (&c, root, error);
+    if (ok)
+        ok = convert_stages (&c, root) && fsim_i_check_model_size (&c, root, error);
     if (c.errors->len > 0)
         combine_errors (c.errors, path, error);
     g_ptr_array_unref (c.errors);
