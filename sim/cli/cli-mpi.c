@@ -271,8 +271,18 @@ build_slice (FsimSim *sim, GError **error)
         size_t first = fsim_population_slice_first (n, (size_t) size, (size_t) rank);
         size_t last = fsim_population_slice_first (n, (size_t) size, (size_t) rank + 1);
 
-        sim->decisions = fsim_decisions_new (s, s->date);
-        return fsim_population_slice_build (s, &comm, first, last - first, error);
+        FsimPopulationSlice *slice =
+            fsim_population_slice_build (s, &comm, first, last - first, error);
+
+        /* then the decisions, as fsim_sim_build() does; a failure here (out of memory) is
+         * this rank's alone, and the caller makes the ranks agree on it */
+        if (slice != NULL)
+            sim->decisions = fsim_decisions_try_new (s, s->date, error);
+        if (sim->decisions == NULL) {
+            fsim_population_slice_free (slice);
+            return NULL;
+        }
+        return slice;
     }
     if (!fsim_sim_build (sim, NULL, error))
         return NULL;
