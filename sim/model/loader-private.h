@@ -70,7 +70,22 @@ gboolean fsim_i_check_top_keys (FsimJsonDoc *doc, const cJSON *root, gboolean sc
 /* "did you mean" helper: the candidate closest to @word, or NULL if none is close. */
 #define fsim_i_closest fsim_text_closest
 
-/* Apply one set path of a claim's alternative (loader-merge.c): replace the value(s) at @path
+/* loader-merge.c: an entity's "id" (NULL if it has none), the entity of @array with @id, and
+ * @value put where @old was in @parent (an array, or an object at @key), @old buried. */
+const char *fsim_i_entity_id (const cJSON *entity);
+cJSON *fsim_i_find_by_id (const cJSON *array, const char *id);
+void fsim_i_json_replace (FsimJsonDoc *doc, cJSON *parent, cJSON *old, const char *key,
+                          cJSON *value);
+
+/* loader-set.c: a file's own `set`, kept in doc for the layers above it; applied to the merged
+ * @result (the "choices" paths alone, or all the others); the command line's --set, in order. */
+gboolean fsim_i_keep_file_sets (FsimJsonDoc *doc, cJSON *root, GError **error);
+gboolean fsim_i_apply_file_sets (FsimJsonDoc *doc, cJSON *result, gboolean choices,
+                                 GError **error);
+gboolean fsim_i_apply_cli_sets (FsimJsonDoc *doc, cJSON *result, const char *const *sets,
+                                gboolean choices, GError **error);
+
+/* Apply one set path of a claim's alternative (loader-set.c): replace the value(s) at @path
  * in @root by @value (taking ownership), without recording an override (doc->overrides);
  * messages are located at @where's key. */
 gboolean fsim_i_apply_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value,
