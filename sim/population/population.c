@@ -175,8 +175,9 @@ build_explicit (const FsimScenario *s, FsimPopulation *pop, GError **error)
 
 /* ---- generated users ----------------------------------------------------------------------- */
 
-static FsimFriends *
-generate_friends (const FsimScenario *s, unsigned n_threads, GError **error)
+/* The generator's parameters from the spec and seed. */
+void
+fsim_i_population_gen_params (const FsimScenario *s, FsimGenParams *out_params)
 {
     const FsimPopulationSpec *ps = &s->population;
     FsimGenParams params = FSIM_GEN_PARAMS_INIT;
@@ -190,6 +191,15 @@ generate_friends (const FsimScenario *s, unsigned n_threads, GError **error)
     params.max_degree = ps->max_degree ? ps->max_degree : FSIM_GEN_DEFAULT_MAX_DEGREE;
     params.community_size = ps->community_size;
     params.rewire = ps->rewire;
+    *out_params = params;
+}
+
+static FsimFriends *
+generate_friends (const FsimScenario *s, unsigned n_threads, GError **error)
+{
+    FsimGenParams params;
+
+    fsim_i_population_gen_params (s, &params);
     params.n_threads = n_threads;
     return fsim_friends_generate_params (&params, error);
 }
