@@ -131,7 +131,7 @@ draw_group_pairs (FblModel *m, size_t a, size_t b, FsimRng *rng, GroupScratch *s
     size_t pair_cap = s->cap / 2;
 
     for (size_t u = a; u < b; u++) {
-        s->w[u - a] = MIN (m->share * (double) m->target[u], limit);
+        s->w[u - a] = MIN (m->share * (double) m->target[u - m->base], limit);
         total += s->w[u - a];
     }
     s->len = 0;
@@ -143,7 +143,7 @@ draw_group_pairs (FblModel *m, size_t a, size_t b, FsimRng *rng, GroupScratch *s
 
             if (p < 1.0 && fsim_i_rng_double (rng) >= p)
                 continue;
-            if (m->inside[u] >= m->cap || m->inside[v] >= m->cap)
+            if (m->inside[u - m->base] >= m->cap || m->inside[v - m->base] >= m->cap)
                 continue;
             if (s->len == pair_cap) {
                 if (!reserve (&s->pairs, &s->cap, 2 * s->len + 2))
@@ -153,8 +153,8 @@ draw_group_pairs (FblModel *m, size_t a, size_t b, FsimRng *rng, GroupScratch *s
             s->pairs[2 * s->len] = (uint32_t) u;
             s->pairs[2 * s->len + 1] = (uint32_t) v;
             s->len++;
-            m->inside[u]++;
-            m->inside[v]++;
+            m->inside[u - m->base]++;
+            m->inside[v - m->base]++;
         }
     }
     return TRUE;
@@ -170,7 +170,7 @@ group_rows (FblModel *m, size_t a, size_t b, FblChunk *chunk, GroupScratch *s)
         return FALSE;
     for (size_t u = a; u < b; u++) {
         s->cursor[u - a] = chunk->len;
-        chunk->len += m->inside[u];
+        chunk->len += m->inside[u - m->base];
     }
     g_assert (chunk->len == base + 2 * s->len);
     for (size_t k = 0; k < s->len; k++) {
@@ -182,10 +182,12 @@ group_rows (FblModel *m, size_t a, size_t b, FblChunk *chunk, GroupScratch *s)
     return TRUE;
 }
 
+/* Chunk m->chunk0 + @item of communities, into m->chunks[@item]. */
 static void
-inside_chunk (size_t c, unsigned worker G_GNUC_UNUSED, void *data)
+inside_chunk (size_t item, unsigned worker G_GNUC_UNUSED, void *data)
 {
     FblModel *m = data;
+    size_t c = m->chunk0 + item;
     size_t first = c * FBL_GROUP_CHUNK, last = MIN (first + FBL_GROUP_CHUNK, m->n_groups);
     GroupScratch s = { 0 };
     size_t widest = 1;
@@ -195,13 +197,13 @@ inside_chunk (size_t c, unsigned worker G_GNUC_UNUSED, void *data)
         widest = MAX (widest, m->group_offsets[g + 1] - m->group_offsets[g]);
     s.w = g_try_new (double, widest);
     s.cursor = g_try_new (size_t, widest);
-    m->chunks[c].failed = s.w == NULL || s.cursor == NULL;
+    m->chunks[item].failed = s.w == NULL || s.cursor == NULL;
     fsim_i_rng_init (&rng, m->seed, FBL_STEP_INSIDE, c);
-    for (size_t g = first; g < last && !m->chunks[c].failed; g++) {
+    for (size_t g = first; g < last && !m->chunks[item].failed; g++) {
         size_t a = m->group_offsets[g], b = m->group_offsets[g + 1];
 
-        m->chunks[c].failed =
-            !draw_group_pairs (m, a, b, &rng, &s) || !group_rows (m, a, b, &m->chunks[c], &s);
+        m->chunks[item].failed = !draw_group_pairs (m, a, b, &rng, &s) ||
+                                 !group_rows (m, a, b, &m->chunks[item], &s);
     }
     g_free (s.pairs);
     g_free (s.w);
@@ -212,31 +214,31 @@ inside_chunk (size_t c, unsigned worker G_GNUC_UNUSED, void *data)
 static gboolean
 join_chunks (FblModel *m)
 {
-    m->int_start = g_try_new (size_t, m->n + 1);
+    m->int_start = g_try_new (size_t, m->n_held + 1);
     if (m->int_start == NULL)
         return FALSE;
     m->int_start[0] = 0;
-    for (size_t u = 0; u < m->n; u++)
-        m->int_start[u + 1] = m->int_start[u] + m->inside[u];
-    m->int_rows = g_try_new (uint32_t, MAX (m->int_start[m->n], 1));
+    for (size_t i = 0; i < m->n_held; i++)
+        m->int_start[i + 1] = m->int_start[i] + m->inside[i];
+    m->int_rows = g_try_new (uint32_t, MAX (m->int_start[m->n_held], 1));
     if (m->int_rows == NULL)
         return FALSE;
     for (size_t c = 0; c < m->n_chunks; c++) {
-        size_t first_user = m->group_offsets[c * FBL_GROUP_CHUNK];
+        size_t first_user = m->group_offsets[(m->chunk0 + c) * FBL_GROUP_CHUNK];
 
         if (m->chunks[c].len > 0)
-            memcpy (m->int_rows + m->int_start[first_user], m->chunks[c].rows,
+            memcpy (m->int_rows + m->int_start[first_user - m->base], m->chunks[c].rows,
                     m->chunks[c].len * sizeof *m->int_rows);
         g_clear_pointer (&m->chunks[c].rows, g_free);
     }
     return TRUE;
 }
 
+/* The communities of chunks chunk0 .. chunk0 + n_chunks - 1. */
 gboolean
 fsim_i_fbl_inside (FblModel *m)
 {
-    m->inside = g_try_new0 (uint32_t, m->n);
-    m->n_chunks = (m->n_groups + FBL_GROUP_CHUNK - 1) / FBL_GROUP_CHUNK;
+    m->inside = g_try_new0 (uint32_t, MAX (m->n_held, 1));
     m->chunks = g_try_new0 (FblChunk, MAX (m->n_chunks, 1));
     if (m->inside == NULL || m->chunks == NULL)
         return FALSE;
@@ -268,18 +270,21 @@ alias_resolve (const FblModel *m, uint64_t x)
 /* How many friendships each user plans to start: round(r / 2) at random, at least one for a
  * user without friends inside, at most the room left under the cap. */
 static void
-plan_out (size_t block, unsigned worker G_GNUC_UNUSED, void *data)
+plan_out (size_t item, unsigned worker G_GNUC_UNUSED, void *data)
 {
     FblModel *m = data;
+    size_t block = m->start / FBL_BLOCK_USERS + item;
+    size_t end = MIN (fsim_i_fbl_block_end (m, block), m->stop);
     FsimRng rng;
 
     fsim_i_rng_init (&rng, m->seed, FBL_STEP_OUT, block);
-    for (size_t u = block * FBL_BLOCK_USERS; u < fsim_i_fbl_block_end (m, block); u++) {
-        size_t out = (size_t) ((double) m->target[u] / 2.0 + fsim_i_rng_double (&rng));
+    for (size_t u = block * FBL_BLOCK_USERS; u < end; u++) {
+        size_t i = u - m->base;
+        size_t out = (size_t) ((double) m->target[i] / 2.0 + fsim_i_rng_double (&rng));
 
-        if (out == 0 && m->inside[u] == 0)
+        if (out == 0 && m->inside[i] == 0)
             out = 1;
-        m->out[u] = (uint32_t) MIN (out, m->cap - m->inside[u]);
+        m->out[i] = (uint32_t) MIN (out, m->cap - m->inside[i]);
     }
 }
 
@@ -290,7 +295,7 @@ plan_out (size_t block, unsigned worker G_GNUC_UNUSED, void *data)
 static void
 draw_row (const FblModel *m, size_t u, FsimRng *rng, uint64_t *words, uint32_t *row)
 {
-    uint32_t k_max = m->out[u];
+    uint32_t k_max = m->out[u - m->base];
 
     for (uint32_t k = 0; k < k_max; k++) {
         words[k] = fsim_i_rng_next (rng);
@@ -307,41 +312,49 @@ draw_row (const FblModel *m, size_t u, FsimRng *rng, uint64_t *words, uint32_t *
 
 /* Draws, sorts and deduplicates each user's out-row; out[u] becomes its length. */
 static void
-fill_out (size_t block, unsigned worker G_GNUC_UNUSED, void *data)
+fill_out (size_t item, unsigned worker G_GNUC_UNUSED, void *data)
 {
     FblModel *m = data;
+    size_t block = m->start / FBL_BLOCK_USERS + item;
+    size_t end = MIN (fsim_i_fbl_block_end (m, block), m->stop);
     g_autofree uint64_t *words = g_new (uint64_t, MAX (m->cap, 1));
     FsimRng rng;
 
     fsim_i_rng_init (&rng, m->seed, FBL_STEP_GLOBAL, block);
-    for (size_t u = block * FBL_BLOCK_USERS; u < fsim_i_fbl_block_end (m, block); u++) {
-        uint32_t *row = m->out_rows + m->out_start[u];
+    for (size_t u = block * FBL_BLOCK_USERS; u < end; u++) {
+        size_t i = u - m->base;
+        uint32_t *row = m->out_rows + m->out_start[i];
         size_t len = 0;
 
         draw_row (m, u, &rng, words, row);
-        sort_u32 (row, m->out[u]);
-        for (uint32_t k = 0; k < m->out[u]; k++)
+        sort_u32 (row, m->out[i]);
+        for (uint32_t k = 0; k < m->out[i]; k++)
             if (row[k] != u && (len == 0 || row[k] != row[len - 1]))
                 row[len++] = row[k];
-        m->out[u] = (uint32_t) len;
+        m->out[i] = (uint32_t) len;
     }
 }
 
-static gboolean
-build_out_rows (FblModel *m)
+gboolean
+fsim_i_fbl_out_rows (FblModel *m)
 {
-    m->out = g_try_new (uint32_t, m->n);
-    m->out_start = g_try_new (size_t, m->n + 1);
+    size_t n_blocks =
+        m->stop > m->start ? (m->stop - 1) / FBL_BLOCK_USERS - m->start / FBL_BLOCK_USERS + 1 : 0;
+
+    g_assert (m->start % FBL_BLOCK_USERS == 0 && m->start >= m->base &&
+              m->stop <= m->base + m->n_held);
+    m->out = g_try_new0 (uint32_t, MAX (m->n_held, 1));
+    m->out_start = g_try_new (size_t, m->n_held + 1);
     if (m->out == NULL || m->out_start == NULL)
         return FALSE;
-    fsim_parallel_for (m->n_blocks, fsim_parallel_workers (m->threads, m->n_blocks), plan_out, m, NULL, NULL);
+    fsim_parallel_for (n_blocks, fsim_parallel_workers (m->threads, n_blocks), plan_out, m, NULL, NULL);
     m->out_start[0] = 0;
-    for (size_t u = 0; u < m->n; u++)
-        m->out_start[u + 1] = m->out_start[u] + m->out[u];
-    m->out_rows = g_try_new (uint32_t, MAX (m->out_start[m->n], 1));
+    for (size_t i = 0; i < m->n_held; i++)
+        m->out_start[i + 1] = m->out_start[i] + m->out[i];
+    m->out_rows = g_try_new (uint32_t, MAX (m->out_start[m->n_held], 1));
     if (m->out_rows == NULL)
         return FALSE;
-    fsim_parallel_for (m->n_blocks, fsim_parallel_workers (m->threads, m->n_blocks), fill_out, m, NULL, NULL);
+    fsim_parallel_for (n_blocks, fsim_parallel_workers (m->threads, n_blocks), fill_out, m, NULL, NULL);
     return TRUE;
 }
 
@@ -369,17 +382,15 @@ filter_out_row (FblModel *m, size_t u)
 
 /* The sorted union of u's three rows into @dst; returns its length. Each round takes the
  * smallest head and advances every row holding it, without branches on the data. */
-static size_t
-merge_user (FblModel *m, size_t u, uint32_t *dst)
+size_t
+fsim_i_fbl_merge_user (const FblModel *m, size_t u, uint32_t *dst)
 {
-    const uint32_t *a = m->int_rows + m->int_start[u], *a_end = m->int_rows + m->int_start[u + 1];
-    const uint32_t *b, *b_end;
-    const uint32_t *c = m->in_rows + m->in_start[u], *c_end = m->in_rows + m->in_start[u + 1];
+    size_t i = u - m->base;
+    const uint32_t *a = m->int_rows + m->int_start[i], *a_end = m->int_rows + m->int_start[i + 1];
+    const uint32_t *b = m->out_rows + m->out_start[i], *b_end = b + m->out[i];
+    const uint32_t *c = m->in_rows + m->in_start[i], *c_end = m->in_rows + m->in_start[i + 1];
     size_t len = 0;
 
-    filter_out_row (m, u);
-    b = m->out_rows + m->out_start[u];
-    b_end = b + m->out[u];
     for (;;) {
         uint32_t va = a < a_end ? *a : UINT32_MAX;
         uint32_t vb = b < b_end ? *b : UINT32_MAX;
@@ -400,8 +411,10 @@ merge_block (size_t block, unsigned worker G_GNUC_UNUSED, void *data)
 {
     MergeRun *run = data;
 
-    for (size_t u = block * FBL_BLOCK_USERS; u < fsim_i_fbl_block_end (run->m, block); u++)
-        run->degree[u] = (uint32_t) merge_user (run->m, u, run->adj + run->offsets[u]);
+    for (size_t u = block * FBL_BLOCK_USERS; u < fsim_i_fbl_block_end (run->m, block); u++) {
+        filter_out_row (run->m, u);
+        run->degree[u] = (uint32_t) fsim_i_fbl_merge_user (run->m, u, run->adj + run->offsets[u]);
+    }
 }
 
 /* Moves the rows to the left, back to back; offsets become the CSR's. */
@@ -428,7 +441,7 @@ fsim_i_fbl_assemble (FblModel *m)
     MergeRun run = { .m = m };
     size_t n_arcs;
 
-    if (!build_out_rows (m))
+    if (!fsim_i_fbl_out_rows (m))
         return NULL;
     if (!fsim_i_fbl_in_rows (m))
         return NULL;

@@ -90,22 +90,6 @@ bucket_arcs (const Transpose *t, size_t b, size_t *out_first, size_t *out_end)
     *out_end = t->slot[(b + 1) * t->n_parts - 1];
 }
 
-static gboolean
-out_row_has (const FblModel *m, uint32_t v, uint32_t u)
-{
-    const uint32_t *row = m->out_rows + m->out_start[v];
-    size_t lo = 0, hi = m->out[v];
-
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (row[mid] < u)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < m->out[v] && row[lo] == u;
-}
-
 /*
  * in_count and saturated for bucket @b's users. A user v chosen by more users than it has room
  * for is saturated: it keeps every arc u -> v where v also chose u (that friendship is already
@@ -134,7 +118,8 @@ count_bucket (size_t b, unsigned worker G_GNUC_UNUSED, void *data)
     for (size_t k = first; k < end && any; k++) {
         uint32_t u = t->arcs[2 * k], v = t->arcs[2 * k + 1];
 
-        if (m->saturated[v] && (out_row_has (m, v, u) || t->fill[v]++ < t->room[v]))
+        if (m->saturated[v] &&
+            (fsim_i_fbl_out_row_has (m, v, u) || t->fill[v]++ < t->room[v]))
             m->in_count[v]++;
     }
 }
@@ -153,7 +138,7 @@ place_bucket (size_t b, unsigned worker G_GNUC_UNUSED, void *data)
     for (size_t k = first; k < end; k++) {
         uint32_t u = t->arcs[2 * k], v = t->arcs[2 * k + 1];
 
-        if (m->saturated[v] && !out_row_has (m, v, u)) {
+        if (m->saturated[v] && !fsim_i_fbl_out_row_has (m, v, u)) {
             if (t->room[v] == 0)
                 continue;
             t->room[v]--;

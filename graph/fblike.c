@@ -75,35 +75,37 @@ fsim_i_fbl_block_end (const FblModel *m, size_t block)
 
 /* ---- step 1: target degrees ----------------------------------------------------------------- */
 
-static void
-draw_normals (size_t block, unsigned worker G_GNUC_UNUSED, void *data)
+void
+fsim_i_fbl_draw_normals (size_t item, unsigned worker G_GNUC_UNUSED, void *data)
 {
     FblModel *m = data;
+    size_t block = m->block0 + item;
     FsimRng rng;
 
     fsim_i_rng_init (&rng, m->seed, FBL_STEP_DEGREE, block);
     for (size_t u = block * FBL_BLOCK_USERS; u < fsim_i_fbl_block_end (m, block); u++)
-        m->z[u] = (float) fsim_i_rng_normal (&rng);
+        m->z[u - m->base] = (float) fsim_i_rng_normal (&rng);
 }
 
 /* Targets for the current mu, and their sum for the block. */
-static void
-set_targets (size_t block, unsigned worker G_GNUC_UNUSED, void *data)
+void
+fsim_i_fbl_set_targets (size_t item, unsigned worker G_GNUC_UNUSED, void *data)
 {
     FblModel *m = data;
+    size_t block = m->block0 + item;
     double sum = 0;
 
     for (size_t u = block * FBL_BLOCK_USERS; u < fsim_i_fbl_block_end (m, block); u++) {
-        double k = CLAMP (exp (m->mu + m->sigma * m->z[u]), 1.0, (double) m->cap);
+        double k = CLAMP (exp (m->mu + m->sigma * m->z[u - m->base]), 1.0, (double) m->cap);
 
-        m->target[u] = (float) k;
-        sum += (double) m->target[u];
+        m->target[u - m->base] = (float) k;
+        sum += (double) m->target[u - m->base];
     }
     m->partial[block] = sum;
 }
 
-static double
-sum_partials (const FblModel *m)
+double
+fsim_i_fbl_sum_partials (const FblModel *m)
 {
     double sum = 0;
 
@@ -121,8 +123,8 @@ fit_targets (FblModel *m)
     for (int round = 0; round < FIT_ROUNDS; round++) {
         double mean;
 
-        fsim_parallel_for (m->n_blocks, fsim_parallel_workers (m->threads, m->n_blocks), set_targets, m, NULL, NULL);
-        mean = sum_partials (m) / (double) m->n;
+        fsim_parallel_for (m->n_blocks, fsim_parallel_workers (m->threads, m->n_blocks), fsim_i_fbl_set_targets, m, NULL, NULL);
+        mean = fsim_i_fbl_sum_partials (m) / (double) m->n;
         if (fabs (mean / m->mean - 1.0) < FIT_TOLERANCE)
             break;
         m->mu += log (m->mean / mean);
@@ -132,8 +134,8 @@ fit_targets (FblModel *m)
 
 /* ---- step 2: communities -------------------------------------------------------------------- */
 
-static gboolean
-draw_groups (FblModel *m)
+gboolean
+fsim_i_fbl_draw_groups (FblModel *m)
 {
     size_t lo = (size_t) MAX (1.0, ceil (m->size / 2.0));
     size_t hi = (size_t) MAX ((double) lo, floor (3.0 * m->size / 2.0));
@@ -158,9 +160,9 @@ draw_groups (FblModel *m)
 
 /* ---- step 4: the alias table ---------------------------------------------------------------- */
 
-/* Vose's alias method over @m->target (now r): O(n), sequential, so deterministic. */
+/* Vose's alias method over @r: O(n), sequential, so deterministic. */
 static gboolean
-build_alias (FblModel *m, double total)
+build_alias (FblModel *m, const float *r, double total)
 {
     g_autofree uint32_t *small = g_try_new (uint32_t, m->n);
     g_autofree uint32_t *large = g_try_new (uint32_t, m->n);
@@ -170,7 +172,7 @@ build_alias (FblModel *m, double total)
     if (small == NULL || large == NULL || q == NULL)
         return FALSE;
     for (size_t u = 0; u < m->n; u++) {
-        q[u] = (double) m->target[u] * (double) m->n / total;
+        q[u] = (double) r[u] * (double) m->n / total;
         if (q[u] < 1.0)
             small[n_small++] = (uint32_t) u;
         else
@@ -195,6 +197,21 @@ build_alias (FblModel *m, double total)
     return TRUE;
 }
 
+gboolean
+fsim_i_fbl_alias (FblModel *m, const float *r, double total)
+{
+    m->table = g_try_new0 (FblAlias, m->n);
+    if (m->table == NULL)
+        return FALSE;
+    if (total > 0)
+        return build_alias (m, r, total);
+    /* Every target is met inside: only the at-least-one rule can start friendships, to users
+     * drawn uniformly (every entry of the table keeps its own user). */
+    for (size_t u = 0; u < m->n; u++)
+        m->table[u].prob = UINT32_MAX;
+    return TRUE;
+}
+
 /* r = max(0, k - a) into target[], and the alias table over r. */
 static gboolean
 prepare_global (FblModel *m)
@@ -205,16 +222,7 @@ prepare_global (FblModel *m)
         m->target[u] = (float) MAX (0.0, (double) m->target[u] - (double) m->inside[u]);
         total += (double) m->target[u];
     }
-    m->table = g_try_new0 (FblAlias, m->n);
-    if (m->table == NULL)
-        return FALSE;
-    if (total > 0)
-        return build_alias (m, total);
-    /* Every target is met inside: only the at-least-one rule can start friendships, to users
-     * drawn uniformly (every entry of the table keeps its own user). */
-    for (size_t u = 0; u < m->n; u++)
-        m->table[u].prob = UINT32_MAX;
-    return TRUE;
+    return fsim_i_fbl_alias (m, m->target, total);
 }
 
 /* ---- parameters ----------------------------------------------------------------------------- */
@@ -227,8 +235,8 @@ default_community_size (const FsimGenParams *p)
     return CLAMP (round (2.0 * p->clustering * p->mean_degree), 20.0, 250.0);
 }
 
-static gboolean
-check_params (const FsimGenParams *p, GError **error)
+gboolean
+fsim_i_fbl_check_params (const FsimGenParams *p, GError **error)
 {
     const char *bad = NULL;
 
@@ -254,8 +262,8 @@ check_params (const FsimGenParams *p, GError **error)
     return TRUE;
 }
 
-static void
-model_init (FblModel *m, const FsimGenParams *p)
+void
+fsim_i_fbl_model_init (FblModel *m, const FsimGenParams *p)
 {
     memset (m, 0, sizeof *m);
     m->n = p->n_users;
@@ -267,6 +275,7 @@ model_init (FblModel *m, const FsimGenParams *p)
     m->seed = p->seed;
     m->threads = p->n_threads;
     m->n_blocks = (m->n + FBL_BLOCK_USERS - 1) / FBL_BLOCK_USERS;
+    m->n_held = m->stop = m->n; /* one process: every user, base 0 */
 }
 
 /* Steps 1-4; NULL when out of memory. */
@@ -278,9 +287,12 @@ model_run (FblModel *m)
     m->partial = g_try_new (double, m->n_blocks);
     if (m->z == NULL || m->target == NULL || m->partial == NULL)
         return NULL;
-    fsim_parallel_for (m->n_blocks, fsim_parallel_workers (m->threads, m->n_blocks), draw_normals, m, NULL, NULL);
+    fsim_parallel_for (m->n_blocks, fsim_parallel_workers (m->threads, m->n_blocks), fsim_i_fbl_draw_normals, m, NULL, NULL);
     fit_targets (m);
-    if (!draw_groups (m) || !fsim_i_fbl_inside (m))
+    if (!fsim_i_fbl_draw_groups (m))
+        return NULL;
+    m->n_chunks = (m->n_groups + FBL_GROUP_CHUNK - 1) / FBL_GROUP_CHUNK;
+    if (!fsim_i_fbl_inside (m))
         return NULL;
     if (!prepare_global (m))
         return NULL;
@@ -300,12 +312,12 @@ fsim_i_generate_facebook_like (const FsimGenParams *p, GError **error)
     FblModel m;
     FsimFriends *f;
 
-    if (!check_params (p, error))
+    if (!fsim_i_fbl_check_params (p, error))
         return NULL;
     if (p->n_users < 2 || p->mean_degree <= 0)
         return fsim_friends_new_from_pairs (p->n_users, NULL, 0, error);
 
-    model_init (&m, p);
+    fsim_i_fbl_model_init (&m, p);
     f = model_run (&m);
     if (f == NULL) {
         fsim_i_fbl_clear (&m);

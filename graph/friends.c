@@ -270,6 +270,43 @@ fsim_friends_generate_params (const FsimGenParams *p, GError **error)
 }
 
 /**
+ * fsim_friends_generate_part_supported:
+ * See friends.h.
+ */
+gboolean
+fsim_friends_generate_part_supported (const char *model)
+{
+    g_return_val_if_fail (model != NULL, FALSE);
+    return strcmp (model, "facebook_like") == 0;
+}
+
+/**
+ * fsim_friends_generate_part:
+ * See friends.h.
+ */
+FsimFriends *
+fsim_friends_generate_part (const FsimGenParams *p, const FsimComm *comm, size_t first,
+                            size_t n_rows, GError **error)
+{
+    g_return_val_if_fail (p != NULL && p->model != NULL && comm != NULL, NULL);
+    g_return_val_if_fail (first <= p->n_users && n_rows <= p->n_users - first, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+    if (!fsim_friends_generate_part_supported (p->model)) {
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
+                     "the %s model cannot be generated over ranks", p->model);
+        return NULL;
+    }
+    if (p->n_users > UINT32_MAX || !isfinite (p->mean_degree) || p->mean_degree < 0) {
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
+                     "%zu users with mean degree %g cannot be generated", p->n_users,
+                     p->mean_degree);
+        return NULL;
+    }
+    return fsim_i_generate_facebook_like_part (p, comm, first, n_rows, error);
+}
+
+/**
  * fsim_friends_generate:
  * @model: one of fsim_friends_models()
  * @seed: the same arguments give the same graph

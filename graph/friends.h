@@ -7,6 +7,8 @@
 
 #include <glib.h>
 
+#include "comm.h"
+
 #define FSIM_GRAPH_ERROR (fsim_graph_error_quark ())
 GQuark fsim_graph_error_quark (void);
 
@@ -16,6 +18,8 @@ typedef enum {
     FSIM_GRAPH_ERROR_INVALID, /* bad parameters */
     FSIM_GRAPH_ERROR_IO,      /* a graph file cannot be opened or read */
     FSIM_GRAPH_ERROR_PARSE,   /* a graph file is malformed (the message has FILE:LINE:COL) */
+    FSIM_GRAPH_ERROR_OTHER_RANK, /* over ranks: another rank failed, its error is the one to
+                                  * report (comm.h) */
 } FsimGraphError;
 
 /* Install igraph's error and warning handlers (no aborts). Call once at start-up; idempotent. */
@@ -110,6 +114,29 @@ gboolean fsim_friends_model_is_known (const char *model);
  *   memory, another FSIM_GRAPH_ERROR code if igraph fails.
  */
 FsimFriends *fsim_friends_generate_params (const FsimGenParams *p, GError **error);
+
+/* Whether fsim_friends_generate_part() can generate @model over ranks (facebook_like). */
+gboolean fsim_friends_generate_part_supported (const char *model);
+
+/**
+ * fsim_friends_generate_part:
+ * @p: read only
+ * @comm: the ranks (comm.h); collective: every rank calls it with the same @p
+ * @first: this rank's first user; the ranks' ranges follow each other in rank order from 0
+ *   and together cover the @p->n_users users
+ * @n_rows: this rank's number of users (may be 0)
+ * The friend lists of users @first .. @first + @n_rows - 1 of the graph that
+ * fsim_friends_generate_params() gives for @p, exactly, whatever the number of ranks, without
+ * any rank holding the whole graph (fblike-part.c). The result has n_users = @n_rows rows, row
+ * i being user @first + i's friends as sorted global ids; n_edges is 0 and there are no
+ * group_offsets.
+ * Returns: (transfer full): the rows, or NULL with @error set on every rank:
+ *   FSIM_GRAPH_ERROR_INVALID for a model that cannot be generated over ranks
+ *   (fsim_friends_generate_part_supported()) or a parameter out of range,
+ *   FSIM_GRAPH_ERROR_NOMEM when this or another rank ran out of memory.
+ */
+FsimFriends *fsim_friends_generate_part (const FsimGenParams *p, const FsimComm *comm,
+                                         size_t first, size_t n_rows, GError **error);
 
 /* fsim_friends_generate_params() with the other parameters at their defaults.
  * Seeded: the same arguments give the same graph. */

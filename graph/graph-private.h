@@ -106,6 +106,10 @@ FsimFriends *fsim_i_generate_erdos_renyi (const FsimGenParams *p, GError **error
 FsimFriends *fsim_i_generate_barabasi_albert (const FsimGenParams *p, GError **error);
 FsimFriends *fsim_i_generate_watts_strogatz (const FsimGenParams *p, GError **error);
 FsimFriends *fsim_i_generate_facebook_like (const FsimGenParams *p, GError **error);
+/* facebook_like's rows of users @first .. @first + @n_rows - 1 over the ranks of @comm
+ * (fblike-part.c; friends.h's fsim_friends_generate_part()). */
+FsimFriends *fsim_i_generate_facebook_like_part (const FsimGenParams *p, const FsimComm *comm,
+                                                 size_t first, size_t n_rows, GError **error);
 
 /* Runs under fsim_i_graph_lock(): feeds @graph's edges (directions ignored) to a fresh builder
  * for igraph_vcount (graph) users: count, reserve, place. On IGRAPH_ENOMEM @b is cleared. */

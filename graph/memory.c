@@ -2,11 +2,13 @@
 /* memory.c: how much memory this process may use, to refuse work that would not fit. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <glib.h>
 
+#include "friends.h"
 #include "memory.h"
 
 /* The caller's own cap (fsim_memory_set_limit()); 0: none. */
@@ -94,4 +96,42 @@ fsim_memory_parse_size (const char *text)
 {
     g_return_val_if_fail (text != NULL, 0);
     return parse_bytes (text);
+}
+
+gpointer
+fsim_set_out_of_memory (size_t n, size_t size, const char *what, GError **error)
+{
+    size_t bytes;
+    if (g_size_checked_mul (&bytes, n, size))
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
+                     "out of memory: needed %zu bytes for %s", bytes, what ? what : "the model");
+    else
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
+                     "out of memory: needed %zu times %zu bytes for %s", n, size,
+                     what ? what : "the model");
+    return NULL;
+}
+
+/* calloc and malloc themselves rather than g_try_malloc (g_free frees either, GLib >= 2.46):
+ * the call is then made from flowsim's code, where tests/fault-inject.c can fail it. */
+gpointer
+fsim_try_new0 (size_t n, size_t size, const char *what, GError **error)
+{
+    gpointer p = calloc (n ? n : 1, size ? size : 1);
+    return p ? p : fsim_set_out_of_memory (n, size, what, error);
+}
+
+gpointer
+fsim_try_new (size_t n, size_t size, const char *what, GError **error)
+{
+    size_t bytes;
+    gpointer p = g_size_checked_mul (&bytes, n ? n : 1, size ? size : 1) ? malloc (bytes) : NULL;
+    return p ? p : fsim_set_out_of_memory (n, size, what, error);
+}
+
+gpointer
+fsim_try_renew (gpointer mem, size_t n, size_t size)
+{
+    size_t bytes;
+    return g_size_checked_mul (&bytes, n ? n : 1, size ? size : 1) ? realloc (mem, bytes) : NULL;
 }

@@ -14,6 +14,25 @@
 guint64 fsim_memory_limit (void);
 
 /**
+ * fsim_try_new0:
+ * @n, @size: @n elements of @size bytes (0 elements allocate one, so that NULL means failure)
+ * @what: (nullable): what the memory is for, for the message ("the decisions of 4096 partners")
+ *
+ * The allocations whose size comes from the input are tried, not assumed (GLib's g_new aborts
+ * by design): zeroed memory, or NULL with FSIM_GRAPH_ERROR_NOMEM "out of memory: needed N
+ * bytes for @what" when the system refuses it or @n x @size overflows.
+ * Returns: (transfer full) (nullable): the memory, to free with g_free().
+ */
+gpointer fsim_try_new0 (size_t n, size_t size, const char *what, GError **error);
+/* The same, not zeroed. */
+gpointer fsim_try_new (size_t n, size_t size, const char *what, GError **error);
+/* @mem resized to @n elements of @size bytes, or NULL (@mem unchanged) when out of memory. */
+gpointer fsim_try_renew (gpointer mem, size_t n, size_t size);
+/* Sets FSIM_GRAPH_ERROR_NOMEM "out of memory: needed N bytes for @what" (N = @n x @size; "N
+ * times S bytes" when that overflows) and returns NULL. */
+gpointer fsim_set_out_of_memory (size_t n, size_t size, const char *what, GError **error);
+
+/**
  * fsim_memory_set_limit:
  * @bytes: a cap on fsim_memory_limit(), for tests and shared machines; 0 removes it
  *

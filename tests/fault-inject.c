@@ -4,11 +4,13 @@
  *
  * malloc, calloc and realloc are replaced by wrappers around glibc's own (__libc_malloc, ...).
  * A call made from code inside the library whose file name contains FLOWSIM_FAULT_LIB
- * (default "libigraph.so"; its executable segments are found once with dl_iterate_phdr, and
- * the call's return address must lie in one) is counted; the one numbered FLOWSIM_FAULT_FAIL
- * (1-based) returns NULL, as does every later one when the value ends in '+'. Allocations from
- * flowsim, GLib and the C library are never failed: GLib aborts by design when a small
- * allocation fails, so only libraries that report allocation failures are tested.
+ * (default "libigraph.so"; "program" is the executable itself; its executable segments are
+ * found once with dl_iterate_phdr, and the call's return address must lie in one) is counted; the one numbered FLOWSIM_FAULT_FAIL
+ * (1-based) returns NULL, as does every later one when the value ends in '+'. With
+ * FLOWSIM_FAULT_MIN_SIZE=BYTES only calls asking for at least that many bytes are counted.
+ * Allocations from other code are never failed. GLib aborts by design when g_malloc fails;
+ * flowsim's large allocations call calloc, malloc and realloc themselves (fsim_try_new0,
+ * graph/memory.h), so "program" with a minimum size fails exactly those.
  *
  * At exit the module writes "COUNT FAILED FOUND\n" to FLOWSIM_FAULT_REPORT if set: how many of
  * the library's allocations the process made, how many it refused, and how many executable
@@ -39,6 +41,7 @@ static struct {
 static int n_ranges;
 static unsigned long fail_at;  /* 0: fail nothing */
 static int fail_after;         /* fail every call from fail_at on */
+static size_t min_size;        /* count only calls asking for at least this */
 static atomic_ulong n_calls;
 static atomic_ulong n_failed;
 
@@ -46,7 +49,10 @@ static int
 find_library (struct dl_phdr_info *info, size_t size, void *data)
 {
     (void) size;
-    if (!info->dlpi_name || !strstr (info->dlpi_name, (const char *) data))
+    /* "program": the executable itself, which dl_iterate_phdr lists first, with no name */
+    int program = strcmp ((const char *) data, "program") == 0;
+    if (program ? info->dlpi_name && info->dlpi_name[0] != '\0'
+                : !info->dlpi_name || !strstr (info->dlpi_name, (const char *) data))
         return 0;
     for (int i = 0; i < info->dlpi_phnum && n_ranges < MAX_RANGES; i++) {
         const ElfW (Phdr) *ph = &info->dlpi_phdr[i];
@@ -85,17 +91,22 @@ fault_inject_init (void)
         fail_at = strtoul (at, &end, 10);
         fail_after = end && *end == '+';
     }
+    const char *min = getenv ("FLOWSIM_FAULT_MIN_SIZE");
+    if (min)
+        min_size = strtoul (min, NULL, 10);
     const char *lib = getenv ("FLOWSIM_FAULT_LIB");
     dl_iterate_phdr (find_library, (void *) (lib && *lib ? lib : "libigraph.so"));
     atexit (write_report);
 }
 
-/* Whether this call, from @caller, is to fail. */
+/* Whether this call for @size bytes, from @caller, is to fail. */
 static int
-inject (const void *caller)
+inject (const void *caller, size_t size)
 {
     uintptr_t a = (uintptr_t) caller;
     int from_library = 0;
+    if (size < min_size)
+        return 0;
     for (int i = 0; i < n_ranges; i++)
         from_library |= a >= ranges[i].start && a < ranges[i].end;
     if (!from_library)
@@ -110,7 +121,7 @@ inject (const void *caller)
 void *
 malloc (size_t size)
 {
-    if (inject (__builtin_return_address (0)))
+    if (inject (__builtin_return_address (0), size))
         return NULL;
     return __libc_malloc (size);
 }
@@ -118,7 +129,8 @@ malloc (size_t size)
 void *
 calloc (size_t n, size_t size)
 {
-    if (inject (__builtin_return_address (0)))
+    size_t bytes = n > 0 && size > (size_t) -1 / n ? (size_t) -1 : n * size;
+    if (inject (__builtin_return_address (0), bytes))
         return NULL;
     return __libc_calloc (n, size);
 }
@@ -126,7 +138,7 @@ calloc (size_t n, size_t size)
 void *
 realloc (void *p, size_t size)
 {
-    if (inject (__builtin_return_address (0)))
+    if (inject (__builtin_return_address (0), size))
         return NULL;
     return __libc_realloc (p, size);
 }

@@ -7,7 +7,10 @@
  */
 #include <string.h>
 
+#include <sys/wait.h>
+
 #include <glib.h>
+#include <glib/gstdio.h>
 
 #include <flowsim/flowsim.h>
 
@@ -17,9 +20,9 @@ source_path (const char *relative)
     return g_build_filename (g_getenv ("FLOWSIM_SOURCE_DIR"), relative, NULL);
 }
 
-/* stdout of `$FLOWSIM ARGS...`, which must exit 0. */
+/* Runs `$FLOWSIM ARGS...`, which must exit @want; returns its stderr if @err, else its stdout. */
 static char *
-cli_output (const char *const *args)
+cli_run (const char *const *args, int want, gboolean err)
 {
     g_autoptr (GPtrArray) argv = g_ptr_array_new ();
     g_ptr_array_add (argv, (gpointer) g_getenv ("FLOWSIM"));
@@ -29,11 +32,21 @@ cli_output (const char *const *args)
     g_autoptr (GError) error = NULL;
     char *out = NULL;
     int status = 0;
-    g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDERR_TO_DEV_NULL,
-                                 NULL, NULL, &out, NULL, &status, &error));
+    g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL,
+                                 err ? G_SPAWN_STDOUT_TO_DEV_NULL : G_SPAWN_STDERR_TO_DEV_NULL,
+                                 NULL, NULL, err ? NULL : &out, err ? &out : NULL, &status,
+                                 &error));
     g_assert_no_error (error);
-    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    g_assert_true (WIFEXITED (status));
+    g_assert_cmpint (WEXITSTATUS (status), ==, want);
     return out;
+}
+
+/* stdout of `$FLOWSIM ARGS...`, which must exit 0. */
+static char *
+cli_output (const char *const *args)
+{
+    return cli_run (args, 0, FALSE);
 }
 
 static void
@@ -168,6 +181,77 @@ test_explain_and_diff (void)
         "diff", tour, "--set", "date=2015-05-01", "--format", "json", NULL });
     g_assert_cmpstr (diff, ==, cli_diff);
     flowsim_free (diff);
+}
+
+/* A scenario of @n_fields fields and @n_partners partners with two users, alice and bob. */
+static char *
+wide_scenario (const char *dir, int n_fields, int n_partners)
+{
+    g_autoptr (GString) s = g_string_new ("{ \"scenario\": \"wide\", \"date\": \"2014-06-01\",\n"
+                                          "  \"fields\": [");
+    for (int f = 0; f < n_fields; f++)
+        g_string_append_printf (s, "%s{ \"id\": \"f%d\" }", f ? ", " : "", f);
+    g_string_append (s, "],\n  \"apis\": [ { \"id\": \"api\", \"scopes\": [ { \"id\": "
+                        "\"own\", \"subject\": \"self\", \"fields\": [\"*\"] } ] } ],\n"
+                        "  \"partners\": [");
+    for (int p = 0; p < n_partners; p++)
+        g_string_append_printf (s, "%s{ \"id\": \"p%d\", \"kind\": \"app\", \"integrates\": "
+                                   "[\"api\"], \"requests\": [\"*\"], \"destinations\": [ { "
+                                   "\"id\": \"d\", \"location\": \"device\", \"fields\": "
+                                   "[\"*\"] } ] }", p ? ",\n    " : "", p);
+    g_string_append (s, "],\n  \"rules\": [ { \"id\": \"all\", \"effect\": \"allow\", "
+                        "\"partners\": [\"*\"] } ],\n  \"population\": { \"users\": [ "
+                        "{ \"id\": \"alice\", \"uses\": [\"p0\"] }, "
+                        "{ \"id\": \"bob\", \"friends\": [\"alice\"] } ] } }\n");
+    char *path = g_build_filename (dir, "wide.json", NULL);
+    g_autoptr (GError) error = NULL;
+    g_assert_true (g_file_set_contents (path, s->str, (gssize) s->len, &error));
+    g_assert_no_error (error);
+    return path;
+}
+
+/* explain analyses at most 65,536 (field, partner) pairs at a time, through the library as
+ * through the command (issue 11): 257 fields x 256 partners are refused with the CLI's words,
+ * one field fewer is explained. */
+static void
+test_explain_pair_cap (void)
+{
+    g_autofree char *dir = g_dir_make_tmp ("flowsim-api-XXXXXX", NULL);
+    g_assert_nonnull (dir);
+    g_autofree char *wide = wide_scenario (dir, 257, 256);
+    FlowsimError *error = NULL;
+    FlowsimSimulation *sim = flowsim_simulate (wide, NULL, &error);
+    g_assert_null (error);
+    const char *want = "257 fields times 256 partners make 65792 (field, partner) pairs, more "
+                       "than the 65536 that explain analyses at a time: choose some with --field "
+                       "or --partner";
+    g_assert_null (flowsim_simulation_explain (sim, "bob", NULL, NULL, FLOWSIM_FORMAT_TEXT,
+                                               &error));
+    g_assert_nonnull (error);
+    g_assert_cmpint (flowsim_error_kind (error), ==, FLOWSIM_ERROR_USAGE);
+    g_assert_cmpstr (flowsim_error_message (error), ==, want);
+    flowsim_error_free (error);
+    g_autofree char *cli = cli_run ((const char *const[]) { "explain", wide, "--user", "bob",
+                                                            NULL }, FLOWSIM_ERROR_USAGE, TRUE);
+    g_assert_nonnull (strstr (cli, want));
+
+    /* a selector brings it under the cap: p0 is the one partner bob's friend uses */
+    error = NULL;
+    char *text = flowsim_simulation_explain (sim, "bob", NULL, "p0", FLOWSIM_FORMAT_JSON, &error);
+    g_assert_null (error);
+    g_autofree char *cli_json = cli_output ((const char *const[]) {
+        "explain", wide, "--user", "bob", "--partner", "p0", "--format", "json", NULL });
+    g_assert_cmpstr (text, ==, cli_json);
+    flowsim_free (text);
+    /* f1, f10-f19 and f100-f199: 111 fields x 256 partners, under the cap */
+    error = NULL;
+    text = flowsim_simulation_explain (sim, "bob", "f1*", NULL, FLOWSIM_FORMAT_TEXT, &error);
+    g_assert_null (error);
+    g_assert_nonnull (text);
+    flowsim_free (text);
+    flowsim_simulation_free (sim);
+    g_assert_cmpint (g_unlink (wide), ==, 0);
+    g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
 /* Claims: the listing is `flowsim claims`'s; choosing an alternative is `run --claim`. */
@@ -316,6 +400,7 @@ main (int argc, char **argv)
     g_test_add_func ("/api/progress", test_progress);
     g_test_add_func ("/api/explain-and-diff", test_explain_and_diff);
     g_test_add_func ("/api/errors", test_errors);
+    g_test_add_func ("/api/explain-pair-cap", test_explain_pair_cap);
     g_test_add_func ("/api/claims", test_claims);
     g_test_add_func ("/api/diagram", test_diagram);
     g_test_add_func ("/api/memory-limit", test_memory_limit);

@@ -23,7 +23,7 @@ typedef struct {
     /* the exact start of the message: "FILE:LINE:COL: " */
     const char *where;
     /* fragments the rest must contain: the JSON path, what was wrong and what was expected */
-    const char *what[3];
+    const char *what[4];
 } ErrorCase;
 
 #define E(code) FSIM_LOADER_ERROR_##code
@@ -372,6 +372,18 @@ static const ErrorCase cases[] = {
       .what = { "fields[0].sensitive: expected true or false, got a string\n",
                 "\nmany-errors-limit.json:82:17: fields[19].sensitive: expected true or false, "
                 "got a string\nmany-errors-limit.json: stopped after 20 errors" } },
+    /* issue 15: every kind of entity is converted, so an error in a field does not hide the
+     * ones in the APIs, partners, rules, population and expectations; the unknown partner
+     * 'nobody' of rule r2 is left out, since after an error it may be one that failed */
+    { "many-errors-kinds", .code = E (SCHEMA), .where = "many-errors-kinds.json:6:38: ",
+      .what = { "fields[1].sensitive: expected true or false, got a string\n"
+                "many-errors-kinds.json:9:60: apis[0].scopes[0].subject: unknown subject 'me'",
+                "\nmany-errors-kinds.json:12:47: partners[0].country: 'usa' is not a country "
+                "code", "\nmany-errors-kinds.json:16:29: rules[0].effect: unknown effect "
+                "'alow'; did you mean 'allow'?\nmany-errors-kinds.json:19:47: "
+                "population.users[0].platform: unknown key 'platform'",
+                "\nmany-errors-kinds.json:20:37: expect[0].kind: unknown kind 'no_flows'; did "
+                "you mean 'no_flow'?" } },
     /* ---- key order carries no meaning (docs/semantics.md, "Which pattern wins") -------- */
     { "keyorder-audience-tie", .code = E (VALUE), .where = "keyorder-audience-tie.json:6:58: ",
       .what = { "population.defaults.audience.p*religion: '*.religion' and 'p*religion' both "
@@ -546,6 +558,20 @@ test_error_case (gconstpointer data)
             g_error ("message '%s' lacks '%s'", error->message, c->what[i]);
 }
 
+/* Issue 15: the six errors of many-errors-kinds.json, one line each, and not the error that the
+ * failures before it would cause (rule r2's partner 'nobody'). */
+static void
+test_error_kinds_counted (void)
+{
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = fsim_loader_load ("many-errors-kinds.json", NULL, &error);
+    g_assert_null (s);
+    g_assert_nonnull (error);
+    g_auto (GStrv) lines = g_strsplit (error->message, "\n", -1);
+    g_assert_cmpuint (g_strv_length (lines), ==, 6);
+    g_assert_null (strstr (error->message, "nobody"));
+}
+
 /* The files the cases are variations of load cleanly, so each case fails for its own reason. */
 static void
 test_error_controls (void)
@@ -593,6 +619,7 @@ main (int argc, char *argv[])
     if (g_chdir (dir) != 0)
         g_error ("cannot enter %s", dir);
     g_test_add_func ("/errors/control/valid", test_error_controls);
+    g_test_add_func ("/errors/many-errors-kinds/counted", test_error_kinds_counted);
     g_test_add_func ("/errors/control/replace-keeps-order", test_error_replace_keeps_order);
     for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
         g_autofree char *path = g_strconcat ("/errors/", cases[i].name, NULL);

@@ -42,6 +42,7 @@ typedef struct {
     const char *const *args;     /* flowsim's arguments; "OUT" stands for the output file */
     const char *const *messages; /* what an error may say (g_pattern_match_simple), NULL-ended */
     unsigned skip_first;         /* Ns 1 .. skip_first are known to crash igraph (see below) */
+    const char *min_size;        /* FLOWSIM_FAULT_MIN_SIZE, or NULL */
 } FaultCase;
 
 /* "Out of memory" (igraph's words) or "out of memory" (flowsim's) */
@@ -71,33 +72,33 @@ static const FaultCase cases[] = {
       (const char *const[]) { "run", "--set", "population.generator=erdos_renyi", "--set",
                               "population.users=2000", "--set", "population.mean_degree=20",
                               "--format", "json", "--output", "OUT", NULL },
-      oom, 0 },
+      oom, 0, NULL },
     { "run-graphml", "libigraph.so",
       (const char *const[]) { "run", "tests/data/scale/import-graphml.json", "--output", "OUT",
                               NULL },
-      oom_graphml, 0 },
+      oom_graphml, 0, NULL },
     /* The first allocation of igraph 0.10.2's GML reader is its scanner's, whose failure
      * igraph_read_graph_gml() does not check (it crashes): docs/robustness.md. */
     { "population-gml", "libigraph.so",
       (const char *const[]) { "population", "tests/data/faults/import-gml.json", "--output",
                               "OUT", NULL },
-      oom_gml, 1 },
+      oom_gml, 1, NULL },
     { "erdos-renyi", "libigraph.so",
       (const char *const[]) { "population", "--set", "population.generator=erdos_renyi", "--set",
                               "population.users=2000", "--set", "population.mean_degree=20",
                               NULL },
-      oom, 0 },
+      oom, 0, NULL },
     { "barabasi-albert", "libigraph.so",
       (const char *const[]) { "population", "--set", "population.generator=barabasi_albert",
                               "--set", "population.users=2000", "--set",
                               "population.mean_degree=20", NULL },
-      oom, 0 },
+      oom, 0, NULL },
     { "watts-strogatz", "libigraph.so",
       (const char *const[]) { "population", "--set", "population.generator=watts_strogatz",
                               "--set", "population.users=2000", "--set",
                               "population.mean_degree=20", "--set", "population.rewire=0.1",
                               NULL },
-      oom, 0 },
+      oom, 0, NULL },
 };
 
 static const char *
@@ -155,7 +156,9 @@ run_case (const FaultCase *c, const char *fail)
     g_autofree char *lib = g_strconcat ("FLOWSIM_FAULT_LIB=", c->lib, NULL);
     g_autofree char *rep = g_strconcat ("FLOWSIM_FAULT_REPORT=", report, NULL);
     g_autofree char *at = g_strconcat ("FLOWSIM_FAULT_FAIL=", fail ? fail : "0", NULL);
-    const char *env[] = { preload, lib, rep, at, "FLOWSIM_THREADS=1", NULL };
+    g_autofree char *min = g_strconcat ("FLOWSIM_FAULT_MIN_SIZE=", c->min_size ? c->min_size : "0",
+                                        NULL);
+    const char *env[] = { preload, lib, rep, at, min, "FLOWSIM_THREADS=1", NULL };
 
     g_autofree char *root = fsim_test_source_path (".", NULL);
     Outcome o = { 0 };
@@ -202,15 +205,10 @@ assert_clean (const FaultCase *c, const Outcome *base, const Outcome *o, const c
     g_error ("%s, allocation %s: unexpected message: %s", c->name, fail, line);
 }
 
+/* Every allocation of @c failed once, and from the middle on: same answer or a clean error. */
 static void
-test_igraph_case (gconstpointer data)
+check_case (const FaultCase *c)
 {
-    const FaultCase *c = data;
-    const char *why = cannot_inject ();
-    if (why) {
-        g_test_skip (why);
-        return;
-    }
     Outcome base = run_case (c, NULL);
     g_assert_cmpint (base.run->status, ==, 0);
     g_assert_true (base.reported);
@@ -245,6 +243,56 @@ test_igraph_case (gconstpointer data)
     outcome_clear (&base);
 }
 
+static void
+test_igraph_case (gconstpointer data)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    check_case (data);
+}
+
+/*
+ * Issue 11: the allocations whose size comes from the model (decisions, the engine's plan,
+ * lanes and counters, the per-user settings) are tried, not assumed. flowsim makes them with
+ * calloc/malloc/realloc from its own code (graph/memory.h), so "program" and a minimum size of
+ * 64 KiB fail each of them in turn, on a model a eighth of the worst case's size in each
+ * dimension: run, possible and explain must answer as without faults, or exit 3 or 4 with one
+ * "out of memory: needed N bytes for ..." line, never abort in g_new.
+ */
+static void
+test_program_allocations (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    FsimWorstCase shape = { .partners = 512, .apis = 1, .scopes_per_api = 512, .fields = 128,
+                            .rules = 128, .users = 1000 };
+    g_autofree char *text = fsim_worst_case_json (&shape);
+    g_autofree char *model = fsim_test_write (dir, "model.json", text, -1);
+    static const char *const needed[] = { "flowsim: error: out of memory: needed * bytes for *",
+                                          "flowsim: error: out of memory for *", NULL };
+    const FaultCase cases_[] = {
+        { "run", "program",
+          (const char *const[]) { "run", model, "--format", "json", "--output", "OUT", NULL },
+          needed, 0, "65536" },
+        { "possible", "program",
+          (const char *const[]) { "possible", model, "--field", "g0.f0", NULL }, needed, 0,
+          "65536" },
+        { "explain", "program",
+          (const char *const[]) { "explain", model, "--user", "u1", "--field", "g0.f0", NULL },
+          needed, 0, "65536" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS (cases_); i++)
+        check_case (&cases_[i]);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 /* cJSON allocates only through GLib (sim/model/loader-json.c): it never sees a NULL it could turn
  * into a misleading syntax error or a silently dropped key. */
 static void
@@ -258,7 +306,7 @@ test_cjson_through_glib (void)
     const FaultCase c = { "cjson", "libcjson.so",
                           (const char *const[]) { "run", "scenarios/device-partners-2018.json",
                                                   "--set", "population.users=200", NULL },
-                          oom, 0 };
+                          oom, 0, NULL };
     Outcome o = run_case (&c, "1+");
     g_assert_cmpint (o.run->status, ==, 0);
     g_assert_true (o.reported);
@@ -443,6 +491,7 @@ main (int argc, char **argv)
         g_test_add_data_func (path, &cases[i], test_igraph_case);
     }
     g_test_add_func ("/faults/cjson/through-glib", test_cjson_through_glib);
+    g_test_add_func ("/faults/program/model-sized", test_program_allocations);
     g_test_add_func ("/faults/cap/generators", test_cap_generators);
     g_test_add_func ("/faults/cap/cli", test_cap_cli);
     g_test_add_func ("/faults/cap/limits", test_cap_limits);

@@ -176,8 +176,10 @@ FLOWSIM_API int flowsim_simulation_jurisdiction (const FlowsimSimulation *sim, s
  * @format: FLOWSIM_FORMAT_TEXT or FLOWSIM_FORMAT_JSON
  *
  * Why @user's data reached each partner, or what stopped it: what `flowsim explain` prints.
+ * At most 65,536 (field, partner) pairs are explained at a time, as by the command: more is
+ * refused with the command's message, and @field or @partner choose fewer.
  * Returns: (transfer full): the explanation, or NULL with @error set (FLOWSIM_ERROR_USAGE for
- *   an unknown user or a selector that selects nothing).
+ *   an unknown user, a selector that selects nothing, or too many pairs).
  */
 FLOWSIM_API char *flowsim_simulation_explain (const FlowsimSimulation *sim, const char *user,
                                               const char *field, const char *partner,

@@ -9,6 +9,27 @@
 #include "analysis-private.h"
 #include "text.h"
 
+/* clang-format off */
+G_DEFINE_QUARK (fsim-analysis-error-quark, fsim_analysis_error)
+/* clang-format on */
+
+gboolean
+fsim_i_check_pairs (const FsimScenario *s, const FsimWord *fields, const FsimWord *partners,
+                    const char *command, GError **error)
+{
+    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+    size_t n_fields = fields ? fsim_bits_count (fields, s->field_words) : s->n_fields;
+    size_t n_partners = partners ? fsim_bits_count (partners, s->partner_words) : s->n_partners;
+    guint64 pairs = (guint64) n_fields * n_partners;
+    if (pairs <= FSIM_ANALYSIS_MAX_PAIRS)
+        return TRUE;
+    g_set_error (error, FSIM_ANALYSIS_ERROR, FSIM_ANALYSIS_ERROR_TOO_MANY_PAIRS,
+                 "%zu fields times %zu partners make %" G_GUINT64_FORMAT " (field, partner) "
+                 "pairs, more than the %u that %s analyses at a time: choose some with --field "
+                 "or --partner", n_fields, n_partners, pairs, FSIM_ANALYSIS_MAX_PAIRS, command);
+    return FALSE;
+}
+
 char *
 fsim_i_loc_string (FsimLoc loc)
 {

@@ -239,7 +239,9 @@ static gboolean
 evaluate_day (const FsimScenario *s, const FsimPopulation *pop, FsimDay day, Eval *evals,
               size_t n, GError **error)
 {
-    g_autoptr (FsimDecisions) d = fsim_decisions_new (s, day);
+    g_autoptr (FsimDecisions) d = fsim_decisions_try_new (s, day, error);
+    if (!d)
+        return FALSE;
     g_autoptr (FsimTracer) t = fsim_tracer_new (s, pop, d, error);
     if (!t)
         return FALSE;
@@ -372,7 +374,9 @@ fsim_check_counterexample (const FsimScenario *s, const FsimPopulation *pop,
 {
     if (r->user < 0)
         return TRUE;
-    g_autoptr (FsimDecisions) d = fsim_decisions_new (s, r->day);
+    g_autoptr (FsimDecisions) d = fsim_decisions_try_new (s, r->day, error);
+    if (!d)
+        return FALSE;
     g_autoptr (FsimTracer) t = fsim_tracer_new (s, pop, d, error);
     if (!t)
         return FALSE;

@@ -327,7 +327,9 @@ fsim_possible_new (const FsimScenario *scenario, FsimDay day, const FsimWord *fi
     size_t np = scenario->n_partners;
     pp->s = scenario;
     pp->day = day;
-    pp->d = fsim_decisions_new (scenario, day);
+    pp->d = fsim_decisions_try_new (scenario, day, error);
+    if (!pp->d)
+        return NULL;
     g_autoptr (FsimModel) model = fsim_model_new (scenario);
     pp->down = fsim_downstream_new (scenario, model, day, error);
     if (!pp->down)

@@ -248,8 +248,8 @@ one_run (Work *w, size_t k, size_t si, FsimPopulation **shared, char **shared_te
             pop = own;
         }
     }
-    g_autoptr (FsimDecisions) d = pop ? fsim_decisions_new (s, s->date) : NULL;
-    g_autoptr (FsimResult) r = pop ? fsim_engine_run (s, pop, d, &e) : NULL;
+    g_autoptr (FsimDecisions) d = pop ? fsim_decisions_try_new (s, s->date, &e) : NULL;
+    g_autoptr (FsimResult) r = d ? fsim_engine_run (s, pop, d, &e) : NULL;
     if (r == NULL) {
         size_t n_own = w->o->sets ? g_strv_length ((char **) w->o->sets) : 0;
         g_autofree char *values = g_strjoinv (" ", sets + n_own);

@@ -399,6 +399,10 @@ flowsim_simulation_explain (const FlowsimSimulation *sim, const char *user, cons
         partner ? fsim_scenario_select_partners (s->scenario, partner) : NULL;
     if (partner && !partners)
         return usage_error (error, "partner selector '%s' selects no partner", partner);
+    if (!fsim_i_check_pairs (s->scenario, fields, partners, "explain", &local)) {
+        set_error (error, FLOWSIM_ERROR_USAGE, local);
+        return NULL;
+    }
     g_autoptr (FsimExplanation) e = fsim_explain_user (tracer, (size_t) u, fields, partners);
     GString *out = g_string_new (NULL);
     if (format == FLOWSIM_FORMAT_JSON)

@@ -58,8 +58,8 @@ fsim_sim_build (FsimSim *sim, const FsimSimOptions *options, GError **error)
         return FALSE;
     if (o->progress)
         o->progress ("building the population", 1.0, o->progress_data);
-    sim->decisions = fsim_decisions_new (sim->scenario, sim->scenario->date);
-    return TRUE;
+    sim->decisions = fsim_decisions_try_new (sim->scenario, sim->scenario->date, error);
+    return sim->decisions != NULL;
 }
 
 gboolean

@@ -18,6 +18,21 @@
 static gboolean started;
 static int rank, size = 1;
 
+/*
+ * An allocation that cannot fail gracefully (g_new and its kin, in the trace) ends in GLib's
+ * "failed to allocate" error, which would abort this rank with a core and leave mpirun to
+ * report a signal. Under MPI the message is printed once, by the rank that ran out, and the
+ * job ends with MPI_Abort and status 3, as one process reports running out of memory.
+ */
+static void
+on_glib_error (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
+{
+    (void) domain, (void) level, (void) data;
+    fprintf (stderr, "flowsim: error: rank %d of %d: out of memory (%s)\n", rank, size, message);
+    fflush (stderr);
+    MPI_Abort (MPI_COMM_WORLD, FSIM_EXIT_INPUT);
+}
+
 void
 fsim_i_cli_mpi_start (int *argc, char ***argv)
 {
@@ -28,6 +43,8 @@ fsim_i_cli_mpi_start (int *argc, char ***argv)
     MPI_Comm_rank (MPI_COMM_WORLD, &rank);
     MPI_Comm_size (MPI_COMM_WORLD, &size);
     started = TRUE;
+    g_log_set_handler ("GLib", G_LOG_LEVEL_ERROR | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
+                       on_glib_error, NULL);
 }
 
 int
@@ -56,19 +73,33 @@ fsim_i_cli_mpi_size (void)
     return size;
 }
 
+static FsimExit agree_on (int first, FsimExit status, GError **error);
+
 /*
  * Makes every rank agree on a step's outcome: if any rank failed, every rank fails with the
  * status and message of the lowest failing rank (prefixed with its number unless it is rank
- * 0, which is where a failure of the input, the same on every rank, is found first).
+ * 0, which is where a failure of the input, the same on every rank, is found first). A rank
+ * that failed only because another did (FSIM_GRAPH_ERROR_OTHER_RANK) is not the one reported.
  */
 static FsimExit
 agree (FsimExit status, GError **error)
 {
-    int mine = status != FSIM_EXIT_OK ? rank : size, first = size;
+    gboolean failed = status != FSIM_EXIT_OK;
+    gboolean own = failed && !(error && *error &&
+                               g_error_matches (*error, FSIM_GRAPH_ERROR,
+                                                FSIM_GRAPH_ERROR_OTHER_RANK));
+    int mine[2] = { own ? rank : size, failed ? rank : size }, first[2] = { size, size };
 
-    MPI_Allreduce (&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-    if (first == size)
+    MPI_Allreduce (mine, first, 2, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    if (first[1] == size)
         return FSIM_EXIT_OK;
+    return agree_on (first[0] < size ? first[0] : first[1], status, error);
+}
+
+/* Every rank takes rank @first's status and message. */
+static FsimExit
+agree_on (int first, FsimExit status, GError **error)
+{
     int code = (int) status;
     int len = rank == first && error && *error ? (int) strlen ((*error)->message) : 0;
     MPI_Bcast (&code, 1, MPI_INT, first, MPI_COMM_WORLD);
@@ -90,36 +121,169 @@ agree (FsimExit status, GError **error)
 
 /* With FLOWSIM_MPI_STATS set: one line per rank on stderr, written by rank 0. */
 static void
-print_stats (const FsimMpiStats *s)
+print_stats (const FsimMpiStats *s, size_t set_bytes)
 {
     struct rusage ru;
     getrusage (RUSAGE_SELF, &ru);
-    uint64_t mine[7] = { s->n_own, s->n_ghosts, s->cut_arcs, s->hop_bytes[0], s->hop_bytes[1],
-                         s->engine_bytes, (uint64_t) ru.ru_maxrss };
-    g_autofree uint64_t *all = g_new (uint64_t, 7 * (size_t) size);
+    uint64_t mine[8] = { s->n_own, s->n_ghosts, s->cut_arcs, s->hop_bytes[0], s->hop_bytes[1],
+                         s->engine_bytes, (uint64_t) ru.ru_maxrss, set_bytes };
+    g_autofree uint64_t *all = g_new (uint64_t, 8 * (size_t) size);
 
-    MPI_Gather (mine, 7, MPI_UINT64_T, all, 7, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+    MPI_Gather (mine, 8, MPI_UINT64_T, all, 8, MPI_UINT64_T, 0, MPI_COMM_WORLD);
     if (rank != 0)
         return;
     fprintf (stderr, "rank users ghosts cut_arcs hop1_bytes hop2_bytes engine_bytes "
-                     "peak_rss_kib\n");
+                     "peak_rss_kib set_bytes\n");
     for (int r = 0; r < size; r++) {
-        const uint64_t *a = all + 7 * r;
-        fprintf (stderr, "%d %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
-                         " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
-                         " %" G_GUINT64_FORMAT "\n",
-                 r, a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
+        const uint64_t *a = all + 8 * r;
+        fprintf (stderr, "%d", r);
+        for (int k = 0; k < 8; k++)
+            fprintf (stderr, " %" G_GUINT64_FORMAT, a[k]);
+        fprintf (stderr, "\n");
     }
 }
 
+/* ---- graph/comm.h over MPI_COMM_WORLD ---------------------------------------------------- */
+
+static gboolean
+mpi_all_ok (const FsimComm *c, gboolean ok)
+{
+    int mine = ok ? 1 : 0, all = 0;
+
+    (void) c;
+    MPI_Allreduce (&mine, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    return all == 1;
+}
+
+/* MPI counts and displacements are ints: units of @unit bytes, at most INT_MAX in all. */
+static gboolean
+check_counts (const uint64_t *counts, GError **error)
+{
+    uint64_t total = 0;
+
+    for (int r = 0; r < size; r++)
+        total += counts[r];
+    if (total <= INT_MAX)
+        return TRUE;
+    g_set_error (error, FSIM_SIM_ERROR, FSIM_SIM_ERROR_ARGUMENT,
+                 "one exchange would carry %" G_GUINT64_FORMAT " items to a rank, more than "
+                 "MPI's counts can hold: use more ranks", total);
+    return FALSE;
+}
+
+static MPI_Datatype
+unit_type (size_t unit)
+{
+    MPI_Datatype t;
+
+    MPI_Type_contiguous ((int) unit, MPI_BYTE, &t);
+    MPI_Type_commit (&t);
+    return t;
+}
+
+static void
+to_int (const uint64_t *counts, int *out_counts, int *out_displs)
+{
+    int at = 0;
+
+    for (int r = 0; r < size; r++) {
+        out_counts[r] = (int) counts[r];
+        out_displs[r] = at;
+        at += out_counts[r];
+    }
+}
+
+static gboolean
+mpi_allgatherv (const FsimComm *c, const void *send, size_t count, void *recv, size_t unit,
+                GError **error)
+{
+    uint64_t mine = count;
+    g_autofree uint64_t *counts = g_new (uint64_t, (size_t) size);
+    g_autofree int *icounts = g_new (int, (size_t) size), *displs = g_new (int, (size_t) size);
+
+    (void) c;
+    MPI_Allgather (&mine, 1, MPI_UINT64_T, counts, 1, MPI_UINT64_T, MPI_COMM_WORLD);
+    if (!check_counts (counts, error)) /* the same verdict on every rank */
+        return FALSE;
+    to_int (counts, icounts, displs);
+    MPI_Datatype t = unit_type (unit);
+    MPI_Allgatherv (send, (int) count, t, recv, icounts, displs, t, MPI_COMM_WORLD);
+    MPI_Type_free (&t);
+    return TRUE;
+}
+
+static gboolean
+mpi_alltoallv (const FsimComm *c, const void *send, const size_t *send_counts, void **out_recv,
+               size_t *recv_counts, size_t unit, GError **error)
+{
+    g_autofree uint64_t *out = g_new (uint64_t, (size_t) size), *in = g_new (uint64_t, (size_t) size);
+    g_autofree int *scounts = g_new (int, (size_t) size), *sdispls = g_new (int, (size_t) size);
+    g_autofree int *rcounts = g_new (int, (size_t) size), *rdispls = g_new (int, (size_t) size);
+    g_autoptr (GError) mine = NULL;
+    uint64_t total = 0;
+    void *recv = NULL;
+
+    *out_recv = NULL;
+    for (int r = 0; r < size; r++)
+        out[r] = send_counts[r];
+    MPI_Alltoall (out, 1, MPI_UINT64_T, in, 1, MPI_UINT64_T, MPI_COMM_WORLD);
+    for (int r = 0; r < size; r++)
+        total += recv_counts[r] = (size_t) in[r];
+    if (check_counts (out, &mine) && check_counts (in, &mine)) {
+        recv = g_try_malloc (MAX (total * unit, 1));
+        if (recv == NULL)
+            g_set_error (&mine, FSIM_SIM_ERROR, FSIM_SIM_ERROR_ARGUMENT,
+                         "out of memory for %" G_GUINT64_FORMAT " bytes from the other ranks",
+                         total * unit);
+    }
+    if (!mpi_all_ok (c, mine == NULL)) {
+        g_free (recv);
+        if (mine != NULL)
+            g_propagate_error (error, g_steal_pointer (&mine));
+        else
+            g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_OTHER_RANK,
+                         "another rank could not receive its share of an exchange");
+        return FALSE;
+    }
+    to_int (out, scounts, sdispls);
+    to_int (in, rcounts, rdispls);
+    MPI_Datatype t = unit_type (unit);
+    MPI_Alltoallv (send, scounts, sdispls, t, recv, rcounts, rdispls, t, MPI_COMM_WORLD);
+    MPI_Type_free (&t);
+    *out_recv = recv;
+    return TRUE;
+}
+
 /*
- * This rank's users. TEMPORARY (docs/scaling.md): every rank still builds the whole population
- * with fsim_sim_build(), keeps its part and frees the rest, so the peak memory of a rank is
- * that of the single process's build; the trace that follows holds only the part.
+ * This rank's users. A population that can be built by parts (a generated facebook_like one,
+ * fsim_population_slice_can_build()) is: each rank generates only its users. Any other is
+ * still built whole by every rank, which keeps its part and frees the rest (docs/scaling.md).
  */
 static FsimPopulationSlice *
 build_slice (FsimSim *sim, GError **error)
 {
+    const FsimScenario *s = sim->scenario;
+
+    if (fsim_population_slice_can_build (s)) {
+        const FsimComm comm = { .rank = rank, .size = size, .all_ok = mpi_all_ok,
+                                .allgatherv = mpi_allgatherv, .alltoallv = mpi_alltoallv };
+        size_t n = s->population.gen_users;
+        size_t first = fsim_population_slice_first (n, (size_t) size, (size_t) rank);
+        size_t last = fsim_population_slice_first (n, (size_t) size, (size_t) rank + 1);
+
+        FsimPopulationSlice *slice =
+            fsim_population_slice_build (s, &comm, first, last - first, error);
+
+        /* then the decisions, as fsim_sim_build() does; a failure here (out of memory) is
+         * this rank's alone, and the caller makes the ranks agree on it */
+        if (slice != NULL)
+            sim->decisions = fsim_decisions_try_new (s, s->date, error);
+        if (sim->decisions == NULL) {
+            fsim_population_slice_free (slice);
+            return NULL;
+        }
+        return slice;
+    }
     if (!fsim_sim_build (sim, NULL, error))
         return NULL;
     size_t n = sim->pop->n_users;
@@ -152,7 +316,7 @@ fsim_i_cli_mpi_render (const char *path, const char *const *sets, FsimReportForm
     if (status != FSIM_EXIT_OK)
         return status;
     if (g_getenv ("FLOWSIM_MPI_STATS"))
-        print_stats (&stats);
+        print_stats (&stats, sim->scenario->partner_words * sizeof (FsimWord));
     if (rank == 0) {
         /* the report reads the counts, and of the population only whether it has settings */
         FsimPopulation view = { .n_users = sim->result->n_users, .platform = slice->platform };

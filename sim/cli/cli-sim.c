@@ -31,8 +31,8 @@ fsim_i_cli_sim_build (FsimSim *sim, const FsimPopulationSource *source, GError *
     sim->pop = source->get (source->data, sim->scenario, error);
     if (!sim->pop)
         return FALSE;
-    sim->decisions = fsim_decisions_new (sim->scenario, sim->scenario->date);
-    return TRUE;
+    sim->decisions = fsim_decisions_try_new (sim->scenario, sim->scenario->date, error);
+    return sim->decisions != NULL;
 }
 
 void

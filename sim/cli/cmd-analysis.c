@@ -51,18 +51,3 @@ fsim_i_world_load_from (FsimWorld *w, const char *path, const char *const *sets,
     w->pop = w->sim->pop;
     return FSIM_EXIT_OK;
 }
-
-FsimExit
-fsim_i_check_pairs (const FsimScenario *s, const FsimWord *fields, const FsimWord *partners,
-                    const char *command, GError **error)
-{
-    size_t n_fields = fields ? fsim_bits_count (fields, s->field_words) : s->n_fields;
-    size_t n_partners = partners ? fsim_bits_count (partners, s->partner_words) : s->n_partners;
-    guint64 pairs = (guint64) n_fields * n_partners;
-    if (pairs <= FSIM_ANALYSIS_MAX_PAIRS)
-        return FSIM_EXIT_OK;
-    return fsim_i_cli_usage_error (
-        error, "%zu fields times %zu partners make %" G_GUINT64_FORMAT " (field, partner) pairs, "
-        "more than the %u that %s analyses at a time: choose some with --field or --partner",
-        n_fields, n_partners, pairs, FSIM_ANALYSIS_MAX_PAIRS, command);
-}

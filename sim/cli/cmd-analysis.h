@@ -32,14 +32,3 @@ FsimExit fsim_i_world_load (FsimWorld *w, const char *path, const char *const *s
 /* The same with the population from @source (nullable: built). */
 FsimExit fsim_i_world_load_from (FsimWorld *w, const char *path, const char *const *sets,
                                  const FsimPopulationSource *source, GError **error);
-
-/*
- * The (field, partner) pairs `possible` and `explain` analyse at a time: each pair can list
- * hundreds of routes, so all 2 million at the model limits would take gigabytes and hours
- * (docs/robustness.md); --field and --partner choose fewer.
- */
-#define FSIM_ANALYSIS_MAX_PAIRS 65536u
-
-/* FSIM_EXIT_OK, or a usage error when @fields x @partners (NULL: all) exceed the limit. */
-FsimExit fsim_i_check_pairs (const FsimScenario *s, const FsimWord *fields,
-                             const FsimWord *partners, const char *command, GError **error);

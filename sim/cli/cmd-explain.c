@@ -178,8 +178,9 @@ fsim_i_explain_render (const char *path, const char *const *sets,
     g_autofree FsimWord *fields = NULL;
     g_autofree FsimWord *partners = NULL;
     status = explain_filters (w.scenario, o, &fields, &partners, error);
-    if (status == FSIM_EXIT_OK)
-        status = fsim_i_check_pairs (w.scenario, fields, partners, "explain", error);
+    if (status == FSIM_EXIT_OK && !fsim_i_check_pairs (w.scenario, fields, partners, "explain",
+                                                        error))
+        status = FSIM_EXIT_USAGE;
     if (status != FSIM_EXIT_OK)
         return status;
     g_autoptr (FsimExplanation) e = fsim_explain_user (w.tracer, (size_t) u, fields, partners);

@@ -2,9 +2,12 @@
 /* cmd-population.c: `flowsim population`: build a scenario's population and describe it. */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib.h>
 
 #include "cli-private.h"
+#include "output.h"
 #include "population-report.h"
 #include "progress.h"
 #include "stats.h"
@@ -105,17 +108,23 @@ population_parse (int argc, char **argv, PopulationOptions *o, FsimReportFormat 
     return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
 }
 
-/* Writes @pop as a snapshot to @path. The one place a snapshot file is written: the bytes go
- * through the command-line's atomic writer (a temporary file renamed over @path). */
+/* Writes @pop as a snapshot to @path. The one place a snapshot file is written: streamed
+ * through the output writer (a temporary file renamed over @path; in place for a device or
+ * "-", standard output). */
 static FsimExit
 save_snapshot (const FsimScenario *scenario, const FsimPopulation *pop, const char *path,
                GError **error)
 {
-    g_autoptr (GString) bytes = g_string_new (NULL);
-
-    if (!fsim_population_snapshot_write (scenario, pop, bytes, error))
+    gboolean to_stdout = strcmp (path, "-") == 0;
+    g_autoptr (FsimOutput) out = to_stdout ? NULL : fsim_output_open (path, error);
+    if (!to_stdout && out == NULL) {
+        g_prefix_error (error, "saving the snapshot: ");
         return FSIM_EXIT_INTERNAL;
-    if (!fsim_i_cli_write_output (path, bytes, error)) {
+    }
+    FILE *stream = to_stdout ? stdout : fsim_output_stream (out);
+    if (!fsim_population_snapshot_save (scenario, pop, stream, error))
+        return FSIM_EXIT_INTERNAL;
+    if (to_stdout ? !fsim_i_cli_write_stdout ("", 0, error) : !fsim_output_commit (out, error)) {
         g_prefix_error (error, "saving the snapshot: ");
         return FSIM_EXIT_INTERNAL;
     }

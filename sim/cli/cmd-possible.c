@@ -116,9 +116,8 @@ possible_run (const PossibleOptions *o, gboolean json, FsimDay day, GString *out
         return fsim_i_cli_usage_error (error, "--field '%s' selects no field", o->field);
     if (o->partner && !(partners = fsim_scenario_select_partners (s, o->partner)))
         return fsim_i_cli_usage_error (error, "--partner '%s' selects no partner", o->partner);
-    FsimExit status = fsim_i_check_pairs (s, fields, partners, "possible", error);
-    if (status != FSIM_EXIT_OK)
-        return status;
+    if (!fsim_i_check_pairs (s, fields, partners, "possible", error))
+        return FSIM_EXIT_USAGE;
     g_autoptr (FsimPossible) pp =
         fsim_possible_new (s, o->date ? day : s->date, fields, partners, error);
     if (!pp)

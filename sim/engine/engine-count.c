@@ -3,22 +3,28 @@
 #include "config.h"
 
 #include "engine-private.h"
+#include "memory.h"
 
 FsimResult *
-fsim_i_result_new (size_t n_fields, size_t n_partners, size_t n_jur, size_t n_kinds)
+fsim_i_result_try_new (size_t n_fields, size_t n_partners, size_t n_jur, size_t n_kinds,
+                       GError **error)
 {
-    FsimResult *r = g_new0 (FsimResult, 1);
-    size_t nfp = n_fields * n_partners + 1;
+    g_autoptr (FsimResult) r = g_new0 (FsimResult, 1);
+    size_t nfp = n_fields * n_partners + 1; /* at most 2^24 + 1 (the loader's limit) */
+    g_autofree char *what = g_strdup_printf ("the counters of %zu fields times %zu partners",
+                                             n_fields, n_partners);
 
     r->n_fields = n_fields;
     r->n_partners = n_partners;
     r->partner_users = g_new0 (size_t, n_partners + 1);
     r->partner_reached = g_new0 (size_t, n_partners + 1);
     r->partner_reached_no_consent = g_new0 (size_t, n_partners + 1);
-    r->fp_users = g_new0 (size_t, nfp);
-    r->fp_no_consent = g_new0 (size_t, nfp);
+    if (!(r->fp_users = fsim_try_new0 (nfp, sizeof (size_t), what, error))
+        || !(r->fp_no_consent = fsim_try_new0 (nfp, sizeof (size_t), what, error)))
+        return NULL;
     for (size_t c = 0; c < FSIM_N_CHANNELS; c++)
-        r->fp_channel[c] = g_new0 (size_t, nfp);
+        if (!(r->fp_channel[c] = fsim_try_new0 (nfp, sizeof (size_t), what, error)))
+            return NULL;
     r->field_users = g_new0 (size_t, n_fields + 1);
     r->field_no_consent = g_new0 (size_t, n_fields + 1);
     r->n_jurisdictions = n_jur;
@@ -27,6 +33,16 @@ fsim_i_result_new (size_t n_fields, size_t n_partners, size_t n_jur, size_t n_ki
     r->n_kinds = n_kinds;
     r->kind_users = g_new0 (size_t, n_kinds + 1);
     r->kind_no_consent = g_new0 (size_t, n_kinds + 1);
+    return g_steal_pointer (&r);
+}
+
+FsimResult *
+fsim_i_result_new (size_t n_fields, size_t n_partners, size_t n_jur, size_t n_kinds)
+{
+    g_autoptr (GError) error = NULL;
+    FsimResult *r = fsim_i_result_try_new (n_fields, n_partners, n_jur, n_kinds, &error);
+    if (r == NULL)
+        g_error ("%s", error->message); /* as g_new */
     return r;
 }
 

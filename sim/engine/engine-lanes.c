@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine-private.h"
+#include "memory.h"
 
 /*
  * For a group of 64 users, a "lane" word has bit i for user i of the group. The per-user
@@ -55,11 +56,52 @@ live_partners (const FsimEnginePlan *plan, size_t f, const FsimWord *direct, Fsi
             fsim_bits_or (out, fsim_downstream_get (plan->down, f, q), plan->pw);
 }
 
+/*
+ * A growing array whose growth is tried, not assumed: the lane plan holds an entry per (field,
+ * live partner), up to fields x partners (2^24), and GArray aborts when it cannot grow. After a
+ * failed push, @failed is set and the array is left as it was.
+ */
 typedef struct {
-    GArray *entries;
-    GByteArray *fr, *fof;
-    GArray *jur;
-    GArray *steps, *members, *sources;
+    char *data;
+    size_t len, cap, size;
+    gboolean failed;
+} Vec;
+
+#define VEC_INIT(type) ((Vec) { .size = sizeof (type) })
+
+static gboolean
+vec_push (Vec *v, const void *elt)
+{
+    if (v->failed)
+        return FALSE;
+    if (v->len == v->cap) {
+        size_t cap = v->cap ? 2 * v->cap : 64;
+        char *data = cap > v->cap ? fsim_try_renew (v->data, cap, v->size) : NULL;
+        if (data == NULL) {
+            v->failed = TRUE;
+            return FALSE;
+        }
+        v->data = data;
+        v->cap = cap;
+    }
+    memcpy (v->data + v->len++ * v->size, elt, v->size);
+    return TRUE;
+}
+
+#define VEC_AT(v, type, i) (((type *) (void *) (v)->data)[i])
+
+/* The elements of @v (transfer full), never NULL: an empty array is one zeroed element. */
+static void *
+vec_steal (Vec *v)
+{
+    return v->data ? g_steal_pointer (&v->data) : g_malloc0 (v->size);
+}
+
+typedef struct {
+    Vec entries;
+    GByteArray *fr, *fof; /* at most 256 tables per field */
+    Vec jur;
+    Vec steps, members, sources;
     uint32_t *entry_of; /* [partner]: its entry in the current field, or UINT32_MAX */
 } Builder;
 
@@ -75,12 +117,12 @@ add_entry (const FsimEnginePlan *plan, Builder *b, size_t f, size_t p, size_t fr
                       << 1);
     e.fr_t = table_index (b->fr, fr0, truth_table (plan, FSIM_SUBJECT_FRIENDS, f, p));
     e.fof_t = table_index (b->fof, fof0, truth_table (plan, FSIM_SUBJECT_FRIENDS_OF_FRIENDS, f, p));
-    e.jur = b->jur->len;
+    e.jur = (uint32_t) b->jur.len;
     for (uint32_t j = 0; j < plan->n_jur; j++)
         if (fsim_bits_get (plan->jur_mask + (j * plan->nf + f) * plan->pw, p))
-            g_array_append_val (b->jur, j);
-    e.n_jur = b->jur->len - e.jur;
-    g_array_append_val (b->entries, e);
+            vec_push (&b->jur, &j);
+    e.n_jur = (uint32_t) (b->jur.len - e.jur);
+    vec_push (&b->entries, &e);
 }
 
 /* A share of the field between two entries, with the component of its receiving end. */
@@ -121,74 +163,113 @@ add_steps (const FsimEnginePlan *plan, Builder *b, size_t f, size_t first)
     const Edge *es = (const Edge *) (void *) edges->data;
     for (guint i = 0; i < edges->len;) {
         guint j = i;
-        FsimLaneStep step = { .members = b->members->len, .sources = b->sources->len };
+        FsimLaneStep step = { .members = (uint32_t) b->members.len,
+                              .sources = (uint32_t) b->sources.len };
         for (; j < edges->len && es[j].to_comp == es[i].to_comp; j++) {
             if (j == i || es[j].to != es[j - 1].to)
-                g_array_append_val (b->members, es[j].to);
+                vec_push (&b->members, &es[j].to);
             if (es[j].from_comp == es[j].to_comp)
                 step.cyclic = TRUE;
             else
-                g_array_append_val (b->sources, es[j].from);
+                vec_push (&b->sources, &es[j].from);
         }
-        step.n_members = b->members->len - step.members;
-        step.n_sources = b->sources->len - step.sources;
-        g_array_append_val (b->steps, step);
+        step.n_members = (uint32_t) (b->members.len - step.members);
+        step.n_sources = (uint32_t) (b->sources.len - step.sources);
+        vec_push (&b->steps, &step);
         i = j;
     }
 }
 
-void
-fsim_i_lane_plan_init (FsimEnginePlan *plan)
+/* Frees what @b holds. */
+static void
+builder_clear (Builder *b)
 {
-    FsimLanePlan *l = g_new0 (FsimLanePlan, 1);
-    Builder b = { g_array_new (FALSE, FALSE, sizeof (FsimLaneEntry)), g_byte_array_new (),
-                  g_byte_array_new (), g_array_new (FALSE, FALSE, sizeof (uint32_t)),
-                  g_array_new (FALSE, FALSE, sizeof (FsimLaneStep)),
-                  g_array_new (FALSE, FALSE, sizeof (uint32_t)),
-                  g_array_new (FALSE, FALSE, sizeof (uint32_t)),
-                  g_new (uint32_t, plan->np + 1) };
+    g_free (b->entries.data);
+    g_byte_array_unref (b->fr);
+    g_byte_array_unref (b->fof);
+    g_free (b->jur.data);
+    g_free (b->steps.data);
+    g_free (b->members.data);
+    g_free (b->sources.data);
+    g_free (b->entry_of);
+}
+
+/* Did every push of @b succeed? If not, sets @error and frees @b. */
+static gboolean
+builder_ok (Builder *b, const FsimEnginePlan *plan, GError **error)
+{
+    const Vec *v[] = { &b->entries, &b->jur, &b->steps, &b->members, &b->sources };
+    for (size_t i = 0; i < G_N_ELEMENTS (v); i++)
+        if (v[i]->failed) {
+            g_autofree char *what = g_strdup_printf ("the lane plan of %zu fields and %zu "
+                                                     "partners", plan->nf, plan->np);
+            fsim_set_out_of_memory (2 * MAX (v[i]->cap, (size_t) 32), v[i]->size, what, error);
+            builder_clear (b);
+            return FALSE;
+        }
+    return TRUE;
+}
+
+gboolean
+fsim_i_lane_plan_init (FsimEnginePlan *plan, GError **error)
+{
+    Builder b = { VEC_INIT (FsimLaneEntry), g_byte_array_new (), g_byte_array_new (),
+                  VEC_INIT (uint32_t), VEC_INIT (FsimLaneStep), VEC_INIT (uint32_t),
+                  VEC_INIT (uint32_t), g_new (uint32_t, plan->np + 1) };
     g_autofree FsimWord *direct = fsim_bits_new (plan->pw);
     g_autofree FsimWord *live = fsim_bits_new (plan->pw);
+    g_autofree size_t *field_start = g_new0 (size_t, plan->nf + 1);
+    g_autofree size_t *fr_start = g_new0 (size_t, plan->nf + 1);
+    g_autofree size_t *fof_start = g_new0 (size_t, plan->nf + 1);
+    g_autofree size_t *step_start = g_new0 (size_t, plan->nf + 1);
+    size_t max_entries = 0;
 
     for (size_t p = 0; p < plan->np; p++)
         b.entry_of[p] = UINT32_MAX;
-    l->field_start = g_new0 (size_t, plan->nf + 1);
-    l->fr_start = g_new0 (size_t, plan->nf + 1);
-    l->fof_start = g_new0 (size_t, plan->nf + 1);
-    l->step_start = g_new0 (size_t, plan->nf + 1);
     for (size_t f = 0; f < plan->nf; f++) {
-        size_t first = b.entries->len;
+        size_t first = b.entries.len;
         fsim_bits_zero (direct, plan->pw);
         for (unsigned k = 0; k < FSIM_N_SUBJECTS; k++)
             fsim_bits_or (direct, fsim_i_plan_avail (plan, k, f, 0), plan->pw);
         live_partners (plan, f, direct, live);
-        l->field_start[f] = first;
-        l->fr_start[f] = b.fr->len;
-        l->fof_start[f] = b.fof->len;
-        l->step_start[f] = b.steps->len;
+        field_start[f] = first;
+        fr_start[f] = b.fr->len;
+        fof_start[f] = b.fof->len;
+        step_start[f] = b.steps.len;
         for (size_t p = fsim_bits_next (live, plan->pw, 0); p < plan->np;
              p = fsim_bits_next (live, plan->pw, p + 1)) {
-            b.entry_of[p] = b.entries->len;
-            add_entry (plan, &b, f, p, l->fr_start[f], l->fof_start[f]);
+            b.entry_of[p] = (uint32_t) b.entries.len;
+            add_entry (plan, &b, f, p, fr_start[f], fof_start[f]);
         }
+        if (!builder_ok (&b, plan, error))
+            return FALSE;
         add_steps (plan, &b, f, first);
-        for (size_t i = first; i < b.entries->len; i++)
-            b.entry_of[g_array_index (b.entries, FsimLaneEntry, i).partner] = UINT32_MAX;
-        l->max_entries = MAX (l->max_entries, b.entries->len - first);
+        for (size_t i = first; i < b.entries.len; i++)
+            b.entry_of[VEC_AT (&b.entries, FsimLaneEntry, i).partner] = UINT32_MAX;
+        max_entries = MAX (max_entries, b.entries.len - first);
     }
-    l->field_start[plan->nf] = b.entries->len;
-    l->fr_start[plan->nf] = b.fr->len;
-    l->fof_start[plan->nf] = b.fof->len;
-    l->step_start[plan->nf] = b.steps->len;
-    l->entries = (FsimLaneEntry *) (void *) g_array_free (b.entries, FALSE);
+    if (!builder_ok (&b, plan, error))
+        return FALSE;
+    FsimLanePlan *l = g_new0 (FsimLanePlan, 1);
+    field_start[plan->nf] = b.entries.len;
+    fr_start[plan->nf] = b.fr->len;
+    fof_start[plan->nf] = b.fof->len;
+    step_start[plan->nf] = b.steps.len;
+    l->field_start = g_steal_pointer (&field_start);
+    l->fr_start = g_steal_pointer (&fr_start);
+    l->fof_start = g_steal_pointer (&fof_start);
+    l->step_start = g_steal_pointer (&step_start);
+    l->max_entries = max_entries;
+    l->entries = (FsimLaneEntry *) (void *) vec_steal (&b.entries);
     l->fr_tables = g_byte_array_free (b.fr, FALSE);
     l->fof_tables = g_byte_array_free (b.fof, FALSE);
-    l->jur_list = (uint32_t *) (void *) g_array_free (b.jur, FALSE);
-    l->steps = (FsimLaneStep *) (void *) g_array_free (b.steps, FALSE);
-    l->member_list = (uint32_t *) (void *) g_array_free (b.members, FALSE);
-    l->source_list = (uint32_t *) (void *) g_array_free (b.sources, FALSE);
+    l->jur_list = (uint32_t *) (void *) vec_steal (&b.jur);
+    l->steps = (FsimLaneStep *) (void *) vec_steal (&b.steps);
+    l->member_list = (uint32_t *) (void *) vec_steal (&b.members);
+    l->source_list = (uint32_t *) (void *) vec_steal (&b.sources);
     g_free (b.entry_of);
     plan->lanes = l;
+    return TRUE;
 }
 
 void

@@ -46,7 +46,7 @@ halo_clear (Halo *h)
     g_free (h->send_counts);
     g_free (h->send_displs);
     g_free (h->local.offsets);
-    g_free (h->local.adj);
+    /* local.adj is the slice's own array, relabelled (build_local) */
 }
 
 /* The rank owning global user @v. */
@@ -138,16 +138,17 @@ find_sends (Halo *h, const FsimPopulationSlice *s)
     }
 }
 
-/* Friend lists over the local numbering (own users, then ghosts with empty lists). */
+/* Friend lists over the local numbering (own users, then ghosts with empty lists): the
+ * slice's own, relabelled in place, so that a rank holds its friend lists once. */
 static void
-build_local (Halo *h, const FsimPopulationSlice *s)
+build_local (Halo *h, FsimPopulationSlice *s)
 {
     size_t n_local = h->n_own + h->n_ghosts, n_arcs = s->offsets[s->n_own];
     size_t first = h->bounds[h->rank];
 
     h->local.n_users = n_local;
     h->local.offsets = g_new (size_t, n_local + 1);
-    h->local.adj = g_new (uint32_t, MAX (n_arcs, (size_t) 1));
+    h->local.adj = s->adj;
     for (size_t u = 0; u <= n_local; u++)
         h->local.offsets[u] = s->offsets[MIN (u, s->n_own)];
     for (size_t a = 0; a < n_arcs; a++) {
@@ -163,7 +164,7 @@ build_local (Halo *h, const FsimPopulationSlice *s)
 }
 
 static gboolean
-halo_init (Halo *h, const FsimPopulationSlice *s, MPI_Comm comm, GError **error)
+halo_init (Halo *h, FsimPopulationSlice *s, MPI_Comm comm, GError **error)
 {
     MPI_Comm_rank (comm, &h->rank);
     MPI_Comm_size (comm, &h->size);
@@ -324,7 +325,7 @@ trace_local (Local *l, const FsimEnginePlan *plan, unsigned threads)
  * See engine-mpi.h.
  */
 FsimResult *
-fsim_engine_run_mpi (const FsimScenario *scenario, const FsimPopulationSlice *slice,
+fsim_engine_run_mpi (const FsimScenario *scenario, FsimPopulationSlice *slice,
                      const FsimDecisions *decisions, MPI_Comm comm, unsigned threads,
                      FsimMpiStats *out_stats, GError **error)
 {
@@ -340,7 +341,7 @@ fsim_engine_run_mpi (const FsimScenario *scenario, const FsimPopulationSlice *sl
     MPI_Allreduce (&ok, &all_ok, 1, MPI_INT, MPI_MIN, comm);
     if (!all_ok) {
         if (ok)
-            g_set_error_literal (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_FAILED,
+            g_set_error_literal (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_OTHER_RANK,
                                  "another rank failed");
         halo_clear (&h);
         return NULL;

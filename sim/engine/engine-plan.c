@@ -6,12 +6,26 @@
 
 #include "downstream.h"
 #include "engine-private.h"
+#include "memory.h"
 
-/* open[k][f][g]: partners with an ALLOWED scope of subject k covering f, on an API of profile g. */
+/* The bit sets of partners per subject, field and settings profile (open, avail): sized by
+ * fields x partners, so tried. */
 static FsimWord *
-compute_open (const FsimEnginePlan *e, const FsimScenario *s, const FsimDecisions *decisions)
+profile_sets_new (const FsimEnginePlan *e, const char *what, GError **error)
 {
-    FsimWord *open = fsim_bits_new (FSIM_N_SUBJECTS * e->nf * FSIM_N_PROFILES * e->pw);
+    return fsim_try_new0 (FSIM_N_SUBJECTS * e->nf * FSIM_N_PROFILES * e->pw, sizeof (FsimWord),
+                          what, error);
+}
+
+/* open[k][f][g]: partners with an ALLOWED scope of subject k covering f, on an API of profile g.
+ * NULL with @error set when out of memory. */
+static FsimWord *
+compute_open (const FsimEnginePlan *e, const FsimScenario *s, const FsimDecisions *decisions,
+              GError **error)
+{
+    FsimWord *open = profile_sets_new (e, "the open channels of each field", error);
+    if (open == NULL)
+        return NULL;
     for (size_t p = 0; p < s->n_partners; p++) {
         const FsimPartner *partner = &s->partners[p];
         for (size_t k = 0; k < partner->n_apis; k++) {
@@ -32,11 +46,14 @@ compute_open (const FsimEnginePlan *e, const FsimScenario *s, const FsimDecision
 }
 
 /* avail[k][f][x] = receivers(f) & OR of open[k][f][g] over the profiles g that avoid x. */
-static void
-compute_avail (FsimEnginePlan *e, const FsimScenario *s, const FsimDecisions *decisions)
+static gboolean
+compute_avail (FsimEnginePlan *e, const FsimScenario *s, const FsimDecisions *decisions,
+               GError **error)
 {
-    g_autofree FsimWord *open = compute_open (e, s, decisions);
-    e->avail = fsim_bits_new (FSIM_N_SUBJECTS * e->nf * FSIM_N_PROFILES * e->pw);
+    g_autofree FsimWord *open = compute_open (e, s, decisions, error);
+    if (open == NULL
+        || !(e->avail = profile_sets_new (e, "the channels of each field", error)))
+        return FALSE;
     for (size_t k = 0; k < FSIM_N_SUBJECTS; k++)
         for (size_t f = 0; f < e->nf; f++) {
             const FsimWord *receive = fsim_downstream_receivers (e->down, f);
@@ -50,6 +67,7 @@ compute_avail (FsimEnginePlan *e, const FsimScenario *s, const FsimDecisions *de
                 for (size_t w = 0; w < e->pw; w++)
                     a[x * e->pw + w] &= receive[w];
         }
+    return TRUE;
 }
 
 static const char *
@@ -76,8 +94,8 @@ find_jurisdiction (const FsimEnginePlan *e, const char *name)
     return 0;
 }
 
-static void
-compute_jurisdictions (FsimEnginePlan *e, const FsimScenario *s)
+static gboolean
+compute_jurisdictions (FsimEnginePlan *e, const FsimScenario *s, GError **error)
 {
     g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
     g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
@@ -92,7 +110,10 @@ compute_jurisdictions (FsimEnginePlan *e, const FsimScenario *s)
     g_ptr_array_add (names, NULL);
     e->jur = (char **) g_ptr_array_steal (names, NULL);
 
-    e->jur_mask = fsim_bits_new (e->n_jur * e->nf * e->pw);
+    e->jur_mask = fsim_try_new0 (e->n_jur * e->nf * e->pw, sizeof (FsimWord),
+                                 "the jurisdictions of each field", error);
+    if (e->jur_mask == NULL)
+        return FALSE;
     for (size_t p = 0; p < s->n_partners; p++)
         for (size_t d = 0; d < s->partners[p].n_destinations; d++) {
             const FsimDestination *dest = &s->partners[p].destinations[d];
@@ -101,6 +122,7 @@ compute_jurisdictions (FsimEnginePlan *e, const FsimScenario *s)
                  f = fsim_bits_next (dest->fields, s->field_words, f + 1))
                 fsim_bits_set (e->jur_mask + (j * e->nf + f) * e->pw, p);
         }
+    return TRUE;
 }
 
 /* The sorted partner kinds, and kind_mask[k]: the partners of kind k. */
@@ -124,10 +146,13 @@ compute_kinds (FsimEnginePlan *e, const FsimScenario *s)
 }
 
 /* onward[f]: partners q holding f on a server whose Down[f][q] is not empty; jur_any[j]. */
-static void
-compute_onward (FsimEnginePlan *e)
+static gboolean
+compute_onward (FsimEnginePlan *e, GError **error)
 {
-    e->onward = fsim_bits_new (e->nf * e->pw);
+    e->onward = fsim_try_new0 (e->nf * e->pw, sizeof (FsimWord), "the onward sharers of each field",
+                               error);
+    if (e->onward == NULL)
+        return FALSE;
     for (size_t f = 0; e->any_down && f < e->nf; f++) {
         const FsimWord *server = fsim_downstream_server_holders (e->down, f);
         for (size_t q = fsim_bits_next (server, e->pw, 0); q != SIZE_MAX;
@@ -139,6 +164,7 @@ compute_onward (FsimEnginePlan *e)
     for (size_t j = 0; j < e->n_jur; j++)
         for (size_t f = 0; f < e->nf; f++)
             fsim_bits_or (e->jur_any + j * e->pw, e->jur_mask + (j * e->nf + f) * e->pw, e->pw);
+    return TRUE;
 }
 
 void
@@ -162,7 +188,8 @@ fsim_i_engine_plan_free (FsimEnginePlan *e)
 /**
  * fsim_i_engine_plan_new:
  * @decisions: the policy decisions on the day to trace (their day is used for the shares)
- * Returns: (transfer full): the plan, or NULL with @error set if the model graph walk fails.
+ * Returns: (transfer full): the plan, or NULL with @error set if the model graph walk fails or
+ *   memory runs out (FSIM_GRAPH_ERROR_NOMEM).
  */
 FsimEnginePlan *
 fsim_i_engine_plan_new (const FsimScenario *scenario, const FsimDecisions *decisions,
@@ -179,10 +206,11 @@ fsim_i_engine_plan_new (const FsimScenario *scenario, const FsimDecisions *decis
     if (!e->down)
         return NULL;
     e->any_down = fsim_downstream_any (e->down);
-    compute_avail (e, scenario, decisions);
-    compute_jurisdictions (e, scenario);
+    if (!compute_avail (e, scenario, decisions, error)
+        || !compute_jurisdictions (e, scenario, error))
+        return NULL;
     compute_kinds (e, scenario);
-    compute_onward (e);
-    fsim_i_lane_plan_init (e);
+    if (!compute_onward (e, error) || !fsim_i_lane_plan_init (e, error))
+        return NULL;
     return g_steal_pointer (&e);
 }

@@ -17,6 +17,11 @@
 void fsim_i_engine_near (const FsimPopulation *pop, FsimWord *near, size_t from, size_t to);
 
 /* Results (engine-count.c). */
+/* Zeroed counters, or NULL with FSIM_GRAPH_ERROR_NOMEM when memory runs out (the per-pair
+ * counters are sized by the model: up to 6 x 2^24 x 8 bytes per worker). */
+FsimResult *fsim_i_result_try_new (size_t n_fields, size_t n_partners, size_t n_jur,
+                                   size_t n_kinds, GError **error);
+/* The same, aborting as g_new does (engine-mpi.c). */
 FsimResult *fsim_i_result_new (size_t n_fields, size_t n_partners, size_t n_jur, size_t n_kinds);
 void fsim_i_result_add (FsimResult *dst, const FsimResult *src);
 
@@ -104,8 +109,9 @@ typedef struct FsimLanePlan {
     size_t max_entries; /* of one field */
 } FsimLanePlan;
 
-/* Builds plan->lanes from the rest of @plan. Can't fail. */
-void fsim_i_lane_plan_init (FsimEnginePlan *plan);
+/* Builds plan->lanes from the rest of @plan; FALSE with FSIM_GRAPH_ERROR_NOMEM (and
+ * plan->lanes NULL) when its arrays, up to an entry per (field, partner), do not fit. */
+gboolean fsim_i_lane_plan_init (FsimEnginePlan *plan, GError **error);
 void fsim_i_lane_plan_free (FsimLanePlan *lanes);
 
 /* What tracing the users of a block needs: the population with its friendships, `near` (one,

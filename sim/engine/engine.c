@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine-private.h"
+#include "memory.h"
 #include "parallel.h"
 
 /*
@@ -150,16 +151,28 @@ worker_count (const Run *run)
     return (unsigned) MAX ((size_t) 1, MIN ((size_t) n, MAX_COUNTER_BYTES / MAX (bytes, 1)));
 }
 
+/* The counts, or NULL with @error set when the counters do not fit in memory. */
 static FsimResult *
-run_passes (Run *run)
+run_passes (Run *run, GError **error)
 {
     const FsimEnginePlan *plan = run->plan;
     unsigned n = worker_count (run);
-    FsimResult *r = fsim_i_result_new (run->nf, run->np, plan->n_jur, plan->n_kinds);
+    FsimResult *r = fsim_i_result_try_new (run->nf, run->np, plan->n_jur, plan->n_kinds, error);
+    if (r == NULL)
+        return NULL;
 
     run->parts = g_new0 (FsimResult *, n);
-    for (unsigned t = 0; t < n; t++)
-        run->parts[t] = fsim_i_result_new (run->nf, run->np, plan->n_jur, plan->n_kinds);
+    for (unsigned t = 0; t < n; t++) {
+        run->parts[t] = fsim_i_result_try_new (run->nf, run->np, plan->n_jur, plan->n_kinds,
+                                               error);
+        if (run->parts[t] == NULL) {
+            for (unsigned k = 0; k < t; k++)
+                fsim_result_free (run->parts[k]);
+            g_clear_pointer (&run->parts, g_free);
+            fsim_result_free (r);
+            return NULL;
+        }
+    }
     run->progress_base = 0;
     fsim_parallel_for (run->n_blocks, n, near_block, run, run->progress ? tick : NULL, run);
     run->progress_base = 1.0 / 3;
@@ -260,12 +273,17 @@ fsim_engine_run_focused (const FsimScenario *scenario, const FsimPopulation *pop
         .progress = progress,
         .progress_data = progress_data,
     };
-    run.near = fsim_bits_new (2 * pop->n_users * run.pw);
+    run.near = fsim_try_new0 (2 * pop->n_users * run.pw, sizeof (FsimWord),
+                              "the partners near each user", error);
+    if (run.near == NULL)
+        return NULL;
     used_sets (pop, &run.used_once, &run.used_twice);
-    g_autoptr (FsimResult) r = run_passes (&run);
+    g_autoptr (FsimResult) r = run_passes (&run, error);
     g_free (run.near);
     g_free (run.used_once);
     g_free (run.used_twice);
+    if (r == NULL)
+        return NULL;
 
     g_assert (r->n_users == pop->n_users);
     r->n_friendships = pop->friends ? pop->friends->n_edges : 0;
@@ -332,7 +350,10 @@ fsim_lanes_new (const FsimScenario *scenario, const FsimPopulation *pop,
     l->plan = fsim_i_engine_plan_new (scenario, decisions, error);
     if (l->plan == NULL)
         return NULL;
-    l->near = fsim_bits_new (2 * pop->n_users * pw);
+    l->near = fsim_try_new0 (2 * pop->n_users * pw, sizeof (FsimWord),
+                             "the partners near each user", error);
+    if (l->near == NULL)
+        return NULL;
     fsim_i_engine_near (pop, l->near, 0, pop->n_users);
     used_sets (pop, &l->used_once, &l->used_twice);
     return g_steal_pointer (&l);

@@ -2,6 +2,7 @@
 /* loader-limits.c: limits on the size of a whole model, whose products cost memory and time. */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <glib.h>
@@ -25,13 +26,59 @@
 #define MAX_PATTERN_WORK ((guint64) 1 << 28) /* patterns x what they are matched against */
 #define MAX_PAIRS (1u << 24)              /* fields x partners: per-user tables, a byte each */
 
-static gboolean
-fail_size (FsimConv *c, const cJSON *root, GError **error, const char *what, guint64 value,
-           const char *unit, guint64 limit, const char *why)
+/* Entry @i of @arr (an array of the merged tree), or @arr itself when that entry has no place
+ * of its own. An array merged from several files has no place, but each of its entries has
+ * the place it was written at, in its own file. */
+static const cJSON *
+entry (FsimConv *c, const cJSON *arr, guint64 i)
 {
-    return fsim_i_fail (c, error, root, FALSE, FSIM_LOADER_ERROR_LIMIT, NULL,
+    const cJSON *e = i <= G_MAXINT ? cJSON_GetArrayItem (arr, (int) i) : NULL;
+    return e && fsim_i_json_loc (c->doc, e) ? e : arr;
+}
+
+/* The first of @n entries over a limit, when @rest is spent already and each entry costs
+ * @each: the first i (from 0) with @rest + (i + 1) * @each > @limit, at most @n - 1. */
+static guint64
+first_over (double rest, double each, guint64 n, double limit)
+{
+    if (n == 0)
+        return 0;
+    if (each <= 0 || rest > limit)
+        return 0;
+    double i = floor ((limit - rest) / each);
+    while (i > 0 && rest + i * each > limit) /* rounding */
+        i--;
+    return i >= (double) n ? n - 1 : (guint64) i;
+}
+
+/* The scope numbered @k (from 0) over every API of @apis in order. */
+static const cJSON *
+nth_scope (FsimConv *c, const cJSON *apis, guint64 k)
+{
+    for (const cJSON *a = cJSON_IsArray (apis) ? apis->child : NULL; a; a = a->next) {
+        const cJSON *scopes = cJSON_GetObjectItemCaseSensitive (a, "scopes");
+        guint64 n = cJSON_IsArray (scopes) ? (guint64) cJSON_GetArraySize (scopes) : 0;
+        if (k < n)
+            return entry (c, scopes, k);
+        k -= n;
+    }
+    return apis;
+}
+
+/*
+ * A model too large: "FILE:LINE:COL: the model is too large: @what make @value @unit, more
+ * than the limit of @limit (@why; the first @noun over, number @index + 1, is here)", located
+ * at @at, the entry of the array whose length makes the product exceed the limit.
+ */
+static gboolean
+fail_size (FsimConv *c, const cJSON *at, GError **error, const char *what, guint64 value,
+           const char *unit, guint64 limit, const char *why, const char *noun, guint64 index)
+{
+    return fsim_i_fail (c, error, at, FALSE, FSIM_LOADER_ERROR_LIMIT, NULL,
                         "the model is too large: %s make %" G_GUINT64_FORMAT " %s, more than "
-                        "the limit of %" G_GUINT64_FORMAT " (%s)", what, value, unit, limit, why);
+                        "the limit of %" G_GUINT64_FORMAT " (%s; the first %s over, number %"
+                        G_GUINT64_FORMAT ", is here)", what, value, unit, limit, why, noun,
+                        index + 1);
 }
 
 /* ---- before converting: the cost of converting ------------------------------------------- */
@@ -96,78 +143,173 @@ fsim_i_check_model_work (FsimConv *c, const cJSON *root, GError **error)
         count_in_arrays (apis, "fields") + count_in_arrays (partners, "fields")
         + count_in_arrays (cJSON_GetObjectItemCaseSensitive (root, "expect"), "fields")
         + count_population_patterns (cJSON_GetObjectItemCaseSensitive (root, "population"));
-    guint64 work = field_patterns * fields + count_in_arrays (partners, "requests") * scopes
-                   + count_in_arrays (rules, "partners") * array_size (root, "partners")
-                   + count_in_arrays (rules, "apis") * array_size (root, "apis")
-                   + count_in_arrays (rules, "scopes") * scopes;
+    guint64 requests = count_in_arrays (partners, "requests");
+    guint64 rule_partners = count_in_arrays (rules, "partners");
+    guint64 rule_apis = count_in_arrays (rules, "apis");
+    guint64 rule_scopes = count_in_arrays (rules, "scopes");
+    guint64 n_partners = array_size (root, "partners"), n_apis = array_size (root, "apis");
+    guint64 work = field_patterns * fields + requests * scopes + rule_partners * n_partners
+                   + rule_apis * n_apis + rule_scopes * scopes;
 
-    if (work > MAX_PATTERN_WORK)
-        return fail_size (c, root, error,
-                          "the field patterns, requests and rule selectors, each times what it "
-                          "may select,", work, "pattern checks", MAX_PATTERN_WORK,
-                          "converting would take minutes");
-    return TRUE;
+    if (work <= MAX_PATTERN_WORK)
+        return TRUE;
+    /* Located at the array that multiplies the largest term: the field list for the field
+     * patterns, the scopes for the requests and the rules' scope selectors, the partners and
+     * APIs for the rules' selectors of them; at its first entry over the limit. */
+    const struct {
+        guint64 term, n;
+        const cJSON *arr; /* NULL: the scopes */
+        const char *noun;
+    } terms[] = {
+        { field_patterns * fields, fields, cJSON_GetObjectItemCaseSensitive (root, "fields"),
+          "field" },
+        { (requests + rule_scopes) * scopes, scopes, NULL, "scope" },
+        { rule_partners * n_partners, n_partners, partners, "partner" },
+        { rule_apis * n_apis, n_apis, apis, "API" },
+    };
+    size_t big = 0;
+    for (size_t i = 1; i < G_N_ELEMENTS (terms); i++)
+        if (terms[i].term > terms[big].term)
+            big = i;
+    guint64 at = first_over ((double) (work - terms[big].term),
+                             (double) terms[big].term / (double) terms[big].n, terms[big].n,
+                             (double) MAX_PATTERN_WORK);
+    return fail_size (c, terms[big].arr ? entry (c, terms[big].arr, at) : nth_scope (c, apis, at),
+                      error, "the field patterns, requests and rule selectors, each times what "
+                      "it may select,", work, "pattern checks", MAX_PATTERN_WORK,
+                      "converting would take minutes", terms[big].noun, at);
 }
 
 /* ---- after converting: the cost of running ------------------------------------------------- */
 
+/* A converted model's counts and the products that are limited. */
+typedef struct {
+    guint64 dests, scopes, decisions;
+    guint64 flows, matches, work, pairs;
+} ModelSize;
+
+static ModelSize
+model_size (const FsimScenario *s)
+{
+    ModelSize m = { 0 };
+    for (size_t p = 0; p < s->n_partners; p++) {
+        m.dests += s->partners[p].n_destinations;
+        for (size_t k = 0; k < s->partners[p].n_apis; k++)
+            m.decisions += s->apis[s->partners[p].apis[k]].n_scopes;
+    }
+    for (size_t a = 0; a < s->n_apis; a++)
+        m.scopes += s->apis[a].n_scopes;
+    m.flows = (guint64) s->n_fields * m.dests;
+    m.matches = (guint64) s->n_rules * (s->n_partners + s->n_apis + m.scopes);
+    m.work = m.decisions * s->n_rules;
+    m.pairs = (guint64) s->n_fields * s->n_partners;
+    return m;
+}
+
+/* The partner whose integrated scopes take the decisions over MAX_DECISIONS. */
+static guint64
+partner_over_decisions (const FsimScenario *s)
+{
+    guint64 sum = 0, p = 0;
+    for (; p + 1 < s->n_partners; p++) {
+        for (size_t k = 0; k < s->partners[p].n_apis; k++)
+            sum += s->apis[s->partners[p].apis[k]].n_scopes;
+        if (sum > MAX_DECISIONS)
+            break;
+    }
+    return p;
+}
+
+/*
+ * What running needs besides the population, which is estimated when it is built: the
+ * decisions (8 bytes each, twice for diff), the rule index (a bit per rule match), the per-user
+ * tables of the analyses (a few bytes per pair) and the engine's counters per flow. Refused
+ * here, as out of memory, rather than aborted on in an allocation; located at the first entry
+ * too many of the array that costs the most (partners for the decisions, rules for their
+ * matches, fields for the pairs and flows).
+ */
+static gboolean
+check_model_memory (FsimConv *c, const cJSON *root, const ModelSize *m, GError **error)
+{
+    const FsimScenario *s = c->s;
+    double need = (double) m->decisions * 16 + (double) m->matches / 8 + (double) m->pairs * 8
+                  + (double) m->flows * 64;
+    double limit = (double) fsim_memory_limit ();
+    if (need <= limit)
+        return TRUE;
+    const struct {
+        double cost;
+        guint64 n;
+        const char *key, *noun;
+    } costs[] = {
+        { (double) m->decisions * 16, s->n_partners, "partners", "partner" },
+        { (double) m->matches / 8, s->n_rules, "rules", "rule" },
+        { (double) m->pairs * 8 + (double) m->flows * 64, s->n_fields, "fields", "field" },
+    };
+    size_t big = 0;
+    for (size_t i = 1; i < G_N_ELEMENTS (costs); i++)
+        if (costs[i].cost > costs[big].cost)
+            big = i;
+    guint64 at = first_over (need - costs[big].cost, costs[big].cost / (double) costs[big].n,
+                             costs[big].n, limit);
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive (root, costs[big].key);
+    return fsim_i_fail (c, error, entry (c, arr, at), FALSE, FSIM_LOADER_ERROR_LIMIT, NULL,
+                        "out of memory: running this model needs about %.2f GiB (%"
+                        G_GUINT64_FORMAT " decisions, %" G_GUINT64_FORMAT " (field, partner) "
+                        "pairs), more than this machine can give (%.2f GiB; the first %s over, "
+                        "number %" G_GUINT64_FORMAT ", is here)",
+                        need / (1 << 30), m->decisions, m->pairs, limit / (1 << 30),
+                        costs[big].noun, at + 1);
+}
+
+/* Each error points at the first entry of the array whose length takes the product over its
+ * limit: the first field, rule or partner too many. */
 gboolean
 fsim_i_check_model_size (FsimConv *c, const cJSON *root, GError **error)
 {
     const FsimScenario *s = c->s;
-    guint64 dests = 0, scopes = 0, decisions = 0;
+    const ModelSize m = model_size (s);
+    const cJSON *fields = cJSON_GetObjectItemCaseSensitive (root, "fields");
+    const cJSON *rules = cJSON_GetObjectItemCaseSensitive (root, "rules");
     g_autofree char *what = NULL;
+    guint64 at;
 
-    for (size_t p = 0; p < s->n_partners; p++) {
-        dests += s->partners[p].n_destinations;
-        for (size_t k = 0; k < s->partners[p].n_apis; k++)
-            decisions += s->apis[s->partners[p].apis[k]].n_scopes;
-    }
-    for (size_t a = 0; a < s->n_apis; a++)
-        scopes += s->apis[a].n_scopes;
-
-    guint64 flows = (guint64) s->n_fields * dests;
-    guint64 matches = (guint64) s->n_rules * (s->n_partners + s->n_apis + scopes);
-    guint64 work = decisions * s->n_rules;
-    if (flows > MAX_FLOWS) {
+    if (m.flows > MAX_FLOWS) {
         what = g_strdup_printf ("%zu fields times %" G_GUINT64_FORMAT " destinations",
-                                s->n_fields, dests);
-        return fail_size (c, root, error, what, flows, "flows", MAX_FLOWS,
-                          "each is a row of the report and a set of counters");
+                                s->n_fields, m.dests);
+        at = MAX_FLOWS / m.dests;
+        return fail_size (c, entry (c, fields, at), error, what, m.flows, "flows", MAX_FLOWS,
+                          "each is a row of the report and a set of counters", "field", at);
     }
-    if (matches > MAX_RULE_MATCHES) {
+    if (m.matches > MAX_RULE_MATCHES) {
+        guint64 targets = s->n_partners + s->n_apis + m.scopes;
         what = g_strdup_printf ("%zu rules times %" G_GUINT64_FORMAT " partners, APIs and scopes",
-                                s->n_rules, s->n_partners + s->n_apis + scopes);
-        return fail_size (c, root, error, what, matches, "rule matches", MAX_RULE_MATCHES,
-                          "each rule is matched against each of them");
+                                s->n_rules, targets);
+        at = MAX_RULE_MATCHES / targets;
+        return fail_size (c, entry (c, rules, at), error, what, m.matches, "rule matches",
+                          MAX_RULE_MATCHES, "each rule is matched against each of them", "rule",
+                          at);
     }
-    if (decisions > MAX_DECISIONS)
-        return fail_size (c, root, error, "the scopes of the APIs that the partners integrate",
-                          decisions, "decisions", MAX_DECISIONS, "each is decided");
-    if (work > MAX_RULE_WORK) {
-        what = g_strdup_printf ("%" G_GUINT64_FORMAT " decisions times %zu rules", decisions,
+    if (m.decisions > MAX_DECISIONS) {
+        at = partner_over_decisions (s);
+        return fail_size (c, entry (c, cJSON_GetObjectItemCaseSensitive (root, "partners"), at),
+                          error, "the scopes of the APIs that the partners integrate",
+                          m.decisions, "decisions", MAX_DECISIONS, "each is decided", "partner",
+                          at);
+    }
+    if (m.work > MAX_RULE_WORK) {
+        what = g_strdup_printf ("%" G_GUINT64_FORMAT " decisions times %zu rules", m.decisions,
                                 s->n_rules);
-        return fail_size (c, root, error, what, work, "rule checks", MAX_RULE_WORK,
-                          "each decision checks every rule");
+        at = MAX_RULE_WORK / m.decisions;
+        return fail_size (c, entry (c, rules, at), error, what, m.work, "rule checks",
+                          MAX_RULE_WORK, "each decision checks every rule", "rule", at);
     }
-    guint64 pairs = (guint64) s->n_fields * s->n_partners;
-    if (pairs > MAX_PAIRS) {
+    if (m.pairs > MAX_PAIRS) {
         what = g_strdup_printf ("%zu fields times %zu partners", s->n_fields, s->n_partners);
-        return fail_size (c, root, error, what, pairs, "(field, partner) pairs", MAX_PAIRS,
-                          "explain, diff and check keep a table of them per user");
+        at = MAX_PAIRS / s->n_partners;
+        return fail_size (c, entry (c, fields, at), error, what, m.pairs,
+                          "(field, partner) pairs", MAX_PAIRS,
+                          "explain, diff and check keep a table of them per user", "field", at);
     }
-    /* What running needs besides the population, which is estimated when it is built: the
-     * decisions (8 bytes each, twice for diff), the rule index (a bit per rule match), the
-     * per-user tables of the analyses (a few bytes per pair) and the engine's counters per
-     * flow. Refused here, as out of memory, rather than aborted on in an allocation. */
-    double need = (double) decisions * 16 + (double) matches / 8 + (double) pairs * 8 +
-                  (double) flows * 64;
-    if (need > (double) fsim_memory_limit ())
-        return fsim_i_fail (c, error, root, FALSE, FSIM_LOADER_ERROR_LIMIT, NULL,
-                            "out of memory: running this model needs about %.2f GiB (%"
-                            G_GUINT64_FORMAT " decisions, %" G_GUINT64_FORMAT " (field, partner) "
-                            "pairs), more than this machine can give (%.2f GiB)",
-                            need / (1 << 30), decisions, pairs,
-                            (double) fsim_memory_limit () / (1 << 30));
-    return TRUE;
+    return check_model_memory (c, root, &m, error);
 }

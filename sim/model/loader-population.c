@@ -110,7 +110,7 @@ most_specific (FsimConv *c, const cJSON *obj, const FsimJPath *p, const cJSON **
         for (size_t f = 0; f < s->n_fields; f++)
             ids[f] = s->fields[f].id;
         const char *near = fsim_i_closest (m->string, ids, s->n_fields);
-        return fsim_i_fail (c, error, m, TRUE, FSIM_LOADER_ERROR_REFERENCE, &mp,
+        return fsim_i_fail_name (c, error, m, TRUE, FSIM_LOADER_ERROR_REFERENCE, &mp,
                             "field pattern '%s' selects no field%s%s%s", m->string,
                             near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
     }

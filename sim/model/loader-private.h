@@ -70,7 +70,22 @@ gboolean fsim_i_check_top_keys (FsimJsonDoc *doc, const cJSON *root, gboolean sc
 /* "did you mean" helper: the candidate closest to @word, or NULL if none is close. */
 #define fsim_i_closest fsim_text_closest
 
-/* Apply one set path of a claim's alternative (loader-merge.c): replace the value(s) at @path
+/* loader-merge.c: an entity's "id" (NULL if it has none), the entity of @array with @id, and
+ * @value put where @old was in @parent (an array, or an object at @key), @old buried. */
+const char *fsim_i_entity_id (const cJSON *entity);
+cJSON *fsim_i_find_by_id (const cJSON *array, const char *id);
+void fsim_i_json_replace (FsimJsonDoc *doc, cJSON *parent, cJSON *old, const char *key,
+                          cJSON *value);
+
+/* loader-set.c: a file's own `set`, kept in doc for the layers above it; applied to the merged
+ * @result (the "choices" paths alone, or all the others); the command line's --set, in order. */
+gboolean fsim_i_keep_file_sets (FsimJsonDoc *doc, cJSON *root, GError **error);
+gboolean fsim_i_apply_file_sets (FsimJsonDoc *doc, cJSON *result, gboolean choices,
+                                 GError **error);
+gboolean fsim_i_apply_cli_sets (FsimJsonDoc *doc, cJSON *result, const char *const *sets,
+                                gboolean choices, GError **error);
+
+/* Apply one set path of a claim's alternative (loader-set.c): replace the value(s) at @path
  * in @root by @value (taking ownership), without recording an override (doc->overrides);
  * messages are located at @where's key. */
 gboolean fsim_i_apply_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value,
@@ -117,7 +132,9 @@ typedef struct {
     GHashTable *api_ix;
     GHashTable *partner_ix;
     GHashTable *rule_ix;
-    GPtrArray *errors; /* GError*: the failed entities of the stage being converted */
+    GPtrArray *errors; /* GError*: the failed entities of every stage so far */
+    guint stage_start; /* errors->len when the current stage began */
+    gboolean after_failure; /* an earlier stage had errors: its names may be missing */
 } FsimConv;
 
 /* Errors reported for one file before the loader stops (docs/format.md, "Error messages"). */
@@ -125,10 +142,22 @@ typedef struct {
 
 /* An entity of an array (a field, API, partner, rule, expectation) failed with *@local: keep
  * its error (stealing it) and say whether to go on with the next entity (FALSE once
- * FSIM_LOADER_MAX_ERRORS are kept). A stage ends with fsim_i_stage_ok(). */
+ * FSIM_LOADER_MAX_ERRORS are kept). A stage ends with fsim_i_stage_ok(). An error marked by
+ * fsim_i_unmatched_name() is dropped rather than kept. */
 gboolean fsim_i_keep_error (FsimConv *c, GError **local);
-/* No entity of the stage failed. */
+/* No entity of the current stage failed (earlier stages may have). */
 gboolean fsim_i_stage_ok (const FsimConv *c);
+
+/* Called after an error that a name (of a field, API, scope or partner) matches nothing: after
+ * a stage with errors the entity named may be one that failed, so the error is marked for
+ * fsim_i_keep_error() to drop (it would be caused by the error before it). Returns FALSE. */
+gboolean fsim_i_unmatched_name (FsimConv *c, GError **error);
+/* fsim_i_fail() then fsim_i_unmatched_name(): a name that matches nothing. */
+gboolean fsim_i_fail_name (FsimConv *c, GError **error, const cJSON *node, gboolean at_key,
+                           FsimLoaderError code, const FsimJPath *path, const char *fmt, ...)
+    G_GNUC_PRINTF (7, 8);
+/* Was @error marked by fsim_i_unmatched_name()? */
+gboolean fsim_i_is_caused (const GError *error);
 
 /* Sets a located error "FILE:LINE:COL: PATH: MESSAGE" and returns FALSE. */
 gboolean fsim_i_fail (FsimConv *c, GError **error, const cJSON *node, gboolean at_key,
@@ -148,6 +177,32 @@ gboolean fsim_i_check_object (FsimConv *c, const cJSON *node, const FsimJPath *p
                               GError **error);
 
 const char *fsim_i_json_type_name (const cJSON *node);
+
+/* loader-values.c: the array @obj[@key] (absent: NULL with *n = 0), checked for type and
+ * size (at most @max entries). */
+gboolean fsim_i_get_array (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
+                           int max, const cJSON **out, size_t *n, GError **error);
+
+/* loader-ids.c: the entities' ids while converting. The index of top-level entity @e (merged
+ * position @i) in the file its messages name; registering an id (a duplicate is an error), an
+ * entity that failed keeping its id, looking one up (-1: none); the error for @id that names
+ * no @what among @known (with the closest suggested), and the same for the name of an
+ * entity, which may be one that failed to convert (fsim_i_unmatched_name()). */
+int fsim_i_file_index (FsimConv *c, const cJSON *e, size_t i);
+gboolean fsim_i_register_id (FsimConv *c, GHashTable *ix, const char *id, size_t index,
+                             const cJSON *node, const FsimJPath *path, const char *what,
+                             GError **error);
+void fsim_i_register_failed (FsimConv *c, GHashTable *ix, const char *id, size_t index);
+gssize fsim_i_lookup (GHashTable *ix, const char *id);
+gboolean fsim_i_fail_unknown (FsimConv *c, GError **error, const cJSON *node,
+                              const FsimJPath *path, const char *what, const char *id,
+                              const char *const *known, size_t n);
+gboolean fsim_i_fail_unknown_name (FsimConv *c, GError **error, const cJSON *node,
+                                   const FsimJPath *path, const char *what, const char *id,
+                                   const char *const *known, size_t n);
+
+/* loader-partners.c: the partners of the merged @root (a stage of fsim_i_convert()). */
+gboolean fsim_i_convert_partners (FsimConv *c, const cJSON *root, GError **error);
 
 /* Typed getters of obj[key]. An absent key leaves *out unchanged and succeeds. */
 gboolean fsim_i_get_string (FsimConv *c, const cJSON *obj, const char *key,

@@ -33,6 +33,19 @@ fsim_i_jpath_render (const FsimJPath *path)
     return g_string_free (out, FALSE);
 }
 
+/* fsim_i_fail() with @msg formatted already. */
+static gboolean
+fail_message (FsimConv *c, GError **error, const cJSON *node, gboolean at_key,
+              FsimLoaderError code, const FsimJPath *path, const char *msg)
+{
+    g_autofree char *where = fsim_i_jpath_render (path);
+    if (*where)
+        fsim_i_error_at (error, c->doc, node, at_key, code, "%s: %s", where, msg);
+    else
+        fsim_i_error_at (error, c->doc, node, at_key, code, "%s", msg);
+    return FALSE;
+}
+
 gboolean
 fsim_i_fail (FsimConv *c, GError **error, const cJSON *node, gboolean at_key,
              FsimLoaderError code, const FsimJPath *path, const char *fmt, ...)
@@ -41,12 +54,40 @@ fsim_i_fail (FsimConv *c, GError **error, const cJSON *node, gboolean at_key,
     va_start (ap, fmt);
     g_autofree char *msg = g_strdup_vprintf (fmt, ap);
     va_end (ap);
-    g_autofree char *where = fsim_i_jpath_render (path);
-    if (*where)
-        fsim_i_error_at (error, c->doc, node, at_key, code, "%s: %s", where, msg);
-    else
-        fsim_i_error_at (error, c->doc, node, at_key, code, "%s", msg);
+    return fail_message (c, error, node, at_key, code, path, msg);
+}
+
+/* The domain of the errors fsim_i_unmatched_name() marks: never seen outside the loader. */
+static GQuark
+caused_quark (void)
+{
+    return g_quark_from_static_string ("fsim-loader-caused-error");
+}
+
+gboolean
+fsim_i_unmatched_name (FsimConv *c, GError **error)
+{
+    if (c->after_failure && error && *error)
+        (*error)->domain = caused_quark ();
     return FALSE;
+}
+
+gboolean
+fsim_i_fail_name (FsimConv *c, GError **error, const cJSON *node, gboolean at_key,
+                  FsimLoaderError code, const FsimJPath *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start (ap, fmt);
+    g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+    va_end (ap);
+    fail_message (c, error, node, at_key, code, path, msg);
+    return fsim_i_unmatched_name (c, error);
+}
+
+gboolean
+fsim_i_is_caused (const GError *error)
+{
+    return error->domain == caused_quark ();
 }
 
 gboolean
@@ -463,10 +504,10 @@ pattern_to_bits (FsimConv *c, const cJSON *e, const FsimJPath *ep, FsimWord *bit
         ids[f] = s->fields[f].id;
     const char *near = fsim_i_closest (e->valuestring, ids, s->n_fields);
     if (near)
-        return fsim_i_fail (c, error, e, FALSE, FSIM_LOADER_ERROR_REFERENCE, ep,
+        return fsim_i_fail_name (c, error, e, FALSE, FSIM_LOADER_ERROR_REFERENCE, ep,
                             "field pattern '%s' selects no field; did you mean '%s'?",
                             e->valuestring, near);
-    return fsim_i_fail (c, error, e, FALSE, FSIM_LOADER_ERROR_REFERENCE, ep,
+    return fsim_i_fail_name (c, error, e, FALSE, FSIM_LOADER_ERROR_REFERENCE, ep,
                         "field pattern '%s' selects no field (%zu fields are declared)",
                         e->valuestring, s->n_fields);
 }
@@ -538,14 +579,35 @@ fsim_i_check_partner_selector (FsimConv *c, const cJSON *node, const char *sel, 
     const char *near = fsim_i_closest (bare, (const char *const *) names->pdata, names->len);
     const char *what = bare == sel ? "partner" : sel[0] == 'k' ? "partner kind" : "partner tag";
     if (near)
-        return fsim_i_fail (c, error, node, at_key, FSIM_LOADER_ERROR_REFERENCE, path,
+        return fsim_i_fail_name (c, error, node, at_key, FSIM_LOADER_ERROR_REFERENCE, path,
                             "unknown %s '%s'; did you mean '%s'?", what, bare, near);
     if (names->len > 0 && names->len <= 12) {
         g_ptr_array_add (names, NULL);
         g_autofree char *known = g_strjoinv ("', '", (char **) names->pdata);
-        return fsim_i_fail (c, error, node, at_key, FSIM_LOADER_ERROR_REFERENCE, path,
+        return fsim_i_fail_name (c, error, node, at_key, FSIM_LOADER_ERROR_REFERENCE, path,
                             "unknown %s '%s' (known: '%s')", what, bare, known);
     }
-    return fsim_i_fail (c, error, node, at_key, FSIM_LOADER_ERROR_REFERENCE, path,
+    return fsim_i_fail_name (c, error, node, at_key, FSIM_LOADER_ERROR_REFERENCE, path,
                         "%s '%s' selects no partner", what, bare);
+}
+
+/* The array root[key] (absent: NULL with *n = 0), checked for type and size. */
+gboolean
+fsim_i_get_array (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path, int max,
+           const cJSON **out, size_t *n, GError **error)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive (obj, key);
+    FsimJPath p = FSIM_JP_KEY (path, key);
+    *out = v;
+    *n = 0;
+    if (!v)
+        return TRUE;
+    if (!cJSON_IsArray (v))
+        return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_SCHEMA, &p,
+                            "expected an array, got %s", fsim_i_json_type_name (v));
+    int size = cJSON_GetArraySize (v);
+    if (size > max)
+        return fsim_i_fail_count (c, error, v, &p, size, "entries", max, "");
+    *n = (size_t) size;
+    return TRUE;
 }

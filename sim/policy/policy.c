@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "memory.h"
 #include "policy.h"
 
 /*
@@ -106,27 +107,42 @@ index_apis_and_scopes (FsimRuleIndex *ix, const FsimScenario *s, size_t r)
 }
 
 FsimRuleIndex *
-fsim_rule_index_new (const FsimScenario *scenario)
+fsim_rule_index_try_new (const FsimScenario *scenario, GError **error)
 {
     g_return_val_if_fail (scenario != NULL, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
     const FsimScenario *s = scenario;
-    FsimRuleIndex *ix = g_new0 (FsimRuleIndex, 1);
+    g_autoptr (FsimRuleIndex) ix = g_new0 (FsimRuleIndex, 1);
     ix->n_rules = s->n_rules;
     ix->n_apis = s->n_apis;
-    ix->scope_base = g_new (size_t, s->n_apis + 1);
+    ix->scope_base = g_new (size_t, s->n_apis + 1); /* APIs: at most 4096 */
     ix->scope_base[0] = 0;
     for (size_t a = 0; a < s->n_apis; a++)
         ix->scope_base[a + 1] = ix->scope_base[a] + s->apis[a].n_scopes;
     ix->pw = FSIM_BITS_WORDS (s->n_partners);
     ix->aw = FSIM_BITS_WORDS (s->n_apis);
     ix->sw = FSIM_BITS_WORDS (ix->scope_base[s->n_apis]) + 1;
-    ix->partner = fsim_bits_new (s->n_rules * ix->pw);
-    ix->api = fsim_bits_new (s->n_rules * ix->aw);
-    ix->scope = fsim_bits_new (s->n_rules * ix->sw);
+    if (!(ix->partner = fsim_try_new0 (s->n_rules * ix->pw, sizeof (FsimWord),
+                                       "the partners each rule selects", error))
+        || !(ix->api = fsim_try_new0 (s->n_rules * ix->aw, sizeof (FsimWord),
+                                      "the APIs each rule selects", error))
+        || !(ix->scope = fsim_try_new0 (s->n_rules * ix->sw, sizeof (FsimWord),
+                                        "the scopes each rule selects", error)))
+        return NULL;
     for (size_t r = 0; r < s->n_rules; r++) {
         index_partners (ix, s, r);
         index_apis_and_scopes (ix, s, r);
     }
+    return g_steal_pointer (&ix);
+}
+
+FsimRuleIndex *
+fsim_rule_index_new (const FsimScenario *scenario)
+{
+    g_autoptr (GError) error = NULL;
+    FsimRuleIndex *ix = fsim_rule_index_try_new (scenario, &error);
+    if (ix == NULL)
+        g_error ("%s", error->message); /* as g_new: see fsim_rule_index_try_new */
     return ix;
 }
 
@@ -253,20 +269,26 @@ decide_pair (const FsimScenario *s, const FsimRuleIndex *ix, FsimDay day, size_t
     }
 }
 
-/* Lays out the offsets of every (partner, API) pair; returns the number of decisions. */
+/* Lays out the offsets of every (partner, API) pair into @d; the number of decisions, or
+ * (size_t) -1 with @error set when out of memory. */
 static size_t
-layout (FsimDecisions *d, const FsimScenario *s)
+layout (FsimDecisions *d, const FsimScenario *s, GError **error)
 {
     size_t n_pairs = 0;
-    d->partner_pair = g_new (size_t, s->n_partners + 1);
+    d->partner_pair = fsim_try_new (s->n_partners + 1, sizeof (size_t), "the decisions", error);
+    if (!d->partner_pair)
+        return (size_t) -1;
     for (size_t p = 0; p < s->n_partners; p++) {
         d->partner_pair[p] = n_pairs;
         n_pairs += s->partners[p].n_apis;
     }
     d->partner_pair[s->n_partners] = n_pairs;
 
-    d->pair_offset = g_new (size_t, n_pairs + 1);
-    d->pair_scopes = g_new (size_t, n_pairs + 1);
+    d->pair_offset = fsim_try_new (n_pairs + 1, sizeof (size_t), "the decisions", error);
+    d->pair_scopes = d->pair_offset ? fsim_try_new (n_pairs + 1, sizeof (size_t),
+                                                    "the decisions", error) : NULL;
+    if (!d->pair_scopes)
+        return (size_t) -1;
     size_t n = 0;
     for (size_t p = 0; p < s->n_partners; p++) {
         const FsimPartner *partner = &s->partners[p];
@@ -282,17 +304,35 @@ layout (FsimDecisions *d, const FsimScenario *s)
     return n;
 }
 
+static void
+pair_scratch_clear (PairScratch *w)
+{
+    g_free (w->rule_scopes);
+    g_free (w->denied);
+    g_free (w->allowed);
+    g_free (w->deny_rule);
+    g_free (w->allow_rule);
+}
+
 FsimDecisions *
-fsim_decisions_new (const FsimScenario *scenario, FsimDay day)
+fsim_decisions_try_new (const FsimScenario *scenario, FsimDay day, GError **error)
 {
     g_return_val_if_fail (scenario != NULL, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-    FsimDecisions *d = g_new0 (FsimDecisions, 1);
+    g_autoptr (FsimDecisions) d = g_new0 (FsimDecisions, 1);
     d->day = day;
     d->n_partners = scenario->n_partners;
-    d->decisions = g_new (FsimDecision, layout (d, scenario) + 1);
+    g_autofree char *what = g_strdup_printf ("the decisions of %zu partners", scenario->n_partners);
+    size_t n = layout (d, scenario, error);
+    if (n == (size_t) -1
+        || !(d->decisions = fsim_try_new (n + 1, sizeof (FsimDecision), what, error)))
+        return NULL;
+    g_autoptr (FsimRuleIndex) ix = fsim_rule_index_try_new (scenario, error);
+    if (!ix)
+        return NULL;
 
-    size_t max_scopes = 1;
+    size_t max_scopes = 1; /* at most 4096 */
     for (size_t a = 0; a < scenario->n_apis; a++)
         max_scopes = MAX (max_scopes, scenario->apis[a].n_scopes);
     size_t words = FSIM_BITS_WORDS (max_scopes);
@@ -300,16 +340,21 @@ fsim_decisions_new (const FsimScenario *scenario, FsimDay day)
                       .allowed = fsim_bits_new (words),
                       .deny_rule = g_new (gint32, words * FSIM_WORD_BITS),
                       .allow_rule = g_new (gint32, words * FSIM_WORD_BITS) };
-    g_autoptr (FsimRuleIndex) ix = fsim_rule_index_new (scenario);
     for (size_t p = 0; p < scenario->n_partners; p++)
         for (size_t k = 0; k < scenario->partners[p].n_apis; k++)
             decide_pair (scenario, ix, day, p, k,
                          &d->decisions[d->pair_offset[d->partner_pair[p] + k]], &w);
-    g_free (w.rule_scopes);
-    g_free (w.denied);
-    g_free (w.allowed);
-    g_free (w.deny_rule);
-    g_free (w.allow_rule);
+    pair_scratch_clear (&w);
+    return g_steal_pointer (&d);
+}
+
+FsimDecisions *
+fsim_decisions_new (const FsimScenario *scenario, FsimDay day)
+{
+    g_autoptr (GError) error = NULL;
+    FsimDecisions *d = fsim_decisions_try_new (scenario, day, &error);
+    if (d == NULL)
+        g_error ("%s", error->message); /* as g_new: see fsim_decisions_try_new */
     return d;
 }
 

@@ -25,10 +25,16 @@ typedef struct {
 typedef struct FsimDecisions FsimDecisions;
 
 /**
- * fsim_decisions_new:
- * Decides every (partner, integrated API, scope) triple of @scenario on @day. Can't fail.
- * Returns: (transfer full)
+ * fsim_decisions_try_new:
+ * Decides every (partner, integrated API, scope) triple of @scenario on @day. Their arrays are
+ * sized by the model (up to 2^24 decisions, 128 MiB) and are tried, not assumed.
+ * Returns: (transfer full): the decisions, or NULL with FSIM_GRAPH_ERROR_NOMEM ("out of memory:
+ *   needed N bytes for the decisions of P partners") when memory runs out.
  */
+FsimDecisions *fsim_decisions_try_new (const FsimScenario *scenario, FsimDay day,
+                                       GError **error);
+/* As fsim_decisions_try_new(), aborting as g_new does when memory runs out: for tests and
+ * small models; the commands use fsim_decisions_try_new(). */
 FsimDecisions *fsim_decisions_new (const FsimScenario *scenario, FsimDay day);
 void fsim_decisions_free (FsimDecisions *d);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimDecisions, fsim_decisions_free)
@@ -51,7 +57,9 @@ gboolean fsim_rule_matches (const FsimScenario *scenario, const FsimRule *rule, 
  */
 typedef struct FsimRuleIndex FsimRuleIndex;
 
-/* (transfer full) Can't fail. */
+/* (transfer full): the index, or NULL with FSIM_GRAPH_ERROR_NOMEM when memory runs out. */
+FsimRuleIndex *fsim_rule_index_try_new (const FsimScenario *scenario, GError **error);
+/* The same, aborting as g_new does when memory runs out. */
 FsimRuleIndex *fsim_rule_index_new (const FsimScenario *scenario);
 void fsim_rule_index_free (FsimRuleIndex *ix);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimRuleIndex, fsim_rule_index_free)

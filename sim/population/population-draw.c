@@ -27,6 +27,7 @@ typedef struct {
     gboolean random_adoption;
     uint64_t key;
     size_t draws; /* per user */
+    size_t first; /* pop's row 0 is user first */
     uint64_t platform_off, restricted_share;
     uint64_t *cum;      /* [f * FSIM_N_AUDIENCES + a]: threshold (share[0] + ... + share[a]) */
     guint8 *fallback;   /* [f]: the last audience with a non-zero share */
@@ -106,17 +107,17 @@ audience_pick (const Draw *d, size_t f, uint64_t k)
  *   k = 2 + n_fields + p: use of partner p (random adoption only): uses p when r < adoption[p].
  */
 static void
-draw_user (const Draw *d, size_t u)
+draw_user (const Draw *d, size_t row)
 {
     const FsimScenario *s = d->s;
     FsimPopulation *pop = d->pop;
-    FsimWord *apps_others = pop->apps_others + u * pop->field_words;
-    guint8 *audience = pop->audience + u * pop->n_fields;
-    FsimWord *uses = pop->uses + u * pop->partner_words;
-    uint64_t i = (uint64_t) u * d->draws;
+    FsimWord *apps_others = pop->apps_others + row * pop->field_words;
+    guint8 *audience = pop->audience + row * pop->n_fields;
+    FsimWord *uses = pop->uses + row * pop->partner_words;
+    uint64_t i = (uint64_t) (d->first + row) * d->draws;
 
     /* a share of 0 or 1 decides without a draw: the result is the same */
-    pop->platform[u] = d->platform_off != 0 && draw53 (d, i) < d->platform_off ? 0 : 1;
+    pop->platform[row] = d->platform_off != 0 && draw53 (d, i) < d->platform_off ? 0 : 1;
     gboolean is_restricted = d->restricted_share != 0 && draw53 (d, i + 1) < d->restricted_share;
     for (size_t w = 0; w < pop->field_words; w++)
         apps_others[w] = d->all[w] & (is_restricted ? ~d->restricted[w] : ~(FsimWord) 0);
@@ -151,6 +152,17 @@ draw_block (size_t block, unsigned worker, void *data)
 void
 fsim_i_population_draw (const FsimScenario *s, FsimPopulation *pop)
 {
+    fsim_i_population_draw_rows (s, pop, 0);
+}
+
+/**
+ * fsim_i_population_draw_rows:
+ * fsim_i_population_draw() for users @first .. @first + pop->n_users - 1, row i of @pop's
+ * arrays being user @first + i: the same draws as for those users of the whole population.
+ */
+void
+fsim_i_population_draw_rows (const FsimScenario *s, FsimPopulation *pop, size_t first)
+{
     const FsimPopulationSpec *ps = &s->population;
     g_autofree FsimWord *all = fsim_bits_new (s->field_words);
     Draw d = {
@@ -160,6 +172,7 @@ fsim_i_population_draw (const FsimScenario *s, FsimPopulation *pop)
         .random_adoption = ps->adoption_model == FSIM_ADOPTION_RANDOM,
         .key = fsim_i_stream_key (s->seed, FSIM_I_SALT_SETTINGS),
         .draws = 2 + s->n_fields + s->n_partners,
+        .first = first,
     };
     size_t n_blocks = (pop->n_users + BLOCK_USERS - 1) / BLOCK_USERS;
 

@@ -12,12 +12,16 @@
 /* Checks that @n_users users with @n_arcs friend-list entries fit (population.c). */
 gboolean fsim_i_population_check_size (const FsimScenario *s, size_t n_users, double n_arcs,
                                        GError **error);
+/* The generator's parameters for a generated population (population.c). Can't fail. */
+void fsim_i_population_gen_params (const FsimScenario *s, FsimGenParams *out_params);
 /* Allocates the per-user arrays (n_users and the counts already set) (population.c). */
 gboolean fsim_i_population_alloc (FsimPopulation *pop, GError **error);
 
 /* Draws every user's settings, and partner use with FSIM_ADOPTION_RANDOM (population-draw.c).
  * Can't fail. */
 void fsim_i_population_draw (const FsimScenario *s, FsimPopulation *pop);
+/* The same for users first .. first + pop->n_users - 1 in @pop's rows (an MPI rank's part). */
+void fsim_i_population_draw_rows (const FsimScenario *s, FsimPopulation *pop, size_t first);
 
 /* Partner use with FSIM_ADOPTION_CLUSTERED (population-cluster.c). FALSE when out of memory. */
 gboolean fsim_i_population_adopt_clustered (const FsimScenario *s, FsimPopulation *pop,

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "population-private.h"
 #include "population-slice.h"
 
 size_t
@@ -72,5 +73,84 @@ fsim_population_slice_new (const FsimPopulation *pop, size_t first, size_t n, GE
     }
     for (size_t i = 0; i <= n; i++)
         s->offsets[i] = fr ? fr->offsets[first + i] - base : 0;
+    return g_steal_pointer (&s);
+}
+
+/**
+ * fsim_population_slice_can_build:
+ * See population-slice.h.
+ */
+gboolean
+fsim_population_slice_can_build (const FsimScenario *scenario)
+{
+    const FsimPopulationSpec *ps = &scenario->population;
+
+    g_return_val_if_fail (scenario != NULL, FALSE);
+    return ps->snapshot == NULL && ps->kind == FSIM_POPULATION_GENERATED &&
+           ps->generator != NULL && fsim_friends_generate_part_supported (ps->generator) &&
+           ps->adoption_model != FSIM_ADOPTION_CLUSTERED;
+}
+
+/* The per-user arrays of @s and its settings and partner use, drawn as the whole population's
+ * are (population-draw.c). */
+static gboolean
+draw_slice (const FsimScenario *scenario, FsimPopulationSlice *s, GError **error)
+{
+    FsimPopulation view = { .n_users = s->n_own, .n_fields = s->n_fields,
+                            .field_words = s->field_words, .n_partners = s->n_partners,
+                            .partner_words = s->partner_words };
+
+    if (!fsim_i_population_alloc (&view, error))
+        return FALSE;
+    fsim_i_population_draw_rows (scenario, &view, s->first);
+    s->platform = view.platform;
+    s->apps_others = view.apps_others;
+    s->audience = view.audience;
+    s->uses = view.uses;
+    return TRUE;
+}
+
+/**
+ * fsim_population_slice_build:
+ * See population-slice.h.
+ */
+FsimPopulationSlice *
+fsim_population_slice_build (const FsimScenario *scenario, const FsimComm *comm, size_t first,
+                             size_t n, GError **error)
+{
+    g_return_val_if_fail (scenario != NULL && comm != NULL, NULL);
+    g_return_val_if_fail (fsim_population_slice_can_build (scenario), NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+    const FsimPopulationSpec *ps = &scenario->population;
+    g_autoptr (FsimPopulationSlice) s = g_new0 (FsimPopulationSlice, 1);
+    g_autoptr (FsimFriends) rows = NULL;
+    FsimGenParams params;
+
+    g_return_val_if_fail (first <= ps->gen_users && n <= ps->gen_users - first, NULL);
+    /* this rank's share of the size check; every rank must pass it before the generator's
+     * collectives, or all stop */
+    gboolean fits = fsim_i_population_check_size (scenario, n, (double) n * ps->mean_degree,
+                                                  error);
+    if (!comm->all_ok (comm, fits)) {
+        if (fits)
+            g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_OTHER_RANK,
+                         "another rank's part of the population does not fit");
+        return NULL;
+    }
+    fsim_i_population_gen_params (scenario, &params);
+    rows = fsim_friends_generate_part (&params, comm, first, n, error);
+    if (rows == NULL) {
+        g_prefix_error (error, "generating friendships: ");
+        return NULL;
+    }
+    *s = (FsimPopulationSlice){ .n_total = ps->gen_users, .first = first, .n_own = n,
+                                .n_fields = scenario->n_fields,
+                                .field_words = scenario->field_words,
+                                .n_partners = scenario->n_partners,
+                                .partner_words = scenario->partner_words };
+    s->offsets = g_steal_pointer (&rows->offsets);
+    s->adj = g_steal_pointer (&rows->adj);
+    if (!draw_slice (scenario, s, error))
+        return NULL;
     return g_steal_pointer (&s);
 }

@@ -8,6 +8,7 @@
 
 #include <glib.h>
 
+#include "comm.h"
 #include "population.h"
 
 /*
@@ -40,3 +41,24 @@ FsimPopulationSlice *fsim_population_slice_new (const FsimPopulation *pop, size_
                                                 GError **error);
 void fsim_population_slice_free (FsimPopulationSlice *s);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimPopulationSlice, fsim_population_slice_free)
+
+/* Whether fsim_population_slice_build() can build @scenario's population by parts: a
+ * generated one whose generator can be split (fsim_friends_generate_part_supported()), with
+ * random adoption, not from a snapshot. */
+gboolean fsim_population_slice_can_build (const FsimScenario *scenario);
+
+/**
+ * fsim_population_slice_build:
+ * @scenario: read only; fsim_population_slice_can_build() must hold
+ * @comm: the ranks (graph/comm.h); collective
+ * Builds users @first .. @first + @n - 1 of @scenario's population without building the rest:
+ * their friend lists (fsim_friends_generate_part()), settings and partner use, the same as
+ * fsim_population_build() gives those users.
+ * Returns: (transfer full): the slice, or NULL with @error set: FSIM_POPULATION_ERROR_TOO_LARGE
+ *   when this or another rank's part does not fit in memory, an FSIM_GRAPH_ERROR from the
+ *   generator (on every rank), FSIM_POPULATION_ERROR_FAILED when out of memory for the
+ *   settings (on this rank only: the caller must make the ranks agree).
+ */
+FsimPopulationSlice *fsim_population_slice_build (const FsimScenario *scenario,
+                                                  const FsimComm *comm, size_t first, size_t n,
+                                                  GError **error);

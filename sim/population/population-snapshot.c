@@ -141,95 +141,153 @@ typedef struct {
     GMutex lock;
 } Chunks;
 
-static void
-chunk_sum (size_t i, unsigned worker, void *data)
-{
-    Chunks *c = data;
-    guint64 at = c->from + i * c->chunk, len = MIN (c->chunk, c->to - at);
-
-    (void) worker;
-    c->sums[i] = fsim_checksum64 (c->base + at, len, 0);
-}
-
 static size_t
 n_chunks (guint64 from, guint64 to, guint64 chunk)
 {
     return (size_t) ((to - from + chunk - 1) / chunk);
 }
 
-/* Lays the sections out after the header and table, copies them in, then the chunk checksums
- * and the header (docs/format.md has the layout). */
-static void
-write_file (const FsimScenario *s, const FsimPopulation *pop, const OutSection *sec, size_t n_sec,
-            GString *out)
-{
-    guint64 data_at = FSIM_SNAPSHOT_ALIGN_UP (FSIM_SNAPSHOT_HEADER_SIZE +
-                                              n_sec * FSIM_SNAPSHOT_ENTRY_SIZE);
-    guint64 at = data_at, chunk = (guint64) 1 << FSIM_SNAPSHOT_CHUNK_LOG2;
-    g_autofree guint64 *offsets = g_new (guint64, n_sec);
-    size_t base = out->len;
+/* Where the bytes of the file go: appended to a GString, or written to a stream. FALSE with
+ * @error set when a write fails. */
+typedef gboolean (*EmitFunc) (const void *data, size_t len, void *target, GError **error);
 
+/* The file's layout: its sections, where each starts, the chunks of the data. */
+typedef struct {
+    const OutSection *sec;
+    size_t n_sec;
+    guint64 *offsets; /* [n_sec] */
+    guint64 data_at, sums_at, size, chunk;
+    size_t n_sums;
+} Layout;
+
+static void
+layout_init (Layout *l, const OutSection *sec, size_t n_sec)
+{
+    *l = (Layout){ .sec = sec, .n_sec = n_sec, .offsets = g_new (guint64, n_sec ? n_sec : 1),
+                   .chunk = (guint64) 1 << FSIM_SNAPSHOT_CHUNK_LOG2 };
+    l->data_at = FSIM_SNAPSHOT_ALIGN_UP (FSIM_SNAPSHOT_HEADER_SIZE +
+                                         n_sec * FSIM_SNAPSHOT_ENTRY_SIZE);
+    guint64 at = l->data_at;
     for (size_t i = 0; i < n_sec; i++) {
-        offsets[i] = at;
+        l->offsets[i] = at;
         at = FSIM_SNAPSHOT_ALIGN_UP (at + sec[i].bytes);
     }
-    guint64 sums_at = at;
-    size_t n_sums = n_chunks (data_at, sums_at, chunk);
-    guint64 size = sums_at + 8 * (guint64) n_sums;
+    l->sums_at = at;
+    l->n_sums = n_chunks (l->data_at, l->sums_at, l->chunk);
+    l->size = l->sums_at + 8 * (guint64) l->n_sums;
+}
 
-    g_string_set_size (out, base + size);
-    char *f = out->str + base;
-    memset (f, 0, data_at);
-    for (size_t i = 0; i < n_sec; i++) {
-        guint64 end = i + 1 < n_sec ? offsets[i + 1] : sums_at;
-        if (sec[i].bytes > 0)
-            memcpy (f + offsets[i], sec[i].data, sec[i].bytes);
-        memset (f + offsets[i] + sec[i].bytes, 0, end - offsets[i] - sec[i].bytes);
-        char *e = f + FSIM_SNAPSHOT_HEADER_SIZE + i * FSIM_SNAPSHOT_ENTRY_SIZE;
-        put32 (e, sec[i].kind);
-        put32 (e + 4, fsim_i_snapshot_elem_size (sec[i].kind));
-        put64 (e + 8, offsets[i]);
-        put64 (e + 16, sec[i].count);
-        put64 (e + 24, sec[i].bytes);
+/* The file's bytes [from, to) of the data region, sections and their zero padding, into @dst. */
+static void
+fill_range (const Layout *l, guint64 from, guint64 to, char *dst)
+{
+    for (size_t i = 0; i < l->n_sec; i++) {
+        guint64 start = l->offsets[i], end = i + 1 < l->n_sec ? l->offsets[i + 1] : l->sums_at;
+        guint64 data_end = start + l->sec[i].bytes;
+        guint64 a = MAX (start, from), b = MIN (end, to);
+        if (a >= b)
+            continue;
+        guint64 d = MIN (b, MAX (a, data_end)); /* [a, d) is data, [d, b) padding */
+        if (d > a)
+            memcpy (dst + (a - from), (const char *) l->sec[i].data + (a - start), d - a);
+        if (b > d)
+            memset (dst + (d - from), 0, b - d);
     }
+}
 
-    Chunks c = { .base = f, .from = data_at, .to = sums_at, .chunk = chunk };
-    c.sums = g_new (guint64, n_sums ? n_sums : 1);
-    fsim_parallel_for (n_sums, fsim_parallel_workers (0, n_sums), chunk_sum, &c, NULL, NULL);
-    for (size_t i = 0; i < n_sums; i++)
-        put64 (f + sums_at + 8 * i, c.sums[i]);
-    g_free (c.sums);
+typedef struct {
+    const Layout *l;
+    guint64 *sums;
+    char **buffers; /* one chunk per worker */
+} Hashing;
 
+static void
+chunk_hash (size_t i, unsigned worker, void *data)
+{
+    Hashing *h = data;
+    guint64 from = h->l->data_at + i * h->l->chunk, to = MIN (from + h->l->chunk, h->l->sums_at);
+    fill_range (h->l, from, to, h->buffers[worker]);
+    h->sums[i] = fsim_checksum64 (h->buffers[worker], to - from, 0);
+}
+
+/* The header and section table (data_at bytes), with the checksums of @sums. */
+static void
+fill_header (const FsimScenario *s, const FsimPopulation *pop, const Layout *l,
+             const char *sums, char *f)
+{
+    memset (f, 0, l->data_at);
+    for (size_t i = 0; i < l->n_sec; i++) {
+        char *e = f + FSIM_SNAPSHOT_HEADER_SIZE + i * FSIM_SNAPSHOT_ENTRY_SIZE;
+        put32 (e, l->sec[i].kind);
+        put32 (e + 4, fsim_i_snapshot_elem_size (l->sec[i].kind));
+        put64 (e + 8, l->offsets[i]);
+        put64 (e + 16, l->sec[i].count);
+        put64 (e + 24, l->sec[i].bytes);
+    }
     memcpy (f, fsim_i_snapshot_magic, FSIM_SNAPSHOT_MAGIC_SIZE);
     put32 (f + 16, FSIM_SNAPSHOT_VERSION);
     put32 (f + 20, FSIM_SNAPSHOT_BYTE_ORDER_MARK);
-    put64 (f + 24, size);
+    put64 (f + 24, l->size);
     put64 (f + 32, pop->n_users);
     put64 (f + 40, pop->friends->n_edges);
     put64 (f + 48, pop->n_fields);
     put64 (f + 56, pop->n_partners);
     put64 (f + 64, pop->friends->n_groups);
     put64 (f + 72, s->seed);
-    put32 (f + 80, (guint32) n_sec);
+    put32 (f + 80, (guint32) l->n_sec);
     put32 (f + 84, FSIM_SNAPSHOT_CHUNK_LOG2);
-    put64 (f + 88, sums_at);
-    put64 (f + 96, data_at);
-    put64 (f + 104, fsim_checksum64 (f + sums_at, 8 * (size_t) n_sums, 0));
-    put64 (f + 112, fsim_i_snapshot_header_checksum (f, n_sec));
+    put64 (f + 88, l->sums_at);
+    put64 (f + 96, l->data_at);
+    put64 (f + 104, fsim_checksum64 (sums, 8 * l->n_sums, 0));
+    put64 (f + 112, fsim_i_snapshot_header_checksum (f, l->n_sec));
 }
 
-/**
- * fsim_population_snapshot_write:
- * See population.h. Needs the file's size again in memory while it runs (the caller then
- * writes @out atomically).
+/*
+ * Writes the file (docs/format.md has the layout) in order, a chunk at a time: the chunk
+ * checksums first (each worker fills and hashes its chunks in a buffer of its own), then the
+ * header and table, the data, the checksums. At most a chunk (16 MiB) per worker is held
+ * besides the population, not the whole file.
  */
-gboolean
-fsim_population_snapshot_write (const FsimScenario *scenario, const FsimPopulation *pop,
-                                GString *out, GError **error)
+static gboolean
+write_file (const FsimScenario *s, const FsimPopulation *pop, const OutSection *sec, size_t n_sec,
+            EmitFunc emit, void *target, GError **error)
+{
+    Layout l;
+    layout_init (&l, sec, n_sec);
+    unsigned workers = fsim_parallel_workers (0, l.n_sums);
+    g_autofree char *sums = g_new0 (char, 8 * l.n_sums + 8);
+    g_autofree guint64 *sum = g_new0 (guint64, l.n_sums + 1);
+    Hashing h = { &l, sum, g_new0 (char *, workers + 1) };
+    for (unsigned w = 0; w < workers; w++)
+        h.buffers[w] = g_malloc (l.chunk);
+    fsim_parallel_for (l.n_sums, workers, chunk_hash, &h, NULL, NULL);
+    for (size_t i = 0; i < l.n_sums; i++)
+        put64 (sums + 8 * i, sum[i]);
+
+    g_autofree char *header = g_malloc (l.data_at);
+    fill_header (s, pop, &l, sums, header);
+    gboolean ok = emit (header, l.data_at, target, error);
+    for (size_t i = 0; ok && i < l.n_sums; i++) {
+        guint64 from = l.data_at + i * l.chunk, to = MIN (from + l.chunk, l.sums_at);
+        fill_range (&l, from, to, h.buffers[0]);
+        ok = emit (h.buffers[0], to - from, target, error);
+    }
+    ok = ok && emit (sums, 8 * l.n_sums, target, error);
+    for (unsigned w = 0; w < workers; w++)
+        g_free (h.buffers[w]);
+    g_free (h.buffers);
+    g_free (l.offsets);
+    return ok;
+}
+
+/* The sections of @pop's snapshot, written through @emit. */
+static gboolean
+snapshot_emit (const FsimScenario *scenario, const FsimPopulation *pop, EmitFunc emit,
+               void *target, GError **error)
 {
     const FsimScenario *s = scenario;
 
-    g_return_val_if_fail (s != NULL && pop != NULL && pop->friends != NULL && out != NULL, FALSE);
+    g_return_val_if_fail (s != NULL && pop != NULL && pop->friends != NULL, FALSE);
     g_return_val_if_fail (pop->n_fields == s->n_fields && pop->n_partners == s->n_partners, FALSE);
     g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
     if (!fsim_i_snapshot_host_supported (error))
@@ -277,8 +335,54 @@ fsim_population_snapshot_write (const FsimScenario *scenario, const FsimPopulati
         sec[k++] = (OutSection){ FSIM_SNAPSHOT_FILE_IDS, pop->file_ids, n, n * 8 };
     }
     g_assert (k <= G_N_ELEMENTS (sec));
-    write_file (s, pop, sec, k, out);
+    return write_file (s, pop, sec, k, emit, target, error);
+}
+
+static gboolean
+emit_gstring (const void *data, size_t len, void *target, GError **error)
+{
+    (void) error;
+    g_string_append_len (target, data, (gssize) len);
     return TRUE;
+}
+
+static gboolean
+emit_stream (const void *data, size_t len, void *target, GError **error)
+{
+    if (len == 0 || fwrite (data, 1, len, target) == len)
+        return TRUE;
+    int code = errno;
+    g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_IO,
+                 "writing the snapshot: %s", g_strerror (code));
+    return FALSE;
+}
+
+/**
+ * fsim_population_snapshot_write:
+ * See population.h. Needs the file's size again in memory (tests; the command streams it).
+ */
+gboolean
+fsim_population_snapshot_write (const FsimScenario *scenario, const FsimPopulation *pop,
+                                GString *out, GError **error)
+{
+    g_return_val_if_fail (out != NULL, FALSE);
+    size_t len = out->len;
+    if (snapshot_emit (scenario, pop, emit_gstring, out, error))
+        return TRUE;
+    g_string_truncate (out, len);
+    return FALSE;
+}
+
+/**
+ * fsim_population_snapshot_save:
+ * See population.h.
+ */
+gboolean
+fsim_population_snapshot_save (const FsimScenario *scenario, const FsimPopulation *pop,
+                               FILE *out, GError **error)
+{
+    g_return_val_if_fail (out != NULL, FALSE);
+    return snapshot_emit (scenario, pop, emit_stream, out, error);
 }
 
 /* ---- the checks of a mapped file (population-snapshot-read.c maps it) -------------------------------- */

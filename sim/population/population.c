@@ -31,11 +31,17 @@ try_alloc0 (size_t n, size_t size)
  * friendships, a double because it may be an estimate). FALSE with TOO_LARGE for more than
  * UINT32_MAX users (friend lists hold 32-bit ids), if a product overflows, or if building it
  * would need more memory than this machine can give (the only size limit: no fixed cap
- * contradicts the documented 100 million generated users).
+ * contradicts the documented 100 million generated users). The error is located at the
+ * scenario's "population" object.
  */
 gboolean
 fsim_i_population_check_size (const FsimScenario *s, size_t n_users, double n_arcs, GError **error)
 {
+    const FsimLoc *loc = &s->population.loc;
+    /* located at the scenario's "population" object (FILE:LINE:COL: ) */
+    g_autofree char *where = loc->file ? g_strdup_printf ("%s:%d:%d: ", loc->file, loc->line,
+                                                          loc->col)
+                                       : g_strdup ("");
     size_t per_user = 1 + s->n_fields;
     gboolean ok = n_users <= UINT32_MAX && per_user > s->n_fields &&
                   g_size_checked_add (&per_user, per_user, s->field_words * sizeof (FsimWord)) &&
@@ -53,9 +59,9 @@ fsim_i_population_check_size (const FsimScenario *s, size_t n_users, double n_ar
         double peak = total * (gen && strcmp (gen, "facebook_like") != 0 ? 6 : 2);
         if (peak > (double) fsim_memory_limit ()) {
             g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_TOO_LARGE,
-                         "a population of %zu users with %zu fields and %zu partners needs "
+                         "%sa population of %zu users with %zu fields and %zu partners needs "
                          "about %.1f GiB of memory, more than this machine can give it "
-                         "(%.1f GiB); use fewer users or a smaller mean degree",
+                         "(%.1f GiB); use fewer users or a smaller mean degree", where,
                          n_users, s->n_fields, s->n_partners, peak / (1 << 30),
                          (double) fsim_memory_limit () / (1 << 30));
             return FALSE;
@@ -63,8 +69,8 @@ fsim_i_population_check_size (const FsimScenario *s, size_t n_users, double n_ar
     }
     if (!ok) {
         g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_TOO_LARGE,
-                     "a population of %zu users with %zu fields and %zu partners is too large "
-                     "(friend lists hold at most %u users)",
+                     "%sa population of %zu users with %zu fields and %zu partners is too "
+                     "large (friend lists hold at most %u users)", where,
                      n_users, s->n_fields, s->n_partners, UINT32_MAX);
         return FALSE;
     }
@@ -169,8 +175,9 @@ build_explicit (const FsimScenario *s, FsimPopulation *pop, GError **error)
 
 /* ---- generated users ----------------------------------------------------------------------- */
 
-static FsimFriends *
-generate_friends (const FsimScenario *s, unsigned n_threads, GError **error)
+/* The generator's parameters from the spec and seed. */
+void
+fsim_i_population_gen_params (const FsimScenario *s, FsimGenParams *out_params)
 {
     const FsimPopulationSpec *ps = &s->population;
     FsimGenParams params = FSIM_GEN_PARAMS_INIT;
@@ -184,6 +191,15 @@ generate_friends (const FsimScenario *s, unsigned n_threads, GError **error)
     params.max_degree = ps->max_degree ? ps->max_degree : FSIM_GEN_DEFAULT_MAX_DEGREE;
     params.community_size = ps->community_size;
     params.rewire = ps->rewire;
+    *out_params = params;
+}
+
+static FsimFriends *
+generate_friends (const FsimScenario *s, unsigned n_threads, GError **error)
+{
+    FsimGenParams params;
+
+    fsim_i_population_gen_params (s, &params);
     params.n_threads = n_threads;
     return fsim_friends_generate_params (&params, error);
 }

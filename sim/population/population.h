@@ -2,6 +2,8 @@
 /* population.h: the users, their friendships, settings and partner use, built from the spec. */
 #pragma once
 
+#include <stdio.h>
+
 #include <glib.h>
 
 #include "friends.h"
@@ -86,3 +88,16 @@ char *fsim_population_spec_text (const FsimScenario *scenario);
  */
 gboolean fsim_population_snapshot_write (const FsimScenario *scenario, const FsimPopulation *pop,
                                          GString *out, GError **error);
+
+/**
+ * fsim_population_snapshot_save:
+ * @out: the stream the file is written to, from its first byte (the caller opens and commits
+ *   it: sim/render/output.h)
+ *
+ * As fsim_population_snapshot_write(), streamed: the file is written in order, 16 MiB at a time,
+ * so that saving needs no more memory than the population and a chunk per worker.
+ * Returns: FALSE with @error set: FSIM_POPULATION_ERROR_SNAPSHOT_IO on a big-endian or 32-bit
+ *   machine, or when a write fails (the caller then discards what was written).
+ */
+gboolean fsim_population_snapshot_save (const FsimScenario *scenario, const FsimPopulation *pop,
+                                        FILE *out, GError **error);

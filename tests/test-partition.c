@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: MIT */
+/* test-partition.c: generators split over ranks (threads here) give the one-process graph. */
+#include <stdint.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "comm-threads.h"
+#include "friends.h"
+#include "test-util.h"
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+typedef struct {
+    const FsimGenParams *p;
+    const size_t *bounds; /* size + 1 */
+    FsimFriends **rows;   /* per rank */
+    GError **errors;      /* per rank */
+} Split;
+
+static void
+generate_rank (const FsimComm *comm, void *data)
+{
+    Split *s = data;
+    size_t first = s->bounds[comm->rank], n = s->bounds[comm->rank + 1] - first;
+
+    s->rows[comm->rank] = fsim_friends_generate_part (s->p, comm, first, n,
+                                                      &s->errors[comm->rank]);
+}
+
+/* Generates @p over @size ranks owning @bounds and checks that every row is the one process's. */
+static void
+check_split (const FsimGenParams *p, const FsimFriends *whole, int size, const size_t *bounds)
+{
+    g_autofree FsimFriends **rows = g_new0 (FsimFriends *, (size_t) size);
+    g_autofree GError **errors = g_new0 (GError *, (size_t) size);
+    Split s = { p, bounds, rows, errors };
+
+    fsim_test_comm_run (size, generate_rank, &s);
+    for (int r = 0; r < size; r++) {
+        g_assert_no_error (errors[r]);
+        g_assert_nonnull (rows[r]);
+        g_assert_cmpuint (rows[r]->n_users, ==, bounds[r + 1] - bounds[r]);
+        for (size_t i = 0; i < rows[r]->n_users; i++) {
+            size_t u = bounds[r] + i;
+            size_t len = rows[r]->offsets[i + 1] - rows[r]->offsets[i];
+
+            g_assert_cmpuint (len, ==, whole->offsets[u + 1] - whole->offsets[u]);
+            g_assert_cmpmem (rows[r]->adj + rows[r]->offsets[i], len * sizeof (uint32_t),
+                             whole->adj + whole->offsets[u], len * sizeof (uint32_t));
+        }
+        fsim_friends_free (rows[r]);
+    }
+}
+
+/* Every even split of @p's users over 1 .. 5 ranks. */
+static void
+check_even_splits (const FsimGenParams *p)
+{
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimFriends) whole = fsim_friends_generate_params (p, &error);
+
+    g_assert_no_error (error);
+    for (int size = 1; size <= 5; size++) {
+        g_autofree size_t *bounds = g_new (size_t, (size_t) size + 1);
+        for (int r = 0; r <= size; r++)
+            bounds[r] = (size_t) ((guint64) p->n_users * (guint64) r / (guint64) size);
+        check_split (p, whole, size, bounds);
+    }
+}
+
+static FsimGenParams
+fblike (size_t n_users, double mean_degree, uint64_t seed)
+{
+    FsimGenParams p = FSIM_GEN_PARAMS_INIT;
+
+    p.model = "facebook_like";
+    p.n_users = n_users;
+    p.mean_degree = mean_degree;
+    p.seed = seed;
+    p.n_threads = 1;
+    return p;
+}
+
+/* ---- facebook_like ---------------------------------------------------------------------- */
+
+/* 40,000 users: blocks of 16,384 users and chunks of communities cut by the ranks. */
+static void
+test_partition_fblike_blocks (void)
+{
+    FsimGenParams p = fblike (40000, 10, 7);
+
+    check_even_splits (&p);
+    p.n_threads = 3; /* threads inside each rank change nothing either */
+    check_even_splits (&p);
+}
+
+/* A cap low enough that users are saturated: the transpose drops arcs across ranks. */
+static void
+test_partition_fblike_cap (void)
+{
+    FsimGenParams p = fblike (35000, 12, 11);
+
+    p.max_degree = 16;
+    check_even_splits (&p);
+    p.spread = 2.5;
+    p.clustering = 0.9;
+    p.community_size = 400;
+    check_even_splits (&p);
+}
+
+/* Uneven ranges: empty ranks, one user, boundaries on and next to block starts. */
+static void
+test_partition_fblike_uneven (void)
+{
+    FsimGenParams p = fblike (40000, 12, 3);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimFriends) whole = fsim_friends_generate_params (&p, &error);
+    const size_t cuts[][6] = {
+        { 0, 0, 16384, 16385, 40000, 40000 },
+        { 0, 1, 2, 32768, 32769, 40000 },
+        { 0, 16383, 16384, 16384, 39999, 40000 },
+    };
+
+    g_assert_no_error (error);
+    for (size_t i = 0; i < G_N_ELEMENTS (cuts); i++)
+        check_split (&p, whole, 5, cuts[i]);
+}
+
+/* Small and degenerate populations: fewer users than ranks, no friendships, no clustering. */
+static void
+test_partition_fblike_small (void)
+{
+    FsimGenParams p = fblike (3, 1, 5);
+
+    check_even_splits (&p);
+    p = fblike (300, 20, 5);
+    check_even_splits (&p);
+    p.clustering = 0;
+    check_even_splits (&p);
+    p.clustering = 1;
+    p.spread = 0;
+    check_even_splits (&p);
+    p = fblike (1000, 0, 5);
+    check_even_splits (&p);
+    p = fblike (1, 0, 5);
+    check_even_splits (&p);
+}
+
+/* A model that cannot be split is refused on every rank, with no rank left waiting. */
+static void
+test_partition_refused (void)
+{
+    FsimGenParams p = fblike (100, 4, 1);
+    FsimFriends *rows[2] = { NULL, NULL };
+    GError *errors[2] = { NULL, NULL };
+    const size_t bounds[] = { 0, 50, 100 };
+    Split s = { &p, bounds, rows, errors };
+
+    p.model = "barabasi_albert";
+    fsim_test_comm_run (2, generate_rank, &s);
+    for (int r = 0; r < 2; r++) {
+        g_assert_null (rows[r]);
+        g_assert_error (errors[r], FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID);
+        g_assert_nonnull (strstr (errors[r]->message, "barabasi_albert"));
+        g_clear_error (&errors[r]);
+    }
+    g_assert_true (fsim_friends_generate_part_supported ("facebook_like"));
+    g_assert_false (fsim_friends_generate_part_supported ("watts_strogatz"));
+}
+
+int
+main (int argc, char **argv)
+{
+    g_test_init (&argc, &argv, NULL);
+    fsim_graph_init ();
+    g_test_add_func ("/partition/fblike/blocks", test_partition_fblike_blocks);
+    g_test_add_func ("/partition/fblike/cap", test_partition_fblike_cap);
+    g_test_add_func ("/partition/fblike/uneven", test_partition_fblike_uneven);
+    g_test_add_func ("/partition/fblike/small", test_partition_fblike_small);
+    g_test_add_func ("/partition/refused", test_partition_refused);
+    return g_test_run ();
+}
