@@ -6,7 +6,6 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "loader.h"
 #include "run-util.h"
 #include "test-util.h"
 
