@@ -15,7 +15,8 @@ main (int argc, char **argv)
          rules = w.rules, users = w.users;
     GOptionEntry entries[] = {
         { "partners", 0, 0, G_OPTION_ARG_INT, &partners, "Partners (4096)", "N" },
-        { "apis", 0, 0, G_OPTION_ARG_INT, &apis, "APIs, each integrated by every partner (1)", "N" },
+        { "apis", 0, 0, G_OPTION_ARG_INT, &apis, "APIs, each integrated by every partner (1)",
+          "N" },
         { "scopes", 0, 0, G_OPTION_ARG_INT, &scopes, "Scopes per API (4096)", "N" },
         { "fields", 0, 0, G_OPTION_ARG_INT, &fields, "Fields (512)", "N" },
         { "rules", 0, 0, G_OPTION_ARG_INT, &rules, "Rules (128)", "N" },
@@ -25,13 +26,17 @@ main (int argc, char **argv)
     g_autoptr (GOptionContext) ctx = g_option_context_new ("- a scenario at the limits");
     g_option_context_add_main_entries (ctx, entries, NULL);
     g_autoptr (GError) error = NULL;
-    if (!g_option_context_parse (ctx, &argc, &argv, &error) || partners < 1 || apis < 1
-        || scopes < 1 || fields < 1 || rules < 0 || users < 1) {
+    if (!g_option_context_parse (ctx, &argc, &argv, &error) || partners < 1 || apis < 1 ||
+        scopes < 1 || fields < 1 || rules < 0 || users < 1) {
         fprintf (stderr, "make-worst-case: %s\n", error ? error->message : "counts must be >= 1");
         return 2;
     }
-    w = (FsimWorstCase) { .partners = partners, .apis = apis, .scopes_per_api = scopes,
-                          .fields = fields, .rules = rules, .users = users };
+    w = (FsimWorstCase){ .partners = partners,
+                         .apis = apis,
+                         .scopes_per_api = scopes,
+                         .fields = fields,
+                         .rules = rules,
+                         .users = users };
     g_autofree char *text = fsim_worst_case_json (&w);
     fputs (text, stdout);
     return fflush (stdout) == 0 ? 0 : 1;

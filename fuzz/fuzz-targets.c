@@ -30,9 +30,9 @@ fsim_fuzz_scenario (const uint8_t *data, size_t size)
 {
     g_autofree char *path = fsim_fuzz_write ("input.json", data, size);
     g_autofree char *text = fsim_fuzz_text (data, size);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimScenario) s = text ? fsim_loader_load_string (path, text, NULL, &error)
-                                     : fsim_loader_load (path, NULL, &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = text ? fsim_loader_load_string (path, text, NULL, &error)
+                                      : fsim_loader_load (path, NULL, &error);
 
     fsim_fuzz_check_error (s != NULL, error, FSIM_LOADER_ERROR);
 }
@@ -43,12 +43,12 @@ fsim_fuzz_set (const uint8_t *data, size_t size)
     g_autofree char *text = fsim_fuzz_text (data, size);
     if (!text)
         return;
-    g_auto(GStrv) sets = g_strsplit (text, "\n", MAX_SETS + 1);
+    g_auto (GStrv) sets = g_strsplit (text, "\n", MAX_SETS + 1);
     if (g_strv_length (sets) > MAX_SETS)
         return;
     g_autofree char *path = g_build_filename (fsim_fuzz_workdir (), "valid.json", NULL);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimScenario) s = fsim_loader_load (path, (const char *const *) sets, &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = fsim_loader_load (path, (const char *const *) sets, &error);
 
     fsim_fuzz_check_error (s != NULL, error, FSIM_LOADER_ERROR);
 }
@@ -70,7 +70,7 @@ static void
 render_all (const FsimScenario *s, const FsimPopulation *pop, const FsimResult *r)
 {
     for (int f = 0; f < _FSIM_REPORT_MAX; f++) {
-        g_autoptr(GString) out = g_string_new (NULL);
+        g_autoptr (GString) out = g_string_new (NULL);
         g_autofree char *why = NULL;
         fsim_report_render (s, pop, r, (FsimReportFormat) f, out);
         if (f == FSIM_REPORT_JSON && !fsim_check_json (out->str, out->len, &why))
@@ -86,21 +86,21 @@ render_all (const FsimScenario *s, const FsimPopulation *pop, const FsimResult *
 static void
 render_analyses (const FsimScenario *s, const FsimDecisions *d, const FsimResult *r)
 {
-    g_autoptr(GString) dot = g_string_new (NULL);
+    g_autoptr (GString) dot = g_string_new (NULL);
     g_autofree char *why = NULL;
     fsim_diagram_write_dot (s, d, r, NULL, dot);
     if (!fsim_check_dot (dot->str, dot->len, &why))
         g_error ("invalid DOT diagram: %s", why);
-    g_autoptr(GArray) warnings = fsim_lint_run (s);
+    g_autoptr (GArray) warnings = fsim_lint_run (s);
     for (guint i = 0; i < warnings->len; i++) {
         const FsimLintWarning *w = &g_array_index (warnings, FsimLintWarning, i);
         g_assert ((unsigned) w->kind < _FSIM_LINT_MAX);
         g_assert (g_utf8_validate (w->message, -1, NULL));
     }
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimPossible) pp = fsim_possible_new (s, s->date, NULL, NULL, &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimPossible) pp = fsim_possible_new (s, s->date, NULL, NULL, &error);
     g_assert_no_error (error);
-    g_autoptr(GString) text = g_string_new (NULL), json = g_string_new (NULL);
+    g_autoptr (GString) text = g_string_new (NULL), json = g_string_new (NULL);
     fsim_possible_render_text (pp, text);
     check_text (text);
     fsim_possible_render_json (pp, json);
@@ -112,23 +112,23 @@ void
 fsim_fuzz_run (const uint8_t *data, size_t size)
 {
     g_autofree char *path = fsim_fuzz_write ("input.json", data, size);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimScenario) s = fsim_loader_load (path, NULL, &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = fsim_loader_load (path, NULL, &error);
 
     fsim_fuzz_check_error (s != NULL, error, FSIM_LOADER_ERROR);
     if (!s || !s->id)
         return;
     if (s->population.kind == FSIM_POPULATION_GENERATED && s->population.gen_users > MAX_USERS)
         return;
-    g_autoptr(FsimPopulation) pop = fsim_population_build (s, &error);
+    g_autoptr (FsimPopulation) pop = fsim_population_build (s, &error);
     if (!pop) {
         /* a population may fail: too large, a graph file that does not parse */
         g_assert (error != NULL && error->message[0] != '\0');
         return;
     }
     fsim_fuzz_check_friends (pop->friends);
-    g_autoptr(FsimDecisions) d = fsim_decisions_new (s, s->date);
-    g_autoptr(FsimResult) r = fsim_engine_run (s, pop, d, &error);
+    g_autoptr (FsimDecisions) d = fsim_decisions_new (s, s->date);
+    g_autoptr (FsimResult) r = fsim_engine_run (s, pop, d, &error);
     g_assert_no_error (error);
     render_all (s, pop, r);
     render_analyses (s, d, r);
@@ -152,8 +152,8 @@ check_imported (const FsimImported *imp, const GError *error)
 void
 fsim_fuzz_edgelist (const uint8_t *data, size_t size)
 {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimImported) imp =
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimImported) imp =
         fsim_import_edge_list_data ("input.txt", (const char *) data, size, &error);
     check_imported (imp, error);
 }
@@ -162,8 +162,8 @@ static void
 import_file (const char *name, FsimImportFormat format, const uint8_t *data, size_t size)
 {
     g_autofree char *path = fsim_fuzz_write (name, data, size);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimImported) imp = fsim_import_file (path, format, &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimImported) imp = fsim_import_file (path, format, &error);
     check_imported (imp, error);
 }
 

@@ -22,8 +22,8 @@ fsim_fuzz_remove_tree (const char *path)
         const char *name;
         while ((name = g_dir_read_name (dir)) != NULL) {
             g_autofree char *child = g_build_filename (path, name, NULL);
-            if (g_file_test (child, G_FILE_TEST_IS_DIR)
-                && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+            if (g_file_test (child, G_FILE_TEST_IS_DIR) &&
+                !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
                 fsim_fuzz_remove_tree (child);
             else
                 g_unlink (child);
@@ -56,8 +56,8 @@ copy_tree (const char *from, const char *to)
         gsize len = 0;
         if (g_file_test (src, G_FILE_TEST_IS_DIR)) {
             copy_tree (src, dst);
-        } else if (!g_file_test (dst, G_FILE_TEST_EXISTS)
-                   && g_file_get_contents (src, &text, &len, NULL)) {
+        } else if (!g_file_test (dst, G_FILE_TEST_EXISTS) &&
+                   g_file_get_contents (src, &text, &len, NULL)) {
             g_file_set_contents (dst, text, (gssize) len, NULL);
         }
     }
@@ -104,7 +104,7 @@ char *
 fsim_fuzz_write (const char *name, const uint8_t *data, size_t size)
 {
     char *path = g_build_filename (fsim_fuzz_workdir (), name, NULL);
-    g_autoptr(GError) error = NULL;
+    g_autoptr (GError) error = NULL;
     /* no fsync: this runs once per input */
     if (!g_file_set_contents_full (path, (const char *) data, (gssize) size,
                                    G_FILE_SET_CONTENTS_NONE, 0600, &error))

@@ -68,8 +68,8 @@ agree (Part *p, gboolean ok, GError **error)
                      "another rank ran out of memory generating its friendships");
     else
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
-                     "out of memory generating the friendships of users %zu .. %zu of %zu",
-                     p->lo, p->hi, p->m.n);
+                     "out of memory generating the friendships of users %zu .. %zu of %zu", p->lo,
+                     p->hi, p->m.n);
     return FALSE;
 }
 
@@ -101,9 +101,11 @@ gather_bounds (Part *p, GError **error)
     p->bounds = g_new (size_t, (size_t) size + 1);
     for (int r = 0; r < size; r++) {
         if (all[2 * r] != (r == 0 ? 0 : all[2 * r - 1]) || all[2 * r + 1] < all[2 * r]) {
-            g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
-                         "the ranks' users do not follow each other (rank %d starts at %"
-                         G_GUINT64_FORMAT ")", r, all[2 * r]);
+            g_set_error (
+                error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
+                "the ranks' users do not follow each other (rank %d starts at %" G_GUINT64_FORMAT
+                ")",
+                r, all[2 * r]);
             return FALSE;
         }
         p->bounds[r] = (size_t) all[2 * r];
@@ -219,8 +221,8 @@ fit_targets (Part *p, GError **error)
     }
     /* the targets of every held block, with the mu of the last round */
     m->mu = mu_used;
-    fsim_parallel_for (n_local, fsim_parallel_workers (m->threads, n_local),
-                       fsim_i_fbl_set_targets, m, NULL, NULL);
+    fsim_parallel_for (n_local, fsim_parallel_workers (m->threads, n_local), fsim_i_fbl_set_targets,
+                       m, NULL, NULL);
     g_clear_pointer (&m->z, g_free);
     return TRUE;
 }
@@ -453,8 +455,8 @@ part_run (Part *p, GError **error)
  * See fblike-private.h and the comment at the top of this file.
  */
 FsimFriends *
-fsim_i_generate_facebook_like_part (const FsimGenParams *params, const FsimComm *comm,
-                                    size_t first, size_t n_rows, GError **error)
+fsim_i_generate_facebook_like_part (const FsimGenParams *params, const FsimComm *comm, size_t first,
+                                    size_t n_rows, GError **error)
 {
     Part p = { .comm = comm, .lo = first, .hi = first + n_rows };
     FsimFriends *f;

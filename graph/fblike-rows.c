@@ -202,8 +202,8 @@ inside_chunk (size_t item, unsigned worker G_GNUC_UNUSED, void *data)
     for (size_t g = first; g < last && !m->chunks[item].failed; g++) {
         size_t a = m->group_offsets[g], b = m->group_offsets[g + 1];
 
-        m->chunks[item].failed = !draw_group_pairs (m, a, b, &rng, &s) ||
-                                 !group_rows (m, a, b, &m->chunks[item], &s);
+        m->chunks[item].failed =
+            !draw_group_pairs (m, a, b, &rng, &s) || !group_rows (m, a, b, &m->chunks[item], &s);
     }
     g_free (s.pairs);
     g_free (s.w);
@@ -242,7 +242,8 @@ fsim_i_fbl_inside (FblModel *m)
     m->chunks = g_try_new0 (FblChunk, MAX (m->n_chunks, 1));
     if (m->inside == NULL || m->chunks == NULL)
         return FALSE;
-    fsim_parallel_for (m->n_chunks, fsim_parallel_workers (m->threads, m->n_chunks), inside_chunk, m, NULL, NULL);
+    fsim_parallel_for (m->n_chunks, fsim_parallel_workers (m->threads, m->n_chunks), inside_chunk,
+                       m, NULL, NULL);
     for (size_t c = 0; c < m->n_chunks; c++)
         if (m->chunks[c].failed)
             return FALSE;
@@ -347,14 +348,16 @@ fsim_i_fbl_out_rows (FblModel *m)
     m->out_start = g_try_new (size_t, m->n_held + 1);
     if (m->out == NULL || m->out_start == NULL)
         return FALSE;
-    fsim_parallel_for (n_blocks, fsim_parallel_workers (m->threads, n_blocks), plan_out, m, NULL, NULL);
+    fsim_parallel_for (n_blocks, fsim_parallel_workers (m->threads, n_blocks), plan_out, m, NULL,
+                       NULL);
     m->out_start[0] = 0;
     for (size_t i = 0; i < m->n_held; i++)
         m->out_start[i + 1] = m->out_start[i] + m->out[i];
     m->out_rows = g_try_new (uint32_t, MAX (m->out_start[m->n_held], 1));
     if (m->out_rows == NULL)
         return FALSE;
-    fsim_parallel_for (n_blocks, fsim_parallel_workers (m->threads, n_blocks), fill_out, m, NULL, NULL);
+    fsim_parallel_for (n_blocks, fsim_parallel_workers (m->threads, n_blocks), fill_out, m, NULL,
+                       NULL);
     return TRUE;
 }
 
@@ -459,7 +462,8 @@ fsim_i_fbl_assemble (FblModel *m)
         return NULL;
     run.offsets = offsets;
     run.degree = degree;
-    fsim_parallel_for (m->n_blocks, fsim_parallel_workers (m->threads, m->n_blocks), merge_block, &run, NULL, NULL);
+    fsim_parallel_for (m->n_blocks, fsim_parallel_workers (m->threads, m->n_blocks), merge_block,
+                       &run, NULL, NULL);
     n_arcs = squeeze_rows (m->n, offsets, run.adj, degree);
     g_assert (n_arcs % 2 == 0);
     if (n_arcs > 0) {

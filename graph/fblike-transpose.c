@@ -118,8 +118,7 @@ count_bucket (size_t b, unsigned worker G_GNUC_UNUSED, void *data)
     for (size_t k = first; k < end && any; k++) {
         uint32_t u = t->arcs[2 * k], v = t->arcs[2 * k + 1];
 
-        if (m->saturated[v] &&
-            (fsim_i_fbl_out_row_has (m, v, u) || t->fill[v]++ < t->room[v]))
+        if (m->saturated[v] && (fsim_i_fbl_out_row_has (m, v, u) || t->fill[v]++ < t->room[v]))
             m->in_count[v]++;
     }
 }
@@ -153,7 +152,8 @@ plan_slots (Transpose *t)
 {
     size_t total = 0;
 
-    fsim_parallel_for (t->n_parts, fsim_parallel_workers (t->m->threads, t->n_parts), count_part, t, NULL, NULL);
+    fsim_parallel_for (t->n_parts, fsim_parallel_workers (t->m->threads, t->n_parts), count_part, t,
+                       NULL, NULL);
     for (size_t i = 0; i < t->n_buckets * t->n_parts; i++) {
         size_t c = t->slot[i];
 
@@ -193,15 +193,18 @@ fsim_i_fbl_in_rows (FblModel *m)
     for (size_t v = 0; v < m->n; v++)
         t.room[v] = (uint32_t) (m->cap - m->inside[v] - m->out[v]);
     plan_slots (&t);
-    fsim_parallel_for (t.n_parts, fsim_parallel_workers (m->threads, t.n_parts), spread_part, &t, NULL, NULL);
-    fsim_parallel_for (t.n_buckets, fsim_parallel_workers (m->threads, t.n_buckets), count_bucket, &t, NULL, NULL);
+    fsim_parallel_for (t.n_parts, fsim_parallel_workers (m->threads, t.n_parts), spread_part, &t,
+                       NULL, NULL);
+    fsim_parallel_for (t.n_buckets, fsim_parallel_workers (m->threads, t.n_buckets), count_bucket,
+                       &t, NULL, NULL);
     m->in_start[0] = 0;
     for (size_t v = 0; v < m->n; v++)
         m->in_start[v + 1] = m->in_start[v] + m->in_count[v];
     m->in_rows = g_try_new (uint32_t, MAX (m->in_start[m->n], 1));
     if (m->in_rows == NULL)
         goto out;
-    fsim_parallel_for (t.n_buckets, fsim_parallel_workers (m->threads, t.n_buckets), place_bucket, &t, NULL, NULL);
+    fsim_parallel_for (t.n_buckets, fsim_parallel_workers (m->threads, t.n_buckets), place_bucket,
+                       &t, NULL, NULL);
     ok = TRUE;
 out:
     g_free (t.slot);

@@ -123,7 +123,8 @@ fit_targets (FblModel *m)
     for (int round = 0; round < FIT_ROUNDS; round++) {
         double mean;
 
-        fsim_parallel_for (m->n_blocks, fsim_parallel_workers (m->threads, m->n_blocks), fsim_i_fbl_set_targets, m, NULL, NULL);
+        fsim_parallel_for (m->n_blocks, fsim_parallel_workers (m->threads, m->n_blocks),
+                           fsim_i_fbl_set_targets, m, NULL, NULL);
         mean = fsim_i_fbl_sum_partials (m) / (double) m->n;
         if (fabs (mean / m->mean - 1.0) < FIT_TOLERANCE)
             break;
@@ -287,7 +288,8 @@ model_run (FblModel *m)
     m->partial = g_try_new (double, m->n_blocks);
     if (m->z == NULL || m->target == NULL || m->partial == NULL)
         return NULL;
-    fsim_parallel_for (m->n_blocks, fsim_parallel_workers (m->threads, m->n_blocks), fsim_i_fbl_draw_normals, m, NULL, NULL);
+    fsim_parallel_for (m->n_blocks, fsim_parallel_workers (m->threads, m->n_blocks),
+                       fsim_i_fbl_draw_normals, m, NULL, NULL);
     fit_targets (m);
     if (!fsim_i_fbl_draw_groups (m))
         return NULL;

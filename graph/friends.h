@@ -15,9 +15,9 @@ GQuark fsim_graph_error_quark (void);
 typedef enum {
     FSIM_GRAPH_ERROR_FAILED, /* igraph reported an error */
     FSIM_GRAPH_ERROR_NOMEM,
-    FSIM_GRAPH_ERROR_INVALID, /* bad parameters */
-    FSIM_GRAPH_ERROR_IO,      /* a graph file cannot be opened or read */
-    FSIM_GRAPH_ERROR_PARSE,   /* a graph file is malformed (the message has FILE:LINE:COL) */
+    FSIM_GRAPH_ERROR_INVALID,    /* bad parameters */
+    FSIM_GRAPH_ERROR_IO,         /* a graph file cannot be opened or read */
+    FSIM_GRAPH_ERROR_PARSE,      /* a graph file is malformed (the message has FILE:LINE:COL) */
     FSIM_GRAPH_ERROR_OTHER_RANK, /* over ranks: another rank failed, its error is the one to
                                   * report (comm.h) */
 } FsimGraphError;
@@ -135,8 +135,8 @@ gboolean fsim_friends_generate_part_supported (const char *model);
  *   (fsim_friends_generate_part_supported()) or a parameter out of range,
  *   FSIM_GRAPH_ERROR_NOMEM when this or another rank ran out of memory.
  */
-FsimFriends *fsim_friends_generate_part (const FsimGenParams *p, const FsimComm *comm,
-                                         size_t first, size_t n_rows, GError **error);
+FsimFriends *fsim_friends_generate_part (const FsimGenParams *p, const FsimComm *comm, size_t first,
+                                         size_t n_rows, GError **error);
 
 /* fsim_friends_generate_params() with the other parameters at their defaults.
  * Seeded: the same arguments give the same graph. */

@@ -99,7 +99,6 @@ fsim_i_csr_place (CsrBuilder *b, uint32_t u, uint32_t v)
 /* Sets FSIM_GRAPH_ERROR_NOMEM "out of memory building friend lists for N users and M ...". */
 void fsim_i_set_nomem (GError **error, size_t n_users, size_t n_pairs);
 
-
 /* The models behind fsim_friends_generate_params(), which has checked the model name,
  * n_users <= UINT32_MAX and a finite mean degree >= 0. games.c and fblike.c. */
 FsimFriends *fsim_i_generate_erdos_renyi (const FsimGenParams *p, GError **error);

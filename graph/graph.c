@@ -35,8 +35,8 @@ fsim_i_graph_unlock (void)
 /* Under the igraph lock: where fatal_to_error() jumps during fsim_i_graph_call(), and what
  * the handlers below are doing. */
 static jmp_buf fatal_jump;
-static gboolean fatal_armed;       /* inside fsim_i_graph_call() */
-static gboolean in_error_handler;  /* igraph's error handling is freeing its stack */
+static gboolean fatal_armed;      /* inside fsim_i_graph_call() */
+static gboolean in_error_handler; /* igraph's error handling is freeing its stack */
 static enum { FATAL_NONE, FATAL_FREEING, FATAL_RESETTING } fatal_state;
 static char fatal_reason[FSIM_I_GRAPH_REASON_SIZE];
 

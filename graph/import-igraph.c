@@ -310,8 +310,8 @@ check_gml_strings (const char *path, int fd, GError **error)
         return TRUE;
     g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE,
                  "%s:%" G_GSIZE_FORMAT ": a string longer than %" G_GSIZE_FORMAT " bytes (igraph's "
-                 "GML reader takes time in the square of a string's length)", path, start_line,
-                 FSIM_IMPORT_GML_MAX_STRING);
+                 "GML reader takes time in the square of a string's length)",
+                 path, start_line, FSIM_IMPORT_GML_MAX_STRING);
     return FALSE;
 }
 

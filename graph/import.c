@@ -422,8 +422,9 @@ fsim_i_import_open (const char *path, GError **error)
     if (size > FSIM_IMPORT_MAX_BYTES) {
         close (fd);
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_IO,
-                     "'%s' holds %" G_GUINT64_FORMAT " bytes, more than the limit of %"
-                     G_GUINT64_FORMAT " bytes for one file", path, size, FSIM_IMPORT_MAX_BYTES);
+                     "'%s' holds %" G_GUINT64_FORMAT
+                     " bytes, more than the limit of %" G_GUINT64_FORMAT " bytes for one file",
+                     path, size, FSIM_IMPORT_MAX_BYTES);
         return -1;
     }
     if ((double) size * 2 > (double) fsim_memory_limit ()) {
@@ -431,8 +432,8 @@ fsim_i_import_open (const char *path, GError **error)
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
                      "out of memory: '%s' holds %.1f GiB: reading it needs about twice that, "
                      "more than this "
-                     "machine can give (%.1f GiB)", path, (double) size / (1 << 30),
-                     (double) fsim_memory_limit () / (1 << 30));
+                     "machine can give (%.1f GiB)",
+                     path, (double) size / (1 << 30), (double) fsim_memory_limit () / (1 << 30));
         return -1;
     }
     return fd;

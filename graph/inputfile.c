@@ -63,9 +63,9 @@ is_pseudo_file (int fd)
     struct statfs fs;
     if (fstatfs (fd, &fs) != 0)
         return FALSE;
-    return fs.f_type == 0x9fa0        /* PROC_SUPER_MAGIC */
-           || fs.f_type == 0x62656572 /* SYSFS_MAGIC */
-           || fs.f_type == 0x64626720 /* DEBUGFS_MAGIC */
+    return fs.f_type == 0x9fa0         /* PROC_SUPER_MAGIC */
+           || fs.f_type == 0x62656572  /* SYSFS_MAGIC */
+           || fs.f_type == 0x64626720  /* DEBUGFS_MAGIC */
            || fs.f_type == 0x73636673; /* SECURITYFS_MAGIC */
 #else
     (void) fd;
@@ -84,8 +84,7 @@ FsimInputStatus
 fsim_input_file_open (const char *path, gboolean allow_pipe, int *out_fd, guint64 *out_size,
                       char **out_reason)
 {
-    g_return_val_if_fail (path != NULL && out_fd != NULL && out_reason != NULL,
-                          FSIM_INPUT_FAILED);
+    g_return_val_if_fail (path != NULL && out_fd != NULL && out_reason != NULL, FSIM_INPUT_FAILED);
 
     /* O_NONBLOCK: opening a FIFO must not wait for a writer before it is refused */
     int fd = g_open (path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC, 0);
@@ -112,8 +111,8 @@ fsim_input_file_open (const char *path, gboolean allow_pipe, int *out_fd, guint6
          * again, now waiting for the writer, and check it is the same FIFO */
         struct stat again;
         int blocking = g_open (path, O_RDONLY | O_NOCTTY | O_CLOEXEC, 0);
-        if (blocking < 0 || fstat (blocking, &again) != 0 || again.st_dev != st.st_dev
-            || again.st_ino != st.st_ino) {
+        if (blocking < 0 || fstat (blocking, &again) != 0 || again.st_dev != st.st_dev ||
+            again.st_ino != st.st_ino) {
             if (blocking >= 0)
                 close (blocking);
             refused = "it changed while being opened";
@@ -154,7 +153,7 @@ fsim_input_file_read (const char *path, gboolean allow_pipe, guint64 max_bytes, 
         return FSIM_INPUT_TOO_LARGE;
     }
     /* read to the end, not st_size bytes: a file may change, a pipe has no size */
-    g_autoptr(GByteArray) buf = g_byte_array_sized_new ((guint) MIN (size + 1, 1u << 30));
+    g_autoptr (GByteArray) buf = g_byte_array_sized_new ((guint) MIN (size + 1, 1u << 30));
     guint8 chunk[65536];
     for (;;) {
         ssize_t n = read (fd, chunk, sizeof chunk);

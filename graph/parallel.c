@@ -55,7 +55,7 @@ unsigned
 fsim_parallel_workers (unsigned requested, size_t n_items)
 {
     unsigned fallback = atomic_load (&default_workers);
-    guint64 n = requested > 0   ? requested
+    guint64 n = requested > 0  ? requested
                 : fallback > 0 ? fallback
                                : (guint64) g_get_num_processors ();
     n = MIN (n, (guint64) MAX_WORKERS);

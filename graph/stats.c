@@ -173,7 +173,8 @@ fsim_friends_clustering (const FsimFriends *f, size_t sample, uint64_t seed, uns
     run.users = users;
     run.value = g_new (double, MAX (run.n_measured, 1));
     run.n_tasks = fsim_parallel_workers (n_threads, run.n_measured);
-    fsim_parallel_for (run.n_tasks, fsim_parallel_workers (n_threads, run.n_tasks), clustering_task, &run, NULL, NULL);
+    fsim_parallel_for (run.n_tasks, fsim_parallel_workers (n_threads, run.n_tasks), clustering_task,
+                       &run, NULL, NULL);
     for (size_t i = 0; i < run.n_measured; i++)
         sum += run.value[i];
     g_free (run.value);

@@ -131,11 +131,15 @@ fsim_test_comm_run (int size, void (*fn) (const FsimComm *comm, void *data), voi
     s.count = g_new0 (size_t, (size_t) size);
     s.ok = g_new0 (gboolean, (size_t) size);
     for (int r = 0; r < size; r++) {
-        ranks[r] = (Rank){ .comm = { .rank = r, .size = size, .data = &s,
+        ranks[r] = (Rank){ .comm = { .rank = r,
+                                     .size = size,
+                                     .data = &s,
                                      .all_ok = threads_all_ok,
                                      .allgatherv = threads_allgatherv,
                                      .alltoallv = threads_alltoallv },
-                           .shared = &s, .fn = fn, .data = data };
+                           .shared = &s,
+                           .fn = fn,
+                           .data = data };
         threads[r] = g_thread_new ("rank", rank_main, &ranks[r]);
     }
     for (int r = 0; r < size; r++)

@@ -39,9 +39,9 @@ static struct {
     uintptr_t start, end;
 } ranges[MAX_RANGES];
 static int n_ranges;
-static unsigned long fail_at;  /* 0: fail nothing */
-static int fail_after;         /* fail every call from fail_at on */
-static size_t min_size;        /* count only calls asking for at least this */
+static unsigned long fail_at; /* 0: fail nothing */
+static int fail_after;        /* fail every call from fail_at on */
+static size_t min_size;       /* count only calls asking for at least this */
 static atomic_ulong n_calls;
 static atomic_ulong n_failed;
 

@@ -61,8 +61,8 @@ json_check_unicode_escape (JsonCheck *c, GString *out)
     if (u >= 0xdc00 && u <= 0xdfff)
         return FALSE;
     if (u >= 0xd800 && u < 0xdc00) {
-        if (c->p[0] != '\\' || c->p[1] != 'u' || !json_check_hex4 (c->p + 2, &lo) ||
-            lo < 0xdc00 || lo > 0xdfff)
+        if (c->p[0] != '\\' || c->p[1] != 'u' || !json_check_hex4 (c->p + 2, &lo) || lo < 0xdc00 ||
+            lo > 0xdfff)
             return FALSE;
         c->p += 6;
         u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
@@ -172,15 +172,15 @@ json_check_object (JsonCheck *c, const char *path)
         return TRUE;
     }
     for (;;) {
-        g_autoptr(GString) key = g_string_new (NULL);
+        g_autoptr (GString) key = g_string_new (NULL);
         json_check_ws (c);
         if (!json_check_string (c, key))
             return FALSE;
         json_check_ws (c);
         if (*c->p++ != ':')
             return FALSE;
-        g_autofree char *sub = *path ? g_strdup_printf ("%s.%s", path, key->str)
-                                     : g_strdup (key->str);
+        g_autofree char *sub =
+            *path ? g_strdup_printf ("%s.%s", path, key->str) : g_strdup (key->str);
         if (!json_check_value (c, sub))
             return FALSE;
         json_check_ws (c);
@@ -241,7 +241,7 @@ json_check_literal (JsonCheck *c, GString *out)
 static gboolean
 json_check_value (JsonCheck *c, const char *path)
 {
-    g_autoptr(GString) scalar = g_string_new (NULL);
+    g_autoptr (GString) scalar = g_string_new (NULL);
     gboolean ok;
 
     json_check_ws (c);

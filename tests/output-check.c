@@ -249,7 +249,7 @@ fsim_check_csv (const char *text, size_t len, size_t *out_n_rows, size_t *out_n_
 {
     const char *p = text, *end = text + len, *why = NULL;
     size_t rows = 0, cols = 0;
-    g_autoptr(GString) value = g_string_new (NULL);
+    g_autoptr (GString) value = g_string_new (NULL);
     if (!g_utf8_validate_len (text, len, NULL))
         why = "invalid UTF-8";
     else if (len == 0 || text[len - 1] != '\n')
@@ -291,7 +291,7 @@ char *
 fsim_check_csv_cell (const char *text, size_t len, size_t row, size_t col)
 {
     const char *p = text, *end = text + len, *why = NULL;
-    g_autoptr(GString) value = g_string_new (NULL);
+    g_autoptr (GString) value = g_string_new (NULL);
     for (size_t r = 0; p < end; r++) {
         for (size_t c = 0;; c++) {
             if (!csv_cell (&p, end, value, &why))

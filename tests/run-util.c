@@ -22,9 +22,9 @@ FsimTestRun *
 fsim_test_run (const char *cwd, const char *const *env, const char *const *args)
 {
     const char *exe = g_getenv ("FLOWSIM");
-    g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-    g_auto(GStrv) envp = g_get_environ ();
-    g_autoptr(GError) error = NULL;
+    g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+    g_auto (GStrv) envp = g_get_environ ();
+    g_autoptr (GError) error = NULL;
     FsimTestRun *r = g_new0 (FsimTestRun, 1);
     int wait_status = 0;
 
@@ -34,12 +34,12 @@ fsim_test_run (const char *cwd, const char *const *env, const char *const *args)
         g_ptr_array_add (argv, (gpointer) args[i]);
     g_ptr_array_add (argv, NULL);
     for (size_t i = 0; env && env[i]; i++) {
-        g_auto(GStrv) kv = g_strsplit (env[i], "=", 2);
-        envp = kv[1] ? g_environ_setenv (envp, kv[0], kv[1], TRUE)
-                     : g_environ_unsetenv (envp, kv[0]);
+        g_auto (GStrv) kv = g_strsplit (env[i], "=", 2);
+        envp =
+            kv[1] ? g_environ_setenv (envp, kv[0], kv[1], TRUE) : g_environ_unsetenv (envp, kv[0]);
     }
-    g_spawn_sync (cwd, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL, &r->out,
-                  &r->err, &wait_status, &error);
+    g_spawn_sync (cwd, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL, &r->out, &r->err,
+                  &wait_status, &error);
     g_assert_no_error (error);
     r->out_len = strlen (r->out); /* g_spawn_sync gives no length: reports hold no NUL */
     r->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
@@ -50,7 +50,7 @@ fsim_test_run (const char *cwd, const char *const *env, const char *const *args)
 char *
 fsim_test_scratch_new (void)
 {
-    g_autoptr(GError) error = NULL;
+    g_autoptr (GError) error = NULL;
     char *dir = g_dir_make_tmp ("flowsim-test-XXXXXX", &error);
     g_assert_no_error (error);
     return dir;
@@ -74,8 +74,8 @@ compare_names (gconstpointer a, gconstpointer b)
 char *
 fsim_test_dir_listing (const char *dir)
 {
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+    g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
     const char *name;
 
     g_assert_nonnull (d);
@@ -89,7 +89,7 @@ fsim_test_dir_listing (const char *dir)
 char *
 fsim_test_write (const char *dir, const char *name, const char *text, gssize len)
 {
-    g_autoptr(GError) error = NULL;
+    g_autoptr (GError) error = NULL;
     char *path = g_build_filename (dir, name, NULL);
     g_file_set_contents (path, text, len, &error);
     g_assert_no_error (error);

@@ -7,10 +7,10 @@
 #include <glib.h>
 
 typedef struct {
-    int status;   /* exit status, -1 if killed by a signal */
-    char *out;    /* stdout (may hold NUL bytes: see out_len) */
+    int status; /* exit status, -1 if killed by a signal */
+    char *out;  /* stdout (may hold NUL bytes: see out_len) */
     gsize out_len;
-    char *err;    /* stderr */
+    char *err; /* stderr */
 } FsimTestRun;
 
 void fsim_test_run_free (FsimTestRun *r);
@@ -22,16 +22,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimTestRun, fsim_test_run_free)
 FsimTestRun *fsim_test_run (const char *cwd, const char *const *env, const char *const *args);
 
 /* flowsim ARGS... in the current directory and environment. */
-#define FSIM_RUN(...) fsim_test_run (NULL, NULL, (const char *const[]) { __VA_ARGS__, NULL })
+#define FSIM_RUN(...) fsim_test_run (NULL, NULL, (const char *const[]){ __VA_ARGS__, NULL })
 
 /* Asserts that @haystack contains @needle, printing both if not. */
-#define fsim_assert_contains(haystack, needle)                                                 \
-    do {                                                                                       \
-        const char *h_ = (haystack), *n_ = (needle);                                           \
-        if (strstr (h_, n_) == NULL) {                                                         \
-            g_test_message ("'%s' not found in:\n%s", n_, h_);                                 \
-            g_assert_nonnull (strstr (h_, n_));                                                \
-        }                                                                                      \
+#define fsim_assert_contains(haystack, needle)                                                     \
+    do {                                                                                           \
+        const char *h_ = (haystack), *n_ = (needle);                                               \
+        if (strstr (h_, n_) == NULL) {                                                             \
+            g_test_message ("'%s' not found in:\n%s", n_, h_);                                     \
+            g_assert_nonnull (strstr (h_, n_));                                                    \
+        }                                                                                          \
     } while (0)
 
 /* A new empty directory under $TMPDIR, removed with everything in it by

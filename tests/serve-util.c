@@ -46,16 +46,15 @@ server_start (const char *const *args)
     g_ptr_array_add (argv, NULL);
 
     Server *s = g_new0 (Server, 1);
-    g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (
-        G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+    g_autoptr (GSubprocessLauncher) launcher =
+        g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
     /* under ASan: libsoup 3.2's own leak of closed connections is not ours */
     g_autofree char *supp = g_test_build_filename (G_TEST_DIST, "lsan-serve.supp", NULL);
     g_autofree char *lsan = g_strconcat ("suppressions=", supp, NULL);
     g_subprocess_launcher_setenv (launcher, "LSAN_OPTIONS", lsan, TRUE);
     /* a test that aborts must not leave its server running */
     g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-    s->process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata,
-                                               &error);
+    s->process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
     g_assert_no_error (error);
     g_autoptr (GDataInputStream) out =
         g_data_input_stream_new (g_subprocess_get_stdout_pipe (s->process));
@@ -121,8 +120,8 @@ request_full (const Server *s, const char *method, const char *target, const cha
     char *q = strchr (path, '?');
     if (q)
         *q++ = '\0';
-    g_autoptr (GUri) uri = g_uri_build (G_URI_FLAGS_ENCODED, "http", NULL, "127.0.0.1", s->port,
-                                        path, q, NULL);
+    g_autoptr (GUri) uri =
+        g_uri_build (G_URI_FLAGS_ENCODED, "http", NULL, "127.0.0.1", s->port, path, q, NULL);
     g_autoptr (GError) error = NULL;
     g_autoptr (SoupMessage) msg = soup_message_new_from_uri (method, uri);
     g_assert_nonnull (msg);
@@ -191,8 +190,8 @@ batch_done (GObject *source, GAsyncResult *result, gpointer data)
     Batch *b = data;
     SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
     g_autoptr (GError) error = NULL;
-    g_autoptr (GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
-                                                                  &error);
+    g_autoptr (GBytes) bytes =
+        soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
     g_assert_no_error (error);
     g_autoptr (Reply) r = reply_of (msg, bytes);
     if (r->status == 200)
@@ -209,9 +208,8 @@ batch_done (GObject *source, GAsyncResult *result, gpointer data)
 Batch
 batch (const Server *s, char **targets, guint n)
 {
-    g_autoptr (SoupSession) own = soup_session_new_with_options ("max-conns", 100,
-                                                                 "max-conns-per-host", 100,
-                                                                 "timeout", 300, NULL);
+    g_autoptr (SoupSession) own = soup_session_new_with_options (
+        "max-conns", 100, "max-conns-per-host", 100, "timeout", 300, NULL);
     g_autoptr (GPtrArray) msgs = g_ptr_array_new_with_free_func (g_object_unref);
     Batch b = { g_main_loop_new (NULL, FALSE), n, 0, 0, 0 };
     for (guint i = 0; i < n; i++) {

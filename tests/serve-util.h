@@ -55,7 +55,7 @@ Batch batch (const Server *s, char **targets, guint n);
 
 /* flowsim ARGS... run in the scenarios folder, as the server names files. */
 FsimTestRun *cli (const char *const *args);
-#define CLI(...) cli ((const char *const[]) { __VA_ARGS__, NULL })
+#define CLI(...) cli ((const char *const[]){ __VA_ARGS__, NULL })
 /* The shared server's answer to @target is 200 and the bytes @run printed (status 0). */
 void assert_same_as_cli (const char *target, FsimTestRun *run);
 /* The message the CLI printed after "flowsim: error: ", up to the end of its line. */

@@ -64,7 +64,7 @@ test_report_is_the_cli_report (void)
         g_assert_null (error);
         g_assert_nonnull (sim);
         char *report = flowsim_simulation_report (sim, (FlowsimFormat) f);
-        g_autofree char *cli = cli_output ((const char *const[]) {
+        g_autofree char *cli = cli_output ((const char *const[]){
             "run", tour, "--set", "date=2015-05-01", "--format", formats[f], NULL });
         g_assert_cmpstr (report, ==, cli);
         flowsim_free (report);
@@ -108,8 +108,13 @@ test_structures (void)
     g_assert_cmpuint (flowsim_simulation_friendships (sim), ==, 6);
 
     /* The tour's reach (README): quiz 3 (2 without consent), broker 3 (3), phoneco 5 (4). */
-    const struct { const char *id; size_t reached, without; } want[] = {
-        { "quiz", 3, 2 }, { "broker", 3, 3 }, { "phoneco", 5, 4 },
+    const struct {
+        const char *id;
+        size_t reached, without;
+    } want[] = {
+        { "quiz", 3, 2 },
+        { "broker", 3, 3 },
+        { "phoneco", 5, 4 },
     };
     g_assert_cmpuint (flowsim_simulation_n_partners (sim), ==, G_N_ELEMENTS (want));
     FlowsimPartnerReach p;
@@ -158,14 +163,14 @@ test_explain_and_diff (void)
     char *json = flowsim_simulation_explain (sim, "dave", "profile.religion", "phoneco",
                                              FLOWSIM_FORMAT_JSON, &error);
     g_assert_null (error);
-    g_autofree char *cli = cli_output ((const char *const[]) {
-        "explain", tour, "--user", "dave", "--field", "profile.religion", "--partner", "phoneco",
-        "--format", "json", NULL });
+    g_autofree char *cli = cli_output (
+        (const char *const[]){ "explain", tour, "--user", "dave", "--field", "profile.religion",
+                               "--partner", "phoneco", "--format", "json", NULL });
     g_assert_cmpstr (json, ==, cli);
     flowsim_free (json);
 
-    g_assert_null (flowsim_simulation_explain (sim, "zoe", NULL, NULL, FLOWSIM_FORMAT_TEXT,
-                                               &error));
+    g_assert_null (
+        flowsim_simulation_explain (sim, "zoe", NULL, NULL, FLOWSIM_FORMAT_TEXT, &error));
     g_assert_cmpint (flowsim_error_kind (error), ==, FLOWSIM_ERROR_USAGE);
     g_assert_nonnull (strstr (flowsim_error_message (error), "no user 'zoe'"));
     flowsim_error_free (error);
@@ -177,7 +182,7 @@ test_explain_and_diff (void)
     char *diff = flowsim_diff (tour, NULL, options, FLOWSIM_FORMAT_JSON, &error);
     flowsim_options_free (options);
     g_assert_null (error);
-    g_autofree char *cli_diff = cli_output ((const char *const[]) {
+    g_autofree char *cli_diff = cli_output ((const char *const[]){
         "diff", tour, "--set", "date=2015-05-01", "--format", "json", NULL });
     g_assert_cmpstr (diff, ==, cli_diff);
     flowsim_free (diff);
@@ -195,10 +200,12 @@ wide_scenario (const char *dir, int n_fields, int n_partners)
                         "\"own\", \"subject\": \"self\", \"fields\": [\"*\"] } ] } ],\n"
                         "  \"partners\": [");
     for (int p = 0; p < n_partners; p++)
-        g_string_append_printf (s, "%s{ \"id\": \"p%d\", \"kind\": \"app\", \"integrates\": "
-                                   "[\"api\"], \"requests\": [\"*\"], \"destinations\": [ { "
-                                   "\"id\": \"d\", \"location\": \"device\", \"fields\": "
-                                   "[\"*\"] } ] }", p ? ",\n    " : "", p);
+        g_string_append_printf (s,
+                                "%s{ \"id\": \"p%d\", \"kind\": \"app\", \"integrates\": "
+                                "[\"api\"], \"requests\": [\"*\"], \"destinations\": [ { "
+                                "\"id\": \"d\", \"location\": \"device\", \"fields\": "
+                                "[\"*\"] } ] }",
+                                p ? ",\n    " : "", p);
     g_string_append (s, "],\n  \"rules\": [ { \"id\": \"all\", \"effect\": \"allow\", "
                         "\"partners\": [\"*\"] } ],\n  \"population\": { \"users\": [ "
                         "{ \"id\": \"alice\", \"uses\": [\"p0\"] }, "
@@ -225,21 +232,21 @@ test_explain_pair_cap (void)
     const char *want = "257 fields times 256 partners make 65792 (field, partner) pairs, more "
                        "than the 65536 that explain analyses at a time: choose some with --field "
                        "or --partner";
-    g_assert_null (flowsim_simulation_explain (sim, "bob", NULL, NULL, FLOWSIM_FORMAT_TEXT,
-                                               &error));
+    g_assert_null (
+        flowsim_simulation_explain (sim, "bob", NULL, NULL, FLOWSIM_FORMAT_TEXT, &error));
     g_assert_nonnull (error);
     g_assert_cmpint (flowsim_error_kind (error), ==, FLOWSIM_ERROR_USAGE);
     g_assert_cmpstr (flowsim_error_message (error), ==, want);
     flowsim_error_free (error);
-    g_autofree char *cli = cli_run ((const char *const[]) { "explain", wide, "--user", "bob",
-                                                            NULL }, FLOWSIM_ERROR_USAGE, TRUE);
+    g_autofree char *cli = cli_run ((const char *const[]){ "explain", wide, "--user", "bob", NULL },
+                                    FLOWSIM_ERROR_USAGE, TRUE);
     g_assert_nonnull (strstr (cli, want));
 
     /* a selector brings it under the cap: p0 is the one partner bob's friend uses */
     error = NULL;
     char *text = flowsim_simulation_explain (sim, "bob", NULL, "p0", FLOWSIM_FORMAT_JSON, &error);
     g_assert_null (error);
-    g_autofree char *cli_json = cli_output ((const char *const[]) {
+    g_autofree char *cli_json = cli_output ((const char *const[]){
         "explain", wide, "--user", "bob", "--partner", "p0", "--format", "json", NULL });
     g_assert_cmpstr (text, ==, cli_json);
     flowsim_free (text);
@@ -264,7 +271,7 @@ test_claims (void)
     flowsim_options_add_claim (options, "apple-access=apple-2017-09");
     char *json = flowsim_claims (model, options, FLOWSIM_FORMAT_JSON, &error);
     g_assert_null (error);
-    g_autofree char *cli = cli_output ((const char *const[]) {
+    g_autofree char *cli = cli_output ((const char *const[]){
         "claims", model, "--claim", "apple-access=apple-2017-09", "--format", "json", NULL });
     g_assert_cmpstr (json, ==, cli);
     g_assert_nonnull (strstr (json, "\"chosen\": \"apple-2017-09\""));
@@ -275,9 +282,9 @@ test_claims (void)
     FlowsimSimulation *sim = flowsim_simulate (model, options, &error);
     g_assert_null (error);
     char *report = flowsim_simulation_report (sim, FLOWSIM_FORMAT_TEXT);
-    g_autofree char *cli_run = cli_output ((const char *const[]) {
-        "run", model, "--claim", "apple-access=apple-2017-09", "--set", "population.users=2000",
-        NULL });
+    g_autofree char *cli_run =
+        cli_output ((const char *const[]){ "run", model, "--claim", "apple-access=apple-2017-09",
+                                           "--set", "population.users=2000", NULL });
     g_assert_cmpstr (report, ==, cli_run);
     g_assert_nonnull (strstr (report, "apple-2017-09"));
     flowsim_free (report);
@@ -307,7 +314,7 @@ test_diagram (void)
     g_assert_null (error);
     char *dot = flowsim_simulation_diagram (sim, "dot", &error);
     g_assert_null (error);
-    g_autofree char *cli = cli_output ((const char *const[]) { "diagram", tour, NULL });
+    g_autofree char *cli = cli_output ((const char *const[]){ "diagram", tour, NULL });
     g_assert_cmpstr (dot, ==, cli);
     flowsim_free (dot);
 

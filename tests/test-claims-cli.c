@@ -125,8 +125,8 @@ test_claims_cli_check (void)
 static void
 test_claims_cli_check_formats (void)
 {
-    g_autoptr (FsimTestRun) tap = FSIM_RUN ("check", "expect.json", "-f", "tap", "--claim",
-                                            "a-end=maker");
+    g_autoptr (FsimTestRun) tap =
+        FSIM_RUN ("check", "expect.json", "-f", "tap", "--claim", "a-end=maker");
     g_assert_cmpint (tap->status, ==, 1);
     fsim_assert_contains (tap->out, "1..2\n# claims-expect: claims in force: a-end=maker "
                                     "(chosen; default platform); b-friends=yes (default)\n"
@@ -145,8 +145,8 @@ test_claims_cli_check_formats (void)
                           "      <property name=\"claim:b-friends\" value=\"yes (default)\"/>\n"
                           "    </properties>\n    <testcase ");
 
-    g_autoptr (FsimTestRun) json = FSIM_RUN ("check", "expect.json", "-f", "json", "--claim",
-                                             "b-friends=self-only");
+    g_autoptr (FsimTestRun) json =
+        FSIM_RUN ("check", "expect.json", "-f", "json", "--claim", "b-friends=self-only");
     g_assert_cmpint (json->status, ==, 0);
     fsim_assert_contains (json->out, "  \"scenarios\": [\n    {\n      \"file\": \"expect.json\",\n"
                                      "      \"scenario\": \"claims-expect\",\n"
@@ -164,8 +164,8 @@ test_claims_cli_check_formats (void)
 static void
 test_claims_cli_population (void)
 {
-    g_autoptr (FsimTestRun) text = FSIM_RUN ("population", "-q", "phones.json", "--claim",
-                                             "a-end=maker");
+    g_autoptr (FsimTestRun) text =
+        FSIM_RUN ("population", "-q", "phones.json", "--claim", "a-end=maker");
     g_assert_cmpint (text->status, ==, 0);
     fsim_assert_contains (text->out, "  Source                      explicit list of users\n\n"
                                      "Claims in force (contested facts the numbers rest on; ");
@@ -186,8 +186,8 @@ static void
 test_claims_cli_sweep (void)
 {
     g_autoptr (FsimTestRun) text =
-        FSIM_RUN ("sweep", "-q", "phones.json", "-m", "partners[phone-a].users_reached",
-                  "--vary", "choices.a-end=platform,maker");
+        FSIM_RUN ("sweep", "-q", "phones.json", "-m", "partners[phone-a].users_reached", "--vary",
+                  "choices.a-end=platform,maker");
     g_assert_cmpint (text->status, ==, 0);
     fsim_assert_contains (text->out, "    in force: the platform's answer: still active in June "
                                      "2018 (platform; the default; stated by the platform)\n");
@@ -203,9 +203,8 @@ test_claims_cli_sweep (void)
                                      "    0    0\n");
 
     g_autoptr (FsimTestRun) csv =
-        FSIM_RUN ("sweep", "-q", "phones.json", "-m", "partners[phone-a].users_reached",
-                  "--vary", "choices.a-end=platform,maker", "-f", "csv", "--claim",
-                  "b-friends=self-only");
+        FSIM_RUN ("sweep", "-q", "phones.json", "-m", "partners[phone-a].users_reached", "--vary",
+                  "choices.a-end=platform,maker", "-f", "csv", "--claim", "b-friends=self-only");
     g_assert_cmpint (csv->status, ==, 0);
     g_assert_cmpstr (csv->out, ==,
                      "setting,choices.a-end,metric,n,mean,sd,ci95_low,ci95_high,min,max,claims\r\n"
@@ -214,9 +213,9 @@ test_claims_cli_sweep (void)
                      "2,maker,partners[phone-a].users_reached,1,0,0,,,0,0,a-end=maker (chosen; "
                      "default platform); b-friends=self-only (chosen; default yes)\r\n");
 
-    g_autoptr (FsimTestRun) json = FSIM_RUN ("sweep", "-q", "phones.json", "-m", "users_reached",
-                                             "--vary", "choices.a-end=platform,maker", "-f",
-                                             "json");
+    g_autoptr (FsimTestRun) json =
+        FSIM_RUN ("sweep", "-q", "phones.json", "-m", "users_reached", "--vary",
+                  "choices.a-end=platform,maker", "-f", "json");
     g_assert_cmpint (json->status, ==, 0);
     fsim_assert_contains (json->out, "\"in_force\": \"platform\",");
     fsim_assert_contains (json->out, "\"claims_in_force\": {\n        \"a-end\": \"maker\",\n"
@@ -244,15 +243,15 @@ test_claims_cli_lint_bad_alternative (void)
 {
     g_autoptr (FsimTestRun) text = FSIM_RUN ("lint", "bad-alternative.json", "phones.json");
     g_assert_cmpint (text->status, ==, 3);
-    fsim_assert_contains (text->out,
-                          "bad-alternative.json: 0 warnings\n"
-                          "bad-alternative.json: claims in force: a-end=platform (default); "
-                          "b-friends=yes (default); c-end=never (default)\n"
-                          "bad-alternative.json:13:48: error: with claim 'c-end' = 'feb-30': "
-                          "rules[1].until: '2017-02-30' is not a valid date (expected YYYY-MM-DD, "
-                          "a real calendar day)\n"
-                          "bad-alternative.json: 3 alternatives not in force linted too (a-end=maker, "
-                          "b-friends=self-only, c-end=feb-30): 0 more warnings; 1 does not load\n");
+    fsim_assert_contains (
+        text->out, "bad-alternative.json: 0 warnings\n"
+                   "bad-alternative.json: claims in force: a-end=platform (default); "
+                   "b-friends=yes (default); c-end=never (default)\n"
+                   "bad-alternative.json:13:48: error: with claim 'c-end' = 'feb-30': "
+                   "rules[1].until: '2017-02-30' is not a valid date (expected YYYY-MM-DD, "
+                   "a real calendar day)\n"
+                   "bad-alternative.json: 3 alternatives not in force linted too (a-end=maker, "
+                   "b-friends=self-only, c-end=feb-30): 0 more warnings; 1 does not load\n");
     /* the next file is linted all the same */
     fsim_assert_contains (text->out, "phones.json: 2 alternatives not in force linted too "
                                      "(a-end=maker, b-friends=self-only): 0 more warnings\n");
@@ -332,8 +331,10 @@ test_claims_cli_lint_alternatives_cap (void)
     g_string_append (text, "\"claims\": [{\"id\": \"c\", \"question\": \"q?\", "
                            "\"default\": \"a0\", \"alternatives\": [");
     for (int i = 0; i < 64; i++)
-        g_string_append_printf (text, "%s{\"id\": \"a%d\", \"evidence\": \"assumed\", "
-                                      "\"summary\": \"s\"}", i ? ", " : "", i);
+        g_string_append_printf (text,
+                                "%s{\"id\": \"a%d\", \"evidence\": \"assumed\", "
+                                "\"summary\": \"s\"}",
+                                i ? ", " : "", i);
     g_string_append (text, "]}]}");
     g_assert_true (g_file_set_contents (path, text->str, -1, &error));
     g_assert_no_error (error);

@@ -321,13 +321,13 @@ test_claims_cli_claim (void)
     fsim_assert_contains (usage->err, "--claim 'a-end' is not CLAIM=ALTERNATIVE");
     /* two alternatives of one claim: refused, not the last one silently in force; the same
      * one twice is harmless */
-    g_autoptr (FsimTestRun) twice = FSIM_RUN ("run", "-q", "phones.json", "--claim",
-                                              "a-end=maker", "--claim", "a-end=2017");
+    g_autoptr (FsimTestRun) twice =
+        FSIM_RUN ("run", "-q", "phones.json", "--claim", "a-end=maker", "--claim", "a-end=2017");
     g_assert_cmpint (twice->status, ==, 2);
     fsim_assert_contains (twice->err, "--claim 'a-end=maker' and --claim 'a-end=2017' choose "
                                       "two alternatives of one claim: choose one");
-    g_autoptr (FsimTestRun) same = FSIM_RUN ("run", "-q", "phones.json", "--claim",
-                                             "a-end=maker", "--claim", "a-end=maker");
+    g_autoptr (FsimTestRun) same =
+        FSIM_RUN ("run", "-q", "phones.json", "--claim", "a-end=maker", "--claim", "a-end=maker");
     g_assert_cmpint (same->status, ==, 0);
     /* the claims were applied before any set: a set cannot change them afterwards */
     g_autoptr (FsimTestRun) set =

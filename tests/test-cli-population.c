@@ -26,7 +26,6 @@
  * the child a pseudo-terminal as stderr, since progress is only ever shown on a terminal.
  */
 
-
 static char *
 scale_data (const char *name)
 {
@@ -86,8 +85,8 @@ static void
 test_population_generated (void)
 {
     g_autofree char *bench = fsim_test_source_path ("bench", "scenario.json", NULL);
-    g_autoptr (FsimTestRun) r = FSIM_RUN ("population", bench, "--set", "population.users=3000", "--sample",
-                             "500", "-f", "json");
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("population", bench, "--set", "population.users=3000",
+                                          "--sample", "500", "-f", "json");
     g_autoptr (GHashTable) doc = NULL;
 
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
@@ -174,9 +173,10 @@ static void
 test_population_bad_input (void)
 {
     g_autofree char *path = scale_data ("import-graphml.json");
-    g_autoptr (FsimTestRun) attr =
-        FSIM_RUN ("population", path, "--set", "population.import.attributes={\"pet\": \"platform\"}");
-    g_autoptr (FsimTestRun) missing = FSIM_RUN ("population", path, "--set", "population.import.file=nope.xml");
+    g_autoptr (FsimTestRun) attr = FSIM_RUN (
+        "population", path, "--set", "population.import.attributes={\"pet\": \"platform\"}");
+    g_autoptr (FsimTestRun) missing =
+        FSIM_RUN ("population", path, "--set", "population.import.file=nope.xml");
 
     g_assert_cmpint (attr->status, ==, FSIM_EXIT_INPUT);
     g_assert_cmpstr (attr->out, ==, "");

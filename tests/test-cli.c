@@ -30,7 +30,7 @@ run_flowsim_env (const char *datadir, const char *const *args)
     return fsim_test_run (NULL, env, args);
 }
 
-#define RUN(...) run_flowsim_env (NULL, (const char *const[]) { __VA_ARGS__, NULL })
+#define RUN(...) run_flowsim_env (NULL, (const char *const[]){ __VA_ARGS__, NULL })
 
 static char *
 data (const char *name)
@@ -42,8 +42,8 @@ data (const char *name)
 static void
 assert_usage_error (const FsimTestRun *r, const char *message)
 {
-    g_autofree char *expected = g_strdup_printf ("flowsim: error: %s\nTry 'flowsim --help'.\n",
-                                                 message);
+    g_autofree char *expected =
+        g_strdup_printf ("flowsim: error: %s\nTry 'flowsim --help'.\n", message);
     g_assert_cmpint (r->status, ==, FSIM_EXIT_USAGE);
     g_assert_cmpstr (r->out, ==, "");
     g_assert_cmpstr (r->err, ==, expected);
@@ -67,7 +67,7 @@ test_cli_usage_help (void)
 {
     const char *const options[] = { "--help", "-h" };
     for (size_t i = 0; i < G_N_ELEMENTS (options); i++) {
-        g_autoptr(FsimTestRun) r = RUN (options[i]);
+        g_autoptr (FsimTestRun) r = RUN (options[i]);
         g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
         g_assert_cmpstr (r->err, ==, "");
         g_assert_true (g_str_has_prefix (r->out, "Usage:\n  flowsim COMMAND"));
@@ -80,7 +80,7 @@ test_cli_usage_help (void)
 static void
 test_cli_usage_version (void)
 {
-    g_autoptr(FsimTestRun) r = RUN ("--version");
+    g_autoptr (FsimTestRun) r = RUN ("--version");
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     g_assert_cmpstr (r->out, ==, "flowsim " FSIM_VERSION "\n");
     g_assert_cmpstr (r->err, ==, "");
@@ -89,15 +89,15 @@ test_cli_usage_version (void)
 static void
 test_cli_usage_help_run (void)
 {
-    g_autoptr(FsimTestRun) r = RUN ("help", "run");
-    g_autoptr(FsimTestRun) r2 = RUN ("run", "--help");
-    g_autoptr(FsimTestRun) r3 = RUN ("run", "-h", "--format", "json");
+    g_autoptr (FsimTestRun) r = RUN ("help", "run");
+    g_autoptr (FsimTestRun) r2 = RUN ("run", "--help");
+    g_autoptr (FsimTestRun) r3 = RUN ("run", "-h", "--format", "json");
 
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     g_assert_cmpstr (r->err, ==, "");
     g_assert_true (g_str_has_prefix (r->out, "Usage:\n  flowsim run [OPTION"));
-    for (const char *const *o = (const char *const[]) { "--format", "--output", "--set",
-                                                        "--quiet", "Exit status:", NULL };
+    for (const char *const *o = (const char *const[]){ "--format", "--output", "--set", "--quiet",
+                                                       "Exit status:", NULL };
          *o; o++)
         g_assert_nonnull (strstr (r->out, *o));
     g_assert_cmpint (r2->status, ==, FSIM_EXIT_OK);
@@ -109,9 +109,9 @@ test_cli_usage_help_run (void)
 static void
 test_cli_usage_help_topics (void)
 {
-    g_autoptr(FsimTestRun) top = RUN ("--help");
-    g_autoptr(FsimTestRun) help = RUN ("help");
-    g_autoptr(FsimTestRun) help_help = RUN ("help", "help");
+    g_autoptr (FsimTestRun) top = RUN ("--help");
+    g_autoptr (FsimTestRun) help = RUN ("help");
+    g_autoptr (FsimTestRun) help_help = RUN ("help", "help");
 
     g_assert_cmpint (help->status, ==, FSIM_EXIT_OK);
     g_assert_cmpstr (help->out, ==, top->out);
@@ -138,8 +138,7 @@ test_cli_exit_usage (void)
         { { "run", "--format", "xml" }, "unknown format 'xml' (expected text, json or csv)" },
         { { "run", "--format=JSON" }, "unknown format 'JSON' (expected text, json or csv)" },
         { { "run", "--format" }, "Missing argument for --format" },
-        { { "run", "--set", "population.users" },
-          "--set 'population.users' is not PATH=VALUE" },
+        { { "run", "--set", "population.users" }, "--set 'population.users' is not PATH=VALUE" },
         { { "run", "--set", "=1" }, "--set '=1' is not PATH=VALUE" },
         { { "run", "a.json", "b.json" }, "unexpected argument 'b.json'" },
         /* every command that takes --set checks it the same way, before reading any file */
@@ -153,7 +152,7 @@ test_cli_exit_usage (void)
         { { "diff", "a.json", "b.json", "--set", "x" }, "--set 'x' is not PATH=VALUE" },
     };
     for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
-        g_autoptr(FsimTestRun) r = run_flowsim_env (NULL, cases[i].args);
+        g_autoptr (FsimTestRun) r = run_flowsim_env (NULL, cases[i].args);
         assert_usage_error (r, cases[i].message);
     }
 }
@@ -163,7 +162,7 @@ test_cli_exit_usage (void)
 static void
 test_cli_exit_missing_file (void)
 {
-    g_autoptr(FsimTestRun) r = RUN ("run", "/nonexistent/flowsim/none.json");
+    g_autoptr (FsimTestRun) r = RUN ("run", "/nonexistent/flowsim/none.json");
     assert_single_error (r, FSIM_EXIT_INPUT);
     g_assert_nonnull (strstr (r->err, "/nonexistent/flowsim/none.json"));
 }
@@ -172,7 +171,7 @@ static void
 test_cli_exit_bad_json (void)
 {
     g_autofree char *broken = data ("broken.json");
-    g_autoptr(FsimTestRun) r = RUN ("run", broken);
+    g_autoptr (FsimTestRun) r = RUN ("run", broken);
     g_autofree char *escaped = g_regex_escape_string (broken, -1);
     g_autofree char *pattern = g_strdup_printf ("^flowsim: error: %s:[0-9]+:[0-9]+: ", escaped);
 
@@ -184,7 +183,7 @@ static void
 test_cli_exit_bad_set (void)
 {
     g_autofree char *small = data ("small.json");
-    g_autoptr(FsimTestRun) r = RUN ("run", small, "--set", "nosuchkey.deeper=1");
+    g_autoptr (FsimTestRun) r = RUN ("run", small, "--set", "nosuchkey.deeper=1");
     assert_single_error (r, FSIM_EXIT_INPUT);
     g_assert_nonnull (strstr (r->err, "nosuchkey"));
 }
@@ -197,14 +196,14 @@ test_cli_exit_policy_file (void)
     static const char *const commands[] = { "run", "report", "diagram", "population" };
     g_autofree char *policy = fsim_test_source_path ("policies", "fields.json", NULL);
     for (size_t i = 0; i < G_N_ELEMENTS (commands); i++) {
-        g_autoptr(FsimTestRun) r = RUN (commands[i], policy);
+        g_autoptr (FsimTestRun) r = RUN (commands[i], policy);
         assert_single_error (r, FSIM_EXIT_INPUT);
         g_assert_nonnull (strstr (r->err, "fields.json: a policy file, not a scenario: it has "
                                           "no date and no population"));
         g_assert_cmpuint (r->out_len, ==, 0);
     }
-    g_autoptr(FsimTestRun) t = RUN ("timeline", policy, "--from", "2014-01-01", "--to",
-                                    "2015-01-01");
+    g_autoptr (FsimTestRun) t =
+        RUN ("timeline", policy, "--from", "2014-01-01", "--to", "2015-01-01");
     assert_single_error (t, FSIM_EXIT_INPUT);
 }
 
@@ -214,7 +213,7 @@ test_cli_exit_policy_file (void)
 static char *
 tmpdir_new (void)
 {
-    g_autoptr(GError) error = NULL;
+    g_autoptr (GError) error = NULL;
     char *dir = g_dir_make_tmp ("flowsim-cli-XXXXXX", &error);
     g_assert_no_error (error);
     return dir;
@@ -223,7 +222,7 @@ tmpdir_new (void)
 static void
 tmpdir_remove (const char *dir)
 {
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
     const char *name;
     while (d && (name = g_dir_read_name (d)) != NULL) {
         g_autofree char *path = g_build_filename (dir, name, NULL);
@@ -238,7 +237,7 @@ test_cli_output_not_written_on_error (void)
     g_autofree char *dir = tmpdir_new ();
     g_autofree char *out = g_build_filename (dir, "report.json", NULL);
     g_autofree char *broken = data ("broken.json");
-    g_autoptr(FsimTestRun) r = RUN ("run", broken, "--format", "json", "--output", out);
+    g_autoptr (FsimTestRun) r = RUN ("run", broken, "--format", "json", "--output", out);
 
     assert_single_error (r, FSIM_EXIT_INPUT);
     g_autofree char *listing = fsim_test_dir_listing (dir);
@@ -252,10 +251,11 @@ test_cli_output_unwritable (void)
     g_autofree char *dir = tmpdir_new ();
     g_autofree char *out = g_build_filename (dir, "no-such-dir", "report.txt", NULL);
     g_autofree char *small = data ("small.json");
-    g_autoptr(FsimTestRun) r = RUN ("run", small, "--output", out);
+    g_autoptr (FsimTestRun) r = RUN ("run", small, "--output", out);
 
     g_autofree char *expected = g_strdup_printf ("flowsim: error: cannot write '%s': No such "
-                                                 "file or directory\n", out);
+                                                 "file or directory\n",
+                                                 out);
     g_autofree char *listing = NULL;
 
     assert_single_error (r, FSIM_EXIT_INTERNAL);
@@ -275,9 +275,10 @@ test_cli_output_onto_directory (void)
     g_autofree char *listing = NULL;
 
     g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
-    g_autoptr(FsimTestRun) r = RUN ("run", small, "--output", sub);
+    g_autoptr (FsimTestRun) r = RUN ("run", small, "--output", sub);
     g_autofree char *expected = g_strdup_printf ("flowsim: error: cannot write '%s': Is a "
-                                                 "directory\n", sub);
+                                                 "directory\n",
+                                                 sub);
     assert_single_error (r, FSIM_EXIT_INTERNAL);
     g_assert_cmpstr (r->err, ==, expected);
     g_assert_true (g_file_test (sub, G_FILE_TEST_IS_DIR));
@@ -298,9 +299,9 @@ test_cli_output_matches_stdout (void)
 
     g_assert_true (g_file_set_contents (out, "old content\n", -1, NULL));
     for (size_t i = 0; i < G_N_ELEMENTS (formats); i++) {
-        g_autoptr(FsimTestRun) plain = RUN ("run", small, "--format", formats[i]);
-        g_autoptr(FsimTestRun) to_file = RUN ("run", "--output", out, small, "-f", formats[i]);
-        g_autoptr(FsimTestRun) to_dash = RUN ("run", "--output", "-", small, "-f", formats[i]);
+        g_autoptr (FsimTestRun) plain = RUN ("run", small, "--format", formats[i]);
+        g_autoptr (FsimTestRun) to_file = RUN ("run", "--output", out, small, "-f", formats[i]);
+        g_autoptr (FsimTestRun) to_dash = RUN ("run", "--output", "-", small, "-f", formats[i]);
         g_autofree char *content = NULL;
 
         g_assert_cmpint (plain->status, ==, FSIM_EXIT_OK);
@@ -328,8 +329,8 @@ static void
 test_cli_json_small (void)
 {
     g_autofree char *small = data ("small.json");
-    g_autoptr(FsimTestRun) r = RUN ("run", small, "--format", "json");
-    g_autoptr(GHashTable) doc = NULL;
+    g_autoptr (FsimTestRun) r = RUN ("run", small, "--format", "json");
+    g_autoptr (GHashTable) doc = NULL;
     static const char *const expected[][2] = {
         { "flowsim", FSIM_VERSION },
         { "scenario", "cli-small" },
@@ -366,17 +367,13 @@ test_cli_json_small (void)
         g_test_message ("%s", expected[i][0]);
         g_assert_cmpstr (json_check_get (doc, expected[i][0]), ==, expected[i][1]);
     }
-    for (const char *const *k = (const char *const[]) { "title", "partners[0].name",
-                                                        "partners[0].kind",
-                                                        "partners[0].country",
-                                                        "flows[0].destination",
-                                                        "flows[0].location",
-                                                        "flows[0].jurisdiction",
-                                                        "flows[0].users_without_consent",
-                                                        "flows[0].channels.friend_of_friend",
-                                                        "fields[0].id", "fields[0].users",
-                                                        "fields[0].users_without_consent",
-                                                        "jurisdictions[0].users", NULL };
+    for (const char *const *k =
+             (const char *const[]){
+                 "title", "partners[0].name", "partners[0].kind", "partners[0].country",
+                 "flows[0].destination", "flows[0].location", "flows[0].jurisdiction",
+                 "flows[0].users_without_consent", "flows[0].channels.friend_of_friend",
+                 "fields[0].id", "fields[0].users", "fields[0].users_without_consent",
+                 "jurisdictions[0].users", NULL };
          *k; k++)
         g_assert_nonnull (json_check_get (doc, *k));
 }
@@ -385,7 +382,7 @@ static void
 test_cli_text_small (void)
 {
     g_autofree char *small = data ("small.json");
-    g_autoptr(FsimTestRun) r = RUN ("run", small);
+    g_autoptr (FsimTestRun) r = RUN ("run", small);
 
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     g_assert_cmpstr (r->err, ==, "");
@@ -393,15 +390,15 @@ test_cli_text_small (void)
     g_assert_nonnull (strstr (r->out, "  Mean friends per user   1.5\n"));
     g_assert_nonnull (strstr (r->out, "  Platform switch off     1 (25.0%)\n"));
     g_assert_true (g_regex_match_simple ("\n  quiz \\(Quiz\\) +app +3 +2\n", r->out, 0, 0));
-    g_assert_true (g_regex_match_simple ("\n  profile.religion +Religious views +yes +1 +1\n",
-                                         r->out, 0, 0));
+    g_assert_true (
+        g_regex_match_simple ("\n  profile.religion +Religious views +yes +1 +1\n", r->out, 0, 0));
 }
 
 static void
 test_cli_csv_small (void)
 {
     g_autofree char *small = data ("small.json");
-    g_autoptr(FsimTestRun) r = RUN ("run", small, "--format=csv");
+    g_autoptr (FsimTestRun) r = RUN ("run", small, "--format=csv");
 
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     g_assert_cmpstr (r->out, ==,
@@ -419,11 +416,13 @@ static void
 test_cli_run_focus (void)
 {
     g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
-    g_autoptr(FsimTestRun) a = RUN ("run", tour, "--partner", "phoneco", "--field", "profile.*");
+    g_autoptr (FsimTestRun) a = RUN ("run", tour, "--partner", "phoneco", "--field", "profile.*");
     g_assert_cmpint (a->status, ==, FSIM_EXIT_OK);
     fsim_assert_contains (a->out, "  Focus                   partner phoneco, field profile.*\n");
-    fsim_assert_contains (a->out, "  phoneco (Phone maker)  device_maker              3                2\n");
-    fsim_assert_contains (a->out, "  profile.religion  Religious views  yes                    3                2\n");
+    fsim_assert_contains (
+        a->out, "  phoneco (Phone maker)  device_maker              3                2\n");
+    fsim_assert_contains (
+        a->out, "  profile.religion  Religious views  yes                    3                2\n");
     fsim_assert_contains (a->out, "  on device                 3                2\n");
     g_assert_null (strstr (a->out, "quiz (Personality"));
     g_assert_null (strstr (a->out, "identity.name"));
@@ -434,7 +433,7 @@ test_cli_run_focus (void)
     fsim_assert_contains (a->out, "  - The sensitive field \u201cReligious views\u201d of 3 users "
                                   "reached Phone maker, for 2 of them\n");
     g_assert_null (strstr (a->out, "of them got someone's data"));
-    g_autoptr(FsimTestRun) b = RUN ("run", tour, "--jurisdiction", "US", "--format", "csv");
+    g_autoptr (FsimTestRun) b = RUN ("run", tour, "--jurisdiction", "US", "--format", "csv");
     g_assert_cmpint (b->status, ==, FSIM_EXIT_OK);
     g_assert_cmpstr (b->out, ==,
                      "field,partner,destination,location,jurisdiction,users,users_without_consent,"
@@ -443,16 +442,16 @@ test_cli_run_focus (void)
                      "profile.birthday,broker,servers,server,US,3,3,0,0,0,3\n"
                      "profile.likes,broker,servers,server,US,3,3,0,0,0,3\n"
                      "profile.religion,broker,servers,server,US,0,0,0,0,0,0\n");
-    g_autoptr(FsimTestRun) c = RUN ("run", tour, "--partner", "kind:data_broker", "--format",
-                                    "json");
+    g_autoptr (FsimTestRun) c =
+        RUN ("run", tour, "--partner", "kind:data_broker", "--format", "json");
     g_assert_cmpint (c->status, ==, FSIM_EXIT_OK);
     fsim_assert_contains (c->out, "\"focus\": \"partner kind:data_broker\"");
-    g_autoptr(FsimTestRun) d = RUN ("run", tour, "--partner", "huawei");
+    g_autoptr (FsimTestRun) d = RUN ("run", tour, "--partner", "huawei");
     assert_usage_error (d, "--partner 'huawei' selects no partner");
-    g_autoptr(FsimTestRun) e = RUN ("run", tour, "--jurisdiction", "CN");
+    g_autoptr (FsimTestRun) e = RUN ("run", tour, "--jurisdiction", "CN");
     assert_usage_error (e, "--jurisdiction 'CN': no destination of the scenario keeps data there "
                            "(a country code such as CN, or device)");
-    g_autoptr(FsimTestRun) f = RUN ("run", tour, "--field", "nothing.*");
+    g_autoptr (FsimTestRun) f = RUN ("run", tour, "--field", "nothing.*");
     assert_usage_error (f, "--field 'nothing.*' selects no field of the scenario");
 }
 
@@ -464,7 +463,8 @@ test_cli_environment_warnings (void)
     g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
     const char *const env[] = { "FLOWSIM_THREADS=abc", "FLOWSIM_MEMORY_LIMIT=lots", NULL };
     g_autoptr (FsimTestRun) plain = RUN ("run", tour);
-    g_autoptr (FsimTestRun) r = fsim_test_run (NULL, env, (const char *const[]) { "run", tour, NULL });
+    g_autoptr (FsimTestRun) r =
+        fsim_test_run (NULL, env, (const char *const[]){ "run", tour, NULL });
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     g_assert_cmpstr (r->out, ==, plain->out);
     fsim_assert_contains (r->err, "flowsim: warning: FLOWSIM_THREADS='abc' is not a number of "
@@ -472,7 +472,8 @@ test_cli_environment_warnings (void)
     fsim_assert_contains (r->err, "flowsim: warning: FLOWSIM_MEMORY_LIMIT='lots' is not a number "
                                   "of bytes");
     const char *const good[] = { "FLOWSIM_THREADS=3", "FLOWSIM_MEMORY_LIMIT=4G", NULL };
-    g_autoptr (FsimTestRun) g = fsim_test_run (NULL, good, (const char *const[]) { "run", tour, NULL });
+    g_autoptr (FsimTestRun) g =
+        fsim_test_run (NULL, good, (const char *const[]){ "run", tour, NULL });
     g_assert_cmpstr (g->err, ==, "");
     g_assert_cmpstr (g->out, ==, plain->out);
 }
@@ -481,9 +482,9 @@ static void
 test_cli_run_set (void)
 {
     g_autofree char *small = data ("small.json");
-    g_autoptr(FsimTestRun) r = RUN ("run", small, "--format", "json", "--set", "date=2014-07-01",
-                            "--set", "seed=9");
-    g_autoptr(GHashTable) doc = NULL;
+    g_autoptr (FsimTestRun) r =
+        RUN ("run", small, "--format", "json", "--set", "date=2014-07-01", "--set", "seed=9");
+    g_autoptr (GHashTable) doc = NULL;
 
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     doc = json_check_parse (r->out);
@@ -500,8 +501,8 @@ test_cli_run_deterministic (void)
     g_autofree char *small = data ("small.json");
 
     for (size_t i = 0; i < G_N_ELEMENTS (formats); i++) {
-        g_autoptr(FsimTestRun) a = RUN ("run", small, "--format", formats[i]);
-        g_autoptr(FsimTestRun) b = RUN ("run", small, "--format", formats[i], "--quiet");
+        g_autoptr (FsimTestRun) a = RUN ("run", small, "--format", formats[i]);
+        g_autoptr (FsimTestRun) b = RUN ("run", small, "--format", formats[i], "--quiet");
         g_assert_cmpint (a->status, ==, FSIM_EXIT_OK);
         g_assert_cmpint (b->status, ==, FSIM_EXIT_OK);
         g_assert_cmpstr (a->out, ==, b->out);
@@ -514,16 +515,15 @@ static void
 test_cli_run_default_scenario (void)
 {
     g_autofree char *datadir = data ("datadir");
-    g_autoptr(FsimTestRun) r = run_flowsim_env (datadir, (const char *const[]) { "run", "-f", "json",
-                                                                        NULL });
-    g_autoptr(FsimTestRun) missing = run_flowsim_env ("/nonexistent/flowsim",
-                                              (const char *const[]) { "run", NULL });
+    g_autoptr (FsimTestRun) r =
+        run_flowsim_env (datadir, (const char *const[]){ "run", "-f", "json", NULL });
+    g_autoptr (FsimTestRun) missing =
+        run_flowsim_env ("/nonexistent/flowsim", (const char *const[]){ "run", NULL });
 
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     g_assert_nonnull (strstr (r->out, "\"scenario\": \"cli-default\""));
     assert_single_error (missing, FSIM_EXIT_INPUT);
-    g_assert_nonnull (strstr (missing->err,
-                              "/nonexistent/flowsim/" FSIM_CLI_DEFAULT_SCENARIO));
+    g_assert_nonnull (strstr (missing->err, "/nonexistent/flowsim/" FSIM_CLI_DEFAULT_SCENARIO));
 }
 
 /* In-process: fsim_cli_run() finds the default scenario the same way. */
@@ -534,8 +534,8 @@ test_cli_default_scenario_path (void)
     g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
     g_autofree char *bindir = g_path_get_dirname (exe);
     /* build/tests/test-cli sits where build/sim/flowsim does: build/share/flowsim is the data */
-    g_autofree char *beside = g_build_filename (bindir, FSIM_DATADIR_FROM_BINDIR,
-                                                FSIM_CLI_DEFAULT_SCENARIO, NULL);
+    g_autofree char *beside =
+        g_build_filename (bindir, FSIM_DATADIR_FROM_BINDIR, FSIM_CLI_DEFAULT_SCENARIO, NULL);
 
     g_setenv ("FLOWSIM_DATADIR", "/some/where", TRUE);
     path = fsim_cli_default_scenario_path ();
@@ -555,8 +555,7 @@ test_cli_in_process (void)
 {
     if (g_test_subprocess ()) {
         g_autofree char *small = data ("small.json");
-        char *args[] = { (char *) "flowsim", (char *) "run", small, (char *) "-f",
-                         (char *) "csv" };
+        char *args[] = { (char *) "flowsim", (char *) "run", small, (char *) "-f", (char *) "csv" };
         /* argc counts the arguments; the array need not end in NULL. */
         exit (fsim_cli_run (G_N_ELEMENTS (args), args));
     }
@@ -570,8 +569,7 @@ static void
 test_cli_in_process_usage (void)
 {
     if (g_test_subprocess ()) {
-        char *args[] = { (char *) "flowsim", (char *) "run", (char *) "--format",
-                         (char *) "yaml" };
+        char *args[] = { (char *) "flowsim", (char *) "run", (char *) "--format", (char *) "yaml" };
         exit (fsim_cli_run (G_N_ELEMENTS (args), args));
     }
     g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
@@ -585,7 +583,8 @@ test_cli_in_process_usage (void)
 static void
 test_cli_message_cleaned (void)
 {
-    g_autoptr (FsimTestRun) r = FSIM_RUN ("run", "/nonexistent/\xe2\x80\xae" "evil\x1b[31m.json");
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("run", "/nonexistent/\xe2\x80\xae"
+                                                 "evil\x1b[31m.json");
     g_assert_cmpint (r->status, ==, FSIM_EXIT_INPUT);
     fsim_assert_contains (r->err, "/nonexistent/?evil?[31m.json");
     g_assert_null (strstr (r->err, "\xe2\x80\xae"));
@@ -602,8 +601,8 @@ test_cli_suggestions_and_common_options (void)
     g_autoptr (FsimTestRun) opt = FSIM_RUN ("run", "--fromat", "json");
     g_assert_cmpint (opt->status, ==, FSIM_EXIT_USAGE);
     fsim_assert_contains (opt->err, "(did you mean --format?)");
-    const char *commands[] = { "run", "population", "diff", "explain", "check", "lint",
-                               "possible", "diagram", "timeline", "report" };
+    const char *commands[] = { "run",  "population", "diff",    "explain",  "check",
+                               "lint", "possible",   "diagram", "timeline", "report" };
     for (size_t i = 0; i < G_N_ELEMENTS (commands); i++) {
         g_autoptr (FsimTestRun) v = FSIM_RUN (commands[i], "--version");
         g_assert_cmpint (v->status, ==, FSIM_EXIT_OK);
@@ -612,8 +611,8 @@ test_cli_suggestions_and_common_options (void)
         fsim_assert_contains (h->out, "--quiet");
         fsim_assert_contains (h->out, "--version");
     }
-    g_autofree char *tour = g_build_filename (g_getenv ("FLOWSIM_SOURCE_DIR"), "scenarios",
-                                              "tour.json", NULL);
+    g_autofree char *tour =
+        g_build_filename (g_getenv ("FLOWSIM_SOURCE_DIR"), "scenarios", "tour.json", NULL);
     g_autoptr (FsimTestRun) lint = FSIM_RUN ("lint", "--quiet", tour);
     g_assert_cmpint (lint->status, ==, FSIM_EXIT_OK);
 }
@@ -647,6 +646,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/cli/in-process/run", test_cli_in_process);
     g_test_add_func ("/cli/in-process/usage", test_cli_in_process_usage);
     g_test_add_func ("/cli/message-cleaned", test_cli_message_cleaned);
-    g_test_add_func ("/cli/suggestions-and-common-options", test_cli_suggestions_and_common_options);
+    g_test_add_func ("/cli/suggestions-and-common-options",
+                     test_cli_suggestions_and_common_options);
     return g_test_run ();
 }

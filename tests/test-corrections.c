@@ -166,8 +166,7 @@ test_corrections_extensions (void)
     run_bundled (&oct, "graph-api-v2-2015", "2015-10-31", adopt);
     g_assert_cmpuint (field_from_friends (&oct, "other-extension-apps", "profile.birthday"), >, 0);
     g_assert_cmpuint (field_from_friends (&oct, "other-extension-apps", "profile.likes"), >, 0);
-    g_assert_cmpuint (field_from_friends (&oct, "other-extension-apps", "profile.religion"), ==,
-                      0);
+    g_assert_cmpuint (field_from_friends (&oct, "other-extension-apps", "profile.religion"), ==, 0);
     g_assert_cmpuint (field_from_friends (&oct, "other-extension-apps", "profile.status"), ==, 0);
     g_assert_cmpuint (friend_data (&oct, "nike"), >, 0);
     g_assert_cmpuint (friend_data (&oct, "beta-test-companies"), >, 0);
@@ -194,16 +193,14 @@ test_corrections_whitelist_claim (void)
     run_bundled (&wsj, "whitelists-2016", NULL, NULL);
     g_assert_cmpuint (field_from_friends (&wsj, "whitelisted-unnamed", "profile.birthday"), >, 0);
     g_assert_cmpuint (field_from_friends (&wsj, "whitelisted-unnamed", "contact.phone"), >, 0);
-    g_assert_cmpuint (field_from_friends (&wsj, "whitelisted-unnamed", "social.friend_link"), >,
-                      0);
+    g_assert_cmpuint (field_from_friends (&wsj, "whitelisted-unnamed", "social.friend_link"), >, 0);
 
     const char *const fb[] = { "choices.whitelist-scope=facebook-archibong", NULL };
     g_auto (Run) arch = { 0 };
     run_bundled (&arch, "whitelists-2016", NULL, fb);
     g_assert_cmpuint (field_from_friends (&arch, "whitelisted-unnamed", "identity.name"), ==,
                       field_from_friends (&wsj, "whitelisted-unnamed", "identity.name"));
-    g_assert_cmpuint (field_from_friends (&arch, "whitelisted-unnamed", "profile.birthday"), ==,
-                      0);
+    g_assert_cmpuint (field_from_friends (&arch, "whitelisted-unnamed", "profile.birthday"), ==, 0);
     g_assert_cmpuint (field_from_friends (&arch, "whitelisted-unnamed", "contact.phone"), ==, 0);
     const FsimClaim *c = claim (arch.s, "whitelist-scope");
     g_assert_cmpstr (c->alternatives[c->chosen].party, ==, "Facebook");
@@ -230,8 +227,8 @@ test_corrections_integration_partners (void)
     g_auto (Run) denied = { 0 };
     run_bundled (&denied, "integration-partners-2017", NULL, denials);
     for (size_t i = 0; i < G_N_ELEMENTS (msg); i++)
-        g_assert_cmpuint (
-            field_through (&denied, msg[i], "messages.inbox", FSIM_CHANNEL_SELF), ==, 0);
+        g_assert_cmpuint (field_through (&denied, msg[i], "messages.inbox", FSIM_CHANNEL_SELF), ==,
+                          0);
     const FsimClaim *c = claim (denied.s, "messages-access");
     g_assert_nonnull (strstr (c->alternatives[c->chosen].party, "Netflix"));
 
@@ -299,16 +296,19 @@ test_corrections_meaning_claims (void)
 static void
 test_corrections_instant_personalization (void)
 {
-    static const char fmt[] =
-        "{ \"scenario\": \"ip\", \"date\": \"%s\", \"include\": [\"instant-personalization.json\"],\n"
-        "  \"population\": { \"generator\": \"facebook_like\", \"users\": 2000, \"mean_degree\": 190,\n"
-        "                  \"adoption\": { \"*\": 0.02 } } }\n";
+    static const char fmt[] = "{ \"scenario\": \"ip\", \"date\": \"%s\", \"include\": "
+                              "[\"instant-personalization.json\"],\n"
+                              "  \"population\": { \"generator\": \"facebook_like\", \"users\": "
+                              "2000, \"mean_degree\": 190,\n"
+                              "                  \"adoption\": { \"*\": 0.02 } } }\n";
     static const struct {
         const char *date;
         gboolean launch, wave;
     } cases[] = {
-        { "2010-04-21", FALSE, FALSE }, { "2010-06-01", TRUE, FALSE },
-        { "2011-06-01", TRUE, TRUE },   { "2015-01-01", FALSE, FALSE },
+        { "2010-04-21", FALSE, FALSE },
+        { "2010-06-01", TRUE, FALSE },
+        { "2011-06-01", TRUE, TRUE },
+        { "2015-01-01", FALSE, FALSE },
     };
     g_autofree char *anchor = fsim_test_source_path ("policies", "ip-wrap.json", NULL);
     for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {

@@ -21,18 +21,20 @@ typedef struct {
 
 static const Case cases[] = {
     { "run-json", { "run", "SCENARIO", "--set", "population.users=4000", "--format", "json" } },
-    { "run-csv", { "run", "SCENARIO", "--set", "population.users=4000", "--set",
-                   "population.generator=erdos_renyi", "--format", "csv" } },
+    { "run-csv",
+      { "run", "SCENARIO", "--set", "population.users=4000", "--set",
+        "population.generator=erdos_renyi", "--format", "csv" } },
     { "run-text-tour", { "run", "TOUR" } },
-    { "population", { "population", "SCENARIO", "--set", "population.users=4000", "--format",
-                      "json" } },
-    { "explain", { "explain", "SCENARIO", "--set", "population.users=2000", "--user", "u17",
-                   "--format", "json" } },
+    { "population",
+      { "population", "SCENARIO", "--set", "population.users=4000", "--format", "json" } },
+    { "explain",
+      { "explain", "SCENARIO", "--set", "population.users=2000", "--user", "u17", "--format",
+        "json" } },
     { "diff", { "diff", "TOUR", "--set", "date=2019-01-01", "--format", "json" } },
-    { "timeline", { "timeline", "SCENARIO", "--set", "population.users=1000", "--from",
-                    "2012-01-01", "--to", "2019-01-01", "--format", "json" } },
-    { "diagram", { "diagram", "SCENARIO", "--set", "population.users=2000", "--format",
-                   "dot" } },
+    { "timeline",
+      { "timeline", "SCENARIO", "--set", "population.users=1000", "--from", "2012-01-01", "--to",
+        "2019-01-01", "--format", "json" } },
+    { "diagram", { "diagram", "SCENARIO", "--set", "population.users=2000", "--format", "dot" } },
     { "possible", { "possible", "TOUR", "--format", "json" } },
 };
 
@@ -40,8 +42,8 @@ static void
 test_case (gconstpointer data)
 {
     const Case *c = data;
-    g_autofree char *scenario = fsim_test_source_path ("scenarios", "device-partners-2018.json",
-                                                       NULL);
+    g_autofree char *scenario =
+        fsim_test_source_path ("scenarios", "device-partners-2018.json", NULL);
     g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
     const char *argv[G_N_ELEMENTS (c->args) + 1] = { NULL };
     static const char *const threads[] = { "1", "2", "4", "3", "1" };
@@ -61,8 +63,8 @@ test_case (gconstpointer data)
     for (size_t t = 0; t < n_threads; t++) {
         const char *n = slow ? slow_threads[t] : threads[t];
         g_autofree char *env = g_strconcat ("FLOWSIM_THREADS=", n, NULL);
-        g_autoptr(FsimTestRun) r =
-            fsim_test_run (NULL, (const char *const[]) { env, "LC_ALL=C", NULL }, argv);
+        g_autoptr (FsimTestRun) r =
+            fsim_test_run (NULL, (const char *const[]){ env, "LC_ALL=C", NULL }, argv);
         g_assert_cmpint (r->status, ==, 0);
         g_assert_cmpuint (r->out_len, >, 0);
         if (!first) {
@@ -89,7 +91,8 @@ german_locale (void)
     const char *argv[] = { "localedef", "-i", "de_DE", "-f", "UTF-8", out, NULL };
     int status = 0;
     if (!g_spawn_sync (NULL, (char **) argv, NULL,
-                       G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                       G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                           G_SPAWN_STDERR_TO_DEV_NULL,
                        NULL, NULL, NULL, NULL, &status, NULL) ||
         !g_file_test (out, G_FILE_TEST_IS_DIR))
         return NULL;
@@ -118,17 +121,17 @@ test_locale (void)
                                  NULL, NULL, &comma, NULL, NULL, NULL));
     g_assert_cmpstr (comma, ==, "1,5");
 
-    g_autofree char *scenario = fsim_test_source_path ("scenarios", "device-partners-2018.json",
-                                                       NULL);
+    g_autofree char *scenario =
+        fsim_test_source_path ("scenarios", "device-partners-2018.json", NULL);
     g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
     const char *const *commands[] = {
-        (const char *const[]) { "run", scenario, "--set", "population.users=2000", NULL },
-        (const char *const[]) { "run", scenario, "--set", "population.users=2000", "--format",
-                                "json", NULL },
-        (const char *const[]) { "population", scenario, "--set", "population.users=2000", NULL },
-        (const char *const[]) { "report", tour, "--output", "-", NULL },
-        (const char *const[]) { "timeline", tour, "--from", "2010-01-01", "--to", "2019-01-01",
-                                "--format", "svg", NULL },
+        (const char *const[]){ "run", scenario, "--set", "population.users=2000", NULL },
+        (const char *const[]){ "run", scenario, "--set", "population.users=2000", "--format",
+                               "json", NULL },
+        (const char *const[]){ "population", scenario, "--set", "population.users=2000", NULL },
+        (const char *const[]){ "report", tour, "--output", "-", NULL },
+        (const char *const[]){ "timeline", tour, "--from", "2010-01-01", "--to", "2019-01-01",
+                               "--format", "svg", NULL },
     };
     for (size_t i = 0; i < G_N_ELEMENTS (commands); i++) {
         g_autoptr (FsimTestRun) c = fsim_test_run (NULL, c_locale, commands[i]);

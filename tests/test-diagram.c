@@ -161,7 +161,9 @@ many_partners (size_t n)
                                 "\"d\", \"location\": \"server\", \"jurisdiction\": \"%s\", "
                                 "\"fields\": [\"*\"]}], \"tags\": [\"all\", \"%s\"]}",
                                 p ? ",\n" : "", p, p % 3, p % 2 ? "US" : "DE",
-                                p + 5 >= n ? "unnamed" : p % 2 ? "odd" : "even");
+                                p + 5 >= n ? "unnamed"
+                                : p % 2    ? "odd"
+                                           : "even");
     g_string_append (s, "],\n\"population\": {\"generator\": \"erdos_renyi\", \"users\": 400, "
                         "\"mean_degree\": 6, \"adoption\": {");
     for (size_t p = 0; p < n; p++)
@@ -250,8 +252,8 @@ test_diagram_top (void)
     for (const char *at = strstr (top, "other k"); at; at = strstr (at + 1, "other k"))
         if (box_reach (at) != SIZE_MAX) /* not a destination box */
             most_grouped = MAX (most_grouped, box_reach (at));
-    g_test_message ("named alone %zu, least of them %zu, most of a named group %zu",
-                    named_alone, least_alone, most_grouped);
+    g_test_message ("named alone %zu, least of them %zu, most of a named group %zu", named_alone,
+                    least_alone, most_grouped);
     g_assert_cmpuint (named_alone, ==, 10);
     g_assert_cmpuint (least_alone, >=, most_grouped);
     g_assert_cmpuint (most_grouped, >, 0);
@@ -348,8 +350,8 @@ test_diagram_focus (void)
 {
     g_autofree char *path = fsim_test_data_path ("diagram", "small.json", NULL);
     g_autoptr (DrawRun) partner = FLOWSIM ("diagram", path, "--partner", "phone*");
-    g_autoptr (DrawRun) kind = FLOWSIM ("diagram", path, "--partner", "kind:data_broker",
-                                        "--partner", "quiz");
+    g_autoptr (DrawRun) kind =
+        FLOWSIM ("diagram", path, "--partner", "kind:data_broker", "--partner", "quiz");
     g_autoptr (DrawRun) field = FLOWSIM ("diagram", path, "--field", "profile.religion");
     g_autoptr (DrawRun) jur = FLOWSIM ("diagram", path, "--jurisdiction", "US");
     g_autoptr (DrawRun) aspect = FLOWSIM ("diagram", path, "--aspect", "16:9");
@@ -374,7 +376,8 @@ test_diagram_focus (void)
     g_assert_nonnull (strstr (field->out, "Religious views (sensitive)\\n"));
     g_assert_null (strstr (field->out, "Birthday"));
     g_assert_null (strstr (field->out, "\"fields:identity\" ["));
-    g_assert_nonnull (strstr (field->out, "Quiz\\napp in GB, used by 1\\nreached 2 users,\\n1 without"));
+    g_assert_nonnull (
+        strstr (field->out, "Quiz\\napp in GB, used by 1\\nreached 2 users,\\n1 without"));
     g_assert_nonnull (strstr (field->out, "in CN, used by 1\\nreached 1 user,\\n0 without"));
     g_assert_nonnull (strstr (field->out, "denied by rule no-religion-for-devices"));
     g_assert_null (strstr (field->out, "    \"partner:adnet\" [shape")); /* never asked */
@@ -414,9 +417,11 @@ test_diagram_explain (void)
     /* bob's religion: not in his "apps others use" list, so the quiz's friend route is closed */
     g_assert_nonnull (strstr (dot->str, "\"field:profile.religion\" -> \"partner:quiz\" "
                                         "[color=\"#bdbdbd\""));
-    g_assert_nonnull (strstr (dot->str, "closed (a friend's use): not in the user's \\\"apps others use\\\" list"));
+    g_assert_nonnull (strstr (
+        dot->str, "closed (a friend's use): not in the user's \\\"apps others use\\\" list"));
     /* his birthday reached the quiz through alice, and the broker from the quiz */
-    g_assert_nonnull (strstr (dot->str, "friend alice via Graph API v1.0 (simplified): friends birthday"));
+    g_assert_nonnull (
+        strstr (dot->str, "friend alice via Graph API v1.0 (simplified): friends birthday"));
     g_assert_nonnull (strstr (dot->str, "\"partner:quiz\" -> \"partner:broker\""));
     g_assert_nonnull (strstr (dot->str, "shared by Personality quiz app"));
     if (!draw_have_dot ())
@@ -450,8 +455,10 @@ test_diagram_analysis_cli (void)
     g_assert_cmpint (bad->status, ==, 2);
     g_assert_cmpint (explain->status, ==, 0);
     /* dave turned the platform off: the quiz's friend route is closed, the phone's is open */
-    g_assert_nonnull (strstr (explain->out, "closed (a friend's use): the user turned the platform off"));
-    g_assert_nonnull (strstr (explain->out, "friend frank via Device-integrated API (simplified): device friends"));
+    g_assert_nonnull (
+        strstr (explain->out, "closed (a friend's use): the user turned the platform off"));
+    g_assert_nonnull (strstr (
+        explain->out, "friend frank via Device-integrated API (simplified): device friends"));
     if (!draw_have_dot ())
         return;
     g_autoptr (DrawRun) svg = FLOWSIM ("diff", tour, "--set", "date=2015-05-01", "--format", "svg");

@@ -10,8 +10,8 @@
 #include "json-check.h"
 #include "loader.h"
 #include "run-util.h"
-#include "worst-case.h"
 #include "test-util.h"
+#include "worst-case.h"
 
 /*
  * tests/data/diff/base.json: ann uses the quiz (servers in GB), which passes names and likes to
@@ -101,8 +101,8 @@ static const FsimDiffJurisdiction *
 jurisdiction (const FsimDiff *d, const char *name)
 {
     for (guint i = 0; i < d->jurisdictions->len; i++)
-        if (strcmp (g_array_index (d->jurisdictions, FsimDiffJurisdiction, i).jurisdiction,
-                    name) == 0)
+        if (strcmp (g_array_index (d->jurisdictions, FsimDiffJurisdiction, i).jurisdiction, name) ==
+            0)
             return &g_array_index (d->jurisdictions, FsimDiffJurisdiction, i);
     g_assert_not_reached ();
     return NULL;
@@ -270,9 +270,9 @@ static void
 test_diff_cli_words (void)
 {
     g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
-    g_autoptr (FsimTestRun) r = FSIM_RUN (
-        "diff", tour, "--set", "partners[phoneco].destinations[handset].location=server", "--set",
-        "partners[kind:device*].destinations[*].jurisdiction=CN");
+    g_autoptr (FsimTestRun) r =
+        FSIM_RUN ("diff", tour, "--set", "partners[phoneco].destinations[handset].location=server",
+                  "--set", "partners[kind:device*].destinations[*].jurisdiction=CN");
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     fsim_assert_contains (r->out, "  Override    partners[phoneco].destinations[handset].location="
                                   "\"server\" (1 value)\n  Override    partners[kind:device*]."
@@ -289,19 +289,18 @@ test_diff_cli_words (void)
         "--set", "partners[phoneco].destinations[handset].jurisdiction=CN");
     fsim_assert_contains (all->out, "  quiz     no change ");
     fsim_assert_contains (all->out, "  GB                 3      3");
-    g_autoptr (FsimTestRun) date = FSIM_RUN ("diff", tour, "--set", "date=2015-05-01",
-                                             "--partner", "broker");
+    g_autoptr (FsimTestRun) date =
+        FSIM_RUN ("diff", tour, "--set", "date=2015-05-01", "--partner", "broker");
     g_assert_cmpint (date->status, ==, FSIM_EXIT_OK);
     fsim_assert_contains (date->out, "  Focus       partner broker\n");
     fsim_assert_contains (date->out, "  broker   reaches fewer people  less permissive");
     g_assert_null (strstr (date->out, "  quiz  "));
-    g_autoptr (FsimTestRun) j = FSIM_RUN ("diff", tour, "--set", "date=2015-05-01", "--format",
-                                          "json");
+    g_autoptr (FsimTestRun) j =
+        FSIM_RUN ("diff", tour, "--set", "date=2015-05-01", "--format", "json");
     g_autoptr (GHashTable) t = json_check_parse (j->out);
     g_assert_cmpstr (g_hash_table_lookup (t, "overrides[0].path"), ==, "date");
     g_assert_cmpstr (g_hash_table_lookup (t, "overrides[0].value"), ==, "\"2015-05-01\"");
-    g_assert_cmpstr (g_hash_table_lookup (t, "partners[0].in_words"), ==,
-                     "reaches fewer people");
+    g_assert_cmpstr (g_hash_table_lookup (t, "partners[0].in_words"), ==, "reaches fewer people");
     g_assert_cmpstr (g_hash_table_lookup (t, "partners[2].in_words"), ==, "no change");
 }
 
@@ -309,8 +308,8 @@ static void
 test_diff_cli_set (void)
 {
     g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
-    g_autoptr (FsimTestRun) r = FSIM_RUN ("diff", tour, "--set", "date=2015-05-01", "--format",
-                                      "json");
+    g_autoptr (FsimTestRun) r =
+        FSIM_RUN ("diff", tour, "--set", "date=2015-05-01", "--format", "json");
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     g_autoptr (GHashTable) j = json_check_parse (r->out);
     g_assert_nonnull (j);
@@ -369,8 +368,7 @@ pair_dates (Pair *p, const char *path, const char *whatif_date, const FsimFocus 
     g_assert_no_error (error);
     g_autofree char *note = NULL;
     p->whatif_pop = fsim_diff_population (p->base, p->base_pop, p->whatif,
-                                          fsim_population_build (p->whatif, &error), &note,
-                                          &error);
+                                          fsim_population_build (p->whatif, &error), &note, &error);
     g_assert_no_error (error);
     p->diff = fsim_diff_new_focused (p->base, p->base_pop, p->whatif, p->whatif_pop, note, focus,
                                      NULL, NULL, &error);
@@ -388,8 +386,8 @@ check_against_engine (const Pair *p, const FsimFocus *focus)
     for (int k = 0; k < 2; k++) {
         g_autoptr (GError) error = NULL;
         g_autoptr (FsimDecisions) dec = fsim_decisions_new (s[k], s[k]->date);
-        g_autoptr (FsimResult) r = fsim_engine_run_focused (s[k], pop[k], dec, focus, 1, NULL,
-                                                            NULL, &error);
+        g_autoptr (FsimResult) r =
+            fsim_engine_run_focused (s[k], pop[k], dec, focus, 1, NULL, NULL, &error);
         g_assert_no_error (error);
         size_t np = s[k]->n_partners, rows = 0;
         g_assert_cmpuint (k ? d->exposed_after : d->exposed_before, ==, r->users_reached);
@@ -421,8 +419,9 @@ static void
 test_diff_lanes_engine (void)
 {
     g_autofree char *dir = fsim_test_scratch_new ();
-    const FsimWorstCase w = { .partners = 70, .apis = 2, .scopes_per_api = 40, .fields = 24,
-                              .rules = 40, .users = 300 };
+    const FsimWorstCase w = {
+        .partners = 70, .apis = 2, .scopes_per_api = 40, .fields = 24, .rules = 40, .users = 300
+    };
     g_autofree char *path = write_worst (dir, &w);
     g_auto (Pair) all = { 0 };
     pair_dates (&all, path, "population.settings.platform_off=0.5", NULL);
@@ -446,8 +445,9 @@ static void
 test_diff_decisions_cap (void)
 {
     g_autofree char *dir = fsim_test_scratch_new ();
-    const FsimWorstCase w = { .partners = 200, .apis = 1, .scopes_per_api = 4096, .fields = 16,
-                              .rules = 128, .users = 20 };
+    const FsimWorstCase w = {
+        .partners = 200, .apis = 1, .scopes_per_api = 4096, .fields = 16, .rules = 128, .users = 20
+    };
     g_autofree char *path = write_worst (dir, &w);
     g_auto (Pair) p = { 0 };
     pair_dates (&p, path, "date=2010-03-01", NULL);
@@ -467,22 +467,23 @@ test_diff_decisions_cap (void)
     g_assert_cmpuint (p.diff->any_pairs, ==, 3200);
     g_assert_cmpint (partner (p.diff, "p0")->verdict_any, !=, FSIM_DIFF_NOT_ANALYSED);
     /* --field: the decisions are not focused by field, and possible.h has less to do */
-    g_autoptr (FsimTestRun) r = FSIM_RUN ("diff", path, "--set", "date=2010-03-01", "--field",
-                                          "g0.f0");
+    g_autoptr (FsimTestRun) r =
+        FSIM_RUN ("diff", path, "--set", "date=2010-03-01", "--field", "g0.f0");
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     /* fsim_fmt_count's separators: under a million */
     g_autofree char *n = g_strdup_printf ("%zu", changed - FSIM_DIFF_MAX_LISTED);
-    g_autofree char *sep = strlen (n) > 3
-        ? g_strdup_printf ("%.*s,%s", (int) strlen (n) - 3, n, n + strlen (n) - 3) : g_strdup (n);
+    g_autofree char *sep =
+        strlen (n) > 3 ? g_strdup_printf ("%.*s,%s", (int) strlen (n) - 3, n, n + strlen (n) - 3)
+                       : g_strdup (n);
     g_autofree char *want = g_strdup_printf ("  (%s more changed decisions not listed: at most "
                                              "65,536 are; --partner or --field chooses fewer)\n",
                                              sep);
     fsim_assert_contains (r->out, want);
-    g_autoptr (FsimTestRun) j = FSIM_RUN ("diff", path, "--set", "date=2010-03-01", "--field",
-                                          "g0.f0", "--format", "json");
+    g_autoptr (FsimTestRun) j =
+        FSIM_RUN ("diff", path, "--set", "date=2010-03-01", "--field", "g0.f0", "--format", "json");
     g_autofree char *total = g_strdup_printf ("\"decisions_changed\": %zu,", changed);
-    g_autofree char *rest = g_strdup_printf ("\"decisions_not_listed\": %zu,",
-                                             changed - FSIM_DIFF_MAX_LISTED);
+    g_autofree char *rest =
+        g_strdup_printf ("\"decisions_not_listed\": %zu,", changed - FSIM_DIFF_MAX_LISTED);
     fsim_assert_contains (j->out, total);
     fsim_assert_contains (j->out, rest);
     /* 65,536 listed: one "change" key each */
@@ -498,8 +499,9 @@ static void
 test_diff_any_not_analysed (void)
 {
     g_autofree char *dir = fsim_test_scratch_new ();
-    const FsimWorstCase w = { .partners = 300, .apis = 1, .scopes_per_api = 8, .fields = 300,
-                              .rules = 4, .users = 1100 };
+    const FsimWorstCase w = {
+        .partners = 300, .apis = 1, .scopes_per_api = 8, .fields = 300, .rules = 4, .users = 1100
+    };
     g_autofree char *path = write_worst (dir, &w);
     g_autoptr (FsimTestRun) r = FSIM_RUN ("diff", path, "--set", "seed=1");
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
@@ -508,8 +510,8 @@ test_diff_any_not_analysed (void)
     fsim_assert_contains (r->out, "No difference: the what-if is equivalent to the base.");
     fsim_assert_contains (r->out, "  Population  1,100 users, ");
     fsim_assert_contains (r->out, "Users with at least one field reaching a partner: 1,");
-    g_autoptr (FsimTestRun) f = FSIM_RUN ("diff", path, "--set", "seed=1", "--partner", "p1*",
-                                          "--format", "json");
+    g_autoptr (FsimTestRun) f =
+        FSIM_RUN ("diff", path, "--set", "seed=1", "--partner", "p1*", "--format", "json");
     g_autoptr (GHashTable) t = json_check_parse (f->out);
     g_assert_cmpstr (g_hash_table_lookup (t, "partners[0].id"), ==, "p1");
     g_assert_cmpstr (g_hash_table_lookup (t, "partners[0].verdict_any_population"), ==,
@@ -529,8 +531,8 @@ test_diff_cli_focus (void)
     g_autoptr (FsimTestRun) all = FSIM_RUN ("diff", tour, "--set", "date=2015-05-01");
     fsim_assert_contains (all->out, "Users with at least one field reaching a partner: 6 before, "
                                     "5 after\n");
-    g_autoptr (FsimTestRun) r = FSIM_RUN ("diff", tour, "--set", "date=2015-05-01", "--partner",
-                                          "broker");
+    g_autoptr (FsimTestRun) r =
+        FSIM_RUN ("diff", tour, "--set", "date=2015-05-01", "--partner", "broker");
     fsim_assert_contains (r->out, "Users with at least one field reaching a partner (in focus): "
                                   "3 before, 0 after\n  newly exposed: 0\n  no longer exposed: 3: "
                                   "alice, bob, carol\n");
@@ -540,8 +542,8 @@ test_diff_cli_focus (void)
     fsim_assert_contains (dot->out, "focus: partner broker");
     fsim_assert_contains (dot->out, "6 users: 0 newly exposed, 3 no longer");
     g_assert_null (strstr (dot->out, "quiz"));
-    g_autoptr (FsimTestRun) whole = FSIM_RUN ("diff", tour, "--set", "date=2015-05-01",
-                                              "--format", "dot");
+    g_autoptr (FsimTestRun) whole =
+        FSIM_RUN ("diff", tour, "--set", "date=2015-05-01", "--format", "dot");
     fsim_assert_contains (whole->out, "quiz");
 }
 

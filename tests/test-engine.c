@@ -7,10 +7,10 @@
 #include "downstream.h"
 #include "engine.h"
 #include "loader.h"
+#include "parallel.h"
 #include "population.h"
 #include "random-scenario.h"
 #include "reference.h"
-#include "parallel.h"
 #include "test-util.h"
 
 /* ---- running a scenario ----------------------------------------------------------------- */

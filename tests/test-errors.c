@@ -60,7 +60,8 @@ static const ErrorCase cases[] = {
     { "include-parse-error", .code = E (PARSE),
       .where = "parts/broken.json:3:45: ", .what = { "invalid JSON: unexpected ']'" } },
     /* issue 11: "\u0000" would cut a string (cJSON stops at it): the id "quiz" would pass */
-    { "inline-nul-escape-id", .text = "{\n  \"partners\": [{ \"id\": \"quiz\\u0000 not an id <x>\" }]\n}",
+    { "inline-nul-escape-id",
+      .text = "{\n  \"partners\": [{ \"id\": \"quiz\\u0000 not an id <x>\" }]\n}",
       .code = E (VALUE), .where = "inline-nul-escape-id.json:2:29: ",
       .what = { "'\\u0000' in a string: a NUL character is not allowed" } },
     { "inline-nul-escape-key", .text = "{ \"title\\u0000x\": \"t\" }", .code = E (VALUE),
@@ -79,8 +80,8 @@ static const ErrorCase cases[] = {
     { "inline-escaped-backslash", .text = "{ \"scenario\": \"a\\\\u0000\" }", .code = E (VALUE),
       .where = "inline-escaped-backslash.json:1:15: ", .what = { "'a\\u0000' is not a valid id" } },
     /* issue 11: a string that does not end is reported as such, at its opening quote */
-    { "inline-unterminated", .text = "{\n  \"title\": \"no end,\n  \"date\": 1\n}", .code = E (PARSE),
-      .where = "inline-unterminated.json:2:12: ",
+    { "inline-unterminated", .text = "{\n  \"title\": \"no end,\n  \"date\": 1\n}",
+      .code = E (PARSE), .where = "inline-unterminated.json:2:12: ",
       .what = { "invalid JSON: unterminated string (no closing '\"' on its line)" } },
     { "inline-unterminated-last", .text = "{ \"title\": \"abc", .code = E (PARSE),
       .where = "inline-unterminated-last.json:1:12: ", .what = { "unterminated string" } },
@@ -97,7 +98,8 @@ static const ErrorCase cases[] = {
       .where = "limit-depth-huge.json:2:77: ", .what = { "JSON nested deeper than 64 levels" } },
     /* 64 levels are allowed: what is wrong here is the type */
     { "limit-depth-ok", .code = E (SCHEMA), .where = "limit-depth-ok.json:2:15: ",
-      .what = { "sources[0]: expected a source (an object with 'publisher', 'title' and 'date', or a URL string), got an array" } },
+      .what = { "sources[0]: expected a source (an object with 'publisher', 'title' and 'date', or "
+                "a URL string), got an array" } },
     { "limit-string", .code = E (LIMIT), .where = "limit-string.json:2:12: ",
       .what = { "title: string of 5000 bytes is longer than the limit of 4096" } },
     { "limit-string-key", .code = E (LIMIT), .where = "limit-string-key.json:2:3: ",
@@ -379,7 +381,8 @@ static const ErrorCase cases[] = {
       .what = { "fields[1].sensitive: expected true or false, got a string\n"
                 "many-errors-kinds.json:9:60: apis[0].scopes[0].subject: unknown subject 'me'",
                 "\nmany-errors-kinds.json:12:47: partners[0].country: 'usa' is not a country "
-                "code", "\nmany-errors-kinds.json:16:29: rules[0].effect: unknown effect "
+                "code",
+                "\nmany-errors-kinds.json:16:29: rules[0].effect: unknown effect "
                 "'alow'; did you mean 'allow'?\nmany-errors-kinds.json:19:47: "
                 "population.users[0].platform: unknown key 'platform'",
                 "\nmany-errors-kinds.json:20:37: expect[0].kind: unknown kind 'no_flows'; did "
@@ -389,13 +392,12 @@ static const ErrorCase cases[] = {
       .what = { "population.defaults.audience.p*religion: '*.religion' and 'p*religion' both "
                 "select field 'profile.religion' with the same specificity",
                 "add an entry for 'profile.religion' itself" } },
-    { "keyorder-adoption-clash", .code = E (VALUE),
-      .where = "keyorder-adoption-clash.json:9:19: ",
+    { "keyorder-adoption-clash", .code = E (VALUE), .where = "keyorder-adoption-clash.json:9:19: ",
       .what = { "population.adoption.tag:device-integrated: 'kind:device_maker' and "
                 "'tag:device-integrated' both select partner 'huawei' and give it different "
-                "shares", "write adoption as an array" } },
-    { "keyorder-adoption-entry", .code = E (SCHEMA),
-      .where = "keyorder-adoption-entry.json:9:49: ",
+                "shares",
+                "write adoption as an array" } },
+    { "keyorder-adoption-entry", .code = E (SCHEMA), .where = "keyorder-adoption-entry.json:9:49: ",
       .what = { "population.adoption[1]: expected an object with one key {partner selector: "
                 "share}" } },
     { "keyorder-set-clash", .code = E (SET), .where = "keyorder-set-clash.json:7:5: ",
@@ -406,7 +408,8 @@ static const ErrorCase cases[] = {
       .what = { "set[1]: expected an object with one key {PATH: VALUE}" } },
     { "keyorder-import-clash", .code = E (VALUE), .where = "keyorder-import-clash.json:6:60: ",
       .what = { "population.import.attributes.phone: attributes 'huawei_user' and 'phone' can "
-                "set the same thing for one user", "write attributes as an array" } },
+                "set the same thing for one user",
+                "write attributes as an array" } },
     { "generator-unknown", .code = E (VALUE), .where = "generator-unknown.json:6:18: ",
       .what = { "population.generator: unknown generator 'erdos-renyi'",
                 "did you mean 'erdos_renyi'?" } },
@@ -443,7 +446,8 @@ static const ErrorCase cases[] = {
     { "import-audience-pattern", .code = E (REFERENCE),
       .where = "import-audience-pattern.json:6:69: ",
       .what = { "population.import.attributes.faith: field pattern 'profile.religon' selects "
-                "no field", "did you mean 'profile.religion'?" } },
+                "no field",
+                "did you mean 'profile.religion'?" } },
     { "mean-degree-high", .code = E (VALUE), .where = "mean-degree-high.json:8:20: ",
       .what = { "population.mean_degree: mean degree 12 is more than users - 1 (9)" } },
     { "users-zero", .code = E (VALUE), .where = "users-zero.json:7:14: ",
@@ -546,7 +550,7 @@ test_error_case (gconstpointer data)
     g_assert_error (error, FSIM_LOADER_ERROR, (gint) c->code);
     /* valid UTF-8, whatever the input was; one line per error, each located */
     g_assert_true (g_utf8_validate (error->message, -1, NULL));
-    g_auto(GStrv) lines = g_strsplit (error->message, "\n", -1);
+    g_auto (GStrv) lines = g_strsplit (error->message, "\n", -1);
     for (char **l = lines; *l; l++)
         g_assert_true (g_regex_match_simple ("^[^:]+(:[0-9]+:[0-9]+)?: ", *l, 0, 0));
     if (!g_str_has_prefix (c->name, "many-errors"))

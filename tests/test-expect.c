@@ -89,7 +89,8 @@ assert_load_error (const char *expect, const char *message)
     g_autoptr (GError) error = NULL;
     g_autofree char *text = g_strdup_printf (
         "{\n  \"scenario\": \"x\",\n  \"extends\": \"../../../scenarios/tour.json\",\n"
-        "  \"expect\": [\n    %s\n  ]\n}\n", expect);
+        "  \"expect\": [\n    %s\n  ]\n}\n",
+        expect);
     g_autoptr (FsimScenario) s = load_text (text, &error);
     g_assert_null (s);
     g_assert_nonnull (error);
@@ -114,9 +115,10 @@ test_expect_load_errors (void)
     assert_load_error ("{ \"id\": \"a\", \"kind\": \"no_flow\", \"jurisdiction\": \"China\" }",
                        "expect[0].jurisdiction: 'China' is not a jurisdiction (expected an ISO "
                        "3166-1 alpha-2 code such as \"CN\", or \"device\")");
-    assert_load_error ("{ \"id\": \"a\", \"kind\": \"no_flow\", \"fields\": [\"profile.relgion\"] }",
-                       "field pattern 'profile.relgion' selects no field; did you mean "
-                       "'profile.religion'?");
+    assert_load_error (
+        "{ \"id\": \"a\", \"kind\": \"no_flow\", \"fields\": [\"profile.relgion\"] }",
+        "field pattern 'profile.relgion' selects no field; did you mean "
+        "'profile.religion'?");
     assert_load_error ("{ \"id\": \"a\", \"kind\": \"no_flow\", \"partner\": \"phonco\" }",
                        "expect[0].partner: unknown partner 'phonco'; did you mean 'phoneco'?");
     assert_load_error ("{ \"id\": \"a\", \"kind\": \"reaches\", \"count\": 0 }",
@@ -185,8 +187,8 @@ test_expect_counterexample (void)
     g_autoptr (FsimPopulation) pop = NULL;
     g_autoptr (FsimCheck) c = check (s, &pop);
     g_autoptr (GString) out = g_string_new (NULL);
-    g_assert_true (fsim_check_counterexample (s, pop, result (c, "names-phoneco-3"), 2, out,
-                                              &error));
+    g_assert_true (
+        fsim_check_counterexample (s, pop, result (c, "names-phoneco-3"), 2, out, &error));
     g_assert_no_error (error);
     fsim_assert_contains (out->str, "  counterexample: alice's identity.name reached phoneco "
                                     "(Phone maker) without consent on 2014-06-01\n"
@@ -194,8 +196,8 @@ test_expect_counterexample (void)
                                     "            friends of friends who use it: frank (through "
                                     "bob)\n");
     g_string_truncate (out, 0);
-    g_assert_true (fsim_check_counterexample (s, pop, result (c, "religion-broker"), 0, out,
-                                              &error));
+    g_assert_true (
+        fsim_check_counterexample (s, pop, result (c, "religion-broker"), 0, out, &error));
     g_assert_true (g_str_has_prefix (out->str, "counterexample: alice's profile.religion did "
                                                "not reach broker (Data broker) on 2014-06-01\n"
                                                "  closed  downstream from quiz ("));

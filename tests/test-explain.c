@@ -218,8 +218,8 @@ test_explain_tour_bob (void)
     g_assert_cmpstr (w.pop->user_ids[r->carriers[0]], ==, "frank");
     const FsimFlowExplanation *nb = flow (&w, e, "identity.name", "broker");
     g_assert_cmphex (nb->channels, ==, FSIM_CHANNEL_BIT (FSIM_CHANNEL_DOWNSTREAM));
-    assert_route (&w, flow (&w, e, "profile.religion", "broker"), "quiz",
-                  FSIM_BLOCK_SHARE_FIELDS, BIT (FSIM_BLOCK_UPSTREAM));
+    assert_route (&w, flow (&w, e, "profile.religion", "broker"), "quiz", FSIM_BLOCK_SHARE_FIELDS,
+                  BIT (FSIM_BLOCK_UPSTREAM));
 }
 
 static void
@@ -232,7 +232,8 @@ test_explain_find_user (void)
     g_auto (World) g = { 0 };
     g_autofree char *path = fsim_test_source_path ("scenarios", "tour.json", NULL);
     const char *const sets[] = { "population={\"generator\":\"erdos_renyi\",\"users\":20,"
-                                 "\"mean_degree\":3}", NULL };
+                                 "\"mean_degree\":3}",
+                                 NULL };
     world_load (&g, path, sets);
     g_assert_cmpint (fsim_tracer_find_user (g.t, "u19"), ==, 19);
     g_assert_cmpint (fsim_tracer_find_user (g.t, "u20"), ==, -1);
@@ -249,9 +250,9 @@ test_explain_find_user_imported (void)
         const char *dir, *file, *name, *not_a_name;
         size_t user, n_users;
     } cases[] = {
-        { "scale", "import-edges.json", "400", "u3", 3, 5 },  /* 100 200 300 400 500 */
+        { "scale", "import-edges.json", "400", "u3", 3, 5 }, /* 100 200 300 400 500 */
         { "scale", "import-graphml.json", "alice", "u0", 0, 6 },
-        { "faults", "import-gml.json", "20", "2", 1, 3 },     /* ids 10, 20, 30 */
+        { "faults", "import-gml.json", "20", "2", 1, 3 }, /* ids 10, 20, 30 */
     };
     for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
         g_auto (World) w = { 0 };
@@ -277,12 +278,12 @@ test_explain_find_user_imported (void)
 
     /* and on the command line */
     g_autofree char *path = fsim_test_data_path ("scale", "import-edges.json", NULL);
-    g_autoptr (FsimTestRun) ok = fsim_test_run (NULL, NULL, (const char *const[]) {
-        "explain", path, "--user", "300", NULL });
+    g_autoptr (FsimTestRun) ok =
+        fsim_test_run (NULL, NULL, (const char *const[]){ "explain", path, "--user", "300", NULL });
     g_assert_cmpint (ok->status, ==, 0);
     g_assert_nonnull (strstr (ok->out, "User      300 "));
-    g_autoptr (FsimTestRun) bad = fsim_test_run (NULL, NULL, (const char *const[]) {
-        "explain", path, "--user", "u2", NULL });
+    g_autoptr (FsimTestRun) bad =
+        fsim_test_run (NULL, NULL, (const char *const[]){ "explain", path, "--user", "u2", NULL });
     g_assert_cmpint (bad->status, ==, 2);
     g_assert_nonnull (strstr (bad->err, "no user 'u2' in "));
     g_assert_nonnull (strstr (bad->err, "(5 users, named by the graph file's ids)"));
@@ -344,8 +345,8 @@ static void
 test_explain_engine_files (void)
 {
     static const char *const files[][2] = {
-        { "explain", "gates.json" },      { "engine", "channels.json" },
-        { "engine", "downstream.json" },  { "engine", "fof.json" },
+        { "explain", "gates.json" },        { "engine", "channels.json" },
+        { "engine", "downstream.json" },    { "engine", "fof.json" },
         { "engine", "many-partners.json" },
     };
     for (size_t i = 0; i < G_N_ELEMENTS (files); i++) {
@@ -355,7 +356,9 @@ test_explain_engine_files (void)
         cross_check (&w);
     }
     static const char *const tours[][3] = {
-        { NULL }, { "date=2015-05-01", NULL }, { "date=2018-06-08", NULL },
+        { NULL },
+        { "date=2015-05-01", NULL },
+        { "date=2018-06-08", NULL },
         { "apis[device].respects=[\"platform\",\"apps_others\",\"audience\"]", NULL },
         { "partners[phoneco].destinations[handset].location=server",
           "partners[phoneco].destinations[handset].jurisdiction=CN", NULL },
@@ -416,8 +419,8 @@ test_explain_cli_destination (void)
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     fsim_assert_contains (r->out, "  broker: REACHED, without consent; via downstream");
     g_assert_null (strstr (r->out, "  app:"));
-    g_autoptr (FsimTestRun) d = FSIM_RUN ("explain", path, "--user", "u", "--destination",
-                                      "dev/handset", "--field", "c");
+    g_autoptr (FsimTestRun) d =
+        FSIM_RUN ("explain", path, "--user", "u", "--destination", "dev/handset", "--field", "c");
     g_assert_cmpint (d->status, ==, FSIM_EXIT_OK);
     fsim_assert_contains (d->out, "  dev: not reached; would land in handset (on device)\n");
 }
@@ -426,8 +429,8 @@ static void
 test_explain_cli_json (void)
 {
     g_autofree char *path = fsim_test_data_path ("explain", "gates.json", NULL);
-    g_autoptr (FsimTestRun) r = FSIM_RUN ("explain", path, "--user", "u", "--partner", "app",
-                                      "--format", "json");
+    g_autoptr (FsimTestRun) r =
+        FSIM_RUN ("explain", path, "--user", "u", "--partner", "app", "--format", "json");
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     g_autoptr (GHashTable) j = json_check_parse (r->out);
     g_assert_nonnull (j);
@@ -456,8 +459,8 @@ test_explain_cli_usage (void)
     g_autoptr (FsimTestRun) b = FSIM_RUN ("explain", path, "--user", "nobody");
     g_assert_cmpint (b->status, ==, FSIM_EXIT_USAGE);
     fsim_assert_contains (b->err, "no user 'nobody'");
-    g_autoptr (FsimTestRun) c = FSIM_RUN ("explain", path, "--user", "u", "--partner", "app",
-                                      "--destination", "CN");
+    g_autoptr (FsimTestRun) c =
+        FSIM_RUN ("explain", path, "--user", "u", "--partner", "app", "--destination", "CN");
     g_assert_cmpint (c->status, ==, FSIM_EXIT_USAGE);
     g_autoptr (FsimTestRun) d = FSIM_RUN ("explain", path, "--user", "u", "--field", "zzz");
     g_assert_cmpint (d->status, ==, FSIM_EXIT_USAGE);

@@ -22,8 +22,8 @@
 
 #include "friends.h"
 #include "run-util.h"
-#include "worst-case.h"
 #include "test-util.h"
+#include "worst-case.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define UNDER_ASAN 1
@@ -69,35 +69,32 @@ static const FaultCase cases[] = {
     /* a whole run on a population igraph generates (onward sharing no longer asks igraph:
      * sim/engine/downstream.c closes the shares itself) */
     { "run-generated", "libigraph.so",
-      (const char *const[]) { "run", "--set", "population.generator=erdos_renyi", "--set",
-                              "population.users=2000", "--set", "population.mean_degree=20",
-                              "--format", "json", "--output", "OUT", NULL },
+      (const char *const[]){ "run", "--set", "population.generator=erdos_renyi", "--set",
+                             "population.users=2000", "--set", "population.mean_degree=20",
+                             "--format", "json", "--output", "OUT", NULL },
       oom, 0, NULL },
     { "run-graphml", "libigraph.so",
-      (const char *const[]) { "run", "tests/data/scale/import-graphml.json", "--output", "OUT",
-                              NULL },
+      (const char *const[]){ "run", "tests/data/scale/import-graphml.json", "--output", "OUT",
+                             NULL },
       oom_graphml, 0, NULL },
     /* The first allocation of igraph 0.10.2's GML reader is its scanner's, whose failure
      * igraph_read_graph_gml() does not check (it crashes): docs/robustness.md. */
     { "population-gml", "libigraph.so",
-      (const char *const[]) { "population", "tests/data/faults/import-gml.json", "--output",
-                              "OUT", NULL },
+      (const char *const[]){ "population", "tests/data/faults/import-gml.json", "--output", "OUT",
+                             NULL },
       oom_gml, 1, NULL },
     { "erdos-renyi", "libigraph.so",
-      (const char *const[]) { "population", "--set", "population.generator=erdos_renyi", "--set",
-                              "population.users=2000", "--set", "population.mean_degree=20",
-                              NULL },
+      (const char *const[]){ "population", "--set", "population.generator=erdos_renyi", "--set",
+                             "population.users=2000", "--set", "population.mean_degree=20", NULL },
       oom, 0, NULL },
     { "barabasi-albert", "libigraph.so",
-      (const char *const[]) { "population", "--set", "population.generator=barabasi_albert",
-                              "--set", "population.users=2000", "--set",
-                              "population.mean_degree=20", NULL },
+      (const char *const[]){ "population", "--set", "population.generator=barabasi_albert", "--set",
+                             "population.users=2000", "--set", "population.mean_degree=20", NULL },
       oom, 0, NULL },
     { "watts-strogatz", "libigraph.so",
-      (const char *const[]) { "population", "--set", "population.generator=watts_strogatz",
-                              "--set", "population.users=2000", "--set",
-                              "population.mean_degree=20", "--set", "population.rewire=0.1",
-                              NULL },
+      (const char *const[]){ "population", "--set", "population.generator=watts_strogatz", "--set",
+                             "population.users=2000", "--set", "population.mean_degree=20", "--set",
+                             "population.rewire=0.1", NULL },
       oom, 0, NULL },
 };
 
@@ -147,7 +144,7 @@ run_case (const FaultCase *c, const char *fail)
     g_autofree char *dir = fsim_test_scratch_new ();
     g_autofree char *out = g_build_filename (dir, "out", NULL);
     g_autofree char *report = g_build_filename (dir, "report", NULL);
-    g_autoptr(GPtrArray) args = g_ptr_array_new ();
+    g_autoptr (GPtrArray) args = g_ptr_array_new ();
     for (size_t i = 0; c->args[i]; i++)
         g_ptr_array_add (args, (gpointer) (strcmp (c->args[i], "OUT") == 0 ? out : c->args[i]));
     g_ptr_array_add (args, NULL);
@@ -156,8 +153,8 @@ run_case (const FaultCase *c, const char *fail)
     g_autofree char *lib = g_strconcat ("FLOWSIM_FAULT_LIB=", c->lib, NULL);
     g_autofree char *rep = g_strconcat ("FLOWSIM_FAULT_REPORT=", report, NULL);
     g_autofree char *at = g_strconcat ("FLOWSIM_FAULT_FAIL=", fail ? fail : "0", NULL);
-    g_autofree char *min = g_strconcat ("FLOWSIM_FAULT_MIN_SIZE=", c->min_size ? c->min_size : "0",
-                                        NULL);
+    g_autofree char *min =
+        g_strconcat ("FLOWSIM_FAULT_MIN_SIZE=", c->min_size ? c->min_size : "0", NULL);
     const char *env[] = { preload, lib, rep, at, min, "FLOWSIM_THREADS=1", NULL };
 
     g_autofree char *root = fsim_test_source_path (".", NULL);
@@ -166,9 +163,9 @@ run_case (const FaultCase *c, const char *fail)
     g_file_get_contents (out, &o.output, NULL, NULL);
 
     g_autofree char *counts = NULL;
-    o.reported = g_file_get_contents (report, &counts, NULL, NULL)
-                 && sscanf (counts, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %d", &o.calls,
-                            &o.failed, &o.found) == 3;
+    o.reported = g_file_get_contents (report, &counts, NULL, NULL) &&
+                 sscanf (counts, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %d", &o.calls,
+                         &o.failed, &o.found) == 3;
     fsim_test_scratch_free (g_steal_pointer (&dir));
     return o;
 }
@@ -271,21 +268,25 @@ test_program_allocations (void)
         return;
     }
     g_autofree char *dir = fsim_test_scratch_new ();
-    FsimWorstCase shape = { .partners = 512, .apis = 1, .scopes_per_api = 512, .fields = 128,
-                            .rules = 128, .users = 1000 };
+    FsimWorstCase shape = { .partners = 512,
+                            .apis = 1,
+                            .scopes_per_api = 512,
+                            .fields = 128,
+                            .rules = 128,
+                            .users = 1000 };
     g_autofree char *text = fsim_worst_case_json (&shape);
     g_autofree char *model = fsim_test_write (dir, "model.json", text, -1);
     static const char *const needed[] = { "flowsim: error: out of memory: needed * bytes for *",
                                           "flowsim: error: out of memory for *", NULL };
     const FaultCase cases_[] = {
         { "run", "program",
-          (const char *const[]) { "run", model, "--format", "json", "--output", "OUT", NULL },
+          (const char *const[]){ "run", model, "--format", "json", "--output", "OUT", NULL },
           needed, 0, "65536" },
         { "possible", "program",
-          (const char *const[]) { "possible", model, "--field", "g0.f0", NULL }, needed, 0,
+          (const char *const[]){ "possible", model, "--field", "g0.f0", NULL }, needed, 0,
           "65536" },
         { "explain", "program",
-          (const char *const[]) { "explain", model, "--user", "u1", "--field", "g0.f0", NULL },
+          (const char *const[]){ "explain", model, "--user", "u1", "--field", "g0.f0", NULL },
           needed, 0, "65536" },
     };
     for (size_t i = 0; i < G_N_ELEMENTS (cases_); i++)
@@ -303,10 +304,13 @@ test_cjson_through_glib (void)
         g_test_skip (why);
         return;
     }
-    const FaultCase c = { "cjson", "libcjson.so",
-                          (const char *const[]) { "run", "scenarios/device-partners-2018.json",
-                                                  "--set", "population.users=200", NULL },
-                          oom, 0, NULL };
+    const FaultCase c = { "cjson",
+                          "libcjson.so",
+                          (const char *const[]){ "run", "scenarios/device-partners-2018.json",
+                                                 "--set", "population.users=200", NULL },
+                          oom,
+                          0,
+                          NULL };
     Outcome o = run_case (&c, "1+");
     g_assert_cmpint (o.run->status, ==, 0);
     g_assert_true (o.reported);
@@ -360,8 +364,8 @@ test_cap_generators (void)
         fsim_graph_init ();
         const char *const *models = fsim_friends_models ();
         for (size_t i = 0; models[i]; i++) {
-            g_autoptr(GError) error = NULL;
-            g_autoptr(FsimFriends) f = fsim_friends_generate (models[i], 3000000, 100, 1, &error);
+            g_autoptr (GError) error = NULL;
+            g_autoptr (FsimFriends) f = fsim_friends_generate (models[i], 3000000, 100, 1, &error);
             g_assert_null (f);
             g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM);
             g_print ("%s\n", error->message);
@@ -382,13 +386,12 @@ test_cap_cli (void)
         g_test_skip (why);
         return;
     }
-    const char *argv[] = { g_getenv ("FLOWSIM"), "run", "--set", "population.users=3000000",
-                           NULL };
+    const char *argv[] = { g_getenv ("FLOWSIM"), "run", "--set", "population.users=3000000", NULL };
     g_autofree char *out = NULL, *err = NULL;
     int status = 0;
-    g_autoptr(GError) error = NULL;
-    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, cap_child, NULL, &out, &err,
-                  &status, &error);
+    g_autoptr (GError) error = NULL;
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, cap_child, NULL, &out, &err, &status,
+                  &error);
     g_assert_no_error (error);
     g_test_message ("%s", err);
     g_assert_true (WIFEXITED (status));
@@ -414,8 +417,8 @@ assert_capped_out_of_memory (const char *dir, const char *const *args)
     g_assert_no_error (error);
     g_test_message ("%s %s: %s", args[0], args[1], err);
     if (!WIFEXITED (status))
-        g_error ("%s %s was killed by signal %d; stderr:\n%s", args[0], args[1],
-                 WTERMSIG (status), err);
+        g_error ("%s %s was killed by signal %d; stderr:\n%s", args[0], args[1], WTERMSIG (status),
+                 err);
     g_assert_true (WEXITSTATUS (status) == 3 || WEXITSTATUS (status) == 4);
     if (strcmp (args[0], "lint") == 0 || strcmp (args[0], "check") == 0)
         /* batch commands report a file that could not be loaded as a failed case, then exit 3
@@ -462,20 +465,21 @@ test_cap_limits (void)
     g_assert_cmpint (ftruncate (fileno (f), (off_t) 200 << 20), ==, 0);
     fclose (f);
     g_assert_true (g_file_set_contents (
-        import, "{ \"scenario\": \"i\", \"date\": \"2014-01-01\", \"fields\": [{ \"id\": "
-        "\"f\" }], \"population\": { \"import\": { \"file\": \"edges.txt\" } } }", -1, NULL));
+        import,
+        "{ \"scenario\": \"i\", \"date\": \"2014-01-01\", \"fields\": [{ \"id\": "
+        "\"f\" }], \"population\": { \"import\": { \"file\": \"edges.txt\" } } }",
+        -1, NULL));
 
     const char *const *cmds[] = {
-        (const char *const[]) { "run", "values.json", NULL },
-        (const char *const[]) { "run", "worst.json", NULL },
-        (const char *const[]) { "lint", "worst.json", NULL },
-        (const char *const[]) { "possible", "worst.json", "--field", "g0.f0", NULL },
-        (const char *const[]) { "explain", "worst.json", "--user", "u1", "--field", "g0.f0",
-                                NULL },
-        (const char *const[]) { "diff", "worst.json", "--set", "date=2016-06-01", NULL },
-        (const char *const[]) { "timeline", "worst.json", "--from", "2013-01-01", "--to",
-                                "2014-01-01", NULL },
-        (const char *const[]) { "population", "import.json", NULL },
+        (const char *const[]){ "run", "values.json", NULL },
+        (const char *const[]){ "run", "worst.json", NULL },
+        (const char *const[]){ "lint", "worst.json", NULL },
+        (const char *const[]){ "possible", "worst.json", "--field", "g0.f0", NULL },
+        (const char *const[]){ "explain", "worst.json", "--user", "u1", "--field", "g0.f0", NULL },
+        (const char *const[]){ "diff", "worst.json", "--set", "date=2016-06-01", NULL },
+        (const char *const[]){ "timeline", "worst.json", "--from", "2013-01-01", "--to",
+                               "2014-01-01", NULL },
+        (const char *const[]){ "population", "import.json", NULL },
     };
     for (size_t i = 0; i < G_N_ELEMENTS (cmds); i++)
         assert_capped_out_of_memory (dir, cmds[i]);

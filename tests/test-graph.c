@@ -43,8 +43,8 @@ test_graph_friends_basic (void)
 {
     /* 0-1, 0-2, 3-1 given in mixed orientation; user 4 has no friends. */
     const uint32_t pairs[] = { 2, 0, 0, 1, 3, 1 };
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimFriends) f = fsim_friends_new_from_pairs (5, pairs, 3, &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimFriends) f = fsim_friends_new_from_pairs (5, pairs, 3, &error);
 
     g_assert_no_error (error);
     g_assert_nonnull (f);
@@ -63,8 +63,8 @@ test_graph_friends_dedupe (void)
 {
     /* 0-1 four times in both orientations, 1-2 twice. */
     const uint32_t pairs[] = { 0, 1, 1, 0, 0, 1, 2, 1, 1, 2, 1, 0 };
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimFriends) f = fsim_friends_new_from_pairs (3, pairs, 6, &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimFriends) f = fsim_friends_new_from_pairs (3, pairs, 6, &error);
 
     g_assert_no_error (error);
     g_assert_cmpuint (f->n_edges, ==, 2);
@@ -78,8 +78,8 @@ static void
 test_graph_friends_self_loops (void)
 {
     const uint32_t pairs[] = { 1, 1, 0, 0, 0, 2, 2, 2 };
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimFriends) f = fsim_friends_new_from_pairs (3, pairs, 4, &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimFriends) f = fsim_friends_new_from_pairs (3, pairs, 4, &error);
 
     g_assert_no_error (error);
     g_assert_cmpuint (f->n_edges, ==, 1);
@@ -92,14 +92,14 @@ test_graph_friends_self_loops (void)
 static void
 test_graph_friends_empty (void)
 {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimFriends) none = fsim_friends_new_from_pairs (0, NULL, 0, &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimFriends) none = fsim_friends_new_from_pairs (0, NULL, 0, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (none->n_users, ==, 0);
     g_assert_cmpuint (none->n_edges, ==, 0);
     g_assert_cmpuint (none->offsets[0], ==, 0);
 
-    g_autoptr(FsimFriends) lonely = fsim_friends_new_from_pairs (4, NULL, 0, &error);
+    g_autoptr (FsimFriends) lonely = fsim_friends_new_from_pairs (4, NULL, 0, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (lonely->n_edges, ==, 0);
     for (size_t u = 0; u <= 4; u++)
@@ -110,8 +110,8 @@ static void
 test_graph_friends_invalid_out_of_range (void)
 {
     const uint32_t pairs[] = { 0, 1, 1, 3 };
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimFriends) f = fsim_friends_new_from_pairs (3, pairs, 2, &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimFriends) f = fsim_friends_new_from_pairs (3, pairs, 2, &error);
 
     g_assert_null (f);
     g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID);
@@ -121,8 +121,8 @@ test_graph_friends_invalid_out_of_range (void)
 static void
 test_graph_friends_invalid_too_many_users (void)
 {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimFriends) f = NULL;
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimFriends) f = NULL;
 
     if (SIZE_MAX <= UINT32_MAX) {
         g_test_skip ("size_t is 32 bits");
@@ -138,10 +138,10 @@ static void
 test_graph_friends_random_reference (void)
 {
     enum { N = 150, PAIRS = 4000 };
-    g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+    g_autoptr (GRand) rand = g_rand_new_with_seed (42);
     g_autofree uint32_t *pairs = g_new (uint32_t, 2 * PAIRS);
     g_autofree guint8 *matrix = g_new0 (guint8, N * N);
-    g_autoptr(GError) error = NULL;
+    g_autoptr (GError) error = NULL;
     size_t n_edges = 0;
 
     for (size_t k = 0; k < 2 * PAIRS; k++)
@@ -154,7 +154,7 @@ test_graph_friends_random_reference (void)
         }
     }
 
-    g_autoptr(FsimFriends) f = fsim_friends_new_from_pairs (N, pairs, PAIRS, &error);
+    g_autoptr (FsimFriends) f = fsim_friends_new_from_pairs (N, pairs, PAIRS, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (f->n_edges, ==, n_edges);
     fsim_fuzz_check_friends (f);
@@ -176,12 +176,12 @@ test_graph_friends_random_reference (void)
 static void
 test_graph_generate_deterministic (void)
 {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimFriends) a = fsim_friends_generate ("erdos_renyi", 2000, 12.0, 7, &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimFriends) a = fsim_friends_generate ("erdos_renyi", 2000, 12.0, 7, &error);
     g_assert_no_error (error);
-    g_autoptr(FsimFriends) b = fsim_friends_generate ("erdos_renyi", 2000, 12.0, 7, &error);
+    g_autoptr (FsimFriends) b = fsim_friends_generate ("erdos_renyi", 2000, 12.0, 7, &error);
     g_assert_no_error (error);
-    g_autoptr(FsimFriends) c = fsim_friends_generate ("erdos_renyi", 2000, 12.0, 8, &error);
+    g_autoptr (FsimFriends) c = fsim_friends_generate ("erdos_renyi", 2000, 12.0, 8, &error);
     g_assert_no_error (error);
 
     g_assert_true (fsim_test_friends_equal (a, b));
@@ -206,8 +206,8 @@ test_graph_generate_edge_count (void)
     };
 
     for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
-        g_autoptr(GError) error = NULL;
-        g_autoptr(FsimFriends) f =
+        g_autoptr (GError) error = NULL;
+        g_autoptr (FsimFriends) f =
             fsim_friends_generate ("erdos_renyi", cases[i].n, cases[i].degree, 1, &error);
 
         g_assert_no_error (error);
@@ -220,8 +220,8 @@ test_graph_generate_edge_count (void)
 static void
 test_graph_generate_complete (void)
 {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimFriends) f = fsim_friends_generate ("erdos_renyi", 6, 5.0, 3, &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimFriends) f = fsim_friends_generate ("erdos_renyi", 6, 5.0, 3, &error);
 
     g_assert_no_error (error);
     for (uint32_t u = 0; u < 6; u++) {
@@ -237,8 +237,8 @@ test_graph_generate_complete (void)
 static void
 test_graph_generate_too_dense (void)
 {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimFriends) f = fsim_friends_generate ("erdos_renyi", 10, 9.2, 1, &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimFriends) f = fsim_friends_generate ("erdos_renyi", 10, 9.2, 1, &error);
 
     g_assert_null (f);
     g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID);
@@ -249,8 +249,8 @@ test_graph_generate_too_dense (void)
 static void
 test_graph_generate_unknown_model (void)
 {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimFriends) f = fsim_friends_generate ("small_world", 10, 2.0, 1, &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimFriends) f = fsim_friends_generate ("small_world", 10, 2.0, 1, &error);
 
     g_assert_null (f);
     g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID);
@@ -264,8 +264,8 @@ test_graph_generate_invalid_degree (void)
     const double bad[] = { -1.0, NAN, INFINITY };
 
     for (size_t i = 0; i < G_N_ELEMENTS (bad); i++) {
-        g_autoptr(GError) error = NULL;
-        g_autoptr(FsimFriends) f = fsim_friends_generate ("erdos_renyi", 10, bad[i], 1, &error);
+        g_autoptr (GError) error = NULL;
+        g_autoptr (FsimFriends) f = fsim_friends_generate ("erdos_renyi", 10, bad[i], 1, &error);
 
         g_assert_null (f);
         g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID);
@@ -275,8 +275,8 @@ test_graph_generate_invalid_degree (void)
 static void
 test_graph_generate_too_many_users (void)
 {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimFriends) f = NULL;
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimFriends) f = NULL;
 
     if (SIZE_MAX <= UINT32_MAX) {
         g_test_skip ("size_t is 32 bits");
@@ -294,7 +294,7 @@ enum { KIND_PARTNER = 3, KIND_SHARE = 5 };
 static void
 test_graph_modelgraph_basic (void)
 {
-    g_autoptr(FsimModelGraph) g = fsim_model_graph_new ();
+    g_autoptr (FsimModelGraph) g = fsim_model_graph_new ();
     size_t a = fsim_model_graph_add_vertex (g, KIND_PARTNER, "a");
     size_t b = fsim_model_graph_add_vertex (g, 7, NULL);
     size_t e = fsim_model_graph_add_edge (g, b, a, KIND_SHARE);
@@ -318,7 +318,7 @@ test_graph_modelgraph_basic (void)
 static void
 test_graph_modelgraph_bad_edge (void)
 {
-    g_autoptr(FsimModelGraph) g = fsim_model_graph_new ();
+    g_autoptr (FsimModelGraph) g = fsim_model_graph_new ();
     size_t a = fsim_model_graph_add_vertex (g, 0, "a");
 
     g_test_expect_message ("flowsim", G_LOG_LEVEL_CRITICAL, "*assertion*failed*");
@@ -347,8 +347,8 @@ assert_reached (const FsimModelGraph *g, size_t source, const guint8 *enabled, c
 {
     size_t n = fsim_model_graph_n_vertices (g);
     g_autofree guint8 *reached = g_malloc (n);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GString) got = g_string_new (NULL);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GString) got = g_string_new (NULL);
 
     memset (reached, 0xAA, n);
     g_assert_true (fsim_model_graph_reachable (g, source, enabled, reached, &error));
@@ -366,7 +366,7 @@ test_graph_modelgraph_reach_chain (void)
     /* 0 -> 1 -> 2 -> 3, 4 -> 0 */
     const size_t ends[] = { 0, 1, 1, 2, 2, 3, 4, 0 };
     const guint8 all[] = { 1, 1, 1, 1 };
-    g_autoptr(FsimModelGraph) g = build_graph (5, ends, 4);
+    g_autoptr (FsimModelGraph) g = build_graph (5, ends, 4);
 
     assert_reached (g, 0, all, "01110");
     assert_reached (g, 2, all, "00010");
@@ -381,7 +381,7 @@ test_graph_modelgraph_reach_cycle (void)
     const size_t ends[] = { 0, 1, 1, 2, 2, 0, 2, 3 };
     const guint8 all[] = { 1, 1, 1, 1 };
     const guint8 no_back[] = { 1, 1, 0, 1 };
-    g_autoptr(FsimModelGraph) g = build_graph (4, ends, 4);
+    g_autoptr (FsimModelGraph) g = build_graph (4, ends, 4);
 
     assert_reached (g, 0, all, "1111");
     assert_reached (g, 3, all, "0000");
@@ -395,7 +395,7 @@ test_graph_modelgraph_reach_self_loop (void)
     const size_t ends[] = { 0, 0, 1, 2 };
     const guint8 all[] = { 1, 1 };
     const guint8 none[] = { 0, 0 };
-    g_autoptr(FsimModelGraph) g = build_graph (3, ends, 2);
+    g_autoptr (FsimModelGraph) g = build_graph (3, ends, 2);
 
     assert_reached (g, 0, all, "100");
     assert_reached (g, 0, none, "000");
@@ -409,7 +409,7 @@ test_graph_modelgraph_reach_disabled (void)
     const size_t ends[] = { 0, 1, 0, 1, 1, 2, 0, 3 };
     const guint8 enabled[] = { 0, 1, 0, 0 };
     const guint8 only_first[] = { 1, 0, 1, 0 };
-    g_autoptr(FsimModelGraph) g = build_graph (4, ends, 4);
+    g_autoptr (FsimModelGraph) g = build_graph (4, ends, 4);
 
     assert_reached (g, 0, enabled, "0100");
     assert_reached (g, 0, only_first, "0110");
@@ -419,7 +419,7 @@ static void
 test_graph_modelgraph_reach_incremental (void)
 {
     const size_t ends[] = { 0, 1 };
-    g_autoptr(FsimModelGraph) g = build_graph (2, ends, 1);
+    g_autoptr (FsimModelGraph) g = build_graph (2, ends, 1);
 
     assert_reached (g, 0, (const guint8[]){ 1 }, "01");
     /* Grow after the first query: the lazy flush must pick up the new tail. */
@@ -434,7 +434,7 @@ test_graph_modelgraph_reach_incremental (void)
 static void
 test_graph_modelgraph_reach_no_edges (void)
 {
-    g_autoptr(FsimModelGraph) g = build_graph (3, NULL, 0);
+    g_autoptr (FsimModelGraph) g = build_graph (3, NULL, 0);
 
     assert_reached (g, 1, NULL, "000");
 }
@@ -445,7 +445,7 @@ test_graph_modelgraph_reach_no_edges (void)
 static void
 test_graph_errors_igraph_nomem (void)
 {
-    g_autoptr(GError) error = NULL;
+    g_autoptr (GError) error = NULL;
 
     g_assert_false (fsim_i_graph_error_from_igraph (IGRAPH_ENOMEM, NULL, &error));
     g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM);
@@ -466,7 +466,7 @@ test_graph_errors_igraph_codes (void)
     };
 
     for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
-        g_autoptr(GError) error = NULL;
+        g_autoptr (GError) error = NULL;
 
         g_assert_false (fsim_i_graph_error_from_igraph (cases[i].rc, NULL, &error));
         g_assert_error (error, FSIM_GRAPH_ERROR, (gint) cases[i].code);
@@ -483,7 +483,7 @@ test_graph_errors_igraph_no_abort (void)
 {
     igraph_t graph;
     igraph_error_t rc;
-    g_autoptr(GError) error = NULL;
+    g_autoptr (GError) error = NULL;
 
     fsim_graph_init ();
     fsim_graph_init (); /* idempotent */
@@ -595,8 +595,7 @@ test_graph_errors_igraph_fatal_cleanup (void)
         g_test_message ("%s", reason);
         g_assert_nonnull (strstr (reason, cases[i].first));
         /* the level is 0 again: exiting it is igraph's "outermost level" error */
-        g_assert_cmpint (fsim_i_graph_call (exit_level_body, NULL, reason), ==,
-                         IGRAPH_EINTERNAL);
+        g_assert_cmpint (fsim_i_graph_call (exit_level_body, NULL, reason), ==, IGRAPH_EINTERNAL);
         g_assert_nonnull (strstr (reason, "outermost"));
         g_assert_cmpint (IGRAPH_FINALLY_STACK_SIZE (), ==, 0);
     }
@@ -610,7 +609,7 @@ test_graph_errors_igraph_fatal (void)
 {
     char reason[FSIM_I_GRAPH_REASON_SIZE] = "";
     int reached = 0;
-    g_autoptr(GError) error = NULL;
+    g_autoptr (GError) error = NULL;
 
     igraph_error_t rc = fsim_i_graph_call (fatal_body, &reached, reason);
     g_assert_cmpint (rc, ==, IGRAPH_EINTERNAL);

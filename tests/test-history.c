@@ -385,10 +385,11 @@ test_history_device_partners_2018 (void)
     g_assert_cmpuint (s->n_partners, ==, 60);
     g_assert_cmpuint (n_disclosed, ==, 52);
     g_assert_cmpuint (n_unnamed, ==, 37);
-    static const char *const named[] = { "apple", "amazon", "blackberry", "microsoft",
-                                         "samsung", "huawei", "lenovo", "oppo", "tcl",
-                                         "qualcomm", "pantech", "nokia", "yahoo-devices",
-                                         "dell", "kodak", "lg", "o2", "orange", "virgin-mobile" };
+    static const char *const named[] = {
+        "apple", "amazon", "blackberry", "microsoft", "samsung",      "huawei",        "lenovo",
+        "oppo",  "tcl",    "qualcomm",   "pantech",   "nokia",        "yahoo-devices", "dell",
+        "kodak", "lg",     "o2",         "orange",    "virgin-mobile"
+    };
     for (size_t i = 0; i < G_N_ELEMENTS (named); i++)
         g_assert_cmpint (fsim_scenario_find_partner (s, named[i]), >=, 0);
 
@@ -443,9 +444,10 @@ test_history_device_named_2018_07 (void)
     g_assert_no_error (error);
     static const struct {
         const char *id, *name;
-    } named[] = { { "dell", "Dell" }, { "kodak", "Kodak" }, { "lg", "LG" }, { "o2", "O2" },
+    } named[] = { { "dell", "Dell" },     { "kodak", "Kodak" },
+                  { "lg", "LG" },         { "o2", "O2" },
                   { "orange", "Orange" }, { "virgin-mobile", "Virgin Mobile" },
-                  { "nokia", "Nokia" }, { "yahoo-devices", "Yahoo (device integration)" } };
+                  { "nokia", "Nokia" },   { "yahoo-devices", "Yahoo (device integration)" } };
     for (size_t i = 0; i < G_N_ELEMENTS (named); i++) {
         gssize p = fsim_scenario_find_partner (s, named[i].id);
         g_assert_cmpint (p, >=, 0);

@@ -90,10 +90,10 @@ test_html_escaping (void)
     g_assert_nonnull (
         strstr (page, "<a rel=\"noreferrer noopener\" href=\"https://example.org/ok\">"));
     /* a publication: publisher, title (a link only to a clean http(s) URL), date, the copy */
-    g_assert_nonnull (strstr (
-        page, "<li>&lt;b&gt;Press&lt;/b&gt;, A &lt;i&gt;title&lt;/i&gt;, 2018-06 (read at: "
-              "<a rel=\"noreferrer noopener\" href=\"https://archive.example/copy\">"
-              "https://archive.example/copy</a>); &lt;script&gt;n()&lt;/script&gt;</li>"));
+    g_assert_nonnull (
+        strstr (page, "<li>&lt;b&gt;Press&lt;/b&gt;, A &lt;i&gt;title&lt;/i&gt;, 2018-06 (read at: "
+                      "<a rel=\"noreferrer noopener\" href=\"https://archive.example/copy\">"
+                      "https://archive.example/copy</a>); &lt;script&gt;n()&lt;/script&gt;</li>"));
     g_assert_nonnull (strstr (page, "default-src 'none'"));
 }
 
@@ -134,8 +134,10 @@ test_html_diagram (void)
     g_autoptr (DrawRun) r = FLOWSIM ("report", path);
     g_assert_cmpint (r->status, ==, 0);
     assert_well_formed (r->out);
-    g_assert_nonnull (strstr (r->out, "<figure class=\"diagram\" id=\"diagram-full\">\n<svg xmlns="));
-    g_assert_nonnull (strstr (r->out, "<a href=\"#diagram-full\">Show the diagram at full size</a>"));
+    g_assert_nonnull (
+        strstr (r->out, "<figure class=\"diagram\" id=\"diagram-full\">\n<svg xmlns="));
+    g_assert_nonnull (
+        strstr (r->out, "<a href=\"#diagram-full\">Show the diagram at full size</a>"));
     g_assert_null (strstr (r->out, "<svg onload"));
     g_assert_null (strstr (r->out, "<!DOCTYPE svg"));
 }
@@ -172,9 +174,10 @@ test_html_order (void)
     g_assert_cmpuint (jur, <, partners);
     g_assert_cmpuint (partners, <, flows);
     g_assert_cmpuint (flows, <, about);
-    g_assert_nonnull (strstr (page, "<li>On 2014-06-01, the data of 4 of the 4 users (100%) reached "
-                                    "at least one of 4 partners (3 of them got someone&#39;s "
-                                    "data).</li>"));
+    g_assert_nonnull (strstr (page,
+                              "<li>On 2014-06-01, the data of 4 of the 4 users (100%) reached "
+                              "at least one of 4 partners (3 of them got someone&#39;s "
+                              "data).</li>"));
     g_assert_nonnull (strstr (page, "<li>For 3 users (75% of all) some of it went without"));
     g_assert_nonnull (strstr (page, "<li>The data landed on servers in GB (3 users) and US (3 "
                                     "users); for 2 users it stayed on the devices where it was "
@@ -193,8 +196,8 @@ test_html_fold (void)
     FsimHtmlOptions o = { 0 }, a = { .all = TRUE };
     g_assert_true (fsim_html_report (sim->scenario, sim->pop, sim->decisions, sim->result, &o,
                                      folded, &error));
-    g_assert_true (fsim_html_report (sim->scenario, sim->pop, sim->decisions, sim->result, &a,
-                                     all, &error));
+    g_assert_true (
+        fsim_html_report (sim->scenario, sim->pop, sim->decisions, sim->result, &a, all, &error));
     g_assert_no_error (error);
     assert_well_formed (folded->str);
     /* unnamed-01 and -02 (ann's): ann, ben, cat; unnamed-03 (ben's): ben, ann, dan */
@@ -226,7 +229,8 @@ test_html_highlight (void)
     size_t lead = offset_of (out->str, "<p class=\"lead\">Religious views reached Phone maker for "
                                        "1 user, 0 of them without consent.</p>");
     g_assert_cmpuint (lead, <, offset_of (out->str, "<section id=\"diagram\">"));
-    g_assert_nonnull (strstr (out->str, "<h3>Religious views to Phone maker: for example dan</h3>"));
+    g_assert_nonnull (
+        strstr (out->str, "<h3>Religious views to Phone maker: for example dan</h3>"));
     o.highlight = bad;
     g_assert_false (
         fsim_html_report (sim->scenario, sim->pop, sim->decisions, sim->result, &o, out, &error));
@@ -243,12 +247,12 @@ static void
 test_html_variants (void)
 {
     g_autofree char *path = fsim_test_data_path ("diagram", "small.json", NULL);
-    g_autoptr (DrawRun) r = FLOWSIM ("report", path, "--no-diagram", "--variant", "As it was=",
-                                     "--variant", "Closed=--set date=2016-01-01");
+    g_autoptr (DrawRun) r = FLOWSIM ("report", path, "--no-diagram", "--variant",
+                                     "As it was=", "--variant", "Closed=--set date=2016-01-01");
     g_autoptr (DrawRun) bad = FLOWSIM ("report", path, "--no-diagram", "--variant", "x=--top 3");
     g_autoptr (DrawRun) noname = FLOWSIM ("report", path, "--no-diagram", "--variant", "=");
-    g_autoptr (DrawRun) badset = FLOWSIM ("report", path, "--no-diagram", "--variant",
-                                          "x=--set nosuchkey=1");
+    g_autoptr (DrawRun) badset =
+        FLOWSIM ("report", path, "--no-diagram", "--variant", "x=--set nosuchkey=1");
     g_autoptr (DrawRun) hl = FLOWSIM ("report", path, "--no-diagram", "--highlight", "zz:profile");
     g_assert_cmpint (r->status, ==, 0);
     assert_well_formed (r->out);

@@ -168,8 +168,8 @@ test_import_edge_list_errors (void)
         { "1 2\n2\0003\n", "t.txt:2:2: ", "expected a blank after the user id, found a NUL byte" },
         { "1 2\n\0003\n", "t.txt:2:1: ", "expected a user id (an integer), found a NUL byte" },
         /* issue 11: at most one character of the file is quoted */
-        { "root:*:20228:0:99999:7:::\n", "t.txt:1:1: ",
-          "expected a user id (an integer), found 'r'" },
+        { "root:*:20228:0:99999:7:::\n",
+          "t.txt:1:1: ", "expected a user id (an integer), found 'r'" },
         { "1 secret", "t.txt:1:3: ", "expected a user id (an integer), found 's'" },
         { "1 2 secret", "t.txt:1:5: ", "after two user ids, found 's'" },
     };

@@ -18,7 +18,7 @@
 static void
 shuffle_node (cJSON *node, GRand *rand)
 {
-    g_autoptr(GPtrArray) kids = g_ptr_array_new ();
+    g_autoptr (GPtrArray) kids = g_ptr_array_new ();
     for (cJSON *c = node->child; c; c = c->next)
         g_ptr_array_add (kids, c);
     for (guint i = 0; i < kids->len; i++)
@@ -46,7 +46,7 @@ shuffle_text (const char *text, guint32 seed)
 {
     cJSON *root = cJSON_Parse (text);
     g_assert_nonnull (root);
-    g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+    g_autoptr (GRand) rand = g_rand_new_with_seed (seed);
     shuffle_node (root, rand);
     char *printed = cJSON_Print (root);
     cJSON_Delete (root);
@@ -62,7 +62,7 @@ copy_shuffled (const char *src, const char *dst, const char *folder, guint32 see
     g_autofree char *from = g_build_filename (src, folder, NULL);
     g_autofree char *to = g_build_filename (dst, folder, NULL);
     g_assert_cmpint (g_mkdir_with_parents (to, 0700), ==, 0);
-    g_autoptr(GDir) dir = g_dir_open (from, 0, NULL);
+    g_autoptr (GDir) dir = g_dir_open (from, 0, NULL);
     g_assert_nonnull (dir);
     for (const char *name; (name = g_dir_read_name (dir));) {
         if (!g_str_has_suffix (name, ".json"))
@@ -93,8 +93,8 @@ run_json (const char *cwd, const char *file, const char *set)
 static void
 assert_same_run (const char *dir_a, const char *dir_b, const char *file)
 {
-    g_autoptr(FsimTestRun) a = run_json (dir_a, file, "population.users=2000");
-    g_autoptr(FsimTestRun) b = run_json (dir_b, file, "population.users=2000");
+    g_autoptr (FsimTestRun) a = run_json (dir_a, file, "population.users=2000");
+    g_autoptr (FsimTestRun) b = run_json (dir_b, file, "population.users=2000");
     if (a->status != 0)
         g_test_message ("%s: %s", file, a->err);
     g_assert_cmpint (a->status, ==, 0);
@@ -115,8 +115,8 @@ test_keyorder_bundled (void)
     g_autofree char *root = fsim_test_source_path ("scenarios", NULL);
     g_autofree char *scen = g_steal_pointer (&root);
     root = g_path_get_dirname (scen);
-    g_autoptr(GDir) dir = g_dir_open (scen, 0, NULL);
-    g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr (GDir) dir = g_dir_open (scen, 0, NULL);
+    g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
     for (const char *name; dir && (name = g_dir_read_name (dir));)
         if (g_str_has_suffix (name, ".json"))
             g_ptr_array_add (files, g_build_filename ("scenarios", name, NULL));
@@ -141,12 +141,11 @@ test_keyorder_bundled (void)
 static char *
 enriched_scenario (guint32 seed, gboolean generated)
 {
-    static const char *const audiences[] = { "only_me", "friends", "friends_of_friends",
-                                             "public" };
+    static const char *const audiences[] = { "only_me", "friends", "friends_of_friends", "public" };
     g_autofree char *text = fsim_random_scenario (seed, generated);
     cJSON *root = cJSON_Parse (text);
     g_assert_nonnull (root);
-    g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+    g_autoptr (GRand) rand = g_rand_new_with_seed (seed);
     cJSON *pop = cJSON_GetObjectItemCaseSensitive (root, "population");
     cJSON *users = cJSON_GetObjectItemCaseSensitive (pop, "users");
     for (cJSON *u = cJSON_IsArray (users) ? users->child : NULL; u; u = u->next) {
@@ -216,7 +215,8 @@ static FsimScenario *
 load_inline (const char *rest, GError **error)
 {
     g_autofree char *text = g_strdup_printf ("{\"scenario\": \"k\", \"date\": \"2014-06-01\", "
-                                             "%s %s}", model, rest);
+                                             "%s %s}",
+                                             model, rest);
     return fsim_loader_load_string ("inline.json", text, NULL, error);
 }
 
@@ -244,8 +244,8 @@ test_keyorder_audience_ranks (void)
         g_autofree char *pop = g_strdup_printf (
             "\"population\": {\"defaults\": {\"audience\": {%s}}, \"users\": [{\"id\": \"a\"}]}",
             orders[i]);
-        g_autoptr(GError) error = NULL;
-        g_autoptr(FsimScenario) s = load_inline (pop, &error);
+        g_autoptr (GError) error = NULL;
+        g_autoptr (FsimScenario) s = load_inline (pop, &error);
         g_assert_no_error (error);
         g_assert_cmpint (audience_of (s, 0, "identity.name"), ==, FSIM_AUDIENCE_FRIENDS);
         /* a prefix outranks a glob: profile.* beats *.religion and *.birthday */
@@ -256,23 +256,26 @@ test_keyorder_audience_ranks (void)
         g_assert_cmpint (audience_of (s, 0, "profile.basic.gender"), ==, FSIM_AUDIENCE_FRIENDS);
     }
     /* the example: "profile" beats "*.religion" */
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimScenario) s = load_inline (
-        "\"population\": {\"defaults\": {\"audience\": {\"*.religion\": \"only_me\", "
-        "\"profile\": \"public\"}}, \"users\": [{\"id\": \"a\"}]}", &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s =
+        load_inline ("\"population\": {\"defaults\": {\"audience\": {\"*.religion\": \"only_me\", "
+                     "\"profile\": \"public\"}}, \"users\": [{\"id\": \"a\"}]}",
+                     &error);
     g_assert_no_error (error);
     g_assert_cmpint (audience_of (s, 0, "profile.religion"), ==, FSIM_AUDIENCE_PUBLIC);
     /* globs: more literal characters first */
-    g_autoptr(FsimScenario) t = load_inline (
-        "\"population\": {\"defaults\": {\"audience\": {\"*.religion\": \"only_me\", "
-        "\"*e*\": \"public\"}}, \"users\": [{\"id\": \"a\"}]}", &error);
+    g_autoptr (FsimScenario) t =
+        load_inline ("\"population\": {\"defaults\": {\"audience\": {\"*.religion\": \"only_me\", "
+                     "\"*e*\": \"public\"}}, \"users\": [{\"id\": \"a\"}]}",
+                     &error);
     g_assert_no_error (error);
     g_assert_cmpint (audience_of (t, 0, "profile.religion"), ==, FSIM_AUDIENCE_ONLY_ME);
     g_assert_cmpint (audience_of (t, 0, "identity.name"), ==, FSIM_AUDIENCE_PUBLIC);
     /* two globs of one rank that agree are fine */
-    g_autoptr(FsimScenario) u = load_inline (
-        "\"population\": {\"defaults\": {\"audience\": {\"*.religion\": \"only_me\", "
-        "\"p*religion\": \"only_me\"}}, \"users\": [{\"id\": \"a\"}]}", &error);
+    g_autoptr (FsimScenario) u =
+        load_inline ("\"population\": {\"defaults\": {\"audience\": {\"*.religion\": \"only_me\", "
+                     "\"p*religion\": \"only_me\"}}, \"users\": [{\"id\": \"a\"}]}",
+                     &error);
     g_assert_no_error (error);
     g_assert_cmpint (audience_of (u, 0, "profile.religion"), ==, FSIM_AUDIENCE_ONLY_ME);
 }
@@ -281,18 +284,17 @@ test_keyorder_audience_ranks (void)
 static void
 test_keyorder_audience_user_over_defaults (void)
 {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimScenario) s = load_inline (
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = load_inline (
         "\"population\": {\"defaults\": {\"audience\": {\"*\": \"friends\", \"identity\": "
         "\"public\", \"profile.religion\": \"only_me\"}}, \"users\": [{\"id\": \"gina\", "
         "\"settings\": {\"audience\": {\"profile\": \"friends_of_friends\"}}}, {\"id\": "
-        "\"hal\"}]}", &error);
+        "\"hal\"}]}",
+        &error);
     g_assert_no_error (error);
     g_assert_cmpint (audience_of (s, 0, "identity.name"), ==, FSIM_AUDIENCE_PUBLIC);
-    g_assert_cmpint (audience_of (s, 0, "profile.birthday"), ==,
-                     FSIM_AUDIENCE_FRIENDS_OF_FRIENDS);
-    g_assert_cmpint (audience_of (s, 0, "profile.religion"), ==,
-                     FSIM_AUDIENCE_FRIENDS_OF_FRIENDS);
+    g_assert_cmpint (audience_of (s, 0, "profile.birthday"), ==, FSIM_AUDIENCE_FRIENDS_OF_FRIENDS);
+    g_assert_cmpint (audience_of (s, 0, "profile.religion"), ==, FSIM_AUDIENCE_FRIENDS_OF_FRIENDS);
     g_assert_cmpint (audience_of (s, 1, "profile.religion"), ==, FSIM_AUDIENCE_ONLY_ME);
     g_assert_cmpint (audience_of (s, 1, "profile.birthday"), ==, FSIM_AUDIENCE_FRIENDS);
 }
@@ -310,7 +312,8 @@ load_adoption (const char *adoption, GError **error)
 {
     g_autofree char *pop = g_strdup_printf (
         "\"population\": {\"generator\": \"erdos_renyi\", \"users\": 10, \"mean_degree\": 2, "
-        "\"adoption\": %s}", adoption);
+        "\"adoption\": %s}",
+        adoption);
     return load_inline (pop, error);
 }
 
@@ -325,32 +328,32 @@ test_keyorder_adoption (void)
         "{\"kind:device_maker\": 0.2, \"huawei\": 0.3, \"*\": 0.1}",
     };
     for (size_t i = 0; i < G_N_ELEMENTS (objects); i++) {
-        g_autoptr(GError) error = NULL;
-        g_autoptr(FsimScenario) s = load_adoption (objects[i], &error);
+        g_autoptr (GError) error = NULL;
+        g_autoptr (FsimScenario) s = load_adoption (objects[i], &error);
         g_assert_no_error (error);
         g_assert_cmpfloat (adoption_of (s, "huawei"), ==, 0.3);
         g_assert_cmpfloat (adoption_of (s, "apple"), ==, 0.2);
         g_assert_cmpfloat (adoption_of (s, "quiz"), ==, 0.1);
     }
     /* two selectors of one rank that agree, and a clash that an exact id settles */
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimScenario) s = load_adoption (
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = load_adoption (
         "{\"tag:china\": 0.2, \"kind:device_maker\": 0.1, \"huawei\": 0.05}", &error);
     g_assert_no_error (error);
     g_assert_cmpfloat (adoption_of (s, "huawei"), ==, 0.05);
     g_assert_cmpfloat (adoption_of (s, "apple"), ==, 0.1);
-    g_autoptr(FsimScenario) t = load_adoption (
+    g_autoptr (FsimScenario) t = load_adoption (
         "[{\"tag:china\": 0.2}, {\"kind:device_maker\": 0.1}, {\"quiz\": 0.3}]", &error);
     g_assert_no_error (error);
     g_assert_cmpfloat (adoption_of (t, "huawei"), ==, 0.1);
-    g_autoptr(FsimScenario) u = load_adoption (
+    g_autoptr (FsimScenario) u = load_adoption (
         "[{\"kind:device_maker\": 0.1}, {\"tag:china\": 0.2}, {\"*\": 0.0}, {\"apple\": 0.4}]",
         &error);
     g_assert_no_error (error);
     g_assert_cmpfloat (adoption_of (u, "huawei"), ==, 0.0);
     g_assert_cmpfloat (adoption_of (u, "apple"), ==, 0.4);
-    g_autoptr(FsimScenario) v = load_adoption (
-        "{\"tag:china\": 0.2, \"kind:device_maker\": 0.1}", &error);
+    g_autoptr (FsimScenario) v =
+        load_adoption ("{\"tag:china\": 0.2, \"kind:device_maker\": 0.1}", &error);
     g_assert_null (v);
     g_assert_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_VALUE);
 }
@@ -359,20 +362,22 @@ test_keyorder_adoption (void)
 static void
 test_keyorder_set (void)
 {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimScenario) s = load_inline (
-        "\"population\": {\"users\": [{\"id\": \"a\"}]}, \"set\": [{\"seed\": 2}, "
-        "{\"partners[huawei].destinations[d].location\": \"server\"}, "
-        "{\"partners[huawei].destinations[d].jurisdiction\": \"CN\"}, {\"seed\": 3}]", &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s =
+        load_inline ("\"population\": {\"users\": [{\"id\": \"a\"}]}, \"set\": [{\"seed\": 2}, "
+                     "{\"partners[huawei].destinations[d].location\": \"server\"}, "
+                     "{\"partners[huawei].destinations[d].jurisdiction\": \"CN\"}, {\"seed\": 3}]",
+                     &error);
     g_assert_no_error (error);
     g_assert_cmpuint (s->seed, ==, 3);
     g_assert_cmpstr (s->partners[0].destinations[0].jurisdiction, ==, "CN");
     /* different keys of one element do not meet */
-    g_autoptr(FsimScenario) t = load_inline (
-        "\"population\": {\"users\": [{\"id\": \"a\"}]}, \"set\": {\"seed\": 2, "
-        "\"partners[huawei].destinations[d].jurisdiction\": \"CN\", "
-        "\"partners[huawei].destinations[d].location\": \"server\", "
-        "\"partners[apple].kind\": \"phone\"}", &error);
+    g_autoptr (FsimScenario) t =
+        load_inline ("\"population\": {\"users\": [{\"id\": \"a\"}]}, \"set\": {\"seed\": 2, "
+                     "\"partners[huawei].destinations[d].jurisdiction\": \"CN\", "
+                     "\"partners[huawei].destinations[d].location\": \"server\", "
+                     "\"partners[apple].kind\": \"phone\"}",
+                     &error);
     g_assert_no_error (error);
     g_assert_cmpuint (t->seed, ==, 2);
     static const char *const meet[] = {
@@ -383,8 +388,8 @@ test_keyorder_set (void)
     for (size_t i = 0; i < G_N_ELEMENTS (meet); i++) {
         g_autofree char *rest = g_strdup_printf (
             "\"population\": {\"users\": [{\"id\": \"a\"}]}, \"set\": %s", meet[i]);
-        g_autoptr(GError) local = NULL;
-        g_autoptr(FsimScenario) x = load_inline (rest, &local);
+        g_autoptr (GError) local = NULL;
+        g_autoptr (FsimScenario) x = load_inline (rest, &local);
         g_assert_null (x);
         g_assert_error (local, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_SET);
         g_assert_nonnull (strstr (local->message, "may change the same value"));

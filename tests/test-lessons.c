@@ -28,10 +28,10 @@
  */
 
 typedef struct {
-    const char *file; /* relative to the source root (static) */
-    char *lesson;     /* the lesson's heading */
-    char *command;    /* as written, continuation lines joined */
-    int line;         /* where it starts in the file */
+    const char *file;   /* relative to the source root (static) */
+    char *lesson;       /* the lesson's heading */
+    char *command;      /* as written, continuation lines joined */
+    int line;           /* where it starts in the file */
     GPtrArray *expects; /* of char *: "FILE:LINE\texpect...", the lines that follow it */
 } Command;
 
@@ -98,8 +98,8 @@ collect_commands (const char *file, const char *text)
             lesson = l + 3;
         g_autofree char *t = g_strstrip (g_strdup (l));
         gboolean expect = in_sh && pending == NULL && g_str_has_prefix (t, "# expect");
-        gboolean ends_command = g_str_has_prefix (l, "```") || (in_sh && pending == NULL &&
-                                                                 g_str_has_prefix (t, "flowsim "));
+        gboolean ends_command = g_str_has_prefix (l, "```") ||
+                                (in_sh && pending == NULL && g_str_has_prefix (t, "flowsim "));
         if (key && last && ends_command && last_added == 0)
             g_error ("%s:%d: an answer-key command without '# expect' lines", file, last_line);
         if (g_str_has_prefix (l, "```")) {
@@ -121,8 +121,7 @@ collect_commands (const char *file, const char *text)
             continue;
         if (pending == NULL) {
             if (!g_str_has_prefix (t, "flowsim "))
-                g_error ("%s:%d: a ```sh line that is not a flowsim command: %s", file, i + 1,
-                         t);
+                g_error ("%s:%d: a ```sh line that is not a flowsim command: %s", file, i + 1, t);
             pending = g_string_new (NULL);
             start = i + 1;
         }
@@ -232,14 +231,15 @@ test_lessons_expectations (void)
     check_expectation (out, "expect: quiz-app", "self-test");
     check_expectation (out, "expect-not: huawei", "self-test");
     check_expectation (out, "expect-number: quiz-app.* ([0-9,]+)$ in 5000..6000", "self-test");
-    check_expectation (out, "expect-ratio: quiz-app.* ([0-9,]+)$ / installers +([0-9]+) in 200..210",
-                       "self-test");
+    check_expectation (
+        out, "expect-ratio: quiz-app.* ([0-9,]+)$ / installers +([0-9]+) in 200..210", "self-test");
     if (g_test_subprocess ()) {
         check_expectation (out, g_getenv ("LESSON_EXPECT"), "self-test");
         return;
     }
     static const char *const wrong[] = {
-        "expect: huawei", "expect-not: quiz-app",
+        "expect: huawei",
+        "expect-not: quiz-app",
         "expect-number: quiz-app.* ([0-9,]+)$ in 6000..7000",
         "expect-number: nowhere ([0-9]+) in 0..1",
     };

@@ -38,8 +38,8 @@ write_including (const char *dir, const char *key, const char *target)
 static void
 assert_load_fails (const char *path, FsimLoaderError code, const char *what)
 {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimScenario) s = fsim_loader_load (path, NULL, &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = fsim_loader_load (path, NULL, &error);
     g_assert_null (s);
     g_assert_error (error, FSIM_LOADER_ERROR, (gint) code);
     g_test_message ("%s", error->message);
@@ -110,10 +110,10 @@ test_input_symlink (void)
     g_autofree char *bad = g_build_filename (dir, "bad.json", NULL);
     g_assert_cmpint (symlink (model, good), ==, 0);
     g_assert_cmpint (symlink ("/dev/zero", bad), ==, 0);
-    g_autofree char *top = fsim_test_write (dir, "top.json",
-                                            "{ \"include\": [\"good.json\"] }", -1);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimScenario) s = fsim_loader_load (top, NULL, &error);
+    g_autofree char *top =
+        fsim_test_write (dir, "top.json", "{ \"include\": [\"good.json\"] }", -1);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = fsim_loader_load (top, NULL, &error);
     g_assert_no_error (error);
     g_assert_nonnull (s);
     assert_include_refused (bad, "a device or socket, not a regular file");
@@ -139,8 +139,8 @@ test_input_top_fifo (void)
     g_autofree char *fifo = g_build_filename (dir, "top.json", NULL);
     g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
     GThread *writer = g_thread_new ("writer", write_fifo, fifo);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimScenario) s = fsim_loader_load (fifo, NULL, &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = fsim_loader_load (fifo, NULL, &error);
     g_thread_join (writer);
     g_assert_no_error (error);
     g_assert_cmpstr (s->title, ==, "from a pipe");
@@ -168,13 +168,13 @@ static void
 test_values (void)
 {
     const size_t n = (16u << 20) + 1;
-    g_autoptr(GString) text = g_string_sized_new (2 * n + 32);
+    g_autoptr (GString) text = g_string_sized_new (2 * n + 32);
     g_string_append (text, "{ \"sources\": [0");
     for (size_t i = 1; i < n; i++)
         g_string_append (text, ",0");
     g_string_append (text, "] }");
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimScenario) s = fsim_loader_load_string ("values.json", text->str, NULL, &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = fsim_loader_load_string ("values.json", text->str, NULL, &error);
     g_assert_null (s);
     g_assert_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT);
     g_assert_nonnull (strstr (error->message, "more than 16777216 JSON values"));
@@ -184,10 +184,9 @@ test_values (void)
 static void
 test_control_between_tokens (void)
 {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimScenario) s =
-        fsim_loader_load_string ("ctl.json", "{ \"title\": \"x\",\x01 \"title\": \"y\" }", NULL,
-                                 &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = fsim_loader_load_string (
+        "ctl.json", "{ \"title\": \"x\",\x01 \"title\": \"y\" }", NULL, &error);
     g_assert_null (s);
     g_assert_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_PARSE);
     g_assert_cmpstr (error->message, ==,
@@ -208,7 +207,7 @@ test_counts (void)
         { "apis", "{ \"id\": \"a%d\" }", 4097 },
     };
     for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
-        g_autoptr(GString) text = g_string_new (NULL);
+        g_autoptr (GString) text = g_string_new (NULL);
         size_t col = 0; /* of the last element, the first one over the limit */
         g_string_append_printf (text, "{ \"%s\": [", cases[i].key);
         for (int k = 0; k < cases[i].n; k++) {
@@ -218,13 +217,14 @@ test_counts (void)
             g_string_append_printf (text, cases[i].element, k);
         }
         g_string_append (text, "] }");
-        g_autoptr(GError) error = NULL;
-        g_autoptr(FsimScenario) s = fsim_loader_load_string ("counts.json", text->str, NULL,
-                                                             &error);
+        g_autoptr (GError) error = NULL;
+        g_autoptr (FsimScenario) s =
+            fsim_loader_load_string ("counts.json", text->str, NULL, &error);
         /* issue 11: located (the array is a merged one, which had no place of its own) */
         g_autofree char *what = g_strdup_printf (
             "counts.json:1:%zu: %s: %d entries, more than the limit of %d (the first one over, "
-            "number %d, is here)", col, cases[i].key, cases[i].n, cases[i].n - 1, cases[i].n);
+            "number %d, is here)",
+            col, cases[i].key, cases[i].n, cases[i].n - 1, cases[i].n);
         g_assert_null (s);
         g_assert_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT);
         g_assert_cmpstr (error->message, ==, what);
@@ -237,8 +237,8 @@ static void
 test_counts_merged (void)
 {
     g_autofree char *dir = fsim_test_scratch_new ();
-    g_autoptr(GString) a = g_string_new ("{ \"partners\": [");
-    g_autoptr(GString) b = g_string_new ("{ \"partners\": [\n");
+    g_autoptr (GString) a = g_string_new ("{ \"partners\": [");
+    g_autoptr (GString) b = g_string_new ("{ \"partners\": [\n");
     for (int k = 0; k < 10000; k++)
         g_string_append_printf (a, "%s{ \"id\": \"a%d\" }", k ? "," : "", k);
     for (int k = 0; k < 6400; k++)
@@ -247,14 +247,15 @@ test_counts_merged (void)
     g_string_append (b, "] }");
     g_free (fsim_test_write (dir, "a.json", a->str, -1));
     g_autofree char *pb = fsim_test_write (dir, "b.json", b->str, -1);
-    g_autofree char *top = fsim_test_write (dir, "top.json",
-                                            "{ \"include\": [\"a.json\", \"b.json\"] }", -1);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimScenario) s = fsim_loader_load (top, NULL, &error);
+    g_autofree char *top =
+        fsim_test_write (dir, "top.json", "{ \"include\": [\"a.json\", \"b.json\"] }", -1);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = fsim_loader_load (top, NULL, &error);
     /* entry 16385 is b.json's entry 6385 (index 6384), on line 6385 + 1, after ',' */
     g_autofree char *want = g_strdup_printf ("%s:6386:2: partners: 16400 entries, more than the "
                                              "limit of 16384 (the first one over, number 16385, "
-                                             "is here)", pb);
+                                             "is here)",
+                                             pb);
     g_assert_null (s);
     g_assert_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT);
     g_assert_cmpstr (error->message, ==, want);
@@ -272,18 +273,24 @@ wide_model (int n_fields, int n_scopes, int n_partners, int n_rules)
         g_string_append_printf (s, "  { \"id\": \"f%d\" }%s\n", f, f + 1 < n_fields ? "," : "");
     g_string_append (s, "], \"apis\": [ { \"id\": \"api\", \"scopes\": [\n");
     for (int k = 0; k < n_scopes; k++)
-        g_string_append_printf (s, "  { \"id\": \"s%d\", \"subject\": \"self\", "
-                                   "\"fields\": [\"f0\"] }%s\n", k, k + 1 < n_scopes ? "," : "");
+        g_string_append_printf (s,
+                                "  { \"id\": \"s%d\", \"subject\": \"self\", "
+                                "\"fields\": [\"f0\"] }%s\n",
+                                k, k + 1 < n_scopes ? "," : "");
     g_string_append (s, "] } ], \"partners\": [\n");
     for (int p = 0; p < n_partners; p++)
-        g_string_append_printf (s, "  { \"id\": \"p%d\", \"kind\": \"app\", \"integrates\": "
-                                   "[\"api\"], \"requests\": [\"*\"], \"destinations\": [ { "
-                                   "\"id\": \"d\", \"location\": \"device\", \"fields\": "
-                                   "[\"*\"] } ] }%s\n", p, p + 1 < n_partners ? "," : "");
+        g_string_append_printf (s,
+                                "  { \"id\": \"p%d\", \"kind\": \"app\", \"integrates\": "
+                                "[\"api\"], \"requests\": [\"*\"], \"destinations\": [ { "
+                                "\"id\": \"d\", \"location\": \"device\", \"fields\": "
+                                "[\"*\"] } ] }%s\n",
+                                p, p + 1 < n_partners ? "," : "");
     g_string_append (s, "], \"rules\": [\n");
     for (int r = 0; r < n_rules; r++)
-        g_string_append_printf (s, "  { \"id\": \"r%d\", \"effect\": \"allow\", "
-                                   "\"partners\": [\"*\"] }%s\n", r, r + 1 < n_rules ? "," : "");
+        g_string_append_printf (s,
+                                "  { \"id\": \"r%d\", \"effect\": \"allow\", "
+                                "\"partners\": [\"*\"] }%s\n",
+                                r, r + 1 < n_rules ? "," : "");
     g_string_append (s, "] }\n");
     return g_string_free (s, FALSE);
 }
@@ -324,10 +331,10 @@ test_model_size (void)
         { 1, 1, 1, 1, NULL },
     };
     for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
-        g_autofree char *text = wide_model (cases[i].fields, cases[i].scopes, cases[i].partners,
-                                            cases[i].rules);
-        g_autoptr(GError) error = NULL;
-        g_autoptr(FsimScenario) s = fsim_loader_load_string ("wide.json", text, NULL, &error);
+        g_autofree char *text =
+            wide_model (cases[i].fields, cases[i].scopes, cases[i].partners, cases[i].rules);
+        g_autoptr (GError) error = NULL;
+        g_autoptr (FsimScenario) s = fsim_loader_load_string ("wide.json", text, NULL, &error);
         if (!cases[i].what) {
             g_assert_no_error (error);
             continue;
@@ -338,7 +345,7 @@ test_model_size (void)
     }
     /* 16384 fields and one scope listing 20000 field patterns: refused before converting, at
      * field number 13422 (13421 x 20000 <= 2^28 < 13422 x 20000) on line 13423 */
-    g_autoptr(GString) text = g_string_new ("{ \"fields\": [\n");
+    g_autoptr (GString) text = g_string_new ("{ \"fields\": [\n");
     for (int f = 0; f < 16384; f++)
         g_string_append_printf (text, "%s  { \"id\": \"f%d\" }", f ? ",\n" : "", f);
     g_string_append (text, "], \"apis\": [ { \"id\": \"a\", \"scopes\": [ { \"id\": \"s\", "
@@ -346,8 +353,8 @@ test_model_size (void)
     for (int k = 0; k < 20000; k++)
         g_string_append_printf (text, "%s\"f%d\"", k ? "," : "", k % 16384);
     g_string_append (text, "] } ] } ] }");
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimScenario) s = fsim_loader_load_string ("patterns.json", text->str, NULL, &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = fsim_loader_load_string ("patterns.json", text->str, NULL, &error);
     g_assert_null (s);
     g_assert_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT);
     g_assert_cmpstr (error->message, ==,
@@ -367,13 +374,14 @@ test_model_memory (void)
     g_autofree char *dir = fsim_test_scratch_new ();
     g_autofree char *text = wide_model (1, 4096, 4096, 1);
     g_autofree char *path = fsim_test_write (dir, "wide.json", text, -1);
-    g_autoptr(FsimTestRun) r = fsim_test_run (
-        NULL, (const char *const[]) { "FLOWSIM_MEMORY_LIMIT=64M", NULL },
-        (const char *const[]) { "lint", path, NULL });
+    g_autoptr (FsimTestRun) r =
+        fsim_test_run (NULL, (const char *const[]){ "FLOWSIM_MEMORY_LIMIT=64M", NULL },
+                       (const char *const[]){ "lint", path, NULL });
     g_autofree char *want = g_strdup_printf (
         "flowsim: error: %s:5120:3: out of memory: running this model needs about 0.25 GiB "
         "(16777216 decisions, 4096 (field, partner) pairs), more than this machine can give "
-        "(0.06 GiB; the first partner over, number 1020, is here)\n", path);
+        "(0.06 GiB; the first partner over, number 1020, is here)\n",
+        path);
     g_assert_cmpint (r->status, ==, 3);
     fsim_assert_contains (r->err, want);
     fsim_test_scratch_free (g_steal_pointer (&dir));
@@ -385,7 +393,7 @@ static void
 test_model_size_included (void)
 {
     g_autofree char *dir = fsim_test_scratch_new ();
-    g_autoptr(GString) fields = g_string_new ("{ \"fields\": [\n");
+    g_autoptr (GString) fields = g_string_new ("{ \"fields\": [\n");
     for (int f = 0; f < 2048; f++)
         g_string_append_printf (fields, "  { \"id\": \"f%d\" }%s\n", f, f < 2047 ? "," : "");
     g_string_append (fields, "] }\n");
@@ -394,14 +402,15 @@ test_model_size_included (void)
     /* the scenario's own field list is empty: the include's come first */
     g_autofree char *top_text = g_strdup_printf ("{ \"include\": [\"fields.json\"],%s", wide + 1);
     g_autofree char *top = fsim_test_write (dir, "top.json", top_text, -1);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimScenario) s = fsim_loader_load (top, NULL, &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = fsim_loader_load (top, NULL, &error);
     g_assert_null (s);
     g_assert_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT);
     g_autofree char *want = g_strdup_printf (
         "%s:2048:3: the model is too large: 2048 fields times 1025 destinations make 2099200 "
         "flows, more than the limit of 2097152 (each is a row of the report and a set of "
-        "counters; the first field over, number 2047, is here)", pf);
+        "counters; the first field over, number 2047, is here)",
+        pf);
     g_assert_cmpstr (error->message, ==, want);
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
@@ -425,8 +434,8 @@ test_graph_input (void)
     };
     for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
         for (int f = FSIM_IMPORT_EDGE_LIST; f <= FSIM_IMPORT_GML; f++) {
-            g_autoptr(GError) error = NULL;
-            g_autoptr(FsimImported) imp =
+            g_autoptr (GError) error = NULL;
+            g_autoptr (FsimImported) imp =
                 fsim_import_file (cases[i].path, (FsimImportFormat) f, &error);
             g_assert_null (imp);
             g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_IO);
@@ -451,10 +460,11 @@ test_graphml_entities (void)
         "  <graph edgedefault=\"undirected\">\n"
         "    <node id=\"a\"><data key=\"name\">&xxe;</data></node>\n"
         "    <node id=\"b\"/><edge source=\"a\" target=\"b\"/>\n"
-        "  </graph>\n</graphml>\n", secret);
+        "  </graph>\n</graphml>\n",
+        secret);
     g_autofree char *path = fsim_test_write (dir, "g.graphml", text, -1);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimImported) imp = fsim_import_file (path, FSIM_IMPORT_AUTO, &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimImported) imp = fsim_import_file (path, FSIM_IMPORT_AUTO, &error);
     if (imp) {
         const FsimAttr *name = fsim_attr_table_lookup (&imp->attrs, "name");
         g_assert_nonnull (name);
@@ -488,18 +498,21 @@ big_scenario (void)
                         "    { \"id\": \"friends\", \"subject\": \"friends\", \"fields\": [\"*\"] }"
                         " ] } ],\n  \"partners\": [\n");
     for (int p = 0; p < N_BIG; p++)
-        g_string_append_printf (s, "%s    { \"id\": \"p%d\", \"kind\": \"app\", \"integrates\": "
-                                   "[\"api\"], \"requests\": [\"*\"], \"destinations\": [ { "
-                                   "\"id\": \"dc\", \"location\": \"server\", \"jurisdiction\": "
-                                   "\"US\", \"fields\": [\"*\"] } ] }",
+        g_string_append_printf (s,
+                                "%s    { \"id\": \"p%d\", \"kind\": \"app\", \"integrates\": "
+                                "[\"api\"], \"requests\": [\"*\"], \"destinations\": [ { "
+                                "\"id\": \"dc\", \"location\": \"server\", \"jurisdiction\": "
+                                "\"US\", \"fields\": [\"*\"] } ] }",
                                 p ? ",\n" : "", p);
     g_string_append (s, " ],\n  \"rules\": [ { \"id\": \"all\", \"effect\": \"allow\", "
                         "\"partners\": [\"*\"] } ],\n  \"population\": { \"users\": [\n"
                         "    { \"id\": \"alice\", \"uses\": [");
     for (int p = 0; p < N_BIG; p++)
         g_string_append_printf (s, "%s\"p%d\"", p ? ", " : "", p);
-    g_string_append_printf (s, "] },\n    { \"id\": \"bob\", \"friends\": [\"alice\"], "
-                               "\"uses\": [\"p%d\"] } ] } }\n", N_BIG - 1);
+    g_string_append_printf (s,
+                            "] },\n    { \"id\": \"bob\", \"friends\": [\"alice\"], "
+                            "\"uses\": [\"p%d\"] } ] } }\n",
+                            N_BIG - 1);
     return g_string_free (s, FALSE);
 }
 
@@ -509,8 +522,8 @@ test_big (void)
     g_autofree char *dir = fsim_test_scratch_new ();
     g_autofree char *text = big_scenario ();
     g_autofree char *path = fsim_test_write (dir, "big.json", text, -1);
-    g_autoptr(FsimTestRun) csv = fsim_test_run (
-        NULL, NULL, (const char *const[]) { "run", path, "--format", "csv", NULL });
+    g_autoptr (FsimTestRun) csv =
+        fsim_test_run (NULL, NULL, (const char *const[]){ "run", path, "--format", "csv", NULL });
     g_autofree char *why = NULL;
     size_t rows = 0, cols = 0;
 
@@ -521,10 +534,10 @@ test_big (void)
     g_assert_cmpuint (cols, ==, 11);
     /* row 1 + f * N_BIG + p is (field f, partner p): field, partner, ..., users, without
      * consent (the ids need no quoting, so the rows split plainly) */
-    g_auto(GStrv) lines = g_strsplit (csv->out, "\n", -1);
+    g_auto (GStrv) lines = g_strsplit (csv->out, "\n", -1);
     for (int f = 0; f < N_BIG; f++) {
         for (int p = 0; p < N_BIG; p++) {
-            g_auto(GStrv) cell = g_strsplit (lines[1 + f * N_BIG + p], ",", -1);
+            g_auto (GStrv) cell = g_strsplit (lines[1 + f * N_BIG + p], ",", -1);
             g_autofree char *fid = g_strdup_printf ("f%d", f);
             g_autofree char *pid = g_strdup_printf ("p%d", p);
             g_assert_cmpstr (cell[0], ==, fid);
@@ -533,13 +546,13 @@ test_big (void)
             g_assert_cmpstr (cell[6], ==, p == N_BIG - 1 ? "0" : "1");
         }
     }
-    g_autoptr(FsimTestRun) json = fsim_test_run (
-        NULL, NULL, (const char *const[]) { "run", path, "--format", "json", NULL });
+    g_autoptr (FsimTestRun) json =
+        fsim_test_run (NULL, NULL, (const char *const[]){ "run", path, "--format", "json", NULL });
     g_assert_cmpint (json->status, ==, 0);
     if (!fsim_check_json (json->out, json->out_len, &why))
         g_error ("%s", why);
-    g_autoptr(FsimTestRun) txt =
-        fsim_test_run (NULL, NULL, (const char *const[]) { "run", path, NULL });
+    g_autoptr (FsimTestRun) txt =
+        fsim_test_run (NULL, NULL, (const char *const[]){ "run", path, NULL });
     g_assert_cmpint (txt->status, ==, 0);
     g_assert_nonnull (strstr (txt->out, "p199"));
     fsim_test_scratch_free (g_steal_pointer (&dir));
@@ -550,10 +563,10 @@ test_big (void)
 static void
 test_population_memory (void)
 {
-    g_autoptr(FsimTestRun) r = fsim_test_run (
-        NULL, (const char *const[]) { "FLOWSIM_MEMORY_LIMIT=64M", NULL },
-        (const char *const[]) { "run", "--set", "population.users=2000000", "--set",
-                                "population.mean_degree=100", NULL });
+    g_autoptr (FsimTestRun) r =
+        fsim_test_run (NULL, (const char *const[]){ "FLOWSIM_MEMORY_LIMIT=64M", NULL },
+                       (const char *const[]){ "run", "--set", "population.users=2000000", "--set",
+                                              "population.mean_degree=100", NULL });
     g_assert_cmpint (r->status, ==, 3);
     g_assert_nonnull (strstr (r->err, "more than this machine can give it (0.1 GiB)"));
     g_assert_cmpstr (r->out, ==, "");
@@ -564,15 +577,17 @@ test_population_memory (void)
     g_autofree char *text = g_strdup_printf (
         "{ \"scenario\": \"big\", \"date\": \"2014-06-01\",\n  \"include\": [\"%s\"],\n"
         "  \"population\": { \"generator\": \"erdos_renyi\", \"users\": 2000000, "
-        "\"mean_degree\": 100 } }\n", model);
+        "\"mean_degree\": 100 } }\n",
+        model);
     g_autofree char *path = fsim_test_write (dir, "pop.json", text, -1);
-    g_autoptr(FsimTestRun) located = fsim_test_run (
-        NULL, (const char *const[]) { "FLOWSIM_MEMORY_LIMIT=64M", NULL },
-        (const char *const[]) { "run", path, NULL });
+    g_autoptr (FsimTestRun) located =
+        fsim_test_run (NULL, (const char *const[]){ "FLOWSIM_MEMORY_LIMIT=64M", NULL },
+                       (const char *const[]){ "run", path, NULL });
     g_autofree char *want = g_strdup_printf (
         "flowsim: error: %s:3:17: a population of 2000000 users with 3 fields and 3 partners "
         "needs about 4.8 GiB of memory, more than this machine can give it (0.1 GiB); use fewer "
-        "users or a smaller mean degree\n", path);
+        "users or a smaller mean degree\n",
+        path);
     g_assert_cmpint (located->status, ==, 3);
     g_assert_cmpstr (located->err, ==, want);
     fsim_test_scratch_free (g_steal_pointer (&dir));
@@ -583,9 +598,9 @@ test_population_memory (void)
 static void
 test_population_100m (void)
 {
-    g_autoptr(FsimTestRun) r = fsim_test_run (
-        NULL, (const char *const[]) { "FLOWSIM_MEMORY_LIMIT=64M", NULL },
-        (const char *const[]) { "run", "--set", "population.users=100000000", NULL });
+    g_autoptr (FsimTestRun) r =
+        fsim_test_run (NULL, (const char *const[]){ "FLOWSIM_MEMORY_LIMIT=64M", NULL },
+                       (const char *const[]){ "run", "--set", "population.users=100000000", NULL });
     g_assert_cmpint (r->status, ==, 3);
     g_assert_nonnull (strstr (r->err, "a population of 100000000 users with "));
     g_assert_nonnull (strstr (r->err, "more than this machine can give it (0.1 GiB)"));
@@ -606,11 +621,12 @@ test_population_import_memory (void)
     close (fd);
     g_autofree char *text = g_strdup_printf (
         "{ \"scenario\": \"big-import\", \"date\": \"2014-06-01\", \"include\": [\"%s\"],\n"
-        "  \"population\": { \"import\": { \"file\": \"edges.txt\" } } }\n", model);
+        "  \"population\": { \"import\": { \"file\": \"edges.txt\" } } }\n",
+        model);
     g_autofree char *path = fsim_test_write (dir, "s.json", text, -1);
-    g_autoptr(FsimTestRun) r = fsim_test_run (
-        NULL, (const char *const[]) { "FLOWSIM_MEMORY_LIMIT=64M", NULL },
-        (const char *const[]) { "run", path, NULL });
+    g_autoptr (FsimTestRun) r =
+        fsim_test_run (NULL, (const char *const[]){ "FLOWSIM_MEMORY_LIMIT=64M", NULL },
+                       (const char *const[]){ "run", path, NULL });
     g_assert_cmpint (r->status, ==, 3);
     g_assert_nonnull (strstr (r->err, "reading it needs about twice that, more than this machine "
                                       "can give (0.1 GiB)"));
@@ -644,10 +660,11 @@ test_graph_file_limits (void)
     for (size_t i = 0; i < G_N_ELEMENTS (files); i++) {
         g_autofree char *text = g_strdup_printf (
             "{ \"scenario\": \"big-import\", \"date\": \"2014-06-01\", \"include\": [\"%s\"],\n"
-            "  \"population\": { \"import\": { \"file\": \"%s\" } } }\n", model, files[i]);
+            "  \"population\": { \"import\": { \"file\": \"%s\" } } }\n",
+            model, files[i]);
         g_autofree char *path = fsim_test_write (dir, "s.json", text, -1);
         g_autoptr (FsimTestRun) r =
-            fsim_test_run (NULL, NULL, (const char *const[]) { "population", path, NULL });
+            fsim_test_run (NULL, NULL, (const char *const[]){ "population", path, NULL });
         g_assert_cmpint (r->status, ==, 3);
         fsim_assert_contains (r->err, expect[i]);
     }

@@ -59,8 +59,9 @@ test_lint_kinds (void)
     assert_warning (w, 19, FSIM_LINT_RULE_MATCHES_NOTHING, "selector 'tag:nomatch*'");
     assert_warning (w, 20, FSIM_LINT_RULE_MATCHES_NOTHING, "rule 'r-none' matches no (partner");
     assert_warning (w, 21, FSIM_LINT_RULE_MATCHES_NOTHING, "do not request");
-    assert_warning (w, 22, FSIM_LINT_ALLOW_SHADOWED, "'allow-dev' is overridden by deny "
-                                                     "'deny-dev'");
+    assert_warning (w, 22, FSIM_LINT_ALLOW_SHADOWED,
+                    "'allow-dev' is overridden by deny "
+                    "'deny-dev'");
     assert_warning (w, 24, FSIM_LINT_SCOPE_NOT_OFFERED, "scope pattern 'zz*'");
     assert_warning (w, 25, FSIM_LINT_EMPTY_WINDOW, "'r-late' is in force from 2012-01-01, when");
 }
@@ -77,8 +78,7 @@ test_lint_partial_shadow (void)
     g_autoptr (GArray) w = fsim_lint_run (s);
     g_assert_cmpuint (w->len, ==, 10);
     for (guint i = 0; i < w->len; i++)
-        g_assert_cmpint (g_array_index (w, FsimLintWarning, i).kind, !=,
-                         FSIM_LINT_ALLOW_SHADOWED);
+        g_assert_cmpint (g_array_index (w, FsimLintWarning, i).kind, !=, FSIM_LINT_ALLOW_SHADOWED);
 }
 
 static void
@@ -95,8 +95,11 @@ static void
 test_lint_bundled (void)
 {
     static const char *const files[] = {
-        "policies/fields.json", "policies/graph-api-v1.json", "policies/device-integrated.json",
-        "scenarios/tour.json", "scenarios/device-partners-2018.json",
+        "policies/fields.json",
+        "policies/graph-api-v1.json",
+        "policies/device-integrated.json",
+        "scenarios/tour.json",
+        "scenarios/device-partners-2018.json",
     };
     for (size_t i = 0; i < G_N_ELEMENTS (files); i++) {
         g_autofree char *path = fsim_test_source_path (files[i], NULL);
@@ -186,15 +189,16 @@ test_lint_no_effect (void)
                                           "partners[phoneco].shares=[{\"with\": \"broker\", "
                                           "\"fields\": [\"*\"]}]");
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
-    g_assert_cmpstr (r->err, ==, "flowsim: warning: --set partners[phoneco].shares:1:27: share of "
-                                 "'phoneco' with 'broker' never carries anything: 'phoneco' keeps "
-                                 "the fields it shares only on the device, and data kept on a "
-                                 "device is never passed on [share-never-carries]\n");
+    g_assert_cmpstr (r->err, ==,
+                     "flowsim: warning: --set partners[phoneco].shares:1:27: share of "
+                     "'phoneco' with 'broker' never carries anything: 'phoneco' keeps "
+                     "the fields it shares only on the device, and data kept on a "
+                     "device is never passed on [share-never-carries]\n");
     g_autoptr (FsimTestRun) quiet = FSIM_RUN ("run", tour, "--quiet", "--set", "date=2015-05-01");
     g_assert_cmpstr (quiet->err, ==, "");
     /* a rule moved outside every window of its APIs: warned at the rule, with the reason */
-    g_autoptr (FsimTestRun) late = FSIM_RUN ("run", tour, "--quiet", "--set",
-                                             "rules[apps-allowed].from=2016-01-01");
+    g_autoptr (FsimTestRun) late =
+        FSIM_RUN ("run", tour, "--quiet", "--set", "rules[apps-allowed].from=2016-01-01");
     g_assert_cmpint (late->status, ==, FSIM_EXIT_OK);
     fsim_assert_contains (late->err, "tour.json:76:5: rule 'apps-allowed' is in force from "
                                      "2016-01-01, when none of the APIs it names is active: it "
@@ -239,8 +243,12 @@ test_lint_cli_fragment (void)
     fsim_assert_contains (r->out, "policies/device-partners.json: 0 warnings (a fragment that "
                                   "does not load alone: linted as part of "
                                   "policies/device-integrated.json, which includes it)\n");
-    const char *const both[] = { "lint", "--format", "json", "policies/device-partners.json",
-                                 "scenarios/device-partners-2018.json", NULL };
+    const char *const both[] = { "lint",
+                                 "--format",
+                                 "json",
+                                 "policies/device-partners.json",
+                                 "scenarios/device-partners-2018.json",
+                                 NULL };
     g_autoptr (FsimTestRun) j = fsim_test_run (top, NULL, both);
     g_assert_cmpint (j->status, ==, FSIM_EXIT_OK);
     g_autoptr (GHashTable) t = json_check_parse (j->out);

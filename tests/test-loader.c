@@ -17,7 +17,7 @@ load_data (const char *name, const char *const *sets)
 static void
 test_loader_include_basic (void)
 {
-    g_autoptr(FsimScenario) s = load_data ("base.json", NULL);
+    g_autoptr (FsimScenario) s = load_data ("base.json", NULL);
     g_assert_cmpstr (s->id, ==, "base");
     g_assert_cmpstr (s->date_string, ==, "2014-06-01");
     g_assert_cmpuint (s->seed, ==, 7);
@@ -58,7 +58,7 @@ test_loader_include_basic (void)
 static void
 test_loader_population_explicit (void)
 {
-    g_autoptr(FsimScenario) s = load_data ("base.json", NULL);
+    g_autoptr (FsimScenario) s = load_data ("base.json", NULL);
     const FsimPopulationSpec *ps = &s->population;
     g_assert_cmpint (ps->kind, ==, FSIM_POPULATION_EXPLICIT);
     g_assert_cmpuint (ps->n_users, ==, 3);
@@ -82,7 +82,7 @@ test_loader_population_explicit (void)
 static void
 test_loader_extends_set (void)
 {
-    g_autoptr(FsimScenario) s = load_data ("whatif.json", NULL);
+    g_autoptr (FsimScenario) s = load_data ("whatif.json", NULL);
     g_assert_cmpstr (s->id, ==, "whatif");
     g_assert_cmpstr (s->title, ==, "What if the quiz kept data in Russia");
     g_assert_cmpstr (s->date_string, ==, "2015-05-01");
@@ -100,7 +100,7 @@ test_loader_cli_set (void)
     const char *const sets[] = { "seed=99", "population.users[1].settings.platform=true",
                                  "partners[broker].destinations[0].fields=[\"profile.birthday\"]",
                                  NULL };
-    g_autoptr(FsimScenario) s = load_data ("base.json", sets);
+    g_autoptr (FsimScenario) s = load_data ("base.json", sets);
     g_assert_cmpuint (s->seed, ==, 99);
     g_assert_true (s->population.users[1].settings.platform);
     g_assert_cmpuint (s->partners[1].destinations[0].fields[0], ==, 2u);
@@ -110,8 +110,8 @@ static void
 expect_error (const char *name, const char *const *sets, int code, const char *fragment)
 {
     g_autofree char *path = fsim_test_data_path ("loader", name, NULL);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimScenario) s = fsim_loader_load (path, sets, &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = fsim_loader_load (path, sets, &error);
     g_assert_null (s);
     g_assert_error (error, FSIM_LOADER_ERROR, code);
     if (!strstr (error->message, fragment))
@@ -136,7 +136,7 @@ static void
 test_loader_include_twice (void)
 {
     /* model.json is included directly and through extra-app.json: read once, no duplicates */
-    g_autoptr(FsimScenario) s = load_data ("include-twice.json", NULL);
+    g_autoptr (FsimScenario) s = load_data ("include-twice.json", NULL);
     g_assert_cmpuint (s->n_fields, ==, 4);
     g_assert_cmpuint (s->n_partners, ==, 3);
     g_assert_cmpstr (s->partners[2].id, ==, "game");
@@ -159,8 +159,8 @@ test_loader_set_selectors (void)
 {
     g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
     const char *const sets[] = { "partners[tag:nosuch].kind=x", NULL };
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimScenario) none = fsim_loader_load (tour, sets, &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) none = fsim_loader_load (tour, sets, &error);
     g_assert_null (none);
     g_assert_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_SET);
     g_assert_nonnull (strstr (error->message, "'[tag:nosuch]' selects no element"));
@@ -170,8 +170,12 @@ test_loader_set_selectors (void)
                                  "partners[q*].name=Q", "date=2015-01-01", NULL };
     /* phoneco's destination is on the device: give it a server first */
     const char *const all[] = { "partners[kind:device_maker].destinations[*].location=server",
-                                good[0], good[1], good[2], good[3], NULL };
-    g_autoptr(FsimScenario) s = fsim_loader_load (tour, all, &error);
+                                good[0],
+                                good[1],
+                                good[2],
+                                good[3],
+                                NULL };
+    g_autoptr (FsimScenario) s = fsim_loader_load (tour, all, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (s->n_overrides, ==, 5);
     g_assert_cmpstr (s->overrides[0].path, ==,
@@ -196,8 +200,8 @@ test_loader_string_source (void)
     g_autofree char *dir = fsim_test_data_path ("loader", "inline.json", NULL);
     const char *text = "{\"scenario\": \"x\", \"date\": \"2012-02-29\", \"include\": "
                        "[\"model.json\"], \"population\": {\"users\": [{\"id\": \"a\"}]}}";
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimScenario) s = fsim_loader_load_string (dir, text, NULL, &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = fsim_loader_load_string (dir, text, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpstr (s->date_string, ==, "2012-02-29");
     g_assert_cmpuint (s->n_partners, ==, 2);
@@ -224,8 +228,8 @@ test_loader_sources_objects (void)
         "  {\"publisher\": \"FTC\", \"title\": \"Complaint\", \"date\": \"2019\"}],\n"
         " \"rules\": [{\"id\": \"r\", \"effect\": \"deny\", \"partners\": [\"quiz\"],\n"
         "   \"sources\": [{\"publisher\": \"P\", \"title\": \"T\", \"date\": \"2016-02-29\"}]}]}";
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimScenario) s = fsim_loader_load_string (dir, text, NULL, &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = fsim_loader_load_string (dir, text, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (s->sources.n, ==, 4);
     const FsimSource *nyt = &s->sources.items[0];
@@ -272,11 +276,11 @@ test_loader_partner_consent (void)
         "   \"requests\": [\"user_birthday\"], \"destinations\": [{\"id\": \"s\", \"location\":\n"
         "   \"server\", \"jurisdiction\": \"GB\", \"fields\": [\"*\"]}],\n"
         "   \"consent\": %s}]}";
-    g_autofree char *good = g_strdup_printf (fmt,
-        "{\"kind\": \"deceptive\", \"note\": \"the FTC alleges\", \"sources\": "
-        "[{\"publisher\": \"FTC\", \"title\": \"Complaint\", \"date\": \"2019-07-24\"}]}");
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimScenario) s = fsim_loader_load_string (dir, good, NULL, &error);
+    g_autofree char *good = g_strdup_printf (
+        fmt, "{\"kind\": \"deceptive\", \"note\": \"the FTC alleges\", \"sources\": "
+             "[{\"publisher\": \"FTC\", \"title\": \"Complaint\", \"date\": \"2019-07-24\"}]}");
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = fsim_loader_load_string (dir, good, NULL, &error);
     g_assert_no_error (error);
     gssize gsr = fsim_scenario_find_partner (s, "gsr");
     g_assert_cmpint (gsr, >=, 0);
@@ -291,14 +295,14 @@ test_loader_partner_consent (void)
     g_assert_null (s->partners[quiz].consent.note);
 
     g_autofree char *bad_kind = g_strdup_printf (fmt, "{\"kind\": \"informed\"}");
-    g_autoptr(FsimScenario) s2 = fsim_loader_load_string (dir, bad_kind, NULL, &error);
+    g_autoptr (FsimScenario) s2 = fsim_loader_load_string (dir, bad_kind, NULL, &error);
     g_assert_null (s2);
     g_assert_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_VALUE);
     g_assert_nonnull (strstr (error->message, ":6:24: partners[0].consent.kind: 'informed' is "
                                               "not a kind of consent"));
     g_clear_error (&error);
     g_autofree char *bare = g_strdup_printf (fmt, "\"deceptive\"");
-    g_autoptr(FsimScenario) s3 = fsim_loader_load_string (dir, bare, NULL, &error);
+    g_autoptr (FsimScenario) s3 = fsim_loader_load_string (dir, bare, NULL, &error);
     g_assert_null (s3);
     g_assert_nonnull (strstr (error->message, "partners[0].consent"));
 }

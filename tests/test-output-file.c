@@ -186,17 +186,17 @@ test_folder_read_only (void)
 
     g_assert_cmpint (g_chmod (out, 0666), ==, 0);
     g_assert_cmpint (g_chmod (dir, 0555), ==, 0);
-    g_autoptr (FsimTestRun) r = run_unprivileged ((const char *const[]) { "run", scenario, "-o",
-                                                                          out, NULL });
+    g_autoptr (FsimTestRun) r =
+        run_unprivileged ((const char *const[]){ "run", scenario, "-o", out, NULL });
     g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
     if (r->status == 125 || strstr (r->err, "cannot read")) {
         g_test_skip ("flowsim cannot run as the user 'nobody' here");
         fsim_test_scratch_free (g_steal_pointer (&dir));
         return;
     }
-    g_autofree char *message = g_strdup_printf (
-        "flowsim: error: cannot write '%s': cannot create a file in '%s': %s\n", out, dir,
-        g_strerror (EACCES));
+    g_autofree char *message =
+        g_strdup_printf ("flowsim: error: cannot write '%s': cannot create a file in '%s': %s\n",
+                         out, dir, g_strerror (EACCES));
     g_assert_cmpint (r->status, ==, 4);
     g_assert_cmpstr (r->err, ==, message);
     g_autofree char *kept = read_text (out);
@@ -503,8 +503,8 @@ test_export_signal (gconstpointer data)
 
     /* Up to three tries: the signal must land while the temporary file exists. */
     for (int attempt = 0; attempt < 3 && !caught; attempt++) {
-        g_autoptr (GSubprocess) p = spawn_export (
-            scenario, out, fsim_test_under_valgrind () ? "20000" : "120000", "7");
+        g_autoptr (GSubprocess) p =
+            spawn_export (scenario, out, fsim_test_under_valgrind () ? "20000" : "120000", "7");
         g_autofree char *tmp = NULL;
         while ((tmp = find_file (out, "friendships.txt", "friendships.txt")) == NULL &&
                g_subprocess_get_identifier (p) != NULL)

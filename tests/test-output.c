@@ -53,18 +53,20 @@ static const Case cases[] = {
     { { "check", "SCENARIO", "--format", "junit" }, KIND_XML, FALSE },
     { { "check", "SCENARIO", "--format", "json" }, KIND_JSON, FALSE },
     { { "diff", "SCENARIO", "--set", "rules[0].effect=deny" }, KIND_TEXT, FALSE },
-    { { "diff", "SCENARIO", "--set", "rules[0].effect=deny", "--format", "json" }, KIND_JSON,
+    { { "diff", "SCENARIO", "--set", "rules[0].effect=deny", "--format", "json" },
+      KIND_JSON,
       FALSE },
     { { "diff", "SCENARIO", "--set", "rules[0].effect=deny", "--format", "dot" }, KIND_DOT, FALSE },
-    { { "diff", "SCENARIO", "--set", "rules[0].effect=deny", "--format", "svg" }, KIND_XML,
-      TRUE },
+    { { "diff", "SCENARIO", "--set", "rules[0].effect=deny", "--format", "svg" }, KIND_XML, TRUE },
     { { "diagram", "SCENARIO", "--format", "dot" }, KIND_DOT, FALSE },
     { { "diagram", "SCENARIO", "--format", "svg" }, KIND_XML, TRUE },
     { { "timeline", "SCENARIO", "--from", "2012-01-01", "--to", "2016-01-01" }, KIND_TEXT, FALSE },
-    { { "timeline", "SCENARIO", "--from", "2012-01-01", "--to", "2016-01-01", "--format",
-        "json" }, KIND_JSON, FALSE },
-    { { "timeline", "SCENARIO", "--from", "2012-01-01", "--to", "2016-01-01", "--format",
-        "svg" }, KIND_XML, FALSE },
+    { { "timeline", "SCENARIO", "--from", "2012-01-01", "--to", "2016-01-01", "--format", "json" },
+      KIND_JSON,
+      FALSE },
+    { { "timeline", "SCENARIO", "--from", "2012-01-01", "--to", "2016-01-01", "--format", "svg" },
+      KIND_XML,
+      FALSE },
     { { "report", "SCENARIO", "--no-diagram" }, KIND_HTML, FALSE },
     { { "report", "SCENARIO" }, KIND_HTML, TRUE },
 };
@@ -102,8 +104,8 @@ check_text (const char *out)
     g_assert_true (g_utf8_validate (out, -1, NULL));
     for (const char *p = out; *p; p = g_utf8_next_char (p)) {
         gunichar c = g_utf8_get_char (p);
-        if ((g_unichar_iscntrl (c) && c != '\n') || (c >= 0x202a && c <= 0x202e)
-            || (c >= 0x2066 && c <= 0x2069))
+        if ((g_unichar_iscntrl (c) && c != '\n') || (c >= 0x202a && c <= 0x202e) ||
+            (c >= 0x2066 && c <= 0x2069))
             g_error ("character U+%04X in text output at byte %td", c, p - out);
     }
 }
@@ -120,7 +122,7 @@ dot_layout (const char *dot_text)
     const char *argv[] = { dot, "-Tplain", in, NULL };
     g_autofree char *out = NULL, *err = NULL;
     int status = 0;
-    g_autoptr(GError) error = NULL;
+    g_autoptr (GError) error = NULL;
     g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
                   &error);
     g_assert_no_error (error);
@@ -128,7 +130,7 @@ dot_layout (const char *dot_text)
         g_error ("dot refused the DOT output: %s", err);
     fsim_test_scratch_free (g_steal_pointer (&dir));
     GString *shape = g_string_new (NULL);
-    g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+    g_auto (GStrv) lines = g_strsplit (out, "\n", -1);
     for (char **l = lines; *l; l++)
         if (g_str_has_prefix (*l, "node ") || g_str_has_prefix (*l, "edge "))
             g_string_append_printf (shape, "%.4s\n", *l);
@@ -146,7 +148,7 @@ check_xml_well_formed (const char *xml)
     const char *argv[] = { xmllint, "--noout", "--nonet", in, NULL };
     g_autofree char *err = NULL;
     int status = 0;
-    g_autoptr(GError) error = NULL;
+    g_autoptr (GError) error = NULL;
     g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err,
                   &status, &error);
     g_assert_no_error (error);
@@ -168,8 +170,8 @@ test_case (gconstpointer data)
         g_test_skip ("needs Graphviz's dot");
         return;
     }
-    g_autoptr(FsimTestRun) e = run_case (c, evil);
-    g_autoptr(FsimTestRun) b = run_case (c, benign);
+    g_autoptr (FsimTestRun) e = run_case (c, evil);
+    g_autoptr (FsimTestRun) b = run_case (c, benign);
     g_assert_cmpint (e->status, ==, b->status);
     g_assert_cmpint (e->status, <=, 1); /* check's failing expectation gives 1 */
     g_assert_cmpuint (e->out_len, >, 0);
@@ -233,7 +235,7 @@ test_atomic (void)
         { "possible", scenario, "-o", out },
     };
     for (size_t i = 0; i < G_N_ELEMENTS (commands); i++) {
-        g_autoptr(FsimTestRun) r = fsim_test_run (NULL, NULL, commands[i]);
+        g_autoptr (FsimTestRun) r = fsim_test_run (NULL, NULL, commands[i]);
         g_autofree char *text = NULL, *old = NULL;
         g_assert_cmpint (r->status, ==, 0);
         g_assert_cmpstr (r->out, ==, "");
@@ -244,11 +246,11 @@ test_atomic (void)
     }
     /* into a folder that does not exist: an error, and nothing written anywhere */
     g_autofree char *missing = g_build_filename (dir, "no", "such", "report.txt", NULL);
-    g_autoptr(FsimTestRun) r = fsim_test_run (
-        NULL, NULL, (const char *const[]) { "run", scenario, "-o", missing, NULL });
+    g_autoptr (FsimTestRun) r =
+        fsim_test_run (NULL, NULL, (const char *const[]){ "run", scenario, "-o", missing, NULL });
     g_assert_cmpint (r->status, ==, 4);
     g_assert_nonnull (strstr (r->err, "cannot write"));
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
     guint n = 0;
     while (g_dir_read_name (d))
         n++;
@@ -272,12 +274,12 @@ test_no_files_written (void)
         const char *argv[G_N_ELEMENTS (c->args) + 1] = { NULL };
         for (size_t k = 0; k < G_N_ELEMENTS (c->args) && c->args[k]; k++)
             argv[k] = strcmp (c->args[k], "SCENARIO") == 0 ? evil : c->args[k];
-        g_autoptr(FsimTestRun) r = fsim_test_run (cwd, env, argv);
+        g_autoptr (FsimTestRun) r = fsim_test_run (cwd, env, argv);
         (void) r;
     }
     const char *const dirs[] = { cwd, tmp };
     for (size_t i = 0; i < G_N_ELEMENTS (dirs); i++) {
-        g_autoptr(GDir) d = g_dir_open (dirs[i], 0, NULL);
+        g_autoptr (GDir) d = g_dir_open (dirs[i], 0, NULL);
         const char *name = g_dir_read_name (d);
         if (name)
             g_error ("flowsim left '%s' in %s", name, dirs[i]);

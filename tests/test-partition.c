@@ -24,8 +24,7 @@ generate_rank (const FsimComm *comm, void *data)
     Split *s = data;
     size_t first = s->bounds[comm->rank], n = s->bounds[comm->rank + 1] - first;
 
-    s->rows[comm->rank] = fsim_friends_generate_part (s->p, comm, first, n,
-                                                      &s->errors[comm->rank]);
+    s->rows[comm->rank] = fsim_friends_generate_part (s->p, comm, first, n, &s->errors[comm->rank]);
 }
 
 /* Generates @p over @size ranks owning @bounds and checks that every row is the one process's. */

@@ -95,9 +95,9 @@ assert_friends (const FsimPopulation *pop, size_t u, const size_t *expected, siz
 static void
 test_population_explicit_basic (void)
 {
-    g_autoptr(FsimScenario) s = explicit_scenario_new ();
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimPopulation) pop = fsim_population_build (s, &error);
+    g_autoptr (FsimScenario) s = explicit_scenario_new ();
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimPopulation) pop = fsim_population_build (s, &error);
 
     g_assert_no_error (error);
     g_assert_nonnull (pop);
@@ -135,9 +135,9 @@ test_population_explicit_basic (void)
 static void
 test_population_explicit_user_name (void)
 {
-    g_autoptr(FsimScenario) s = explicit_scenario_new ();
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimPopulation) pop = fsim_population_build (s, &error);
+    g_autoptr (FsimScenario) s = explicit_scenario_new ();
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimPopulation) pop = fsim_population_build (s, &error);
     g_autofree char *carol = NULL;
 
     g_assert_no_error (error);
@@ -151,9 +151,9 @@ test_population_explicit_user_name (void)
 static void
 test_population_explicit_bad_friend (void)
 {
-    g_autoptr(FsimScenario) s = explicit_scenario_new ();
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimPopulation) pop = NULL;
+    g_autoptr (FsimScenario) s = explicit_scenario_new ();
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimPopulation) pop = NULL;
 
     s->population.users[1].friends[0] = 9;
     pop = fsim_population_build (s, &error);
@@ -195,7 +195,7 @@ generated_scenario_new (guint64 seed)
 static FsimPopulation *
 build_ok (const FsimScenario *s)
 {
-    g_autoptr(GError) error = NULL;
+    g_autoptr (GError) error = NULL;
     FsimPopulation *pop = fsim_population_build (s, &error);
 
     g_assert_no_error (error);
@@ -215,8 +215,8 @@ assert_share (size_t count, size_t total, double expected)
 static void
 test_population_generated_shares (void)
 {
-    g_autoptr(FsimScenario) s = generated_scenario_new (2015);
-    g_autoptr(FsimPopulation) pop = build_ok (s);
+    g_autoptr (FsimScenario) s = generated_scenario_new (2015);
+    g_autoptr (FsimPopulation) pop = build_ok (s);
     size_t off = 0, restricted = 0;
     size_t audience[GEN_FIELDS][FSIM_N_AUDIENCES] = { { 0 } };
     size_t uses[GEN_PARTNERS] = { 0 };
@@ -269,12 +269,12 @@ populations_equal (const FsimPopulation *a, const FsimPopulation *b)
 static void
 test_population_generated_deterministic (void)
 {
-    g_autoptr(FsimScenario) s1 = generated_scenario_new (42);
-    g_autoptr(FsimScenario) s2 = generated_scenario_new (42);
-    g_autoptr(FsimScenario) s3 = generated_scenario_new (43);
-    g_autoptr(FsimPopulation) a = build_ok (s1);
-    g_autoptr(FsimPopulation) b = build_ok (s2);
-    g_autoptr(FsimPopulation) c = build_ok (s3);
+    g_autoptr (FsimScenario) s1 = generated_scenario_new (42);
+    g_autoptr (FsimScenario) s2 = generated_scenario_new (42);
+    g_autoptr (FsimScenario) s3 = generated_scenario_new (43);
+    g_autoptr (FsimPopulation) a = build_ok (s1);
+    g_autoptr (FsimPopulation) b = build_ok (s2);
+    g_autoptr (FsimPopulation) c = build_ok (s3);
 
     g_assert_true (populations_equal (a, b));
     g_assert_false (populations_equal (a, c));
@@ -293,13 +293,13 @@ test_population_generated_deterministic (void)
 static void
 test_population_generated_stable_draws (void)
 {
-    g_autoptr(FsimScenario) s1 = generated_scenario_new (7);
-    g_autoptr(FsimScenario) s2 = generated_scenario_new (7);
+    g_autoptr (FsimScenario) s1 = generated_scenario_new (7);
+    g_autoptr (FsimScenario) s2 = generated_scenario_new (7);
     size_t changed = 0;
 
     s2->population.adoption[1] = 0.9;
-    g_autoptr(FsimPopulation) a = build_ok (s1);
-    g_autoptr(FsimPopulation) b = build_ok (s2);
+    g_autoptr (FsimPopulation) a = build_ok (s1);
+    g_autoptr (FsimPopulation) b = build_ok (s2);
     g_assert_cmpint (memcmp (a->platform, b->platform, a->n_users), ==, 0);
     g_assert_cmpint (memcmp (a->audience, b->audience, a->n_users * a->n_fields), ==, 0);
     for (size_t u = 0; u < a->n_users; u++) {
@@ -316,7 +316,7 @@ test_population_generated_stable_draws (void)
 static void
 test_population_generated_defaults (void)
 {
-    g_autoptr(FsimScenario) s = generated_scenario_new (3);
+    g_autoptr (FsimScenario) s = generated_scenario_new (3);
     FsimPopulationSpec *ps = &s->population;
 
     g_clear_pointer (&ps->audience_mix, g_free);
@@ -326,7 +326,7 @@ test_population_generated_defaults (void)
     ps->apps_others_restricted = 1.0;
     ps->platform_off = 0.0;
 
-    g_autoptr(FsimPopulation) pop = build_ok (s);
+    g_autoptr (FsimPopulation) pop = build_ok (s);
     for (size_t u = 0; u < pop->n_users; u++) {
         g_assert_cmpuint (pop->platform[u], ==, 1);
         g_assert_cmphex (pop->apps_others[u * pop->field_words], ==, 0);
@@ -339,10 +339,10 @@ test_population_generated_defaults (void)
 static void
 test_population_generated_user_name (void)
 {
-    g_autoptr(FsimScenario) s = generated_scenario_new (1);
+    g_autoptr (FsimScenario) s = generated_scenario_new (1);
     s->population.gen_users = 20;
 
-    g_autoptr(FsimPopulation) pop = build_ok (s);
+    g_autoptr (FsimPopulation) pop = build_ok (s);
     g_autofree char *name = fsim_population_user_name (pop, 17);
     g_assert_cmpstr (name, ==, "u17");
 }
@@ -360,9 +360,9 @@ test_population_generated_too_large (void)
     };
 
     for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
-        g_autoptr(FsimScenario) s = generated_scenario_new (1);
-        g_autoptr(GError) error = NULL;
-        g_autoptr(FsimPopulation) pop = NULL;
+        g_autoptr (FsimScenario) s = generated_scenario_new (1);
+        g_autoptr (GError) error = NULL;
+        g_autoptr (FsimPopulation) pop = NULL;
 
         s->population.gen_users = cases[i].users;
         s->population.mean_degree = cases[i].degree;
@@ -375,9 +375,9 @@ test_population_generated_too_large (void)
 static void
 test_population_generated_unknown_generator (void)
 {
-    g_autoptr(FsimScenario) s = generated_scenario_new (1);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FsimPopulation) pop = NULL;
+    g_autoptr (FsimScenario) s = generated_scenario_new (1);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimPopulation) pop = NULL;
 
     g_free (s->population.generator);
     s->population.generator = g_strdup ("small_world");

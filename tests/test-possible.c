@@ -70,10 +70,10 @@ blockers (const FsimScenario *s, const FsimPossibleFlow *flow)
             if (!(x & (1u << i)))
                 continue;
             const char *kind = fsim_situation_kind_to_string (sit->kind);
-            g_ptr_array_add (parts, sit->kind <= FSIM_SITUATION_NO_FRIEND_OF_FRIEND_USES
-                                        ? g_strconcat (kind, ":", s->partners[sit->partner].id,
-                                                       NULL)
-                                        : g_strdup (kind));
+            g_ptr_array_add (parts,
+                             sit->kind <= FSIM_SITUATION_NO_FRIEND_OF_FRIEND_USES
+                                 ? g_strconcat (kind, ":", s->partners[sit->partner].id, NULL)
+                                 : g_strdup (kind));
         }
         g_ptr_array_add (lines, sorted_join (parts, "+"));
     }
@@ -158,8 +158,8 @@ user_situation (const FsimScenario *s, const FsimPopulation *pop, size_t u, size
         if (!fsim_bits_get (f1, p))
             g_array_append_val (x, ((FsimSituationRef){ FSIM_SITUATION_NO_FRIEND_USES, id }));
         if (!fsim_bits_get (f2, p))
-            g_array_append_val (x, ((FsimSituationRef){ FSIM_SITUATION_NO_FRIEND_OF_FRIEND_USES,
-                                                        id }));
+            g_array_append_val (
+                x, ((FsimSituationRef){ FSIM_SITUATION_NO_FRIEND_OF_FRIEND_USES, id }));
     }
     FsimAudience a = pop->audience[u * pop->n_fields + f];
     if (!pop->platform[u])
@@ -196,8 +196,8 @@ check_every_user (const FsimScenario *s)
                     g_assert_cmphex (m & ~flow->channels, ==, 0);
                 if (!flow->complete)
                     continue;
-                gboolean blocked = fsim_possible_blocks (pp, flow,
-                                                         (const FsimSituationRef *) x->data, x->len);
+                gboolean blocked =
+                    fsim_possible_blocks (pp, flow, (const FsimSituationRef *) x->data, x->len);
                 g_assert_cmpint (blocked, ==, m == 0);
             }
         }
@@ -208,8 +208,10 @@ static void
 test_possible_users_files (void)
 {
     static const char *const files[][2] = {
-        { "explain", "gates.json" }, { "engine", "channels.json" },
-        { "engine", "downstream.json" }, { "engine", "fof.json" },
+        { "explain", "gates.json" },
+        { "engine", "channels.json" },
+        { "engine", "downstream.json" },
+        { "engine", "fof.json" },
     };
     for (size_t i = 0; i < G_N_ELEMENTS (files); i++) {
         g_autofree char *path = fsim_test_data_path (files[i][0], files[i][1], NULL);
@@ -244,9 +246,10 @@ test_possible_cli_text (void)
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     g_assert_cmpstr (r->err, ==, "");
     fsim_assert_contains (r->out, "  profile.religion  broker   servers      server, US  no  ");
-    fsim_assert_contains (r->out, "  profile.religion -> phoneco\n"
-                                  "    - does not use phoneco; no friend uses phoneco\n"
-                                  "    - does not use phoneco; shows profile.religion to only_me\n");
+    fsim_assert_contains (r->out,
+                          "  profile.religion -> phoneco\n"
+                          "    - does not use phoneco; no friend uses phoneco\n"
+                          "    - does not use phoneco; shows profile.religion to only_me\n");
     fsim_assert_contains (r->out, "Not possible on this date\n  profile.religion -> broker: "
                                   "no allowed route: no API it integrates offers it");
     g_assert_null (strstr (r->out, "identity.name"));
@@ -257,7 +260,7 @@ test_possible_cli_json (void)
 {
     g_autofree char *path = fsim_test_source_path ("scenarios", "tour.json", NULL);
     g_autoptr (FsimTestRun) r = FSIM_RUN ("possible", path, "--partner", "broker", "--format",
-                                      "json", "--date", "2014-06-01");
+                                          "json", "--date", "2014-06-01");
     g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
     g_autoptr (GHashTable) j = json_check_parse (r->out);
     g_assert_nonnull (j);
@@ -278,7 +281,7 @@ test_possible_cli_policy (void)
     g_assert_cmpint (a->status, ==, FSIM_EXIT_USAGE);
     fsim_assert_contains (a->err, "give --date");
     g_autoptr (FsimTestRun) b = FSIM_RUN ("possible", path, "--date", "2018-06-08", "--partner",
-                                      "huawei", "--field", "profile.religion");
+                                          "huawei", "--field", "profile.religion");
     g_assert_cmpint (b->status, ==, FSIM_EXIT_OK);
     fsim_assert_contains (b->out, "profile.religion -> huawei: no allowed route");
     g_autoptr (FsimTestRun) c = FSIM_RUN ("possible", path, "--date", "2018-02-30");

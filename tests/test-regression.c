@@ -31,7 +31,7 @@ run_one (gconstpointer data)
     FsimFuzzTarget fn = fsim_fuzz_target (name);
     g_autofree char *contents = NULL;
     gsize len = 0;
-    g_autoptr(GError) error = NULL;
+    g_autoptr (GError) error = NULL;
 
     g_assert_nonnull (fn);
     g_assert_true (g_file_get_contents (path, &contents, &len, &error));
@@ -46,18 +46,18 @@ main (int argc, char **argv)
     fsim_fuzz_init ();
     for (size_t t = 0; t < G_N_ELEMENTS (targets); t++) {
         g_autofree char *dir = fsim_test_data_path ("regression", targets[t], NULL);
-        g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+        g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
         if (!d)
             continue;
-        g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+        g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
         const char *name;
         while ((name = g_dir_read_name (d)) != NULL)
             if (!g_str_has_suffix (name, ".md") && strcmp (name, "README") != 0)
                 g_ptr_array_add (names, g_strdup (name));
         g_ptr_array_sort (names, compare_names);
         for (guint i = 0; i < names->len; i++) {
-            g_autofree char *test = g_strdup_printf ("/regression/%s/%s", targets[t],
-                                                     (char *) names->pdata[i]);
+            g_autofree char *test =
+                g_strdup_printf ("/regression/%s/%s", targets[t], (char *) names->pdata[i]);
             char *path = g_build_filename (dir, names->pdata[i], NULL);
             g_test_add_data_func_full (test, path, run_one, g_free);
         }

@@ -45,40 +45,55 @@ static FsimDestination
 make_destination (const char *id, const char *jurisdiction, FsimWord *fields, FsimWord bits)
 {
     *fields = bits;
-    return (FsimDestination) { .id = (char *) id,
-                               .on_device = jurisdiction == NULL,
-                               .jurisdiction = (char *) jurisdiction,
-                               .fields = fields };
+    return (FsimDestination){ .id = (char *) id,
+                              .on_device = jurisdiction == NULL,
+                              .jurisdiction = (char *) jurisdiction,
+                              .fields = fields };
 }
 
 static void
 fixture_model (Fixture *x)
 {
     FsimScenario *s = &x->scenario;
-    x->fields[0] = (FsimField) { .id = S ("profile.birthday"), .label = S ("Birthday") };
-    x->fields[1] = (FsimField) { .id = S ("profile.religion"), .label = S ("Religious views"),
-                                 .sensitive = TRUE };
-    x->fields[2] = (FsimField) { .id = S ("=HYPERLINK(\"x\")"),
-                                 .label = S ("Label\x1b]0;pwned\x07") };
+    x->fields[0] = (FsimField){ .id = S ("profile.birthday"), .label = S ("Birthday") };
+    x->fields[1] = (FsimField){ .id = S ("profile.religion"),
+                                .label = S ("Religious views"),
+                                .sensitive = TRUE };
+    x->fields[2] =
+        (FsimField){ .id = S ("=HYPERLINK(\"x\")"), .label = S ("Label\x1b]0;pwned\x07") };
     x->destinations[0] = make_destination ("cloud", "US", &x->dest_fields[0], 7);
     x->destinations[1] = make_destination ("archive", "IE", &x->dest_fields[1], 3);
     x->destinations[2] = make_destination ("handset", NULL, &x->dest_fields[2], 3);
     x->destinations[3] = make_destination ("+backup", "CN", &x->dest_fields[3], 2);
     x->destinations[4] = make_destination ("-x", "IE", &x->dest_fields[4], 1);
-    x->partners[0] = (FsimPartner) { .id = S ("quiz"), .name = S (EVIL_NAME),
-                                     .kind = S ("app"), .country = S ("US"),
-                                     .destinations = &x->destinations[0], .n_destinations = 2 };
-    x->partners[1] = (FsimPartner) { .id = S ("huawei"), .name = S ("Huawei"),
-                                     .kind = S ("device_maker"), .country = S ("CN"),
-                                     .destinations = &x->destinations[2], .n_destinations = 2 };
-    x->partners[2] = (FsimPartner) { .id = S ("@idle"), .name = S ("Idle"),
-                                     .kind = S ("analytics"),
-                                     .destinations = &x->destinations[4], .n_destinations = 1 };
-    *s = (FsimScenario) { .id = S ("test-report"), .title = S ("A \"title\"\n\\ with\ttabs"),
-                          .date = 1, .date_string = S ("2018-06-05"), .seed = 42,
-                          .fields = x->fields, .n_fields = N_FIELDS, .field_words = 1,
-                          .partners = x->partners, .n_partners = N_PARTNERS,
-                          .partner_words = 1 };
+    x->partners[0] = (FsimPartner){ .id = S ("quiz"),
+                                    .name = S (EVIL_NAME),
+                                    .kind = S ("app"),
+                                    .country = S ("US"),
+                                    .destinations = &x->destinations[0],
+                                    .n_destinations = 2 };
+    x->partners[1] = (FsimPartner){ .id = S ("huawei"),
+                                    .name = S ("Huawei"),
+                                    .kind = S ("device_maker"),
+                                    .country = S ("CN"),
+                                    .destinations = &x->destinations[2],
+                                    .n_destinations = 2 };
+    x->partners[2] = (FsimPartner){ .id = S ("@idle"),
+                                    .name = S ("Idle"),
+                                    .kind = S ("analytics"),
+                                    .destinations = &x->destinations[4],
+                                    .n_destinations = 1 };
+    *s = (FsimScenario){ .id = S ("test-report"),
+                         .title = S ("A \"title\"\n\\ with\ttabs"),
+                         .date = 1,
+                         .date_string = S ("2018-06-05"),
+                         .seed = 42,
+                         .fields = x->fields,
+                         .n_fields = N_FIELDS,
+                         .field_words = 1,
+                         .partners = x->partners,
+                         .n_partners = N_PARTNERS,
+                         .partner_words = 1 };
 }
 
 /* Takes n counts from the fixture's pool, filled from @values. */
@@ -108,23 +123,26 @@ fixture_result (Fixture *x)
     };
     static const char *const juris[N_JURISDICTIONS] = { "CN", "DE", "IE", "US", "device" };
 
-    *r = (FsimResult) { .n_users = 1234567, .n_friendships = 2345678, .platform_off = 308642,
-                        .n_fields = N_FIELDS,
-                        .n_partners = N_PARTNERS, .n_jurisdictions = N_JURISDICTIONS };
-    r->partner_users = take (x, &used, (size_t[]) { 1000, 2500, 0 }, 3);
-    r->partner_reached = take (x, &used, (size_t[]) { 5000, 7000, 0 }, 3);
-    r->partner_reached_no_consent = take (x, &used, (size_t[]) { 4000, 4500, 0 }, 3);
+    *r = (FsimResult){ .n_users = 1234567,
+                       .n_friendships = 2345678,
+                       .platform_off = 308642,
+                       .n_fields = N_FIELDS,
+                       .n_partners = N_PARTNERS,
+                       .n_jurisdictions = N_JURISDICTIONS };
+    r->partner_users = take (x, &used, (size_t[]){ 1000, 2500, 0 }, 3);
+    r->partner_reached = take (x, &used, (size_t[]){ 5000, 7000, 0 }, 3);
+    r->partner_reached_no_consent = take (x, &used, (size_t[]){ 4000, 4500, 0 }, 3);
     r->fp_users = take (x, &used, fp_users, 9);
     r->fp_no_consent = take (x, &used, fp_nc, 9);
     for (int c = 0; c < FSIM_N_CHANNELS; c++)
         r->fp_channel[c] = take (x, &used, fp_ch[c], 9);
-    r->field_users = take (x, &used, (size_t[]) { 9000, 7500, 100 }, 3);
-    r->field_no_consent = take (x, &used, (size_t[]) { 6000, 5000, 100 }, 3);
+    r->field_users = take (x, &used, (size_t[]){ 9000, 7500, 100 }, 3);
+    r->field_no_consent = take (x, &used, (size_t[]){ 6000, 5000, 100 }, 3);
     for (int j = 0; j < N_JURISDICTIONS; j++)
         x->jurisdictions[j] = (char *) juris[j];
     r->jurisdictions = x->jurisdictions;
-    r->jurisdiction_users = take (x, &used, (size_t[]) { 5000, 0, 4000, 5000, 7000 }, 5);
-    r->jurisdiction_no_consent = take (x, &used, (size_t[]) { 3000, 0, 3100, 4000, 4500 }, 5);
+    r->jurisdiction_users = take (x, &used, (size_t[]){ 5000, 0, 4000, 5000, 7000 }, 5);
+    r->jurisdiction_no_consent = take (x, &used, (size_t[]){ 3000, 0, 3100, 4000, 4500 }, 5);
 }
 
 static void
@@ -137,9 +155,12 @@ fixture_setup (Fixture *x, gconstpointer data)
     x->platform[1] = 1;
     x->platform[2] = 1;
     x->platform[3] = 1;
-    x->pop = (FsimPopulation) { .n_users = 4, .n_fields = N_FIELDS, .field_words = 1,
-                                .n_partners = N_PARTNERS, .partner_words = 1,
-                                .platform = x->platform };
+    x->pop = (FsimPopulation){ .n_users = 4,
+                               .n_fields = N_FIELDS,
+                               .field_words = 1,
+                               .n_partners = N_PARTNERS,
+                               .partner_words = 1,
+                               .platform = x->platform };
 }
 
 static void
@@ -191,7 +212,7 @@ static void
 test_report_json_document (Fixture *x, gconstpointer data)
 {
     g_autofree char *json = render (x, FSIM_REPORT_JSON);
-    g_autoptr(GHashTable) doc = json_check_parse (json);
+    g_autoptr (GHashTable) doc = json_check_parse (json);
     (void) data;
 
     g_assert_nonnull (doc);
@@ -204,8 +225,7 @@ test_report_json_document (Fixture *x, gconstpointer data)
     g_assert_cmpstr (json_check_get (doc, "population.friendships"), ==, "2345678");
     g_assert_cmpstr (json_check_get (doc, "partners#"), ==, "3");
     g_assert_cmpstr (json_check_get (doc, "partners[1].users_reached"), ==, "7000");
-    g_assert_cmpstr (json_check_get (doc, "partners[1].users_reached_without_consent"), ==,
-                     "4500");
+    g_assert_cmpstr (json_check_get (doc, "partners[1].users_reached_without_consent"), ==, "4500");
     g_assert_cmpstr (json_check_get (doc, "partners[1].users"), ==, "2500");
     g_assert_cmpstr (json_check_get (doc, "partners[2].country"), ==, "null");
     g_assert_cmpstr (json_check_get (doc, "fields[1].sensitive"), ==, "true");
@@ -221,14 +241,14 @@ static void
 test_report_json_flows (Fixture *x, gconstpointer data)
 {
     static const char *const expected[][3] = {
-        { "profile.birthday", "quiz", "cloud" },  { "profile.birthday", "quiz", "archive" },
+        { "profile.birthday", "quiz", "cloud" },     { "profile.birthday", "quiz", "archive" },
         { "profile.birthday", "huawei", "handset" }, { "profile.birthday", "@idle", "-x" },
-        { "profile.religion", "quiz", "cloud" },  { "profile.religion", "quiz", "archive" },
+        { "profile.religion", "quiz", "cloud" },     { "profile.religion", "quiz", "archive" },
         { "profile.religion", "huawei", "handset" }, { "profile.religion", "huawei", "+backup" },
         { "=HYPERLINK(\"x\")", "quiz", "cloud" },
     };
     g_autofree char *json = render (x, FSIM_REPORT_JSON);
-    g_autoptr(GHashTable) doc = json_check_parse (json);
+    g_autoptr (GHashTable) doc = json_check_parse (json);
     (void) data;
 
     g_assert_nonnull (doc);
@@ -257,7 +277,7 @@ static void
 test_report_json_escaping (Fixture *x, gconstpointer data)
 {
     g_autofree char *json = render (x, FSIM_REPORT_JSON);
-    g_autoptr(GHashTable) doc = json_check_parse (json);
+    g_autoptr (GHashTable) doc = json_check_parse (json);
     (void) data;
 
     g_assert_nonnull (doc);
@@ -278,7 +298,7 @@ test_report_json_invalid_utf8 (Fixture *x, gconstpointer data)
     (void) data;
     x->partners[1].name = S ("Hua\xffwei \xe2\x80\xa8 \xc3\xa9");
     g_autofree char *json = render (x, FSIM_REPORT_JSON);
-    g_autoptr(GHashTable) doc = json_check_parse (json);
+    g_autoptr (GHashTable) doc = json_check_parse (json);
 
     g_assert_nonnull (doc);
     /* The invalid byte becomes U+FFFD, U+2028 is escaped, é stays as it is. */
@@ -292,10 +312,10 @@ test_report_json_empty (void)
 {
     FsimScenario s = { .id = NULL, .title = NULL, .date_string = S ("2015-04-30"), .seed = 1 };
     FsimResult r = { 0 };
-    g_autoptr(GString) out = g_string_new (NULL);
+    g_autoptr (GString) out = g_string_new (NULL);
 
     fsim_report_render (&s, NULL, &r, FSIM_REPORT_JSON, out);
-    g_autoptr(GHashTable) doc = json_check_parse (out->str);
+    g_autoptr (GHashTable) doc = json_check_parse (out->str);
     g_assert_nonnull (doc);
     g_assert_cmpstr (json_check_get (doc, "scenario"), ==, "null");
     g_assert_cmpstr (json_check_get (doc, "title"), ==, "null");
@@ -348,7 +368,7 @@ static void
 test_report_csv_table (Fixture *x, gconstpointer data)
 {
     g_autofree char *csv = render (x, FSIM_REPORT_CSV);
-    g_autoptr(GPtrArray) rows = csv_parse (csv);
+    g_autoptr (GPtrArray) rows = csv_parse (csv);
     (void) data;
 
     g_assert_true (g_str_has_prefix (csv, "field,partner,destination,location,jurisdiction,"
@@ -357,11 +377,31 @@ test_report_csv_table (Fixture *x, gconstpointer data)
     g_assert_cmpuint (rows->len, ==, 10);
     for (guint i = 0; i < rows->len; i++)
         g_assert_cmpuint (g_strv_length (g_ptr_array_index (rows, i)), ==, 11);
-    const char *const row0[] = { "profile.birthday", "quiz", "cloud", "server", "US", "4000",
-                                 "3100", "900", "3000", "1200", "17", NULL };
+    const char *const row0[] = { "profile.birthday",
+                                 "quiz",
+                                 "cloud",
+                                 "server",
+                                 "US",
+                                 "4000",
+                                 "3100",
+                                 "900",
+                                 "3000",
+                                 "1200",
+                                 "17",
+                                 NULL };
     g_assert_true (g_strv_equal ((const char *const *) g_ptr_array_index (rows, 1), row0));
-    const char *const row3[] = { "profile.birthday", "huawei", "handset", "device", "device",
-                                 "6000", "3900", "2100", "3900", "0", "0", NULL };
+    const char *const row3[] = { "profile.birthday",
+                                 "huawei",
+                                 "handset",
+                                 "device",
+                                 "device",
+                                 "6000",
+                                 "3900",
+                                 "2100",
+                                 "3900",
+                                 "0",
+                                 "0",
+                                 NULL };
     g_assert_true (g_strv_equal ((const char *const *) g_ptr_array_index (rows, 3), row3));
 }
 
@@ -370,7 +410,7 @@ static void
 test_report_csv_injection (Fixture *x, gconstpointer data)
 {
     g_autofree char *csv = render (x, FSIM_REPORT_CSV);
-    g_autoptr(GPtrArray) rows = csv_parse (csv);
+    g_autoptr (GPtrArray) rows = csv_parse (csv);
     (void) data;
 
     g_assert_nonnull (strstr (csv, "\n\"'=HYPERLINK(\"\"x\"\")\",quiz,cloud,server,US,100,"));
@@ -394,7 +434,7 @@ test_report_csv_quoting (Fixture *x, gconstpointer data)
     x->destinations[1].id = S ("two\nlines");
     x->destinations[1].jurisdiction = S ("I\rE");
     g_autofree char *csv = render (x, FSIM_REPORT_CSV);
-    g_autoptr(GPtrArray) rows = csv_parse (csv);
+    g_autoptr (GPtrArray) rows = csv_parse (csv);
 
     g_assert_nonnull (strstr (csv, "\nprofile.birthday,\"a,b\",\"say \"\"hi\"\"\",server,US,"));
     g_assert_nonnull (strstr (csv, ",\"two\nlines\",server,\"I\rE\",4000,"));
@@ -431,23 +471,23 @@ test_report_text_numbers (Fixture *x, gconstpointer data)
     g_assert_nonnull (strstr (text, "  Mean friends per user   3.8\n"));
     g_assert_nonnull (strstr (text, "  Platform switch off     308,642 (25.0%)\n"));
     /* partner rows: partner-level distinct counts */
-    g_assert_true (g_regex_match_simple ("\n  huawei \\(Huawei\\) +device_maker +7,000 +4,500\n",
-                                         text, 0, 0));
+    g_assert_true (
+        g_regex_match_simple ("\n  huawei \\(Huawei\\) +device_maker +7,000 +4,500\n", text, 0, 0));
     /* a destination receiving every field that reached its partner: the partner's count */
     g_assert_true (g_regex_match_simple ("\n    handset +on device +7,000 +4,500\n", text, 0, 0));
     /* one field only: that field's count, exact */
-    g_assert_true (g_regex_match_simple ("\n    \\+backup +server, CN +5,000 +3,000\n", text, 0,
-                                         0));
+    g_assert_true (
+        g_regex_match_simple ("\n    \\+backup +server, CN +5,000 +3,000\n", text, 0, 0));
     g_assert_true (g_regex_match_simple ("\n    cloud +server, US +5,000 +4,000\n", text, 0, 0));
     /* some but not all of several fields: a lower bound, explained */
-    g_assert_true (g_regex_match_simple ("\n    archive +server, IE +>= 4,000 +>= 3,100\n", text,
-                                         0, 0));
+    g_assert_true (
+        g_regex_match_simple ("\n    archive +server, IE +>= 4,000 +>= 3,100\n", text, 0, 0));
     g_assert_nonnull (strstr (text, "\">= N\": a lower bound"));
     g_assert_true (g_regex_match_simple (
         "\n  profile.religion +Religious views +yes +7,500 +5,000\n", text, 0, 0));
     g_assert_true (g_regex_match_simple ("\n  on device +7,000 +4,500\n", text, 0, 0));
-    g_assert_true (g_regex_match_simple ("\n  huawei +Huawei +device_maker +CN +2,500\n", text, 0,
-                                         0));
+    g_assert_true (
+        g_regex_match_simple ("\n  huawei +Huawei +device_maker +CN +2,500\n", text, 0, 0));
 }
 
 static void
@@ -504,14 +544,14 @@ test_report_text_truncated (Fixture *x, gconstpointer data)
 static void
 test_report_text_aligned (Fixture *x, gconstpointer data)
 {
-    static const char *const sections[] = { "Reach by partner and destination",
-                                            "Reach by field", "Reach by jurisdiction" };
+    static const char *const sections[] = { "Reach by partner and destination", "Reach by field",
+                                            "Reach by jurisdiction" };
     (void) data;
     x->partners[1].name = S ("\xe5\x8d\x8e\xe4\xb8\xba"); /* 华为: two wide characters */
     g_autofree char *text = render (x, FSIM_REPORT_TEXT);
 
     for (size_t i = 0; i < G_N_ELEMENTS (sections); i++) {
-        g_auto(GStrv) lines = text_section (text, sections[i]);
+        g_auto (GStrv) lines = text_section (text, sections[i]);
         g_assert_cmpuint (g_strv_length (lines), >=, 3);
         size_t width = strlen (lines[1]); /* the rule: ASCII */
         g_assert_true (g_str_has_prefix (lines[1], "  ---"));
@@ -531,7 +571,7 @@ test_report_text_empty (void)
 {
     FsimScenario s = { .id = NULL, .date_string = S ("2015-04-30"), .seed = 1 };
     FsimResult r = { 0 };
-    g_autoptr(GString) out = g_string_new (NULL);
+    g_autoptr (GString) out = g_string_new (NULL);
 
     fsim_report_render (&s, NULL, &r, FSIM_REPORT_TEXT, out);
     g_assert_nonnull (strstr (out->str, "(policy file, no scenario)"));
@@ -554,7 +594,7 @@ test_report_deterministic (Fixture *x, gconstpointer data)
 static void
 test_report_appends (Fixture *x, gconstpointer data)
 {
-    g_autoptr(GString) out = g_string_new ("KEEP\n");
+    g_autoptr (GString) out = g_string_new ("KEEP\n");
     g_autofree char *csv = render (x, FSIM_REPORT_CSV);
     (void) data;
 
@@ -570,11 +610,13 @@ static void
 test_report_consent (Fixture *x, gconstpointer data)
 {
     (void) data;
-    FsimSource src = { .publisher = S ("FTC"), .title = S ("Complaint"), .date = S ("2019-07-24"),
+    FsimSource src = { .publisher = S ("FTC"),
+                       .title = S ("Complaint"),
+                       .date = S ("2019-07-24"),
                        .read_at = S ("https://example.org/complaint") };
-    x->partners[0].consent = (FsimConsent) { .kind = FSIM_CONSENT_DECEPTIVE,
-                                             .note = S ("Told users it would not\x1b[31m download"),
-                                             .sources = { .items = &src, .n = 1 } };
+    x->partners[0].consent = (FsimConsent){ .kind = FSIM_CONSENT_DECEPTIVE,
+                                            .note = S ("Told users it would not\x1b[31m download"),
+                                            .sources = { .items = &src, .n = 1 } };
     x->partners[2].consent.kind = FSIM_CONSENT_DECEPTIVE; /* no users: not mentioned */
     g_autofree char *text = render (x, FSIM_REPORT_TEXT);
     assert_no_control_bytes (text);
@@ -591,7 +633,7 @@ test_report_consent (Fixture *x, gconstpointer data)
     g_assert_true (strstr (text, "Consent through") < strstr (text, "Reach by field"));
 
     g_autofree char *json = render (x, FSIM_REPORT_JSON);
-    g_autoptr(GHashTable) doc = json_check_parse (json);
+    g_autoptr (GHashTable) doc = json_check_parse (json);
     g_assert_cmpstr (json_check_get (doc, "partners[0].consent"), ==, "deceptive");
     g_assert_cmpstr (json_check_get (doc, "partners[1].consent"), ==, "unchallenged");
 

@@ -10,12 +10,12 @@
 
 #include "engine.h"
 #include "loader.h"
+#include "parallel.h"
 #include "policy.h"
 #include "population.h"
 #include "progress.h"
 #include "random-scenario.h"
 #include "reference.h"
-#include "parallel.h"
 #include "test-util.h"
 
 /*

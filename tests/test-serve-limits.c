@@ -22,9 +22,10 @@ status_with_host (const Server *s, const char *target, const char *host)
     g_autoptr (GSocketConnection) connection =
         g_socket_client_connect_to_host (client, "127.0.0.1", (guint16) s->port, NULL, &error);
     g_assert_no_error (error);
-    g_autofree char *request = g_strdup_printf ("GET /%s HTTP/1.1\r\n%s%s%sConnection: close"
-                                                "\r\n\r\n", target, host ? "Host: " : "",
-                                                host ? host : "", host ? "\r\n" : "");
+    g_autofree char *request =
+        g_strdup_printf ("GET /%s HTTP/1.1\r\n%s%s%sConnection: close"
+                         "\r\n\r\n",
+                         target, host ? "Host: " : "", host ? host : "", host ? "\r\n" : "");
     GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
     g_output_stream_write_all (out, request, strlen (request), NULL, NULL, &error);
     g_assert_no_error (error);
@@ -60,7 +61,8 @@ test_serve_bad_host (void)
                     g_strdup_printf ("localhost.evil.example:%d", shared->port),
                     g_strdup_printf ("10.0.0.1:%d", shared->port),
                     g_strdup_printf ("127.0.0.1:%d", shared->port + 1),
-                    g_strdup ("127.0.0.1"), g_strdup ("localhost:") };
+                    g_strdup ("127.0.0.1"),
+                    g_strdup ("localhost:") };
     for (size_t i = 0; i < G_N_ELEMENTS (bad); i++) {
         g_assert_cmpuint (status_with_host (shared, "", bad[i]), ==, 403);
         g_assert_cmpuint (status_with_host (shared, "api/run?scenario=tour", bad[i]), ==, 403);
@@ -72,9 +74,9 @@ test_serve_bad_host (void)
     g_assert_cmpuint (status_with_host (shared, "api/scenarios", broken), ==, 400);
 
     /* --listen elsewhere: IP addresses, localhost and this machine's name */
-    Server *open = server_start ((const char *const[]) { "--listen=0.0.0.0", NULL });
-    const char *const names[][2] = { { "10.1.2.3", "200" }, { "[fe80::1]", "200" },
-                                     { "localhost", "200" }, { g_get_host_name (), "200" },
+    Server *open = server_start ((const char *const[]){ "--listen=0.0.0.0", NULL });
+    const char *const names[][2] = { { "10.1.2.3", "200" },     { "[fe80::1]", "200" },
+                                     { "localhost", "200" },    { g_get_host_name (), "200" },
                                      { "evil.example", "403" }, { "10.1.2.3.nip.io", "403" } };
     for (size_t i = 0; i < G_N_ELEMENTS (names); i++) {
         g_autofree char *host = g_strdup_printf ("%s:%d", names[i][0], open->port);
@@ -120,12 +122,12 @@ test_serve_limits_users (void)
 static void
 test_serve_limits_busy (void)
 {
-    Server *s = server_start ((const char *const[]) { "--jobs=1", "--queue=0", "--cache=0",
-                                                      NULL });
+    Server *s = server_start ((const char *const[]){ "--jobs=1", "--queue=0", "--cache=0", NULL });
     char *targets[3];
     for (int i = 0; i < 3; i++)
         targets[i] = g_strdup_printf ("api/run?scenario=device-partners-2018"
-                                      "&set=date%%3D2018-0%d-01", i + 1);
+                                      "&set=date%%3D2018-0%d-01",
+                                      i + 1);
     Batch b = batch (s, targets, 3);
     g_assert_cmpuint (b.other, ==, 0);
     g_assert_cmpuint (b.ok, >=, 1);
@@ -144,7 +146,7 @@ test_serve_limits_busy (void)
 static void
 test_serve_limits_timeout (void)
 {
-    Server *s = server_start ((const char *const[]) { "--timeout=0.3", NULL });
+    Server *s = server_start ((const char *const[]){ "--timeout=0.3", NULL });
     const char *target = "api/run?scenario=device-partners-2018&set=population.users%3D100000";
     g_autoptr (Reply) r = request_full (s, "GET", target, NULL);
     g_assert_cmpuint (r->status, ==, 503);
@@ -168,8 +170,8 @@ test_serve_limits_timeout (void)
 static void
 assert_times_out (const Server *s, int users)
 {
-    g_autofree char *target = g_strdup_printf (
-        "api/run?scenario=device-partners-2018&set=population.users%%3D%d", users);
+    g_autofree char *target =
+        g_strdup_printf ("api/run?scenario=device-partners-2018&set=population.users%%3D%d", users);
     g_autoptr (Reply) r = request_full (s, "GET", target, NULL);
     g_assert_cmpuint (r->status, ==, 503);
     fsim_assert_contains (r->body, "it goes on in the background");
@@ -182,8 +184,8 @@ assert_times_out (const Server *s, int users)
 static void
 test_serve_limits_timeout_slot (void)
 {
-    Server *s = server_start ((const char *const[]) { "--jobs=1", "--queue=0", "--timeout=0.3",
-                                                      "--cache=0", "--populations=0", NULL });
+    Server *s = server_start ((const char *const[]){ "--jobs=1", "--queue=0", "--timeout=0.3",
+                                                     "--cache=0", "--populations=0", NULL });
     assert_times_out (s, 100000);
     g_autoptr (Reply) next = request_full (s, "GET", "api/run?scenario=tour", NULL);
     g_assert_cmpuint (next->status, ==, 200);
@@ -205,8 +207,8 @@ test_serve_limits_timeout_slot (void)
     fsim_assert_contains (err, "flowsim serve: stopped");
 
     /* with a queue: a request that times out while it waits is dropped, and its place too */
-    s = server_start ((const char *const[]) { "--jobs=1", "--queue=1", "--timeout=0.3",
-                                              "--cache=0", "--populations=0", NULL });
+    s = server_start ((const char *const[]){ "--jobs=1", "--queue=1", "--timeout=0.3", "--cache=0",
+                                             "--populations=0", NULL });
     assert_times_out (s, 100000); /* in the background */
     assert_times_out (s, 99999);  /* keeps its place */
     g_autoptr (Reply) waited = request_full (s, "GET", "api/run?scenario=tour", NULL);

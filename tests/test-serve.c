@@ -67,10 +67,10 @@ test_serve_run (void)
     g_autoptr (FsimTestRun) csv = CLI ("run", "tour.json", "--format", "csv");
     assert_same_as_cli ("api/run?scenario=tour&format=csv", csv);
     /* two overrides, in order, as the CLI applies them */
-    g_autoptr (FsimTestRun) two = CLI ("run", "tour.json", "--format", "json", "--set",
-                                       "partners[phoneco].destinations[handset].location=server",
-                                       "--set",
-                                       "partners[phoneco].destinations[handset].jurisdiction=CN");
+    g_autoptr (FsimTestRun) two =
+        CLI ("run", "tour.json", "--format", "json", "--set",
+             "partners[phoneco].destinations[handset].location=server", "--set",
+             "partners[phoneco].destinations[handset].jurisdiction=CN");
     assert_same_as_cli ("api/run?scenario=tour"
                         "&set=partners%5Bphoneco%5D.destinations%5Bhandset%5D.location%3Dserver"
                         "&set=partners[phoneco].destinations[handset].jurisdiction=CN",
@@ -84,8 +84,9 @@ test_serve_explain (void)
     g_autoptr (FsimTestRun) run = CLI ("explain", "tour.json", "--user", "bob", "--field",
                                        "profile.religion", "--format", "json");
     assert_same_as_cli ("api/explain?scenario=tour&user=bob&field=profile.religion", run);
-    g_autoptr (FsimTestRun) text = CLI ("explain", "tour.json", "--user", "dave", "--partner",
-                                        "quiz", "--set", "population.users[dave].settings.platform=true");
+    g_autoptr (FsimTestRun) text =
+        CLI ("explain", "tour.json", "--user", "dave", "--partner", "quiz", "--set",
+             "population.users[dave].settings.platform=true");
     assert_same_as_cli ("api/explain?scenario=tour&user=dave&partner=quiz&format=text"
                         "&set=population.users%5Bdave%5D.settings.platform%3Dtrue",
                         text);
@@ -108,8 +109,7 @@ test_serve_timeline (void)
     assert_same_as_cli ("api/timeline?scenario=tour&from=2013-01-01&to=2016-01-01&step=6m", run);
     g_autoptr (FsimTestRun) svg = CLI ("timeline", "tour.json", "--from", "2013-01-01", "--to",
                                        "2016-01-01", "--format", "svg");
-    assert_same_as_cli ("api/timeline?scenario=tour&from=2013-01-01&to=2016-01-01&format=svg",
-                        svg);
+    assert_same_as_cli ("api/timeline?scenario=tour&from=2013-01-01&to=2016-01-01&format=svg", svg);
 }
 
 static void
@@ -132,22 +132,22 @@ test_serve_diagram (void)
 static void
 test_serve_population_cache (void)
 {
-    g_autoptr (FsimTestRun) base =
-        CLI ("run", "device-partners-2018.json", "--format", "json", "--set",
-             "population.users=3000");
+    g_autoptr (FsimTestRun) base = CLI ("run", "device-partners-2018.json", "--format", "json",
+                                        "--set", "population.users=3000");
     assert_same_as_cli ("api/run?scenario=device-partners-2018&set=population.users%3D3000", base);
-    g_autoptr (FsimTestRun) kept = CLI (
-        "run", "device-partners-2018.json", "--format", "json", "--set", "population.users=3000",
-        "--set", "date=2018-07-01", "--set",
-        "apis[device-integrated].respects=[\"platform\",\"audience\"]", "--set",
-        "partners[huawei].destinations[handset].location=server", "--set",
-        "partners[huawei].destinations[handset].jurisdiction=CN");
-    assert_same_as_cli ("api/run?scenario=device-partners-2018&set=population.users%3D3000"
-                        "&set=date%3D2018-07-01"
-                        "&set=apis%5Bdevice-integrated%5D.respects%3D%5B%22platform%22%2C%22audience%22%5D"
-                        "&set=partners%5Bhuawei%5D.destinations%5Bhandset%5D.location%3Dserver"
-                        "&set=partners%5Bhuawei%5D.destinations%5Bhandset%5D.jurisdiction%3DCN",
-                        kept);
+    g_autoptr (FsimTestRun) kept =
+        CLI ("run", "device-partners-2018.json", "--format", "json", "--set",
+             "population.users=3000", "--set", "date=2018-07-01", "--set",
+             "apis[device-integrated].respects=[\"platform\",\"audience\"]", "--set",
+             "partners[huawei].destinations[handset].location=server", "--set",
+             "partners[huawei].destinations[handset].jurisdiction=CN");
+    assert_same_as_cli (
+        "api/run?scenario=device-partners-2018&set=population.users%3D3000"
+        "&set=date%3D2018-07-01"
+        "&set=apis%5Bdevice-integrated%5D.respects%3D%5B%22platform%22%2C%22audience%22%5D"
+        "&set=partners%5Bhuawei%5D.destinations%5Bhandset%5D.location%3Dserver"
+        "&set=partners%5Bhuawei%5D.destinations%5Bhandset%5D.jurisdiction%3DCN",
+        kept);
     fsim_assert_contains (kept->out, "\"jurisdiction\": \"CN\"");
     g_autoptr (FsimTestRun) other =
         CLI ("run", "device-partners-2018.json", "--format", "json", "--set",
@@ -169,14 +169,25 @@ static void
 test_serve_population_key (void)
 {
     static const char *const keep[] = {
-        "date=2015-05-01", "apis[device].respects=[]", "rules[x].until=2016-01-01",
-        "partners[quiz].destinations[servers].jurisdiction=RU", "partners[a].shares=[]",
-        "apis=[]", NULL,
+        "date=2015-05-01",
+        "apis[device].respects=[]",
+        "rules[x].until=2016-01-01",
+        "partners[quiz].destinations[servers].jurisdiction=RU",
+        "partners[a].shares=[]",
+        "apis=[]",
+        NULL,
     };
     static const char *const change[] = {
-        "population.users=5", "seed=2", "partners[quiz].kind=app", "partners=[]",
-        "fields=[]", "dates=1", "date.x=1", "population.users[dave].settings.platform=true",
-        "partners[quiz]=x", NULL,
+        "population.users=5",
+        "seed=2",
+        "partners[quiz].kind=app",
+        "partners=[]",
+        "fields=[]",
+        "dates=1",
+        "date.x=1",
+        "population.users[dave].settings.platform=true",
+        "partners[quiz]=x",
+        NULL,
     };
     g_autofree char *bare = fsim_serve_pop_key ("f.json", NULL, NULL);
     g_autofree char *kept = fsim_serve_pop_key ("f.json", keep, NULL);
@@ -207,8 +218,7 @@ test_serve_population_key (void)
 static void
 test_serve_claims (void)
 {
-    g_autoptr (FsimTestRun) list =
-        CLI ("claims", "device-partners-2018.json", "--format", "json");
+    g_autoptr (FsimTestRun) list = CLI ("claims", "device-partners-2018.json", "--format", "json");
     assert_same_as_cli ("api/claims?scenario=device-partners-2018", list);
     /* the claims, their defaults and alternatives with evidence and party */
     fsim_assert_contains (list->out, "\"scenario\": \"device-partners-2018\",");
@@ -224,8 +234,8 @@ test_serve_claims (void)
                                      "\"reported\",\n          \"party\": null,");
 
     /* a choice, as --claim makes it, is what the list says is chosen */
-    g_autoptr (FsimTestRun) chosen = CLI ("claims", "device-partners-2018.json", "--format",
-                                          "json", "--claim", "apple-access=apple-2017-09");
+    g_autoptr (FsimTestRun) chosen = CLI ("claims", "device-partners-2018.json", "--format", "json",
+                                          "--claim", "apple-access=apple-2017-09");
     assert_same_as_cli ("api/claims?scenario=device-partners-2018"
                         "&set=choices.apple-access%3Dapple-2017-09",
                         chosen);
@@ -236,9 +246,8 @@ test_serve_claims (void)
     fsim_assert_contains (text->out, "  * facebook-2018-06 (default) [in force]\n");
 
     /* --effect: how far each claim moves each partner */
-    g_autoptr (FsimTestRun) effect =
-        CLI ("claims", "device-partners-2018.json", "--effect", "--format", "json", "--set",
-             "population.users=1000");
+    g_autoptr (FsimTestRun) effect = CLI ("claims", "device-partners-2018.json", "--effect",
+                                          "--format", "json", "--set", "population.users=1000");
     assert_same_as_cli ("api/claims?scenario=device-partners-2018&effect=true"
                         "&set=population.users%3D1000",
                         effect);
@@ -249,8 +258,8 @@ test_serve_claims (void)
     g_autoptr (FsimTestRun) none = CLI ("claims", "tour.json", "--format", "json");
     assert_same_as_cli ("api/claims?scenario=tour", none);
     fsim_assert_contains (none->out, "\"claims\": []");
-    g_autoptr (FsimTestRun) bad = CLI ("claims", "device-partners-2018.json", "--claim",
-                                       "apple-access=nope");
+    g_autoptr (FsimTestRun) bad =
+        CLI ("claims", "device-partners-2018.json", "--claim", "apple-access=nope");
     g_autofree char *message = cli_message (bad);
     assert_error ("api/claims?scenario=device-partners-2018&set=choices.apple-access%3Dnope", 400,
                   message);
@@ -273,16 +282,16 @@ static void
 test_serve_bad_traversal (void)
 {
     static const char *const scenarios[] = { "../../../etc/passwd", "..%2F..%2Fetc%2Fpasswd",
-                                              "tour.json", "%2Fetc%2Fpasswd", "scenarios/tour" };
+                                             "tour.json", "%2Fetc%2Fpasswd", "scenarios/tour" };
     for (size_t i = 0; i < G_N_ELEMENTS (scenarios); i++) {
         g_autofree char *target = g_strconcat ("api/run?scenario=", scenarios[i], NULL);
         g_autoptr (Reply) r = get (target);
         g_assert_cmpuint (r->status, ==, 404);
         fsim_assert_contains (r->body, "on this server");
     }
-    static const char *const paths[] = { "../../etc/passwd", "%2e%2e/%2e%2e/etc/passwd",
+    static const char *const paths[] = { "../../etc/passwd",       "%2e%2e/%2e%2e/etc/passwd",
                                          "..%2f..%2fetc%2fpasswd", "tour.json",
-                                         "scenarios/tour.json", "api/../../etc/passwd" };
+                                         "scenarios/tour.json",    "api/../../etc/passwd" };
     for (size_t i = 0; i < G_N_ELEMENTS (paths); i++) {
         g_autoptr (Reply) r = get (paths[i]);
         g_assert_cmpuint (r->status, !=, 200);
@@ -299,8 +308,8 @@ test_serve_bad_traversal (void)
 static void
 test_serve_bad_override (void)
 {
-    static const char *const sets[] = { "date=2015-13-01", "dat=2015-05-01",
-                                        "partners[nope].x=1", "population.users=\"many\"",
+    static const char *const sets[] = { "date=2015-13-01", "dat=2015-05-01", "partners[nope].x=1",
+                                        "population.users=\"many\"",
                                         "apis[device].respects=[\"nothing\"]" };
     for (size_t i = 0; i < G_N_ELEMENTS (sets); i++) {
         g_autoptr (FsimTestRun) run = CLI ("run", "tour.json", "--set", sets[i]);
@@ -360,10 +369,17 @@ test_serve_shared_simulation (void)
     /* the answers given at once, now from the answer cache, are the CLI's */
     static const char *const formats[] = { "json", "csv", NULL, "text" };
     for (size_t i = 0; i < G_N_ELEMENTS (targets); i++) {
-        const char *const args[] = { formats[i] ? "run" : "diagram", "device-partners-2018.json",
-                                     "--format", formats[i] ? formats[i] : "dot", "--set",
-                                     "population.users=4000", "--set", "date=2018-11-01",
-                                     "--claim", "apple-access=apple-2017-09", NULL };
+        const char *const args[] = { formats[i] ? "run" : "diagram",
+                                     "device-partners-2018.json",
+                                     "--format",
+                                     formats[i] ? formats[i] : "dot",
+                                     "--set",
+                                     "population.users=4000",
+                                     "--set",
+                                     "date=2018-11-01",
+                                     "--claim",
+                                     "apple-access=apple-2017-09",
+                                     NULL };
         g_autoptr (FsimTestRun) run = cli (args);
         assert_same_as_cli (targets[i], run);
         if (i == 0)

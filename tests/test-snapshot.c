@@ -236,8 +236,9 @@ good_init (void)
 static void
 test_snapshot_truncated (void)
 {
-    const size_t lengths[] = { 0, 1, 15, 16, 100, 127, 128, 4096, good->len / 2, good->len - 8,
-                               good->len - 1 };
+    const size_t lengths[] = {
+        0, 1, 15, 16, 100, 127, 128, 4096, good->len / 2, good->len - 8, good->len - 1
+    };
 
     for (size_t i = 0; i < G_N_ELEMENTS (lengths); i++) {
         g_autoptr (GError) e = load_bytes (good->str, lengths[i]);
@@ -266,7 +267,8 @@ test_snapshot_corrupt_anywhere (void)
 
     memcpy (&sums_at, good->str + 88, 8);
     /* every header field, the table, the last checksum, and bytes all over the data */
-    const size_t fixed[] = { 20, 24, 32, 40, 48, 56, 64, 72, 80, 84, 88, 96, 104, 112, 120, 127,
+    const size_t fixed[] = { 20,  24,  32,  40,  48,      56,      64,           72,
+                             80,  84,  88,  96,  104,     112,     120,          127,
                              128, 136, 144, 159, 160 + 8, sums_at, good->len - 1 };
     for (size_t i = 0; i < G_N_ELEMENTS (fixed); i++) {
         bad->str[fixed[i]] ^= 0x10;
@@ -402,7 +404,9 @@ test_snapshot_mismatch (void)
         { path, "seed=7", "the seed is" },
         { path, "population.settings.platform_off=0.5", "population.settings.platform_off is" },
         { path, "population.adoption_model=clustered", "population.adoption_model is 'clustered'" },
-        { tour, NULL, "was saved for other fields: field 1 is 'identity.name' in the scenario and 'identity.user_id' in the snapshot" },
+        { tour, NULL,
+          "was saved for other fields: field 1 is 'identity.name' in the scenario and "
+          "'identity.user_id' in the snapshot" },
     };
 
     for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
@@ -437,8 +441,8 @@ test_snapshot_streamed (void)
     g_assert_cmpuint (bytes->len, >, (gsize) 1 << FSIM_SNAPSHOT_CHUNK_LOG2);
 
     g_autofree char *file = g_build_filename (scratch, "streamed.fsp", NULL);
-    g_autoptr (FsimTestRun) saved = FSIM_RUN ("population", path, "--set", big[0], "--set",
-                                              big[1], "--save", file);
+    g_autoptr (FsimTestRun) saved =
+        FSIM_RUN ("population", path, "--set", big[0], "--set", big[1], "--save", file);
     g_assert_cmpint (saved->status, ==, FSIM_EXIT_OK);
     g_autofree char *streamed = NULL;
     gsize len = 0;
@@ -484,8 +488,7 @@ test_snapshot_cli (void)
         }
         g_autoptr (GHashTable) ja = json_check_parse (a->out);
         g_autoptr (GHashTable) jb = json_check_parse (b->out);
-        g_assert_cmpstr (g_hash_table_lookup (jb, "overrides[1].path"), ==,
-                         "population.snapshot");
+        g_assert_cmpstr (g_hash_table_lookup (jb, "overrides[1].path"), ==, "population.snapshot");
         GHashTableIter it;
         gpointer k, v;
         g_hash_table_iter_init (&it, ja);
@@ -499,35 +502,36 @@ test_snapshot_cli (void)
     }
     /* diff and timeline on the snapshot (named by a scenario that extends the bundled one):
      * the same answers as on the generated population */
-    g_autofree char *plain_text = g_strdup_printf (
-        "{\"extends\": \"%s\", \"population\": {\"users\": 1500}}", path);
-    g_autofree char *snap_text = g_strdup_printf (
-        "{\"extends\": \"%s\", \"population\": {\"users\": 1500, \"snapshot\": "
-        "\"cli.fsp\"}}", path);
+    g_autofree char *plain_text =
+        g_strdup_printf ("{\"extends\": \"%s\", \"population\": {\"users\": 1500}}", path);
+    g_autofree char *snap_text =
+        g_strdup_printf ("{\"extends\": \"%s\", \"population\": {\"users\": 1500, \"snapshot\": "
+                         "\"cli.fsp\"}}",
+                         path);
     g_autofree char *plain = fsim_test_write (scratch, "plain.json", plain_text, -1);
     g_autofree char *snap = fsim_test_write (scratch, "snap.json", snap_text, -1);
-    g_autoptr (FsimTestRun) d1 = FSIM_RUN ("diff", plain, "--exit-code", "--set", "date=2018-07-01", "--format",
-                                           "json");
-    g_autoptr (FsimTestRun) d2 = FSIM_RUN ("diff", snap, "--exit-code", "--set", "date=2018-07-01", "--format",
-                                           "json");
+    g_autoptr (FsimTestRun) d1 =
+        FSIM_RUN ("diff", plain, "--exit-code", "--set", "date=2018-07-01", "--format", "json");
+    g_autoptr (FsimTestRun) d2 =
+        FSIM_RUN ("diff", snap, "--exit-code", "--set", "date=2018-07-01", "--format", "json");
     g_assert_cmpint (d1->status, ==, 1); /* the what-if changes something */
     g_assert_cmpint (d2->status, ==, d1->status);
     g_auto (GStrv) parts = g_strsplit (d2->out, "snap.json", -1);
     g_autofree char *d2_named = g_strjoinv ("plain.json", parts); /* the file names differ */
     g_assert_true (strcmp (d2_named, d1->out) == 0);
     g_autofree char *only = g_strdup_printf ("population={\"snapshot\": \"%s\"}", file);
-    g_autoptr (FsimTestRun) t1 = FSIM_RUN ("timeline", plain, "--from", "2012-01-01", "--to",
-                                           "2019-01-01");
-    g_autoptr (FsimTestRun) t2 = FSIM_RUN ("timeline", path, "--set", only, "--from",
-                                           "2012-01-01", "--to", "2019-01-01");
+    g_autoptr (FsimTestRun) t1 =
+        FSIM_RUN ("timeline", plain, "--from", "2012-01-01", "--to", "2019-01-01");
+    g_autoptr (FsimTestRun) t2 =
+        FSIM_RUN ("timeline", path, "--set", only, "--from", "2012-01-01", "--to", "2019-01-01");
     g_assert_cmpint (t1->status, ==, FSIM_EXIT_OK);
     g_assert_cmpstr (t2->out, ==, t1->out);
 
     /* a damaged file: exit 3 and one line that says what is wrong */
     g_autofree char *cut = fsim_test_write (scratch, "cut.fsp", good->str, 5000);
     g_autofree char *use_cut = g_strdup_printf ("population.snapshot=%s", cut);
-    g_autoptr (FsimTestRun) r = FSIM_RUN ("run", path, "--set", "population.users=1500",
-                                          "--set", use_cut);
+    g_autoptr (FsimTestRun) r =
+        FSIM_RUN ("run", path, "--set", "population.users=1500", "--set", use_cut);
     g_assert_cmpint (r->status, ==, FSIM_EXIT_INPUT);
     g_assert_cmpstr (r->out, ==, "");
     fsim_assert_contains (r->err, "flowsim: error: ");
@@ -536,13 +540,13 @@ test_snapshot_cli (void)
     g_autofree char *fifo = g_build_filename (scratch, "fifo.fsp", NULL);
     g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
     g_autofree char *use_fifo = g_strdup_printf ("population.snapshot=%s", fifo);
-    g_autoptr (FsimTestRun) ff = FSIM_RUN ("run", path, "--set", "population.users=1500",
-                                           "--set", use_fifo);
+    g_autoptr (FsimTestRun) ff =
+        FSIM_RUN ("run", path, "--set", "population.users=1500", "--set", use_fifo);
     g_assert_cmpint (ff->status, ==, FSIM_EXIT_INPUT);
     fsim_assert_contains (ff->err, "fifo.fsp: not a regular file");
     /* a what-if on the population: exit 3 */
-    g_autoptr (FsimTestRun) w = FSIM_RUN ("run", path, "--set", "population.users=1500",
-                                          "--set", use, "--set", "population.mean_degree=50");
+    g_autoptr (FsimTestRun) w = FSIM_RUN ("run", path, "--set", "population.users=1500", "--set",
+                                          use, "--set", "population.mean_degree=50");
     g_assert_cmpint (w->status, ==, FSIM_EXIT_INPUT);
     fsim_assert_contains (w->err, "a what-if on a snapshot cannot change the population");
     /* the population description says where it came from */

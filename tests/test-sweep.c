@@ -164,8 +164,13 @@ test_sweep_stats (void)
     const guint64 seeds[] = { 11, 12, 13, 14 };
     const char *const vary[] = { "population.mean_degree=20,60", "date=2018-06-01,2018-07-01",
                                  NULL };
-    FsimSweepOptions o = { .path = path, .sets = users_500, .seeds = seeds, .n_seeds = 4,
-                           .vary = vary, .metrics = metrics, .n_metrics = 1 };
+    FsimSweepOptions o = { .path = path,
+                           .sets = users_500,
+                           .seeds = seeds,
+                           .n_seeds = 4,
+                           .vary = vary,
+                           .metrics = metrics,
+                           .n_metrics = 1 };
     g_autoptr (GError) error = NULL;
     g_autoptr (FsimSweep) sw = fsim_sweep_run (&o, &error);
 
@@ -180,8 +185,8 @@ test_sweep_stats (void)
         for (size_t si = 0; si < 4; si++) {
             g_autofree char *deg = g_strdup_printf (
                 "population.mean_degree=%s", sw->vary[0].values[fsim_sweep_value_of (sw, k, 0)]);
-            g_autofree char *date = g_strdup_printf (
-                "date=%s", sw->vary[1].values[fsim_sweep_value_of (sw, k, 1)]);
+            g_autofree char *date =
+                g_strdup_printf ("date=%s", sw->vary[1].values[fsim_sweep_value_of (sw, k, 1)]);
             g_autofree char *seed = g_strdup_printf ("seed=%" G_GUINT64_FORMAT, seeds[si]);
             const char *sets[] = { "population.users=500", deg, date, seed, NULL };
             v[si] = run_one (path, sets, m);
@@ -215,8 +220,9 @@ test_sweep_explicit (void)
     g_autoptr (FsimMetric) m = metric (NULL, "users_reached");
     FsimMetric *const metrics[] = { m };
     const guint64 seeds[] = { 1, 2, 3 };
-    FsimSweepOptions o = { .path = path, .seeds = seeds, .n_seeds = 3, .metrics = metrics,
-                           .n_metrics = 1 };
+    FsimSweepOptions o = {
+        .path = path, .seeds = seeds, .n_seeds = 3, .metrics = metrics, .n_metrics = 1
+    };
     g_autoptr (GError) error = NULL;
     g_autoptr (FsimSweep) sw = fsim_sweep_run (&o, &error);
 
@@ -243,8 +249,13 @@ test_sweep_snapshot (void)
     g_autoptr (FsimMetric) m = metric (NULL, "partners[huawei].users_reached");
     FsimMetric *const metrics[] = { m };
     const guint64 seeds[] = { 1, 2, 3 };
-    FsimSweepOptions o = { .path = path, .sets = sets, .seeds = seeds, .n_seeds = 3,
-                           .vary = vary, .metrics = metrics, .n_metrics = 1 };
+    FsimSweepOptions o = { .path = path,
+                           .sets = sets,
+                           .seeds = seeds,
+                           .n_seeds = 3,
+                           .vary = vary,
+                           .metrics = metrics,
+                           .n_metrics = 1 };
     g_autoptr (GError) error = NULL;
     g_autoptr (FsimSweep) sw = fsim_sweep_run (&o, &error);
 
@@ -289,8 +300,12 @@ test_sweep_threads (void)
     char *outs[2] = { NULL, NULL };
 
     for (unsigned t = 1; t <= 2; t++) {
-        FsimSweepOptions o = { .path = path, .sets = users_500, .seeds = seeds, .n_seeds = 3,
-                               .vary = vary, .n_threads = t };
+        FsimSweepOptions o = { .path = path,
+                               .sets = users_500,
+                               .seeds = seeds,
+                               .n_seeds = 3,
+                               .vary = vary,
+                               .n_threads = t };
         g_autoptr (FsimSweep) sw = fsim_sweep_run (&o, NULL);
         g_assert_nonnull (sw);
         g_assert_cmpuint (sw->n_metrics, >, 60); /* the defaults */
@@ -302,8 +317,8 @@ test_sweep_threads (void)
 }
 
 /* the bundled scenario's claims, all at their defaults: the bars' baseline rests on them */
-#define CLAIMS                                                                                 \
-    "apple-access=facebook-2018-06 (default); device-partner-status=facebook-service-providers " \
+#define CLAIMS                                                                                     \
+    "apple-access=facebook-2018-06 (default); device-partner-status=facebook-service-providers "   \
     "(default)"
 
 static void
@@ -315,8 +330,9 @@ test_sweep_tornado (void)
     const guint64 seeds[] = { 1, 2 };
     const char *const vary[] = { "date=2018-06-01,2018-07-01", "population.users=300,800,500",
                                  NULL };
-    FsimSweepOptions o = { .path = path, .seeds = seeds, .n_seeds = 2, .vary = vary,
-                           .metrics = metrics, .n_metrics = 1 };
+    FsimSweepOptions o = {
+        .path = path, .seeds = seeds, .n_seeds = 2, .vary = vary, .metrics = metrics, .n_metrics = 1
+    };
     g_autoptr (FsimSweep) sw = fsim_sweep_run (&o, NULL);
     size_t n = 0;
     g_autofree FsimTornadoBar *bars = fsim_sweep_tornado (sw, 0, &n);
@@ -349,10 +365,10 @@ static void
 test_sweep_cli (void)
 {
     g_autofree char *path = scenario ("device-partners-2018.json");
-    g_autoptr (FsimTestRun) text = FSIM_RUN (
-        "sweep", path, "--seeds", "1-3", "--set", "population.users=400", "--vary",
-        "population.settings.platform_off=0,0.5", "--metric", "users_reached", "--metric",
-        "share=partners[huawei].users_reached / users", "--tornado", "share");
+    g_autoptr (FsimTestRun) text =
+        FSIM_RUN ("sweep", path, "--seeds", "1-3", "--set", "population.users=400", "--vary",
+                  "population.settings.platform_off=0,0.5", "--metric", "users_reached", "--metric",
+                  "share=partners[huawei].users_reached / users", "--tornado", "share");
     g_assert_cmpint (text->status, ==, FSIM_EXIT_OK);
     fsim_assert_contains (text->out, "flowsim " FSIM_VERSION " sweep\n");
     fsim_assert_contains (text->out, "  Seeds       1-3 (3 seeds)\n");
@@ -362,9 +378,9 @@ test_sweep_cli (void)
     fsim_assert_contains (text->out, "Setting 2 of 2: population.settings.platform_off=0.5\n");
     fsim_assert_contains (text->out, "Tornado: what moves share most");
 
-    g_autoptr (FsimTestRun) json = FSIM_RUN ("sweep", path, "--seeds", "1,2", "--set",
-                                             "population.users=400", "--metric", "users",
-                                             "--format", "json");
+    g_autoptr (FsimTestRun) json =
+        FSIM_RUN ("sweep", path, "--seeds", "1,2", "--set", "population.users=400", "--metric",
+                  "users", "--format", "json");
     g_assert_cmpint (json->status, ==, FSIM_EXIT_OK);
     g_autoptr (GHashTable) doc = json_check_parse (json->out);
     g_assert_nonnull (doc);
@@ -379,7 +395,12 @@ test_sweep_cli (void)
         const char *message;
     } bad[] = {
         { { "--vary", "x" }, FSIM_EXIT_USAGE, "--vary 'x': expected PATH=VALUE,VALUE,..." },
-        { { "--vary", "date=2018-01-01,", }, FSIM_EXIT_USAGE, "value 2 is empty" },
+        { {
+              "--vary",
+              "date=2018-01-01,",
+          },
+          FSIM_EXIT_USAGE,
+          "value 2 is empty" },
         { { "--metric", "users +" }, FSIM_EXIT_USAGE, "column 8: unexpected end" },
         { { "--tornado", "users" }, FSIM_EXIT_USAGE, "--tornado needs at least one --vary" },
         { { "--seeds", "9-1" }, FSIM_EXIT_USAGE, "a range runs upwards" },

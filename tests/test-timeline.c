@@ -444,9 +444,9 @@ test_timeline_partner_series (void)
     g_autoptr (FsimSim) sim = draw_sim ("timeline", "dated.json");
     gssize app1 = fsim_scenario_find_partner (sim->scenario, "app1");
     g_assert_cmpint (app1, >=, 0);
-    g_autoptr (DrawRun) json = FLOWSIM ("timeline", path, "--from", "2011-01-01", "--to",
-                                        "2019-01-01", "--format", "json", "--series",
-                                        "partner:app1");
+    g_autoptr (DrawRun) json =
+        FLOWSIM ("timeline", path, "--from", "2011-01-01", "--to", "2019-01-01", "--format", "json",
+                 "--series", "partner:app1");
     g_autoptr (DrawRun) focused = FLOWSIM ("timeline", path, "--from", "2011-01-01", "--to",
                                            "2019-01-01", "--format", "json", "--partner", "app1");
     g_assert_cmpint (json->status, ==, 0);
@@ -511,12 +511,13 @@ test_timeline_budget (void)
             g_assert_cmpuint (t->partner_users[i * t->n_partners + p], ==, r->partner_reached[p]);
     }
     g_autofree char *dir = fsim_test_scratch_new ();
-    const FsimWorstCase w = { .partners = 600, .apis = 1, .scopes_per_api = 4096, .fields = 16,
-                              .rules = 128, .users = 10 };
+    const FsimWorstCase w = {
+        .partners = 600, .apis = 1, .scopes_per_api = 4096, .fields = 16, .rules = 128, .users = 10
+    };
     g_autofree char *text = fsim_worst_case_json (&w);
     g_autofree char *path = fsim_test_write (dir, "worst.json", text, -1);
-    g_autoptr (DrawRun) over = FLOWSIM ("timeline", path, "--from", "2010-01-01", "--to",
-                                        "2014-01-01", "--step", "1w");
+    g_autoptr (DrawRun) over =
+        FLOWSIM ("timeline", path, "--from", "2010-01-01", "--to", "2014-01-01", "--step", "1w");
     g_assert_cmpint (over->status, ==, 2);
     g_assert_nonnull (strstr (over->err, "97 of the 209 dates need the model evaluated again"));
     g_assert_nonnull (strstr (over->err, "this model (2,467,200 decisions and (field, partner) "
@@ -537,10 +538,10 @@ static void
 test_timeline_warnings (void)
 {
     g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
-    g_autoptr (DrawRun) r = FLOWSIM ("timeline", tour, "--from", "2014-01-01", "--to",
-                                     "2015-01-01", "--set",
-                                     "partners[phoneco].shares=[{\"with\":\"broker\","
-                                     "\"fields\":[\"*\"]}]");
+    g_autoptr (DrawRun) r =
+        FLOWSIM ("timeline", tour, "--from", "2014-01-01", "--to", "2015-01-01", "--set",
+                 "partners[phoneco].shares=[{\"with\":\"broker\","
+                 "\"fields\":[\"*\"]}]");
     g_assert_cmpint (r->status, ==, 0);
     g_assert_nonnull (strstr (r->err, "flowsim: warning: --set partners[phoneco].shares:1:27: "
                                       "share of 'phoneco' with 'broker' never carries anything"));
@@ -559,8 +560,8 @@ test_timeline_warnings (void)
     for (size_t i = 0; i < G_N_ELEMENTS (runs); i++) {
         g_assert_cmpint (runs[i]->status, ==, 0);
         g_assert_nonnull (strstr (runs[i]->err, "flowsim: warning: --set partners[phoneco]."
-                                                 "shares:1:27: share of 'phoneco' with 'broker' "
-                                                 "never carries anything"));
+                                                "shares:1:27: share of 'phoneco' with 'broker' "
+                                                "never carries anything"));
     }
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }

@@ -11,7 +11,7 @@
 static char *
 build_path_va (const char *root, const char *first, va_list ap)
 {
-    g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+    g_autoptr (GPtrArray) parts = g_ptr_array_new ();
     g_ptr_array_add (parts, (gpointer) root);
     for (const char *p = first; p; p = va_arg (ap, const char *))
         g_ptr_array_add (parts, (gpointer) p);
@@ -45,9 +45,9 @@ fsim_test_source_path (const char *first, ...)
 gboolean
 fsim_test_friends_equal (const FsimFriends *a, const FsimFriends *b)
 {
-    return a->n_users == b->n_users && a->n_edges == b->n_edges
-           && memcmp (a->offsets, b->offsets, (a->n_users + 1) * sizeof *a->offsets) == 0
-           && memcmp (a->adj, b->adj, 2 * a->n_edges * sizeof *a->adj) == 0;
+    return a->n_users == b->n_users && a->n_edges == b->n_edges &&
+           memcmp (a->offsets, b->offsets, (a->n_users + 1) * sizeof *a->offsets) == 0 &&
+           memcmp (a->adj, b->adj, 2 * a->n_edges * sizeof *a->adj) == 0;
 }
 
 FsimScenario *

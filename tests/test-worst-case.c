@@ -28,7 +28,7 @@ run_in_dir (const char *const *args)
     return r;
 }
 
-#define RUN(...) run_in_dir ((const char *const[]) { __VA_ARGS__, NULL })
+#define RUN(...) run_in_dir ((const char *const[]){ __VA_ARGS__, NULL })
 
 static void
 assert_ok (const FsimTestRun *r, const char *needle)
@@ -90,9 +90,8 @@ test_diff (void)
     assert_ok (r, "  (1,977,010 more changed decisions not listed: at most 65,536 are;");
     fsim_assert_contains (r->out, "(\"For any user\" is not analysed: 2,097,152 (field, "
                                   "partner) pairs, over 65,536;");
-    g_autoptr (FsimTestRun) t =
-        RUN ("timeline", "worst.json", "--from", "2010-01-01", "--to", "2014-01-01", "--step",
-             "1m");
+    g_autoptr (FsimTestRun) t = RUN ("timeline", "worst.json", "--from", "2010-01-01", "--to",
+                                     "2014-01-01", "--step", "1m");
     g_assert_cmpint (t->status, ==, 2);
     fsim_assert_contains (t->err, "allows 3 in the time budget");
 }

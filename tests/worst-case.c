@@ -24,18 +24,22 @@ append_apis (GString *out, const FsimWorstCase *w)
 {
     g_string_append (out, "  \"apis\": [\n");
     for (guint a = 0; a < w->apis; a++) {
-        g_string_append_printf (out, "    { \"id\": \"a%u\", \"active\": { \"from\": \"2010-01-01\""
-                                "%s }, \"respects\": [%s], \"scopes\": [\n", a,
-                                a % 2 ? ", \"until\": \"2018-01-01\"" : "",
-                                a % 3 == 2 ? "\"audience\"" : "\"platform\", \"apps_others\", "
-                                                              "\"audience\"");
+        g_string_append_printf (out,
+                                "    { \"id\": \"a%u\", \"active\": { \"from\": \"2010-01-01\""
+                                "%s }, \"respects\": [%s], \"scopes\": [\n",
+                                a, a % 2 ? ", \"until\": \"2018-01-01\"" : "",
+                                a % 3 == 2 ? "\"audience\""
+                                           : "\"platform\", \"apps_others\", "
+                                             "\"audience\"");
         for (guint s = 0; s < w->scopes_per_api; s++) {
             /* one field each, and every 64th scope a whole group of fields */
-            g_autofree char *fields = s % 64 == 63
-                ? g_strdup_printf ("\"g%u\"", s % 16)
-                : g_strdup_printf ("\"g%u.f%u\"", (s % w->fields) % 16, s % w->fields);
-            g_string_append_printf (out, "      { \"id\": \"s%u\", \"subject\": \"%s\", "
-                                    "\"fields\": [%s] }%s\n", s, SUBJECTS[s % 3], fields,
+            g_autofree char *fields =
+                s % 64 == 63 ? g_strdup_printf ("\"g%u\"", s % 16)
+                             : g_strdup_printf ("\"g%u.f%u\"", (s % w->fields) % 16, s % w->fields);
+            g_string_append_printf (out,
+                                    "      { \"id\": \"s%u\", \"subject\": \"%s\", "
+                                    "\"fields\": [%s] }%s\n",
+                                    s, SUBJECTS[s % 3], fields,
                                     s + 1 < w->scopes_per_api ? "," : "");
         }
         g_string_append_printf (out, "    ] }%s\n", a + 1 < w->apis ? "," : "");
@@ -52,12 +56,14 @@ append_partners (GString *out, const FsimWorstCase *w)
     g_string_append (out, "  \"partners\": [\n");
     for (guint p = 0; p < w->partners; p++) {
         g_string_append_printf (
-            out, "    { \"id\": \"p%u\", \"kind\": \"%s\", \"tags\": [\"t%u\"], "
+            out,
+            "    { \"id\": \"p%u\", \"kind\": \"%s\", \"tags\": [\"t%u\"], "
             "\"integrates\": [%s], \"requests\": [\"*\"], \"destinations\": [{ \"id\": \"d\", "
             "\"location\": \"server\", \"jurisdiction\": \"%s\", \"fields\": [\"*\"] }]",
             p, KINDS[p % 3], p % 16, integrates->str, COUNTRIES[p % G_N_ELEMENTS (COUNTRIES)]);
         if (w->partners > 1)
-            g_string_append_printf (out, ", \"shares\": [{ \"with\": \"p%u\", \"fields\": [\"*\"] }]",
+            g_string_append_printf (out,
+                                    ", \"shares\": [{ \"with\": \"p%u\", \"fields\": [\"*\"] }]",
                                     (p + 1) % w->partners);
         g_string_append_printf (out, " }%s\n", p + 1 < w->partners ? "," : "");
     }
@@ -69,11 +75,16 @@ static char *
 rule_partners (guint r, const FsimWorstCase *w)
 {
     switch (r % 5) {
-    case 0: return g_strdup ("\"*\"");
-    case 1: return g_strdup_printf ("\"kind:%s\"", KINDS[r % 3]);
-    case 2: return g_strdup_printf ("\"tag:t%u\"", r % 16);
-    case 3: return g_strdup_printf ("\"p%u\"", (r * 97) % w->partners);
-    default: return g_strdup_printf ("\"p%u*\"", r % 10);
+    case 0:
+        return g_strdup ("\"*\"");
+    case 1:
+        return g_strdup_printf ("\"kind:%s\"", KINDS[r % 3]);
+    case 2:
+        return g_strdup_printf ("\"tag:t%u\"", r % 16);
+    case 3:
+        return g_strdup_printf ("\"p%u\"", (r * 97) % w->partners);
+    default:
+        return g_strdup_printf ("\"p%u*\"", r % 10);
     }
 }
 
@@ -90,14 +101,15 @@ append_rules (GString *out, const FsimWorstCase *w)
         g_date_strftime (until, sizeof until, "%Y-%m-%d", d);
         /* every 4th a deny; every 16th names a scope no API has (lint warns) */
         g_autofree char *scopes = r % 16 == 15 ? g_strdup ("\"nowhere*\"")
-                                  : r % 2 ? g_strdup_printf ("\"s%u*\"", r % 10)
-                                          : g_strdup ("\"*\"");
-        g_string_append_printf (
-            out, "    { \"id\": \"r%u\", \"effect\": \"%s\", \"partners\": [%s], "
-            "\"apis\": [\"*\"], \"scopes\": [%s], \"from\": \"%s\"%s%s%s }%s\n",
-            r, r % 4 == 3 ? "deny" : "allow", partners, scopes, r % 3 ? from : "2010-01-01",
-            r % 4 == 3 ? ", \"until\": \"" : "", r % 4 == 3 ? until : "", r % 4 == 3 ? "\"" : "",
-            r + 1 < w->rules ? "," : "");
+                                  : r % 2      ? g_strdup_printf ("\"s%u*\"", r % 10)
+                                               : g_strdup ("\"*\"");
+        g_string_append_printf (out,
+                                "    { \"id\": \"r%u\", \"effect\": \"%s\", \"partners\": [%s], "
+                                "\"apis\": [\"*\"], \"scopes\": [%s], \"from\": \"%s\"%s%s%s }%s\n",
+                                r, r % 4 == 3 ? "deny" : "allow", partners, scopes,
+                                r % 3 ? from : "2010-01-01", r % 4 == 3 ? ", \"until\": \"" : "",
+                                r % 4 == 3 ? until : "", r % 4 == 3 ? "\"" : "",
+                                r + 1 < w->rules ? "," : "");
     }
     g_string_append (out, "  ],\n");
     g_date_free (d);
@@ -108,15 +120,17 @@ fsim_worst_case_json (const FsimWorstCase *w)
 {
     g_return_val_if_fail (w && w->partners && w->apis && w->scopes_per_api && w->fields, NULL);
     GString *out = g_string_new ("{\n  \"scenario\": \"worst-case\",\n");
-    g_string_append_printf (out, "  \"title\": \"At the limits: %u partners, %u APIs of %u scopes, "
+    g_string_append_printf (out,
+                            "  \"title\": \"At the limits: %u partners, %u APIs of %u scopes, "
                             "%u fields, %u rules\",\n  \"date\": \"2014-06-01\",\n"
-                            "  \"seed\": 1,\n", w->partners, w->apis, w->scopes_per_api,
-                            w->fields, w->rules);
+                            "  \"seed\": 1,\n",
+                            w->partners, w->apis, w->scopes_per_api, w->fields, w->rules);
     append_fields (out, w);
     append_apis (out, w);
     append_partners (out, w);
     append_rules (out, w);
-    g_string_append_printf (out, "  \"population\": { \"generator\": \"erdos_renyi\", \"users\": %u, "
+    g_string_append_printf (out,
+                            "  \"population\": { \"generator\": \"erdos_renyi\", \"users\": %u, "
                             "\"mean_degree\": %u, \"settings\": { \"platform_off\": 0.05, "
                             "\"apps_others_restricted\": 0.2, \"audience\": { \"*\": { "
                             "\"public\": 0.3, \"friends\": 0.6, \"only_me\": 0.1 } } }, "

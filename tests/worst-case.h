@@ -19,9 +19,11 @@ typedef struct {
     guint users;          /* generated (erdos_renyi, mean degree 10); default 1000 */
 } FsimWorstCase;
 
-#define FSIM_WORST_CASE_DEFAULTS                                                                 \
-    { .partners = 4096, .apis = 1, .scopes_per_api = 4096, .fields = 512, .rules = 128,           \
-      .users = 1000 }
+#define FSIM_WORST_CASE_DEFAULTS                                                                   \
+    {                                                                                              \
+        .partners = 4096, .apis = 1, .scopes_per_api = 4096, .fields = 512, .rules = 128,          \
+        .users = 1000                                                                              \
+    }
 
 /**
  * fsim_worst_case_json:

@@ -70,8 +70,7 @@ FLOWSIM_API void flowsim_options_add_set (FlowsimOptions *options, const char *p
 /* Chooses @claim_alternative, `CLAIM=ALTERNATIVE`, of a contested fact, as `flowsim run --claim`
  * does (the same as adding the set `choices.CLAIM=ALTERNATIVE`); checked when the scenario
  * loads. */
-FLOWSIM_API void flowsim_options_add_claim (FlowsimOptions *options,
-                                            const char *claim_alternative);
+FLOWSIM_API void flowsim_options_add_claim (FlowsimOptions *options, const char *claim_alternative);
 /* Threads for the population and the trace (0: one per processor). Results never depend on it. */
 FLOWSIM_API void flowsim_options_set_threads (FlowsimOptions *options, unsigned threads);
 /* The Graphviz program that lays out SVG diagrams: a path, or a name looked up in PATH; NULL
@@ -99,9 +98,8 @@ typedef struct FlowsimSimulation FlowsimSimulation;
  * each partner may use on the scenario's date and traces every user.
  * Returns: (transfer full): the simulation, or NULL with @error set.
  */
-FLOWSIM_API FlowsimSimulation *flowsim_simulate (const char *scenario_path,
-                                                 const FlowsimOptions *options,
-                                                 FlowsimError **error);
+FLOWSIM_API FlowsimSimulation *
+flowsim_simulate (const char *scenario_path, const FlowsimOptions *options, FlowsimError **error);
 /* Accepts NULL. */
 FLOWSIM_API void flowsim_simulation_free (FlowsimSimulation *sim);
 
@@ -135,9 +133,9 @@ FLOWSIM_API size_t flowsim_simulation_friendships (const FlowsimSimulation *sim)
 /* A partner's reach; strings owned by the simulation. */
 typedef struct {
     const char *id, *name, *kind;
-    const char *country;             /* ISO code, or NULL */
-    size_t users;                    /* users who use the partner */
-    size_t users_reached;            /* users with at least one field reaching it */
+    const char *country;  /* ISO code, or NULL */
+    size_t users;         /* users who use the partner */
+    size_t users_reached; /* users with at least one field reaching it */
     size_t users_reached_without_consent;
 } FlowsimPartnerReach;
 
@@ -161,8 +159,7 @@ FLOWSIM_API int flowsim_simulation_partner (const FlowsimSimulation *sim, size_t
                                             FlowsimPartnerReach *out);
 /* Flows, fields outermost, in model order (zero rows included, as in the JSON report). */
 FLOWSIM_API size_t flowsim_simulation_n_flows (const FlowsimSimulation *sim);
-FLOWSIM_API int flowsim_simulation_flow (const FlowsimSimulation *sim, size_t i,
-                                         FlowsimFlow *out);
+FLOWSIM_API int flowsim_simulation_flow (const FlowsimSimulation *sim, size_t i, FlowsimFlow *out);
 /* Jurisdictions with data, sorted by code. */
 FLOWSIM_API size_t flowsim_simulation_n_jurisdictions (const FlowsimSimulation *sim);
 FLOWSIM_API int flowsim_simulation_jurisdiction (const FlowsimSimulation *sim, size_t i,

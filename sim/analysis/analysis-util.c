@@ -26,7 +26,8 @@ fsim_i_check_pairs (const FsimScenario *s, const FsimWord *fields, const FsimWor
     g_set_error (error, FSIM_ANALYSIS_ERROR, FSIM_ANALYSIS_ERROR_TOO_MANY_PAIRS,
                  "%zu fields times %zu partners make %" G_GUINT64_FORMAT " (field, partner) "
                  "pairs, more than the %u that %s analyses at a time: choose some with --field "
-                 "or --partner", n_fields, n_partners, pairs, FSIM_ANALYSIS_MAX_PAIRS, command);
+                 "or --partner",
+                 n_fields, n_partners, pairs, FSIM_ANALYSIS_MAX_PAIRS, command);
     return FALSE;
 }
 
@@ -67,8 +68,8 @@ fsim_i_append_partner (GString *out, const FsimPartner *p)
 {
     fsim_i_append_clean (out, p->id);
     if (p->name && strcmp (p->name, p->id) != 0) {
-        g_autofree char *name = fsim_text_truncate (fsim_text_clean (p->name),
-                                                    FSIM_LABEL_MAX_WIDTH);
+        g_autofree char *name =
+            fsim_text_truncate (fsim_text_clean (p->name), FSIM_LABEL_MAX_WIDTH);
         g_string_append_printf (out, " (%s)", name);
     }
 }

@@ -54,8 +54,8 @@ static void
 record (FsimDiff *diff, const FsimDiffDecision *row)
 {
     if (row->in_base && row->in_whatif && row->before == row->after &&
-        strcmp (rule_id (diff->base, row->rule_before), rule_id (diff->whatif, row->rule_after))
-            == 0)
+        strcmp (rule_id (diff->base, row->rule_before), rule_id (diff->whatif, row->rule_after)) ==
+            0)
         return;
     diff->decisions_changed++;
     if (diff->decisions->len < FSIM_DIFF_MAX_LISTED)
@@ -71,15 +71,19 @@ base_api (Decide *x, const char *partner, gssize pb, size_t kb, gssize pw)
     gssize kw = api_slot (x->s[1], pw, api->id);
     size_t aw = kw < 0 ? 0 : x->s[1]->partners[pw].apis[kw];
     for (size_t sc = 0; sc < api->n_scopes; sc++) {
-        FsimDiffDecision row = { .partner = partner, .api = api->id, .scope = api->scopes[sc].id,
-                                 .in_base = TRUE, .rule_before = -1, .rule_after = -1 };
+        FsimDiffDecision row = { .partner = partner,
+                                 .api = api->id,
+                                 .scope = api->scopes[sc].id,
+                                 .in_base = TRUE,
+                                 .rule_before = -1,
+                                 .rule_after = -1 };
         const FsimDecision *b = fsim_decisions_get (x->d[0], (size_t) pb, kb, sc);
         row.before = b->verdict;
         row.rule_before = b->rule;
         gssize scw = kw < 0 ? -1 : scope_index (x, 1, aw, api->scopes[sc].id, sc);
         if (scw >= 0) {
-            const FsimDecision *w = fsim_decisions_get (x->d[1], (size_t) pw, (size_t) kw,
-                                                        (size_t) scw);
+            const FsimDecision *w =
+                fsim_decisions_get (x->d[1], (size_t) pw, (size_t) kw, (size_t) scw);
             row.in_whatif = TRUE;
             row.after = w->verdict;
             row.rule_after = w->rule;
@@ -100,9 +104,13 @@ whatif_api (Decide *x, const char *partner, gssize pb, size_t kw, gssize pw)
         if (kb >= 0 && scope_index (x, 0, ab, api->scopes[sc].id, sc) >= 0)
             continue; /* compared from the base's side */
         const FsimDecision *w = fsim_decisions_get (x->d[1], (size_t) pw, kw, sc);
-        FsimDiffDecision row = { .partner = partner, .api = api->id, .scope = api->scopes[sc].id,
-                                 .in_whatif = TRUE, .after = w->verdict,
-                                 .rule_before = -1, .rule_after = w->rule };
+        FsimDiffDecision row = { .partner = partner,
+                                 .api = api->id,
+                                 .scope = api->scopes[sc].id,
+                                 .in_whatif = TRUE,
+                                 .after = w->verdict,
+                                 .rule_before = -1,
+                                 .rule_after = w->rule };
         record (x->diff, &row);
     }
 }
@@ -114,10 +122,12 @@ whatif_api (Decide *x, const char *partner, gssize pb, size_t kw, gssize pw)
  * base's order, then those only the what-if has.
  */
 void
-fsim_i_diff_decisions (FsimDiff *diff, const FsimDecisions *base_d,
-                       const FsimDecisions *whatif_d, const FsimFocus *focus)
+fsim_i_diff_decisions (FsimDiff *diff, const FsimDecisions *base_d, const FsimDecisions *whatif_d,
+                       const FsimFocus *focus)
 {
-    Decide x = { diff, { diff->base, diff->whatif }, { base_d, whatif_d },
+    Decide x = { diff,
+                 { diff->base, diff->whatif },
+                 { base_d, whatif_d },
                  { g_new0 (GHashTable *, diff->base->n_apis + 1),
                    g_new0 (GHashTable *, diff->whatif->n_apis + 1) } };
     for (guint i = 0; i < diff->partners->len; i++) {

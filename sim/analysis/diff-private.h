@@ -10,7 +10,6 @@
 
 gboolean fsim_i_diff_users (FsimDiff *diff, const FsimPopulation *base_pop,
                             const FsimDecisions *base_d, const FsimPopulation *whatif_pop,
-                            const FsimDecisions *whatif_d, const FsimFocus *focus,
-                            GError **error);
+                            const FsimDecisions *whatif_d, const FsimFocus *focus, GError **error);
 void fsim_i_diff_decisions (FsimDiff *diff, const FsimDecisions *base_d,
                             const FsimDecisions *whatif_d, const FsimFocus *focus);

@@ -23,21 +23,21 @@ typedef struct {
     const FsimScenario *s;
     FsimLanes *lanes;
     FsimWord *reach, *self; /* [slot]: the current group's lanes */
-    GArray *row_slot;       /* [row]: gssize, the row's slot, or -1 (no such row, or never reached) */
+    GArray *row_slot; /* [row]: gssize, the row's slot, or -1 (no such row, or never reached) */
 } Side;
 
 /* What the counts of one group need: the counted rows and what each belongs to. */
 typedef struct {
-    guint *rows;       /* the rows in focus, ascending */
+    guint *rows; /* the rows in focus, ascending */
     guint n_rows;
-    GArray *partners;   /* [row]: guint, index into diff->partners */
-    guint *row_jur;     /* [row]: index into diff->jurisdictions */
-    GArray *pairs;      /* [row]: guint, its (field, partner) pair, numbered from 0 */
+    GArray *partners; /* [row]: guint, index into diff->partners */
+    guint *row_jur;   /* [row]: index into diff->jurisdictions */
+    GArray *pairs;    /* [row]: guint, its (field, partner) pair, numbered from 0 */
     guint n_pairs;
-    guint capacity;      /* rows of both models: at most this many rows */
-    guint *pair_partner; /* [pair]: index into diff->partners */
-    FsimWord *pair_b, *pair_w;   /* [pair]: scratch */
-    FsimWord *people_b, *people_w; /* [partner]: scratch */
+    guint capacity;                                /* rows of both models: at most this many rows */
+    guint *pair_partner;                           /* [pair]: index into diff->partners */
+    FsimWord *pair_b, *pair_w;                     /* [pair]: scratch */
+    FsimWord *people_b, *people_w;                 /* [partner]: scratch */
     FsimWord *jur_b, *jur_w, *jur_nc_b, *jur_nc_w; /* [jurisdiction]: scratch */
 } Rows;
 
@@ -232,13 +232,14 @@ build_jurisdictions (FsimDiff *diff, Rows *r)
     }
     g_array_sort (diff->jurisdictions, compare_names);
     for (guint j = 0; j < diff->jurisdictions->len; j++)
-        g_hash_table_insert (index, (gpointer) g_array_index (diff->jurisdictions,
-                                                              FsimDiffJurisdiction, j).jurisdiction,
-                             GUINT_TO_POINTER (j));
+        g_hash_table_insert (
+            index,
+            (gpointer) g_array_index (diff->jurisdictions, FsimDiffJurisdiction, j).jurisdiction,
+            GUINT_TO_POINTER (j));
     r->row_jur = g_new0 (guint, diff->flows->len + 1);
     for (guint i = 0; i < diff->flows->len; i++)
-        r->row_jur[i] = GPOINTER_TO_UINT (g_hash_table_lookup (
-            index, g_array_index (diff->flows, FsimDiffFlow, i).jurisdiction));
+        r->row_jur[i] = GPOINTER_TO_UINT (
+            g_hash_table_lookup (index, g_array_index (diff->flows, FsimDiffFlow, i).jurisdiction));
 }
 
 /* The rows in @focus, each pair's partner, and the scratch words. */
@@ -281,8 +282,9 @@ count_exposure (FsimDiff *diff, FsimWord b, FsimWord w, const FsimPopulation *po
     diff->no_longer_exposed += fsim_word_popcount (b & ~w);
     for (unsigned i = 0; i < 64; i++) {
         FsimWord bit = (FsimWord) 1 << i;
-        GPtrArray *examples = (w & ~b & bit) ? diff->newly_examples
-                              : (b & ~w & bit) ? diff->no_longer_examples : NULL;
+        GPtrArray *examples = (w & ~b & bit)   ? diff->newly_examples
+                              : (b & ~w & bit) ? diff->no_longer_examples
+                                               : NULL;
         if (examples && examples->len < MAX_EXAMPLES)
             g_ptr_array_add (examples, fsim_population_user_name (pop, first + i));
     }
@@ -328,8 +330,8 @@ count_group (FsimDiff *diff, const Side *sides, Rows *r, const FsimPopulation *p
         any_w |= w;
     }
     for (guint k = 0; k < r->n_pairs; k++) {
-        FsimDiffPartner *partner = &g_array_index (diff->partners, FsimDiffPartner,
-                                                   r->pair_partner[k]);
+        FsimDiffPartner *partner =
+            &g_array_index (diff->partners, FsimDiffPartner, r->pair_partner[k]);
         partner->data_gained += fsim_word_popcount (r->pair_w[k] & ~r->pair_b[k]);
         partner->data_lost += fsim_word_popcount (r->pair_b[k] & ~r->pair_w[k]);
     }

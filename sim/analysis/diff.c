@@ -90,19 +90,21 @@ same_people (const FsimPopulation *a, const FsimPopulation *b, GError **error)
     if (a->n_users != b->n_users) {
         g_set_error (error, FSIM_DIFF_ERROR, FSIM_DIFF_ERROR_PEOPLE,
                      "the base has %zu users and the what-if %zu: diff compares the same "
-                     "people", a->n_users, b->n_users);
+                     "people",
+                     a->n_users, b->n_users);
         return FALSE;
     }
     /* named people (explicit, or a graph file's) must have the same names */
-    gboolean named = a->user_ids || a->file_names || a->file_ids || b->user_ids
-                     || b->file_names || b->file_ids;
+    gboolean named =
+        a->user_ids || a->file_names || a->file_ids || b->user_ids || b->file_names || b->file_ids;
     for (size_t u = 0; named && u < a->n_users; u++)
         if (names_differ (a, b, u)) {
             g_autofree char *na = fsim_population_user_name (a, u);
             g_autofree char *nb = fsim_population_user_name (b, u);
             g_set_error (error, FSIM_DIFF_ERROR, FSIM_DIFF_ERROR_PEOPLE,
                          "user %zu is '%s' in the base and '%s' in the what-if: diff compares "
-                         "the same people, in the same order", u, na, nb);
+                         "the same people, in the same order",
+                         u, na, nb);
             return FALSE;
         }
     if (!same_friends (a->friends, b->friends)) {
@@ -161,8 +163,8 @@ overlay_base (const FsimScenario *base, const FsimPopulation *b, const FsimScena
 /* Does user u have other settings or partner use, on the fields and partners both have?
  * @fb[fw], @pb[pw]: the base's index of the what-if's field fw and partner pw, or -1. */
 static gboolean
-user_differs (const FsimPopulation *b, const FsimPopulation *w, const gssize *fb,
-              const gssize *pb, size_t u)
+user_differs (const FsimPopulation *b, const FsimPopulation *w, const gssize *fb, const gssize *pb,
+              size_t u)
 {
     if (b->platform[u] != w->platform[u])
         return TRUE;
@@ -215,14 +217,16 @@ fsim_diff_population (const FsimScenario *base, const FsimPopulation *base_pop,
         *out_note = g_strdup_printf (
             "%s, the same people and friendships; the what-if has other fields or partners, so "
             "it keeps the base's settings and partner use by id (only new fields and partners "
-            "take the what-if's own draws)", users);
+            "take the what-if's own draws)",
+            users);
     else if (n == 0)
         *out_note = g_strdup_printf ("%s, the same people, friendships, settings and partner "
-                                     "use in both", users);
+                                     "use in both",
+                                     users);
     else
         *out_note = g_strdup_printf ("%s, the same people and friendships; %zu of them %s "
-                                     "other settings or partner use in the what-if", users, n,
-                                     n == 1 ? "has" : "have");
+                                     "other settings or partner use in the what-if",
+                                     users, n, n == 1 ? "has" : "have");
     return g_steal_pointer (&w);
 }
 
@@ -251,8 +255,9 @@ fsim_diff_focus_jurisdiction (const FsimFocus *focus, const char *jurisdiction)
 gboolean
 fsim_diff_focus_flow (const FsimDiff *d, const FsimFocus *focus, const FsimDiffFlow *f)
 {
-    return fsim_diff_focus_partner (d, focus, f->partner) && fsim_diff_focus_field (d, focus, f->field)
-           && fsim_diff_focus_jurisdiction (focus, f->on_device ? "device" : f->jurisdiction);
+    return fsim_diff_focus_partner (d, focus, f->partner) &&
+           fsim_diff_focus_field (d, focus, f->field) &&
+           fsim_diff_focus_jurisdiction (focus, f->on_device ? "device" : f->jurisdiction);
 }
 
 /* ---- verdicts --------------------------------------------------------------------------- */
@@ -262,8 +267,9 @@ verdict_of (gboolean gained, gboolean lost)
 {
     if (gained && lost)
         return FSIM_DIFF_INCOMPARABLE;
-    return gained ? FSIM_DIFF_MORE_PERMISSIVE : lost ? FSIM_DIFF_LESS_PERMISSIVE
-                                                     : FSIM_DIFF_EQUIVALENT;
+    return gained ? FSIM_DIFF_MORE_PERMISSIVE
+           : lost ? FSIM_DIFF_LESS_PERMISSIVE
+                  : FSIM_DIFF_EQUIVALENT;
 }
 
 /* Is the flow (field id, partner id) possible and does it land in (destination, jurisdiction)? */
@@ -303,7 +309,8 @@ blocks_all (const FsimPossibleFlow *a, const FsimScenario *sa, const FsimPossibl
                 continue;
             refs[n].kind = sit->kind;
             refs[n++].partner = sit->kind <= FSIM_SITUATION_NO_FRIEND_OF_FRIEND_USES
-                                    ? sa->partners[sit->partner].id : NULL;
+                                    ? sa->partners[sit->partner].id
+                                    : NULL;
         }
         if (!fsim_possible_blocks (pb, b, refs, n))
             return FALSE;
@@ -388,12 +395,12 @@ set_verdicts (FsimDiff *diff, const FsimFocus *focus, GError **error)
     diff->any_pairs = pairs;
     if (pairs > FSIM_DIFF_MAX_ANY_PAIRS)
         return TRUE; /* possible.h lists routes per pair: too many would take hours */
-    g_autoptr (FsimPossible) pb = fsim_possible_new (diff->base, diff->base->date, fb, pb_set,
-                                                     error);
+    g_autoptr (FsimPossible) pb =
+        fsim_possible_new (diff->base, diff->base->date, fb, pb_set, error);
     if (!pb)
         return FALSE;
-    g_autoptr (FsimPossible) pw = fsim_possible_new (diff->whatif, diff->whatif->date, fw,
-                                                     pw_set, error);
+    g_autoptr (FsimPossible) pw =
+        fsim_possible_new (diff->whatif, diff->whatif->date, fw, pw_set, error);
     if (!pw)
         return FALSE;
     possible_verdicts (diff, focus, pb, pw);
@@ -434,9 +441,8 @@ build_partners (FsimDiff *diff)
 }
 
 FsimDiff *
-fsim_diff_new (const FsimScenario *base, const FsimPopulation *base_pop,
-               const FsimScenario *whatif, const FsimPopulation *whatif_pop, const char *note,
-               GError **error)
+fsim_diff_new (const FsimScenario *base, const FsimPopulation *base_pop, const FsimScenario *whatif,
+               const FsimPopulation *whatif_pop, const char *note, GError **error)
 {
     return fsim_diff_new_focused (base, base_pop, whatif, whatif_pop, note, NULL, NULL, NULL,
                                   error);
@@ -472,9 +478,8 @@ fsim_diff_any (const FsimDiff *d)
         return TRUE;
     for (guint i = 0; i < d->partners->len; i++) {
         const FsimDiffPartner *p = &g_array_index (d->partners, FsimDiffPartner, i);
-        if (p->verdict != FSIM_DIFF_EQUIVALENT
-            || (p->verdict_any != FSIM_DIFF_EQUIVALENT
-                && p->verdict_any != FSIM_DIFF_NOT_ANALYSED))
+        if (p->verdict != FSIM_DIFF_EQUIVALENT ||
+            (p->verdict_any != FSIM_DIFF_EQUIVALENT && p->verdict_any != FSIM_DIFF_NOT_ANALYSED))
             return TRUE;
     }
     for (guint i = 0; i < d->flows->len; i++) {

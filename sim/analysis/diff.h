@@ -78,15 +78,15 @@ const char *fsim_diff_partner_words (const FsimDiffPartner *p);
 typedef struct {
     const FsimScenario *base, *whatif;
     size_t n_users;
-    char *population;          /* how the what-if's population was matched, in words */
+    char *population;            /* how the what-if's population was matched, in words */
     size_t users_other_settings; /* users whose settings or partner use differ */
-    GArray *flows;             /* FsimDiffFlow, every row of either model */
-    GArray *jurisdictions;     /* FsimDiffJurisdiction, sorted (strcmp) */
-    GArray *decisions;         /* FsimDiffDecision, changed ones only: the first
+    GArray *flows;               /* FsimDiffFlow, every row of either model */
+    GArray *jurisdictions;       /* FsimDiffJurisdiction, sorted (strcmp) */
+    GArray *decisions;           /* FsimDiffDecision, changed ones only: the first
                                 * FSIM_DIFF_MAX_LISTED of them */
-    size_t decisions_changed;  /* all changed decisions (in focus), listed or not */
-    size_t any_pairs;          /* (field, partner) pairs in focus, the larger of both models */
-    GArray *partners;          /* FsimDiffPartner: the base's partners, then new ones */
+    size_t decisions_changed;    /* all changed decisions (in focus), listed or not */
+    size_t any_pairs;            /* (field, partner) pairs in focus, the larger of both models */
+    GArray *partners;            /* FsimDiffPartner: the base's partners, then new ones */
     size_t exposed_before, exposed_after, newly_exposed, no_longer_exposed;
     GPtrArray *newly_examples, *no_longer_examples; /* user names, the first few */
 } FsimDiff;

@@ -110,9 +110,9 @@ fsim_expectation_describe (const FsimScenario *s, const FsimExpectation *x)
 /* What an expectation selects, resolved against the scenario. */
 typedef struct {
     FsimCheckResult *r;
-    FsimWord *partners;  /* partner bit set */
-    guint8 *lands;       /* [f * np + p]: p has a destination in the jurisdiction receiving f */
-    gboolean evaluated;  /* on the current day */
+    FsimWord *partners; /* partner bit set */
+    guint8 *lands;      /* [f * np + p]: p has a destination in the jurisdiction receiving f */
+    gboolean evaluated; /* on the current day */
 } Target;
 
 static void
@@ -236,8 +236,8 @@ typedef struct {
 
 /* Counts, on @day, the users of every expectation checked that day. */
 static gboolean
-evaluate_day (const FsimScenario *s, const FsimPopulation *pop, FsimDay day, Eval *evals,
-              size_t n, GError **error)
+evaluate_day (const FsimScenario *s, const FsimPopulation *pop, FsimDay day, Eval *evals, size_t n,
+              GError **error)
 {
     g_autoptr (FsimDecisions) d = fsim_decisions_try_new (s, day, error);
     if (!d)
@@ -271,8 +271,7 @@ evaluate_day (const FsimScenario *s, const FsimPopulation *pop, FsimDay day, Eva
 /* For a `reaches` that failed: a user to show why not (one who uses a matching partner, or
  * has a friend who does, or the first user), and the first (field, partner) it could be. */
 static void
-why_not_user (const FsimScenario *s, const FsimPopulation *pop, const Target *t,
-              FsimCheckResult *r)
+why_not_user (const FsimScenario *s, const FsimPopulation *pop, const Target *t, FsimCheckResult *r)
 {
     size_t np = s->n_partners;
     r->user = -1;
@@ -291,8 +290,7 @@ why_not_user (const FsimScenario *s, const FsimPopulation *pop, const Target *t,
         }
     for (size_t u = 0; r->user >= 0 && pop->friends && u < pop->n_users; u++)
         for (size_t i = pop->friends->offsets[u]; i < pop->friends->offsets[u + 1]; i++)
-            if (fsim_bits_get (pop->uses + pop->friends->adj[i] * pop->partner_words,
-                               r->partner)) {
+            if (fsim_bits_get (pop->uses + pop->friends->adj[i] * pop->partner_words, r->partner)) {
                 r->user = (gssize) u;
                 return;
             }
@@ -313,9 +311,14 @@ settle_day (const FsimScenario *s, const FsimPopulation *pop, FsimDay day, Eval 
     r->field = e->day_f;
     r->partner = e->day_p;
     switch (x->kind) {
-    case FSIM_EXPECT_AT_MOST: r->passed = e->day_users <= x->count; break;
-    case FSIM_EXPECT_REACHES: r->passed = e->day_users >= x->count; break;
-    default: r->passed = e->day_users == 0;
+    case FSIM_EXPECT_AT_MOST:
+        r->passed = e->day_users <= x->count;
+        break;
+    case FSIM_EXPECT_REACHES:
+        r->passed = e->day_users >= x->count;
+        break;
+    default:
+        r->passed = e->day_users == 0;
     }
     if (x->kind == FSIM_EXPECT_REACHES)
         r->user = -1;
@@ -343,7 +346,9 @@ fsim_check_run (const FsimScenario *s, const FsimPopulation *pop, GError **error
     g_autoptr (GArray) all = g_array_new (FALSE, FALSE, sizeof (FsimDay));
     for (size_t i = 0; i < s->n_expects; i++) {
         FsimCheckResult *r = &g_array_index (c->results, FsimCheckResult, i);
-        *r = (FsimCheckResult){ .x = &s->expects[i], .passed = TRUE, .user = -1,
+        *r = (FsimCheckResult){ .x = &s->expects[i],
+                                .passed = TRUE,
+                                .user = -1,
                                 .description = fsim_expectation_describe (s, &s->expects[i]) };
         target_init (&evals[i].target, s, r);
         evals[i].days = collect_days (s, r->x);
@@ -397,7 +402,8 @@ fsim_check_counterexample (const FsimScenario *s, const FsimPopulation *pop,
     fsim_i_append_partner (out, &s->partners[r->partner]);
     if (flow->channels)
         g_string_append (out, flow->channels & FSIM_CHANNEL_BIT (FSIM_CHANNEL_SELF)
-                                  ? " with consent" : " without consent");
+                                  ? " with consent"
+                                  : " without consent");
     g_string_append_printf (out, " on %s\n", day);
     for (guint i = 0; i < flow->routes->len; i++) {
         const FsimRoute *route = &g_array_index (flow->routes, FsimRoute, i);

@@ -47,8 +47,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimCheck, fsim_check_free)
  * Returns: (transfer full): the results, or NULL with @error set (the model graph walk
  *   failed).
  */
-FsimCheck *fsim_check_run (const FsimScenario *scenario, const FsimPopulation *pop,
-                           GError **error);
+FsimCheck *fsim_check_run (const FsimScenario *scenario, const FsimPopulation *pop, GError **error);
 
 /* Did every expectation pass? */
 gboolean fsim_check_passed (const FsimCheck *c);

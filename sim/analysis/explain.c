@@ -23,7 +23,7 @@ struct FsimTracer {
     FsimDay day;
     size_t nf, np, pw;
     FsimDownstream *down;
-    guint8 *profiles; /* [(k * nf + f) * np + p]: bit g set for an opening API of profile g */
+    guint8 *profiles;  /* [(k * nf + f) * np + p]: bit g set for an opening API of profile g */
     GHashTable *users; /* explicit populations: id -> index + 1 */
     FsimWord *one;     /* [v * pw]: partners some neighbour of v uses */
     FsimWord *two;     /* [v * pw]: partners two or more neighbours of v use */
@@ -278,8 +278,7 @@ trace_field (const FsimTracer *t, size_t u, size_t f, const FsimWord *f1, const 
             row[p] |= FSIM_CHANNEL_BIT (FSIM_CHANNEL_SELF);
         if (fsim_bits_get (f1, p) && channel_open (t, FSIM_SUBJECT_FRIENDS, f, p, x_fr))
             row[p] |= FSIM_CHANNEL_BIT (FSIM_CHANNEL_FRIEND);
-        if (fsim_bits_get (f2, p) &&
-            channel_open (t, FSIM_SUBJECT_FRIENDS_OF_FRIENDS, f, p, x_fof))
+        if (fsim_bits_get (f2, p) && channel_open (t, FSIM_SUBJECT_FRIENDS_OF_FRIENDS, f, p, x_fof))
             row[p] |= FSIM_CHANNEL_BIT (FSIM_CHANNEL_FRIEND_OF_FRIEND);
     }
     if (!fsim_downstream_any (t->down))
@@ -379,11 +378,16 @@ static guint
 verdict_block (FsimVerdict v)
 {
     switch (v) {
-    case FSIM_VERDICT_API_INACTIVE: return 1u << FSIM_BLOCK_API_INACTIVE;
-    case FSIM_VERDICT_NOT_REQUESTED: return 1u << FSIM_BLOCK_NOT_REQUESTED;
-    case FSIM_VERDICT_DENIED: return 1u << FSIM_BLOCK_DENIED;
-    case FSIM_VERDICT_NO_ALLOW: return 1u << FSIM_BLOCK_NO_ALLOW;
-    default: return 0;
+    case FSIM_VERDICT_API_INACTIVE:
+        return 1u << FSIM_BLOCK_API_INACTIVE;
+    case FSIM_VERDICT_NOT_REQUESTED:
+        return 1u << FSIM_BLOCK_NOT_REQUESTED;
+    case FSIM_VERDICT_DENIED:
+        return 1u << FSIM_BLOCK_DENIED;
+    case FSIM_VERDICT_NO_ALLOW:
+        return 1u << FSIM_BLOCK_NO_ALLOW;
+    default:
+        return 0;
     }
 }
 
@@ -393,8 +397,9 @@ route_carriers (FsimRoute *r, FsimSubject k, const Carriers *c)
 {
     static const FsimBlock none[] = { FSIM_BLOCK_NOT_USED, FSIM_BLOCK_NO_FRIEND,
                                       FSIM_BLOCK_NO_FRIEND_OF_FRIEND };
-    const GArray *a = k == FSIM_SUBJECT_SELF ? c->self
-                      : k == FSIM_SUBJECT_FRIENDS ? c->friends : c->fof;
+    const GArray *a = k == FSIM_SUBJECT_SELF      ? c->self
+                      : k == FSIM_SUBJECT_FRIENDS ? c->friends
+                                                  : c->fof;
     r->n_carriers = a->len;
     r->carriers = g_new0 (size_t, a->len + 1);
     if (a->len)
@@ -487,8 +492,7 @@ route_path (FsimRoute *r, const gssize *pred, size_t q, size_t p, size_t np)
 }
 
 static void
-add_downstream_routes (const FsimTracer *t, size_t f, size_t p, const guint8 *row,
-                       GArray *routes)
+add_downstream_routes (const FsimTracer *t, size_t f, size_t p, const guint8 *row, GArray *routes)
 {
     g_autofree gssize *pred = NULL;
     const FsimWord *server = fsim_downstream_server_holders (t->down, f);
@@ -567,8 +571,7 @@ sort_routes (GArray *all)
 }
 
 FsimExplanation *
-fsim_explain_user (const FsimTracer *t, size_t u, const FsimWord *fields,
-                   const FsimWord *partners)
+fsim_explain_user (const FsimTracer *t, size_t u, const FsimWord *fields, const FsimWord *partners)
 {
     g_return_val_if_fail (t != NULL && u < t->pop->n_users, NULL);
     FsimExplanation *e = g_new0 (FsimExplanation, 1);

@@ -65,22 +65,22 @@ gssize fsim_tracer_find_user (const FsimTracer *t, const char *name);
  * the sharing partner must hold it on a server, and the data must have reached that partner.
  */
 typedef enum {
-    FSIM_BLOCK_NONE,           /* open: the route carried the flow */
-    FSIM_BLOCK_API_INACTIVE,   /* the day is outside the API's active window */
-    FSIM_BLOCK_NOT_REQUESTED,  /* the partner does not request the scope */
-    FSIM_BLOCK_DENIED,         /* a deny rule (route.decision.rule) */
-    FSIM_BLOCK_NO_ALLOW,       /* no allow rule: denied by default */
-    FSIM_BLOCK_PLATFORM,       /* the user's platform switch is off (the API respects it) */
-    FSIM_BLOCK_APPS_OTHERS,    /* the field is not in the user's "apps others use" list */
-    FSIM_BLOCK_AUDIENCE,       /* the user's audience for the field is below the channel's */
-    FSIM_BLOCK_NOT_USED,       /* self: the user does not use the partner */
-    FSIM_BLOCK_NO_FRIEND,      /* friend: no friend of the user uses the partner */
+    FSIM_BLOCK_NONE,                /* open: the route carried the flow */
+    FSIM_BLOCK_API_INACTIVE,        /* the day is outside the API's active window */
+    FSIM_BLOCK_NOT_REQUESTED,       /* the partner does not request the scope */
+    FSIM_BLOCK_DENIED,              /* a deny rule (route.decision.rule) */
+    FSIM_BLOCK_NO_ALLOW,            /* no allow rule: denied by default */
+    FSIM_BLOCK_PLATFORM,            /* the user's platform switch is off (the API respects it) */
+    FSIM_BLOCK_APPS_OTHERS,         /* the field is not in the user's "apps others use" list */
+    FSIM_BLOCK_AUDIENCE,            /* the user's audience for the field is below the channel's */
+    FSIM_BLOCK_NOT_USED,            /* self: the user does not use the partner */
+    FSIM_BLOCK_NO_FRIEND,           /* friend: no friend of the user uses the partner */
     FSIM_BLOCK_NO_FRIEND_OF_FRIEND, /* friend of friend: no friend of a friend uses it */
-    FSIM_BLOCK_SHARE_INACTIVE, /* downstream: the share is not active on the day */
-    FSIM_BLOCK_SHARE_FIELDS,   /* downstream: the share does not carry the field */
-    FSIM_BLOCK_NOT_HELD,       /* downstream: the sharing partner has no destination for it */
-    FSIM_BLOCK_DEVICE_ONLY,    /* downstream: the sharing partner keeps it on the device */
-    FSIM_BLOCK_UPSTREAM,       /* downstream: the field never reached the sharing partner */
+    FSIM_BLOCK_SHARE_INACTIVE,      /* downstream: the share is not active on the day */
+    FSIM_BLOCK_SHARE_FIELDS,        /* downstream: the share does not carry the field */
+    FSIM_BLOCK_NOT_HELD,            /* downstream: the sharing partner has no destination for it */
+    FSIM_BLOCK_DEVICE_ONLY,         /* downstream: the sharing partner keeps it on the device */
+    FSIM_BLOCK_UPSTREAM,            /* downstream: the field never reached the sharing partner */
     _FSIM_BLOCK_MAX
 } FsimBlock;
 
@@ -90,24 +90,24 @@ const char *fsim_block_to_string (FsimBlock b);
 /* One route of (user, field) to a partner. */
 typedef struct {
     FsimChannel channel;
-    FsimBlock block;  /* FSIM_BLOCK_NONE when open */
-    guint also;       /* the other gates that would close it too: bit (1 << FsimBlock) */
+    FsimBlock block; /* FSIM_BLOCK_NONE when open */
+    guint also;      /* the other gates that would close it too: bit (1 << FsimBlock) */
 
     /* direct routes (self, friend, friend of friend) */
-    size_t api_k;     /* index into partner->apis */
-    size_t api;       /* index into scenario->apis */
-    size_t scope;     /* index into that API's scopes */
+    size_t api_k; /* index into partner->apis */
+    size_t api;   /* index into scenario->apis */
+    size_t scope; /* index into that API's scopes */
     FsimDecision decision;
-    size_t n_carriers;  /* users who use the partner: the user (self), friends, friends of
+    size_t n_carriers; /* users who use the partner: the user (self), friends, friends of
                          * friends; all of them, whether or not the route is open */
     size_t *carriers;
-    size_t *through;  /* friend of friend: for each carrier, a friend of the user who is a
+    size_t *through; /* friend of friend: for each carrier, a friend of the user who is a
                        * friend of the carrier; NULL for the other channels */
 
     /* downstream routes */
-    size_t from;      /* the partner the share leaves from (the upstream end) */
-    size_t share;     /* index into scenario->partners[from].shares, the last hop */
-    size_t n_path;    /* open routes: the partners from the directly reached one to this one */
+    size_t from;   /* the partner the share leaves from (the upstream end) */
+    size_t share;  /* index into scenario->partners[from].shares, the last hop */
+    size_t n_path; /* open routes: the partners from the directly reached one to this one */
     size_t *path;
 } FsimRoute;
 
@@ -115,9 +115,9 @@ typedef struct {
 typedef struct {
     size_t field;
     size_t partner;
-    gboolean receives;     /* the partner has a destination receiving the field */
-    guint8 channels;       /* mask of the open routes' channels (0: not reached) */
-    GArray *routes;        /* FsimRoute: open ones first, then closed, in model order */
+    gboolean receives; /* the partner has a destination receiving the field */
+    guint8 channels;   /* mask of the open routes' channels (0: not reached) */
+    GArray *routes;    /* FsimRoute: open ones first, then closed, in model order */
 } FsimFlowExplanation;
 
 typedef struct {

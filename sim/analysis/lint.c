@@ -141,13 +141,14 @@ check_rule_patterns (const FsimScenario *s, size_t r, GArray *out)
     for (size_t i = 0; rule->scopes[i]; i++) {
         gboolean any = FALSE;
         for (size_t a = 0; a < s->n_apis && !any; a++)
-            for (size_t sc = 0; fsim_any_glob_matches (rule->apis, s->apis[a].id) && sc < s->apis[a].n_scopes;
+            for (size_t sc = 0;
+                 fsim_any_glob_matches (rule->apis, s->apis[a].id) && sc < s->apis[a].n_scopes;
                  sc++)
                 any = any || g_pattern_match_simple (rule->scopes[i], s->apis[a].scopes[sc].id);
         if (!any)
             warn (out, FSIM_LINT_SCOPE_NOT_OFFERED, rule->loc,
-                  "rule '%s': scope pattern '%s' matches no scope of the APIs it names",
-                  rule->id, rule->scopes[i]);
+                  "rule '%s': scope pattern '%s' matches no scope of the APIs it names", rule->id,
+                  rule->scopes[i]);
     }
 }
 
@@ -166,7 +167,8 @@ rule_triples (const Ctx *c, size_t r, size_t *n_all, size_t *n_requested)
             const FsimWord *scopes = rule_scopes (c, a);
             for (size_t w = 0; w < words; w++) {
                 *n_all += (size_t) __builtin_popcountll (scopes[w]);
-                *n_requested += (size_t) __builtin_popcountll (scopes[w] & partner->requested[k][w]);
+                *n_requested +=
+                    (size_t) __builtin_popcountll (scopes[w] & partner->requested[k][w]);
             }
         }
     }
@@ -184,11 +186,13 @@ check_rule_reach (const Ctx *c, size_t r, GArray *out)
     if (n_all == 0)
         warn (out, FSIM_LINT_RULE_MATCHES_NOTHING, rule->loc,
               "rule '%s' matches no (partner, API, scope): none of the partners it selects "
-              "integrates an API it names with a scope it names", rule->id);
+              "integrates an API it names with a scope it names",
+              rule->id);
     else if (n_requested == 0)
         warn (out, FSIM_LINT_RULE_MATCHES_NOTHING, rule->loc,
               "rule '%s' only matches scopes that its partners do not request: it never "
-              "decides anything", rule->id);
+              "decides anything",
+              rule->id);
 }
 
 /* The part of rule r's window in which API a is active (may be empty). */
@@ -215,13 +219,14 @@ check_rule_window (const FsimScenario *s, size_t r, GArray *out)
         return;
     g_autofree char *from = fsim_day_format (rule->window.from);
     g_autofree char *until = fsim_day_format (rule->window.until);
-    g_autofree char *when =
-        rule->window.from <= FSIM_DAY_MIN    ? g_strdup_printf ("until %s", until)
-        : rule->window.until >= FSIM_DAY_MAX ? g_strdup_printf ("from %s", from)
-                                             : g_strdup_printf ("from %s until %s", from, until);
+    g_autofree char *when = rule->window.from <= FSIM_DAY_MIN ? g_strdup_printf ("until %s", until)
+                            : rule->window.until >= FSIM_DAY_MAX
+                                ? g_strdup_printf ("from %s", from)
+                                : g_strdup_printf ("from %s until %s", from, until);
     warn (out, FSIM_LINT_EMPTY_WINDOW, rule->loc,
           "rule '%s' is in force %s, when none of the APIs it names is active: it never "
-          "applies", rule->id, when);
+          "applies",
+          rule->id, when);
 }
 
 static int
@@ -365,7 +370,8 @@ check_shadowed (const Ctx *c, size_t r, GArray *out)
     g_autofree char *names = g_strjoinv ("', '", (char **) by->pdata);
     warn (out, FSIM_LINT_ALLOW_SHADOWED, s->rules[r].loc,
           "allow rule '%s' is overridden by deny '%s' wherever and whenever it applies: it "
-          "never allows anything", s->rules[r].id, names);
+          "never allows anything",
+          s->rules[r].id, names);
 }
 
 /* ---- fields and partners ---------------------------------------------------------------- */
@@ -420,8 +426,8 @@ check_requested_fields (const FsimScenario *s, size_t p, GArray *out)
         return;
     warn (out, FSIM_LINT_FIELD_NOT_RECEIVED, partner->loc,
           "partner '%s' requests scopes covering %zu field%s that none of its destinations "
-          "receives (the first: '%s'): they can never reach it", partner->id, n,
-          n == 1 ? "" : "s", first);
+          "receives (the first: '%s'): they can never reach it",
+          partner->id, n, n == 1 ? "" : "s", first);
 }
 
 static void
@@ -439,7 +445,8 @@ check_partner (const FsimScenario *s, size_t p, const FsimWord *shared_with, GAr
     if (partner->n_apis == 0 && !shared)
         warn (out, FSIM_LINT_PARTNER_UNREACHABLE, partner->loc,
               "partner '%s' integrates no API and no partner shares with it: nothing can "
-              "reach it", partner->id);
+              "reach it",
+              partner->id);
     for (size_t i = 0; partner->requests[i]; i++) {
         gboolean offered = FALSE;
         g_autoptr (FsimGlob) glob = fsim_glob_new (partner->requests[i]);
@@ -469,8 +476,8 @@ check_shares (const FsimScenario *s, size_t q, GArray *out)
                 continue;
             gboolean held = FALSE;
             for (size_t d = 0; d < from->n_destinations; d++)
-                held = held || (!from->destinations[d].on_device
-                                && fsim_bits_get (from->destinations[d].fields, f));
+                held = held || (!from->destinations[d].on_device &&
+                                fsim_bits_get (from->destinations[d].fields, f));
             on_server = on_server || held;
             received = received || (held && receives (to, f));
         }
@@ -482,8 +489,8 @@ check_shares (const FsimScenario *s, size_t q, GArray *out)
         else if (!received)
             warn (out, FSIM_LINT_SHARE_NEVER_CARRIES, sh->loc,
                   "share of '%s' with '%s' never carries anything: no destination of '%s' "
-                  "receives the fields '%s' shares from its servers", from->id, to->id, to->id,
-                  from->id);
+                  "receives the fields '%s' shares from its servers",
+                  from->id, to->id, to->id, from->id);
     }
 }
 
@@ -499,8 +506,8 @@ check_apis (const FsimScenario *s, GArray *out)
         if (!used)
             warn (out, FSIM_LINT_API_NOT_INTEGRATED, s->apis[a].loc,
                   "API '%s' is integrated by no partner: none of its %zu scope%s can open a "
-                  "channel", s->apis[a].id, s->apis[a].n_scopes,
-                  s->apis[a].n_scopes == 1 ? "" : "s");
+                  "channel",
+                  s->apis[a].id, s->apis[a].n_scopes, s->apis[a].n_scopes == 1 ? "" : "s");
     }
 }
 

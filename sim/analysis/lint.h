@@ -14,10 +14,10 @@
  * not checked for what needs partners: lint the files that include it.
  */
 typedef enum {
-    FSIM_LINT_RULE_MATCHES_NOTHING,   /* a selector or pattern, or the whole rule, matches nothing */
-    FSIM_LINT_ALLOW_SHADOWED,         /* an allow that a deny overrides wherever it applies */
-    FSIM_LINT_SCOPE_NOT_OFFERED,      /* a scope pattern (request or rule) no API offers */
-    FSIM_LINT_FIELD_NOT_RECEIVED,     /* a field no destination receives */
+    FSIM_LINT_RULE_MATCHES_NOTHING, /* a selector or pattern, or the whole rule, matches nothing */
+    FSIM_LINT_ALLOW_SHADOWED,       /* an allow that a deny overrides wherever it applies */
+    FSIM_LINT_SCOPE_NOT_OFFERED,    /* a scope pattern (request or rule) no API offers */
+    FSIM_LINT_FIELD_NOT_RECEIVED,   /* a field no destination receives */
     FSIM_LINT_PARTNER_NO_DESTINATION, /* a partner none of whose destinations receives anything */
     FSIM_LINT_PARTNER_UNREACHABLE,    /* a partner that integrates no API and nobody shares with */
     FSIM_LINT_EMPTY_WINDOW,           /* a rule in force only while its APIs are inactive */

@@ -36,12 +36,12 @@ struct FsimPossible {
     FsimDecisions *d;
     FsimDownstream *down;
     GArray *flows;
-    gssize *index;      /* [f * np + p]: index into flows, or -1 */
-    GArray **covers;    /* [a]: Cover, the scopes of API a by field */
-    FsimWord *routed;   /* [f * pw]: partners with an allowed scope covering f */
-    guint32 *ups;       /* [p * (MAX_VIA + 1)]: for the current field, the first partners that
+    gssize *index;    /* [f * np + p]: index into flows, or -1 */
+    GArray **covers;  /* [a]: Cover, the scopes of API a by field */
+    FsimWord *routed; /* [f * pw]: partners with an allowed scope covering f */
+    guint32 *ups;     /* [p * (MAX_VIA + 1)]: for the current field, the first partners that
                          * pass it on to p and have routes of their own */
-    guint8 *n_ups;      /* [p] */
+    guint8 *n_ups;    /* [p] */
 };
 
 static const char *const situation_names[] = {
@@ -93,8 +93,11 @@ direct_routes (const FsimPossible *pp, size_t f, size_t q, GArray *routes)
                 continue;
             const FsimApi *api = &pp->s->apis[partner->apis[k]];
             FsimPossibleRoute r = { .channel = subject_channel (api->scopes[sc].subject),
-                                    .partner = q, .api_k = k, .api = partner->apis[k],
-                                    .scope = sc, .rule = d->rule };
+                                    .partner = q,
+                                    .api_k = k,
+                                    .api = partner->apis[k],
+                                    .scope = sc,
+                                    .rule = d->rule };
             g_array_append_val (routes, r);
         }
     }
@@ -300,8 +303,8 @@ analyse_pair (const FsimPossible *pp, size_t f, size_t p, FsimPossibleFlow *flow
     /* situation masks are 32 bits: 4 settings and 3 per partner that matters */
     g_autoptr (GHashTable) via = g_hash_table_new (g_direct_hash, g_direct_equal);
     for (guint i = 0; i < flow->routes->len; i++)
-        g_hash_table_add (via, GSIZE_TO_POINTER (
-                                   g_array_index (flow->routes, FsimPossibleRoute, i).partner));
+        g_hash_table_add (
+            via, GSIZE_TO_POINTER (g_array_index (flow->routes, FsimPossibleRoute, i).partner));
     flow->complete = g_hash_table_size (via) <= MAX_VIA;
     if (flow->channels && flow->complete)
         find_blockers (pp, flow);
@@ -398,12 +401,12 @@ fsim_possible_blocks (const FsimPossible *pp, const FsimPossibleFlow *flow,
     for (guint i = 0; i < flow->situations->len; i++) {
         const FsimSituation *sit = &g_array_index (flow->situations, FsimSituation, i);
         for (size_t j = 0; j < n; j++) {
-            gboolean kind = x[j].kind == sit->kind ||
-                            (x[j].kind == FSIM_SITUATION_AUDIENCE_ONLY_ME &&
-                             sit->kind == FSIM_SITUATION_AUDIENCE_FRIENDS);
-            gboolean partner = sit->kind > FSIM_SITUATION_NO_FRIEND_OF_FRIEND_USES ||
-                               (x[j].partner &&
-                                strcmp (x[j].partner, pp->s->partners[sit->partner].id) == 0);
+            gboolean kind =
+                x[j].kind == sit->kind || (x[j].kind == FSIM_SITUATION_AUDIENCE_ONLY_ME &&
+                                           sit->kind == FSIM_SITUATION_AUDIENCE_FRIENDS);
+            gboolean partner =
+                sit->kind > FSIM_SITUATION_NO_FRIEND_OF_FRIEND_USES ||
+                (x[j].partner && strcmp (x[j].partner, pp->s->partners[sit->partner].id) == 0);
             if (kind && partner)
                 mask |= 1u << i;
         }

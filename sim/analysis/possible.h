@@ -19,13 +19,13 @@
  * that could pass f on to p.
  */
 typedef enum {
-    FSIM_SITUATION_NOT_USES,               /* the user does not use the partner */
-    FSIM_SITUATION_NO_FRIEND_USES,         /* no friend of the user uses it */
+    FSIM_SITUATION_NOT_USES,                 /* the user does not use the partner */
+    FSIM_SITUATION_NO_FRIEND_USES,           /* no friend of the user uses it */
     FSIM_SITUATION_NO_FRIEND_OF_FRIEND_USES, /* no friend of a friend uses it */
-    FSIM_SITUATION_PLATFORM_OFF,           /* the user's platform switch is off */
-    FSIM_SITUATION_NOT_IN_APPS_OTHERS,     /* the field is not in "apps others use" */
-    FSIM_SITUATION_AUDIENCE_FRIENDS,       /* the user shows the field to friends at most */
-    FSIM_SITUATION_AUDIENCE_ONLY_ME,       /* ... to no one (implies the one above) */
+    FSIM_SITUATION_PLATFORM_OFF,             /* the user's platform switch is off */
+    FSIM_SITUATION_NOT_IN_APPS_OTHERS,       /* the field is not in "apps others use" */
+    FSIM_SITUATION_AUDIENCE_FRIENDS,         /* the user shows the field to friends at most */
+    FSIM_SITUATION_AUDIENCE_ONLY_ME,         /* ... to no one (implies the one above) */
     _FSIM_SITUATION_MAX
 } FsimSituationKind;
 
@@ -42,20 +42,20 @@ typedef struct {
     FsimChannel channel;
     size_t partner; /* the partner it reaches directly (p, or an upstream one for downstream) */
     size_t api_k, api, scope;
-    gssize rule;    /* the allowing rule */
+    gssize rule; /* the allowing rule */
 } FsimPossibleRoute;
 
 typedef struct {
     size_t field, partner;
-    gboolean receives;    /* p has a destination receiving f */
-    guint8 channels;      /* channels open for the most permissive user: 0 = impossible */
-    GArray *routes;       /* FsimPossibleRoute: the open routes, downstream through upstream
+    gboolean receives;  /* p has a destination receiving f */
+    guint8 channels;    /* channels open for the most permissive user: 0 = impossible */
+    GArray *routes;     /* FsimPossibleRoute: the open routes, downstream through upstream
                            * partners' direct routes */
-    GArray *situations;   /* FsimSituation: the restrictions that matter */
-    GArray *closing;      /* guint32 per route: the situations (mask) that close it */
-    GArray *blockers;     /* guint32 masks over `situations`: each a least restrictive
+    GArray *situations; /* FsimSituation: the restrictions that matter */
+    GArray *closing;    /* guint32 per route: the situations (mask) that close it */
+    GArray *blockers;   /* guint32 masks over `situations`: each a least restrictive
                            * blocking combination (AUDIENCE_ONLY_ME comes with _FRIENDS) */
-    gboolean complete;    /* FALSE: too many restrictions matter to list every combination */
+    gboolean complete;  /* FALSE: too many restrictions matter to list every combination */
 } FsimPossibleFlow;
 
 typedef struct FsimPossible FsimPossible;
@@ -67,9 +67,8 @@ typedef struct FsimPossible FsimPossible;
  * Analyses every selected (field, partner) pair of @scenario on @day.
  * Returns: (transfer full) or NULL with @error set (the model graph walk failed).
  */
-FsimPossible *fsim_possible_new (const FsimScenario *scenario, FsimDay day,
-                                 const FsimWord *fields, const FsimWord *partners,
-                                 GError **error);
+FsimPossible *fsim_possible_new (const FsimScenario *scenario, FsimDay day, const FsimWord *fields,
+                                 const FsimWord *partners, GError **error);
 void fsim_possible_free (FsimPossible *pp);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimPossible, fsim_possible_free)
 

@@ -58,8 +58,9 @@ struct FsimMetric {
     Node *root;
 };
 
-static const char *const group_names[] = { "", "partners", "fields", "jurisdictions", "kinds",
-                                            NULL };
+static const char *const group_names[] = {
+    "", "partners", "fields", "jurisdictions", "kinds", NULL
+};
 static const char *const top_counts[] = { "users", "friendships", "users_reached",
                                           "users_reached_without_consent", NULL };
 static const char *const partner_counts[] = { "users", "users_reached",
@@ -89,8 +90,7 @@ typedef struct {
     int depth;
 } Parser;
 
-G_GNUC_PRINTF (2, 3) static Node *
-fail (Parser *ps, const char *format, ...)
+G_GNUC_PRINTF (2, 3) static Node *fail (Parser *ps, const char *format, ...)
 {
     va_list ap;
     va_start (ap, format);
@@ -143,9 +143,11 @@ parse_count (Parser *ps)
         const char *close = strchr (ps->p, ']');
         if (g < 0 || close == NULL || close == ps->p + 1) {
             node_free (n);
-            return fail (ps, g < 0 ? "unknown group '%s' (expected partners, fields, "
-                                     "jurisdictions or kinds)"
-                                   : "expected '%s[ID]'", name);
+            return fail (ps,
+                         g < 0 ? "unknown group '%s' (expected partners, fields, "
+                                 "jurisdictions or kinds)"
+                               : "expected '%s[ID]'",
+                         name);
         }
         n->group = (Group) (g + 1);
         n->id = g_strndup (ps->p + 1, (size_t) (close - ps->p - 1));
@@ -236,7 +238,10 @@ parse_chain (Parser *ps, gboolean terms)
             node_free (a);
             return NULL;
         }
-        a = binary (op == '*' ? NODE_MUL : op == '/' ? NODE_DIV : op == '+' ? NODE_ADD : NODE_SUB,
+        a = binary (op == '*'   ? NODE_MUL
+                    : op == '/' ? NODE_DIV
+                    : op == '+' ? NODE_ADD
+                                : NODE_SUB,
                     a, b);
     }
 }
@@ -424,8 +429,8 @@ fsim_metric_defaults (const FsimScenario *s)
     add_default (out, "users_reached_without_consent");
     for (size_t p = 0; p < s->n_partners; p++) {
         g_autofree char *a = g_strdup_printf ("partners[%s].users_reached", s->partners[p].id);
-        g_autofree char *b = g_strdup_printf ("partners[%s].users_reached_without_consent",
-                                              s->partners[p].id);
+        g_autofree char *b =
+            g_strdup_printf ("partners[%s].users_reached_without_consent", s->partners[p].id);
         add_default (out, a);
         add_default (out, b);
     }
@@ -435,7 +440,7 @@ fsim_metric_defaults (const FsimScenario *s)
         for (size_t d = 0; d < s->partners[p].n_destinations; d++) {
             const FsimDestination *dest = &s->partners[p].destinations[d];
             g_hash_table_add (seen, dest->on_device || !dest->jurisdiction ? (gpointer) "device"
-                                                                            : dest->jurisdiction);
+                                                                           : dest->jurisdiction);
         }
     g_autofree const char **codes = (const char **) g_hash_table_get_keys_as_array (seen, NULL);
     qsort (codes, g_hash_table_size (seen), sizeof *codes, compare_strings);

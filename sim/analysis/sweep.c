@@ -166,8 +166,8 @@ text_with (const FsimSweepOptions *o, const char *extra, GError **error)
     if (extra)
         g_ptr_array_add (sets, (gpointer) extra);
     g_ptr_array_add (sets, NULL);
-    g_autoptr (FsimScenario) s = fsim_loader_load (o->path, (const char *const *) sets->pdata,
-                                                   error);
+    g_autoptr (FsimScenario) s =
+        fsim_loader_load (o->path, (const char *const *) sets->pdata, error);
     if (s == NULL)
         return NULL;
     char *text = fsim_population_spec_text (s);
@@ -202,9 +202,9 @@ typedef struct {
     size_t n_pop_combos;
     GPtrArray **members; /* [group]: the settings of the group (GSIZE_TO_POINTER) */
     GMutex lock;
-    GError *error;  /* the first failure, by run index */
+    GError *error; /* the first failure, by run index */
     size_t error_run;
-    gint n_populations; /* atomic */
+    gint n_populations;    /* atomic */
     gboolean seed_matters; /* else the seeds of a group share its population too */
 } Work;
 
@@ -300,8 +300,7 @@ t975 (size_t df)
     if (df >= 1 && df <= G_N_ELEMENTS (table))
         return table[df - 1];
     /* Cornish-Fisher expansion: within 0.001 of the exact quantile from 30 up */
-    return z + (z * z * z + z) / (4 * n) +
-           (5 * pow (z, 5) + 16 * z * z * z + 3 * z) / (96 * n * n);
+    return z + (z * z * z + z) / (4 * n) + (5 * pow (z, 5) + 16 * z * z * z + 3 * z) / (96 * n * n);
 }
 
 static void
@@ -309,8 +308,9 @@ summarise (const double *v, size_t stride, size_t n, FsimSweepStats *st)
 {
     double sum = 0, sq = 0;
 
-    *st = (FsimSweepStats){ .mean = NAN, .sd = NAN, .ci_low = NAN, .ci_high = NAN,
-                            .min = NAN, .max = NAN };
+    *st = (FsimSweepStats){
+        .mean = NAN, .sd = NAN, .ci_low = NAN, .ci_high = NAN, .min = NAN, .max = NAN
+    };
     for (size_t i = 0; i < n; i++) {
         double x = v[i * stride];
         if (isnan (x))
@@ -379,7 +379,8 @@ set_up (FsimSweep *sw, const FsimSweepOptions *o, FsimScenario **out_base, GErro
     if (sw->n_settings > MAX_RUNS || sw->n_settings * sw->n_seeds > MAX_RUNS) {
         g_set_error (error, FSIM_SWEEP_ERROR, FSIM_SWEEP_ERROR_GRID,
                      "the sweep would make more than %d runs (seeds times every combination "
-                     "of the varied values)", MAX_RUNS);
+                     "of the varied values)",
+                     MAX_RUNS);
         return FALSE;
     }
     sw->n_runs = sw->n_settings * sw->n_seeds;
@@ -471,8 +472,8 @@ fsim_sweep_run (const FsimSweepOptions *options, GError **error)
     sw->stats = g_new (FsimSweepStats, sw->n_settings * sw->n_metrics + 1);
     for (size_t k = 0; k < sw->n_settings; k++)
         for (size_t m = 0; m < sw->n_metrics; m++)
-            summarise (sw->values + k * sw->n_seeds * sw->n_metrics + m, sw->n_metrics,
-                       sw->n_seeds, &sw->stats[k * sw->n_metrics + m]);
+            summarise (sw->values + k * sw->n_seeds * sw->n_metrics + m, sw->n_metrics, sw->n_seeds,
+                       &sw->stats[k * sw->n_metrics + m]);
     return g_steal_pointer (&sw);
 }
 
@@ -520,8 +521,9 @@ fsim_sweep_tornado (const FsimSweep *sweep, size_t metric, size_t *out_n)
     bars = g_new0 (FsimTornadoBar, sw->n_vary + 1);
     for (size_t i = 0; i < sw->n_vary; i++) {
         FsimTornadoBar *b = &bars[i];
-        *b = (FsimTornadoBar){ .vary = i, .low_mean = NAN, .high_mean = NAN, .swing = NAN,
-                               .noise = 0 };
+        *b = (FsimTornadoBar){
+            .vary = i, .low_mean = NAN, .high_mean = NAN, .swing = NAN, .noise = 0
+        };
         for (size_t j = 0; j < sw->vary[i].n_values; j++) {
             /* the other parameters at their first value: setting j * stride */
             const FsimSweepStats *st = &sw->stats[j * sw->stride[i] * sw->n_metrics + metric];

@@ -56,8 +56,8 @@ typedef struct {
 
 /* A metric's summary over the seeds of one setting. */
 typedef struct {
-    size_t n;       /* seeds with a number (NaN excluded) */
-    double mean, sd; /* sd: sample standard deviation, 0 for one seed */
+    size_t n;               /* seeds with a number (NaN excluded) */
+    double mean, sd;        /* sd: sample standard deviation, 0 for one seed */
     double ci_low, ci_high; /* 95 % confidence interval of the mean (Student's t) */
     double min, max;
 } FsimSweepStats;
@@ -88,14 +88,14 @@ typedef struct {
 } FsimSweep;
 
 typedef struct {
-    const char *path;                /* the scenario (nullable: the bundled default) */
-    const char *const *sets;         /* --set, before the varied values (nullable) */
-    const guint64 *seeds;            /* nullable: the scenario's own seed */
+    const char *path;        /* the scenario (nullable: the bundled default) */
+    const char *const *sets; /* --set, before the varied values (nullable) */
+    const guint64 *seeds;    /* nullable: the scenario's own seed */
     size_t n_seeds;
-    const char *const *vary;         /* "PATH=V1,V2,..." (nullable) */
-    FsimMetric *const *metrics;      /* borrowed: must outlive the sweep */
-    size_t n_metrics;                /* 0: fsim_metric_defaults() of the scenario */
-    unsigned n_threads;              /* 0: one per processor (graph/parallel.h) */
+    const char *const *vary;    /* "PATH=V1,V2,..." (nullable) */
+    FsimMetric *const *metrics; /* borrowed: must outlive the sweep */
+    size_t n_metrics;           /* 0: fsim_metric_defaults() of the scenario */
+    unsigned n_threads;         /* 0: one per processor (graph/parallel.h) */
     void (*tick) (size_t done, size_t total, void *data); /* nullable, on the calling thread */
     void *tick_data;
 } FsimSweepOptions;
@@ -127,10 +127,10 @@ guint64 *fsim_sweep_parse_seeds (const char *text, size_t *out_n, GError **error
  * over its values with every other parameter at its first (baseline) value. */
 typedef struct {
     size_t vary;
-    size_t low, high;          /* value indices giving the lowest and the highest mean */
+    size_t low, high; /* value indices giving the lowest and the highest mean */
     double low_mean, high_mean;
-    double swing;              /* high_mean - low_mean */
-    double noise;              /* the largest half-width of the 95 % intervals along the bar */
+    double swing; /* high_mean - low_mean */
+    double noise; /* the largest half-width of the 95 % intervals along the bar */
 } FsimTornadoBar;
 
 /* The bars for metric @metric, widest swing first (ties: parameter order) (transfer full;

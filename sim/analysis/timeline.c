@@ -295,13 +295,13 @@ same_model (const FsimScenario *s, const FsimDecisions *a, const FsimDecisions *
     for (size_t p = 0; p < s->n_partners; p++) {
         const FsimPartner *partner = &s->partners[p];
         for (size_t i = 0; i < partner->n_shares; i++)
-            if (fsim_window_contains (partner->shares[i].active, da)
-                != fsim_window_contains (partner->shares[i].active, db))
+            if (fsim_window_contains (partner->shares[i].active, da) !=
+                fsim_window_contains (partner->shares[i].active, db))
                 return FALSE;
         for (size_t k = 0; k < partner->n_apis; k++)
             for (size_t sc = 0; sc < s->apis[partner->apis[k]].n_scopes; sc++)
-                if ((fsim_decisions_get (a, p, k, sc)->verdict == FSIM_VERDICT_ALLOWED)
-                    != (fsim_decisions_get (b, p, k, sc)->verdict == FSIM_VERDICT_ALLOWED))
+                if ((fsim_decisions_get (a, p, k, sc)->verdict == FSIM_VERDICT_ALLOWED) !=
+                    (fsim_decisions_get (b, p, k, sc)->verdict == FSIM_VERDICT_ALLOWED))
                     return FALSE;
     }
     return TRUE;
@@ -338,7 +338,8 @@ plan_evaluations (FsimTimeline *t, const FsimScenario *s, const GArray *changes,
                  "%zu of the %zu dates need the model evaluated again (a rule, API or share "
                  "window opens or closes before each), and this model (%s decisions and "
                  "(field, partner) pairs) allows %zu in the time budget: choose a larger --step "
-                 "or a shorter range", n, t->n_points, size, most);
+                 "or a shorter range",
+                 n, t->n_points, size, most);
     return FALSE;
 }
 
@@ -350,9 +351,9 @@ fsim_timeline_new (const FsimScenario *scenario, const FsimPopulation *pop, Fsim
 }
 
 FsimTimeline *
-fsim_timeline_new_focused (const FsimScenario *scenario, const FsimPopulation *pop,
-                           FsimDay from, FsimDay to, FsimTimelineStep step,
-                           const FsimFocus *focus, GError **error)
+fsim_timeline_new_focused (const FsimScenario *scenario, const FsimPopulation *pop, FsimDay from,
+                           FsimDay to, FsimTimelineStep step, const FsimFocus *focus,
+                           GError **error)
 {
     g_return_val_if_fail (scenario != NULL && pop != NULL && step.count > 0, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -374,8 +375,8 @@ fsim_timeline_new_focused (const FsimScenario *scenario, const FsimPopulation *p
     g_autoptr (FsimResult) r = NULL;
     g_autoptr (FsimDecisions) last = NULL;
     for (size_t i = 0; i < t->n_points; i++) {
-        g_autoptr (FsimDecisions) decisions = eval[i] ? fsim_decisions_new (scenario, t->days[i])
-                                                      : NULL;
+        g_autoptr (FsimDecisions) decisions =
+            eval[i] ? fsim_decisions_new (scenario, t->days[i]) : NULL;
         if (decisions && (r == NULL || !same_model (scenario, last, decisions))) {
             g_clear_pointer (&r, fsim_result_free);
             r = fsim_engine_run_focused (scenario, pop, decisions, focus, 0, NULL, NULL, error);

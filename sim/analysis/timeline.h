@@ -58,9 +58,9 @@ typedef struct {
     size_t n_kinds;
     char **kinds;
     size_t *kind_users, *kind_no_consent;
-    size_t *partners;      /* [t]: partners that reached at least one user */
-    size_t *kind_partners; /* [t * n_kinds + k]: ... of that kind */
-    size_t n_partners;     /* the scenario's, in model order */
+    size_t *partners;                           /* [t]: partners that reached at least one user */
+    size_t *kind_partners;                      /* [t * n_kinds + k]: ... of that kind */
+    size_t n_partners;                          /* the scenario's, in model order */
     size_t *partner_users, *partner_no_consent; /* [t * n_partners + p]: users it reached */
     size_t n_events;
     FsimTimelineEvent *events; /* sorted by day */
@@ -137,8 +137,8 @@ void fsim_timeline_render_partners (const FsimScenario *scenario, const FsimTime
 
 /* Which panels the chart draws (fsim_timeline_write_svg). */
 typedef struct {
-    gboolean no_jurisdictions; /* leave out "by jurisdiction" */
-    gboolean no_kinds;         /* leave out "by partner kind" and "partners that reached" */
+    gboolean no_jurisdictions;   /* leave out "by jurisdiction" */
+    gboolean no_kinds;           /* leave out "by partner kind" and "partners that reached" */
     const char *const *partners; /* (nullable) partner selectors: a panel "by partner" */
 } FsimTimelineChart;
 

@@ -37,7 +37,7 @@ struct FlowsimSimulation {
     FsimSim *sim;
     char *date;
     char *graphviz; /* the options' Graphviz program, or NULL */
-    GArray *flows; /* FlowRow, in report order */
+    GArray *flows;  /* FlowRow, in report order */
 };
 
 const char *
@@ -228,8 +228,8 @@ flowsim_simulation_report (const FlowsimSimulation *sim, FlowsimFormat format)
     g_return_val_if_fail (sim != NULL, NULL);
     g_return_val_if_fail ((unsigned) format < G_N_ELEMENTS (report_formats), NULL);
     GString *out = g_string_new (NULL);
-    fsim_report_render (sim->sim->scenario, sim->sim->pop, sim->sim->result,
-                        report_formats[format], out);
+    fsim_report_render (sim->sim->scenario, sim->sim->pop, sim->sim->result, report_formats[format],
+                        out);
     return g_string_free (out, FALSE);
 }
 
@@ -371,8 +371,8 @@ flowsim_simulation_jurisdiction (const FlowsimSimulation *sim, size_t i, Flowsim
 static char *
 usage_error (FlowsimError **error, const char *format, const char *what)
 {
-    set_error (error, FLOWSIM_ERROR_USAGE, g_error_new (FSIM_SIM_ERROR, FSIM_SIM_ERROR_ARGUMENT,
-                                                        format, what));
+    set_error (error, FLOWSIM_ERROR_USAGE,
+               g_error_new (FSIM_SIM_ERROR, FSIM_SIM_ERROR_ARGUMENT, format, what));
     return NULL;
 }
 

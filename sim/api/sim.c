@@ -105,7 +105,8 @@ fsim_sim_diff_free (FsimSimDiff *d)
 
 FsimSimDiff *
 fsim_sim_diff_prepare (const char *base_path, const char *whatif_path,
-               const FsimSimOptions *whatif_options, FsimSimFailure *out_failure, GError **error)
+                       const FsimSimOptions *whatif_options, FsimSimFailure *out_failure,
+                       GError **error)
 {
     g_return_val_if_fail (base_path != NULL, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -141,17 +142,17 @@ fsim_sim_diff_compare (FsimSimDiff *d, const FsimFocus *focus, FsimSimFailure *o
                        GError **error)
 {
     g_return_val_if_fail (d != NULL && d->diff == NULL, FALSE);
-    d->diff = fsim_diff_new_focused (d->base->scenario, d->base->pop, d->whatif->scenario,
-                                     d->whatif->pop, d->note, focus, d->base->decisions,
-                                     d->whatif->decisions, error);
+    d->diff =
+        fsim_diff_new_focused (d->base->scenario, d->base->pop, d->whatif->scenario, d->whatif->pop,
+                               d->note, focus, d->base->decisions, d->whatif->decisions, error);
     if (!d->diff)
         set_failure (out_failure, FSIM_SIM_FAILED_INTERNAL);
     return d->diff != NULL;
 }
 
 FsimSimDiff *
-fsim_sim_diff (const char *base_path, const char *whatif_path,
-               const FsimSimOptions *whatif_options, FsimSimFailure *out_failure, GError **error)
+fsim_sim_diff (const char *base_path, const char *whatif_path, const FsimSimOptions *whatif_options,
+               FsimSimFailure *out_failure, GError **error)
 {
     g_autoptr (FsimSimDiff) d =
         fsim_sim_diff_prepare (base_path, whatif_path, whatif_options, out_failure, error);

@@ -32,7 +32,7 @@ typedef struct {
     unsigned threads;        /* 0: fsim_parallel_workers()'s default (graph/parallel.h) */
     FsimProgressFunc progress;
     void *progress_data;
-    const FsimFocus *focus;  /* fsim_sim_trace() counts only these flows (engine.h), or NULL */
+    const FsimFocus *focus; /* fsim_sim_trace() counts only these flows (engine.h), or NULL */
 } FsimSimOptions;
 
 /* One simulated scenario; all members owned. result is NULL until fsim_sim_trace(). */
@@ -73,8 +73,8 @@ gboolean fsim_sim_trace (FsimSim *sim, const FsimSimOptions *options, GError **e
 
 /* The three steps: fsim_sim_load(), fsim_sim_build() and fsim_sim_trace().
  * @out_failure: (nullable): which kind of step failed; written only on failure */
-FsimSim *fsim_sim_new (const char *path, const FsimSimOptions *options,
-                       FsimSimFailure *out_failure, GError **error);
+FsimSim *fsim_sim_new (const char *path, const FsimSimOptions *options, FsimSimFailure *out_failure,
+                       GError **error);
 
 /* A comparison and the two simulations it points into; all members owned. */
 typedef struct {
@@ -108,5 +108,5 @@ FsimSimDiff *fsim_sim_diff (const char *base_path, const char *whatif_path,
 FsimSimDiff *fsim_sim_diff_prepare (const char *base_path, const char *whatif_path,
                                     const FsimSimOptions *whatif_options,
                                     FsimSimFailure *out_failure, GError **error);
-gboolean fsim_sim_diff_compare (FsimSimDiff *d, const FsimFocus *focus,
-                                FsimSimFailure *out_failure, GError **error);
+gboolean fsim_sim_diff_compare (FsimSimDiff *d, const FsimFocus *focus, FsimSimFailure *out_failure,
+                                GError **error);

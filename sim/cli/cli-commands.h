@@ -56,13 +56,16 @@ typedef struct {
     FsimDay from, to;
     FsimTimelineStep step;
     FsimTimelineFormat format;
-    const char *const *series; /* --series values, NULL-terminated, or NULL */
+    const char *const *series;     /* --series values, NULL-terminated, or NULL */
     const FsimFocusOptions *focus; /* --partner, --field, --jurisdiction, or NULL */
     gboolean warn; /* warn on stderr about --set overrides that can have no effect */
 } FsimTimelineArgs;
 
 /* The default step: one year. */
-#define FSIM_TIMELINE_ARGS_INIT { .step = { 12, TRUE }, .format = FSIM_TIMELINE_TEXT }
+#define FSIM_TIMELINE_ARGS_INIT                                                                    \
+    {                                                                                              \
+        .step = { 12, TRUE }, .format = FSIM_TIMELINE_TEXT                                         \
+    }
 
 /* Checks --from, --to (both required) and --step (nullable) as `flowsim timeline` does and
  * fills @a: FSIM_EXIT_OK or a usage error. */

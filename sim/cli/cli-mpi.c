@@ -85,9 +85,9 @@ static FsimExit
 agree (FsimExit status, GError **error)
 {
     gboolean failed = status != FSIM_EXIT_OK;
-    gboolean own = failed && !(error && *error &&
-                               g_error_matches (*error, FSIM_GRAPH_ERROR,
-                                                FSIM_GRAPH_ERROR_OTHER_RANK));
+    gboolean own =
+        failed && !(error && *error &&
+                    g_error_matches (*error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_OTHER_RANK));
     int mine[2] = { own ? rank : size, failed ? rank : size }, first[2] = { size, size };
 
     MPI_Allreduce (mine, first, 2, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
@@ -113,8 +113,8 @@ agree_on (int first, FsimExit status, GError **error)
         if (first == 0)
             g_set_error_literal (error, FSIM_SIM_ERROR, FSIM_SIM_ERROR_ARGUMENT, message);
         else
-            g_set_error (error, FSIM_SIM_ERROR, FSIM_SIM_ERROR_ARGUMENT, "rank %d of %d: %s",
-                         first, size, message);
+            g_set_error (error, FSIM_SIM_ERROR, FSIM_SIM_ERROR_ARGUMENT, "rank %d of %d: %s", first,
+                         size, message);
     }
     return (FsimExit) code;
 }
@@ -125,8 +125,14 @@ print_stats (const FsimMpiStats *s, size_t set_bytes)
 {
     struct rusage ru;
     getrusage (RUSAGE_SELF, &ru);
-    uint64_t mine[8] = { s->n_own, s->n_ghosts, s->cut_arcs, s->hop_bytes[0], s->hop_bytes[1],
-                         s->engine_bytes, (uint64_t) ru.ru_maxrss, set_bytes };
+    uint64_t mine[8] = { s->n_own,
+                         s->n_ghosts,
+                         s->cut_arcs,
+                         s->hop_bytes[0],
+                         s->hop_bytes[1],
+                         s->engine_bytes,
+                         (uint64_t) ru.ru_maxrss,
+                         set_bytes };
     g_autofree uint64_t *all = g_new (uint64_t, 8 * (size_t) size);
 
     MPI_Gather (mine, 8, MPI_UINT64_T, all, 8, MPI_UINT64_T, 0, MPI_COMM_WORLD);
@@ -167,7 +173,8 @@ check_counts (const uint64_t *counts, GError **error)
         return TRUE;
     g_set_error (error, FSIM_SIM_ERROR, FSIM_SIM_ERROR_ARGUMENT,
                  "one exchange would carry %" G_GUINT64_FORMAT " items to a rank, more than "
-                 "MPI's counts can hold: use more ranks", total);
+                 "MPI's counts can hold: use more ranks",
+                 total);
     return FALSE;
 }
 
@@ -216,7 +223,8 @@ static gboolean
 mpi_alltoallv (const FsimComm *c, const void *send, const size_t *send_counts, void **out_recv,
                size_t *recv_counts, size_t unit, GError **error)
 {
-    g_autofree uint64_t *out = g_new (uint64_t, (size_t) size), *in = g_new (uint64_t, (size_t) size);
+    g_autofree uint64_t *out = g_new (uint64_t, (size_t) size),
+                        *in = g_new (uint64_t, (size_t) size);
     g_autofree int *scounts = g_new (int, (size_t) size), *sdispls = g_new (int, (size_t) size);
     g_autofree int *rcounts = g_new (int, (size_t) size), *rdispls = g_new (int, (size_t) size);
     g_autoptr (GError) mine = NULL;
@@ -265,8 +273,11 @@ build_slice (FsimSim *sim, GError **error)
     const FsimScenario *s = sim->scenario;
 
     if (fsim_population_slice_can_build (s)) {
-        const FsimComm comm = { .rank = rank, .size = size, .all_ok = mpi_all_ok,
-                                .allgatherv = mpi_allgatherv, .alltoallv = mpi_alltoallv };
+        const FsimComm comm = { .rank = rank,
+                                .size = size,
+                                .all_ok = mpi_all_ok,
+                                .allgatherv = mpi_allgatherv,
+                                .alltoallv = mpi_alltoallv };
         size_t n = s->population.gen_users;
         size_t first = fsim_population_slice_first (n, (size_t) size, (size_t) rank);
         size_t last = fsim_population_slice_first (n, (size_t) size, (size_t) rank + 1);

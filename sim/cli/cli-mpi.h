@@ -21,13 +21,32 @@ int fsim_i_cli_mpi_size (void);
  * traces them; the counts are summed and rank 0 renders the report into @out (the other ranks
  * leave it empty). A failure on any rank fails every rank with the first failing rank's message
  * and status. Collective. */
-FsimExit fsim_i_cli_mpi_render (const char *path, const char *const *sets,
-                                FsimReportFormat format, const FsimReportOptions *options,
-                                GString *out, GError **error);
+FsimExit fsim_i_cli_mpi_render (const char *path, const char *const *sets, FsimReportFormat format,
+                                const FsimReportOptions *options, GString *out, GError **error);
 #else
-static inline void fsim_i_cli_mpi_start (int *argc, char ***argv) { (void) argc, (void) argv; }
-static inline int fsim_i_cli_mpi_finish (int status) { return status; }
-static inline gboolean fsim_i_cli_mpi_active (void) { return FALSE; }
-static inline int fsim_i_cli_mpi_rank (void) { return 0; }
-static inline int fsim_i_cli_mpi_size (void) { return 1; }
+static inline void
+fsim_i_cli_mpi_start (int *argc, char ***argv)
+{
+    (void) argc, (void) argv;
+}
+static inline int
+fsim_i_cli_mpi_finish (int status)
+{
+    return status;
+}
+static inline gboolean
+fsim_i_cli_mpi_active (void)
+{
+    return FALSE;
+}
+static inline int
+fsim_i_cli_mpi_rank (void)
+{
+    return 0;
+}
+static inline int
+fsim_i_cli_mpi_size (void)
+{
+    return 1;
+}
 #endif

@@ -128,8 +128,7 @@ fsim_i_cmd_check_overrides (char ***sets, char **claims, GError **error)
     for (char **claim = claims; *claim; claim++) {
         const char *eq = strchr (*claim, '=');
         if (eq == NULL || eq == *claim || eq[1] == '\0')
-            return fsim_i_cli_usage_error (error, "--claim '%s' is not CLAIM=ALTERNATIVE",
-                                           *claim);
+            return fsim_i_cli_usage_error (error, "--claim '%s' is not CLAIM=ALTERNATIVE", *claim);
         /* two alternatives of one claim: the reader could not tell which one the numbers use */
         for (char **before = claims; before < claim; before++)
             if (strncmp (*before, *claim, (size_t) (eq - *claim) + 1) == 0 &&
@@ -186,14 +185,12 @@ fsim_i_focus_add_entries (GOptionContext *context, FsimFocusOptions *o)
 {
     const GOptionEntry entries[] = {
         { "partner", 'p', 0, G_OPTION_ARG_FILENAME, &o->partner,
-          "Only this partner, or those a selector selects (an id, a glob, kind:K, tag:T)",
-          "SEL" },
+          "Only this partner, or those a selector selects (an id, a glob, kind:K, tag:T)", "SEL" },
         { "field", 0, 0, G_OPTION_ARG_FILENAME, &o->field,
           "Only this field, or the fields a field pattern selects (profile, profile.*, *.name)",
           "SEL" },
         { "jurisdiction", 'j', 0, G_OPTION_ARG_FILENAME, &o->jurisdiction,
-          "Only flows that land in this jurisdiction (a country code such as CN, or device)",
-          "J" },
+          "Only flows that land in this jurisdiction (a country code such as CN, or device)", "J" },
         { 0 },
     };
     g_option_context_add_main_entries (context, entries, NULL);
@@ -236,8 +233,7 @@ fsim_i_focus_resolve (const FsimFocusOptions *o, const FsimScenario *s, FsimFocu
     g_autoptr (GString) what = g_string_new (NULL);
     if (o->partner) {
         if (!(out->partners = fsim_scenario_select_partners (s, o->partner)))
-            return fsim_i_cli_usage_error (error, "--partner '%s' selects no partner",
-                                           o->partner);
+            return fsim_i_cli_usage_error (error, "--partner '%s' selects no partner", o->partner);
         g_string_append_printf (what, "partner %s", o->partner);
     }
     if (o->field) {
@@ -248,12 +244,13 @@ fsim_i_focus_resolve (const FsimFocusOptions *o, const FsimScenario *s, FsimFocu
     }
     if (o->jurisdiction) {
         if (!jurisdiction_used (s, o->jurisdiction))
-            return fsim_i_cli_usage_error (error, "--jurisdiction '%s': no destination of the "
+            return fsim_i_cli_usage_error (error,
+                                           "--jurisdiction '%s': no destination of the "
                                            "scenario keeps data there (a country code such as "
-                                           "CN, or device)", o->jurisdiction);
+                                           "CN, or device)",
+                                           o->jurisdiction);
         out->jurisdiction = g_strdup (o->jurisdiction);
-        g_string_append_printf (what, "%sjurisdiction %s", what->len ? ", " : "",
-                                o->jurisdiction);
+        g_string_append_printf (what, "%sjurisdiction %s", what->len ? ", " : "", o->jurisdiction);
     }
     out->description = g_strdup (what->str);
     return FSIM_EXIT_OK;
@@ -291,9 +288,9 @@ fsim_i_warn_overrides (const char *path, const char *const *sets, const FsimScen
         const FsimLintWarning *x = &g_array_index (w, FsimLintWarning, i);
         if (g_hash_table_contains (before, x->message))
             continue;
-        g_autofree char *line = g_strdup_printf ("%s:%d:%d: %s [%s]", x->loc.file, x->loc.line,
-                                                 x->loc.col, x->message,
-                                                 fsim_lint_kind_to_string (x->kind));
+        g_autofree char *line =
+            g_strdup_printf ("%s:%d:%d: %s [%s]", x->loc.file, x->loc.line, x->loc.col, x->message,
+                             fsim_lint_kind_to_string (x->kind));
         g_autofree char *clean = fsim_text_clean (line);
         fprintf (stderr, "flowsim: warning: %s\n", clean);
     }

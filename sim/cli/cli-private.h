@@ -80,8 +80,8 @@ gboolean fsim_i_cli_write_output (const char *output, const GString *text, GErro
  * traced, shown only when stderr is a terminal and not @quiet. */
 FsimExit fsim_i_cli_render_progress (const char *path, const char *const *sets,
                                      const FsimFocusOptions *focus, FsimReportFormat format,
-                                     const FsimReportOptions *report,
-                                     gboolean quiet, GString *out, GError **error);
+                                     const FsimReportOptions *report, gboolean quiet, GString *out,
+                                     GError **error);
 
 /* Loads @path with @sets and builds its population, reporting the build on @progress.
  * Returns FSIM_EXIT_OK with both outputs set, else FSIM_EXIT_INPUT with @error set. */
@@ -110,11 +110,13 @@ FsimExit fsim_i_cmd_check_sets (char **sets, GError **error);
 FsimExit fsim_i_cmd_check_overrides (char ***sets, char **claims, GError **error);
 
 /* The --claim option of every command that runs a scenario (@claims: a char ***). */
-#define FSIM_CLI_CLAIM_OPTION(claims)                                                           \
-    { "claim", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, (claims),                                     \
-      "Take ALTERNATIVE for the contested fact CLAIM, after the scenario's choices "            \
-      "(repeatable; see flowsim claims)",                                                       \
-      "CLAIM=ALTERNATIVE" }
+#define FSIM_CLI_CLAIM_OPTION(claims)                                                              \
+    {                                                                                              \
+        "claim", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, (claims),                                      \
+            "Take ALTERNATIVE for the contested fact CLAIM, after the scenario's choices "         \
+            "(repeatable; see flowsim claims)",                                                    \
+            "CLAIM=ALTERNATIVE"                                                                    \
+    }
 /* The positional arguments of a command that takes at most one SCENARIO: a usage error
  * (FALSE) for a second one. */
 gboolean fsim_i_cmd_check_scenario_args (char *const *args, GError **error);
@@ -135,8 +137,7 @@ typedef struct {
 /* Adds the options to @context, parsed into @o (which must outlive the parse). */
 void fsim_i_cli_diagram_add (GOptionContext *context, FsimCliDiagram *o);
 /* Checks the parsed options and fills @d (which then points into @o); a usage error else. */
-FsimExit fsim_i_cli_diagram_parse (const FsimCliDiagram *o, FsimDiagramOptions *d,
-                                   GError **error);
+FsimExit fsim_i_cli_diagram_parse (const FsimCliDiagram *o, FsimDiagramOptions *d, GError **error);
 /* After the run: a usage error for a --partner or --field that selects nothing, or a
  * --jurisdiction where nothing is kept. */
 FsimExit fsim_i_cli_diagram_check (const FsimCliDiagram *o, const FsimScenario *s,

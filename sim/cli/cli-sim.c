@@ -66,8 +66,7 @@ fsim_i_cli_sim_init (FsimCliSim *s, const char *path, const char *const *sets,
     }
     g_autofree char *default_path = path ? NULL : fsim_cli_default_scenario_path ();
     if (source->get_sim) {
-        s->sim = source->get_sim (source->data, path ? path : default_path, sets, &status,
-                                  error);
+        s->sim = source->get_sim (source->data, path ? path : default_path, sets, &status, error);
         if (!s->sim)
             return status;
         s->source = source;

@@ -19,7 +19,7 @@
  * Returns: (transfer full): the simulation, or NULL with @error set.
  */
 FsimSim *fsim_i_cli_sim_new (const char *path, const char *const *sets, FsimExit *out_status,
-                                GError **error);
+                             GError **error);
 
 /*
  * Where a command gets its population when it is not to build it: get() returns the

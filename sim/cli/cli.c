@@ -33,25 +33,17 @@ static FsimExit cmd_help (int argc, char **argv, GError **error);
 static char *cmd_help_help (void);
 
 static const FsimCommand help_command = {
-    "help", "Show help for a command", cmd_help, cmd_help_help,
+    "help",
+    "Show help for a command",
+    cmd_help,
+    cmd_help_help,
 };
 
 /* The subcommands, in the order `flowsim --help` lists them. Each lives in sim/cmd-NAME.c. */
 static const FsimCommand *const commands[] = {
-    &fsim_cmd_run,
-    &fsim_cmd_population,
-    &fsim_cmd_diff,
-    &fsim_cmd_explain,
-    &fsim_cmd_check,
-    &fsim_cmd_lint,
-    &fsim_cmd_possible,
-    &fsim_cmd_diagram,
-    &fsim_cmd_timeline,
-    &fsim_cmd_report,
-    &fsim_cmd_sweep,
-    &fsim_cmd_serve,
-    &fsim_cmd_claims,
-    &help_command,
+    &fsim_cmd_run,   &fsim_cmd_population, &fsim_cmd_diff,    &fsim_cmd_explain,  &fsim_cmd_check,
+    &fsim_cmd_lint,  &fsim_cmd_possible,   &fsim_cmd_diagram, &fsim_cmd_timeline, &fsim_cmd_report,
+    &fsim_cmd_sweep, &fsim_cmd_serve,      &fsim_cmd_claims,  &help_command,
 };
 
 const char fsim_i_cli_exit_status_help[] =
@@ -162,7 +154,8 @@ top_option (int argc, char **argv, GError **error)
     else
         return fsim_i_cli_usage_error (error, "unknown option '%s'", option);
     if (argc > 2)
-        return fsim_i_cli_usage_error (error, "unexpected argument '%s' after '%s'", argv[2], option);
+        return fsim_i_cli_usage_error (error, "unexpected argument '%s' after '%s'", argv[2],
+                                       option);
     return fsim_i_cli_write_stdout (text, strlen (text), error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
 }
 
@@ -178,8 +171,8 @@ fsim_cli_default_scenario_path (void)
         return g_build_filename (env, FSIM_CLI_DEFAULT_SCENARIO, NULL);
     if (exe != NULL) {
         g_autofree char *bindir = g_path_get_dirname (exe);
-        g_autofree char *path = g_build_filename (bindir, FSIM_DATADIR_FROM_BINDIR,
-                                                  FSIM_CLI_DEFAULT_SCENARIO, NULL);
+        g_autofree char *path =
+            g_build_filename (bindir, FSIM_DATADIR_FROM_BINDIR, FSIM_CLI_DEFAULT_SCENARIO, NULL);
         /* the real path: in a build, build/share/flowsim links to the source tree, whose files
          * then read as policies/... in messages and reports, not build/share/flowsim/... */
         char *real = g_file_test (path, G_FILE_TEST_IS_REGULAR) ? realpath (path, NULL) : NULL;
@@ -235,8 +228,8 @@ dispatch (int argc, char **argv, GError **error)
     for (int i = 2; i < argc && strcmp (argv[i], "--") != 0; i++)
         if (strcmp (argv[i], "--version") == 0) {
             static const char version[] = "flowsim " FSIM_VERSION "\n";
-            return fsim_i_cli_write_stdout (version, strlen (version), error)
-                       ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
+            return fsim_i_cli_write_stdout (version, strlen (version), error) ? FSIM_EXIT_OK
+                                                                              : FSIM_EXIT_INTERNAL;
         }
     return command->run (argc - 1, argv + 1, error);
 }
@@ -280,7 +273,7 @@ fsim_i_cli_dot_program (void)
 int
 fsim_cli_run (int argc, char **argv)
 {
-    g_autoptr(GError) error = NULL;
+    g_autoptr (GError) error = NULL;
     FsimExit status;
 
     g_return_val_if_fail (argc >= 0, FSIM_EXIT_INTERNAL);
@@ -290,7 +283,7 @@ fsim_cli_run (int argc, char **argv)
     if (error != NULL && fsim_i_cli_mpi_rank () == 0) { /* under mpirun, rank 0 says it once */
         g_autofree char *message = fsim_text_clean_message (error->message);
         /* a file with several errors gives one located line each */
-        g_auto(GStrv) lines = g_strsplit (message, "\n", -1);
+        g_auto (GStrv) lines = g_strsplit (message, "\n", -1);
         for (char **l = lines; *l; l++)
             fprintf (stderr, "flowsim: error: %s\n", *l);
         if (status == FSIM_EXIT_USAGE)

@@ -12,8 +12,8 @@
 #include "expect.h"
 #include "json-writer.h"
 #include "loader.h"
-#include "sim.h"
 #include "markup.h"
+#include "sim.h"
 #include "table.h"
 
 typedef enum { FORMAT_TEXT, FORMAT_TAP, FORMAT_JUNIT, FORMAT_JSON } Format;
@@ -30,8 +30,8 @@ typedef struct {
 /* One checked file. */
 typedef struct {
     char *path;
-    FsimSim *sim;       /* the scenario and its population (api/sim.h), owned */
-    FsimScenario *s;    /* sim's, for short; NULL when it could not be loaded */
+    FsimSim *sim;        /* the scenario and its population (api/sim.h), owned */
+    FsimScenario *s;     /* sim's, for short; NULL when it could not be loaded */
     FsimPopulation *pop; /* sim's, NULL when nothing is checked */
     FsimCheck *check;
     GError *error; /* the file could not be checked (it is reported as a failed case) */
@@ -101,9 +101,8 @@ check_parse (int argc, char **argv, CheckOptions *o, Format *format, GError **er
             known = TRUE;
         }
     if (!known)
-        return fsim_i_cli_usage_error (error,
-                                       "unknown format '%s' (expected text, tap, junit or json)",
-                                       o->format);
+        return fsim_i_cli_usage_error (
+            error, "unknown format '%s' (expected text, tap, junit or json)", o->format);
     return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
 }
 
@@ -147,8 +146,7 @@ check_files (const CheckOptions *o, GPtrArray *done, GString *failures)
         g_ptr_array_add (done, c);
         c->path = g_strdup (*a);
         if (!check_file (c, o))
-            g_string_append_printf (failures, "%s%s", failures->len ? "\n" : "",
-                                    c->error->message);
+            g_string_append_printf (failures, "%s%s", failures->len ? "\n" : "", c->error->message);
     }
 }
 
@@ -244,8 +242,7 @@ render_text (GPtrArray *done, GString *out, GError **error)
             failed += !r->passed;
         }
     }
-    g_string_append_printf (out, "\n%zu of %zu expectation%s failed", failed, n,
-                            n == 1 ? "" : "s");
+    g_string_append_printf (out, "\n%zu of %zu expectation%s failed", failed, n, n == 1 ? "" : "s");
     if (broken)
         g_string_append_printf (out, "; %zu of %u files could not be checked", broken, done->len);
     g_string_append_c (out, '\n');
@@ -384,9 +381,11 @@ render_junit (GPtrArray *done, GString *out, GError **error)
         errors += c->error != NULL;
         failed += count_failed (c);
     }
-    g_string_append_printf (out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites "
-                                 "name=\"flowsim check\" tests=\"%zu\" failures=\"%zu\" "
-                                 "errors=\"%zu\">\n", n, failed, errors);
+    g_string_append_printf (out,
+                            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites "
+                            "name=\"flowsim check\" tests=\"%zu\" failures=\"%zu\" "
+                            "errors=\"%zu\">\n",
+                            n, failed, errors);
     for (guint i = 0; i < done->len; i++) {
         const Checked *c = done->pdata[i];
         if (c->error) {
@@ -559,8 +558,8 @@ cmd_check (int argc, char **argv, GError **error)
     } else if (status == FSIM_EXIT_OK) {
         g_autoptr (GError) failed = NULL;
         status = check_run (&o, format, out, &failed, error);
-        if ((status == FSIM_EXIT_OK || status == FSIM_EXIT_CHECKS_FAILED || failed)
-            && fsim_i_cmd_output (o.output, out, error) != FSIM_EXIT_OK)
+        if ((status == FSIM_EXIT_OK || status == FSIM_EXIT_CHECKS_FAILED || failed) &&
+            fsim_i_cmd_output (o.output, out, error) != FSIM_EXIT_OK)
             status = FSIM_EXIT_INTERNAL;
         else if (failed) /* after the report: CI shows the failed cases, stderr the errors */
             g_propagate_error (error, g_steal_pointer (&failed));
@@ -574,5 +573,8 @@ cmd_check (int argc, char **argv, GError **error)
 }
 
 const FsimCommand fsim_cmd_check = {
-    "check", "Check the expectations written in scenario files", cmd_check, check_help,
+    "check",
+    "Check the expectations written in scenario files",
+    cmd_check,
+    check_help,
 };

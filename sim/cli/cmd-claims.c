@@ -88,8 +88,8 @@ claims_parse (int argc, char **argv, ClaimsOptions *o, gboolean *json, GError **
 }
 
 FsimExit
-fsim_i_claims_render (const char *path, const char *const *sets, gboolean effect,
-                      gboolean json, GString *out, GError **error)
+fsim_i_claims_render (const char *path, const char *const *sets, gboolean effect, gboolean json,
+                      GString *out, GError **error)
 {
     const FsimSimOptions options = { .sets = sets };
     g_autoptr (FsimSim) sim = fsim_sim_load (path, &options, error);
@@ -129,8 +129,8 @@ cmd_claims (int argc, char **argv, GError **error)
         status = fsim_i_cmd_print_help (context, "claims", error);
     } else if (status == FSIM_EXIT_OK) {
         g_autofree char *path = fsim_i_cmd_scenario_path (o.args);
-        status = fsim_i_claims_render (path, (const char *const *) o.sets, o.effect, json, out,
-                                       error);
+        status =
+            fsim_i_claims_render (path, (const char *const *) o.sets, o.effect, json, out, error);
         if (status == FSIM_EXIT_OK)
             status = fsim_i_cmd_output (o.output, out, error);
     }

@@ -140,7 +140,9 @@ fsim_i_diagram_render (const char *path, const char *const *sets,
                      FSIM_EXIT_OK)
         return status;
     fsim_diagram_write_dot (sim->scenario, sim->decisions, sim->result, d, out);
-    return fsim_graphviz_convert (fsim_i_cli_dot_program (), out, format, error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
+    return fsim_graphviz_convert (fsim_i_cli_dot_program (), out, format, error)
+               ? FSIM_EXIT_OK
+               : FSIM_EXIT_INTERNAL;
 }
 
 /* Simulates, draws and writes. */
@@ -149,9 +151,9 @@ diagram_run (const DiagramOptions *o, const FsimDiagramOptions *d, GError **erro
 {
     g_autoptr (GString) dot = g_string_new (NULL);
     fsim_i_warn_overrides_of (o->args ? o->args[0] : NULL, (const char *const *) o->sets);
-    FsimExit status = fsim_i_diagram_render (o->args ? o->args[0] : NULL,
-                                             (const char *const *) o->sets, NULL, d, &o->diagram,
-                                             diagram_format (o), dot, error);
+    FsimExit status =
+        fsim_i_diagram_render (o->args ? o->args[0] : NULL, (const char *const *) o->sets, NULL, d,
+                               &o->diagram, diagram_format (o), dot, error);
     return status == FSIM_EXIT_OK ? fsim_i_cmd_output (o->output, dot, error) : status;
 }
 

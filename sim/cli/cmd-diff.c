@@ -30,11 +30,11 @@ diff_context (DiffOptions *o)
     const GOptionEntry entries[] = {
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
           "Override a value of the what-if (repeatable); with no WHATIF, the what-if is BASE "
-          "with these overrides (and --claim choices)", "PATH=VALUE" },
+          "with these overrides (and --claim choices)",
+          "PATH=VALUE" },
         FSIM_CLI_CLAIM_OPTION (&o->claims),
         { "format", 'f', 0, G_OPTION_ARG_FILENAME, &o->format,
-          "text (the default), json, dot or svg (a diagram; svg runs Graphviz's dot)",
-          "FORMAT" },
+          "text (the default), json, dot or svg (a diagram; svg runs Graphviz's dot)", "FORMAT" },
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output,
           "Write to FILE (replaced atomically; '-' is standard output)", "FILE" },
         { "exit-code", 0, 0, G_OPTION_ARG_NONE, &o->exit_code,
@@ -42,8 +42,7 @@ diff_context (DiffOptions *o)
         { "all", 'a', 0, G_OPTION_ARG_NONE, &o->all,
           "Text: also list the partners and jurisdictions that did not change", NULL },
         { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
-        { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL,
-          "BASE [WHATIF]" },
+        { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "BASE [WHATIF]" },
         { 0 },
     };
     GOptionContext *context = fsim_i_cmd_context (
@@ -96,9 +95,8 @@ diff_parse (int argc, char **argv, DiffOptions *o, GError **error)
         return fsim_i_cli_usage_error (error, "give a WHATIF scenario, or --set or --claim "
                                               "overrides of BASE");
     if (!fsim_i_diff_format_ok (o->format))
-        return fsim_i_cli_usage_error (error,
-                                       "unknown format '%s' (expected text, json, dot or svg)",
-                                       o->format);
+        return fsim_i_cli_usage_error (
+            error, "unknown format '%s' (expected text, json, dot or svg)", o->format);
     return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
 }
 
@@ -150,8 +148,8 @@ FsimExit
 fsim_i_diff_render (const char *base_path, const char *whatif_path, const char *const *sets,
                     const char *format, gboolean *out_changed, GString *out, GError **error)
 {
-    return diff_render_full (base_path, whatif_path, sets, format, FALSE, NULL, FALSE,
-                             out_changed, out, error);
+    return diff_render_full (base_path, whatif_path, sets, format, FALSE, NULL, FALSE, out_changed,
+                             out, error);
 }
 
 static FsimExit
@@ -165,8 +163,8 @@ cmd_diff (int argc, char **argv, GError **error)
         g_autoptr (GOptionContext) context = diff_context (&o);
         status = fsim_i_cmd_print_help (context, "diff", error);
     } else if (status == FSIM_EXIT_OK) {
-        status = diff_render_full (o.args[0], o.args[1], (const char *const *) o.sets,
-                                   o.format, o.all, &o.focus, TRUE, &changed, out, error);
+        status = diff_render_full (o.args[0], o.args[1], (const char *const *) o.sets, o.format,
+                                   o.all, &o.focus, TRUE, &changed, out, error);
         if (status == FSIM_EXIT_OK)
             status = fsim_i_cmd_output (o.output, out, error);
         if (status == FSIM_EXIT_OK && o.exit_code && changed)
@@ -182,5 +180,8 @@ cmd_diff (int argc, char **argv, GError **error)
 }
 
 const FsimCommand fsim_cmd_diff = {
-    "diff", "Compare a what-if with a base scenario on the same people", cmd_diff, diff_help,
+    "diff",
+    "Compare a what-if with a base scenario on the same people",
+    cmd_diff,
+    diff_help,
 };

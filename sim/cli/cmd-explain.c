@@ -44,7 +44,8 @@ explain_context (ExplainOptions *o)
     const GOptionEntry entries[] = {
         { "user", 'u', 0, G_OPTION_ARG_FILENAME, &o->user,
           "The user to explain: an explicit user's id, the graph file's id of an imported "
-          "one, or uN for user N of a generated population (required)", "USER" },
+          "one, or uN for user N of a generated population (required)",
+          "USER" },
         { "field", 0, 0, G_OPTION_ARG_FILENAME, &o->field,
           "Only this field, or the fields a field pattern selects (profile, profile.*, *.name)",
           "FIELD" },
@@ -53,10 +54,10 @@ explain_context (ExplainOptions *o)
           "PARTNER" },
         { "destination", 'd', 0, G_OPTION_ARG_FILENAME, &o->destination,
           "Only flows landing in this destination (PARTNER/DESTINATION) or jurisdiction (an "
-          "ISO code, or device)", "DEST" },
+          "ISO code, or device)",
+          "DEST" },
         { "format", 'f', 0, G_OPTION_ARG_FILENAME, &o->format,
-          "text (the default), json, dot or svg (a diagram; svg runs Graphviz's dot)",
-          "FORMAT" },
+          "text (the default), json, dot or svg (a diagram; svg runs Graphviz's dot)", "FORMAT" },
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output,
           "Write to FILE (replaced atomically; '-' is standard output)", "FILE" },
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
@@ -71,8 +72,8 @@ explain_context (ExplainOptions *o)
         "Explains, for one user, every route by which their data reached a partner: who used "
         "the\npartner (the user, a friend, a friend of a friend), the API, scope and rule that "
         "opened it,\nand the settings that let it through; and for each route that stayed "
-        "closed, the first\ngate that closed it. Without SCENARIO, uses the bundled "
-        FSIM_CLI_DEFAULT_SCENARIO ".",
+        "closed, the first\ngate that closed it. Without SCENARIO, uses the "
+        "bundled " FSIM_CLI_DEFAULT_SCENARIO ".",
         "Examples:\n"
         "  flowsim explain scenarios/tour.json --user bob --field profile.religion\n"
         "  flowsim explain --user u42 --partner huawei --format json\n");
@@ -96,17 +97,19 @@ fsim_i_explain_check (const FsimExplainRequest *rq, GError **error)
         return fsim_i_cli_usage_error (error, "give --partner or --destination, not both");
     if (format && strcmp (format, "json") != 0 && strcmp (format, "text") != 0 &&
         strcmp (format, "dot") != 0 && strcmp (format, "svg") != 0)
-        return fsim_i_cli_usage_error (error,
-                                       "unknown format '%s' (expected text, json, dot or svg)",
-                                       format);
+        return fsim_i_cli_usage_error (
+            error, "unknown format '%s' (expected text, json, dot or svg)", format);
     return FSIM_EXIT_OK;
 }
 
 static FsimExplainRequest
 explain_request (const ExplainOptions *o)
 {
-    return (FsimExplainRequest) { .user = o->user, .field = o->field, .partner = o->partner,
-                                  .destination = o->destination, .format = o->format };
+    return (FsimExplainRequest){ .user = o->user,
+                                 .field = o->field,
+                                 .partner = o->partner,
+                                 .destination = o->destination,
+                                 .format = o->format };
 }
 
 static FsimExit
@@ -178,16 +181,17 @@ fsim_i_explain_render (const char *path, const char *const *sets,
     g_autofree FsimWord *fields = NULL;
     g_autofree FsimWord *partners = NULL;
     status = explain_filters (w.scenario, o, &fields, &partners, error);
-    if (status == FSIM_EXIT_OK && !fsim_i_check_pairs (w.scenario, fields, partners, "explain",
-                                                        error))
+    if (status == FSIM_EXIT_OK &&
+        !fsim_i_check_pairs (w.scenario, fields, partners, "explain", error))
         status = FSIM_EXIT_USAGE;
     if (status != FSIM_EXIT_OK)
         return status;
     g_autoptr (FsimExplanation) e = fsim_explain_user (w.tracer, (size_t) u, fields, partners);
     if (o->format && (strcmp (o->format, "dot") == 0 || strcmp (o->format, "svg") == 0))
-        return fsim_explain_draw (w.tracer, e, o->destination, o->format, fsim_i_cli_dot_program (), out,
-                                  error)
-                   ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
+        return fsim_explain_draw (w.tracer, e, o->destination, o->format, fsim_i_cli_dot_program (),
+                                  out, error)
+                   ? FSIM_EXIT_OK
+                   : FSIM_EXIT_INTERNAL;
     if (json)
         fsim_explain_render_json (w.tracer, e, o->destination, out);
     else
@@ -208,8 +212,7 @@ cmd_explain (int argc, char **argv, GError **error)
         g_autofree char *path = fsim_i_cmd_scenario_path (o.args);
         FsimExplainRequest rq = explain_request (&o);
         fsim_i_warn_overrides_of (path, (const char *const *) o.sets);
-        status = fsim_i_explain_render (path, (const char *const *) o.sets, NULL, &rq, out,
-                                        error);
+        status = fsim_i_explain_render (path, (const char *const *) o.sets, NULL, &rq, out, error);
         if (status == FSIM_EXIT_OK)
             status = fsim_i_cmd_output (o.output, out, error);
     }
@@ -218,6 +221,8 @@ cmd_explain (int argc, char **argv, GError **error)
 }
 
 const FsimCommand fsim_cmd_explain = {
-    "explain", "Explain why one user's data reached a partner, or why not", cmd_explain,
+    "explain",
+    "Explain why one user's data reached a partner, or why not",
+    cmd_explain,
     explain_help,
 };

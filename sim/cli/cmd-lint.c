@@ -25,8 +25,8 @@ static GOptionContext *
 lint_context (LintOptions *o)
 {
     const GOptionEntry entries[] = {
-        { "strict", 0, 0, G_OPTION_ARG_NONE, &o->strict,
-          "Exit with 1 if there is any warning", NULL },
+        { "strict", 0, 0, G_OPTION_ARG_NONE, &o->strict, "Exit with 1 if there is any warning",
+          NULL },
         { "format", 'f', 0, G_OPTION_ARG_FILENAME, &o->format, "text (the default) or json",
           "FORMAT" },
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output,
@@ -99,11 +99,11 @@ alt_linted_free (gpointer data)
 typedef struct {
     const char *path;
     char *canon;
-    FsimScenario *s;       /* what was linted: the file itself or its context */
-    char *context;         /* the including file linted instead, or NULL */
-    GError *error;         /* why the file could not be loaded (alone) */
+    FsimScenario *s; /* what was linted: the file itself or its context */
+    char *context;   /* the including file linted instead, or NULL */
+    GError *error;   /* why the file could not be loaded (alone) */
     GArray *warnings;
-    GPtrArray *alternatives; /* (element-type AltLinted): the alternatives not in force */
+    GPtrArray *alternatives;     /* (element-type AltLinted): the alternatives not in force */
     size_t alternatives_skipped; /* those beyond MAX_ALTERNATIVES, not linted */
 } Linted;
 
@@ -160,9 +160,9 @@ neighbours (const char *canon)
             g_autofree char *f = g_build_filename (dirs->pdata[i], n, NULL);
             g_autofree char *text = NULL;
             gsize len = 0;
-            if (!g_str_has_suffix (n, ".json") || strcmp (f, canon) == 0
-                || !g_file_test (f, G_FILE_TEST_IS_REGULAR)
-                || !g_file_get_contents (f, &text, &len, NULL) || !strstr (text, base))
+            if (!g_str_has_suffix (n, ".json") || strcmp (f, canon) == 0 ||
+                !g_file_test (f, G_FILE_TEST_IS_REGULAR) ||
+                !g_file_get_contents (f, &text, &len, NULL) || !strstr (text, base))
                 continue;
             g_ptr_array_add (found, g_steal_pointer (&f));
         }
@@ -282,8 +282,8 @@ seen_before (GHashTable *seen, const FsimLintWarning *w, const AltLinted *alt)
     g_autofree char *key = warning_key (w);
     if (alt == NULL)
         return !g_hash_table_add (seen, g_steal_pointer (&key));
-    return !g_hash_table_add (seen, g_strconcat (key, "\x1f", alt->claim, "\x1f",
-                                                 alt->alternative, NULL));
+    return !g_hash_table_add (
+        seen, g_strconcat (key, "\x1f", alt->claim, "\x1f", alt->alternative, NULL));
 }
 
 /* "with claim 'C' = 'A': ", before a message found under an alternative not in force. */
@@ -360,8 +360,8 @@ text_alternatives (const Linted *l, GHashTable *seen, size_t *n, GString *out)
         }
     }
     fsim_i_append_clean (out, l->path);
-    g_string_append_printf (out, ": %u alternative%s not in force linted too (", l->alternatives->len,
-                            l->alternatives->len == 1 ? "" : "s");
+    g_string_append_printf (out, ": %u alternative%s not in force linted too (",
+                            l->alternatives->len, l->alternatives->len == 1 ? "" : "s");
     fsim_i_append_clean (out, names->str);
     g_string_append_printf (out, "): %zu more warning%s", warned, warned == 1 ? "" : "s");
     if (failed)
@@ -604,5 +604,8 @@ cmd_lint (int argc, char **argv, GError **error)
 }
 
 const FsimCommand fsim_cmd_lint = {
-    "lint", "Warn about rules, scopes and fields that can do nothing", cmd_lint, lint_help,
+    "lint",
+    "Warn about rules, scopes and fields that can do nothing",
+    cmd_lint,
+    lint_help,
 };

@@ -56,7 +56,8 @@ population_context (PopulationOptions *o)
           "Also write the population to DIR: friendships.txt (an edge list) and users.tsv", "DIR" },
         { "save", 0, 0, G_OPTION_ARG_FILENAME, &o->save,
           "Also save the built population to FILE, a snapshot that a scenario loads with "
-          "population.snapshot (replaced atomically)", "FILE" },
+          "population.snapshot (replaced atomically)",
+          "FILE" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet,
           "Print nothing but the description and errors (no progress line)", NULL },
         { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },

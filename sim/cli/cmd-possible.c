@@ -34,7 +34,8 @@ possible_context (PossibleOptions *o)
           "PARTNER" },
         { "date", 0, 0, G_OPTION_ARG_FILENAME, &o->date,
           "The day to analyse (YYYY-MM-DD; default: the scenario's date, required for a "
-          "policy file)", "DATE" },
+          "policy file)",
+          "DATE" },
         { "format", 'f', 0, G_OPTION_ARG_FILENAME, &o->format, "text (the default) or json",
           "FORMAT" },
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output,
@@ -43,8 +44,7 @@ possible_context (PossibleOptions *o)
           "Override a scenario value (repeatable)", "PATH=VALUE" },
         FSIM_CLI_CLAIM_OPTION (&o->claims),
         { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
-        { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL,
-          "[SCENARIO]" },
+        { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "[SCENARIO]" },
         { 0 },
     };
     return fsim_i_cmd_context (
@@ -99,8 +99,7 @@ possible_parse (int argc, char **argv, PossibleOptions *o, gboolean *json, FsimD
 }
 
 static FsimExit
-possible_run (const PossibleOptions *o, gboolean json, FsimDay day, GString *out,
-              GError **error)
+possible_run (const PossibleOptions *o, gboolean json, FsimDay day, GString *out, GError **error)
 {
     g_autofree char *path = fsim_i_cmd_scenario_path (o->args);
     g_autoptr (FsimScenario) s = fsim_loader_load (path, (const char *const *) o->sets, error);
@@ -108,8 +107,10 @@ possible_run (const PossibleOptions *o, gboolean json, FsimDay day, GString *out
         return FSIM_EXIT_INPUT;
     fsim_i_warn_overrides (s->path, (const char *const *) o->sets, s);
     if (!o->date && !s->id)
-        return fsim_i_cli_usage_error (error, "%s is a policy file, which has no date: give "
-                                              "--date", path);
+        return fsim_i_cli_usage_error (error,
+                                       "%s is a policy file, which has no date: give "
+                                       "--date",
+                                       path);
     g_autofree FsimWord *fields = NULL;
     g_autofree FsimWord *partners = NULL;
     if (o->field && !(fields = fsim_scenario_select_fields (s, o->field)))
@@ -150,6 +151,8 @@ cmd_possible (int argc, char **argv, GError **error)
 }
 
 const FsimCommand fsim_cmd_possible = {
-    "possible", "Which flows could happen to some user, with no population", cmd_possible,
+    "possible",
+    "Which flows could happen to some user, with no population",
+    cmd_possible,
     possible_help,
 };

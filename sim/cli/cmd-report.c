@@ -143,7 +143,8 @@ diagram_svg (const FsimSim *sim, const FsimDiagramOptions *d, GError **error)
     g_autoptr (GString) dot = g_string_new (NULL);
     gsize len = 0;
     fsim_diagram_write_dot (sim->scenario, sim->decisions, sim->result, d, dot);
-    g_autoptr (GBytes) svg = fsim_graphviz_render (fsim_i_cli_dot_program (), dot->str, "svg", error);
+    g_autoptr (GBytes) svg =
+        fsim_graphviz_render (fsim_i_cli_dot_program (), dot->str, "svg", error);
     if (svg == NULL) {
         g_prefix_error (error, "the diagram (--no-diagram leaves it out): ");
         return NULL;
@@ -190,8 +191,7 @@ parse_variant (const char *text, char *const *sets, Variant *v, GError **error)
         g_ptr_array_add (v->sets, g_strdup (*s));
     g_autofree char *trimmed = g_strstrip (g_strdup (eq + 1));
     if (*trimmed != '\0' && !g_shell_parse_argv (trimmed, &argc, &argv, NULL))
-        return fsim_i_cli_usage_error (error, "--variant '%s': cannot read its arguments",
-                                       v->name);
+        return fsim_i_cli_usage_error (error, "--variant '%s': cannot read its arguments", v->name);
     for (int i = 0; i < argc; i++) {
         const char *value = NULL;
         if ((strcmp (argv[i], "--set") == 0 || strcmp (argv[i], "-s") == 0) && i + 1 < argc)
@@ -214,8 +214,8 @@ static FsimExit
 run_variant (const ReportOptions *o, const ReportArgs *a, Variant *v, GError **error)
 {
     FsimExit status = FSIM_EXIT_OK;
-    v->sim = fsim_i_cli_sim_new (o->args ? o->args[0] : NULL,
-                                 (const char *const *) v->sets->pdata, &status, error);
+    v->sim = fsim_i_cli_sim_new (o->args ? o->args[0] : NULL, (const char *const *) v->sets->pdata,
+                                 &status, error);
     if (v->sim == NULL)
         return status;
     fsim_i_warn_overrides (v->sim->scenario->path, (const char *const *) v->sets->pdata,
@@ -226,8 +226,8 @@ run_variant (const ReportOptions *o, const ReportArgs *a, Variant *v, GError **e
     if (!o->no_diagram && (v->svg = diagram_svg (v->sim, &a->diagram, error)) == NULL)
         return FSIM_EXIT_INTERNAL;
     if (a->timeline) {
-        v->timeline = fsim_timeline_new (v->sim->scenario, v->sim->pop, a->from, a->to, a->step,
-                                         error);
+        v->timeline =
+            fsim_timeline_new (v->sim->scenario, v->sim->pop, a->from, a->to, a->step, error);
         if (v->timeline == NULL)
             return FSIM_EXIT_INTERNAL;
     }
@@ -278,8 +278,8 @@ report_run (const ReportOptions *o, const ReportArgs *a, GError **error)
                           .highlight = (const char *const *) o->highlight,
                           .all = o->all };
     g_autoptr (GError) local = NULL;
-    if (!fsim_html_report_variants ((const FsimHtmlRun *) (void *) runs->data, runs->len, &h,
-                                    page, &local)) {
+    if (!fsim_html_report_variants ((const FsimHtmlRun *) (void *) runs->data, runs->len, &h, page,
+                                    &local)) {
         status = g_error_matches (local, FSIM_HTML_ERROR, FSIM_HTML_ERROR_HIGHLIGHT)
                      ? FSIM_EXIT_USAGE
                      : FSIM_EXIT_INTERNAL;

@@ -124,8 +124,8 @@ cmd_run (int argc, char **argv, GError **error)
             status = fsim_i_cli_usage_error (error, "--partner, --field and --jurisdiction are "
                                                     "not yet supported under mpirun");
         else if (fsim_i_cli_mpi_active ())
-            status = fsim_i_cli_mpi_render (path, (const char *const *) o.sets, format, &r,
-                                            report, error);
+            status = fsim_i_cli_mpi_render (path, (const char *const *) o.sets, format, &r, report,
+                                            error);
         else
 #endif
             status = fsim_i_cli_render_progress (path, (const char *const *) o.sets, &o.focus,

@@ -48,7 +48,8 @@ serve_context (ServeOptions *o)
           "Port to listen on (default 8080; 0: any free port, printed)", "PORT" },
         { "listen", 0, 0, G_OPTION_ARG_STRING, &o->listen,
           "Address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 opens it to "
-          "the network, with a warning)", "ADDR" },
+          "the network, with a warning)",
+          "ADDR" },
         { "jobs", 'j', 0, G_OPTION_ARG_INT, &o->jobs,
           "Simulations at once (default: one per processor)", "N" },
         { "queue", 0, 0, G_OPTION_ARG_INT, &o->queue,
@@ -101,15 +102,16 @@ serve_check (const ServeOptions *o, GError **error)
     if (o->queue < 0 || o->queue > 100000)
         return fsim_i_cli_usage_error (error, "--queue %d is not from 0 to 100000", o->queue);
     if (!(o->timeout > 0.0 && o->timeout <= 86400.0))
-        return fsim_i_cli_usage_error (error, "--timeout %g is not a number of seconds from "
-                                              "0 to 86400", o->timeout);
+        return fsim_i_cli_usage_error (error,
+                                       "--timeout %g is not a number of seconds from "
+                                       "0 to 86400",
+                                       o->timeout);
     if (o->max_users < 1)
         return fsim_i_cli_usage_error (error, "--max-users must be at least 1");
     if (o->max_request < 256)
         return fsim_i_cli_usage_error (error, "--max-request must be at least 256 bytes");
     if (o->cache_mb < 0 || o->cache_mb > 65536)
-        return fsim_i_cli_usage_error (error, "--cache %d is not from 0 to 65536 MB",
-                                       o->cache_mb);
+        return fsim_i_cli_usage_error (error, "--cache %d is not from 0 to 65536 MB", o->cache_mb);
     if (o->populations < 0 || o->populations > 1000)
         return fsim_i_cli_usage_error (error, "--populations %d is not from 0 to 1000",
                                        o->populations);

@@ -47,14 +47,17 @@ sweep_context (SweepOptions *o)
           "Seeds to run: 1-20, 1,5,9 or 1-5,10 (default: the scenario's own)", "SEEDS" },
         { "vary", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->vary,
           "A parameter and its values, as --set takes them; every combination of the varied "
-          "values is run (repeatable)", "PATH=V1,V2,..." },
+          "values is run (repeatable)",
+          "PATH=V1,V2,..." },
         { "metric", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &o->metrics,
           "A number to report, an expression over a run's counts, optionally named "
           "NAME=EXPR (repeatable; default: reach overall, per partner, jurisdiction and "
-          "field)", "EXPR" },
+          "field)",
+          "EXPR" },
         { "tornado", 0, 0, G_OPTION_ARG_STRING, &o->tornado,
           "Rank the varied parameters by how far they move this metric (a --metric's name "
-          "or expression, or a new expression)", "METRIC" },
+          "or expression, or a new expression)",
+          "METRIC" },
         { "format", 'f', 0, G_OPTION_ARG_FILENAME, &o->format,
           "Output format: text (the default), json or csv", "FORMAT" },
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output,
@@ -99,8 +102,7 @@ sweep_help (void)
 }
 
 static FsimExit
-sweep_parse (int argc, char **argv, SweepOptions *o, FsimReportFormat *out_format,
-             GError **error)
+sweep_parse (int argc, char **argv, SweepOptions *o, FsimReportFormat *out_format, GError **error)
 {
     g_autoptr (GOptionContext) context = sweep_context (o);
     FsimExit status = fsim_i_cmd_parse (context, "sweep", argc, argv, error);
@@ -126,8 +128,8 @@ parse_metrics (const SweepOptions *o, GPtrArray *metrics, gssize *out_tornado, G
 
     for (size_t i = 0; o->metrics && o->metrics[i]; i++) {
         const char *eq = strchr (o->metrics[i], '=');
-        g_autofree char *label = eq ? g_strndup (o->metrics[i], (size_t) (eq - o->metrics[i]))
-                                    : NULL;
+        g_autofree char *label =
+            eq ? g_strndup (o->metrics[i], (size_t) (eq - o->metrics[i])) : NULL;
         FsimMetric *m = fsim_metric_parse (label, eq ? eq + 1 : o->metrics[i], &local);
         if (m == NULL)
             return fsim_i_cli_usage_error (error, "%s", local->message);
@@ -160,7 +162,8 @@ tick (size_t done, size_t total, void *data)
 static FsimExit
 sweep_run (const SweepOptions *o, FsimReportFormat format, GString *out, GError **error)
 {
-    g_autoptr (GPtrArray) metrics = g_ptr_array_new_with_free_func ((GDestroyNotify) fsim_metric_free);
+    g_autoptr (GPtrArray) metrics =
+        g_ptr_array_new_with_free_func ((GDestroyNotify) fsim_metric_free);
     g_autofree guint64 *seeds = NULL;
     g_autofree char *path = fsim_i_cmd_scenario_path (o->args);
     g_autoptr (GError) local = NULL;

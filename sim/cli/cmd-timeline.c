@@ -122,9 +122,11 @@ timeline_check (const TimelineOptions *o, FsimTimelineArgs *a, GError **error)
         a->format = FSIM_TIMELINE_SVG;
     for (char **x = o->series; x && *x && a->format != FSIM_TIMELINE_SVG; x++)
         if (!g_str_has_prefix (*x, "partner:"))
-            return fsim_i_cli_usage_error (error, "--series '%s' chooses a panel of the svg "
-                                                  "chart (--format svg); text and json take "
-                                                  "partner:SEL", *x);
+            return fsim_i_cli_usage_error (error,
+                                           "--series '%s' chooses a panel of the svg "
+                                           "chart (--format svg); text and json take "
+                                           "partner:SEL",
+                                           *x);
     a->series = (const char *const *) o->series;
     a->focus = fsim_i_focus_given (&o->focus) ? &o->focus : NULL;
     return FSIM_EXIT_OK;
@@ -262,8 +264,8 @@ fsim_i_timeline_render_to (const char *path, const char *const *sets,
     if (a->format == FSIM_TIMELINE_SVG) {
         fsim_timeline_write_svg (sim->scenario, t, &chart, FALSE, out);
     } else {
-        g_autofree FsimWord *partners = series_partners (sim->scenario, a, a->focus ? &focus
-                                                                                   : NULL);
+        g_autofree FsimWord *partners =
+            series_partners (sim->scenario, a, a->focus ? &focus : NULL);
         fsim_timeline_render_partners (sim->scenario, t, a->format, partners, out);
     }
     return FSIM_EXIT_OK;
@@ -275,9 +277,8 @@ timeline_run (const TimelineOptions *o, const FsimTimelineArgs *a, GError **erro
     g_autoptr (GString) out = g_string_new (NULL);
     FsimTimelineArgs warned = *a;
     warned.warn = TRUE;
-    FsimExit status = fsim_i_timeline_render_to (o->args ? o->args[0] : NULL,
-                                                 (const char *const *) o->sets, NULL, &warned,
-                                                 out, error);
+    FsimExit status = fsim_i_timeline_render_to (
+        o->args ? o->args[0] : NULL, (const char *const *) o->sets, NULL, &warned, out, error);
     return status == FSIM_EXIT_OK ? fsim_i_cmd_output (o->output, out, error) : status;
 }
 

@@ -32,15 +32,14 @@ typedef enum {
 
 typedef struct {
     const char *name;
-    const char *params; /* the parameters it takes, space-separated */
+    const char *params;  /* the parameters it takes, space-separated */
     const char *formats; /* the formats it answers in, the default first */
 } EndpointInfo;
 
 static const EndpointInfo endpoints[] = {
     [EP_SCENARIOS] = { "scenarios", "", "json" },
     [EP_RUN] = { "run", "scenario set format", "json text csv" },
-    [EP_EXPLAIN] = { "explain", "scenario set format user field partner destination",
-                     "json text" },
+    [EP_EXPLAIN] = { "explain", "scenario set format user field partner destination", "json text" },
     [EP_DIFF] = { "diff", "scenario set format whatif", "json text" },
     [EP_TIMELINE] = { "timeline", "scenario set format from to step", "json text svg" },
     [EP_DIAGRAM] = { "diagram", "scenario set format top", "svg dot" },
@@ -66,7 +65,7 @@ fsim_serve_reply_clear (FsimServeReply *r)
 {
     if (r->body)
         g_string_free (r->body, TRUE);
-    *r = (FsimServeReply) { 0 };
+    *r = (FsimServeReply){ 0 };
 }
 
 void
@@ -126,8 +125,8 @@ parse_query (FsimServeRequest *rq, const char *query, FsimServeReply *r)
     while (g_uri_params_iter_next (&iter, &name, &value, &local)) {
         g_autofree char *n = name, *v = value;
         if (!word_in (n, info->params)) {
-            fsim_serve_reply_error (r, 400, "unknown parameter '%s' for /api/%s (expected: %s)",
-                                    n, info->name, *info->params ? info->params : "none");
+            fsim_serve_reply_error (r, 400, "unknown parameter '%s' for /api/%s (expected: %s)", n,
+                                    info->name, *info->params ? info->params : "none");
             return FALSE;
         }
         if (strcmp (n, "set") == 0) {
@@ -153,8 +152,7 @@ parse_query (FsimServeRequest *rq, const char *query, FsimServeReply *r)
 
 /* Sets @r from a failed CLI step: a usage or input error is the client's (400). */
 static void
-reply_failure (FsimServeReply *r, const FsimServeCatalog *c, FsimExit status,
-               const GError *error)
+reply_failure (FsimServeReply *r, const FsimServeCatalog *c, FsimExit status, const GError *error)
 {
     g_autofree char *message = fsim_serve_catalog_clean_message (c, error->message);
     fsim_serve_reply_error (r, status == FSIM_EXIT_USAGE || status == FSIM_EXIT_INPUT ? 400 : 500,
@@ -166,11 +164,12 @@ find_scenario (const FsimServeCatalog *c, const char *name, const char *id, Fsim
 {
     const FsimServeEntry *e = fsim_serve_catalog_find (c, id);
     if (!id)
-        fsim_serve_reply_error (r, 400, "parameter '%s' is required (a scenario id from "
-                                        "/api/scenarios)", name);
+        fsim_serve_reply_error (r, 400,
+                                "parameter '%s' is required (a scenario id from "
+                                "/api/scenarios)",
+                                name);
     else if (!e)
-        fsim_serve_reply_error (r, 404, "no scenario '%s' on this server (see /api/scenarios)",
-                                id);
+        fsim_serve_reply_error (r, 404, "no scenario '%s' on this server (see /api/scenarios)", id);
     return e;
 }
 
@@ -189,11 +188,11 @@ check_options (FsimServeRequest *rq, GError **error)
 {
     switch (rq->ep) {
     case EP_EXPLAIN:
-        rq->explain = (FsimExplainRequest) { .user = param (rq, "user"),
-                                             .field = param (rq, "field"),
-                                             .partner = param (rq, "partner"),
-                                             .destination = param (rq, "destination"),
-                                             .format = rq->format };
+        rq->explain = (FsimExplainRequest){ .user = param (rq, "user"),
+                                            .field = param (rq, "field"),
+                                            .partner = param (rq, "partner"),
+                                            .destination = param (rq, "destination"),
+                                            .format = rq->format };
         return fsim_i_explain_check (&rq->explain, error) == FSIM_EXIT_OK;
     case EP_TIMELINE:
         rq->timeline = (FsimTimelineArgs) FSIM_TIMELINE_ARGS_INIT;
@@ -220,8 +219,8 @@ check_options (FsimServeRequest *rq, GError **error)
         return TRUE;
     case EP_DIAGRAM:
         rq->diagram.top = FSIM_DIAGRAM_DEFAULT_TOP;
-        return !param (rq, "top") || fsim_i_diagram_parse_top (param (rq, "top"),
-                                                               &rq->diagram.top, error);
+        return !param (rq, "top") ||
+               fsim_i_diagram_parse_top (param (rq, "top"), &rq->diagram.top, error);
     default:
         return TRUE;
     }
@@ -261,8 +260,7 @@ fsim_serve_request_new (const FsimServeCatalog *c, const char *endpoint, const c
         if (strcmp (endpoint, endpoints[rq->ep].name) == 0)
             break;
     if (rq->ep == N_ENDPOINTS) {
-        fsim_serve_reply_error (r, 404, "no API endpoint '/api/%s' (see docs/serve.md)",
-                                endpoint);
+        fsim_serve_reply_error (r, 404, "no API endpoint '/api/%s' (see docs/serve.md)", endpoint);
         return NULL;
     }
     rq->sets = g_ptr_array_new_with_free_func (g_free);
@@ -273,7 +271,8 @@ fsim_serve_request_new (const FsimServeCatalog *c, const char *endpoint, const c
         return g_steal_pointer (&rq);
     if (!(rq->entry = find_scenario (c, "scenario", param (rq, "scenario"), r)))
         return NULL;
-    if (param (rq, "whatif") && !(rq->whatif = find_scenario (c, "whatif", param (rq, "whatif"), r)))
+    if (param (rq, "whatif") &&
+        !(rq->whatif = find_scenario (c, "whatif", param (rq, "whatif"), r)))
         return NULL;
     if (fsim_i_cmd_check_sets ((char **) rq->sets->pdata, &error) != FSIM_EXIT_OK ||
         !check_options (rq, &error)) {
@@ -306,8 +305,7 @@ check_scenario_limits (const FsimScenario *s, const FsimServeEntry *entry,
         return FALSE;
     }
     if (ps->kind == FSIM_POPULATION_GENERATED &&
-        (double) users * ps->mean_degree >
-            (double) limits->max_users * FRIEND_ENDS_PER_USER) {
+        (double) users * ps->mean_degree > (double) limits->max_users * FRIEND_ENDS_PER_USER) {
         g_set_error (error, FSIM_CLI_ERROR, FSIM_CLI_ERROR_USAGE,
                      "population.mean_degree: %" G_GUINT64_FORMAT " users with %g friends "
                      "each is over this server's limit of %" G_GUINT64_FORMAT " friendship "
@@ -321,8 +319,8 @@ check_scenario_limits (const FsimScenario *s, const FsimServeEntry *entry,
 
 /* check_scenario_limits() of @entry's file loaded with @rq's overrides, or its load error. */
 static gboolean
-check_limits (const FsimServeRequest *rq, const FsimServeEntry *entry,
-              const FsimServeCatalog *c, const FsimServeLimits *limits, FsimServeReply *r)
+check_limits (const FsimServeRequest *rq, const FsimServeEntry *entry, const FsimServeCatalog *c,
+              const FsimServeLimits *limits, FsimServeReply *r)
 {
     g_autoptr (GError) error = NULL;
     g_autoptr (FsimScenario) s =
@@ -350,12 +348,12 @@ content_type (const char *format)
  * @sims, its whole simulation, shared with the other requests of the same state. */
 typedef struct {
     FsimServeLender *cache;
-    FsimServeLender *sims;             /* nullable */
-    const FsimServeEntry *entry;       /* for the limits of a simulation built here */
+    FsimServeLender *sims;       /* nullable */
+    const FsimServeEntry *entry; /* for the limits of a simulation built here */
     const FsimServeLimits *limits;
-    const char *path;                  /* the scenario file and its overrides */
+    const char *path; /* the scenario file and its overrides */
     const char *const *sets;
-    FsimExit status;                   /* of its failed step */
+    FsimExit status; /* of its failed step */
 } PopSource;
 
 static FsimPopulation *
@@ -440,8 +438,7 @@ fsim_serve_sim_cache_new (guint max_entries, FsimServeLender *pops)
 
 /* Do the simulations of @rq come from the cache of simulations (which checks the limits)? */
 static gboolean
-shares_sims (const FsimServeRequest *rq, const FsimServeLender *pops,
-             const FsimServeLender *sims)
+shares_sims (const FsimServeRequest *rq, const FsimServeLender *pops, const FsimServeLender *sims)
 {
     return pops && sims && (rq->ep == EP_RUN || rq->ep == EP_DIAGRAM || rq->ep == EP_TIMELINE);
 }
@@ -476,8 +473,8 @@ dispatch (const FsimServeRequest *rq, FsimServeLender *pops, FsimServeLender *si
         return fsim_i_diagram_render (path, sets, source, &rq->diagram, NULL, rq->format, out,
                                       error);
     case EP_CLAIMS: /* the list needs no population; --effect builds its own, one per claim */
-        return fsim_i_claims_render (path, sets, rq->effect, strcmp (rq->format, "json") == 0,
-                                     out, error);
+        return fsim_i_claims_render (path, sets, rq->effect, strcmp (rq->format, "json") == 0, out,
+                                     error);
     default:
         g_assert_not_reached ();
     }
@@ -485,8 +482,8 @@ dispatch (const FsimServeRequest *rq, FsimServeLender *pops, FsimServeLender *si
 
 void
 fsim_serve_request_run (const FsimServeRequest *rq, const FsimServeCatalog *c,
-                        const FsimServeLimits *limits, FsimServeLender *pops,
-                        FsimServeLender *sims, FsimServeReply *r)
+                        const FsimServeLimits *limits, FsimServeLender *pops, FsimServeLender *sims,
+                        FsimServeReply *r)
 {
     g_autoptr (GError) error = NULL;
     g_autoptr (GString) out = g_string_new (NULL);
@@ -504,7 +501,8 @@ fsim_serve_request_run (const FsimServeRequest *rq, const FsimServeCatalog *c,
         !check_limits (rq, rq->whatif ? rq->whatif : rq->entry, c, limits, r))
         return;
     if (rq->ep == EP_TIMELINE && timeline_points (&rq->timeline) > limits->max_timeline_points) {
-        fsim_serve_reply_error (r, 400, "a timeline of this server has at most %" G_GUINT64_FORMAT
+        fsim_serve_reply_error (r, 400,
+                                "a timeline of this server has at most %" G_GUINT64_FORMAT
                                 " dates: use a longer step or a shorter range",
                                 limits->max_timeline_points);
         return;

@@ -84,8 +84,7 @@ fsim_serve_cache_lookup (FsimServeCache *c, const char *key)
 }
 
 void
-fsim_serve_cache_insert (FsimServeCache *c, const char *key, const char *content_type,
-                         GBytes *body)
+fsim_serve_cache_insert (FsimServeCache *c, const char *key, const char *content_type, GBytes *body)
 {
     gsize size = item_size (key, body);
     Item *old = g_hash_table_lookup (c->map, key);
@@ -97,7 +96,7 @@ fsim_serve_cache_insert (FsimServeCache *c, const char *key, const char *content
         drop (c, c->lru.tail->data);
     Item *item = g_new0 (Item, 1);
     item->key = g_strdup (key);
-    item->value = (FsimServeCached) { content_type, g_bytes_ref (body) };
+    item->value = (FsimServeCached){ content_type, g_bytes_ref (body) };
     item->link.data = item;
     g_queue_push_head_link (&c->lru, &item->link);
     g_hash_table_insert (c->map, item->key, item);

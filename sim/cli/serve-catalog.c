@@ -142,8 +142,8 @@ write_population (FsimJsonWriter *w, const FsimScenario *s)
     fsim_jw_open (w, '{');
     fsim_jw_str (w, "kind", kinds[ps->kind]);
     if (ps->kind != FSIM_POPULATION_IMPORTED)
-        fsim_jw_uint (w, "users", ps->kind == FSIM_POPULATION_GENERATED ? ps->gen_users
-                                                                         : ps->n_users);
+        fsim_jw_uint (w, "users",
+                      ps->kind == FSIM_POPULATION_GENERATED ? ps->gen_users : ps->n_users);
     if (ps->kind != FSIM_POPULATION_EXPLICIT) {
         jw_double (w, "platform_off", ps->platform_off);
         jw_double (w, "apps_others_restricted", ps->apps_others_restricted);

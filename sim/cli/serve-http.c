@@ -37,8 +37,8 @@
 
 /* Every answer is the page's own or data: nothing from elsewhere, no inline script or style,
  * no framing. */
-#define CONTENT_SECURITY_POLICY                                                                \
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "               \
+#define CONTENT_SECURITY_POLICY                                                                    \
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "                    \
     "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 typedef struct {
@@ -50,11 +50,11 @@ typedef struct {
     FsimServeCache *cache;
     FsimServeLender *pops; /* populations, shared by the workers */
     FsimServeLender *sims; /* traced simulations, shared by the workers; only with pops */
-    guint port;         /* the one listened on */
-    gboolean loopback;  /* listening on a loopback address only */
-    guint in_flight;  /* jobs given to the pool, neither back nor timed out (see the top) */
-    guint background; /* timed-out simulations still running, each with a thread of its own */
-    gint stopping;    /* atomic: workers skip what is still queued */
+    guint port;            /* the one listened on */
+    gboolean loopback;     /* listening on a loopback address only */
+    guint in_flight;       /* jobs given to the pool, neither back nor timed out (see the top) */
+    guint background;      /* timed-out simulations still running, each with a thread of its own */
+    gint stopping;         /* atomic: workers skip what is still queued */
 } Server;
 
 typedef struct {
@@ -90,11 +90,10 @@ log_request (const Server *s, SoupServerMessage *msg, guint status, gint64 start
         return;
     GUri *uri = soup_server_message_get_uri (msg);
     const char *query = g_uri_get_query (uri);
-    g_autofree char *target = g_strconcat (g_uri_get_path (uri), query ? "?" : "",
-                                           query ? query : "", NULL);
-    fprintf (stderr, "flowsim serve: %s %.200s %u %.0f ms\n",
-             soup_server_message_get_method (msg), target, status,
-             (double) (g_get_monotonic_time () - started) / 1000.0);
+    g_autofree char *target =
+        g_strconcat (g_uri_get_path (uri), query ? "?" : "", query ? query : "", NULL);
+    fprintf (stderr, "flowsim serve: %s %.200s %u %.0f ms\n", soup_server_message_get_method (msg),
+             target, status, (double) (g_get_monotonic_time () - started) / 1000.0);
 }
 
 static void
@@ -287,7 +286,8 @@ serve_api (Server *s, SoupServerMessage *msg, const char *path)
     if (s->in_flight >= s->config.jobs + s->config.queue) {
         g_autofree char *busy = g_strdup_printf (
             "busy: %u simulations are running or waiting (flowsim serve --jobs %u --queue %u); "
-            "ask again in a while", s->in_flight, s->config.jobs, s->config.queue);
+            "ask again in a while",
+            s->in_flight, s->config.jobs, s->config.queue);
         respond_error (msg, 503, busy);
         log_request (s, msg, 503, started);
         return;
@@ -385,8 +385,7 @@ host_allowed (const Server *s, const char *host)
         port = colon ? colon + 1 : NULL;
     }
     guint64 number = 0;
-    if (port ? !g_ascii_string_to_unsigned (port, 10, 1, 65535, &number, NULL) ||
-                   number != s->port
+    if (port ? !g_ascii_string_to_unsigned (port, 10, 1, 65535, &number, NULL) || number != s->port
              : s->port != 80)
         return FALSE;
     if (g_ascii_strcasecmp (name, "localhost") == 0)
@@ -416,11 +415,11 @@ handle_early (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashT
     (void) query;
 
     if (!host_allowed (s, soup_message_headers_get_one (h, "Host"))) {
-        respond_error (msg, 403, s->loopback
-                                     ? "this server answers to 127.0.0.1, localhost and [::1] "
-                                       "with its port only (Host header)"
-                                     : "this server answers to IP addresses, localhost and this "
-                                       "machine's name with its port only (Host header)");
+        respond_error (msg, 403,
+                       s->loopback ? "this server answers to 127.0.0.1, localhost and [::1] "
+                                     "with its port only (Host header)"
+                                   : "this server answers to IP addresses, localhost and this "
+                                     "machine's name with its port only (Host header)");
         log_request (s, msg, 403, g_get_monotonic_time ());
     } else if (target > s->config.max_request) {
         g_autofree char *m = g_strdup_printf ("the request is %zu bytes long; this server "
@@ -456,15 +455,17 @@ start_listening (Server *s, GError **error)
                      s->config.listen);
         return FALSE;
     }
-    g_autoptr (GSocketAddress) where = g_inet_socket_address_new (address, (guint16) s->config.port);
+    g_autoptr (GSocketAddress) where =
+        g_inet_socket_address_new (address, (guint16) s->config.port);
     if (!soup_server_listen (s->soup, where, 0, error)) {
         g_prefix_error (error, "cannot listen on %s port %u: ", s->config.listen, s->config.port);
         return FALSE;
     }
     if (!g_inet_address_get_is_loopback (address))
-        fprintf (stderr, "flowsim serve: warning: listening on %s, not only on this machine: "
-                         "anyone who can reach it on this port can use the explorer and make "
-                         "it simulate (it reads only the served scenarios)\n",
+        fprintf (stderr,
+                 "flowsim serve: warning: listening on %s, not only on this machine: "
+                 "anyone who can reach it on this port can use the explorer and make "
+                 "it simulate (it reads only the served scenarios)\n",
                  s->config.listen);
     /* the port the system chose for port 0 (soup_server_get_uris() leaks in libsoup 3.2) */
     GSList *listeners = soup_server_get_listeners (s->soup);
@@ -476,8 +477,8 @@ start_listening (Server *s, GError **error)
     s->loopback = g_inet_address_get_is_loopback (address);
     gboolean v6 = g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6;
     fprintf (stdout, "flowsim serve: %zu scenarios at http://%s%s%s:%u/ (Ctrl-C to stop)\n",
-             fsim_serve_catalog_size (s->catalog), v6 ? "[" : "", s->config.listen,
-             v6 ? "]" : "", port);
+             fsim_serve_catalog_size (s->catalog), v6 ? "[" : "", s->config.listen, v6 ? "]" : "",
+             port);
     fflush (stdout);
     return TRUE;
 }
@@ -528,7 +529,8 @@ fsim_serve_run (FsimServeCatalog *catalog, const FsimServeConfig *config, GError
     soup_server_add_handler (s.soup, NULL, handle, &s, NULL);
     if (!start_listening (&s, error)) {
         FsimExit status = g_error_matches (*error, FSIM_CLI_ERROR, FSIM_CLI_ERROR_USAGE)
-                              ? FSIM_EXIT_USAGE : FSIM_EXIT_INTERNAL;
+                              ? FSIM_EXIT_USAGE
+                              : FSIM_EXIT_INTERNAL;
         server_clear (&s);
         return status;
     }

@@ -18,9 +18,9 @@
 
 typedef struct {
     char *key;
-    gpointer value;    /* NULL while building */
+    gpointer value; /* NULL while building */
     guint borrowers;
-    gboolean cached;   /* still in the map */
+    gboolean cached; /* still in the map */
     gboolean building;
     GList link;
 } Holder;

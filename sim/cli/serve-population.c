@@ -40,8 +40,8 @@ population_neutral (const char *set)
     if (!g_str_has_prefix (set, "partners["))
         return FALSE;
     const char *close = memchr (set, ']', n);
-    return close && (g_str_has_prefix (close, "].destinations") ||
-                     g_str_has_prefix (close, "].shares"));
+    return close &&
+           (g_str_has_prefix (close, "].destinations") || g_str_has_prefix (close, "].shares"));
 }
 
 /* Does choosing any alternative of the claim @set chooses ("choices.CLAIM=ALT") leave the

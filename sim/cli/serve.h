@@ -72,8 +72,7 @@ FsimServeLender *fsim_serve_pop_cache_new (guint max_entries);
 /* The key of the population of @path with @sets: the path and the overrides that can change
  * the population (transfer full). @scenario (nullable): @path loaded with @sets, whose claims
  * tell which choices leave the population as it is (without it, none does). Can't fail. */
-char *fsim_serve_pop_key (const char *path, const char *const *sets,
-                          const FsimScenario *scenario);
+char *fsim_serve_pop_key (const char *path, const char *const *sets, const FsimScenario *scenario);
 /* The population for @key, built from @scenario if not kept; lent until
  * fsim_serve_lender_release(). NULL with @error set if it cannot be built. */
 FsimPopulation *fsim_serve_pop_cache_get (FsimServeLender *c, const char *key,
@@ -83,7 +82,7 @@ FsimPopulation *fsim_serve_pop_cache_get (FsimServeLender *c, const char *key,
 
 /* What the server allows a request; fixed when it starts. */
 typedef struct {
-    guint64 max_users;       /* generated or explicit users of one simulation */
+    guint64 max_users; /* generated or explicit users of one simulation */
     guint64 max_timeline_points;
 } FsimServeLimits;
 
@@ -140,16 +139,16 @@ FsimServeLender *fsim_serve_sim_cache_new (guint max_entries, FsimServeLender *p
 /* ---- serve-http.c: the server ---- */
 
 typedef struct {
-    const char *listen;        /* an IP address; "127.0.0.1" by default */
-    guint port;                /* 0: any free port */
-    guint jobs;                /* simulations at once */
-    guint queue;               /* requests waiting for a simulation slot */
-    double timeout;            /* seconds a request may take before a 503 */
-    gsize max_request;         /* bytes of a request line's target, or of a body */
-    gsize cache_bytes;         /* answers kept (0: none) */
-    guint populations;         /* populations kept (0: none) */
+    const char *listen; /* an IP address; "127.0.0.1" by default */
+    guint port;         /* 0: any free port */
+    guint jobs;         /* simulations at once */
+    guint queue;        /* requests waiting for a simulation slot */
+    double timeout;     /* seconds a request may take before a 503 */
+    gsize max_request;  /* bytes of a request line's target, or of a body */
+    gsize cache_bytes;  /* answers kept (0: none) */
+    guint populations;  /* populations kept (0: none) */
     FsimServeLimits limits;
-    gboolean quiet;            /* no log line per request */
+    gboolean quiet; /* no log line per request */
 } FsimServeConfig;
 
 /**
@@ -158,5 +157,4 @@ typedef struct {
  * once listening. Returns: FSIM_EXIT_OK after a clean shutdown, or FSIM_EXIT_USAGE /
  * FSIM_EXIT_INTERNAL with @error set when it cannot listen.
  */
-FsimExit fsim_serve_run (FsimServeCatalog *catalog, const FsimServeConfig *config,
-                         GError **error);
+FsimExit fsim_serve_run (FsimServeCatalog *catalog, const FsimServeConfig *config, GError **error);

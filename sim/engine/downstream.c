@@ -11,14 +11,14 @@
 struct FsimDownstream {
     size_t n_fields, n_partners, pw;
     gboolean any;
-    FsimWord **down;   /* [f * n_partners + q]: NULL when empty (most are); not owned */
-    GPtrArray *sets;   /* the sets down points into, owned */
-    GHashTable *groups; /* Group by its shares */
-    const void **field_group; /* [f]: the Group of f's shares, NULL when none carries f */
+    FsimWord **down;               /* [f * n_partners + q]: NULL when empty (most are); not owned */
+    GPtrArray *sets;               /* the sets down points into, owned */
+    GHashTable *groups;            /* Group by its shares */
+    const void **field_group;      /* [f]: the Group of f's shares, NULL when none carries f */
     size_t *share_from, *share_to; /* [global share]: its ends */
-    FsimWord *empty;   /* the empty set, pw words */
-    FsimWord *receive; /* [f * pw] */
-    FsimWord *server;  /* [f * pw] */
+    FsimWord *empty;               /* the empty set, pw words */
+    FsimWord *receive;             /* [f * pw] */
+    FsimWord *server;              /* [f * pw] */
 };
 
 static const char *const vertex_kind_names[] = {
@@ -186,7 +186,7 @@ compute_holders (FsimDownstream *d, const FsimScenario *s)
  * the sets is tried and counted against the machine's share (graph/memory.h).
  */
 typedef struct {
-    GArray *shares;  /* the enabled shares (global share indices, ascending), the group's key */
+    GArray *shares;   /* the enabled shares (global share indices, ascending), the group's key */
     FsimWord **reach; /* [q]: the partners q reaches, NULL if none; shared within a component */
     guint32 *comp;    /* [q]: q's component, numbered in Tarjan's order (see the header) */
     guint32 *out_start, *out_to; /* the shares as lists by sharing partner: [q] .. [q + 1] */
@@ -195,9 +195,9 @@ typedef struct {
 typedef struct {
     const FsimScenario *s;
     size_t pw;
-    size_t *share_from;  /* [global share]: the sharing partner */
-    size_t *share_to;    /* [global share]: the receiving partner */
-    GPtrArray *owned;    /* every set allocated, freed with the FsimDownstream */
+    size_t *share_from; /* [global share]: the sharing partner */
+    size_t *share_to;   /* [global share]: the receiving partner */
+    GPtrArray *owned;   /* every set allocated, freed with the FsimDownstream */
     guint64 bytes, limit;
     /* Tarjan's scratch, n_partners each */
     size_t *off, *to, *index, *low, *comp, *stack, *calls, *edge_pos;
@@ -210,9 +210,11 @@ new_set (Closure *c, GError **error)
     size_t bytes = c->pw * sizeof (FsimWord);
     FsimWord *set = c->bytes + bytes <= c->limit ? g_try_malloc0 (bytes) : NULL;
     if (!set) {
-        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
-                     "out of memory for the onward-sharing reach of %zu partners (%" G_GUINT64_FORMAT
-                     " MiB of sets so far)", c->s->n_partners, c->bytes >> 20);
+        g_set_error (
+            error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
+            "out of memory for the onward-sharing reach of %zu partners (%" G_GUINT64_FORMAT
+            " MiB of sets so far)",
+            c->s->n_partners, c->bytes >> 20);
         return NULL;
     }
     c->bytes += bytes;
@@ -574,8 +576,7 @@ fsim_downstream_shares (const FsimDownstream *d, size_t field, size_t *out_n)
 }
 
 void
-fsim_downstream_share_ends (const FsimDownstream *d, size_t share, size_t *out_from,
-                            size_t *out_to)
+fsim_downstream_share_ends (const FsimDownstream *d, size_t share, size_t *out_from, size_t *out_to)
 {
     g_return_if_fail (d != NULL && d->share_from != NULL && out_from != NULL && out_to != NULL);
     *out_from = d->share_from[share];

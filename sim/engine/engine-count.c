@@ -11,16 +11,16 @@ fsim_i_result_try_new (size_t n_fields, size_t n_partners, size_t n_jur, size_t 
 {
     g_autoptr (FsimResult) r = g_new0 (FsimResult, 1);
     size_t nfp = n_fields * n_partners + 1; /* at most 2^24 + 1 (the loader's limit) */
-    g_autofree char *what = g_strdup_printf ("the counters of %zu fields times %zu partners",
-                                             n_fields, n_partners);
+    g_autofree char *what =
+        g_strdup_printf ("the counters of %zu fields times %zu partners", n_fields, n_partners);
 
     r->n_fields = n_fields;
     r->n_partners = n_partners;
     r->partner_users = g_new0 (size_t, n_partners + 1);
     r->partner_reached = g_new0 (size_t, n_partners + 1);
     r->partner_reached_no_consent = g_new0 (size_t, n_partners + 1);
-    if (!(r->fp_users = fsim_try_new0 (nfp, sizeof (size_t), what, error))
-        || !(r->fp_no_consent = fsim_try_new0 (nfp, sizeof (size_t), what, error)))
+    if (!(r->fp_users = fsim_try_new0 (nfp, sizeof (size_t), what, error)) ||
+        !(r->fp_no_consent = fsim_try_new0 (nfp, sizeof (size_t), what, error)))
         return NULL;
     for (size_t c = 0; c < FSIM_N_CHANNELS; c++)
         if (!(r->fp_channel[c] = fsim_try_new0 (nfp, sizeof (size_t), what, error)))

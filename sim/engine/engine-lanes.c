@@ -67,7 +67,7 @@ typedef struct {
     gboolean failed;
 } Vec;
 
-#define VEC_INIT(type) ((Vec) { .size = sizeof (type) })
+#define VEC_INIT(type) ((Vec){ .size = sizeof (type) })
 
 static gboolean
 vec_push (Vec *v, const void *elt)
@@ -127,7 +127,7 @@ add_entry (const FsimEnginePlan *plan, Builder *b, size_t f, size_t p, size_t fr
 
 /* A share of the field between two entries, with the component of its receiving end. */
 typedef struct {
-    uint32_t from, to;  /* entries */
+    uint32_t from, to; /* entries */
     guint32 from_comp, to_comp;
 } Edge;
 
@@ -202,7 +202,8 @@ builder_ok (Builder *b, const FsimEnginePlan *plan, GError **error)
     for (size_t i = 0; i < G_N_ELEMENTS (v); i++)
         if (v[i]->failed) {
             g_autofree char *what = g_strdup_printf ("the lane plan of %zu fields and %zu "
-                                                     "partners", plan->nf, plan->np);
+                                                     "partners",
+                                                     plan->nf, plan->np);
             fsim_set_out_of_memory (2 * MAX (v[i]->cap, (size_t) 32), v[i]->size, what, error);
             builder_clear (b);
             return FALSE;
@@ -213,9 +214,9 @@ builder_ok (Builder *b, const FsimEnginePlan *plan, GError **error)
 gboolean
 fsim_i_lane_plan_init (FsimEnginePlan *plan, GError **error)
 {
-    Builder b = { VEC_INIT (FsimLaneEntry), g_byte_array_new (), g_byte_array_new (),
-                  VEC_INIT (uint32_t), VEC_INIT (FsimLaneStep), VEC_INIT (uint32_t),
-                  VEC_INIT (uint32_t), g_new (uint32_t, plan->np + 1) };
+    Builder b = { VEC_INIT (FsimLaneEntry), g_byte_array_new (),           g_byte_array_new (),
+                  VEC_INIT (uint32_t),      VEC_INIT (FsimLaneStep),       VEC_INIT (uint32_t),
+                  VEC_INIT (uint32_t),      g_new (uint32_t, plan->np + 1) };
     g_autofree FsimWord *direct = fsim_bits_new (plan->pw);
     g_autofree FsimWord *live = fsim_bits_new (plan->pw);
     g_autofree size_t *field_start = g_new0 (size_t, plan->nf + 1);

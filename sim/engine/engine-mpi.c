@@ -27,9 +27,9 @@ typedef struct {
     int rank, size;
     size_t *bounds; /* [size + 1]: part r is bounds[r] .. bounds[r + 1] - 1 */
     size_t n_own, n_ghosts;
-    uint32_t *ghosts;           /* [n_ghosts]: their global ids, increasing */
+    uint32_t *ghosts;               /* [n_ghosts]: their global ids, increasing */
     int *recv_counts, *recv_displs; /* users from each rank */
-    uint32_t *send;             /* local ids of the own users each rank needs, by rank */
+    uint32_t *send;                 /* local ids of the own users each rank needs, by rank */
     int *send_counts, *send_displs;
     size_t cut_arcs;
     FsimFriends local; /* friend lists over the local numbering; ghosts have none */
@@ -156,8 +156,8 @@ build_local (Halo *h, FsimPopulationSlice *s)
         if (is_own (h, v)) {
             h->local.adj[a] = (uint32_t) (v - first);
         } else {
-            const uint32_t *g = bsearch (&v, h->ghosts, h->n_ghosts, sizeof (uint32_t),
-                                         compare_u32);
+            const uint32_t *g =
+                bsearch (&v, h->ghosts, h->n_ghosts, sizeof (uint32_t), compare_u32);
             h->local.adj[a] = (uint32_t) (h->n_own + (size_t) (g - h->ghosts));
         }
     }
@@ -174,8 +174,8 @@ halo_init (Halo *h, FsimPopulationSlice *s, MPI_Comm comm, GError **error)
         h->bounds[r] = fsim_population_slice_first (s->n_total, (size_t) h->size, (size_t) r);
     if (s->first != h->bounds[h->rank] || s->n_own != h->bounds[h->rank + 1] - s->first) {
         g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_FAILED,
-                     "rank %d holds users %zu .. %zu, not its part of %zu users", h->rank,
-                     s->first, s->first + s->n_own, s->n_total);
+                     "rank %d holds users %zu .. %zu, not its part of %zu users", h->rank, s->first,
+                     s->first + s->n_own, s->n_total);
         return FALSE;
     }
     h->n_own = s->n_own;
@@ -185,7 +185,8 @@ halo_init (Halo *h, FsimPopulationSlice *s, MPI_Comm comm, GError **error)
         h->n_ghosts > INT_MAX) {
         g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_TOO_LARGE,
                      "rank %d has %zu boundary users, more than MPI counts can hold: use "
-                     "more ranks", h->rank, h->n_ghosts);
+                     "more ranks",
+                     h->rank, h->n_ghosts);
         return FALSE;
     }
     build_local (h, s);
@@ -265,15 +266,28 @@ static size_t
 pack (FsimResult *r, uint64_t *buf, gboolean out)
 {
     size_t nfp = r->n_fields * r->n_partners, k = 0;
-    struct { size_t *a; size_t n; } parts[] = {
-        { &r->n_users, 1 }, { &r->platform_off, 1 }, { &r->users_reached, 1 },
+    struct {
+        size_t *a;
+        size_t n;
+    } parts[] = {
+        { &r->n_users, 1 },
+        { &r->platform_off, 1 },
+        { &r->users_reached, 1 },
         { &r->users_reached_no_consent, 1 },
-        { r->partner_users, r->n_partners }, { r->partner_reached, r->n_partners },
-        { r->partner_reached_no_consent, r->n_partners }, { r->fp_users, nfp },
-        { r->fp_no_consent, nfp }, { r->fp_channel[0], nfp }, { r->fp_channel[1], nfp },
-        { r->fp_channel[2], nfp }, { r->fp_channel[3], nfp }, { r->field_users, r->n_fields },
-        { r->field_no_consent, r->n_fields }, { r->jurisdiction_users, r->n_jurisdictions },
-        { r->jurisdiction_no_consent, r->n_jurisdictions }, { r->kind_users, r->n_kinds },
+        { r->partner_users, r->n_partners },
+        { r->partner_reached, r->n_partners },
+        { r->partner_reached_no_consent, r->n_partners },
+        { r->fp_users, nfp },
+        { r->fp_no_consent, nfp },
+        { r->fp_channel[0], nfp },
+        { r->fp_channel[1], nfp },
+        { r->fp_channel[2], nfp },
+        { r->fp_channel[3], nfp },
+        { r->field_users, r->n_fields },
+        { r->field_no_consent, r->n_fields },
+        { r->jurisdiction_users, r->n_jurisdictions },
+        { r->jurisdiction_no_consent, r->n_jurisdictions },
+        { r->kind_users, r->n_kinds },
         { r->kind_no_consent, r->n_kinds },
     };
     G_STATIC_ASSERT (FSIM_N_CHANNELS == 4);
@@ -347,10 +361,14 @@ fsim_engine_run_mpi (const FsimScenario *scenario, FsimPopulationSlice *slice,
         return NULL;
     }
     size_t n_local = h.n_own + h.n_ghosts;
-    FsimPopulation local = { .n_users = n_local, .n_fields = slice->n_fields,
-                             .field_words = slice->field_words, .n_partners = slice->n_partners,
-                             .partner_words = pw, .friends = &h.local,
-                             .platform = slice->platform, .apps_others = slice->apps_others,
+    FsimPopulation local = { .n_users = n_local,
+                             .n_fields = slice->n_fields,
+                             .field_words = slice->field_words,
+                             .n_partners = slice->n_partners,
+                             .partner_words = pw,
+                             .friends = &h.local,
+                             .platform = slice->platform,
+                             .apps_others = slice->apps_others,
                              .audience = slice->audience };
     FsimMpiStats stats = { .n_own = h.n_own, .n_ghosts = h.n_ghosts, .cut_arcs = h.cut_arcs };
     g_autofree FsimWord *uses = fsim_bits_new (n_local * pw);
@@ -361,12 +379,15 @@ fsim_engine_run_mpi (const FsimScenario *scenario, FsimPopulationSlice *slice,
     local.uses = uses;
     used_sets (&h, slice, once, twice);
     stats.hop_bytes[0] = exchange (&h, uses, pw); /* hop 1: the friends' partner sets */
-    Local l = { .in = { .plan = plan, .pop = &local, .near = near, .used_once = once,
-                        .used_twice = twice },
-                .local = &local, .near = near, .n_own = h.n_own,
-                .n_blocks = (h.n_own + FSIM_ENGINE_BLOCK_USERS - 1) / FSIM_ENGINE_BLOCK_USERS };
-    fsim_parallel_for (l.n_blocks, fsim_parallel_workers (threads, l.n_blocks), near_item, &l,
-                       NULL, NULL);
+    Local l = {
+        .in = { .plan = plan, .pop = &local, .near = near, .used_once = once, .used_twice = twice },
+        .local = &local,
+        .near = near,
+        .n_own = h.n_own,
+        .n_blocks = (h.n_own + FSIM_ENGINE_BLOCK_USERS - 1) / FSIM_ENGINE_BLOCK_USERS
+    };
+    fsim_parallel_for (l.n_blocks, fsim_parallel_workers (threads, l.n_blocks), near_item, &l, NULL,
+                       NULL);
     stats.hop_bytes[1] = exchange (&h, near, 2 * pw); /* hop 2: the friends' ONE and TWO */
     FsimResult *r = trace_local (&l, plan, threads);
     reduce (&h, r, slice->offsets[slice->n_own]);

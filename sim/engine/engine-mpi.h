@@ -12,11 +12,11 @@
 
 /* What one rank exchanged and held (for docs/scaling.md's measurements). */
 typedef struct {
-    size_t n_own;          /* users of this rank */
-    size_t n_ghosts;       /* other ranks' users that are friends of this rank's */
-    size_t cut_arcs;       /* friend-list entries of this rank pointing to another rank */
-    size_t hop_bytes[2];   /* bytes sent: hop 1 (partner sets), hop 2 (ONE and TWO sets) */
-    size_t engine_bytes;   /* bytes of the local friend lists, sets and near arrays */
+    size_t n_own;        /* users of this rank */
+    size_t n_ghosts;     /* other ranks' users that are friends of this rank's */
+    size_t cut_arcs;     /* friend-list entries of this rank pointing to another rank */
+    size_t hop_bytes[2]; /* bytes sent: hop 1 (partner sets), hop 2 (ONE and TWO sets) */
+    size_t engine_bytes; /* bytes of the local friend lists, sets and near arrays */
 } FsimMpiStats;
 
 /**

@@ -51,8 +51,7 @@ compute_avail (FsimEnginePlan *e, const FsimScenario *s, const FsimDecisions *de
                GError **error)
 {
     g_autofree FsimWord *open = compute_open (e, s, decisions, error);
-    if (open == NULL
-        || !(e->avail = profile_sets_new (e, "the channels of each field", error)))
+    if (open == NULL || !(e->avail = profile_sets_new (e, "the channels of each field", error)))
         return FALSE;
     for (size_t k = 0; k < FSIM_N_SUBJECTS; k++)
         for (size_t f = 0; f < e->nf; f++) {
@@ -149,8 +148,8 @@ compute_kinds (FsimEnginePlan *e, const FsimScenario *s)
 static gboolean
 compute_onward (FsimEnginePlan *e, GError **error)
 {
-    e->onward = fsim_try_new0 (e->nf * e->pw, sizeof (FsimWord), "the onward sharers of each field",
-                               error);
+    e->onward =
+        fsim_try_new0 (e->nf * e->pw, sizeof (FsimWord), "the onward sharers of each field", error);
     if (e->onward == NULL)
         return FALSE;
     for (size_t f = 0; e->any_down && f < e->nf; f++) {
@@ -206,8 +205,8 @@ fsim_i_engine_plan_new (const FsimScenario *scenario, const FsimDecisions *decis
     if (!e->down)
         return NULL;
     e->any_down = fsim_downstream_any (e->down);
-    if (!compute_avail (e, scenario, decisions, error)
-        || !compute_jurisdictions (e, scenario, error))
+    if (!compute_avail (e, scenario, decisions, error) ||
+        !compute_jurisdictions (e, scenario, error))
         return NULL;
     compute_kinds (e, scenario);
     if (!compute_onward (e, error) || !fsim_i_lane_plan_init (e, error))

@@ -19,8 +19,8 @@ void fsim_i_engine_near (const FsimPopulation *pop, FsimWord *near, size_t from,
 /* Results (engine-count.c). */
 /* Zeroed counters, or NULL with FSIM_GRAPH_ERROR_NOMEM when memory runs out (the per-pair
  * counters are sized by the model: up to 6 x 2^24 x 8 bytes per worker). */
-FsimResult *fsim_i_result_try_new (size_t n_fields, size_t n_partners, size_t n_jur,
-                                   size_t n_kinds, GError **error);
+FsimResult *fsim_i_result_try_new (size_t n_fields, size_t n_partners, size_t n_jur, size_t n_kinds,
+                                   GError **error);
 /* The same, aborting as g_new does (engine-mpi.c). */
 FsimResult *fsim_i_result_new (size_t n_fields, size_t n_partners, size_t n_jur, size_t n_kinds);
 void fsim_i_result_add (FsimResult *dst, const FsimResult *src);

@@ -12,13 +12,13 @@
 /* One group's lanes and working sets (per worker, reused from group to group). */
 typedef struct {
     size_t pw, fw, nf, np;
-    FsimWord *rows;               /* [LANE * pw]: the friend-of-friend set of each user */
-    FsimWord *u0, *f1, *f2;       /* [pw * LANE]: lanes per partner */
-    FsimWord *ao;                 /* [fw * LANE]: "apps others use" ticked, per field */
-    FsimWord *af, *aff;           /* [nf]: audience >= friends, >= friends of friends */
-    FsimWord pl;                  /* platform on */
-    FsimWord *any_reach, *any_nc; /* [pw * LANE] */
-    FsimWord *jur, *jur_nc;       /* [n_jur] */
+    FsimWord *rows;                 /* [LANE * pw]: the friend-of-friend set of each user */
+    FsimWord *u0, *f1, *f2;         /* [pw * LANE]: lanes per partner */
+    FsimWord *ao;                   /* [fw * LANE]: "apps others use" ticked, per field */
+    FsimWord *af, *aff;             /* [nf]: audience >= friends, >= friends of friends */
+    FsimWord pl;                    /* platform on */
+    FsimWord *any_reach, *any_nc;   /* [pw * LANE] */
+    FsimWord *jur, *jur_nc;         /* [n_jur] */
     FsimWord *direct, *self, *down; /* [max entries of a field] */
     FsimWord g_fr[256], g_fof[256];
 } Group;

@@ -30,11 +30,11 @@ typedef struct {
     const FsimPopulation *pop;
     const FsimEnginePlan *plan;
     size_t nf, np, pw;
-    FsimWord *near; /* [v * 2 * pw]: one (pw words), then two (pw words) */
+    FsimWord *near;                   /* [v * 2 * pw]: one (pw words), then two (pw words) */
     FsimWord *used_once, *used_twice; /* [pw]: partners one user uses, two or more */
     size_t n_users, n_blocks;
     FsimResult **parts; /* per worker */
-    unsigned threads; /* requested workers, 0: fsim_parallel_workers()'s default */
+    unsigned threads;   /* requested workers, 0: fsim_parallel_workers()'s default */
     FsimProgressFunc progress;
     void *progress_data;
     double progress_base; /* the share of the work done before this pass */
@@ -163,8 +163,7 @@ run_passes (Run *run, GError **error)
 
     run->parts = g_new0 (FsimResult *, n);
     for (unsigned t = 0; t < n; t++) {
-        run->parts[t] = fsim_i_result_try_new (run->nf, run->np, plan->n_jur, plan->n_kinds,
-                                               error);
+        run->parts[t] = fsim_i_result_try_new (run->nf, run->np, plan->n_jur, plan->n_kinds, error);
         if (run->parts[t] == NULL) {
             for (unsigned k = 0; k < t; k++)
                 fsim_result_free (run->parts[k]);
@@ -220,8 +219,8 @@ plan_focus (FsimEnginePlan *plan, const FsimFocus *focus)
     for (size_t f = 0; f < plan->nf; f++)
         for (size_t e = l->field_start[f]; e < l->field_start[f + 1]; e++) {
             const FsimLaneEntry *x = &l->entries[e];
-            gboolean in = fsim_focus_has_field (focus, f)
-                          && fsim_focus_has_partner (focus, x->partner);
+            gboolean in =
+                fsim_focus_has_field (focus, f) && fsim_focus_has_partner (focus, x->partner);
             if (in && focus->jurisdiction) {
                 in = FALSE;
                 for (uint32_t k = x->jur; k < x->jur + x->n_jur; k++)
@@ -237,8 +236,8 @@ plan_focus (FsimEnginePlan *plan, const FsimFocus *focus)
  */
 FsimResult *
 fsim_engine_run_full (const FsimScenario *scenario, const FsimPopulation *pop,
-                      const FsimDecisions *decisions, unsigned threads,
-                      FsimProgressFunc progress, void *progress_data, GError **error)
+                      const FsimDecisions *decisions, unsigned threads, FsimProgressFunc progress,
+                      void *progress_data, GError **error)
 {
     return fsim_engine_run_focused (scenario, pop, decisions, NULL, threads, progress,
                                     progress_data, error);
@@ -292,10 +291,13 @@ fsim_engine_run_focused (const FsimScenario *scenario, const FsimPopulation *pop
             r->partner_users[p] = 0; /* a focused report lists only the focused partners */
     r->focus = focus && focus->description ? g_strdup (focus->description) : NULL;
     if (focus) {
-        r->focus_sets.partners = focus->partners ? g_memdup2 (focus->partners,
-                                    scenario->partner_words * sizeof (FsimWord)) : NULL;
-        r->focus_sets.fields = focus->fields ? g_memdup2 (focus->fields,
-                                    scenario->field_words * sizeof (FsimWord)) : NULL;
+        r->focus_sets.partners =
+            focus->partners
+                ? g_memdup2 (focus->partners, scenario->partner_words * sizeof (FsimWord))
+                : NULL;
+        r->focus_sets.fields =
+            focus->fields ? g_memdup2 (focus->fields, scenario->field_words * sizeof (FsimWord))
+                          : NULL;
         r->focus_sets.jurisdiction = g_strdup (focus->jurisdiction);
     }
     r->jurisdictions = g_steal_pointer (&plan->jur);

@@ -26,30 +26,30 @@ const char *fsim_channel_to_string (FsimChannel c);
 typedef struct {
     size_t n_users;
     size_t n_friendships;
-    size_t platform_off;                 /* users whose platform switch is off */
+    size_t platform_off; /* users whose platform switch is off */
     size_t n_fields, n_partners;
 
-    size_t *partner_users;               /* [p] users who use p */
-    size_t *partner_reached;             /* [p] users with any field reaching p */
-    size_t *partner_reached_no_consent;  /* [p] ... any field without consent */
+    size_t *partner_users;              /* [p] users who use p */
+    size_t *partner_reached;            /* [p] users with any field reaching p */
+    size_t *partner_reached_no_consent; /* [p] ... any field without consent */
 
     size_t *fp_users;                    /* [f,p] users whose f reached p */
     size_t *fp_no_consent;               /* [f,p] ... without consent */
     size_t *fp_channel[FSIM_N_CHANNELS]; /* [f,p] ... through that channel */
 
-    size_t *field_users;                 /* [f] users whose f reached any partner */
+    size_t *field_users; /* [f] users whose f reached any partner */
     size_t *field_no_consent;
 
     size_t n_jurisdictions;
-    char **jurisdictions;                /* sorted (strcmp), NULL-terminated; "device": on device */
-    size_t *jurisdiction_users;          /* [j] users with any field there */
+    char **jurisdictions;       /* sorted (strcmp), NULL-terminated; "device": on device */
+    size_t *jurisdiction_users; /* [j] users with any field there */
     size_t *jurisdiction_no_consent;
 
-    size_t users_reached;                /* users with any field reaching any partner */
-    size_t users_reached_no_consent;     /* ... any field without consent */
+    size_t users_reached;            /* users with any field reaching any partner */
+    size_t users_reached_no_consent; /* ... any field without consent */
     size_t n_kinds;
-    char **kinds;                        /* partner kinds, sorted (strcmp), NULL-terminated */
-    size_t *kind_users;                  /* [k] users with any field reaching that kind */
+    char **kinds;       /* partner kinds, sorted (strcmp), NULL-terminated */
+    size_t *kind_users; /* [k] users with any field reaching that kind */
     size_t *kind_no_consent;
     char *focus; /* what a focused run counted (FsimFocus.description), or NULL: everything */
     FsimFocus focus_sets; /* a copy of the focus (empty when not focused) */
@@ -106,8 +106,7 @@ FsimResult *fsim_engine_run_with_progress (const FsimScenario *scenario, const F
  */
 FsimResult *fsim_engine_run_full (const FsimScenario *scenario, const FsimPopulation *pop,
                                   const FsimDecisions *decisions, unsigned threads,
-                                  FsimProgressFunc progress, void *progress_data,
-                                  GError **error);
+                                  FsimProgressFunc progress, void *progress_data, GError **error);
 
 /*
  * Lanes: the engine's per-user answer, 64 users at a time, for analyses that compare users one

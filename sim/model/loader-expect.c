@@ -39,13 +39,14 @@ convert_kind (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimExpectation *
                             "unknown kind '%s'; did you mean '%s'?", kind, near);
     return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_VALUE, &kp,
                         "unknown kind '%s' (expected no_flow, at_most, reaches or "
-                        "nothing_after)", kind);
+                        "nothing_after)",
+                        kind);
 }
 
 /* A key that only some kinds take, given to another kind. */
 static gboolean
-check_applies (FsimConv *c, const cJSON *e, const FsimJPath *p, const char *key,
-               gboolean applies, const char *kinds, GError **error)
+check_applies (FsimConv *c, const cJSON *e, const FsimJPath *p, const char *key, gboolean applies,
+               const char *kinds, GError **error)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive (e, key);
     if (!v || applies)
@@ -71,20 +72,20 @@ convert_kind_keys (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimExpectat
                    GError **error)
 {
     gboolean counts = x->kind == FSIM_EXPECT_AT_MOST || x->kind == FSIM_EXPECT_REACHES;
-    if (!check_applies (c, e, p, "count", counts, "at_most and reaches", error)
-        || !check_applies (c, e, p, "date", x->kind == FSIM_EXPECT_NOTHING_AFTER,
-                           "nothing_after", error))
+    if (!check_applies (c, e, p, "count", counts, "at_most and reaches", error) ||
+        !check_applies (c, e, p, "date", x->kind == FSIM_EXPECT_NOTHING_AFTER, "nothing_after",
+                        error))
         return FALSE;
-    if (x->kind == FSIM_EXPECT_AT_MOST
-        && !require_key (c, e, p, "count", "the most users allowed", error))
+    if (x->kind == FSIM_EXPECT_AT_MOST &&
+        !require_key (c, e, p, "count", "the most users allowed", error))
         return FALSE;
-    if (x->kind == FSIM_EXPECT_NOTHING_AFTER
-        && !require_key (c, e, p, "date", "the last day the partner may receive data", error))
+    if (x->kind == FSIM_EXPECT_NOTHING_AFTER &&
+        !require_key (c, e, p, "date", "the last day the partner may receive data", error))
         return FALSE;
     x->count = x->kind == FSIM_EXPECT_REACHES ? 1 : 0;
     return fsim_i_get_integer (c, e, "count", p, x->kind == FSIM_EXPECT_REACHES ? 1 : 0,
-                               G_MAXUINT32, &x->count, error)
-           && fsim_i_get_date (c, e, "date", p, &x->date, error);
+                               G_MAXUINT32, &x->count, error) &&
+           fsim_i_get_date (c, e, "date", p, &x->date, error);
 }
 
 static gboolean
@@ -94,14 +95,15 @@ convert_jurisdiction (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimExpec
     if (!fsim_i_get_string (c, e, "jurisdiction", p, &x->jurisdiction, error))
         return FALSE;
     const char *j = x->jurisdiction;
-    if (!j || strcmp (j, "device") == 0
-        || (strlen (j) == 2 && g_ascii_isupper (j[0]) && g_ascii_isupper (j[1])))
+    if (!j || strcmp (j, "device") == 0 ||
+        (strlen (j) == 2 && g_ascii_isupper (j[0]) && g_ascii_isupper (j[1])))
         return TRUE;
     FsimJPath jp = FSIM_JP_KEY (p, "jurisdiction");
     return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (e, "jurisdiction"), FALSE,
                         FSIM_LOADER_ERROR_VALUE, &jp,
                         "'%s' is not a jurisdiction (expected an ISO 3166-1 alpha-2 code such "
-                        "as \"CN\", or \"device\")", j);
+                        "as \"CN\", or \"device\")",
+                        j);
 }
 
 static gboolean
@@ -111,30 +113,38 @@ convert_partner (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimExpectatio
     if (!fsim_i_get_string (c, e, "partner", p, &x->partner, error))
         return FALSE;
     FsimJPath pp = FSIM_JP_KEY (p, "partner");
-    return !x->partner
-           || fsim_i_check_partner_selector (c, cJSON_GetObjectItemCaseSensitive (e, "partner"),
-                                             x->partner, FALSE, &pp, error);
+    return !x->partner ||
+           fsim_i_check_partner_selector (c, cJSON_GetObjectItemCaseSensitive (e, "partner"),
+                                          x->partner, FALSE, &pp, error);
 }
 
 static gboolean
 convert_expectation (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimExpectation *x,
                      GError **error)
 {
-    static const char *const keys[] = { "id", "kind", "note", "fields", "sensitive", "partner",
-                                        "jurisdiction", "without_consent", "count", "date",
+    static const char *const keys[] = { "id",
+                                        "kind",
+                                        "note",
+                                        "fields",
+                                        "sensitive",
+                                        "partner",
+                                        "jurisdiction",
+                                        "without_consent",
+                                        "count",
+                                        "date",
                                         NULL };
     static const char *const req[] = { "id", "kind", NULL };
     x->fields = fsim_bits_new (c->s->field_words);
     for (size_t f = 0; f < c->s->n_fields; f++)
         fsim_bits_set (x->fields, f);
-    if (!fsim_i_check_object (c, e, p, keys, req, error)
-        || !fsim_i_get_id (c, e, "id", p, &x->id, error) || !convert_kind (c, e, p, x, error)
-        || !fsim_i_get_string (c, e, "note", p, &x->note, error)
-        || !fsim_i_get_fields (c, e, "fields", p, &x->fields, error)
-        || !fsim_i_get_bool (c, e, "sensitive", p, &x->sensitive, error)
-        || !fsim_i_get_bool (c, e, "without_consent", p, &x->without_consent, error)
-        || !convert_partner (c, e, p, x, error) || !convert_jurisdiction (c, e, p, x, error)
-        || !convert_kind_keys (c, e, p, x, error))
+    if (!fsim_i_check_object (c, e, p, keys, req, error) ||
+        !fsim_i_get_id (c, e, "id", p, &x->id, error) || !convert_kind (c, e, p, x, error) ||
+        !fsim_i_get_string (c, e, "note", p, &x->note, error) ||
+        !fsim_i_get_fields (c, e, "fields", p, &x->fields, error) ||
+        !fsim_i_get_bool (c, e, "sensitive", p, &x->sensitive, error) ||
+        !fsim_i_get_bool (c, e, "without_consent", p, &x->without_consent, error) ||
+        !convert_partner (c, e, p, x, error) || !convert_jurisdiction (c, e, p, x, error) ||
+        !convert_kind_keys (c, e, p, x, error))
         return FALSE;
     x->loc = fsim_i_loc_of (c, e);
     for (size_t f = 0; x->sensitive && f < c->s->n_fields; f++)
@@ -179,10 +189,10 @@ fsim_i_convert_expect (FsimConv *c, const cJSON *root, GError **error)
     for (const cJSON *e = arr->child; e; e = e->next, i++) {
         FsimJPath p = FSIM_JP_IDX (&top, (int) i);
         c->s->n_expects = i + 1;
-        g_autoptr(GError) local = NULL;
-        if ((!convert_expectation (c, e, &p, &c->s->expects[i], &local)
-             || !check_unique (c, e, &p, i, &local))
-            && !fsim_i_keep_error (c, &local))
+        g_autoptr (GError) local = NULL;
+        if ((!convert_expectation (c, e, &p, &c->s->expects[i], &local) ||
+             !check_unique (c, e, &p, i, &local)) &&
+            !fsim_i_keep_error (c, &local))
             break;
     }
     return fsim_i_stage_ok (c);

@@ -94,8 +94,8 @@ audience_fields (FsimConv *c, const cJSON *v, const FsimJPath *p, const char *pa
         return TRUE;
     const char *near = fsim_i_closest (pattern, ids, s->n_fields);
     return fsim_i_fail_name (c, error, v, FALSE, FSIM_LOADER_ERROR_REFERENCE, p,
-                        "field pattern '%s' selects no field%s%s%s", pattern,
-                        near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+                             "field pattern '%s' selects no field%s%s%s", pattern,
+                             near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
 }
 
 /* "uses:PARTNER": an exact partner id. */
@@ -114,8 +114,8 @@ uses_partner (FsimConv *c, const cJSON *v, const FsimJPath *p, const char *id,
         ids[i] = s->partners[i].id;
     const char *near = fsim_i_closest (id, ids, s->n_partners);
     return fsim_i_fail_name (c, error, v, FALSE, FSIM_LOADER_ERROR_REFERENCE, p,
-                        "unknown partner '%s'%s%s%s ('uses:' takes a partner id)", id,
-                        near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+                             "unknown partner '%s'%s%s%s ('uses:' takes a partner id)", id,
+                             near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
 }
 
 static gboolean
@@ -152,8 +152,7 @@ convert_setting (FsimConv *c, const cJSON *v, const FsimJPath *p, FsimImportAttr
 /* Could @a and @b (applied in either order) leave a user different? "uses" only adds, so two
  * of them commute; everything else that can touch the same setting does not. */
 static gboolean
-attributes_clash (const FsimScenario *s, const FsimImportAttribute *a,
-                  const FsimImportAttribute *b)
+attributes_clash (const FsimScenario *s, const FsimImportAttribute *a, const FsimImportAttribute *b)
 {
     FsimImportTarget x = MIN (a->target, b->target), y = MAX (a->target, b->target);
     if (x == FSIM_IMPORT_SETS_USES && y == FSIM_IMPORT_SETS_USES_PARTNER)
@@ -202,7 +201,8 @@ convert_attributes (FsimConv *c, const cJSON *imp, const FsimJPath *p, GError **
     if (!cJSON_IsObject (attrs) && !cJSON_IsArray (attrs))
         return fsim_i_fail (c, error, attrs, FALSE, FSIM_LOADER_ERROR_SCHEMA, &ap,
                             "expected an object {attribute: setting} or an array of them, "
-                            "got %s", fsim_i_json_type_name (attrs));
+                            "got %s",
+                            fsim_i_json_type_name (attrs));
     size_t n = (size_t) cJSON_GetArraySize (attrs);
     ps->import_attributes = g_new0 (FsimImportAttribute, n ? n : 1);
     if (cJSON_IsArray (attrs)) {
@@ -212,9 +212,9 @@ convert_attributes (FsimConv *c, const cJSON *imp, const FsimJPath *p, GError **
             if (!cJSON_IsObject (e) || cJSON_GetArraySize (e) != 1)
                 return fsim_i_fail (c, error, e, FALSE, FSIM_LOADER_ERROR_SCHEMA, &ep,
                                     "expected an object with one key {attribute: setting}, "
-                                    "got %s", cJSON_IsObject (e)
-                                    ? "an object with another number of keys"
-                                    : fsim_i_json_type_name (e));
+                                    "got %s",
+                                    cJSON_IsObject (e) ? "an object with another number of keys"
+                                                       : fsim_i_json_type_name (e));
             if (!convert_mapping (c, e, e->child, &ep, error))
                 return FALSE;
         }
@@ -229,8 +229,8 @@ convert_attributes (FsimConv *c, const cJSON *imp, const FsimJPath *p, GError **
         for (size_t j = i + 1; j < ps->n_import_attributes; j++) {
             if (!attributes_clash (c->s, &v[i], &v[j]))
                 continue;
-            const char *x = strcmp (v[i].attribute, v[j].attribute) < 0 ? v[i].attribute
-                                                                         : v[j].attribute;
+            const char *x =
+                strcmp (v[i].attribute, v[j].attribute) < 0 ? v[i].attribute : v[j].attribute;
             const char *y = x == v[i].attribute ? v[j].attribute : v[i].attribute;
             const cJSON *node = cJSON_GetObjectItemCaseSensitive (attrs, y);
             FsimJPath yp = FSIM_JP_KEY (&ap, y);

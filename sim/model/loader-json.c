@@ -22,13 +22,12 @@ G_DEFINE_QUARK (fsim-loader-error-quark, fsim_loader_error)
 /* clang-format on */
 
 static const char *const policy_keys[] = {
-    "title", "description", "sources", "include", "fields", "apis", "partners", "rules",
-    "claims",
+    "title", "description", "sources", "include", "fields", "apis", "partners", "rules", "claims",
 };
 static const char *const scenario_keys[] = {
-    "scenario", "title", "description", "date", "seed", "include", "extends", "population",
-    "set", "sources", "assumptions", "fields", "apis", "partners", "rules", "expect",
-    "claims", "choices",
+    "scenario", "title",      "description", "date",    "seed",        "include",
+    "extends",  "population", "set",         "sources", "assumptions", "fields",
+    "apis",     "partners",   "rules",       "expect",  "claims",      "choices",
 };
 
 FsimJsonDoc *
@@ -100,7 +99,6 @@ fsim_i_error_at (GError **error, const FsimJsonDoc *doc, const cJSON *node, gboo
                  key ? loc->key_line : loc->line, key ? loc->key_col : loc->col, msg);
 }
 
-
 /* Files are named relative to the working directory when they lie under it. */
 const char *
 fsim_i_display_name (FsimJsonDoc *doc, const char *canon)
@@ -124,8 +122,8 @@ fsim_i_bury (FsimJsonDoc *doc, cJSON *node)
 typedef struct {
     FsimJsonDoc *doc;
     const char *file;
-    const char *p;   /* scan position */
-    const char *at;  /* position that line/col describe */
+    const char *p;  /* scan position */
+    const char *at; /* position that line/col describe */
     int line, col;
 } Scan;
 
@@ -235,7 +233,8 @@ precheck_string (Scan *s, const char *open, GError **error)
             scan_pos (s, p, &line, &col);
             g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_VALUE,
                          "%s:%d:%d: '\\u0000' in a string: a NUL character is not allowed (it "
-                         "would cut the string short)", s->file, line, col);
+                         "would cut the string short)",
+                         s->file, line, col);
             return NULL;
         }
         p++;
@@ -292,14 +291,14 @@ precheck_text (Scan *s, const char *text, GError **error)
             /* cJSON would skip it as white space, and the positions would go wrong */
             scan_pos (s, p, &line, &col);
             g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_PARSE,
-                         "%s:%d:%d: invalid JSON: unexpected character U+%04X", s->file, line,
-                         col, (unsigned) *p);
+                         "%s:%d:%d: invalid JSON: unexpected character U+%04X", s->file, line, col,
+                         (unsigned) *p);
             return FALSE;
         }
         /* every value but the first follows a ',' or an opening bracket: counting both twice
          * bounds the values from above, before cJSON allocates anything */
-        if ((*p == ',' || *p == '{' || *p == '[')
-            && (values += *p == ',' ? 1 : 2) > FSIM_LOADER_MAX_VALUES) {
+        if ((*p == ',' || *p == '{' || *p == '[') &&
+            (values += *p == ',' ? 1 : 2) > FSIM_LOADER_MAX_VALUES) {
             scan_pos (s, p, &line, &col);
             g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT,
                          "%s:%d:%d: more than %u JSON values in the files of this scenario",
@@ -329,8 +328,8 @@ precheck_text (Scan *s, const char *text, GError **error)
         g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT,
                      "%s: out of memory: the files of this scenario hold up to %" G_GUINT64_FORMAT
                      " JSON values, which need about %.1f GiB while loading, more than this "
-                     "machine can give (%.1f GiB)", s->file, values,
-                     (double) values * FSIM_LOADER_VALUE_BYTES / (1 << 30),
+                     "machine can give (%.1f GiB)",
+                     s->file, values, (double) values * FSIM_LOADER_VALUE_BYTES / (1 << 30),
                      (double) fsim_memory_limit () / (1 << 30));
         return FALSE;
     }
@@ -358,14 +357,15 @@ parse_error (Scan *s, const char *text, const char *end, GError **error)
         const char *tail = NULL;
         cJSON *prefix = cJSON_ParseWithOpts (text, &tail, FALSE);
         gunichar ch = g_utf8_get_char (end); /* the text is valid UTF-8 */
-        const char *hint = prefix ? " after the end of the top-level value"
+        const char *hint = prefix      ? " after the end of the top-level value"
                            : ch == '/' ? " (JSON has no comments)"
                            : ch == '\'' || ch == 0x2018 || ch == 0x201C
-                               ? " (JSON strings take straight double quotes)" : "";
+                               ? " (JSON strings take straight double quotes)"
+                               : "";
         cJSON_Delete (prefix);
         if (g_unichar_isprint (ch))
-            msg = g_strdup_printf ("unexpected '%.*s'%s", (int) (g_utf8_next_char (end) - end),
-                                   end, hint);
+            msg = g_strdup_printf ("unexpected '%.*s'%s", (int) (g_utf8_next_char (end) - end), end,
+                                   hint);
         else
             msg = g_strdup_printf ("unexpected character U+%04X%s", ch, hint);
         what = msg;
@@ -389,7 +389,7 @@ check_tree (FsimJsonDoc *doc, cJSON *node, const FsimJPath *path, GError **error
         return FALSE;
     }
     gboolean object = cJSON_IsObject (node);
-    g_autoptr(GHashTable) seen = object ? g_hash_table_new (g_str_hash, g_str_equal) : NULL;
+    g_autoptr (GHashTable) seen = object ? g_hash_table_new (g_str_hash, g_str_equal) : NULL;
     int i = 0;
     for (cJSON *c = node->child; c; c = c->next, i++) {
         FsimJPath p = object ? FSIM_JP_KEY (path, c->string) : FSIM_JP_IDX (path, i);
@@ -421,10 +421,14 @@ check_tree (FsimJsonDoc *doc, cJSON *node, const FsimJPath *path, GError **error
  * line). */
 cJSON *
 fsim_i_parse_text (FsimJsonDoc *doc, const char *file, const char *text, int line0, int col0,
-            GError **error)
+                   GError **error)
 {
-    Scan s = { .doc = doc, .file = g_string_chunk_insert_const (doc->strings, file),
-               .p = text, .at = text, .line = line0, .col = col0 };
+    Scan s = { .doc = doc,
+               .file = g_string_chunk_insert_const (doc->strings, file),
+               .p = text,
+               .at = text,
+               .line = line0,
+               .col = col0 };
     if (g_str_has_prefix (text, "\xEF\xBB\xBF"))
         s.p = s.at = text + 3; /* cJSON skips a UTF-8 byte order mark: so does the scan */
     Scan pre = s;
@@ -448,7 +452,7 @@ fsim_i_parse_text (FsimJsonDoc *doc, const char *file, const char *text, int lin
  * that names the file (NULL for the top file): a file that cannot be read is reported there. */
 cJSON *
 fsim_i_parse_file (FsimJsonDoc *doc, const char *path, const char *text, const cJSON *from,
-            GError **error)
+                   GError **error)
 {
     g_autofree char *owned = NULL;
     const char *name = fsim_i_display_name (doc, path);
@@ -456,18 +460,20 @@ fsim_i_parse_file (FsimJsonDoc *doc, const char *path, const char *text, const c
         gsize len = 0;
         g_autofree char *reason = NULL;
         /* what may be read: graph/inputfile.h; the top file may be a pipe */
-        guint64 budget = MIN ((guint64) FSIM_LOADER_MAX_FILE_BYTES,
-                              FSIM_LOADER_MAX_TOTAL_BYTES - MIN (doc->n_bytes,
-                                                                 FSIM_LOADER_MAX_TOTAL_BYTES));
-        FsimInputStatus status = fsim_input_file_read (path, from == NULL, budget, &owned, &len,
-                                                       &reason);
+        guint64 budget =
+            MIN ((guint64) FSIM_LOADER_MAX_FILE_BYTES,
+                 FSIM_LOADER_MAX_TOTAL_BYTES - MIN (doc->n_bytes, FSIM_LOADER_MAX_TOTAL_BYTES));
+        FsimInputStatus status =
+            fsim_input_file_read (path, from == NULL, budget, &owned, &len, &reason);
         const FsimNodeLoc *l = fsim_i_json_loc (doc, from);
         if (status == FSIM_INPUT_TOO_LARGE) {
-            g_autofree char *what = doc->n_bytes > 0
-                ? g_strdup_printf ("with the files read before it, more than the limit of %u "
-                                   "bytes in all", FSIM_LOADER_MAX_TOTAL_BYTES)
-                : g_strdup_printf ("more than the limit of %u bytes",
-                                   FSIM_LOADER_MAX_FILE_BYTES);
+            g_autofree char *what =
+                doc->n_bytes > 0
+                    ? g_strdup_printf ("with the files read before it, more than the limit of %u "
+                                       "bytes in all",
+                                       FSIM_LOADER_MAX_TOTAL_BYTES)
+                    : g_strdup_printf ("more than the limit of %u bytes",
+                                       FSIM_LOADER_MAX_FILE_BYTES);
             if (l)
                 g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT,
                              "%s:%d:%d: %s '%s': %s is too large: %s", l->file, l->line, l->col,
@@ -485,8 +491,8 @@ fsim_i_parse_file (FsimJsonDoc *doc, const char *path, const char *text, const c
                              from->string ? from->string : "include", from->valuestring, name,
                              reason);
             else
-                g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_IO,
-                             "%s: cannot read: %s", name, reason);
+                g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_IO, "%s: cannot read: %s",
+                             name, reason);
             return NULL;
         }
         doc->n_bytes += len;
@@ -534,8 +540,9 @@ fsim_i_check_top_keys (FsimJsonDoc *doc, const cJSON *root, gboolean scenario, G
         if (known)
             continue;
         const char *near = fsim_i_closest (c->string, keys, n);
-        const char *scen = scenario ? NULL : fsim_i_closest (c->string, scenario_keys,
-                                                             G_N_ELEMENTS (scenario_keys));
+        const char *scen =
+            scenario ? NULL
+                     : fsim_i_closest (c->string, scenario_keys, G_N_ELEMENTS (scenario_keys));
         gboolean scen_only = scen && strcmp (scen, c->string) == 0;
         if (!near && !scen_only)
             near = scen; /* a misspelt scenario key, such as 'scenaro' */
@@ -545,10 +552,11 @@ fsim_i_check_top_keys (FsimJsonDoc *doc, const cJSON *root, gboolean scenario, G
         else if (scen_only)
             fsim_i_error_at (error, doc, c, TRUE, FSIM_LOADER_ERROR_SCHEMA,
                              "unknown key '%s' in a policy file (a scenario key: this file has "
-                             "no 'scenario' id, or it is included as a policy file)", c->string);
+                             "no 'scenario' id, or it is included as a policy file)",
+                             c->string);
         else
-            fsim_i_error_at (error, doc, c, TRUE, FSIM_LOADER_ERROR_SCHEMA,
-                             "unknown key '%s'", c->string);
+            fsim_i_error_at (error, doc, c, TRUE, FSIM_LOADER_ERROR_SCHEMA, "unknown key '%s'",
+                             c->string);
         return FALSE;
     }
     return TRUE;

@@ -24,7 +24,7 @@
 #define MAX_DECISIONS (1u << 24)          /* (partner, integrated API, scope) triples */
 #define MAX_RULE_WORK ((guint64) 1 << 31) /* decisions x rules: rule checks on one day */
 #define MAX_PATTERN_WORK ((guint64) 1 << 28) /* patterns x what they are matched against */
-#define MAX_PAIRS (1u << 24)              /* fields x partners: per-user tables, a byte each */
+#define MAX_PAIRS (1u << 24)                 /* fields x partners: per-user tables, a byte each */
 
 /* Entry @i of @arr (an array of the merged tree), or @arr itself when that entry has no place
  * of its own. An array merged from several files has no place, but each of its entries has
@@ -76,9 +76,9 @@ fail_size (FsimConv *c, const cJSON *at, GError **error, const char *what, guint
 {
     return fsim_i_fail (c, error, at, FALSE, FSIM_LOADER_ERROR_LIMIT, NULL,
                         "the model is too large: %s make %" G_GUINT64_FORMAT " %s, more than "
-                        "the limit of %" G_GUINT64_FORMAT " (%s; the first %s over, number %"
-                        G_GUINT64_FORMAT ", is here)", what, value, unit, limit, why, noun,
-                        index + 1);
+                        "the limit of %" G_GUINT64_FORMAT
+                        " (%s; the first %s over, number %" G_GUINT64_FORMAT ", is here)",
+                        what, value, unit, limit, why, noun, index + 1);
 }
 
 /* ---- before converting: the cost of converting ------------------------------------------- */
@@ -140,16 +140,16 @@ fsim_i_check_model_work (FsimConv *c, const cJSON *root, GError **error)
         scopes += array_size (a, "scopes");
     guint64 fields = array_size (root, "fields");
     guint64 field_patterns =
-        count_in_arrays (apis, "fields") + count_in_arrays (partners, "fields")
-        + count_in_arrays (cJSON_GetObjectItemCaseSensitive (root, "expect"), "fields")
-        + count_population_patterns (cJSON_GetObjectItemCaseSensitive (root, "population"));
+        count_in_arrays (apis, "fields") + count_in_arrays (partners, "fields") +
+        count_in_arrays (cJSON_GetObjectItemCaseSensitive (root, "expect"), "fields") +
+        count_population_patterns (cJSON_GetObjectItemCaseSensitive (root, "population"));
     guint64 requests = count_in_arrays (partners, "requests");
     guint64 rule_partners = count_in_arrays (rules, "partners");
     guint64 rule_apis = count_in_arrays (rules, "apis");
     guint64 rule_scopes = count_in_arrays (rules, "scopes");
     guint64 n_partners = array_size (root, "partners"), n_apis = array_size (root, "apis");
-    guint64 work = field_patterns * fields + requests * scopes + rule_partners * n_partners
-                   + rule_apis * n_apis + rule_scopes * scopes;
+    guint64 work = field_patterns * fields + requests * scopes + rule_partners * n_partners +
+                   rule_apis * n_apis + rule_scopes * scopes;
 
     if (work <= MAX_PATTERN_WORK)
         return TRUE;
@@ -175,9 +175,11 @@ fsim_i_check_model_work (FsimConv *c, const cJSON *root, GError **error)
                              (double) terms[big].term / (double) terms[big].n, terms[big].n,
                              (double) MAX_PATTERN_WORK);
     return fail_size (c, terms[big].arr ? entry (c, terms[big].arr, at) : nth_scope (c, apis, at),
-                      error, "the field patterns, requests and rule selectors, each times what "
-                      "it may select,", work, "pattern checks", MAX_PATTERN_WORK,
-                      "converting would take minutes", terms[big].noun, at);
+                      error,
+                      "the field patterns, requests and rule selectors, each times what "
+                      "it may select,",
+                      work, "pattern checks", MAX_PATTERN_WORK, "converting would take minutes",
+                      terms[big].noun, at);
 }
 
 /* ---- after converting: the cost of running ------------------------------------------------- */
@@ -232,8 +234,8 @@ static gboolean
 check_model_memory (FsimConv *c, const cJSON *root, const ModelSize *m, GError **error)
 {
     const FsimScenario *s = c->s;
-    double need = (double) m->decisions * 16 + (double) m->matches / 8 + (double) m->pairs * 8
-                  + (double) m->flows * 64;
+    double need = (double) m->decisions * 16 + (double) m->matches / 8 + (double) m->pairs * 8 +
+                  (double) m->flows * 64;
     double limit = (double) fsim_memory_limit ();
     if (need <= limit)
         return TRUE;
@@ -254,8 +256,8 @@ check_model_memory (FsimConv *c, const cJSON *root, const ModelSize *m, GError *
                              costs[big].n, limit);
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive (root, costs[big].key);
     return fsim_i_fail (c, error, entry (c, arr, at), FALSE, FSIM_LOADER_ERROR_LIMIT, NULL,
-                        "out of memory: running this model needs about %.2f GiB (%"
-                        G_GUINT64_FORMAT " decisions, %" G_GUINT64_FORMAT " (field, partner) "
+                        "out of memory: running this model needs about %.2f GiB (%" G_GUINT64_FORMAT
+                        " decisions, %" G_GUINT64_FORMAT " (field, partner) "
                         "pairs), more than this machine can give (%.2f GiB; the first %s over, "
                         "number %" G_GUINT64_FORMAT ", is here)",
                         need / (1 << 30), m->decisions, m->pairs, limit / (1 << 30),
@@ -275,8 +277,8 @@ fsim_i_check_model_size (FsimConv *c, const cJSON *root, GError **error)
     guint64 at;
 
     if (m.flows > MAX_FLOWS) {
-        what = g_strdup_printf ("%zu fields times %" G_GUINT64_FORMAT " destinations",
-                                s->n_fields, m.dests);
+        what = g_strdup_printf ("%zu fields times %" G_GUINT64_FORMAT " destinations", s->n_fields,
+                                m.dests);
         at = MAX_FLOWS / m.dests;
         return fail_size (c, entry (c, fields, at), error, what, m.flows, "flows", MAX_FLOWS,
                           "each is a row of the report and a set of counters", "field", at);
@@ -293,9 +295,8 @@ fsim_i_check_model_size (FsimConv *c, const cJSON *root, GError **error)
     if (m.decisions > MAX_DECISIONS) {
         at = partner_over_decisions (s);
         return fail_size (c, entry (c, cJSON_GetObjectItemCaseSensitive (root, "partners"), at),
-                          error, "the scopes of the APIs that the partners integrate",
-                          m.decisions, "decisions", MAX_DECISIONS, "each is decided", "partner",
-                          at);
+                          error, "the scopes of the APIs that the partners integrate", m.decisions,
+                          "decisions", MAX_DECISIONS, "each is decided", "partner", at);
     }
     if (m.work > MAX_RULE_WORK) {
         what = g_strdup_printf ("%" G_GUINT64_FORMAT " decisions times %zu rules", m.decisions,
@@ -307,9 +308,9 @@ fsim_i_check_model_size (FsimConv *c, const cJSON *root, GError **error)
     if (m.pairs > MAX_PAIRS) {
         what = g_strdup_printf ("%zu fields times %zu partners", s->n_fields, s->n_partners);
         at = MAX_PAIRS / s->n_partners;
-        return fail_size (c, entry (c, fields, at), error, what, m.pairs,
-                          "(field, partner) pairs", MAX_PAIRS,
-                          "explain, diff and check keep a table of them per user", "field", at);
+        return fail_size (c, entry (c, fields, at), error, what, m.pairs, "(field, partner) pairs",
+                          MAX_PAIRS, "explain, diff and check keep a table of them per user",
+                          "field", at);
     }
     return check_model_memory (c, root, &m, error);
 }

@@ -49,8 +49,7 @@ ensure_array (cJSON *obj, const char *key)
  * by hand, as cJSON itself does.
  */
 void
-fsim_i_json_replace (FsimJsonDoc *doc, cJSON *parent, cJSON *old, const char *key,
-                     cJSON *value)
+fsim_i_json_replace (FsimJsonDoc *doc, cJSON *parent, cJSON *old, const char *key, cJSON *value)
 {
     if (key) {
         /* give @value its key the way cJSON does */
@@ -84,7 +83,7 @@ merge_entities (FsimJsonDoc *doc, cJSON *dst, cJSON *src, const char *key, gbool
     }
     cJSON *to = ensure_array (dst, key);
     /* id -> entity of @to, so that merging n entities costs O(n), not O(n^2) (find_by_id) */
-    g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autoptr (GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
     for (cJSON *c = to->child; c; c = c->next)
         if (fsim_i_entity_id (c) && !g_hash_table_contains (index, fsim_i_entity_id (c)))
             g_hash_table_insert (index, (gpointer) fsim_i_entity_id (c), c);
@@ -136,8 +135,8 @@ merge_object (FsimJsonDoc *doc, cJSON *dst, cJSON *src)
     }
 }
 
-static gboolean resolve_policy (FsimJsonDoc *doc, const char *path, const cJSON *from,
-                                cJSON *layer, GError **error);
+static gboolean resolve_policy (FsimJsonDoc *doc, const char *path, const cJSON *from, cJSON *layer,
+                                GError **error);
 
 static char *
 resolve_relative (const char *including, const char *name)
@@ -154,9 +153,10 @@ push_file (FsimJsonDoc *doc, const char *canon, const cJSON *from, GError **erro
     for (guint i = 0; i < doc->stack->len; i++) {
         if (strcmp (doc->stack->pdata[i], canon) != 0)
             continue;
-        g_autoptr(GString) chain = g_string_new (NULL);
+        g_autoptr (GString) chain = g_string_new (NULL);
         for (guint j = i; j < doc->stack->len; j++)
-            g_string_append_printf (chain, "%s -> ", fsim_i_display_name (doc, doc->stack->pdata[j]));
+            g_string_append_printf (chain, "%s -> ",
+                                    fsim_i_display_name (doc, doc->stack->pdata[j]));
         g_string_append (chain, fsim_i_display_name (doc, canon));
         fsim_i_error_at (error, doc, from, FALSE, FSIM_LOADER_ERROR_CYCLE, "%s cycle: %s",
                          from->string ? from->string : "include", chain->str);
@@ -179,8 +179,7 @@ pop_file (FsimJsonDoc *doc)
 
 /* Read every file named in @root's "include" into @layer (entities appended, no replace). */
 static gboolean
-resolve_includes (FsimJsonDoc *doc, const char *path, cJSON *root, cJSON *layer,
-                  GError **error)
+resolve_includes (FsimJsonDoc *doc, const char *path, cJSON *root, cJSON *layer, GError **error)
 {
     const cJSON *inc = cJSON_GetObjectItemCaseSensitive (root, "include");
     if (!inc)
@@ -205,8 +204,7 @@ resolve_includes (FsimJsonDoc *doc, const char *path, cJSON *root, cJSON *layer,
 }
 
 static gboolean
-resolve_policy (FsimJsonDoc *doc, const char *path, const cJSON *from, cJSON *layer,
-                GError **error)
+resolve_policy (FsimJsonDoc *doc, const char *path, const cJSON *from, cJSON *layer, GError **error)
 {
     if (!push_file (doc, path, from, error))
         return FALSE;
@@ -218,8 +216,8 @@ resolve_policy (FsimJsonDoc *doc, const char *path, const cJSON *from, cJSON *la
     }
     g_hash_table_add (doc->included, g_strdup (path));
     cJSON *root = fsim_i_parse_file (doc, path, NULL, from, error);
-    gboolean ok = root && fsim_i_check_top_keys (doc, root, FALSE, error)
-                  && resolve_includes (doc, path, root, layer, error);
+    gboolean ok = root && fsim_i_check_top_keys (doc, root, FALSE, error) &&
+                  resolve_includes (doc, path, root, layer, error);
     for (size_t k = 0; ok && k < G_N_ELEMENTS (entity_keys); k++)
         ok = merge_entities (doc, layer, root, entity_keys[k], FALSE, error);
     if (root)
@@ -256,8 +254,8 @@ overlay_keys (FsimJsonDoc *doc, cJSON *result, cJSON *root)
     cJSON *c = root->child;
     while (c) {
         cJSON *next = c->next;
-        gboolean skip = strcmp (c->string, "include") == 0 || strcmp (c->string, "extends") == 0
-                        || strcmp (c->string, "set") == 0;
+        gboolean skip = strcmp (c->string, "include") == 0 || strcmp (c->string, "extends") == 0 ||
+                        strcmp (c->string, "set") == 0;
         for (size_t k = 0; k < G_N_ELEMENTS (entity_keys) && !skip; k++)
             skip = strcmp (c->string, entity_keys[k]) == 0;
         if (!skip) {
@@ -305,8 +303,8 @@ resolve_scenario (FsimJsonDoc *doc, const char *path, const char *text, const cJ
     cJSON *result = NULL;
     if (root) {
         fsim_i_bury (doc, root);
-        gboolean scenario = cJSON_GetObjectItemCaseSensitive (root, "scenario") != NULL
-                            || cJSON_GetObjectItemCaseSensitive (root, "extends") != NULL;
+        gboolean scenario = cJSON_GetObjectItemCaseSensitive (root, "scenario") != NULL ||
+                            cJSON_GetObjectItemCaseSensitive (root, "extends") != NULL;
         if (from && !scenario) {
             fsim_i_error_at (error, doc, from, FALSE, FSIM_LOADER_ERROR_SCHEMA,
                              "extends: '%s' is not a scenario (it has no 'scenario' key)",
@@ -351,8 +349,8 @@ ensure_choices (FsimJsonDoc *doc, cJSON *result)
  * --claim), the alternative in force of every claim, the files' "set", then --set.
  */
 cJSON *
-fsim_i_json_resolve (FsimJsonDoc *doc, const char *path, const char *text,
-                     const char *const *sets, GError **error)
+fsim_i_json_resolve (FsimJsonDoc *doc, const char *path, const char *text, const char *const *sets,
+                     GError **error)
 {
     g_autofree char *canon = g_canonicalize_filename (path, NULL);
     cJSON *result = resolve_scenario (doc, canon, text, NULL, error);
@@ -360,10 +358,11 @@ fsim_i_json_resolve (FsimJsonDoc *doc, const char *path, const char *text,
         return NULL;
     ensure_choices (doc, result);
     /* Messages name the top file as the user wrote it. */
-    if (!fsim_i_apply_file_sets (doc, result, TRUE, error) || !fsim_i_apply_cli_sets (doc, result, sets, TRUE, error)
-        || !fsim_i_apply_claims (doc, result, error)
-        || !fsim_i_apply_file_sets (doc, result, FALSE, error)
-        || !fsim_i_apply_cli_sets (doc, result, sets, FALSE, error)) {
+    if (!fsim_i_apply_file_sets (doc, result, TRUE, error) ||
+        !fsim_i_apply_cli_sets (doc, result, sets, TRUE, error) ||
+        !fsim_i_apply_claims (doc, result, error) ||
+        !fsim_i_apply_file_sets (doc, result, FALSE, error) ||
+        !fsim_i_apply_cli_sets (doc, result, sets, FALSE, error)) {
         cJSON_Delete (result);
         return NULL;
     }

@@ -24,7 +24,8 @@ parse_audience (FsimConv *c, const cJSON *v, const FsimJPath *p, guint8 *out, GE
     if (!cJSON_IsString (v))
         return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_SCHEMA, p,
                             "expected an audience (\"public\", \"friends_of_friends\", "
-                            "\"friends\" or \"only_me\"), got %s", fsim_i_json_type_name (v));
+                            "\"friends\" or \"only_me\"), got %s",
+                            fsim_i_json_type_name (v));
     for (guint8 a = 0; a < FSIM_N_AUDIENCES; a++) {
         if (strcmp (v->valuestring, audiences[a]) == 0) {
             *out = a;
@@ -34,15 +35,15 @@ parse_audience (FsimConv *c, const cJSON *v, const FsimJPath *p, guint8 *out, GE
     const char *near = fsim_i_closest (v->valuestring, audiences, FSIM_N_AUDIENCES);
     return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_VALUE, p,
                         "unknown audience '%s'%s%s%s (expected \"public\", "
-                        "\"friends_of_friends\", \"friends\" or \"only_me\")", v->valuestring,
-                        near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+                        "\"friends_of_friends\", \"friends\" or \"only_me\")",
+                        v->valuestring, near ? "; did you mean '" : "", near ? near : "",
+                        near ? "'?" : "");
 }
 
 /* A field that two patterns of equal rank select with different values: an error naming both
  * (the first two in byte order, so that the message does not depend on key order either). */
 static gboolean
-fail_tie (FsimConv *c, const cJSON *obj, const FsimJPath *p, size_t f, int rank,
-          GError **error)
+fail_tie (FsimConv *c, const cJSON *obj, const FsimJPath *p, size_t f, int rank, GError **error)
 {
     const cJSON *a = NULL, *b = NULL;
     for (const cJSON *m = obj->child; m; m = m->next) {
@@ -67,8 +68,8 @@ fail_tie (FsimConv *c, const cJSON *obj, const FsimJPath *p, size_t f, int rank,
                         "'%s' and '%s' both select field '%s' with the same specificity and "
                         "give it different values; the order of keys carries no meaning in "
                         "JSON, so add an entry for '%s' itself (docs/semantics.md, \"Which "
-                        "pattern wins\")", a->string, b->string, c->s->fields[f].id,
-                        c->s->fields[f].id);
+                        "pattern wins\")",
+                        a->string, b->string, c->s->fields[f].id, c->s->fields[f].id);
 }
 
 /* For every field, the member of @obj ({field pattern: ...}) whose pattern selects it most
@@ -76,8 +77,7 @@ fail_tie (FsimConv *c, const cJSON *obj, const FsimJPath *p, size_t f, int rank,
  * the same rank that select one field must have equal values. Fails on a pattern that selects
  * nothing, and on such a tie. */
 static gboolean
-most_specific (FsimConv *c, const cJSON *obj, const FsimJPath *p, const cJSON **out,
-               GError **error)
+most_specific (FsimConv *c, const cJSON *obj, const FsimJPath *p, const cJSON **out, GError **error)
 {
     const FsimScenario *s = c->s;
     g_autofree int *best = g_new (int, s->n_fields ? s->n_fields : 1);
@@ -111,8 +111,9 @@ most_specific (FsimConv *c, const cJSON *obj, const FsimJPath *p, const cJSON **
             ids[f] = s->fields[f].id;
         const char *near = fsim_i_closest (m->string, ids, s->n_fields);
         return fsim_i_fail_name (c, error, m, TRUE, FSIM_LOADER_ERROR_REFERENCE, &mp,
-                            "field pattern '%s' selects no field%s%s%s", m->string,
-                            near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+                                 "field pattern '%s' selects no field%s%s%s", m->string,
+                                 near ? "; did you mean '" : "", near ? near : "",
+                                 near ? "'?" : "");
     }
     for (size_t f = 0; f < s->n_fields; f++)
         if (tie[f])
@@ -128,8 +129,8 @@ parse_settings (FsimConv *c, const cJSON *node, const FsimJPath *p, FsimSettings
     static const char *const keys[] = { "platform", "apps_others", "audience", NULL };
     if (!node)
         return TRUE;
-    if (!fsim_i_check_object (c, node, p, keys, NULL, error)
-        || !fsim_i_get_bool (c, node, "platform", p, &st->platform, error))
+    if (!fsim_i_check_object (c, node, p, keys, NULL, error) ||
+        !fsim_i_get_bool (c, node, "platform", p, &st->platform, error))
         return FALSE;
     const cJSON *ao = cJSON_GetObjectItemCaseSensitive (node, "apps_others");
     if (ao && cJSON_IsArray (ao) && !ao->child) {
@@ -189,17 +190,17 @@ static gboolean
 resolve_refs (FsimConv *c, const cJSON *u, const FsimJPath *p, GHashTable *user_ix,
               FsimUserSpec *us, size_t self, GError **error)
 {
-    g_auto(GStrv) friends = NULL, uses = NULL;
-    if (!fsim_i_get_strv (c, u, "friends", p, TRUE, &friends, error)
-        || !fsim_i_get_strv (c, u, "uses", p, TRUE, &uses, error))
+    g_auto (GStrv) friends = NULL, uses = NULL;
+    if (!fsim_i_get_strv (c, u, "friends", p, TRUE, &friends, error) ||
+        !fsim_i_get_strv (c, u, "uses", p, TRUE, &uses, error))
         return FALSE;
     us->n_friends = g_strv_length (friends);
     us->friends = g_new0 (size_t, us->n_friends ? us->n_friends : 1);
     FsimJPath fp = FSIM_JP_KEY (p, "friends");
     for (size_t i = 0; i < us->n_friends; i++) {
         FsimJPath ip = FSIM_JP_IDX (&fp, (int) i);
-        const cJSON *node = cJSON_GetArrayItem (cJSON_GetObjectItemCaseSensitive (u, "friends"),
-                                                (int) i);
+        const cJSON *node =
+            cJSON_GetArrayItem (cJSON_GetObjectItemCaseSensitive (u, "friends"), (int) i);
         gpointer v = g_hash_table_lookup (user_ix, friends[i]);
         if (!v)
             return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_REFERENCE, &ip,
@@ -237,15 +238,14 @@ convert_user_ids (FsimConv *c, const cJSON *arr, const FsimJPath *up, GHashTable
     for (const cJSON *u = arr->child; u; u = u->next, i++) {
         FsimJPath p = FSIM_JP_IDX (up, (int) i);
         FsimUserSpec *us = &ps->users[i];
-        if (!fsim_i_check_object (c, u, &p, keys, req, error)
-            || !fsim_i_get_id (c, u, "id", &p, &us->id, error))
+        if (!fsim_i_check_object (c, u, &p, keys, req, error) ||
+            !fsim_i_get_id (c, u, "id", &p, &us->id, error))
             return FALSE;
         us->loc = fsim_i_loc_of (c, u);
         FsimJPath ip = FSIM_JP_KEY (&p, "id");
         if (g_hash_table_contains (user_ix, us->id))
             return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (u, "id"), FALSE,
-                                FSIM_LOADER_ERROR_REFERENCE, &ip, "duplicate user id '%s'",
-                                us->id);
+                                FSIM_LOADER_ERROR_REFERENCE, &ip, "duplicate user id '%s'", us->id);
         g_hash_table_insert (user_ix, us->id, GSIZE_TO_POINTER (i + 1));
     }
     return TRUE;
@@ -278,7 +278,7 @@ convert_explicit (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **er
     if (ok && n == 0)
         ok = fsim_i_fail (c, error, arr, FALSE, FSIM_LOADER_ERROR_VALUE, &up,
                           "a population needs at least one user");
-    g_autoptr(GHashTable) user_ix = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autoptr (GHashTable) user_ix = g_hash_table_new (g_str_hash, g_str_equal);
     if (ok) {
         ps->users = g_new0 (FsimUserSpec, (size_t) n);
         ps->n_users = (size_t) n;
@@ -290,9 +290,9 @@ convert_explicit (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **er
         FsimJPath sp = FSIM_JP_KEY (&ip, "settings");
         FsimUserSpec *us = &ps->users[i];
         settings_init (&us->settings, &defaults, c->s);
-        ok = resolve_refs (c, u, &ip, user_ix, us, i, error)
-             && parse_settings (c, cJSON_GetObjectItemCaseSensitive (u, "settings"), &sp,
-                                &us->settings, error);
+        ok = resolve_refs (c, u, &ip, user_ix, us, i, error) &&
+             parse_settings (c, cJSON_GetObjectItemCaseSensitive (u, "settings"), &sp,
+                             &us->settings, error);
     }
     settings_clear (&defaults);
     return ok;
@@ -362,12 +362,12 @@ convert_gen_settings (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError 
     ps->restricted_fields = fsim_bits_new (c->s->field_words);
     for (size_t f = 0; f < c->s->n_fields; f++)
         fsim_bits_set (ps->restricted_fields, f);
-    if (st && (!fsim_i_check_object (c, st, &sp, keys, NULL, error)
-               || !fsim_i_get_number (c, st, "platform_off", &sp, 0, 1, &ps->platform_off, error)
-               || !fsim_i_get_number (c, st, "apps_others_restricted", &sp, 0, 1,
-                                      &ps->apps_others_restricted, error)
-               || !fsim_i_get_fields (c, st, "apps_others_restricted_fields", &sp,
-                                      &ps->restricted_fields, error)))
+    if (st && (!fsim_i_check_object (c, st, &sp, keys, NULL, error) ||
+               !fsim_i_get_number (c, st, "platform_off", &sp, 0, 1, &ps->platform_off, error) ||
+               !fsim_i_get_number (c, st, "apps_others_restricted", &sp, 0, 1,
+                                   &ps->apps_others_restricted, error) ||
+               !fsim_i_get_fields (c, st, "apps_others_restricted_fields", &sp,
+                                   &ps->restricted_fields, error)))
         return FALSE;
     return convert_audience_mix (c, st, &sp, error);
 }
@@ -393,15 +393,15 @@ typedef struct {
 /* One adoption entry SELECTOR: share, applied to every partner it selects. In the object form
  * (@r non-NULL) a more specific selector wins; in the array form, later entries win. */
 static gboolean
-adopt_entry (FsimConv *c, const cJSON *holder, const cJSON *m, const FsimJPath *hp,
-             AdoptRanks *r, GError **error)
+adopt_entry (FsimConv *c, const cJSON *holder, const cJSON *m, const FsimJPath *hp, AdoptRanks *r,
+             GError **error)
 {
     const FsimScenario *s = c->s;
     FsimPopulationSpec *ps = &c->s->population;
     FsimJPath mp = FSIM_JP_KEY (hp, m->string);
     double share = 0;
-    if (!fsim_i_get_number (c, holder, m->string, hp, 0, 1, &share, error)
-        || !fsim_i_check_partner_selector (c, m, m->string, TRUE, &mp, error))
+    if (!fsim_i_get_number (c, holder, m->string, hp, 0, 1, &share, error) ||
+        !fsim_i_check_partner_selector (c, m, m->string, TRUE, &mp, error))
         return FALSE;
     int rank = r ? selector_rank (s, m->string) : 0;
     for (size_t i = 0; i < s->n_partners; i++) {
@@ -440,7 +440,8 @@ fail_adoption_clash (FsimConv *c, const FsimJPath *ap, const AdoptRanks *r, size
                         "'%s' and '%s' both select partner '%s' and give it different shares; "
                         "the order of keys carries no meaning in JSON, so give '%s' its own "
                         "entry, or write adoption as an array of {SELECTOR: share} objects "
-                        "(later entries win)", x->string, y->string, id, id);
+                        "(later entries win)",
+                        x->string, y->string, id, id);
 }
 
 /* "adoption": {SELECTOR: share} (by specificity) or [{SELECTOR: share}, ...] (in order). */
@@ -461,9 +462,9 @@ convert_adoption (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **er
             if (!cJSON_IsObject (e) || cJSON_GetArraySize (e) != 1)
                 return fsim_i_fail (c, error, e, FALSE, FSIM_LOADER_ERROR_SCHEMA, &ep,
                                     "expected an object with one key {partner selector: "
-                                    "share}, got %s", cJSON_IsObject (e)
-                                    ? "an object with another number of keys"
-                                    : fsim_i_json_type_name (e));
+                                    "share}, got %s",
+                                    cJSON_IsObject (e) ? "an object with another number of keys"
+                                                       : fsim_i_json_type_name (e));
             if (!adopt_entry (c, e, e->child, &ep, NULL, error))
                 return FALSE;
         }
@@ -472,7 +473,8 @@ convert_adoption (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **er
     if (!cJSON_IsObject (ad))
         return fsim_i_fail (c, error, ad, FALSE, FSIM_LOADER_ERROR_SCHEMA, &ap,
                             "expected an object {partner selector: share} or an array of "
-                            "them, got %s", fsim_i_json_type_name (ad));
+                            "them, got %s",
+                            fsim_i_json_type_name (ad));
     size_t n = s->n_partners ? s->n_partners : 1;
     g_autofree int *rank = g_new0 (int, n);
     g_autofree const cJSON **by = g_new0 (const cJSON *, n);
@@ -489,8 +491,8 @@ convert_adoption (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **er
 
 /* The model keys and the generator that reads each (ranges: graph/friends.h). */
 static const char *const model_keys[][2] = {
-    { "spread", "facebook_like" },         { "clustering", "facebook_like" },
-    { "max_degree", "facebook_like" },     { "community_size", "facebook_like" },
+    { "spread", "facebook_like" },     { "clustering", "facebook_like" },
+    { "max_degree", "facebook_like" }, { "community_size", "facebook_like" },
     { "rewire", "watts_strogatz" },
 };
 
@@ -513,12 +515,11 @@ convert_model_keys (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **
     ps->clustering = FSIM_GEN_DEFAULT_CLUSTERING;
     ps->rewire = FSIM_GEN_DEFAULT_REWIRE;
     ps->community_size = 0;
-    if (!fsim_i_get_number (c, pop, "spread", p, 0, 4, &ps->spread, error)
-        || !fsim_i_get_number (c, pop, "clustering", p, 0, 1, &ps->clustering, error)
-        || !fsim_i_get_integer (c, pop, "max_degree", p, 1, MAX_GENERATED_USERS, &max_degree,
-                                error)
-        || !fsim_i_get_number (c, pop, "community_size", p, 2, 1000, &ps->community_size, error)
-        || !fsim_i_get_number (c, pop, "rewire", p, 0, 1, &ps->rewire, error))
+    if (!fsim_i_get_number (c, pop, "spread", p, 0, 4, &ps->spread, error) ||
+        !fsim_i_get_number (c, pop, "clustering", p, 0, 1, &ps->clustering, error) ||
+        !fsim_i_get_integer (c, pop, "max_degree", p, 1, MAX_GENERATED_USERS, &max_degree, error) ||
+        !fsim_i_get_number (c, pop, "community_size", p, 2, 1000, &ps->community_size, error) ||
+        !fsim_i_get_number (c, pop, "rewire", p, 0, 1, &ps->rewire, error))
         return FALSE;
     ps->max_degree = (size_t) max_degree;
     return TRUE;
@@ -584,16 +585,16 @@ convert_adoption_model (FsimConv *c, const cJSON *pop, const FsimJPath *p, GErro
 static gboolean
 convert_draws (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **error)
 {
-    return convert_gen_settings (c, pop, p, error) && convert_adoption (c, pop, p, error)
-           && convert_adoption_model (c, pop, p, error);
+    return convert_gen_settings (c, pop, p, error) && convert_adoption (c, pop, p, error) &&
+           convert_adoption_model (c, pop, p, error);
 }
 
 static gboolean
 convert_generated (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **error)
 {
-    static const char *const keys[] = { "generator", "users", "mean_degree", "spread",
+    static const char *const keys[] = { "generator",  "users",      "mean_degree",    "spread",
                                         "clustering", "max_degree", "community_size", "rewire",
-                                        "settings", "adoption", "adoption_model", "snapshot",
+                                        "settings",   "adoption",   "adoption_model", "snapshot",
                                         NULL };
     static const char *const req[] = { "generator", "users", "mean_degree", NULL };
     FsimPopulationSpec *ps = &c->s->population;
@@ -602,8 +603,8 @@ convert_generated (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **e
     ps->kind = FSIM_POPULATION_GENERATED;
     /* `--set population.users=N` on a population that lists its users (the tour): say so,
      * rather than call its 'defaults' an unknown key of a generated population */
-    if (cJSON_IsNumber (users_value) && !cJSON_GetObjectItemCaseSensitive (pop, "generator")
-        && cJSON_GetObjectItemCaseSensitive (pop, "defaults")) {
+    if (cJSON_IsNumber (users_value) && !cJSON_GetObjectItemCaseSensitive (pop, "generator") &&
+        cJSON_GetObjectItemCaseSensitive (pop, "defaults")) {
         FsimJPath up = FSIM_JP_KEY (p, "users");
         return fsim_i_fail (c, error, users_value, TRUE, FSIM_LOADER_ERROR_SCHEMA, &up,
                             "this population lists its users one by one (it has 'defaults'), "
@@ -611,26 +612,25 @@ convert_generated (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **e
                             "the list, or make a generated population ('generator', 'users', "
                             "'mean_degree'; docs/format.md)");
     }
-    if (!fsim_i_check_object (c, pop, p, keys, req, error)
-        || !fsim_i_get_string (c, pop, "generator", p, &ps->generator, error)
-        || !fsim_i_get_integer (c, pop, "users", p, 1, MAX_GENERATED_USERS, &users, error)
-        || !fsim_i_get_number (c, pop, "mean_degree", p, 0, MAX_MEAN_DEGREE, &ps->mean_degree,
-                               error))
+    if (!fsim_i_check_object (c, pop, p, keys, req, error) ||
+        !fsim_i_get_string (c, pop, "generator", p, &ps->generator, error) ||
+        !fsim_i_get_integer (c, pop, "users", p, 1, MAX_GENERATED_USERS, &users, error) ||
+        !fsim_i_get_number (c, pop, "mean_degree", p, 0, MAX_MEAN_DEGREE, &ps->mean_degree, error))
         return FALSE;
     ps->gen_users = (size_t) users;
-    return check_generator (c, pop, p, error) && convert_model_keys (c, pop, p, error)
-           && check_mean_degree (c, pop, p, error) && convert_draws (c, pop, p, error);
+    return check_generator (c, pop, p, error) && convert_model_keys (c, pop, p, error) &&
+           check_mean_degree (c, pop, p, error) && convert_draws (c, pop, p, error);
 }
 
 /* An imported population: the file gives the users and friendships, the rest is drawn. */
 static gboolean
 convert_imported (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **error)
 {
-    static const char *const keys[] = { "import", "settings", "adoption", "adoption_model",
-                                        "snapshot", NULL };
-    static const char *const generated[] = { "generator", "users", "mean_degree", "spread",
-                                             "clustering", "max_degree", "community_size",
-                                             "rewire", "defaults", NULL };
+    static const char *const keys[] = { "import",         "settings", "adoption",
+                                        "adoption_model", "snapshot", NULL };
+    static const char *const generated[] = { "generator",  "users",      "mean_degree",    "spread",
+                                             "clustering", "max_degree", "community_size", "rewire",
+                                             "defaults",   NULL };
     c->s->population.kind = FSIM_POPULATION_IMPORTED;
     for (size_t i = 0; generated[i]; i++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive (pop, generated[i]);
@@ -638,13 +638,14 @@ convert_imported (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **er
         if (v)
             return fsim_i_fail (c, error, v, TRUE, FSIM_LOADER_ERROR_SCHEMA, &kp,
                                 "'%s' cannot be used with 'import' (the file gives the users "
-                                "and their friendships)", generated[i]);
+                                "and their friendships)",
+                                generated[i]);
     }
     FsimJPath ip = FSIM_JP_KEY (p, "import");
-    return fsim_i_check_object (c, pop, p, keys, NULL, error)
-           && fsim_i_convert_import (c, cJSON_GetObjectItemCaseSensitive (pop, "import"), &ip,
-                                     error)
-           && convert_draws (c, pop, p, error);
+    return fsim_i_check_object (c, pop, p, keys, NULL, error) &&
+           fsim_i_convert_import (c, cJSON_GetObjectItemCaseSensitive (pop, "import"), &ip,
+                                  error) &&
+           convert_draws (c, pop, p, error);
 }
 
 gboolean

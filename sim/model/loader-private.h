@@ -40,10 +40,10 @@ typedef struct {
     GHashTable *included;  /* canonical paths of the policy files already included */
     GPtrArray *file_sets;  /* the scenario files' "set" objects, base first (buried) */
     guint n_files;
-    GPtrArray *read;  /* canonical paths of the files read, in order (FsimScenario.files) */
+    GPtrArray *read;   /* canonical paths of the files read, in order (FsimScenario.files) */
     GArray *overrides; /* FsimOverride: every set applied, in order (FsimScenario.overrides) */
-    guint64 n_bytes;  /* read so far, for FSIM_LOADER_MAX_TOTAL_BYTES */
-    guint64 n_values; /* an upper bound of the values parsed so far (FSIM_LOADER_MAX_VALUES) */
+    guint64 n_bytes;   /* read so far, for FSIM_LOADER_MAX_TOTAL_BYTES */
+    guint64 n_values;  /* an upper bound of the values parsed so far (FSIM_LOADER_MAX_VALUES) */
 } FsimJsonDoc;
 
 FsimJsonDoc *fsim_i_json_doc_new (void);
@@ -60,10 +60,10 @@ cJSON *fsim_i_json_resolve (FsimJsonDoc *doc, const char *path, const char *text
 /* Shared by loader-json.c (which defines them) and loader-merge.c. */
 const char *fsim_i_display_name (FsimJsonDoc *doc, const char *canon);
 void fsim_i_bury (FsimJsonDoc *doc, cJSON *node);
-cJSON *fsim_i_parse_text (FsimJsonDoc *doc, const char *file, const char *text, int line0,
-                          int col0, GError **error);
-cJSON *fsim_i_parse_file (FsimJsonDoc *doc, const char *path, const char *text,
-                          const cJSON *from, GError **error);
+cJSON *fsim_i_parse_text (FsimJsonDoc *doc, const char *file, const char *text, int line0, int col0,
+                          GError **error);
+cJSON *fsim_i_parse_file (FsimJsonDoc *doc, const char *path, const char *text, const cJSON *from,
+                          GError **error);
 gboolean fsim_i_check_top_keys (FsimJsonDoc *doc, const cJSON *root, gboolean scenario,
                                 GError **error);
 
@@ -80,8 +80,7 @@ void fsim_i_json_replace (FsimJsonDoc *doc, cJSON *parent, cJSON *old, const cha
 /* loader-set.c: a file's own `set`, kept in doc for the layers above it; applied to the merged
  * @result (the "choices" paths alone, or all the others); the command line's --set, in order. */
 gboolean fsim_i_keep_file_sets (FsimJsonDoc *doc, cJSON *root, GError **error);
-gboolean fsim_i_apply_file_sets (FsimJsonDoc *doc, cJSON *result, gboolean choices,
-                                 GError **error);
+gboolean fsim_i_apply_file_sets (FsimJsonDoc *doc, cJSON *result, gboolean choices, GError **error);
 gboolean fsim_i_apply_cli_sets (FsimJsonDoc *doc, cJSON *result, const char *const *sets,
                                 gboolean choices, GError **error);
 
@@ -93,8 +92,8 @@ gboolean fsim_i_apply_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSO
 /* Check that @path could be set in @root (every key before the last exists, every
  * multi-selector selects something) without setting it: the alternatives of a claim that are
  * not in force. */
-gboolean fsim_i_check_set_path (FsimJsonDoc *doc, cJSON *root, const char *path,
-                                const cJSON *where, GError **error);
+gboolean fsim_i_check_set_path (FsimJsonDoc *doc, cJSON *root, const char *path, const cJSON *where,
+                                GError **error);
 /* Is @path a path under the top-level "choices" (it then chooses a claim's alternative, and
  * is applied before the claims are)? */
 gboolean fsim_i_is_choice_path (const char *path);
@@ -120,20 +119,20 @@ typedef struct FsimJPath {
     int index;
 } FsimJPath;
 
-#define FSIM_JP_KEY(parent, k) ((FsimJPath) { .up = (parent), .key = (k), .index = -1 })
-#define FSIM_JP_IDX(parent, i) ((FsimJPath) { .up = (parent), .key = NULL, .index = (i) })
+#define FSIM_JP_KEY(parent, k) ((FsimJPath){ .up = (parent), .key = (k), .index = -1 })
+#define FSIM_JP_IDX(parent, i) ((FsimJPath){ .up = (parent), .key = NULL, .index = (i) })
 
 char *fsim_i_jpath_render (const FsimJPath *path);
 
 typedef struct {
     FsimJsonDoc *doc;
     FsimScenario *s;
-    GHashTable *field_ix;   /* id -> index + 1 */
+    GHashTable *field_ix; /* id -> index + 1 */
     GHashTable *api_ix;
     GHashTable *partner_ix;
     GHashTable *rule_ix;
-    GPtrArray *errors; /* GError*: the failed entities of every stage so far */
-    guint stage_start; /* errors->len when the current stage began */
+    GPtrArray *errors;      /* GError*: the failed entities of every stage so far */
+    guint stage_start;      /* errors->len when the current stage began */
     gboolean after_failure; /* an earlier stage had errors: its names may be missing */
 } FsimConv;
 
@@ -194,9 +193,8 @@ gboolean fsim_i_register_id (FsimConv *c, GHashTable *ix, const char *id, size_t
                              GError **error);
 void fsim_i_register_failed (FsimConv *c, GHashTable *ix, const char *id, size_t index);
 gssize fsim_i_lookup (GHashTable *ix, const char *id);
-gboolean fsim_i_fail_unknown (FsimConv *c, GError **error, const cJSON *node,
-                              const FsimJPath *path, const char *what, const char *id,
-                              const char *const *known, size_t n);
+gboolean fsim_i_fail_unknown (FsimConv *c, GError **error, const cJSON *node, const FsimJPath *path,
+                              const char *what, const char *id, const char *const *known, size_t n);
 gboolean fsim_i_fail_unknown_name (FsimConv *c, GError **error, const cJSON *node,
                                    const FsimJPath *path, const char *what, const char *id,
                                    const char *const *known, size_t n);
@@ -205,18 +203,16 @@ gboolean fsim_i_fail_unknown_name (FsimConv *c, GError **error, const cJSON *nod
 gboolean fsim_i_convert_partners (FsimConv *c, const cJSON *root, GError **error);
 
 /* Typed getters of obj[key]. An absent key leaves *out unchanged and succeeds. */
-gboolean fsim_i_get_string (FsimConv *c, const cJSON *obj, const char *key,
-                            const FsimJPath *path, char **out, GError **error);
+gboolean fsim_i_get_string (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
+                            char **out, GError **error);
 gboolean fsim_i_get_id (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
                         char **out, GError **error);
 gboolean fsim_i_get_bool (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
                           gboolean *out, GError **error);
-gboolean fsim_i_get_number (FsimConv *c, const cJSON *obj, const char *key,
-                            const FsimJPath *path, double min, double max, double *out,
-                            GError **error);
-gboolean fsim_i_get_integer (FsimConv *c, const cJSON *obj, const char *key,
-                             const FsimJPath *path, guint64 min, guint64 max, guint64 *out,
-                             GError **error);
+gboolean fsim_i_get_number (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
+                            double min, double max, double *out, GError **error);
+gboolean fsim_i_get_integer (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
+                             guint64 min, guint64 max, guint64 *out, GError **error);
 gboolean fsim_i_get_date (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
                           FsimDay *out, GError **error);
 /* Array of strings -> NULL-terminated vector (an absent key gives an empty vector when
@@ -224,13 +220,13 @@ gboolean fsim_i_get_date (FsimConv *c, const cJSON *obj, const char *key, const 
 gboolean fsim_i_get_strv (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
                           gboolean ids, char ***out, GError **error);
 /* The array obj[key] of sources (objects, or bare URL strings) -> @out (replaced). */
-gboolean fsim_i_get_sources (FsimConv *c, const cJSON *obj, const char *key,
-                             const FsimJPath *path, FsimSources *out, GError **error);
-gboolean fsim_i_get_window (FsimConv *c, const cJSON *obj, const char *key,
-                            const FsimJPath *path, FsimWindow *out, GError **error);
+gboolean fsim_i_get_sources (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
+                             FsimSources *out, GError **error);
+gboolean fsim_i_get_window (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
+                            FsimWindow *out, GError **error);
 /* The array obj[key] of field patterns -> field bit set (each pattern must select a field). */
-gboolean fsim_i_get_fields (FsimConv *c, const cJSON *obj, const char *key,
-                            const FsimJPath *path, FsimWord **out, GError **error);
+gboolean fsim_i_get_fields (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
+                            FsimWord **out, GError **error);
 /* Checks a partner selector ("*", "kind:K", "tag:T", id or glob) selects some partner. */
 gboolean fsim_i_check_partner_selector (FsimConv *c, const cJSON *node, const char *selector,
                                         gboolean at_key, const FsimJPath *path, GError **error);
@@ -257,5 +253,5 @@ gboolean fsim_i_convert_import (FsimConv *c, const cJSON *imp, const FsimJPath *
                                 GError **error);
 /* ... the file name string @key of @obj resolved against the folder of the file @obj was written
  * in (the working directory for --set), into *@out (transfer full; untouched when absent). */
-gboolean fsim_i_get_file_name (FsimConv *c, const cJSON *obj, const char *key,
-                               const FsimJPath *p, char **out, GError **error);
+gboolean fsim_i_get_file_name (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *p,
+                               char **out, GError **error);

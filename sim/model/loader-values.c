@@ -3,8 +3,8 @@
 #include "config.h"
 
 #include <math.h>
-#include <stdlib.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
@@ -35,8 +35,8 @@ fsim_i_jpath_render (const FsimJPath *path)
 
 /* fsim_i_fail() with @msg formatted already. */
 static gboolean
-fail_message (FsimConv *c, GError **error, const cJSON *node, gboolean at_key,
-              FsimLoaderError code, const FsimJPath *path, const char *msg)
+fail_message (FsimConv *c, GError **error, const cJSON *node, gboolean at_key, FsimLoaderError code,
+              const FsimJPath *path, const char *msg)
 {
     g_autofree char *where = fsim_i_jpath_render (path);
     if (*where)
@@ -47,8 +47,8 @@ fail_message (FsimConv *c, GError **error, const cJSON *node, gboolean at_key,
 }
 
 gboolean
-fsim_i_fail (FsimConv *c, GError **error, const cJSON *node, gboolean at_key,
-             FsimLoaderError code, const FsimJPath *path, const char *fmt, ...)
+fsim_i_fail (FsimConv *c, GError **error, const cJSON *node, gboolean at_key, FsimLoaderError code,
+             const FsimJPath *path, const char *fmt, ...)
 {
     va_list ap;
     va_start (ap, fmt);
@@ -99,7 +99,8 @@ fsim_i_fail_count (FsimConv *c, GError **error, const cJSON *arr, const FsimJPat
 
     return fsim_i_fail (c, error, at, FALSE, FSIM_LOADER_ERROR_LIMIT, path,
                         "%d %s, more than the limit of %d%s (the first one over, number %d, is "
-                        "here)", n, what, max, hint, max + 1);
+                        "here)",
+                        n, what, max, hint, max + 1);
 }
 
 const char *
@@ -195,7 +196,8 @@ check_id (FsimConv *c, const cJSON *v, const FsimJPath *path, GError **error)
     if (!fsim_i_is_valid_id (v->valuestring))
         return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_VALUE, path,
                             "'%s' is not a valid id (expected 1 to 128 letters, digits, "
-                            "'_', '-', '.' or ':')", v->valuestring);
+                            "'_', '-', '.' or ':')",
+                            v->valuestring);
     return TRUE;
 }
 
@@ -215,8 +217,8 @@ fsim_i_get_string (FsimConv *c, const cJSON *obj, const char *key, const FsimJPa
 }
 
 gboolean
-fsim_i_get_id (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path,
-               char **out, GError **error)
+fsim_i_get_id (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path, char **out,
+               GError **error)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive (obj, key);
     FsimJPath p = FSIM_JP_KEY (path, key);
@@ -257,8 +259,8 @@ fsim_i_get_number (FsimConv *c, const cJSON *obj, const char *key, const FsimJPa
                             "expected a number, got %s", fsim_i_json_type_name (v));
     if (!isfinite (v->valuedouble) || v->valuedouble < min || v->valuedouble > max)
         return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_VALUE, &p,
-                            "%g is out of range (expected a number from %g to %g)",
-                            v->valuedouble, min, max);
+                            "%g is out of range (expected a number from %g to %g)", v->valuedouble,
+                            min, max);
     *out = v->valuedouble;
     return TRUE;
 }
@@ -281,11 +283,13 @@ fsim_i_get_integer (FsimConv *c, const cJSON *obj, const char *key, const FsimJP
         return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_VALUE, &p,
                             "out of range: 2^53 or more, where JSON numbers stop being exact "
                             "(expected an integer from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT
-                            ")", min, max);
+                            ")",
+                            min, max);
     if (v->valuedouble < (double) min || v->valuedouble > (double) max)
         return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_VALUE, &p,
                             "%.0f is out of range (expected an integer from %" G_GUINT64_FORMAT
-                            " to %" G_GUINT64_FORMAT ")", v->valuedouble, min, max);
+                            " to %" G_GUINT64_FORMAT ")",
+                            v->valuedouble, min, max);
     *out = (guint64) v->valuedouble;
     return TRUE;
 }
@@ -303,7 +307,8 @@ fsim_i_get_date (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath
     if (!fsim_day_parse (v->valuestring, out))
         return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_VALUE, &p,
                             "'%s' is not a valid date (expected YYYY-MM-DD, a real calendar "
-                            "day)", v->valuestring);
+                            "day)",
+                            v->valuestring);
     return TRUE;
 }
 
@@ -321,7 +326,7 @@ fsim_i_get_strv (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath
     if (!cJSON_IsArray (v))
         return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_SCHEMA, &p,
                             "expected an array of strings, got %s", fsim_i_json_type_name (v));
-    g_autoptr(GPtrArray) arr = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr (GPtrArray) arr = g_ptr_array_new_with_free_func (g_free);
     int i = 0;
     for (const cJSON *e = v->child; e; e = e->next, i++) {
         FsimJPath ep = FSIM_JP_IDX (&p, i);
@@ -394,11 +399,11 @@ is_blank (const char *t)
 }
 
 static gboolean
-convert_source (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimSource *src,
-                GError **error)
+convert_source (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimSource *src, GError **error)
 {
-    static const char *const keys[] = { "publisher", "title", "date", "url", "read_at", "note",
-                                        NULL };
+    static const char *const keys[] = {
+        "publisher", "title", "date", "url", "read_at", "note", NULL
+    };
     static const char *const req[] = { "publisher", "title", "date", NULL };
     src->loc = fsim_i_loc_of (c, e);
     if (cJSON_IsString (e)) {
@@ -411,14 +416,15 @@ convert_source (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimSource *src
     if (!cJSON_IsObject (e))
         return fsim_i_fail (c, error, e, FALSE, FSIM_LOADER_ERROR_SCHEMA, p,
                             "expected a source (an object with 'publisher', 'title' and "
-                            "'date', or a URL string), got %s", fsim_i_json_type_name (e));
-    if (!fsim_i_check_object (c, e, p, keys, req, error)
-        || !fsim_i_get_string (c, e, "publisher", p, &src->publisher, error)
-        || !fsim_i_get_string (c, e, "title", p, &src->title, error)
-        || !fsim_i_get_string (c, e, "date", p, &src->date, error)
-        || !get_url (c, e, "url", p, &src->url, error)
-        || !get_url (c, e, "read_at", p, &src->read_at, error)
-        || !fsim_i_get_string (c, e, "note", p, &src->note, error))
+                            "'date', or a URL string), got %s",
+                            fsim_i_json_type_name (e));
+    if (!fsim_i_check_object (c, e, p, keys, req, error) ||
+        !fsim_i_get_string (c, e, "publisher", p, &src->publisher, error) ||
+        !fsim_i_get_string (c, e, "title", p, &src->title, error) ||
+        !fsim_i_get_string (c, e, "date", p, &src->date, error) ||
+        !get_url (c, e, "url", p, &src->url, error) ||
+        !get_url (c, e, "read_at", p, &src->read_at, error) ||
+        !fsim_i_get_string (c, e, "note", p, &src->note, error))
         return FALSE;
     const char *const named[] = { src->publisher, src->title };
     for (size_t k = 0; k < G_N_ELEMENTS (named); k++)
@@ -433,7 +439,8 @@ convert_source (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimSource *src
         return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (e, "date"), FALSE,
                             FSIM_LOADER_ERROR_VALUE, &dp,
                             "'%s' is not a valid date (expected YYYY-MM-DD, YYYY-MM or YYYY, "
-                            "a real calendar day)", src->date);
+                            "a real calendar day)",
+                            src->date);
     }
     return TRUE;
 }
@@ -473,9 +480,9 @@ fsim_i_get_window (FsimConv *c, const cJSON *obj, const char *key, const FsimJPa
     FsimJPath p = FSIM_JP_KEY (path, key);
     FsimWindow w = { FSIM_DAY_MIN, FSIM_DAY_MAX };
     if (v) {
-        if (!fsim_i_check_object (c, v, &p, keys, NULL, error)
-            || !fsim_i_get_date (c, v, "from", &p, &w.from, error)
-            || !fsim_i_get_date (c, v, "until", &p, &w.until, error))
+        if (!fsim_i_check_object (c, v, &p, keys, NULL, error) ||
+            !fsim_i_get_date (c, v, "from", &p, &w.from, error) ||
+            !fsim_i_get_date (c, v, "until", &p, &w.until, error))
             return FALSE;
         if (w.from >= w.until)
             return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_VALUE, &p,
@@ -486,8 +493,7 @@ fsim_i_get_window (FsimConv *c, const cJSON *obj, const char *key, const FsimJPa
 }
 
 static gboolean
-pattern_to_bits (FsimConv *c, const cJSON *e, const FsimJPath *ep, FsimWord *bits,
-                 GError **error)
+pattern_to_bits (FsimConv *c, const cJSON *e, const FsimJPath *ep, FsimWord *bits, GError **error)
 {
     const FsimScenario *s = c->s;
     gboolean any = FALSE;
@@ -505,11 +511,11 @@ pattern_to_bits (FsimConv *c, const cJSON *e, const FsimJPath *ep, FsimWord *bit
     const char *near = fsim_i_closest (e->valuestring, ids, s->n_fields);
     if (near)
         return fsim_i_fail_name (c, error, e, FALSE, FSIM_LOADER_ERROR_REFERENCE, ep,
-                            "field pattern '%s' selects no field; did you mean '%s'?",
-                            e->valuestring, near);
+                                 "field pattern '%s' selects no field; did you mean '%s'?",
+                                 e->valuestring, near);
     return fsim_i_fail_name (c, error, e, FALSE, FSIM_LOADER_ERROR_REFERENCE, ep,
-                        "field pattern '%s' selects no field (%zu fields are declared)",
-                        e->valuestring, s->n_fields);
+                             "field pattern '%s' selects no field (%zu fields are declared)",
+                             e->valuestring, s->n_fields);
 }
 
 gboolean
@@ -562,12 +568,13 @@ gboolean
 fsim_i_check_partner_selector (FsimConv *c, const cJSON *node, const char *sel, gboolean at_key,
                                const FsimJPath *path, GError **error)
 {
-    const char *bare = g_str_has_prefix (sel, "kind:") ? sel + 5
-                       : g_str_has_prefix (sel, "tag:") ? sel + 4 : sel;
+    const char *bare = g_str_has_prefix (sel, "kind:")  ? sel + 5
+                       : g_str_has_prefix (sel, "tag:") ? sel + 4
+                                                        : sel;
     if (strpbrk (bare, "*?") || selector_selects_any (c->s, sel))
         return TRUE;
     /* the names this selector could have meant: partner ids (unique), kinds or tags (once) */
-    g_autoptr(GPtrArray) names = g_ptr_array_new ();
+    g_autoptr (GPtrArray) names = g_ptr_array_new ();
     for (size_t p = 0; p < c->s->n_partners; p++) {
         const FsimPartner *pa = &c->s->partners[p];
         char *one[] = { bare == sel ? pa->id : pa->kind, NULL };
@@ -580,21 +587,21 @@ fsim_i_check_partner_selector (FsimConv *c, const cJSON *node, const char *sel, 
     const char *what = bare == sel ? "partner" : sel[0] == 'k' ? "partner kind" : "partner tag";
     if (near)
         return fsim_i_fail_name (c, error, node, at_key, FSIM_LOADER_ERROR_REFERENCE, path,
-                            "unknown %s '%s'; did you mean '%s'?", what, bare, near);
+                                 "unknown %s '%s'; did you mean '%s'?", what, bare, near);
     if (names->len > 0 && names->len <= 12) {
         g_ptr_array_add (names, NULL);
         g_autofree char *known = g_strjoinv ("', '", (char **) names->pdata);
         return fsim_i_fail_name (c, error, node, at_key, FSIM_LOADER_ERROR_REFERENCE, path,
-                            "unknown %s '%s' (known: '%s')", what, bare, known);
+                                 "unknown %s '%s' (known: '%s')", what, bare, known);
     }
     return fsim_i_fail_name (c, error, node, at_key, FSIM_LOADER_ERROR_REFERENCE, path,
-                        "%s '%s' selects no partner", what, bare);
+                             "%s '%s' selects no partner", what, bare);
 }
 
 /* The array root[key] (absent: NULL with *n = 0), checked for type and size. */
 gboolean
 fsim_i_get_array (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath *path, int max,
-           const cJSON **out, size_t *n, GError **error)
+                  const cJSON **out, size_t *n, GError **error)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive (obj, key);
     FsimJPath p = FSIM_JP_KEY (path, key);

@@ -22,12 +22,12 @@ convert_top (FsimConv *c, const cJSON *root, GError **error)
 {
     FsimScenario *s = c->s;
     guint64 seed = 1;
-    if (!fsim_i_get_id (c, root, "scenario", NULL, &s->id, error)
-        || !fsim_i_get_string (c, root, "title", NULL, &s->title, error)
-        || !fsim_i_get_string (c, root, "description", NULL, &s->description, error)
-        || !fsim_i_get_sources (c, root, "sources", NULL, &s->sources, error)
-        || !fsim_i_get_strv (c, root, "assumptions", NULL, FALSE, &s->assumptions, error)
-        || !fsim_i_get_integer (c, root, "seed", NULL, 0, ((guint64) 1 << 53) - 1, &seed, error))
+    if (!fsim_i_get_id (c, root, "scenario", NULL, &s->id, error) ||
+        !fsim_i_get_string (c, root, "title", NULL, &s->title, error) ||
+        !fsim_i_get_string (c, root, "description", NULL, &s->description, error) ||
+        !fsim_i_get_sources (c, root, "sources", NULL, &s->sources, error) ||
+        !fsim_i_get_strv (c, root, "assumptions", NULL, FALSE, &s->assumptions, error) ||
+        !fsim_i_get_integer (c, root, "seed", NULL, 0, ((guint64) 1 << 53) - 1, &seed, error))
         return FALSE;
     s->seed = seed;
     if (!s->id)
@@ -61,11 +61,11 @@ convert_fields (FsimConv *c, const cJSON *root, GError **error)
         FsimJPath p = FSIM_JP_IDX (&top, fsim_i_file_index (c, e, i));
         FsimField *f = &c->s->fields[i];
         c->s->n_fields = i + 1;
-        g_autoptr(GError) local = NULL;
-        if (!fsim_i_check_object (c, e, &p, keys, req, &local)
-            || !fsim_i_get_id (c, e, "id", &p, &f->id, &local)
-            || !fsim_i_get_string (c, e, "label", &p, &f->label, &local)
-            || !fsim_i_get_bool (c, e, "sensitive", &p, &f->sensitive, &local)) {
+        g_autoptr (GError) local = NULL;
+        if (!fsim_i_check_object (c, e, &p, keys, req, &local) ||
+            !fsim_i_get_id (c, e, "id", &p, &f->id, &local) ||
+            !fsim_i_get_string (c, e, "label", &p, &f->label, &local) ||
+            !fsim_i_get_bool (c, e, "sensitive", &p, &f->sensitive, &local)) {
             fsim_i_register_failed (c, c->field_ix, f->id, i);
             if (!fsim_i_keep_error (c, &local))
                 break;
@@ -75,8 +75,8 @@ convert_fields (FsimConv *c, const cJSON *root, GError **error)
             f->label = g_strdup (f->id);
         f->loc = fsim_i_loc_of (c, e);
         FsimJPath ip = FSIM_JP_KEY (&p, "id");
-        if (!fsim_i_register_id (c, c->field_ix, f->id, i, e, &ip, "field", &local)
-            && !fsim_i_keep_error (c, &local))
+        if (!fsim_i_register_id (c, c->field_ix, f->id, i, e, &ip, "field", &local) &&
+            !fsim_i_keep_error (c, &local))
             break;
     }
     c->s->field_words = FSIM_BITS_WORDS (c->s->n_fields);
@@ -89,7 +89,7 @@ static gboolean
 convert_respects (FsimConv *c, const cJSON *e, const FsimJPath *p, guint *out, GError **error)
 {
     static const char *const names[] = { "platform", "apps_others", "audience" };
-    g_auto(GStrv) v = NULL;
+    g_auto (GStrv) v = NULL;
     if (!fsim_i_get_strv (c, e, "respects", p, FALSE, &v, error))
         return FALSE;
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive (e, "respects");
@@ -102,7 +102,7 @@ convert_respects (FsimConv *c, const cJSON *e, const FsimJPath *p, guint *out, G
         FsimJPath ip = FSIM_JP_IDX (&rp, i);
         if (k == G_N_ELEMENTS (names))
             return fsim_i_fail_unknown (c, error, cJSON_GetArrayItem (arr, i), &ip, "setting", v[i],
-                                 names, G_N_ELEMENTS (names));
+                                        names, G_N_ELEMENTS (names));
         *out |= 1u << k;
     }
     return TRUE;
@@ -115,11 +115,11 @@ convert_scope (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimScope *sc, G
     static const char *const req[] = { "id", "subject", "fields", NULL };
     static const char *const subjects[] = { "self", "friends", "friends_of_friends" };
     g_autofree char *subject = NULL;
-    if (!fsim_i_check_object (c, e, p, keys, req, error)
-        || !fsim_i_get_id (c, e, "id", p, &sc->id, error)
-        || !fsim_i_get_string (c, e, "label", p, &sc->label, error)
-        || !fsim_i_get_string (c, e, "subject", p, &subject, error)
-        || !fsim_i_get_fields (c, e, "fields", p, &sc->fields, error))
+    if (!fsim_i_check_object (c, e, p, keys, req, error) ||
+        !fsim_i_get_id (c, e, "id", p, &sc->id, error) ||
+        !fsim_i_get_string (c, e, "label", p, &sc->label, error) ||
+        !fsim_i_get_string (c, e, "subject", p, &subject, error) ||
+        !fsim_i_get_fields (c, e, "fields", p, &sc->fields, error))
         return FALSE;
     size_t k = 0;
     while (k < G_N_ELEMENTS (subjects) && strcmp (subject, subjects[k]) != 0)
@@ -127,7 +127,7 @@ convert_scope (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimScope *sc, G
     FsimJPath sp = FSIM_JP_KEY (p, "subject");
     if (k == G_N_ELEMENTS (subjects))
         return fsim_i_fail_unknown (c, error, cJSON_GetObjectItemCaseSensitive (e, "subject"), &sp,
-                             "subject", subject, subjects, G_N_ELEMENTS (subjects));
+                                    "subject", subject, subjects, G_N_ELEMENTS (subjects));
     sc->subject = (FsimSubject) k;
     sc->loc = fsim_i_loc_of (c, e);
     return TRUE;
@@ -136,18 +136,18 @@ convert_scope (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimScope *sc, G
 static gboolean
 convert_api (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimApi *a, GError **error)
 {
-    static const char *const keys[] = { "id", "title", "active", "respects", "scopes",
-                                        "sources", NULL };
+    static const char *const keys[] = { "id",     "title",   "active", "respects",
+                                        "scopes", "sources", NULL };
     static const char *const req[] = { "id", "scopes", NULL };
     const cJSON *arr;
     size_t n;
-    if (!fsim_i_check_object (c, e, p, keys, req, error)
-        || !fsim_i_get_id (c, e, "id", p, &a->id, error)
-        || !fsim_i_get_string (c, e, "title", p, &a->title, error)
-        || !fsim_i_get_window (c, e, "active", p, &a->active, error)
-        || !convert_respects (c, e, p, &a->respects, error)
-        || !fsim_i_get_sources (c, e, "sources", p, &a->sources, error)
-        || !fsim_i_get_array (c, e, "scopes", p, MAX_SCOPES, &arr, &n, error))
+    if (!fsim_i_check_object (c, e, p, keys, req, error) ||
+        !fsim_i_get_id (c, e, "id", p, &a->id, error) ||
+        !fsim_i_get_string (c, e, "title", p, &a->title, error) ||
+        !fsim_i_get_window (c, e, "active", p, &a->active, error) ||
+        !convert_respects (c, e, p, &a->respects, error) ||
+        !fsim_i_get_sources (c, e, "sources", p, &a->sources, error) ||
+        !fsim_i_get_array (c, e, "scopes", p, MAX_SCOPES, &arr, &n, error))
         return FALSE;
     if (!a->title)
         a->title = g_strdup (a->id);
@@ -166,8 +166,7 @@ convert_api (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimApi *a, GError
         for (size_t j = 0; j < i; j++)
             if (strcmp (a->scopes[j].id, a->scopes[i].id) == 0)
                 return fsim_i_fail (c, error, s, FALSE, FSIM_LOADER_ERROR_REFERENCE, &ip,
-                                    "duplicate scope id '%s' in API '%s'", a->scopes[i].id,
-                                    a->id);
+                                    "duplicate scope id '%s' in API '%s'", a->scopes[i].id, a->id);
     }
     return TRUE;
 }
@@ -185,7 +184,7 @@ convert_apis (FsimConv *c, const cJSON *root, GError **error)
     for (const cJSON *e = arr ? arr->child : NULL; e; e = e->next, i++) {
         FsimJPath p = FSIM_JP_IDX (&top, fsim_i_file_index (c, e, i));
         c->s->n_apis = i + 1;
-        g_autoptr(GError) local = NULL;
+        g_autoptr (GError) local = NULL;
         FsimJPath ip = FSIM_JP_KEY (&p, "id");
         if (!convert_api (c, e, &p, &c->s->apis[i], &local))
             fsim_i_register_failed (c, c->api_ix, c->s->apis[i].id, i);
@@ -207,8 +206,8 @@ check_rule_patterns (FsimConv *c, const cJSON *e, const FsimJPath *p, const Fsim
     FsimJPath pp = FSIM_JP_KEY (p, "partners");
     for (int i = 0; r->partners[i]; i++) {
         FsimJPath ip = FSIM_JP_IDX (&pp, i);
-        if (!fsim_i_check_partner_selector (c, cJSON_GetArrayItem (parr, i), r->partners[i],
-                                            FALSE, &ip, error))
+        if (!fsim_i_check_partner_selector (c, cJSON_GetArrayItem (parr, i), r->partners[i], FALSE,
+                                            &ip, error))
             return FALSE;
     }
     const cJSON *aarr = cJSON_GetObjectItemCaseSensitive (e, "apis");
@@ -220,8 +219,8 @@ check_rule_patterns (FsimConv *c, const cJSON *e, const FsimJPath *p, const Fsim
         for (size_t k = 0; k < c->s->n_apis; k++)
             ids[k] = c->s->apis[k].id;
         FsimJPath ip = FSIM_JP_IDX (&ap, i);
-        return fsim_i_fail_unknown_name (c, error, cJSON_GetArrayItem (aarr, i), &ip, "API", r->apis[i],
-                             ids, c->s->n_apis);
+        return fsim_i_fail_unknown_name (c, error, cJSON_GetArrayItem (aarr, i), &ip, "API",
+                                         r->apis[i], ids, c->s->n_apis);
     }
     const cJSON *sarr = cJSON_GetObjectItemCaseSensitive (e, "scopes");
     FsimJPath sp = FSIM_JP_KEY (p, "scopes");
@@ -242,21 +241,21 @@ check_rule_patterns (FsimConv *c, const cJSON *e, const FsimJPath *p, const Fsim
 static gboolean
 convert_rule (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimRule *r, GError **error)
 {
-    static const char *const keys[] = { "id", "effect", "partners", "apis", "scopes", "from",
-                                        "until", "sources", "note", NULL };
+    static const char *const keys[] = { "id",   "effect", "partners", "apis", "scopes",
+                                        "from", "until",  "sources",  "note", NULL };
     static const char *const req[] = { "id", "effect", "partners", NULL };
     g_autofree char *effect = NULL;
-    r->window = (FsimWindow) { FSIM_DAY_MIN, FSIM_DAY_MAX };
-    if (!fsim_i_check_object (c, e, p, keys, req, error)
-        || !fsim_i_get_id (c, e, "id", p, &r->id, error)
-        || !fsim_i_get_string (c, e, "effect", p, &effect, error)
-        || !fsim_i_get_strv (c, e, "partners", p, FALSE, &r->partners, error)
-        || !fsim_i_get_strv (c, e, "apis", p, FALSE, &r->apis, error)
-        || !fsim_i_get_strv (c, e, "scopes", p, FALSE, &r->scopes, error)
-        || !fsim_i_get_date (c, e, "from", p, &r->window.from, error)
-        || !fsim_i_get_date (c, e, "until", p, &r->window.until, error)
-        || !fsim_i_get_sources (c, e, "sources", p, &r->sources, error)
-        || !fsim_i_get_string (c, e, "note", p, &r->note, error))
+    r->window = (FsimWindow){ FSIM_DAY_MIN, FSIM_DAY_MAX };
+    if (!fsim_i_check_object (c, e, p, keys, req, error) ||
+        !fsim_i_get_id (c, e, "id", p, &r->id, error) ||
+        !fsim_i_get_string (c, e, "effect", p, &effect, error) ||
+        !fsim_i_get_strv (c, e, "partners", p, FALSE, &r->partners, error) ||
+        !fsim_i_get_strv (c, e, "apis", p, FALSE, &r->apis, error) ||
+        !fsim_i_get_strv (c, e, "scopes", p, FALSE, &r->scopes, error) ||
+        !fsim_i_get_date (c, e, "from", p, &r->window.from, error) ||
+        !fsim_i_get_date (c, e, "until", p, &r->window.until, error) ||
+        !fsim_i_get_sources (c, e, "sources", p, &r->sources, error) ||
+        !fsim_i_get_string (c, e, "note", p, &r->note, error))
         return FALSE;
     r->loc = fsim_i_loc_of (c, e);
     if (!cJSON_GetObjectItemCaseSensitive (e, "apis")) {
@@ -271,7 +270,7 @@ convert_rule (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimRule *r, GErr
     if (strcmp (effect, "allow") != 0 && strcmp (effect, "deny") != 0) {
         static const char *const effects[] = { "allow", "deny" };
         return fsim_i_fail_unknown (c, error, cJSON_GetObjectItemCaseSensitive (e, "effect"), &ep,
-                             "effect", effect, effects, 2);
+                                    "effect", effect, effects, 2);
     }
     r->allow = strcmp (effect, "allow") == 0;
     FsimJPath up = FSIM_JP_KEY (p, "until");
@@ -300,11 +299,11 @@ convert_rules (FsimConv *c, const cJSON *root, GError **error)
     for (const cJSON *e = arr ? arr->child : NULL; e; e = e->next, i++) {
         FsimJPath p = FSIM_JP_IDX (&top, fsim_i_file_index (c, e, i));
         c->s->n_rules = i + 1;
-        g_autoptr(GError) local = NULL;
+        g_autoptr (GError) local = NULL;
         FsimJPath ip = FSIM_JP_KEY (&p, "id");
-        if ((!convert_rule (c, e, &p, &c->s->rules[i], &local)
-             || !fsim_i_register_id (c, c->rule_ix, c->s->rules[i].id, i, e, &ip, "rule", &local))
-            && !fsim_i_keep_error (c, &local))
+        if ((!convert_rule (c, e, &p, &c->s->rules[i], &local) ||
+             !fsim_i_register_id (c, c->rule_ix, c->s->rules[i].id, i, e, &ip, "rule", &local)) &&
+            !fsim_i_keep_error (c, &local))
             break;
     }
     return fsim_i_stage_ok (c);
@@ -340,7 +339,7 @@ combine_errors (GPtrArray *errors, const char *path, GError **error)
         g_propagate_error (error, g_error_copy (first));
         return;
     }
-    g_autoptr(GString) all = g_string_new (NULL);
+    g_autoptr (GString) all = g_string_new (NULL);
     for (guint i = 0; i < errors->len; i++)
         g_string_append_printf (all, "%s%s", i ? "\n" : "",
                                 ((const GError *) errors->pdata[i])->message);
@@ -353,8 +352,7 @@ combine_errors (GPtrArray *errors, const char *path, GError **error)
 
 /* Runs one stage; an error it returns (rather than keeps) is kept. Whether it had no error. */
 static gboolean
-run_stage (FsimConv *c, gboolean (*fn) (FsimConv *, const cJSON *, GError **),
-           const cJSON *node)
+run_stage (FsimConv *c, gboolean (*fn) (FsimConv *, const cJSON *, GError **), const cJSON *node)
 {
     g_autoptr (GError) local = NULL;
     c->stage_start = c->errors->len;
@@ -411,8 +409,8 @@ static gboolean
 convert_stages (FsimConv *c, const cJSON *root)
 {
     gboolean (*const stages[]) (FsimConv *, const cJSON *, GError **) = {
-        convert_top, convert_fields, convert_apis, fsim_i_convert_partners, convert_rules,
-        convert_population_stage, fsim_i_convert_expect, fsim_i_convert_claims,
+        convert_top,   convert_fields,           convert_apis,          fsim_i_convert_partners,
+        convert_rules, convert_population_stage, fsim_i_convert_expect, fsim_i_convert_claims,
     };
     for (size_t i = 0; i < G_N_ELEMENTS (stages); i++) {
         if (c->errors->len >= FSIM_LOADER_MAX_ERRORS)
@@ -429,7 +427,7 @@ convert_stages (FsimConv *c, const cJSON *root)
 FsimScenario *
 fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path, GError **error)
 {
-    g_autoptr(FsimScenario) s = g_new0 (FsimScenario, 1);
+    g_autoptr (FsimScenario) s = g_new0 (FsimScenario, 1);
     s->strings = g_string_chunk_new (256);
     s->path = g_strdup (path);
     s->files = g_new0 (char *, doc->read->len + 1);
@@ -439,7 +437,7 @@ fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path, GError **
     s->overrides = g_new0 (FsimOverride, s->n_overrides + 1);
     for (guint i = 0; i < doc->overrides->len; i++) {
         const FsimOverride *o = &g_array_index (doc->overrides, FsimOverride, i);
-        s->overrides[i] = (FsimOverride) { g_strdup (o->path), g_strdup (o->value), o->changed };
+        s->overrides[i] = (FsimOverride){ g_strdup (o->path), g_strdup (o->value), o->changed };
     }
     FsimConv c = {
         .doc = doc,
@@ -453,12 +451,12 @@ fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path, GError **
     /* include / extends / set are consumed by the merge; a key that a set added must be
      * checked here (the files' own keys were checked as they were read). */
     static const char *const merged_keys[] = {
-        "scenario", "title", "description", "date", "seed", "population", "sources",
-        "assumptions", "fields", "apis", "partners", "rules", "expect", "claims", "choices",
-        NULL,
+        "scenario", "title",       "description", "date", "seed",     "population",
+        "sources",  "assumptions", "fields",      "apis", "partners", "rules",
+        "expect",   "claims",      "choices",     NULL,
     };
-    gboolean ok = fsim_i_check_object (&c, root, NULL, merged_keys, NULL, error)
-                  && fsim_i_check_model_work (&c, root, error);
+    gboolean ok = fsim_i_check_object (&c, root, NULL, merged_keys, NULL, error) &&
+                  fsim_i_check_model_work (&c, root, error);
     if (ok)
         ok = convert_stages (&c, root) && fsim_i_check_model_size (&c, root, error);
     if (c.errors->len > 0)
@@ -478,7 +476,7 @@ fsim_loader_load_string (const char *path, const char *text, const char *const *
 {
     g_return_val_if_fail (path != NULL, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-    g_autoptr(FsimJsonDoc) doc = fsim_i_json_doc_new ();
+    g_autoptr (FsimJsonDoc) doc = fsim_i_json_doc_new ();
     cJSON *root = fsim_i_json_resolve (doc, path, text, sets, error);
     if (!root)
         return NULL;
@@ -498,13 +496,14 @@ fsim_loader_load_scenario (const char *path, const char *const *sets, GError **e
 {
     g_return_val_if_fail (path != NULL, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-    g_autoptr(FsimScenario) s = fsim_loader_load (path, sets, error);
+    g_autoptr (FsimScenario) s = fsim_loader_load (path, sets, error);
     if (s && !s->id) {
         g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_SCHEMA,
                      "%s: a policy file, not a scenario: it has no date and no population, so "
                      "there is nothing to simulate; give a scenario file that includes it "
                      "(a 'scenario' id, a 'date' and a 'population': docs/format.md, "
-                     "\"Scenario files\")", path);
+                     "\"Scenario files\")",
+                     path);
         return NULL;
     }
     return g_steal_pointer (&s);

@@ -42,8 +42,8 @@ FsimScenario *fsim_loader_load (const char *path, const char *const *sets, GErro
  * Like fsim_loader_load() but reads the top file from @text; @path names it in messages and
  * anchors relative includes.
  */
-FsimScenario *fsim_loader_load_string (const char *path, const char *text,
-                                       const char *const *sets, GError **error);
+FsimScenario *fsim_loader_load_string (const char *path, const char *text, const char *const *sets,
+                                       GError **error);
 
 /**
  * fsim_loader_load_scenario:
@@ -53,5 +53,4 @@ FsimScenario *fsim_loader_load_string (const char *path, const char *text,
  *
  * Returns: (transfer full): the scenario (its id non-NULL), or NULL with @error set.
  */
-FsimScenario *fsim_loader_load_scenario (const char *path, const char *const *sets,
-                                         GError **error);
+FsimScenario *fsim_loader_load_scenario (const char *path, const char *const *sets, GError **error);

@@ -93,8 +93,8 @@ fsim_field_pattern_match (const char *pattern, const char *field, int *out_rank)
     gboolean match;
     if (strcmp (pattern, "*") == 0) {
         match = TRUE;
-    } else if (len > 2 && g_str_has_suffix (pattern, ".*") && !strpbrk (pattern, "?")
-               && memchr (pattern, '*', len - 1) == NULL) {
+    } else if (len > 2 && g_str_has_suffix (pattern, ".*") && !strpbrk (pattern, "?") &&
+               memchr (pattern, '*', len - 1) == NULL) {
         /* "profile.*": the prefix "profile." (strictly under profile) */
         match = strncmp (field, pattern, len - 1) == 0 && field[len - 1] != '\0';
         rank = FSIM_RANK_PREFIX + 2 * (int) (len - 1) + 1;
@@ -109,8 +109,8 @@ fsim_field_pattern_match (const char *pattern, const char *field, int *out_rank)
         rank = 1 + literals * 64 + (63 - MIN (stars, 63));
     } else {
         size_t fl = strlen (field);
-        match = strcmp (pattern, field) == 0
-                || (fl > len && strncmp (field, pattern, len) == 0 && field[len] == '.');
+        match = strcmp (pattern, field) == 0 ||
+                (fl > len && strncmp (field, pattern, len) == 0 && field[len] == '.');
         rank = strcmp (pattern, field) == 0 ? FSIM_RANK_EXACT : FSIM_RANK_PREFIX + 2 * (int) len;
     }
     if (out_rank)
@@ -274,15 +274,15 @@ fsim_scenario_free (FsimScenario *s)
     g_free (s);
 }
 
-#define DEFINE_FIND(name, member, count)                                                       \
-    gssize fsim_scenario_find_##name (const FsimScenario *s, const char *id)                  \
-    {                                                                                          \
-        if (s->name##_ix)                                                                      \
-            return (gssize) GPOINTER_TO_SIZE (g_hash_table_lookup (s->name##_ix, id)) - 1;     \
-        for (size_t i = 0; i < s->count; i++)                                                  \
-            if (strcmp (s->member[i].id, id) == 0)                                             \
-                return (gssize) i;                                                             \
-        return -1;                                                                             \
+#define DEFINE_FIND(name, member, count)                                                           \
+    gssize fsim_scenario_find_##name (const FsimScenario *s, const char *id)                       \
+    {                                                                                              \
+        if (s->name##_ix)                                                                          \
+            return (gssize) GPOINTER_TO_SIZE (g_hash_table_lookup (s->name##_ix, id)) - 1;         \
+        for (size_t i = 0; i < s->count; i++)                                                      \
+            if (strcmp (s->member[i].id, id) == 0)                                                 \
+                return (gssize) i;                                                                 \
+        return -1;                                                                                 \
     }
 
 DEFINE_FIND (field, fields, n_fields)
@@ -339,8 +339,8 @@ fsim_day_parse (const char *text, FsimDay *out_day)
         if (i != 4 && i != 7 && !g_ascii_isdigit (text[i]))
             return FALSE;
     int y = atoi (text), m = atoi (text + 5), d = atoi (text + 8);
-    if (y < 1 || m < 1 || m > 12 || d < 1 || !g_date_valid_dmy ((GDateDay) d, (GDateMonth) m,
-                                                                 (GDateYear) y))
+    if (y < 1 || m < 1 || m > 12 || d < 1 ||
+        !g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
         return FALSE;
     GDate date;
     g_date_clear (&date, 1);

@@ -17,8 +17,8 @@
 
 /* Days are GDate Julian day numbers (1 = 0001-01-01). */
 typedef gint32 FsimDay;
-#define FSIM_DAY_MIN 0           /* "since always" */
-#define FSIM_DAY_MAX G_MAXINT32  /* "for ever" */
+#define FSIM_DAY_MIN 0          /* "since always" */
+#define FSIM_DAY_MAX G_MAXINT32 /* "for ever" */
 
 typedef struct {
     FsimDay from;  /* inclusive */
@@ -162,8 +162,8 @@ typedef struct {
     char **tags;   /* NULL-terminated */
     size_t *apis;  /* indices of integrated APIs */
     size_t n_apis;
-    char **requests;        /* scope patterns as written, NULL-terminated */
-    FsimWord **requested;   /* [k]: scope bit set of apis[k] that the requests select */
+    char **requests;      /* scope patterns as written, NULL-terminated */
+    FsimWord **requested; /* [k]: scope bit set of apis[k] that the requests select */
     FsimDestination *destinations;
     size_t n_destinations;
     FsimShare *shares;
@@ -236,7 +236,7 @@ typedef enum {
 typedef struct {
     char *attribute; /* the vertex attribute's name in the file */
     FsimImportTarget target;
-    size_t partner;  /* USES_PARTNER */
+    size_t partner;   /* USES_PARTNER */
     FsimWord *fields; /* AUDIENCE: the fields it sets (field_words long), else NULL */
     FsimLoc loc;
 } FsimImportAttribute;
@@ -250,14 +250,14 @@ typedef struct {
     size_t n_users;
 
     /* generated */
-    char *generator;      /* "erdos_renyi" */
+    char *generator; /* "erdos_renyi" */
     size_t gen_users;
     double mean_degree;
-    double platform_off;            /* share */
-    double apps_others_restricted;  /* share */
-    FsimWord *restricted_fields;    /* fields unticked by restricted users */
-    double *audience_mix;           /* [field * FSIM_N_AUDIENCES]: cumulative-free shares per field */
-    double *adoption;               /* [partner]: share of users using it */
+    double platform_off;           /* share */
+    double apps_others_restricted; /* share */
+    FsimWord *restricted_fields;   /* fields unticked by restricted users */
+    double *audience_mix; /* [field * FSIM_N_AUDIENCES]: cumulative-free shares per field */
+    double *adoption;     /* [partner]: share of users using it */
 
     /* generated: the model's own parameters (graph/friends.h FsimGenParams); the loader fills
      * in the defaults, and a model reads only its own */
@@ -296,14 +296,14 @@ const char *fsim_expect_kind_to_string (FsimExpectKind k);
 typedef struct {
     char *id;
     FsimExpectKind kind;
-    char *note;           /* may be NULL */
-    FsimWord *fields;     /* field bit set (already narrowed by `sensitive`) */
-    gboolean sensitive;   /* only sensitive fields were kept */
-    char *partner;        /* partner selector, NULL: any partner */
-    char *jurisdiction;   /* ISO code or "device", NULL: anywhere */
+    char *note;         /* may be NULL */
+    FsimWord *fields;   /* field bit set (already narrowed by `sensitive`) */
+    gboolean sensitive; /* only sensitive fields were kept */
+    char *partner;      /* partner selector, NULL: any partner */
+    char *jurisdiction; /* ISO code or "device", NULL: anywhere */
     gboolean without_consent;
-    guint64 count;        /* at_most, reaches */
-    FsimDay date;         /* nothing_after */
+    guint64 count; /* at_most, reaches */
+    FsimDay date;  /* nothing_after */
     FsimLoc loc;
 } FsimExpectation;
 
@@ -344,11 +344,11 @@ typedef struct {
 } FsimClaim;
 
 typedef struct {
-    char *id;          /* NULL for a bare policy file */
+    char *id; /* NULL for a bare policy file */
     char *title;
     char *description;
-    char *path;        /* the file it was loaded from */
-    char **files;      /* every file read for it (canonical paths), the top file first */
+    char *path;              /* the file it was loaded from */
+    char **files;            /* every file read for it (canonical paths), the top file first */
     FsimOverride *overrides; /* every `set` and `--set` applied, in order */
     size_t n_overrides;
     FsimDay date;
@@ -435,10 +435,10 @@ FsimWord *fsim_scenario_select_partners (const FsimScenario *s, const char *sele
  * struct; NULL members select everything. docs/analysis.md, "Focus".
  */
 typedef struct {
-    FsimWord *partners;  /* partner bit set (partner_words), or NULL: every partner */
-    FsimWord *fields;    /* field bit set (field_words), or NULL: every field */
-    char *jurisdiction;  /* an ISO code or "device", or NULL: anywhere */
-    char *description;   /* "partner tag:china, jurisdiction CN" (for reports), or NULL */
+    FsimWord *partners; /* partner bit set (partner_words), or NULL: every partner */
+    FsimWord *fields;   /* field bit set (field_words), or NULL: every field */
+    char *jurisdiction; /* an ISO code or "device", or NULL: anywhere */
+    char *description;  /* "partner tag:china, jurisdiction CN" (for reports), or NULL */
 } FsimFocus;
 
 /* Frees the members of @focus (not @focus itself). Accepts NULL. */

@@ -76,11 +76,12 @@ index_partners (FsimRuleIndex *ix, const FsimScenario *s, size_t r)
 {
     FsimWord *out = ix->partner + r * ix->pw;
     for (char **sel = s->rules[r].partners; sel && *sel; sel++) {
-        SelectorKind kind = g_str_has_prefix (*sel, "kind:") ? SELECT_KIND
+        SelectorKind kind = g_str_has_prefix (*sel, "kind:")  ? SELECT_KIND
                             : g_str_has_prefix (*sel, "tag:") ? SELECT_TAG
-                                                               : SELECT_ID;
-        g_autoptr (FsimGlob) glob =
-            fsim_glob_new (*sel + (kind == SELECT_KIND ? 5 : kind == SELECT_TAG ? 4 : 0));
+                                                              : SELECT_ID;
+        g_autoptr (FsimGlob) glob = fsim_glob_new (*sel + (kind == SELECT_KIND  ? 5
+                                                           : kind == SELECT_TAG ? 4
+                                                                                : 0));
         for (size_t p = 0; p < s->n_partners; p++)
             if (!fsim_bits_get (out, p) && selector_matches (kind, glob, &s->partners[p]))
                 fsim_bits_set (out, p);
@@ -123,11 +124,11 @@ fsim_rule_index_try_new (const FsimScenario *scenario, GError **error)
     ix->aw = FSIM_BITS_WORDS (s->n_apis);
     ix->sw = FSIM_BITS_WORDS (ix->scope_base[s->n_apis]) + 1;
     if (!(ix->partner = fsim_try_new0 (s->n_rules * ix->pw, sizeof (FsimWord),
-                                       "the partners each rule selects", error))
-        || !(ix->api = fsim_try_new0 (s->n_rules * ix->aw, sizeof (FsimWord),
-                                      "the APIs each rule selects", error))
-        || !(ix->scope = fsim_try_new0 (s->n_rules * ix->sw, sizeof (FsimWord),
-                                        "the scopes each rule selects", error)))
+                                       "the partners each rule selects", error)) ||
+        !(ix->api = fsim_try_new0 (s->n_rules * ix->aw, sizeof (FsimWord),
+                                   "the APIs each rule selects", error)) ||
+        !(ix->scope = fsim_try_new0 (s->n_rules * ix->sw, sizeof (FsimWord),
+                                     "the scopes each rule selects", error)))
         return NULL;
     for (size_t r = 0; r < s->n_rules; r++) {
         index_partners (ix, s, r);
@@ -203,7 +204,8 @@ fsim_rule_matches (const FsimScenario *scenario, const FsimRule *rule, size_t pa
 
     gboolean partner_ok = FALSE, api_ok = FALSE, scope_ok = FALSE;
     for (size_t i = 0; rule->partners && rule->partners[i] && !partner_ok; i++)
-        partner_ok = fsim_partner_selector_matches (&scenario->partners[partner], rule->partners[i]);
+        partner_ok =
+            fsim_partner_selector_matches (&scenario->partners[partner], rule->partners[i]);
     for (size_t i = 0; rule->apis && rule->apis[i] && !api_ok; i++)
         api_ok = g_pattern_match_simple (rule->apis[i], a->id);
     for (size_t i = 0; rule->scopes && rule->scopes[i] && !scope_ok; i++)
@@ -285,8 +287,8 @@ layout (FsimDecisions *d, const FsimScenario *s, GError **error)
     d->partner_pair[s->n_partners] = n_pairs;
 
     d->pair_offset = fsim_try_new (n_pairs + 1, sizeof (size_t), "the decisions", error);
-    d->pair_scopes = d->pair_offset ? fsim_try_new (n_pairs + 1, sizeof (size_t),
-                                                    "the decisions", error) : NULL;
+    d->pair_scopes =
+        d->pair_offset ? fsim_try_new (n_pairs + 1, sizeof (size_t), "the decisions", error) : NULL;
     if (!d->pair_scopes)
         return (size_t) -1;
     size_t n = 0;
@@ -325,8 +327,8 @@ fsim_decisions_try_new (const FsimScenario *scenario, FsimDay day, GError **erro
     d->n_partners = scenario->n_partners;
     g_autofree char *what = g_strdup_printf ("the decisions of %zu partners", scenario->n_partners);
     size_t n = layout (d, scenario, error);
-    if (n == (size_t) -1
-        || !(d->decisions = fsim_try_new (n + 1, sizeof (FsimDecision), what, error)))
+    if (n == (size_t) -1 ||
+        !(d->decisions = fsim_try_new (n + 1, sizeof (FsimDecision), what, error)))
         return NULL;
     g_autoptr (FsimRuleIndex) ix = fsim_rule_index_try_new (scenario, error);
     if (!ix)
@@ -336,7 +338,8 @@ fsim_decisions_try_new (const FsimScenario *scenario, FsimDay day, GError **erro
     for (size_t a = 0; a < scenario->n_apis; a++)
         max_scopes = MAX (max_scopes, scenario->apis[a].n_scopes);
     size_t words = FSIM_BITS_WORDS (max_scopes);
-    PairScratch w = { .rule_scopes = fsim_bits_new (words), .denied = fsim_bits_new (words),
+    PairScratch w = { .rule_scopes = fsim_bits_new (words),
+                      .denied = fsim_bits_new (words),
                       .allowed = fsim_bits_new (words),
                       .deny_rule = g_new (gint32, words * FSIM_WORD_BITS),
                       .allow_rule = g_new (gint32, words * FSIM_WORD_BITS) };

@@ -7,11 +7,11 @@
 #include "scenario.h"
 
 typedef enum {
-    FSIM_VERDICT_ALLOWED,        /* requested, API active, an allow rule and no deny */
-    FSIM_VERDICT_DENIED,         /* a deny rule matched (rule says which) */
-    FSIM_VERDICT_NO_ALLOW,       /* requested but no allow rule matched: denied by default */
-    FSIM_VERDICT_NOT_REQUESTED,  /* the partner does not request this scope */
-    FSIM_VERDICT_API_INACTIVE,   /* the API is outside its active window */
+    FSIM_VERDICT_ALLOWED,       /* requested, API active, an allow rule and no deny */
+    FSIM_VERDICT_DENIED,        /* a deny rule matched (rule says which) */
+    FSIM_VERDICT_NO_ALLOW,      /* requested but no allow rule matched: denied by default */
+    FSIM_VERDICT_NOT_REQUESTED, /* the partner does not request this scope */
+    FSIM_VERDICT_API_INACTIVE,  /* the API is outside its active window */
     _FSIM_VERDICT_MAX
 } FsimVerdict;
 
@@ -31,8 +31,7 @@ typedef struct FsimDecisions FsimDecisions;
  * Returns: (transfer full): the decisions, or NULL with FSIM_GRAPH_ERROR_NOMEM ("out of memory:
  *   needed N bytes for the decisions of P partners") when memory runs out.
  */
-FsimDecisions *fsim_decisions_try_new (const FsimScenario *scenario, FsimDay day,
-                                       GError **error);
+FsimDecisions *fsim_decisions_try_new (const FsimScenario *scenario, FsimDay day, GError **error);
 /* As fsim_decisions_try_new(), aborting as g_new does when memory runs out: for tests and
  * small models; the commands use fsim_decisions_try_new(). */
 FsimDecisions *fsim_decisions_new (const FsimScenario *scenario, FsimDay day);

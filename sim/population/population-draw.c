@@ -189,7 +189,8 @@ fsim_i_population_draw_rows (const FsimScenario *s, FsimPopulation *pop, size_t 
             d.adoption[p] = threshold (ps->adoption[p]);
     }
     audience_table_init (&d);
-    fsim_parallel_for (n_blocks, fsim_parallel_workers (pop->n_threads, n_blocks), draw_block, &d, NULL, NULL);
+    fsim_parallel_for (n_blocks, fsim_parallel_workers (pop->n_threads, n_blocks), draw_block, &d,
+                       NULL, NULL);
     g_free (d.cum);
     g_free (d.fallback);
     g_free (d.fixed);

@@ -215,13 +215,13 @@ take_names (FsimImported *imp, FsimPopulation *pop)
     if (imp->ids != NULL) {
         G_STATIC_ASSERT (sizeof (gint64) == sizeof (int64_t));
         pop->file_ids = (gint64 *) g_steal_pointer (&imp->ids);
-    } else if (id != NULL && id->type == FSIM_ATTR_STRING
-               && usable_names (id->strings, pop->n_users)) {
+    } else if (id != NULL && id->type == FSIM_ATTR_STRING &&
+               usable_names (id->strings, pop->n_users)) {
         pop->file_names = g_new0 (char *, pop->n_users + 1);
         for (size_t u = 0; u < pop->n_users; u++)
             pop->file_names[u] = g_strdup (id->strings[u]);
-    } else if (id != NULL && id->type == FSIM_ATTR_NUMBER
-               && usable_ids (id->numbers, pop->n_users)) {
+    } else if (id != NULL && id->type == FSIM_ATTR_NUMBER &&
+               usable_ids (id->numbers, pop->n_users)) {
         pop->file_ids = g_new (gint64, MAX (pop->n_users, 1));
         for (size_t u = 0; u < pop->n_users; u++)
             pop->file_ids[u] = (gint64) id->numbers[u];

@@ -55,8 +55,11 @@ fsim_population_slice_new (const FsimPopulation *pop, size_t first, size_t n, GE
     size_t base = fr ? fr->offsets[first] : 0;
     size_t arcs = fr ? fr->offsets[first + n] - base : 0;
 
-    *s = (FsimPopulationSlice){ .n_total = pop->n_users, .first = first, .n_own = n,
-                                .n_fields = pop->n_fields, .field_words = pop->field_words,
+    *s = (FsimPopulationSlice){ .n_total = pop->n_users,
+                                .first = first,
+                                .n_own = n,
+                                .n_fields = pop->n_fields,
+                                .field_words = pop->field_words,
                                 .n_partners = pop->n_partners,
                                 .partner_words = pop->partner_words };
     s->offsets = g_try_new (size_t, n + 1);
@@ -67,8 +70,7 @@ fsim_population_slice_new (const FsimPopulation *pop, size_t first, size_t n, GE
     s->uses = copy_rows (pop->uses, first, n, pop->partner_words * sizeof (FsimWord));
     if (!s->offsets || !s->adj || !s->platform || !s->apps_others || !s->audience || !s->uses) {
         g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_FAILED,
-                     "out of memory for users %zu .. %zu of %zu", first, first + n,
-                     pop->n_users);
+                     "out of memory for users %zu .. %zu of %zu", first, first + n, pop->n_users);
         return NULL;
     }
     for (size_t i = 0; i <= n; i++)
@@ -86,8 +88,8 @@ fsim_population_slice_can_build (const FsimScenario *scenario)
     const FsimPopulationSpec *ps = &scenario->population;
 
     g_return_val_if_fail (scenario != NULL, FALSE);
-    return ps->snapshot == NULL && ps->kind == FSIM_POPULATION_GENERATED &&
-           ps->generator != NULL && fsim_friends_generate_part_supported (ps->generator) &&
+    return ps->snapshot == NULL && ps->kind == FSIM_POPULATION_GENERATED && ps->generator != NULL &&
+           fsim_friends_generate_part_supported (ps->generator) &&
            ps->adoption_model != FSIM_ADOPTION_CLUSTERED;
 }
 
@@ -96,8 +98,10 @@ fsim_population_slice_can_build (const FsimScenario *scenario)
 static gboolean
 draw_slice (const FsimScenario *scenario, FsimPopulationSlice *s, GError **error)
 {
-    FsimPopulation view = { .n_users = s->n_own, .n_fields = s->n_fields,
-                            .field_words = s->field_words, .n_partners = s->n_partners,
+    FsimPopulation view = { .n_users = s->n_own,
+                            .n_fields = s->n_fields,
+                            .field_words = s->field_words,
+                            .n_partners = s->n_partners,
                             .partner_words = s->partner_words };
 
     if (!fsim_i_population_alloc (&view, error))
@@ -129,8 +133,7 @@ fsim_population_slice_build (const FsimScenario *scenario, const FsimComm *comm,
     g_return_val_if_fail (first <= ps->gen_users && n <= ps->gen_users - first, NULL);
     /* this rank's share of the size check; every rank must pass it before the generator's
      * collectives, or all stop */
-    gboolean fits = fsim_i_population_check_size (scenario, n, (double) n * ps->mean_degree,
-                                                  error);
+    gboolean fits = fsim_i_population_check_size (scenario, n, (double) n * ps->mean_degree, error);
     if (!comm->all_ok (comm, fits)) {
         if (fits)
             g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_OTHER_RANK,
@@ -143,7 +146,9 @@ fsim_population_slice_build (const FsimScenario *scenario, const FsimComm *comm,
         g_prefix_error (error, "generating friendships: ");
         return NULL;
     }
-    *s = (FsimPopulationSlice){ .n_total = ps->gen_users, .first = first, .n_own = n,
+    *s = (FsimPopulationSlice){ .n_total = ps->gen_users,
+                                .first = first,
+                                .n_own = n,
                                 .n_fields = scenario->n_fields,
                                 .field_words = scenario->field_words,
                                 .n_partners = scenario->n_partners,

@@ -52,7 +52,8 @@ get32 (const char *at)
     return GUINT32_FROM_LE (v);
 }
 
-G_GNUC_PRINTF (3, 4) static gboolean
+G_GNUC_PRINTF (3, 4)
+static gboolean
 corrupt (GError **error, const char *display, const char *format, ...)
 {
     va_list ap;
@@ -66,36 +67,38 @@ corrupt (GError **error, const char *display, const char *format, ...)
 
 /* Magic, version, byte order, size, header checksum. */
 static gboolean
-read_header (const char *display, const char *f, guint64 len, FsimSnapshotHeader *h,
-             GError **error)
+read_header (const char *display, const char *f, guint64 len, FsimSnapshotHeader *h, GError **error)
 {
     if (len < FSIM_SNAPSHOT_MAGIC_SIZE ||
         memcmp (f, fsim_i_snapshot_magic, FSIM_SNAPSHOT_MAGIC_SIZE) != 0) {
         g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_FOREIGN,
                      "%s is not a flowsim population snapshot (it does not start with the "
                      "snapshot's signature; save one with `flowsim population SCENARIO --save "
-                     "FILE`)", display);
+                     "FILE`)",
+                     display);
         return FALSE;
     }
     if (len < FSIM_SNAPSHOT_HEADER_SIZE)
-        return corrupt (error, display, "truncated: %" G_GUINT64_FORMAT " bytes, shorter than "
-                        "the %u-byte header", len, FSIM_SNAPSHOT_HEADER_SIZE);
+        return corrupt (error, display,
+                        "truncated: %" G_GUINT64_FORMAT " bytes, shorter than "
+                        "the %u-byte header",
+                        len, FSIM_SNAPSHOT_HEADER_SIZE);
     h->version = get32 (f + 16);
     if (h->version != FSIM_SNAPSHOT_VERSION) {
         g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_FOREIGN,
                      "%s is a population snapshot of format version %u; this flowsim reads "
-                     "version %u only (save it again with this flowsim)", display, h->version,
-                     FSIM_SNAPSHOT_VERSION);
+                     "version %u only (save it again with this flowsim)",
+                     display, h->version, FSIM_SNAPSHOT_VERSION);
         return FALSE;
     }
     if (get32 (f + 20) != FSIM_SNAPSHOT_BYTE_ORDER_MARK)
-        return corrupt (error, display, "the byte-order mark is 0x%08x, not 0x%08x",
-                        get32 (f + 20), FSIM_SNAPSHOT_BYTE_ORDER_MARK);
+        return corrupt (error, display, "the byte-order mark is 0x%08x, not 0x%08x", get32 (f + 20),
+                        FSIM_SNAPSHOT_BYTE_ORDER_MARK);
     h->file_size = get64 (f + 24);
     if (h->file_size != len)
-        return corrupt (error, display, "%s: %" G_GUINT64_FORMAT " bytes, but the header says %"
-                        G_GUINT64_FORMAT, len < h->file_size ? "truncated" : "wrong size", len,
-                        h->file_size);
+        return corrupt (error, display,
+                        "%s: %" G_GUINT64_FORMAT " bytes, but the header says %" G_GUINT64_FORMAT,
+                        len < h->file_size ? "truncated" : "wrong size", len, h->file_size);
     h->n_users = get64 (f + 32);
     h->n_edges = get64 (f + 40);
     h->n_fields = get64 (f + 48);
@@ -108,12 +111,14 @@ read_header (const char *display, const char *f, guint64 len, FsimSnapshotHeader
     h->data_offset = get64 (f + 96);
     h->data_checksum = get64 (f + 104);
     if (h->n_sections > FSIM_SNAPSHOT_MAX_SECTIONS ||
-        h->data_offset != FSIM_SNAPSHOT_ALIGN_UP (FSIM_SNAPSHOT_HEADER_SIZE +
-                                                  (guint64) h->n_sections * FSIM_SNAPSHOT_ENTRY_SIZE) ||
+        h->data_offset !=
+            FSIM_SNAPSHOT_ALIGN_UP (FSIM_SNAPSHOT_HEADER_SIZE +
+                                    (guint64) h->n_sections * FSIM_SNAPSHOT_ENTRY_SIZE) ||
         h->data_offset > len)
         return corrupt (error, display, "the header is corrupt (%u sections)", h->n_sections);
     if (fsim_i_snapshot_header_checksum (f, h->n_sections) != get64 (f + 112))
-        return corrupt (error, display, "the header's checksum differs: the header or the "
+        return corrupt (error, display,
+                        "the header's checksum differs: the header or the "
                         "section table is corrupt");
     return TRUE;
 }
@@ -182,12 +187,14 @@ read_table (const char *display, const char *f, FsimSnapshotHeader *h, GError **
             s->offset > h->checksums_offset || s->bytes > h->checksums_offset - s->offset ||
             (s->elem_size > 0 && s->bytes != s->count * s->elem_size) ||
             (want != G_MAXUINT64 && s->count != want))
-            return corrupt (error, display, "the %s section's entry is inconsistent with the "
-                            "header", name);
+            return corrupt (error, display,
+                            "the %s section's entry is inconsistent with the "
+                            "header",
+                            name);
     }
-    static const guint32 required[] = { FSIM_SNAPSHOT_SPEC, FSIM_SNAPSHOT_FIELDS,
-                                        FSIM_SNAPSHOT_PARTNERS, FSIM_SNAPSHOT_OFFSETS,
-                                        FSIM_SNAPSHOT_ADJ, FSIM_SNAPSHOT_PLATFORM,
+    static const guint32 required[] = { FSIM_SNAPSHOT_SPEC,        FSIM_SNAPSHOT_FIELDS,
+                                        FSIM_SNAPSHOT_PARTNERS,    FSIM_SNAPSHOT_OFFSETS,
+                                        FSIM_SNAPSHOT_ADJ,         FSIM_SNAPSHOT_PLATFORM,
                                         FSIM_SNAPSHOT_APPS_OTHERS, FSIM_SNAPSHOT_AUDIENCE,
                                         FSIM_SNAPSHOT_USES };
     for (size_t i = 0; i < G_N_ELEMENTS (required); i++)
@@ -282,16 +289,19 @@ check_contents (const char *display, const char *f, const FsimSnapshotHeader *h,
     const FsimSnapshotSection *s;
     const guint8 *aud = (const guint8 *) f + section (h, FSIM_SNAPSHOT_AUDIENCE)->offset;
     AdjCheck c = { .adj = (const uint32_t *) (f + section (h, FSIM_SNAPSHOT_ADJ)->offset),
-                   .n = 2 * h->n_edges, .n_users = h->n_users, .block = 1 << 22 };
+                   .n = 2 * h->n_edges,
+                   .n_users = h->n_users,
+                   .block = 1 << 22 };
     size_t n_blocks = (c.n + c.block - 1) / c.block;
 
-    if (!offsets_ok ((const guint64 *) (f + section (h, FSIM_SNAPSHOT_OFFSETS)->offset),
-                     h->n_users, 2 * h->n_edges))
+    if (!offsets_ok ((const guint64 *) (f + section (h, FSIM_SNAPSHOT_OFFSETS)->offset), h->n_users,
+                     2 * h->n_edges))
         return corrupt (error, display, "the friend list offsets are not in order");
     fsim_parallel_for (n_blocks, fsim_parallel_workers (0, n_blocks), adj_block, &c, NULL, NULL);
     if (g_atomic_int_get (&c.bad))
-        return corrupt (error, display, "a friend list names a user beyond the %" G_GUINT64_FORMAT
-                        " users", h->n_users);
+        return corrupt (error, display,
+                        "a friend list names a user beyond the %" G_GUINT64_FORMAT " users",
+                        h->n_users);
     if ((s = section (h, FSIM_SNAPSHOT_GROUPS)) != NULL &&
         !offsets_ok ((const guint64 *) (f + s->offset), h->n_groups, h->n_users))
         return corrupt (error, display, "the communities are not in order");
@@ -302,8 +312,8 @@ check_contents (const char *display, const char *f, const FsimSnapshotHeader *h,
                       h->n_users * FSIM_BITS_WORDS (h->n_fields), FSIM_BITS_WORDS (h->n_fields),
                       h->n_fields) ||
         !bit_sets_ok ((const guint64 *) (f + section (h, FSIM_SNAPSHOT_USES)->offset),
-                      h->n_users * FSIM_BITS_WORDS (h->n_partners),
-                      FSIM_BITS_WORDS (h->n_partners), h->n_partners))
+                      h->n_users * FSIM_BITS_WORDS (h->n_partners), FSIM_BITS_WORDS (h->n_partners),
+                      h->n_partners))
         return corrupt (error, display, "a bit set names a field or partner that does not exist");
     static const guint32 text[] = { FSIM_SNAPSHOT_FIELDS, FSIM_SNAPSHOT_PARTNERS,
                                     FSIM_SNAPSHOT_USER_IDS, FSIM_SNAPSHOT_FILE_NAMES };
@@ -430,16 +440,18 @@ same_ids (const char *display, const char *what, const char *const *saved, size_
         if (mine != NULL && i < n_saved && strcmp (mine, saved[i]) == 0)
             continue;
         g_autofree char *why =
-            mine == NULL ? g_strdup_printf ("the snapshot has a %s '%s' the scenario lacks", what,
-                                            saved[i])
-            : i >= n_saved ? g_strdup_printf ("the scenario has a %s '%s' the snapshot lacks",
-                                              what, mine)
-                           : g_strdup_printf ("%s %zu is '%s' in the scenario and '%s' in the "
-                                              "snapshot", what, i + 1, mine, saved[i]);
+            mine == NULL
+                ? g_strdup_printf ("the snapshot has a %s '%s' the scenario lacks", what, saved[i])
+            : i >= n_saved
+                ? g_strdup_printf ("the scenario has a %s '%s' the snapshot lacks", what, mine)
+                : g_strdup_printf ("%s %zu is '%s' in the scenario and '%s' in the "
+                                   "snapshot",
+                                   what, i + 1, mine, saved[i]);
         g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_MISMATCH,
                      "%s was saved for other %ss: %s (a snapshot holds its users' settings and "
                      "partner use by %s; save a new one with `flowsim population SCENARIO "
-                     "--save FILE`)", display, what, why, what);
+                     "--save FILE`)",
+                     display, what, why, what);
         return FALSE;
     }
     return TRUE;
@@ -507,7 +519,9 @@ same_population (const char *display, const char *mine, const char *saved, GErro
                  "in the snapshot (a what-if on a snapshot cannot change the population; name only "
                  "the snapshot, or save a new one with `flowsim population SCENARIO --save FILE`)",
                  display,
-                 key == NULL ? "" : strcmp (key, "seed") == 0 ? "the " : "population.",
+                 key == NULL                 ? ""
+                 : strcmp (key, "seed") == 0 ? "the "
+                                             : "population.",
                  key ? key : "its text", key ? here : "", key ? there : "");
     return FALSE;
 }
@@ -589,11 +603,11 @@ fsim_i_population_load_snapshot (const FsimScenario *s, FsimPopulation *pop, GEr
     partners = strings_of (f + section (&h, FSIM_SNAPSHOT_PARTNERS)->offset, h.n_partners);
     mine = fsim_population_spec_text (s);
     saved = fsim_i_snapshot_spec_of (m);
-    gboolean ok = same_ids (display, "field", fields, h.n_fields, field_id, s, s->n_fields,
-                            error) &&
-                  same_ids (display, "partner", partners, h.n_partners, partner_id, s,
-                            s->n_partners, error) &&
-                  same_population (display, mine, saved, error);
+    gboolean ok =
+        same_ids (display, "field", fields, h.n_fields, field_id, s, s->n_fields, error) &&
+        same_ids (display, "partner", partners, h.n_partners, partner_id, s, s->n_partners,
+                  error) &&
+        same_population (display, mine, saved, error);
     if (ok)
         use_in_place (pop, m, &h);
     g_mapped_file_unref (m);

@@ -16,13 +16,14 @@
 #include "friends.h"
 #include "parallel.h"
 #include "population-private.h"
-#include "population.h"
 #include "population-snapshot-private.h"
+#include "population.h"
 
 /* ---- the format (docs/format.md) ---------------------------------------------------------- */
 
 /* PNG's trick: a high byte (7-bit channels), the name, CR LF (line-ending conversions), ^Z, LF. */
-const char fsim_i_snapshot_magic[FSIM_SNAPSHOT_MAGIC_SIZE] = "\x89" "flowsim-pop\r\n\x1a\n";
+const char fsim_i_snapshot_magic[FSIM_SNAPSHOT_MAGIC_SIZE] = "\x89"
+                                                             "flowsim-pop\r\n\x1a\n";
 
 static const struct {
     const char *name;
@@ -163,10 +164,12 @@ typedef struct {
 static void
 layout_init (Layout *l, const OutSection *sec, size_t n_sec)
 {
-    *l = (Layout){ .sec = sec, .n_sec = n_sec, .offsets = g_new (guint64, n_sec ? n_sec : 1),
+    *l = (Layout){ .sec = sec,
+                   .n_sec = n_sec,
+                   .offsets = g_new (guint64, n_sec ? n_sec : 1),
                    .chunk = (guint64) 1 << FSIM_SNAPSHOT_CHUNK_LOG2 };
-    l->data_at = FSIM_SNAPSHOT_ALIGN_UP (FSIM_SNAPSHOT_HEADER_SIZE +
-                                         n_sec * FSIM_SNAPSHOT_ENTRY_SIZE);
+    l->data_at =
+        FSIM_SNAPSHOT_ALIGN_UP (FSIM_SNAPSHOT_HEADER_SIZE + n_sec * FSIM_SNAPSHOT_ENTRY_SIZE);
     guint64 at = l->data_at;
     for (size_t i = 0; i < n_sec; i++) {
         l->offsets[i] = at;
@@ -212,8 +215,8 @@ chunk_hash (size_t i, unsigned worker, void *data)
 
 /* The header and section table (data_at bytes), with the checksums of @sums. */
 static void
-fill_header (const FsimScenario *s, const FsimPopulation *pop, const Layout *l,
-             const char *sums, char *f)
+fill_header (const FsimScenario *s, const FsimPopulation *pop, const Layout *l, const char *sums,
+             char *f)
 {
     memset (f, 0, l->data_at);
     for (size_t i = 0; i < l->n_sec; i++) {
@@ -282,8 +285,8 @@ write_file (const FsimScenario *s, const FsimPopulation *pop, const OutSection *
 
 /* The sections of @pop's snapshot, written through @emit. */
 static gboolean
-snapshot_emit (const FsimScenario *scenario, const FsimPopulation *pop, EmitFunc emit,
-               void *target, GError **error)
+snapshot_emit (const FsimScenario *scenario, const FsimPopulation *pop, EmitFunc emit, void *target,
+               GError **error)
 {
     const FsimScenario *s = scenario;
 
@@ -313,8 +316,8 @@ snapshot_emit (const FsimScenario *scenario, const FsimPopulation *pop, EmitFunc
         spec = fsim_i_snapshot_spec_of (pop->snapshot);
     sec[k++] = (OutSection){ FSIM_SNAPSHOT_SPEC, spec, spec ? 1 : 0, spec ? strlen (spec) + 1 : 0 };
     sec[k++] = (OutSection){ FSIM_SNAPSHOT_FIELDS, field_blob->str, s->n_fields, field_blob->len };
-    sec[k++] = (OutSection){ FSIM_SNAPSHOT_PARTNERS, partner_blob->str, s->n_partners,
-                             partner_blob->len };
+    sec[k++] =
+        (OutSection){ FSIM_SNAPSHOT_PARTNERS, partner_blob->str, s->n_partners, partner_blob->len };
     sec[k++] = (OutSection){ FSIM_SNAPSHOT_OFFSETS, fr->offsets, n + 1, (n + 1) * 8 };
     sec[k++] = (OutSection){ FSIM_SNAPSHOT_ADJ, fr->adj, 2 * fr->n_edges, 2 * fr->n_edges * 4 };
     if (fr->n_groups > 0)
@@ -323,8 +326,8 @@ snapshot_emit (const FsimScenario *scenario, const FsimPopulation *pop, EmitFunc
     sec[k++] = (OutSection){ FSIM_SNAPSHOT_PLATFORM, pop->platform, n, n };
     sec[k++] = (OutSection){ FSIM_SNAPSHOT_APPS_OTHERS, pop->apps_others, n * pop->field_words,
                              n * pop->field_words * 8 };
-    sec[k++] = (OutSection){ FSIM_SNAPSHOT_AUDIENCE, pop->audience, n * pop->n_fields,
-                             n * pop->n_fields };
+    sec[k++] =
+        (OutSection){ FSIM_SNAPSHOT_AUDIENCE, pop->audience, n * pop->n_fields, n * pop->n_fields };
     sec[k++] = (OutSection){ FSIM_SNAPSHOT_USES, pop->uses, n * pop->partner_words,
                              n * pop->partner_words * 8 };
     if (pop->user_ids != NULL || pop->file_names != NULL) {
@@ -378,8 +381,8 @@ fsim_population_snapshot_write (const FsimScenario *scenario, const FsimPopulati
  * See population.h.
  */
 gboolean
-fsim_population_snapshot_save (const FsimScenario *scenario, const FsimPopulation *pop,
-                               FILE *out, GError **error)
+fsim_population_snapshot_save (const FsimScenario *scenario, const FsimPopulation *pop, FILE *out,
+                               GError **error)
 {
     g_return_val_if_fail (out != NULL, FALSE);
     return snapshot_emit (scenario, pop, emit_stream, out, error);
@@ -417,13 +420,17 @@ fsim_i_snapshot_check_chunks (const char *display, const char *file, const FsimS
 {
     guint64 chunk = (guint64) 1 << h->chunk_log2;
     size_t n = n_chunks (h->data_offset, h->checksums_offset, chunk);
-    Chunks c = { .base = file, .from = h->data_offset, .to = h->checksums_offset, .chunk = chunk,
+    Chunks c = { .base = file,
+                 .from = h->data_offset,
+                 .to = h->checksums_offset,
+                 .chunk = chunk,
                  .first_bad = -1 };
 
     if (fsim_checksum64 (file + h->checksums_offset, 8 * n, 0) != h->data_checksum) {
         g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_CORRUPT,
                      "%s: the table of checksums at byte %" G_GUINT64_FORMAT " is corrupt "
-                     "(its checksum differs from the header's)", display, h->checksums_offset);
+                     "(its checksum differs from the header's)",
+                     display, h->checksums_offset);
         return FALSE;
     }
     g_mutex_init (&c.lock);
@@ -435,8 +442,8 @@ fsim_i_snapshot_check_chunks (const char *display, const char *file, const FsimS
     guint64 end = MIN (at + chunk, h->checksums_offset);
     g_autofree char *where = fsim_i_snapshot_sections_in (h, at, end);
     g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_CORRUPT,
-                 "%s: corrupt data: the checksum of bytes %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT
-                 " (%s) differs from the one saved with it",
+                 "%s: corrupt data: the checksum of bytes %" G_GUINT64_FORMAT
+                 " to %" G_GUINT64_FORMAT " (%s) differs from the one saved with it",
                  display, at, end - 1, where);
     return FALSE;
 }

@@ -46,8 +46,8 @@ add_draws (GString *out, const FsimScenario *s)
     for (size_t f = 0; f < s->n_fields && ps->audience_mix != NULL; f++) {
         g_autofree char *key = NULL;
         for (int a = 0; a < FSIM_N_AUDIENCES; a++) {
-            key = (g_free (key), g_strdup_printf ("settings.audience.%s.%s", s->fields[f].id,
-                                                   audience_names[a]));
+            key = (g_free (key),
+                   g_strdup_printf ("settings.audience.%s.%s", s->fields[f].id, audience_names[a]));
             add_number (out, key, ps->audience_mix[f * FSIM_N_AUDIENCES + (size_t) a]);
         }
     }
@@ -112,8 +112,8 @@ add_imported (GString *out, const FsimScenario *s)
     for (size_t i = 0; i < ps->n_import_attributes; i++) {
         const FsimImportAttribute *a = &ps->import_attributes[i];
         g_autofree char *key = g_strdup_printf ("import.attributes.%s.fields", a->attribute);
-        g_string_append_printf (out, "import.attributes.%s=%d:%zu\n", a->attribute,
-                                (int) a->target, a->partner);
+        g_string_append_printf (out, "import.attributes.%s=%d:%zu\n", a->attribute, (int) a->target,
+                                a->partner);
         add_fields (out, key, s, a->fields);
     }
 }

@@ -39,9 +39,8 @@ fsim_i_population_check_size (const FsimScenario *s, size_t n_users, double n_ar
 {
     const FsimLoc *loc = &s->population.loc;
     /* located at the scenario's "population" object (FILE:LINE:COL: ) */
-    g_autofree char *where = loc->file ? g_strdup_printf ("%s:%d:%d: ", loc->file, loc->line,
-                                                          loc->col)
-                                       : g_strdup ("");
+    g_autofree char *where =
+        loc->file ? g_strdup_printf ("%s:%d:%d: ", loc->file, loc->line, loc->col) : g_strdup ("");
     size_t per_user = 1 + s->n_fields;
     gboolean ok = n_users <= UINT32_MAX && per_user > s->n_fields &&
                   g_size_checked_add (&per_user, per_user, s->field_words * sizeof (FsimWord)) &&
@@ -54,15 +53,15 @@ fsim_i_population_check_size (const FsimScenario *s, size_t n_users, double n_ar
         /* Building and tracing peak at about twice the estimate (measured), and the igraph
          * generators at about six times (igraph keeps 32 bytes per friendship): refuse what
          * would not fit in this machine's memory (graph/memory.h) rather than be killed. */
-        const char *gen = s->population.kind == FSIM_POPULATION_GENERATED
-                              ? s->population.generator : NULL;
+        const char *gen =
+            s->population.kind == FSIM_POPULATION_GENERATED ? s->population.generator : NULL;
         double peak = total * (gen && strcmp (gen, "facebook_like") != 0 ? 6 : 2);
         if (peak > (double) fsim_memory_limit ()) {
             g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_TOO_LARGE,
                          "%sa population of %zu users with %zu fields and %zu partners needs "
                          "about %.1f GiB of memory, more than this machine can give it "
-                         "(%.1f GiB); use fewer users or a smaller mean degree", where,
-                         n_users, s->n_fields, s->n_partners, peak / (1 << 30),
+                         "(%.1f GiB); use fewer users or a smaller mean degree",
+                         where, n_users, s->n_fields, s->n_partners, peak / (1 << 30),
                          (double) fsim_memory_limit () / (1 << 30));
             return FALSE;
         }
@@ -70,8 +69,8 @@ fsim_i_population_check_size (const FsimScenario *s, size_t n_users, double n_ar
     if (!ok) {
         g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_TOO_LARGE,
                      "%sa population of %zu users with %zu fields and %zu partners is too "
-                     "large (friend lists hold at most %u users)", where,
-                     n_users, s->n_fields, s->n_partners, UINT32_MAX);
+                     "large (friend lists hold at most %u users)",
+                     where, n_users, s->n_fields, s->n_partners, UINT32_MAX);
         return FALSE;
     }
     return TRUE;
@@ -256,7 +255,7 @@ FsimPopulation *
 fsim_population_build_threads (const FsimScenario *scenario, unsigned n_threads, GError **error)
 {
     const FsimScenario *s = scenario;
-    g_autoptr(FsimPopulation) pop = NULL;
+    g_autoptr (FsimPopulation) pop = NULL;
     gboolean ok;
 
     g_return_val_if_fail (s != NULL, NULL);

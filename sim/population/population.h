@@ -15,8 +15,8 @@ GQuark fsim_population_error_quark (void);
 typedef enum {
     FSIM_POPULATION_ERROR_FAILED,
     FSIM_POPULATION_ERROR_TOO_LARGE,
-    FSIM_POPULATION_ERROR_IMPORT, /* an imported graph's attribute cannot be used as mapped */
-    FSIM_POPULATION_ERROR_SNAPSHOT_IO,       /* a snapshot cannot be opened, read or written */
+    FSIM_POPULATION_ERROR_IMPORT,      /* an imported graph's attribute cannot be used as mapped */
+    FSIM_POPULATION_ERROR_SNAPSHOT_IO, /* a snapshot cannot be opened, read or written */
     FSIM_POPULATION_ERROR_SNAPSHOT_FOREIGN,  /* not a snapshot, or of another version */
     FSIM_POPULATION_ERROR_SNAPSHOT_CORRUPT,  /* truncated, a checksum fails, a bad table */
     FSIM_POPULATION_ERROR_SNAPSHOT_MISMATCH, /* saved from another population or layout */
@@ -37,8 +37,8 @@ typedef struct {
     char **user_ids; /* explicit populations only, else NULL ("u<N>" is used for display) */
     /* imported populations: the graph file's names for its users, one of the two or neither
      * (see fsim_population_user_name()) */
-    char **file_names;  /* GraphML: node ids */
-    gint64 *file_ids;   /* edge lists: the ids; GML: the integer "id"s */
+    char **file_names; /* GraphML: node ids */
+    gint64 *file_ids;  /* edge lists: the ids; GML: the integer "id"s */
     guint8 *platform;
     FsimWord *apps_others;
     guint8 *audience;

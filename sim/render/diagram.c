@@ -311,9 +311,9 @@ partner_focus (Build *b)
         }
         for (size_t k = 0; k < partner->n_apis && !asked; k++)
             for (size_t i = 0; i < s->apis[partner->apis[k]].n_scopes && !asked; i++)
-                asked = fsim_decisions_get (b->dec, p, k, i)->verdict !=
-                            FSIM_VERDICT_NOT_REQUESTED &&
-                        scope_in_focus (b, &s->apis[partner->apis[k]].scopes[i]);
+                asked =
+                    fsim_decisions_get (b->dec, p, k, i)->verdict != FSIM_VERDICT_NOT_REQUESTED &&
+                    scope_in_focus (b, &s->apis[partner->apis[k]].scopes[i]);
         in[p] = !any_field_focus || b->reach[p] > 0 || asked;
         if (o->partners && o->partners[0]) {
             gboolean selected = FALSE;
@@ -380,8 +380,8 @@ add_partners (Build *b)
             const FsimIGroup *group = g_ptr_array_index (pick->groups, g);
             g_autofree char *id = g_strdup_printf ("partner:(group %zu)", g + 1);
             g_autofree char *max = users_text (group->max_reach);
-            group_node[g] = fsim_i_diagram_node (b->d, id, b->partners_cluster,
-                                                 FSIM_I_NODE_PARTNER, NULL);
+            group_node[g] =
+                fsim_i_diagram_node (b->d, id, b->partners_cluster, FSIM_I_NODE_PARTNER, NULL);
             FsimINode *node = g_ptr_array_index (b->d->nodes, group_node[g]);
             fsim_i_node_line (node, "%zu %s", group->n, group->name);
             fsim_i_node_line (node, "each reached at most");
@@ -539,9 +539,9 @@ add_destination (Build *b, size_t *clusters, size_t p, size_t i)
     if (b->pick->dropped[p] || (b->o->jurisdiction && strcmp (where, b->o->jurisdiction) != 0))
         return;
     size_t cluster = jurisdiction_cluster (b, clusters, dest), users = 0, nc = 0;
-    g_autofree char *id = own ? g_strdup_printf ("dest:%s/%s", partner->id, dest->id)
-                              : g_strdup_printf ("dest:(group %zu)@%s", b->pick->group[p] + 1,
-                                                 where);
+    g_autofree char *id =
+        own ? g_strdup_printf ("dest:%s/%s", partner->id, dest->id)
+            : g_strdup_printf ("dest:(group %zu)@%s", b->pick->group[p] + 1, where);
     gboolean created = FALSE;
     size_t n = fsim_i_diagram_node (
         b->d, id, cluster, dest->on_device ? FSIM_I_NODE_DEVICE : FSIM_I_NODE_SERVER, &created);
@@ -602,8 +602,8 @@ add_legend (Build *b)
     FsimINode *n = g_ptr_array_index (b->d->nodes, i); /* after the call: it may move nodes */
     fsim_i_node_line (n, "How to read it");
     for (size_t r = 0; r < G_N_ELEMENTS (rows); r++)
-        fsim_i_node_line (n, "%s\t%s\t%s", fsim_i_channel_colour (rows[r].channel),
-                          rows[r].style, rows[r].text);
+        fsim_i_node_line (n, "%s\t%s\t%s", fsim_i_channel_colour (rows[r].channel), rows[r].style,
+                          rows[r].text);
     fsim_i_node_line (n, "Wider lines: more users. Pink boxes hold a sensitive field.");
     fsim_i_node_line (n, "A group's box gives the largest count of its partners.");
 }
@@ -614,13 +614,13 @@ add_title (Build *b)
     const FsimScenario *s = b->s;
     const FsimDiagramOptions *o = b->o;
     g_autofree char *date = fsim_day_format (b->day);
-    g_autofree char *n = users_text (b->r->n_users), *reached = fsim_fmt_count (b->r->users_reached);
+    g_autofree char *n = users_text (b->r->n_users),
+                    *reached = fsim_fmt_count (b->r->users_reached);
     g_autofree char *nc = fsim_fmt_count (b->r->users_reached_no_consent);
     g_autoptr (GString) focus = g_string_new (NULL);
     g_ptr_array_add (b->d->title, g_strdup (s->title ? s->title : s->id ? s->id : "flowsim"));
-    g_ptr_array_add (b->d->title,
-                     g_strdup_printf ("%s: of %s, %s reached, %s without consent", date, n,
-                                      reached, nc));
+    g_ptr_array_add (b->d->title, g_strdup_printf ("%s: of %s, %s reached, %s without consent",
+                                                   date, n, reached, nc));
     /* where the data was kept, a line of the title per few jurisdictions */
     g_autoptr (GString) kept = g_string_new (NULL);
     gboolean first = TRUE;
@@ -634,9 +634,8 @@ add_title (Build *b)
             g_ptr_array_add (b->d->title, g_strdup_printf ("%s;", kept->str));
             g_string_truncate (kept, 0);
         }
-        g_string_append_printf (kept, "%s%s%s%s: %s (%s without consent)",
-                                kept->len ? "; " : "", first ? "Kept " : "",
-                                device ? "on the device" : "in ",
+        g_string_append_printf (kept, "%s%s%s%s: %s (%s without consent)", kept->len ? "; " : "",
+                                first ? "Kept " : "", device ? "on the device" : "in ",
                                 device ? "" : b->r->jurisdictions[j], ju, jnc);
         first = FALSE;
     }

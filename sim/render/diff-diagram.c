@@ -129,7 +129,9 @@ label_edges (FsimIDiagram *d)
         FsimIEdge *e = g_ptr_array_index (d->edges, i);
         g_free (e->reason);
         g_autofree char *users = fsim_fmt_count (e->users);
-        e->reason = g_strconcat (e->channel == GAINED ? "+" : e->channel == LOST ? "-" : "",
+        e->reason = g_strconcat (e->channel == GAINED ? "+"
+                                 : e->channel == LOST ? "-"
+                                                      : "",
                                  users, NULL);
     }
 }
@@ -169,8 +171,8 @@ fsim_diff_write_dot (const FsimDiff *diff, const FsimFocus *focus, GString *out)
 }
 
 gboolean
-fsim_diff_draw (const FsimDiff *d, const FsimFocus *focus, const char *format,
-                const char *program, GString *out, GError **error)
+fsim_diff_draw (const FsimDiff *d, const FsimFocus *focus, const char *format, const char *program,
+                GString *out, GError **error)
 {
     g_return_val_if_fail (d != NULL && format != NULL && out != NULL, FALSE);
     g_return_val_if_fail (error == NULL || *error == NULL, FALSE);

@@ -7,11 +7,11 @@
 #include <glib.h>
 
 #include "analysis-private.h"
-#include "render-private.h"
 #include "claims-report.h"
 #include "diff.h"
 #include "json-writer.h"
 #include "policy.h"
+#include "render-private.h"
 #include "table.h"
 
 static const char *const verdict_words[] = {
@@ -40,8 +40,8 @@ static gboolean
 own_override (const FsimDiff *d, const FsimOverride *o)
 {
     for (size_t i = 0; i < d->base->n_overrides; i++)
-        if (strcmp (d->base->overrides[i].path, o->path) == 0
-            && strcmp (d->base->overrides[i].value, o->value) == 0)
+        if (strcmp (d->base->overrides[i].path, o->path) == 0 &&
+            strcmp (d->base->overrides[i].value, o->value) == 0)
             return FALSE;
     return TRUE;
 }
@@ -104,8 +104,9 @@ text_header (const FsimDiff *d, const FsimFocus *focus, GString *out)
     g_autofree char *after = fsim_fmt_count (d->exposed_after);
     g_autofree char *newly = fsim_fmt_count (d->newly_exposed);
     g_autofree char *no_longer = fsim_fmt_count (d->no_longer_exposed);
-    g_string_append_printf (out, "\n\nUsers with at least one field reaching a partner%s: %s "
-                                 "before, %s after\n",
+    g_string_append_printf (out,
+                            "\n\nUsers with at least one field reaching a partner%s: %s "
+                            "before, %s after\n",
                             focus && focus->description ? " (in focus)" : "", before, after);
     g_string_append_printf (out, "  newly exposed: %s", newly);
     text_examples (out, d->newly_examples, d->newly_exposed);
@@ -117,8 +118,10 @@ text_header (const FsimDiff *d, const FsimFocus *focus, GString *out)
 static void
 text_partners (const FsimDiff *d, gboolean all, const FsimFocus *focus, GString *out)
 {
-    static const char *const headers[] = { "Partner", "In words", "On this population",
-                                           "For any user", "Flows gained", "Flows lost", NULL };
+    static const char *const headers[] = {
+        "Partner",    "In words", "On this population", "For any user", "Flows gained",
+        "Flows lost", NULL
+    };
     FsimTable t;
     size_t same = 0;
     fsim_table_init (&t, "llllrr", headers);
@@ -126,9 +129,8 @@ text_partners (const FsimDiff *d, gboolean all, const FsimFocus *focus, GString 
         const FsimDiffPartner *p = &g_array_index (d->partners, FsimDiffPartner, i);
         if (!focus_partner (d, focus, p->partner))
             continue;
-        if (!all && p->verdict == FSIM_DIFF_EQUIVALENT
-            && (p->verdict_any == FSIM_DIFF_EQUIVALENT
-                || p->verdict_any == FSIM_DIFF_NOT_ANALYSED)) {
+        if (!all && p->verdict == FSIM_DIFF_EQUIVALENT &&
+            (p->verdict_any == FSIM_DIFF_EQUIVALENT || p->verdict_any == FSIM_DIFF_NOT_ANALYSED)) {
             same++;
             continue;
         }
@@ -140,19 +142,23 @@ text_partners (const FsimDiff *d, gboolean all, const FsimFocus *focus, GString 
         row[4] = fsim_fmt_count (p->gained);
         row[5] = fsim_fmt_count (p->lost);
     }
-    fsim_table_finish (&t, "\nWhat changes per partner (the what-if against the base; flows "
-                           "are (user, field, destination))\n", out);
+    fsim_table_finish (&t,
+                       "\nWhat changes per partner (the what-if against the base; flows "
+                       "are (user, field, destination))\n",
+                       out);
     if (same > 0) {
         g_autofree char *n = fsim_fmt_count (same);
-        g_string_append_printf (out, "  (%s partner%s with no change left out; --all shows "
-                                     "%s)\n", n, same == 1 ? "" : "s",
-                                same == 1 ? "it" : "them");
+        g_string_append_printf (out,
+                                "  (%s partner%s with no change left out; --all shows "
+                                "%s)\n",
+                                n, same == 1 ? "" : "s", same == 1 ? "it" : "them");
     }
     if (d->any_pairs > FSIM_DIFF_MAX_ANY_PAIRS) {
         g_autofree char *pairs = fsim_fmt_count (d->any_pairs);
         g_autofree char *cap = fsim_fmt_count (FSIM_DIFF_MAX_ANY_PAIRS);
-        g_string_append_printf (out, "  (\"For any user\" is not analysed: %s (field, partner) "
-                                     "pairs, over %s; --partner or --field chooses fewer)\n",
+        g_string_append_printf (out,
+                                "  (\"For any user\" is not analysed: %s (field, partner) "
+                                "pairs, over %s; --partner or --field chooses fewer)\n",
                                 pairs, cap);
     }
 }
@@ -205,15 +211,17 @@ not_listed (GString *out, size_t n, const char *one, const char *many)
         return;
     g_autofree char *count = fsim_fmt_count (n);
     g_autofree char *cap = fsim_fmt_count (FSIM_DIFF_MAX_LISTED);
-    g_string_append_printf (out, "  (%s more changed %s not listed: at most %s are; --partner or "
-                                 "--field chooses fewer)\n", count, n == 1 ? one : many, cap);
+    g_string_append_printf (out,
+                            "  (%s more changed %s not listed: at most %s are; --partner or "
+                            "--field chooses fewer)\n",
+                            count, n == 1 ? one : many, cap);
 }
 
 static void
 text_decisions (const FsimDiff *d, const FsimFocus *focus, GString *out)
 {
-    static const char *const headers[] = { "Partner", "API", "Scope", "Change", "Before",
-                                           "After", NULL };
+    static const char *const headers[] = { "Partner", "API",   "Scope", "Change",
+                                           "Before",  "After", NULL };
     FsimTable t;
     fsim_table_init (&t, "llllll", headers);
     for (guint i = 0; i < d->decisions->len; i++) {
@@ -229,8 +237,10 @@ text_decisions (const FsimDiff *d, const FsimFocus *focus, GString *out)
         row[4] = decision_cell (d->base, x->in_base, x->before, x->rule_before);
         row[5] = decision_cell (d->whatif, x->in_whatif, x->after, x->rule_after);
     }
-    fsim_table_finish (&t, "\nDecisions that changed (partner, API, scope; 'denied' covers "
-                           "every verdict but allowed)\n", out);
+    fsim_table_finish (&t,
+                       "\nDecisions that changed (partner, API, scope; 'denied' covers "
+                       "every verdict but allowed)\n",
+                       out);
     not_listed (out, d->decisions_changed - d->decisions->len, "decision", "decisions");
 }
 
@@ -246,8 +256,8 @@ flow_where (const FsimDiffFlow *f)
 static void
 text_flows (const FsimDiff *d, const FsimFocus *focus, GString *out)
 {
-    static const char *const headers[] = { "Field", "Partner", "Destination", "Where",
-                                           "Before", "After", "Gained", "Lost", NULL };
+    static const char *const headers[] = { "Field", "Partner", "Destination", "Where", "Before",
+                                           "After", "Gained",  "Lost",        NULL };
     FsimTable t;
     size_t listed = 0, more = 0;
     fsim_table_init (&t, "llllrrrr", headers);
@@ -270,40 +280,44 @@ text_flows (const FsimDiff *d, const FsimFocus *focus, GString *out)
         row[6] = fsim_fmt_count (f->gained);
         row[7] = fsim_fmt_count (f->lost);
     }
-    fsim_table_finish (&t, "\nFlows gained and lost (users per field, partner and destination; "
-                           "unchanged rows left out)\n", out);
+    fsim_table_finish (&t,
+                       "\nFlows gained and lost (users per field, partner and destination; "
+                       "unchanged rows left out)\n",
+                       out);
     not_listed (out, more, "flow row", "flow rows");
 }
 
 static void
 text_jurisdictions (const FsimDiff *d, gboolean all, const FsimFocus *focus, GString *out)
 {
-    static const char *const headers[] = { "Jurisdiction", "Before", "After",
-                                           "Before w/o consent", "After w/o consent", NULL };
+    static const char *const headers[] = {
+        "Jurisdiction", "Before", "After", "Before w/o consent", "After w/o consent", NULL
+    };
     FsimTable t;
     fsim_table_init (&t, "lrrrr", headers);
     for (guint i = 0; i < d->jurisdictions->len; i++) {
         const FsimDiffJurisdiction *j = &g_array_index (d->jurisdictions, FsimDiffJurisdiction, i);
-        if (!focus_jurisdiction (focus, j->jurisdiction)
-            || (!all && j->before == j->after && j->before_no_consent == j->after_no_consent))
+        if (!focus_jurisdiction (focus, j->jurisdiction) ||
+            (!all && j->before == j->after && j->before_no_consent == j->after_no_consent))
             continue;
         char **row = fsim_table_row (&t);
         row[0] = strcmp (j->jurisdiction, "device") == 0 ? g_strdup ("on device")
-                                                          : fsim_text_clean (j->jurisdiction);
+                                                         : fsim_text_clean (j->jurisdiction);
         row[1] = fsim_fmt_count (j->before);
         row[2] = fsim_fmt_count (j->after);
         row[3] = fsim_fmt_count (j->before_no_consent);
         row[4] = fsim_fmt_count (j->after_no_consent);
     }
-    fsim_table_finish (&t, all ? "\nJurisdictions (users with at least one field stored "
-                                 "there)\n"
-                               : "\nJurisdictions (users with at least one field stored there; "
-                                 "unchanged rows left out)\n", out);
+    fsim_table_finish (&t,
+                       all ? "\nJurisdictions (users with at least one field stored "
+                             "there)\n"
+                           : "\nJurisdictions (users with at least one field stored there; "
+                             "unchanged rows left out)\n",
+                       out);
 }
 
 void
-fsim_diff_render_text_full (const FsimDiff *d, gboolean all, const FsimFocus *focus,
-                            GString *out)
+fsim_diff_render_text_full (const FsimDiff *d, gboolean all, const FsimFocus *focus, GString *out)
 {
     text_header (d, focus, out);
     text_partners (d, all, focus, out);

@@ -123,10 +123,9 @@ route_label (const Draw *w, const FsimRoute *r)
             append_carriers (w, r, s);
         const FsimApi *api = &w->s->apis[r->api];
         const FsimScope *scope = &api->scopes[r->scope];
-        g_autofree char *scope_words = g_strdelimit (
-            g_strdup (scope->label ? scope->label : scope->id), "_", ' ');
-        g_string_append_printf (s, " via %s: %s", api->title ? api->title : api->id,
-                                scope_words);
+        g_autofree char *scope_words =
+            g_strdelimit (g_strdup (scope->label ? scope->label : scope->id), "_", ' ');
+        g_string_append_printf (s, " via %s: %s", api->title ? api->title : api->id, scope_words);
     }
     return g_string_free (s, FALSE);
 }

@@ -30,5 +30,4 @@ void fsim_explain_write_dot (const FsimTracer *t, const FsimExplanation *e, cons
  *   missing or fails; @out is unchanged then.
  */
 gboolean fsim_explain_draw (const FsimTracer *t, const FsimExplanation *e, const char *destination,
-                            const char *format, const char *program, GString *out,
-                            GError **error);
+                            const char *format, const char *program, GString *out, GError **error);

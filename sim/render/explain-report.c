@@ -7,10 +7,10 @@
 #include <glib.h>
 
 #include "analysis-private.h"
-#include "render-private.h"
 #include "claims-report.h"
 #include "explain.h"
 #include "json-writer.h"
+#include "render-private.h"
 #include "table.h"
 
 /*
@@ -320,8 +320,8 @@ text_also (const Ctx *c, const FsimRoute *r, const FsimFlowExplanation *flow, si
 }
 
 static void
-text_share_route (const Ctx *c, const FsimRoute *r, const FsimFlowExplanation *flow,
-                  size_t indent, GString *out)
+text_share_route (const Ctx *c, const FsimRoute *r, const FsimFlowExplanation *flow, size_t indent,
+                  GString *out)
 {
     const FsimPartner *q = &c->s->partners[r->from];
     g_autofree char *at = fsim_i_loc_string (q->shares[r->share].loc);
@@ -348,8 +348,8 @@ text_share_route (const Ctx *c, const FsimRoute *r, const FsimFlowExplanation *f
 }
 
 static void
-text_direct_route (const Ctx *c, const FsimRoute *r, const FsimFlowExplanation *flow,
-                   size_t indent, GString *out)
+text_direct_route (const Ctx *c, const FsimRoute *r, const FsimFlowExplanation *flow, size_t indent,
+                   GString *out)
 {
     const FsimApi *api = &c->s->apis[r->api];
     g_string_append_printf (out, "%s: API ", channel_words[r->channel]);
@@ -389,8 +389,7 @@ fsim_explain_route_text (const FsimTracer *t, size_t u, const FsimFlowExplanatio
 
 /* "servers (server, GB), handset (on device)": the destinations shown that receive f. */
 static void
-text_destinations (const Ctx *c, const FsimFlowExplanation *flow, const char *filter,
-                   GString *out)
+text_destinations (const Ctx *c, const FsimFlowExplanation *flow, const char *filter, GString *out)
 {
     const FsimPartner *p = &c->s->partners[flow->partner];
     gboolean first = TRUE;
@@ -445,14 +444,14 @@ text_header (const Ctx *c, GString *out)
     g_string_append (out, "flowsim " FSIM_VERSION " explain\n\n");
     g_string_append (out, "  Scenario  ");
     fsim_i_append_clean (out, c->s->id ? c->s->id : "(policy file, no scenario)");
-    g_string_append_printf (out, "\n  Date      %s\n  User      %s (platform switch %s)\n",
-                            c->date, c->user, c->pop->platform[c->u] ? "on" : "off");
+    g_string_append_printf (out, "\n  Date      %s\n  User      %s (platform switch %s)\n", c->date,
+                            c->user, c->pop->platform[c->u] ? "on" : "off");
     fsim_claims_report_header_line (c->s, out);
 }
 
 void
-fsim_explain_render_text (const FsimTracer *t, const FsimExplanation *e,
-                          const char *destination, GString *out)
+fsim_explain_render_text (const FsimTracer *t, const FsimExplanation *e, const char *destination,
+                          GString *out)
 {
     Ctx c;
     ctx_init (&c, t, e->user);
@@ -477,8 +476,8 @@ fsim_explain_render_text (const FsimTracer *t, const FsimExplanation *e,
         }
         text_flow_head (&c, flow, destination, out);
         for (guint j = 0; flow->receives && j < flow->routes->len; j++)
-            fsim_explain_route_text (t, e->user, flow,
-                                     &g_array_index (flow->routes, FsimRoute, j), 4, out);
+            fsim_explain_route_text (t, e->user, flow, &g_array_index (flow->routes, FsimRoute, j),
+                                     4, out);
         shown++;
     }
     if (shown == 0)
@@ -504,7 +503,7 @@ json_settings (const Ctx *c, const FsimRoute *r, size_t f, FsimJsonWriter *w)
         fsim_jw_open (w, '{');
         fsim_jw_bool (w, "respected", (api->respects & FSIM_RESPECTS_APPS_OTHERS) != 0);
         fsim_jw_bool (w, "listed",
-                        fsim_bits_get (c->pop->apps_others + c->u * c->pop->field_words, f));
+                      fsim_bits_get (c->pop->apps_others + c->u * c->pop->field_words, f));
         fsim_jw_close (w, '}');
         fsim_jw_key (w, "audience");
         fsim_jw_open (w, '{');
@@ -540,8 +539,7 @@ json_carriers (const Ctx *c, const FsimRoute *r, FsimJsonWriter *w)
 }
 
 static void
-json_route (const Ctx *c, const FsimFlowExplanation *flow, const FsimRoute *r,
-            FsimJsonWriter *w)
+json_route (const Ctx *c, const FsimFlowExplanation *flow, const FsimRoute *r, FsimJsonWriter *w)
 {
     fsim_jw_item (w);
     fsim_jw_open (w, '{');
@@ -589,8 +587,7 @@ json_flow (const Ctx *c, const FsimFlowExplanation *flow, const char *filter, Fs
     fsim_jw_bool (w, "sensitive", c->s->fields[flow->field].sensitive);
     fsim_jw_str (w, "partner", p->id);
     fsim_jw_bool (w, "reached", flow->channels != 0);
-    fsim_jw_bool (w, "with_consent",
-                    (flow->channels & FSIM_CHANNEL_BIT (FSIM_CHANNEL_SELF)) != 0);
+    fsim_jw_bool (w, "with_consent", (flow->channels & FSIM_CHANNEL_BIT (FSIM_CHANNEL_SELF)) != 0);
     fsim_jw_key (w, "channels");
     fsim_jw_open (w, '[');
     for (int ch = 0; ch < FSIM_N_CHANNELS; ch++)
@@ -621,8 +618,8 @@ json_flow (const Ctx *c, const FsimFlowExplanation *flow, const char *filter, Fs
 }
 
 void
-fsim_explain_render_json (const FsimTracer *t, const FsimExplanation *e,
-                          const char *destination, GString *out)
+fsim_explain_render_json (const FsimTracer *t, const FsimExplanation *e, const char *destination,
+                          GString *out)
 {
     Ctx c;
     ctx_init (&c, t, e->user);

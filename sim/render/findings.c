@@ -105,8 +105,8 @@ overall (const FsimScenario *s, const FsimResult *r, GPtrArray *out)
         r->focus ? g_strdup_printf ("Counting only the focus (%s): o", r->focus) : g_strdup ("O");
     if (r->users_reached == 0) {
         g_autofree char *none = target (s, r, "any of the");
-        add (out, g_strdup_printf ("%sn %s, no data of the %s reached %s.", counting, date, all,
-                                   none));
+        add (out,
+             g_strdup_printf ("%sn %s, no data of the %s reached %s.", counting, date, all, none));
         return;
     }
     g_autofree char *some = target (s, r, "at least one of");
@@ -233,11 +233,10 @@ sensitive (const FsimScenario *s, const FsimResult *r, GPtrArray *out)
             continue;
         g_autofree char *n = users (r->field_users[f]);
         g_autofree char *nc = fsim_fmt_count (r->field_no_consent[f]);
-        add (out,
-             g_strdup_printf ("The sensitive field \u201c%s\u201d of %s reached %s, "
-                              "for %s of them without their consent.",
-                              s->fields[f].label ? s->fields[f].label : s->fields[f].id, n, to,
-                              nc));
+        add (out, g_strdup_printf ("The sensitive field \u201c%s\u201d of %s reached %s, "
+                                   "for %s of them without their consent.",
+                                   s->fields[f].label ? s->fields[f].label : s->fields[f].id, n, to,
+                                   nc));
         shown++;
     }
 }

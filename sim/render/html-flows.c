@@ -22,8 +22,8 @@ G_DEFINE_QUARK (fsim-html-error-quark, fsim_html_error)
 typedef struct {
     size_t field, partner;
     size_t users, no_consent;
-    gssize example;    /* a user reached without consent (or at all), -1: none found yet */
-    gboolean unnamed;  /* the partner is one of the unnamed look-alikes */
+    gssize example;   /* a user reached without consent (or at all), -1: none found yet */
+    gboolean unnamed; /* the partner is one of the unnamed look-alikes */
     gboolean sensitive;
 } Flow;
 
@@ -55,8 +55,12 @@ top_flows (const FsimScenario *s, const FsimResult *r, size_t top, gboolean all)
     for (size_t f = 0; f < r->n_fields; f++)
         for (size_t p = 0; p < r->n_partners; p++) {
             size_t i = f * r->n_partners + p;
-            Flow flow = { f,  p, r->fp_users[i], r->fp_no_consent[i],
-                          -1, fsim_partner_is_unnamed (&s->partners[p]),
+            Flow flow = { f,
+                          p,
+                          r->fp_users[i],
+                          r->fp_no_consent[i],
+                          -1,
+                          fsim_partner_is_unnamed (&s->partners[p]),
                           s->fields[f].sensitive };
             if (flow.users > 0)
                 g_array_append_val (flows, flow);
@@ -220,8 +224,8 @@ highlight_flow (const FsimScenario *s, const FsimResult *r, const char *highligh
         }
     }
     if (!found)
-        g_set_error (error, FSIM_HTML_ERROR, FSIM_HTML_ERROR_HIGHLIGHT,
-                     "highlight '%s': %s", highlight,
+        g_set_error (error, FSIM_HTML_ERROR, FSIM_HTML_ERROR_HIGHLIGHT, "highlight '%s': %s",
+                     highlight,
                      !partner_any ? "the partner selector selects no partner"
                      : !field_any ? "the field selector selects no field"
                                   : "nothing selected");

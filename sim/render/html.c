@@ -318,8 +318,10 @@ findings (const FsimHtmlRun *run, const FsimHtmlOptions *o, const char *suffix, 
     g_string_append (out, "</ul>\n");
     if (!fsim_i_html_highlights (s, run->pop, run->decisions, r, o->highlight, out, error))
         return FALSE;
-    g_string_append_printf (out, "</section>\n<section id=\"key-numbers%s\">\n"
-                                 "<h2>Key numbers</h2>\n<div class=\"cards\">\n", suffix);
+    g_string_append_printf (out,
+                            "</section>\n<section id=\"key-numbers%s\">\n"
+                            "<h2>Key numbers</h2>\n<div class=\"cards\">\n",
+                            suffix);
     card (out, "users in the population", fsim_fmt_count (r->n_users));
     card (out, "users whose data reached a partner", percent (r->users_reached, r->n_users));
     card (out, "of them without their own consent",
@@ -526,8 +528,7 @@ population (const FsimScenario *s, const FsimPopulation *pop, const FsimResult *
             continue;
         g_autofree char *n = fsim_fmt_count (r->partner_users[p]);
         g_autofree char *kind = g_strdelimit (g_strdup (partner->kind), "_", ' ');
-        const char *cells[] = { partner->name, kind, partner->country ? partner->country : "",
-                                n };
+        const char *cells[] = { partner->name, kind, partner->country ? partner->country : "", n };
         fsim_i_html_row (out, "lllr", cells);
     }
     if (fold) {

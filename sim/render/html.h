@@ -64,8 +64,7 @@ gboolean fsim_html_report (const FsimScenario *scenario, const FsimPopulation *p
  * Returns: FALSE with @error set as fsim_html_report(); nothing is appended then.
  */
 gboolean fsim_html_report_variants (const FsimHtmlRun *runs, size_t n_runs,
-                                    const FsimHtmlOptions *options, GString *out,
-                                    GError **error);
+                                    const FsimHtmlOptions *options, GString *out, GError **error);
 
 /* ---- shared by html.c and html-flows.c ---- */
 

@@ -66,7 +66,8 @@ static char *
 fmt_share_of (size_t n, size_t total, const char *unit)
 {
     g_autofree char *count = fsim_fmt_count (n);
-    g_autofree char *pct = fsim_fmt_double ("%.1f", total ? 100.0 * (double) n / (double) total : 0);
+    g_autofree char *pct =
+        fsim_fmt_double ("%.1f", total ? 100.0 * (double) n / (double) total : 0);
 
     return g_strdup_printf ("%s%s (%s%%)", count, unit, pct);
 }
@@ -138,7 +139,8 @@ text_friendships (const FsimPopulation *pop, const FsimPopulationStats *st, GStr
           fmt_share_of (st->friends.components.giant_size, pop->n_users, " users"));
     if (st->n_groups > 0) {
         g_autofree char *groups = fsim_fmt_count (st->n_groups);
-        g_autofree char *size = fsim_fmt_double ("%.1f", (double) pop->n_users / (double) st->n_groups);
+        g_autofree char *size =
+            fsim_fmt_double ("%.1f", (double) pop->n_users / (double) st->n_groups);
         pair (out, "Communities (the model's)", g_strdup_printf ("%s, mean size %s", groups, size));
     }
 }
@@ -181,8 +183,8 @@ text_settings (const FsimScenario *s, const FsimPopulation *pop, const FsimPopul
         row[0] = fsim_text_clean (s->fields[f].id);
         for (size_t a = 0; a < FSIM_N_AUDIENCES; a++) {
             size_t n = st->audience[f * FSIM_N_AUDIENCES + a];
-            g_autofree char *pct =
-                fsim_fmt_double ("%.1f", pop->n_users ? 100.0 * (double) n / (double) pop->n_users : 0);
+            g_autofree char *pct = fsim_fmt_double (
+                "%.1f", pop->n_users ? 100.0 * (double) n / (double) pop->n_users : 0);
             row[1 + a] = g_strconcat (pct, "%", NULL);
         }
     }

@@ -41,12 +41,18 @@ text_situation (const FsimScenario *s, const FsimPossibleFlow *flow, const FsimS
     const char *f = s->fields[flow->field].id;
     const char *p = s->partners[x->partner].id;
     switch (x->kind) {
-    case FSIM_SITUATION_NOT_USES: g_string_append (out, "does not use "); break;
-    case FSIM_SITUATION_NO_FRIEND_USES: g_string_append (out, "no friend uses "); break;
+    case FSIM_SITUATION_NOT_USES:
+        g_string_append (out, "does not use ");
+        break;
+    case FSIM_SITUATION_NO_FRIEND_USES:
+        g_string_append (out, "no friend uses ");
+        break;
     case FSIM_SITUATION_NO_FRIEND_OF_FRIEND_USES:
         g_string_append (out, "no friend of a friend uses ");
         break;
-    case FSIM_SITUATION_PLATFORM_OFF: g_string_append (out, "platform switch off"); return;
+    case FSIM_SITUATION_PLATFORM_OFF:
+        g_string_append (out, "platform switch off");
+        return;
     case FSIM_SITUATION_NOT_IN_APPS_OTHERS:
         fsim_i_append_clean (out, f);
         g_string_append (out, " not in \"apps others use\"");
@@ -77,8 +83,7 @@ text_blocker (const FsimScenario *s, const FsimPossibleFlow *flow, guint32 x, GS
     gboolean first = TRUE;
     for (guint i = 0; i < flow->situations->len; i++) {
         const FsimSituation *sit = &g_array_index (flow->situations, FsimSituation, i);
-        if (!(x & (1u << i)) ||
-            (sit->kind == FSIM_SITUATION_AUDIENCE_FRIENDS && (x & only_me)))
+        if (!(x & (1u << i)) || (sit->kind == FSIM_SITUATION_AUDIENCE_FRIENDS && (x & only_me)))
             continue;
         g_string_append (out, first ? "" : "; ");
         text_situation (s, flow, sit, out);
@@ -109,25 +114,29 @@ text_impossible (const FsimPossible *pp, const FsimPossibleFlow *flow, GString *
             fsim_i_append_clean (out, api->scopes[sc].id);
             g_string_append_printf (
                 out, ": %s",
-                fsim_verdict_to_string (fsim_decisions_get (fsim_possible_decisions (pp), flow->partner, k, sc)->verdict));
+                fsim_verdict_to_string (
+                    fsim_decisions_get (fsim_possible_decisions (pp), flow->partner, k, sc)
+                        ->verdict));
         }
     }
     if (shown > 4)
         g_string_append_printf (out, " and %zu more", shown - 4);
-    g_string_append (out, shown ? ")" : ": no API it integrates offers it, and no partner "
-                                        "that could receive it passes it on");
+    g_string_append (out, shown ? ")"
+                                : ": no API it integrates offers it, and no partner "
+                                  "that could receive it passes it on");
 }
 
 static void
 text_table (const FsimPossible *pp, GString *out)
 {
-    static const char *const headers[] = { "Field", "Partner", "Destination", "Where",
+    static const char *const headers[] = { "Field",    "Partner",  "Destination", "Where",
                                            "Possible", "Channels", NULL };
     const FsimScenario *s = fsim_possible_scenario (pp);
     FsimTable t;
     fsim_table_init (&t, "llllll", headers);
     for (guint i = 0; i < fsim_possible_flows (pp)->len; i++) {
-        const FsimPossibleFlow *flow = &g_array_index (fsim_possible_flows (pp), FsimPossibleFlow, i);
+        const FsimPossibleFlow *flow =
+            &g_array_index (fsim_possible_flows (pp), FsimPossibleFlow, i);
         const FsimPartner *p = &s->partners[flow->partner];
         for (size_t d = 0; d < p->n_destinations; d++) {
             if (!fsim_bits_get (p->destinations[d].fields, flow->field))
@@ -169,7 +178,8 @@ fsim_possible_render_text (const FsimPossible *pp, GString *out)
     g_string_append (out, "\nBlocked for a user when (each line: one least restrictive "
                           "situation that blocks the flow)\n");
     for (guint i = 0; i < fsim_possible_flows (pp)->len; i++) {
-        const FsimPossibleFlow *flow = &g_array_index (fsim_possible_flows (pp), FsimPossibleFlow, i);
+        const FsimPossibleFlow *flow =
+            &g_array_index (fsim_possible_flows (pp), FsimPossibleFlow, i);
         if (!flow->channels)
             continue;
         text_pair_head (s, flow, out);
@@ -185,7 +195,8 @@ fsim_possible_render_text (const FsimPossible *pp, GString *out)
     g_string_append (out, "\nNot possible on this date\n");
     size_t none = 0;
     for (guint i = 0; i < fsim_possible_flows (pp)->len; i++) {
-        const FsimPossibleFlow *flow = &g_array_index (fsim_possible_flows (pp), FsimPossibleFlow, i);
+        const FsimPossibleFlow *flow =
+            &g_array_index (fsim_possible_flows (pp), FsimPossibleFlow, i);
         if (flow->channels)
             continue;
         none++;
@@ -211,8 +222,8 @@ json_routes (const FsimPossible *pp, const FsimPossibleFlow *flow, FsimJsonWrite
         gboolean down = r->partner != flow->partner;
         fsim_jw_item (w);
         fsim_jw_open (w, '{');
-        fsim_jw_str (w, "channel", fsim_channel_to_string (down ? FSIM_CHANNEL_DOWNSTREAM
-                                                                : r->channel));
+        fsim_jw_str (w, "channel",
+                     fsim_channel_to_string (down ? FSIM_CHANNEL_DOWNSTREAM : r->channel));
         fsim_jw_str (w, "via", s->partners[r->partner].id);
         fsim_jw_str (w, "via_channel", fsim_channel_to_string (r->channel));
         fsim_jw_str (w, "api", s->apis[r->api].id);
@@ -287,7 +298,8 @@ fsim_possible_render_json (const FsimPossible *pp, GString *out)
     fsim_jw_key (&w, "flows");
     fsim_jw_open (&w, '[');
     for (guint i = 0; i < fsim_possible_flows (pp)->len; i++) {
-        const FsimPossibleFlow *flow = &g_array_index (fsim_possible_flows (pp), FsimPossibleFlow, i);
+        const FsimPossibleFlow *flow =
+            &g_array_index (fsim_possible_flows (pp), FsimPossibleFlow, i);
         const FsimPartner *p = &s->partners[flow->partner];
         for (size_t d = 0; d < p->n_destinations; d++)
             if (fsim_bits_get (p->destinations[d].fields, flow->field))

@@ -20,4 +20,3 @@ fsim_i_jw_rule (FsimJsonWriter *w, const char *key, const FsimScenario *s, gssiz
     fsim_jw_str (w, "at", at);
     fsim_jw_close (w, '}');
 }
-

@@ -108,8 +108,8 @@ destination_count (const FsimScenario *s, const FsimResult *r, size_t p, size_t 
         }
     }
     if (receives_all)
-        return (Count) { .value = partner_total, .exact = TRUE };
-    return (Count) { .value = max, .exact = n_here <= 1 };
+        return (Count){ .value = partner_total, .exact = TRUE };
+    return (Count){ .value = max, .exact = n_here <= 1 };
 }
 
 /* ---- text ---- */
@@ -232,8 +232,8 @@ text_partner_users (const FsimScenario *s, const FsimResult *r, const FsimReport
         row[3] = g_strdup ("-");
         row[4] = folded_range (s, r->partner_users);
     }
-    fsim_table_finish (&t, "\n  Users of each partner (who use it: installed the app, own the device)\n",
-                  out);
+    fsim_table_finish (
+        &t, "\n  Users of each partner (who use it: installed the app, own the device)\n", out);
 }
 
 static void
@@ -260,7 +260,8 @@ partner_label (const FsimPartner *partner)
     if (partner->name == NULL || g_strcmp0 (partner->name, partner->id) == 0)
         return fsim_text_clean (partner->id);
     g_autofree char *id = fsim_text_clean (partner->id);
-    g_autofree char *name = fsim_text_truncate (fsim_text_clean (partner->name), FSIM_LABEL_MAX_WIDTH);
+    g_autofree char *name =
+        fsim_text_truncate (fsim_text_clean (partner->name), FSIM_LABEL_MAX_WIDTH);
     return g_strdup_printf ("%s (%s)", id, name);
 }
 
@@ -282,8 +283,8 @@ text_destination_rows (const FsimScenario *s, const FsimResult *r, size_t p, Fsi
 
     for (size_t d = 0; d < partner->n_destinations; d++) {
         Count all = destination_count (s, r, p, d, r->fp_users, r->partner_reached[p]);
-        Count nc = destination_count (s, r, p, d, r->fp_no_consent,
-                                      r->partner_reached_no_consent[p]);
+        Count nc =
+            destination_count (s, r, p, d, r->fp_no_consent, r->partner_reached_no_consent[p]);
         if (all.value == 0)
             continue;
         g_autofree char *id = fsim_text_clean (partner->destinations[d].id);
@@ -298,12 +299,11 @@ text_destination_rows (const FsimScenario *s, const FsimResult *r, size_t p, Fsi
 }
 
 static void
-text_partners (const FsimScenario *s, const FsimResult *r, const FsimReportOptions *o,
-               GString *out)
+text_partners (const FsimScenario *s, const FsimResult *r, const FsimReportOptions *o, GString *out)
 {
     size_t fold = folded (s, o);
-    static const char *const headers[] = { "Partner / destination", "Kind / where",
-                                           "Users reached", "Without consent", NULL };
+    static const char *const headers[] = { "Partner / destination", "Kind / where", "Users reached",
+                                           "Without consent", NULL };
     gboolean bounded = FALSE;
     FsimTable t;
 
@@ -326,9 +326,9 @@ text_partners (const FsimScenario *s, const FsimResult *r, const FsimReportOptio
         row[3] = folded_range (s, r->partner_reached_no_consent);
     }
     fsim_table_finish (&t,
-                  "\nReach by partner and destination (distinct users with at least one field "
-                  "there)\n",
-                  out);
+                       "\nReach by partner and destination (distinct users with at least one field "
+                       "there)\n",
+                       out);
     if (bounded)
         g_string_append (out, "  \">= N\": a lower bound, the largest count over the fields "
                               "that destination receives\n  (the run counts distinct users per "
@@ -380,7 +380,8 @@ text_consent (const FsimScenario *s, const FsimResult *r, GString *out)
         g_autofree char *users = fsim_fmt_count (r->partner_users[p]);
         g_autofree char *line = g_strdup_printf (
             "%s: its %s users gave their own data through a notice alleged to be deceptive, "
-            "not informed consent (counted above as \"with consent\").", id, users);
+            "not informed consent (counted above as \"with consent\").",
+            id, users);
         append_wrapped (out, line, 96);
         if (partner->consent.note) {
             g_autofree char *note = fsim_text_clean (partner->consent.note);
@@ -398,8 +399,8 @@ text_consent (const FsimScenario *s, const FsimResult *r, GString *out)
 static void
 text_fields (const FsimScenario *s, const FsimResult *r, GString *out)
 {
-    static const char *const headers[] = { "Field", "Label", "Sensitive", "Users reached",
-                                           "Without consent", NULL };
+    static const char *const headers[] = { "Field",         "Label",           "Sensitive",
+                                           "Users reached", "Without consent", NULL };
     FsimTable t;
 
     fsim_table_init (&t, "lllrr", headers);
@@ -410,14 +411,13 @@ text_fields (const FsimScenario *s, const FsimResult *r, GString *out)
         char **row = fsim_table_row (&t);
         row[0] = fsim_text_clean (field->id);
         row[1] = fsim_text_truncate (fsim_text_clean (field->label ? field->label : field->id),
-                                FSIM_LABEL_MAX_WIDTH);
+                                     FSIM_LABEL_MAX_WIDTH);
         row[2] = g_strdup (field->sensitive ? "yes" : "");
         row[3] = fsim_fmt_count (r->field_users[f]);
         row[4] = fsim_fmt_count (r->field_no_consent[f]);
     }
-    fsim_table_finish (&t,
-                  "\nReach by field (distinct users whose field reached at least one partner)\n",
-                  out);
+    fsim_table_finish (
+        &t, "\nReach by field (distinct users whose field reached at least one partner)\n", out);
 }
 
 static void
@@ -437,9 +437,8 @@ text_jurisdictions (const FsimResult *r, GString *out)
         row[1] = fsim_fmt_count (r->jurisdiction_users[j]);
         row[2] = fsim_fmt_count (r->jurisdiction_no_consent[j]);
     }
-    fsim_table_finish (&t,
-                  "\nReach by jurisdiction (distinct users with at least one field stored there)\n",
-                  out);
+    fsim_table_finish (
+        &t, "\nReach by jurisdiction (distinct users with at least one field stored there)\n", out);
 }
 
 static void
@@ -462,14 +461,13 @@ render_text (const FsimScenario *s, const FsimPopulation *pop, const FsimResult 
     text_consent (s, r, out);
     text_fields (s, r, out);
     text_jurisdictions (r, out);
-    g_string_append (out,
-                     "\nNotes\n"
-                     "  Each user is counted once per row, however many fields or channels "
-                     "carried their data.\n"
-                     "  \"Without consent\": the data did not come through the user's own use "
-                     "of that partner\n"
-                     "  (it came through a friend, a friend of a friend, or onward sharing).\n"
-                     "  Rows with no users are left out.\n");
+    g_string_append (out, "\nNotes\n"
+                          "  Each user is counted once per row, however many fields or channels "
+                          "carried their data.\n"
+                          "  \"Without consent\": the data did not come through the user's own use "
+                          "of that partner\n"
+                          "  (it came through a friend, a friend of a friend, or onward sharing).\n"
+                          "  Rows with no users are left out.\n");
 }
 
 /* ---- JSON ---- */
@@ -615,8 +613,8 @@ csv_count (GString *out, size_t n)
 
 /* @claims: the "claims" cell of every row, or NULL when the scenario has no claims. */
 static void
-csv_flow (GString *out, const FsimScenario *s, const FsimResult *r, size_t f, size_t p,
-          size_t d, const char *claims)
+csv_flow (GString *out, const FsimScenario *s, const FsimResult *r, size_t f, size_t p, size_t d,
+          const char *claims)
 {
     const FsimDestination *dest = &s->partners[p].destinations[d];
     const char *text[] = { s->fields[f].id, s->partners[p].id, dest->id,
@@ -643,8 +641,8 @@ static gboolean
 in_focus (const FsimFocus *focus, const FsimDestination *d, size_t f, size_t p)
 {
     const char *j = d->on_device ? "device" : d->jurisdiction;
-    return fsim_focus_has_field (focus, f) && fsim_focus_has_partner (focus, p)
-           && (!focus->jurisdiction || (j && strcmp (j, focus->jurisdiction) == 0));
+    return fsim_focus_has_field (focus, f) && fsim_focus_has_partner (focus, p) &&
+           (!focus->jurisdiction || (j && strcmp (j, focus->jurisdiction) == 0));
 }
 
 static void
@@ -661,8 +659,8 @@ render_csv (const FsimScenario *s, const FsimResult *r, GString *out)
     for (size_t f = 0; f < s->n_fields; f++)
         for (size_t p = 0; p < s->n_partners; p++)
             for (size_t d = 0; d < s->partners[p].n_destinations; d++)
-                if (fsim_bits_get (s->partners[p].destinations[d].fields, f)
-                    && in_focus (&r->focus_sets, &s->partners[p].destinations[d], f, p))
+                if (fsim_bits_get (s->partners[p].destinations[d].fields, f) &&
+                    in_focus (&r->focus_sets, &s->partners[p].destinations[d], f, p))
                     csv_flow (out, s, r, f, p, d, claims);
 }
 

@@ -134,13 +134,16 @@ text_header (const FsimSweep *sw, GString *out)
               g_strdup_printf ("%s = %s%s", sw->vary[i].path, values,
                                sw->vary[i].population ? " (changes the population)" : ""));
     }
-    pair (out, "Runs", g_strdup_printf ("%zu, on %zu population%s built", sw->n_runs,
-                                        sw->n_populations, sw->n_populations == 1 ? "" : "s"));
-    pair (out, "Interval", g_strdup ("95 % confidence interval of the mean over the seeds "
-                                     "(Student's t)"));
+    pair (out, "Runs",
+          g_strdup_printf ("%zu, on %zu population%s built", sw->n_runs, sw->n_populations,
+                           sw->n_populations == 1 ? "" : "s"));
+    pair (out, "Interval",
+          g_strdup ("95 % confidence interval of the mean over the seeds "
+                    "(Student's t)"));
     if (sw->snapshot)
-        pair (out, "Note", g_strdup ("the population comes from a snapshot: the seeds do not "
-                                     "change it, so they give the same numbers"));
+        pair (out, "Note",
+              g_strdup ("the population comes from a snapshot: the seeds do not "
+                        "change it, so they give the same numbers"));
     fsim_claims_report_text (sw->scenario, out);
     for (size_t k = 0; k < sw->n_settings; k++)
         if (claims_differ (sw, k)) {
@@ -156,8 +159,9 @@ text_setting (const FsimSweep *sw, size_t k, GString *out)
     FsimTable t;
     g_autofree char *title = NULL;
 
-    fsim_table_init (&t, "lrrrr",
-                     (const char *const[]){ "metric", "mean", "95 % interval", "min", "max", NULL });
+    fsim_table_init (
+        &t, "lrrrr",
+        (const char *const[]){ "metric", "mean", "95 % interval", "min", "max", NULL });
     for (size_t m = 0; m < sw->n_metrics; m++) {
         const FsimSweepStats *st = &sw->stats[k * sw->n_metrics + m];
         char **row = fsim_table_row (&t);
@@ -174,8 +178,8 @@ text_setting (const FsimSweep *sw, size_t k, GString *out)
         g_autofree char *values = setting_text (sw, k);
         g_autofree char *claims = NULL;
         if (claims_differ (sw, k)) {
-            g_autofree char *cell = fsim_claims_report_csv_cell_with (sw->scenario,
-                                                                      chosen_of (sw, k));
+            g_autofree char *cell =
+                fsim_claims_report_csv_cell_with (sw->scenario, chosen_of (sw, k));
             g_autofree char *clean = fsim_text_clean (cell);
             claims = g_strdup_printf ("  claims in force: %s\n", clean);
         }
@@ -207,9 +211,8 @@ text_tornado (const FsimSweep *sw, size_t metric, GString *out)
         g_autofree char *lo = fmt_num (b->low_mean), *hi = fmt_num (b->high_mean);
         g_autofree char *noise = fmt_num (b->noise);
         char **row = fsim_table_row (&t);
-        size_t len = widest > 0 && !isnan (b->swing)
-                         ? (size_t) lround (BAR_WIDTH * b->swing / widest)
-                         : 0;
+        size_t len =
+            widest > 0 && !isnan (b->swing) ? (size_t) lround (BAR_WIDTH * b->swing / widest) : 0;
         row[0] = g_strdup_printf ("%zu", i + 1);
         row[1] = fsim_text_clean (v->path);
         row[2] = g_strdup_printf ("%s -> %s", v->values[b->low], lo);
@@ -324,8 +327,7 @@ render_json (const FsimSweep *sw, gssize tornado, GString *out)
         fsim_jw_key (&w, "values");
         fsim_jw_open (&w, '{');
         for (size_t i = 0; i < sw->n_vary; i++)
-            fsim_jw_str (&w, sw->vary[i].path,
-                         sw->vary[i].values[fsim_sweep_value_of (sw, k, i)]);
+            fsim_jw_str (&w, sw->vary[i].path, sw->vary[i].values[fsim_sweep_value_of (sw, k, i)]);
         fsim_jw_close (&w, '}');
         fsim_jw_key (&w, "claims_in_force"); /* claim id: alternative id, in this setting */
         fsim_jw_open (&w, '{');
@@ -360,10 +362,10 @@ render_csv (const FsimSweep *sw, GString *out)
     g_string_append (out, ",metric,n,mean,sd,ci95_low,ci95_high,min,max");
     g_string_append (out, sw->scenario->n_claims ? ",claims\r\n" : "\r\n");
     for (size_t k = 0; k < sw->n_settings; k++) {
-        g_autofree char *claims = sw->scenario->n_claims
-                                      ? fsim_claims_report_csv_cell_with (sw->scenario,
-                                                                          chosen_of (sw, k))
-                                      : NULL;
+        g_autofree char *claims =
+            sw->scenario->n_claims
+                ? fsim_claims_report_csv_cell_with (sw->scenario, chosen_of (sw, k))
+                : NULL;
         for (size_t m = 0; m < sw->n_metrics; m++) {
             const FsimSweepStats *st = &sw->stats[k * sw->n_metrics + m];
             const double v[] = { st->mean, st->sd, st->ci_low, st->ci_high, st->min, st->max };
@@ -395,9 +397,8 @@ render_csv_tornado (const FsimSweep *sw, size_t metric, GString *out)
     g_autofree FsimTornadoBar *bars = fsim_sweep_tornado (sw, metric, &n);
 
     /* claims: those of the baseline (setting 1: every parameter at its first value) */
-    g_autofree char *claims = sw->scenario->n_claims
-                                  ? fsim_claims_report_csv_cell_with (sw->scenario, sw->chosen)
-                                  : NULL;
+    g_autofree char *claims =
+        sw->scenario->n_claims ? fsim_claims_report_csv_cell_with (sw->scenario, sw->chosen) : NULL;
     g_string_append (out, "rank,metric,parameter,lowest_value,lowest_mean,highest_value,"
                           "highest_mean,swing,noise");
     g_string_append (out, claims ? ",claims\r\n" : "\r\n");
@@ -431,8 +432,7 @@ render_csv_tornado (const FsimSweep *sw, size_t metric, GString *out)
  * See sweep-report.h.
  */
 void
-fsim_sweep_render (const FsimSweep *sweep, FsimReportFormat format, gssize tornado,
-                   GString *out)
+fsim_sweep_render (const FsimSweep *sweep, FsimReportFormat format, gssize tornado, GString *out)
 {
     g_return_if_fail (sweep != NULL && out != NULL);
     g_return_if_fail (tornado < (gssize) sweep->n_metrics);

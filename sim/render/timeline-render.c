@@ -124,8 +124,7 @@ text_table (const FsimTimeline *t, const char *title, char **names, size_t n, Co
 
 /* The per-partner table: one column per partner of @partners (a bit set). */
 static void
-text_partners (const FsimScenario *s, const FsimTimeline *t, const FsimWord *partners,
-               GString *out)
+text_partners (const FsimScenario *s, const FsimTimeline *t, const FsimWord *partners, GString *out)
 {
     size_t n = fsim_bits_count (partners, s->partner_words), np = t->n_partners, c = 0;
     g_autofree char **names = g_new0 (char *, n + 1);
@@ -144,8 +143,7 @@ text_partners (const FsimScenario *s, const FsimTimeline *t, const FsimWord *par
 }
 
 static void
-render_text (const FsimScenario *s, const FsimTimeline *t, const FsimWord *partners,
-             GString *out)
+render_text (const FsimScenario *s, const FsimTimeline *t, const FsimWord *partners, GString *out)
 {
     g_autofree char *id = fsim_text_clean (s->id ? s->id : "(policy file, no scenario)");
     g_autofree char *title = fsim_text_clean (s->title);
@@ -163,8 +161,9 @@ render_text (const FsimScenario *s, const FsimTimeline *t, const FsimWord *partn
         g_autofree char *focus = fsim_text_clean (t->focus);
         g_string_append_printf (out, "  Focus     %s\n", focus);
     }
-    g_string_append_printf (out, "  Runs      %zu of the dates decided again (a window opened or "
-                                 "closed before them), %zu traced\n",
+    g_string_append_printf (out,
+                            "  Runs      %zu of the dates decided again (a window opened or "
+                            "closed before them), %zu traced\n",
                             t->n_evaluations, t->n_traced);
     fsim_claims_report_header_line (s, out);
     g_string_append_c (out, '\n');
@@ -256,8 +255,7 @@ json_point (FsimJsonWriter *w, const FsimScenario *s, const FsimTimeline *t,
             fsim_jw_open (w, '{');
             fsim_jw_str (w, "partner", s->partners[p].id);
             fsim_jw_uint (w, "users", t->partner_users[i * t->n_partners + p]);
-            fsim_jw_uint (w, "users_without_consent",
-                          t->partner_no_consent[i * t->n_partners + p]);
+            fsim_jw_uint (w, "users_without_consent", t->partner_no_consent[i * t->n_partners + p]);
             fsim_jw_close (w, '}');
         }
         fsim_jw_close (w, ']');
@@ -282,8 +280,7 @@ json_events (FsimJsonWriter *w, const FsimTimeline *t)
 }
 
 static void
-render_json (const FsimScenario *s, const FsimTimeline *t, const FsimWord *partners,
-             GString *out)
+render_json (const FsimScenario *s, const FsimTimeline *t, const FsimWord *partners, GString *out)
 {
     FsimJsonWriter w = { .out = out };
     g_autofree char *from = fsim_day_format (t->from), *to = fsim_day_format (t->to);

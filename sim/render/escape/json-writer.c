@@ -15,13 +15,27 @@ fsim_json_string (GString *out, const char *s)
     for (const char *p = valid; *p; p = g_utf8_next_char (p)) {
         gunichar c = g_utf8_get_char (p);
         switch (c) {
-        case '"': g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\b': g_string_append (out, "\\b"); break;
-        case '\f': g_string_append (out, "\\f"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
+        case '"':
+            g_string_append (out, "\\\"");
+            break;
+        case '\\':
+            g_string_append (out, "\\\\");
+            break;
+        case '\b':
+            g_string_append (out, "\\b");
+            break;
+        case '\f':
+            g_string_append (out, "\\f");
+            break;
+        case '\n':
+            g_string_append (out, "\\n");
+            break;
+        case '\r':
+            g_string_append (out, "\\r");
+            break;
+        case '\t':
+            g_string_append (out, "\\t");
+            break;
         default:
             /* Control characters must be escaped; DEL and U+2028/9 are escaped so the output
              * is also safe to paste into JavaScript. */

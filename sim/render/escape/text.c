@@ -34,7 +34,6 @@ fsim_fmt_count (size_t n)
     return g_string_free (s, FALSE);
 }
 
-
 gboolean
 fsim_text_unsafe (gunichar c)
 {
