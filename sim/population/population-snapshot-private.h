@@ -68,7 +68,8 @@ char *fsim_i_snapshot_sections_in (const FsimSnapshotHeader *h, guint64 from, gu
 gboolean fsim_i_snapshot_host_supported (GError **error);
 /* The checksum pass (population-snapshot.c). */
 gboolean fsim_i_snapshot_check_chunks (const char *display, const char *file,
-                                       const FsimSnapshotHeader *h, GError **error);
+                                       const FsimSnapshotHeader *h, unsigned n_threads,
+                                       GError **error);
 /* The population text stored in a mapped snapshot already checked (transfer full; NULL when the
  * snapshot has none) (population-snapshot-read.c). */
 char *fsim_i_snapshot_spec_of (GMappedFile *file);

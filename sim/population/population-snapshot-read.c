@@ -284,7 +284,8 @@ strings_ok (const char *p, guint64 bytes, guint64 count, const char *plain)
 }
 
 static gboolean
-check_contents (const char *display, const char *f, const FsimSnapshotHeader *h, GError **error)
+check_contents (const char *display, const char *f, const FsimSnapshotHeader *h, unsigned n_threads,
+                GError **error)
 {
     const FsimSnapshotSection *s;
     const guint8 *aud = (const guint8 *) f + section (h, FSIM_SNAPSHOT_AUDIENCE)->offset;
@@ -297,7 +298,8 @@ check_contents (const char *display, const char *f, const FsimSnapshotHeader *h,
     if (!offsets_ok ((const guint64 *) (f + section (h, FSIM_SNAPSHOT_OFFSETS)->offset), h->n_users,
                      2 * h->n_edges))
         return corrupt (error, display, "the friend list offsets are not in order");
-    fsim_parallel_for (n_blocks, fsim_parallel_workers (0, n_blocks), adj_block, &c, NULL, NULL);
+    fsim_parallel_for (n_blocks, fsim_parallel_workers (n_threads, n_blocks), adj_block, &c, NULL,
+                       NULL);
     if (g_atomic_int_get (&c.bad))
         return corrupt (error, display,
                         "a friend list names a user beyond the %" G_GUINT64_FORMAT " users",
@@ -341,9 +343,10 @@ parse (const char *display, GMappedFile *m, FsimSnapshotHeader *h, GError **erro
     return read_header (display, f ? f : "", len, h, error) && read_table (display, f, h, error);
 }
 
-/* Maps @path and checks all of it, or returns the mapping checked before. */
+/* Maps @path and checks all of it on @n_threads threads, or returns the mapping checked
+ * before. */
 static GMappedFile *
-open_checked (const char *path, const char *display, GError **error)
+open_checked (const char *path, const char *display, unsigned n_threads, GError **error)
 {
     g_autoptr (GError) local = NULL;
     struct stat st;
@@ -390,8 +393,8 @@ open_checked (const char *path, const char *display, GError **error)
      * window at a time. */
     if (ok)
         posix_madvise ((void *) f, g_mapped_file_get_length (m), POSIX_MADV_WILLNEED);
-    if (!ok || !fsim_i_snapshot_check_chunks (display, f, &h, error) ||
-        !check_contents (display, f, &h, error)) {
+    if (!ok || !fsim_i_snapshot_check_chunks (display, f, &h, n_threads, error) ||
+        !check_contents (display, f, &h, n_threads, error)) {
         g_mapped_file_unref (m);
         return NULL;
     }
@@ -593,7 +596,7 @@ fsim_i_population_load_snapshot (const FsimScenario *s, FsimPopulation *pop, GEr
     if (!fsim_i_snapshot_host_supported (error))
         return FALSE;
     display = fsim_i_population_display_path (s->population.snapshot);
-    m = open_checked (s->population.snapshot, display, error);
+    m = open_checked (s->population.snapshot, display, pop->n_threads, error);
     if (m == NULL)
         return FALSE;
     if (!parse (display, m, &h, error))

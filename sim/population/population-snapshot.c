@@ -257,7 +257,7 @@ write_file (const FsimScenario *s, const FsimPopulation *pop, const OutSection *
 {
     Layout l;
     layout_init (&l, sec, n_sec);
-    unsigned workers = fsim_parallel_workers (0, l.n_sums);
+    unsigned workers = fsim_parallel_workers (pop->n_threads, l.n_sums);
     g_autofree char *sums = g_new0 (char, 8 * l.n_sums + 8);
     g_autofree guint64 *sum = g_new0 (guint64, l.n_sums + 1);
     Hashing h = { &l, sum, g_new0 (char *, workers + 1) };
@@ -409,14 +409,15 @@ chunk_check (size_t i, unsigned worker, void *data)
 
 /**
  * fsim_i_snapshot_check_chunks:
- * Recomputes the checksum of every chunk of @file's data (on all processors) against its
+ * Recomputes the checksum of every chunk of @file's data (on @n_threads threads, 0: the
+ * process default) against its
  * stored checksums, whose own checksum the header holds (@h, already read and checked).
  * Returns: FALSE with FSIM_POPULATION_ERROR_SNAPSHOT_CORRUPT naming the section of the first
  *   chunk that differs.
  */
 gboolean
 fsim_i_snapshot_check_chunks (const char *display, const char *file, const FsimSnapshotHeader *h,
-                              GError **error)
+                              unsigned n_threads, GError **error)
 {
     guint64 chunk = (guint64) 1 << h->chunk_log2;
     size_t n = n_chunks (h->data_offset, h->checksums_offset, chunk);
@@ -434,7 +435,7 @@ fsim_i_snapshot_check_chunks (const char *display, const char *file, const FsimS
         return FALSE;
     }
     g_mutex_init (&c.lock);
-    fsim_parallel_for (n, fsim_parallel_workers (0, n), chunk_check, &c, NULL, NULL);
+    fsim_parallel_for (n, fsim_parallel_workers (n_threads, n), chunk_check, &c, NULL, NULL);
     g_mutex_clear (&c.lock);
     if (c.first_bad < 0)
         return TRUE;
