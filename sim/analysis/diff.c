@@ -379,8 +379,10 @@ static gboolean
 set_verdicts (FsimDiff *diff, const FsimFocus *focus, GError **error)
 {
     g_autofree FsimWord *fb = NULL, *pb_set = NULL, *fw = NULL, *pw_set = NULL;
-    size_t pairs = MAX (focused_sets (diff, focus, diff->base, &fb, &pb_set),
-                        focused_sets (diff, focus, diff->whatif, &fw, &pw_set));
+    /* two statements: MAX() would call one of them twice (and leak its sets) */
+    size_t base_pairs = focused_sets (diff, focus, diff->base, &fb, &pb_set);
+    size_t whatif_pairs = focused_sets (diff, focus, diff->whatif, &fw, &pw_set);
+    size_t pairs = MAX (base_pairs, whatif_pairs);
     for (guint i = 0; i < diff->partners->len; i++) {
         FsimDiffPartner *row = &g_array_index (diff->partners, FsimDiffPartner, i);
         gboolean in_b = fsim_scenario_find_partner (diff->base, row->partner) >= 0;
