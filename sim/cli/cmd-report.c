@@ -169,7 +169,7 @@ variant_clear (gpointer data)
     Variant *v = data;
     g_free (v->name);
     g_free (v->args);
-    g_ptr_array_unref (v->sets);
+    g_clear_pointer (&v->sets, g_ptr_array_unref); /* NULL when NAME=ARGS was malformed */
     fsim_sim_free (v->sim);
     g_free (v->svg);
     fsim_timeline_free (v->timeline);
