@@ -11,6 +11,7 @@
 
 #include "friends.h"
 #include "loader-private.h"
+#include "memory.h"
 
 #define MAX_EXPLICIT_USERS 1000000
 #define MAX_GENERATED_USERS 100000000
@@ -280,9 +281,12 @@ convert_explicit (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **er
                           "a population needs at least one user");
     g_autoptr (GHashTable) user_ix = g_hash_table_new (g_str_hash, g_str_equal);
     if (ok) {
-        ps->users = g_new0 (FsimUserSpec, (size_t) n);
-        ps->n_users = (size_t) n;
-        ok = convert_user_ids (c, arr, &up, user_ix, error);
+        g_autoptr (GError) nomem = NULL;
+        ps->users = fsim_try_new0 ((size_t) n, sizeof (FsimUserSpec), "the users", &nomem);
+        ps->n_users = ps->users ? (size_t) n : 0;
+        ok = ps->users ? convert_user_ids (c, arr, &up, user_ix, error)
+                       : fsim_i_fail (c, error, arr, FALSE, FSIM_LOADER_ERROR_LIMIT, &up, "%s",
+                                      nomem->message);
     }
     size_t i = 0;
     for (const cJSON *u = ok ? arr->child : NULL; u && ok; u = u->next, i++) {
