@@ -417,6 +417,29 @@ test_sweep_cli (void)
     }
 }
 
+/* A --vary value that can have no effect is warned about once (not once per seed), named as the
+ * --vary it came from; the values that can are not. */
+static void
+test_sweep_no_effect (void)
+{
+    g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
+    g_autoptr (FsimTestRun) r =
+        FSIM_RUN ("sweep", tour, "--seeds", "1,2", "--metric", "users", "--vary",
+                  "partners[phoneco].shares=[],[{\"with\":\"broker\",\"fields\":[\"*\"]}]");
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (
+        r->err, ==,
+        "flowsim: warning: --vary partners[phoneco].shares=[{\"with\":\"broker\","
+        "\"fields\":[\"*\"]}]: "
+        "share of 'phoneco' with 'broker' never carries anything: 'phoneco' keeps the fields "
+        "it shares only on the device, and data kept on a device is never passed on "
+        "[share-never-carries]\n");
+    g_autoptr (FsimTestRun) quiet = FSIM_RUN ("sweep", tour, "--seeds", "1", "--metric", "users",
+                                              "--vary", "date=2014-06-01,2015-06-01");
+    g_assert_cmpint (quiet->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (quiet->err, ==, "");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -430,5 +453,6 @@ main (int argc, char *argv[])
     g_test_add_func ("/sweep/snapshot", test_sweep_snapshot);
     g_test_add_func ("/sweep/tornado", test_sweep_tornado);
     g_test_add_func ("/sweep/cli", test_sweep_cli);
+    g_test_add_func ("/sweep/no-effect", test_sweep_no_effect);
     return g_test_run ();
 }
