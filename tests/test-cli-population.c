@@ -148,7 +148,7 @@ static void
 assert_usage (const FsimTestRun *r, const char *message)
 {
     g_autofree char *expected =
-        g_strdup_printf ("flowsim: error: %s\nTry 'flowsim --help'.\n", message);
+        g_strdup_printf ("flowsim: error: %s\nTry 'flowsim population --help'.\n", message);
     g_assert_cmpint (r->status, ==, FSIM_EXIT_USAGE);
     g_assert_cmpstr (r->out, ==, "");
     g_assert_cmpstr (r->err, ==, expected);

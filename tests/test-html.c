@@ -274,8 +274,9 @@ test_html_variants (void)
     g_assert_nonnull (strstr (bad->err, "'--top' is not --set PATH=VALUE"));
     g_assert_cmpint (noname->status, ==, 2);
     /* the half-parsed variant is freed without a GLib critical (it had no sets yet) */
-    g_assert_cmpstr (noname->err, ==,
-                     "flowsim: error: --variant '=' is not NAME=ARGS\nTry 'flowsim --help'.\n");
+    g_assert_cmpstr (
+        noname->err, ==,
+        "flowsim: error: --variant '=' is not NAME=ARGS\nTry 'flowsim report --help'.\n");
     g_assert_cmpint (badset->status, !=, 0);
     g_assert_cmpint (hl->status, ==, 2);
     g_assert_nonnull (strstr (hl->err, "selects no partner"));
