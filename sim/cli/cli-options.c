@@ -272,10 +272,17 @@ fsim_i_warn_overrides_of (const char *path, const char *const *sets)
 void
 fsim_i_warn_overrides (const char *path, const char *const *sets, const FsimScenario *with_sets)
 {
+    fsim_i_warn_overrides_once (path, sets, with_sets, NULL);
+}
+
+void
+fsim_i_warn_overrides_once (const char *path, const char *const *sets,
+                            const FsimScenario *with_sets, GHashTable *said)
+{
     if (!sets || !sets[0] || !with_sets)
         return;
     g_autoptr (FsimScenario) without = fsim_loader_load (path, NULL, NULL);
-    fsim_i_warn_new_lint (without, with_sets, NULL, NULL);
+    fsim_i_warn_new_lint (without, with_sets, NULL, said);
 }
 
 void

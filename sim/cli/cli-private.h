@@ -35,6 +35,10 @@ FsimExit fsim_i_focus_resolve (const FsimFocusOptions *o, const FsimScenario *s,
  * override that can have no effect, with the reason. Nothing when @sets is empty. */
 void fsim_i_warn_overrides (const char *path, const char *const *sets,
                             const FsimScenario *with_sets);
+/* ... leaving out the lines in @said (a set of strings, nullable), and adding those printed:
+ * a command that loads the scenario several times (report's variants) says each once. */
+void fsim_i_warn_overrides_once (const char *path, const char *const *sets,
+                                 const FsimScenario *with_sets, GHashTable *said);
 /* The same for commands that load @path (NULL: the default scenario) themselves: loads it with
  * @sets first. Nothing when @sets is empty or the file does not load (the command says why). */
 void fsim_i_warn_overrides_of (const char *path, const char *const *sets);
