@@ -73,6 +73,18 @@ test_claims_cli_diff (void)
     g_assert_cmpint (json->status, ==, 0);
     fsim_assert_contains (json->out, "\"id\": \"a-end\",\n        \"in_force\": \"maker\",\n"
                                      "        \"default\": \"platform\"");
+    /* the choice is one of the overrides compared, as the --set it stands for; a --set of
+     * choices.CLAIM is listed once */
+    const char *listed = "  \"overrides\": [\n    {\n      \"path\": \"choices.a-end\",\n"
+                         "      \"value\": \"\\\"maker\\\"\",\n      \"changed\": 1\n    }\n  ],\n";
+    fsim_assert_contains (json->out, listed);
+    g_autoptr (FsimTestRun) set =
+        FSIM_RUN ("diff", "phones.json", "--set", "choices.a-end=maker", "-f", "json");
+    g_assert_cmpint (set->status, ==, 0);
+    fsim_assert_contains (set->out, listed);
+    g_autoptr (FsimTestRun) none =
+        FSIM_RUN ("diff", "phones.json", "--claim", "a-end=platform", "-f", "json");
+    fsim_assert_contains (none->out, "  \"overrides\": [],\n");
 }
 
 /* The timeline names the claims in force too: the numbers at every date rest on them. */
