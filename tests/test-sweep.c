@@ -133,6 +133,27 @@ test_sweep_metric_errors (void)
     g_assert_false (fsim_metric_check (m, s, &error));
     g_assert_error (error, FSIM_SWEEP_ERROR, FSIM_SWEEP_ERROR_METRIC);
     fsim_assert_contains (error->message, "unknown partner 'gsr'");
+
+    /* a long metric is quoted in part: 80 characters around the error, "..." where cut */
+    g_autoptr (GString) text = g_string_new (NULL);
+    for (int i = 0; i < 30; i++)
+        g_string_append (text, "users + ");
+    g_string_append_c (text, ')');
+    g_autoptr (GError) long_error = NULL;
+    g_assert_null (fsim_metric_parse (NULL, text->str, &long_error));
+    g_assert_cmpstr (long_error->message, ==,
+                     "metric '...sers + users + users + users + users + users + users + users + "
+                     "users + users + )', column 241: unexpected ')'");
+    g_string_assign (text, "");
+    for (int i = 0; i < 10; i++)
+        g_string_append (text, "partners[gsr].users + ");
+    g_string_append (text, "users");
+    g_autoptr (FsimMetric) long_metric = metric (NULL, text->str);
+    g_autoptr (GError) check_error = NULL;
+    g_assert_false (fsim_metric_check (long_metric, s, &check_error));
+    g_assert_cmpstr (check_error->message, ==,
+                     "metric 'partners[gsr].users + partners[gsr].users + partners[gsr].users + "
+                     "partners[gsr]....': unknown partner 'gsr'");
 }
 
 static void
