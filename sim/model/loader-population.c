@@ -644,9 +644,11 @@ convert_draws (FsimConv *c, const cJSON *pop, const FsimJPath *p)
     part (c, convert_adoption_model (c, pop, p, &local), &local);
 }
 
+/* A generated population: @error is set only for a failure that ends it at once; the errors
+ * of its parts are kept (part()). */
 static gboolean
 convert_generated (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **error)
-{ /* @error: a failure that ends the population at once; the others are kept (part()) */
+{
     static const char *const keys[] = { "generator",  "users",      "mean_degree",    "spread",
                                         "clustering", "max_degree", "community_size", "rewire",
                                         "settings",   "adoption",   "adoption_model", "snapshot",
