@@ -703,6 +703,24 @@ test_error_many (gconstpointer data)
     g_assert_cmpstr (error->message, ==, m->message);
 }
 
+/* The limit counts the errors of resolving too: 25 includes that cannot be read give the first
+ * 20, in order, then the line that says the loader stopped (and nothing is converted). */
+static void
+test_error_many_limit_includes (void)
+{
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = fsim_loader_load ("many-errors-include-limit.json", NULL, &error);
+    g_assert_null (s);
+    g_assert_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_IO);
+    g_auto (GStrv) lines = g_strsplit (error->message, "\n", -1);
+    g_assert_cmpuint (g_strv_length (lines), ==, 21);
+    for (int i = 0; i < 20; i++) {
+        g_autofree char *name = g_strdup_printf ("include 'missing/m%d.json': cannot read", i);
+        g_assert_nonnull (strstr (lines[i], name));
+    }
+    g_assert_cmpstr (lines[20], ==, "many-errors-include-limit.json: stopped after 20 errors");
+}
+
 /* The files the cases are variations of load cleanly, so each case fails for its own reason. */
 static void
 test_error_controls (void)
@@ -751,6 +769,7 @@ main (int argc, char *argv[])
         g_error ("cannot enter %s", dir);
     g_test_add_func ("/errors/control/valid", test_error_controls);
     g_test_add_func ("/errors/many-errors-kinds/counted", test_error_kinds_counted);
+    g_test_add_func ("/errors/many-errors/limit-includes", test_error_many_limit_includes);
     g_test_add_func ("/errors/control/replace-keeps-order", test_error_replace_keeps_order);
     for (size_t i = 0; i < G_N_ELEMENTS (many); i++) {
         g_autofree char *name = g_path_get_basename (many[i].file);
