@@ -15,7 +15,7 @@
 #define FSIM_SNAPSHOT_ALIGN 64u
 #define FSIM_SNAPSHOT_ALIGN_UP(x)                                                                  \
     (((x) + FSIM_SNAPSHOT_ALIGN - 1) / FSIM_SNAPSHOT_ALIGN * FSIM_SNAPSHOT_ALIGN)
-#define FSIM_SNAPSHOT_CHUNK_LOG2 24u /* 16 MiB per checksum */
+#define FSIM_SNAPSHOT_CHUNK_LOG2 19u /* 512 KiB per checksum (files with other sizes load) */
 #define FSIM_SNAPSHOT_MAX_SECTIONS 16u
 
 extern const char fsim_i_snapshot_magic[FSIM_SNAPSHOT_MAGIC_SIZE];
@@ -66,10 +66,16 @@ char *fsim_i_snapshot_sections_in (const FsimSnapshotHeader *h, guint64 from, gu
 /* FALSE with FSIM_POPULATION_ERROR_SNAPSHOT_IO on hosts the format does not support (big-endian,
  * 32-bit size_t: the arrays are used in place). */
 gboolean fsim_i_snapshot_host_supported (GError **error);
-/* The checksum pass (population-snapshot.c). */
-gboolean fsim_i_snapshot_check_chunks (const char *display, const char *file,
-                                       const FsimSnapshotHeader *h, unsigned n_threads,
-                                       GError **error);
+/* Sets FSIM_POPULATION_ERROR_SNAPSHOT_CORRUPT "DISPLAY: what" and returns FALSE
+ * (population-snapshot-check.c). */
+gboolean fsim_i_snapshot_corrupt (GError **error, const char *display, const char *format, ...)
+    G_GNUC_PRINTF (3, 4);
+/* Checks every byte of the data of @file (its header @h read and checked): each chunk's
+ * checksum, then the values the engine relies on to stay in bounds, in one pass on @n_threads
+ * threads (0: the process default) (population-snapshot-check.c). Returns: FALSE with
+ * FSIM_POPULATION_ERROR_SNAPSHOT_CORRUPT saying what is wrong and, for a checksum, where. */
+gboolean fsim_i_snapshot_check (const char *display, const char *file, const FsimSnapshotHeader *h,
+                                unsigned n_threads, GError **error);
 /* The population text stored in a mapped snapshot already checked (transfer full; NULL when the
  * snapshot has none) (population-snapshot-read.c). */
 char *fsim_i_snapshot_spec_of (GMappedFile *file);

@@ -134,14 +134,6 @@ put64 (char *at, guint64 v)
     memcpy (at, &v, 8);
 }
 
-typedef struct {
-    const char *base;
-    guint64 from, to, chunk;
-    guint64 *sums;
-    gint64 first_bad; /* reading: the first chunk whose checksum differs, else -1 */
-    GMutex lock;
-} Chunks;
-
 static size_t
 n_chunks (guint64 from, guint64 to, guint64 chunk)
 {
@@ -386,65 +378,4 @@ fsim_population_snapshot_save (const FsimScenario *scenario, const FsimPopulatio
 {
     g_return_val_if_fail (out != NULL, FALSE);
     return snapshot_emit (scenario, pop, emit_stream, out, error);
-}
-
-/* ---- the checks of a mapped file (population-snapshot-read.c maps it) -------------------------------- */
-
-static void
-chunk_check (size_t i, unsigned worker, void *data)
-{
-    Chunks *c = data;
-    guint64 at = c->from + i * c->chunk, len = MIN (c->chunk, c->to - at);
-    guint64 want;
-
-    (void) worker;
-    memcpy (&want, c->base + c->to + 8 * i, 8);
-    if (fsim_checksum64 (c->base + at, len, 0) != GUINT64_FROM_LE (want)) {
-        g_mutex_lock (&c->lock);
-        if (c->first_bad < 0 || (gint64) i < c->first_bad)
-            c->first_bad = (gint64) i;
-        g_mutex_unlock (&c->lock);
-    }
-}
-
-/**
- * fsim_i_snapshot_check_chunks:
- * Recomputes the checksum of every chunk of @file's data (on @n_threads threads, 0: the
- * process default) against its
- * stored checksums, whose own checksum the header holds (@h, already read and checked).
- * Returns: FALSE with FSIM_POPULATION_ERROR_SNAPSHOT_CORRUPT naming the section of the first
- *   chunk that differs.
- */
-gboolean
-fsim_i_snapshot_check_chunks (const char *display, const char *file, const FsimSnapshotHeader *h,
-                              unsigned n_threads, GError **error)
-{
-    guint64 chunk = (guint64) 1 << h->chunk_log2;
-    size_t n = n_chunks (h->data_offset, h->checksums_offset, chunk);
-    Chunks c = { .base = file,
-                 .from = h->data_offset,
-                 .to = h->checksums_offset,
-                 .chunk = chunk,
-                 .first_bad = -1 };
-
-    if (fsim_checksum64 (file + h->checksums_offset, 8 * n, 0) != h->data_checksum) {
-        g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_CORRUPT,
-                     "%s: the table of checksums at byte %" G_GUINT64_FORMAT " is corrupt "
-                     "(its checksum differs from the header's)",
-                     display, h->checksums_offset);
-        return FALSE;
-    }
-    g_mutex_init (&c.lock);
-    fsim_parallel_for (n, fsim_parallel_workers (n_threads, n), chunk_check, &c, NULL, NULL);
-    g_mutex_clear (&c.lock);
-    if (c.first_bad < 0)
-        return TRUE;
-    guint64 at = h->data_offset + (guint64) c.first_bad * chunk;
-    guint64 end = MIN (at + chunk, h->checksums_offset);
-    g_autofree char *where = fsim_i_snapshot_sections_in (h, at, end);
-    g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_CORRUPT,
-                 "%s: corrupt data: the checksum of bytes %" G_GUINT64_FORMAT
-                 " to %" G_GUINT64_FORMAT " (%s) differs from the one saved with it",
-                 display, at, end - 1, where);
-    return FALSE;
 }
