@@ -131,6 +131,13 @@ round_trip (const char *path, const char *const *sets, const char *name)
     g_assert_no_error (error);
     g_assert_nonnull (back->snapshot);
     assert_same_population (pop, back);
+    /* the engine's first hop comes with the snapshot, as the engine computes it */
+    size_t words = 2 * pop->n_users * pop->partner_words;
+    g_autofree FsimWord *near = g_new0 (FsimWord, words + 1);
+    fsim_population_near (pop, near, 0, pop->n_users);
+    g_assert_null (pop->near);
+    g_assert_nonnull (back->near);
+    g_assert_cmpmem (back->near, words * sizeof (FsimWord), near, words * sizeof (FsimWord));
 
     /* only the snapshot: a scenario without population keys of its own */
     g_autoptr (GPtrArray) only = g_ptr_array_new_with_free_func (g_free);
@@ -317,12 +324,16 @@ test_snapshot_foreign (void)
     g_autoptr (GError) e2 = load_bytes (lf->str, lf->len);
     g_assert_error (e2, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_FOREIGN);
 
-    /* another version */
-    g_autoptr (GString) v2 = g_string_new_len (good->str, (gssize) good->len);
-    v2->str[16] = 2;
-    g_autoptr (GError) e3 = load_bytes (v2->str, v2->len);
+    /* another version: a later one, or 0 */
+    g_autoptr (GString) v3 = g_string_new_len (good->str, (gssize) good->len);
+    v3->str[16] = 3;
+    g_autoptr (GError) e3 = load_bytes (v3->str, v3->len);
     g_assert_error (e3, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_FOREIGN);
-    fsim_assert_contains (e3->message, "format version 2; this flowsim reads version 1 only");
+    fsim_assert_contains (e3->message, "format version 3; this flowsim reads versions 1 to 2 only");
+    v3->str[16] = 0;
+    g_autoptr (GError) e0 = load_bytes (v3->str, v3->len);
+    g_assert_error (e0, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_FOREIGN);
+    fsim_assert_contains (e0->message, "format version 0;");
 }
 
 /* Recomputes every checksum of @f, as a forger (or a bug) would: what is behind them. */
@@ -381,6 +392,7 @@ test_snapshot_resealed (void)
         { FSIM_SNAPSHOT_OFFSETS, 8 * 7 + 7, 0x7f, "the friend list offsets are not in order" },
         { FSIM_SNAPSHOT_AUDIENCE, 3, 9, "an audience is out of range (9)" },
         { FSIM_SNAPSHOT_USES, 7, 0x80, "a bit set names a field or partner that does not exist" },
+        { FSIM_SNAPSHOT_NEAR, 15, 0x80, "a bit set names a field or partner that does not exist" },
         { FSIM_SNAPSHOT_PARTNERS, 0, 0xff, "the partner ids are not 60 strings" },
         /* an escape sequence in an id (messages quote ids) */
         { FSIM_SNAPSHOT_PARTNERS, 1, 0x1b, "the partner ids are not 60 strings" },

@@ -23,7 +23,16 @@
  * of the sections), so that the message for a damaged file does not depend on the threads.
  */
 
-typedef enum { BAD_SUM, BAD_OFFSETS, BAD_ADJ, BAD_AUDIENCE, BAD_APPS_OTHERS, BAD_USES, N_BAD } Bad;
+typedef enum {
+    BAD_SUM,
+    BAD_OFFSETS,
+    BAD_ADJ,
+    BAD_AUDIENCE,
+    BAD_APPS_OTHERS,
+    BAD_USES,
+    BAD_NEAR,
+    N_BAD
+} Bad;
 
 typedef struct {
     const char *f;
@@ -144,6 +153,10 @@ check_chunk (size_t i, unsigned worker, void *data)
         !tails_clear (elements (p, FSIM_SNAPSHOT_USES), a, b, FSIM_BITS_WORDS (h->n_partners),
                       h->n_partners))
         note (p, BAD_USES, i);
+    if (elements_in (p, FSIM_SNAPSHOT_NEAR, at, end, &a, &b) &&
+        !tails_clear (elements (p, FSIM_SNAPSHOT_NEAR), a, b, FSIM_BITS_WORDS (h->n_partners),
+                      h->n_partners))
+        note (p, BAD_NEAR, i);
 }
 
 gboolean
@@ -223,7 +236,7 @@ report (const Pass *p, const char *display, GError **error)
         return fsim_i_snapshot_corrupt (error, display, "an audience is out of range (%u)",
                                         a < b ? aud[a] : 0u);
     }
-    if (p->first[BAD_APPS_OTHERS] >= 0 || p->first[BAD_USES] >= 0)
+    if (p->first[BAD_APPS_OTHERS] >= 0 || p->first[BAD_USES] >= 0 || p->first[BAD_NEAR] >= 0)
         return fsim_i_snapshot_corrupt (error, display,
                                         "a bit set names a field or partner that does not exist");
     static const guint32 text[] = { FSIM_SNAPSHOT_FIELDS, FSIM_SNAPSHOT_PARTNERS,

@@ -8,7 +8,7 @@
 #include <glib.h>
 
 #define FSIM_SNAPSHOT_MAGIC_SIZE 16
-#define FSIM_SNAPSHOT_VERSION 1u
+#define FSIM_SNAPSHOT_VERSION 2u /* 1: without the partners near each user; still read */
 #define FSIM_SNAPSHOT_BYTE_ORDER_MARK 0x01020304u
 #define FSIM_SNAPSHOT_HEADER_SIZE 128u
 #define FSIM_SNAPSHOT_ENTRY_SIZE 32u
@@ -35,6 +35,8 @@ typedef enum {
     FSIM_SNAPSHOT_USER_IDS,    /* explicit users' ids, strings (optional) */
     FSIM_SNAPSHOT_FILE_NAMES,  /* imported users' GraphML node ids, strings (optional) */
     FSIM_SNAPSHOT_FILE_IDS,    /* imported users' edge-list/GML ids, i64[n_users] (optional) */
+    FSIM_SNAPSHOT_NEAR,        /* u64[n_users x 2 x partner words]: fsim_population_near()
+                                * (optional; version 2) */
     _FSIM_SNAPSHOT_KIND_MAX
 } FsimSnapshotKind;
 

@@ -71,10 +71,10 @@ read_header (const char *display, const char *f, guint64 len, FsimSnapshotHeader
                                         "the %u-byte header",
                                         len, FSIM_SNAPSHOT_HEADER_SIZE);
     h->version = get32 (f + 16);
-    if (h->version != FSIM_SNAPSHOT_VERSION) {
+    if (h->version < 1 || h->version > FSIM_SNAPSHOT_VERSION) {
         g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_FOREIGN,
                      "%s is a population snapshot of format version %u; this flowsim reads "
-                     "version %u only (save it again with this flowsim)",
+                     "versions 1 to %u only (save it again with this flowsim)",
                      display, h->version, FSIM_SNAPSHOT_VERSION);
         return FALSE;
     }
@@ -135,6 +135,8 @@ expected_count (const FsimSnapshotHeader *h, guint32 kind)
         return h->n_users * h->n_fields;
     case FSIM_SNAPSHOT_USES:
         return h->n_users * FSIM_BITS_WORDS (h->n_partners);
+    case FSIM_SNAPSHOT_NEAR:
+        return 2 * h->n_users * FSIM_BITS_WORDS (h->n_partners);
     default: /* per user */
         return h->n_users;
     }
@@ -440,6 +442,8 @@ use_in_place (FsimPopulation *pop, GMappedFile *m, const FsimSnapshotHeader *h)
     pop->uses = (FsimWord *) (f + section (h, FSIM_SNAPSHOT_USES)->offset);
     if ((s = section (h, FSIM_SNAPSHOT_FILE_IDS)) != NULL)
         pop->file_ids = (gint64 *) (f + s->offset);
+    if ((s = section (h, FSIM_SNAPSHOT_NEAR)) != NULL)
+        pop->near = (const FsimWord *) (f + s->offset);
     if ((s = section (h, FSIM_SNAPSHOT_USER_IDS)) != NULL ||
         (s = section (h, FSIM_SNAPSHOT_FILE_NAMES)) != NULL) {
         g_autofree const char **v = strings_of (f + s->offset, s->count);

@@ -14,6 +14,7 @@
 #include "bits.h"
 #include "checksum.h"
 #include "friends.h"
+#include "memory.h"
 #include "parallel.h"
 #include "population-private.h"
 #include "population-snapshot-private.h"
@@ -42,6 +43,7 @@ static const struct {
     [FSIM_SNAPSHOT_USER_IDS] = { "user ids", 0 },
     [FSIM_SNAPSHOT_FILE_NAMES] = { "graph file's node ids", 0 },
     [FSIM_SNAPSHOT_FILE_IDS] = { "graph file's ids", 8 },
+    [FSIM_SNAPSHOT_NEAR] = { "partners near each user", 8 },
 };
 
 guint32
@@ -102,6 +104,8 @@ fsim_i_snapshot_host_supported (GError **error)
 }
 
 /* ---- writing ------------------------------------------------------------------------------ */
+
+#define NEAR_BLOCK 4096 /* users per parallel item */
 
 typedef struct {
     guint32 kind;
@@ -275,6 +279,34 @@ write_file (const FsimScenario *s, const FsimPopulation *pop, const OutSection *
     return ok;
 }
 
+typedef struct {
+    const FsimPopulation *pop;
+    FsimWord *near;
+} Near;
+
+static void
+near_block (size_t i, unsigned worker, void *data)
+{
+    const Near *n = data;
+    (void) worker;
+    fsim_population_near (n->pop, n->near, i * NEAR_BLOCK,
+                          MIN ((i + 1) * NEAR_BLOCK, n->pop->n_users));
+}
+
+/* The partners near each user of @pop (fsim_population_near()) on its threads, or NULL with
+ * @error set when out of memory (transfer full). */
+static FsimWord *
+near_of (const FsimPopulation *pop, GError **error)
+{
+    size_t n_blocks = (pop->n_users + NEAR_BLOCK - 1) / NEAR_BLOCK;
+    Near n = { pop, fsim_try_new0 (2 * pop->n_users * pop->partner_words, sizeof (FsimWord),
+                                   "the partners near each user", error) };
+    if (n.near != NULL)
+        fsim_parallel_for (n_blocks, fsim_parallel_workers (pop->n_threads, n_blocks), near_block,
+                           &n, NULL, NULL);
+    return n.near;
+}
+
 /* The sections of @pop's snapshot, written through @emit. */
 static gboolean
 snapshot_emit (const FsimScenario *scenario, const FsimPopulation *pop, EmitFunc emit, void *target,
@@ -329,6 +361,12 @@ snapshot_emit (const FsimScenario *scenario, const FsimPopulation *pop, EmitFunc
     } else if (pop->file_ids != NULL) {
         sec[k++] = (OutSection){ FSIM_SNAPSHOT_FILE_IDS, pop->file_ids, n, n * 8 };
     }
+    /* the engine's first hop, the same for every what-if on these users */
+    g_autofree FsimWord *near = pop->near ? NULL : near_of (pop, error);
+    if (pop->near == NULL && near == NULL)
+        return FALSE;
+    sec[k++] = (OutSection){ FSIM_SNAPSHOT_NEAR, pop->near ? pop->near : near,
+                             2 * n * pop->partner_words, 2 * n * pop->partner_words * 8 };
     g_assert (k <= G_N_ELEMENTS (sec));
     return write_file (s, pop, sec, k, emit, target, error);
 }
