@@ -13,7 +13,9 @@
  * FSIM_ENGINE_BLOCK_USERS users handed out to the workers:
  *
  *  1. near: for every user v, the partners used by one or more friends of v and by two or
- *     more (a saturating count, two words per partner word, side by side for the next pass);
+ *     more (a saturating count, two words per partner word, side by side for the next pass;
+ *     fsim_population_near()); skipped when the population brings them (pop->near: a
+ *     snapshot saves them, since they depend on the population alone);
  *  2. trace: 64 users at a time, the friend-of-friend partners of each from its friends' near
  *     sets, then everything else bit-parallel over the 64 users: one word per partner, field
  *     and channel, counted by popcounts into the worker's result (engine-trace.c, with the
