@@ -573,6 +573,18 @@ test_diff_flows_cap (void)
     g_autoptr (GString) json = g_string_new (NULL);
     fsim_diff_render_json (d, json);
     fsim_assert_contains (json->str, "\"flows_not_listed\": 32768");
+    /* the diagram draws 64 rows, and says so */
+    g_autoptr (GString) dot = g_string_new (NULL);
+    fsim_diff_write_dot (d, NULL, dot);
+    fsim_assert_contains (dot->str, "\\n98,240 more flow rows not drawn: at most 64 are, the "
+                                    "changed ones first\\n(the text and JSON list more; "
+                                    "--partner or --field chooses fewer)\"");
+    g_auto (GStrv) lines = g_strsplit (dot->str, "\n", -1);
+    size_t destinations = 0; /* node lines: "dest:p0/d" [...] */
+    for (size_t i = 0; lines[i]; i++)
+        destinations +=
+            g_str_has_prefix (g_strchug (lines[i]), "\"dest:") && !strstr (lines[i], "->");
+    g_assert_cmpuint (destinations, ==, 64);
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 

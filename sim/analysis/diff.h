@@ -35,7 +35,7 @@ typedef enum {
  * draws at most FSIM_DIFF_MAX_DRAWN (the changed ones first).
  */
 #define FSIM_DIFF_MAX_LISTED 65536u
-#define FSIM_DIFF_MAX_DRAWN 200u
+#define FSIM_DIFF_MAX_DRAWN 64u
 #define FSIM_DIFF_MAX_ANY_PAIRS 65536u
 
 /* "equivalent", "more_permissive", ... (static) */
