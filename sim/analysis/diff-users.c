@@ -67,9 +67,13 @@ static gboolean
 worker_init (Worker *w, const Count *c, GError **error)
 {
     for (int k = 0; k < 2; k++) {
-        w->reach[k] = fsim_bits_new (c->n_slots[k]);
-        w->self[k] = fsim_bits_new (c->n_slots[k]);
         w->people[k] = fsim_bits_new (c->np);
+        w->reach[k] = fsim_try_new0 (c->n_slots[k] + 1, sizeof (FsimWord), "diff's lanes", error);
+        w->self[k] = w->reach[k] ? fsim_try_new0 (c->n_slots[k] + 1, sizeof (FsimWord),
+                                                  "diff's lanes", error)
+                                 : NULL;
+        if (!w->self[k])
+            return FALSE;
     }
     for (int k = 0; k < 4; k++)
         w->jur[k] = fsim_bits_new (c->nj);
@@ -316,6 +320,11 @@ fsim_i_diff_users (FsimDiff *diff, const FsimPopulation *base_pop, const FsimDec
                 .d = { base_d, whatif_d } };
     gboolean ok = sides_lanes (&x, base_pop->n_threads, error);
     g_autoptr (FsimIDiffRows) rows = ok ? fsim_i_diff_rows_new (diff, x.lanes, focus, error) : NULL;
+    /* the rows listed are made through GLib, which aborts when memory runs out: check first */
+    size_t listed = MIN (rows ? rows->n_rows : 0, 2 * FSIM_DIFF_MAX_LISTED + FSIM_DIFF_MAX_DRAWN);
+    if (rows && !fsim_memory_reserve (fsim_memory_array_bytes (listed, sizeof (FsimDiffFlow)),
+                                      "the rows of the comparison", error))
+        g_clear_pointer (&rows, fsim_i_diff_rows_free);
     if (rows) {
         Count c = { .r = rows,
                     .lanes = { x.lanes[0], x.lanes[1] },
