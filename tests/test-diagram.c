@@ -450,8 +450,20 @@ test_diagram_analysis_cli (void)
                               "\"fields:profile\" -> \"partner:quiz\" [color=\"#d73027\", "
                               "fontcolor=\"#d73027\", style=dashed"));
     g_assert_nonnull (strstr (diff->out, "label=\"-3\""));
-    g_assert_nonnull (strstr (diff->out, "\"partner:phoneco\" -> \"dest:phoneco/handset\" "
-                                         "[color=\"#969696\""));
+    /* the phone maker did not change: left out, as in the text, and said */
+    g_assert_null (strstr (diff->out, "\"partner:phoneco\""));
+    g_assert_nonnull (strstr (diff->out,
+                              "more flow rows not drawn: the partners that did not change "
+                              "are left out"));
+    /* a destination moved from the device to a server is drawn at both places, lost and gained */
+    g_autoptr (DrawRun) moved = FLOWSIM (
+        "diff", tour, "--set", "partners[phoneco].destinations[handset].location=server", "--set",
+        "partners[phoneco].destinations[handset].jurisdiction=CN", "--format", "dot");
+    g_assert_cmpint (moved->status, ==, 0);
+    g_assert_nonnull (strstr (moved->out, "\"partner:phoneco\" -> \"dest:phoneco/handset@device\" "
+                                          "[color=\"#d73027\""));
+    g_assert_nonnull (strstr (moved->out, "\"partner:phoneco\" -> \"dest:phoneco/handset@CN\" "
+                                          "[color=\"#1a9850\""));
     g_assert_cmpint (bad->status, ==, 2);
     g_assert_cmpint (explain->status, ==, 0);
     /* dave turned the platform off: the quiz's friend route is closed, the phone's is open */

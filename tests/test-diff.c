@@ -324,6 +324,17 @@ test_diff_cli_set (void)
     g_assert_cmpstr (g_hash_table_lookup (j, "exposure.no_longer_exposed"), ==, "1");
     g_assert_cmpstr (g_hash_table_lookup (j, "exposure.no_longer_exposed_examples[0]"), ==,
                      "carol");
+    /* without BASE, the bundled scenario with the overrides (as every command without SCENARIO);
+     * without overrides either, nothing to compare */
+    g_autoptr (FsimTestRun) bundled =
+        FSIM_RUN ("diff", "--set", "partners[huawei].destinations[*].jurisdiction=CN", "--set",
+                  "partners[huawei].destinations[*].location=server", "--partner", "huawei");
+    g_assert_cmpint (bundled->status, ==, FSIM_EXIT_OK);
+    fsim_assert_contains (bundled->out, "  Base        device-partners-2018 (");
+    fsim_assert_contains (bundled->out, "  huawei   reaches the same people, stored elsewhere");
+    g_autoptr (FsimTestRun) nothing = FSIM_RUN ("diff");
+    g_assert_cmpint (nothing->status, ==, FSIM_EXIT_USAGE);
+    fsim_assert_contains (nothing->err, "give a WHATIF scenario, or --set or --claim overrides");
 }
 
 static void
@@ -573,18 +584,22 @@ test_diff_flows_cap (void)
     g_autoptr (GString) json = g_string_new (NULL);
     fsim_diff_render_json (d, json);
     fsim_assert_contains (json->str, "\"flows_not_listed\": 32768");
-    /* the diagram draws 64 rows, and says so */
+    /* the diagram draws 16 partners with every row listed of theirs, and says so; the rows are
+     * listed field by field, so 16 of the 24 fields of each (65,536 = 16 x 4,096) */
     g_autoptr (GString) dot = g_string_new (NULL);
     fsim_diff_write_dot (d, NULL, dot);
-    fsim_assert_contains (dot->str, "\\n98,240 more flow rows not drawn: at most 64 are, the "
-                                    "changed ones first\\n(the text and JSON list more; "
+    fsim_assert_contains (dot->str, "\\n98,048 more flow rows not drawn: at most 16 partners are, "
+                                    "the changed ones first\\n(the text and JSON list more; "
                                     "--partner or --field chooses fewer)\"");
     g_auto (GStrv) lines = g_strsplit (dot->str, "\n", -1);
-    size_t destinations = 0; /* node lines: "dest:p0/d" [...] */
-    for (size_t i = 0; lines[i]; i++)
-        destinations +=
-            g_str_has_prefix (g_strchug (lines[i]), "\"dest:") && !strstr (lines[i], "->");
-    g_assert_cmpuint (destinations, ==, 64);
+    size_t destinations = 0, partners = 0; /* node lines: "dest:p0/d@US" [...] */
+    for (size_t i = 0; lines[i]; i++) {
+        const char *line = g_strchug (lines[i]);
+        destinations += g_str_has_prefix (line, "\"dest:") && !strstr (line, "->");
+        partners += g_str_has_prefix (line, "\"partner:") && !strstr (line, "->");
+    }
+    g_assert_cmpuint (destinations, ==, 16);
+    g_assert_cmpuint (partners, ==, 16);
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 

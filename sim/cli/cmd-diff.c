@@ -42,7 +42,8 @@ diff_context (DiffOptions *o)
         { "all", 'a', 0, G_OPTION_ARG_NONE, &o->all,
           "Text: also list the partners and jurisdictions that did not change", NULL },
         { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show this help", NULL },
-        { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, "BASE [WHATIF]" },
+        { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL,
+          "[BASE [WHATIF]]" },
         { 0 },
     };
     GOptionContext *context = fsim_i_cmd_context (
@@ -54,7 +55,8 @@ diff_context (DiffOptions *o)
         "partner: equivalent,\nmore permissive, less permissive or incomparable, and in plain "
         "words (\"reaches more people\",\n\"reaches the same people, stored elsewhere\", ...). "
         "The text leaves out what did not change\n(--all keeps it) and echoes the overrides "
-        "compared.",
+        "compared. Without BASE, the what-if is the bundled\n" FSIM_CLI_DEFAULT_SCENARIO
+        " with the --set and --claim overrides.",
         "Examples:\n"
         "  flowsim diff scenarios/tour.json --set date=2015-05-01\n"
         "  flowsim diff base.json whatif.json --format json\n"
@@ -87,11 +89,9 @@ diff_parse (int argc, char **argv, DiffOptions *o, GError **error)
     FsimExit status = fsim_i_cmd_parse (context, "diff", argc, argv, error);
     if (status != FSIM_EXIT_OK || o->help)
         return status;
-    if (!o->args || !o->args[0])
-        return fsim_i_cli_usage_error (error, "no BASE scenario given");
-    if (o->args[1] && o->args[2])
+    if (o->args && o->args[0] && o->args[1] && o->args[2])
         return fsim_i_cli_usage_error (error, "unexpected argument '%s'", o->args[2]);
-    if (!o->args[1] && !o->sets && !o->claims)
+    if ((!o->args || !o->args[0] || !o->args[1]) && !o->sets && !o->claims)
         return fsim_i_cli_usage_error (error, "give a WHATIF scenario, or --set or --claim "
                                               "overrides of BASE");
     if (!fsim_i_diff_format_ok (o->format))
@@ -163,8 +163,9 @@ cmd_diff (int argc, char **argv, GError **error)
         g_autoptr (GOptionContext) context = diff_context (&o);
         status = fsim_i_cmd_print_help (context, "diff", error);
     } else if (status == FSIM_EXIT_OK) {
-        status = diff_render_full (o.args[0], o.args[1], (const char *const *) o.sets, o.format,
-                                   o.all, &o.focus, TRUE, &changed, out, error);
+        g_autofree char *base = fsim_i_cmd_scenario_path (o.args);
+        status = diff_render_full (base, o.args ? o.args[1] : NULL, (const char *const *) o.sets,
+                                   o.format, o.all, &o.focus, TRUE, &changed, out, error);
         if (status == FSIM_EXIT_OK)
             status = fsim_i_cmd_output (o.output, out, error);
         if (status == FSIM_EXIT_OK && o.exit_code && changed)

@@ -101,7 +101,8 @@ destination_node (Draw *w, const FsimDiffFlow *f)
                                                f->on_device);
     if (!found)
         g_hash_table_insert (w->clusters, (gpointer) key, GSIZE_TO_POINTER (c + 1));
-    g_autofree char *id = g_strdup_printf ("dest:%s/%s", f->partner, f->destination);
+    /* one node per place: a destination moved from the device to a server is two nodes */
+    g_autofree char *id = g_strdup_printf ("dest:%s/%s@%s", f->partner, f->destination, key);
     gboolean created = FALSE;
     size_t n = fsim_i_diagram_node (
         w->d, id, c, f->on_device ? FSIM_I_NODE_DEVICE : FSIM_I_NODE_SERVER, &created);
@@ -136,27 +137,46 @@ label_edges (FsimIDiagram *d)
     }
 }
 
-/* Draws the rows reached, in their order: the changed ones, then the unchanged ones, up to
- * FSIM_DIFF_MAX_DRAWN in all (diff->flows holds the first of each). Returns how many. */
+/* The partners a diagram draws, at most: each with all its rows, so that a partner's lost and
+ * gained flows are drawn together (a cap on rows cut a move between destinations in two). */
+#define MAX_PARTNERS_DRAWN 16u
+
+/* Draws the rows reached of the first MAX_PARTNERS_DRAWN partners to appear, in the rows' order:
+ * the partners with changed rows, with their kept rows too; only when nothing changed, the
+ * partners with kept rows.
+ * diff->flows holds the first changed rows and the first FSIM_DIFF_MAX_DRAWN kept ones. Returns
+ * how many rows were drawn; *@out_capped says whether a partner was left out for the cap. */
 static size_t
-draw_rows (Draw *w, const FsimFocus *focus)
+draw_rows (Draw *w, const FsimFocus *focus, gboolean *out_capped)
 {
     const FsimDiff *diff = w->diff;
-    size_t changed_cap = MIN (diff->flows_changed, (size_t) FSIM_DIFF_MAX_DRAWN);
-    size_t kept_cap = FSIM_DIFF_MAX_DRAWN - changed_cap, changed = 0, kept = 0;
+    g_autoptr (GHashTable) drawn = g_hash_table_new (g_str_hash, g_str_equal);
+    size_t rows = 0;
     w->fields = fsim_i_diagram_cluster (w->d, "Fields, by taxonomy", FALSE);
     w->partners = fsim_i_diagram_cluster (w->d, "Partners", FALSE);
-    for (size_t i = 0; i < diff->flows->len; i++) {
-        const FsimDiffFlow *f = &g_array_index (diff->flows, FsimDiffFlow, i);
-        if ((f->before == 0 && f->after == 0) || !fsim_diff_focus_flow (diff, focus, f))
-            continue;
-        if (f->gained || f->lost ? changed++ >= changed_cap : kept++ >= kept_cap)
-            continue;
-        size_t p = partner_node (w, f->partner);
-        add_edges (w, group_node (w, f->field), p, f);
-        add_edges (w, p, destination_node (w, f), f);
-    }
-    return MIN (changed, changed_cap) + MIN (kept, kept_cap);
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < diff->flows->len; i++) {
+            const FsimDiffFlow *f = &g_array_index (diff->flows, FsimDiffFlow, i);
+            gboolean changed = f->gained || f->lost;
+            if ((f->before == 0 && f->after == 0) || changed != (pass == 0) ||
+                !fsim_diff_focus_flow (diff, focus, f))
+                continue;
+            if (!g_hash_table_contains (drawn, f->partner)) {
+                /* unchanged partners only in a picture of no change, as the text leaves them out */
+                if (pass == 1 && rows > 0)
+                    continue;
+                if (g_hash_table_size (drawn) >= MAX_PARTNERS_DRAWN) {
+                    *out_capped = TRUE;
+                    continue;
+                }
+                g_hash_table_add (drawn, (gpointer) f->partner);
+            }
+            size_t p = partner_node (w, f->partner);
+            add_edges (w, group_node (w, f->field), p, f);
+            add_edges (w, p, destination_node (w, f), f);
+            rows++;
+        }
+    return rows;
 }
 
 void
@@ -179,13 +199,18 @@ fsim_diff_write_dot (const FsimDiff *diff, const FsimFocus *focus, GString *out)
     g_ptr_array_add (d->title, g_strdup_printf ("%s users: %s newly exposed, %s no longer", users,
                                                 newly, no_longer));
     g_ptr_array_add (d->title, g_strdup ("green: flows gained; red, dashed: lost; grey: kept"));
-    size_t drawn = draw_rows (&w, focus);
+    gboolean capped = FALSE;
+    size_t drawn = draw_rows (&w, focus, &capped);
     size_t reached = diff->flows_changed + diff->flows_kept;
     if (reached > drawn) {
         g_autofree char *more = fsim_fmt_count (reached - drawn);
-        g_ptr_array_add (d->title, g_strdup_printf ("%s more flow rows not drawn: at most %u are, "
-                                                    "the changed ones first",
-                                                    more, FSIM_DIFF_MAX_DRAWN));
+        g_ptr_array_add (
+            d->title, capped ? g_strdup_printf ("%s more flow rows not drawn: at most %u partners "
+                                                "are, the changed ones first",
+                                                more, MAX_PARTNERS_DRAWN)
+                             : g_strdup_printf ("%s more flow rows not drawn: the partners that "
+                                                "did not change are left out",
+                                                more));
         g_ptr_array_add (d->title, g_strdup ("(the text and JSON list more; --partner or --field "
                                              "chooses fewer)"));
     }
