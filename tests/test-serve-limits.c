@@ -222,10 +222,11 @@ test_serve_limits_idle (void)
     raw_send (body, head, strlen (head));
     raw_send (body, "some of it", strlen ("some of it"));
     g_autoptr (GSocketConnection) drip = raw_connect (s);
+    static const char dripped[] = "GET /api";
     for (int i = 0; i < 8; i++) { /* one byte every 0.4 s: 3.2 s for "GET /api" */
         g_autoptr (GError) error = NULL;
         GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (drip));
-        if (g_output_stream_write (out, "GET /api" + i, 1, NULL, &error) != 1)
+        if (g_output_stream_write (out, &dripped[i], 1, NULL, &error) != 1)
             break; /* closed: what the test wants */
         g_usleep (400000);
     }
