@@ -12,6 +12,16 @@
 
 #include "serve-util.h"
 
+/* The server the tests start is built like them: under ASan, freed memory is held in its
+ * quarantine (256 MB), so a process's size says nothing of what it keeps. */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
 /* The status of "GET /@target HTTP/1.1" sent with @host as its Host header (NULL: none), on a
  * raw connection: a client library would set Host itself. A 403 must say why. */
 static guint
@@ -195,7 +205,9 @@ test_serve_limits_body (void)
     guint64 after = server_rss_kb (s);
     g_test_message ("server memory %" G_GUINT64_FORMAT " kB, then %" G_GUINT64_FORMAT " kB", before,
                     after);
+#ifndef UNDER_ASAN
     g_assert_cmpuint (after, <, before + 16 * 1024);
+#endif
     g_autoptr (Reply) ok = request_full (s, "GET", "api/scenarios", NULL);
     g_assert_cmpuint (ok->status, ==, 200);
 }
