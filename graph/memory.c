@@ -135,3 +135,27 @@ fsim_try_renew (gpointer mem, size_t n, size_t size)
     size_t bytes;
     return g_size_checked_mul (&bytes, n ? n : 1, size ? size : 1) ? realloc (mem, bytes) : NULL;
 }
+
+/* calloc, not malloc: with MALLOC_PERTURB_ set (meson test sets it) malloc writes over what it
+ * gives, calloc of a fresh mapping touches nothing. */
+gboolean
+fsim_memory_reserve (guint64 bytes, const char *what, GError **error)
+{
+    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+    gpointer p = bytes <= G_MAXSIZE ? calloc (1, (size_t) MAX (bytes, 1)) : NULL;
+    if (!p) {
+        fsim_set_out_of_memory (1, (size_t) MIN (bytes, G_MAXSIZE), what, error);
+        return FALSE;
+    }
+    free (p);
+    return TRUE;
+}
+
+guint64
+fsim_memory_array_bytes (size_t n, size_t size)
+{
+    guint64 want = (guint64) n * size, bytes = 16;
+    while (bytes < want && bytes < G_MAXUINT64 / 2)
+        bytes *= 2;
+    return bytes;
+}

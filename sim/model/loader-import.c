@@ -250,6 +250,7 @@ fsim_i_convert_import (FsimConv *c, const cJSON *imp, const FsimJPath *p, GError
 {
     static const char *const keys[] = { "file", "format", "attributes", NULL };
     static const char *const req[] = { "file", NULL };
+    c->s->population.import_loc = fsim_i_loc_of (c, imp);
     return fsim_i_check_object (c, imp, p, keys, req, error) && convert_file (c, imp, p, error) &&
            convert_format (c, imp, p, error) && convert_attributes (c, imp, p, error);
 }

@@ -349,6 +349,14 @@ precheck_text (Scan *s, const char *text, GError **error)
                      (double) fsim_memory_limit () / (1 << 30));
         return FALSE;
     }
+    /* and what this file's values need must be free now: cJSON and the positions allocate
+     * through GLib, which aborts when an allocation fails */
+    guint64 mine = values - s->doc->n_values;
+    g_autofree char *what = g_strdup_printf ("up to %" G_GUINT64_FORMAT " JSON values", mine);
+    if (!fsim_memory_reserve ((guint64) ((double) mine * FSIM_LOADER_VALUE_BYTES), what, error)) {
+        g_prefix_error (error, "%s: ", s->file);
+        return FALSE;
+    }
     s->doc->n_values = values;
     return TRUE;
 }

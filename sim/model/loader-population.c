@@ -11,6 +11,7 @@
 
 #include "friends.h"
 #include "loader-private.h"
+#include "memory.h"
 
 #define MAX_EXPLICIT_USERS 1000000
 #define MAX_GENERATED_USERS 100000000
@@ -326,7 +327,15 @@ convert_explicit (FsimConv *c, const cJSON *pop, const FsimJPath *p)
     g_autofree gboolean *failed = g_new0 (gboolean, ok ? (size_t) n : 1);
     gboolean unnamed = FALSE;
     if (ok) {
-        ps->users = g_new0 (FsimUserSpec, (size_t) n);
+        g_autoptr (GError) nomem = NULL;
+        ps->users = fsim_try_new0 ((size_t) n, sizeof (FsimUserSpec), "the users", &nomem);
+        if (!ps->users)
+            ok = part (c,
+                       fsim_i_fail (c, &local, arr, FALSE, FSIM_LOADER_ERROR_LIMIT, &up, "%s",
+                                    nomem->message),
+                       &local);
+    }
+    if (ok) {
         ps->n_users = (size_t) n;
         unnamed = convert_user_ids (c, arr, &up, user_ix, failed);
     }

@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "loader-private.h"
+#include "memory.h"
 
 static void
 render (const FsimJPath *p, GString *out)
@@ -474,7 +475,12 @@ fsim_i_get_sources (FsimConv *c, const cJSON *obj, const char *key, const FsimJP
     if (!cJSON_IsArray (v))
         return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_SCHEMA, &p,
                             "expected an array of sources, got %s", fsim_i_json_type_name (v));
-    FsimSources got = { g_new0 (FsimSource, (size_t) cJSON_GetArraySize (v) + 1), 0 };
+    g_autoptr (GError) nomem = NULL;
+    FsimSources got = { fsim_try_new0 ((size_t) cJSON_GetArraySize (v) + 1, sizeof (FsimSource),
+                                       "the sources", &nomem),
+                        0 };
+    if (!got.items)
+        return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_LIMIT, &p, "%s", nomem->message);
     int i = 0;
     for (const cJSON *e = v->child; e; e = e->next, i++) {
         FsimJPath ep = FSIM_JP_IDX (&p, i);
