@@ -188,7 +188,8 @@ static const char *const message_words[] = {
     "parse", "parser", "parsing", "pcdata", "premature", "prefix", "proper", "range", "read",
     "reader", "recursion", "redefined", "reference", "required", "scanner", "section",
     "sequence", "source", "space", "specification", "standalone", "start", "starttag", "state",
-    "string", "syntax", "tag", "target", "terminated", "the", "to", "tree", "type", "undirected",
+    "string", "syntax", "t" /* couldn't */, "tag", "target", "terminated", "the", "to", "tree",
+    "type", "undirected",
     "unescaped", "unexpected", "unknown", "uri", "utf", "value", "values", "version", "was",
     "while", "with", "xml",
 };
@@ -320,6 +321,16 @@ check_gml_strings (const char *path, int fd, GError **error)
     return FALSE;
 }
 
+/* Moves @fp past a UTF-8 byte order mark, which some editors write first: igraph's GML reader
+ * stops at it with "syntax error, unexpected ERROR" (libxml2 reads it in GraphML). */
+static void
+skip_byte_order_mark (FILE *fp)
+{
+    unsigned char head[3];
+    if (fread (head, 1, sizeof head, fp) != sizeof head || memcmp (head, "\xEF\xBB\xBF", 3) != 0)
+        rewind (fp);
+}
+
 /*
  * fsim_i_import_igraph:
  * @format: FSIM_IMPORT_GRAPHML or FSIM_IMPORT_GML
@@ -347,6 +358,8 @@ fsim_i_import_igraph (const char *path, FsimImportFormat format, GError **error)
                      g_strerror (saved));
         return NULL;
     }
+    if (format == FSIM_IMPORT_GML)
+        skip_byte_order_mark (fp);
     imp = g_new0 (FsimImported, 1);
     imp->format = format;
     ReadCall call = { fp, format, imp, "", FALSE };

@@ -336,6 +336,9 @@ fsim_import_edge_list_data (const char *name, const char *data, size_t len, GErr
     g_return_val_if_fail (data != NULL || len == 0, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+    /* a UTF-8 byte order mark, which some editors write first, is not a character of line 1 */
+    if (len >= 3 && memcmp (s, "\xEF\xBB\xBF", 3) == 0)
+        s += 3;
     while (s < end) {
         const char *eol = memchr (s, '\n', (size_t) (end - s));
 

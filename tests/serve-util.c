@@ -29,9 +29,15 @@ die_with_parent (gpointer data)
     prctl (PR_SET_PDEATHSIG, SIGTERM);
 }
 
-/* Starts `flowsim serve --port 0 --quiet ARGS... SCENARIOS` and waits for its URL line. */
 Server *
 server_start (const char *const *args)
+{
+    return server_start_full (args, TRUE);
+}
+
+/* Starts `flowsim serve --port 0 [--quiet] ARGS... SCENARIOS` and waits for its URL line. */
+Server *
+server_start_full (const char *const *args, gboolean quiet)
 {
     g_autoptr (GPtrArray) argv = g_ptr_array_new ();
     g_autofree char *dir = scenarios_dir ();
@@ -39,7 +45,8 @@ server_start (const char *const *args)
     g_ptr_array_add (argv, (char *) g_getenv ("FLOWSIM"));
     g_ptr_array_add (argv, (gpointer) "serve");
     g_ptr_array_add (argv, (gpointer) "--port=0");
-    g_ptr_array_add (argv, (gpointer) "--quiet");
+    if (quiet)
+        g_ptr_array_add (argv, (gpointer) "--quiet");
     for (const char *const *a = args; a && *a; a++)
         g_ptr_array_add (argv, (char *) *a);
     g_ptr_array_add (argv, dir);

@@ -40,6 +40,8 @@ int serve_test_run (void);
 char *scenarios_dir (void);
 /* Starts `flowsim serve --port 0 --quiet ARGS... SCENARIOS` and waits for its URL line. */
 Server *server_start (const char *const *args);
+/* The same, logging each request on stderr unless @quiet. */
+Server *server_start_full (const char *const *args, gboolean quiet);
 /* Sends @signal, waits for the exit and returns stderr (transfer full); checks status 0. */
 char *server_stop (Server *s, int signal);
 

@@ -235,6 +235,17 @@ test_population_bad_input (void)
                                                   "population.users: this population lists its "
                                                   "users one by one"));
     g_assert_null (strstr (listed->err, "unknown key"));
+
+    /* a generator that refuses its parameters names the population that gave them
+     * (FILE:LINE:COL of its object), as the memory estimate does */
+    g_autofree char *generated = fsim_test_data_path ("errors", "valid-generated.json", NULL);
+    g_autoptr (FsimTestRun) ba =
+        FSIM_RUN ("population", generated, "--set", "population.generator=barabasi_albert", "--set",
+                  "population.users=2", "--set", "population.mean_degree=1");
+    g_assert_cmpint (ba->status, ==, FSIM_EXIT_INPUT);
+    g_assert_true (g_str_has_prefix (ba->err, "flowsim: error: "));
+    fsim_assert_contains (ba->err, "valid-generated.json:5:17: generating friendships: "
+                                   "barabasi_albert: mean degree 1 is too high for 2 users");
 }
 
 static void

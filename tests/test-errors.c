@@ -76,6 +76,14 @@ static const ErrorCase cases[] = {
       .where = "--set seed:1:6: ", .what = { "seed: out of range: 2^53 or more" } },
     { "cli-set-nul-escape", "valid.json", .set = "title=\"a\\u0000b\"", .code = E (VALUE),
       .where = "--set title:1:9: ", .what = { "'\\u0000' in a string" } },
+    /* a value that starts with '"' is meant as a JSON string: without its closing quote it used
+     * to be taken as text, and the title became '"A tour' */
+    { "cli-set-unterminated", "valid.json", .set = "title=\"A tour", .code = E (PARSE),
+      .where = "--set title:1:7: ",
+      .what = { "invalid JSON: unterminated string (no closing '\"' on its line)" } },
+    { "cli-set-string-then-text", "valid.json", .set = "title=\"A\" tour", .code = E (PARSE),
+      .where = "--set title:1:11: ",
+      .what = { "invalid JSON: unexpected 't' after the end of the top-level value" } },
     /* an escaped backslash then "u0000" is text, not a NUL */
     { "inline-escaped-backslash", .text = "{ \"scenario\": \"a\\\\u0000\" }", .code = E (VALUE),
       .where = "inline-escaped-backslash.json:1:15: ", .what = { "'a\\u0000' is not a valid id" } },

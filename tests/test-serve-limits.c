@@ -12,6 +12,16 @@
 
 #include "serve-util.h"
 
+/* The server the tests start is built like them: under ASan, freed memory is held in its
+ * quarantine (256 MB), so a process's size says nothing of what it keeps. */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
 /* The status of "GET /@target HTTP/1.1" sent with @host as its Host header (NULL: none), on a
  * raw connection: a client library would set Host itself. A 403 must say why. */
 static guint
@@ -44,6 +54,47 @@ status_with_host (const Server *s, const char *target, const char *host)
     return (guint) atoi (text + strlen ("HTTP/1.1 "));
 }
 
+/* A raw connection to @s (a client library would fix what the tests below break). */
+static GSocketConnection *
+raw_connect (const Server *s)
+{
+    g_autoptr (GSocketClient) client = g_socket_client_new ();
+    g_autoptr (GError) error = NULL;
+    GSocketConnection *connection =
+        g_socket_client_connect_to_host (client, "127.0.0.1", (guint16) s->port, NULL, &error);
+    g_assert_no_error (error);
+    return connection;
+}
+
+static void
+raw_send (GSocketConnection *connection, const char *data, gsize size)
+{
+    g_autoptr (GError) error = NULL;
+    GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+    g_output_stream_write_all (out, data, size, NULL, NULL, &error);
+    g_assert_no_error (error);
+}
+
+/* Reads until the server closes @connection (or resets it), at most @seconds; returns the
+ * seconds it took, and what came in @out_answer (nullable). */
+static double
+raw_wait_closed (GSocketConnection *connection, double seconds, GByteArray *out_answer)
+{
+    GSocket *socket = g_socket_connection_get_socket (connection);
+    gint64 start = g_get_monotonic_time ();
+    char buffer[65536];
+    g_socket_set_timeout (socket, (guint) seconds + 1);
+    for (;;) {
+        g_autoptr (GError) error = NULL;
+        gssize n = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
+        if (n <= 0)
+            break;
+        if (out_answer)
+            g_byte_array_append (out_answer, (const guint8 *) buffer, (guint) n);
+    }
+    return (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
+}
+
 /* DNS rebinding: on loopback, only the loopback names with the right port are answered. */
 static void
 test_serve_bad_host (void)
@@ -68,6 +119,10 @@ test_serve_bad_host (void)
         g_assert_cmpuint (status_with_host (shared, "api/run?scenario=tour", bad[i]), ==, 403);
         g_free (bad[i]);
     }
+    /* two Host headers: libsoup's get_one() gives the last, which let "evil" through */
+    g_autofree char *twice =
+        g_strdup_printf ("evil.example:%d\r\nHost: 127.0.0.1:%d", shared->port, shared->port);
+    g_assert_cmpuint (status_with_host (shared, "api/scenarios", twice), ==, 403);
     /* no Host, or one libsoup cannot read (400) */
     g_assert_cmpuint (status_with_host (shared, "api/scenarios", NULL), !=, 200);
     g_autofree char *broken = g_strdup_printf ("[::1:%d", shared->port);
@@ -115,6 +170,120 @@ test_serve_limits_users (void)
                   "population.mean_degree: 10000 users with 4000 friends each is over");
     assert_error ("api/timeline?scenario=tour&from=2000-01-01&to=2019-01-01&step=1w", 400,
                   "a timeline of this server has at most 200 dates");
+}
+
+/* The kilobytes of memory @s's process holds (VmRSS). */
+static guint64
+server_rss_kb (const Server *s)
+{
+    g_autofree char *path =
+        g_strdup_printf ("/proc/%s/status", g_subprocess_get_identifier (s->process));
+    g_autofree char *status = NULL;
+    g_assert_true (g_file_get_contents (path, &status, NULL, NULL));
+    const char *rss = strstr (status, "VmRSS:");
+    g_assert_nonnull (rss);
+    return g_ascii_strtoull (rss + strlen ("VmRSS:"), NULL, 10);
+}
+
+/* A body is never kept: the server used to hold every byte of a body it had refused with
+ * 413 (its answer waits for the end of the body), so one request of "Content-Length:
+ * 100000000000" took as much memory as its client sent (/serve/limits/idle checks that such
+ * a connection is closed at its deadline). */
+static void
+test_serve_limits_body (void)
+{
+    const Server *s = shared;
+    g_autoptr (GSocketConnection) connection = raw_connect (s);
+    g_autofree char *head = g_strdup_printf ("POST /api/run?scenario=tour HTTP/1.1\r\nHost: "
+                                             "127.0.0.1:%d\r\nContent-Length: 100000000000\r\n\r\n",
+                                             s->port);
+    raw_send (connection, head, strlen (head));
+    guint64 before = server_rss_kb (s);
+    g_autofree char *chunk = g_malloc0 (1 << 20);
+    for (int i = 0; i < 64; i++) /* 64 MiB, on loopback: well within the deadline */
+        raw_send (connection, chunk, 1 << 20);
+    guint64 after = server_rss_kb (s);
+    g_test_message ("server memory %" G_GUINT64_FORMAT " kB, then %" G_GUINT64_FORMAT " kB", before,
+                    after);
+#ifndef UNDER_ASAN
+    g_assert_cmpuint (after, <, before + 16 * 1024);
+#endif
+    g_autoptr (Reply) ok = request_full (s, "GET", "api/scenarios", NULL);
+    g_assert_cmpuint (ok->status, ==, 200);
+}
+
+/* Slowloris: connections that send nothing, half a request, a byte now and then, part of a
+ * body, or that stay open after their answer, used to be kept for ever (a few hundred of them take every
+ * descriptor the server has); each is now closed --idle-timeout seconds after its last
+ * step, and the server answers others meanwhile. */
+static void
+test_serve_limits_idle (void)
+{
+    Server *s = server_start ((const char *const[]){ "--idle-timeout=1", NULL });
+    g_autoptr (GSocketConnection) silent = raw_connect (s);
+    g_autoptr (GSocketConnection) half = raw_connect (s);
+    raw_send (half, "GET /api/scen", strlen ("GET /api/scen"));
+    g_autoptr (GSocketConnection) kept = raw_connect (s);
+    g_autofree char *request =
+        g_strdup_printf ("GET /api/scenarios HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n", s->port);
+    raw_send (kept, request, strlen (request));
+    g_autoptr (GSocketConnection) body = raw_connect (s);
+    g_autofree char *head = g_strdup_printf ("POST /api/run?scenario=tour HTTP/1.1\r\nHost: "
+                                             "127.0.0.1:%d\r\nContent-Length: 100000000\r\n\r\n",
+                                             s->port);
+    raw_send (body, head, strlen (head));
+    raw_send (body, "some of it", strlen ("some of it"));
+    g_autoptr (GSocketConnection) drip = raw_connect (s);
+    static const char dripped[] = "GET /api";
+    for (int i = 0; i < 8; i++) { /* one byte every 0.4 s: 3.2 s for "GET /api" */
+        g_autoptr (GError) error = NULL;
+        GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (drip));
+        if (g_output_stream_write (out, &dripped[i], 1, NULL, &error) != 1)
+            break; /* closed: what the test wants */
+        g_usleep (400000);
+    }
+    g_autoptr (Reply) ok = request_full (s, "GET", "api/scenarios", NULL);
+    g_assert_cmpuint (ok->status, ==, 200);
+    g_assert_cmpfloat (raw_wait_closed (silent, 30, NULL), <, 10);
+    g_assert_cmpfloat (raw_wait_closed (half, 30, NULL), <, 10);
+    g_autoptr (GByteArray) answer = g_byte_array_new ();
+    g_assert_cmpfloat (raw_wait_closed (kept, 30, answer), <, 10);
+    g_assert_cmpuint (answer->len, >, strlen ("HTTP/1.1 200 OK"));
+    g_assert_cmpmem (answer->data, strlen ("HTTP/1.1 200 OK"), "HTTP/1.1 200 OK",
+                     strlen ("HTTP/1.1 200 OK"));
+    g_assert_cmpfloat (raw_wait_closed (drip, 30, NULL), <, 10);
+    g_assert_cmpfloat (raw_wait_closed (body, 30, NULL), <, 10);
+    g_autoptr (FsimTestRun) bad = FSIM_RUN ("serve", "--idle-timeout", "0", "--port", "0");
+    g_assert_cmpint (bad->status, ==, 2);
+    fsim_assert_contains (bad->err, "--idle-timeout 0 is not from 1 to 3600 seconds");
+    g_free (server_stop (s, SIGTERM));
+}
+
+/* The log line shows a request's path as text: the path comes decoded, and "%1B[2J" used to
+ * reach the operator's terminal as an escape sequence (and bytes that are not UTF-8 as
+ * they are). */
+static void
+test_serve_log_clean (void)
+{
+    Server *s = server_start_full (NULL, FALSE);
+    static const char *const targets[] = { "%1B%5B2J%1B%5B31mred", "x%FF%C3%28y", "a%07%0Db" };
+    for (size_t i = 0; i < G_N_ELEMENTS (targets); i++) {
+        g_autoptr (GSocketConnection) connection = raw_connect (s);
+        g_autofree char *request =
+            g_strdup_printf ("GET /%s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n\r\n",
+                             targets[i], s->port);
+        raw_send (connection, request, strlen (request));
+        g_autoptr (GByteArray) answer = g_byte_array_new ();
+        raw_wait_closed (connection, 30, answer);
+        g_assert_cmpuint (answer->len, >, 12);
+        g_assert_cmpmem (answer->data, 12, "HTTP/1.1 404", 12);
+    }
+    g_autofree char *err = server_stop (s, SIGTERM);
+    g_assert_true (g_utf8_validate (err, -1, NULL));
+    for (const char *c = err; *c; c++)
+        g_assert_true (*c == '\n' || !g_ascii_iscntrl (*c));
+    fsim_assert_contains (err, "GET /?[2J?[31mred 404");
+    fsim_assert_contains (err, "GET /a??b 404");
 }
 
 /* One simulation at a time and none waiting: of three at once, one runs, the others get
@@ -261,6 +430,9 @@ main (int argc, char **argv)
     serve_test_init (&argc, &argv);
     g_test_add_func ("/serve/bad/host", test_serve_bad_host);
     g_test_add_func ("/serve/limits/request-size", test_serve_limits_request_size);
+    g_test_add_func ("/serve/limits/body", test_serve_limits_body);
+    g_test_add_func ("/serve/limits/idle", test_serve_limits_idle);
+    g_test_add_func ("/serve/log-clean", test_serve_log_clean);
     g_test_add_func ("/serve/limits/users", test_serve_limits_users);
     g_test_add_func ("/serve/limits/busy", test_serve_limits_busy);
     g_test_add_func ("/serve/limits/timeout", test_serve_limits_timeout);

@@ -303,6 +303,21 @@ test_serve_bad_traversal (void)
                   400, "population.import: overrides cannot name files on this server");
     assert_error ("api/run?scenario=tour&set=include%3D%5B%22%2Fetc%2Fpasswd%22%5D", 400,
                   "--set include:1:1: include: unknown key 'include'");
+    /* a snapshot is a file too: the server used to map it, and to say whether it existed
+     * ("cannot open ... No such file") or was something else ("is not a flowsim population
+     * snapshot"); now both get the same answer, before anything is opened */
+    static const char *const snapshots[] = { "%2Fetc%2Fshadow", "%2Fnonexistent", "%2Fdev%2Fzero",
+                                             "..%2Ftests%2Fdata%2Fx.fsp" };
+    for (size_t i = 0; i < G_N_ELEMENTS (snapshots); i++) {
+        g_autofree char *set =
+            g_strconcat ("api/run?scenario=tour&set=population.snapshot%3D", snapshots[i], NULL);
+        assert_error (set, 400, "population.snapshot: overrides cannot name files on this server");
+        g_autofree char *whole = g_strconcat ("api/explain?scenario=tour&user=bob&set=population%3D"
+                                              "%7B%22snapshot%22%3A%22",
+                                              snapshots[i], "%22%7D", NULL);
+        assert_error (whole, 400,
+                      "population.snapshot: overrides cannot name files on this server");
+    }
 }
 
 static void

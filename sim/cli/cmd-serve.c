@@ -12,6 +12,7 @@
 #define DEFAULT_PORT 8080
 #define DEFAULT_QUEUE 64
 #define DEFAULT_TIMEOUT 30.0
+#define DEFAULT_IDLE_TIMEOUT 10
 #define DEFAULT_MAX_USERS 100000
 #define DEFAULT_MAX_REQUEST 16384
 #define DEFAULT_CACHE_MB 64
@@ -24,6 +25,7 @@ typedef struct {
     int jobs;
     int queue;
     double timeout;
+    int idle_timeout;
     gint64 max_users;
     int max_request;
     int cache_mb;
@@ -56,6 +58,10 @@ serve_context (ServeOptions *o)
           "Requests that may wait for a simulation; more get 503 (default 64)", "N" },
         { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &o->timeout,
           "Seconds a request may take; past that it gets 503 (default 30)", "SECONDS" },
+        { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &o->idle_timeout,
+          "Seconds a connection may take to send a request or to read an answer, or stay idle "
+          "(default 10)",
+          "SECONDS" },
         { "max-users", 0, 0, G_OPTION_ARG_INT64, &o->max_users,
           "Most users one simulation may have (default 100000)", "N" },
         { "max-request", 0, 0, G_OPTION_ARG_INT, &o->max_request,
@@ -106,6 +112,9 @@ serve_check (const ServeOptions *o, GError **error)
                                        "--timeout %g is not a number of seconds from "
                                        "0 to 86400",
                                        o->timeout);
+    if (o->idle_timeout < 1 || o->idle_timeout > 3600)
+        return fsim_i_cli_usage_error (error, "--idle-timeout %d is not from 1 to 3600 seconds",
+                                       o->idle_timeout);
     if (o->max_users < 1)
         return fsim_i_cli_usage_error (error, "--max-users must be at least 1");
     if (o->max_request < 256)
@@ -156,6 +165,7 @@ serve_start (const ServeOptions *o, GError **error)
         .jobs = (guint) o->jobs,
         .queue = (guint) o->queue,
         .timeout = o->timeout,
+        .idle_timeout = (guint) o->idle_timeout,
         .max_request = (gsize) o->max_request,
         .cache_bytes = (gsize) o->cache_mb << 20,
         .populations = (guint) o->populations,
@@ -175,6 +185,7 @@ cmd_serve (int argc, char **argv, GError **error)
         .jobs = (int) CLAMP (g_get_num_processors (), 1, 256),
         .queue = DEFAULT_QUEUE,
         .timeout = DEFAULT_TIMEOUT,
+        .idle_timeout = DEFAULT_IDLE_TIMEOUT,
         .max_users = DEFAULT_MAX_USERS,
         .max_request = DEFAULT_MAX_REQUEST,
         .cache_mb = DEFAULT_CACHE_MB,

@@ -289,9 +289,14 @@ check_scenario_limits (const FsimScenario *s, const FsimServeEntry *entry,
                        const FsimServeLimits *limits, GError **error)
 {
     const FsimPopulationSpec *ps = &s->population;
-    if (g_strcmp0 (ps->import_file, entry->import_file) != 0) {
-        g_set_error_literal (error, FSIM_CLI_ERROR, FSIM_CLI_ERROR_USAGE,
-                             "population.import: overrides cannot name files on this server");
+    /* the files a population reads: an override naming another would make the server read
+     * (and say whether it exists, and what it is) any file of the machine */
+    const char *named = g_strcmp0 (ps->import_file, entry->import_file) != 0 ? "import"
+                        : g_strcmp0 (ps->snapshot, entry->snapshot) != 0     ? "snapshot"
+                                                                             : NULL;
+    if (named) {
+        g_set_error (error, FSIM_CLI_ERROR, FSIM_CLI_ERROR_USAGE,
+                     "population.%s: overrides cannot name files on this server", named);
         return FALSE;
     }
     guint64 users = ps->kind == FSIM_POPULATION_GENERATED  ? ps->gen_users

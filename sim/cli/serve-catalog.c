@@ -36,6 +36,7 @@ entry_free (FsimServeEntry *e)
     g_free (e->id);
     g_free (e->path);
     g_free (e->import_file);
+    g_free (e->snapshot);
     g_free (e->json);
     g_free (e);
 }
@@ -325,6 +326,7 @@ add_file (FsimServeCatalog *c, const char *path, GPtrArray *skipped)
     e->id = g_strdup (s->id);
     e->path = g_strdup (path);
     e->import_file = g_strdup (s->population.import_file);
+    e->snapshot = g_strdup (s->population.snapshot);
     e->json = entry_json (s);
     g_ptr_array_add (c->entries, e);
     g_hash_table_insert (c->by_id, e->id, e);

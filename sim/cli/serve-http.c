@@ -14,6 +14,7 @@
 #include "serve-cache.h"
 #include "serve-resources.h"
 #include "serve.h"
+#include "text.h"
 
 /*
  * The main thread runs the loop: it accepts connections, parses each request, answers at once
@@ -55,6 +56,7 @@ typedef struct {
     guint in_flight;       /* jobs given to the pool, neither back nor timed out (see the top) */
     guint background;      /* timed-out simulations still running, each with a thread of its own */
     gint stopping;         /* atomic: workers skip what is still queued */
+    GHashTable *deadlines; /* GSocket (a reference) -> its deadline's source id (see Deadlines) */
 } Server;
 
 typedef struct {
@@ -92,8 +94,11 @@ log_request (const Server *s, SoupServerMessage *msg, guint status, gint64 start
     const char *query = g_uri_get_query (uri);
     g_autofree char *target =
         g_strconcat (g_uri_get_path (uri), query ? "?" : "", query ? query : "", NULL);
+    /* the path comes decoded: "%1B[2J" would reach the operator's terminal as an escape
+     * sequence, and bytes that are not UTF-8 as they are */
+    g_autofree char *clean = fsim_text_clean (target);
     fprintf (stderr, "flowsim serve: %s %.200s %u %.0f ms\n", soup_server_message_get_method (msg),
-             target, status, (double) (g_get_monotonic_time () - started) / 1000.0);
+             clean, status, (double) (g_get_monotonic_time () - started) / 1000.0);
 }
 
 static void
@@ -366,7 +371,7 @@ handle (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *
 static gboolean
 host_allowed (const Server *s, const char *host)
 {
-    if (!host)
+    if (!host || strchr (host, ',')) /* none, or several */
         return FALSE;
     g_autofree char *name = NULL;
     const char *port = NULL;
@@ -414,7 +419,12 @@ handle_early (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashT
     (void) soup;
     (void) query;
 
-    if (!host_allowed (s, soup_message_headers_get_one (h, "Host"))) {
+    /* a body is never used: it is read and dropped, never kept (a client could send
+     * gigabytes before the 413 below is written) */
+    soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+    /* the whole list: with two Host headers, get_one() gives the last one, and a request
+     * must have one (RFC 9112) */
+    if (!host_allowed (s, soup_message_headers_get_list (h, "Host"))) {
         respond_error (msg, 403,
                        s->loopback ? "this server answers to 127.0.0.1, localhost and [::1] "
                                      "with its port only (Host header)"
@@ -433,6 +443,90 @@ handle_early (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashT
                                               s->config.max_request);
         respond_error (msg, 413, m);
     }
+}
+
+/*
+ * ---- deadlines ----
+ *
+ * libsoup 3.2 keeps a connection open for as long as its client does: a client that opens
+ * connections and sends nothing, or a byte now and then (slowloris), or never reads its answer,
+ * would hold them for ever, and a few hundred would take every descriptor the server has.
+ * So every connection has a deadline, config.idle_timeout seconds away, set when a request
+ * starts (the connection opened, or the first byte of the next request came), when its answer
+ * starts, and when the request is over (a connection waiting for the next one); it is lifted
+ * while the request is with a handler (a simulation has its own --timeout). A connection past
+ * its deadline is shut down: libsoup sees the end of the stream and closes it.
+ */
+
+static gboolean
+deadline_passed (gpointer data)
+{
+    GSocket *socket = data;
+    Server *s = g_object_get_data (G_OBJECT (socket), "flowsim-server");
+    g_socket_shutdown (socket, TRUE, TRUE, NULL); /* it may be closed already */
+    g_hash_table_remove (s->deadlines, socket);   /* the source is removed on return */
+    return G_SOURCE_REMOVE;
+}
+
+/* Sets the deadline of @msg's connection to config.idle_timeout from now (@set), or lifts it. */
+static void
+deadline_reset (Server *s, SoupServerMessage *msg, gboolean set)
+{
+    GSocket *socket = soup_server_message_get_socket (msg);
+    if (!socket || !s->deadlines)
+        return;
+    gpointer id = NULL;
+    if (g_hash_table_steal_extended (s->deadlines, socket, NULL, &id)) {
+        g_source_remove (GPOINTER_TO_UINT (id));
+        g_object_unref (socket); /* the table's reference */
+    }
+    if (!set)
+        return;
+    g_object_set_data (G_OBJECT (socket), "flowsim-server", s);
+    guint source = g_timeout_add_seconds (s->config.idle_timeout, deadline_passed, socket);
+    g_hash_table_insert (s->deadlines, g_object_ref (socket), GUINT_TO_POINTER (source));
+}
+
+static void
+on_got_body (SoupServerMessage *msg, gpointer data)
+{
+    deadline_reset (data, msg, FALSE);
+}
+
+static void
+on_wrote_headers (SoupServerMessage *msg, gpointer data)
+{
+    deadline_reset (data, msg, TRUE);
+}
+
+static void
+on_request_started (SoupServer *soup, SoupServerMessage *msg, gpointer data)
+{
+    (void) soup;
+    g_signal_connect (msg, "got-body", G_CALLBACK (on_got_body), data);
+    g_signal_connect (msg, "wrote-headers", G_CALLBACK (on_wrote_headers), data);
+    deadline_reset (data, msg, TRUE);
+}
+
+static void
+on_request_done (SoupServer *soup, SoupServerMessage *msg, gpointer data)
+{
+    (void) soup;
+    deadline_reset (data, msg, TRUE);
+}
+
+/* Removes every deadline (the server is stopping). */
+static void
+deadlines_clear (Server *s)
+{
+    if (!s->deadlines)
+        return;
+    GHashTableIter iter;
+    gpointer id;
+    g_hash_table_iter_init (&iter, s->deadlines);
+    while (g_hash_table_iter_next (&iter, NULL, &id))
+        g_source_remove (GPOINTER_TO_UINT (id));
+    g_clear_pointer (&s->deadlines, g_hash_table_unref);
 }
 
 /* ---- life cycle ---- */
@@ -489,6 +583,7 @@ server_clear (Server *s)
     g_atomic_int_set (&s->stopping, 1);
     if (s->soup)
         soup_server_disconnect (s->soup);
+    deadlines_clear (s);
     if (s->pool) /* runs what is queued (each skips at once) and waits for what runs */
         g_thread_pool_free (g_steal_pointer (&s->pool), FALSE, TRUE);
     g_clear_object (&s->soup);
@@ -525,6 +620,10 @@ fsim_serve_run (FsimServeCatalog *catalog, const FsimServeConfig *config, GError
     s.sims = s.pops ? fsim_serve_sim_cache_new (config->populations, s.pops) : NULL;
     s.soup = soup_server_new ("server-header", "flowsim/" FSIM_VERSION " ", NULL);
     s.pool = g_thread_pool_new (job_run, &s, (gint) config->jobs, FALSE, NULL);
+    s.deadlines = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+    g_signal_connect (s.soup, "request-started", G_CALLBACK (on_request_started), &s);
+    g_signal_connect (s.soup, "request-finished", G_CALLBACK (on_request_done), &s);
+    g_signal_connect (s.soup, "request-aborted", G_CALLBACK (on_request_done), &s);
     soup_server_add_early_handler (s.soup, NULL, handle_early, &s, NULL);
     soup_server_add_handler (s.soup, NULL, handle, &s, NULL);
     if (!start_listening (&s, error)) {

@@ -19,6 +19,7 @@ typedef struct {
     char *id;
     char *path;        /* the file; never sent to a client */
     char *import_file; /* population.import.file as the file has it, NULL if none */
+    char *snapshot;    /* population.snapshot as the file has it, NULL if none */
     char *json;        /* its entry of /api/scenarios (an object) */
 } FsimServeEntry;
 
@@ -144,6 +145,7 @@ typedef struct {
     guint jobs;         /* simulations at once */
     guint queue;        /* requests waiting for a simulation slot */
     double timeout;     /* seconds a request may take before a 503 */
+    guint idle_timeout; /* seconds a connection may take to send a request, or stay idle */
     gsize max_request;  /* bytes of a request line's target, or of a body */
     gsize cache_bytes;  /* answers kept (0: none) */
     guint populations;  /* populations kept (0: none) */

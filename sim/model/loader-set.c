@@ -541,8 +541,12 @@ apply_cli_set (FsimJsonDoc *doc, cJSON *result, const char *arg, gboolean choice
     g_autoptr (GError) local = NULL;
     /* an alternative's id is a string even when it reads as JSON ("2017") */
     cJSON *value = claim ? NULL : fsim_i_parse_text (doc, name, eq + 1, 1, col0, &local);
-    if (!value && local && local->code != FSIM_LOADER_ERROR_PARSE) {
-        g_propagate_error (error, g_steal_pointer (&local)); /* JSON, but too long, ... */
+    /* JSON, but too long, ...; or meant as a JSON string (it starts with '"') but not one,
+     * such as "abc without its closing quote: taken as text, that would silently become a
+     * value with a quote in it */
+    if (!value && local &&
+        (local->code != FSIM_LOADER_ERROR_PARSE || eq[1 + strspn (eq + 1, " \t")] == '"')) {
+        g_propagate_error (error, g_steal_pointer (&local));
         return FALSE;
     }
     if (!value) {

@@ -9,6 +9,8 @@
 #include "population.h"
 #include "scenario.h"
 
+/* "FILE:LINE:COL: " of the scenario's "population" object, or "" (transfer full). */
+char *fsim_i_population_where (const FsimScenario *s);
 /* Checks that @n_users users with @n_arcs friend-list entries fit (population.c). */
 gboolean fsim_i_population_check_size (const FsimScenario *s, size_t n_users, double n_arcs,
                                        GError **error);

@@ -143,7 +143,8 @@ fsim_population_slice_build (const FsimScenario *scenario, const FsimComm *comm,
     fsim_i_population_gen_params (scenario, &params);
     rows = fsim_friends_generate_part (&params, comm, first, n, error);
     if (rows == NULL) {
-        g_prefix_error (error, "generating friendships: ");
+        g_autofree char *where = fsim_i_population_where (scenario);
+        g_prefix_error (error, "%sgenerating friendships: ", where);
         return NULL;
     }
     *s = (FsimPopulationSlice){ .n_total = ps->gen_users,

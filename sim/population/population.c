@@ -34,13 +34,19 @@ try_alloc0 (size_t n, size_t size)
  * contradicts the documented 100 million generated users). The error is located at the
  * scenario's "population" object.
  */
+char *
+fsim_i_population_where (const FsimScenario *s)
+{
+    const FsimLoc *loc = &s->population.loc;
+    return loc->file ? g_strdup_printf ("%s:%d:%d: ", loc->file, loc->line, loc->col)
+                     : g_strdup ("");
+}
+
 gboolean
 fsim_i_population_check_size (const FsimScenario *s, size_t n_users, double n_arcs, GError **error)
 {
-    const FsimLoc *loc = &s->population.loc;
     /* located at the scenario's "population" object (FILE:LINE:COL: ) */
-    g_autofree char *where =
-        loc->file ? g_strdup_printf ("%s:%d:%d: ", loc->file, loc->line, loc->col) : g_strdup ("");
+    g_autofree char *where = fsim_i_population_where (s);
     size_t per_user = 1 + s->n_fields;
     gboolean ok = n_users <= UINT32_MAX && per_user > s->n_fields &&
                   g_size_checked_add (&per_user, per_user, s->field_words * sizeof (FsimWord)) &&
@@ -214,7 +220,9 @@ build_generated (const FsimScenario *s, FsimPopulation *pop, GError **error)
     pop->n_users = ps->gen_users;
     pop->friends = generate_friends (s, pop->n_threads, error);
     if (pop->friends == NULL) {
-        g_prefix_error (error, "generating friendships: ");
+        /* at the population object: its users and mean degree are what the model refused */
+        g_autofree char *where = fsim_i_population_where (s);
+        g_prefix_error (error, "%sgenerating friendships: ", where);
         return FALSE;
     }
     if (!fsim_i_population_alloc (pop, error))
