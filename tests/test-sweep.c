@@ -198,17 +198,17 @@ test_sweep_accounts_hand (void)
         g_assert_cmpuint (fsim_accounts_friends_of_friends (f, u), ==, fof[u]);
     g_assert_cmpuint (fsim_accounts_friends_of_friends (f, 6), ==, 1);
     /* accounts[3,3] = users 0, 1, 2 */
-    g_assert_cmpfloat (fsim_i_accounts_stat (f, 3, 3, 0, 0), ==, 3);
-    g_assert_cmpfloat (fsim_i_accounts_stat (f, 3, 3, 1, 0), ==, 4);
-    g_assert_cmpfloat (fsim_i_accounts_stat (f, 3, 3, 1, 1), ==, 4);
-    g_assert_cmpfloat (fsim_i_accounts_stat (f, 3, 3, 1, 2), ==, 5);
-    g_assert_cmpfloat_with_epsilon (fsim_i_accounts_stat (f, 3, 3, 2, 0), 4.0 / 3, 1e-12);
-    g_assert_cmpfloat_with_epsilon (fsim_i_accounts_stat (f, 3, 3, 2, 2), 5.0 / 3, 1e-12);
+    g_assert_cmpfloat (fsim_accounts_stat (f, 3, 3, 0, 0), ==, 3);
+    g_assert_cmpfloat (fsim_accounts_stat (f, 3, 3, 1, 0), ==, 4);
+    g_assert_cmpfloat (fsim_accounts_stat (f, 3, 3, 1, 1), ==, 4);
+    g_assert_cmpfloat (fsim_accounts_stat (f, 3, 3, 1, 2), ==, 5);
+    g_assert_cmpfloat_with_epsilon (fsim_accounts_stat (f, 3, 3, 2, 0), 4.0 / 3, 1e-12);
+    g_assert_cmpfloat_with_epsilon (fsim_accounts_stat (f, 3, 3, 2, 2), 5.0 / 3, 1e-12);
     /* an even number of accounts: the mean of the two middle ones (users 0 and 1: 5 and 4) */
-    g_assert_cmpfloat (fsim_i_accounts_stat (f, 3, 2, 1, 0), ==, 4.5);
+    g_assert_cmpfloat (fsim_accounts_stat (f, 3, 2, 1, 0), ==, 4.5);
     /* accounts[2,4] = 3, 4, 5, 0: friends 2, 2, 2, 3 */
-    g_assert_cmpfloat (fsim_i_accounts_stat (f, 2, 4, 0, 2), ==, 3);
-    g_assert_cmpfloat (fsim_i_accounts_stat (f, 2, 4, 0, 0), ==, 2);
+    g_assert_cmpfloat (fsim_accounts_stat (f, 2, 4, 0, 2), ==, 3);
+    g_assert_cmpfloat (fsim_accounts_stat (f, 2, 4, 0, 0), ==, 2);
     fsim_friends_free (f);
 }
 
@@ -288,6 +288,13 @@ test_sweep_accounts_metric (void)
     g_assert_cmpfloat_with_epsilon (sw->values[0], per[4], 1e-12);
     g_assert_cmpfloat_with_epsilon (sw->values[1], per[0], 1e-12);
     g_assert_cmpfloat (sw->values[2], !=, sw->values[0]); /* seed 8: another population */
+    g_autoptr (GString) text = g_string_new (NULL);
+    g_autoptr (GString) json = g_string_new (NULL);
+    fsim_sweep_render (sw, FSIM_REPORT_TEXT, -1, text);
+    fsim_sweep_render (sw, FSIM_REPORT_JSON, -1, json);
+    fsim_assert_contains (text->str, "2, on 2 populations built (the metrics read the population "
+                                     "alone: no flows run)");
+    fsim_assert_contains (json->str, "\"flows_run\": false");
 
     const struct {
         const char *text, *message;

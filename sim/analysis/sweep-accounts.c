@@ -102,7 +102,7 @@ compare_doubles (const void *a, const void *b)
 }
 
 double
-fsim_i_accounts_stat (const FsimFriends *f, size_t degree, size_t k, int quantity, int statistic)
+fsim_accounts_stat (const FsimFriends *f, size_t degree, size_t k, int quantity, int statistic)
 {
     g_return_val_if_fail (f != NULL && quantity >= 0 && quantity < 3, NAN);
     size_t n_users = 0, n = 0;

@@ -387,7 +387,7 @@ count (const Node *n, const FsimScenario *s, const FsimPopulation *pop, const Fs
     if (n->group == GROUP_NONE && n->count <= 1) /* users, friendships: the population's */
         return (double) (n->count == 0 ? pop->n_users : pop->friends->n_edges);
     if (n->group == GROUP_ACCOUNTS)
-        return fsim_i_accounts_stat (pop->friends, n->degree, n->k, n->count / 3, n->count % 3);
+        return fsim_accounts_stat (pop->friends, n->degree, n->k, n->count / 3, n->count % 3);
     if (r == NULL) /* fsim_metric_needs_run() said no */
         return NAN;
     switch (n->group) {

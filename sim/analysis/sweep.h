@@ -63,8 +63,8 @@ size_t fsim_accounts_friends_of_friends (const FsimFriends *f, size_t u);
 /* Over the accounts of fsim_accounts_nearest(): @quantity 0 friends, 1 friends of friends,
  * 2 friends of friends per friend; @statistic 0 median (the mean of the two middle values for
  * an even number), 1 min, 2 max. NaN for an empty population. Can't fail. */
-double fsim_i_accounts_stat (const FsimFriends *f, size_t degree, size_t k, int quantity,
-                             int statistic);
+double fsim_accounts_stat (const FsimFriends *f, size_t degree, size_t k, int quantity,
+                           int statistic);
 /* The default metrics for @s: overall reach, then per partner, jurisdiction and field
  * (transfer full; free with g_ptr_array_unref). */
 GPtrArray *fsim_metric_defaults (const FsimScenario *s);
