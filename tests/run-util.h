@@ -8,7 +8,7 @@
 
 typedef struct {
     int status; /* exit status, -1 if killed by a signal */
-    char *out;  /* stdout (may hold NUL bytes: see out_len) */
+    char *out;  /* stdout: text, up to its first NUL byte (out_len is its strlen) */
     gsize out_len;
     char *err; /* stderr */
 } FsimTestRun;

@@ -154,6 +154,45 @@ assert_usage (const FsimTestRun *r, const char *message)
     g_assert_cmpstr (r->err, ==, expected);
 }
 
+/* `--save -` puts the snapshot alone on standard output (a scenario can load it back) and the
+ * description on standard error; before, the text report followed the snapshot's bytes. The
+ * snapshot holds NUL bytes, so the shell sends standard output to a file. */
+static void
+test_population_save_stdout (void)
+{
+    g_autofree char *path = scale_data ("import-graphml.json");
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *snap = g_build_filename (dir, "pop.fsp", NULL);
+    g_autofree char *set = g_strconcat ("population.snapshot=", snap, NULL);
+    const char *argv[] = { "/bin/sh",
+                           "-c",
+                           "exec \"$0\" population \"$1\" --save - >\"$2\"",
+                           g_getenv ("FLOWSIM"),
+                           path,
+                           snap,
+                           NULL };
+    g_autofree char *out = NULL, *err = NULL, *bytes = NULL;
+    g_autoptr (GError) error = NULL;
+    gsize len = 0;
+    int wait_status = 0;
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &wait_status,
+                  &error);
+    g_assert_no_error (error);
+    g_assert_true (WIFEXITED (wait_status) && WEXITSTATUS (wait_status) == FSIM_EXIT_OK);
+    g_assert_true (g_str_has_prefix (err, "flowsim " FSIM_VERSION " population\n"));
+    fsim_assert_contains (err, "  Users                       6\n");
+    g_assert_true (g_file_get_contents (snap, &bytes, &len, NULL));
+    g_assert_true (len > 128 && memcmp (bytes, "\211flowsim-pop\r\n", 14) == 0);
+    g_assert_null (g_strstr_len (bytes, (gssize) len, " population\n"));
+
+    g_autoptr (FsimTestRun) loaded = FSIM_RUN ("population", path, "--set", set);
+    g_assert_cmpint (loaded->status, ==, FSIM_EXIT_OK);
+    fsim_assert_contains (loaded->out, "  Users                       6\n");
+    fsim_assert_contains (loaded->out, "  Friendships                 5\n");
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 static void
 test_population_usage (void)
 {
@@ -310,6 +349,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/cli-population/json", test_population_json);
     g_test_add_func ("/cli-population/generated", test_population_generated);
     g_test_add_func ("/cli-population/export", test_population_export);
+    g_test_add_func ("/cli-population/save-stdout", test_population_save_stdout);
     g_test_add_func ("/cli-population/usage", test_population_usage);
     g_test_add_func ("/cli-population/bad-input", test_population_bad_input);
     g_test_add_func ("/cli-population/help", test_population_help);

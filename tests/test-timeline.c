@@ -299,6 +299,9 @@ test_timeline_svg_truthful (void)
     }
     g_assert_nonnull (strstr (svg, ">users reached</text>"));
     g_assert_nonnull (strstr (svg, ">partners</text>"));
+    /* the title says the scenario is replayed on other dates than its own; the step in words */
+    fsim_assert_contains (svg, ", replayed from 2011-01-01 to 2019-01-01</text>");
+    fsim_assert_contains (svg, ">The same 4 users at each date, every year; numbered lines");
     /* device_maker: the same colour in "by partner kind" and "partners that reached anyone" */
     g_autofree char *first = polyline_colour (svg, "device maker, users reached", 0);
     g_autofree char *second = polyline_colour (svg, "device maker, users reached", 1);

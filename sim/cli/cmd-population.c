@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 
@@ -56,7 +57,8 @@ population_context (PopulationOptions *o)
           "Also write the population to DIR: friendships.txt (an edge list) and users.tsv", "DIR" },
         { "save", 0, 0, G_OPTION_ARG_FILENAME, &o->save,
           "Also save the built population to FILE, a snapshot that a scenario loads with "
-          "population.snapshot (replaced atomically)",
+          "population.snapshot (replaced atomically; '-' is standard output, and the "
+          "description then goes to standard error)",
           "FILE" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet,
           "Print nothing but the description and errors (no progress line)", NULL },
@@ -88,6 +90,13 @@ population_help (void)
     return fsim_i_cmd_help (context, "population");
 }
 
+/* TRUE if the snapshot goes to standard output: the description must then go elsewhere. */
+static gboolean
+saves_to_stdout (const PopulationOptions *o)
+{
+    return o->save != NULL && strcmp (o->save, "-") == 0;
+}
+
 static FsimExit
 population_parse (int argc, char **argv, PopulationOptions *o, FsimReportFormat *out_format,
                   GError **error)
@@ -106,6 +115,9 @@ population_parse (int argc, char **argv, PopulationOptions *o, FsimReportFormat 
     if (o->sample < 1)
         return fsim_i_cli_usage_error (error, "--sample must be at least 1, not %" G_GINT64_FORMAT,
                                        o->sample);
+    if (saves_to_stdout (o) && isatty (STDOUT_FILENO))
+        return fsim_i_cli_usage_error (error, "--save - would write a binary snapshot to a "
+                                              "terminal; redirect standard output to a file");
     return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
 }
 
@@ -179,7 +191,12 @@ cmd_population (int argc, char **argv, GError **error)
     } else if (status == FSIM_EXIT_OK) {
         g_autofree char *path = fsim_i_cmd_scenario_path (o.args);
         status = describe (path, &o, format, out, error);
-        if (status == FSIM_EXIT_OK)
+        /* With the snapshot on standard output, a description bound there goes to standard
+         * error, as tar -cvf - lists what it writes. */
+        if (status == FSIM_EXIT_OK && saves_to_stdout (&o) &&
+            (o.output == NULL || strcmp (o.output, "-") == 0))
+            fputs (out->str, stderr);
+        else if (status == FSIM_EXIT_OK)
             status = fsim_i_cmd_output (o.output, out, error);
     }
     options_clear (&o);

@@ -518,13 +518,28 @@ picked_partners (const FsimScenario *s, const FsimTimelineChart *chart)
     return pick;
 }
 
+/* "3 months", "year", "2 weeks", "day": a step in words, for a reader of the picture. */
+static char *
+step_words (FsimTimelineStep step)
+{
+    unsigned n = step.count;
+    const char *unit = "day";
+    if (step.months && n % 12 == 0)
+        n /= 12, unit = "year";
+    else if (step.months)
+        unit = "month";
+    else if (n % 7 == 0)
+        n /= 7, unit = "week";
+    return n == 1 ? g_strdup (unit) : g_strdup_printf ("%u %ss", n, unit);
+}
+
 /* The <svg> element's start, the title and the line under it. */
 static void
 chart_head (const FsimScenario *scenario, const FsimTimeline *t, gboolean embedded, double height,
             GString *out)
 {
     g_autofree char *from = fsim_day_format (t->from), *to = fsim_day_format (t->to);
-    g_autofree char *step = fsim_timeline_step_format (t->step);
+    g_autofree char *step = step_words (t->step);
     g_autofree char *users = fsim_fmt_count (t->n_users);
 
     if (!embedded)
@@ -538,13 +553,15 @@ chart_head (const FsimScenario *scenario, const FsimTimeline *t, gboolean embedd
                             (int) WIDTH, (int) ceil (height));
     fsim_markup_append_printf (out, "flowsim timeline: %s", scenario->id ? scenario->id : "");
     g_string_append (out, "</title>\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+    /* The scenario's own title may name its date: say the chart replays it on other dates. */
+    g_autofree char *title = g_strdup_printf ("%s, replayed from %s to %s",
+                                              scenario->title ? scenario->title
+                                              : scenario->id  ? scenario->id
+                                                              : "flowsim",
+                                              from, to);
     g_autofree char *heading = g_strdup_printf (
-        "The same %s users at each date, %s to %s every %s; numbered lines: policy changes", users,
-        from, to, step);
-    text_at (out, LEFT, 22, "start", " font-size=\"14\" font-weight=\"bold\"",
-             scenario->title ? scenario->title
-             : scenario->id  ? scenario->id
-                             : "flowsim");
+        "The same %s users at each date, every %s; numbered lines: policy changes", users, step);
+    text_at (out, LEFT, 22, "start", " font-size=\"14\" font-weight=\"bold\"", title);
     text_at (out, LEFT, 38, "start", " fill=\"#525252\"", heading);
 }
 
