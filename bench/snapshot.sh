@@ -59,9 +59,10 @@ drop_cache () {
 }
 
 for n in $SIZES; do
-    # generating peaks at about 0.8 KiB per user at mean degree 100 (docs/performance.md), and
-    # saving holds the population (0.46 KiB) and the snapshot's bytes (0.45 KiB): 1.6 with a margin
-    need=$((n * 16 / 10))
+    # generating peaks at about 0.83 KiB per user at mean degree 100 (825 MiB at 1M, measured),
+    # and saving streams the file (a chunk per thread, and 16 bytes per user for the partners
+    # near each user): 1.2 KiB per user with a margin
+    need=$((n * 12 / 10))
     if [ "$need" -gt "$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)" ]; then
         record "{\"step\": \"skipped\", \"users\": $n, \"reason\": \"needs about $((need / 1024)) MiB\"}"
         continue

@@ -15,6 +15,7 @@
 #include "friends.h"
 #include "graph-private.h"
 #include "import.h"
+#include "memory.h"
 
 /*
  * Reading runs under the igraph lock (fsim_i_graph_call()), which makes the process-wide state
@@ -42,7 +43,9 @@ attr_numbers (const igraph_t *g, const char *name, gboolean boolean, FsimAttr *a
 {
     igraph_integer_t n = igraph_vcount (g);
 
-    a->numbers = g_new (double, MAX (n, 1));
+    a->numbers = fsim_try_new ((size_t) MAX (n, 1), sizeof (double), NULL, NULL);
+    if (a->numbers == NULL)
+        IGRAPH_ERROR ("out of memory for a node attribute", IGRAPH_ENOMEM);
     if (boolean) {
         igraph_vector_bool_t values;
 
@@ -72,7 +75,9 @@ attr_strings (const igraph_t *g, const char *name, FsimAttr *a)
 
     IGRAPH_STRVECTOR_INIT_FINALLY (&values, 0);
     IGRAPH_CHECK (igraph_cattribute_VASV (g, name, igraph_vss_all (), &values));
-    a->strings = g_new0 (char *, MAX (n, 1));
+    a->strings = fsim_try_new0 ((size_t) MAX (n, 1), sizeof (char *), NULL, NULL);
+    if (a->strings == NULL)
+        IGRAPH_ERROR ("out of memory for a node attribute", IGRAPH_ENOMEM);
     for (igraph_integer_t u = 0; u < n; u++) {
         const char *s = igraph_strvector_get (&values, u);
         a->strings[u] = g_strdup (s != NULL ? s : "");

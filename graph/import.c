@@ -450,6 +450,12 @@ import_edge_list_file (const char *path, GError **error)
         return NULL;
     mapped = g_mapped_file_new_from_fd (fd, FALSE, &local);
     close (fd); /* the mapping keeps its own reference */
+    if (mapped == NULL && g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOMEM)) {
+        /* no address space for the mapping (ulimit -v) */
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
+                     "out of memory: cannot map '%s' to read it", path);
+        return NULL;
+    }
     if (mapped == NULL) {
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_IO, "cannot read '%s': %s", path,
                      local->message);

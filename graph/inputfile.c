@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "inputfile.h"
+#include "memory.h"
 
 /* Every regular file this process has opened as an input, by device and inode: an output must
  * not replace one (fsim_input_file_was_read()). Keys are "DEV:INO" strings. */
@@ -77,6 +78,14 @@ static FsimInputStatus
 fail_errno (int saved, char **out_reason)
 {
     *out_reason = g_strdup (g_strerror (saved));
+    return FSIM_INPUT_FAILED;
+}
+
+static FsimInputStatus
+fail_memory (gsize bytes, char **out_reason)
+{
+    *out_reason =
+        g_strdup_printf ("out of memory: needed %" G_GSIZE_FORMAT " bytes to read it", bytes);
     return FSIM_INPUT_FAILED;
 }
 
@@ -152,11 +161,27 @@ fsim_input_file_read (const char *path, gboolean allow_pipe, guint64 max_bytes, 
         close (fd);
         return FSIM_INPUT_TOO_LARGE;
     }
-    /* read to the end, not st_size bytes: a file may change, a pipe has no size */
-    g_autoptr (GByteArray) buf = g_byte_array_sized_new ((guint) MIN (size + 1, 1u << 30));
-    guint8 chunk[65536];
+    /* read to the end, not st_size bytes: a file may change, a pipe has no size. The buffer is
+     * tried, not assumed (GLib's arrays abort when memory runs out); a regular file's fits at
+     * once (with a byte to see its end and one for the NUL), a pipe's doubles. */
+    gsize cap = (gsize) size + 2, len = 0;
+    g_autofree char *buf = fsim_try_new (cap, 1, NULL, NULL);
+    if (!buf) {
+        close (fd);
+        return fail_memory (cap, out_reason);
+    }
     for (;;) {
-        ssize_t n = read (fd, chunk, sizeof chunk);
+        if (cap - len == 1) {
+            gsize want = (gsize) MIN ((guint64) len + MAX (len, 65536), max_bytes + 1) + 1;
+            char *bigger = fsim_try_renew (buf, want, 1);
+            if (!bigger) {
+                close (fd);
+                return fail_memory (want, out_reason);
+            }
+            buf = bigger;
+            cap = want;
+        }
+        ssize_t n = read (fd, buf + len, MIN (cap - len - 1, (gsize) 1 << 20));
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
@@ -166,15 +191,15 @@ fsim_input_file_read (const char *path, gboolean allow_pipe, guint64 max_bytes, 
         }
         if (n == 0)
             break;
-        if (buf->len + (guint64) n > max_bytes) {
+        if (len + (guint64) n > max_bytes) {
             close (fd);
             return FSIM_INPUT_TOO_LARGE;
         }
-        g_byte_array_append (buf, chunk, (guint) n);
+        len += (gsize) n;
     }
     close (fd);
-    *out_len = buf->len;
-    g_byte_array_append (buf, (const guint8 *) "", 1);
-    *out_data = (char *) g_byte_array_free (g_steal_pointer (&buf), FALSE);
+    buf[len] = '\0';
+    *out_len = len;
+    *out_data = g_steal_pointer (&buf);
     return FSIM_INPUT_OK;
 }

@@ -13,7 +13,7 @@
  */
 typedef enum {
     FSIM_INPUT_OK,
-    FSIM_INPUT_FAILED,    /* cannot open or read: *out_reason has the system's message */
+    FSIM_INPUT_FAILED,    /* cannot open or read (or no memory to read it): *out_reason says why */
     FSIM_INPUT_REFUSED,   /* not a file the rule allows: *out_reason says what it is */
     FSIM_INPUT_TOO_LARGE, /* more than @max_bytes */
 } FsimInputStatus;

@@ -28,6 +28,22 @@ gpointer fsim_try_new0 (size_t n, size_t size, const char *what, GError **error)
 gpointer fsim_try_new (size_t n, size_t size, const char *what, GError **error);
 /* @mem resized to @n elements of @size bytes, or NULL (@mem unchanged) when out of memory. */
 gpointer fsim_try_renew (gpointer mem, size_t n, size_t size);
+/**
+ * fsim_memory_reserve:
+ * @bytes: what a GLib container (GArray, GString, GHashTable) is about to grow to, or what a
+ *     step (parsing, building rows) will allocate in all through GLib, whose allocations abort
+ * @what: (nullable): what the memory is for, for the message
+ *
+ * Checks that @bytes can be had now: tries to allocate them (without touching them) and frees
+ * them at once. Under `ulimit -v` (RLIMIT_AS) the address space freed is then there for the
+ * container; it is a check, not a promise (another thread may take the memory in between).
+ * Returns: TRUE, or FALSE with FSIM_GRAPH_ERROR_NOMEM "out of memory: needed @bytes bytes for
+ * @what".
+ */
+gboolean fsim_memory_reserve (guint64 bytes, const char *what, GError **error);
+/* The bytes a GArray (or GPtrArray) of @n elements of @size bytes takes: GLib rounds it up to
+ * a power of two. Can't fail (saturates). */
+guint64 fsim_memory_array_bytes (size_t n, size_t size);
 /* Sets FSIM_GRAPH_ERROR_NOMEM "out of memory: needed N bytes for @what" (N = @n x @size; "N
  * times S bytes" when that overflows) and returns NULL. */
 gpointer fsim_set_out_of_memory (size_t n, size_t size, const char *what, GError **error);

@@ -10,6 +10,7 @@
 
 #include "friends.h"
 #include "graph-private.h"
+#include "memory.h"
 #include "modelgraph.h"
 
 /*
@@ -44,6 +45,29 @@ fsim_model_graph_new (void)
     g->vertex_names = g_ptr_array_new_with_free_func (g_free);
     g->edge_kinds = g_array_new (FALSE, FALSE, sizeof (int));
     g->edge_ends = g_array_new (FALSE, FALSE, sizeof (igraph_integer_t));
+    return g;
+}
+
+FsimModelGraph *
+fsim_model_graph_try_new (size_t n_vertices, size_t n_edges, GError **error)
+{
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+    guint64 bytes = fsim_memory_array_bytes (n_vertices, sizeof (int)) +
+                    fsim_memory_array_bytes (n_vertices, sizeof (gpointer)) +
+                    fsim_memory_array_bytes (n_edges, sizeof (int)) +
+                    fsim_memory_array_bytes (2 * n_edges, sizeof (igraph_integer_t)) +
+                    (guint64) n_vertices * 32; /* the names */
+    g_autofree char *what =
+        g_strdup_printf ("the model graph of %zu vertices and %zu edges", n_vertices, n_edges);
+    if (n_vertices > G_MAXUINT || n_edges > G_MAXUINT / 2 ||
+        !fsim_memory_reserve (bytes, what, NULL))
+        return fsim_set_out_of_memory (1, (size_t) MIN (bytes, G_MAXSIZE), what, error);
+    FsimModelGraph *g = g_new0 (FsimModelGraph, 1);
+    g->vertex_kinds = g_array_sized_new (FALSE, FALSE, sizeof (int), (guint) n_vertices);
+    g->vertex_names = g_ptr_array_new_full ((guint) n_vertices, g_free);
+    g->edge_kinds = g_array_sized_new (FALSE, FALSE, sizeof (int), (guint) n_edges);
+    g->edge_ends =
+        g_array_sized_new (FALSE, FALSE, sizeof (igraph_integer_t), (guint) (2 * n_edges));
     return g;
 }
 

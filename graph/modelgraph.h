@@ -14,6 +14,14 @@
 typedef struct FsimModelGraph FsimModelGraph;
 
 FsimModelGraph *fsim_model_graph_new (void);
+/**
+ * fsim_model_graph_try_new:
+ * @n_vertices, @n_edges: how many the caller will add; more may be added, growing as GLib does
+ * Returns: (transfer full) (nullable): an empty graph with room for them, or NULL with
+ * FSIM_GRAPH_ERROR_NOMEM ("out of memory: needed N bytes for the model graph of ...") when
+ * that room cannot be had (fsim_memory_reserve()).
+ */
+FsimModelGraph *fsim_model_graph_try_new (size_t n_vertices, size_t n_edges, GError **error);
 void fsim_model_graph_free (FsimModelGraph *g);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimModelGraph, fsim_model_graph_free)
 

@@ -73,6 +73,18 @@ test_claims_cli_diff (void)
     g_assert_cmpint (json->status, ==, 0);
     fsim_assert_contains (json->out, "\"id\": \"a-end\",\n        \"in_force\": \"maker\",\n"
                                      "        \"default\": \"platform\"");
+    /* the choice is one of the overrides compared, as the --set it stands for; a --set of
+     * choices.CLAIM is listed once */
+    const char *listed = "  \"overrides\": [\n    {\n      \"path\": \"choices.a-end\",\n"
+                         "      \"value\": \"\\\"maker\\\"\",\n      \"changed\": 1\n    }\n  ],\n";
+    fsim_assert_contains (json->out, listed);
+    g_autoptr (FsimTestRun) set =
+        FSIM_RUN ("diff", "phones.json", "--set", "choices.a-end=maker", "-f", "json");
+    g_assert_cmpint (set->status, ==, 0);
+    fsim_assert_contains (set->out, listed);
+    g_autoptr (FsimTestRun) none =
+        FSIM_RUN ("diff", "phones.json", "--claim", "a-end=platform", "-f", "json");
+    fsim_assert_contains (none->out, "  \"overrides\": [],\n");
 }
 
 /* The timeline names the claims in force too: the numbers at every date rest on them. */
@@ -481,6 +493,26 @@ test_claims_cli_effect_bad_alternative (void)
                                        "'2017-02-30' is not a valid date");
 }
 
+/* claims SCENARIO warns about an alternative not in force that can have no effect there, under
+ * its claim and name, as lint finds it (with --effect too); a scenario whose alternatives can
+ * all have one is quiet. */
+static void
+test_claims_cli_no_effect (void)
+{
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("claims", "lint-warns.json");
+    g_assert_cmpint (r->status, ==, 0);
+    g_assert_cmpstr (r->err, ==,
+                     "flowsim: warning: claim 'c-scope', alternative 'contacts': phones.json:30:5: "
+                     "partner 'phone-c': request 'device_contacts*' matches no scope of the APIs "
+                     "it integrates [scope-not-offered]\n");
+    g_autoptr (FsimTestRun) effect = FSIM_RUN ("claims", "--effect", "lint-warns.json");
+    g_assert_cmpint (effect->status, ==, 0);
+    g_assert_cmpstr (effect->err, ==, r->err);
+    g_autoptr (FsimTestRun) quiet = FSIM_RUN ("claims", "phones.json");
+    g_assert_cmpint (quiet->status, ==, 0);
+    g_assert_cmpstr (quiet->err, ==, "");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -502,6 +534,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/claims/cli/diagram", test_claims_cli_diagram);
     g_test_add_func ("/claims/cli/html", test_claims_cli_html);
     g_test_add_func ("/claims/cli/list", test_claims_cli_list);
+    g_test_add_func ("/claims/cli/no-effect", test_claims_cli_no_effect);
     g_test_add_func ("/claims/cli/effect", test_claims_cli_effect);
     g_test_add_func ("/claims/cli/effect-bad-alternative", test_claims_cli_effect_bad_alternative);
     return g_test_run ();

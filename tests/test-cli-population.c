@@ -148,7 +148,7 @@ static void
 assert_usage (const FsimTestRun *r, const char *message)
 {
     g_autofree char *expected =
-        g_strdup_printf ("flowsim: error: %s\nTry 'flowsim --help'.\n", message);
+        g_strdup_printf ("flowsim: error: %s\nTry 'flowsim population --help'.\n", message);
     g_assert_cmpint (r->status, ==, FSIM_EXIT_USAGE);
     g_assert_cmpstr (r->out, ==, "");
     g_assert_cmpstr (r->err, ==, expected);
@@ -341,6 +341,28 @@ test_progress_terminal (void)
     g_assert_cmpstr (pop_q, ==, "");
 }
 
+/* An override that can have no effect is warned about, with the reason, as for run; one that
+ * changes the population is not. */
+static void
+test_population_no_effect (void)
+{
+    g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
+    g_autoptr (FsimTestRun) r =
+        FSIM_RUN ("population", tour, "--set",
+                  "partners[phoneco].shares=[{\"with\":\"broker\",\"fields\":[\"*\"]}]");
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (
+        r->err, ==,
+        "flowsim: warning: --set partners[phoneco].shares:1:27: "
+        "share of 'phoneco' with 'broker' never carries anything: 'phoneco' keeps the fields "
+        "it shares only on the device, and data kept on a device is never passed on "
+        "[share-never-carries]\n");
+    g_autoptr (FsimTestRun) quiet =
+        FSIM_RUN ("population", tour, "--set", "population.defaults.platform=false");
+    g_assert_cmpint (quiet->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (quiet->err, ==, "");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -353,6 +375,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/cli-population/usage", test_population_usage);
     g_test_add_func ("/cli-population/bad-input", test_population_bad_input);
     g_test_add_func ("/cli-population/help", test_population_help);
+    g_test_add_func ("/cli-population/no-effect", test_population_no_effect);
     g_test_add_func ("/cli-population/progress-terminal", test_progress_terminal);
     return g_test_run ();
 }

@@ -376,15 +376,17 @@ static const ErrorCase cases[] = {
                 "got a string\nmany-errors-limit.json: stopped after 20 errors" } },
     /* issue 15: every kind of entity is converted, so an error in a field does not hide the
      * ones in the APIs, partners, rules, population and expectations; the unknown partner
-     * 'nobody' of rule r2 is left out, since after an error it may be one that failed */
+     * 'nobody' of rule r2 is reported too: the partner that failed is 'quiz', not 'nobody' */
     { "many-errors-kinds", .code = E (SCHEMA), .where = "many-errors-kinds.json:6:38: ",
       .what = { "fields[1].sensitive: expected true or false, got a string\n"
                 "many-errors-kinds.json:9:60: apis[0].scopes[0].subject: unknown subject 'me'",
                 "\nmany-errors-kinds.json:12:47: partners[0].country: 'usa' is not a country "
                 "code",
                 "\nmany-errors-kinds.json:16:29: rules[0].effect: unknown effect "
-                "'alow'; did you mean 'allow'?\nmany-errors-kinds.json:19:47: "
-                "population.users[0].platform: unknown key 'platform'",
+                "'alow'; did you mean 'allow'?\nmany-errors-kinds.json:17:51: "
+                "rules[1].partners[0]: unknown partner 'nobody' (known: 'quiz')\n"
+                "many-errors-kinds.json:19:47: population.users[0].platform: unknown key "
+                "'platform'",
                 "\nmany-errors-kinds.json:20:37: expect[0].kind: unknown kind 'no_flows'; did "
                 "you mean 'no_flow'?" } },
     /* ---- key order carries no meaning (docs/semantics.md, "Which pattern wins") -------- */
@@ -562,8 +564,8 @@ test_error_case (gconstpointer data)
             g_error ("message '%s' lacks '%s'", error->message, c->what[i]);
 }
 
-/* Issue 15: the six errors of many-errors-kinds.json, one line each, and not the error that the
- * failures before it would cause (rule r2's partner 'nobody'). */
+/* Issue 15: the seven errors of many-errors-kinds.json, one line each: rule r2's partner
+ * 'nobody' is not the partner that failed ('quiz'), so it is reported. */
 static void
 test_error_kinds_counted (void)
 {
@@ -572,8 +574,151 @@ test_error_kinds_counted (void)
     g_assert_null (s);
     g_assert_nonnull (error);
     g_auto (GStrv) lines = g_strsplit (error->message, "\n", -1);
-    g_assert_cmpuint (g_strv_length (lines), ==, 6);
-    g_assert_null (strstr (error->message, "nobody"));
+    g_assert_cmpuint (g_strv_length (lines), ==, 7);
+    g_assert_nonnull (strstr (lines[4], "unknown partner 'nobody'"));
+}
+
+/*
+ * Issue 15: every error of a file, each located, and none that an error before it caused. The
+ * whole message is compared: one more line (a cascade) or one less (an error hidden) fails.
+ */
+typedef struct {
+    const char *file;
+    const char *sets[6];
+    FsimLoaderError code; /* of the first error */
+    const char *message;
+} ManyCase;
+
+static const ManyCase many[] = {
+    /* only true cascades are left out: the API 'messenger' failed in its scopes (so rule r1's
+     * scope 'inbox' may be one of them), partner 'Lender Co' has no valid id (so r2's
+     * 'lender' may be it) and failed before its kind was read (so r3's 'kind:lender' may be
+     * it); r4's API and the user's key are errors of their own */
+    { "many-errors-cascade.json",
+      { NULL },
+      E (REFERENCE),
+      "many-errors-cascade.json:6:66: apis[0].scopes[0].subject: unknown subject 'me' (known: "
+      "'self', 'friends', 'friends_of_friends')\n"
+      "many-errors-cascade.json:9:13: partners[0].id: 'Lender Co' is not a valid id (expected 1 "
+      "to 128 letters, digits, '_', '-', '.' or ':')\n"
+      "many-errors-cascade.json:16:65: rules[3].apis[0]: unknown API 'graph-v2'; did you mean "
+      "'graph-v1'?\n"
+      "many-errors-cascade.json:18:65: population.users[0].age: unknown key 'age' (known keys: "
+      "'id', 'friends', 'uses', 'settings')" },
+    /* every part of a population: its keys, its defaults, each user; alice's friend 'bob' and
+     * erin's 'frank' are left out: either may be the user whose id could not be read */
+    { "many-errors-population.json",
+      { NULL },
+      E (SCHEMA),
+      "many-errors-population.json:14:5: population.color: unknown key 'color' (known keys: "
+      "'defaults', 'users', 'snapshot')\n"
+      "many-errors-population.json:6:31: population.defaults.platform: expected true or false, "
+      "got a string\n"
+      "many-errors-population.json:9:15: population.users[1].id: 'Bob Smith' is not a valid id "
+      "(expected 1 to 128 letters, digits, '_', '-', '.' or ':')\n"
+      "many-errors-population.json:10:33: population.users[2].uses[0]: unknown partner "
+      "'quizz'; did you mean 'quiz'?\n"
+      "many-errors-population.json:11:71: population.users[3].settings.audience.profile."
+      "birthday: unknown audience 'everyone' (expected \"public\", \"friends_of_friends\", "
+      "\"friends\" or \"only_me\")" },
+    /* a generated population: the numbers, the generator's keys, the settings, the adoption
+     * and its model (the mean degree is not compared with max_degree when a key failed) */
+    { "many-errors-generated.json",
+      { NULL },
+      E (VALUE),
+      "many-errors-generated.json:8:20: population.mean_degree: -5 is out of range (expected a "
+      "number from 0 to 5000)\n"
+      "many-errors-generated.json:9:5: population.rewire: 'rewire' is a parameter of the "
+      "watts_strogatz generator, not of erdos_renyi\n"
+      "many-errors-generated.json:10:35: population.settings.platform_off: 2 is out of range "
+      "(expected a number from 0 to 1)\n"
+      "many-errors-generated.json:11:19: population.adoption.quizz: unknown partner 'quizz'; "
+      "did you mean 'quiz'?\n"
+      "many-errors-generated.json:12:23: population.adoption_model: unknown adoption model "
+      "'clusterd'; did you mean 'clustered'? (expected \"random\" or \"clustered\")" },
+    /* every include that fails, and the model converted all the same: the rule's effect is an
+     * error of its own; alice's 'lender' is left out (it may be in the files not read) */
+    { "many-errors-include.json",
+      { NULL },
+      E (IO),
+      "many-errors-include.json:4:29: include 'polices/huawei.json': cannot read "
+      "polices/huawei.json: No such file or directory\n"
+      "many-errors-include.json:4:52: include[2]: expected a file name (a non-empty string)\n"
+      "parts/broken.json:3:45: invalid JSON: unexpected ']'\n"
+      "many-errors-include.json:6:38: rules[0].effect: unknown effect 'alow'; did you mean "
+      "'allow'?" },
+    /* every set entry that fails, the others applied, then the model converted */
+    { "many-errors-set.json",
+      { NULL },
+      E (SCHEMA),
+      "many-errors-set.json:8:5: set[1]: expected an object with one key {PATH: VALUE}\n"
+      "many-errors-set.json:7:7: set 'partners[quiz].destinations[cloud].jurisdiction': no "
+      "element 'cloud' (ids: 'servers')\n"
+      "many-errors-set.json:10:7: set: malformed path 'partners..kind' (expected keys "
+      "separated by '.', with [N], [ID], [*], [kind:K], [tag:T] or a glob to pick array "
+      "elements)\n"
+      "many-errors-set.json:11:7: set 'claims[0].default': claims cannot be set; choose an "
+      "alternative with 'choices' or --claim CLAIM=ALTERNATIVE\n"
+      "many-errors-set.json:12:15: seed: -1 is out of range (expected an integer from 0 to "
+      "9007199254740991)" },
+    /* a base that cannot be read: the file's own includes and sets are checked, and nothing is
+     * converted (every key of the base is missing: the rule's effect is not reported) */
+    { "many-errors-extends.json",
+      { NULL },
+      E (IO),
+      "many-errors-extends.json:3:14: extends 'bsae.json': cannot read bsae.json: No such file "
+      "or directory\n"
+      "many-errors-extends.json:4:15: include 'polices/huawei.json': cannot read "
+      "polices/huawei.json: No such file or directory\n"
+      "many-errors-extends.json:5:12: set[0]: expected an object with one key {PATH: VALUE}" },
+    /* every --set of the command line, then the values they gave, each located */
+    { "valid.json",
+      { "partners[nobody].kind=app", "seed", "seed=x",
+        "partners[*].destinations[*].jurisdiction=us", NULL },
+      E (SET),
+      "--set partners[nobody].kind:1:1: set 'partners[nobody].kind': no element 'nobody' (ids: "
+      "'quiz', 'broker', 'huawei')\n"
+      "--set 'seed': expected PATH=VALUE\n"
+      "--set seed:1:6: seed: expected an integer, got a string\n"
+      "--set partners[*].destinations[*].jurisdiction:1:42: partners[0].destinations[0]."
+      "jurisdiction: 'us' is not a country code (expected two capital letters, ISO 3166-1 "
+      "alpha-2, such as \"US\" or \"CN\")\n"
+      "--set partners[*].destinations[*].jurisdiction:1:42: partners[1].destinations[0]."
+      "jurisdiction: 'us' is not a country code (expected two capital letters, ISO 3166-1 "
+      "alpha-2, such as \"US\" or \"CN\")\n"
+      "--set partners[*].destinations[*].jurisdiction:1:1: partners[2].destinations[0]."
+      "jurisdiction: a 'device' destination has no jurisdiction (the data stays on the user's "
+      "device)" },
+};
+
+static void
+test_error_many (gconstpointer data)
+{
+    const ManyCase *m = data;
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s =
+        fsim_loader_load (m->file, m->sets[0] ? (const char *const *) m->sets : NULL, &error);
+    g_assert_null (s);
+    g_assert_error (error, FSIM_LOADER_ERROR, (gint) m->code);
+    g_assert_cmpstr (error->message, ==, m->message);
+}
+
+/* The limit counts the errors of resolving too: 25 includes that cannot be read give the first
+ * 20, in order, then the line that says the loader stopped (and nothing is converted). */
+static void
+test_error_many_limit_includes (void)
+{
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = fsim_loader_load ("many-errors-include-limit.json", NULL, &error);
+    g_assert_null (s);
+    g_assert_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_IO);
+    g_auto (GStrv) lines = g_strsplit (error->message, "\n", -1);
+    g_assert_cmpuint (g_strv_length (lines), ==, 21);
+    for (int i = 0; i < 20; i++) {
+        g_autofree char *name = g_strdup_printf ("include 'missing/m%d.json': cannot read", i);
+        g_assert_nonnull (strstr (lines[i], name));
+    }
+    g_assert_cmpstr (lines[20], ==, "many-errors-include-limit.json: stopped after 20 errors");
 }
 
 /* The files the cases are variations of load cleanly, so each case fails for its own reason. */
@@ -624,7 +769,15 @@ main (int argc, char *argv[])
         g_error ("cannot enter %s", dir);
     g_test_add_func ("/errors/control/valid", test_error_controls);
     g_test_add_func ("/errors/many-errors-kinds/counted", test_error_kinds_counted);
+    g_test_add_func ("/errors/many-errors/limit-includes", test_error_many_limit_includes);
     g_test_add_func ("/errors/control/replace-keeps-order", test_error_replace_keeps_order);
+    for (size_t i = 0; i < G_N_ELEMENTS (many); i++) {
+        g_autofree char *name = g_path_get_basename (many[i].file);
+        *strrchr (name, '.') = '\0';
+        g_autofree char *path =
+            g_strdup_printf ("/errors/exact/%s%s", name, many[i].sets[0] ? "-cli-sets" : "");
+        g_test_add_data_func (path, &many[i], test_error_many);
+    }
     for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
         g_autofree char *path = g_strconcat ("/errors/", cases[i].name, NULL);
         g_test_add_data_func (path, &cases[i], test_error_case);

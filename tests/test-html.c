@@ -274,8 +274,9 @@ test_html_variants (void)
     g_assert_nonnull (strstr (bad->err, "'--top' is not --set PATH=VALUE"));
     g_assert_cmpint (noname->status, ==, 2);
     /* the half-parsed variant is freed without a GLib critical (it had no sets yet) */
-    g_assert_cmpstr (noname->err, ==,
-                     "flowsim: error: --variant '=' is not NAME=ARGS\nTry 'flowsim --help'.\n");
+    g_assert_cmpstr (
+        noname->err, ==,
+        "flowsim: error: --variant '=' is not NAME=ARGS\nTry 'flowsim report --help'.\n");
     g_assert_cmpint (badset->status, !=, 0);
     g_assert_cmpint (hl->status, ==, 2);
     g_assert_nonnull (strstr (hl->err, "selects no partner"));
@@ -283,6 +284,29 @@ test_html_variants (void)
 
 /* The text report (flowsim run) follows the same order: findings first, then the tables, the
  * unnamed partners in one row unless --all. */
+/* The report's own --set is warned about once, not once per variant; a variant's own
+ * override is warned about too. */
+static void
+test_html_variant_warnings (void)
+{
+    g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
+    const char *share = "partners[phoneco].shares=[{\"with\":\"broker\",\"fields\":[\"*\"]}]";
+    const char *variant = "c=--set 'partners[phoneco].shares=[{\"with\":\"quiz\","
+                          "\"fields\":[\"*\"]}]'";
+    g_autoptr (DrawRun) r = FLOWSIM ("report", tour, "--no-diagram", "--set", share, "--variant",
+                                     "a=", "--variant", "b=--set date=2015-01-01");
+    g_assert_cmpint (r->status, ==, 0);
+    g_assert_cmpstr (r->err, ==,
+                     "flowsim: warning: --set partners[phoneco].shares:1:27: share of 'phoneco' "
+                     "with 'broker' never carries anything: 'phoneco' keeps the fields it shares "
+                     "only on the device, and data kept on a device is never passed on "
+                     "[share-never-carries]\n");
+    g_autoptr (DrawRun) own =
+        FLOWSIM ("report", tour, "--no-diagram", "--variant", "a=", "--variant", variant);
+    g_assert_cmpint (own->status, ==, 0);
+    g_assert_nonnull (strstr (own->err, "share of 'phoneco' with 'quiz' never carries anything"));
+}
+
 static void
 test_html_text_report (void)
 {
@@ -381,6 +405,7 @@ main (int argc, char **argv)
     g_test_add_func ("/html/diagram", test_html_diagram);
     g_test_add_func ("/html/order", test_html_order);
     g_test_add_func ("/html/fold", test_html_fold);
+    g_test_add_func ("/html/variant-warnings", test_html_variant_warnings);
     g_test_add_func ("/html/highlight", test_html_highlight);
     g_test_add_func ("/html/variants", test_html_variants);
     g_test_add_func ("/html/text-report", test_html_text_report);

@@ -131,6 +131,13 @@ round_trip (const char *path, const char *const *sets, const char *name)
     g_assert_no_error (error);
     g_assert_nonnull (back->snapshot);
     assert_same_population (pop, back);
+    /* the engine's first hop comes with the snapshot, as the engine computes it */
+    size_t words = 2 * pop->n_users * pop->partner_words;
+    g_autofree FsimWord *near = g_new0 (FsimWord, words + 1);
+    fsim_population_near (pop, near, 0, pop->n_users);
+    g_assert_null (pop->near);
+    g_assert_nonnull (back->near);
+    g_assert_cmpmem (back->near, words * sizeof (FsimWord), near, words * sizeof (FsimWord));
 
     /* only the snapshot: a scenario without population keys of its own */
     g_autoptr (GPtrArray) only = g_ptr_array_new_with_free_func (g_free);
@@ -206,15 +213,23 @@ test_snapshot_checksum_vectors (void)
 static GString *good;    /* a snapshot of device-partners-2018 at 1,500 users */
 static size_t n_written; /* for unique file names */
 
-/* Loads @bytes as the snapshot of the scenario it was saved from: the error. */
-static GError *
-load_bytes (const char *bytes, size_t len)
+/* Loads @bytes as the snapshot of device-partners-2018 with @sets; NULL with @error. */
+static FsimPopulation *
+load_bytes_with (const char *const *sets, const char *bytes, size_t len, GError **error)
 {
     g_autofree char *name = g_strdup_printf ("damaged-%zu.fsp", n_written++);
     g_autofree char *file = fsim_test_write (scratch, name, bytes, (gssize) len);
     g_autofree char *path = scenario_path ("device-partners-2018.json");
+
+    return load_with (path, sets, file, NULL, error);
+}
+
+/* Loads @bytes as the snapshot of the scenario it was saved from: the error. */
+static GError *
+load_bytes (const char *bytes, size_t len)
+{
     GError *error = NULL;
-    g_autoptr (FsimPopulation) pop = load_with (path, small, file, NULL, &error);
+    g_autoptr (FsimPopulation) pop = load_bytes_with (small, bytes, len, &error);
 
     g_assert_null (pop);
     g_assert_nonnull (error);
@@ -309,12 +324,16 @@ test_snapshot_foreign (void)
     g_autoptr (GError) e2 = load_bytes (lf->str, lf->len);
     g_assert_error (e2, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_FOREIGN);
 
-    /* another version */
-    g_autoptr (GString) v2 = g_string_new_len (good->str, (gssize) good->len);
-    v2->str[16] = 2;
-    g_autoptr (GError) e3 = load_bytes (v2->str, v2->len);
+    /* another version: a later one, or 0 */
+    g_autoptr (GString) v3 = g_string_new_len (good->str, (gssize) good->len);
+    v3->str[16] = 3;
+    g_autoptr (GError) e3 = load_bytes (v3->str, v3->len);
     g_assert_error (e3, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_FOREIGN);
-    fsim_assert_contains (e3->message, "format version 2; this flowsim reads version 1 only");
+    fsim_assert_contains (e3->message, "format version 3; this flowsim reads versions 1 to 2 only");
+    v3->str[16] = 0;
+    g_autoptr (GError) e0 = load_bytes (v3->str, v3->len);
+    g_assert_error (e0, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_FOREIGN);
+    fsim_assert_contains (e0->message, "format version 0;");
 }
 
 /* Recomputes every checksum of @f, as a forger (or a bug) would: what is behind them. */
@@ -327,7 +346,9 @@ reseal (GString *f)
     memcpy (&data_at, f->str + 96, 8);
     memcpy (&sums_at, f->str + 88, 8);
     memcpy (&n_sections, f->str + 80, 4);
-    guint64 chunk = (guint64) 1 << FSIM_SNAPSHOT_CHUNK_LOG2;
+    guint32 chunk_log2;
+    memcpy (&chunk_log2, f->str + 84, 4);
+    guint64 chunk = (guint64) 1 << chunk_log2;
     size_t n = 0;
     for (guint64 at = data_at; at < sums_at; at += chunk, n++) {
         v = fsim_checksum64 (f->str + at, MIN (chunk, sums_at - at), 0);
@@ -371,6 +392,7 @@ test_snapshot_resealed (void)
         { FSIM_SNAPSHOT_OFFSETS, 8 * 7 + 7, 0x7f, "the friend list offsets are not in order" },
         { FSIM_SNAPSHOT_AUDIENCE, 3, 9, "an audience is out of range (9)" },
         { FSIM_SNAPSHOT_USES, 7, 0x80, "a bit set names a field or partner that does not exist" },
+        { FSIM_SNAPSHOT_NEAR, 15, 0x80, "a bit set names a field or partner that does not exist" },
         { FSIM_SNAPSHOT_PARTNERS, 0, 0xff, "the partner ids are not 60 strings" },
         /* an escape sequence in an id (messages quote ids) */
         { FSIM_SNAPSHOT_PARTNERS, 1, 0x1b, "the partner ids are not 60 strings" },
@@ -386,6 +408,119 @@ test_snapshot_resealed (void)
         g_assert_error (e, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_CORRUPT);
         fsim_assert_contains (e->message, cases[i].message);
     }
+}
+
+/* The offset and size of section @kind in @f. */
+static void
+section_bytes (const GString *f, guint32 kind, guint64 *out_offset, guint64 *out_bytes)
+{
+    guint64 off = section_offset (f, kind);
+    guint32 n;
+
+    memcpy (&n, f->str + 80, 4);
+    for (guint32 i = 0; i < n; i++) {
+        const char *e = f->str + FSIM_SNAPSHOT_HEADER_SIZE + i * FSIM_SNAPSHOT_ENTRY_SIZE;
+        guint64 at;
+        memcpy (&at, e + 8, 8);
+        if (at == off)
+            memcpy (out_bytes, e + 24, 8);
+    }
+    *out_offset = off;
+}
+
+/* @f cut into checksum chunks of 2^@log2 bytes instead (as a flowsim of another chunk size
+ * saves them), resealed. */
+static void
+rechunk (GString *f, guint32 log2)
+{
+    guint64 data_at, sums_at, size;
+
+    memcpy (&data_at, f->str + 96, 8);
+    memcpy (&sums_at, f->str + 88, 8);
+    size = sums_at + 8 * ((sums_at - data_at + ((guint64) 1 << log2) - 1) >> log2);
+    g_string_set_size (f, size);
+    memcpy (f->str + 24, &size, 8);
+    memcpy (f->str + 84, &log2, 4);
+    reseal (f);
+}
+
+/* 70,000 users of 4 friends: the file spans several checksum chunks, with a chunk boundary
+ * inside the friend list offsets, the friend lists and the audiences. */
+static const char *const wide[] = { "population.users=70000", "population.mean_degree=4", NULL };
+
+/*
+ * The values behind the checksums are checked a chunk at a time, in parallel (population-
+ * snapshot-check.c): a bad value is found in whichever chunk it lies, including an offset that
+ * falls below the one before it across a chunk boundary, and of two bad audiences in different
+ * chunks the message names the first in the file. A file cut into another chunk size (16 MiB,
+ * as the first flowsim saved them) loads the same, and is checked the same.
+ */
+static void
+test_snapshot_resealed_chunks (void)
+{
+    g_autofree char *path = scenario_path ("device-partners-2018.json");
+    g_autoptr (FsimScenario) s = NULL;
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimPopulation) pop = load_with (path, wide, NULL, &s, &error);
+    g_assert_no_error (error);
+    g_autoptr (GString) file = snapshot_of (s, pop);
+    guint64 chunk = (guint64) 1 << FSIM_SNAPSHOT_CHUNK_LOG2, data_at, sums_at;
+    guint64 off_at, off_bytes, adj_at, adj_bytes, aud_at, aud_bytes, uses_at, uses_bytes;
+    memcpy (&data_at, file->str + 96, 8);
+    memcpy (&sums_at, file->str + 88, 8);
+    section_bytes (file, FSIM_SNAPSHOT_OFFSETS, &off_at, &off_bytes);
+    section_bytes (file, FSIM_SNAPSHOT_ADJ, &adj_at, &adj_bytes);
+    section_bytes (file, FSIM_SNAPSHOT_AUDIENCE, &aud_at, &aud_bytes);
+    section_bytes (file, FSIM_SNAPSHOT_USES, &uses_at, &uses_bytes);
+    /* the first offset of the second chunk, and the audiences over three chunks at least */
+    guint64 boundary = data_at + chunk;
+    g_assert_cmpuint (off_at, <, boundary);
+    g_assert_cmpuint (off_at + off_bytes, >, boundary + 8);
+    g_assert_cmpuint (aud_bytes, >, 2 * chunk);
+    g_assert_cmpuint ((sums_at - data_at) / chunk, >=, 4);
+    struct {
+        guint64 at, also; /* bytes set to 0xff, 0 for none */
+        guint8 value;
+        size_t len;
+        const char *message;
+    } cases[] = {
+        { boundary, 0, 0, 8, "the friend list offsets are not in order" },
+        { adj_at + adj_bytes - 4, 0, 0xff, 4, "a friend list names a user beyond the 70000 users" },
+        { aud_at + aud_bytes - 1, 0, 9, 1, "an audience is out of range (9)" },
+        { aud_at + aud_bytes - 1, aud_at + chunk, 9, 1, "an audience is out of range (255)" },
+        { uses_at + uses_bytes - 1, 0, 0x80, 1,
+          "a bit set names a field or partner that does not exist" },
+    };
+
+    for (int sizes = 0; sizes < 2; sizes++) {
+        for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+            g_autoptr (GString) f = g_string_new_len (file->str, (gssize) file->len);
+            memset (f->str + cases[i].at, cases[i].value, cases[i].len);
+            if (cases[i].also)
+                f->str[cases[i].also] = (char) 0xff;
+            if (sizes == 1)
+                rechunk (f, 24);
+            else
+                reseal (f);
+            g_autoptr (GError) e = NULL;
+            g_autoptr (FsimPopulation) bad = load_bytes_with (wide, f->str, f->len, &e);
+            g_assert_null (bad);
+            g_assert_error (e, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_CORRUPT);
+            fsim_assert_contains (e->message, cases[i].message);
+        }
+    }
+    /* 16 MiB chunks load, and a byte changed in them is caught by its checksum */
+    g_autoptr (GString) old = g_string_new_len (file->str, (gssize) file->len);
+    rechunk (old, 24);
+    g_assert_cmpuint (old->len, <, file->len);
+    g_autoptr (FsimPopulation) back = load_bytes_with (wide, old->str, old->len, &error);
+    g_assert_no_error (error);
+    assert_same_population (pop, back);
+    old->str[aud_at + 5] ^= 1;
+    g_autoptr (GError) e = NULL;
+    g_autoptr (FsimPopulation) bad = load_bytes_with (wide, old->str, old->len, &e);
+    g_assert_null (bad);
+    fsim_assert_contains (e->message, "corrupt data: the checksum of bytes");
 }
 
 /* A what-if that changes the population, or a scenario with other fields, is refused. */
@@ -423,10 +558,10 @@ test_snapshot_mismatch (void)
 /* ---- streamed saving (issue 15) ------------------------------------------------------------ */
 
 /*
- * `population --save` streams the file a 16 MiB chunk at a time through the output writer,
- * hashing each chunk from a buffer of its own: at 60,000 users of mean degree 100 the file
- * spans two chunks, and the streamed file is byte for byte the one made in memory, and loads
- * (every chunk's checksum is checked).
+ * `population --save` streams the file a checksum chunk (512 KiB) at a time through the output
+ * writer, hashing each chunk from a buffer of its own: at 60,000 users of mean degree 100 the
+ * file spans many chunks, and the streamed file is byte for byte the one made in memory, and
+ * loads (every chunk's checksum is checked).
  */
 static void
 test_snapshot_streamed (void)
@@ -570,6 +705,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/snapshot/damaged/truncated", test_snapshot_truncated);
     g_test_add_func ("/snapshot/damaged/any-byte", test_snapshot_corrupt_anywhere);
     g_test_add_func ("/snapshot/damaged/resealed", test_snapshot_resealed);
+    g_test_add_func ("/snapshot/damaged/resealed-chunks", test_snapshot_resealed_chunks);
     g_test_add_func ("/snapshot/foreign", test_snapshot_foreign);
     g_test_add_func ("/snapshot/mismatch", test_snapshot_mismatch);
     g_test_add_func ("/snapshot/cli", test_snapshot_cli);

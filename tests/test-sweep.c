@@ -163,6 +163,27 @@ test_sweep_metric_errors (void)
     g_assert_false (fsim_metric_check (m, s, &error));
     g_assert_error (error, FSIM_SWEEP_ERROR, FSIM_SWEEP_ERROR_METRIC);
     fsim_assert_contains (error->message, "unknown partner 'gsr'");
+
+    /* a long metric is quoted in part: 80 characters around the error, "..." where cut */
+    g_autoptr (GString) text = g_string_new (NULL);
+    for (int i = 0; i < 30; i++)
+        g_string_append (text, "users + ");
+    g_string_append_c (text, ')');
+    g_autoptr (GError) long_error = NULL;
+    g_assert_null (fsim_metric_parse (NULL, text->str, &long_error));
+    g_assert_cmpstr (long_error->message, ==,
+                     "metric '...sers + users + users + users + users + users + users + users + "
+                     "users + users + )', column 241: unexpected ')'");
+    g_string_assign (text, "");
+    for (int i = 0; i < 10; i++)
+        g_string_append (text, "partners[gsr].users + ");
+    g_string_append (text, "users");
+    g_autoptr (FsimMetric) long_metric = metric (NULL, text->str);
+    g_autoptr (GError) check_error = NULL;
+    g_assert_false (fsim_metric_check (long_metric, s, &check_error));
+    g_assert_cmpstr (check_error->message, ==,
+                     "metric 'partners[gsr].users + partners[gsr].users + partners[gsr].users + "
+                     "partners[gsr]....': unknown partner 'gsr'");
 }
 
 /* ---- accounts by number of friends ------------------------------------------------------------ */
@@ -596,6 +617,29 @@ test_sweep_cli (void)
     }
 }
 
+/* A --vary value that can have no effect is warned about once (not once per seed), named as the
+ * --vary it came from; the values that can are not. */
+static void
+test_sweep_no_effect (void)
+{
+    g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
+    g_autoptr (FsimTestRun) r =
+        FSIM_RUN ("sweep", tour, "--seeds", "1,2", "--metric", "users", "--vary",
+                  "partners[phoneco].shares=[],[{\"with\":\"broker\",\"fields\":[\"*\"]}]");
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (
+        r->err, ==,
+        "flowsim: warning: --vary partners[phoneco].shares=[{\"with\":\"broker\","
+        "\"fields\":[\"*\"]}]: "
+        "share of 'phoneco' with 'broker' never carries anything: 'phoneco' keeps the fields "
+        "it shares only on the device, and data kept on a device is never passed on "
+        "[share-never-carries]\n");
+    g_autoptr (FsimTestRun) quiet = FSIM_RUN ("sweep", tour, "--seeds", "1", "--metric", "users",
+                                              "--vary", "date=2014-06-01,2015-06-01");
+    g_assert_cmpint (quiet->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (quiet->err, ==, "");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -612,5 +656,6 @@ main (int argc, char *argv[])
     g_test_add_func ("/sweep/snapshot", test_sweep_snapshot);
     g_test_add_func ("/sweep/tornado", test_sweep_tornado);
     g_test_add_func ("/sweep/cli", test_sweep_cli);
+    g_test_add_func ("/sweep/no-effect", test_sweep_no_effect);
     return g_test_run ();
 }

@@ -7,6 +7,7 @@
 #include "analysis-private.h"
 #include "diff-private.h"
 #include "engine.h"
+#include "memory.h"
 
 #define MAX_EXAMPLES 10
 
@@ -366,6 +367,16 @@ fsim_i_diff_users (FsimDiff *diff, const FsimPopulation *base_pop, const FsimDec
 {
     Side sides[2] = { { 0 }, { 0 } };
     Rows r = { .capacity = count_rows (diff->base) + count_rows (diff->whatif) };
+    /* the rows and tables below are made through GLib, which aborts when memory runs out:
+     * check first that they fit */
+    guint64 pairs = (guint64) diff->base->n_fields * diff->base->n_partners +
+                    (guint64) diff->whatif->n_fields * diff->whatif->n_partners;
+    guint64 need = fsim_memory_array_bytes (r.capacity, sizeof (FsimDiffFlow)) +
+                   2 * fsim_memory_array_bytes (r.capacity, sizeof (gssize)) +
+                   2 * fsim_memory_array_bytes (r.capacity, sizeof (guint)) +
+                   (guint64) r.capacity * 2 * sizeof (guint) + pairs * sizeof (guint);
+    if (!fsim_memory_reserve (need, "the rows of the comparison", error))
+        return FALSE;
     gboolean ok = side_init (&sides[0], diff->base, base_pop, base_d, r.capacity, error) &&
                   side_init (&sides[1], diff->whatif, whatif_pop, whatif_d, r.capacity, error);
     if (ok) {

@@ -461,8 +461,14 @@ fsim_diff_new_focused (const FsimScenario *base, const FsimPopulation *base_pop,
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
     g_autoptr (FsimDiff) diff = diff_alloc (base, whatif, note);
     diff->n_users = base_pop->n_users;
-    g_autoptr (FsimDecisions) own_b = base_d ? NULL : fsim_decisions_new (base, base->date);
-    g_autoptr (FsimDecisions) own_w = whatif_d ? NULL : fsim_decisions_new (whatif, whatif->date);
+    g_autoptr (FsimDecisions) own_b =
+        base_d ? NULL : fsim_decisions_try_new (base, base->date, error);
+    if (!base_d && !own_b)
+        return NULL;
+    g_autoptr (FsimDecisions) own_w =
+        whatif_d ? NULL : fsim_decisions_try_new (whatif, whatif->date, error);
+    if (!whatif_d && !own_w)
+        return NULL;
     base_d = base_d ? base_d : own_b;
     whatif_d = whatif_d ? whatif_d : own_w;
     build_partners (diff);

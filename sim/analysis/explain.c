@@ -6,6 +6,7 @@
 
 #include "downstream.h"
 #include "explain.h"
+#include "memory.h"
 
 /*
  * The tracer precomputes, per subject k, field f and partner p, the set of "gate profiles"
@@ -62,7 +63,6 @@ static void
 compute_profiles (FsimTracer *t)
 {
     const FsimScenario *s = t->s;
-    t->profiles = g_new0 (guint8, FSIM_N_SUBJECTS * t->nf * t->np + 1);
     for (size_t p = 0; p < s->n_partners; p++) {
         const FsimPartner *partner = &s->partners[p];
         for (size_t k = 0; k < partner->n_apis; k++) {
@@ -117,9 +117,15 @@ fsim_tracer_new (const FsimScenario *scenario, const FsimPopulation *pop,
     t->nf = scenario->n_fields;
     t->np = scenario->n_partners;
     t->pw = scenario->partner_words;
-    g_autoptr (FsimModel) model = fsim_model_new (scenario);
+    g_autoptr (FsimModel) model = fsim_model_try_new (scenario, error);
+    if (!model)
+        return NULL;
     t->down = fsim_downstream_new (scenario, model, t->day, error);
     if (!t->down)
+        return NULL;
+    t->profiles = fsim_try_new0 (FSIM_N_SUBJECTS * t->nf * t->np + 1, sizeof (guint8),
+                                 "the profiles of every (field, partner) pair", error);
+    if (!t->profiles)
         return NULL;
     compute_profiles (t);
     compute_neighbours (t);

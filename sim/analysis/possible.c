@@ -7,6 +7,7 @@
 #include "analysis-private.h"
 #include "downstream.h"
 #include "explain.h"
+#include "memory.h"
 #include "policy.h"
 #include "possible.h"
 
@@ -333,14 +334,21 @@ fsim_possible_new (const FsimScenario *scenario, FsimDay day, const FsimWord *fi
     pp->d = fsim_decisions_try_new (scenario, day, error);
     if (!pp->d)
         return NULL;
-    g_autoptr (FsimModel) model = fsim_model_new (scenario);
+    g_autoptr (FsimModel) model = fsim_model_try_new (scenario, error);
+    if (!model)
+        return NULL;
     pp->down = fsim_downstream_new (scenario, model, day, error);
     if (!pp->down)
         return NULL;
     pp->flows = g_array_new (FALSE, TRUE, sizeof (FsimPossibleFlow));
     g_array_set_clear_func (pp->flows, flow_clear);
-    pp->index = g_new (gssize, scenario->n_fields * np + 1);
-    pp->ups = g_new (guint32, np * (MAX_VIA + 1) + 1);
+    pp->index = fsim_try_new (scenario->n_fields * np + 1, sizeof (gssize),
+                              "the index of (field, partner) pairs", error);
+    pp->ups = pp->index ? fsim_try_new (np * (MAX_VIA + 1) + 1, sizeof (guint32),
+                                        "the routes between partners", error)
+                        : NULL;
+    if (!pp->ups)
+        return NULL;
     pp->n_ups = g_new0 (guint8, np + 1);
     index_routes (pp);
     for (size_t f = 0; f < scenario->n_fields; f++) {

@@ -101,6 +101,24 @@ node_free (Node *n)
     g_free (n);
 }
 
+/* Longer metrics are quoted in part in messages: the characters around the error. */
+#define QUOTE_MAX 80
+
+/* @text as a message quotes it: whole up to QUOTE_MAX characters, else the part around @at (a
+ * byte of @text; NULL: its start), "..." marking each cut (transfer full). */
+static char *
+quote_metric (const char *text, const char *at)
+{
+    glong n = g_utf8_strlen (text, -1);
+    if (n <= QUOTE_MAX)
+        return g_strdup (text);
+    glong pos = at ? g_utf8_pointer_to_offset (text, at) : 0;
+    glong start = MAX (0, MIN (pos - QUOTE_MAX / 2, n - QUOTE_MAX));
+    glong end = MIN (n, start + QUOTE_MAX);
+    g_autofree char *part = g_utf8_substring (text, start, end);
+    return g_strconcat (start > 0 ? "..." : "", part, end < n ? "..." : "", NULL);
+}
+
 typedef struct {
     const char *text, *p;
     GError **error;
@@ -113,9 +131,11 @@ G_GNUC_PRINTF (2, 3) static Node *fail (Parser *ps, const char *format, ...)
     va_start (ap, format);
     g_autofree char *what = g_strdup_vprintf (format, ap);
     va_end (ap);
+    g_autofree char *quoted = quote_metric (ps->text, ps->p);
     if (ps->error != NULL && *ps->error == NULL)
         g_set_error (ps->error, FSIM_SWEEP_ERROR, FSIM_SWEEP_ERROR_METRIC,
-                     "metric '%s', column %d: %s", ps->text, (int) (ps->p - ps->text) + 1, what);
+                     "metric '%s', column %d: %s", quoted,
+                     (int) g_utf8_pointer_to_offset (ps->text, ps->p) + 1, what);
     return NULL;
 }
 
@@ -348,14 +368,16 @@ check_node (const FsimMetric *m, const Node *n, const FsimScenario *s, GError **
         return TRUE;
     if (n->kind == NODE_COUNT && n->group == GROUP_PARTNERS &&
         fsim_scenario_find_partner (s, n->id) < 0) {
+        g_autofree char *quoted = quote_metric (m->text, NULL);
         g_set_error (error, FSIM_SWEEP_ERROR, FSIM_SWEEP_ERROR_METRIC,
-                     "metric '%s': unknown partner '%s'", m->text, n->id);
+                     "metric '%s': unknown partner '%s'", quoted, n->id);
         return FALSE;
     }
     if (n->kind == NODE_COUNT && n->group == GROUP_FIELDS &&
         fsim_scenario_find_field (s, n->id) < 0) {
+        g_autofree char *quoted = quote_metric (m->text, NULL);
         g_set_error (error, FSIM_SWEEP_ERROR, FSIM_SWEEP_ERROR_METRIC,
-                     "metric '%s': unknown field '%s'", m->text, n->id);
+                     "metric '%s': unknown field '%s'", quoted, n->id);
         return FALSE;
     }
     return check_node (m, n->a, s, error) && check_node (m, n->b, s, error);

@@ -376,7 +376,12 @@ fsim_timeline_new_focused (const FsimScenario *scenario, const FsimPopulation *p
     g_autoptr (FsimDecisions) last = NULL;
     for (size_t i = 0; i < t->n_points; i++) {
         g_autoptr (FsimDecisions) decisions =
-            eval[i] ? fsim_decisions_new (scenario, t->days[i]) : NULL;
+            eval[i] ? fsim_decisions_try_new (scenario, t->days[i], error) : NULL;
+        if (eval[i] && !decisions) {
+            g_autofree char *date = fsim_day_format (t->days[i]);
+            g_prefix_error (error, "%s: ", date);
+            return NULL;
+        }
         if (decisions && (r == NULL || !same_model (scenario, last, decisions))) {
             g_clear_pointer (&r, fsim_result_free);
             r = fsim_engine_run_focused (scenario, pop, decisions, focus, 0, NULL, NULL, error);

@@ -272,26 +272,62 @@ fsim_i_warn_overrides_of (const char *path, const char *const *sets)
 void
 fsim_i_warn_overrides (const char *path, const char *const *sets, const FsimScenario *with_sets)
 {
+    fsim_i_warn_overrides_once (path, sets, with_sets, NULL);
+}
+
+void
+fsim_i_warn_overrides_once (const char *path, const char *const *sets,
+                            const FsimScenario *with_sets, GHashTable *said)
+{
     if (!sets || !sets[0] || !with_sets)
         return;
     g_autoptr (FsimScenario) without = fsim_loader_load (path, NULL, NULL);
-    g_autoptr (GHashTable) before = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-    if (without) {
-        g_autoptr (GArray) w = fsim_lint_run (without);
+    fsim_i_warn_new_lint (without, with_sets, NULL, said);
+}
+
+void
+fsim_i_warn_new_lint (const FsimScenario *before, const FsimScenario *after, const char *prefix,
+                      GHashTable *said)
+{
+    g_autoptr (GHashTable) known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    if (before) {
+        g_autoptr (GArray) w = fsim_lint_run (before);
         for (guint i = 0; i < w->len; i++) {
             const FsimLintWarning *x = &g_array_index (w, FsimLintWarning, i);
-            g_hash_table_add (before, g_strdup (x->message));
+            g_hash_table_add (known, g_strdup (x->message));
         }
     }
-    g_autoptr (GArray) w = fsim_lint_run (with_sets);
+    g_autoptr (GArray) w = fsim_lint_run (after);
     for (guint i = 0; i < w->len; i++) {
         const FsimLintWarning *x = &g_array_index (w, FsimLintWarning, i);
-        if (g_hash_table_contains (before, x->message))
+        if (g_hash_table_contains (known, x->message))
             continue;
+        /* a prefix says where an override came from better than "--set PATH" does */
         g_autofree char *line =
-            g_strdup_printf ("%s:%d:%d: %s [%s]", x->loc.file, x->loc.line, x->loc.col, x->message,
-                             fsim_lint_kind_to_string (x->kind));
+            prefix && g_str_has_prefix (x->loc.file, "--set ")
+                ? g_strdup_printf ("%s: %s [%s]", prefix, x->message,
+                                   fsim_lint_kind_to_string (x->kind))
+                : g_strdup_printf ("%s%s%s:%d:%d: %s [%s]", prefix ? prefix : "",
+                                   prefix ? ": " : "", x->loc.file, x->loc.line, x->loc.col,
+                                   x->message, fsim_lint_kind_to_string (x->kind));
         g_autofree char *clean = fsim_text_clean (line);
+        if (said && !g_hash_table_add (said, g_strdup (clean)))
+            continue; /* said already */
         fprintf (stderr, "flowsim: warning: %s\n", clean);
     }
+}
+
+void
+fsim_i_warn_one_more_set (const char *path, const char *const *sets, const char *extra,
+                          const FsimScenario *before, const char *prefix, GHashTable *said)
+{
+    g_autoptr (GPtrArray) all = g_ptr_array_new ();
+    for (size_t k = 0; sets && sets[k]; k++)
+        g_ptr_array_add (all, (gpointer) sets[k]);
+    g_ptr_array_add (all, (gpointer) extra);
+    g_ptr_array_add (all, NULL);
+    g_autoptr (FsimScenario) after =
+        fsim_loader_load (path, (const char *const *) all->pdata, NULL);
+    if (after)
+        fsim_i_warn_new_lint (before, after, prefix, said);
 }

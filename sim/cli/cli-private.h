@@ -35,9 +35,24 @@ FsimExit fsim_i_focus_resolve (const FsimFocusOptions *o, const FsimScenario *s,
  * override that can have no effect, with the reason. Nothing when @sets is empty. */
 void fsim_i_warn_overrides (const char *path, const char *const *sets,
                             const FsimScenario *with_sets);
+/* ... leaving out the lines in @said (a set of strings, nullable), and adding those printed:
+ * a command that loads the scenario several times (report's variants) says each once. */
+void fsim_i_warn_overrides_once (const char *path, const char *const *sets,
+                                 const FsimScenario *with_sets, GHashTable *said);
 /* The same for commands that load @path (NULL: the default scenario) themselves: loads it with
  * @sets first. Nothing when @sets is empty or the file does not load (the command says why). */
 void fsim_i_warn_overrides_of (const char *path, const char *const *sets);
+/* Warns on stderr about each lint warning of @after that @before (nullable) does not have: what
+ * the change from one to the other makes that can have no effect. Each line is "flowsim:
+ * warning: [@prefix: ]LOC: MESSAGE [kind]" (with @prefix, LOC is left out when it is a --set,
+ * which @prefix names better); with @said (a set of strings, nullable), a line
+ * already in it is not printed again, and the lines printed are added. */
+void fsim_i_warn_new_lint (const FsimScenario *before, const FsimScenario *after,
+                           const char *prefix, GHashTable *said);
+/* fsim_i_warn_new_lint() from @before to the scenario @path loaded with @sets and then @extra
+ * (one more PATH=VALUE): nothing when that does not load. */
+void fsim_i_warn_one_more_set (const char *path, const char *const *sets, const char *extra,
+                               const FsimScenario *before, const char *prefix, GHashTable *said);
 
 /* A subcommand: `flowsim NAME ...` calls run() with argv[0] == NAME. */
 typedef struct {

@@ -270,6 +270,18 @@ fsim_i_cli_dot_program (void)
     return dot && *dot ? dot : NULL;
 }
 
+/* After a usage error: the help that says what was expected, the subcommand's own when the
+ * error was in a subcommand's arguments (`flowsim help` is about commands: the top help). */
+static void
+usage_hint (int argc, char **argv)
+{
+    const FsimCommand *command = argc >= 2 ? find_command (argv[1]) : NULL;
+    if (command && command != &help_command)
+        fprintf (stderr, "Try 'flowsim %s --help'.\n", command->name);
+    else
+        fputs ("Try 'flowsim --help'.\n", stderr);
+}
+
 int
 fsim_cli_run (int argc, char **argv)
 {
@@ -287,7 +299,7 @@ fsim_cli_run (int argc, char **argv)
         for (char **l = lines; *l; l++)
             fprintf (stderr, "flowsim: error: %s\n", *l);
         if (status == FSIM_EXIT_USAGE)
-            fputs ("Try 'flowsim --help'.\n", stderr);
+            usage_hint (argc, argv);
         fflush (stderr);
     }
     return (int) status;

@@ -9,6 +9,7 @@
 #include "claims-report.h"
 #include "cli-commands.h"
 #include "cli-private.h"
+#include "loader.h"
 #include "sim-claims.h"
 
 typedef struct {
@@ -117,6 +118,28 @@ fsim_i_claims_render (const char *path, const char *const *sets, gboolean effect
     return FSIM_EXIT_OK;
 }
 
+/* Warns about each alternative of a claim of the scenario @path (not of a policy file) that,
+ * chosen instead of the one in force, can have no effect there (what lint says of it, as for
+ * --set), named by claim and alternative. */
+static void
+warn_alternatives (const char *path, const char *const *sets)
+{
+    g_autoptr (FsimScenario) before = fsim_loader_load (path, sets, NULL);
+    g_autoptr (GHashTable) said = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    for (size_t c = 0; before && before->id && c < before->n_claims; c++) {
+        const FsimClaim *claim = &before->claims[c];
+        for (size_t a = 0; a < claim->n_alternatives; a++) {
+            if (a == claim->chosen)
+                continue;
+            g_autofree char *set =
+                g_strdup_printf ("choices.%s=%s", claim->id, claim->alternatives[a].id);
+            g_autofree char *prefix = g_strdup_printf ("claim '%s', alternative '%s'", claim->id,
+                                                       claim->alternatives[a].id);
+            fsim_i_warn_one_more_set (path, sets, set, before, prefix, said);
+        }
+    }
+}
+
 static FsimExit
 cmd_claims (int argc, char **argv, GError **error)
 {
@@ -131,6 +154,10 @@ cmd_claims (int argc, char **argv, GError **error)
         g_autofree char *path = fsim_i_cmd_scenario_path (o.args);
         status =
             fsim_i_claims_render (path, (const char *const *) o.sets, o.effect, json, out, error);
+        if (status == FSIM_EXIT_OK)
+            fsim_i_warn_overrides_of (path, (const char *const *) o.sets);
+        if (status == FSIM_EXIT_OK && o.args && o.args[0])
+            warn_alternatives (path, (const char *const *) o.sets);
         if (status == FSIM_EXIT_OK)
             status = fsim_i_cmd_output (o.output, out, error);
     }

@@ -209,17 +209,19 @@ parse_variant (const char *text, char *const *sets, Variant *v, GError **error)
     return fsim_i_cmd_check_sets ((char **) v->sets->pdata, error);
 }
 
-/* Runs @v: the simulation, its diagram and its timeline. */
+/* Runs @v: the simulation, its diagram and its timeline. A warning about its overrides that an
+ * earlier variant gave (the report's own --set) is in @said, and is not given again. */
 static FsimExit
-run_variant (const ReportOptions *o, const ReportArgs *a, Variant *v, GError **error)
+run_variant (const ReportOptions *o, const ReportArgs *a, Variant *v, GHashTable *said,
+             GError **error)
 {
     FsimExit status = FSIM_EXIT_OK;
     v->sim = fsim_i_cli_sim_new (o->args ? o->args[0] : NULL, (const char *const *) v->sets->pdata,
                                  &status, error);
     if (v->sim == NULL)
         return status;
-    fsim_i_warn_overrides (v->sim->scenario->path, (const char *const *) v->sets->pdata,
-                           v->sim->scenario);
+    fsim_i_warn_overrides_once (v->sim->scenario->path, (const char *const *) v->sets->pdata,
+                                v->sim->scenario, said);
     status = fsim_i_cli_diagram_check (&o->diagram, v->sim->scenario, v->sim->result, error);
     if (status != FSIM_EXIT_OK)
         return status;
@@ -242,6 +244,7 @@ report_run (const ReportOptions *o, const ReportArgs *a, GError **error)
     g_autoptr (GArray) variants = g_array_new (FALSE, TRUE, sizeof (Variant));
     g_array_set_clear_func (variants, variant_clear);
     g_autoptr (GArray) runs = g_array_new (FALSE, TRUE, sizeof (FsimHtmlRun));
+    g_autoptr (GHashTable) said = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
     for (char **text = o->variants; text && *text; text++) {
         g_array_set_size (variants, variants->len + 1);
@@ -259,7 +262,7 @@ report_run (const ReportOptions *o, const ReportArgs *a, GError **error)
     }
     for (size_t i = 0; i < variants->len; i++) {
         Variant *v = &g_array_index (variants, Variant, i);
-        if ((status = run_variant (o, a, v, error)) != FSIM_EXIT_OK) {
+        if ((status = run_variant (o, a, v, said, error)) != FSIM_EXIT_OK) {
             if (v->name)
                 g_prefix_error (error, "variant '%s': ", v->name);
             return status;

@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "cli-private.h"
+#include "loader.h"
 #include "sweep-report.h"
 #include "sweep.h"
 
@@ -162,6 +163,23 @@ tick (size_t done, size_t total, void *data)
     fsim_progress_update ("sweeping", (double) done / (double) MAX (total, 1), data);
 }
 
+/* Warns about each --vary value that can have no effect (what lint says of it, as for --set),
+ * once per warning, named as the --vary value it came from. */
+static void
+warn_varied (const char *path, const char *const *sets, const FsimSweep *sweep)
+{
+    g_autoptr (FsimScenario) before = fsim_loader_load (path, sets, NULL);
+    g_autoptr (GHashTable) said = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    for (size_t i = 0; before && i < sweep->n_vary; i++) {
+        const FsimSweepVary *v = &sweep->vary[i];
+        for (size_t j = 0; j < v->n_values; j++) {
+            g_autofree char *set = g_strdup_printf ("%s=%s", v->path, v->values[j]);
+            g_autofree char *prefix = g_strconcat ("--vary ", set, NULL);
+            fsim_i_warn_one_more_set (path, sets, set, before, prefix, said);
+        }
+    }
+}
+
 static FsimExit
 sweep_run (const SweepOptions *o, FsimReportFormat format, GString *out, GError **error)
 {
@@ -200,6 +218,7 @@ sweep_run (const SweepOptions *o, FsimReportFormat format, GString *out, GError 
         g_propagate_error (error, g_steal_pointer (&local));
         return usage ? FSIM_EXIT_USAGE : FSIM_EXIT_INPUT;
     }
+    warn_varied (path, (const char *const *) o->sets, sweep);
     fsim_sweep_render (sweep, format, tornado, out);
     return FSIM_EXIT_OK;
 }

@@ -122,13 +122,47 @@ add_partners (FsimModel *m, const FsimScenario *s)
     }
 }
 
+/* The vertices and edges fsim_model_try_new() adds for @s. */
+static void
+count_model (const FsimScenario *s, size_t *out_vertices, size_t *out_edges)
+{
+    size_t v = s->n_fields + s->n_apis + s->n_partners, e = 0;
+    for (size_t a = 0; a < s->n_apis; a++)
+        for (size_t sc = 0; sc < s->apis[a].n_scopes; sc++)
+            e += 1 + fsim_bits_count (s->apis[a].scopes[sc].fields, s->field_words), v++;
+    for (size_t p = 0; p < s->n_partners; p++) {
+        const FsimPartner *partner = &s->partners[p];
+        e += partner->n_apis + partner->n_shares;
+        for (size_t d = 0; d < partner->n_destinations; d++)
+            e += 1 + fsim_bits_count (partner->destinations[d].fields, s->field_words), v++;
+    }
+    *out_vertices = v;
+    *out_edges = e;
+}
+
 FsimModel *
 fsim_model_new (const FsimScenario *scenario)
 {
-    g_return_val_if_fail (scenario != NULL, NULL);
+    g_autoptr (GError) error = NULL;
+    FsimModel *m = fsim_model_try_new (scenario, &error);
+    if (!m)
+        g_error ("%s", error->message); /* as g_new: see fsim_model_try_new */
+    return m;
+}
 
+FsimModel *
+fsim_model_try_new (const FsimScenario *scenario, GError **error)
+{
+    g_return_val_if_fail (scenario != NULL, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+    size_t n_vertices = 0, n_edges = 0;
+    count_model (scenario, &n_vertices, &n_edges);
+    FsimModelGraph *graph = fsim_model_graph_try_new (n_vertices, n_edges, error);
+    if (!graph)
+        return NULL;
     FsimModel *m = g_new0 (FsimModel, 1);
-    m->graph = fsim_model_graph_new ();
+    m->graph = graph;
     m->field_vertex = g_new (size_t, scenario->n_fields + 1);
     for (size_t f = 0; f < scenario->n_fields; f++)
         m->field_vertex[f] =

@@ -55,6 +55,9 @@ typedef struct {
  * Can't fail. Returns: (transfer full)
  */
 FsimModel *fsim_model_new (const FsimScenario *scenario);
+/* As fsim_model_new(), or NULL with FSIM_GRAPH_ERROR_NOMEM when the graph's arrays (an edge per
+ * (scope, field), (destination, field) and share) would not fit: the commands use this one. */
+FsimModel *fsim_model_try_new (const FsimScenario *scenario, GError **error);
 void fsim_model_free (FsimModel *m);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimModel, fsim_model_free)
 

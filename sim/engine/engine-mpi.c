@@ -229,7 +229,7 @@ near_item (size_t block, unsigned worker, void *data)
     size_t from = block * FSIM_ENGINE_BLOCK_USERS;
 
     (void) worker;
-    fsim_i_engine_near (l->local, l->near, from, MIN (from + FSIM_ENGINE_BLOCK_USERS, l->n_own));
+    fsim_population_near (l->local, l->near, from, MIN (from + FSIM_ENGINE_BLOCK_USERS, l->n_own));
 }
 
 static void

@@ -200,7 +200,9 @@ fsim_i_engine_plan_new (const FsimScenario *scenario, const FsimDecisions *decis
     e->np = scenario->n_partners;
     e->pw = scenario->partner_words;
 
-    g_autoptr (FsimModel) model = fsim_model_new (scenario);
+    g_autoptr (FsimModel) model = fsim_model_try_new (scenario, error);
+    if (!model)
+        return NULL;
     e->down = fsim_downstream_new (scenario, model, fsim_decisions_get_day (decisions), error);
     if (!e->down)
         return NULL;

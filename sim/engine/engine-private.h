@@ -13,9 +13,6 @@
 
 #define FSIM_ENGINE_BLOCK_USERS 4096 /* users per parallel item, a multiple of 64 */
 
-/* ONE and TWO of users [from, to) into near (engine.c). Can't fail. */
-void fsim_i_engine_near (const FsimPopulation *pop, FsimWord *near, size_t from, size_t to);
-
 /* Results (engine-count.c). */
 /* Zeroed counters, or NULL with FSIM_GRAPH_ERROR_NOMEM when memory runs out (the per-pair
  * counters are sized by the model: up to 6 x 2^24 x 8 bytes per worker). */

@@ -13,7 +13,9 @@
  * FSIM_ENGINE_BLOCK_USERS users handed out to the workers:
  *
  *  1. near: for every user v, the partners used by one or more friends of v and by two or
- *     more (a saturating count, two words per partner word, side by side for the next pass);
+ *     more (a saturating count, two words per partner word, side by side for the next pass;
+ *     fsim_population_near()); skipped when the population brings them (pop->near: a
+ *     snapshot saves them, since they depend on the population alone);
  *  2. trace: 64 users at a time, the friend-of-friend partners of each from its friends' near
  *     sets, then everything else bit-parallel over the 64 users: one word per partner, field
  *     and channel, counted by popcounts into the worker's result (engine-trace.c, with the
@@ -22,7 +24,6 @@
  * Every count is a sum over users, so the result does not depend on the number of workers or
  * on which worker ran which block.
  */
-#define PREFETCH 16 /* friends ahead: their sets are scattered over the whole array */
 #define MAX_COUNTER_BYTES ((size_t) 1 << 30) /* per-worker counters, all workers */
 
 typedef struct {
@@ -30,7 +31,8 @@ typedef struct {
     const FsimPopulation *pop;
     const FsimEnginePlan *plan;
     size_t nf, np, pw;
-    FsimWord *near;                   /* [v * 2 * pw]: one (pw words), then two (pw words) */
+    const FsimWord *near; /* [v * 2 * pw]: one (pw words), then two (pw words) */
+    FsimWord *own_near;   /* near when computed here (pass 1), NULL when the population's */
     FsimWord *used_once, *used_twice; /* [pw]: partners one user uses, two or more */
     size_t n_users, n_blocks;
     FsimResult **parts; /* per worker */
@@ -63,53 +65,14 @@ block_end (const Run *run, size_t block)
 
 /* ---- pass 1: near ----------------------------------------------------------------------- */
 
-/**
- * fsim_i_engine_near:
- * ONE[v] and TWO[v] for users @from .. @to - 1 of @pop: a saturating count (0, 1, 2+) per
- * partner over v's friends (near[v * 2 * pw ..]: one, then two). Can't fail.
- */
-void
-fsim_i_engine_near (const FsimPopulation *pop, FsimWord *near, size_t from, size_t to)
-{
-    const FsimFriends *fr = pop->friends;
-    const FsimWord *uses = pop->uses;
-    size_t pw = pop->partner_words;
-
-    if (fr == NULL)
-        return; /* nobody has friends: near stays empty */
-    for (size_t v = from; v < to; v++) {
-        FsimWord *one = near + v * 2 * pw, *two = one + pw;
-        const uint32_t *nb = fr->adj + fr->offsets[v], *end = fr->adj + fr->offsets[v + 1];
-        if (pw == 1) { /* the common case, kept in registers */
-            FsimWord o = 0, t = 0;
-            for (; nb < end; nb++) {
-                if (nb + PREFETCH < end)
-                    __builtin_prefetch (uses + nb[PREFETCH]);
-                FsimWord x = uses[*nb];
-                t |= o & x;
-                o |= x;
-            }
-            one[0] = o;
-            two[0] = t;
-            continue;
-        }
-        for (; nb < end; nb++)
-            for (size_t w = 0; w < pw; w++) {
-                FsimWord x = uses[(size_t) *nb * pw + w];
-                two[w] |= one[w] & x;
-                one[w] |= x;
-            }
-    }
-}
-
 static void
 near_block (size_t block, unsigned worker, void *data)
 {
     const Run *run = data;
 
     (void) worker;
-    fsim_i_engine_near (run->pop, run->near, block * FSIM_ENGINE_BLOCK_USERS,
-                        block_end (run, block));
+    fsim_population_near (run->pop, run->own_near, block * FSIM_ENGINE_BLOCK_USERS,
+                          block_end (run, block));
 }
 
 /* ---- pass 2: trace (engine-trace.c) ---------------------------------------------------- */
@@ -173,7 +136,8 @@ run_passes (Run *run, GError **error)
         }
     }
     run->progress_base = 0;
-    fsim_parallel_for (run->n_blocks, n, near_block, run, run->progress ? tick : NULL, run);
+    if (run->own_near != NULL)
+        fsim_parallel_for (run->n_blocks, n, near_block, run, run->progress ? tick : NULL, run);
     run->progress_base = 1.0 / 3;
     fsim_parallel_for (run->n_blocks, n, trace_block, run, run->progress ? tick : NULL, run);
     for (unsigned t = 0; t < n; t++) {
@@ -272,13 +236,17 @@ fsim_engine_run_focused (const FsimScenario *scenario, const FsimPopulation *pop
         .progress = progress,
         .progress_data = progress_data,
     };
-    run.near = fsim_try_new0 (2 * pop->n_users * run.pw, sizeof (FsimWord),
-                              "the partners near each user", error);
-    if (run.near == NULL)
-        return NULL;
+    /* pass 1 depends on the population alone: a snapshot may bring it */
+    if (pop->near == NULL) {
+        run.own_near = fsim_try_new0 (2 * pop->n_users * run.pw, sizeof (FsimWord),
+                                      "the partners near each user", error);
+        if (run.own_near == NULL)
+            return NULL;
+    }
+    run.near = pop->near ? pop->near : run.own_near;
     used_sets (pop, &run.used_once, &run.used_twice);
     g_autoptr (FsimResult) r = run_passes (&run, error);
-    g_free (run.near);
+    g_free (run.own_near);
     g_free (run.used_once);
     g_free (run.used_twice);
     if (r == NULL)
@@ -334,7 +302,8 @@ fsim_engine_run (const FsimScenario *scenario, const FsimPopulation *pop,
 struct FsimLanes {
     const FsimPopulation *pop;
     FsimEnginePlan *plan;
-    FsimWord *near, *used_once, *used_twice;
+    const FsimWord *near;
+    FsimWord *own_near, *used_once, *used_twice;
 };
 
 FsimLanes *
@@ -352,11 +321,14 @@ fsim_lanes_new (const FsimScenario *scenario, const FsimPopulation *pop,
     l->plan = fsim_i_engine_plan_new (scenario, decisions, error);
     if (l->plan == NULL)
         return NULL;
-    l->near = fsim_try_new0 (2 * pop->n_users * pw, sizeof (FsimWord),
-                             "the partners near each user", error);
-    if (l->near == NULL)
-        return NULL;
-    fsim_i_engine_near (pop, l->near, 0, pop->n_users);
+    if (pop->near == NULL) {
+        l->own_near = fsim_try_new0 (2 * pop->n_users * pw, sizeof (FsimWord),
+                                     "the partners near each user", error);
+        if (l->own_near == NULL)
+            return NULL;
+        fsim_population_near (pop, l->own_near, 0, pop->n_users);
+    }
+    l->near = pop->near ? pop->near : l->own_near;
     used_sets (pop, &l->used_once, &l->used_twice);
     return g_steal_pointer (&l);
 }
@@ -367,7 +339,7 @@ fsim_lanes_free (FsimLanes *l)
     if (!l)
         return;
     fsim_i_engine_plan_free (l->plan);
-    g_free (l->near);
+    g_free (l->own_near);
     g_free (l->used_once);
     g_free (l->used_twice);
     g_free (l);

@@ -51,11 +51,12 @@ fsim_i_lookup (GHashTable *ix, const char *id)
 /* fail_unknown() for the name of an entity (an API, scope or partner), which may be one that
  * failed to convert. */
 gboolean
-fsim_i_fail_unknown_name (FsimConv *c, GError **error, const cJSON *node, const FsimJPath *path,
-                          const char *what, const char *id, const char *const *known, size_t n)
+fsim_i_fail_unknown_name (FsimConv *c, GError **error, FsimIName name, const cJSON *node,
+                          const FsimJPath *path, const char *what, const char *id,
+                          const char *const *known, size_t n)
 {
     fsim_i_fail_unknown (c, error, node, path, what, id, known, n);
-    return fsim_i_unmatched_name (c, error);
+    return fsim_i_unmatched_name (c, error, name);
 }
 
 /* Error for an id that names nothing: suggest the closest, or list the few there are. */

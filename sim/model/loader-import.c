@@ -93,7 +93,7 @@ audience_fields (FsimConv *c, const cJSON *v, const FsimJPath *p, const char *pa
     if (fsim_bits_any (a->fields, s->field_words))
         return TRUE;
     const char *near = fsim_i_closest (pattern, ids, s->n_fields);
-    return fsim_i_fail_name (c, error, v, FALSE, FSIM_LOADER_ERROR_REFERENCE, p,
+    return fsim_i_fail_name (c, error, FSIM_I_NAME_FIELD, v, FALSE, FSIM_LOADER_ERROR_REFERENCE, p,
                              "field pattern '%s' selects no field%s%s%s", pattern,
                              near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
 }
@@ -113,8 +113,8 @@ uses_partner (FsimConv *c, const cJSON *v, const FsimJPath *p, const char *id,
     for (size_t i = 0; i < s->n_partners; i++)
         ids[i] = s->partners[i].id;
     const char *near = fsim_i_closest (id, ids, s->n_partners);
-    return fsim_i_fail_name (c, error, v, FALSE, FSIM_LOADER_ERROR_REFERENCE, p,
-                             "unknown partner '%s'%s%s%s ('uses:' takes a partner id)", id,
+    return fsim_i_fail_name (c, error, FSIM_I_NAME_PARTNER, v, FALSE, FSIM_LOADER_ERROR_REFERENCE,
+                             p, "unknown partner '%s'%s%s%s ('uses:' takes a partner id)", id,
                              near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
 }
 
@@ -250,6 +250,7 @@ fsim_i_convert_import (FsimConv *c, const cJSON *imp, const FsimJPath *p, GError
 {
     static const char *const keys[] = { "file", "format", "attributes", NULL };
     static const char *const req[] = { "file", NULL };
+    c->s->population.import_loc = fsim_i_loc_of (c, imp);
     return fsim_i_check_object (c, imp, p, keys, req, error) && convert_file (c, imp, p, error) &&
            convert_format (c, imp, p, error) && convert_attributes (c, imp, p, error);
 }

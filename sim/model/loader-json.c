@@ -56,6 +56,8 @@ fsim_i_json_doc_new (void)
     doc->overrides = g_array_new (FALSE, TRUE, sizeof (FsimOverride));
     g_array_set_clear_func (doc->overrides, (GDestroyNotify) fsim_override_clear);
     doc->file_sets = g_ptr_array_new ();
+    doc->errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+    doc->misspelt = g_hash_table_new (g_str_hash, g_str_equal);
     return doc;
 }
 
@@ -72,6 +74,8 @@ fsim_i_json_doc_free (FsimJsonDoc *doc)
     g_ptr_array_free (doc->read, TRUE);
     g_array_unref (doc->overrides);
     g_ptr_array_free (doc->file_sets, TRUE);
+    g_ptr_array_unref (doc->errors);
+    g_hash_table_destroy (doc->misspelt);
     g_free (doc);
 }
 
@@ -79,6 +83,18 @@ const FsimNodeLoc *
 fsim_i_json_loc (const FsimJsonDoc *doc, const cJSON *node)
 {
     return node ? g_hash_table_lookup (doc->locs, node) : NULL;
+}
+
+gboolean
+fsim_i_doc_keep (FsimJsonDoc *doc, GError **local)
+{
+    g_assert (local && *local);
+    gboolean limit = g_error_matches (*local, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT);
+    if (fsim_i_is_caused (*local) || doc->errors->len >= FSIM_LOADER_MAX_ERRORS)
+        g_clear_error (local);
+    else
+        g_ptr_array_add (doc->errors, g_steal_pointer (local));
+    return !limit && doc->errors->len < FSIM_LOADER_MAX_ERRORS;
 }
 
 void
@@ -333,6 +349,14 @@ precheck_text (Scan *s, const char *text, GError **error)
                      (double) fsim_memory_limit () / (1 << 30));
         return FALSE;
     }
+    /* and what this file's values need must be free now: cJSON and the positions allocate
+     * through GLib, which aborts when an allocation fails */
+    guint64 mine = values - s->doc->n_values;
+    g_autofree char *what = g_strdup_printf ("up to %" G_GUINT64_FORMAT " JSON values", mine);
+    if (!fsim_memory_reserve ((guint64) ((double) mine * FSIM_LOADER_VALUE_BYTES), what, error)) {
+        g_prefix_error (error, "%s: ", s->file);
+        return FALSE;
+    }
     s->doc->n_values = values;
     return TRUE;
 }
@@ -522,23 +546,19 @@ fsim_i_parse_file (FsimJsonDoc *doc, const char *path, const char *text, const c
 /* ---- top-level keys ------------------------------------------------------------------------ */
 
 gboolean
-fsim_i_check_top_keys (FsimJsonDoc *doc, const cJSON *root, gboolean scenario, GError **error)
+fsim_i_check_top_keys (FsimJsonDoc *doc, cJSON *root, gboolean scenario)
 {
     const char *const *keys = scenario ? scenario_keys : policy_keys;
     size_t n = scenario ? G_N_ELEMENTS (scenario_keys) : G_N_ELEMENTS (policy_keys);
-    for (const cJSON *c = root->child; c; c = c->next) {
+    gboolean as_policy = FALSE; /* said that a scenario's key is in a file read as a policy */
+    for (cJSON *c = root->child, *next; c; c = next) {
+        next = c->next;
         gboolean known = FALSE;
         for (size_t i = 0; i < n && !known; i++)
             known = strcmp (c->string, keys[i]) == 0;
-        for (const cJSON *d = root->child; d != c; d = d->next) {
-            if (strcmp (d->string, c->string) == 0) {
-                fsim_i_error_at (error, doc, c, TRUE, FSIM_LOADER_ERROR_SCHEMA,
-                                 "duplicate key '%s'", c->string);
-                return FALSE;
-            }
-        }
         if (known)
-            continue;
+            continue; /* (no key is there twice: check_tree saw to that) */
+        g_autoptr (GError) local = NULL;
         const char *near = fsim_i_closest (c->string, keys, n);
         const char *scen =
             scenario ? NULL
@@ -546,18 +566,30 @@ fsim_i_check_top_keys (FsimJsonDoc *doc, const cJSON *root, gboolean scenario, G
         gboolean scen_only = scen && strcmp (scen, c->string) == 0;
         if (!near && !scen_only)
             near = scen; /* a misspelt scenario key, such as 'scenaro' */
+        /* the other scenario keys of a file read as a policy have the same cause, and so
+         * has a missing key that this one was meant to be (doc->misspelt) */
+        gboolean again = as_policy && scen_only;
+        as_policy = as_policy || scen_only || (near && near == scen);
         if (near)
-            fsim_i_error_at (error, doc, c, TRUE, FSIM_LOADER_ERROR_SCHEMA,
+            g_hash_table_add (doc->misspelt, (gpointer) near);
+        if (again)
+            (void) 0; /* taken out below, not reported */
+        else if (near)
+            fsim_i_error_at (&local, doc, c, TRUE, FSIM_LOADER_ERROR_SCHEMA,
                              "unknown key '%s'; did you mean '%s'?", c->string, near);
         else if (scen_only)
-            fsim_i_error_at (error, doc, c, TRUE, FSIM_LOADER_ERROR_SCHEMA,
+            fsim_i_error_at (&local, doc, c, TRUE, FSIM_LOADER_ERROR_SCHEMA,
                              "unknown key '%s' in a policy file (a scenario key: this file has "
                              "no 'scenario' id, or it is included as a policy file)",
                              c->string);
         else
-            fsim_i_error_at (error, doc, c, TRUE, FSIM_LOADER_ERROR_SCHEMA, "unknown key '%s'",
+            fsim_i_error_at (&local, doc, c, TRUE, FSIM_LOADER_ERROR_SCHEMA, "unknown key '%s'",
                              c->string);
-        return FALSE;
+        /* a misspelt "partners" or "include" (an array) held what other names may name */
+        doc->incomplete = doc->incomplete || cJSON_IsArray (c);
+        fsim_i_bury (doc, cJSON_DetachItemViaPointer (root, c));
+        if (local && !fsim_i_doc_keep (doc, &local))
+            return FALSE;
     }
     return TRUE;
 }

@@ -68,18 +68,20 @@ fsim_i_json_replace (FsimJsonDoc *doc, cJSON *parent, cJSON *old, const char *ke
 }
 
 /* Move the entities of @src[key] into @dst[key]. With @replace an entity whose id exists
- * replaces it; otherwise that is an error naming both places. */
+ * replaces it; otherwise that is an error naming both places, kept (fsim_i_doc_keep()) and the
+ * entity left out. Returns FALSE when the loader must stop (the errors are kept). */
 static gboolean
-merge_entities (FsimJsonDoc *doc, cJSON *dst, cJSON *src, const char *key, gboolean replace,
-                GError **error)
+merge_entities (FsimJsonDoc *doc, cJSON *dst, cJSON *src, const char *key, gboolean replace)
 {
     cJSON *from = cJSON_GetObjectItemCaseSensitive (src, key);
+    g_autoptr (GError) local = NULL;
     if (!from)
         return TRUE;
     if (!cJSON_IsArray (from)) {
-        fsim_i_error_at (error, doc, from, FALSE, FSIM_LOADER_ERROR_SCHEMA,
+        fsim_i_error_at (&local, doc, from, FALSE, FSIM_LOADER_ERROR_SCHEMA,
                          "%s: expected an array, got %s", key, fsim_i_json_type_name (from));
-        return FALSE;
+        doc->incomplete = TRUE; /* its entities are missing */
+        return fsim_i_doc_keep (doc, &local);
     }
     cJSON *to = ensure_array (dst, key);
     /* id -> entity of @to, so that merging n entities costs O(n), not O(n^2) (find_by_id) */
@@ -97,11 +99,13 @@ merge_entities (FsimJsonDoc *doc, cJSON *dst, cJSON *src, const char *key, gbool
             g_autofree char *where = il && il->index >= 0
                                          ? g_strdup_printf ("%s[%d].id", key, il->index)
                                          : g_strdup (key);
-            fsim_i_error_at (error, doc, item, FALSE, FSIM_LOADER_ERROR_REFERENCE,
+            fsim_i_error_at (&local, doc, item, FALSE, FSIM_LOADER_ERROR_REFERENCE,
                              "%s: duplicate id '%s' (first defined at %s:%d:%d)", where, id,
                              ol ? ol->file : "?", ol ? ol->line : 0, ol ? ol->col : 0);
             fsim_i_bury (doc, item);
-            return FALSE;
+            if (!fsim_i_doc_keep (doc, &local))
+                return FALSE;
+            continue;
         }
         if (old) {
             /* replace in place, so that reports keep the base's order */
@@ -135,8 +139,8 @@ merge_object (FsimJsonDoc *doc, cJSON *dst, cJSON *src)
     }
 }
 
-static gboolean resolve_policy (FsimJsonDoc *doc, const char *path, const cJSON *from, cJSON *layer,
-                                GError **error);
+static gboolean resolve_policy (FsimJsonDoc *doc, const char *path, const cJSON *from,
+                                cJSON *layer);
 
 static char *
 resolve_relative (const char *including, const char *name)
@@ -177,37 +181,54 @@ pop_file (FsimJsonDoc *doc)
     g_ptr_array_remove_index (doc->stack, doc->stack->len - 1);
 }
 
-/* Read every file named in @root's "include" into @layer (entities appended, no replace). */
+/* A file named by include or extends was not read because of *@local: keep the error (every
+ * name in that file is now unknown: doc->incomplete). Whether to go on. */
 static gboolean
-resolve_includes (FsimJsonDoc *doc, const char *path, cJSON *root, cJSON *layer, GError **error)
+keep_unread (FsimJsonDoc *doc, GError **local)
+{
+    doc->incomplete = TRUE;
+    return fsim_i_doc_keep (doc, local);
+}
+
+/* Read every file named in @root's "include" into @layer (entities appended, no replace). A
+ * file that cannot be read is an error kept, and the others are read. Returns FALSE when the
+ * loader must stop (the errors are kept). */
+static gboolean
+resolve_includes (FsimJsonDoc *doc, const char *path, cJSON *root, cJSON *layer)
 {
     const cJSON *inc = cJSON_GetObjectItemCaseSensitive (root, "include");
+    g_autoptr (GError) local = NULL;
     if (!inc)
         return TRUE;
     if (!cJSON_IsArray (inc)) {
-        fsim_i_error_at (error, doc, inc, FALSE, FSIM_LOADER_ERROR_SCHEMA,
+        fsim_i_error_at (&local, doc, inc, FALSE, FSIM_LOADER_ERROR_SCHEMA,
                          "include: expected an array of file names");
-        return FALSE;
+        return keep_unread (doc, &local);
     }
     int i = 0;
     for (const cJSON *c = inc->child; c; c = c->next, i++) {
         if (!cJSON_IsString (c) || !*c->valuestring) {
-            fsim_i_error_at (error, doc, c, FALSE, FSIM_LOADER_ERROR_SCHEMA,
+            fsim_i_error_at (&local, doc, c, FALSE, FSIM_LOADER_ERROR_SCHEMA,
                              "include[%d]: expected a file name (a non-empty string)", i);
-            return FALSE;
+            if (!keep_unread (doc, &local))
+                return FALSE;
+            continue;
         }
         g_autofree char *child = resolve_relative (path, c->valuestring);
-        if (!resolve_policy (doc, child, c, layer, error))
+        if (!resolve_policy (doc, child, c, layer))
             return FALSE;
     }
     return TRUE;
 }
 
+/* Read the policy file @path (named by the include string @from) and what it includes into
+ * @layer; its errors are kept. Returns FALSE when the loader must stop. */
 static gboolean
-resolve_policy (FsimJsonDoc *doc, const char *path, const cJSON *from, cJSON *layer, GError **error)
+resolve_policy (FsimJsonDoc *doc, const char *path, const cJSON *from, cJSON *layer)
 {
-    if (!push_file (doc, path, from, error))
-        return FALSE;
+    g_autoptr (GError) local = NULL;
+    if (!push_file (doc, path, from, &local))
+        return keep_unread (doc, &local);
     /* A policy file included twice (two policies sharing the field taxonomy, say) is read
      * once: its entities are already in. */
     if (g_hash_table_contains (doc->included, path)) {
@@ -215,11 +236,11 @@ resolve_policy (FsimJsonDoc *doc, const char *path, const cJSON *from, cJSON *la
         return TRUE;
     }
     g_hash_table_add (doc->included, g_strdup (path));
-    cJSON *root = fsim_i_parse_file (doc, path, NULL, from, error);
-    gboolean ok = root && fsim_i_check_top_keys (doc, root, FALSE, error) &&
-                  resolve_includes (doc, path, root, layer, error);
-    for (size_t k = 0; ok && k < G_N_ELEMENTS (entity_keys); k++)
-        ok = merge_entities (doc, layer, root, entity_keys[k], FALSE, error);
+    cJSON *root = fsim_i_parse_file (doc, path, NULL, from, &local);
+    gboolean ok = root ? fsim_i_check_top_keys (doc, root, FALSE) : keep_unread (doc, &local);
+    ok = ok && (!root || resolve_includes (doc, path, root, layer));
+    for (size_t k = 0; ok && root && k < G_N_ELEMENTS (entity_keys); k++)
+        ok = merge_entities (doc, layer, root, entity_keys[k], FALSE);
     if (root)
         fsim_i_bury (doc, root);
     pop_file (doc);
@@ -228,23 +249,38 @@ resolve_policy (FsimJsonDoc *doc, const char *path, const cJSON *from, cJSON *la
 
 /* ---- scenarios ---------------------------------------------------------------------------- */
 
+/* The merged scenario of file @path (named by the extends string @from, or NULL); NULL with
+ * @error set when the file cannot be read or is not a scenario, NULL alone when the loader must
+ * stop (errors kept). The errors of what it includes, extends and sets are kept. */
 static cJSON *resolve_scenario (FsimJsonDoc *doc, const char *path, const char *text,
                                 const cJSON *from, GError **error);
 
+/* The merged base scenario of @root (an empty object when it extends none). A base that
+ * cannot be read is an error kept: the scenario is then built on an empty object, for the
+ * errors of its own files, and not converted (doc->no_convert). NULL when the loader must stop
+ * (the errors are kept). */
 static cJSON *
-load_base (FsimJsonDoc *doc, const char *path, cJSON *root, GError **error)
+load_base (FsimJsonDoc *doc, const char *path, cJSON *root)
 {
     cJSON *ext = cJSON_GetObjectItemCaseSensitive (root, "extends");
+    g_autoptr (GError) local = NULL;
+    cJSON *base = NULL;
     if (!ext)
         return cJSON_CreateObject ();
     if (!cJSON_IsString (ext) || !*ext->valuestring) {
-        fsim_i_error_at (error, doc, ext, FALSE, FSIM_LOADER_ERROR_SCHEMA,
+        fsim_i_error_at (&local, doc, ext, FALSE, FSIM_LOADER_ERROR_SCHEMA,
                          "extends: expected the file name of a base scenario, got %s",
                          cJSON_IsString (ext) ? "an empty string" : fsim_i_json_type_name (ext));
-        return NULL;
+    } else {
+        g_autofree char *base_path = resolve_relative (path, ext->valuestring);
+        base = resolve_scenario (doc, base_path, NULL, ext, &local);
     }
-    g_autofree char *base_path = resolve_relative (path, ext->valuestring);
-    return resolve_scenario (doc, base_path, NULL, ext, error);
+    if (base)
+        return base;
+    doc->no_convert = TRUE;
+    if (!local)
+        return NULL; /* stop */
+    return keep_unread (doc, &local) ? cJSON_CreateObject () : NULL;
 }
 
 /* Lay this file's own keys (not include / extends / set / entities) over @result. */
@@ -276,21 +312,22 @@ overlay_keys (FsimJsonDoc *doc, cJSON *result, cJSON *root)
     }
 }
 
+/* Lay the scenario file @root over @result; errors are kept. FALSE when the loader must stop. */
 static gboolean
-build_scenario (FsimJsonDoc *doc, const char *path, cJSON *root, cJSON *result, GError **error)
+build_scenario (FsimJsonDoc *doc, const char *path, cJSON *root, cJSON *result)
 {
     cJSON *layer = cJSON_CreateObject ();
     fsim_i_bury (doc, layer);
-    if (!resolve_includes (doc, path, root, layer, error))
+    if (!resolve_includes (doc, path, root, layer))
         return FALSE;
     for (size_t k = 0; k < G_N_ELEMENTS (entity_keys); k++)
-        if (!merge_entities (doc, layer, root, entity_keys[k], FALSE, error))
+        if (!merge_entities (doc, layer, root, entity_keys[k], FALSE))
             return FALSE;
     for (size_t k = 0; k < G_N_ELEMENTS (entity_keys); k++)
-        if (!merge_entities (doc, result, layer, entity_keys[k], TRUE, error))
+        if (!merge_entities (doc, result, layer, entity_keys[k], TRUE))
             return FALSE;
     overlay_keys (doc, result, root);
-    return fsim_i_keep_file_sets (doc, root, error);
+    return fsim_i_keep_file_sets (doc, root);
 }
 
 static cJSON *
@@ -309,9 +346,10 @@ resolve_scenario (FsimJsonDoc *doc, const char *path, const char *text, const cJ
             fsim_i_error_at (error, doc, from, FALSE, FSIM_LOADER_ERROR_SCHEMA,
                              "extends: '%s' is not a scenario (it has no 'scenario' key)",
                              fsim_i_display_name (doc, path));
-        } else if (fsim_i_check_top_keys (doc, root, scenario, error)) {
-            result = load_base (doc, path, root, error);
-            if (result && !build_scenario (doc, path, root, result, error)) {
+        } else {
+            result =
+                fsim_i_check_top_keys (doc, root, scenario) ? load_base (doc, path, root) : NULL;
+            if (result && !build_scenario (doc, path, root, result)) {
                 cJSON_Delete (result);
                 result = NULL;
             }
@@ -357,12 +395,18 @@ fsim_i_json_resolve (FsimJsonDoc *doc, const char *path, const char *text, const
     if (!result)
         return NULL;
     ensure_choices (doc, result);
-    /* Messages name the top file as the user wrote it. */
-    if (!fsim_i_apply_file_sets (doc, result, TRUE, error) ||
-        !fsim_i_apply_cli_sets (doc, result, sets, TRUE, error) ||
-        !fsim_i_apply_claims (doc, result, error) ||
-        !fsim_i_apply_file_sets (doc, result, FALSE, error) ||
-        !fsim_i_apply_cli_sets (doc, result, sets, FALSE, error)) {
+    /* Every set is tried, whatever the ones before it gave (their errors are kept). The claims
+     * are checked as a whole: when they fail, nothing is converted (it relies on them). */
+    g_autoptr (GError) local = NULL;
+    gboolean go_on = fsim_i_apply_file_sets (doc, result, TRUE) &&
+                     fsim_i_apply_cli_sets (doc, result, sets, TRUE);
+    if (go_on && !fsim_i_apply_claims (doc, result, &local)) {
+        doc->no_convert = TRUE;
+        go_on = fsim_i_doc_keep (doc, &local);
+    }
+    go_on = go_on && fsim_i_apply_file_sets (doc, result, FALSE) &&
+            fsim_i_apply_cli_sets (doc, result, sets, FALSE);
+    if (!go_on || doc->no_convert) {
         cJSON_Delete (result);
         return NULL;
     }

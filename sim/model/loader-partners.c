@@ -75,8 +75,9 @@ convert_share (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimShare *sh, G
         for (size_t i = 0; i < c->s->n_partners; i++)
             ids[i] = c->s->partners[i].id;
         FsimJPath wp = FSIM_JP_KEY (p, "with");
-        return fsim_i_fail_unknown_name (c, error, cJSON_GetObjectItemCaseSensitive (e, "with"),
-                                         &wp, "partner", with, ids, c->s->n_partners);
+        return fsim_i_fail_unknown_name (c, error, FSIM_I_NAME_PARTNER,
+                                         cJSON_GetObjectItemCaseSensitive (e, "with"), &wp,
+                                         "partner", with, ids, c->s->n_partners);
     }
     sh->partner = (size_t) q;
     return TRUE;
@@ -147,8 +148,9 @@ convert_integrates (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimPartner
             g_autofree const char **ids = g_new0 (const char *, c->s->n_apis + 1);
             for (size_t i = 0; i < c->s->n_apis; i++)
                 ids[i] = c->s->apis[i].id;
-            return fsim_i_fail_unknown_name (c, error, cJSON_GetArrayItem (arr, (int) k), &ip,
-                                             "API", apis[k], ids, c->s->n_apis);
+            return fsim_i_fail_unknown_name (c, error, FSIM_I_NAME_API,
+                                             cJSON_GetArrayItem (arr, (int) k), &ip, "API", apis[k],
+                                             ids, c->s->n_apis);
         }
         for (size_t j = 0; j < k; j++)
             if (pa->apis[j] == (size_t) a)
@@ -172,7 +174,7 @@ fail_request (FsimConv *c, GError **error, const cJSON *node, const FsimJPath *p
                                     "scope '%s' is offered by API '%s', which the partner does "
                                     "not integrate (add it to 'integrates')",
                                     scope, c->s->apis[k].id);
-    return fsim_i_fail_unknown_name (c, error, node, path, "scope", scope,
+    return fsim_i_fail_unknown_name (c, error, FSIM_I_NAME_SCOPE, node, path, "scope", scope,
                                      (const char *const *) offered->pdata, offered->len);
 }
 

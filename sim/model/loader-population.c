@@ -11,12 +11,28 @@
 
 #include "friends.h"
 #include "loader-private.h"
+#include "memory.h"
 
 #define MAX_EXPLICIT_USERS 1000000
 #define MAX_GENERATED_USERS 100000000
 #define MAX_MEAN_DEGREE 5000.0
 
 static const char *const audiences[] = { "only_me", "friends", "friends_of_friends", "public" };
+
+/*
+ * The parts of a population that do not depend on each other (its keys, its defaults, each
+ * user, the generator, the settings, the adoption) are converted whatever the others gave:
+ * part() keeps the error of one that failed (fsim_i_keep_error) and says whether it succeeded.
+ * fsim_i_convert_population() then succeeds when no part failed.
+ */
+static gboolean
+part (FsimConv *c, gboolean ok, GError **local)
+{
+    if (!ok && *local)
+        fsim_i_keep_error (c, local);
+    g_clear_error (local);
+    return ok;
+}
 
 static gboolean
 parse_audience (FsimConv *c, const cJSON *v, const FsimJPath *p, guint8 *out, GError **error)
@@ -110,8 +126,8 @@ most_specific (FsimConv *c, const cJSON *obj, const FsimJPath *p, const cJSON **
         for (size_t f = 0; f < s->n_fields; f++)
             ids[f] = s->fields[f].id;
         const char *near = fsim_i_closest (m->string, ids, s->n_fields);
-        return fsim_i_fail_name (c, error, m, TRUE, FSIM_LOADER_ERROR_REFERENCE, &mp,
-                                 "field pattern '%s' selects no field%s%s%s", m->string,
+        return fsim_i_fail_name (c, error, FSIM_I_NAME_FIELD, m, TRUE, FSIM_LOADER_ERROR_REFERENCE,
+                                 &mp, "field pattern '%s' selects no field%s%s%s", m->string,
                                  near ? "; did you mean '" : "", near ? near : "",
                                  near ? "'?" : "");
     }
@@ -188,7 +204,7 @@ settings_clear (FsimSettings *st)
 
 static gboolean
 resolve_refs (FsimConv *c, const cJSON *u, const FsimJPath *p, GHashTable *user_ix,
-              FsimUserSpec *us, size_t self, GError **error)
+              gboolean unnamed, FsimUserSpec *us, size_t self, GError **error)
 {
     g_auto (GStrv) friends = NULL, uses = NULL;
     if (!fsim_i_get_strv (c, u, "friends", p, TRUE, &friends, error) ||
@@ -202,9 +218,13 @@ resolve_refs (FsimConv *c, const cJSON *u, const FsimJPath *p, GHashTable *user_
         const cJSON *node =
             cJSON_GetArrayItem (cJSON_GetObjectItemCaseSensitive (u, "friends"), (int) i);
         gpointer v = g_hash_table_lookup (user_ix, friends[i]);
-        if (!v)
-            return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_REFERENCE, &ip,
-                                "unknown user '%s'", friends[i]);
+        if (!v) {
+            fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_REFERENCE, &ip,
+                         "unknown user '%s'", friends[i]);
+            if (unnamed && error && *error)
+                fsim_i_mark_caused (*error); /* it may be the user whose id was not read */
+            return FALSE;
+        }
         us->friends[i] = GPOINTER_TO_SIZE (v) - 1;
         if (us->friends[i] == self)
             return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_REFERENCE, &ip,
@@ -227,75 +247,116 @@ resolve_refs (FsimConv *c, const cJSON *u, const FsimJPath *p, GHashTable *user_
     return TRUE;
 }
 
+/* One user's keys and id, registered in @user_ix. */
 static gboolean
-convert_user_ids (FsimConv *c, const cJSON *arr, const FsimJPath *up, GHashTable *user_ix,
-                  GError **error)
+convert_user_id (FsimConv *c, const cJSON *u, const FsimJPath *p, FsimUserSpec *us,
+                 GHashTable *user_ix, size_t i, GError **error)
 {
     static const char *const keys[] = { "id", "friends", "uses", "settings", NULL };
     static const char *const req[] = { "id", NULL };
+    if (!fsim_i_check_object (c, u, p, keys, req, error) ||
+        !fsim_i_get_id (c, u, "id", p, &us->id, error))
+        return FALSE;
+    us->loc = fsim_i_loc_of (c, u);
+    FsimJPath ip = FSIM_JP_KEY (p, "id");
+    if (g_hash_table_contains (user_ix, us->id))
+        return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (u, "id"), FALSE,
+                            FSIM_LOADER_ERROR_REFERENCE, &ip, "duplicate user id '%s'", us->id);
+    g_hash_table_insert (user_ix, us->id, GSIZE_TO_POINTER (i + 1));
+    return TRUE;
+}
+
+/* Every user's id; a user that failed is marked in @failed, and keeps its id in @user_ix when
+ * it could be read (so that its friends are not told it is unknown). Whether a user failed
+ * whose id could not be read. */
+static gboolean
+convert_user_ids (FsimConv *c, const cJSON *arr, const FsimJPath *up, GHashTable *user_ix,
+                  gboolean *failed)
+{
     FsimPopulationSpec *ps = &c->s->population;
+    gboolean unnamed = FALSE;
     size_t i = 0;
     for (const cJSON *u = arr->child; u; u = u->next, i++) {
         FsimJPath p = FSIM_JP_IDX (up, (int) i);
         FsimUserSpec *us = &ps->users[i];
-        if (!fsim_i_check_object (c, u, &p, keys, req, error) ||
-            !fsim_i_get_id (c, u, "id", &p, &us->id, error))
-            return FALSE;
-        us->loc = fsim_i_loc_of (c, u);
-        FsimJPath ip = FSIM_JP_KEY (&p, "id");
-        if (g_hash_table_contains (user_ix, us->id))
-            return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (u, "id"), FALSE,
-                                FSIM_LOADER_ERROR_REFERENCE, &ip, "duplicate user id '%s'", us->id);
-        g_hash_table_insert (user_ix, us->id, GSIZE_TO_POINTER (i + 1));
+        g_autoptr (GError) local = NULL;
+        if (part (c, convert_user_id (c, u, &p, us, user_ix, i, &local), &local))
+            continue;
+        failed[i] = TRUE;
+        if (!us->id)
+            fsim_i_get_id (c, u, "id", &p, &us->id, NULL);
+        if (us->id && !g_hash_table_contains (user_ix, us->id))
+            g_hash_table_insert (user_ix, us->id, GSIZE_TO_POINTER (i + 1));
+        unnamed = unnamed || !us->id;
     }
-    return TRUE;
+    return unnamed;
 }
 
 static gboolean
-convert_explicit (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **error)
+convert_explicit (FsimConv *c, const cJSON *pop, const FsimJPath *p)
 {
     static const char *const keys[] = { "defaults", "users", "snapshot", NULL };
     static const char *const req[] = { "users", NULL };
     FsimPopulationSpec *ps = &c->s->population;
     ps->kind = FSIM_POPULATION_EXPLICIT;
-    if (!fsim_i_check_object (c, pop, p, keys, req, error))
-        return FALSE;
+    g_autoptr (GError) local = NULL;
+    part (c, fsim_i_check_object (c, pop, p, keys, req, &local), &local);
     FsimSettings defaults = { 0 };
     settings_init (&defaults, NULL, c->s);
     FsimJPath dp = FSIM_JP_KEY (p, "defaults");
-    gboolean ok = parse_settings (c, cJSON_GetObjectItemCaseSensitive (pop, "defaults"), &dp,
-                                  &defaults, error);
+    part (c,
+          parse_settings (c, cJSON_GetObjectItemCaseSensitive (pop, "defaults"), &dp, &defaults,
+                          &local),
+          &local);
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive (pop, "users");
     FsimJPath up = FSIM_JP_KEY (p, "users");
     int n = cJSON_GetArraySize (arr);
+    gboolean ok = arr != NULL; /* else the missing key was reported */
     if (ok && !cJSON_IsArray (arr))
-        ok = fsim_i_fail (c, error, arr, FALSE, FSIM_LOADER_ERROR_SCHEMA, &up,
+        ok = fsim_i_fail (c, &local, arr, FALSE, FSIM_LOADER_ERROR_SCHEMA, &up,
                           "expected an array of users, or a number of users to generate, got %s",
                           fsim_i_json_type_name (arr));
     if (ok && n > MAX_EXPLICIT_USERS)
-        ok = fsim_i_fail_count (c, error, arr, &up, n, "users", MAX_EXPLICIT_USERS,
+        ok = fsim_i_fail_count (c, &local, arr, &up, n, "users", MAX_EXPLICIT_USERS,
                                 " for a list (use a generator)");
     if (ok && n == 0)
-        ok = fsim_i_fail (c, error, arr, FALSE, FSIM_LOADER_ERROR_VALUE, &up,
+        ok = fsim_i_fail (c, &local, arr, FALSE, FSIM_LOADER_ERROR_VALUE, &up,
                           "a population needs at least one user");
+    part (c, ok, &local);
     g_autoptr (GHashTable) user_ix = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autofree gboolean *failed = g_new0 (gboolean, ok ? (size_t) n : 1);
+    gboolean unnamed = FALSE;
     if (ok) {
-        ps->users = g_new0 (FsimUserSpec, (size_t) n);
+        g_autoptr (GError) nomem = NULL;
+        ps->users = fsim_try_new0 ((size_t) n, sizeof (FsimUserSpec), "the users", &nomem);
+        if (!ps->users)
+            ok = part (c,
+                       fsim_i_fail (c, &local, arr, FALSE, FSIM_LOADER_ERROR_LIMIT, &up, "%s",
+                                    nomem->message),
+                       &local);
+    }
+    if (ok) {
         ps->n_users = (size_t) n;
-        ok = convert_user_ids (c, arr, &up, user_ix, error);
+        unnamed = convert_user_ids (c, arr, &up, user_ix, failed);
     }
     size_t i = 0;
-    for (const cJSON *u = ok ? arr->child : NULL; u && ok; u = u->next, i++) {
+    for (const cJSON *u = ok ? arr->child : NULL; u; u = u->next, i++) {
         FsimJPath ip = FSIM_JP_IDX (&up, (int) i);
         FsimJPath sp = FSIM_JP_KEY (&ip, "settings");
         FsimUserSpec *us = &ps->users[i];
         settings_init (&us->settings, &defaults, c->s);
-        ok = resolve_refs (c, u, &ip, user_ix, us, i, error) &&
-             parse_settings (c, cJSON_GetObjectItemCaseSensitive (u, "settings"), &sp,
-                             &us->settings, error);
+        if (failed[i])
+            continue;
+        if (!part (c,
+                   resolve_refs (c, u, &ip, user_ix, unnamed, us, i, &local) &&
+                       parse_settings (c, cJSON_GetObjectItemCaseSensitive (u, "settings"), &sp,
+                                       &us->settings, &local),
+                   &local) &&
+            c->errors->len >= FSIM_LOADER_MAX_ERRORS)
+            break;
     }
     settings_clear (&defaults);
-    return ok;
+    return fsim_i_stage_ok (c);
 }
 
 /* ---- generated ---------------------------------------------------------------------------- */
@@ -581,14 +642,19 @@ convert_adoption_model (FsimConv *c, const cJSON *pop, const FsimJPath *p, GErro
                         name, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
 }
 
-/* Settings, adoption and the adoption model: shared by generated and imported populations. */
-static gboolean
-convert_draws (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **error)
+/* Settings, adoption and the adoption model: shared by generated and imported populations,
+ * each converted whatever the others gave (part()). */
+static void
+convert_draws (FsimConv *c, const cJSON *pop, const FsimJPath *p)
 {
-    return convert_gen_settings (c, pop, p, error) && convert_adoption (c, pop, p, error) &&
-           convert_adoption_model (c, pop, p, error);
+    g_autoptr (GError) local = NULL;
+    part (c, convert_gen_settings (c, pop, p, &local), &local);
+    part (c, convert_adoption (c, pop, p, &local), &local);
+    part (c, convert_adoption_model (c, pop, p, &local), &local);
 }
 
+/* A generated population: @error is set only for a failure that ends it at once; the errors
+ * of its parts are kept (part()). */
 static gboolean
 convert_generated (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **error)
 {
@@ -612,19 +678,31 @@ convert_generated (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **e
                             "the list, or make a generated population ('generator', 'users', "
                             "'mean_degree'; docs/format.md)");
     }
-    if (!fsim_i_check_object (c, pop, p, keys, req, error) ||
-        !fsim_i_get_string (c, pop, "generator", p, &ps->generator, error) ||
-        !fsim_i_get_integer (c, pop, "users", p, 1, MAX_GENERATED_USERS, &users, error) ||
-        !fsim_i_get_number (c, pop, "mean_degree", p, 0, MAX_MEAN_DEGREE, &ps->mean_degree, error))
-        return FALSE;
+    g_autoptr (GError) local = NULL;
+    part (c, fsim_i_check_object (c, pop, p, keys, req, &local), &local);
+    /* the generator's name decides which model keys it reads; the model keys and the number
+     * of users bound the mean degree */
+    gboolean degree =
+        part (c, fsim_i_get_integer (c, pop, "users", p, 1, MAX_GENERATED_USERS, &users, &local),
+              &local) &&
+        part (c,
+              fsim_i_get_number (c, pop, "mean_degree", p, 0, MAX_MEAN_DEGREE, &ps->mean_degree,
+                                 &local),
+              &local);
+    gboolean generator =
+        part (c, fsim_i_get_string (c, pop, "generator", p, &ps->generator, &local), &local) &&
+        ps->generator && part (c, check_generator (c, pop, p, &local), &local);
+    gboolean model = generator && part (c, convert_model_keys (c, pop, p, &local), &local);
     ps->gen_users = (size_t) users;
-    return check_generator (c, pop, p, error) && convert_model_keys (c, pop, p, error) &&
-           check_mean_degree (c, pop, p, error) && convert_draws (c, pop, p, error);
+    if (model && degree && users > 0 && cJSON_GetObjectItemCaseSensitive (pop, "mean_degree"))
+        part (c, check_mean_degree (c, pop, p, &local), &local);
+    convert_draws (c, pop, p);
+    return fsim_i_stage_ok (c);
 }
 
 /* An imported population: the file gives the users and friendships, the rest is drawn. */
 static gboolean
-convert_imported (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **error)
+convert_imported (FsimConv *c, const cJSON *pop, const FsimJPath *p)
 {
     static const char *const keys[] = { "import",         "settings", "adoption",
                                         "adoption_model", "snapshot", NULL };
@@ -632,20 +710,27 @@ convert_imported (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **er
                                              "clustering", "max_degree", "community_size", "rewire",
                                              "defaults",   NULL };
     c->s->population.kind = FSIM_POPULATION_IMPORTED;
+    g_autoptr (GError) local = NULL;
+    gboolean keys_ok = TRUE;
     for (size_t i = 0; generated[i]; i++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive (pop, generated[i]);
         FsimJPath kp = FSIM_JP_KEY (p, generated[i]);
         if (v)
-            return fsim_i_fail (c, error, v, TRUE, FSIM_LOADER_ERROR_SCHEMA, &kp,
-                                "'%s' cannot be used with 'import' (the file gives the users "
-                                "and their friendships)",
-                                generated[i]);
+            keys_ok = part (c,
+                            fsim_i_fail (c, &local, v, TRUE, FSIM_LOADER_ERROR_SCHEMA, &kp,
+                                         "'%s' cannot be used with 'import' (the file gives the "
+                                         "users and their friendships)",
+                                         generated[i]),
+                            &local);
     }
     FsimJPath ip = FSIM_JP_KEY (p, "import");
-    return fsim_i_check_object (c, pop, p, keys, NULL, error) &&
-           fsim_i_convert_import (c, cJSON_GetObjectItemCaseSensitive (pop, "import"), &ip,
-                                  error) &&
-           convert_draws (c, pop, p, error);
+    if (keys_ok) /* else it would call the same keys unknown */
+        part (c, fsim_i_check_object (c, pop, p, keys, NULL, &local), &local);
+    part (c,
+          fsim_i_convert_import (c, cJSON_GetObjectItemCaseSensitive (pop, "import"), &ip, &local),
+          &local);
+    convert_draws (c, pop, p);
+    return fsim_i_stage_ok (c);
 }
 
 gboolean
@@ -658,16 +743,20 @@ fsim_i_convert_population (FsimConv *c, const cJSON *pop, GError **error)
     c->s->population.loc = fsim_i_loc_of (c, pop);
     /* A snapshot alone is a population of its own; with the keys of another kind, the snapshot
      * must have been saved from them (sim/population-snapshot.c checks). */
-    if (!fsim_i_get_file_name (c, pop, "snapshot", &p, &c->s->population.snapshot, error))
+    g_autoptr (GError) local = NULL;
+    if (!part (c, fsim_i_get_file_name (c, pop, "snapshot", &p, &c->s->population.snapshot, &local),
+               &local) &&
+        cJSON_GetArraySize (pop) == 1)
         return FALSE;
     if (c->s->population.snapshot != NULL && cJSON_GetArraySize (pop) == 1) {
         c->s->population.kind = FSIM_POPULATION_SNAPSHOT;
         return TRUE;
     }
+    /* each kind keeps the errors of its parts (part()) and says whether there were any */
     const cJSON *users = cJSON_GetObjectItemCaseSensitive (pop, "users");
     if (cJSON_GetObjectItemCaseSensitive (pop, "import"))
-        return convert_imported (c, pop, &p, error);
+        return convert_imported (c, pop, &p);
     if (cJSON_GetObjectItemCaseSensitive (pop, "generator") || cJSON_IsNumber (users))
         return convert_generated (c, pop, &p, error);
-    return convert_explicit (c, pop, &p, error);
+    return convert_explicit (c, pop, &p);
 }

@@ -44,6 +44,12 @@ typedef struct {
     GArray *overrides; /* FsimOverride: every set applied, in order (FsimScenario.overrides) */
     guint64 n_bytes;   /* read so far, for FSIM_LOADER_MAX_TOTAL_BYTES */
     guint64 n_values;  /* an upper bound of the values parsed so far (FSIM_LOADER_MAX_VALUES) */
+    /* Every error of the load, up to FSIM_LOADER_MAX_ERRORS (GError*): resolving goes on past
+     * a file, an include, a set that fails (fsim_i_doc_keep()), and converting adds its own. */
+    GPtrArray *errors;
+    gboolean incomplete;  /* a file to include or extend was not read: any name may be in it */
+    gboolean no_convert;  /* a base scenario or the claims failed: the merge is not converted */
+    GHashTable *misspelt; /* top-level keys that an unknown key was taken for (static strings) */
 } FsimJsonDoc;
 
 FsimJsonDoc *fsim_i_json_doc_new (void);
@@ -52,8 +58,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimJsonDoc, fsim_i_json_doc_free)
 
 const FsimNodeLoc *fsim_i_json_loc (const FsimJsonDoc *doc, const cJSON *node);
 
+/* Keep *@local (stolen) in doc->errors (an error marked by fsim_i_mark_caused() is dropped);
+ * FALSE once FSIM_LOADER_MAX_ERRORS are kept, or for an error of a limit (LIMIT): then the
+ * caller stops. */
+gboolean fsim_i_doc_keep (FsimJsonDoc *doc, GError **local);
+
 /* Resolves @path (or @text standing for it) with includes, extends and set, then applies
- * @sets. Returns: (transfer full) the merged top-level object, or NULL with @error set. */
+ * @sets. What fails on the way is kept in doc->errors and resolving goes on (a file that cannot
+ * be read, a set that names nothing). Returns: (transfer full) the merged top-level object to
+ * convert (doc->errors may hold errors: conversion adds its own), or NULL when it cannot be
+ * converted: the errors are in doc->errors, or @error is set (the top file cannot be read). */
 cJSON *fsim_i_json_resolve (FsimJsonDoc *doc, const char *path, const char *text,
                             const char *const *sets, GError **error);
 
@@ -64,8 +78,9 @@ cJSON *fsim_i_parse_text (FsimJsonDoc *doc, const char *file, const char *text, 
                           GError **error);
 cJSON *fsim_i_parse_file (FsimJsonDoc *doc, const char *path, const char *text, const cJSON *from,
                           GError **error);
-gboolean fsim_i_check_top_keys (FsimJsonDoc *doc, const cJSON *root, gboolean scenario,
-                                GError **error);
+/* Keeps an error for each unknown key of the file's top-level object @root and takes the key
+ * out (the others are read all the same). FALSE when the loader must stop (fsim_i_doc_keep). */
+gboolean fsim_i_check_top_keys (FsimJsonDoc *doc, cJSON *root, gboolean scenario);
 
 /* "did you mean" helper: the candidate closest to @word, or NULL if none is close. */
 #define fsim_i_closest fsim_text_closest
@@ -79,10 +94,13 @@ void fsim_i_json_replace (FsimJsonDoc *doc, cJSON *parent, cJSON *old, const cha
 
 /* loader-set.c: a file's own `set`, kept in doc for the layers above it; applied to the merged
  * @result (the "choices" paths alone, or all the others); the command line's --set, in order. */
-gboolean fsim_i_keep_file_sets (FsimJsonDoc *doc, cJSON *root, GError **error);
-gboolean fsim_i_apply_file_sets (FsimJsonDoc *doc, cJSON *result, gboolean choices, GError **error);
+/* Each error is kept (fsim_i_doc_keep()) and the next entry tried; FALSE when the loader must
+ * stop. A path that names nothing is no error of its own when a file was not read
+ * (doc->incomplete): it may name what that file held. */
+gboolean fsim_i_keep_file_sets (FsimJsonDoc *doc, cJSON *root);
+gboolean fsim_i_apply_file_sets (FsimJsonDoc *doc, cJSON *result, gboolean choices);
 gboolean fsim_i_apply_cli_sets (FsimJsonDoc *doc, cJSON *result, const char *const *sets,
-                                gboolean choices, GError **error);
+                                gboolean choices);
 
 /* Apply one set path of a claim's alternative (loader-set.c): replace the value(s) at @path
  * in @root by @value (taking ownership), without recording an override (doc->overrides);
@@ -124,6 +142,26 @@ typedef struct FsimJPath {
 
 char *fsim_i_jpath_render (const FsimJPath *path);
 
+/* The kinds of entity that names refer to (FsimConv.failed). */
+typedef enum {
+    FSIM_I_FIELDS,
+    FSIM_I_APIS,
+    FSIM_I_PARTNERS,
+    FSIM_I_RULES,
+    FSIM_I_N_KINDS
+} FsimIKind;
+
+/* What a name that matches nothing was meant to name: an id of a field (or a field pattern,
+ * which is matched against ids alone), of an API, of a partner; a scope (of some API); a
+ * partner kind or tag (kind:K, tag:T). */
+typedef enum {
+    FSIM_I_NAME_FIELD,
+    FSIM_I_NAME_API,
+    FSIM_I_NAME_SCOPE,
+    FSIM_I_NAME_PARTNER,
+    FSIM_I_NAME_PARTNER_GROUP,
+} FsimIName;
+
 typedef struct {
     FsimJsonDoc *doc;
     FsimScenario *s;
@@ -131,9 +169,15 @@ typedef struct {
     GHashTable *api_ix;
     GHashTable *partner_ix;
     GHashTable *rule_ix;
-    GPtrArray *errors;      /* GError*: the failed entities of every stage so far */
-    guint stage_start;      /* errors->len when the current stage began */
-    gboolean after_failure; /* an earlier stage had errors: its names may be missing */
+    GPtrArray *errors;  /* GError*: the failed entities of every stage so far */
+    guint stage_start;  /* errors->len when the current stage began */
+    guint stage_failed; /* entities of the current stage that failed (errors kept or dropped) */
+    /* What the entities that failed may hide (fsim_i_unmatched_name()): per kind of entity
+     * (FsimIKind), one failed (so what is not its id may be missing: its scopes, kind, tags),
+     * and one failed whose id could not be read (so any name may be its); and a file of the
+     * scenario that could not be read (so any name may be in it). */
+    gboolean failed[FSIM_I_N_KINDS], unnamed[FSIM_I_N_KINDS];
+    gboolean incomplete;
 } FsimConv;
 
 /* Errors reported for one file before the loader stops (docs/format.md, "Error messages"). */
@@ -147,14 +191,17 @@ gboolean fsim_i_keep_error (FsimConv *c, GError **local);
 /* No entity of the current stage failed (earlier stages may have). */
 gboolean fsim_i_stage_ok (const FsimConv *c);
 
-/* Called after an error that a name (of a field, API, scope or partner) matches nothing: after
- * a stage with errors the entity named may be one that failed, so the error is marked for
- * fsim_i_keep_error() to drop (it would be caused by the error before it). Returns FALSE. */
-gboolean fsim_i_unmatched_name (FsimConv *c, GError **error);
-/* fsim_i_fail() then fsim_i_unmatched_name(): a name that matches nothing. */
-gboolean fsim_i_fail_name (FsimConv *c, GError **error, const cJSON *node, gboolean at_key,
-                           FsimLoaderError code, const FsimJPath *path, const char *fmt, ...)
-    G_GNUC_PRINTF (7, 8);
+/* Called after an error that a name of @what matches nothing: when the entity named may be one
+ * that failed to convert (an entity of that kind failed with no id read; for a scope, kind or
+ * tag, any entity of that kind failed) or is in a file that could not be read, the error is
+ * marked for fsim_i_keep_error() to drop (the error before it caused it). Returns FALSE. */
+gboolean fsim_i_unmatched_name (FsimConv *c, GError **error, FsimIName what);
+/* fsim_i_fail() then fsim_i_unmatched_name(): a name of @what that matches nothing. */
+gboolean fsim_i_fail_name (FsimConv *c, GError **error, FsimIName what, const cJSON *node,
+                           gboolean at_key, FsimLoaderError code, const FsimJPath *path,
+                           const char *fmt, ...) G_GNUC_PRINTF (8, 9);
+/* Marks @error as one that an earlier failure caused (fsim_i_is_caused()). */
+void fsim_i_mark_caused (GError *error);
 /* Was @error marked by fsim_i_unmatched_name()? */
 gboolean fsim_i_is_caused (const GError *error);
 
@@ -195,7 +242,7 @@ void fsim_i_register_failed (FsimConv *c, GHashTable *ix, const char *id, size_t
 gssize fsim_i_lookup (GHashTable *ix, const char *id);
 gboolean fsim_i_fail_unknown (FsimConv *c, GError **error, const cJSON *node, const FsimJPath *path,
                               const char *what, const char *id, const char *const *known, size_t n);
-gboolean fsim_i_fail_unknown_name (FsimConv *c, GError **error, const cJSON *node,
+gboolean fsim_i_fail_unknown_name (FsimConv *c, GError **error, FsimIName name, const cJSON *node,
                                    const FsimJPath *path, const char *what, const char *id,
                                    const char *const *known, size_t n);
 
@@ -243,7 +290,10 @@ gboolean fsim_i_check_model_work (FsimConv *c, const cJSON *root, GError **error
 /* loader-claims.c: the claims, with the alternative in force of each (after the model). */
 gboolean fsim_i_convert_claims (FsimConv *c, const cJSON *root, GError **error);
 
-/* loader-population.c */
+/* loader-population.c: the population (a stage of fsim_i_convert()). Its parts that do not
+ * depend on each other are converted whatever the others gave, and their errors kept
+ * (fsim_i_keep_error); FALSE when any failed, with @error set only when the population could
+ * not be read at all. */
 gboolean fsim_i_convert_population (FsimConv *c, const cJSON *pop, GError **error);
 
 /* loader-expect.c: the scenario's "expect" array (after fields, partners and population) */

@@ -212,6 +212,17 @@ typedef struct {
     guint changed; /* values replaced or added */
 } SetWalk;
 
+/* After an error that a set path names nothing: when a file was not read, what it names may be
+ * in that file, so the error is marked as caused by that one (fsim_i_doc_keep() drops it).
+ * Returns FALSE. */
+static gboolean
+names_nothing (const FsimJsonDoc *doc, GError **error)
+{
+    if (doc->incomplete && error && *error)
+        fsim_i_mark_caused (*error);
+    return FALSE;
+}
+
 /* Applies segments @i.. of the walk under @cur. FALSE with @error set when the path names
  * nothing there; a multi-selector that picks no element is such an error too. */
 static gboolean
@@ -246,7 +257,7 @@ set_at (SetWalk *w, cJSON *cur, guint i, GError **error)
             return TRUE;
         fsim_i_error_at (error, w->doc, w->where, TRUE, FSIM_LOADER_ERROR_SET,
                          "set '%s': '[%s]' selects no element", w->path, s->selector);
-        return FALSE;
+        return names_nothing (w->doc, error);
     }
     cJSON *next =
         s->key ? cJSON_GetObjectItemCaseSensitive (cur, s->key) : select_element (cur, s->selector);
@@ -266,7 +277,7 @@ set_at (SetWalk *w, cJSON *cur, guint i, GError **error)
         fsim_i_error_at (error, w->doc, w->where, TRUE, FSIM_LOADER_ERROR_SET,
                          "set '%s': no %s '%s'%s", w->path, s->key ? "key" : "element", what,
                          hint ? hint : "");
-        return FALSE;
+        return names_nothing (w->doc, error);
     }
     return set_at (w, next, i + 1, error);
 }
@@ -380,42 +391,54 @@ set_paths_may_meet (const char *a, const char *b)
  * or an array [{PATH: VALUE}, ...] applied in order.
  */
 gboolean
-fsim_i_keep_file_sets (FsimJsonDoc *doc, cJSON *root, GError **error)
+fsim_i_keep_file_sets (FsimJsonDoc *doc, cJSON *root)
 {
     cJSON *set = cJSON_GetObjectItemCaseSensitive (root, "set");
+    g_autoptr (GError) local = NULL;
     if (!set)
         return TRUE;
     if (cJSON_IsArray (set)) {
         int i = 0;
-        for (cJSON *e = set->child; e; e = e->next, i++)
-            if (!cJSON_IsObject (e) || cJSON_GetArraySize (e) != 1) {
-                fsim_i_error_at (error, doc, e, FALSE, FSIM_LOADER_ERROR_SCHEMA,
-                                 "set[%d]: expected an object with one key {PATH: VALUE}", i);
+        for (cJSON *e = set->child, *next; e; e = next, i++) {
+            next = e->next;
+            if (cJSON_IsObject (e) && cJSON_GetArraySize (e) == 1)
+                continue;
+            fsim_i_error_at (&local, doc, e, FALSE, FSIM_LOADER_ERROR_SCHEMA,
+                             "set[%d]: expected an object with one key {PATH: VALUE}", i);
+            fsim_i_bury (doc, cJSON_DetachItemViaPointer (set, e)); /* the others are applied */
+            if (!fsim_i_doc_keep (doc, &local))
                 return FALSE;
-            }
+        }
         g_ptr_array_add (doc->file_sets, set); /* @root, and so @set, is buried: alive */
         return TRUE;
     }
     if (!cJSON_IsObject (set)) {
-        fsim_i_error_at (error, doc, set, FALSE, FSIM_LOADER_ERROR_SCHEMA,
+        fsim_i_error_at (&local, doc, set, FALSE, FSIM_LOADER_ERROR_SCHEMA,
                          "set: expected an object of PATH: VALUE overrides, or an array of "
                          "{PATH: VALUE} objects applied in order");
-        return FALSE;
+        return fsim_i_doc_keep (doc, &local);
     }
+    /* every pair that may meet is an error, and then none is applied (what one would find
+     * depends on which came first) */
+    gboolean clash = FALSE;
     for (const cJSON *a = set->child; a; a = a->next)
         for (const cJSON *b = a->next; b; b = b->next) {
             if (!set_paths_may_meet (a->string, b->string))
                 continue;
             const cJSON *x = strcmp (a->string, b->string) < 0 ? a : b;
             const cJSON *y = x == a ? b : a;
-            fsim_i_error_at (error, doc, y, TRUE, FSIM_LOADER_ERROR_SET,
+            fsim_i_error_at (&local, doc, y, TRUE, FSIM_LOADER_ERROR_SET,
                              "set: '%s' and '%s' may change the same value, so their order "
                              "would matter, and the order of keys carries no meaning in JSON; "
                              "write set as an array of {PATH: VALUE} objects (applied in "
                              "order)",
                              x->string, y->string);
-            return FALSE;
+            clash = TRUE;
+            if (!fsim_i_doc_keep (doc, &local))
+                return FALSE;
         }
+    if (clash)
+        return TRUE;
     /* no two paths meet, so the order does not change the result: apply (and record) them in
      * byte order of the paths, whatever order they were written in */
     sort_keys_top (set);
@@ -426,7 +449,7 @@ fsim_i_keep_file_sets (FsimJsonDoc *doc, cJSON *root, GError **error)
 /* Apply the entries of @obj (a kept set object, or one entry of a set array) that are under
  * "choices" when @choices, the others otherwise, in their order. */
 static gboolean
-apply_set_members (FsimJsonDoc *doc, cJSON *result, cJSON *obj, gboolean choices, GError **error)
+apply_set_members (FsimJsonDoc *doc, cJSON *result, cJSON *obj, gboolean choices)
 {
     cJSON *c = obj->child;
     while (c) {
@@ -434,7 +457,9 @@ apply_set_members (FsimJsonDoc *doc, cJSON *result, cJSON *obj, gboolean choices
         if (fsim_i_is_choice_path (c->string) == choices) {
             cJSON *value = cJSON_DetachItemViaPointer (obj, c);
             g_autofree char *path = g_strdup (value->string);
-            if (!apply_override (doc, result, path, value, value, error))
+            g_autoptr (GError) local = NULL;
+            if (!apply_override (doc, result, path, value, value, &local) &&
+                !fsim_i_doc_keep (doc, &local))
                 return FALSE;
         }
         c = next;
@@ -446,15 +471,15 @@ apply_set_members (FsimJsonDoc *doc, cJSON *result, cJSON *obj, gboolean choices
  * order, an object's in byte order of the paths): those under "choices" when @choices, the
  * others otherwise. */
 gboolean
-fsim_i_apply_file_sets (FsimJsonDoc *doc, cJSON *result, gboolean choices, GError **error)
+fsim_i_apply_file_sets (FsimJsonDoc *doc, cJSON *result, gboolean choices)
 {
     for (guint i = 0; i < doc->file_sets->len; i++) {
         cJSON *set = doc->file_sets->pdata[i];
         if (cJSON_IsArray (set)) {
             for (cJSON *e = set->child; e; e = e->next)
-                if (!apply_set_members (doc, result, e, choices, error))
+                if (!apply_set_members (doc, result, e, choices))
                     return FALSE;
-        } else if (!apply_set_members (doc, result, set, choices, error)) {
+        } else if (!apply_set_members (doc, result, set, choices)) {
             return FALSE;
         }
     }
@@ -482,59 +507,71 @@ set_choice (FsimJsonDoc *doc, cJSON *result, const char *claim, cJSON *value, GE
     return TRUE;
 }
 
+/* Apply one --set option @arg (PATH=VALUE) if its path is under "choices" exactly when
+ * @choices. */
+static gboolean
+apply_cli_set (FsimJsonDoc *doc, cJSON *result, const char *arg, gboolean choices, GError **error)
+{
+    const char *eq = strchr (arg, '=');
+    gboolean utf8 = g_utf8_validate (arg, eq ? eq - arg : -1, NULL);
+    if ((!utf8 || !eq || eq == arg) && choices)
+        return TRUE; /* reported in the second pass, in order with the other --set */
+    if (!utf8) {
+        /* a command-line argument is bytes; messages are UTF-8. (The value is checked
+         * where it is used, with its position.) */
+        g_autofree char *shown = g_utf8_make_valid (arg, -1);
+        g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_SET, "--set '%s': not valid UTF-8",
+                     shown);
+        return FALSE;
+    }
+    if (!eq || eq == arg) {
+        g_autofree char *shown = g_utf8_make_valid (arg, -1); /* the value unchecked */
+        g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_SET,
+                     "--set '%s': expected PATH=VALUE", shown);
+        return FALSE;
+    }
+    g_autofree char *path = g_strndup (arg, (gsize) (eq - arg));
+    if (fsim_i_is_choice_path (path) != choices)
+        return TRUE;
+    /* a choice is named as --claim CLAIM, its columns counted in CLAIM=ALT */
+    gboolean claim = g_str_has_prefix (path, "choices.");
+    g_autofree char *name =
+        claim ? g_strdup_printf ("--claim %s", path + 8) : g_strdup_printf ("--set %s", path);
+    int col0 = (int) (eq - arg) + 2 - (claim ? 8 : 0);
+    g_autoptr (GError) local = NULL;
+    /* an alternative's id is a string even when it reads as JSON ("2017") */
+    cJSON *value = claim ? NULL : fsim_i_parse_text (doc, name, eq + 1, 1, col0, &local);
+    if (!value && local && local->code != FSIM_LOADER_ERROR_PARSE) {
+        g_propagate_error (error, g_steal_pointer (&local)); /* JSON, but too long, ... */
+        return FALSE;
+    }
+    if (!value) {
+        /* not JSON: the text itself is the value */
+        value = cJSON_CreateString (eq + 1);
+        FsimNodeLoc *loc = g_new0 (FsimNodeLoc, 1);
+        loc->file = g_string_chunk_insert_const (doc->strings, name);
+        loc->index = -1;
+        loc->line = 1;
+        loc->col = col0;
+        g_hash_table_replace (doc->locs, value, loc);
+    }
+    /* the "key" of a --set is its path, at column 1 */
+    FsimNodeLoc *loc = g_hash_table_lookup (doc->locs, value);
+    loc->key_line = 1;
+    loc->key_col = 1;
+    return claim ? set_choice (doc, result, path + 8, value, error)
+                 : apply_override (doc, result, path, value, value, error);
+}
+
 /* Apply the --set options in order: those under "choices" (--claim CLAIM=ALT is
  * --set choices.CLAIM=ALT) when @choices, the others otherwise. */
 gboolean
-fsim_i_apply_cli_sets (FsimJsonDoc *doc, cJSON *result, const char *const *sets, gboolean choices,
-                       GError **error)
+fsim_i_apply_cli_sets (FsimJsonDoc *doc, cJSON *result, const char *const *sets, gboolean choices)
 {
     for (int i = 0; sets && sets[i]; i++) {
-        const char *eq = strchr (sets[i], '=');
-        if (!g_utf8_validate (sets[i], eq ? eq - sets[i] : -1, NULL)) {
-            /* a command-line argument is bytes; messages are UTF-8. (The value is checked
-             * where it is used, with its position.) */
-            g_autofree char *shown = g_utf8_make_valid (sets[i], -1);
-            g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_SET,
-                         "--set '%s': not valid UTF-8", shown);
-            return FALSE;
-        }
-        if (!eq || eq == sets[i]) {
-            g_autofree char *shown = g_utf8_make_valid (sets[i], -1); /* the value unchecked */
-            g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_SET,
-                         "--set '%s': expected PATH=VALUE", shown);
-            return FALSE;
-        }
-        g_autofree char *path = g_strndup (sets[i], (gsize) (eq - sets[i]));
-        if (fsim_i_is_choice_path (path) != choices)
-            continue;
-        /* a choice is named as --claim CLAIM, its columns counted in CLAIM=ALT */
-        gboolean claim = g_str_has_prefix (path, "choices.");
-        g_autofree char *name =
-            claim ? g_strdup_printf ("--claim %s", path + 8) : g_strdup_printf ("--set %s", path);
-        int col0 = (int) (eq - sets[i]) + 2 - (claim ? 8 : 0);
         g_autoptr (GError) local = NULL;
-        /* an alternative's id is a string even when it reads as JSON ("2017") */
-        cJSON *value = claim ? NULL : fsim_i_parse_text (doc, name, eq + 1, 1, col0, &local);
-        if (!value && local && local->code != FSIM_LOADER_ERROR_PARSE) {
-            g_propagate_error (error, g_steal_pointer (&local)); /* JSON, but too long, ... */
-            return FALSE;
-        }
-        if (!value) {
-            /* not JSON: the text itself is the value */
-            value = cJSON_CreateString (eq + 1);
-            FsimNodeLoc *loc = g_new0 (FsimNodeLoc, 1);
-            loc->file = g_string_chunk_insert_const (doc->strings, name);
-            loc->index = -1;
-            loc->line = 1;
-            loc->col = col0;
-            g_hash_table_replace (doc->locs, value, loc);
-        }
-        /* the "key" of a --set is its path, at column 1 */
-        FsimNodeLoc *loc = g_hash_table_lookup (doc->locs, value);
-        loc->key_line = 1;
-        loc->key_col = 1;
-        if (claim ? !set_choice (doc, result, path + 8, value, error)
-                  : !apply_override (doc, result, path, value, value, error))
+        if (!apply_cli_set (doc, result, sets[i], choices, &local) && local &&
+            !fsim_i_doc_keep (doc, &local))
             return FALSE;
     }
     return TRUE;

@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "loader-private.h"
+#include "memory.h"
 
 static void
 render (const FsimJPath *p, GString *out)
@@ -64,16 +65,34 @@ caused_quark (void)
     return g_quark_from_static_string ("fsim-loader-caused-error");
 }
 
-gboolean
-fsim_i_unmatched_name (FsimConv *c, GError **error)
+void
+fsim_i_mark_caused (GError *error)
 {
-    if (c->after_failure && error && *error)
-        (*error)->domain = caused_quark ();
+    error->domain = caused_quark ();
+}
+
+gboolean
+fsim_i_unmatched_name (FsimConv *c, GError **error, FsimIName what)
+{
+    static const struct {
+        FsimIKind kind;
+        gboolean beyond_ids; /* matched against more than the ids of the entities */
+    } names[] = {
+        [FSIM_I_NAME_FIELD] = { FSIM_I_FIELDS, FALSE },
+        [FSIM_I_NAME_API] = { FSIM_I_APIS, FALSE },
+        [FSIM_I_NAME_SCOPE] = { FSIM_I_APIS, TRUE },
+        [FSIM_I_NAME_PARTNER] = { FSIM_I_PARTNERS, FALSE },
+        [FSIM_I_NAME_PARTNER_GROUP] = { FSIM_I_PARTNERS, TRUE },
+    };
+    FsimIKind k = names[what].kind;
+    gboolean caused = c->incomplete || c->unnamed[k] || (names[what].beyond_ids && c->failed[k]);
+    if (caused && error && *error)
+        fsim_i_mark_caused (*error);
     return FALSE;
 }
 
 gboolean
-fsim_i_fail_name (FsimConv *c, GError **error, const cJSON *node, gboolean at_key,
+fsim_i_fail_name (FsimConv *c, GError **error, FsimIName what, const cJSON *node, gboolean at_key,
                   FsimLoaderError code, const FsimJPath *path, const char *fmt, ...)
 {
     va_list ap;
@@ -81,7 +100,7 @@ fsim_i_fail_name (FsimConv *c, GError **error, const cJSON *node, gboolean at_ke
     g_autofree char *msg = g_strdup_vprintf (fmt, ap);
     va_end (ap);
     fail_message (c, error, node, at_key, code, path, msg);
-    return fsim_i_unmatched_name (c, error);
+    return fsim_i_unmatched_name (c, error, what);
 }
 
 gboolean
@@ -456,7 +475,12 @@ fsim_i_get_sources (FsimConv *c, const cJSON *obj, const char *key, const FsimJP
     if (!cJSON_IsArray (v))
         return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_SCHEMA, &p,
                             "expected an array of sources, got %s", fsim_i_json_type_name (v));
-    FsimSources got = { g_new0 (FsimSource, (size_t) cJSON_GetArraySize (v) + 1), 0 };
+    g_autoptr (GError) nomem = NULL;
+    FsimSources got = { fsim_try_new0 ((size_t) cJSON_GetArraySize (v) + 1, sizeof (FsimSource),
+                                       "the sources", &nomem),
+                        0 };
+    if (!got.items)
+        return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_LIMIT, &p, "%s", nomem->message);
     int i = 0;
     for (const cJSON *e = v->child; e; e = e->next, i++) {
         FsimJPath ep = FSIM_JP_IDX (&p, i);
@@ -510,10 +534,10 @@ pattern_to_bits (FsimConv *c, const cJSON *e, const FsimJPath *ep, FsimWord *bit
         ids[f] = s->fields[f].id;
     const char *near = fsim_i_closest (e->valuestring, ids, s->n_fields);
     if (near)
-        return fsim_i_fail_name (c, error, e, FALSE, FSIM_LOADER_ERROR_REFERENCE, ep,
-                                 "field pattern '%s' selects no field; did you mean '%s'?",
+        return fsim_i_fail_name (c, error, FSIM_I_NAME_FIELD, e, FALSE, FSIM_LOADER_ERROR_REFERENCE,
+                                 ep, "field pattern '%s' selects no field; did you mean '%s'?",
                                  e->valuestring, near);
-    return fsim_i_fail_name (c, error, e, FALSE, FSIM_LOADER_ERROR_REFERENCE, ep,
+    return fsim_i_fail_name (c, error, FSIM_I_NAME_FIELD, e, FALSE, FSIM_LOADER_ERROR_REFERENCE, ep,
                              "field pattern '%s' selects no field (%zu fields are declared)",
                              e->valuestring, s->n_fields);
 }
@@ -585,16 +609,17 @@ fsim_i_check_partner_selector (FsimConv *c, const cJSON *node, const char *sel, 
     }
     const char *near = fsim_i_closest (bare, (const char *const *) names->pdata, names->len);
     const char *what = bare == sel ? "partner" : sel[0] == 'k' ? "partner kind" : "partner tag";
+    FsimIName group = bare == sel ? FSIM_I_NAME_PARTNER : FSIM_I_NAME_PARTNER_GROUP;
     if (near)
-        return fsim_i_fail_name (c, error, node, at_key, FSIM_LOADER_ERROR_REFERENCE, path,
+        return fsim_i_fail_name (c, error, group, node, at_key, FSIM_LOADER_ERROR_REFERENCE, path,
                                  "unknown %s '%s'; did you mean '%s'?", what, bare, near);
     if (names->len > 0 && names->len <= 12) {
         g_ptr_array_add (names, NULL);
         g_autofree char *known = g_strjoinv ("', '", (char **) names->pdata);
-        return fsim_i_fail_name (c, error, node, at_key, FSIM_LOADER_ERROR_REFERENCE, path,
+        return fsim_i_fail_name (c, error, group, node, at_key, FSIM_LOADER_ERROR_REFERENCE, path,
                                  "unknown %s '%s' (known: '%s')", what, bare, known);
     }
-    return fsim_i_fail_name (c, error, node, at_key, FSIM_LOADER_ERROR_REFERENCE, path,
+    return fsim_i_fail_name (c, error, group, node, at_key, FSIM_LOADER_ERROR_REFERENCE, path,
                              "%s '%s' selects no partner", what, bare);
 }
 

@@ -17,6 +17,18 @@
 
 /* ---- top level and fields ------------------------------------------------------------------ */
 
+/* The scenario lacks top-level @key: an error, unless an unknown key was taken for it (then
+ * that one was reported, and this one is its consequence). */
+static gboolean
+missing_top (FsimConv *c, GError **error, const cJSON *root, const char *key, const char *why)
+{
+    fsim_i_fail (c, error, root, FALSE, FSIM_LOADER_ERROR_SCHEMA, NULL,
+                 "missing required key '%s'%s", key, why);
+    if (g_hash_table_contains (c->doc->misspelt, key) && error && *error)
+        fsim_i_mark_caused (*error);
+    return FALSE;
+}
+
 static gboolean
 convert_top (FsimConv *c, const cJSON *root, GError **error)
 {
@@ -34,14 +46,12 @@ convert_top (FsimConv *c, const cJSON *root, GError **error)
         return TRUE;
     const cJSON *date = cJSON_GetObjectItemCaseSensitive (root, "date");
     if (!date)
-        return fsim_i_fail (c, error, root, FALSE, FSIM_LOADER_ERROR_SCHEMA, NULL,
-                            "missing required key 'date' (the day the scenario simulates)");
+        return missing_top (c, error, root, "date", " (the day the scenario simulates)");
     if (!fsim_i_get_date (c, root, "date", NULL, &s->date, error))
         return FALSE;
     s->date_string = fsim_day_format (s->date);
     if (!cJSON_GetObjectItemCaseSensitive (root, "population"))
-        return fsim_i_fail (c, error, root, FALSE, FSIM_LOADER_ERROR_SCHEMA, NULL,
-                            "missing required key 'population'");
+        return missing_top (c, error, root, "population", "");
     return TRUE;
 }
 
@@ -219,8 +229,8 @@ check_rule_patterns (FsimConv *c, const cJSON *e, const FsimJPath *p, const Fsim
         for (size_t k = 0; k < c->s->n_apis; k++)
             ids[k] = c->s->apis[k].id;
         FsimJPath ip = FSIM_JP_IDX (&ap, i);
-        return fsim_i_fail_unknown_name (c, error, cJSON_GetArrayItem (aarr, i), &ip, "API",
-                                         r->apis[i], ids, c->s->n_apis);
+        return fsim_i_fail_unknown_name (c, error, FSIM_I_NAME_API, cJSON_GetArrayItem (aarr, i),
+                                         &ip, "API", r->apis[i], ids, c->s->n_apis);
     }
     const cJSON *sarr = cJSON_GetObjectItemCaseSensitive (e, "scopes");
     FsimJPath sp = FSIM_JP_KEY (p, "scopes");
@@ -231,9 +241,9 @@ check_rule_patterns (FsimConv *c, const cJSON *e, const FsimJPath *p, const Fsim
                 found = strcmp (c->s->apis[k].scopes[s].id, r->scopes[i]) == 0;
         FsimJPath ip = FSIM_JP_IDX (&sp, i);
         if (!found)
-            return fsim_i_fail (c, error, cJSON_GetArrayItem (sarr, i), FALSE,
-                                FSIM_LOADER_ERROR_REFERENCE, &ip,
-                                "unknown scope '%s' (no API offers it)", r->scopes[i]);
+            return fsim_i_fail_name (c, error, FSIM_I_NAME_SCOPE, cJSON_GetArrayItem (sarr, i),
+                                     FALSE, FSIM_LOADER_ERROR_REFERENCE, &ip,
+                                     "unknown scope '%s' (no API offers it)", r->scopes[i]);
     }
     return TRUE;
 }
@@ -315,6 +325,11 @@ gboolean
 fsim_i_keep_error (FsimConv *c, GError **local)
 {
     g_assert (local && *local);
+    c->stage_failed++;
+    if (c->errors->len >= FSIM_LOADER_MAX_ERRORS) {
+        g_clear_error (local); /* past the limit: the message says the loader stopped */
+        return FALSE;
+    }
     if (fsim_i_is_caused (*local)) {
         g_clear_error (local);
         return TRUE;
@@ -332,8 +347,9 @@ fsim_i_stage_ok (const FsimConv *c)
 /* Every kept error in one GError (the code of the first): one "FILE:LINE:COL: MESSAGE" line
  * each, and a last line when the limit stopped the loader. */
 static void
-combine_errors (GPtrArray *errors, const char *path, GError **error)
+combine_errors (const FsimJsonDoc *doc, const char *path, GError **error)
 {
+    const GPtrArray *errors = doc->errors;
     const GError *first = errors->pdata[0];
     if (errors->len == 1) {
         g_propagate_error (error, g_error_copy (first));
@@ -350,15 +366,43 @@ combine_errors (GPtrArray *errors, const char *path, GError **error)
 
 /* ---- the stages ----------------------------------------------------------------------------- */
 
-/* Runs one stage; an error it returns (rather than keeps) is kept. Whether it had no error. */
+typedef struct {
+    gboolean (*fn) (FsimConv *, const cJSON *, GError **);
+    int kind; /* FsimIKind of the entities converted, or -1 */
+} Stage;
+
+/* Whether an entity of @kind has no id (its id could not be read). */
 static gboolean
-run_stage (FsimConv *c, gboolean (*fn) (FsimConv *, const cJSON *, GError **), const cJSON *node)
+any_unnamed (const FsimScenario *s, FsimIKind kind)
+{
+    gboolean none = FALSE;
+    for (size_t i = 0; kind == FSIM_I_FIELDS && i < s->n_fields; i++)
+        none = none || !s->fields[i].id;
+    for (size_t i = 0; kind == FSIM_I_APIS && i < s->n_apis; i++)
+        none = none || !s->apis[i].id;
+    for (size_t i = 0; kind == FSIM_I_PARTNERS && i < s->n_partners; i++)
+        none = none || !s->partners[i].id;
+    for (size_t i = 0; kind == FSIM_I_RULES && i < s->n_rules; i++)
+        none = none || !s->rules[i].id;
+    return none;
+}
+
+/* Runs one stage; an error it returns (rather than keeps: the whole array is wrong) is kept.
+ * Then notes what its failed entities may hide from the later stages (FsimConv.failed). */
+static void
+run_stage (FsimConv *c, const Stage *st, const cJSON *node)
 {
     g_autoptr (GError) local = NULL;
     c->stage_start = c->errors->len;
-    if (!fn (c, node, &local) && local)
+    c->stage_failed = 0;
+    gboolean whole = !st->fn (c, node, &local) && local != NULL;
+    if (whole)
         fsim_i_keep_error (c, &local);
-    return fsim_i_stage_ok (c);
+    if (st->kind < 0 || c->stage_failed == 0)
+        return;
+    c->failed[st->kind] = TRUE;
+    if (whole || any_unnamed (c->s, (FsimIKind) st->kind))
+        c->unnamed[st->kind] = TRUE;
 }
 
 static const char EMPTY_ID[] = "";
@@ -402,24 +446,29 @@ convert_population_stage (FsimConv *c, const cJSON *root, GError **error)
  * Converts every kind of entity in turn and keeps the errors of all of them, up to
  * FSIM_LOADER_MAX_ERRORS: an error in a field does not hide one in a rule. A kind whose
  * entities failed is made readable (make_readable) before the next kind refers to it; a failed
- * entity keeps its id, and a later name that matches nothing is left out
- * (fsim_i_unmatched_name), so that no error is reported that a failure before it caused.
+ * entity keeps its id, and a later name that matches nothing is left out only when it may name
+ * what failed (fsim_i_unmatched_name), so that no error is reported that a failure before it
+ * caused, and every other one is.
  */
 static gboolean
 convert_stages (FsimConv *c, const cJSON *root)
 {
-    gboolean (*const stages[]) (FsimConv *, const cJSON *, GError **) = {
-        convert_top,   convert_fields,           convert_apis,          fsim_i_convert_partners,
-        convert_rules, convert_population_stage, fsim_i_convert_expect, fsim_i_convert_claims,
+    static const Stage stages[] = {
+        { convert_top, -1 },
+        { convert_fields, FSIM_I_FIELDS },
+        { convert_apis, FSIM_I_APIS },
+        { fsim_i_convert_partners, FSIM_I_PARTNERS },
+        { convert_rules, FSIM_I_RULES },
+        { convert_population_stage, -1 },
+        { fsim_i_convert_expect, -1 },
+        { fsim_i_convert_claims, -1 },
     };
     for (size_t i = 0; i < G_N_ELEMENTS (stages); i++) {
         if (c->errors->len >= FSIM_LOADER_MAX_ERRORS)
             break;
-        run_stage (c, stages[i], root);
-        if (c->errors->len > 0) {
+        run_stage (c, &stages[i], root);
+        if (c->errors->len > 0 || c->stage_failed > 0)
             make_readable (c);
-            c->after_failure = TRUE;
-        }
     }
     return c->errors->len == 0;
 }
@@ -446,7 +495,8 @@ fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path, GError **
         .api_ix = g_hash_table_new (g_str_hash, g_str_equal),
         .partner_ix = g_hash_table_new (g_str_hash, g_str_equal),
         .rule_ix = g_hash_table_new (g_str_hash, g_str_equal),
-        .errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free),
+        .errors = doc->errors, /* with those of resolving, if any */
+        .incomplete = doc->incomplete,
     };
     /* include / extends / set are consumed by the merge; a key that a set added must be
      * checked here (the files' own keys were checked as they were read). */
@@ -455,13 +505,17 @@ fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path, GError **
         "sources",  "assumptions", "fields",      "apis", "partners", "rules",
         "expect",   "claims",      "choices",     NULL,
     };
-    gboolean ok = fsim_i_check_object (&c, root, NULL, merged_keys, NULL, error) &&
-                  fsim_i_check_model_work (&c, root, error);
+    g_autoptr (GError) local = NULL;
+    gboolean ok = fsim_i_check_object (&c, root, NULL, merged_keys, NULL, &local) &&
+                  fsim_i_check_model_work (&c, root, &local);
     if (ok)
-        ok = convert_stages (&c, root) && fsim_i_check_model_size (&c, root, error);
-    if (c.errors->len > 0)
-        combine_errors (c.errors, path, error);
-    g_ptr_array_unref (c.errors);
+        ok = convert_stages (&c, root) && fsim_i_check_model_size (&c, root, &local);
+    if (local)
+        fsim_i_doc_keep (doc, &local);
+    if (c.errors->len > 0) {
+        combine_errors (doc, path, error);
+        ok = FALSE;
+    }
     /* the id indexes serve the scenario's lookups (their keys are its ids) */
     s->field_ix = c.field_ix;
     s->api_ix = c.api_ix;
@@ -477,7 +531,15 @@ fsim_loader_load_string (const char *path, const char *text, const char *const *
     g_return_val_if_fail (path != NULL, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
     g_autoptr (FsimJsonDoc) doc = fsim_i_json_doc_new ();
-    cJSON *root = fsim_i_json_resolve (doc, path, text, sets, error);
+    g_autoptr (GError) local = NULL;
+    cJSON *root = fsim_i_json_resolve (doc, path, text, sets, &local);
+    if (local)
+        fsim_i_doc_keep (doc, &local);
+    if (!root && doc->errors->len == 0) /* (every way to NULL keeps an error: defensive) */
+        g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_SCHEMA, "%s: cannot be loaded",
+                     path);
+    else if (!root)
+        combine_errors (doc, path, error);
     if (!root)
         return NULL;
     FsimScenario *s = fsim_i_convert (doc, root, path, error);

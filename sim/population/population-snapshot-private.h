@@ -8,14 +8,14 @@
 #include <glib.h>
 
 #define FSIM_SNAPSHOT_MAGIC_SIZE 16
-#define FSIM_SNAPSHOT_VERSION 1u
+#define FSIM_SNAPSHOT_VERSION 2u /* 1: without the partners near each user; still read */
 #define FSIM_SNAPSHOT_BYTE_ORDER_MARK 0x01020304u
 #define FSIM_SNAPSHOT_HEADER_SIZE 128u
 #define FSIM_SNAPSHOT_ENTRY_SIZE 32u
 #define FSIM_SNAPSHOT_ALIGN 64u
 #define FSIM_SNAPSHOT_ALIGN_UP(x)                                                                  \
     (((x) + FSIM_SNAPSHOT_ALIGN - 1) / FSIM_SNAPSHOT_ALIGN * FSIM_SNAPSHOT_ALIGN)
-#define FSIM_SNAPSHOT_CHUNK_LOG2 24u /* 16 MiB per checksum */
+#define FSIM_SNAPSHOT_CHUNK_LOG2 19u /* 512 KiB per checksum (files with other sizes load) */
 #define FSIM_SNAPSHOT_MAX_SECTIONS 16u
 
 extern const char fsim_i_snapshot_magic[FSIM_SNAPSHOT_MAGIC_SIZE];
@@ -35,6 +35,8 @@ typedef enum {
     FSIM_SNAPSHOT_USER_IDS,    /* explicit users' ids, strings (optional) */
     FSIM_SNAPSHOT_FILE_NAMES,  /* imported users' GraphML node ids, strings (optional) */
     FSIM_SNAPSHOT_FILE_IDS,    /* imported users' edge-list/GML ids, i64[n_users] (optional) */
+    FSIM_SNAPSHOT_NEAR,        /* u64[n_users x 2 x partner words]: fsim_population_near()
+                                * (optional; version 2) */
     _FSIM_SNAPSHOT_KIND_MAX
 } FsimSnapshotKind;
 
@@ -66,10 +68,16 @@ char *fsim_i_snapshot_sections_in (const FsimSnapshotHeader *h, guint64 from, gu
 /* FALSE with FSIM_POPULATION_ERROR_SNAPSHOT_IO on hosts the format does not support (big-endian,
  * 32-bit size_t: the arrays are used in place). */
 gboolean fsim_i_snapshot_host_supported (GError **error);
-/* The checksum pass (population-snapshot.c). */
-gboolean fsim_i_snapshot_check_chunks (const char *display, const char *file,
-                                       const FsimSnapshotHeader *h, unsigned n_threads,
-                                       GError **error);
+/* Sets FSIM_POPULATION_ERROR_SNAPSHOT_CORRUPT "DISPLAY: what" and returns FALSE
+ * (population-snapshot-check.c). */
+gboolean fsim_i_snapshot_corrupt (GError **error, const char *display, const char *format, ...)
+    G_GNUC_PRINTF (3, 4);
+/* Checks every byte of the data of @file (its header @h read and checked): each chunk's
+ * checksum, then the values the engine relies on to stay in bounds, in one pass on @n_threads
+ * threads (0: the process default) (population-snapshot-check.c). Returns: FALSE with
+ * FSIM_POPULATION_ERROR_SNAPSHOT_CORRUPT saying what is wrong and, for a checksum, where. */
+gboolean fsim_i_snapshot_check (const char *display, const char *file, const FsimSnapshotHeader *h,
+                                unsigned n_threads, GError **error);
 /* The population text stored in a mapped snapshot already checked (transfer full; NULL when the
  * snapshot has none) (population-snapshot-read.c). */
 char *fsim_i_snapshot_spec_of (GMappedFile *file);

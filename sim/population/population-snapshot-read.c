@@ -14,7 +14,6 @@
 #include "bits.h"
 #include "friends.h"
 #include "inputfile.h"
-#include "parallel.h"
 #include "population-private.h"
 #include "population-snapshot-private.h"
 #include "population.h"
@@ -23,9 +22,10 @@
  * Loading is: open, fstat, map (read-only, shared with the page cache), then check, in this
  * order, so that each message names the first thing wrong: the magic (a foreign file), the
  * version, the byte order, the size against the header's (truncation), the header's checksum,
- * the section table (kinds, bounds, sizes against the counts), the checksum of every 16 MiB
- * chunk (on all processors), and what the engine relies on to stay in bounds (friend ids below
- * the user count, offsets that never decrease, audiences and bit sets in range). Only then are
+ * the section table (kinds, bounds, sizes against the counts), then in one pass on all
+ * processors the checksum of every chunk and what the engine relies on to stay in bounds
+ * (friend ids below the user count, offsets that never decrease, audiences and bit sets in
+ * range: population-snapshot-check.c). Only then are
  * the scenario's fields, partners and population text compared with the snapshot's.
  *
  * A file that passed is remembered for the life of the process (keyed by its device, inode,
@@ -52,19 +52,6 @@ get32 (const char *at)
     return GUINT32_FROM_LE (v);
 }
 
-G_GNUC_PRINTF (3, 4)
-static gboolean
-corrupt (GError **error, const char *display, const char *format, ...)
-{
-    va_list ap;
-    va_start (ap, format);
-    g_autofree char *what = g_strdup_vprintf (format, ap);
-    va_end (ap);
-    g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_CORRUPT, "%s: %s",
-                 display, what);
-    return FALSE;
-}
-
 /* Magic, version, byte order, size, header checksum. */
 static gboolean
 read_header (const char *display, const char *f, guint64 len, FsimSnapshotHeader *h, GError **error)
@@ -79,26 +66,27 @@ read_header (const char *display, const char *f, guint64 len, FsimSnapshotHeader
         return FALSE;
     }
     if (len < FSIM_SNAPSHOT_HEADER_SIZE)
-        return corrupt (error, display,
-                        "truncated: %" G_GUINT64_FORMAT " bytes, shorter than "
-                        "the %u-byte header",
-                        len, FSIM_SNAPSHOT_HEADER_SIZE);
+        return fsim_i_snapshot_corrupt (error, display,
+                                        "truncated: %" G_GUINT64_FORMAT " bytes, shorter than "
+                                        "the %u-byte header",
+                                        len, FSIM_SNAPSHOT_HEADER_SIZE);
     h->version = get32 (f + 16);
-    if (h->version != FSIM_SNAPSHOT_VERSION) {
+    if (h->version < 1 || h->version > FSIM_SNAPSHOT_VERSION) {
         g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_FOREIGN,
                      "%s is a population snapshot of format version %u; this flowsim reads "
-                     "version %u only (save it again with this flowsim)",
+                     "versions 1 to %u only (save it again with this flowsim)",
                      display, h->version, FSIM_SNAPSHOT_VERSION);
         return FALSE;
     }
     if (get32 (f + 20) != FSIM_SNAPSHOT_BYTE_ORDER_MARK)
-        return corrupt (error, display, "the byte-order mark is 0x%08x, not 0x%08x", get32 (f + 20),
-                        FSIM_SNAPSHOT_BYTE_ORDER_MARK);
+        return fsim_i_snapshot_corrupt (error, display, "the byte-order mark is 0x%08x, not 0x%08x",
+                                        get32 (f + 20), FSIM_SNAPSHOT_BYTE_ORDER_MARK);
     h->file_size = get64 (f + 24);
     if (h->file_size != len)
-        return corrupt (error, display,
-                        "%s: %" G_GUINT64_FORMAT " bytes, but the header says %" G_GUINT64_FORMAT,
-                        len < h->file_size ? "truncated" : "wrong size", len, h->file_size);
+        return fsim_i_snapshot_corrupt (
+            error, display,
+            "%s: %" G_GUINT64_FORMAT " bytes, but the header says %" G_GUINT64_FORMAT,
+            len < h->file_size ? "truncated" : "wrong size", len, h->file_size);
     h->n_users = get64 (f + 32);
     h->n_edges = get64 (f + 40);
     h->n_fields = get64 (f + 48);
@@ -115,11 +103,12 @@ read_header (const char *display, const char *f, guint64 len, FsimSnapshotHeader
             FSIM_SNAPSHOT_ALIGN_UP (FSIM_SNAPSHOT_HEADER_SIZE +
                                     (guint64) h->n_sections * FSIM_SNAPSHOT_ENTRY_SIZE) ||
         h->data_offset > len)
-        return corrupt (error, display, "the header is corrupt (%u sections)", h->n_sections);
+        return fsim_i_snapshot_corrupt (error, display, "the header is corrupt (%u sections)",
+                                        h->n_sections);
     if (fsim_i_snapshot_header_checksum (f, h->n_sections) != get64 (f + 112))
-        return corrupt (error, display,
-                        "the header's checksum differs: the header or the "
-                        "section table is corrupt");
+        return fsim_i_snapshot_corrupt (error, display,
+                                        "the header's checksum differs: the header or the "
+                                        "section table is corrupt");
     return TRUE;
 }
 
@@ -146,6 +135,8 @@ expected_count (const FsimSnapshotHeader *h, guint32 kind)
         return h->n_users * h->n_fields;
     case FSIM_SNAPSHOT_USES:
         return h->n_users * FSIM_BITS_WORDS (h->n_partners);
+    case FSIM_SNAPSHOT_NEAR:
+        return 2 * h->n_users * FSIM_BITS_WORDS (h->n_partners);
     default: /* per user */
         return h->n_users;
     }
@@ -162,11 +153,11 @@ read_table (const char *display, const char *f, FsimSnapshotHeader *h, GError **
         (h->file_size - h->checksums_offset) / 8 !=
             (h->checksums_offset - h->data_offset + chunk - 1) / chunk ||
         (h->file_size - h->checksums_offset) % 8 != 0)
-        return corrupt (error, display, "the header's layout is inconsistent");
+        return fsim_i_snapshot_corrupt (error, display, "the header's layout is inconsistent");
     /* counts whose products could overflow are refused here (the engine's limits are lower) */
     if (h->n_users > G_MAXUINT32 || h->n_fields > 1u << 20 || h->n_partners > 1u << 20 ||
         h->n_edges > h->file_size || h->n_groups > h->n_users)
-        return corrupt (error, display, "the header's counts are out of range");
+        return fsim_i_snapshot_corrupt (error, display, "the header's counts are out of range");
     for (guint32 i = 0; i < h->n_sections; i++) {
         const char *e = f + FSIM_SNAPSHOT_HEADER_SIZE + i * FSIM_SNAPSHOT_ENTRY_SIZE;
         FsimSnapshotSection *s = &h->sections[i];
@@ -176,21 +167,22 @@ read_table (const char *display, const char *f, FsimSnapshotHeader *h, GError **
         s->count = get64 (e + 16);
         s->bytes = get64 (e + 24);
         if (s->kind == 0 || s->kind >= _FSIM_SNAPSHOT_KIND_MAX)
-            return corrupt (error, display, "section %u has an unknown kind %u", i, s->kind);
+            return fsim_i_snapshot_corrupt (error, display, "section %u has an unknown kind %u", i,
+                                            s->kind);
         const char *name = fsim_i_snapshot_kind_name (s->kind);
         guint64 want = expected_count (h, s->kind);
         if (h->by_kind[s->kind] != 0)
-            return corrupt (error, display, "two sections of %s", name);
+            return fsim_i_snapshot_corrupt (error, display, "two sections of %s", name);
         h->by_kind[s->kind] = (guint8) (i + 1);
         if (s->elem_size != fsim_i_snapshot_elem_size (s->kind) ||
             s->offset % FSIM_SNAPSHOT_ALIGN != 0 || s->offset < h->data_offset ||
             s->offset > h->checksums_offset || s->bytes > h->checksums_offset - s->offset ||
             (s->elem_size > 0 && s->bytes != s->count * s->elem_size) ||
             (want != G_MAXUINT64 && s->count != want))
-            return corrupt (error, display,
-                            "the %s section's entry is inconsistent with the "
-                            "header",
-                            name);
+            return fsim_i_snapshot_corrupt (error, display,
+                                            "the %s section's entry is inconsistent with the "
+                                            "header",
+                                            name);
     }
     static const guint32 required[] = { FSIM_SNAPSHOT_SPEC,        FSIM_SNAPSHOT_FIELDS,
                                         FSIM_SNAPSHOT_PARTNERS,    FSIM_SNAPSHOT_OFFSETS,
@@ -199,10 +191,11 @@ read_table (const char *display, const char *f, FsimSnapshotHeader *h, GError **
                                         FSIM_SNAPSHOT_USES };
     for (size_t i = 0; i < G_N_ELEMENTS (required); i++)
         if (h->by_kind[required[i]] == 0)
-            return corrupt (error, display, "the %s section is missing",
-                            fsim_i_snapshot_kind_name (required[i]));
+            return fsim_i_snapshot_corrupt (error, display, "the %s section is missing",
+                                            fsim_i_snapshot_kind_name (required[i]));
     if ((h->n_groups > 0) != (h->by_kind[FSIM_SNAPSHOT_GROUPS] != 0))
-        return corrupt (error, display, "the communities section does not match the header");
+        return fsim_i_snapshot_corrupt (error, display,
+                                        "the communities section does not match the header");
     return TRUE;
 }
 
@@ -210,124 +203,6 @@ static const FsimSnapshotSection *
 section (const FsimSnapshotHeader *h, guint32 kind)
 {
     return h->by_kind[kind] ? &h->sections[h->by_kind[kind] - 1] : NULL;
-}
-
-/* ---- what the engine relies on ------------------------------------------------------------ */
-
-typedef struct {
-    const uint32_t *adj;
-    size_t n, n_users, block;
-    gint bad; /* atomic */
-} AdjCheck;
-
-static void
-adj_block (size_t i, unsigned worker, void *data)
-{
-    AdjCheck *c = data;
-    size_t from = i * c->block, to = MIN (from + c->block, c->n);
-    const uint32_t *adj = c->adj; /* a local copy: the loop vectorises */
-    uint32_t max = 0;
-
-    (void) worker;
-    for (size_t k = from; k < to; k++)
-        max = adj[k] > max ? adj[k] : max;
-    if (to > from && max >= c->n_users)
-        g_atomic_int_set (&c->bad, 1);
-}
-
-/* Non-decreasing offsets from 0 to the number of friend-list entries. */
-static gboolean
-offsets_ok (const guint64 *off, guint64 n, guint64 end)
-{
-    if (off[0] != 0 || off[n] != end)
-        return FALSE;
-    for (guint64 i = 0; i < n; i++)
-        if (off[i] > off[i + 1])
-            return FALSE;
-    return TRUE;
-}
-
-/* No bit set at or beyond @n_bits in any of the @count / @words bit sets. */
-static gboolean
-bit_sets_ok (const guint64 *b, guint64 count, guint64 words, guint64 n_bits)
-{
-    guint64 last = words ? words - 1 : 0;
-    guint64 mask = n_bits % 64 ? ~(guint64) 0 << (n_bits % 64) : 0;
-
-    for (guint64 i = 0; words && i < count; i += words) {
-        if (b[i + last] & mask)
-            return FALSE;
-    }
-    return TRUE;
-}
-
-/* @count NUL-terminated UTF-8 strings filling @bytes exactly. With @plain, without control
- * characters but the line feeds of @plain's own (the ids and the population text, which
- * messages quote). */
-static gboolean
-strings_ok (const char *p, guint64 bytes, guint64 count, const char *plain)
-{
-    guint64 seen = 0;
-    const char *end = p + bytes;
-
-    while (p < end) {
-        const char *nul = memchr (p, '\0', (size_t) (end - p));
-        if (nul == NULL || !g_utf8_validate (p, nul - p, NULL))
-            return FALSE;
-        for (const char *c = p; plain != NULL && c < nul; c++)
-            if (((guchar) *c < 0x20 || *c == 0x7f) && strchr (plain, *c) == NULL)
-                return FALSE;
-        seen++;
-        p = nul + 1;
-    }
-    return seen == count;
-}
-
-static gboolean
-check_contents (const char *display, const char *f, const FsimSnapshotHeader *h, unsigned n_threads,
-                GError **error)
-{
-    const FsimSnapshotSection *s;
-    const guint8 *aud = (const guint8 *) f + section (h, FSIM_SNAPSHOT_AUDIENCE)->offset;
-    AdjCheck c = { .adj = (const uint32_t *) (f + section (h, FSIM_SNAPSHOT_ADJ)->offset),
-                   .n = 2 * h->n_edges,
-                   .n_users = h->n_users,
-                   .block = 1 << 22 };
-    size_t n_blocks = (c.n + c.block - 1) / c.block;
-
-    if (!offsets_ok ((const guint64 *) (f + section (h, FSIM_SNAPSHOT_OFFSETS)->offset), h->n_users,
-                     2 * h->n_edges))
-        return corrupt (error, display, "the friend list offsets are not in order");
-    fsim_parallel_for (n_blocks, fsim_parallel_workers (n_threads, n_blocks), adj_block, &c, NULL,
-                       NULL);
-    if (g_atomic_int_get (&c.bad))
-        return corrupt (error, display,
-                        "a friend list names a user beyond the %" G_GUINT64_FORMAT " users",
-                        h->n_users);
-    if ((s = section (h, FSIM_SNAPSHOT_GROUPS)) != NULL &&
-        !offsets_ok ((const guint64 *) (f + s->offset), h->n_groups, h->n_users))
-        return corrupt (error, display, "the communities are not in order");
-    for (guint64 i = 0; i < h->n_users * h->n_fields; i++)
-        if (aud[i] >= FSIM_N_AUDIENCES)
-            return corrupt (error, display, "an audience is out of range (%u)", aud[i]);
-    if (!bit_sets_ok ((const guint64 *) (f + section (h, FSIM_SNAPSHOT_APPS_OTHERS)->offset),
-                      h->n_users * FSIM_BITS_WORDS (h->n_fields), FSIM_BITS_WORDS (h->n_fields),
-                      h->n_fields) ||
-        !bit_sets_ok ((const guint64 *) (f + section (h, FSIM_SNAPSHOT_USES)->offset),
-                      h->n_users * FSIM_BITS_WORDS (h->n_partners), FSIM_BITS_WORDS (h->n_partners),
-                      h->n_partners))
-        return corrupt (error, display, "a bit set names a field or partner that does not exist");
-    static const guint32 text[] = { FSIM_SNAPSHOT_FIELDS, FSIM_SNAPSHOT_PARTNERS,
-                                    FSIM_SNAPSHOT_USER_IDS, FSIM_SNAPSHOT_FILE_NAMES };
-    for (size_t i = 0; i < G_N_ELEMENTS (text); i++)
-        if ((s = section (h, text[i])) != NULL &&
-            !strings_ok (f + s->offset, s->bytes, s->count, i < 2 ? "" : NULL))
-            return corrupt (error, display, "the %s are not %" G_GUINT64_FORMAT " strings",
-                            fsim_i_snapshot_kind_name (text[i]), s->count);
-    s = section (h, FSIM_SNAPSHOT_SPEC);
-    if (s->count > 1 || !strings_ok (f + s->offset, s->bytes, s->count, "\n"))
-        return corrupt (error, display, "the population text is not a string");
-    return TRUE;
 }
 
 /* ---- opening, with the process-wide record of checked files ------------------------------- */
@@ -390,11 +265,16 @@ open_checked (const char *path, const char *display, unsigned n_threads, GError 
     gboolean ok = parse (display, m, &h, error);
     /* A snapshot by its header: all of it is about to be read, so ask for it at once, and a
      * file not in the page cache streams from the disk instead of faulting in a readahead
-     * window at a time. */
-    if (ok)
+     * window at a time. Huge pages first, where the system has them for files: the page cache
+     * then reads the file in 2 MiB pieces and maps each with one entry instead of 512 (most of
+     * what mapping a large file costs, on a virtual machine above all). Both only advice. */
+    if (ok) {
+#ifdef MADV_HUGEPAGE
+        (void) madvise ((void *) f, g_mapped_file_get_length (m), MADV_HUGEPAGE);
+#endif
         posix_madvise ((void *) f, g_mapped_file_get_length (m), POSIX_MADV_WILLNEED);
-    if (!ok || !fsim_i_snapshot_check_chunks (display, f, &h, n_threads, error) ||
-        !check_contents (display, f, &h, n_threads, error)) {
+    }
+    if (!ok || !fsim_i_snapshot_check (display, f, &h, n_threads, error)) {
         g_mapped_file_unref (m);
         return NULL;
     }
@@ -562,6 +442,8 @@ use_in_place (FsimPopulation *pop, GMappedFile *m, const FsimSnapshotHeader *h)
     pop->uses = (FsimWord *) (f + section (h, FSIM_SNAPSHOT_USES)->offset);
     if ((s = section (h, FSIM_SNAPSHOT_FILE_IDS)) != NULL)
         pop->file_ids = (gint64 *) (f + s->offset);
+    if ((s = section (h, FSIM_SNAPSHOT_NEAR)) != NULL)
+        pop->near = (const FsimWord *) (f + s->offset);
     if ((s = section (h, FSIM_SNAPSHOT_USER_IDS)) != NULL ||
         (s = section (h, FSIM_SNAPSHOT_FILE_NAMES)) != NULL) {
         g_autofree const char **v = strings_of (f + s->offset, s->count);

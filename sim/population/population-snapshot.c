@@ -14,6 +14,7 @@
 #include "bits.h"
 #include "checksum.h"
 #include "friends.h"
+#include "memory.h"
 #include "parallel.h"
 #include "population-private.h"
 #include "population-snapshot-private.h"
@@ -42,6 +43,7 @@ static const struct {
     [FSIM_SNAPSHOT_USER_IDS] = { "user ids", 0 },
     [FSIM_SNAPSHOT_FILE_NAMES] = { "graph file's node ids", 0 },
     [FSIM_SNAPSHOT_FILE_IDS] = { "graph file's ids", 8 },
+    [FSIM_SNAPSHOT_NEAR] = { "partners near each user", 8 },
 };
 
 guint32
@@ -103,6 +105,8 @@ fsim_i_snapshot_host_supported (GError **error)
 
 /* ---- writing ------------------------------------------------------------------------------ */
 
+#define NEAR_BLOCK 4096 /* users per parallel item */
+
 typedef struct {
     guint32 kind;
     const void *data;
@@ -133,14 +137,6 @@ put64 (char *at, guint64 v)
     v = GUINT64_TO_LE (v);
     memcpy (at, &v, 8);
 }
-
-typedef struct {
-    const char *base;
-    guint64 from, to, chunk;
-    guint64 *sums;
-    gint64 first_bad; /* reading: the first chunk whose checksum differs, else -1 */
-    GMutex lock;
-} Chunks;
 
 static size_t
 n_chunks (guint64 from, guint64 to, guint64 chunk)
@@ -283,6 +279,34 @@ write_file (const FsimScenario *s, const FsimPopulation *pop, const OutSection *
     return ok;
 }
 
+typedef struct {
+    const FsimPopulation *pop;
+    FsimWord *near;
+} Near;
+
+static void
+near_block (size_t i, unsigned worker, void *data)
+{
+    const Near *n = data;
+    (void) worker;
+    fsim_population_near (n->pop, n->near, i * NEAR_BLOCK,
+                          MIN ((i + 1) * NEAR_BLOCK, n->pop->n_users));
+}
+
+/* The partners near each user of @pop (fsim_population_near()) on its threads, or NULL with
+ * @error set when out of memory (transfer full). */
+static FsimWord *
+near_of (const FsimPopulation *pop, GError **error)
+{
+    size_t n_blocks = (pop->n_users + NEAR_BLOCK - 1) / NEAR_BLOCK;
+    Near n = { pop, fsim_try_new0 (2 * pop->n_users * pop->partner_words, sizeof (FsimWord),
+                                   "the partners near each user", error) };
+    if (n.near != NULL)
+        fsim_parallel_for (n_blocks, fsim_parallel_workers (pop->n_threads, n_blocks), near_block,
+                           &n, NULL, NULL);
+    return n.near;
+}
+
 /* The sections of @pop's snapshot, written through @emit. */
 static gboolean
 snapshot_emit (const FsimScenario *scenario, const FsimPopulation *pop, EmitFunc emit, void *target,
@@ -337,6 +361,12 @@ snapshot_emit (const FsimScenario *scenario, const FsimPopulation *pop, EmitFunc
     } else if (pop->file_ids != NULL) {
         sec[k++] = (OutSection){ FSIM_SNAPSHOT_FILE_IDS, pop->file_ids, n, n * 8 };
     }
+    /* the engine's first hop, the same for every what-if on these users */
+    g_autofree FsimWord *near = pop->near ? NULL : near_of (pop, error);
+    if (pop->near == NULL && near == NULL)
+        return FALSE;
+    sec[k++] = (OutSection){ FSIM_SNAPSHOT_NEAR, pop->near ? pop->near : near,
+                             2 * n * pop->partner_words, 2 * n * pop->partner_words * 8 };
     g_assert (k <= G_N_ELEMENTS (sec));
     return write_file (s, pop, sec, k, emit, target, error);
 }
@@ -386,65 +416,4 @@ fsim_population_snapshot_save (const FsimScenario *scenario, const FsimPopulatio
 {
     g_return_val_if_fail (out != NULL, FALSE);
     return snapshot_emit (scenario, pop, emit_stream, out, error);
-}
-
-/* ---- the checks of a mapped file (population-snapshot-read.c maps it) -------------------------------- */
-
-static void
-chunk_check (size_t i, unsigned worker, void *data)
-{
-    Chunks *c = data;
-    guint64 at = c->from + i * c->chunk, len = MIN (c->chunk, c->to - at);
-    guint64 want;
-
-    (void) worker;
-    memcpy (&want, c->base + c->to + 8 * i, 8);
-    if (fsim_checksum64 (c->base + at, len, 0) != GUINT64_FROM_LE (want)) {
-        g_mutex_lock (&c->lock);
-        if (c->first_bad < 0 || (gint64) i < c->first_bad)
-            c->first_bad = (gint64) i;
-        g_mutex_unlock (&c->lock);
-    }
-}
-
-/**
- * fsim_i_snapshot_check_chunks:
- * Recomputes the checksum of every chunk of @file's data (on @n_threads threads, 0: the
- * process default) against its
- * stored checksums, whose own checksum the header holds (@h, already read and checked).
- * Returns: FALSE with FSIM_POPULATION_ERROR_SNAPSHOT_CORRUPT naming the section of the first
- *   chunk that differs.
- */
-gboolean
-fsim_i_snapshot_check_chunks (const char *display, const char *file, const FsimSnapshotHeader *h,
-                              unsigned n_threads, GError **error)
-{
-    guint64 chunk = (guint64) 1 << h->chunk_log2;
-    size_t n = n_chunks (h->data_offset, h->checksums_offset, chunk);
-    Chunks c = { .base = file,
-                 .from = h->data_offset,
-                 .to = h->checksums_offset,
-                 .chunk = chunk,
-                 .first_bad = -1 };
-
-    if (fsim_checksum64 (file + h->checksums_offset, 8 * n, 0) != h->data_checksum) {
-        g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_CORRUPT,
-                     "%s: the table of checksums at byte %" G_GUINT64_FORMAT " is corrupt "
-                     "(its checksum differs from the header's)",
-                     display, h->checksums_offset);
-        return FALSE;
-    }
-    g_mutex_init (&c.lock);
-    fsim_parallel_for (n, fsim_parallel_workers (n_threads, n), chunk_check, &c, NULL, NULL);
-    g_mutex_clear (&c.lock);
-    if (c.first_bad < 0)
-        return TRUE;
-    guint64 at = h->data_offset + (guint64) c.first_bad * chunk;
-    guint64 end = MIN (at + chunk, h->checksums_offset);
-    g_autofree char *where = fsim_i_snapshot_sections_in (h, at, end);
-    g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_CORRUPT,
-                 "%s: corrupt data: the checksum of bytes %" G_GUINT64_FORMAT
-                 " to %" G_GUINT64_FORMAT " (%s) differs from the one saved with it",
-                 display, at, end - 1, where);
-    return FALSE;
 }

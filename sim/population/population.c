@@ -310,6 +310,47 @@ fsim_population_free (FsimPopulation *p)
     g_free (p);
 }
 
+#define PREFETCH 16 /* friends ahead: their sets are scattered over the whole array */
+
+/**
+ * fsim_population_near:
+ * See population.h: a saturating count (0, 1, 2+) per partner over v's friends. @near must be
+ * zeroed when partners take more than one word.
+ */
+void
+fsim_population_near (const FsimPopulation *pop, FsimWord *near, size_t from, size_t to)
+{
+    const FsimFriends *fr = pop->friends;
+    const FsimWord *uses = pop->uses;
+    size_t pw = pop->partner_words;
+
+    if (fr == NULL)
+        return; /* nobody has friends: near stays empty */
+    for (size_t v = from; v < to; v++) {
+        FsimWord *one = near + v * 2 * pw, *two = one + pw;
+        const uint32_t *nb = fr->adj + fr->offsets[v], *end = fr->adj + fr->offsets[v + 1];
+        if (pw == 1) { /* the common case, kept in registers */
+            FsimWord o = 0, t = 0;
+            for (; nb < end; nb++) {
+                if (nb + PREFETCH < end)
+                    __builtin_prefetch (uses + nb[PREFETCH]);
+                FsimWord x = uses[*nb];
+                t |= o & x;
+                o |= x;
+            }
+            one[0] = o;
+            two[0] = t;
+            continue;
+        }
+        for (; nb < end; nb++)
+            for (size_t w = 0; w < pw; w++) {
+                FsimWord x = uses[(size_t) *nb * pw + w];
+                two[w] |= one[w] & x;
+                one[w] |= x;
+            }
+    }
+}
+
 /**
  * fsim_population_user_name:
  * Returns: (transfer full): the id of explicit user @u, the graph file's id of an imported one

@@ -46,6 +46,9 @@ typedef struct {
     /* A population loaded from a snapshot: the mapped file, which the arrays above may point
      * into (read-only memory), else NULL. */
     GMappedFile *snapshot;
+    /* The partners near each user as saved with a snapshot (fsim_population_near(), all
+     * users), pointing into it; NULL when they are to be computed (the engine's first hop). */
+    const FsimWord *near;
     /* The threads its build used and its analyses use (0: the process default,
      * graph/parallel.h); results never depend on it. */
     unsigned n_threads;
@@ -64,6 +67,17 @@ FsimPopulation *fsim_population_build (const FsimScenario *scenario, GError **er
 FsimPopulation *fsim_population_build_threads (const FsimScenario *scenario, unsigned n_threads,
                                                GError **error);
 void fsim_population_free (FsimPopulation *p);
+
+/**
+ * fsim_population_near:
+ * @near: 2 x partner_words words per user, indexed by user
+ *
+ * For users @from .. @to - 1, the partners used by at least one of their friends (ONE, the
+ * first partner_words words of the user's near) and by at least two (TWO, the next ones): the
+ * first hop of the engine's trace, which depends on the population alone (so a snapshot saves
+ * it). Can't fail.
+ */
+void fsim_population_near (const FsimPopulation *pop, FsimWord *near, size_t from, size_t to);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimPopulation, fsim_population_free)
 
 /* Display name of user @u (transfer full), and how the users are named, for messages (NULL

@@ -46,6 +46,22 @@ own_override (const FsimDiff *d, const FsimOverride *o)
     return TRUE;
 }
 
+/* The alternative of @claim (a what-if's) in force in the what-if when it is not the one in
+ * force in the base (or, for a claim the base does not have, not the default), or NULL. */
+static const char *
+chosen_claim (const FsimDiff *d, const FsimClaim *claim)
+{
+    const char *alt = claim->alternatives[claim->chosen].id;
+    gssize b = fsim_scenario_find_claim (d->base, claim->id);
+    for (size_t i = 0; i < d->whatif->n_overrides; i++) /* a set of choices.CLAIM: listed */
+        if (g_str_has_prefix (d->whatif->overrides[i].path, "choices.") &&
+            strcmp (d->whatif->overrides[i].path + 8, claim->id) == 0)
+            return NULL;
+    const char *before = b >= 0 ? d->base->claims[b].alternatives[d->base->claims[b].chosen].id
+                                : claim->alternatives[claim->default_alternative].id;
+    return strcmp (alt, before) != 0 ? alt : NULL;
+}
+
 /* ---- text ------------------------------------------------------------------------------- */
 
 static void
@@ -520,6 +536,22 @@ json_overrides (const FsimDiff *d, FsimJsonWriter *w)
         fsim_jw_str (w, "path", o->path);
         fsim_jw_str (w, "value", o->value);
         fsim_jw_uint (w, "changed", o->changed);
+        fsim_jw_close (w, '}');
+    }
+    /* the claims the what-if takes another alternative of (--claim, choices), as the --set
+     * choices.CLAIM=ALTERNATIVE they are */
+    for (size_t i = 0; i < d->whatif->n_claims; i++) {
+        const char *alt = chosen_claim (d, &d->whatif->claims[i]);
+        if (!alt)
+            continue;
+        g_autofree char *path = g_strconcat ("choices.", d->whatif->claims[i].id, NULL);
+        g_autoptr (GString) value = g_string_new (NULL);
+        fsim_json_string (value, alt); /* JSON text, as the other overrides' values */
+        fsim_jw_item (w);
+        fsim_jw_open (w, '{');
+        fsim_jw_str (w, "path", path);
+        fsim_jw_str (w, "value", value->str);
+        fsim_jw_uint (w, "changed", 1);
         fsim_jw_close (w, '}');
     }
     fsim_jw_close (w, ']');
