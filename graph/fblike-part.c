@@ -76,47 +76,7 @@ agree (Part *p, gboolean ok, GError **error)
 static int
 owner (const Part *p, uint32_t v)
 {
-    int lo = 0, hi = p->comm->size - 1;
-
-    while (lo < hi) {
-        int mid = (lo + hi + 1) / 2;
-        if (p->bounds[mid] <= v)
-            lo = mid;
-        else
-            hi = mid - 1;
-    }
-    return lo;
-}
-
-/* Every rank's range, gathered; FALSE if they do not tile 0 .. n - 1 in rank order. */
-static gboolean
-gather_bounds (Part *p, GError **error)
-{
-    int size = p->comm->size;
-    guint64 mine[2] = { p->lo, p->hi };
-    g_autofree guint64 *all = g_new (guint64, 2 * (size_t) size);
-
-    if (!p->comm->allgatherv (p->comm, mine, 2, all, sizeof (guint64), error))
-        return FALSE;
-    p->bounds = g_new (size_t, (size_t) size + 1);
-    for (int r = 0; r < size; r++) {
-        if (all[2 * r] != (r == 0 ? 0 : all[2 * r - 1]) || all[2 * r + 1] < all[2 * r]) {
-            g_set_error (
-                error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
-                "the ranks' users do not follow each other (rank %d starts at %" G_GUINT64_FORMAT
-                ")",
-                r, all[2 * r]);
-            return FALSE;
-        }
-        p->bounds[r] = (size_t) all[2 * r];
-    }
-    p->bounds[size] = (size_t) all[2 * size - 1];
-    if (p->bounds[size] != p->m.n) {
-        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
-                     "the ranks hold %zu users, not %zu", p->bounds[size], p->m.n);
-        return FALSE;
-    }
-    return TRUE;
+    return fsim_i_comm_owner (p->bounds, p->comm->size, v);
 }
 
 /* The community holding user @u. */
@@ -429,7 +389,8 @@ part_run (Part *p, GError **error)
 {
     FblModel *m = &p->m;
 
-    if (!gather_bounds (p, error) || !agree (p, fsim_i_fbl_draw_groups (m), error))
+    if (!fsim_i_comm_gather_bounds (p->comm, p->lo, p->hi, p->m.n, &p->bounds, error) ||
+        !agree (p, fsim_i_fbl_draw_groups (m), error))
         return NULL;
     plan_range (p);
     m->z = g_try_new (float, MAX (m->n_held, 1));
@@ -466,11 +427,7 @@ fsim_i_generate_facebook_like_part (const FsimGenParams *params, const FsimComm 
     fsim_i_fbl_model_init (&p.m, params);
     if (params->n_users < 2 || params->mean_degree <= 0) {
         /* no friendships: as fblike.c, empty rows on every rank */
-        f = g_new0 (FsimFriends, 1);
-        f->n_users = n_rows;
-        f->offsets = g_new0 (size_t, n_rows + 1);
-        f->adj = g_new (uint32_t, 1);
-        return f;
+        return fsim_i_friends_empty_rows (n_rows);
     }
     f = part_run (&p, error);
     part_clear (&p);

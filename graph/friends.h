@@ -54,7 +54,8 @@ FsimFriends *fsim_friends_new_from_pairs (size_t n_users, const uint32_t *pairs,
  * Generator parameters. Start from FSIM_GEN_PARAMS_INIT (or fsim_gen_params_init()) and set
  * what you need; the model reads only its own fields:
  *
- *   erdos_renyi      G(n, m), m = round(n_users * mean_degree / 2) (igraph_erdos_renyi_game_gnm)
+ *   erdos_renyi      G(n, m), m = round(n_users * mean_degree / 2) friendships uniformly among
+ *                    all pairs (gnm.c: skips over pair blocks, then a uniform surplus dropped)
  *   barabasi_albert  preferential attachment, m = round(mean_degree / 2) friendships per new
  *                    user (igraph_barabasi_game, psumtree: no repeats); the mean is about 2m
  *   watts_strogatz   ring lattice of n_users where each user befriends the nei = round(
@@ -68,7 +69,8 @@ FsimFriends *fsim_friends_new_from_pairs (size_t n_users, const uint32_t *pairs,
  *
  * All models are seeded by `seed` and give the same graph for the same parameters on any
  * number of threads. The igraph models run on one thread under the igraph lock and reseed
- * igraph's default RNG; facebook_like uses its own PRNG and up to `n_threads` threads.
+ * igraph's default RNG; erdos_renyi uses its own PRNG on one thread, facebook_like its own PRNG
+ * and up to `n_threads` threads.
  */
 typedef struct {
     const char *model;  /* one of fsim_friends_models() */
@@ -115,7 +117,8 @@ gboolean fsim_friends_model_is_known (const char *model);
  */
 FsimFriends *fsim_friends_generate_params (const FsimGenParams *p, GError **error);
 
-/* Whether fsim_friends_generate_part() can generate @model over ranks (facebook_like). */
+/* Whether fsim_friends_generate_part() can generate @model over ranks (facebook_like,
+ * erdos_renyi). */
 gboolean fsim_friends_generate_part_supported (const char *model);
 
 /**
@@ -127,7 +130,7 @@ gboolean fsim_friends_generate_part_supported (const char *model);
  * @n_rows: this rank's number of users (may be 0)
  * The friend lists of users @first .. @first + @n_rows - 1 of the graph that
  * fsim_friends_generate_params() gives for @p, exactly, whatever the number of ranks, without
- * any rank holding the whole graph (fblike-part.c). The result has n_users = @n_rows rows, row
+ * any rank holding the whole graph (fblike-part.c, gnm.c). The result has n_users = @n_rows rows, row
  * i being user @first + i's friends as sorted global ids; n_edges is 0 and there are no
  * group_offsets.
  * Returns: (transfer full): the rows, or NULL with @error set on every rank:

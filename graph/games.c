@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* games.c: the igraph-backed friendship models (erdos_renyi, barabasi_albert, watts_strogatz). */
+/* games.c: the igraph-backed friendship models (barabasi_albert, watts_strogatz). */
 #include "config.h"
 
 #include <math.h>
@@ -19,9 +19,8 @@
  * graph depends only on the parameters.
  */
 typedef enum {
-    GAME_GNM, /* a = edges */
-    GAME_BA,  /* a = friendships per new user */
-    GAME_WS,  /* a = neighbours on each side, p = rewiring probability */
+    GAME_BA, /* a = friendships per new user */
+    GAME_WS, /* a = neighbours on each side, p = rewiring probability */
 } GameKind;
 
 typedef struct {
@@ -60,9 +59,6 @@ static igraph_error_t
 game_draw (const Game *game, igraph_t *graph)
 {
     switch (game->kind) {
-    case GAME_GNM:
-        return igraph_erdos_renyi_game_gnm (graph, game->n, game->a, IGRAPH_UNDIRECTED,
-                                            IGRAPH_NO_LOOPS);
     case GAME_BA:
         /* power 1, zero appeal A = 1, undirected, psumtree: no repeated friendships. */
         return igraph_barabasi_game (graph, game->n, 1.0, game->a, NULL, FALSE, 1.0,
@@ -151,40 +147,6 @@ game_generate (const Game *game, const FsimGenParams *p, GError **error)
     if (f == NULL)
         fsim_i_set_nomem (error, p->n_users, (size_t) (p->n_users * p->mean_degree / 2));
     return f;
-}
-
-/* n(n-1)/2 without overflow for n <= UINT32_MAX. */
-static uint64_t
-max_pairs (size_t n_users)
-{
-    uint64_t n = n_users;
-
-    return n < 2 ? 0 : (n % 2 == 0 ? (n / 2) * (n - 1) : n * ((n - 1) / 2));
-}
-
-/* m = round(n * mean_degree / 2), checked against the n(n-1)/2 possible friendships. */
-FsimFriends *
-fsim_i_generate_erdos_renyi (const FsimGenParams *p, GError **error)
-{
-    uint64_t most = max_pairs (p->n_users);
-    double m = round ((double) p->n_users * p->mean_degree / 2.0);
-    Game game = { GAME_GNM, (igraph_integer_t) p->n_users, 0, 0.0 };
-
-    if (m > (double) most || (uint64_t) m > most) {
-        g_set_error (
-            error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
-            "mean degree %g needs %.0f friendships but %zu users have only %" G_GUINT64_FORMAT
-            " possible pairs",
-            p->mean_degree, m, p->n_users, most);
-        return NULL;
-    }
-    if (m > (double) (SIZE_MAX / 2) || m > (double) (IGRAPH_INTEGER_MAX / 2)) {
-        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
-                     "too many friendships (%.0f)", m);
-        return NULL;
-    }
-    game.a = (igraph_integer_t) m;
-    return game_generate (&game, p, error);
 }
 
 /* Half the mean degree, rounded, as the per-user parameter of the BA and WS models. */

@@ -110,6 +110,21 @@ FsimFriends *fsim_i_generate_facebook_like (const FsimGenParams *p, GError **err
 FsimFriends *fsim_i_generate_facebook_like_part (const FsimGenParams *p, const FsimComm *comm,
                                                  size_t first, size_t n_rows, GError **error);
 
+/* erdos_renyi's rows of users @first .. @first + @n_rows - 1 over the ranks of @comm (gnm.c). */
+FsimFriends *fsim_i_generate_erdos_renyi_part (const FsimGenParams *p, const FsimComm *comm,
+                                               size_t first, size_t n_rows, GError **error);
+
+/* Collective: every rank's range of users lo .. hi - 1, gathered into *out_bounds (transfer
+ * full, @comm->size + 1 entries: rank r owns bounds[r] .. bounds[r + 1] - 1). FALSE with @error
+ * set on every rank if the ranges do not tile 0 .. @n - 1 in rank order (comm.c). */
+gboolean fsim_i_comm_gather_bounds (const FsimComm *comm, size_t lo, size_t hi, size_t n,
+                                    size_t **out_bounds, GError **error);
+/* @n_rows rows without friends (transfer full), what a rank generates when there are no
+ * friendships (comm.c). */
+FsimFriends *fsim_i_friends_empty_rows (size_t n_rows);
+/* The rank owning user @v under @bounds (from fsim_i_comm_gather_bounds()). Can't fail. */
+int fsim_i_comm_owner (const size_t *bounds, int size, size_t v);
+
 /* Runs under fsim_i_graph_lock(): feeds @graph's edges (directions ignored) to a fresh builder
  * for igraph_vcount (graph) users: count, reserve, place. On IGRAPH_ENOMEM @b is cleared. */
 igraph_error_t fsim_i_igraph_into_builder (const igraph_t *graph, CsrBuilder *b);

@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "cli.h"
+#include "diff-diagram.h"
 #include "diff.h"
 #include "engine.h"
 #include "json-check.h"
@@ -357,22 +358,31 @@ write_worst (const char *dir, const FsimWorstCase *w)
     return fsim_test_write (dir, "worst.json", text, -1);
 }
 
+/* As pair_dates(), with both populations (and so the diff) on @threads threads (0: default). */
 static void
-pair_dates (Pair *p, const char *path, const char *whatif_date, const FsimFocus *focus)
+pair_threads (Pair *p, const char *path, const char *whatif_date, const FsimFocus *focus,
+              unsigned threads)
 {
     g_autoptr (GError) error = NULL;
     const char *const sets[] = { whatif_date, NULL };
     p->base = fsim_test_load (path, NULL);
     p->whatif = fsim_test_load (path, sets);
-    p->base_pop = fsim_population_build (p->base, &error);
+    p->base_pop = fsim_population_build_threads (p->base, threads, &error);
     g_assert_no_error (error);
     g_autofree char *note = NULL;
-    p->whatif_pop = fsim_diff_population (p->base, p->base_pop, p->whatif,
-                                          fsim_population_build (p->whatif, &error), &note, &error);
+    p->whatif_pop = fsim_diff_population (
+        p->base, p->base_pop, p->whatif, fsim_population_build_threads (p->whatif, threads, &error),
+        &note, &error);
     g_assert_no_error (error);
     p->diff = fsim_diff_new_focused (p->base, p->base_pop, p->whatif, p->whatif_pop, note, focus,
                                      NULL, NULL, &error);
     g_assert_no_error (error);
+}
+
+static void
+pair_dates (Pair *p, const char *path, const char *whatif_date, const FsimFocus *focus)
+{
+    pair_threads (p, path, whatif_date, focus, 0);
 }
 
 /* Every count of a diff (traced 64 users at a time) against the engine's own run of each side,
@@ -440,6 +450,46 @@ test_diff_lanes_engine (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
+/* The same diff, byte for byte in every format, on 1, 2 and 4 threads: its groups of 64 users
+ * are shared out among workers, whose counts and first examples are merged. */
+static void
+test_diff_threads (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    const FsimWorstCase w = {
+        .partners = 40, .apis = 2, .scopes_per_api = 20, .fields = 16, .rules = 40, .users = 3000
+    };
+    g_autofree char *path = write_worst (dir, &w);
+    static const unsigned threads[] = { 1, 2, 4 };
+    /* fewer users off the platform: 85 newly exposed, one or two a group; more: 1,246 no longer */
+    static const char *const sets[] = { "population.settings.platform_off=0.02",
+                                        "population.settings.platform_off=0.5" };
+    static const char *const want[] = {
+        "  newly exposed: 85: u84, u156, u161, u211, u258, u263, u277, u334, u381, u390 and 75 "
+        "more\n",
+        "  no longer exposed: 1,246: u5, u9, u12, u13, u17, u20, u21, u25, u27, u31 and 1,236 "
+        "more\n"
+    };
+    for (size_t k = 0; k < G_N_ELEMENTS (sets); k++) {
+        g_autofree char *first = NULL;
+        for (size_t i = 0; i < G_N_ELEMENTS (threads); i++) {
+            g_auto (Pair) p = { 0 };
+            pair_threads (&p, path, sets[k], NULL, threads[i]);
+            g_assert_cmpuint (p.base_pop->n_threads, ==, threads[i]);
+            g_autoptr (GString) out = g_string_new (NULL);
+            fsim_diff_render_text_full (p.diff, TRUE, NULL, out);
+            fsim_diff_render_json (p.diff, out);
+            fsim_diff_write_dot (p.diff, NULL, out);
+            if (i == 0)
+                first = g_strdup (out->str);
+            else
+                g_assert_cmpstr (out->str, ==, first);
+        }
+        fsim_assert_contains (first, want[k]);
+    }
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 /* 200 partners x 4096 scopes: more changed decisions than are listed, all counted. */
 static void
 test_diff_decisions_cap (void)
@@ -494,6 +544,47 @@ test_diff_decisions_cap (void)
     for (const char *c = j->out; *c; c++)
         listed += *c == '"' && strncmp (c, key, sizeof key - 1) == 0;
     g_assert_cmpuint (listed, ==, FSIM_DIFF_MAX_LISTED);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* 4096 partners x 24 fields: 98,304 rows changed, more than are listed, all counted; only the
+ * rows listed are kept as FsimDiffFlow rows (issue 11). */
+static void
+test_diff_flows_cap (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    const FsimWorstCase w = {
+        .partners = 4096, .apis = 1, .scopes_per_api = 24, .fields = 24, .rules = 4, .users = 130
+    };
+    g_autofree char *path = write_worst (dir, &w);
+    g_auto (Pair) p = { 0 };
+    pair_dates (&p, path, "population.settings.platform_off=0.5", NULL);
+    const FsimDiff *d = p.diff;
+    g_assert_cmpuint (d->flows_total, ==, 4096 * 24);
+    g_assert_cmpuint (d->flows_changed, ==, 4096 * 24);
+    g_assert_cmpuint (d->flows_kept, ==, 0);
+    g_assert_cmpuint (d->flows->len, ==, FSIM_DIFF_MAX_LISTED);
+    g_autoptr (GString) text = g_string_new (NULL);
+    fsim_diff_render_text (d, text);
+    fsim_assert_contains (text->str, "  g0.f0    p0       d            server, US     127     69"
+                                     "       0    58\n");
+    fsim_assert_contains (text->str, "  (32,768 more changed flow rows not listed: at most 65,536 "
+                                     "are; --partner or --field chooses fewer)\n");
+    g_autoptr (GString) json = g_string_new (NULL);
+    fsim_diff_render_json (d, json);
+    fsim_assert_contains (json->str, "\"flows_not_listed\": 32768");
+    /* the diagram draws 64 rows, and says so */
+    g_autoptr (GString) dot = g_string_new (NULL);
+    fsim_diff_write_dot (d, NULL, dot);
+    fsim_assert_contains (dot->str, "\\n98,240 more flow rows not drawn: at most 64 are, the "
+                                    "changed ones first\\n(the text and JSON list more; "
+                                    "--partner or --field chooses fewer)\"");
+    g_auto (GStrv) lines = g_strsplit (dot->str, "\n", -1);
+    size_t destinations = 0; /* node lines: "dest:p0/d" [...] */
+    for (size_t i = 0; lines[i]; i++)
+        destinations +=
+            g_str_has_prefix (g_strchug (lines[i]), "\"dest:") && !strstr (lines[i], "->");
+    g_assert_cmpuint (destinations, ==, 64);
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
@@ -567,7 +658,9 @@ main (int argc, char **argv)
     g_test_add_func ("/diff/cli/errors", test_diff_cli_errors);
     g_test_add_func ("/diff/cli/focus", test_diff_cli_focus);
     g_test_add_func ("/diff/lanes/engine", test_diff_lanes_engine);
+    g_test_add_func ("/diff/lanes/threads", test_diff_threads);
     g_test_add_func ("/diff/limits/decisions", test_diff_decisions_cap);
+    g_test_add_func ("/diff/limits/flows", test_diff_flows_cap);
     g_test_add_func ("/diff/limits/any-population", test_diff_any_not_analysed);
     return g_test_run ();
 }

@@ -135,7 +135,7 @@ test_generators_params_invalid (void)
     assert_invalid (&p, "mean degree");
 }
 
-/* ---- igraph models ------------------------------------------------------------------------ */
+/* ---- erdos_renyi and the igraph models ---------------------------------------------------- */
 
 static void
 test_generators_erdos_renyi_wrapper (void)
@@ -150,6 +150,96 @@ test_generators_erdos_renyi_wrapper (void)
     g_assert_cmpuint (a->n_edges, ==, 12000);
     g_assert_null (a->group_offsets);
     g_assert_cmpuint (a->n_groups, ==, 0);
+}
+
+/* The pairs of a small G(n, m) over many seeds: every m-subset of pairs equally likely
+ * (chi-square over the 120 subsets of 3 of the 10 pairs of 5 users; about 100 seeds each), and
+ * every pair equally likely where the pairs are drawn by skips, then thinned (40 users, 2 of
+ * their 780 pairs). */
+static void
+test_generators_erdos_renyi_uniform (void)
+{
+    enum { SEEDS_SMALL = 12000, SEEDS_SKIP = 39000 };
+    g_autofree guint *by_mask = g_new0 (guint, 1024);
+    g_autofree guint *by_pair = g_new0 (guint, 40 * 40);
+    double chi = 0;
+
+    for (uint64_t seed = 0; seed < SEEDS_SMALL; seed++) {
+        FsimGenParams p = params ("erdos_renyi", 5, 1.2, seed); /* m = 3 of 10 pairs */
+        g_autoptr (FsimFriends) f = generate (&p);
+        guint mask = 0, bit = 0;
+
+        g_assert_cmpuint (f->n_edges, ==, 3);
+        for (uint32_t u = 0; u < 5; u++)
+            for (uint32_t v = u + 1; v < 5; v++, bit++)
+                if (fsim_friends_has (f, u, v))
+                    mask |= 1u << bit;
+        g_assert_cmpint (__builtin_popcount (mask), ==, 3);
+        by_mask[mask]++;
+    }
+    for (guint mask = 0; mask < 1024; mask++) {
+        if (__builtin_popcount (mask) == 3) {
+            double d = by_mask[mask] - SEEDS_SMALL / 120.0;
+            chi += d * d / (SEEDS_SMALL / 120.0);
+        }
+    }
+    /* 119 degrees of freedom: mean 119, sd 15.4; 200 is over 5 sd */
+    g_test_message ("chi-square over 3-subsets: %.1f", chi);
+    g_assert_cmpfloat (chi, <, 200);
+
+    chi = 0;
+    for (uint64_t seed = 0; seed < SEEDS_SKIP; seed++) {
+        FsimGenParams p = params ("erdos_renyi", 40, 0.1, seed); /* m = 2 of 780 pairs */
+        g_autoptr (FsimFriends) f = generate (&p);
+
+        g_assert_cmpuint (f->offsets[40], ==, 4);
+        for (uint32_t u = 0; u < 40; u++)
+            for (size_t k = f->offsets[u]; k < f->offsets[u + 1]; k++)
+                if (f->adj[k] > u)
+                    by_pair[u * 40 + f->adj[k]]++;
+    }
+    for (uint32_t u = 0; u < 40; u++) {
+        for (uint32_t v = u + 1; v < 40; v++) {
+            double d = by_pair[u * 40 + v] - SEEDS_SKIP * 2.0 / 780.0;
+            chi += d * d / (SEEDS_SKIP * 2.0 / 780.0);
+        }
+    }
+    /* 779 degrees of freedom: mean 779, sd 39.5; 1016 is 6 sd */
+    g_test_message ("chi-square over pairs: %.1f", chi);
+    g_assert_cmpfloat (chi, <, 1016);
+}
+
+/* 40,000 users, mean 10: exactly m = 200,000 friendships; degrees about binomial(n - 1,
+ * 10 / (n - 1)) (variance 10); the first block of 16,384 rows holds its share of the pairs. */
+static void
+test_generators_erdos_renyi_statistics (void)
+{
+    FsimGenParams p = params ("erdos_renyi", 40000, 10, 1);
+    g_autoptr (FsimFriends) f = generate (&p);
+    FsimDegreeStats deg;
+    double var = 0, n = 40000, pairs = n * (n - 1) / 2, block = 0, in_block = 0;
+
+    fsim_fuzz_check_friends (f);
+    g_assert_cmpuint (f->n_edges, ==, 200000);
+    fsim_friends_degree_stats (f, &deg);
+    g_assert_cmpfloat (deg.mean, ==, 10.0);
+    for (size_t u = 0; u < 40000; u++) {
+        double d = (double) (f->offsets[u + 1] - f->offsets[u]) - 10.0;
+        var += d * d / n;
+    }
+    g_test_message ("degree variance %.3f, max %zu", var, deg.max);
+    g_assert_cmpfloat (fabs (var - 10.0 * (1 - 10 / (n - 1))), <, 0.5); /* sd about 0.07 */
+    g_assert_cmpuint (deg.max, <, 40);
+    for (uint32_t u = 0; u < 16384; u++) {
+        block += n - 1 - u;
+        for (size_t k = f->offsets[u]; k < f->offsets[u + 1]; k++)
+            in_block += f->adj[k] > u;
+    }
+    /* hypergeometric: mean m * share, sd sqrt(m * share * (1 - share)) about 213 */
+    double share = block / pairs;
+    g_test_message ("first block: %.0f friendships, %.1f expected", in_block, 200000 * share);
+    g_assert_cmpfloat (fabs (in_block - 200000 * share), <,
+                       5 * sqrt (200000 * share * (1 - share)));
 }
 
 static void
@@ -527,6 +617,8 @@ main (int argc, char *argv[])
     g_test_add_func ("/generators/params/unknown-model", test_generators_params_unknown_model);
     g_test_add_func ("/generators/params/invalid", test_generators_params_invalid);
     g_test_add_func ("/generators/erdos-renyi/wrapper", test_generators_erdos_renyi_wrapper);
+    g_test_add_func ("/generators/erdos-renyi/uniform", test_generators_erdos_renyi_uniform);
+    g_test_add_func ("/generators/erdos-renyi/statistics", test_generators_erdos_renyi_statistics);
     g_test_add_func ("/generators/barabasi-albert/basic", test_generators_barabasi_albert_basic);
     g_test_add_func ("/generators/barabasi-albert/rounding",
                      test_generators_barabasi_albert_rounding);

@@ -108,13 +108,13 @@ test_partition_fblike_cap (void)
     check_even_splits (&p);
 }
 
-/* Uneven ranges: empty ranks, one user, boundaries on and next to block starts. */
+/* Uneven ranges over 40,000 users: empty ranks, one user, boundaries on and next to the starts
+ * of blocks of 16,384 users. */
 static void
-test_partition_fblike_uneven (void)
+check_uneven_splits (const FsimGenParams *p)
 {
-    FsimGenParams p = fblike (40000, 12, 3);
     g_autoptr (GError) error = NULL;
-    g_autoptr (FsimFriends) whole = fsim_friends_generate_params (&p, &error);
+    g_autoptr (FsimFriends) whole = fsim_friends_generate_params (p, &error);
     const size_t cuts[][6] = {
         { 0, 0, 16384, 16385, 40000, 40000 },
         { 0, 1, 2, 32768, 32769, 40000 },
@@ -122,8 +122,17 @@ test_partition_fblike_uneven (void)
     };
 
     g_assert_no_error (error);
+    g_assert_cmpuint (p->n_users, ==, 40000);
     for (size_t i = 0; i < G_N_ELEMENTS (cuts); i++)
-        check_split (&p, whole, 5, cuts[i]);
+        check_split (p, whole, 5, cuts[i]);
+}
+
+static void
+test_partition_fblike_uneven (void)
+{
+    FsimGenParams p = fblike (40000, 12, 3);
+
+    check_uneven_splits (&p);
 }
 
 /* Small and degenerate populations: fewer users than ranks, no friendships, no clustering. */
@@ -146,6 +155,56 @@ test_partition_fblike_small (void)
     check_even_splits (&p);
 }
 
+/* ---- erdos_renyi --------------------------------------------------------------------------- */
+
+static FsimGenParams
+gnm (size_t n_users, double mean_degree, uint64_t seed)
+{
+    FsimGenParams p = FSIM_GEN_PARAMS_INIT;
+
+    p.model = "erdos_renyi";
+    p.n_users = n_users;
+    p.mean_degree = mean_degree;
+    p.seed = seed;
+    return p;
+}
+
+/* 40,000 users: blocks of 16,384 rows cut by the ranks, pairs sent to higher ranks. */
+static void
+test_partition_gnm_blocks (void)
+{
+    FsimGenParams p = gnm (40000, 10, 7);
+
+    check_even_splits (&p);
+    p.seed = 8;
+    p.mean_degree = 3.5;
+    check_even_splits (&p);
+}
+
+static void
+test_partition_gnm_uneven (void)
+{
+    FsimGenParams p = gnm (40000, 12, 3);
+
+    check_uneven_splits (&p);
+}
+
+/* Dense and degenerate graphs: every pair drawn then some dropped, the complete graph, fewer
+ * users than ranks, no friendships. */
+static void
+test_partition_gnm_small (void)
+{
+    const struct {
+        size_t n;
+        double degree;
+    } cases[] = { { 300, 250 }, { 50, 49 }, { 3, 1 }, { 2, 1 }, { 1000, 0 }, { 1, 0 }, { 0, 0 } };
+
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        FsimGenParams p = gnm (cases[i].n, cases[i].degree, 5);
+        check_even_splits (&p);
+    }
+}
+
 /* A model that cannot be split is refused on every rank, with no rank left waiting. */
 static void
 test_partition_refused (void)
@@ -165,6 +224,7 @@ test_partition_refused (void)
         g_clear_error (&errors[r]);
     }
     g_assert_true (fsim_friends_generate_part_supported ("facebook_like"));
+    g_assert_true (fsim_friends_generate_part_supported ("erdos_renyi"));
     g_assert_false (fsim_friends_generate_part_supported ("watts_strogatz"));
 }
 
@@ -177,6 +237,9 @@ main (int argc, char **argv)
     g_test_add_func ("/partition/fblike/cap", test_partition_fblike_cap);
     g_test_add_func ("/partition/fblike/uneven", test_partition_fblike_uneven);
     g_test_add_func ("/partition/fblike/small", test_partition_fblike_small);
+    g_test_add_func ("/partition/erdos-renyi/blocks", test_partition_gnm_blocks);
+    g_test_add_func ("/partition/erdos-renyi/uneven", test_partition_gnm_uneven);
+    g_test_add_func ("/partition/erdos-renyi/small", test_partition_gnm_small);
     g_test_add_func ("/partition/refused", test_partition_refused);
     return g_test_run ();
 }

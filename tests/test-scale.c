@@ -311,9 +311,14 @@ test_scale_population_clustered (void)
     g_autofree char *path = fsim_test_source_path ("bench", "scenario.json", NULL);
     const char *models[] = { "population.generator=facebook_like",
                              "population.generator=erdos_renyi" };
-    /* facebook_like adopts whole communities; erdos_renyi clusters are a user, their friends
-     * and so on, who are not friends among themselves in a random graph */
-    const double factor[] = { 5, 3 };
+    /* facebook_like adopts whole communities: over 5 times the share. erdos_renyi clusters are
+     * a user and their friends (up to 30), who are not friends among themselves in a random
+     * graph: a cluster of s members has s - 1 friendships inside, so an adopter has about 2 of
+     * their 30 friends in its cluster on top of the share that random adoption gives (3 times
+     * the largest shares, 0.03); fewer in the clusters that other clusters cut short. The test:
+     * at least one friend more than random. */
+    const double factor[] = { 5, 1 };
+    const double more[] = { 0, 1.0 / 30 };
 
     for (size_t m = 0; m < G_N_ELEMENTS (models); m++) {
         const char *sets[] = { models[m], "population.users=20000", "population.mean_degree=30",
@@ -327,7 +332,7 @@ test_scale_population_clustered (void)
             g_assert_cmpuint (users, ==, (size_t) llround (share * 20000));
             g_test_message ("%s %s: %zu users, %.3f of their friends adopt (share %.3f)", models[m],
                             s->partners[p].id, users, within, share);
-            g_assert_cmpfloat (within, >, factor[m] * share);
+            g_assert_cmpfloat (within, >, factor[m] * share + more[m]);
         }
     }
 }

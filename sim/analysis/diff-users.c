@@ -1,396 +1,344 @@
 /* SPDX-License-Identifier: MIT */
-/* diff-users.c: diff's user-by-user comparison, 64 users at a time in the engine's lanes. */
+/* diff-users.c: diff's user-by-user comparison, 64 users at a time in the engine's lanes, on
+ * every core. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-#include "analysis-private.h"
 #include "diff-private.h"
-#include "engine.h"
 #include "memory.h"
+#include "parallel.h"
 
 #define MAX_EXAMPLES 10
+/* All workers' counters together (each has a copy): past it, fewer workers. */
+#define MAX_COUNTER_BYTES ((size_t) 256 << 20)
 
 /*
  * Each model is traced by the engine's lanes (engine.h: fsim_lanes_trace()): for 64 users at a
- * time, one word per (field, partner) slot says which of them that field reached. A flow row
- * (field, partner, destination, jurisdiction: keyed by ids, so that both models can be
- * compared) takes its slot's word on each side, and every count is a popcount: rows x groups of
- * 64 users, where following users one by one cost users x fields x partners. Memory is a word
- * per slot and side, whatever the number of users.
+ * time, one word per (field, partner) slot says which of them that field reached. Every row of
+ * a (field, partner) pair takes the pair's slot on each side that has the row, so a pair keeps
+ * three counts (users reached before, after, both) from which its rows' counts follow, and every
+ * count is a popcount: (pairs + rows) x groups of 64 users, where following users one by one
+ * cost users x fields x partners.
+ *
+ * The groups are shared out among workers (graph/parallel.h), each with its own counters, added
+ * up at the end: sums, and the first examples of each worker sorted, so the result does not
+ * depend on the number of workers or on which worker took which group.
  */
 
+/* One worker's scratch words and counters. */
 typedef struct {
-    const FsimScenario *s;
-    FsimLanes *lanes;
-    FsimWord *reach, *self; /* [slot]: the current group's lanes */
-    GArray *row_slot; /* [row]: gssize, the row's slot, or -1 (no such row, or never reached) */
-} Side;
+    FsimWord *reach[2], *self[2]; /* [slot]: the current group's lanes, each side */
+    FsimWord *people[2];          /* [partner]: users with a row in focus reached, each side */
+    FsimWord *jur[4];             /* [j]: reached before, after, without consent before, after */
+    guint32 *counts;              /* [pair * 3 + k]: FsimIDiffRows.counts */
+    size_t *partner_sums;         /* [partner * 6]: data gained, lost; people before, after,
+                                   * gained, lost */
+    size_t *jur_sums;             /* [j * 4]: as jur */
+    size_t exposure[4];           /* exposed before, after, newly, no longer */
+    size_t examples[2][MAX_EXAMPLES]; /* the first users newly (0), no longer (1) exposed */
+    size_t n_examples[2];
+} Worker;
 
-/* What the counts of one group need: the counted rows and what each belongs to. */
 typedef struct {
-    guint *rows; /* the rows in focus, ascending */
-    guint n_rows;
-    GArray *partners; /* [row]: guint, index into diff->partners */
-    guint *row_jur;   /* [row]: index into diff->jurisdictions */
-    GArray *pairs;    /* [row]: guint, its (field, partner) pair, numbered from 0 */
-    guint n_pairs;
-    guint capacity;                                /* rows of both models: at most this many rows */
-    guint *pair_partner;                           /* [pair]: index into diff->partners */
-    FsimWord *pair_b, *pair_w;                     /* [pair]: scratch */
-    FsimWord *people_b, *people_w;                 /* [partner]: scratch */
-    FsimWord *jur_b, *jur_w, *jur_nc_b, *jur_nc_w; /* [jurisdiction]: scratch */
-} Rows;
+    const FsimIDiffRows *r;
+    FsimLanes *lanes[2];
+    size_t n_users, np, nj, n_slots[2];
+    Worker *workers;
+} Count;
 
-#define ROW_PAIR(r, i) g_array_index ((r)->pairs, guint, (i))
-#define ROW_PARTNER(r, i) g_array_index ((r)->partners, guint, (i))
-
-/* (field, destination) pairs of @s: the rows it has. */
-static guint
-count_rows (const FsimScenario *s)
+static void
+worker_clear (Worker *w)
 {
-    size_t n = 0;
-    for (size_t p = 0; p < s->n_partners; p++)
-        for (size_t d = 0; d < s->partners[p].n_destinations; d++)
-            n += fsim_bits_count (s->partners[p].destinations[d].fields, s->field_words);
-    return (guint) MIN (n, (size_t) G_MAXUINT / 2);
+    for (int k = 0; k < 2; k++) {
+        g_free (w->reach[k]);
+        g_free (w->self[k]);
+        g_free (w->people[k]);
+    }
+    for (int k = 0; k < 4; k++)
+        g_free (w->jur[k]);
+    g_free (w->counts);
+    g_free (w->partner_sums);
+    g_free (w->jur_sums);
 }
 
 static gboolean
-side_init (Side *side, const FsimScenario *s, const FsimPopulation *pop, const FsimDecisions *d,
-           guint rows, GError **error)
+worker_init (Worker *w, const Count *c, GError **error)
 {
-    side->s = s;
-    side->row_slot = g_array_sized_new (FALSE, FALSE, sizeof (gssize), rows);
-    side->lanes = fsim_lanes_new (s, pop, d, error);
-    if (!side->lanes)
-        return FALSE;
-    size_t n = fsim_lanes_n_slots (side->lanes);
-    side->reach = fsim_bits_new (n);
-    side->self = fsim_bits_new (n);
-    return TRUE;
-}
-
-static void
-side_clear (Side *side)
-{
-    fsim_lanes_free (side->lanes);
-    g_free (side->reach);
-    g_free (side->self);
-    if (side->row_slot)
-        g_array_unref (side->row_slot);
-}
-
-static void
-rows_clear (Rows *r)
-{
-    g_free (r->rows);
-    if (r->partners)
-        g_array_unref (r->partners);
-    g_free (r->row_jur);
-    if (r->pairs)
-        g_array_unref (r->pairs);
-    g_free (r->pair_partner);
-    g_free (r->pair_b);
-    g_free (r->pair_w);
-    g_free (r->people_b);
-    g_free (r->people_w);
-    g_free (r->jur_b);
-    g_free (r->jur_w);
-    g_free (r->jur_nc_b);
-    g_free (r->jur_nc_w);
-}
-
-/* Appends a row for destination @dest of partner @p receiving field @f of side @k. */
-static guint
-add_row (FsimDiff *diff, Side *sides, Rows *r, int k, size_t f, size_t p,
-         const FsimDestination *dest, guint pair, guint partner)
-{
-    const FsimScenario *s = sides[k].s;
-    FsimDiffFlow row = { .field = s->fields[f].id,
-                         .partner = s->partners[p].id,
-                         .destination = dest->id,
-                         .jurisdiction = fsim_i_dest_jurisdiction (dest),
-                         .on_device = dest->on_device };
-    gssize none = -1;
-    g_array_append_val (diff->flows, row);
-    g_array_append_val (sides[0].row_slot, none);
-    g_array_append_val (sides[1].row_slot, none);
-    g_array_append_val (r->pairs, pair);
-    g_array_append_val (r->partners, partner);
-    return diff->flows->len - 1;
-}
-
-/* The base's row of the pair whose first row is @first (G_MAXUINT: none) for a destination
- * with @dest's id and jurisdiction, or -1. */
-static gssize
-base_row (const FsimDiff *diff, const Rows *r, guint first, const FsimDestination *dest)
-{
-    if (first == G_MAXUINT)
-        return -1;
-    const char *j = fsim_i_dest_jurisdiction (dest);
-    guint pair = ROW_PAIR (r, first);
-    for (guint i = first; i < diff->flows->len && ROW_PAIR (r, i) == pair; i++) {
-        const FsimDiffFlow *row = &g_array_index (diff->flows, FsimDiffFlow, i);
-        if (strcmp (row->destination, dest->id) == 0 && strcmp (row->jurisdiction, j) == 0)
-            return (gssize) i;
+    for (int k = 0; k < 2; k++) {
+        w->people[k] = fsim_bits_new (c->np);
+        w->reach[k] = fsim_try_new0 (c->n_slots[k] + 1, sizeof (FsimWord), "diff's lanes", error);
+        w->self[k] = w->reach[k] ? fsim_try_new0 (c->n_slots[k] + 1, sizeof (FsimWord),
+                                                  "diff's lanes", error)
+                                 : NULL;
+        if (!w->self[k])
+            return FALSE;
     }
-    return -1;
-}
-
-/* The base's rows, in model order; @first[f * np + p] gets each pair's first row. */
-static void
-base_rows (FsimDiff *diff, Side *sides, Rows *r, guint *first)
-{
-    const FsimScenario *b = diff->base;
-    size_t np = b->n_partners;
-    for (size_t i = 0; i < b->n_fields * np; i++)
-        first[i] = G_MAXUINT;
-    for (size_t f = 0; f < b->n_fields; f++)
-        for (size_t p = 0; p < np; p++)
-            for (size_t d = 0; d < b->partners[p].n_destinations; d++) {
-                const FsimDestination *dest = &b->partners[p].destinations[d];
-                if (!fsim_bits_get (dest->fields, f))
-                    continue;
-                if (first[f * np + p] == G_MAXUINT)
-                    first[f * np + p] = diff->flows->len, r->n_pairs++;
-                guint row = add_row (diff, sides, r, 0, f, p, dest, r->n_pairs - 1, (guint) p);
-                g_array_index (sides[0].row_slot, gssize, row) =
-                    fsim_lanes_slot (sides[0].lanes, f, p);
-            }
-}
-
-/*
- * Builds the rows of both models (keyed by the ids of field, partner, destination and
- * jurisdiction), each side's slots and each row's (field, partner) pair and partner: the base's
- * rows in model order, then the what-if's that the base does not have. No string is hashed per
- * row: the what-if's fields and partners are mapped to the base's once.
- */
-static void
-build_rows (FsimDiff *diff, Side *sides, Rows *r)
-{
-    const FsimScenario *b = diff->base, *w = diff->whatif;
-    size_t npb = b->n_partners, nfw = w->n_fields, npw = w->n_partners;
-    g_autofree guint *first = g_new (guint, b->n_fields * npb + 1);
-    g_autofree guint *pair_w = g_new (guint, nfw * npw + 1); /* pairs new in the what-if */
-    g_autofree gssize *map_f = g_new (gssize, nfw + 1);
-    g_autofree gssize *map_p = g_new (gssize, npw + 1);
-    g_autofree guint *partner_w = g_new (guint, npw + 1);
-    guint n_new = 0;
-    r->pairs = g_array_sized_new (FALSE, FALSE, sizeof (guint), r->capacity);
-    r->partners = g_array_sized_new (FALSE, FALSE, sizeof (guint), r->capacity);
-    g_array_unref (diff->flows);
-    diff->flows = g_array_sized_new (FALSE, TRUE, sizeof (FsimDiffFlow), r->capacity);
-    base_rows (diff, sides, r, first);
-    for (size_t i = 0; i < nfw * npw; i++)
-        pair_w[i] = G_MAXUINT;
-    for (size_t f = 0; f < nfw; f++)
-        map_f[f] = fsim_scenario_find_field (b, w->fields[f].id);
-    for (size_t p = 0; p < npw; p++) {
-        map_p[p] = fsim_scenario_find_partner (b, w->partners[p].id);
-        partner_w[p] = map_p[p] >= 0 ? (guint) map_p[p] : (guint) (npb + n_new++);
-    }
-    for (size_t f = 0; f < nfw; f++)
-        for (size_t p = 0; p < npw; p++) {
-            guint head = map_f[f] >= 0 && map_p[p] >= 0
-                             ? first[(size_t) map_f[f] * npb + (size_t) map_p[p]]
-                             : G_MAXUINT;
-            for (size_t d = 0; d < w->partners[p].n_destinations; d++) {
-                const FsimDestination *dest = &w->partners[p].destinations[d];
-                if (!fsim_bits_get (dest->fields, f))
-                    continue;
-                gssize row = base_row (diff, r, head, dest);
-                if (row < 0) {
-                    guint *pair = &pair_w[f * npw + p];
-                    if (*pair == G_MAXUINT)
-                        *pair = head != G_MAXUINT ? ROW_PAIR (r, head) : r->n_pairs++;
-                    row = (gssize) add_row (diff, sides, r, 1, f, p, dest, *pair, partner_w[p]);
-                }
-                g_array_index (sides[1].row_slot, gssize, row) =
-                    fsim_lanes_slot (sides[1].lanes, f, p);
-            }
-        }
-}
-
-static int
-compare_names (gconstpointer a, gconstpointer b)
-{
-    return strcmp (((const FsimDiffJurisdiction *) a)->jurisdiction,
-                   ((const FsimDiffJurisdiction *) b)->jurisdiction);
-}
-
-/* The jurisdictions of both models, sorted, and each row's. */
-static void
-build_jurisdictions (FsimDiff *diff, Rows *r)
-{
-    g_autoptr (GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
-    for (guint i = 0; i < diff->flows->len; i++) {
-        const char *j = g_array_index (diff->flows, FsimDiffFlow, i).jurisdiction;
-        if (g_hash_table_add (index, (gpointer) j)) {
-            FsimDiffJurisdiction row = { .jurisdiction = j };
-            g_array_append_val (diff->jurisdictions, row);
-        }
-    }
-    g_array_sort (diff->jurisdictions, compare_names);
-    for (guint j = 0; j < diff->jurisdictions->len; j++)
-        g_hash_table_insert (
-            index,
-            (gpointer) g_array_index (diff->jurisdictions, FsimDiffJurisdiction, j).jurisdiction,
-            GUINT_TO_POINTER (j));
-    r->row_jur = g_new0 (guint, diff->flows->len + 1);
-    for (guint i = 0; i < diff->flows->len; i++)
-        r->row_jur[i] = GPOINTER_TO_UINT (
-            g_hash_table_lookup (index, g_array_index (diff->flows, FsimDiffFlow, i).jurisdiction));
-}
-
-/* The rows in @focus, each pair's partner, and the scratch words. */
-static void
-build_counted (FsimDiff *diff, const FsimFocus *focus, Rows *r)
-{
-    guint n = diff->flows->len, np = diff->partners->len;
-    r->rows = g_new0 (guint, n + 1);
-    r->pair_partner = g_new0 (guint, r->n_pairs + 1);
-    for (guint i = 0; i < n; i++) {
-        r->pair_partner[ROW_PAIR (r, i)] = ROW_PARTNER (r, i);
-        if (fsim_diff_focus_flow (diff, focus, &g_array_index (diff->flows, FsimDiffFlow, i)))
-            r->rows[r->n_rows++] = i;
-    }
-    size_t nj = diff->jurisdictions->len;
-    r->pair_b = fsim_bits_new (r->n_pairs);
-    r->pair_w = fsim_bits_new (r->n_pairs);
-    r->people_b = fsim_bits_new (np);
-    r->people_w = fsim_bits_new (np);
-    r->jur_b = fsim_bits_new (nj);
-    r->jur_w = fsim_bits_new (nj);
-    r->jur_nc_b = fsim_bits_new (nj);
-    r->jur_nc_w = fsim_bits_new (nj);
+    for (int k = 0; k < 4; k++)
+        w->jur[k] = fsim_bits_new (c->nj);
+    w->partner_sums = g_new0 (size_t, 6 * c->np + 1);
+    w->jur_sums = g_new0 (size_t, 4 * c->nj + 1);
+    w->counts = fsim_try_new0 (3 * c->r->n_pairs + 1, sizeof (guint32), "diff's counters", error);
+    return w->counts != NULL;
 }
 
 static FsimWord
-lane (const Side *side, const FsimWord *words, guint row)
+word (const FsimWord *words, gint32 slot)
 {
-    gssize slot = g_array_index (side->row_slot, gssize, row);
     return slot < 0 ? 0 : words[slot];
 }
 
-/* The users of the group from @first whose any row in focus was reached, before and after. */
+/* The pairs' counts, the data and people per partner, and who is exposed (@any). */
 static void
-count_exposure (FsimDiff *diff, FsimWord b, FsimWord w, const FsimPopulation *pop, size_t first)
+count_pairs (const Count *c, Worker *w, FsimWord any[2])
 {
-    diff->exposed_before += fsim_word_popcount (b);
-    diff->exposed_after += fsim_word_popcount (w);
-    diff->newly_exposed += fsim_word_popcount (w & ~b);
-    diff->no_longer_exposed += fsim_word_popcount (b & ~w);
+    const FsimIDiffRows *r = c->r;
+    for (size_t k = 0; k < r->n_pairs; k++) {
+        const FsimIDiffPair *pair = &r->pairs[k];
+        FsimWord b = word (w->reach[0], pair->slot[0]), a = word (w->reach[1], pair->slot[1]);
+        if ((b | a) == 0)
+            continue;
+        guint32 *n = &w->counts[3 * k];
+        n[0] += (guint32) fsim_word_popcount (b);
+        n[1] += (guint32) fsim_word_popcount (a);
+        n[2] += (guint32) fsim_word_popcount (b & a);
+        FsimWord fb = (pair->focus & FSIM_I_DIFF_BASE) ? b : 0;
+        FsimWord fa = (pair->focus & FSIM_I_DIFF_WHATIF) ? a : 0;
+        size_t *sums = &w->partner_sums[6 * pair->partner];
+        sums[0] += fsim_word_popcount (fa & ~fb);
+        sums[1] += fsim_word_popcount (fb & ~fa);
+        w->people[0][pair->partner] |= fb;
+        w->people[1][pair->partner] |= fa;
+        any[0] |= fb;
+        any[1] |= fa;
+    }
+}
+
+/* The users with at least one field stored in each jurisdiction, with and without consent. */
+static void
+count_jurisdictions (const Count *c, Worker *w)
+{
+    const FsimIDiffRows *r = c->r;
+    for (size_t i = 0; i < r->n_rows; i++) {
+        const FsimIDiffRow *row = &r->rows[i];
+        const FsimIDiffPair *pair = &r->pairs[row->pair];
+        gint32 sb = (row->sides & FSIM_I_DIFF_BASE) ? pair->slot[0] : -1;
+        gint32 sa = (row->sides & FSIM_I_DIFF_WHATIF) ? pair->slot[1] : -1;
+        FsimWord b = word (w->reach[0], sb), a = word (w->reach[1], sa);
+        if ((b | a) == 0)
+            continue;
+        w->jur[0][row->jur] |= b;
+        w->jur[1][row->jur] |= a;
+        w->jur[2][row->jur] |= b & ~word (w->self[0], sb);
+        w->jur[3][row->jur] |= a & ~word (w->self[1], sa);
+    }
+}
+
+static void
+count_exposure (Worker *w, FsimWord b, FsimWord a, size_t first)
+{
+    w->exposure[0] += fsim_word_popcount (b);
+    w->exposure[1] += fsim_word_popcount (a);
+    w->exposure[2] += fsim_word_popcount (a & ~b);
+    w->exposure[3] += fsim_word_popcount (b & ~a);
+    /* a worker's groups come in increasing order: its first examples are its smallest */
     for (unsigned i = 0; i < 64; i++) {
         FsimWord bit = (FsimWord) 1 << i;
-        GPtrArray *examples = (w & ~b & bit)   ? diff->newly_examples
-                              : (b & ~w & bit) ? diff->no_longer_examples
-                                               : NULL;
-        if (examples && examples->len < MAX_EXAMPLES)
-            g_ptr_array_add (examples, fsim_population_user_name (pop, first + i));
+        int k = (a & ~b & bit) ? 0 : (b & ~a & bit) ? 1 : -1;
+        if (k >= 0 && w->n_examples[k] < MAX_EXAMPLES)
+            w->examples[k][w->n_examples[k]++] = first + i;
     }
 }
 
-/* Adds the counts of the group whose lanes @sides hold. */
+/* Traces and counts group @g (users 64 g .. 64 g + 63) on @worker. */
 static void
-count_group (FsimDiff *diff, const Side *sides, Rows *r, const FsimPopulation *pop, size_t first)
+count_group (size_t g, unsigned worker, void *data)
 {
-    guint np = diff->partners->len, nj = diff->jurisdictions->len;
-    FsimWord any_b = 0, any_w = 0;
-    memset (r->pair_b, 0, r->n_pairs * sizeof (FsimWord));
-    memset (r->pair_w, 0, r->n_pairs * sizeof (FsimWord));
-    memset (r->people_b, 0, np * sizeof (FsimWord));
-    memset (r->people_w, 0, np * sizeof (FsimWord));
-    memset (r->jur_b, 0, nj * sizeof (FsimWord));
-    memset (r->jur_w, 0, nj * sizeof (FsimWord));
-    memset (r->jur_nc_b, 0, nj * sizeof (FsimWord));
-    memset (r->jur_nc_w, 0, nj * sizeof (FsimWord));
-    for (guint k = 0; k < r->n_rows; k++) {
-        guint i = r->rows[k], p = ROW_PARTNER (r, i), j = r->row_jur[i];
-        FsimWord b = lane (&sides[0], sides[0].reach, i), w = lane (&sides[1], sides[1].reach, i);
-        if ((b | w) == 0)
-            continue;
-        FsimDiffFlow *row = &g_array_index (diff->flows, FsimDiffFlow, i);
-        size_t gained = fsim_word_popcount (w & ~b), lost = fsim_word_popcount (b & ~w);
-        FsimDiffPartner *partner = &g_array_index (diff->partners, FsimDiffPartner, p);
-        row->before += fsim_word_popcount (b);
-        row->after += fsim_word_popcount (w);
-        row->gained += gained;
-        row->lost += lost;
-        partner->gained += gained;
-        partner->lost += lost;
-        r->pair_b[ROW_PAIR (r, i)] |= b;
-        r->pair_w[ROW_PAIR (r, i)] |= w;
-        r->people_b[p] |= b;
-        r->people_w[p] |= w;
-        r->jur_b[j] |= b;
-        r->jur_w[j] |= w;
-        r->jur_nc_b[j] |= b & ~lane (&sides[0], sides[0].self, i);
-        r->jur_nc_w[j] |= w & ~lane (&sides[1], sides[1].self, i);
-        any_b |= b;
-        any_w |= w;
+    const Count *c = data;
+    Worker *w = &c->workers[worker];
+    FsimWord any[2] = { 0, 0 };
+    for (int k = 0; k < 2; k++) {
+        fsim_lanes_trace (c->lanes[k], 64 * g, w->reach[k], w->self[k]);
+        memset (w->people[k], 0, c->np * sizeof (FsimWord));
     }
-    for (guint k = 0; k < r->n_pairs; k++) {
-        FsimDiffPartner *partner =
-            &g_array_index (diff->partners, FsimDiffPartner, r->pair_partner[k]);
-        partner->data_gained += fsim_word_popcount (r->pair_w[k] & ~r->pair_b[k]);
-        partner->data_lost += fsim_word_popcount (r->pair_b[k] & ~r->pair_w[k]);
+    for (int k = 0; k < 4; k++)
+        memset (w->jur[k], 0, c->nj * sizeof (FsimWord));
+    count_pairs (c, w, any);
+    count_jurisdictions (c, w);
+    for (size_t p = 0; p < c->np; p++) {
+        FsimWord b = w->people[0][p], a = w->people[1][p];
+        size_t *sums = &w->partner_sums[6 * p];
+        sums[2] += fsim_word_popcount (b);
+        sums[3] += fsim_word_popcount (a);
+        sums[4] += fsim_word_popcount (a & ~b);
+        sums[5] += fsim_word_popcount (b & ~a);
     }
-    for (guint i = 0; i < np; i++) {
-        FsimDiffPartner *p = &g_array_index (diff->partners, FsimDiffPartner, i);
-        FsimWord b = r->people_b[i], w = r->people_w[i];
-        p->people_before += fsim_word_popcount (b);
-        p->people_after += fsim_word_popcount (w);
-        p->people_gained += fsim_word_popcount (w & ~b);
-        p->people_lost += fsim_word_popcount (b & ~w);
-    }
-    for (guint j = 0; j < nj; j++) {
-        FsimDiffJurisdiction *row = &g_array_index (diff->jurisdictions, FsimDiffJurisdiction, j);
-        row->before += fsim_word_popcount (r->jur_b[j]);
-        row->after += fsim_word_popcount (r->jur_w[j]);
-        row->before_no_consent += fsim_word_popcount (r->jur_nc_b[j]);
-        row->after_no_consent += fsim_word_popcount (r->jur_nc_w[j]);
-    }
-    count_exposure (diff, any_b, any_w, pop, first);
+    for (size_t j = 0; j < c->nj; j++)
+        for (int k = 0; k < 4; k++)
+            w->jur_sums[4 * j + k] += fsim_word_popcount (w->jur[k][j]);
+    count_exposure (w, any[0], any[1], 64 * g);
 }
 
-/**
- * fsim_i_diff_users:
- * Fills diff->flows, diff->jurisdictions, the partners' counts and the exposure, counting only
- * the rows in @focus (nullable). diff->partners must be filled already.
- * Returns: FALSE with @error set if a model graph walk failed.
- */
+static int
+compare_size (const void *a, const void *b)
+{
+    size_t x = *(const size_t *) a, y = *(const size_t *) b;
+    return (x > y) - (x < y);
+}
+
+/* The first examples of all workers, in user order, as names. */
+static void
+merge_examples (FsimDiff *diff, const Count *c, unsigned n, const FsimPopulation *pop)
+{
+    GPtrArray *out[2] = { diff->newly_examples, diff->no_longer_examples };
+    for (int k = 0; k < 2; k++) {
+        g_autofree size_t *all = g_new (size_t, (size_t) n * MAX_EXAMPLES + 1);
+        size_t m = 0;
+        for (unsigned t = 0; t < n; t++)
+            for (size_t i = 0; i < c->workers[t].n_examples[k]; i++)
+                all[m++] = c->workers[t].examples[k][i];
+        qsort (all, m, sizeof *all, compare_size);
+        for (size_t i = 0; i < m && i < MAX_EXAMPLES; i++)
+            g_ptr_array_add (out[k], fsim_population_user_name (pop, all[i]));
+    }
+}
+
+/* Adds the workers' counters into @diff and worker 0's counts. */
+static void
+add_up (FsimDiff *diff, const Count *c, unsigned n)
+{
+    Worker *w0 = &c->workers[0];
+    for (unsigned t = 1; t < n; t++) {
+        const Worker *w = &c->workers[t];
+        for (size_t i = 0; i < 3 * c->r->n_pairs; i++)
+            w0->counts[i] += w->counts[i];
+        for (size_t i = 0; i < 6 * c->np; i++)
+            w0->partner_sums[i] += w->partner_sums[i];
+        for (size_t i = 0; i < 4 * c->nj; i++)
+            w0->jur_sums[i] += w->jur_sums[i];
+        for (int k = 0; k < 4; k++)
+            w0->exposure[k] += w->exposure[k];
+    }
+    for (size_t p = 0; p < c->np; p++) {
+        FsimDiffPartner *x = &g_array_index (diff->partners, FsimDiffPartner, p);
+        const size_t *sums = &w0->partner_sums[6 * p];
+        x->data_gained = sums[0];
+        x->data_lost = sums[1];
+        x->people_before = sums[2];
+        x->people_after = sums[3];
+        x->people_gained = sums[4];
+        x->people_lost = sums[5];
+    }
+    for (size_t j = 0; j < c->nj; j++) {
+        FsimDiffJurisdiction *x = &g_array_index (diff->jurisdictions, FsimDiffJurisdiction, j);
+        const size_t *sums = &w0->jur_sums[4 * j];
+        x->before = sums[0];
+        x->after = sums[1];
+        x->before_no_consent = sums[2];
+        x->after_no_consent = sums[3];
+    }
+    diff->exposed_before = w0->exposure[0];
+    diff->exposed_after = w0->exposure[1];
+    diff->newly_exposed = w0->exposure[2];
+    diff->no_longer_exposed = w0->exposure[3];
+}
+
+/* Workers: the population's threads (fsim_parallel_workers()), and few enough that their
+ * counters fit in MAX_COUNTER_BYTES. */
+static unsigned
+worker_count (const Count *c, unsigned threads, size_t n_groups)
+{
+    size_t bytes = 3 * sizeof (guint32) * c->r->n_pairs + 8 * sizeof (size_t) * (c->np + c->nj) +
+                   2 * sizeof (FsimWord) * (c->n_slots[0] + c->n_slots[1]);
+    unsigned n = fsim_parallel_workers (threads, n_groups);
+    return (unsigned) MAX ((size_t) 1, MIN ((size_t) n, MAX_COUNTER_BYTES / MAX (bytes, 1)));
+}
+
+typedef struct {
+    const FsimScenario *s[2];
+    const FsimPopulation *pop[2];
+    const FsimDecisions *d[2];
+    FsimLanes *lanes[2];
+    GError *error[2];
+} Sides;
+
+static void
+side_lanes (size_t k, unsigned worker, void *data)
+{
+    Sides *x = data;
+    (void) worker;
+    x->lanes[k] = fsim_lanes_new (x->s[k], x->pop[k], x->d[k], &x->error[k]);
+}
+
+/* Both sides' lanes, on two threads if there are, or NULL with @error set. */
+static gboolean
+sides_lanes (Sides *x, unsigned threads, GError **error)
+{
+    fsim_parallel_for (2, fsim_parallel_workers (threads, 2), side_lanes, x, NULL, NULL);
+    for (int k = 0; k < 2; k++)
+        if (x->error[k]) {
+            g_propagate_error (error, g_steal_pointer (&x->error[k]));
+            g_clear_error (&x->error[1 - k]);
+            return FALSE;
+        }
+    return TRUE;
+}
+
+/* Traces every group on @n workers and adds up; FALSE with @error set if memory ran out. */
+static gboolean
+count_all (FsimDiff *diff, Count *c, FsimIDiffRows *rows, unsigned threads,
+           const FsimPopulation *pop, GError **error)
+{
+    size_t n_groups = (c->n_users + 63) / 64;
+    unsigned n = worker_count (c, threads, n_groups);
+    gboolean ok = TRUE;
+    c->workers = g_new0 (Worker, n);
+    for (unsigned t = 0; t < n && ok; t++)
+        ok = worker_init (&c->workers[t], c, error);
+    if (ok) {
+        fsim_parallel_for (n_groups, n, count_group, c, NULL, NULL);
+        add_up (diff, c, n);
+        merge_examples (diff, c, n, pop);
+        rows->counts = g_steal_pointer (&c->workers[0].counts);
+    }
+    for (unsigned t = 0; t < n; t++)
+        worker_clear (&c->workers[t]);
+    g_free (c->workers);
+    return ok;
+}
+
 gboolean
 fsim_i_diff_users (FsimDiff *diff, const FsimPopulation *base_pop, const FsimDecisions *base_d,
                    const FsimPopulation *whatif_pop, const FsimDecisions *whatif_d,
-                   const FsimFocus *focus, GError **error)
+                   const FsimFocus *focus, FsimIDiffRows **out_rows, GError **error)
 {
-    Side sides[2] = { { 0 }, { 0 } };
-    Rows r = { .capacity = count_rows (diff->base) + count_rows (diff->whatif) };
-    /* the rows and tables below are made through GLib, which aborts when memory runs out:
-     * check first that they fit */
-    guint64 pairs = (guint64) diff->base->n_fields * diff->base->n_partners +
-                    (guint64) diff->whatif->n_fields * diff->whatif->n_partners;
-    guint64 need = fsim_memory_array_bytes (r.capacity, sizeof (FsimDiffFlow)) +
-                   2 * fsim_memory_array_bytes (r.capacity, sizeof (gssize)) +
-                   2 * fsim_memory_array_bytes (r.capacity, sizeof (guint)) +
-                   (guint64) r.capacity * 2 * sizeof (guint) + pairs * sizeof (guint);
-    if (!fsim_memory_reserve (need, "the rows of the comparison", error))
-        return FALSE;
-    gboolean ok = side_init (&sides[0], diff->base, base_pop, base_d, r.capacity, error) &&
-                  side_init (&sides[1], diff->whatif, whatif_pop, whatif_d, r.capacity, error);
-    if (ok) {
-        build_rows (diff, sides, &r);
-        build_jurisdictions (diff, &r);
-        build_counted (diff, focus, &r);
-        for (size_t first = 0; first < base_pop->n_users; first += 64) {
-            for (int k = 0; k < 2; k++)
-                fsim_lanes_trace (sides[k].lanes, first, sides[k].reach, sides[k].self);
-            count_group (diff, sides, &r, base_pop, first);
-        }
+    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+    g_return_val_if_fail (base_pop->n_users <= G_MAXUINT32, FALSE); /* guint32 counts */
+    Sides x = { .s = { diff->base, diff->whatif },
+                .pop = { base_pop, whatif_pop },
+                .d = { base_d, whatif_d } };
+    gboolean ok = sides_lanes (&x, base_pop->n_threads, error);
+    g_autoptr (FsimIDiffRows) rows = ok ? fsim_i_diff_rows_new (diff, x.lanes, focus, error) : NULL;
+    /* the rows listed are made through GLib, which aborts when memory runs out: check first */
+    size_t listed = MIN (rows ? rows->n_rows : 0, 2 * FSIM_DIFF_MAX_LISTED + FSIM_DIFF_MAX_DRAWN);
+    if (rows && !fsim_memory_reserve (fsim_memory_array_bytes (listed, sizeof (FsimDiffFlow)),
+                                      "the rows of the comparison", error))
+        g_clear_pointer (&rows, fsim_i_diff_rows_free);
+    if (rows) {
+        Count c = { .r = rows,
+                    .lanes = { x.lanes[0], x.lanes[1] },
+                    .n_users = base_pop->n_users,
+                    .np = diff->partners->len,
+                    .nj = diff->jurisdictions->len,
+                    .n_slots = { fsim_lanes_n_slots (x.lanes[0]),
+                                 fsim_lanes_n_slots (x.lanes[1]) } };
+        ok = count_all (diff, &c, rows, base_pop->n_threads, base_pop, error);
     }
-    rows_clear (&r);
-    side_clear (&sides[0]);
-    side_clear (&sides[1]);
-    return ok;
+    fsim_lanes_free (x.lanes[0]);
+    fsim_lanes_free (x.lanes[1]);
+    if (!rows || !ok)
+        return FALSE;
+    *out_rows = g_steal_pointer (&rows);
+    return TRUE;
 }

@@ -318,27 +318,21 @@ blocks_all (const FsimPossibleFlow *a, const FsimScenario *sa, const FsimPossibl
     return TRUE;
 }
 
-/* For any population: compares, per partner, the rows (in @focus) some user could have and, for
- * rows both have, the situations that block them. */
+/* For any population: compares, per partner, the rows in focus (@rows) some user could have
+ * and, for rows both have, the situations that block them. */
 static void
-possible_verdicts (FsimDiff *diff, const FsimFocus *focus, const FsimPossible *pb,
+possible_verdicts (FsimDiff *diff, const FsimIDiffRows *rows, const FsimPossible *pb,
                    const FsimPossible *pw)
 {
     guint np = diff->partners->len;
     g_autofree gboolean *gained = g_new0 (gboolean, np + 1);
     g_autofree gboolean *lost = g_new0 (gboolean, np + 1);
-    g_autoptr (GHashTable) partner_ix = g_hash_table_new (g_str_hash, g_str_equal);
-    for (guint i = 0; i < np; i++)
-        g_hash_table_insert (partner_ix,
-                             (gpointer) g_array_index (diff->partners, FsimDiffPartner, i).partner,
-                             GUINT_TO_POINTER (i));
-    for (guint i = 0; i < diff->flows->len; i++) {
-        const FsimDiffFlow *row = &g_array_index (diff->flows, FsimDiffFlow, i);
-        if (!fsim_diff_focus_flow (diff, focus, row))
-            continue;
-        guint k = GPOINTER_TO_UINT (g_hash_table_lookup (partner_ix, row->partner));
-        const FsimPossibleFlow *b = possible_row (diff->base, pb, row);
-        const FsimPossibleFlow *w = possible_row (diff->whatif, pw, row);
+    for (size_t i = 0; i < rows->n_rows; i++) {
+        FsimDiffFlow row;
+        fsim_i_diff_row_flow (diff, rows, i, &row);
+        guint k = rows->pairs[rows->rows[i].pair].partner;
+        const FsimPossibleFlow *b = possible_row (diff->base, pb, &row);
+        const FsimPossibleFlow *w = possible_row (diff->whatif, pw, &row);
         gained[k] |= w && !b;
         lost[k] |= b && !w;
         if (!b || !w || !b->complete || !w->complete)
@@ -376,7 +370,7 @@ focused_sets (const FsimDiff *diff, const FsimFocus *focus, const FsimScenario *
 }
 
 static gboolean
-set_verdicts (FsimDiff *diff, const FsimFocus *focus, GError **error)
+set_verdicts (FsimDiff *diff, const FsimFocus *focus, const FsimIDiffRows *rows, GError **error)
 {
     g_autofree FsimWord *fb = NULL, *pb_set = NULL, *fw = NULL, *pw_set = NULL;
     /* two statements: MAX() would call one of them twice (and leak its sets) */
@@ -405,7 +399,7 @@ set_verdicts (FsimDiff *diff, const FsimFocus *focus, GError **error)
         fsim_possible_new (diff->whatif, diff->whatif->date, fw, pw_set, error);
     if (!pw)
         return FALSE;
-    possible_verdicts (diff, focus, pb, pw);
+    possible_verdicts (diff, rows, pb, pw);
     return TRUE;
 }
 
@@ -472,11 +466,13 @@ fsim_diff_new_focused (const FsimScenario *base, const FsimPopulation *base_pop,
     base_d = base_d ? base_d : own_b;
     whatif_d = whatif_d ? whatif_d : own_w;
     build_partners (diff);
-    if (!fsim_i_diff_users (diff, base_pop, base_d, whatif_pop, whatif_d, focus, error))
+    g_autoptr (FsimIDiffRows) rows = NULL;
+    if (!fsim_i_diff_users (diff, base_pop, base_d, whatif_pop, whatif_d, focus, &rows, error))
         return NULL;
+    fsim_i_diff_rows_list (diff, rows);
     fsim_i_diff_decisions (diff, base_d, whatif_d, focus);
     diff->users_other_settings = count_differing (base, base_pop, whatif, whatif_pop);
-    return set_verdicts (diff, focus, error) ? g_steal_pointer (&diff) : NULL;
+    return set_verdicts (diff, focus, rows, error) ? g_steal_pointer (&diff) : NULL;
 }
 
 gboolean
@@ -490,12 +486,7 @@ fsim_diff_any (const FsimDiff *d)
             (p->verdict_any != FSIM_DIFF_EQUIVALENT && p->verdict_any != FSIM_DIFF_NOT_ANALYSED))
             return TRUE;
     }
-    for (guint i = 0; i < d->flows->len; i++) {
-        const FsimDiffFlow *f = &g_array_index (d->flows, FsimDiffFlow, i);
-        if (f->before != f->after || f->gained || f->lost)
-            return TRUE;
-    }
-    return FALSE;
+    return d->flows_changed > 0;
 }
 
 const char *

@@ -31,9 +31,11 @@ typedef enum {
  * FSIM_DIFF_MAX_LISTED changed decisions are kept in FsimDiff.decisions (all are counted in
  * decisions_changed), and the verdict for any population (possible.h, which lists routes per
  * (field, partner) pair) is worked out only when the focus holds at most FSIM_DIFF_MAX_ANY_PAIRS
- * pairs in each model; renderers list at most FSIM_DIFF_MAX_LISTED flow rows.
+ * pairs in each model; renderers list at most FSIM_DIFF_MAX_LISTED flow rows, and the diagram
+ * draws at most FSIM_DIFF_MAX_DRAWN (the changed ones first).
  */
 #define FSIM_DIFF_MAX_LISTED 65536u
+#define FSIM_DIFF_MAX_DRAWN 64u
 #define FSIM_DIFF_MAX_ANY_PAIRS 65536u
 
 /* "equivalent", "more_permissive", ... (static) */
@@ -80,13 +82,20 @@ typedef struct {
     size_t n_users;
     char *population;            /* how the what-if's population was matched, in words */
     size_t users_other_settings; /* users whose settings or partner use differ */
-    GArray *flows;               /* FsimDiffFlow, every row of either model */
-    GArray *jurisdictions;       /* FsimDiffJurisdiction, sorted (strcmp) */
-    GArray *decisions;           /* FsimDiffDecision, changed ones only: the first
+    /* FsimDiffFlow rows in focus, in report order (the base's rows in model order, then the
+     * what-if's new ones), but only those listed: the first FSIM_DIFF_MAX_LISTED rows (JSON), the
+     * first FSIM_DIFF_MAX_LISTED changed rows (text) and the first FSIM_DIFF_MAX_DRAWN rows
+     * reached but unchanged (the diagram, after the changed ones). All are counted: */
+    GArray *flows;
+    size_t flows_total;       /* rows in focus, of either model */
+    size_t flows_changed;     /* ... with flows gained or lost */
+    size_t flows_kept;        /* ... reached before or after, and unchanged */
+    GArray *jurisdictions;    /* FsimDiffJurisdiction, sorted (strcmp) */
+    GArray *decisions;        /* FsimDiffDecision, changed ones only: the first
                                 * FSIM_DIFF_MAX_LISTED of them */
-    size_t decisions_changed;    /* all changed decisions (in focus), listed or not */
-    size_t any_pairs;            /* (field, partner) pairs in focus, the larger of both models */
-    GArray *partners;            /* FsimDiffPartner: the base's partners, then new ones */
+    size_t decisions_changed; /* all changed decisions (in focus), listed or not */
+    size_t any_pairs;         /* (field, partner) pairs in focus, the larger of both models */
+    GArray *partners;         /* FsimDiffPartner: the base's partners, then new ones */
     size_t exposed_before, exposed_after, newly_exposed, no_longer_exposed;
     GPtrArray *newly_examples, *no_longer_examples; /* user names, the first few */
 } FsimDiff;

@@ -306,23 +306,30 @@ build_slice (FsimSim *sim, GError **error)
 }
 
 FsimExit
-fsim_i_cli_mpi_render (const char *path, const char *const *sets, FsimReportFormat format,
-                       const FsimReportOptions *options, GString *out, GError **error)
+fsim_i_cli_mpi_render (const char *path, const char *const *sets, const FsimFocusOptions *focus,
+                       FsimReportFormat format, const FsimReportOptions *options, GString *out,
+                       GError **error)
 {
     const FsimSimOptions sim_options = { .sets = sets };
     g_autoptr (FsimSim) sim = fsim_sim_load (path, &sim_options, error);
     FsimExit status = agree (sim ? FSIM_EXIT_OK : FSIM_EXIT_INPUT, error);
     g_autoptr (FsimPopulationSlice) slice = NULL;
+    g_auto (FsimFocus) resolved = { 0 };
     FsimMpiStats stats = { 0 };
 
+    if (status != FSIM_EXIT_OK)
+        return status;
+    /* the same scenario on every rank: the same focus, or the same error */
+    status = agree (fsim_i_focus_resolve (focus, sim->scenario, &resolved, error), error);
     if (status != FSIM_EXIT_OK)
         return status;
     slice = build_slice (sim, error);
     status = agree (slice ? FSIM_EXIT_OK : FSIM_EXIT_INPUT, error);
     if (status != FSIM_EXIT_OK)
         return status;
-    sim->result = fsim_engine_run_mpi (sim->scenario, slice, sim->decisions, MPI_COMM_WORLD, 0,
-                                       &stats, error);
+    sim->result = fsim_engine_run_mpi (sim->scenario, slice, sim->decisions,
+                                       fsim_i_focus_given (focus) ? &resolved : NULL,
+                                       MPI_COMM_WORLD, 0, &stats, error);
     status = agree (sim->result ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL, error);
     if (status != FSIM_EXIT_OK)
         return status;

@@ -5,6 +5,7 @@
 
 #include <glib.h>
 
+#include "cli-private.h"
 #include "cli.h"
 #include "report.h"
 
@@ -18,10 +19,12 @@ gboolean fsim_i_cli_mpi_active (void);
 int fsim_i_cli_mpi_rank (void);
 int fsim_i_cli_mpi_size (void);
 /* `flowsim run` over the ranks: every rank loads the scenario, keeps its part of the users and
- * traces them; the counts are summed and rank 0 renders the report into @out (the other ranks
- * leave it empty). A failure on any rank fails every rank with the first failing rank's message
- * and status. Collective. */
-FsimExit fsim_i_cli_mpi_render (const char *path, const char *const *sets, FsimReportFormat format,
+ * traces them, counting only @focus (--partner, --field, --jurisdiction; none given: all); the
+ * counts are summed and rank 0 renders the report into @out (the other ranks leave it empty).
+ * A failure on any rank fails every rank with the first failing rank's message and status.
+ * Collective. */
+FsimExit fsim_i_cli_mpi_render (const char *path, const char *const *sets,
+                                const FsimFocusOptions *focus, FsimReportFormat format,
                                 const FsimReportOptions *options, GString *out, GError **error);
 #else
 static inline void

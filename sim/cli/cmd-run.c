@@ -120,12 +120,9 @@ cmd_run (int argc, char **argv, GError **error)
         g_autofree char *path = fsim_i_cmd_scenario_path (o.args);
         FsimReportOptions r = { .all = o.all };
 #if FSIM_HAVE_MPI
-        if (fsim_i_cli_mpi_active () && fsim_i_focus_given (&o.focus))
-            status = fsim_i_cli_usage_error (error, "--partner, --field and --jurisdiction are "
-                                                    "not yet supported under mpirun");
-        else if (fsim_i_cli_mpi_active ())
-            status = fsim_i_cli_mpi_render (path, (const char *const *) o.sets, format, &r, report,
-                                            error);
+        if (fsim_i_cli_mpi_active ())
+            status = fsim_i_cli_mpi_render (path, (const char *const *) o.sets, &o.focus, format,
+                                            &r, report, error);
         else
 #endif
             status = fsim_i_cli_render_progress (path, (const char *const *) o.sets, &o.focus,

@@ -340,8 +340,8 @@ trace_local (Local *l, const FsimEnginePlan *plan, unsigned threads)
  */
 FsimResult *
 fsim_engine_run_mpi (const FsimScenario *scenario, FsimPopulationSlice *slice,
-                     const FsimDecisions *decisions, MPI_Comm comm, unsigned threads,
-                     FsimMpiStats *out_stats, GError **error)
+                     const FsimDecisions *decisions, const FsimFocus *focus, MPI_Comm comm,
+                     unsigned threads, FsimMpiStats *out_stats, GError **error)
 {
     g_return_val_if_fail (scenario != NULL && slice != NULL && decisions != NULL, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -360,6 +360,7 @@ fsim_engine_run_mpi (const FsimScenario *scenario, FsimPopulationSlice *slice,
         halo_clear (&h);
         return NULL;
     }
+    fsim_i_engine_plan_focus (plan, focus);
     size_t n_local = h.n_own + h.n_ghosts;
     FsimPopulation local = { .n_users = n_local,
                              .n_fields = slice->n_fields,
@@ -394,6 +395,7 @@ fsim_engine_run_mpi (const FsimScenario *scenario, FsimPopulationSlice *slice,
     stats.engine_bytes = (n_local + 1) * sizeof (size_t) + h.cut_arcs * sizeof (uint32_t) +
                          slice->offsets[slice->n_own] * sizeof (uint32_t) +
                          3 * n_local * pw * sizeof (FsimWord);
+    fsim_i_engine_result_focus (r, scenario, focus);
     r->jurisdictions = g_steal_pointer (&plan->jur);
     r->kinds = g_steal_pointer (&plan->kinds);
     if (out_stats)

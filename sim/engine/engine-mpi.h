@@ -24,6 +24,7 @@ typedef struct {
  * @slice: this rank's users: part `rank` of `size` of @comm (fsim_population_slice_first());
  *   its friend lists (adj) are rewritten in place into the trace's local numbering (own
  *   users, then ghosts), so that the rank holds them once; its other arrays are unchanged
+ * @focus: (nullable): count only what it selects, as fsim_engine_run_focused()
  * @threads: workers on this rank (0: fsim_parallel_workers()'s default)
  * @out_stats: (nullable): this rank's measurements
  * The trace of fsim_engine_run() over the ranks of @comm: the partner sets of the users on a
@@ -35,5 +36,6 @@ typedef struct {
  *   graph walk failed, on every rank alike).
  */
 FsimResult *fsim_engine_run_mpi (const FsimScenario *scenario, FsimPopulationSlice *slice,
-                                 const FsimDecisions *decisions, MPI_Comm comm, unsigned threads,
-                                 FsimMpiStats *out_stats, GError **error);
+                                 const FsimDecisions *decisions, const FsimFocus *focus,
+                                 MPI_Comm comm, unsigned threads, FsimMpiStats *out_stats,
+                                 GError **error);

@@ -55,6 +55,12 @@ typedef struct {
 /* Returns: (transfer full) the plan, or NULL with @error set if the model graph walk fails. */
 FsimEnginePlan *fsim_i_engine_plan_new (const FsimScenario *scenario,
                                         const FsimDecisions *decisions, GError **error);
+/* Marks the lane entries that @focus counts (@focus NULL: every entry). Can't fail. */
+void fsim_i_engine_plan_focus (FsimEnginePlan *plan, const FsimFocus *focus);
+/* A focused run's counts list only the focused partners' users and name their focus (copied
+ * from @focus); changes nothing when @focus is NULL. Can't fail. */
+void fsim_i_engine_result_focus (FsimResult *r, const FsimScenario *scenario,
+                                 const FsimFocus *focus);
 void fsim_i_engine_plan_free (FsimEnginePlan *plan);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimEnginePlan, fsim_i_engine_plan_free)
 

@@ -166,10 +166,10 @@ used_sets (const FsimPopulation *pop, FsimWord **out_once, FsimWord **out_twice)
 /*
  * A focus counts only some lane entries (a field of a focused partner, kept in the focused
  * jurisdiction): every entry is still traced, since data reaches a focused partner downstream
- * of any other.
+ * of any other. See engine-private.h.
  */
-static void
-plan_focus (FsimEnginePlan *plan, const FsimFocus *focus)
+void
+fsim_i_engine_plan_focus (FsimEnginePlan *plan, const FsimFocus *focus)
 {
     const FsimLanePlan *l = plan->lanes;
     plan->focus_jur = -1;
@@ -192,6 +192,27 @@ plan_focus (FsimEnginePlan *plan, const FsimFocus *focus)
             }
             plan->counted[e] = in;
         }
+}
+
+/* A focused run's counts (fsim_engine_run_focused(), fsim_engine_run_mpi()) list only the
+ * focused partners' users and name their focus. Changes nothing without @focus. */
+void
+fsim_i_engine_result_focus (FsimResult *r, const FsimScenario *scenario, const FsimFocus *focus)
+{
+    for (size_t p = 0; p < r->n_partners; p++)
+        if (!fsim_focus_has_partner (focus, p))
+            r->partner_users[p] = 0;
+    r->focus = focus && focus->description ? g_strdup (focus->description) : NULL;
+    if (focus) {
+        r->focus_sets.partners =
+            focus->partners
+                ? g_memdup2 (focus->partners, scenario->partner_words * sizeof (FsimWord))
+                : NULL;
+        r->focus_sets.fields =
+            focus->fields ? g_memdup2 (focus->fields, scenario->field_words * sizeof (FsimWord))
+                          : NULL;
+        r->focus_sets.jurisdiction = g_strdup (focus->jurisdiction);
+    }
 }
 
 /**
@@ -222,7 +243,7 @@ fsim_engine_run_focused (const FsimScenario *scenario, const FsimPopulation *pop
     g_autoptr (FsimEnginePlan) plan = fsim_i_engine_plan_new (scenario, decisions, error);
     if (plan == NULL)
         return NULL;
-    plan_focus (plan, focus);
+    fsim_i_engine_plan_focus (plan, focus);
     Run run = {
         .scenario = scenario,
         .pop = pop,
@@ -254,20 +275,7 @@ fsim_engine_run_focused (const FsimScenario *scenario, const FsimPopulation *pop
 
     g_assert (r->n_users == pop->n_users);
     r->n_friendships = pop->friends ? pop->friends->n_edges : 0;
-    for (size_t p = 0; p < r->n_partners; p++)
-        if (!fsim_focus_has_partner (focus, p))
-            r->partner_users[p] = 0; /* a focused report lists only the focused partners */
-    r->focus = focus && focus->description ? g_strdup (focus->description) : NULL;
-    if (focus) {
-        r->focus_sets.partners =
-            focus->partners
-                ? g_memdup2 (focus->partners, scenario->partner_words * sizeof (FsimWord))
-                : NULL;
-        r->focus_sets.fields =
-            focus->fields ? g_memdup2 (focus->fields, scenario->field_words * sizeof (FsimWord))
-                          : NULL;
-        r->focus_sets.jurisdiction = g_strdup (focus->jurisdiction);
-    }
+    fsim_i_engine_result_focus (r, scenario, focus);
     r->jurisdictions = g_steal_pointer (&plan->jur);
     r->kinds = g_steal_pointer (&plan->kinds);
     return g_steal_pointer (&r);

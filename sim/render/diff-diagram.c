@@ -136,6 +136,29 @@ label_edges (FsimIDiagram *d)
     }
 }
 
+/* Draws the rows reached, in their order: the changed ones, then the unchanged ones, up to
+ * FSIM_DIFF_MAX_DRAWN in all (diff->flows holds the first of each). Returns how many. */
+static size_t
+draw_rows (Draw *w, const FsimFocus *focus)
+{
+    const FsimDiff *diff = w->diff;
+    size_t changed_cap = MIN (diff->flows_changed, (size_t) FSIM_DIFF_MAX_DRAWN);
+    size_t kept_cap = FSIM_DIFF_MAX_DRAWN - changed_cap, changed = 0, kept = 0;
+    w->fields = fsim_i_diagram_cluster (w->d, "Fields, by taxonomy", FALSE);
+    w->partners = fsim_i_diagram_cluster (w->d, "Partners", FALSE);
+    for (size_t i = 0; i < diff->flows->len; i++) {
+        const FsimDiffFlow *f = &g_array_index (diff->flows, FsimDiffFlow, i);
+        if ((f->before == 0 && f->after == 0) || !fsim_diff_focus_flow (diff, focus, f))
+            continue;
+        if (f->gained || f->lost ? changed++ >= changed_cap : kept++ >= kept_cap)
+            continue;
+        size_t p = partner_node (w, f->partner);
+        add_edges (w, group_node (w, f->field), p, f);
+        add_edges (w, p, destination_node (w, f), f);
+    }
+    return MIN (changed, changed_cap) + MIN (kept, kept_cap);
+}
+
 void
 fsim_diff_write_dot (const FsimDiff *diff, const FsimFocus *focus, GString *out)
 {
@@ -156,15 +179,15 @@ fsim_diff_write_dot (const FsimDiff *diff, const FsimFocus *focus, GString *out)
     g_ptr_array_add (d->title, g_strdup_printf ("%s users: %s newly exposed, %s no longer", users,
                                                 newly, no_longer));
     g_ptr_array_add (d->title, g_strdup ("green: flows gained; red, dashed: lost; grey: kept"));
-    w.fields = fsim_i_diagram_cluster (d, "Fields, by taxonomy", FALSE);
-    w.partners = fsim_i_diagram_cluster (d, "Partners", FALSE);
-    for (size_t i = 0; i < diff->flows->len; i++) {
-        const FsimDiffFlow *f = &g_array_index (diff->flows, FsimDiffFlow, i);
-        if ((f->before == 0 && f->after == 0) || !fsim_diff_focus_flow (diff, focus, f))
-            continue;
-        size_t p = partner_node (&w, f->partner);
-        add_edges (&w, group_node (&w, f->field), p, f);
-        add_edges (&w, p, destination_node (&w, f), f);
+    size_t drawn = draw_rows (&w, focus);
+    size_t reached = diff->flows_changed + diff->flows_kept;
+    if (reached > drawn) {
+        g_autofree char *more = fsim_fmt_count (reached - drawn);
+        g_ptr_array_add (d->title, g_strdup_printf ("%s more flow rows not drawn: at most %u are, "
+                                                    "the changed ones first",
+                                                    more, FSIM_DIFF_MAX_DRAWN));
+        g_ptr_array_add (d->title, g_strdup ("(the text and JSON list more; --partner or --field "
+                                             "chooses fewer)"));
     }
     label_edges (d);
     fsim_i_diagram_write (d, out);

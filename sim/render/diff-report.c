@@ -275,16 +275,12 @@ text_flows (const FsimDiff *d, const FsimFocus *focus, GString *out)
     static const char *const headers[] = { "Field", "Partner", "Destination", "Where", "Before",
                                            "After", "Gained",  "Lost",        NULL };
     FsimTable t;
-    size_t listed = 0, more = 0;
+    size_t listed = 0;
     fsim_table_init (&t, "llllrrrr", headers);
-    for (guint i = 0; i < d->flows->len; i++) {
+    for (guint i = 0; i < d->flows->len && listed < FSIM_DIFF_MAX_LISTED; i++) {
         const FsimDiffFlow *f = &g_array_index (d->flows, FsimDiffFlow, i);
         if ((!f->gained && !f->lost && f->before == f->after) || !focus_flow (d, focus, f))
             continue;
-        if (listed == FSIM_DIFF_MAX_LISTED) {
-            more++;
-            continue;
-        }
         listed++;
         char **row = fsim_table_row (&t);
         row[0] = fsim_text_clean (f->field);
@@ -300,7 +296,8 @@ text_flows (const FsimDiff *d, const FsimFocus *focus, GString *out)
                        "\nFlows gained and lost (users per field, partner and destination; "
                        "unchanged rows left out)\n",
                        out);
-    not_listed (out, more, "flow row", "flow rows");
+    /* d->flows holds the first changed rows in focus; all are counted */
+    not_listed (out, d->flows_changed - MIN (listed, d->flows_changed), "flow row", "flow rows");
 }
 
 static void
@@ -472,17 +469,13 @@ json_decisions (const FsimDiff *d, const FsimFocus *focus, FsimJsonWriter *w)
 static void
 json_flows (const FsimDiff *d, const FsimFocus *focus, FsimJsonWriter *w)
 {
-    size_t listed = 0, more = 0;
+    size_t listed = 0;
     fsim_jw_key (w, "flows");
     fsim_jw_open (w, '[');
-    for (guint i = 0; i < d->flows->len; i++) {
+    for (guint i = 0; i < d->flows->len && listed < FSIM_DIFF_MAX_LISTED; i++) {
         const FsimDiffFlow *f = &g_array_index (d->flows, FsimDiffFlow, i);
         if (!focus_flow (d, focus, f))
             continue;
-        if (listed == FSIM_DIFF_MAX_LISTED) {
-            more++;
-            continue;
-        }
         listed++;
         fsim_jw_item (w);
         fsim_jw_open (w, '{');
@@ -498,7 +491,8 @@ json_flows (const FsimDiff *d, const FsimFocus *focus, FsimJsonWriter *w)
         fsim_jw_close (w, '}');
     }
     fsim_jw_close (w, ']');
-    fsim_jw_uint (w, "flows_not_listed", more);
+    /* d->flows holds the first rows in focus; all are counted */
+    fsim_jw_uint (w, "flows_not_listed", d->flows_total - MIN (listed, d->flows_total));
 }
 
 static void
