@@ -12,7 +12,8 @@
 #include "population.h"
 
 /*
- * Not part of the test suite: docs/validate.py uses it for the BlackBerry Hub test. It builds a
+ * Not part of the test suite. (docs/validation.md's BlackBerry Hub test now counts with `flowsim
+ * sweep` and its accounts[DEGREE,K] metrics; this tool writes the ball itself.) It builds a
  * scenario's population exactly as `flowsim run` does, picks the user whose number of friends
  * is closest to --degree (the lowest index on a tie), and writes, as GraphML, that user, their
  * friends, their friends' friends and every friendship that touches the user or one of their

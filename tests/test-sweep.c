@@ -41,7 +41,7 @@ run_one (const char *path, const char *const *sets, const FsimMetric *m)
     g_autoptr (FsimDecisions) d = fsim_decisions_new (s, s->date);
     g_autoptr (FsimResult) r = fsim_engine_run (s, pop, d, &error);
     g_assert_no_error (error);
-    return fsim_metric_eval (m, s, r);
+    return fsim_metric_eval (m, s, pop, r);
 }
 
 static FsimMetric *
@@ -69,6 +69,10 @@ test_sweep_metric_eval (void)
 
     g_assert_no_error (error);
     g_assert_cmpint (quiz, >=, 0);
+    size_t reaching = 0; /* the partners reaching anybody, counted here */
+    for (size_t p = 0; p < s->n_partners; p++)
+        reaching += r->partner_reached[p] > 0;
+    g_assert_cmpuint (reaching, >, 0);
     struct {
         const char *text;
         double want;
@@ -84,13 +88,14 @@ test_sweep_metric_eval (void)
         { "-users + 10 - 2 - 3", -(double) r->n_users + 5 },
         { "users / (friendships - friendships)", NAN },
         { "kinds[app].users", (double) r->kind_users[0] },
+        { "partners_reaching", (double) reaching },
     };
     g_assert_cmpstr (r->jurisdictions[0], ==, "GB");
     g_assert_cmpstr (r->kinds[0], ==, "app");
 
     for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
         g_autoptr (FsimMetric) m = metric (NULL, cases[i].text);
-        double got = fsim_metric_eval (m, s, r);
+        double got = fsim_metric_eval (m, s, pop, r);
         g_assert_true (fsim_metric_check (m, s, NULL));
         if (isnan (cases[i].want))
             g_assert_true (isnan (got));
@@ -98,6 +103,31 @@ test_sweep_metric_eval (void)
             g_assert_cmpfloat (got, ==, cases[i].want);
         g_assert_cmpstr (fsim_metric_label (m), ==, cases[i].text);
     }
+}
+
+/* partners_reaching on a day when most device partners had ended (1 November 2018): the
+ * partners reaching anybody, counted here, fewer than all */
+static void
+test_sweep_metric_reaching (void)
+{
+    g_autofree char *path = scenario ("device-partners-2018.json");
+    const char *const sets[] = { "population.users=400", "date=2018-11-01",
+                                 "population.adoption={\"*\": 0.05}", NULL };
+    g_autoptr (FsimScenario) s = fsim_test_load (path, sets);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimPopulation) pop = fsim_population_build (s, &error);
+    g_autoptr (FsimDecisions) d = fsim_decisions_new (s, s->date);
+    g_autoptr (FsimResult) r = fsim_engine_run (s, pop, d, &error);
+    g_autoptr (FsimMetric) m = metric (NULL, "partners_reaching");
+    size_t reaching = 0;
+
+    g_assert_no_error (error);
+    for (size_t p = 0; p < s->n_partners; p++)
+        reaching += r->partner_reached[p] > 0;
+    g_assert_cmpuint (reaching, >, 0);
+    g_assert_cmpuint (reaching, <, s->n_partners);
+    g_assert_true (fsim_metric_needs_run (m));
+    g_assert_cmpfloat (fsim_metric_eval (m, s, pop, r), ==, (double) reaching);
 }
 
 static void
@@ -154,6 +184,155 @@ test_sweep_metric_errors (void)
     g_assert_cmpstr (check_error->message, ==,
                      "metric 'partners[gsr].users + partners[gsr].users + partners[gsr].users + "
                      "partners[gsr]....': unknown partner 'gsr'");
+}
+
+/* ---- accounts by number of friends ------------------------------------------------------------ */
+
+/*
+ * A graph of seven users worked by hand: 0-1, 0-2, 0-3, 1-2, 1-4, 2-5, 3-6, 4-5.
+ * Friends: 0: 3, 1: 3, 2: 3, 3: 2, 4: 2, 5: 2, 6: 1.
+ * Friends of friends (distinct, not the account itself): 0: {1,2,4,5,6} 5; 1: {0,2,3,5} 4;
+ * 2: {0,1,3,4} 4; 3: {1,2} 2; 6: {0} 1.
+ */
+static void
+test_sweep_accounts_hand (void)
+{
+    const uint32_t pairs[] = { 0, 1, 0, 2, 0, 3, 1, 2, 1, 4, 2, 5, 3, 6, 4, 5 };
+    g_autoptr (GError) error = NULL;
+    FsimFriends *f = fsim_friends_new_from_pairs (7, pairs, 8, &error);
+    size_t n = 0;
+
+    g_assert_no_error (error);
+    /* gap 0: users 3, 4, 5; then gap 1, the lowest number first: 0 */
+    g_autofree size_t *near2 = fsim_accounts_nearest (f, 2, 4, &n);
+    const size_t want2[] = { 3, 4, 5, 0 };
+    g_assert_cmpmem (near2, n * sizeof (size_t), want2, sizeof want2);
+    /* far above every account: the most friends first, then by number */
+    g_autofree size_t *near100 = fsim_accounts_nearest (f, 100, 2, &n);
+    const size_t want100[] = { 0, 1 };
+    g_assert_cmpmem (near100, n * sizeof (size_t), want100, sizeof want100);
+    g_autofree size_t *all = fsim_accounts_nearest (f, 2, 100, &n);
+    g_assert_cmpuint (n, ==, 7);
+    g_assert_cmpuint (all[6], ==, 6); /* gap 1: 0, 1, 2, 6 */
+    const size_t fof[] = { 5, 4, 4, 2 };
+    for (size_t u = 0; u < 4; u++)
+        g_assert_cmpuint (fsim_accounts_friends_of_friends (f, u), ==, fof[u]);
+    g_assert_cmpuint (fsim_accounts_friends_of_friends (f, 6), ==, 1);
+    /* accounts[3,3] = users 0, 1, 2 */
+    g_assert_cmpfloat (fsim_accounts_stat (f, 3, 3, 0, 0), ==, 3);
+    g_assert_cmpfloat (fsim_accounts_stat (f, 3, 3, 1, 0), ==, 4);
+    g_assert_cmpfloat (fsim_accounts_stat (f, 3, 3, 1, 1), ==, 4);
+    g_assert_cmpfloat (fsim_accounts_stat (f, 3, 3, 1, 2), ==, 5);
+    g_assert_cmpfloat_with_epsilon (fsim_accounts_stat (f, 3, 3, 2, 0), 4.0 / 3, 1e-12);
+    g_assert_cmpfloat_with_epsilon (fsim_accounts_stat (f, 3, 3, 2, 2), 5.0 / 3, 1e-12);
+    /* an even number of accounts: the mean of the two middle ones (users 0 and 1: 5 and 4) */
+    g_assert_cmpfloat (fsim_accounts_stat (f, 3, 2, 1, 0), ==, 4.5);
+    /* accounts[2,4] = 3, 4, 5, 0: friends 2, 2, 2, 3 */
+    g_assert_cmpfloat (fsim_accounts_stat (f, 2, 4, 0, 2), ==, 3);
+    g_assert_cmpfloat (fsim_accounts_stat (f, 2, 4, 0, 0), ==, 2);
+    fsim_friends_free (f);
+}
+
+/* The metrics on a generated population, against a brute-force pick and count written here. */
+static void
+test_sweep_accounts_metric (void)
+{
+    g_autofree char *path = scenario ("device-partners-2018.json");
+    const char *const sets[] = { "population.users=3000", "seed=7", NULL };
+    g_autoptr (FsimScenario) s = fsim_test_load (path, sets);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimPopulation) pop = fsim_population_build (s, &error);
+    const FsimFriends *f = pop->friends;
+    const size_t target = 150, k = 9;
+    size_t best[9], best_gap[9];
+
+    g_assert_no_error (error);
+    /* insertion into a sorted list of the k best (gap, user) */
+    size_t have = 0;
+    for (size_t u = 0; u < f->n_users; u++) {
+        size_t d = f->offsets[u + 1] - f->offsets[u], gap = d > target ? d - target : target - d;
+        size_t at = have;
+        while (at > 0 && best_gap[at - 1] > gap)
+            at--;
+        if (at >= k)
+            continue;
+        for (size_t j = MIN (have, k - 1); j > at; j--)
+            best[j] = best[j - 1], best_gap[j] = best_gap[j - 1];
+        best[at] = u, best_gap[at] = gap;
+        have = MIN (have + 1, k);
+    }
+    double per[9];
+    for (size_t i = 0; i < k; i++) {
+        g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
+        size_t u = best[i];
+        for (size_t a = f->offsets[u]; a < f->offsets[u + 1]; a++)
+            for (size_t b = f->offsets[f->adj[a]]; b < f->offsets[f->adj[a] + 1]; b++)
+                if (f->adj[b] != u)
+                    g_hash_table_add (seen, GSIZE_TO_POINTER ((size_t) f->adj[b] + 1));
+        per[i] = (double) g_hash_table_size (seen) / (double) (f->offsets[u + 1] - f->offsets[u]);
+    }
+    for (size_t i = 1; i < k; i++) /* sort the ratios */
+        for (size_t j = i; j > 0 && per[j - 1] > per[j]; j--) {
+            double t = per[j];
+            per[j] = per[j - 1];
+            per[j - 1] = t;
+        }
+    g_autoptr (FsimMetric) med = metric (NULL, "accounts[150,9].per_friend_median");
+    g_autoptr (FsimMetric) lo = metric (NULL, "accounts[150, 9].per_friend_min");
+    g_autoptr (FsimMetric) hi = metric ("hi", "accounts[150,9].per_friend_max * friendships / "
+                                              "friendships");
+    g_assert_true (fsim_metric_check (med, s, NULL));
+    g_assert_false (fsim_metric_needs_run (med));
+    g_assert_false (fsim_metric_needs_run (hi));
+    g_autoptr (FsimMetric) mixed = metric (NULL, "accounts[150,9].friends_min + users_reached");
+    g_assert_true (fsim_metric_needs_run (mixed));
+    g_assert_cmpfloat_with_epsilon (fsim_metric_eval (med, s, pop, NULL), per[4], 1e-12);
+    g_assert_cmpfloat_with_epsilon (fsim_metric_eval (lo, s, pop, NULL), per[0], 1e-12);
+    g_assert_cmpfloat_with_epsilon (fsim_metric_eval (hi, s, pop, NULL), per[8], 1e-12);
+    g_assert_cmpfloat (per[0], >, 1); /* a real graph: more friends of friends than friends */
+
+    /* a sweep of population metrics builds the populations and runs no flows, with the same
+     * numbers as the metric on the population built here */
+    FsimMetric *const metrics[] = { med, lo };
+    const guint64 seeds[] = { 7, 8 };
+    const char *const users[] = { "population.users=3000", NULL };
+    FsimSweepOptions o = { .path = path,
+                           .sets = users,
+                           .seeds = seeds,
+                           .n_seeds = 2,
+                           .metrics = metrics,
+                           .n_metrics = 2 };
+    g_autoptr (FsimSweep) sw = fsim_sweep_run (&o, &error);
+    g_assert_no_error (error);
+    g_assert_true (sw->population_only);
+    g_assert_cmpuint (sw->n_populations, ==, 2);
+    g_assert_cmpfloat_with_epsilon (sw->values[0], per[4], 1e-12);
+    g_assert_cmpfloat_with_epsilon (sw->values[1], per[0], 1e-12);
+    g_assert_cmpfloat (sw->values[2], !=, sw->values[0]); /* seed 8: another population */
+    g_autoptr (GString) text = g_string_new (NULL);
+    g_autoptr (GString) json = g_string_new (NULL);
+    fsim_sweep_render (sw, FSIM_REPORT_TEXT, -1, text);
+    fsim_sweep_render (sw, FSIM_REPORT_JSON, -1, json);
+    fsim_assert_contains (text->str, "2, on 2 populations built (the metrics read the population "
+                                     "alone: no flows run)");
+    fsim_assert_contains (json->str, "\"flows_run\": false");
+
+    const struct {
+        const char *text, *message;
+    } bad[] = {
+        { "accounts[550].per_friend_median", "column 10: expected accounts[DEGREE,K]" },
+        { "accounts[550,0].per_friend_median", "K from 1 to 10000" },
+        { "accounts[550,10001].friends_min", "K from 1 to 10000" },
+        { "accounts[x,5].friends_min", "DEGREE from 0 to 1000000" },
+        { "accounts[550,5].per_friend", "unknown count 'per_friend' of accounts (known: "
+                                        "friends_median" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS (bad); i++) {
+        g_autoptr (GError) e = NULL;
+        g_assert_null (fsim_metric_parse (NULL, bad[i].text, &e));
+        g_assert_error (e, FSIM_SWEEP_ERROR, FSIM_SWEEP_ERROR_METRIC);
+        fsim_assert_contains (e->message, bad[i].message);
+    }
 }
 
 static void
@@ -466,8 +645,11 @@ main (int argc, char *argv[])
 {
     g_test_init (&argc, &argv, NULL);
     g_test_add_func ("/sweep/metric/eval", test_sweep_metric_eval);
+    g_test_add_func ("/sweep/metric/reaching", test_sweep_metric_reaching);
     g_test_add_func ("/sweep/metric/errors", test_sweep_metric_errors);
     g_test_add_func ("/sweep/seeds", test_sweep_seeds);
+    g_test_add_func ("/sweep/accounts/hand", test_sweep_accounts_hand);
+    g_test_add_func ("/sweep/accounts/metric", test_sweep_accounts_metric);
     g_test_add_func ("/sweep/stats", test_sweep_stats);
     g_test_add_func ("/sweep/explicit", test_sweep_explicit);
     g_test_add_func ("/sweep/threads", test_sweep_threads);

@@ -40,6 +40,7 @@ typedef enum {
     GROUP_FIELDS,
     GROUP_JURISDICTIONS,
     GROUP_KINDS,
+    GROUP_ACCOUNTS,
 } Group;
 
 typedef struct Node Node;
@@ -47,8 +48,9 @@ struct Node {
     NodeKind kind;
     double number;
     Group group;
-    char *id;  /* GROUP_* but NONE */
-    int count; /* index into the group's count names */
+    char *id;         /* GROUP_* but NONE */
+    int count;        /* index into the group's count names */
+    size_t degree, k; /* GROUP_ACCOUNTS: accounts[DEGREE,K] */
     Node *a, *b;
 };
 
@@ -58,19 +60,34 @@ struct FsimMetric {
     Node *root;
 };
 
-static const char *const group_names[] = {
-    "", "partners", "fields", "jurisdictions", "kinds", NULL
+static const char *const group_names[] = { "",      "partners", "fields", "jurisdictions",
+                                           "kinds", "accounts", NULL };
+static const char *const top_counts[] = {
+    "users", "friendships", "users_reached", "users_reached_without_consent", "partners_reaching",
+    NULL
 };
-static const char *const top_counts[] = { "users", "friendships", "users_reached",
-                                          "users_reached_without_consent", NULL };
 static const char *const partner_counts[] = { "users", "users_reached",
                                               "users_reached_without_consent", NULL };
 static const char *const other_counts[] = { "users", "users_without_consent", NULL };
+/* accounts[DEGREE,K]: index = 3 * quantity + statistic (sweep-accounts.c) */
+static const char *const account_counts[] = { "friends_median",
+                                              "friends_min",
+                                              "friends_max",
+                                              "friends_of_friends_median",
+                                              "friends_of_friends_min",
+                                              "friends_of_friends_max",
+                                              "per_friend_median",
+                                              "per_friend_min",
+                                              "per_friend_max",
+                                              NULL };
 
 static const char *const *
 counts_of (Group g)
 {
-    return g == GROUP_NONE ? top_counts : g == GROUP_PARTNERS ? partner_counts : other_counts;
+    return g == GROUP_NONE       ? top_counts
+           : g == GROUP_PARTNERS ? partner_counts
+           : g == GROUP_ACCOUNTS ? account_counts
+                                 : other_counts;
 }
 
 static void
@@ -150,6 +167,25 @@ find (const char *const *names, const char *name)
 
 static Node *parse_expr (Parser *ps);
 
+/* "DEGREE,K": two decimal numbers, K from 1 to FSIM_METRIC_MAX_ACCOUNTS. */
+static gboolean
+parse_accounts (const char *id, size_t *out_degree, size_t *out_k)
+{
+    g_auto (GStrv) parts = g_strsplit (id, ",", 3);
+    guint64 v[2];
+
+    if (g_strv_length (parts) != 2)
+        return FALSE;
+    for (int i = 0; i < 2; i++)
+        if (!g_ascii_string_to_unsigned (g_strstrip (parts[i]), 10, i ? 1 : 0,
+                                         i ? FSIM_METRIC_MAX_ACCOUNTS : FSIM_METRIC_MAX_DEGREE,
+                                         &v[i], NULL))
+            return FALSE;
+    *out_degree = (size_t) v[0];
+    *out_k = (size_t) v[1];
+    return TRUE;
+}
+
 static Node *
 parse_count (Parser *ps)
 {
@@ -171,6 +207,14 @@ parse_count (Parser *ps)
         }
         n->group = (Group) (g + 1);
         n->id = g_strndup (ps->p + 1, (size_t) (close - ps->p - 1));
+        if (n->group == GROUP_ACCOUNTS && !parse_accounts (n->id, &n->degree, &n->k)) {
+            ps->p++;
+            node_free (n);
+            return fail (ps,
+                         "expected accounts[DEGREE,K]: the K accounts nearest DEGREE friends, "
+                         "DEGREE from 0 to %d, K from 1 to %d",
+                         FSIM_METRIC_MAX_DEGREE, FSIM_METRIC_MAX_ACCOUNTS);
+        }
         ps->p = close + 1;
         if (*ps->p != '.') {
             fail (ps, "expected '.' and a count after '%s[%s]'", name, n->id);
@@ -358,14 +402,23 @@ find_name (char **names, size_t n, const char *id)
 }
 
 static double
-count (const Node *n, const FsimScenario *s, const FsimResult *r)
+count (const Node *n, const FsimScenario *s, const FsimPopulation *pop, const FsimResult *r)
 {
     gssize i;
 
+    if (n->group == GROUP_NONE && n->count <= 1) /* users, friendships: the population's */
+        return (double) (n->count == 0 ? pop->n_users : pop->friends->n_edges);
+    if (n->group == GROUP_ACCOUNTS)
+        return fsim_accounts_stat (pop->friends, n->degree, n->k, n->count / 3, n->count % 3);
+    if (r == NULL) /* fsim_metric_needs_run() said no */
+        return NAN;
     switch (n->group) {
     case GROUP_NONE: {
+        size_t reaching = 0;
+        for (size_t p = 0; p < s->n_partners; p++)
+            reaching += r->partner_reached[p] > 0;
         const size_t v[] = { r->n_users, r->n_friendships, r->users_reached,
-                             r->users_reached_no_consent };
+                             r->users_reached_no_consent, reaching };
         return (double) v[n->count];
     }
     case GROUP_PARTNERS:
@@ -390,39 +443,60 @@ count (const Node *n, const FsimScenario *s, const FsimResult *r)
         if (i < 0)
             return 0;
         return (double) (n->count == 0 ? r->kind_users[i] : r->kind_no_consent[i]);
+    case GROUP_ACCOUNTS:
+        break;
     }
     g_return_val_if_reached (NAN);
 }
 
 static double
-eval (const Node *n, const FsimScenario *s, const FsimResult *r)
+eval (const Node *n, const FsimScenario *s, const FsimPopulation *pop, const FsimResult *r)
 {
     switch (n->kind) {
     case NODE_NUMBER:
         return n->number;
     case NODE_COUNT:
-        return count (n, s, r);
+        return count (n, s, pop, r);
     case NODE_NEG:
-        return -eval (n->a, s, r);
+        return -eval (n->a, s, pop, r);
     case NODE_ADD:
-        return eval (n->a, s, r) + eval (n->b, s, r);
+        return eval (n->a, s, pop, r) + eval (n->b, s, pop, r);
     case NODE_SUB:
-        return eval (n->a, s, r) - eval (n->b, s, r);
+        return eval (n->a, s, pop, r) - eval (n->b, s, pop, r);
     case NODE_MUL:
-        return eval (n->a, s, r) * eval (n->b, s, r);
+        return eval (n->a, s, pop, r) * eval (n->b, s, pop, r);
     case NODE_DIV: {
-        double b = eval (n->b, s, r);
-        return b == 0 ? NAN : eval (n->a, s, r) / b;
+        double b = eval (n->b, s, pop, r);
+        return b == 0 ? NAN : eval (n->a, s, pop, r) / b;
     }
     }
     g_return_val_if_reached (NAN);
 }
 
 double
-fsim_metric_eval (const FsimMetric *m, const FsimScenario *s, const FsimResult *r)
+fsim_metric_eval (const FsimMetric *m, const FsimScenario *s, const FsimPopulation *pop,
+                  const FsimResult *r)
 {
-    g_return_val_if_fail (m != NULL && s != NULL && r != NULL, NAN);
-    return eval (m->root, s, r);
+    g_return_val_if_fail (m != NULL && s != NULL && pop != NULL, NAN);
+    g_return_val_if_fail (r != NULL || !fsim_metric_needs_run (m), NAN);
+    return eval (m->root, s, pop, r);
+}
+
+static gboolean
+needs_run (const Node *n)
+{
+    if (n == NULL)
+        return FALSE;
+    if (n->kind == NODE_COUNT)
+        return n->group != GROUP_ACCOUNTS && !(n->group == GROUP_NONE && n->count <= 1);
+    return needs_run (n->a) || needs_run (n->b);
+}
+
+gboolean
+fsim_metric_needs_run (const FsimMetric *m)
+{
+    g_return_val_if_fail (m != NULL, TRUE);
+    return needs_run (m->root);
 }
 
 static void

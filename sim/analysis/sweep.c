@@ -206,6 +206,7 @@ typedef struct {
     size_t error_run;
     gint n_populations;    /* atomic */
     gboolean seed_matters; /* else the seeds of a group share its population too */
+    gboolean needs_run;    /* a metric reads the flows, else the runs stop at the population */
 } Work;
 
 static void
@@ -248,9 +249,10 @@ one_run (Work *w, size_t k, size_t si, FsimPopulation **shared, char **shared_te
             pop = own;
         }
     }
-    g_autoptr (FsimDecisions) d = pop ? fsim_decisions_try_new (s, s->date, &e) : NULL;
+    g_autoptr (FsimDecisions) d =
+        pop && w->needs_run ? fsim_decisions_try_new (s, s->date, &e) : NULL;
     g_autoptr (FsimResult) r = d ? fsim_engine_run (s, pop, d, &e) : NULL;
-    if (r == NULL) {
+    if (pop == NULL || (w->needs_run && r == NULL)) {
         size_t n_own = w->o->sets ? g_strv_length ((char **) w->o->sets) : 0;
         g_autofree char *values = g_strjoinv (" ", sets + n_own);
         g_prefix_error (&e, "the run with %s: ", values);
@@ -258,7 +260,7 @@ one_run (Work *w, size_t k, size_t si, FsimPopulation **shared, char **shared_te
         return FALSE;
     }
     for (size_t m = 0; m < sw->n_metrics; m++)
-        sw->values[run * sw->n_metrics + m] = fsim_metric_eval (sw->metrics[m], s, r);
+        sw->values[run * sw->n_metrics + m] = fsim_metric_eval (sw->metrics[m], s, pop, r);
     /* the claims in force of setting @k: its first seed's run is the only one to write them */
     for (size_t c = 0; si == 0 && c < s->n_claims && c < sw->scenario->n_claims; c++)
         sw->chosen[k * sw->scenario->n_claims + c] = s->claims[c].chosen;
@@ -433,6 +435,9 @@ fsim_sweep_run (const FsimSweepOptions *options, GError **error)
         return NULL;
 
     Work w = { .sw = sw, .o = o };
+    for (size_t m = 0; m < sw->n_metrics; m++)
+        w.needs_run |= fsim_metric_needs_run (sw->metrics[m]);
+    sw->population_only = !w.needs_run;
     w.pop_stride = g_new0 (size_t, sw->n_vary + 1);
     w.n_pop_combos = 1;
     for (size_t i = sw->n_vary; i-- > 0;)

@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "engine.h"
+#include "population.h"
 #include "scenario.h"
 
 #define FSIM_SWEEP_ERROR (fsim_sweep_error_quark ())
@@ -20,13 +21,18 @@ typedef enum {
 /*
  * A metric is an arithmetic expression (+ - * /, parentheses, numbers) over the counts of one
  * run (docs/analysis.md#sweep):
- *   users  friendships  users_reached  users_reached_without_consent
+ *   users  friendships  users_reached  users_reached_without_consent  partners_reaching
  *   partners[ID].users | .users_reached | .users_reached_without_consent
  *   fields[ID].users | .users_without_consent
  *   jurisdictions[CODE].users | .users_without_consent       (CODE "device": kept on devices)
  *   kinds[KIND].users | .users_without_consent
+ *   accounts[DEGREE,K].friends_median | _min | _max, .friends_of_friends_median | _min | _max,
+ *     .per_friend_median | _min | _max: over the K users whose number of friends is nearest
+ *     DEGREE (sweep-accounts.c), read from the population alone
  * e.g. "partners[gsr].users_reached_without_consent / partners[gsr].users".
  */
+#define FSIM_METRIC_MAX_ACCOUNTS 10000
+#define FSIM_METRIC_MAX_DEGREE 1000000
 typedef struct FsimMetric FsimMetric;
 
 /* Parses @text; @label (nullable) names it in reports (else the text). Returns: (transfer
@@ -38,8 +44,27 @@ const char *fsim_metric_label (const FsimMetric *m);
 /* Checks that every id the metric names exists in @s (partners, fields; jurisdictions and kinds
  * may be absent from a run and count 0). FALSE with FSIM_SWEEP_ERROR_METRIC. */
 gboolean fsim_metric_check (const FsimMetric *m, const FsimScenario *s, GError **error);
-/* The value on one run (NaN after a division by zero). Can't fail. */
-double fsim_metric_eval (const FsimMetric *m, const FsimScenario *s, const FsimResult *r);
+/* The value on one run of @s on @pop (NaN after a division by zero). @r may be NULL when
+ * fsim_metric_needs_run() is FALSE. Can't fail. */
+double fsim_metric_eval (const FsimMetric *m, const FsimScenario *s, const FsimPopulation *pop,
+                         const FsimResult *r);
+/* FALSE when @m reads only the population (users, friendships, accounts[...]): a sweep of such
+ * metrics builds the populations and runs no flows. */
+gboolean fsim_metric_needs_run (const FsimMetric *m);
+
+/* ---- accounts by number of friends (sweep-accounts.c) ---------------------------------------- */
+
+/* The @k users whose number of friends is nearest @degree, nearest first, the lower user number
+ * first on a tie (transfer full; *@out_n = MIN (@k, users)). Can't fail. */
+size_t *fsim_accounts_nearest (const FsimFriends *f, size_t degree, size_t k, size_t *out_n);
+/* The distinct users other than @u who are friends of a friend of @u (a friend of @u counts
+ * when two of @u's friends are friends: the friend-of-friend channel's people). Can't fail. */
+size_t fsim_accounts_friends_of_friends (const FsimFriends *f, size_t u);
+/* Over the accounts of fsim_accounts_nearest(): @quantity 0 friends, 1 friends of friends,
+ * 2 friends of friends per friend; @statistic 0 median (the mean of the two middle values for
+ * an even number), 1 min, 2 max. NaN for an empty population. Can't fail. */
+double fsim_accounts_stat (const FsimFriends *f, size_t degree, size_t k, int quantity,
+                           int statistic);
 /* The default metrics for @s: overall reach, then per partner, jurisdiction and field
  * (transfer full; free with g_ptr_array_unref). */
 GPtrArray *fsim_metric_defaults (const FsimScenario *s);
@@ -78,7 +103,8 @@ typedef struct {
     double *values;        /* [(setting * n_seeds + seed) * n_metrics + metric] */
     FsimSweepStats *stats; /* [setting * n_metrics + metric] */
     size_t n_runs, n_populations;
-    gboolean snapshot; /* the population came from a snapshot: seeds change nothing */
+    gboolean snapshot;        /* the population came from a snapshot: seeds change nothing */
+    gboolean population_only; /* every metric reads the population alone: no flows were run */
     /* the scenario as loaded with the options' sets (--claim among them) and none of the varied
      * values: its claims, and the alternatives in force unless a setting picks others */
     FsimScenario *scenario;

@@ -82,9 +82,12 @@ sweep_context (SweepOptions *o)
         "Runs that\ngive the same population share it; runs use every processor. Without "
         "SCENARIO, uses\nthe bundled " FSIM_CLI_DEFAULT_SCENARIO ".",
         "Metrics: users, friendships, users_reached, users_reached_without_consent,\n"
+        "  partners_reaching,\n"
         "  partners[ID].users|users_reached|users_reached_without_consent,\n"
         "  fields[ID].users|users_without_consent, jurisdictions[CODE].users|..., "
         "kinds[KIND].users|...,\n"
+        "  accounts[DEGREE,K].friends|friends_of_friends|per_friend _median|_min|_max (the K "
+        "users\n  with about DEGREE friends; read from the population, no flows run),\n"
         "  combined with + - * / and parentheses (docs/analysis.md#sweep).\n\n"
         "Examples:\n"
         "  flowsim sweep --seeds 1-20\n"

@@ -135,8 +135,11 @@ text_header (const FsimSweep *sw, GString *out)
                                sw->vary[i].population ? " (changes the population)" : ""));
     }
     pair (out, "Runs",
-          g_strdup_printf ("%zu, on %zu population%s built", sw->n_runs, sw->n_populations,
-                           sw->n_populations == 1 ? "" : "s"));
+          g_strdup_printf ("%zu, on %zu population%s built%s", sw->n_runs, sw->n_populations,
+                           sw->n_populations == 1 ? "" : "s",
+                           sw->population_only ? " (the metrics read the population alone: "
+                                                 "no flows run)"
+                                               : ""));
     pair (out, "Interval",
           g_strdup ("95 % confidence interval of the mean over the seeds "
                     "(Student's t)"));
@@ -307,6 +310,7 @@ json_header (FsimJsonWriter *w, const FsimSweep *sw)
     fsim_jw_close (w, ']');
     fsim_jw_uint (w, "runs", sw->n_runs);
     fsim_jw_uint (w, "populations_built", sw->n_populations);
+    fsim_jw_bool (w, "flows_run", !sw->population_only);
     fsim_jw_bool (w, "snapshot", sw->snapshot);
     fsim_jw_str (w, "interval", "95% confidence interval of the mean over the seeds (Student's t)");
     fsim_claims_report_json (w, sw->scenario);
