@@ -91,8 +91,8 @@ render_analyses (const FsimScenario *s, const FsimDecisions *d, const FsimResult
     fsim_diagram_write_dot (s, d, r, NULL, dot);
     if (!fsim_check_dot (dot->str, dot->len, &why))
         g_error ("invalid DOT diagram: %s", why);
-    g_autoptr (GArray) warnings = fsim_lint_run (s);
-    for (guint i = 0; i < warnings->len; i++) {
+    g_autoptr (GArray) warnings = fsim_lint_run (s, NULL);
+    for (guint i = 0; warnings && i < warnings->len; i++) {
         const FsimLintWarning *w = &g_array_index (warnings, FsimLintWarning, i);
         g_assert ((unsigned) w->kind < _FSIM_LINT_MAX);
         g_assert (g_utf8_validate (w->message, -1, NULL));

@@ -247,6 +247,21 @@ test_igraph_case (gconstpointer data)
     check_case (data);
 }
 
+/* The model of the program cases, an eighth of the worst case in each dimension: @dir/model.json
+ * (transfer full). */
+static char *
+write_program_model (const char *dir)
+{
+    const FsimWorstCase shape = { .partners = 512,
+                                  .apis = 1,
+                                  .scopes_per_api = 512,
+                                  .fields = 128,
+                                  .rules = 128,
+                                  .users = 1000 };
+    g_autofree char *text = fsim_worst_case_json (&shape);
+    return fsim_test_write (dir, "model.json", text, -1);
+}
+
 /*
  * Issue 11: the allocations whose size comes from the model (decisions, the engine's plan,
  * lanes and counters, the per-user settings) are tried, not assumed. flowsim makes them with
@@ -264,14 +279,7 @@ test_program_allocations (void)
         return;
     }
     g_autofree char *dir = fsim_test_scratch_new ();
-    FsimWorstCase shape = { .partners = 512,
-                            .apis = 1,
-                            .scopes_per_api = 512,
-                            .fields = 128,
-                            .rules = 128,
-                            .users = 1000 };
-    g_autofree char *text = fsim_worst_case_json (&shape);
-    g_autofree char *model = fsim_test_write (dir, "model.json", text, -1);
+    g_autofree char *model = write_program_model (dir);
     static const char *const needed[] = { "flowsim: error: out of memory: needed * bytes for *",
                                           "flowsim: error: out of memory for *",
                                           /* the file's text and its JSON values, said at it */
@@ -290,6 +298,49 @@ test_program_allocations (void)
     };
     for (size_t i = 0; i < G_N_ELEMENTS (cases_); i++)
         check_case (&cases_[i]);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* lint reports a file it could not lint in its report and goes on, so its check differs from
+ * check_case's: each of its allocations of 8 KiB or more (the rule index's among them) failed in
+ * turn gives the same report, or exit 3 with the report and stderr saying memory ran out for
+ * that file, never an abort. */
+static void
+test_program_lint (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *model = write_program_model (dir);
+    const char *argv[] = { "lint", model, NULL };
+    const FaultCase c = { .name = "lint", .lib = "program", .args = argv, .min_size = "8192" };
+    Outcome base = run_case (&c, NULL);
+    g_assert_cmpint (base.run->status, ==, 0);
+    g_assert_cmpuint (base.calls, >, 0);
+    guint64 errors = 0;
+    for (guint64 k = 1; k <= base.calls; k++) {
+        g_autofree char *fail = g_strdup_printf ("%" G_GUINT64_FORMAT, k);
+        Outcome o = run_case (&c, fail);
+        g_assert_true (o.reported); /* exited, not killed */
+        if (o.run->status == 0) {
+            g_assert_cmpstr (o.run->out, ==, base.run->out);
+        } else {
+            g_assert_cmpint (o.run->status, ==, 3);
+            g_assert_true (g_pattern_match_simple ("flowsim: error: *model.json*out of memory*\n",
+                                                   o.run->err));
+            fsim_assert_contains (o.run->out, "model.json: could not be linted: ");
+            errors++;
+        }
+        outcome_clear (&o);
+    }
+    g_test_message ("lint: %" G_GUINT64_FORMAT " allocations of 8 KiB or more failed in turn, "
+                    "%" G_GUINT64_FORMAT " ended in an error",
+                    base.calls, errors);
+    g_assert_cmpuint (errors, >, 0);
+    outcome_clear (&base);
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
@@ -495,6 +546,7 @@ main (int argc, char **argv)
     }
     g_test_add_func ("/faults/cjson/through-glib", test_cjson_through_glib);
     g_test_add_func ("/faults/program/model-sized", test_program_allocations);
+    g_test_add_func ("/faults/program/lint", test_program_lint);
     g_test_add_func ("/faults/cap/generators", test_cap_generators);
     g_test_add_func ("/faults/cap/cli", test_cap_cli);
     g_test_add_func ("/faults/cap/limits", test_cap_limits);

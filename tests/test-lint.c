@@ -19,7 +19,8 @@ lint_file (const char *dir, const char *file, FsimScenario **out_s)
     g_autofree char *path = fsim_test_data_path (dir, file, NULL);
     FsimScenario *s = *out_s = fsim_loader_load (path, NULL, &error);
     g_assert_no_error (error);
-    GArray *w = fsim_lint_run (s);
+    GArray *w = fsim_lint_run (s, &error);
+    g_assert_no_error (error);
     for (guint i = 0; i < w->len; i++) {
         const FsimLintWarning *x = &g_array_index (w, FsimLintWarning, i);
         g_test_message ("%s:%d:%d: %s [%s]", x->loc.file, x->loc.line, x->loc.col, x->message,
@@ -75,7 +76,8 @@ test_lint_partial_shadow (void)
     const char *const sets[] = { "rules[deny-dev].from=2013-01-01", NULL };
     g_autoptr (FsimScenario) s = fsim_loader_load (path, sets, &error);
     g_assert_no_error (error);
-    g_autoptr (GArray) w = fsim_lint_run (s);
+    g_autoptr (GArray) w = fsim_lint_run (s, NULL);
+    g_assert_nonnull (w);
     g_assert_cmpuint (w->len, ==, 10);
     for (guint i = 0; i < w->len; i++)
         g_assert_cmpint (g_array_index (w, FsimLintWarning, i).kind, !=, FSIM_LINT_ALLOW_SHADOWED);

@@ -71,10 +71,12 @@ typedef struct {
     size_t max_words;
 } Ctx;
 
-static void
-ctx_init (Ctx *c, const FsimScenario *s)
+static gboolean
+ctx_init (Ctx *c, const FsimScenario *s, GError **error)
 {
-    *c = (Ctx){ .s = s, .ix = fsim_rule_index_new (s) };
+    *c = (Ctx){ .s = s, .ix = fsim_rule_index_try_new (s, error) };
+    if (c->ix == NULL)
+        return FALSE;
     c->api_word = g_new (size_t, s->n_apis + 1);
     c->api_word[0] = 0;
     for (size_t a = 0; a < s->n_apis; a++) {
@@ -83,6 +85,7 @@ ctx_init (Ctx *c, const FsimScenario *s)
     }
     c->scopes = fsim_bits_new (c->api_word[s->n_apis]);
     c->scratch = fsim_bits_new (2 * c->max_words);
+    return TRUE;
 }
 
 static void
@@ -534,13 +537,14 @@ warning_clear (gpointer data)
 }
 
 GArray *
-fsim_lint_run (const FsimScenario *s)
+fsim_lint_run (const FsimScenario *s, GError **error)
 {
     g_return_val_if_fail (s != NULL, NULL);
+    Ctx c;
+    if (!ctx_init (&c, s, error))
+        return NULL;
     GArray *out = g_array_new (FALSE, TRUE, sizeof (FsimLintWarning));
     g_array_set_clear_func (out, warning_clear);
-    Ctx c;
-    ctx_init (&c, s);
     for (size_t r = 0; r < s->n_rules; r++) {
         guint before = out->len;
         ctx_rule (&c, r);

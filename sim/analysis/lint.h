@@ -37,8 +37,9 @@ typedef struct {
 
 /**
  * fsim_lint_run:
- * Checks @scenario (a loaded scenario or policy file). Can't fail.
- * Returns: (transfer full) (element-type FsimLintWarning): the warnings, sorted by file, line
- *   and column; the array frees its messages.
+ * Checks @scenario (a loaded scenario or policy file). Fails only when memory runs out for the
+ * rule index (up to 32 MiB at the limits), with @error set.
+ * Returns: (transfer full) (element-type FsimLintWarning) (nullable): the warnings, sorted by
+ *   file, line and column; the array frees its messages.
  */
-GArray *fsim_lint_run (const FsimScenario *scenario);
+GArray *fsim_lint_run (const FsimScenario *scenario, GError **error);

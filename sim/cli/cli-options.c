@@ -291,14 +291,15 @@ fsim_i_warn_new_lint (const FsimScenario *before, const FsimScenario *after, con
 {
     g_autoptr (GHashTable) known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     if (before) {
-        g_autoptr (GArray) w = fsim_lint_run (before);
-        for (guint i = 0; i < w->len; i++) {
+        /* the warnings are advice: without the memory for them, the command goes on */
+        g_autoptr (GArray) w = fsim_lint_run (before, NULL);
+        for (guint i = 0; w && i < w->len; i++) {
             const FsimLintWarning *x = &g_array_index (w, FsimLintWarning, i);
             g_hash_table_add (known, g_strdup (x->message));
         }
     }
-    g_autoptr (GArray) w = fsim_lint_run (after);
-    for (guint i = 0; i < w->len; i++) {
+    g_autoptr (GArray) w = fsim_lint_run (after, NULL);
+    for (guint i = 0; w && i < w->len; i++) {
         const FsimLintWarning *x = &g_array_index (w, FsimLintWarning, i);
         if (g_hash_table_contains (known, x->message))
             continue;

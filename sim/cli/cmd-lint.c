@@ -99,9 +99,10 @@ alt_linted_free (gpointer data)
 typedef struct {
     const char *path;
     char *canon;
-    FsimScenario *s; /* what was linted: the file itself or its context */
-    char *context;   /* the including file linted instead, or NULL */
-    GError *error;   /* why the file could not be loaded (alone) */
+    FsimScenario *s;      /* what was linted: the file itself or its context */
+    char *context;        /* the including file linted instead, or NULL */
+    GError *error;        /* why the file could not be loaded (alone), or linted */
+    gboolean lint_failed; /* it loaded, but memory ran out for lint (error says so) */
     GArray *warnings;
     GPtrArray *alternatives;     /* (element-type AltLinted): the alternatives not in force */
     size_t alternatives_skipped; /* those beyond MAX_ALTERNATIVES, not linted */
@@ -207,11 +208,15 @@ warning_key (const FsimLintWarning *w)
 }
 
 /* The warnings of @s for @l: all of them, or in a context only those written in @l's own file
- * (transfer full). */
+ * (transfer full); NULL when memory runs out, with @error naming the file. */
 static GArray *
-lint_warnings (const Linted *l, const FsimScenario *s)
+lint_warnings (const Linted *l, const FsimScenario *s, GError **error)
 {
-    GArray *warnings = fsim_lint_run (s);
+    GArray *warnings = fsim_lint_run (s, error);
+    if (warnings == NULL) {
+        g_prefix_error (error, "%s: ", l->context ? l->context : l->path);
+        return NULL;
+    }
     for (guint i = warnings->len; l->context && i-- > 0;) {
         const FsimLintWarning *w = &g_array_index (warnings, FsimLintWarning, i);
         g_autofree char *canon = g_canonicalize_filename (w->loc.file, NULL);
@@ -255,8 +260,8 @@ lint_alternatives (Linted *l)
             alt->s = fsim_loader_load (path, sets, &alt->error);
             if (alt->s == NULL)
                 continue;
-            alt->warnings = lint_warnings (l, alt->s);
-            for (guint i = alt->warnings->len; i-- > 0;) {
+            alt->warnings = lint_warnings (l, alt->s, &alt->error);
+            for (guint i = alt->warnings ? alt->warnings->len : 0; i-- > 0;) {
                 g_autofree char *key =
                     warning_key (&g_array_index (alt->warnings, FsimLintWarning, i));
                 if (g_hash_table_contains (in_force, key))
@@ -270,7 +275,15 @@ lint_alternatives (Linted *l)
 static void
 lint_one (Linted *l)
 {
-    l->warnings = lint_warnings (l, l->s);
+    g_autoptr (GError) error = NULL;
+    l->warnings = lint_warnings (l, l->s, &error);
+    if (l->warnings == NULL) {
+        g_clear_error (&l->error); /* the file's own, when it was to be linted in a context */
+        l->error = g_steal_pointer (&error);
+        l->lint_failed = TRUE;
+        g_clear_pointer (&l->s, fsim_scenario_free);
+        return;
+    }
     lint_alternatives (l);
 }
 
@@ -379,8 +392,9 @@ text_file (const Linted *l, GHashTable *seen, size_t *n, GString *out)
     if (!l->s) {
         text_errors (l->error, NULL, out);
         fsim_i_append_clean (out, l->path);
-        g_string_append (out, ": could not be linted: it does not load, and no file that "
-                              "includes it was found\n");
+        g_string_append (out, l->lint_failed ? ": could not be linted: memory ran out\n"
+                                             : ": could not be linted: it does not load, and no "
+                                               "file that includes it was found\n");
         return;
     }
     size_t here = 0;
@@ -537,6 +551,9 @@ lint_run (const LintOptions *o, gboolean json, size_t *n, GString *out, GError *
                                     all[i].error->message);
         if (all[i].s)
             lint_one (&all[i]);
+        if (all[i].lint_failed)
+            g_string_append_printf (failures, "%s%s", failures->len ? "\n" : "",
+                                    all[i].error->message);
         for (guint k = 0; all[i].alternatives && k < all[i].alternatives->len; k++) {
             const AltLinted *alt = all[i].alternatives->pdata[k];
             g_autofree char *errors = alt->error ? alt_error_text (alt) : NULL;
