@@ -5,8 +5,8 @@
 #   docs/validate.sh                 # every run, one after another (each run's processor
 #                                    # time and peak memory are in its log: a 1,000,000-user
 #                                    # population takes about 18 processor-seconds and 1.7 GB,
-#                                    # 2,000,000 users 3.3 GB, 5,000,000 users 7.7 GB; the
-#                                    # 10,000,000-user run was not measured: expect about 15 GB)
+#                                    # 2,000,000 users 3.3 GB, 5,000,000 users 7.7 GB,
+#                                    # 10,000,000 users 15.4 GB and 210 processor-seconds)
 #   docs/validate.sh bb-1m ca        # only the named runs
 #   docs/validate.sh --list          # the names and commands, nothing run
 #
