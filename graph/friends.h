@@ -45,6 +45,13 @@ typedef struct {
     gpointer release_data;
 } FsimFriends;
 
+/* How many friends user @u has. */
+static inline size_t
+fsim_friends_degree (const FsimFriends *f, size_t u)
+{
+    return f->offsets[u + 1] - f->offsets[u];
+}
+
 /* From @n_pairs (u, v) pairs in @pairs (2 * n_pairs entries, each < @n_users). Self-loops and
  * duplicates are dropped. Returns: (transfer full) or NULL with @error set. */
 FsimFriends *fsim_friends_new_from_pairs (size_t n_users, const uint32_t *pairs, size_t n_pairs,

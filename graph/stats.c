@@ -15,12 +15,6 @@
 
 #define STEP_SAMPLE 11 /* stream key for the clustering sample, apart from the generators' */
 
-static inline size_t
-degree_of (const FsimFriends *f, size_t u)
-{
-    return f->offsets[u + 1] - f->offsets[u];
-}
-
 /* ---- degrees -------------------------------------------------------------------------------- */
 
 /* The degree at 1-based rank @rank in sorted order, from the histogram @count[0..max]. */
@@ -57,7 +51,7 @@ fsim_friends_degree_stats (const FsimFriends *f, FsimDegreeStats *out)
     if (n == 0)
         return;
     for (size_t u = 0; u < n; u++) {
-        size_t d = degree_of (f, u);
+        size_t d = fsim_friends_degree (f, u);
 
         lo = MIN (lo, d);
         hi = MAX (hi, d);
@@ -66,7 +60,7 @@ fsim_friends_degree_stats (const FsimFriends *f, FsimDegreeStats *out)
 
     g_autofree size_t *count = g_new0 (size_t, hi + 1);
     for (size_t u = 0; u < n; u++)
-        count[degree_of (f, u)]++;
+        count[fsim_friends_degree (f, u)]++;
     out->min = lo;
     out->max = hi;
     out->n_isolated = isolated;
@@ -97,7 +91,7 @@ typedef struct {
 static double
 local_clustering (const FsimFriends *f, uint32_t u, uint32_t *mark, uint32_t stamp)
 {
-    size_t d = degree_of (f, u);
+    size_t d = fsim_friends_degree (f, u);
     uint64_t links = 0;
 
     if (d < 2)

@@ -32,7 +32,8 @@ typedef enum {
  * decisions_changed), and the verdict for any population (possible.h, which lists routes per
  * (field, partner) pair) is worked out only when the focus holds at most FSIM_DIFF_MAX_ANY_PAIRS
  * pairs in each model; renderers list at most FSIM_DIFF_MAX_LISTED flow rows, and the diagram
- * draws at most FSIM_DIFF_MAX_DRAWN (the changed ones first).
+ * draws the changed partners' rows (at most 16 partners, diff-diagram.c), with the first
+ * FSIM_DIFF_MAX_DRAWN unchanged rows kept for a diagram of no change.
  */
 #define FSIM_DIFF_MAX_LISTED 65536u
 #define FSIM_DIFF_MAX_DRAWN 64u

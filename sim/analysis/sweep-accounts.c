@@ -18,15 +18,9 @@
  */
 
 static size_t
-degree_of (const FsimFriends *f, size_t u)
-{
-    return f->offsets[u + 1] - f->offsets[u];
-}
-
-static size_t
 gap_of (const FsimFriends *f, size_t u, size_t degree)
 {
-    size_t d = degree_of (f, u);
+    size_t d = fsim_friends_degree (f, u);
     return d > degree ? d - degree : degree - d;
 }
 
@@ -111,7 +105,7 @@ fsim_accounts_stat (const FsimFriends *f, size_t degree, size_t k, int quantity,
     g_autofree guint8 *seen = quantity ? g_new (guint8, f->n_users / 8 + 1) : NULL;
 
     for (size_t i = 0; i < n_users; i++) {
-        size_t friends = degree_of (f, users[i]), fof = 0;
+        size_t friends = fsim_friends_degree (f, users[i]), fof = 0;
         if (quantity) {
             memset (seen, 0, f->n_users / 8 + 1);
             fof = count_friends_of_friends (f, users[i], seen);
