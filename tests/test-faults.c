@@ -25,14 +25,6 @@
 #include "test-util.h"
 #include "worst-case.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-
 /* Runs per case at most: the Ns are then spread evenly from 1 to the count. */
 #define MAX_RUNS 200
 

@@ -27,14 +27,6 @@
 #include "test-util.h"
 #include "worst-case.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-
 #define MIB ((rlim_t) 1 << 20)
 
 /* The scratch folder the cases share: the inputs are written once. */

@@ -7,6 +7,16 @@
 #include "friends.h"
 #include "scenario.h"
 
+/* UNDER_ASAN: this test program is built with AddressSanitizer (gcc or clang), whose runtime
+ * must be preloaded first and whose quarantine keeps freed memory. */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
 /* Absolute path of a file under tests/data (transfer full). */
 char *fsim_test_data_path (const char *first, ...) G_GNUC_NULL_TERMINATED;
 

@@ -151,27 +151,7 @@ compare_keys (gconstpointer a, gconstpointer b)
     return strcmp ((*(const cJSON *const *) a)->string, (*(const cJSON *const *) b)->string);
 }
 
-/* Sorts the members of every object under @node by key (byte order). */
-static void
-sort_keys (cJSON *node)
-{
-    g_autoptr (GPtrArray) kids = g_ptr_array_new ();
-    for (cJSON *c = node->child; c; c = c->next) {
-        sort_keys (c);
-        g_ptr_array_add (kids, c);
-    }
-    if (!cJSON_IsObject (node) || kids->len < 2)
-        return;
-    g_ptr_array_sort (kids, compare_keys);
-    for (guint i = 0; i < kids->len; i++) {
-        cJSON *c = kids->pdata[i];
-        c->next = i + 1 < kids->len ? kids->pdata[i + 1] : NULL;
-        c->prev = kids->pdata[i ? i - 1 : kids->len - 1];
-    }
-    node->child = kids->pdata[0];
-}
-
-/* Sorts the members of @obj (only its own) by key. */
+/* Sorts the members of @obj (only its own) by key (byte order). */
 static void
 sort_keys_top (cJSON *obj)
 {
@@ -187,6 +167,16 @@ sort_keys_top (cJSON *obj)
         c->prev = kids->pdata[i ? i - 1 : kids->len - 1];
     }
     obj->child = kids->pdata[0];
+}
+
+/* Sorts the members of every object in @node, at every depth, by key. */
+static void
+sort_keys (cJSON *node)
+{
+    for (cJSON *c = node->child; c; c = c->next)
+        sort_keys (c);
+    if (cJSON_IsObject (node))
+        sort_keys_top (node);
 }
 
 /* @value as compact JSON with its objects' keys sorted, so that the text does not depend on
