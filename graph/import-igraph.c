@@ -276,6 +276,13 @@ set_read_error (const char *path, const ReadCall *call, igraph_error_t rc, GErro
         code = FSIM_GRAPH_ERROR_INVALID;
     /* a reason from igraph's fatal handler (its own words) may be cut short: messages are UTF-8 */
     g_autofree char *reason = g_utf8_make_valid (call->reason, -1);
+    /* igraph's words for a failed allocation are its data structures' ("Cannot reserve space
+     * for vector.", "indheap init failed"), mostly withheld ("Cannot … ….") and of no use to
+     * the reader: say what happened instead */
+    if (code == FSIM_GRAPH_ERROR_NOMEM && strstr (reason, WITHHELD) != NULL) {
+        g_free (reason);
+        reason = g_strdup ("memory ran out while igraph read the graph");
+    }
 
     g_set_error (error, FSIM_GRAPH_ERROR, code, "%s: %s: %s (igraph: %s, error %d)", path,
                  call->format == FSIM_IMPORT_GRAPHML ? "GraphML" : "GML",
