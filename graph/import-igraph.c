@@ -303,7 +303,9 @@ check_gml_text (const char *path, const char *data, gsize len, GError **error)
 {
     gsize line = 1, line_start = 0, start_line = 0, start = 0, depth = 0;
     gboolean in_string = FALSE;
-    for (gsize i = 0; i < len; i++) {
+    if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0) /* skipped: see below */
+        line_start = 3;
+    for (gsize i = line_start; i < len; i++) {
         char c = data[i];
         if (c == '"') {
             in_string = !in_string;

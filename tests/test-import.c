@@ -422,6 +422,13 @@ test_import_gml_depth (void)
     g_assert_no_error (error);
     g_assert_cmpuint (imp->friends->n_users, ==, 1);
 
+    /* after a byte order mark, the comment is still one */
+    g_string_prepend (ok, "\xEF\xBB\xBF");
+    g_autofree char *bom_path = fsim_test_write (dir, "bom.gml", ok->str, -1);
+    g_autoptr (FsimImported) bom = fsim_import_file (bom_path, FSIM_IMPORT_AUTO, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (bom->friends->n_users, ==, 1);
+
     g_autoptr (GString) deep = nested_gml (FSIM_IMPORT_GML_MAX_DEPTH + 1);
     g_autofree char *deep_path = fsim_test_write (dir, "deep.gml", deep->str, -1);
     g_autoptr (FsimImported) none = fsim_import_file (deep_path, FSIM_IMPORT_AUTO, &error);
