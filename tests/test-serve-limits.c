@@ -279,8 +279,8 @@ test_serve_limits_idle (void)
 static void
 test_serve_limits_connections (void)
 {
-    Server *s =
-        server_start ((const char *const[]){ "--max-connections=4", "--idle-timeout=60", NULL });
+    Server *s = server_start_full (
+        (const char *const[]){ "--max-connections=4", "--idle-timeout=60", NULL }, FALSE);
     GSocketConnection *held[4];
     for (int i = 0; i < 4; i++)
         held[i] = raw_connect (s);
@@ -308,6 +308,17 @@ test_serve_limits_connections (void)
                                     "(flowsim serve --max-connections); ask again in a while\",\n"
                                     "  \"status\": 503");
     }
+    /* one more that sends its request at once: the 503, or a reset if the request came before
+     * the server shut the connection down; either way no simulation for it */
+    g_autoptr (GSocketConnection) eager = raw_connect (s);
+    g_autofree char *run = g_strdup_printf (
+        "GET /api/run?scenario=tour HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n", s->port);
+    raw_send (eager, run, strlen (run));
+    g_autoptr (GByteArray) eager_answer = g_byte_array_new ();
+    g_assert_cmpfloat (raw_wait_closed (eager, 30, eager_answer), <, 20);
+    g_byte_array_append (eager_answer, (const guint8 *) "", 1);
+    if (eager_answer->len > 1)
+        g_assert_true (g_str_has_prefix ((const char *) eager_answer->data, "HTTP/1.1 503 "));
     /* one of the four goes: its place is free (once the server has seen it close) */
     g_object_unref (held[3]);
     guint status = 0;
@@ -328,6 +339,8 @@ test_serve_limits_connections (void)
     for (int i = 0; i < 3; i++)
         g_object_unref (held[i]);
     g_autofree char *err = server_stop (s, SIGTERM);
+    fsim_assert_contains (err, "flowsim serve: 4 connections refused so far: 4 are open");
+    g_assert_null (strstr (err, "/api/run"));
     fsim_assert_contains (err, "flowsim serve: stopped");
 
     g_autoptr (FsimTestRun) bad = FSIM_RUN ("serve", "--max-connections", "0", "--port", "0");

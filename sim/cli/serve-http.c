@@ -431,6 +431,13 @@ handle_early (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashT
     /* a body is never used: it is read and dropped, never kept (a client could send
      * gigabytes before the 413 below is written) */
     soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+    GSocket *socket = soup_server_message_get_socket (msg);
+    if (socket && g_object_get_data (G_OBJECT (socket), "flowsim-refused")) {
+        respond_error (msg, 503,
+                       "busy: too many connections are open (flowsim serve "
+                       "--max-connections); ask again in a while");
+        return;
+    }
     /* the whole list: with two Host headers, get_one() gives the last one, and a request
      * must have one (RFC 9112) */
     if (!host_allowed (s, soup_message_headers_get_list (h, "Host"))) {
@@ -525,7 +532,7 @@ on_wrote_headers (SoupServerMessage *msg, gpointer data)
 
 #define CONNECTIONS_RESERVED_FDS 64 /* descriptors kept for files, threads and the listener */
 
-/* Is @socket, a new connection, one too many? Forgets the closed ones first. */
+/* Are max_connections open? Forgets the closed ones first. */
 static gboolean
 connections_full (Server *s)
 {
@@ -557,6 +564,9 @@ connection_refuse (Server *s, GSocket *socket)
     /* a fresh socket's buffer takes it whole; never wait for a client that does not read */
     g_socket_send_with_blocking (socket, answer, strlen (answer), FALSE, NULL, NULL);
     g_socket_shutdown (socket, TRUE, TRUE, NULL);
+    /* a request that had already come may still be read from the socket: handle_early()
+     * refuses it too, so that no handler runs for it */
+    g_object_set_data (G_OBJECT (socket), "flowsim-refused", GINT_TO_POINTER (1));
     s->refused++;
     if (!s->config.quiet && (s->refused & (s->refused - 1)) == 0) /* 1, 2, 4, 8... */
         fprintf (stderr,
