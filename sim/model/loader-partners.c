@@ -82,9 +82,6 @@ convert_share (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimShare *sh, G
         !cJSON_IsObject (e))
         return fsim_i_parts_end (&parts, error);
     fsim_i_part (&parts, fsim_i_get_id (c, e, "with", p, &with, &local), &local);
-    fsim_i_part (&parts, fsim_i_get_fields (c, e, "fields", p, &sh->fields, &local), &local);
-    fsim_i_part (&parts, fsim_i_get_window (c, e, "active", p, &sh->active, &local), &local);
-    fsim_i_part (&parts, fsim_i_get_sources (c, e, "sources", p, &sh->sources, &local), &local);
     sh->loc = fsim_i_loc_of (c, e);
     gssize q = with ? fsim_i_lookup (c->partner_ix, with) : -1;
     if (with && q < 0) {
@@ -99,6 +96,9 @@ convert_share (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimShare *sh, G
                      &local);
     }
     sh->partner = q >= 0 ? (size_t) q : 0;
+    fsim_i_part (&parts, fsim_i_get_fields (c, e, "fields", p, &sh->fields, &local), &local);
+    fsim_i_part (&parts, fsim_i_get_window (c, e, "active", p, &sh->active, &local), &local);
+    fsim_i_part (&parts, fsim_i_get_sources (c, e, "sources", p, &sh->sources, &local), &local);
     return fsim_i_parts_end (&parts, error);
 }
 
@@ -250,7 +250,8 @@ resolve_requests (FsimConv *c, FsimParts *parts, const cJSON *e, const FsimJPath
                 g_ptr_array_add (offered, c->s->apis[pa->apis[k]].scopes[s].id);
         FsimJPath ip = FSIM_JP_IDX (&rp, r);
         g_autoptr (GError) local = NULL;
-        fsim_i_part (parts, fail_request (c, &local, cJSON_GetArrayItem (arr, r), &ip, pat, offered),
+        fsim_i_part (parts,
+                     fail_request (c, &local, cJSON_GetArrayItem (arr, r), &ip, pat, offered),
                      &local);
     }
 }
@@ -328,8 +329,8 @@ convert_partner (FsimConv *c, const cJSON *e, const FsimJPath *p, gssize index, 
     if (co && (strlen (co) != 2 || !g_ascii_isupper (co[0]) || !g_ascii_isupper (co[1]))) {
         FsimJPath cp = FSIM_JP_KEY (p, "country");
         fsim_i_part (&parts,
-                     fsim_i_fail (c, &local, cJSON_GetObjectItemCaseSensitive (e, "country"),
-                                  FALSE, FSIM_LOADER_ERROR_VALUE, &cp,
+                     fsim_i_fail (c, &local, cJSON_GetObjectItemCaseSensitive (e, "country"), FALSE,
+                                  FSIM_LOADER_ERROR_VALUE, &cp,
                                   "'%s' is not a country code (expected ISO 3166-1 alpha-2, two "
                                   "capital letters)",
                                   co),

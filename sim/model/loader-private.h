@@ -219,24 +219,23 @@ gboolean fsim_i_fail_count (FsimConv *c, GError **error, const cJSON *arr, const
 /*
  * The independent parts of one entity (its keys, each value, each sub-entity, each name it
  * gives), each of which may fail on its own: every failure is reported, not only the first.
- * fsim_i_part() notes the result of one part; the error of a part is kept
- * (fsim_i_keep_error()) when another part fails after it, and fsim_i_parts_end() returns the
- * last one in @error, for the caller to keep as it keeps any error. So a function that converts
- * parts keeps the GError contract (FALSE <=> @error set) and every error is reported, in order.
- * A part whose input another part failed to read is not converted (it would only repeat that
- * failure): the caller tests the part's inputs, not FsimParts.failed.
+ * fsim_i_part() keeps the error of a part that failed at once (fsim_i_keep_error()), so that
+ * the errors are reported in the order they are found, nested parts included.
+ * fsim_i_parts_end() then fails with an error marked as caused (fsim_i_mark_caused()): the
+ * GError contract holds (FALSE <=> @error set) and the caller keeps it as it keeps any error,
+ * which drops it. A part whose input another part failed to read is not converted (it would
+ * only repeat that failure): the caller tests the part's inputs.
  */
 typedef struct {
     FsimConv *c;
-    GError *error; /* the last part's error, not kept yet */
     gboolean failed;
 } FsimParts;
 
-#define FSIM_PARTS_INIT(conv) ((FsimParts){ .c = (conv), .error = NULL, .failed = FALSE })
+#define FSIM_PARTS_INIT(conv) ((FsimParts){ .c = (conv), .failed = FALSE })
 
 /* @ok, or the part failed with *@local (stolen). Returns @ok. */
 gboolean fsim_i_part (FsimParts *parts, gboolean ok, GError **local);
-/* TRUE when no part failed; else FALSE with the last error in @error. */
+/* TRUE when no part failed; else FALSE with @error set to an error that is dropped when kept. */
 gboolean fsim_i_parts_end (FsimParts *parts, GError **error);
 
 /* @node must be an object whose keys are all in @allowed (NULL-terminated) and that has every

@@ -156,10 +156,7 @@ fsim_i_part (FsimParts *parts, gboolean ok, GError **local)
         return TRUE;
     g_assert (local && *local);
     parts->failed = TRUE;
-    if (parts->error)
-        fsim_i_keep_error (parts->c, &parts->error);
-    g_clear_error (&parts->error);
-    parts->error = g_steal_pointer (local);
+    fsim_i_keep_error (parts->c, local);
     return FALSE;
 }
 
@@ -168,7 +165,7 @@ fsim_i_parts_end (FsimParts *parts, GError **error)
 {
     if (!parts->failed)
         return TRUE;
-    g_propagate_error (error, g_steal_pointer (&parts->error));
+    g_set_error_literal (error, caused_quark (), 0, "the errors of the parts, kept already");
     return FALSE;
 }
 
@@ -204,10 +201,10 @@ fsim_i_check_object (FsimConv *c, const cJSON *node, const FsimJPath *path,
         for (const cJSON *d = node->child; d != m && !twice; d = d->next)
             twice = strcmp (d->string, m->string) == 0;
         if (twice)
-            fsim_i_part (&parts,
-                         fsim_i_fail (c, &local, m, TRUE, FSIM_LOADER_ERROR_SCHEMA, &mp,
-                                      "duplicate key"),
-                         &local);
+            fsim_i_part (
+                &parts,
+                fsim_i_fail (c, &local, m, TRUE, FSIM_LOADER_ERROR_SCHEMA, &mp, "duplicate key"),
+                &local);
         else if (!strv_contains (allowed, m->string)) {
             const char *near = NULL;
             fsim_i_part (&parts, fail_unknown_key (c, m, path, allowed, &near, &local), &local);
@@ -400,7 +397,8 @@ fsim_i_get_strv (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath
     for (const cJSON *e = v->child; e; e = e->next, i++) {
         FsimJPath ep = FSIM_JP_IDX (&p, i);
         g_autoptr (GError) local = NULL;
-        if (fsim_i_part (&parts, ids ? check_id (c, e, &ep, &local) : check_string (c, e, &ep, &local),
+        if (fsim_i_part (&parts,
+                         ids ? check_id (c, e, &ep, &local) : check_string (c, e, &ep, &local),
                          &local))
             g_ptr_array_add (arr, g_strdup (e->valuestring));
     }
@@ -506,8 +504,7 @@ convert_source (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimSource *src
         if (named[k] && is_blank (named[k]))
             fsim_i_part (&parts,
                          fsim_i_fail (c, &local, cJSON_GetObjectItemCaseSensitive (e, key), FALSE,
-                                      FSIM_LOADER_ERROR_VALUE, &kp, "expected a non-empty %s",
-                                      key),
+                                      FSIM_LOADER_ERROR_VALUE, &kp, "expected a non-empty %s", key),
                          &local);
     }
     FsimJPath dp = FSIM_JP_KEY (p, "date");
@@ -572,9 +569,9 @@ fsim_i_get_window (FsimConv *c, const cJSON *obj, const char *key, const FsimJPa
             return fsim_i_parts_end (&parts, error);
         gboolean dates =
             fsim_i_part (&parts, fsim_i_get_date (c, v, "from", &p, &w.from, &local), &local);
-        dates = fsim_i_part (&parts, fsim_i_get_date (c, v, "until", &p, &w.until, &local),
-                             &local) &&
-                dates;
+        dates =
+            fsim_i_part (&parts, fsim_i_get_date (c, v, "until", &p, &w.until, &local), &local) &&
+            dates;
         if (dates && w.from >= w.until)
             fsim_i_part (&parts,
                          fsim_i_fail (c, &local, v, FALSE, FSIM_LOADER_ERROR_VALUE, &p,

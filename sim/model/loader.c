@@ -258,8 +258,8 @@ check_rule_patterns (FsimConv *c, FsimParts *parts, const cJSON *e, const FsimJP
         FsimJPath ip = FSIM_JP_IDX (&pp, i);
         g_autoptr (GError) local = NULL;
         fsim_i_part (parts,
-                     fsim_i_check_partner_selector (c, cJSON_GetArrayItem (parr, i),
-                                                    r->partners[i], FALSE, &ip, &local),
+                     fsim_i_check_partner_selector (c, cJSON_GetArrayItem (parr, i), r->partners[i],
+                                                    FALSE, &ip, &local),
                      &local);
     }
     const cJSON *aarr = cJSON_GetObjectItemCaseSensitive (e, "apis");
@@ -274,8 +274,8 @@ check_rule_patterns (FsimConv *c, FsimParts *parts, const cJSON *e, const FsimJP
         g_autoptr (GError) local = NULL;
         fsim_i_part (parts,
                      fsim_i_fail_unknown_name (c, &local, FSIM_I_NAME_API,
-                                               cJSON_GetArrayItem (aarr, i), &ip, "API",
-                                               r->apis[i], ids, c->s->n_apis),
+                                               cJSON_GetArrayItem (aarr, i), &ip, "API", r->apis[i],
+                                               ids, c->s->n_apis),
                      &local);
     }
     const cJSON *sarr = cJSON_GetObjectItemCaseSensitive (e, "scopes");
@@ -345,13 +345,6 @@ convert_rule (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimRule *r, GErr
                      &local);
     }
     r->allow = effect && strcmp (effect, "allow") == 0;
-    FsimJPath up = FSIM_JP_KEY (p, "until");
-    if (window && r->window.from >= r->window.until)
-        fsim_i_part (&parts,
-                     fsim_i_fail (c, &local, cJSON_GetObjectItemCaseSensitive (e, "until"), FALSE,
-                                  FSIM_LOADER_ERROR_VALUE, &up,
-                                  "empty window: 'from' must be before 'until'"),
-                     &local);
     FsimJPath pp = FSIM_JP_KEY (p, "partners");
     const cJSON *parr = cJSON_GetObjectItemCaseSensitive (e, "partners");
     if (parr && r->partners && !r->partners[0])
@@ -360,6 +353,13 @@ convert_rule (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimRule *r, GErr
                                   "empty: a rule must select partners (use \"*\" for all)"),
                      &local);
     check_rule_patterns (c, &parts, e, p, r);
+    FsimJPath up = FSIM_JP_KEY (p, "until");
+    if (window && r->window.from >= r->window.until)
+        fsim_i_part (&parts,
+                     fsim_i_fail (c, &local, cJSON_GetObjectItemCaseSensitive (e, "until"), FALSE,
+                                  FSIM_LOADER_ERROR_VALUE, &up,
+                                  "empty window: 'from' must be before 'until'"),
+                     &local);
     return fsim_i_parts_end (&parts, error);
 }
 
