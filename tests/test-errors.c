@@ -717,8 +717,10 @@ static const ManyCase many[] = {
       "alternative with 'choices' or --claim CLAIM=ALTERNATIVE\n"
       "many-errors-set.json:12:15: seed: -1 is out of range (expected an integer from 0 to "
       "9007199254740991)" },
-    /* a base that cannot be read: the file's own includes and sets are checked, and nothing is
-     * converted (every key of the base is missing: the rule's effect is not reported) */
+    /* a base that cannot be read: the file's own includes and sets are checked, and the model
+     * is converted without what the base may hold: the rule's effect is an error of its own;
+     * its partner 'quiz', the missing 'date', the population (laid over the base's, key by
+     * key: 'users' may be there) and the choice of claim 'storage' are left out */
     { "many-errors-extends.json",
       { NULL },
       E (IO),
@@ -726,7 +728,9 @@ static const ManyCase many[] = {
       "or directory\n"
       "many-errors-extends.json:4:15: include 'polices/huawei.json': cannot read "
       "polices/huawei.json: No such file or directory\n"
-      "many-errors-extends.json:5:12: set[0]: expected an object with one key {PATH: VALUE}" },
+      "many-errors-extends.json:5:12: set[0]: expected an object with one key {PATH: VALUE}\n"
+      "many-errors-extends.json:6:38: rules[0].effect: unknown effect 'alow'; did you mean "
+      "'allow'?" },
     /* every --set of the command line, then the values they gave, each located */
     { "valid.json",
       { "partners[nobody].kind=app", "seed", "seed=x",

@@ -256,9 +256,9 @@ static cJSON *resolve_scenario (FsimJsonDoc *doc, const char *path, const char *
                                 const cJSON *from, GError **error);
 
 /* The merged base scenario of @root (an empty object when it extends none). A base that
- * cannot be read is an error kept: the scenario is then built on an empty object, for the
- * errors of its own files, and not converted (doc->no_convert). NULL when the loader must stop
- * (the errors are kept). */
+ * cannot be read is an error kept: the scenario is then built on an empty object, and
+ * converted without what the base may hold (doc->base_unread, doc->incomplete). NULL when the
+ * loader must stop (the errors are kept). */
 static cJSON *
 load_base (FsimJsonDoc *doc, const char *path, cJSON *root)
 {
@@ -277,9 +277,9 @@ load_base (FsimJsonDoc *doc, const char *path, cJSON *root)
     }
     if (base)
         return base;
-    doc->no_convert = TRUE;
     if (!local)
         return NULL; /* stop */
+    doc->base_unread = TRUE;
     return keep_unread (doc, &local) ? cJSON_CreateObject () : NULL;
 }
 

@@ -48,7 +48,9 @@ typedef struct {
      * a file, an include, a set that fails (fsim_i_doc_keep()), and converting adds its own. */
     GPtrArray *errors;
     gboolean incomplete;  /* a file to include or extend was not read: any name may be in it */
-    gboolean no_convert;  /* a base scenario or the claims failed: the merge is not converted */
+    gboolean no_convert;  /* the claims failed: the merge is not converted */
+    gboolean base_unread; /* a base scenario was not read: the merge is converted without what
+                           * the base may hold (docs/format.md, "Error messages") */
     GHashTable *misspelt; /* top-level keys that an unknown key was taken for (static strings) */
 } FsimJsonDoc;
 

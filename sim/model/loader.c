@@ -18,13 +18,14 @@
 /* ---- top level and fields ------------------------------------------------------------------ */
 
 /* The scenario lacks top-level @key: an error, unless an unknown key was taken for it (then
- * that one was reported, and this one is its consequence). */
+ * that one was reported, and this one is its consequence), or a base scenario that was not
+ * read may have it. */
 static gboolean
 missing_top (FsimConv *c, GError **error, const cJSON *root, const char *key, const char *why)
 {
     fsim_i_fail (c, error, root, FALSE, FSIM_LOADER_ERROR_SCHEMA, NULL,
                  "missing required key '%s'%s", key, why);
-    if (g_hash_table_contains (c->doc->misspelt, key) && error && *error)
+    if ((g_hash_table_contains (c->doc->misspelt, key) || c->doc->base_unread) && error && *error)
         fsim_i_mark_caused (*error);
     return FALSE;
 }
@@ -502,11 +503,13 @@ make_readable (FsimConv *c)
     }
 }
 
+/* The population, unless a base scenario that was not read may hold part of it (a scenario's
+ * "population" is laid over its base's, key by key). */
 static gboolean
 convert_population_stage (FsimConv *c, const cJSON *root, GError **error)
 {
     const cJSON *pop = cJSON_GetObjectItemCaseSensitive (root, "population");
-    return pop == NULL || fsim_i_convert_population (c, pop, error);
+    return pop == NULL || c->doc->base_unread || fsim_i_convert_population (c, pop, error);
 }
 
 /*
