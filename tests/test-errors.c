@@ -661,6 +661,18 @@ static const ManyCase many[] = {
       "mean 'defaults'?\n"
       "many-errors-entity.json:26:34: population.colour: unknown key 'colour' (known keys: "
       "'defaults', 'users', 'snapshot')" },
+    /* claims that fail (a choice names no alternative) leave unconverted only the kinds an
+     * alternative sets (here the partners: lender's jurisdiction 'Moon' is not reported, and
+     * what names a partner is left out); the rule's effect and the user's key are reported */
+    { "many-errors-claims.json",
+      { NULL },
+      E (REFERENCE),
+      "many-errors-claims.json:12:27: choices.storage: unknown alternative 'chnia' of claim "
+      "'storage'; did you mean 'china'?\n"
+      "many-errors-claims.json:17:38: rules[0].effect: unknown effect 'alow'; did you mean "
+      "'allow'?\n"
+      "many-errors-claims.json:18:75: population.users[0].color: unknown key 'color' (known "
+      "keys: 'id', 'friends', 'uses', 'settings')" },
     /* every part of a population: its keys, its defaults, each user; alice's friend 'bob' and
      * erin's 'frank' are left out: either may be the user whose id could not be read */
     { "many-errors-population.json",

@@ -47,8 +47,12 @@ typedef struct {
     /* Every error of the load, up to FSIM_LOADER_MAX_ERRORS (GError*): resolving goes on past
      * a file, an include, a set that fails (fsim_i_doc_keep()), and converting adds its own. */
     GPtrArray *errors;
-    gboolean incomplete;  /* a file to include or extend was not read: any name may be in it */
-    gboolean no_convert;  /* the claims failed: the merge is not converted */
+    gboolean incomplete; /* a file to include or extend was not read: any name may be in it */
+    gboolean no_convert; /* the claims could not be read: the merge is not converted */
+    /* The claims failed: the top-level keys that an alternative of any claim sets (static or
+     * doc-owned strings), whose conversion is skipped (their values may be the ones a claim
+     * was to replace); NULL when the claims did not fail. */
+    GHashTable *claim_keys;
     gboolean base_unread; /* a base scenario was not read: the merge is converted without what
                            * the base may hold (docs/format.md, "Error messages") */
     GHashTable *misspelt; /* top-level keys that an unknown key was taken for (static strings) */

@@ -436,8 +436,32 @@ combine_errors (const FsimJsonDoc *doc, const char *path, GError **error)
 
 typedef struct {
     gboolean (*fn) (FsimConv *, const cJSON *, GError **);
-    int kind; /* FsimIKind of the entities converted, or -1 */
+    int kind;        /* FsimIKind of the entities converted, or -1 */
+    const char *key; /* the top-level key converted, or NULL for the scenario's own keys */
 } Stage;
+
+/* After claims that failed, a stage that converts a key that an alternative sets (for the
+ * scenario's own keys: any key no other stage converts) is skipped: its values may be the ones
+ * a claim was to replace. The claims themselves were reported already. */
+static gboolean
+stage_skipped (const FsimJsonDoc *doc, const Stage *st, const Stage *stages, size_t n)
+{
+    if (!doc->claim_keys)
+        return FALSE;
+    if (st->key)
+        return strcmp (st->key, "claims") == 0 || g_hash_table_contains (doc->claim_keys, st->key);
+    GHashTableIter it;
+    gpointer key;
+    g_hash_table_iter_init (&it, doc->claim_keys);
+    while (g_hash_table_iter_next (&it, &key, NULL)) {
+        gboolean other = FALSE;
+        for (size_t i = 0; i < n && !other; i++)
+            other = stages[i].key && strcmp (stages[i].key, key) == 0;
+        if (!other)
+            return TRUE;
+    }
+    return FALSE;
+}
 
 /* Whether an entity of @kind has no id (its id could not be read). */
 static gboolean
@@ -524,18 +548,24 @@ static gboolean
 convert_stages (FsimConv *c, const cJSON *root)
 {
     static const Stage stages[] = {
-        { convert_top, -1 },
-        { convert_fields, FSIM_I_FIELDS },
-        { convert_apis, FSIM_I_APIS },
-        { fsim_i_convert_partners, FSIM_I_PARTNERS },
-        { convert_rules, FSIM_I_RULES },
-        { convert_population_stage, -1 },
-        { fsim_i_convert_expect, -1 },
-        { fsim_i_convert_claims, -1 },
+        { convert_top, -1, NULL },
+        { convert_fields, FSIM_I_FIELDS, "fields" },
+        { convert_apis, FSIM_I_APIS, "apis" },
+        { fsim_i_convert_partners, FSIM_I_PARTNERS, "partners" },
+        { convert_rules, FSIM_I_RULES, "rules" },
+        { convert_population_stage, -1, "population" },
+        { fsim_i_convert_expect, -1, "expect" },
+        { fsim_i_convert_claims, -1, "claims" },
     };
     for (size_t i = 0; i < G_N_ELEMENTS (stages); i++) {
         if (c->errors->len >= FSIM_LOADER_MAX_ERRORS)
             break;
+        if (stage_skipped (c->doc, &stages[i], stages, G_N_ELEMENTS (stages))) {
+            /* what names its entities may name one that was not converted */
+            if (stages[i].kind >= 0)
+                c->failed[stages[i].kind] = c->unnamed[stages[i].kind] = TRUE;
+            continue;
+        }
         run_stage (c, &stages[i], root);
         if (c->errors->len > 0 || c->stage_failed > 0)
             make_readable (c);
