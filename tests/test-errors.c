@@ -673,6 +673,18 @@ static const ManyCase many[] = {
       "'allow'?\n"
       "many-errors-claims.json:18:75: population.users[0].color: unknown key 'color' (known "
       "keys: 'id', 'friends', 'uses', 'settings')" },
+    /* every claim that fails is an error of its own (a claim without a default, one with an
+     * alternative id twice), and the model is converted but the partners, which an alternative
+     * sets (the rule's partner 'quiz' and the user's are left out) */
+    { "many-errors-claims-each.json",
+      { NULL },
+      E (SCHEMA),
+      "many-errors-claims-each.json:6:5: claims[0]: missing required key 'default' (the "
+      "alternative the model takes unless a scenario chooses)\n"
+      "many-errors-claims-each.json:13:33: claims[1].alternatives[1].id: duplicate "
+      "alternative id 'adults' (first defined at 12:25)\n"
+      "many-errors-claims-each.json:15:38: rules[0].effect: unknown effect 'alow'; did you "
+      "mean 'allow'?" },
     /* every part of a population: its keys, its defaults, each user; alice's friend 'bob' and
      * erin's 'frank' are left out: either may be the user whose id could not be read */
     { "many-errors-population.json",
