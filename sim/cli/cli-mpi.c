@@ -14,6 +14,7 @@
 #include "engine-mpi.h"
 #include "population-slice.h"
 #include "sim.h"
+#include "timeline.h"
 
 static gboolean started;
 static int rank, size = 1;
@@ -305,26 +306,43 @@ build_slice (FsimSim *sim, GError **error)
     return slice;
 }
 
+/* Loads @path on every rank, resolves @focus (nullable) into @out_focus and builds this rank's
+ * part of the population: the first steps of every command over the ranks, agreed. */
+static FsimExit
+load_part (const char *path, const char *const *sets, const FsimFocusOptions *focus,
+           FsimSim **out_sim, FsimFocus *out_focus, FsimPopulationSlice **out_slice, GError **error)
+{
+    const FsimSimOptions sim_options = { .sets = sets };
+    g_autoptr (FsimSim) sim = fsim_sim_load (path, &sim_options, error);
+    FsimExit status = agree (sim ? FSIM_EXIT_OK : FSIM_EXIT_INPUT, error);
+
+    if (status != FSIM_EXIT_OK)
+        return status;
+    /* the same scenario on every rank: the same focus, or the same error */
+    if (focus)
+        status = agree (fsim_i_focus_resolve (focus, sim->scenario, out_focus, error), error);
+    if (status != FSIM_EXIT_OK)
+        return status;
+    g_autoptr (FsimPopulationSlice) slice = build_slice (sim, error);
+    status = agree (slice ? FSIM_EXIT_OK : FSIM_EXIT_INPUT, error);
+    if (status != FSIM_EXIT_OK)
+        return status;
+    *out_sim = g_steal_pointer (&sim);
+    *out_slice = g_steal_pointer (&slice);
+    return FSIM_EXIT_OK;
+}
+
 FsimExit
 fsim_i_cli_mpi_render (const char *path, const char *const *sets, const FsimFocusOptions *focus,
                        FsimReportFormat format, const FsimReportOptions *options, GString *out,
                        GError **error)
 {
-    const FsimSimOptions sim_options = { .sets = sets };
-    g_autoptr (FsimSim) sim = fsim_sim_load (path, &sim_options, error);
-    FsimExit status = agree (sim ? FSIM_EXIT_OK : FSIM_EXIT_INPUT, error);
+    g_autoptr (FsimSim) sim = NULL;
     g_autoptr (FsimPopulationSlice) slice = NULL;
     g_auto (FsimFocus) resolved = { 0 };
     FsimMpiStats stats = { 0 };
+    FsimExit status = load_part (path, sets, focus, &sim, &resolved, &slice, error);
 
-    if (status != FSIM_EXIT_OK)
-        return status;
-    /* the same scenario on every rank: the same focus, or the same error */
-    status = agree (fsim_i_focus_resolve (focus, sim->scenario, &resolved, error), error);
-    if (status != FSIM_EXIT_OK)
-        return status;
-    slice = build_slice (sim, error);
-    status = agree (slice ? FSIM_EXIT_OK : FSIM_EXIT_INPUT, error);
     if (status != FSIM_EXIT_OK)
         return status;
     sim->result = fsim_engine_run_mpi (sim->scenario, slice, sim->decisions,
@@ -340,5 +358,65 @@ fsim_i_cli_mpi_render (const char *path, const char *const *sets, const FsimFocu
         FsimPopulation view = { .n_users = sim->result->n_users, .platform = slice->platform };
         fsim_report_render_with (sim->scenario, &view, sim->result, format, options, out);
     }
+    return FSIM_EXIT_OK;
+}
+
+/* ---- timeline over the ranks ------------------------------------------------------------- */
+
+static FsimResult *
+timeline_trace (const FsimDecisions *decisions, const FsimFocus *focus, void *data, GError **error)
+{
+    return fsim_engine_mpi_run (data, decisions, focus, error);
+}
+
+static gboolean
+timeline_all_ok (gboolean ok, void *data)
+{
+    (void) data;
+    return mpi_all_ok (NULL, ok);
+}
+
+FsimExit
+fsim_i_cli_mpi_timeline (const char *path, const char *const *sets, const FsimTimelineArgs *a,
+                         FsimSim **out_sim, FsimFocus *out_focus, FsimTimeline **out_timeline,
+                         GError **error)
+{
+    g_autoptr (FsimSim) sim = NULL;
+    g_autoptr (FsimPopulationSlice) slice = NULL;
+    FsimExit status = load_part (path, sets, a->focus, &sim, out_focus, &slice, error);
+
+    if (status != FSIM_EXIT_OK)
+        return status;
+    if (a->warn && rank == 0)
+        fsim_i_warn_overrides (sim->scenario->path, sets, sim->scenario);
+    /* the halo and both hops once; each traced date only traces and sums */
+    g_autoptr (FsimEngineMpi) engine =
+        fsim_engine_mpi_new (sim->scenario, slice, MPI_COMM_WORLD, 0, error);
+    status = agree (engine ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL, error);
+    if (status != FSIM_EXIT_OK)
+        return status;
+    const FsimTimelineTracer tracer = { .n_users = slice->n_total,
+                                        .trace = timeline_trace,
+                                        .all_ok = timeline_all_ok,
+                                        .data = engine };
+    g_autoptr (GError) local = NULL;
+    FsimTimeline *t = fsim_timeline_new_traced (sim->scenario, &tracer, a->from, a->to, a->step,
+                                                a->focus ? out_focus : NULL, &local);
+    if (t == NULL) {
+        status = g_error_matches (local, FSIM_TIMELINE_ERROR, FSIM_TIMELINE_ERROR_RANGE)
+                     ? FSIM_EXIT_USAGE
+                     : FSIM_EXIT_INTERNAL;
+        g_propagate_error (error, g_steal_pointer (&local));
+    }
+    status = agree (status, error);
+    if (status != FSIM_EXIT_OK) {
+        fsim_timeline_free (t);
+        return status;
+    }
+    if (g_getenv ("FLOWSIM_MPI_STATS"))
+        print_stats (fsim_engine_mpi_stats (engine),
+                     sim->scenario->partner_words * sizeof (FsimWord));
+    *out_sim = g_steal_pointer (&sim);
+    *out_timeline = t;
     return FSIM_EXIT_OK;
 }
