@@ -334,6 +334,36 @@ same_error timeline "timeline, bad input" 3 "$src/tests/data/errors/import-file-
 same_error timeline "timeline, --series selecting nothing" 2 "$dp" --from 2013-01-01 \
     --to 2019-01-01 --format svg --series partner:nosuch
 
+# the memory check judges each rank against its share of the machine: the ranks of one node
+# divide its memory (and FLOWSIM_MEMORY_LIMIT, the job's cap on this machine) among them
+FLOWSIM_MEMORY_LIMIT=1200M FLOWSIM_MPI_STATS=1 "${mpi[@]}" -np 1 "$FLOWSIM" run -q \
+    "$src/scenarios/tour.json" >/dev/null 2>"$tmp/stats1"
+FLOWSIM_MEMORY_LIMIT=1200M FLOWSIM_MPI_STATS=1 "${mpi[@]}" -np 3 "$FLOWSIM" run -q \
+    "$src/scenarios/tour.json" >/dev/null 2>"$tmp/stats3"
+one=$(awk '$1 == 0 { print $10 }' "$tmp/stats1")
+three=$(awk '$1 ~ /^[0-9]+$/ { print $10 }' "$tmp/stats3" | sort -u)
+if [ "$one" = $((1200 << 20)) ] && [ "$three" = $((400 << 20)) ]; then
+    ok "memory limit per rank: $one bytes alone, $three on each of 3 ranks"
+else
+    not_ok "memory limit per rank: '$one' alone (want $((1200 << 20))), '$three' on 3 ranks (want $((400 << 20)))"
+fi
+# a population every rank builds whole (barabasi_albert), estimated at 0.2 GiB: under a cap of
+# 400 MB it fits one process and each of 2 ranks (200 MB), not each of 4 (100 MB)
+ba=("$src/scenarios/device-partners-2018.json" --set population.generator=barabasi_albert
+    --set population.users=200000 --set population.mean_degree=20)
+ranks="1 2"
+FLOWSIM_MEMORY_LIMIT=400M identical "barabasi_albert under 400 MB" "${ba[@]}"
+FLOWSIM_MEMORY_LIMIT=400M "${mpi[@]}" -np 4 "$FLOWSIM" run -q "${ba[@]}" >"$tmp/mpi" 2>"$tmp/mpi.err"
+got=$?
+if [ "$got" = 3 ] && [ ! -s "$tmp/mpi" ] && [ "$(grep -c '^flowsim: error:' "$tmp/mpi.err")" = 1 ] &&
+    grep -q "more than this process's share of this machine (1 of the 4 processes on it)" \
+        "$tmp/mpi.err"; then
+    ok "barabasi_albert under 400 MB, 4 ranks: refused once: $(grep '^flowsim: error:' "$tmp/mpi.err" | head -c 200)"
+else
+    not_ok "barabasi_albert under 400 MB, 4 ranks: status $got"
+    sed 's/^/# /' "$tmp/mpi.err" | head -10
+fi
+
 # commands other than run refuse to run over several ranks, once
 "${mpi[@]}" -np 2 "$FLOWSIM" population "$src/scenarios/tour.json" >"$tmp/mpi" 2>"$tmp/mpi.err"
 got=$?

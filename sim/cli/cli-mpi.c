@@ -12,6 +12,7 @@
 #include "cli-mpi.h"
 #include "cli-private.h"
 #include "engine-mpi.h"
+#include "memory.h"
 #include "population-slice.h"
 #include "sim.h"
 #include "timeline.h"
@@ -44,6 +45,13 @@ fsim_i_cli_mpi_start (int *argc, char ***argv)
     MPI_Comm_rank (MPI_COMM_WORLD, &rank);
     MPI_Comm_size (MPI_COMM_WORLD, &size);
     started = TRUE;
+    /* the ranks on this machine share its memory: each is judged against its part */
+    MPI_Comm node;
+    int on_node = 1;
+    MPI_Comm_split_type (MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node);
+    MPI_Comm_size (node, &on_node);
+    MPI_Comm_free (&node);
+    fsim_memory_set_share ((guint) on_node);
     g_log_set_handler ("GLib", G_LOG_LEVEL_ERROR | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
                        on_glib_error, NULL);
 }
@@ -126,25 +134,26 @@ print_stats (const FsimMpiStats *s, size_t set_bytes)
 {
     struct rusage ru;
     getrusage (RUSAGE_SELF, &ru);
-    uint64_t mine[8] = { s->n_own,
+    uint64_t mine[9] = { s->n_own,
                          s->n_ghosts,
                          s->cut_arcs,
                          s->hop_bytes[0],
                          s->hop_bytes[1],
                          s->engine_bytes,
                          (uint64_t) ru.ru_maxrss,
-                         set_bytes };
-    g_autofree uint64_t *all = g_new (uint64_t, 8 * (size_t) size);
+                         set_bytes,
+                         fsim_memory_limit () };
+    g_autofree uint64_t *all = g_new (uint64_t, 9 * (size_t) size);
 
-    MPI_Gather (mine, 8, MPI_UINT64_T, all, 8, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+    MPI_Gather (mine, 9, MPI_UINT64_T, all, 9, MPI_UINT64_T, 0, MPI_COMM_WORLD);
     if (rank != 0)
         return;
     fprintf (stderr, "rank users ghosts cut_arcs hop1_bytes hop2_bytes engine_bytes "
-                     "peak_rss_kib set_bytes\n");
+                     "peak_rss_kib set_bytes memory_limit\n");
     for (int r = 0; r < size; r++) {
-        const uint64_t *a = all + 8 * r;
+        const uint64_t *a = all + 9 * r;
         fprintf (stderr, "%d", r);
-        for (int k = 0; k < 8; k++)
+        for (int k = 0; k < 9; k++)
             fprintf (stderr, " %" G_GUINT64_FORMAT, a[k]);
         fprintf (stderr, "\n");
     }
