@@ -279,17 +279,21 @@ SH
     FLOWSIM_MPI_STATS=1 "${mpi[@]}" -np 2 "$FLOWSIM" run -q "$tmp/wide.json" >/dev/null 2>"$tmp/stats"
     # rank users ghosts cut_arcs hop1 hop2 engine peak set_bytes: rank 1's local users' sets
     want=$(awk '$1 == 1 { print ($2 + $3) * $9 }' "$tmp/stats")
-    timeout 300 "${mpi[@]}" -np 2 "$tmp/fault.sh" "$FLOWSIM" run -q "$tmp/wide.json" \
-        >"$tmp/mpi" 2>"$tmp/mpi.err"
-    got=$?
-    if [ "$got" = 3 ] && [ ! -s "$tmp/mpi" ] && [ "$(grep -c '^flowsim: error:' "$tmp/mpi.err")" = 1 ] &&
-        grep -qE "^flowsim: error: rank 1 of 2: out of memory \(.*failed to allocate $want bytes\)\$" \
-            "$tmp/mpi.err" && ! grep -qiE 'signal|core dumped' "$tmp/mpi.err"; then
-        ok "rank 1 out of memory in the trace: status 3, one message: $(grep '^flowsim: error:' "$tmp/mpi.err")"
-    else
-        not_ok "rank 1 out of memory in the trace: status $got (want 3 and 'failed to allocate ${want:-?} bytes')"
-        sed 's/^/# /' "$tmp/mpi.err" | head -10
-    fi
+    # the same in timeline, whose halo is made once before its dates' traces
+    for cmd in "run -q" "timeline --from 2013-01-01 --to 2019-01-01"; do
+        # shellcheck disable=SC2086
+        timeout 300 "${mpi[@]}" -np 2 "$tmp/fault.sh" "$FLOWSIM" $cmd "$tmp/wide.json" \
+            >"$tmp/mpi" 2>"$tmp/mpi.err"
+        got=$?
+        if [ "$got" = 3 ] && [ ! -s "$tmp/mpi" ] && [ "$(grep -c '^flowsim: error:' "$tmp/mpi.err")" = 1 ] &&
+            grep -qE "^flowsim: error: rank 1 of 2: out of memory \(.*failed to allocate $want bytes\)\$" \
+                "$tmp/mpi.err" && ! grep -qiE 'signal|core dumped' "$tmp/mpi.err"; then
+            ok "${cmd%% *}: rank 1 out of memory in the trace: status 3, one message: $(grep '^flowsim: error:' "$tmp/mpi.err")"
+        else
+            not_ok "${cmd%% *}: rank 1 out of memory in the trace: status $got (want 3 and 'failed to allocate ${want:-?} bytes')"
+            sed 's/^/# /' "$tmp/mpi.err" | head -10
+        fi
+    done
 fi
 
 # ---- flowsim timeline: one halo, traced at every date that needs it ----
