@@ -30,8 +30,9 @@ ok() { n_test=$((n_test + 1)); echo "ok $n_test - $*"; }
 not_ok() { n_test=$((n_test + 1)); failed=1; echo "not ok $n_test - $*"; }
 
 # identical NAME ARGS...: flowsim run ARGS, then under $ranks ranks (default 1 .. 4), byte for
-# byte. To stay short (run and timeline took 9 min 48 s on a machine at load 18), the cases below each take two rank counts in turn
-# (1 and 3, then 2 and 4), so that every count meets every kind of case.
+# byte. To stay short (run and timeline took 9 min 48 s on a machine at load 18), the cases
+# below each take two rank counts in turn (1 and 3, then 2 and 4), so that every count meets
+# every kind of case.
 ranks="1 2 3 4"
 identical() {
     local name=$1
