@@ -720,7 +720,7 @@ room_text (const FsimScenario *s, const FsimResult *r)
     guint64 bytes = 8192; /* the header, the headings and the notes */
     for (size_t i = 0; i < s->n_overrides; i++)
         bytes +=
-            fsim_room_text (s->overrides[i].path) + fsim_room_text (s->overrides[i].value) + 64;
+            fsim_room_json (s->overrides[i].path) + fsim_room_json (s->overrides[i].value) + 64;
     g_autoptr (GPtrArray) sentences = fsim_findings_new (s, r);
     for (size_t i = 0; i < sentences->len; i++) /* cleaned, wrapped: "\n    " for a space */
         bytes += 7 * (guint64) strlen (g_ptr_array_index (sentences, i)) + 8;
@@ -758,7 +758,7 @@ room_text (const FsimScenario *s, const FsimResult *r)
 /* The bytes a flow row of @format takes besides its strings and counts: JSON's keys,
  * indentation and punctuation (285), CSV's commas and line end. */
 #define ROOM_JSON_FLOW 320
-#define ROOM_CSV_FLOW 16
+#define ROOM_CSV_FLOW 12
 
 /* JSON and CSV: the flows, a row per (field, partner, destination), measured exactly from the
  * escaped ids and the counts' digits, and the rest (partners, fields, jurisdictions) bounded. */
@@ -768,23 +768,24 @@ room_flows (const FsimScenario *s, const FsimResult *r, FsimReportFormat format)
     gboolean json = format == FSIM_REPORT_JSON;
     void (*escape) (GString *, const char *) = json ? fsim_json_string : fsim_csv_cell;
     g_autofree char *claims = s->n_claims ? fsim_claims_report_csv_cell (s) : NULL;
-    guint64 per_row = json ? ROOM_JSON_FLOW : ROOM_CSV_FLOW + fsim_room_escaped (escape, claims);
+    guint64 per_row =
+        json ? ROOM_JSON_FLOW : ROOM_CSV_FLOW + (claims ? fsim_room_escaped (escape, claims) : 0);
     guint64 bytes = 8192;
     for (size_t i = 0; i < s->n_overrides; i++)
         bytes +=
-            fsim_room_text (s->overrides[i].path) + fsim_room_text (s->overrides[i].value) + 96;
+            fsim_room_json (s->overrides[i].path) + fsim_room_json (s->overrides[i].value) + 96;
     for (size_t j = 0; j < r->n_jurisdictions; j++)
-        bytes += fsim_room_text (r->jurisdictions[j]) + 256;
+        bytes += fsim_room_json (r->jurisdictions[j]) + 256;
     for (size_t p = 0; p < s->n_partners; p++) {
         const FsimPartner *partner = &s->partners[p];
-        bytes += fsim_room_text (partner->id) + fsim_room_text (partner->name) +
-                 fsim_room_text (partner->kind) + fsim_room_text (partner->country) + 512;
+        bytes += fsim_room_json (partner->id) + fsim_room_json (partner->name) +
+                 fsim_room_json (partner->kind) + fsim_room_json (partner->country) + 512;
     }
     /* a field's escaped id, a few bytes per field: the rows below add it up */
     g_autofree guint64 *field = g_new (guint64, MAX (s->n_fields, 1));
     for (size_t f = 0; f < s->n_fields; f++) {
         field[f] = fsim_room_escaped (escape, s->fields[f].id);
-        bytes += fsim_room_text (s->fields[f].id) + 256;
+        bytes += fsim_room_json (s->fields[f].id) + 256;
     }
     for (size_t p = 0; p < s->n_partners; p++) {
         const FsimPartner *partner = &s->partners[p];

@@ -7,6 +7,7 @@
 
 #include <glib.h>
 
+#include "json-writer.h"
 #include "memory.h"
 #include "room.h"
 
@@ -24,6 +25,18 @@ fsim_room_escaped (void (*escape) (GString *, const char *), const char *s)
     g_autoptr (GString) scratch = g_string_new (NULL);
     escape (scratch, s);
     return scratch->len;
+}
+
+guint64
+fsim_room_json (const char *s)
+{
+    if (s == NULL)
+        return 4;
+    size_t n = 0;
+    for (; s[n]; n++)
+        if ((guchar) s[n] < 0x20 || (guchar) s[n] >= 0x7f || s[n] == '"' || s[n] == '\\')
+            return fsim_room_escaped (fsim_json_string, s);
+    return n + 2;
 }
 
 guint64
@@ -68,9 +81,8 @@ fsim_room_table_row (FsimRoomTable *t, const char *const *cells, size_t n)
 {
     g_return_if_fail (t != NULL && n <= FSIM_ROOM_COLUMNS);
     for (size_t i = 0; i < n; i++) {
-        /* terminal text: a control character is one '?', an invalid byte U+FFFD (3 bytes) */
-        guint64 len = cells[i] ? 3 * (guint64) strlen (cells[i]) : ROOM_COUNT;
-        t->bytes += len + 4; /* the separator, or an indent and ">= " */
+        guint64 len = cells[i] ? fsim_room_json (cells[i]) : ROOM_COUNT;
+        t->bytes += len + 8; /* the separator, an indent, ">= ", "server, " */
         t->widest[i] = MAX (t->widest[i], len);
     }
     t->rows++;
@@ -82,7 +94,7 @@ fsim_room_table_bytes (const FsimRoomTable *t)
     g_return_val_if_fail (t != NULL, 0);
     guint64 widest = 0;
     for (size_t i = 0; i < FSIM_ROOM_COLUMNS; i++)
-        widest += t->widest[i] + 4;
+        widest += t->widest[i] + 8;
     /* the header and the rule under it are rows too; the title is at most 1 KiB */
     return t->bytes + (t->rows + 2) * widest + 1024;
 }

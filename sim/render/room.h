@@ -30,6 +30,16 @@
  */
 guint64 fsim_room_text (const char *s);
 
+/**
+ * fsim_room_json:
+ * @s: (nullable): a string as a renderer gets it
+ * Returns: the bytes fsim_json_string() writes for @s with its quotes (4, "null", for NULL), which
+ *   is also at least what the terminal's cleaning (fsim_text_clean(): a control character is one
+ *   '?', an invalid byte U+FFFD like JSON's) writes for it; plain ASCII without
+ *   quotes or backslashes is counted without escaping it. Can't fail.
+ */
+guint64 fsim_room_json (const char *s);
+
 /* The exact bytes @escape (fsim_json_string, fsim_csv_cell, ...) appends for @s (NULL: 4, as
  * "null"). Can't fail. */
 guint64 fsim_room_escaped (void (*escape) (GString *, const char *), const char *s);
@@ -58,8 +68,8 @@ typedef struct {
     guint64 rows, bytes, widest[FSIM_ROOM_COLUMNS];
 } FsimRoomTable;
 
-/* Adds a row of @n cells (NULL: a count, at most 26 characters "18,446,744,073,709,551,615").
- * Can't fail. */
+/* Adds a row of @n cells of terminal text, each bounded by fsim_room_json() (NULL: a count, at
+ * most 26 characters "18,446,744,073,709,551,615"). Can't fail. */
 void fsim_room_table_row (FsimRoomTable *t, const char *const *cells, size_t n);
 /* The bound of the whole table, its header and title included. Can't fail. */
 guint64 fsim_room_table_bytes (const FsimRoomTable *t);
