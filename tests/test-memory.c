@@ -213,6 +213,32 @@ write_graphs (guint n, guint m, guint gn, guint gm)
     }
 }
 
+/* A GraphML graph of @n people in a line, each with a string attribute of @len bytes (igraph
+ * holds them, then flowsim copies each), and a scenario importing it. */
+static void
+write_labelled (guint n, guint len)
+{
+    GString *graphml =
+        g_string_new ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                      "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n"
+                      "<key id=\"label\" for=\"node\" attr.name=\"label\" attr.type=\"string\"/>\n"
+                      "<graph id=\"G\" edgedefault=\"undirected\">\n");
+    g_autofree char *label = g_strnfill (len, 'x');
+    for (guint i = 0; i < n; i++)
+        g_string_append_printf (
+            graphml, "<node id=\"n%u\"><data key=\"label\">%u-%s</data></node>\n", i, i, label);
+    for (guint i = 0; i + 1 < n; i++)
+        g_string_append_printf (graphml, "<edge source=\"n%u\" target=\"n%u\"/>\n", i, i + 1);
+    g_string_append (graphml, "</graph>\n</graphml>\n");
+    write_file ("labels.graphml", graphml->str, (gssize) graphml->len);
+    g_string_free (graphml, TRUE);
+    write_file (
+        "import-labels.json",
+        "{ \"scenario\": \"i\", \"date\": \"2014-01-01\", \"fields\": [{ \"id\": \"f\" }],\n"
+        "  \"population\": { \"import\": { \"file\": \"labels.graphml\" } } }\n",
+        -1);
+}
+
 /* The ladders: from below what the estimates let through to about what each command needs with
  * two threads (measured on the project's machine; a cap that fits is a pass too). */
 static const unsigned loader_caps[] = { 600, 780, 860, 0 };
@@ -221,6 +247,9 @@ static const unsigned diff_caps[] = { 420, 750, 0 };
 static const unsigned import_caps[] = { 75, 90, 100, 120, 0 };
 /* the CSV of 2 million flow rows (80 MB): main's GString doubled to 128 MiB at 320 MiB and
  * aborted; the report's room is now made once, to its estimate (room.h) */
+/* 800 labels of 60 KB: main copied them with g_strdup and aborted from 168 to 204 MiB
+ * (`failed to allocate 60001 bytes`) */
+static const unsigned labels_caps[] = { 150, 168, 186, 204, 0 };
 static const unsigned report_caps[] = { 300, 320, 0 };
 
 static const MemoryCase cases[] = {
@@ -242,6 +271,8 @@ static const MemoryCase cases[] = {
       import_caps, "import-graphml.json:2:" },
     { "import-gml", (const char *const[]){ "population", "import-gml.json", NULL }, import_caps,
       "import-gml.json:2:" },
+    { "import-graphml-strings", (const char *const[]){ "population", "import-labels.json", NULL },
+      labels_caps, "import-labels.json:2:" },
 };
 
 int
@@ -260,6 +291,7 @@ main (int argc, char **argv)
     g_autofree char *flows = fsim_worst_case_json (&wide);
     write_file ("flows.json", flows, -1);
     write_graphs (200000, 1000000, 20000, 100000);
+    write_labelled (800, 60000);
     for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
         g_autofree char *path = g_strdup_printf ("/memory/capped/%s", cases[i].name);
         g_test_add_data_func (path, &cases[i], test_case);
