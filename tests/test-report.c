@@ -690,7 +690,8 @@ test_report_room_refused (void)
 {
     g_autoptr (GString) out = g_string_new ("kept");
     g_autoptr (GError) error = NULL;
-    g_assert_false (fsim_room_reserve (out, G_MAXUINT64 / 2, "the report", &error));
+    /* more than the address space: refused without asking (ASan would abort on asking) */
+    g_assert_false (fsim_room_reserve (out, G_MAXUINT64 - 1, "the report", &error));
     g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM);
     g_assert_nonnull (strstr (error->message, "out of memory"));
     g_assert_nonnull (strstr (error->message, "the report"));
