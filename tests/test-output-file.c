@@ -588,9 +588,9 @@ limit_file_size (gpointer data)
     setrlimit (RLIMIT_FSIZE, &size);
 }
 
-/* Under `ulimit -f` (1 MiB here) the export is killed by SIGXFSZ when friendships.txt grows past
- * the limit: no temporary file is left (the old code removed them only on SIGINT, SIGTERM and
- * SIGHUP, and left a 1 MiB one here). */
+/* Under `ulimit -f` (1 MiB here; the export is 3 MB) the export is killed by SIGXFSZ when
+ * friendships.txt grows past the limit: no temporary file is left (the old code removed them
+ * only on SIGINT, SIGTERM and SIGHUP, and left a 1 MiB one here). */
 static void
 test_export_file_size (void)
 {
@@ -604,7 +604,7 @@ test_export_file_size (void)
                            out,
                            "-q",
                            "--set",
-                           "population.users=100000",
+                           "population.users=30000",
                            "--set",
                            "population.generator=erdos_renyi",
                            "--set",
