@@ -338,6 +338,15 @@ test_timeline_series (void)
     g_assert_nonnull (strstr (none->err, "'zz' selects no partner"));
     g_assert_cmpint (text->status, ==, 2);
     g_assert_cmpint (bad->status, ==, 2);
+    /* a wrong series is refused before the population is built (or fails to be) and traced:
+     * here the population's edge list is missing, and the usage error comes first */
+    g_autofree char *edges = fsim_test_data_path ("scale", "import-edges.json", NULL);
+    g_autoptr (DrawRun) early =
+        FLOWSIM ("timeline", edges, "--set", "population.import.file=no-such-friends.txt", "--from",
+                 "2011-01-01", "--to", "2019-01-01", "--format", "svg", "--series", "partners");
+    g_assert_cmpint (early->status, ==, 2);
+    g_assert_nonnull (strstr (early->err, "--series 'partners' is not jurisdiction, kind or "));
+    g_assert_null (strstr (early->err, "import"));
 }
 
 static void
