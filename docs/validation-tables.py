@@ -7,8 +7,9 @@
 #   docs/validation-tables.py --check   # exit 1, with a diff, if any region is out of date
 #
 # A generated region is the text between `<!-- BEGIN table NAME -->` and `<!-- END table NAME
-# -->`; NAME is one of TABLES below. Everything outside the regions (the prose, the commands) is
-# written by hand. docs/validate.sh calls this after its runs, so re-running a sweep refreshes the
+# -->` (NAME is one of TABLES below: the table and its runs' times), or between `<!-- BEGIN
+# commands RUN... -->` and `<!-- END commands -->` (the runs' commands, as their logs record
+# them). Everything outside the regions (the prose) is written by hand. docs/validate.sh calls this after its runs, so re-running a sweep refreshes the
 # table; the `validation-tables` test runs --check, so a table that no longer matches the
 # committed outputs fails the build.
 #
@@ -22,6 +23,7 @@ import difflib
 import itertools
 import os
 import re
+import shlex
 import sys
 import textwrap
 
@@ -149,6 +151,7 @@ class Sweep:
             "peak_mib": int(w.group(4)) / 1024,
             "load": s.group(1),
             "users": int(users.group(1)) if users else None,
+            "command": c.group(1),
         }
 
     def seeds(self):
@@ -264,9 +267,9 @@ def table_ca_sensitivity():
             (value,) = st["values"].values()
             m = st["metrics"]
             rows.append(row(f"`{name}`", changed, labels.get(value, value),
-                            m["installers"].mean, with_range(m["per_installer"]),
-                            band(m["per_installer"])))
-    head = ["run", "changed", "value", "installers (mean)",
+                            f"{grouped(s.log['users'])}, {s.seeds()}", m["installers"].mean,
+                            with_range(m["per_installer"]), band(m["per_installer"])))
+    head = ["run", "changed", "value", "users, seeds", "installers (mean)",
             "per installer: **mean** (95 % interval) [seeds' min-max]", "band 111-322 (mean)"]
     return table(head, rows) + "\n\n" + runs([n for n, _, _ in CA_SENSITIVITY])
 
@@ -467,6 +470,38 @@ TABLES = {
     "claims": table_claims,
 }
 
+# validate.sh adds these to every run; they change neither the figures nor the output.
+RUN_OPTIONS = " --threads 1 --quiet"
+
+
+def command(name):
+    """NAME's command as its log records it, quoted for a shell and wrapped at 100 columns."""
+    text = sweep(name).log["command"]
+    if not text.endswith(RUN_OPTIONS):
+        raise FormatError(f"{sweep(name).path[:-4]}.log: the command does not end '{RUN_OPTIONS}'")
+    words = text[: -len(RUN_OPTIONS)].split(" ")
+    groups = ["flowsim sweep " + shlex.quote(words[0])]
+    i = 1
+    while i < len(words):
+        takes = words[i].startswith("-") and i + 1 < len(words)
+        takes = takes and not words[i + 1].startswith("-")
+        groups.append(" ".join(shlex.quote(w) for w in words[i:i + 1 + takes]))
+        i += 1 + takes
+    lines = [groups[0]]
+    for g in groups[1:]:
+        if len(lines[-1]) + 1 + len(g) + 2 <= 100:
+            lines[-1] += " " + g
+        else:
+            lines[-1] += " \\"
+            lines.append("    " + g)
+    return f"# {name}\n" + "\n".join(lines)
+
+
+def commands(names):
+    return "```sh\n" + "\n".join(command(n) for n in names) + "\n```"
+
+
+COMMANDS = re.compile(r"(<!-- BEGIN commands ([\w -]+) -->\n)(.*?)(<!-- END commands -->)", re.S)
 REGION = re.compile(r"(<!-- BEGIN table ([\w-]+) -->\n)(.*?)(<!-- END table \2 -->)", re.S)
 
 
@@ -482,6 +517,10 @@ def render(doc):
         return m.group(1) + TABLES[name]() + "\n" + m.group(4)
 
     out = REGION.sub(one, doc)
+    out = COMMANDS.sub(lambda m: m.group(1) + commands(m.group(2).split()) + "\n" + m.group(4),
+                       out)
+    if len(re.findall(r"<!-- BEGIN commands ", doc)) != len(COMMANDS.findall(doc)):
+        raise FormatError(f"{DOC}: a 'BEGIN commands' marker without its END")
     missing = [n for n in TABLES if n not in seen]
     if missing:
         raise FormatError(f"{DOC}: no region for table(s) {', '.join(missing)}")
