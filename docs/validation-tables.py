@@ -157,15 +157,6 @@ class Sweep:
     def seeds(self):
         return self.header["Seeds"].split(" (")[0]
 
-    def setting(self, **want):
-        """The one setting whose varied values include WANT (path with '_' for '.')."""
-        want = {k.replace("__", "."): v for k, v in want.items()}
-        found = [s for s in self.settings
-                 if all(s["values"].get(k) == v for k, v in want.items())]
-        if len(found) != 1:
-            raise FormatError(f"{self.path}: {len(found)} settings with {want}")
-        return found[0]["metrics"]
-
     def column(self, metric):
         """(setting values, Metric) for each setting, in order."""
         for s in self.settings:
@@ -181,6 +172,16 @@ def sweep(name):
     if name not in _sweeps:
         _sweeps[name] = Sweep(name)
     return _sweeps[name]
+
+
+def pick(name, values):
+    """The metrics of NAME's one setting whose varied values include VALUES ({path: value})."""
+    s = sweep(name)
+    found = [st["metrics"] for st in s.settings
+             if all(st["values"].get(k) == v for k, v in values.items())]
+    if len(found) != 1:
+        raise FormatError(f"{s.path}: {len(found)} settings with {values}")
+    return found[0]
 
 
 def grouped(n):
@@ -316,8 +317,7 @@ def table_bb_sensitivity():
     for name, changed in BB_SENSITIVITY:
         for values, m in sweep(name).column("per_friend_median"):
             (value,) = values.values()
-            st = sweep(name).setting(**{list(values)[0].replace(".", "__"): value})
-            lo, hi = bb_accounts(st)
+            lo, hi = bb_accounts(pick(name, values))
             rows.append(row(f"`{name}`", changed, value, f"{m.mean} [{m.min}-{m.max}]",
                             f"{lo}-{hi}"))
     head = ["run", "changed", "value", "per friend: median [seeds' medians min-max]",
@@ -363,11 +363,10 @@ DEV_PARTNERS = 60
 
 def table_dev():
     access = sweep("dev-access")
-    dates = sweep("dev-dates")
     rows = []
     for values, m in access.column("partners_with_access"):
         date = values["date"]
-        d = dates.setting(date=date)
+        d = pick("dev-dates", {"date": date})
         n = Metric.number(m.mean)
         huawei = "yes" if Metric.number(d["huawei"].max) > 0 else "no"
         rows.append(row(date, DEV_SAID.get(date, ""), m.mean, f"{DEV_PARTNERS - n:.0f}", huawei,
@@ -387,15 +386,6 @@ DEV_SENSITIVITY = [
      "device-partners-2018-respect-settings)"),
     ("dev-ignore", {}, "API respects no setting (scenario device-partners-2018-ignore-audience)"),
 ]
-
-
-def pick(name, values):
-    s = sweep(name)
-    found = [st["metrics"] for st in s.settings
-             if all(st["values"].get(k) == v for k, v in values.items())]
-    if len(found) != 1:
-        raise FormatError(f"{s.path}: {len(found)} settings with {values}")
-    return found[0]
 
 
 def table_dev_sensitivity():
