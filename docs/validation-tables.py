@@ -9,21 +9,25 @@
 # A generated region is the text between `<!-- BEGIN table NAME -->` and `<!-- END table NAME
 # -->` (NAME is one of TABLES below: the table and its runs' times), or between `<!-- BEGIN
 # commands RUN... -->` and `<!-- END commands -->` (the runs' commands, as their logs record
-# them). Everything outside the regions (the prose) is written by hand. docs/validate.sh calls this after its runs, so re-running a sweep refreshes the
-# table; the `validation-tables` test runs --check, so a table that no longer matches the
-# committed outputs fails the build.
+# them). Everything outside the regions (the prose) is written by hand. docs/validate.sh calls
+# this after its runs, so re-running a sweep refreshes its table; the `validation-tables` test
+# runs --check, so a table that no longer matches the committed outputs fails the build, and so
+# does an output whose log records another command than the one `validate.sh --list` gives for
+# it (validate.sh changed, the run not re-made).
 #
 # The committed outputs are sweep's text format (the 1,000,000- to 10,000,000-user runs were made
-# before anything else was kept; re-running them for another format costs an hour of processor
-# time), so this reads that format, and strictly: every setting's title must match the `Varied`
-# header, every metric row must have its five columns, and every number used must parse. The
-# cells are the sweep's own printed figures, not recomputed; only derived columns (a difference
-# to a published figure, a count of partners ended, inside/outside a band) are computed here.
+# before anything else was kept, and making them again for another format costs about 900
+# processor-seconds and a 15 GB population), so this reads that format, strictly: every setting's
+# title must match the `Varied` header, every metric row must have its five columns and every
+# number must parse, or it stops with FILE:LINE. The cells are the sweep's own printed figures,
+# not recomputed; only derived columns (a difference to a published figure, a count of partners
+# ended, inside or outside a band) are computed here.
 import difflib
 import itertools
 import os
 import re
 import shlex
+import subprocess
 import sys
 import textwrap
 
@@ -495,8 +499,21 @@ COMMANDS = re.compile(r"(<!-- BEGIN commands ([\w -]+) -->\n)(.*?)(<!-- END comm
 REGION = re.compile(r"(<!-- BEGIN table ([\w-]+) -->\n)(.*?)(<!-- END table \2 -->)", re.S)
 
 
+def check_commands():
+    """Every run of `validate.sh --list` has a log that records that command: the committed
+    outputs are those of the runs validate.sh defines, not of an earlier version of them."""
+    listed = subprocess.run(["sh", os.path.join(ROOT, "docs", "validate.sh"), "--list"],
+                            capture_output=True, text=True, check=True).stdout
+    for line in listed.splitlines():
+        name, _, cmd = line.partition(": flowsim sweep ")
+        if sweep(name).log["command"] != cmd + RUN_OPTIONS:
+            raise FormatError(f"{OUT}/{name}.log: its command is not the one docs/validate.sh "
+                              f"runs as '{name}' (re-run it: docs/validate.sh {name})")
+
+
 def render(doc):
     """DOC with every generated region rendered; an error for an unknown or missing one."""
+    check_commands()
     seen = []
 
     def one(m):
@@ -529,7 +546,7 @@ def main(argv):
         doc = f.read()
     try:
         new = render(doc)
-    except (FormatError, OSError, KeyError) as e:
+    except (FormatError, OSError, KeyError, subprocess.CalledProcessError) as e:
         print(f"validation-tables.py: error: {e}", file=sys.stderr)
         return 3
     if check:
