@@ -146,8 +146,9 @@ class Sweep:
                       r"peak memory: (\d+) KB$", text, re.M)
         s = re.search(r"^started: .*; load: ([\d.]+) ", text, re.M)
         c = re.search(r"^command: flowsim sweep (.*)$", text, re.M)
-        if not (w and s and c):
-            raise FormatError(f"{path}: no 'command:', 'started:' or 'wall:' line")
+        b = re.search(r"^flowsim: .* \((\w+) build\)$", text, re.M)
+        if not (w and s and c and b):
+            raise FormatError(f"{path}: no 'command:', 'flowsim:', 'started:' or 'wall:' line")
         users = re.search(r"population\.users=(\d+)", c.group(1))
         return {
             "wall": float(w.group(1)),
@@ -156,6 +157,7 @@ class Sweep:
             "load": s.group(1),
             "users": int(users.group(1)) if users else None,
             "command": c.group(1),
+            "build": b.group(1),
         }
 
     def seeds(self):
@@ -206,7 +208,8 @@ def runs(names):
     for n in names:
         g = sweep(n).log
         parts.append(f"`{n}` {grouped(g['wall'])} s wall, {grouped(g['cpu'])} CPU-s, peak "
-                     f"{grouped(g['peak_mib'])} MiB, load {g['load']} at its start")
+                     f"{grouped(g['peak_mib'])} MiB, load {g['load']} at its start"
+                     + ("" if g["build"] == "release" else f" ({g['build']} build)"))
     text = ("Run: " if len(parts) == 1 else "Runs: ") + "; ".join(parts) + "."
     return textwrap.fill(text, 100, break_on_hyphens=False, break_long_words=False)
 
