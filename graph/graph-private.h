@@ -133,3 +133,7 @@ igraph_error_t fsim_i_igraph_into_builder (const igraph_t *graph, CsrBuilder *b)
 FsimImported *fsim_i_import_igraph (const char *path, FsimImportFormat format, GError **error);
 /* import.c: opens a graph file that graph/inputfile.h's rule allows; -1 with error set. */
 int fsim_i_import_open (const char *path, GError **error);
+/* fsim_i_import_open(), then the whole file read into memory (never mapped: a file truncated
+ * while it is read is an error, not a SIGBUS). Returns: (transfer full): its bytes and a NUL
+ * after them, or NULL with @error set (FSIM_GRAPH_ERROR_IO or _NOMEM). */
+char *fsim_i_import_read (const char *path, gsize *out_len, GError **error);
