@@ -10,6 +10,7 @@
 #include "cli-mpi.h"
 #include "cli-private.h"
 #include "cli-sim.h"
+#include "room.h"
 #include "timeline.h"
 
 typedef struct {
@@ -284,13 +285,18 @@ fsim_i_timeline_render_to (const char *path, const char *const *sets,
         if (!add_series (sim->scenario, series, &chart, selectors, error))
             return FSIM_EXIT_USAGE;
     }
-    if (a->format == FSIM_TIMELINE_SVG) {
+    g_autofree FsimWord *partners =
+        a->format == FSIM_TIMELINE_SVG
+            ? NULL
+            : series_partners (sim->scenario, a, a->focus ? &focus : NULL);
+    if (!fsim_room_reserve (out,
+                            fsim_timeline_room (sim->scenario, t, partners, chart.partners != NULL),
+                            "the timeline", error))
+        return FSIM_EXIT_INTERNAL;
+    if (a->format == FSIM_TIMELINE_SVG)
         fsim_timeline_write_svg (sim->scenario, t, &chart, FALSE, out);
-    } else {
-        g_autofree FsimWord *partners =
-            series_partners (sim->scenario, a, a->focus ? &focus : NULL);
+    else
         fsim_timeline_render_partners (sim->scenario, t, a->format, partners, out);
-    }
     return FSIM_EXIT_OK;
 }
 
