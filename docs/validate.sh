@@ -12,9 +12,11 @@
 #
 # Each run is one `flowsim sweep` command; its text output goes to docs/validation/NAME.txt and
 # the command, the build, the wall time and the peak memory to docs/validation/NAME.log. The
-# figures of docs/validation.md are copied from those files, each beside its command. flowsim is
-# built in release mode in build-validate/ (or $FLOWSIM_VALIDATE_BUILD). The runs of one
-# invocation are made one after another; never run two of the 10M ones at once (memory).
+# tables of docs/validation.md are then rendered from those files by docs/validation-tables.py
+# (between its `<!-- BEGIN table NAME -->` markers; the prose is written by hand and quotes the
+# tables). flowsim is built in release mode in build-validate/ (or $FLOWSIM_VALIDATE_BUILD). The
+# runs of one invocation are made one after another; never run two of the 10M ones at once
+# (memory).
 set -eu
 set -f # the arguments hold brackets and stars: no file-name expansion
 cd "$(dirname "$0")/.."
@@ -72,13 +74,13 @@ bb-clustering|$DEV --set population.users=500000 --seeds 1-2 --vary population.c
 bb-spread|$DEV --set population.users=500000 --seeds 1-2 --vary population.spread=1.15,0.8,1.5 $BB
 bb-degree|$DEV --set population.users=500000 --seeds 1-2 --vary population.mean_degree=190,130,250 $BB
 ca|$CA --set population.users=1000000 --seeds 1-5 --vary $SHARE=0.000205,0.00135 --vary choices.ca-data-source=facebook-2018-04,kogan-2018-06 $CAM
-ca-share|$CA --set population.users=200000 --seeds 1-3 --vary $SHARE=0.000205,0.001,0.00135,0.003,0.01 $CAM
+ca-share|$CA --set population.users=1000000 --seeds 1-3 --vary $SHARE=0.000205,0.001,0.00135,0.003,0.01 $CAM
 ca-degree|$CA --set population.users=200000 --seeds 1-3 --vary population.mean_degree=190,130,250,320 $CAM
 ca-platform|$CA --set population.users=200000 --seeds 1-3 --vary population.settings.platform_off=0.02,0,0.1,0.3 $CAM
-ca-apps-others|$CA --set population.users=200000 --seeds 1-3 --set population.settings.apps_others_restricted_fields=["*"] --vary population.settings.apps_others_restricted=0.1,0.3 $CAM
-ca-identity|$CA --set population.users=200000 --seeds 1-3 --vary population.settings.audience.identity={"public":1},{"public":0.25,"friends_of_friends":0.15,"friends":0.5,"only_me":0.1} $CAM
-ca-no-skew|$CA --set population.users=200000 --seeds 1-3 --set population.clustering=0 --vary population.spread=1.15,0 $CAM
-ca-adoption|$CA --set population.users=200000 --seeds 1-3 --vary population.adoption_model=random,clustered $CAM
+ca-apps-others|$CA --set population.users=1000000 --seeds 1-3 --set population.settings.apps_others_restricted_fields=["*"] --vary population.settings.apps_others_restricted=0.1,0.3 $CAM
+ca-identity|$CA --set population.users=1000000 --seeds 1-3 --vary population.settings.audience.identity={"public":1},{"public":0.25,"friends_of_friends":0.15,"friends":0.5,"only_me":0.1} $CAM
+ca-no-skew|$CA --set population.users=1000000 --seeds 1-3 --set population.clustering=0 --vary population.spread=1.15,0 $CAM
+ca-adoption|$CA --set population.users=1000000 --seeds 1-3 --vary population.adoption_model=random,clustered $CAM
 v2-cutoff|$V2 --set population.users=100000 --seeds 1-3 --vary date=$V2DATES $V2APPS
 v2-whitelist-share|$V2 --set population.users=100000 --seeds 1-3 --set date=2016-06-01 --vary population.adoption.whitelisted-unnamed=0.001,0.005,0.02 $WLM
 dev-access|$DEV --set population.users=100000 --set $EVERY --vary date=$DEVDATES -m partners_with_access=partners_reaching
@@ -119,6 +121,11 @@ runs | while IFS='|' read -r name args; do
         /usr/bin/time -f 'wall: %e s; cpu: %U s user, %S s system; peak memory: %M KB' \
             "$flowsim" sweep $args --threads 1 --quiet --output "$out/$name.txt" 2>&1 </dev/null
         echo "ended: $(date -u '+%Y-%m-%d %H:%M:%S UTC'); load: $(cut -d' ' -f1-3 /proc/loadavg)"
-    } > "$out/$name.log"
+    } > "$out/$name.log.tmp"
+    # the log replaces the last one only once its run has ended: a run that fails or is stopped
+    # leaves the committed output and log as they were
+    mv "$out/$name.log.tmp" "$out/$name.log"
     tail -1 "$out/$name.log" >&2
 done
+# The tables of docs/validation.md, from the outputs (the prose around them is written by hand).
+python3 docs/validation-tables.py
