@@ -637,6 +637,51 @@ test_snapshot_parts (void)
     }
 }
 
+/*
+ * A snapshot is used mapped: one cut short by another program while flowsim runs (here by
+ * tests/truncate-inject.c, right after flowsim maps it) raises SIGBUS when a page past the new end
+ * is touched. flowsim says so and ends with status 3; the output named by -o is left as it was,
+ * and no temporary file is left beside it.
+ */
+static void
+test_snapshot_cut_while_mapped (void)
+{
+#ifdef UNDER_ASAN
+    g_test_skip ("AddressSanitizer's runtime must come first: no LD_PRELOAD");
+    return;
+#else
+    const char *module = g_getenv ("FLOWSIM_TRUNCATE_INJECT");
+    if (fsim_test_under_valgrind () || !module) {
+        g_test_skip ("no LD_PRELOAD under valgrind, or FLOWSIM_TRUNCATE_INJECT not set");
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *snap = fsim_test_write (dir, "cut.fsp", good->str, (gssize) good->len);
+    g_autofree char *report = fsim_test_write (dir, "report.txt", "the old report\n", -1);
+    g_autofree char *path = scenario_path ("device-partners-2018.json");
+    g_autofree char *use = g_strdup_printf ("population.snapshot=%s", snap);
+    g_autofree char *preload = g_strconcat ("LD_PRELOAD=", module, NULL);
+    g_autofree char *target = g_strconcat ("FLOWSIM_TRUNCATE_FILE=", snap, NULL);
+    g_autoptr (FsimTestRun) run =
+        fsim_test_run (NULL, (const char *const[]){ preload, target, NULL },
+                       (const char *const[]){ "run", path, "--set", "population.users=1500",
+                                              "--set", use, "-o", report, NULL });
+    g_assert_cmpint (run->status, ==, 3);
+    g_assert_cmpstr (run->err, ==,
+                     "flowsim: error: a file flowsim had mapped (a population snapshot) was cut "
+                     "short while it was being read; no output was written\n");
+    g_autofree char *kept = NULL;
+    g_assert_true (g_file_get_contents (report, &kept, NULL, NULL));
+    g_assert_cmpstr (kept, ==, "the old report\n");
+    g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+    guint n = 0;
+    while (g_dir_read_name (d))
+        n++;
+    g_assert_cmpuint (n, ==, 2); /* cut.fsp and report.txt */
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+#endif
+}
+
 /* A what-if that changes the population, or a scenario with other fields, is refused. */
 static void
 test_snapshot_mismatch (void)
@@ -821,6 +866,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/snapshot/damaged/resealed", test_snapshot_resealed);
     g_test_add_func ("/snapshot/damaged/resealed-chunks", test_snapshot_resealed_chunks);
     g_test_add_func ("/snapshot/parts", test_snapshot_parts);
+    g_test_add_func ("/snapshot/damaged/cut-while-mapped", test_snapshot_cut_while_mapped);
     g_test_add_func ("/snapshot/foreign", test_snapshot_foreign);
     g_test_add_func ("/snapshot/mismatch", test_snapshot_mismatch);
     g_test_add_func ("/snapshot/cli", test_snapshot_cli);

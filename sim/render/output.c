@@ -62,13 +62,23 @@ static const int cleanup_signals[] = { SIGINT,  SIGTERM, SIGHUP,    SIGQUIT, SIG
                                        SIGABRT, SIGTRAP, SIGVTALRM, SIGPROF };
 static struct sigaction previous_actions[G_N_ELEMENTS (cleanup_signals)];
 
+/**
+ * fsim_output_remove_temporaries:
+ * See output.h.
+ */
+void
+fsim_output_remove_temporaries (void)
+{
+    for (size_t i = 0; i < N_SLOTS; i++)
+        if (slots[i].used)
+            unlinkat (slots[i].dirfd, slots[i].name, 0);
+}
+
 static void
 on_signal (int sig)
 {
     int saved = errno;
-    for (size_t i = 0; i < N_SLOTS; i++)
-        if (slots[i].used)
-            unlinkat (slots[i].dirfd, slots[i].name, 0);
+    fsim_output_remove_temporaries ();
     for (size_t i = 0; i < G_N_ELEMENTS (cleanup_signals); i++)
         if (cleanup_signals[i] == sig)
             sigaction (sig, &previous_actions[i], NULL);

@@ -37,6 +37,11 @@
 
 typedef struct FsimOutput FsimOutput;
 
+/* Removes the temporary files of every output not yet committed, from a signal handler
+ * (async-signal-safe: unlinkat() only), for a program that ends on a signal of its own
+ * (the command line's SIGBUS). Can't fail. */
+void fsim_output_remove_temporaries (void);
+
 /**
  * fsim_output_open:
  * @path: where to write, by the rules above
