@@ -133,3 +133,27 @@ igraph_error_t fsim_i_igraph_into_builder (const igraph_t *graph, CsrBuilder *b)
 FsimImported *fsim_i_import_igraph (const char *path, FsimImportFormat format, GError **error);
 /* import.c: opens a graph file that graph/inputfile.h's rule allows; -1 with error set. */
 int fsim_i_import_open (const char *path, GError **error);
+
+/* An edge list's lines, parsed (import.c): the file's ids in order of first appearance and the
+ * pairs (2 * n_pairs entries) as indices into them. The caller frees both arrays. */
+typedef struct {
+    int64_t *ids;
+    size_t n_ids;
+    uint32_t *pairs;
+    size_t n_pairs;
+} FsimIEdges;
+
+/* Where line 1 of an edge list starts in @data: 3 after a UTF-8 byte order mark, else 0. */
+size_t fsim_i_edge_list_start (const char *data, size_t len);
+
+/* Parses the lines of @data (@len bytes) that start at offsets @from .. @to - 1 (@from a line
+ * start: fsim_i_edge_list_start() or just after a '\n'), the first being line @first_line + 1
+ * of the file for messages; a line may run past @to. Users are numbered in order of first
+ * appearance within the range. FALSE with @error set as fsim_import_edge_list_data() sets it
+ * for the first bad line (*@out untouched). */
+gboolean fsim_i_edge_list_parse (const char *name, const char *data, size_t len, size_t from,
+                                 size_t to, size_t first_line, FsimIEdges *out, GError **error);
+
+/* Opens (fsim_i_import_open()) and maps @path read-only; NULL with FSIM_GRAPH_ERROR_IO or
+ * FSIM_GRAPH_ERROR_NOMEM set (import.c). */
+GMappedFile *fsim_i_import_map (const char *path, GError **error);
