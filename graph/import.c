@@ -374,8 +374,8 @@ fsim_import_edge_list_data (const char *name, const char *data, size_t len, GErr
     g_return_val_if_fail (data != NULL || len == 0, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-    if (!fsim_i_edge_list_parse (name, data, len, len ? fsim_i_edge_list_start (data, len) : 0,
-                                 len, 0, &e, error))
+    if (!fsim_i_edge_list_parse (name, data, len, len ? fsim_i_edge_list_start (data, len) : 0, len,
+                                 0, &e, error))
         return NULL;
     imp = g_new0 (FsimImported, 1);
     imp->format = FSIM_IMPORT_EDGE_LIST;

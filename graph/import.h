@@ -128,9 +128,8 @@ typedef struct {
  *   number), on every rank; FSIM_GRAPH_ERROR_NOMEM on a rank out of memory, and on the others
  *   FSIM_GRAPH_ERROR_OTHER_RANK, or that rank's message when it failed before the exchanges.
  */
-FsimImportedPart *fsim_import_edge_list_part_data (const char *name, const char *data,
-                                                   size_t len, const FsimComm *comm,
-                                                   GError **error);
+FsimImportedPart *fsim_import_edge_list_part_data (const char *name, const char *data, size_t len,
+                                                   const FsimComm *comm, GError **error);
 
 /**
  * fsim_import_edge_list_part:

@@ -363,9 +363,17 @@ test_partition_import_random (void)
 static void
 test_partition_import_small (void)
 {
-    const char *const texts[] = { "",       "\n",         "\xEF\xBB\xBF", "\xEF\xBB\xBF" "5 6",
-                                  "1 2",    "1 2\n",      "7 7\n",        "# only\n% comments",
-                                  "\n\n\n3 4", "3 4\n4 3\n3 4" };
+    const char *const texts[] = { "",
+                                  "\n",
+                                  "\xEF\xBB\xBF",
+                                  "\xEF\xBB\xBF"
+                                  "5 6",
+                                  "1 2",
+                                  "1 2\n",
+                                  "7 7\n",
+                                  "# only\n% comments",
+                                  "\n\n\n3 4",
+                                  "3 4\n4 3\n3 4" };
 
     for (size_t i = 0; i < G_N_ELEMENTS (texts); i++)
         check_import_splits (texts[i]);
@@ -389,8 +397,8 @@ test_partition_import_errors (void)
             const char *cut = good;
             for (size_t k = 0; k < at; k++)
                 cut = strchr (cut, '\n') + 1;
-            g_autofree char *text = g_strdup_printf ("%.*s%s%s%s", (int) (cut - good), good,
-                                                     bad[b], cut, "2 y\n");
+            g_autofree char *text =
+                g_strdup_printf ("%.*s%s%s%s", (int) (cut - good), good, bad[b], cut, "2 y\n");
             check_import_splits (text);
         }
     }
