@@ -32,13 +32,15 @@
  *     numbers them, in its order, as one process does;
  *  5. each rank sends those numbers to the keepers, which answer every sender with the number
  *     of each of its ids;
- *  6. every pair (u, v) but a self-loop goes, renamed, to the owner of u as the arc u -> v and
- *     to the owner of v as v -> u (MPI_Alltoallv), and each owner sorts its rows and drops
+ *  6. every pair (u, v) but a self-loop goes, renamed, to the owner of u and to the owner of v
+ *     (once if they are the same rank; MPI_Alltoallv), and each owner sorts its rows and drops
  *     repeats, as fsim_friends_new_from_pairs() does.
  *
  * A rank holds its range's pairs (8 bytes each) and ids (8 bytes per distinct id, plus the
- * parser's tables), the ids it keeps (16 bytes each while sorted), then its users' arcs (8
- * bytes each as received, 4 in the rows). No rank holds the whole graph.
+ * parser's tables), the ids it keeps (16 bytes each while sorted), then the pairs it sends (8
+ * bytes each, its own freed once packed) and those it receives (8 bytes each: the friendships
+ * of its users), then its rows (4 bytes per friend). The file is mapped, and unmapped once
+ * parsed. No rank holds the whole graph.
  */
 #define NO_USER UINT32_MAX
 
@@ -300,24 +302,29 @@ u32_cmp (const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* The rows of users @first .. @first + @n - 1 from @n_arcs arcs (u, v) (pairs of uint32),
- * sorted, repeats dropped; NULL when out of memory. */
+/* The rows of users @first .. @first + @n - 1 from @n_pairs friendships (pairs of uint32, at
+ * least one end of each among those users), sorted, repeats dropped; NULL when out of memory. */
 static FsimFriends *
-rows_from_arcs (const uint32_t *arcs, size_t n_arcs, size_t first, size_t n)
+rows_from_pairs (const uint32_t *pairs, size_t n_pairs, size_t first, size_t n)
 {
     g_autofree size_t *offsets = g_try_new0 (size_t, n + 1);
-    g_autofree uint32_t *adj = g_try_new (uint32_t, MAX (n_arcs, 1));
+    g_autofree uint32_t *adj = NULL;
     FsimFriends *f;
     size_t w = 0, start = 0;
 
-    if (offsets == NULL || adj == NULL)
+    if (offsets == NULL)
         return NULL;
-    for (size_t k = 0; k < n_arcs; k++)
-        offsets[arcs[2 * k] - first + 1]++;
+    for (size_t k = 0; k < 2 * n_pairs; k++)
+        if (pairs[k] - first < n) /* unsigned: also FALSE below @first */
+            offsets[pairs[k] - first + 1]++;
     for (size_t i = 0; i < n; i++)
         offsets[i + 1] += offsets[i];
-    for (size_t k = 0; k < n_arcs; k++) /* offsets[i] ends at row i + 1's start */
-        adj[offsets[arcs[2 * k] - first]++] = arcs[2 * k + 1];
+    adj = g_try_new (uint32_t, MAX (offsets[n], 1));
+    if (adj == NULL)
+        return NULL;
+    for (size_t k = 0; k < 2 * n_pairs; k++) /* offsets[i] ends at row i + 1's start */
+        if (pairs[k] - first < n)
+            adj[offsets[pairs[k] - first]++] = pairs[k ^ 1];
     for (size_t i = 0; i < n; i++) {
         size_t end = offsets[i];
         uint32_t last = NO_USER;
@@ -337,9 +344,11 @@ rows_from_arcs (const uint32_t *arcs, size_t n_arcs, size_t first, size_t n)
     return f;
 }
 
-/* Step 6: this rank's rows from every rank's pairs (@e renamed by @global). Collective. */
+/* Step 6: this rank's rows from every rank's pairs (@e renamed by @global; its pairs are freed
+ * once packed). Each friendship is sent once to the owner of each end (once when the two ends
+ * have the same owner). Collective. */
 static FsimFriends *
-exchange_pairs (const FsimComm *comm, const FsimIEdges *e, const uint32_t *global, size_t n_users,
+exchange_pairs (const FsimComm *comm, FsimIEdges *e, const uint32_t *global, size_t n_users,
                 size_t *out_first, GError **error)
 {
     int size = comm->size;
@@ -348,20 +357,22 @@ exchange_pairs (const FsimComm *comm, const FsimIEdges *e, const uint32_t *globa
     g_autofree size_t *cursor = g_new (size_t, (size_t) size);
     g_autofree size_t *recv_counts = g_new (size_t, (size_t) size);
     g_autofree uint32_t *send = NULL;
-    g_autofree uint32_t *arcs = NULL;
-    size_t n_send = 0, n_arcs = 0;
+    g_autofree uint32_t *pairs = NULL;
+    size_t n_send = 0, n_pairs = 0;
     FsimFriends *rows;
 
     for (int r = 0; r <= size; r++)
         bounds[r] = (size_t) ((guint64) n_users * (guint64) r / (guint64) size);
     for (size_t k = 0; k < e->n_pairs; k++) {
         uint32_t u = global[e->pairs[2 * k]], v = global[e->pairs[2 * k + 1]];
+        int ru, rv;
 
         if (u == v)
             continue;
-        counts[fsim_i_comm_owner (bounds, size, u)]++;
-        counts[fsim_i_comm_owner (bounds, size, v)]++;
-        n_send += 2;
+        ru = fsim_i_comm_owner (bounds, size, u), rv = fsim_i_comm_owner (bounds, size, v);
+        counts[ru]++;
+        counts[rv] += rv != ru;
+        n_send += 1 + (rv != ru);
     }
     send = g_try_new (uint32_t, MAX (2 * n_send, 1));
     if (!agree (comm, send != NULL, "sending the friendships to their users' ranks", error))
@@ -369,27 +380,81 @@ exchange_pairs (const FsimComm *comm, const FsimIEdges *e, const uint32_t *globa
     starts (counts, size, cursor);
     for (size_t k = 0; k < e->n_pairs; k++) {
         uint32_t u = global[e->pairs[2 * k]], v = global[e->pairs[2 * k + 1]];
+        int ru, rv;
         size_t at;
 
         if (u == v)
             continue;
-        at = cursor[fsim_i_comm_owner (bounds, size, u)]++;
+        ru = fsim_i_comm_owner (bounds, size, u), rv = fsim_i_comm_owner (bounds, size, v);
+        at = cursor[ru]++;
         send[2 * at] = u, send[2 * at + 1] = v;
-        at = cursor[fsim_i_comm_owner (bounds, size, v)]++;
-        send[2 * at] = v, send[2 * at + 1] = u;
+        if (rv != ru) {
+            at = cursor[rv]++;
+            send[2 * at] = u, send[2 * at + 1] = v;
+        }
     }
-    if (!comm->alltoallv (comm, send, counts, (void **) &arcs, recv_counts, 2 * sizeof (uint32_t),
+    g_clear_pointer (&e->pairs, g_free);
+    if (!comm->alltoallv (comm, send, counts, (void **) &pairs, recv_counts, 2 * sizeof (uint32_t),
                           error))
         return NULL;
     g_clear_pointer (&send, g_free);
     for (int r = 0; r < size; r++)
-        n_arcs += recv_counts[r];
-    rows = rows_from_arcs (arcs, n_arcs, bounds[comm->rank],
-                           bounds[comm->rank + 1] - bounds[comm->rank]);
-    if (!agree (comm, rows != NULL, "building the friend lists of this rank's users", error))
+        n_pairs += recv_counts[r];
+    rows = rows_from_pairs (pairs, n_pairs, bounds[comm->rank],
+                            bounds[comm->rank + 1] - bounds[comm->rank]);
+    if (!agree (comm, rows != NULL, "building the friend lists of this rank's users", error)) {
+        fsim_friends_free (rows);
         return NULL;
+    }
     *out_first = bounds[comm->rank];
     return rows;
+}
+
+/* Steps 1 and 2: this rank's lines of @data, parsed into @out; the ranks' one error if any
+ * line is bad. Collective. */
+static gboolean
+parse_part (const char *name, const char *data, size_t len, const FsimComm *comm, FsimIEdges *out,
+            GError **error)
+{
+    size_t start0, from, to;
+    guint64 before = 0, total = 0;
+    GError *local = NULL;
+
+    if (data == NULL) /* an empty file's mapping */
+        data = "";
+    start0 = len > 0 ? fsim_i_edge_list_start (data, len) : 0;
+    from = range_start (data, len, start0, comm->rank, comm->size);
+    to = range_start (data, len, start0, comm->rank + 1, comm->size);
+    /* the first line number of this rank's range; then its lines, one error for all */
+    if (!scan (comm, count_lines (data, len, from, to), &before, &total, error))
+        return FALSE;
+    fsim_i_edge_list_parse (name, data, len, from, to, (size_t) before, out, &local);
+    if (share_error (comm, local, error))
+        return TRUE;
+    g_clear_pointer (&out->ids, g_free);
+    g_clear_pointer (&out->pairs, g_free);
+    return FALSE;
+}
+
+/* Steps 3 to 6 on the parsed @e, which is freed. Collective. */
+static FsimImportedPart *
+build_part (const char *name, const FsimComm *comm, FsimIEdges *e, GError **error)
+{
+    g_autoptr (FsimImportedPart) part = g_new0 (FsimImportedPart, 1);
+    g_autofree uint32_t *global = NULL;
+    guint64 before = 0, total = 0;
+    gboolean ok = number_users (name, comm, e, &global, &part->n_users, error);
+
+    g_clear_pointer (&e->ids, g_free);
+    if (ok)
+        part->rows = exchange_pairs (comm, e, global, part->n_users, &part->first, error);
+    g_clear_pointer (&e->pairs, g_free);
+    if (part->rows == NULL)
+        return NULL;
+    if (!scan (comm, part->rows->offsets[part->rows->n_users], &before, &total, error))
+        return NULL;
+    part->n_edges = (size_t) (total / 2);
+    return g_steal_pointer (&part);
 }
 
 /**
@@ -403,37 +468,16 @@ fsim_import_edge_list_part_data (const char *name, const char *data, size_t len,
     g_return_val_if_fail (name != NULL && comm != NULL, NULL);
     g_return_val_if_fail (data != NULL || len == 0, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-    size_t start0 = len > 0 ? fsim_i_edge_list_start (data, len) : 0;
-    size_t from = range_start (data, len, start0, comm->rank, comm->size);
-    size_t to = range_start (data, len, start0, comm->rank + 1, comm->size);
-    guint64 before = 0, total = 0;
     FsimIEdges e = { 0 };
-    GError *local = NULL;
-    g_autofree uint32_t *global = NULL;
-    g_autoptr (FsimImportedPart) part = g_new0 (FsimImportedPart, 1);
 
-    /* the first line number of this rank's range; then its lines, one error for all */
-    if (!scan (comm, count_lines (data, len, from, to), &before, &total, error))
+    if (!parse_part (name, data, len, comm, &e, error))
         return NULL;
-    fsim_i_edge_list_parse (name, data, len, from, to, (size_t) before, &e, &local);
-    if (!share_error (comm, local, error))
-        return NULL;
-    gboolean ok = number_users (name, comm, &e, &global, &part->n_users, error);
-    g_clear_pointer (&e.ids, g_free);
-    if (ok)
-        part->rows = exchange_pairs (comm, &e, global, part->n_users, &part->first, error);
-    g_free (e.pairs);
-    if (part->rows == NULL)
-        return NULL;
-    if (!scan (comm, part->rows->offsets[part->rows->n_users], &before, &total, error))
-        return NULL;
-    part->n_edges = (size_t) (total / 2);
-    return g_steal_pointer (&part);
+    return build_part (name, comm, &e, error);
 }
 
 /**
  * fsim_import_edge_list_part:
- * See import.h.
+ * See import.h. The file is unmapped once parsed: its pages are not held through the exchanges.
  */
 FsimImportedPart *
 fsim_import_edge_list_part (const char *path, const FsimComm *comm, GError **error)
@@ -441,12 +485,21 @@ fsim_import_edge_list_part (const char *path, const FsimComm *comm, GError **err
     g_return_val_if_fail (path != NULL && comm != NULL, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
     GError *local = NULL;
-    g_autoptr (GMappedFile) mapped = fsim_i_import_map (path, &local);
+    GMappedFile *mapped = fsim_i_import_map (path, &local);
+    FsimIEdges e = { 0 };
+    gboolean ok;
 
-    if (!share_error (comm, local, error))
+    if (!share_error (comm, local, error)) {
+        if (mapped != NULL)
+            g_mapped_file_unref (mapped);
         return NULL;
-    return fsim_import_edge_list_part_data (path, g_mapped_file_get_contents (mapped),
-                                            g_mapped_file_get_length (mapped), comm, error);
+    }
+    ok = parse_part (path, g_mapped_file_get_contents (mapped), g_mapped_file_get_length (mapped),
+                     comm, &e, error);
+    g_mapped_file_unref (mapped);
+    if (!ok)
+        return NULL;
+    return build_part (path, comm, &e, error);
 }
 
 void
