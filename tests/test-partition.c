@@ -366,8 +366,8 @@ test_partition_import_small (void)
     const char *const texts[] = { "",
                                   "\n",
                                   "\xEF\xBB\xBF",
-                                  "\xEF\xBB\xBF"
-                                  "5 6",
+                                  ("\xEF\xBB\xBF"
+                                   "5 6"),
                                   "1 2",
                                   "1 2\n",
                                   "7 7\n",
