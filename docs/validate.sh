@@ -38,7 +38,8 @@ SHARE=population.adoption.thisisyourdigitallife
 V2=scenarios/graph-api-v2-2015.json
 V2APPS=""
 for app in quiz-app social-game new-app-2014 rbc nissan nuance-fca nike spotify serotek \
-    other-extension-apps beta-test-companies whitelisted-unnamed thisisyourdigitallife; do
+    oracle panasonic aol other-extension-apps beta-test-companies whitelisted-unnamed \
+    thisisyourdigitallife; do
     V2APPS="$V2APPS -m $app=partners[$app].users_reached_without_consent"
 done
 V2DATES=2014-04-29,2014-04-30,2015-04-29,2015-04-30,2015-05-01,2015-10-31,2015-11-01,2016-06-01

@@ -205,6 +205,54 @@ for n in 1 2 3 4; do
     fi
 done
 
+# a snapshot, read by parts (fsim_population_slice_load): each rank checks and copies only the
+# chunks of its users
+"$FLOWSIM" population -q "$src/scenarios/device-partners-2018.json" \
+    --set population.users=20000 --save "$tmp/snap.fsp" >/dev/null 2>&1
+snap=(--set population.users=20000 --set "population.snapshot=$tmp/snap.fsp")
+ranks="1 2 3 4"
+identical "a snapshot, read by parts" "$src/scenarios/device-partners-2018.json" "${snap[@]}"
+
+# a damaged snapshot: the single process's message on every rank count. Two bytes are
+# changed: one in the platform settings of user 1 (rank 0's part, late in the file) and one in
+# the friend lists at four fifths of them (the last rank's part, earlier in the file): one
+# process names the friend lists' chunk first, and so must the ranks, which each saw only one.
+# section_offset KIND: where the section of that kind starts (docs/format.md's table)
+section_offset() {
+    local n i k
+    n=$(od -An -tu4 -j80 -N4 "$tmp/snap.fsp")
+    for ((i = 0; i < n; i++)); do
+        k=$(od -An -tu4 -j$((128 + 32 * i)) -N4 "$tmp/snap.fsp")
+        if [ "$k" -eq "$1" ]; then
+            od -An -tu8 -j$((128 + 32 * i + 8)) -N8 "$tmp/snap.fsp" | tr -d ' '
+            return
+        fi
+    done
+}
+adj=$(section_offset 5) platform=$(section_offset 7)
+cp "$tmp/snap.fsp" "$tmp/bad.fsp"
+printf '\377' | dd of="$tmp/bad.fsp" bs=1 seek=$((platform + 1)) conv=notrunc 2>/dev/null
+printf '\377' | dd of="$tmp/bad.fsp" bs=1 seek=$((adj + (platform - adj) * 4 / 5)) \
+    conv=notrunc 2>/dev/null
+damaged=(--set population.users=20000 --set "population.snapshot=$tmp/bad.fsp")
+"$FLOWSIM" run -q "$src/scenarios/device-partners-2018.json" "${damaged[@]}" >/dev/null \
+    2>"$tmp/one.err"
+want=$?
+for n in 1 2 3 4; do
+    "${mpi[@]}" -np "$n" "$FLOWSIM" run -q "$src/scenarios/device-partners-2018.json" \
+        "${damaged[@]}" >"$tmp/mpi" 2>"$tmp/mpi.err"
+    got=$?
+    if [ "$want" = 3 ] && [ "$got" = 3 ] && [ ! -s "$tmp/mpi" ] &&
+        grep -q 'corrupt data: the checksum of bytes .* (friend lists)' "$tmp/one.err" &&
+        grep -qxF "$(cat "$tmp/one.err")" "$tmp/mpi.err" &&
+        [ "$(grep -c '^flowsim: error:' "$tmp/mpi.err")" = 1 ]; then
+        ok "damaged snapshot, $n ranks: status 3, the single process's message: $(head -c 120 "$tmp/one.err")"
+    else
+        not_ok "damaged snapshot, $n ranks: status $got (one process: $want)"
+        sed 's/^/# /' "$tmp/one.err" "$tmp/mpi.err" | head -10
+    fi
+done
+
 # a bad input: the single process's message, once, and its status (3), on every rank count
 bad="$src/tests/data/errors/import-file-missing.json"
 "$FLOWSIM" run -q "$bad" >/dev/null 2>"$tmp/one.err"

@@ -184,6 +184,75 @@ test_corrections_extensions (void)
     g_assert_cmpuint (friend_data (&jan, "serotek"), ==, 0);
 }
 
+/* TRUE when one of @p's sources has @word in its note or title. */
+static gboolean
+cited_for (const FsimPartner *p, const char *word)
+{
+    for (size_t i = 0; i < p->sources.n; i++) {
+        const FsimSource *src = &p->sources.items[i];
+        if ((src->note != NULL && strstr (src->note, word) != NULL) ||
+            (src->title != NULL && strstr (src->title, word) != NULL))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/*
+ * Oracle, Panasonic and AOL, named among the 61 extension apps in the reporting of Facebook's
+ * answers of 29 June 2018 (Fox News; Nextgov, PYMNTS), are named partners, each cited for its
+ * name; the unnamed group is what is left of the 61, and the three took their share of its
+ * adoption: the counts add up. With users, they get friends' birthdays and likes (not religion)
+ * until 1 November 2015, and nothing from friends after.
+ */
+static void
+test_corrections_extensions_named (void)
+{
+    static const char *const named[] = { "oracle", "panasonic", "aol" };
+    static const char *const word[] = { "Oracle", "Panasonic", "AOL" };
+    g_autoptr (FsimScenario) s = load_bundled ("graph-api-v2-2015");
+    size_t n_named = 0, n_group = 0;
+    double group_share = 0;
+
+    for (size_t i = 0; i < G_N_ELEMENTS (named); i++) {
+        gssize p = fsim_scenario_find_partner (s, named[i]);
+        g_assert_cmpint (p, >=, 0);
+        g_assert_true (has_tag (&s->partners[p], "v1-extension-2015"));
+        g_assert_true (has_tag (&s->partners[p], "extension-named-2018"));
+        g_assert_true (cited_for (&s->partners[p], word[i]));
+        group_share += s->population.adoption[p];
+    }
+    for (size_t p = 0; p < s->n_partners; p++) {
+        const FsimPartner *pa = &s->partners[p];
+        if (!has_tag (pa, "v1-extension-2015") && !has_tag (pa, "v1-extension-8-months"))
+            continue;
+        if (has_tag (pa, "unnamed"))
+            n_group = (size_t) g_ascii_strtoull (pa->name, NULL, 10);
+        else
+            n_named++;
+    }
+    /* 61 extensions (Facebook, 29 June 2018): 12 named, 49 in the group */
+    g_assert_cmpuint (n_named, ==, 12);
+    g_assert_cmpuint (n_named + n_group, ==, 61);
+    /* the 1% the 52 unnamed apps had together, now 0.94% + 3 x 0.02% */
+    group_share += s->population.adoption[fsim_scenario_find_partner (s, "other-extension-apps")];
+    g_assert_cmpfloat_with_epsilon (group_share, 0.01, 1e-12);
+
+    const char *const adopt[] = { "population.adoption.oracle=0.02",
+                                  "population.adoption.panasonic=0.02",
+                                  "population.adoption.aol=0.02", NULL };
+    g_auto (Run) oct = { 0 };
+    run_bundled (&oct, "graph-api-v2-2015", "2015-10-31", adopt);
+    g_auto (Run) nov = { 0 };
+    run_bundled (&nov, "graph-api-v2-2015", "2015-11-01", adopt);
+    for (size_t i = 0; i < G_N_ELEMENTS (named); i++) {
+        g_assert_cmpuint (field_from_friends (&oct, named[i], "profile.birthday"), >, 0);
+        g_assert_cmpuint (field_from_friends (&oct, named[i], "profile.likes"), >, 0);
+        g_assert_cmpuint (field_from_friends (&oct, named[i], "profile.religion"), ==, 0);
+        g_assert_cmpuint (friend_data (&nov, named[i]), ==, 0);
+        g_assert_cmpuint (users_of (&nov, named[i]), >, 0);
+    }
+}
+
 /* Whitelists: the WSJ and the DCMS committee (friends' data, phone numbers, friend link; the
  * default) against Archibong (friends' lists only). */
 static void
@@ -339,6 +408,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/corrections/device/browsers-accessibility",
                      test_corrections_browsers_accessibility);
     g_test_add_func ("/corrections/extensions", test_corrections_extensions);
+    g_test_add_func ("/corrections/extensions/named-2018", test_corrections_extensions_named);
     g_test_add_func ("/corrections/whitelist-claim", test_corrections_whitelist_claim);
     g_test_add_func ("/corrections/integration-partners", test_corrections_integration_partners);
     g_test_add_func ("/corrections/deceptive-consent", test_corrections_deceptive_consent);

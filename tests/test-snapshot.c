@@ -10,9 +10,11 @@
 
 #include "checksum.h"
 #include "cli.h"
+#include "comm-threads.h"
 #include "engine.h"
 #include "json-check.h"
 #include "policy.h"
+#include "population-slice.h"
 #include "population-snapshot-private.h"
 #include "population.h"
 #include "report.h"
@@ -448,6 +450,20 @@ rechunk (GString *f, guint32 log2)
  * inside the friend list offsets, the friend lists and the audiences. */
 static const char *const wide[] = { "population.users=70000", "population.mean_degree=4", NULL };
 
+/* The population of device-partners-2018 with @wide, and its snapshot in *@out_file. */
+static FsimPopulation *
+wide_population (GString **out_file)
+{
+    g_autofree char *path = scenario_path ("device-partners-2018.json");
+    g_autoptr (FsimScenario) s = NULL;
+    g_autoptr (GError) error = NULL;
+    FsimPopulation *pop = load_with (path, wide, NULL, &s, &error);
+
+    g_assert_no_error (error);
+    *out_file = snapshot_of (s, pop);
+    return pop;
+}
+
 /*
  * The values behind the checksums are checked a chunk at a time, in parallel (population-
  * snapshot-check.c): a bad value is found in whichever chunk it lies, including an offset that
@@ -458,12 +474,8 @@ static const char *const wide[] = { "population.users=70000", "population.mean_d
 static void
 test_snapshot_resealed_chunks (void)
 {
-    g_autofree char *path = scenario_path ("device-partners-2018.json");
-    g_autoptr (FsimScenario) s = NULL;
-    g_autoptr (GError) error = NULL;
-    g_autoptr (FsimPopulation) pop = load_with (path, wide, NULL, &s, &error);
-    g_assert_no_error (error);
-    g_autoptr (GString) file = snapshot_of (s, pop);
+    g_autoptr (GString) file = NULL;
+    g_autoptr (FsimPopulation) pop = wide_population (&file);
     guint64 chunk = (guint64) 1 << FSIM_SNAPSHOT_CHUNK_LOG2, data_at, sums_at;
     guint64 off_at, off_bytes, adj_at, adj_bytes, aud_at, aud_bytes, uses_at, uses_bytes;
     memcpy (&data_at, file->str + 96, 8);
@@ -513,6 +525,7 @@ test_snapshot_resealed_chunks (void)
     g_autoptr (GString) old = g_string_new_len (file->str, (gssize) file->len);
     rechunk (old, 24);
     g_assert_cmpuint (old->len, <, file->len);
+    g_autoptr (GError) error = NULL;
     g_autoptr (FsimPopulation) back = load_bytes_with (wide, old->str, old->len, &error);
     g_assert_no_error (error);
     assert_same_population (pop, back);
@@ -521,6 +534,116 @@ test_snapshot_resealed_chunks (void)
     g_autoptr (FsimPopulation) bad = load_bytes_with (wide, old->str, old->len, &e);
     g_assert_null (bad);
     fsim_assert_contains (e->message, "corrupt data: the checksum of bytes");
+}
+
+/* ---- by parts, as MPI ranks read it (threads here) ---------------------------------------- */
+
+typedef struct {
+    const FsimScenario *s;
+    FsimPopulationSlice **slices; /* per rank */
+    GError **errors;              /* per rank */
+} Parts;
+
+static void
+load_part (const FsimComm *comm, void *data)
+{
+    Parts *p = data;
+
+    p->slices[comm->rank] = fsim_population_slice_load (p->s, comm, 1, &p->errors[comm->rank]);
+}
+
+/* Loads @file as the snapshot of device-partners-2018 with @sets over @size ranks, and checks
+ * that either every rank has the rows fsim_population_slice_new() takes from @whole, or every
+ * rank fails with @message (the one the whole load gives). */
+static void
+check_parts (const char *const *sets, const GString *file, int size, const FsimPopulation *whole,
+             const char *message)
+{
+    g_autofree char *name = g_strdup_printf ("parts-%zu.fsp", n_written++);
+    g_autofree char *snap = save (name, file);
+    g_autofree char *path = scenario_path ("device-partners-2018.json");
+    g_autoptr (GPtrArray) all = g_ptr_array_new_with_free_func (g_free);
+    for (size_t i = 0; sets[i]; i++)
+        g_ptr_array_add (all, g_strdup (sets[i]));
+    g_ptr_array_add (all, g_strdup_printf ("population.snapshot=%s", snap));
+    g_ptr_array_add (all, NULL);
+    g_autoptr (FsimScenario) s = fsim_test_load (path, (const char *const *) all->pdata);
+    g_autofree FsimPopulationSlice **slices = g_new0 (FsimPopulationSlice *, (size_t) size);
+    g_autofree GError **errors = g_new0 (GError *, (size_t) size);
+    Parts parts = { s, slices, errors };
+
+    fsim_test_comm_run (size, load_part, &parts);
+    for (int r = 0; r < size; r++) {
+        g_autoptr (FsimPopulationSlice) got = slices[r];
+        g_autoptr (GError) e = errors[r];
+        if (message != NULL) {
+            g_assert_null (got);
+            g_assert_error (e, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_CORRUPT);
+            /* the same message, but for the file's name */
+            g_assert_nonnull (strstr (e->message, ".fsp: "));
+            g_assert_cmpstr (strstr (e->message, ".fsp: "), ==, strstr (message, ".fsp: "));
+            continue;
+        }
+        g_assert_no_error (e);
+        size_t first = fsim_population_slice_first (whole->n_users, (size_t) size, (size_t) r);
+        size_t last = fsim_population_slice_first (whole->n_users, (size_t) size, (size_t) r + 1);
+        g_autoptr (FsimPopulationSlice) want =
+            fsim_population_slice_new (whole, first, last - first, NULL);
+        size_t n = want->n_own, fw = want->field_words * 8, pw = want->partner_words * 8;
+        g_assert_cmpuint (got->n_total, ==, whole->n_users);
+        g_assert_cmpuint (got->first, ==, first);
+        g_assert_cmpuint (got->n_own, ==, n);
+        g_assert_cmpmem (got->offsets, (n + 1) * sizeof (size_t), want->offsets,
+                         (n + 1) * sizeof (size_t));
+        g_assert_cmpmem (got->adj, want->offsets[n] * 4, want->adj, want->offsets[n] * 4);
+        g_assert_cmpmem (got->platform, n, want->platform, n);
+        g_assert_cmpmem (got->apps_others, n * fw, want->apps_others, n * fw);
+        g_assert_cmpmem (got->audience, n * got->n_fields, want->audience, n * want->n_fields);
+        g_assert_cmpmem (got->uses, n * pw, want->uses, n * pw);
+    }
+}
+
+/*
+ * An MPI rank reads and checks only the chunks of its users (fsim_population_slice_load): its
+ * rows are those of the whole population, and a damaged file gives every rank the message the
+ * whole load gives, whichever rank saw the damage. Two changed bytes, one in the first users'
+ * uses (the first rank's, late in the file) and one at four fifths of the friend lists (the last
+ * rank's, earlier): the ranks agree on the earlier, as one process reports it.
+ */
+static void
+test_snapshot_parts (void)
+{
+    g_autoptr (GString) file = NULL;
+    g_autoptr (FsimPopulation) pop = wide_population (&file);
+    guint64 adj_at, adj_bytes, aud_at, aud_bytes, uses_at, uses_bytes;
+    section_bytes (file, FSIM_SNAPSHOT_ADJ, &adj_at, &adj_bytes);
+    section_bytes (file, FSIM_SNAPSHOT_AUDIENCE, &aud_at, &aud_bytes);
+    section_bytes (file, FSIM_SNAPSHOT_USES, &uses_at, &uses_bytes);
+    struct {
+        guint64 at, also;
+        gboolean reseal;
+    } cases[] = {
+        { uses_at + 3, adj_at + adj_bytes * 4 / 5, FALSE }, /* two checksums */
+        { aud_at + 2, aud_at + aud_bytes - 1, TRUE },       /* two audiences: the first */
+        { adj_at + adj_bytes - 1, 0, TRUE },                /* a friend beyond the users */
+    };
+
+    for (int size = 1; size <= 4; size++)
+        check_parts (wide, file, size, pop, NULL);
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        g_autoptr (GString) f = g_string_new_len (file->str, (gssize) file->len);
+        f->str[cases[i].at] = (char) 0x7f;
+        if (cases[i].also)
+            f->str[cases[i].also] = (char) 0x7e;
+        if (cases[i].reseal)
+            reseal (f);
+        g_autoptr (GError) e = NULL;
+        g_autoptr (FsimPopulation) bad = load_bytes_with (wide, f->str, f->len, &e);
+        g_assert_null (bad);
+        g_assert_error (e, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_CORRUPT);
+        for (int size = 2; size <= 4; size++)
+            check_parts (wide, f, size, pop, e->message);
+    }
 }
 
 /* A what-if that changes the population, or a scenario with other fields, is refused. */
@@ -706,6 +829,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/snapshot/damaged/any-byte", test_snapshot_corrupt_anywhere);
     g_test_add_func ("/snapshot/damaged/resealed", test_snapshot_resealed);
     g_test_add_func ("/snapshot/damaged/resealed-chunks", test_snapshot_resealed_chunks);
+    g_test_add_func ("/snapshot/parts", test_snapshot_parts);
     g_test_add_func ("/snapshot/foreign", test_snapshot_foreign);
     g_test_add_func ("/snapshot/mismatch", test_snapshot_mismatch);
     g_test_add_func ("/snapshot/cli", test_snapshot_cli);

@@ -264,30 +264,34 @@ mpi_alltoallv (const FsimComm *c, const void *send, const size_t *send_counts, v
 
 /*
  * This rank's users. A population that can be built by parts (a generated facebook_like or
- * erdos_renyi one, fsim_population_slice_can_build(), or one imported from an edge list,
- * fsim_population_slice_can_import()) is: each rank generates or keeps only its users. Any other is
- * still built whole by every rank, which keeps its part and frees the rest (docs/scaling.md).
+ * erdos_renyi one, fsim_population_slice_can_build()) is: each rank generates only its users;
+ * one from a snapshot is read by parts (fsim_population_slice_load()), one from an edge list
+ * by byte ranges (fsim_population_slice_import()). Any other is still built whole by every
+ * rank, which keeps its part and frees the rest (docs/scaling.md).
  */
 static FsimPopulationSlice *
 build_slice (FsimSim *sim, GError **error)
 {
     const FsimScenario *s = sim->scenario;
-
     const FsimComm comm = { .rank = rank,
                             .size = size,
                             .all_ok = mpi_all_ok,
                             .allgatherv = mpi_allgatherv,
                             .alltoallv = mpi_alltoallv };
-    gboolean can_build = fsim_population_slice_can_build (s);
+    FsimPopulationSlice *slice = NULL;
 
-    if (can_build || fsim_population_slice_can_import (s)) {
-        size_t n = s->population.gen_users;
-        size_t first = fsim_population_slice_first (n, (size_t) size, (size_t) rank);
-        size_t last = fsim_population_slice_first (n, (size_t) size, (size_t) rank + 1);
-        FsimPopulationSlice *slice =
-            can_build ? fsim_population_slice_build (s, &comm, first, last - first, error)
-                      : fsim_population_slice_import (s, &comm, error);
-
+    if (fsim_population_slice_can_build (s) || fsim_population_slice_can_load (s) ||
+        fsim_population_slice_can_import (s)) {
+        if (fsim_population_slice_can_load (s)) {
+            slice = fsim_population_slice_load (s, &comm, 0, error);
+        } else if (fsim_population_slice_can_import (s)) {
+            slice = fsim_population_slice_import (s, &comm, error);
+        } else {
+            size_t n = s->population.gen_users;
+            size_t first = fsim_population_slice_first (n, (size_t) size, (size_t) rank);
+            size_t last = fsim_population_slice_first (n, (size_t) size, (size_t) rank + 1);
+            slice = fsim_population_slice_build (s, &comm, first, last - first, error);
+        }
         /* then the decisions, as fsim_sim_build() does; a failure here (out of memory) is
          * this rank's alone, and the caller makes the ranks agree on it */
         if (slice != NULL)
@@ -303,7 +307,7 @@ build_slice (FsimSim *sim, GError **error)
     size_t n = sim->pop->n_users;
     size_t first = fsim_population_slice_first (n, (size_t) size, (size_t) rank);
     size_t last = fsim_population_slice_first (n, (size_t) size, (size_t) rank + 1);
-    FsimPopulationSlice *slice = fsim_population_slice_new (sim->pop, first, last - first, error);
+    slice = fsim_population_slice_new (sim->pop, first, last - first, error);
     g_clear_pointer (&sim->pop, fsim_population_free);
     return slice;
 }

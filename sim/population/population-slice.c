@@ -3,10 +3,13 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "import.h"
 #include "population-private.h"
 #include "population-slice.h"
+#include "population-snapshot-private.h"
 
 size_t
 fsim_population_slice_first (size_t n_total, size_t n_parts, size_t part)
@@ -160,6 +163,122 @@ fsim_population_slice_build (const FsimScenario *scenario, const FsimComm *comm,
     if (!draw_slice (scenario, s, error))
         return NULL;
     return g_steal_pointer (&s);
+}
+
+/**
+ * fsim_population_slice_can_load:
+ * See population-slice.h.
+ */
+gboolean
+fsim_population_slice_can_load (const FsimScenario *scenario)
+{
+    g_return_val_if_fail (scenario != NULL, FALSE);
+    return scenario->population.snapshot != NULL;
+}
+
+/* Copies @bytes from @src into a new block (never NULL on success) and lets the mapping drop
+ * the pages it read them from (the file stays in the page cache; only advice). */
+static gpointer
+take (const char *src, size_t bytes)
+{
+    void *dst = g_try_malloc (bytes != 0 ? bytes : 1);
+    uintptr_t page = (uintptr_t) sysconf (_SC_PAGESIZE);
+    uintptr_t a = (uintptr_t) src / page * page, b = ((uintptr_t) src + bytes) / page * page;
+
+    if (dst != NULL && bytes != 0)
+        memcpy (dst, src, bytes);
+    if (b > a)
+        (void) madvise ((void *) a, b - a, MADV_DONTNEED);
+    return dst;
+}
+
+/* Users @first .. @last - 1 of the checked snapshot @m, copied into @s. */
+static gboolean
+take_rows (FsimPopulationSlice *s, GMappedFile *m, const FsimSnapshotHeader *h, GError **error)
+{
+    const char *f = g_mapped_file_get_contents (m);
+    const guint64 *off =
+        (const guint64 *) (f + fsim_i_snapshot_section (h, FSIM_SNAPSHOT_OFFSETS)->offset);
+    size_t first = s->first, n = s->n_own;
+    size_t base = off[first], arcs = off[first + n] - base;
+    size_t fw = s->field_words * sizeof (FsimWord), pw = s->partner_words * sizeof (FsimWord);
+
+#define ROWS(kind, size) (f + fsim_i_snapshot_section (h, kind)->offset + first * (size))
+    s->offsets = g_try_new (size_t, n + 1);
+    if (s->offsets != NULL)
+        for (size_t i = 0; i <= n; i++)
+            s->offsets[i] = off[first + i] - base;
+    s->adj =
+        take (f + fsim_i_snapshot_section (h, FSIM_SNAPSHOT_ADJ)->offset + base * sizeof (uint32_t),
+              arcs * sizeof (uint32_t));
+    s->platform = take (ROWS (FSIM_SNAPSHOT_PLATFORM, 1), n);
+    s->apps_others = take (ROWS (FSIM_SNAPSHOT_APPS_OTHERS, fw), n * fw);
+    s->audience = take (ROWS (FSIM_SNAPSHOT_AUDIENCE, s->n_fields), n * s->n_fields);
+    s->uses = take (ROWS (FSIM_SNAPSHOT_USES, pw), n * pw);
+#undef ROWS
+    if (!s->offsets || !s->adj || !s->platform || !s->apps_others || !s->audience || !s->uses) {
+        g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_FAILED,
+                     "out of memory for users %zu .. %zu of %zu of the snapshot", first, first + n,
+                     s->n_total);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* FALSE on every rank if @ok is FALSE on any; this rank's error, or that another failed. */
+static gboolean
+all_ok (const FsimComm *comm, gboolean ok, GError **error)
+{
+    if (comm->all_ok (comm, ok))
+        return TRUE;
+    if (ok)
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_OTHER_RANK,
+                     "another rank could not read the snapshot");
+    return FALSE;
+}
+
+/**
+ * fsim_population_slice_load:
+ * See population-slice.h.
+ */
+FsimPopulationSlice *
+fsim_population_slice_load (const FsimScenario *scenario, const FsimComm *comm, unsigned n_threads,
+                            GError **error)
+{
+    g_return_val_if_fail (scenario != NULL && comm != NULL, NULL);
+    g_return_val_if_fail (fsim_population_slice_can_load (scenario), NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+    const char *path = scenario->population.snapshot;
+    g_autofree char *display = fsim_i_population_display_path (path);
+    g_autoptr (GMappedFile) m = NULL;
+    FsimSnapshotHeader h;
+
+    /* what fails here fails alike on every rank (the same file), or on this one alone */
+    gboolean ok = fsim_i_snapshot_host_supported (error) &&
+                  (m = fsim_i_snapshot_map (path, display, NULL, error)) != NULL &&
+                  fsim_i_snapshot_parse (display, m, &h, error);
+    if (!all_ok (comm, ok, error))
+        return NULL;
+    size_t first =
+        fsim_population_slice_first (h.n_users, (size_t) comm->size, (size_t) comm->rank);
+    size_t last =
+        fsim_population_slice_first (h.n_users, (size_t) comm->size, (size_t) comm->rank + 1);
+    const char *f = g_mapped_file_get_contents (m);
+    ok = fsim_i_snapshot_check_part (display, f, &h, comm, first, last, n_threads, error) &&
+         fsim_i_snapshot_matches (scenario, display, m, &h, error);
+    if (!all_ok (comm, ok, error))
+        return NULL;
+    /* the part was read once to be checked: the copies below read it again */
+    (void) madvise ((void *) f, g_mapped_file_get_length (m), MADV_DONTNEED);
+    g_autoptr (FsimPopulationSlice) s = g_new0 (FsimPopulationSlice, 1);
+    *s = (FsimPopulationSlice){ .n_total = h.n_users,
+                                .first = first,
+                                .n_own = last - first,
+                                .n_fields = scenario->n_fields,
+                                .field_words = scenario->field_words,
+                                .n_partners = scenario->n_partners,
+                                .partner_words = scenario->partner_words };
+    return take_rows (s, m, &h, error) ? g_steal_pointer (&s) : NULL;
 }
 
 /**

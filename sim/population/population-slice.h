@@ -42,6 +42,29 @@ FsimPopulationSlice *fsim_population_slice_new (const FsimPopulation *pop, size_
 void fsim_population_slice_free (FsimPopulationSlice *s);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimPopulationSlice, fsim_population_slice_free)
 
+/* Whether fsim_population_slice_load() can load @scenario's population by parts: one from a
+ * snapshot (`population.snapshot`). */
+gboolean fsim_population_slice_can_load (const FsimScenario *scenario);
+
+/**
+ * fsim_population_slice_load:
+ * @scenario: read only; fsim_population_slice_can_load() must hold
+ * @comm: the ranks (graph/comm.h); collective
+ * @n_threads: for checking this rank's part (0: the process default)
+ * Loads this rank's part of @scenario's snapshot (users fsim_population_slice_first() of the
+ * snapshot's user count) without reading the rest of the friend lists and settings: the
+ * header, the section table and the names are read on every rank, and each rank checks only
+ * the chunks that hold its users' bytes (population-snapshot-check.c); the ranks then agree on
+ * the first failure, so that a damaged or mismatched file gives every rank the message one
+ * process gives. The same users' rows as fsim_population_slice_new() on the loaded population.
+ * Returns: (transfer full): the slice, or NULL with @error set as
+ *   fsim_population_build() would (FSIM_POPULATION_ERROR_SNAPSHOT_*), with
+ *   FSIM_GRAPH_ERROR_OTHER_RANK when only another rank failed, or FSIM_POPULATION_ERROR_FAILED
+ *   when this rank is out of memory for its rows (the caller must make the ranks agree).
+ */
+FsimPopulationSlice *fsim_population_slice_load (const FsimScenario *scenario, const FsimComm *comm,
+                                                 unsigned n_threads, GError **error);
+
 /* Whether fsim_population_slice_build() can build @scenario's population by parts: a
  * generated one whose generator can be split (fsim_friends_generate_part_supported()), with
  * random adoption, not from a snapshot. */

@@ -38,15 +38,10 @@ typedef struct {
     const char *f;
     const FsimSnapshotHeader *h;
     guint64 chunk;
+    const size_t *list;  /* the chunks to check, or NULL: all */
     gint64 first[N_BAD]; /* the first chunk each failure was seen in, else -1 */
     GMutex lock;
 } Pass;
-
-static const FsimSnapshotSection *
-section (const FsimSnapshotHeader *h, guint32 kind)
-{
-    return h->by_kind[kind] ? &h->sections[h->by_kind[kind] - 1] : NULL;
-}
 
 static void
 note (Pass *p, Bad what, size_t chunk)
@@ -63,7 +58,7 @@ static gboolean
 elements_in (const Pass *p, guint32 kind, guint64 at, guint64 end, guint64 *out_from,
              guint64 *out_to)
 {
-    const FsimSnapshotSection *s = section (p->h, kind);
+    const FsimSnapshotSection *s = fsim_i_snapshot_section (p->h, kind);
     if (s == NULL || s->elem_size == 0)
         return FALSE;
     guint64 a = MAX (at, s->offset), b = MIN (end, s->offset + s->bytes);
@@ -77,7 +72,7 @@ elements_in (const Pass *p, guint32 kind, guint64 at, guint64 end, guint64 *out_
 static const void *
 elements (const Pass *p, guint32 kind)
 {
-    return p->f + section (p->h, kind)->offset;
+    return p->f + fsim_i_snapshot_section (p->h, kind)->offset;
 }
 
 /* The largest of @v[from .. to - 1] (a plain loop: it vectorises). */
@@ -129,6 +124,8 @@ check_chunk (size_t i, unsigned worker, void *data)
 {
     Pass *p = data;
     const FsimSnapshotHeader *h = p->h;
+
+    i = p->list ? p->list[i] : i;
     guint64 at = h->data_offset + i * p->chunk, end = MIN (at + p->chunk, h->checksums_offset);
     guint64 want, a, b;
 
@@ -224,7 +221,7 @@ report (const Pass *p, const char *display, GError **error)
         return fsim_i_snapshot_corrupt (
             error, display, "a friend list names a user beyond the %" G_GUINT64_FORMAT " users",
             h->n_users);
-    if ((s = section (h, FSIM_SNAPSHOT_GROUPS)) != NULL &&
+    if ((s = fsim_i_snapshot_section (h, FSIM_SNAPSHOT_GROUPS)) != NULL &&
         !offsets_ok ((const guint64 *) (p->f + s->offset), h->n_groups, h->n_users))
         return fsim_i_snapshot_corrupt (error, display, "the communities are not in order");
     if (p->first[BAD_AUDIENCE] >= 0) { /* the first value out of range, for the message */
@@ -242,14 +239,39 @@ report (const Pass *p, const char *display, GError **error)
     static const guint32 text[] = { FSIM_SNAPSHOT_FIELDS, FSIM_SNAPSHOT_PARTNERS,
                                     FSIM_SNAPSHOT_USER_IDS, FSIM_SNAPSHOT_FILE_NAMES };
     for (size_t i = 0; i < G_N_ELEMENTS (text); i++)
-        if ((s = section (h, text[i])) != NULL &&
+        if ((s = fsim_i_snapshot_section (h, text[i])) != NULL &&
             !strings_ok (p->f + s->offset, s->bytes, s->count, i < 2 ? "" : NULL))
             return fsim_i_snapshot_corrupt (error, display,
                                             "the %s are not %" G_GUINT64_FORMAT " strings",
                                             fsim_i_snapshot_kind_name (text[i]), s->count);
-    s = section (h, FSIM_SNAPSHOT_SPEC);
+    s = fsim_i_snapshot_section (h, FSIM_SNAPSHOT_SPEC);
     if (s->count > 1 || !strings_ok (p->f + s->offset, s->bytes, s->count, "\n"))
         return fsim_i_snapshot_corrupt (error, display, "the population text is not a string");
+    return TRUE;
+}
+
+/* The table of checksums against the header's checksum of it; then the chunks @list (NULL:
+ * all @n) checked on @n_threads threads into @p. */
+static gboolean
+pass (Pass *p, const char *display, const size_t *list, size_t n, unsigned n_threads,
+      GError **error)
+{
+    const FsimSnapshotHeader *h = p->h;
+    size_t n_chunks = (size_t) ((h->checksums_offset - h->data_offset + p->chunk - 1) / p->chunk);
+
+    if (fsim_checksum64 (p->f + h->checksums_offset, 8 * n_chunks, 0) != h->data_checksum)
+        return fsim_i_snapshot_corrupt (error, display,
+                                        "the table of checksums at byte %" G_GUINT64_FORMAT
+                                        " is corrupt "
+                                        "(its checksum differs from the header's)",
+                                        h->checksums_offset);
+    for (size_t k = 0; k < N_BAD; k++)
+        p->first[k] = -1;
+    p->list = list;
+    g_mutex_init (&p->lock);
+    fsim_parallel_for (list ? n : n_chunks, fsim_parallel_workers (n_threads, n), check_chunk, p,
+                       NULL, NULL);
+    g_mutex_clear (&p->lock);
     return TRUE;
 }
 
@@ -262,18 +284,90 @@ fsim_i_snapshot_check (const char *display, const char *file, const FsimSnapshot
                        unsigned n_threads, GError **error)
 {
     Pass p = { .f = file, .h = h, .chunk = (guint64) 1 << h->chunk_log2 };
-    size_t n = (size_t) ((h->checksums_offset - h->data_offset + p.chunk - 1) / p.chunk);
 
-    if (fsim_checksum64 (file + h->checksums_offset, 8 * n, 0) != h->data_checksum)
-        return fsim_i_snapshot_corrupt (error, display,
-                                        "the table of checksums at byte %" G_GUINT64_FORMAT
-                                        " is corrupt "
-                                        "(its checksum differs from the header's)",
-                                        h->checksums_offset);
-    for (size_t k = 0; k < N_BAD; k++)
-        p.first[k] = -1;
-    g_mutex_init (&p.lock);
-    fsim_parallel_for (n, fsim_parallel_workers (n_threads, n), check_chunk, &p, NULL, NULL);
-    g_mutex_clear (&p.lock);
+    return pass (&p, display, NULL, 0, n_threads, error) && report (&p, display, error);
+}
+
+/* ---- one rank's part ------------------------------------------------------------------------ */
+
+/* The byte range [*out_at, *out_end) of section @kind that users first .. last - 1 of @n own,
+ * stretched to the section's start for the first part and to its end for the last, so that
+ * the parts cover the section whatever its offsets say. FALSE if the section is absent or not
+ * per user. */
+static gboolean
+owned_bytes (const FsimSnapshotHeader *h, const char *f, guint32 kind, guint64 first, guint64 last,
+             guint64 *out_at, guint64 *out_end)
+{
+    const FsimSnapshotSection *s = fsim_i_snapshot_section (h, kind);
+    guint64 a, b;
+
+    if (s == NULL || kind == FSIM_SNAPSHOT_SPEC || kind == FSIM_SNAPSHOT_FIELDS ||
+        kind == FSIM_SNAPSHOT_PARTNERS || kind == FSIM_SNAPSHOT_GROUPS ||
+        kind == FSIM_SNAPSHOT_USER_IDS || kind == FSIM_SNAPSHOT_FILE_NAMES)
+        return FALSE;
+    if (kind == FSIM_SNAPSHOT_ADJ) { /* offsets not yet checked: clamped */
+        const guint64 *off =
+            (const guint64 *) (f + fsim_i_snapshot_section (h, FSIM_SNAPSHOT_OFFSETS)->offset);
+        a = MIN (off[first], s->count) * s->elem_size;
+        b = MIN (off[last], s->count) * s->elem_size;
+        b = MAX (a, b);
+    } else { /* rows of count / n_users elements; the offsets' row last too */
+        guint64 row = h->n_users
+                          ? s->bytes / (kind == FSIM_SNAPSHOT_OFFSETS ? h->n_users + 1 : h->n_users)
+                          : 0;
+        a = first * row;
+        b = (last + (kind == FSIM_SNAPSHOT_OFFSETS)) * row;
+    }
+    *out_at = s->offset + (first == 0 ? 0 : a);
+    *out_end = s->offset + (last == h->n_users ? s->bytes : b);
+    return TRUE;
+}
+
+/**
+ * fsim_i_snapshot_check_part:
+ * See population-snapshot-private.h.
+ */
+gboolean
+fsim_i_snapshot_check_part (const char *display, const char *file, const FsimSnapshotHeader *h,
+                            const FsimComm *comm, guint64 first, guint64 last, unsigned n_threads,
+                            GError **error)
+{
+    Pass p = { .f = file, .h = h, .chunk = (guint64) 1 << h->chunk_log2 };
+    size_t n_chunks = (size_t) ((h->checksums_offset - h->data_offset + p.chunk - 1) / p.chunk);
+    g_autofree size_t *list = g_new (size_t, n_chunks + 1); /* 8 bytes per 512 KiB */
+    guint64 mine[2 * _FSIM_SNAPSHOT_KIND_MAX], whole[2 * _FSIM_SNAPSHOT_KIND_MAX];
+    size_t n = 0, n_mine = 0, n_whole = 0;
+
+    /* this part's bytes, and those of every part together */
+    for (guint32 k = 1; k < _FSIM_SNAPSHOT_KIND_MAX; k++) {
+        if (owned_bytes (h, file, k, first, last, &mine[n_mine], &mine[n_mine + 1]))
+            n_mine += 2;
+        if (owned_bytes (h, file, k, 0, h->n_users, &whole[n_whole], &whole[n_whole + 1]))
+            n_whole += 2;
+    }
+    /* a chunk is checked by the parts whose bytes it holds; one that holds no part's (the
+     * names, the text, the communities) by part chunk % size alone */
+    for (size_t c = 0; c < n_chunks; c++) {
+        guint64 at = h->data_offset + c * p.chunk, end = at + p.chunk;
+        gboolean own = FALSE, anyone = FALSE;
+        for (size_t r = 0; r < n_mine; r += 2)
+            own |= mine[r] < end && at < mine[r + 1];
+        for (size_t r = 0; r < n_whole; r += 2)
+            anyone |= whole[r] < end && at < whole[r + 1];
+        if (own || (!anyone && c % (size_t) comm->size == (size_t) comm->rank))
+            list[n++] = c;
+    }
+    if (!pass (&p, display, list, n, n_threads, error))
+        return FALSE;
+    /* the first chunk of each failure over all parts, so that every part gives the message
+     * one process gives */
+    g_autofree gint64 *got = g_new (gint64, (size_t) comm->size * N_BAD);
+    if (!comm->allgatherv (comm, p.first, N_BAD, got, sizeof (gint64), error))
+        return FALSE;
+    for (size_t i = 0; i < (size_t) comm->size * N_BAD; i++) {
+        gint64 v = got[i], *f = &p.first[i % N_BAD];
+        if (v >= 0 && (*f < 0 || v < *f))
+            *f = v;
+    }
     return report (&p, display, error);
 }

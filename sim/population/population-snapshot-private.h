@@ -7,6 +7,9 @@
 
 #include <glib.h>
 
+#include "comm.h"
+#include "population.h"
+
 #define FSIM_SNAPSHOT_MAGIC_SIZE 16
 #define FSIM_SNAPSHOT_VERSION 2u /* 1: without the partners near each user; still read */
 #define FSIM_SNAPSHOT_BYTE_ORDER_MARK 0x01020304u
@@ -56,6 +59,13 @@ typedef struct {
     guint8 by_kind[_FSIM_SNAPSHOT_KIND_MAX];
 } FsimSnapshotHeader;
 
+/* The section of @kind, or NULL when the file has none. */
+static inline const FsimSnapshotSection *
+fsim_i_snapshot_section (const FsimSnapshotHeader *h, guint32 kind)
+{
+    return h->by_kind[kind] ? &h->sections[h->by_kind[kind] - 1] : NULL;
+}
+
 /* Bytes per element of a section kind; 0 for strings and text. */
 guint32 fsim_i_snapshot_elem_size (guint32 kind);
 /* The readable name of a section kind ("friend lists"), static. */
@@ -68,6 +78,21 @@ char *fsim_i_snapshot_sections_in (const FsimSnapshotHeader *h, guint64 from, gu
 /* FALSE with FSIM_POPULATION_ERROR_SNAPSHOT_IO on hosts the format does not support (big-endian,
  * 32-bit size_t: the arrays are used in place). */
 gboolean fsim_i_snapshot_host_supported (GError **error);
+/* Maps @path (read only, shared with the page cache; not yet checked) or, with @out_key, returns
+ * the mapping of the same file checked before, if any, and sets *@out_key to the file's key
+ * (its device, inode, size and modification time). Returns: (transfer full): NULL with
+ * FSIM_POPULATION_ERROR_SNAPSHOT_IO when it cannot be opened (a FIFO, a device) or mapped. */
+GMappedFile *fsim_i_snapshot_map (const char *path, const char *display, char **out_key,
+                                  GError **error);
+/* Reads and checks the header and the section table of the mapped @m into @h: FALSE with
+ * FSIM_POPULATION_ERROR_SNAPSHOT_FOREIGN or _CORRUPT naming the first thing wrong. */
+gboolean fsim_i_snapshot_parse (const char *display, GMappedFile *m, FsimSnapshotHeader *h,
+                                GError **error);
+/* Whether the checked snapshot @m (@h its header) was saved for @s: the same fields and
+ * partners in the same order and the same population text; else FALSE with
+ * FSIM_POPULATION_ERROR_SNAPSHOT_MISMATCH naming the first difference. */
+gboolean fsim_i_snapshot_matches (const FsimScenario *s, const char *display, GMappedFile *m,
+                                  const FsimSnapshotHeader *h, GError **error);
 /* Sets FSIM_POPULATION_ERROR_SNAPSHOT_CORRUPT "DISPLAY: what" and returns FALSE
  * (population-snapshot-check.c). */
 gboolean fsim_i_snapshot_corrupt (GError **error, const char *display, const char *format, ...)
@@ -78,6 +103,14 @@ gboolean fsim_i_snapshot_corrupt (GError **error, const char *display, const cha
  * FSIM_POPULATION_ERROR_SNAPSHOT_CORRUPT saying what is wrong and, for a checksum, where. */
 gboolean fsim_i_snapshot_check (const char *display, const char *file, const FsimSnapshotHeader *h,
                                 unsigned n_threads, GError **error);
+/* As fsim_i_snapshot_check(), collective over the ranks of @comm, this one owning users
+ * @first .. @last - 1: it checks only the chunks holding those users' bytes (and its share of
+ * the chunks holding no user's: the names and texts), and the ranks then agree on the first
+ * failure of each kind, so that every rank gives the message one process gives for the file. */
+gboolean fsim_i_snapshot_check_part (const char *display, const char *file,
+                                     const FsimSnapshotHeader *h, const FsimComm *comm,
+                                     guint64 first, guint64 last, unsigned n_threads,
+                                     GError **error);
 /* The population text stored in a mapped snapshot already checked (transfer full; NULL when the
  * snapshot has none) (population-snapshot-read.c). */
 char *fsim_i_snapshot_spec_of (GMappedFile *file);

@@ -199,17 +199,14 @@ read_table (const char *display, const char *f, FsimSnapshotHeader *h, GError **
     return TRUE;
 }
 
-static const FsimSnapshotSection *
-section (const FsimSnapshotHeader *h, guint32 kind)
-{
-    return h->by_kind[kind] ? &h->sections[h->by_kind[kind] - 1] : NULL;
-}
-
 /* ---- opening, with the process-wide record of checked files ------------------------------- */
 
-/* Reads the header and table of an already mapped file (can't fail once checked). */
-static gboolean
-parse (const char *display, GMappedFile *m, FsimSnapshotHeader *h, GError **error)
+/**
+ * fsim_i_snapshot_parse:
+ * See population-snapshot-private.h.
+ */
+gboolean
+fsim_i_snapshot_parse (const char *display, GMappedFile *m, FsimSnapshotHeader *h, GError **error)
 {
     const char *f = g_mapped_file_get_contents (m);
     guint64 len = g_mapped_file_get_length (m);
@@ -218,10 +215,12 @@ parse (const char *display, GMappedFile *m, FsimSnapshotHeader *h, GError **erro
     return read_header (display, f ? f : "", len, h, error) && read_table (display, f, h, error);
 }
 
-/* Maps @path and checks all of it on @n_threads threads, or returns the mapping checked
- * before. */
-static GMappedFile *
-open_checked (const char *path, const char *display, unsigned n_threads, GError **error)
+/**
+ * fsim_i_snapshot_map:
+ * See population-snapshot-private.h.
+ */
+GMappedFile *
+fsim_i_snapshot_map (const char *path, const char *display, char **out_key, GError **error)
 {
     g_autoptr (GError) local = NULL;
     struct stat st;
@@ -245,24 +244,40 @@ open_checked (const char *path, const char *display, unsigned n_threads, GError 
         "%ju:%ju:%jd:%jd.%09ld", (uintmax_t) st.st_dev, (uintmax_t) st.st_ino,
         (intmax_t) st.st_size, (intmax_t) st.st_mtim.tv_sec, (long) st.st_mtim.tv_nsec);
     G_LOCK (checked);
-    GMappedFile *m = checked ? g_hash_table_lookup (checked, key) : NULL;
+    GMappedFile *m = checked && out_key ? g_hash_table_lookup (checked, key) : NULL;
     if (m != NULL)
         g_mapped_file_ref (m);
     G_UNLOCK (checked);
-    if (m != NULL) {
-        g_close (fd, NULL);
-        return m;
-    }
-    m = g_mapped_file_new_from_fd (fd, FALSE, &local);
-    g_close (fd, NULL);
     if (m == NULL) {
-        g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_IO,
-                     "cannot map the snapshot %s: %s", display, local->message);
-        return NULL;
+        m = g_mapped_file_new_from_fd (fd, FALSE, &local);
+        if (m == NULL)
+            g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_IO,
+                         "cannot map the snapshot %s: %s", display, local->message);
     }
+    g_close (fd, NULL);
+    if (out_key != NULL)
+        *out_key = g_steal_pointer (&key);
+    return m;
+}
+
+/* Maps @path and checks all of it on @n_threads threads, or returns the mapping checked
+ * before. */
+static GMappedFile *
+open_checked (const char *path, const char *display, unsigned n_threads, GError **error)
+{
+    g_autofree char *key = NULL;
+    GMappedFile *m = fsim_i_snapshot_map (path, display, &key, error);
+
+    if (m == NULL)
+        return NULL;
+    G_LOCK (checked);
+    gboolean seen = checked != NULL && g_hash_table_lookup (checked, key) == m;
+    G_UNLOCK (checked);
+    if (seen)
+        return m;
     FsimSnapshotHeader h;
     const char *f = g_mapped_file_get_contents (m);
-    gboolean ok = parse (display, m, &h, error);
+    gboolean ok = fsim_i_snapshot_parse (display, m, &h, error);
     /* A snapshot by its header: all of it is about to be read, so ask for it at once, and a
      * file not in the page cache streams from the disk instead of faulting in a readahead
      * window at a time. Huge pages first, where the system has them for files: the page cache
@@ -293,9 +308,9 @@ fsim_i_snapshot_spec_of (GMappedFile *file)
     FsimSnapshotHeader h;
     const FsimSnapshotSection *s;
 
-    if (!parse ("snapshot", file, &h, NULL))
+    if (!fsim_i_snapshot_parse ("snapshot", file, &h, NULL))
         g_return_val_if_reached (NULL);
-    s = section (&h, FSIM_SNAPSHOT_SPEC);
+    s = fsim_i_snapshot_section (&h, FSIM_SNAPSHOT_SPEC);
     return s->count ? g_strdup (g_mapped_file_get_contents (file) + s->offset) : NULL;
 }
 
@@ -427,25 +442,26 @@ use_in_place (FsimPopulation *pop, GMappedFile *m, const FsimSnapshotHeader *h)
     fr->n_users = h->n_users;
     fr->n_edges = h->n_edges;
     /* the file is mapped read-only; the population never writes through these */
-    fr->offsets = (size_t *) (f + section (h, FSIM_SNAPSHOT_OFFSETS)->offset);
-    fr->adj = (uint32_t *) (f + section (h, FSIM_SNAPSHOT_ADJ)->offset);
-    if ((s = section (h, FSIM_SNAPSHOT_GROUPS)) != NULL) {
+    fr->offsets = (size_t *) (f + fsim_i_snapshot_section (h, FSIM_SNAPSHOT_OFFSETS)->offset);
+    fr->adj = (uint32_t *) (f + fsim_i_snapshot_section (h, FSIM_SNAPSHOT_ADJ)->offset);
+    if ((s = fsim_i_snapshot_section (h, FSIM_SNAPSHOT_GROUPS)) != NULL) {
         fr->n_groups = h->n_groups;
         fr->group_offsets = (size_t *) (f + s->offset);
     }
     fr->release = release_mapping;
     fr->release_data = g_mapped_file_ref (m);
     pop->friends = fr;
-    pop->platform = (guint8 *) (f + section (h, FSIM_SNAPSHOT_PLATFORM)->offset);
-    pop->apps_others = (FsimWord *) (f + section (h, FSIM_SNAPSHOT_APPS_OTHERS)->offset);
-    pop->audience = (guint8 *) (f + section (h, FSIM_SNAPSHOT_AUDIENCE)->offset);
-    pop->uses = (FsimWord *) (f + section (h, FSIM_SNAPSHOT_USES)->offset);
-    if ((s = section (h, FSIM_SNAPSHOT_FILE_IDS)) != NULL)
+    pop->platform = (guint8 *) (f + fsim_i_snapshot_section (h, FSIM_SNAPSHOT_PLATFORM)->offset);
+    pop->apps_others =
+        (FsimWord *) (f + fsim_i_snapshot_section (h, FSIM_SNAPSHOT_APPS_OTHERS)->offset);
+    pop->audience = (guint8 *) (f + fsim_i_snapshot_section (h, FSIM_SNAPSHOT_AUDIENCE)->offset);
+    pop->uses = (FsimWord *) (f + fsim_i_snapshot_section (h, FSIM_SNAPSHOT_USES)->offset);
+    if ((s = fsim_i_snapshot_section (h, FSIM_SNAPSHOT_FILE_IDS)) != NULL)
         pop->file_ids = (gint64 *) (f + s->offset);
-    if ((s = section (h, FSIM_SNAPSHOT_NEAR)) != NULL)
+    if ((s = fsim_i_snapshot_section (h, FSIM_SNAPSHOT_NEAR)) != NULL)
         pop->near = (const FsimWord *) (f + s->offset);
-    if ((s = section (h, FSIM_SNAPSHOT_USER_IDS)) != NULL ||
-        (s = section (h, FSIM_SNAPSHOT_FILE_NAMES)) != NULL) {
+    if ((s = fsim_i_snapshot_section (h, FSIM_SNAPSHOT_USER_IDS)) != NULL ||
+        (s = fsim_i_snapshot_section (h, FSIM_SNAPSHOT_FILE_NAMES)) != NULL) {
         g_autofree const char **v = strings_of (f + s->offset, s->count);
         char **copy = g_new (char *, s->count + 1);
         for (guint64 i = 0; i <= s->count; i++)
@@ -469,11 +485,8 @@ gboolean
 fsim_i_population_load_snapshot (const FsimScenario *s, FsimPopulation *pop, GError **error)
 {
     g_autofree char *display = NULL;
-    g_autofree char *mine = NULL, *saved = NULL;
-    g_autofree const char **fields = NULL, **partners = NULL;
     FsimSnapshotHeader h;
     GMappedFile *m;
-    const char *f;
 
     if (!fsim_i_snapshot_host_supported (error))
         return FALSE;
@@ -481,20 +494,33 @@ fsim_i_population_load_snapshot (const FsimScenario *s, FsimPopulation *pop, GEr
     m = open_checked (s->population.snapshot, display, pop->n_threads, error);
     if (m == NULL)
         return FALSE;
-    if (!parse (display, m, &h, error))
+    if (!fsim_i_snapshot_parse (display, m, &h, error))
         g_assert_not_reached (); /* checked when it was opened */
-    f = g_mapped_file_get_contents (m);
-    fields = strings_of (f + section (&h, FSIM_SNAPSHOT_FIELDS)->offset, h.n_fields);
-    partners = strings_of (f + section (&h, FSIM_SNAPSHOT_PARTNERS)->offset, h.n_partners);
-    mine = fsim_population_spec_text (s);
-    saved = fsim_i_snapshot_spec_of (m);
-    gboolean ok =
-        same_ids (display, "field", fields, h.n_fields, field_id, s, s->n_fields, error) &&
-        same_ids (display, "partner", partners, h.n_partners, partner_id, s, s->n_partners,
-                  error) &&
-        same_population (display, mine, saved, error);
+    gboolean ok = fsim_i_snapshot_matches (s, display, m, &h, error);
     if (ok)
         use_in_place (pop, m, &h);
     g_mapped_file_unref (m);
     return ok;
+}
+
+/**
+ * fsim_i_snapshot_matches:
+ * See population-snapshot-private.h.
+ */
+gboolean
+fsim_i_snapshot_matches (const FsimScenario *s, const char *display, GMappedFile *m,
+                         const FsimSnapshotHeader *h, GError **error)
+{
+    const char *f = g_mapped_file_get_contents (m);
+    g_autofree const char **fields =
+        strings_of (f + fsim_i_snapshot_section (h, FSIM_SNAPSHOT_FIELDS)->offset, h->n_fields);
+    g_autofree const char **partners =
+        strings_of (f + fsim_i_snapshot_section (h, FSIM_SNAPSHOT_PARTNERS)->offset, h->n_partners);
+    g_autofree char *mine = fsim_population_spec_text (s);
+    g_autofree char *saved = fsim_i_snapshot_spec_of (m);
+
+    return same_ids (display, "field", fields, h->n_fields, field_id, s, s->n_fields, error) &&
+           same_ids (display, "partner", partners, h->n_partners, partner_id, s, s->n_partners,
+                     error) &&
+           same_population (display, mine, saved, error);
 }
