@@ -72,7 +72,7 @@ agree (const FsimComm *comm, gboolean ok, const char *what, GError **error)
 /*
  * Collective. FALSE on every rank if @local (this rank's error, or NULL; consumed) is set on
  * any rank: every rank's @error is then the lowest failing rank's, its code and message (in
- * FSIM_GRAPH_ERROR), so that the ranks report one error, the one one process meets first.
+ * FSIM_GRAPH_ERROR), so that the ranks report one error, the one a single process meets first.
  */
 static gboolean
 share_error (const FsimComm *comm, GError *local, GError **error)
