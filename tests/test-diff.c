@@ -356,6 +356,15 @@ test_diff_cli_errors (void)
     g_assert_cmpint (e->status, ==, FSIM_EXIT_INPUT);
     fsim_assert_contains (e->err, "fields.json: a policy file, not a scenario: it has no date "
                                   "and no population");
+    /* both sides fail (they load at once): the base's error alone, as when it was loaded
+     * first, whichever thread finishes first */
+    g_autoptr (FsimTestRun) f = FSIM_RUN ("diff", "no-such-base.json", "no-such-whatif.json");
+    g_assert_cmpint (f->status, ==, FSIM_EXIT_INPUT);
+    fsim_assert_contains (f->err, "no-such-base.json");
+    g_assert_null (strstr (f->err, "no-such-whatif.json"));
+    g_autoptr (FsimTestRun) g = FSIM_RUN ("diff", base, "no-such-whatif.json");
+    g_assert_cmpint (g->status, ==, FSIM_EXIT_INPUT);
+    fsim_assert_contains (g->err, "no-such-whatif.json");
 }
 
 /* ---- bounded at the limits (issue 11) and focused (issue 15) ---------------------------- */

@@ -43,14 +43,10 @@ fsim_sim_load (const char *path, const FsimSimOptions *options, GError **error)
     return sim->scenario ? g_steal_pointer (&sim) : NULL;
 }
 
-gboolean
-fsim_sim_build (FsimSim *sim, const FsimSimOptions *options, GError **error)
+/* The population of fsim_sim_build(), without the decisions. */
+static gboolean
+build_population (FsimSim *sim, const FsimSimOptions *o, GError **error)
 {
-    g_return_val_if_fail (sim != NULL && sim->scenario != NULL && sim->pop == NULL, FALSE);
-    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-    const FsimSimOptions none = { 0 };
-    const FsimSimOptions *o = options ? options : &none;
-
     if (o->progress)
         o->progress ("building the population", 0.0, o->progress_data);
     sim->pop = fsim_population_build_threads (sim->scenario, o->threads, error);
@@ -58,6 +54,18 @@ fsim_sim_build (FsimSim *sim, const FsimSimOptions *options, GError **error)
         return FALSE;
     if (o->progress)
         o->progress ("building the population", 1.0, o->progress_data);
+    return TRUE;
+}
+
+gboolean
+fsim_sim_build (FsimSim *sim, const FsimSimOptions *options, GError **error)
+{
+    g_return_val_if_fail (sim != NULL && sim->scenario != NULL && sim->pop == NULL, FALSE);
+    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+    const FsimSimOptions none = { 0 };
+
+    if (!build_population (sim, options ? options : &none, error))
+        return FALSE;
     sim->decisions = fsim_decisions_try_new (sim->scenario, sim->scenario->date, error);
     return sim->decisions != NULL;
 }
@@ -103,6 +111,61 @@ fsim_sim_diff_free (FsimSimDiff *d)
     g_free (d);
 }
 
+/* diff's two sides, each a step run on its own thread (both(): the base on a new one). */
+typedef struct {
+    const char *path;
+    const FsimSimOptions *options;
+    FsimSim *sim; /* the step's input and output */
+    GError *error;
+} Side;
+
+static gpointer
+load_side (gpointer data)
+{
+    Side *side = data;
+
+    side->sim = fsim_sim_load (side->path, side->options, &side->error);
+    return NULL;
+}
+
+static gpointer
+decide_side (gpointer data)
+{
+    Side *side = data;
+    const FsimScenario *s = side->sim->scenario;
+
+    side->sim->decisions = fsim_decisions_try_new (s, s->date, &side->error);
+    return NULL;
+}
+
+/* Runs @step on @base (on a new thread, or here if none can start) and on @whatif (here) at
+ * once. Returns: FALSE with the base's error if it failed, else the what-if's: the messages
+ * of the one-after-the-other order. */
+static gboolean
+both (GThreadFunc step, Side *base, Side *whatif, GError **error)
+{
+    GThread *t = g_thread_try_new ("flowsim-diff", step, base, NULL);
+
+    if (t == NULL)
+        step (base);
+    step (whatif);
+    if (t != NULL)
+        g_thread_join (t);
+    GError **first = base->error ? &base->error : &whatif->error;
+    if (*first == NULL)
+        return TRUE;
+    g_propagate_error (error, g_steal_pointer (first));
+    g_clear_error (&base->error);
+    g_clear_error (&whatif->error);
+    return FALSE;
+}
+
+/*
+ * The two scenarios are loaded at once, and their decisions made at once, each pair on two
+ * threads: they are independent, and at the model limits they are most of what diff does
+ * besides the trace, which has its own threads. The populations are built one after the
+ * other, each on all the threads, so that two generation peaks never meet.
+ */
 FsimSimDiff *
 fsim_sim_diff_prepare (const char *base_path, const char *whatif_path,
                        const FsimSimOptions *whatif_options, FsimSimFailure *out_failure,
@@ -111,12 +174,15 @@ fsim_sim_diff_prepare (const char *base_path, const char *whatif_path,
     g_return_val_if_fail (base_path != NULL, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
     const char *other = whatif_path ? whatif_path : base_path;
+    const FsimSimOptions none = { 0 };
     g_autoptr (FsimSimDiff) d = g_new0 (FsimSimDiff, 1);
+    Side base = { .path = base_path }, whatif = { .path = other, .options = whatif_options };
 
     set_failure (out_failure, FSIM_SIM_FAILED_INPUT);
-    d->base = fsim_sim_load (base_path, NULL, error);
-    d->whatif = d->base ? fsim_sim_load (other, whatif_options, error) : NULL;
-    if (d->whatif == NULL)
+    gboolean loaded = both (load_side, &base, &whatif, error);
+    d->base = base.sim;
+    d->whatif = whatif.sim;
+    if (!loaded)
         return NULL;
     if (!d->base->scenario->id || !d->whatif->scenario->id) {
         set_failure (out_failure, FSIM_SIM_FAILED_USAGE);
@@ -127,8 +193,9 @@ fsim_sim_diff_prepare (const char *base_path, const char *whatif_path,
     }
     /* the base runs as it is written, on the what-if's threads */
     const FsimSimOptions base_options = { .threads = whatif_options ? whatif_options->threads : 0 };
-    if (!fsim_sim_build (d->base, &base_options, error) ||
-        !fsim_sim_build (d->whatif, whatif_options, error))
+    if (!build_population (d->base, &base_options, error) ||
+        !build_population (d->whatif, whatif_options ? whatif_options : &none, error) ||
+        !both (decide_side, &base, &whatif, error))
         return NULL;
     d->whatif->pop = fsim_diff_population (d->base->scenario, d->base->pop, d->whatif->scenario,
                                            g_steal_pointer (&d->whatif->pop), &d->note, error);
