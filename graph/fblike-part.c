@@ -376,6 +376,9 @@ merge_rows (Part *p)
     f->n_users = n_own;
     f->offsets = g_steal_pointer (&offsets);
     f->adj = adj;
+    /* the communities, whole (global ids): clustered adoption visits them */
+    f->n_groups = m->n_groups;
+    f->group_offsets = g_steal_pointer (&m->group_offsets);
     if (f->offsets[n_own] > 0 && f->offsets[n_own] < total) {
         uint32_t *shrunk = g_try_renew (uint32_t, f->adj, f->offsets[n_own]);
         if (shrunk != NULL)

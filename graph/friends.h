@@ -138,8 +138,9 @@ gboolean fsim_friends_generate_part_supported (const char *model);
  * The friend lists of users @first .. @first + @n_rows - 1 of the graph that
  * fsim_friends_generate_params() gives for @p, exactly, whatever the number of ranks, without
  * any rank holding the whole graph (fblike-part.c, gnm.c). The result has n_users = @n_rows rows, row
- * i being user @first + i's friends as sorted global ids; n_edges is 0 and there are no
- * group_offsets.
+ * i being user @first + i's friends as sorted global ids; n_edges is 0. A facebook_like
+ * graph's communities come whole (n_groups, group_offsets over the global ids: every rank draws
+ * them, 8 bytes per community), for clustered adoption; erdos_renyi has none.
  * Returns: (transfer full): the rows, or NULL with @error set on every rank:
  *   FSIM_GRAPH_ERROR_INVALID for a model that cannot be generated over ranks
  *   (fsim_friends_generate_part_supported()) or a parameter out of range,

@@ -133,6 +133,10 @@ igraph_error_t fsim_i_igraph_into_builder (const igraph_t *graph, CsrBuilder *b)
 FsimImported *fsim_i_import_igraph (const char *path, FsimImportFormat format, GError **error);
 /* import.c: opens a graph file that graph/inputfile.h's rule allows; -1 with error set. */
 int fsim_i_import_open (const char *path, GError **error);
+/* fsim_i_import_open(), then the whole file read into memory (never mapped: a file truncated
+ * while it is read is an error, not a SIGBUS). Returns: (transfer full): its bytes and a NUL
+ * after them, or NULL with @error set (FSIM_GRAPH_ERROR_IO or _NOMEM). */
+char *fsim_i_import_read (const char *path, gsize *out_len, GError **error);
 
 /* An edge list's lines, parsed (import.c): the file's ids in order of first appearance and the
  * pairs (2 * n_pairs entries) as indices into them. The caller frees both arrays. */
@@ -153,7 +157,3 @@ size_t fsim_i_edge_list_start (const char *data, size_t len);
  * for the first bad line (*@out untouched). */
 gboolean fsim_i_edge_list_parse (const char *name, const char *data, size_t len, size_t from,
                                  size_t to, size_t first_line, FsimIEdges *out, GError **error);
-
-/* Opens (fsim_i_import_open()) and maps @path read-only; NULL with FSIM_GRAPH_ERROR_IO or
- * FSIM_GRAPH_ERROR_NOMEM set (import.c). */
-GMappedFile *fsim_i_import_map (const char *path, GError **error);

@@ -174,24 +174,24 @@ typedef struct {
 
 /* clang-format off */
 static const char *const message_words[] = {
-    "a", "absolute", "allocation", "allowed", "an", "and", "at", "attr", "attribute", "attributes",
-    "attvalue", "be", "because", "between", "blank", "boolean", "buffer", "by", "cannot", "cdata",
-    "char", "characters", "comment", "construct", "content", "corresponding", "could", "couldn",
-    "data", "declaration", "defined", "detected", "document", "double", "dtd", "duplicate",
-    "dynamic", "edge", "edgedefault", "element", "empty", "encoding", "end", "ending", "endtag",
-    "entity", "entityref", "error", "expected", "expecting", "external", "extra", "failed",
-    "fatal", "fields", "file", "find", "flex", "for", "found", "gml", "graph", "graphml",
-    "handled", "has", "here", "id", "ignoring", "in", "indicate", "input", "integer", "internal",
-    "invalid", "io", "is", "jammed", "key", "keyword", "line", "list", "load", "malformed",
-    "mandates", "memory", "mismatch", "missing", "multiple", "must", "name", "namespace", "needed",
-    "no", "node", "non", "not", "number", "object", "of", "on", "only", "opening", "or", "out",
-    "parse", "parser", "parsing", "pcdata", "premature", "prefix", "proper", "range", "read",
-    "reader", "recursion", "redefined", "reference", "required", "scanner", "section",
-    "sequence", "source", "space", "specification", "standalone", "start", "starttag", "state",
-    "string", "syntax", "t" /* couldn't */, "tag", "target", "terminated", "the", "to", "tree",
-    "type", "undirected",
-    "unescaped", "unexpected", "unknown", "uri", "utf", "value", "values", "version", "was",
-    "while", "with", "xml",
+    "a", "absolute", "add", "allocation", "allowed", "an", "and", "at", "attr", "attribute",
+    "attributes", "attvalue", "be", "because", "between", "blank", "boolean", "buffer", "build",
+    "by", "cannot", "cdata", "char", "characters", "combine", "comment", "construct", "content",
+    "copy", "corresponding", "could", "couldn", "create", "data", "declaration", "defined",
+    "detected", "document", "double", "dtd", "duplicate", "dynamic", "edge", "edgedefault", "edges",
+    "element", "empty", "encoding", "end", "ending", "endtag", "entity", "entityref", "error",
+    "expected", "expecting", "external", "extra", "failed", "fatal", "fields", "file", "find",
+    "flex", "for", "found", "gml", "graph", "graphml", "handled", "has", "here", "id", "ignoring",
+    "in", "indicate", "input", "integer", "internal", "invalid", "io", "is", "jammed", "key",
+    "keyword", "line", "list", "load", "malformed", "mandates", "memory", "mismatch", "missing",
+    "multiple", "must", "name", "namespace", "needed", "no", "node", "non", "not", "number",
+    "object", "of", "on", "only", "opening", "or", "out", "parse", "parser", "parsing", "pcdata",
+    "prefix", "premature", "proper", "range", "read", "reader", "recursion", "redefined",
+    "reference", "required", "scanner", "section", "sequence", "source", "space", "specification",
+    "standalone", "start", "starttag", "state", "string", "syntax", "t" /* couldn't */, "tag",
+    "target", "terminated", "the", "to", "tree", "trie", "type", "undirected", "unescaped",
+    "unexpected", "unknown", "uri", "utf", "value", "values", "version", "vertex", "vertices",
+    "was", "while", "with", "xml",
 };
 /* clang-format on */
 
@@ -276,6 +276,13 @@ set_read_error (const char *path, const ReadCall *call, igraph_error_t rc, GErro
         code = FSIM_GRAPH_ERROR_INVALID;
     /* a reason from igraph's fatal handler (its own words) may be cut short: messages are UTF-8 */
     g_autofree char *reason = g_utf8_make_valid (call->reason, -1);
+    /* igraph's words for a failed allocation are its data structures' ("Cannot reserve space
+     * for vector.", "indheap init failed"), mostly withheld ("Cannot … ….") and of no use to
+     * the reader: say what happened instead */
+    if (code == FSIM_GRAPH_ERROR_NOMEM && strstr (reason, WITHHELD) != NULL) {
+        g_free (reason);
+        reason = g_strdup ("memory ran out while igraph read the graph");
+    }
 
     g_set_error (error, FSIM_GRAPH_ERROR, code, "%s: %s: %s (igraph: %s, error %d)", path,
                  call->format == FSIM_IMPORT_GRAPHML ? "GraphML" : "GML",
@@ -284,41 +291,53 @@ set_read_error (const char *path, const ReadCall *call, igraph_error_t rc, GErro
 }
 
 /*
- * igraph's GML lexer takes time in the square of a string's length, so a file of one long
- * string inside the size limit would take hours: refuse a string longer than
- * FSIM_IMPORT_GML_MAX_STRING before igraph sees the file. GML strings run from one '"' to the
- * next, with no escapes. Leaves @fd's offset where it was.
+ * What igraph's GML reader does badly, refused before it sees the file (GML strings run from
+ * one '"' to the next, with no escapes; a line starting with '#' is a comment):
+ *   - its lexer takes time in the square of a string's length, so a file of one long string
+ *     inside the size limit would take hours: a string longer than FSIM_IMPORT_GML_MAX_STRING;
+ *   - its lexer stops at the 32nd nested list with "syntax error, unexpected ERROR", which
+ *     says neither why nor where: a list nested more than FSIM_IMPORT_GML_MAX_DEPTH deep.
  */
 static gboolean
-check_gml_strings (const char *path, int fd, GError **error)
+check_gml_text (const char *path, const char *data, gsize len, GError **error)
 {
-    g_autoptr (GError) local = NULL;
-    g_autoptr (GMappedFile) mapped = g_mapped_file_new_from_fd (fd, FALSE, &local);
-    if (mapped == NULL) {
-        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_IO, "cannot read '%s': %s", path,
-                     local->message);
-        return FALSE;
-    }
-    const char *data = g_mapped_file_get_contents (mapped);
-    gsize len = g_mapped_file_get_length (mapped), line = 1, start_line = 0, start = 0;
+    gsize line = 1, line_start = 0, start_line = 0, start = 0, depth = 0;
     gboolean in_string = FALSE;
-    for (gsize i = 0; i < len; i++) {
-        if (data[i] == '"') {
+    if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0) /* skipped: see below */
+        line_start = 3;
+    for (gsize i = line_start; i < len; i++) {
+        char c = data[i];
+        if (c == '"') {
             in_string = !in_string;
             start = i;
             start_line = line;
-        } else if (in_string && i - start > FSIM_IMPORT_GML_MAX_STRING) {
-            break;
+        } else if (in_string) {
+            if (i - start > FSIM_IMPORT_GML_MAX_STRING) {
+                g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE,
+                             "%s:%" G_GSIZE_FORMAT ": a string longer than %" G_GSIZE_FORMAT
+                             " bytes (igraph's GML reader takes time in the square of a "
+                             "string's length)",
+                             path, start_line, FSIM_IMPORT_GML_MAX_STRING);
+                return FALSE;
+            }
+        } else if (c == '#' && i == line_start) {
+            while (i + 1 < len && data[i + 1] != '\n' && data[i + 1] != '\r' && data[i + 1])
+                i++;
+        } else if (c == '[' && ++depth > FSIM_IMPORT_GML_MAX_DEPTH) {
+            g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE,
+                         "%s:%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT ": lists nested more than %d "
+                         "deep (igraph's GML reader reads no deeper)",
+                         path, line, i - line_start + 1, FSIM_IMPORT_GML_MAX_DEPTH);
+            return FALSE;
+        } else if (c == ']' && depth > 0) {
+            depth--;
         }
-        line += data[i] == '\n';
+        if (c == '\n') {
+            line++;
+            line_start = i + 1;
+        }
     }
-    if (!in_string || len - start <= FSIM_IMPORT_GML_MAX_STRING)
-        return TRUE;
-    g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE,
-                 "%s:%" G_GSIZE_FORMAT ": a string longer than %" G_GSIZE_FORMAT " bytes (igraph's "
-                 "GML reader takes time in the square of a string's length)",
-                 path, start_line, FSIM_IMPORT_GML_MAX_STRING);
-    return FALSE;
+    return TRUE;
 }
 
 /* Moves @fp past a UTF-8 byte order mark, which some editors write first: igraph's GML reader
@@ -342,20 +361,23 @@ fsim_i_import_igraph (const char *path, FsimImportFormat format, GError **error)
 {
     FsimImported *imp;
     igraph_error_t rc;
-    int fd = fsim_i_import_open (path, error);
-    FILE *fp = fd >= 0 ? fdopen (fd, "rb") : NULL;
+    gsize len = 0;
+    /* read whole, then given to igraph from memory: what igraph reads is what was checked,
+     * and a file truncated meanwhile cannot crash anything */
+    g_autofree char *data = fsim_i_import_read (path, &len, error);
 
-    if (fd < 0)
+    if (data == NULL)
         return NULL;
-    if (fp != NULL && format == FSIM_IMPORT_GML && !check_gml_strings (path, fd, error)) {
-        fclose (fp);
+    if (format == FSIM_IMPORT_GML && !check_gml_text (path, data, len, error))
         return NULL;
-    }
+    /* fmemopen() of no bytes is an error in some C libraries: an empty file is read as one
+     * line end (the buffer has room for it) */
+    if (len == 0)
+        data[len++] = '\n';
+    FILE *fp = fmemopen (data, len, "r");
     if (fp == NULL) {
-        int saved = errno;
-        close (fd);
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_IO, "cannot read '%s': %s", path,
-                     g_strerror (saved));
+                     g_strerror (errno));
         return NULL;
     }
     if (format == FSIM_IMPORT_GML)

@@ -39,8 +39,8 @@
  * A rank holds its range's pairs (8 bytes each) and ids (8 bytes per distinct id, plus the
  * parser's tables), the ids it keeps (16 bytes each while sorted), then the pairs it sends (8
  * bytes each, its own freed once packed) and those it receives (8 bytes each: the friendships
- * of its users), then its rows (4 bytes per friend). The file is mapped, and unmapped once
- * parsed. No rank holds the whole graph.
+ * of its users), then its rows (4 bytes per friend). Every rank reads the whole file's text
+ * (as one process does) and frees it once parsed. No rank holds the whole graph.
  */
 #define NO_USER UINT32_MAX
 
@@ -477,7 +477,9 @@ fsim_import_edge_list_part_data (const char *name, const char *data, size_t len,
 
 /**
  * fsim_import_edge_list_part:
- * See import.h. The file is unmapped once parsed: its pages are not held through the exchanges.
+ * See import.h. Every rank reads the whole file (fsim_i_import_read(): never mapped, so that a
+ * file truncated while it is read is an error, not a SIGBUS), parses its range, and frees the
+ * text before the exchanges.
  */
 FsimImportedPart *
 fsim_import_edge_list_part (const char *path, const FsimComm *comm, GError **error)
@@ -485,18 +487,17 @@ fsim_import_edge_list_part (const char *path, const FsimComm *comm, GError **err
     g_return_val_if_fail (path != NULL && comm != NULL, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
     GError *local = NULL;
-    GMappedFile *mapped = fsim_i_import_map (path, &local);
+    gsize len = 0;
+    char *data = fsim_i_import_read (path, &len, &local);
     FsimIEdges e = { 0 };
     gboolean ok;
 
     if (!share_error (comm, local, error)) {
-        if (mapped != NULL)
-            g_mapped_file_unref (mapped);
+        g_free (data);
         return NULL;
     }
-    ok = parse_part (path, g_mapped_file_get_contents (mapped), g_mapped_file_get_length (mapped),
-                     comm, &e, error);
-    g_mapped_file_unref (mapped);
+    ok = parse_part (path, data, len, comm, &e, error);
+    g_free (data);
     if (!ok)
         return NULL;
     return build_part (path, comm, &e, error);

@@ -468,44 +468,41 @@ fsim_i_import_open (const char *path, GError **error)
     return fd;
 }
 
-/**
- * fsim_i_import_map:
- * See graph-private.h.
- */
-GMappedFile *
-fsim_i_import_map (const char *path, GError **error)
+char *
+fsim_i_import_read (const char *path, gsize *out_len, GError **error)
 {
-    g_autoptr (GError) local = NULL;
-    GMappedFile *mapped = NULL;
+    g_autofree char *reason = NULL;
+    char *data = NULL;
     int fd = fsim_i_import_open (path, error);
 
     if (fd < 0)
         return NULL;
-    mapped = g_mapped_file_new_from_fd (fd, FALSE, &local);
-    close (fd); /* the mapping keeps its own reference */
-    if (mapped == NULL && g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOMEM)) {
-        /* no address space for the mapping (ulimit -v) */
-        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
-                     "out of memory: cannot map '%s' to read it", path);
+    switch (fsim_input_fd_read (fd, FSIM_IMPORT_MAX_BYTES, &data, out_len, &reason)) {
+    case FSIM_INPUT_OK:
+        return data;
+    case FSIM_INPUT_TOO_LARGE: /* it grew past the limit after it was opened */
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_IO,
+                     "'%s' holds more than the limit of %" G_GUINT64_FORMAT " bytes for one file",
+                     path, FSIM_IMPORT_MAX_BYTES);
+        return NULL;
+    default:
+        g_set_error (error, FSIM_GRAPH_ERROR,
+                     g_str_has_prefix (reason, "out of memory") ? FSIM_GRAPH_ERROR_NOMEM
+                                                                : FSIM_GRAPH_ERROR_IO,
+                     "cannot read '%s': %s", path, reason);
         return NULL;
     }
-    if (mapped == NULL) {
-        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_IO, "cannot read '%s': %s", path,
-                     local->message);
-        return NULL;
-    }
-    return mapped;
 }
 
 static FsimImported *
 import_edge_list_file (const char *path, GError **error)
 {
-    g_autoptr (GMappedFile) mapped = fsim_i_import_map (path, error);
+    gsize len = 0;
+    g_autofree char *data = fsim_i_import_read (path, &len, error);
 
-    if (mapped == NULL)
+    if (data == NULL)
         return NULL;
-    return fsim_import_edge_list_data (path, g_mapped_file_get_contents (mapped),
-                                       g_mapped_file_get_length (mapped), error);
+    return fsim_import_edge_list_data (path, data, len, error);
 }
 
 FsimImported *

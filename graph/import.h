@@ -30,6 +30,9 @@
 /* The longest string flowsim lets igraph's GML reader parse: its time grows with the square of
  * a string's length (a string of 6.4 MB took 21 s), so longer ones are refused before reading. */
 #define FSIM_IMPORT_GML_MAX_STRING ((gsize) 64 << 10)
+/* Lists nested deeper than this in a GML file are refused before igraph reads it (igraph
+ * 0.10's lexer stops at the 32nd with a bare "syntax error"). */
+#define FSIM_IMPORT_GML_MAX_DEPTH 31
 
 typedef enum {
     FSIM_IMPORT_AUTO,

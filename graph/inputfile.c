@@ -146,24 +146,27 @@ fsim_input_file_open (const char *path, gboolean allow_pipe, int *out_fd, guint6
 }
 
 FsimInputStatus
-fsim_input_file_read (const char *path, gboolean allow_pipe, guint64 max_bytes, char **out_data,
-                      gsize *out_len, char **out_reason)
+fsim_input_fd_read (int fd, guint64 max_bytes, char **out_data, gsize *out_len, char **out_reason)
 {
-    g_return_val_if_fail (out_data != NULL && out_len != NULL, FSIM_INPUT_FAILED);
+    g_return_val_if_fail (fd >= 0 && out_data != NULL && out_len != NULL && out_reason != NULL,
+                          FSIM_INPUT_FAILED);
 
-    int fd = -1;
-    guint64 size = 0;
-    FsimInputStatus status = fsim_input_file_open (path, allow_pipe, &fd, &size, out_reason);
-
-    if (status != FSIM_INPUT_OK)
-        return status;
+    struct stat st;
+    if (fstat (fd, &st) != 0) {
+        int saved = errno;
+        close (fd);
+        return fail_errno (saved, out_reason);
+    }
+    guint64 size = S_ISREG (st.st_mode) ? (guint64) st.st_size : 0;
     if (size > max_bytes) {
         close (fd);
         return FSIM_INPUT_TOO_LARGE;
     }
-    /* read to the end, not st_size bytes: a file may change, a pipe has no size. The buffer is
-     * tried, not assumed (GLib's arrays abort when memory runs out); a regular file's fits at
-     * once (with a byte to see its end and one for the NUL), a pipe's doubles. */
+    /* read to the end, not st_size bytes: a file may change, a pipe has no size. Read, not
+     * mapped: a mapped file that someone truncates kills the process with SIGBUS when the
+     * pages past its new end are touched. The buffer is tried, not assumed (GLib's arrays
+     * abort when memory runs out); a regular file's fits at once (with a byte to see its end
+     * and one for the NUL), a pipe's doubles. */
     gsize cap = (gsize) size + 2, len = 0;
     g_autofree char *buf = fsim_try_new (cap, 1, NULL, NULL);
     if (!buf) {
@@ -197,9 +200,30 @@ fsim_input_file_read (const char *path, gboolean allow_pipe, guint64 max_bytes, 
         }
         len += (gsize) n;
     }
+    /* a regular file now shorter than what was read was cut while being read: its bytes are
+     * from two versions of it */
+    gboolean cut = S_ISREG (st.st_mode) && fstat (fd, &st) == 0 && (guint64) st.st_size < len;
     close (fd);
+    if (cut) {
+        *out_reason = g_strdup ("it changed while being read (it is shorter now)");
+        return FSIM_INPUT_FAILED;
+    }
     buf[len] = '\0';
     *out_len = len;
     *out_data = g_steal_pointer (&buf);
     return FSIM_INPUT_OK;
+}
+
+FsimInputStatus
+fsim_input_file_read (const char *path, gboolean allow_pipe, guint64 max_bytes, char **out_data,
+                      gsize *out_len, char **out_reason)
+{
+    g_return_val_if_fail (out_data != NULL && out_len != NULL, FSIM_INPUT_FAILED);
+
+    int fd = -1;
+    FsimInputStatus status = fsim_input_file_open (path, allow_pipe, &fd, NULL, out_reason);
+
+    if (status != FSIM_INPUT_OK)
+        return status;
+    return fsim_input_fd_read (fd, max_bytes, out_data, out_len, out_reason);
 }

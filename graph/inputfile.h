@@ -52,3 +52,13 @@ void fsim_input_file_note (int fd);
  */
 FsimInputStatus fsim_input_file_read (const char *path, gboolean allow_pipe, guint64 max_bytes,
                                       char **out_data, gsize *out_len, char **out_reason);
+
+/**
+ * fsim_input_fd_read:
+ * @fd: an open descriptor (fsim_input_file_open()), closed here whatever happens
+ * As fsim_input_file_read(), from @fd: reads it into memory to its end. Nothing is mapped, so
+ * a file truncated meanwhile cannot kill the process (SIGBUS); a regular file found shorter
+ * than what was read is FSIM_INPUT_FAILED, "it changed while being read (it is shorter now)".
+ */
+FsimInputStatus fsim_input_fd_read (int fd, guint64 max_bytes, char **out_data, gsize *out_len,
+                                    char **out_reason);

@@ -156,6 +156,12 @@ identical "erdos_renyi by parts, 40,000 users" "$src/scenarios/device-partners-2
     --set population.generator=erdos_renyi --set population.users=40000 \
     --set population.mean_degree=20
 
+# facebook_like with clustered adoption, by parts: each rank marks its users of the
+# communities each partner's order visits
+ranks="2 4"
+identical "clustered adoption by parts, 40,000 users" "$src/scenarios/device-partners-2018.json" \
+    --set population.adoption_model=clustered --set population.users=40000
+
 # an imported edge list (SNAP style)
 ranks="1 2 3 4"
 identical "imported edge list" "$src/tests/data/scale/import-edges.json"

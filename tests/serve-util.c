@@ -101,6 +101,7 @@ reply_free (Reply *r)
     g_free (r->body);
     g_free (r->content_type);
     g_free (r->csp);
+    g_free (r->retry_after);
     g_free (r);
 }
 
@@ -115,6 +116,7 @@ reply_of (SoupMessage *msg, GBytes *bytes)
     r->body = g_strndup (data ? data : "", len);
     r->content_type = g_strdup (soup_message_headers_get_one (h, "Content-Type"));
     r->csp = g_strdup (soup_message_headers_get_one (h, "Content-Security-Policy"));
+    r->retry_after = g_strdup (soup_message_headers_get_one (h, "Retry-After"));
     return r;
 }
 

@@ -20,6 +20,7 @@ typedef struct {
     char *body;
     char *content_type;
     char *csp;
+    char *retry_after; /* the Retry-After header, NULL if none */
 } Reply;
 
 /* Answers to requests sent at once, counted. */

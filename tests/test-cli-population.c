@@ -374,6 +374,35 @@ test_population_no_effect (void)
     g_assert_cmpstr (quiet->err, ==, "");
 }
 
+/* population never evaluates the rules nor reads the APIs, and only check evaluates the
+ * expectations: an override of them is said to change nothing, and changes nothing */
+static void
+test_population_no_effect_unread (void)
+{
+    g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("population", tour, "--set", "rules[0].effect=deny",
+                                          "--set", "apis[0].title=\"Graph\"", "--set", "expect=[]",
+                                          "--set", "population.defaults.platform=true");
+    g_autoptr (FsimTestRun) plain = FSIM_RUN ("population", tour);
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (
+        r->err, ==,
+        "flowsim: warning: --set rules[0].effect: 'flowsim population' builds the users alone "
+        "and never evaluates the rules: this override changes nothing here [set-never-read]\n"
+        "flowsim: warning: --set apis[0].title: 'flowsim population' builds the users alone and "
+        "never reads the APIs: this override changes nothing here [set-never-read]\n"
+        "flowsim: warning: --set expect: only 'flowsim check' evaluates the expectations: this "
+        "override changes nothing here [set-never-read]\n");
+    g_assert_cmpstr (r->out, ==, plain->out);
+    /* run evaluates the rules: only the expectations are said to change nothing */
+    g_autoptr (FsimTestRun) run =
+        FSIM_RUN ("run", tour, "--set", "rules[0].effect=deny", "--set", "expect=[]");
+    g_assert_cmpint (run->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (run->err, ==,
+                     "flowsim: warning: --set expect: only 'flowsim check' evaluates the "
+                     "expectations: this override changes nothing here [set-never-read]\n");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -387,6 +416,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/cli-population/bad-input", test_population_bad_input);
     g_test_add_func ("/cli-population/help", test_population_help);
     g_test_add_func ("/cli-population/no-effect", test_population_no_effect);
+    g_test_add_func ("/cli-population/no-effect-unread", test_population_no_effect_unread);
     g_test_add_func ("/cli-population/progress-terminal", test_progress_terminal);
     return g_test_run ();
 }

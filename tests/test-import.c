@@ -393,6 +393,110 @@ test_import_byte_order_mark (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
+/* igraph's GML lexer stops at the 32nd nested list with a bare "syntax error, unexpected
+ * ERROR": deeper lists are refused before igraph reads, with where and why. A '[' in a string
+ * or a comment opens nothing. */
+static GString *
+nested_gml (int depth)
+{
+    GString *text =
+        g_string_new ("# a comment [ [ [ [ [ [ [ [ [ [ [ [ [ [ [ [ [ [ [ [ [ [ [ [ [ [ [ "
+                      "[ [ [ [ [ [ [\ngraph [\n  node [ id 0 label \"[[[[[[[[[[[[[[[[[[[[[["
+                      "[[[[[[[[[[[[[[[[[[[\" ]\n");
+    for (int i = 1; i < depth; i++)
+        g_string_append (text, "  x [\n");
+    for (int i = 1; i < depth; i++)
+        g_string_append (text, "  ]\n");
+    g_string_append (text, "]\n");
+    return text;
+}
+
+static void
+test_import_gml_depth (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autoptr (GString) ok = nested_gml (FSIM_IMPORT_GML_MAX_DEPTH);
+    g_autofree char *ok_path = fsim_test_write (dir, "ok.gml", ok->str, -1);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimImported) imp = fsim_import_file (ok_path, FSIM_IMPORT_AUTO, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (imp->friends->n_users, ==, 1);
+
+    /* after a byte order mark, the comment is still one */
+    g_string_prepend (ok, "\xEF\xBB\xBF");
+    g_autofree char *bom_path = fsim_test_write (dir, "bom.gml", ok->str, -1);
+    g_autoptr (FsimImported) bom = fsim_import_file (bom_path, FSIM_IMPORT_AUTO, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (bom->friends->n_users, ==, 1);
+
+    g_autoptr (GString) deep = nested_gml (FSIM_IMPORT_GML_MAX_DEPTH + 1);
+    g_autofree char *deep_path = fsim_test_write (dir, "deep.gml", deep->str, -1);
+    g_autoptr (FsimImported) none = fsim_import_file (deep_path, FSIM_IMPORT_AUTO, &error);
+    g_assert_null (none);
+    g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE);
+    /* line 1 the comment, 2 "graph [", 3 the node, then 30 lists: the 31st at line 34 */
+    g_autofree char *expected =
+        g_strdup_printf ("%s:34:5: lists nested more than 31 deep (igraph's GML reader reads "
+                         "no deeper)",
+                         deep_path);
+    g_assert_cmpstr (error->message, ==, expected);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* A file emptied while flowsim reads it (tests/truncate-inject.c truncates it right after its
+ * first read or mapping): the importers used to map edge lists and GML files, and died of
+ * SIGBUS on touching the pages past the new end; read, the file is an error. */
+static void
+test_import_changed_while_read (void)
+{
+#ifdef UNDER_ASAN
+    g_test_skip ("AddressSanitizer's runtime must come first: no LD_PRELOAD");
+    return;
+#else
+    const char *module = g_getenv ("FLOWSIM_TRUNCATE_INJECT");
+    if (fsim_test_under_valgrind () || !module) {
+        g_test_skip ("no LD_PRELOAD under valgrind, or FLOWSIM_TRUNCATE_INJECT not set");
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *model = fsim_test_data_path ("errors", "model.json", NULL);
+    const char *const names[] = { "cut.txt", "cut.gml", "cut.graphml" };
+    for (size_t i = 0; i < G_N_ELEMENTS (names); i++) {
+        /* well over the first read (1 MiB) */
+        g_autoptr (GString) text = g_string_new (i == 1   ? "graph [\n"
+                                                 : i == 2 ? "<?xml version=\"1.0\"?><graphml>"
+                                                            "<graph edgedefault=\"undirected\">\n"
+                                                          : "");
+        for (int u = 0; text->len < (3u << 19); u++)
+            g_string_append_printf (text,
+                                    i == 0   ? "%d %d\n"
+                                    : i == 1 ? "  node [ id %d ] edge [ source 0 target %d ]\n"
+                                             : "<node id=\"n%d\"/><edge source=\"n0\" "
+                                               "target=\"n%d\"/>\n",
+                                    u, u);
+        g_string_append (text, i == 1 ? "]\n" : i == 2 ? "</graph></graphml>\n" : "");
+        g_autofree char *path = fsim_test_write (dir, names[i], text->str, -1);
+        g_autofree char *scenario_text =
+            g_strdup_printf ("{\"scenario\": \"cut\", \"date\": \"2014-06-01\", \"include\": "
+                             "[\"%s\"], \"population\": {\"import\": {\"file\": \"%s\"}}}",
+                             model, path);
+        g_autofree char *scenario = fsim_test_write (dir, "cut.json", scenario_text, -1);
+        g_autofree char *preload = g_strconcat ("LD_PRELOAD=", module, NULL);
+        g_autofree char *target = g_strconcat ("FLOWSIM_TRUNCATE_FILE=", path, NULL);
+        g_autoptr (FsimTestRun) run =
+            fsim_test_run (NULL, (const char *const[]){ preload, target, NULL },
+                           (const char *const[]){ "run", "--format", "json", scenario, NULL });
+        g_test_message ("%s: status %d: %s", names[i], run->status, run->err);
+        g_assert_cmpint (run->status, ==, 3);
+        g_autofree char *message = g_strdup_printf (
+            "cannot read '%s': it changed while being read (it is shorter now)", path);
+        fsim_assert_contains (run->err, message);
+        g_assert_cmpuint (run->out_len, ==, 0);
+    }
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+#endif
+}
+
 /* ---- /import/format, /import/io ----------------------------------------------------------- */
 
 static void
@@ -476,6 +580,8 @@ main (int argc, char *argv[])
     g_test_add_func ("/import/gml/broken", test_import_gml_broken);
     g_test_add_func ("/import/withheld", test_import_withheld);
     g_test_add_func ("/import/byte-order-mark", test_import_byte_order_mark);
+    g_test_add_func ("/import/gml-depth", test_import_gml_depth);
+    g_test_add_func ("/import/changed-while-read", test_import_changed_while_read);
     g_test_add_func ("/import/format/strings", test_import_format_strings);
     g_test_add_func ("/import/format/explicit", test_import_format_explicit);
     g_test_add_func ("/import/io/missing", test_import_io_missing);

@@ -9,6 +9,8 @@
 #include "comm-threads.h"
 #include "friends.h"
 #include "import.h"
+#include "population-slice.h"
+#include "population.h"
 #include "test-util.h"
 
 /* ---- helpers ---------------------------------------------------------------------------- */
@@ -404,6 +406,72 @@ test_partition_import_errors (void)
     }
 }
 
+/* ---- whole populations by parts ---------------------------------------------------------- */
+
+typedef struct {
+    const FsimScenario *s;
+    FsimPopulationSlice **slices; /* per rank */
+    GError **errors;              /* per rank */
+} Slices;
+
+static void
+build_rank (const FsimComm *comm, void *data)
+{
+    Slices *sl = data;
+    size_t n = sl->s->population.gen_users;
+    size_t first = fsim_population_slice_first (n, (size_t) comm->size, (size_t) comm->rank);
+    size_t last = fsim_population_slice_first (n, (size_t) comm->size, (size_t) comm->rank + 1);
+
+    sl->slices[comm->rank] =
+        fsim_population_slice_build (sl->s, comm, first, last - first, &sl->errors[comm->rank]);
+}
+
+/*
+ * A population built by parts (fsim_population_slice_build) has the whole population's users,
+ * friend lists, settings and partner use, for 1 .. 4 ranks. With clustered adoption, a partner's
+ * users are whole communities visited in an order drawn for it, and the last one visited gives
+ * only its first members: a rank marks only its users of them, and must count those before it.
+ */
+static void
+test_partition_population_clustered (void)
+{
+    g_autofree char *path = fsim_test_source_path ("scenarios", "device-partners-2018.json", NULL);
+    const char *const sets[] = { "population.users=40000", "population.adoption_model=clustered",
+                                 NULL };
+    g_autoptr (FsimScenario) s = fsim_test_load (path, sets);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimPopulation) whole = fsim_population_build (s, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (fsim_population_slice_can_build (s));
+    for (int size = 1; size <= 4; size++) {
+        g_autofree FsimPopulationSlice **slices = g_new0 (FsimPopulationSlice *, (size_t) size);
+        g_autofree GError **errors = g_new0 (GError *, (size_t) size);
+        Slices sl = { s, slices, errors };
+        fsim_test_comm_run (size, build_rank, &sl);
+        for (int r = 0; r < size; r++) {
+            g_autoptr (FsimPopulationSlice) got = slices[r];
+            g_assert_no_error (errors[r]);
+            g_autoptr (FsimPopulationSlice) want =
+                fsim_population_slice_new (whole, got->first, got->n_own, NULL);
+            size_t n = got->n_own, pw = got->partner_words * 8, fw = got->field_words * 8;
+            g_assert_cmpmem (got->offsets, (n + 1) * sizeof (size_t), want->offsets,
+                             (n + 1) * sizeof (size_t));
+            g_assert_cmpmem (got->adj, got->offsets[n] * 4, want->adj, want->offsets[n] * 4);
+            g_assert_cmpmem (got->platform, n, want->platform, n);
+            g_assert_cmpmem (got->apps_others, n * fw, want->apps_others, n * fw);
+            g_assert_cmpmem (got->audience, n * got->n_fields, want->audience, n * want->n_fields);
+            g_assert_cmpmem (got->uses, n * pw, want->uses, n * pw);
+        }
+    }
+    /* erdos_renyi has no communities: clustered adoption grows clusters over the whole graph,
+     * so it is built whole */
+    const char *const er[] = { "population.users=4000", "population.adoption_model=clustered",
+                               "population.generator=erdos_renyi", NULL };
+    g_autoptr (FsimScenario) e = fsim_test_load (path, er);
+    g_assert_false (fsim_population_slice_can_build (e));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -420,5 +488,6 @@ main (int argc, char **argv)
     g_test_add_func ("/partition/import/random", test_partition_import_random);
     g_test_add_func ("/partition/import/small", test_partition_import_small);
     g_test_add_func ("/partition/import/errors", test_partition_import_errors);
+    g_test_add_func ("/partition/population/clustered", test_partition_population_clustered);
     return g_test_run ();
 }

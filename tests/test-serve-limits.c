@@ -135,6 +135,26 @@ test_serve_bad_host (void)
     fsim_assert_contains (err, "flowsim serve: warning: listening on 0.0.0.0");
 }
 
+/* A NUL byte or bytes that are not UTF-8 in a query were refused with GLib's words,
+ * "malformed query string: Non-UTF-8 characters in URI", which named no parameter. */
+static void
+test_serve_bad_query_bytes (void)
+{
+    assert_error ("api/run?scenario=tour%00", 400,
+                  "parameter 'scenario': a NUL byte (%00) is not allowed");
+    assert_error ("api/run?scenario=tour&set=date%3D2015-05-01%00", 400,
+                  "parameter 'set': a NUL byte (%00) is not allowed");
+    assert_error ("api/run?scenario=tour&set=title%3D%22a%C3%28b%22", 400,
+                  "parameter 'set': not UTF-8 text (byte 0xC3, 8 bytes in)");
+    assert_error ("api/run?scenario=tour&set=%FF", 400,
+                  "parameter 'set': not UTF-8 text (byte 0xFF, 0 bytes in)");
+    assert_error ("api/run?sce%00nario=tour", 400,
+                  "parameter 1 of the query: a NUL byte (%00) is not allowed");
+    assert_error ("api/run?scenario", 400, "parameter 'scenario' has no value (scenario=VALUE)");
+    /* what is right still is: '+' a space, an empty pair skipped */
+    assert_error ("api/run?scenario=no+such&", 404, "no scenario 'no such' on this server");
+}
+
 static void
 test_serve_limits_request_size (void)
 {
@@ -252,6 +272,82 @@ test_serve_limits_idle (void)
     g_free (server_stop (s, SIGTERM));
 }
 
+/* Too many connections: deadlines bound how long each is kept, not how many there are, and a
+ * client opening them faster than one per --idle-timeout used to take every descriptor the
+ * server had. Past --max-connections a new connection is answered 503 and closed at once;
+ * once one of the others is closed, a new one is served. */
+static void
+test_serve_limits_connections (void)
+{
+    Server *s = server_start_full (
+        (const char *const[]){ "--max-connections=4", "--idle-timeout=60", NULL }, FALSE);
+    GSocketConnection *held[4];
+    for (int i = 0; i < 4; i++)
+        held[i] = raw_connect (s);
+    /* the server has taken the four (their "request-started") before the fifth: one request
+     * on the first, answered, proves the loop has got that far */
+    g_autofree char *request =
+        g_strdup_printf ("GET /api/scenarios HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n", s->port);
+    raw_send (held[0], request, strlen (request));
+    char head[12];
+    g_assert_cmpint (g_input_stream_read_all (g_io_stream_get_input_stream (G_IO_STREAM (held[0])),
+                                              head, sizeof head, NULL, NULL, NULL),
+                     ==, TRUE);
+    g_assert_cmpmem (head, sizeof head, "HTTP/1.1 200", 12);
+    for (int round = 0; round < 3; round++) {
+        g_autoptr (GSocketConnection) extra = raw_connect (s);
+        g_autoptr (GByteArray) answer = g_byte_array_new ();
+        /* closed at once, not at the 60 s deadline */
+        g_assert_cmpfloat (raw_wait_closed (extra, 30, answer), <, 20);
+        g_byte_array_append (answer, (const guint8 *) "", 1);
+        const char *text = (const char *) answer->data;
+        g_assert_true (g_str_has_prefix (text, "HTTP/1.1 503 Service Unavailable\r\n"));
+        fsim_assert_contains (text, "\r\nRetry-After: 5\r\n");
+        fsim_assert_contains (text, "\r\nContent-Type: application/json; charset=utf-8\r\n");
+        fsim_assert_contains (text, "\r\n\r\n{\n  \"error\": \"busy: 4 connections are open "
+                                    "(flowsim serve --max-connections); ask again in a while\",\n"
+                                    "  \"status\": 503");
+    }
+    /* one more that sends its request at once: the 503, or a reset if the request came before
+     * the server shut the connection down; either way no simulation for it */
+    g_autoptr (GSocketConnection) eager = raw_connect (s);
+    g_autofree char *run = g_strdup_printf (
+        "GET /api/run?scenario=tour HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n", s->port);
+    raw_send (eager, run, strlen (run));
+    g_autoptr (GByteArray) eager_answer = g_byte_array_new ();
+    g_assert_cmpfloat (raw_wait_closed (eager, 30, eager_answer), <, 20);
+    g_byte_array_append (eager_answer, (const guint8 *) "", 1);
+    if (eager_answer->len > 1)
+        g_assert_true (g_str_has_prefix ((const char *) eager_answer->data, "HTTP/1.1 503 "));
+    /* one of the four goes: its place is free (once the server has seen it close) */
+    g_object_unref (held[3]);
+    guint status = 0;
+    for (int i = 0; i < 200 && status != 200; i++) { /* up to 20 s on a loaded machine */
+        g_autoptr (GSocketConnection) next = raw_connect (s);
+        g_autofree char *close = g_strdup_printf (
+            "GET /api/scenarios HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n\r\n",
+            s->port);
+        raw_send (next, close, strlen (close));
+        g_autoptr (GByteArray) answer = g_byte_array_new ();
+        raw_wait_closed (next, 30, answer);
+        g_byte_array_append (answer, (const guint8 *) "", 1);
+        status = g_str_has_prefix ((const char *) answer->data, "HTTP/1.1 200") ? 200 : 503;
+        if (status != 200)
+            g_usleep (100000);
+    }
+    g_assert_cmpuint (status, ==, 200);
+    for (int i = 0; i < 3; i++)
+        g_object_unref (held[i]);
+    g_autofree char *err = server_stop (s, SIGTERM);
+    fsim_assert_contains (err, "flowsim serve: 4 connections refused so far: 4 are open");
+    g_assert_null (strstr (err, "/api/run"));
+    fsim_assert_contains (err, "flowsim serve: stopped");
+
+    g_autoptr (FsimTestRun) bad = FSIM_RUN ("serve", "--max-connections", "0", "--port", "0");
+    g_assert_cmpint (bad->status, ==, 2);
+    fsim_assert_contains (bad->err, "--max-connections 0 is not from 1 to 1000000");
+}
+
 /* The log line shows a request's path as text: the path comes decoded, and "%1B[2J" used to
  * reach the operator's terminal as an escape sequence (and bytes that are not UTF-8 as
  * they are). */
@@ -312,7 +408,9 @@ test_serve_limits_timeout (void)
     const char *target = "api/run?scenario=device-partners-2018&set=population.users%3D100000";
     g_autoptr (Reply) r = request_full (s, "GET", target, NULL);
     g_assert_cmpuint (r->status, ==, 503);
-    fsim_assert_contains (r->body, "the simulation took longer than 0.3 s");
+    fsim_assert_contains (r->body, "\"error\": \"the simulation took longer than 0.3 s");
+    g_assert_cmpstr (r->content_type, ==, "application/json; charset=utf-8");
+    g_assert_cmpstr (r->retry_after, ==, "5"); /* 503 says when to ask again */
     g_autoptr (Reply) up = request_full (s, "GET", "api/scenarios", NULL);
     g_assert_cmpuint (up->status, ==, 200);
     guint status = 503;
@@ -357,6 +455,7 @@ test_serve_limits_timeout_slot (void)
     g_autoptr (Reply) busy = request_full (s, "GET", "api/run?scenario=tour&format=csv", NULL);
     g_assert_cmpuint (busy->status, ==, 503);
     fsim_assert_contains (busy->body, "busy: 1 simulations are running or waiting");
+    g_assert_cmpstr (busy->retry_after, ==, "5");
     /* once the simulations are over, the places are free again */
     guint status = 503;
     for (int i = 0; i < 1200 && status != 200; i++) { /* up to two minutes when loaded */
@@ -424,9 +523,11 @@ main (int argc, char **argv)
 {
     serve_test_init (&argc, &argv);
     g_test_add_func ("/serve/bad/host", test_serve_bad_host);
+    g_test_add_func ("/serve/bad/query-bytes", test_serve_bad_query_bytes);
     g_test_add_func ("/serve/limits/request-size", test_serve_limits_request_size);
     g_test_add_func ("/serve/limits/body", test_serve_limits_body);
     g_test_add_func ("/serve/limits/idle", test_serve_limits_idle);
+    g_test_add_func ("/serve/limits/connections", test_serve_limits_connections);
     g_test_add_func ("/serve/log-clean", test_serve_log_clean);
     g_test_add_func ("/serve/limits/users", test_serve_limits_users);
     g_test_add_func ("/serve/limits/busy", test_serve_limits_busy);

@@ -638,6 +638,14 @@ test_sweep_no_effect (void)
                                               "--vary", "date=2014-06-01,2015-06-01");
     g_assert_cmpint (quiet->status, ==, FSIM_EXIT_OK);
     g_assert_cmpstr (quiet->err, ==, "");
+    /* a sweep never evaluates the expectations */
+    g_autoptr (FsimTestRun) unread =
+        FSIM_RUN ("sweep", tour, "--seeds", "1", "--metric", "users", "--set", "expect=[]",
+                  "--vary", "date=2014-06-01,2015-06-01");
+    g_assert_cmpint (unread->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (unread->err, ==,
+                     "flowsim: warning: --set expect: only 'flowsim check' evaluates the "
+                     "expectations: this override changes nothing here [set-never-read]\n");
 }
 
 int

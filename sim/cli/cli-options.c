@@ -279,10 +279,43 @@ void
 fsim_i_warn_overrides_once (const char *path, const char *const *sets,
                             const FsimScenario *with_sets, GHashTable *said)
 {
+    static const char *const unread[] = { "expect", NULL };
     if (!sets || !sets[0] || !with_sets)
         return;
+    fsim_i_warn_unread_sets (sets, unread, said);
     g_autoptr (FsimScenario) without = fsim_loader_load (path, NULL, NULL);
     fsim_i_warn_new_lint (without, with_sets, NULL, said);
+}
+
+void
+fsim_i_warn_unread_sets (const char *const *sets, const char *const *keys, GHashTable *said)
+{
+    static const struct {
+        const char *key, *why;
+    } reasons[] = {
+        { "expect", "only 'flowsim check' evaluates the expectations" },
+        { "rules", "'flowsim population' builds the users alone and never evaluates the rules" },
+        { "apis", "'flowsim population' builds the users alone and never reads the APIs" },
+    };
+    for (size_t i = 0; sets && sets[i]; i++) {
+        size_t n = strcspn (sets[i], ".[=");
+        const char *why = NULL;
+        for (size_t k = 0; keys[k] && !why; k++)
+            for (size_t r = 0; r < G_N_ELEMENTS (reasons) && !why; r++)
+                if (strcmp (keys[k], reasons[r].key) == 0 && strlen (keys[k]) == n &&
+                    strncmp (sets[i], keys[k], n) == 0)
+                    why = reasons[r].why;
+        if (!why)
+            continue;
+        size_t path = strcspn (sets[i], "=");
+        g_autofree char *line = g_strdup_printf ("--set %.*s: %s: this override changes nothing "
+                                                 "here [set-never-read]",
+                                                 (int) path, sets[i], why);
+        g_autofree char *clean = fsim_text_clean (line);
+        if (said && !g_hash_table_add (said, g_strdup (clean)))
+            continue; /* said already */
+        fprintf (stderr, "flowsim: warning: %s\n", clean);
+    }
 }
 
 void

@@ -39,6 +39,11 @@ void fsim_i_warn_overrides (const char *path, const char *const *sets,
  * a command that loads the scenario several times (report's variants) says each once. */
 void fsim_i_warn_overrides_once (const char *path, const char *const *sets,
                                  const FsimScenario *with_sets, GHashTable *said);
+/* Warns on stderr about each of @sets under a top-level key of @keys (NULL-terminated: "rules",
+ * "apis" or "expect"), which the command never reads: "flowsim: warning: --set PATH: REASON
+ * [set-never-read]". With @said as in fsim_i_warn_overrides_once(). fsim_i_warn_overrides()
+ * does it for "expect" (only `check` evaluates the expectations). */
+void fsim_i_warn_unread_sets (const char *const *sets, const char *const *keys, GHashTable *said);
 /* The same for commands that load @path (NULL: the default scenario) themselves: loads it with
  * @sets first. Nothing when @sets is empty or the file does not load (the command says why). */
 void fsim_i_warn_overrides_of (const char *path, const char *const *sets);

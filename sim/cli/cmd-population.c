@@ -159,6 +159,8 @@ describe (const char *path, const PopulationOptions *o, FsimReportFormat format,
                                          &pop, error);
     if (status != FSIM_EXIT_OK)
         return status;
+    static const char *const unread[] = { "rules", "apis", NULL };
+    fsim_i_warn_unread_sets ((const char *const *) o->sets, unread, NULL);
     fsim_i_warn_overrides (path, (const char *const *) o->sets, scenario);
     fsim_progress_phase (progress, "measuring the friendships", pop->n_users >= 100000);
     st = fsim_population_stats_new (scenario, pop, (size_t) o->sample);

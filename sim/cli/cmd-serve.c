@@ -13,6 +13,7 @@
 #define DEFAULT_QUEUE 64
 #define DEFAULT_TIMEOUT 30.0
 #define DEFAULT_IDLE_TIMEOUT 10
+#define DEFAULT_MAX_CONNECTIONS 256
 #define DEFAULT_MAX_USERS 100000
 #define DEFAULT_MAX_REQUEST 16384
 #define DEFAULT_CACHE_MB 64
@@ -26,6 +27,7 @@ typedef struct {
     int queue;
     double timeout;
     int idle_timeout;
+    int max_connections;
     gint64 max_users;
     int max_request;
     int cache_mb;
@@ -62,6 +64,8 @@ serve_context (ServeOptions *o)
           "Seconds a connection may take to send a request or to read an answer, or stay idle "
           "(default 10)",
           "SECONDS" },
+        { "max-connections", 0, 0, G_OPTION_ARG_INT, &o->max_connections,
+          "Connections open at once; more are answered 503 and closed at once (default 256)", "N" },
         { "max-users", 0, 0, G_OPTION_ARG_INT64, &o->max_users,
           "Most users one simulation may have (default 100000)", "N" },
         { "max-request", 0, 0, G_OPTION_ARG_INT, &o->max_request,
@@ -115,6 +119,9 @@ serve_check (const ServeOptions *o, GError **error)
     if (o->idle_timeout < 1 || o->idle_timeout > 3600)
         return fsim_i_cli_usage_error (error, "--idle-timeout %d is not from 1 to 3600 seconds",
                                        o->idle_timeout);
+    if (o->max_connections < 1 || o->max_connections > 1000000)
+        return fsim_i_cli_usage_error (error, "--max-connections %d is not from 1 to 1000000",
+                                       o->max_connections);
     if (o->max_users < 1)
         return fsim_i_cli_usage_error (error, "--max-users must be at least 1");
     if (o->max_request < 256)
@@ -166,6 +173,7 @@ serve_start (const ServeOptions *o, GError **error)
         .queue = (guint) o->queue,
         .timeout = o->timeout,
         .idle_timeout = (guint) o->idle_timeout,
+        .max_connections = (guint) o->max_connections,
         .max_request = (gsize) o->max_request,
         .cache_bytes = (gsize) o->cache_mb << 20,
         .populations = (guint) o->populations,
@@ -186,6 +194,7 @@ cmd_serve (int argc, char **argv, GError **error)
         .queue = DEFAULT_QUEUE,
         .timeout = DEFAULT_TIMEOUT,
         .idle_timeout = DEFAULT_IDLE_TIMEOUT,
+        .max_connections = DEFAULT_MAX_CONNECTIONS,
         .max_users = DEFAULT_MAX_USERS,
         .max_request = DEFAULT_MAX_REQUEST,
         .cache_mb = DEFAULT_CACHE_MB,

@@ -164,12 +164,16 @@ tick (size_t done, size_t total, void *data)
 }
 
 /* Warns about each --vary value that can have no effect (what lint says of it, as for --set),
- * once per warning, named as the --vary value it came from. */
+ * once per warning, named as the --vary value it came from; and about a --set of the
+ * expectations, which a sweep never evaluates. */
 static void
 warn_varied (const char *path, const char *const *sets, const FsimSweep *sweep)
 {
+    static const char *const unread[] = { "expect", NULL };
     g_autoptr (FsimScenario) before = fsim_loader_load (path, sets, NULL);
     g_autoptr (GHashTable) said = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    if (before)
+        fsim_i_warn_unread_sets (sets, unread, said);
     for (size_t i = 0; before && i < sweep->n_vary; i++) {
         const FsimSweepVary *v = &sweep->vary[i];
         for (size_t j = 0; j < v->n_values; j++) {

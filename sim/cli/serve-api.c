@@ -112,23 +112,64 @@ param (const FsimServeRequest *rq, const char *name)
     return g_hash_table_lookup (rq->params, name);
 }
 
-/* Reads the query string into rq->sets and rq->params. */
+/* @raw (@len bytes of a query) decoded as a form does it ('+' is a space, %XX a byte): the
+ * text, or NULL with @r set, naming @what, when it holds an invalid escape, a NUL byte or
+ * bytes that are not UTF-8 (GLib's own message, "Non-UTF-8 characters in URI", named no
+ * parameter). */
+static char *
+query_decode (const char *raw, gsize len, const char *what, FsimServeReply *r)
+{
+    g_autofree char *text = g_strndup (raw, len);
+    g_strdelimit (text, "+", ' ');
+    g_autoptr (GBytes) bytes = g_uri_unescape_bytes (text, -1, NULL, NULL);
+    gsize n = 0;
+    const char *data = bytes ? g_bytes_get_data (bytes, &n) : NULL;
+    const char *bad = NULL;
+    if (!bytes)
+        fsim_serve_reply_error (r, 400,
+                                "%s: an invalid escape ('%%' must come before two "
+                                "hexadecimal digits)",
+                                what);
+    else if (n && memchr (data, '\0', n))
+        fsim_serve_reply_error (r, 400, "%s: a NUL byte (%%00) is not allowed", what);
+    else if (!g_utf8_validate_len (data, n, &bad))
+        fsim_serve_reply_error (r, 400, "%s: not UTF-8 text (byte 0x%02X, %zu bytes in)", what,
+                                (guint) (guchar) *bad, (size_t) (bad - data));
+    else
+        return g_strndup (data ? data : "", n);
+    return NULL;
+}
+
+/* Reads the query string into rq->sets and rq->params: NAME=VALUE pairs joined by '&'
+ * (empty ones skipped), each decoded as a form. */
 static gboolean
 parse_query (FsimServeRequest *rq, const char *query, FsimServeReply *r)
 {
     const EndpointInfo *info = &endpoints[rq->ep];
-    GUriParamsIter iter;
-    g_autoptr (GError) local = NULL;
-    char *name = NULL, *value = NULL;
+    g_auto (GStrv) pairs = g_strsplit (query ? query : "", "&", -1);
 
-    g_uri_params_iter_init (&iter, query ? query : "", -1, "&", G_URI_PARAMS_WWW_FORM);
-    while (g_uri_params_iter_next (&iter, &name, &value, &local)) {
-        g_autofree char *n = name, *v = value;
+    for (guint i = 0; pairs[i]; i++) {
+        if (!*pairs[i])
+            continue;
+        const char *eq = strchr (pairs[i], '=');
+        g_autofree char *position = g_strdup_printf ("parameter %u of the query", i + 1);
+        g_autofree char *n =
+            query_decode (pairs[i], eq ? (gsize) (eq - pairs[i]) : strlen (pairs[i]), position, r);
+        if (!n)
+            return FALSE;
         if (!word_in (n, info->params)) {
             fsim_serve_reply_error (r, 400, "unknown parameter '%s' for /api/%s (expected: %s)", n,
                                     info->name, *info->params ? info->params : "none");
             return FALSE;
         }
+        g_autofree char *what = g_strdup_printf ("parameter '%s'", n);
+        if (!eq) {
+            fsim_serve_reply_error (r, 400, "%s has no value (%s=VALUE)", what, n);
+            return FALSE;
+        }
+        g_autofree char *v = query_decode (eq + 1, strlen (eq + 1), what, r);
+        if (!v)
+            return FALSE;
         if (strcmp (n, "set") == 0) {
             if (rq->sets->len >= MAX_SETS) {
                 fsim_serve_reply_error (r, 400, "more than %d 'set' parameters", MAX_SETS);
@@ -141,10 +182,6 @@ parse_query (FsimServeRequest *rq, const char *query, FsimServeReply *r)
         } else {
             g_hash_table_insert (rq->params, g_steal_pointer (&n), g_steal_pointer (&v));
         }
-    }
-    if (local) {
-        fsim_serve_reply_error (r, 400, "malformed query string: %s", local->message);
-        return FALSE;
     }
     g_ptr_array_add (rq->sets, NULL);
     return TRUE;

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <glib-unix.h>
 #include <glib.h>
@@ -36,6 +37,9 @@
 
 #define RESOURCE_PREFIX "/org/flowsim/serve/"
 
+/* Every 503 (busy, timed out, too many connections) says when to ask again. */
+#define RETRY_AFTER_SECONDS 5
+
 /* Every answer is the page's own or data: nothing from elsewhere, no inline script or style,
  * no framing. */
 #define CONTENT_SECURITY_POLICY                                                                    \
@@ -57,6 +61,9 @@ typedef struct {
     guint background;      /* timed-out simulations still running, each with a thread of its own */
     gint stopping;         /* atomic: workers skip what is still queued */
     GHashTable *deadlines; /* GSocket (a reference) -> its deadline's source id (see Deadlines) */
+    GHashTable *connections; /* GSocket (a reference): the connections counted (see Connections) */
+    guint max_connections;   /* config.max_connections, lowered to what RLIMIT_NOFILE allows */
+    guint64 refused;         /* connections refused for being one too many */
 } Server;
 
 typedef struct {
@@ -78,6 +85,8 @@ static void
 add_headers (SoupServerMessage *msg)
 {
     SoupMessageHeaders *h = soup_server_message_get_response_headers (msg);
+    if (soup_server_message_get_status (msg) == 503)
+        soup_message_headers_replace (h, "Retry-After", G_STRINGIFY (RETRY_AFTER_SECONDS));
     soup_message_headers_replace (h, "Content-Security-Policy", CONTENT_SECURITY_POLICY);
     soup_message_headers_replace (h, "X-Content-Type-Options", "nosniff");
     soup_message_headers_replace (h, "Referrer-Policy", "no-referrer");
@@ -422,6 +431,13 @@ handle_early (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashT
     /* a body is never used: it is read and dropped, never kept (a client could send
      * gigabytes before the 413 below is written) */
     soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+    GSocket *socket = soup_server_message_get_socket (msg);
+    if (socket && g_object_get_data (G_OBJECT (socket), "flowsim-refused")) {
+        respond_error (msg, 503,
+                       "busy: too many connections are open (flowsim serve "
+                       "--max-connections); ask again in a while");
+        return;
+    }
     /* the whole list: with two Host headers, get_one() gives the last one, and a request
      * must have one (RFC 9112) */
     if (!host_allowed (s, soup_message_headers_get_list (h, "Host"))) {
@@ -499,10 +515,99 @@ on_wrote_headers (SoupServerMessage *msg, gpointer data)
     deadline_reset (data, msg, TRUE);
 }
 
+/*
+ * ---- connections ----
+ *
+ * Deadlines bound how long a connection is kept, not how many there are: a client opening
+ * connections faster than one per --idle-timeout would still take every descriptor the server
+ * has. So at most max_connections are served at once. libsoup 3.2 has no signal for a new or
+ * a closed connection, but "request-started" comes first on every connection, with its GSocket:
+ * a socket not seen before is a new connection, and one that libsoup has closed
+ * (g_socket_is_closed()) is forgotten when the count is full. One too many gets a 503 written
+ * on its socket, which is then shut down at once: libsoup reads the end of the stream and
+ * closes it before reading a request, so it costs no handler and holds its descriptor for one
+ * turn of the loop. A client whose request had already come may see the connection reset
+ * rather than the 503 (the system resets a connection closed with unread data).
+ */
+
+#define CONNECTIONS_RESERVED_FDS 64 /* descriptors kept for files, threads and the listener */
+
+/* Are max_connections open? Forgets the closed ones first. */
+static gboolean
+connections_full (Server *s)
+{
+    if (g_hash_table_size (s->connections) < s->max_connections)
+        return FALSE;
+    GHashTableIter iter;
+    gpointer socket;
+    g_hash_table_iter_init (&iter, s->connections);
+    while (g_hash_table_iter_next (&iter, &socket, NULL))
+        if (g_socket_is_closed (socket))
+            g_hash_table_iter_remove (&iter);
+    return g_hash_table_size (s->connections) >= s->max_connections;
+}
+
+/* Answers @socket 503 in one write and shuts it down; libsoup then closes it. */
+static void
+connection_refuse (Server *s, GSocket *socket)
+{
+    g_auto (FsimServeReply) r = { 0 };
+    fsim_serve_reply_error (&r, 503,
+                            "busy: %u connections are open (flowsim serve --max-connections); "
+                            "ask again in a while",
+                            s->max_connections);
+    g_autofree char *answer = g_strdup_printf (
+        "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: %d\r\n"
+        "Content-Type: %s\r\nContent-Length: %zu\r\nCache-Control: no-cache\r\n"
+        "X-Content-Type-Options: nosniff\r\nContent-Security-Policy: %s\r\n\r\n%s",
+        RETRY_AFTER_SECONDS, r.content_type, r.body->len, CONTENT_SECURITY_POLICY, r.body->str);
+    /* a fresh socket's buffer takes it whole; never wait for a client that does not read */
+    g_socket_send_with_blocking (socket, answer, strlen (answer), FALSE, NULL, NULL);
+    g_socket_shutdown (socket, TRUE, TRUE, NULL);
+    /* a request that had already come may still be read from the socket: handle_early()
+     * refuses it too, so that no handler runs for it */
+    g_object_set_data (G_OBJECT (socket), "flowsim-refused", GINT_TO_POINTER (1));
+    s->refused++;
+    if (!s->config.quiet && (s->refused & (s->refused - 1)) == 0) /* 1, 2, 4, 8... */
+        fprintf (stderr,
+                 "flowsim serve: %" G_GUINT64_FORMAT " connections refused so far: %u are "
+                 "open (--max-connections)\n",
+                 s->refused, s->max_connections);
+}
+
+/* Counts @msg's connection if it is new. Returns FALSE if it was one too many (refused). */
+static gboolean
+connection_admit (Server *s, SoupServerMessage *msg)
+{
+    GSocket *socket = soup_server_message_get_socket (msg);
+    if (!socket || !s->connections || g_hash_table_contains (s->connections, socket))
+        return TRUE;
+    if (connections_full (s)) {
+        connection_refuse (s, socket);
+        return FALSE;
+    }
+    g_hash_table_add (s->connections, g_object_ref (socket));
+    return TRUE;
+}
+
+/* The most connections that @wanted leaves descriptors for, under RLIMIT_NOFILE. */
+static guint
+connections_allowed (guint wanted)
+{
+    struct rlimit limit;
+    if (getrlimit (RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+        return wanted;
+    if (limit.rlim_cur <= CONNECTIONS_RESERVED_FDS + 1)
+        return 1;
+    return (guint) MIN ((rlim_t) wanted, limit.rlim_cur - CONNECTIONS_RESERVED_FDS);
+}
+
 static void
 on_request_started (SoupServer *soup, SoupServerMessage *msg, gpointer data)
 {
     (void) soup;
+    if (!connection_admit (data, msg))
+        return;
     g_signal_connect (msg, "got-body", G_CALLBACK (on_got_body), data);
     g_signal_connect (msg, "wrote-headers", G_CALLBACK (on_wrote_headers), data);
     deadline_reset (data, msg, TRUE);
@@ -584,6 +689,7 @@ server_clear (Server *s)
     if (s->soup)
         soup_server_disconnect (s->soup);
     deadlines_clear (s);
+    g_clear_pointer (&s->connections, g_hash_table_unref);
     if (s->pool) /* runs what is queued (each skips at once) and waits for what runs */
         g_thread_pool_free (g_steal_pointer (&s->pool), FALSE, TRUE);
     g_clear_object (&s->soup);
@@ -621,6 +727,14 @@ fsim_serve_run (FsimServeCatalog *catalog, const FsimServeConfig *config, GError
     s.soup = soup_server_new ("server-header", "flowsim/" FSIM_VERSION " ", NULL);
     s.pool = g_thread_pool_new (job_run, &s, (gint) config->jobs, FALSE, NULL);
     s.deadlines = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+    s.connections = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+    s.max_connections = connections_allowed (config->max_connections);
+    if (s.max_connections < config->max_connections)
+        fprintf (stderr,
+                 "flowsim serve: warning: --max-connections %u lowered to %u: this process may "
+                 "open %u files (ulimit -n), and keeps %d for itself\n",
+                 config->max_connections, s.max_connections,
+                 s.max_connections + CONNECTIONS_RESERVED_FDS, CONNECTIONS_RESERVED_FDS);
     g_signal_connect (s.soup, "request-started", G_CALLBACK (on_request_started), &s);
     g_signal_connect (s.soup, "request-finished", G_CALLBACK (on_request_done), &s);
     g_signal_connect (s.soup, "request-aborted", G_CALLBACK (on_request_done), &s);

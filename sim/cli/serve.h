@@ -140,15 +140,16 @@ FsimServeLender *fsim_serve_sim_cache_new (guint max_entries, FsimServeLender *p
 /* ---- serve-http.c: the server ---- */
 
 typedef struct {
-    const char *listen; /* an IP address; "127.0.0.1" by default */
-    guint port;         /* 0: any free port */
-    guint jobs;         /* simulations at once */
-    guint queue;        /* requests waiting for a simulation slot */
-    double timeout;     /* seconds a request may take before a 503 */
-    guint idle_timeout; /* seconds a connection may take to send a request, or stay idle */
-    gsize max_request;  /* bytes of a request line's target, or of a body */
-    gsize cache_bytes;  /* answers kept (0: none) */
-    guint populations;  /* populations kept (0: none) */
+    const char *listen;    /* an IP address; "127.0.0.1" by default */
+    guint port;            /* 0: any free port */
+    guint jobs;            /* simulations at once */
+    guint queue;           /* requests waiting for a simulation slot */
+    double timeout;        /* seconds a request may take before a 503 */
+    guint idle_timeout;    /* seconds a connection may take to send a request, or stay idle */
+    guint max_connections; /* connections open at once; more are refused (503) at once */
+    gsize max_request;     /* bytes of a request line's target, or of a body */
+    gsize cache_bytes;     /* answers kept (0: none) */
+    guint populations;     /* populations kept (0: none) */
     FsimServeLimits limits;
     gboolean quiet; /* no log line per request */
 } FsimServeConfig;

@@ -241,6 +241,8 @@ check_choices (FsimJsonDoc *doc, const cJSON *claims, const cJSON *choices, GErr
     for (const cJSON *m = choices->child; m; m = m->next) {
         g_autofree char *where = g_strdup_printf ("choices.%s", m->string);
         const cJSON *claim = find_claim (claims, m->string);
+        if (!claim && doc->incomplete)
+            continue; /* it may be a claim of a file that was not read */
         if (!claim) {
             g_autoptr (GPtrArray) ids = g_ptr_array_new ();
             for (const cJSON *c = claims ? claims->child : NULL; c; c = c->next)
@@ -281,10 +283,25 @@ fsim_i_apply_claims (FsimJsonDoc *doc, cJSON *root, GError **error)
                          cJSON_GetArraySize (claims), MAX_CLAIMS);
         return FALSE;
     }
+    /* every claim is checked, its error kept; the choices only when every claim is sound (a
+     * choice may name the claim that failed) */
+    gboolean ok = TRUE;
     int i = 0;
-    for (const cJSON *c = claims ? claims->child : NULL; c; c = c->next, i++)
-        if (!check_claim (doc, c, shown_index (doc, c, i), error))
-            return FALSE;
+    for (const cJSON *c = claims ? claims->child : NULL; c; c = c->next, i++) {
+        g_autoptr (GError) local = NULL;
+        if (check_claim (doc, c, shown_index (doc, c, i), &local))
+            continue;
+        ok = FALSE;
+        if (!fsim_i_doc_keep (doc, &local))
+            break;
+    }
+    if (!ok) {
+        GError *kept = g_error_new_literal (FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_SCHEMA,
+                                            "the claims' errors, kept already");
+        fsim_i_mark_caused (kept); /* dropped when kept */
+        g_propagate_error (error, kept);
+        return FALSE;
+    }
     if (choices && !check_choices (doc, claims, choices, error))
         return FALSE;
     /* the alternatives in force, in claim order */

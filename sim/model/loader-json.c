@@ -76,6 +76,7 @@ fsim_i_json_doc_free (FsimJsonDoc *doc)
     g_ptr_array_free (doc->file_sets, TRUE);
     g_ptr_array_unref (doc->errors);
     g_hash_table_destroy (doc->misspelt);
+    g_clear_pointer (&doc->claim_keys, g_hash_table_destroy);
     g_free (doc);
 }
 

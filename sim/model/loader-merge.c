@@ -256,9 +256,9 @@ static cJSON *resolve_scenario (FsimJsonDoc *doc, const char *path, const char *
                                 const cJSON *from, GError **error);
 
 /* The merged base scenario of @root (an empty object when it extends none). A base that
- * cannot be read is an error kept: the scenario is then built on an empty object, for the
- * errors of its own files, and not converted (doc->no_convert). NULL when the loader must stop
- * (the errors are kept). */
+ * cannot be read is an error kept: the scenario is then built on an empty object, and
+ * converted without what the base may hold (doc->base_unread, doc->incomplete). NULL when the
+ * loader must stop (the errors are kept). */
 static cJSON *
 load_base (FsimJsonDoc *doc, const char *path, cJSON *root)
 {
@@ -277,9 +277,9 @@ load_base (FsimJsonDoc *doc, const char *path, cJSON *root)
     }
     if (base)
         return base;
-    doc->no_convert = TRUE;
     if (!local)
         return NULL; /* stop */
+    doc->base_unread = TRUE;
     return keep_unread (doc, &local) ? cJSON_CreateObject () : NULL;
 }
 
@@ -382,6 +382,30 @@ ensure_choices (FsimJsonDoc *doc, cJSON *result)
     }
 }
 
+/* The top-level keys that some alternative of some claim of @result sets (claims that failed
+ * may have left their values unset); NULL when the claims cannot be read that far. */
+static GHashTable *
+claim_keys (const cJSON *result)
+{
+    const cJSON *claims = cJSON_GetObjectItemCaseSensitive (result, "claims");
+    if (!cJSON_IsArray (claims))
+        return NULL;
+    g_autoptr (GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    for (const cJSON *c = claims->child; c; c = c->next) {
+        const cJSON *alts = cJSON_GetObjectItemCaseSensitive (c, "alternatives");
+        if (!cJSON_IsObject (c) || !cJSON_IsArray (alts))
+            return NULL;
+        for (const cJSON *a = alts->child; a; a = a->next) {
+            const cJSON *set = cJSON_GetObjectItemCaseSensitive (a, "set");
+            if (!cJSON_IsObject (a) || (set && !cJSON_IsObject (set)))
+                return NULL;
+            for (const cJSON *m = set ? set->child : NULL; m; m = m->next)
+                g_hash_table_add (keys, g_strndup (m->string, strcspn (m->string, ".[")));
+        }
+    }
+    return g_steal_pointer (&keys);
+}
+
 /*
  * After merging: the choices (the files' "choices", then set entries under "choices", then
  * --claim), the alternative in force of every claim, the files' "set", then --set.
@@ -396,12 +420,14 @@ fsim_i_json_resolve (FsimJsonDoc *doc, const char *path, const char *text, const
         return NULL;
     ensure_choices (doc, result);
     /* Every set is tried, whatever the ones before it gave (their errors are kept). The claims
-     * are checked as a whole: when they fail, nothing is converted (it relies on them). */
+     * are checked as a whole: when they fail, what an alternative sets is not converted
+     * (doc->claim_keys), or nothing when the claims cannot be read that far. */
     g_autoptr (GError) local = NULL;
     gboolean go_on = fsim_i_apply_file_sets (doc, result, TRUE) &&
                      fsim_i_apply_cli_sets (doc, result, sets, TRUE);
     if (go_on && !fsim_i_apply_claims (doc, result, &local)) {
-        doc->no_convert = TRUE;
+        doc->claim_keys = claim_keys (result);
+        doc->no_convert = doc->claim_keys == NULL;
         go_on = fsim_i_doc_keep (doc, &local);
     }
     go_on = go_on && fsim_i_apply_file_sets (doc, result, FALSE) &&

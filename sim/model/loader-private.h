@@ -47,8 +47,14 @@ typedef struct {
     /* Every error of the load, up to FSIM_LOADER_MAX_ERRORS (GError*): resolving goes on past
      * a file, an include, a set that fails (fsim_i_doc_keep()), and converting adds its own. */
     GPtrArray *errors;
-    gboolean incomplete;  /* a file to include or extend was not read: any name may be in it */
-    gboolean no_convert;  /* a base scenario or the claims failed: the merge is not converted */
+    gboolean incomplete; /* a file to include or extend was not read: any name may be in it */
+    gboolean no_convert; /* the claims could not be read: the merge is not converted */
+    /* The claims failed: the top-level keys that an alternative of any claim sets (static or
+     * doc-owned strings), whose conversion is skipped (their values may be the ones a claim
+     * was to replace); NULL when the claims did not fail. */
+    GHashTable *claim_keys;
+    gboolean base_unread; /* a base scenario was not read: the merge is converted without what
+                           * the base may hold (docs/format.md, "Error messages") */
     GHashTable *misspelt; /* top-level keys that an unknown key was taken for (static strings) */
 } FsimJsonDoc;
 
@@ -216,8 +222,31 @@ gboolean fsim_i_fail (FsimConv *c, GError **error, const cJSON *node, gboolean a
 gboolean fsim_i_fail_count (FsimConv *c, GError **error, const cJSON *arr, const FsimJPath *path,
                             int n, const char *what, int max, const char *hint);
 
+/*
+ * The independent parts of one entity (its keys, each value, each sub-entity, each name it
+ * gives), each of which may fail on its own: every failure is reported, not only the first.
+ * fsim_i_part() keeps the error of a part that failed at once (fsim_i_keep_error()), so that
+ * the errors are reported in the order they are found, nested parts included.
+ * fsim_i_parts_end() then fails with an error marked as caused (fsim_i_mark_caused()): the
+ * GError contract holds (FALSE <=> @error set) and the caller keeps it as it keeps any error,
+ * which drops it. A part whose input another part failed to read is not converted (it would
+ * only repeat that failure): the caller tests the part's inputs.
+ */
+typedef struct {
+    FsimConv *c;
+    gboolean failed;
+} FsimParts;
+
+#define FSIM_PARTS_INIT(conv) ((FsimParts){ .c = (conv), .failed = FALSE })
+
+/* @ok, or the part failed with *@local (stolen). Returns @ok. */
+gboolean fsim_i_part (FsimParts *parts, gboolean ok, GError **local);
+/* TRUE when no part failed; else FALSE with @error set to an error that is dropped when kept. */
+gboolean fsim_i_parts_end (FsimParts *parts, GError **error);
+
 /* @node must be an object whose keys are all in @allowed (NULL-terminated) and that has every
- * key in @required (NULL-terminated, may be NULL). */
+ * key in @required (NULL-terminated, may be NULL). Every unknown and every missing key is an
+ * error (FsimParts); the other keys can be read all the same when @node is an object. */
 gboolean fsim_i_check_object (FsimConv *c, const cJSON *node, const FsimJPath *path,
                               const char *const *allowed, const char *const *required,
                               GError **error);

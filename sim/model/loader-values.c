@@ -150,33 +150,79 @@ strv_contains (const char *const *v, const char *s)
 }
 
 gboolean
+fsim_i_part (FsimParts *parts, gboolean ok, GError **local)
+{
+    if (ok)
+        return TRUE;
+    g_assert (local && *local);
+    parts->failed = TRUE;
+    fsim_i_keep_error (parts->c, local);
+    return FALSE;
+}
+
+gboolean
+fsim_i_parts_end (FsimParts *parts, GError **error)
+{
+    if (!parts->failed)
+        return TRUE;
+    g_set_error_literal (error, caused_quark (), 0, "the errors of the parts, kept already");
+    return FALSE;
+}
+
+/* Key @m of an object is not in @allowed; *@near is the key it was taken for, or NULL. */
+static gboolean
+fail_unknown_key (FsimConv *c, const cJSON *m, const FsimJPath *path, const char *const *allowed,
+                  const char **near_out, GError **error)
+{
+    FsimJPath mp = FSIM_JP_KEY (path, m->string);
+    const char *near = fsim_i_closest (m->string, allowed, g_strv_length ((char **) allowed));
+    *near_out = near;
+    if (near)
+        return fsim_i_fail (c, error, m, TRUE, FSIM_LOADER_ERROR_SCHEMA, &mp,
+                            "unknown key '%s'; did you mean '%s'?", m->string, near);
+    g_autofree char *known = g_strjoinv ("', '", (char **) allowed);
+    return fsim_i_fail (c, error, m, TRUE, FSIM_LOADER_ERROR_SCHEMA, &mp,
+                        "unknown key '%s' (known keys: '%s')", m->string, known);
+}
+
+gboolean
 fsim_i_check_object (FsimConv *c, const cJSON *node, const FsimJPath *path,
                      const char *const *allowed, const char *const *required, GError **error)
 {
     if (!cJSON_IsObject (node))
         return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_SCHEMA, path,
                             "expected an object, got %s", fsim_i_json_type_name (node));
+    FsimParts parts = FSIM_PARTS_INIT (c);
+    g_autoptr (GPtrArray) meant = g_ptr_array_new (); /* the keys unknown keys were taken for */
     for (const cJSON *m = node->child; m; m = m->next) {
+        g_autoptr (GError) local = NULL;
         FsimJPath mp = FSIM_JP_KEY (path, m->string);
-        for (const cJSON *d = node->child; d != m; d = d->next)
-            if (strcmp (d->string, m->string) == 0)
-                return fsim_i_fail (c, error, m, TRUE, FSIM_LOADER_ERROR_SCHEMA, &mp,
-                                    "duplicate key");
-        if (strv_contains (allowed, m->string))
-            continue;
-        const char *near = fsim_i_closest (m->string, allowed, g_strv_length ((char **) allowed));
-        if (near)
-            return fsim_i_fail (c, error, m, TRUE, FSIM_LOADER_ERROR_SCHEMA, &mp,
-                                "unknown key '%s'; did you mean '%s'?", m->string, near);
-        g_autofree char *known = g_strjoinv ("', '", (char **) allowed);
-        return fsim_i_fail (c, error, m, TRUE, FSIM_LOADER_ERROR_SCHEMA, &mp,
-                            "unknown key '%s' (known keys: '%s')", m->string, known);
+        gboolean twice = FALSE;
+        for (const cJSON *d = node->child; d != m && !twice; d = d->next)
+            twice = strcmp (d->string, m->string) == 0;
+        if (twice)
+            fsim_i_part (
+                &parts,
+                fsim_i_fail (c, &local, m, TRUE, FSIM_LOADER_ERROR_SCHEMA, &mp, "duplicate key"),
+                &local);
+        else if (!strv_contains (allowed, m->string)) {
+            const char *near = NULL;
+            fsim_i_part (&parts, fail_unknown_key (c, m, path, allowed, &near, &local), &local);
+            if (near)
+                g_ptr_array_add (meant, (gpointer) near);
+        }
     }
-    for (; required && *required; required++)
-        if (!cJSON_GetObjectItemCaseSensitive (node, *required))
-            return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_SCHEMA, path,
-                                "missing required key '%s'", *required);
-    return TRUE;
+    /* a missing key that an unknown one was taken for ("did you mean") is that error again */
+    for (; required && *required; required++) {
+        g_autoptr (GError) local = NULL;
+        if (!cJSON_GetObjectItemCaseSensitive (node, *required) &&
+            !g_ptr_array_find_with_equal_func (meant, *required, g_str_equal, NULL))
+            fsim_i_part (&parts,
+                         fsim_i_fail (c, &local, node, FALSE, FSIM_LOADER_ERROR_SCHEMA, path,
+                                      "missing required key '%s'", *required),
+                         &local);
+    }
+    return fsim_i_parts_end (&parts, error);
 }
 
 static gboolean
@@ -346,13 +392,18 @@ fsim_i_get_strv (FsimConv *c, const cJSON *obj, const char *key, const FsimJPath
         return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_SCHEMA, &p,
                             "expected an array of strings, got %s", fsim_i_json_type_name (v));
     g_autoptr (GPtrArray) arr = g_ptr_array_new_with_free_func (g_free);
+    FsimParts parts = FSIM_PARTS_INIT (c);
     int i = 0;
     for (const cJSON *e = v->child; e; e = e->next, i++) {
         FsimJPath ep = FSIM_JP_IDX (&p, i);
-        if (!(ids ? check_id (c, e, &ep, error) : check_string (c, e, &ep, error)))
-            return FALSE;
-        g_ptr_array_add (arr, g_strdup (e->valuestring));
+        g_autoptr (GError) local = NULL;
+        if (fsim_i_part (&parts,
+                         ids ? check_id (c, e, &ep, &local) : check_string (c, e, &ep, &local),
+                         &local))
+            g_ptr_array_add (arr, g_strdup (e->valuestring));
     }
+    if (!fsim_i_parts_end (&parts, error))
+        return FALSE;
     g_ptr_array_add (arr, NULL);
     g_strfreev (*out);
     *out = (char **) g_ptr_array_steal (arr, NULL);
@@ -437,31 +488,35 @@ convert_source (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimSource *src
                             "expected a source (an object with 'publisher', 'title' and "
                             "'date', or a URL string), got %s",
                             fsim_i_json_type_name (e));
-    if (!fsim_i_check_object (c, e, p, keys, req, error) ||
-        !fsim_i_get_string (c, e, "publisher", p, &src->publisher, error) ||
-        !fsim_i_get_string (c, e, "title", p, &src->title, error) ||
-        !fsim_i_get_string (c, e, "date", p, &src->date, error) ||
-        !get_url (c, e, "url", p, &src->url, error) ||
-        !get_url (c, e, "read_at", p, &src->read_at, error) ||
-        !fsim_i_get_string (c, e, "note", p, &src->note, error))
-        return FALSE;
+    FsimParts parts = FSIM_PARTS_INIT (c);
+    g_autoptr (GError) local = NULL;
+    fsim_i_part (&parts, fsim_i_check_object (c, e, p, keys, req, &local), &local);
+    fsim_i_part (&parts, fsim_i_get_string (c, e, "publisher", p, &src->publisher, &local), &local);
+    fsim_i_part (&parts, fsim_i_get_string (c, e, "title", p, &src->title, &local), &local);
+    fsim_i_part (&parts, fsim_i_get_string (c, e, "date", p, &src->date, &local), &local);
+    fsim_i_part (&parts, get_url (c, e, "url", p, &src->url, &local), &local);
+    fsim_i_part (&parts, get_url (c, e, "read_at", p, &src->read_at, &local), &local);
+    fsim_i_part (&parts, fsim_i_get_string (c, e, "note", p, &src->note, &local), &local);
     const char *const named[] = { src->publisher, src->title };
-    for (size_t k = 0; k < G_N_ELEMENTS (named); k++)
-        if (is_blank (named[k])) {
-            const char *key = k == 0 ? "publisher" : "title";
-            FsimJPath kp = FSIM_JP_KEY (p, key);
-            return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (e, key), FALSE,
-                                FSIM_LOADER_ERROR_VALUE, &kp, "expected a non-empty %s", key);
-        }
-    if (!is_source_date (src->date)) {
-        FsimJPath dp = FSIM_JP_KEY (p, "date");
-        return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (e, "date"), FALSE,
-                            FSIM_LOADER_ERROR_VALUE, &dp,
-                            "'%s' is not a valid date (expected YYYY-MM-DD, YYYY-MM or YYYY, "
-                            "a real calendar day)",
-                            src->date);
+    for (size_t k = 0; k < G_N_ELEMENTS (named); k++) {
+        const char *key = k == 0 ? "publisher" : "title";
+        FsimJPath kp = FSIM_JP_KEY (p, key);
+        if (named[k] && is_blank (named[k]))
+            fsim_i_part (&parts,
+                         fsim_i_fail (c, &local, cJSON_GetObjectItemCaseSensitive (e, key), FALSE,
+                                      FSIM_LOADER_ERROR_VALUE, &kp, "expected a non-empty %s", key),
+                         &local);
     }
-    return TRUE;
+    FsimJPath dp = FSIM_JP_KEY (p, "date");
+    if (src->date && !is_source_date (src->date))
+        fsim_i_part (&parts,
+                     fsim_i_fail (c, &local, cJSON_GetObjectItemCaseSensitive (e, "date"), FALSE,
+                                  FSIM_LOADER_ERROR_VALUE, &dp,
+                                  "'%s' is not a valid date (expected YYYY-MM-DD, YYYY-MM or "
+                                  "YYYY, a real calendar day)",
+                                  src->date),
+                     &local);
+    return fsim_i_parts_end (&parts, error);
 }
 
 gboolean
@@ -481,14 +536,17 @@ fsim_i_get_sources (FsimConv *c, const cJSON *obj, const char *key, const FsimJP
                         0 };
     if (!got.items)
         return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_LIMIT, &p, "%s", nomem->message);
+    FsimParts parts = FSIM_PARTS_INIT (c);
     int i = 0;
     for (const cJSON *e = v->child; e; e = e->next, i++) {
         FsimJPath ep = FSIM_JP_IDX (&p, i);
+        g_autoptr (GError) local = NULL;
         got.n++;
-        if (!convert_source (c, e, &ep, &got.items[i], error)) {
-            fsim_sources_clear (&got);
-            return FALSE;
-        }
+        fsim_i_part (&parts, convert_source (c, e, &ep, &got.items[i], &local), &local);
+    }
+    if (!fsim_i_parts_end (&parts, error)) {
+        fsim_sources_clear (&got);
+        return FALSE;
     }
     fsim_sources_clear (out);
     *out = got;
@@ -504,13 +562,23 @@ fsim_i_get_window (FsimConv *c, const cJSON *obj, const char *key, const FsimJPa
     FsimJPath p = FSIM_JP_KEY (path, key);
     FsimWindow w = { FSIM_DAY_MIN, FSIM_DAY_MAX };
     if (v) {
-        if (!fsim_i_check_object (c, v, &p, keys, NULL, error) ||
-            !fsim_i_get_date (c, v, "from", &p, &w.from, error) ||
-            !fsim_i_get_date (c, v, "until", &p, &w.until, error))
+        FsimParts parts = FSIM_PARTS_INIT (c);
+        g_autoptr (GError) local = NULL;
+        if (!fsim_i_part (&parts, fsim_i_check_object (c, v, &p, keys, NULL, &local), &local) &&
+            !cJSON_IsObject (v))
+            return fsim_i_parts_end (&parts, error);
+        gboolean dates =
+            fsim_i_part (&parts, fsim_i_get_date (c, v, "from", &p, &w.from, &local), &local);
+        dates =
+            fsim_i_part (&parts, fsim_i_get_date (c, v, "until", &p, &w.until, &local), &local) &&
+            dates;
+        if (dates && w.from >= w.until)
+            fsim_i_part (&parts,
+                         fsim_i_fail (c, &local, v, FALSE, FSIM_LOADER_ERROR_VALUE, &p,
+                                      "empty window: 'from' must be before 'until'"),
+                         &local);
+        if (!fsim_i_parts_end (&parts, error))
             return FALSE;
-        if (w.from >= w.until)
-            return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_VALUE, &p,
-                                "empty window: 'from' must be before 'until'");
     }
     *out = w;
     return TRUE;
@@ -555,12 +623,17 @@ fsim_i_get_fields (FsimConv *c, const cJSON *obj, const char *key, const FsimJPa
                             "expected an array of field patterns, got %s",
                             fsim_i_json_type_name (v));
     g_autofree FsimWord *bits = fsim_bits_new (c->s->field_words);
+    FsimParts parts = FSIM_PARTS_INIT (c);
     int i = 0;
     for (const cJSON *e = v->child; e; e = e->next, i++) {
         FsimJPath ep = FSIM_JP_IDX (&p, i);
-        if (!check_string (c, e, &ep, error) || !pattern_to_bits (c, e, &ep, bits, error))
-            return FALSE;
+        g_autoptr (GError) local = NULL;
+        fsim_i_part (&parts,
+                     check_string (c, e, &ep, &local) && pattern_to_bits (c, e, &ep, bits, &local),
+                     &local);
     }
+    if (!fsim_i_parts_end (&parts, error))
+        return FALSE;
     g_free (*out);
     *out = g_steal_pointer (&bits);
     return TRUE;

@@ -18,13 +18,14 @@
 /* ---- top level and fields ------------------------------------------------------------------ */
 
 /* The scenario lacks top-level @key: an error, unless an unknown key was taken for it (then
- * that one was reported, and this one is its consequence). */
+ * that one was reported, and this one is its consequence), or a base scenario that was not
+ * read may have it. */
 static gboolean
 missing_top (FsimConv *c, GError **error, const cJSON *root, const char *key, const char *why)
 {
     fsim_i_fail (c, error, root, FALSE, FSIM_LOADER_ERROR_SCHEMA, NULL,
                  "missing required key '%s'%s", key, why);
-    if (g_hash_table_contains (c->doc->misspelt, key) && error && *error)
+    if ((g_hash_table_contains (c->doc->misspelt, key) || c->doc->base_unread) && error && *error)
         fsim_i_mark_caused (*error);
     return FALSE;
 }
@@ -72,10 +73,15 @@ convert_fields (FsimConv *c, const cJSON *root, GError **error)
         FsimField *f = &c->s->fields[i];
         c->s->n_fields = i + 1;
         g_autoptr (GError) local = NULL;
-        if (!fsim_i_check_object (c, e, &p, keys, req, &local) ||
-            !fsim_i_get_id (c, e, "id", &p, &f->id, &local) ||
-            !fsim_i_get_string (c, e, "label", &p, &f->label, &local) ||
-            !fsim_i_get_bool (c, e, "sensitive", &p, &f->sensitive, &local)) {
+        FsimParts parts = FSIM_PARTS_INIT (c);
+        if (fsim_i_part (&parts, fsim_i_check_object (c, e, &p, keys, req, &local), &local) ||
+            cJSON_IsObject (e)) {
+            fsim_i_part (&parts, fsim_i_get_id (c, e, "id", &p, &f->id, &local), &local);
+            fsim_i_part (&parts, fsim_i_get_string (c, e, "label", &p, &f->label, &local), &local);
+            fsim_i_part (&parts, fsim_i_get_bool (c, e, "sensitive", &p, &f->sensitive, &local),
+                         &local);
+        }
+        if (!fsim_i_parts_end (&parts, &local)) {
             fsim_i_register_failed (c, c->field_ix, f->id, i);
             if (!fsim_i_keep_error (c, &local))
                 break;
@@ -104,18 +110,23 @@ convert_respects (FsimConv *c, const cJSON *e, const FsimJPath *p, guint *out, G
         return FALSE;
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive (e, "respects");
     FsimJPath rp = FSIM_JP_KEY (p, "respects");
+    FsimParts parts = FSIM_PARTS_INIT (c);
     *out = 0;
     for (int i = 0; v[i]; i++) {
         size_t k = 0;
         while (k < G_N_ELEMENTS (names) && strcmp (v[i], names[k]) != 0)
             k++;
         FsimJPath ip = FSIM_JP_IDX (&rp, i);
-        if (k == G_N_ELEMENTS (names))
-            return fsim_i_fail_unknown (c, error, cJSON_GetArrayItem (arr, i), &ip, "setting", v[i],
-                                        names, G_N_ELEMENTS (names));
-        *out |= 1u << k;
+        g_autoptr (GError) local = NULL;
+        if (k < G_N_ELEMENTS (names))
+            *out |= 1u << k;
+        else
+            fsim_i_part (&parts,
+                         fsim_i_fail_unknown (c, &local, cJSON_GetArrayItem (arr, i), &ip,
+                                              "setting", v[i], names, G_N_ELEMENTS (names)),
+                         &local);
     }
-    return TRUE;
+    return fsim_i_parts_end (&parts, error);
 }
 
 static gboolean
@@ -125,22 +136,54 @@ convert_scope (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimScope *sc, G
     static const char *const req[] = { "id", "subject", "fields", NULL };
     static const char *const subjects[] = { "self", "friends", "friends_of_friends" };
     g_autofree char *subject = NULL;
-    if (!fsim_i_check_object (c, e, p, keys, req, error) ||
-        !fsim_i_get_id (c, e, "id", p, &sc->id, error) ||
-        !fsim_i_get_string (c, e, "label", p, &sc->label, error) ||
-        !fsim_i_get_string (c, e, "subject", p, &subject, error) ||
-        !fsim_i_get_fields (c, e, "fields", p, &sc->fields, error))
-        return FALSE;
+    FsimParts parts = FSIM_PARTS_INIT (c);
+    g_autoptr (GError) local = NULL;
+    if (!fsim_i_part (&parts, fsim_i_check_object (c, e, p, keys, req, &local), &local) &&
+        !cJSON_IsObject (e))
+        return fsim_i_parts_end (&parts, error);
+    fsim_i_part (&parts, fsim_i_get_id (c, e, "id", p, &sc->id, &local), &local);
+    fsim_i_part (&parts, fsim_i_get_string (c, e, "label", p, &sc->label, &local), &local);
+    fsim_i_part (&parts, fsim_i_get_string (c, e, "subject", p, &subject, &local), &local);
+    fsim_i_part (&parts, fsim_i_get_fields (c, e, "fields", p, &sc->fields, &local), &local);
+    sc->loc = fsim_i_loc_of (c, e);
     size_t k = 0;
-    while (k < G_N_ELEMENTS (subjects) && strcmp (subject, subjects[k]) != 0)
+    while (subject && k < G_N_ELEMENTS (subjects) && strcmp (subject, subjects[k]) != 0)
         k++;
     FsimJPath sp = FSIM_JP_KEY (p, "subject");
-    if (k == G_N_ELEMENTS (subjects))
-        return fsim_i_fail_unknown (c, error, cJSON_GetObjectItemCaseSensitive (e, "subject"), &sp,
-                                    "subject", subject, subjects, G_N_ELEMENTS (subjects));
-    sc->subject = (FsimSubject) k;
-    sc->loc = fsim_i_loc_of (c, e);
-    return TRUE;
+    if (subject && k == G_N_ELEMENTS (subjects))
+        fsim_i_part (&parts,
+                     fsim_i_fail_unknown (c, &local,
+                                          cJSON_GetObjectItemCaseSensitive (e, "subject"), &sp,
+                                          "subject", subject, subjects, G_N_ELEMENTS (subjects)),
+                     &local);
+    else if (subject)
+        sc->subject = (FsimSubject) k;
+    return fsim_i_parts_end (&parts, error);
+}
+
+/* Each scope of API @a (the array @arr at @sp) is converted whatever the others gave. */
+static void
+convert_scopes (FsimConv *c, FsimParts *parts, const cJSON *arr, const FsimJPath *sp, FsimApi *a)
+{
+    a->scopes = g_new0 (FsimScope, (size_t) cJSON_GetArraySize (arr));
+    size_t i = 0;
+    for (const cJSON *s = arr->child; s; s = s->next, i++) {
+        FsimJPath ip = FSIM_JP_IDX (sp, (int) i);
+        g_autoptr (GError) local = NULL;
+        a->n_scopes = i + 1;
+        if (!fsim_i_part (parts, convert_scope (c, s, &ip, &a->scopes[i], &local), &local) &&
+            !a->scopes[i].id)
+            continue;
+        for (size_t j = 0; j < i; j++)
+            if (a->scopes[j].id && strcmp (a->scopes[j].id, a->scopes[i].id) == 0) {
+                fsim_i_part (parts,
+                             fsim_i_fail (c, &local, s, FALSE, FSIM_LOADER_ERROR_REFERENCE, &ip,
+                                          "duplicate scope id '%s' in API '%s'", a->scopes[i].id,
+                                          a->id ? a->id : ""),
+                             &local);
+                break;
+            }
+    }
 }
 
 static gboolean
@@ -151,34 +194,30 @@ convert_api (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimApi *a, GError
     static const char *const req[] = { "id", "scopes", NULL };
     const cJSON *arr;
     size_t n;
-    if (!fsim_i_check_object (c, e, p, keys, req, error) ||
-        !fsim_i_get_id (c, e, "id", p, &a->id, error) ||
-        !fsim_i_get_string (c, e, "title", p, &a->title, error) ||
-        !fsim_i_get_window (c, e, "active", p, &a->active, error) ||
-        !convert_respects (c, e, p, &a->respects, error) ||
-        !fsim_i_get_sources (c, e, "sources", p, &a->sources, error) ||
-        !fsim_i_get_array (c, e, "scopes", p, MAX_SCOPES, &arr, &n, error))
-        return FALSE;
-    if (!a->title)
+    FsimParts parts = FSIM_PARTS_INIT (c);
+    g_autoptr (GError) local = NULL;
+    if (!fsim_i_part (&parts, fsim_i_check_object (c, e, p, keys, req, &local), &local) &&
+        !cJSON_IsObject (e))
+        return fsim_i_parts_end (&parts, error);
+    fsim_i_part (&parts, fsim_i_get_id (c, e, "id", p, &a->id, &local), &local);
+    fsim_i_part (&parts, fsim_i_get_string (c, e, "title", p, &a->title, &local), &local);
+    fsim_i_part (&parts, fsim_i_get_window (c, e, "active", p, &a->active, &local), &local);
+    fsim_i_part (&parts, convert_respects (c, e, p, &a->respects, &local), &local);
+    fsim_i_part (&parts, fsim_i_get_sources (c, e, "sources", p, &a->sources, &local), &local);
+    gboolean scopes = fsim_i_part (
+        &parts, fsim_i_get_array (c, e, "scopes", p, MAX_SCOPES, &arr, &n, &local), &local);
+    if (!a->title && a->id)
         a->title = g_strdup (a->id);
     a->loc = fsim_i_loc_of (c, e);
     FsimJPath sp = FSIM_JP_KEY (p, "scopes");
-    if (n == 0)
-        return fsim_i_fail (c, error, arr, FALSE, FSIM_LOADER_ERROR_SCHEMA, &sp,
-                            "an API needs at least one scope");
-    a->scopes = g_new0 (FsimScope, n);
-    size_t i = 0;
-    for (const cJSON *s = arr->child; s; s = s->next, i++) {
-        FsimJPath ip = FSIM_JP_IDX (&sp, (int) i);
-        a->n_scopes = i + 1;
-        if (!convert_scope (c, s, &ip, &a->scopes[i], error))
-            return FALSE;
-        for (size_t j = 0; j < i; j++)
-            if (strcmp (a->scopes[j].id, a->scopes[i].id) == 0)
-                return fsim_i_fail (c, error, s, FALSE, FSIM_LOADER_ERROR_REFERENCE, &ip,
-                                    "duplicate scope id '%s' in API '%s'", a->scopes[i].id, a->id);
-    }
-    return TRUE;
+    if (scopes && arr && n == 0)
+        fsim_i_part (&parts,
+                     fsim_i_fail (c, &local, arr, FALSE, FSIM_LOADER_ERROR_SCHEMA, &sp,
+                                  "an API needs at least one scope"),
+                     &local);
+    else if (scopes && arr)
+        convert_scopes (c, &parts, arr, &sp, a);
+    return fsim_i_parts_end (&parts, error);
 }
 
 static gboolean
@@ -208,44 +247,65 @@ convert_apis (FsimConv *c, const cJSON *root, GError **error)
 
 /* ---- rules --------------------------------------------------------------------------------- */
 
-static gboolean
-check_rule_patterns (FsimConv *c, const cJSON *e, const FsimJPath *p, const FsimRule *r,
-                     GError **error)
+/* The names of rule @r that select nothing, each an error (FsimParts); only the lists that
+ * were read (a list that failed is NULL). */
+static void
+check_rule_patterns (FsimConv *c, FsimParts *parts, const cJSON *e, const FsimJPath *p,
+                     const FsimRule *r)
 {
     const cJSON *parr = cJSON_GetObjectItemCaseSensitive (e, "partners");
     FsimJPath pp = FSIM_JP_KEY (p, "partners");
-    for (int i = 0; r->partners[i]; i++) {
+    for (int i = 0; r->partners && r->partners[i]; i++) {
         FsimJPath ip = FSIM_JP_IDX (&pp, i);
-        if (!fsim_i_check_partner_selector (c, cJSON_GetArrayItem (parr, i), r->partners[i], FALSE,
-                                            &ip, error))
-            return FALSE;
+        g_autoptr (GError) local = NULL;
+        fsim_i_part (parts,
+                     fsim_i_check_partner_selector (c, cJSON_GetArrayItem (parr, i), r->partners[i],
+                                                    FALSE, &ip, &local),
+                     &local);
     }
     const cJSON *aarr = cJSON_GetObjectItemCaseSensitive (e, "apis");
     FsimJPath ap = FSIM_JP_KEY (p, "apis");
-    for (int i = 0; r->apis[i]; i++) {
+    for (int i = 0; r->apis && r->apis[i]; i++) {
         if (strpbrk (r->apis[i], "*?") || fsim_i_lookup (c->api_ix, r->apis[i]) >= 0)
             continue;
         g_autofree const char **ids = g_new0 (const char *, c->s->n_apis + 1);
         for (size_t k = 0; k < c->s->n_apis; k++)
             ids[k] = c->s->apis[k].id;
         FsimJPath ip = FSIM_JP_IDX (&ap, i);
-        return fsim_i_fail_unknown_name (c, error, FSIM_I_NAME_API, cJSON_GetArrayItem (aarr, i),
-                                         &ip, "API", r->apis[i], ids, c->s->n_apis);
+        g_autoptr (GError) local = NULL;
+        fsim_i_part (parts,
+                     fsim_i_fail_unknown_name (c, &local, FSIM_I_NAME_API,
+                                               cJSON_GetArrayItem (aarr, i), &ip, "API", r->apis[i],
+                                               ids, c->s->n_apis),
+                     &local);
     }
     const cJSON *sarr = cJSON_GetObjectItemCaseSensitive (e, "scopes");
     FsimJPath sp = FSIM_JP_KEY (p, "scopes");
-    for (int i = 0; r->scopes[i]; i++) {
+    for (int i = 0; r->scopes && r->scopes[i]; i++) {
         gboolean found = strpbrk (r->scopes[i], "*?") != NULL;
         for (size_t k = 0; k < c->s->n_apis && !found; k++)
             for (size_t s = 0; s < c->s->apis[k].n_scopes && !found; s++)
                 found = strcmp (c->s->apis[k].scopes[s].id, r->scopes[i]) == 0;
         FsimJPath ip = FSIM_JP_IDX (&sp, i);
+        g_autoptr (GError) local = NULL;
         if (!found)
-            return fsim_i_fail_name (c, error, FSIM_I_NAME_SCOPE, cJSON_GetArrayItem (sarr, i),
-                                     FALSE, FSIM_LOADER_ERROR_REFERENCE, &ip,
-                                     "unknown scope '%s' (no API offers it)", r->scopes[i]);
+            fsim_i_part (parts,
+                         fsim_i_fail_name (c, &local, FSIM_I_NAME_SCOPE,
+                                           cJSON_GetArrayItem (sarr, i), FALSE,
+                                           FSIM_LOADER_ERROR_REFERENCE, &ip,
+                                           "unknown scope '%s' (no API offers it)", r->scopes[i]),
+                         &local);
     }
-    return TRUE;
+}
+
+/* A rule's "apis" or "scopes" that is absent means all of them. */
+static void
+default_all (const cJSON *e, const char *key, char ***list)
+{
+    if (cJSON_GetObjectItemCaseSensitive (e, key))
+        return;
+    g_strfreev (*list);
+    *list = g_strsplit ("*", ",", -1);
 }
 
 static gboolean
@@ -256,44 +316,52 @@ convert_rule (FsimConv *c, const cJSON *e, const FsimJPath *p, FsimRule *r, GErr
     static const char *const req[] = { "id", "effect", "partners", NULL };
     g_autofree char *effect = NULL;
     r->window = (FsimWindow){ FSIM_DAY_MIN, FSIM_DAY_MAX };
-    if (!fsim_i_check_object (c, e, p, keys, req, error) ||
-        !fsim_i_get_id (c, e, "id", p, &r->id, error) ||
-        !fsim_i_get_string (c, e, "effect", p, &effect, error) ||
-        !fsim_i_get_strv (c, e, "partners", p, FALSE, &r->partners, error) ||
-        !fsim_i_get_strv (c, e, "apis", p, FALSE, &r->apis, error) ||
-        !fsim_i_get_strv (c, e, "scopes", p, FALSE, &r->scopes, error) ||
-        !fsim_i_get_date (c, e, "from", p, &r->window.from, error) ||
-        !fsim_i_get_date (c, e, "until", p, &r->window.until, error) ||
-        !fsim_i_get_sources (c, e, "sources", p, &r->sources, error) ||
-        !fsim_i_get_string (c, e, "note", p, &r->note, error))
-        return FALSE;
+    FsimParts parts = FSIM_PARTS_INIT (c);
+    g_autoptr (GError) local = NULL;
+    if (!fsim_i_part (&parts, fsim_i_check_object (c, e, p, keys, req, &local), &local) &&
+        !cJSON_IsObject (e))
+        return fsim_i_parts_end (&parts, error);
+    fsim_i_part (&parts, fsim_i_get_id (c, e, "id", p, &r->id, &local), &local);
+    fsim_i_part (&parts, fsim_i_get_string (c, e, "effect", p, &effect, &local), &local);
+    fsim_i_part (&parts, fsim_i_get_strv (c, e, "partners", p, FALSE, &r->partners, &local),
+                 &local);
+    fsim_i_part (&parts, fsim_i_get_strv (c, e, "apis", p, FALSE, &r->apis, &local), &local);
+    fsim_i_part (&parts, fsim_i_get_strv (c, e, "scopes", p, FALSE, &r->scopes, &local), &local);
+    gboolean window =
+        fsim_i_part (&parts, fsim_i_get_date (c, e, "from", p, &r->window.from, &local), &local);
+    window = fsim_i_part (&parts, fsim_i_get_date (c, e, "until", p, &r->window.until, &local),
+                          &local) &&
+             window;
+    fsim_i_part (&parts, fsim_i_get_sources (c, e, "sources", p, &r->sources, &local), &local);
+    fsim_i_part (&parts, fsim_i_get_string (c, e, "note", p, &r->note, &local), &local);
     r->loc = fsim_i_loc_of (c, e);
-    if (!cJSON_GetObjectItemCaseSensitive (e, "apis")) {
-        g_strfreev (r->apis);
-        r->apis = g_strsplit ("*", ",", -1);
-    }
-    if (!cJSON_GetObjectItemCaseSensitive (e, "scopes")) {
-        g_strfreev (r->scopes);
-        r->scopes = g_strsplit ("*", ",", -1);
-    }
+    default_all (e, "apis", &r->apis);
+    default_all (e, "scopes", &r->scopes);
     FsimJPath ep = FSIM_JP_KEY (p, "effect");
-    if (strcmp (effect, "allow") != 0 && strcmp (effect, "deny") != 0) {
+    if (effect && strcmp (effect, "allow") != 0 && strcmp (effect, "deny") != 0) {
         static const char *const effects[] = { "allow", "deny" };
-        return fsim_i_fail_unknown (c, error, cJSON_GetObjectItemCaseSensitive (e, "effect"), &ep,
-                                    "effect", effect, effects, 2);
+        fsim_i_part (&parts,
+                     fsim_i_fail_unknown (c, &local, cJSON_GetObjectItemCaseSensitive (e, "effect"),
+                                          &ep, "effect", effect, effects, 2),
+                     &local);
     }
-    r->allow = strcmp (effect, "allow") == 0;
-    FsimJPath up = FSIM_JP_KEY (p, "until");
-    if (r->window.from >= r->window.until)
-        return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (e, "until"), FALSE,
-                            FSIM_LOADER_ERROR_VALUE, &up,
-                            "empty window: 'from' must be before 'until'");
+    r->allow = effect && strcmp (effect, "allow") == 0;
     FsimJPath pp = FSIM_JP_KEY (p, "partners");
-    if (!r->partners[0])
-        return fsim_i_fail (c, error, cJSON_GetObjectItemCaseSensitive (e, "partners"), FALSE,
-                            FSIM_LOADER_ERROR_SCHEMA, &pp,
-                            "empty: a rule must select partners (use \"*\" for all)");
-    return check_rule_patterns (c, e, p, r, error);
+    const cJSON *parr = cJSON_GetObjectItemCaseSensitive (e, "partners");
+    if (parr && r->partners && !r->partners[0])
+        fsim_i_part (&parts,
+                     fsim_i_fail (c, &local, parr, FALSE, FSIM_LOADER_ERROR_SCHEMA, &pp,
+                                  "empty: a rule must select partners (use \"*\" for all)"),
+                     &local);
+    check_rule_patterns (c, &parts, e, p, r);
+    FsimJPath up = FSIM_JP_KEY (p, "until");
+    if (window && r->window.from >= r->window.until)
+        fsim_i_part (&parts,
+                     fsim_i_fail (c, &local, cJSON_GetObjectItemCaseSensitive (e, "until"), FALSE,
+                                  FSIM_LOADER_ERROR_VALUE, &up,
+                                  "empty window: 'from' must be before 'until'"),
+                     &local);
+    return fsim_i_parts_end (&parts, error);
 }
 
 static gboolean
@@ -368,8 +436,32 @@ combine_errors (const FsimJsonDoc *doc, const char *path, GError **error)
 
 typedef struct {
     gboolean (*fn) (FsimConv *, const cJSON *, GError **);
-    int kind; /* FsimIKind of the entities converted, or -1 */
+    int kind;        /* FsimIKind of the entities converted, or -1 */
+    const char *key; /* the top-level key converted, or NULL for the scenario's own keys */
 } Stage;
+
+/* After claims that failed, a stage that converts a key that an alternative sets (for the
+ * scenario's own keys: any key no other stage converts) is skipped: its values may be the ones
+ * a claim was to replace. The claims themselves were reported already. */
+static gboolean
+stage_skipped (const FsimJsonDoc *doc, const Stage *st, const Stage *stages, size_t n)
+{
+    if (!doc->claim_keys)
+        return FALSE;
+    if (st->key)
+        return strcmp (st->key, "claims") == 0 || g_hash_table_contains (doc->claim_keys, st->key);
+    GHashTableIter it;
+    gpointer key;
+    g_hash_table_iter_init (&it, doc->claim_keys);
+    while (g_hash_table_iter_next (&it, &key, NULL)) {
+        gboolean other = FALSE;
+        for (size_t i = 0; i < n && !other; i++)
+            other = stages[i].key && strcmp (stages[i].key, key) == 0;
+        if (!other)
+            return TRUE;
+    }
+    return FALSE;
+}
 
 /* Whether an entity of @kind has no id (its id could not be read). */
 static gboolean
@@ -435,11 +527,13 @@ make_readable (FsimConv *c)
     }
 }
 
+/* The population, unless a base scenario that was not read may hold part of it (a scenario's
+ * "population" is laid over its base's, key by key). */
 static gboolean
 convert_population_stage (FsimConv *c, const cJSON *root, GError **error)
 {
     const cJSON *pop = cJSON_GetObjectItemCaseSensitive (root, "population");
-    return pop == NULL || fsim_i_convert_population (c, pop, error);
+    return pop == NULL || c->doc->base_unread || fsim_i_convert_population (c, pop, error);
 }
 
 /*
@@ -454,18 +548,24 @@ static gboolean
 convert_stages (FsimConv *c, const cJSON *root)
 {
     static const Stage stages[] = {
-        { convert_top, -1 },
-        { convert_fields, FSIM_I_FIELDS },
-        { convert_apis, FSIM_I_APIS },
-        { fsim_i_convert_partners, FSIM_I_PARTNERS },
-        { convert_rules, FSIM_I_RULES },
-        { convert_population_stage, -1 },
-        { fsim_i_convert_expect, -1 },
-        { fsim_i_convert_claims, -1 },
+        { convert_top, -1, NULL },
+        { convert_fields, FSIM_I_FIELDS, "fields" },
+        { convert_apis, FSIM_I_APIS, "apis" },
+        { fsim_i_convert_partners, FSIM_I_PARTNERS, "partners" },
+        { convert_rules, FSIM_I_RULES, "rules" },
+        { convert_population_stage, -1, "population" },
+        { fsim_i_convert_expect, -1, "expect" },
+        { fsim_i_convert_claims, -1, "claims" },
     };
     for (size_t i = 0; i < G_N_ELEMENTS (stages); i++) {
         if (c->errors->len >= FSIM_LOADER_MAX_ERRORS)
             break;
+        if (stage_skipped (c->doc, &stages[i], stages, G_N_ELEMENTS (stages))) {
+            /* what names its entities may name one that was not converted */
+            if (stages[i].kind >= 0)
+                c->failed[stages[i].kind] = c->unnamed[stages[i].kind] = TRUE;
+            continue;
+        }
         run_stage (c, &stages[i], root);
         if (c->errors->len > 0 || c->stage_failed > 0)
             make_readable (c);

@@ -127,11 +127,25 @@ clusters_init (const FsimFriends *f, uint64_t seed, Clusters *c)
     return c->offsets != NULL;
 }
 
-/* Marks round(share * n_users) users of partner @p, cluster by cluster. */
-static gboolean
-adopt_partner (const Clusters *c, FsimPopulation *pop, size_t p, double share, uint64_t key)
+/* The rows a partner's users are marked in: users first .. last - 1 of n_total, user
+ * first's partner set at uses. */
+typedef struct {
+    size_t n_total, first, last, partner_words;
+    FsimWord *uses;
+} Rows;
+
+static void
+mark (const Rows *r, size_t u, size_t p)
 {
-    size_t want = (size_t) llround (share * (double) pop->n_users);
+    if (u >= r->first && u < r->last)
+        fsim_bits_set (r->uses + (u - r->first) * r->partner_words, p);
+}
+
+/* Marks round(share * n_total) users of partner @p, cluster by cluster, in @r's rows. */
+static gboolean
+adopt_partner (const Clusters *c, const Rows *r, size_t p, double share, uint64_t key)
+{
+    size_t want = (size_t) llround (share * (double) r->n_total);
     size_t got = 0;
     g_autofree uint32_t *order = NULL;
 
@@ -141,11 +155,33 @@ adopt_partner (const Clusters *c, FsimPopulation *pop, size_t p, double share, u
     if (order == NULL)
         return FALSE;
     for (size_t k = 0; k < c->n && got < want; k++) {
-        size_t cl = order[k];
-        for (size_t i = c->offsets[cl]; i < c->offsets[cl + 1] && got < want; i++, got++)
-            fsim_bits_set (pop->uses + (size_t) cluster_member (c, i) * pop->partner_words, p);
+        size_t cl = order[k], a = c->offsets[cl];
+        size_t b = MIN (c->offsets[cl + 1], a + (want - got));
+        if (c->members != NULL) {
+            for (size_t i = a; i < b; i++)
+                mark (r, cluster_member (c, i), p);
+        } else { /* the identity: the users a .. b - 1, of which only those of the rows */
+            for (size_t u = MAX (a, r->first); u < MIN (b, r->last); u++)
+                fsim_bits_set (r->uses + (u - r->first) * r->partner_words, p);
+        }
+        got += b - a;
     }
     return TRUE;
+}
+
+/* Every partner of @s over @c, into @r. */
+static gboolean
+adopt_all (const FsimScenario *s, const Clusters *c, const Rows *r, GError **error)
+{
+    uint64_t key = fsim_i_stream_key (s->seed, FSIM_I_SALT_PARTNER_ORDER);
+    gboolean ok = TRUE;
+
+    for (size_t p = 0; ok && p < s->n_partners; p++)
+        ok = adopt_partner (c, r, p, s->population.adoption[p], key);
+    if (!ok)
+        g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_FAILED,
+                     "out of memory drawing the clustered adoption of %zu users", r->n_total);
+    return ok;
 }
 
 /**
@@ -156,19 +192,34 @@ adopt_partner (const Clusters *c, FsimPopulation *pop, size_t p, double share, u
 gboolean
 fsim_i_population_adopt_clustered (const FsimScenario *s, FsimPopulation *pop, GError **error)
 {
-    const FsimPopulationSpec *ps = &s->population;
-    uint64_t key = fsim_i_stream_key (s->seed, FSIM_I_SALT_PARTNER_ORDER);
+    const Rows r = { pop->n_users, 0, pop->n_users, pop->partner_words, pop->uses };
     Clusters c;
     gboolean ok;
 
-    if (ps->adoption == NULL)
+    if (s->population.adoption == NULL)
         return TRUE;
     ok = clusters_init (pop->friends, s->seed, &c);
-    for (size_t p = 0; ok && p < s->n_partners; p++)
-        ok = adopt_partner (&c, pop, p, ps->adoption[p], key);
-    clusters_clear (&c);
     if (!ok)
         g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_FAILED,
                      "out of memory drawing the clustered adoption of %zu users", pop->n_users);
+    ok = ok && adopt_all (s, &c, &r, error);
+    clusters_clear (&c);
     return ok;
+}
+
+/**
+ * fsim_i_population_adopt_clustered_rows:
+ * See population-private.h.
+ */
+gboolean
+fsim_i_population_adopt_clustered_rows (const FsimScenario *s, const size_t *group_offsets,
+                                        size_t n_groups, size_t n_total, size_t first,
+                                        size_t n_rows, FsimWord *uses, GError **error)
+{
+    /* the communities as they are: cluster c is users group_offsets[c] .. [c + 1] - 1 */
+    const Clusters c = { .n = n_groups, .offsets = (size_t *) group_offsets };
+    const Rows r = { n_total, first, first + n_rows, s->partner_words, uses };
+
+    g_return_val_if_fail (n_groups > 0 && group_offsets != NULL, FALSE);
+    return s->population.adoption == NULL || adopt_all (s, &c, &r, error);
 }

@@ -28,6 +28,13 @@ void fsim_i_population_draw_rows (const FsimScenario *s, FsimPopulation *pop, si
 /* Partner use with FSIM_ADOPTION_CLUSTERED (population-cluster.c). FALSE when out of memory. */
 gboolean fsim_i_population_adopt_clustered (const FsimScenario *s, FsimPopulation *pop,
                                             GError **error);
+/* The same for users @first .. @first + @n_rows - 1 of @n_total (an MPI rank's part), whose
+ * partner sets (zero) are @uses, over the communities @group_offsets (@n_groups of them, global
+ * user ids; facebook_like's): the users marked are exactly those the whole population's
+ * adoption marks among them. FALSE when out of memory. */
+gboolean fsim_i_population_adopt_clustered_rows (const FsimScenario *s, const size_t *group_offsets,
+                                                 size_t n_groups, size_t n_total, size_t first,
+                                                 size_t n_rows, FsimWord *uses, GError **error);
 
 /* Builds an imported population: friendships from the file, then draws, then the file's
  * attributes (population-import.c). */

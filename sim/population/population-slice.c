@@ -92,9 +92,14 @@ fsim_population_slice_can_build (const FsimScenario *scenario)
     const FsimPopulationSpec *ps = &scenario->population;
 
     g_return_val_if_fail (scenario != NULL, FALSE);
-    return ps->snapshot == NULL && ps->kind == FSIM_POPULATION_GENERATED && ps->generator != NULL &&
-           fsim_friends_generate_part_supported (ps->generator) &&
-           ps->adoption_model != FSIM_ADOPTION_CLUSTERED;
+    if (ps->snapshot != NULL || ps->kind != FSIM_POPULATION_GENERATED || ps->generator == NULL ||
+        !fsim_friends_generate_part_supported (ps->generator))
+        return FALSE;
+    /* clustered adoption visits communities, which only facebook_like has (and only with
+     * friendships); elsewhere it grows clusters over the whole graph */
+    return ps->adoption_model != FSIM_ADOPTION_CLUSTERED ||
+           (strcmp (ps->generator, "facebook_like") == 0 && ps->gen_users >= 2 &&
+            ps->mean_degree > 0);
 }
 
 /* The per-user arrays of @s and its settings and partner use, drawn as the whole population's
@@ -161,6 +166,10 @@ fsim_population_slice_build (const FsimScenario *scenario, const FsimComm *comm,
     s->offsets = g_steal_pointer (&rows->offsets);
     s->adj = g_steal_pointer (&rows->adj);
     if (!draw_slice (scenario, s, error))
+        return NULL;
+    if (ps->adoption_model == FSIM_ADOPTION_CLUSTERED &&
+        !fsim_i_population_adopt_clustered_rows (scenario, rows->group_offsets, rows->n_groups,
+                                                 s->n_total, first, n, s->uses, error))
         return NULL;
     return g_steal_pointer (&s);
 }

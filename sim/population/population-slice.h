@@ -66,8 +66,8 @@ FsimPopulationSlice *fsim_population_slice_load (const FsimScenario *scenario, c
                                                  unsigned n_threads, GError **error);
 
 /* Whether fsim_population_slice_build() can build @scenario's population by parts: a
- * generated one whose generator can be split (fsim_friends_generate_part_supported()), with
- * random adoption, not from a snapshot. */
+ * generated one whose generator can be split (fsim_friends_generate_part_supported()), not from
+ * a snapshot, with random adoption, or clustered adoption over facebook_like's communities. */
 gboolean fsim_population_slice_can_build (const FsimScenario *scenario);
 
 /**
