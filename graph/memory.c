@@ -15,6 +15,8 @@
 
 /* The caller's own cap (fsim_memory_set_limit()); 0: none. */
 static guint64 caller_limit;
+/* The processes sharing this machine's memory (fsim_memory_set_share()); 1 alone. */
+static guint share = 1;
 
 /* A number of bytes with an optional K, M or G suffix; 0 if @s is not one. */
 static guint64
@@ -51,18 +53,16 @@ read_limit_file (const char *path)
     return parse_bytes (g_strstrip (text));
 }
 
+/* What the machine gives all its processes: the physical memory and the cgroup's limit. */
 static guint64
-compute_limit (void)
+compute_machine (void)
 {
     guint64 limit = G_MAXUINT64;
     long pages = sysconf (_SC_PHYS_PAGES), page = sysconf (_SC_PAGESIZE);
-    struct rlimit rl;
     guint64 v;
 
     if (pages > 0 && page > 0)
         limit = (guint64) pages * (guint64) page;
-    if (getrlimit (RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
-        limit = MIN (limit, (guint64) rl.rlim_cur);
 #ifdef __linux__
     /* the process's own cgroup would be more exact; the root of the namespace is what a
      * container sees */
@@ -70,21 +70,48 @@ compute_limit (void)
         limit = MIN (limit, v);
     else if ((v = read_limit_file ("/sys/fs/cgroup/memory/memory.limit_in_bytes")) > 0)
         limit = MIN (limit, v);
+#else
+    (void) v;
 #endif
     return limit;
+}
+
+/* What this process alone may map: RLIMIT_AS. */
+static guint64
+compute_process (void)
+{
+    struct rlimit rl;
+
+    if (getrlimit (RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+        return (guint64) rl.rlim_cur;
+    return G_MAXUINT64;
 }
 
 guint64
 fsim_memory_limit (void)
 {
     static gsize once = 0;
-    static guint64 machine;
+    static guint64 machine, process;
 
     if (g_once_init_enter (&once)) {
-        machine = compute_limit ();
+        machine = compute_machine ();
+        process = compute_process ();
         g_once_init_leave (&once, 1);
     }
-    return caller_limit > 0 ? MIN (machine, caller_limit) : machine;
+    guint64 shared = caller_limit > 0 ? MIN (machine, caller_limit) : machine;
+    return MIN (shared == G_MAXUINT64 ? shared : shared / share, process);
+}
+
+void
+fsim_memory_set_share (guint n)
+{
+    share = MAX (n, 1u);
+}
+
+guint
+fsim_memory_share (void)
+{
+    return share;
 }
 
 void

@@ -7,11 +7,25 @@
 /**
  * fsim_memory_limit:
  * The bytes this process can expect to use: the smallest of the physical memory, the cgroup
- * (v2 or v1) memory limit and RLIMIT_AS, whichever are known, and the caller's cap
- * (fsim_memory_set_limit()); G_MAXUINT64 if none is. Can't fail; the machine's part is
- * computed once.
+ * (v2 or v1) memory limit and the caller's cap (fsim_memory_set_limit()), divided among the
+ * processes that share the machine (fsim_memory_set_share(): MPI ranks on one node), and
+ * RLIMIT_AS, the process's own; G_MAXUINT64 if none is known. Can't fail; the machine's part
+ * is computed once.
  */
 guint64 fsim_memory_limit (void);
+
+/**
+ * fsim_memory_set_share:
+ * @n: the processes of this machine that share its memory and the caller's cap, this one
+ *   included (1, the default: alone; 0 is taken as 1)
+ *
+ * Makes fsim_memory_limit() this process's part of the machine: under mpirun, each rank of a
+ * node gets 1/@n of its memory (sim/cli/cli-mpi.c counts the ranks of the node). Call it
+ * before starting work on other threads.
+ */
+void fsim_memory_set_share (guint n);
+/* The @n of fsim_memory_set_share() (1 unless set). Can't fail. */
+guint fsim_memory_share (void);
 
 /**
  * fsim_try_new0:

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# mpi-identity.sh: `mpirun -np N flowsim run` gives the bytes of `flowsim run` for N = 1 .. 4
-# (docs/scaling.md): every bundled scenario, random generated populations, an imported edge
-# list, the three report formats; a bad input is reported once with the usual status.
+# mpi-identity.sh: `mpirun -np N flowsim run|timeline` gives the bytes of one process for
+# N = 1 .. 4 (docs/scaling.md): every bundled scenario, random generated populations, an imported
+# edge list, every output format; a bad input is reported once with the usual status.
 #
 #   tests/mpi-identity.sh HAVE_MPI   (meson passes 1 or 0; FLOWSIM and FLOWSIM_SOURCE_DIR set)
 # Skips (TAP "1..0 # SKIP", exit 0) when flowsim was built without MPI or mpirun is missing.
@@ -30,24 +30,62 @@ ok() { n_test=$((n_test + 1)); echo "ok $n_test - $*"; }
 not_ok() { n_test=$((n_test + 1)); failed=1; echo "not ok $n_test - $*"; }
 
 # identical NAME ARGS...: flowsim run ARGS, then under $ranks ranks (default 1 .. 4), byte for
-# byte. To stay within about three minutes, the cases below each take two rank counts in turn
-# (1 and 3, then 2 and 4), so that every count meets every kind of case.
+# byte. To stay short (run and timeline took 9 min 48 s on a machine at load 18), the cases
+# below each take two rank counts in turn (1 and 3, then 2 and 4), so that every count meets
+# every kind of case.
 ranks="1 2 3 4"
 identical() {
     local name=$1
     shift
-    if ! "$FLOWSIM" run -q "$@" >"$tmp/one" 2>"$tmp/one.err"; then
+    identical_cmd run "$name" -q "$@"
+}
+
+# identical_cmd COMMAND NAME ARGS...: the same for any command, whose status (0, or 1 for
+# failed expectations) must be the single process's too
+identical_cmd() {
+    local cmd=$1 name=$2 want got
+    shift 2
+    "$FLOWSIM" "$cmd" "$@" >"$tmp/one" 2>"$tmp/one.err"
+    want=$?
+    if [ "$want" -gt 1 ]; then
         not_ok "$name: the single process failed: $(head -c 300 "$tmp/one.err")"
         return
     fi
     for n in $ranks; do
-        if ! timeout 300 "${mpi[@]}" -np "$n" "$FLOWSIM" run -q "$@" >"$tmp/mpi" 2>"$tmp/mpi.err"; then
-            not_ok "$name, $n ranks: failed: $(head -c 300 "$tmp/mpi.err")"
+        timeout 300 "${mpi[@]}" -np "$n" "$FLOWSIM" "$cmd" "$@" >"$tmp/mpi" 2>"$tmp/mpi.err"
+        got=$?
+        if [ "$got" != "$want" ]; then
+            not_ok "$name, $n ranks: status $got, not $want: $(head -c 300 "$tmp/mpi.err")"
         elif ! cmp -s "$tmp/one" "$tmp/mpi"; then
-            not_ok "$name, $n ranks: the report differs"
+            not_ok "$name, $n ranks: the output differs"
             diff "$tmp/one" "$tmp/mpi" | head -20 | sed 's/^/# /'
         else
             ok "$name, $n ranks: $(wc -c <"$tmp/mpi") bytes as one process"
+        fi
+    done
+}
+
+# same_error COMMAND NAME WANT ARGS...: the single process's error (status WANT), said once by the
+# ranks
+same_error() {
+    local cmd=$1 name=$2 want=$3 got
+    shift 3
+    "$FLOWSIM" "$cmd" "$@" >/dev/null 2>"$tmp/one.err"
+    got=$?
+    if [ "$got" != "$want" ]; then
+        not_ok "$name: the single process gave status $got, not $want"
+        return
+    fi
+    for n in 2 3; do
+        "${mpi[@]}" -np "$n" "$FLOWSIM" "$cmd" "$@" >"$tmp/mpi" 2>"$tmp/mpi.err"
+        got=$?
+        if [ "$got" = "$want" ] && [ ! -s "$tmp/mpi" ] &&
+            [ "$(grep -c '^flowsim: error:' "$tmp/mpi.err")" = "$(grep -c '^flowsim: error:' "$tmp/one.err")" ] &&
+            grep -qxF "$(grep -m1 '^flowsim: error:' "$tmp/one.err")" "$tmp/mpi.err"; then
+            ok "$name, $n ranks: status $want, once: $(grep -m1 '^flowsim: error:' "$tmp/mpi.err" | head -c 150)"
+        else
+            not_ok "$name, $n ranks: status $got (one process: $want)"
+            sed 's/^/# /' "$tmp/mpi.err" | head -10
         fi
     done
 }
@@ -341,23 +379,99 @@ SH
     FLOWSIM_MPI_STATS=1 "${mpi[@]}" -np 2 "$FLOWSIM" run -q "$tmp/wide.json" >/dev/null 2>"$tmp/stats"
     # rank users ghosts cut_arcs hop1 hop2 engine peak set_bytes: rank 1's local users' sets
     want=$(awk '$1 == 1 { print ($2 + $3) * $9 }' "$tmp/stats")
-    timeout 300 "${mpi[@]}" -np 2 "$tmp/fault.sh" "$FLOWSIM" run -q "$tmp/wide.json" \
-        >"$tmp/mpi" 2>"$tmp/mpi.err"
-    got=$?
-    if [ "$got" = 3 ] && [ ! -s "$tmp/mpi" ] && [ "$(grep -c '^flowsim: error:' "$tmp/mpi.err")" = 1 ] &&
-        grep -qE "^flowsim: error: rank 1 of 2: out of memory \(.*failed to allocate $want bytes\)\$" \
-            "$tmp/mpi.err" && ! grep -qiE 'signal|core dumped' "$tmp/mpi.err"; then
-        ok "rank 1 out of memory in the trace: status 3, one message: $(grep '^flowsim: error:' "$tmp/mpi.err")"
-    else
-        not_ok "rank 1 out of memory in the trace: status $got (want 3 and 'failed to allocate ${want:-?} bytes')"
-        sed 's/^/# /' "$tmp/mpi.err" | head -10
-    fi
+    # the same in timeline, whose halo is made once before its dates' traces
+    for cmd in "run -q" "timeline --from 2013-01-01 --to 2019-01-01"; do
+        # shellcheck disable=SC2086
+        timeout 300 "${mpi[@]}" -np 2 "$tmp/fault.sh" "$FLOWSIM" $cmd "$tmp/wide.json" \
+            >"$tmp/mpi" 2>"$tmp/mpi.err"
+        got=$?
+        if [ "$got" = 3 ] && [ ! -s "$tmp/mpi" ] && [ "$(grep -c '^flowsim: error:' "$tmp/mpi.err")" = 1 ] &&
+            grep -qE "^flowsim: error: rank 1 of 2: out of memory \(.*failed to allocate $want bytes\)\$" \
+                "$tmp/mpi.err" && ! grep -qiE 'signal|core dumped' "$tmp/mpi.err"; then
+            ok "${cmd%% *}: rank 1 out of memory in the trace: status 3, one message: $(grep '^flowsim: error:' "$tmp/mpi.err")"
+        else
+            not_ok "${cmd%% *}: rank 1 out of memory in the trace: status $got (want 3 and 'failed to allocate ${want:-?} bytes')"
+            sed 's/^/# /' "$tmp/mpi.err" | head -10
+        fi
+    done
+fi
+
+# ---- flowsim timeline: one halo, traced at every date that needs it ----
+for s in "$src"/scenarios/*.json; do
+    name=$(basename "$s" .json)
+    alternate
+    case $name in
+    cambridge-analytica-2014)
+        identical_cmd timeline "timeline $name (20,000 users)" "$s" --from 2012-01-01 \
+            --to 2019-01-01 --step 6m --set population.users=20000 ;;
+    *) identical_cmd timeline "timeline $name" "$s" --from 2012-01-01 --to 2019-01-01 --step 6m ;;
+    esac
+done
+dp="$src/scenarios/device-partners-2018.json"
+ranks="1 2 3 4"
+identical_cmd timeline "timeline, json, per partner" "$dp" --from 2017-01-01 --to 2019-01-01 \
+    --step 1m --format json --series partner:huawei,tag:china
+alternate
+identical_cmd timeline "timeline, svg" "$dp" --from 2013-01-01 --to 2019-01-01 --step 3m \
+    --format svg
+alternate
+identical_cmd timeline "timeline, svg, focus --partner tag:china" "$dp" --from 2017-01-01 \
+    --to 2019-01-01 --step 2m --format svg --partner tag:china
+alternate
+identical_cmd timeline "timeline, focus --field 'profile.*' --jurisdiction device" "$dp" \
+    --from 2017-01-01 --to 2019-01-01 --step 3m --field 'profile.*' --jurisdiction device
+ranks="1 2 3 4"
+identical_cmd timeline "timeline, 3 users on up to 4 ranks" "$src/scenarios/graph-api-v1-2013.json" \
+    --from 2013-01-01 --to 2016-01-01 --set population.users=3 --set population.mean_degree=2
+ranks="3 4"
+identical_cmd timeline "timeline, facebook_like by parts, 40,000 users" "$dp" \
+    --from 2017-06-01 --to 2019-01-01 --step 3m --set population.users=40000 \
+    --set population.mean_degree=20
+alternate
+identical_cmd timeline "timeline, imported edge list" "$src/tests/data/scale/import-edges.json" \
+    --from 2013-01-01 --to 2019-01-01
+# the errors: too many dates (found after the population is built: status 2), a bad input (3)
+same_error timeline "timeline, more than 2,000 dates" 2 "$dp" --from 2000-01-01 --to 2019-01-01 \
+    --step 1d
+same_error timeline "timeline, bad input" 3 "$src/tests/data/errors/import-file-missing.json" \
+    --from 2013-01-01 --to 2019-01-01
+same_error timeline "timeline, --series selecting nothing" 2 "$dp" --from 2013-01-01 \
+    --to 2019-01-01 --format svg --series partner:nosuch
+
+# the memory check judges each rank against its share of the machine: the ranks of one node
+# divide its memory (and FLOWSIM_MEMORY_LIMIT, the job's cap on this machine) among them
+FLOWSIM_MEMORY_LIMIT=1200M FLOWSIM_MPI_STATS=1 "${mpi[@]}" -np 1 "$FLOWSIM" run -q \
+    "$src/scenarios/tour.json" >/dev/null 2>"$tmp/stats1"
+FLOWSIM_MEMORY_LIMIT=1200M FLOWSIM_MPI_STATS=1 "${mpi[@]}" -np 3 "$FLOWSIM" run -q \
+    "$src/scenarios/tour.json" >/dev/null 2>"$tmp/stats3"
+one=$(awk '$1 == 0 { print $10 }' "$tmp/stats1")
+three=$(awk '$1 ~ /^[0-9]+$/ { print $10 }' "$tmp/stats3" | sort -u)
+if [ "$one" = $((1200 << 20)) ] && [ "$three" = $((400 << 20)) ]; then
+    ok "memory limit per rank: $one bytes alone, $three on each of 3 ranks"
+else
+    not_ok "memory limit per rank: '$one' alone (want $((1200 << 20))), '$three' on 3 ranks (want $((400 << 20)))"
+fi
+# a population every rank builds whole (barabasi_albert), estimated at 0.2 GiB: under a cap of
+# 400 MB it fits one process and each of 2 ranks (200 MB), not each of 4 (100 MB)
+ba=("$src/scenarios/device-partners-2018.json" --set population.generator=barabasi_albert
+    --set population.users=200000 --set population.mean_degree=20)
+ranks="1 2"
+FLOWSIM_MEMORY_LIMIT=400M identical "barabasi_albert under 400 MB" "${ba[@]}"
+FLOWSIM_MEMORY_LIMIT=400M "${mpi[@]}" -np 4 "$FLOWSIM" run -q "${ba[@]}" >"$tmp/mpi" 2>"$tmp/mpi.err"
+got=$?
+if [ "$got" = 3 ] && [ ! -s "$tmp/mpi" ] && [ "$(grep -c '^flowsim: error:' "$tmp/mpi.err")" = 1 ] &&
+    grep -q "more than this process's share of this machine (1 of the 4 processes on it)" \
+        "$tmp/mpi.err"; then
+    ok "barabasi_albert under 400 MB, 4 ranks: refused once: $(grep '^flowsim: error:' "$tmp/mpi.err" | head -c 200)"
+else
+    not_ok "barabasi_albert under 400 MB, 4 ranks: status $got"
+    sed 's/^/# /' "$tmp/mpi.err" | head -10
 fi
 
 # commands other than run refuse to run over several ranks, once
 "${mpi[@]}" -np 2 "$FLOWSIM" population "$src/scenarios/tour.json" >"$tmp/mpi" 2>"$tmp/mpi.err"
 got=$?
-if [ "$got" = 2 ] && [ "$(grep -c "only 'flowsim run' runs over MPI ranks" "$tmp/mpi.err")" = 1 ]; then
+if [ "$got" = 2 ] && [ "$(grep -c "only 'flowsim run' and 'flowsim timeline' run over MPI ranks" "$tmp/mpi.err")" = 1 ]; then
     ok "population over 2 ranks: a usage error, once"
 else
     not_ok "population over 2 ranks: status $got"

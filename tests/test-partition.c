@@ -454,14 +454,7 @@ test_partition_population_clustered (void)
             g_assert_no_error (errors[r]);
             g_autoptr (FsimPopulationSlice) want =
                 fsim_population_slice_new (whole, got->first, got->n_own, NULL);
-            size_t n = got->n_own, pw = got->partner_words * 8, fw = got->field_words * 8;
-            g_assert_cmpmem (got->offsets, (n + 1) * sizeof (size_t), want->offsets,
-                             (n + 1) * sizeof (size_t));
-            g_assert_cmpmem (got->adj, got->offsets[n] * 4, want->adj, want->offsets[n] * 4);
-            g_assert_cmpmem (got->platform, n, want->platform, n);
-            g_assert_cmpmem (got->apps_others, n * fw, want->apps_others, n * fw);
-            g_assert_cmpmem (got->audience, n * got->n_fields, want->audience, n * want->n_fields);
-            g_assert_cmpmem (got->uses, n * pw, want->uses, n * pw);
+            fsim_test_assert_same_slice (got, want);
         }
     }
     /* erdos_renyi has no communities: clustered adoption grows clusters over the whole graph,

@@ -589,17 +589,8 @@ check_parts (const char *const *sets, const GString *file, int size, const FsimP
         size_t last = fsim_population_slice_first (whole->n_users, (size_t) size, (size_t) r + 1);
         g_autoptr (FsimPopulationSlice) want =
             fsim_population_slice_new (whole, first, last - first, NULL);
-        size_t n = want->n_own, fw = want->field_words * 8, pw = want->partner_words * 8;
         g_assert_cmpuint (got->n_total, ==, whole->n_users);
-        g_assert_cmpuint (got->first, ==, first);
-        g_assert_cmpuint (got->n_own, ==, n);
-        g_assert_cmpmem (got->offsets, (n + 1) * sizeof (size_t), want->offsets,
-                         (n + 1) * sizeof (size_t));
-        g_assert_cmpmem (got->adj, want->offsets[n] * 4, want->adj, want->offsets[n] * 4);
-        g_assert_cmpmem (got->platform, n, want->platform, n);
-        g_assert_cmpmem (got->apps_others, n * fw, want->apps_others, n * fw);
-        g_assert_cmpmem (got->audience, n * got->n_fields, want->audience, n * want->n_fields);
-        g_assert_cmpmem (got->uses, n * pw, want->uses, n * pw);
+        fsim_test_assert_same_slice (got, want);
     }
 }
 

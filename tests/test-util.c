@@ -59,3 +59,20 @@ fsim_test_load (const char *path, const char *const *sets)
     g_assert_nonnull (s);
     return s;
 }
+
+void
+fsim_test_assert_same_slice (const FsimPopulationSlice *got, const FsimPopulationSlice *want)
+{
+    size_t n = want->n_own, fw = want->field_words * 8, pw = want->partner_words * 8;
+
+    g_assert_cmpuint (got->n_total, ==, want->n_total);
+    g_assert_cmpuint (got->first, ==, want->first);
+    g_assert_cmpuint (got->n_own, ==, n);
+    g_assert_cmpmem (got->offsets, (n + 1) * sizeof (size_t), want->offsets,
+                     (n + 1) * sizeof (size_t));
+    g_assert_cmpmem (got->adj, got->offsets[n] * 4, want->adj, want->offsets[n] * 4);
+    g_assert_cmpmem (got->platform, n, want->platform, n);
+    g_assert_cmpmem (got->apps_others, n * fw, want->apps_others, n * fw);
+    g_assert_cmpmem (got->audience, n * got->n_fields, want->audience, n * want->n_fields);
+    g_assert_cmpmem (got->uses, n * pw, want->uses, n * pw);
+}

@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "friends.h"
+#include "population-slice.h"
 #include "scenario.h"
 
 /* UNDER_ASAN: this test program is built with AddressSanitizer (gcc or clang), whose runtime
@@ -28,3 +29,7 @@ gboolean fsim_test_friends_equal (const FsimFriends *a, const FsimFriends *b);
 
 /* Loads the scenario @path with @sets (may be NULL), asserting that it loads (transfer full). */
 FsimScenario *fsim_test_load (const char *path, const char *const *sets);
+
+/* Asserts that the slice @got holds the same users, friend lists, settings and partner use as
+ * @want (an MPI rank's part built or read by parts against the part of the whole). */
+void fsim_test_assert_same_slice (const FsimPopulationSlice *got, const FsimPopulationSlice *want);

@@ -350,18 +350,56 @@ fsim_timeline_new (const FsimScenario *scenario, const FsimPopulation *pop, Fsim
     return fsim_timeline_new_focused (scenario, pop, from, to, step, NULL, error);
 }
 
+typedef struct {
+    const FsimScenario *scenario;
+    const FsimPopulation *pop;
+} Whole;
+
+/* One process's trace: the engine on the whole population. */
+static FsimResult *
+trace_whole (const FsimDecisions *decisions, const FsimFocus *focus, void *data, GError **error)
+{
+    const Whole *w = data;
+    return fsim_engine_run_focused (w->scenario, w->pop, decisions, focus, 0, NULL, NULL, error);
+}
+
 FsimTimeline *
 fsim_timeline_new_focused (const FsimScenario *scenario, const FsimPopulation *pop, FsimDay from,
                            FsimDay to, FsimTimelineStep step, const FsimFocus *focus,
                            GError **error)
 {
     g_return_val_if_fail (scenario != NULL && pop != NULL && step.count > 0, NULL);
+    Whole w = { scenario, pop };
+    const FsimTimelineTracer tracer = { .n_users = pop->n_users, .trace = trace_whole, .data = &w };
+    return fsim_timeline_new_traced (scenario, &tracer, from, to, step, focus, error);
+}
+
+/* Whether every process sharing @tracer made @ok; when another did not, @error says so. */
+static gboolean
+all_ok (const FsimTimelineTracer *tracer, gboolean ok, GError **error)
+{
+    if (!tracer->all_ok)
+        return ok;
+    if (tracer->all_ok (ok, tracer->data))
+        return TRUE;
+    if (ok)
+        g_set_error_literal (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_OTHER_RANK,
+                             "another rank failed");
+    return FALSE;
+}
+
+FsimTimeline *
+fsim_timeline_new_traced (const FsimScenario *scenario, const FsimTimelineTracer *tracer,
+                          FsimDay from, FsimDay to, FsimTimelineStep step, const FsimFocus *focus,
+                          GError **error)
+{
+    g_return_val_if_fail (scenario != NULL && tracer != NULL && step.count > 0, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
     g_autoptr (FsimTimeline) t = g_new0 (FsimTimeline, 1);
     t->from = from;
     t->to = to;
     t->step = step;
-    t->n_users = pop->n_users;
+    t->n_users = tracer->n_users;
     t->focus = focus && focus->description ? g_strdup (focus->description) : NULL;
     if (!make_days (t, error))
         return NULL;
@@ -377,14 +415,14 @@ fsim_timeline_new_focused (const FsimScenario *scenario, const FsimPopulation *p
     for (size_t i = 0; i < t->n_points; i++) {
         g_autoptr (FsimDecisions) decisions =
             eval[i] ? fsim_decisions_try_new (scenario, t->days[i], error) : NULL;
-        if (eval[i] && !decisions) {
+        if (eval[i] && !all_ok (tracer, decisions != NULL, error)) {
             g_autofree char *date = fsim_day_format (t->days[i]);
             g_prefix_error (error, "%s: ", date);
             return NULL;
         }
         if (decisions && (r == NULL || !same_model (scenario, last, decisions))) {
             g_clear_pointer (&r, fsim_result_free);
-            r = fsim_engine_run_focused (scenario, pop, decisions, focus, 0, NULL, NULL, error);
+            r = tracer->trace (decisions, focus, tracer->data, error);
             if (r == NULL) {
                 g_autofree char *date = fsim_day_format (t->days[i]);
                 g_prefix_error (error, "%s: ", date);

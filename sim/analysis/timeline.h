@@ -4,6 +4,7 @@
 
 #include <glib.h>
 
+#include "engine.h"
 #include "population.h"
 #include "scenario.h"
 
@@ -99,6 +100,30 @@ FsimTimeline *fsim_timeline_new (const FsimScenario *scenario, const FsimPopulat
 FsimTimeline *fsim_timeline_new_focused (const FsimScenario *scenario, const FsimPopulation *pop,
                                          FsimDay from, FsimDay to, FsimTimelineStep step,
                                          const FsimFocus *focus, GError **error);
+
+/*
+ * How fsim_timeline_new_traced() traces a date, when not by fsim_engine_run_focused() on one
+ * population: over MPI ranks, each holding a part (sim/cli/cli-mpi.c, docs/scaling.md).
+ */
+typedef struct {
+    size_t n_users; /* the whole population's */
+    /* The counts of the whole population under @decisions, counting only @focus (nullable);
+     * NULL with @error set. Called for the same dates, in the same order, on every process. */
+    FsimResult *(*trace) (const FsimDecisions *decisions, const FsimFocus *focus, void *data,
+                          GError **error);
+    /* (nullable) TRUE if @ok on every process sharing the trace: called after each step that
+     * could fail on one process alone (the decisions of a date: out of memory), so that none
+     * waits in @trace for one that gave up. Can't fail. */
+    gboolean (*all_ok) (gboolean ok, void *data);
+    void *data;
+} FsimTimelineTracer;
+
+/* fsim_timeline_new_focused() with each traced date's counts from @tracer. On a failure of
+ * another process (@tracer->all_ok) @error is FSIM_GRAPH_ERROR_OTHER_RANK. */
+FsimTimeline *fsim_timeline_new_traced (const FsimScenario *scenario,
+                                        const FsimTimelineTracer *tracer, FsimDay from, FsimDay to,
+                                        FsimTimelineStep step, const FsimFocus *focus,
+                                        GError **error);
 
 typedef enum {
     FSIM_TIMELINE_TEXT,

@@ -12,8 +12,10 @@
 #include "cli-mpi.h"
 #include "cli-private.h"
 #include "engine-mpi.h"
+#include "memory.h"
 #include "population-slice.h"
 #include "sim.h"
+#include "timeline.h"
 
 static gboolean started;
 static int rank, size = 1;
@@ -43,6 +45,13 @@ fsim_i_cli_mpi_start (int *argc, char ***argv)
     MPI_Comm_rank (MPI_COMM_WORLD, &rank);
     MPI_Comm_size (MPI_COMM_WORLD, &size);
     started = TRUE;
+    /* the ranks on this machine share its memory: each is judged against its part */
+    MPI_Comm node;
+    int on_node = 1;
+    MPI_Comm_split_type (MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node);
+    MPI_Comm_size (node, &on_node);
+    MPI_Comm_free (&node);
+    fsim_memory_set_share ((guint) on_node);
     g_log_set_handler ("GLib", G_LOG_LEVEL_ERROR | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
                        on_glib_error, NULL);
 }
@@ -125,25 +134,26 @@ print_stats (const FsimMpiStats *s, size_t set_bytes)
 {
     struct rusage ru;
     getrusage (RUSAGE_SELF, &ru);
-    uint64_t mine[8] = { s->n_own,
+    uint64_t mine[9] = { s->n_own,
                          s->n_ghosts,
                          s->cut_arcs,
                          s->hop_bytes[0],
                          s->hop_bytes[1],
                          s->engine_bytes,
                          (uint64_t) ru.ru_maxrss,
-                         set_bytes };
-    g_autofree uint64_t *all = g_new (uint64_t, 8 * (size_t) size);
+                         set_bytes,
+                         fsim_memory_limit () };
+    g_autofree uint64_t *all = g_new (uint64_t, 9 * (size_t) size);
 
-    MPI_Gather (mine, 8, MPI_UINT64_T, all, 8, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+    MPI_Gather (mine, 9, MPI_UINT64_T, all, 9, MPI_UINT64_T, 0, MPI_COMM_WORLD);
     if (rank != 0)
         return;
     fprintf (stderr, "rank users ghosts cut_arcs hop1_bytes hop2_bytes engine_bytes "
-                     "peak_rss_kib set_bytes\n");
+                     "peak_rss_kib set_bytes memory_limit\n");
     for (int r = 0; r < size; r++) {
-        const uint64_t *a = all + 8 * r;
+        const uint64_t *a = all + 9 * r;
         fprintf (stderr, "%d", r);
-        for (int k = 0; k < 8; k++)
+        for (int k = 0; k < 9; k++)
             fprintf (stderr, " %" G_GUINT64_FORMAT, a[k]);
         fprintf (stderr, "\n");
     }
@@ -312,26 +322,43 @@ build_slice (FsimSim *sim, GError **error)
     return slice;
 }
 
+/* Loads @path on every rank, resolves @focus (nullable) into @out_focus and builds this rank's
+ * part of the population: the first steps of every command over the ranks, agreed. */
+static FsimExit
+load_part (const char *path, const char *const *sets, const FsimFocusOptions *focus,
+           FsimSim **out_sim, FsimFocus *out_focus, FsimPopulationSlice **out_slice, GError **error)
+{
+    const FsimSimOptions sim_options = { .sets = sets };
+    g_autoptr (FsimSim) sim = fsim_sim_load (path, &sim_options, error);
+    FsimExit status = agree (sim ? FSIM_EXIT_OK : FSIM_EXIT_INPUT, error);
+
+    if (status != FSIM_EXIT_OK)
+        return status;
+    /* the same scenario on every rank: the same focus, or the same error */
+    if (focus)
+        status = agree (fsim_i_focus_resolve (focus, sim->scenario, out_focus, error), error);
+    if (status != FSIM_EXIT_OK)
+        return status;
+    g_autoptr (FsimPopulationSlice) slice = build_slice (sim, error);
+    status = agree (slice ? FSIM_EXIT_OK : FSIM_EXIT_INPUT, error);
+    if (status != FSIM_EXIT_OK)
+        return status;
+    *out_sim = g_steal_pointer (&sim);
+    *out_slice = g_steal_pointer (&slice);
+    return FSIM_EXIT_OK;
+}
+
 FsimExit
 fsim_i_cli_mpi_render (const char *path, const char *const *sets, const FsimFocusOptions *focus,
                        FsimReportFormat format, const FsimReportOptions *options, GString *out,
                        GError **error)
 {
-    const FsimSimOptions sim_options = { .sets = sets };
-    g_autoptr (FsimSim) sim = fsim_sim_load (path, &sim_options, error);
-    FsimExit status = agree (sim ? FSIM_EXIT_OK : FSIM_EXIT_INPUT, error);
+    g_autoptr (FsimSim) sim = NULL;
     g_autoptr (FsimPopulationSlice) slice = NULL;
     g_auto (FsimFocus) resolved = { 0 };
     FsimMpiStats stats = { 0 };
+    FsimExit status = load_part (path, sets, focus, &sim, &resolved, &slice, error);
 
-    if (status != FSIM_EXIT_OK)
-        return status;
-    /* the same scenario on every rank: the same focus, or the same error */
-    status = agree (fsim_i_focus_resolve (focus, sim->scenario, &resolved, error), error);
-    if (status != FSIM_EXIT_OK)
-        return status;
-    slice = build_slice (sim, error);
-    status = agree (slice ? FSIM_EXIT_OK : FSIM_EXIT_INPUT, error);
     if (status != FSIM_EXIT_OK)
         return status;
     sim->result = fsim_engine_run_mpi (sim->scenario, slice, sim->decisions,
@@ -347,5 +374,65 @@ fsim_i_cli_mpi_render (const char *path, const char *const *sets, const FsimFocu
         FsimPopulation view = { .n_users = sim->result->n_users, .platform = slice->platform };
         fsim_report_render_with (sim->scenario, &view, sim->result, format, options, out);
     }
+    return FSIM_EXIT_OK;
+}
+
+/* ---- timeline over the ranks ------------------------------------------------------------- */
+
+static FsimResult *
+timeline_trace (const FsimDecisions *decisions, const FsimFocus *focus, void *data, GError **error)
+{
+    return fsim_engine_mpi_run (data, decisions, focus, error);
+}
+
+static gboolean
+timeline_all_ok (gboolean ok, void *data)
+{
+    (void) data;
+    return mpi_all_ok (NULL, ok);
+}
+
+FsimExit
+fsim_i_cli_mpi_timeline (const char *path, const char *const *sets, const FsimTimelineArgs *a,
+                         FsimSim **out_sim, FsimFocus *out_focus, FsimTimeline **out_timeline,
+                         GError **error)
+{
+    g_autoptr (FsimSim) sim = NULL;
+    g_autoptr (FsimPopulationSlice) slice = NULL;
+    FsimExit status = load_part (path, sets, a->focus, &sim, out_focus, &slice, error);
+
+    if (status != FSIM_EXIT_OK)
+        return status;
+    if (a->warn && rank == 0)
+        fsim_i_warn_overrides (sim->scenario->path, sets, sim->scenario);
+    /* the halo and both hops once; each traced date only traces and sums */
+    g_autoptr (FsimEngineMpi) engine =
+        fsim_engine_mpi_new (sim->scenario, slice, MPI_COMM_WORLD, 0, error);
+    status = agree (engine ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL, error);
+    if (status != FSIM_EXIT_OK)
+        return status;
+    const FsimTimelineTracer tracer = { .n_users = slice->n_total,
+                                        .trace = timeline_trace,
+                                        .all_ok = timeline_all_ok,
+                                        .data = engine };
+    g_autoptr (GError) local = NULL;
+    FsimTimeline *t = fsim_timeline_new_traced (sim->scenario, &tracer, a->from, a->to, a->step,
+                                                a->focus ? out_focus : NULL, &local);
+    if (t == NULL) {
+        status = g_error_matches (local, FSIM_TIMELINE_ERROR, FSIM_TIMELINE_ERROR_RANGE)
+                     ? FSIM_EXIT_USAGE
+                     : FSIM_EXIT_INTERNAL;
+        g_propagate_error (error, g_steal_pointer (&local));
+    }
+    status = agree (status, error);
+    if (status != FSIM_EXIT_OK) {
+        fsim_timeline_free (t);
+        return status;
+    }
+    if (g_getenv ("FLOWSIM_MPI_STATS"))
+        print_stats (fsim_engine_mpi_stats (engine),
+                     sim->scenario->partner_words * sizeof (FsimWord));
+    *out_sim = g_steal_pointer (&sim);
+    *out_timeline = t;
     return FSIM_EXIT_OK;
 }

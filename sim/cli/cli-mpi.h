@@ -5,6 +5,7 @@
 
 #include <glib.h>
 
+#include "cli-commands.h"
 #include "cli-private.h"
 #include "cli.h"
 #include "report.h"
@@ -26,6 +27,17 @@ int fsim_i_cli_mpi_size (void);
 FsimExit fsim_i_cli_mpi_render (const char *path, const char *const *sets,
                                 const FsimFocusOptions *focus, FsimReportFormat format,
                                 const FsimReportOptions *options, GString *out, GError **error);
+/* The timeline of `flowsim timeline` over the ranks: every rank loads the scenario and keeps
+ * its part of the users; the halo and both hops are exchanged once and each traced date's
+ * counts are summed, so every rank gets the whole timeline in *@out_timeline, with the
+ * scenario in *@out_sim and the resolved --partner/--field/--jurisdiction in @out_focus.
+ * Warns about --set overrides (with a->warn) on rank 0 only. A failure on any rank fails every
+ * rank with the first failing rank's message and status (2 for a range or budget error, 3, 4).
+ * Collective. */
+FsimExit fsim_i_cli_mpi_timeline (const char *path, const char *const *sets,
+                                  const FsimTimelineArgs *a, FsimSim **out_sim,
+                                  FsimFocus *out_focus, FsimTimeline **out_timeline,
+                                  GError **error);
 #else
 static inline void
 fsim_i_cli_mpi_start (int *argc, char ***argv)

@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "cli-commands.h"
+#include "cli-mpi.h"
 #include "cli-private.h"
 #include "cli-sim.h"
 #include "timeline.h"
@@ -223,33 +224,55 @@ series_partners (const FsimScenario *s, const FsimTimelineArgs *a, const FsimFoc
     return set;
 }
 
+/* The timeline of one process: @path's population, built (or borrowed from @source) and traced
+ * at every date that needs it. */
+static FsimExit
+timeline_whole (FsimCliSim *cs, const char *path, const char *const *sets,
+                const FsimPopulationSource *source, const FsimTimelineArgs *a, FsimFocus *focus,
+                FsimTimeline **out_timeline, GError **error)
+{
+    FsimExit status = load_untraced (cs, path, sets, source, error);
+    g_autoptr (GError) local = NULL;
+
+    if (status != FSIM_EXIT_OK)
+        return status;
+    const FsimSim *sim = cs->sim;
+    if (a->focus && (status = fsim_i_focus_resolve (a->focus, sim->scenario, focus, error)))
+        return status;
+    if (a->warn)
+        fsim_i_warn_overrides (sim->scenario->path, sets, sim->scenario);
+    *out_timeline = fsim_timeline_new_focused (sim->scenario, sim->pop, a->from, a->to, a->step,
+                                               a->focus ? focus : NULL, &local);
+    if (*out_timeline == NULL) {
+        status = g_error_matches (local, FSIM_TIMELINE_ERROR, FSIM_TIMELINE_ERROR_RANGE)
+                     ? FSIM_EXIT_USAGE
+                     : FSIM_EXIT_INTERNAL;
+        g_propagate_error (error, g_steal_pointer (&local));
+    }
+    return status;
+}
+
 FsimExit
 fsim_i_timeline_render_to (const char *path, const char *const *sets,
                            const FsimPopulationSource *source, const FsimTimelineArgs *a,
                            GString *out, GError **error)
 {
     g_auto (FsimCliSim) cs = { 0 };
-    FsimExit status = load_untraced (&cs, path, sets, source, error);
     g_autoptr (FsimTimeline) t = NULL;
-    g_autoptr (GError) local = NULL;
     g_auto (FsimFocus) focus = { 0 };
+    FsimExit status;
 
+#if FSIM_HAVE_MPI
+    if (fsim_i_cli_mpi_active ()) { /* every rank gets the whole timeline (docs/scaling.md) */
+        g_autofree char *default_path = path ? NULL : fsim_cli_default_scenario_path ();
+        status = fsim_i_cli_mpi_timeline (path ? path : default_path, sets, a, &cs.sim, &focus, &t,
+                                          error);
+    } else
+#endif
+        status = timeline_whole (&cs, path, sets, source, a, &focus, &t, error);
     if (status != FSIM_EXIT_OK)
         return status;
     const FsimSim *sim = cs.sim;
-    if (a->focus && (status = fsim_i_focus_resolve (a->focus, sim->scenario, &focus, error)))
-        return status;
-    if (a->warn)
-        fsim_i_warn_overrides (sim->scenario->path, sets, sim->scenario);
-    t = fsim_timeline_new_focused (sim->scenario, sim->pop, a->from, a->to, a->step,
-                                   a->focus ? &focus : NULL, &local);
-    if (t == NULL) {
-        status = g_error_matches (local, FSIM_TIMELINE_ERROR, FSIM_TIMELINE_ERROR_RANGE)
-                     ? FSIM_EXIT_USAGE
-                     : FSIM_EXIT_INTERNAL;
-        g_propagate_error (error, g_steal_pointer (&local));
-        return status;
-    }
     FsimTimelineChart chart = { 0 };
     g_autoptr (GPtrArray) selectors = g_ptr_array_new_with_free_func (g_free);
     for (const char *const *s = a->series; s && *s; s++)
@@ -279,7 +302,10 @@ timeline_run (const TimelineOptions *o, const FsimTimelineArgs *a, GError **erro
     warned.warn = TRUE;
     FsimExit status = fsim_i_timeline_render_to (
         o->args ? o->args[0] : NULL, (const char *const *) o->sets, NULL, &warned, out, error);
-    return status == FSIM_EXIT_OK ? fsim_i_cmd_output (o->output, out, error) : status;
+    /* under mpirun every rank renders it (the same usage errors everywhere); rank 0 writes */
+    return status == FSIM_EXIT_OK && fsim_i_cli_mpi_rank () == 0
+               ? fsim_i_cmd_output (o->output, out, error)
+               : status;
 }
 
 static FsimExit

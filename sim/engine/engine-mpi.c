@@ -334,6 +334,144 @@ trace_local (Local *l, const FsimEnginePlan *plan, unsigned threads)
     return r;
 }
 
+/* The halo and both hops, kept between traces: they depend on the population alone. */
+struct FsimEngineMpi {
+    const FsimScenario *scenario;
+    FsimPopulationSlice *slice;
+    Halo h;
+    FsimPopulation local;
+    FsimWord *uses, *near, *once, *twice;
+    unsigned threads;
+    FsimMpiStats stats;
+};
+
+void
+fsim_engine_mpi_free (FsimEngineMpi *e)
+{
+    if (!e)
+        return;
+    halo_clear (&e->h);
+    g_free (e->uses);
+    g_free (e->near);
+    g_free (e->once);
+    g_free (e->twice);
+    g_free (e);
+}
+
+/* Every rank's @ok, agreed: FALSE on every rank if one failed, with @error set on those that
+ * did not fail themselves (FSIM_GRAPH_ERROR_OTHER_RANK). */
+static gboolean
+all_ok (MPI_Comm comm, gboolean ok, GError **error)
+{
+    int mine = ok ? 1 : 0, all = 0;
+
+    MPI_Allreduce (&mine, &all, 1, MPI_INT, MPI_MIN, comm);
+    if (!all && ok)
+        g_set_error_literal (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_OTHER_RANK,
+                             "another rank failed");
+    return all == 1;
+}
+
+/* The near pass of the rank's own users (hop 1 received). */
+static void
+near_own (FsimEngineMpi *e)
+{
+    Local l = { .local = &e->local,
+                .near = e->near,
+                .n_own = e->h.n_own,
+                .n_blocks = (e->h.n_own + FSIM_ENGINE_BLOCK_USERS - 1) / FSIM_ENGINE_BLOCK_USERS };
+
+    fsim_parallel_for (l.n_blocks, fsim_parallel_workers (e->threads, l.n_blocks), near_item, &l,
+                       NULL, NULL);
+}
+
+/**
+ * fsim_engine_mpi_new:
+ * See engine-mpi.h.
+ */
+FsimEngineMpi *
+fsim_engine_mpi_new (const FsimScenario *scenario, FsimPopulationSlice *slice, MPI_Comm comm,
+                     unsigned threads, GError **error)
+{
+    g_return_val_if_fail (scenario != NULL && slice != NULL, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+    g_return_val_if_fail (slice->partner_words == scenario->partner_words, NULL);
+    size_t pw = slice->partner_words;
+    g_autoptr (FsimEngineMpi) e = g_new0 (FsimEngineMpi, 1);
+
+    e->scenario = scenario;
+    e->slice = slice;
+    e->threads = threads;
+    /* no rank may wait in a collective for one that gave up */
+    if (!all_ok (comm, halo_init (&e->h, slice, comm, error), error))
+        return NULL;
+    size_t n_local = e->h.n_own + e->h.n_ghosts;
+    e->local = (FsimPopulation){ .n_users = n_local,
+                                 .n_fields = slice->n_fields,
+                                 .field_words = slice->field_words,
+                                 .n_partners = slice->n_partners,
+                                 .partner_words = pw,
+                                 .friends = &e->h.local,
+                                 .platform = slice->platform,
+                                 .apps_others = slice->apps_others,
+                                 .audience = slice->audience };
+    e->stats =
+        (FsimMpiStats){ .n_own = e->h.n_own, .n_ghosts = e->h.n_ghosts, .cut_arcs = e->h.cut_arcs };
+    e->uses = fsim_bits_new (n_local * pw);
+    e->near = fsim_bits_new (n_local * 2 * pw);
+    e->once = fsim_bits_new (pw);
+    e->twice = fsim_bits_new (pw);
+    memcpy (e->uses, slice->uses, e->h.n_own * pw * sizeof (FsimWord));
+    e->local.uses = e->uses;
+    used_sets (&e->h, slice, e->once, e->twice);
+    e->stats.hop_bytes[0] = exchange (&e->h, e->uses, pw); /* hop 1: the friends' partner sets */
+    near_own (e);
+    e->stats.hop_bytes[1] = exchange (&e->h, e->near, 2 * pw); /* hop 2: their ONE and TWO */
+    e->stats.engine_bytes = (n_local + 1) * sizeof (size_t) + e->h.cut_arcs * sizeof (uint32_t) +
+                            slice->offsets[slice->n_own] * sizeof (uint32_t) +
+                            3 * n_local * pw * sizeof (FsimWord);
+    return g_steal_pointer (&e);
+}
+
+/**
+ * fsim_engine_mpi_run:
+ * See engine-mpi.h.
+ */
+FsimResult *
+fsim_engine_mpi_run (FsimEngineMpi *e, const FsimDecisions *decisions, const FsimFocus *focus,
+                     GError **error)
+{
+    g_return_val_if_fail (e != NULL && decisions != NULL, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+    g_autoptr (FsimEnginePlan) plan = fsim_i_engine_plan_new (e->scenario, decisions, error);
+    if (!all_ok (e->h.comm, plan != NULL, error))
+        return NULL;
+    fsim_i_engine_plan_focus (plan, focus);
+    Local l = { .in = { .plan = plan,
+                        .pop = &e->local,
+                        .near = e->near,
+                        .used_once = e->once,
+                        .used_twice = e->twice },
+                .local = &e->local,
+                .near = e->near,
+                .n_own = e->h.n_own,
+                .n_blocks = (e->h.n_own + FSIM_ENGINE_BLOCK_USERS - 1) / FSIM_ENGINE_BLOCK_USERS };
+    FsimResult *r = trace_local (&l, plan, e->threads);
+    reduce (&e->h, r, e->slice->offsets[e->slice->n_own]);
+    fsim_i_engine_result_focus (r, e->scenario, focus);
+    r->jurisdictions = g_steal_pointer (&plan->jur);
+    r->kinds = g_steal_pointer (&plan->kinds);
+    return r;
+}
+
+const FsimMpiStats *
+fsim_engine_mpi_stats (const FsimEngineMpi *e)
+{
+    g_return_val_if_fail (e != NULL, NULL);
+    return &e->stats;
+}
+
 /**
  * fsim_engine_run_mpi:
  * See engine-mpi.h.
@@ -345,61 +483,11 @@ fsim_engine_run_mpi (const FsimScenario *scenario, FsimPopulationSlice *slice,
 {
     g_return_val_if_fail (scenario != NULL && slice != NULL && decisions != NULL, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-    g_return_val_if_fail (slice->partner_words == scenario->partner_words, NULL);
-    size_t pw = slice->partner_words;
-    Halo h = { 0 };
-
-    g_autoptr (FsimEnginePlan) plan = fsim_i_engine_plan_new (scenario, decisions, error);
-    int ok = plan != NULL && halo_init (&h, slice, comm, error), all_ok = 0;
-    /* no rank may wait in a collective for one that gave up */
-    MPI_Allreduce (&ok, &all_ok, 1, MPI_INT, MPI_MIN, comm);
-    if (!all_ok) {
-        if (ok)
-            g_set_error_literal (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_OTHER_RANK,
-                                 "another rank failed");
-        halo_clear (&h);
+    g_autoptr (FsimEngineMpi) e = fsim_engine_mpi_new (scenario, slice, comm, threads, error);
+    if (e == NULL)
         return NULL;
-    }
-    fsim_i_engine_plan_focus (plan, focus);
-    size_t n_local = h.n_own + h.n_ghosts;
-    FsimPopulation local = { .n_users = n_local,
-                             .n_fields = slice->n_fields,
-                             .field_words = slice->field_words,
-                             .n_partners = slice->n_partners,
-                             .partner_words = pw,
-                             .friends = &h.local,
-                             .platform = slice->platform,
-                             .apps_others = slice->apps_others,
-                             .audience = slice->audience };
-    FsimMpiStats stats = { .n_own = h.n_own, .n_ghosts = h.n_ghosts, .cut_arcs = h.cut_arcs };
-    g_autofree FsimWord *uses = fsim_bits_new (n_local * pw);
-    g_autofree FsimWord *near = fsim_bits_new (n_local * 2 * pw);
-    g_autofree FsimWord *once = fsim_bits_new (pw), *twice = fsim_bits_new (pw);
-
-    memcpy (uses, slice->uses, h.n_own * pw * sizeof (FsimWord));
-    local.uses = uses;
-    used_sets (&h, slice, once, twice);
-    stats.hop_bytes[0] = exchange (&h, uses, pw); /* hop 1: the friends' partner sets */
-    Local l = {
-        .in = { .plan = plan, .pop = &local, .near = near, .used_once = once, .used_twice = twice },
-        .local = &local,
-        .near = near,
-        .n_own = h.n_own,
-        .n_blocks = (h.n_own + FSIM_ENGINE_BLOCK_USERS - 1) / FSIM_ENGINE_BLOCK_USERS
-    };
-    fsim_parallel_for (l.n_blocks, fsim_parallel_workers (threads, l.n_blocks), near_item, &l, NULL,
-                       NULL);
-    stats.hop_bytes[1] = exchange (&h, near, 2 * pw); /* hop 2: the friends' ONE and TWO */
-    FsimResult *r = trace_local (&l, plan, threads);
-    reduce (&h, r, slice->offsets[slice->n_own]);
-    stats.engine_bytes = (n_local + 1) * sizeof (size_t) + h.cut_arcs * sizeof (uint32_t) +
-                         slice->offsets[slice->n_own] * sizeof (uint32_t) +
-                         3 * n_local * pw * sizeof (FsimWord);
-    fsim_i_engine_result_focus (r, scenario, focus);
-    r->jurisdictions = g_steal_pointer (&plan->jur);
-    r->kinds = g_steal_pointer (&plan->kinds);
-    if (out_stats)
-        *out_stats = stats;
-    halo_clear (&h);
+    FsimResult *r = fsim_engine_mpi_run (e, decisions, focus, error);
+    if (r != NULL && out_stats)
+        *out_stats = e->stats;
     return r;
 }

@@ -19,6 +19,41 @@ typedef struct {
     size_t engine_bytes; /* bytes of the local friend lists, sets and near arrays */
 } FsimMpiStats;
 
+/*
+ * The trace over ranks, kept for several traces of one population (timeline's dates, check's
+ * days): the halo (ghosts, local numbering) and both hops' exchanges depend on the population
+ * alone, so they are made once, by fsim_engine_mpi_new(), and each fsim_engine_mpi_run() only
+ * traces the rank's users under its decisions and sums the counts.
+ */
+typedef struct FsimEngineMpi FsimEngineMpi;
+
+/**
+ * fsim_engine_mpi_new:
+ * @slice: this rank's users, as for fsim_engine_run_mpi(): relabelled in place; it must
+ *   outlive the returned object, which reads it
+ * Builds the halo and exchanges the boundary users' partner sets (hop 1) and ONE and TWO sets
+ * (hop 2). Collective over @comm.
+ * Returns: (transfer full): or NULL with @error set on every rank (this rank's failure, or
+ *   FSIM_GRAPH_ERROR_OTHER_RANK when another rank failed).
+ */
+FsimEngineMpi *fsim_engine_mpi_new (const FsimScenario *scenario, FsimPopulationSlice *slice,
+                                    MPI_Comm comm, unsigned threads, GError **error);
+void fsim_engine_mpi_free (FsimEngineMpi *e);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimEngineMpi, fsim_engine_mpi_free)
+
+/**
+ * fsim_engine_mpi_run:
+ * The counts of the whole population under @decisions (counting only @focus, nullable), the
+ * same on every rank and the same as fsim_engine_run_focused() on the whole population. No
+ * exchange but the sum of the counts. Collective: every rank calls it with the same decisions.
+ * Returns: (transfer full): or NULL with @error set on every rank (the model graph walk failed).
+ */
+FsimResult *fsim_engine_mpi_run (FsimEngineMpi *e, const FsimDecisions *decisions,
+                                 const FsimFocus *focus, GError **error);
+
+/* What this rank exchanged and holds. (transfer none) */
+const FsimMpiStats *fsim_engine_mpi_stats (const FsimEngineMpi *e);
+
 /**
  * fsim_engine_run_mpi:
  * @slice: this rank's users: part `rank` of `size` of @comm (fsim_population_slice_first());
