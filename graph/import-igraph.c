@@ -78,9 +78,11 @@ attr_strings (const igraph_t *g, const char *name, FsimAttr *a)
     a->strings = fsim_try_new0 ((size_t) MAX (n, 1), sizeof (char *), NULL, NULL);
     if (a->strings == NULL)
         IGRAPH_ERROR ("out of memory for a node attribute", IGRAPH_ENOMEM);
+    /* tried, not g_strdup: the strings are the file's, up to 64 KiB each (issue 11) */
     for (igraph_integer_t u = 0; u < n; u++) {
         const char *s = igraph_strvector_get (&values, u);
-        a->strings[u] = g_strdup (s != NULL ? s : "");
+        if ((a->strings[u] = strdup (s != NULL ? s : "")) == NULL)
+            IGRAPH_ERROR ("out of memory for a node attribute", IGRAPH_ENOMEM);
     }
     igraph_strvector_destroy (&values);
     IGRAPH_FINALLY_CLEAN (1);

@@ -10,6 +10,7 @@
 #include "engine.h"
 #include "json-check.h"
 #include "loader.h"
+#include "room.h"
 #include "run-util.h"
 #include "test-util.h"
 #include "worst-case.h"
@@ -73,6 +74,29 @@ pair_ok (Pair *p, const char *base, const char *whatif)
     g_autoptr (GError) error = NULL;
     g_assert_true (pair_diff (p, base, whatif, &error));
     g_assert_no_error (error);
+}
+
+/* The room the estimate makes (room.h) holds the text (with --all) and the JSON of @d: rendering
+ * never grows the string. */
+static void
+check_room (const FsimDiff *d)
+{
+    for (int json = 0; json <= 1; json++) {
+        g_autoptr (GString) out = g_string_new (NULL);
+        g_autoptr (GError) error = NULL;
+        guint64 room = fsim_diff_room (d, NULL);
+        g_assert_true (fsim_room_reserve (out, room, "the comparison", &error));
+        g_assert_no_error (error);
+        const char *buffer = out->str;
+        if (json)
+            fsim_diff_render_json_focused (d, NULL, out);
+        else
+            fsim_diff_render_text_full (d, TRUE, NULL, out);
+        g_test_message ("%s: %zu bytes of %" G_GUINT64_FORMAT, json ? "json" : "text", out->len,
+                        room);
+        g_assert_cmpuint (out->len, <=, room);
+        g_assert_true (out->str == buffer);
+    }
 }
 
 static const FsimDiffPartner *
@@ -139,6 +163,7 @@ test_diff_one_rule (void)
     g_auto (Pair) p = { 0 };
     pair_ok (&p, "base.json", "deny-one.json");
     const FsimDiff *d = p.diff;
+    check_room (d);
     g_assert_true (fsim_diff_any (d));
     /* only ben's religion is lost: it reached the quiz through ann, a friend */
     assert_row (d, "religion", "quiz", "GB", 2, 1, 0, 1);
@@ -521,6 +546,7 @@ test_diff_decisions_cap (void)
     g_autofree char *path = write_worst (dir, &w);
     g_auto (Pair) p = { 0 };
     pair_dates (&p, path, "date=2010-03-01", NULL);
+    check_room (p.diff);
     g_autoptr (FsimDecisions) db = fsim_decisions_new (p.base, p.base->date);
     g_autoptr (FsimDecisions) dw = fsim_decisions_new (p.whatif, p.whatif->date);
     size_t changed = 0;
@@ -580,6 +606,7 @@ test_diff_flows_cap (void)
     g_auto (Pair) p = { 0 };
     pair_dates (&p, path, "population.settings.platform_off=0.5", NULL);
     const FsimDiff *d = p.diff;
+    check_room (d);
     g_assert_cmpuint (d->flows_total, ==, 4096 * 24);
     g_assert_cmpuint (d->flows_changed, ==, 4096 * 24);
     g_assert_cmpuint (d->flows_kept, ==, 0);

@@ -10,6 +10,7 @@
 #include "json-check.h"
 #include "loader.h"
 #include "random-scenario.h"
+#include "room.h"
 #include "run-util.h"
 #include "test-util.h"
 
@@ -387,6 +388,47 @@ test_explain_engine_random (void)
     }
 }
 
+/* The room the estimate makes (room.h) holds the text and the JSON of every user's explanation in
+ * the gates scenario and in random ones: rendering never grows the string. */
+static void
+check_room (const World *w)
+{
+    for (size_t u = 0; u < w->pop->n_users; u++) {
+        g_autoptr (FsimExplanation) e = fsim_explain_user (w->t, u, NULL, NULL);
+        guint64 room = fsim_explain_room (w->t, e);
+        for (int json = 0; json <= 1; json++) {
+            g_autoptr (GString) out = g_string_new (NULL);
+            g_autoptr (GError) error = NULL;
+            g_assert_true (fsim_room_reserve (out, room, "the explanation", &error));
+            g_assert_no_error (error);
+            const char *buffer = out->str;
+            if (json)
+                fsim_explain_render_json (w->t, e, NULL, out);
+            else
+                fsim_explain_render_text (w->t, e, NULL, out);
+            g_assert_cmpuint (out->len, <=, room);
+            g_assert_true (out->str == buffer);
+        }
+    }
+}
+
+static void
+test_explain_room (void)
+{
+    g_auto (World) gates = { 0 };
+    world_data (&gates, "explain", "gates.json");
+    check_room (&gates);
+    for (guint32 seed = 1; seed <= 20; seed++) {
+        g_auto (World) w = { 0 };
+        g_autoptr (GError) error = NULL;
+        g_autofree char *text = fsim_random_scenario (seed, seed % 3 == 0);
+        FsimScenario *s = fsim_loader_load_string ("random.json", text, NULL, &error);
+        g_assert_no_error (error);
+        world_from (&w, s);
+        check_room (&w);
+    }
+}
+
 /* ---- the command ------------------------------------------------------------------------------ */
 
 static void
@@ -485,6 +527,7 @@ main (int argc, char **argv)
     g_test_add_func ("/explain/find-user/imported", test_explain_find_user_imported);
     g_test_add_func ("/explain/engine/files", test_explain_engine_files);
     g_test_add_func ("/explain/engine/random", test_explain_engine_random);
+    g_test_add_func ("/explain/room", test_explain_room);
     g_test_add_func ("/explain/cli/text", test_explain_cli_text);
     g_test_add_func ("/explain/cli/destination", test_explain_cli_destination);
     g_test_add_func ("/explain/cli/json", test_explain_cli_json);

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -260,6 +261,46 @@ test_symlink (void)
     g_assert_cmpstr (got2, ==, want);
     g_autofree char *names = fsim_test_dir_listing (sub);
     g_assert_cmpstr (names, ==, "made.txt target.txt");
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* Root writing to /tmp/report.txt where the user 'nobody' planted a link to a file of root's:
+ * refused (the kernel's fs.protected_symlinks rule), the file and the link left as they were.
+ * flowsim reads links itself, so the kernel's check did not apply: the file was replaced. A
+ * link that root owns, or the folder's owner, in the same folder is still followed. */
+static void
+test_symlink_sticky (void)
+{
+    if (geteuid () != 0) {
+        g_test_skip ("only root can plant a link owned by another user");
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *scenario = scenario_in (dir);
+    g_autofree char *want = expected_report (scenario);
+    g_autofree char *shared = g_build_filename (dir, "tmp", NULL);
+    g_autofree char *victim = fsim_test_write (dir, "passwd", "root:x:0:0\n", -1);
+    g_autofree char *link = g_build_filename (shared, "report.txt", NULL);
+    g_autofree char *own = g_build_filename (shared, "own.txt", NULL);
+    g_autofree char *mine = fsim_test_write (dir, "mine.txt", "old", -1);
+
+    g_assert_cmpint (g_mkdir (shared, 0755), ==, 0);
+    g_assert_cmpint (g_chmod (shared, 01777), ==, 0);
+    g_assert_cmpint (symlink (victim, link), ==, 0);
+    g_assert_cmpint (lchown (link, NOBODY, NOBODY), ==, 0);
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("run", scenario, "-o", link);
+    g_assert_cmpint (r->status, ==, 4);
+    g_assert_nonnull (strstr (r->err, "report.txt': Permission denied"));
+    g_autofree char *kept = read_text (victim);
+    g_assert_cmpstr (kept, ==, "root:x:0:0\n");
+    assert_link (link, victim);
+    g_assert_cmpint (symlink (mine, own), ==, 0); /* root's own link: followed */
+    g_autoptr (FsimTestRun) r2 = FSIM_RUN ("run", scenario, "-o", own);
+    g_assert_cmpint (r2->status, ==, 0);
+    g_autofree char *got = read_text (mine);
+    g_assert_cmpstr (got, ==, want);
+    g_autofree char *names = fsim_test_dir_listing (shared);
+    g_assert_cmpstr (names, ==, "own.txt report.txt");
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
@@ -538,6 +579,51 @@ test_export_signal (gconstpointer data)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
+static void
+limit_file_size (gpointer data)
+{
+    (void) data;
+    struct rlimit none = { 0, 0 }, size = { 1 << 20, 1 << 20 };
+    setrlimit (RLIMIT_CORE, &none);
+    setrlimit (RLIMIT_FSIZE, &size);
+}
+
+/* Under `ulimit -f` (1 MiB here; the export is 3 MB) the export is killed by SIGXFSZ when
+ * friendships.txt grows past the limit: no temporary file is left (the old code removed them
+ * only on SIGINT, SIGTERM and SIGHUP, and left a 1 MiB one here). */
+static void
+test_export_file_size (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *scenario = scenario_in (dir);
+    g_autofree char *out = g_build_filename (dir, "export", NULL);
+    const char *argv[] = { g_getenv ("FLOWSIM"),
+                           "population",
+                           scenario,
+                           "--export",
+                           out,
+                           "-q",
+                           "--set",
+                           "population.users=30000",
+                           "--set",
+                           "population.generator=erdos_renyi",
+                           "--set",
+                           "population.mean_degree=20",
+                           NULL };
+    g_autoptr (GError) error = NULL;
+    int wait_status = 0;
+
+    g_spawn_sync (NULL, (char **) argv, NULL,
+                  G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, limit_file_size, NULL,
+                  NULL, NULL, &wait_status, &error);
+    g_assert_no_error (error);
+    g_assert_true (WIFSIGNALED (wait_status));
+    g_assert_cmpint (WTERMSIG (wait_status), ==, SIGXFSZ);
+    g_autofree char *names = fsim_test_dir_listing (out);
+    g_assert_cmpstr (names, ==, "");
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -547,6 +633,7 @@ main (int argc, char **argv)
     g_test_add_func ("/output-file/regular/read-only", test_read_only);
     g_test_add_func ("/output-file/regular/folder-read-only", test_folder_read_only);
     g_test_add_func ("/output-file/symlink", test_symlink);
+    g_test_add_func ("/output-file/symlink-sticky", test_symlink_sticky);
     g_test_add_func ("/output-file/inputs-kept", test_inputs_kept);
     g_test_add_func ("/output-file/device", test_device);
     g_test_add_func ("/output-file/stdout", test_stdout);
@@ -557,5 +644,10 @@ main (int argc, char **argv)
                           test_export_signal);
     g_test_add_data_func ("/output-file/export/sigterm", GINT_TO_POINTER (SIGTERM),
                           test_export_signal);
+    g_test_add_data_func ("/output-file/export/sigalrm", GINT_TO_POINTER (SIGALRM),
+                          test_export_signal);
+    g_test_add_data_func ("/output-file/export/sigusr1", GINT_TO_POINTER (SIGUSR1),
+                          test_export_signal);
+    g_test_add_func ("/output-file/export/file-size", test_export_file_size);
     return g_test_run ();
 }

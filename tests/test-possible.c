@@ -8,8 +8,10 @@
 #include "explain.h"
 #include "json-check.h"
 #include "loader.h"
+#include "possible-report.h"
 #include "possible.h"
 #include "random-scenario.h"
+#include "room.h"
 #include "run-util.h"
 #include "test-util.h"
 
@@ -236,6 +238,43 @@ test_possible_users_random (void)
     }
 }
 
+/* The room the estimate makes (room.h) holds the text and the JSON of the tour's analysis and of
+ * random scenarios': rendering never grows the string. */
+static void
+check_room (const FsimPossible *pp)
+{
+    for (int json = 0; json <= 1; json++) {
+        g_autoptr (GString) out = g_string_new (NULL);
+        g_autoptr (GError) error = NULL;
+        guint64 room = fsim_possible_room (pp, json);
+        g_assert_true (fsim_room_reserve (out, room, "the answer", &error));
+        g_assert_no_error (error);
+        const char *buffer = out->str;
+        if (json)
+            fsim_possible_render_json (pp, out);
+        else
+            fsim_possible_render_text (pp, out);
+        g_assert_cmpuint (out->len, <=, room);
+        g_assert_true (out->str == buffer);
+    }
+}
+
+static void
+test_possible_room (void)
+{
+    g_autoptr (FsimScenario) tour = load_tour (NULL);
+    g_autoptr (FsimPossible) pp = analyse (tour);
+    check_room (pp);
+    for (guint32 seed = 1; seed <= 20; seed++) {
+        g_autoptr (GError) error = NULL;
+        g_autofree char *text = fsim_random_scenario (seed, seed % 2 == 0);
+        g_autoptr (FsimScenario) s = fsim_loader_load_string ("random.json", text, NULL, &error);
+        g_assert_no_error (error);
+        g_autoptr (FsimPossible) each = analyse (s);
+        check_room (each);
+    }
+}
+
 /* ---- the command ------------------------------------------------------------------------------ */
 
 static void
@@ -297,6 +336,7 @@ main (int argc, char **argv)
     g_test_add_func ("/possible/tour/dates", test_possible_tour_dates);
     g_test_add_func ("/possible/users/files", test_possible_users_files);
     g_test_add_func ("/possible/users/random", test_possible_users_random);
+    g_test_add_func ("/possible/room", test_possible_room);
     g_test_add_func ("/possible/cli/text", test_possible_cli_text);
     g_test_add_func ("/possible/cli/json", test_possible_cli_json);
     g_test_add_func ("/possible/cli/policy", test_possible_cli_policy);

@@ -6,8 +6,10 @@
 
 #include <glib.h>
 
+#include "friends.h"
 #include "json-check.h"
 #include "report.h"
+#include "room.h"
 #include "test-util.h"
 
 /*
@@ -643,6 +645,59 @@ test_report_consent (Fixture *x, gconstpointer data)
     g_assert_null (strstr (plain, "Consent through"));
 }
 
+/* The room the estimate makes (room.h) holds the whole report: rendering into it never grows
+ * the string (so never reaches g_realloc), even for names made of what escapes the longest
+ * (control bytes: JSON's \u001f, six bytes each; invalid UTF-8: U+FFFD, three). */
+static void
+test_report_room (Fixture *x, gconstpointer data)
+{
+    (void) data;
+    static char controls[200], invalid[200];
+    memset (controls, '\x1f', sizeof controls - 1);
+    controls[sizeof controls - 1] = '\0';
+    memset (invalid, '\xff', sizeof invalid - 1);
+    invalid[sizeof invalid - 1] = '\0';
+    x->partners[0].consent.kind = FSIM_CONSENT_DECEPTIVE;
+    x->partners[0].consent.note = controls;
+    x->partners[1].name = controls;
+    x->partners[2].kind = invalid;
+    x->destinations[0].id = controls;
+    x->destinations[3].jurisdiction = invalid;
+    x->fields[0].id = controls;
+    x->fields[1].label = invalid;
+    for (int f = 0; f < _FSIM_REPORT_MAX; f++) {
+        g_autoptr (GString) out = g_string_new ("kept");
+        guint64 room = fsim_report_room (&x->scenario, &x->result, (FsimReportFormat) f);
+        g_autoptr (GError) error = NULL;
+        g_assert_true (fsim_room_reserve (out, room, "the report", &error));
+        g_assert_no_error (error);
+        g_assert_cmpuint (out->allocated_len, >, 4 + room);
+        const char *buffer = out->str;
+        size_t allocated = out->allocated_len;
+        fsim_report_render (&x->scenario, &x->pop, &x->result, (FsimReportFormat) f, out);
+        g_test_message ("%s: %zu bytes of %" G_GUINT64_FORMAT, fsim_report_format_to_string (f),
+                        out->len - 4, room);
+        g_assert_true (g_str_has_prefix (out->str, "kept"));
+        g_assert_cmpuint (out->len - 4, <=, room);
+        g_assert_true (out->str == buffer); /* never moved: never grown */
+        g_assert_cmpuint (out->allocated_len, ==, allocated);
+    }
+}
+
+/* More than the address space can give is an error, and the text is left as it was. */
+static void
+test_report_room_refused (void)
+{
+    g_autoptr (GString) out = g_string_new ("kept");
+    g_autoptr (GError) error = NULL;
+    /* more than the address space: refused without asking (ASan would abort on asking) */
+    g_assert_false (fsim_room_reserve (out, G_MAXUINT64 - 1, "the report", &error));
+    g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM);
+    g_assert_nonnull (strstr (error->message, "out of memory"));
+    g_assert_nonnull (strstr (error->message, "the report"));
+    g_assert_cmpstr (out->str, ==, "kept");
+}
+
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
 
 int
@@ -667,5 +722,7 @@ main (int argc, char *argv[])
     ADD ("/report/deterministic", test_report_deterministic);
     ADD ("/report/appends", test_report_appends);
     ADD ("/report/consent/deceptive", test_report_consent);
+    ADD ("/report/room", test_report_room);
+    g_test_add_func ("/report/room/refused", test_report_room_refused);
     return g_test_run ();
 }

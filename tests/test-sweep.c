@@ -349,6 +349,18 @@ test_sweep_seeds (void)
         g_assert_null (fsim_sweep_parse_seeds (bad[i], &n, &error));
         g_assert_error (error, FSIM_SWEEP_ERROR, FSIM_SWEEP_ERROR_GRID);
     }
+    /* Over 2^53 - 1 the seed is refused as such; 2^64 + 1 used to become 2^64 - 1, a seed the
+     * user had not given, named in the error of its run. */
+    const char *big[] = { "9007199254740992", "18446744073709551617", "1-9007199254740993" };
+    for (size_t i = 0; i < G_N_ELEMENTS (big); i++) {
+        g_autoptr (GError) error = NULL;
+        g_assert_null (fsim_sweep_parse_seeds (big[i], &n, &error));
+        g_assert_error (error, FSIM_SWEEP_ERROR, FSIM_SWEEP_ERROR_GRID);
+        g_assert_nonnull (strstr (error->message, "a seed is at most 9007199254740991"));
+    }
+    g_autofree guint64 *top = fsim_sweep_parse_seeds ("9007199254740991", &n, NULL);
+    g_assert_nonnull (top);
+    g_assert_cmpuint (top[0], ==, G_GUINT64_CONSTANT (9007199254740991));
 }
 
 /* ---- the grid and its statistics ------------------------------------------------------------ */

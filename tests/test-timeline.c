@@ -9,6 +9,7 @@
 #include "draw-util.h"
 #include "engine.h"
 #include "json-check.h"
+#include "room.h"
 #include "run-util.h"
 #include "svg.h"
 #include "timeline.h"
@@ -337,6 +338,15 @@ test_timeline_series (void)
     g_assert_nonnull (strstr (none->err, "'zz' selects no partner"));
     g_assert_cmpint (text->status, ==, 2);
     g_assert_cmpint (bad->status, ==, 2);
+    /* a wrong series is refused before the population is built (or fails to be) and traced:
+     * here the population's edge list is missing, and the usage error comes first */
+    g_autofree char *edges = fsim_test_data_path ("scale", "import-edges.json", NULL);
+    g_autoptr (DrawRun) early =
+        FLOWSIM ("timeline", edges, "--set", "population.import.file=no-such-friends.txt", "--from",
+                 "2011-01-01", "--to", "2019-01-01", "--format", "svg", "--series", "partners");
+    g_assert_cmpint (early->status, ==, 2);
+    g_assert_nonnull (strstr (early->err, "--series 'partners' is not jurisdiction, kind or "));
+    g_assert_null (strstr (early->err, "import"));
 }
 
 static void
@@ -569,6 +579,37 @@ test_timeline_warnings (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
+/* The room the estimate makes (room.h) holds every format, with every partner's series, and with
+ * the chart's partner panel: the render never grows the string. */
+static void
+test_timeline_room (void)
+{
+    g_autoptr (FsimTimeline) t = timeline ("2011-01-01", "2019-01-01", "1m");
+    g_autoptr (FsimSim) sim = draw_sim ("timeline", "dated.json");
+    g_autofree FsimWord *all = fsim_bits_new (sim->scenario->partner_words);
+    for (size_t p = 0; p < sim->scenario->n_partners; p++)
+        fsim_bits_set (all, p);
+    const char *const every[] = { "*", NULL };
+    FsimTimelineChart chart = { .partners = every };
+    for (int f = 0; f <= FSIM_TIMELINE_SVG; f++) {
+        g_autoptr (GString) out = g_string_new (NULL);
+        g_autoptr (GError) error = NULL;
+        gboolean svg = f == FSIM_TIMELINE_SVG;
+        guint64 room = fsim_timeline_room (sim->scenario, t, svg ? NULL : all, svg);
+        g_assert_true (fsim_room_reserve (out, room, "the timeline", &error));
+        g_assert_no_error (error);
+        const char *buffer = out->str;
+        if (svg)
+            fsim_timeline_write_svg (sim->scenario, t, &chart, FALSE, out);
+        else
+            fsim_timeline_render_partners (sim->scenario, t, (FsimTimelineFormat) f, all, out);
+        g_test_message ("format %d: %zu bytes of %" G_GUINT64_FORMAT, f, out->len, room);
+        g_assert_cmpuint (out->len, >, 1000);
+        g_assert_cmpuint (out->len, <=, room);
+        g_assert_true (out->str == buffer);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -586,6 +627,7 @@ main (int argc, char **argv)
     g_test_add_func ("/timeline/cli", test_timeline_cli);
     g_test_add_func ("/timeline/partner-series", test_timeline_partner_series);
     g_test_add_func ("/timeline/budget", test_timeline_budget);
+    g_test_add_func ("/timeline/room", test_timeline_room);
     g_test_add_func ("/timeline/warnings", test_timeline_warnings);
     g_test_add_func ("/timeline/history/v2-cutoff", test_timeline_history_v2_cutoff);
     g_test_add_func ("/timeline/history/wind-down", test_timeline_history_wind_down);

@@ -162,6 +162,10 @@ gboolean fsim_diff_any (const FsimDiff *d);
 /* Appends the comparison as text, or as one JSON document (docs/analysis.md). The text leaves
  * out what did not change (partners, jurisdictions); fsim_diff_render_text_full() can keep it
  * and show only what @focus (nullable, resolved against the what-if) selects. */
+/* The most bytes fsim_diff_render_text_full() or fsim_diff_render_json_focused() appends for @d
+ * with @focus (nullable), computed without rendering, for fsim_room_reserve() (room.h). Can't
+ * fail. */
+guint64 fsim_diff_room (const FsimDiff *d, const FsimFocus *focus);
 void fsim_diff_render_text (const FsimDiff *d, GString *out);
 void fsim_diff_render_text_full (const FsimDiff *d, gboolean all, const FsimFocus *focus,
                                  GString *out);

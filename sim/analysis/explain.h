@@ -158,6 +158,10 @@ void fsim_explain_render_text (const FsimTracer *t, const FsimExplanation *e,
 void fsim_explain_render_json (const FsimTracer *t, const FsimExplanation *e,
                                const char *destination, GString *out);
 
+/* The most bytes either of the two above appends for @e (any filter), computed without rendering,
+ * for fsim_room_reserve() (room.h). Can't fail. */
+guint64 fsim_explain_room (const FsimTracer *t, const FsimExplanation *e);
+
 /* One open or closed route in one paragraph of plain English, each line indented by @indent
  * spaces (used by `flowsim check` for its counterexamples). */
 void fsim_explain_route_text (const FsimTracer *t, size_t u, const FsimFlowExplanation *flow,

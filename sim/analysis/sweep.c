@@ -2,6 +2,7 @@
 /* sweep.c: `flowsim sweep`: the grid of seeds and values, its runs, and their summaries. */
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,14 +81,21 @@ parse_vary (const char *text, FsimSweepVary *out, GError **error)
     return TRUE;
 }
 
+/* The largest seed a scenario takes (its "seed" is a JSON number, exact up to 2^53 - 1). */
+#define MAX_SEED G_GUINT64_CONSTANT (9007199254740991)
+
+/* Reads the seed @text into *@out. Returns: FALSE if it is not digits; TRUE with *@out_big set
+ * if it is over MAX_SEED (g_ascii_strtoull would have made 2^64 + 1 into 2^64 - 1). */
 static gboolean
-parse_seed (const char *text, guint64 *out)
+parse_seed (const char *text, guint64 *out, gboolean *out_big)
 {
     char *end = NULL;
 
     if (!g_ascii_isdigit (*text))
         return FALSE;
+    errno = 0;
     *out = g_ascii_strtoull (text, &end, 10);
+    *out_big = *out_big || errno == ERANGE || *out > MAX_SEED;
     return end != text && *end == '\0';
 }
 
@@ -107,8 +115,17 @@ fsim_sweep_parse_seeds (const char *text, size_t *out_n, GError **error)
         }
         g_auto (GStrv) ends = g_strsplit (g_strstrip (parts[i]), "-", 3);
         guint64 a = 0, b = 0;
-        gboolean ok = ends[0] && parse_seed (ends[0], &a) &&
-                      (ends[1] == NULL ? (b = a, TRUE) : parse_seed (ends[1], &b) && !ends[2]);
+        gboolean big = FALSE;
+        gboolean ok =
+            ends[0] && parse_seed (ends[0], &a, &big) &&
+            (ends[1] == NULL ? (b = a, TRUE) : parse_seed (ends[1], &b, &big) && !ends[2]);
+        if (ok && big) {
+            g_set_error (error, FSIM_SWEEP_ERROR, FSIM_SWEEP_ERROR_GRID,
+                         "--seeds '%s': a seed is at most 9007199254740991 (2^53 - 1, where "
+                         "JSON numbers stop being exact)",
+                         text);
+            return NULL;
+        }
         if (!ok || b < a || b - a >= MAX_RUNS) {
             g_set_error (error, FSIM_SWEEP_ERROR, FSIM_SWEEP_ERROR_GRID,
                          "--seeds '%s': expected seeds or ranges such as 1-20 or 1,5,9%s", text,

@@ -156,6 +156,11 @@ void fsim_timeline_render (const FsimScenario *scenario, const FsimTimeline *t,
  * (nullable: none): text, a table "by partner" (one column each); JSON, "partners": [{"partner",
  * "users", "users_without_consent"}] in every point. Text and JSON also say the focus and how
  * many dates were decided and traced ("dates_decided", "dates_traced"). */
+/* The most bytes fsim_timeline_render_partners() (@partners) or fsim_timeline_write_svg() (with a
+ * partner panel: @all_partners) appends for @t, computed without rendering, for
+ * fsim_room_reserve() (room.h). Can't fail. */
+guint64 fsim_timeline_room (const FsimScenario *scenario, const FsimTimeline *t,
+                            const FsimWord *partners, gboolean all_partners);
 void fsim_timeline_render_partners (const FsimScenario *scenario, const FsimTimeline *t,
                                     FsimTimelineFormat format, const FsimWord *partners,
                                     GString *out);

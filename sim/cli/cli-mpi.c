@@ -14,6 +14,7 @@
 #include "engine-mpi.h"
 #include "memory.h"
 #include "population-slice.h"
+#include "room.h"
 #include "sim.h"
 #include "timeline.h"
 
@@ -372,6 +373,9 @@ fsim_i_cli_mpi_render (const char *path, const char *const *sets, const FsimFocu
     if (rank == 0) {
         /* the report reads the counts, and of the population only whether it has settings */
         FsimPopulation view = { .n_users = sim->result->n_users, .platform = slice->platform };
+        if (!fsim_room_reserve (out, fsim_report_room (sim->scenario, sim->result, format),
+                                "the report", error))
+            return FSIM_EXIT_INTERNAL;
         fsim_report_render_with (sim->scenario, &view, sim->result, format, options, out);
     }
     return FSIM_EXIT_OK;

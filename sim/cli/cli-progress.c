@@ -7,6 +7,7 @@
 #include "cli-private.h"
 #include "progress.h"
 #include "report.h"
+#include "room.h"
 #include "sim.h"
 
 /* Populations from this many users up take long enough to say so at once. */
@@ -89,6 +90,9 @@ fsim_i_cli_render_progress (const char *path, const char *const *sets,
     if (!fsim_sim_trace (sim, &options, error))
         return FSIM_EXIT_INTERNAL;
     g_clear_pointer (&progress, fsim_progress_free); /* erase the line before the report */
+    if (!fsim_room_reserve (out, fsim_report_room (sim->scenario, sim->result, format),
+                            "the report", error))
+        return FSIM_EXIT_INTERNAL;
     fsim_report_render_with (sim->scenario, sim->pop, sim->result, format, report, out);
     return FSIM_EXIT_OK;
 }

@@ -10,6 +10,7 @@
 #include "cmd-analysis.h"
 #include "diff-diagram.h"
 #include "diff.h"
+#include "room.h"
 #include "sim.h"
 
 typedef struct {
@@ -137,6 +138,8 @@ diff_render_full (const char *base_path, const char *whatif_path, const char *co
         return fsim_diff_draw (diff, f, format, fsim_i_cli_dot_program (), out, error)
                    ? FSIM_EXIT_OK
                    : FSIM_EXIT_INTERNAL;
+    if (!fsim_room_reserve (out, fsim_diff_room (diff, f), "the comparison", error))
+        return FSIM_EXIT_INTERNAL;
     if (format && strcmp (format, "json") == 0)
         fsim_diff_render_json_focused (diff, f, out);
     else

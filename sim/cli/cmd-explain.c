@@ -10,6 +10,7 @@
 #include "cli-commands.h"
 #include "cmd-analysis.h"
 #include "explain-diagram.h"
+#include "room.h"
 
 typedef struct {
     char *user;
@@ -192,6 +193,8 @@ fsim_i_explain_render (const char *path, const char *const *sets,
                                   out, error)
                    ? FSIM_EXIT_OK
                    : FSIM_EXIT_INTERNAL;
+    if (!fsim_room_reserve (out, fsim_explain_room (w.tracer, e), "the explanation", error))
+        return FSIM_EXIT_INTERNAL;
     if (json)
         fsim_explain_render_json (w.tracer, e, o->destination, out);
     else

@@ -10,6 +10,7 @@
 #include "cmd-analysis.h"
 #include "loader.h"
 #include "possible-report.h"
+#include "room.h"
 
 typedef struct {
     char *field;
@@ -122,6 +123,8 @@ possible_run (const PossibleOptions *o, gboolean json, FsimDay day, GString *out
     g_autoptr (FsimPossible) pp =
         fsim_possible_new (s, o->date ? day : s->date, fields, partners, error);
     if (!pp)
+        return FSIM_EXIT_INTERNAL;
+    if (!fsim_room_reserve (out, fsim_possible_room (pp, json), "the answer", error))
         return FSIM_EXIT_INTERNAL;
     if (json)
         fsim_possible_render_json (pp, out);

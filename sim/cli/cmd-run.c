@@ -9,6 +9,7 @@
 #include "cli-private.h"
 #include "cli-sim.h"
 #include "report.h"
+#include "room.h"
 
 typedef struct {
     char *format;
@@ -101,6 +102,9 @@ fsim_i_run_render (const char *path, const char *const *sets, const FsimPopulati
     if (status != FSIM_EXIT_OK)
         return status;
     const FsimSim *sim = cs.sim;
+    if (!fsim_room_reserve (out, fsim_report_room (sim->scenario, sim->result, format),
+                            "the report", error))
+        return FSIM_EXIT_INTERNAL;
     fsim_report_render (sim->scenario, sim->pop, sim->result, format, out);
     return FSIM_EXIT_OK;
 }

@@ -10,6 +10,7 @@
 #include "cli-mpi.h"
 #include "cli-private.h"
 #include "cli-sim.h"
+#include "room.h"
 #include "timeline.h"
 
 typedef struct {
@@ -186,17 +187,33 @@ add_series (const FsimScenario *scenario, const char *series, FsimTimelineChart 
     return TRUE;
 }
 
-/* Loads @path and builds (or borrows) its population, without tracing it on the scenario's own
- * date: the timeline traces what it needs. */
+/* Every --series of @a against @scenario, before anything is built or traced: the usage error
+ * of add_series() for the first that is wrong. */
+static gboolean
+series_ok (const FsimScenario *scenario, const FsimTimelineArgs *a, GError **error)
+{
+    FsimTimelineChart probe = { 0 };
+    g_autoptr (GPtrArray) selectors = g_ptr_array_new_with_free_func (g_free);
+
+    for (const char *const *s = a->series; s && *s; s++)
+        if (!add_series (scenario, *s, &probe, selectors, error))
+            return FALSE;
+    return TRUE;
+}
+
+/* Loads @path, checks the series of @a against it, and builds (or borrows) its population,
+ * without tracing it on the scenario's own date: the timeline traces what it needs. */
 static FsimExit
 load_untraced (FsimCliSim *cs, const char *path, const char *const *sets,
-               const FsimPopulationSource *source, GError **error)
+               const FsimPopulationSource *source, const FsimTimelineArgs *a, GError **error)
 {
     g_autofree char *default_path = path ? NULL : fsim_cli_default_scenario_path ();
     const FsimSimOptions options = { .sets = sets };
     cs->sim = fsim_sim_load (path ? path : default_path, &options, error);
     if (!cs->sim)
         return FSIM_EXIT_INPUT;
+    if (!series_ok (cs->sim->scenario, a, error))
+        return FSIM_EXIT_USAGE;
     cs->source = source;
     return fsim_i_cli_sim_build (cs->sim, source, error) ? FSIM_EXIT_OK : FSIM_EXIT_INPUT;
 }
@@ -231,7 +248,7 @@ timeline_whole (FsimCliSim *cs, const char *path, const char *const *sets,
                 const FsimPopulationSource *source, const FsimTimelineArgs *a, FsimFocus *focus,
                 FsimTimeline **out_timeline, GError **error)
 {
-    FsimExit status = load_untraced (cs, path, sets, source, error);
+    FsimExit status = load_untraced (cs, path, sets, source, a, error);
     g_autoptr (GError) local = NULL;
 
     if (status != FSIM_EXIT_OK)
@@ -284,13 +301,18 @@ fsim_i_timeline_render_to (const char *path, const char *const *sets,
         if (!add_series (sim->scenario, series, &chart, selectors, error))
             return FSIM_EXIT_USAGE;
     }
-    if (a->format == FSIM_TIMELINE_SVG) {
+    g_autofree FsimWord *partners =
+        a->format == FSIM_TIMELINE_SVG
+            ? NULL
+            : series_partners (sim->scenario, a, a->focus ? &focus : NULL);
+    if (!fsim_room_reserve (out,
+                            fsim_timeline_room (sim->scenario, t, partners, chart.partners != NULL),
+                            "the timeline", error))
+        return FSIM_EXIT_INTERNAL;
+    if (a->format == FSIM_TIMELINE_SVG)
         fsim_timeline_write_svg (sim->scenario, t, &chart, FALSE, out);
-    } else {
-        g_autofree FsimWord *partners =
-            series_partners (sim->scenario, a, a->focus ? &focus : NULL);
+    else
         fsim_timeline_render_partners (sim->scenario, t, a->format, partners, out);
-    }
     return FSIM_EXIT_OK;
 }
 

@@ -12,6 +12,7 @@
 #include "json-writer.h"
 #include "policy.h"
 #include "render-private.h"
+#include "room.h"
 #include "table.h"
 
 static const char *const verdict_words[] = {
@@ -576,4 +577,63 @@ fsim_diff_render_json_focused (const FsimDiff *d, const FsimFocus *focus, GStrin
     json_jurisdictions (d, focus, &w);
     fsim_jw_close (&w, '}');
     g_string_append_c (out, '\n');
+}
+
+/* ---- the room the text takes (room.h) ---------------------------------------------------- */
+
+/* The most bytes a row takes in JSON (its keys, indentation and counts) besides its strings. */
+#define ROOM_DIFF_ROW 512
+
+guint64
+fsim_diff_room (const FsimDiff *d, const FsimFocus *focus)
+{
+    g_return_val_if_fail (d != NULL, 0);
+    /* the header, the two sides, the overrides and the exposure: measured by rendering them */
+    g_autoptr (GString) head = g_string_new (NULL);
+    FsimJsonWriter w = { .out = head };
+    text_header (d, focus, head);
+    json_side (&w, "base", d->base);
+    json_side (&w, "whatif", d->whatif);
+    json_overrides (d, &w);
+    json_users (d, &w);
+    guint64 rule = MAX (fsim_i_room_rule (d->base), fsim_i_room_rule (d->whatif));
+    guint64 json = 16384 + head->len;
+    FsimRoomTable partners = { 0 }, decisions = { 0 }, flows = { 0 }, jurisdictions = { 0 };
+    for (guint i = 0; i < d->partners->len; i++) {
+        const FsimDiffPartner *p = &g_array_index (d->partners, FsimDiffPartner, i);
+        const char *row[] = { p->partner,     fsim_diff_partner_words (p),
+                              "not analysed", "not analysed",
+                              NULL,           NULL };
+        fsim_room_table_row (&partners, row, G_N_ELEMENTS (row));
+        json += ROOM_DIFF_ROW + fsim_room_json (p->partner);
+    }
+    for (guint i = 0; i < d->decisions->len; i++) {
+        const FsimDiffDecision *x = &g_array_index (d->decisions, FsimDiffDecision, i);
+        guint64 ids =
+            fsim_room_json (x->partner) + fsim_room_json (x->api) + fsim_room_json (x->scope);
+        const char *row[] = { x->partner, x->api, x->scope, "allowed -> denied" };
+        fsim_room_table_row (&decisions, row, G_N_ELEMENTS (row));
+        json += ROOM_DIFF_ROW + ids + 2 * rule;
+    }
+    /* the two rule cells of a decision row, as wide as the widest rule */
+    guint64 decision_rules = 2 * (decisions.rows + 2) * (rule + 32);
+    for (guint i = 0; i < d->flows->len; i++) {
+        const FsimDiffFlow *f = &g_array_index (d->flows, FsimDiffFlow, i);
+        const char *row[] = { f->field, f->partner, f->destination, f->jurisdiction, NULL, NULL };
+        fsim_room_table_row (&flows, row, G_N_ELEMENTS (row));
+        json += ROOM_DIFF_ROW + fsim_room_json (f->field) + fsim_room_json (f->partner) +
+                fsim_room_json (f->destination) + fsim_room_json (f->jurisdiction);
+    }
+    for (guint i = 0; i < d->jurisdictions->len; i++) {
+        const FsimDiffJurisdiction *j = &g_array_index (d->jurisdictions, FsimDiffJurisdiction, i);
+        const char *row[] = { j->jurisdiction, NULL, NULL, NULL, NULL };
+        fsim_room_table_row (&jurisdictions, row, G_N_ELEMENTS (row));
+        json += ROOM_DIFF_ROW + fsim_room_json (j->jurisdiction);
+    }
+    /* the flows table has 8 columns: the last two counts are a bound of their own */
+    guint64 text = head->len + fsim_room_table_bytes (&partners) +
+                   fsim_room_table_bytes (&decisions) + decision_rules +
+                   fsim_room_table_bytes (&flows) + (flows.rows + 2) * 2 * 32 +
+                   fsim_room_table_bytes (&jurisdictions) + 8192;
+    return MAX (text, json);
 }

@@ -11,6 +11,7 @@
 #include "explain.h"
 #include "json-writer.h"
 #include "render-private.h"
+#include "room.h"
 #include "table.h"
 
 /*
@@ -643,4 +644,63 @@ fsim_explain_render_json (const FsimTracer *t, const FsimExplanation *e, const c
     fsim_jw_close (&w, '}');
     g_string_append_c (out, '\n');
     ctx_clear (&c);
+}
+
+/* ---- the room the text takes (room.h) ---------------------------------------------------- */
+
+/* A route's paragraph or object besides its names: the sentences of its gates and blocks (text)
+ * or its keys and settings (JSON), 1.2 KiB at most, with the dates of windows. */
+#define ROOM_ROUTE 2048
+
+/* What route @r names: its carriers (and who they are reached through), its API, scope and rule,
+ * or the share and the partners on its path; the user (@user bytes) and the pair's partner and
+ * field (@pair bytes) in a few of its sentences. */
+static guint64
+room_route (const Ctx *c, const FsimRoute *r, guint64 user, guint64 pair, guint64 rule)
+{
+    guint64 bytes = ROOM_ROUTE + 8 * user + 4 * pair;
+    for (size_t i = 0; i < r->n_carriers && i < MAX_JSON_NAMES; i++) {
+        g_autofree char *name = fsim_population_user_name (c->pop, r->carriers[i]);
+        g_autofree char *via =
+            r->through ? fsim_population_user_name (c->pop, r->through[i]) : NULL;
+        bytes += fsim_room_json (name) + fsim_room_json (via) + 64;
+    }
+    if (r->channel == FSIM_CHANNEL_DOWNSTREAM) {
+        const FsimPartner *q = &c->s->partners[r->from];
+        g_autofree char *at = fsim_i_loc_string (q->shares[r->share].loc);
+        bytes += 2 * (fsim_room_json (q->id) + fsim_room_json (at));
+        for (size_t i = 0; i < r->n_path; i++)
+            bytes += 2 * fsim_room_json (c->s->partners[r->path[i]].id) + 16;
+    } else {
+        const FsimApi *api = &c->s->apis[r->api];
+        bytes += 2 * (fsim_room_json (api->id) + fsim_room_json (api->scopes[r->scope].id)) + rule;
+    }
+    return bytes;
+}
+
+guint64
+fsim_explain_room (const FsimTracer *t, const FsimExplanation *e)
+{
+    g_return_val_if_fail (t != NULL && e != NULL, 0);
+    Ctx c;
+    ctx_init (&c, t, e->user);
+    g_autoptr (GString) claims = g_string_new (NULL);
+    FsimJsonWriter w = { .out = claims, .depth = 1, .first = { TRUE, TRUE } };
+    fsim_claims_report_json (&w, c.s);
+    fsim_claims_report_header_line (c.s, claims);
+    guint64 user = fsim_room_json (c.user), rule = fsim_i_room_rule (c.s);
+    guint64 bytes = 8192 + claims->len + 4 * user;
+    for (guint i = 0; i < e->flows->len; i++) {
+        const FsimFlowExplanation *flow = &g_array_index (e->flows, FsimFlowExplanation, i);
+        const FsimPartner *p = &c.s->partners[flow->partner];
+        guint64 pair = fsim_room_json (c.s->fields[flow->field].id) + fsim_room_json (p->id);
+        bytes += 1024 + 2 * pair;
+        for (size_t d = 0; d < p->n_destinations; d++)
+            bytes += fsim_room_json (p->destinations[d].id) +
+                     fsim_room_json (fsim_i_dest_jurisdiction (&p->destinations[d])) + 128;
+        for (guint j = 0; j < flow->routes->len; j++)
+            bytes += room_route (&c, &g_array_index (flow->routes, FsimRoute, j), user, pair, rule);
+    }
+    ctx_clear (&c);
+    return bytes;
 }

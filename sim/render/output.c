@@ -53,7 +53,13 @@ typedef struct {
 
 static Slot slots[N_SLOTS];
 static GMutex slots_lock;
-static const int cleanup_signals[] = { SIGINT, SIGTERM, SIGHUP };
+/* Every signal whose default action ends the process and that may come from outside or from a
+ * limit: Ctrl-C and Ctrl-\ (SIGQUIT), kill and timeout(1) (which can send any), a hang-up,
+ * `ulimit -f` and `ulimit -t` (SIGXFSZ, SIGXCPU), a closed pipe, and GLib's abort on a failed
+ * allocation. */
+static const int cleanup_signals[] = { SIGINT,  SIGTERM, SIGHUP,    SIGQUIT, SIGALRM,
+                                       SIGUSR1, SIGUSR2, SIGXFSZ,   SIGXCPU, SIGPIPE,
+                                       SIGABRT, SIGTRAP, SIGVTALRM, SIGPROF };
 static struct sigaction previous_actions[G_N_ELEMENTS (cleanup_signals)];
 
 static void
@@ -155,9 +161,32 @@ on_proc (const char *link)
 }
 
 /*
+ * May this process follow the symbolic link @link (whose lstat is @st)? The kernel's rule for
+ * fs.protected_symlinks, applied whatever the setting: a link in a sticky folder that everyone
+ * may write (/tmp) is followed only if this user or the folder's owner owns it. The kernel
+ * checks this when open(2) follows a link, but follow_links() reads the links itself, so without
+ * this root's `-o /tmp/report.txt` would replace whatever file another user's link there names
+ * (/etc/passwd). Returns: FALSE with errno EACCES when it may not.
+ */
+static gboolean
+may_follow (const char *link, const struct stat *st)
+{
+    g_autofree char *dir = g_path_get_dirname (link);
+    struct stat d;
+
+    if (st->st_uid == geteuid () || stat (dir, &d) != 0)
+        return TRUE;
+    if ((d.st_mode & (S_ISVTX | S_IWOTH)) != (S_ISVTX | S_IWOTH) || d.st_uid == st->st_uid)
+        return TRUE;
+    errno = EACCES;
+    return FALSE;
+}
+
+/*
  * Follows the symbolic links from @path. Returns: (transfer full): the path of what they lead
- * to, which may not exist; NULL with errno set. *@out_proc is TRUE (and the result @path) when
- * a link is one of /proc's links to an open file, which has no name to replace.
+ * to, which may not exist; NULL with errno set (EACCES for a link may_follow() refuses).
+ * *@out_proc is TRUE (and the result @path) when a link is one of /proc's links to an open
+ * file, which has no name to replace.
  */
 static char *
 follow_links (const char *path, gboolean *out_proc)
@@ -175,6 +204,8 @@ follow_links (const char *path, gboolean *out_proc)
             *out_proc = TRUE;
             return g_strdup (path);
         }
+        if (!may_follow (p, &st))
+            return NULL;
         g_autofree char *target = g_file_read_link (p, NULL);
         if (target == NULL)
             return NULL;

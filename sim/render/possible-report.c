@@ -11,6 +11,7 @@
 #include "policy.h"
 #include "possible-report.h"
 #include "render-private.h"
+#include "room.h"
 #include "table.h"
 
 /* ---- text ------------------------------------------------------------------------------- */
@@ -308,4 +309,82 @@ fsim_possible_render_json (const FsimPossible *pp, GString *out)
     fsim_jw_close (&w, ']');
     fsim_jw_close (&w, '}');
     g_string_append_c (out, '\n');
+}
+
+/* ---- the room the text takes (room.h) ---------------------------------------------------- */
+
+/* A route's JSON object besides its five strings and its rule (at most 269 bytes with both
+ * channels "friend_of_friend", measured) or its sentence. */
+#define ROOM_ROUTE 184
+
+/* What a pair says besides its rows: its routes (JSON only) and its blocking situations (JSON
+ * repeats them in each row, text says them once), or why it is impossible. */
+static guint64
+room_pair (const FsimScenario *s, const FsimPossibleFlow *flow, guint64 rule, gboolean routes)
+{
+    guint64 bytes = 128;
+    for (guint i = 0; routes && i < flow->routes->len; i++) {
+        const FsimPossibleRoute *r = &g_array_index (flow->routes, FsimPossibleRoute, i);
+        bytes += ROOM_ROUTE + rule + fsim_room_json (s->partners[r->partner].id) +
+                 fsim_room_json (s->apis[r->api].id) +
+                 fsim_room_json (s->apis[r->api].scopes[r->scope].id);
+    }
+    for (guint j = 0; j < flow->blockers->len; j++) {
+        guint32 x = g_array_index (flow->blockers, guint32, j);
+        bytes += 32;
+        for (guint i = 0; i < flow->situations->len; i++)
+            if (x & (1u << i))
+                bytes += 96 +
+                         fsim_room_json (
+                             s->partners[g_array_index (flow->situations, FsimSituation, i).partner]
+                                 .id) +
+                         fsim_room_json (s->fields[flow->field].id);
+    }
+    /* "no allowed route (API/SCOPE: VERDICT, ... 4 of them) and N more" */
+    const FsimPartner *p = &s->partners[flow->partner];
+    guint64 longest = 0;
+    for (size_t k = 0; k < p->n_apis; k++) {
+        const FsimApi *api = &s->apis[p->apis[k]];
+        for (size_t sc = 0; sc < api->n_scopes; sc++)
+            longest = MAX (longest, fsim_room_json (api->id) + fsim_room_json (api->scopes[sc].id));
+    }
+    return bytes + 4 * (longest + 32) + 256;
+}
+
+guint64
+fsim_possible_room (const FsimPossible *pp, gboolean json_format)
+{
+    g_return_val_if_fail (pp != NULL, 0);
+    const FsimScenario *s = fsim_possible_scenario (pp);
+    const GArray *flows = fsim_possible_flows (pp);
+    guint64 rule = fsim_i_room_rule (s), bytes = 8192;
+    g_autoptr (GString) claims = g_string_new (NULL);
+    FsimJsonWriter w = { .out = claims, .depth = 1, .first = { TRUE, TRUE } };
+    fsim_claims_report_json (&w, s);
+    fsim_claims_report_header_line (s, claims);
+    bytes += claims->len;
+    /* JSON repeats a pair's routes and situations in each of its rows; text says them once,
+     * after a table whose cells are padded to the widest of their column */
+    guint64 json = 0, text = 0;
+    FsimRoomTable table = { 0 };
+    for (guint i = 0; i < flows->len; i++) {
+        const FsimPossibleFlow *flow = &g_array_index (flows, FsimPossibleFlow, i);
+        const FsimPartner *p = &s->partners[flow->partner];
+        const char *field = s->fields[flow->field].id;
+        guint64 pair = room_pair (s, flow, rule, json_format),
+                head = 448 + fsim_room_json (field) + fsim_room_json (p->id);
+        text += pair + head;
+        for (size_t d = 0; d < p->n_destinations; d++) {
+            const FsimDestination *dest = &p->destinations[d];
+            if (!fsim_bits_get (dest->fields, flow->field))
+                continue;
+            json += pair + head + fsim_room_json (dest->id) +
+                    fsim_room_json (fsim_i_dest_jurisdiction (dest));
+            const char *row[] = { field,    p->id,
+                                  dest->id, fsim_i_dest_jurisdiction (dest),
+                                  "no",     "self, friend, friend_of_friend, downstream" };
+            fsim_room_table_row (&table, row, G_N_ELEMENTS (row));
+        }
+    }
+    return bytes + (json_format ? json : text + fsim_room_table_bytes (&table));
 }

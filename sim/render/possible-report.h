@@ -10,3 +10,6 @@
  * possible one) or as one JSON document (docs/analysis.md). */
 void fsim_possible_render_text (const FsimPossible *pp, GString *out);
 void fsim_possible_render_json (const FsimPossible *pp, GString *out);
+/* The most bytes fsim_possible_render_json() (@json) or _text() appends for @pp, computed without
+ * rendering, for fsim_room_reserve() (room.h). Can't fail. */
+guint64 fsim_possible_room (const FsimPossible *pp, gboolean json);

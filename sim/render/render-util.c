@@ -4,6 +4,7 @@
 
 #include "analysis-private.h"
 #include "render-private.h"
+#include "room.h"
 
 void
 fsim_i_jw_rule (FsimJsonWriter *w, const char *key, const FsimScenario *s, gssize rule)
@@ -19,4 +20,15 @@ fsim_i_jw_rule (FsimJsonWriter *w, const char *key, const FsimScenario *s, gssiz
     fsim_jw_str (w, "effect", s->rules[rule].allow ? "allow" : "deny");
     fsim_jw_str (w, "at", at);
     fsim_jw_close (w, '}');
+}
+
+guint64
+fsim_i_room_rule (const FsimScenario *s)
+{
+    guint64 most = 16; /* null */
+    for (size_t r = 0; r < s->n_rules; r++) {
+        g_autofree char *at = fsim_i_loc_string (s->rules[r].loc);
+        most = MAX (most, fsim_room_json (s->rules[r].id) + fsim_room_json (at) + 96);
+    }
+    return most;
 }

@@ -11,6 +11,7 @@
 #include "findings.h"
 #include "json-writer.h"
 #include "report.h"
+#include "room.h"
 #include "table.h"
 
 /*
@@ -694,4 +695,125 @@ fsim_report_render (const FsimScenario *scenario, const FsimPopulation *pop,
                     const FsimResult *result, FsimReportFormat format, GString *out)
 {
     fsim_report_render_with (scenario, pop, result, format, NULL, out);
+}
+
+/* ---- the room the text takes (room.h) ---- */
+
+/* The claims' part, measured by rendering it: a few KiB at most (the claims of the files). */
+static guint64
+room_claims (const FsimScenario *s, FsimReportFormat format)
+{
+    g_autoptr (GString) text = g_string_new (NULL);
+    FsimJsonWriter w = { .out = text, .depth = 2, .first = { TRUE, TRUE, TRUE } };
+    if (format == FSIM_REPORT_JSON)
+        fsim_claims_report_json (&w, s);
+    else
+        fsim_claims_report_text (s, text);
+    return text->len + 64;
+}
+
+/* The text report: its tables, the findings and the consent paragraphs. */
+static guint64
+room_text (const FsimScenario *s, const FsimResult *r)
+{
+    FsimRoomTable t = { 0 };
+    guint64 bytes = 8192; /* the header, the headings and the notes */
+    for (size_t i = 0; i < s->n_overrides; i++)
+        bytes +=
+            fsim_room_json (s->overrides[i].path) + fsim_room_json (s->overrides[i].value) + 64;
+    g_autoptr (GPtrArray) sentences = fsim_findings_new (s, r);
+    for (size_t i = 0; i < sentences->len; i++) /* cleaned, wrapped: "\n    " for a space */
+        bytes += 7 * (guint64) strlen (g_ptr_array_index (sentences, i)) + 8;
+    for (size_t p = 0; p < s->n_partners; p++) {
+        const FsimPartner *partner = &s->partners[p];
+        const char *users[] = { partner->id, partner->name, partner->kind, partner->country, NULL };
+        const char *label[] = { partner->id, partner->name, partner->kind, NULL, NULL };
+        fsim_room_table_row (&t, users, G_N_ELEMENTS (users));
+        fsim_room_table_row (&t, label, G_N_ELEMENTS (label));
+        for (size_t d = 0; d < partner->n_destinations; d++) {
+            const FsimDestination *dest = &partner->destinations[d];
+            const char *row[] = { dest->id, destination_jurisdiction (dest), NULL, NULL };
+            fsim_room_table_row (&t, row, G_N_ELEMENTS (row));
+        }
+        if (partner->consent.kind == FSIM_CONSENT_DECEPTIVE) {
+            bytes += 3 * (guint64) strlen (partner->id) + 256;
+            bytes += partner->consent.note ? 5 * (guint64) strlen (partner->consent.note) : 0;
+            for (size_t i = 0; i < partner->consent.sources.n; i++) {
+                g_autofree char *src = fsim_source_to_string (&partner->consent.sources.items[i]);
+                bytes += 5 * (guint64) strlen (src) + 16;
+            }
+        }
+    }
+    for (size_t f = 0; f < s->n_fields; f++) {
+        const char *row[] = { s->fields[f].id, s->fields[f].label, "yes", NULL, NULL };
+        fsim_room_table_row (&t, row, G_N_ELEMENTS (row));
+    }
+    for (size_t j = 0; j < r->n_jurisdictions; j++) {
+        const char *row[] = { r->jurisdictions[j], NULL, NULL };
+        fsim_room_table_row (&t, row, G_N_ELEMENTS (row));
+    }
+    return bytes + fsim_room_table_bytes (&t);
+}
+
+/* The bytes a flow row of @format takes besides its strings and counts: JSON's keys,
+ * indentation and punctuation (285), CSV's commas and line end. */
+#define ROOM_JSON_FLOW 320
+#define ROOM_CSV_FLOW 12
+
+/* JSON and CSV: the flows, a row per (field, partner, destination), measured exactly from the
+ * escaped ids and the counts' digits, and the rest (partners, fields, jurisdictions) bounded. */
+static guint64
+room_flows (const FsimScenario *s, const FsimResult *r, FsimReportFormat format)
+{
+    gboolean json = format == FSIM_REPORT_JSON;
+    void (*escape) (GString *, const char *) = json ? fsim_json_string : fsim_csv_cell;
+    g_autofree char *claims = s->n_claims ? fsim_claims_report_csv_cell (s) : NULL;
+    guint64 per_row =
+        json ? ROOM_JSON_FLOW : ROOM_CSV_FLOW + (claims ? fsim_room_escaped (escape, claims) : 0);
+    guint64 bytes = 8192;
+    for (size_t i = 0; i < s->n_overrides; i++)
+        bytes +=
+            fsim_room_json (s->overrides[i].path) + fsim_room_json (s->overrides[i].value) + 96;
+    for (size_t j = 0; j < r->n_jurisdictions; j++)
+        bytes += fsim_room_json (r->jurisdictions[j]) + 256;
+    for (size_t p = 0; p < s->n_partners; p++) {
+        const FsimPartner *partner = &s->partners[p];
+        bytes += fsim_room_json (partner->id) + fsim_room_json (partner->name) +
+                 fsim_room_json (partner->kind) + fsim_room_json (partner->country) + 512;
+    }
+    /* a field's escaped id, a few bytes per field: the rows below add it up */
+    g_autofree guint64 *field = g_new (guint64, MAX (s->n_fields, 1));
+    for (size_t f = 0; f < s->n_fields; f++) {
+        field[f] = fsim_room_escaped (escape, s->fields[f].id);
+        bytes += fsim_room_json (s->fields[f].id) + 256;
+    }
+    for (size_t p = 0; p < s->n_partners; p++) {
+        const FsimPartner *partner = &s->partners[p];
+        guint64 id = fsim_room_escaped (escape, partner->id);
+        for (size_t d = 0; d < partner->n_destinations; d++) {
+            const FsimDestination *dest = &partner->destinations[d];
+            guint64 row = per_row + id + fsim_room_escaped (escape, dest->id) +
+                          fsim_room_escaped (escape, destination_location (dest)) +
+                          fsim_room_escaped (escape, destination_jurisdiction (dest));
+            for (size_t f = 0; f < s->n_fields; f++) {
+                if (!fsim_bits_get (dest->fields, f))
+                    continue;
+                bytes += row + field[f] + fsim_room_digits (fp_at (r, r->fp_users, f, p)) +
+                         fsim_room_digits (fp_at (r, r->fp_no_consent, f, p));
+                for (int c = 0; c < FSIM_N_CHANNELS; c++)
+                    bytes += fsim_room_digits (fp_at (r, r->fp_channel[c], f, p));
+            }
+        }
+    }
+    return bytes;
+}
+
+guint64
+fsim_report_room (const FsimScenario *scenario, const FsimResult *result, FsimReportFormat format)
+{
+    g_return_val_if_fail (scenario != NULL && result != NULL, 0);
+    guint64 claims = room_claims (scenario, format);
+    if (format == FSIM_REPORT_TEXT)
+        return claims + room_text (scenario, result);
+    return claims + room_flows (scenario, result, format);
 }

@@ -86,3 +86,11 @@ typedef struct {
 void fsim_report_render_with (const FsimScenario *scenario, const FsimPopulation *pop,
                               const FsimResult *result, FsimReportFormat format,
                               const FsimReportOptions *options, GString *out);
+
+/**
+ * fsim_report_room:
+ * Returns: the most bytes fsim_report_render_with() appends for @result (a run of @scenario) in
+ *   @format, computed without rendering, for fsim_room_reserve() (room.h). Can't fail.
+ */
+guint64 fsim_report_room (const FsimScenario *scenario, const FsimResult *result,
+                          FsimReportFormat format);

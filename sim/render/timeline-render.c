@@ -8,6 +8,7 @@
 
 #include "claims-report.h"
 #include "json-writer.h"
+#include "room.h"
 #include "table.h"
 #include "timeline.h"
 
@@ -339,4 +340,31 @@ fsim_timeline_render_partners (const FsimScenario *scenario, const FsimTimeline 
     default:
         g_return_if_reached ();
     }
+}
+
+/* ---- the room the text takes (room.h) ---- */
+
+/* A group's entry at one date: JSON's {"jurisdiction": NAME, "users": N,
+ * "users_without_consent": N} at its indentation (at most 170 bytes besides the name), a text
+ * cell "N (M)" padded to its column, or an SVG line's point. */
+#define ROOM_TIMELINE_ENTRY 200
+#define ROOM_TIMELINE_POINT 512 /* a date's own keys and counts */
+
+guint64
+fsim_timeline_room (const FsimScenario *scenario, const FsimTimeline *t, const FsimWord *partners,
+                    gboolean all_partners)
+{
+    g_return_val_if_fail (scenario != NULL && t != NULL, 0);
+    guint64 names = 0, bytes = 16384; /* the header, the notes, an SVG's frame and legend */
+    for (size_t j = 0; j < t->n_jurisdictions; j++)
+        names += ROOM_TIMELINE_ENTRY + fsim_room_text (t->jurisdictions[j]);
+    for (size_t k = 0; k < t->n_kinds; k++) /* by kind, and partners reaching by kind */
+        names += 2 * (ROOM_TIMELINE_ENTRY + fsim_room_text (t->kinds[k]));
+    for (size_t p = 0; p < scenario->n_partners; p++)
+        if (all_partners || (partners && fsim_bits_get (partners, p)))
+            names += ROOM_TIMELINE_ENTRY + fsim_room_text (scenario->partners[p].id);
+    for (size_t i = 0; i < t->n_events; i++)
+        bytes += fsim_room_text (t->events[i].what) + 128;
+    /* each name once more as a header, a legend or a list */
+    return bytes + names + (guint64) t->n_points * (ROOM_TIMELINE_POINT + names);
 }
