@@ -137,3 +137,23 @@ int fsim_i_import_open (const char *path, GError **error);
  * while it is read is an error, not a SIGBUS). Returns: (transfer full): its bytes and a NUL
  * after them, or NULL with @error set (FSIM_GRAPH_ERROR_IO or _NOMEM). */
 char *fsim_i_import_read (const char *path, gsize *out_len, GError **error);
+
+/* An edge list's lines, parsed (import.c): the file's ids in order of first appearance and the
+ * pairs (2 * n_pairs entries) as indices into them. The caller frees both arrays. */
+typedef struct {
+    int64_t *ids;
+    size_t n_ids;
+    uint32_t *pairs;
+    size_t n_pairs;
+} FsimIEdges;
+
+/* Where line 1 of an edge list starts in @data: 3 after a UTF-8 byte order mark, else 0. */
+size_t fsim_i_edge_list_start (const char *data, size_t len);
+
+/* Parses the lines of @data (@len bytes) that start at offsets @from .. @to - 1 (@from a line
+ * start: fsim_i_edge_list_start() or just after a '\n'), the first being line @first_line + 1
+ * of the file for messages; a line may run past @to. Users are numbered in order of first
+ * appearance within the range. FALSE with @error set as fsim_import_edge_list_data() sets it
+ * for the first bad line (*@out untouched). */
+gboolean fsim_i_edge_list_parse (const char *name, const char *data, size_t len, size_t from,
+                                 size_t to, size_t first_line, FsimIEdges *out, GError **error);

@@ -321,25 +321,26 @@ parse_line (EdgeParser *p, const char *s, const char *end, GError **error)
     return TRUE;
 }
 
-/**
- * fsim_import_edge_list_data:
- * Returns: (transfer full): the graph with `ids`, or NULL with @error set (see import.h).
- */
-FsimImported *
-fsim_import_edge_list_data (const char *name, const char *data, size_t len, GError **error)
+/* Where line 1 starts: after a UTF-8 byte order mark, which some editors write first and which
+ * is not a character of line 1. */
+size_t
+fsim_i_edge_list_start (const char *data, size_t len)
 {
-    EdgeParser p = { .name = name };
-    const char *s = data, *end = data + len;
-    FsimImported *imp;
+    return len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
 
-    g_return_val_if_fail (name != NULL, NULL);
-    g_return_val_if_fail (data != NULL || len == 0, NULL);
-    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+/**
+ * fsim_i_edge_list_parse:
+ * See graph-private.h.
+ */
+gboolean
+fsim_i_edge_list_parse (const char *name, const char *data, size_t len, size_t from, size_t to,
+                        size_t first_line, FsimIEdges *out, GError **error)
+{
+    EdgeParser p = { .name = name, .line = first_line };
+    const char *s = data + from, *stop = data + to, *end = data + len;
 
-    /* a UTF-8 byte order mark, which some editors write first, is not a character of line 1 */
-    if (len >= 3 && memcmp (s, "\xEF\xBB\xBF", 3) == 0)
-        s += 3;
-    while (s < end) {
+    while (s < stop) {
         const char *eol = memchr (s, '\n', (size_t) (end - s));
 
         if (eol == NULL)
@@ -347,24 +348,49 @@ fsim_import_edge_list_data (const char *name, const char *data, size_t len, GErr
         p.line++;
         if (!parse_line (&p, s, eol, error)) {
             parser_clear (&p);
-            return NULL;
+            return FALSE;
         }
+        if (eol == end)
+            break;
         s = eol + 1;
     }
     g_clear_pointer (&p.slots, g_free);
     g_clear_pointer (&p.dense, g_free);
+    *out = (FsimIEdges){ .ids = p.ids, .n_ids = p.n_ids, .pairs = p.pairs, .n_pairs = p.n_pairs };
+    return TRUE;
+}
 
+/**
+ * fsim_import_edge_list_data:
+ * Returns: (transfer full): the graph with `ids`, or NULL with @error set (see import.h).
+ */
+FsimImported *
+fsim_import_edge_list_data (const char *name, const char *data, size_t len, GError **error)
+{
+    FsimIEdges e = { 0 };
+    FsimImported *imp;
+
+    g_return_val_if_fail (name != NULL, NULL);
+    g_return_val_if_fail (data != NULL || len == 0, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+    if (!fsim_i_edge_list_parse (name, data, len, len ? fsim_i_edge_list_start (data, len) : 0, len,
+                                 0, &e, error))
+        return NULL;
     imp = g_new0 (FsimImported, 1);
     imp->format = FSIM_IMPORT_EDGE_LIST;
-    imp->friends = fsim_friends_new_from_pairs (p.n_ids, p.pairs, p.n_pairs, error);
+    imp->friends = fsim_friends_new_from_pairs (e.n_ids, e.pairs, e.n_pairs, error);
+    g_free (e.pairs);
     if (imp->friends == NULL) {
         g_prefix_error (error, "%s: ", name);
-        parser_clear (&p);
+        g_free (e.ids);
         fsim_imported_free (imp);
         return NULL;
     }
-    imp->ids = p.n_ids > 0 ? g_steal_pointer (&p.ids) : NULL;
-    parser_clear (&p);
+    if (e.n_ids > 0)
+        imp->ids = e.ids;
+    else
+        g_free (e.ids);
     return imp;
 }
 
@@ -393,8 +419,8 @@ fsim_import_format_from_string (const char *name, FsimImportFormat *out_format)
     return FALSE;
 }
 
-static FsimImportFormat
-format_of_path (const char *path)
+FsimImportFormat
+fsim_import_format_of_path (const char *path)
 {
     g_autofree char *lower = g_ascii_strdown (path, -1);
 
@@ -487,7 +513,7 @@ fsim_import_file (const char *path, FsimImportFormat format, GError **error)
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
     if (format == FSIM_IMPORT_AUTO)
-        format = format_of_path (path);
+        format = fsim_import_format_of_path (path);
     if (format == FSIM_IMPORT_EDGE_LIST)
         return import_edge_list_file (path, error);
     return fsim_i_import_igraph (path, format, error);

@@ -7,6 +7,7 @@
 
 #include <glib.h>
 
+#include "comm.h"
 #include "friends.h"
 
 /*
@@ -45,6 +46,8 @@ typedef enum {
 const char *fsim_import_format_to_string (FsimImportFormat format);
 /* FALSE (and @out_format untouched) for an unknown name. */
 gboolean fsim_import_format_from_string (const char *name, FsimImportFormat *out_format);
+/* The format FSIM_IMPORT_AUTO picks for @path (never AUTO). Can't fail. */
+FsimImportFormat fsim_import_format_of_path (const char *path);
 
 typedef enum {
     FSIM_ATTR_NUMBER,  /* numbers[]: NAN where a user has no value */
@@ -100,3 +103,45 @@ FsimImported *fsim_import_edge_list_data (const char *name, const char *data, si
 /* Frees @imp and everything it holds. Accepts NULL. */
 void fsim_imported_free (FsimImported *imp);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimImported, fsim_imported_free)
+
+/*
+ * An edge list read over the ranks of a FsimComm (import-part.c, docs/scaling.md): each rank
+ * reads the lines that start in its share of the file's bytes and keeps, in the end, only the
+ * friend lists of its own users. Users are numbered as fsim_import_file() numbers them (first
+ * appearance in the file), and rank r of N owns users n_users * r / N .. n_users * (r + 1) / N
+ * - 1 (the split of fsim_population_slice_first()).
+ */
+typedef struct {
+    FsimFriends *rows; /* this rank's users: row i is user first + i, its friends as sorted
+                        * global numbers; n_edges is 0 */
+    size_t first;
+    size_t n_users; /* the whole graph's */
+    size_t n_edges; /* the whole graph's friendships, self-loops and repeats dropped */
+} FsimImportedPart;
+
+/**
+ * fsim_import_edge_list_part_data:
+ * @name: used in error messages as the file name
+ * @data: (array length=len): the whole file's text, the same on every rank; read only
+ * @comm: the ranks; collective: every rank calls it with the same text
+ * The friend lists of this rank's users of the graph fsim_import_edge_list_data() gives, the
+ * same rows for any number of ranks; no rank holds the whole graph.
+ * Returns: (transfer full): this rank's part, or NULL with @error set on every rank: for a bad
+ *   line, the error fsim_import_edge_list_data() gives (the same message, the file's line
+ *   number), on every rank; FSIM_GRAPH_ERROR_NOMEM on a rank out of memory, and on the others
+ *   FSIM_GRAPH_ERROR_OTHER_RANK, or that rank's message when it failed before the exchanges.
+ */
+FsimImportedPart *fsim_import_edge_list_part_data (const char *name, const char *data, size_t len,
+                                                   const FsimComm *comm, GError **error);
+
+/**
+ * fsim_import_edge_list_part:
+ * fsim_import_edge_list_part_data() over the file @path, which every rank maps (as
+ * fsim_import_file() does, with the same errors: the first failing rank's, on every rank).
+ */
+FsimImportedPart *fsim_import_edge_list_part (const char *path, const FsimComm *comm,
+                                              GError **error);
+
+/* Frees @part and its rows. Accepts NULL. */
+void fsim_imported_part_free (FsimImportedPart *part);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimImportedPart, fsim_imported_part_free)

@@ -204,6 +204,51 @@ identical "clustered adoption by parts, 40,000 users" "$src/scenarios/device-par
 ranks="1 2 3 4"
 identical "imported edge list" "$src/tests/data/scale/import-edges.json"
 
+# an edge list read by byte ranges (graph/import-part.c): 20,000 lines drawn by a fixed Lehmer
+# generator (about 9,800 users, 14,000 friendships), ids small, large and negative met first on
+# any rank, repeats, self-loops, comments, blank lines, CRLF; a byte order mark first and no
+# final newline
+awk 'BEGIN {
+    x = 12345; printf "\357\273\277# drawn by mpi-identity.sh\n"
+    for (i = 0; i < 20000; i++) {
+        for (j = 0; j < 2; j++) {
+            x = (x * 16807) % 2147483647; k = x % 4
+            id[j] = k == 0 ? x % 60 : k == 1 ? x % 5000 : k == 2 ? -(x % 300) : x * 4096 + 7
+        }
+        x = (x * 16807) % 2147483647; k = x % 16
+        if (k == 0) printf "# a comment\n"
+        else if (k == 1) printf "\n"
+        else if (k == 2) printf "%.0f\t%.0f # a self-loop\r\n", id[0], id[0]
+        else printf "%.0f %.0f%s", id[0], id[1], i < 19999 ? "\n" : ""
+    }
+}' >"$tmp/edges.txt"
+edges=(--set population.import.file="$tmp/edges.txt")
+identical "edge list by byte ranges, 20,000 lines" "$src/tests/data/scale/import-edges.json" \
+    "${edges[@]}"
+
+# a bad line in it (at three quarters of the file, so that a rank above 0 finds it, and a second
+# one after it): the single process's FILE:LINE:COL message, once, and its status, on 1 .. 4 ranks
+awk 'NR == 15000 { print "17 x" } NR == 19000 { print "1 2 3" } { print }' "$tmp/edges.txt" \
+    >"$tmp/bad-edges.txt"
+badedges=(--set population.import.file="$tmp/bad-edges.txt")
+"$FLOWSIM" run -q "$src/tests/data/scale/import-edges.json" "${badedges[@]}" >/dev/null \
+    2>"$tmp/one.err"
+want=$?
+for n in 1 2 3 4; do
+    "${mpi[@]}" -np "$n" "$FLOWSIM" run -q "$src/tests/data/scale/import-edges.json" \
+        "${badedges[@]}" >"$tmp/mpi" 2>"$tmp/mpi.err"
+    got=$?
+    if [ "$want" = 3 ] && [ "$got" = 3 ] && [ ! -s "$tmp/mpi" ] &&
+        grep -q ':15000:4: expected a user id' "$tmp/one.err" &&
+        [ "$(grep -c '^flowsim: error:' "$tmp/mpi.err")" = 1 ] &&
+        [ "$(grep '^flowsim: error:' "$tmp/mpi.err")" = "$(cat "$tmp/one.err")" ]; then
+        ok "bad edge list, $n ranks: status 3, one message as one process: $(head -c 160 "$tmp/one.err" | sed "s|$tmp/||")"
+    else
+        not_ok "bad edge list, $n ranks: status $got (one process: $want)"
+        sed 's/^/# /' "$tmp/one.err" "$tmp/mpi.err" | head -10
+    fi
+done
+
 # a snapshot, read by parts (fsim_population_slice_load): each rank checks and copies only the
 # chunks of its users
 "$FLOWSIM" population -q "$src/scenarios/device-partners-2018.json" \

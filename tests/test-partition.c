@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* test-partition.c: generators split over ranks (threads here) give the one-process graph. */
+/* test-partition.c: generators and the edge-list import split over ranks (threads here) give
+ * the one-process graph. */
 #include <stdint.h>
 #include <string.h>
 
@@ -7,6 +8,7 @@
 
 #include "comm-threads.h"
 #include "friends.h"
+#include "import.h"
 #include "population-slice.h"
 #include "population.h"
 #include "test-util.h"
@@ -230,6 +232,180 @@ test_partition_refused (void)
     g_assert_false (fsim_friends_generate_part_supported ("watts_strogatz"));
 }
 
+/* ---- the edge-list import by byte ranges ------------------------------------------------ */
+
+typedef struct {
+    const char *text;
+    size_t len;
+    FsimImportedPart **parts; /* per rank */
+    GError **errors;          /* per rank */
+} ImportSplit;
+
+static void
+import_rank (const FsimComm *comm, void *data)
+{
+    ImportSplit *s = data;
+
+    s->parts[comm->rank] = fsim_import_edge_list_part_data ("friends.txt", s->text, s->len, comm,
+                                                            &s->errors[comm->rank]);
+}
+
+/* Imports @len bytes of @text over @size ranks: every rank's rows are the one process's, or
+ * every rank has the one process's error (domain, code and message). */
+static void
+check_import (const char *text, size_t len, int size)
+{
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimImported) whole = fsim_import_edge_list_data ("friends.txt", text, len, &error);
+    g_autofree FsimImportedPart **parts = g_new0 (FsimImportedPart *, (size_t) size);
+    g_autofree GError **errors = g_new0 (GError *, (size_t) size);
+    ImportSplit s = { text, len, parts, errors };
+
+    fsim_test_comm_run (size, import_rank, &s);
+    for (int r = 0; r < size; r++) {
+        if (whole == NULL) {
+            g_assert_null (parts[r]);
+            g_assert_error (errors[r], error->domain, error->code);
+            g_assert_cmpstr (errors[r]->message, ==, error->message);
+            g_clear_error (&errors[r]);
+            continue;
+        }
+        const FsimFriends *w = whole->friends;
+        size_t first = (size_t) ((guint64) w->n_users * (guint64) r / (guint64) size);
+        size_t last = (size_t) ((guint64) w->n_users * (guint64) (r + 1) / (guint64) size);
+
+        g_assert_no_error (errors[r]);
+        g_assert_nonnull (parts[r]);
+        g_assert_cmpuint (parts[r]->n_users, ==, w->n_users);
+        g_assert_cmpuint (parts[r]->n_edges, ==, w->n_edges);
+        g_assert_cmpuint (parts[r]->first, ==, first);
+        g_assert_cmpuint (parts[r]->rows->n_users, ==, last - first);
+        for (size_t i = 0; i < last - first; i++) {
+            const FsimFriends *rows = parts[r]->rows;
+            size_t len_i = rows->offsets[i + 1] - rows->offsets[i];
+
+            g_assert_cmpuint (len_i, ==, fsim_friends_degree (w, first + i));
+            g_assert_cmpmem (rows->adj + rows->offsets[i], len_i * sizeof (uint32_t),
+                             w->adj + w->offsets[first + i], len_i * sizeof (uint32_t));
+        }
+        fsim_imported_part_free (parts[r]);
+    }
+}
+
+static void
+check_import_splits (const char *text)
+{
+    for (int size = 1; size <= 5; size++)
+        check_import (text, strlen (text), size);
+    check_import (text, strlen (text), 16);
+}
+
+/* An edge list of @n_lines lines drawn from @seed: ids small, large and negative, repeats,
+ * self-loops, comments ('#', '%', after the ids), blank lines, tabs, CRLF. */
+static char *
+random_edge_list (guint32 seed, size_t n_lines, gboolean bom, gboolean final_newline)
+{
+    g_autoptr (GRand) rng = g_rand_new_with_seed (seed);
+    GString *t = g_string_new (bom ? "\xEF\xBB\xBF" : "");
+
+    for (size_t k = 0; k < n_lines; k++) {
+        gint64 id[2];
+
+        for (int j = 0; j < 2; j++) {
+            switch (g_rand_int_range (rng, 0, 4)) {
+            case 0:
+                id[j] = g_rand_int_range (rng, 0, 50); /* many repeats */
+                break;
+            case 1:
+                id[j] = g_rand_int_range (rng, 0, 2000);
+                break;
+            case 2:
+                id[j] = -(gint64) g_rand_int_range (rng, 1, 300);
+                break;
+            default:
+                id[j] = (gint64) g_rand_int (rng) * 4096 + 7; /* hashed, not dense */
+            }
+        }
+        switch (g_rand_int_range (rng, 0, 12)) {
+        case 0:
+            g_string_append (t, "# a comment line\n");
+            break;
+        case 1:
+            g_string_append (t, g_rand_boolean (rng) ? "\n" : "  \t\r\n");
+            break;
+        case 2:
+            g_string_append_printf (t, "%% %" G_GINT64_FORMAT "\n", id[0]);
+            break;
+        case 3:
+            g_string_append_printf (t, "%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT " # why\r\n",
+                                    id[0], id[0]); /* a self-loop */
+            break;
+        default:
+            g_string_append_printf (t, " %" G_GINT64_FORMAT "  %" G_GINT64_FORMAT "\n", id[0],
+                                    id[1]);
+        }
+    }
+    if (!final_newline && t->len > 0 && t->str[t->len - 1] == '\n')
+        g_string_truncate (t, t->len - 1);
+    return g_string_free (t, FALSE);
+}
+
+/* Random files over 1 .. 5 and 16 ranks: ranks cutting lines, ids met first on any rank. */
+static void
+test_partition_import_random (void)
+{
+    for (guint32 seed = 1; seed <= 6; seed++) {
+        g_autofree char *text = random_edge_list (seed, 3000, seed % 3 == 0, seed % 2 == 0);
+        check_import_splits (text);
+    }
+}
+
+/* Files smaller than the ranks: empty, blank, a byte order mark alone, one line without a
+ * newline, comments only. */
+static void
+test_partition_import_small (void)
+{
+    const char *const texts[] = { "",
+                                  "\n",
+                                  "\xEF\xBB\xBF",
+                                  ("\xEF\xBB\xBF"
+                                   "5 6"),
+                                  "1 2",
+                                  "1 2\n",
+                                  "7 7\n",
+                                  "# only\n% comments",
+                                  "\n\n\n3 4",
+                                  "3 4\n4 3\n3 4" };
+
+    for (size_t i = 0; i < G_N_ELEMENTS (texts); i++)
+        check_import_splits (texts[i]);
+}
+
+/* A bad line is reported by every rank as one process reports it: the file's line number and
+ * column, wherever the ranks cut the file; with two bad lines, the first. */
+static void
+test_partition_import_errors (void)
+{
+    g_autofree char *good = random_edge_list (11, 400, FALSE, TRUE);
+    const char *const bad[] = { "1 x\n", "1\n", "1 2 3\n", "99999999999999999999 1\n",
+                                "1 2\x01\n" };
+    size_t n_lines = 0;
+
+    for (const char *c = good; *c; c++)
+        n_lines += *c == '\n';
+    for (size_t b = 0; b < G_N_ELEMENTS (bad); b++) {
+        for (size_t at = 0; at <= n_lines; at += n_lines / 7) {
+            /* the bad line after @at good lines, and another bad one near the end */
+            const char *cut = good;
+            for (size_t k = 0; k < at; k++)
+                cut = strchr (cut, '\n') + 1;
+            g_autofree char *text =
+                g_strdup_printf ("%.*s%s%s%s", (int) (cut - good), good, bad[b], cut, "2 y\n");
+            check_import_splits (text);
+        }
+    }
+}
+
 /* ---- whole populations by parts ---------------------------------------------------------- */
 
 typedef struct {
@@ -302,6 +478,9 @@ main (int argc, char **argv)
     g_test_add_func ("/partition/erdos-renyi/uneven", test_partition_gnm_uneven);
     g_test_add_func ("/partition/erdos-renyi/small", test_partition_gnm_small);
     g_test_add_func ("/partition/refused", test_partition_refused);
+    g_test_add_func ("/partition/import/random", test_partition_import_random);
+    g_test_add_func ("/partition/import/small", test_partition_import_small);
+    g_test_add_func ("/partition/import/errors", test_partition_import_errors);
     g_test_add_func ("/partition/population/clustered", test_partition_population_clustered);
     return g_test_run ();
 }

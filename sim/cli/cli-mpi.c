@@ -276,8 +276,9 @@ mpi_alltoallv (const FsimComm *c, const void *send, const size_t *send_counts, v
 /*
  * This rank's users. A population that can be built by parts (a generated facebook_like or
  * erdos_renyi one, fsim_population_slice_can_build()) is: each rank generates only its users;
- * one from a snapshot is read by parts (fsim_population_slice_load()). Any other is still built
- * whole by every rank, which keeps its part and frees the rest (docs/scaling.md).
+ * one from a snapshot is read by parts (fsim_population_slice_load()), one from an edge list
+ * by byte ranges (fsim_population_slice_import()). Any other is still built whole by every
+ * rank, which keeps its part and frees the rest (docs/scaling.md).
  */
 static FsimPopulationSlice *
 build_slice (FsimSim *sim, GError **error)
@@ -290,9 +291,12 @@ build_slice (FsimSim *sim, GError **error)
                             .alltoallv = mpi_alltoallv };
     FsimPopulationSlice *slice = NULL;
 
-    if (fsim_population_slice_can_build (s) || fsim_population_slice_can_load (s)) {
+    if (fsim_population_slice_can_build (s) || fsim_population_slice_can_load (s) ||
+        fsim_population_slice_can_import (s)) {
         if (fsim_population_slice_can_load (s)) {
             slice = fsim_population_slice_load (s, &comm, 0, error);
+        } else if (fsim_population_slice_can_import (s)) {
+            slice = fsim_population_slice_import (s, &comm, error);
         } else {
             size_t n = s->population.gen_users;
             size_t first = fsim_population_slice_first (n, (size_t) size, (size_t) rank);

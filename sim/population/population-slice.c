@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "import.h"
 #include "population-private.h"
 #include "population-slice.h"
 #include "population-snapshot-private.h"
@@ -287,4 +288,66 @@ fsim_population_slice_load (const FsimScenario *scenario, const FsimComm *comm, 
                                 .n_partners = scenario->n_partners,
                                 .partner_words = scenario->partner_words };
     return take_rows (s, m, &h, error) ? g_steal_pointer (&s) : NULL;
+}
+
+/**
+ * fsim_population_slice_can_import:
+ * See population-slice.h.
+ */
+gboolean
+fsim_population_slice_can_import (const FsimScenario *scenario)
+{
+    g_return_val_if_fail (scenario != NULL, FALSE);
+    const FsimPopulationSpec *ps = &scenario->population;
+    FsimImportFormat format = FSIM_IMPORT_AUTO;
+
+    if (ps->snapshot != NULL || ps->kind != FSIM_POPULATION_IMPORTED || ps->import_file == NULL ||
+        ps->adoption_model == FSIM_ADOPTION_CLUSTERED || ps->n_import_attributes > 0)
+        return FALSE;
+    if (ps->import_format != NULL && !fsim_import_format_from_string (ps->import_format, &format))
+        return FALSE;
+    if (format == FSIM_IMPORT_AUTO)
+        format = fsim_import_format_of_path (ps->import_file);
+    return format == FSIM_IMPORT_EDGE_LIST;
+}
+
+/**
+ * fsim_population_slice_import:
+ * See population-slice.h. The errors are prefixed as fsim_i_population_import() prefixes them.
+ */
+FsimPopulationSlice *
+fsim_population_slice_import (const FsimScenario *scenario, const FsimComm *comm, GError **error)
+{
+    g_return_val_if_fail (scenario != NULL && comm != NULL, NULL);
+    g_return_val_if_fail (fsim_population_slice_can_import (scenario), NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+    const FsimPopulationSpec *ps = &scenario->population;
+    g_autoptr (FsimImportedPart) part = fsim_import_edge_list_part (ps->import_file, comm, error);
+    g_autoptr (FsimPopulationSlice) s = NULL;
+
+    if (part == NULL) {
+        g_prefix_error (error, "importing friendships: ");
+        if (error && g_error_matches (*error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM) &&
+            ps->import_loc.file)
+            g_prefix_error (error, "%s:%d:%d: ", ps->import_loc.file, ps->import_loc.line,
+                            ps->import_loc.col);
+        return NULL;
+    }
+    /* the whole population's check, as one process makes it: the same verdict on every rank */
+    if (!fsim_i_population_check_size (scenario, part->n_users, 2.0 * (double) part->n_edges,
+                                       error))
+        return NULL;
+    s = g_new0 (FsimPopulationSlice, 1);
+    *s = (FsimPopulationSlice){ .n_total = part->n_users,
+                                .first = part->first,
+                                .n_own = part->rows->n_users,
+                                .n_fields = scenario->n_fields,
+                                .field_words = scenario->field_words,
+                                .n_partners = scenario->n_partners,
+                                .partner_words = scenario->partner_words };
+    s->offsets = g_steal_pointer (&part->rows->offsets);
+    s->adj = g_steal_pointer (&part->rows->adj);
+    if (!draw_slice (scenario, s, error))
+        return NULL;
+    return g_steal_pointer (&s);
 }

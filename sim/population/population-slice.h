@@ -85,3 +85,24 @@ gboolean fsim_population_slice_can_build (const FsimScenario *scenario);
 FsimPopulationSlice *fsim_population_slice_build (const FsimScenario *scenario,
                                                   const FsimComm *comm, size_t first, size_t n,
                                                   GError **error);
+
+/* Whether fsim_population_slice_import() can build @scenario's population by parts: one
+ * imported from an edge list (not GraphML or GML, which igraph reads whole), with random
+ * adoption and no attributes mapped, not from a snapshot. */
+gboolean fsim_population_slice_can_import (const FsimScenario *scenario);
+
+/**
+ * fsim_population_slice_import:
+ * @scenario: read only; fsim_population_slice_can_import() must hold
+ * @comm: the ranks (graph/comm.h); collective
+ * Reads the scenario's edge list by byte ranges over the ranks (fsim_import_edge_list_part())
+ * and builds this rank's part of the users (fsim_population_slice_first()): their friend lists,
+ * settings and partner use, the same as fsim_population_build() gives those users.
+ * Returns: (transfer full): the slice, or NULL with @error set: the error one process gives
+ *   for a bad file or a population too large (on every rank), FSIM_GRAPH_ERROR_NOMEM /
+ *   FSIM_GRAPH_ERROR_OTHER_RANK when a rank is out of memory reading it, FSIM_POPULATION_ERROR_
+ *   FAILED when out of memory for the settings (on this rank only: the caller must make the
+ *   ranks agree).
+ */
+FsimPopulationSlice *fsim_population_slice_import (const FsimScenario *scenario,
+                                                   const FsimComm *comm, GError **error);
