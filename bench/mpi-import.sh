@@ -55,7 +55,7 @@ for bin in "$FLOWSIM" ${BEFORE:+"$BEFORE"}; do
         cmp -s "$tmp/one.txt" "$tmp/mpi.txt" || { echo "$bin np $np: THE REPORT DIFFERS" >&2; exit 1; }
         awk -v bin="$([ "$bin" = "$FLOWSIM" ] && echo this || echo before)" -v np="$np" \
             -v m1="$m1" -v t="$(echo "$end - $start" | bc)" -v t1="$t1" '
-            $1 ~ /^[0-9]+$/ && NF == 9 { if ($8 > rss) rss = $8 }
+            $1 ~ /^[0-9]+$/ && NF >= 9 { if ($8 > rss) rss = $8 }
             END {
                 printf "| %s | %d | %.0f MiB | %.2f | %.2f |\n", bin, np, rss / 1024, rss / m1,
                     t / t1

@@ -2,9 +2,12 @@
 /* import-part.c: an edge list read by byte ranges over ranks, each keeping its users' rows. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib.h>
 
@@ -12,6 +15,7 @@
 #include "friends.h"
 #include "graph-private.h"
 #include "import.h"
+#include "memory.h"
 
 /*
  * One process numbers the users of an edge list in order of first appearance (import.c). Over
@@ -39,8 +43,9 @@
  * A rank holds its range's pairs (8 bytes each) and ids (8 bytes per distinct id, plus the
  * parser's tables), the ids it keeps (16 bytes each while sorted), then the pairs it sends (8
  * bytes each, its own freed once packed) and those it receives (8 bytes each: the friendships
- * of its users), then its rows (4 bytes per friend). Every rank reads the whole file's text
- * (as one process does) and frees it once parsed. No rank holds the whole graph.
+ * of its users), then its rows (4 bytes per friend). A rank reads only its bytes of the file
+ * (and the few before and after them that place its line starts), and frees them once parsed.
+ * No rank holds the whole graph, nor the whole file.
  */
 #define NO_USER UINT32_MAX
 
@@ -475,11 +480,146 @@ fsim_import_edge_list_part_data (const char *name, const char *data, size_t len,
     return build_part (name, comm, &e, error);
 }
 
+/* ---- reading a rank's bytes ---------------------------------------------------------------- */
+
+/* A rank's lines of a file: bytes base .. base + len - 1 of it, holding the lines that start at
+ * file offsets from .. to - 1 (each ended within them). */
+typedef struct {
+    char *data;
+    size_t base, len, from, to;
+} Range;
+
+/* Reads @n bytes of @fd at @at into @buf. FALSE with @error set if it cannot, or if the file
+ * is shorter than @at + @n now (it was cut since its size was taken). */
+static gboolean
+read_at (const char *path, int fd, char *buf, size_t n, size_t at, GError **error)
+{
+    while (n > 0) {
+        ssize_t got = pread (fd, buf, MIN (n, (size_t) 1 << 24), (off_t) at);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_IO, "cannot read '%s': %s", path,
+                         got == 0 ? "it changed while being read (it is shorter now)"
+                                  : g_strerror (errno));
+            return FALSE;
+        }
+        buf += got;
+        at += (size_t) got;
+        n -= (size_t) got;
+    }
+    return TRUE;
+}
+
+/* The first line start at or after offset @lo of a file of @len bytes whose line 1 starts at
+ * @start0 (range_start() of the whole text), read from @fd from @lo - 1 on, 64 KiB at a time.
+ * Sets *@out_end to it; FALSE with @error set if the file cannot be read. */
+static gboolean
+line_start_at (const char *path, int fd, size_t len, size_t start0, size_t lo, size_t *out_end,
+               GError **error)
+{
+    char chunk[1 << 16];
+
+    if (lo <= start0 || lo >= len) {
+        *out_end = lo <= start0 ? start0 : len;
+        return TRUE;
+    }
+    for (size_t at = lo - 1; at < len;) {
+        size_t n = MIN (sizeof chunk, len - at);
+        if (!read_at (path, fd, chunk, n, at, error))
+            return FALSE;
+        const char *nl = memchr (chunk, '\n', n);
+        if (nl != NULL) {
+            *out_end = at + (size_t) (nl - chunk) + 1;
+            return TRUE;
+        }
+        at += n;
+    }
+    *out_end = len;
+    return TRUE;
+}
+
+/* Rank @r of @size's lines of the edge list @path: only the bytes from its first line start to
+ * the end of its last line are read (with pread: never mapped, so that a file cut meanwhile is
+ * an error, not a SIGBUS). FALSE with @error set (this rank's own). */
+static gboolean
+read_range (const char *path, int r, int size, Range *out, GError **error)
+{
+    int fd = fsim_i_import_open (path, error);
+    struct stat st;
+    char head[3];
+    size_t len, start0 = 0;
+    gboolean ok;
+
+    memset (out, 0, sizeof *out);
+    if (fd < 0)
+        return FALSE;
+    if (fstat (fd, &st) != 0) {
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_IO, "cannot read '%s': %s", path,
+                     g_strerror (errno));
+        close (fd);
+        return FALSE;
+    }
+    len = (size_t) st.st_size;
+    ok = len < 3 || read_at (path, fd, head, 3, 0, error);
+    if (ok && len >= 3)
+        start0 = fsim_i_edge_list_start (head, 3);
+    ok = ok &&
+         line_start_at (path, fd, len, start0,
+                        (size_t) ((guint64) len * (guint64) r / (guint64) size), &out->from,
+                        error) &&
+         line_start_at (
+             path, fd, len, start0,
+             r + 1 >= size ? len : (size_t) ((guint64) len * (guint64) (r + 1) / (guint64) size),
+             &out->to, error);
+    if (ok) {
+        out->to = MAX (out->to, out->from);
+        out->base = out->from;
+        out->len = out->to - out->from;
+        out->data = fsim_try_new (out->len + 1, 1, NULL, NULL);
+        if (out->data == NULL)
+            g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
+                         "out of memory reading bytes %zu .. %zu of '%s'", out->from, out->to,
+                         path);
+        ok = out->data != NULL && read_at (path, fd, out->data, out->len, out->base, error);
+    }
+    /* a file shorter now than when its size was taken was cut while it was read */
+    if (ok && fstat (fd, &st) == 0 && (size_t) st.st_size < len) {
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_IO,
+                     "cannot read '%s': it changed while being read (it is shorter now)", path);
+        ok = FALSE;
+    }
+    close (fd);
+    if (!ok)
+        g_clear_pointer (&out->data, g_free);
+    return ok;
+}
+
+/* Steps 1 and 2 on this rank's bytes @range of @name: its lines parsed into @out; the ranks'
+ * one error if any line is bad. Collective. */
+static gboolean
+parse_range (const char *name, const Range *range, const FsimComm *comm, FsimIEdges *out,
+             GError **error)
+{
+    const char *data = range->data ? range->data : "";
+    size_t from = range->from - range->base, to = range->to - range->base;
+    guint64 before = 0, total = 0;
+    GError *local = NULL;
+
+    if (!scan (comm, count_lines (data, range->len, from, to), &before, &total, error))
+        return FALSE;
+    fsim_i_edge_list_parse (name, data, range->len, from, to, (size_t) before, out, &local);
+    if (share_error (comm, local, error))
+        return TRUE;
+    g_clear_pointer (&out->ids, g_free);
+    g_clear_pointer (&out->pairs, g_free);
+    return FALSE;
+}
+
 /**
  * fsim_import_edge_list_part:
- * See import.h. Every rank reads the whole file (fsim_i_import_read(): never mapped, so that a
- * file truncated while it is read is an error, not a SIGBUS), parses its range, and frees the
- * text before the exchanges.
+ * See import.h. Each rank reads only its bytes (read_range()), parses them, and frees them
+ * before the exchanges.
  */
 FsimImportedPart *
 fsim_import_edge_list_part (const char *path, const FsimComm *comm, GError **error)
@@ -487,17 +627,17 @@ fsim_import_edge_list_part (const char *path, const FsimComm *comm, GError **err
     g_return_val_if_fail (path != NULL && comm != NULL, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
     GError *local = NULL;
-    gsize len = 0;
-    char *data = fsim_i_import_read (path, &len, &local);
+    Range range;
     FsimIEdges e = { 0 };
     gboolean ok;
 
+    read_range (path, comm->rank, comm->size, &range, &local);
     if (!share_error (comm, local, error)) {
-        g_free (data);
+        g_free (range.data);
         return NULL;
     }
-    ok = parse_part (path, data, len, comm, &e, error);
-    g_free (data);
+    ok = parse_range (path, &range, comm, &e, error);
+    g_free (range.data);
     if (!ok)
         return NULL;
     return build_part (path, comm, &e, error);

@@ -136,8 +136,10 @@ FsimImportedPart *fsim_import_edge_list_part_data (const char *name, const char 
 
 /**
  * fsim_import_edge_list_part:
- * fsim_import_edge_list_part_data() over the file @path, which every rank maps (as
- * fsim_import_file() does, with the same errors: the first failing rank's, on every rank).
+ * fsim_import_edge_list_part_data() over the file @path, of which each rank reads (never maps)
+ * only its bytes: from its first line start to the end of its last line. The errors are
+ * fsim_import_file()'s (the first failing rank's, on every rank); a file found shorter than its
+ * size was when opened is "cannot read 'FILE': it changed while being read (it is shorter now)".
  */
 FsimImportedPart *fsim_import_edge_list_part (const char *path, const FsimComm *comm,
                                               GError **error);

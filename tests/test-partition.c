@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <glib.h>
+#include <glib/gstdio.h>
 
 #include "comm-threads.h"
 #include "friends.h"
@@ -235,8 +236,10 @@ test_partition_refused (void)
 /* ---- the edge-list import by byte ranges ------------------------------------------------ */
 
 typedef struct {
+    const char *path; /* the file holding text, and the name in messages */
     const char *text;
     size_t len;
+    gboolean from_file; /* each rank reads its bytes of the file, or parses its part of text */
     FsimImportedPart **parts; /* per rank */
     GError **errors;          /* per rank */
 } ImportSplit;
@@ -246,20 +249,24 @@ import_rank (const FsimComm *comm, void *data)
 {
     ImportSplit *s = data;
 
-    s->parts[comm->rank] = fsim_import_edge_list_part_data ("friends.txt", s->text, s->len, comm,
-                                                            &s->errors[comm->rank]);
+    s->parts[comm->rank] = s->from_file
+                               ? fsim_import_edge_list_part (s->path, comm, &s->errors[comm->rank])
+                               : fsim_import_edge_list_part_data (s->path, s->text, s->len, comm,
+                                                                  &s->errors[comm->rank]);
 }
 
-/* Imports @len bytes of @text over @size ranks: every rank's rows are the one process's, or
- * every rank has the one process's error (domain, code and message). */
+static char *import_dir; /* where check_import() writes its files */
+
 static void
-check_import (const char *text, size_t len, int size)
+check_import_once (const char *text, size_t len, int size, gboolean from_file)
 {
+    g_autofree char *path = g_build_filename (import_dir, "friends.txt", NULL);
+    g_assert_true (g_file_set_contents (path, text, (gssize) len, NULL));
     g_autoptr (GError) error = NULL;
-    g_autoptr (FsimImported) whole = fsim_import_edge_list_data ("friends.txt", text, len, &error);
+    g_autoptr (FsimImported) whole = fsim_import_edge_list_data (path, text, len, &error);
     g_autofree FsimImportedPart **parts = g_new0 (FsimImportedPart *, (size_t) size);
     g_autofree GError **errors = g_new0 (GError *, (size_t) size);
-    ImportSplit s = { text, len, parts, errors };
+    ImportSplit s = { path, text, len, from_file, parts, errors };
 
     fsim_test_comm_run (size, import_rank, &s);
     for (int r = 0; r < size; r++) {
@@ -290,6 +297,16 @@ check_import (const char *text, size_t len, int size)
         }
         fsim_imported_part_free (parts[r]);
     }
+}
+
+/* Imports @len bytes of @text over @size ranks, from the text and from a file holding it (each
+ * rank reading only its bytes): every rank's rows are the one process's, or every rank has the
+ * one process's error (domain, code and message). */
+static void
+check_import (const char *text, size_t len, int size)
+{
+    for (int from_file = 0; from_file < 2; from_file++)
+        check_import_once (text, len, size, from_file);
 }
 
 static void
@@ -482,5 +499,12 @@ main (int argc, char **argv)
     g_test_add_func ("/partition/import/small", test_partition_import_small);
     g_test_add_func ("/partition/import/errors", test_partition_import_errors);
     g_test_add_func ("/partition/population/clustered", test_partition_population_clustered);
-    return g_test_run ();
+    import_dir = g_dir_make_tmp ("flowsim-partition-XXXXXX", NULL);
+    g_assert_nonnull (import_dir);
+    int status = g_test_run ();
+    g_autofree char *file = g_build_filename (import_dir, "friends.txt", NULL);
+    g_remove (file);
+    g_rmdir (import_dir);
+    g_free (import_dir);
+    return status;
 }
