@@ -59,11 +59,19 @@ fsim_i_fail_unknown_name (FsimConv *c, GError **error, FsimIName name, const cJS
     return fsim_i_unmatched_name (c, error, name);
 }
 
-/* Error for an id that names nothing: suggest the closest, or list the few there are. */
+/* Error for an id that names nothing: suggest the closest, or list the few there are. An
+ * entity whose own id could not be read (it failed, and the loader went on) has a NULL id in
+ * @known: it is left out. */
 gboolean
 fsim_i_fail_unknown (FsimConv *c, GError **error, const cJSON *node, const FsimJPath *path,
-                     const char *what, const char *id, const char *const *known, size_t n)
+                     const char *what, const char *id, const char *const *all, size_t n_all)
 {
+    g_autofree const char **known = g_new (const char *, n_all + 1);
+    size_t n = 0;
+    for (size_t i = 0; i < n_all; i++)
+        if (all[i] != NULL)
+            known[n++] = all[i];
+    known[n] = NULL;
     const char *near = fsim_i_closest (id, known, n);
     if (near)
         return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_REFERENCE, path,

@@ -137,6 +137,8 @@ fsim_text_closest (const char *word, const char *const *candidates, size_t n)
     const char *best = NULL;
     size_t best_d = G_MAXSIZE;
     for (size_t i = 0; i < n; i++) {
+        if (candidates[i] == NULL) /* no name to suggest */
+            continue;
         size_t d = edit_distance (word, candidates[i]);
         if (d < best_d) {
             best_d = d;

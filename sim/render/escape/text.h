@@ -28,6 +28,6 @@ size_t fsim_text_width (const char *s);
 /* Takes @s (cleaned) and returns it cut to @max columns, "..." marking a cut (transfer full). */
 char *fsim_text_truncate (char *s, size_t max);
 void fsim_append_spaces (GString *out, size_t n);
-/* "Did you mean": the candidate closest to @word by edit distance (owned by @candidates), or
- * NULL if none is close (more than max(2, length / 3) edits away). */
+/* "Did you mean": the candidate closest to @word by edit distance (owned by @candidates; NULL
+ * candidates are skipped), or NULL if none is close (more than max(2, length / 3) edits away). */
 const char *fsim_text_closest (const char *word, const char *const *candidates, size_t n);
