@@ -7,6 +7,7 @@
 
 #include "fuzz-util.h"
 #include "run-util.h"
+#include "test-util.h"
 
 void
 fsim_test_run_free (FsimTestRun *r)
@@ -101,4 +102,24 @@ fsim_test_under_valgrind (void)
 {
     const char *preload = g_getenv ("LD_PRELOAD");
     return preload != NULL && strstr (preload, "vgpreload") != NULL;
+}
+
+char **
+fsim_test_truncate_env (const char *file)
+{
+#ifdef UNDER_ASAN
+    (void) file;
+    g_test_skip ("AddressSanitizer's runtime must come first: no LD_PRELOAD");
+    return NULL;
+#else
+    const char *module = g_getenv ("FLOWSIM_TRUNCATE_INJECT");
+    if (fsim_test_under_valgrind () || !module) {
+        g_test_skip ("no LD_PRELOAD under valgrind, or FLOWSIM_TRUNCATE_INJECT not set");
+        return NULL;
+    }
+    char **env = g_new0 (char *, 3);
+    env[0] = g_strconcat ("LD_PRELOAD=", module, NULL);
+    env[1] = g_strconcat ("FLOWSIM_TRUNCATE_FILE=", file, NULL);
+    return env;
+#endif
 }

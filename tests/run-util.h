@@ -48,3 +48,9 @@ char *fsim_test_write (const char *dir, const char *name, const char *text, gssi
 /* TRUE when this process runs under valgrind (meson test --setup=valgrind), whose children
  * (flowsim) then run under it too: tests cap what they ask of it. */
 gboolean fsim_test_under_valgrind (void);
+
+/* The environment of a run that tests/truncate-inject.c empties @file in, right after flowsim
+ * first reads or maps it: { "LD_PRELOAD=...", "FLOWSIM_TRUNCATE_FILE=@file", NULL } (transfer
+ * full). NULL, the test skipped, where a preload cannot run: under ASan (its runtime must come
+ * first), under valgrind, or without FLOWSIM_TRUNCATE_INJECT (the module, set by meson). */
+char **fsim_test_truncate_env (const char *file);
