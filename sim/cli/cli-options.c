@@ -283,8 +283,36 @@ fsim_i_warn_overrides_once (const char *path, const char *const *sets,
     if (!sets || !sets[0] || !with_sets)
         return;
     fsim_i_warn_unread_sets (sets, unread, said);
+    fsim_i_warn_same_value_sets (sets, with_sets, said);
     g_autoptr (FsimScenario) without = fsim_loader_load (path, NULL, NULL);
     fsim_i_warn_new_lint (without, with_sets, NULL, said);
+}
+
+/* A --set each of whose values already was what it sets: a what-if identical to its base,
+ * which a user who mistyped or misremembered the model would otherwise take for an answer. */
+void
+fsim_i_warn_same_value_sets (const char *const *sets, const FsimScenario *with_sets,
+                             GHashTable *said)
+{
+    size_t n = sets ? g_strv_length ((char **) sets) : 0;
+    /* the --set overrides are the last ones applied, in the order given */
+    for (size_t i = 0; i < n && n <= with_sets->n_overrides; i++) {
+        const FsimOverride *o = &with_sets->overrides[with_sets->n_overrides - n + i];
+        if (o->changed == 0 || o->unchanged < o->changed)
+            continue;
+        g_autofree char *line =
+            o->changed == 1
+                ? g_strdup_printf ("--set %s: the value it sets already is %s: this override "
+                                   "changes nothing [set-same-value]",
+                                   o->path, o->value)
+                : g_strdup_printf ("--set %s: each of the %zu values it sets already is %s: this "
+                                   "override changes nothing [set-same-value]",
+                                   o->path, o->changed, o->value);
+        g_autofree char *clean = fsim_text_clean (line);
+        if (said && !g_hash_table_add (said, g_strdup (clean)))
+            continue; /* said already */
+        fprintf (stderr, "flowsim: warning: %s\n", clean);
+    }
 }
 
 void

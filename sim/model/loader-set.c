@@ -199,7 +199,8 @@ typedef struct {
     GArray *segs;
     const cJSON *value; /* the new value (each target gets a located copy); NULL: a dry run */
     const cJSON *where;
-    guint changed; /* values replaced or added */
+    guint changed;   /* values replaced or added */
+    guint unchanged; /* ... of which were that value already */
 } SetWalk;
 
 /* After an error that a set path names nothing: when a file was not read, what it names may be
@@ -235,6 +236,7 @@ set_at (SetWalk *w, cJSON *cur, guint i, GError **error)
                 continue;
             any = TRUE;
             if (last) {
+                w->unchanged += w->value && cJSON_Compare (e, w->value, TRUE);
                 if (w->value) /* else a dry run */
                     fsim_i_json_replace (w->doc, cur, e, NULL,
                                          duplicate_located (w->doc, w->value));
@@ -252,6 +254,7 @@ set_at (SetWalk *w, cJSON *cur, guint i, GError **error)
     cJSON *next =
         s->key ? cJSON_GetObjectItemCaseSensitive (cur, s->key) : select_element (cur, s->selector);
     if (last && (next || s->key)) {
+        w->unchanged += next && w->value && cJSON_Compare (next, w->value, TRUE);
         if (w->value) { /* else a dry run */
             cJSON *copy = duplicate_located (w->doc, w->value);
             if (next)
@@ -306,7 +309,8 @@ walk_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value, const c
     if (value && record) {
         FsimOverride o = { .path = g_strdup (path),
                            .value = canonical_text (value),
-                           .changed = w.changed };
+                           .changed = w.changed,
+                           .unchanged = w.unchanged };
         g_array_append_val (doc->overrides, o);
     }
     return TRUE;

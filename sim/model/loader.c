@@ -586,7 +586,8 @@ fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path, GError **
     s->overrides = g_new0 (FsimOverride, s->n_overrides + 1);
     for (guint i = 0; i < doc->overrides->len; i++) {
         const FsimOverride *o = &g_array_index (doc->overrides, FsimOverride, i);
-        s->overrides[i] = (FsimOverride){ g_strdup (o->path), g_strdup (o->value), o->changed };
+        s->overrides[i] =
+            (FsimOverride){ g_strdup (o->path), g_strdup (o->value), o->changed, o->unchanged };
     }
     FsimConv c = {
         .doc = doc,

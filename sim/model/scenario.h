@@ -186,11 +186,13 @@ typedef struct {
 } FsimRule;
 
 /* One override applied by `set` or `--set`: PATH, the VALUE as JSON, and how many values it
- * changed (a path with [*], [kind:K], [tag:T] or a glob picks several). */
+ * changed (a path with [*], [kind:K], [tag:T] or a glob picks several); unchanged: how many of
+ * them already were VALUE (equal as JSON), so that one changing nothing can say so. */
 typedef struct {
     char *path;
     char *value;
     size_t changed;
+    size_t unchanged;
 } FsimOverride;
 
 void fsim_override_clear (FsimOverride *o);
