@@ -290,6 +290,13 @@ fsim_i_warn_overrides_once (const char *path, const char *const *sets,
 void
 fsim_i_warn_unread_sets (const char *const *sets, const char *const *keys, GHashTable *said)
 {
+    fsim_i_warn_unread_option ("--set", sets, keys, said);
+}
+
+void
+fsim_i_warn_unread_option (const char *option, const char *const *sets, const char *const *keys,
+                           GHashTable *said)
+{
     static const struct {
         const char *key, *why;
     } reasons[] = {
@@ -308,9 +315,9 @@ fsim_i_warn_unread_sets (const char *const *sets, const char *const *keys, GHash
         if (!why)
             continue;
         size_t path = strcspn (sets[i], "=");
-        g_autofree char *line = g_strdup_printf ("--set %.*s: %s: this override changes nothing "
+        g_autofree char *line = g_strdup_printf ("%s %.*s: %s: this override changes nothing "
                                                  "here [set-never-read]",
-                                                 (int) path, sets[i], why);
+                                                 option, (int) path, sets[i], why);
         g_autofree char *clean = fsim_text_clean (line);
         if (said && !g_hash_table_add (said, g_strdup (clean)))
             continue; /* said already */
