@@ -16,8 +16,8 @@
  * fsim_i_focus_resolve() (docs/analysis.md, "Focus").
  */
 typedef struct {
-    char *partner;
-    char *field;
+    char **partner; /* repeatable: the partners any of them selects */
+    char **field;   /* repeatable, the same */
     char *jurisdiction;
 } FsimFocusOptions;
 
