@@ -658,6 +658,16 @@ test_sweep_no_effect (void)
     g_assert_cmpstr (unread->err, ==,
                      "flowsim: warning: --set expect: only 'flowsim check' evaluates the "
                      "expectations: this override changes nothing here [set-never-read]\n");
+    /* nor a --vary of them: said once for the path, not once per value or seed */
+    g_autoptr (FsimTestRun) varied =
+        FSIM_RUN ("sweep", tour, "--seeds", "1,2", "--metric", "users", "--vary",
+                  "expect=[],[{\"id\":\"e1\",\"kind\":\"no_flow\",\"fields\":[\"*\"]}]", "--vary",
+                  "date=2014-06-01,2015-06-01");
+    g_assert_cmpint (varied->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (varied->err, ==,
+                     "flowsim: warning: --vary expect: only 'flowsim check' evaluates the "
+                     "expectations: this override changes nothing here [set-never-read]\n");
+    g_assert_nonnull (strstr (varied->out, "Setting 4 of 4: expect=[{"));
 }
 
 int

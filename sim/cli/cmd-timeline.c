@@ -295,9 +295,12 @@ fsim_i_timeline_render_to (const char *path, const char *const *sets,
     for (const char *const *s = a->series; s && *s; s++)
         if (!add_series (sim->scenario, *s, &chart, selectors, error))
             return FSIM_EXIT_USAGE;
-    if (a->format == FSIM_TIMELINE_SVG && !chart.partners && a->focus && a->focus->partner) {
+    for (char **sel = a->format == FSIM_TIMELINE_SVG && !chart.partners && a->focus
+                          ? a->focus->partner
+                          : NULL;
+         sel && *sel; sel++) {
         /* focused on partners: their panel, as --series partner:SEL would draw it */
-        g_autofree char *series = g_strconcat ("partner:", a->focus->partner, NULL);
+        g_autofree char *series = g_strconcat ("partner:", *sel, NULL);
         if (!add_series (sim->scenario, series, &chart, selectors, error))
             return FSIM_EXIT_USAGE;
     }

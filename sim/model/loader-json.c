@@ -77,6 +77,8 @@ fsim_i_json_doc_free (FsimJsonDoc *doc)
     g_ptr_array_unref (doc->errors);
     g_hash_table_destroy (doc->misspelt);
     g_clear_pointer (&doc->claim_keys, g_hash_table_destroy);
+    g_clear_pointer (&doc->claim_names, g_hash_table_destroy);
+    g_clear_pointer (&doc->claimed, g_hash_table_destroy);
     g_free (doc);
 }
 
