@@ -443,8 +443,11 @@ test_scale_import_errors (void)
         { "import-edges.json", "population.import.attributes={\"x\": \"platform\"}",
           FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_IMPORT,
           "friends.txt' is an edge list, which has no user attributes" },
+        /* the graph file's errors are said where the scenario names it (issue 11) */
         { "import-edges.json", "population.import.file=no-such-file.txt", FSIM_GRAPH_ERROR,
-          FSIM_GRAPH_ERROR_IO, "importing friendships: " },
+          FSIM_GRAPH_ERROR_IO, "import-edges.json:6:15: importing friendships: cannot read '" },
+        { "import-edges.json", "population.import.format=gml", FSIM_GRAPH_ERROR,
+          FSIM_GRAPH_ERROR_PARSE, "import-edges.json:6:15: importing friendships: " },
     };
 
     for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
