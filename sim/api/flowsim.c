@@ -476,6 +476,8 @@ flowsim_claims (const char *scenario_path, const FlowsimOptions *options, Flowsi
         return NULL;
     }
     GString *out = g_string_new (NULL);
+    if (!reserve (out, fsim_claims_room_list (sim->scenario), "the claims", error))
+        return NULL;
     fsim_claims_render_list (sim->scenario, format == FLOWSIM_FORMAT_JSON, out);
     return g_string_free (out, FALSE);
 }
