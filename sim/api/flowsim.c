@@ -270,8 +270,8 @@ flowsim_simulation_diagram (const FlowsimSimulation *sim, const char *format, Fl
     const FsimSim *s = sim->sim;
     GString *out = g_string_new (NULL);
     GError *local = NULL;
-    fsim_diagram_write_dot (s->scenario, s->decisions, s->result, NULL, out);
-    if (!fsim_graphviz_convert (sim->graphviz, out, format, &local)) {
+    if (!fsim_diagram_write_dot (s->scenario, s->decisions, s->result, NULL, out, &local) ||
+        !fsim_graphviz_convert (sim->graphviz, out, format, &local)) {
         g_string_free (out, TRUE);
         set_error (error, FLOWSIM_ERROR_INTERNAL, local);
         return NULL;
