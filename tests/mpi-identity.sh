@@ -437,6 +437,11 @@ same_error timeline "timeline, bad input" 3 "$src/tests/data/errors/import-file-
     --from 2013-01-01 --to 2019-01-01
 same_error timeline "timeline, --series selecting nothing" 2 "$dp" --from 2013-01-01 \
     --to 2019-01-01 --format svg --series partner:nosuch
+# checked before the population is built, as by one process: the import's missing file is not
+# reached (before, the ranks built the population first and said so, status 3)
+same_error timeline "timeline, --series before the population" 2 \
+    "$src/tests/data/scale/import-edges.json" --set population.import.file=nope.txt \
+    --from 2013-01-01 --to 2019-01-01 --format svg --series partner:nosuch
 
 # the memory check judges each rank against its share of the machine: the ranks of one node
 # divide its memory (and FLOWSIM_MEMORY_LIMIT, the job's cap on this machine) among them

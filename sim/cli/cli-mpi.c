@@ -323,16 +323,25 @@ build_slice (FsimSim *sim, GError **error)
     return slice;
 }
 
-/* Loads @path on every rank, resolves @focus (nullable) into @out_focus and builds this rank's
- * part of the population: the first steps of every command over the ranks, agreed. */
+/* Loads @path on every rank, checks the series of @series (nullable: a timeline's arguments)
+ * against it, resolves @focus (nullable) into @out_focus and builds this rank's part of the
+ * population: the first steps of every command over the ranks, agreed. */
 static FsimExit
-load_part (const char *path, const char *const *sets, const FsimFocusOptions *focus,
-           FsimSim **out_sim, FsimFocus *out_focus, FsimPopulationSlice **out_slice, GError **error)
+load_part (const char *path, const char *const *sets, const FsimTimelineArgs *series,
+           const FsimFocusOptions *focus, FsimSim **out_sim, FsimFocus *out_focus,
+           FsimPopulationSlice **out_slice, GError **error)
 {
     const FsimSimOptions sim_options = { .sets = sets };
     g_autoptr (FsimSim) sim = fsim_sim_load (path, &sim_options, error);
     FsimExit status = agree (sim ? FSIM_EXIT_OK : FSIM_EXIT_INPUT, error);
 
+    if (status != FSIM_EXIT_OK)
+        return status;
+    /* before the population, as one process checks them (the same verdict on every rank) */
+    if (series)
+        status = agree (fsim_i_timeline_series_ok (sim->scenario, series, error) ? FSIM_EXIT_OK
+                                                                                 : FSIM_EXIT_USAGE,
+                        error);
     if (status != FSIM_EXIT_OK)
         return status;
     /* the same scenario on every rank: the same focus, or the same error */
@@ -358,7 +367,7 @@ fsim_i_cli_mpi_render (const char *path, const char *const *sets, const FsimFocu
     g_autoptr (FsimPopulationSlice) slice = NULL;
     g_auto (FsimFocus) resolved = { 0 };
     FsimMpiStats stats = { 0 };
-    FsimExit status = load_part (path, sets, focus, &sim, &resolved, &slice, error);
+    FsimExit status = load_part (path, sets, NULL, focus, &sim, &resolved, &slice, error);
 
     if (status != FSIM_EXIT_OK)
         return status;
@@ -403,7 +412,7 @@ fsim_i_cli_mpi_timeline (const char *path, const char *const *sets, const FsimTi
 {
     g_autoptr (FsimSim) sim = NULL;
     g_autoptr (FsimPopulationSlice) slice = NULL;
-    FsimExit status = load_part (path, sets, a->focus, &sim, out_focus, &slice, error);
+    FsimExit status = load_part (path, sets, a, a->focus, &sim, out_focus, &slice, error);
 
     if (status != FSIM_EXIT_OK)
         return status;

@@ -11,6 +11,7 @@
 #include "output.h"
 #include "population-report.h"
 #include "progress.h"
+#include "room.h"
 #include "stats.h"
 
 typedef struct {
@@ -164,6 +165,10 @@ describe (const char *path, const PopulationOptions *o, FsimReportFormat format,
     fsim_i_warn_overrides (path, (const char *const *) o->sets, scenario);
     fsim_progress_phase (progress, "measuring the friendships", pop->n_users >= 100000);
     st = fsim_population_stats_new (scenario, pop, (size_t) o->sample);
+    /* the statistics' room before anything is written: out of memory leaves no export behind */
+    if (!fsim_room_reserve (out, fsim_population_stats_room (scenario, format), "the statistics",
+                            error))
+        return FSIM_EXIT_INTERNAL;
     if (o->export_dir != NULL) {
         fsim_progress_phase (progress, "exporting", pop->n_users >= 100000);
         if (!fsim_population_export (scenario, pop, o->export_dir, error))

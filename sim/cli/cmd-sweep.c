@@ -8,6 +8,7 @@
 
 #include "cli-private.h"
 #include "loader.h"
+#include "room.h"
 #include "sweep-report.h"
 #include "sweep.h"
 
@@ -228,6 +229,8 @@ sweep_run (const SweepOptions *o, FsimReportFormat format, GString *out, GError 
         return usage ? FSIM_EXIT_USAGE : FSIM_EXIT_INPUT;
     }
     warn_varied (path, (const char *const *) o->sets, sweep);
+    if (!fsim_room_reserve (out, fsim_sweep_room (sweep), "the sweep's summaries", error))
+        return FSIM_EXIT_INTERNAL;
     fsim_sweep_render (sweep, format, tornado, out);
     return FSIM_EXIT_OK;
 }

@@ -274,7 +274,7 @@ typedef struct {
     char *import_format; /* "auto", "edge_list", "graphml" or "gml" */
     FsimImportAttribute *import_attributes;
     size_t n_import_attributes;
-    FsimLoc import_loc; /* the "import" object: where running out of memory importing is said */
+    FsimLoc import_loc; /* the "import" object: where an error reading its file is said */
 
     /* population.snapshot: a saved population (docs/format.md), resolved like import_file, or
      * NULL. With the keys of another kind, the snapshot must have been saved from them. */

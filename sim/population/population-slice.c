@@ -327,8 +327,7 @@ fsim_population_slice_import (const FsimScenario *scenario, const FsimComm *comm
 
     if (part == NULL) {
         g_prefix_error (error, "importing friendships: ");
-        if (error && g_error_matches (*error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM) &&
-            ps->import_loc.file)
+        if (ps->import_loc.file) /* where the scenario names the file, as for an include */
             g_prefix_error (error, "%s:%d:%d: ", ps->import_loc.file, ps->import_loc.line,
                             ps->import_loc.col);
         return NULL;

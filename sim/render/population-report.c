@@ -11,6 +11,7 @@
 #include "json-writer.h"
 #include "population-private.h"
 #include "population-report.h"
+#include "room.h"
 #include "table.h"
 
 static const char *const audience_keys[FSIM_N_AUDIENCES] = {
@@ -342,4 +343,46 @@ fsim_population_stats_render (const FsimScenario *s, const FsimPopulation *pop,
         render_json (s, pop, st, out);
     else
         render_text (s, pop, st, out);
+}
+
+/* ---- the room the text takes (room.h) ------------------------------------------------------ */
+
+/* The paths and names source_text() and json_population() write, each bounded as JSON. */
+static guint64
+room_source (const FsimPopulationSpec *ps)
+{
+    guint64 bytes = 2 * (fsim_room_json (ps->generator) + fsim_room_json (ps->import_format));
+    const char *paths[] = { ps->snapshot, ps->import_file };
+    for (size_t i = 0; i < G_N_ELEMENTS (paths); i++) {
+        g_autofree char *shown = paths[i] ? fsim_i_population_display_path (paths[i]) : NULL;
+        bytes += 2 * fsim_room_json (shown);
+    }
+    return bytes;
+}
+
+guint64
+fsim_population_stats_room (const FsimScenario *s, FsimReportFormat format)
+{
+    g_return_val_if_fail (s != NULL, 0);
+    /* the heading, the pairs of counts and their keys, the JSON's fixed keys */
+    guint64 bytes = 8192 + 2 * fsim_room_json (s->id) + room_source (&s->population) +
+                    fsim_claims_room_report (s);
+    if (format == FSIM_REPORT_JSON) {
+        for (size_t p = 0; p < s->n_partners; p++)
+            bytes +=
+                fsim_room_json (s->partners[p].id) + fsim_room_json (s->partners[p].kind) + 128;
+        for (size_t f = 0; f < s->n_fields; f++)
+            bytes += fsim_room_json (s->fields[f].id) + 320;
+        return bytes;
+    }
+    FsimRoomTable adoption = { 0 }, settings = { 0 };
+    for (size_t p = 0; p < s->n_partners; p++) {
+        const char *row[] = { s->partners[p].id, s->partners[p].kind, NULL, NULL };
+        fsim_room_table_row (&adoption, row, G_N_ELEMENTS (row));
+    }
+    for (size_t f = 0; f < s->n_fields; f++) {
+        const char *row[] = { s->fields[f].id, NULL, NULL, NULL, NULL };
+        fsim_room_table_row (&settings, row, G_N_ELEMENTS (row));
+    }
+    return bytes + fsim_room_table_bytes (&adoption) + fsim_room_table_bytes (&settings);
 }

@@ -34,6 +34,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimPopulationStats, fsim_population_stats_free)
 void fsim_population_stats_render (const FsimScenario *s, const FsimPopulation *pop,
                                    const FsimPopulationStats *st, FsimReportFormat format,
                                    GString *out);
+/* The most bytes fsim_population_stats_render() appends for @s in @format, computed without
+ * rendering (its tables grow with the partners and fields), for fsim_room_reserve() (room.h).
+ * Can't fail. */
+guint64 fsim_population_stats_room (const FsimScenario *s, FsimReportFormat format);
 
 /**
  * fsim_population_export:
