@@ -391,16 +391,15 @@ FsimCheck *
 fsim_check_run (const FsimScenario *s, const FsimPopulation *pop, GError **error)
 {
     g_return_val_if_fail (s != NULL && pop != NULL, NULL);
-    const FsimCheckParts whole = { .n_own = pop->n_users,
-                                   .n_total = pop->n_users,
-                                   .sum = reduce_none,
-                                   .min = reduce_none };
+    const FsimCheckParts whole = {
+        .n_own = pop->n_users, .n_total = pop->n_users, .sum = reduce_none, .min = reduce_none
+    };
     return fsim_check_run_parts (s, pop, &whole, error);
 }
 
 FsimCheck *
-fsim_check_run_parts (const FsimScenario *s, const FsimPopulation *pop,
-                      const FsimCheckParts *parts, GError **error)
+fsim_check_run_parts (const FsimScenario *s, const FsimPopulation *pop, const FsimCheckParts *parts,
+                      GError **error)
 {
     g_return_val_if_fail (s != NULL && pop != NULL && parts != NULL, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
