@@ -168,6 +168,17 @@ gather_rows (const FsimPopulationSlice *slice, const Named *n, FsimPopulation *p
     if (uses == NULL || got != n->n_users * pw)
         return FALSE;
     memcpy (pop->uses, uses, got * sizeof (FsimWord));
+    if (slice->file_ids != NULL) { /* an edge list's: the users' names, gathered likewise */
+        g_array_set_size (mine, 0);
+        for (size_t i = 0; i < n->n_users; i++)
+            if (n->users[i] >= slice->first && n->users[i] < slice->first + slice->n_own)
+                g_array_append_val (mine, slice->file_ids[n->users[i] - slice->first]);
+        g_autofree uint64_t *ids = gather_all (mine, &got);
+        if (ids == NULL || got != n->n_users)
+            return FALSE;
+        pop->file_ids = g_new (gint64, n->n_users + 1);
+        memcpy (pop->file_ids, ids, got * sizeof (gint64));
+    }
     /* x's settings: its platform switch, "apps others use" and audiences, one value each */
     g_array_set_size (mine, 0);
     if (n->x >= slice->first && n->x < slice->first + slice->n_own) {
@@ -254,9 +265,11 @@ neighbourhood (const FsimEngineMpi *e, const FsimPopulationSlice *slice,
     ok = ok && gather_rows (slice, &n, pop);
     if (ok) {
         pop->friends = neighbourhood_friends (&n);
-        pop->user_ids = g_new0 (char *, nu + 1);
-        for (size_t i = 0; i < nu; i++)
-            pop->user_ids[i] = global_name (names, n.users[i]);
+        if (pop->file_ids == NULL) { /* an edge list's are its names (fsim_population_user_name) */
+            pop->user_ids = g_new0 (char *, nu + 1);
+            for (size_t i = 0; i < nu; i++)
+                pop->user_ids[i] = global_name (names, n.users[i]);
+        }
         out->user = (size_t) index_of (&n, x);
         out->pop = g_steal_pointer (&pop);
     } else {
@@ -279,12 +292,12 @@ neighbourhood_clear (gpointer data)
 
 /* ---- the command's part ------------------------------------------------------------------ */
 
-/* Whether the users of a population built by parts have names beyond "u<N>" that its slice
- * does not carry: an edge list's ids, or a snapshot's (which may hold names). */
+/* Whether the users of a population built by parts may have names beyond "u<N>" that its
+ * slice does not carry: a snapshot's (an edge list's ids are carried). */
 static gboolean
 names_lost (const FsimScenario *s)
 {
-    return fsim_population_slice_can_load (s) || fsim_population_slice_can_import (s);
+    return fsim_population_slice_can_load (s);
 }
 
 /* The counts of every expectation over the ranks, then the neighbourhood of each
@@ -319,10 +332,10 @@ check_parts (FsimSim *sim, FsimPopulationSlice *slice, FsimCheck **out_check, GA
         if (names_lost (s) && sim->pop == NULL) {
             g_set_error (error, FSIM_SIM_ERROR, FSIM_SIM_ERROR_ARGUMENT,
                          "%s: '%s' fails, and its counterexample would name users of a "
-                         "population read by parts (from %s), whose names the ranks do not "
-                         "carry yet: run 'flowsim check' on it as one process (docs/scaling.md)",
-                         s->path, r->x->id,
-                         fsim_population_slice_can_load (s) ? "a snapshot" : "an edge list");
+                         "population read by parts from a snapshot, whose names the ranks do "
+                         "not carry yet: run 'flowsim check' on it as one process "
+                         "(docs/scaling.md)",
+                         s->path, r->x->id);
             return FSIM_EXIT_USAGE;
         }
         if (!neighbourhood (engine, slice, sim->pop, (uint64_t) r->user,
