@@ -75,8 +75,9 @@ compare_u64 (const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Local user @v's friends as global ids, increasing (the local numbering puts the ghosts after
- * the own users), appended to @out after their count. */
+/* Local user @v's friends as global ids, increasing, appended to @out after their count (the
+ * slice's lists are relabelled in place, so they keep the global order; sorted again so as
+ * not to depend on it: the local numbering puts the ghosts after the own users). */
 static void
 append_friends (const FsimEngineMpi *e, size_t v, GArray *out)
 {
