@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# mpi-identity.sh: `mpirun -np N flowsim run|timeline` gives the bytes of one process for
+# mpi-identity.sh: `mpirun -np N flowsim run|timeline|check` gives the bytes of one process for
 # N = 1 .. 4 (docs/scaling.md): every bundled scenario, random generated populations, an imported
 # edge list, every output format; a bad input is reported once with the usual status.
 #
@@ -473,10 +473,111 @@ else
     sed 's/^/# /' "$tmp/mpi.err" | head -10
 fi
 
+# `flowsim check` (docs/scaling.md): each day's counts summed over the ranks, the counterexample
+# the lowest global id, explained from its 2-hop neighbourhood gathered from the ranks; the
+# report in every format and the status (1: an expectation failed) as one process's
+ranks=1
+for s in "$src"/scenarios/*.json; do
+    grep -q '"expect"' "$s" || continue
+    ranks=$((ranks % 4 + 1))
+    identical_cmd check "check $(basename "$s" .json)" "$s"
+done
+# explicit users (named in the scenario), failing expectations of every kind, every format;
+# to stay short (mpirun starts in seconds on a loaded machine), one rank count each, 1 to 4
+k=5
+for f in text json tap junit; do
+    k=$((k - 1))
+    ranks=$k
+    identical_cmd check "check, failing expectations, explicit users, $f" \
+        "$src/tests/data/expect/tour.json" --format "$f"
+done
+# generated populations where expectations fail: counterexamples that lie on every rank (the
+# lowest user of a rarely adopted partner), `reaches`' "why not" users, nothing_after's days
+python3 - "$src/scenarios/device-partners-2018.json" >"$tmp/failing.json" <<'PY'
+import json, os, sys
+d = json.load(open(sys.argv[1]))
+d["scenario"] = "device-partners-failing"
+d["include"] = [os.path.join(os.path.dirname(os.path.abspath(sys.argv[1])), i)
+                for i in d["include"]]
+d["expect"] = [
+    {"id": "religion-none-to-china", "kind": "no_flow", "fields": ["profile.religion"],
+     "partner": "tag:china", "without_consent": True},
+    {"id": "at-most-3-huawei", "kind": "at_most", "count": 3, "partner": "huawei"},
+    {"id": "messages-reach-many", "kind": "reaches", "count": 10**9, "fields": ["messages"]},
+    {"id": "huawei-after-2012", "kind": "nothing_after", "partner": "huawei",
+     "date": "2012-01-01"},
+]
+for p in ["tobii", "pantech", "blackberry", "qualcomm"]:
+    d["expect"].append({"id": "no-messages-" + p, "kind": "no_flow", "fields": ["messages"],
+                        "partner": p})
+    d["expect"].append({"id": "why-not-" + p, "kind": "reaches", "count": 10**5,
+                        "fields": ["identity"], "partner": p})
+json.dump(d, sys.stdout, indent=1)
+PY
+ranks="3 4"
+identical_cmd check "check, failing, facebook_like by parts, 3,000 users" "$tmp/failing.json" \
+    --set population.users=3000
+ranks=2
+identical_cmd check "check, failing, erdos_renyi by parts, json" "$tmp/failing.json" \
+    --set population.users=2000 --set population.generator=erdos_renyi \
+    --set population.mean_degree=30 --format json
+ranks=1
+identical_cmd check "check, failing, barabasi_albert (built whole), tap" "$tmp/failing.json" \
+    --set population.users=1500 --set population.generator=barabasi_albert \
+    --set population.mean_degree=12 --format tap
+# an imported edge list (by byte ranges): counts, failures with counterexamples named by the
+# file's ids (graph/import-part.c sends them to their users' ranks), one without (no
+# destination in ZZ)
+python3 - "$src/tests/data/errors/model.json" "$tmp/edges.txt" >"$tmp/edges-check.json" <<'PY'
+import json, sys
+print(json.dumps({
+    "scenario": "edges-check", "date": "2014-06-01", "include": [sys.argv[1]],
+    "population": {"import": {"file": sys.argv[2], "format": "edge_list"},
+                   "adoption": {"quiz": 0.01, "broker": 0.002}},
+    "expect": [
+        {"id": "quiz-at-most-many", "kind": "at_most", "count": 10**9, "partner": "quiz"},
+        {"id": "no-quiz", "kind": "no_flow", "partner": "quiz"},
+        {"id": "no-broker-birthday", "kind": "no_flow", "partner": "broker",
+         "fields": ["profile.birthday"]},
+        {"id": "broker-reaches-all", "kind": "reaches", "count": 10**6, "partner": "broker"},
+        {"id": "nothing-in-zz", "kind": "reaches", "count": 1, "partner": "quiz",
+         "jurisdiction": "ZZ"}]}))
+PY
+ranks="3 4"
+identical_cmd check "check, imported edge list by byte ranges" "$tmp/edges-check.json"
+# a snapshot read by parts: its names (a snapshot may hold them) are not carried, so a
+# counterexample on it is refused, once, with status 2
+"${mpi[@]}" -np 2 "$FLOWSIM" check "$tmp/failing.json" "${snap[@]}" >"$tmp/mpi" 2>"$tmp/mpi.err"
+got=$?
+if [ "$got" = 2 ] && [ ! -s "$tmp/mpi" ] &&
+    [ "$(grep -c "'religion-none-to-china' fails, and its counterexample would name users of a population read by parts from a snapshot" "$tmp/mpi.err")" = 1 ]; then
+    ok "check, a snapshot's counterexample over 2 ranks: refused once"
+else
+    not_ok "check, a snapshot's counterexample over 2 ranks: status $got"
+    sed 's/^/# /' "$tmp/mpi.err" | head -10
+fi
+# a file that cannot be checked: the report's failed case and the error line, status 3, as one
+# process (the error said once)
+bad="$src/tests/data/errors/import-file-missing.json"
+"$FLOWSIM" check "$src/scenarios/tour.json" "$bad" >"$tmp/one" 2>"$tmp/one.err"
+want=$?
+for n in 2; do
+    "${mpi[@]}" -np "$n" "$FLOWSIM" check "$src/scenarios/tour.json" "$bad" >"$tmp/mpi" \
+        2>"$tmp/mpi.err"
+    got=$?
+    if [ "$want" = 3 ] && [ "$got" = 3 ] && cmp -s "$tmp/one" "$tmp/mpi" &&
+        [ "$(grep '^flowsim: error:' "$tmp/mpi.err")" = "$(grep '^flowsim: error:' "$tmp/one.err")" ]; then
+        ok "check, a file that cannot be checked, $n ranks: status 3, the report and error once"
+    else
+        not_ok "check, a file that cannot be checked, $n ranks: status $got (one process: $want)"
+        sed 's/^/# /' "$tmp/mpi.err" | head -10
+    fi
+done
+
 # commands other than run refuse to run over several ranks, once
 "${mpi[@]}" -np 2 "$FLOWSIM" population "$src/scenarios/tour.json" >"$tmp/mpi" 2>"$tmp/mpi.err"
 got=$?
-if [ "$got" = 2 ] && [ "$(grep -c "only 'flowsim run' and 'flowsim timeline' run over MPI ranks" "$tmp/mpi.err")" = 1 ]; then
+if [ "$got" = 2 ] && [ "$(grep -c "only 'flowsim run', 'flowsim timeline' and 'flowsim check' run over MPI ranks" "$tmp/mpi.err")" = 1 ]; then
     ok "population over 2 ranks: a usage error, once"
 else
     not_ok "population over 2 ranks: status $got"

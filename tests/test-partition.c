@@ -295,13 +295,17 @@ check_import_once (const char *text, size_t len, int size, gboolean from_file)
             g_assert_cmpmem (rows->adj + rows->offsets[i], len_i * sizeof (uint32_t),
                              w->adj + w->offsets[first + i], len_i * sizeof (uint32_t));
         }
+        /* the users' names: their ids in the file, as one process has them */
+        if (last > first)
+            g_assert_cmpmem (parts[r]->ids, (last - first) * sizeof (int64_t), whole->ids + first,
+                             (last - first) * sizeof (int64_t));
         fsim_imported_part_free (parts[r]);
     }
 }
 
 /* Imports @len bytes of @text over @size ranks, from the text and from a file holding it (each
- * rank reading only its bytes): every rank's rows are the one process's, or every rank has the
- * one process's error (domain, code and message). */
+ * rank reading only its bytes): every rank's rows and ids are the one process's, or every rank
+ * has the one process's error (domain, code and message). */
 static void
 check_import (const char *text, size_t len, int size)
 {

@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include "cli-mpi-private.h"
 #include "cli-mpi.h"
 #include "cli-private.h"
 #include "engine-mpi.h"
@@ -281,7 +282,7 @@ mpi_alltoallv (const FsimComm *c, const void *send, const size_t *send_counts, v
  * rank, which keeps its part and frees the rest (docs/scaling.md).
  */
 static FsimPopulationSlice *
-build_slice (FsimSim *sim, GError **error)
+build_slice (FsimSim *sim, gboolean keep_names, GError **error)
 {
     const FsimScenario *s = sim->scenario;
     const FsimComm comm = { .rank = rank,
@@ -319,7 +320,10 @@ build_slice (FsimSim *sim, GError **error)
     size_t first = fsim_population_slice_first (n, (size_t) size, (size_t) rank);
     size_t last = fsim_population_slice_first (n, (size_t) size, (size_t) rank + 1);
     slice = fsim_population_slice_new (sim->pop, first, last - first, error);
-    g_clear_pointer (&sim->pop, fsim_population_free);
+    if (keep_names && sim->pop->snapshot == NULL) /* sim->pop keeps its users' names alone */
+        fsim_i_cli_mpi_names_only (sim->pop);
+    else
+        g_clear_pointer (&sim->pop, fsim_population_free);
     return slice;
 }
 
@@ -349,7 +353,7 @@ load_part (const char *path, const char *const *sets, const FsimTimelineArgs *se
         status = agree (fsim_i_focus_resolve (focus, sim->scenario, out_focus, error), error);
     if (status != FSIM_EXIT_OK)
         return status;
-    g_autoptr (FsimPopulationSlice) slice = build_slice (sim, error);
+    g_autoptr (FsimPopulationSlice) slice = build_slice (sim, FALSE, error);
     status = agree (slice ? FSIM_EXIT_OK : FSIM_EXIT_INPUT, error);
     if (status != FSIM_EXIT_OK)
         return status;
@@ -388,6 +392,20 @@ fsim_i_cli_mpi_render (const char *path, const char *const *sets, const FsimFocu
         fsim_report_render_with (sim->scenario, &view, sim->result, format, options, out);
     }
     return FSIM_EXIT_OK;
+}
+
+/* ---- for the other commands over the ranks (cli-mpi-private.h) -------------------------- */
+
+FsimExit
+fsim_i_cli_mpi_agree (FsimExit status, GError **error)
+{
+    return agree (status, error);
+}
+
+FsimPopulationSlice *
+fsim_i_cli_mpi_build_slice (FsimSim *sim, gboolean keep_names, GError **error)
+{
+    return build_slice (sim, keep_names, error);
 }
 
 /* ---- timeline over the ranks ------------------------------------------------------------- */

@@ -30,6 +30,7 @@ fsim_population_slice_free (FsimPopulationSlice *s)
     g_free (s->apps_others);
     g_free (s->audience);
     g_free (s->uses);
+    g_free (s->file_ids);
     g_free (s);
 }
 
@@ -346,6 +347,7 @@ fsim_population_slice_import (const FsimScenario *scenario, const FsimComm *comm
                                 .partner_words = scenario->partner_words };
     s->offsets = g_steal_pointer (&part->rows->offsets);
     s->adj = g_steal_pointer (&part->rows->adj);
+    s->file_ids = g_steal_pointer (&part->ids);
     if (!draw_slice (scenario, s, error))
         return NULL;
     return g_steal_pointer (&s);

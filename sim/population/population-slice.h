@@ -27,6 +27,7 @@ typedef struct {
     FsimWord *apps_others;
     guint8 *audience;
     FsimWord *uses;
+    int64_t *file_ids; /* n_own: an edge list's ids, the users' names (slice_import), else NULL */
 } FsimPopulationSlice;
 
 /* The range of part @part of @n_parts of @n_total users: first = part * n_total / n_parts. */
