@@ -222,10 +222,11 @@ dispatch (int argc, char **argv, GError **error)
                                               argv[1], near)
                     : fsim_i_cli_usage_error (error, "unknown command '%s'", argv[1]);
     }
-    if (fsim_i_cli_mpi_size () > 1 && command != &fsim_cmd_run && command != &fsim_cmd_timeline)
+    if (fsim_i_cli_mpi_size () > 1 && command != &fsim_cmd_run && command != &fsim_cmd_timeline &&
+        command != &fsim_cmd_population)
         return fsim_i_cli_usage_error (error,
-                                       "only 'flowsim run' and 'flowsim timeline' run over MPI "
-                                       "ranks, not '%s'",
+                                       "only 'flowsim run', 'timeline' and 'population' run "
+                                       "over MPI ranks, not '%s'",
                                        argv[1]);
     for (int i = 2; i < argc && strcmp (argv[i], "--") != 0; i++)
         if (strcmp (argv[i], "--version") == 0) {

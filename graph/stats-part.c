@@ -1,0 +1,523 @@
+/* SPDX-License-Identifier: MIT */
+/* stats-part.c: stats.c's measurements of a graph split over ranks: the one process's numbers. */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "comm.h"
+#include "graph-private.h"
+#include "stats.h"
+
+/* Sampled users measured per round of the friend-list halo: bounds a rank's halo to the rows
+ * of this many users' friends. */
+#define CLUSTERING_BATCH 4096
+
+typedef struct {
+    const FsimFriendsPart *p;
+    const FsimComm *c;
+    size_t *bounds; /* c->size + 1: rank r owns bounds[r] .. bounds[r + 1] - 1 */
+} Part;
+
+static gboolean
+is_own (const Part *q, size_t v)
+{
+    return v >= q->p->first && v - q->p->first < q->p->n_own;
+}
+
+static size_t
+own_degree (const Part *q, size_t i)
+{
+    return q->p->offsets[i + 1] - q->p->offsets[i];
+}
+
+static int
+cmp_u32 (const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *) a, y = *(const uint32_t *) b;
+    return (x > y) - (x < y);
+}
+
+static int
+cmp_u64 (const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
+    return (x > y) - (x < y);
+}
+
+/* Sorts @v[0 .. n) and drops repeats; returns how many are left. */
+static size_t
+sort_unique_u64 (uint64_t *v, size_t n)
+{
+    size_t k = 0;
+
+    qsort (v, n, sizeof *v, cmp_u64);
+    for (size_t i = 0; i < n; i++)
+        if (k == 0 || v[k - 1] != v[i])
+            v[k++] = v[i];
+    return k;
+}
+
+/* Every rank's @mine[0 .. n) into @all (n * size entries, rank after rank). */
+static gboolean
+gather_u64 (const Part *q, const uint64_t *mine, size_t n, uint64_t *all, GError **error)
+{
+    return q->c->allgatherv (q->c, mine, n, all, sizeof (uint64_t), error);
+}
+
+/* ---- degrees --------------------------------------------------------------------------------- */
+
+static gboolean
+degree_part (const Part *q, FsimDegreeStats *out, GError **error)
+{
+    const FsimFriendsPart *p = q->p;
+    size_t size = (size_t) q->c->size;
+    uint64_t mine[4] = { 0, UINT64_MAX, 0, 0 }; /* degrees summed, min, max, isolated */
+    g_autofree uint64_t *all = g_new (uint64_t, 4 * size);
+
+    for (size_t i = 0; i < p->n_own; i++) {
+        size_t d = own_degree (q, i);
+        mine[0] += d;
+        mine[1] = MIN (mine[1], d);
+        mine[2] = MAX (mine[2], d);
+        mine[3] += d == 0;
+    }
+    if (!gather_u64 (q, mine, 4, all, error))
+        return FALSE;
+    memset (out, 0, sizeof *out);
+    uint64_t sum = 0, lo = UINT64_MAX, hi = 0, isolated = 0;
+    for (size_t r = 0; r < size; r++) {
+        sum += all[4 * r];
+        lo = MIN (lo, all[4 * r + 1]);
+        hi = MAX (hi, all[4 * r + 2]);
+        isolated += all[4 * r + 3];
+    }
+    out->n_users = p->n_total;
+    out->n_edges = (size_t) (sum / 2);
+    if (p->n_total == 0) /* the same on every rank: none goes on to the exchange below */
+        return TRUE;
+    out->min = (size_t) lo;
+    out->max = (size_t) hi;
+    out->n_isolated = (size_t) isolated;
+
+    /* the histogram of degrees 0 .. max, summed over the ranks: 8 bytes per degree per rank */
+    g_autofree uint64_t *count = g_new0 (uint64_t, hi + 1);
+    g_autofree uint64_t *counts = g_new (uint64_t, (hi + 1) * size);
+    for (size_t i = 0; i < p->n_own; i++)
+        count[own_degree (q, i)]++;
+    if (!gather_u64 (q, count, hi + 1, counts, error))
+        return FALSE;
+    g_autofree size_t *total = g_new0 (size_t, hi + 1);
+    for (size_t r = 0; r < size; r++)
+        for (size_t d = 0; d <= hi; d++)
+            total[d] += (size_t) counts[r * (hi + 1) + d];
+    fsim_i_degree_stats_ranks (total, out);
+    return TRUE;
+}
+
+/* ---- clustering ------------------------------------------------------------------------------ */
+
+/* Friend lists of other ranks' users: ids[j] (sorted) has adj[offsets[j] .. offsets[j + 1]). */
+typedef struct {
+    size_t n;
+    uint32_t *ids;
+    size_t *offsets;
+    uint32_t *adj;
+} Halo;
+
+static void
+halo_clear (Halo *h)
+{
+    g_clear_pointer (&h->ids, g_free);
+    g_clear_pointer (&h->offsets, g_free);
+    g_clear_pointer (&h->adj, g_free);
+    h->n = 0;
+}
+
+/* The friend list of @v (own or in @h), or NULL. */
+static const uint32_t *
+row_of (const Part *q, const Halo *h, uint32_t v, size_t *out_len)
+{
+    if (is_own (q, v)) {
+        size_t i = v - q->p->first;
+        *out_len = own_degree (q, i);
+        return q->p->adj + q->p->offsets[i];
+    }
+    const uint32_t *at = bsearch (&v, h->ids, h->n, sizeof *h->ids, cmp_u32);
+    if (at == NULL) {
+        *out_len = 0;
+        return NULL;
+    }
+    size_t j = (size_t) (at - h->ids);
+    *out_len = h->offsets[j + 1] - h->offsets[j];
+    return h->adj + h->offsets[j];
+}
+
+/* Counts per rank of @ids (sorted), which are grouped by owner in rank order. */
+static void
+count_by_owner (const Part *q, const uint32_t *ids, size_t n, size_t *counts)
+{
+    memset (counts, 0, (size_t) q->c->size * sizeof *counts);
+    for (size_t i = 0; i < n; i++)
+        counts[fsim_i_comm_owner (q->bounds, q->c->size, ids[i])]++;
+}
+
+/* Answers the ids other ranks asked for (@req, @req_counts per rank): their degrees, then their
+ * rows, each in the order asked. */
+static gboolean
+halo_answer (const Part *q, const uint32_t *req, const size_t *req_counts, Halo *h,
+             size_t *got_counts, GError **error)
+{
+    size_t size = (size_t) q->c->size, n_req = 0, n_adj = 0;
+    for (size_t r = 0; r < size; r++)
+        n_req += req_counts[r];
+    g_autofree uint32_t *degs = g_new (uint32_t, MAX (n_req, 1));
+    g_autofree size_t *row_counts = g_new0 (size_t, size);
+    for (size_t r = 0, k = 0; r < size; r++)
+        for (size_t e = k + req_counts[r]; k < e; k++) {
+            size_t i = req[k] - q->p->first; /* an id this rank owns: asked of its owner */
+            degs[k] = (uint32_t) own_degree (q, i);
+            row_counts[r] += degs[k];
+            n_adj += degs[k];
+        }
+    g_autofree uint32_t *rows = g_new (uint32_t, MAX (n_adj, 1));
+    for (size_t k = 0, at = 0; k < n_req; k++) {
+        size_t i = req[k] - q->p->first;
+        memcpy (rows + at, q->p->adj + q->p->offsets[i], degs[k] * sizeof *rows);
+        at += degs[k];
+    }
+    g_autofree uint32_t *got_degs = NULL;
+    g_autofree size_t *adj_counts = g_new (size_t, size);
+    if (!q->c->alltoallv (q->c, degs, req_counts, (void **) &got_degs, got_counts,
+                          sizeof (uint32_t), error) ||
+        !q->c->alltoallv (q->c, rows, row_counts, (void **) &h->adj, adj_counts, sizeof (uint32_t),
+                          error))
+        return FALSE;
+    h->offsets = g_new (size_t, h->n + 1);
+    h->offsets[0] = 0;
+    for (size_t j = 0; j < h->n; j++)
+        h->offsets[j + 1] = h->offsets[j] + got_degs[j];
+    return TRUE;
+}
+
+/* Fetches into @h the friend lists of the friends of @users that other ranks own. Collective. */
+static gboolean
+halo_fetch (const Part *q, const uint32_t *users, size_t n_users, Halo *h, GError **error)
+{
+    size_t size = (size_t) q->c->size, n = 0;
+    for (size_t k = 0; k < n_users; k++)
+        n += own_degree (q, users[k] - q->p->first);
+    h->ids = g_new (uint32_t, MAX (n, 1));
+    for (size_t k = 0; k < n_users; k++) {
+        size_t i = users[k] - q->p->first;
+        for (size_t a = q->p->offsets[i]; a < q->p->offsets[i + 1]; a++)
+            if (!is_own (q, q->p->adj[a]))
+                h->ids[h->n++] = q->p->adj[a];
+    }
+    qsort (h->ids, h->n, sizeof *h->ids, cmp_u32);
+    size_t k = 0;
+    for (size_t i = 0; i < h->n; i++)
+        if (k == 0 || h->ids[k - 1] != h->ids[i])
+            h->ids[k++] = h->ids[i];
+    h->n = k;
+    g_autofree size_t *ask = g_new (size_t, size), *req_counts = g_new (size_t, size);
+    g_autofree size_t *got = g_new (size_t, size);
+    g_autofree uint32_t *req = NULL;
+    count_by_owner (q, h->ids, h->n, ask);
+    if (!q->c->alltoallv (q->c, h->ids, ask, (void **) &req, req_counts, sizeof (uint32_t), error))
+        return FALSE;
+    return halo_answer (q, req, req_counts, h, got, error);
+}
+
+/* Pairs of @u's friends who are friends, counted once (w > v): for each friend v, the friends
+ * of v above v that are also u's friends above v, by merging the two sorted rows. The count
+ * stats.c's local_clustering() makes, so the same double. */
+static double
+local_value (const Part *q, const Halo *h, uint32_t u)
+{
+    size_t d = 0;
+    const uint32_t *ru = row_of (q, h, u, &d);
+    uint64_t links = 0;
+
+    if (d < 2)
+        return 0.0;
+    for (size_t i = 0; i < d; i++) {
+        size_t dv = 0;
+        const uint32_t *rv = row_of (q, h, ru[i], &dv);
+        size_t a = 0, b = i + 1;
+
+        while (a < dv && rv[a] <= ru[i])
+            a++;
+        while (a < dv && b < d) {
+            if (rv[a] < ru[b])
+                a++;
+            else if (rv[a] > ru[b])
+                b++;
+            else
+                links++, a++, b++;
+        }
+    }
+    return (double) links / ((double) d * (double) (d - 1) / 2.0);
+}
+
+/* The values of this rank's sampled users, @pos[0 .. n) (positions in @users), a batch at a
+ * time, in @value; every rank takes part in @rounds rounds. */
+static gboolean
+clustering_values (const Part *q, const uint32_t *users, const size_t *pos, size_t n, size_t rounds,
+                   double *value, GError **error)
+{
+    g_autofree uint32_t *batch = g_new (uint32_t, CLUSTERING_BATCH);
+
+    for (size_t r = 0; r < rounds; r++) {
+        size_t from = MIN (r * CLUSTERING_BATCH, n), to = MIN (from + CLUSTERING_BATCH, n);
+        Halo h = { 0 };
+
+        for (size_t k = from; k < to; k++)
+            batch[k - from] = users[pos[k]];
+        if (!halo_fetch (q, batch, to - from, &h, error)) {
+            halo_clear (&h);
+            return FALSE;
+        }
+        for (size_t k = from; k < to; k++)
+            value[k] = local_value (q, &h, users[pos[k]]);
+        halo_clear (&h);
+    }
+    return TRUE;
+}
+
+static gboolean
+clustering_part (const Part *q, size_t sample, uint64_t seed, FsimClustering *out, GError **error)
+{
+    size_t size = (size_t) q->c->size, n_measured = 0, n_mine = 0;
+    gboolean sampled = FALSE;
+    g_autofree uint32_t *users =
+        fsim_i_clustering_users (q->p->n_total, sample, seed, &n_measured, &sampled);
+    g_autofree size_t *pos = g_new (size_t, MAX (n_measured, 1));
+
+    for (size_t i = 0; i < n_measured; i++)
+        if (is_own (q, users[i]))
+            pos[n_mine++] = i;
+    uint64_t mine = n_mine;
+    g_autofree uint64_t *theirs = g_new (uint64_t, size);
+    if (!gather_u64 (q, &mine, 1, theirs, error))
+        return FALSE;
+    size_t rounds = 0;
+    g_autofree size_t *at = g_new (size_t, size); /* each rank's values in the gathered ones */
+    for (size_t r = 0, total = 0; r < size; r++) {
+        rounds = MAX (rounds, (size_t) (theirs[r] + CLUSTERING_BATCH - 1) / CLUSTERING_BATCH);
+        at[r] = total;
+        total += (size_t) theirs[r];
+    }
+    g_autofree double *value = g_new (double, MAX (n_mine, 1));
+    g_autofree double *all = g_new (double, MAX (n_measured, 1));
+    if (!clustering_values (q, users, pos, n_mine, rounds, value, error) ||
+        !q->c->allgatherv (q->c, value, n_mine, all, sizeof (double), error))
+        return FALSE;
+    /* in sample order, as one process adds them: the same double */
+    double sum = 0;
+    for (size_t i = 0; i < n_measured; i++)
+        sum += all[at[fsim_i_comm_owner (q->bounds, q->c->size, users[i])]++];
+    out->sampled = sampled;
+    out->n_measured = n_measured;
+    out->average = n_measured > 0 ? sum / (double) n_measured : 0.0;
+    return TRUE;
+}
+
+/* ---- components ------------------------------------------------------------------------------ */
+
+static uint32_t
+find (uint32_t *parent, uint32_t x)
+{
+    while (parent[x] != x) {
+        parent[x] = parent[parent[x]];
+        x = parent[x];
+    }
+    return x;
+}
+
+/* Joins the sets of @a and @b (the smaller root becomes the root); TRUE if they were apart. */
+static gboolean
+join (uint32_t *parent, uint64_t *sizes, uint32_t a, uint32_t b)
+{
+    a = find (parent, a), b = find (parent, b);
+    if (a == b)
+        return FALSE;
+    if (a > b) {
+        uint32_t t = a;
+        a = b, b = t;
+    }
+    parent[b] = a;
+    sizes[a] += sizes[b];
+    return TRUE;
+}
+
+/* This rank's components over its own friendships: @parent (n_own) ends as each user's root
+ * (a local index), @sizes the root's size, @cut whether it has a friend on another rank. */
+static void
+local_components (const Part *q, uint32_t *parent, uint64_t *sizes, guint8 *cut)
+{
+    const FsimFriendsPart *p = q->p;
+
+    for (size_t i = 0; i < p->n_own; i++)
+        parent[i] = (uint32_t) i, sizes[i] = 1, cut[i] = 0;
+    for (size_t i = 0; i < p->n_own; i++)
+        for (size_t a = p->offsets[i]; a < p->offsets[i + 1]; a++)
+            if (is_own (q, p->adj[a]) && p->adj[a] - p->first < i)
+                join (parent, sizes, (uint32_t) i, (uint32_t) (p->adj[a] - p->first));
+    for (size_t i = 0; i < p->n_own; i++) {
+        parent[i] = find (parent, (uint32_t) i);
+        for (size_t a = p->offsets[i]; a < p->offsets[i + 1]; a++)
+            cut[parent[i]] |= !is_own (q, p->adj[a]);
+    }
+}
+
+/* The pairs (root of u, root of v), as global ids (root of u << 32 | root of v), of the
+ * friendships u–v between this rank's u and a higher rank's v, without repeats, each found
+ * by v's owner: *@out_n of them (transfer full). Collective. */
+static uint64_t *
+crossing_pairs (const Part *q, const uint32_t *parent, size_t *out_n, GError **error)
+{
+    const FsimFriendsPart *p = q->p;
+    size_t size = (size_t) q->c->size, n = 0;
+
+    for (size_t i = 0; i < p->n_own; i++)
+        for (size_t a = p->offsets[i]; a < p->offsets[i + 1]; a++)
+            n += p->adj[a] >= p->first + p->n_own;
+    /* (v << 32 | root of u): sorted, they go to v's owners in rank order */
+    g_autofree uint64_t *send = g_new (uint64_t, MAX (n, 1));
+    n = 0;
+    for (size_t i = 0; i < p->n_own; i++)
+        for (size_t a = p->offsets[i]; a < p->offsets[i + 1]; a++)
+            if (p->adj[a] >= p->first + p->n_own)
+                send[n++] = (uint64_t) p->adj[a] << 32 | (uint64_t) (p->first + parent[i]);
+    n = sort_unique_u64 (send, n);
+    g_autofree size_t *counts = g_new0 (size_t, size), *got = g_new (size_t, size);
+    for (size_t k = 0; k < n; k++)
+        counts[fsim_i_comm_owner (q->bounds, q->c->size, (size_t) (send[k] >> 32))]++;
+    uint64_t *recv = NULL;
+    if (!q->c->alltoallv (q->c, send, counts, (void **) &recv, got, sizeof (uint64_t), error))
+        return NULL;
+    size_t m = 0;
+    for (size_t r = 0; r < size; r++)
+        m += got[r];
+    for (size_t k = 0; k < m; k++) {
+        uint64_t v = recv[k] >> 32, ru = recv[k] & UINT32_MAX;
+        recv[k] = ru << 32 | (uint64_t) (p->first + parent[v - p->first]);
+    }
+    *out_n = sort_unique_u64 (recv, m);
+    return recv;
+}
+
+/* Every rank's @n items of @unit bytes from @mine, gathered (transfer full; *@out_total). */
+static void *
+gather_all (const Part *q, const void *mine, size_t n, size_t unit, size_t *out_total,
+            GError **error)
+{
+    size_t size = (size_t) q->c->size, total = 0;
+    uint64_t count = n;
+    g_autofree uint64_t *counts = g_new (uint64_t, size);
+
+    if (!gather_u64 (q, &count, 1, counts, error))
+        return NULL;
+    for (size_t r = 0; r < size; r++)
+        total += (size_t) counts[r];
+    g_autofree void *all = g_malloc (MAX (total, 1) * unit);
+    if (!q->c->allgatherv (q->c, mine, n, all, unit, error))
+        return NULL;
+    *out_total = total;
+    return g_steal_pointer (&all);
+}
+
+/* Joins the components that cross ranks: @comps (label, size) pairs of every rank in label
+ * order, @pairs the crossings between them; adds the joined components to @out. */
+static void
+join_crossings (const uint64_t *comps, size_t k, const uint64_t *pairs, size_t m,
+                FsimComponents *out)
+{
+    g_autofree uint32_t *parent = g_new (uint32_t, MAX (k, 1));
+    g_autofree uint64_t *sizes = g_new (uint64_t, MAX (k, 1));
+    g_autofree uint64_t *labels = g_new (uint64_t, MAX (k, 1));
+    size_t joined = k;
+
+    for (size_t i = 0; i < k; i++)
+        labels[i] = comps[2 * i], parent[i] = (uint32_t) i, sizes[i] = comps[2 * i + 1];
+    for (size_t j = 0; j < m; j++) {
+        uint64_t a = pairs[j] >> 32, b = pairs[j] & UINT32_MAX;
+        const uint64_t *ia = bsearch (&a, labels, k, sizeof *labels, cmp_u64);
+        const uint64_t *ib = bsearch (&b, labels, k, sizeof *labels, cmp_u64);
+        g_assert (ia != NULL && ib != NULL); /* every crossing's ends have a crossing */
+        joined -= join (parent, sizes, (uint32_t) (ia - labels), (uint32_t) (ib - labels));
+    }
+    for (size_t i = 0; i < k; i++)
+        if (parent[i] == i)
+            out->giant_size = MAX (out->giant_size, (size_t) sizes[i]);
+    out->n_components += joined;
+}
+
+static gboolean
+components_part (const Part *q, FsimComponents *out, GError **error)
+{
+    const FsimFriendsPart *p = q->p;
+    size_t size = (size_t) q->c->size, n_pairs = 0, k = 0, m = 0;
+    g_autofree uint32_t *parent = g_new (uint32_t, MAX (p->n_own, 1));
+    g_autofree uint64_t *sizes = g_new (uint64_t, MAX (p->n_own, 1));
+    g_autofree guint8 *cut = g_new (guint8, MAX (p->n_own, 1));
+    uint64_t whole[2] = { 0, 0 }; /* components wholly on this rank: how many, the largest */
+
+    local_components (q, parent, sizes, cut);
+    size_t n_cut = 0;
+    for (size_t i = 0; i < p->n_own; i++)
+        if (parent[i] == i && cut[i])
+            n_cut++;
+        else if (parent[i] == i)
+            whole[0]++, whole[1] = MAX (whole[1], sizes[i]);
+    g_autofree uint64_t *mine = g_new (uint64_t, 2 * MAX (n_cut, 1));
+    for (size_t i = 0, j = 0; i < p->n_own; i++)
+        if (parent[i] == i && cut[i])
+            mine[j++] = p->first + i, mine[j++] = sizes[i];
+    g_autofree uint64_t *wholes = g_new (uint64_t, 2 * size);
+    g_autofree uint64_t *pairs = crossing_pairs (q, parent, &n_pairs, error);
+    if (pairs == NULL || !gather_u64 (q, whole, 2, wholes, error))
+        return FALSE;
+    g_autofree uint64_t *comps = gather_all (q, mine, n_cut, 2 * sizeof (uint64_t), &k, error);
+    g_autofree uint64_t *crossings =
+        comps ? gather_all (q, pairs, n_pairs, sizeof (uint64_t), &m, error) : NULL;
+    if (crossings == NULL)
+        return FALSE;
+    memset (out, 0, sizeof *out);
+    for (size_t r = 0; r < size; r++) {
+        out->n_components += (size_t) wholes[2 * r];
+        out->giant_size = MAX (out->giant_size, (size_t) wholes[2 * r + 1]);
+    }
+    join_crossings (comps, k, crossings, m, out);
+    return TRUE;
+}
+
+/**
+ * fsim_friends_stats_part:
+ * See stats.h.
+ */
+gboolean
+fsim_friends_stats_part (const FsimFriendsPart *part, const FsimComm *comm,
+                         size_t clustering_sample, uint64_t seed, FsimFriendsStats *out,
+                         GError **error)
+{
+    g_return_val_if_fail (part != NULL && comm != NULL && out != NULL, FALSE);
+    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+    g_autofree size_t *bounds = NULL;
+    FsimFriendsStats st = { 0 };
+
+    if (!fsim_i_comm_gather_bounds (comm, part->first, part->first + part->n_own, part->n_total,
+                                    &bounds, error))
+        return FALSE;
+    const Part q = { .p = part, .c = comm, .bounds = bounds };
+    if (!degree_part (&q, &st.degree, error) ||
+        !clustering_part (&q, MAX (clustering_sample, 1), seed, &st.clustering, error) ||
+        !components_part (&q, &st.components, error))
+        return FALSE;
+    *out = st;
+    return TRUE;
+}
