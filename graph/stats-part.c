@@ -12,9 +12,9 @@
 #include "graph-private.h"
 #include "stats.h"
 
-/* Sampled users measured per round of the friend-list halo: bounds a rank's halo to the rows
- * of this many users' friends. */
-#define CLUSTERING_BATCH 4096
+/* Friends of the sampled users measured in one round of the friend-list halo (a user with more
+ * is measured alone): bounds a rank's halo to the friend lists of this many users. */
+#define HALO_FRIENDS 16384
 
 typedef struct {
     const FsimFriendsPart *p;
@@ -263,16 +263,37 @@ local_value (const Part *q, const Halo *h, uint32_t u)
     return (double) links / ((double) d * (double) (d - 1) / 2.0);
 }
 
-/* The values of this rank's sampled users, @pos[0 .. n) (positions in @users), a batch at a
- * time, in @value; every rank takes part in @rounds rounds. */
-static gboolean
-clustering_values (const Part *q, const uint32_t *users, const size_t *pos, size_t n, size_t rounds,
-                   double *value, GError **error)
+/* Cuts this rank's sampled users, @pos[0 .. n), into batches of at most HALO_FRIENDS friends
+ * (or one user): batch b is pos[starts[b] .. starts[b + 1]). Returns the number of batches. */
+static size_t
+cut_batches (const Part *q, const uint32_t *users, const size_t *pos, size_t n, size_t *starts)
 {
-    g_autofree uint32_t *batch = g_new (uint32_t, CLUSTERING_BATCH);
+    size_t n_batches = 0, friends = 0;
 
+    for (size_t k = 0; k < n; k++) {
+        size_t d = own_degree (q, users[pos[k]] - q->p->first);
+        if (k == 0 || friends + d > HALO_FRIENDS)
+            starts[n_batches++] = k, friends = 0;
+        friends += d;
+    }
+    starts[n_batches] = n;
+    return n_batches;
+}
+
+/* The values of this rank's sampled users, @pos[0 .. n) (positions in @users), a batch at a
+ * time, in @value; every rank takes part in @rounds rounds (the most batches of any rank). */
+static gboolean
+clustering_values (const Part *q, const uint32_t *users, const size_t *pos, const size_t *starts,
+                   size_t n_batches, size_t rounds, double *value, GError **error)
+{
+    g_autofree uint32_t *batch = NULL;
+    size_t most = 0;
+
+    for (size_t b = 0; b < n_batches; b++)
+        most = MAX (most, starts[b + 1] - starts[b]);
+    batch = g_new (uint32_t, MAX (most, 1));
     for (size_t r = 0; r < rounds; r++) {
-        size_t from = MIN (r * CLUSTERING_BATCH, n), to = MIN (from + CLUSTERING_BATCH, n);
+        size_t from = r < n_batches ? starts[r] : 0, to = r < n_batches ? starts[r + 1] : 0;
         Halo h = { 0 };
 
         for (size_t k = from; k < to; k++)
@@ -300,20 +321,21 @@ clustering_part (const Part *q, size_t sample, uint64_t seed, FsimClustering *ou
     for (size_t i = 0; i < n_measured; i++)
         if (is_own (q, users[i]))
             pos[n_mine++] = i;
-    uint64_t mine = n_mine;
-    g_autofree uint64_t *theirs = g_new (uint64_t, size);
-    if (!gather_u64 (q, &mine, 1, theirs, error))
+    g_autofree size_t *starts = g_new (size_t, n_mine + 1);
+    uint64_t mine[2] = { n_mine, cut_batches (q, users, pos, n_mine, starts) };
+    g_autofree uint64_t *theirs = g_new (uint64_t, 2 * size);
+    if (!gather_u64 (q, mine, 2, theirs, error))
         return FALSE;
     size_t rounds = 0;
     g_autofree size_t *at = g_new (size_t, size); /* each rank's values in the gathered ones */
     for (size_t r = 0, total = 0; r < size; r++) {
-        rounds = MAX (rounds, (size_t) (theirs[r] + CLUSTERING_BATCH - 1) / CLUSTERING_BATCH);
+        rounds = MAX (rounds, (size_t) theirs[2 * r + 1]);
         at[r] = total;
-        total += (size_t) theirs[r];
+        total += (size_t) theirs[2 * r];
     }
     g_autofree double *value = g_new (double, MAX (n_mine, 1));
     g_autofree double *all = g_new (double, MAX (n_measured, 1));
-    if (!clustering_values (q, users, pos, n_mine, rounds, value, error) ||
+    if (!clustering_values (q, users, pos, starts, (size_t) mine[1], rounds, value, error) ||
         !q->c->allgatherv (q->c, value, n_mine, all, sizeof (double), error))
         return FALSE;
     /* in sample order, as one process adds them: the same double */

@@ -9,6 +9,7 @@
 
 #include "cli-mpi.h"
 #include "cli-private.h"
+#include "memory.h"
 #include "output.h"
 #include "population-report.h"
 #include "progress.h"
@@ -116,7 +117,8 @@ population_parse (int argc, char **argv, PopulationOptions *o, FsimReportFormat 
     if (o->sample < 1)
         return fsim_i_cli_usage_error (error, "--sample must be at least 1, not %" G_GINT64_FORMAT,
                                        o->sample);
-    if (saves_to_stdout (o) && isatty (STDOUT_FILENO))
+    /* under mpirun a rank's standard output is Open MPI's pseudo-terminal, whatever mpirun's is */
+    if (saves_to_stdout (o) && isatty (STDOUT_FILENO) && !fsim_i_cli_mpi_active ())
         return fsim_i_cli_usage_error (error, "--save - would write a binary snapshot to a "
                                               "terminal; redirect standard output to a file");
     return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
@@ -148,8 +150,9 @@ save_snapshot (const FsimScenario *scenario, const FsimPopulation *pop, const ch
 #if FSIM_HAVE_MPI
 /* --export and --save of @scenario's population built whole, as one process builds it. */
 static FsimExit
-write_files (const char *path, const PopulationOptions *o, FsimProgress *progress, GError **error)
+write_files (const char *path, const PopulationOptions *o, GError **error)
 {
+    g_autoptr (FsimProgress) progress = fsim_progress_new (2, fsim_progress_wanted (o->quiet));
     g_autoptr (FsimScenario) scenario = NULL;
     g_autoptr (FsimPopulation) pop = NULL;
     FsimExit status = fsim_i_cli_load_population (path, (const char *const *) o->sets, progress,
@@ -187,7 +190,12 @@ describe_ranks (const char *path, const PopulationOptions *o, FsimReportFormat f
         fsim_i_warn_overrides (path, (const char *const *) o->sets, sim->scenario);
     }
     if (o->export_dir != NULL || o->save != NULL) {
-        status = first ? write_files (path, o, NULL, error) : FSIM_EXIT_OK;
+        /* the other ranks have freed their parts and wait: rank 0 may count on the machine's
+         * memory as one process does */
+        guint share = fsim_memory_share ();
+        fsim_memory_set_share (1);
+        status = first ? write_files (path, o, error) : FSIM_EXIT_OK;
+        fsim_memory_set_share (share);
         status = fsim_i_cli_mpi_agree (status, error);
         if (status != FSIM_EXIT_OK)
             return status;
