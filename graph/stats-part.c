@@ -12,9 +12,9 @@
 #include "graph-private.h"
 #include "stats.h"
 
-/* Friends of the sampled users measured in one round of the friend-list halo (a user with more
- * is measured alone): bounds a rank's halo to the friend lists of this many users. */
-#define HALO_FRIENDS 16384
+/* Friends of the sampled users measured in one round (a user with more is measured alone):
+ * bounds what a rank sends and receives in a round to this many ids per other rank. */
+#define HALO_FRIENDS 262144
 
 typedef struct {
     const FsimFriendsPart *p;
@@ -32,13 +32,6 @@ static size_t
 own_degree (const Part *q, size_t i)
 {
     return q->p->offsets[i + 1] - q->p->offsets[i];
-}
-
-static int
-cmp_u32 (const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *) a, y = *(const uint32_t *) b;
-    return (x > y) - (x < y);
 }
 
 static int
@@ -120,147 +113,120 @@ degree_part (const Part *q, FsimDegreeStats *out, GError **error)
 
 /* ---- clustering ------------------------------------------------------------------------------ */
 
-/* Friend lists of other ranks' users: ids[j] (sorted) has adj[offsets[j] .. offsets[j + 1]). */
-typedef struct {
-    size_t n;
-    uint32_t *ids;
-    size_t *offsets;
-    uint32_t *adj;
-} Halo;
+/*
+ * A sampled user u's linked pairs of friends {v, w}, w > v, are counted by the owner of v: u's
+ * owner sends, to every rank that owns one of u's friends, u's friends from the first that rank
+ * owns on (its "tail": sorted, so it holds every w above each such v), and that rank counts, for
+ * each v of the tail it owns, v's friends above v that are in the tail, merging the two sorted
+ * lists. The counts come back and are added: the integer one process counts with its marks.
+ */
 
-static void
-halo_clear (Halo *h)
+/* The pairs counted here for a user whose friends from the first this rank owns on are @tail. */
+static uint64_t
+links_here (const Part *q, const uint32_t *tail, size_t n)
 {
-    g_clear_pointer (&h->ids, g_free);
-    g_clear_pointer (&h->offsets, g_free);
-    g_clear_pointer (&h->adj, g_free);
-    h->n = 0;
-}
-
-/* The friend list of @v (own or in @h), or NULL. */
-static const uint32_t *
-row_of (const Part *q, const Halo *h, uint32_t v, size_t *out_len)
-{
-    if (is_own (q, v)) {
-        size_t i = v - q->p->first;
-        *out_len = own_degree (q, i);
-        return q->p->adj + q->p->offsets[i];
-    }
-    const uint32_t *at = bsearch (&v, h->ids, h->n, sizeof *h->ids, cmp_u32);
-    if (at == NULL) {
-        *out_len = 0;
-        return NULL;
-    }
-    size_t j = (size_t) (at - h->ids);
-    *out_len = h->offsets[j + 1] - h->offsets[j];
-    return h->adj + h->offsets[j];
-}
-
-/* Counts per rank of @ids (sorted), which are grouped by owner in rank order. */
-static void
-count_by_owner (const Part *q, const uint32_t *ids, size_t n, size_t *counts)
-{
-    memset (counts, 0, (size_t) q->c->size * sizeof *counts);
-    for (size_t i = 0; i < n; i++)
-        counts[fsim_i_comm_owner (q->bounds, q->c->size, ids[i])]++;
-}
-
-/* Answers the ids other ranks asked for (@req, @req_counts per rank): their degrees, then their
- * rows, each in the order asked. */
-static gboolean
-halo_answer (const Part *q, const uint32_t *req, const size_t *req_counts, Halo *h,
-             size_t *got_counts, GError **error)
-{
-    size_t size = (size_t) q->c->size, n_req = 0, n_adj = 0;
-    for (size_t r = 0; r < size; r++)
-        n_req += req_counts[r];
-    g_autofree uint32_t *degs = g_new (uint32_t, MAX (n_req, 1));
-    g_autofree size_t *row_counts = g_new0 (size_t, size);
-    for (size_t r = 0, k = 0; r < size; r++)
-        for (size_t e = k + req_counts[r]; k < e; k++) {
-            size_t i = req[k] - q->p->first; /* an id this rank owns: asked of its owner */
-            degs[k] = (uint32_t) own_degree (q, i);
-            row_counts[r] += degs[k];
-            n_adj += degs[k];
-        }
-    g_autofree uint32_t *rows = g_new (uint32_t, MAX (n_adj, 1));
-    for (size_t k = 0, at = 0; k < n_req; k++) {
-        size_t i = req[k] - q->p->first;
-        memcpy (rows + at, q->p->adj + q->p->offsets[i], degs[k] * sizeof *rows);
-        at += degs[k];
-    }
-    g_autofree uint32_t *got_degs = NULL;
-    g_autofree size_t *adj_counts = g_new (size_t, size);
-    if (!q->c->alltoallv (q->c, degs, req_counts, (void **) &got_degs, got_counts,
-                          sizeof (uint32_t), error) ||
-        !q->c->alltoallv (q->c, rows, row_counts, (void **) &h->adj, adj_counts, sizeof (uint32_t),
-                          error))
-        return FALSE;
-    h->offsets = g_new (size_t, h->n + 1);
-    h->offsets[0] = 0;
-    for (size_t j = 0; j < h->n; j++)
-        h->offsets[j + 1] = h->offsets[j] + got_degs[j];
-    return TRUE;
-}
-
-/* Fetches into @h the friend lists of the friends of @users that other ranks own. Collective. */
-static gboolean
-halo_fetch (const Part *q, const uint32_t *users, size_t n_users, Halo *h, GError **error)
-{
-    size_t size = (size_t) q->c->size, n = 0;
-    for (size_t k = 0; k < n_users; k++)
-        n += own_degree (q, users[k] - q->p->first);
-    h->ids = g_new (uint32_t, MAX (n, 1));
-    for (size_t k = 0; k < n_users; k++) {
-        size_t i = users[k] - q->p->first;
-        for (size_t a = q->p->offsets[i]; a < q->p->offsets[i + 1]; a++)
-            if (!is_own (q, q->p->adj[a]))
-                h->ids[h->n++] = q->p->adj[a];
-    }
-    qsort (h->ids, h->n, sizeof *h->ids, cmp_u32);
-    size_t k = 0;
-    for (size_t i = 0; i < h->n; i++)
-        if (k == 0 || h->ids[k - 1] != h->ids[i])
-            h->ids[k++] = h->ids[i];
-    h->n = k;
-    g_autofree size_t *ask = g_new (size_t, size), *req_counts = g_new (size_t, size);
-    g_autofree size_t *got = g_new (size_t, size);
-    g_autofree uint32_t *req = NULL;
-    count_by_owner (q, h->ids, h->n, ask);
-    if (!q->c->alltoallv (q->c, h->ids, ask, (void **) &req, req_counts, sizeof (uint32_t), error))
-        return FALSE;
-    return halo_answer (q, req, req_counts, h, got, error);
-}
-
-/* Pairs of @u's friends who are friends, counted once (w > v): for each friend v, the friends
- * of v above v that are also u's friends above v, by merging the two sorted rows. The count
- * stats.c's local_clustering() makes, so the same double. */
-static double
-local_value (const Part *q, const Halo *h, uint32_t u)
-{
-    size_t d = 0;
-    const uint32_t *ru = row_of (q, h, u, &d);
     uint64_t links = 0;
 
-    if (d < 2)
-        return 0.0;
-    for (size_t i = 0; i < d; i++) {
-        size_t dv = 0;
-        const uint32_t *rv = row_of (q, h, ru[i], &dv);
-        size_t a = 0, b = i + 1;
+    for (size_t i = 0; i < n && is_own (q, tail[i]); i++) {
+        size_t vi = tail[i] - q->p->first, dv = own_degree (q, vi), a = 0, b = i + 1;
+        const uint32_t *rv = q->p->adj + q->p->offsets[vi];
 
-        while (a < dv && rv[a] <= ru[i])
+        while (a < dv && rv[a] <= tail[i])
             a++;
-        while (a < dv && b < d) {
-            if (rv[a] < ru[b])
+        while (a < dv && b < n) {
+            if (rv[a] < tail[b])
                 a++;
-            else if (rv[a] > ru[b])
+            else if (rv[a] > tail[b])
                 b++;
             else
                 links++, a++, b++;
         }
     }
-    return (double) links / ((double) d * (double) (d - 1) / 2.0);
+    return links;
+}
+
+/* The index in @row (sorted, @d ids) of the first friend rank @r owns, or @d if none. */
+static size_t
+first_on (const Part *q, const uint32_t *row, size_t d, int r)
+{
+    size_t lo = 0, hi = d;
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (row[mid] < q->bounds[r])
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < d && row[lo] < q->bounds[r + 1] ? lo : d;
+}
+
+/* Answers the tails other ranks sent (@recv, @got[r] ids from rank r: records of a length and
+ * that many ids): a count per record, back to its sender. *@out_back: the counts for this
+ * rank's records, in the order sent. Collective. */
+static gboolean
+answer_tails (const Part *q, const uint32_t *recv, const size_t *got, uint64_t **out_back,
+              GError **error)
+{
+    size_t size = (size_t) q->c->size, n_ids = 0, n_records = 0;
+    for (size_t r = 0; r < size; r++)
+        n_ids += got[r];
+    g_autofree uint64_t *reply = g_new (uint64_t, MAX (n_ids, 1));
+    g_autofree size_t *n_reply = g_new0 (size_t, size), *n_back = g_new (size_t, size);
+    for (size_t r = 0, at = 0; r < size; r++)
+        for (size_t end = at + got[r]; at < end; at += 1 + recv[at]) {
+            reply[n_records++] = links_here (q, recv + at + 1, recv[at]);
+            n_reply[r]++;
+        }
+    return q->c->alltoallv (q->c, reply, n_reply, (void **) out_back, n_back, sizeof (uint64_t),
+                            error);
+}
+
+/* The linked pairs of friends of @batch's users (this rank's), into @links. Collective. */
+static gboolean
+count_links (const Part *q, const uint32_t *batch, size_t n, uint64_t *links, GError **error)
+{
+    int size = q->c->size, me = q->c->rank;
+    g_autofree size_t *counts = g_new0 (size_t, (size_t) size),
+                      *got = g_new (size_t, (size_t) size);
+    const FsimFriendsPart *p = q->p;
+
+    for (size_t k = 0; k < n; k++) {
+        const uint32_t *row = p->adj + p->offsets[batch[k] - p->first];
+        size_t d = own_degree (q, batch[k] - p->first), lo = first_on (q, row, d, me);
+        links[k] = links_here (q, row + lo, d - lo);
+        for (int r = 0; r < size; r++)
+            if (r != me && (lo = first_on (q, row, d, r)) < d)
+                counts[r] += 1 + d - lo;
+    }
+    size_t total = 0;
+    for (int r = 0; r < size; r++)
+        total += counts[r];
+    g_autofree uint32_t *send = g_new (uint32_t, MAX (total, 1));
+    size_t at = 0;
+    for (int r = 0; r < size; r++)
+        for (size_t k = 0; k < n && r != me; k++) {
+            const uint32_t *row = p->adj + p->offsets[batch[k] - p->first];
+            size_t d = own_degree (q, batch[k] - p->first), lo = first_on (q, row, d, r);
+            if (lo < d) {
+                send[at++] = (uint32_t) (d - lo);
+                memcpy (send + at, row + lo, (d - lo) * sizeof *send);
+                at += d - lo;
+            }
+        }
+    g_autofree uint32_t *recv = NULL;
+    g_autofree uint64_t *back = NULL;
+    if (!q->c->alltoallv (q->c, send, counts, (void **) &recv, got, sizeof (uint32_t), error) ||
+        !answer_tails (q, recv, got, &back, error))
+        return FALSE;
+    size_t j = 0;
+    for (int r = 0; r < size; r++)
+        for (size_t k = 0; k < n && r != me; k++) {
+            size_t d = own_degree (q, batch[k] - p->first);
+            if (first_on (q, p->adj + p->offsets[batch[k] - p->first], d, r) < d)
+                links[k] += back[j++];
+        }
+    return TRUE;
 }
 
 /* Cuts this rank's sampled users, @pos[0 .. n), into batches of at most HALO_FRIENDS friends
@@ -286,25 +252,23 @@ static gboolean
 clustering_values (const Part *q, const uint32_t *users, const size_t *pos, const size_t *starts,
                    size_t n_batches, size_t rounds, double *value, GError **error)
 {
-    g_autofree uint32_t *batch = NULL;
     size_t most = 0;
 
     for (size_t b = 0; b < n_batches; b++)
         most = MAX (most, starts[b + 1] - starts[b]);
-    batch = g_new (uint32_t, MAX (most, 1));
+    g_autofree uint32_t *batch = g_new (uint32_t, MAX (most, 1));
+    g_autofree uint64_t *links = g_new (uint64_t, MAX (most, 1));
     for (size_t r = 0; r < rounds; r++) {
         size_t from = r < n_batches ? starts[r] : 0, to = r < n_batches ? starts[r + 1] : 0;
-        Halo h = { 0 };
 
         for (size_t k = from; k < to; k++)
             batch[k - from] = users[pos[k]];
-        if (!halo_fetch (q, batch, to - from, &h, error)) {
-            halo_clear (&h);
+        if (!count_links (q, batch, to - from, links, error))
             return FALSE;
+        for (size_t k = from; k < to; k++) {
+            double d = (double) own_degree (q, batch[k - from] - q->p->first);
+            value[k] = d < 2 ? 0.0 : (double) links[k - from] / (d * (d - 1) / 2.0);
         }
-        for (size_t k = from; k < to; k++)
-            value[k] = local_value (q, &h, users[pos[k]]);
-        halo_clear (&h);
     }
     return TRUE;
 }
