@@ -14,7 +14,7 @@
 
 /* Friends of the sampled users measured in one round (a user with more is measured alone):
  * bounds what a rank sends and receives in a round to this many ids per other rank. */
-#define HALO_FRIENDS 262144
+#define ROUND_FRIENDS 262144
 
 typedef struct {
     const FsimFriendsPart *p;
@@ -229,7 +229,7 @@ count_links (const Part *q, const uint32_t *batch, size_t n, uint64_t *links, GE
     return TRUE;
 }
 
-/* Cuts this rank's sampled users, @pos[0 .. n), into batches of at most HALO_FRIENDS friends
+/* Cuts this rank's sampled users, @pos[0 .. n), into batches of at most ROUND_FRIENDS friends
  * (or one user): batch b is pos[starts[b] .. starts[b + 1]). Returns the number of batches. */
 static size_t
 cut_batches (const Part *q, const uint32_t *users, const size_t *pos, size_t n, size_t *starts)
@@ -238,7 +238,7 @@ cut_batches (const Part *q, const uint32_t *users, const size_t *pos, size_t n, 
 
     for (size_t k = 0; k < n; k++) {
         size_t d = own_degree (q, users[pos[k]] - q->p->first);
-        if (k == 0 || friends + d > HALO_FRIENDS)
+        if (k == 0 || friends + d > ROUND_FRIENDS)
             starts[n_batches++] = k, friends = 0;
         friends += d;
     }

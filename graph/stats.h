@@ -82,9 +82,9 @@ typedef struct {
  * @comm: the ranks; collective
  * fsim_friends_stats() of the whole graph, the same numbers (the same doubles) on every rank
  * for any number of ranks, without any rank holding the graph (stats-part.c): degrees from
- * summed extremes and a summed histogram; clustering from the friend lists of the sampled
- * users' friends, fetched from their owners a batch at a time, its values added in sample
- * order; components from each rank's own union-find, joined over the friendships that cross
+ * summed extremes and a summed histogram; clustering from counts made by the owners of the
+ * sampled users' friends, a batch of users at a time, its values added in sample order;
+ * components from each rank's own union-find, joined over the friendships that cross
  * ranks. Returns: FALSE with @error set on every rank when an exchange fails (a count MPI
  * cannot carry, a rank out of memory for what it receives); aborts if other memory cannot be
  * had.
