@@ -493,7 +493,7 @@ identical_cmd population "population, edge list by byte ranges" -q \
 ranks="1 3"
 identical_cmd population "population --format json, edge list by byte ranges" -q -f json \
     "$src/tests/data/scale/import-edges.json" "${edges[@]}"
-ranks="2 3"
+ranks="2"
 identical_cmd population "population --format json, a snapshot read by parts" -q -f json \
     "$dp" "${snap[@]}"
 ranks="4"
