@@ -14,6 +14,7 @@
 #include "cli-private.h"
 #include "engine-mpi.h"
 #include "memory.h"
+#include "population-report.h"
 #include "population-slice.h"
 #include "room.h"
 #include "sim.h"
@@ -274,6 +275,17 @@ mpi_alltoallv (const FsimComm *c, const void *send, const size_t *send_counts, v
     return TRUE;
 }
 
+/* The collectives of graph/comm.h over MPI_COMM_WORLD. */
+static FsimComm
+world_comm (void)
+{
+    return (FsimComm){ .rank = rank,
+                       .size = size,
+                       .all_ok = mpi_all_ok,
+                       .allgatherv = mpi_allgatherv,
+                       .alltoallv = mpi_alltoallv };
+}
+
 /*
  * This rank's users. A population that can be built by parts (a generated facebook_like or
  * erdos_renyi one, fsim_population_slice_can_build()) is: each rank generates only its users;
@@ -285,11 +297,7 @@ static FsimPopulationSlice *
 build_slice (FsimSim *sim, gboolean keep_names, GError **error)
 {
     const FsimScenario *s = sim->scenario;
-    const FsimComm comm = { .rank = rank,
-                            .size = size,
-                            .all_ok = mpi_all_ok,
-                            .allgatherv = mpi_allgatherv,
-                            .alltoallv = mpi_alltoallv };
+    const FsimComm comm = world_comm ();
     FsimPopulationSlice *slice = NULL;
 
     if (fsim_population_slice_can_build (s) || fsim_population_slice_can_load (s) ||
@@ -391,6 +399,31 @@ fsim_i_cli_mpi_render (const char *path, const char *const *sets, const FsimFocu
             return FSIM_EXIT_INTERNAL;
         fsim_report_render_with (sim->scenario, &view, sim->result, format, options, out);
     }
+    return FSIM_EXIT_OK;
+}
+
+/* ---- population over the ranks ----------------------------------------------------------- */
+
+FsimExit
+fsim_i_cli_mpi_population (const char *path, const char *const *sets, size_t clustering_sample,
+                           FsimSim **out_sim, FsimPopulationStats **out_stats, size_t *out_n_users,
+                           GError **error)
+{
+    g_autoptr (FsimSim) sim = NULL;
+    g_autoptr (FsimPopulationSlice) slice = NULL;
+    FsimExit status = load_part (path, sets, NULL, NULL, &sim, NULL, &slice, error);
+
+    if (status != FSIM_EXIT_OK)
+        return status;
+    const FsimComm comm = world_comm ();
+    g_autoptr (FsimPopulationStats) st =
+        fsim_population_stats_new_part (sim->scenario, slice, &comm, clustering_sample, error);
+    status = agree (st ? FSIM_EXIT_OK : FSIM_EXIT_INPUT, error);
+    if (status != FSIM_EXIT_OK)
+        return status;
+    *out_n_users = slice->n_total;
+    *out_sim = g_steal_pointer (&sim);
+    *out_stats = g_steal_pointer (&st);
     return FSIM_EXIT_OK;
 }
 

@@ -9,6 +9,7 @@
 #include "cli-private.h"
 #include "cli.h"
 #include "expect.h"
+#include "population-report.h"
 #include "report.h"
 
 /* Under mpirun, `flowsim check`'s counterexample (fsim_i_cli_mpi_check()): the user's 2-hop
@@ -56,6 +57,18 @@ FsimExit fsim_i_cli_mpi_timeline (const char *path, const char *const *sets,
  *   would name users whose names the ranks do not carry (docs/scaling.md). Collective. */
 FsimExit fsim_i_cli_mpi_check (const char *path, const char *const *sets, FsimSim **out_sim,
                                FsimCheck **out_check, GArray **out_shown, GError **error);
+/* The measurements of `flowsim population` over the ranks: every rank loads the scenario,
+ * keeps its part of the users, and the ranks measure the whole population together
+ * (fsim_population_stats_new_part()), so every rank gets them in *@out_stats, with the
+ * scenario in *@out_sim and the number of users in *@out_n_users. A failure on any rank fails
+ * every rank with the first failing rank's message and status. Collective. */
+FsimExit fsim_i_cli_mpi_population (const char *path, const char *const *sets,
+                                    size_t clustering_sample, FsimSim **out_sim,
+                                    FsimPopulationStats **out_stats, size_t *out_n_users,
+                                    GError **error);
+/* Every rank takes the status (and message) of the first rank whose @status is not
+ * FSIM_EXIT_OK, else FSIM_EXIT_OK. Collective. */
+FsimExit fsim_i_cli_mpi_agree (FsimExit status, GError **error);
 #else
 static inline void
 fsim_i_cli_mpi_start (int *argc, char ***argv)

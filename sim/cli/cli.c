@@ -223,9 +223,9 @@ dispatch (int argc, char **argv, GError **error)
                     : fsim_i_cli_usage_error (error, "unknown command '%s'", argv[1]);
     }
     if (fsim_i_cli_mpi_size () > 1 && command != &fsim_cmd_run && command != &fsim_cmd_timeline &&
-        command != &fsim_cmd_check)
+        command != &fsim_cmd_check && command != &fsim_cmd_population)
         return fsim_i_cli_usage_error (error,
-                                       "only 'flowsim run', 'flowsim timeline' and 'flowsim check' "
+                                       "only 'flowsim run', 'timeline', 'check' and 'population' "
                                        "run over MPI ranks, not '%s'",
                                        argv[1]);
     for (int i = 2; i < argc && strcmp (argv[i], "--") != 0; i++)

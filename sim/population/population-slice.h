@@ -21,6 +21,7 @@ typedef struct {
     size_t first, n_own;
     size_t n_fields, field_words;
     size_t n_partners, partner_words;
+    size_t n_groups; /* the generator's communities (facebook_like), else 0 */
     size_t *offsets; /* n_own + 1 */
     uint32_t *adj;
     guint8 *platform;
