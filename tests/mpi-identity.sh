@@ -396,6 +396,57 @@ SH
     done
 fi
 
+# a rank out of memory importing an edge list by parts (graph/import-part.c): the same module,
+# in rank 1 only, fails one of flowsim's own allocations of at least 50 kB (FLOWSIM_FAULT_LIB=
+# program) while the 20,000-line file above is imported. A clean run counts them; the first is
+# rank 1's bytes of the file, the second one of the parser's tables, the last two the exchanges
+# (the ids it keeps, the friendships it sends). Each must give one message naming rank 1 and
+# status 3, not a hang nor rank 0's name (a rank's own failure once went to every rank as the
+# file's error, and was reported as rank 0's).
+if [ ! -f "${FLOWSIM_FAULT_INJECT:-}" ]; then
+    n_test=$((n_test + 1))
+    echo "ok $n_test # SKIP no fault-injection module"
+elif ldd "$FLOWSIM" 2>/dev/null | grep -q libasan; then
+    n_test=$((n_test + 1))
+    echo "ok $n_test # SKIP AddressSanitizer: no LD_PRELOAD"
+else
+    cat >"$tmp/fault-import.sh" <<SH
+#!/bin/sh
+if [ "\${OMPI_COMM_WORLD_RANK:-0}" = 1 ]; then
+    export LD_PRELOAD="$FLOWSIM_FAULT_INJECT" FLOWSIM_FAULT_LIB=program FLOWSIM_FAULT_MIN_SIZE=50000
+fi
+exec "\$@"
+SH
+    chmod +x "$tmp/fault-import.sh"
+    import=("$src/tests/data/scale/import-edges.json" "${edges[@]}")
+    "${mpi[@]}" -np 2 "$tmp/fault-import.sh" env FLOWSIM_FAULT_REPORT="$tmp/count" "$FLOWSIM" run \
+        -q "${import[@]}" >/dev/null 2>&1
+    count=$(awk '{ print $1 }' "$tmp/count" 2>/dev/null)
+    if [ "${count:-0}" -lt 4 ]; then
+        not_ok "import, rank 1 out of memory: only '${count:-}' allocations of 50 kB counted"
+    else
+        for k in 1 2 $((count - 1)) "$count"; do
+            case $k in
+            1) stage="reading bytes [0-9]+ \.\. [0-9]+ of" ;;
+            2) stage="edges\.txt:[0-9]+: out of memory after [0-9]+ (users|friendships)" ;;
+            *) stage="out of memory (keeping|numbering|sending|building|for)" ;;
+            esac
+            timeout 120 "${mpi[@]}" -np 2 "$tmp/fault-import.sh" env FLOWSIM_FAULT_FAIL="$k" \
+                "$FLOWSIM" run -q "${import[@]}" >"$tmp/mpi" 2>"$tmp/mpi.err"
+            got=$?
+            if [ "$got" = 3 ] && [ ! -s "$tmp/mpi" ] &&
+                [ "$(grep -c '^flowsim: error:' "$tmp/mpi.err")" = 1 ] &&
+                grep -qE "^flowsim: error: rank 1 of 2: .*importing friendships: .*$stage" \
+                    "$tmp/mpi.err"; then
+                ok "import, rank 1 out of memory (allocation $k of $count): status 3, one message: $(grep '^flowsim: error:' "$tmp/mpi.err" | sed "s|$tmp/||; s|$src/||")"
+            else
+                not_ok "import, rank 1 out of memory (allocation $k of $count): status $got (want 3, rank 1 named, '$stage')"
+                sed 's/^/# /' "$tmp/mpi.err" | head -10
+            fi
+        done
+    fi
+fi
+
 # ---- flowsim timeline: one halo, traced at every date that needs it ----
 for s in "$src"/scenarios/*.json; do
     name=$(basename "$s" .json)
