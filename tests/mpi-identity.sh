@@ -519,6 +519,37 @@ else
     sed 's/^/# /' "$tmp/mpi.err" | head -10
 fi
 
+# the loader's check of the scenario's JSON values (416 in tour.json, about 70 kB to load)
+# judges each rank against its share too, and says so: 100K fits one process, not 2 ranks
+FLOWSIM_MEMORY_LIMIT=100K "$FLOWSIM" run -q "$src/scenarios/tour.json" >/dev/null 2>&1
+one=$?
+FLOWSIM_MEMORY_LIMIT=100K "${mpi[@]}" -np 2 "$FLOWSIM" run -q "$src/scenarios/tour.json" \
+    >"$tmp/mpi" 2>"$tmp/mpi.err"
+got=$?
+if [ "$one" = 0 ] && [ "$got" = 3 ] && [ "$(grep -c '^flowsim: error:' "$tmp/mpi.err")" = 1 ] &&
+    grep -q "JSON values, .* more than this process's share of this machine (1 of the 2 processes on it) can give" \
+        "$tmp/mpi.err"; then
+    ok "tour.json under 100K, 2 ranks: refused once: $(grep '^flowsim: error:' "$tmp/mpi.err" | head -c 260 | sed "s|$src/||")"
+else
+    not_ok "tour.json under 100K: status $one on 1 rank (want 0), $got on 2 (want 3, the share named)"
+    sed 's/^/# /' "$tmp/mpi.err" | head -10
+fi
+
+# a help or the version is written once, by rank 0 (every write to stdout is rank 0's): the
+# single process's bytes
+for args in "timeline --help" "--version"; do
+    # shellcheck disable=SC2086
+    "$FLOWSIM" $args >"$tmp/one" 2>&1
+    # shellcheck disable=SC2086
+    "${mpi[@]}" -np 2 "$FLOWSIM" $args >"$tmp/mpi" 2>"$tmp/mpi.err"
+    got=$?
+    if [ "$got" = 0 ] && [ -s "$tmp/one" ] && cmp -s "$tmp/one" "$tmp/mpi"; then
+        ok "flowsim $args over 2 ranks: once, $(wc -l <"$tmp/mpi") lines as one process"
+    else
+        not_ok "flowsim $args over 2 ranks: status $got, $(wc -l <"$tmp/mpi") lines (one process: $(wc -l <"$tmp/one"))"
+    fi
+done
+
 # commands other than run refuse to run over several ranks, once
 "${mpi[@]}" -np 2 "$FLOWSIM" population "$src/scenarios/tour.json" >"$tmp/mpi" 2>"$tmp/mpi.err"
 got=$?
