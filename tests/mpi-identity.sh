@@ -226,6 +226,20 @@ edges=(--set population.import.file="$tmp/edges.txt")
 identical "edge list by byte ranges, 20,000 lines" "$src/tests/data/scale/import-edges.json" \
     "${edges[@]}"
 
+# clustered adoption without communities: the ranks grow the friendship clusters together, one
+# breadth-first level at a time (population-cluster.c); quiz at 37 %, so that the last cluster
+# visited is cut short. The first 5,000 lines of the file above (each level is two collectives)
+head -n 5000 "$tmp/edges.txt" >"$tmp/edges5k.txt"
+ranks="2 3"
+identical "clustered adoption of an imported edge list" "$src/tests/data/scale/import-edges.json" \
+    --set population.import.file="$tmp/edges5k.txt" --set population.adoption_model=clustered \
+    --set population.adoption.quiz=0.37
+ranks="3"
+identical "clustered adoption of erdos_renyi by parts, 3,000 users" \
+    "$src/scenarios/device-partners-2018.json" --set population.generator=erdos_renyi \
+    --set population.users=3000 --set population.mean_degree=10 \
+    --set population.adoption_model=clustered
+
 # a bad line in it (at three quarters of the file, so that a rank above 0 finds it, and a second
 # one after it): the single process's FILE:LINE:COL message, once, and its status, on 1 .. 4 ranks
 awk 'NR == 15000 { print "17 x" } NR == 19000 { print "1 2 3" } { print }' "$tmp/edges.txt" \
