@@ -81,6 +81,9 @@ agree (const FsimComm *comm, gboolean ok, const char *what, GError **error)
  * Collective. FALSE on every rank if @local (this rank's error, or NULL; consumed) is set on
  * any rank: every rank's @error is then the lowest failing rank's, its code and message (in
  * FSIM_GRAPH_ERROR), so that the ranks report one error, the one a single process meets first.
+ * A bad line or an unreadable file is the file's, whichever rank met it; running out of memory
+ * is that rank's own: the others then fail with FSIM_GRAPH_ERROR_OTHER_RANK, so that the
+ * failing rank is the one named (sim/cli/cli-mpi.c, agree()).
  */
 static gboolean
 share_error (const FsimComm *comm, GError *local, GError **error)
@@ -105,8 +108,14 @@ share_error (const FsimComm *comm, GError *local, GError **error)
         ok = comm->allgatherv (comm, sender ? local->message : "", sender ? len : 0, message, 1,
                                error);
         if (ok) {
+            int code = (int) all[2 * first] - 1;
+
             message[len] = '\0';
-            g_set_error_literal (error, FSIM_GRAPH_ERROR, (int) all[2 * first] - 1, message);
+            if (code == FSIM_GRAPH_ERROR_NOMEM && !sender)
+                g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_OTHER_RANK,
+                             "rank %d ran out of memory importing friendships", first);
+            else
+                g_set_error_literal (error, FSIM_GRAPH_ERROR, code, message);
         }
     }
     g_clear_error (&local);

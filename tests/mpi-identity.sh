@@ -226,6 +226,20 @@ edges=(--set population.import.file="$tmp/edges.txt")
 identical "edge list by byte ranges, 20,000 lines" "$src/tests/data/scale/import-edges.json" \
     "${edges[@]}"
 
+# clustered adoption without communities: the ranks grow the friendship clusters together, one
+# breadth-first level at a time (population-cluster.c); quiz at 37 %, so that the last cluster
+# visited is cut short. The first 5,000 lines of the file above (each level is two collectives)
+head -n 5000 "$tmp/edges.txt" >"$tmp/edges5k.txt"
+ranks="2 3"
+identical "clustered adoption of an imported edge list" "$src/tests/data/scale/import-edges.json" \
+    --set population.import.file="$tmp/edges5k.txt" --set population.adoption_model=clustered \
+    --set population.adoption.quiz=0.37
+ranks="3"
+identical "clustered adoption of erdos_renyi by parts, 3,000 users" \
+    "$src/scenarios/device-partners-2018.json" --set population.generator=erdos_renyi \
+    --set population.users=3000 --set population.mean_degree=10 \
+    --set population.adoption_model=clustered
+
 # a bad line in it (at three quarters of the file, so that a rank above 0 finds it, and a second
 # one after it): the single process's FILE:LINE:COL message, once, and its status, on 1 .. 4 ranks
 awk 'NR == 15000 { print "17 x" } NR == 19000 { print "1 2 3" } { print }' "$tmp/edges.txt" \
@@ -396,6 +410,57 @@ SH
     done
 fi
 
+# a rank out of memory importing an edge list by parts (graph/import-part.c): the same module,
+# in rank 1 only, fails one of flowsim's own allocations of at least 50 kB (FLOWSIM_FAULT_LIB=
+# program) while the 20,000-line file above is imported. A clean run counts them; the first is
+# rank 1's bytes of the file, the second one of the parser's tables, the last two the exchanges
+# (the ids it keeps, the friendships it sends). Each must give one message naming rank 1 and
+# status 3, not a hang nor rank 0's name (a rank's own failure once went to every rank as the
+# file's error, and was reported as rank 0's).
+if [ ! -f "${FLOWSIM_FAULT_INJECT:-}" ]; then
+    n_test=$((n_test + 1))
+    echo "ok $n_test # SKIP no fault-injection module"
+elif ldd "$FLOWSIM" 2>/dev/null | grep -q libasan; then
+    n_test=$((n_test + 1))
+    echo "ok $n_test # SKIP AddressSanitizer: no LD_PRELOAD"
+else
+    cat >"$tmp/fault-import.sh" <<SH
+#!/bin/sh
+if [ "\${OMPI_COMM_WORLD_RANK:-0}" = 1 ]; then
+    export LD_PRELOAD="$FLOWSIM_FAULT_INJECT" FLOWSIM_FAULT_LIB=program FLOWSIM_FAULT_MIN_SIZE=50000
+fi
+exec "\$@"
+SH
+    chmod +x "$tmp/fault-import.sh"
+    import=("$src/tests/data/scale/import-edges.json" "${edges[@]}")
+    "${mpi[@]}" -np 2 "$tmp/fault-import.sh" env FLOWSIM_FAULT_REPORT="$tmp/count" "$FLOWSIM" run \
+        -q "${import[@]}" >/dev/null 2>&1
+    count=$(awk '{ print $1 }' "$tmp/count" 2>/dev/null)
+    if [ "${count:-0}" -lt 4 ]; then
+        not_ok "import, rank 1 out of memory: only '${count:-}' allocations of 50 kB counted"
+    else
+        for k in 1 2 $((count - 1)) "$count"; do
+            case $k in
+            1) stage="reading bytes [0-9]+ \.\. [0-9]+ of" ;;
+            2) stage="edges\.txt:[0-9]+: out of memory after [0-9]+ (users|friendships)" ;;
+            *) stage="out of memory (keeping|numbering|sending|building|for)" ;;
+            esac
+            timeout 120 "${mpi[@]}" -np 2 "$tmp/fault-import.sh" env FLOWSIM_FAULT_FAIL="$k" \
+                "$FLOWSIM" run -q "${import[@]}" >"$tmp/mpi" 2>"$tmp/mpi.err"
+            got=$?
+            if [ "$got" = 3 ] && [ ! -s "$tmp/mpi" ] &&
+                [ "$(grep -c '^flowsim: error:' "$tmp/mpi.err")" = 1 ] &&
+                grep -qE "^flowsim: error: rank 1 of 2: .*importing friendships: .*$stage" \
+                    "$tmp/mpi.err"; then
+                ok "import, rank 1 out of memory (allocation $k of $count): status 3, one message: $(grep '^flowsim: error:' "$tmp/mpi.err" | sed "s|$tmp/||; s|$src/||")"
+            else
+                not_ok "import, rank 1 out of memory (allocation $k of $count): status $got (want 3, rank 1 named, '$stage')"
+                sed 's/^/# /' "$tmp/mpi.err" | head -10
+            fi
+        done
+    fi
+fi
+
 # ---- flowsim timeline: one halo, traced at every date that needs it ----
 for s in "$src"/scenarios/*.json; do
     name=$(basename "$s" .json)
@@ -472,6 +537,37 @@ else
     not_ok "barabasi_albert under 400 MB, 4 ranks: status $got"
     sed 's/^/# /' "$tmp/mpi.err" | head -10
 fi
+
+# the loader's check of the scenario's JSON values (416 in tour.json, about 70 kB to load)
+# judges each rank against its share too, and says so: 100K fits one process, not 2 ranks
+FLOWSIM_MEMORY_LIMIT=100K "$FLOWSIM" run -q "$src/scenarios/tour.json" >/dev/null 2>&1
+one=$?
+FLOWSIM_MEMORY_LIMIT=100K "${mpi[@]}" -np 2 "$FLOWSIM" run -q "$src/scenarios/tour.json" \
+    >"$tmp/mpi" 2>"$tmp/mpi.err"
+got=$?
+if [ "$one" = 0 ] && [ "$got" = 3 ] && [ "$(grep -c '^flowsim: error:' "$tmp/mpi.err")" = 1 ] &&
+    grep -q "JSON values, .* more than this process's share of this machine (1 of the 2 processes on it) can give" \
+        "$tmp/mpi.err"; then
+    ok "tour.json under 100K, 2 ranks: refused once: $(grep '^flowsim: error:' "$tmp/mpi.err" | head -c 260 | sed "s|$src/||")"
+else
+    not_ok "tour.json under 100K: status $one on 1 rank (want 0), $got on 2 (want 3, the share named)"
+    sed 's/^/# /' "$tmp/mpi.err" | head -10
+fi
+
+# a help or the version is written once, by rank 0 (every write to stdout is rank 0's): the
+# single process's bytes
+for args in "timeline --help" "--version"; do
+    # shellcheck disable=SC2086
+    "$FLOWSIM" $args >"$tmp/one" 2>&1
+    # shellcheck disable=SC2086
+    "${mpi[@]}" -np 2 "$FLOWSIM" $args >"$tmp/mpi" 2>"$tmp/mpi.err"
+    got=$?
+    if [ "$got" = 0 ] && [ -s "$tmp/one" ] && cmp -s "$tmp/one" "$tmp/mpi"; then
+        ok "flowsim $args over 2 ranks: once, $(wc -l <"$tmp/mpi") lines as one process"
+    else
+        not_ok "flowsim $args over 2 ranks: status $got, $(wc -l <"$tmp/mpi") lines (one process: $(wc -l <"$tmp/one"))"
+    fi
+done
 
 # `flowsim check` (docs/scaling.md): each day's counts summed over the ranks, the counterexample
 # the lowest global id, explained from its 2-hop neighbourhood gathered from the ranks; the

@@ -77,6 +77,10 @@ find_command (const char *name)
 gboolean
 fsim_i_cli_write_stdout (const char *text, size_t len, GError **error)
 {
+    /* under mpirun every rank has the same text to write (a help, the version): rank 0 alone
+     * writes it, once */
+    if (fsim_i_cli_mpi_rank () != 0)
+        return TRUE;
     if (fwrite (text, 1, len, stdout) != len || fflush (stdout) != 0) {
         int saved = errno;
         g_set_error (error, FSIM_CLI_ERROR, FSIM_CLI_ERROR_OUTPUT,
