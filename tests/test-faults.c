@@ -636,8 +636,29 @@ test_cap_limits (void)
         "\"f\" }], \"population\": { \"import\": { \"file\": \"edges.txt\" } } }",
         -1, NULL));
 
+    /* 16384 partners and 100,000 listed users: a bit set of every partner for each user, 200 MB
+     * in pieces of 2 KiB that GLib gave or aborted (main's binary died of a signal) */
+    GString *users = g_string_new (
+        "{ \"scenario\": \"u\", \"date\": \"2014-06-01\", \"fields\": [{ \"id\": \"f0\" }], "
+        "\"apis\": [{ \"id\": \"a0\", \"scopes\": [{ \"id\": \"s0\", \"subject\": "
+        "\"self\", \"fields\": [\"f0\"] }] }],\n\"partners\": [\n");
+    for (guint p = 0; p < 16384; p++)
+        g_string_append_printf (
+            users,
+            "%s{ \"id\": \"p%u\", \"kind\": \"app\", \"integrates\": "
+            "[\"a0\"], \"requests\": [\"*\"], \"destinations\": [{ \"id\": \"d\", "
+            "\"location\": \"device\", \"fields\": [\"*\"] }] }\n",
+            p ? "," : "", p);
+    g_string_append (users, "],\n\"population\": { \"users\": [\n");
+    for (guint u = 0; u < 100000; u++)
+        g_string_append_printf (users, "%s{ \"id\": \"u%u\" }", u ? "," : "", u);
+    g_string_append (users, "] } }\n");
+    g_free (fsim_test_write (dir, "users.json", users->str, (gssize) users->len));
+    g_string_free (users, TRUE);
+
     const char *const *cmds[] = {
         (const char *const[]){ "run", "values.json", NULL },
+        (const char *const[]){ "run", "users.json", NULL },
         (const char *const[]){ "run", "worst.json", NULL },
         (const char *const[]){ "lint", "worst.json", NULL },
         (const char *const[]){ "possible", "worst.json", "--field", "g0.f0", NULL },
