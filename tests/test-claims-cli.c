@@ -368,6 +368,16 @@ test_claims_cli_diagram (void)
     g_assert_cmpint (dot->status, ==, 0);
     fsim_assert_contains (dot->out, "\\nclaims in force: a-end=maker (chosen; default platform); "
                                     "b-friends=yes (default)\"];");
+    /* claims that do not fit the width a label line is cut to go on as many lines as needed,
+     * each claim whole: the default scenario's two did not fit one line, and the second was cut
+     * to "device-partner-stat..." */
+    g_autofree char *path = fsim_test_source_path ("scenarios", "device-partners-2018.json", NULL);
+    g_autoptr (FsimTestRun) two =
+        FSIM_RUN ("diagram", path, "--set", "population.users=300", "--format", "dot");
+    g_assert_cmpint (two->status, ==, 0);
+    fsim_assert_contains (two->out, "\\nclaims in force: apple-access=facebook-2018-06 "
+                                    "(default);\\ndevice-partner-status="
+                                    "facebook-service-providers (default)\"];");
 }
 
 /* The HTML report: the alternative in force first, then the others, each with its sources. */

@@ -11,6 +11,7 @@
 #include "explain-diagram.h"
 #include "graphviz.h"
 #include "svg.h"
+#include "text.h"
 
 /*
  * Golden files: tests/data/diagram/NAME.json is drawn and compared with NAME.dot. To accept
@@ -83,6 +84,41 @@ test_diagram_dot_string (void)
         g_autoptr (GString) out = g_string_new (NULL);
         fsim_diagram_dot_string (out, cases[i].in);
         g_assert_cmpstr (out->str, ==, cases[i].out);
+    }
+}
+
+/* A label line wider than 80 columns goes on over up to three lines of about equal width,
+ * broken at spaces; only what is left after them is cut. */
+static void
+test_diagram_dot_wrap (void)
+{
+    g_autofree char *path = fsim_test_source_path ("scenarios", "device-partners-2018.json", NULL);
+    g_autoptr (DrawRun) r =
+        FLOWSIM ("diagram", path, "--set", "population.users=300", "--format", "dot");
+    g_assert_cmpint (r->status, ==, 0);
+    /* 109 columns: two lines, not 80 and a lone "companies)" */
+    g_assert_nonnull (strstr (r->out, "\\n'Friend link': how close the user is to each\\n"
+                                      "friend (given to whitelisted companies)\\n"));
+    g_assert_nonnull (strstr (r->out, "Contact and calendar sync for Apple and Amazon\\n"
+                                      "devices (New York Times, 18 December 2018):\\n"));
+    g_assert_null (strstr (r->out, "...")); /* nothing in the default diagram is cut now */
+
+    static const struct {
+        const char *in;
+        size_t width, max_lines;
+        const char *out; /* the lines joined by '|' */
+    } cases[] = {
+        { "short", 10, 3, "short" },
+        { "aaa bbb ccc ddd", 8, 3, "aaa bbb|ccc ddd" },
+        { "aaa bbb ccc ddd eee", 10, 3, "aaa bbb|ccc ddd|eee" },
+        { "aaa bbb ccc ddd eee fff ggg", 8, 2, "aaa bbb|ccc ddd eee fff ggg" },
+        { "averyveryverylongword x", 8, 3, "averyveryverylongword|x" },
+        { "", 8, 3, "" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        g_auto (GStrv) lines = fsim_text_wrap (cases[i].in, cases[i].width, cases[i].max_lines);
+        g_autofree char *joined = g_strjoinv ("|", lines);
+        g_assert_cmpstr (joined, ==, cases[i].out);
     }
 }
 
@@ -563,6 +599,7 @@ main (int argc, char **argv)
     }
     g_test_add_func ("/diagram/dot/string", test_diagram_dot_string);
     g_test_add_func ("/diagram/dot/top", test_diagram_top);
+    g_test_add_func ("/diagram/dot/wrap", test_diagram_dot_wrap);
     g_test_add_func ("/diagram/svg/escape", test_diagram_svg_escape);
     g_test_add_func ("/diagram/svg/tour", test_diagram_svg_tour);
     g_test_add_func ("/diagram/png", test_diagram_png);

@@ -692,6 +692,34 @@ test_diff_cli_focus (void)
     fsim_assert_contains (whole->out, "quiz");
 }
 
+/* A destination moved (Huawei's copies from the handset to servers in China): the partner keeps
+ * every field it had, so the fields' edges to it are kept (grey), once per field group, and
+ * only its edges to the two places show what moved: lost to the handset, gained in China.
+ * They were drawn as a lost and a gained edge each, as if Huawei had lost the data. */
+static void
+test_diff_diagram_moved (void)
+{
+    g_autofree char *base = fsim_test_source_path ("scenarios", "device-partners-2018.json", NULL);
+    g_autofree char *moved =
+        fsim_test_source_path ("scenarios", "device-partners-2018-huawei-servers.json", NULL);
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("diff", base, moved, "--format", "dot");
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_OK);
+    g_auto (GStrv) lines = g_strsplit (r->out, "\n", -1);
+    size_t to_partner = 0;
+    for (char **l = lines; *l; l++)
+        if (strstr (*l, "-> \"partner:huawei\"")) {
+            fsim_assert_contains (*l, "[color=\"#969696\", fontcolor=\"#969696\", style=solid");
+            to_partner++;
+        }
+    g_assert_cmpuint (to_partner, ==, 5); /* identity, profile, contact, messages, social */
+    fsim_assert_contains (r->out, "\"partner:huawei\" -> \"dest:huawei/handset@device\" "
+                                  "[color=\"#d73027\", fontcolor=\"#d73027\", style=dashed, "
+                                  "penwidth=8, label=\"-10,000\"];\n");
+    fsim_assert_contains (r->out, "\"partner:huawei\" -> \"dest:huawei/handset@CN\" "
+                                  "[color=\"#1a9850\", fontcolor=\"#1a9850\", style=solid, "
+                                  "penwidth=8, label=\"+10,000\"];\n");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -708,6 +736,7 @@ main (int argc, char **argv)
     g_test_add_func ("/diff/cli/words", test_diff_cli_words);
     g_test_add_func ("/diff/cli/errors", test_diff_cli_errors);
     g_test_add_func ("/diff/cli/focus", test_diff_cli_focus);
+    g_test_add_func ("/diff/diagram/moved", test_diff_diagram_moved);
     g_test_add_func ("/diff/lanes/engine", test_diff_lanes_engine);
     g_test_add_func ("/diff/lanes/threads", test_diff_threads);
     g_test_add_func ("/diff/limits/decisions", test_diff_decisions_cap);

@@ -98,6 +98,17 @@ count_str (const char *s, const char *needle)
     return n;
 }
 
+/* @svg without its <text> elements whose content holds no markup: a long label is wrapped
+ * over more lines (more <text> elements) than a short one, so the evil file's pictures have
+ * more of them than the benign file's; what is left must have the same structure. A '<' that
+ * got into a label unescaped keeps its element from matching, and is counted. */
+static char *
+without_text_elements (const char *svg)
+{
+    g_autoptr (GRegex) re = g_regex_new ("<text[^<>]*>[^<]*</text>", 0, 0, NULL);
+    return g_regex_replace_literal (re, svg, -1, 0, "", 0, NULL);
+}
+
 static void
 check_text (const char *out)
 {
@@ -201,14 +212,17 @@ test_case (gconstpointer data)
         break;
     }
     case KIND_XML:
-    case KIND_HTML:
-        g_assert_cmpuint (count_char (e->out, '<'), ==, count_char (b->out, '<'));
-        g_assert_cmpuint (count_char (e->out, '"'), ==, count_char (b->out, '"'));
+    case KIND_HTML: {
+        g_autofree char *es = without_text_elements (e->out);
+        g_autofree char *bs = without_text_elements (b->out);
+        g_assert_cmpuint (count_char (es, '<'), ==, count_char (bs, '<'));
+        g_assert_cmpuint (count_char (es, '"'), ==, count_char (bs, '"'));
         g_assert_cmpuint (count_str (e->out, "<script"), ==, count_str (b->out, "<script"));
         g_assert_null (strstr (e->out, "alert(1)</script>"));
         if (c->kind == KIND_XML)
             check_xml_well_formed (e->out);
         break;
+    }
     }
 }
 

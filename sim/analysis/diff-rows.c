@@ -282,6 +282,10 @@ row_counts (const FsimIDiffRows *r, const FsimIDiffRow *row, FsimDiffFlow *out)
     out->after = (row->sides & FSIM_I_DIFF_WHATIF) ? c[1] : 0;
     out->gained = out->after - both;
     out->lost = out->before - both;
+    out->pair_before = c[0];
+    out->pair_after = c[1];
+    out->pair_gained = c[1] - c[2];
+    out->pair_lost = c[0] - c[2];
 }
 
 void

@@ -48,6 +48,10 @@ typedef struct {
     const char *field, *partner, *destination, *jurisdiction; /* borrowed from the scenarios */
     gboolean on_device;
     size_t before, after, gained, lost;
+    /* the (field, partner) pair's users, wherever the partner stores the field: a destination
+     * moved from the device to a server is two rows (one lost, one gained) of one pair whose
+     * users did not change */
+    size_t pair_before, pair_after, pair_gained, pair_lost;
 } FsimDiffFlow;
 
 typedef struct {

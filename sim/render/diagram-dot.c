@@ -174,15 +174,23 @@ fsim_diagram_dot_string (GString *out, const char *s)
     g_string_append_c (out, '"');
 }
 
-/* "line1\nline2" with @sep after each line but the last ("\\n" centred, "\\l" left). */
+/* "line1\nline2" with @sep after each line but the last ("\\n" centred, "\\l" left). A line
+ * wider than 80 columns goes on over up to WRAP_LINES lines, broken at spaces, before the
+ * escaping cuts what is left: a long scope or API description is read whole, not cut in the
+ * middle of a word. */
+#define WRAP_LINES 3
 static void
 dot_lines (GString *out, const GPtrArray *lines, const char *sep, gboolean trailing)
 {
     g_string_append_c (out, '"');
     for (size_t i = 0; i < lines->len; i++) {
-        fsim_dot_append_escaped (out, g_ptr_array_index (lines, i));
-        if (i + 1 < lines->len || trailing)
-            g_string_append (out, sep);
+        g_autofree char *clean = fsim_text_clean (g_ptr_array_index (lines, i));
+        g_auto (GStrv) parts = fsim_text_wrap (clean, 2 * FSIM_LABEL_MAX_WIDTH, WRAP_LINES);
+        for (char **p = parts; *p; p++) {
+            fsim_dot_append_escaped (out, *p);
+            if (p[1] || i + 1 < lines->len || trailing)
+                g_string_append (out, sep);
+        }
     }
     g_string_append_c (out, '"');
 }

@@ -641,10 +641,20 @@ add_title (Build *b)
     }
     if (kept->len > 0)
         g_ptr_array_add (b->d->title, g_strdup (kept->str));
-    if (s->n_claims > 0) {
-        g_autofree char *claims = fsim_claims_report_csv_cell (s);
-        g_ptr_array_add (b->d->title, g_strdup_printf ("claims in force: %s", claims));
+    /* the claims in force, as many to a line as the width the labels are cut to allows */
+    g_autoptr (GString) claims = g_string_new ("claims in force: ");
+    for (size_t i = 0; i < s->n_claims; i++) {
+        g_autofree char *choice = fsim_claims_report_choice (&s->claims[i], s->claims[i].chosen);
+        g_autofree char *one =
+            g_strdup_printf ("%s=%s%s", s->claims[i].id, choice, i + 1 < s->n_claims ? ";" : "");
+        if (i > 0 && claims->len + 1 + strlen (one) > 2 * FSIM_LABEL_MAX_WIDTH) {
+            g_ptr_array_add (b->d->title, g_strdup (claims->str));
+            g_string_truncate (claims, 0);
+        }
+        g_string_append_printf (claims, "%s%s", i > 0 && claims->len ? " " : "", one);
     }
+    if (s->n_claims > 0)
+        g_ptr_array_add (b->d->title, g_strdup (claims->str));
     for (const char *const *sel = o->partners; sel && *sel; sel++)
         g_string_append_printf (focus, "%spartner %s", focus->len ? ", " : "", *sel);
     for (const char *const *sel = o->fields; sel && *sel; sel++)

@@ -111,12 +111,12 @@ destination_node (Draw *w, const FsimDiffFlow *f)
     return n;
 }
 
-/* Up to three edges from @from to @to for one flow row. */
+/* Up to three edges from @from to @to: users kept, gained and lost. */
 static void
-add_edges (Draw *w, size_t from, size_t to, const FsimDiffFlow *f)
+add_edges (Draw *w, size_t from, size_t to, size_t after, size_t gained, size_t lost)
 {
-    size_t kept = f->after > f->gained ? f->after - f->gained : 0;
-    const size_t counts[] = { [KEPT] = kept, [GAINED] = f->gained, [LOST] = f->lost };
+    size_t kept = after > gained ? after - gained : 0;
+    const size_t counts[] = { [KEPT] = kept, [GAINED] = gained, [LOST] = lost };
     for (int k = KEPT; k <= LOST; k++)
         if (counts[k] > 0)
             fsim_i_diagram_edge_styled (w->d, from, to, k, counts[k], colours[k], styles[k], NULL);
@@ -151,6 +151,7 @@ draw_rows (Draw *w, const FsimFocus *focus, gboolean *out_capped)
 {
     const FsimDiff *diff = w->diff;
     g_autoptr (GHashTable) drawn = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autoptr (GHashTable) pairs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     size_t rows = 0;
     w->fields = fsim_i_diagram_cluster (w->d, "Fields, by taxonomy", FALSE);
     w->partners = fsim_i_diagram_cluster (w->d, "Partners", FALSE);
@@ -172,8 +173,13 @@ draw_rows (Draw *w, const FsimFocus *focus, gboolean *out_capped)
                 g_hash_table_add (drawn, (gpointer) f->partner);
             }
             size_t p = partner_node (w, f->partner);
-            add_edges (w, group_node (w, f->field), p, f);
-            add_edges (w, p, destination_node (w, f), f);
+            /* field to partner once per (field, partner), with the pair's users: a field kept
+             * by the partner but stored elsewhere is kept there, not lost and gained */
+            g_autofree char *pair = g_strconcat (f->field, "\n", f->partner, NULL);
+            if (g_hash_table_add (pairs, g_steal_pointer (&pair)))
+                add_edges (w, group_node (w, f->field), p, f->pair_after, f->pair_gained,
+                           f->pair_lost);
+            add_edges (w, p, destination_node (w, f), f->after, f->gained, f->lost);
             rows++;
         }
     return rows;

@@ -100,6 +100,56 @@ fsim_text_truncate (char *s, size_t max)
     return cut;
 }
 
+/* @words greedily into lines of at most @width columns; the @max_lines-th takes the rest. */
+static GPtrArray *
+wrap_greedy (char **words, size_t width, size_t max_lines)
+{
+    GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
+    GString *line = NULL;
+    size_t line_width = 0;
+
+    for (char **w = words; *w; w++) {
+        size_t ww = fsim_text_width (*w);
+        gboolean last = max_lines > 0 && lines->len + 1 >= max_lines;
+        if (line && !last && line_width + 1 + ww > width) {
+            g_ptr_array_add (lines, g_string_free (line, FALSE));
+            line = NULL;
+        }
+        if (line) {
+            g_string_append_printf (line, " %s", *w);
+            line_width += 1 + ww;
+        } else {
+            line = g_string_new (*w);
+            line_width = ww;
+        }
+    }
+    g_ptr_array_add (lines, line ? g_string_free (line, FALSE) : g_strdup (""));
+    return lines;
+}
+
+/* As few lines as the width needs, of about equal widths: the narrowest width that still
+ * needs no more lines, so that no last line holds a single word when it need not. */
+char **
+fsim_text_wrap (const char *s, size_t width, size_t max_lines)
+{
+    g_auto (GStrv) words = g_strsplit (s, " ", -1);
+    size_t total = fsim_text_width (s), n = width ? (total + width - 1) / width : 1;
+    GPtrArray *lines = NULL;
+
+    if (max_lines > 0 && n > max_lines)
+        n = max_lines;
+    for (size_t t = n ? (total + n - 1) / n : width; !lines; t++) {
+        GPtrArray *try = wrap_greedy (words, MIN (t, width), max_lines);
+        if (try->len <= MAX (n, 1) || t >= width)
+            lines = try;
+        else
+            g_ptr_array_unref (try);
+    }
+    g_ptr_array_set_free_func (lines, NULL);
+    g_ptr_array_add (lines, NULL);
+    return (char **) g_ptr_array_free (lines, FALSE);
+}
+
 void
 fsim_append_spaces (GString *out, size_t n)
 {

@@ -27,6 +27,10 @@ char *fsim_text_clean (const char *s);
 size_t fsim_text_width (const char *s);
 /* Takes @s (cleaned) and returns it cut to @max columns, "..." marking a cut (transfer full). */
 char *fsim_text_truncate (char *s, size_t max);
+/* @s (cleaned) broken at spaces into lines of at most @width columns, at most @max_lines of
+ * them: the last holds the rest, and a word wider than @width stays whole on its line (both
+ * for fsim_text_truncate() to cut). Returns: (transfer full) the lines, NULL-terminated. */
+char **fsim_text_wrap (const char *s, size_t width, size_t max_lines);
 void fsim_append_spaces (GString *out, size_t n);
 /* "Did you mean": the candidate closest to @word by edit distance (owned by @candidates; NULL
  * candidates are skipped), or NULL if none is close (more than max(2, length / 3) edits away). */
