@@ -180,17 +180,27 @@ test_timeline_events (void)
 {
     g_autoptr (FsimTimeline) t = timeline ("2011-01-01", "2019-01-01", "1y");
     static const char *const want[][2] = {
-        { "2012-01-01", "rule 'devices' (allow) comes into force" },
+        { "2012-01-01", "rule 'devices' (allow) comes into force for phone on API dev" },
         { "2013-01-01", "sharing 'app1' -> 'broker' starts" },
         { "2015-04-30", "API 'v1' closes" },
         { "2016-01-01", "sharing 'app1' -> 'broker' stops" },
-        { "2018-06-08", "rule 'phone-wound-down' (deny) comes into force" },
+        { "2018-06-08", "rule 'phone-wound-down' (deny) comes into force for phone on every API" },
     };
     g_assert_cmpuint (t->n_events, ==, G_N_ELEMENTS (want));
     for (size_t i = 0; i < t->n_events; i++) {
         g_assert_cmpint (t->events[i].day, ==, day (want[i][0]));
         g_assert_cmpstr (t->events[i].what, ==, want[i][1]);
     }
+    /* more than three partners are counted, not named; scopes are named when not all */
+    g_autofree char *path = fsim_test_source_path ("scenarios", "device-partners-2018.json", NULL);
+    g_autoptr (DrawRun) text = FLOWSIM ("timeline", path, "--set", "population.users=200", "--from",
+                                        "2018-01-01", "--to", "2018-07-01");
+    g_assert_cmpint (text->status, ==, 0);
+    g_assert_nonnull (strstr (text->out, "  2018-06-03  rule 'wound-down-by-2018-06-03' (deny) "
+                                         "comes into force for 14 partners on API "
+                                         "device-integrated\n"));
+    g_assert_nonnull (strstr (text->out, "  2018-06-08  rule 'huawei-wound-down' (deny) comes "
+                                         "into force for huawei on API device-integrated\n"));
 }
 
 static void

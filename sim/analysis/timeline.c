@@ -210,6 +210,49 @@ compare_events (gconstpointer a, gconstpointer b)
     return strcmp (x->what, y->what);
 }
 
+/* What a rule applies to, for a reader of the key who does not know its id: "for 14 partners
+ * on API device-integrated" or, for up to three, by id: "for amazon, apple on every API, scopes
+ * friends_*, own" (the APIs and scopes as the rule writes them, the scopes only when not all). */
+#define RULE_NAMES_MAX 3
+
+/* @all when @globs is just "*", else @one or @several and the globs. */
+static void
+append_globs (GString *out, const char *all, const char *one, const char *several,
+              char *const *globs)
+{
+    size_t n = globs ? g_strv_length ((char **) globs) : 0;
+    if (n == 0 || (n == 1 && strcmp (globs[0], "*") == 0)) {
+        g_string_append (out, all);
+        return;
+    }
+    g_string_append (out, n == 1 ? one : several);
+    for (size_t i = 0; i < n; i++)
+        g_string_append_printf (out, "%s%s", i ? ", " : "", globs[i]);
+}
+static char *
+rule_reach (const FsimScenario *s, const FsimRule *rule)
+{
+    g_autoptr (GString) out = g_string_new ("for ");
+    g_autoptr (GPtrArray) names = g_ptr_array_new ();
+    size_t n = 0;
+    for (size_t p = 0; p < s->n_partners; p++) {
+        gboolean match = FALSE;
+        for (char **sel = rule->partners; sel && *sel && !match; sel++)
+            match = fsim_partner_selector_matches (&s->partners[p], *sel);
+        if (match && n++ < RULE_NAMES_MAX)
+            g_ptr_array_add (names, s->partners[p].id);
+    }
+    if (n == 0)
+        g_string_append (out, "no partner");
+    else if (n > RULE_NAMES_MAX)
+        g_string_append_printf (out, "%zu partners", n);
+    for (size_t i = 0; n <= RULE_NAMES_MAX && i < names->len; i++)
+        g_string_append_printf (out, "%s%s", i ? ", " : "", (const char *) names->pdata[i]);
+    append_globs (out, " on every API", " on API ", " on APIs ", rule->apis);
+    append_globs (out, "", ", scope ", ", scopes ", rule->scopes);
+    return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 /* The days inside (from, to] where an API, a rule or a share starts or stops. */
 static void
 find_events (FsimTimeline *t, const FsimScenario *s)
@@ -230,7 +273,10 @@ fsim_timeline_events (const FsimScenario *s, FsimDay from, FsimDay to, size_t *o
         const FsimRule *rule = &s->rules[r];
         g_autofree char *thing =
             g_strdup_printf ("rule '%s' (%s)", rule->id, rule->allow ? "allow" : "deny");
-        add_window_events (events, t, rule->window, thing, "comes into force", "ends");
+        g_autofree char *whom = rule_reach (s, rule);
+        g_autofree char *starts = g_strdup_printf ("comes into force %s", whom);
+        g_autofree char *ends = g_strdup_printf ("ends %s", whom);
+        add_window_events (events, t, rule->window, thing, starts, ends);
     }
     for (size_t p = 0; p < s->n_partners; p++)
         for (size_t i = 0; i < s->partners[p].n_shares; i++) {

@@ -38,7 +38,8 @@ char *fsim_timeline_step_format (FsimTimelineStep step);
 /* A change of policy inside the range: an API, a rule or a share starting or ending. */
 typedef struct {
     FsimDay day;
-    char *what; /* e.g. "rule 'v2-cutoff' (deny) comes into force" */
+    char
+        *what; /* e.g. "rule 'v2-cutoff' (deny) comes into force for 12 partners on API graph-v2" */
 } FsimTimelineEvent;
 
 /*
