@@ -275,11 +275,14 @@ test_program_allocations (void)
     }
     g_autofree char *dir = fsim_test_scratch_new ();
     g_autofree char *model = write_program_model (dir);
-    static const char *const needed[] = { "flowsim: error: out of memory: needed * bytes for *",
-                                          "flowsim: error: out of memory for *",
-                                          /* the file's text and its JSON values, said at it */
-                                          "flowsim: error: *model.json: *out of memory: needed *",
-                                          NULL };
+    static const char *const needed[] = {
+        "flowsim: error: out of memory: needed * bytes for *",
+        "flowsim: error: out of memory for *",
+        /* the file's text and its JSON values, said at it */
+        "flowsim: error: *model.json: *out of memory: needed *",
+        /* the model's arrays, said at its object */
+        "flowsim: error: *model.json:1:1: out of memory: needed *", NULL
+    };
     const FaultCase cases_[] = {
         { "run", "program",
           (const char *const[]){ "run", model, "--format", "json", "--output", "OUT", NULL },
