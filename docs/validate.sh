@@ -75,8 +75,8 @@ bb-spread|$DEV --set population.users=500000 --seeds 1-2 --vary population.sprea
 bb-degree|$DEV --set population.users=500000 --seeds 1-2 --vary population.mean_degree=190,130,250 $BB
 ca|$CA --set population.users=1000000 --seeds 1-5 --vary $SHARE=0.000205,0.00135 --vary choices.ca-data-source=facebook-2018-04,kogan-2018-06 $CAM
 ca-share|$CA --set population.users=1000000 --seeds 1-3 --vary $SHARE=0.000205,0.001,0.00135,0.003,0.01 $CAM
-ca-degree|$CA --set population.users=200000 --seeds 1-3 --vary population.mean_degree=190,130,250,320 $CAM
-ca-platform|$CA --set population.users=200000 --seeds 1-3 --vary population.settings.platform_off=0.02,0,0.1,0.3 $CAM
+ca-degree|$CA --set population.users=1000000 --seeds 1-3 --vary population.mean_degree=190,130,250,320 $CAM
+ca-platform|$CA --set population.users=1000000 --seeds 1-3 --vary population.settings.platform_off=0.02,0,0.1,0.3 $CAM
 ca-apps-others|$CA --set population.users=1000000 --seeds 1-3 --set population.settings.apps_others_restricted_fields=["*"] --vary population.settings.apps_others_restricted=0.1,0.3 $CAM
 ca-identity|$CA --set population.users=1000000 --seeds 1-3 --vary population.settings.audience.identity={"public":1},{"public":0.25,"friends_of_friends":0.15,"friends":0.5,"only_me":0.1} $CAM
 ca-no-skew|$CA --set population.users=1000000 --seeds 1-3 --set population.clustering=0 --vary population.spread=1.15,0 $CAM

@@ -88,7 +88,7 @@ render_analyses (const FsimScenario *s, const FsimDecisions *d, const FsimResult
 {
     g_autoptr (GString) dot = g_string_new (NULL);
     g_autofree char *why = NULL;
-    fsim_diagram_write_dot (s, d, r, NULL, dot);
+    (void) fsim_diagram_write_dot (s, d, r, NULL, dot, NULL);
     if (!fsim_check_dot (dot->str, dot->len, &why))
         g_error ("invalid DOT diagram: %s", why);
     g_autoptr (GArray) warnings = fsim_lint_run (s, NULL);

@@ -11,6 +11,7 @@
 #include "friends.h"
 #include "import.h"
 #include "parallel.h"
+#include "stats.h"
 
 /*
  * fsim_i_graph_error_from_igraph:
@@ -157,3 +158,11 @@ size_t fsim_i_edge_list_start (const char *data, size_t len);
  * for the first bad line (*@out untouched). */
 gboolean fsim_i_edge_list_parse (const char *name, const char *data, size_t len, size_t from,
                                  size_t to, size_t first_line, FsimIEdges *out, GError **error);
+
+/* stats.c, for stats-part.c. The median, 99th percentile and mean of @out, whose n_users,
+ * n_edges and max are set (n_users > 0), from @count[0 .. max], the users of each degree. */
+void fsim_i_degree_stats_ranks (const size_t *count, FsimDegreeStats *out);
+/* The users average clustering measures (transfer full, *@out_n of them, in the order their
+ * values are added): all @n_users when at most @sample, else @sample drawn from @seed. */
+uint32_t *fsim_i_clustering_users (size_t n_users, size_t sample, uint64_t seed, size_t *out_n,
+                                   gboolean *out_sampled);

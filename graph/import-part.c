@@ -38,7 +38,10 @@
  *     of each of its ids;
  *  6. every pair (u, v) but a self-loop goes, renamed, to the owner of u and to the owner of v
  *     (once if they are the same rank; MPI_Alltoallv), and each owner sorts its rows and drops
- *     repeats, as fsim_friends_new_from_pairs() does.
+ *     repeats, as fsim_friends_new_from_pairs() does;
+ *  7. (before 6) each rank sends the (number, file id) pair of each of its ids to the owner of
+ *     the number, so that every rank knows its users' names (the file's ids: 8 bytes per own
+ *     user, 16 per distinct id of its range while sent).
  *
  * A rank holds its range's pairs (8 bytes each) and ids (8 bytes per distinct id, plus the
  * parser's tables), the ids it keeps (16 bytes each while sorted), then the pairs it sends (8
@@ -78,6 +81,9 @@ agree (const FsimComm *comm, gboolean ok, const char *what, GError **error)
  * Collective. FALSE on every rank if @local (this rank's error, or NULL; consumed) is set on
  * any rank: every rank's @error is then the lowest failing rank's, its code and message (in
  * FSIM_GRAPH_ERROR), so that the ranks report one error, the one a single process meets first.
+ * A bad line or an unreadable file is the file's, whichever rank met it; running out of memory
+ * is that rank's own: the others then fail with FSIM_GRAPH_ERROR_OTHER_RANK, so that the
+ * failing rank is the one named (sim/cli/cli-mpi.c, agree()).
  */
 static gboolean
 share_error (const FsimComm *comm, GError *local, GError **error)
@@ -102,8 +108,14 @@ share_error (const FsimComm *comm, GError *local, GError **error)
         ok = comm->allgatherv (comm, sender ? local->message : "", sender ? len : 0, message, 1,
                                error);
         if (ok) {
+            int code = (int) all[2 * first] - 1;
+
             message[len] = '\0';
-            g_set_error_literal (error, FSIM_GRAPH_ERROR, (int) all[2 * first] - 1, message);
+            if (code == FSIM_GRAPH_ERROR_NOMEM && !sender)
+                g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_OTHER_RANK,
+                             "rank %d ran out of memory importing friendships", first);
+            else
+                g_set_error_literal (error, FSIM_GRAPH_ERROR, code, message);
         }
     }
     g_clear_error (&local);
@@ -441,7 +453,46 @@ parse_part (const char *name, const char *data, size_t len, const FsimComm *comm
     return FALSE;
 }
 
-/* Steps 3 to 6 on the parsed @e, which is freed. Collective. */
+/* Step 7: the file id of each of this rank's users, from the ranks that met it (every rank
+ * sends the (number, id) pairs of its ids to the numbers' owners; an id met by several ranks
+ * arrives once from each, the same). Into part->ids. Collective. */
+static gboolean
+exchange_ids (const FsimComm *comm, const FsimIEdges *e, const uint32_t *global,
+              FsimImportedPart *part, GError **error)
+{
+    int size = comm->size;
+    g_autofree size_t *bounds = g_new (size_t, (size_t) size + 1);
+    g_autofree size_t *counts = g_new0 (size_t, (size_t) size);
+    g_autofree size_t *cursor = g_new (size_t, (size_t) size);
+    g_autofree size_t *recv_counts = g_new (size_t, (size_t) size);
+    g_autofree int64_t *send = g_try_new (int64_t, 2 * MAX (e->n_ids, 1));
+    g_autofree int64_t *got = NULL;
+    size_t n_got = 0;
+
+    for (int r = 0; r <= size; r++)
+        bounds[r] = (size_t) ((guint64) part->n_users * (guint64) r / (guint64) size);
+    part->ids = g_try_new0 (int64_t, MAX (bounds[comm->rank + 1] - bounds[comm->rank], 1));
+    if (!agree (comm, send != NULL && part->ids != NULL, "for the users' ids", error))
+        return FALSE;
+    for (size_t i = 0; i < e->n_ids; i++)
+        counts[fsim_i_comm_owner (bounds, size, global[i])]++;
+    starts (counts, size, cursor);
+    for (size_t i = 0; i < e->n_ids; i++) {
+        size_t at = cursor[fsim_i_comm_owner (bounds, size, global[i])]++;
+        send[2 * at] = (int64_t) global[i];
+        send[2 * at + 1] = e->ids[i];
+    }
+    if (!comm->alltoallv (comm, send, counts, (void **) &got, recv_counts, 2 * sizeof (int64_t),
+                          error))
+        return FALSE;
+    for (int r = 0; r < size; r++)
+        n_got += recv_counts[r];
+    for (size_t k = 0; k < n_got; k++)
+        part->ids[(size_t) got[2 * k] - bounds[comm->rank]] = got[2 * k + 1];
+    return TRUE;
+}
+
+/* Steps 3 to 7 on the parsed @e, which is freed. Collective. */
 static FsimImportedPart *
 build_part (const char *name, const FsimComm *comm, FsimIEdges *e, GError **error)
 {
@@ -450,6 +501,7 @@ build_part (const char *name, const FsimComm *comm, FsimIEdges *e, GError **erro
     guint64 before = 0, total = 0;
     gboolean ok = number_users (name, comm, e, &global, &part->n_users, error);
 
+    ok = ok && exchange_ids (comm, e, global, part, error);
     g_clear_pointer (&e->ids, g_free);
     if (ok)
         part->rows = exchange_pairs (comm, e, global, part->n_users, &part->first, error);
@@ -649,5 +701,6 @@ fsim_imported_part_free (FsimImportedPart *part)
     if (part == NULL)
         return;
     fsim_friends_free (part->rows);
+    g_free (part->ids);
     g_free (part);
 }

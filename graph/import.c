@@ -457,12 +457,13 @@ fsim_i_import_open (const char *path, GError **error)
         return -1;
     }
     if ((double) size * 2 > (double) fsim_memory_limit ()) {
+        g_autofree char *whose = fsim_memory_whose (); /* under mpirun, a rank's share */
         close (fd);
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
                      "out of memory: '%s' holds %.1f GiB: reading it needs about twice that, "
-                     "more than this "
-                     "machine can give (%.1f GiB)",
-                     path, (double) size / (1 << 30), (double) fsim_memory_limit () / (1 << 30));
+                     "more than %s can give (%.1f GiB)",
+                     path, (double) size / (1 << 30), whose,
+                     (double) fsim_memory_limit () / (1 << 30));
         return -1;
     }
     return fd;

@@ -117,6 +117,7 @@ typedef struct {
     size_t first;
     size_t n_users; /* the whole graph's */
     size_t n_edges; /* the whole graph's friendships, self-loops and repeats dropped */
+    int64_t *ids;   /* this rank's users' ids in the file (their names), row i user first + i */
 } FsimImportedPart;
 
 /**

@@ -114,6 +114,15 @@ fsim_memory_share (void)
     return share;
 }
 
+char *
+fsim_memory_whose (void)
+{
+    if (share > 1)
+        return g_strdup_printf (
+            "this process's share of this machine (1 of the %u processes on it)", share);
+    return g_strdup ("this machine");
+}
+
 void
 fsim_memory_set_limit (guint64 bytes)
 {

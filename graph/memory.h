@@ -26,6 +26,14 @@ guint64 fsim_memory_limit (void);
 void fsim_memory_set_share (guint n);
 /* The @n of fsim_memory_set_share() (1 unless set). Can't fail. */
 guint fsim_memory_share (void);
+/**
+ * fsim_memory_whose:
+ * Whose memory fsim_memory_limit() is, for the messages that refuse work by it: "this machine",
+ * or, when it is shared (fsim_memory_set_share(): under mpirun), "this process's share of this
+ * machine (1 of the N processes on it)". Can't fail.
+ * Returns: (transfer full): the words, to free with g_free().
+ */
+char *fsim_memory_whose (void);
 
 /**
  * fsim_try_new0:

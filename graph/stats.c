@@ -64,7 +64,19 @@ fsim_friends_degree_stats (const FsimFriends *f, FsimDegreeStats *out)
     out->min = lo;
     out->max = hi;
     out->n_isolated = isolated;
-    out->mean = 2.0 * (double) f->n_edges / (double) n;
+    fsim_i_degree_stats_ranks (count, out);
+}
+
+/**
+ * fsim_i_degree_stats_ranks:
+ * See graph-private.h.
+ */
+void
+fsim_i_degree_stats_ranks (const size_t *count, FsimDegreeStats *out)
+{
+    size_t n = out->n_users, hi = out->max;
+
+    out->mean = 2.0 * (double) out->n_edges / (double) n;
     out->median = n % 2 == 1 ? (double) degree_at_rank (count, hi, (n + 1) / 2)
                              : ((double) degree_at_rank (count, hi, n / 2) +
                                 (double) degree_at_rank (count, hi, n / 2 + 1)) /
@@ -117,6 +129,33 @@ local_clustering (const FsimFriends *f, uint32_t u, uint32_t *mark, uint32_t sta
     return (double) links / ((double) d * (double) (d - 1) / 2.0);
 }
 
+/**
+ * fsim_i_clustering_users:
+ * See graph-private.h.
+ */
+uint32_t *
+fsim_i_clustering_users (size_t n_users, size_t sample, uint64_t seed, size_t *out_n,
+                         gboolean *out_sampled)
+{
+    gboolean sampled = n_users > sample;
+    size_t n = sampled ? sample : n_users;
+    uint32_t *users = g_new (uint32_t, MAX (n, 1));
+
+    if (sampled) {
+        FsimRng rng;
+
+        fsim_i_rng_init (&rng, seed, STEP_SAMPLE, 0);
+        for (size_t i = 0; i < n; i++)
+            users[i] = fsim_i_rng_below (&rng, n_users);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            users[i] = (uint32_t) i;
+    }
+    *out_n = n;
+    *out_sampled = sampled;
+    return users;
+}
+
 /* Task @task measures users task, task + n_tasks, ... with its own marks. */
 static void
 clustering_task (size_t task, unsigned worker G_GNUC_UNUSED, void *data)
@@ -151,19 +190,8 @@ fsim_friends_clustering (const FsimFriends *f, size_t sample, uint64_t seed, uns
 
     g_return_if_fail (f != NULL && out != NULL && sample >= 1);
 
-    out->sampled = f->n_users > sample;
-    run.n_measured = out->sampled ? sample : f->n_users;
-    g_autofree uint32_t *users = g_new (uint32_t, MAX (run.n_measured, 1));
-    if (out->sampled) {
-        FsimRng rng;
-
-        fsim_i_rng_init (&rng, seed, STEP_SAMPLE, 0);
-        for (size_t i = 0; i < run.n_measured; i++)
-            users[i] = fsim_i_rng_below (&rng, f->n_users);
-    } else {
-        for (size_t i = 0; i < run.n_measured; i++)
-            users[i] = (uint32_t) i;
-    }
+    g_autofree uint32_t *users =
+        fsim_i_clustering_users (f->n_users, sample, seed, &run.n_measured, &out->sampled);
     run.users = users;
     run.value = g_new (double, MAX (run.n_measured, 1));
     run.n_tasks = fsim_parallel_workers (n_threads, run.n_measured);

@@ -7,6 +7,7 @@
 
 #include <glib.h>
 
+#include "comm.h"
 #include "friends.h"
 
 /*
@@ -63,3 +64,31 @@ typedef struct {
 
 void fsim_friends_stats (const FsimFriends *f, size_t clustering_sample, uint64_t seed,
                          unsigned n_threads, FsimFriendsStats *out);
+
+/*
+ * One rank's rows of a graph split over ranks (graph/comm.h): users first .. first + n_own - 1
+ * of n_total, row i (user first + i) the sorted global ids adj[offsets[i] .. offsets[i + 1]).
+ * The ranks' ranges follow each other in rank order and cover every user.
+ */
+typedef struct {
+    size_t n_total, first, n_own;
+    const size_t *offsets; /* n_own + 1 */
+    const uint32_t *adj;
+} FsimFriendsPart;
+
+/**
+ * fsim_friends_stats_part:
+ * @part: this rank's rows, read only
+ * @comm: the ranks; collective
+ * fsim_friends_stats() of the whole graph, the same numbers (the same doubles) on every rank
+ * for any number of ranks, without any rank holding the graph (stats-part.c): degrees from
+ * summed extremes and a summed histogram; clustering from counts made by the owners of the
+ * sampled users' friends, a batch of users at a time, its values added in sample order;
+ * components from each rank's own union-find, joined over the friendships that cross
+ * ranks. Returns: FALSE with @error set on every rank when an exchange fails (a count MPI
+ * cannot carry, a rank out of memory for what it receives); aborts if other memory cannot be
+ * had.
+ */
+gboolean fsim_friends_stats_part (const FsimFriendsPart *part, const FsimComm *comm,
+                                  size_t clustering_sample, uint64_t seed, FsimFriendsStats *out,
+                                  GError **error);

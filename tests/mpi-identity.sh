@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# mpi-identity.sh: `mpirun -np N flowsim run|timeline` gives the bytes of one process for
-# N = 1 .. 4 (docs/scaling.md): every bundled scenario, random generated populations, an imported
-# edge list, every output format; a bad input is reported once with the usual status.
+# mpi-identity.sh: `mpirun -np N flowsim run|timeline|check|population` gives the bytes of one
+# process for N = 1 .. 4 (docs/scaling.md): every bundled scenario, random generated populations,
+# an imported edge list, every output format; a bad input is reported once with the usual status.
 #
 #   tests/mpi-identity.sh HAVE_MPI   (meson passes 1 or 0; FLOWSIM and FLOWSIM_SOURCE_DIR set)
 # Skips (TAP "1..0 # SKIP", exit 0) when flowsim was built without MPI or mpirun is missing.
@@ -226,6 +226,20 @@ edges=(--set population.import.file="$tmp/edges.txt")
 identical "edge list by byte ranges, 20,000 lines" "$src/tests/data/scale/import-edges.json" \
     "${edges[@]}"
 
+# clustered adoption without communities: the ranks grow the friendship clusters together, one
+# breadth-first level at a time (population-cluster.c); quiz at 37 %, so that the last cluster
+# visited is cut short. The first 5,000 lines of the file above (each level is two collectives)
+head -n 5000 "$tmp/edges.txt" >"$tmp/edges5k.txt"
+ranks="2 3"
+identical "clustered adoption of an imported edge list" "$src/tests/data/scale/import-edges.json" \
+    --set population.import.file="$tmp/edges5k.txt" --set population.adoption_model=clustered \
+    --set population.adoption.quiz=0.37
+ranks="3"
+identical "clustered adoption of erdos_renyi by parts, 3,000 users" \
+    "$src/scenarios/device-partners-2018.json" --set population.generator=erdos_renyi \
+    --set population.users=3000 --set population.mean_degree=10 \
+    --set population.adoption_model=clustered
+
 # a bad line in it (at three quarters of the file, so that a rank above 0 finds it, and a second
 # one after it): the single process's FILE:LINE:COL message, once, and its status, on 1 .. 4 ranks
 awk 'NR == 15000 { print "17 x" } NR == 19000 { print "1 2 3" } { print }' "$tmp/edges.txt" \
@@ -396,6 +410,57 @@ SH
     done
 fi
 
+# a rank out of memory importing an edge list by parts (graph/import-part.c): the same module,
+# in rank 1 only, fails one of flowsim's own allocations of at least 50 kB (FLOWSIM_FAULT_LIB=
+# program) while the 20,000-line file above is imported. A clean run counts them; the first is
+# rank 1's bytes of the file, the second one of the parser's tables, the last two the exchanges
+# (the ids it keeps, the friendships it sends). Each must give one message naming rank 1 and
+# status 3, not a hang nor rank 0's name (a rank's own failure once went to every rank as the
+# file's error, and was reported as rank 0's).
+if [ ! -f "${FLOWSIM_FAULT_INJECT:-}" ]; then
+    n_test=$((n_test + 1))
+    echo "ok $n_test # SKIP no fault-injection module"
+elif ldd "$FLOWSIM" 2>/dev/null | grep -q libasan; then
+    n_test=$((n_test + 1))
+    echo "ok $n_test # SKIP AddressSanitizer: no LD_PRELOAD"
+else
+    cat >"$tmp/fault-import.sh" <<SH
+#!/bin/sh
+if [ "\${OMPI_COMM_WORLD_RANK:-0}" = 1 ]; then
+    export LD_PRELOAD="$FLOWSIM_FAULT_INJECT" FLOWSIM_FAULT_LIB=program FLOWSIM_FAULT_MIN_SIZE=50000
+fi
+exec "\$@"
+SH
+    chmod +x "$tmp/fault-import.sh"
+    import=("$src/tests/data/scale/import-edges.json" "${edges[@]}")
+    "${mpi[@]}" -np 2 "$tmp/fault-import.sh" env FLOWSIM_FAULT_REPORT="$tmp/count" "$FLOWSIM" run \
+        -q "${import[@]}" >/dev/null 2>&1
+    count=$(awk '{ print $1 }' "$tmp/count" 2>/dev/null)
+    if [ "${count:-0}" -lt 4 ]; then
+        not_ok "import, rank 1 out of memory: only '${count:-}' allocations of 50 kB counted"
+    else
+        for k in 1 2 $((count - 1)) "$count"; do
+            case $k in
+            1) stage="reading bytes [0-9]+ \.\. [0-9]+ of" ;;
+            2) stage="edges\.txt:[0-9]+: out of memory after [0-9]+ (users|friendships)" ;;
+            *) stage="out of memory (keeping|numbering|sending|building|for)" ;;
+            esac
+            timeout 120 "${mpi[@]}" -np 2 "$tmp/fault-import.sh" env FLOWSIM_FAULT_FAIL="$k" \
+                "$FLOWSIM" run -q "${import[@]}" >"$tmp/mpi" 2>"$tmp/mpi.err"
+            got=$?
+            if [ "$got" = 3 ] && [ ! -s "$tmp/mpi" ] &&
+                [ "$(grep -c '^flowsim: error:' "$tmp/mpi.err")" = 1 ] &&
+                grep -qE "^flowsim: error: rank 1 of 2: .*importing friendships: .*$stage" \
+                    "$tmp/mpi.err"; then
+                ok "import, rank 1 out of memory (allocation $k of $count): status 3, one message: $(grep '^flowsim: error:' "$tmp/mpi.err" | sed "s|$tmp/||; s|$src/||")"
+            else
+                not_ok "import, rank 1 out of memory (allocation $k of $count): status $got (want 3, rank 1 named, '$stage')"
+                sed 's/^/# /' "$tmp/mpi.err" | head -10
+            fi
+        done
+    fi
+fi
+
 # ---- flowsim timeline: one halo, traced at every date that needs it ----
 for s in "$src"/scenarios/*.json; do
     name=$(basename "$s" .json)
@@ -437,6 +502,11 @@ same_error timeline "timeline, bad input" 3 "$src/tests/data/errors/import-file-
     --from 2013-01-01 --to 2019-01-01
 same_error timeline "timeline, --series selecting nothing" 2 "$dp" --from 2013-01-01 \
     --to 2019-01-01 --format svg --series partner:nosuch
+# checked before the population is built, as by one process: the import's missing file is not
+# reached (before, the ranks built the population first and said so, status 3)
+same_error timeline "timeline, --series before the population" 2 \
+    "$src/tests/data/scale/import-edges.json" --set population.import.file=nope.txt \
+    --from 2013-01-01 --to 2019-01-01 --format svg --series partner:nosuch
 
 # the memory check judges each rank against its share of the machine: the ranks of one node
 # divide its memory (and FLOWSIM_MEMORY_LIMIT, the job's cap on this machine) among them
@@ -468,13 +538,226 @@ else
     sed 's/^/# /' "$tmp/mpi.err" | head -10
 fi
 
-# commands other than run refuse to run over several ranks, once
-"${mpi[@]}" -np 2 "$FLOWSIM" population "$src/scenarios/tour.json" >"$tmp/mpi" 2>"$tmp/mpi.err"
+# the loader's check of the scenario's JSON values (416 in tour.json, about 70 kB to load)
+# judges each rank against its share too, and says so: 100K fits one process, not 2 ranks
+FLOWSIM_MEMORY_LIMIT=100K "$FLOWSIM" run -q "$src/scenarios/tour.json" >/dev/null 2>&1
+one=$?
+FLOWSIM_MEMORY_LIMIT=100K "${mpi[@]}" -np 2 "$FLOWSIM" run -q "$src/scenarios/tour.json" \
+    >"$tmp/mpi" 2>"$tmp/mpi.err"
 got=$?
-if [ "$got" = 2 ] && [ "$(grep -c "only 'flowsim run' and 'flowsim timeline' run over MPI ranks" "$tmp/mpi.err")" = 1 ]; then
-    ok "population over 2 ranks: a usage error, once"
+if [ "$one" = 0 ] && [ "$got" = 3 ] && [ "$(grep -c '^flowsim: error:' "$tmp/mpi.err")" = 1 ] &&
+    grep -q "JSON values, .* more than this process's share of this machine (1 of the 2 processes on it) can give" \
+        "$tmp/mpi.err"; then
+    ok "tour.json under 100K, 2 ranks: refused once: $(grep '^flowsim: error:' "$tmp/mpi.err" | head -c 260 | sed "s|$src/||")"
 else
-    not_ok "population over 2 ranks: status $got"
+    not_ok "tour.json under 100K: status $one on 1 rank (want 0), $got on 2 (want 3, the share named)"
+    sed 's/^/# /' "$tmp/mpi.err" | head -10
+fi
+
+# a help or the version is written once, by rank 0 (every write to stdout is rank 0's): the
+# single process's bytes
+for args in "timeline --help" "--version"; do
+    # shellcheck disable=SC2086
+    "$FLOWSIM" $args >"$tmp/one" 2>&1
+    # shellcheck disable=SC2086
+    "${mpi[@]}" -np 2 "$FLOWSIM" $args >"$tmp/mpi" 2>"$tmp/mpi.err"
+    got=$?
+    if [ "$got" = 0 ] && [ -s "$tmp/one" ] && cmp -s "$tmp/one" "$tmp/mpi"; then
+        ok "flowsim $args over 2 ranks: once, $(wc -l <"$tmp/mpi") lines as one process"
+    else
+        not_ok "flowsim $args over 2 ranks: status $got, $(wc -l <"$tmp/mpi") lines (one process: $(wc -l <"$tmp/one"))"
+    fi
+done
+
+# `flowsim check` (docs/scaling.md): each day's counts summed over the ranks, the counterexample
+# the lowest global id, explained from its 2-hop neighbourhood gathered from the ranks; the
+# report in every format and the status (1: an expectation failed) as one process's
+ranks=1
+for s in "$src"/scenarios/*.json; do
+    grep -q '"expect"' "$s" || continue
+    ranks=$((ranks % 4 + 1))
+    identical_cmd check "check $(basename "$s" .json)" "$s"
+done
+# explicit users (named in the scenario), failing expectations of every kind, every format;
+# to stay short (mpirun starts in seconds on a loaded machine), one rank count each, 1 to 4
+k=5
+for f in text json tap junit; do
+    k=$((k - 1))
+    ranks=$k
+    identical_cmd check "check, failing expectations, explicit users, $f" \
+        "$src/tests/data/expect/tour.json" --format "$f"
+done
+# generated populations where expectations fail: counterexamples that lie on every rank (the
+# lowest user of a rarely adopted partner), `reaches`' "why not" users, nothing_after's days
+python3 - "$src/scenarios/device-partners-2018.json" >"$tmp/failing.json" <<'PY'
+import json, os, sys
+d = json.load(open(sys.argv[1]))
+d["scenario"] = "device-partners-failing"
+d["include"] = [os.path.join(os.path.dirname(os.path.abspath(sys.argv[1])), i)
+                for i in d["include"]]
+d["expect"] = [
+    {"id": "religion-none-to-china", "kind": "no_flow", "fields": ["profile.religion"],
+     "partner": "tag:china", "without_consent": True},
+    {"id": "at-most-3-huawei", "kind": "at_most", "count": 3, "partner": "huawei"},
+    {"id": "messages-reach-many", "kind": "reaches", "count": 10**9, "fields": ["messages"]},
+    {"id": "huawei-after-2012", "kind": "nothing_after", "partner": "huawei",
+     "date": "2012-01-01"},
+]
+for p in ["tobii", "pantech", "blackberry", "qualcomm"]:
+    d["expect"].append({"id": "no-messages-" + p, "kind": "no_flow", "fields": ["messages"],
+                        "partner": p})
+    d["expect"].append({"id": "why-not-" + p, "kind": "reaches", "count": 10**5,
+                        "fields": ["identity"], "partner": p})
+json.dump(d, sys.stdout, indent=1)
+PY
+ranks="3 4"
+identical_cmd check "check, failing, facebook_like by parts, 3,000 users" "$tmp/failing.json" \
+    --set population.users=3000
+ranks=2
+identical_cmd check "check, failing, erdos_renyi by parts, json" "$tmp/failing.json" \
+    --set population.users=2000 --set population.generator=erdos_renyi \
+    --set population.mean_degree=30 --format json
+ranks=1
+identical_cmd check "check, failing, barabasi_albert (built whole), tap" "$tmp/failing.json" \
+    --set population.users=1500 --set population.generator=barabasi_albert \
+    --set population.mean_degree=12 --format tap
+# an imported edge list (by byte ranges): counts, failures with counterexamples named by the
+# file's ids (graph/import-part.c sends them to their users' ranks), one without (no
+# destination in ZZ)
+python3 - "$src/tests/data/errors/model.json" "$tmp/edges.txt" >"$tmp/edges-check.json" <<'PY'
+import json, sys
+print(json.dumps({
+    "scenario": "edges-check", "date": "2014-06-01", "include": [sys.argv[1]],
+    "population": {"import": {"file": sys.argv[2], "format": "edge_list"},
+                   "adoption": {"quiz": 0.01, "broker": 0.002}},
+    "expect": [
+        {"id": "quiz-at-most-many", "kind": "at_most", "count": 10**9, "partner": "quiz"},
+        {"id": "no-quiz", "kind": "no_flow", "partner": "quiz"},
+        {"id": "no-broker-birthday", "kind": "no_flow", "partner": "broker",
+         "fields": ["profile.birthday"]},
+        {"id": "broker-reaches-all", "kind": "reaches", "count": 10**6, "partner": "broker"},
+        {"id": "nothing-in-zz", "kind": "reaches", "count": 1, "partner": "quiz",
+         "jurisdiction": "ZZ"}]}))
+PY
+ranks="3 4"
+identical_cmd check "check, imported edge list by byte ranges" "$tmp/edges-check.json"
+# a snapshot read by parts: its names (a snapshot may hold them) are not carried, so a
+# counterexample on it is refused, once, with status 2
+"${mpi[@]}" -np 2 "$FLOWSIM" check "$tmp/failing.json" "${snap[@]}" >"$tmp/mpi" 2>"$tmp/mpi.err"
+got=$?
+if [ "$got" = 2 ] && [ ! -s "$tmp/mpi" ] &&
+    [ "$(grep -c "'religion-none-to-china' fails, and its counterexample would name users of a population read by parts from a snapshot" "$tmp/mpi.err")" = 1 ]; then
+    ok "check, a snapshot's counterexample over 2 ranks: refused once"
+else
+    not_ok "check, a snapshot's counterexample over 2 ranks: status $got"
+    sed 's/^/# /' "$tmp/mpi.err" | head -10
+fi
+# a file that cannot be checked: the report's failed case and the error line, status 3, as one
+# process (the error said once)
+bad="$src/tests/data/errors/import-file-missing.json"
+"$FLOWSIM" check "$src/scenarios/tour.json" "$bad" >"$tmp/one" 2>"$tmp/one.err"
+want=$?
+for n in 2; do
+    "${mpi[@]}" -np "$n" "$FLOWSIM" check "$src/scenarios/tour.json" "$bad" >"$tmp/mpi" \
+        2>"$tmp/mpi.err"
+    got=$?
+    if [ "$want" = 3 ] && [ "$got" = 3 ] && cmp -s "$tmp/one" "$tmp/mpi" &&
+        [ "$(grep '^flowsim: error:' "$tmp/mpi.err")" = "$(grep '^flowsim: error:' "$tmp/one.err")" ]; then
+        ok "check, a file that cannot be checked, $n ranks: status 3, the report and error once"
+    else
+        not_ok "check, a file that cannot be checked, $n ranks: status $got (one process: $want)"
+        sed 's/^/# /' "$tmp/mpi.err" | head -10
+    fi
+done
+
+# flowsim population over the ranks (graph/stats-part.c: degrees, clustering, components by
+# parts; rank 0 writes --save and --export): text and JSON, byte for byte, on a facebook_like and
+# an erdos_renyi population generated by parts, the edge list read by byte ranges and the
+# snapshot read by parts above (about 50 s on a machine at load 16)
+dp=$src/scenarios/device-partners-2018.json
+# (5,000 users under the sample of 10,000: clustering measured exactly, over 3 rounds on one rank)
+ranks="1 3"
+identical_cmd population "population, facebook_like, 5,000 users" -q "$dp" \
+    --set population.users=5000
+ranks="2 4"
+identical_cmd population "population --format json, facebook_like, 5,000 users" -q -f json \
+    "$dp" --set population.users=5000
+# sparse: 786 components
+identical_cmd population "population --format json, erdos_renyi, 5,000 users, exact clustering" \
+    -q -f json "$dp" --set population.generator=erdos_renyi --set population.users=5000 \
+    --set population.mean_degree=2 --sample 5000
+ranks="1 3"
+identical_cmd population "population, erdos_renyi, 5,000 users" -q "$dp" \
+    --set population.generator=erdos_renyi --set population.users=5000
+ranks="2 4"
+identical_cmd population "population, edge list by byte ranges" -q \
+    "$src/tests/data/scale/import-edges.json" "${edges[@]}"
+ranks="1 3"
+identical_cmd population "population --format json, edge list by byte ranges" -q -f json \
+    "$src/tests/data/scale/import-edges.json" "${edges[@]}"
+ranks="2"
+identical_cmd population "population --format json, a snapshot read by parts" -q -f json \
+    "$dp" "${snap[@]}"
+ranks="4"
+identical_cmd population "population, a snapshot read by parts" -q "$dp" "${snap[@]}"
+
+# files_identical NAME ARGS...: population --save FILE --export DIR under $ranks ranks writes the
+# single process's snapshot, friendships.txt and users.tsv, and its description
+files_identical() {
+    local name=$1 n got
+    shift
+    "$FLOWSIM" population -q "$@" --save "$tmp/one.fsp" --export "$tmp/one.d" >"$tmp/one" \
+        2>"$tmp/one.err"
+    if [ $? != 0 ] || [ ! -s "$tmp/one.d/friendships.txt" ] || [ ! -s "$tmp/one.d/users.tsv" ]; then
+        not_ok "$name: the single process failed: $(head -c 300 "$tmp/one.err")"
+        return
+    fi
+    for n in $ranks; do
+        rm -rf "$tmp/mpi.d" "$tmp/mpi.fsp"
+        "${mpi[@]}" -np "$n" "$FLOWSIM" population -q "$@" --save "$tmp/mpi.fsp" \
+            --export "$tmp/mpi.d" >"$tmp/mpi" 2>"$tmp/mpi.err"
+        got=$?
+        if [ "$got" = 0 ] && cmp -s "$tmp/one" "$tmp/mpi" && cmp -s "$tmp/one.fsp" "$tmp/mpi.fsp" &&
+            diff -r "$tmp/one.d" "$tmp/mpi.d" >/dev/null; then
+            ok "$name, $n ranks: the $(wc -c <"$tmp/mpi.fsp")-byte snapshot, friendships.txt, users.tsv and the description as one process"
+        else
+            not_ok "$name, $n ranks: status $got, or a file differs"
+            sed 's/^/# /' "$tmp/mpi.err" | head -10
+        fi
+    done
+    rm -rf "$tmp/one.d"
+}
+ranks="2 3"
+files_identical "population --save --export, facebook_like, 3,000 users" "$dp" \
+    --set population.users=3000
+ranks="4"
+files_identical "population --save --export, edge list" "$src/tests/data/scale/import-edges.json" \
+    "${edges[@]}"
+
+# --save -: the snapshot on standard output, the description on standard error
+"$FLOWSIM" population -q "$dp" --set population.users=3000 --save - >"$tmp/one" 2>"$tmp/one.err"
+"${mpi[@]}" -np 2 "$FLOWSIM" population -q "$dp" --set population.users=3000 --save - \
+    >"$tmp/mpi" 2>"$tmp/mpi.err"
+got=$?
+if [ "$got" = 0 ] && cmp -s "$tmp/one" "$tmp/mpi" && grep -q '^  Users  *3,000$' "$tmp/mpi.err"; then
+    ok "population --save -, 2 ranks: the snapshot on standard output as one process, the description on standard error"
+else
+    not_ok "population --save -, 2 ranks: status $got, or the snapshot differs"
+    sed 's/^/# /' "$tmp/mpi.err" | head -10
+fi
+
+# population's errors, once: a bad edge list (3), a bad option (2)
+same_error population "population, bad edge list" 3 -q "$src/tests/data/scale/import-edges.json" \
+    "${badedges[@]}"
+same_error population "population --sample 0" 2 -q "$dp" --sample 0
+
+# commands other than run, timeline, check and population refuse to run over several ranks, once
+"${mpi[@]}" -np 2 "$FLOWSIM" lint "$src/scenarios/tour.json" >"$tmp/mpi" 2>"$tmp/mpi.err"
+got=$?
+if [ "$got" = 2 ] && [ "$(grep -c "only 'flowsim run', 'timeline', 'check' and 'population' run over MPI ranks" "$tmp/mpi.err")" = 1 ]; then
+    ok "lint over 2 ranks: a usage error, once"
+else
+    not_ok "lint over 2 ranks: status $got"
     sed 's/^/# /' "$tmp/mpi.err" | head -10
 fi
 

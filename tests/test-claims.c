@@ -5,8 +5,12 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "claims-report.h"
 #include "loader.h"
+#include "room.h"
 #include "run-util.h"
+#include "sim-claims.h"
+#include "sim.h"
 #include "test-util.h"
 
 /*
@@ -389,6 +393,60 @@ test_claims_bundled_apple (void)
                                    "      \"is_default\": false,");
 }
 
+/* Rendering into the room its estimate made (room.h) never grows the text: a render that does
+ * not fit moves the buffer or outgrows it. */
+#define ASSERT_FITS(room, render)                                                                  \
+    do {                                                                                           \
+        g_autoptr (GString) out_ = g_string_new ("kept");                                          \
+        g_autoptr (GError) error_ = NULL;                                                          \
+        guint64 room_ = (room);                                                                    \
+        g_assert_true (fsim_room_reserve (out_, room_, "the claims", &error_));                    \
+        const char *buffer_ = out_->str;                                                           \
+        GString *out = out_;                                                                       \
+        render;                                                                                    \
+        g_test_message ("%s: %zu bytes of %" G_GUINT64_FORMAT, #render, out_->len - 4, room_);     \
+        g_assert_cmpuint (out_->len - 4, <=, room_);                                               \
+        g_assert_true (out_->str == buffer_);                                                      \
+    } while (0)
+
+/* Issue 11: the claims' listing and effect table fit the room made for them before they are
+ * rendered, with the hand-counted model and with names of control bytes and invalid UTF-8
+ * (escaped 6 and 3 bytes a byte), in both formats. */
+static void
+test_claims_room (void)
+{
+    g_autoptr (FsimSim) sim = fsim_sim_new ("phones.json", NULL, NULL, NULL);
+    g_assert_nonnull (sim);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimClaimEffects) e =
+        fsim_sim_claim_effects (sim, "phones.json", NULL, NULL, &error);
+    g_assert_no_error (error);
+    FsimScenario *s = sim->scenario;
+    static char controls[300], invalid[300];
+    memset (controls, '\x1f', sizeof controls - 1);
+    memset (invalid, '\xff', sizeof invalid - 1);
+    FsimClaim *c = &s->claims[0];
+    char *kept[] = { c->question, c->alternatives[0].summary, c->alternatives[1].id,
+                     s->partners[0].id };
+    for (int hostile = 0; hostile < 2; hostile++) {
+        if (hostile) {
+            c->question = controls;
+            c->alternatives[0].summary = invalid;
+            c->alternatives[1].id = controls;
+            s->partners[0].id = invalid;
+        }
+        for (int json = 0; json < 2; json++) {
+            ASSERT_FITS (fsim_claims_room_list (s), fsim_claims_render_list (s, json, out));
+            ASSERT_FITS (fsim_claims_room_effects (s, e),
+                         fsim_claims_render_effects (s, e, json, out));
+        }
+    }
+    c->question = kept[0];
+    c->alternatives[0].summary = kept[1];
+    c->alternatives[1].id = kept[2];
+    s->partners[0].id = kept[3];
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -407,5 +465,6 @@ main (int argc, char *argv[])
                      test_claims_error_too_many_alternatives);
     g_test_add_func ("/claims/cli/claim", test_claims_cli_claim);
     g_test_add_func ("/claims/bundled/apple", test_claims_bundled_apple);
+    g_test_add_func ("/claims/room", test_claims_room);
     return g_test_run ();
 }

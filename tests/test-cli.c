@@ -454,6 +454,23 @@ test_cli_run_focus (void)
     fsim_assert_contains (c->out, "\"focus\": \"partner kind:data_broker\"");
     g_autoptr (FsimTestRun) d = RUN ("run", tour, "--partner", "huawei");
     assert_usage_error (d, "run", "--partner 'huawei' selects no partner");
+    /* repeated, the focus is what any of them selects (the last one alone was kept before),
+     * and each must select something */
+    g_autoptr (FsimTestRun) two = RUN ("run", tour, "--partner", "phoneco", "--partner", "broker",
+                                       "--field", "profile.religion", "--format", "csv");
+    g_assert_cmpint (two->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (two->out, ==,
+                     "field,partner,destination,location,jurisdiction,users,users_without_consent,"
+                     "self,friend,friend_of_friend,downstream\n"
+                     "profile.religion,broker,servers,server,US,0,0,0,0,0,0\n"
+                     "profile.religion,phoneco,handset,device,device,3,2,1,2,0,0\n");
+    g_autoptr (FsimTestRun) named = RUN ("run", tour, "--partner", "phoneco", "--partner", "broker",
+                                         "--field", "profile.religion", "--field", "identity.*");
+    fsim_assert_contains (named->out, "  Focus                   partner phoneco or broker, field "
+                                      "profile.religion or identity.*\n");
+    g_autoptr (FsimTestRun) one_bad =
+        RUN ("run", tour, "--partner", "phoneco", "--partner", "huawei");
+    assert_usage_error (one_bad, "run", "--partner 'huawei' selects no partner");
     g_autoptr (FsimTestRun) e = RUN ("run", tour, "--jurisdiction", "CN");
     assert_usage_error (e, "run",
                         "--jurisdiction 'CN': no destination of the scenario keeps data there "

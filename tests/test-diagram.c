@@ -25,7 +25,8 @@ draw (const char *dir, const char *name, size_t top)
     g_autoptr (FsimSim) sim = draw_sim (dir, name);
     FsimDiagramOptions o = { .top = top };
     GString *out = g_string_new (NULL);
-    fsim_diagram_write_dot (sim->scenario, sim->decisions, sim->result, &o, out);
+    g_assert_true (
+        fsim_diagram_write_dot (sim->scenario, sim->decisions, sim->result, &o, out, NULL));
     return g_string_free (out, FALSE);
 }
 
@@ -231,7 +232,7 @@ draw_many_by (size_t n, size_t top, FsimDiagramGroup by)
     g_assert_no_error (error);
     FsimDiagramOptions o = { .top = top, .group_by = by };
     GString *out = g_string_new (NULL);
-    fsim_diagram_write_dot (s, dec, r, &o, out);
+    g_assert_true (fsim_diagram_write_dot (s, dec, r, &o, out, NULL));
     return g_string_free (out, FALSE);
 }
 
@@ -447,7 +448,7 @@ test_diagram_explain (void)
     g_assert_cmpint (bob, >=, 0);
     g_autoptr (FsimExplanation) e = fsim_explain_user (t, (size_t) bob, NULL, NULL);
     g_autoptr (GString) dot = g_string_new (NULL);
-    fsim_explain_write_dot (t, e, NULL, dot);
+    g_assert_true (fsim_explain_write_dot (t, e, NULL, dot, NULL));
     g_test_message ("%s", dot->str);
     g_assert_true (g_str_has_prefix (dot->str, "digraph flowsim {"));
     /* bob's religion: not in his "apps others use" list, so the quiz's friend route is closed */

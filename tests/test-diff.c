@@ -524,7 +524,7 @@ test_diff_threads (void)
             g_autoptr (GString) out = g_string_new (NULL);
             fsim_diff_render_text_full (p.diff, TRUE, NULL, out);
             fsim_diff_render_json (p.diff, out);
-            fsim_diff_write_dot (p.diff, NULL, out);
+            g_assert_true (fsim_diff_write_dot (p.diff, NULL, out, NULL));
             if (i == 0)
                 first = g_strdup (out->str);
             else
@@ -623,7 +623,7 @@ test_diff_flows_cap (void)
     /* the diagram draws 16 partners with every row listed of theirs, and says so; the rows are
      * listed field by field, so 16 of the 24 fields of each (65,536 = 16 x 4,096) */
     g_autoptr (GString) dot = g_string_new (NULL);
-    fsim_diff_write_dot (d, NULL, dot);
+    g_assert_true (fsim_diff_write_dot (d, NULL, dot, NULL));
     fsim_assert_contains (dot->str, "\\n98,048 more flow rows not drawn: at most 16 partners are, "
                                     "the changed ones first\\n(the text and JSON list more; "
                                     "--partner or --field chooses fewer)\"");

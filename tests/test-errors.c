@@ -613,9 +613,9 @@ static const ManyCase many[] = {
       "'graph-v1'?\n"
       "many-errors-cascade.json:18:65: population.users[0].age: unknown key 'age' (known keys: "
       "'id', 'friends', 'uses', 'settings')" },
-    /* every independent error of one entity: its unknown keys first (a key taken for a
+    /* every independent error of one entity, in the order written (a key taken for a
      * required one stands for it: no "missing required key" for the share's misspelt
-     * 'fields'), then its values: a field's label; an API's setting, two of its scopes and a
+     * 'fields'): a field's label; an API's setting, two of its scopes and a
      * third's id; a partner's country, two destinations, a third's id, its share's partner and
      * window; a rule's effect, partner, API and window; every unknown key of the population.
      * Left out as a cascade: the request 'friends_religion' (the API 'messenger' failed, and
@@ -624,83 +624,149 @@ static const ManyCase many[] = {
       { NULL },
       E (SCHEMA),
       "many-errors-entity.json:5:45: fields[0].label: expected a string, got a number\n"
-      "many-errors-entity.json:7:26: apis[0].titel: unknown key 'titel'; did you mean "
-      "'title'?\n"
-      "many-errors-entity.json:7:61: apis[0].respects[0]: unknown setting 'platfrom'; did "
-      "you mean 'platform'?\n"
+      "many-errors-entity.json:7:26: apis[0].titel: unknown key 'titel'; did you mean 'title'?\n"
+      "many-errors-entity.json:7:61: apis[0].respects[0]: unknown setting 'platfrom'; did you "
+      "mean 'platform'?\n"
       "many-errors-entity.json:8:47: apis[0].scopes[0].subject: unknown subject 'me' (known: "
       "'self', 'friends', 'friends_of_friends')\n"
       "many-errors-entity.json:9:67: apis[0].scopes[1].fields[0]: field pattern "
       "'profile.birthdya' selects no field; did you mean 'profile.birthday'?\n"
       "many-errors-entity.json:10:19: apis[0].scopes[2]: duplicate scope id 'inbox' in API "
       "'messenger'\n"
-      "many-errors-entity.json:13:52: partners[0].country: 'usa' is not a country code "
-      "(expected ISO 3166-1 alpha-2, two capital letters)\n"
+      "many-errors-entity.json:13:52: partners[0].country: 'usa' is not a country code (expected "
+      "ISO 3166-1 alpha-2, two capital letters)\n"
       "many-errors-entity.json:15:51: partners[0].destinations[0].location: unknown location "
       "'cloud' (known: 'device', 'server')\n"
-      "many-errors-entity.json:16:80: partners[0].destinations[1].jurisdiction: 'us' is not "
-      "a country code (expected two capital letters, ISO 3166-1 alpha-2, such as \"US\" or "
-      "\"CN\")\n"
-      "many-errors-entity.json:17:33: partners[0].destinations[2].id: duplicate destination "
-      "id 'dc' (first defined at 15:25)\n"
-      "many-errors-entity.json:18:38: partners[0].shares[0].feilds: unknown key 'feilds'; "
-      "did you mean 'fields'?\n"
-      "many-errors-entity.json:18:29: partners[0].shares[0].with: unknown partner 'brokr'; "
-      "did you mean 'broker'?\n"
-      "many-errors-entity.json:19:31: partners[0].shares[0].active: empty window: 'from' "
-      "must be before 'until'\n"
-      "many-errors-entity.json:22:29: rules[0].effect: unknown effect 'permit' (known: "
-      "'allow', 'deny')\n"
-      "many-errors-entity.json:22:60: rules[0].partners[1]: unknown partner 'lendr'; did you "
-      "mean 'lender'?\n"
+      "many-errors-entity.json:16:80: partners[0].destinations[1].jurisdiction: 'us' is not a "
+      "country code (expected two capital letters, ISO 3166-1 alpha-2, such as \"US\" or \"CN\")\n"
+      "many-errors-entity.json:17:33: partners[0].destinations[2].id: duplicate destination id "
+      "'dc' (first defined at 15:25)\n"
+      "many-errors-entity.json:18:29: partners[0].shares[0].with: unknown partner 'brokr'; did "
+      "you mean 'broker'?\n"
+      "many-errors-entity.json:18:38: partners[0].shares[0].feilds: unknown key 'feilds'; did you "
+      "mean 'fields'?\n"
+      "many-errors-entity.json:19:31: partners[0].shares[0].active: empty window: 'from' must be "
+      "before 'until'\n"
+      "many-errors-entity.json:22:29: rules[0].effect: unknown effect 'permit' (known: 'allow', "
+      "'deny')\n"
+      "many-errors-entity.json:22:60: rules[0].partners[1]: unknown partner 'lendr'; did you mean "
+      "'lender'?\n"
       "many-errors-entity.json:22:79: rules[0].apis[0]: unknown API 'graph-v2'; did you mean "
       "'graph-v1'?\n"
       "many-errors-entity.json:23:38: rules[0].until: empty window: 'from' must be before "
       "'until'\n"
-      "many-errors-entity.json:26:19: population.defauts: unknown key 'defauts'; did you "
-      "mean 'defaults'?\n"
+      "many-errors-entity.json:26:19: population.defauts: unknown key 'defauts'; did you mean "
+      "'defaults'?\n"
       "many-errors-entity.json:26:34: population.colour: unknown key 'colour' (known keys: "
       "'defaults', 'users', 'snapshot')" },
-    /* claims that fail (a choice names no alternative) leave unconverted only the kinds an
-     * alternative sets (here the partners: lender's jurisdiction 'Moon' is not reported, and
-     * what names a partner is left out); the rule's effect and the user's key are reported */
+    /* claims that fail (a choice names no alternative) leave unconverted only the values an
+     * alternative sets (here huawei's destination 'handset'): lender's jurisdiction 'Moon',
+     * the rule's effect and the user's key are reported */
     { "many-errors-claims.json",
       { NULL },
       E (REFERENCE),
       "many-errors-claims.json:12:27: choices.storage: unknown alternative 'chnia' of claim "
       "'storage'; did you mean 'china'?\n"
+      "many-errors-claims.json:15:77: partners[0].destinations[0].jurisdiction: 'Moon' is not a "
+      "country code (expected two capital letters, ISO 3166-1 alpha-2, such as \"US\" or \"CN\")\n"
       "many-errors-claims.json:17:38: rules[0].effect: unknown effect 'alow'; did you mean "
       "'allow'?\n"
-      "many-errors-claims.json:18:75: population.users[0].color: unknown key 'color' (known "
-      "keys: 'id', 'friends', 'uses', 'settings')" },
+      "many-errors-claims.json:18:75: population.users[0].color: unknown key 'color' (known keys: "
+      "'id', 'friends', 'uses', 'settings')" },
     /* every claim that fails is an error of its own (a claim without a default, one with an
-     * alternative id twice), and the model is converted but the partners, which an alternative
-     * sets (the rule's partner 'quiz' and the user's are left out) */
+     * alternative id twice), and the model is converted but what an alternative sets */
     { "many-errors-claims-each.json",
       { NULL },
       E (SCHEMA),
       "many-errors-claims-each.json:6:5: claims[0]: missing required key 'default' (the "
       "alternative the model takes unless a scenario chooses)\n"
-      "many-errors-claims-each.json:13:33: claims[1].alternatives[1].id: duplicate "
-      "alternative id 'adults' (first defined at 12:25)\n"
-      "many-errors-claims-each.json:15:38: rules[0].effect: unknown effect 'alow'; did you "
-      "mean 'allow'?" },
+      "many-errors-claims-each.json:13:33: claims[1].alternatives[1].id: duplicate alternative id "
+      "'adults' (first defined at 12:25)\n"
+      "many-errors-claims-each.json:15:38: rules[0].effect: unknown effect 'alow'; did you mean "
+      "'allow'?" },
+    /* every independent error within one claim and its alternatives, in the order written:
+     * the claim's id and unknown key, an alternative stated by no party, one that is no
+     * object, an unknown evidence, a summary that is no string, a set of a choice, a duplicate
+     * id, sources that are no array; another claim's misspelt key; a choice of a claim that
+     * failed but whose alternatives were all read ('kids'), a choice of no claim. Left out:
+     * the first claim's default 'devise' and its choice (they may name the alternative that
+     * is no object) */
+    { "many-errors-claim-inside.json",
+      { NULL },
+      E (VALUE),
+      "many-errors-claim-inside.json:6:13: claims[0].id: expected an id (1 to 128 letters, "
+      "digits, '_', '-', '.' or ':'), got an invalid string\n"
+      "many-errors-claim-inside.json:6:29: claims[0].quesion: unknown key 'quesion'; did you mean "
+      "'question'?\n"
+      "many-errors-claim-inside.json:8:9: claims[0].alternatives[0]: missing required key "
+      "'party': a \"stated\" alternative names who stated it\n"
+      "many-errors-claim-inside.json:9:9: claims[0].alternatives[1]: expected an alternative (an "
+      "object), got a string\n"
+      "many-errors-claim-inside.json:10:38: claims[0].alternatives[2].evidence: unknown evidence "
+      "'reportd'; did you mean 'reported'? (expected \"tested\", \"stated\", \"reported\" or "
+      "\"assumed\")\n"
+      "many-errors-claim-inside.json:10:60: claims[0].alternatives[2].summary: expected a string, "
+      "got a number\n"
+      "many-errors-claim-inside.json:12:20: claims[0].alternatives[2].set: 'choices.age': an "
+      "alternative sets the model, not the claims or the choices\n"
+      "many-errors-claim-inside.json:13:17: claims[0].alternatives[3].id: duplicate alternative "
+      "id 'china' (first defined at 10:9)\n"
+      "many-errors-claim-inside.json:13:81: claims[0].alternatives[3].sources: expected an array "
+      "of sources, got a number\n"
+      "many-errors-claim-inside.json:16:43: claims[1].alternatives[1].evidnce: unknown key "
+      "'evidnce'; did you mean 'evidence'?\n"
+      "many-errors-claim-inside.json:18:23: choices.age: unknown alternative 'kids' of claim "
+      "'age' (alternatives: 'adults', 'minors')\n"
+      "many-errors-claim-inside.json:18:56: choices.ages: unknown claim 'ages'; did you mean "
+      "'age'?\n"
+      "many-errors-claim-inside.json:19:38: rules[0].effect: unknown effect 'alow'; did you mean "
+      "'allow'?" },
+    /* claims that fail leave out only the values an alternative sets (and what is checked
+     * against them: the object that holds them): the destination 'handset', whose location
+     * ('cloud') and jurisdiction ('cn') the claim was to replace; every other error of the
+     * partners is reported (the same partner's other destination, another partner, a rule's
+     * partner) */
+    { "many-errors-claims-values.json",
+      { NULL },
+      E (REFERENCE),
+      "many-errors-claims-values.json:12:27: choices.storage: unknown alternative 'chnia' of "
+      "claim 'storage'; did you mean 'china'?\n"
+      "many-errors-claims-values.json:17:65: partners[0].destinations[1].jurisdiction: 'Moon' is "
+      "not a country code (expected two capital letters, ISO 3166-1 alpha-2, such as \"US\" or "
+      "\"CN\")\n"
+      "many-errors-claims-values.json:18:52: partners[1].country: 'usa' is not a country code "
+      "(expected ISO 3166-1 alpha-2, two capital letters)\n"
+      "many-errors-claims-values.json:21:38: rules[0].effect: unknown effect 'alow'; did you mean "
+      "'allow'?\n"
+      "many-errors-claims-values.json:21:59: rules[0].partners[0]: unknown partner 'lendr'; did "
+      "you mean 'lender'?" },
+    /* an alternative that sets a partner's tags may change what a tag: names, so 'tag:china'
+     * is left out; a partner's id it cannot change: 'huawie' is reported */
+    { "many-errors-claims-names.json",
+      { NULL },
+      E (REFERENCE),
+      "many-errors-claims-names.json:12:25: choices.group: unknown alternative 'maybe' of claim "
+      "'group' (alternatives: 'yes', 'no')\n"
+      "many-errors-claims-names.json:13:72: rules[0].partners[1]: unknown partner 'huawie'; did "
+      "you mean 'huawei'?\n"
+      "many-errors-claims-names.json:14:38: rules[1].effect: unknown effect 'alow'; did you mean "
+      "'allow'?" },
     /* every part of a population: its keys, its defaults, each user; alice's friend 'bob' and
      * erin's 'frank' are left out: either may be the user whose id could not be read */
     { "many-errors-population.json",
       { NULL },
       E (SCHEMA),
-      "many-errors-population.json:14:5: population.color: unknown key 'color' (known keys: "
-      "'defaults', 'users', 'snapshot')\n"
       "many-errors-population.json:6:31: population.defaults.platform: expected true or false, "
       "got a string\n"
       "many-errors-population.json:9:15: population.users[1].id: 'Bob Smith' is not a valid id "
       "(expected 1 to 128 letters, digits, '_', '-', '.' or ':')\n"
-      "many-errors-population.json:10:33: population.users[2].uses[0]: unknown partner "
-      "'quizz'; did you mean 'quiz'?\n"
-      "many-errors-population.json:11:71: population.users[3].settings.audience.profile."
-      "birthday: unknown audience 'everyone' (expected \"public\", \"friends_of_friends\", "
-      "\"friends\" or \"only_me\")" },
+      "many-errors-population.json:10:33: population.users[2].uses[0]: unknown partner 'quizz'; "
+      "did you mean 'quiz'?\n"
+      "many-errors-population.json:11:71: population.users[3].settings.audience.profile.birthday: "
+      "unknown audience 'everyone' (expected \"public\", \"friends_of_friends\", \"friends\" or "
+      "\"only_me\")\n"
+      "many-errors-population.json:14:5: population.color: unknown key 'color' (known keys: "
+      "'defaults', 'users', 'snapshot')" },
     /* a generated population: the numbers, the generator's keys, the settings, the adoption
      * and its model (the mean degree is not compared with max_degree when a key failed) */
     { "many-errors-generated.json",
@@ -712,8 +778,8 @@ static const ManyCase many[] = {
       "watts_strogatz generator, not of erdos_renyi\n"
       "many-errors-generated.json:10:35: population.settings.platform_off: 2 is out of range "
       "(expected a number from 0 to 1)\n"
-      "many-errors-generated.json:11:19: population.adoption.quizz: unknown partner 'quizz'; "
-      "did you mean 'quiz'?\n"
+      "many-errors-generated.json:11:19: population.adoption.quizz: unknown partner 'quizz'; did "
+      "you mean 'quiz'?\n"
       "many-errors-generated.json:12:23: population.adoption_model: unknown adoption model "
       "'clusterd'; did you mean 'clustered'? (expected \"random\" or \"clustered\")" },
     /* every include that fails, and the model converted all the same: the rule's effect is an
@@ -724,19 +790,18 @@ static const ManyCase many[] = {
       "many-errors-include.json:4:29: include 'polices/huawei.json': cannot read "
       "polices/huawei.json: No such file or directory\n"
       "many-errors-include.json:4:52: include[2]: expected a file name (a non-empty string)\n"
-      "parts/broken.json:3:45: invalid JSON: unexpected ']'\n"
       "many-errors-include.json:6:38: rules[0].effect: unknown effect 'alow'; did you mean "
-      "'allow'?" },
+      "'allow'?\n"
+      "parts/broken.json:3:45: invalid JSON: unexpected ']'" },
     /* every set entry that fails, the others applied, then the model converted */
     { "many-errors-set.json",
       { NULL },
-      E (SCHEMA),
-      "many-errors-set.json:8:5: set[1]: expected an object with one key {PATH: VALUE}\n"
+      E (SET),
       "many-errors-set.json:7:7: set 'partners[quiz].destinations[cloud].jurisdiction': no "
       "element 'cloud' (ids: 'servers')\n"
-      "many-errors-set.json:10:7: set: malformed path 'partners..kind' (expected keys "
-      "separated by '.', with [N], [ID], [*], [kind:K], [tag:T] or a glob to pick array "
-      "elements)\n"
+      "many-errors-set.json:8:5: set[1]: expected an object with one key {PATH: VALUE}\n"
+      "many-errors-set.json:10:7: set: malformed path 'partners..kind' (expected keys separated "
+      "by '.', with [N], [ID], [*], [kind:K], [tag:T] or a glob to pick array elements)\n"
       "many-errors-set.json:11:7: set 'claims[0].default': claims cannot be set; choose an "
       "alternative with 'choices' or --claim CLAIM=ALTERNATIVE\n"
       "many-errors-set.json:12:15: seed: -1 is out of range (expected an integer from 0 to "
@@ -748,8 +813,8 @@ static const ManyCase many[] = {
     { "many-errors-extends.json",
       { NULL },
       E (IO),
-      "many-errors-extends.json:3:14: extends 'bsae.json': cannot read bsae.json: No such file "
-      "or directory\n"
+      "many-errors-extends.json:3:14: extends 'bsae.json': cannot read bsae.json: No such file or "
+      "directory\n"
       "many-errors-extends.json:4:15: include 'polices/huawei.json': cannot read "
       "polices/huawei.json: No such file or directory\n"
       "many-errors-extends.json:5:12: set[0]: expected an object with one key {PATH: VALUE}\n"
@@ -764,15 +829,15 @@ static const ManyCase many[] = {
       "'quiz', 'broker', 'huawei')\n"
       "--set 'seed': expected PATH=VALUE\n"
       "--set seed:1:6: seed: expected an integer, got a string\n"
-      "--set partners[*].destinations[*].jurisdiction:1:42: partners[0].destinations[0]."
-      "jurisdiction: 'us' is not a country code (expected two capital letters, ISO 3166-1 "
-      "alpha-2, such as \"US\" or \"CN\")\n"
-      "--set partners[*].destinations[*].jurisdiction:1:42: partners[1].destinations[0]."
-      "jurisdiction: 'us' is not a country code (expected two capital letters, ISO 3166-1 "
-      "alpha-2, such as \"US\" or \"CN\")\n"
-      "--set partners[*].destinations[*].jurisdiction:1:1: partners[2].destinations[0]."
-      "jurisdiction: a 'device' destination has no jurisdiction (the data stays on the user's "
-      "device)" },
+      "--set partners[*].destinations[*].jurisdiction:1:1: "
+      "partners[2].destinations[0].jurisdiction: a 'device' destination has no jurisdiction (the "
+      "data stays on the user's device)\n"
+      "--set partners[*].destinations[*].jurisdiction:1:42: "
+      "partners[0].destinations[0].jurisdiction: 'us' is not a country code (expected two capital "
+      "letters, ISO 3166-1 alpha-2, such as \"US\" or \"CN\")\n"
+      "--set partners[*].destinations[*].jurisdiction:1:42: "
+      "partners[1].destinations[0].jurisdiction: 'us' is not a country code (expected two capital "
+      "letters, ISO 3166-1 alpha-2, such as \"US\" or \"CN\")" },
 };
 
 static void

@@ -20,6 +20,7 @@
 
 #include "friends.h"
 #include "fuzz-util.h"
+#include "memory.h"
 #include "modelgraph.h"
 #include "test-util.h"
 #ifdef FSIM_TEST_HAVE_IGRAPH
@@ -645,6 +646,32 @@ skip_no_igraph (void)
 #define test_graph_errors_finally_stack_empty skip_no_igraph
 #endif
 
+/* The messages that refuse work by fsim_memory_limit() name whose memory it is: under mpirun
+ * (a share of the machine) the rank's part, with the processes that share it. */
+static void
+test_graph_memory_whose (void)
+{
+    g_autofree char *alone = NULL, *shared = NULL, *again = NULL;
+    guint64 whole = 0, part = 0;
+
+    fsim_memory_set_limit (1200 << 20);
+    alone = fsim_memory_whose ();
+    whole = fsim_memory_limit ();
+    fsim_memory_set_share (3);
+    shared = fsim_memory_whose ();
+    part = fsim_memory_limit ();
+    fsim_memory_set_share (1);
+    fsim_memory_set_limit (0);
+    again = fsim_memory_whose ();
+    g_assert_cmpstr (alone, ==, "this machine");
+    g_assert_cmpstr (shared, ==,
+                     "this process's share of this machine (1 of the 3 processes on it)");
+    g_assert_cmpstr (again, ==, "this machine");
+    /* the cap divided by 3, unless the address space (ulimit -v) is smaller still */
+    g_assert_cmpuint (part, <=, whole / 3);
+    g_assert_cmpuint (part, <=, (guint64) 400 << 20);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -652,6 +679,7 @@ main (int argc, char *argv[])
     fsim_graph_init ();
 
     g_test_add_func ("/graph/friends/basic", test_graph_friends_basic);
+    g_test_add_func ("/graph/memory/whose", test_graph_memory_whose);
     g_test_add_func ("/graph/friends/dedupe", test_graph_friends_dedupe);
     g_test_add_func ("/graph/friends/self-loops", test_graph_friends_self_loops);
     g_test_add_func ("/graph/friends/empty", test_graph_friends_empty);

@@ -205,6 +205,21 @@ test_lint_no_effect (void)
     fsim_assert_contains (late->err, "tour.json:76:5: rule 'apps-allowed' is in force from "
                                      "2016-01-01, when none of the APIs it names is active: it "
                                      "never applies [empty-window]\n");
+    /* a what-if that sets each value to what it already was: the same answer as no what-if */
+    g_autoptr (FsimTestRun) same =
+        FSIM_RUN ("run", tour, "--quiet", "--set", "population.defaults.platform=true");
+    g_assert_cmpint (same->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (same->err, ==,
+                     "flowsim: warning: --set population.defaults.platform: the value it sets "
+                     "already is true: this override changes nothing [set-same-value]\n");
+    g_autoptr (FsimTestRun) all =
+        FSIM_RUN ("run", tour, "--quiet", "--set", "partners[*].destinations[*].location=device");
+    g_assert_null (strstr (all->err, "[set-same-value]")); /* some were servers */
+    g_autoptr (FsimTestRun) each = FSIM_RUN ("run", tour, "--quiet", "--set",
+                                             "partners[phoneco].destinations[*].location=device");
+    fsim_assert_contains (each->err, "flowsim: warning: --set partners[phoneco].destinations[*]."
+                                     "location: the value it sets already is \"device\": this "
+                                     "override changes nothing [set-same-value]\n");
 }
 
 /* A file that fails to load is a failed case; lint goes on with the others and exits 3. */

@@ -1,17 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /* test-partition.c: generators and the edge-list import split over ranks (threads here) give
  * the one-process graph. */
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "bits.h"
 #include "comm-threads.h"
 #include "friends.h"
 #include "import.h"
 #include "population-slice.h"
 #include "population.h"
+#include "scenario.h"
 #include "test-util.h"
 
 /* ---- helpers ---------------------------------------------------------------------------- */
@@ -295,13 +298,17 @@ check_import_once (const char *text, size_t len, int size, gboolean from_file)
             g_assert_cmpmem (rows->adj + rows->offsets[i], len_i * sizeof (uint32_t),
                              w->adj + w->offsets[first + i], len_i * sizeof (uint32_t));
         }
+        /* the users' names: their ids in the file, as one process has them */
+        if (last > first)
+            g_assert_cmpmem (parts[r]->ids, (last - first) * sizeof (int64_t), whole->ids + first,
+                             (last - first) * sizeof (int64_t));
         fsim_imported_part_free (parts[r]);
     }
 }
 
 /* Imports @len bytes of @text over @size ranks, from the text and from a file holding it (each
- * rank reading only its bytes): every rank's rows are the one process's, or every rank has the
- * one process's error (domain, code and message). */
+ * rank reading only its bytes): every rank's rows and ids are the one process's, or every rank
+ * has the one process's error (domain, code and message). */
 static void
 check_import (const char *text, size_t len, int size)
 {
@@ -443,29 +450,28 @@ build_rank (const FsimComm *comm, void *data)
         fsim_population_slice_build (sl->s, comm, first, last - first, &sl->errors[comm->rank]);
 }
 
-/*
- * A population built by parts (fsim_population_slice_build) has the whole population's users,
- * friend lists, settings and partner use, for 1 .. 4 ranks. With clustered adoption, a partner's
- * users are whole communities visited in an order drawn for it, and the last one visited gives
- * only its first members: a rank marks only its users of them, and must count those before it.
- */
 static void
-test_partition_population_clustered (void)
+import_slice_rank (const FsimComm *comm, void *data)
 {
-    g_autofree char *path = fsim_test_source_path ("scenarios", "device-partners-2018.json", NULL);
-    const char *const sets[] = { "population.users=40000", "population.adoption_model=clustered",
-                                 NULL };
-    g_autoptr (FsimScenario) s = fsim_test_load (path, sets);
+    Slices *sl = data;
+
+    sl->slices[comm->rank] = fsim_population_slice_import (sl->s, comm, &sl->errors[comm->rank]);
+}
+
+/* Every rank's part of @s's population, built by @build_fn over 1 .. 4 ranks, has the whole
+ * population's users, friend lists, settings and partner use. */
+static void
+check_slices (const FsimScenario *s, void (*build_fn) (const FsimComm *, void *))
+{
     g_autoptr (GError) error = NULL;
     g_autoptr (FsimPopulation) whole = fsim_population_build (s, &error);
 
     g_assert_no_error (error);
-    g_assert_true (fsim_population_slice_can_build (s));
     for (int size = 1; size <= 4; size++) {
         g_autofree FsimPopulationSlice **slices = g_new0 (FsimPopulationSlice *, (size_t) size);
         g_autofree GError **errors = g_new0 (GError *, (size_t) size);
         Slices sl = { s, slices, errors };
-        fsim_test_comm_run (size, build_rank, &sl);
+        fsim_test_comm_run (size, build_fn, &sl);
         for (int r = 0; r < size; r++) {
             g_autoptr (FsimPopulationSlice) got = slices[r];
             g_assert_no_error (errors[r]);
@@ -474,12 +480,76 @@ test_partition_population_clustered (void)
             fsim_test_assert_same_slice (got, want);
         }
     }
-    /* erdos_renyi has no communities: clustered adoption grows clusters over the whole graph,
-     * so it is built whole */
+}
+
+/* The users of partner @p in @pop. */
+static size_t
+count_users (const FsimPopulation *pop, size_t p)
+{
+    size_t n = 0;
+
+    for (size_t u = 0; u < pop->n_users; u++)
+        n += fsim_bits_get (pop->uses + u * pop->partner_words, p);
+    return n;
+}
+
+/*
+ * A population built by parts (fsim_population_slice_build) has the whole population's users,
+ * friend lists, settings and partner use, for 1 .. 4 ranks. With clustered adoption, a partner's
+ * users are whole communities visited in an order drawn for it, and the last one visited gives
+ * only its first members: a rank marks only its users of them, and must count those before it.
+ * erdos_renyi has no communities: the ranks grow friendship clusters together, one
+ * breadth-first level at a time, as one process grows them over the whole graph.
+ */
+static void
+test_partition_population_clustered (void)
+{
+    g_autofree char *path = fsim_test_source_path ("scenarios", "device-partners-2018.json", NULL);
+    const char *const sets[] = { "population.users=40000", "population.adoption_model=clustered",
+                                 NULL };
+    g_autoptr (FsimScenario) s = fsim_test_load (path, sets);
+
+    g_assert_true (fsim_population_slice_can_build (s));
+    check_slices (s, build_rank);
+    /* sparse (mean degree 3: clusters of 20, many cut short) and denser (clusters of 30) */
     const char *const er[] = { "population.users=4000", "population.adoption_model=clustered",
-                               "population.generator=erdos_renyi", NULL };
+                               "population.generator=erdos_renyi", "population.mean_degree=3",
+                               NULL };
+    const char *const er30[] = { "population.users=3000", "population.adoption_model=clustered",
+                                 "population.generator=erdos_renyi", "population.mean_degree=30",
+                                 NULL };
     g_autoptr (FsimScenario) e = fsim_test_load (path, er);
-    g_assert_false (fsim_population_slice_can_build (e));
+    g_autoptr (FsimScenario) e30 = fsim_test_load (path, er30);
+    g_assert_true (fsim_population_slice_can_build (e));
+    check_slices (e, build_rank);
+    check_slices (e30, build_rank);
+}
+
+/* Clustered adoption of an imported edge list: friendship clusters grown over the ranks. The
+ * file is random (ids met first on any rank, repeats, self-loops); quiz is used by 37 % of the
+ * users, so the last cluster visited is cut short. */
+static void
+test_partition_import_clustered (void)
+{
+    g_autofree char *path = fsim_test_data_path ("scale", "import-edges.json", NULL);
+    g_autofree char *file = g_build_filename (import_dir, "clustered.txt", NULL);
+    g_autofree char *text = random_edge_list (17, 3000, FALSE, TRUE);
+    g_autofree char *set_file = g_strdup_printf ("population.import.file=%s", file);
+    const char *const sets[] = { set_file, "population.adoption_model=clustered",
+                                 "population.adoption.quiz=0.37", NULL };
+
+    g_assert_true (g_file_set_contents (file, text, -1, NULL));
+    g_autoptr (FsimScenario) s = fsim_test_load (path, sets);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimPopulation) whole = fsim_population_build (s, &error);
+    g_assert_no_error (error);
+    ssize_t quiz = fsim_scenario_find_partner (s, "quiz");
+    g_assert_cmpint (quiz, >=, 0);
+    g_assert_cmpuint (count_users (whole, (size_t) quiz), ==,
+                      (size_t) llround (0.37 * (double) whole->n_users));
+    g_assert_true (fsim_population_slice_can_import (s));
+    check_slices (s, import_slice_rank);
+    g_unlink (file);
 }
 
 int
@@ -499,6 +569,7 @@ main (int argc, char **argv)
     g_test_add_func ("/partition/import/small", test_partition_import_small);
     g_test_add_func ("/partition/import/errors", test_partition_import_errors);
     g_test_add_func ("/partition/population/clustered", test_partition_population_clustered);
+    g_test_add_func ("/partition/import/clustered", test_partition_import_clustered);
     import_dir = g_dir_make_tmp ("flowsim-partition-XXXXXX", NULL);
     g_assert_nonnull (import_dir);
     int status = g_test_run ();

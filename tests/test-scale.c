@@ -12,10 +12,12 @@
 #include "loader.h"
 #include "parallel.h"
 #include "policy.h"
+#include "population-report.h"
 #include "population.h"
 #include "progress.h"
 #include "random-scenario.h"
 #include "reference.h"
+#include "room.h"
 #include "test-util.h"
 
 /*
@@ -443,8 +445,11 @@ test_scale_import_errors (void)
         { "import-edges.json", "population.import.attributes={\"x\": \"platform\"}",
           FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_IMPORT,
           "friends.txt' is an edge list, which has no user attributes" },
+        /* the graph file's errors are said where the scenario names it (issue 11) */
         { "import-edges.json", "population.import.file=no-such-file.txt", FSIM_GRAPH_ERROR,
-          FSIM_GRAPH_ERROR_IO, "importing friendships: " },
+          FSIM_GRAPH_ERROR_IO, "import-edges.json:6:15: importing friendships: cannot read '" },
+        { "import-edges.json", "population.import.format=gml", FSIM_GRAPH_ERROR,
+          FSIM_GRAPH_ERROR_PARSE, "import-edges.json:6:15: importing friendships: " },
     };
 
     for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
@@ -499,6 +504,46 @@ test_scale_progress_line (void)
     g_assert_cmpstr (off, ==, "");
 }
 
+/* Issue 11: `flowsim population`'s statistics fit the room made for them before they are
+ * rendered (room.h), with the imported file's path and with partner, kind and field names of
+ * control bytes and invalid UTF-8, in both formats: rendering never grows the text. */
+static void
+test_scale_stats_room (void)
+{
+    g_autofree char *path = fsim_test_data_path ("scale", "import-graphml.json", NULL);
+    g_autoptr (FsimScenario) s = fsim_test_load (path, NULL);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimPopulation) pop = fsim_population_build (s, &error);
+    g_assert_no_error (error);
+    g_autoptr (FsimPopulationStats) st = fsim_population_stats_new (s, pop, 1000);
+    static char controls[300], invalid[300];
+    memset (controls, '\x1f', sizeof controls - 1);
+    memset (invalid, '\xff', sizeof invalid - 1);
+    char *kept[] = { s->partners[0].id, s->partners[1].kind, s->fields[0].id };
+    for (int hostile = 0; hostile < 2; hostile++) {
+        if (hostile) {
+            s->partners[0].id = controls;
+            s->partners[1].kind = invalid;
+            s->fields[0].id = controls;
+        }
+        FsimReportFormat formats[] = { FSIM_REPORT_TEXT, FSIM_REPORT_JSON };
+        for (size_t f = 0; f < G_N_ELEMENTS (formats); f++) {
+            g_autoptr (GString) out = g_string_new ("kept");
+            guint64 room = fsim_population_stats_room (s, formats[f]);
+            g_assert_true (fsim_room_reserve (out, room, "the statistics", &error));
+            const char *buffer = out->str;
+            fsim_population_stats_render (s, pop, st, formats[f], out);
+            g_test_message ("%s: %zu bytes of %" G_GUINT64_FORMAT,
+                            fsim_report_format_to_string (formats[f]), out->len - 4, room);
+            g_assert_cmpuint (out->len - 4, <=, room);
+            g_assert_true (out->str == buffer);
+        }
+    }
+    s->partners[0].id = kept[0];
+    s->partners[1].kind = kept[1];
+    s->fields[0].id = kept[2];
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -518,6 +563,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/scale/import/graphml", test_scale_import_graphml);
     g_test_add_func ("/scale/import/edge-list", test_scale_import_edge_list);
     g_test_add_func ("/scale/import/errors", test_scale_import_errors);
+    g_test_add_func ("/scale/stats-room", test_scale_stats_room);
     g_test_add_func ("/scale/progress/line", test_scale_progress_line);
     return g_test_run ();
 }

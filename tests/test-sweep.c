@@ -13,10 +13,29 @@
 #include "loader.h"
 #include "policy.h"
 #include "population.h"
+#include "room.h"
 #include "run-util.h"
 #include "sweep-report.h"
 #include "sweep.h"
 #include "test-util.h"
+
+/* The sweep rendered into the room its estimate made (room.h), which it must fit without growing
+ * the text (issue 11). */
+static char *
+render (const FsimSweep *sw, FsimReportFormat f, gssize tornado)
+{
+    GString *out = g_string_new (NULL);
+    g_autoptr (GError) error = NULL;
+    guint64 room = fsim_sweep_room (sw);
+    g_assert_true (fsim_room_reserve (out, room, "the sweep", &error));
+    const char *buffer = out->str;
+    fsim_sweep_render (sw, f, tornado, out);
+    g_test_message ("%s: %zu bytes of %" G_GUINT64_FORMAT, fsim_report_format_to_string (f),
+                    out->len, room);
+    g_assert_cmpuint (out->len, <=, room);
+    g_assert_true (out->str == buffer);
+    return g_string_free (out, FALSE);
+}
 
 /*
  * The statistics are checked against runs made here one by one (load with the seed and values,
@@ -309,13 +328,11 @@ test_sweep_accounts_metric (void)
     g_assert_cmpfloat_with_epsilon (sw->values[0], per[4], 1e-12);
     g_assert_cmpfloat_with_epsilon (sw->values[1], per[0], 1e-12);
     g_assert_cmpfloat (sw->values[2], !=, sw->values[0]); /* seed 8: another population */
-    g_autoptr (GString) text = g_string_new (NULL);
-    g_autoptr (GString) json = g_string_new (NULL);
-    fsim_sweep_render (sw, FSIM_REPORT_TEXT, -1, text);
-    fsim_sweep_render (sw, FSIM_REPORT_JSON, -1, json);
-    fsim_assert_contains (text->str, "2, on 2 populations built (the metrics read the population "
-                                     "alone: no flows run)");
-    fsim_assert_contains (json->str, "\"flows_run\": false");
+    g_autofree char *text = render (sw, FSIM_REPORT_TEXT, -1);
+    g_autofree char *json = render (sw, FSIM_REPORT_JSON, -1);
+    fsim_assert_contains (text, "2, on 2 populations built (the metrics read the population "
+                                "alone: no flows run)");
+    fsim_assert_contains (json, "\"flows_run\": false");
 
     const struct {
         const char *text, *message;
@@ -494,14 +511,6 @@ test_sweep_snapshot (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
-static char *
-render (const FsimSweep *sw, FsimReportFormat f, gssize tornado)
-{
-    GString *out = g_string_new (NULL);
-    fsim_sweep_render (sw, f, tornado, out);
-    return g_string_free (out, FALSE);
-}
-
 /* The same answers on one thread as on several. */
 static void
 test_sweep_threads (void)
@@ -567,6 +576,21 @@ test_sweep_tornado (void)
                      "swing,noise,claims\r\n"
                      "1,users,population.users,300,300,800,800,500,0," CLAIMS "\r\n"
                      "2,users,date,2018-06-01,300,2018-06-01,300,0,0," CLAIMS "\r\n");
+
+    /* the room holds every format with names of control bytes and invalid UTF-8 */
+    static char controls[300], invalid[300];
+    memset (controls, '\x1f', sizeof controls - 1);
+    memset (invalid, '\xff', sizeof invalid - 1);
+    char *kept[] = { sw->vary[0].path, sw->vary[1].values[0], sw->vary[1].values[1] };
+    sw->vary[0].path = invalid;
+    sw->vary[1].values[0] = controls;
+    sw->vary[1].values[1] = invalid;
+    for (int f = 0; f < 3; f++)
+        for (gssize t = -1; t < 1; t++)
+            g_free (render (sw, (FsimReportFormat) f, t));
+    sw->vary[0].path = kept[0];
+    sw->vary[1].values[0] = kept[1];
+    sw->vary[1].values[1] = kept[2];
 }
 
 #undef CLAIMS
@@ -658,6 +682,16 @@ test_sweep_no_effect (void)
     g_assert_cmpstr (unread->err, ==,
                      "flowsim: warning: --set expect: only 'flowsim check' evaluates the "
                      "expectations: this override changes nothing here [set-never-read]\n");
+    /* nor a --vary of them: said once for the path, not once per value or seed */
+    g_autoptr (FsimTestRun) varied =
+        FSIM_RUN ("sweep", tour, "--seeds", "1,2", "--metric", "users", "--vary",
+                  "expect=[],[{\"id\":\"e1\",\"kind\":\"no_flow\",\"fields\":[\"*\"]}]", "--vary",
+                  "date=2014-06-01,2015-06-01");
+    g_assert_cmpint (varied->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (varied->err, ==,
+                     "flowsim: warning: --vary expect: only 'flowsim check' evaluates the "
+                     "expectations: this override changes nothing here [set-never-read]\n");
+    g_assert_nonnull (strstr (varied->out, "Setting 4 of 4: expect=[{"));
 }
 
 int

@@ -510,6 +510,13 @@ test_timeline_partner_series (void)
     g_assert_nonnull (strstr (svg->out, ">Users reached, by partner</text>"));
     g_assert_nonnull (strstr (svg->out, "<title>First app, users reached</title>"));
     g_assert_null (strstr (svg->out, "<title>Second app, users reached</title>"));
+    /* --partner repeated: a line for the partners of each (the last one alone, before) */
+    g_autoptr (DrawRun) both =
+        FLOWSIM ("timeline", path, "--from", "2011-01-01", "--to", "2019-01-01", "--format", "svg",
+                 "--partner", "app1", "--partner", "app2");
+    g_assert_cmpint (both->status, ==, 0);
+    g_assert_nonnull (strstr (both->out, "<title>First app, users reached</title>"));
+    g_assert_nonnull (strstr (both->out, "<title>Second app, users reached</title>"));
 }
 
 /* The model is decided again only where a window changed, and traced again only where the

@@ -109,7 +109,19 @@ typedef enum {
     FLOWSIM_FORMAT_CSV,
 } FlowsimFormat;
 
-/* The report `flowsim run --format FORMAT` prints, byte for byte (transfer full). Can't fail. */
+/**
+ * flowsim_simulation_report_checked:
+ *
+ * The report `flowsim run --format FORMAT` prints, byte for byte. Its room is made before it is
+ * written, to an estimate, with an allocation that is tried: running out of memory is an error,
+ * never an abort.
+ * Returns: (transfer full): the report, or NULL with @error set (FLOWSIM_ERROR_INTERNAL, "out of
+ *   memory: needed N bytes for the report").
+ */
+FLOWSIM_API char *flowsim_simulation_report_checked (const FlowsimSimulation *sim,
+                                                     FlowsimFormat format, FlowsimError **error);
+/* flowsim_simulation_report_checked() without its error, as in libflowsim 0.1 (transfer full):
+ * NULL when memory runs out. */
 FLOWSIM_API char *flowsim_simulation_report (const FlowsimSimulation *sim, FlowsimFormat format);
 
 /**
@@ -176,7 +188,9 @@ FLOWSIM_API int flowsim_simulation_jurisdiction (const FlowsimSimulation *sim, s
  * At most 65,536 (field, partner) pairs are explained at a time, as by the command: more is
  * refused with the command's message, and @field or @partner choose fewer.
  * Returns: (transfer full): the explanation, or NULL with @error set (FLOWSIM_ERROR_USAGE for
- *   an unknown user, a selector that selects nothing, or too many pairs).
+ *   an unknown user, a selector that selects nothing, or too many pairs; FLOWSIM_ERROR_INTERNAL
+ *   "out of memory: needed N bytes for the explanation" when its room, made before it is
+ *   written, cannot be had).
  */
 FLOWSIM_API char *flowsim_simulation_explain (const FlowsimSimulation *sim, const char *user,
                                               const char *field, const char *partner,
@@ -191,7 +205,8 @@ FLOWSIM_API char *flowsim_simulation_explain (const FlowsimSimulation *sim, cons
  *
  * Runs both on the same people and compares them: what `flowsim diff BASE [WHATIF] --set ...
  * --format FORMAT` prints.
- * Returns: (transfer full): the comparison, or NULL with @error set.
+ * Returns: (transfer full): the comparison, or NULL with @error set (FLOWSIM_ERROR_INTERNAL "out
+ *   of memory: ..." when memory runs out, for the comparison's text as for the runs).
  */
 FLOWSIM_API char *flowsim_diff (const char *base_path, const char *whatif_path,
                                 const FlowsimOptions *whatif_options, FlowsimFormat format,

@@ -40,7 +40,8 @@ void flowsim_options_set_graphviz (FlowsimOptions *options, const char *program)
 FlowsimSimulation *flowsim_simulate (const char *scenario_path, const FlowsimOptions *options,
                                      FlowsimError **error);
 void flowsim_simulation_free (FlowsimSimulation *sim);
-char *flowsim_simulation_report (const FlowsimSimulation *sim, FlowsimFormat format);
+char *flowsim_simulation_report_checked (const FlowsimSimulation *sim, FlowsimFormat format,
+                                         FlowsimError **error);
 char *flowsim_simulation_diagram (const FlowsimSimulation *sim, const char *format,
                                   FlowsimError **error);
 char *flowsim_simulation_explain (const FlowsimSimulation *sim, const char *user,
@@ -156,7 +157,11 @@ def run(path, set=None, threads=0, format="json", claim=None):
     if format not in formats:
         raise ValueError(f"unknown format {format!r} (expected text, json or csv)")
     sim = _simulate(path, set, threads, claim)
-    text = _take_string(_lib.flowsim_simulation_report(sim, formats[format]))
+    error = _ffi.new("FlowsimError **")
+    out = _lib.flowsim_simulation_report_checked(sim, formats[format], error)
+    if out == _ffi.NULL:
+        _raise(error)
+    text = _take_string(out)
     return Report(json.loads(text)) if format == "json" else text
 
 

@@ -234,71 +234,117 @@ typedef struct {
     size_t day_f, day_p;
 } Eval;
 
-/* Counts, on @day, the users of every expectation checked that day. */
+/* The part's own users, on @day, for every expectation checked that day: how many match and
+ * the first: its global id in @firsts[i], its (field, partner) in @flows[i] (f * n_partners +
+ * p). FALSE with @error set when the day cannot be traced. */
 static gboolean
-evaluate_day (const FsimScenario *s, const FsimPopulation *pop, FsimDay day, Eval *evals, size_t n,
-              GError **error)
+trace_day (const FsimScenario *s, const FsimPopulation *pop, const FsimCheckParts *parts,
+           FsimDay day, Eval *evals, size_t n, uint64_t *counts, uint64_t *firsts, uint64_t *flows,
+           GError **error)
 {
     g_autoptr (FsimDecisions) d = fsim_decisions_try_new (s, day, error);
     if (!d)
         return FALSE;
-    g_autoptr (FsimTracer) t = fsim_tracer_new (s, pop, d, error);
+    g_autoptr (FsimTracer) t = fsim_tracer_new_near (s, pop, d, parts->near, error);
     if (!t)
         return FALSE;
     g_autofree guint8 *masks = g_new0 (guint8, s->n_fields * s->n_partners + 1);
-    for (size_t i = 0; i < n; i++) {
-        evals[i].target.evaluated = has_day (evals[i].days, day);
-        evals[i].day_users = 0;
-        evals[i].day_user = -1;
-    }
-    for (size_t u = 0; u < pop->n_users; u++) {
+    for (size_t u = 0; u < parts->n_own; u++) {
         fsim_tracer_user (t, u, masks);
         for (size_t i = 0; i < n; i++) {
-            Eval *e = &evals[i];
             size_t f, p;
-            if (!e->target.evaluated || !user_matches (s, &e->target, masks, &f, &p))
+            if (!evals[i].target.evaluated || !user_matches (s, &evals[i].target, masks, &f, &p))
                 continue;
-            if (e->day_users++ == 0) {
-                e->day_user = (gssize) u;
-                e->day_f = f;
-                e->day_p = p;
+            if (counts[i]++ == 0) {
+                firsts[i] = parts->first + u;
+                flows[i] = f * s->n_partners + p;
             }
         }
     }
     return TRUE;
 }
 
-/* For a `reaches` that failed: a user to show why not (one who uses a matching partner, or
- * has a friend who does, or the first user), and the first (field, partner) it could be. */
+/* Counts, on @day, the users of every expectation checked that day, over every part. */
+static gboolean
+evaluate_day (const FsimScenario *s, const FsimPopulation *pop, const FsimCheckParts *parts,
+              FsimDay day, Eval *evals, size_t n, GError **error)
+{
+    g_autofree uint64_t *counts = g_new0 (uint64_t, n + 1); /* and, last, the parts failed */
+    g_autofree uint64_t *firsts = g_new (uint64_t, n + 1), *flows = g_new (uint64_t, n + 1);
+    g_autofree uint64_t *mine = g_new (uint64_t, n + 1);
+    for (size_t i = 0; i < n; i++) {
+        evals[i].target.evaluated = has_day (evals[i].days, day);
+        firsts[i] = flows[i] = UINT64_MAX;
+    }
+    /* a part that fails still takes part in the sums, so that no other waits for it */
+    counts[n] = !trace_day (s, pop, parts, day, evals, n, counts, firsts, flows, error);
+    parts->sum (counts, n + 1, parts->data);
+    /* the lowest matching user over the parts, then the flow of the part that has it */
+    memcpy (mine, firsts, n * sizeof (uint64_t));
+    parts->min (firsts, n, parts->data);
+    for (size_t i = 0; i < n; i++)
+        if (mine[i] != firsts[i])
+            flows[i] = UINT64_MAX;
+    parts->min (flows, n, parts->data);
+    if (counts[n] != 0) {
+        if (error && *error == NULL)
+            g_set_error_literal (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_OTHER_RANK,
+                                 "another rank failed");
+        return FALSE;
+    }
+    for (size_t i = 0; i < n; i++) {
+        Eval *e = &evals[i];
+        e->day_users = (size_t) counts[i];
+        e->day_user = -1;
+        if (firsts[i] == UINT64_MAX)
+            continue;
+        e->day_user = (gssize) firsts[i];
+        e->day_f = (size_t) (flows[i] / s->n_partners);
+        e->day_p = (size_t) (flows[i] % s->n_partners);
+    }
+    return TRUE;
+}
+
+/* For a `reaches` that failed: a user to show why not (the lowest who uses a matching partner,
+ * else the lowest with a friend who does, else the first user), and the first (field, partner)
+ * it could be. */
 static void
-why_not_user (const FsimScenario *s, const FsimPopulation *pop, const Target *t, FsimCheckResult *r)
+why_not_user (const FsimScenario *s, const FsimPopulation *pop, const FsimCheckParts *parts,
+              const Target *t, FsimCheckResult *r)
 {
     size_t np = s->n_partners;
     r->user = -1;
     for (size_t f = 0; f < s->n_fields && r->user < 0; f++)
         for (size_t p = 0; p < np && r->user < 0; p++)
             if (fsim_bits_get (t->r->x->fields, f) && fsim_bits_get (t->partners, p) &&
-                t->lands[f * np + p] && pop->n_users > 0) {
+                t->lands[f * np + p] && parts->n_total > 0) {
                 r->field = f;
                 r->partner = p;
                 r->user = 0;
             }
-    for (size_t u = 0; r->user >= 0 && u < pop->n_users; u++)
-        if (fsim_bits_get (pop->uses + u * pop->partner_words, r->partner)) {
-            r->user = (gssize) u;
-            return;
-        }
-    for (size_t u = 0; r->user >= 0 && pop->friends && u < pop->n_users; u++)
+    if (r->user < 0) /* the same on every part: no exchange */
+        return;
+    uint64_t lowest[2] = { UINT64_MAX, UINT64_MAX }; /* a user of it, one with a friend who is */
+    for (size_t u = 0; u < parts->n_own && lowest[0] == UINT64_MAX; u++)
+        if (fsim_bits_get (pop->uses + u * pop->partner_words, r->partner))
+            lowest[0] = parts->first + u;
+    for (size_t u = 0; pop->friends && u < parts->n_own && lowest[1] == UINT64_MAX; u++)
         for (size_t i = pop->friends->offsets[u]; i < pop->friends->offsets[u + 1]; i++)
             if (fsim_bits_get (pop->uses + pop->friends->adj[i] * pop->partner_words, r->partner)) {
-                r->user = (gssize) u;
-                return;
+                lowest[1] = parts->first + u;
+                break;
             }
+    parts->min (lowest, 2, parts->data);
+    if (lowest[0] != UINT64_MAX)
+        r->user = (gssize) lowest[0];
+    else if (lowest[1] != UINT64_MAX)
+        r->user = (gssize) lowest[1];
 }
 
 /* After a day: the result of every expectation evaluated on it. */
 static void
-settle_day (const FsimScenario *s, const FsimPopulation *pop, FsimDay day, Eval *e)
+settle_day (const FsimScenario *s, const FsimPopulation *pop, const FsimCheckParts *parts,
+            FsimDay day, Eval *e)
 {
     FsimCheckResult *r = e->target.r;
     const FsimExpectation *x = r->x;
@@ -323,7 +369,7 @@ settle_day (const FsimScenario *s, const FsimPopulation *pop, FsimDay day, Eval 
     if (x->kind == FSIM_EXPECT_REACHES)
         r->user = -1;
     if (x->kind == FSIM_EXPECT_REACHES && !r->passed)
-        why_not_user (s, pop, &e->target, r);
+        why_not_user (s, pop, parts, &e->target, r);
     if (r->passed && x->kind != FSIM_EXPECT_REACHES)
         r->user = -1;
 }
@@ -334,10 +380,28 @@ compare_day_values (gconstpointer a, gconstpointer b)
     return compare_days (a, b);
 }
 
+/* One process: one part, the whole population; nothing to sum. */
+static void
+reduce_none (uint64_t *values, size_t n, void *data)
+{
+    (void) values, (void) n, (void) data;
+}
+
 FsimCheck *
 fsim_check_run (const FsimScenario *s, const FsimPopulation *pop, GError **error)
 {
     g_return_val_if_fail (s != NULL && pop != NULL, NULL);
+    const FsimCheckParts whole = {
+        .n_own = pop->n_users, .n_total = pop->n_users, .sum = reduce_none, .min = reduce_none
+    };
+    return fsim_check_run_parts (s, pop, &whole, error);
+}
+
+FsimCheck *
+fsim_check_run_parts (const FsimScenario *s, const FsimPopulation *pop, const FsimCheckParts *parts,
+                      GError **error)
+{
+    g_return_val_if_fail (s != NULL && pop != NULL && parts != NULL, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
     g_autoptr (FsimCheck) c = g_new0 (FsimCheck, 1);
     c->results = g_array_new (FALSE, TRUE, sizeof (FsimCheckResult));
@@ -360,9 +424,9 @@ fsim_check_run (const FsimScenario *s, const FsimPopulation *pop, GError **error
         FsimDay day = g_array_index (all, FsimDay, i);
         if (i > 0 && day == g_array_index (all, FsimDay, i - 1))
             continue;
-        ok = evaluate_day (s, pop, day, evals, s->n_expects, error);
+        ok = evaluate_day (s, pop, parts, day, evals, s->n_expects, error);
         for (size_t j = 0; ok && j < s->n_expects; j++)
-            settle_day (s, pop, day, &evals[j]);
+            settle_day (s, pop, parts, day, &evals[j]);
     }
     for (size_t i = 0; i < s->n_expects; i++) {
         target_clear (&evals[i].target);

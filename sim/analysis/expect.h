@@ -49,6 +49,32 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimCheck, fsim_check_free)
  */
 FsimCheck *fsim_check_run (const FsimScenario *scenario, const FsimPopulation *pop, GError **error);
 
+/*
+ * The population in parts (MPI ranks, docs/scaling.md): each part holds users first ..
+ * first + n_own - 1 of n_total, as its @pop's users 0 .. n_own - 1, followed by other users
+ * (ghosts: the friends of its own users held elsewhere), of whom @pop holds the partner use
+ * and @near the ONE and TWO sets (fsim_tracer_new_near()). Each day, every part traces its own
+ * users; the counts are summed over the parts and the counterexample is the lowest global id.
+ */
+typedef struct {
+    const FsimWord *near; /* nullable: computed from @pop's friend lists */
+    size_t first, n_own, n_total;
+    /* collective: sum (or take the minimum of) @n values over every part, in place */
+    void (*sum) (uint64_t *values, size_t n, void *data);
+    void (*min) (uint64_t *values, size_t n, void *data);
+    void *data;
+} FsimCheckParts;
+
+/**
+ * fsim_check_run_parts:
+ * fsim_check_run() over parts (above): every part calls it, with the same scenario; the results
+ * are the whole population's, the same in every part, users named by their global ids.
+ * Returns: (transfer full), or NULL with @error set in every part (FSIM_GRAPH_ERROR_OTHER_RANK
+ *   in those that did not fail themselves).
+ */
+FsimCheck *fsim_check_run_parts (const FsimScenario *scenario, const FsimPopulation *pop,
+                                 const FsimCheckParts *parts, GError **error);
+
 /* Did every expectation pass? */
 gboolean fsim_check_passed (const FsimCheck *c);
 

@@ -26,8 +26,11 @@ struct FsimTracer {
     FsimDownstream *down;
     guint8 *profiles;  /* [(k * nf + f) * np + p]: bit g set for an opening API of profile g */
     GHashTable *users; /* explicit populations: id -> index + 1 */
-    FsimWord *one;     /* [v * pw]: partners some neighbour of v uses */
-    FsimWord *two;     /* [v * pw]: partners two or more neighbours of v use */
+    /* [v * 2 * pw]: ONE, the partners some neighbour of v uses, then TWO, those two or more
+     * neighbours of v use (fsim_population_near()'s layout): the tracer's own (own_near) or
+     * given (the exchanged sets of a rank's ghosts, fsim_tracer_new_near()) */
+    const FsimWord *near;
+    FsimWord *own_near;
 };
 
 static const char *const block_names[] = {
@@ -80,29 +83,16 @@ compute_profiles (FsimTracer *t)
     }
 }
 
-/* one[v] and two[v]: a saturating count (0, 1, 2+) per partner of v's neighbours using it, so
- * that a user's friends-of-friends set costs one pass over their friends (as in the engine). */
-static void
-compute_neighbours (FsimTracer *t)
-{
-    const FsimPopulation *pop = t->pop;
-    t->one = fsim_bits_new (pop->n_users * t->pw);
-    t->two = fsim_bits_new (pop->n_users * t->pw);
-    for (size_t v = 0; pop->friends && v < pop->n_users; v++) {
-        FsimWord *one = t->one + v * t->pw, *two = t->two + v * t->pw;
-        for (size_t i = pop->friends->offsets[v]; i < pop->friends->offsets[v + 1]; i++) {
-            const FsimWord *uses = pop->uses + pop->friends->adj[i] * t->pw;
-            for (size_t w = 0; w < t->pw; w++) {
-                two[w] |= one[w] & uses[w];
-                one[w] |= uses[w];
-            }
-        }
-    }
-}
-
 FsimTracer *
 fsim_tracer_new (const FsimScenario *scenario, const FsimPopulation *pop,
                  const FsimDecisions *decisions, GError **error)
+{
+    return fsim_tracer_new_near (scenario, pop, decisions, NULL, error);
+}
+
+FsimTracer *
+fsim_tracer_new_near (const FsimScenario *scenario, const FsimPopulation *pop,
+                      const FsimDecisions *decisions, const FsimWord *near, GError **error)
 {
     g_return_val_if_fail (scenario != NULL && pop != NULL && decisions != NULL, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -128,7 +118,14 @@ fsim_tracer_new (const FsimScenario *scenario, const FsimPopulation *pop,
     if (!t->profiles)
         return NULL;
     compute_profiles (t);
-    compute_neighbours (t);
+    /* a saturating count (0, 1, 2+) per partner of v's neighbours using it, so that a user's
+     * friends-of-friends set costs one pass over their friends (as in the engine) */
+    t->near = near;
+    if (near == NULL) {
+        t->own_near = fsim_bits_new (pop->n_users * 2 * t->pw);
+        fsim_population_near (pop, t->own_near, 0, pop->n_users);
+        t->near = t->own_near;
+    }
     t->users = g_hash_table_new (g_str_hash, g_str_equal);
     for (size_t u = 0; pop->user_ids && u < pop->n_users; u++)
         g_hash_table_insert (t->users, pop->user_ids[u], GSIZE_TO_POINTER (u + 1));
@@ -142,8 +139,7 @@ fsim_tracer_free (FsimTracer *t)
         return;
     fsim_downstream_free (t->down);
     g_free (t->profiles);
-    g_free (t->one);
-    g_free (t->two);
+    g_free (t->own_near);
     if (t->users)
         g_hash_table_destroy (t->users);
     g_free (t);
@@ -260,7 +256,7 @@ neighbourhood_uses (const FsimTracer *t, size_t u, FsimWord *f1, FsimWord *f2)
     fsim_bits_zero (f2, t->pw);
     for (size_t i = 0; i < degree (pop, u); i++) {
         size_t v = friend_at (pop, u, i);
-        const FsimWord *one = t->one + v * t->pw, *two = t->two + v * t->pw;
+        const FsimWord *one = t->near + v * 2 * t->pw, *two = one + t->pw;
         fsim_bits_or (f1, pop->uses + v * t->pw, t->pw);
         for (size_t w = 0; w < t->pw; w++)
             f2[w] |= (one[w] & ~u0[w]) | (two[w] & u0[w]);

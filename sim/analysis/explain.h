@@ -30,6 +30,18 @@ typedef struct FsimTracer FsimTracer;
  */
 FsimTracer *fsim_tracer_new (const FsimScenario *scenario, const FsimPopulation *pop,
                              const FsimDecisions *decisions, GError **error);
+/**
+ * fsim_tracer_new_near:
+ * @near: (nullable): read only, outlives the tracer: the ONE and TWO sets of every user of
+ *   @pop, in fsim_population_near()'s layout (2 * partner_words words per user), or NULL to
+ *   compute them from @pop's friend lists. Given under MPI (docs/scaling.md): a rank's @pop
+ *   holds its own users then its ghosts, which have no friend lists, and @near the sets the
+ *   engine exchanged for them (fsim_engine_mpi_new()); only the own users may then be traced.
+ * fsim_tracer_new() with the neighbour sets given.
+ */
+FsimTracer *fsim_tracer_new_near (const FsimScenario *scenario, const FsimPopulation *pop,
+                                  const FsimDecisions *decisions, const FsimWord *near,
+                                  GError **error);
 void fsim_tracer_free (FsimTracer *t);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimTracer, fsim_tracer_free)
 

@@ -14,6 +14,7 @@
 #include "graphviz.h"
 #include "memory.h"
 #include "report.h"
+#include "room.h"
 #include "sim.h"
 
 struct FlowsimError {
@@ -222,15 +223,38 @@ static const FsimReportFormat report_formats[] = {
     [FLOWSIM_FORMAT_CSV] = FSIM_REPORT_CSV,
 };
 
+/* Makes room for @bytes more of @out with a tried allocation (room.h); on failure frees @out and
+ * sets @error (FLOWSIM_ERROR_INTERNAL, "out of memory: needed N bytes for @what"). */
+static gboolean
+reserve (GString *out, guint64 bytes, const char *what, FlowsimError **error)
+{
+    GError *local = NULL;
+    if (fsim_room_reserve (out, bytes, what, &local))
+        return TRUE;
+    g_string_free (out, TRUE);
+    set_error (error, FLOWSIM_ERROR_INTERNAL, local);
+    return FALSE;
+}
+
 char *
-flowsim_simulation_report (const FlowsimSimulation *sim, FlowsimFormat format)
+flowsim_simulation_report_checked (const FlowsimSimulation *sim, FlowsimFormat format,
+                                   FlowsimError **error)
 {
     g_return_val_if_fail (sim != NULL, NULL);
     g_return_val_if_fail ((unsigned) format < G_N_ELEMENTS (report_formats), NULL);
+    const FsimSim *s = sim->sim;
     GString *out = g_string_new (NULL);
-    fsim_report_render (sim->sim->scenario, sim->sim->pop, sim->sim->result, report_formats[format],
-                        out);
+    if (!reserve (out, fsim_report_room (s->scenario, s->result, report_formats[format]),
+                  "the report", error))
+        return NULL;
+    fsim_report_render (s->scenario, s->pop, s->result, report_formats[format], out);
     return g_string_free (out, FALSE);
+}
+
+char *
+flowsim_simulation_report (const FlowsimSimulation *sim, FlowsimFormat format)
+{
+    return flowsim_simulation_report_checked (sim, format, NULL);
 }
 
 char *
@@ -246,8 +270,8 @@ flowsim_simulation_diagram (const FlowsimSimulation *sim, const char *format, Fl
     const FsimSim *s = sim->sim;
     GString *out = g_string_new (NULL);
     GError *local = NULL;
-    fsim_diagram_write_dot (s->scenario, s->decisions, s->result, NULL, out);
-    if (!fsim_graphviz_convert (sim->graphviz, out, format, &local)) {
+    if (!fsim_diagram_write_dot (s->scenario, s->decisions, s->result, NULL, out, &local) ||
+        !fsim_graphviz_convert (sim->graphviz, out, format, &local)) {
         g_string_free (out, TRUE);
         set_error (error, FLOWSIM_ERROR_INTERNAL, local);
         return NULL;
@@ -405,6 +429,8 @@ flowsim_simulation_explain (const FlowsimSimulation *sim, const char *user, cons
     }
     g_autoptr (FsimExplanation) e = fsim_explain_user (tracer, (size_t) u, fields, partners);
     GString *out = g_string_new (NULL);
+    if (!reserve (out, fsim_explain_room (tracer, e), "the explanation", error))
+        return NULL;
     if (format == FLOWSIM_FORMAT_JSON)
         fsim_explain_render_json (tracer, e, NULL, out);
     else
@@ -427,6 +453,8 @@ flowsim_diff (const char *base_path, const char *whatif_path, const FlowsimOptio
         return NULL;
     }
     GString *out = g_string_new (NULL);
+    if (!reserve (out, fsim_diff_room (diff->diff, NULL), "the comparison", error))
+        return NULL;
     if (format == FLOWSIM_FORMAT_JSON)
         fsim_diff_render_json (diff->diff, out);
     else
@@ -448,6 +476,8 @@ flowsim_claims (const char *scenario_path, const FlowsimOptions *options, Flowsi
         return NULL;
     }
     GString *out = g_string_new (NULL);
+    if (!reserve (out, fsim_claims_room_list (sim->scenario), "the claims", error))
+        return NULL;
     fsim_claims_render_list (sim->scenario, format == FLOWSIM_FORMAT_JSON, out);
     return g_string_free (out, FALSE);
 }

@@ -71,6 +71,10 @@ typedef struct {
  * fills @a: FSIM_EXIT_OK or a usage error. */
 FsimExit fsim_i_timeline_check_range (const char *from, const char *to, const char *step,
                                       FsimTimelineArgs *a, GError **error);
+/* Every --series of @a is one @scenario can draw: FALSE with the usage error of the first that
+ * is not. Checked before the population is built (by every rank under mpirun). */
+gboolean fsim_i_timeline_series_ok (const FsimScenario *scenario, const FsimTimelineArgs *a,
+                                    GError **error);
 /* `flowsim timeline`. */
 FsimExit fsim_i_timeline_render_to (const char *path, const char *const *sets,
                                     const FsimPopulationSource *source, const FsimTimelineArgs *a,

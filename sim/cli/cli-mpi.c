@@ -9,10 +9,12 @@
 
 #include <glib.h>
 
+#include "cli-mpi-private.h"
 #include "cli-mpi.h"
 #include "cli-private.h"
 #include "engine-mpi.h"
 #include "memory.h"
+#include "population-report.h"
 #include "population-slice.h"
 #include "room.h"
 #include "sim.h"
@@ -273,6 +275,17 @@ mpi_alltoallv (const FsimComm *c, const void *send, const size_t *send_counts, v
     return TRUE;
 }
 
+/* The collectives of graph/comm.h over MPI_COMM_WORLD. */
+static FsimComm
+world_comm (void)
+{
+    return (FsimComm){ .rank = rank,
+                       .size = size,
+                       .all_ok = mpi_all_ok,
+                       .allgatherv = mpi_allgatherv,
+                       .alltoallv = mpi_alltoallv };
+}
+
 /*
  * This rank's users. A population that can be built by parts (a generated facebook_like or
  * erdos_renyi one, fsim_population_slice_can_build()) is: each rank generates only its users;
@@ -281,14 +294,10 @@ mpi_alltoallv (const FsimComm *c, const void *send, const size_t *send_counts, v
  * rank, which keeps its part and frees the rest (docs/scaling.md).
  */
 static FsimPopulationSlice *
-build_slice (FsimSim *sim, GError **error)
+build_slice (FsimSim *sim, gboolean keep_names, GError **error)
 {
     const FsimScenario *s = sim->scenario;
-    const FsimComm comm = { .rank = rank,
-                            .size = size,
-                            .all_ok = mpi_all_ok,
-                            .allgatherv = mpi_allgatherv,
-                            .alltoallv = mpi_alltoallv };
+    const FsimComm comm = world_comm ();
     FsimPopulationSlice *slice = NULL;
 
     if (fsim_population_slice_can_build (s) || fsim_population_slice_can_load (s) ||
@@ -319,15 +328,20 @@ build_slice (FsimSim *sim, GError **error)
     size_t first = fsim_population_slice_first (n, (size_t) size, (size_t) rank);
     size_t last = fsim_population_slice_first (n, (size_t) size, (size_t) rank + 1);
     slice = fsim_population_slice_new (sim->pop, first, last - first, error);
-    g_clear_pointer (&sim->pop, fsim_population_free);
+    if (keep_names && sim->pop->snapshot == NULL) /* sim->pop keeps its users' names alone */
+        fsim_i_cli_mpi_names_only (sim->pop);
+    else
+        g_clear_pointer (&sim->pop, fsim_population_free);
     return slice;
 }
 
-/* Loads @path on every rank, resolves @focus (nullable) into @out_focus and builds this rank's
- * part of the population: the first steps of every command over the ranks, agreed. */
+/* Loads @path on every rank, checks the series of @series (nullable: a timeline's arguments)
+ * against it, resolves @focus (nullable) into @out_focus and builds this rank's part of the
+ * population: the first steps of every command over the ranks, agreed. */
 static FsimExit
-load_part (const char *path, const char *const *sets, const FsimFocusOptions *focus,
-           FsimSim **out_sim, FsimFocus *out_focus, FsimPopulationSlice **out_slice, GError **error)
+load_part (const char *path, const char *const *sets, const FsimTimelineArgs *series,
+           const FsimFocusOptions *focus, FsimSim **out_sim, FsimFocus *out_focus,
+           FsimPopulationSlice **out_slice, GError **error)
 {
     const FsimSimOptions sim_options = { .sets = sets };
     g_autoptr (FsimSim) sim = fsim_sim_load (path, &sim_options, error);
@@ -335,12 +349,19 @@ load_part (const char *path, const char *const *sets, const FsimFocusOptions *fo
 
     if (status != FSIM_EXIT_OK)
         return status;
+    /* before the population, as one process checks them (the same verdict on every rank) */
+    if (series)
+        status = agree (fsim_i_timeline_series_ok (sim->scenario, series, error) ? FSIM_EXIT_OK
+                                                                                 : FSIM_EXIT_USAGE,
+                        error);
+    if (status != FSIM_EXIT_OK)
+        return status;
     /* the same scenario on every rank: the same focus, or the same error */
     if (focus)
         status = agree (fsim_i_focus_resolve (focus, sim->scenario, out_focus, error), error);
     if (status != FSIM_EXIT_OK)
         return status;
-    g_autoptr (FsimPopulationSlice) slice = build_slice (sim, error);
+    g_autoptr (FsimPopulationSlice) slice = build_slice (sim, FALSE, error);
     status = agree (slice ? FSIM_EXIT_OK : FSIM_EXIT_INPUT, error);
     if (status != FSIM_EXIT_OK)
         return status;
@@ -358,7 +379,7 @@ fsim_i_cli_mpi_render (const char *path, const char *const *sets, const FsimFocu
     g_autoptr (FsimPopulationSlice) slice = NULL;
     g_auto (FsimFocus) resolved = { 0 };
     FsimMpiStats stats = { 0 };
-    FsimExit status = load_part (path, sets, focus, &sim, &resolved, &slice, error);
+    FsimExit status = load_part (path, sets, NULL, focus, &sim, &resolved, &slice, error);
 
     if (status != FSIM_EXIT_OK)
         return status;
@@ -379,6 +400,45 @@ fsim_i_cli_mpi_render (const char *path, const char *const *sets, const FsimFocu
         fsim_report_render_with (sim->scenario, &view, sim->result, format, options, out);
     }
     return FSIM_EXIT_OK;
+}
+
+/* ---- population over the ranks ----------------------------------------------------------- */
+
+FsimExit
+fsim_i_cli_mpi_population (const char *path, const char *const *sets, size_t clustering_sample,
+                           FsimSim **out_sim, FsimPopulationStats **out_stats, size_t *out_n_users,
+                           GError **error)
+{
+    g_autoptr (FsimSim) sim = NULL;
+    g_autoptr (FsimPopulationSlice) slice = NULL;
+    FsimExit status = load_part (path, sets, NULL, NULL, &sim, NULL, &slice, error);
+
+    if (status != FSIM_EXIT_OK)
+        return status;
+    const FsimComm comm = world_comm ();
+    g_autoptr (FsimPopulationStats) st =
+        fsim_population_stats_new_part (sim->scenario, slice, &comm, clustering_sample, error);
+    status = agree (st ? FSIM_EXIT_OK : FSIM_EXIT_INPUT, error);
+    if (status != FSIM_EXIT_OK)
+        return status;
+    *out_n_users = slice->n_total;
+    *out_sim = g_steal_pointer (&sim);
+    *out_stats = g_steal_pointer (&st);
+    return FSIM_EXIT_OK;
+}
+
+/* ---- for the other commands over the ranks (cli-mpi-private.h) -------------------------- */
+
+FsimExit
+fsim_i_cli_mpi_agree (FsimExit status, GError **error)
+{
+    return agree (status, error);
+}
+
+FsimPopulationSlice *
+fsim_i_cli_mpi_build_slice (FsimSim *sim, gboolean keep_names, GError **error)
+{
+    return build_slice (sim, keep_names, error);
 }
 
 /* ---- timeline over the ranks ------------------------------------------------------------- */
@@ -403,7 +463,7 @@ fsim_i_cli_mpi_timeline (const char *path, const char *const *sets, const FsimTi
 {
     g_autoptr (FsimSim) sim = NULL;
     g_autoptr (FsimPopulationSlice) slice = NULL;
-    FsimExit status = load_part (path, sets, a->focus, &sim, out_focus, &slice, error);
+    FsimExit status = load_part (path, sets, a, a->focus, &sim, out_focus, &slice, error);
 
     if (status != FSIM_EXIT_OK)
         return status;

@@ -8,7 +8,16 @@
 #include "cli-commands.h"
 #include "cli-private.h"
 #include "cli.h"
+#include "expect.h"
+#include "population-report.h"
 #include "report.h"
+
+/* Under mpirun, `flowsim check`'s counterexample (fsim_i_cli_mpi_check()): the user's 2-hop
+ * neighbourhood gathered from the ranks, numbered in increasing global id and named by it. */
+typedef struct {
+    FsimPopulation *pop; /* owned; NULL: no counterexample */
+    size_t user;         /* the counterexample user in @pop */
+} FsimCliNeighbourhood;
 
 #if FSIM_HAVE_MPI
 /* Starts MPI when the program was started by mpirun (its environment says so), else nothing. */
@@ -38,6 +47,28 @@ FsimExit fsim_i_cli_mpi_timeline (const char *path, const char *const *sets,
                                   const FsimTimelineArgs *a, FsimSim **out_sim,
                                   FsimFocus *out_focus, FsimTimeline **out_timeline,
                                   GError **error);
+/* One scenario of `flowsim check` over the ranks: every rank loads @path; a scenario with
+ * expectations has its population built by parts, the engine's halo and both hops made once,
+ * and every day's counts summed (fsim_check_run_parts()); each counterexample's neighbourhood
+ * is then gathered into *@out_shown (FsimCliNeighbourhood, one per result, on every rank).
+ * Returns: FSIM_EXIT_OK with *@out_sim (its pop NULL, or only its users' names) and
+ *   *@out_check; FSIM_EXIT_INPUT with @error set when the file cannot be checked (the message
+ *   of the first failing rank, as one process gives it); FSIM_EXIT_USAGE when a counterexample
+ *   would name users whose names the ranks do not carry (docs/scaling.md). Collective. */
+FsimExit fsim_i_cli_mpi_check (const char *path, const char *const *sets, FsimSim **out_sim,
+                               FsimCheck **out_check, GArray **out_shown, GError **error);
+/* The measurements of `flowsim population` over the ranks: every rank loads the scenario,
+ * keeps its part of the users, and the ranks measure the whole population together
+ * (fsim_population_stats_new_part()), so every rank gets them in *@out_stats, with the
+ * scenario in *@out_sim and the number of users in *@out_n_users. A failure on any rank fails
+ * every rank with the first failing rank's message and status. Collective. */
+FsimExit fsim_i_cli_mpi_population (const char *path, const char *const *sets,
+                                    size_t clustering_sample, FsimSim **out_sim,
+                                    FsimPopulationStats **out_stats, size_t *out_n_users,
+                                    GError **error);
+/* Every rank takes the status (and message) of the first rank whose @status is not
+ * FSIM_EXIT_OK, else FSIM_EXIT_OK. Collective. */
+FsimExit fsim_i_cli_mpi_agree (FsimExit status, GError **error);
 #else
 static inline void
 fsim_i_cli_mpi_start (int *argc, char ***argv)

@@ -184,10 +184,13 @@ void
 fsim_i_focus_add_entries (GOptionContext *context, FsimFocusOptions *o)
 {
     const GOptionEntry entries[] = {
-        { "partner", 'p', 0, G_OPTION_ARG_FILENAME, &o->partner,
-          "Only this partner, or those a selector selects (an id, a glob, kind:K, tag:T)", "SEL" },
-        { "field", 0, 0, G_OPTION_ARG_FILENAME, &o->field,
-          "Only this field, or the fields a field pattern selects (profile, profile.*, *.name)",
+        { "partner", 'p', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->partner,
+          "Only this partner, or those a selector selects (an id, a glob, kind:K, tag:T; "
+          "repeatable)",
+          "SEL" },
+        { "field", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->field,
+          "Only this field, or the fields a field pattern selects (profile, profile.*, *.name; "
+          "repeatable)",
           "SEL" },
         { "jurisdiction", 'j', 0, G_OPTION_ARG_FILENAME, &o->jurisdiction,
           "Only flows that land in this jurisdiction (a country code such as CN, or device)", "J" },
@@ -199,8 +202,8 @@ fsim_i_focus_add_entries (GOptionContext *context, FsimFocusOptions *o)
 void
 fsim_i_focus_options_clear (FsimFocusOptions *o)
 {
-    g_clear_pointer (&o->partner, g_free);
-    g_clear_pointer (&o->field, g_free);
+    g_clear_pointer (&o->partner, g_strfreev);
+    g_clear_pointer (&o->field, g_strfreev);
     g_clear_pointer (&o->jurisdiction, g_free);
 }
 
@@ -231,16 +234,31 @@ fsim_i_focus_resolve (const FsimFocusOptions *o, const FsimScenario *s, FsimFocu
     if (!fsim_i_focus_given (o))
         return FSIM_EXIT_OK;
     g_autoptr (GString) what = g_string_new (NULL);
-    if (o->partner) {
-        if (!(out->partners = fsim_scenario_select_partners (s, o->partner)))
-            return fsim_i_cli_usage_error (error, "--partner '%s' selects no partner", o->partner);
-        g_string_append_printf (what, "partner %s", o->partner);
+    /* each selector must select something; the focus is what any of them selects */
+    for (char **sel = o->partner; sel && *sel; sel++) {
+        g_autofree FsimWord *bits = fsim_scenario_select_partners (s, *sel);
+        if (!bits)
+            return fsim_i_cli_usage_error (error, "--partner '%s' selects no partner", *sel);
+        if (out->partners)
+            fsim_bits_or (out->partners, bits, s->partner_words);
+        else
+            out->partners = g_steal_pointer (&bits);
+        g_string_append_printf (what, "%s%s", sel == o->partner ? "partner " : " or ", *sel);
     }
-    if (o->field) {
-        if (!(out->fields = fsim_scenario_select_fields (s, o->field)))
+    for (char **sel = o->field; sel && *sel; sel++) {
+        g_autofree FsimWord *bits = fsim_scenario_select_fields (s, *sel);
+        if (!bits)
             return fsim_i_cli_usage_error (error, "--field '%s' selects no field of the scenario",
-                                           o->field);
-        g_string_append_printf (what, "%sfield %s", what->len ? ", " : "", o->field);
+                                           *sel);
+        if (out->fields)
+            fsim_bits_or (out->fields, bits, s->field_words);
+        else
+            out->fields = g_steal_pointer (&bits);
+        g_string_append_printf (what, "%s%s",
+                                sel != o->field ? " or "
+                                : what->len     ? ", field "
+                                                : "field ",
+                                *sel);
     }
     if (o->jurisdiction) {
         if (!jurisdiction_used (s, o->jurisdiction))
@@ -283,12 +301,47 @@ fsim_i_warn_overrides_once (const char *path, const char *const *sets,
     if (!sets || !sets[0] || !with_sets)
         return;
     fsim_i_warn_unread_sets (sets, unread, said);
+    fsim_i_warn_same_value_sets (sets, with_sets, said);
     g_autoptr (FsimScenario) without = fsim_loader_load (path, NULL, NULL);
     fsim_i_warn_new_lint (without, with_sets, NULL, said);
 }
 
+/* A --set each of whose values already was what it sets: a what-if identical to its base,
+ * which a user who mistyped or misremembered the model would otherwise take for an answer. */
+void
+fsim_i_warn_same_value_sets (const char *const *sets, const FsimScenario *with_sets,
+                             GHashTable *said)
+{
+    size_t n = sets ? g_strv_length ((char **) sets) : 0;
+    /* the --set overrides are the last ones applied, in the order given */
+    for (size_t i = 0; i < n && n <= with_sets->n_overrides; i++) {
+        const FsimOverride *o = &with_sets->overrides[with_sets->n_overrides - n + i];
+        if (o->changed == 0 || o->unchanged < o->changed)
+            continue;
+        g_autofree char *line =
+            o->changed == 1
+                ? g_strdup_printf ("--set %s: the value it sets already is %s: this override "
+                                   "changes nothing [set-same-value]",
+                                   o->path, o->value)
+                : g_strdup_printf ("--set %s: each of the %zu values it sets already is %s: this "
+                                   "override changes nothing [set-same-value]",
+                                   o->path, o->changed, o->value);
+        g_autofree char *clean = fsim_text_clean (line);
+        if (said && !g_hash_table_add (said, g_strdup (clean)))
+            continue; /* said already */
+        fprintf (stderr, "flowsim: warning: %s\n", clean);
+    }
+}
+
 void
 fsim_i_warn_unread_sets (const char *const *sets, const char *const *keys, GHashTable *said)
+{
+    fsim_i_warn_unread_option ("--set", sets, keys, said);
+}
+
+void
+fsim_i_warn_unread_option (const char *option, const char *const *sets, const char *const *keys,
+                           GHashTable *said)
 {
     static const struct {
         const char *key, *why;
@@ -308,9 +361,9 @@ fsim_i_warn_unread_sets (const char *const *sets, const char *const *keys, GHash
         if (!why)
             continue;
         size_t path = strcspn (sets[i], "=");
-        g_autofree char *line = g_strdup_printf ("--set %.*s: %s: this override changes nothing "
+        g_autofree char *line = g_strdup_printf ("%s %.*s: %s: this override changes nothing "
                                                  "here [set-never-read]",
-                                                 (int) path, sets[i], why);
+                                                 option, (int) path, sets[i], why);
         g_autofree char *clean = fsim_text_clean (line);
         if (said && !g_hash_table_add (said, g_strdup (clean)))
             continue; /* said already */

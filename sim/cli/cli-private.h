@@ -16,8 +16,8 @@
  * fsim_i_focus_resolve() (docs/analysis.md, "Focus").
  */
 typedef struct {
-    char *partner;
-    char *field;
+    char **partner; /* repeatable: the partners any of them selects */
+    char **field;   /* repeatable, the same */
     char *jurisdiction;
 } FsimFocusOptions;
 
@@ -44,6 +44,12 @@ void fsim_i_warn_overrides_once (const char *path, const char *const *sets,
  * [set-never-read]". With @said as in fsim_i_warn_overrides_once(). fsim_i_warn_overrides()
  * does it for "expect" (only `check` evaluates the expectations). */
 void fsim_i_warn_unread_sets (const char *const *sets, const char *const *keys, GHashTable *said);
+void fsim_i_warn_same_value_sets (const char *const *sets, const FsimScenario *with_sets,
+                                  GHashTable *said);
+/* The same for the paths of another option (@option, such as "--vary"): @sets may be
+ * "PATH=VALUE" or a bare PATH; the line names "@option PATH". */
+void fsim_i_warn_unread_option (const char *option, const char *const *sets,
+                                const char *const *keys, GHashTable *said);
 /* The same for commands that load @path (NULL: the default scenario) themselves: loads it with
  * @sets first. Nothing when @sets is empty or the file does not load (the command says why). */
 void fsim_i_warn_overrides_of (const char *path, const char *const *sets);

@@ -77,6 +77,10 @@ find_command (const char *name)
 gboolean
 fsim_i_cli_write_stdout (const char *text, size_t len, GError **error)
 {
+    /* under mpirun every rank has the same text to write (a help, the version): rank 0 alone
+     * writes it, once */
+    if (fsim_i_cli_mpi_rank () != 0)
+        return TRUE;
     if (fwrite (text, 1, len, stdout) != len || fflush (stdout) != 0) {
         int saved = errno;
         g_set_error (error, FSIM_CLI_ERROR, FSIM_CLI_ERROR_OUTPUT,
@@ -222,10 +226,11 @@ dispatch (int argc, char **argv, GError **error)
                                               argv[1], near)
                     : fsim_i_cli_usage_error (error, "unknown command '%s'", argv[1]);
     }
-    if (fsim_i_cli_mpi_size () > 1 && command != &fsim_cmd_run && command != &fsim_cmd_timeline)
+    if (fsim_i_cli_mpi_size () > 1 && command != &fsim_cmd_run && command != &fsim_cmd_timeline &&
+        command != &fsim_cmd_check && command != &fsim_cmd_population)
         return fsim_i_cli_usage_error (error,
-                                       "only 'flowsim run' and 'flowsim timeline' run over MPI "
-                                       "ranks, not '%s'",
+                                       "only 'flowsim run', 'timeline', 'check' and 'population' "
+                                       "run over MPI ranks, not '%s'",
                                        argv[1]);
     for (int i = 2; i < argc && strcmp (argv[i], "--") != 0; i++)
         if (strcmp (argv[i], "--version") == 0) {

@@ -8,6 +8,7 @@
 
 #include "analysis-private.h"
 #include "claims-report.h"
+#include "cli-mpi.h"
 #include "cmd-analysis.h"
 #include "expect.h"
 #include "json-writer.h"
@@ -34,6 +35,7 @@ typedef struct {
     FsimScenario *s;     /* sim's, for short; NULL when it could not be loaded */
     FsimPopulation *pop; /* sim's, NULL when nothing is checked */
     FsimCheck *check;
+    GArray *shown; /* under mpirun: FsimCliNeighbourhood of each result (cli-mpi.h), else NULL */
     GError *error; /* the file could not be checked (it is reported as a failed case) */
 } Checked;
 
@@ -43,6 +45,8 @@ checked_free (gpointer data)
     Checked *c = data;
     g_free (c->path);
     fsim_check_free (c->check);
+    if (c->shown)
+        g_array_unref (c->shown);
     fsim_sim_free (c->sim);
     g_clear_error (&c->error);
     g_free (c);
@@ -106,6 +110,21 @@ check_parse (int argc, char **argv, CheckOptions *o, Format *format, GError **er
     return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
 }
 
+#if FSIM_HAVE_MPI
+/* check_file() over the ranks; FSIM_EXIT_USAGE (with @error) ends the command. */
+static FsimExit
+check_file_ranks (Checked *c, const CheckOptions *o, GError **error)
+{
+    FsimExit status = fsim_i_cli_mpi_check (c->path, (const char *const *) o->sets, &c->sim,
+                                            &c->check, &c->shown, &c->error);
+    if (status == FSIM_EXIT_USAGE)
+        g_propagate_error (error, g_steal_pointer (&c->error));
+    if (status == FSIM_EXIT_OK)
+        c->s = c->sim->scenario;
+    return status;
+}
+#endif
+
 /* Loads and checks one file; FALSE with c->error set when it cannot be checked. */
 static gboolean
 check_file (Checked *c, const CheckOptions *o)
@@ -137,17 +156,45 @@ check_file (Checked *c, const CheckOptions *o)
 }
 
 /* Loads and checks every file, in order, going on past those that cannot be checked: they are
- * failed cases of the report, and @failures gets their errors (one located line each). */
-static void
-check_files (const CheckOptions *o, GPtrArray *done, GString *failures)
+ * failed cases of the report, and @failures gets their errors (one located line each). Under
+ * mpirun, FALSE with @error set when a file's counterexample cannot be shown over the ranks. */
+static gboolean
+check_files (const CheckOptions *o, GPtrArray *done, GString *failures, GError **error)
 {
     for (char **a = o->args; *a; a++) {
         Checked *c = g_new0 (Checked, 1);
         g_ptr_array_add (done, c);
         c->path = g_strdup (*a);
+#if FSIM_HAVE_MPI
+        if (fsim_i_cli_mpi_active ()) {
+            FsimExit status = check_file_ranks (c, o, error);
+            if (status == FSIM_EXIT_USAGE)
+                return FALSE;
+            if (status != FSIM_EXIT_OK)
+                g_string_append_printf (failures, "%s%s", failures->len ? "\n" : "",
+                                        c->error->message);
+            continue;
+        }
+#endif
         if (!check_file (c, o))
             g_string_append_printf (failures, "%s%s", failures->len ? "\n" : "", c->error->message);
     }
+    return TRUE;
+}
+
+/* The population and user that result @r's counterexample names: the checked population's, or
+ * under mpirun the neighbourhood gathered for it (with @r's user renumbered in @out_r). */
+static const FsimPopulation *
+counterexample_pop (const Checked *c, const FsimCheckResult *r, FsimCheckResult *out_r)
+{
+    *out_r = *r;
+    if (c->shown == NULL)
+        return c->pop;
+    const FsimCliNeighbourhood *n =
+        &g_array_index (c->shown, FsimCliNeighbourhood,
+                        (guint) (r - &g_array_index (c->check->results, FsimCheckResult, 0)));
+    out_r->user = (gssize) n->user;
+    return n->pop;
 }
 
 static const FsimCheckResult *
@@ -186,7 +233,9 @@ counterexample (const Checked *c, const FsimCheckResult *r, size_t indent, GStri
         g_string_append (out, "counterexample: none (no destination matches, or no users)\n");
         return TRUE;
     }
-    return fsim_check_counterexample (c->s, c->pop, r, indent, out, error);
+    FsimCheckResult shown;
+    const FsimPopulation *pop = counterexample_pop (c, r, &shown);
+    return fsim_check_counterexample (c->s, pop, &shown, indent, out, error);
 }
 
 /* ---- text ------------------------------------------------------------------------------- */
@@ -443,7 +492,9 @@ json_result (const Checked *c, const FsimCheckResult *r, FsimJsonWriter *w, GErr
     if (r->passed || r->user < 0) {
         fsim_jw_null (w, "counterexample");
     } else {
-        g_autofree char *user = fsim_population_user_name (c->pop, (size_t) r->user);
+        FsimCheckResult shown;
+        const FsimPopulation *pop = counterexample_pop (c, r, &shown);
+        g_autofree char *user = fsim_population_user_name (pop, (size_t) shown.user);
         g_autoptr (GString) text = g_string_new (NULL);
         if (!counterexample (c, r, 0, text, error))
             return FALSE;
@@ -526,16 +577,19 @@ check_run (const CheckOptions *o, Format format, GString *out, GError **failed, 
 {
     g_autoptr (GPtrArray) done = g_ptr_array_new_with_free_func (checked_free);
     g_autoptr (GString) failures = g_string_new (NULL);
-    check_files (o, done, failures);
+    if (!check_files (o, done, failures, error))
+        return FSIM_EXIT_USAGE;
     gboolean passed = failures->len == 0;
     for (guint i = 0; i < done->len; i++) {
         const Checked *c = done->pdata[i];
         passed = passed && c->check && fsim_check_passed (c->check);
     }
-    gboolean ok = format == FORMAT_TAP     ? render_tap (done, out, error)
-                  : format == FORMAT_JUNIT ? render_junit (done, out, error)
-                  : format == FORMAT_JSON  ? render_json (done, passed, out, error)
-                                           : render_text (done, out, error);
+    /* under mpirun, rank 0 writes the report */
+    gboolean ok = fsim_i_cli_mpi_rank () != 0 ? TRUE
+                  : format == FORMAT_TAP      ? render_tap (done, out, error)
+                  : format == FORMAT_JUNIT    ? render_junit (done, out, error)
+                  : format == FORMAT_JSON     ? render_json (done, passed, out, error)
+                                              : render_text (done, out, error);
     if (!ok)
         return FSIM_EXIT_INTERNAL;
     if (failures->len) {
@@ -559,7 +613,7 @@ cmd_check (int argc, char **argv, GError **error)
         g_autoptr (GError) failed = NULL;
         status = check_run (&o, format, out, &failed, error);
         if ((status == FSIM_EXIT_OK || status == FSIM_EXIT_CHECKS_FAILED || failed) &&
-            fsim_i_cmd_output (o.output, out, error) != FSIM_EXIT_OK)
+            fsim_i_cli_mpi_rank () == 0 && fsim_i_cmd_output (o.output, out, error) != FSIM_EXIT_OK)
             status = FSIM_EXIT_INTERNAL;
         else if (failed) /* after the report: CI shows the failed cases, stderr the errors */
             g_propagate_error (error, g_steal_pointer (&failed));

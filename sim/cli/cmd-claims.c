@@ -10,6 +10,7 @@
 #include "cli-commands.h"
 #include "cli-private.h"
 #include "loader.h"
+#include "room.h"
 #include "sim-claims.h"
 
 typedef struct {
@@ -97,6 +98,8 @@ fsim_i_claims_render (const char *path, const char *const *sets, gboolean effect
     if (!sim)
         return FSIM_EXIT_INPUT;
     if (!effect) {
+        if (!fsim_room_reserve (out, fsim_claims_room_list (sim->scenario), "the claims", error))
+            return FSIM_EXIT_INTERNAL;
         fsim_claims_render_list (sim->scenario, json, out);
         return FSIM_EXIT_OK;
     }
@@ -114,6 +117,9 @@ fsim_i_claims_render (const char *path, const char *const *sets, gboolean effect
     g_autoptr (FsimClaimEffects) e = fsim_sim_claim_effects (sim, path, &options, &failure, error);
     if (!e)
         return failure == FSIM_SIM_FAILED_INPUT ? FSIM_EXIT_INPUT : FSIM_EXIT_INTERNAL;
+    if (!fsim_room_reserve (out, fsim_claims_room_effects (sim->scenario, e), "the claims' effects",
+                            error))
+        return FSIM_EXIT_INTERNAL;
     fsim_claims_render_effects (sim->scenario, e, json, out);
     return FSIM_EXIT_OK;
 }

@@ -139,7 +139,8 @@ fsim_i_diagram_render (const char *path, const char *const *sets,
     if (focus && (status = fsim_i_cli_diagram_check (focus, sim->scenario, sim->result, error)) !=
                      FSIM_EXIT_OK)
         return status;
-    fsim_diagram_write_dot (sim->scenario, sim->decisions, sim->result, d, out);
+    if (!fsim_diagram_write_dot (sim->scenario, sim->decisions, sim->result, d, out, error))
+        return FSIM_EXIT_INTERNAL;
     return fsim_graphviz_convert (fsim_i_cli_dot_program (), out, format, error)
                ? FSIM_EXIT_OK
                : FSIM_EXIT_INTERNAL;

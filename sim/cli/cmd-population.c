@@ -7,10 +7,13 @@
 
 #include <glib.h>
 
+#include "cli-mpi.h"
 #include "cli-private.h"
+#include "memory.h"
 #include "output.h"
 #include "population-report.h"
 #include "progress.h"
+#include "room.h"
 #include "stats.h"
 
 typedef struct {
@@ -115,7 +118,8 @@ population_parse (int argc, char **argv, PopulationOptions *o, FsimReportFormat 
     if (o->sample < 1)
         return fsim_i_cli_usage_error (error, "--sample must be at least 1, not %" G_GINT64_FORMAT,
                                        o->sample);
-    if (saves_to_stdout (o) && isatty (STDOUT_FILENO))
+    /* under mpirun a rank's standard output is Open MPI's pseudo-terminal, whatever mpirun's is */
+    if (saves_to_stdout (o) && isatty (STDOUT_FILENO) && !fsim_i_cli_mpi_active ())
         return fsim_i_cli_usage_error (error, "--save - would write a binary snapshot to a "
                                               "terminal; redirect standard output to a file");
     return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
@@ -144,6 +148,67 @@ save_snapshot (const FsimScenario *scenario, const FsimPopulation *pop, const ch
     return FSIM_EXIT_OK;
 }
 
+#if FSIM_HAVE_MPI
+/* --export and --save of @scenario's population built whole, as one process builds it. */
+static FsimExit
+write_files (const char *path, const PopulationOptions *o, GError **error)
+{
+    g_autoptr (FsimProgress) progress = fsim_progress_new (2, fsim_progress_wanted (o->quiet));
+    g_autoptr (FsimScenario) scenario = NULL;
+    g_autoptr (FsimPopulation) pop = NULL;
+    FsimExit status = fsim_i_cli_load_population (path, (const char *const *) o->sets, progress,
+                                                  &scenario, &pop, error);
+
+    if (status != FSIM_EXIT_OK)
+        return status;
+    if (o->export_dir != NULL && !fsim_population_export (scenario, pop, o->export_dir, error))
+        return FSIM_EXIT_INTERNAL;
+    return o->save != NULL ? save_snapshot (scenario, pop, o->save, error) : FSIM_EXIT_OK;
+}
+
+/*
+ * Under mpirun: the ranks measure the population together, each building only its part
+ * (fsim_i_cli_mpi_population()); rank 0 renders. The files of --export and --save hold the
+ * whole population: rank 0 builds it whole to write them, as one process does, while the
+ * other ranks wait (docs/scaling.md).
+ */
+static FsimExit
+describe_ranks (const char *path, const PopulationOptions *o, FsimReportFormat format, GString *out,
+                GError **error)
+{
+    g_autoptr (FsimSim) sim = NULL;
+    g_autoptr (FsimPopulationStats) st = NULL;
+    size_t n_users = 0;
+    gboolean first = fsim_i_cli_mpi_rank () == 0;
+    FsimExit status = fsim_i_cli_mpi_population (path, (const char *const *) o->sets,
+                                                 (size_t) o->sample, &sim, &st, &n_users, error);
+
+    if (status != FSIM_EXIT_OK)
+        return status;
+    if (first) {
+        static const char *const unread[] = { "rules", "apis", NULL };
+        fsim_i_warn_unread_sets ((const char *const *) o->sets, unread, NULL);
+        fsim_i_warn_overrides (path, (const char *const *) o->sets, sim->scenario);
+    }
+    if (o->export_dir != NULL || o->save != NULL) {
+        /* the other ranks have freed their parts and wait: rank 0 may count on the machine's
+         * memory as one process does */
+        guint share = fsim_memory_share ();
+        fsim_memory_set_share (1);
+        status = first ? write_files (path, o, error) : FSIM_EXIT_OK;
+        fsim_memory_set_share (share);
+        status = fsim_i_cli_mpi_agree (status, error);
+        if (status != FSIM_EXIT_OK)
+            return status;
+    }
+    if (first) { /* the description reads of the population only its number of users */
+        const FsimPopulation view = { .n_users = n_users };
+        fsim_population_stats_render (sim->scenario, &view, st, format, out);
+    }
+    return FSIM_EXIT_OK;
+}
+#endif
+
 /* Build, measure, export, render. */
 static FsimExit
 describe (const char *path, const PopulationOptions *o, FsimReportFormat format, GString *out,
@@ -155,6 +220,10 @@ describe (const char *path, const PopulationOptions *o, FsimReportFormat format,
     g_autoptr (FsimPopulationStats) st = NULL;
     FsimExit status;
 
+#if FSIM_HAVE_MPI
+    if (fsim_i_cli_mpi_active ())
+        return describe_ranks (path, o, format, out, error);
+#endif
     status = fsim_i_cli_load_population (path, (const char *const *) o->sets, progress, &scenario,
                                          &pop, error);
     if (status != FSIM_EXIT_OK)
@@ -164,6 +233,10 @@ describe (const char *path, const PopulationOptions *o, FsimReportFormat format,
     fsim_i_warn_overrides (path, (const char *const *) o->sets, scenario);
     fsim_progress_phase (progress, "measuring the friendships", pop->n_users >= 100000);
     st = fsim_population_stats_new (scenario, pop, (size_t) o->sample);
+    /* the statistics' room before anything is written: out of memory leaves no export behind */
+    if (!fsim_room_reserve (out, fsim_population_stats_room (scenario, format), "the statistics",
+                            error))
+        return FSIM_EXIT_INTERNAL;
     if (o->export_dir != NULL) {
         fsim_progress_phase (progress, "exporting", pop->n_users >= 100000);
         if (!fsim_population_export (scenario, pop, o->export_dir, error))
@@ -196,10 +269,10 @@ cmd_population (int argc, char **argv, GError **error)
         status = describe (path, &o, format, out, error);
         /* With the snapshot on standard output, a description bound there goes to standard
          * error, as tar -cvf - lists what it writes. */
-        if (status == FSIM_EXIT_OK && saves_to_stdout (&o) &&
-            (o.output == NULL || strcmp (o.output, "-") == 0))
+        gboolean writes = status == FSIM_EXIT_OK && fsim_i_cli_mpi_rank () == 0; /* rank 0 */
+        if (writes && saves_to_stdout (&o) && (o.output == NULL || strcmp (o.output, "-") == 0))
             fputs (out->str, stderr);
-        else if (status == FSIM_EXIT_OK)
+        else if (writes)
             status = fsim_i_cmd_output (o.output, out, error);
     }
     options_clear (&o);

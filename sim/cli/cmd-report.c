@@ -142,7 +142,8 @@ diagram_svg (const FsimSim *sim, const FsimDiagramOptions *d, GError **error)
 {
     g_autoptr (GString) dot = g_string_new (NULL);
     gsize len = 0;
-    fsim_diagram_write_dot (sim->scenario, sim->decisions, sim->result, d, dot);
+    if (!fsim_diagram_write_dot (sim->scenario, sim->decisions, sim->result, d, dot, error))
+        return NULL;
     g_autoptr (GBytes) svg =
         fsim_graphviz_render (fsim_i_cli_dot_program (), dot->str, "svg", error);
     if (svg == NULL) {

@@ -8,6 +8,7 @@
 
 #include "cli-private.h"
 #include "loader.h"
+#include "room.h"
 #include "sweep-report.h"
 #include "sweep.h"
 
@@ -164,8 +165,8 @@ tick (size_t done, size_t total, void *data)
 }
 
 /* Warns about each --vary value that can have no effect (what lint says of it, as for --set),
- * once per warning, named as the --vary value it came from; and about a --set of the
- * expectations, which a sweep never evaluates. */
+ * once per warning, named as the --vary value it came from; and about a --set or a --vary of
+ * the expectations, which a sweep never evaluates (once per path, not per value). */
 static void
 warn_varied (const char *path, const char *const *sets, const FsimSweep *sweep)
 {
@@ -174,6 +175,11 @@ warn_varied (const char *path, const char *const *sets, const FsimSweep *sweep)
     g_autoptr (GHashTable) said = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     if (before)
         fsim_i_warn_unread_sets (sets, unread, said);
+    g_autoptr (GPtrArray) paths = g_ptr_array_new ();
+    for (size_t i = 0; before && i < sweep->n_vary; i++)
+        g_ptr_array_add (paths, sweep->vary[i].path);
+    g_ptr_array_add (paths, NULL);
+    fsim_i_warn_unread_option ("--vary", (const char *const *) paths->pdata, unread, said);
     for (size_t i = 0; before && i < sweep->n_vary; i++) {
         const FsimSweepVary *v = &sweep->vary[i];
         for (size_t j = 0; j < v->n_values; j++) {
@@ -223,6 +229,8 @@ sweep_run (const SweepOptions *o, FsimReportFormat format, GString *out, GError 
         return usage ? FSIM_EXIT_USAGE : FSIM_EXIT_INPUT;
     }
     warn_varied (path, (const char *const *) o->sets, sweep);
+    if (!fsim_room_reserve (out, fsim_sweep_room (sweep), "the sweep's summaries", error))
+        return FSIM_EXIT_INTERNAL;
     fsim_sweep_render (sweep, format, tornado, out);
     return FSIM_EXIT_OK;
 }

@@ -189,8 +189,8 @@ add_series (const FsimScenario *scenario, const char *series, FsimTimelineChart 
 
 /* Every --series of @a against @scenario, before anything is built or traced: the usage error
  * of add_series() for the first that is wrong. */
-static gboolean
-series_ok (const FsimScenario *scenario, const FsimTimelineArgs *a, GError **error)
+gboolean
+fsim_i_timeline_series_ok (const FsimScenario *scenario, const FsimTimelineArgs *a, GError **error)
 {
     FsimTimelineChart probe = { 0 };
     g_autoptr (GPtrArray) selectors = g_ptr_array_new_with_free_func (g_free);
@@ -212,7 +212,7 @@ load_untraced (FsimCliSim *cs, const char *path, const char *const *sets,
     cs->sim = fsim_sim_load (path ? path : default_path, &options, error);
     if (!cs->sim)
         return FSIM_EXIT_INPUT;
-    if (!series_ok (cs->sim->scenario, a, error))
+    if (!fsim_i_timeline_series_ok (cs->sim->scenario, a, error))
         return FSIM_EXIT_USAGE;
     cs->source = source;
     return fsim_i_cli_sim_build (cs->sim, source, error) ? FSIM_EXIT_OK : FSIM_EXIT_INPUT;
@@ -295,9 +295,12 @@ fsim_i_timeline_render_to (const char *path, const char *const *sets,
     for (const char *const *s = a->series; s && *s; s++)
         if (!add_series (sim->scenario, *s, &chart, selectors, error))
             return FSIM_EXIT_USAGE;
-    if (a->format == FSIM_TIMELINE_SVG && !chart.partners && a->focus && a->focus->partner) {
+    for (char **sel = a->format == FSIM_TIMELINE_SVG && !chart.partners && a->focus
+                          ? a->focus->partner
+                          : NULL;
+         sel && *sel; sel++) {
         /* focused on partners: their panel, as --series partner:SEL would draw it */
-        g_autofree char *series = g_strconcat ("partner:", a->focus->partner, NULL);
+        g_autofree char *series = g_strconcat ("partner:", *sel, NULL);
         if (!add_series (sim->scenario, series, &chart, selectors, error))
             return FSIM_EXIT_USAGE;
     }

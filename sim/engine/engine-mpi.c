@@ -465,6 +465,27 @@ fsim_engine_mpi_run (FsimEngineMpi *e, const FsimDecisions *decisions, const Fsi
     return r;
 }
 
+const FsimPopulation *
+fsim_engine_mpi_population (const FsimEngineMpi *e)
+{
+    g_return_val_if_fail (e != NULL, NULL);
+    return &e->local;
+}
+
+const FsimWord *
+fsim_engine_mpi_near (const FsimEngineMpi *e)
+{
+    g_return_val_if_fail (e != NULL, NULL);
+    return e->near;
+}
+
+size_t
+fsim_engine_mpi_global (const FsimEngineMpi *e, size_t v)
+{
+    g_return_val_if_fail (e != NULL && v < e->h.n_own + e->h.n_ghosts, 0);
+    return v < e->h.n_own ? e->h.bounds[e->h.rank] + v : e->h.ghosts[v - e->h.n_own];
+}
+
 const FsimMpiStats *
 fsim_engine_mpi_stats (const FsimEngineMpi *e)
 {

@@ -51,6 +51,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimEngineMpi, fsim_engine_mpi_free)
 FsimResult *fsim_engine_mpi_run (FsimEngineMpi *e, const FsimDecisions *decisions,
                                  const FsimFocus *focus, GError **error);
 
+/* The rank's users over the trace's local numbering (own users 0 .. n_own - 1, then the
+ * ghosts, of whom it holds the partner use only; the settings are the own users'), and their
+ * ONE and TWO sets as exchanged (fsim_population_near()'s layout), for fsim_tracer_new_near().
+ * Valid as long as @e. (transfer none) */
+const FsimPopulation *fsim_engine_mpi_population (const FsimEngineMpi *e);
+const FsimWord *fsim_engine_mpi_near (const FsimEngineMpi *e);
+/* The global id of the rank's local user @v (an own user or a ghost). */
+size_t fsim_engine_mpi_global (const FsimEngineMpi *e, size_t v);
+
 /* What this rank exchanged and holds. (transfer none) */
 const FsimMpiStats *fsim_engine_mpi_stats (const FsimEngineMpi *e);
 

@@ -77,6 +77,8 @@ fsim_i_json_doc_free (FsimJsonDoc *doc)
     g_ptr_array_unref (doc->errors);
     g_hash_table_destroy (doc->misspelt);
     g_clear_pointer (&doc->claim_keys, g_hash_table_destroy);
+    g_clear_pointer (&doc->claim_names, g_hash_table_destroy);
+    g_clear_pointer (&doc->claimed, g_hash_table_destroy);
     g_free (doc);
 }
 
@@ -342,11 +344,12 @@ precheck_text (Scan *s, const char *text, GError **error)
     /* each value costs about 170 bytes while loading (docs/robustness.md): refuse what cannot
      * fit rather than let an allocation fail inside cJSON, where GLib aborts */
     if ((double) values * FSIM_LOADER_VALUE_BYTES > (double) fsim_memory_limit ()) {
+        g_autofree char *whose = fsim_memory_whose (); /* under mpirun, a rank's share */
         g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT,
                      "%s: out of memory: the files of this scenario hold up to %" G_GUINT64_FORMAT
-                     " JSON values, which need about %.1f GiB while loading, more than this "
-                     "machine can give (%.1f GiB)",
-                     s->file, values, (double) values * FSIM_LOADER_VALUE_BYTES / (1 << 30),
+                     " JSON values, which need about %.1f GiB while loading, more than %s can "
+                     "give (%.1f GiB)",
+                     s->file, values, (double) values * FSIM_LOADER_VALUE_BYTES / (1 << 30), whose,
                      (double) fsim_memory_limit () / (1 << 30));
         return FALSE;
     }

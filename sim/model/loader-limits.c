@@ -287,12 +287,13 @@ check_model_memory (FsimConv *c, const cJSON *root, const ModelSize *m, GError *
     guint64 at = first_over (need - costs[big].cost, costs[big].cost / (double) costs[big].n,
                              costs[big].n, limit);
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive (root, costs[big].key);
+    g_autofree char *whose = fsim_memory_whose (); /* under mpirun, a rank's share */
     return fsim_i_fail (c, error, entry (c, arr, at), FALSE, FSIM_LOADER_ERROR_LIMIT, NULL,
                         "out of memory: running this model needs about %.2f GiB (%" G_GUINT64_FORMAT
                         " decisions, %" G_GUINT64_FORMAT " (field, partner) "
-                        "pairs), more than this machine can give (%.2f GiB; the first %s over, "
+                        "pairs), more than %s can give (%.2f GiB; the first %s over, "
                         "number %" G_GUINT64_FORMAT ", is here)",
-                        need / (1 << 30), m->decisions, m->pairs, limit / (1 << 30),
+                        need / (1 << 30), m->decisions, m->pairs, whose, limit / (1 << 30),
                         costs[big].noun, at + 1);
 }
 

@@ -382,28 +382,58 @@ ensure_choices (FsimJsonDoc *doc, cJSON *result)
     }
 }
 
-/* The top-level keys that some alternative of some claim of @result sets (claims that failed
- * may have left their values unset); NULL when the claims cannot be read that far. */
-static GHashTable *
-claim_keys (const cJSON *result)
+/* What set path @path, under a kind of entity, may change of the names of its entities: 2 for
+ * their ids (an "id", or whole elements), 1 for their kinds, tags or scopes, else 0. */
+static int
+changes_names (const char *path)
+{
+    static const char *const naming[] = { "kind", "tags", "scopes", NULL };
+    if (path[strlen (path) - 1] == ']' || !strpbrk (path, ".["))
+        return 2;
+    g_auto (GStrv) keys = g_regex_split_simple ("\\[[^]]*\\]|\\.", path, 0, 0);
+    int what = 0;
+    for (char **k = keys; *k; k++)
+        what = MAX (what, strcmp (*k, "id") == 0 ? 2 : g_strv_contains (naming, *k) ? 1 : 0);
+    return what;
+}
+
+/* One path that an alternative of claims that failed sets: what it may change is not converted
+ * (doc->claimed, or its whole top-level key in doc->claim_keys), and what names entities of its
+ * kind may name one it changes (doc->claim_names). */
+static void
+claim_path (FsimJsonDoc *doc, cJSON *result, const char *path)
+{
+    if (g_str_has_prefix (path, "claims") || fsim_i_is_choice_path (path) || !*path)
+        return; /* an error of its own: it sets nothing */
+    g_autofree char *top = g_strndup (path, strcspn (path, ".["));
+    if (!fsim_i_set_path_region (doc, result, path, doc->claimed))
+        g_hash_table_add (doc->claim_keys, g_strdup (top));
+    int what = changes_names (path);
+    if (what > GPOINTER_TO_INT (g_hash_table_lookup (doc->claim_names, top)))
+        g_hash_table_insert (doc->claim_names, g_steal_pointer (&top), GINT_TO_POINTER (what));
+}
+
+/* After claims that failed (their alternatives were not applied): what any alternative of any
+ * claim sets, whose values may be the ones a claim was to replace. An alternative's `set` is
+ * any object-valued key of it, a claim's alternatives any array-valued key (a misspelt key
+ * may hold them). FALSE when the claims cannot be read that far (then nothing is converted). */
+static gboolean
+claims_failed (FsimJsonDoc *doc, cJSON *result)
 {
     const cJSON *claims = cJSON_GetObjectItemCaseSensitive (result, "claims");
     if (!cJSON_IsArray (claims))
-        return NULL;
-    g_autoptr (GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-    for (const cJSON *c = claims->child; c; c = c->next) {
-        const cJSON *alts = cJSON_GetObjectItemCaseSensitive (c, "alternatives");
-        if (!cJSON_IsObject (c) || !cJSON_IsArray (alts))
-            return NULL;
-        for (const cJSON *a = alts->child; a; a = a->next) {
-            const cJSON *set = cJSON_GetObjectItemCaseSensitive (a, "set");
-            if (!cJSON_IsObject (a) || (set && !cJSON_IsObject (set)))
-                return NULL;
-            for (const cJSON *m = set ? set->child : NULL; m; m = m->next)
-                g_hash_table_add (keys, g_strndup (m->string, strcspn (m->string, ".[")));
-        }
-    }
-    return g_steal_pointer (&keys);
+        return FALSE;
+    doc->claims_failed = TRUE;
+    doc->claim_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    doc->claim_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    doc->claimed = g_hash_table_new (NULL, NULL);
+    for (const cJSON *c = claims->child; c; c = c->next)
+        for (const cJSON *alts = cJSON_IsObject (c) ? c->child : NULL; alts; alts = alts->next)
+            for (const cJSON *a = cJSON_IsArray (alts) ? alts->child : NULL; a; a = a->next)
+                for (const cJSON *set = cJSON_IsObject (a) ? a->child : NULL; set; set = set->next)
+                    for (const cJSON *m = cJSON_IsObject (set) ? set->child : NULL; m; m = m->next)
+                        claim_path (doc, result, m->string);
+    return TRUE;
 }
 
 /*
@@ -426,8 +456,7 @@ fsim_i_json_resolve (FsimJsonDoc *doc, const char *path, const char *text, const
     gboolean go_on = fsim_i_apply_file_sets (doc, result, TRUE) &&
                      fsim_i_apply_cli_sets (doc, result, sets, TRUE);
     if (go_on && !fsim_i_apply_claims (doc, result, &local)) {
-        doc->claim_keys = claim_keys (result);
-        doc->no_convert = doc->claim_keys == NULL;
+        doc->no_convert = !claims_failed (doc, result);
         go_on = fsim_i_doc_keep (doc, &local);
     }
     go_on = go_on && fsim_i_apply_file_sets (doc, result, FALSE) &&

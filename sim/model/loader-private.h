@@ -53,6 +53,13 @@ typedef struct {
      * doc-owned strings), whose conversion is skipped (their values may be the ones a claim
      * was to replace); NULL when the claims did not fail. */
     GHashTable *claim_keys;
+    gboolean claims_failed; /* the claims failed (fsim_i_apply_claims()): not applied */
+    /* ... and the nodes (cJSON*) whose errors are left out: what an alternative sets, deeper
+     * than a top-level value (fsim_i_set_path_region()); the top-level keys of kinds whose
+     * names an alternative may change (-> 1: kinds, tags or scopes; 2: ids), which
+     * fsim_i_unmatched_name() treats as failed (FsimConv.failed, and .unnamed for 2). */
+    GHashTable *claimed;
+    GHashTable *claim_names;
     gboolean base_unread; /* a base scenario was not read: the merge is converted without what
                            * the base may hold (docs/format.md, "Error messages") */
     GHashTable *misspelt; /* top-level keys that an unknown key was taken for (static strings) */
@@ -118,6 +125,13 @@ gboolean fsim_i_apply_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSO
  * not in force. */
 gboolean fsim_i_check_set_path (FsimJsonDoc *doc, cJSON *root, const char *path, const cJSON *where,
                                 GError **error);
+/* For claims that failed: adds to @region (a set of cJSON nodes) every node of @root that the
+ * set path @path may change or have checked against what it sets: the object that holds the
+ * value it names, or, for an array element or an "id", the array that holds it, with all they
+ * contain. FALSE (nothing added) when the path names nothing, or what it sets is a whole
+ * top-level value (its key is then not converted at all). */
+gboolean fsim_i_set_path_region (FsimJsonDoc *doc, cJSON *root, const char *path,
+                                 GHashTable *region);
 /* Is @path a path under the top-level "choices" (it then chooses a claim's alternative, and
  * is applied before the claims are)? */
 gboolean fsim_i_is_choice_path (const char *path);

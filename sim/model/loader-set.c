@@ -199,8 +199,30 @@ typedef struct {
     GArray *segs;
     const cJSON *value; /* the new value (each target gets a located copy); NULL: a dry run */
     const cJSON *where;
-    guint changed; /* values replaced or added */
+    guint changed;      /* values replaced or added */
+    guint unchanged;    /* ... of which were that value already */
+    GHashTable *region; /* non-NULL: a dry run that collects what the path sets (set_region) */
+    gboolean top;       /* ... and a whole top-level value was one of them */
 } SetWalk;
+
+/* A dry run's target: the value of key @key (NULL: an element) of @cur, at depth @depth (the
+ * root is 0), whose container is @up. What the value may change is collected: the object that
+ * holds it (its other values may be checked against it), or, for an element or an id, the
+ * array that holds it (a sibling may repeat the id). A whole top-level value (depth 1) is not
+ * collected: w->top says so. */
+static void
+set_region (SetWalk *w, cJSON *cur, cJSON *up, guint depth, const char *key)
+{
+    cJSON *r = cur;
+    if (key && strcmp (key, "id") == 0) {
+        r = up;
+        depth--;
+    }
+    if (depth <= 1 || !r)
+        w->top = TRUE;
+    else
+        g_hash_table_add (w->region, r);
+}
 
 /* After an error that a set path names nothing: when a file was not read, what it names may be
  * in that file, so the error is marked as caused by that one (fsim_i_doc_keep() drops it).
@@ -216,7 +238,7 @@ names_nothing (const FsimJsonDoc *doc, GError **error)
 /* Applies segments @i.. of the walk under @cur. FALSE with @error set when the path names
  * nothing there; a multi-selector that picks no element is such an error too. */
 static gboolean
-set_at (SetWalk *w, cJSON *cur, guint i, GError **error)
+set_at (SetWalk *w, cJSON *cur, cJSON *up, guint i, GError **error)
 {
     Segment *s = &g_array_index (w->segs, Segment, i);
     gboolean last = i + 1 == w->segs->len;
@@ -234,12 +256,15 @@ set_at (SetWalk *w, cJSON *cur, guint i, GError **error)
             if (!multi_selects (e, s->selector))
                 continue;
             any = TRUE;
-            if (last) {
+            if (last && w->region) {
+                set_region (w, cur, up, i, NULL);
+            } else if (last) {
+                w->unchanged += w->value && cJSON_Compare (e, w->value, TRUE);
                 if (w->value) /* else a dry run */
                     fsim_i_json_replace (w->doc, cur, e, NULL,
                                          duplicate_located (w->doc, w->value));
                 w->changed++;
-            } else if (!set_at (w, e, i + 1, error)) {
+            } else if (!set_at (w, e, cur, i + 1, error)) {
                 return FALSE;
             }
         }
@@ -252,6 +277,9 @@ set_at (SetWalk *w, cJSON *cur, guint i, GError **error)
     cJSON *next =
         s->key ? cJSON_GetObjectItemCaseSensitive (cur, s->key) : select_element (cur, s->selector);
     if (last && (next || s->key)) {
+        if (w->region)
+            set_region (w, cur, up, i, s->key);
+        w->unchanged += next && w->value && cJSON_Compare (next, w->value, TRUE);
         if (w->value) { /* else a dry run */
             cJSON *copy = duplicate_located (w->doc, w->value);
             if (next)
@@ -269,7 +297,7 @@ set_at (SetWalk *w, cJSON *cur, guint i, GError **error)
                          hint ? hint : "");
         return names_nothing (w->doc, error);
     }
-    return set_at (w, next, i + 1, error);
+    return set_at (w, next, cur, i + 1, error);
 }
 
 /* Walk @path in @root and, unless @value is NULL (a dry run, which changes nothing), replace
@@ -301,12 +329,13 @@ walk_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value, const c
         return FALSE;
     }
     SetWalk w = { .doc = doc, .path = path, .segs = segs, .value = value, .where = where };
-    if (!set_at (&w, root, 0, error))
+    if (!set_at (&w, root, NULL, 0, error))
         return FALSE;
     if (value && record) {
         FsimOverride o = { .path = g_strdup (path),
                            .value = canonical_text (value),
-                           .changed = w.changed };
+                           .changed = w.changed,
+                           .unchanged = w.unchanged };
         g_array_append_val (doc->overrides, o);
     }
     return TRUE;
@@ -335,6 +364,34 @@ fsim_i_check_set_path (FsimJsonDoc *doc, cJSON *root, const char *path, const cJ
                        GError **error)
 {
     return walk_set (doc, root, path, NULL, where, FALSE, error);
+}
+
+gboolean
+fsim_i_set_path_region (FsimJsonDoc *doc, cJSON *root, const char *path, GHashTable *region)
+{
+    g_autoptr (GArray) segs = parse_set_path (path);
+    if (!segs)
+        return FALSE;
+    g_autoptr (GHashTable) found = g_hash_table_new (NULL, NULL);
+    SetWalk w = { .doc = doc, .path = path, .segs = segs, .region = found };
+    g_autoptr (GError) local = NULL; /* a path that names nothing was reported with the claims */
+    if (!set_at (&w, root, NULL, 0, &local) || w.top)
+        return FALSE;
+    /* every node under what the path sets */
+    GHashTableIter it;
+    gpointer node;
+    g_autoptr (GPtrArray) todo = g_ptr_array_new ();
+    g_hash_table_iter_init (&it, found);
+    while (g_hash_table_iter_next (&it, &node, NULL))
+        g_ptr_array_add (todo, node);
+    while (todo->len > 0) {
+        cJSON *n = g_ptr_array_steal_index_fast (todo, todo->len - 1);
+        if (!g_hash_table_add (region, n))
+            continue; /* collected already */
+        for (cJSON *k = n->child; k; k = k->next)
+            g_ptr_array_add (todo, k);
+    }
+    return TRUE;
 }
 
 gboolean

@@ -44,6 +44,9 @@ fail_message (FsimConv *c, GError **error, const cJSON *node, gboolean at_key, F
         fsim_i_error_at (error, c->doc, node, at_key, code, "%s: %s", where, msg);
     else
         fsim_i_error_at (error, c->doc, node, at_key, code, "%s", msg);
+    /* after claims that failed, a value an alternative sets may be the one it was to replace */
+    if (c->doc->claimed && node && error && *error && g_hash_table_contains (c->doc->claimed, node))
+        fsim_i_mark_caused (*error);
     return FALSE;
 }
 

@@ -2,6 +2,7 @@
 /* loader.c: converts the merged JSON of a scenario into the typed, validated FsimScenario. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
@@ -412,21 +413,90 @@ fsim_i_stage_ok (const FsimConv *c)
     return c->errors->len == c->stage_start;
 }
 
+/* Where error message @msg is located: the length of its "FILE" in "FILE:LINE:COL: ", its line
+ * and column; FALSE when it has no location. */
+static gboolean
+error_position (const char *msg, size_t *out_file, long *out_line, long *out_col)
+{
+    for (const char *p = strchr (msg, ':'); p; p = strchr (p + 1, ':')) {
+        char *end = NULL;
+        if (!g_ascii_isdigit (p[1]))
+            continue;
+        long line = strtol (p + 1, &end, 10);
+        if (*end != ':' || !g_ascii_isdigit (end[1]))
+            continue;
+        long col = strtol (end + 1, &end, 10);
+        if (end[0] != ':' || end[1] != ' ')
+            continue;
+        *out_file = (size_t) (p - msg);
+        *out_line = line;
+        *out_col = col;
+        return TRUE;
+    }
+    return FALSE;
+}
+
+typedef struct {
+    const GError *error;
+    guint file; /* rank of its file among the errors' files, in the order they first come */
+    long line, col;
+} Placed;
+
+static gint
+compare_placed (gconstpointer a, gconstpointer b)
+{
+    const Placed *x = a, *y = b;
+    if (x->file != y->file)
+        return x->file < y->file ? -1 : 1;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return x->col < y->col ? -1 : x->col > y->col;
+}
+
+/* The kept errors in the order they were written: file by file (in the order each file first
+ * has an error), each file's by line and column. An error with no location keeps its place
+ * among its file's (it is a file of its own, such as a --set that is not PATH=VALUE). */
+static GArray *
+errors_in_order (const GPtrArray *errors)
+{
+    GArray *placed = g_array_sized_new (FALSE, FALSE, sizeof (Placed), errors->len);
+    g_autoptr (GHashTable) files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    for (guint i = 0; i < errors->len; i++) {
+        const GError *e = errors->pdata[i];
+        Placed p = { .error = e, .line = 0, .col = 0 };
+        size_t n = 0;
+        g_autofree char *file = error_position (e->message, &n, &p.line, &p.col)
+                                    ? g_strndup (e->message, n)
+                                    : g_strdup_printf ("\n%u", i); /* no file is named so */
+        gpointer rank = NULL;
+        if (!g_hash_table_lookup_extended (files, file, NULL, &rank)) {
+            rank = GUINT_TO_POINTER (g_hash_table_size (files));
+            g_hash_table_insert (files, g_steal_pointer (&file), rank);
+        }
+        p.file = GPOINTER_TO_UINT (rank);
+        g_array_append_val (placed, p);
+    }
+    g_array_sort (placed, compare_placed); /* stable (GLib >= 2.32): ties keep their order */
+    return placed;
+}
+
 /* Every kept error in one GError (the code of the first): one "FILE:LINE:COL: MESSAGE" line
- * each, and a last line when the limit stopped the loader. */
+ * each, in the order written (errors_in_order()), and a last line when the limit stopped the
+ * loader. */
 static void
 combine_errors (const FsimJsonDoc *doc, const char *path, GError **error)
 {
     const GPtrArray *errors = doc->errors;
-    const GError *first = errors->pdata[0];
+    g_autoptr (GArray) placed = errors_in_order (errors);
+    const GError *first = g_array_index (placed, Placed, 0).error;
     if (errors->len == 1) {
         g_propagate_error (error, g_error_copy (first));
         return;
     }
     g_autoptr (GString) all = g_string_new (NULL);
-    for (guint i = 0; i < errors->len; i++)
+    for (guint i = 0; i < placed->len; i++)
         g_string_append_printf (all, "%s%s", i ? "\n" : "",
-                                ((const GError *) errors->pdata[i])->message);
+                                g_array_index (placed, Placed, i).error->message);
     if (errors->len >= FSIM_LOADER_MAX_ERRORS)
         g_string_append_printf (all, "\n%s: stopped after %u errors", path, errors->len);
     g_set_error_literal (error, first->domain, first->code, all->str);
@@ -440,16 +510,17 @@ typedef struct {
     const char *key; /* the top-level key converted, or NULL for the scenario's own keys */
 } Stage;
 
-/* After claims that failed, a stage that converts a key that an alternative sets (for the
- * scenario's own keys: any key no other stage converts) is skipped: its values may be the ones
- * a claim was to replace. The claims themselves were reported already. */
+/* After claims that failed, a stage that converts a key whose whole value an alternative sets
+ * (for the scenario's own keys: any key no other stage converts) is skipped: its values may be
+ * the ones a claim was to replace. What an alternative sets deeper is left out value by value
+ * (FsimJsonDoc.claimed). */
 static gboolean
 stage_skipped (const FsimJsonDoc *doc, const Stage *st, const Stage *stages, size_t n)
 {
     if (!doc->claim_keys)
         return FALSE;
     if (st->key)
-        return strcmp (st->key, "claims") == 0 || g_hash_table_contains (doc->claim_keys, st->key);
+        return g_hash_table_contains (doc->claim_keys, st->key);
     GHashTableIter it;
     gpointer key;
     g_hash_table_iter_init (&it, doc->claim_keys);
@@ -566,6 +637,14 @@ convert_stages (FsimConv *c, const cJSON *root)
                 c->failed[stages[i].kind] = c->unnamed[stages[i].kind] = TRUE;
             continue;
         }
+        /* an alternative of the claims that failed may change what names its entities */
+        int names = stages[i].kind >= 0 && c->doc->claim_names
+                        ? GPOINTER_TO_INT (g_hash_table_lookup (c->doc->claim_names, stages[i].key))
+                        : 0;
+        if (names > 0)
+            c->failed[stages[i].kind] = TRUE; /* its kinds, tags, scopes */
+        if (names > 1)
+            c->unnamed[stages[i].kind] = TRUE; /* its ids */
         run_stage (c, &stages[i], root);
         if (c->errors->len > 0 || c->stage_failed > 0)
             make_readable (c);
@@ -586,7 +665,8 @@ fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path, GError **
     s->overrides = g_new0 (FsimOverride, s->n_overrides + 1);
     for (guint i = 0; i < doc->overrides->len; i++) {
         const FsimOverride *o = &g_array_index (doc->overrides, FsimOverride, i);
-        s->overrides[i] = (FsimOverride){ g_strdup (o->path), g_strdup (o->value), o->changed };
+        s->overrides[i] =
+            (FsimOverride){ g_strdup (o->path), g_strdup (o->value), o->changed, o->unchanged };
     }
     FsimConv c = {
         .doc = doc,

@@ -186,11 +186,13 @@ typedef struct {
 } FsimRule;
 
 /* One override applied by `set` or `--set`: PATH, the VALUE as JSON, and how many values it
- * changed (a path with [*], [kind:K], [tag:T] or a glob picks several). */
+ * changed (a path with [*], [kind:K], [tag:T] or a glob picks several); unchanged: how many of
+ * them already were VALUE (equal as JSON), so that one changing nothing can say so. */
 typedef struct {
     char *path;
     char *value;
     size_t changed;
+    size_t unchanged;
 } FsimOverride;
 
 void fsim_override_clear (FsimOverride *o);
@@ -272,7 +274,7 @@ typedef struct {
     char *import_format; /* "auto", "edge_list", "graphml" or "gml" */
     FsimImportAttribute *import_attributes;
     size_t n_import_attributes;
-    FsimLoc import_loc; /* the "import" object: where running out of memory importing is said */
+    FsimLoc import_loc; /* the "import" object: where an error reading its file is said */
 
     /* population.snapshot: a saved population (docs/format.md), resolved like import_file, or
      * NULL. With the keys of another kind, the snapshot must have been saved from them. */

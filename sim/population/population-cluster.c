@@ -8,6 +8,7 @@
 #include <glib.h>
 
 #include "bits.h"
+#include "comm.h"
 #include "friends.h"
 #include "population-private.h"
 
@@ -222,4 +223,187 @@ fsim_i_population_adopt_clustered_rows (const FsimScenario *s, const size_t *gro
 
     g_return_val_if_fail (n_groups > 0 && group_offsets != NULL, FALSE);
     return s->population.adoption == NULL || adopt_all (s, &c, &r, error);
+}
+
+/* ---- friendship clusters over ranks --------------------------------------------------------- */
+
+/*
+ * Over ranks, every rank grows the clusters of the whole graph exactly as clusters_by_bfs()
+ * does, with the same start order and its own copy of which users are taken: a cluster's
+ * breadth-first search goes one level at a time, and for each level the owners of its users
+ * gather their friend lists to every rank (two collectives: the counts, then the lists), which
+ * then take the same users in the same order. Only the friend lists of the users being reached
+ * travel; every rank holds the order, the taken marks and the clusters (17 bytes per user).
+ */
+typedef struct {
+    const FsimComm *comm;
+    size_t first, n_rows;     /* this rank's users */
+    const size_t *offsets;    /* their friend lists */
+    const uint32_t *adj;      /* (global ids) */
+    uint32_t *send, *got;     /* packed lists: per user, its place in the level, length, friends */
+    size_t send_cap, got_cap; /* entries */
+    uint64_t *counts;         /* [rank]: the entries it sends, G_MAXUINT64 when out of memory */
+    const uint32_t *list[BFS_MAX_SIZE]; /* [k]: the friends of the level's user k */
+    size_t list_len[BFS_MAX_SIZE];
+} Grower;
+
+/* FALSE, with this rank's error (@mine: it ran out of memory) or that another rank did. */
+static gboolean
+grower_fail (gboolean mine, size_t n_total, GError **error)
+{
+    if (mine)
+        g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_FAILED,
+                     "out of memory growing the friendship clusters of %zu users", n_total);
+    else
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_OTHER_RANK,
+                     "another rank ran out of memory growing the friendship clusters");
+    return FALSE;
+}
+
+/* The friend lists of @level's @n users (global ids), from their owners to every rank, into
+ * g->list. Collective; FALSE on every rank if one is out of memory. */
+static gboolean
+gather_level (Grower *g, const uint32_t *level, size_t n, size_t n_total, GError **error)
+{
+    const FsimComm *comm = g->comm;
+    size_t need = 0, at = 0, total = 0;
+    gboolean ok = TRUE, others = TRUE;
+    uint64_t mine;
+
+    for (size_t k = 0; k < n; k++) {
+        size_t i = (size_t) level[k] - g->first; /* unsigned: large below first */
+        if (i < g->n_rows)
+            need += 2 + g->offsets[i + 1] - g->offsets[i];
+    }
+    if (need > g->send_cap) {
+        uint32_t *bigger = g_try_renew (uint32_t, g->send, need);
+        ok = bigger != NULL;
+        if (ok)
+            g->send = bigger, g->send_cap = need;
+    }
+    for (size_t k = 0; ok && k < n; k++) {
+        size_t i = (size_t) level[k] - g->first;
+        if (i >= g->n_rows)
+            continue;
+        size_t deg = g->offsets[i + 1] - g->offsets[i];
+        g->send[at++] = (uint32_t) k;
+        g->send[at++] = (uint32_t) deg;
+        if (deg > 0)
+            memcpy (g->send + at, g->adj + g->offsets[i], deg * sizeof (uint32_t));
+        at += deg;
+    }
+    mine = ok ? (uint64_t) need : G_MAXUINT64;
+    if (!comm->allgatherv (comm, &mine, 1, g->counts, sizeof (uint64_t), error))
+        return FALSE;
+    for (int r = 0; r < comm->size; r++) {
+        others = others && g->counts[r] != G_MAXUINT64;
+        total += g->counts[r] != G_MAXUINT64 ? (size_t) g->counts[r] : 0;
+    }
+    if (!others)
+        return grower_fail (!ok, n_total, error);
+    if (total > g->got_cap) { /* the same on every rank: the caps grow alike */
+        size_t cap = MAX (total, 2 * g->got_cap);
+        uint32_t *bigger = g_try_renew (uint32_t, g->got, cap);
+        if (bigger != NULL)
+            g->got = bigger;
+        g->got_cap = cap;
+        if (!comm->all_ok (comm, bigger != NULL))
+            return grower_fail (bigger == NULL, n_total, error);
+    }
+    if (!comm->allgatherv (comm, g->send, need, g->got, sizeof (uint32_t), error))
+        return FALSE;
+    for (size_t i = 0; i < total; i += 2 + g->got[i + 1]) {
+        g->list[g->got[i]] = g->got + i + 2;
+        g->list_len[g->got[i]] = g->got[i + 1];
+    }
+    return TRUE;
+}
+
+/* clusters_by_bfs() over ranks: the same clusters, in @c (members and offsets allocated for
+ * @n users). Collective. */
+static gboolean
+grow_clusters_part (Grower *g, size_t n, size_t size, const uint32_t *order, guint8 *taken,
+                    Clusters *c, GError **error)
+{
+    size_t end = 0;
+
+    c->n = 0;
+    c->offsets[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t from = end, head = from, tail = from;
+
+        if (taken[order[i]])
+            continue;
+        c->members[tail++] = order[i];
+        taken[order[i]] = 1;
+        /* one level at a time: the users it reaches are queued after it, as one by one */
+        while (head < tail && tail - from < size) {
+            size_t level = tail;
+            if (!gather_level (g, c->members + head, level - head, n, error))
+                return FALSE;
+            for (size_t k = head; k < level && tail - from < size; k++) {
+                const uint32_t *friends = g->list[k - head];
+                for (size_t j = 0; j < g->list_len[k - head] && tail - from < size; j++)
+                    if (!taken[friends[j]]) {
+                        taken[friends[j]] = 1;
+                        c->members[tail++] = friends[j];
+                    }
+            }
+            head = level;
+        }
+        end = tail;
+        c->offsets[++c->n] = end;
+    }
+    return TRUE;
+}
+
+/**
+ * fsim_i_population_adopt_clustered_part:
+ * See population-private.h.
+ */
+gboolean
+fsim_i_population_adopt_clustered_part (const FsimScenario *s, const FsimComm *comm, size_t n_total,
+                                        size_t first, size_t n_rows, const size_t *offsets,
+                                        const uint32_t *adj, FsimWord *uses, GError **error)
+{
+    const Rows r = { n_total, first, first + n_rows, s->partner_words, uses };
+    Grower g = { .comm = comm, .first = first, .n_rows = n_rows, .offsets = offsets, .adj = adj };
+    g_autofree uint32_t *order = NULL;
+    g_autofree guint8 *taken = NULL;
+    uint64_t arcs = offsets[n_rows], n_edges = 0;
+    Clusters c = { 0 };
+    gboolean ok;
+
+    if (s->population.adoption == NULL)
+        return TRUE;
+    g.counts = g_new (uint64_t, (size_t) comm->size);
+    ok = comm->allgatherv (comm, &arcs, 1, g.counts, sizeof (uint64_t), error);
+    for (int k = 0; ok && k < comm->size; k++)
+        n_edges += g.counts[k];
+    n_edges /= 2;
+    if (ok) {
+        /* as clusters_by_bfs() sizes them, from the whole graph's mean degree */
+        double mean = n_total > 0 ? 2.0 * (double) n_edges / (double) n_total : 0;
+        size_t size = (size_t) CLAMP (round (mean), BFS_MIN_SIZE, BFS_MAX_SIZE);
+        gboolean mine;
+
+        order =
+            permutation_new (n_total, fsim_i_stream_key (s->seed, FSIM_I_SALT_CLUSTER_ORDER), 0);
+        taken = g_try_malloc0 (MAX (n_total, 1));
+        c.members = g_try_new (uint32_t, MAX (n_total, 1));
+        c.offsets = g_try_new (size_t, n_total + 1);
+        g.send_cap = g.got_cap = 4096; /* grown as levels need, never NULL */
+        g.send = g_try_new (uint32_t, g.send_cap);
+        g.got = g_try_new (uint32_t, g.got_cap);
+        mine = order != NULL && taken != NULL && c.members != NULL && c.offsets != NULL &&
+               g.send != NULL && g.got != NULL;
+        ok = comm->all_ok (comm, mine) || grower_fail (!mine, n_total, error);
+        ok = ok && grow_clusters_part (&g, n_total, size, order, taken, &c, error);
+    }
+    ok = ok && adopt_all (s, &c, &r, error);
+    clusters_clear (&c);
+    g_free (g.send);
+    g_free (g.got);
+    g_free (g.counts);
+    return ok;
 }

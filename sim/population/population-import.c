@@ -287,12 +287,11 @@ take_names (FsimImported *imp, FsimPopulation *pop, GError **error)
     return TRUE;
 }
 
-/* Says where in the scenario the import is, when memory ran out (@error is set). */
+/* Says where the scenario names the file, as for an include (@error is set). */
 static void
-locate_out_of_memory (const FsimPopulationSpec *ps, GError **error)
+locate_import (const FsimPopulationSpec *ps, GError **error)
 {
-    if (error && g_error_matches (*error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM) &&
-        ps->import_loc.file)
+    if (ps->import_loc.file)
         g_prefix_error (error, "%s:%d:%d: ", ps->import_loc.file, ps->import_loc.line,
                         ps->import_loc.col);
 }
@@ -317,7 +316,7 @@ fsim_i_population_import (const FsimScenario *s, FsimPopulation *pop, GError **e
     imp = fsim_import_file (ps->import_file, format, error);
     if (imp == NULL) {
         g_prefix_error (error, "importing friendships: ");
-        locate_out_of_memory (ps, error);
+        locate_import (ps, error);
         return FALSE;
     }
     if (!fsim_i_population_check_size (s, imp->friends->n_users,
@@ -328,7 +327,7 @@ fsim_i_population_import (const FsimScenario *s, FsimPopulation *pop, GError **e
     if (!take_names (imp, pop, error)) {
         g_autofree char *file = fsim_i_population_display_path (ps->import_file);
         g_prefix_error (error, "importing friendships: %s: ", file);
-        locate_out_of_memory (ps, error);
+        locate_import (ps, error);
         return FALSE;
     }
     if (!fsim_i_population_alloc (pop, error))

@@ -35,6 +35,16 @@ gboolean fsim_i_population_adopt_clustered (const FsimScenario *s, FsimPopulatio
 gboolean fsim_i_population_adopt_clustered_rows (const FsimScenario *s, const size_t *group_offsets,
                                                  size_t n_groups, size_t n_total, size_t first,
                                                  size_t n_rows, FsimWord *uses, GError **error);
+/* The same over friendship clusters (a graph without communities: an imported edge list,
+ * erdos_renyi), collectively over @comm: @offsets (@n_rows + 1, from 0) and @adj (global ids)
+ * are the friend lists of this rank's users. Every rank grows the clusters of the whole graph,
+ * one breadth-first level at a time, from the friend lists their owners gather: the users marked
+ * are exactly those the whole population's adoption marks among the rows. FALSE on every rank
+ * when one is out of memory (the others' error FSIM_GRAPH_ERROR_OTHER_RANK). */
+gboolean fsim_i_population_adopt_clustered_part (const FsimScenario *s, const struct FsimComm *comm,
+                                                 size_t n_total, size_t first, size_t n_rows,
+                                                 const size_t *offsets, const uint32_t *adj,
+                                                 FsimWord *uses, GError **error);
 
 /* Builds an imported population: friendships from the file, then draws, then the file's
  * attributes (population-import.c). */

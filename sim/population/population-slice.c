@@ -30,6 +30,7 @@ fsim_population_slice_free (FsimPopulationSlice *s)
     g_free (s->apps_others);
     g_free (s->audience);
     g_free (s->uses);
+    g_free (s->file_ids);
     g_free (s);
 }
 
@@ -62,6 +63,7 @@ fsim_population_slice_new (const FsimPopulation *pop, size_t first, size_t n, GE
     *s = (FsimPopulationSlice){ .n_total = pop->n_users,
                                 .first = first,
                                 .n_own = n,
+                                .n_groups = fr ? fr->n_groups : 0,
                                 .n_fields = pop->n_fields,
                                 .field_words = pop->field_words,
                                 .n_partners = pop->n_partners,
@@ -95,11 +97,12 @@ fsim_population_slice_can_build (const FsimScenario *scenario)
     if (ps->snapshot != NULL || ps->kind != FSIM_POPULATION_GENERATED || ps->generator == NULL ||
         !fsim_friends_generate_part_supported (ps->generator))
         return FALSE;
-    /* clustered adoption visits communities, which only facebook_like has (and only with
-     * friendships); elsewhere it grows clusters over the whole graph */
+    /* clustered adoption visits facebook_like's communities (which it has only with
+     * friendships: without them it is built whole), else friendship clusters grown over the
+     * ranks (fsim_i_population_adopt_clustered_part()) */
     return ps->adoption_model != FSIM_ADOPTION_CLUSTERED ||
-           (strcmp (ps->generator, "facebook_like") == 0 && ps->gen_users >= 2 &&
-            ps->mean_degree > 0);
+           strcmp (ps->generator, "facebook_like") != 0 ||
+           (ps->gen_users >= 2 && ps->mean_degree > 0);
 }
 
 /* The per-user arrays of @s and its settings and partner use, drawn as the whole population's
@@ -121,6 +124,28 @@ draw_slice (const FsimScenario *scenario, FsimPopulationSlice *s, GError **error
     s->audience = view.audience;
     s->uses = view.uses;
     return TRUE;
+}
+
+/*
+ * With clustered adoption over friendship clusters (a population without communities), the
+ * ranks grow them together (fsim_i_population_adopt_clustered_part()): collective, so every rank
+ * first learns whether all have drawn their rows (@ok: this one has; else @error is set and
+ * @s may be NULL). Without clustered adoption, @ok alone. FALSE with @error set on failure.
+ */
+static gboolean
+adopt_part (const FsimScenario *scenario, const FsimComm *comm, FsimPopulationSlice *s, gboolean ok,
+            GError **error)
+{
+    if (scenario->population.adoption_model != FSIM_ADOPTION_CLUSTERED)
+        return ok;
+    if (!comm->all_ok (comm, ok)) {
+        if (ok)
+            g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_OTHER_RANK,
+                         "another rank could not build its users");
+        return FALSE;
+    }
+    return fsim_i_population_adopt_clustered_part (scenario, comm, s->n_total, s->first, s->n_own,
+                                                   s->offsets, s->adj, s->uses, error);
 }
 
 /**
@@ -159,13 +184,17 @@ fsim_population_slice_build (const FsimScenario *scenario, const FsimComm *comm,
     *s = (FsimPopulationSlice){ .n_total = ps->gen_users,
                                 .first = first,
                                 .n_own = n,
+                                .n_groups = rows->n_groups,
                                 .n_fields = scenario->n_fields,
                                 .field_words = scenario->field_words,
                                 .n_partners = scenario->n_partners,
                                 .partner_words = scenario->partner_words };
     s->offsets = g_steal_pointer (&rows->offsets);
     s->adj = g_steal_pointer (&rows->adj);
-    if (!draw_slice (scenario, s, error))
+    gboolean ok = draw_slice (scenario, s, error);
+    if (strcmp (ps->generator, "facebook_like") != 0) /* no communities: friendship clusters */
+        return adopt_part (scenario, comm, s, ok, error) ? g_steal_pointer (&s) : NULL;
+    if (!ok)
         return NULL;
     if (ps->adoption_model == FSIM_ADOPTION_CLUSTERED &&
         !fsim_i_population_adopt_clustered_rows (scenario, rows->group_offsets, rows->n_groups,
@@ -283,6 +312,7 @@ fsim_population_slice_load (const FsimScenario *scenario, const FsimComm *comm, 
     *s = (FsimPopulationSlice){ .n_total = h.n_users,
                                 .first = first,
                                 .n_own = last - first,
+                                .n_groups = h.n_groups,
                                 .n_fields = scenario->n_fields,
                                 .field_words = scenario->field_words,
                                 .n_partners = scenario->n_partners,
@@ -302,7 +332,7 @@ fsim_population_slice_can_import (const FsimScenario *scenario)
     FsimImportFormat format = FSIM_IMPORT_AUTO;
 
     if (ps->snapshot != NULL || ps->kind != FSIM_POPULATION_IMPORTED || ps->import_file == NULL ||
-        ps->adoption_model == FSIM_ADOPTION_CLUSTERED || ps->n_import_attributes > 0)
+        ps->n_import_attributes > 0)
         return FALSE;
     if (ps->import_format != NULL && !fsim_import_format_from_string (ps->import_format, &format))
         return FALSE;
@@ -327,16 +357,18 @@ fsim_population_slice_import (const FsimScenario *scenario, const FsimComm *comm
 
     if (part == NULL) {
         g_prefix_error (error, "importing friendships: ");
-        if (error && g_error_matches (*error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM) &&
-            ps->import_loc.file)
+        if (ps->import_loc.file) /* where the scenario names the file, as for an include */
             g_prefix_error (error, "%s:%d:%d: ", ps->import_loc.file, ps->import_loc.line,
                             ps->import_loc.col);
         return NULL;
     }
-    /* the whole population's check, as one process makes it: the same verdict on every rank */
-    if (!fsim_i_population_check_size (scenario, part->n_users, 2.0 * (double) part->n_edges,
-                                       error))
+    /* the whole population's check, as one process makes it */
+    gboolean ok =
+        fsim_i_population_check_size (scenario, part->n_users, 2.0 * (double) part->n_edges, error);
+    if (!ok) { /* the others may be waiting to grow the clusters: they learn it */
+        (void) adopt_part (scenario, comm, NULL, FALSE, error);
         return NULL;
+    }
     s = g_new0 (FsimPopulationSlice, 1);
     *s = (FsimPopulationSlice){ .n_total = part->n_users,
                                 .first = part->first,
@@ -347,7 +379,7 @@ fsim_population_slice_import (const FsimScenario *scenario, const FsimComm *comm
                                 .partner_words = scenario->partner_words };
     s->offsets = g_steal_pointer (&part->rows->offsets);
     s->adj = g_steal_pointer (&part->rows->adj);
-    if (!draw_slice (scenario, s, error))
-        return NULL;
-    return g_steal_pointer (&s);
+    s->file_ids = g_steal_pointer (&part->ids);
+    ok = draw_slice (scenario, s, error);
+    return adopt_part (scenario, comm, s, ok, error) ? g_steal_pointer (&s) : NULL;
 }

@@ -21,12 +21,14 @@ typedef struct {
     size_t first, n_own;
     size_t n_fields, field_words;
     size_t n_partners, partner_words;
+    size_t n_groups; /* the generator's communities (facebook_like), else 0 */
     size_t *offsets; /* n_own + 1 */
     uint32_t *adj;
     guint8 *platform;
     FsimWord *apps_others;
     guint8 *audience;
     FsimWord *uses;
+    int64_t *file_ids; /* n_own: an edge list's ids, the users' names (slice_import), else NULL */
 } FsimPopulationSlice;
 
 /* The range of part @part of @n_parts of @n_total users: first = part * n_total / n_parts. */
@@ -67,7 +69,8 @@ FsimPopulationSlice *fsim_population_slice_load (const FsimScenario *scenario, c
 
 /* Whether fsim_population_slice_build() can build @scenario's population by parts: a
  * generated one whose generator can be split (fsim_friends_generate_part_supported()), not from
- * a snapshot, with random adoption, or clustered adoption over facebook_like's communities. */
+ * a snapshot, with random adoption, or clustered adoption (over facebook_like's communities, or
+ * friendship clusters grown over the ranks; facebook_like without friendships is built whole). */
 gboolean fsim_population_slice_can_build (const FsimScenario *scenario);
 
 /**
@@ -87,8 +90,9 @@ FsimPopulationSlice *fsim_population_slice_build (const FsimScenario *scenario,
                                                   GError **error);
 
 /* Whether fsim_population_slice_import() can build @scenario's population by parts: one
- * imported from an edge list (not GraphML or GML, which igraph reads whole), with random
- * adoption and no attributes mapped, not from a snapshot. */
+ * imported from an edge list (not GraphML or GML, which igraph reads whole), with no attributes
+ * mapped, not from a snapshot; with clustered adoption, the ranks grow the friendship clusters
+ * together. */
 gboolean fsim_population_slice_can_import (const FsimScenario *scenario);
 
 /**

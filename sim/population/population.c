@@ -64,12 +64,7 @@ fsim_i_population_check_size (const FsimScenario *s, size_t n_users, double n_ar
         double peak = total * (gen && strcmp (gen, "facebook_like") != 0 ? 6 : 2);
         if (peak > (double) fsim_memory_limit ()) {
             /* under mpirun, a rank is judged against its part of the machine (memory.h) */
-            guint share = fsim_memory_share ();
-            g_autofree char *whose =
-                share > 1 ? g_strdup_printf ("this process's share of this machine (1 of the %u "
-                                             "processes on it)",
-                                             share)
-                          : g_strdup ("this machine");
+            g_autofree char *whose = fsim_memory_whose ();
             g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_TOO_LARGE,
                          "%sa population of %zu users with %zu fields and %zu partners needs "
                          "about %.1f GiB of memory, more than %s can give it (%.1f GiB); use "

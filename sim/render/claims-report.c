@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "claims-report.h"
+#include "room.h"
 #include "table.h"
 
 /* ---- in every report ----------------------------------------------------------------------- */
@@ -374,4 +375,101 @@ fsim_claims_render_effects (const FsimScenario *s, const FsimClaimEffects *e, gb
         effects_json (s, e, out);
     else
         effects_text (s, e, out);
+}
+
+/* ---- the room the text takes (room.h) ------------------------------------------------------ */
+
+/* A source in either form: its one-line text (cleaned) and its six JSON strings, with keys and
+ * indentation. */
+static guint64
+room_source (const FsimSource *src)
+{
+    g_autofree char *line = fsim_source_to_string (src);
+    return fsim_room_json (line) + fsim_room_json (src->publisher) + fsim_room_json (src->title) +
+           fsim_room_json (src->date) + fsim_room_json (src->url) + fsim_room_json (src->read_at) +
+           fsim_room_json (src->note) + 384;
+}
+
+/* A claim in either listing or report: its id and question, and each alternative's id, summary,
+ * party, paths and sources; the default's id is written in each in-force line. */
+static guint64
+room_claim (const FsimClaim *c)
+{
+    guint64 bytes = fsim_room_json (c->id) + fsim_room_json (c->question) +
+                    3 * fsim_room_json (c->alternatives[c->default_alternative].id) +
+                    fsim_room_json (c->alternatives[c->chosen].id) + 256;
+    for (size_t a = 0; a < c->n_alternatives; a++) {
+        const FsimAlternative *alt = &c->alternatives[a];
+        bytes += fsim_room_json (alt->id) + fsim_room_json (alt->summary) +
+                 fsim_room_json (alt->party) + 512;
+        for (char **path = alt->set_paths; path && *path; path++)
+            bytes += fsim_room_json (*path) + 64;
+        for (size_t k = 0; k < alt->sources.n; k++)
+            bytes += room_source (&alt->sources.items[k]);
+    }
+    return bytes;
+}
+
+guint64
+fsim_claims_room_report (const FsimScenario *s)
+{
+    g_return_val_if_fail (s != NULL, 0);
+    guint64 bytes = 512;
+    for (size_t i = 0; i < s->n_claims; i++)
+        bytes += room_claim (&s->claims[i]);
+    return bytes;
+}
+
+guint64
+fsim_claims_room_list (const FsimScenario *s)
+{
+    g_return_val_if_fail (s != NULL, 0);
+    return fsim_claims_room_report (s) + fsim_room_json (s->id);
+}
+
+guint64
+fsim_claims_room_effects (const FsimScenario *s, const FsimClaimEffects *e)
+{
+    g_return_val_if_fail (s != NULL && e != NULL, 0);
+    FsimRoomTable t = { 0 };
+    /* JSON: per partner its object, per (partner, claim) a claim's, per (partner, run) a run's */
+    guint64 per_partner = 640, json = 1024 + fsim_room_json (s->id);
+    for (size_t c = 0; c < s->n_claims; c++)
+        per_partner += fsim_room_json (s->claims[c].id) + 640;
+    for (size_t i = 0; i < e->n_runs; i++) {
+        const FsimClaim *claim = &s->claims[e->runs[i].claim];
+        per_partner += fsim_room_json (claim->alternatives[e->runs[i].alternative].id) + 512;
+    }
+    /* text: the rows effects_text() makes, a moving claim's runs or one solid row */
+    for (size_t p = 0; p < s->n_partners; p++) {
+        json += fsim_room_json (s->partners[p].id) + per_partner;
+        gboolean solid = TRUE;
+        for (size_t c = 0; c < s->n_claims; c++) {
+            if (!claim_moves (e, c, p))
+                continue;
+            for (size_t i = 0; i < e->n_runs; i++) {
+                const FsimEffectRun *run = &e->runs[i];
+                if (run->claim != c)
+                    continue;
+                const FsimClaim *claim = &s->claims[c];
+                const char *row[] = { s->partners[p].id,
+                                      NULL,
+                                      NULL,
+                                      claim->id,
+                                      claim->alternatives[run->alternative].id,
+                                      NULL,
+                                      NULL };
+                fsim_room_table_row (&t, row, G_N_ELEMENTS (row));
+                t.bytes += 2; /* " *" after the alternative in force */
+                solid = FALSE;
+            }
+        }
+        if (solid) {
+            const char *row[] = { s->partners[p].id, NULL, NULL, "solid", "no claim moves it" };
+            fsim_room_table_row (&t, row, G_N_ELEMENTS (row));
+        }
+    }
+    t.widest[4] += 2;
+    guint64 text = fsim_room_table_bytes (&t) + 1024; /* the title with its two counts */
+    return MAX (json, text);
 }

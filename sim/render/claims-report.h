@@ -55,3 +55,12 @@ void fsim_claims_render_list (const FsimScenario *s, gboolean json, GString *out
  */
 void fsim_claims_render_effects (const FsimScenario *s, const FsimClaimEffects *e, gboolean json,
                                  GString *out);
+
+/* The most bytes fsim_claims_render_list() (either format) appends for @s, computed without
+ * rendering, for fsim_room_reserve() (room.h). Can't fail. */
+guint64 fsim_claims_room_list (const FsimScenario *s);
+/* The same for fsim_claims_render_effects() with @e. Can't fail. */
+guint64 fsim_claims_room_effects (const FsimScenario *s, const FsimClaimEffects *e);
+/* The most bytes fsim_claims_report_text() or fsim_claims_report_json() (at a depth of at most
+ * 4) appends for @s; the claims' strings bound it. Can't fail. */
+guint64 fsim_claims_room_report (const FsimScenario *s);

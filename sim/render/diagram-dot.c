@@ -11,6 +11,7 @@
 #include "diagram-private.h"
 #include "diagram.h"
 #include "dot.h"
+#include "room.h"
 #include "svg.h"
 #include "table.h"
 
@@ -350,9 +351,49 @@ write_edge (const FsimIDiagram *d, const FsimIEdge *e, size_t max, GString *out)
     g_string_append (out, "];\n");
 }
 
-void
-fsim_i_diagram_write (const FsimIDiagram *d, GString *out)
+/* A label's lines: each at 6 bytes a byte (DOT's escapes and the legend's markup are at most
+ * that), with the separators of up to WRAP_LINES wrapped lines. */
+static guint64
+room_lines (const GPtrArray *lines)
 {
+    guint64 bytes = 2;
+    for (size_t i = 0; i < lines->len; i++)
+        bytes += fsim_room_text (g_ptr_array_index (lines, i)) + 4 * WRAP_LINES;
+    return bytes;
+}
+
+guint64
+fsim_i_diagram_room (const FsimIDiagram *d)
+{
+    g_return_val_if_fail (d != NULL, 0);
+    /* the graph's attributes, node and edge defaults; a node's or edge's attributes (the legend's
+     * table: its tags, a few hundred bytes a line) */
+    guint64 bytes = 1024 + room_lines (d->title);
+    for (size_t c = 0; c < d->clusters->len; c++) {
+        const FsimICluster *cl = g_ptr_array_index (d->clusters, c);
+        bytes += fsim_room_text (cl->label) + 256;
+    }
+    for (size_t i = 0; i < d->nodes->len; i++) {
+        const FsimINode *n = g_ptr_array_index (d->nodes, i);
+        bytes += fsim_room_text (n->id) + room_lines (n->lines) + 256 + 256 * n->lines->len;
+    }
+    for (size_t i = 0; i < d->edges->len; i++) {
+        const FsimIEdge *e = g_ptr_array_index (d->edges, i);
+        const FsimINode *from = g_ptr_array_index (d->nodes, e->from);
+        const FsimINode *to = g_ptr_array_index (d->nodes, e->to);
+        /* "blocked: REASON" or "N (M without consent)" */
+        bytes +=
+            fsim_room_text (from->id) + fsim_room_text (to->id) + fsim_room_text (e->reason) + 320;
+    }
+    return bytes;
+}
+
+gboolean
+fsim_i_diagram_write (const FsimIDiagram *d, GString *out, GError **error)
+{
+    if (!fsim_room_reserve (out, fsim_i_diagram_room (d), "the diagram", error))
+        return FALSE;
+    const char *buffer = out->str;
     size_t max = 0;
     for (size_t i = 0; i < d->edges->len; i++) {
         const FsimIEdge *e = g_ptr_array_index (d->edges, i);
@@ -376,4 +417,6 @@ fsim_i_diagram_write (const FsimIDiagram *d, GString *out)
     for (size_t i = 0; i < d->edges->len; i++)
         write_edge (d, g_ptr_array_index (d->edges, i), max, out);
     g_string_append (out, "}\n");
+    g_warn_if_fail (out->str == buffer); /* the room held it: the text never grew */
+    return TRUE;
 }

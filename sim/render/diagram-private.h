@@ -78,8 +78,13 @@ void fsim_i_node_line (FsimINode *n, const char *format, ...) G_GNUC_PRINTF (2, 
 /* The colour of a channel's edges; -1: storage, -2: nothing flowed (static string). */
 const char *fsim_i_channel_colour (int channel);
 
-/* Writes @d as DOT. */
-void fsim_i_diagram_write (const FsimIDiagram *d, GString *out);
+/* Writes @d as DOT: the room its text takes is made first (fsim_i_diagram_room(), room.h), so
+ * running out is FALSE with @error set ("out of memory: needed N bytes for the diagram"), not
+ * g_realloc's abort; @out is then unchanged. */
+gboolean fsim_i_diagram_write (const FsimIDiagram *d, GString *out, GError **error);
+/* The most bytes fsim_i_diagram_write() appends for @d (every string counted at 6 bytes a byte, as
+ * markup escapes it, and wrapped lines their separators). Can't fail. */
+guint64 fsim_i_diagram_room (const FsimIDiagram *d);
 
 /* ---- which partners are drawn (diagram-select.c) ---- */
 

@@ -665,13 +665,16 @@ add_title (Build *b)
         g_ptr_array_add (b->d->title, g_strdup_printf ("Only %s", focus->str));
 }
 
-void
+gboolean
 fsim_diagram_write_dot (const FsimScenario *scenario, const FsimDecisions *decisions,
-                        const FsimResult *result, const FsimDiagramOptions *options, GString *out)
+                        const FsimResult *result, const FsimDiagramOptions *options, GString *out,
+                        GError **error)
 {
-    g_return_if_fail (scenario != NULL && decisions != NULL && result != NULL && out != NULL);
-    g_return_if_fail (result->n_partners == scenario->n_partners);
-    g_return_if_fail (result->n_fields == scenario->n_fields);
+    g_return_val_if_fail (scenario != NULL && decisions != NULL && result != NULL && out != NULL,
+                          FALSE);
+    g_return_val_if_fail (result->n_partners == scenario->n_partners, FALSE);
+    g_return_val_if_fail (result->n_fields == scenario->n_fields, FALSE);
+    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
     const FsimDiagramOptions defaults = { .top = FSIM_DIAGRAM_DEFAULT_TOP };
     Build b = { .s = scenario,
                 .dec = decisions,
@@ -698,6 +701,7 @@ fsim_diagram_write_dot (const FsimScenario *scenario, const FsimDecisions *decis
     add_destinations (&b);
     add_legend (&b);
     add_title (&b);
-    fsim_i_diagram_write (d, out);
+    gboolean ok = fsim_i_diagram_write (d, out, error);
     build_clear (&b);
+    return ok;
 }

@@ -51,11 +51,13 @@ typedef struct {
  *
  * Appends the diagram as a Graphviz DOT digraph to @out. Deterministic; every string from the
  * scenario is escaped (a DOT quoted string, with '&' written as an entity), and control
- * characters become '?'. Can't fail.
+ * characters become '?'. Its room is made first (room.h).
+ * Returns: FALSE with @error set (FSIM_GRAPH_ERROR_NOMEM "out of memory: needed N bytes for the
+ *   diagram") and @out unchanged when that room cannot be had.
  */
-void fsim_diagram_write_dot (const FsimScenario *scenario, const FsimDecisions *decisions,
-                             const FsimResult *result, const FsimDiagramOptions *options,
-                             GString *out);
+gboolean fsim_diagram_write_dot (const FsimScenario *scenario, const FsimDecisions *decisions,
+                                 const FsimResult *result, const FsimDiagramOptions *options,
+                                 GString *out, GError **error);
 
 /* Appends @s to @out as a DOT quoted string ("..."), cleaned and escaped. Can't fail. */
 void fsim_diagram_dot_string (GString *out, const char *s);

@@ -185,10 +185,11 @@ draw_rows (Draw *w, const FsimFocus *focus, gboolean *out_capped)
     return rows;
 }
 
-void
-fsim_diff_write_dot (const FsimDiff *diff, const FsimFocus *focus, GString *out)
+gboolean
+fsim_diff_write_dot (const FsimDiff *diff, const FsimFocus *focus, GString *out, GError **error)
 {
-    g_return_if_fail (diff != NULL && out != NULL);
+    g_return_val_if_fail (diff != NULL && out != NULL, FALSE);
+    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
     g_autoptr (FsimIDiagram) d = fsim_i_diagram_new ();
     g_autoptr (GHashTable) clusters = g_hash_table_new (g_str_hash, g_str_equal);
     Draw w = { .diff = diff, .d = d, .clusters = clusters };
@@ -221,7 +222,7 @@ fsim_diff_write_dot (const FsimDiff *diff, const FsimFocus *focus, GString *out)
                                              "chooses fewer)"));
     }
     label_edges (d);
-    fsim_i_diagram_write (d, out);
+    return fsim_i_diagram_write (d, out, error);
 }
 
 gboolean
@@ -231,7 +232,8 @@ fsim_diff_draw (const FsimDiff *d, const FsimFocus *focus, const char *format, c
     g_return_val_if_fail (d != NULL && format != NULL && out != NULL, FALSE);
     g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
     g_autoptr (GString) dot = g_string_new (NULL);
-    fsim_diff_write_dot (d, focus, dot);
+    if (!fsim_diff_write_dot (d, focus, dot, error))
+        return FALSE;
     if (!fsim_graphviz_convert (program, dot, format, error))
         return FALSE;
     g_string_append_len (out, dot->str, (gssize) dot->len);

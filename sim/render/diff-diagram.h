@@ -15,9 +15,11 @@
  * edge stands for. Partners say whether the what-if is more or less permissive for them.
  * @focus (nullable, resolved against the what-if) keeps only the rows it selects
  * (fsim_diff_focus_flow()) and is named in the title.
- * Deterministic; strings escaped as in fsim_diagram_dot_string(). Can't fail.
+ * Deterministic; strings escaped as in fsim_diagram_dot_string(). Returns: FALSE with @error
+ * set when the room of its text cannot be had (fsim_diagram_write_dot()).
  */
-void fsim_diff_write_dot (const FsimDiff *d, const FsimFocus *focus, GString *out);
+gboolean fsim_diff_write_dot (const FsimDiff *d, const FsimFocus *focus, GString *out,
+                              GError **error);
 
 /**
  * fsim_diff_draw:

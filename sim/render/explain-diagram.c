@@ -181,11 +181,12 @@ add_flow (Draw *w, const FsimFlowExplanation *flow)
         add_destinations (w, flow->partner, flow->field);
 }
 
-void
+gboolean
 fsim_explain_write_dot (const FsimTracer *t, const FsimExplanation *e, const char *destination,
-                        GString *out)
+                        GString *out, GError **error)
 {
-    g_return_if_fail (t != NULL && e != NULL && out != NULL);
+    g_return_val_if_fail (t != NULL && e != NULL && out != NULL, FALSE);
+    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
     Draw w = { .t = t,
                .s = fsim_tracer_scenario (t),
                .pop = fsim_tracer_population (t),
@@ -211,7 +212,7 @@ fsim_explain_write_dot (const FsimTracer *t, const FsimExplanation *e, const cha
     w.partners = fsim_i_diagram_cluster (d, "Partners", FALSE);
     for (size_t i = 0; i < e->flows->len; i++)
         add_flow (&w, &g_array_index (e->flows, FsimFlowExplanation, i));
-    fsim_i_diagram_write (d, out);
+    return fsim_i_diagram_write (d, out, error);
 }
 
 gboolean
@@ -221,7 +222,8 @@ fsim_explain_draw (const FsimTracer *t, const FsimExplanation *e, const char *de
     g_return_val_if_fail (format != NULL && out != NULL, FALSE);
     g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
     g_autoptr (GString) dot = g_string_new (NULL);
-    fsim_explain_write_dot (t, e, destination, dot);
+    if (!fsim_explain_write_dot (t, e, destination, dot, error))
+        return FALSE;
     if (!fsim_graphviz_convert (program, dot, format, error))
         return FALSE;
     g_string_append_len (out, dot->str, (gssize) dot->len);

@@ -15,10 +15,11 @@
  * (as in the flow diagram, docs/diagrams.md) and labelled with who carried it and through which
  * API scope; closed routes are dotted grey edges labelled with the first gate that closed
  * them (routes of one channel closed the same way are drawn once). Pairs with no route are
- * left out. Deterministic; strings escaped as in fsim_diagram_dot_string(). Can't fail.
+ * left out. Deterministic; strings escaped as in fsim_diagram_dot_string(). Returns: FALSE with
+ * @error set when the room of its text cannot be had (fsim_diagram_write_dot()).
  */
-void fsim_explain_write_dot (const FsimTracer *t, const FsimExplanation *e, const char *destination,
-                             GString *out);
+gboolean fsim_explain_write_dot (const FsimTracer *t, const FsimExplanation *e,
+                                 const char *destination, GString *out, GError **error);
 
 /**
  * fsim_explain_draw:

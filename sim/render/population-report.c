@@ -11,6 +11,7 @@
 #include "json-writer.h"
 #include "population-private.h"
 #include "population-report.h"
+#include "room.h"
 #include "table.h"
 
 static const char *const audience_keys[FSIM_N_AUDIENCES] = {
@@ -20,18 +21,12 @@ static const char *const audience_keys[FSIM_N_AUDIENCES] = {
     "public",
 };
 
-FsimPopulationStats *
-fsim_population_stats_new (const FsimScenario *s, const FsimPopulation *pop,
-                           size_t clustering_sample)
+/* Adds @pop's users to the counts of settings and partner use in @st. */
+static void
+count_users (const FsimPopulation *pop, FsimPopulationStats *st)
 {
-    FsimPopulationStats *st = g_new0 (FsimPopulationStats, 1);
     g_autofree FsimWord *all = fsim_bits_new (pop->field_words);
 
-    g_return_val_if_fail (pop->friends != NULL && clustering_sample > 0, st);
-    fsim_friends_stats (pop->friends, clustering_sample, s->seed, 0, &st->friends);
-    st->n_groups = pop->friends->n_groups;
-    st->partner_users = g_new0 (size_t, pop->n_partners + 1);
-    st->audience = g_new0 (size_t, (pop->n_fields + 1) * FSIM_N_AUDIENCES);
     for (size_t f = 0; f < pop->n_fields; f++)
         fsim_bits_set (all, f);
     for (size_t u = 0; u < pop->n_users; u++) {
@@ -46,7 +41,93 @@ fsim_population_stats_new (const FsimScenario *s, const FsimPopulation *pop,
         for (size_t f = 0; f < pop->n_fields; f++)
             st->audience[f * FSIM_N_AUDIENCES + MIN (aud[f], FSIM_N_AUDIENCES - 1)]++;
     }
+}
+
+static FsimPopulationStats *
+stats_alloc (size_t n_partners, size_t n_fields)
+{
+    FsimPopulationStats *st = g_new0 (FsimPopulationStats, 1);
+
+    st->partner_users = g_new0 (size_t, n_partners + 1);
+    st->audience = g_new0 (size_t, (n_fields + 1) * FSIM_N_AUDIENCES);
     return st;
+}
+
+FsimPopulationStats *
+fsim_population_stats_new (const FsimScenario *s, const FsimPopulation *pop,
+                           size_t clustering_sample)
+{
+    FsimPopulationStats *st = stats_alloc (pop->n_partners, pop->n_fields);
+
+    g_return_val_if_fail (pop->friends != NULL && clustering_sample > 0, st);
+    fsim_friends_stats (pop->friends, clustering_sample, s->seed, 0, &st->friends);
+    st->n_groups = pop->friends->n_groups;
+    count_users (pop, st);
+    return st;
+}
+
+/* The counts of settings and partner use in @st, summed over the ranks (every rank's @st). */
+static gboolean
+sum_counts (const FsimComm *comm, size_t n_partners, size_t n_fields, FsimPopulationStats *st,
+            GError **error)
+{
+    size_t n_aud = n_fields * FSIM_N_AUDIENCES, n = 2 + n_partners + n_aud;
+    g_autofree guint64 *mine = g_new (guint64, n);
+    g_autofree guint64 *all = g_new (guint64, n * (size_t) comm->size);
+
+    mine[0] = st->platform_off, mine[1] = st->restricted;
+    for (size_t p = 0; p < n_partners; p++)
+        mine[2 + p] = st->partner_users[p];
+    for (size_t a = 0; a < n_aud; a++)
+        mine[2 + n_partners + a] = st->audience[a];
+    if (!comm->allgatherv (comm, mine, n, all, sizeof (guint64), error))
+        return FALSE;
+    memset (mine, 0, n * sizeof *mine);
+    for (int r = 0; r < comm->size; r++)
+        for (size_t k = 0; k < n; k++)
+            mine[k] += all[(size_t) r * n + k];
+    st->platform_off = (size_t) mine[0], st->restricted = (size_t) mine[1];
+    for (size_t p = 0; p < n_partners; p++)
+        st->partner_users[p] = (size_t) mine[2 + p];
+    for (size_t a = 0; a < n_aud; a++)
+        st->audience[a] = (size_t) mine[2 + n_partners + a];
+    return TRUE;
+}
+
+/**
+ * fsim_population_stats_new_part:
+ * See population-report.h.
+ */
+FsimPopulationStats *
+fsim_population_stats_new_part (const FsimScenario *s, const FsimPopulationSlice *slice,
+                                const FsimComm *comm, size_t clustering_sample, GError **error)
+{
+    g_return_val_if_fail (s != NULL && slice != NULL && comm != NULL, NULL);
+    g_return_val_if_fail (clustering_sample > 0, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+    g_autoptr (FsimPopulationStats) st = stats_alloc (slice->n_partners, slice->n_fields);
+    const FsimFriendsPart part = { .n_total = slice->n_total,
+                                   .first = slice->first,
+                                   .n_own = slice->n_own,
+                                   .offsets = slice->offsets,
+                                   .adj = slice->adj };
+    const FsimPopulation rows = { .n_users = slice->n_own,
+                                  .n_fields = slice->n_fields,
+                                  .field_words = slice->field_words,
+                                  .n_partners = slice->n_partners,
+                                  .partner_words = slice->partner_words,
+                                  .platform = slice->platform,
+                                  .apps_others = slice->apps_others,
+                                  .audience = slice->audience,
+                                  .uses = slice->uses };
+
+    if (!fsim_friends_stats_part (&part, comm, clustering_sample, s->seed, &st->friends, error))
+        return NULL;
+    st->n_groups = slice->n_groups;
+    count_users (&rows, st);
+    if (!sum_counts (comm, slice->n_partners, slice->n_fields, st, error))
+        return NULL;
+    return g_steal_pointer (&st);
 }
 
 void
@@ -342,4 +423,46 @@ fsim_population_stats_render (const FsimScenario *s, const FsimPopulation *pop,
         render_json (s, pop, st, out);
     else
         render_text (s, pop, st, out);
+}
+
+/* ---- the room the text takes (room.h) ------------------------------------------------------ */
+
+/* The paths and names source_text() and json_population() write, each bounded as JSON. */
+static guint64
+room_source (const FsimPopulationSpec *ps)
+{
+    guint64 bytes = 2 * (fsim_room_json (ps->generator) + fsim_room_json (ps->import_format));
+    const char *paths[] = { ps->snapshot, ps->import_file };
+    for (size_t i = 0; i < G_N_ELEMENTS (paths); i++) {
+        g_autofree char *shown = paths[i] ? fsim_i_population_display_path (paths[i]) : NULL;
+        bytes += 2 * fsim_room_json (shown);
+    }
+    return bytes;
+}
+
+guint64
+fsim_population_stats_room (const FsimScenario *s, FsimReportFormat format)
+{
+    g_return_val_if_fail (s != NULL, 0);
+    /* the heading, the pairs of counts and their keys, the JSON's fixed keys */
+    guint64 bytes = 8192 + 2 * fsim_room_json (s->id) + room_source (&s->population) +
+                    fsim_claims_room_report (s);
+    if (format == FSIM_REPORT_JSON) {
+        for (size_t p = 0; p < s->n_partners; p++)
+            bytes +=
+                fsim_room_json (s->partners[p].id) + fsim_room_json (s->partners[p].kind) + 128;
+        for (size_t f = 0; f < s->n_fields; f++)
+            bytes += fsim_room_json (s->fields[f].id) + 320;
+        return bytes;
+    }
+    FsimRoomTable adoption = { 0 }, settings = { 0 };
+    for (size_t p = 0; p < s->n_partners; p++) {
+        const char *row[] = { s->partners[p].id, s->partners[p].kind, NULL, NULL };
+        fsim_room_table_row (&adoption, row, G_N_ELEMENTS (row));
+    }
+    for (size_t f = 0; f < s->n_fields; f++) {
+        const char *row[] = { s->fields[f].id, NULL, NULL, NULL, NULL };
+        fsim_room_table_row (&settings, row, G_N_ELEMENTS (row));
+    }
+    return bytes + fsim_room_table_bytes (&adoption) + fsim_room_table_bytes (&settings);
 }

@@ -4,6 +4,8 @@
 
 #include <glib.h>
 
+#include "comm.h"
+#include "population-slice.h"
 #include "population.h"
 #include "report.h"
 #include "scenario.h"
@@ -27,6 +29,20 @@ typedef struct {
  */
 FsimPopulationStats *fsim_population_stats_new (const FsimScenario *s, const FsimPopulation *pop,
                                                 size_t clustering_sample);
+/**
+ * fsim_population_stats_new_part:
+ * @slice: this rank's users, read only
+ * @comm: the ranks (graph/comm.h); collective
+ * fsim_population_stats_new() of the whole population, from every rank's slice: the same
+ * numbers on every rank for any number of ranks, no rank holding the whole population
+ * (fsim_friends_stats_part(); the counts of settings and partner use summed).
+ * Returns: (transfer full): the measurements, or NULL with @error set on every rank when an
+ *   exchange fails.
+ */
+FsimPopulationStats *fsim_population_stats_new_part (const FsimScenario *s,
+                                                     const FsimPopulationSlice *slice,
+                                                     const FsimComm *comm, size_t clustering_sample,
+                                                     GError **error);
 void fsim_population_stats_free (FsimPopulationStats *st);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimPopulationStats, fsim_population_stats_free)
 
@@ -34,6 +50,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimPopulationStats, fsim_population_stats_free)
 void fsim_population_stats_render (const FsimScenario *s, const FsimPopulation *pop,
                                    const FsimPopulationStats *st, FsimReportFormat format,
                                    GString *out);
+/* The most bytes fsim_population_stats_render() appends for @s in @format, computed without
+ * rendering (its tables grow with the partners and fields), for fsim_room_reserve() (room.h).
+ * Can't fail. */
+guint64 fsim_population_stats_room (const FsimScenario *s, FsimReportFormat format);
 
 /**
  * fsim_population_export:

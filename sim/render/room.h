@@ -63,7 +63,7 @@ gboolean fsim_room_reserve (GString *out, guint64 bytes, const char *what, GErro
  * A table of terminal text (table.h) in the making: each cell padded to the widest of its column,
  * so a bound is every cell's own bytes plus, per row, the widest of each column.
  */
-#define FSIM_ROOM_COLUMNS 6
+#define FSIM_ROOM_COLUMNS 8
 typedef struct {
     guint64 rows, bytes, widest[FSIM_ROOM_COLUMNS];
 } FsimRoomTable;

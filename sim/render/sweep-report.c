@@ -10,6 +10,7 @@
 #include "claims-report.h"
 #include "csv.h"
 #include "json-writer.h"
+#include "room.h"
 #include "sweep-report.h"
 #include "table.h"
 
@@ -455,4 +456,65 @@ fsim_sweep_render (const FsimSweep *sweep, FsimReportFormat format, gssize torna
         if (tornado >= 0)
             text_tornado (sweep, (size_t) tornado, out);
     }
+}
+
+/* ---- the room the text takes (room.h) ------------------------------------------------------ */
+
+/* A number as any format writes it: the metrics count users (at most 2^32), so 64 bytes hold
+ * the text's grouped digits, JSON's %.17g and "n/a". */
+#define ROOM_NUMBER 64
+
+/* The claims cell of any setting (fsim_claims_report_csv_cell_with(), cleaned or escaped): each
+ * claim's id and two alternatives' ids at the widest. */
+static guint64
+room_claims_cell (const FsimScenario *s)
+{
+    guint64 bytes = 16;
+    for (size_t c = 0; c < s->n_claims; c++) {
+        guint64 widest = 0;
+        for (size_t a = 0; a < s->claims[c].n_alternatives; a++)
+            widest = MAX (widest, fsim_room_json (s->claims[c].alternatives[a].id));
+        bytes += fsim_room_json (s->claims[c].id) + 2 * widest + 48;
+    }
+    return bytes;
+}
+
+guint64
+fsim_sweep_room (const FsimSweep *sw)
+{
+    g_return_val_if_fail (sw != NULL, 0);
+    const FsimScenario *s = sw->scenario;
+    guint64 claims = room_claims_cell (s);
+    guint64 bytes = 8192 + 2 * fsim_room_json (sw->path) + fsim_claims_room_report (s) +
+                    (guint64) sw->n_seeds * 24;
+    guint64 labels = 0, widest_label = 0, widest_value = 0;
+    for (size_t m = 0; m < sw->n_metrics; m++) {
+        guint64 label = fsim_room_json (fsim_metric_label (sw->metrics[m]));
+        labels += label;
+        widest_label = MAX (widest_label, label);
+    }
+    for (size_t i = 0; i < sw->n_vary; i++) {
+        bytes += 2 * fsim_room_json (sw->vary[i].path) + 128;
+        for (size_t j = 0; j < sw->vary[i].n_values; j++) {
+            guint64 value = fsim_room_json (sw->vary[i].values[j]);
+            bytes += value + 8;
+            widest_value = MAX (widest_value, value);
+        }
+        /* a tornado bar: the path, two values with their means, the bar, the claims cell */
+        bytes += fsim_room_json (sw->vary[i].path) + 2 * widest_value + 8 * ROOM_NUMBER +
+                 BAR_WIDTH + claims + 512 + 2 * widest_label;
+    }
+    for (size_t k = 0; k < sw->n_settings; k++) {
+        guint64 values = 0; /* setting k's values with their paths, in any of the forms */
+        for (size_t i = 0; i < sw->n_vary; i++)
+            values += fsim_room_json (sw->vary[i].path) +
+                      fsim_room_json (sw->vary[i].values[fsim_sweep_value_of (sw, k, i)]) + 16;
+        /* its title or object, then per metric a row: the widest label (text pads to it), the
+         * label, six numbers and n, keys and indentation, and CSV's values and claims again */
+        bytes += values + claims + 256 + s->n_claims * 16;
+        bytes +=
+            (guint64) sw->n_metrics * (widest_label + 8 * ROOM_NUMBER + 512 + values + claims) +
+            labels;
+    }
+    return bytes;
 }

@@ -17,3 +17,8 @@
  */
 void fsim_sweep_render (const FsimSweep *sweep, FsimReportFormat format, gssize tornado,
                         GString *out);
+
+/* The most bytes fsim_sweep_render() appends for @sweep in any format, with or without a tornado,
+ * computed without rendering, for fsim_room_reserve() (room.h): its rows grow with the settings
+ * times the metrics. Can't fail. */
+guint64 fsim_sweep_room (const FsimSweep *sweep);
