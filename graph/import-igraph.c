@@ -299,10 +299,13 @@ set_read_error (const char *path, const ReadCall *call, igraph_error_t rc, GErro
  *     inside the size limit would take hours: a string longer than FSIM_IMPORT_GML_MAX_STRING;
  *   - its lexer stops at the 32nd nested list with "syntax error, unexpected ERROR", which
  *     says neither why nor where: a list nested more than FSIM_IMPORT_GML_MAX_DEPTH deep.
+ * Also counts the strings' bytes into @out_string_bytes and the strings into @out_strings.
  */
 static gboolean
-check_gml_text (const char *path, const char *data, gsize len, GError **error)
+check_gml_text (const char *path, const char *data, gsize len, guint64 *out_string_bytes,
+                guint64 *out_strings, GError **error)
 {
+    guint64 string_bytes = 0, strings = 0;
     gsize line = 1, line_start = 0, start_line = 0, start = 0, depth = 0;
     gboolean in_string = FALSE;
     if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0) /* skipped: see below */
@@ -310,6 +313,10 @@ check_gml_text (const char *path, const char *data, gsize len, GError **error)
     for (gsize i = line_start; i < len; i++) {
         char c = data[i];
         if (c == '"') {
+            if (in_string) {
+                string_bytes += i - start;
+                strings++;
+            }
             in_string = !in_string;
             start = i;
             start_line = line;
@@ -339,7 +346,34 @@ check_gml_text (const char *path, const char *data, gsize len, GError **error)
             line_start = i + 1;
         }
     }
+    *out_string_bytes = string_bytes;
+    *out_strings = strings;
     return TRUE;
+}
+
+/*
+ * igraph's GML reader keeps each string twice while it reads (in its tree of the file, then in
+ * the attribute's string vector) and flowsim copies it once more (collect_attrs): long labels
+ * make that the import's largest need, and igraph loses an out-of-memory in its string
+ * vectors (an assertion, sv->stor_begin != NULL). So that memory is checked first, three
+ * copies of every string and malloc's header for each, and GML_SLACK for the rest of the
+ * reader (its lexer's buffer, twice the longest string at most, and its tree's vectors): FALSE
+ * with FSIM_GRAPH_ERROR_NOMEM if it cannot be had now.
+ */
+#define GML_SLACK ((guint64) 4 << 20)
+static gboolean
+check_gml_memory (const char *path, guint64 string_bytes, guint64 strings, GError **error)
+{
+    if (string_bytes == 0)
+        return TRUE;
+    g_autofree char *what = g_strdup_printf ("igraph's GML reader to hold %" G_GUINT64_FORMAT
+                                             " strings of %" G_GUINT64_FORMAT " bytes three times",
+                                             strings, string_bytes);
+    if (fsim_memory_reserve (3 * (string_bytes + strings * 2 * sizeof (size_t)) + GML_SLACK, what,
+                             error))
+        return TRUE;
+    g_prefix_error (error, "%s: ", path);
+    return FALSE;
 }
 
 /* Moves @fp past a UTF-8 byte order mark, which some editors write first: igraph's GML reader
@@ -370,7 +404,10 @@ fsim_i_import_igraph (const char *path, FsimImportFormat format, GError **error)
 
     if (data == NULL)
         return NULL;
-    if (format == FSIM_IMPORT_GML && !check_gml_text (path, data, len, error))
+    guint64 string_bytes = 0, strings = 0;
+    if (format == FSIM_IMPORT_GML &&
+        (!check_gml_text (path, data, len, &string_bytes, &strings, error) ||
+         !check_gml_memory (path, string_bytes, strings, error)))
         return NULL;
     /* fmemopen() of no bytes is an error in some C libraries: an empty file is read as one
      * line end (the buffer has room for it) */

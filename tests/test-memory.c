@@ -244,6 +244,27 @@ write_labelled (guint n, guint len)
         -1);
 }
 
+/* The same in GML: @n people with labels of @len bytes, which igraph's GML reader keeps twice
+ * (its tree of the file and the attribute's strings) before flowsim copies them. */
+static void
+write_labelled_gml (guint n, guint len)
+{
+    GString *gml = g_string_new ("graph [\n directed 0\n");
+    g_autofree char *label = g_strnfill (len, 'x');
+    for (guint i = 0; i < n; i++)
+        g_string_append_printf (gml, " node [ id %u label \"%u-%s\" ]\n", i, i, label);
+    for (guint i = 0; i + 1 < n; i++)
+        g_string_append_printf (gml, " edge [ source %u target %u ]\n", i, i + 1);
+    g_string_append (gml, "]\n");
+    write_file ("labels.gml", gml->str, (gssize) gml->len);
+    g_string_free (gml, TRUE);
+    write_file (
+        "import-labels-gml.json",
+        "{ \"scenario\": \"i\", \"date\": \"2014-01-01\", \"fields\": [{ \"id\": \"f\" }],\n"
+        "  \"population\": { \"import\": { \"file\": \"labels.gml\" } } }\n",
+        -1);
+}
+
 /* The ladders: from below what the estimates let through to about what each command needs with
  * two threads (measured on the project's machine; a cap that fits is a pass too). */
 static const unsigned loader_caps[] = { 600, 780, 860, 0 };
@@ -260,6 +281,10 @@ static const unsigned import_caps[] = { 75, 90, 100, 120, 0 };
 /* 800 labels of 60 KB: main copied them with g_strdup and aborted from 168 to 204 MiB
  * (`failed to allocate 60001 bytes`) */
 static const unsigned labels_caps[] = { 150, 168, 186, 204, 0 };
+/* 1,500 GML labels of 16 KB (24 MB): igraph lost the out-of-memory in its string vectors at 150
+ * and 160 MiB (`Assertion failed: sv->stor_begin != NULL`, no location); its need is now checked
+ * before it reads (graph/import-igraph.c), and 175 MiB fits */
+static const unsigned gml_labels_caps[] = { 120, 150, 160, 175, 0 };
 static const unsigned report_caps[] = { 300, 320, 0 };
 
 static const MemoryCase cases[] = {
@@ -286,6 +311,8 @@ static const MemoryCase cases[] = {
       "import-gml.json:2:", NULL },
     { "import-graphml-strings", (const char *const[]){ "population", "import-labels.json", NULL },
       labels_caps, "import-labels.json:2:", NULL },
+    { "import-gml-strings", (const char *const[]){ "population", "import-labels-gml.json", NULL },
+      gml_labels_caps, "import-labels-gml.json:2:", NULL },
 };
 
 int
@@ -306,6 +333,7 @@ main (int argc, char **argv)
     write_file ("flows.json", flows, -1);
     write_graphs (200000, 1000000, 20000, 100000);
     write_labelled (800, 60000);
+    write_labelled_gml (1500, 16000);
     for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
         g_autofree char *path = g_strdup_printf ("/memory/capped/%s", cases[i].name);
         g_test_add_data_func (path, &cases[i], test_case);

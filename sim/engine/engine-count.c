@@ -16,23 +16,32 @@ fsim_i_result_try_new (size_t n_fields, size_t n_partners, size_t n_jur, size_t 
 
     r->n_fields = n_fields;
     r->n_partners = n_partners;
-    r->partner_users = g_new0 (size_t, n_partners + 1);
-    r->partner_reached = g_new0 (size_t, n_partners + 1);
-    r->partner_reached_no_consent = g_new0 (size_t, n_partners + 1);
+    /* per partner, field, jurisdiction and kind (each count at most 16384, a jurisdiction and a
+     * kind per destination and partner): tried like the rest */
+    struct {
+        size_t **out, n;
+    } small[] = {
+        { &r->partner_users, n_partners },
+        { &r->partner_reached, n_partners },
+        { &r->partner_reached_no_consent, n_partners },
+        { &r->field_users, n_fields },
+        { &r->field_no_consent, n_fields },
+        { &r->jurisdiction_users, n_jur },
+        { &r->jurisdiction_no_consent, n_jur },
+        { &r->kind_users, n_kinds },
+        { &r->kind_no_consent, n_kinds },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS (small); i++)
+        if (!(*small[i].out = fsim_try_new0 (small[i].n + 1, sizeof (size_t), what, error)))
+            return NULL;
     if (!(r->fp_users = fsim_try_new0 (nfp, sizeof (size_t), what, error)) ||
         !(r->fp_no_consent = fsim_try_new0 (nfp, sizeof (size_t), what, error)))
         return NULL;
     for (size_t c = 0; c < FSIM_N_CHANNELS; c++)
         if (!(r->fp_channel[c] = fsim_try_new0 (nfp, sizeof (size_t), what, error)))
             return NULL;
-    r->field_users = g_new0 (size_t, n_fields + 1);
-    r->field_no_consent = g_new0 (size_t, n_fields + 1);
     r->n_jurisdictions = n_jur;
-    r->jurisdiction_users = g_new0 (size_t, n_jur + 1);
-    r->jurisdiction_no_consent = g_new0 (size_t, n_jur + 1);
     r->n_kinds = n_kinds;
-    r->kind_users = g_new0 (size_t, n_kinds + 1);
-    r->kind_no_consent = g_new0 (size_t, n_kinds + 1);
     return g_steal_pointer (&r);
 }
 

@@ -2,6 +2,7 @@
 /* engine-lanes.c: tracing 64 users at a time, one machine word per partner, field and channel. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine-private.h"
@@ -32,17 +33,6 @@ truth_table (const FsimEnginePlan *plan, FsimSubject k, size_t f, size_t p)
         if (fsim_bits_get (fsim_i_plan_avail (plan, k, f, x), p))
             t |= (guint8) (1u << x);
     return t;
-}
-
-/* The index of @t in @tables (appending it if new). At most 256 distinct tables exist. */
-static guint8
-table_index (GByteArray *tables, size_t start, guint8 t)
-{
-    for (size_t i = start; i < tables->len; i++)
-        if (tables->data[i] == t)
-            return (guint8) (i - start);
-    g_byte_array_append (tables, &t, 1);
-    return (guint8) (tables->len - 1 - start);
 }
 
 /* The partners that get field f by some channel (@direct), or downstream of one that does. */
@@ -90,6 +80,18 @@ vec_push (Vec *v, const void *elt)
 
 #define VEC_AT(v, type, i) (((type *) (void *) (v)->data)[i])
 
+/* The index of @t in @tables (appending it if new; a failed append is seen by builder_ok()). At
+ * most 256 distinct tables exist per field. */
+static guint8
+table_index (Vec *tables, size_t start, guint8 t)
+{
+    for (size_t i = start; i < tables->len; i++)
+        if (VEC_AT (tables, guint8, i) == t)
+            return (guint8) (i - start);
+    vec_push (tables, &t);
+    return (guint8) (tables->len - 1 - start);
+}
+
 /* The elements of @v (transfer full), never NULL: an empty array is one zeroed element. */
 static void *
 vec_steal (Vec *v)
@@ -99,9 +101,10 @@ vec_steal (Vec *v)
 
 typedef struct {
     Vec entries;
-    GByteArray *fr, *fof; /* at most 256 tables per field */
+    Vec fr, fof; /* at most 256 tables per field */
     Vec jur;
     Vec steps, members, sources;
+    Vec edges;          /* of the current field (add_steps) */
     uint32_t *entry_of; /* [partner]: its entry in the current field, or UINT32_MAX */
 } Builder;
 
@@ -115,8 +118,9 @@ add_entry (const FsimEnginePlan *plan, Builder *b, size_t f, size_t p, size_t fr
                   fsim_bits_get (
                       fsim_i_plan_avail (plan, FSIM_SUBJECT_SELF, f, FSIM_RESPECTS_PLATFORM), p)
                       << 1);
-    e.fr_t = table_index (b->fr, fr0, truth_table (plan, FSIM_SUBJECT_FRIENDS, f, p));
-    e.fof_t = table_index (b->fof, fof0, truth_table (plan, FSIM_SUBJECT_FRIENDS_OF_FRIENDS, f, p));
+    e.fr_t = table_index (&b->fr, fr0, truth_table (plan, FSIM_SUBJECT_FRIENDS, f, p));
+    e.fof_t =
+        table_index (&b->fof, fof0, truth_table (plan, FSIM_SUBJECT_FRIENDS_OF_FRIENDS, f, p));
     e.jur = (uint32_t) b->jur.len;
     for (uint32_t j = 0; j < plan->n_jur; j++)
         if (fsim_bits_get (plan->jur_mask + (j * plan->nf + f) * plan->pw, p))
@@ -148,7 +152,8 @@ add_steps (const FsimEnginePlan *plan, Builder *b, size_t f, size_t first)
 {
     size_t n_shares = 0;
     const size_t *shares = fsim_downstream_shares (plan->down, f, &n_shares);
-    g_autoptr (GArray) edges = g_array_new (FALSE, FALSE, sizeof (Edge));
+    Vec *edges = &b->edges;
+    edges->len = 0;
     for (size_t i = 0; i < n_shares; i++) {
         size_t from, to;
         fsim_downstream_share_ends (plan->down, shares[i], &from, &to);
@@ -157,12 +162,14 @@ add_steps (const FsimEnginePlan *plan, Builder *b, size_t f, size_t first)
         Edge e = { b->entry_of[from] - (uint32_t) first, b->entry_of[to] - (uint32_t) first,
                    fsim_downstream_component (plan->down, f, from),
                    fsim_downstream_component (plan->down, f, to) };
-        g_array_append_val (edges, e);
+        if (!vec_push (edges, &e))
+            return; /* seen by builder_ok() */
     }
-    g_array_sort (edges, compare_edges);
+    if (edges->len > 0)
+        qsort (edges->data, edges->len, sizeof (Edge), compare_edges);
     const Edge *es = (const Edge *) (void *) edges->data;
-    for (guint i = 0; i < edges->len;) {
-        guint j = i;
+    for (size_t i = 0; i < edges->len;) {
+        size_t j = i;
         FsimLaneStep step = { .members = (uint32_t) b->members.len,
                               .sources = (uint32_t) b->sources.len };
         for (; j < edges->len && es[j].to_comp == es[i].to_comp; j++) {
@@ -185,8 +192,9 @@ static void
 builder_clear (Builder *b)
 {
     g_free (b->entries.data);
-    g_byte_array_unref (b->fr);
-    g_byte_array_unref (b->fof);
+    g_free (b->fr.data);
+    g_free (b->fof.data);
+    g_free (b->edges.data);
     g_free (b->jur.data);
     g_free (b->steps.data);
     g_free (b->members.data);
@@ -198,7 +206,8 @@ builder_clear (Builder *b)
 static gboolean
 builder_ok (Builder *b, const FsimEnginePlan *plan, GError **error)
 {
-    const Vec *v[] = { &b->entries, &b->jur, &b->steps, &b->members, &b->sources };
+    const Vec *v[] = { &b->entries, &b->fr,      &b->fof,     &b->jur,
+                       &b->steps,   &b->members, &b->sources, &b->edges };
     for (size_t i = 0; i < G_N_ELEMENTS (v); i++)
         if (v[i]->failed) {
             g_autofree char *what = g_strdup_printf ("the lane plan of %zu fields and %zu "
@@ -211,18 +220,61 @@ builder_ok (Builder *b, const FsimEnginePlan *plan, GError **error)
     return TRUE;
 }
 
+/* The lane plan's arrays by field and by partner (16384 of each at most), tried. */
+typedef struct {
+    FsimWord *direct, *live;
+    size_t *field_start, *fr_start, *fof_start, *step_start;
+} Starts;
+
+static void
+starts_clear (Starts *st)
+{
+    g_free (st->direct);
+    g_free (st->live);
+    g_free (st->field_start);
+    g_free (st->fr_start);
+    g_free (st->fof_start);
+    g_free (st->step_start);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Starts, starts_clear)
+
+static gboolean
+starts_init (Starts *st, Builder *b, const FsimEnginePlan *plan, GError **error)
+{
+    g_autofree char *what =
+        g_strdup_printf ("the lane plan of %zu fields and %zu partners", plan->nf, plan->np);
+    size_t **by_field[] = { &st->field_start, &st->fr_start, &st->fof_start, &st->step_start };
+
+    *st = (Starts){ 0 };
+    if (!(b->entry_of = fsim_try_new (plan->np + 1, sizeof (uint32_t), what, error)) ||
+        !(st->direct = fsim_try_new0 (plan->pw, sizeof (FsimWord), what, error)) ||
+        !(st->live = fsim_try_new0 (plan->pw, sizeof (FsimWord), what, error)))
+        return FALSE;
+    for (size_t i = 0; i < G_N_ELEMENTS (by_field); i++)
+        if (!(*by_field[i] = fsim_try_new0 (plan->nf + 1, sizeof (size_t), what, error)))
+            return FALSE;
+    return TRUE;
+}
+
 gboolean
 fsim_i_lane_plan_init (FsimEnginePlan *plan, GError **error)
 {
-    Builder b = { VEC_INIT (FsimLaneEntry), g_byte_array_new (),           g_byte_array_new (),
-                  VEC_INIT (uint32_t),      VEC_INIT (FsimLaneStep),       VEC_INIT (uint32_t),
-                  VEC_INIT (uint32_t),      g_new (uint32_t, plan->np + 1) };
-    g_autofree FsimWord *direct = fsim_bits_new (plan->pw);
-    g_autofree FsimWord *live = fsim_bits_new (plan->pw);
-    g_autofree size_t *field_start = g_new0 (size_t, plan->nf + 1);
-    g_autofree size_t *fr_start = g_new0 (size_t, plan->nf + 1);
-    g_autofree size_t *fof_start = g_new0 (size_t, plan->nf + 1);
-    g_autofree size_t *step_start = g_new0 (size_t, plan->nf + 1);
+    Builder b = { .entries = VEC_INIT (FsimLaneEntry),
+                  .fr = VEC_INIT (guint8),
+                  .fof = VEC_INIT (guint8),
+                  .jur = VEC_INIT (uint32_t),
+                  .steps = VEC_INIT (FsimLaneStep),
+                  .members = VEC_INIT (uint32_t),
+                  .sources = VEC_INIT (uint32_t),
+                  .edges = VEC_INIT (Edge) };
+    g_auto (Starts) st = { 0 };
+    if (!starts_init (&st, &b, plan, error)) {
+        builder_clear (&b);
+        return FALSE;
+    }
+    FsimWord *direct = st.direct, *live = st.live;
+    size_t *field_start = st.field_start, *fr_start = st.fr_start, *fof_start = st.fof_start,
+           *step_start = st.step_start;
     size_t max_entries = 0;
 
     for (size_t p = 0; p < plan->np; p++)
@@ -234,8 +286,8 @@ fsim_i_lane_plan_init (FsimEnginePlan *plan, GError **error)
             fsim_bits_or (direct, fsim_i_plan_avail (plan, k, f, 0), plan->pw);
         live_partners (plan, f, direct, live);
         field_start[f] = first;
-        fr_start[f] = b.fr->len;
-        fof_start[f] = b.fof->len;
+        fr_start[f] = b.fr.len;
+        fof_start[f] = b.fof.len;
         step_start[f] = b.steps.len;
         for (size_t p = fsim_bits_next (live, plan->pw, 0); p < plan->np;
              p = fsim_bits_next (live, plan->pw, p + 1)) {
@@ -245,6 +297,8 @@ fsim_i_lane_plan_init (FsimEnginePlan *plan, GError **error)
         if (!builder_ok (&b, plan, error))
             return FALSE;
         add_steps (plan, &b, f, first);
+        if (!builder_ok (&b, plan, error))
+            return FALSE;
         for (size_t i = first; i < b.entries.len; i++)
             b.entry_of[VEC_AT (&b.entries, FsimLaneEntry, i).partner] = UINT32_MAX;
         max_entries = MAX (max_entries, b.entries.len - first);
@@ -253,22 +307,23 @@ fsim_i_lane_plan_init (FsimEnginePlan *plan, GError **error)
         return FALSE;
     FsimLanePlan *l = g_new0 (FsimLanePlan, 1);
     field_start[plan->nf] = b.entries.len;
-    fr_start[plan->nf] = b.fr->len;
-    fof_start[plan->nf] = b.fof->len;
+    fr_start[plan->nf] = b.fr.len;
+    fof_start[plan->nf] = b.fof.len;
     step_start[plan->nf] = b.steps.len;
-    l->field_start = g_steal_pointer (&field_start);
-    l->fr_start = g_steal_pointer (&fr_start);
-    l->fof_start = g_steal_pointer (&fof_start);
-    l->step_start = g_steal_pointer (&step_start);
+    l->field_start = g_steal_pointer (&st.field_start);
+    l->fr_start = g_steal_pointer (&st.fr_start);
+    l->fof_start = g_steal_pointer (&st.fof_start);
+    l->step_start = g_steal_pointer (&st.step_start);
     l->max_entries = max_entries;
     l->entries = (FsimLaneEntry *) (void *) vec_steal (&b.entries);
-    l->fr_tables = g_byte_array_free (b.fr, FALSE);
-    l->fof_tables = g_byte_array_free (b.fof, FALSE);
+    l->fr_tables = (guint8 *) vec_steal (&b.fr);
+    l->fof_tables = (guint8 *) vec_steal (&b.fof);
     l->jur_list = (uint32_t *) (void *) vec_steal (&b.jur);
     l->steps = (FsimLaneStep *) (void *) vec_steal (&b.steps);
     l->member_list = (uint32_t *) (void *) vec_steal (&b.members);
     l->source_list = (uint32_t *) (void *) vec_steal (&b.sources);
     g_free (b.entry_of);
+    g_free (b.edges.data);
     plan->lanes = l;
     return TRUE;
 }

@@ -445,9 +445,9 @@ fsim_engine_mpi_run (FsimEngineMpi *e, const FsimDecisions *decisions, const Fsi
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
     g_autoptr (FsimEnginePlan) plan = fsim_i_engine_plan_new (e->scenario, decisions, error);
-    if (!all_ok (e->h.comm, plan != NULL, error))
+    if (!all_ok (e->h.comm, plan != NULL, error) ||
+        !all_ok (e->h.comm, fsim_i_engine_plan_focus (plan, focus, error), error))
         return NULL;
-    fsim_i_engine_plan_focus (plan, focus);
     Local l = { .in = { .plan = plan,
                         .pop = &e->local,
                         .near = e->near,

@@ -2,6 +2,7 @@
 /* engine-plan.c: what the engine precomputes from the scenario: open channels, destinations. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "downstream.h"
@@ -83,31 +84,61 @@ compare_strings (gconstpointer a, gconstpointer b)
     return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
+/*
+ * The distinct strings of @all (@n, which it sorts), as a sorted NULL-ended vector of copies:
+ * there are as many as partners or destinations (16384 each at most, up to 128 bytes each), so
+ * the vector is tried and the copies' bytes checked first. NULL with @error set when out of
+ * memory.
+ */
+static char **
+sorted_distinct (const char **all, size_t n, size_t *out_n, const char *what, GError **error)
+{
+    size_t n_distinct = 0;
+    guint64 bytes = 0;
+
+    qsort (all, n, sizeof *all, compare_strings);
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || strcmp (all[i], all[i - 1]) != 0) {
+            all[n_distinct++] = all[i];
+            bytes += strlen (all[i]) + 1 + 2 * sizeof (size_t); /* and malloc's header */
+        }
+    char **out = fsim_try_new0 (n_distinct + 1, sizeof (char *), what, error);
+    if (out == NULL || !fsim_memory_reserve (bytes, what, error)) {
+        g_free (out);
+        return NULL;
+    }
+    for (size_t i = 0; i < n_distinct; i++)
+        out[i] = g_strdup (all[i]);
+    *out_n = n_distinct;
+    return out;
+}
+
 static size_t
 find_jurisdiction (const FsimEnginePlan *e, const char *name)
 {
-    for (size_t j = 0; j < e->n_jur; j++)
-        if (strcmp (e->jur[j], name) == 0)
-            return j;
-    g_assert_not_reached ();
-    return 0;
+    const char *key = name;
+    const char **at = bsearch (&key, e->jur, e->n_jur, sizeof *e->jur, compare_strings);
+    g_assert (at != NULL);
+    return (size_t) (at - (const char **) e->jur);
 }
 
 static gboolean
 compute_jurisdictions (FsimEnginePlan *e, const FsimScenario *s, GError **error)
 {
-    g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-    g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+    size_t n = 0;
     for (size_t p = 0; p < s->n_partners; p++)
-        for (size_t d = 0; d < s->partners[p].n_destinations; d++) {
-            const char *name = destination_jurisdiction (&s->partners[p].destinations[d]);
-            if (g_hash_table_add (seen, (gpointer) name))
-                g_ptr_array_add (names, g_strdup (name));
-        }
-    g_ptr_array_sort (names, compare_strings);
-    e->n_jur = names->len;
-    g_ptr_array_add (names, NULL);
-    e->jur = (char **) g_ptr_array_steal (names, NULL);
+        n += s->partners[p].n_destinations;
+    g_autofree const char **names =
+        fsim_try_new0 (n + 1, sizeof (char *), "the jurisdictions of the destinations", error);
+    if (names == NULL)
+        return FALSE;
+    n = 0;
+    for (size_t p = 0; p < s->n_partners; p++)
+        for (size_t d = 0; d < s->partners[p].n_destinations; d++)
+            names[n++] = destination_jurisdiction (&s->partners[p].destinations[d]);
+    if (!(e->jur = sorted_distinct (names, n, &e->n_jur, "the jurisdictions of the destinations",
+                                    error)))
+        return FALSE;
 
     e->jur_mask = fsim_try_new0 (e->n_jur * e->nf * e->pw, sizeof (FsimWord),
                                  "the jurisdictions of each field", error);
@@ -124,24 +155,31 @@ compute_jurisdictions (FsimEnginePlan *e, const FsimScenario *s, GError **error)
     return TRUE;
 }
 
-/* The sorted partner kinds, and kind_mask[k]: the partners of kind k. */
-static void
-compute_kinds (FsimEnginePlan *e, const FsimScenario *s)
+/* The sorted partner kinds, and kind_mask[k]: the partners of kind k. A kind is any id, so there
+ * may be one per partner: kind_mask is then partners^2 bits (32 MiB at 16384), tried. */
+static gboolean
+compute_kinds (FsimEnginePlan *e, const FsimScenario *s, GError **error)
 {
-    g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-    g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autofree const char **names =
+        fsim_try_new0 (s->n_partners + 1, sizeof (char *), "the kinds of the partners", error);
+    if (names == NULL)
+        return FALSE;
     for (size_t p = 0; p < s->n_partners; p++)
-        if (g_hash_table_add (seen, s->partners[p].kind))
-            g_ptr_array_add (names, g_strdup (s->partners[p].kind));
-    g_ptr_array_sort (names, compare_strings);
-    e->n_kinds = names->len;
-    g_ptr_array_add (names, NULL);
-    e->kinds = (char **) g_ptr_array_steal (names, NULL);
-    e->kind_mask = fsim_bits_new (e->n_kinds * e->pw);
-    for (size_t k = 0; k < e->n_kinds; k++)
-        for (size_t p = 0; p < s->n_partners; p++)
-            if (strcmp (s->partners[p].kind, e->kinds[k]) == 0)
-                fsim_bits_set (e->kind_mask + k * e->pw, p);
+        names[p] = s->partners[p].kind;
+    if (!(e->kinds = sorted_distinct (names, s->n_partners, &e->n_kinds,
+                                      "the kinds of the partners", error)))
+        return FALSE;
+    e->kind_mask =
+        fsim_try_new0 (e->n_kinds * e->pw, sizeof (FsimWord), "the partners of each kind", error);
+    if (e->kind_mask == NULL)
+        return FALSE;
+    for (size_t p = 0; p < s->n_partners; p++) {
+        const char *key = s->partners[p].kind;
+        const char **at = bsearch (&key, e->kinds, e->n_kinds, sizeof *e->kinds, compare_strings);
+        g_assert (at != NULL);
+        fsim_bits_set (e->kind_mask + (size_t) (at - (const char **) e->kinds) * e->pw, p);
+    }
+    return TRUE;
 }
 
 /* onward[f]: partners q holding f on a server whose Down[f][q] is not empty; jur_any[j]. */
@@ -159,7 +197,10 @@ compute_onward (FsimEnginePlan *e, GError **error)
             if (fsim_bits_any (fsim_downstream_get (e->down, f, q), e->pw))
                 fsim_bits_set (e->onward + f * e->pw, q);
     }
-    e->jur_any = fsim_bits_new (e->n_jur * e->pw);
+    e->jur_any = fsim_try_new0 (e->n_jur * e->pw, sizeof (FsimWord),
+                                "the partners of each jurisdiction", error);
+    if (e->jur_any == NULL)
+        return FALSE;
     for (size_t j = 0; j < e->n_jur; j++)
         for (size_t f = 0; f < e->nf; f++)
             fsim_bits_or (e->jur_any + j * e->pw, e->jur_mask + (j * e->nf + f) * e->pw, e->pw);
@@ -210,8 +251,8 @@ fsim_i_engine_plan_new (const FsimScenario *scenario, const FsimDecisions *decis
     if (!compute_avail (e, scenario, decisions, error) ||
         !compute_jurisdictions (e, scenario, error))
         return NULL;
-    compute_kinds (e, scenario);
-    if (!compute_onward (e, error) || !fsim_i_lane_plan_init (e, error))
+    if (!compute_kinds (e, scenario, error) || !compute_onward (e, error) ||
+        !fsim_i_lane_plan_init (e, error))
         return NULL;
     return g_steal_pointer (&e);
 }

@@ -56,7 +56,7 @@ typedef struct {
 FsimEnginePlan *fsim_i_engine_plan_new (const FsimScenario *scenario,
                                         const FsimDecisions *decisions, GError **error);
 /* Marks the lane entries that @focus counts (@focus NULL: every entry). Can't fail. */
-void fsim_i_engine_plan_focus (FsimEnginePlan *plan, const FsimFocus *focus);
+gboolean fsim_i_engine_plan_focus (FsimEnginePlan *plan, const FsimFocus *focus, GError **error);
 /* A focused run's counts list only the focused partners' users and name their focus (copied
  * from @focus); changes nothing when @focus is NULL. Can't fail. */
 void fsim_i_engine_result_focus (FsimResult *r, const FsimScenario *scenario,

@@ -168,18 +168,21 @@ used_sets (const FsimPopulation *pop, FsimWord **out_once, FsimWord **out_twice)
  * jurisdiction): every entry is still traced, since data reaches a focused partner downstream
  * of any other. See engine-private.h.
  */
-void
-fsim_i_engine_plan_focus (FsimEnginePlan *plan, const FsimFocus *focus)
+gboolean
+fsim_i_engine_plan_focus (FsimEnginePlan *plan, const FsimFocus *focus, GError **error)
 {
     const FsimLanePlan *l = plan->lanes;
     plan->focus_jur = -1;
     if (!focus)
-        return;
+        return TRUE;
     for (size_t j = 0; focus->jurisdiction && j < plan->n_jur; j++)
         if (strcmp (plan->jur[j], focus->jurisdiction) == 0)
             plan->focus_jur = (gssize) j;
     size_t n = l->field_start[plan->nf];
-    plan->counted = g_new0 (gboolean, n + 1);
+    /* an entry per (field, live partner): up to 2^24, tried */
+    plan->counted = fsim_try_new0 (n + 1, sizeof (gboolean), "the focus's lane entries", error);
+    if (plan->counted == NULL)
+        return FALSE;
     for (size_t f = 0; f < plan->nf; f++)
         for (size_t e = l->field_start[f]; e < l->field_start[f + 1]; e++) {
             const FsimLaneEntry *x = &l->entries[e];
@@ -192,6 +195,7 @@ fsim_i_engine_plan_focus (FsimEnginePlan *plan, const FsimFocus *focus)
             }
             plan->counted[e] = in;
         }
+    return TRUE;
 }
 
 /* A focused run's counts (fsim_engine_run_focused(), fsim_engine_run_mpi()) list only the
@@ -241,9 +245,8 @@ fsim_engine_run_focused (const FsimScenario *scenario, const FsimPopulation *pop
     g_return_val_if_fail (pop->friends == NULL || pop->friends->n_users == pop->n_users, NULL);
 
     g_autoptr (FsimEnginePlan) plan = fsim_i_engine_plan_new (scenario, decisions, error);
-    if (plan == NULL)
+    if (plan == NULL || !fsim_i_engine_plan_focus (plan, focus, error))
         return NULL;
-    fsim_i_engine_plan_focus (plan, focus);
     Run run = {
         .scenario = scenario,
         .pop = pop,

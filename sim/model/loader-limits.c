@@ -129,6 +129,38 @@ count_population_patterns (const cJSON *node)
  * request against the scopes, a rule's selectors against the partners, APIs and scopes. Refuse
  * models where that alone would take minutes, before starting. (Ids are looked up by hash.)
  */
+/*
+ * The arrays converting makes by field, API, scope, partner, destination, share and rule (each
+ * count at most 16384 or 262144, a bit set of the fields for each scope, destination and share,
+ * and per field the loader's lists of ids), checked first at the model's object: they are
+ * GLib's allocations, small one by one but tens of MiB at the limits.
+ */
+static gboolean
+check_entities_memory (FsimConv *c, const cJSON *root, guint64 fields, guint64 apis, guint64 scopes,
+                       guint64 partners, GError **error)
+{
+    const cJSON *ps = cJSON_GetObjectItemCaseSensitive (root, "partners");
+    guint64 destinations = 0, shares = 0, integrates = 0;
+    for (const cJSON *p = cJSON_IsArray (ps) ? ps->child : NULL; p; p = p->next) {
+        destinations += array_size (p, "destinations");
+        shares += array_size (p, "shares");
+        integrates += array_size (p, "integrates");
+    }
+    guint64 field_set = 8 * FSIM_BITS_WORDS (fields) + 16, header = 16;
+    guint64 bytes = fields * (sizeof (FsimField) + 4 * sizeof (char *)) + apis * sizeof (FsimApi) +
+                    scopes * (sizeof (FsimScope) + field_set + header) +
+                    partners * (sizeof (FsimPartner) + 2 * sizeof (char *)) +
+                    integrates * (sizeof (size_t) + sizeof (FsimWord *) + header) +
+                    ((guint64) 1 << 21) /* the requested scopes' bits: 2^24 decisions at most */ +
+                    destinations * (sizeof (FsimDestination) + field_set) +
+                    shares * (sizeof (FsimShare) + field_set) +
+                    array_size (root, "rules") * sizeof (FsimRule);
+    g_autoptr (GError) nomem = NULL;
+    if (fsim_memory_reserve (bytes, "the model's fields, APIs, scopes, partners and rules", &nomem))
+        return TRUE;
+    return fsim_i_fail (c, error, root, FALSE, FSIM_LOADER_ERROR_LIMIT, NULL, "%s", nomem->message);
+}
+
 gboolean
 fsim_i_check_model_work (FsimConv *c, const cJSON *root, GError **error)
 {
@@ -152,7 +184,7 @@ fsim_i_check_model_work (FsimConv *c, const cJSON *root, GError **error)
                    rule_apis * n_apis + rule_scopes * scopes;
 
     if (work <= MAX_PATTERN_WORK)
-        return TRUE;
+        return check_entities_memory (c, root, fields, n_apis, scopes, n_partners, error);
     /* Located at the array that multiplies the largest term: the field list for the field
      * patterns, the scopes for the requests and the rules' scope selectors, the partners and
      * APIs for the rules' selectors of them; at its first entry over the limit. */

@@ -292,6 +292,25 @@ convert_user_ids (FsimConv *c, const cJSON *arr, const FsimJPath *up, GHashTable
     return unnamed;
 }
 
+/*
+ * What converting the listed users @arr takes, checked before it starts: each user's partners
+ * are a bit set of every partner (2 KiB at 16384 partners, so 2 GiB for the limit of a million
+ * users), its settings a bit and a byte per field, its friends a number each, and the index of
+ * the ids a hash table (GLib's allocations, which abort, hence the check).
+ */
+static guint64
+users_bytes (const FsimScenario *s, const cJSON *arr)
+{
+    guint64 n = 0, friends = 0;
+    for (const cJSON *u = arr->child; u; u = u->next, n++)
+        friends +=
+            (guint64) MAX (cJSON_GetArraySize (cJSON_GetObjectItemCaseSensitive (u, "friends")), 0);
+    guint64 each = sizeof (FsimUserSpec) + 8 * (s->partner_words + s->field_words) + s->n_fields +
+                   4 * 16 /* malloc's headers */ + 64 /* the id */ + 48 /* the index */ +
+                   sizeof (gboolean);
+    return n * each + 8 * friends;
+}
+
 static gboolean
 convert_explicit (FsimConv *c, const cJSON *pop, const FsimJPath *p)
 {
@@ -328,7 +347,11 @@ convert_explicit (FsimConv *c, const cJSON *pop, const FsimJPath *p)
     gboolean unnamed = FALSE;
     if (ok) {
         g_autoptr (GError) nomem = NULL;
-        ps->users = fsim_try_new0 ((size_t) n, sizeof (FsimUserSpec), "the users", &nomem);
+        if (fsim_memory_reserve (users_bytes (c->s, arr),
+                                 "the users, their friends, partners and "
+                                 "settings",
+                                 &nomem))
+            ps->users = fsim_try_new0 ((size_t) n, sizeof (FsimUserSpec), "the users", &nomem);
         if (!ps->users)
             ok = part (c,
                        fsim_i_fail (c, &local, arr, FALSE, FSIM_LOADER_ERROR_LIMIT, &up, "%s",

@@ -4,12 +4,14 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
 
 #include "bits.h"
 #include "import.h"
+#include "memory.h"
 #include "population-private.h"
 
 static const char *const target_names[] = {
@@ -172,31 +174,82 @@ apply_attribute (const FsimScenario *s, const FsimImported *imp, const FsimImpor
     return TRUE;
 }
 
-/* Are the strings non-empty and all different? */
-static gboolean
-usable_names (char *const *names, size_t n)
+static int
+compare_names (const void *a, const void *b)
 {
-    g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-    for (size_t u = 0; u < n; u++)
-        if (names[u] == NULL || names[u][0] == '\0' || !g_hash_table_add (seen, names[u]))
-            return FALSE;
+    return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+static int
+compare_ids (const void *a, const void *b)
+{
+    gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+    return (x > y) - (x < y);
+}
+
+/*
+ * Are the strings non-empty and all different? Sorted in a tried copy (there is one per person,
+ * and a hash table's growth would abort): FALSE with @error set when out of memory.
+ */
+static gboolean
+usable_names (char *const *names, size_t n, gboolean *out_usable, GError **error)
+{
+    g_autofree const char **sorted =
+        fsim_try_new (MAX (n, 1), sizeof (char *), "checking the file's node ids", error);
+    if (sorted == NULL)
+        return FALSE;
+    *out_usable = FALSE;
+    for (size_t u = 0; u < n; u++) {
+        if (names[u] == NULL || names[u][0] == '\0')
+            return TRUE;
+        sorted[u] = names[u];
+    }
+    qsort (sorted, n, sizeof *sorted, compare_names);
+    for (size_t u = 1; u < n; u++)
+        if (strcmp (sorted[u - 1], sorted[u]) == 0)
+            return TRUE;
+    *out_usable = TRUE;
     return TRUE;
 }
 
-/* Are the numbers integers (exactly representable) and all different? */
+/* Are the numbers integers (exactly representable) and all different? The same way. */
 static gboolean
-usable_ids (const double *ids, size_t n)
+usable_ids (const double *ids, size_t n, gboolean *out_usable, GError **error)
 {
-    g_autoptr (GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
-    g_autofree gint64 *keys = g_new (gint64, MAX (n, 1));
+    g_autofree gint64 *sorted =
+        fsim_try_new (MAX (n, 1), sizeof (gint64), "checking the file's node ids", error);
+    if (sorted == NULL)
+        return FALSE;
+    *out_usable = FALSE;
     for (size_t u = 0; u < n; u++) {
         if (!(fabs (ids[u]) < 0x1p53) || ids[u] != floor (ids[u]))
-            return FALSE;
-        keys[u] = (gint64) ids[u];
-        if (!g_hash_table_add (seen, &keys[u]))
-            return FALSE;
+            return TRUE;
+        sorted[u] = (gint64) ids[u];
     }
+    qsort (sorted, n, sizeof *sorted, compare_ids);
+    for (size_t u = 1; u < n; u++)
+        if (sorted[u - 1] == sorted[u])
+            return TRUE;
+    *out_usable = TRUE;
     return TRUE;
+}
+
+/* The copies of @n names: a tried vector, and their bytes checked first (g_strdup each). */
+static char **
+copy_names (char *const *names, size_t n, GError **error)
+{
+    const char *what = "the file's node ids";
+    guint64 bytes = 0;
+    for (size_t u = 0; u < n; u++)
+        bytes += strlen (names[u]) + 1 + 2 * sizeof (size_t); /* and malloc's header */
+    char **out = fsim_try_new0 (n + 1, sizeof (char *), what, error);
+    if (out == NULL || !fsim_memory_reserve (bytes, what, error)) {
+        g_free (out);
+        return NULL;
+    }
+    for (size_t u = 0; u < n; u++)
+        out[u] = g_strdup (names[u]);
+    return out;
 }
 
 /*
@@ -205,27 +258,42 @@ usable_ids (const double *ids, size_t n)
  * (igraph refuses repeated or fractional ones). A GraphML file may declare a node attribute of
  * its own called "id", which igraph reads in place of the node ids (NetworkX writes one when
  * its nodes have an "id"): names that are missing, empty or repeated are not used, and the
- * users are u0, u1, ... as for a generated population.
+ * users are u0, u1, ... as for a generated population. There is a name per person, so every
+ * array is tried: FALSE with @error set (FSIM_GRAPH_ERROR_NOMEM) when out of memory.
  */
-static void
-take_names (FsimImported *imp, FsimPopulation *pop)
+static gboolean
+take_names (FsimImported *imp, FsimPopulation *pop, GError **error)
 {
     const FsimAttr *id = fsim_attr_table_lookup (&imp->attrs, "id");
+    gboolean usable = FALSE;
 
     if (imp->ids != NULL) {
         G_STATIC_ASSERT (sizeof (gint64) == sizeof (int64_t));
         pop->file_ids = (gint64 *) g_steal_pointer (&imp->ids);
-    } else if (id != NULL && id->type == FSIM_ATTR_STRING &&
-               usable_names (id->strings, pop->n_users)) {
-        pop->file_names = g_new0 (char *, pop->n_users + 1);
-        for (size_t u = 0; u < pop->n_users; u++)
-            pop->file_names[u] = g_strdup (id->strings[u]);
-    } else if (id != NULL && id->type == FSIM_ATTR_NUMBER &&
-               usable_ids (id->numbers, pop->n_users)) {
-        pop->file_ids = g_new (gint64, MAX (pop->n_users, 1));
-        for (size_t u = 0; u < pop->n_users; u++)
+    } else if (id != NULL && id->type == FSIM_ATTR_STRING) {
+        if (!usable_names (id->strings, pop->n_users, &usable, error))
+            return FALSE;
+        if (usable && !(pop->file_names = copy_names (id->strings, pop->n_users, error)))
+            return FALSE;
+    } else if (id != NULL && id->type == FSIM_ATTR_NUMBER) {
+        if (!usable_ids (id->numbers, pop->n_users, &usable, error))
+            return FALSE;
+        if (usable && !(pop->file_ids = fsim_try_new (MAX (pop->n_users, 1), sizeof (gint64),
+                                                      "the file's node ids", error)))
+            return FALSE;
+        for (size_t u = 0; usable && u < pop->n_users; u++)
             pop->file_ids[u] = (gint64) id->numbers[u];
     }
+    return TRUE;
+}
+
+/* Says where the scenario names the file, as for an include (@error is set). */
+static void
+locate_import (const FsimPopulationSpec *ps, GError **error)
+{
+    if (ps->import_loc.file)
+        g_prefix_error (error, "%s:%d:%d: ", ps->import_loc.file, ps->import_loc.line,
+                        ps->import_loc.col);
 }
 
 /**
@@ -248,9 +316,7 @@ fsim_i_population_import (const FsimScenario *s, FsimPopulation *pop, GError **e
     imp = fsim_import_file (ps->import_file, format, error);
     if (imp == NULL) {
         g_prefix_error (error, "importing friendships: ");
-        if (ps->import_loc.file) /* where the scenario names the file, as for an include */
-            g_prefix_error (error, "%s:%d:%d: ", ps->import_loc.file, ps->import_loc.line,
-                            ps->import_loc.col);
+        locate_import (ps, error);
         return FALSE;
     }
     if (!fsim_i_population_check_size (s, imp->friends->n_users,
@@ -258,7 +324,12 @@ fsim_i_population_import (const FsimScenario *s, FsimPopulation *pop, GError **e
         return FALSE;
     pop->n_users = imp->friends->n_users;
     pop->friends = g_steal_pointer (&imp->friends);
-    take_names (imp, pop);
+    if (!take_names (imp, pop, error)) {
+        g_autofree char *file = fsim_i_population_display_path (ps->import_file);
+        g_prefix_error (error, "importing friendships: %s: ", file);
+        locate_import (ps, error);
+        return FALSE;
+    }
     if (!fsim_i_population_alloc (pop, error))
         return FALSE;
     fsim_i_population_draw (s, pop);
