@@ -262,8 +262,9 @@ write_program_model (const char *dir)
  * lanes and counters, the per-user settings) are tried, not assumed. flowsim makes them with
  * calloc/malloc/realloc from its own code (graph/memory.h), so "program" and a minimum size of
  * 64 KiB fail each of them in turn, on a model a eighth of the worst case's size in each
- * dimension: run, possible and explain must answer as without faults, or exit 3 or 4 with one
- * "out of memory: needed N bytes for ..." line, never abort in g_new.
+ * dimension: run, possible, explain and report (the HTML page's room) must answer as without
+ * faults, or exit 3 or 4 with one "out of memory: needed N bytes for ..." line, never abort in
+ * g_new.
  */
 static void
 test_program_allocations (void)
@@ -292,6 +293,10 @@ test_program_allocations (void)
           "65536" },
         { "explain", "program",
           (const char *const[]){ "explain", model, "--user", "u1", "--field", "g0.f0", NULL },
+          needed, 0, "65536" },
+        { "report", "program",
+          (const char *const[]){ "report", model, "--all", "--no-diagram", "--output", "OUT",
+                                 NULL },
           needed, 0, "65536" },
     };
     for (size_t i = 0; i < G_N_ELEMENTS (cases_); i++)

@@ -395,6 +395,48 @@ test_html_chromium (void)
     draw_tmpdir_remove (dir);
 }
 
+/* The page's room (fsim_html_report_room()) holds it: hostile names in every string the page
+ * writes (tests/data/output/evil.json), every partner listed (--all), a timeline; rendered
+ * here and through the command line (the writer warns if its text ever outgrew the room, fatal
+ * in this test). */
+static void
+test_html_room (void)
+{
+    g_autoptr (FsimSim) sim = draw_sim ("output", "evil.json");
+    g_autoptr (GError) error = NULL;
+    FsimTimelineStep step = { 12, TRUE };
+    g_autoptr (FsimTimeline) t =
+        fsim_timeline_new (sim->scenario, sim->pop, sim->scenario->date - 3 * 365,
+                           sim->scenario->date + 3 * 365, step, &error);
+    g_assert_no_error (error);
+    FsimHtmlOptions o = { .all = TRUE, .timeline = t };
+    const FsimHtmlRun run = { .scenario = sim->scenario,
+                              .pop = sim->pop,
+                              .decisions = sim->decisions,
+                              .result = sim->result,
+                              .timeline = t };
+    guint64 room = 0;
+    g_assert_true (fsim_html_report_room (&run, 1, &o, &room, &error));
+    g_assert_no_error (error);
+    g_autoptr (GString) out = g_string_new ("kept ");
+    g_assert_true (fsim_html_report_variants (&run, 1, &o, out, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_str_has_prefix (out->str, "kept <!DOCTYPE html>"));
+    assert_well_formed (out->str + 5);
+    g_test_message ("evil.json --all: %zu bytes rendered in a room of %" G_GUINT64_FORMAT,
+                    out->len - 5, room);
+    g_assert_cmpuint (out->len - 5, <=, room);
+    g_assert_cmpuint (out->len + 1, <=, out->allocated_len);
+    g_assert_nonnull (strstr (out->str, "<section id=\"timeline\">"));
+
+    g_autofree char *path = fsim_test_data_path ("output", "evil.json", NULL);
+    g_autoptr (DrawRun) r =
+        FLOWSIM ("report", path, "--all", "--no-diagram", "--timeline", "2012-01-01:2016-01-01:1y");
+    g_assert_cmpint (r->status, ==, 0);
+    assert_well_formed (r->out);
+    g_assert_null (strstr (r->err, "runtime check failed"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -410,5 +452,6 @@ main (int argc, char **argv)
     g_test_add_func ("/html/variants", test_html_variants);
     g_test_add_func ("/html/text-report", test_html_text_report);
     g_test_add_func ("/html/chromium", test_html_chromium);
+    g_test_add_func ("/html/room", test_html_room);
     return g_test_run ();
 }

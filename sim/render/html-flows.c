@@ -9,6 +9,7 @@
 #include "explain.h"
 #include "findings.h"
 #include "html.h"
+#include "room.h"
 #include "svg.h"
 #include "table.h"
 
@@ -130,15 +131,16 @@ flow_table (const FsimScenario *s, const FsimResult *r, const GArray *flows, GSt
     fsim_i_html_table_close (out);
 }
 
-/* The open routes of the example user's (field, partner) pair, in plain English. */
+/* The open routes of the example user's (field, partner) pair, in plain English, into @text;
+ * the heading into @heading. */
 static void
-example (const FsimTracer *t, const FsimPopulation *pop, const Flow *flow, GString *out)
+example_text (const FsimTracer *t, const FsimPopulation *pop, const Flow *flow, GString *heading,
+              GString *text)
 {
     const FsimScenario *s = fsim_tracer_scenario (t);
     g_autofree FsimWord *fields = fsim_bits_new (s->field_words);
     g_autofree FsimWord *partners = fsim_bits_new (s->partner_words);
     g_autofree char *user = fsim_population_user_name (pop, (size_t) flow->example);
-    g_autoptr (GString) text = g_string_new (NULL);
 
     fsim_bits_set (fields, flow->field);
     fsim_bits_set (partners, flow->partner);
@@ -151,11 +153,31 @@ example (const FsimTracer *t, const FsimPopulation *pop, const Flow *flow, GStri
                 fsim_explain_route_text (t, (size_t) flow->example, fe, route, 0, text);
         }
     }
-    g_autofree char *heading =
-        g_strdup_printf ("%s to %s: for example %s", s->fields[flow->field].label,
-                         s->partners[flow->partner].name, user);
-    fsim_i_html_element (out, "h3", NULL, heading);
+    g_string_append_printf (heading, "%s to %s: for example %s", s->fields[flow->field].label,
+                            s->partners[flow->partner].name, user);
+}
+
+static void
+example (const FsimTracer *t, const FsimPopulation *pop, const Flow *flow, GString *out)
+{
+    g_autoptr (GString) heading = g_string_new (NULL);
+    g_autoptr (GString) text = g_string_new (NULL);
+    example_text (t, pop, flow, heading, text);
+    fsim_i_html_element (out, "h3", NULL, heading->str);
     fsim_i_html_element (out, "div", "route", text->str);
+}
+
+/* The bytes example() appends for @flow: its text is made (one user's routes for one pair, a
+ * few hundred bytes) and measured, as the diagram's SVG is. */
+static guint64
+example_room (const FsimTracer *t, const FsimPopulation *pop, const Flow *flow)
+{
+    if (flow->example < 0)
+        return 0;
+    g_autoptr (GString) heading = g_string_new (NULL);
+    g_autoptr (GString) text = g_string_new (NULL);
+    example_text (t, pop, flow, heading, text);
+    return fsim_room_text (heading->str) + fsim_room_text (text->str) + 64;
 }
 
 gboolean
@@ -232,18 +254,29 @@ highlight_flow (const FsimScenario *s, const FsimResult *r, const char *highligh
     return found;
 }
 
+/* The flows of @highlight in its order (transfer full), or NULL with @error. */
+static GArray *
+highlight_flows (const FsimScenario *s, const FsimResult *r, const char *const *highlight,
+                 GError **error)
+{
+    g_autoptr (GArray) flows = g_array_new (FALSE, FALSE, sizeof (Flow));
+    for (const char *const *h = highlight; h && *h; h++) {
+        Flow flow;
+        if (!highlight_flow (s, r, *h, &flow, error))
+            return NULL;
+        g_array_append_val (flows, flow);
+    }
+    return g_steal_pointer (&flows);
+}
+
 gboolean
 fsim_i_html_highlights (const FsimScenario *scenario, const FsimPopulation *pop,
                         const FsimDecisions *decisions, const FsimResult *result,
                         const char *const *highlight, GString *out, GError **error)
 {
-    g_autoptr (GArray) flows = g_array_new (FALSE, FALSE, sizeof (Flow));
-    for (const char *const *h = highlight; h && *h; h++) {
-        Flow flow;
-        if (!highlight_flow (scenario, result, *h, &flow, error))
-            return FALSE;
-        g_array_append_val (flows, flow);
-    }
+    g_autoptr (GArray) flows = highlight_flows (scenario, result, highlight, error);
+    if (flows == NULL)
+        return FALSE;
     if (flows->len == 0)
         return TRUE;
     g_autoptr (FsimTracer) tracer = fsim_tracer_new (scenario, pop, decisions, error);
@@ -264,5 +297,42 @@ fsim_i_html_highlights (const FsimScenario *scenario, const FsimPopulation *pop,
             example (tracer, pop, flow, out);
     }
     g_string_append (out, "</div>\n");
+    return TRUE;
+}
+
+/* A row of the flow table or a highlight's lead: the field's label, the partner's name, six
+ * counts and the markup around them. */
+static guint64
+flow_row_room (const FsimScenario *s, const Flow *flow)
+{
+    return fsim_room_text (s->fields[flow->field].label) +
+           fsim_room_text (s->partners[flow->partner].name) + 6 * 26 + 256;
+}
+
+gboolean
+fsim_i_html_flows_room (const FsimScenario *scenario, const FsimPopulation *pop,
+                        const FsimDecisions *decisions, const FsimResult *result, size_t top,
+                        gboolean all, const char *const *highlight, guint64 *bytes, GError **error)
+{
+    g_autoptr (GArray) lit = highlight_flows (scenario, result, highlight, error);
+    if (lit == NULL)
+        return FALSE;
+    g_autoptr (FsimTracer) tracer = fsim_tracer_new (scenario, pop, decisions, error);
+    if (tracer == NULL)
+        return FALSE;
+    g_autoptr (GArray) flows = top_flows (scenario, result, top, all);
+    find_examples (tracer, pop, lit);
+    find_examples (tracer, pop, flows);
+    /* the sections' own markup, notes and headings */
+    guint64 room = 2048;
+    for (size_t i = 0; i < lit->len; i++)
+        room += flow_row_room (scenario, &g_array_index (lit, Flow, i)) +
+                example_room (tracer, pop, &g_array_index (lit, Flow, i));
+    for (size_t i = 0; i < flows->len; i++) {
+        room += flow_row_room (scenario, &g_array_index (flows, Flow, i));
+        if (i < MAX_EXAMPLES)
+            room += example_room (tracer, pop, &g_array_index (flows, Flow, i));
+    }
+    *bytes = room;
     return TRUE;
 }

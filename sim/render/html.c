@@ -8,6 +8,7 @@
 
 #include "findings.h"
 #include "html.h"
+#include "room.h"
 #include "svg.h"
 #include "table.h"
 
@@ -571,16 +572,105 @@ run_body (const FsimHtmlRun *run, const FsimHtmlOptions *o, const char *suffix, 
     return TRUE;
 }
 
-gboolean
-fsim_html_report_variants (const FsimHtmlRun *runs, size_t n_runs, const FsimHtmlOptions *options,
-                           GString *out, GError **error)
+/* ---- the room of the page (room.h) ---- */
+
+static guint64
+sources_room (const FsimSources *list)
 {
-    g_return_val_if_fail (runs != NULL && n_runs > 0 && out != NULL, FALSE);
-    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+    guint64 bytes = 256;
+    for (size_t i = 0; i < list->n; i++) {
+        const FsimSource *src = &list->items[i];
+        /* an address is written twice when it is its own text (href and text) */
+        bytes += 256 + 2 * fsim_room_text (src->url) + fsim_room_text (src->publisher) +
+                 fsim_room_text (src->title) + fsim_room_text (src->date) +
+                 2 * fsim_room_text (src->read_at) + fsim_room_text (src->note);
+    }
+    return bytes;
+}
+
+static guint64
+about_room (const FsimScenario *s)
+{
+    guint64 bytes = 2048 + fsim_room_text (s->description) + sources_room (&s->sources);
+    for (char **a = s->assumptions; a && *a; a++)
+        bytes += fsim_room_text (*a) + 32;
+    for (size_t i = 0; i < s->n_claims; i++) {
+        const FsimClaim *c = &s->claims[i];
+        bytes += fsim_room_text (c->question) + fsim_room_text (c->id) + 128;
+        for (size_t a = 0; a < c->n_alternatives; a++) {
+            const FsimAlternative *alt = &c->alternatives[a];
+            /* "(ID; chosen, the default is ID; EVIDENCE by PARTY)" */
+            bytes += fsim_room_text (alt->summary) + fsim_room_text (alt->id) +
+                     fsim_room_text (c->alternatives[c->default_alternative].id) +
+                     fsim_room_text (fsim_evidence_to_string (alt->evidence)) +
+                     fsim_room_text (alt->party) + 256 + sources_room (&alt->sources);
+        }
+    }
+    return bytes;
+}
+
+/* The partner tables' rows: every partner listed (folded or not), and a folded row. */
+static guint64
+partners_room (const FsimScenario *s)
+{
+    guint64 bytes = 2048;
+    for (size_t p = 0; p < s->n_partners; p++)
+        bytes += fsim_room_text (s->partners[p].name) + fsim_room_text (s->partners[p].kind) +
+                 fsim_room_text (s->partners[p].country) + 2 * 26 + 160;
+    return bytes;
+}
+
+static gboolean
+run_room (const FsimHtmlRun *run, const FsimHtmlOptions *o, guint64 *bytes, GError **error)
+{
+    const FsimScenario *s = run->scenario;
+    const FsimResult *r = run->result;
+    guint64 flows = 0;
+    if (!fsim_i_html_flows_room (s, run->pop, run->decisions, r, o->top_flows ? o->top_flows : 15,
+                                 o->all, o->highlight, &flows, error))
+        return FALSE;
+    /* the sections' markup, notes and headings; the key numbers' cards */
+    guint64 room = flows + 8192 + 2 * fsim_room_text (run->name) + fsim_room_text (run->args);
+    g_autoptr (GPtrArray) sentences = fsim_findings_new (s, r);
+    for (size_t i = 0; i < sentences->len; i++)
+        room += fsim_room_text (g_ptr_array_index (sentences, i)) + 16;
+    room += run->diagram_svg ? strlen (run->diagram_svg) : fsim_room_text (o->diagram_note);
+    if (run->timeline) {
+        const FsimTimeline *t = run->timeline;
+        room += 1024 + fsim_timeline_room (s, t, NULL, FALSE) + t->n_points * (3 * 26 + 128);
+        for (size_t i = 0; i < t->n_events; i++)
+            room += fsim_room_text (t->events[i].what) + 64;
+    }
+    for (size_t j = 0; j < r->n_jurisdictions; j++)
+        room += fsim_room_text (r->jurisdictions[j]) + 2 * 26 + 128;
+    /* "Reach by partner" and "Who uses each partner" */
+    *bytes += room + 2 * partners_room (s);
+    return TRUE;
+}
+
+/* The page's head and style sheet, the tabs' rules, the header, every run's body, the
+ * scenario's description, claims and sources, the footer. */
+gboolean
+fsim_html_report_room (const FsimHtmlRun *runs, size_t n_runs, const FsimHtmlOptions *options,
+                       guint64 *bytes, GError **error)
+{
+    g_return_val_if_fail (runs != NULL && n_runs > 0 && bytes != NULL, FALSE);
     const FsimHtmlOptions defaults = { 0 };
     const FsimHtmlOptions *o = options ? options : &defaults;
-    g_autoptr (GString) page = g_string_new (NULL);
+    const FsimScenario *s = runs[0].scenario;
+    /* the title is written in the head and the header; the id in their stead and in the meta */
+    *bytes = 4096 + sizeof page_style + n_runs * 512 + 2 * fsim_room_text (s->title) +
+             3 * fsim_room_text (s->id) + fsim_room_text (s->date_string) + about_room (s);
+    for (size_t i = 0; i < n_runs; i++)
+        if (!run_room (&runs[i], o, bytes, error))
+            return FALSE;
+    return TRUE;
+}
 
+static gboolean
+page (const FsimHtmlRun *runs, size_t n_runs, const FsimHtmlOptions *o, GString *page,
+      GError **error)
+{
     head (runs[0].scenario, n_runs, page);
     header (runs[0].scenario, page);
     if (n_runs == 1 && !run_body (&runs[0], o, "", page, error))
@@ -610,7 +700,28 @@ fsim_html_report_variants (const FsimHtmlRun *runs, size_t n_runs, const FsimHtm
                            " from the scenario file; a simulation under stated assumptions, "
                            "not a measurement. This page loads nothing from the network."
                            "</footer>\n</body>\n</html>\n");
-    g_string_append_len (out, page->str, (gssize) page->len);
+    return TRUE;
+}
+
+gboolean
+fsim_html_report_variants (const FsimHtmlRun *runs, size_t n_runs, const FsimHtmlOptions *options,
+                           GString *out, GError **error)
+{
+    g_return_val_if_fail (runs != NULL && n_runs > 0 && out != NULL, FALSE);
+    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+    const FsimHtmlOptions defaults = { 0 };
+    const FsimHtmlOptions *o = options ? options : &defaults;
+    guint64 room = 0;
+    if (!fsim_html_report_room (runs, n_runs, o, &room, error) ||
+        !fsim_room_reserve (out, room, "the HTML report", error))
+        return FALSE;
+    /* the buffer's size, not its address: g_realloc may grow it in place */
+    size_t start = out->len, allocated = out->allocated_len;
+    if (!page (runs, n_runs, o, out, error)) {
+        g_string_truncate (out, start);
+        return FALSE;
+    }
+    g_warn_if_fail (out->allocated_len == allocated); /* the room held it: the text never grew */
     return TRUE;
 }
 

@@ -47,8 +47,12 @@ typedef struct {
  * Content-Security-Policy forbids scripts and fetching anything. Every string from the
  * scenario is escaped; links are made only of http(s) sources.
  *
- * Returns: FALSE with @error set if the example routes cannot be traced (explain.h) or a
- *   highlight selects nothing; nothing is appended to @out then.
+ * The room of the page's text is made before it is rendered, to an estimate of every part
+ * (room.h; the embedded SVGs counted as given, the example routes made and measured first).
+ *
+ * Returns: FALSE with @error set if the example routes cannot be traced (explain.h), a
+ *   highlight selects nothing, or the room cannot be had (FSIM_GRAPH_ERROR_NOMEM "out of
+ *   memory: needed N bytes for the HTML report"); nothing is appended to @out then.
  */
 gboolean fsim_html_report (const FsimScenario *scenario, const FsimPopulation *pop,
                            const FsimDecisions *decisions, const FsimResult *result,
@@ -65,6 +69,16 @@ gboolean fsim_html_report (const FsimScenario *scenario, const FsimPopulation *p
  */
 gboolean fsim_html_report_variants (const FsimHtmlRun *runs, size_t n_runs,
                                     const FsimHtmlOptions *options, GString *out, GError **error);
+
+/**
+ * fsim_html_report_room:
+ * Sets @bytes to the most bytes fsim_html_report_variants() appends for @runs (every string
+ * from the scenario counted at 6 bytes a byte, the SVGs as given, the timeline's chart by
+ * fsim_timeline_room(), the example routes made and measured), the room it makes before it
+ * renders. Returns: FALSE with @error set as fsim_html_report() (a highlight, the tracer).
+ */
+gboolean fsim_html_report_room (const FsimHtmlRun *runs, size_t n_runs,
+                                const FsimHtmlOptions *options, guint64 *bytes, GError **error);
 
 /* ---- shared by html.c and html-flows.c ---- */
 
@@ -88,6 +102,14 @@ gboolean fsim_i_html_flows (const FsimScenario *scenario, const FsimPopulation *
 gboolean fsim_i_html_highlights (const FsimScenario *scenario, const FsimPopulation *pop,
                                  const FsimDecisions *decisions, const FsimResult *result,
                                  const char *const *highlight, GString *out, GError **error);
+
+/* The most bytes fsim_i_html_highlights() and fsim_i_html_flows() append: the highlights are
+ * resolved, the example users found and their routes made and measured; FALSE with @error as
+ * they fail (a highlight that selects nothing, the tracer). */
+gboolean fsim_i_html_flows_room (const FsimScenario *scenario, const FsimPopulation *pop,
+                                 const FsimDecisions *decisions, const FsimResult *result,
+                                 size_t top, gboolean all, const char *const *highlight,
+                                 guint64 *bytes, GError **error);
 
 #define FSIM_HTML_ERROR (fsim_html_error_quark ())
 GQuark fsim_html_error_quark (void);
