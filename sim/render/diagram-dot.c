@@ -393,7 +393,8 @@ fsim_i_diagram_write (const FsimIDiagram *d, GString *out, GError **error)
 {
     if (!fsim_room_reserve (out, fsim_i_diagram_room (d), "the diagram", error))
         return FALSE;
-    const char *buffer = out->str;
+    /* the buffer's size, not its address: g_realloc may grow it in place */
+    size_t allocated = out->allocated_len;
     size_t max = 0;
     for (size_t i = 0; i < d->edges->len; i++) {
         const FsimIEdge *e = g_ptr_array_index (d->edges, i);
@@ -417,6 +418,6 @@ fsim_i_diagram_write (const FsimIDiagram *d, GString *out, GError **error)
     for (size_t i = 0; i < d->edges->len; i++)
         write_edge (d, g_ptr_array_index (d->edges, i), max, out);
     g_string_append (out, "}\n");
-    g_warn_if_fail (out->str == buffer); /* the room held it: the text never grew */
+    g_warn_if_fail (out->allocated_len == allocated); /* the room held it: the text never grew */
     return TRUE;
 }
