@@ -46,26 +46,35 @@ min_all (uint64_t *values, size_t n, void *data)
 
 /* ---- a counterexample's neighbourhood ---------------------------------------------------- */
 
+/* The @n elements of @type (@size bytes each) each rank gives from @data, concatenated in rank
+ * order on every rank, in *@out_n elements. NULL when they would not fit MPI's counts (on every
+ * rank alike: a share too long says INT_MAX, so that every rank sees the total too long). */
+static void *
+gather_any (const void *data, size_t n, MPI_Datatype type, size_t size, size_t *out_n)
+{
+    int ranks = fsim_i_cli_mpi_size (), len = (int) MIN (n, (size_t) INT_MAX);
+    g_autofree int *counts = g_new (int, (size_t) ranks), *displs = g_new (int, (size_t) ranks);
+    uint64_t total = 0;
+
+    MPI_Allgather (&len, 1, MPI_INT, counts, 1, MPI_INT, MPI_COMM_WORLD);
+    for (int r = 0; r < ranks; r++) {
+        displs[r] = (int) MIN (total, (uint64_t) INT_MAX);
+        total += (uint64_t) counts[r];
+    }
+    if (total >= INT_MAX)
+        return NULL;
+    void *all = g_malloc ((total + 1) * size);
+    MPI_Allgatherv (data, len, type, all, counts, displs, type, MPI_COMM_WORLD);
+    *out_n = (size_t) total;
+    return all;
+}
+
 /* What each rank gives, concatenated in rank order on every rank, in *@out_n values. NULL when
  * it would not fit MPI's counts (on every rank alike). */
 static uint64_t *
 gather_all (const GArray *mine, size_t *out_n)
 {
-    int size = fsim_i_cli_mpi_size (), n = (int) mine->len;
-    g_autofree int *counts = g_new (int, (size_t) size), *displs = g_new (int, (size_t) size);
-    uint64_t total = 0;
-
-    MPI_Allgather (&n, 1, MPI_INT, counts, 1, MPI_INT, MPI_COMM_WORLD);
-    for (int r = 0; r < size; r++) {
-        displs[r] = (int) MIN (total, (uint64_t) INT_MAX);
-        total += (uint64_t) counts[r];
-    }
-    if (total > INT_MAX)
-        return NULL;
-    uint64_t *all = g_new (uint64_t, total + 1);
-    MPI_Allgatherv (mine->data, n, MPI_UINT64_T, all, counts, displs, MPI_UINT64_T, MPI_COMM_WORLD);
-    *out_n = (size_t) total;
-    return all;
+    return gather_any (mine->data, mine->len, MPI_UINT64_T, sizeof (uint64_t), out_n);
 }
 
 /* The NUL-ended strings each rank gives in @mine, concatenated in rank order on every rank, as
@@ -74,20 +83,11 @@ gather_all (const GArray *mine, size_t *out_n)
 static char **
 gather_strings (const GString *mine, size_t n)
 {
-    /* a share too long says INT_MAX, so that every rank sees the total too long */
-    int size = fsim_i_cli_mpi_size (), len = (int) MIN (mine->len, (gsize) INT_MAX);
-    g_autofree int *counts = g_new (int, (size_t) size), *displs = g_new (int, (size_t) size);
-    uint64_t total = 0;
+    size_t total = 0;
+    g_autofree char *all = gather_any (mine->str, mine->len, MPI_CHAR, 1, &total);
 
-    MPI_Allgather (&len, 1, MPI_INT, counts, 1, MPI_INT, MPI_COMM_WORLD);
-    for (int r = 0; r < size; r++) {
-        displs[r] = (int) MIN (total, (uint64_t) INT_MAX);
-        total += (uint64_t) counts[r];
-    }
-    if (total >= INT_MAX)
+    if (all == NULL)
         return NULL;
-    g_autofree char *all = g_new (char, total + 1);
-    MPI_Allgatherv (mine->str, len, MPI_CHAR, all, counts, displs, MPI_CHAR, MPI_COMM_WORLD);
     char **v = g_new0 (char *, n + 1);
     const char *p = all, *end = all + total;
     for (size_t i = 0; i < n; i++) {
