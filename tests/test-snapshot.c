@@ -638,6 +638,53 @@ test_snapshot_parts (void)
 }
 
 /*
+ * A rank reading a snapshot by parts carries its users' names (explicit users' ids, GraphML node
+ * ids, an edge list's ids), the names the whole population gives them, for 1 to 3 ranks.
+ */
+static void
+test_snapshot_parts_names (void)
+{
+    g_autofree char *tour = scenario_path ("tour.json");
+    g_autofree char *graphml = fsim_test_data_path ("scale", "import-graphml.json", NULL);
+    g_autofree char *edges = fsim_test_data_path ("scale", "import-edges.json", NULL);
+    const char *paths[] = { tour, graphml, edges };
+
+    for (size_t i = 0; i < G_N_ELEMENTS (paths); i++) {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (FsimScenario) s = NULL, s2 = NULL;
+        g_autoptr (FsimPopulation) pop = load_with (paths[i], NULL, NULL, &s, &error);
+        g_assert_no_error (error);
+        g_assert_true (pop->user_ids || pop->file_names || pop->file_ids);
+        g_autoptr (GString) bytes = snapshot_of (s, pop);
+        g_autofree char *name = g_strdup_printf ("names-%zu.fsp", i);
+        g_autofree char *file = save (name, bytes);
+        g_autofree char *use = g_strdup_printf ("population.snapshot=%s", file);
+        s2 = fsim_test_load (paths[i], (const char *const[]){ use, NULL });
+        for (int size = 1; size <= 3; size++) {
+            g_autofree FsimPopulationSlice **slices = g_new0 (FsimPopulationSlice *, (size_t) size);
+            g_autofree GError **errors = g_new0 (GError *, (size_t) size);
+            Parts parts = { s2, slices, errors };
+            fsim_test_comm_run (size, load_part, &parts);
+            for (int r = 0; r < size; r++) {
+                g_autoptr (FsimPopulationSlice) got = slices[r];
+                g_assert_no_error (errors[r]);
+                g_assert_true ((got->names != NULL) == (pop->user_ids || pop->file_names));
+                g_assert_true ((got->file_ids != NULL) == (pop->file_ids != NULL));
+                for (size_t u = 0; u < got->n_own; u++) {
+                    g_autofree char *want = fsim_population_user_name (pop, got->first + u);
+                    g_autofree char *have =
+                        got->names ? g_strdup (got->names[u])
+                                   : g_strdup_printf ("%" G_GINT64_FORMAT, got->file_ids[u]);
+                    g_assert_cmpstr (have, ==, want);
+                }
+                if (got->names)
+                    g_assert_null (got->names[got->n_own]);
+            }
+        }
+    }
+}
+
+/*
  * A snapshot is used mapped: one cut short by another program while flowsim runs (here by
  * tests/truncate-inject.c, right after flowsim maps it) raises SIGBUS when a page past the new end
  * is touched. flowsim says so and ends with status 3; the output named by -o is left as it was,
@@ -859,6 +906,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/snapshot/damaged/resealed", test_snapshot_resealed);
     g_test_add_func ("/snapshot/damaged/resealed-chunks", test_snapshot_resealed_chunks);
     g_test_add_func ("/snapshot/parts", test_snapshot_parts);
+    g_test_add_func ("/snapshot/parts/names", test_snapshot_parts_names);
     g_test_add_func ("/snapshot/damaged/cut-while-mapped", test_snapshot_cut_while_mapped);
     g_test_add_func ("/snapshot/foreign", test_snapshot_foreign);
     g_test_add_func ("/snapshot/mismatch", test_snapshot_mismatch);

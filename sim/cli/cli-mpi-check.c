@@ -46,26 +46,60 @@ min_all (uint64_t *values, size_t n, void *data)
 
 /* ---- a counterexample's neighbourhood ---------------------------------------------------- */
 
+/* The @n elements of @type (@size bytes each) each rank gives from @data, concatenated in rank
+ * order on every rank, in *@out_n elements. NULL when they would not fit MPI's counts (on every
+ * rank alike: a share too long says INT_MAX, so that every rank sees the total too long). */
+static void *
+gather_any (const void *data, size_t n, MPI_Datatype type, size_t size, size_t *out_n)
+{
+    int ranks = fsim_i_cli_mpi_size (), len = (int) MIN (n, (size_t) INT_MAX);
+    g_autofree int *counts = g_new (int, (size_t) ranks), *displs = g_new (int, (size_t) ranks);
+    uint64_t total = 0;
+
+    MPI_Allgather (&len, 1, MPI_INT, counts, 1, MPI_INT, MPI_COMM_WORLD);
+    for (int r = 0; r < ranks; r++) {
+        displs[r] = (int) MIN (total, (uint64_t) INT_MAX);
+        total += (uint64_t) counts[r];
+    }
+    if (total >= INT_MAX)
+        return NULL;
+    void *all = g_malloc ((total + 1) * size);
+    MPI_Allgatherv (data, len, type, all, counts, displs, type, MPI_COMM_WORLD);
+    *out_n = (size_t) total;
+    return all;
+}
+
 /* What each rank gives, concatenated in rank order on every rank, in *@out_n values. NULL when
  * it would not fit MPI's counts (on every rank alike). */
 static uint64_t *
 gather_all (const GArray *mine, size_t *out_n)
 {
-    int size = fsim_i_cli_mpi_size (), n = (int) mine->len;
-    g_autofree int *counts = g_new (int, (size_t) size), *displs = g_new (int, (size_t) size);
-    uint64_t total = 0;
+    return gather_any (mine->data, mine->len, MPI_UINT64_T, sizeof (uint64_t), out_n);
+}
 
-    MPI_Allgather (&n, 1, MPI_INT, counts, 1, MPI_INT, MPI_COMM_WORLD);
-    for (int r = 0; r < size; r++) {
-        displs[r] = (int) MIN (total, (uint64_t) INT_MAX);
-        total += (uint64_t) counts[r];
-    }
-    if (total > INT_MAX)
+/* The NUL-ended strings each rank gives in @mine, concatenated in rank order on every rank, as
+ * @n strings (transfer full, NULL-ended). NULL when they would not fit MPI's counts or are not
+ * @n (on every rank alike). */
+static char **
+gather_strings (const GString *mine, size_t n)
+{
+    size_t total = 0;
+    g_autofree char *all = gather_any (mine->str, mine->len, MPI_CHAR, 1, &total);
+
+    if (all == NULL)
         return NULL;
-    uint64_t *all = g_new (uint64_t, total + 1);
-    MPI_Allgatherv (mine->data, n, MPI_UINT64_T, all, counts, displs, MPI_UINT64_T, MPI_COMM_WORLD);
-    *out_n = (size_t) total;
-    return all;
+    char **v = g_new0 (char *, n + 1);
+    const char *p = all, *end = all + total;
+    for (size_t i = 0; i < n; i++) {
+        const char *nul = p < end ? memchr (p, '\0', (size_t) (end - p)) : NULL;
+        if (nul == NULL) {
+            g_strfreev (v);
+            return NULL;
+        }
+        v[i] = g_strdup (p);
+        p = nul + 1;
+    }
+    return v;
 }
 
 static int
@@ -180,6 +214,18 @@ gather_rows (const FsimPopulationSlice *slice, const Named *n, FsimPopulation *p
         pop->file_ids = g_new (gint64, n->n_users + 1);
         memcpy (pop->file_ids, ids, got * sizeof (gint64));
     }
+    if (slice->names != NULL) { /* a snapshot's explicit users' or GraphML ids, likewise */
+        g_autoptr (GString) names = g_string_new (NULL);
+        for (size_t i = 0; i < n->n_users; i++) {
+            if (n->users[i] < slice->first || n->users[i] >= slice->first + slice->n_own)
+                continue;
+            const char *name = slice->names[n->users[i] - slice->first];
+            g_string_append_len (names, name, (gssize) strlen (name) + 1); /* with its NUL */
+        }
+        pop->user_ids = gather_strings (names, n->n_users);
+        if (pop->user_ids == NULL)
+            return FALSE;
+    }
     /* x's settings: its platform switch, "apps others use" and audiences, one value each */
     g_array_set_size (mine, 0);
     if (n->x >= slice->first && n->x < slice->first + slice->n_own) {
@@ -266,7 +312,8 @@ neighbourhood (const FsimEngineMpi *e, const FsimPopulationSlice *slice,
     ok = ok && gather_rows (slice, &n, pop);
     if (ok) {
         pop->friends = neighbourhood_friends (&n);
-        if (pop->file_ids == NULL) { /* an edge list's are its names (fsim_population_user_name) */
+        /* an edge list's ids or a snapshot's names are theirs (fsim_population_user_name) */
+        if (pop->file_ids == NULL && pop->user_ids == NULL) {
             pop->user_ids = g_new0 (char *, nu + 1);
             for (size_t i = 0; i < nu; i++)
                 pop->user_ids[i] = global_name (names, n.users[i]);
@@ -292,14 +339,6 @@ neighbourhood_clear (gpointer data)
 }
 
 /* ---- the command's part ------------------------------------------------------------------ */
-
-/* Whether the users of a population built by parts may have names beyond "u<N>" that its
- * slice does not carry: a snapshot's (an edge list's ids are carried). */
-static gboolean
-names_lost (const FsimScenario *s)
-{
-    return fsim_population_slice_can_load (s);
-}
 
 /* The counts of every expectation over the ranks, then the neighbourhood of each
  * counterexample. */
@@ -330,15 +369,6 @@ check_parts (FsimSim *sim, FsimPopulationSlice *slice, FsimCheck **out_check, GA
         const FsimCheckResult *r = &g_array_index (check->results, FsimCheckResult, i);
         if (r->passed || r->user < 0)
             continue;
-        if (names_lost (s) && sim->pop == NULL) {
-            g_set_error (error, FSIM_SIM_ERROR, FSIM_SIM_ERROR_ARGUMENT,
-                         "%s: '%s' fails, and its counterexample would name users of a "
-                         "population read by parts from a snapshot, whose names the ranks do "
-                         "not carry yet: run 'flowsim check' on it as one process "
-                         "(docs/scaling.md)",
-                         s->path, r->x->id);
-            return FSIM_EXIT_USAGE;
-        }
         if (!neighbourhood (engine, slice, sim->pop, (uint64_t) r->user,
                             &g_array_index (shown, FsimCliNeighbourhood, i), error))
             return FSIM_EXIT_INTERNAL;

@@ -53,8 +53,9 @@ FsimExit fsim_i_cli_mpi_timeline (const char *path, const char *const *sets,
  * is then gathered into *@out_shown (FsimCliNeighbourhood, one per result, on every rank).
  * Returns: FSIM_EXIT_OK with *@out_sim (its pop NULL, or only its users' names) and
  *   *@out_check; FSIM_EXIT_INPUT with @error set when the file cannot be checked (the message
- *   of the first failing rank, as one process gives it); FSIM_EXIT_USAGE when a counterexample
- *   would name users whose names the ranks do not carry (docs/scaling.md). Collective. */
+ *   of the first failing rank, as one process gives it). A counterexample's users are named as
+ *   one process names them: a snapshot's names are carried by their ranks (docs/scaling.md).
+ *   Collective. */
 FsimExit fsim_i_cli_mpi_check (const char *path, const char *const *sets, FsimSim **out_sim,
                                FsimCheck **out_check, GArray **out_shown, GError **error);
 /* The measurements of `flowsim population` over the ranks: every rank loads the scenario,

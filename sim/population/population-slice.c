@@ -31,6 +31,7 @@ fsim_population_slice_free (FsimPopulationSlice *s)
     g_free (s->audience);
     g_free (s->uses);
     g_free (s->file_ids);
+    g_strfreev (s->names);
     g_free (s);
 }
 
@@ -230,6 +231,32 @@ take (const char *src, size_t bytes)
     return dst;
 }
 
+/* The names of @s's users in the checked snapshot @f (@h its header), if it holds any: the
+ * rows of its file ids, or its rows of explicit users' or GraphML node ids (strings, checked to
+ * be n_users: the rank's first is found by their ends). FALSE when out of memory. */
+static gboolean
+take_names (FsimPopulationSlice *s, const char *f, const FsimSnapshotHeader *h)
+{
+    const FsimSnapshotSection *sec = fsim_i_snapshot_section (h, FSIM_SNAPSHOT_FILE_IDS);
+
+    if (sec != NULL) {
+        s->file_ids =
+            take (f + sec->offset + s->first * sizeof (int64_t), s->n_own * sizeof (int64_t));
+        if (s->file_ids == NULL)
+            return FALSE;
+    }
+    if ((sec = fsim_i_snapshot_section (h, FSIM_SNAPSHOT_USER_IDS)) == NULL &&
+        (sec = fsim_i_snapshot_section (h, FSIM_SNAPSHOT_FILE_NAMES)) == NULL)
+        return TRUE;
+    const char *p = f + sec->offset, *end = p + sec->bytes;
+    for (size_t i = 0; i < s->first; i++)
+        p = (const char *) memchr (p, '\0', (size_t) (end - p)) + 1;
+    s->names = g_try_new0 (char *, s->n_own + 1);
+    for (size_t i = 0; s->names != NULL && i < s->n_own; i++, p += strlen (p) + 1)
+        s->names[i] = g_strdup (p);
+    return s->names != NULL;
+}
+
 /* Users @first .. @last - 1 of the checked snapshot @m, copied into @s. */
 static gboolean
 take_rows (FsimPopulationSlice *s, GMappedFile *m, const FsimSnapshotHeader *h, GError **error)
@@ -254,7 +281,8 @@ take_rows (FsimPopulationSlice *s, GMappedFile *m, const FsimSnapshotHeader *h, 
     s->audience = take (ROWS (FSIM_SNAPSHOT_AUDIENCE, s->n_fields), n * s->n_fields);
     s->uses = take (ROWS (FSIM_SNAPSHOT_USES, pw), n * pw);
 #undef ROWS
-    if (!s->offsets || !s->adj || !s->platform || !s->apps_others || !s->audience || !s->uses) {
+    if (!s->offsets || !s->adj || !s->platform || !s->apps_others || !s->audience || !s->uses ||
+        !take_names (s, f, h)) {
         g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_FAILED,
                      "out of memory for users %zu .. %zu of %zu of the snapshot", first, first + n,
                      s->n_total);

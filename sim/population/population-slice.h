@@ -28,7 +28,10 @@ typedef struct {
     FsimWord *apps_others;
     guint8 *audience;
     FsimWord *uses;
-    int64_t *file_ids; /* n_own: an edge list's ids, the users' names (slice_import), else NULL */
+    int64_t *file_ids; /* n_own: an edge list's or GML file's ids, the users' names (slice_import,
+                        * slice_load), else NULL */
+    char *
+        *names; /* n_own + NULL: explicit users' ids or GraphML node ids (slice_load), else NULL */
 } FsimPopulationSlice;
 
 /* The range of part @part of @n_parts of @n_total users: first = part * n_total / n_parts. */
@@ -55,10 +58,11 @@ gboolean fsim_population_slice_can_load (const FsimScenario *scenario);
  * @n_threads: for checking this rank's part (0: the process default)
  * Loads this rank's part of @scenario's snapshot (users fsim_population_slice_first() of the
  * snapshot's user count) without reading the rest of the friend lists and settings: the
- * header, the section table and the names are read on every rank, and each rank checks only
- * the chunks that hold its users' bytes (population-snapshot-check.c); the ranks then agree on
- * the first failure, so that a damaged or mismatched file gives every rank the message one
- * process gives. The same users' rows as fsim_population_slice_new() on the loaded population.
+ * header and the section table are read on every rank, and each rank checks only the chunks
+ * that hold its users' bytes, and its share of the names' (population-snapshot-check.c); the
+ * ranks then agree on the first failure, so that a damaged or mismatched file gives every rank
+ * the message one process gives. The same users' rows as fsim_population_slice_new() on the
+ * loaded population, with their names (file_ids, names) when the snapshot holds them.
  * Returns: (transfer full): the slice, or NULL with @error set as
  *   fsim_population_build() would (FSIM_POPULATION_ERROR_SNAPSHOT_*), with
  *   FSIM_GRAPH_ERROR_OTHER_RANK when only another rank failed, or FSIM_POPULATION_ERROR_FAILED
