@@ -162,7 +162,8 @@ gboolean fsim_i_edge_list_parse (const char *name, const char *data, size_t len,
 /* stats.c, for stats-part.c. The median, 99th percentile and mean of @out, whose n_users,
  * n_edges and max are set (n_users > 0), from @count[0 .. max], the users of each degree. */
 void fsim_i_degree_stats_ranks (const size_t *count, FsimDegreeStats *out);
-/* The users average clustering measures (transfer full, *@out_n of them, in the order their
- * values are added): all @n_users when at most @sample, else @sample drawn from @seed. */
-uint32_t *fsim_i_clustering_users (size_t n_users, size_t sample, uint64_t seed, size_t *out_n,
-                                   gboolean *out_sampled);
+/* The users average clustering measures, in the order their values are added: all @n_users
+ * when at most @sample, else @sample drawn from @seed. fsim_i_clustering_n() says how many and
+ * whether drawn; fsim_i_clustering_draw() writes them into @users (that many). */
+size_t fsim_i_clustering_n (size_t n_users, size_t sample, gboolean *out_sampled);
+void fsim_i_clustering_draw (uint32_t *users, size_t n_users, size_t sample, uint64_t seed);

@@ -470,6 +470,111 @@ SH
     fi
 fi
 
+# a rank out of memory growing friendship clusters (clustered adoption of erdos_renyi by parts,
+# population-cluster.c) and measuring a population over ranks (`flowsim population`,
+# graph/stats-part.c): the module above, in rank 1 only, fails one of flowsim's own tried
+# allocations (FLOWSIM_FAULT_LIB=program; g_try_new's call to malloc is a tail call, made as if
+# from flowsim). Which one is found in a counting run's log of every counted size
+# (FLOWSIM_FAULT_LOG), by the sizes of the step's arrays, not by a number written here: other code
+# changing moves the numbers. Each case wants status 3 within 120 s, empty output, one message
+# naming rank 1 and the step's words, and no signal or core.
+# fail_case NAME K WANT ARGS...: flowsim ARGS with rank 1's allocation K failing
+fail_case() {
+    local name=$1 k=$2 want=$3 got
+    shift 3
+    if [ -z "$k" ]; then
+        not_ok "$name: its allocation was not found in the counting run's log"
+        return
+    fi
+    timeout 120 "${mpi[@]}" -np 2 "$tmp/fault-import.sh" env FLOWSIM_FAULT_MIN_SIZE=500 \
+        FLOWSIM_FAULT_FAIL="$k" "$FLOWSIM" "$@" >"$tmp/mpi" 2>"$tmp/mpi.err"
+    got=$?
+    if [ "$got" = 3 ] && [ ! -s "$tmp/mpi" ] &&
+        [ "$(grep -c '^flowsim: error:' "$tmp/mpi.err")" = 1 ] &&
+        grep -qE "^flowsim: error: rank 1 of 2: .*$want" "$tmp/mpi.err" &&
+        ! grep -qiE 'signal|core dumped' "$tmp/mpi.err"; then
+        ok "$name (allocation $k): status 3, one message: $(grep '^flowsim: error:' "$tmp/mpi.err")"
+    else
+        not_ok "$name (allocation $k): status $got (want 3, rank 1 named, '$want')"
+        sed 's/^/# /' "$tmp/mpi.err" | head -10
+    fi
+}
+# (the wrapper is there unless the block above was skipped)
+if [ -f "$tmp/fault-import.sh" ]; then
+    # 20,011 users of mean degree 200: clusters of 200, whose second level sends more than
+    # the first buffers (4,096 ids) hold, so that both are grown
+    grow=(run -q "$src/scenarios/device-partners-2018.json" --set population.generator=erdos_renyi
+        --set population.users=20011 --set population.mean_degree=200
+        --set population.adoption_model=clustered)
+    "${mpi[@]}" -np 2 "$tmp/fault-import.sh" env FLOWSIM_FAULT_MIN_SIZE=500 \
+        FLOWSIM_FAULT_LOG="$tmp/grow.log" "$FLOWSIM" "${grow[@]}" >/dev/null 2>&1
+    # the start order, taken marks, members and offsets (4n, n, 4n, 8 (n + 1) bytes), the two
+    # level buffers (16,384 bytes each), then their first growths, then (below 16,384 bytes:
+    # every partner's order of the clusters) the adoption
+    read -r order offsets grown_send grown_got adopt < <(awk -v n=20011 '
+        { size[NR] = $2 }
+        END {
+            for (k = 1; k + 3 <= NR; k++)
+                if (size[k] == 4 * n && size[k + 1] == n && size[k + 2] == 4 * n &&
+                    size[k + 3] == 8 * (n + 1)) break
+            if (k + 3 > NR) exit
+            for (j = k + 6; j <= NR && size[j] <= 16384; j++) ;
+            for (a = j + 2; a <= NR && size[a] >= 16384; a++) ;
+            print k, k + 3, j, j + 1, a
+        }' "$tmp/grow.log")
+    fail_case "clusters grown over ranks, rank 1 out of memory for the start order" "${order:-}" \
+        "out of memory growing the friendship clusters of 20011 users" "${grow[@]}"
+    fail_case "clusters grown over ranks, rank 1 out of memory for the clusters' offsets" \
+        "${offsets:-}" "out of memory growing the friendship clusters of 20011 users" "${grow[@]}"
+    fail_case "clusters grown over ranks, rank 1 out of memory for a level's friends to send" \
+        "${grown_send:-}" "out of memory growing the friendship clusters of 20011 users" \
+        "${grow[@]}"
+    fail_case "clusters grown over ranks, rank 1 out of memory for a level's friends gathered" \
+        "${grown_got:-}" "out of memory growing the friendship clusters of 20011 users" \
+        "${grow[@]}"
+    fail_case "clusters grown over ranks, rank 1 out of memory choosing a partner's clusters" \
+        "${adopt:-}" "out of memory drawing the clustered adoption of 20011 users" "${grow[@]}"
+
+    # `flowsim population` of 20,011 users of mean degree 20 (rank 1 owns 10,005 or 10,006)
+    measure=(population "$src/scenarios/device-partners-2018.json"
+        --set population.generator=erdos_renyi --set population.users=20011
+        --set population.mean_degree=20)
+    "${mpi[@]}" -np 2 "$tmp/fault-import.sh" env FLOWSIM_FAULT_MIN_SIZE=500 \
+        FLOWSIM_FAULT_LOG="$tmp/measure.log" "$FLOWSIM" "${measure[@]}" >/dev/null 2>&1
+    # the clustering's sample of 10,000 (its users, their places, their values: 4, 8 and 8
+    # bytes each), this rank's batch starts and values, a batch (4 and 8 bytes per user), the
+    # friends it sends, what it receives; then the components' parents and sizes (4 and 8 bytes
+    # per user of rank 1)
+    read -r sample starts batch send recv parents < <(awk '
+        { size[NR] = $2 }
+        END {
+            for (k = 1; k + 2 <= NR; k++)
+                if (size[k] == 40000 && size[k + 1] == 80000 && size[k + 2] == 80000) break
+            if (k + 2 > NR) exit
+            for (j = k + 9; j < NR; j++)
+                if (size[j] % 4 == 0 && size[j] / 4 >= 10005 && size[j] / 4 <= 10006 &&
+                    size[j + 1] == 2 * size[j]) break
+            if (j >= NR) exit
+            print k, k + 3, k + 5, k + 7, k + 8, j
+        }' "$tmp/measure.log")
+    fail_case "population over ranks, rank 1 out of memory for the clustering's sample" \
+        "${sample:-}" "measuring the friendships of 20011 users: out of memory: needed 40000 bytes for the clustering's sample" \
+        "${measure[@]}"
+    fail_case "population over ranks, rank 1 out of memory for its clustering batches" \
+        "${starts:-}" "out of memory: needed [0-9]+ bytes for the clustering's batches" "${measure[@]}"
+    fail_case "population over ranks, rank 1 out of memory for a batch of sampled users" \
+        "${batch:-}" "out of memory: needed [0-9]+ bytes for a batch of sampled users" "${measure[@]}"
+    fail_case "population over ranks, rank 1 out of memory for the friends it sends" \
+        "${send:-}" "out of memory: needed [0-9]+ bytes for the sampled users' friends to send" \
+        "${measure[@]}"
+    fail_case "population over ranks, rank 1 out of memory for the friends it receives" \
+        "${recv:-}" "measuring the friendships of 20011 users: out of memory for [0-9]+ bytes from the other ranks" \
+        "${measure[@]}"
+    fail_case "population over ranks, rank 1 out of memory for its components (union-find)" \
+        "${parents:-}" "out of memory: needed 400(20|24) bytes for the components of this rank's users" \
+        "${measure[@]}"
+fi
+
 # ---- flowsim timeline: one halo, traced at every date that needs it ----
 for s in "$src"/scenarios/*.json; do
     name=$(basename "$s" .json)
