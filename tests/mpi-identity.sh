@@ -692,6 +692,24 @@ for s in "$src"/scenarios/*.json; do
     ranks=$((ranks % 4 + 1))
     identical_cmd check "check $(basename "$s" .json)" "$s"
 done
+# FLOWSIM_MPI_STATS=1: the report unchanged, and rank 0's line per rank (as run's) on stderr:
+# the header, then 3 ranks whose users add up to the population's, each with ghosts and bytes
+# sent in both hops
+FLOWSIM_MPI_STATS=1 "${mpi[@]}" -np 3 "$FLOWSIM" check "$src/scenarios/device-partners-2018.json" \
+    --set population.users=3000 >"$tmp/mpi" 2>"$tmp/mpi.err"
+got=$?
+"$FLOWSIM" check "$src/scenarios/device-partners-2018.json" --set population.users=3000 >"$tmp/one"
+want=$?
+if [ "$got" = "$want" ] && cmp -s "$tmp/one" "$tmp/mpi" &&
+    grep -qx 'rank users ghosts cut_arcs hop1_bytes hop2_bytes engine_bytes peak_rss_kib set_bytes memory_limit' \
+        "$tmp/mpi.err" &&
+    [ "$(awk 'NF == 10 && $1 ~ /^[0-2]$/ && $3 > 0 && $5 > 0 && $6 > 0 { n++; users += $2 }
+        END { print n + 0, users + 0 }' "$tmp/mpi.err")" = "3 3000" ]; then
+    ok "check with FLOWSIM_MPI_STATS=1, 3 ranks: the report as one process's, a line per rank"
+else
+    not_ok "check with FLOWSIM_MPI_STATS=1, 3 ranks: status $got"
+    sed 's/^/# /' "$tmp/mpi.err" | head -10
+fi
 # explicit users (named in the scenario), failing expectations of every kind, every format;
 # to stay short (mpirun starts in seconds on a loaded machine), one rank count each, 1 to 4
 k=5
