@@ -668,6 +668,56 @@ else
     sed 's/^/# /' "$tmp/mpi.err" | head -10
 fi
 
+# refused_on_2 NAME LIMIT WANT ARGS...: `flowsim run ARGS` on 2 ranks under FLOWSIM_MEMORY_LIMIT
+# LIMIT is refused once, status 3, its one message holding WANT (a fixed string)
+refused_on_2() {
+    local name=$1 limit=$2 want=$3 got
+    shift 3
+    FLOWSIM_MEMORY_LIMIT=$limit "${mpi[@]}" -np 2 "$FLOWSIM" run -q "$@" >"$tmp/mpi" 2>"$tmp/mpi.err"
+    got=$?
+    if [ "$got" = 3 ] && [ ! -s "$tmp/mpi" ] &&
+        [ "$(grep -c '^flowsim: error:' "$tmp/mpi.err")" = 1 ] && grep -qF "$want" "$tmp/mpi.err"; then
+        ok "$name: refused once: $(grep '^flowsim: error:' "$tmp/mpi.err" | sed "s|$tmp/||; s|$src/||")"
+    else
+        not_ok "$name: status $got (want 3 and '$want')"
+        sed 's/^/# /' "$tmp/mpi.err" | head -10
+    fi
+}
+
+# an edge list read by parts is checked rank by rank for its part of the file (twice its bytes)
+# and of the population, against its share: 20,000 friendships of 2,000 users with 19-digit ids
+# (800,000 bytes, 1.6 MB to read) fit one process under 2000K, and each of 2 and 4 ranks
+# (reading 400,000 and 200,000 bytes with 1000K and 500K), where the whole file's check refused
+# them; under 1500K, 2 ranks (750K each) are refused once, the part named
+awk 'BEGIN {
+    x = 777
+    for (i = 0; i < 20000; i++) {
+        x = (x * 16807) % 2147483647; a = x % 2000
+        x = (x * 16807) % 2147483647; b = x % 2000
+        printf "1000000%012d 1000000%012d\n", a * 7919, b * 7919
+    }
+}' >"$tmp/wide-ids.txt"
+wide=("$src/tests/data/scale/import-edges.json" --set population.import.file="$tmp/wide-ids.txt")
+ranks="2 4"
+FLOWSIM_MEMORY_LIMIT=2000K identical "edge list of 800,000 bytes under 2000K, read by parts" \
+    "${wide[@]}"
+refused_on_2 "edge list of 800,000 bytes under 1500K, 2 ranks" 1500K \
+    "out of memory: reading bytes 0 .. 400000 of '$tmp/wide-ids.txt', this process's part of its 800000 bytes, needs about twice that, 800000 bytes, more than this process's share of this machine (1 of the 2 processes on it) can give (768000 bytes)" \
+    "${wide[@]}"
+
+# and its part of the population's estimate: 40,000 users in 20,000 pairs (about 2.6 MB at the
+# estimate's peak, the file 0.2 MB) fit one process under 3000K and each of 2 ranks (1500K for
+# 20,000 users), where the whole population's estimate refused them; under 2000K, 2 ranks are
+# refused once, the part named
+awk 'BEGIN { for (i = 0; i < 20000; i++) printf "%d %d\n", 2 * i, 2 * i + 1 }' >"$tmp/pairs.txt"
+pairs=("$src/tests/data/scale/import-edges.json" --set population.import.file="$tmp/pairs.txt")
+ranks="2 3"
+FLOWSIM_MEMORY_LIMIT=3000K identical "edge list of 40,000 users under 3000K, checked by parts" \
+    "${pairs[@]}"
+refused_on_2 "edge list of 40,000 users under 2000K, 2 ranks" 2000K \
+    "a population of 40000 users with 3 fields and 3 partners needs about 0.0 GiB of memory for this process's part of it (20000 users), more than this process's share of this machine (1 of the 2 processes on it)" \
+    "${pairs[@]}"
+
 # a help or the version is written once, by rank 0 (every write to stdout is rank 0's): the
 # single process's bytes
 for args in "timeline --help" "--version"; do
