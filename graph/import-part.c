@@ -665,6 +665,13 @@ parse_range (const char *name, const Range *range, const FsimComm *comm, FsimIEd
     if (!scan (comm, count_lines (data, range->len, from, to), &before, &total, error))
         return FALSE;
     fsim_i_edge_list_parse (name, data, range->len, from, to, (size_t) before, out, &local);
+    if (local != NULL && local->code == FSIM_GRAPH_ERROR_NOMEM && comm->size > 1) {
+        /* "out of memory after N users": those this rank met, in its part */
+        g_autofree char *message = g_steal_pointer (&local->message);
+        local->message = g_strdup_printf ("%s in this process's part of the file (bytes %zu .. "
+                                          "%zu)",
+                                          message, range->from, range->to);
+    }
     if (share_error (comm, local, error))
         return TRUE;
     g_clear_pointer (&out->ids, g_free);

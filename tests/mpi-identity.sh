@@ -451,7 +451,7 @@ SH
         for k in "$first" $((first + 1)) $((count - 1)) "$count"; do
             case $k in
             "$first") stage="reading bytes [0-9]+ \.\. [0-9]+ of" ;;
-            $((first + 1))) stage="edges\.txt:[0-9]+: out of memory after [0-9]+ (users|friendships)" ;;
+            $((first + 1))) stage="edges\.txt:[0-9]+: out of memory after [0-9]+ (users|friendships) in this process's part of the file \(bytes [0-9]+ \.\. [0-9]+\)" ;;
             *) stage="out of memory (keeping|numbering|sending|building|for)" ;;
             esac
             timeout 120 "${mpi[@]}" -np 2 "$tmp/fault-import.sh" env FLOWSIM_FAULT_FAIL="$k" \
