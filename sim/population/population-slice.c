@@ -58,8 +58,8 @@ copy_names (FsimPopulationSlice *s, const FsimPopulation *pop)
     const FsimFriends *fr = pop->friends;
 
     if (fr != NULL && fr->n_groups > 0 && fr->group_offsets != NULL &&
-        (s->group_offsets = copy_rows (fr->group_offsets, 0, fr->n_groups + 1,
-                                       sizeof (size_t))) == NULL)
+        (s->group_offsets = copy_rows (fr->group_offsets, 0, fr->n_groups + 1, sizeof (size_t))) ==
+            NULL)
         return FALSE;
     if (pop->file_ids != NULL &&
         (s->file_ids = copy_rows (pop->file_ids, s->first, s->n_own, sizeof (int64_t))) == NULL)

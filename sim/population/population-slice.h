@@ -4,8 +4,8 @@
 #pragma once
 
 #include <stddef.h>
-#include <stdio.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <glib.h>
 
@@ -137,8 +137,8 @@ FsimPopulationSlice *fsim_population_slice_import (const FsimScenario *scenario,
  *   to @out stays written.
  */
 gboolean fsim_population_snapshot_save_part (const FsimScenario *scenario,
-                                             const FsimPopulationSlice *slice,
-                                             const FsimComm *comm, FILE *out, GError **error);
+                                             const FsimPopulationSlice *slice, const FsimComm *comm,
+                                             FILE *out, GError **error);
 /* As fsim_population_snapshot_save_part(), appending to @out on rank 0 (tests); on failure
  * @out is as it was. */
 gboolean fsim_population_snapshot_write_part (const FsimScenario *scenario,

@@ -39,8 +39,8 @@ typedef struct {
     const FsimPopulationSlice *s;
     const FsimComm *comm;
     int rank, size;
-    guint64 *bounds;             /* [size + 1]: the ranks' first users */
-    guint64 *splits;             /* [n_sec * (size + 1)]: rank r's bytes of section k start at
+    guint64 *bounds; /* [size + 1]: the ranks' first users */
+    guint64 *splits; /* [n_sec * (size + 1)]: rank r's bytes of section k start at
                                   * splits[k * (size + 1) + r] of the section */
     FsimSnapshotOut sec[FSIM_SNAPSHOT_MAX_SECTIONS];
     const void *mine[FSIM_SNAPSHOT_MAX_SECTIONS]; /* this rank's bytes; NULL: computed */
@@ -649,7 +649,8 @@ write_part (const FsimScenario *sc, const FsimPopulationSlice *s, const FsimComm
         }
         gboolean have = send != NULL && (comm->rank != 0 || (dst && sums && header));
         if (!have)
-            no_memory (error, "the bytes of a round", 2 * round + 8 * p.l.n_sums);
+            no_memory (error, "the bytes of a round",
+                       round + (comm->rank == 0 ? round + 8 * p.l.n_sums + p.l.data_at : 0));
         ok = all_ok (comm, have, error);
     }
     ok = ok && checksums (&p, send, dst, sums, error);
@@ -678,9 +679,8 @@ write_part (const FsimScenario *sc, const FsimPopulationSlice *s, const FsimComm
  * See population-slice.h.
  */
 gboolean
-fsim_population_snapshot_write_part (const FsimScenario *scenario,
-                                     const FsimPopulationSlice *slice, const FsimComm *comm,
-                                     GString *out, GError **error)
+fsim_population_snapshot_write_part (const FsimScenario *scenario, const FsimPopulationSlice *slice,
+                                     const FsimComm *comm, GString *out, GError **error)
 {
     g_return_val_if_fail (scenario != NULL && slice != NULL && comm != NULL, FALSE);
     g_return_val_if_fail ((comm->rank == 0) == (out != NULL), FALSE);

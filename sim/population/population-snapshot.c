@@ -149,9 +149,9 @@ void
 fsim_i_snapshot_layout_init (FsimSnapshotLayout *l, const FsimSnapshotOut *sec, size_t n_sec)
 {
     *l = (FsimSnapshotLayout){ .sec = sec,
-                   .n_sec = n_sec,
-                   .offsets = g_new (guint64, n_sec ? n_sec : 1),
-                   .chunk = (guint64) 1 << FSIM_SNAPSHOT_CHUNK_LOG2 };
+                               .n_sec = n_sec,
+                               .offsets = g_new (guint64, n_sec ? n_sec : 1),
+                               .chunk = (guint64) 1 << FSIM_SNAPSHOT_CHUNK_LOG2 };
     l->data_at =
         FSIM_SNAPSHOT_ALIGN_UP (FSIM_SNAPSHOT_HEADER_SIZE + n_sec * FSIM_SNAPSHOT_ENTRY_SIZE);
     guint64 at = l->data_at;
@@ -243,9 +243,8 @@ write_file (const FsimScenario *s, const FsimPopulation *pop, const FsimSnapshot
             size_t n_sec, FsimSnapshotEmit emit, void *target, GError **error)
 {
     FsimSnapshotLayout l;
-    const FsimSnapshotCounts counts = { pop->n_users,    pop->friends->n_edges,
-                                        pop->n_fields,   pop->n_partners,
-                                        pop->friends->n_groups, s->seed };
+    const FsimSnapshotCounts counts = { pop->n_users,    pop->friends->n_edges,  pop->n_fields,
+                                        pop->n_partners, pop->friends->n_groups, s->seed };
     fsim_i_snapshot_layout_init (&l, sec, n_sec);
     unsigned workers = fsim_parallel_workers (pop->n_threads, l.n_sums);
     g_autofree char *sums = g_new0 (char, 8 * l.n_sums + 8);
@@ -303,8 +302,8 @@ near_of (const FsimPopulation *pop, GError **error)
 
 /* The sections of @pop's snapshot, written through @emit. */
 static gboolean
-snapshot_emit (const FsimScenario *scenario, const FsimPopulation *pop, FsimSnapshotEmit emit, void *target,
-               GError **error)
+snapshot_emit (const FsimScenario *scenario, const FsimPopulation *pop, FsimSnapshotEmit emit,
+               void *target, GError **error)
 {
     const FsimScenario *s = scenario;
 
@@ -323,7 +322,8 @@ snapshot_emit (const FsimScenario *scenario, const FsimPopulation *pop, FsimSnap
     for (size_t p = 0; p < s->n_partners; p++)
         partners[p] = s->partners[p].id;
     g_autoptr (GString) field_blob = fsim_i_snapshot_strings ((char *const *) fields, s->n_fields);
-    g_autoptr (GString) partner_blob = fsim_i_snapshot_strings ((char *const *) partners, s->n_partners);
+    g_autoptr (GString) partner_blob =
+        fsim_i_snapshot_strings ((char *const *) partners, s->n_partners);
     g_autoptr (GString) names = NULL;
     const FsimFriends *fr = pop->friends;
     FsimSnapshotOut sec[FSIM_SNAPSHOT_MAX_SECTIONS];
@@ -332,26 +332,30 @@ snapshot_emit (const FsimScenario *scenario, const FsimPopulation *pop, FsimSnap
     /* A snapshot of a snapshot keeps the text it was saved from. */
     if (spec == NULL && pop->snapshot != NULL)
         spec = fsim_i_snapshot_spec_of (pop->snapshot);
-    sec[k++] = (FsimSnapshotOut){ FSIM_SNAPSHOT_SPEC, spec, spec ? 1 : 0, spec ? strlen (spec) + 1 : 0 };
-    sec[k++] = (FsimSnapshotOut){ FSIM_SNAPSHOT_FIELDS, field_blob->str, s->n_fields, field_blob->len };
     sec[k++] =
-        (FsimSnapshotOut){ FSIM_SNAPSHOT_PARTNERS, partner_blob->str, s->n_partners, partner_blob->len };
+        (FsimSnapshotOut){ FSIM_SNAPSHOT_SPEC, spec, spec ? 1 : 0, spec ? strlen (spec) + 1 : 0 };
+    sec[k++] =
+        (FsimSnapshotOut){ FSIM_SNAPSHOT_FIELDS, field_blob->str, s->n_fields, field_blob->len };
+    sec[k++] = (FsimSnapshotOut){ FSIM_SNAPSHOT_PARTNERS, partner_blob->str, s->n_partners,
+                                  partner_blob->len };
     sec[k++] = (FsimSnapshotOut){ FSIM_SNAPSHOT_OFFSETS, fr->offsets, n + 1, (n + 1) * 8 };
-    sec[k++] = (FsimSnapshotOut){ FSIM_SNAPSHOT_ADJ, fr->adj, 2 * fr->n_edges, 2 * fr->n_edges * 4 };
+    sec[k++] =
+        (FsimSnapshotOut){ FSIM_SNAPSHOT_ADJ, fr->adj, 2 * fr->n_edges, 2 * fr->n_edges * 4 };
     if (fr->n_groups > 0)
         sec[k++] = (FsimSnapshotOut){ FSIM_SNAPSHOT_GROUPS, fr->group_offsets, fr->n_groups + 1,
-                                 (fr->n_groups + 1) * 8 };
+                                      (fr->n_groups + 1) * 8 };
     sec[k++] = (FsimSnapshotOut){ FSIM_SNAPSHOT_PLATFORM, pop->platform, n, n };
     sec[k++] = (FsimSnapshotOut){ FSIM_SNAPSHOT_APPS_OTHERS, pop->apps_others, n * pop->field_words,
-                             n * pop->field_words * 8 };
-    sec[k++] =
-        (FsimSnapshotOut){ FSIM_SNAPSHOT_AUDIENCE, pop->audience, n * pop->n_fields, n * pop->n_fields };
+                                  n * pop->field_words * 8 };
+    sec[k++] = (FsimSnapshotOut){ FSIM_SNAPSHOT_AUDIENCE, pop->audience, n * pop->n_fields,
+                                  n * pop->n_fields };
     sec[k++] = (FsimSnapshotOut){ FSIM_SNAPSHOT_USES, pop->uses, n * pop->partner_words,
-                             n * pop->partner_words * 8 };
+                                  n * pop->partner_words * 8 };
     if (pop->user_ids != NULL || pop->file_names != NULL) {
         names = fsim_i_snapshot_strings (pop->user_ids ? pop->user_ids : pop->file_names, n);
-        sec[k++] = (FsimSnapshotOut){ pop->user_ids ? FSIM_SNAPSHOT_USER_IDS : FSIM_SNAPSHOT_FILE_NAMES,
-                                 names->str, n, names->len };
+        sec[k++] =
+            (FsimSnapshotOut){ pop->user_ids ? FSIM_SNAPSHOT_USER_IDS : FSIM_SNAPSHOT_FILE_NAMES,
+                               names->str, n, names->len };
     } else if (pop->file_ids != NULL) {
         sec[k++] = (FsimSnapshotOut){ FSIM_SNAPSHOT_FILE_IDS, pop->file_ids, n, n * 8 };
     }
@@ -360,7 +364,7 @@ snapshot_emit (const FsimScenario *scenario, const FsimPopulation *pop, FsimSnap
     if (pop->near == NULL && near == NULL)
         return FALSE;
     sec[k++] = (FsimSnapshotOut){ FSIM_SNAPSHOT_NEAR, pop->near ? pop->near : near,
-                             2 * n * pop->partner_words, 2 * n * pop->partner_words * 8 };
+                                  2 * n * pop->partner_words, 2 * n * pop->partner_words * 8 };
     g_assert (k <= G_N_ELEMENTS (sec));
     return write_file (s, pop, sec, k, emit, target, error);
 }

@@ -36,8 +36,8 @@ friendships_header (const FsimScenario *s, size_t n_users, size_t n_edges, FILE 
 {
     fprintf (fp, "# flowsim population of scenario '%s', seed %" G_GUINT64_FORMAT "\n",
              s->id ? s->id : "", s->seed);
-    fprintf (fp, "# %zu users (0 .. %zu), %zu friendships, one per line: u v with u < v\n",
-             n_users, n_users ? n_users - 1 : 0, n_edges);
+    fprintf (fp, "# %zu users (0 .. %zu), %zu friendships, one per line: u v with u < v\n", n_users,
+             n_users ? n_users - 1 : 0, n_edges);
 }
 
 static void
@@ -83,9 +83,8 @@ write_row (const FsimScenario *s, const Rows *r, size_t i, size_t u, GString *li
 static void
 write_user (const FsimScenario *s, const FsimPopulation *pop, size_t u, GString *line)
 {
-    const Rows r = { pop->n_fields, pop->field_words, pop->partner_words,
-                     pop->platform, pop->audience,    pop->apps_others,
-                     pop->uses };
+    const Rows r = { pop->n_fields, pop->field_words, pop->partner_words, pop->platform,
+                     pop->audience, pop->apps_others, pop->uses };
     write_row (s, &r, u, u, line);
 }
 
@@ -239,6 +238,17 @@ all_ok (const FsimComm *comm, gboolean ok, GError **error)
     return FALSE;
 }
 
+/* Writes @len bytes to @fp in pieces smaller than its buffer, as one process writes its lines,
+ * so that a failing file (a full disk) fails as it does for one process: the stream keeps the
+ * last bytes and fsim_output_commit() reports the system's error when it flushes them (a large
+ * write bypasses the buffer, and its bytes are dropped when it fails). */
+static void
+put_lines (const char *buf, size_t len, FILE *fp)
+{
+    for (size_t at = 0; at < len; at += 256)
+        fwrite (buf + at, 1, MIN (len - at, 256), fp);
+}
+
 /* The lines of every rank, in rank order, written by rank 0 to @fp (rank 0's). Collective. */
 static gboolean
 stream_lines (Lines *l, const FsimComm *comm, FILE *fp, char *buf, GError **error)
@@ -253,7 +263,7 @@ stream_lines (Lines *l, const FsimComm *comm, FILE *fp, char *buf, GError **erro
     for (size_t r = 0; r < size; r++)
         for (size_t b = 0; b < all[r]; b++) {
             if (r == 0 && comm->rank == 0) { /* rank 0's own lines: no exchange */
-                fwrite (buf, 1, batch (l, b, buf), fp);
+                put_lines (buf, batch (l, b, buf), fp);
                 continue;
             }
             if (r == 0)
@@ -263,7 +273,7 @@ stream_lines (Lines *l, const FsimComm *comm, FILE *fp, char *buf, GError **erro
             if (!comm->alltoallv (comm, buf, counts, (void **) &recv, got, 1, error))
                 return FALSE;
             if (comm->rank == 0) /* a write error is the stream's, reported when committed */
-                fwrite (recv, 1, got[r], fp);
+                put_lines (recv, got[r], fp);
         }
     return TRUE;
 }
