@@ -9,7 +9,6 @@
 
 #include "cli-mpi.h"
 #include "cli-private.h"
-#include "memory.h"
 #include "output.h"
 #include "population-report.h"
 #include "population-slice.h"
