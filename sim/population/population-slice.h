@@ -30,9 +30,9 @@ typedef struct {
     guint8 *audience;
     FsimWord *uses;
     int64_t *file_ids; /* n_own: an edge list's or GML file's ids, the users' names (slice_import,
-                        * slice_load), else NULL */
-    char *
-        *names; /* n_own + NULL: explicit users' ids or GraphML node ids (slice_load), else NULL */
+                        * slice_load, slice_new), else NULL */
+    /* n_own + NULL: explicit users' ids or GraphML node ids (slice_load, slice_new), else NULL */
+    char **names;
     gboolean names_are_user_ids; /* @names are explicit users' ids, not GraphML node ids */
     size_t *group_offsets;       /* n_groups + 1: the communities (facebook_like), else NULL */
     char *spec; /* a snapshot's population text (slice_load), for a snapshot of it, else NULL */
