@@ -147,6 +147,7 @@ typedef struct {
     double timeout;        /* seconds a request may take before a 503 */
     guint idle_timeout;    /* seconds a connection may take to send a request, or stay idle */
     guint max_connections; /* connections open at once; more are refused (503) at once */
+    guint max_per_address; /* of those, from one client address; more are refused (503) */
     gsize max_request;     /* bytes of a request line's target, or of a body */
     gsize cache_bytes;     /* answers kept (0: none) */
     guint populations;     /* populations kept (0: none) */
