@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <signal.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -42,15 +41,6 @@
  */
 
 #define RESOURCE_PREFIX "/org/flowsim/serve/"
-
-/* Every 503 (busy, timed out, too many connections) says when to ask again. */
-#define RETRY_AFTER_SECONDS 5
-
-/* Every answer is the page's own or data: nothing from elsewhere, no inline script or style,
- * no framing. */
-#define CONTENT_SECURITY_POLICY                                                                    \
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "                    \
-    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 typedef struct {
     FsimServeConfig config;
@@ -92,8 +82,8 @@ add_headers (SoupServerMessage *msg)
 {
     SoupMessageHeaders *h = soup_server_message_get_response_headers (msg);
     if (soup_server_message_get_status (msg) == 503)
-        soup_message_headers_replace (h, "Retry-After", G_STRINGIFY (RETRY_AFTER_SECONDS));
-    soup_message_headers_replace (h, "Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        soup_message_headers_replace (h, "Retry-After", G_STRINGIFY (FSIM_SERVE_RETRY_AFTER));
+    soup_message_headers_replace (h, "Content-Security-Policy", FSIM_SERVE_CSP);
     soup_message_headers_replace (h, "X-Content-Type-Options", "nosniff");
     soup_message_headers_replace (h, "Referrer-Policy", "no-referrer");
     soup_message_headers_replace (h, "Cross-Origin-Resource-Policy", "same-origin");
@@ -494,33 +484,10 @@ answer_timeout (Server *s, GSocket *socket)
                             "the request did not come in whole within %u seconds (flowsim serve "
                             "--idle-timeout)",
                             s->config.idle_timeout);
-    g_autofree char *answer = g_strdup_printf (
-        "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: %s\r\n"
-        "Content-Length: %zu\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\n"
-        "Content-Security-Policy: %s\r\n\r\n%s",
-        r.content_type, r.body->len, CONTENT_SECURITY_POLICY, r.body->str);
-    g_socket_send_with_blocking (socket, answer, strlen (answer), FALSE, NULL, NULL);
+    fsim_i_serve_socket_answer (socket, "408 Request Timeout", &r);
     if (!s->config.quiet)
         fprintf (stderr, "flowsim serve: a request timed out (408) after %u s\n",
                  s->config.idle_timeout);
-}
-
-/* The bytes the system has received on @socket (TCP_INFO), or -1 when it cannot tell. */
-static gint64
-bytes_received (GSocket *socket)
-{
-#if defined(__linux__) && defined(TCP_INFO)
-    struct tcp_info info = { 0 };
-    socklen_t len = sizeof info;
-    if (g_socket_is_closed (socket) ||
-        getsockopt (g_socket_get_fd (socket), IPPROTO_TCP, TCP_INFO, &info, &len) != 0 ||
-        len < offsetof (struct tcp_info, tcpi_bytes_received) + sizeof info.tcpi_bytes_received)
-        return -1;
-    return (gint64) info.tcpi_bytes_received;
-#else
-    (void) socket;
-    return -1;
-#endif
 }
 
 /* Notes that every byte received on @msg's connection so far belongs to requests read whole. */
@@ -528,7 +495,7 @@ static void
 connection_consumed (SoupServerMessage *msg)
 {
     GSocket *socket = soup_server_message_get_socket (msg);
-    gint64 received = socket ? bytes_received (socket) : -1;
+    gint64 received = socket ? fsim_i_serve_socket_received (socket) : -1;
     if (received >= 0)
         g_object_set_data (G_OBJECT (socket), "flowsim-consumed",
                            GSIZE_TO_POINTER ((gsize) received));
@@ -543,7 +510,7 @@ request_half_sent (GSocket *socket)
 {
     if (!g_object_get_data (G_OBJECT (socket), "flowsim-awaiting"))
         return FALSE;
-    gint64 received = bytes_received (socket);
+    gint64 received = fsim_i_serve_socket_received (socket);
     gsize consumed = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (socket), "flowsim-consumed"));
     return received > 0 && (gsize) received > consumed;
 }
@@ -646,17 +613,6 @@ connections_full (Server *s)
            connections_open (s, NULL) >= s->max_connections;
 }
 
-/* The text of @socket's peer address (transfer full), or NULL if it has none. */
-static char *
-peer_address (GSocket *socket)
-{
-    g_autoptr (GSocketAddress) address = g_socket_get_remote_address (socket, NULL);
-    if (!address || !G_IS_INET_SOCKET_ADDRESS (address))
-        return NULL;
-    return g_inet_address_to_string (
-        g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
-}
-
 /* Answers @socket 503 (@why, then "; ask again in a while") in one write and shuts it down;
  * libsoup then closes it. */
 static void
@@ -664,13 +620,7 @@ connection_refuse (Server *s, GSocket *socket, const char *why)
 {
     g_auto (FsimServeReply) r = { 0 };
     fsim_serve_reply_error (&r, 503, "busy: %s; ask again in a while", why);
-    g_autofree char *answer = g_strdup_printf (
-        "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: %d\r\n"
-        "Content-Type: %s\r\nContent-Length: %zu\r\nCache-Control: no-cache\r\n"
-        "X-Content-Type-Options: nosniff\r\nContent-Security-Policy: %s\r\n\r\n%s",
-        RETRY_AFTER_SECONDS, r.content_type, r.body->len, CONTENT_SECURITY_POLICY, r.body->str);
-    /* a fresh socket's buffer takes it whole; never wait for a client that does not read */
-    g_socket_send_with_blocking (socket, answer, strlen (answer), FALSE, NULL, NULL);
+    fsim_i_serve_socket_answer (socket, "503 Service Unavailable", &r);
     g_socket_shutdown (socket, TRUE, TRUE, NULL);
     /* a request that had already come may still be read from the socket: handle_early()
      * refuses it too, so that no handler runs for it */
@@ -696,7 +646,7 @@ connection_admit (Server *s, SoupServerMessage *msg)
         connection_refuse (s, socket, why);
         return FALSE;
     }
-    g_autofree char *peer = peer_address (socket);
+    g_autofree char *peer = fsim_i_serve_socket_peer (socket);
     if (peer && connections_open (s, peer) >= s->config.max_per_address) {
         g_autofree char *why =
             g_strdup_printf ("%u connections are open from your address (flowsim serve "
