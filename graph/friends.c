@@ -277,7 +277,8 @@ gboolean
 fsim_friends_generate_part_supported (const char *model)
 {
     g_return_val_if_fail (model != NULL, FALSE);
-    return strcmp (model, "facebook_like") == 0 || strcmp (model, "erdos_renyi") == 0;
+    return strcmp (model, "facebook_like") == 0 || strcmp (model, "erdos_renyi") == 0 ||
+           strcmp (model, "watts_strogatz") == 0;
 }
 
 /**
@@ -305,6 +306,8 @@ fsim_friends_generate_part (const FsimGenParams *p, const FsimComm *comm, size_t
     }
     if (strcmp (p->model, "erdos_renyi") == 0)
         return fsim_i_generate_erdos_renyi_part (p, comm, first, n_rows, error);
+    if (strcmp (p->model, "watts_strogatz") == 0)
+        return fsim_i_generate_watts_strogatz_part (p, comm, first, n_rows, error);
     return fsim_i_generate_facebook_like_part (p, comm, first, n_rows, error);
 }
 

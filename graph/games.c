@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* games.c: the igraph-backed friendship models (barabasi_albert, watts_strogatz). */
+/* games.c: barabasi_albert through igraph, and the parameters of watts_strogatz (ws.c). */
 #include "config.h"
 
 #include <math.h>
@@ -12,66 +12,23 @@
 #include "graph-private.h"
 
 /*
- * igraph's games are convenient reference models but slow and memory-hungry at Facebook scale
+ * igraph's Barabási–Albert game is a convenient reference model but slow and memory-hungry at Facebook scale
  * (tens of seconds and gigabytes for 50M friendships, see docs/populations.md); use them for
  * small and medium populations and facebook_like (fblike.c) beyond that. Each game is drawn
  * under the igraph lock with igraph's default RNG reseeded from the parameters' seed, so the
  * graph depends only on the parameters.
  */
-typedef enum {
-    GAME_BA, /* a = friendships per new user */
-    GAME_WS, /* a = neighbours on each side, p = rewiring probability */
-} GameKind;
-
 typedef struct {
-    GameKind kind;
     igraph_integer_t n;
-    igraph_integer_t a;
-    double p;
+    igraph_integer_t a; /* friendships per new user */
 } Game;
-
-/*
- * The Watts–Strogatz ring: user i befriends users i+1 .. i+nei (mod n); 2 nei < n (checked by
- * the caller), so there are no self-loops or repeats. igraph_watts_strogatz_game() builds the
- * same ring with igraph_square_lattice(), which in igraph 0.10.2 aborts on a failed internal
- * assertion when an allocation fails inside it (found by tests/test-faults.c).
- */
-static igraph_error_t
-ring_lattice (igraph_t *graph, igraph_integer_t n, igraph_integer_t nei)
-{
-    igraph_vector_int_t edges;
-    igraph_integer_t k = 0;
-
-    IGRAPH_VECTOR_INT_INIT_FINALLY (&edges, 2 * n * nei);
-    for (igraph_integer_t i = 0; i < n; i++) {
-        for (igraph_integer_t j = 1; j <= nei; j++) {
-            VECTOR (edges)[k++] = i;
-            VECTOR (edges)[k++] = (i + j) % n;
-        }
-    }
-    IGRAPH_CHECK (igraph_create (graph, &edges, n, IGRAPH_UNDIRECTED));
-    igraph_vector_int_destroy (&edges);
-    IGRAPH_FINALLY_CLEAN (1);
-    return IGRAPH_SUCCESS;
-}
 
 static igraph_error_t
 game_draw (const Game *game, igraph_t *graph)
 {
-    switch (game->kind) {
-    case GAME_BA:
-        /* power 1, zero appeal A = 1, undirected, psumtree: no repeated friendships. */
-        return igraph_barabasi_game (graph, game->n, 1.0, game->a, NULL, FALSE, 1.0,
-                                     IGRAPH_UNDIRECTED, IGRAPH_BARABASI_PSUMTREE, NULL);
-    case GAME_WS:
-        /* igraph_watts_strogatz_game (graph, 1, n, a, p, FALSE, FALSE), without its lattice */
-        IGRAPH_CHECK (ring_lattice (graph, game->n, game->a));
-        IGRAPH_FINALLY (igraph_destroy, graph);
-        IGRAPH_CHECK (igraph_rewire_edges (graph, game->p, FALSE, FALSE));
-        IGRAPH_FINALLY_CLEAN (1);
-        return IGRAPH_SUCCESS;
-    }
-    IGRAPH_ERROR ("Unknown game.", IGRAPH_EINTERNAL);
+    /* power 1, zero appeal A = 1, undirected, psumtree: no repeated friendships. */
+    return igraph_barabasi_game (graph, game->n, 1.0, game->a, NULL, FALSE, 1.0, IGRAPH_UNDIRECTED,
+                                 IGRAPH_BARABASI_PSUMTREE, NULL);
 }
 
 /*
@@ -178,7 +135,7 @@ half_degree (const FsimGenParams *p, igraph_integer_t *out_half, GError **error)
 FsimFriends *
 fsim_i_generate_barabasi_albert (const FsimGenParams *p, GError **error)
 {
-    Game game = { GAME_BA, (igraph_integer_t) p->n_users, 0, 0.0 };
+    Game game = { (igraph_integer_t) p->n_users, 0 };
 
     if (!half_degree (p, &game.a, error))
         return NULL;
@@ -187,22 +144,47 @@ fsim_i_generate_barabasi_albert (const FsimGenParams *p, GError **error)
     return game_generate (&game, p, error);
 }
 
-/* Watts–Strogatz: a ring where each user befriends nei = round(mean_degree / 2) users on each
- * side (so the mean is 2 nei), then igraph_rewire_edges() moves each end of each friendship to
- * a uniformly chosen user with probability p->rewire (avoiding self-loops and repeats). */
-FsimFriends *
-fsim_i_generate_watts_strogatz (const FsimGenParams *p, GError **error)
+/* Watts–Strogatz's parameters: rewire a probability, nei = round(mean_degree / 2) < n / 2. */
+static gboolean
+ws_check (const FsimGenParams *p, size_t *out_nei, GError **error)
 {
-    Game game = { GAME_WS, (igraph_integer_t) p->n_users, 0, p->rewire };
+    igraph_integer_t nei = 0;
 
     if (!isfinite (p->rewire) || p->rewire < 0 || p->rewire > 1) {
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
                      "watts_strogatz: rewire must be a probability in 0..1, not %g", p->rewire);
-        return NULL;
+        return FALSE;
     }
-    if (!half_degree (p, &game.a, error))
+    if (!half_degree (p, &nei, error))
+        return FALSE;
+    *out_nei = (size_t) nei;
+    return TRUE;
+}
+
+/* Watts–Strogatz: a ring where each user befriends nei = round(mean_degree / 2) users on each
+ * side (so the mean is 2 nei), then each end of each friendship moved with probability
+ * p->rewire to a user who is not a friend (ws.c, drawn by users as over ranks). */
+FsimFriends *
+fsim_i_generate_watts_strogatz (const FsimGenParams *p, GError **error)
+{
+    size_t nei;
+
+    if (!ws_check (p, &nei, error))
         return NULL;
-    if (p->n_users == 0)
-        return fsim_friends_new_from_pairs (0, NULL, 0, error);
-    return game_generate (&game, p, error);
+    return fsim_i_ws_generate (p, nei, NULL, 0, p->n_users, error);
+}
+
+/**
+ * fsim_i_generate_watts_strogatz_part:
+ * See graph-private.h.
+ */
+FsimFriends *
+fsim_i_generate_watts_strogatz_part (const FsimGenParams *p, const FsimComm *comm, size_t first,
+                                     size_t n_rows, GError **error)
+{
+    size_t nei;
+
+    if (!ws_check (p, &nei, error))
+        return NULL; /* on every rank alike */
+    return fsim_i_ws_generate (p, nei, comm, first, n_rows, error);
 }
