@@ -79,11 +79,7 @@ static const FaultCase cases[] = {
       (const char *const[]){ "population", "--set", "population.generator=barabasi_albert", "--set",
                              "population.users=2000", "--set", "population.mean_degree=20", NULL },
       oom, 0, NULL },
-    { "watts-strogatz", "libigraph.so",
-      (const char *const[]){ "population", "--set", "population.generator=watts_strogatz", "--set",
-                             "population.users=2000", "--set", "population.mean_degree=20", "--set",
-                             "population.rewire=0.1", NULL },
-      oom, 0, NULL },
+    /* watts_strogatz no longer calls igraph (graph/ws.c); /faults/cap/generators covers it */
 };
 
 static const char *
