@@ -278,7 +278,7 @@ fsim_friends_generate_part_supported (const char *model)
 {
     g_return_val_if_fail (model != NULL, FALSE);
     return strcmp (model, "facebook_like") == 0 || strcmp (model, "erdos_renyi") == 0 ||
-           strcmp (model, "watts_strogatz") == 0;
+           strcmp (model, "watts_strogatz") == 0 || strcmp (model, "barabasi_albert") == 0;
 }
 
 /**
@@ -308,6 +308,8 @@ fsim_friends_generate_part (const FsimGenParams *p, const FsimComm *comm, size_t
         return fsim_i_generate_erdos_renyi_part (p, comm, first, n_rows, error);
     if (strcmp (p->model, "watts_strogatz") == 0)
         return fsim_i_generate_watts_strogatz_part (p, comm, first, n_rows, error);
+    if (strcmp (p->model, "barabasi_albert") == 0)
+        return fsim_i_generate_barabasi_albert_part (p, comm, first, n_rows, error);
     return fsim_i_generate_facebook_like_part (p, comm, first, n_rows, error);
 }
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* games.c: barabasi_albert through igraph, and the parameters of watts_strogatz (ws.c). */
+/* games.c: the parameters of barabasi_albert (ba.c) and watts_strogatz (ws.c), and igraph's
+ * edges into a CSR builder (import-igraph.c). */
 #include "config.h"
 
 #include <math.h>
@@ -10,26 +11,6 @@
 
 #include "friends.h"
 #include "graph-private.h"
-
-/*
- * igraph's Barabási–Albert game is a convenient reference model but slow and memory-hungry at Facebook scale
- * (tens of seconds and gigabytes for 50M friendships, see docs/populations.md); use them for
- * small and medium populations and facebook_like (fblike.c) beyond that. Each game is drawn
- * under the igraph lock with igraph's default RNG reseeded from the parameters' seed, so the
- * graph depends only on the parameters.
- */
-typedef struct {
-    igraph_integer_t n;
-    igraph_integer_t a; /* friendships per new user */
-} Game;
-
-static igraph_error_t
-game_draw (const Game *game, igraph_t *graph)
-{
-    /* power 1, zero appeal A = 1, undirected, psumtree: no repeated friendships. */
-    return igraph_barabasi_game (graph, game->n, 1.0, game->a, NULL, FALSE, 1.0, IGRAPH_UNDIRECTED,
-                                 IGRAPH_BARABASI_PSUMTREE, NULL);
-}
 
 /*
  * fsim_i_igraph_into_builder:
@@ -54,61 +35,9 @@ fsim_i_igraph_into_builder (const igraph_t *graph, CsrBuilder *b)
     return IGRAPH_SUCCESS;
 }
 
-typedef struct {
-    const Game *game;
-    uint64_t seed;
-    CsrBuilder *b;
-} GameCall;
-
-/* Runs through fsim_i_graph_call(). The igraph graph is destroyed before returning, on success
- * and on error (on error by the ignore handler, which frees the IGRAPH_FINALLY stack). */
-static igraph_error_t
-game_into_builder (void *data)
-{
-    const GameCall *call = data;
-    const Game *game = call->game;
-    CsrBuilder *b = call->b;
-    uint64_t seed = call->seed;
-    igraph_t graph;
-
-    IGRAPH_CHECK (igraph_rng_seed (igraph_rng_default (), (igraph_uint_t) seed));
-    IGRAPH_CHECK (game_draw (game, &graph));
-    IGRAPH_FINALLY (igraph_destroy, &graph);
-    IGRAPH_CHECK (fsim_i_igraph_into_builder (&graph, b));
-    igraph_destroy (&graph);
-    IGRAPH_FINALLY_CLEAN (1);
-    return IGRAPH_SUCCESS;
-}
-
-static FsimFriends *
-game_generate (const Game *game, const FsimGenParams *p, GError **error)
-{
-    CsrBuilder b;
-    char reason[FSIM_I_GRAPH_REASON_SIZE] = "";
-
-    if (!fsim_i_csr_begin (&b, p->n_users)) {
-        fsim_i_set_nomem (error, p->n_users, (size_t) (p->n_users * p->mean_degree / 2));
-        return NULL;
-    }
-    GameCall call = { game, p->seed, &b };
-    igraph_error_t rc = fsim_i_graph_call (game_into_builder, &call, reason);
-    if (rc != IGRAPH_SUCCESS) {
-        fsim_i_csr_clear (&b);
-        fsim_i_graph_error_from_igraph (rc, reason, error);
-        g_prefix_error (error, "generating %zu users (%s) with mean degree %g: ", p->n_users,
-                        p->model, p->mean_degree);
-        return NULL;
-    }
-
-    FsimFriends *f = fsim_i_csr_finish (&b);
-    if (f == NULL)
-        fsim_i_set_nomem (error, p->n_users, (size_t) (p->n_users * p->mean_degree / 2));
-    return f;
-}
-
 /* Half the mean degree, rounded, as the per-user parameter of the BA and WS models. */
 static gboolean
-half_degree (const FsimGenParams *p, igraph_integer_t *out_half, GError **error)
+half_degree (const FsimGenParams *p, size_t *out_half, GError **error)
 {
     double half = round (p->mean_degree / 2.0);
 
@@ -125,40 +54,48 @@ half_degree (const FsimGenParams *p, igraph_integer_t *out_half, GError **error)
                      others == 1 ? "" : "s", 2 * (others / 2) + 1);
         return FALSE;
     }
-    *out_half = (igraph_integer_t) half;
+    *out_half = (size_t) half;
     return TRUE;
 }
 
 /* Barabási–Albert: m = round(mean_degree / 2) friendships per arriving user, to existing users
  * chosen in proportion to degree + 1 (the first users get fewer: the mean is 2m minus a small
- * start-up deficit). */
+ * start-up deficit); igraph's process, replayed by every rank (ba.c). */
 FsimFriends *
 fsim_i_generate_barabasi_albert (const FsimGenParams *p, GError **error)
 {
-    Game game = { (igraph_integer_t) p->n_users, 0 };
+    size_t m;
 
-    if (!half_degree (p, &game.a, error))
+    if (!half_degree (p, &m, error))
         return NULL;
-    if (p->n_users == 0)
-        return fsim_friends_new_from_pairs (0, NULL, 0, error);
-    return game_generate (&game, p, error);
+    return fsim_i_ba_generate (p, m, NULL, 0, p->n_users, error);
+}
+
+/**
+ * fsim_i_generate_barabasi_albert_part:
+ * See graph-private.h.
+ */
+FsimFriends *
+fsim_i_generate_barabasi_albert_part (const FsimGenParams *p, const FsimComm *comm, size_t first,
+                                      size_t n_rows, GError **error)
+{
+    size_t m;
+
+    if (!half_degree (p, &m, error))
+        return NULL; /* on every rank alike */
+    return fsim_i_ba_generate (p, m, comm, first, n_rows, error);
 }
 
 /* Watts–Strogatz's parameters: rewire a probability, nei = round(mean_degree / 2) < n / 2. */
 static gboolean
 ws_check (const FsimGenParams *p, size_t *out_nei, GError **error)
 {
-    igraph_integer_t nei = 0;
-
     if (!isfinite (p->rewire) || p->rewire < 0 || p->rewire > 1) {
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
                      "watts_strogatz: rewire must be a probability in 0..1, not %g", p->rewire);
         return FALSE;
     }
-    if (!half_degree (p, &nei, error))
-        return FALSE;
-    *out_nei = (size_t) nei;
-    return TRUE;
+    return half_degree (p, out_nei, error);
 }
 
 /* Watts–Strogatz: a ring where each user befriends nei = round(mean_degree / 2) users on each

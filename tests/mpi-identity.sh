@@ -201,6 +201,13 @@ identical "watts_strogatz by parts, 40,000 users" "$src/scenarios/device-partner
     --set population.generator=watts_strogatz --set population.users=40000 \
     --set population.mean_degree=20 --set population.rewire=0.3
 
+# barabasi_albert by parts (graph/ba.c): every rank replays the whole process and keeps the
+# friendships of its users (hubs on rank 0)
+ranks="3 4"
+identical "barabasi_albert by parts, 40,000 users" "$src/scenarios/device-partners-2018.json" \
+    --set population.generator=barabasi_albert --set population.users=40000 \
+    --set population.mean_degree=20
+
 # facebook_like with clustered adoption, by parts: each rank marks its users of the
 # communities each partner's order visits
 ranks="2 4"
@@ -541,20 +548,22 @@ if [ "$one" = $((1200 << 20)) ] && [ "$three" = $((400 << 20)) ]; then
 else
     not_ok "memory limit per rank: '$one' alone (want $((1200 << 20))), '$three' on 3 ranks (want $((400 << 20)))"
 fi
-# a population every rank builds whole (barabasi_albert), estimated at 0.2 GiB: under a cap of
-# 400 MB it fits one process and each of 2 ranks (200 MB), not each of 4 (100 MB)
+# barabasi_albert by parts (graph/ba.c: every rank replays the process, keeps its rows),
+# estimated at 0.2 GiB whole: under a cap of 400 MB each rank's part fits (1, 2 and 4 ranks);
+# under 100 MB neither one process nor a quarter of it on each of 4 ranks (a quarter of the cap)
+# fits, refused once naming the rank's share
 ba=("$src/scenarios/device-partners-2018.json" --set population.generator=barabasi_albert
     --set population.users=200000 --set population.mean_degree=20)
-ranks="1 2"
-FLOWSIM_MEMORY_LIMIT=400M identical "barabasi_albert under 400 MB" "${ba[@]}"
-FLOWSIM_MEMORY_LIMIT=400M "${mpi[@]}" -np 4 "$FLOWSIM" run -q "${ba[@]}" >"$tmp/mpi" 2>"$tmp/mpi.err"
+ranks="1 2 4"
+FLOWSIM_MEMORY_LIMIT=400M identical "barabasi_albert by parts under 400 MB" "${ba[@]}"
+FLOWSIM_MEMORY_LIMIT=100M "${mpi[@]}" -np 4 "$FLOWSIM" run -q "${ba[@]}" >"$tmp/mpi" 2>"$tmp/mpi.err"
 got=$?
 if [ "$got" = 3 ] && [ ! -s "$tmp/mpi" ] && [ "$(grep -c '^flowsim: error:' "$tmp/mpi.err")" = 1 ] &&
     grep -q "more than this process's share of this machine (1 of the 4 processes on it)" \
         "$tmp/mpi.err"; then
-    ok "barabasi_albert under 400 MB, 4 ranks: refused once: $(grep '^flowsim: error:' "$tmp/mpi.err" | head -c 200)"
+    ok "barabasi_albert under 100 MB, 4 ranks: refused once: $(grep '^flowsim: error:' "$tmp/mpi.err" | head -c 200)"
 else
-    not_ok "barabasi_albert under 400 MB, 4 ranks: status $got"
+    not_ok "barabasi_albert under 100 MB, 4 ranks: status $got"
     sed 's/^/# /' "$tmp/mpi.err" | head -10
 fi
 
@@ -641,8 +650,8 @@ ranks=4
 identical_cmd check "check, failing, watts_strogatz by parts, junit" "$tmp/failing.json" \
     --set population.users=2000 --set population.generator=watts_strogatz \
     --set population.mean_degree=16 --format junit
-ranks=1
-identical_cmd check "check, failing, barabasi_albert (built whole), tap" "$tmp/failing.json" \
+ranks="1 3"
+identical_cmd check "check, failing, barabasi_albert by parts, tap" "$tmp/failing.json" \
     --set population.users=1500 --set population.generator=barabasi_albert \
     --set population.mean_degree=12 --format tap
 # an imported edge list (by byte ranges): counts, failures with counterexamples named by the
@@ -721,6 +730,9 @@ identical_cmd population "population --format json, erdos_renyi, 5,000 users, ex
 ranks="1 3"
 identical_cmd population "population, erdos_renyi, 5,000 users" -q "$dp" \
     --set population.generator=erdos_renyi --set population.users=5000
+ranks="2"
+identical_cmd population "population, barabasi_albert by parts, 5,000 users" -q "$dp" \
+    --set population.generator=barabasi_albert --set population.users=5000
 ranks="3"
 identical_cmd population "population --format json, watts_strogatz by parts, 5,000 users" -q \
     -f json "$dp" --set population.generator=watts_strogatz --set population.users=5000 \
