@@ -317,8 +317,7 @@ fsim_friends_generate_part (const FsimGenParams *p, const FsimComm *comm, size_t
  * fsim_friends_generate:
  * @model: one of fsim_friends_models()
  * @seed: the same arguments give the same graph
- * fsim_friends_generate_params() with FSIM_GEN_PARAMS_INIT for everything else. The igraph
- * models reseed igraph's process-wide default RNG.
+ * fsim_friends_generate_params() with FSIM_GEN_PARAMS_INIT for everything else.
  * Returns: (transfer full): the friend lists, or NULL with @error set: FSIM_GRAPH_ERROR_INVALID
  *   for an unknown model, @n_users > UINT32_MAX or an impossible mean degree,
  *   FSIM_GRAPH_ERROR_NOMEM when out of memory, another FSIM_GRAPH_ERROR code if igraph fails.
