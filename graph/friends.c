@@ -277,7 +277,8 @@ gboolean
 fsim_friends_generate_part_supported (const char *model)
 {
     g_return_val_if_fail (model != NULL, FALSE);
-    return strcmp (model, "facebook_like") == 0 || strcmp (model, "erdos_renyi") == 0;
+    return strcmp (model, "facebook_like") == 0 || strcmp (model, "erdos_renyi") == 0 ||
+           strcmp (model, "watts_strogatz") == 0 || strcmp (model, "barabasi_albert") == 0;
 }
 
 /**
@@ -305,6 +306,10 @@ fsim_friends_generate_part (const FsimGenParams *p, const FsimComm *comm, size_t
     }
     if (strcmp (p->model, "erdos_renyi") == 0)
         return fsim_i_generate_erdos_renyi_part (p, comm, first, n_rows, error);
+    if (strcmp (p->model, "watts_strogatz") == 0)
+        return fsim_i_generate_watts_strogatz_part (p, comm, first, n_rows, error);
+    if (strcmp (p->model, "barabasi_albert") == 0)
+        return fsim_i_generate_barabasi_albert_part (p, comm, first, n_rows, error);
     return fsim_i_generate_facebook_like_part (p, comm, first, n_rows, error);
 }
 
@@ -312,8 +317,7 @@ fsim_friends_generate_part (const FsimGenParams *p, const FsimComm *comm, size_t
  * fsim_friends_generate:
  * @model: one of fsim_friends_models()
  * @seed: the same arguments give the same graph
- * fsim_friends_generate_params() with FSIM_GEN_PARAMS_INIT for everything else. The igraph
- * models reseed igraph's process-wide default RNG.
+ * fsim_friends_generate_params() with FSIM_GEN_PARAMS_INIT for everything else.
  * Returns: (transfer full): the friend lists, or NULL with @error set: FSIM_GRAPH_ERROR_INVALID
  *   for an unknown model, @n_users > UINT32_MAX or an impossible mean degree,
  *   FSIM_GRAPH_ERROR_NOMEM when out of memory, another FSIM_GRAPH_ERROR code if igraph fails.

@@ -64,20 +64,22 @@ FsimFriends *fsim_friends_new_from_pairs (size_t n_users, const uint32_t *pairs,
  *   erdos_renyi      G(n, m), m = round(n_users * mean_degree / 2) friendships uniformly among
  *                    all pairs (gnm.c: skips over pair blocks, then a uniform surplus dropped)
  *   barabasi_albert  preferential attachment, m = round(mean_degree / 2) friendships per new
- *                    user (igraph_barabasi_game, psumtree: no repeats); the mean is about 2m
+ *                    user (igraph_barabasi_game's psumtree process, no repeats, replayed by
+ *                    ba.c on every rank); the mean is about 2m
  *   watts_strogatz   ring lattice of n_users where each user befriends the nei = round(
  *                    mean_degree / 2) nearest on each side, then each end of each friendship
- *                    moved to a random user with probability `rewire` (igraph_watts_strogatz_
- *                    game, no loops or repeats); the mean is 2 nei
+ *                    moved with probability `rewire` to a user who is not a friend (ws.c: the
+ *                    two sweeps of igraph_rewire_edges drawn by users, no loops or repeats);
+ *                    the mean is 2 nei
  *   facebook_like    this project's model (fblike.c): lognormal target degrees with sigma
  *                    `spread`, capped at `max_degree`; a share `clustering` of each user's
  *                    friendships inside a community of about `community_size` users, the rest
  *                    drawn across the whole graph in proportion to the remaining targets
  *
  * All models are seeded by `seed` and give the same graph for the same parameters on any
- * number of threads. The igraph models run on one thread under the igraph lock and reseed
- * igraph's default RNG; erdos_renyi uses its own PRNG on one thread, facebook_like its own PRNG
- * and up to `n_threads` threads.
+ * number of threads (and over any number of ranks, fsim_friends_generate_part()). None calls
+ * igraph: erdos_renyi, barabasi_albert and watts_strogatz use their own PRNG on one thread,
+ * facebook_like its own PRNG and up to `n_threads` threads.
  */
 typedef struct {
     const char *model;  /* one of fsim_friends_models() */
@@ -124,8 +126,8 @@ gboolean fsim_friends_model_is_known (const char *model);
  */
 FsimFriends *fsim_friends_generate_params (const FsimGenParams *p, GError **error);
 
-/* Whether fsim_friends_generate_part() can generate @model over ranks (facebook_like,
- * erdos_renyi). */
+/* Whether fsim_friends_generate_part() can generate @model over ranks (every model of
+ * fsim_friends_models()). */
 gboolean fsim_friends_generate_part_supported (const char *model);
 
 /**
@@ -137,10 +139,11 @@ gboolean fsim_friends_generate_part_supported (const char *model);
  * @n_rows: this rank's number of users (may be 0)
  * The friend lists of users @first .. @first + @n_rows - 1 of the graph that
  * fsim_friends_generate_params() gives for @p, exactly, whatever the number of ranks, without
- * any rank holding the whole graph (fblike-part.c, gnm.c). The result has n_users = @n_rows rows, row
- * i being user @first + i's friends as sorted global ids; n_edges is 0. A facebook_like
- * graph's communities come whole (n_groups, group_offsets over the global ids: every rank draws
- * them, 8 bytes per community), for clustered adoption; erdos_renyi has none.
+ * any rank holding the whole graph (fblike-part.c, gnm.c, ws.c; ba.c replays the whole
+ * process on every rank in O(n) memory and keeps the rank's rows). The result has n_users =
+ * @n_rows rows, row i being user @first + i's friends as sorted global ids; n_edges is 0. A
+ * facebook_like graph's communities come whole (n_groups, group_offsets over the global ids:
+ * every rank draws them, 8 bytes per community), for clustered adoption; the others have none.
  * Returns: (transfer full): the rows, or NULL with @error set on every rank:
  *   FSIM_GRAPH_ERROR_INVALID for a model that cannot be generated over ranks
  *   (fsim_friends_generate_part_supported()) or a parameter out of range,

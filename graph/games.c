@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* games.c: the igraph-backed friendship models (barabasi_albert, watts_strogatz). */
+/* games.c: the parameters of barabasi_albert (ba.c) and watts_strogatz (ws.c), and igraph's
+ * edges into a CSR builder (import-igraph.c). */
 #include "config.h"
 
 #include <math.h>
@@ -10,69 +11,6 @@
 
 #include "friends.h"
 #include "graph-private.h"
-
-/*
- * igraph's games are convenient reference models but slow and memory-hungry at Facebook scale
- * (tens of seconds and gigabytes for 50M friendships, see docs/populations.md); use them for
- * small and medium populations and facebook_like (fblike.c) beyond that. Each game is drawn
- * under the igraph lock with igraph's default RNG reseeded from the parameters' seed, so the
- * graph depends only on the parameters.
- */
-typedef enum {
-    GAME_BA, /* a = friendships per new user */
-    GAME_WS, /* a = neighbours on each side, p = rewiring probability */
-} GameKind;
-
-typedef struct {
-    GameKind kind;
-    igraph_integer_t n;
-    igraph_integer_t a;
-    double p;
-} Game;
-
-/*
- * The Watts–Strogatz ring: user i befriends users i+1 .. i+nei (mod n); 2 nei < n (checked by
- * the caller), so there are no self-loops or repeats. igraph_watts_strogatz_game() builds the
- * same ring with igraph_square_lattice(), which in igraph 0.10.2 aborts on a failed internal
- * assertion when an allocation fails inside it (found by tests/test-faults.c).
- */
-static igraph_error_t
-ring_lattice (igraph_t *graph, igraph_integer_t n, igraph_integer_t nei)
-{
-    igraph_vector_int_t edges;
-    igraph_integer_t k = 0;
-
-    IGRAPH_VECTOR_INT_INIT_FINALLY (&edges, 2 * n * nei);
-    for (igraph_integer_t i = 0; i < n; i++) {
-        for (igraph_integer_t j = 1; j <= nei; j++) {
-            VECTOR (edges)[k++] = i;
-            VECTOR (edges)[k++] = (i + j) % n;
-        }
-    }
-    IGRAPH_CHECK (igraph_create (graph, &edges, n, IGRAPH_UNDIRECTED));
-    igraph_vector_int_destroy (&edges);
-    IGRAPH_FINALLY_CLEAN (1);
-    return IGRAPH_SUCCESS;
-}
-
-static igraph_error_t
-game_draw (const Game *game, igraph_t *graph)
-{
-    switch (game->kind) {
-    case GAME_BA:
-        /* power 1, zero appeal A = 1, undirected, psumtree: no repeated friendships. */
-        return igraph_barabasi_game (graph, game->n, 1.0, game->a, NULL, FALSE, 1.0,
-                                     IGRAPH_UNDIRECTED, IGRAPH_BARABASI_PSUMTREE, NULL);
-    case GAME_WS:
-        /* igraph_watts_strogatz_game (graph, 1, n, a, p, FALSE, FALSE), without its lattice */
-        IGRAPH_CHECK (ring_lattice (graph, game->n, game->a));
-        IGRAPH_FINALLY (igraph_destroy, graph);
-        IGRAPH_CHECK (igraph_rewire_edges (graph, game->p, FALSE, FALSE));
-        IGRAPH_FINALLY_CLEAN (1);
-        return IGRAPH_SUCCESS;
-    }
-    IGRAPH_ERROR ("Unknown game.", IGRAPH_EINTERNAL);
-}
 
 /*
  * fsim_i_igraph_into_builder:
@@ -97,61 +35,9 @@ fsim_i_igraph_into_builder (const igraph_t *graph, CsrBuilder *b)
     return IGRAPH_SUCCESS;
 }
 
-typedef struct {
-    const Game *game;
-    uint64_t seed;
-    CsrBuilder *b;
-} GameCall;
-
-/* Runs through fsim_i_graph_call(). The igraph graph is destroyed before returning, on success
- * and on error (on error by the ignore handler, which frees the IGRAPH_FINALLY stack). */
-static igraph_error_t
-game_into_builder (void *data)
-{
-    const GameCall *call = data;
-    const Game *game = call->game;
-    CsrBuilder *b = call->b;
-    uint64_t seed = call->seed;
-    igraph_t graph;
-
-    IGRAPH_CHECK (igraph_rng_seed (igraph_rng_default (), (igraph_uint_t) seed));
-    IGRAPH_CHECK (game_draw (game, &graph));
-    IGRAPH_FINALLY (igraph_destroy, &graph);
-    IGRAPH_CHECK (fsim_i_igraph_into_builder (&graph, b));
-    igraph_destroy (&graph);
-    IGRAPH_FINALLY_CLEAN (1);
-    return IGRAPH_SUCCESS;
-}
-
-static FsimFriends *
-game_generate (const Game *game, const FsimGenParams *p, GError **error)
-{
-    CsrBuilder b;
-    char reason[FSIM_I_GRAPH_REASON_SIZE] = "";
-
-    if (!fsim_i_csr_begin (&b, p->n_users)) {
-        fsim_i_set_nomem (error, p->n_users, (size_t) (p->n_users * p->mean_degree / 2));
-        return NULL;
-    }
-    GameCall call = { game, p->seed, &b };
-    igraph_error_t rc = fsim_i_graph_call (game_into_builder, &call, reason);
-    if (rc != IGRAPH_SUCCESS) {
-        fsim_i_csr_clear (&b);
-        fsim_i_graph_error_from_igraph (rc, reason, error);
-        g_prefix_error (error, "generating %zu users (%s) with mean degree %g: ", p->n_users,
-                        p->model, p->mean_degree);
-        return NULL;
-    }
-
-    FsimFriends *f = fsim_i_csr_finish (&b);
-    if (f == NULL)
-        fsim_i_set_nomem (error, p->n_users, (size_t) (p->n_users * p->mean_degree / 2));
-    return f;
-}
-
 /* Half the mean degree, rounded, as the per-user parameter of the BA and WS models. */
 static gboolean
-half_degree (const FsimGenParams *p, igraph_integer_t *out_half, GError **error)
+half_degree (const FsimGenParams *p, size_t *out_half, GError **error)
 {
     double half = round (p->mean_degree / 2.0);
 
@@ -168,41 +54,74 @@ half_degree (const FsimGenParams *p, igraph_integer_t *out_half, GError **error)
                      others == 1 ? "" : "s", 2 * (others / 2) + 1);
         return FALSE;
     }
-    *out_half = (igraph_integer_t) half;
+    *out_half = (size_t) half;
     return TRUE;
 }
 
 /* Barabási–Albert: m = round(mean_degree / 2) friendships per arriving user, to existing users
  * chosen in proportion to degree + 1 (the first users get fewer: the mean is 2m minus a small
- * start-up deficit). */
+ * start-up deficit); igraph's process, replayed by every rank (ba.c). */
 FsimFriends *
 fsim_i_generate_barabasi_albert (const FsimGenParams *p, GError **error)
 {
-    Game game = { GAME_BA, (igraph_integer_t) p->n_users, 0, 0.0 };
+    size_t m;
 
-    if (!half_degree (p, &game.a, error))
+    if (!half_degree (p, &m, error))
         return NULL;
-    if (p->n_users == 0)
-        return fsim_friends_new_from_pairs (0, NULL, 0, error);
-    return game_generate (&game, p, error);
+    return fsim_i_ba_generate (p, m, NULL, 0, p->n_users, error);
 }
 
-/* Watts–Strogatz: a ring where each user befriends nei = round(mean_degree / 2) users on each
- * side (so the mean is 2 nei), then igraph_rewire_edges() moves each end of each friendship to
- * a uniformly chosen user with probability p->rewire (avoiding self-loops and repeats). */
+/**
+ * fsim_i_generate_barabasi_albert_part:
+ * See graph-private.h.
+ */
 FsimFriends *
-fsim_i_generate_watts_strogatz (const FsimGenParams *p, GError **error)
+fsim_i_generate_barabasi_albert_part (const FsimGenParams *p, const FsimComm *comm, size_t first,
+                                      size_t n_rows, GError **error)
 {
-    Game game = { GAME_WS, (igraph_integer_t) p->n_users, 0, p->rewire };
+    size_t m;
 
+    if (!half_degree (p, &m, error))
+        return NULL; /* on every rank alike */
+    return fsim_i_ba_generate (p, m, comm, first, n_rows, error);
+}
+
+/* Watts–Strogatz's parameters: rewire a probability, nei = round(mean_degree / 2) < n / 2. */
+static gboolean
+ws_check (const FsimGenParams *p, size_t *out_nei, GError **error)
+{
     if (!isfinite (p->rewire) || p->rewire < 0 || p->rewire > 1) {
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
                      "watts_strogatz: rewire must be a probability in 0..1, not %g", p->rewire);
-        return NULL;
+        return FALSE;
     }
-    if (!half_degree (p, &game.a, error))
+    return half_degree (p, out_nei, error);
+}
+
+/* Watts–Strogatz: a ring where each user befriends nei = round(mean_degree / 2) users on each
+ * side (so the mean is 2 nei), then each end of each friendship moved with probability
+ * p->rewire to a user who is not a friend (ws.c, drawn by users as over ranks). */
+FsimFriends *
+fsim_i_generate_watts_strogatz (const FsimGenParams *p, GError **error)
+{
+    size_t nei;
+
+    if (!ws_check (p, &nei, error))
         return NULL;
-    if (p->n_users == 0)
-        return fsim_friends_new_from_pairs (0, NULL, 0, error);
-    return game_generate (&game, p, error);
+    return fsim_i_ws_generate (p, nei, NULL, 0, p->n_users, error);
+}
+
+/**
+ * fsim_i_generate_watts_strogatz_part:
+ * See graph-private.h.
+ */
+FsimFriends *
+fsim_i_generate_watts_strogatz_part (const FsimGenParams *p, const FsimComm *comm, size_t first,
+                                     size_t n_rows, GError **error)
+{
+    size_t nei;
+
+    if (!ws_check (p, &nei, error))
+        return NULL; /* on every rank alike */
+    return fsim_i_ws_generate (p, nei, comm, first, n_rows, error);
 }

@@ -178,22 +178,6 @@ count_blocks (Gnm *g, uint64_t *out_total, GError **error)
     return TRUE;
 }
 
-/* Uniform in 0 .. bound - 1, bound >= 1. */
-static uint64_t
-below64 (FsimRng *r, uint64_t bound)
-{
-    if (bound <= (UINT64_C (1) << 32))
-        return fsim_i_rng_below (r, bound);
-    uint64_t mask = bound - 1;
-    for (int s = 1; s < 64; s *= 2)
-        mask |= mask >> s;
-    for (;;) {
-        uint64_t x = fsim_i_rng_next (r) & mask;
-        if (x < bound)
-            return x;
-    }
-}
-
 static int
 cmp_u64 (const void *a, const void *b)
 {
@@ -218,7 +202,7 @@ draw_drops (Gnm *g, uint64_t total, GError **error)
     seen = g_hash_table_new (g_int64_hash, g_int64_equal);
     for (size_t d = 0; d < k; d++) {
         uint64_t top = total - k + d; /* pick in 0 .. top, top itself if already taken */
-        uint64_t x = below64 (&rng, top + 1);
+        uint64_t x = fsim_i_rng_below64 (&rng, top + 1);
 
         g->drop[d] = g_hash_table_contains (seen, &x) ? top : x;
         g_hash_table_add (seen, &g->drop[d]);

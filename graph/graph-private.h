@@ -115,6 +115,26 @@ FsimFriends *fsim_i_generate_facebook_like_part (const FsimGenParams *p, const F
 FsimFriends *fsim_i_generate_erdos_renyi_part (const FsimGenParams *p, const FsimComm *comm,
                                                size_t first, size_t n_rows, GError **error);
 
+/* watts_strogatz's rows of users @first .. @first + @n_rows - 1 over the ranks of @comm (games.c
+ * checks the parameters, ws.c draws). */
+FsimFriends *fsim_i_generate_watts_strogatz_part (const FsimGenParams *p, const FsimComm *comm,
+                                                  size_t first, size_t n_rows, GError **error);
+/* ws.c: the rows @first .. @first + @n_rows - 1 of watts_strogatz with @nei ring neighbours on
+ * each side (2 nei < n_users) over @comm, NULL for one process and every row. NULL with @error
+ * set (on every rank) when out of memory. */
+FsimFriends *fsim_i_ws_generate (const FsimGenParams *p, size_t nei, const FsimComm *comm,
+                                 size_t first, size_t n_rows, GError **error);
+
+/* barabasi_albert's rows of users @first .. @first + @n_rows - 1 over the ranks of @comm (games.c
+ * checks the parameters, ba.c replays the process on every rank). */
+FsimFriends *fsim_i_generate_barabasi_albert_part (const FsimGenParams *p, const FsimComm *comm,
+                                                   size_t first, size_t n_rows, GError **error);
+/* ba.c: the rows @first .. @first + @n_rows - 1 of barabasi_albert with @m friendships per
+ * arriving user over @comm, NULL for one process and every row. NULL with @error set (on every
+ * rank) when out of memory. */
+FsimFriends *fsim_i_ba_generate (const FsimGenParams *p, size_t m, const FsimComm *comm,
+                                 size_t first, size_t n_rows, GError **error);
+
 /* Collective: every rank's range of users lo .. hi - 1, gathered into *out_bounds (transfer
  * full, @comm->size + 1 entries: rank r owns bounds[r] .. bounds[r + 1] - 1). FALSE with @error
  * set on every rank if the ranges do not tile 0 .. @n - 1 in rank order (comm.c). */

@@ -75,6 +75,23 @@ fsim_i_rng_below (FsimRng *r, uint64_t bound)
     return (uint32_t) (((fsim_i_rng_next (r) >> 32) * bound) >> 32);
 }
 
+/* Uniform in 0 .. bound - 1 (1 <= bound <= 2^64 - 1): Lemire's below 2^32, else by rejection
+ * under the next power of two. */
+static inline uint64_t
+fsim_i_rng_below64 (FsimRng *r, uint64_t bound)
+{
+    if (bound <= (UINT64_C (1) << 32))
+        return fsim_i_rng_below (r, bound);
+    uint64_t mask = bound - 1;
+    for (int s = 1; s < 64; s *= 2)
+        mask |= mask >> s;
+    for (;;) {
+        uint64_t x = fsim_i_rng_next (r) & mask;
+        if (x < bound)
+            return x;
+    }
+}
+
 /* Standard normal deviate by the Box-Muller transform (one of the pair is discarded). */
 static inline double
 fsim_i_rng_normal (FsimRng *r)

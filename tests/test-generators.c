@@ -321,10 +321,186 @@ test_generators_watts_strogatz_rewired (void)
     g_assert_cmpfloat (p.rewire, ==, 0.1);
     g_assert_cmpuint (f->n_edges, ==, 10000); /* rewiring keeps the count */
     fsim_friends_clustering (f, 5000, 1, 0, &c);
-    /* igraph moves each end of a friendship with probability p, so a friendship stays put with
+    /* each end of a friendship moves with probability p (as in igraph), so it stays put with
      * (1 - p)^2 and a triangle with (1 - p)^6: about 0.667 * 0.9^6 = 0.354 for k = 10. */
     g_assert_cmpfloat (c.average, >, 0.30);
     g_assert_cmpfloat (c.average, <, 0.42);
+}
+
+/* One graph's statistics: average clustering (every user), degree variance, and the share of
+ * friendships still between ring neighbours (ring distance <= nei). */
+static void
+ws_stats (const FsimFriends *f, size_t nei, double out[3])
+{
+    size_t n = f->n_users, ring = 0, m = 0;
+    FsimClustering c;
+
+    fsim_friends_clustering (f, n, 1, 0, &c);
+    out[0] = c.average;
+    out[1] = 0;
+    for (size_t u = 0; u < n; u++) {
+        double d = (double) fsim_friends_degree (f, u) - 2.0 * (double) nei;
+        out[1] += d * d / (double) n;
+        for (size_t k = f->offsets[u]; k < f->offsets[u + 1]; k++) {
+            size_t v = f->adj[k], dist = v > u ? v - u : u - v;
+            if (v < u)
+                continue;
+            m++;
+            ring += MIN (dist, n - dist) <= nei;
+        }
+    }
+    out[2] = (double) ring / (double) m;
+}
+
+/* An igraph graph's friendships (@g destroyed here). */
+static FsimFriends *
+from_igraph (igraph_t *g)
+{
+    size_t m = (size_t) igraph_ecount (g), n = (size_t) igraph_vcount (g);
+    g_autofree uint32_t *pairs = g_new (uint32_t, 2 * m + 1);
+
+    for (size_t e = 0; e < m; e++) {
+        pairs[2 * e] = (uint32_t) IGRAPH_FROM (g, e);
+        pairs[2 * e + 1] = (uint32_t) IGRAPH_TO (g, e);
+    }
+    igraph_destroy (g);
+    return fsim_friends_new_from_pairs (n, pairs, m, NULL);
+}
+
+/* igraph_watts_strogatz_game (dim 1, no loops or repeats) for comparison. */
+static FsimFriends *
+igraph_ws (size_t n, size_t nei, double rewire, uint64_t seed)
+{
+    igraph_t g;
+
+    igraph_rng_seed (igraph_rng_default (), seed);
+    g_assert_cmpint (igraph_watts_strogatz_game (&g, 1, (igraph_integer_t) n,
+                                                 (igraph_integer_t) nei, rewire, 0, 0),
+                     ==, IGRAPH_SUCCESS);
+    return from_igraph (&g);
+}
+
+/* flowsim's watts_strogatz (ws.c, drawn by users) against igraph's game over 30 seeds each:
+ * average clustering, degree variance and the share of ring friendships agree within 5
+ * standard errors of the difference (plus 1 % for the ring share: a ring neighbour is never a
+ * new end of the first sweep here, see ws.c); the count is always n nei. */
+static void
+test_generators_watts_strogatz_igraph (void)
+{
+    const struct {
+        size_t n, nei;
+        double rewire;
+    } cases[] = { { 1000, 5, 0.1 }, { 1000, 5, 0.5 }, { 400, 10, 1.0 } };
+    enum { SEEDS = 30 };
+
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        double sum[2][3] = { { 0 } }, sq[2][3] = { { 0 } };
+        for (uint64_t seed = 1; seed <= SEEDS; seed++) {
+            FsimGenParams p = params ("watts_strogatz", cases[i].n, 2.0 * cases[i].nei, seed);
+            p.rewire = cases[i].rewire;
+            g_autoptr (FsimFriends) ours = generate (&p);
+            g_autoptr (FsimFriends) theirs = igraph_ws (cases[i].n, cases[i].nei, p.rewire, seed);
+            double st[2][3];
+
+            g_assert_cmpuint (ours->n_edges, ==, cases[i].n * cases[i].nei);
+            ws_stats (ours, cases[i].nei, st[0]);
+            ws_stats (theirs, cases[i].nei, st[1]);
+            for (int w = 0; w < 2; w++)
+                for (int k = 0; k < 3; k++) {
+                    sum[w][k] += st[w][k];
+                    sq[w][k] += st[w][k] * st[w][k];
+                }
+        }
+        for (int k = 0; k < 3; k++) {
+            double mean[2], var[2];
+            for (int w = 0; w < 2; w++) {
+                mean[w] = sum[w][k] / SEEDS;
+                var[w] = (sq[w][k] / SEEDS - mean[w] * mean[w]) / (SEEDS - 1);
+            }
+            double se = sqrt (MAX (var[0] + var[1], 0));
+            g_test_message (
+                "n %zu nei %zu p %.1f, statistic %d: flowsim %.4f, igraph %.4f (se %.4f)",
+                cases[i].n, cases[i].nei, cases[i].rewire, k, mean[0], mean[1], se);
+            g_assert_cmpfloat (fabs (mean[0] - mean[1]), <=, 5 * se + (k == 2 ? 0.01 : 0) + 1e-12);
+        }
+    }
+}
+
+/* A dense ring stays complete, as in igraph: every move can only leave its friendship where it
+ * is. */
+static void
+test_generators_watts_strogatz_dense (void)
+{
+    for (uint64_t seed = 1; seed <= 50; seed++) {
+        FsimGenParams p = params ("watts_strogatz", 9, 8, seed);
+        p.rewire = 1;
+        g_autoptr (FsimFriends) f = generate (&p);
+        fsim_fuzz_check_friends (f);
+        g_assert_cmpuint (f->n_edges, ==, 36);
+    }
+}
+
+/* flowsim's barabasi_albert (ba.c: igraph's psumtree process on flowsim's own random numbers)
+ * against igraph's game over 40 seeds each: average clustering, degree variance, the largest
+ * degree and the share of users left with m friends agree within 5 standard errors of the
+ * difference; the count is igraph's exactly. */
+static void
+test_generators_barabasi_albert_igraph (void)
+{
+    const struct {
+        size_t n, m;
+    } cases[] = { { 2000, 5 }, { 500, 2 }, { 20, 3 } };
+    enum { SEEDS = 40, STATS = 4 };
+
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        double sum[2][STATS] = { { 0 } }, sq[2][STATS] = { { 0 } };
+        for (uint64_t seed = 1; seed <= SEEDS; seed++) {
+            FsimGenParams p = params ("barabasi_albert", cases[i].n, 2.0 * cases[i].m, seed);
+            g_autoptr (FsimFriends) ours = generate (&p);
+            FsimFriends *both[2] = { ours, NULL };
+            fsim_fuzz_check_friends (ours); /* no repeats, no self-friendship, symmetric */
+            igraph_t g;
+
+            igraph_rng_seed (igraph_rng_default (), seed);
+            g_assert_cmpint (igraph_barabasi_game (&g, (igraph_integer_t) cases[i].n, 1.0,
+                                                   (igraph_integer_t) cases[i].m, NULL, 0, 1.0,
+                                                   IGRAPH_UNDIRECTED, IGRAPH_BARABASI_PSUMTREE,
+                                                   NULL),
+                             ==, IGRAPH_SUCCESS);
+            g_autoptr (FsimFriends) theirs = from_igraph (&g);
+            both[1] = theirs;
+            g_assert_cmpuint (ours->n_edges, ==, theirs->n_edges);
+            for (int w = 0; w < 2; w++) {
+                const FsimFriends *f = both[w];
+                FsimClustering c;
+                double mean = 2.0 * (double) f->n_edges / (double) f->n_users, st[STATS] = { 0 };
+
+                fsim_friends_clustering (f, f->n_users, 1, 0, &c);
+                st[0] = c.average;
+                for (size_t u = 0; u < f->n_users; u++) {
+                    double d = (double) fsim_friends_degree (f, u);
+                    st[1] += (d - mean) * (d - mean) / (double) f->n_users;
+                    st[2] = MAX (st[2], d);
+                    st[3] += (d == (double) cases[i].m) / (double) f->n_users;
+                }
+                for (int k = 0; k < STATS; k++) {
+                    sum[w][k] += st[k];
+                    sq[w][k] += st[k] * st[k];
+                }
+            }
+        }
+        for (int k = 0; k < STATS; k++) {
+            double mean[2], var[2];
+            for (int w = 0; w < 2; w++) {
+                mean[w] = sum[w][k] / SEEDS;
+                var[w] = (sq[w][k] / SEEDS - mean[w] * mean[w]) / (SEEDS - 1);
+            }
+            double se = sqrt (MAX (var[0] + var[1], 0));
+            g_test_message ("n %zu m %zu, statistic %d: flowsim %.4f, igraph %.4f (se %.4f)",
+                            cases[i].n, cases[i].m, k, mean[0], mean[1], se);
+            g_assert_cmpfloat (fabs (mean[0] - mean[1]), <=, 5 * se + 1e-12);
+        }
+    }
 }
 
 /* ---- facebook_like ------------------------------------------------------------------------ */
@@ -622,8 +798,11 @@ main (int argc, char *argv[])
     g_test_add_func ("/generators/barabasi-albert/basic", test_generators_barabasi_albert_basic);
     g_test_add_func ("/generators/barabasi-albert/rounding",
                      test_generators_barabasi_albert_rounding);
+    g_test_add_func ("/generators/barabasi-albert/igraph", test_generators_barabasi_albert_igraph);
     g_test_add_func ("/generators/watts-strogatz/lattice", test_generators_watts_strogatz_lattice);
     g_test_add_func ("/generators/watts-strogatz/rewired", test_generators_watts_strogatz_rewired);
+    g_test_add_func ("/generators/watts-strogatz/igraph", test_generators_watts_strogatz_igraph);
+    g_test_add_func ("/generators/watts-strogatz/dense", test_generators_watts_strogatz_dense);
     g_test_add_func ("/generators/facebook-like/deterministic",
                      test_generators_facebook_like_deterministic);
     g_test_add_func ("/generators/facebook-like/statistics",

@@ -213,7 +213,79 @@ test_partition_gnm_small (void)
     }
 }
 
-/* A model that cannot be split is refused on every rank, with no rank left waiting. */
+/* ---- watts_strogatz ------------------------------------------------------------------------ */
+
+static FsimGenParams
+ws (size_t n_users, double mean_degree, double rewire, uint64_t seed)
+{
+    FsimGenParams p = FSIM_GEN_PARAMS_INIT;
+
+    p.model = "watts_strogatz";
+    p.n_users = n_users;
+    p.mean_degree = mean_degree;
+    p.rewire = rewire;
+    p.seed = seed;
+    return p;
+}
+
+/* Moves sent across ranks both ways, pairs drawn again (about (nei p)^2 / 2 per graph: 12 at
+ * nei 5, p 1), the ring across n - 1 .. 0 and across the ranks' bounds. */
+static void
+test_partition_ws_splits (void)
+{
+    FsimGenParams p = ws (40000, 10, 0.1, 7);
+
+    check_even_splits (&p);
+    check_uneven_splits (&p);
+    p = ws (40000, 10, 1.0, 8);
+    check_even_splits (&p);
+    p = ws (3000, 40, 0.5, 9);
+    check_even_splits (&p);
+}
+
+/* Dense and degenerate rings: a complete graph, fewer users than ranks, no friendships. */
+static void
+test_partition_ws_small (void)
+{
+    const struct {
+        size_t n;
+        double degree, rewire;
+    } cases[] = { { 7, 6, 1 }, { 9, 8, 0.3 }, { 30, 6, 0.5 }, { 12, 4, 1 },
+                  { 3, 2, 1 }, { 2, 0, 1 },   { 1, 0, 1 },    { 0, 0, 0.5 } };
+
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        for (uint64_t seed = 1; seed <= 20; seed++) {
+            FsimGenParams p = ws (cases[i].n, cases[i].degree, cases[i].rewire, seed);
+            check_even_splits (&p);
+        }
+    }
+}
+
+/* ---- barabasi_albert ------------------------------------------------------------------------ */
+
+/* Every rank replays the whole process and keeps its rows: hubs on rank 0, users of the start
+ * (k <= m) and uneven splits. */
+static void
+test_partition_ba (void)
+{
+    FsimGenParams p = FSIM_GEN_PARAMS_INIT;
+    const struct {
+        size_t n;
+        double degree;
+    } cases[] = { { 40000, 10 }, { 3000, 40 }, { 7, 6 }, { 3, 2 }, { 2, 0 }, { 1, 0 }, { 0, 0 } };
+
+    p.model = "barabasi_albert";
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        p.n_users = cases[i].n;
+        p.mean_degree = cases[i].degree;
+        p.seed = 11 + i;
+        check_even_splits (&p);
+        if (cases[i].n == 40000)
+            check_uneven_splits (&p);
+    }
+}
+
+/* An unknown model is refused on every rank, with no rank left waiting. */
 static void
 test_partition_refused (void)
 {
@@ -223,17 +295,19 @@ test_partition_refused (void)
     const size_t bounds[] = { 0, 50, 100 };
     Split s = { &p, bounds, rows, errors };
 
-    p.model = "barabasi_albert";
+    p.model = "small_world";
     fsim_test_comm_run (2, generate_rank, &s);
     for (int r = 0; r < 2; r++) {
         g_assert_null (rows[r]);
         g_assert_error (errors[r], FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID);
-        g_assert_nonnull (strstr (errors[r]->message, "barabasi_albert"));
+        g_assert_nonnull (strstr (errors[r]->message, "small_world"));
         g_clear_error (&errors[r]);
     }
     g_assert_true (fsim_friends_generate_part_supported ("facebook_like"));
     g_assert_true (fsim_friends_generate_part_supported ("erdos_renyi"));
-    g_assert_false (fsim_friends_generate_part_supported ("watts_strogatz"));
+    g_assert_true (fsim_friends_generate_part_supported ("watts_strogatz"));
+    g_assert_true (fsim_friends_generate_part_supported ("barabasi_albert"));
+    g_assert_false (fsim_friends_generate_part_supported ("small_world"));
 }
 
 /* ---- the edge-list import by byte ranges ------------------------------------------------ */
@@ -564,6 +638,9 @@ main (int argc, char **argv)
     g_test_add_func ("/partition/erdos-renyi/blocks", test_partition_gnm_blocks);
     g_test_add_func ("/partition/erdos-renyi/uneven", test_partition_gnm_uneven);
     g_test_add_func ("/partition/erdos-renyi/small", test_partition_gnm_small);
+    g_test_add_func ("/partition/watts-strogatz/splits", test_partition_ws_splits);
+    g_test_add_func ("/partition/watts-strogatz/small", test_partition_ws_small);
+    g_test_add_func ("/partition/barabasi-albert", test_partition_ba);
     g_test_add_func ("/partition/refused", test_partition_refused);
     g_test_add_func ("/partition/import/random", test_partition_import_random);
     g_test_add_func ("/partition/import/small", test_partition_import_small);
