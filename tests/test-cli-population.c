@@ -193,6 +193,50 @@ test_population_save_stdout (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
+/* Issue 11's third pass: `--save /dev/stdout > FILE` wrote the snapshot through a descriptor of
+ * its own and the description through standard output's, both from offset 0: FILE held the
+ * description over the snapshot's start. /dev/stdout is standard output, as `--save -` is: the
+ * description goes to standard error. And `--save X -o X` replaced the snapshot with the
+ * description, silently: a usage error now. */
+static void
+test_population_save_dev_stdout (void)
+{
+    g_autofree char *path = scale_data ("import-graphml.json");
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *snap = g_build_filename (dir, "pop.fsp", NULL);
+    const char *argv[] = { "/bin/sh",
+                           "-c",
+                           "exec \"$0\" population \"$1\" -q --save /dev/stdout >\"$2\"",
+                           g_getenv ("FLOWSIM"),
+                           path,
+                           snap,
+                           NULL };
+    g_autofree char *err = NULL, *bytes = NULL;
+    g_autoptr (GError) error = NULL;
+    gsize len = 0;
+    int wait_status = 0;
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, &err, &wait_status,
+                  &error);
+    g_assert_no_error (error);
+    g_assert_true (WIFEXITED (wait_status) && WEXITSTATUS (wait_status) == FSIM_EXIT_OK);
+    g_assert_true (g_str_has_prefix (err, "flowsim " FSIM_VERSION " population\n"));
+    g_assert_true (g_file_get_contents (snap, &bytes, &len, NULL));
+    g_assert_true (len > 128 && memcmp (bytes, "\211flowsim-pop\r\n", 14) == 0);
+    g_assert_null (g_strstr_len (bytes, (gssize) len, " population\n"));
+
+    g_autoptr (FsimTestRun) same = FSIM_RUN ("population", path, "--save", snap, "-o", snap);
+    g_autofree char *want =
+        g_strdup_printf ("--save and --output name the same file '%s': the description would "
+                         "replace the snapshot",
+                         snap);
+    assert_usage (same, want);
+    g_autofree char *kept = NULL;
+    g_assert_true (g_file_get_contents (snap, &kept, &len, NULL));
+    g_assert_true (len > 128 && memcmp (kept, "\211flowsim-pop\r\n", 14) == 0);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 static void
 test_population_usage (void)
 {
@@ -417,6 +461,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/cli-population/generated", test_population_generated);
     g_test_add_func ("/cli-population/export", test_population_export);
     g_test_add_func ("/cli-population/save-stdout", test_population_save_stdout);
+    g_test_add_func ("/cli-population/save-dev-stdout", test_population_save_dev_stdout);
     g_test_add_func ("/cli-population/usage", test_population_usage);
     g_test_add_func ("/cli-population/bad-input", test_population_bad_input);
     g_test_add_func ("/cli-population/help", test_population_help);

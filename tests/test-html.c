@@ -109,6 +109,10 @@ test_html_cli (void)
                                       "--timeline", "2011-01-01:2019-01-01:1y");
     g_autoptr (DrawRun) bad = FLOWSIM ("report", path, "--timeline", "2011-01-01:1y");
     g_autoptr (DrawRun) step = FLOWSIM ("report", path, "--timeline", "2011-01-01:2012-01-01:1q");
+    /* more dates than a timeline takes: a usage error, as `flowsim timeline` says (issue 11's
+     * third pass: it was exit 4, an internal error) */
+    g_autoptr (DrawRun) many = FLOWSIM ("report", path, "--no-diagram", "--output", html,
+                                        "--timeline", "1901-01-01:2019-01-01:1d");
     g_autoptr (DrawRun) help = FLOWSIM ("report", "--help");
     const char *const no_dot[] = { "FLOWSIM_DOT=/nonexistent/dot", NULL };
     g_autoptr (DrawRun) missing = FLOWSIM_ENV (no_dot, "report", path);
@@ -119,6 +123,9 @@ test_html_cli (void)
     g_assert_nonnull (strstr (page, "2015-04-30: API &#39;v1&#39; closes"));
     g_assert_cmpint (bad->status, ==, 2);
     g_assert_cmpint (step->status, ==, 2);
+    g_assert_cmpint (many->status, ==, 2);
+    g_assert_nonnull (strstr (many->err, "more than 2000 dates"));
+    g_assert_nonnull (strstr (many->err, "Try 'flowsim report --help'"));
     g_assert_cmpint (help->status, ==, 0);
     g_assert_cmpint (missing->status, ==, 4);
     g_assert_nonnull (strstr (missing->err, "--no-diagram"));

@@ -231,6 +231,25 @@ test_counts (void)
     }
 }
 
+/* Issue 11's third pass: the limit on claims (4096) said no FILE:LINE:COL (the merged array has
+ * no place of its own); it is said at the first claim over, as every other count limit. */
+static void
+test_counts_claims (void)
+{
+    g_autoptr (GString) text = g_string_new ("{ \"claims\": [\n");
+    for (int k = 0; k < 4100; k++)
+        g_string_append_printf (text, "%s{ \"id\": \"c%d\" }\n", k ? "," : "", k);
+    g_string_append (text, "] }");
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimScenario) s = fsim_loader_load_string ("claims.json", text->str, NULL, &error);
+    /* claim 4097 (index 4096) is on line 4096 + 2, after ',' */
+    g_assert_null (s);
+    g_assert_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT);
+    g_assert_cmpstr (error->message, ==,
+                     "claims.json:4098:2: claims: 4100 claims, more than the limit of 4096 (the "
+                     "first one over, number 4097, is here)");
+}
+
 /* Issue 11: entries merged from two included files are counted together, and the error points
  * into the file that holds the first one over the limit. */
 static void
@@ -686,6 +705,7 @@ main (int argc, char **argv)
     g_test_add_func ("/limits/input/control-between-tokens", test_control_between_tokens);
     g_test_add_func ("/limits/input/counts", test_counts);
     g_test_add_func ("/limits/input/counts-merged", test_counts_merged);
+    g_test_add_func ("/limits/input/counts-claims", test_counts_claims);
     g_test_add_func ("/limits/input/model-size", test_model_size);
     g_test_add_func ("/limits/input/model-size-included", test_model_size_included);
     g_test_add_func ("/limits/input/model-memory", test_model_memory);

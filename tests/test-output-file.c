@@ -648,6 +648,13 @@ main (int argc, char **argv)
                           test_export_signal);
     g_test_add_data_func ("/output-file/export/sigusr1", GINT_TO_POINTER (SIGUSR1),
                           test_export_signal);
+    /* kill(1) can send any signal: these too end flowsim by default, and left the temporary
+     * file before (issue 11's third pass) */
+    g_test_add_data_func ("/output-file/export/sigpwr", GINT_TO_POINTER (SIGPWR),
+                          test_export_signal);
+    g_test_add_data_func ("/output-file/export/sigio", GINT_TO_POINTER (SIGIO), test_export_signal);
+    g_test_add_data_func ("/output-file/export/sigrtmin", GINT_TO_POINTER (SIGRTMIN),
+                          test_export_signal);
     g_test_add_func ("/output-file/export/file-size", test_export_file_size);
     return g_test_run ();
 }

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -93,11 +94,33 @@ population_help (void)
     return fsim_i_cmd_help (context, "population");
 }
 
-/* TRUE if the snapshot goes to standard output: the description must then go elsewhere. */
+/* TRUE if @a and @b name one file (the same device and inode, through any link). */
+static gboolean
+same_file (const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return strcmp (a, b) == 0 || (stat (a, &sa) == 0 && stat (b, &sb) == 0 &&
+                                  sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino);
+}
+
+/* TRUE if @path is "-" or the file standard output is open on (/dev/stdout, /proc/self/fd/1, or
+ * that file's name). */
+static gboolean
+is_stdout (const char *path)
+{
+    struct stat sp, so;
+    return strcmp (path, "-") == 0 || (stat (path, &sp) == 0 && fstat (STDOUT_FILENO, &so) == 0 &&
+                                       sp.st_dev == so.st_dev && sp.st_ino == so.st_ino);
+}
+
+/* TRUE if the snapshot goes to standard output: the description must then go elsewhere.
+ * `--save /dev/stdout` is standard output too: written through a descriptor of its own, the
+ * snapshot and a description written through standard output's overwrote each other in a file
+ * (issue 11's third pass). */
 static gboolean
 saves_to_stdout (const PopulationOptions *o)
 {
-    return o->save != NULL && strcmp (o->save, "-") == 0;
+    return o->save != NULL && is_stdout (o->save);
 }
 
 static FsimExit
@@ -118,6 +141,13 @@ population_parse (int argc, char **argv, PopulationOptions *o, FsimReportFormat 
     if (o->sample < 1)
         return fsim_i_cli_usage_error (error, "--sample must be at least 1, not %" G_GINT64_FORMAT,
                                        o->sample);
+    /* the description would replace the snapshot (it is written last) */
+    if (o->save != NULL && o->output != NULL && !is_stdout (o->output) &&
+        same_file (o->save, o->output))
+        return fsim_i_cli_usage_error (error,
+                                       "--save and --output name the same file '%s': "
+                                       "the description would replace the snapshot",
+                                       o->output);
     /* under mpirun a rank's standard output is Open MPI's pseudo-terminal, whatever mpirun's is */
     if (saves_to_stdout (o) && isatty (STDOUT_FILENO) && !fsim_i_cli_mpi_active ())
         return fsim_i_cli_usage_error (error, "--save - would write a binary snapshot to a "
@@ -283,7 +313,7 @@ cmd_population (int argc, char **argv, GError **error)
         /* With the snapshot on standard output, a description bound there goes to standard
          * error, as tar -cvf - lists what it writes. */
         gboolean writes = status == FSIM_EXIT_OK && fsim_i_cli_mpi_rank () == 0; /* rank 0 */
-        if (writes && saves_to_stdout (&o) && (o.output == NULL || strcmp (o.output, "-") == 0))
+        if (writes && saves_to_stdout (&o) && (o.output == NULL || is_stdout (o.output)))
             fputs (out->str, stderr);
         else if (writes)
             status = fsim_i_cmd_output (o.output, out, error);

@@ -229,10 +229,17 @@ run_variant (const ReportOptions *o, const ReportArgs *a, Variant *v, GHashTable
     if (!o->no_diagram && (v->svg = diagram_svg (v->sim, &a->diagram, error)) == NULL)
         return FSIM_EXIT_INTERNAL;
     if (a->timeline) {
+        g_autoptr (GError) local = NULL;
         v->timeline =
-            fsim_timeline_new (v->sim->scenario, v->sim->pop, a->from, a->to, a->step, error);
-        if (v->timeline == NULL)
-            return FSIM_EXIT_INTERNAL;
+            fsim_timeline_new (v->sim->scenario, v->sim->pop, a->from, a->to, a->step, &local);
+        if (v->timeline == NULL) {
+            /* too many dates, or over the time budget: a usage error, as in `flowsim timeline` */
+            status = g_error_matches (local, FSIM_TIMELINE_ERROR, FSIM_TIMELINE_ERROR_RANGE)
+                         ? FSIM_EXIT_USAGE
+                         : FSIM_EXIT_INTERNAL;
+            g_propagate_error (error, g_steal_pointer (&local));
+            return status;
+        }
     }
     return FSIM_EXIT_OK;
 }

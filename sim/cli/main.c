@@ -17,7 +17,8 @@
  * short while flowsim runs, touching a page past the new end raises SIGBUS (BUS_ADRERR). That is
  * the input changing under flowsim, not a crash: say so, remove the temporary files of the
  * outputs not yet in place (their targets are untouched), and end with the input status, 3.
- * Any other SIGBUS keeps its default action.
+ * Any other SIGBUS (one sent by kill(1)) keeps its default action, once the temporary files are
+ * removed as for every signal that ends flowsim (output.c).
  */
 static void
 on_bus_error (int sig, siginfo_t *info, void *context)
@@ -28,6 +29,7 @@ on_bus_error (int sig, siginfo_t *info, void *context)
 
     (void) context;
     if (info == NULL || info->si_code != BUS_ADRERR) {
+        fsim_output_remove_temporaries ();
         signal (sig, SIG_DFL);
         raise (sig);
         return;

@@ -403,9 +403,13 @@ fsim_i_apply_claims (FsimJsonDoc *doc, cJSON *root, GError **error)
         return FALSE;
     }
     if (claims && cJSON_GetArraySize (claims) > MAX_CLAIMS) {
-        fsim_i_error_at (error, doc, claims, FALSE, FSIM_LOADER_ERROR_LIMIT,
-                         "claims: %d claims, more than the limit of %d",
-                         cJSON_GetArraySize (claims), MAX_CLAIMS);
+        /* at the first claim over, as every count limit: the merged array has no place */
+        const cJSON *over = cJSON_GetArrayItem (claims, MAX_CLAIMS);
+        fsim_i_error_at (error, doc, fsim_i_json_loc (doc, over) ? over : claims, FALSE,
+                         FSIM_LOADER_ERROR_LIMIT,
+                         "claims: %d claims, more than the limit of %d (the first one over, "
+                         "number %d, is here)",
+                         cJSON_GetArraySize (claims), MAX_CLAIMS, MAX_CLAIMS + 1);
         return FALSE;
     }
     /* every claim and every choice is checked, each error kept (the conversion's helpers, on

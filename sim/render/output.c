@@ -53,14 +53,25 @@ typedef struct {
 
 static Slot slots[N_SLOTS];
 static GMutex slots_lock;
-/* Every signal whose default action ends the process and that may come from outside or from a
- * limit: Ctrl-C and Ctrl-\ (SIGQUIT), kill and timeout(1) (which can send any), a hang-up,
- * `ulimit -f` and `ulimit -t` (SIGXFSZ, SIGXCPU), a closed pipe, and GLib's abort on a failed
- * allocation. */
-static const int cleanup_signals[] = { SIGINT,  SIGTERM, SIGHUP,    SIGQUIT, SIGALRM,
-                                       SIGUSR1, SIGUSR2, SIGXFSZ,   SIGXCPU, SIGPIPE,
-                                       SIGABRT, SIGTRAP, SIGVTALRM, SIGPROF };
-static struct sigaction previous_actions[G_N_ELEMENTS (cleanup_signals)];
+/* Every signal whose default action ends the process: Ctrl-C and Ctrl-\ (SIGQUIT), kill and
+ * timeout(1) (which can send any, SIGPWR, SIGIO and the real-time ones included), a hang-up,
+ * `ulimit -f` and `ulimit -t` (SIGXFSZ, SIGXCPU), a closed pipe, GLib's abort on a failed
+ * allocation, and the signals of a crash, which kill(1) can send too (SIGBUS is the command
+ * line's: main.c removes the files itself). Those whose action is not the default when the first
+ * temporary file is made (ASan's SIGSEGV, Open MPI's) are left alone. */
+static const int cleanup_signals[] = {
+    SIGINT,    SIGTERM, SIGHUP,    SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2, SIGXFSZ, SIGXCPU, SIGPIPE,
+    SIGABRT,   SIGTRAP, SIGVTALRM, SIGPROF, SIGIO,   SIGSYS,  SIGSEGV, SIGILL,  SIGFPE,
+#ifdef SIGPWR
+    SIGPWR,
+#endif
+#ifdef SIGSTKFLT
+    SIGSTKFLT,
+#endif
+};
+/* The action each signal had before, by signal number (the real-time ones are known only at
+ * run time: SIGRTMIN is a function call). */
+static struct sigaction previous_actions[NSIG];
 
 /**
  * fsim_output_remove_temporaries:
@@ -79,28 +90,34 @@ on_signal (int sig)
 {
     int saved = errno;
     fsim_output_remove_temporaries ();
-    for (size_t i = 0; i < G_N_ELEMENTS (cleanup_signals); i++)
-        if (cleanup_signals[i] == sig)
-            sigaction (sig, &previous_actions[i], NULL);
+    if (sig > 0 && sig < NSIG)
+        sigaction (sig, &previous_actions[sig], NULL);
     errno = saved;
     raise (sig); /* delivered when this handler returns: the default action ends flowsim */
+}
+
+/* Handles @sig where it would end the process: a program that embeds libflowsim and handles or
+ * ignores the signal keeps its handler, and the temporary files are removed when it unwinds
+ * (fsim_output_free()). */
+static void
+install_one (int sig)
+{
+    struct sigaction action = { .sa_handler = on_signal };
+    sigemptyset (&action.sa_mask);
+    if (sig > 0 && sig < NSIG && sigaction (sig, NULL, &previous_actions[sig]) == 0 &&
+        !(previous_actions[sig].sa_flags & SA_SIGINFO) &&
+        previous_actions[sig].sa_handler == SIG_DFL)
+        sigaction (sig, &action, NULL);
 }
 
 static gpointer
 install_handler (gpointer data)
 {
     (void) data;
-    for (size_t i = 0; i < G_N_ELEMENTS (cleanup_signals); i++) {
-        struct sigaction action = { .sa_handler = on_signal };
-        sigemptyset (&action.sa_mask);
-        /* Only where the signal would end the process: a program that embeds libflowsim and
-         * handles or ignores the signal keeps its handler, and the temporary files are removed
-         * when it unwinds (fsim_output_free()). */
-        if (sigaction (cleanup_signals[i], NULL, &previous_actions[i]) == 0 &&
-            !(previous_actions[i].sa_flags & SA_SIGINFO) &&
-            previous_actions[i].sa_handler == SIG_DFL)
-            sigaction (cleanup_signals[i], &action, NULL);
-    }
+    for (size_t i = 0; i < G_N_ELEMENTS (cleanup_signals); i++)
+        install_one (cleanup_signals[i]);
+    for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+        install_one (sig);
     return NULL;
 }
 
@@ -279,6 +296,8 @@ create_unique (int dirfd, const char *prefix, const char *suffix, mode_t mode, c
     sigemptyset (&block);
     for (size_t i = 0; i < G_N_ELEMENTS (cleanup_signals); i++)
         sigaddset (&block, cleanup_signals[i]);
+    for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+        sigaddset (&block, sig);
     for (int attempt = 0; attempt < 100; attempt++) {
         g_autofree char *name =
             g_strdup_printf ("%s%08" G_GINT32_MODIFIER "x%s", prefix, g_rand_int (rand), suffix);

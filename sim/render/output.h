@@ -26,10 +26,10 @@
  * Temporary files live in the target's folder under unique names ".NAME.flowsim-XXXXXXXX"
  * created with O_CREAT | O_EXCL | O_NOFOLLOW (a name someone planted, or a symbolic link, is never
  * opened: another name is drawn), and are removed on every error, when the FsimOutput is freed
- * uncommitted, and when SIGINT, SIGTERM or SIGHUP ends flowsim: the first temporary file installs
- * a handler for those whose action is still the default (a program embedding libflowsim that
- * handles or ignores them keeps its own), which removes every temporary file still open, then
- * lets the signal end the process. Concurrent writers never share a temporary file: each
+ * uncommitted, and when a signal ends flowsim (every one whose default action does: output.c):
+ * the first temporary file installs a handler for those whose action is still the default (a
+ * program embedding libflowsim that handles or ignores them keeps its own), which removes every
+ * temporary file still open, then lets the signal end the process. Concurrent writers never share a temporary file: each
  * target is replaced whole by one of them.
  */
 
