@@ -377,18 +377,10 @@ check_not_through_glib (const char *name, const char *const *args, const char *m
         check_case (&program);
 }
 
-/* A partner's kind is any id: one kind per partner makes the engine's plan of partners by kind
- * partners^2 bits (8 MiB here, 32 MiB at 16384 partners), beside its jurisdictions, kinds and
- * lane plan arrays per partner and field. main's binary aborted in g_new0 (8388608 bytes). */
-static void
-test_glib_engine_kinds (void)
+/* @dir/kinds.json (transfer full): 8192 partners, each of a kind of its own. */
+static char *
+write_kinds_model (const char *dir)
 {
-    const char *why = cannot_inject ();
-    if (why) {
-        g_test_skip (why);
-        return;
-    }
-    g_autofree char *dir = fsim_test_scratch_new ();
     GString *text =
         g_string_new ("{ \"scenario\": \"kinds\", \"date\": \"2014-06-01\", \"seed\": 1,\n"
                       "  \"fields\": [{ \"id\": \"f0\" }],\n"
@@ -405,12 +397,116 @@ test_glib_engine_kinds (void)
                            "\"partners\": [\"*\"], \"apis\": [\"*\"], \"scopes\": [\"*\"], "
                            "\"from\": \"2010-01-01\" }],\n  \"population\": { \"generator\": "
                            "\"erdos_renyi\", \"users\": 100, \"mean_degree\": 4 } }\n");
-    g_autofree char *model = fsim_test_write (dir, "kinds.json", text->str, (gssize) text->len);
+    char *model = fsim_test_write (dir, "kinds.json", text->str, (gssize) text->len);
     g_string_free (text, TRUE);
+    return model;
+}
+
+/* A partner's kind is any id: one kind per partner makes the engine's plan of partners by kind
+ * partners^2 bits (8 MiB here, 32 MiB at 16384 partners), beside its jurisdictions, kinds and
+ * lane plan arrays per partner and field. main's binary aborted in g_new0 (8388608 bytes). */
+static void
+test_glib_engine_kinds (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *model = write_kinds_model (dir);
     check_not_through_glib (
         "engine-kinds",
         (const char *const[]){ "run", model, "--format", "json", "--output", "OUT", NULL },
         "4194304", TRUE);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/*
+ * The engine's map of the model and its onward-sharing closure (sim/engine/downstream.c,
+ * graph/modelgraph.c): 16,384 fields and a chain of 64 partners sharing every field onward, the
+ * last of which keeps none but f0, so that each field's reach is a copy without it: a million
+ * sets (their list 8 MiB), a million model edges (destination, field) of 4 MiB and more. main's
+ * binary aborted in the model graph's g_array_sized_new (4 MiB), and grew the list of sets, the
+ * closure's arrays by share and partner and its hash table of share groups through GLib.
+ */
+static void
+test_glib_downstream (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    GString *text =
+        g_string_new ("{ \"scenario\": \"sets\", \"date\": \"2014-06-01\", \"seed\": 1,\n"
+                      "  \"fields\": [");
+    for (guint f = 0; f < 16384; f++)
+        g_string_append_printf (text, "%s{ \"id\": \"f%u\" }", f ? ", " : "", f);
+    g_string_append (text, "],\n  \"apis\": [{ \"id\": \"a0\", \"scopes\": [{ \"id\": \"s0\", "
+                           "\"subject\": \"self\", \"fields\": [\"f0\"] }] }],\n"
+                           "  \"partners\": [\n");
+    for (guint p = 0; p < 64; p++) {
+        g_autofree char *shares =
+            p < 63 ? g_strdup_printf (", \"shares\": [{ \"with\": \"p%u\", \"fields\": [\"*\"] }]",
+                                      p + 1)
+                   : g_strdup ("");
+        g_string_append_printf (
+            text,
+            "    %s{ \"id\": \"p%u\", \"kind\": \"app\", \"integrates\": [\"a0\"], "
+            "\"requests\": [\"*\"], \"destinations\": [{ \"id\": \"d\", \"location\": "
+            "\"server\", \"jurisdiction\": \"US\", \"fields\": [\"%s\"] }]%s }\n",
+            p ? "," : "", p, p < 63 ? "*" : "f0", shares);
+    }
+    g_string_append (text, "  ],\n  \"population\": { \"generator\": \"erdos_renyi\", "
+                           "\"users\": 100, \"mean_degree\": 4 } }\n");
+    g_autofree char *model = fsim_test_write (dir, "sets.json", text->str, (gssize) text->len);
+    g_string_free (text, TRUE);
+    check_not_through_glib ("downstream",
+                            (const char *const[]){ "run", model, "--format", "text", NULL },
+                            "4194304", TRUE);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/*
+ * Tracing works in a scratch per worker (sim/engine/engine-trace.c: partners x 64 words six
+ * times, three words per lane entry; 0.6 MiB here, about 1.2 MiB at the limits), tried once
+ * before the users are traced. main's binary took it from GLib for every block of 4096 users:
+ * on the model of 8192 partners, the GLib allocations of 512 KiB or more grew from 14 with 64
+ * users to 18 with 20,000, and failing those after the 14th aborted it.
+ */
+static void
+test_glib_trace_scratch (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *model = write_kinds_model (dir);
+    const char *const few[] = { "run", model, "--set", "population.users=64", NULL };
+    const char *const many[] = { "run", model, "--set", "population.users=20000", NULL };
+    const FaultCase c_few = { "trace-few", "libglib", few, oom, 0, "524288" };
+    const FaultCase c_many = { "trace-many", "libglib", many, oom, 0, "524288" };
+    Outcome base = run_case (&c_few, NULL);
+    g_assert_cmpint (base.run->status, ==, 0);
+    g_assert_cmpint (base.found, >, 0);
+    Outcome all = run_case (&c_many, NULL);
+    g_assert_cmpint (all.run->status, ==, 0);
+    g_autofree char *after = g_strdup_printf ("%" G_GUINT64_FORMAT "+", base.calls + 1);
+    Outcome o = run_case (&c_many, after);
+    if (o.run->status != 0)
+        g_error ("an allocation of 512 KiB or more through GLib while tracing (exit %d):\n%s",
+                 o.run->status, o.run->err);
+    g_assert_cmpstr (o.run->out, ==, all.run->out);
+    g_assert_cmpuint (o.failed, ==, 0);
+    /* the users add none: every one of 512 KiB or more comes before tracing */
+    g_assert_cmpuint (all.calls, ==, base.calls);
+    outcome_clear (&o);
+    outcome_clear (&all);
+    outcome_clear (&base);
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
@@ -694,6 +790,8 @@ main (int argc, char **argv)
     g_test_add_func ("/faults/program/lint", test_program_lint);
     g_test_add_func ("/faults/glib/engine-kinds", test_glib_engine_kinds);
     g_test_add_func ("/faults/glib/import-ids", test_glib_import_ids);
+    g_test_add_func ("/faults/glib/downstream", test_glib_downstream);
+    g_test_add_func ("/faults/glib/trace-scratch", test_glib_trace_scratch);
     g_test_add_func ("/faults/cap/generators", test_cap_generators);
     g_test_add_func ("/faults/cap/cli", test_cap_cli);
     g_test_add_func ("/faults/cap/limits", test_cap_limits);
