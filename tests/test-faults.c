@@ -564,6 +564,37 @@ test_glib_import_ids (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
+/* A GraphML file may declare thousands of node attributes (keys): the table of them is tried
+ * (graph/import-igraph.c), and an attribute the scenario names but the file lacks lists only the
+ * first few. main's binary aborted in g_new0 of the table (20,000 keys: 640,032 bytes). */
+static void
+test_glib_import_attrs (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    GString *text = g_string_new ("<?xml version=\"1.0\"?>\n<graphml xmlns=\"http://"
+                                  "graphml.graphdrawing.org/xmlns\">\n");
+    for (guint i = 0; i < 20000; i++)
+        g_string_append_printf (
+            text, "<key id=\"k%u\" for=\"node\" attr.name=\"a%u\" attr.type=\"double\"/>\n", i, i);
+    g_string_append (text, "<graph edgedefault=\"undirected\"><node id=\"n0\"/><node id=\"n1\"/>"
+                           "<edge source=\"n0\" target=\"n1\"/></graph></graphml>\n");
+    g_free (fsim_test_write (dir, "attrs.graphml", text->str, (gssize) text->len));
+    g_string_free (text, TRUE);
+    g_autofree char *scenario = fsim_test_write (
+        dir, "import-attrs.json",
+        "{ \"scenario\": \"attrs\", \"date\": \"2014-06-01\", \"fields\": [{ \"id\": \"f\" "
+        "}],\n  \"population\": { \"import\": { \"file\": \"attrs.graphml\" } } }\n",
+        -1);
+    check_not_through_glib ("import-attrs", (const char *const[]){ "population", scenario, NULL },
+                            "524288", TRUE);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 /* cJSON allocates only through GLib (sim/model/loader-json.c): it never sees a NULL it could turn
  * into a misleading syntax error or a silently dropped key. */
 static void
@@ -792,6 +823,7 @@ main (int argc, char **argv)
     g_test_add_func ("/faults/glib/import-ids", test_glib_import_ids);
     g_test_add_func ("/faults/glib/downstream", test_glib_downstream);
     g_test_add_func ("/faults/glib/trace-scratch", test_glib_trace_scratch);
+    g_test_add_func ("/faults/glib/import-attrs", test_glib_import_attrs);
     g_test_add_func ("/faults/cap/generators", test_cap_generators);
     g_test_add_func ("/faults/cap/cli", test_cap_cli);
     g_test_add_func ("/faults/cap/limits", test_cap_limits);
