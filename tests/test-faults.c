@@ -304,6 +304,48 @@ test_program_allocations (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
+/* Running out for the per-user settings (sim/population/population.c) is said at the scenario's
+ * "population" object: each allocation of flowsim's of 64 KiB or more failed in turn, the one
+ * that ends in "the settings of 70000 users" carries FILE:LINE:COL (main's had none). */
+static void
+test_program_population_settings (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *scenario = fsim_test_write (
+        dir, "pop.json",
+        "{ \"scenario\": \"p\", \"date\": \"2014-06-01\", \"fields\": [{ \"id\": \"f\" }],\n"
+        "  \"population\": { \"generator\": \"erdos_renyi\", \"users\": 70000, "
+        "\"mean_degree\": 4 } }\n",
+        -1);
+    const FaultCase c = {
+        "settings", "program", (const char *const[]){ "population", scenario, NULL },
+        oom,        0,         "65536"
+    };
+    Outcome base = run_case (&c, NULL);
+    g_assert_cmpint (base.run->status, ==, 0);
+    g_autofree char *want = g_strdup_printf (
+        "flowsim: error: %s:2:17: out of memory for the settings of 70000 users\n", scenario);
+    guint found = 0;
+    for (guint64 k = 1; k <= base.calls; k++) {
+        g_autofree char *fail = g_strdup_printf ("%" G_GUINT64_FORMAT, k);
+        Outcome o = run_case (&c, fail);
+        assert_clean (&c, &base, &o, fail);
+        if (strstr (o.run->err, "the settings of") != NULL) {
+            g_assert_cmpstr (o.run->err, ==, want);
+            found++;
+        }
+        outcome_clear (&o);
+    }
+    g_assert_cmpuint (found, >, 0);
+    outcome_clear (&base);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 /* lint reports a file it could not lint in its report and goes on, so its check differs from
  * check_case's: each of its allocations of 8 KiB or more (the rule index's among them) failed in
  * turn gives the same report, or exit 3 with the report and stderr saying memory ran out for
@@ -595,6 +637,29 @@ test_glib_import_attrs (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
+/* The population's statistics (graph/stats.c): the count of users by degree, each clustering
+ * task's marks (4 bytes per user) and the components' queue (5) are tried, not GLib's; main's
+ * binary aborted at 200,000 users in g_new0 of the marks (800,000 bytes). */
+static void
+test_glib_population_stats (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *scenario = fsim_test_write (
+        dir, "pop.json",
+        "{ \"scenario\": \"p\", \"date\": \"2014-06-01\", \"fields\": [{ \"id\": \"f\" }],\n"
+        "  \"population\": { \"generator\": \"erdos_renyi\", \"users\": 200000, "
+        "\"mean_degree\": 4 } }\n",
+        -1);
+    check_not_through_glib ("population-stats",
+                            (const char *const[]){ "population", scenario, NULL }, "524288", TRUE);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 /* cJSON allocates only through GLib (sim/model/loader-json.c): it never sees a NULL it could turn
  * into a misleading syntax error or a silently dropped key. */
 static void
@@ -819,11 +884,13 @@ main (int argc, char **argv)
     g_test_add_func ("/faults/cjson/through-glib", test_cjson_through_glib);
     g_test_add_func ("/faults/program/model-sized", test_program_allocations);
     g_test_add_func ("/faults/program/lint", test_program_lint);
+    g_test_add_func ("/faults/program/population-settings", test_program_population_settings);
     g_test_add_func ("/faults/glib/engine-kinds", test_glib_engine_kinds);
     g_test_add_func ("/faults/glib/import-ids", test_glib_import_ids);
     g_test_add_func ("/faults/glib/downstream", test_glib_downstream);
     g_test_add_func ("/faults/glib/trace-scratch", test_glib_trace_scratch);
     g_test_add_func ("/faults/glib/import-attrs", test_glib_import_attrs);
+    g_test_add_func ("/faults/glib/population-stats", test_glib_population_stats);
     g_test_add_func ("/faults/cap/generators", test_cap_generators);
     g_test_add_func ("/faults/cap/cli", test_cap_cli);
     g_test_add_func ("/faults/cap/limits", test_cap_limits);

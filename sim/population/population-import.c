@@ -334,7 +334,7 @@ fsim_i_population_import (const FsimScenario *s, FsimPopulation *pop, GError **e
         locate_import (ps, error);
         return FALSE;
     }
-    if (!fsim_i_population_alloc (pop, error))
+    if (!fsim_i_population_alloc (s, pop, error))
         return FALSE;
     fsim_i_population_draw (s, pop);
     if (ps->adoption_model == FSIM_ADOPTION_CLUSTERED &&
