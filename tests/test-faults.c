@@ -873,6 +873,67 @@ test_cap_limits (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
+/*
+ * The loader's arrays per entity (sim/model/loader-limits.c, check_entities_memory()): 102,400
+ * scopes of 16,384 fields each hold a bit set of the fields (2 KiB), 211 MiB in all from 5.6 MB
+ * of JSON, whose values' own estimate (200 bytes a value) lets it through a 256 MiB cap. The
+ * estimate refuses it at the file's first line; without it the loader aborted in a 2 KiB g_new0
+ * (SIGTRAP). Without the cap the model runs.
+ */
+static void
+test_cap_entities (void)
+{
+    const char *why = cannot_cap ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    GString *text =
+        g_string_new ("{ \"scenario\": \"e\", \"date\": \"2014-06-01\",\n \"fields\": [");
+    for (guint f = 0; f < 16384; f++)
+        g_string_append_printf (text, "%s{ \"id\": \"f%u\" }", f ? ", " : "", f);
+    g_string_append (text, "],\n \"apis\": [\n");
+    for (guint a = 0; a < 25; a++) {
+        g_string_append_printf (text, "%s  { \"id\": \"a%u\", \"scopes\": [", a ? ",\n" : "", a);
+        for (guint k = 0; k < 4096; k++)
+            g_string_append_printf (text,
+                                    "%s{ \"id\": \"s%u\", \"subject\": \"self\", \"fields\": [] }",
+                                    k ? ", " : "", k);
+        g_string_append (text, "] }");
+    }
+    g_string_append (text, "\n],\n \"partners\": [{ \"id\": \"p0\", \"kind\": \"app\", "
+                           "\"integrates\": [\"a0\"], \"requests\": [\"*\"], \"destinations\": [{ "
+                           "\"id\": \"d\", \"location\": \"device\", \"fields\": [\"f0\"] }] }],\n "
+                           "\"population\": { \"generator\": \"erdos_renyi\", \"users\": 100, "
+                           "\"mean_degree\": 4 } }\n");
+    g_free (fsim_test_write (dir, "entities.json", text->str, (gssize) text->len));
+    g_string_free (text, TRUE);
+
+    const char *argv[] = { g_getenv ("FLOWSIM"), "run", "entities.json", NULL };
+    g_autofree char *out = NULL, *err = NULL;
+    int status = 0;
+    g_autoptr (GError) error = NULL;
+    g_spawn_sync (dir, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
+                  &error);
+    g_assert_no_error (error);
+    g_assert_true (WIFEXITED (status));
+    g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+    fsim_assert_contains (out, "no data of the 100 users reached any of the 1 partner");
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+
+    assert_capped_out_of_memory (dir, (const char *const[]){ "run", "entities.json", NULL });
+    g_spawn_sync (dir, (char **) argv, NULL, G_SPAWN_DEFAULT, cap_child, NULL, &out, &err, &status,
+                  &error);
+    g_assert_no_error (error);
+    g_assert_true (g_pattern_match_simple (
+        "flowsim: error: entities.json:1:1: out of memory: needed * bytes for the model's fields, "
+        "APIs, scopes, partners and rules\n",
+        err));
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -894,5 +955,6 @@ main (int argc, char **argv)
     g_test_add_func ("/faults/cap/generators", test_cap_generators);
     g_test_add_func ("/faults/cap/cli", test_cap_cli);
     g_test_add_func ("/faults/cap/limits", test_cap_limits);
+    g_test_add_func ("/faults/cap/entities", test_cap_entities);
     return g_test_run ();
 }
