@@ -660,6 +660,40 @@ test_glib_population_stats (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
+/* explain on 2048 fields x 1024 partners (2^21 flows, the limit): its byte per (field, partner)
+ * and each partner's carriers, the model graph's 2 million edges, none through GLib (main's
+ * binary aborted in the model graph's GArray, 16 MiB). */
+static void
+test_glib_explain (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    GString *text = g_string_new ("{ \"scenario\": \"x\", \"date\": \"2014-06-01\", \"fields\": [");
+    for (guint f = 0; f < 2048; f++)
+        g_string_append_printf (text, "%s{ \"id\": \"f%u\" }", f ? ", " : "", f);
+    g_string_append (text,
+                     "],\n \"apis\": [{ \"id\": \"a0\", \"scopes\": [{ \"id\": \"s0\", "
+                     "\"subject\": \"self\", \"fields\": [\"f0\"] }] }],\n \"partners\": [\n");
+    for (guint p = 0; p < 1024; p++)
+        g_string_append_printf (
+            text,
+            "%s  { \"id\": \"p%u\", \"kind\": \"app\", \"integrates\": [\"a0\"], "
+            "\"requests\": [\"*\"], \"destinations\": [{ \"id\": \"d\", "
+            "\"location\": \"device\", \"fields\": [\"*\"] }] }",
+            p ? ",\n" : "", p);
+    g_string_append (text, "\n],\n \"population\": { \"users\": [{ \"id\": \"u1\" }] } }\n");
+    g_autofree char *model = fsim_test_write (dir, "explain.json", text->str, (gssize) text->len);
+    g_string_free (text, TRUE);
+    check_not_through_glib (
+        "explain", (const char *const[]){ "explain", model, "--user", "u1", "--field", "f0", NULL },
+        "1048576", FALSE);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 /* cJSON allocates only through GLib (sim/model/loader-json.c): it never sees a NULL it could turn
  * into a misleading syntax error or a silently dropped key. */
 static void
@@ -952,6 +986,7 @@ main (int argc, char **argv)
     g_test_add_func ("/faults/glib/trace-scratch", test_glib_trace_scratch);
     g_test_add_func ("/faults/glib/import-attrs", test_glib_import_attrs);
     g_test_add_func ("/faults/glib/population-stats", test_glib_population_stats);
+    g_test_add_func ("/faults/glib/explain", test_glib_explain);
     g_test_add_func ("/faults/cap/generators", test_cap_generators);
     g_test_add_func ("/faults/cap/cli", test_cap_cli);
     g_test_add_func ("/faults/cap/limits", test_cap_limits);

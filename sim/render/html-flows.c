@@ -144,7 +144,12 @@ example_text (const FsimTracer *t, const FsimPopulation *pop, const Flow *flow, 
 
     fsim_bits_set (fields, flow->field);
     fsim_bits_set (partners, flow->partner);
-    g_autoptr (FsimExplanation) e = fsim_explain_user (t, (size_t) flow->example, fields, partners);
+    /* not tried (docs/robustness.md): the example routes are made before the page's room */
+    g_autoptr (GError) nomem = NULL;
+    g_autoptr (FsimExplanation) e =
+        fsim_explain_user (t, (size_t) flow->example, fields, partners, &nomem);
+    if (e == NULL)
+        g_error ("%s", nomem->message); /* as g_new */
     for (size_t i = 0; i < e->flows->len; i++) {
         const FsimFlowExplanation *fe = &g_array_index (e->flows, FsimFlowExplanation, i);
         for (size_t k = 0; k < fe->routes->len; k++) {
