@@ -282,7 +282,9 @@ test_program_allocations (void)
         /* the file's text and its JSON values, said at it */
         "flowsim: error: *model.json: *out of memory: needed *",
         /* the model's arrays, said at its object */
-        "flowsim: error: *model.json:1:1: out of memory: needed *", NULL
+        "flowsim: error: *model.json:1:1: out of memory: needed *",
+        /* the per-user settings, said at the population */
+        "flowsim: error: *model.json:*: out of memory for the settings of * users", NULL
     };
     const FaultCase cases_[] = {
         { "run", "program",

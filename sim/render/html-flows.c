@@ -132,10 +132,10 @@ flow_table (const FsimScenario *s, const FsimResult *r, const GArray *flows, GSt
 }
 
 /* The open routes of the example user's (field, partner) pair, in plain English, into @text;
- * the heading into @heading. */
-static void
+ * the heading into @heading. FALSE with @error set when explaining runs out of memory. */
+static gboolean
 example_text (const FsimTracer *t, const FsimPopulation *pop, const Flow *flow, GString *heading,
-              GString *text)
+              GString *text, GError **error)
 {
     const FsimScenario *s = fsim_tracer_scenario (t);
     g_autofree FsimWord *fields = fsim_bits_new (s->field_words);
@@ -144,12 +144,10 @@ example_text (const FsimTracer *t, const FsimPopulation *pop, const Flow *flow, 
 
     fsim_bits_set (fields, flow->field);
     fsim_bits_set (partners, flow->partner);
-    /* not tried (docs/robustness.md): the example routes are made before the page's room */
-    g_autoptr (GError) nomem = NULL;
     g_autoptr (FsimExplanation) e =
-        fsim_explain_user (t, (size_t) flow->example, fields, partners, &nomem);
+        fsim_explain_user (t, (size_t) flow->example, fields, partners, error);
     if (e == NULL)
-        g_error ("%s", nomem->message); /* as g_new */
+        return FALSE;
     for (size_t i = 0; i < e->flows->len; i++) {
         const FsimFlowExplanation *fe = &g_array_index (e->flows, FsimFlowExplanation, i);
         for (size_t k = 0; k < fe->routes->len; k++) {
@@ -160,29 +158,36 @@ example_text (const FsimTracer *t, const FsimPopulation *pop, const Flow *flow, 
     }
     g_string_append_printf (heading, "%s to %s: for example %s", s->fields[flow->field].label,
                             s->partners[flow->partner].name, user);
+    return TRUE;
 }
 
-static void
-example (const FsimTracer *t, const FsimPopulation *pop, const Flow *flow, GString *out)
+static gboolean
+example (const FsimTracer *t, const FsimPopulation *pop, const Flow *flow, GString *out,
+         GError **error)
 {
     g_autoptr (GString) heading = g_string_new (NULL);
     g_autoptr (GString) text = g_string_new (NULL);
-    example_text (t, pop, flow, heading, text);
+    if (!example_text (t, pop, flow, heading, text, error))
+        return FALSE;
     fsim_i_html_element (out, "h3", NULL, heading->str);
     fsim_i_html_element (out, "div", "route", text->str);
+    return TRUE;
 }
 
 /* The bytes example() appends for @flow: its text is made (one user's routes for one pair, a
  * few hundred bytes) and measured, as the diagram's SVG is. */
-static guint64
-example_room (const FsimTracer *t, const FsimPopulation *pop, const Flow *flow)
+static gboolean
+example_room (const FsimTracer *t, const FsimPopulation *pop, const Flow *flow, guint64 *room,
+              GError **error)
 {
     if (flow->example < 0)
-        return 0;
+        return TRUE;
     g_autoptr (GString) heading = g_string_new (NULL);
     g_autoptr (GString) text = g_string_new (NULL);
-    example_text (t, pop, flow, heading, text);
-    return fsim_room_text (heading->str) + fsim_room_text (text->str) + 64;
+    if (!example_text (t, pop, flow, heading, text, error))
+        return FALSE;
+    *room += fsim_room_text (heading->str) + fsim_room_text (text->str) + 64;
+    return TRUE;
 }
 
 gboolean
@@ -212,8 +217,9 @@ fsim_i_html_flows (const FsimScenario *scenario, const FsimPopulation *pop,
     if (flows->len > 0)
         fsim_i_html_element (out, "h2", NULL, "How the data got there: example routes");
     for (size_t i = 0; i < MIN ((size_t) flows->len, (size_t) MAX_EXAMPLES); i++)
-        if (g_array_index (flows, Flow, i).example >= 0)
-            example (tracer, pop, &g_array_index (flows, Flow, i), out);
+        if (g_array_index (flows, Flow, i).example >= 0 &&
+            !example (tracer, pop, &g_array_index (flows, Flow, i), out, error))
+            return FALSE;
     g_string_append (out, "</section>\n");
     return TRUE;
 }
@@ -298,8 +304,8 @@ fsim_i_html_highlights (const FsimScenario *scenario, const FsimPopulation *pop,
             scenario->fields[flow->field].label, scenario->partners[flow->partner].name, users,
             flow->users == 1 ? "user" : "users", nc);
         fsim_i_html_element (out, "p", "lead", lead);
-        if (flow->example >= 0)
-            example (tracer, pop, flow, out);
+        if (flow->example >= 0 && !example (tracer, pop, flow, out, error))
+            return FALSE;
     }
     g_string_append (out, "</div>\n");
     return TRUE;
@@ -330,13 +336,16 @@ fsim_i_html_flows_room (const FsimScenario *scenario, const FsimPopulation *pop,
     find_examples (tracer, pop, flows);
     /* the sections' own markup, notes and headings */
     guint64 room = 2048;
-    for (size_t i = 0; i < lit->len; i++)
-        room += flow_row_room (scenario, &g_array_index (lit, Flow, i)) +
-                example_room (tracer, pop, &g_array_index (lit, Flow, i));
+    for (size_t i = 0; i < lit->len; i++) {
+        room += flow_row_room (scenario, &g_array_index (lit, Flow, i));
+        if (!example_room (tracer, pop, &g_array_index (lit, Flow, i), &room, error))
+            return FALSE;
+    }
     for (size_t i = 0; i < flows->len; i++) {
         room += flow_row_room (scenario, &g_array_index (flows, Flow, i));
-        if (i < MAX_EXAMPLES)
-            room += example_room (tracer, pop, &g_array_index (flows, Flow, i));
+        if (i < MAX_EXAMPLES &&
+            !example_room (tracer, pop, &g_array_index (flows, Flow, i), &room, error))
+            return FALSE;
     }
     *bytes = room;
     return TRUE;
