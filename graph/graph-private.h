@@ -132,8 +132,17 @@ igraph_error_t fsim_i_igraph_into_builder (const igraph_t *graph, CsrBuilder *b)
 
 /* GraphML or GML through igraph (import-igraph.c), for fsim_import_file(). */
 FsimImported *fsim_i_import_igraph (const char *path, FsimImportFormat format, GError **error);
-/* import.c: opens a graph file that graph/inputfile.h's rule allows; -1 with error set. */
+/* import.c: opens a graph file that graph/inputfile.h's rule allows and whose whole reading
+ * fits in memory (fsim_i_import_check_read()); -1 with error set. */
 int fsim_i_import_open (const char *path, GError **error);
+/* The same without the memory check, for a reader of part of the file (import-part.c), which
+ * checks its part; *@out_size (nullable): the file's bytes. */
+int fsim_i_import_open_unchecked (const char *path, guint64 *out_size, GError **error);
+/* Whether reading bytes @from .. @to - 1 of @path (@size in all) fits in memory: it takes about
+ * twice those bytes at its peak (8 bytes per friendship for the pairs, 8 for the friend lists,
+ * a few per user). FALSE with FSIM_GRAPH_ERROR_NOMEM set, naming the part unless it is all. */
+gboolean fsim_i_import_check_read (const char *path, guint64 from, guint64 to, guint64 size,
+                                   GError **error);
 /* fsim_i_import_open(), then the whole file read into memory (never mapped: a file truncated
  * while it is read is an error, not a SIGBUS). Returns: (transfer full): its bytes and a NUL
  * after them, or NULL with @error set (FSIM_GRAPH_ERROR_IO or _NOMEM). */
@@ -162,7 +171,8 @@ gboolean fsim_i_edge_list_parse (const char *name, const char *data, size_t len,
 /* stats.c, for stats-part.c. The median, 99th percentile and mean of @out, whose n_users,
  * n_edges and max are set (n_users > 0), from @count[0 .. max], the users of each degree. */
 void fsim_i_degree_stats_ranks (const size_t *count, FsimDegreeStats *out);
-/* The users average clustering measures (transfer full, *@out_n of them, in the order their
- * values are added): all @n_users when at most @sample, else @sample drawn from @seed. */
-uint32_t *fsim_i_clustering_users (size_t n_users, size_t sample, uint64_t seed, size_t *out_n,
-                                   gboolean *out_sampled);
+/* The users average clustering measures, in the order their values are added: all @n_users
+ * when at most @sample, else @sample drawn from @seed. fsim_i_clustering_n() says how many and
+ * whether drawn; fsim_i_clustering_draw() writes them into @users (that many). */
+size_t fsim_i_clustering_n (size_t n_users, size_t sample, gboolean *out_sampled);
+void fsim_i_clustering_draw (uint32_t *users, size_t n_users, size_t sample, uint64_t seed);

@@ -597,7 +597,7 @@ line_start_at (const char *path, int fd, size_t len, size_t start0, size_t lo, s
 static gboolean
 read_range (const char *path, int r, int size, Range *out, GError **error)
 {
-    int fd = fsim_i_import_open (path, error);
+    int fd = fsim_i_import_open_unchecked (path, NULL, error);
     struct stat st;
     char head[3];
     size_t len, start0 = 0;
@@ -628,6 +628,10 @@ read_range (const char *path, int r, int size, Range *out, GError **error)
         out->to = MAX (out->to, out->from);
         out->base = out->from;
         out->len = out->to - out->from;
+        /* this rank reads its part alone, and holds about that part of the graph */
+        ok = fsim_i_import_check_read (path, out->from, out->to, len, error);
+    }
+    if (ok) {
         out->data = fsim_try_new (out->len + 1, 1, NULL, NULL);
         if (out->data == NULL)
             g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
@@ -661,6 +665,13 @@ parse_range (const char *name, const Range *range, const FsimComm *comm, FsimIEd
     if (!scan (comm, count_lines (data, range->len, from, to), &before, &total, error))
         return FALSE;
     fsim_i_edge_list_parse (name, data, range->len, from, to, (size_t) before, out, &local);
+    if (local != NULL && local->code == FSIM_GRAPH_ERROR_NOMEM && comm->size > 1) {
+        /* "out of memory after N users": those this rank met, in its part */
+        g_autofree char *message = g_steal_pointer (&local->message);
+        local->message = g_strdup_printf ("%s in this process's part of the file (bytes %zu .. "
+                                          "%zu)",
+                                          message, range->from, range->to);
+    }
     if (share_error (comm, local, error))
         return TRUE;
     g_clear_pointer (&out->ids, g_free);

@@ -432,12 +432,10 @@ fsim_import_format_of_path (const char *path)
 }
 
 /* Opens @path if graph/inputfile.h's rule allows it (a regular file: no device, FIFO, /proc)
- * and if the graph it holds can fit in memory: reading takes about twice the file's size at its
- * peak (8 bytes per friendship for the pairs, 8 for the friend lists, a few per user; a
- * GraphML or GML file spends more bytes per friendship than igraph keeps). Returns the
- * descriptor, or -1 with FSIM_GRAPH_ERROR_IO or FSIM_GRAPH_ERROR_NOMEM set. */
+ * and it is within FSIM_IMPORT_MAX_BYTES; *@out_size (nullable): its bytes. Returns the
+ * descriptor, or -1 with FSIM_GRAPH_ERROR_IO set. */
 int
-fsim_i_import_open (const char *path, GError **error)
+fsim_i_import_open_unchecked (const char *path, guint64 *out_size, GError **error)
 {
     g_autofree char *reason = NULL;
     guint64 size = 0;
@@ -456,14 +454,46 @@ fsim_i_import_open (const char *path, GError **error)
                      path, size, FSIM_IMPORT_MAX_BYTES);
         return -1;
     }
-    if ((double) size * 2 > (double) fsim_memory_limit ()) {
-        g_autofree char *whose = fsim_memory_whose (); /* under mpirun, a rank's share */
-        close (fd);
+    if (out_size != NULL)
+        *out_size = size;
+    return fd;
+}
+
+/* A GraphML or GML file spends more bytes per friendship than igraph keeps, so twice the file
+ * is enough for those too. */
+gboolean
+fsim_i_import_check_read (const char *path, guint64 from, guint64 to, guint64 size, GError **error)
+{
+    guint64 limit = fsim_memory_limit ();
+    double bytes = (double) (to - from);
+
+    if (bytes * 2 <= (double) limit)
+        return TRUE;
+    g_autofree char *whose = fsim_memory_whose (); /* under mpirun, a rank's share */
+    if (from == 0 && to == size)
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
                      "out of memory: '%s' holds %.1f GiB: reading it needs about twice that, "
                      "more than %s can give (%.1f GiB)",
-                     path, (double) size / (1 << 30), whose,
-                     (double) fsim_memory_limit () / (1 << 30));
+                     path, bytes / (1 << 30), whose, (double) limit / (1 << 30));
+    else /* a part may be small: exact bytes */
+        g_set_error (
+            error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
+            "out of memory: reading bytes %" G_GUINT64_FORMAT " .. %" G_GUINT64_FORMAT
+            " of '%s', this process's part of its %" G_GUINT64_FORMAT
+            " bytes, needs about twice that, %.0f bytes, more than %s can give (%" G_GUINT64_FORMAT
+            " bytes)",
+            from, to, path, size, bytes * 2, whose, limit);
+    return FALSE;
+}
+
+int
+fsim_i_import_open (const char *path, GError **error)
+{
+    guint64 size = 0;
+    int fd = fsim_i_import_open_unchecked (path, &size, error);
+
+    if (fd >= 0 && !fsim_i_import_check_read (path, 0, size, size, error)) {
+        close (fd);
         return -1;
     }
     return fd;

@@ -10,6 +10,7 @@
 
 #include "comm.h"
 #include "graph-private.h"
+#include "memory.h"
 #include "stats.h"
 
 /* Friends of the sampled users measured in one round (a user with more is measured alone):
@@ -52,6 +53,28 @@ sort_unique_u64 (uint64_t *v, size_t n)
         if (k == 0 || v[k - 1] != v[i])
             v[k++] = v[i];
     return k;
+}
+
+/*
+ * Memory: what grows with the graph (a rank's users, the sample, the friends sent, the maximum
+ * degree) is tried (fsim_try_new()), and the ranks agree on it before their next collective
+ * (agree_memory()), so that a rank out of memory ends the measurement on every rank with its
+ * own message ("out of memory: needed N bytes for ..."), and no rank waits in an exchange for
+ * it. What grows only with the number of ranks is taken with g_new.
+ */
+
+/* TRUE on every rank if every rank had the memory it tried for (@ok); else FALSE on every
+ * rank, with @error this rank's (set by the failed try) or FSIM_GRAPH_ERROR_OTHER_RANK.
+ * Collective. */
+static gboolean
+agree_memory (const Part *q, gboolean ok, GError **error)
+{
+    if (q->c->all_ok (q->c, ok))
+        return TRUE;
+    if (ok)
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_OTHER_RANK,
+                     "another rank ran out of memory measuring the friendships");
+    return FALSE;
 }
 
 /* Every rank's @mine[0 .. n) into @all (n * size entries, rank after rank). */
@@ -97,13 +120,17 @@ degree_part (const Part *q, FsimDegreeStats *out, GError **error)
     out->n_isolated = (size_t) isolated;
 
     /* the histogram of degrees 0 .. max, summed over the ranks: 8 bytes per degree per rank */
-    g_autofree uint64_t *count = g_new0 (uint64_t, hi + 1);
-    g_autofree uint64_t *counts = g_new (uint64_t, (hi + 1) * size);
+    const char *what = "the histogram of degrees";
+    g_autofree uint64_t *count = fsim_try_new0 (hi + 1, sizeof (uint64_t), what, error);
+    g_autofree uint64_t *counts =
+        count ? fsim_try_new (hi + 1, size * sizeof (uint64_t), what, error) : NULL;
+    g_autofree size_t *total = counts ? fsim_try_new0 (hi + 1, sizeof (size_t), what, error) : NULL;
+    if (!agree_memory (q, total != NULL, error))
+        return FALSE;
     for (size_t i = 0; i < p->n_own; i++)
         count[own_degree (q, i)]++;
     if (!gather_u64 (q, count, hi + 1, counts, error))
         return FALSE;
-    g_autofree size_t *total = g_new0 (size_t, hi + 1);
     for (size_t r = 0; r < size; r++)
         for (size_t d = 0; d <= hi; d++)
             total[d] += (size_t) counts[r * (hi + 1) + d];
@@ -171,8 +198,11 @@ answer_tails (const Part *q, const uint32_t *recv, const size_t *got, uint64_t *
     size_t size = (size_t) q->c->size, n_ids = 0, n_records = 0;
     for (size_t r = 0; r < size; r++)
         n_ids += got[r];
-    g_autofree uint64_t *reply = g_new (uint64_t, MAX (n_ids, 1));
+    g_autofree uint64_t *reply =
+        fsim_try_new (n_ids, sizeof (uint64_t), "the counts of friends' links", error);
     g_autofree size_t *n_reply = g_new0 (size_t, size), *n_back = g_new (size_t, size);
+    if (!agree_memory (q, reply != NULL, error))
+        return FALSE;
     for (size_t r = 0, at = 0; r < size; r++)
         for (size_t end = at + got[r]; at < end; at += 1 + recv[at]) {
             reply[n_records++] = links_here (q, recv + at + 1, recv[at]);
@@ -202,8 +232,11 @@ count_links (const Part *q, const uint32_t *batch, size_t n, uint64_t *links, GE
     size_t total = 0;
     for (int r = 0; r < size; r++)
         total += counts[r];
-    g_autofree uint32_t *send = g_new (uint32_t, MAX (total, 1));
+    g_autofree uint32_t *send =
+        fsim_try_new (total, sizeof (uint32_t), "the sampled users' friends to send", error);
     size_t at = 0;
+    if (!agree_memory (q, send != NULL, error))
+        return FALSE;
     for (int r = 0; r < size; r++)
         for (size_t k = 0; k < n && r != me; k++) {
             const uint32_t *row = p->adj + p->offsets[batch[k] - p->first];
@@ -256,8 +289,11 @@ clustering_values (const Part *q, const uint32_t *users, const size_t *pos, cons
 
     for (size_t b = 0; b < n_batches; b++)
         most = MAX (most, starts[b + 1] - starts[b]);
-    g_autofree uint32_t *batch = g_new (uint32_t, MAX (most, 1));
-    g_autofree uint64_t *links = g_new (uint64_t, MAX (most, 1));
+    const char *what = "a batch of sampled users";
+    g_autofree uint32_t *batch = fsim_try_new (most, sizeof (uint32_t), what, error);
+    g_autofree uint64_t *links = batch ? fsim_try_new (most, sizeof (uint64_t), what, error) : NULL;
+    if (!agree_memory (q, links != NULL, error))
+        return FALSE;
     for (size_t r = 0; r < rounds; r++) {
         size_t from = r < n_batches ? starts[r] : 0, to = r < n_batches ? starts[r + 1] : 0;
 
@@ -276,16 +312,27 @@ clustering_values (const Part *q, const uint32_t *users, const size_t *pos, cons
 static gboolean
 clustering_part (const Part *q, size_t sample, uint64_t seed, FsimClustering *out, GError **error)
 {
-    size_t size = (size_t) q->c->size, n_measured = 0, n_mine = 0;
+    size_t size = (size_t) q->c->size, n_mine = 0;
     gboolean sampled = FALSE;
-    g_autofree uint32_t *users =
-        fsim_i_clustering_users (q->p->n_total, sample, seed, &n_measured, &sampled);
-    g_autofree size_t *pos = g_new (size_t, MAX (n_measured, 1));
+    size_t n_measured = fsim_i_clustering_n (q->p->n_total, sample, &sampled);
+    const char *what = "the clustering's sample";
+    g_autofree uint32_t *users = fsim_try_new (n_measured, sizeof (uint32_t), what, error);
+    g_autofree size_t *pos = users ? fsim_try_new (n_measured, sizeof (size_t), what, error) : NULL;
+    g_autofree double *all = pos ? fsim_try_new (n_measured, sizeof (double), what, error) : NULL;
 
-    for (size_t i = 0; i < n_measured; i++)
-        if (is_own (q, users[i]))
-            pos[n_mine++] = i;
-    g_autofree size_t *starts = g_new (size_t, n_mine + 1);
+    if (all != NULL) {
+        fsim_i_clustering_draw (users, q->p->n_total, sample, seed);
+        for (size_t i = 0; i < n_measured; i++)
+            if (is_own (q, users[i]))
+                pos[n_mine++] = i;
+    }
+    /* this rank's: where its batches start, their values */
+    g_autofree size_t *starts =
+        all ? fsim_try_new (n_mine + 1, sizeof (size_t), "the clustering's batches", error) : NULL;
+    g_autofree double *value =
+        starts ? fsim_try_new (n_mine, sizeof (double), "the clustering's values", error) : NULL;
+    if (!agree_memory (q, value != NULL, error))
+        return FALSE;
     uint64_t mine[2] = { n_mine, cut_batches (q, users, pos, n_mine, starts) };
     g_autofree uint64_t *theirs = g_new (uint64_t, 2 * size);
     if (!gather_u64 (q, mine, 2, theirs, error))
@@ -297,8 +344,6 @@ clustering_part (const Part *q, size_t sample, uint64_t seed, FsimClustering *ou
         at[r] = total;
         total += (size_t) theirs[2 * r];
     }
-    g_autofree double *value = g_new (double, MAX (n_mine, 1));
-    g_autofree double *all = g_new (double, MAX (n_measured, 1));
     if (!clustering_values (q, users, pos, starts, (size_t) mine[1], rounds, value, error) ||
         !q->c->allgatherv (q->c, value, n_mine, all, sizeof (double), error))
         return FALSE;
@@ -373,7 +418,10 @@ crossing_pairs (const Part *q, const uint32_t *parent, size_t *out_n, GError **e
         for (size_t a = p->offsets[i]; a < p->offsets[i + 1]; a++)
             n += p->adj[a] >= p->first + p->n_own;
     /* (v << 32 | root of u): sorted, they go to v's owners in rank order */
-    g_autofree uint64_t *send = g_new (uint64_t, MAX (n, 1));
+    g_autofree uint64_t *send =
+        fsim_try_new (n, sizeof (uint64_t), "the friendships that cross ranks", error);
+    if (!agree_memory (q, send != NULL, error))
+        return NULL;
     n = 0;
     for (size_t i = 0; i < p->n_own; i++)
         for (size_t a = p->offsets[i]; a < p->offsets[i + 1]; a++)
@@ -399,8 +447,8 @@ crossing_pairs (const Part *q, const uint32_t *parent, size_t *out_n, GError **e
 
 /* Every rank's @n items of @unit bytes from @mine, gathered (transfer full; *@out_total). */
 static void *
-gather_all (const Part *q, const void *mine, size_t n, size_t unit, size_t *out_total,
-            GError **error)
+gather_all (const Part *q, const void *mine, size_t n, size_t unit, const char *what,
+            size_t *out_total, GError **error)
 {
     size_t size = (size_t) q->c->size, total = 0;
     uint64_t count = n;
@@ -410,23 +458,29 @@ gather_all (const Part *q, const void *mine, size_t n, size_t unit, size_t *out_
         return NULL;
     for (size_t r = 0; r < size; r++)
         total += (size_t) counts[r];
-    g_autofree void *all = g_malloc (MAX (total, 1) * unit);
-    if (!q->c->allgatherv (q->c, mine, n, all, unit, error))
+    g_autofree void *all = fsim_try_new (total, unit, what, error);
+    if (!agree_memory (q, all != NULL, error) ||
+        !q->c->allgatherv (q->c, mine, n, all, unit, error))
         return NULL;
     *out_total = total;
     return g_steal_pointer (&all);
 }
 
 /* Joins the components that cross ranks: @comps (label, size) pairs of every rank in label
- * order, @pairs the crossings between them; adds the joined components to @out. */
-static void
-join_crossings (const uint64_t *comps, size_t k, const uint64_t *pairs, size_t m,
-                FsimComponents *out)
+ * order, @pairs the crossings between them; adds the joined components to @out. FALSE on every
+ * rank when one is out of memory for it. Collective. */
+static gboolean
+join_crossings (const Part *q, const uint64_t *comps, size_t k, const uint64_t *pairs, size_t m,
+                FsimComponents *out, GError **error)
 {
-    g_autofree uint32_t *parent = g_new (uint32_t, MAX (k, 1));
-    g_autofree uint64_t *sizes = g_new (uint64_t, MAX (k, 1));
-    g_autofree uint64_t *labels = g_new (uint64_t, MAX (k, 1));
+    const char *what = "the components that cross ranks";
+    g_autofree uint32_t *parent = fsim_try_new (k, sizeof (uint32_t), what, error);
+    g_autofree uint64_t *sizes = parent ? fsim_try_new (k, sizeof (uint64_t), what, error) : NULL;
+    g_autofree uint64_t *labels = sizes ? fsim_try_new (k, sizeof (uint64_t), what, error) : NULL;
     size_t joined = k;
+
+    if (!agree_memory (q, labels != NULL, error))
+        return FALSE;
 
     for (size_t i = 0; i < k; i++)
         labels[i] = comps[2 * i], parent[i] = (uint32_t) i, sizes[i] = comps[2 * i + 1];
@@ -441,26 +495,33 @@ join_crossings (const uint64_t *comps, size_t k, const uint64_t *pairs, size_t m
         if (parent[i] == i)
             out->giant_size = MAX (out->giant_size, (size_t) sizes[i]);
     out->n_components += joined;
+    return TRUE;
 }
 
 static gboolean
 components_part (const Part *q, FsimComponents *out, GError **error)
 {
     const FsimFriendsPart *p = q->p;
-    size_t size = (size_t) q->c->size, n_pairs = 0, k = 0, m = 0;
-    g_autofree uint32_t *parent = g_new (uint32_t, MAX (p->n_own, 1));
-    g_autofree uint64_t *sizes = g_new (uint64_t, MAX (p->n_own, 1));
-    g_autofree guint8 *cut = g_new (guint8, MAX (p->n_own, 1));
-    uint64_t whole[2] = { 0, 0 }; /* components wholly on this rank: how many, the largest */
+    size_t size = (size_t) q->c->size, n_pairs = 0, k = 0, m = 0, n_cut = 0;
+    const char *what = "the components of this rank's users";
+    g_autofree uint32_t *parent = fsim_try_new (p->n_own, sizeof (uint32_t), what, error);
+    g_autofree uint64_t *sizes =
+        parent ? fsim_try_new (p->n_own, sizeof (uint64_t), what, error) : NULL;
+    g_autofree guint8 *cut = sizes ? fsim_try_new (p->n_own, 1, what, error) : NULL;
+    g_autofree uint64_t *mine = NULL; /* (label, size) of its components that cross ranks */
+    uint64_t whole[2] = { 0, 0 };     /* components wholly on this rank: how many, the largest */
 
-    local_components (q, parent, sizes, cut);
-    size_t n_cut = 0;
-    for (size_t i = 0; i < p->n_own; i++)
-        if (parent[i] == i && cut[i])
-            n_cut++;
-        else if (parent[i] == i)
-            whole[0]++, whole[1] = MAX (whole[1], sizes[i]);
-    g_autofree uint64_t *mine = g_new (uint64_t, 2 * MAX (n_cut, 1));
+    if (cut != NULL) {
+        local_components (q, parent, sizes, cut);
+        for (size_t i = 0; i < p->n_own; i++)
+            if (parent[i] == i && cut[i])
+                n_cut++;
+            else if (parent[i] == i)
+                whole[0]++, whole[1] = MAX (whole[1], sizes[i]);
+        mine = fsim_try_new (n_cut, 2 * sizeof (uint64_t), what, error);
+    }
+    if (!agree_memory (q, mine != NULL, error))
+        return FALSE;
     for (size_t i = 0, j = 0; i < p->n_own; i++)
         if (parent[i] == i && cut[i])
             mine[j++] = p->first + i, mine[j++] = sizes[i];
@@ -468,9 +529,12 @@ components_part (const Part *q, FsimComponents *out, GError **error)
     g_autofree uint64_t *pairs = crossing_pairs (q, parent, &n_pairs, error);
     if (pairs == NULL || !gather_u64 (q, whole, 2, wholes, error))
         return FALSE;
-    g_autofree uint64_t *comps = gather_all (q, mine, n_cut, 2 * sizeof (uint64_t), &k, error);
+    g_autofree uint64_t *comps = gather_all (q, mine, n_cut, 2 * sizeof (uint64_t),
+                                             "the components that cross ranks", &k, error);
     g_autofree uint64_t *crossings =
-        comps ? gather_all (q, pairs, n_pairs, sizeof (uint64_t), &m, error) : NULL;
+        comps ? gather_all (q, pairs, n_pairs, sizeof (uint64_t),
+                            "the friendships that cross ranks", &m, error)
+              : NULL;
     if (crossings == NULL)
         return FALSE;
     memset (out, 0, sizeof *out);
@@ -478,8 +542,7 @@ components_part (const Part *q, FsimComponents *out, GError **error)
         out->n_components += (size_t) wholes[2 * r];
         out->giant_size = MAX (out->giant_size, (size_t) wholes[2 * r + 1]);
     }
-    join_crossings (comps, k, crossings, m, out);
-    return TRUE;
+    return join_crossings (q, comps, k, crossings, m, out, error);
 }
 
 /**

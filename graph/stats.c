@@ -141,30 +141,33 @@ local_clustering (const FsimFriends *f, uint32_t u, uint32_t *mark, uint32_t sta
 }
 
 /**
- * fsim_i_clustering_users:
+ * fsim_i_clustering_n:
  * See graph-private.h.
  */
-uint32_t *
-fsim_i_clustering_users (size_t n_users, size_t sample, uint64_t seed, size_t *out_n,
-                         gboolean *out_sampled)
+size_t
+fsim_i_clustering_n (size_t n_users, size_t sample, gboolean *out_sampled)
 {
-    gboolean sampled = n_users > sample;
-    size_t n = sampled ? sample : n_users;
-    uint32_t *users = g_new (uint32_t, MAX (n, 1));
+    *out_sampled = n_users > sample;
+    return n_users > sample ? sample : n_users;
+}
 
-    if (sampled) {
+/**
+ * fsim_i_clustering_draw:
+ * See graph-private.h.
+ */
+void
+fsim_i_clustering_draw (uint32_t *users, size_t n_users, size_t sample, uint64_t seed)
+{
+    if (n_users > sample) {
         FsimRng rng;
 
         fsim_i_rng_init (&rng, seed, STEP_SAMPLE, 0);
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < sample; i++)
             users[i] = fsim_i_rng_below (&rng, n_users);
     } else {
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n_users; i++)
             users[i] = (uint32_t) i;
     }
-    *out_n = n;
-    *out_sampled = sampled;
-    return users;
 }
 
 /* Task @task measures users task, task + n_tasks, ... with its own marks. */
@@ -205,8 +208,9 @@ fsim_friends_clustering (const FsimFriends *f, size_t sample, uint64_t seed, uns
     g_return_val_if_fail (f != NULL && out != NULL && sample >= 1, FALSE);
     g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-    g_autofree uint32_t *users =
-        fsim_i_clustering_users (f->n_users, sample, seed, &run.n_measured, &sampled);
+    run.n_measured = fsim_i_clustering_n (f->n_users, sample, &sampled);
+    g_autofree uint32_t *users = g_new (uint32_t, MAX (run.n_measured, 1));
+    fsim_i_clustering_draw (users, f->n_users, sample, seed);
     run.users = users;
     run.n_tasks = fsim_parallel_workers (n_threads, run.n_measured);
     run.mark = g_new0 (uint32_t *, run.n_tasks);

@@ -88,9 +88,11 @@ typedef struct {
  * summed extremes and a summed histogram; clustering from counts made by the owners of the
  * sampled users' friends, a batch of users at a time, its values added in sample order;
  * components from each rank's own union-find, joined over the friendships that cross
- * ranks. Returns: FALSE with @error set on every rank when an exchange fails (a count MPI
- * cannot carry, a rank out of memory for what it receives); aborts if other memory cannot be
- * had.
+ * ranks. What grows with the graph is tried, and the ranks agree on it before their next
+ * exchange. Returns: FALSE with @error set on every rank when an exchange fails (a count MPI
+ * cannot carry) or a rank is out of memory (FSIM_GRAPH_ERROR_NOMEM "out of memory: needed N
+ * bytes for ..." on that rank, FSIM_GRAPH_ERROR_OTHER_RANK on the others); aborts only if
+ * memory that grows with the number of ranks cannot be had.
  */
 gboolean fsim_friends_stats_part (const FsimFriendsPart *part, const FsimComm *comm,
                                   size_t clustering_sample, uint64_t seed, FsimFriendsStats *out,

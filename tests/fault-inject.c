@@ -15,7 +15,9 @@
  * At exit the module writes "COUNT FAILED FOUND\n" to FLOWSIM_FAULT_REPORT if set: how many of
  * the library's allocations the process made, how many it refused, and how many executable
  * segments of the library it found (0: the library is not loaded, and nothing was tested). It
- * allocates nothing.
+ * allocates nothing. With FLOWSIM_FAULT_LOG=PATH it also writes one line "N BYTES" to PATH for
+ * every counted call, as it is made, so that a test can find the number of the allocation it
+ * means to fail by its size in a counting run rather than hard-code it.
  *
  * Used by tests/test-faults.c; not part of flowsim.
  */
@@ -44,6 +46,7 @@ static int fail_after;        /* fail every call from fail_at on */
 static size_t min_size;       /* count only calls asking for at least this */
 static atomic_ulong n_calls;
 static atomic_ulong n_failed;
+static int log_fd = -1; /* FLOWSIM_FAULT_LOG, or -1 */
 
 static int
 find_library (struct dl_phdr_info *info, size_t size, void *data)
@@ -96,6 +99,9 @@ fault_inject_init (void)
         min_size = strtoul (min, NULL, 10);
     const char *lib = getenv ("FLOWSIM_FAULT_LIB");
     dl_iterate_phdr (find_library, (void *) (lib && *lib ? lib : "libigraph.so"));
+    const char *log = getenv ("FLOWSIM_FAULT_LOG");
+    if (log && *log)
+        log_fd = open (log, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
     atexit (write_report);
 }
 
@@ -112,6 +118,12 @@ inject (const void *caller, size_t size)
     if (!from_library)
         return 0;
     unsigned long k = atomic_fetch_add (&n_calls, 1) + 1;
+    if (log_fd >= 0) {
+        char line[48];
+        int len = snprintf (line, sizeof line, "%lu %zu\n", k, size);
+        if (write (log_fd, line, (size_t) len) != len)
+            (void) 0; /* the test finds a short log wanting */
+    }
     if (fail_at == 0 || k < fail_at || (k > fail_at && !fail_after))
         return 0;
     atomic_fetch_add (&n_failed, 1);

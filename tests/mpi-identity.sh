@@ -451,7 +451,7 @@ SH
         for k in "$first" $((first + 1)) $((count - 1)) "$count"; do
             case $k in
             "$first") stage="reading bytes [0-9]+ \.\. [0-9]+ of" ;;
-            $((first + 1))) stage="edges\.txt:[0-9]+: out of memory after [0-9]+ (users|friendships)" ;;
+            $((first + 1))) stage="edges\.txt:[0-9]+: out of memory after [0-9]+ (users|friendships) in this process's part of the file \(bytes [0-9]+ \.\. [0-9]+\)" ;;
             *) stage="out of memory (keeping|numbering|sending|building|for)" ;;
             esac
             timeout 120 "${mpi[@]}" -np 2 "$tmp/fault-import.sh" env FLOWSIM_FAULT_FAIL="$k" \
@@ -468,6 +468,111 @@ SH
             fi
         done
     fi
+fi
+
+# a rank out of memory growing friendship clusters (clustered adoption of erdos_renyi by parts,
+# population-cluster.c) and measuring a population over ranks (`flowsim population`,
+# graph/stats-part.c): the module above, in rank 1 only, fails one of flowsim's own tried
+# allocations (FLOWSIM_FAULT_LIB=program; g_try_new's call to malloc is a tail call, made as if
+# from flowsim). Which one is found in a counting run's log of every counted size
+# (FLOWSIM_FAULT_LOG), by the sizes of the step's arrays, not by a number written here: other code
+# changing moves the numbers. Each case wants status 3 within 120 s, empty output, one message
+# naming rank 1 and the step's words, and no signal or core.
+# fail_case NAME K WANT ARGS...: flowsim ARGS with rank 1's allocation K failing
+fail_case() {
+    local name=$1 k=$2 want=$3 got
+    shift 3
+    if [ -z "$k" ]; then
+        not_ok "$name: its allocation was not found in the counting run's log"
+        return
+    fi
+    timeout 120 "${mpi[@]}" -np 2 "$tmp/fault-import.sh" env FLOWSIM_FAULT_MIN_SIZE=500 \
+        FLOWSIM_FAULT_FAIL="$k" "$FLOWSIM" "$@" >"$tmp/mpi" 2>"$tmp/mpi.err"
+    got=$?
+    if [ "$got" = 3 ] && [ ! -s "$tmp/mpi" ] &&
+        [ "$(grep -c '^flowsim: error:' "$tmp/mpi.err")" = 1 ] &&
+        grep -qE "^flowsim: error: rank 1 of 2: .*$want" "$tmp/mpi.err" &&
+        ! grep -qiE 'signal|core dumped' "$tmp/mpi.err"; then
+        ok "$name (allocation $k): status 3, one message: $(grep '^flowsim: error:' "$tmp/mpi.err")"
+    else
+        not_ok "$name (allocation $k): status $got (want 3, rank 1 named, '$want')"
+        sed 's/^/# /' "$tmp/mpi.err" | head -10
+    fi
+}
+# (the wrapper is there unless the block above was skipped)
+if [ -f "$tmp/fault-import.sh" ]; then
+    # 20,011 users of mean degree 200: clusters of 200, whose second level sends more than
+    # the first buffers (4,096 ids) hold, so that both are grown
+    grow=(run -q "$src/scenarios/device-partners-2018.json" --set population.generator=erdos_renyi
+        --set population.users=20011 --set population.mean_degree=200
+        --set population.adoption_model=clustered)
+    "${mpi[@]}" -np 2 "$tmp/fault-import.sh" env FLOWSIM_FAULT_MIN_SIZE=500 \
+        FLOWSIM_FAULT_LOG="$tmp/grow.log" "$FLOWSIM" "${grow[@]}" >/dev/null 2>&1
+    # the start order, taken marks, members and offsets (4n, n, 4n, 8 (n + 1) bytes), the two
+    # level buffers (16,384 bytes each), then their first growths, then (below 16,384 bytes:
+    # every partner's order of the clusters) the adoption
+    read -r order offsets grown_send grown_got adopt < <(awk -v n=20011 '
+        { size[NR] = $2 }
+        END {
+            for (k = 1; k + 3 <= NR; k++)
+                if (size[k] == 4 * n && size[k + 1] == n && size[k + 2] == 4 * n &&
+                    size[k + 3] == 8 * (n + 1)) break
+            if (k + 3 > NR) exit
+            for (j = k + 6; j <= NR && size[j] <= 16384; j++) ;
+            for (a = j + 2; a <= NR && size[a] >= 16384; a++) ;
+            print k, k + 3, j, j + 1, a
+        }' "$tmp/grow.log")
+    fail_case "clusters grown over ranks, rank 1 out of memory for the start order" "${order:-}" \
+        "out of memory growing the friendship clusters of 20011 users" "${grow[@]}"
+    fail_case "clusters grown over ranks, rank 1 out of memory for the clusters' offsets" \
+        "${offsets:-}" "out of memory growing the friendship clusters of 20011 users" "${grow[@]}"
+    fail_case "clusters grown over ranks, rank 1 out of memory for a level's friends to send" \
+        "${grown_send:-}" "out of memory growing the friendship clusters of 20011 users" \
+        "${grow[@]}"
+    fail_case "clusters grown over ranks, rank 1 out of memory for a level's friends gathered" \
+        "${grown_got:-}" "out of memory growing the friendship clusters of 20011 users" \
+        "${grow[@]}"
+    fail_case "clusters grown over ranks, rank 1 out of memory choosing a partner's clusters" \
+        "${adopt:-}" "out of memory drawing the clustered adoption of 20011 users" "${grow[@]}"
+
+    # `flowsim population` of 20,011 users of mean degree 20 (rank 1 owns 10,005 or 10,006)
+    measure=(population "$src/scenarios/device-partners-2018.json"
+        --set population.generator=erdos_renyi --set population.users=20011
+        --set population.mean_degree=20)
+    "${mpi[@]}" -np 2 "$tmp/fault-import.sh" env FLOWSIM_FAULT_MIN_SIZE=500 \
+        FLOWSIM_FAULT_LOG="$tmp/measure.log" "$FLOWSIM" "${measure[@]}" >/dev/null 2>&1
+    # the clustering's sample of 10,000 (its users, their places, their values: 4, 8 and 8
+    # bytes each), this rank's batch starts and values, a batch (4 and 8 bytes per user), the
+    # friends it sends, what it receives; then the components' parents and sizes (4 and 8 bytes
+    # per user of rank 1)
+    read -r sample starts batch send recv parents < <(awk '
+        { size[NR] = $2 }
+        END {
+            for (k = 1; k + 2 <= NR; k++)
+                if (size[k] == 40000 && size[k + 1] == 80000 && size[k + 2] == 80000) break
+            if (k + 2 > NR) exit
+            for (j = k + 9; j < NR; j++)
+                if (size[j] % 4 == 0 && size[j] / 4 >= 10005 && size[j] / 4 <= 10006 &&
+                    size[j + 1] == 2 * size[j]) break
+            if (j >= NR) exit
+            print k, k + 3, k + 5, k + 7, k + 8, j
+        }' "$tmp/measure.log")
+    fail_case "population over ranks, rank 1 out of memory for the clustering's sample" \
+        "${sample:-}" "measuring the friendships of 20011 users: out of memory: needed 40000 bytes for the clustering's sample" \
+        "${measure[@]}"
+    fail_case "population over ranks, rank 1 out of memory for its clustering batches" \
+        "${starts:-}" "out of memory: needed [0-9]+ bytes for the clustering's batches" "${measure[@]}"
+    fail_case "population over ranks, rank 1 out of memory for a batch of sampled users" \
+        "${batch:-}" "out of memory: needed [0-9]+ bytes for a batch of sampled users" "${measure[@]}"
+    fail_case "population over ranks, rank 1 out of memory for the friends it sends" \
+        "${send:-}" "out of memory: needed [0-9]+ bytes for the sampled users' friends to send" \
+        "${measure[@]}"
+    fail_case "population over ranks, rank 1 out of memory for the friends it receives" \
+        "${recv:-}" "measuring the friendships of 20011 users: out of memory for [0-9]+ bytes from the other ranks" \
+        "${measure[@]}"
+    fail_case "population over ranks, rank 1 out of memory for its components (union-find)" \
+        "${parents:-}" "out of memory: needed 400(20|24) bytes for the components of this rank's users" \
+        "${measure[@]}"
 fi
 
 # ---- flowsim timeline: one halo, traced at every date that needs it ----
@@ -563,6 +668,56 @@ else
     sed 's/^/# /' "$tmp/mpi.err" | head -10
 fi
 
+# refused_on_2 NAME LIMIT WANT ARGS...: `flowsim run ARGS` on 2 ranks under FLOWSIM_MEMORY_LIMIT
+# LIMIT is refused once, status 3, its one message holding WANT (a fixed string)
+refused_on_2() {
+    local name=$1 limit=$2 want=$3 got
+    shift 3
+    FLOWSIM_MEMORY_LIMIT=$limit "${mpi[@]}" -np 2 "$FLOWSIM" run -q "$@" >"$tmp/mpi" 2>"$tmp/mpi.err"
+    got=$?
+    if [ "$got" = 3 ] && [ ! -s "$tmp/mpi" ] &&
+        [ "$(grep -c '^flowsim: error:' "$tmp/mpi.err")" = 1 ] && grep -qF "$want" "$tmp/mpi.err"; then
+        ok "$name: refused once: $(grep '^flowsim: error:' "$tmp/mpi.err" | sed "s|$tmp/||; s|$src/||")"
+    else
+        not_ok "$name: status $got (want 3 and '$want')"
+        sed 's/^/# /' "$tmp/mpi.err" | head -10
+    fi
+}
+
+# an edge list read by parts is checked rank by rank for its part of the file (twice its bytes)
+# and of the population, against its share: 20,000 friendships of 2,000 users with 19-digit ids
+# (800,000 bytes, 1.6 MB to read) fit one process under 2000K, and each of 2 and 4 ranks
+# (reading 400,000 and 200,000 bytes with 1000K and 500K), where the whole file's check refused
+# them; under 1500K, 2 ranks (750K each) are refused once, the part named
+awk 'BEGIN {
+    x = 777
+    for (i = 0; i < 20000; i++) {
+        x = (x * 16807) % 2147483647; a = x % 2000
+        x = (x * 16807) % 2147483647; b = x % 2000
+        printf "1000000%012d 1000000%012d\n", a * 7919, b * 7919
+    }
+}' >"$tmp/wide-ids.txt"
+wide=("$src/tests/data/scale/import-edges.json" --set population.import.file="$tmp/wide-ids.txt")
+ranks="2 4"
+FLOWSIM_MEMORY_LIMIT=2000K identical "edge list of 800,000 bytes under 2000K, read by parts" \
+    "${wide[@]}"
+refused_on_2 "edge list of 800,000 bytes under 1500K, 2 ranks" 1500K \
+    "out of memory: reading bytes 0 .. 400000 of '$tmp/wide-ids.txt', this process's part of its 800000 bytes, needs about twice that, 800000 bytes, more than this process's share of this machine (1 of the 2 processes on it) can give (768000 bytes)" \
+    "${wide[@]}"
+
+# and its part of the population's estimate: 40,000 users in 20,000 pairs (about 2.6 MB at the
+# estimate's peak, the file 0.2 MB) fit one process under 3000K and each of 2 ranks (1500K for
+# 20,000 users), where the whole population's estimate refused them; under 2000K, 2 ranks are
+# refused once, the part named
+awk 'BEGIN { for (i = 0; i < 20000; i++) printf "%d %d\n", 2 * i, 2 * i + 1 }' >"$tmp/pairs.txt"
+pairs=("$src/tests/data/scale/import-edges.json" --set population.import.file="$tmp/pairs.txt")
+ranks="2 3"
+FLOWSIM_MEMORY_LIMIT=3000K identical "edge list of 40,000 users under 3000K, checked by parts" \
+    "${pairs[@]}"
+refused_on_2 "edge list of 40,000 users under 2000K, 2 ranks" 2000K \
+    "a population of 40000 users with 3 fields and 3 partners needs about 0.0 GiB of memory for this process's part of it (20000 users), more than this process's share of this machine (1 of the 2 processes on it)" \
+    "${pairs[@]}"
+
 # a help or the version is written once, by rank 0 (every write to stdout is rank 0's): the
 # single process's bytes
 for args in "timeline --help" "--version"; do
@@ -587,6 +742,24 @@ for s in "$src"/scenarios/*.json; do
     ranks=$((ranks % 4 + 1))
     identical_cmd check "check $(basename "$s" .json)" "$s"
 done
+# FLOWSIM_MPI_STATS=1: the report unchanged, and rank 0's line per rank (as run's) on stderr:
+# the header, then 3 ranks whose users add up to the population's, each with ghosts and bytes
+# sent in both hops
+FLOWSIM_MPI_STATS=1 "${mpi[@]}" -np 3 "$FLOWSIM" check "$src/scenarios/device-partners-2018.json" \
+    --set population.users=3000 >"$tmp/mpi" 2>"$tmp/mpi.err"
+got=$?
+"$FLOWSIM" check "$src/scenarios/device-partners-2018.json" --set population.users=3000 >"$tmp/one"
+want=$?
+if [ "$got" = "$want" ] && cmp -s "$tmp/one" "$tmp/mpi" &&
+    grep -qx 'rank users ghosts cut_arcs hop1_bytes hop2_bytes engine_bytes peak_rss_kib set_bytes memory_limit' \
+        "$tmp/mpi.err" &&
+    [ "$(awk 'NF == 10 && $1 ~ /^[0-2]$/ && $3 > 0 && $5 > 0 && $6 > 0 { n++; users += $2 }
+        END { print n + 0, users + 0 }' "$tmp/mpi.err")" = "3 3000" ]; then
+    ok "check with FLOWSIM_MPI_STATS=1, 3 ranks: the report as one process's, a line per rank"
+else
+    not_ok "check with FLOWSIM_MPI_STATS=1, 3 ranks: status $got"
+    sed 's/^/# /' "$tmp/mpi.err" | head -10
+fi
 # explicit users (named in the scenario), failing expectations of every kind, every format;
 # to stay short (mpirun starts in seconds on a loaded machine), one rank count each, 1 to 4
 k=5
@@ -771,8 +944,12 @@ same_error population "population --sample 0" 2 -q "$dp" --sample 0
 # commands other than run, timeline, check and population refuse to run over several ranks, once
 "${mpi[@]}" -np 2 "$FLOWSIM" lint "$src/scenarios/tour.json" >"$tmp/mpi" 2>"$tmp/mpi.err"
 got=$?
-if [ "$got" = 2 ] && [ "$(grep -c "only 'flowsim run', 'timeline', 'check' and 'population' run over MPI ranks" "$tmp/mpi.err")" = 1 ]; then
-    ok "lint over 2 ranks: a usage error, once"
+# its hint is to run it as one process: its --help would not say how (it once said "Try
+# 'flowsim lint --help'")
+if [ "$got" = 2 ] && [ "$(grep -c "only 'flowsim run', 'timeline', 'check' and 'population' run over MPI ranks" "$tmp/mpi.err")" = 1 ] &&
+    grep -qx "Run 'flowsim lint' as one process, without mpirun." "$tmp/mpi.err" &&
+    ! grep -q "Try 'flowsim" "$tmp/mpi.err"; then
+    ok "lint over 2 ranks: a usage error, once, with the way out"
 else
     not_ok "lint over 2 ranks: status $got"
     sed 's/^/# /' "$tmp/mpi.err" | head -10

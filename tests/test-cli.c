@@ -453,7 +453,9 @@ test_cli_run_focus (void)
     g_assert_cmpint (c->status, ==, FSIM_EXIT_OK);
     fsim_assert_contains (c->out, "\"focus\": \"partner kind:data_broker\"");
     g_autoptr (FsimTestRun) d = RUN ("run", tour, "--partner", "huawei");
-    assert_usage_error (d, "run", "--partner 'huawei' selects no partner");
+    assert_usage_error (
+        d, "run",
+        "--partner 'huawei' selects no partner of the scenario (an id, a glob, kind:K or tag:T)");
     /* repeated, the focus is what any of them selects (the last one alone was kept before),
      * and each must select something */
     g_autoptr (FsimTestRun) two = RUN ("run", tour, "--partner", "phoneco", "--partner", "broker",
@@ -470,11 +472,13 @@ test_cli_run_focus (void)
                                       "profile.religion or identity.*\n");
     g_autoptr (FsimTestRun) one_bad =
         RUN ("run", tour, "--partner", "phoneco", "--partner", "huawei");
-    assert_usage_error (one_bad, "run", "--partner 'huawei' selects no partner");
+    assert_usage_error (
+        one_bad, "run",
+        "--partner 'huawei' selects no partner of the scenario (an id, a glob, kind:K or tag:T)");
     g_autoptr (FsimTestRun) e = RUN ("run", tour, "--jurisdiction", "CN");
     assert_usage_error (e, "run",
                         "--jurisdiction 'CN': no destination of the scenario keeps data there "
-                        "(a country code such as CN, or device)");
+                        "(data is kept in: GB, US, device)");
     g_autoptr (FsimTestRun) f = RUN ("run", tour, "--field", "nothing.*");
     assert_usage_error (f, "run", "--field 'nothing.*' selects no field of the scenario");
 }

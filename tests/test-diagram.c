@@ -428,7 +428,9 @@ test_diagram_focus (void)
     g_assert_nonnull (strstr (no_partner->err, "--partner 'nobody' selects no partner"));
     g_assert_cmpint (no_field->status, ==, 2);
     g_assert_cmpint (no_jur->status, ==, 2);
-    g_assert_nonnull (strstr (no_jur->err, "(the scenario has: GB, US, device)"));
+    g_assert_nonnull (strstr (
+        no_jur->err,
+        "no destination of the scenario keeps data there (data is kept in: GB, US, device)"));
     g_assert_cmpint (bad_group->status, ==, 2);
     g_assert_cmpint (bad_aspect->status, ==, 2);
 }

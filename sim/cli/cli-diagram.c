@@ -62,19 +62,12 @@ fsim_i_cli_diagram_parse (const FsimCliDiagram *o, FsimDiagramOptions *d, GError
 }
 
 FsimExit
-fsim_i_cli_diagram_check (const FsimCliDiagram *o, const FsimScenario *s, const FsimResult *r,
-                          GError **error)
+fsim_i_cli_diagram_check (const FsimCliDiagram *o, const FsimScenario *s, GError **error)
 {
     for (char **sel = o->partners; sel && *sel; sel++) {
-        gboolean any = FALSE;
-        for (size_t p = 0; p < s->n_partners && !any; p++)
-            any = fsim_partner_selector_matches (&s->partners[p], *sel);
-        if (!any)
-            return fsim_i_cli_usage_error (
-                error,
-                "--partner '%s' selects no partner of the scenario (an id, a glob, "
-                "kind:K or tag:T)",
-                *sel);
+        FsimExit status = fsim_i_cli_check_partner (s, "--partner", *sel, NULL, error);
+        if (status != FSIM_EXIT_OK)
+            return status;
     }
     for (char **sel = o->fields; sel && *sel; sel++) {
         gboolean any = FALSE;
@@ -84,17 +77,8 @@ fsim_i_cli_diagram_check (const FsimCliDiagram *o, const FsimScenario *s, const 
             return fsim_i_cli_usage_error (error, "--field '%s' selects no field of the scenario",
                                            *sel);
     }
-    if (o->jurisdiction) {
-        gboolean any = FALSE;
-        for (size_t j = 0; j < r->n_jurisdictions && !any; j++)
-            any = strcmp (r->jurisdictions[j], o->jurisdiction) == 0;
-        if (!any) {
-            g_autofree char *known = g_strjoinv (", ", r->jurisdictions);
-            return fsim_i_cli_usage_error (
-                error, "--jurisdiction '%s': no partner keeps data there (the scenario has: %s)",
-                o->jurisdiction, known);
-        }
-    }
+    if (o->jurisdiction)
+        return fsim_i_cli_check_jurisdiction (s, o->jurisdiction, error);
     return FSIM_EXIT_OK;
 }
 

@@ -373,6 +373,9 @@ check_parts (FsimSim *sim, FsimPopulationSlice *slice, FsimCheck **out_check, GA
                             &g_array_index (shown, FsimCliNeighbourhood, i), error))
             return FSIM_EXIT_INTERNAL;
     }
+    /* the halo and hops made once for every day checked; the peak after the neighbourhoods */
+    fsim_i_cli_mpi_print_stats (fsim_engine_mpi_stats (engine),
+                                s->partner_words * sizeof (FsimWord));
     *out_check = g_steal_pointer (&check);
     *out_shown = g_steal_pointer (&shown);
     return FSIM_EXIT_OK;

@@ -6,6 +6,7 @@
 #include <glib.h>
 
 #include "cli-private.h"
+#include "engine-mpi.h"
 #include "population-slice.h"
 #include "sim.h"
 
@@ -21,3 +22,8 @@ FsimPopulationSlice *fsim_i_cli_mpi_build_slice (FsimSim *sim, gboolean keep_nam
 
 /* Frees all of @pop but its users' names (user_ids, file_names, file_ids) and n_users. */
 void fsim_i_cli_mpi_names_only (FsimPopulation *pop);
+
+/* With FLOWSIM_MPI_STATS set in the environment: rank 0 writes one line per rank on stderr
+ * (its users, ghosts, cut arcs, bytes sent per hop, engine bytes, peak RSS, partner-set bytes,
+ * memory limit; docs/scaling.md). Without it nothing. Collective. */
+void fsim_i_cli_mpi_print_stats (const FsimMpiStats *s, size_t set_bytes);

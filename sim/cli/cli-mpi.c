@@ -135,6 +135,8 @@ agree_on (int first, FsimExit status, GError **error)
 static void
 print_stats (const FsimMpiStats *s, size_t set_bytes)
 {
+    if (!g_getenv ("FLOWSIM_MPI_STATS"))
+        return;
     struct rusage ru;
     getrusage (RUSAGE_SELF, &ru);
     uint64_t mine[9] = { s->n_own,
@@ -389,8 +391,7 @@ fsim_i_cli_mpi_render (const char *path, const char *const *sets, const FsimFocu
     status = agree (sim->result ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL, error);
     if (status != FSIM_EXIT_OK)
         return status;
-    if (g_getenv ("FLOWSIM_MPI_STATS"))
-        print_stats (&stats, sim->scenario->partner_words * sizeof (FsimWord));
+    print_stats (&stats, sim->scenario->partner_words * sizeof (FsimWord));
     if (rank == 0) {
         /* the report reads the counts, and of the population only whether it has settings */
         FsimPopulation view = { .n_users = sim->result->n_users, .platform = slice->platform };
@@ -439,6 +440,12 @@ FsimPopulationSlice *
 fsim_i_cli_mpi_build_slice (FsimSim *sim, gboolean keep_names, GError **error)
 {
     return build_slice (sim, keep_names, error);
+}
+
+void
+fsim_i_cli_mpi_print_stats (const FsimMpiStats *s, size_t set_bytes)
+{
+    print_stats (s, set_bytes);
 }
 
 /* ---- timeline over the ranks ------------------------------------------------------------- */
@@ -493,9 +500,7 @@ fsim_i_cli_mpi_timeline (const char *path, const char *const *sets, const FsimTi
         fsim_timeline_free (t);
         return status;
     }
-    if (g_getenv ("FLOWSIM_MPI_STATS"))
-        print_stats (fsim_engine_mpi_stats (engine),
-                     sim->scenario->partner_words * sizeof (FsimWord));
+    print_stats (fsim_engine_mpi_stats (engine), sim->scenario->partner_words * sizeof (FsimWord));
     *out_sim = g_steal_pointer (&sim);
     *out_timeline = t;
     return FSIM_EXIT_OK;

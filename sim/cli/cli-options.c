@@ -213,17 +213,65 @@ fsim_i_focus_given (const FsimFocusOptions *o)
     return o && (o->partner || o->field || o->jurisdiction);
 }
 
-static gboolean
-jurisdiction_used (const FsimScenario *s, const char *j)
+static int
+compare_strings (gconstpointer a, gconstpointer b)
 {
+    return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The places where the destinations of @s keep data ("device" for a device), sorted, each once. */
+static GPtrArray *
+jurisdictions_of (const FsimScenario *s)
+{
+    GPtrArray *seen = g_ptr_array_new ();
     for (size_t p = 0; p < s->n_partners; p++)
         for (size_t d = 0; d < s->partners[p].n_destinations; d++) {
             const FsimDestination *x = &s->partners[p].destinations[d];
             const char *here = x->on_device ? "device" : x->jurisdiction;
-            if (here && strcmp (here, j) == 0)
-                return TRUE;
+            if (here)
+                g_ptr_array_add (seen, (gpointer) here);
         }
-    return FALSE;
+    g_ptr_array_sort (seen, compare_strings);
+    guint kept = 0;
+    for (guint i = 0; i < seen->len; i++)
+        if (kept == 0 || strcmp (seen->pdata[kept - 1], seen->pdata[i]) != 0)
+            seen->pdata[kept++] = seen->pdata[i];
+    g_ptr_array_set_size (seen, kept);
+    return seen;
+}
+
+FsimExit
+fsim_i_cli_check_partner (const FsimScenario *s, const char *option, const char *sel,
+                          FsimWord **bits, GError **error)
+{
+    g_autofree FsimWord *found = fsim_scenario_select_partners (s, sel);
+    if (!found)
+        return fsim_i_cli_usage_error (error,
+                                       "%s '%s' selects no partner of the scenario (an id, a "
+                                       "glob, kind:K or tag:T)",
+                                       option, sel);
+    if (bits)
+        *bits = g_steal_pointer (&found);
+    return FSIM_EXIT_OK;
+}
+
+FsimExit
+fsim_i_cli_check_jurisdiction (const FsimScenario *s, const char *j, GError **error)
+{
+    g_autoptr (GPtrArray) known = jurisdictions_of (s);
+    g_autoptr (GString) list = g_string_new (NULL);
+    for (guint i = 0; i < known->len; i++) {
+        if (strcmp (known->pdata[i], j) == 0)
+            return FSIM_EXIT_OK;
+        g_string_append_printf (list, "%s%s", i ? ", " : "", (const char *) known->pdata[i]);
+    }
+    if (!known->len)
+        return fsim_i_cli_usage_error (
+            error, "--jurisdiction '%s': no destination of the scenario keeps data anywhere", j);
+    return fsim_i_cli_usage_error (error,
+                                   "--jurisdiction '%s': no destination of the scenario keeps "
+                                   "data there (data is kept in: %s)",
+                                   j, list->str);
 }
 
 FsimExit
@@ -236,9 +284,10 @@ fsim_i_focus_resolve (const FsimFocusOptions *o, const FsimScenario *s, FsimFocu
     g_autoptr (GString) what = g_string_new (NULL);
     /* each selector must select something; the focus is what any of them selects */
     for (char **sel = o->partner; sel && *sel; sel++) {
-        g_autofree FsimWord *bits = fsim_scenario_select_partners (s, *sel);
-        if (!bits)
-            return fsim_i_cli_usage_error (error, "--partner '%s' selects no partner", *sel);
+        g_autofree FsimWord *bits = NULL;
+        FsimExit status = fsim_i_cli_check_partner (s, "--partner", *sel, &bits, error);
+        if (status != FSIM_EXIT_OK)
+            return status;
         if (out->partners)
             fsim_bits_or (out->partners, bits, s->partner_words);
         else
@@ -261,12 +310,9 @@ fsim_i_focus_resolve (const FsimFocusOptions *o, const FsimScenario *s, FsimFocu
                                 *sel);
     }
     if (o->jurisdiction) {
-        if (!jurisdiction_used (s, o->jurisdiction))
-            return fsim_i_cli_usage_error (error,
-                                           "--jurisdiction '%s': no destination of the "
-                                           "scenario keeps data there (a country code such as "
-                                           "CN, or device)",
-                                           o->jurisdiction);
+        FsimExit status = fsim_i_cli_check_jurisdiction (s, o->jurisdiction, error);
+        if (status != FSIM_EXIT_OK)
+            return status;
         out->jurisdiction = g_strdup (o->jurisdiction);
         g_string_append_printf (what, "%sjurisdiction %s", what->len ? ", " : "", o->jurisdiction);
     }

@@ -29,6 +29,12 @@ gboolean fsim_i_focus_given (const FsimFocusOptions *o);
  * of @s keeps data, is a usage error (FSIM_EXIT_USAGE). @out is cleared first. */
 FsimExit fsim_i_focus_resolve (const FsimFocusOptions *o, const FsimScenario *s, FsimFocus *out,
                                GError **error);
+/* A usage error, one wording for every command, unless @sel (given as @option) selects a
+ * partner of @s; the partners it selects go to @bits (nullable). */
+FsimExit fsim_i_cli_check_partner (const FsimScenario *s, const char *option, const char *sel,
+                                   FsimWord **bits, GError **error);
+/* A usage error naming the places where @s keeps data, unless one of them is @j. */
+FsimExit fsim_i_cli_check_jurisdiction (const FsimScenario *s, const char *j, GError **error);
 
 /* Warns on stderr ("flowsim: warning: LOC: MESSAGE [kind]") about each lint warning that the
  * command-line overrides @sets cause in @with_sets (the scenario @path loaded with them): an
@@ -166,6 +172,5 @@ void fsim_i_cli_diagram_add (GOptionContext *context, FsimCliDiagram *o);
 FsimExit fsim_i_cli_diagram_parse (const FsimCliDiagram *o, FsimDiagramOptions *d, GError **error);
 /* After the run: a usage error for a --partner or --field that selects nothing, or a
  * --jurisdiction where nothing is kept. */
-FsimExit fsim_i_cli_diagram_check (const FsimCliDiagram *o, const FsimScenario *s,
-                                   const FsimResult *r, GError **error);
+FsimExit fsim_i_cli_diagram_check (const FsimCliDiagram *o, const FsimScenario *s, GError **error);
 void fsim_i_cli_diagram_clear (FsimCliDiagram *o);

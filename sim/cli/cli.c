@@ -210,6 +210,14 @@ closest_command (const char *name)
     return fsim_text_closest (name, names, G_N_ELEMENTS (names));
 }
 
+/* Whether @command runs over MPI ranks (docs/scaling.md); the others refuse to. */
+static gboolean
+runs_over_ranks (const FsimCommand *command)
+{
+    return command == &fsim_cmd_run || command == &fsim_cmd_timeline ||
+           command == &fsim_cmd_check || command == &fsim_cmd_population;
+}
+
 static FsimExit
 dispatch (int argc, char **argv, GError **error)
 {
@@ -226,8 +234,7 @@ dispatch (int argc, char **argv, GError **error)
                                               argv[1], near)
                     : fsim_i_cli_usage_error (error, "unknown command '%s'", argv[1]);
     }
-    if (fsim_i_cli_mpi_size () > 1 && command != &fsim_cmd_run && command != &fsim_cmd_timeline &&
-        command != &fsim_cmd_check && command != &fsim_cmd_population)
+    if (fsim_i_cli_mpi_size () > 1 && !runs_over_ranks (command))
         return fsim_i_cli_usage_error (error,
                                        "only 'flowsim run', 'timeline', 'check' and 'population' "
                                        "run over MPI ranks, not '%s'",
@@ -278,12 +285,16 @@ fsim_i_cli_dot_program (void)
 }
 
 /* After a usage error: the help that says what was expected, the subcommand's own when the
- * error was in a subcommand's arguments (`flowsim help` is about commands: the top help). */
+ * error was in a subcommand's arguments (`flowsim help` is about commands: the top help).
+ * A command refused over several ranks is not helped by its --help: the way out is to run it
+ * as one process. */
 static void
 usage_hint (int argc, char **argv)
 {
     const FsimCommand *command = argc >= 2 ? find_command (argv[1]) : NULL;
-    if (command && command != &help_command)
+    if (command && fsim_i_cli_mpi_size () > 1 && !runs_over_ranks (command))
+        fprintf (stderr, "Run 'flowsim %s' as one process, without mpirun.\n", command->name);
+    else if (command && command != &help_command)
         fprintf (stderr, "Try 'flowsim %s --help'.\n", command->name);
     else
         fputs ("Try 'flowsim --help'.\n", stderr);

@@ -136,8 +136,7 @@ fsim_i_diagram_render (const char *path, const char *const *sets,
     if (status != FSIM_EXIT_OK)
         return status;
     const FsimSim *sim = cs.sim;
-    if (focus && (status = fsim_i_cli_diagram_check (focus, sim->scenario, sim->result, error)) !=
-                     FSIM_EXIT_OK)
+    if (focus && (status = fsim_i_cli_diagram_check (focus, sim->scenario, error)) != FSIM_EXIT_OK)
         return status;
     if (!fsim_diagram_write_dot (sim->scenario, sim->decisions, sim->result, d, out, error))
         return FSIM_EXIT_INTERNAL;

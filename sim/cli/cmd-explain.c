@@ -153,8 +153,11 @@ explain_filters (const FsimScenario *s, const FsimExplainRequest *o, FsimWord **
     if (o->field && !(*fields = fsim_scenario_select_fields (s, o->field)))
         return fsim_i_cli_usage_error (error, "--field '%s' selects no field of the scenario",
                                        o->field);
-    if (o->partner && !(*partners = fsim_scenario_select_partners (s, o->partner)))
-        return fsim_i_cli_usage_error (error, "--partner '%s' selects no partner", o->partner);
+    if (o->partner) {
+        FsimExit status = fsim_i_cli_check_partner (s, "--partner", o->partner, partners, error);
+        if (status != FSIM_EXIT_OK)
+            return status;
+    }
     if (o->destination && !(*partners = partners_with_destination (s, o->destination)))
         return fsim_i_cli_usage_error (error,
                                        "--destination '%s' names no destination (expected "

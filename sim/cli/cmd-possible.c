@@ -115,9 +115,13 @@ possible_run (const PossibleOptions *o, gboolean json, FsimDay day, GString *out
     g_autofree FsimWord *fields = NULL;
     g_autofree FsimWord *partners = NULL;
     if (o->field && !(fields = fsim_scenario_select_fields (s, o->field)))
-        return fsim_i_cli_usage_error (error, "--field '%s' selects no field", o->field);
-    if (o->partner && !(partners = fsim_scenario_select_partners (s, o->partner)))
-        return fsim_i_cli_usage_error (error, "--partner '%s' selects no partner", o->partner);
+        return fsim_i_cli_usage_error (error, "--field '%s' selects no field of the scenario",
+                                       o->field);
+    if (o->partner) {
+        FsimExit status = fsim_i_cli_check_partner (s, "--partner", o->partner, &partners, error);
+        if (status != FSIM_EXIT_OK)
+            return status;
+    }
     if (!fsim_i_check_pairs (s, fields, partners, "possible", error))
         return FSIM_EXIT_USAGE;
     g_autoptr (FsimPossible) pp =

@@ -223,7 +223,7 @@ run_variant (const ReportOptions *o, const ReportArgs *a, Variant *v, GHashTable
         return status;
     fsim_i_warn_overrides_once (v->sim->scenario->path, (const char *const *) v->sets->pdata,
                                 v->sim->scenario, said);
-    status = fsim_i_cli_diagram_check (&o->diagram, v->sim->scenario, v->sim->result, error);
+    status = fsim_i_cli_diagram_check (&o->diagram, v->sim->scenario, error);
     if (status != FSIM_EXIT_OK)
         return status;
     if (!o->no_diagram && (v->svg = diagram_svg (v->sim, &a->diagram, error)) == NULL)

@@ -14,6 +14,10 @@ char *fsim_i_population_where (const FsimScenario *s);
 /* Checks that @n_users users with @n_arcs friend-list entries fit (population.c). */
 gboolean fsim_i_population_check_size (const FsimScenario *s, size_t n_users, double n_arcs,
                                        GError **error);
+/* The same for one rank's part of a population of @n_total users: @n_users of them, whose
+ * friend lists hold @n_arcs entries; the message names the part when it is not the whole. */
+gboolean fsim_i_population_check_part (const FsimScenario *s, size_t n_users, size_t n_total,
+                                       double n_arcs, GError **error);
 /* The generator's parameters for a generated population (population.c). Can't fail. */
 void fsim_i_population_gen_params (const FsimScenario *s, FsimGenParams *out_params);
 /* Allocates the per-user arrays (n_users and the counts already set) (population.c); running out

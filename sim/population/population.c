@@ -45,10 +45,17 @@ fsim_i_population_where (const FsimScenario *s)
 gboolean
 fsim_i_population_check_size (const FsimScenario *s, size_t n_users, double n_arcs, GError **error)
 {
+    return fsim_i_population_check_part (s, n_users, n_users, n_arcs, error);
+}
+
+gboolean
+fsim_i_population_check_part (const FsimScenario *s, size_t n_users, size_t n_total, double n_arcs,
+                              GError **error)
+{
     /* located at the scenario's "population" object (FILE:LINE:COL: ) */
     g_autofree char *where = fsim_i_population_where (s);
     size_t per_user = 1 + s->n_fields;
-    gboolean ok = n_users <= UINT32_MAX && per_user > s->n_fields &&
+    gboolean ok = n_total <= UINT32_MAX && n_users <= n_total && per_user > s->n_fields &&
                   g_size_checked_add (&per_user, per_user, s->field_words * sizeof (FsimWord)) &&
                   g_size_checked_add (&per_user, per_user, s->partner_words * sizeof (FsimWord)) &&
                   g_size_checked_mul (&per_user, per_user, n_users);
@@ -65,11 +72,15 @@ fsim_i_population_check_size (const FsimScenario *s, size_t n_users, double n_ar
         if (peak > (double) fsim_memory_limit ()) {
             /* under mpirun, a rank is judged against its part of the machine (memory.h) */
             g_autofree char *whose = fsim_memory_whose ();
+            g_autofree char *part =
+                n_users < n_total
+                    ? g_strdup_printf (" for this process's part of it (%zu users)", n_users)
+                    : g_strdup ("");
             g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_TOO_LARGE,
                          "%sa population of %zu users with %zu fields and %zu partners needs "
-                         "about %.1f GiB of memory, more than %s can give it (%.1f GiB); use "
+                         "about %.1f GiB of memory%s, more than %s can give it (%.1f GiB); use "
                          "fewer users or a smaller mean degree",
-                         where, n_users, s->n_fields, s->n_partners, peak / (1 << 30), whose,
+                         where, n_total, s->n_fields, s->n_partners, peak / (1 << 30), part, whose,
                          (double) fsim_memory_limit () / (1 << 30));
             return FALSE;
         }
@@ -78,7 +89,7 @@ fsim_i_population_check_size (const FsimScenario *s, size_t n_users, double n_ar
         g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_TOO_LARGE,
                      "%sa population of %zu users with %zu fields and %zu partners is too "
                      "large (friend lists hold at most %u users)",
-                     where, n_users, s->n_fields, s->n_partners, UINT32_MAX);
+                     where, n_total, s->n_fields, s->n_partners, UINT32_MAX);
         return FALSE;
     }
     return TRUE;

@@ -126,8 +126,10 @@ fsim_population_stats_new_part (const FsimScenario *s, const FsimPopulationSlice
                                   .audience = slice->audience,
                                   .uses = slice->uses };
 
-    if (!fsim_friends_stats_part (&part, comm, clustering_sample, s->seed, &st->friends, error))
+    if (!fsim_friends_stats_part (&part, comm, clustering_sample, s->seed, &st->friends, error)) {
+        g_prefix_error (error, "measuring the friendships of %zu users: ", slice->n_total);
         return NULL;
+    }
     st->n_groups = slice->n_groups;
     count_users (&rows, st);
     if (!sum_counts (comm, slice->n_partners, slice->n_fields, st, error))

@@ -38,7 +38,8 @@ FsimPopulationStats *fsim_population_stats_new (const FsimScenario *s, const Fsi
  * numbers on every rank for any number of ranks, no rank holding the whole population
  * (fsim_friends_stats_part(); the counts of settings and partner use summed).
  * Returns: (transfer full): the measurements, or NULL with @error set on every rank when an
- *   exchange fails.
+ *   exchange fails or a rank is out of memory ("measuring the friendships of N users: out of
+ *   memory: ..." on that rank, FSIM_GRAPH_ERROR_OTHER_RANK on the others).
  */
 FsimPopulationStats *fsim_population_stats_new_part (const FsimScenario *s,
                                                      const FsimPopulationSlice *slice,
