@@ -924,16 +924,92 @@ ranks="4"
 files_identical "population --save --export, edge list" "$src/tests/data/scale/import-edges.json" \
     "${edges[@]}"
 
+# (the files are written by rank 0 from every rank's part, population-snapshot-part.c)
+ranks="1 3"
+files_identical "population --save --export, erdos_renyi, 3,000 users" "$dp" \
+    --set population.generator=erdos_renyi --set population.users=3000
+ranks="2"
+files_identical "population --save --export, a snapshot read by parts" "$dp" "${snap[@]}"
+ranks="4"
+files_identical "population --save --export, explicit users (their ids saved)" \
+    "$src/scenarios/tour.json"
+
 # --save -: the snapshot on standard output, the description on standard error
 "$FLOWSIM" population -q "$dp" --set population.users=3000 --save - >"$tmp/one" 2>"$tmp/one.err"
-"${mpi[@]}" -np 2 "$FLOWSIM" population -q "$dp" --set population.users=3000 --save - \
-    >"$tmp/mpi" 2>"$tmp/mpi.err"
-got=$?
-if [ "$got" = 0 ] && cmp -s "$tmp/one" "$tmp/mpi" && grep -q '^  Users  *3,000$' "$tmp/mpi.err"; then
-    ok "population --save -, 2 ranks: the snapshot on standard output as one process, the description on standard error"
+for n in 2 4; do
+    "${mpi[@]}" -np "$n" "$FLOWSIM" population -q "$dp" --set population.users=3000 --save - \
+        >"$tmp/mpi" 2>"$tmp/mpi.err"
+    got=$?
+    if [ "$got" = 0 ] && cmp -s "$tmp/one" "$tmp/mpi" && grep -q '^  Users  *3,000$' "$tmp/mpi.err"; then
+        ok "population --save -, $n ranks: the snapshot on standard output as one process, the description on standard error"
+    else
+        not_ok "population --save -, $n ranks: status $got, or the snapshot differs"
+        sed 's/^/# /' "$tmp/mpi.err" | head -10
+    fi
+done
+
+# a write that fails on rank 0: a full device (--save, and users.tsv of --export through a
+# link), a folder that does not exist, an export folder that is a file: the single process's
+# message and status (4), once
+small=(-q "$dp" --set population.users=3000)
+printf x >"$tmp/a-file"
+mkdir -p "$tmp/full.d"
+ln -sf /dev/full "$tmp/full.d/users.tsv"
+same_error population "population --save /dev/full" 4 "${small[@]}" --save /dev/full
+same_error population "population --save into a missing folder" 4 "${small[@]}" \
+    --save "$tmp/no/such/x.fsp"
+same_error population "population --export into a file" 4 "${small[@]}" --export "$tmp/a-file"
+same_error population "population --export, users.tsv on a full device" 4 "${small[@]}" \
+    --export "$tmp/full.d"
+
+# rank 1 out of memory while it sends its rows to rank 0: the fault module fails, in rank 1
+# only, each of its allocations of at least 4 MB (the round buffers of friendships.txt,
+# users.tsv and the snapshot). Each must give one message naming rank 1, status 4, the target
+# snapshot as it was (contents and mode) and no temporary file left.
+if [ ! -f "${FLOWSIM_FAULT_INJECT:-}" ]; then
+    n_test=$((n_test + 1))
+    echo "ok $n_test # SKIP no fault-injection module"
+elif ldd "$FLOWSIM" 2>/dev/null | grep -q libasan; then
+    n_test=$((n_test + 1))
+    echo "ok $n_test # SKIP AddressSanitizer: no LD_PRELOAD"
 else
-    not_ok "population --save -, 2 ranks: status $got, or the snapshot differs"
-    sed 's/^/# /' "$tmp/mpi.err" | head -10
+    cat >"$tmp/fault-save.sh" <<SH
+#!/bin/sh
+if [ "\${OMPI_COMM_WORLD_RANK:-0}" = 1 ]; then
+    export LD_PRELOAD="$FLOWSIM_FAULT_INJECT" FLOWSIM_FAULT_LIB=program FLOWSIM_FAULT_MIN_SIZE=4000000
+fi
+exec "\$@"
+SH
+    chmod +x "$tmp/fault-save.sh"
+    mkdir -p "$tmp/keep"
+    printf 'old\n' >"$tmp/keep/x.fsp"
+    chmod 640 "$tmp/keep/x.fsp"
+    files=(--save "$tmp/keep/x.fsp" --export "$tmp/keep/d")
+    "${mpi[@]}" -np 2 "$tmp/fault-save.sh" env FLOWSIM_FAULT_REPORT="$tmp/count" "$FLOWSIM" \
+        population "${small[@]}" --save "$tmp/count.fsp" --export "$tmp/count.d" >/dev/null 2>&1
+    count=$(awk '{ print $1 }' "$tmp/count" 2>/dev/null)
+    if [ "${count:-0}" -lt 3 ]; then
+        not_ok "population --save --export, rank 1 out of memory: only '${count:-}' allocations of 4 MB counted"
+    else
+        for k in $(seq 1 "$count"); do
+            rm -rf "$tmp/keep/d"
+            timeout 120 "${mpi[@]}" -np 2 "$tmp/fault-save.sh" env FLOWSIM_FAULT_FAIL="$k" \
+                "$FLOWSIM" population "${small[@]}" "${files[@]}" >"$tmp/mpi" 2>"$tmp/mpi.err"
+            got=$?
+            if [ "$got" = 4 ] && [ ! -s "$tmp/mpi" ] &&
+                [ "$(grep -c '^flowsim: error:' "$tmp/mpi.err")" = 1 ] &&
+                grep -qE '^flowsim: error: rank 1 of 2: out of memory (exporting|writing the snapshot)' \
+                    "$tmp/mpi.err" && [ "$(cat "$tmp/keep/x.fsp")" = old ] &&
+                [ "$(stat -c %a "$tmp/keep/x.fsp")" = 640 ] &&
+                ! find "$tmp/keep" -name '*.flowsim-*' | grep -q .; then
+                ok "population --save --export, rank 1 out of memory (allocation $k of $count): status 4, one message, the target kept, no temporary file: $(grep '^flowsim: error:' "$tmp/mpi.err")"
+            else
+                not_ok "population --save --export, rank 1 out of memory (allocation $k of $count): status $got"
+                sed 's/^/# /' "$tmp/mpi.err" | head -10
+                find "$tmp/keep" | sed 's/^/# /'
+            fi
+        done
+    fi
 fi
 
 # population's errors, once: a bad edge list (3), a bad option (2)

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* run-util.c: running the built flowsim ($FLOWSIM) from a test, and scratch directories. */
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <glib.h>
 
@@ -122,4 +124,35 @@ fsim_test_truncate_env (const char *file)
     env[1] = g_strconcat ("FLOWSIM_TRUNCATE_FILE=", file, NULL);
     return env;
 #endif
+}
+
+static struct rlimit uncapped;
+
+gboolean
+fsim_test_address_space_cap (guint64 slack)
+{
+#ifdef UNDER_ASAN
+    (void) slack;
+    g_test_skip ("AddressSanitizer reserves more address space than the cap");
+    return FALSE;
+#else
+    if (fsim_test_under_valgrind ()) {
+        g_test_skip ("valgrind's address space is its own");
+        return FALSE;
+    }
+    g_autofree char *statm = NULL;
+    g_assert_true (g_file_get_contents ("/proc/self/statm", &statm, NULL, NULL));
+    guint64 used = g_ascii_strtoull (statm, NULL, 10) * (guint64) sysconf (_SC_PAGESIZE);
+    g_assert_cmpuint (used, >, 0);
+    g_assert_cmpint (getrlimit (RLIMIT_AS, &uncapped), ==, 0);
+    struct rlimit cap = { (rlim_t) (used + slack), uncapped.rlim_max }; /* the soft limit alone */
+    g_assert_cmpint (setrlimit (RLIMIT_AS, &cap), ==, 0);
+    return TRUE;
+#endif
+}
+
+void
+fsim_test_address_space_uncap (void)
+{
+    g_assert_cmpint (setrlimit (RLIMIT_AS, &uncapped), ==, 0);
 }

@@ -54,3 +54,10 @@ gboolean fsim_test_under_valgrind (void);
  * full). NULL, the test skipped, where a preload cannot run: under ASan (its runtime must come
  * first), under valgrind, or without FLOWSIM_TRUNCATE_INJECT (the module, set by meson). */
 char **fsim_test_truncate_env (const char *file);
+
+/* Caps this process's address space (the soft RLIMIT_AS) @slack bytes above what it maps now, for
+ * a test run in a subprocess (g_test_trap_subprocess()) that must run out of memory;
+ * fsim_test_address_space_uncap() lifts the cap again. FALSE, and the test skipped, under ASan
+ * or valgrind, whose runtimes reserve more address space than the cap. */
+gboolean fsim_test_address_space_cap (guint64 slack);
+void fsim_test_address_space_uncap (void);

@@ -10,6 +10,7 @@
 #include "draw-util.h"
 #include "explain-diagram.h"
 #include "graphviz.h"
+#include "run-util.h"
 #include "svg.h"
 #include "text.h"
 
@@ -358,6 +359,120 @@ test_diagram_graphviz_fails (void)
     g_assert_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED);
 }
 
+/* A stand-in for `dot` in @dir: a shell script running @command (transfer full). */
+static char *
+fake_dot (const char *dir, const char *command)
+{
+    g_autofree char *text = g_strdup_printf ("#!/bin/sh\nexec %s\n", command);
+    char *path = fsim_test_write (dir, "fake-dot", text, -1);
+    g_assert_cmpint (g_chmod (path, 0700), ==, 0);
+    return path;
+}
+
+/* Issue 11: what Graphviz writes back goes to a temporary file and is read into a room made with
+ * a tried allocation. A `dot` that writes 64 MiB, in a child whose address space is capped 16 MiB
+ * above what it uses, is an out-of-memory error; before, its stdout was read from a pipe into a
+ * GLib buffer and the child aborted. The cap lifted, the same drawing is read whole. */
+static void
+test_diagram_graphviz_out_of_memory (void)
+{
+    if (!g_test_subprocess ()) {
+        g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+        g_test_trap_assert_passed ();
+        return;
+    }
+    g_autofree char *dir = draw_tmpdir ();
+    g_autofree char *dot = fake_dot (dir, "head -c 67108864 /dev/zero");
+    g_autoptr (GError) error = NULL;
+    if (!fsim_test_address_space_cap (16 << 20))
+        return;
+    g_autoptr (GBytes) capped = fsim_graphviz_render (dot, "digraph{}", "svg", &error);
+    g_autoptr (GString) text = g_string_new ("digraph{}");
+    g_autoptr (GError) convert_error = NULL;
+    gboolean converted = fsim_graphviz_convert (dot, text, "svg", &convert_error);
+    fsim_test_address_space_uncap ();
+    g_assert_null (capped);
+    g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM);
+    g_assert_cmpstr (error->message, ==,
+                     "out of memory: needed 67108865 bytes for the drawing from Graphviz");
+    g_assert_false (converted);
+    g_assert_error (convert_error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM);
+    g_assert_cmpstr (text->str, ==, "digraph{}"); /* unchanged */
+    g_clear_error (&error);
+
+    g_autoptr (GBytes) drawing = fsim_graphviz_render (dot, "digraph{}", "svg", &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_bytes_get_size (drawing), ==, 67108864);
+    g_assert_true (fsim_graphviz_convert (dot, text, "svg", &error));
+    g_assert_cmpuint (text->len, ==, 67108864);
+    draw_tmpdir_remove (dir);
+}
+
+/* Runs flowsim with @args (NULL-ended) under `ulimit -v @cap_mib` MiB and FLOWSIM_DOT=@dot. */
+static DrawRun *
+flowsim_capped (const char *dot, unsigned cap_mib, const char *const *args)
+{
+    g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+    g_ptr_array_add (argv, g_strdup ("/bin/sh"));
+    g_ptr_array_add (argv, g_strdup ("-c"));
+    g_ptr_array_add (argv, g_strdup_printf ("ulimit -v %u && exec \"$0\" \"$@\"", cap_mib * 1024));
+    g_ptr_array_add (argv, g_strdup (g_getenv ("FLOWSIM")));
+    for (size_t i = 0; args[i]; i++)
+        g_ptr_array_add (argv, g_strdup (args[i]));
+    g_ptr_array_add (argv, NULL);
+    g_autofree char *env_dot = g_strconcat ("FLOWSIM_DOT=", dot, NULL);
+    const char *const env[] = { env_dot, "FLOWSIM_THREADS=1", NULL };
+    return draw_spawn ((const char *const *) argv->pdata, env);
+}
+
+/* Issue 11, through the command line: `diagram`, `explain` and `diff --format svg` with a `dot`
+ * whose drawing (a sparse file of 900 MiB) does not fit under `ulimit -v` 300 MiB end with exit 4
+ * and one `out of memory` line, and leave their --output target as it was; a drawing over
+ * FSIM_GRAPHVIZ_MAX_BYTES (2 GiB) is refused by its size before it is read. */
+static void
+test_diagram_graphviz_cli_out_of_memory (void)
+{
+#ifdef UNDER_ASAN
+    g_test_skip ("AddressSanitizer reserves more address space than the cap");
+    return;
+#endif
+    if (fsim_test_under_valgrind ()) {
+        g_test_skip ("valgrind needs more address space than the cap");
+        return;
+    }
+    g_autofree char *dir = draw_tmpdir ();
+    g_autofree char *target = fsim_test_write (dir, "target.svg", "kept", -1);
+    g_autofree char *small = fsim_test_data_path ("diagram", "small.json", NULL);
+    g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
+    const char *const *commands[] = {
+        (const char *const[]){ "diagram", small, "--format", "svg", "--output", target, NULL },
+        (const char *const[]){ "explain", tour, "--user", "dave", "--format", "svg", "--output",
+                               target, NULL },
+        (const char *const[]){ "diff", tour, "--set", "date=2015-05-01", "--format", "svg",
+                               "--output", target, NULL },
+    };
+    g_autofree char *big = fake_dot (dir, "truncate -s 900M /dev/stdout");
+    for (size_t i = 0; i < G_N_ELEMENTS (commands); i++) {
+        g_autoptr (DrawRun) r = flowsim_capped (big, 300, commands[i]);
+        g_assert_cmpint (r->status, ==, 4);
+        g_assert_cmpstr (r->err, ==,
+                         "flowsim: error: out of memory: needed 943718401 bytes for the drawing "
+                         "from Graphviz\n");
+        g_autofree char *kept = NULL;
+        g_assert_true (g_file_get_contents (target, &kept, NULL, NULL));
+        g_assert_cmpstr (kept, ==, "kept");
+    }
+    g_autofree char *huge = fake_dot (dir, "truncate -s 2G /dev/stdout");
+    g_autoptr (DrawRun) r = flowsim_capped (huge, 300, commands[0]);
+    g_assert_cmpint (r->status, ==, 4);
+    fsim_assert_contains (r->err, "wrote 2147483648 bytes, more than the 1073741824 flowsim reads "
+                                  "back");
+    g_autofree char *kept = NULL;
+    g_assert_true (g_file_get_contents (target, &kept, NULL, NULL));
+    g_assert_cmpstr (kept, ==, "kept");
+    draw_tmpdir_remove (dir);
+}
+
 static void
 test_diagram_cli_usage (void)
 {
@@ -608,6 +723,9 @@ main (int argc, char **argv)
     g_test_add_func ("/diagram/png", test_diagram_png);
     g_test_add_func ("/diagram/graphviz/missing", test_diagram_graphviz_missing);
     g_test_add_func ("/diagram/graphviz/fails", test_diagram_graphviz_fails);
+    g_test_add_func ("/diagram/graphviz/out-of-memory", test_diagram_graphviz_out_of_memory);
+    g_test_add_func ("/diagram/graphviz/cli-out-of-memory",
+                     test_diagram_graphviz_cli_out_of_memory);
     g_test_add_func ("/diagram/cli/usage", test_diagram_cli_usage);
     g_test_add_func ("/diagram/cli/focus", test_diagram_focus);
     g_test_add_func ("/diagram/explain", test_diagram_explain);

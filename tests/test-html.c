@@ -8,6 +8,7 @@
 
 #include "draw-util.h"
 #include "html.h"
+#include "run-util.h"
 #include "svg.h"
 
 /* The report of tests/data/@dir/@name without a diagram, optionally with a timeline. */
@@ -437,6 +438,89 @@ test_html_room (void)
     g_assert_null (strstr (r->err, "runtime check failed"));
 }
 
+/* A scenario whose one flow reaches its example user through @n scopes of one API (friends of
+ * friends, five carriers named each time, ids of 120 characters): the example's text is about
+ * 2 KB a scope. */
+static char *
+many_routes (const char *dir, guint n)
+{
+    GString *s = g_string_new ("{ \"scenario\": \"many-routes\", \"date\": \"2014-06-01\",\n"
+                               "  \"fields\": [{ \"id\": \"f\", \"label\": \"F\" }],\n"
+                               "  \"apis\": [{ \"id\": \"api\", \"scopes\": [\n");
+    for (guint i = 0; i < n; i++)
+        g_string_append_printf (s,
+                                "%s{ \"id\": \"scope-%06u-%0113u\", \"subject\": "
+                                "\"friends_of_friends\", \"fields\": [\"f\"] }\n",
+                                i ? "," : "", i, 0u);
+    g_string_append (
+        s, "  ]}],\n  \"partners\": [{ \"id\": \"p\", \"name\": \"P\", \"kind\": \"app\", "
+           "\"integrates\": [\"api\"], \"requests\": [\"*\"], \"destinations\": "
+           "[{ \"id\": \"d\", \"location\": \"server\", \"jurisdiction\": \"FR\", "
+           "\"fields\": [\"*\"] }] }],\n"
+           "  \"rules\": [{ \"id\": \"r\", \"effect\": \"allow\", \"partners\": [\"*\"] }],\n"
+           "  \"population\": { \"defaults\": { \"platform\": true, \"apps_others\": "
+           "[\"*\"], \"audience\": { \"*\": \"public\" } }, \"users\": [\n");
+    g_autofree char *pad = g_strnfill (113, 'x');
+    g_string_append_printf (s, "    { \"id\": \"user-%s\", \"friends\": [\"friend-%s\"] },\n", pad,
+                            pad);
+    g_string_append_printf (s, "    { \"id\": \"friend-%s\", \"friends\": [", pad);
+    for (guint k = 0; k < 5; k++)
+        g_string_append_printf (s, "%s\"carrier%u-%s\"", k ? ", " : "", k, pad);
+    g_string_append (s, "] }");
+    for (guint k = 0; k < 5; k++)
+        g_string_append_printf (s, ",\n    { \"id\": \"carrier%u-%s\", \"uses\": [\"p\"] }", k,
+                                pad);
+    g_string_append (s, "\n  ]}\n}\n");
+    char *path = fsim_test_write (dir, "many-routes.json", s->str, (gssize) s->len);
+    g_string_free (s, TRUE);
+    return path;
+}
+
+/* Issue 11: the example routes are bounded without being made before the page's room is
+ * reserved, and each is then made in a room of its own, reserved with a tried allocation. With
+ * 4,096 open routes (an example of 8 MB) and the address space capped 4 MiB above what the child
+ * uses, the report is an out-of-memory error with nothing appended; before, the example's text
+ * grew through g_realloc while the room was measured, and the child aborted ("failed to allocate
+ * 8388608 bytes"). With the cap lifted the page holds every route. */
+static void
+test_html_example_room (void)
+{
+    if (!g_test_subprocess ()) {
+        g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+        g_test_trap_assert_passed ();
+        return;
+    }
+    g_autofree char *dir = draw_tmpdir ();
+    g_autofree char *path = many_routes (dir, 4096);
+    FsimExit status = FSIM_EXIT_OK;
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimSim) sim = fsim_i_cli_sim_new (path, NULL, &status, &error);
+    g_assert_no_error (error);
+    draw_tmpdir_remove (dir);
+    FsimHtmlOptions o = { .diagram_note = "no diagram" };
+    g_autoptr (GString) out = g_string_new ("kept");
+    if (!fsim_test_address_space_cap (4 << 20))
+        return;
+    gboolean ok =
+        fsim_html_report (sim->scenario, sim->pop, sim->decisions, sim->result, &o, out, &error);
+    fsim_test_address_space_uncap ();
+    g_assert_false (ok);
+    g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM);
+    g_test_message ("capped: %s", error->message);
+    fsim_assert_contains (error->message, "out of memory: needed ");
+    g_assert_cmpstr (out->str, ==, "kept");
+    g_clear_error (&error);
+
+    g_assert_true (
+        fsim_html_report (sim->scenario, sim->pop, sim->decisions, sim->result, &o, out, &error));
+    g_assert_no_error (error);
+    g_test_message ("uncapped: %zu bytes", out->len);
+    g_assert_cmpuint (out->len, >, 4096 * 1024);
+    fsim_assert_contains (out->str, "<div class=\"route\">open    friend of friend: API api, scope "
+                                    "scope-000000-");
+    fsim_assert_contains (out->str, "\nopen    friend of friend: API api, scope scope-004095-");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -453,5 +537,6 @@ main (int argc, char **argv)
     g_test_add_func ("/html/text-report", test_html_text_report);
     g_test_add_func ("/html/chromium", test_html_chromium);
     g_test_add_func ("/html/room", test_html_room);
+    g_test_add_func ("/html/example-room", test_html_example_room);
     return g_test_run ();
 }

@@ -175,6 +175,12 @@ void fsim_explain_render_json (const FsimTracer *t, const FsimExplanation *e,
  * for fsim_room_reserve() (room.h). Can't fail. */
 guint64 fsim_explain_room (const FsimTracer *t, const FsimExplanation *e);
 
+/* The most bytes fsim_explain_route_text() appends with @indent for all the open routes of @e
+ * (the example routes of the HTML report), computed without rendering, for fsim_room_reserve().
+ * Can't fail. */
+guint64 fsim_explain_open_routes_room (const FsimTracer *t, const FsimExplanation *e,
+                                       size_t indent);
+
 /* One open or closed route in one paragraph of plain English, each line indented by @indent
  * spaces (used by `flowsim check` for its counterexamples). */
 void fsim_explain_route_text (const FsimTracer *t, size_t u, const FsimFlowExplanation *flow,

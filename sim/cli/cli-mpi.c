@@ -407,8 +407,8 @@ fsim_i_cli_mpi_render (const char *path, const char *const *sets, const FsimFocu
 
 FsimExit
 fsim_i_cli_mpi_population (const char *path, const char *const *sets, size_t clustering_sample,
-                           FsimSim **out_sim, FsimPopulationStats **out_stats, size_t *out_n_users,
-                           GError **error)
+                           FsimSim **out_sim, FsimPopulationStats **out_stats,
+                           FsimPopulationSlice **out_slice, GError **error)
 {
     g_autoptr (FsimSim) sim = NULL;
     g_autoptr (FsimPopulationSlice) slice = NULL;
@@ -422,13 +422,19 @@ fsim_i_cli_mpi_population (const char *path, const char *const *sets, size_t clu
     status = agree (st ? FSIM_EXIT_OK : FSIM_EXIT_INPUT, error);
     if (status != FSIM_EXIT_OK)
         return status;
-    *out_n_users = slice->n_total;
+    *out_slice = g_steal_pointer (&slice);
     *out_sim = g_steal_pointer (&sim);
     *out_stats = g_steal_pointer (&st);
     return FSIM_EXIT_OK;
 }
 
 /* ---- for the other commands over the ranks (cli-mpi-private.h) -------------------------- */
+
+FsimComm
+fsim_i_cli_mpi_comm (void)
+{
+    return world_comm ();
+}
 
 FsimExit
 fsim_i_cli_mpi_agree (FsimExit status, GError **error)

@@ -8,8 +8,10 @@
 #include "cli-commands.h"
 #include "cli-private.h"
 #include "cli.h"
+#include "comm.h"
 #include "expect.h"
 #include "population-report.h"
+#include "population-slice.h"
 #include "report.h"
 
 /* Under mpirun, `flowsim check`'s counterexample (fsim_i_cli_mpi_check()): the user's 2-hop
@@ -59,14 +61,16 @@ FsimExit fsim_i_cli_mpi_timeline (const char *path, const char *const *sets,
 FsimExit fsim_i_cli_mpi_check (const char *path, const char *const *sets, FsimSim **out_sim,
                                FsimCheck **out_check, GArray **out_shown, GError **error);
 /* The measurements of `flowsim population` over the ranks: every rank loads the scenario,
- * keeps its part of the users, and the ranks measure the whole population together
- * (fsim_population_stats_new_part()), so every rank gets them in *@out_stats, with the
- * scenario in *@out_sim and the number of users in *@out_n_users. A failure on any rank fails
- * every rank with the first failing rank's message and status. Collective. */
+ * keeps its part of the users (in *@out_slice, for --save and --export), and the ranks measure
+ * the whole population together (fsim_population_stats_new_part()), so every rank gets them in
+ * *@out_stats, with the scenario in *@out_sim. A failure on any rank fails every rank with the
+ * first failing rank's message and status. Collective. */
 FsimExit fsim_i_cli_mpi_population (const char *path, const char *const *sets,
                                     size_t clustering_sample, FsimSim **out_sim,
-                                    FsimPopulationStats **out_stats, size_t *out_n_users,
-                                    GError **error);
+                                    FsimPopulationStats **out_stats,
+                                    FsimPopulationSlice **out_slice, GError **error);
+/* The collectives of graph/comm.h over MPI_COMM_WORLD, for the writers by parts. */
+FsimComm fsim_i_cli_mpi_comm (void);
 /* Every rank takes the status (and message) of the first rank whose @status is not
  * FSIM_EXIT_OK, else FSIM_EXIT_OK. Collective. */
 FsimExit fsim_i_cli_mpi_agree (FsimExit status, GError **error);

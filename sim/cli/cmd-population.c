@@ -9,9 +9,9 @@
 
 #include "cli-mpi.h"
 #include "cli-private.h"
-#include "memory.h"
 #include "output.h"
 #include "population-report.h"
+#include "population-slice.h"
 #include "progress.h"
 #include "room.h"
 #include "stats.h"
@@ -149,28 +149,41 @@ save_snapshot (const FsimScenario *scenario, const FsimPopulation *pop, const ch
 }
 
 #if FSIM_HAVE_MPI
-/* --export and --save of @scenario's population built whole, as one process builds it. */
+/* save_snapshot() over the ranks: rank 0 writes the snapshot of every rank's part
+ * (fsim_population_snapshot_save_part()), the output opened and committed as one process's. */
 static FsimExit
-write_files (const char *path, const PopulationOptions *o, GError **error)
+save_snapshot_ranks (const FsimScenario *scenario, const FsimPopulationSlice *slice,
+                     const char *path, GError **error)
 {
-    g_autoptr (FsimProgress) progress = fsim_progress_new (2, fsim_progress_wanted (o->quiet));
-    g_autoptr (FsimScenario) scenario = NULL;
-    g_autoptr (FsimPopulation) pop = NULL;
-    FsimExit status = fsim_i_cli_load_population (path, (const char *const *) o->sets, progress,
-                                                  &scenario, &pop, error);
+    const FsimComm comm = fsim_i_cli_mpi_comm ();
+    gboolean first = comm.rank == 0, to_stdout = strcmp (path, "-") == 0;
+    g_autoptr (FsimOutput) out = NULL;
+    FsimExit status = FSIM_EXIT_OK;
 
-    if (status != FSIM_EXIT_OK)
+    if (first && !to_stdout && (out = fsim_output_open (path, error)) == NULL) {
+        g_prefix_error (error, "saving the snapshot: ");
+        status = FSIM_EXIT_INTERNAL;
+    }
+    if ((status = fsim_i_cli_mpi_agree (status, error)) != FSIM_EXIT_OK)
         return status;
-    if (o->export_dir != NULL && !fsim_population_export (scenario, pop, o->export_dir, error))
-        return FSIM_EXIT_INTERNAL;
-    return o->save != NULL ? save_snapshot (scenario, pop, o->save, error) : FSIM_EXIT_OK;
+    FILE *stream = !first ? NULL : to_stdout ? stdout : fsim_output_stream (out);
+    if (!fsim_population_snapshot_save_part (scenario, slice, &comm, stream, error))
+        status = FSIM_EXIT_INTERNAL;
+    if ((status = fsim_i_cli_mpi_agree (status, error)) != FSIM_EXIT_OK)
+        return status; /* out, freed uncommitted, removes its temporary file */
+    if (first &&
+        (to_stdout ? !fsim_i_cli_write_stdout ("", 0, error) : !fsim_output_commit (out, error))) {
+        g_prefix_error (error, "saving the snapshot: ");
+        status = FSIM_EXIT_INTERNAL;
+    }
+    return fsim_i_cli_mpi_agree (status, error);
 }
 
 /*
  * Under mpirun: the ranks measure the population together, each building only its part
- * (fsim_i_cli_mpi_population()); rank 0 renders. The files of --export and --save hold the
- * whole population: rank 0 builds it whole to write them, as one process does, while the
- * other ranks wait (docs/scaling.md).
+ * (fsim_i_cli_mpi_population()); the files of --export and --save are written by rank 0 from
+ * every rank's part, sent to it in rank order a few MiB at a time, so no rank holds the whole
+ * population (docs/scaling.md); rank 0 renders.
  */
 static FsimExit
 describe_ranks (const char *path, const PopulationOptions *o, FsimReportFormat format, GString *out,
@@ -178,10 +191,10 @@ describe_ranks (const char *path, const PopulationOptions *o, FsimReportFormat f
 {
     g_autoptr (FsimSim) sim = NULL;
     g_autoptr (FsimPopulationStats) st = NULL;
-    size_t n_users = 0;
+    g_autoptr (FsimPopulationSlice) slice = NULL;
     gboolean first = fsim_i_cli_mpi_rank () == 0;
     FsimExit status = fsim_i_cli_mpi_population (path, (const char *const *) o->sets,
-                                                 (size_t) o->sample, &sim, &st, &n_users, error);
+                                                 (size_t) o->sample, &sim, &st, &slice, error);
 
     if (status != FSIM_EXIT_OK)
         return status;
@@ -190,19 +203,19 @@ describe_ranks (const char *path, const PopulationOptions *o, FsimReportFormat f
         fsim_i_warn_unread_sets ((const char *const *) o->sets, unread, NULL);
         fsim_i_warn_overrides (path, (const char *const *) o->sets, sim->scenario);
     }
-    if (o->export_dir != NULL || o->save != NULL) {
-        /* the other ranks have freed their parts and wait: rank 0 may count on the machine's
-         * memory as one process does */
-        guint share = fsim_memory_share ();
-        fsim_memory_set_share (1);
-        status = first ? write_files (path, o, error) : FSIM_EXIT_OK;
-        fsim_memory_set_share (share);
-        status = fsim_i_cli_mpi_agree (status, error);
+    if (o->export_dir != NULL) {
+        const FsimComm comm = fsim_i_cli_mpi_comm ();
+        gboolean ok =
+            fsim_population_export_part (sim->scenario, slice, &comm, o->export_dir, error);
+        status = fsim_i_cli_mpi_agree (ok ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL, error);
         if (status != FSIM_EXIT_OK)
             return status;
     }
+    if (o->save != NULL &&
+        (status = save_snapshot_ranks (sim->scenario, slice, o->save, error)) != FSIM_EXIT_OK)
+        return status;
     if (first) { /* the description reads of the population only its number of users */
-        const FsimPopulation view = { .n_users = n_users };
+        const FsimPopulation view = { .n_users = slice->n_total };
         fsim_population_stats_render (sim->scenario, &view, st, format, out);
     }
     return FSIM_EXIT_OK;

@@ -14,6 +14,7 @@
 #define DEFAULT_TIMEOUT 30.0
 #define DEFAULT_IDLE_TIMEOUT 10
 #define DEFAULT_MAX_CONNECTIONS 256
+#define DEFAULT_MAX_PER_ADDRESS 64
 #define DEFAULT_MAX_USERS 100000
 #define DEFAULT_MAX_REQUEST 16384
 #define DEFAULT_CACHE_MB 64
@@ -28,6 +29,7 @@ typedef struct {
     double timeout;
     int idle_timeout;
     int max_connections;
+    int max_per_address;
     gint64 max_users;
     int max_request;
     int cache_mb;
@@ -66,6 +68,8 @@ serve_context (ServeOptions *o)
           "SECONDS" },
         { "max-connections", 0, 0, G_OPTION_ARG_INT, &o->max_connections,
           "Connections open at once; more are answered 503 and closed at once (default 256)", "N" },
+        { "max-per-address", 0, 0, G_OPTION_ARG_INT, &o->max_per_address,
+          "Of those, connections open at once from one client address (default 64)", "N" },
         { "max-users", 0, 0, G_OPTION_ARG_INT64, &o->max_users,
           "Most users one simulation may have (default 100000)", "N" },
         { "max-request", 0, 0, G_OPTION_ARG_INT, &o->max_request,
@@ -122,6 +126,9 @@ serve_check (const ServeOptions *o, GError **error)
     if (o->max_connections < 1 || o->max_connections > 1000000)
         return fsim_i_cli_usage_error (error, "--max-connections %d is not from 1 to 1000000",
                                        o->max_connections);
+    if (o->max_per_address < 1 || o->max_per_address > 1000000)
+        return fsim_i_cli_usage_error (error, "--max-per-address %d is not from 1 to 1000000",
+                                       o->max_per_address);
     if (o->max_users < 1)
         return fsim_i_cli_usage_error (error, "--max-users must be at least 1");
     if (o->max_request < 256)
@@ -174,6 +181,7 @@ serve_start (const ServeOptions *o, GError **error)
         .timeout = o->timeout,
         .idle_timeout = (guint) o->idle_timeout,
         .max_connections = (guint) o->max_connections,
+        .max_per_address = (guint) o->max_per_address,
         .max_request = (gsize) o->max_request,
         .cache_bytes = (gsize) o->cache_mb << 20,
         .populations = (guint) o->populations,
@@ -195,6 +203,7 @@ cmd_serve (int argc, char **argv, GError **error)
         .timeout = DEFAULT_TIMEOUT,
         .idle_timeout = DEFAULT_IDLE_TIMEOUT,
         .max_connections = DEFAULT_MAX_CONNECTIONS,
+        .max_per_address = DEFAULT_MAX_PER_ADDRESS,
         .max_users = DEFAULT_MAX_USERS,
         .max_request = DEFAULT_MAX_REQUEST,
         .cache_mb = DEFAULT_CACHE_MB,

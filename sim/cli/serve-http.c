@@ -7,6 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#ifdef __linux__
+#include <linux/tcp.h> /* tcp_info with tcpi_bytes_received (glibc's is older) */
+#include <netinet/in.h>
+#endif
 
 #include <glib-unix.h>
 #include <glib.h>
@@ -36,15 +41,6 @@
  */
 
 #define RESOURCE_PREFIX "/org/flowsim/serve/"
-
-/* Every 503 (busy, timed out, too many connections) says when to ask again. */
-#define RETRY_AFTER_SECONDS 5
-
-/* Every answer is the page's own or data: nothing from elsewhere, no inline script or style,
- * no framing. */
-#define CONTENT_SECURITY_POLICY                                                                    \
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "                    \
-    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 typedef struct {
     FsimServeConfig config;
@@ -86,8 +82,8 @@ add_headers (SoupServerMessage *msg)
 {
     SoupMessageHeaders *h = soup_server_message_get_response_headers (msg);
     if (soup_server_message_get_status (msg) == 503)
-        soup_message_headers_replace (h, "Retry-After", G_STRINGIFY (RETRY_AFTER_SECONDS));
-    soup_message_headers_replace (h, "Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        soup_message_headers_replace (h, "Retry-After", G_STRINGIFY (FSIM_SERVE_RETRY_AFTER));
+    soup_message_headers_replace (h, "Content-Security-Policy", FSIM_SERVE_CSP);
     soup_message_headers_replace (h, "X-Content-Type-Options", "nosniff");
     soup_message_headers_replace (h, "Referrer-Policy", "no-referrer");
     soup_message_headers_replace (h, "Cross-Origin-Resource-Policy", "same-origin");
@@ -432,10 +428,10 @@ handle_early (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashT
      * gigabytes before the 413 below is written) */
     soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
     GSocket *socket = soup_server_message_get_socket (msg);
-    if (socket && g_object_get_data (G_OBJECT (socket), "flowsim-refused")) {
-        respond_error (msg, 503,
-                       "busy: too many connections are open (flowsim serve "
-                       "--max-connections); ask again in a while");
+    const char *refused = socket ? g_object_get_data (G_OBJECT (socket), "flowsim-refused") : NULL;
+    if (refused) {
+        g_autofree char *m = g_strdup_printf ("busy: %s; ask again in a while", refused);
+        respond_error (msg, 503, m);
         return;
     }
     /* the whole list: with two Host headers, get_one() gives the last one, and a request
@@ -471,14 +467,61 @@ handle_early (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashT
  * starts (the connection opened, or the first byte of the next request came), when its answer
  * starts, and when the request is over (a connection waiting for the next one); it is lifted
  * while the request is with a handler (a simulation has its own --timeout). A connection past
- * its deadline is shut down: libsoup sees the end of the stream and closes it.
+ * its deadline is shut down: libsoup sees the end of the stream and closes it. If a request
+ * was half sent (bytes came since the last request read whole, counted by the system's
+ * TCP_INFO, and no answer has started), a 408 Request Timeout with "Connection: close" is
+ * written on the socket first, in one write that never waits, as the 503 of a refused
+ * connection is: libsoup has no call to answer a request it has not finished reading (its
+ * handlers run after the headers), and it writes nothing of its own then.
  */
+
+/* Writes a 408 on @socket in one write, never waiting for a client that does not read. */
+static void
+answer_timeout (Server *s, GSocket *socket)
+{
+    g_auto (FsimServeReply) r = { 0 };
+    fsim_serve_reply_error (&r, 408,
+                            "the request did not come in whole within %u seconds (flowsim serve "
+                            "--idle-timeout)",
+                            s->config.idle_timeout);
+    fsim_i_serve_socket_answer (socket, "408 Request Timeout", &r);
+    if (!s->config.quiet)
+        fprintf (stderr, "flowsim serve: a request timed out (408) after %u s\n",
+                 s->config.idle_timeout);
+}
+
+/* Notes that every byte received on @msg's connection so far belongs to requests read whole. */
+static void
+connection_consumed (SoupServerMessage *msg)
+{
+    GSocket *socket = soup_server_message_get_socket (msg);
+    gint64 received = socket ? fsim_i_serve_socket_received (socket) : -1;
+    if (received >= 0)
+        g_object_set_data (G_OBJECT (socket), "flowsim-consumed",
+                           GSIZE_TO_POINTER ((gsize) received));
+}
+
+/* A request half sent: no answer has started on @socket, and bytes came since the last request
+ * read whole (none on a new connection). A connection that sent nothing is closed silently: it
+ * may be one kept open for a next request, whose client could take a 408 written just as it
+ * sends that request for that request's answer. */
+static gboolean
+request_half_sent (GSocket *socket)
+{
+    if (!g_object_get_data (G_OBJECT (socket), "flowsim-awaiting"))
+        return FALSE;
+    gint64 received = fsim_i_serve_socket_received (socket);
+    gsize consumed = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (socket), "flowsim-consumed"));
+    return received > 0 && (gsize) received > consumed;
+}
 
 static gboolean
 deadline_passed (gpointer data)
 {
     GSocket *socket = data;
     Server *s = g_object_get_data (G_OBJECT (socket), "flowsim-server");
+    if (request_half_sent (socket))
+        answer_timeout (s, socket);
     g_socket_shutdown (socket, TRUE, TRUE, NULL); /* it may be closed already */
     g_hash_table_remove (s->deadlines, socket);   /* the source is removed on return */
     return G_SOURCE_REMOVE;
@@ -503,16 +546,28 @@ deadline_reset (Server *s, SoupServerMessage *msg, gboolean set)
     g_hash_table_insert (s->deadlines, g_object_ref (socket), GUINT_TO_POINTER (source));
 }
 
+/* Marks @msg's connection as waiting for a request (@awaiting) or answering one: a deadline
+ * that passes while it waits is answered 408 (see Deadlines). */
 static void
-on_got_body (SoupServerMessage *msg, gpointer data)
+connection_awaiting (SoupServerMessage *msg, gboolean awaiting)
 {
-    deadline_reset (data, msg, FALSE);
+    GSocket *socket = soup_server_message_get_socket (msg);
+    if (socket)
+        g_object_set_data (G_OBJECT (socket), "flowsim-awaiting", GINT_TO_POINTER (awaiting));
 }
 
 static void
 on_wrote_headers (SoupServerMessage *msg, gpointer data)
 {
+    connection_awaiting (msg, FALSE);
     deadline_reset (data, msg, TRUE);
+}
+
+static void
+on_got_body (SoupServerMessage *msg, gpointer data)
+{
+    connection_consumed (msg);
+    deadline_reset (data, msg, FALSE);
 }
 
 /*
@@ -527,52 +582,55 @@ on_wrote_headers (SoupServerMessage *msg, gpointer data)
  * on its socket, which is then shut down at once: libsoup reads the end of the stream and
  * closes it before reading a request, so it costs no handler and holds its descriptor for one
  * turn of the loop. A client whose request had already come may see the connection reset
- * rather than the 503 (the system resets a connection closed with unread data).
+ * rather than the 503 (the system resets a connection closed with unread data). Of those, at
+ * most max_per_address come from one client address (its IP address as the socket sees it), so
+ * that one client cannot take every place; one more from it is refused the same way.
  */
 
 #define CONNECTIONS_RESERVED_FDS 64 /* descriptors kept for files, threads and the listener */
 
-/* Are max_connections open? Forgets the closed ones first. */
-static gboolean
-connections_full (Server *s)
+/* The connections open (from @peer; NULL: from anywhere). Forgets the closed ones. */
+static guint
+connections_open (Server *s, const char *peer)
 {
-    if (g_hash_table_size (s->connections) < s->max_connections)
-        return FALSE;
+    guint n = 0;
     GHashTableIter iter;
     gpointer socket;
     g_hash_table_iter_init (&iter, s->connections);
     while (g_hash_table_iter_next (&iter, &socket, NULL))
         if (g_socket_is_closed (socket))
             g_hash_table_iter_remove (&iter);
-    return g_hash_table_size (s->connections) >= s->max_connections;
+        else
+            n += !peer || g_strcmp0 (g_object_get_data (socket, "flowsim-peer"), peer) == 0;
+    return n;
 }
 
-/* Answers @socket 503 in one write and shuts it down; libsoup then closes it. */
+/* Are max_connections open? */
+static gboolean
+connections_full (Server *s)
+{
+    return g_hash_table_size (s->connections) >= s->max_connections &&
+           connections_open (s, NULL) >= s->max_connections;
+}
+
+/* Answers @socket 503 (@why, then "; ask again in a while") in one write and shuts it down;
+ * libsoup then closes it. */
 static void
-connection_refuse (Server *s, GSocket *socket)
+connection_refuse (Server *s, GSocket *socket, const char *why)
 {
     g_auto (FsimServeReply) r = { 0 };
-    fsim_serve_reply_error (&r, 503,
-                            "busy: %u connections are open (flowsim serve --max-connections); "
-                            "ask again in a while",
-                            s->max_connections);
-    g_autofree char *answer = g_strdup_printf (
-        "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: %d\r\n"
-        "Content-Type: %s\r\nContent-Length: %zu\r\nCache-Control: no-cache\r\n"
-        "X-Content-Type-Options: nosniff\r\nContent-Security-Policy: %s\r\n\r\n%s",
-        RETRY_AFTER_SECONDS, r.content_type, r.body->len, CONTENT_SECURITY_POLICY, r.body->str);
-    /* a fresh socket's buffer takes it whole; never wait for a client that does not read */
-    g_socket_send_with_blocking (socket, answer, strlen (answer), FALSE, NULL, NULL);
+    fsim_serve_reply_error (&r, 503, "busy: %s; ask again in a while", why);
+    fsim_i_serve_socket_answer (socket, "503 Service Unavailable", &r);
     g_socket_shutdown (socket, TRUE, TRUE, NULL);
     /* a request that had already come may still be read from the socket: handle_early()
      * refuses it too, so that no handler runs for it */
-    g_object_set_data (G_OBJECT (socket), "flowsim-refused", GINT_TO_POINTER (1));
+    g_object_set_data_full (G_OBJECT (socket), "flowsim-refused", g_strdup (why), g_free);
     s->refused++;
     if (!s->config.quiet && (s->refused & (s->refused - 1)) == 0) /* 1, 2, 4, 8... */
         fprintf (stderr,
-                 "flowsim serve: %" G_GUINT64_FORMAT " connections refused so far: %u are "
-                 "open (--max-connections)\n",
-                 s->refused, s->max_connections);
+                 "flowsim serve: %" G_GUINT64_FORMAT " connections refused so far, the last "
+                 "because %s\n",
+                 s->refused, why);
 }
 
 /* Counts @msg's connection if it is new. Returns FALSE if it was one too many (refused). */
@@ -583,9 +641,21 @@ connection_admit (Server *s, SoupServerMessage *msg)
     if (!socket || !s->connections || g_hash_table_contains (s->connections, socket))
         return TRUE;
     if (connections_full (s)) {
-        connection_refuse (s, socket);
+        g_autofree char *why = g_strdup_printf (
+            "%u connections are open (flowsim serve --max-connections)", s->max_connections);
+        connection_refuse (s, socket, why);
         return FALSE;
     }
+    g_autofree char *peer = fsim_i_serve_socket_peer (socket);
+    if (peer && connections_open (s, peer) >= s->config.max_per_address) {
+        g_autofree char *why =
+            g_strdup_printf ("%u connections are open from your address (flowsim serve "
+                             "--max-per-address)",
+                             s->config.max_per_address);
+        connection_refuse (s, socket, why);
+        return FALSE;
+    }
+    g_object_set_data_full (G_OBJECT (socket), "flowsim-peer", g_steal_pointer (&peer), g_free);
     g_hash_table_add (s->connections, g_object_ref (socket));
     return TRUE;
 }
@@ -608,6 +678,7 @@ on_request_started (SoupServer *soup, SoupServerMessage *msg, gpointer data)
     (void) soup;
     if (!connection_admit (data, msg))
         return;
+    connection_awaiting (msg, TRUE);
     g_signal_connect (msg, "got-body", G_CALLBACK (on_got_body), data);
     g_signal_connect (msg, "wrote-headers", G_CALLBACK (on_wrote_headers), data);
     deadline_reset (data, msg, TRUE);

@@ -3,6 +3,7 @@
  * answers with what the CLI prints, and a page (docs/serve.md). Built with libsoup 3 only. */
 #pragma once
 
+#include <gio/gio.h>
 #include <glib.h>
 
 #include "cli.h"
@@ -137,6 +138,27 @@ void fsim_serve_request_run (const FsimServeRequest *rq, const FsimServeCatalog 
  * from @pops, which must outlive it. */
 FsimServeLender *fsim_serve_sim_cache_new (guint max_entries, FsimServeLender *pops);
 
+/* ---- serve-socket.c: what the server does on a connection's socket beside libsoup ---- */
+
+/* Every 503 (busy, timed out, too many connections) says when to ask again. */
+#define FSIM_SERVE_RETRY_AFTER 5
+
+/* Every answer is the page's own or data: nothing from elsewhere, no inline script or style,
+ * no framing. */
+#define FSIM_SERVE_CSP                                                                             \
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "                    \
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+/* Writes the answer @r with @status_line ("503 Service Unavailable"; a 503 with Retry-After)
+ * and "Connection: close" on @socket in one write that never waits for a client that does
+ * not read (a fresh socket's buffer takes it whole). For answers libsoup cannot give: a
+ * connection refused before its request is read, a request that did not come in whole. */
+void fsim_i_serve_socket_answer (GSocket *socket, const char *status_line, const FsimServeReply *r);
+/* The bytes the system has received on @socket (Linux TCP_INFO), or -1 when it cannot tell. */
+gint64 fsim_i_serve_socket_received (GSocket *socket);
+/* The text of @socket's peer IP address (transfer full), or NULL if it has none. */
+char *fsim_i_serve_socket_peer (GSocket *socket);
+
 /* ---- serve-http.c: the server ---- */
 
 typedef struct {
@@ -147,6 +169,7 @@ typedef struct {
     double timeout;        /* seconds a request may take before a 503 */
     guint idle_timeout;    /* seconds a connection may take to send a request, or stay idle */
     guint max_connections; /* connections open at once; more are refused (503) at once */
+    guint max_per_address; /* of those, from one client address; more are refused (503) */
     gsize max_request;     /* bytes of a request line's target, or of a body */
     gsize cache_bytes;     /* answers kept (0: none) */
     guint populations;     /* populations kept (0: none) */

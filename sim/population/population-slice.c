@@ -32,6 +32,8 @@ fsim_population_slice_free (FsimPopulationSlice *s)
     g_free (s->uses);
     g_free (s->file_ids);
     g_strfreev (s->names);
+    g_free (s->group_offsets);
+    g_free (s->spec);
     g_free (s);
 }
 
@@ -45,6 +47,30 @@ copy_rows (const void *src, size_t first, size_t n, size_t size)
     if (dst != NULL && bytes != 0)
         memcpy (dst, (const char *) src + first * size, bytes);
     return dst;
+}
+
+/* @s's users' names and the communities, copied from @pop when it has them. FALSE when out of
+ * memory. */
+static gboolean
+copy_names (FsimPopulationSlice *s, const FsimPopulation *pop)
+{
+    char *const *names = pop->user_ids ? pop->user_ids : pop->file_names;
+    const FsimFriends *fr = pop->friends;
+
+    if (fr != NULL && fr->n_groups > 0 && fr->group_offsets != NULL &&
+        (s->group_offsets = copy_rows (fr->group_offsets, 0, fr->n_groups + 1, sizeof (size_t))) ==
+            NULL)
+        return FALSE;
+    if (pop->file_ids != NULL &&
+        (s->file_ids = copy_rows (pop->file_ids, s->first, s->n_own, sizeof (int64_t))) == NULL)
+        return FALSE;
+    if (names == NULL)
+        return TRUE;
+    s->names_are_user_ids = pop->user_ids != NULL;
+    s->names = g_try_new0 (char *, s->n_own + 1);
+    for (size_t i = 0; s->names != NULL && i < s->n_own; i++)
+        s->names[i] = g_strdup (names[s->first + i]);
+    return s->names != NULL;
 }
 
 /**
@@ -75,7 +101,9 @@ fsim_population_slice_new (const FsimPopulation *pop, size_t first, size_t n, GE
     s->apps_others = copy_rows (pop->apps_others, first, n, pop->field_words * sizeof (FsimWord));
     s->audience = copy_rows (pop->audience, first, n, pop->n_fields);
     s->uses = copy_rows (pop->uses, first, n, pop->partner_words * sizeof (FsimWord));
-    if (!s->offsets || !s->adj || !s->platform || !s->apps_others || !s->audience || !s->uses) {
+    gboolean names_ok = copy_names (s, pop);
+    if (!s->offsets || !s->adj || !s->platform || !s->apps_others || !s->audience || !s->uses ||
+        !names_ok) {
         g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_FAILED,
                      "out of memory for users %zu .. %zu of %zu", first, first + n, pop->n_users);
         return NULL;
@@ -202,6 +230,9 @@ fsim_population_slice_build (const FsimScenario *scenario, const FsimComm *comm,
         !fsim_i_population_adopt_clustered_rows (scenario, rows->group_offsets, rows->n_groups,
                                                  s->n_total, first, n, s->uses, error))
         return NULL;
+    /* the communities (8 bytes each), for a snapshot written by parts */
+    if (rows->n_groups > 0)
+        s->group_offsets = g_steal_pointer (&rows->group_offsets);
     return g_steal_pointer (&s);
 }
 
@@ -234,7 +265,8 @@ take (const char *src, size_t bytes)
 
 /* The names of @s's users in the checked snapshot @f (@h its header), if it holds any: the
  * rows of its file ids, or its rows of explicit users' or GraphML node ids (strings, checked to
- * be n_users: the rank's first is found by their ends). FALSE when out of memory. */
+ * be n_users: the rank's first is found by their ends); and the communities and the population
+ * text, for a snapshot of this one written by parts. FALSE when out of memory. */
 static gboolean
 take_names (FsimPopulationSlice *s, const char *f, const FsimSnapshotHeader *h)
 {
@@ -246,6 +278,13 @@ take_names (FsimPopulationSlice *s, const char *f, const FsimSnapshotHeader *h)
         if (s->file_ids == NULL)
             return FALSE;
     }
+    if ((sec = fsim_i_snapshot_section (h, FSIM_SNAPSHOT_GROUPS)) != NULL &&
+        (s->group_offsets = take (f + sec->offset, sec->bytes)) == NULL)
+        return FALSE;
+    if ((sec = fsim_i_snapshot_section (h, FSIM_SNAPSHOT_SPEC))->count > 0 &&
+        (s->spec = take (f + sec->offset, sec->bytes)) == NULL)
+        return FALSE;
+    s->names_are_user_ids = fsim_i_snapshot_section (h, FSIM_SNAPSHOT_USER_IDS) != NULL;
     if ((sec = fsim_i_snapshot_section (h, FSIM_SNAPSHOT_USER_IDS)) == NULL &&
         (sec = fsim_i_snapshot_section (h, FSIM_SNAPSHOT_FILE_NAMES)) == NULL)
         return TRUE;

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <glib.h>
 
@@ -29,9 +30,12 @@ typedef struct {
     guint8 *audience;
     FsimWord *uses;
     int64_t *file_ids; /* n_own: an edge list's or GML file's ids, the users' names (slice_import,
-                        * slice_load), else NULL */
-    char *
-        *names; /* n_own + NULL: explicit users' ids or GraphML node ids (slice_load), else NULL */
+                        * slice_load, slice_new), else NULL */
+    /* n_own + NULL: explicit users' ids or GraphML node ids (slice_load, slice_new), else NULL */
+    char **names;
+    gboolean names_are_user_ids; /* @names are explicit users' ids, not GraphML node ids */
+    size_t *group_offsets;       /* n_groups + 1: the communities (facebook_like), else NULL */
+    char *spec; /* a snapshot's population text (slice_load), for a snapshot of it, else NULL */
 } FsimPopulationSlice;
 
 /* The range of part @part of @n_parts of @n_total users: first = part * n_total / n_parts. */
@@ -39,7 +43,8 @@ size_t fsim_population_slice_first (size_t n_total, size_t n_parts, size_t part)
 
 /**
  * fsim_population_slice_new:
- * Copies users @first .. @first + @n - 1 of @pop (which is left unchanged).
+ * Copies users @first .. @first + @n - 1 of @pop (which is left unchanged), with their names
+ * and the communities when @pop has them.
  * Returns: (transfer full): the slice, or NULL with @error set when out of memory.
  */
 FsimPopulationSlice *fsim_population_slice_new (const FsimPopulation *pop, size_t first, size_t n,
@@ -114,3 +119,28 @@ gboolean fsim_population_slice_can_import (const FsimScenario *scenario);
  */
 FsimPopulationSlice *fsim_population_slice_import (const FsimScenario *scenario,
                                                    const FsimComm *comm, GError **error);
+
+/**
+ * fsim_population_snapshot_save_part:
+ * @slice: this rank's users, read only: part comm->rank of the population, the parts following
+ *   each other in rank order
+ * @comm: the ranks (graph/comm.h); collective
+ * @out: rank 0's stream; NULL on the other ranks
+ * Writes to @out, on rank 0, the snapshot fsim_population_snapshot_save() writes of the whole
+ * population (the same bytes, checksums and all), from every rank's slice, without any rank
+ * holding the whole population: each rank hashes the chunks of its own bytes, and sends its
+ * bytes to rank 0 a round of 4 MiB at a time (population-snapshot-part.c; docs/scaling.md).
+ * Returns: TRUE on every rank, or FALSE on every rank: with rank 0's write error
+ *   (FSIM_POPULATION_ERROR_SNAPSHOT_IO) there, FSIM_POPULATION_ERROR_FAILED on a rank out of
+ *   memory, an exchange's error, and FSIM_GRAPH_ERROR_OTHER_RANK on the ranks that stopped
+ *   because another failed (the caller makes the ranks agree on the message). What was written
+ *   to @out stays written.
+ */
+gboolean fsim_population_snapshot_save_part (const FsimScenario *scenario,
+                                             const FsimPopulationSlice *slice, const FsimComm *comm,
+                                             FILE *out, GError **error);
+/* As fsim_population_snapshot_save_part(), appending to @out on rank 0 (tests); on failure
+ * @out is as it was. */
+gboolean fsim_population_snapshot_write_part (const FsimScenario *scenario,
+                                              const FsimPopulationSlice *slice,
+                                              const FsimComm *comm, GString *out, GError **error);

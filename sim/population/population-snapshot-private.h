@@ -114,3 +114,41 @@ gboolean fsim_i_snapshot_check_part (const char *display, const char *file,
 /* The population text stored in a mapped snapshot already checked (transfer full; NULL when the
  * snapshot has none) (population-snapshot-read.c). */
 char *fsim_i_snapshot_spec_of (GMappedFile *file);
+
+/* ---- writing (population-snapshot.c; by parts: population-snapshot-part.c) ---------------- */
+
+/* A section to write: its kind, its bytes (@data: NULL when written by parts), its count. */
+typedef struct {
+    guint32 kind;
+    const void *data;
+    guint64 count, bytes;
+} FsimSnapshotOut;
+
+/* The file's layout: its sections, where each starts, the chunks of the data. */
+typedef struct {
+    const FsimSnapshotOut *sec;
+    size_t n_sec;
+    guint64 *offsets; /* [n_sec], g_free */
+    guint64 data_at, sums_at, size, chunk;
+    size_t n_sums;
+} FsimSnapshotLayout;
+
+/* The header's numbers. */
+typedef struct {
+    guint64 n_users, n_edges, n_fields, n_partners, n_groups, seed;
+} FsimSnapshotCounts;
+
+/* Where the bytes of the file go: appended to a GString (@target), or written to a stream
+ * (a FILE *). FALSE with @error set when a write fails. */
+typedef gboolean (*FsimSnapshotEmit) (const void *data, size_t len, void *target, GError **error);
+gboolean fsim_i_snapshot_emit_gstring (const void *data, size_t len, void *target, GError **error);
+gboolean fsim_i_snapshot_emit_stream (const void *data, size_t len, void *target, GError **error);
+
+/* The NUL-terminated strings @v[0 .. n - 1], one after another (transfer full). */
+GString *fsim_i_snapshot_strings (char *const *v, size_t n);
+/* Lays out @sec (kept, not copied) as the file places them. Can't fail. */
+void fsim_i_snapshot_layout_init (FsimSnapshotLayout *l, const FsimSnapshotOut *sec, size_t n_sec);
+/* The header and section table (l->data_at bytes) into @f, with the chunk checksums @sums
+ * (8 * l->n_sums bytes, little-endian). */
+void fsim_i_snapshot_fill_header (const FsimSnapshotCounts *c, const FsimSnapshotLayout *l,
+                                  const char *sums, char *f);

@@ -107,15 +107,12 @@ fsim_i_snapshot_host_supported (GError **error)
 
 #define NEAR_BLOCK 4096 /* users per parallel item */
 
-typedef struct {
-    guint32 kind;
-    const void *data;
-    guint64 count, bytes;
-} OutSection;
-
-/* The NUL-terminated strings @v[0 .. n - 1], one after another. */
-static GString *
-strings_blob (char *const *v, size_t n)
+/**
+ * fsim_i_snapshot_strings:
+ * See population-snapshot-private.h.
+ */
+GString *
+fsim_i_snapshot_strings (char *const *v, size_t n)
 {
     GString *b = g_string_new (NULL);
 
@@ -144,26 +141,17 @@ n_chunks (guint64 from, guint64 to, guint64 chunk)
     return (size_t) ((to - from + chunk - 1) / chunk);
 }
 
-/* Where the bytes of the file go: appended to a GString, or written to a stream. FALSE with
- * @error set when a write fails. */
-typedef gboolean (*EmitFunc) (const void *data, size_t len, void *target, GError **error);
-
-/* The file's layout: its sections, where each starts, the chunks of the data. */
-typedef struct {
-    const OutSection *sec;
-    size_t n_sec;
-    guint64 *offsets; /* [n_sec] */
-    guint64 data_at, sums_at, size, chunk;
-    size_t n_sums;
-} Layout;
-
-static void
-layout_init (Layout *l, const OutSection *sec, size_t n_sec)
+/**
+ * fsim_i_snapshot_layout_init:
+ * See population-snapshot-private.h.
+ */
+void
+fsim_i_snapshot_layout_init (FsimSnapshotLayout *l, const FsimSnapshotOut *sec, size_t n_sec)
 {
-    *l = (Layout){ .sec = sec,
-                   .n_sec = n_sec,
-                   .offsets = g_new (guint64, n_sec ? n_sec : 1),
-                   .chunk = (guint64) 1 << FSIM_SNAPSHOT_CHUNK_LOG2 };
+    *l = (FsimSnapshotLayout){ .sec = sec,
+                               .n_sec = n_sec,
+                               .offsets = g_new (guint64, n_sec ? n_sec : 1),
+                               .chunk = (guint64) 1 << FSIM_SNAPSHOT_CHUNK_LOG2 };
     l->data_at =
         FSIM_SNAPSHOT_ALIGN_UP (FSIM_SNAPSHOT_HEADER_SIZE + n_sec * FSIM_SNAPSHOT_ENTRY_SIZE);
     guint64 at = l->data_at;
@@ -178,7 +166,7 @@ layout_init (Layout *l, const OutSection *sec, size_t n_sec)
 
 /* The file's bytes [from, to) of the data region, sections and their zero padding, into @dst. */
 static void
-fill_range (const Layout *l, guint64 from, guint64 to, char *dst)
+fill_range (const FsimSnapshotLayout *l, guint64 from, guint64 to, char *dst)
 {
     for (size_t i = 0; i < l->n_sec; i++) {
         guint64 start = l->offsets[i], end = i + 1 < l->n_sec ? l->offsets[i + 1] : l->sums_at;
@@ -195,7 +183,7 @@ fill_range (const Layout *l, guint64 from, guint64 to, char *dst)
 }
 
 typedef struct {
-    const Layout *l;
+    const FsimSnapshotLayout *l;
     guint64 *sums;
     char **buffers; /* one chunk per worker */
 } Hashing;
@@ -209,10 +197,13 @@ chunk_hash (size_t i, unsigned worker, void *data)
     h->sums[i] = fsim_checksum64 (h->buffers[worker], to - from, 0);
 }
 
-/* The header and section table (data_at bytes), with the checksums of @sums. */
-static void
-fill_header (const FsimScenario *s, const FsimPopulation *pop, const Layout *l, const char *sums,
-             char *f)
+/**
+ * fsim_i_snapshot_fill_header:
+ * See population-snapshot-private.h.
+ */
+void
+fsim_i_snapshot_fill_header (const FsimSnapshotCounts *c, const FsimSnapshotLayout *l,
+                             const char *sums, char *f)
 {
     memset (f, 0, l->data_at);
     for (size_t i = 0; i < l->n_sec; i++) {
@@ -227,12 +218,12 @@ fill_header (const FsimScenario *s, const FsimPopulation *pop, const Layout *l, 
     put32 (f + 16, FSIM_SNAPSHOT_VERSION);
     put32 (f + 20, FSIM_SNAPSHOT_BYTE_ORDER_MARK);
     put64 (f + 24, l->size);
-    put64 (f + 32, pop->n_users);
-    put64 (f + 40, pop->friends->n_edges);
-    put64 (f + 48, pop->n_fields);
-    put64 (f + 56, pop->n_partners);
-    put64 (f + 64, pop->friends->n_groups);
-    put64 (f + 72, s->seed);
+    put64 (f + 32, c->n_users);
+    put64 (f + 40, c->n_edges);
+    put64 (f + 48, c->n_fields);
+    put64 (f + 56, c->n_partners);
+    put64 (f + 64, c->n_groups);
+    put64 (f + 72, c->seed);
     put32 (f + 80, (guint32) l->n_sec);
     put32 (f + 84, FSIM_SNAPSHOT_CHUNK_LOG2);
     put64 (f + 88, l->sums_at);
@@ -248,11 +239,13 @@ fill_header (const FsimScenario *s, const FsimPopulation *pop, const Layout *l, 
  * besides the population, not the whole file.
  */
 static gboolean
-write_file (const FsimScenario *s, const FsimPopulation *pop, const OutSection *sec, size_t n_sec,
-            EmitFunc emit, void *target, GError **error)
+write_file (const FsimScenario *s, const FsimPopulation *pop, const FsimSnapshotOut *sec,
+            size_t n_sec, FsimSnapshotEmit emit, void *target, GError **error)
 {
-    Layout l;
-    layout_init (&l, sec, n_sec);
+    FsimSnapshotLayout l;
+    const FsimSnapshotCounts counts = { pop->n_users,    pop->friends->n_edges,  pop->n_fields,
+                                        pop->n_partners, pop->friends->n_groups, s->seed };
+    fsim_i_snapshot_layout_init (&l, sec, n_sec);
     unsigned workers = fsim_parallel_workers (pop->n_threads, l.n_sums);
     g_autofree char *sums = g_new0 (char, 8 * l.n_sums + 8);
     g_autofree guint64 *sum = g_new0 (guint64, l.n_sums + 1);
@@ -264,7 +257,7 @@ write_file (const FsimScenario *s, const FsimPopulation *pop, const OutSection *
         put64 (sums + 8 * i, sum[i]);
 
     g_autofree char *header = g_malloc (l.data_at);
-    fill_header (s, pop, &l, sums, header);
+    fsim_i_snapshot_fill_header (&counts, &l, sums, header);
     gboolean ok = emit (header, l.data_at, target, error);
     for (size_t i = 0; ok && i < l.n_sums; i++) {
         guint64 from = l.data_at + i * l.chunk, to = MIN (from + l.chunk, l.sums_at);
@@ -309,8 +302,8 @@ near_of (const FsimPopulation *pop, GError **error)
 
 /* The sections of @pop's snapshot, written through @emit. */
 static gboolean
-snapshot_emit (const FsimScenario *scenario, const FsimPopulation *pop, EmitFunc emit, void *target,
-               GError **error)
+snapshot_emit (const FsimScenario *scenario, const FsimPopulation *pop, FsimSnapshotEmit emit,
+               void *target, GError **error)
 {
     const FsimScenario *s = scenario;
 
@@ -328,59 +321,64 @@ snapshot_emit (const FsimScenario *scenario, const FsimPopulation *pop, EmitFunc
         fields[f] = s->fields[f].id;
     for (size_t p = 0; p < s->n_partners; p++)
         partners[p] = s->partners[p].id;
-    g_autoptr (GString) field_blob = strings_blob ((char *const *) fields, s->n_fields);
-    g_autoptr (GString) partner_blob = strings_blob ((char *const *) partners, s->n_partners);
+    g_autoptr (GString) field_blob = fsim_i_snapshot_strings ((char *const *) fields, s->n_fields);
+    g_autoptr (GString) partner_blob =
+        fsim_i_snapshot_strings ((char *const *) partners, s->n_partners);
     g_autoptr (GString) names = NULL;
     const FsimFriends *fr = pop->friends;
-    OutSection sec[FSIM_SNAPSHOT_MAX_SECTIONS];
+    FsimSnapshotOut sec[FSIM_SNAPSHOT_MAX_SECTIONS];
     size_t k = 0;
 
     /* A snapshot of a snapshot keeps the text it was saved from. */
     if (spec == NULL && pop->snapshot != NULL)
         spec = fsim_i_snapshot_spec_of (pop->snapshot);
-    sec[k++] = (OutSection){ FSIM_SNAPSHOT_SPEC, spec, spec ? 1 : 0, spec ? strlen (spec) + 1 : 0 };
-    sec[k++] = (OutSection){ FSIM_SNAPSHOT_FIELDS, field_blob->str, s->n_fields, field_blob->len };
     sec[k++] =
-        (OutSection){ FSIM_SNAPSHOT_PARTNERS, partner_blob->str, s->n_partners, partner_blob->len };
-    sec[k++] = (OutSection){ FSIM_SNAPSHOT_OFFSETS, fr->offsets, n + 1, (n + 1) * 8 };
-    sec[k++] = (OutSection){ FSIM_SNAPSHOT_ADJ, fr->adj, 2 * fr->n_edges, 2 * fr->n_edges * 4 };
+        (FsimSnapshotOut){ FSIM_SNAPSHOT_SPEC, spec, spec ? 1 : 0, spec ? strlen (spec) + 1 : 0 };
+    sec[k++] =
+        (FsimSnapshotOut){ FSIM_SNAPSHOT_FIELDS, field_blob->str, s->n_fields, field_blob->len };
+    sec[k++] = (FsimSnapshotOut){ FSIM_SNAPSHOT_PARTNERS, partner_blob->str, s->n_partners,
+                                  partner_blob->len };
+    sec[k++] = (FsimSnapshotOut){ FSIM_SNAPSHOT_OFFSETS, fr->offsets, n + 1, (n + 1) * 8 };
+    sec[k++] =
+        (FsimSnapshotOut){ FSIM_SNAPSHOT_ADJ, fr->adj, 2 * fr->n_edges, 2 * fr->n_edges * 4 };
     if (fr->n_groups > 0)
-        sec[k++] = (OutSection){ FSIM_SNAPSHOT_GROUPS, fr->group_offsets, fr->n_groups + 1,
-                                 (fr->n_groups + 1) * 8 };
-    sec[k++] = (OutSection){ FSIM_SNAPSHOT_PLATFORM, pop->platform, n, n };
-    sec[k++] = (OutSection){ FSIM_SNAPSHOT_APPS_OTHERS, pop->apps_others, n * pop->field_words,
-                             n * pop->field_words * 8 };
-    sec[k++] =
-        (OutSection){ FSIM_SNAPSHOT_AUDIENCE, pop->audience, n * pop->n_fields, n * pop->n_fields };
-    sec[k++] = (OutSection){ FSIM_SNAPSHOT_USES, pop->uses, n * pop->partner_words,
-                             n * pop->partner_words * 8 };
+        sec[k++] = (FsimSnapshotOut){ FSIM_SNAPSHOT_GROUPS, fr->group_offsets, fr->n_groups + 1,
+                                      (fr->n_groups + 1) * 8 };
+    sec[k++] = (FsimSnapshotOut){ FSIM_SNAPSHOT_PLATFORM, pop->platform, n, n };
+    sec[k++] = (FsimSnapshotOut){ FSIM_SNAPSHOT_APPS_OTHERS, pop->apps_others, n * pop->field_words,
+                                  n * pop->field_words * 8 };
+    sec[k++] = (FsimSnapshotOut){ FSIM_SNAPSHOT_AUDIENCE, pop->audience, n * pop->n_fields,
+                                  n * pop->n_fields };
+    sec[k++] = (FsimSnapshotOut){ FSIM_SNAPSHOT_USES, pop->uses, n * pop->partner_words,
+                                  n * pop->partner_words * 8 };
     if (pop->user_ids != NULL || pop->file_names != NULL) {
-        names = strings_blob (pop->user_ids ? pop->user_ids : pop->file_names, n);
-        sec[k++] = (OutSection){ pop->user_ids ? FSIM_SNAPSHOT_USER_IDS : FSIM_SNAPSHOT_FILE_NAMES,
-                                 names->str, n, names->len };
+        names = fsim_i_snapshot_strings (pop->user_ids ? pop->user_ids : pop->file_names, n);
+        sec[k++] =
+            (FsimSnapshotOut){ pop->user_ids ? FSIM_SNAPSHOT_USER_IDS : FSIM_SNAPSHOT_FILE_NAMES,
+                               names->str, n, names->len };
     } else if (pop->file_ids != NULL) {
-        sec[k++] = (OutSection){ FSIM_SNAPSHOT_FILE_IDS, pop->file_ids, n, n * 8 };
+        sec[k++] = (FsimSnapshotOut){ FSIM_SNAPSHOT_FILE_IDS, pop->file_ids, n, n * 8 };
     }
     /* the engine's first hop, the same for every what-if on these users */
     g_autofree FsimWord *near = pop->near ? NULL : near_of (pop, error);
     if (pop->near == NULL && near == NULL)
         return FALSE;
-    sec[k++] = (OutSection){ FSIM_SNAPSHOT_NEAR, pop->near ? pop->near : near,
-                             2 * n * pop->partner_words, 2 * n * pop->partner_words * 8 };
+    sec[k++] = (FsimSnapshotOut){ FSIM_SNAPSHOT_NEAR, pop->near ? pop->near : near,
+                                  2 * n * pop->partner_words, 2 * n * pop->partner_words * 8 };
     g_assert (k <= G_N_ELEMENTS (sec));
     return write_file (s, pop, sec, k, emit, target, error);
 }
 
-static gboolean
-emit_gstring (const void *data, size_t len, void *target, GError **error)
+gboolean
+fsim_i_snapshot_emit_gstring (const void *data, size_t len, void *target, GError **error)
 {
     (void) error;
     g_string_append_len (target, data, (gssize) len);
     return TRUE;
 }
 
-static gboolean
-emit_stream (const void *data, size_t len, void *target, GError **error)
+gboolean
+fsim_i_snapshot_emit_stream (const void *data, size_t len, void *target, GError **error)
 {
     if (len == 0 || fwrite (data, 1, len, target) == len)
         return TRUE;
@@ -400,7 +398,7 @@ fsim_population_snapshot_write (const FsimScenario *scenario, const FsimPopulati
 {
     g_return_val_if_fail (out != NULL, FALSE);
     size_t len = out->len;
-    if (snapshot_emit (scenario, pop, emit_gstring, out, error))
+    if (snapshot_emit (scenario, pop, fsim_i_snapshot_emit_gstring, out, error))
         return TRUE;
     g_string_truncate (out, len);
     return FALSE;
@@ -415,5 +413,5 @@ fsim_population_snapshot_save (const FsimScenario *scenario, const FsimPopulatio
                                GError **error)
 {
     g_return_val_if_fail (out != NULL, FALSE);
-    return snapshot_emit (scenario, pop, emit_stream, out, error);
+    return snapshot_emit (scenario, pop, fsim_i_snapshot_emit_stream, out, error);
 }

@@ -704,3 +704,27 @@ fsim_explain_room (const FsimTracer *t, const FsimExplanation *e)
     ctx_clear (&c);
     return bytes;
 }
+
+/* A route's paragraph has at most four lines and one "also:" line per gate; each line's
+ * indentation is @indent and 8 spaces, which room_route() counts for an indent of 0. */
+guint64
+fsim_explain_open_routes_room (const FsimTracer *t, const FsimExplanation *e, size_t indent)
+{
+    g_return_val_if_fail (t != NULL && e != NULL, 0);
+    Ctx c;
+    ctx_init (&c, t, e->user);
+    guint64 user = fsim_room_json (c.user), rule = fsim_i_room_rule (c.s), bytes = 0;
+    for (guint i = 0; i < e->flows->len; i++) {
+        const FsimFlowExplanation *flow = &g_array_index (e->flows, FsimFlowExplanation, i);
+        guint64 pair = fsim_room_json (c.s->fields[flow->field].id) +
+                       fsim_room_json (c.s->partners[flow->partner].id);
+        for (guint j = 0; j < flow->routes->len; j++) {
+            const FsimRoute *r = &g_array_index (flow->routes, FsimRoute, j);
+            if (r->block == FSIM_BLOCK_NONE)
+                bytes +=
+                    room_route (&c, r, user, pair, rule) + (guint64) (4 + _FSIM_BLOCK_MAX) * indent;
+        }
+    }
+    ctx_clear (&c);
+    return bytes;
+}

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* graphviz.c: runs Graphviz's `dot` as a subprocess (no shell) to lay out DOT as SVG or PNG. */
+/* graphviz.c: runs Graphviz's `dot` as a subprocess (no shell) to lay out DOT as SVG or PNG;
+ * what it writes goes to a temporary file, read back into a room made with a tried allocation. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <gio/gio.h>
 #include <glib.h>
@@ -10,6 +15,7 @@
 
 #include "graphviz.h"
 #include "output.h"
+#include "room.h"
 
 /* The quark's name is G_DEFINE_QUARK's first argument, spelt as it stands. */
 /* clang-format off */
@@ -22,13 +28,18 @@ fsim_graphviz_program (const char *program)
     return g_find_program_in_path (program && *program ? program : "dot");
 }
 
-/* The first non-empty line of @err (dot's stderr), cleaned for a message. */
+/* The first non-empty line of the first 4 KiB of @path (dot's stderr), cleaned for a message. */
 static char *
-first_line (GBytes *err)
+first_line (const char *path)
 {
-    gsize len = 0;
-    const char *data = err ? g_bytes_get_data (err, &len) : NULL;
-    g_autofree char *text = data ? g_utf8_make_valid (data, (gssize) len) : g_strdup ("");
+    char head[4096];
+    size_t len = 0;
+    FILE *f = fopen (path, "rb");
+    if (f != NULL) {
+        len = fread (head, 1, sizeof head, f);
+        fclose (f);
+    }
+    g_autofree char *text = g_utf8_make_valid (head, (gssize) len);
     g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
     for (char **l = lines; *l; l++) {
         g_strstrip (*l);
@@ -56,40 +67,105 @@ write_input (const char *dot, GError **error)
     return NULL;
 }
 
-static GBytes *
-run_dot (const char *program, const char *input, const char *format, GError **error)
+/* An empty temporary file for dot's stdout or stderr (transfer full); freeing it removes it. */
+static FsimOutput *
+empty_temp (const char *suffix, GError **error)
 {
-    g_autofree char *option = g_strconcat ("-T", format, NULL);
-    const char *argv[] = { program, option, input, NULL };
-    g_autoptr (GBytes) out = NULL, err = NULL;
     g_autoptr (GError) local = NULL;
-    g_autoptr (GSubprocess) proc = g_subprocess_newv (
-        argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &local);
-
-    if (proc == NULL || !g_subprocess_communicate (proc, NULL, NULL, &out, &err, &local)) {
-        g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED,
-                     "cannot run Graphviz '%s': %s", program, local->message);
-        return NULL;
-    }
-    if (!g_subprocess_get_successful (proc)) {
-        g_autofree char *line = first_line (err);
-        g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED,
-                     "Graphviz '%s %s' failed: %s", program, option, line);
-        return NULL;
-    }
-    if (out == NULL || g_bytes_get_size (out) == 0) {
-        g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED,
-                     "Graphviz '%s %s' wrote nothing", program, option);
-        return NULL;
-    }
-    return g_steal_pointer (&out);
+    g_autoptr (FsimOutput) out = fsim_output_open_temp (suffix, &local);
+    if (out != NULL && fsim_output_commit (out, &local))
+        return g_steal_pointer (&out);
+    g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED,
+                 "cannot make a file for Graphviz's output: %s", local->message);
+    return NULL;
 }
 
-GBytes *
-fsim_graphviz_render (const char *program, const char *dot, const char *format, GError **error)
+/* Appends the drawing in @path to @drawing: its size checked against FSIM_GRAPHVIZ_MAX_BYTES,
+ * its room made with one tried allocation, then read into it. FALSE with @error, @drawing
+ * unchanged. */
+static gboolean
+read_drawing (const char *path, const char *what, GString *drawing, GError **error)
 {
-    g_return_val_if_fail (dot != NULL && format != NULL, NULL);
-    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+    int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+    struct stat st;
+    if (fd < 0 || fstat (fd, &st) != 0) {
+        int saved = errno;
+        if (fd >= 0)
+            close (fd);
+        g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED,
+                     "cannot read what Graphviz '%s' wrote: %s", what, g_strerror (saved));
+        return FALSE;
+    }
+    gboolean ok = FALSE;
+    guint64 size = (guint64) st.st_size;
+    if (size == 0)
+        g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED,
+                     "Graphviz '%s' wrote nothing", what);
+    else if (size > FSIM_GRAPHVIZ_MAX_BYTES)
+        g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED,
+                     "Graphviz '%s' wrote %" G_GUINT64_FORMAT
+                     " bytes, more than the %" G_GUINT64_FORMAT " flowsim reads back",
+                     what, size, (guint64) FSIM_GRAPHVIZ_MAX_BYTES);
+    else
+        ok = fsim_room_reserve (drawing, size, "the drawing from Graphviz", error);
+    size_t start = drawing->len, got = 0;
+    while (ok && got < size) {
+        ssize_t n = read (fd, drawing->str + start + got, (size_t) (size - got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED,
+                         "cannot read what Graphviz '%s' wrote: %s", what,
+                         n < 0 ? g_strerror (errno) : "the file shrank");
+            ok = FALSE;
+        }
+        got += n > 0 ? (size_t) n : 0;
+    }
+    close (fd);
+    drawing->str[ok ? start + got : start] = '\0';
+    if (ok)
+        drawing->len = start + got;
+    return ok;
+}
+
+/* Runs @program -T@format on @input with its stdout and stderr going to temporary files (no pipe
+ * is read whole into memory), then appends its stdout to @drawing (read_drawing()). */
+static gboolean
+run_dot (const char *program, const char *input, const char *format, GString *drawing,
+         GError **error)
+{
+    g_autofree char *option = g_strconcat ("-T", format, NULL);
+    g_autofree char *what = g_strdup_printf ("%s %s", program, option);
+    const char *argv[] = { program, option, input, NULL };
+    g_autoptr (GError) local = NULL;
+    g_autoptr (FsimOutput) out = empty_temp (".out", error);
+    g_autoptr (FsimOutput) err = out ? empty_temp (".err", error) : NULL;
+    if (err == NULL)
+        return FALSE;
+    g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+    g_subprocess_launcher_set_stdout_file_path (launcher, fsim_output_path (out));
+    g_subprocess_launcher_set_stderr_file_path (launcher, fsim_output_path (err));
+    g_autoptr (GSubprocess) proc = g_subprocess_launcher_spawnv (launcher, argv, &local);
+
+    if (proc == NULL || !g_subprocess_wait (proc, NULL, &local)) {
+        g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED,
+                     "cannot run Graphviz '%s': %s", program, local->message);
+        return FALSE;
+    }
+    if (!g_subprocess_get_successful (proc)) {
+        g_autofree char *line = first_line (fsim_output_path (err));
+        g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED,
+                     "Graphviz '%s' failed: %s", what, line);
+        return FALSE;
+    }
+    return read_drawing (fsim_output_path (out), what, drawing, error);
+}
+
+/* The drawing of @dot appended to @drawing (fsim_graphviz_render()). */
+static gboolean
+render_into (const char *program, const char *dot, const char *format, GString *drawing,
+             GError **error)
+{
     gboolean named = program && *program;
     g_autofree char *found = fsim_graphviz_program (program);
     if (found == NULL) {
@@ -98,27 +174,39 @@ fsim_graphviz_render (const char *program, const char *dot, const char *format, 
                      "%s output needs Graphviz, but '%s' was not found%s (install the graphviz "
                      "package, or set FLOWSIM_DOT to the dot program)",
                      format, named ? program : "dot", named ? " (FLOWSIM_DOT)" : " in PATH");
-        return NULL;
+        return FALSE;
     }
     g_autoptr (FsimOutput) input = write_input (dot, error);
-    if (input == NULL)
+    return input != NULL && run_dot (found, fsim_output_path (input), format, drawing, error);
+}
+
+GBytes *
+fsim_graphviz_render (const char *program, const char *dot, const char *format, GError **error)
+{
+    g_return_val_if_fail (dot != NULL && format != NULL, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+    GString *drawing = g_string_new (NULL);
+    if (!render_into (program, dot, format, drawing, error)) {
+        g_string_free (drawing, TRUE);
         return NULL;
-    return run_dot (found, fsim_output_path (input), format, error);
+    }
+    return g_string_free_to_bytes (drawing);
 }
 
 gboolean
 fsim_graphviz_convert (const char *program, GString *text, const char *format, GError **error)
 {
     g_return_val_if_fail (text != NULL && format != NULL, FALSE);
+    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
     if (strcmp (format, "dot") == 0)
         return TRUE;
-    g_autoptr (GBytes) drawing = fsim_graphviz_render (program, text->str, format, error);
-    if (drawing == NULL)
+    g_autoptr (GString) drawing = g_string_new (NULL);
+    if (!render_into (program, text->str, format, drawing, error))
         return FALSE;
-    gsize len = 0;
-    const char *data = g_bytes_get_data (drawing, &len);
-    g_string_truncate (text, 0);
-    g_string_append_len (text, data, (gssize) len);
+    /* the drawing's buffer takes the text's place: no copy, so no second room to make */
+    GString swap = *text;
+    *text = *drawing;
+    *drawing = swap;
     return TRUE;
 }

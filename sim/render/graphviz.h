@@ -19,7 +19,14 @@ typedef enum {
  * and fonts. The program is a parameter (a path or a name looked up in PATH; NULL or "" for
  * `dot`): the library reads no environment, the command line passes $FLOWSIM_DOT. It is run directly (no shell) on the graph written to a temporary file
  * (removed afterwards), not on a pipe: a `dot` that dies early must not kill flowsim with SIGPIPE.
+ * What it writes goes to temporary files too, not to pipes read whole into memory through GLib
+ * (whose buffers abort when they cannot grow): its stdout is checked against
+ * FSIM_GRAPHVIZ_MAX_BYTES, then read into a room made with one tried allocation (room.h), and
+ * only the first line of its stderr is read.
  */
+
+/* The most bytes of a drawing flowsim reads back from Graphviz: 1 GiB. */
+#define FSIM_GRAPHVIZ_MAX_BYTES ((guint64) 1 << 30)
 
 /**
  * fsim_graphviz_program:
@@ -37,7 +44,9 @@ char *fsim_graphviz_program (const char *program);
  *
  * Runs `dot -T@format` on @dot and returns what it wrote.
  * Returns: (transfer full): the bytes, or NULL with @error set: FSIM_GRAPHVIZ_ERROR_MISSING when
- *   there is no `dot`, FSIM_GRAPHVIZ_ERROR_FAILED when it fails (its first error line is quoted).
+ *   there is no `dot`, FSIM_GRAPHVIZ_ERROR_FAILED when it fails (its first error line is quoted),
+ *   writes nothing or more than FSIM_GRAPHVIZ_MAX_BYTES, and FSIM_GRAPH_ERROR_NOMEM (room.h: "out of
+ *   memory: needed N bytes for the drawing from Graphviz") when its room cannot be had.
  */
 GBytes *fsim_graphviz_render (const char *program, const char *dot, const char *format,
                               GError **error);

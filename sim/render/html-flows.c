@@ -131,23 +131,36 @@ flow_table (const FsimScenario *s, const FsimResult *r, const GArray *flows, GSt
     fsim_i_html_table_close (out);
 }
 
-/* The open routes of the example user's (field, partner) pair, in plain English, into @text;
- * the heading into @heading. FALSE with @error set when explaining runs out of memory. */
-static gboolean
-example_text (const FsimTracer *t, const FsimPopulation *pop, const Flow *flow, GString *heading,
-              GString *text, GError **error)
+/* The example user's explanation of @flow's (field, partner) pair (transfer full), or NULL with
+ * @error set when its byte per (field, partner) cannot be had. */
+static FsimExplanation *
+example_explain (const FsimTracer *t, const Flow *flow, GError **error)
 {
     const FsimScenario *s = fsim_tracer_scenario (t);
     g_autofree FsimWord *fields = fsim_bits_new (s->field_words);
     g_autofree FsimWord *partners = fsim_bits_new (s->partner_words);
-    g_autofree char *user = fsim_population_user_name (pop, (size_t) flow->example);
-
     fsim_bits_set (fields, flow->field);
     fsim_bits_set (partners, flow->partner);
-    g_autoptr (FsimExplanation) e =
-        fsim_explain_user (t, (size_t) flow->example, fields, partners, error);
+    return fsim_explain_user (t, (size_t) flow->example, fields, partners, error);
+}
+
+/* The heading and the open routes of @flow's example user in plain English. The routes' text
+ * (one user's routes for one pair: a few hundred bytes, or megabytes for a pair with thousands
+ * of scopes) is made in a room reserved to its bound (tried); FALSE with @error if it cannot
+ * be had, and nothing appended to @out. */
+static gboolean
+example (const FsimTracer *t, const FsimPopulation *pop, const Flow *flow, GString *out,
+         GError **error)
+{
+    const FsimScenario *s = fsim_tracer_scenario (t);
+    g_autoptr (FsimExplanation) e = example_explain (t, flow, error);
     if (e == NULL)
         return FALSE;
+    g_autoptr (GString) text = g_string_new (NULL);
+    if (!fsim_room_reserve (text, fsim_explain_open_routes_room (t, e, 0), "an example route",
+                            error))
+        return FALSE;
+    size_t allocated = text->allocated_len;
     for (size_t i = 0; i < e->flows->len; i++) {
         const FsimFlowExplanation *fe = &g_array_index (e->flows, FsimFlowExplanation, i);
         for (size_t k = 0; k < fe->routes->len; k++) {
@@ -156,37 +169,32 @@ example_text (const FsimTracer *t, const FsimPopulation *pop, const Flow *flow, 
                 fsim_explain_route_text (t, (size_t) flow->example, fe, route, 0, text);
         }
     }
-    g_string_append_printf (heading, "%s to %s: for example %s", s->fields[flow->field].label,
-                            s->partners[flow->partner].name, user);
-    return TRUE;
-}
-
-static gboolean
-example (const FsimTracer *t, const FsimPopulation *pop, const Flow *flow, GString *out,
-         GError **error)
-{
-    g_autoptr (GString) heading = g_string_new (NULL);
-    g_autoptr (GString) text = g_string_new (NULL);
-    if (!example_text (t, pop, flow, heading, text, error))
-        return FALSE;
-    fsim_i_html_element (out, "h3", NULL, heading->str);
+    g_warn_if_fail (text->allocated_len == allocated); /* the room held it */
+    g_autofree char *user = fsim_population_user_name (pop, (size_t) flow->example);
+    g_autofree char *heading =
+        g_strdup_printf ("%s to %s: for example %s", s->fields[flow->field].label,
+                         s->partners[flow->partner].name, user);
+    fsim_i_html_element (out, "h3", NULL, heading);
     fsim_i_html_element (out, "div", "route", text->str);
     return TRUE;
 }
 
-/* The bytes example() appends for @flow: its text is made (one user's routes for one pair, a
- * few hundred bytes) and measured, as the diagram's SVG is. */
+/* The bytes example() appends for @flow, bounded without rendering its text (explain.h): its
+ * heading's three names and its routes' text, each escaped at most FSIM_ROOM_PER_BYTE a byte. */
 static gboolean
 example_room (const FsimTracer *t, const FsimPopulation *pop, const Flow *flow, guint64 *room,
               GError **error)
 {
     if (flow->example < 0)
         return TRUE;
-    g_autoptr (GString) heading = g_string_new (NULL);
-    g_autoptr (GString) text = g_string_new (NULL);
-    if (!example_text (t, pop, flow, heading, text, error))
+    const FsimScenario *s = fsim_tracer_scenario (t);
+    g_autoptr (FsimExplanation) e = example_explain (t, flow, error);
+    if (e == NULL)
         return FALSE;
-    *room += fsim_room_text (heading->str) + fsim_room_text (text->str) + 64;
+    g_autofree char *user = fsim_population_user_name (pop, (size_t) flow->example);
+    *room += fsim_room_text (s->fields[flow->field].label) +
+             fsim_room_text (s->partners[flow->partner].name) + fsim_room_text (user) +
+             FSIM_ROOM_PER_BYTE * fsim_explain_open_routes_room (t, e, 0) + 128;
     return TRUE;
 }
 

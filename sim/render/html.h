@@ -48,11 +48,14 @@ typedef struct {
  * scenario is escaped; links are made only of http(s) sources.
  *
  * The room of the page's text is made before it is rendered, to an estimate of every part
- * (room.h; the embedded SVGs counted as given, the example routes made and measured first).
+ * (room.h; the embedded SVGs counted as given, the example routes' text bounded from their
+ * explanation without rendering it). Each example's text is then made in a room of its own,
+ * reserved to that bound with a tried allocation.
  *
  * Returns: FALSE with @error set if the example routes cannot be traced (explain.h), a
  *   highlight selects nothing, or the room cannot be had (FSIM_GRAPH_ERROR_NOMEM "out of
- *   memory: needed N bytes for the HTML report"); nothing is appended to @out then.
+ *   memory: needed N bytes for the HTML report", or "... for an example route"); nothing is
+ *   appended to @out then.
  */
 gboolean fsim_html_report (const FsimScenario *scenario, const FsimPopulation *pop,
                            const FsimDecisions *decisions, const FsimResult *result,
@@ -74,7 +77,7 @@ gboolean fsim_html_report_variants (const FsimHtmlRun *runs, size_t n_runs,
  * fsim_html_report_room:
  * Sets @bytes to the most bytes fsim_html_report_variants() appends for @runs (every string
  * from the scenario counted at 6 bytes a byte, the SVGs as given, the timeline's chart by
- * fsim_timeline_room(), the example routes made and measured), the room it makes before it
+ * fsim_timeline_room(), the example routes bounded from their explanations), the room it makes before it
  * renders. Returns: FALSE with @error set as fsim_html_report() (a highlight, the tracer).
  */
 gboolean fsim_html_report_room (const FsimHtmlRun *runs, size_t n_runs,
@@ -104,7 +107,7 @@ gboolean fsim_i_html_highlights (const FsimScenario *scenario, const FsimPopulat
                                  const char *const *highlight, GString *out, GError **error);
 
 /* The most bytes fsim_i_html_highlights() and fsim_i_html_flows() append: the highlights are
- * resolved, the example users found and their routes made and measured; FALSE with @error as
+ * resolved, the example users found and their routes' text bounded unrendered; FALSE with @error as
  * they fail (a highlight that selects nothing, the tracer). */
 gboolean fsim_i_html_flows_room (const FsimScenario *scenario, const FsimPopulation *pop,
                                  const FsimDecisions *decisions, const FsimResult *result,

@@ -70,3 +70,18 @@ guint64 fsim_population_stats_room (const FsimScenario *s, FsimReportFormat form
  */
 gboolean fsim_population_export (const FsimScenario *s, const FsimPopulation *pop, const char *dir,
                                  GError **error);
+/**
+ * fsim_population_export_part:
+ * @slice: this rank's users (the parts following each other in rank order), read only
+ * @comm: the ranks (graph/comm.h); collective
+ * fsim_population_export() of the whole population, from every rank's slice, no rank holding
+ * the whole: rank 0 creates @dir and writes each file through the output writer, the ranks
+ * sending it their lines in rank order, at most 4 MiB at a time.
+ * Returns: TRUE on every rank, or FALSE on every rank: rank 0's error as
+ *   fsim_population_export() gives it (a GFileError), FSIM_POPULATION_ERROR_FAILED on a rank out
+ *   of memory, an exchange's error, FSIM_GRAPH_ERROR_OTHER_RANK on the ranks that stopped
+ *   because another failed (the caller makes the ranks agree). Nothing is left of a file that
+ *   was not written whole.
+ */
+gboolean fsim_population_export_part (const FsimScenario *s, const FsimPopulationSlice *slice,
+                                      const FsimComm *comm, const char *dir, GError **error);
