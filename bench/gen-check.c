@@ -79,7 +79,12 @@ report (const Options *o, const FsimFriends *f, double build_seconds)
     FsimFriendsStats st;
     double ratio;
 
-    fsim_friends_stats (f, (size_t) o->sample, (uint64_t) o->seed, (unsigned) o->threads, &st);
+    g_autoptr (GError) error = NULL;
+    if (!fsim_friends_stats (f, (size_t) o->sample, (uint64_t) o->seed, (unsigned) o->threads, &st,
+                             &error)) {
+        g_printerr ("gen-check: %s\n", error->message);
+        return FALSE;
+    }
     ratio = st.degree.mean > 0 ? st.degree.median / st.degree.mean : 0;
     printf ("source        %s\n", o->import != NULL ? o->import : o->model);
     printf ("users         %zu\nfriendships   %zu\n", st.degree.n_users, st.degree.n_edges);

@@ -103,7 +103,10 @@ collect_attrs (const igraph_t *g, FsimAttrTable *t)
     IGRAPH_VECTOR_INT_INIT_FINALLY (&types, 0);
     IGRAPH_CHECK (igraph_cattribute_list (g, NULL, NULL, &names, &types, NULL, NULL));
     count = igraph_strvector_size (&names);
-    t->attrs = g_new0 (FsimAttr, MAX (count, 1));
+    /* a file may declare many attributes (GraphML keys, GML keys): tried, not GLib's */
+    t->attrs = fsim_try_new0 ((size_t) MAX (count, 1), sizeof (FsimAttr), NULL, NULL);
+    if (!t->attrs)
+        IGRAPH_ERROR ("out of memory for the node attributes", IGRAPH_ENOMEM);
     for (igraph_integer_t i = 0; i < count; i++) {
         FsimAttr *a = &t->attrs[t->n_attrs];
         igraph_integer_t type = VECTOR (types)[i];

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* modelgraph.c: the model graph: kinds and names in GArrays, structure in a directed igraph_t. */
+/* modelgraph.c: the model graph: kinds, names and ends in tried arrays, structure in a directed igraph_t. */
 #include "config.h"
 
 #include <stdint.h>
@@ -21,10 +21,12 @@
  * (see graph-private.h), which also serialises concurrent queries.
  */
 struct FsimModelGraph {
-    GArray *vertex_kinds;    /* int */
-    GPtrArray *vertex_names; /* char *, owned, may be NULL */
-    GArray *edge_kinds;      /* int */
-    GArray *edge_ends;       /* igraph_integer_t: from, to, from, to, ... */
+    int *vertex_kinds;           /* [n_vertices] */
+    char **vertex_names;         /* [n_vertices], owned, may be NULL */
+    int *edge_kinds;             /* [n_edges] */
+    igraph_integer_t *edge_ends; /* [2 * n_edges]: from, to, from, to, ... */
+    size_t n_vertices, n_edges;
+    size_t cap_vertices, cap_edges; /* fsim_model_graph_new() grows them (GLib), try_new not */
 
     gboolean have_graph; /* graph initialised */
     igraph_t graph;
@@ -39,36 +41,28 @@ struct FsimModelGraph {
 FsimModelGraph *
 fsim_model_graph_new (void)
 {
-    FsimModelGraph *g = g_new0 (FsimModelGraph, 1);
-
-    g->vertex_kinds = g_array_new (FALSE, FALSE, sizeof (int));
-    g->vertex_names = g_ptr_array_new_with_free_func (g_free);
-    g->edge_kinds = g_array_new (FALSE, FALSE, sizeof (int));
-    g->edge_ends = g_array_new (FALSE, FALSE, sizeof (igraph_integer_t));
-    return g;
+    return g_new0 (FsimModelGraph, 1);
 }
 
 FsimModelGraph *
 fsim_model_graph_try_new (size_t n_vertices, size_t n_edges, GError **error)
 {
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-    guint64 bytes = fsim_memory_array_bytes (n_vertices, sizeof (int)) +
-                    fsim_memory_array_bytes (n_vertices, sizeof (gpointer)) +
-                    fsim_memory_array_bytes (n_edges, sizeof (int)) +
-                    fsim_memory_array_bytes (2 * n_edges, sizeof (igraph_integer_t)) +
-                    (guint64) n_vertices * 32; /* the names */
+    /* the arrays are tried at their final size; the names (a few bytes each) are checked */
     g_autofree char *what =
         g_strdup_printf ("the model graph of %zu vertices and %zu edges", n_vertices, n_edges);
     if (n_vertices > G_MAXUINT || n_edges > G_MAXUINT / 2 ||
-        !fsim_memory_reserve (bytes, what, NULL))
-        return fsim_set_out_of_memory (1, (size_t) MIN (bytes, G_MAXSIZE), what, error);
-    FsimModelGraph *g = g_new0 (FsimModelGraph, 1);
-    g->vertex_kinds = g_array_sized_new (FALSE, FALSE, sizeof (int), (guint) n_vertices);
-    g->vertex_names = g_ptr_array_new_full ((guint) n_vertices, g_free);
-    g->edge_kinds = g_array_sized_new (FALSE, FALSE, sizeof (int), (guint) n_edges);
-    g->edge_ends =
-        g_array_sized_new (FALSE, FALSE, sizeof (igraph_integer_t), (guint) (2 * n_edges));
-    return g;
+        !fsim_memory_reserve ((guint64) n_vertices * 32, what, NULL))
+        return fsim_set_out_of_memory (n_vertices, 32, what, error);
+    g_autoptr (FsimModelGraph) g = g_new0 (FsimModelGraph, 1);
+    if (!(g->vertex_kinds = fsim_try_new (n_vertices + 1, sizeof (int), what, error)) ||
+        !(g->vertex_names = fsim_try_new0 (n_vertices + 1, sizeof (char *), what, error)) ||
+        !(g->edge_kinds = fsim_try_new (n_edges + 1, sizeof (int), what, error)) ||
+        !(g->edge_ends = fsim_try_new (2 * n_edges + 1, sizeof (igraph_integer_t), what, error)))
+        return NULL;
+    g->cap_vertices = n_vertices;
+    g->cap_edges = n_edges;
+    return g_steal_pointer (&g);
 }
 
 /**
@@ -85,10 +79,12 @@ fsim_model_graph_free (FsimModelGraph *g)
         igraph_destroy (&g->graph);
         fsim_i_graph_unlock ();
     }
-    g_array_unref (g->vertex_kinds);
-    g_ptr_array_unref (g->vertex_names);
-    g_array_unref (g->edge_kinds);
-    g_array_unref (g->edge_ends);
+    for (size_t v = 0; g->vertex_names && v < g->n_vertices; v++)
+        g_free (g->vertex_names[v]);
+    g_free (g->vertex_kinds);
+    g_free (g->vertex_names);
+    g_free (g->edge_kinds);
+    g_free (g->edge_ends);
     g_free (g);
 }
 
@@ -102,9 +98,14 @@ fsim_model_graph_add_vertex (FsimModelGraph *g, int kind, const char *name)
 {
     g_return_val_if_fail (g != NULL, SIZE_MAX);
 
-    g_array_append_val (g->vertex_kinds, kind);
-    g_ptr_array_add (g->vertex_names, g_strdup (name));
-    return g->vertex_kinds->len - 1;
+    if (g->n_vertices == g->cap_vertices) { /* fsim_model_graph_new()'s only */
+        g->cap_vertices = MAX (2 * g->cap_vertices, (size_t) 16);
+        g->vertex_kinds = g_renew (int, g->vertex_kinds, g->cap_vertices);
+        g->vertex_names = g_renew (char *, g->vertex_names, g->cap_vertices);
+    }
+    g->vertex_kinds[g->n_vertices] = kind;
+    g->vertex_names[g->n_vertices] = g_strdup (name);
+    return g->n_vertices++;
 }
 
 /**
@@ -118,65 +119,70 @@ fsim_model_graph_add_edge (FsimModelGraph *g, size_t from, size_t to, int kind)
     igraph_integer_t ends[2] = { (igraph_integer_t) from, (igraph_integer_t) to };
 
     g_return_val_if_fail (g != NULL, SIZE_MAX);
-    g_return_val_if_fail (from < g->vertex_kinds->len && to < g->vertex_kinds->len, SIZE_MAX);
+    g_return_val_if_fail (from < g->n_vertices && to < g->n_vertices, SIZE_MAX);
 
-    g_array_append_val (g->edge_kinds, kind);
-    g_array_append_vals (g->edge_ends, ends, 2);
-    return g->edge_kinds->len - 1;
+    if (g->n_edges == g->cap_edges) { /* fsim_model_graph_new()'s only */
+        g->cap_edges = MAX (2 * g->cap_edges, (size_t) 16);
+        g->edge_kinds = g_renew (int, g->edge_kinds, g->cap_edges);
+        g->edge_ends = g_renew (igraph_integer_t, g->edge_ends, 2 * g->cap_edges);
+    }
+    g->edge_kinds[g->n_edges] = kind;
+    memcpy (g->edge_ends + 2 * g->n_edges, ends, sizeof ends);
+    return g->n_edges++;
 }
 
 size_t
 fsim_model_graph_n_vertices (const FsimModelGraph *g)
 {
     g_return_val_if_fail (g != NULL, 0);
-    return g->vertex_kinds->len;
+    return g->n_vertices;
 }
 
 size_t
 fsim_model_graph_n_edges (const FsimModelGraph *g)
 {
     g_return_val_if_fail (g != NULL, 0);
-    return g->edge_kinds->len;
+    return g->n_edges;
 }
 
 int
 fsim_model_graph_vertex_kind (const FsimModelGraph *g, size_t v)
 {
-    g_return_val_if_fail (g != NULL && v < g->vertex_kinds->len, -1);
-    return g_array_index (g->vertex_kinds, int, v);
+    g_return_val_if_fail (g != NULL && v < g->n_vertices, -1);
+    return g->vertex_kinds[v];
 }
 
 /* Returns: (transfer none) (nullable): the name given to fsim_model_graph_add_vertex(). */
 const char *
 fsim_model_graph_vertex_name (const FsimModelGraph *g, size_t v)
 {
-    g_return_val_if_fail (g != NULL && v < g->vertex_names->len, NULL);
-    return g_ptr_array_index (g->vertex_names, v);
+    g_return_val_if_fail (g != NULL && v < g->n_vertices, NULL);
+    return g->vertex_names[v];
 }
 
 int
 fsim_model_graph_edge_kind (const FsimModelGraph *g, size_t e)
 {
-    g_return_val_if_fail (g != NULL && e < g->edge_kinds->len, -1);
-    return g_array_index (g->edge_kinds, int, e);
+    g_return_val_if_fail (g != NULL && e < g->n_edges, -1);
+    return g->edge_kinds[e];
 }
 
 /* @from and @to may be NULL. */
 void
 fsim_model_graph_edge_ends (const FsimModelGraph *g, size_t e, size_t *from, size_t *to)
 {
-    g_return_if_fail (g != NULL && e < g->edge_kinds->len);
+    g_return_if_fail (g != NULL && e < g->n_edges);
     if (from != NULL)
-        *from = (size_t) g_array_index (g->edge_ends, igraph_integer_t, 2 * e);
+        *from = (size_t) g->edge_ends[2 * e];
     if (to != NULL)
-        *to = (size_t) g_array_index (g->edge_ends, igraph_integer_t, 2 * e + 1);
+        *to = (size_t) g->edge_ends[2 * e + 1];
 }
 
 /* Under the igraph lock: brings g->graph up to date with the arrays. */
 static igraph_error_t
 flush (FsimModelGraph *g)
 {
-    size_t nv = g->vertex_kinds->len, ne = g->edge_kinds->len;
+    size_t nv = g->n_vertices, ne = g->n_edges;
 
     if (!g->have_graph) {
         IGRAPH_CHECK (igraph_empty (&g->graph, 0, IGRAPH_DIRECTED));
@@ -189,8 +195,7 @@ flush (FsimModelGraph *g)
     }
     if (ne > g->flushed_edges) {
         igraph_vector_int_t view;
-        const igraph_integer_t *pending =
-            &g_array_index (g->edge_ends, igraph_integer_t, 2 * g->flushed_edges);
+        const igraph_integer_t *pending = g->edge_ends + 2 * g->flushed_edges;
 
         igraph_vector_int_view (&view, pending, (igraph_integer_t) (2 * (ne - g->flushed_edges)));
         IGRAPH_CHECK (igraph_add_edges (&g->graph, &view, NULL));
@@ -279,13 +284,15 @@ fsim_model_graph_reachable (const FsimModelGraph *g, size_t source, const guint8
     size_t nv;
 
     g_return_val_if_fail (g != NULL, FALSE);
-    g_return_val_if_fail (source < g->vertex_kinds->len, FALSE);
-    g_return_val_if_fail (edge_enabled != NULL || g->edge_kinds->len == 0, FALSE);
+    g_return_val_if_fail (source < g->n_vertices, FALSE);
+    g_return_val_if_fail (edge_enabled != NULL || g->n_edges == 0, FALSE);
     g_return_val_if_fail (out_reached != NULL, FALSE);
     g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-    nv = g->vertex_kinds->len;
-    reached = g_malloc0 (nv);
+    nv = g->n_vertices;
+    reached = fsim_try_new0 (nv, 1, "the model graph's reach", error);
+    if (!reached)
+        return FALSE;
 
     ReachCall call = { mutable_g, (igraph_integer_t) source, edge_enabled, reached };
     igraph_error_t rc = fsim_i_graph_call (flush_and_reach, &call, reason);

@@ -10,6 +10,7 @@
 
 #include "friends.h"
 #include "graph-private.h"
+#include "memory.h"
 #include "rng-private.h"
 #include "stats.h"
 
@@ -37,19 +38,22 @@ degree_at_rank (const size_t *count, size_t max, size_t rank)
  * @out: filled in full
  * Can't fail (aborts only if O(max degree) memory cannot be had).
  */
-void
-fsim_friends_degree_stats (const FsimFriends *f, FsimDegreeStats *out)
+gboolean
+fsim_friends_degree_stats (const FsimFriends *f, FsimDegreeStats *out, GError **error)
 {
     size_t n, lo = SIZE_MAX, hi = 0, isolated = 0;
+    FsimDegreeStats st = { 0 };
 
-    g_return_if_fail (f != NULL && out != NULL);
+    g_return_val_if_fail (f != NULL && out != NULL, FALSE);
+    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
     n = f->n_users;
-    memset (out, 0, sizeof *out);
-    out->n_users = n;
-    out->n_edges = f->n_edges;
-    if (n == 0)
-        return;
+    st.n_users = n;
+    st.n_edges = f->n_edges;
+    if (n == 0) {
+        *out = st;
+        return TRUE;
+    }
     for (size_t u = 0; u < n; u++) {
         size_t d = fsim_friends_degree (f, u);
 
@@ -58,13 +62,19 @@ fsim_friends_degree_stats (const FsimFriends *f, FsimDegreeStats *out)
         isolated += d == 0;
     }
 
-    g_autofree size_t *count = g_new0 (size_t, hi + 1);
+    /* a count per degree up to the largest: users x 8 bytes when one user has every friend */
+    g_autofree size_t *count =
+        fsim_try_new0 (hi + 1, sizeof (size_t), "the count of users by degree", error);
+    if (count == NULL)
+        return FALSE;
     for (size_t u = 0; u < n; u++)
         count[fsim_friends_degree (f, u)]++;
-    out->min = lo;
-    out->max = hi;
-    out->n_isolated = isolated;
-    fsim_i_degree_stats_ranks (count, out);
+    st.min = lo;
+    st.max = hi;
+    st.n_isolated = isolated;
+    fsim_i_degree_stats_ranks (count, &st);
+    *out = st;
+    return TRUE;
 }
 
 /**
@@ -92,7 +102,8 @@ typedef struct {
     const uint32_t *users; /* the users to measure, n_measured */
     size_t n_measured;
     size_t n_tasks;
-    double *value; /* n_measured: each user's local clustering */
+    double *value;   /* n_measured: each user's local clustering */
+    uint32_t **mark; /* [task]: n_users marks each */
 } ClusteringRun;
 
 /*
@@ -164,7 +175,7 @@ static void
 clustering_task (size_t task, unsigned worker G_GNUC_UNUSED, void *data)
 {
     ClusteringRun *run = data;
-    g_autofree uint32_t *mark = g_new0 (uint32_t, MAX (run->f->n_users, 1));
+    uint32_t *mark = run->mark[task];
     uint32_t stamp = 0;
 
     for (size_t i = task; i < run->n_measured; i += run->n_tasks) {
@@ -182,30 +193,52 @@ clustering_task (size_t task, unsigned worker G_GNUC_UNUSED, void *data)
  * @seed: picks the sample (the same seed, the same sample)
  * @n_threads: 0 = one per processor; the result does not depend on it (each user's value is
  *   computed alone and the values are added in sample order)
- * Can't fail (aborts only if O(n_users) memory per thread cannot be had).
+ * Each task marks in n_users words of its own, tried: as many tasks as fit (at least one).
+ * Returns: TRUE, or FALSE with FSIM_GRAPH_ERROR_NOMEM (@out unchanged) when not even one task's
+ * marks can be had.
  */
-void
+gboolean
 fsim_friends_clustering (const FsimFriends *f, size_t sample, uint64_t seed, unsigned n_threads,
-                         FsimClustering *out)
+                         FsimClustering *out, GError **error)
 {
     ClusteringRun run = { .f = f };
     double sum = 0;
+    gboolean sampled = FALSE;
 
-    g_return_if_fail (f != NULL && out != NULL && sample >= 1);
+    g_return_val_if_fail (f != NULL && out != NULL && sample >= 1, FALSE);
+    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-    run.n_measured = fsim_i_clustering_n (f->n_users, sample, &out->sampled);
+    run.n_measured = fsim_i_clustering_n (f->n_users, sample, &sampled);
     g_autofree uint32_t *users = g_new (uint32_t, MAX (run.n_measured, 1));
     fsim_i_clustering_draw (users, f->n_users, sample, seed);
     run.users = users;
-    run.value = g_new (double, MAX (run.n_measured, 1));
     run.n_tasks = fsim_parallel_workers (n_threads, run.n_measured);
-    fsim_parallel_for (run.n_tasks, fsim_parallel_workers (n_threads, run.n_tasks), clustering_task,
-                       &run, NULL, NULL);
-    for (size_t i = 0; i < run.n_measured; i++)
-        sum += run.value[i];
-    g_free (run.value);
+    run.mark = g_new0 (uint32_t *, run.n_tasks);
+    for (size_t t = 0; t < run.n_tasks; t++) {
+        run.mark[t] = fsim_try_new0 (MAX (f->n_users, 1), sizeof (uint32_t),
+                                     "the marks of clustering", t == 0 ? error : NULL);
+        if (run.mark[t] == NULL) {
+            run.n_tasks = t; /* fewer tasks: the same values, added in the same order */
+            break;
+        }
+    }
+    if (run.n_tasks > 0) {
+        run.value = g_new (double, MAX (run.n_measured, 1));
+        fsim_parallel_for (run.n_tasks, fsim_parallel_workers (n_threads, run.n_tasks),
+                           clustering_task, &run, NULL, NULL);
+        for (size_t i = 0; i < run.n_measured; i++)
+            sum += run.value[i];
+        g_free (run.value);
+    }
+    for (size_t t = 0; t < run.n_tasks; t++)
+        g_free (run.mark[t]);
+    g_free (run.mark);
+    if (run.n_tasks == 0)
+        return FALSE;
+    out->sampled = sampled;
     out->n_measured = run.n_measured;
     out->average = run.n_measured > 0 ? sum / (double) run.n_measured : 0.0;
+    return TRUE;
 }
 
 /* ---- components ----------------------------------------------------------------------------- */
@@ -213,21 +246,23 @@ fsim_friends_clustering (const FsimFriends *f, size_t sample, uint64_t seed, uns
 /**
  * fsim_friends_components:
  * Breadth-first search from every unvisited user, with n_users bytes of marks and a queue of
- * n_users ids. Can't fail (aborts only if that memory cannot be had).
+ * n_users ids, tried. Returns: TRUE, or FALSE with FSIM_GRAPH_ERROR_NOMEM (@out unchanged).
  */
-void
-fsim_friends_components (const FsimFriends *f, FsimComponents *out)
+gboolean
+fsim_friends_components (const FsimFriends *f, FsimComponents *out, GError **error)
 {
     size_t n;
     g_autofree guint8 *seen = NULL;
     g_autofree uint32_t *queue = NULL;
+    FsimComponents c = { 0 };
 
-    g_return_if_fail (f != NULL && out != NULL);
+    g_return_val_if_fail (f != NULL && out != NULL, FALSE);
+    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
     n = f->n_users;
-    memset (out, 0, sizeof *out);
-    seen = g_new0 (guint8, MAX (n, 1));
-    queue = g_new (uint32_t, MAX (n, 1));
+    if (!(seen = fsim_try_new0 (MAX (n, 1), 1, "the connected components", error)) ||
+        !(queue = fsim_try_new (MAX (n, 1), sizeof (uint32_t), "the connected components", error)))
+        return FALSE;
     for (size_t s = 0; s < n; s++) {
         size_t head = 0, tail = 0;
 
@@ -246,23 +281,27 @@ fsim_friends_components (const FsimFriends *f, FsimComponents *out)
                 }
             }
         }
-        out->n_components++;
-        out->giant_size = MAX (out->giant_size, tail);
+        c.n_components++;
+        c.giant_size = MAX (c.giant_size, tail);
     }
+    *out = c;
+    return TRUE;
 }
 
 /**
  * fsim_friends_stats:
  * The three measurements above; @clustering_sample, @seed and @n_threads as for
- * fsim_friends_clustering(). Can't fail.
+ * fsim_friends_clustering(). Returns: TRUE, or FALSE with FSIM_GRAPH_ERROR_NOMEM.
  */
-void
+gboolean
 fsim_friends_stats (const FsimFriends *f, size_t clustering_sample, uint64_t seed,
-                    unsigned n_threads, FsimFriendsStats *out)
+                    unsigned n_threads, FsimFriendsStats *out, GError **error)
 {
-    g_return_if_fail (f != NULL && out != NULL);
+    g_return_val_if_fail (f != NULL && out != NULL, FALSE);
+    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-    fsim_friends_degree_stats (f, &out->degree);
-    fsim_friends_clustering (f, MAX (clustering_sample, 1), seed, n_threads, &out->clustering);
-    fsim_friends_components (f, &out->components);
+    return fsim_friends_degree_stats (f, &out->degree, error) &&
+           fsim_friends_clustering (f, MAX (clustering_sample, 1), seed, n_threads,
+                                    &out->clustering, error) &&
+           fsim_friends_components (f, &out->components, error);
 }

@@ -23,8 +23,9 @@ typedef struct {
     size_t n_isolated; /* users without friends */
 } FsimDegreeStats;
 
-/* Fills @out. Can't fail (aborts only if O(max degree) memory cannot be had). */
-void fsim_friends_degree_stats (const FsimFriends *f, FsimDegreeStats *out);
+/* Fills @out; FALSE with FSIM_GRAPH_ERROR_NOMEM (@out unchanged) when a count per degree up to
+ * the largest cannot be had (tried: users x 8 bytes when one user has every friend). */
+gboolean fsim_friends_degree_stats (const FsimFriends *f, FsimDegreeStats *out, GError **error);
 
 /*
  * Average local clustering: for each user, the share of pairs of their friends who are friends
@@ -42,18 +43,20 @@ typedef struct {
 #define FSIM_CLUSTERING_DEFAULT_SAMPLE 10000
 
 /* @sample >= 1; @n_threads: 0 = one per processor. The result is the same for any number of
- * threads. Can't fail (aborts only if O(n_users) memory per thread cannot be had). */
-void fsim_friends_clustering (const FsimFriends *f, size_t sample, uint64_t seed,
-                              unsigned n_threads, FsimClustering *out);
+ * threads. n_users words per thread are tried (fewer threads if need be); FALSE with
+ * FSIM_GRAPH_ERROR_NOMEM (@out unchanged) if not even one thread's can be had. */
+gboolean fsim_friends_clustering (const FsimFriends *f, size_t sample, uint64_t seed,
+                                  unsigned n_threads, FsimClustering *out, GError **error);
 
 /* Connected components: how many, and the size of the largest. An isolated user is a component
- * of its own. Can't fail (aborts only if O(n_users) memory cannot be had). */
+ * of its own. FALSE with FSIM_GRAPH_ERROR_NOMEM (@out unchanged) if its 5 bytes per user (tried)
+ * cannot be had. */
 typedef struct {
     size_t n_components;
     size_t giant_size;
 } FsimComponents;
 
-void fsim_friends_components (const FsimFriends *f, FsimComponents *out);
+gboolean fsim_friends_components (const FsimFriends *f, FsimComponents *out, GError **error);
 
 /* All three at once. */
 typedef struct {
@@ -62,8 +65,8 @@ typedef struct {
     FsimComponents components;
 } FsimFriendsStats;
 
-void fsim_friends_stats (const FsimFriends *f, size_t clustering_sample, uint64_t seed,
-                         unsigned n_threads, FsimFriendsStats *out);
+gboolean fsim_friends_stats (const FsimFriends *f, size_t clustering_sample, uint64_t seed,
+                             unsigned n_threads, FsimFriendsStats *out, GError **error);
 
 /*
  * One rank's rows of a graph split over ranks (graph/comm.h): users first .. first + n_own - 1

@@ -563,7 +563,7 @@ test_diagram_explain (void)
     g_assert_no_error (error);
     gssize bob = fsim_tracer_find_user (t, "bob");
     g_assert_cmpint (bob, >=, 0);
-    g_autoptr (FsimExplanation) e = fsim_explain_user (t, (size_t) bob, NULL, NULL);
+    g_autoptr (FsimExplanation) e = fsim_explain_user (t, (size_t) bob, NULL, NULL, NULL);
     g_autoptr (GString) dot = g_string_new (NULL);
     g_assert_true (fsim_explain_write_dot (t, e, NULL, dot, NULL));
     g_test_message ("%s", dot->str);

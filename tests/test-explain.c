@@ -118,7 +118,7 @@ test_explain_gates_direct (void)
 {
     g_auto (World) w = { 0 };
     world_data (&w, "explain", "gates.json");
-    g_autoptr (FsimExplanation) e = fsim_explain_user (w.t, user (&w, "u"), NULL, NULL);
+    g_autoptr (FsimExplanation) e = fsim_explain_user (w.t, user (&w, "u"), NULL, NULL, NULL);
     g_assert_cmpuint (e->flows->len, ==, 3 * 7);
 
     const FsimFlowExplanation *a_app = flow (&w, e, "a", "app");
@@ -160,7 +160,7 @@ test_explain_gates_downstream (void)
 {
     g_auto (World) w = { 0 };
     world_data (&w, "explain", "gates.json");
-    g_autoptr (FsimExplanation) e = fsim_explain_user (w.t, user (&w, "u"), NULL, NULL);
+    g_autoptr (FsimExplanation) e = fsim_explain_user (w.t, user (&w, "u"), NULL, NULL, NULL);
 
     const FsimFlowExplanation *a_broker = flow (&w, e, "a", "broker");
     g_assert_cmphex (a_broker->channels, ==, FSIM_CHANNEL_BIT (FSIM_CHANNEL_DOWNSTREAM));
@@ -188,13 +188,13 @@ test_explain_gates_platform (void)
 {
     g_auto (World) w = { 0 };
     world_data (&w, "explain", "gates.json");
-    g_autoptr (FsimExplanation) ex = fsim_explain_user (w.t, user (&w, "x"), NULL, NULL);
+    g_autoptr (FsimExplanation) ex = fsim_explain_user (w.t, user (&w, "x"), NULL, NULL, NULL);
     const FsimFlowExplanation *a_app = flow (&w, ex, "a", "app");
     g_assert_cmphex (a_app->channels, ==, 0);
     assert_route (&w, a_app, "s_a", FSIM_BLOCK_PLATFORM, 0);
     assert_route (&w, a_app, "f_a", FSIM_BLOCK_PLATFORM, BIT (FSIM_BLOCK_NO_FRIEND));
 
-    g_autoptr (FsimExplanation) ev = fsim_explain_user (w.t, user (&w, "v"), NULL, NULL);
+    g_autoptr (FsimExplanation) ev = fsim_explain_user (w.t, user (&w, "v"), NULL, NULL, NULL);
     const FsimFlowExplanation *v_app = flow (&w, ev, "a", "app");
     g_assert_cmphex (v_app->channels, ==,
                      FSIM_CHANNEL_BIT (FSIM_CHANNEL_SELF) | FSIM_CHANNEL_BIT (FSIM_CHANNEL_FRIEND));
@@ -208,7 +208,7 @@ test_explain_tour_bob (void)
     g_auto (World) w = { 0 };
     g_autofree char *path = fsim_test_source_path ("scenarios", "tour.json", NULL);
     world_load (&w, path, NULL);
-    g_autoptr (FsimExplanation) e = fsim_explain_user (w.t, user (&w, "bob"), NULL, NULL);
+    g_autoptr (FsimExplanation) e = fsim_explain_user (w.t, user (&w, "bob"), NULL, NULL, NULL);
     const FsimFlowExplanation *rq = flow (&w, e, "profile.religion", "quiz");
     g_assert_cmphex (rq->channels, ==, 0);
     assert_route (&w, rq, "friends_religion_politics", FSIM_BLOCK_APPS_OTHERS, 0);
@@ -308,7 +308,7 @@ cross_check (const World *w)
     g_autofree size_t *field_users = g_new0 (size_t, nf + 1);
     for (size_t u = 0; u < w->pop->n_users; u++) {
         fsim_tracer_user (w->t, u, masks);
-        g_autoptr (FsimExplanation) e = fsim_explain_user (w->t, u, NULL, NULL);
+        g_autoptr (FsimExplanation) e = fsim_explain_user (w->t, u, NULL, NULL, NULL);
         g_assert_cmpuint (e->flows->len, ==, nf * np);
         for (size_t i = 0; i < nf * np; i++) {
             const FsimFlowExplanation *fl = &g_array_index (e->flows, FsimFlowExplanation, i);
@@ -394,7 +394,7 @@ static void
 check_room (const World *w)
 {
     for (size_t u = 0; u < w->pop->n_users; u++) {
-        g_autoptr (FsimExplanation) e = fsim_explain_user (w->t, u, NULL, NULL);
+        g_autoptr (FsimExplanation) e = fsim_explain_user (w->t, u, NULL, NULL, NULL);
         guint64 room = fsim_explain_room (w->t, e);
         for (int json = 0; json <= 1; json++) {
             g_autoptr (GString) out = g_string_new (NULL);

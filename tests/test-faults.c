@@ -268,7 +268,9 @@ test_program_allocations (void)
         /* the file's text and its JSON values, said at it */
         "flowsim: error: *model.json: *out of memory: needed *",
         /* the model's arrays, said at its object */
-        "flowsim: error: *model.json:1:1: out of memory: needed *", NULL
+        "flowsim: error: *model.json:1:1: out of memory: needed *",
+        /* the per-user settings, said at the population */
+        "flowsim: error: *model.json:*: out of memory for the settings of * users", NULL
     };
     const FaultCase cases_[] = {
         { "run", "program",
@@ -287,6 +289,48 @@ test_program_allocations (void)
     };
     for (size_t i = 0; i < G_N_ELEMENTS (cases_); i++)
         check_case (&cases_[i]);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* Running out for the per-user settings (sim/population/population.c) is said at the scenario's
+ * "population" object: each allocation of flowsim's of 64 KiB or more failed in turn, the one
+ * that ends in "the settings of 70000 users" carries FILE:LINE:COL (main's had none). */
+static void
+test_program_population_settings (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *scenario = fsim_test_write (
+        dir, "pop.json",
+        "{ \"scenario\": \"p\", \"date\": \"2014-06-01\", \"fields\": [{ \"id\": \"f\" }],\n"
+        "  \"population\": { \"generator\": \"erdos_renyi\", \"users\": 70000, "
+        "\"mean_degree\": 4 } }\n",
+        -1);
+    const FaultCase c = {
+        "settings", "program", (const char *const[]){ "population", scenario, NULL },
+        oom,        0,         "65536"
+    };
+    Outcome base = run_case (&c, NULL);
+    g_assert_cmpint (base.run->status, ==, 0);
+    g_autofree char *want = g_strdup_printf (
+        "flowsim: error: %s:2:17: out of memory for the settings of 70000 users\n", scenario);
+    guint found = 0;
+    for (guint64 k = 1; k <= base.calls; k++) {
+        g_autofree char *fail = g_strdup_printf ("%" G_GUINT64_FORMAT, k);
+        Outcome o = run_case (&c, fail);
+        assert_clean (&c, &base, &o, fail);
+        if (strstr (o.run->err, "the settings of") != NULL) {
+            g_assert_cmpstr (o.run->err, ==, want);
+            found++;
+        }
+        outcome_clear (&o);
+    }
+    g_assert_cmpuint (found, >, 0);
+    outcome_clear (&base);
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
@@ -363,18 +407,10 @@ check_not_through_glib (const char *name, const char *const *args, const char *m
         check_case (&program);
 }
 
-/* A partner's kind is any id: one kind per partner makes the engine's plan of partners by kind
- * partners^2 bits (8 MiB here, 32 MiB at 16384 partners), beside its jurisdictions, kinds and
- * lane plan arrays per partner and field. main's binary aborted in g_new0 (8388608 bytes). */
-static void
-test_glib_engine_kinds (void)
+/* @dir/kinds.json (transfer full): 8192 partners, each of a kind of its own. */
+static char *
+write_kinds_model (const char *dir)
 {
-    const char *why = cannot_inject ();
-    if (why) {
-        g_test_skip (why);
-        return;
-    }
-    g_autofree char *dir = fsim_test_scratch_new ();
     GString *text =
         g_string_new ("{ \"scenario\": \"kinds\", \"date\": \"2014-06-01\", \"seed\": 1,\n"
                       "  \"fields\": [{ \"id\": \"f0\" }],\n"
@@ -391,12 +427,116 @@ test_glib_engine_kinds (void)
                            "\"partners\": [\"*\"], \"apis\": [\"*\"], \"scopes\": [\"*\"], "
                            "\"from\": \"2010-01-01\" }],\n  \"population\": { \"generator\": "
                            "\"erdos_renyi\", \"users\": 100, \"mean_degree\": 4 } }\n");
-    g_autofree char *model = fsim_test_write (dir, "kinds.json", text->str, (gssize) text->len);
+    char *model = fsim_test_write (dir, "kinds.json", text->str, (gssize) text->len);
     g_string_free (text, TRUE);
+    return model;
+}
+
+/* A partner's kind is any id: one kind per partner makes the engine's plan of partners by kind
+ * partners^2 bits (8 MiB here, 32 MiB at 16384 partners), beside its jurisdictions, kinds and
+ * lane plan arrays per partner and field. main's binary aborted in g_new0 (8388608 bytes). */
+static void
+test_glib_engine_kinds (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *model = write_kinds_model (dir);
     check_not_through_glib (
         "engine-kinds",
         (const char *const[]){ "run", model, "--format", "json", "--output", "OUT", NULL },
         "4194304", TRUE);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/*
+ * The engine's map of the model and its onward-sharing closure (sim/engine/downstream.c,
+ * graph/modelgraph.c): 16,384 fields and a chain of 64 partners sharing every field onward, the
+ * last of which keeps none but f0, so that each field's reach is a copy without it: a million
+ * sets (their list 8 MiB), a million model edges (destination, field) of 4 MiB and more. main's
+ * binary aborted in the model graph's g_array_sized_new (4 MiB), and grew the list of sets, the
+ * closure's arrays by share and partner and its hash table of share groups through GLib.
+ */
+static void
+test_glib_downstream (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    GString *text =
+        g_string_new ("{ \"scenario\": \"sets\", \"date\": \"2014-06-01\", \"seed\": 1,\n"
+                      "  \"fields\": [");
+    for (guint f = 0; f < 16384; f++)
+        g_string_append_printf (text, "%s{ \"id\": \"f%u\" }", f ? ", " : "", f);
+    g_string_append (text, "],\n  \"apis\": [{ \"id\": \"a0\", \"scopes\": [{ \"id\": \"s0\", "
+                           "\"subject\": \"self\", \"fields\": [\"f0\"] }] }],\n"
+                           "  \"partners\": [\n");
+    for (guint p = 0; p < 64; p++) {
+        g_autofree char *shares =
+            p < 63 ? g_strdup_printf (", \"shares\": [{ \"with\": \"p%u\", \"fields\": [\"*\"] }]",
+                                      p + 1)
+                   : g_strdup ("");
+        g_string_append_printf (
+            text,
+            "    %s{ \"id\": \"p%u\", \"kind\": \"app\", \"integrates\": [\"a0\"], "
+            "\"requests\": [\"*\"], \"destinations\": [{ \"id\": \"d\", \"location\": "
+            "\"server\", \"jurisdiction\": \"US\", \"fields\": [\"%s\"] }]%s }\n",
+            p ? "," : "", p, p < 63 ? "*" : "f0", shares);
+    }
+    g_string_append (text, "  ],\n  \"population\": { \"generator\": \"erdos_renyi\", "
+                           "\"users\": 100, \"mean_degree\": 4 } }\n");
+    g_autofree char *model = fsim_test_write (dir, "sets.json", text->str, (gssize) text->len);
+    g_string_free (text, TRUE);
+    check_not_through_glib ("downstream",
+                            (const char *const[]){ "run", model, "--format", "text", NULL },
+                            "4194304", TRUE);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/*
+ * Tracing works in a scratch per worker (sim/engine/engine-trace.c: partners x 64 words six
+ * times, three words per lane entry; 0.6 MiB here, about 1.2 MiB at the limits), tried once
+ * before the users are traced. main's binary took it from GLib for every block of 4096 users:
+ * on the model of 8192 partners, the GLib allocations of 512 KiB or more grew from 14 with 64
+ * users to 18 with 20,000, and failing those after the 14th aborted it.
+ */
+static void
+test_glib_trace_scratch (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *model = write_kinds_model (dir);
+    const char *const few[] = { "run", model, "--set", "population.users=64", NULL };
+    const char *const many[] = { "run", model, "--set", "population.users=20000", NULL };
+    const FaultCase c_few = { "trace-few", "libglib", few, oom, 0, "524288" };
+    const FaultCase c_many = { "trace-many", "libglib", many, oom, 0, "524288" };
+    Outcome base = run_case (&c_few, NULL);
+    g_assert_cmpint (base.run->status, ==, 0);
+    g_assert_cmpint (base.found, >, 0);
+    Outcome all = run_case (&c_many, NULL);
+    g_assert_cmpint (all.run->status, ==, 0);
+    g_autofree char *after = g_strdup_printf ("%" G_GUINT64_FORMAT "+", base.calls + 1);
+    Outcome o = run_case (&c_many, after);
+    if (o.run->status != 0)
+        g_error ("an allocation of 512 KiB or more through GLib while tracing (exit %d):\n%s",
+                 o.run->status, o.run->err);
+    g_assert_cmpstr (o.run->out, ==, all.run->out);
+    g_assert_cmpuint (o.failed, ==, 0);
+    /* the users add none: every one of 512 KiB or more comes before tracing */
+    g_assert_cmpuint (all.calls, ==, base.calls);
+    outcome_clear (&o);
+    outcome_clear (&all);
+    outcome_clear (&base);
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
@@ -451,6 +591,94 @@ test_glib_import_ids (void)
         check_not_through_glib (formats[i], (const char *const[]){ "population", scenario, NULL },
                                 "262144", i == 0);
     }
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* A GraphML file may declare thousands of node attributes (keys): the table of them is tried
+ * (graph/import-igraph.c), and an attribute the scenario names but the file lacks lists only the
+ * first few. main's binary aborted in g_new0 of the table (20,000 keys: 640,032 bytes). */
+static void
+test_glib_import_attrs (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    GString *text = g_string_new ("<?xml version=\"1.0\"?>\n<graphml xmlns=\"http://"
+                                  "graphml.graphdrawing.org/xmlns\">\n");
+    for (guint i = 0; i < 20000; i++)
+        g_string_append_printf (
+            text, "<key id=\"k%u\" for=\"node\" attr.name=\"a%u\" attr.type=\"double\"/>\n", i, i);
+    g_string_append (text, "<graph edgedefault=\"undirected\"><node id=\"n0\"/><node id=\"n1\"/>"
+                           "<edge source=\"n0\" target=\"n1\"/></graph></graphml>\n");
+    g_free (fsim_test_write (dir, "attrs.graphml", text->str, (gssize) text->len));
+    g_string_free (text, TRUE);
+    g_autofree char *scenario = fsim_test_write (
+        dir, "import-attrs.json",
+        "{ \"scenario\": \"attrs\", \"date\": \"2014-06-01\", \"fields\": [{ \"id\": \"f\" "
+        "}],\n  \"population\": { \"import\": { \"file\": \"attrs.graphml\" } } }\n",
+        -1);
+    check_not_through_glib ("import-attrs", (const char *const[]){ "population", scenario, NULL },
+                            "524288", TRUE);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* The population's statistics (graph/stats.c): the count of users by degree, each clustering
+ * task's marks (4 bytes per user) and the components' queue (5) are tried, not GLib's; main's
+ * binary aborted at 200,000 users in g_new0 of the marks (800,000 bytes). */
+static void
+test_glib_population_stats (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *scenario = fsim_test_write (
+        dir, "pop.json",
+        "{ \"scenario\": \"p\", \"date\": \"2014-06-01\", \"fields\": [{ \"id\": \"f\" }],\n"
+        "  \"population\": { \"generator\": \"erdos_renyi\", \"users\": 200000, "
+        "\"mean_degree\": 4 } }\n",
+        -1);
+    check_not_through_glib ("population-stats",
+                            (const char *const[]){ "population", scenario, NULL }, "524288", TRUE);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* explain on 2048 fields x 1024 partners (2^21 flows, the limit): its byte per (field, partner)
+ * and each partner's carriers, the model graph's 2 million edges, none through GLib (main's
+ * binary aborted in the model graph's GArray, 16 MiB). */
+static void
+test_glib_explain (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    GString *text = g_string_new ("{ \"scenario\": \"x\", \"date\": \"2014-06-01\", \"fields\": [");
+    for (guint f = 0; f < 2048; f++)
+        g_string_append_printf (text, "%s{ \"id\": \"f%u\" }", f ? ", " : "", f);
+    g_string_append (text,
+                     "],\n \"apis\": [{ \"id\": \"a0\", \"scopes\": [{ \"id\": \"s0\", "
+                     "\"subject\": \"self\", \"fields\": [\"f0\"] }] }],\n \"partners\": [\n");
+    for (guint p = 0; p < 1024; p++)
+        g_string_append_printf (
+            text,
+            "%s  { \"id\": \"p%u\", \"kind\": \"app\", \"integrates\": [\"a0\"], "
+            "\"requests\": [\"*\"], \"destinations\": [{ \"id\": \"d\", "
+            "\"location\": \"device\", \"fields\": [\"*\"] }] }",
+            p ? ",\n" : "", p);
+    g_string_append (text, "\n],\n \"population\": { \"users\": [{ \"id\": \"u1\" }] } }\n");
+    g_autofree char *model = fsim_test_write (dir, "explain.json", text->str, (gssize) text->len);
+    g_string_free (text, TRUE);
+    check_not_through_glib (
+        "explain", (const char *const[]){ "explain", model, "--user", "u1", "--field", "f0", NULL },
+        "1048576", FALSE);
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
@@ -667,6 +895,67 @@ test_cap_limits (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
+/*
+ * The loader's arrays per entity (sim/model/loader-limits.c, check_entities_memory()): 102,400
+ * scopes of 16,384 fields each hold a bit set of the fields (2 KiB), 211 MiB in all from 5.6 MB
+ * of JSON, whose values' own estimate (200 bytes a value) lets it through a 256 MiB cap. The
+ * estimate refuses it at the file's first line; without it the loader aborted in a 2 KiB g_new0
+ * (SIGTRAP). Without the cap the model runs.
+ */
+static void
+test_cap_entities (void)
+{
+    const char *why = cannot_cap ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    GString *text =
+        g_string_new ("{ \"scenario\": \"e\", \"date\": \"2014-06-01\",\n \"fields\": [");
+    for (guint f = 0; f < 16384; f++)
+        g_string_append_printf (text, "%s{ \"id\": \"f%u\" }", f ? ", " : "", f);
+    g_string_append (text, "],\n \"apis\": [\n");
+    for (guint a = 0; a < 25; a++) {
+        g_string_append_printf (text, "%s  { \"id\": \"a%u\", \"scopes\": [", a ? ",\n" : "", a);
+        for (guint k = 0; k < 4096; k++)
+            g_string_append_printf (text,
+                                    "%s{ \"id\": \"s%u\", \"subject\": \"self\", \"fields\": [] }",
+                                    k ? ", " : "", k);
+        g_string_append (text, "] }");
+    }
+    g_string_append (text, "\n],\n \"partners\": [{ \"id\": \"p0\", \"kind\": \"app\", "
+                           "\"integrates\": [\"a0\"], \"requests\": [\"*\"], \"destinations\": [{ "
+                           "\"id\": \"d\", \"location\": \"device\", \"fields\": [\"f0\"] }] }],\n "
+                           "\"population\": { \"generator\": \"erdos_renyi\", \"users\": 100, "
+                           "\"mean_degree\": 4 } }\n");
+    g_free (fsim_test_write (dir, "entities.json", text->str, (gssize) text->len));
+    g_string_free (text, TRUE);
+
+    const char *argv[] = { g_getenv ("FLOWSIM"), "run", "entities.json", NULL };
+    g_autofree char *out = NULL, *err = NULL;
+    int status = 0;
+    g_autoptr (GError) error = NULL;
+    g_spawn_sync (dir, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
+                  &error);
+    g_assert_no_error (error);
+    g_assert_true (WIFEXITED (status));
+    g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+    fsim_assert_contains (out, "no data of the 100 users reached any of the 1 partner");
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+
+    assert_capped_out_of_memory (dir, (const char *const[]){ "run", "entities.json", NULL });
+    g_spawn_sync (dir, (char **) argv, NULL, G_SPAWN_DEFAULT, cap_child, NULL, &out, &err, &status,
+                  &error);
+    g_assert_no_error (error);
+    g_assert_true (g_pattern_match_simple (
+        "flowsim: error: entities.json:1:1: out of memory: needed * bytes for the model's fields, "
+        "APIs, scopes, partners and rules\n",
+        err));
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -678,10 +967,17 @@ main (int argc, char **argv)
     g_test_add_func ("/faults/cjson/through-glib", test_cjson_through_glib);
     g_test_add_func ("/faults/program/model-sized", test_program_allocations);
     g_test_add_func ("/faults/program/lint", test_program_lint);
+    g_test_add_func ("/faults/program/population-settings", test_program_population_settings);
     g_test_add_func ("/faults/glib/engine-kinds", test_glib_engine_kinds);
     g_test_add_func ("/faults/glib/import-ids", test_glib_import_ids);
+    g_test_add_func ("/faults/glib/downstream", test_glib_downstream);
+    g_test_add_func ("/faults/glib/trace-scratch", test_glib_trace_scratch);
+    g_test_add_func ("/faults/glib/import-attrs", test_glib_import_attrs);
+    g_test_add_func ("/faults/glib/population-stats", test_glib_population_stats);
+    g_test_add_func ("/faults/glib/explain", test_glib_explain);
     g_test_add_func ("/faults/cap/generators", test_cap_generators);
     g_test_add_func ("/faults/cap/cli", test_cap_cli);
     g_test_add_func ("/faults/cap/limits", test_cap_limits);
+    g_test_add_func ("/faults/cap/entities", test_cap_entities);
     return g_test_run ();
 }

@@ -221,7 +221,7 @@ test_generators_erdos_renyi_statistics (void)
 
     fsim_fuzz_check_friends (f);
     g_assert_cmpuint (f->n_edges, ==, 200000);
-    fsim_friends_degree_stats (f, &deg);
+    g_assert_true (fsim_friends_degree_stats (f, &deg, NULL));
     g_assert_cmpfloat (deg.mean, ==, 10.0);
     for (size_t u = 0; u < 40000; u++) {
         double d = (double) (f->offsets[u + 1] - f->offsets[u]) - 10.0;
@@ -255,9 +255,9 @@ test_generators_barabasi_albert_basic (void)
     g_assert_true (fsim_test_friends_equal (a, b));
     /* m = 5 friendships per arriving user, fewer for the first five: 10 + 1995 * 5. */
     g_assert_cmpuint (a->n_edges, ==, 9985);
-    fsim_friends_components (a, &comp);
+    g_assert_true (fsim_friends_components (a, &comp, NULL));
     g_assert_cmpuint (comp.n_components, ==, 1);
-    fsim_friends_degree_stats (a, &deg);
+    g_assert_true (fsim_friends_degree_stats (a, &deg, NULL));
     g_assert_cmpuint (deg.min, ==, 5);
     g_assert_cmpuint (deg.max, >, 60); /* preferential attachment grows hubs */
 
@@ -303,7 +303,7 @@ test_generators_watts_strogatz_lattice (void)
         g_assert_false (fsim_friends_has (f, (uint32_t) u, (u + 4) % 100));
     }
     /* A ring lattice with k = 6 neighbours has clustering 3(k - 2) / (4(k - 1)) = 0.6. */
-    fsim_friends_clustering (f, 1000, 1, 0, &c);
+    g_assert_true (fsim_friends_clustering (f, 1000, 1, 0, &c, NULL));
     g_assert_false (c.sampled);
     g_assert_cmpfloat_with_epsilon (c.average, 0.6, 1e-12);
 }
@@ -320,7 +320,7 @@ test_generators_watts_strogatz_rewired (void)
     g_assert_true (fsim_test_friends_equal (f, g));
     g_assert_cmpfloat (p.rewire, ==, 0.1);
     g_assert_cmpuint (f->n_edges, ==, 10000); /* rewiring keeps the count */
-    fsim_friends_clustering (f, 5000, 1, 0, &c);
+    g_assert_true (fsim_friends_clustering (f, 5000, 1, 0, &c, NULL));
     /* each end of a friendship moves with probability p (as in igraph), so it stays put with
      * (1 - p)^2 and a triangle with (1 - p)^6: about 0.667 * 0.9^6 = 0.354 for k = 10. */
     g_assert_cmpfloat (c.average, >, 0.30);
@@ -335,7 +335,7 @@ ws_stats (const FsimFriends *f, size_t nei, double out[3])
     size_t n = f->n_users, ring = 0, m = 0;
     FsimClustering c;
 
-    fsim_friends_clustering (f, n, 1, 0, &c);
+    g_assert_true (fsim_friends_clustering (f, n, 1, 0, &c, NULL));
     out[0] = c.average;
     out[1] = 0;
     for (size_t u = 0; u < n; u++) {
@@ -475,7 +475,7 @@ test_generators_barabasi_albert_igraph (void)
                 FsimClustering c;
                 double mean = 2.0 * (double) f->n_edges / (double) f->n_users, st[STATS] = { 0 };
 
-                fsim_friends_clustering (f, f->n_users, 1, 0, &c);
+                g_assert_true (fsim_friends_clustering (f, f->n_users, 1, 0, &c, NULL));
                 st[0] = c.average;
                 for (size_t u = 0; u < f->n_users; u++) {
                     double d = (double) fsim_friends_degree (f, u);
@@ -537,7 +537,7 @@ test_generators_facebook_like_statistics (void)
     FsimFriendsStats st;
 
     fsim_fuzz_check_friends (f);
-    fsim_friends_stats (f, 20000, 1, 0, &st);
+    g_assert_true (fsim_friends_stats (f, 20000, 1, 0, &st, NULL));
     g_test_message ("mean %.2f median %.1f p99 %zu max %zu clustering %.4f giant %zu",
                     st.degree.mean, st.degree.median, st.degree.p99, st.degree.max,
                     st.clustering.average, st.components.giant_size);
@@ -582,7 +582,7 @@ test_generators_facebook_like_cap (void)
     p.clustering = 1.0;
     g_autoptr (FsimFriends) f = generate (&p);
     fsim_fuzz_check_friends (f);
-    fsim_friends_degree_stats (f, &deg);
+    g_assert_true (fsim_friends_degree_stats (f, &deg, NULL));
     g_assert_cmpuint (deg.max, <=, 30);
     g_assert_cmpuint (deg.p99, ==, 30);
 }
@@ -596,16 +596,16 @@ test_generators_facebook_like_knobs (void)
 
     p.clustering = 0; /* Chung–Lu alone: hardly any triangles */
     g_autoptr (FsimFriends) flat = generate (&p);
-    fsim_friends_clustering (flat, 20000, 1, 0, &c);
+    g_assert_true (fsim_friends_clustering (flat, 20000, 1, 0, &c, NULL));
     g_assert_cmpfloat (c.average, <, 0.02);
 
     p.clustering = 0.5;
     p.spread = 0; /* every target is the mean: a narrow (Poisson-like) distribution */
     g_autoptr (FsimFriends) narrow = generate (&p);
-    fsim_friends_degree_stats (narrow, &deg);
+    g_assert_true (fsim_friends_degree_stats (narrow, &deg, NULL));
     g_assert_cmpfloat (fabs (deg.median - 30), <=, 2);
     g_assert_cmpuint (deg.max, <, 60);
-    fsim_friends_clustering (narrow, 20000, 1, 0, &c);
+    g_assert_true (fsim_friends_clustering (narrow, 20000, 1, 0, &c, NULL));
     g_assert_cmpfloat (c.average, >, 0.10);
 }
 
@@ -649,7 +649,7 @@ test_stats_degree (void)
     g_autoptr (FsimFriends) none = from_pairs (0, NULL, 0);
     FsimDegreeStats d;
 
-    fsim_friends_degree_stats (f, &d);
+    g_assert_true (fsim_friends_degree_stats (f, &d, NULL));
     g_assert_cmpuint (d.n_users, ==, 5);
     g_assert_cmpuint (d.n_edges, ==, 3);
     g_assert_cmpuint (d.min, ==, 0);
@@ -659,10 +659,10 @@ test_stats_degree (void)
     g_assert_cmpuint (d.p99, ==, 2);
     g_assert_cmpuint (d.n_isolated, ==, 1);
 
-    fsim_friends_degree_stats (even, &d);
+    g_assert_true (fsim_friends_degree_stats (even, &d, NULL));
     g_assert_cmpfloat (d.median, ==, 1.5); /* 1 1 2 2 */
 
-    fsim_friends_degree_stats (none, &d);
+    g_assert_true (fsim_friends_degree_stats (none, &d, NULL));
     g_assert_cmpuint (d.n_users, ==, 0);
     g_assert_cmpfloat (d.mean, ==, 0);
 }
@@ -679,7 +679,7 @@ test_stats_degree_p99 (void)
         pairs[2 * i + 1] = i + 1;
     }
     g_autoptr (FsimFriends) star = from_pairs (201, pairs, 200);
-    fsim_friends_degree_stats (star, &d);
+    g_assert_true (fsim_friends_degree_stats (star, &d, NULL));
     g_assert_cmpuint (d.p99, ==, 1);
     g_assert_cmpuint (d.max, ==, 200);
     g_assert_cmpfloat (d.median, ==, 1);
@@ -698,15 +698,15 @@ test_stats_clustering_exact (void)
     g_autoptr (FsimFriends) d = from_pairs (0, NULL, 0);
     FsimClustering cl;
 
-    fsim_friends_clustering (a, 10, 1, 0, &cl);
+    g_assert_true (fsim_friends_clustering (a, 10, 1, 0, &cl, NULL));
     g_assert_false (cl.sampled);
     g_assert_cmpuint (cl.n_measured, ==, 4);
     g_assert_cmpfloat_with_epsilon (cl.average, (1.0 / 3 + 2) / 4, 1e-12);
-    fsim_friends_clustering (b, 10, 1, 0, &cl);
+    g_assert_true (fsim_friends_clustering (b, 10, 1, 0, &cl, NULL));
     g_assert_cmpfloat (cl.average, ==, 1.0);
-    fsim_friends_clustering (c, 10, 1, 0, &cl);
+    g_assert_true (fsim_friends_clustering (c, 10, 1, 0, &cl, NULL));
     g_assert_cmpfloat (cl.average, ==, 0.0);
-    fsim_friends_clustering (d, 10, 1, 0, &cl);
+    g_assert_true (fsim_friends_clustering (d, 10, 1, 0, &cl, NULL));
     g_assert_cmpfloat (cl.average, ==, 0.0);
     g_assert_cmpuint (cl.n_measured, ==, 0);
 }
@@ -737,7 +737,7 @@ test_stats_clustering_igraph (void)
     igraph_destroy (&g);
     igraph_vector_int_destroy (&edges);
 
-    fsim_friends_clustering (f, 3000, 1, 0, &cl);
+    g_assert_true (fsim_friends_clustering (f, 3000, 1, 0, &cl, NULL));
     g_assert_cmpfloat_with_epsilon (cl.average, expected, 1e-9);
 }
 
@@ -748,10 +748,10 @@ test_stats_clustering_sampled (void)
     g_autoptr (FsimFriends) f = generate (&p);
     FsimClustering exact, one, many, other;
 
-    fsim_friends_clustering (f, 40000, 1, 0, &exact);
-    fsim_friends_clustering (f, 4000, 1, 1, &one);
-    fsim_friends_clustering (f, 4000, 1, 4, &many);
-    fsim_friends_clustering (f, 4000, 2, 0, &other);
+    g_assert_true (fsim_friends_clustering (f, 40000, 1, 0, &exact, NULL));
+    g_assert_true (fsim_friends_clustering (f, 4000, 1, 1, &one, NULL));
+    g_assert_true (fsim_friends_clustering (f, 4000, 1, 4, &many, NULL));
+    g_assert_true (fsim_friends_clustering (f, 4000, 2, 0, &other, NULL));
     g_assert_false (exact.sampled);
     g_assert_true (one.sampled);
     g_assert_cmpuint (one.n_measured, ==, 4000);
@@ -768,10 +768,10 @@ test_stats_components (void)
     g_autoptr (FsimFriends) none = from_pairs (0, NULL, 0);
     FsimComponents c;
 
-    fsim_friends_components (f, &c);
+    g_assert_true (fsim_friends_components (f, &c, NULL));
     g_assert_cmpuint (c.n_components, ==, 3);
     g_assert_cmpuint (c.giant_size, ==, 4);
-    fsim_friends_components (none, &c);
+    g_assert_true (fsim_friends_components (none, &c, NULL));
     g_assert_cmpuint (c.n_components, ==, 0);
     g_assert_cmpuint (c.giant_size, ==, 0);
 }

@@ -515,7 +515,7 @@ test_scale_stats_room (void)
     g_autoptr (GError) error = NULL;
     g_autoptr (FsimPopulation) pop = fsim_population_build (s, &error);
     g_assert_no_error (error);
-    g_autoptr (FsimPopulationStats) st = fsim_population_stats_new (s, pop, 1000);
+    g_autoptr (FsimPopulationStats) st = fsim_population_stats_new (s, pop, 1000, NULL);
     static char controls[300], invalid[300];
     memset (controls, '\x1f', sizeof controls - 1);
     memset (invalid, '\xff', sizeof invalid - 1);

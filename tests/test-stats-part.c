@@ -75,7 +75,7 @@ check_splits (const FsimFriends *f, size_t sample)
     size_t n = f->n_users;
     FsimFriendsStats one;
 
-    fsim_friends_stats (f, sample, 42, 1, &one);
+    g_assert_true (fsim_friends_stats (f, sample, 42, 1, &one, NULL));
     for (int size = 1; size <= 5; size++) {
         g_autofree size_t *bounds = g_new (size_t, (size_t) size + 1);
         for (int r = 0; r <= size; r++)

@@ -30,6 +30,7 @@
 /* One worker's scratch words and counters. */
 typedef struct {
     FsimWord *reach[2], *self[2]; /* [slot]: the current group's lanes, each side */
+    FsimWord *scratch[2];         /* what fsim_lanes_trace() works in, each side */
     FsimWord *people[2];          /* [partner]: users with a row in focus reached, each side */
     FsimWord *jur[4];             /* [j]: reached before, after, without consent before, after */
     guint32 *counts;              /* [pair * 3 + k]: FsimIDiffRows.counts */
@@ -54,6 +55,7 @@ worker_clear (Worker *w)
     for (int k = 0; k < 2; k++) {
         g_free (w->reach[k]);
         g_free (w->self[k]);
+        g_free (w->scratch[k]);
         g_free (w->people[k]);
     }
     for (int k = 0; k < 4; k++)
@@ -63,22 +65,25 @@ worker_clear (Worker *w)
     g_free (w->jur_sums);
 }
 
+/* A worker's lanes, scratch, sums and counters: tried, each a few MiB at the limits. */
 static gboolean
 worker_init (Worker *w, const Count *c, GError **error)
 {
+    const char *lanes = "diff's lanes", *sums = "diff's sums";
     for (int k = 0; k < 2; k++) {
-        w->people[k] = fsim_bits_new (c->np);
-        w->reach[k] = fsim_try_new0 (c->n_slots[k] + 1, sizeof (FsimWord), "diff's lanes", error);
-        w->self[k] = w->reach[k] ? fsim_try_new0 (c->n_slots[k] + 1, sizeof (FsimWord),
-                                                  "diff's lanes", error)
-                                 : NULL;
-        if (!w->self[k])
+        size_t scratch = fsim_lanes_scratch_words (c->lanes[k]);
+        if (!(w->people[k] = fsim_try_new0 (c->np + 1, sizeof (FsimWord), sums, error)) ||
+            !(w->reach[k] = fsim_try_new0 (c->n_slots[k] + 1, sizeof (FsimWord), lanes, error)) ||
+            !(w->self[k] = fsim_try_new0 (c->n_slots[k] + 1, sizeof (FsimWord), lanes, error)) ||
+            !(w->scratch[k] = fsim_try_new (scratch, sizeof (FsimWord), lanes, error)))
             return FALSE;
     }
     for (int k = 0; k < 4; k++)
-        w->jur[k] = fsim_bits_new (c->nj);
-    w->partner_sums = g_new0 (size_t, 6 * c->np + 1);
-    w->jur_sums = g_new0 (size_t, 4 * c->nj + 1);
+        if (!(w->jur[k] = fsim_try_new0 (c->nj + 1, sizeof (FsimWord), sums, error)))
+            return FALSE;
+    if (!(w->partner_sums = fsim_try_new0 (6 * c->np + 1, sizeof (size_t), sums, error)) ||
+        !(w->jur_sums = fsim_try_new0 (4 * c->nj + 1, sizeof (size_t), sums, error)))
+        return FALSE;
     w->counts = fsim_try_new0 (3 * c->r->n_pairs + 1, sizeof (guint32), "diff's counters", error);
     return w->counts != NULL;
 }
@@ -159,7 +164,7 @@ count_group (size_t g, unsigned worker, void *data)
     Worker *w = &c->workers[worker];
     FsimWord any[2] = { 0, 0 };
     for (int k = 0; k < 2; k++) {
-        fsim_lanes_trace (c->lanes[k], 64 * g, w->reach[k], w->self[k]);
+        fsim_lanes_trace (c->lanes[k], 64 * g, w->reach[k], w->self[k], w->scratch[k]);
         memset (w->people[k], 0, c->np * sizeof (FsimWord));
     }
     for (int k = 0; k < 4; k++)

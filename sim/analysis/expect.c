@@ -453,7 +453,10 @@ fsim_check_counterexample (const FsimScenario *s, const FsimPopulation *pop,
     g_autofree FsimWord *partners = fsim_bits_new (s->partner_words);
     fsim_bits_set (fields, r->field);
     fsim_bits_set (partners, r->partner);
-    g_autoptr (FsimExplanation) e = fsim_explain_user (t, (size_t) r->user, fields, partners);
+    g_autoptr (FsimExplanation) e =
+        fsim_explain_user (t, (size_t) r->user, fields, partners, error);
+    if (e == NULL)
+        return FALSE;
     const FsimFlowExplanation *flow = &g_array_index (e->flows, FsimFlowExplanation, 0);
     g_autofree char *user = fsim_population_user_name (pop, (size_t) r->user);
     g_autofree char *day = fsim_day_format (r->day);

@@ -573,16 +573,23 @@ sort_routes (GArray *all)
 }
 
 FsimExplanation *
-fsim_explain_user (const FsimTracer *t, size_t u, const FsimWord *fields, const FsimWord *partners)
+fsim_explain_user (const FsimTracer *t, size_t u, const FsimWord *fields, const FsimWord *partners,
+                   GError **error)
 {
     g_return_val_if_fail (t != NULL && u < t->pop->n_users, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+    /* a byte per (field, partner): 16 MiB at the limits, tried */
+    const char *what = "the channels of the user's fields and partners";
+    g_autofree guint8 *masks = fsim_try_new0 (t->nf * t->np + 1, 1, what, error);
+    g_autofree Carriers *carriers =
+        masks ? fsim_try_new0 (t->np + 1, sizeof (Carriers), what, error) : NULL;
+    if (!carriers)
+        return NULL;
     FsimExplanation *e = g_new0 (FsimExplanation, 1);
     e->user = u;
     e->flows = g_array_new (FALSE, TRUE, sizeof (FsimFlowExplanation));
     g_array_set_clear_func (e->flows, flow_clear);
-    g_autofree guint8 *masks = g_new0 (guint8, t->nf * t->np + 1);
     fsim_tracer_user (t, u, masks);
-    g_autofree Carriers *carriers = g_new0 (Carriers, t->np + 1);
     for (size_t p = 0; p < t->np; p++)
         if (!partners || fsim_bits_get (partners, p))
             carriers_init (t, u, p, &carriers[p]);

@@ -147,12 +147,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimExplanation, fsim_explanation_free)
  *
  * Every route of user @u's fields to the selected partners, open or closed. A pair with no
  * route at all (no API of the partner offers the field and nobody shares it with it) has an
- * empty route list. Can't fail.
+ * empty route list.
  *
- * Returns: (transfer full)
+ * Returns: (transfer full): the explanation, or NULL with FSIM_GRAPH_ERROR_NOMEM when its byte
+ * per (field, partner) cannot be had (tried).
  */
 FsimExplanation *fsim_explain_user (const FsimTracer *t, size_t u, const FsimWord *fields,
-                                    const FsimWord *partners);
+                                    const FsimWord *partners, GError **error);
 
 /* ---- rendering (explain-report.c) ------------------------------------------------------ */
 

@@ -427,7 +427,12 @@ flowsim_simulation_explain (const FlowsimSimulation *sim, const char *user, cons
         set_error (error, FLOWSIM_ERROR_USAGE, local);
         return NULL;
     }
-    g_autoptr (FsimExplanation) e = fsim_explain_user (tracer, (size_t) u, fields, partners);
+    g_autoptr (FsimExplanation) e =
+        fsim_explain_user (tracer, (size_t) u, fields, partners, &local);
+    if (e == NULL) {
+        set_error (error, FLOWSIM_ERROR_INTERNAL, local);
+        return NULL;
+    }
     GString *out = g_string_new (NULL);
     if (!reserve (out, fsim_explain_room (tracer, e), "the explanation", error))
         return NULL;

@@ -190,7 +190,10 @@ fsim_i_explain_render (const char *path, const char *const *sets,
         status = FSIM_EXIT_USAGE;
     if (status != FSIM_EXIT_OK)
         return status;
-    g_autoptr (FsimExplanation) e = fsim_explain_user (w.tracer, (size_t) u, fields, partners);
+    g_autoptr (FsimExplanation) e =
+        fsim_explain_user (w.tracer, (size_t) u, fields, partners, error);
+    if (e == NULL)
+        return FSIM_EXIT_INTERNAL;
     if (o->format && (strcmp (o->format, "dot") == 0 || strcmp (o->format, "svg") == 0))
         return fsim_explain_draw (w.tracer, e, o->destination, o->format, fsim_i_cli_dot_program (),
                                   out, error)

@@ -275,7 +275,9 @@ describe (const char *path, const PopulationOptions *o, FsimReportFormat format,
     fsim_i_warn_unread_sets ((const char *const *) o->sets, unread, NULL);
     fsim_i_warn_overrides (path, (const char *const *) o->sets, scenario);
     fsim_progress_phase (progress, "measuring the friendships", pop->n_users >= 100000);
-    st = fsim_population_stats_new (scenario, pop, (size_t) o->sample);
+    st = fsim_population_stats_new (scenario, pop, (size_t) o->sample, error);
+    if (st == NULL)
+        return FSIM_EXIT_INTERNAL;
     /* the statistics' room before anything is written: out of memory leaves no export behind */
     if (!fsim_room_reserve (out, fsim_population_stats_room (scenario, format), "the statistics",
                             error))

@@ -11,14 +11,18 @@
 struct FsimDownstream {
     size_t n_fields, n_partners, pw;
     gboolean any;
-    FsimWord **down;               /* [f * n_partners + q]: NULL when empty (most are); not owned */
-    GPtrArray *sets;               /* the sets down points into, owned */
-    GHashTable *groups;            /* Group by its shares */
-    const void **field_group;      /* [f]: the Group of f's shares, NULL when none carries f */
-    size_t *share_from, *share_to; /* [global share]: its ends */
-    FsimWord *empty;               /* the empty set, pw words */
-    FsimWord *receive;             /* [f * pw] */
-    FsimWord *server;              /* [f * pw] */
+    FsimWord **down; /* [f * n_partners + q]: NULL when empty (most are); not owned */
+    FsimWord **sets; /* [n_sets]: the sets down points into, owned */
+    size_t n_sets, cap_sets;
+    struct Group **groups; /* [n_groups]: a group per distinct set of shares, at most per field */
+    size_t n_groups;
+    guint32 *slots; /* [n_slots]: index into groups by their shares (UINT32_MAX: empty) */
+    size_t n_slots;
+    const struct Group **field_group; /* [f]: the Group of f's shares, NULL when none carries f */
+    size_t *share_from, *share_to;    /* [global share]: its ends */
+    FsimWord *empty;                  /* the empty set, pw words */
+    FsimWord *receive;                /* [f * pw] */
+    FsimWord *server;                 /* [f * pw] */
 };
 
 static const char *const vertex_kind_names[] = {
@@ -61,15 +65,22 @@ add_field_edges (FsimModel *m, const FsimScenario *s, size_t from, const FsimWor
         fsim_model_graph_add_edge (m->graph, from, m->field_vertex[f], (int) kind);
 }
 
-static void
-add_apis (FsimModel *m, const FsimScenario *s)
+/* The memory of the model's maps, said as one thing. */
+#define MODEL_WHAT "the model's map of its APIs, scopes, partners, destinations and shares"
+
+static gboolean
+add_apis (FsimModel *m, const FsimScenario *s, GError **error)
 {
-    m->api_vertex = g_new (size_t, s->n_apis + 1);
-    m->scope_base = g_new (size_t, s->n_apis + 1);
+    if (!(m->api_vertex = fsim_try_new (s->n_apis + 1, sizeof (size_t), MODEL_WHAT, error)) ||
+        !(m->scope_base = fsim_try_new (s->n_apis + 1, sizeof (size_t), MODEL_WHAT, error)))
+        return FALSE;
     m->scope_base[0] = 0;
     for (size_t a = 0; a < s->n_apis; a++)
         m->scope_base[a + 1] = m->scope_base[a] + s->apis[a].n_scopes;
-    m->scope_vertex = g_new (size_t, m->scope_base[s->n_apis] + 1);
+    m->scope_vertex =
+        fsim_try_new (m->scope_base[s->n_apis] + 1, sizeof (size_t), MODEL_WHAT, error);
+    if (!m->scope_vertex)
+        return FALSE;
 
     for (size_t a = 0; a < s->n_apis; a++) {
         const FsimApi *api = &s->apis[a];
@@ -82,22 +93,36 @@ add_apis (FsimModel *m, const FsimScenario *s)
             add_field_edges (m, s, v, api->scopes[sc].fields, FSIM_MODEL_EDGE_COVERS);
         }
     }
+    return TRUE;
 }
 
-static void
-add_partners (FsimModel *m, const FsimScenario *s)
+/* The partners' arrays of @m: by partner, and their destinations' and shares'. */
+static gboolean
+alloc_partners (FsimModel *m, const FsimScenario *s, GError **error)
 {
-    m->partner_vertex = g_new (size_t, s->n_partners + 1);
-    m->destination_base = g_new (size_t, s->n_partners + 1);
-    m->share_base = g_new (size_t, s->n_partners + 1);
+    size_t n = s->n_partners + 1;
+    if (!(m->partner_vertex = fsim_try_new (n, sizeof (size_t), MODEL_WHAT, error)) ||
+        !(m->destination_base = fsim_try_new (n, sizeof (size_t), MODEL_WHAT, error)) ||
+        !(m->share_base = fsim_try_new (n, sizeof (size_t), MODEL_WHAT, error)))
+        return FALSE;
     m->destination_base[0] = m->share_base[0] = 0;
     for (size_t p = 0; p < s->n_partners; p++) {
         m->destination_base[p + 1] = m->destination_base[p] + s->partners[p].n_destinations;
         m->share_base[p + 1] = m->share_base[p] + s->partners[p].n_shares;
     }
-    m->destination_vertex = g_new (size_t, m->destination_base[s->n_partners] + 1);
-    m->share_edge = g_new (size_t, m->share_base[s->n_partners] + 1);
+    m->destination_vertex =
+        fsim_try_new (m->destination_base[s->n_partners] + 1, sizeof (size_t), MODEL_WHAT, error);
+    m->share_edge = m->destination_vertex ? fsim_try_new (m->share_base[s->n_partners] + 1,
+                                                          sizeof (size_t), MODEL_WHAT, error)
+                                          : NULL;
+    return m->share_edge != NULL;
+}
 
+static gboolean
+add_partners (FsimModel *m, const FsimScenario *s, GError **error)
+{
+    if (!alloc_partners (m, s, error))
+        return FALSE;
     for (size_t p = 0; p < s->n_partners; p++)
         m->partner_vertex[p] =
             fsim_model_graph_add_vertex (m->graph, FSIM_MODEL_VERTEX_PARTNER, s->partners[p].id);
@@ -120,6 +145,7 @@ add_partners (FsimModel *m, const FsimScenario *s)
                 m->graph, pv, m->partner_vertex[partner->shares[i].partner],
                 FSIM_MODEL_EDGE_SHARES);
     }
+    return TRUE;
 }
 
 /* The vertices and edges fsim_model_try_new() adds for @s. */
@@ -161,15 +187,17 @@ fsim_model_try_new (const FsimScenario *scenario, GError **error)
     FsimModelGraph *graph = fsim_model_graph_try_new (n_vertices, n_edges, error);
     if (!graph)
         return NULL;
-    FsimModel *m = g_new0 (FsimModel, 1);
+    g_autoptr (FsimModel) m = g_new0 (FsimModel, 1);
     m->graph = graph;
-    m->field_vertex = g_new (size_t, scenario->n_fields + 1);
+    m->field_vertex = fsim_try_new (scenario->n_fields + 1, sizeof (size_t), MODEL_WHAT, error);
+    if (!m->field_vertex)
+        return NULL;
     for (size_t f = 0; f < scenario->n_fields; f++)
         m->field_vertex[f] =
             fsim_model_graph_add_vertex (m->graph, FSIM_MODEL_VERTEX_FIELD, scenario->fields[f].id);
-    add_apis (m, scenario);
-    add_partners (m, scenario);
-    return m;
+    if (!add_apis (m, scenario, error) || !add_partners (m, scenario, error))
+        return NULL;
+    return g_steal_pointer (&m);
 }
 
 void
@@ -219,8 +247,9 @@ compute_holders (FsimDownstream *d, const FsimScenario *s)
  * group's sets, or keeps a copy without the partners that receive nothing of it. The memory of
  * the sets is tried and counted against the machine's share (graph/memory.h).
  */
-typedef struct {
-    GArray *shares;   /* the enabled shares (global share indices, ascending), the group's key */
+typedef struct Group {
+    size_t *shares; /* the enabled shares (global share indices, ascending), the group's key */
+    size_t n_shares;
     FsimWord **reach; /* [q]: the partners q reaches, NULL if none; shared within a component */
     guint32 *comp;    /* [q]: q's component, numbered in Tarjan's order (see the header) */
     guint32 *out_start, *out_to; /* the shares as lists by sharing partner: [q] .. [q + 1] */
@@ -228,10 +257,11 @@ typedef struct {
 
 typedef struct {
     const FsimScenario *s;
+    FsimDownstream *d;
     size_t pw;
     size_t *share_from; /* [global share]: the sharing partner */
     size_t *share_to;   /* [global share]: the receiving partner */
-    GPtrArray *owned;   /* every set allocated, freed with the FsimDownstream */
+    size_t *enabled;    /* [global share]: the shares enabled for the field at hand */
     guint64 bytes, limit;
     /* Tarjan's scratch, n_partners each */
     size_t *off, *to, *index, *low, *comp, *stack, *calls, *edge_pos;
@@ -241,8 +271,20 @@ typedef struct {
 static FsimWord *
 new_set (Closure *c, GError **error)
 {
+    FsimDownstream *d = c->d;
     size_t bytes = c->pw * sizeof (FsimWord);
-    FsimWord *set = c->bytes + bytes <= c->limit ? g_try_malloc0 (bytes) : NULL;
+    if (d->n_sets == d->cap_sets) {
+        size_t cap = MAX (d->cap_sets * 2, (size_t) 64);
+        FsimWord **grown = c->bytes + bytes <= c->limit && cap > d->cap_sets
+                               ? fsim_try_renew (d->sets, cap, sizeof *d->sets)
+                               : NULL;
+        if (grown) {
+            d->sets = grown;
+            d->cap_sets = cap;
+        }
+    }
+    FsimWord *set =
+        d->n_sets < d->cap_sets && c->bytes + bytes <= c->limit ? g_try_malloc0 (bytes) : NULL;
     if (!set) {
         g_set_error (
             error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
@@ -251,8 +293,8 @@ new_set (Closure *c, GError **error)
             c->s->n_partners, c->bytes >> 20);
         return NULL;
     }
-    c->bytes += bytes;
-    g_ptr_array_add (c->owned, set);
+    c->bytes += bytes + sizeof *d->sets;
+    d->sets[d->n_sets++] = set;
     return set;
 }
 
@@ -332,90 +374,98 @@ close_group (Closure *c, Group *g, GError **error)
     return TRUE;
 }
 
-/* A new group for @shares: its adjacency, then its closure. */
-static Group *
-group_new (Closure *c, GArray *shares, GError **error)
-{
-    size_t n = c->s->n_partners;
-    Group *g = g_new0 (Group, 1);
-    g->shares = shares;
-    g->reach = g_try_new0 (FsimWord *, n + 1);
-    g->comp = g_try_new0 (guint32, n + 1);
-    if (!g->reach || !g->comp) {
-        g_clear_pointer (&g->reach, g_free);
-        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
-                     "out of memory for the onward-sharing reach of %zu partners", n);
-        return g;
-    }
-    memset (c->off, 0, (n + 1) * sizeof *c->off);
-    for (guint i = 0; i < shares->len; i++) {
-        size_t e = g_array_index (shares, size_t, i), q = c->share_from[e];
-        c->off[q + 1]++;
-        c->to[i] = c->share_to[e];
-    }
-    for (size_t q = 0; q < n; q++)
-        c->off[q + 1] += c->off[q];
-    g->out_start = g_try_new (guint32, n + 1);
-    g->out_to = g_try_new (guint32, shares->len + 1);
-    if (!g->out_start || !g->out_to) {
-        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
-                     "out of memory for the onward sharing of %zu partners", n);
-        g_clear_pointer (&g->reach, g_free);
-        return g;
-    }
-    for (size_t q = 0; q <= n; q++)
-        g->out_start[q] = (guint32) c->off[q];
-    for (guint i = 0; i < shares->len; i++)
-        g->out_to[i] = (guint32) c->to[i];
-    if (!close_group (c, g, error))
-        g_clear_pointer (&g->reach, g_free);
-    return g;
-}
-
 static void
-group_free (gpointer data)
+group_free (Group *g)
 {
-    Group *g = data;
-    g_array_unref (g->shares);
+    if (!g)
+        return;
+    g_free (g->shares);
     g_free (g->reach);
     g_free (g->comp);
     g_free (g->out_start);
     g_free (g->out_to);
     g_free (g);
 }
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Group, group_free)
 
-static guint
-shares_hash (gconstpointer key)
+/* A new group for the @n shares of c->enabled: its adjacency, then its closure; NULL with
+ * @error set when it does not fit in memory. */
+static Group *
+group_new (Closure *c, size_t n_shares, GError **error)
 {
-    const GArray *a = key;
-    guint h = a->len;
-    for (guint i = 0; i < a->len; i++)
-        h = h * 31u + (guint) g_array_index (a, size_t, i);
+    size_t n = c->s->n_partners;
+    const char *what = "the onward sharing of the partners";
+    g_autoptr (Group) g = g_new0 (Group, 1);
+    if (!(g->shares = fsim_try_new (n_shares + 1, sizeof (size_t), what, error)) ||
+        !(g->reach = fsim_try_new0 (n + 1, sizeof (FsimWord *), what, error)) ||
+        !(g->comp = fsim_try_new0 (n + 1, sizeof (guint32), what, error)) ||
+        !(g->out_start = fsim_try_new (n + 1, sizeof (guint32), what, error)) ||
+        !(g->out_to = fsim_try_new (n_shares + 1, sizeof (guint32), what, error)))
+        return NULL;
+    memcpy (g->shares, c->enabled, n_shares * sizeof (size_t));
+    g->n_shares = n_shares;
+    memset (c->off, 0, (n + 1) * sizeof *c->off);
+    for (size_t i = 0; i < n_shares; i++) {
+        size_t e = g->shares[i], q = c->share_from[e];
+        c->off[q + 1]++;
+        c->to[i] = c->share_to[e];
+    }
+    for (size_t q = 0; q < n; q++)
+        c->off[q + 1] += c->off[q];
+    for (size_t q = 0; q <= n; q++)
+        g->out_start[q] = (guint32) c->off[q];
+    for (size_t i = 0; i < n_shares; i++)
+        g->out_to[i] = (guint32) c->to[i];
+    if (!close_group (c, g, error))
+        return NULL;
+    return g_steal_pointer (&g);
+}
+
+static size_t
+shares_hash (const size_t *shares, size_t n)
+{
+    size_t h = n;
+    for (size_t i = 0; i < n; i++)
+        h = h * 31u + shares[i];
     return h;
 }
 
-static gboolean
-shares_equal (gconstpointer x, gconstpointer y)
+/* The group whose shares are the @n of c->enabled, made and indexed if new; NULL with @error set
+ * when out of memory. The groups are at most one per field, indexed by open addressing in
+ * d->slots (twice as many slots as fields). */
+static const Group *
+group_get (Closure *c, size_t n, GError **error)
 {
-    const GArray *a = x, *b = y;
-    return a->len == b->len && memcmp (a->data, b->data, a->len * sizeof (size_t)) == 0;
+    FsimDownstream *d = c->d;
+    size_t mask = d->n_slots - 1, i = shares_hash (c->enabled, n) & mask;
+    for (; d->slots[i] != UINT32_MAX; i = (i + 1) & mask) {
+        const Group *g = d->groups[d->slots[i]];
+        if (g->n_shares == n && memcmp (g->shares, c->enabled, n * sizeof (size_t)) == 0)
+            return g;
+    }
+    Group *g = group_new (c, n, error);
+    if (!g)
+        return NULL;
+    d->slots[i] = (guint32) d->n_groups;
+    d->groups[d->n_groups++] = g;
+    return g;
 }
 
-/* The shares that carry @f on @day out of a server holder, ascending. */
-static GArray *
-enabled_shares (const FsimDownstream *d, const FsimScenario *s, FsimDay day, size_t f)
+/* The shares that carry @f on @day out of a server holder, ascending, into c->enabled: how many. */
+static size_t
+enabled_shares (const Closure *c, FsimDay day, size_t f)
 {
-    GArray *out = g_array_new (FALSE, FALSE, sizeof (size_t));
-    size_t e = 0;
+    const FsimScenario *s = c->s;
+    size_t e = 0, n = 0;
     for (size_t q = 0; q < s->n_partners; q++) {
         const FsimPartner *partner = &s->partners[q];
-        gboolean server = fsim_bits_get (d->server + f * d->pw, q);
+        gboolean server = fsim_bits_get (c->d->server + f * c->pw, q);
         for (size_t i = 0; i < partner->n_shares; i++, e++)
             if (server && fsim_window_contains (partner->shares[i].active, day) &&
                 fsim_bits_get (partner->shares[i].fields, f))
-                g_array_append_val (out, e);
+                c->enabled[n++] = e;
     }
-    return out;
+    return n;
 }
 
 /* Down[f][q] from the group's reach: the same set when every partner in it receives @f. */
@@ -449,35 +499,11 @@ fill_field (FsimDownstream *d, Closure *c, const Group *g, size_t f, GError **er
 }
 
 static void
-closure_init (Closure *c, const FsimScenario *s, FsimDownstream *d)
-{
-    size_t n = s->n_partners, n_shares = 0;
-    for (size_t q = 0; q < n; q++)
-        n_shares += s->partners[q].n_shares;
-    *c = (Closure){ .s = s, .pw = d->pw, .owned = d->sets, .limit = fsim_memory_limit () / 2 };
-    c->share_from = g_new (size_t, n_shares + 1);
-    c->share_to = g_new (size_t, n_shares + 1);
-    for (size_t q = 0, e = 0; q < n; q++)
-        for (size_t i = 0; i < s->partners[q].n_shares; i++, e++) {
-            c->share_from[e] = q;
-            c->share_to[e] = s->partners[q].shares[i].partner;
-        }
-    c->off = g_new (size_t, n + 1);
-    c->to = g_new (size_t, n_shares + 1);
-    c->index = g_new (size_t, n + 1);
-    c->low = g_new (size_t, n + 1);
-    c->comp = g_new (size_t, n + 1);
-    c->stack = g_new (size_t, n + 1);
-    c->calls = g_new (size_t, n + 1);
-    c->edge_pos = g_new (size_t, n + 1);
-    c->on_stack = g_new (guint8, n + 1);
-}
-
-static void
 closure_clear (Closure *c)
 {
     g_free (c->share_from);
     g_free (c->share_to);
+    g_free (c->enabled);
     g_free (c->off);
     g_free (c->to);
     g_free (c->index);
@@ -488,38 +514,80 @@ closure_clear (Closure *c)
     g_free (c->edge_pos);
     g_free (c->on_stack);
 }
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Closure, closure_clear)
+
+/* The closure's arrays, by share and by partner (tried: shares are millions at the limits). */
+static gboolean
+closure_init (Closure *c, const FsimScenario *s, FsimDownstream *d, GError **error)
+{
+    size_t n = s->n_partners + 1, n_shares = 1;
+    for (size_t q = 0; q < s->n_partners; q++)
+        n_shares += s->partners[q].n_shares;
+    *c = (Closure){ .s = s, .d = d, .pw = d->pw, .limit = fsim_memory_limit () / 2 };
+    const char *what = "the onward sharing of the partners";
+    size_t **by_share[] = { &c->share_from, &c->share_to, &c->enabled, &c->to };
+    size_t **by_partner[] = { &c->off,   &c->index, &c->low,     &c->comp,
+                              &c->stack, &c->calls, &c->edge_pos };
+    for (size_t i = 0; i < G_N_ELEMENTS (by_share); i++)
+        if (!(*by_share[i] = fsim_try_new (n_shares, sizeof (size_t), what, error)))
+            return FALSE;
+    for (size_t i = 0; i < G_N_ELEMENTS (by_partner); i++)
+        if (!(*by_partner[i] = fsim_try_new (n, sizeof (size_t), what, error)))
+            return FALSE;
+    if (!(c->on_stack = fsim_try_new (n, sizeof (guint8), what, error)))
+        return FALSE;
+    for (size_t q = 0, e = 0; q < s->n_partners; q++)
+        for (size_t i = 0; i < s->partners[q].n_shares; i++, e++) {
+            c->share_from[e] = q;
+            c->share_to[e] = s->partners[q].shares[i].partner;
+        }
+    return TRUE;
+}
 
 /* Groups the fields by their enabled shares and closes each group once. */
 static gboolean
 compute_down (FsimDownstream *d, const FsimScenario *s, FsimDay day, GError **error)
 {
-    Closure c;
-    closure_init (&c, s, d);
-    gboolean ok = TRUE;
-    for (size_t f = 0; f < d->n_fields && ok; f++) {
-        GArray *shares = enabled_shares (d, s, day, f);
-        if (shares->len == 0) {
-            g_array_unref (shares);
+    g_auto (Closure) c = { 0 };
+    if (!closure_init (&c, s, d, error))
+        return FALSE;
+    for (size_t f = 0; f < d->n_fields; f++) {
+        size_t n = enabled_shares (&c, day, f);
+        if (n == 0)
             continue;
-        }
-        Group *g = g_hash_table_lookup (d->groups, shares);
-        if (g) {
-            g_array_unref (shares);
-        } else {
-            g = group_new (&c, shares, error);
-            g_hash_table_insert (d->groups, g->shares, g);
-            if (!g->reach) {
-                ok = FALSE;
-                break;
-            }
-        }
+        const Group *g = group_get (&c, n, error);
+        if (!g)
+            return FALSE;
         d->field_group[f] = g;
-        ok = fill_field (d, &c, g, f, error);
+        if (!fill_field (d, &c, g, f, error))
+            return FALSE;
     }
     d->share_from = g_steal_pointer (&c.share_from);
     d->share_to = g_steal_pointer (&c.share_to);
-    closure_clear (&c);
-    return ok;
+    return TRUE;
+}
+
+/* The arrays of @d by field and partner, tried: fields x partners pointers (2^24 at the limits),
+ * a word set per field, and the groups' index. */
+static gboolean
+downstream_alloc (FsimDownstream *d, GError **error)
+{
+    const char *what = "the onward sharing of the fields";
+    size_t words = d->n_fields * d->pw + 1;
+    d->n_slots = 2;
+    while (d->n_slots < 2 * (d->n_fields + 1))
+        d->n_slots *= 2;
+    if (!(d->down =
+              fsim_try_new0 (d->n_fields * d->n_partners + 1, sizeof (FsimWord *), what, error)) ||
+        !(d->groups = fsim_try_new0 (d->n_fields + 1, sizeof (Group *), what, error)) ||
+        !(d->slots = fsim_try_new (d->n_slots, sizeof (guint32), what, error)) ||
+        !(d->field_group = fsim_try_new0 (d->n_fields + 1, sizeof (Group *), what, error)) ||
+        !(d->empty = fsim_try_new0 (d->pw + 1, sizeof (FsimWord), what, error)) ||
+        !(d->receive = fsim_try_new0 (words, sizeof (FsimWord), what, error)) ||
+        !(d->server = fsim_try_new0 (words, sizeof (FsimWord), what, error)))
+        return FALSE;
+    memset (d->slots, 0xff, d->n_slots * sizeof (guint32));
+    return TRUE;
 }
 
 FsimDownstream *
@@ -533,19 +601,8 @@ fsim_downstream_new (const FsimScenario *scenario, const FsimModel *model, FsimD
     d->n_fields = scenario->n_fields;
     d->n_partners = scenario->n_partners;
     d->pw = scenario->partner_words;
-    d->down = g_try_new0 (FsimWord *, d->n_fields * d->n_partners + 1);
-    d->sets = g_ptr_array_new_with_free_func (g_free);
-    d->groups = g_hash_table_new_full (shares_hash, shares_equal, NULL, group_free);
-    d->field_group = g_new0 (const void *, d->n_fields + 1);
-    d->empty = fsim_bits_new (d->pw);
-    d->receive = g_try_new0 (FsimWord, d->n_fields * d->pw + 1);
-    d->server = g_try_new0 (FsimWord, d->n_fields * d->pw + 1);
-    if (!d->down || !d->receive || !d->server) {
-        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
-                     "out of memory for the onward sharing of %zu fields among %zu partners",
-                     d->n_fields, d->n_partners);
+    if (!downstream_alloc (d, error))
         return NULL;
-    }
     compute_holders (d, scenario);
     if (!compute_down (d, scenario, day, error))
         return NULL;
@@ -558,10 +615,13 @@ fsim_downstream_free (FsimDownstream *d)
     if (!d)
         return;
     g_free (d->down);
-    if (d->sets)
-        g_ptr_array_unref (d->sets);
-    if (d->groups)
-        g_hash_table_unref (d->groups);
+    for (size_t i = 0; i < d->n_sets; i++)
+        g_free (d->sets[i]);
+    g_free (d->sets);
+    for (size_t i = 0; i < d->n_groups; i++)
+        group_free (d->groups[i]);
+    g_free (d->groups);
+    g_free (d->slots);
     g_free (d->field_group);
     g_free (d->share_from);
     g_free (d->share_to);
@@ -605,8 +665,8 @@ fsim_downstream_shares (const FsimDownstream *d, size_t field, size_t *out_n)
 {
     g_return_val_if_fail (d != NULL && field < d->n_fields && out_n != NULL, NULL);
     const Group *g = d->field_group[field];
-    *out_n = g ? g->shares->len : 0;
-    return g ? (const size_t *) (const void *) g->shares->data : NULL;
+    *out_n = g ? g->n_shares : 0;
+    return g ? g->shares : NULL;
 }
 
 void

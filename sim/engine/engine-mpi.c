@@ -220,6 +220,7 @@ typedef struct {
     FsimWord *near;
     size_t n_own, n_blocks;
     FsimResult **parts;
+    FsimWord **scratch; /* per worker (a GLib allocation: ranks replace GLib's fatal handler) */
 } Local;
 
 static void
@@ -238,8 +239,8 @@ trace_item (size_t block, unsigned worker, void *data)
     const Local *l = data;
     size_t from = block * FSIM_ENGINE_BLOCK_USERS;
 
-    fsim_i_lanes_trace (&l->in, from, MIN (from + FSIM_ENGINE_BLOCK_USERS, l->n_own),
-                        l->parts[worker]);
+    fsim_i_lanes_trace (&l->in, l->scratch[worker], from,
+                        MIN (from + FSIM_ENGINE_BLOCK_USERS, l->n_own), l->parts[worker]);
 }
 
 /* used_once, used_twice of the whole population: a count per partner, capped at 2. */
@@ -323,14 +324,19 @@ trace_local (Local *l, const FsimEnginePlan *plan, unsigned threads)
     FsimResult *r = fsim_i_result_new (plan->nf, plan->np, plan->n_jur, plan->n_kinds);
 
     l->parts = g_new0 (FsimResult *, n);
-    for (unsigned t = 0; t < n; t++)
+    l->scratch = g_new0 (FsimWord *, n);
+    for (unsigned t = 0; t < n; t++) {
         l->parts[t] = fsim_i_result_new (plan->nf, plan->np, plan->n_jur, plan->n_kinds);
+        l->scratch[t] = g_new (FsimWord, fsim_i_lanes_scratch_words (&l->in));
+    }
     fsim_parallel_for (l->n_blocks, n, trace_item, l, NULL, NULL);
     for (unsigned t = 0; t < n; t++) {
         fsim_i_result_add (r, l->parts[t]);
         fsim_result_free (l->parts[t]);
+        g_free (l->scratch[t]);
     }
     g_clear_pointer (&l->parts, g_free);
+    g_clear_pointer (&l->scratch, g_free);
     return r;
 }
 

@@ -128,8 +128,13 @@ typedef struct {
     const FsimWord *used_twice; /* [pw]: partners two or more users use */
 } FsimLaneInput;
 
+/* The words of @scratch the two calls below need (a few MiB at the limits: the caller tries
+ * them, one per thread). Can't fail. */
+size_t fsim_i_lanes_scratch_words (const FsimLaneInput *in);
 /* Traces users [from, to) into @r (which must be shaped for the plan). Can't fail. */
-void fsim_i_lanes_trace (const FsimLaneInput *in, size_t from, size_t to, FsimResult *r);
+void fsim_i_lanes_trace (const FsimLaneInput *in, FsimWord *scratch, size_t from, size_t to,
+                         FsimResult *r);
 /* The reach and self lanes of every lane entry for the 64 users from @first (fsim_lanes_trace()).
  * Can't fail. */
-void fsim_i_lanes_group (const FsimLaneInput *in, size_t first, FsimWord *reach, FsimWord *self);
+void fsim_i_lanes_group (const FsimLaneInput *in, FsimWord *scratch, size_t first, FsimWord *reach,
+                         FsimWord *self);

@@ -270,14 +270,29 @@ count_group (const FsimEnginePlan *plan, Group *g, size_t n, FsimResult *r)
     }
 }
 
-static void
-group_init (Group *g, const FsimLaneInput *in, FsimWord **buf)
+/**
+ * fsim_i_lanes_scratch_words:
+ * The words of scratch fsim_i_lanes_trace() and fsim_i_lanes_group() need: partners x 64 six
+ * times, fields x 64, and three per entry of a field's lanes (up to the partners). Can't fail.
+ */
+size_t
+fsim_i_lanes_scratch_words (const FsimLaneInput *in)
 {
     const FsimEnginePlan *plan = in->plan;
     size_t lp = plan->pw * LANE, fw = in->pop->field_words;
-    size_t n_words = LANE * plan->pw + 5 * lp + fw * LANE + 2 * plan->nf + 2 * plan->n_jur +
-                     3 * plan->lanes->max_entries;
-    FsimWord *w = *buf = fsim_bits_new (n_words);
+    return LANE * plan->pw + 5 * lp + fw * LANE + 2 * plan->nf + 2 * plan->n_jur +
+           3 * plan->lanes->max_entries + 1;
+}
+
+/* @buf: fsim_i_lanes_scratch_words() words, cleared here */
+static void
+group_init (Group *g, const FsimLaneInput *in, FsimWord *buf)
+{
+    const FsimEnginePlan *plan = in->plan;
+    size_t lp = plan->pw * LANE, fw = in->pop->field_words;
+    FsimWord *w = buf;
+
+    memset (buf, 0, fsim_i_lanes_scratch_words (in) * sizeof (FsimWord));
 
     *g = (Group){ .pw = plan->pw, .fw = fw, .nf = plan->nf, .np = plan->np };
     g->rows = w, w += LANE * plan->pw;
@@ -298,16 +313,17 @@ group_init (Group *g, const FsimLaneInput *in, FsimWord **buf)
 
 /**
  * fsim_i_lanes_trace:
- * Traces users [@from, @to) (@from a multiple of 64) and adds their counts to @r.
+ * Traces users [@from, @to) (@from a multiple of 64) and adds their counts to @r, working in
+ * @scratch (fsim_i_lanes_scratch_words() words: a caller's tried allocation, one per thread).
  */
 void
-fsim_i_lanes_trace (const FsimLaneInput *in, size_t from, size_t to, FsimResult *r)
+fsim_i_lanes_trace (const FsimLaneInput *in, FsimWord *scratch, size_t from, size_t to,
+                    FsimResult *r)
 {
-    g_autofree FsimWord *buf = NULL;
     Group g;
 
     g_assert (from % LANE == 0);
-    group_init (&g, in, &buf);
+    group_init (&g, in, scratch);
     for (size_t first = from; first < to; first += LANE) {
         size_t n = MIN ((size_t) LANE, to - first);
         load_group (in, &g, first, n);
@@ -327,14 +343,14 @@ fsim_i_lanes_trace (const FsimLaneInput *in, size_t from, size_t to, FsimResult 
  * entry e of the lane plan, @reach[e] and @self[e] (engine.h, fsim_lanes_trace()).
  */
 void
-fsim_i_lanes_group (const FsimLaneInput *in, size_t first, FsimWord *reach, FsimWord *self)
+fsim_i_lanes_group (const FsimLaneInput *in, FsimWord *scratch, size_t first, FsimWord *reach,
+                    FsimWord *self)
 {
     const FsimLanePlan *l = in->plan->lanes;
-    g_autofree FsimWord *buf = NULL;
     Group g;
 
     g_assert (first % LANE == 0 && first < in->pop->n_users);
-    group_init (&g, in, &buf);
+    group_init (&g, in, scratch);
     load_group (in, &g, first, MIN ((size_t) LANE, in->pop->n_users - first));
     for (size_t f = 0; f < g.nf; f++) {
         size_t e0 = l->field_start[f], n = l->field_start[f + 1] - e0;

@@ -36,6 +36,7 @@ typedef struct {
     FsimWord *used_once, *used_twice; /* [pw]: partners one user uses, two or more */
     size_t n_users, n_blocks;
     FsimResult **parts; /* per worker */
+    FsimWord **scratch; /* per worker: fsim_i_lanes_scratch_words() */
     unsigned threads;   /* requested workers, 0: fsim_parallel_workers()'s default */
     FsimProgressFunc progress;
     void *progress_data;
@@ -87,8 +88,8 @@ trace_block (size_t block, unsigned worker, void *data)
                          .used_once = run->used_once,
                          .used_twice = run->used_twice };
 
-    fsim_i_lanes_trace (&in, block * FSIM_ENGINE_BLOCK_USERS, block_end (run, block),
-                        run->parts[worker]);
+    fsim_i_lanes_trace (&in, run->scratch[worker], block * FSIM_ENGINE_BLOCK_USERS,
+                        block_end (run, block), run->parts[worker]);
 }
 
 /* ---- running ---------------------------------------------------------------------------- */
@@ -114,6 +115,42 @@ worker_count (const Run *run)
     return (unsigned) MAX ((size_t) 1, MIN ((size_t) n, MAX_COUNTER_BYTES / MAX (bytes, 1)));
 }
 
+/* Frees the first @n workers' counters and scratch. */
+static void
+workers_free (Run *run, unsigned n)
+{
+    for (unsigned t = 0; t < n && run->parts; t++)
+        fsim_result_free (run->parts[t]);
+    for (unsigned t = 0; t < n && run->scratch; t++)
+        g_free (run->scratch[t]);
+    g_clear_pointer (&run->parts, g_free);
+    g_clear_pointer (&run->scratch, g_free);
+}
+
+/* Each of @n workers' counters and scratch (a few MiB at the limits), tried. */
+static gboolean
+workers_new (Run *run, unsigned n, GError **error)
+{
+    const FsimEnginePlan *plan = run->plan;
+    FsimLaneInput in = { .plan = plan, .pop = run->pop };
+    size_t words = fsim_i_lanes_scratch_words (&in);
+    g_autofree char *what =
+        g_strdup_printf ("the tracing scratch of %zu fields and %zu partners", run->nf, run->np);
+
+    run->parts = g_new0 (FsimResult *, n);
+    run->scratch = g_new0 (FsimWord *, n);
+    for (unsigned t = 0; t < n; t++) {
+        run->parts[t] = fsim_i_result_try_new (run->nf, run->np, plan->n_jur, plan->n_kinds, error);
+        run->scratch[t] =
+            run->parts[t] ? fsim_try_new (words, sizeof (FsimWord), what, error) : NULL;
+        if (run->scratch[t] == NULL) {
+            workers_free (run, t + 1);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 /* The counts, or NULL with @error set when the counters do not fit in memory. */
 static FsimResult *
 run_passes (Run *run, GError **error)
@@ -123,28 +160,18 @@ run_passes (Run *run, GError **error)
     FsimResult *r = fsim_i_result_try_new (run->nf, run->np, plan->n_jur, plan->n_kinds, error);
     if (r == NULL)
         return NULL;
-
-    run->parts = g_new0 (FsimResult *, n);
-    for (unsigned t = 0; t < n; t++) {
-        run->parts[t] = fsim_i_result_try_new (run->nf, run->np, plan->n_jur, plan->n_kinds, error);
-        if (run->parts[t] == NULL) {
-            for (unsigned k = 0; k < t; k++)
-                fsim_result_free (run->parts[k]);
-            g_clear_pointer (&run->parts, g_free);
-            fsim_result_free (r);
-            return NULL;
-        }
+    if (!workers_new (run, n, error)) {
+        fsim_result_free (r);
+        return NULL;
     }
     run->progress_base = 0;
     if (run->own_near != NULL)
         fsim_parallel_for (run->n_blocks, n, near_block, run, run->progress ? tick : NULL, run);
     run->progress_base = 1.0 / 3;
     fsim_parallel_for (run->n_blocks, n, trace_block, run, run->progress ? tick : NULL, run);
-    for (unsigned t = 0; t < n; t++) {
+    for (unsigned t = 0; t < n; t++)
         fsim_i_result_add (r, run->parts[t]);
-        fsim_result_free (run->parts[t]);
-    }
-    g_clear_pointer (&run->parts, g_free);
+    workers_free (run, n);
     return r;
 }
 
@@ -378,14 +405,23 @@ fsim_lanes_slot (const FsimLanes *l, size_t f, size_t p)
     return lo < lp->field_start[f + 1] && lp->entries[lo].partner == p ? (gssize) lo : -1;
 }
 
-void
-fsim_lanes_trace (const FsimLanes *l, size_t first, FsimWord *reach, FsimWord *self)
+size_t
+fsim_lanes_scratch_words (const FsimLanes *l)
 {
-    g_return_if_fail (l != NULL && reach != NULL && self != NULL);
+    g_return_val_if_fail (l != NULL, 0);
+    FsimLaneInput in = { .plan = l->plan, .pop = l->pop };
+    return fsim_i_lanes_scratch_words (&in);
+}
+
+void
+fsim_lanes_trace (const FsimLanes *l, size_t first, FsimWord *reach, FsimWord *self,
+                  FsimWord *scratch)
+{
+    g_return_if_fail (l != NULL && reach != NULL && self != NULL && scratch != NULL);
     FsimLaneInput in = { .plan = l->plan,
                          .pop = l->pop,
                          .near = l->near,
                          .used_once = l->used_once,
                          .used_twice = l->used_twice };
-    fsim_i_lanes_group (&in, first, reach, self);
+    fsim_i_lanes_group (&in, scratch, first, reach, self);
 }

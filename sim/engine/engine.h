@@ -137,7 +137,12 @@ gssize fsim_lanes_slot (const FsimLanes *lanes, size_t f, size_t p);
  * fsim_lanes_trace:
  * @first: a multiple of 64 below the number of users
  * @reach, @self: (out): fsim_lanes_n_slots() words each
+ * @scratch: fsim_lanes_scratch_words() words the call works in (the caller's, one per thread:
+ *   a few MiB at the limits, so that the caller can try them)
  * Traces users @first .. @first + 63 (those that exist; the other bits are 0). Any number of
- * threads may call it at once on one @lanes. Can't fail.
+ * threads may call it at once on one @lanes, each with its own @scratch. Can't fail.
  */
-void fsim_lanes_trace (const FsimLanes *lanes, size_t first, FsimWord *reach, FsimWord *self);
+void fsim_lanes_trace (const FsimLanes *lanes, size_t first, FsimWord *reach, FsimWord *self,
+                       FsimWord *scratch);
+/* The words of fsim_lanes_trace()'s @scratch. Can't fail. */
+size_t fsim_lanes_scratch_words (const FsimLanes *lanes);

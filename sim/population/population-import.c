@@ -66,9 +66,13 @@ find_attr (const FsimImported *imp, const char *file, const FsimImportAttribute 
         return NULL;
     }
     if (attr == NULL) {
+        /* the first few: a file may declare thousands */
         g_autoptr (GString) known = g_string_new (NULL);
-        for (size_t i = 0; i < imp->attrs.n_attrs; i++)
+        size_t n = imp->attrs.n_attrs, listed = MIN (n, (size_t) 12);
+        for (size_t i = 0; i < listed; i++)
             g_string_append_printf (known, "%s'%s'", i ? ", " : "", imp->attrs.attrs[i].name);
+        if (listed < n)
+            g_string_append_printf (known, " and %zu more", n - listed);
         fail (error, a, "'%s' has no user attribute '%s' (it has: %s)", file, a->attribute,
               known->len ? known->str : "none");
         return NULL;
@@ -330,7 +334,7 @@ fsim_i_population_import (const FsimScenario *s, FsimPopulation *pop, GError **e
         locate_import (ps, error);
         return FALSE;
     }
-    if (!fsim_i_population_alloc (pop, error))
+    if (!fsim_i_population_alloc (s, pop, error))
         return FALSE;
     fsim_i_population_draw (s, pop);
     if (ps->adoption_model == FSIM_ADOPTION_CLUSTERED &&

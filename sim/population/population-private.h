@@ -20,8 +20,9 @@ gboolean fsim_i_population_check_part (const FsimScenario *s, size_t n_users, si
                                        double n_arcs, GError **error);
 /* The generator's parameters for a generated population (population.c). Can't fail. */
 void fsim_i_population_gen_params (const FsimScenario *s, FsimGenParams *out_params);
-/* Allocates the per-user arrays (n_users and the counts already set) (population.c). */
-gboolean fsim_i_population_alloc (FsimPopulation *pop, GError **error);
+/* Allocates the per-user arrays (n_users and the counts already set) (population.c); running out
+ * is said at @s's "population" object. */
+gboolean fsim_i_population_alloc (const FsimScenario *s, FsimPopulation *pop, GError **error);
 
 /* Draws every user's settings, and partner use with FSIM_ADOPTION_RANDOM (population-draw.c).
  * Can't fail. */

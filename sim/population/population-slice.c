@@ -145,7 +145,7 @@ draw_slice (const FsimScenario *scenario, FsimPopulationSlice *s, GError **error
                             .n_partners = s->n_partners,
                             .partner_words = s->partner_words };
 
-    if (!fsim_i_population_alloc (&view, error))
+    if (!fsim_i_population_alloc (scenario, &view, error))
         return FALSE;
     fsim_i_population_draw_rows (scenario, &view, s->first);
     s->platform = view.platform;

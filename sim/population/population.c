@@ -95,9 +95,10 @@ fsim_i_population_check_part (const FsimScenario *s, size_t n_users, size_t n_to
     return TRUE;
 }
 
-/* Allocates the per-user arrays of @pop (n_users and the counts already set). */
+/* Allocates the per-user arrays of @pop (n_users and the counts already set); running out is
+ * said at @s's "population" object. */
 gboolean
-fsim_i_population_alloc (FsimPopulation *pop, GError **error)
+fsim_i_population_alloc (const FsimScenario *s, FsimPopulation *pop, GError **error)
 {
     size_t n = pop->n_users;
 
@@ -107,8 +108,9 @@ fsim_i_population_alloc (FsimPopulation *pop, GError **error)
     pop->uses = try_alloc0 (n * pop->partner_words, sizeof (FsimWord));
     if (pop->platform == NULL || pop->apps_others == NULL || pop->audience == NULL ||
         pop->uses == NULL) {
+        g_autofree char *where = fsim_i_population_where (s);
         g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_FAILED,
-                     "out of memory for the settings of %zu users", n);
+                     "%sout of memory for the settings of %zu users", where, n);
         return FALSE;
     }
     return TRUE;
@@ -167,7 +169,7 @@ build_explicit (const FsimScenario *s, FsimPopulation *pop, GError **error)
         return FALSE;
     pop->n_users = ps->n_users;
     pop->friends = explicit_friends (ps, error);
-    if (pop->friends == NULL || !fsim_i_population_alloc (pop, error))
+    if (pop->friends == NULL || !fsim_i_population_alloc (s, pop, error))
         return FALSE;
 
     pop->user_ids = g_new0 (char *, pop->n_users + 1);
@@ -238,7 +240,7 @@ build_generated (const FsimScenario *s, FsimPopulation *pop, GError **error)
         g_prefix_error (error, "%sgenerating friendships: ", where);
         return FALSE;
     }
-    if (!fsim_i_population_alloc (pop, error))
+    if (!fsim_i_population_alloc (s, pop, error))
         return FALSE;
     fsim_i_population_draw (s, pop);
     return ps->adoption_model != FSIM_ADOPTION_CLUSTERED ||

@@ -685,7 +685,9 @@ fsim_diagram_write_dot (const FsimScenario *scenario, const FsimDecisions *decis
 
     d->quiet = TRUE;
     d->aspect = b.o->aspect;
-    b.model = fsim_model_new (scenario);
+    b.model = fsim_model_try_new (scenario, error);
+    if (!b.model)
+        return FALSE;
     b.field_focus = g_new0 (gboolean, scenario->n_fields + 1);
     for (size_t f = 0; f < scenario->n_fields; f++) {
         b.field_focus[f] = !b.o->fields || !b.o->fields[0];

@@ -131,16 +131,17 @@ flow_table (const FsimScenario *s, const FsimResult *r, const GArray *flows, GSt
     fsim_i_html_table_close (out);
 }
 
-/* The example user's explanation of @flow's (field, partner) pair (transfer full). */
+/* The example user's explanation of @flow's (field, partner) pair (transfer full), or NULL with
+ * @error set when its byte per (field, partner) cannot be had. */
 static FsimExplanation *
-example_explain (const FsimTracer *t, const Flow *flow)
+example_explain (const FsimTracer *t, const Flow *flow, GError **error)
 {
     const FsimScenario *s = fsim_tracer_scenario (t);
     g_autofree FsimWord *fields = fsim_bits_new (s->field_words);
     g_autofree FsimWord *partners = fsim_bits_new (s->partner_words);
     fsim_bits_set (fields, flow->field);
     fsim_bits_set (partners, flow->partner);
-    return fsim_explain_user (t, (size_t) flow->example, fields, partners);
+    return fsim_explain_user (t, (size_t) flow->example, fields, partners, error);
 }
 
 /* The heading and the open routes of @flow's example user in plain English. The routes' text
@@ -152,7 +153,9 @@ example (const FsimTracer *t, const FsimPopulation *pop, const Flow *flow, GStri
          GError **error)
 {
     const FsimScenario *s = fsim_tracer_scenario (t);
-    g_autoptr (FsimExplanation) e = example_explain (t, flow);
+    g_autoptr (FsimExplanation) e = example_explain (t, flow, error);
+    if (e == NULL)
+        return FALSE;
     g_autoptr (GString) text = g_string_new (NULL);
     if (!fsim_room_reserve (text, fsim_explain_open_routes_room (t, e, 0), "an example route",
                             error))
@@ -178,17 +181,21 @@ example (const FsimTracer *t, const FsimPopulation *pop, const Flow *flow, GStri
 
 /* The bytes example() appends for @flow, bounded without rendering its text (explain.h): its
  * heading's three names and its routes' text, each escaped at most FSIM_ROOM_PER_BYTE a byte. */
-static guint64
-example_room (const FsimTracer *t, const FsimPopulation *pop, const Flow *flow)
+static gboolean
+example_room (const FsimTracer *t, const FsimPopulation *pop, const Flow *flow, guint64 *room,
+              GError **error)
 {
     if (flow->example < 0)
-        return 0;
+        return TRUE;
     const FsimScenario *s = fsim_tracer_scenario (t);
-    g_autoptr (FsimExplanation) e = example_explain (t, flow);
+    g_autoptr (FsimExplanation) e = example_explain (t, flow, error);
+    if (e == NULL)
+        return FALSE;
     g_autofree char *user = fsim_population_user_name (pop, (size_t) flow->example);
-    return fsim_room_text (s->fields[flow->field].label) +
-           fsim_room_text (s->partners[flow->partner].name) + fsim_room_text (user) +
-           FSIM_ROOM_PER_BYTE * fsim_explain_open_routes_room (t, e, 0) + 128;
+    *room += fsim_room_text (s->fields[flow->field].label) +
+             fsim_room_text (s->partners[flow->partner].name) + fsim_room_text (user) +
+             FSIM_ROOM_PER_BYTE * fsim_explain_open_routes_room (t, e, 0) + 128;
+    return TRUE;
 }
 
 gboolean
@@ -337,13 +344,16 @@ fsim_i_html_flows_room (const FsimScenario *scenario, const FsimPopulation *pop,
     find_examples (tracer, pop, flows);
     /* the sections' own markup, notes and headings */
     guint64 room = 2048;
-    for (size_t i = 0; i < lit->len; i++)
-        room += flow_row_room (scenario, &g_array_index (lit, Flow, i)) +
-                example_room (tracer, pop, &g_array_index (lit, Flow, i));
+    for (size_t i = 0; i < lit->len; i++) {
+        room += flow_row_room (scenario, &g_array_index (lit, Flow, i));
+        if (!example_room (tracer, pop, &g_array_index (lit, Flow, i), &room, error))
+            return FALSE;
+    }
     for (size_t i = 0; i < flows->len; i++) {
         room += flow_row_room (scenario, &g_array_index (flows, Flow, i));
-        if (i < MAX_EXAMPLES)
-            room += example_room (tracer, pop, &g_array_index (flows, Flow, i));
+        if (i < MAX_EXAMPLES &&
+            !example_room (tracer, pop, &g_array_index (flows, Flow, i), &room, error))
+            return FALSE;
     }
     *bytes = room;
     return TRUE;

@@ -55,12 +55,17 @@ stats_alloc (size_t n_partners, size_t n_fields)
 
 FsimPopulationStats *
 fsim_population_stats_new (const FsimScenario *s, const FsimPopulation *pop,
-                           size_t clustering_sample)
+                           size_t clustering_sample, GError **error)
 {
+    g_return_val_if_fail (pop->friends != NULL && clustering_sample > 0, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
     FsimPopulationStats *st = stats_alloc (pop->n_partners, pop->n_fields);
 
-    g_return_val_if_fail (pop->friends != NULL && clustering_sample > 0, st);
-    fsim_friends_stats (pop->friends, clustering_sample, s->seed, 0, &st->friends);
+    if (!fsim_friends_stats (pop->friends, clustering_sample, s->seed, 0, &st->friends, error)) {
+        g_prefix_error (error, "measuring the friendships: ");
+        fsim_population_stats_free (st);
+        return NULL;
+    }
     st->n_groups = pop->friends->n_groups;
     count_users (pop, st);
     return st;

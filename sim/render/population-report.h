@@ -25,10 +25,11 @@ typedef struct {
  * fsim_population_stats_new:
  * @clustering_sample: average clustering is exact up to this many users, else estimated over
  *   a sample of this many (seeded with the scenario's seed), as fsim_friends_clustering()
- * Measures @pop. Can't fail. Returns: (transfer full)
+ * Measures @pop. Returns: (transfer full): the statistics, or NULL with FSIM_GRAPH_ERROR_NOMEM
+ * when the measures' memory (per user, tried) cannot be had.
  */
 FsimPopulationStats *fsim_population_stats_new (const FsimScenario *s, const FsimPopulation *pop,
-                                                size_t clustering_sample);
+                                                size_t clustering_sample, GError **error);
 /**
  * fsim_population_stats_new_part:
  * @slice: this rank's users, read only
