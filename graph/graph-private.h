@@ -156,8 +156,11 @@ FsimImported *fsim_i_import_igraph (const char *path, FsimImportFormat format, G
  * fits in memory (fsim_i_import_check_read()); -1 with error set. */
 int fsim_i_import_open (const char *path, GError **error);
 /* The same without the memory check, for a reader of part of the file (import-part.c), which
- * checks its part; *@out_size (nullable): the file's bytes. */
-int fsim_i_import_open_unchecked (const char *path, guint64 *out_size, GError **error);
+ * checks its part, and with @max_bytes for the file's size (FSIM_IMPORT_MAX_BYTES for a reader
+ * of the whole file; a reader of a part checks its part against that); *@out_size (nullable):
+ * the file's bytes. */
+int fsim_i_import_open_unchecked (const char *path, guint64 max_bytes, guint64 *out_size,
+                                  GError **error);
 /* Whether reading bytes @from .. @to - 1 of @path (@size in all) fits in memory: it takes about
  * twice those bytes at its peak (8 bytes per friendship for the pairs, 8 for the friend lists,
  * a few per user). FALSE with FSIM_GRAPH_ERROR_NOMEM set, naming the part unless it is all. */

@@ -590,11 +590,14 @@ line_start_at (const char *path, int fd, size_t len, size_t start0, size_t lo, s
 
 /* Rank @r of @size's lines of the edge list @path: only the bytes from its first line start to
  * the end of its last line are read (with pread: never mapped, so that a file cut meanwhile is
- * an error, not a SIGBUS). FALSE with @error set (this rank's own). */
+ * an error, not a SIGBUS). The limit of FSIM_IMPORT_MAX_BYTES is on what one process reads, so
+ * @size ranks read a file of up to @size times that, each its part (docs/scaling.md). FALSE
+ * with @error set (this rank's own). */
 static gboolean
 read_range (const char *path, int r, int size, Range *out, GError **error)
 {
-    int fd = fsim_i_import_open_unchecked (path, NULL, error);
+    int fd =
+        fsim_i_import_open_unchecked (path, FSIM_IMPORT_MAX_BYTES * (guint64) size, NULL, error);
     struct stat st;
     char head[3];
     size_t len, start0 = 0;
@@ -625,9 +628,18 @@ read_range (const char *path, int r, int size, Range *out, GError **error)
         out->to = MAX (out->to, out->from);
         out->base = out->from;
         out->len = out->to - out->from;
-        /* this rank reads its part alone, and holds about that part of the graph */
-        ok = fsim_i_import_check_read (path, out->from, out->to, len, error);
+        if (out->len > FSIM_IMPORT_MAX_BYTES) {
+            /* the file is within @size parts, but lines pushed this one over */
+            g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_IO,
+                         "bytes %zu .. %zu of '%s', this process's part of its %zu bytes, are "
+                         "more than the limit of %" G_GUINT64_FORMAT
+                         " bytes that one process reads of one file",
+                         out->from, out->to, path, len, FSIM_IMPORT_MAX_BYTES);
+            ok = FALSE;
+        }
     }
+    if (ok) /* this rank reads its part alone, and holds about that part of the graph */
+        ok = fsim_i_import_check_read (path, out->from, out->to, len, error);
     if (ok) {
         out->data = fsim_try_new (out->len + 1, 1, NULL, NULL);
         if (out->data == NULL)

@@ -432,10 +432,11 @@ fsim_import_format_of_path (const char *path)
 }
 
 /* Opens @path if graph/inputfile.h's rule allows it (a regular file: no device, FIFO, /proc)
- * and it is within FSIM_IMPORT_MAX_BYTES; *@out_size (nullable): its bytes. Returns the
- * descriptor, or -1 with FSIM_GRAPH_ERROR_IO set. */
+ * and it is within @max_bytes; *@out_size (nullable): its bytes. Returns the descriptor, or -1
+ * with FSIM_GRAPH_ERROR_IO set. */
 int
-fsim_i_import_open_unchecked (const char *path, guint64 *out_size, GError **error)
+fsim_i_import_open_unchecked (const char *path, guint64 max_bytes, guint64 *out_size,
+                              GError **error)
 {
     g_autofree char *reason = NULL;
     guint64 size = 0;
@@ -446,12 +447,12 @@ fsim_i_import_open_unchecked (const char *path, guint64 *out_size, GError **erro
                      reason);
         return -1;
     }
-    if (size > FSIM_IMPORT_MAX_BYTES) {
+    if (size > max_bytes) {
         close (fd);
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_IO,
                      "'%s' holds %" G_GUINT64_FORMAT
                      " bytes, more than the limit of %" G_GUINT64_FORMAT " bytes for one file",
-                     path, size, FSIM_IMPORT_MAX_BYTES);
+                     path, size, max_bytes);
         return -1;
     }
     if (out_size != NULL)
@@ -490,7 +491,7 @@ int
 fsim_i_import_open (const char *path, GError **error)
 {
     guint64 size = 0;
-    int fd = fsim_i_import_open_unchecked (path, &size, error);
+    int fd = fsim_i_import_open_unchecked (path, FSIM_IMPORT_MAX_BYTES, &size, error);
 
     if (fd >= 0 && !fsim_i_import_check_read (path, 0, size, size, error)) {
         close (fd);

@@ -281,6 +281,37 @@ for n in 1 2 3 4; do
     fi
 done
 
+# the limit of 256 MiB is on what one process reads of a file: one process refuses a 300 MiB
+# edge list, 2 ranks read it, 150 MiB each (a sparse file of NUL bytes with a line end every
+# MiB, so that each rank reads its part and the first line is the error), and refuse 600 MiB
+truncate -s 300M "$tmp/big.txt" && truncate -s 600M "$tmp/bigger.txt"
+for i in $(seq 1 299); do printf '\n' | dd of="$tmp/big.txt" bs=1 seek=$((i << 20)) conv=notrunc \
+    status=none; done
+big=("$src/tests/data/scale/import-edges.json" --set population.import.file="$tmp/big.txt")
+"$FLOWSIM" run -q "${big[@]}" >/dev/null 2>"$tmp/one.err"
+want=$?
+"${mpi[@]}" -np 2 "$FLOWSIM" run -q "${big[@]}" >"$tmp/mpi" 2>"$tmp/mpi.err"
+got=$?
+if [ "$want" = 3 ] && grep -q "holds 314572800 bytes, more than the limit of 268435456 bytes for one file" "$tmp/one.err" &&
+    [ "$got" = 3 ] && [ ! -s "$tmp/mpi" ] && [ "$(grep -c '^flowsim: error:' "$tmp/mpi.err")" = 1 ] &&
+    grep -q "big.txt:1:1: expected a user id (an integer), found a NUL byte" "$tmp/mpi.err"; then
+    ok "a 300 MiB edge list: refused by one process, read by 2 ranks, 150 MiB each: $(grep '^flowsim: error:' "$tmp/mpi.err" | sed "s|$tmp/||")"
+else
+    not_ok "a 300 MiB edge list: one process status $want, 2 ranks status $got"
+    sed 's/^/# /' "$tmp/one.err" "$tmp/mpi.err" | head -10
+fi
+"${mpi[@]}" -np 2 "$FLOWSIM" run -q "$src/tests/data/scale/import-edges.json" \
+    --set population.import.file="$tmp/bigger.txt" >"$tmp/mpi" 2>"$tmp/mpi.err"
+got=$?
+if [ "$got" = 3 ] && [ "$(grep -c '^flowsim: error:' "$tmp/mpi.err")" = 1 ] &&
+    grep -q "holds 629145600 bytes, more than the limit of 536870912 bytes for one file" "$tmp/mpi.err"; then
+    ok "a 600 MiB edge list on 2 ranks: refused by its size, 256 MiB a rank"
+else
+    not_ok "a 600 MiB edge list on 2 ranks: status $got"
+    sed 's/^/# /' "$tmp/mpi.err" | head -10
+fi
+rm -f "$tmp/big.txt" "$tmp/bigger.txt"
+
 # a snapshot, read by parts (fsim_population_slice_load): each rank checks and copies only the
 # chunks of its users
 "$FLOWSIM" population -q "$src/scenarios/device-partners-2018.json" \
