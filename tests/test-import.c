@@ -167,6 +167,10 @@ test_import_edge_list_errors (void)
         /* issue 11: a NUL byte is reported where it is, not at the valid token before it */
         { "1 2\n2\0003\n", "t.txt:2:2: ", "expected a blank after the user id, found a NUL byte" },
         { "1 2\n\0003\n", "t.txt:2:1: ", "expected a user id (an integer), found a NUL byte" },
+        /* ... and in a comment too (third pass, 6 December 2026) */
+        { "1 2 # c\000mment\n", "t.txt:1:8: ", "a NUL byte in a comment, which an edge list" },
+        { "1 2\n# a\000b\n", "t.txt:2:4: ", "a NUL byte in a comment, which an edge list" },
+        { "1 2\n  % \000\n", "t.txt:2:5: ", "a NUL byte in a comment, which an edge list" },
         /* issue 11: at most one character of the file is quoted */
         { "root:*:20228:0:99999:7:::\n",
           "t.txt:1:1: ", "expected a user id (an integer), found 'r'" },
