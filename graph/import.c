@@ -486,11 +486,13 @@ fsim_i_import_check_read (const char *path, guint64 from, guint64 to, guint64 si
     if (bytes * 2 <= (double) limit)
         return TRUE;
     g_autofree char *whose = fsim_memory_whose (); /* under mpirun, a rank's share */
+    g_autofree char *has = fsim_memory_size_text (bytes);
+    g_autofree char *can = fsim_memory_size_text ((double) limit);
     if (from == 0 && to == size)
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
-                     "out of memory: '%s' holds %.1f GiB: reading it needs about twice that, "
-                     "more than %s can give (%.1f GiB)",
-                     path, bytes / (1 << 30), whose, (double) limit / (1 << 30));
+                     "out of memory: '%s' holds %s: reading it needs about twice that, "
+                     "more than %s can give (%s)",
+                     path, has, whose, can);
     else /* a part may be small: exact bytes */
         g_set_error (
             error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
