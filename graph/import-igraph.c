@@ -296,6 +296,33 @@ set_read_error (const char *path, const ReadCall *call, igraph_error_t rc, GErro
 }
 
 /*
+ * A NUL byte (the NUL rule, docs/robustness.md), refused at its line and column before igraph
+ * reads: its GML reader says "syntax error, unexpected ERROR" at a line, and libxml2 for GraphML
+ * "Couldn't find end of Start Tag" or "detected an error in element content", with no column
+ * and no word of a NUL. Columns count bytes from the line's start (after a byte order mark).
+ */
+static gboolean
+check_no_nul (const char *path, FsimImportFormat format, const char *data, gsize len,
+              GError **error)
+{
+    const char *nul = memchr (data, '\0', len);
+    gsize line = 1, line_start = len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+
+    if (nul == NULL)
+        return TRUE;
+    for (const char *c = data; (c = memchr (c, '\n', (gsize) (nul - c))) != NULL; c++) {
+        line++;
+        line_start = (gsize) (c - data) + 1;
+    }
+    g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE,
+                 "%s:%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT ": a NUL byte, which a %s file cannot "
+                 "contain",
+                 path, line, (gsize) (nul - data) - line_start + 1,
+                 format == FSIM_IMPORT_GRAPHML ? "GraphML" : "GML");
+    return FALSE;
+}
+
+/*
  * What igraph's GML reader does badly, refused before it sees the file (GML strings run from
  * one '"' to the next, with no escapes; a line starting with '#' is a comment):
  *   - its lexer takes time in the square of a string's length, so a file of one long string
@@ -408,6 +435,8 @@ fsim_i_import_igraph (const char *path, FsimImportFormat format, GError **error)
     if (data == NULL)
         return NULL;
     guint64 string_bytes = 0, strings = 0;
+    if (!check_no_nul (path, format, data, len, error))
+        return NULL;
     if (format == FSIM_IMPORT_GML &&
         (!check_gml_text (path, data, len, &string_bytes, &strings, error) ||
          !check_gml_memory (path, string_bytes, strings, error)))

@@ -290,6 +290,20 @@ user_of (EdgeParser *p, int64_t id, uint32_t *out_user, GError **error)
     return TRUE;
 }
 
+/* A comment, [s, end): any text but a NUL byte, which no edge list may hold (the NUL rule). */
+static gboolean
+check_comment (const EdgeParser *p, const char *s, const char *end, GError **error)
+{
+    const char *nul = memchr (s, '\0', (size_t) (end - s));
+
+    if (nul == NULL)
+        return TRUE;
+    g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE,
+                 "%s:%zu:%zu: a NUL byte in a comment, which an edge list cannot contain", p->name,
+                 p->line, (size_t) (nul - p->line_start) + 1);
+    return FALSE;
+}
+
 /* One line, [s, end) without its '\n'. */
 static gboolean
 parse_line (EdgeParser *p, const char *s, const char *end, GError **error)
@@ -300,7 +314,7 @@ parse_line (EdgeParser *p, const char *s, const char *end, GError **error)
     p->line_start = s;
     s = skip_blanks (s, end);
     if (s == end || *s == '#' || *s == '%')
-        return TRUE;
+        return check_comment (p, s, end, error);
     if (!parse_id (p, &s, end, &a, error))
         return FALSE;
     s = skip_blanks (s, end);
@@ -311,6 +325,8 @@ parse_line (EdgeParser *p, const char *s, const char *end, GError **error)
     s = skip_blanks (s, end);
     if (s < end && *s != '#')
         return parse_error (p, s, end, "expected the end of the line after two user ids", error);
+    if (!check_comment (p, s, end, error))
+        return FALSE;
     if (!user_of (p, a, &u, error) || !user_of (p, b, &v, error))
         return FALSE;
     if (!push_pair (p, u, v)) {
@@ -471,11 +487,13 @@ fsim_i_import_check_read (const char *path, guint64 from, guint64 to, guint64 si
     if (bytes * 2 <= (double) limit)
         return TRUE;
     g_autofree char *whose = fsim_memory_whose (); /* under mpirun, a rank's share */
+    g_autofree char *has = fsim_memory_size_text (bytes);
+    g_autofree char *can = fsim_memory_size_text ((double) limit);
     if (from == 0 && to == size)
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
-                     "out of memory: '%s' holds %.1f GiB: reading it needs about twice that, "
-                     "more than %s can give (%.1f GiB)",
-                     path, bytes / (1 << 30), whose, (double) limit / (1 << 30));
+                     "out of memory: '%s' holds %s: reading it needs about twice that, "
+                     "more than %s can give (%s)",
+                     path, has, whose, can);
     else /* a part may be small: exact bytes */
         g_set_error (
             error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,

@@ -123,6 +123,23 @@ fsim_memory_whose (void)
     return g_strdup ("this machine");
 }
 
+char *
+fsim_memory_size_text (double bytes)
+{
+    static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+    size_t u = 0;
+
+    if (!(bytes >= 1024)) /* NaN and negatives too, which no estimate gives */
+        return g_strdup_printf ("%.0f %s", bytes, bytes == 1 ? "byte" : "bytes");
+    bytes /= 1024;
+    /* 1023.96 KiB would print as "1024.0 KiB": the next unit then */
+    while (bytes >= 1023.95 && u + 1 < G_N_ELEMENTS (units)) {
+        bytes /= 1024;
+        u++;
+    }
+    return g_strdup_printf ("%.1f %s", bytes, units[u]);
+}
+
 void
 fsim_memory_set_limit (guint64 bytes)
 {

@@ -34,6 +34,18 @@ guint fsim_memory_share (void);
  * Returns: (transfer full): the words, to free with g_free().
  */
 char *fsim_memory_whose (void);
+/**
+ * fsim_memory_size_text:
+ * @bytes: an amount of memory (a count of bytes; an estimate may have a fraction)
+ *
+ * @bytes for the messages that refuse work by fsim_memory_limit(), read right at any size: in
+ * bytes below 1 KiB ("512 bytes"), else in the largest of KiB, MiB, GiB, TiB, PiB and EiB that
+ * leaves at least 1, with one decimal ("1.5 KiB", "3.0 GiB"); a plain space between, not GLib's
+ * g_format_size() no-break space (which some GLib versions write and terminals show oddly).
+ * Can't fail.
+ * Returns: (transfer full): the text, to free with g_free().
+ */
+char *fsim_memory_size_text (double bytes);
 
 /**
  * fsim_try_new0:

@@ -766,7 +766,7 @@ ranks="2 3"
 FLOWSIM_MEMORY_LIMIT=3000K identical "edge list of 40,000 users under 3000K, checked by parts" \
     "${pairs[@]}"
 refused_on_2 "edge list of 40,000 users under 2000K, 2 ranks" 2000K \
-    "a population of 40000 users with 3 fields and 3 partners needs about 0.0 GiB of memory for this process's part of it (20000 users), more than this process's share of this machine (1 of the 2 processes on it)" \
+    "a population of 40000 users with 3 fields and 3 partners needs about 1.2 MiB of memory for this process's part of it (20000 users), more than this process's share of this machine (1 of the 2 processes on it) can give it (1000.0 KiB)" \
     "${pairs[@]}"
 
 # a help or the version is written once, by rank 0 (every write to stdout is rank 0's): the

@@ -646,6 +646,35 @@ skip_no_igraph (void)
 #define test_graph_errors_finally_stack_empty skip_no_igraph
 #endif
 
+/* The sizes in those messages read right at every magnitude: "0.0 GiB" said nothing of one
+ * byte or of a few KiB (third pass, 6 December 2026). */
+static void
+test_graph_memory_size_text (void)
+{
+    static const struct {
+        double bytes;
+        const char *text;
+    } cases[] = {
+        { 0, "0 bytes" },
+        { 1, "1 byte" },
+        { 1023, "1023 bytes" },
+        { 1024, "1.0 KiB" },
+        { 1536, "1.5 KiB" },
+        { 1048575, "1.0 MiB" }, /* not "1024.0 KiB" */
+        { 64 << 20, "64.0 MiB" },
+        { 268731392, "256.3 MiB" },
+        { 1200.0 * (1 << 20) / 3, "400.0 MiB" },
+        { 5153960755.2, "4.8 GiB" },
+        { 3.0 * (1 << 30) * 1024, "3.0 TiB" },
+        { (double) G_MAXUINT64, "16.0 EiB" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        g_autofree char *text = fsim_memory_size_text (cases[i].bytes);
+        g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
 /* The messages that refuse work by fsim_memory_limit() name whose memory it is: under mpirun
  * (a share of the machine) the rank's part, with the processes that share it. */
 static void
@@ -680,6 +709,7 @@ main (int argc, char *argv[])
 
     g_test_add_func ("/graph/friends/basic", test_graph_friends_basic);
     g_test_add_func ("/graph/memory/whose", test_graph_memory_whose);
+    g_test_add_func ("/graph/memory/size-text", test_graph_memory_size_text);
     g_test_add_func ("/graph/friends/dedupe", test_graph_friends_dedupe);
     g_test_add_func ("/graph/friends/self-loops", test_graph_friends_self_loops);
     g_test_add_func ("/graph/friends/empty", test_graph_friends_empty);

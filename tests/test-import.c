@@ -167,6 +167,10 @@ test_import_edge_list_errors (void)
         /* issue 11: a NUL byte is reported where it is, not at the valid token before it */
         { "1 2\n2\0003\n", "t.txt:2:2: ", "expected a blank after the user id, found a NUL byte" },
         { "1 2\n\0003\n", "t.txt:2:1: ", "expected a user id (an integer), found a NUL byte" },
+        /* ... and in a comment too (third pass, 6 December 2026) */
+        { "1 2 # c\000mment\n", "t.txt:1:8: ", "a NUL byte in a comment, which an edge list" },
+        { "1 2\n# a\000b\n", "t.txt:2:4: ", "a NUL byte in a comment, which an edge list" },
+        { "1 2\n  % \000\n", "t.txt:2:5: ", "a NUL byte in a comment, which an edge list" },
         /* issue 11: at most one character of the file is quoted */
         { "root:*:20228:0:99999:7:::\n",
           "t.txt:1:1: ", "expected a user id (an integer), found 'r'" },
@@ -443,6 +447,50 @@ test_import_gml_depth (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
+/* A NUL byte in a GML or GraphML file is refused at its line and column, before igraph's
+ * reader: GML's "syntax error, unexpected ERROR" at a line and libxml2's "Couldn't find end of
+ * Start Tag" said neither where nor why (third pass, 6 December 2026); nothing of the file is
+ * quoted. */
+static void
+test_import_igraph_nul (void)
+{
+    static const struct {
+        const char *text;
+        size_t len;
+        const char *where;
+    } cases[] = {
+#define NUL_CASE(text, where) { text, sizeof text - 1, where }
+        NUL_CASE ("graph [\n  node [ id 0 label \"se\000cret\" ]\n]\n", ":2:24: "),
+        NUL_CASE ("graph [\n  node [ id 0\000 ]\n]\n", ":2:14: "),
+        NUL_CASE ("# a secret\000comment\ngraph [\n]\n", ":1:11: "),
+        NUL_CASE ("\xEF\xBB\xBF\000graph [\n]\n", ":1:1: "),
+        NUL_CASE ("<?xml version=\"1.0\"?>\n<graphml>\n<graph edgedefault=\"undirected\">\n"
+                  "<node id=\"a\000secret\"/>\n</graph></graphml>\n",
+                  ":4:12: "),
+        NUL_CASE ("<?xml version=\"1.0\"?>\n<graphml><graph edgedefault=\"undirected\">\n"
+                  "<node id=\"a\"/>\000\n</graph></graphml>\n",
+                  ":3:15: "),
+#undef NUL_CASE
+    };
+    g_autofree char *dir = fsim_test_scratch_new ();
+
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        gboolean xml = g_str_has_prefix (cases[i].text, "<?xml");
+        g_autofree char *path = fsim_test_write (dir, xml ? "nul.graphml" : "nul.gml",
+                                                 cases[i].text, (gssize) cases[i].len);
+        g_autoptr (GError) error = NULL;
+        g_autoptr (FsimImported) imp = fsim_import_file (path, FSIM_IMPORT_AUTO, &error);
+        g_autofree char *expected =
+            g_strconcat (path, cases[i].where, "a NUL byte, which a ", xml ? "GraphML" : "GML",
+                         " file cannot contain", NULL);
+
+        g_assert_null (imp);
+        g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE);
+        g_assert_cmpstr (error->message, ==, expected);
+    }
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 /* A file emptied while flowsim reads it (tests/truncate-inject.c truncates it right after its
  * first read or mapping): the importers used to map edge lists and GML files, and died of
  * SIGBUS on touching the pages past the new end; read, the file is an error. */
@@ -573,6 +621,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/import/withheld", test_import_withheld);
     g_test_add_func ("/import/byte-order-mark", test_import_byte_order_mark);
     g_test_add_func ("/import/gml-depth", test_import_gml_depth);
+    g_test_add_func ("/import/igraph-nul", test_import_igraph_nul);
     g_test_add_func ("/import/changed-while-read", test_import_changed_while_read);
     g_test_add_func ("/import/format/strings", test_import_format_strings);
     g_test_add_func ("/import/format/explicit", test_import_format_explicit);

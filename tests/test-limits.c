@@ -397,9 +397,9 @@ test_model_memory (void)
         fsim_test_run (NULL, (const char *const[]){ "FLOWSIM_MEMORY_LIMIT=64M", NULL },
                        (const char *const[]){ "lint", path, NULL });
     g_autofree char *want = g_strdup_printf (
-        "flowsim: error: %s:5120:3: out of memory: running this model needs about 0.25 GiB "
+        "flowsim: error: %s:5120:3: out of memory: running this model needs about 256.3 MiB "
         "(16777216 decisions, 4096 (field, partner) pairs), more than this machine can give "
-        "(0.06 GiB; the first partner over, number 1020, is here)\n",
+        "(64.0 MiB; the first partner over, number 1020, is here)\n",
         path);
     g_assert_cmpint (r->status, ==, 3);
     fsim_assert_contains (r->err, want);
@@ -587,7 +587,7 @@ test_population_memory (void)
                        (const char *const[]){ "run", "--set", "population.users=2000000", "--set",
                                               "population.mean_degree=100", NULL });
     g_assert_cmpint (r->status, ==, 3);
-    g_assert_nonnull (strstr (r->err, "more than this machine can give it (0.1 GiB)"));
+    g_assert_nonnull (strstr (r->err, "more than this machine can give it (64.0 MiB)"));
     g_assert_cmpstr (r->out, ==, "");
 
     /* Issue 11: located at the scenario's "population" object */
@@ -604,12 +604,27 @@ test_population_memory (void)
                        (const char *const[]){ "run", path, NULL });
     g_autofree char *want = g_strdup_printf (
         "flowsim: error: %s:3:17: a population of 2000000 users with 3 fields and 3 partners "
-        "needs about 4.8 GiB of memory, more than this machine can give it (0.1 GiB); use fewer "
+        "needs about 4.8 GiB of memory, more than this machine can give it (64.0 MiB); use fewer "
         "users or a smaller mean degree\n",
         path);
     g_assert_cmpint (located->status, ==, 3);
     g_assert_cmpstr (located->err, ==, want);
     fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* The smallest cap refuses the tour with sizes that read right, not "about 0.0 GiB while
+ * loading, more than this machine can give (0.0 GiB)" (third pass, 6 December 2026). */
+static void
+test_memory_tiny_cap (void)
+{
+    g_autoptr (FsimTestRun) r =
+        fsim_test_run (NULL, (const char *const[]){ "FLOWSIM_MEMORY_LIMIT=1", NULL },
+                       (const char *const[]){ "run", NULL });
+    g_assert_cmpint (r->status, ==, 3);
+    g_assert_cmpstr (r->out, ==, "");
+    g_assert_nonnull (strstr (r->err, " KiB while loading, more than this machine can give "
+                                      "(1 byte)\n"));
+    g_assert_null (strstr (r->err, "GiB"));
 }
 
 /* Issue 11: the documented maximum of 100 million generated users is refused only for want of
@@ -622,7 +637,7 @@ test_population_100m (void)
                        (const char *const[]){ "run", "--set", "population.users=100000000", NULL });
     g_assert_cmpint (r->status, ==, 3);
     g_assert_nonnull (strstr (r->err, "a population of 100000000 users with "));
-    g_assert_nonnull (strstr (r->err, "more than this machine can give it (0.1 GiB)"));
+    g_assert_nonnull (strstr (r->err, "more than this machine can give it (64.0 MiB)"));
     g_assert_null (strstr (r->err, "4294967295"));
     g_assert_cmpstr (r->out, ==, "");
 }
@@ -648,7 +663,7 @@ test_population_import_memory (void)
                        (const char *const[]){ "run", path, NULL });
     g_assert_cmpint (r->status, ==, 3);
     g_assert_nonnull (strstr (r->err, "reading it needs about twice that, more than this machine "
-                                      "can give (0.1 GiB)"));
+                                      "can give (64.0 MiB)"));
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
@@ -714,6 +729,7 @@ main (int argc, char **argv)
     g_test_add_func ("/limits/big/200-fields-200-partners", test_big);
     g_test_add_func ("/limits/population/memory", test_population_memory);
     g_test_add_func ("/limits/population/100m-users", test_population_100m);
+    g_test_add_func ("/limits/memory/tiny-cap", test_memory_tiny_cap);
     g_test_add_func ("/limits/population/import-memory", test_population_import_memory);
     g_test_add_func ("/limits/graph-input/file-limits", test_graph_file_limits);
     return g_test_run ();

@@ -504,6 +504,23 @@ test_partition_import_errors (void)
     }
 }
 
+/* A NUL byte in a comment is refused at its line and column by every rank as by one process
+ * (third pass, 6 December 2026). */
+static void
+test_partition_import_nul_comment (void)
+{
+    static const char text[] = "1 2\n2 3\n# c\000mment\n3 4 # \000\n4 5\n";
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimImported) whole =
+        fsim_import_edge_list_data ("t.txt", text, sizeof text - 1, &error);
+
+    g_assert_null (whole);
+    g_assert_cmpstr (error->message, ==,
+                     "t.txt:3:4: a NUL byte in a comment, which an edge list cannot contain");
+    for (int size = 1; size <= 4; size++)
+        check_import (text, sizeof text - 1, size);
+}
+
 /* ---- whole populations by parts ---------------------------------------------------------- */
 
 typedef struct {
@@ -645,6 +662,7 @@ main (int argc, char **argv)
     g_test_add_func ("/partition/import/random", test_partition_import_random);
     g_test_add_func ("/partition/import/small", test_partition_import_small);
     g_test_add_func ("/partition/import/errors", test_partition_import_errors);
+    g_test_add_func ("/partition/import/nul-comment", test_partition_import_nul_comment);
     g_test_add_func ("/partition/population/clustered", test_partition_population_clustered);
     g_test_add_func ("/partition/import/clustered", test_partition_import_clustered);
     import_dir = g_dir_make_tmp ("flowsim-partition-XXXXXX", NULL);

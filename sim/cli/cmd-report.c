@@ -191,8 +191,10 @@ parse_variant (const char *text, char *const *sets, Variant *v, GError **error)
     for (char *const *s = sets; s && *s; s++)
         g_ptr_array_add (v->sets, g_strdup (*s));
     g_autofree char *trimmed = g_strstrip (g_strdup (eq + 1));
-    if (*trimmed != '\0' && !g_shell_parse_argv (trimmed, &argc, &argv, NULL))
-        return fsim_i_cli_usage_error (error, "--variant '%s': cannot read its arguments", v->name);
+    g_autoptr (GError) why = NULL; /* GLib's words: an unmatched quote, say */
+    if (*trimmed != '\0' && !g_shell_parse_argv (trimmed, &argc, &argv, &why))
+        return fsim_i_cli_usage_error (error, "--variant '%s': cannot read its arguments: %s",
+                                       v->name, why->message);
     for (int i = 0; i < argc; i++) {
         const char *value = NULL;
         if ((strcmp (argv[i], "--set") == 0 || strcmp (argv[i], "-s") == 0) && i + 1 < argc)

@@ -345,12 +345,12 @@ precheck_text (Scan *s, const char *text, GError **error)
      * fit rather than let an allocation fail inside cJSON, where GLib aborts */
     if ((double) values * FSIM_LOADER_VALUE_BYTES > (double) fsim_memory_limit ()) {
         g_autofree char *whose = fsim_memory_whose (); /* under mpirun, a rank's share */
+        g_autofree char *needs = fsim_memory_size_text ((double) values * FSIM_LOADER_VALUE_BYTES);
+        g_autofree char *can = fsim_memory_size_text ((double) fsim_memory_limit ());
         g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT,
                      "%s: out of memory: the files of this scenario hold up to %" G_GUINT64_FORMAT
-                     " JSON values, which need about %.1f GiB while loading, more than %s can "
-                     "give (%.1f GiB)",
-                     s->file, values, (double) values * FSIM_LOADER_VALUE_BYTES / (1 << 30), whose,
-                     (double) fsim_memory_limit () / (1 << 30));
+                     " JSON values, which need about %s while loading, more than %s can give (%s)",
+                     s->file, values, needs, whose, can);
         return FALSE;
     }
     /* and what this file's values need must be free now: cJSON and the positions allocate

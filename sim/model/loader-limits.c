@@ -288,13 +288,14 @@ check_model_memory (FsimConv *c, const cJSON *root, const ModelSize *m, GError *
                              costs[big].n, limit);
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive (root, costs[big].key);
     g_autofree char *whose = fsim_memory_whose (); /* under mpirun, a rank's share */
+    g_autofree char *needs = fsim_memory_size_text (need);
+    g_autofree char *can = fsim_memory_size_text (limit);
     return fsim_i_fail (c, error, entry (c, arr, at), FALSE, FSIM_LOADER_ERROR_LIMIT, NULL,
-                        "out of memory: running this model needs about %.2f GiB (%" G_GUINT64_FORMAT
+                        "out of memory: running this model needs about %s (%" G_GUINT64_FORMAT
                         " decisions, %" G_GUINT64_FORMAT " (field, partner) "
-                        "pairs), more than %s can give (%.2f GiB; the first %s over, "
+                        "pairs), more than %s can give (%s; the first %s over, "
                         "number %" G_GUINT64_FORMAT ", is here)",
-                        need / (1 << 30), m->decisions, m->pairs, whose, limit / (1 << 30),
-                        costs[big].noun, at + 1);
+                        needs, m->decisions, m->pairs, whose, can, costs[big].noun, at + 1);
 }
 
 /* Each error points at the first entry of the array whose length takes the product over its

@@ -76,12 +76,13 @@ fsim_i_population_check_part (const FsimScenario *s, size_t n_users, size_t n_to
                 n_users < n_total
                     ? g_strdup_printf (" for this process's part of it (%zu users)", n_users)
                     : g_strdup ("");
+            g_autofree char *needs = fsim_memory_size_text (peak);
+            g_autofree char *can = fsim_memory_size_text ((double) fsim_memory_limit ());
             g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_TOO_LARGE,
                          "%sa population of %zu users with %zu fields and %zu partners needs "
-                         "about %.1f GiB of memory%s, more than %s can give it (%.1f GiB); use "
+                         "about %s of memory%s, more than %s can give it (%s); use "
                          "fewer users or a smaller mean degree",
-                         where, n_total, s->n_fields, s->n_partners, peak / (1 << 30), part, whose,
-                         (double) fsim_memory_limit () / (1 << 30));
+                         where, n_total, s->n_fields, s->n_partners, needs, part, whose, can);
             return FALSE;
         }
     }
