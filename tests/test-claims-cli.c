@@ -329,27 +329,35 @@ test_claims_cli_lint_alternative_warns (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
-/* At most 64 alternatives not in force are linted per file; the summary counts the others */
-static void
-test_claims_cli_lint_alternatives_cap (void)
+/* phones.json extended with a claim "c" of @n alternatives that set nothing, in @dir */
+static char *
+write_many_alternatives (const char *dir, int n)
 {
     g_autoptr (GError) error = NULL;
-    g_autofree char *dir = fsim_test_scratch_new ();
-    g_autofree char *path = g_build_filename (dir, "many.json", NULL);
     g_autofree char *base = g_canonicalize_filename ("phones.json", NULL);
     g_autofree char *quoted = g_strescape (base, NULL);
     g_autoptr (GString) text = g_string_new (NULL);
     g_string_printf (text, "{\"scenario\": \"many\", \"extends\": \"%s\", ", quoted);
     g_string_append (text, "\"claims\": [{\"id\": \"c\", \"question\": \"q?\", "
                            "\"default\": \"a0\", \"alternatives\": [");
-    for (int i = 0; i < 64; i++)
+    for (int i = 0; i < n; i++)
         g_string_append_printf (text,
                                 "%s{\"id\": \"a%d\", \"evidence\": \"assumed\", "
                                 "\"summary\": \"s\"}",
                                 i ? ", " : "", i);
     g_string_append (text, "]}]}");
+    char *path = g_build_filename (dir, "many.json", NULL);
     g_assert_true (g_file_set_contents (path, text->str, -1, &error));
     g_assert_no_error (error);
+    return path;
+}
+
+/* At most 64 alternatives not in force are linted per file; the summary counts the others */
+static void
+test_claims_cli_lint_alternatives_cap (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *path = write_many_alternatives (dir, 64);
     /* 63 of c, one of a-end and one of b-friends: 65 not in force */
     g_autoptr (FsimTestRun) run = FSIM_RUN ("lint", path);
     g_assert_cmpint (run->status, ==, 0);
@@ -483,6 +491,46 @@ test_claims_cli_effect (void)
                                      "      \"solid\": true,\n");
 }
 
+/* The time budget (docs/robustness.md, item 7): `claims` checks at most 64 alternatives not in
+ * force for what they leave without effect and counts the rest; `--effect` runs at most 64 and
+ * refuses more before running any. At the cap, every run is made and the table is right. */
+static void
+test_claims_cli_effect_cap (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    {
+        /* 62 of c, one of a-end and one of b-friends: 64 not in force */
+        g_autofree char *path = write_many_alternatives (dir, 63);
+        g_autoptr (FsimTestRun) run = FSIM_RUN ("claims", "--effect", path);
+        g_assert_cmpint (run->status, ==, 0);
+        fsim_assert_contains (run->out, "1 of 3 partners rest on no claim (solid)");
+        fsim_assert_contains (run->out, "  phone-a        3                2  a-end      "
+                                        "platform *               3                2\n"
+                                        "                                                maker"
+                                        "                    0                0\n");
+        g_assert_null (strstr (run->out, "  c  "));
+        g_autoptr (FsimTestRun) list = FSIM_RUN ("claims", path);
+        g_assert_cmpint (list->status, ==, 0);
+        g_assert_null (strstr (list->err, "not checked"));
+    }
+    /* 65 not in force */
+    g_autofree char *path = write_many_alternatives (dir, 64);
+    g_autoptr (FsimTestRun) run = FSIM_RUN ("claims", "--effect", path);
+    g_assert_cmpint (run->status, ==, 2);
+    g_assert_cmpstr (run->out, ==, "");
+    fsim_assert_contains (run->err, "--effect runs the model once per alternative not in force: "
+                                    "this scenario has 65, more than the 64 it runs at most; "
+                                    "choose alternatives with --claim and compare their runs "
+                                    "instead\n");
+    g_autoptr (FsimTestRun) list = FSIM_RUN ("claims", path);
+    g_assert_cmpint (list->status, ==, 0);
+    fsim_assert_contains (list->out, "c: q?");
+    fsim_assert_contains (list->err, "flowsim: warning: 1 more alternatives not in force were "
+                                     "not checked for what they leave without effect (at most "
+                                     "64 are; `flowsim lint` checks as many)\n");
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 /* An alternative's paths are checked when the file loads, its values when it is chosen:
  * --effect chooses every one, so it finds the bad value and names the claim. */
 static void
@@ -547,5 +595,6 @@ main (int argc, char *argv[])
     g_test_add_func ("/claims/cli/no-effect", test_claims_cli_no_effect);
     g_test_add_func ("/claims/cli/effect", test_claims_cli_effect);
     g_test_add_func ("/claims/cli/effect-bad-alternative", test_claims_cli_effect_bad_alternative);
+    g_test_add_func ("/claims/cli/effect-cap", test_claims_cli_effect_cap);
     return g_test_run ();
 }

@@ -98,10 +98,18 @@ fsim_claim_effects_range (const FsimClaimEffects *e, size_t claim, size_t p,
                           size_t *out_min_no_consent, size_t *out_max_no_consent)
 {
     size_t min_r = G_MAXSIZE, max_r = 0, min_n = G_MAXSIZE, max_n = 0;
-    for (size_t i = 0; i < e->n_runs; i++) {
+    /* the runs are in claim order: the claim's first run by bisection, not a scan of all the
+     * runs for every (claim, partner) */
+    size_t lo = 0, hi = e->n_runs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (e->runs[mid].claim < claim)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < e->n_runs && e->runs[i].claim == claim; i++) {
         const FsimEffectRun *run = &e->runs[i];
-        if (run->claim != claim)
-            continue;
         min_r = MIN (min_r, run->reached[p]);
         max_r = MAX (max_r, run->reached[p]);
         min_n = MIN (min_n, run->no_consent[p]);

@@ -353,10 +353,8 @@ same_model (const FsimScenario *s, const FsimDecisions *a, const FsimDecisions *
     return TRUE;
 }
 
-/* The work of deciding and tracing the model once, in the units of FSIM_TIMELINE_MAX_WORK:
- * its (partner, API, scope) triples plus its (field, partner) pairs. */
-static size_t
-model_work (const FsimScenario *s)
+size_t
+fsim_timeline_model_work (const FsimScenario *s)
 {
     size_t n = s->n_fields * s->n_partners;
     for (size_t p = 0; p < s->n_partners; p++)
@@ -371,7 +369,8 @@ static gboolean
 plan_evaluations (FsimTimeline *t, const FsimScenario *s, const GArray *changes, gboolean *eval,
                   GError **error)
 {
-    size_t n = 0, work = model_work (s), most = MAX (FSIM_TIMELINE_MAX_WORK / work, (size_t) 1);
+    size_t n = 0, work = fsim_timeline_model_work (s),
+           most = MAX (FSIM_TIMELINE_MAX_WORK / work, (size_t) 1);
     for (size_t i = 0; i < t->n_points; i++) {
         eval[i] = i == 0 || changes_between (changes, t->days[i - 1], t->days[i]);
         n += eval[i];

@@ -23,6 +23,10 @@ typedef enum {
  * a model of a thousand partners with 500 scopes each and 100 fields, over a hundred.
  */
 #define FSIM_TIMELINE_MAX_WORK ((size_t) 1 << 26)
+/* The work of deciding and tracing @s once, in the units of FSIM_TIMELINE_MAX_WORK: its
+ * (partner, API, scope) triples plus its (field, partner) pairs (at least 1). `flowsim claims
+ * --effect` spends the same budget on its runs. */
+size_t fsim_timeline_model_work (const FsimScenario *s);
 
 /* A step between dates: @count days, or @count months when @months ("1y" is 12 months). */
 typedef struct {

@@ -2,6 +2,7 @@
 /* cmd-claims.c: `flowsim claims`: the contested facts of a model, and how much each one moves. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <glib.h>
@@ -12,6 +13,8 @@
 #include "loader.h"
 #include "room.h"
 #include "sim-claims.h"
+#include "text.h"
+#include "timeline.h"
 
 typedef struct {
     char *format;
@@ -89,6 +92,36 @@ claims_parse (int argc, char **argv, ClaimsOptions *o, gboolean *json, GError **
     return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
 }
 
+/* `--effect` runs the whole model once per alternative not in force: at most this many runs,
+ * and at most as many as FSIM_TIMELINE_MAX_WORK allows for the model's size (timeline's time
+ * budget, docs/robustness.md). */
+#define MAX_EFFECT_RUNS 64
+
+/* FALSE with a usage error when @s has more alternatives not in force than --effect may run. */
+static gboolean
+effect_within_budget (const FsimScenario *s, GError **error)
+{
+    size_t runs = 0, work = fsim_timeline_model_work (s);
+    size_t most = MIN (MAX (FSIM_TIMELINE_MAX_WORK / work, (size_t) 1), (size_t) MAX_EFFECT_RUNS);
+    for (size_t c = 0; c < s->n_claims; c++)
+        runs += s->claims[c].n_alternatives - 1;
+    if (runs <= most)
+        return TRUE;
+    g_autofree char *size = fsim_fmt_count (work);
+    g_autofree char *allowed =
+        most == MAX_EFFECT_RUNS
+            ? g_strdup_printf ("more than the %d it runs at most", MAX_EFFECT_RUNS)
+            : g_strdup_printf ("and this model (%s decisions and (field, partner) pairs) "
+                               "allows %zu in the time budget",
+                               size, most);
+    fsim_i_cli_usage_error (error,
+                            "--effect runs the model once per alternative not in force: this "
+                            "scenario has %zu, %s; choose alternatives with --claim and compare "
+                            "their runs instead",
+                            runs, allowed);
+    return FALSE;
+}
+
 FsimExit
 fsim_i_claims_render (const char *path, const char *const *sets, gboolean effect, gboolean json,
                       GString *out, GError **error)
@@ -109,6 +142,8 @@ fsim_i_claims_render (const char *path, const char *const *sets, gboolean effect
                                        "population to simulate: --effect needs a "
                                        "scenario",
                                        path);
+    if (!effect_within_budget (sim->scenario, error))
+        return FSIM_EXIT_USAGE;
     FsimSimFailure failure = FSIM_SIM_FAILED_INTERNAL;
     if (!fsim_sim_build (sim, &options, error))
         return FSIM_EXIT_INPUT;
@@ -124,19 +159,29 @@ fsim_i_claims_render (const char *path, const char *const *sets, gboolean effect
     return FSIM_EXIT_OK;
 }
 
+/* Each alternative checked costs a load and a lint of the whole file (as in `flowsim lint`,
+ * which checks as many): beyond this many, the rest are counted in a note, not checked. */
+#define MAX_CHECKED_ALTERNATIVES 64
+
 /* Warns about each alternative of a claim of the scenario @path (not of a policy file) that,
  * chosen instead of the one in force, can have no effect there (what lint says of it, as for
- * --set), named by claim and alternative. */
+ * --set), named by claim and alternative; the first MAX_CHECKED_ALTERNATIVES only. */
 static void
 warn_alternatives (const char *path, const char *const *sets)
 {
     g_autoptr (FsimScenario) before = fsim_loader_load (path, sets, NULL);
     g_autoptr (GHashTable) said = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    size_t checked = 0, skipped = 0;
     for (size_t c = 0; before && before->id && c < before->n_claims; c++) {
         const FsimClaim *claim = &before->claims[c];
         for (size_t a = 0; a < claim->n_alternatives; a++) {
             if (a == claim->chosen)
                 continue;
+            if (checked == MAX_CHECKED_ALTERNATIVES) {
+                skipped++;
+                continue;
+            }
+            checked++;
             g_autofree char *set =
                 g_strdup_printf ("choices.%s=%s", claim->id, claim->alternatives[a].id);
             g_autofree char *prefix = g_strdup_printf ("claim '%s', alternative '%s'", claim->id,
@@ -144,6 +189,12 @@ warn_alternatives (const char *path, const char *const *sets)
             fsim_i_warn_one_more_set (path, sets, set, before, prefix, said);
         }
     }
+    if (skipped)
+        fprintf (stderr,
+                 "flowsim: warning: %zu more alternatives not in force were not checked for "
+                 "what they leave without effect (at most %d are; `flowsim lint` checks as "
+                 "many)\n",
+                 skipped, MAX_CHECKED_ALTERNATIVES);
 }
 
 static FsimExit

@@ -227,7 +227,7 @@ lint_warnings (const Linted *l, const FsimScenario *s, GError **error)
 }
 
 /* Each alternative costs a load and a lint: a file with thousands of claims (the loader allows
- * 4,096 of 64 alternatives) would take hours, so beyond this many the rest are counted, and
+ * 256 of 64 alternatives) would take minutes, so beyond this many the rest are counted, and
  * the summary says they were not linted. */
 #define MAX_ALTERNATIVES 64
 

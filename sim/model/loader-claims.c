@@ -22,7 +22,10 @@
  * force, for the reports.
  */
 
-#define MAX_CLAIMS 4096
+/* 256 claims of 64 alternatives: `flowsim claims` and `lint` load the file once per
+ * alternative they check (at most 64), and at 4096 claims each load took seconds
+ * (docs/robustness.md, "Claims, bounded") */
+#define MAX_CLAIMS 256
 #define MAX_ALTERNATIVES 64
 
 /* ---- the JSON phase ------------------------------------------------------------------------ */
