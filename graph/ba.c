@@ -172,12 +172,11 @@ rows_of (const Kept *k, gboolean whole)
 static gboolean
 agree (const FsimComm *comm, gboolean ok, const Kept *k, size_t n, size_t m, GError **error)
 {
-    if (comm == NULL ? ok : comm->all_ok (comm, ok))
+    if (fsim_comm_agree (comm, ok, "ran out of memory generating its friendships", error))
         return TRUE;
     if (ok)
-        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_OTHER_RANK,
-                     "another rank ran out of memory generating its friendships");
-    else if (comm == NULL)
+        return FALSE; /* another rank's failure */
+    if (comm == NULL)
         fsim_i_set_nomem (error, n, n * m);
     else
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,

@@ -78,3 +78,18 @@ fsim_i_comm_owner (const size_t *bounds, int size, size_t v)
     }
     return lo;
 }
+
+/**
+ * fsim_comm_agree:
+ * See comm.h.
+ */
+gboolean
+fsim_comm_agree (const FsimComm *comm, gboolean ok, const char *failed, GError **error)
+{
+    if (comm == NULL ? ok : comm->all_ok (comm, ok))
+        return TRUE;
+    if (ok)
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_OTHER_RANK, "another rank %s",
+                     failed);
+    return FALSE;
+}

@@ -38,3 +38,9 @@ struct FsimComm {
     gboolean (*alltoallv) (const FsimComm *c, const void *send, const size_t *send_counts,
                            void **out_recv, size_t *recv_counts, size_t unit, GError **error);
 };
+
+/* Collective: TRUE on every rank if @ok is TRUE on every rank (with @comm NULL, one process:
+ * @ok). Else FALSE on every rank, and a rank whose @ok was TRUE gets
+ * FSIM_GRAPH_ERROR_OTHER_RANK, "another rank @failed" (a rank that failed has its own error
+ * already, or sets it after). Used before a collective that a failed rank would not reach. */
+gboolean fsim_comm_agree (const FsimComm *comm, gboolean ok, const char *failed, GError **error);

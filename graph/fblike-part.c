@@ -61,12 +61,9 @@ part_clear (Part *p)
 static gboolean
 agree (Part *p, gboolean ok, GError **error)
 {
-    if (p->comm->all_ok (p->comm, ok))
+    if (fsim_comm_agree (p->comm, ok, "ran out of memory generating its friendships", error))
         return TRUE;
-    if (ok)
-        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_OTHER_RANK,
-                     "another rank ran out of memory generating its friendships");
-    else
+    if (!ok)
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
                      "out of memory generating the friendships of users %zu .. %zu of %zu", p->lo,
                      p->hi, p->m.n);

@@ -125,12 +125,11 @@ block_of (size_t u)
 static gboolean
 agree (const Gnm *g, gboolean ok, GError **error)
 {
-    if (g->comm == NULL ? ok : g->comm->all_ok (g->comm, ok))
+    if (fsim_comm_agree (g->comm, ok, "ran out of memory generating its friendships", error))
         return TRUE;
     if (ok)
-        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_OTHER_RANK,
-                     "another rank ran out of memory generating its friendships");
-    else if (g->comm == NULL)
+        return FALSE; /* another rank's failure */
+    if (g->comm == NULL)
         fsim_i_set_nomem (error, g->n, (size_t) g->m);
     else
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,

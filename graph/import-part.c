@@ -67,12 +67,9 @@ keeper (int64_t id, int size)
 static gboolean
 agree (const FsimComm *comm, gboolean ok, const char *what, GError **error)
 {
-    if (comm->all_ok (comm, ok))
+    if (fsim_comm_agree (comm, ok, "ran out of memory importing friendships", error))
         return TRUE;
-    if (ok)
-        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_OTHER_RANK,
-                     "another rank ran out of memory importing friendships");
-    else
+    if (!ok)
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM, "out of memory %s", what);
     return FALSE;
 }

@@ -69,12 +69,7 @@ sort_unique_u64 (uint64_t *v, size_t n)
 static gboolean
 agree_memory (const Part *q, gboolean ok, GError **error)
 {
-    if (q->c->all_ok (q->c, ok))
-        return TRUE;
-    if (ok)
-        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_OTHER_RANK,
-                     "another rank ran out of memory measuring the friendships");
-    return FALSE;
+    return fsim_comm_agree (q->c, ok, "ran out of memory measuring the friendships", error);
 }
 
 /* Every rank's @mine[0 .. n) into @all (n * size entries, rank after rank). */

@@ -402,12 +402,11 @@ redraw (Ws *w, int s, unsigned round, Set *f)
 static gboolean
 agree (const Ws *w, gboolean ok, GError **error)
 {
-    if (w->comm == NULL ? ok : w->comm->all_ok (w->comm, ok))
+    if (fsim_comm_agree (w->comm, ok, "ran out of memory generating its friendships", error))
         return TRUE;
     if (ok)
-        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_OTHER_RANK,
-                     "another rank ran out of memory generating its friendships");
-    else if (w->comm == NULL)
+        return FALSE; /* another rank's failure */
+    if (w->comm == NULL)
         fsim_i_set_nomem (error, w->n, w->n * w->nei);
     else
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,

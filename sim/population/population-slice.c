@@ -331,16 +331,11 @@ take_rows (FsimPopulationSlice *s, GMappedFile *m, const FsimSnapshotHeader *h, 
     return TRUE;
 }
 
-/* FALSE on every rank if @ok is FALSE on any; this rank's error, or that another failed. */
+/* FALSE on every rank if @ok is FALSE on any: this rank's error, or that another failed. */
 static gboolean
 all_ok (const FsimComm *comm, gboolean ok, GError **error)
 {
-    if (comm->all_ok (comm, ok))
-        return TRUE;
-    if (ok)
-        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_OTHER_RANK,
-                     "another rank could not read the snapshot");
-    return FALSE;
+    return fsim_comm_agree (comm, ok, "could not read the snapshot", error);
 }
 
 /**

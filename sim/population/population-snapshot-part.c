@@ -78,12 +78,7 @@ part_clear (Part *p)
 static gboolean
 all_ok (const FsimComm *comm, gboolean ok, GError **error)
 {
-    if (comm->all_ok (comm, ok))
-        return TRUE;
-    if (ok)
-        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_OTHER_RANK,
-                     "another rank could not write its part of the snapshot");
-    return FALSE;
+    return fsim_comm_agree (comm, ok, "could not write its part of the snapshot", error);
 }
 
 static gboolean

@@ -230,12 +230,7 @@ batch (Lines *l, size_t b, char *buf)
 static gboolean
 all_ok (const FsimComm *comm, gboolean ok, GError **error)
 {
-    if (comm->all_ok (comm, ok))
-        return TRUE;
-    if (ok)
-        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_OTHER_RANK,
-                     "another rank could not write its part of the export");
-    return FALSE;
+    return fsim_comm_agree (comm, ok, "could not write its part of the export", error);
 }
 
 /* Writes @len bytes to @fp in pieces smaller than its buffer, as one process writes its lines,
