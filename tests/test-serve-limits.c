@@ -530,6 +530,30 @@ assert_times_out (const Server *s, int users)
     fsim_assert_contains (r->body, "it goes on in the background");
 }
 
+/* The request after a timed-out one is simulated, not refused as busy: the place was given
+ * back. On a loaded machine tour itself can take longer than the 0.3 s of --timeout beside the
+ * simulation in the background (2 of 20 runs under a load of 16 on 2 cores); it was still
+ * taken in, which is what this checks, and then keeps its place until it ends, so tour is asked
+ * again, for at most a minute, until it is answered within its time. */
+static void
+assert_place_given_back (const Server *s)
+{
+    g_autoptr (Reply) next = request_full (s, "GET", "api/run?scenario=tour", NULL);
+    if (next->status != 200)
+        fsim_assert_contains (next->body, "the simulation took longer than 0.3 s");
+    gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+    while (next->status != 200 && g_get_monotonic_time () < deadline) {
+        g_test_message ("tour took longer than 0.3 s: asked again");
+        g_usleep (100000);
+        g_clear_pointer (&next, reply_free);
+        next = request_full (s, "GET", "api/run?scenario=tour", NULL);
+        if (next->status != 200 && !strstr (next->body, "busy: 1 simulations are running"))
+            fsim_assert_contains (next->body, "the simulation took longer than 0.3 s");
+    }
+    g_assert_cmpuint (next->status, ==, 200);
+    fsim_assert_contains (next->body, "\"scenario\": \"tour\"");
+}
+
 /* A request past --timeout gives its place back: with one job and no queue, the next request
  * is simulated while the timed-out one goes on in the background; but no more than --jobs run
  * in the background, so a second timed-out simulation keeps its place and the next request
@@ -540,9 +564,7 @@ test_serve_limits_timeout_slot (void)
     Server *s = server_start ((const char *const[]){ "--jobs=1", "--queue=0", "--timeout=0.3",
                                                      "--cache=0", "--populations=0", NULL });
     assert_times_out (s, 100000);
-    g_autoptr (Reply) next = request_full (s, "GET", "api/run?scenario=tour", NULL);
-    g_assert_cmpuint (next->status, ==, 200);
-    fsim_assert_contains (next->body, "\"scenario\": \"tour\"");
+    assert_place_given_back (s);
 
     assert_times_out (s, 99999);
     g_autoptr (Reply) busy = request_full (s, "GET", "api/run?scenario=tour&format=csv", NULL);
