@@ -108,12 +108,6 @@ fsim_memory_set_share (guint n)
     share = MAX (n, 1u);
 }
 
-guint
-fsim_memory_share (void)
-{
-    return share;
-}
-
 char *
 fsim_memory_whose (void)
 {

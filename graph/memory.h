@@ -24,8 +24,6 @@ guint64 fsim_memory_limit (void);
  * before starting work on other threads.
  */
 void fsim_memory_set_share (guint n);
-/* The @n of fsim_memory_set_share() (1 unless set). Can't fail. */
-guint fsim_memory_share (void);
 /**
  * fsim_memory_whose:
  * Whose memory fsim_memory_limit() is, for the messages that refuse work by it: "this machine",
