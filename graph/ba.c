@@ -159,7 +159,8 @@ rows_of (const Kept *k, gboolean whole)
     memmove (offsets + 1, offsets, n_own * sizeof *offsets); /* cursors back to starts */
     offsets[0] = 0;
     for (size_t i = 0; i < n_own; i++)
-        qsort (adj + offsets[i], offsets[i + 1] - offsets[i], sizeof (uint32_t), cmp_u32);
+        if (offsets[i + 1] - offsets[i] > 1)
+            qsort (adj + offsets[i], offsets[i + 1] - offsets[i], sizeof (uint32_t), cmp_u32);
     f = g_new0 (FsimFriends, 1);
     f->n_users = n_own;
     f->n_edges = whole ? k->len / 2 : 0;

@@ -207,7 +207,8 @@ draw_drops (Gnm *g, uint64_t total, GError **error)
         g_hash_table_add (seen, &g->drop[d]);
     }
     g_clear_pointer (&seen, g_hash_table_unref);
-    qsort (g->drop, k, sizeof *g->drop, cmp_u64);
+    if (k > 1)
+        qsort (g->drop, k, sizeof *g->drop, cmp_u64);
     return TRUE;
 }
 

@@ -325,7 +325,7 @@ sweep2_olds (const Ws *w, uint32_t v, Set *olds)
     for (size_t k = lo; k < hi; k++)
         if (!w->in[0].v[k].dead && w->in[0].v[k].flag)
             set_add (olds, w->in[0].v[k].from);
-    if (!olds->failed)
+    if (!olds->failed && olds->len > 1)
         qsort (olds->v, olds->len, sizeof *olds->v, cmp_u32);
 }
 
@@ -493,7 +493,8 @@ exchange (Ws *w, int s, unsigned round, GError **error)
     if (n_recv > 0)
         memcpy (in->v + in->len, recv, n_recv * sizeof (Arc));
     in->len += n_recv;
-    qsort (in->v, in->len, sizeof (Arc), cmp_arc);
+    if (in->len > 1)
+        qsort (in->v, in->len, sizeof (Arc), cmp_arc);
     return TRUE;
 }
 
@@ -615,7 +616,9 @@ build_rows (const Ws *w, GError **error)
     memmove (r.offsets + 1, r.offsets, n_own * sizeof *r.offsets); /* cursors back to starts */
     r.offsets[0] = 0;
     for (size_t i = 0; i < n_own; i++)
-        qsort (r.adj + r.offsets[i], r.offsets[i + 1] - r.offsets[i], sizeof (uint32_t), cmp_u32);
+        if (r.offsets[i + 1] - r.offsets[i] > 1)
+            qsort (r.adj + r.offsets[i], r.offsets[i + 1] - r.offsets[i], sizeof (uint32_t),
+                   cmp_u32);
     f = g_new0 (FsimFriends, 1);
     f->n_users = n_own;
     f->n_edges = w->comm == NULL ? r.offsets[n_own] / 2 : 0;
