@@ -376,15 +376,8 @@ fake_dot (const char *dir, const char *command)
 static void
 test_diagram_graphviz_out_of_memory (void)
 {
-#ifdef UNDER_ASAN
-    g_test_skip ("AddressSanitizer reserves more address space than the cap");
-    return;
-#endif
-    if (!g_test_subprocess ()) {
-        g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-        g_test_trap_assert_passed ();
+    if (!fsim_test_capped_child ())
         return;
-    }
     g_autofree char *dir = draw_tmpdir ();
     g_autofree char *dot = fake_dot (dir, "head -c 67108864 /dev/zero");
     g_autoptr (GError) error = NULL;
