@@ -448,6 +448,40 @@ rechunk (GString *f, guint32 log2)
 
 /* 70,000 users of 4 friends: the file spans several checksum chunks, with a chunk boundary
  * inside the friend list offsets, the friend lists and the audiences. */
+/* Issue 11: the population text of a snapshot is compared where it lies in the file, without
+ * copying or splitting it (its size is the file's to choose), and a message quotes at most 200
+ * bytes of a value. Forged and resealed: a key renamed, and the last field of the long
+ * "fields=" line changed (main quoted the whole line, and split the text to find it). */
+static void
+test_snapshot_resealed_text (void)
+{
+    g_autoptr (GString) f = g_string_new_len (good->str, (gssize) good->len);
+    guint64 at, bytes;
+    section_bytes (f, FSIM_SNAPSHOT_SPEC, &at, &bytes);
+    char *seed = g_strstr_len (f->str + at, (gssize) bytes, "\nseed=");
+    g_assert_nonnull (seed);
+    seed[2] = 'E';
+    reseal (f);
+    g_autoptr (GError) e = load_bytes (f->str, f->len);
+    g_assert_error (e, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_MISMATCH);
+    fsim_assert_contains (e->message, "another population: the seed is '20180603' in the "
+                                      "scenario and '(nothing)' in the snapshot (");
+
+    g_string_overwrite_len (f, 0, good->str, (gssize) good->len);
+    char *fields = g_strstr_len (f->str + at, (gssize) bytes, "\nfields=");
+    g_assert_nonnull (fields);
+    char *end = strchr (fields + 1, '\n');
+    g_assert_cmpint (end - fields, >, 300);
+    end[-1] = end[-1] == 'x' ? 'y' : 'x';
+    reseal (f);
+    g_autoptr (GError) e2 = load_bytes (f->str, f->len);
+    g_assert_error (e2, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_MISMATCH);
+    g_autofree char *mine = g_strdup_printf ("population.fields is '%.200s...' in the scenario "
+                                             "and '%.200s...' in the snapshot (",
+                                             good->str + (fields - f->str) + 8, fields + 8);
+    fsim_assert_contains (e2->message, mine);
+}
+
 static const char *const wide[] = { "population.users=70000", "population.mean_degree=4", NULL };
 
 /* The population of device-partners-2018 with @wide, and its snapshot in *@out_file. */
@@ -905,6 +939,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/snapshot/damaged/any-byte", test_snapshot_corrupt_anywhere);
     g_test_add_func ("/snapshot/damaged/resealed", test_snapshot_resealed);
     g_test_add_func ("/snapshot/damaged/resealed-chunks", test_snapshot_resealed_chunks);
+    g_test_add_func ("/snapshot/damaged/resealed-text", test_snapshot_resealed_text);
     g_test_add_func ("/snapshot/parts", test_snapshot_parts);
     g_test_add_func ("/snapshot/parts/names", test_snapshot_parts_names);
     g_test_add_func ("/snapshot/damaged/cut-while-mapped", test_snapshot_cut_while_mapped);
