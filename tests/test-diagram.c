@@ -422,6 +422,39 @@ flowsim_capped (const char *dot, unsigned cap_mib, const char *const *args)
     return draw_spawn ((const char *const *) argv->pdata, env);
 }
 
+/* Issue 11: the SVG the HTML report embeds is sanitized into a room made with a tried
+ * allocation, to the size a first pass counts. 48 MiB of drawing, in a child capped 16 MiB
+ * above what it uses, is an out-of-memory error; before, the sanitized copy grew through
+ * g_realloc and the child aborted. The cap lifted, the copy is exactly the size counted. */
+static void
+test_diagram_svg_out_of_memory (void)
+{
+    if (!fsim_test_capped_child ())
+        return;
+    const char *head = "<svg xmlns=\"http://www.w3.org/2000/svg\">", *tail = "</svg>";
+    size_t n = (48u << 20) / 7;
+    GString *svg = g_string_sized_new (n * 7 + 64);
+    g_string_append (svg, head);
+    for (size_t i = 0; i < n; i++)
+        g_string_append (svg, "<g></g>");
+    g_string_append (svg, tail);
+    g_autoptr (GError) error = NULL;
+    if (!fsim_test_address_space_cap (16 << 20))
+        return;
+    g_autofree char *capped = fsim_svg_sanitize (svg->str, (gssize) svg->len, &error);
+    fsim_test_address_space_uncap ();
+    g_assert_null (capped);
+    g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM);
+    g_autofree char *want =
+        g_strdup_printf ("out of memory: needed %zu bytes for the diagram's SVG", svg->len + 1);
+    g_assert_cmpstr (error->message, ==, want);
+    g_clear_error (&error);
+    g_autofree char *whole = fsim_svg_sanitize (svg->str, (gssize) svg->len, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (whole, ==, svg->str);
+    g_string_free (svg, TRUE);
+}
+
 /* Issue 11, through the command line: `diagram`, `explain` and `diff --format svg` with a `dot`
  * whose drawing (a sparse file of 900 MiB) does not fit under `ulimit -v` 300 MiB end with exit 4
  * and one `out of memory` line, and leave their --output target as it was; a drawing over
@@ -721,6 +754,7 @@ main (int argc, char **argv)
     g_test_add_func ("/diagram/graphviz/missing", test_diagram_graphviz_missing);
     g_test_add_func ("/diagram/graphviz/fails", test_diagram_graphviz_fails);
     g_test_add_func ("/diagram/graphviz/out-of-memory", test_diagram_graphviz_out_of_memory);
+    g_test_add_func ("/diagram/svg/out-of-memory", test_diagram_svg_out_of_memory);
     g_test_add_func ("/diagram/graphviz/cli-out-of-memory",
                      test_diagram_graphviz_cli_out_of_memory);
     g_test_add_func ("/diagram/cli/usage", test_diagram_cli_usage);
