@@ -13,6 +13,7 @@
 #include "comm-threads.h"
 #include "engine.h"
 #include "json-check.h"
+#include "loader.h"
 #include "policy.h"
 #include "population-slice.h"
 #include "population-snapshot-private.h"
@@ -208,6 +209,31 @@ test_snapshot_checksum_vectors (void)
     g_assert_cmphex (fsim_checksum64 ("abc", 3, 0), ==, G_GUINT64_CONSTANT (0x44BC2CF5AD770999));
     g_assert_cmphex (fsim_checksum64 (nobody, strlen (nobody), 0), ==,
                      G_GUINT64_CONSTANT (0xFBCEA83C8A378BF1));
+}
+
+/* Issue 11: fed piece by piece, XXH64 gives the one-shot value whatever the pieces (empty,
+ * shorter than a stripe, across stripes, NULL with no bytes), for lengths around 32 and on. */
+static void
+test_snapshot_checksum_streamed (void)
+{
+    g_autoptr (GRand) rand = g_rand_new_with_seed (11);
+    guchar data[300];
+    for (size_t i = 0; i < sizeof data; i++)
+        data[i] = (guchar) g_rand_int (rand);
+    for (size_t len = 0; len <= sizeof data; len += len < 70 ? 1 : 23)
+        for (int trial = 0; trial < 20; trial++) {
+            FsimChecksum64 c;
+            fsim_checksum64_init (&c, trial == 0 ? 0 : 7);
+            fsim_checksum64_update (&c, NULL, 0);
+            for (size_t at = 0; at < len;) {
+                size_t n = (size_t) g_rand_int_range (rand, 0, 40);
+                n = MIN (n, len - at);
+                fsim_checksum64_update (&c, data + at, n);
+                at += n;
+            }
+            g_assert_cmphex (fsim_checksum64_final (&c), ==,
+                             fsim_checksum64 (data, len, trial == 0 ? 0 : 7));
+        }
 }
 
 /* ---- damaged and foreign files ------------------------------------------------------------ */
@@ -931,6 +957,7 @@ main (int argc, char *argv[])
     scratch = fsim_test_scratch_new ();
     good_init ();
     g_test_add_func ("/snapshot/checksum/vectors", test_snapshot_checksum_vectors);
+    g_test_add_func ("/snapshot/checksum/streamed", test_snapshot_checksum_streamed);
     g_test_add_func ("/snapshot/round-trip/generated", test_snapshot_round_trip_generated);
     g_test_add_func ("/snapshot/round-trip/clustered", test_snapshot_round_trip_clustered);
     g_test_add_func ("/snapshot/round-trip/explicit", test_snapshot_round_trip_explicit);
