@@ -122,10 +122,19 @@ fsim_tracer_new_near (const FsimScenario *scenario, const FsimPopulation *pop,
      * friends-of-friends set costs one pass over their friends (as in the engine) */
     t->near = near;
     if (near == NULL) {
-        t->own_near = fsim_bits_new (pop->n_users * 2 * t->pw);
+        t->own_near = fsim_try_new0 (pop->n_users * 2 * t->pw + 1, sizeof (FsimWord),
+                                     "the partners each user's friends use", error);
+        if (!t->own_near)
+            return NULL;
         fsim_population_near (pop, t->own_near, 0, pop->n_users);
         t->near = t->own_near;
     }
+    /* GLib's table of the listed users' names, its size checked first (3 words a user, rounded
+     * up to a power of two, as GHashTable keeps keys, values and hashes apart) */
+    if (pop->user_ids &&
+        !fsim_memory_reserve (fsim_memory_array_bytes (pop->n_users, 3 * sizeof (gpointer)),
+                              "the table of the users' names", error))
+        return NULL;
     t->users = g_hash_table_new (g_str_hash, g_str_equal);
     for (size_t u = 0; pop->user_ids && u < pop->n_users; u++)
         g_hash_table_insert (t->users, pop->user_ids[u], GSIZE_TO_POINTER (u + 1));
@@ -321,44 +330,69 @@ fsim_tracer_user (const FsimTracer *t, size_t u, guint8 *out)
 
 /* ---- routes ----------------------------------------------------------------------------- */
 
+/* A growing list of users, tried (a friend of a hub has as many friends of friends as the
+ * population has users). */
+typedef struct {
+    size_t *v;
+    size_t n, cap;
+} UserList;
+
+static gboolean
+user_list_push (UserList *a, size_t x, GError **error)
+{
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? 2 * a->cap : 16;
+        size_t *v = fsim_try_renew (a->v, cap, sizeof (size_t));
+        if (!v) {
+            fsim_set_out_of_memory (cap, sizeof (size_t), "the users who carry a flow", error);
+            return FALSE;
+        }
+        a->v = v;
+        a->cap = cap;
+    }
+    a->v[a->n++] = x;
+    return TRUE;
+}
+
 /* Who uses partner p around user u: u itself, friends, friends of friends (with a friend
  * linking each to u). */
 typedef struct {
-    GArray *self, *friends, *fof, *through; /* size_t */
+    UserList self, friends, fof, through;
 } Carriers;
 
 static void
 carriers_clear (Carriers *c)
 {
-    g_array_unref (c->self);
-    g_array_unref (c->friends);
-    g_array_unref (c->fof);
-    g_array_unref (c->through);
+    g_free (c->self.v);
+    g_free (c->friends.v);
+    g_free (c->fof.v);
+    g_free (c->through.v);
 }
 
-static void
-carriers_init (const FsimTracer *t, size_t u, size_t p, Carriers *c)
+/* @seen: a bit per user, all clear, and clear again on return. */
+static gboolean
+carriers_init (const FsimTracer *t, size_t u, size_t p, FsimWord *seen, Carriers *c, GError **error)
 {
     const FsimPopulation *pop = t->pop;
-    c->self = g_array_new (FALSE, FALSE, sizeof (size_t));
-    c->friends = g_array_new (FALSE, FALSE, sizeof (size_t));
-    c->fof = g_array_new (FALSE, FALSE, sizeof (size_t));
-    c->through = g_array_new (FALSE, FALSE, sizeof (size_t));
-    if (user_uses (pop, u, p))
-        g_array_append_val (c->self, u);
-    g_autoptr (GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
-    for (size_t i = 0; i < degree (pop, u); i++) {
+    gboolean ok = !user_uses (pop, u, p) || user_list_push (&c->self, u, error);
+    for (size_t i = 0; ok && i < degree (pop, u); i++) {
         size_t v = friend_at (pop, u, i);
         if (user_uses (pop, v, p))
-            g_array_append_val (c->friends, v);
-        for (size_t j = 0; j < degree (pop, v); j++) {
+            ok = user_list_push (&c->friends, v, error);
+        for (size_t j = 0; ok && j < degree (pop, v); j++) {
             size_t w = friend_at (pop, v, j);
-            if (w == u || !user_uses (pop, w, p) || !g_hash_table_add (seen, GSIZE_TO_POINTER (w)))
+            if (w == u || !user_uses (pop, w, p) || fsim_bits_get (seen, w))
                 continue;
-            g_array_append_val (c->fof, w);
-            g_array_append_val (c->through, v);
+            ok = user_list_push (&c->fof, w, error);
+            if (ok) {
+                fsim_bits_set (seen, w);
+                ok = user_list_push (&c->through, v, error);
+            }
         }
     }
+    for (size_t i = 0; i < c->fof.n; i++)
+        fsim_bits_clear_bit (seen, c->fof.v[i]);
+    return ok;
 }
 
 static FsimChannel
@@ -393,30 +427,40 @@ verdict_block (FsimVerdict v)
     }
 }
 
-/* The carriers of a route of subject @k, copied into @r; the block bit if there are none. */
-static guint
-route_carriers (FsimRoute *r, FsimSubject k, const Carriers *c)
+/* The carriers of a route of subject @k, copied into @r (tried); adds the block bit to
+ * @blocks if there are none. */
+static gboolean
+route_carriers (FsimRoute *r, FsimSubject k, const Carriers *c, guint *blocks, GError **error)
 {
     static const FsimBlock none[] = { FSIM_BLOCK_NOT_USED, FSIM_BLOCK_NO_FRIEND,
                                       FSIM_BLOCK_NO_FRIEND_OF_FRIEND };
-    const GArray *a = k == FSIM_SUBJECT_SELF      ? c->self
-                      : k == FSIM_SUBJECT_FRIENDS ? c->friends
-                                                  : c->fof;
-    r->n_carriers = a->len;
-    r->carriers = g_new0 (size_t, a->len + 1);
-    if (a->len)
-        memcpy (r->carriers, a->data, a->len * sizeof (size_t));
+    const char *what = "the users who carry a route";
+    const UserList *a = k == FSIM_SUBJECT_SELF      ? &c->self
+                        : k == FSIM_SUBJECT_FRIENDS ? &c->friends
+                                                    : &c->fof;
+    r->n_carriers = a->n;
+    r->carriers = fsim_try_new0 (a->n + 1, sizeof (size_t), what, error);
+    if (!r->carriers)
+        return FALSE;
+    if (a->n)
+        memcpy (r->carriers, a->v, a->n * sizeof (size_t));
     if (k == FSIM_SUBJECT_FRIENDS_OF_FRIENDS) {
-        r->through = g_new0 (size_t, a->len + 1);
-        if (a->len)
-            memcpy (r->through, c->through->data, a->len * sizeof (size_t));
+        r->through = fsim_try_new0 (a->n + 1, sizeof (size_t), what, error);
+        if (!r->through)
+            return FALSE;
+        if (a->n)
+            memcpy (r->through, c->through.v, a->n * sizeof (size_t));
     }
-    return a->len ? 0u : 1u << none[k];
+    if (!a->n)
+        *blocks |= 1u << none[k];
+    return TRUE;
 }
 
-static void
+static void route_clear (FsimRoute *r);
+
+static gboolean
 add_direct_routes (const FsimTracer *t, size_t u, size_t f, size_t p, const Carriers *c,
-                   GArray *routes)
+                   GArray *routes, GError **error)
 {
     const FsimPartner *partner = &t->s->partners[p];
     for (size_t k = 0; k < partner->n_apis; k++) {
@@ -438,11 +482,15 @@ add_direct_routes (const FsimTracer *t, size_t u, size_t f, size_t p, const Carr
                 blocks |= 1u << FSIM_BLOCK_APPS_OTHERS;
             if (failing & FSIM_RESPECTS_AUDIENCE)
                 blocks |= 1u << FSIM_BLOCK_AUDIENCE;
-            blocks |= route_carriers (&r, scope->subject, c);
+            if (!route_carriers (&r, scope->subject, c, &blocks, error)) {
+                route_clear (&r);
+                return FALSE;
+            }
             route_set_blocks (&r, blocks);
             g_array_append_val (routes, r);
         }
     }
+    return TRUE;
 }
 
 /* Breadth-first over the shares that carry f on the day out of server holders, from every
@@ -572,46 +620,79 @@ sort_routes (GArray *all)
     return sorted;
 }
 
+/* The routes of (f, p), open ones first, appended to @flows; FALSE (and nothing appended) when
+ * a copy of carriers ran out of memory. */
+static gboolean
+explain_flow (const FsimTracer *t, size_t u, size_t f, size_t p, const guint8 *masks,
+              const Carriers *c, GArray *flows, GError **error)
+{
+    FsimFlowExplanation flow = { .field = f,
+                                 .partner = p,
+                                 .receives = fsim_tracer_receives (t, f, p),
+                                 .channels = masks[f * t->np + p] };
+    GArray *routes = g_array_new (FALSE, TRUE, sizeof (FsimRoute));
+    if (!add_direct_routes (t, u, f, p, c, routes, error)) {
+        for (guint i = 0; i < routes->len; i++)
+            route_clear (&g_array_index (routes, FsimRoute, i));
+        g_array_unref (routes);
+        return FALSE;
+    }
+    add_downstream_routes (t, f, p, masks + f * t->np, routes);
+    flow.routes = sort_routes (routes);
+    g_array_append_val (flows, flow);
+    return TRUE;
+}
+
+/* The flows the explanation will hold: the fields asked about times the partners. */
+static size_t
+count_flows (const FsimTracer *t, const FsimWord *fields, const FsimWord *partners)
+{
+    size_t nf = 0, np = 0;
+    for (size_t f = 0; f < t->nf; f++)
+        nf += !fields || fsim_bits_get (fields, f);
+    for (size_t p = 0; p < t->np; p++)
+        np += !partners || fsim_bits_get (partners, p);
+    return nf * np;
+}
+
 FsimExplanation *
 fsim_explain_user (const FsimTracer *t, size_t u, const FsimWord *fields, const FsimWord *partners,
                    GError **error)
 {
     g_return_val_if_fail (t != NULL && u < t->pop->n_users, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-    /* a byte per (field, partner): 16 MiB at the limits, tried */
+    /* a byte per (field, partner): 16 MiB at the limits, tried; a bit per user marking the
+     * friends of friends already met; the flows' GArray, its size checked first */
     const char *what = "the channels of the user's fields and partners";
+    size_t n_flows = count_flows (t, fields, partners);
     g_autofree guint8 *masks = fsim_try_new0 (t->nf * t->np + 1, 1, what, error);
     g_autofree Carriers *carriers =
         masks ? fsim_try_new0 (t->np + 1, sizeof (Carriers), what, error) : NULL;
-    if (!carriers)
+    g_autofree FsimWord *seen =
+        carriers ? fsim_try_new0 (FSIM_BITS_WORDS (t->pop->n_users) + 1, sizeof (FsimWord),
+                                  "the user's friends of friends", error)
+                 : NULL;
+    if (!seen ||
+        !fsim_memory_reserve (fsim_memory_array_bytes (n_flows + 1, sizeof (FsimFlowExplanation)),
+                              "the user's flows", error))
         return NULL;
-    FsimExplanation *e = g_new0 (FsimExplanation, 1);
+    g_autoptr (FsimExplanation) e = g_new0 (FsimExplanation, 1);
     e->user = u;
-    e->flows = g_array_new (FALSE, TRUE, sizeof (FsimFlowExplanation));
+    e->flows = g_array_sized_new (FALSE, TRUE, sizeof (FsimFlowExplanation), (guint) n_flows);
     g_array_set_clear_func (e->flows, flow_clear);
     fsim_tracer_user (t, u, masks);
-    for (size_t p = 0; p < t->np; p++)
+    gboolean ok = TRUE;
+    for (size_t p = 0; ok && p < t->np; p++)
         if (!partners || fsim_bits_get (partners, p))
-            carriers_init (t, u, p, &carriers[p]);
-    for (size_t f = 0; f < t->nf; f++) {
+            ok = carriers_init (t, u, p, seen, &carriers[p], error);
+    for (size_t f = 0; ok && f < t->nf; f++) {
         if (fields && !fsim_bits_get (fields, f))
             continue;
-        for (size_t p = 0; p < t->np; p++) {
-            if (partners && !fsim_bits_get (partners, p))
-                continue;
-            FsimFlowExplanation flow = { .field = f,
-                                         .partner = p,
-                                         .receives = fsim_tracer_receives (t, f, p),
-                                         .channels = masks[f * t->np + p] };
-            GArray *routes = g_array_new (FALSE, TRUE, sizeof (FsimRoute));
-            add_direct_routes (t, u, f, p, &carriers[p], routes);
-            add_downstream_routes (t, f, p, masks + f * t->np, routes);
-            flow.routes = sort_routes (routes);
-            g_array_append_val (e->flows, flow);
-        }
+        for (size_t p = 0; ok && p < t->np; p++)
+            if (!partners || fsim_bits_get (partners, p))
+                ok = explain_flow (t, u, f, p, masks, &carriers[p], e->flows, error);
     }
     for (size_t p = 0; p < t->np; p++)
-        if (carriers[p].self)
-            carriers_clear (&carriers[p]);
-    return e;
+        carriers_clear (&carriers[p]);
+    return ok ? g_steal_pointer (&e) : NULL;
 }
