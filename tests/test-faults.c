@@ -682,6 +682,44 @@ test_glib_explain (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
+/* explain for user 0 of an imported star: 0 - 1 - 200,000 others, all using the one partner
+ * whose friends-of-friends scope is allowed. The user's friends-of-friends list, the marks of
+ * those met, their copy into the route and the tracer's near sets (3.2 MB) are tried, none
+ * through GLib (main's binary aborted in g_new0, "failed to allocate 3200032 bytes"). */
+static void
+test_glib_explain_carriers (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    GString *edges = g_string_new ("0 1\n");
+    for (guint i = 2; i < 200002; i++)
+        g_string_append_printf (edges, "1 %u\n", i);
+    g_free (fsim_test_write (dir, "star.txt", edges->str, (gssize) edges->len));
+    g_string_free (edges, TRUE);
+    g_autofree char *model = fsim_test_write (
+        dir, "star.json",
+        "{ \"scenario\": \"star\", \"date\": \"2014-06-01\", \"fields\": [{ \"id\": \"f\" }],\n"
+        "  \"apis\": [{ \"id\": \"a\", \"scopes\": [{ \"id\": \"s\", \"subject\": "
+        "\"friends_of_friends\", \"fields\": [\"f\"] }] }],\n  \"partners\": [{ \"id\": \"p\", "
+        "\"kind\": \"app\", \"integrates\": [\"a\"], \"requests\": [\"*\"], \"destinations\": "
+        "[{ \"id\": \"d\", \"location\": \"device\", \"fields\": [\"*\"] }] }],\n  \"rules\": "
+        "[{ \"id\": \"r\", \"effect\": \"allow\", \"partners\": [\"*\"], \"apis\": [\"*\"], "
+        "\"scopes\": [\"*\"], \"from\": \"2010-01-01\" }],\n  \"population\": { \"import\": { "
+        "\"file\": \"star.txt\" }, \"adoption\": { \"*\": 1.0 } } }\n",
+        -1);
+    g_autoptr (FsimTestRun) plain = FSIM_RUN ("explain", model, "--user", "0");
+    g_assert_cmpint (plain->status, ==, 0);
+    fsim_assert_contains (plain->out, "(through 1) and 199995 more");
+    check_not_through_glib ("explain-carriers",
+                            (const char *const[]){ "explain", model, "--user", "0", NULL },
+                            "1048576", TRUE);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 /*
  * Issue 11, the snapshot code: a snapshot's counts come from its file, so what the reader and
  * the writer allocate by them is tried. A snapshot of 200,000 listed users: loading it (`run`)
@@ -1061,6 +1099,7 @@ main (int argc, char **argv)
     g_test_add_func ("/faults/glib/import-attrs", test_glib_import_attrs);
     g_test_add_func ("/faults/glib/population-stats", test_glib_population_stats);
     g_test_add_func ("/faults/glib/explain", test_glib_explain);
+    g_test_add_func ("/faults/glib/explain-carriers", test_glib_explain_carriers);
     g_test_add_func ("/faults/glib/snapshot", test_glib_snapshot);
     g_test_add_func ("/faults/glib/explicit-text", test_glib_explicit_text);
     g_test_add_func ("/faults/cap/generators", test_cap_generators);
