@@ -7,6 +7,7 @@
 
 #include "engine-mpi.h"
 #include "engine-private.h"
+#include "memory.h"
 #include "parallel.h"
 
 /*
@@ -317,27 +318,46 @@ reduce (const Halo *h, FsimResult *r, size_t own_arcs)
     r->n_friendships = (size_t) (buf[n] / 2);
 }
 
-static FsimResult *
-trace_local (Local *l, const FsimEnginePlan *plan, unsigned threads)
+/* Frees the first @n workers' counters and scratch of @l. */
+static void
+local_workers_free (Local *l, unsigned n)
 {
-    unsigned n = fsim_parallel_workers (threads, l->n_blocks);
-    FsimResult *r = fsim_i_result_new (plan->nf, plan->np, plan->n_jur, plan->n_kinds);
-
-    l->parts = g_new0 (FsimResult *, n);
-    l->scratch = g_new0 (FsimWord *, n);
     for (unsigned t = 0; t < n; t++) {
-        l->parts[t] = fsim_i_result_new (plan->nf, plan->np, plan->n_jur, plan->n_kinds);
-        l->scratch[t] = g_new (FsimWord, fsim_i_lanes_scratch_words (&l->in));
-    }
-    fsim_parallel_for (l->n_blocks, n, trace_item, l, NULL, NULL);
-    for (unsigned t = 0; t < n; t++) {
-        fsim_i_result_add (r, l->parts[t]);
         fsim_result_free (l->parts[t]);
         g_free (l->scratch[t]);
     }
     g_clear_pointer (&l->parts, g_free);
     g_clear_pointer (&l->scratch, g_free);
-    return r;
+}
+
+/* The rank's own counts, or NULL with @error set when the counters or a worker's scratch (a
+ * few MiB at the limits, as in engine.c) do not fit in memory. */
+static FsimResult *
+trace_local (Local *l, const FsimEnginePlan *plan, unsigned threads, GError **error)
+{
+    unsigned n = fsim_parallel_workers (threads, l->n_blocks);
+    size_t words = fsim_i_lanes_scratch_words (&l->in);
+    g_autoptr (FsimResult) r =
+        fsim_i_result_try_new (plan->nf, plan->np, plan->n_jur, plan->n_kinds, error);
+    if (!r)
+        return NULL;
+    l->parts = g_new0 (FsimResult *, n);
+    l->scratch = g_new0 (FsimWord *, n);
+    for (unsigned t = 0; t < n; t++) {
+        l->parts[t] = fsim_i_result_try_new (plan->nf, plan->np, plan->n_jur, plan->n_kinds, error);
+        l->scratch[t] = l->parts[t] ? fsim_try_new (words, sizeof (FsimWord),
+                                                    "the rank's tracing scratch", error)
+                                    : NULL;
+        if (l->scratch[t] == NULL) {
+            local_workers_free (l, t + 1);
+            return NULL;
+        }
+    }
+    fsim_parallel_for (l->n_blocks, n, trace_item, l, NULL, NULL);
+    for (unsigned t = 0; t < n; t++)
+        fsim_i_result_add (r, l->parts[t]);
+    local_workers_free (l, n);
+    return g_steal_pointer (&r);
 }
 
 /* The halo and both hops, kept between traces: they depend on the population alone. */
@@ -463,7 +483,12 @@ fsim_engine_mpi_run (FsimEngineMpi *e, const FsimDecisions *decisions, const Fsi
                 .near = e->near,
                 .n_own = e->h.n_own,
                 .n_blocks = (e->h.n_own + FSIM_ENGINE_BLOCK_USERS - 1) / FSIM_ENGINE_BLOCK_USERS };
-    FsimResult *r = trace_local (&l, plan, e->threads);
+    /* every rank's counters and scratch, agreed before the sum (a collective) */
+    FsimResult *r = trace_local (&l, plan, e->threads, error);
+    if (!all_ok (e->h.comm, r != NULL, error)) {
+        fsim_result_free (r);
+        return NULL;
+    }
     reduce (&e->h, r, e->slice->offsets[e->slice->n_own]);
     fsim_i_engine_result_focus (r, e->scenario, focus);
     r->jurisdictions = g_steal_pointer (&plan->jur);
