@@ -748,7 +748,9 @@ write_part (const FsimScenario *sc, const FsimPopulationSlice *s, const FsimComm
         }
         gboolean have = send != NULL && (comm->rank != 0 || (dst && sums && header));
         if (!have)
-            no_memory (error, "the bytes of a round",
+            no_memory (error,
+                       comm->rank == 0 ? "the bytes of a round, the checksums and the header"
+                                       : "the bytes of a round",
                        round + (comm->rank == 0 ? round + 8 * p.l.n_sums + p.l.data_at : 0));
         ok = all_ok (comm, have, error);
     }
