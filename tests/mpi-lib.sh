@@ -5,6 +5,7 @@
 #
 #   . tests/mpi-lib.sh HAVE_MPI   (meson passes 1 or 0; FLOWSIM and FLOWSIM_SOURCE_DIR set)
 # Skips (TAP "1..0 # SKIP", exit 0) when flowsim was built without MPI or mpirun is missing.
+# shellcheck disable=SC2034 # its variables are read by the scripts that source it
 set -uo pipefail
 
 if [ "${1:-0}" != 1 ]; then
