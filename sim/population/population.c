@@ -299,9 +299,10 @@ fsim_population_build_threads (const FsimScenario *scenario, unsigned n_threads,
     pop->n_partners = s->n_partners;
     pop->partner_words = s->partner_words;
     pop->n_threads = n_threads;
-    if (s->population.snapshot != NULL)
+    if (s->population.snapshot != NULL) {
         ok = fsim_i_population_load_snapshot (s, pop, error);
-    else if (s->population.kind == FSIM_POPULATION_EXPLICIT)
+        fsim_i_population_locate_snapshot (&s->population, ok, error);
+    } else if (s->population.kind == FSIM_POPULATION_EXPLICIT)
         ok = build_explicit (s, pop, error);
     else if (s->population.kind == FSIM_POPULATION_IMPORTED)
         ok = fsim_i_population_import (s, pop, error);
@@ -320,15 +321,17 @@ fsim_population_free (FsimPopulation *p)
     if (p == NULL)
         return;
     fsim_friends_free (p->friends);
-    g_strfreev (p->user_ids);
-    g_strfreev (p->file_names);
     if (p->snapshot == NULL) {
+        g_strfreev (p->user_ids);
+        g_strfreev (p->file_names);
         g_free (p->file_ids);
         g_free (p->platform);
         g_free (p->apps_others);
         g_free (p->audience);
         g_free (p->uses);
     } else {
+        g_free (p->user_ids); /* the names, like the arrays, point into it */
+        g_free (p->file_names);
         g_mapped_file_unref (p->snapshot); /* the arrays point into it */
     }
     g_free (p);
