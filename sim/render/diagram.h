@@ -11,6 +11,13 @@
 /* Partners drawn one by one when there are more; the others share a box per group. */
 #define FSIM_DIAGRAM_DEFAULT_TOP 8
 
+/* The largest flow diagram given to Graphviz to lay out (fsim_graphviz_check_size()): the
+ * diagram of the model at the limits with its top 25 partners (97 boxes, 210 lines) takes `dot`
+ * 1.3 s of CPU, with its top 50 (147 boxes, 335 lines) more than 28 s (docs/robustness.md, "The
+ * diagram at the limits"); the bundled scenarios' diagrams have at most 39 boxes and 72 lines. */
+#define FSIM_DIAGRAM_MAX_LAYOUT_NODES 100
+#define FSIM_DIAGRAM_MAX_LAYOUT_EDGES 250
+
 /* How the partners beyond the top ones are grouped (--group-by); unnamed ones apart. */
 typedef enum {
     FSIM_DIAGRAM_GROUP_KIND,         /* "other device makers", "unnamed device makers" */
