@@ -235,7 +235,7 @@ fsim_i_snapshot_fill_header (const FsimSnapshotCounts *c, const FsimSnapshotLayo
 /*
  * Writes the file (docs/format.md has the layout) in order, a chunk at a time: the chunk
  * checksums first (each worker fills and hashes its chunks in a buffer of its own), then the
- * header and table, the data, the checksums. At most a chunk (16 MiB) per worker is held
+ * header and table, the data, the checksums. At most a chunk (512 KiB) per worker is held
  * besides the population, not the whole file.
  */
 static gboolean
