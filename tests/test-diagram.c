@@ -466,6 +466,28 @@ test_diagram_graphviz_limits (void)
     draw_tmpdir_remove (dir);
 }
 
+/* Issue 11: every partner of the default scenario (--top 0: 130 boxes, 247 lines) is within the
+ * flow diagram's layout limits and is drawn; the same diagram checked against lower limits is
+ * refused with its counts. */
+static void
+test_diagram_graphviz_layout_limits (void)
+{
+    if (!draw_have_dot ())
+        return;
+    g_autofree char *path = fsim_test_source_path ("scenarios", "device-partners-2018.json", NULL);
+    g_autoptr (DrawRun) dot = FLOWSIM ("diagram", path, "--top", "0");
+    g_assert_cmpint (dot->status, ==, 0);
+    g_autoptr (GError) error = NULL;
+    g_assert_true (fsim_graphviz_check_size (dot->out, FSIM_DIAGRAM_MAX_LAYOUT_NODES,
+                                             FSIM_DIAGRAM_MAX_LAYOUT_EDGES, &error));
+    g_assert_false (fsim_graphviz_check_size (dot->out, 129, 1000, &error));
+    g_assert_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_TOO_LARGE);
+    g_assert_true (g_str_has_prefix (error->message, "the graph has 130 boxes and 247 lines"));
+    g_autoptr (DrawRun) svg = FLOWSIM ("diagram", path, "--top", "0", "--format", "svg");
+    g_assert_cmpint (svg->status, ==, 0);
+    g_assert_nonnull (strstr (svg->out, "</svg>"));
+}
+
 /* Runs flowsim with @args (NULL-ended) under `ulimit -v @cap_mib` MiB and FLOWSIM_DOT=@dot. */
 static DrawRun *
 flowsim_capped (const char *dot, unsigned cap_mib, const char *const *args)
@@ -784,6 +806,7 @@ main (int argc, char **argv)
     g_test_add_func ("/diagram/graphviz/out-of-memory", test_diagram_graphviz_out_of_memory);
     g_test_add_func ("/diagram/graphviz/check-size", test_diagram_graphviz_check_size);
     g_test_add_func ("/diagram/graphviz/limits", test_diagram_graphviz_limits);
+    g_test_add_func ("/diagram/graphviz/layout-limits", test_diagram_graphviz_layout_limits);
     g_test_add_func ("/diagram/graphviz/cli-out-of-memory",
                      test_diagram_graphviz_cli_out_of_memory);
     g_test_add_func ("/diagram/cli/usage", test_diagram_cli_usage);
