@@ -181,8 +181,7 @@ run_dot (const char *program, const char *input, const char *format, GString *dr
                      "cannot run Graphviz '%s': %s", program, local->message);
         return FALSE;
     }
-    if (g_subprocess_get_if_signaled (proc) && (g_subprocess_get_term_sig (proc) == SIGXCPU ||
-                                                g_subprocess_get_term_sig (proc) == SIGKILL)) {
+    if (g_subprocess_get_if_signaled (proc) && g_subprocess_get_term_sig (proc) == SIGXCPU) {
         g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_TOO_LARGE,
                      "Graphviz '%s' was stopped after %d s of CPU time laying out the graph: "
                      "draw less of it (--top, --partner, --field), or write it as DOT and run "
