@@ -16,3 +16,20 @@
  * corruption and truncation, not deliberate forgery. Can't fail.
  */
 uint64_t fsim_checksum64 (const void *data, size_t len, uint64_t seed);
+
+/**
+ * FsimChecksum64:
+ * The same XXH64 fed piece by piece, for data that is never in memory in one piece (a
+ * scenario's listed users, checksummed user by user): fsim_checksum64_init(), then
+ * fsim_checksum64_update() for each piece in order, then fsim_checksum64_final() gives what
+ * fsim_checksum64() gives for the pieces put end to end. On the stack; nothing to free.
+ */
+typedef struct {
+    uint64_t v[4], seed, total;
+    unsigned char buffer[32];
+    size_t buffered;
+} FsimChecksum64;
+
+void fsim_checksum64_init (FsimChecksum64 *c, uint64_t seed);
+void fsim_checksum64_update (FsimChecksum64 *c, const void *data, size_t len);
+uint64_t fsim_checksum64_final (const FsimChecksum64 *c);

@@ -151,6 +151,21 @@ fsim_test_address_space_cap (guint64 slack)
 #endif
 }
 
+gboolean
+fsim_test_capped_child (void)
+{
+#ifdef UNDER_ASAN
+    g_test_skip ("AddressSanitizer reserves more address space than the cap");
+    return FALSE;
+#else
+    if (g_test_subprocess ())
+        return TRUE;
+    g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+    g_test_trap_assert_passed ();
+    return FALSE;
+#endif
+}
+
 void
 fsim_test_address_space_uncap (void)
 {

@@ -61,3 +61,7 @@ char **fsim_test_truncate_env (const char *file);
  * or valgrind, whose runtimes reserve more address space than the cap. */
 gboolean fsim_test_address_space_cap (guint64 slack);
 void fsim_test_address_space_uncap (void);
+/* For a test that caps its address space: TRUE in the child process, where the test's body
+ * runs; FALSE in the parent, once the child (g_test_trap_subprocess()) has passed, and FALSE
+ * with the test skipped under ASan, whose runtime reserves more address space than a cap. */
+gboolean fsim_test_capped_child (void);

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* test-claims.c: competing claims: loading, choosing (choices, --claim), reports, the effect table. */
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -447,6 +450,65 @@ test_claims_room (void)
     s->partners[0].id = kept[3];
 }
 
+/* Issue 11: the effect table holds two counts per partner for every alternative of every
+ * claim, tried allocations. 256 claims (the limit) of 2 alternatives on 8,192 partners (64 MiB
+ * of counts), in a child whose address space is capped 4 MiB above what it uses once the
+ * scenario has run, is an out-of-memory error (main made them with g_new0 and aborted). */
+static void
+test_claims_effect_out_of_memory (void)
+{
+    if (fsim_test_under_valgrind ()) { /* skipped at the cap: not worth building the input */
+        g_test_skip ("valgrind's address space is its own");
+        return;
+    }
+    if (!fsim_test_capped_child ())
+        return;
+#ifdef __GLIBC__
+    /* blocks of 128 KiB or more mapped on their own and given back when freed, one arena: the
+     * counts cannot come from memory the loader freed (tests/test-room-cap.c says why) */
+    mallopt (M_MMAP_THRESHOLD, 128 * 1024);
+    mallopt (M_ARENA_MAX, 1);
+#endif
+    g_autofree char *dir = fsim_test_scratch_new ();
+    GString *text = g_string_new (
+        "{ \"scenario\": \"c\", \"date\": \"2014-06-01\", \"fields\": [{ \"id\": \"f\" }],\n"
+        "  \"apis\": [{ \"id\": \"a\", \"scopes\": [{ \"id\": \"s\", \"subject\": \"self\", "
+        "\"fields\": [\"f\"] }] }],\n  \"partners\": [\n");
+    for (guint p = 0; p < 8192; p++)
+        g_string_append_printf (text,
+                                "%s    { \"id\": \"p%u\", \"kind\": \"app\", \"integrates\": "
+                                "[\"a\"], \"requests\": [\"*\"], \"destinations\": [{ \"id\": "
+                                "\"d\", \"location\": \"device\", \"fields\": [\"*\"] }] }",
+                                p ? ",\n" : "", p);
+    g_string_append (text, "\n  ],\n  \"claims\": [\n");
+    for (guint c = 0; c < 256; c++)
+        g_string_append_printf (
+            text,
+            "%s    { \"id\": \"c%u\", \"question\": \"q\", \"default\": \"x\", "
+            "\"alternatives\": [{ \"id\": \"x\", \"evidence\": \"stated\", \"party\": \"p\", "
+            "\"summary\": \"s\", \"sources\": [{ \"publisher\": \"p\", \"title\": \"t\", "
+            "\"date\": \"2018\" }], \"set\": { \"date\": \"2014-06-01\" } }, { \"id\": \"y\", "
+            "\"evidence\": \"stated\", \"party\": \"p\", \"summary\": \"s\", \"sources\": "
+            "[{ \"publisher\": \"p\", \"title\": \"t\", \"date\": \"2018\" }], \"set\": { "
+            "\"date\": \"2014-06-02\" } }] }",
+            c ? ",\n" : "", c);
+    g_string_append (text, "\n  ],\n  \"population\": { \"users\": [{ \"id\": \"u\" }] } }\n");
+    g_autofree char *path = fsim_test_write (dir, "many.json", text->str, (gssize) text->len);
+    g_string_free (text, TRUE);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimSim) sim = fsim_sim_new (path, NULL, NULL, &error);
+    g_assert_no_error (error);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+    if (!fsim_test_address_space_cap (4 << 20))
+        return;
+    g_autoptr (FsimClaimEffects) e = fsim_claim_effects_new (sim->scenario, sim->result, &error);
+    fsim_test_address_space_uncap ();
+    g_assert_null (e);
+    g_assert_nonnull (error);
+    g_assert_cmpstr (error->message, ==,
+                     "out of memory: needed 65536 bytes for the claims' runs by partner");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -466,5 +528,6 @@ main (int argc, char *argv[])
     g_test_add_func ("/claims/cli/claim", test_claims_cli_claim);
     g_test_add_func ("/claims/bundled/apple", test_claims_bundled_apple);
     g_test_add_func ("/claims/room", test_claims_room);
+    g_test_add_func ("/claims/effect-out-of-memory", test_claims_effect_out_of_memory);
     return g_test_run ();
 }

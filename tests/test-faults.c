@@ -682,6 +682,90 @@ test_glib_explain (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
+/*
+ * Issue 11, the snapshot code: a snapshot's counts come from its file, so what the reader and
+ * the writer allocate by them is tried. A snapshot of 200,000 listed users: loading it (`run`)
+ * points the users' names into the file with one tried array (main copied them into a GLib
+ * array of 1.6 MB and a g_strdup each: it aborted, "failed to allocate 1600008 bytes"); saving
+ * it again (`population --save`) writes the names from one tried block (main: a GString grown
+ * to 2 MiB). No GLib allocation of 1 MiB or more is made, and each of flowsim's own of that
+ * size, failed in turn, gives one clean error.
+ */
+static void
+test_glib_snapshot (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    const char *head =
+        "{ \"scenario\": \"s\", \"date\": \"2014-06-01\", \"fields\": [{ \"id\": \"f\" }],\n"
+        "  \"apis\": [{ \"id\": \"a\", \"scopes\": [{ \"id\": \"s\", \"subject\": \"self\", "
+        "\"fields\": [\"f\"] }] }],\n  \"partners\": [{ \"id\": \"p\", \"kind\": \"app\", "
+        "\"integrates\": [\"a\"], \"requests\": [\"*\"], \"destinations\": [{ \"id\": \"d\", "
+        "\"location\": \"device\", \"fields\": [\"*\"] }] }],\n  \"population\": ";
+    GString *text = g_string_new (head);
+    g_string_append (text, "{ \"users\": [\n");
+    for (guint u = 0; u < 200000; u++)
+        g_string_append_printf (text, "%s{ \"id\": \"u%06u\" }", u ? ",\n" : "", u);
+    g_string_append (text, "] } }\n");
+    g_autofree char *listed = fsim_test_write (dir, "listed.json", text->str, (gssize) text->len);
+    g_string_free (text, TRUE);
+    g_autofree char *snap = g_build_filename (dir, "users.fsp", NULL);
+    g_autoptr (FsimTestRun) save = FSIM_RUN ("population", listed, "--save", snap);
+    g_assert_cmpint (save->status, ==, 0);
+    g_autofree char *named = g_strdup_printf ("%s{ \"snapshot\": \"users.fsp\" } }\n", head);
+    g_autofree char *scenario = fsim_test_write (dir, "snap.json", named, -1);
+
+    check_not_through_glib (
+        "snapshot-read",
+        (const char *const[]){ "run", scenario, "--format", "json", "--output", "OUT", NULL },
+        "1048576", TRUE);
+    check_not_through_glib (
+        "snapshot-write",
+        (const char *const[]){ "population", scenario, "--save", "OUT", "--format", "json", NULL },
+        "1048576", TRUE);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* Issue 11: the population text of listed users (what a snapshot saves and `sweep` compares)
+ * checksums them user by user. 20,000 users who each use one of 4,096 partners, a bit set of
+ * 512 bytes each: `population --save` makes no GLib allocation of 8 MiB or more (main built one
+ * GString of 10 MB of them, grown to 16 MiB through GLib, and aborted). */
+static void
+test_glib_explicit_text (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    GString *text = g_string_new (
+        "{ \"scenario\": \"s\", \"date\": \"2014-06-01\", \"fields\": [{ \"id\": \"f\" }],\n"
+        "  \"apis\": [{ \"id\": \"a\", \"scopes\": [{ \"id\": \"s\", \"subject\": \"self\", "
+        "\"fields\": [\"f\"] }] }],\n  \"partners\": [\n");
+    for (guint p = 0; p < 4096; p++)
+        g_string_append_printf (text,
+                                "%s{ \"id\": \"p%u\", \"kind\": \"app\", \"integrates\": [\"a\"], "
+                                "\"requests\": [\"*\"], \"destinations\": [{ \"id\": \"d\", "
+                                "\"location\": \"device\", \"fields\": [\"*\"] }] }",
+                                p ? ",\n" : "", p);
+    g_string_append (text, "],\n  \"population\": { \"users\": [\n");
+    for (guint u = 0; u < 20000; u++)
+        g_string_append_printf (text, "%s{ \"id\": \"u%u\", \"uses\": [\"p%u\"] }", u ? ",\n" : "",
+                                u, u % 4096);
+    g_string_append (text, "] } }\n");
+    g_autofree char *listed = fsim_test_write (dir, "listed.json", text->str, (gssize) text->len);
+    g_string_free (text, TRUE);
+    check_not_through_glib ("explicit-text",
+                            (const char *const[]){ "population", listed, "--save", "OUT", NULL },
+                            "8388608", FALSE);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 /* cJSON allocates only through GLib (sim/model/loader-json.c): it never sees a NULL it could turn
  * into a misleading syntax error or a silently dropped key. */
 static void
@@ -977,6 +1061,8 @@ main (int argc, char **argv)
     g_test_add_func ("/faults/glib/import-attrs", test_glib_import_attrs);
     g_test_add_func ("/faults/glib/population-stats", test_glib_population_stats);
     g_test_add_func ("/faults/glib/explain", test_glib_explain);
+    g_test_add_func ("/faults/glib/snapshot", test_glib_snapshot);
+    g_test_add_func ("/faults/glib/explicit-text", test_glib_explicit_text);
     g_test_add_func ("/faults/cap/generators", test_cap_generators);
     g_test_add_func ("/faults/cap/cli", test_cap_cli);
     g_test_add_func ("/faults/cap/limits", test_cap_limits);

@@ -500,15 +500,8 @@ many_routes (const char *dir, guint n)
 static void
 test_html_example_room (void)
 {
-#ifdef UNDER_ASAN
-    g_test_skip ("AddressSanitizer reserves more address space than the cap");
-    return;
-#endif
-    if (!g_test_subprocess ()) {
-        g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-        g_test_trap_assert_passed ();
+    if (!fsim_test_capped_child ())
         return;
-    }
     g_autofree char *dir = draw_tmpdir ();
     g_autofree char *path = many_routes (dir, 4096);
     FsimExit status = FSIM_EXIT_OK;

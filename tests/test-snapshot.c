@@ -13,6 +13,7 @@
 #include "comm-threads.h"
 #include "engine.h"
 #include "json-check.h"
+#include "loader.h"
 #include "policy.h"
 #include "population-slice.h"
 #include "population-snapshot-private.h"
@@ -208,6 +209,31 @@ test_snapshot_checksum_vectors (void)
     g_assert_cmphex (fsim_checksum64 ("abc", 3, 0), ==, G_GUINT64_CONSTANT (0x44BC2CF5AD770999));
     g_assert_cmphex (fsim_checksum64 (nobody, strlen (nobody), 0), ==,
                      G_GUINT64_CONSTANT (0xFBCEA83C8A378BF1));
+}
+
+/* Issue 11: fed piece by piece, XXH64 gives the one-shot value whatever the pieces (empty,
+ * shorter than a stripe, across stripes, NULL with no bytes), for lengths around 32 and on. */
+static void
+test_snapshot_checksum_streamed (void)
+{
+    g_autoptr (GRand) rand = g_rand_new_with_seed (11);
+    guchar data[300];
+    for (size_t i = 0; i < sizeof data; i++)
+        data[i] = (guchar) g_rand_int (rand);
+    for (size_t len = 0; len <= sizeof data; len += len < 70 ? 1 : 23)
+        for (int trial = 0; trial < 20; trial++) {
+            FsimChecksum64 c;
+            fsim_checksum64_init (&c, trial == 0 ? 0 : 7);
+            fsim_checksum64_update (&c, NULL, 0);
+            for (size_t at = 0; at < len;) {
+                size_t n = (size_t) g_rand_int_range (rand, 0, 40);
+                n = MIN (n, len - at);
+                fsim_checksum64_update (&c, data + at, n);
+                at += n;
+            }
+            g_assert_cmphex (fsim_checksum64_final (&c), ==,
+                             fsim_checksum64 (data, len, trial == 0 ? 0 : 7));
+        }
 }
 
 /* ---- damaged and foreign files ------------------------------------------------------------ */
@@ -448,6 +474,40 @@ rechunk (GString *f, guint32 log2)
 
 /* 70,000 users of 4 friends: the file spans several checksum chunks, with a chunk boundary
  * inside the friend list offsets, the friend lists and the audiences. */
+/* Issue 11: the population text of a snapshot is compared where it lies in the file, without
+ * copying or splitting it (its size is the file's to choose), and a message quotes at most 200
+ * bytes of a value. Forged and resealed: a key renamed, and the last field of the long
+ * "fields=" line changed (main quoted the whole line, and split the text to find it). */
+static void
+test_snapshot_resealed_text (void)
+{
+    g_autoptr (GString) f = g_string_new_len (good->str, (gssize) good->len);
+    guint64 at, bytes;
+    section_bytes (f, FSIM_SNAPSHOT_SPEC, &at, &bytes);
+    char *seed = g_strstr_len (f->str + at, (gssize) bytes, "\nseed=");
+    g_assert_nonnull (seed);
+    seed[2] = 'E';
+    reseal (f);
+    g_autoptr (GError) e = load_bytes (f->str, f->len);
+    g_assert_error (e, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_MISMATCH);
+    fsim_assert_contains (e->message, "another population: the seed is '20180603' in the "
+                                      "scenario and '(nothing)' in the snapshot (");
+
+    g_string_overwrite_len (f, 0, good->str, (gssize) good->len);
+    char *fields = g_strstr_len (f->str + at, (gssize) bytes, "\nfields=");
+    g_assert_nonnull (fields);
+    char *end = strchr (fields + 1, '\n');
+    g_assert_cmpint (end - fields, >, 300);
+    end[-1] = end[-1] == 'x' ? 'y' : 'x';
+    reseal (f);
+    g_autoptr (GError) e2 = load_bytes (f->str, f->len);
+    g_assert_error (e2, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_MISMATCH);
+    g_autofree char *mine = g_strdup_printf ("population.fields is '%.200s...' in the scenario "
+                                             "and '%.200s...' in the snapshot (",
+                                             good->str + (fields - f->str) + 8, fields + 8);
+    fsim_assert_contains (e2->message, mine);
+}
+
 static const char *const wide[] = { "population.users=70000", "population.mean_degree=4", NULL };
 
 /* The population of device-partners-2018 with @wide, and its snapshot in *@out_file. */
@@ -897,6 +957,7 @@ main (int argc, char *argv[])
     scratch = fsim_test_scratch_new ();
     good_init ();
     g_test_add_func ("/snapshot/checksum/vectors", test_snapshot_checksum_vectors);
+    g_test_add_func ("/snapshot/checksum/streamed", test_snapshot_checksum_streamed);
     g_test_add_func ("/snapshot/round-trip/generated", test_snapshot_round_trip_generated);
     g_test_add_func ("/snapshot/round-trip/clustered", test_snapshot_round_trip_clustered);
     g_test_add_func ("/snapshot/round-trip/explicit", test_snapshot_round_trip_explicit);
@@ -905,6 +966,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/snapshot/damaged/any-byte", test_snapshot_corrupt_anywhere);
     g_test_add_func ("/snapshot/damaged/resealed", test_snapshot_resealed);
     g_test_add_func ("/snapshot/damaged/resealed-chunks", test_snapshot_resealed_chunks);
+    g_test_add_func ("/snapshot/damaged/resealed-text", test_snapshot_resealed_text);
     g_test_add_func ("/snapshot/parts", test_snapshot_parts);
     g_test_add_func ("/snapshot/parts/names", test_snapshot_parts_names);
     g_test_add_func ("/snapshot/damaged/cut-while-mapped", test_snapshot_cut_while_mapped);

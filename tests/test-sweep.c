@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "engine.h"
+#include "friends.h"
 #include "json-check.h"
 #include "loader.h"
 #include "policy.h"
@@ -694,6 +695,43 @@ test_sweep_no_effect (void)
     g_assert_nonnull (strstr (varied->out, "Setting 4 of 4: expect=[{"));
 }
 
+/* Issue 11: the sweep's tables, a value per run and metric and a summary per setting and
+ * metric, are tried: 100,000 seeds times 20,000 metrics (16 GB of values), in a child whose
+ * address space is capped 64 MiB above what it uses, is an out-of-memory error before any run
+ * (main's g_new aborted). */
+static void
+test_sweep_out_of_memory (void)
+{
+    if (!fsim_test_capped_child ())
+        return;
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimMetric) m = fsim_metric_parse (NULL, "users_reached", &error);
+    g_assert_no_error (error);
+    enum { N_METRICS = 20000, N_SEEDS = 100000 };
+    g_autofree FsimMetric **metrics = g_new (FsimMetric *, N_METRICS);
+    g_autofree guint64 *seeds = g_new (guint64, N_SEEDS);
+    for (size_t i = 0; i < N_METRICS; i++)
+        metrics[i] = m;
+    for (size_t i = 0; i < N_SEEDS; i++)
+        seeds[i] = i + 1;
+    g_autofree char *path = fsim_test_source_path ("scenarios", "tour.json", NULL);
+    FsimSweepOptions o = { .path = path,
+                           .seeds = seeds,
+                           .n_seeds = N_SEEDS,
+                           .metrics = metrics,
+                           .n_metrics = N_METRICS,
+                           .n_threads = 1 };
+    if (!fsim_test_address_space_cap (64 << 20))
+        return;
+    g_autoptr (FsimSweep) sw = fsim_sweep_run (&o, &error);
+    fsim_test_address_space_uncap ();
+    g_assert_null (sw);
+    g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM);
+    g_assert_cmpstr (error->message, ==,
+                     "out of memory: needed 16000000008 bytes for the sweep's values, a run by a "
+                     "metric");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -711,5 +749,6 @@ main (int argc, char *argv[])
     g_test_add_func ("/sweep/tornado", test_sweep_tornado);
     g_test_add_func ("/sweep/cli", test_sweep_cli);
     g_test_add_func ("/sweep/no-effect", test_sweep_no_effect);
+    g_test_add_func ("/sweep/out-of-memory", test_sweep_out_of_memory);
     return g_test_run ();
 }

@@ -19,7 +19,8 @@ import os
 
 from cffi import FFI
 
-__all__ = ["Error", "Report", "run", "explain", "diff", "claims", "diagram", "version"]
+__all__ = ["Error", "Report", "run", "explain", "diff", "claims", "diagram", "version",
+           "set_memory_limit"]
 
 _CDEF = """
 typedef struct FlowsimError FlowsimError;
@@ -31,6 +32,7 @@ const char *flowsim_error_message (const FlowsimError *error);
 int flowsim_error_kind (const FlowsimError *error);
 void flowsim_error_free (FlowsimError *error);
 void flowsim_free (void *p);
+void flowsim_set_memory_limit (unsigned long long bytes);
 FlowsimOptions *flowsim_options_new (void);
 void flowsim_options_free (FlowsimOptions *options);
 void flowsim_options_add_set (FlowsimOptions *options, const char *path_value);
@@ -108,6 +110,15 @@ class Report(dict):
 def version():
     """The version of the libflowsim in use."""
     return _ffi.string(_lib.flowsim_version()).decode()
+
+
+def set_memory_limit(bytes):
+    """Lowers the memory libflowsim counts on for this process (bytes; 0: the machine's own, the
+    default), as FLOWSIM_MEMORY_LIMIT does for the command line: a scenario that would need more
+    raises flowsim.Error (kind 3) saying "out of memory". Process-wide."""
+    if not isinstance(bytes, int) or bytes < 0:
+        raise ValueError(f"a memory limit is a number of bytes, not {bytes!r}")
+    _lib.flowsim_set_memory_limit(bytes)
 
 
 def _raise(error_ptr):

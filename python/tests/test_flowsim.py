@@ -4,6 +4,8 @@ errors with their kinds. Run by tests/install-check.sh (python3 -m unittest)."""
 import json
 import os
 import subprocess
+import sys
+import tempfile
 import unittest
 
 import flowsim
@@ -117,6 +119,54 @@ class ErrorTest(unittest.TestCase):
         with self.assertRaises(flowsim.Error) as caught:
             flowsim.explain(TOUR, "zoe")
         self.assertEqual(caught.exception.kind, 2)
+
+    def test_memory_limit(self):
+        # A scenario that needs more than the limit is refused with flowsim's message.
+        flowsim.set_memory_limit(65536)
+        try:
+            with self.assertRaises(flowsim.Error) as caught:
+                flowsim.run(TOUR)
+        finally:
+            flowsim.set_memory_limit(0)
+        self.assertEqual(caught.exception.kind, 3)
+        self.assertRegex(str(caught.exception),
+                         r"^.*tour\.json: out of memory: the files of this scenario hold up to "
+                         r"\d+ JSON values, which need about .* while loading, more than this "
+                         r"machine can give \(64\.0 KiB\)$")
+        self.assertEqual(flowsim.run(TOUR)["partners"][0]["id"], "quiz")
+        with self.assertRaises(ValueError):
+            flowsim.set_memory_limit(-1)
+
+    def test_out_of_memory_under_rlimit(self):
+        # Issue 11: a real address-space cap (RLIMIT_AS), in a child interpreter so that the
+        # cap does not outlive the test, and a file of 2,000,000 JSON values (about 400 MB to
+        # parse) that cannot fit 64 MiB above what the child uses. Running out is flowsim.Error,
+        # never an abort of the interpreter: the child prints the error and exits 0.
+        if "ASAN_OPTIONS" in os.environ or "vgpreload" in os.environ.get("LD_PRELOAD", ""):
+            self.skipTest("AddressSanitizer and valgrind reserve more address space than a cap")
+        child = """
+import resource, sys
+import flowsim
+flowsim.run(sys.argv[1], threads=1)  # the library loaded before the cap
+with open("/proc/self/statm") as f:
+    used = int(f.read().split()[0]) * resource.getpagesize()
+resource.setrlimit(resource.RLIMIT_AS, (used + (64 << 20), resource.RLIM_INFINITY))
+try:
+    flowsim.run(sys.argv[2], threads=1)
+except flowsim.Error as e:
+    print(e.kind, e)
+    sys.exit(0)
+print("no error")
+"""
+        with tempfile.TemporaryDirectory() as scratch:
+            big = os.path.join(scratch, "values.json")
+            with open(big, "w") as f:
+                f.write('{ "values": [' + ",".join(["0"] * 2000000) + "] }\n")
+            got = subprocess.run([sys.executable, "-c", child, TOUR, big], capture_output=True,
+                                 text=True)
+        self.assertEqual(got.returncode, 0, got.stderr)
+        self.assertRegex(got.stdout, r"^3 .*values\.json: out of memory: needed \d+ bytes for up "
+                                     r"to 2000\d\d\d JSON values\n$")
 
     def test_version(self):
         self.assertRegex(flowsim.version(), r"^\d+\.\d+\.\d+$")

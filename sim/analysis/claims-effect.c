@@ -8,6 +8,7 @@
 
 #include "claims-effect.h"
 #include "engine.h"
+#include "memory.h"
 
 void
 fsim_claim_effects_free (FsimClaimEffects *e)
@@ -50,27 +51,33 @@ fsim_claim_effects_run_index (const FsimScenario *scenario, size_t claim, size_t
 }
 
 FsimClaimEffects *
-fsim_claim_effects_new (const FsimScenario *scenario, const FsimResult *in_force)
+fsim_claim_effects_new (const FsimScenario *scenario, const FsimResult *in_force, GError **error)
 {
     g_return_val_if_fail (scenario != NULL && in_force != NULL, NULL);
     g_return_val_if_fail (in_force->n_partners == scenario->n_partners, NULL);
-    size_t n = scenario->n_partners;
-    FsimClaimEffects *e = g_new0 (FsimClaimEffects, 1);
-    e->n_partners = n;
-    e->reached = g_new0 (size_t, n ? n : 1);
-    e->no_consent = g_new0 (size_t, n ? n : 1);
-    copy_counts (scenario, scenario, in_force, e->reached, e->no_consent);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+    size_t n = scenario->n_partners, n_runs = 0;
+    const char *what = "the claims' runs by partner";
     for (size_t c = 0; c < scenario->n_claims; c++)
-        e->n_runs += scenario->claims[c].n_alternatives;
-    e->runs = g_new0 (FsimEffectRun, e->n_runs ? e->n_runs : 1);
+        n_runs += scenario->claims[c].n_alternatives;
+    /* two counts per partner and alternative: 64 MiB for 256 claims at 16,384 partners */
+    g_autoptr (FsimClaimEffects) e = g_new0 (FsimClaimEffects, 1);
+    e->n_partners = n;
+    if (!(e->reached = fsim_try_new0 (n, sizeof (size_t), what, error)) ||
+        !(e->no_consent = fsim_try_new0 (n, sizeof (size_t), what, error)) ||
+        !(e->runs = fsim_try_new0 (n_runs, sizeof (FsimEffectRun), what, error)))
+        return NULL;
+    copy_counts (scenario, scenario, in_force, e->reached, e->no_consent);
     size_t i = 0;
     for (size_t c = 0; c < scenario->n_claims; c++) {
         for (size_t a = 0; a < scenario->claims[c].n_alternatives; a++, i++) {
             FsimEffectRun *run = &e->runs[i];
+            e->n_runs = i + 1; /* freed with @e, even half made */
             run->claim = c;
             run->alternative = a;
-            run->reached = g_new0 (size_t, n ? n : 1);
-            run->no_consent = g_new0 (size_t, n ? n : 1);
+            if (!(run->reached = fsim_try_new0 (n, sizeof (size_t), what, error)) ||
+                !(run->no_consent = fsim_try_new0 (n, sizeof (size_t), what, error)))
+                return NULL;
             if (a == scenario->claims[c].chosen) {
                 /* the alternative in force: the scenario's own run */
                 memcpy (run->reached, e->reached, sizeof (size_t) * n);
@@ -78,7 +85,7 @@ fsim_claim_effects_new (const FsimScenario *scenario, const FsimResult *in_force
             }
         }
     }
-    return e;
+    return g_steal_pointer (&e);
 }
 
 void

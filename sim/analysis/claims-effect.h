@@ -35,10 +35,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimClaimEffects, fsim_claim_effects_free)
  *
  * The table of every alternative of every claim of @scenario, with the runs of the alternatives
  * in force taken from @in_force; the others are zero until fsim_claim_effects_set_run() fills
- * them (api/sim-claims.c simulates each). Can't fail.
- * Returns: (transfer full)
+ * them (api/sim-claims.c simulates each). Its counts, two per partner and alternative, are
+ * tried allocations.
+ * Returns: (transfer full): the table, or NULL with FSIM_GRAPH_ERROR_NOMEM "out of memory:
+ *   needed N bytes for the claims' runs by partner".
  */
-FsimClaimEffects *fsim_claim_effects_new (const FsimScenario *scenario, const FsimResult *in_force);
+FsimClaimEffects *fsim_claim_effects_new (const FsimScenario *scenario, const FsimResult *in_force,
+                                          GError **error);
 
 /* Index into e->runs of (@claim, @alternative) of @scenario (the one of fsim_claim_effects_new()). */
 size_t fsim_claim_effects_run_index (const FsimScenario *scenario, size_t claim,

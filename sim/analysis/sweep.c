@@ -11,6 +11,7 @@
 
 #include "engine.h"
 #include "loader.h"
+#include "memory.h"
 #include "parallel.h"
 #include "policy.h"
 #include "population.h"
@@ -441,7 +442,19 @@ fsim_sweep_run (const FsimSweepOptions *options, GError **error)
     if (!set_up (sw, o, &base, error) || !set_metrics (sw, o, base, error))
         return NULL;
     sw->snapshot = base->population.kind == FSIM_POPULATION_SNAPSHOT;
-    sw->chosen = g_new0 (size_t, sw->n_settings * base->n_claims + 1);
+    /* the grid's tables: their sizes are the options' and the scenario's (100,000 runs times
+     * 32,768 metrics at 16,384 partners is 26 GB of values), so they are tried */
+    sw->chosen = fsim_try_new0 (sw->n_settings * base->n_claims + 1, sizeof (size_t),
+                                "the claims chosen in each setting of the sweep", error);
+    sw->values = sw->chosen ? fsim_try_new (sw->n_runs * sw->n_metrics + 1, sizeof (double),
+                                            "the sweep's values, a run by a metric", error)
+                            : NULL;
+    sw->stats = sw->values
+                    ? fsim_try_new (sw->n_settings * sw->n_metrics + 1, sizeof (FsimSweepStats),
+                                    "the sweep's summaries, a setting by a metric", error)
+                    : NULL;
+    if (sw->stats == NULL)
+        return NULL;
     for (size_t k = 0; k < sw->n_settings; k++)
         for (size_t c = 0; c < base->n_claims; c++)
             sw->chosen[k * base->n_claims + c] = base->claims[c].chosen;
@@ -471,7 +484,6 @@ fsim_sweep_run (const FsimSweepOptions *options, GError **error)
             c += w.pop_stride[i] * fsim_sweep_value_of (sw, k, i);
         g_ptr_array_add (w.members[c], GSIZE_TO_POINTER (k));
     }
-    sw->values = g_new (double, sw->n_runs * sw->n_metrics + 1);
     g_mutex_init (&w.lock);
     /* does the seed change the population (not for explicit users, nor a snapshot)? */
     g_autofree char *seed_set = g_strdup_printf ("seed=%" G_GUINT64_FORMAT, base->seed + 1);
@@ -491,7 +503,6 @@ fsim_sweep_run (const FsimSweepOptions *options, GError **error)
         g_propagate_error (error, w.error);
         return NULL;
     }
-    sw->stats = g_new (FsimSweepStats, sw->n_settings * sw->n_metrics + 1);
     for (size_t k = 0; k < sw->n_settings; k++)
         for (size_t m = 0; m < sw->n_metrics; m++)
             summarise (sw->values + k * sw->n_seeds * sw->n_metrics + m, sw->n_metrics, sw->n_seeds,

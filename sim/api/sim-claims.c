@@ -27,7 +27,9 @@ fsim_sim_claim_effects (const FsimSim *base, const char *path, const FsimSimOpti
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
     const FsimScenario *s = base->scenario;
     const FsimSimOptions none = { 0 };
-    g_autoptr (FsimClaimEffects) e = fsim_claim_effects_new (s, base->result);
+    g_autoptr (FsimClaimEffects) e = fsim_claim_effects_new (s, base->result, error);
+    if (e == NULL)
+        return NULL;
     for (size_t c = 0; c < s->n_claims; c++) {
         const FsimClaim *claim = &s->claims[c];
         for (size_t a = 0; a < claim->n_alternatives; a++) {

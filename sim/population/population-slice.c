@@ -49,6 +49,16 @@ copy_rows (const void *src, size_t first, size_t n, size_t size)
     return dst;
 }
 
+/* A tried copy of @text, or NULL (a name's length is the input's). */
+static char *
+try_strdup (const char *text)
+{
+    size_t len = strlen (text) + 1;
+    char *copy = g_try_malloc (len);
+
+    return copy ? memcpy (copy, text, len) : NULL;
+}
+
 /* @s's users' names and the communities, copied from @pop when it has them. FALSE when out of
  * memory. */
 static gboolean
@@ -69,7 +79,8 @@ copy_names (FsimPopulationSlice *s, const FsimPopulation *pop)
     s->names_are_user_ids = pop->user_ids != NULL;
     s->names = g_try_new0 (char *, s->n_own + 1);
     for (size_t i = 0; s->names != NULL && i < s->n_own; i++)
-        s->names[i] = g_strdup (names[s->first + i]);
+        if ((s->names[i] = try_strdup (names[s->first + i])) == NULL)
+            return FALSE; /* the names so far, NULL-ended, are freed with @s */
     return s->names != NULL;
 }
 
@@ -293,7 +304,8 @@ take_names (FsimPopulationSlice *s, const char *f, const FsimSnapshotHeader *h)
         p = (const char *) memchr (p, '\0', (size_t) (end - p)) + 1;
     s->names = g_try_new0 (char *, s->n_own + 1);
     for (size_t i = 0; s->names != NULL && i < s->n_own; i++, p += strlen (p) + 1)
-        s->names[i] = g_strdup (p);
+        if ((s->names[i] = try_strdup (p)) == NULL)
+            return FALSE; /* the names so far, NULL-ended, are freed with @s */
     return s->names != NULL;
 }
 

@@ -111,9 +111,9 @@ gboolean fsim_i_snapshot_check_part (const char *display, const char *file,
                                      const FsimSnapshotHeader *h, const FsimComm *comm,
                                      guint64 first, guint64 last, unsigned n_threads,
                                      GError **error);
-/* The population text stored in a mapped snapshot already checked (transfer full; NULL when the
- * snapshot has none) (population-snapshot-read.c). */
-char *fsim_i_snapshot_spec_of (GMappedFile *file);
+/* The population text stored in a mapped snapshot already checked (transfer none: it points
+ * into @file; NULL when the snapshot has none) (population-snapshot-read.c). */
+const char *fsim_i_snapshot_spec_of (GMappedFile *file);
 
 /* ---- writing (population-snapshot.c; by parts: population-snapshot-part.c) ---------------- */
 

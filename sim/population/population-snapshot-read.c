@@ -14,6 +14,7 @@
 #include "bits.h"
 #include "friends.h"
 #include "inputfile.h"
+#include "memory.h"
 #include "population-private.h"
 #include "population-snapshot-private.h"
 #include "population.h"
@@ -302,7 +303,7 @@ open_checked (const char *path, const char *display, unsigned n_threads, GError 
     return m;
 }
 
-char *
+const char *
 fsim_i_snapshot_spec_of (GMappedFile *file)
 {
     FsimSnapshotHeader h;
@@ -311,18 +312,20 @@ fsim_i_snapshot_spec_of (GMappedFile *file)
     if (!fsim_i_snapshot_parse ("snapshot", file, &h, NULL))
         g_return_val_if_reached (NULL);
     s = fsim_i_snapshot_section (&h, FSIM_SNAPSHOT_SPEC);
-    return s->count ? g_strdup (g_mapped_file_get_contents (file) + s->offset) : NULL;
+    return s->count ? g_mapped_file_get_contents (file) + s->offset : NULL;
 }
 
 /* ---- against the scenario ----------------------------------------------------------------- */
 
-/* The @n strings from @p; NULL-terminated, pointing into the file (free the array only). */
+/* The @n strings from @p (a checked section: @n is at most its bytes); NULL-terminated,
+ * pointing into the file (free the array only); NULL with @error set when out of memory (the
+ * count comes from the file: 8 bytes a string, 800 MB for 100 million users' names). */
 static const char **
-strings_of (const char *p, guint64 n)
+strings_of (const char *p, guint64 n, const char *what, GError **error)
 {
-    const char **v = g_new0 (const char *, n + 1);
+    const char **v = fsim_try_new0 ((size_t) n + 1, sizeof (char *), what, error);
 
-    for (guint64 i = 0; i < n; i++, p += strlen (p) + 1)
+    for (guint64 i = 0; v != NULL && i < n; i++, p += strlen (p) + 1)
         v[i] = p;
     return v;
 }
@@ -367,17 +370,91 @@ partner_id (const FsimScenario *s, size_t i)
     return s->partners[i].id;
 }
 
-/* The value of line "KEY=..." in @text, or NULL (transfer full). */
-static char *
-text_value (const char *text, const char *key)
+/* The end of the line at @line: its '\n' or the text's NUL. */
+static const char *
+line_end (const char *line)
 {
-    g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
-    size_t n = strlen (key);
+    const char *nl = strchr (line, '\n');
+    return nl ? nl : line + strlen (line);
+}
 
-    for (size_t i = 0; lines[i]; i++)
-        if (strncmp (lines[i], key, n) == 0 && lines[i][n] == '=')
-            return g_strdup (lines[i] + n + 1);
+/* The value of the first line "KEY=..." in the lines [@from, @to) of a text (@to NULL: to
+ * its end), @key being
+ * @key_len bytes (its length in *out_len), pointing into the text; NULL if none. */
+static const char *
+value_in (const char *from, const char *to, const char *key, size_t key_len, size_t *out_len)
+{
+    for (const char *line = from; (to == NULL || line < to) && *line != '\0';) {
+        const char *end = line_end (line);
+        if ((size_t) (end - line) > key_len && strncmp (line, key, key_len) == 0 &&
+            line[key_len] == '=') {
+            *out_len = (size_t) (end - line) - key_len - 1;
+            return line + key_len + 1;
+        }
+        line = *end ? end + 1 : end;
+    }
     return NULL;
+}
+
+/* The value of line "KEY=..." in @text, looked for from the line at *@hint on and then from
+ * the start (the two texts list their keys in the same order: one pass over each, not one
+ * per key), pointing into @text; *@hint moves past the line found. Allocates nothing: the
+ * saved text comes from the file. */
+static const char *
+line_value (const char *text, const char **hint, const char *key, size_t key_len, size_t *out_len)
+{
+    const char *v = value_in (*hint, NULL, key, key_len, out_len);
+
+    if (v == NULL)
+        v = value_in (text, *hint, key, key_len, out_len);
+    if (v != NULL)
+        *hint = *line_end (v) ? line_end (v) + 1 : line_end (v);
+    return v;
+}
+
+/* A piece of a text for a message: @len bytes at @at, cut at a character's start after
+ * QUOTED_MAX bytes ("..." then follows). */
+#define QUOTED_MAX 200
+typedef struct {
+    const char *at;
+    int len;
+    const char *more;
+} Quoted;
+
+static Quoted
+quoted (const char *at, size_t len)
+{
+    size_t n = MIN (len, (size_t) QUOTED_MAX);
+    while (n < len && n > 0 && ((guchar) at[n] & 0xc0) == 0x80)
+        n--;
+    return (Quoted){ at, (int) n, n < len ? "..." : "" };
+}
+
+/* The first line "KEY=VALUE" of @a whose key is not in @b with the same value: its key and
+ * its value in @a and in @b (NULL: none). FALSE if every line of @a has its match. */
+static gboolean
+first_difference (const char *a, const char *b, Quoted *out_key, Quoted *out_a, const char **out_b,
+                  size_t *out_b_len)
+{
+    const char *hint = b;
+
+    for (const char *line = a; *line != '\0';) {
+        const char *end = line_end (line), *eq = memchr (line, '=', (size_t) (end - line));
+        size_t n = 0;
+        if (eq != NULL) {
+            const char *v = line_value (b, &hint, line, (size_t) (eq - line), &n);
+            size_t mine = (size_t) (end - eq - 1);
+            if (v == NULL || n != mine || memcmp (v, eq + 1, n) != 0) {
+                *out_key = quoted (line, (size_t) (eq - line));
+                *out_a = quoted (eq + 1, mine);
+                *out_b = v;
+                *out_b_len = n;
+                return TRUE;
+            }
+        }
+        line = *end ? end + 1 : end;
+    }
+    return FALSE;
 }
 
 /* The scenario's population text must be the snapshot's: the first key that differs. */
@@ -386,41 +463,29 @@ same_population (const char *display, const char *mine, const char *saved, GErro
 {
     if (mine == NULL || saved == NULL || strcmp (mine, saved) == 0)
         return TRUE;
-    g_auto (GStrv) lines = g_strsplit (mine, "\n", -1);
-    g_auto (GStrv) theirs = g_strsplit (saved, "\n", -1);
-    g_autofree char *key = NULL, *here = NULL, *there = NULL;
-    for (size_t i = 0; lines[i] && !key; i++) {
-        char *eq = strchr (lines[i], '=');
-        if (eq == NULL)
-            continue;
-        g_autofree char *k = g_strndup (lines[i], (size_t) (eq - lines[i]));
-        g_autofree char *v = text_value (saved, k);
-        if (v == NULL || strcmp (v, eq + 1) != 0) {
-            here = g_strdup (eq + 1);
-            there = v ? g_steal_pointer (&v) : g_strdup ("(nothing)");
-            key = g_steal_pointer (&k);
-        }
+    Quoted key = { "", 0, "" }, here = { "", 0, "" }, there = { "", 0, "" };
+    const char *v = NULL;
+    size_t n = 0;
+    gboolean found = FALSE;
+    if (first_difference (mine, saved, &key, &here, &v, &n)) {
+        found = TRUE;
+        there = v ? quoted (v, n) : (Quoted){ "(nothing)", 9, "" };
+    } else if (first_difference (saved, mine, &key, &there, &v, &n)) {
+        found = TRUE; /* a key of the snapshot's the scenario lacks (v is NULL) */
+        here = (Quoted){ "(nothing)", 9, "" };
     }
-    for (size_t i = 0; theirs[i] && !key; i++) {
-        char *eq = strchr (theirs[i], '=');
-        if (eq == NULL)
-            continue;
-        key = g_strndup (theirs[i], (size_t) (eq - theirs[i]));
-        here = g_strdup ("(nothing)");
-        there = g_strdup (eq + 1);
-        g_autofree char *v = text_value (mine, key);
-        if (v != NULL)
-            g_clear_pointer (&key, g_free);
-    }
+    gboolean seed = found && key.len == 4 && memcmp (key.at, "seed", 4) == 0;
     g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_MISMATCH,
-                 "%s was saved from another population: %s%s is '%s' in the scenario and '%s' "
-                 "in the snapshot (a what-if on a snapshot cannot change the population; name only "
-                 "the snapshot, or save a new one with `flowsim population SCENARIO --save FILE`)",
+                 "%s was saved from another population: %s%.*s%s is '%.*s%s' in the scenario and "
+                 "'%.*s%s' in the snapshot (a what-if on a snapshot cannot change the population; "
+                 "name only the snapshot, or save a new one with `flowsim population SCENARIO "
+                 "--save FILE`)",
                  display,
-                 key == NULL                 ? ""
-                 : strcmp (key, "seed") == 0 ? "the "
-                                             : "population.",
-                 key ? key : "its text", key ? here : "", key ? there : "");
+                 !found ? ""
+                 : seed ? "the "
+                        : "population.",
+                 found ? key.len : 8, found ? key.at : "its text", key.more, here.len, here.at,
+                 here.more, there.len, there.at, there.more);
     return FALSE;
 }
 
@@ -430,12 +495,27 @@ release_mapping (gpointer m)
     g_mapped_file_unref (m);
 }
 
-/* Points @pop's arrays into the checked file @m. */
-static void
-use_in_place (FsimPopulation *pop, GMappedFile *m, const FsimSnapshotHeader *h)
+/* Points @pop's arrays into the checked file @m; its users' names too (the array of them is
+ * the one allocation whose size the file gives: tried first, @pop left as it was when it
+ * fails). */
+static gboolean
+use_in_place (FsimPopulation *pop, GMappedFile *m, const FsimSnapshotHeader *h, GError **error)
 {
     const char *f = g_mapped_file_get_contents (m);
     const FsimSnapshotSection *s;
+    g_autofree const char **names = NULL;
+
+    if ((s = fsim_i_snapshot_section (h, FSIM_SNAPSHOT_USER_IDS)) != NULL ||
+        (s = fsim_i_snapshot_section (h, FSIM_SNAPSHOT_FILE_NAMES)) != NULL) {
+        names = strings_of (f + s->offset, s->count, "the names of the snapshot's users", error);
+        if (names == NULL)
+            return FALSE;
+        /* the strings stay in the file: fsim_population_free() frees the array alone */
+        if (s->kind == FSIM_SNAPSHOT_USER_IDS)
+            pop->user_ids = (char **) g_steal_pointer (&names);
+        else
+            pop->file_names = (char **) g_steal_pointer (&names);
+    }
     FsimFriends *fr = g_new0 (FsimFriends, 1);
 
     pop->n_users = h->n_users;
@@ -460,18 +540,8 @@ use_in_place (FsimPopulation *pop, GMappedFile *m, const FsimSnapshotHeader *h)
         pop->file_ids = (gint64 *) (f + s->offset);
     if ((s = fsim_i_snapshot_section (h, FSIM_SNAPSHOT_NEAR)) != NULL)
         pop->near = (const FsimWord *) (f + s->offset);
-    if ((s = fsim_i_snapshot_section (h, FSIM_SNAPSHOT_USER_IDS)) != NULL ||
-        (s = fsim_i_snapshot_section (h, FSIM_SNAPSHOT_FILE_NAMES)) != NULL) {
-        g_autofree const char **v = strings_of (f + s->offset, s->count);
-        char **copy = g_new (char *, s->count + 1);
-        for (guint64 i = 0; i <= s->count; i++)
-            copy[i] = g_strdup (v[i]);
-        if (s->kind == FSIM_SNAPSHOT_USER_IDS)
-            pop->user_ids = copy;
-        else
-            pop->file_names = copy;
-    }
     pop->snapshot = g_mapped_file_ref (m);
+    return TRUE;
 }
 
 /**
@@ -496,9 +566,8 @@ fsim_i_population_load_snapshot (const FsimScenario *s, FsimPopulation *pop, GEr
         return FALSE;
     if (!fsim_i_snapshot_parse (display, m, &h, error))
         g_assert_not_reached (); /* checked when it was opened */
-    gboolean ok = fsim_i_snapshot_matches (s, display, m, &h, error);
-    if (ok)
-        use_in_place (pop, m, &h);
+    gboolean ok =
+        fsim_i_snapshot_matches (s, display, m, &h, error) && use_in_place (pop, m, &h, error);
     g_mapped_file_unref (m);
     return ok;
 }
@@ -513,11 +582,16 @@ fsim_i_snapshot_matches (const FsimScenario *s, const char *display, GMappedFile
 {
     const char *f = g_mapped_file_get_contents (m);
     g_autofree const char **fields =
-        strings_of (f + fsim_i_snapshot_section (h, FSIM_SNAPSHOT_FIELDS)->offset, h->n_fields);
+        strings_of (f + fsim_i_snapshot_section (h, FSIM_SNAPSHOT_FIELDS)->offset, h->n_fields,
+                    "the snapshot's field ids", error);
     g_autofree const char **partners =
-        strings_of (f + fsim_i_snapshot_section (h, FSIM_SNAPSHOT_PARTNERS)->offset, h->n_partners);
+        fields ? strings_of (f + fsim_i_snapshot_section (h, FSIM_SNAPSHOT_PARTNERS)->offset,
+                             h->n_partners, "the snapshot's partner ids", error)
+               : NULL;
+    if (partners == NULL)
+        return FALSE;
     g_autofree char *mine = fsim_population_spec_text (s);
-    g_autofree char *saved = fsim_i_snapshot_spec_of (m);
+    const char *saved = fsim_i_snapshot_spec_of (m);
 
     return same_ids (display, "field", fields, h->n_fields, field_id, s, s->n_fields, error) &&
            same_ids (display, "partner", partners, h->n_partners, partner_id, s, s->n_partners,

@@ -121,6 +121,26 @@ fsim_i_snapshot_strings (char *const *v, size_t n)
     return b;
 }
 
+/* The same in one tried allocation of their size (*out_len), or NULL with @error set when out
+ * of memory (transfer full): a million explicit users' ids, or a GraphML file's node ids, are
+ * the input's to size. */
+static char *
+strings_blob (char *const *v, size_t n, const char *what, size_t *out_len, GError **error)
+{
+    size_t len = 0;
+
+    for (size_t i = 0; i < n; i++)
+        len += strlen (v[i]) + 1;
+    char *blob = fsim_try_new (len ? len : 1, 1, what, error), *at = blob;
+    for (size_t i = 0; blob != NULL && i < n; i++) {
+        size_t one = strlen (v[i]) + 1;
+        memcpy (at, v[i], one);
+        at += one;
+    }
+    *out_len = len;
+    return blob;
+}
+
 static void
 put32 (char *at, guint32 v)
 {
@@ -250,8 +270,17 @@ write_file (const FsimScenario *s, const FsimPopulation *pop, const FsimSnapshot
     g_autofree char *sums = g_new0 (char, 8 * l.n_sums + 8);
     g_autofree guint64 *sum = g_new0 (guint64, l.n_sums + 1);
     Hashing h = { &l, sum, g_new0 (char *, workers + 1) };
+    /* a chunk (512 KiB) per worker: as many workers as get one, at least one */
     for (unsigned w = 0; w < workers; w++)
-        h.buffers[w] = g_malloc (l.chunk);
+        if ((h.buffers[w] = g_try_malloc (l.chunk)) == NULL) {
+            if (w == 0) {
+                g_free (h.buffers);
+                g_free (l.offsets);
+                fsim_set_out_of_memory (1, l.chunk, "a chunk of the snapshot", error);
+                return FALSE;
+            }
+            workers = w;
+        }
     fsim_parallel_for (l.n_sums, workers, chunk_hash, &h, NULL, NULL);
     for (size_t i = 0; i < l.n_sums; i++)
         put64 (sums + 8 * i, sum[i]);
@@ -313,31 +342,37 @@ snapshot_emit (const FsimScenario *scenario, const FsimPopulation *pop, FsimSnap
     if (!fsim_i_snapshot_host_supported (error))
         return FALSE;
 
-    size_t n = pop->n_users;
-    g_autofree char *spec = fsim_population_spec_text (s);
+    size_t n = pop->n_users, field_len = 0, partner_len = 0, names_len = 0;
+    g_autofree char *own_spec = fsim_population_spec_text (s);
+    /* the loader's limits bound these two (16,384 ids each) */
     g_autofree const char **fields = g_new0 (const char *, s->n_fields + 1);
     g_autofree const char **partners = g_new0 (const char *, s->n_partners + 1);
     for (size_t f = 0; f < s->n_fields; f++)
         fields[f] = s->fields[f].id;
     for (size_t p = 0; p < s->n_partners; p++)
         partners[p] = s->partners[p].id;
-    g_autoptr (GString) field_blob = fsim_i_snapshot_strings ((char *const *) fields, s->n_fields);
-    g_autoptr (GString) partner_blob =
-        fsim_i_snapshot_strings ((char *const *) partners, s->n_partners);
-    g_autoptr (GString) names = NULL;
+    g_autofree char *field_blob =
+        strings_blob ((char *const *) fields, s->n_fields, "the field ids", &field_len, error);
+    g_autofree char *partner_blob = field_blob
+                                        ? strings_blob ((char *const *) partners, s->n_partners,
+                                                        "the partner ids", &partner_len, error)
+                                        : NULL;
+    g_autofree char *names = NULL;
     const FsimFriends *fr = pop->friends;
     FsimSnapshotOut sec[FSIM_SNAPSHOT_MAX_SECTIONS];
     size_t k = 0;
 
-    /* A snapshot of a snapshot keeps the text it was saved from. */
-    if (spec == NULL && pop->snapshot != NULL)
-        spec = fsim_i_snapshot_spec_of (pop->snapshot);
+    if (partner_blob == NULL)
+        return FALSE;
+    /* A snapshot of a snapshot keeps the text it was saved from (in its mapping). */
+    const char *spec = own_spec != NULL        ? own_spec
+                       : pop->snapshot != NULL ? fsim_i_snapshot_spec_of (pop->snapshot)
+                                               : NULL;
     sec[k++] =
         (FsimSnapshotOut){ FSIM_SNAPSHOT_SPEC, spec, spec ? 1 : 0, spec ? strlen (spec) + 1 : 0 };
+    sec[k++] = (FsimSnapshotOut){ FSIM_SNAPSHOT_FIELDS, field_blob, s->n_fields, field_len };
     sec[k++] =
-        (FsimSnapshotOut){ FSIM_SNAPSHOT_FIELDS, field_blob->str, s->n_fields, field_blob->len };
-    sec[k++] = (FsimSnapshotOut){ FSIM_SNAPSHOT_PARTNERS, partner_blob->str, s->n_partners,
-                                  partner_blob->len };
+        (FsimSnapshotOut){ FSIM_SNAPSHOT_PARTNERS, partner_blob, s->n_partners, partner_len };
     sec[k++] = (FsimSnapshotOut){ FSIM_SNAPSHOT_OFFSETS, fr->offsets, n + 1, (n + 1) * 8 };
     sec[k++] =
         (FsimSnapshotOut){ FSIM_SNAPSHOT_ADJ, fr->adj, 2 * fr->n_edges, 2 * fr->n_edges * 4 };
@@ -352,10 +387,13 @@ snapshot_emit (const FsimScenario *scenario, const FsimPopulation *pop, FsimSnap
     sec[k++] = (FsimSnapshotOut){ FSIM_SNAPSHOT_USES, pop->uses, n * pop->partner_words,
                                   n * pop->partner_words * 8 };
     if (pop->user_ids != NULL || pop->file_names != NULL) {
-        names = fsim_i_snapshot_strings (pop->user_ids ? pop->user_ids : pop->file_names, n);
+        names = strings_blob (pop->user_ids ? pop->user_ids : pop->file_names, n,
+                              "the users' names", &names_len, error);
+        if (names == NULL)
+            return FALSE;
         sec[k++] =
             (FsimSnapshotOut){ pop->user_ids ? FSIM_SNAPSHOT_USER_IDS : FSIM_SNAPSHOT_FILE_NAMES,
-                               names->str, n, names->len };
+                               names, n, names_len };
     } else if (pop->file_ids != NULL) {
         sec[k++] = (FsimSnapshotOut){ FSIM_SNAPSHOT_FILE_IDS, pop->file_ids, n, n * 8 };
     }

@@ -320,15 +320,17 @@ fsim_population_free (FsimPopulation *p)
     if (p == NULL)
         return;
     fsim_friends_free (p->friends);
-    g_strfreev (p->user_ids);
-    g_strfreev (p->file_names);
     if (p->snapshot == NULL) {
+        g_strfreev (p->user_ids);
+        g_strfreev (p->file_names);
         g_free (p->file_ids);
         g_free (p->platform);
         g_free (p->apps_others);
         g_free (p->audience);
         g_free (p->uses);
     } else {
+        g_free (p->user_ids); /* the names, like the arrays, point into it */
+        g_free (p->file_names);
         g_mapped_file_unref (p->snapshot); /* the arrays point into it */
     }
     g_free (p);

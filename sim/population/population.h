@@ -44,7 +44,8 @@ typedef struct {
     guint8 *audience;
     FsimWord *uses;
     /* A population loaded from a snapshot: the mapped file, which the arrays above may point
-     * into (read-only memory), else NULL. */
+     * into (read-only memory), else NULL. The names of user_ids or file_names then point into it
+     * too: only those two arrays themselves are the population's. */
     GMappedFile *snapshot;
     /* The partners near each user as saved with a snapshot (fsim_population_near(), all
      * users), pointing into it; NULL when they are to be computed (the engine's first hop). */

@@ -8,6 +8,7 @@
 
 #include <glib.h>
 
+#include "room.h"
 #include "svg.h"
 
 /*
@@ -98,10 +99,21 @@ in_list (const char *const *list, const char *name)
 
 typedef struct {
     GString *out;   /* NULL: check only */
+    guint64 *count; /* non-NULL: @out is scratch, emptied into this count after each piece */
     int depth;      /* element depth */
     int skip_depth; /* > 0: inside a dropped element, at this depth */
     gboolean root_seen;
 } Parse;
+
+/* When only counting, the bytes appended since the last piece are counted and dropped. */
+static void
+piece_done (Parse *p)
+{
+    if (p->count != NULL && p->out != NULL) {
+        *p->count += p->out->len;
+        g_string_truncate (p->out, 0);
+    }
+}
 
 static void
 on_start (GMarkupParseContext *context, const char *name, const char **attr_names,
@@ -135,6 +147,7 @@ on_start (GMarkupParseContext *context, const char *name, const char **attr_name
         g_string_append_c (p->out, '"');
     }
     g_string_append_c (p->out, '>');
+    piece_done (p);
 }
 
 static void
@@ -145,6 +158,7 @@ on_end (GMarkupParseContext *context, const char *name, gpointer data, GError **
     (void) error;
     if (p->out && p->skip_depth == 0)
         g_string_append_printf (p->out, "</%s>", name);
+    piece_done (p);
     if (p->skip_depth == p->depth)
         p->skip_depth = 0;
     p->depth--;
@@ -160,13 +174,16 @@ on_text (GMarkupParseContext *context, const char *text, gsize len, gpointer dat
         return;
     g_autofree char *copy = g_strndup (text, len);
     fsim_markup_append (p->out, copy);
+    piece_done (p);
 }
 
+/* Parses @text into @out (NULL: checks only), or with @count only counts what it would
+ * append, @out then being scratch. */
 static gboolean
-parse (const char *text, gssize len, GString *out, GError **error)
+parse (const char *text, gssize len, GString *out, guint64 *count, GError **error)
 {
     static const GMarkupParser parser = { on_start, on_end, on_text, NULL, NULL };
-    Parse p = { .out = out };
+    Parse p = { .out = out, .count = count };
     g_autoptr (GMarkupParseContext) context = NULL;
     g_autoptr (GError) local = NULL;
 
@@ -203,7 +220,7 @@ fsim_svg_check (const char *text, gssize len, GError **error)
 {
     g_return_val_if_fail (text != NULL, FALSE);
     g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-    return parse (text, len, NULL, error);
+    return parse (text, len, NULL, NULL, error);
 }
 
 char *
@@ -211,8 +228,18 @@ fsim_svg_sanitize (const char *text, gssize len, GError **error)
 {
     g_return_val_if_fail (text != NULL, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-    g_autoptr (GString) out = g_string_new (NULL);
-    if (!parse (text, len, out, error))
+    /* the drawing is another program's, up to FSIM_GRAPHVIZ_MAX_BYTES: what it becomes is
+     * counted in a first pass, a piece at a time, then written into a room made for it with
+     * a tried allocation, so that no buffer of its size grows through GLib */
+    guint64 bytes = 0;
+    g_autoptr (GString) scratch = g_string_new (NULL);
+    if (!parse (text, len, scratch, &bytes, error))
         return NULL;
+    g_autoptr (GString) out = g_string_new (NULL);
+    if (!fsim_room_reserve (out, bytes, "the diagram's SVG", error))
+        return NULL;
+    const char *room = out->str;
+    gboolean ok = parse (text, len, out, NULL, error);
+    g_assert (ok && out->str == room); /* the same text, parsed the same way */
     return g_string_free (g_steal_pointer (&out), FALSE);
 }

@@ -31,7 +31,8 @@ gboolean fsim_svg_check (const char *text, gssize len, GError **error);
  * attributes (no id, no event handlers, no links, no style), and re-escapes all text. Nothing
  * in the result can run script or fetch anything.
  * Returns: (transfer full): the <svg> element, or NULL with @error set if @text is not
- *   well-formed.
+ *   well-formed, or FSIM_GRAPH_ERROR_NOMEM "out of memory: needed N bytes for the diagram's
+ *   SVG" when its room, counted in a first pass, cannot be had (a tried allocation).
  */
 char *fsim_svg_sanitize (const char *text, gssize len, GError **error);
 
