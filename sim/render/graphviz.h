@@ -29,10 +29,10 @@ typedef enum {
 
 /*
  * What `dot` may use: its layout grows much faster than the graph, and by its shape more than
- * its size. On the model at the limits (docs/robustness.md, "The diagram at the limits") the
- * flow diagram of the top 25 partners (97 boxes, 210 lines) took `dot` 1.3 s of CPU, of the top
- * 100 (247 boxes, 585 lines) more than 32 s (stopped), and of all 4096 (8,211 boxes, 20,528
- * lines) it ran out of 5 GB of memory; where `flowsim explain` draws 142 boxes and 4,105 lines
+ * its size. On the model at the limits (docs/robustness.md, "The diagram and claims at the
+ * limits") the flow diagram of the top 25 partners (97 boxes, 210 lines) took `dot` 1.3 s of
+ * CPU, of the top 100 (247 boxes, 585 lines) more than 32 s (stopped), and of all 4096 (8,212
+ * boxes, 20,528 lines) it ran out of 5 GB of memory; where `flowsim explain` draws 142 boxes and 4,105 lines
  * (scenarios/device-partners-2018.json) it takes 6 s. So every `dot` is stopped after
  * FSIM_GRAPHVIZ_MAX_CPU_SECONDS of CPU time (FSIM_GRAPHVIZ_ERROR_TOO_LARGE) and given at most
  * FSIM_GRAPHVIZ_MAX_MEMORY of address space, and a caller that knows its graph's shape refuses
