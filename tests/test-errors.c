@@ -66,6 +66,19 @@ static const ErrorCase cases[] = {
       .what = { "'\\u0000' in a string: a NUL character is not allowed" } },
     { "inline-nul-escape-key", .text = "{ \"title\\u0000x\": \"t\" }", .code = E (VALUE),
       .where = "inline-nul-escape-key.json:1:9: ", .what = { "'\\u0000' in a string" } },
+    /* issue 11's fourth pass: RFC 8259 forbids a raw control character in a string, and cJSON
+     * took one (a tab, U+0001, a line break: a title across two lines loaded) */
+    { "inline-raw-tab", .text = "{\n  \"title\": \"a\tb\"\n}", .code = E (PARSE),
+      .where = "inline-raw-tab.json:2:14: ",
+      .what = { "invalid JSON: a raw tab in a string (JSON writes it as '\\t')" } },
+    { "inline-raw-control", .text = "{ \"title\": \"ab\001\" }", .code = E (PARSE),
+      .where = "inline-raw-control.json:1:15: ",
+      .what = { "a raw control character U+0001 in a string (JSON writes it as '\\u0001')" } },
+    { "inline-raw-line-break", .text = "{ \"title\": \"a\nb\", \"seed\": 1 }", .code = E (PARSE),
+      .where = "inline-raw-line-break.json:1:12: ",
+      .what = { "invalid JSON: unterminated string (no closing '\"' on its line)" } },
+    { "cli-set-raw-tab", "valid.json", .set = "title=\"a\tb\"", .code = E (PARSE),
+      .where = "--set title:1:9: ", .what = { "a raw tab in a string" } },
     /* issue 11: 9007199254740993 arrived as ...992; above 2^53 - 1 a seed is refused, and the
      * message does not quote the rounded number the user did not write */
     { "cli-set-seed-2-53", "valid.json", .set = "seed=9007199254740993", .code = E (VALUE),

@@ -364,7 +364,7 @@ test_model_size (void)
         g_assert_cmpstr (error->message, ==, cases[i].what);
     }
     /* 16384 fields and one scope listing 20000 field patterns: refused before converting, at
-     * field number 13422 (13421 x 20000 <= 2^28 < 13422 x 20000) on line 13423 */
+     * field number 3356 (3355 x 20000 <= 2^26 < 3356 x 20000) on line 3357 */
     g_autoptr (GString) text = g_string_new ("{ \"fields\": [\n");
     for (int f = 0; f < 16384; f++)
         g_string_append_printf (text, "%s  { \"id\": \"f%d\" }", f ? ",\n" : "", f);
@@ -378,10 +378,10 @@ test_model_size (void)
     g_assert_null (s);
     g_assert_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT);
     g_assert_cmpstr (error->message, ==,
-                     "patterns.json:13423:3: the model is too large: the field patterns, "
+                     "patterns.json:3357:3: the model is too large: the field patterns, "
                      "requests and rule selectors, each times what it may select, make "
-                     "327680000 pattern checks, more than the limit of 268435456 (converting "
-                     "would take minutes; the first field over, number 13422, is here)");
+                     "327680000 pattern checks, more than the limit of 67108864 (converting "
+                     "would take minutes; the first field over, number 3356, is here)");
 }
 
 /* The memory a model needs to run, against FLOWSIM_MEMORY_LIMIT (read once per process, so

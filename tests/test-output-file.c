@@ -379,6 +379,32 @@ test_device (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
+/* A full device says why, whatever the text's size: a text larger than stdio's buffer goes
+ * straight to write(2), and its errno was lost, so `-o /dev/full` on run's JSON said
+ * "Input/output error" where the text said "No space left on device" (issue 11's fourth pass). */
+static void
+test_device_full (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *scenario = scenario_in (dir);
+    const char *formats[] = { "text", "json", "csv" };
+    struct stat st;
+
+    if (g_stat ("/dev/full", &st) != 0 || !S_ISCHR (st.st_mode)) {
+        g_test_skip ("no /dev/full");
+        fsim_test_scratch_free (g_steal_pointer (&dir));
+        return;
+    }
+    for (guint i = 0; i < G_N_ELEMENTS (formats); i++) {
+        g_autoptr (FsimTestRun) r =
+            FSIM_RUN ("run", scenario, "--format", formats[i], "-o", "/dev/full");
+        g_test_message ("%s: %s", formats[i], r->err);
+        g_assert_cmpint (r->status, ==, 4);
+        g_assert_nonnull (strstr (r->err, "cannot write '/dev/full': No space left on device"));
+    }
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 /* /dev/stdout (here through a link to it) writes to flowsim's standard output. */
 static void
 test_stdout (void)
@@ -636,6 +662,7 @@ main (int argc, char **argv)
     g_test_add_func ("/output-file/symlink-sticky", test_symlink_sticky);
     g_test_add_func ("/output-file/inputs-kept", test_inputs_kept);
     g_test_add_func ("/output-file/device", test_device);
+    g_test_add_func ("/output-file/device-full", test_device_full);
     g_test_add_func ("/output-file/stdout", test_stdout);
     g_test_add_func ("/output-file/fifo", test_fifo);
     g_test_add_func ("/output-file/export/planted-link", test_export_planted_link);

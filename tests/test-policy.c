@@ -277,11 +277,56 @@ test_policy_decisions_out_of_range (void)
     g_test_assert_expected_messages ();
 }
 
+/* flowsim's own glob matcher (sim/model/scenario.c, issue 11's fourth pass: GLib's compiled the
+ * pattern and reversed the text on every check) answers as g_pattern_match_simple() does, on
+ * every pattern and text up to 6 characters over {a, b, é, *, ?}, and on long ones. */
+static void
+test_policy_glob_same_as_glib (void)
+{
+    static const char *const atoms[] = { "a", "b", "\xc3\xa9", "*", "?" };
+    GRand *rand = g_rand_new_with_seed (11);
+    guint checked = 0;
+
+    for (int i = 0; i < 200000; i++) {
+        g_autoptr (GString) pat = g_string_new ("");
+        g_autoptr (GString) text = g_string_new ("");
+        for (int n = g_rand_int_range (rand, 0, 7); n > 0; n--)
+            g_string_append (pat, atoms[g_rand_int_range (rand, 0, 5)]);
+        for (int n = g_rand_int_range (rand, 0, 7); n > 0; n--)
+            g_string_append (text, atoms[g_rand_int_range (rand, 0, 3)]);
+        gboolean want = g_pattern_match_simple (pat->str, text->str);
+        g_autoptr (FsimGlob) glob = fsim_glob_new (pat->str);
+        if (fsim_glob_match (glob, text->str) != want)
+            g_error ("glob '%s' on '%s': GLib says %d", pat->str, text->str, want);
+        if (strpbrk (pat->str, "*?") && strcmp (pat->str, "*") != 0 &&
+            !g_str_has_suffix (pat->str, ".*") &&
+            fsim_field_pattern_match (pat->str, text->str, NULL) != want)
+            g_error ("field pattern '%s' on '%s': GLib says %d", pat->str, text->str, want);
+        checked += want;
+    }
+    g_assert_cmpuint (checked, >, 10000); /* both answers occur */
+    g_autoptr (GString) id = g_string_new ("");
+    g_autoptr (GString) pat = g_string_new ("");
+    for (int k = 0; k < 110; k++)
+        g_string_append (id, "a");
+    for (int k = 0; k < 55; k++)
+        g_string_append (pat, "*a");
+    g_autoptr (FsimGlob) no = fsim_glob_new (pat->str);
+    g_string_append (pat, "*X");
+    g_autoptr (FsimGlob) tail = fsim_glob_new (pat->str);
+    g_assert_true (fsim_glob_match (no, id->str));
+    g_assert_false (fsim_glob_match (tail, id->str));
+    g_string_append (id, "X");
+    g_assert_true (fsim_glob_match (tail, id->str));
+    g_rand_free (rand);
+}
+
 int
 main (int argc, char *argv[])
 {
     g_test_init (&argc, &argv, NULL);
     g_test_add_func ("/policy/verdict/to-string", test_policy_verdict_to_string);
+    g_test_add_func ("/policy/glob/same-as-glib", test_policy_glob_same_as_glib);
     g_test_add_func ("/policy/decide/deny-over-allow", test_policy_decide_deny_over_allow);
     g_test_add_func ("/policy/decide/first-rule", test_policy_decide_first_rule);
     g_test_add_func ("/policy/decide/wildcards", test_policy_decide_wildcards);

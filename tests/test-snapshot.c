@@ -334,6 +334,25 @@ test_snapshot_corrupt_anywhere (void)
     fsim_assert_contains (e->message, "corrupt data: the checksum of bytes");
 }
 
+/* A snapshot that cannot be used is said at the scenario's "snapshot" key, FILE:LINE:COL, as an
+ * import's error is at its "import" object: main said only "cut.fsp: truncated: ..." (issue
+ * 11's fourth pass). */
+static void
+test_snapshot_located (void)
+{
+    g_autofree char *cut = fsim_test_write (scratch, "cut.fsp", good->str, 100);
+    g_autofree char *tour = scenario_path ("tour.json");
+    g_autofree char *scen = g_strdup_printf ("{\n  \"extends\": \"%s\",\n  \"population\": "
+                                             "{ \"snapshot\": \"cut.fsp\" }\n}\n",
+                                             tour);
+    g_autofree char *path = fsim_test_write (scratch, "snap-cut.json", scen, -1);
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("run", path);
+
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_INPUT);
+    fsim_assert_contains (r->err, "snap-cut.json:3:31: population.snapshot: ");
+    fsim_assert_contains (r->err, "cut.fsp: truncated: 100 bytes");
+}
+
 static void
 test_snapshot_foreign (void)
 {
@@ -345,6 +364,9 @@ test_snapshot_foreign (void)
     g_autoptr (GError) e1 = load_bytes (text, len);
     g_assert_error (e1, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_FOREIGN);
     fsim_assert_contains (e1->message, "is not a flowsim population snapshot");
+    /* said where the scenario names it, as an import's error is (issue 11's fourth pass) */
+    g_assert_true (
+        g_str_has_prefix (e1->message, "--set population.snapshot:1:21: population.snapshot: "));
 
     /* the magic with a line-ending conversion (CR LF -> LF) is foreign too */
     g_autoptr (GString) lf = g_string_new_len (good->str, (gssize) good->len);
@@ -971,6 +993,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/snapshot/parts/names", test_snapshot_parts_names);
     g_test_add_func ("/snapshot/damaged/cut-while-mapped", test_snapshot_cut_while_mapped);
     g_test_add_func ("/snapshot/foreign", test_snapshot_foreign);
+    g_test_add_func ("/snapshot/located", test_snapshot_located);
     g_test_add_func ("/snapshot/mismatch", test_snapshot_mismatch);
     g_test_add_func ("/snapshot/cli", test_snapshot_cli);
     g_test_add_func ("/snapshot/streamed", test_snapshot_streamed);

@@ -238,13 +238,36 @@ scan_value (Scan *s, cJSON *node)
 /* The string whose opening quote is at @open. Returns: its closing quote, or the end of the text
  * when it has none (cJSON reports that, parse_error() says what it is); NULL with @error set for
  * a "\u0000" in it, which is valid JSON but which cJSON would silently cut the string at (the
- * partner id "quiz\u0000 <x>" would be "quiz"). */
+ * partner id "quiz\u0000 <x>" would be "quiz"), and for a raw control character in it, which
+ * RFC 8259 forbids and cJSON takes: a line break there is a string left open (said at its
+ * opening quote, as parse_error() says it), any other (a tab) is said where it is. */
 static const char *
 precheck_string (Scan *s, const char *open, GError **error)
 {
     const char *p = open + 1;
 
     for (; *p && *p != '"'; p++) {
+        if ((unsigned char) *p < 0x20) {
+            int line, col;
+            gboolean brk = *p == '\n' || *p == '\r';
+            scan_pos (s, brk ? open : p, &line, &col);
+            if (brk)
+                g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_PARSE,
+                             "%s:%d:%d: invalid JSON: unterminated string (no closing '\"' on its "
+                             "line)",
+                             s->file, line, col);
+            else if (*p == '\t')
+                g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_PARSE,
+                             "%s:%d:%d: invalid JSON: a raw tab in a string (JSON writes it as "
+                             "'\\t')",
+                             s->file, line, col);
+            else
+                g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_PARSE,
+                             "%s:%d:%d: invalid JSON: a raw control character U+%04X in a string "
+                             "(JSON writes it as '\\u%04X')",
+                             s->file, line, col, (unsigned) *p, (unsigned) *p);
+            return NULL;
+        }
         if (*p != '\\' || !p[1])
             continue;
         if (p[1] == 'u' && strncmp (p + 2, "0000", 4) == 0) {

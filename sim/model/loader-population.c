@@ -771,6 +771,9 @@ fsim_i_convert_population (FsimConv *c, const cJSON *pop, GError **error)
                &local) &&
         cJSON_GetArraySize (pop) == 1)
         return FALSE;
+    if (c->s->population.snapshot != NULL)
+        c->s->population.snapshot_loc =
+            fsim_i_loc_of (c, cJSON_GetObjectItemCaseSensitive (pop, "snapshot"));
     if (c->s->population.snapshot != NULL && cJSON_GetArraySize (pop) == 1) {
         c->s->population.kind = FSIM_POPULATION_SNAPSHOT;
         return TRUE;

@@ -24,10 +24,49 @@ fsim_audience_to_string (FsimAudience a)
 }
 
 struct FsimGlob {
-    char *literal;      /* no wildcard: compared as a string */
-    gboolean any;       /* "*" */
-    GPatternSpec *spec; /* otherwise */
+    char *literal; /* no wildcard: compared as a string */
+    gboolean any;  /* "*" */
+    char *pattern; /* otherwise */
 };
+
+/*
+ * Does @text match the glob @pattern ('*' any run of characters, '?' one character; the
+ * semantics of g_pattern_match_simple())? Without allocating: GLib compiles the pattern on every
+ * call of g_pattern_match_simple(), and reverses the text (g_utf8_strreverse(), a malloc) on
+ * every match of a pattern that ends in a literal, such as "*.birthday": at the limit of 2^28
+ * pattern checks that was most of 5 minutes of `flowsim lint` (issue 11's fourth pass). The
+ * greedy walk goes back only to the last '*' seen: enough for '*' and '?' alone. Both strings
+ * are valid UTF-8, so literal bytes compared one by one keep the two at character boundaries
+ * wherever a '?' or a '*' is met.
+ */
+static gboolean
+glob_match_text (const char *pattern, const char *text)
+{
+    const char *p = pattern, *s = text;
+    const char *star = NULL, *resume = NULL; /* the last '*' and where its run would end */
+
+    while (*s) {
+        if (*p == '*') {
+            star = p++;
+            resume = s;
+        } else if (*p == '?') {
+            p++;
+            s = g_utf8_next_char (s);
+        } else if (*p != '\0' && *p == *s) {
+            p++;
+            s++;
+        } else if (star != NULL) {
+            p = star + 1; /* the '*' takes one more character */
+            resume = g_utf8_next_char (resume);
+            s = resume;
+        } else {
+            return FALSE;
+        }
+    }
+    while (*p == '*')
+        p++;
+    return *p == '\0';
+}
 
 FsimGlob *
 fsim_glob_new (const char *pattern)
@@ -39,7 +78,7 @@ fsim_glob_new (const char *pattern)
     else if (strpbrk (pattern, "*?") == NULL)
         g->literal = g_strdup (pattern);
     else
-        g->spec = g_pattern_spec_new (pattern);
+        g->pattern = g_strdup (pattern);
     return g;
 }
 
@@ -49,8 +88,7 @@ fsim_glob_free (FsimGlob *glob)
     if (!glob)
         return;
     g_free (glob->literal);
-    if (glob->spec)
-        g_pattern_spec_free (glob->spec);
+    g_free (glob->pattern);
     g_free (glob);
 }
 
@@ -62,11 +100,7 @@ fsim_glob_match (const FsimGlob *glob, const char *text)
         return TRUE;
     if (glob->literal)
         return strcmp (glob->literal, text) == 0;
-#if GLIB_CHECK_VERSION(2, 70, 0)
-    return g_pattern_spec_match_string (glob->spec, text);
-#else
-    return g_pattern_match_string (glob->spec, text);
-#endif
+    return glob_match_text (glob->pattern, text);
 }
 
 gboolean
@@ -75,14 +109,14 @@ fsim_partner_selector_matches (const FsimPartner *p, const char *selector)
     if (strcmp (selector, "*") == 0)
         return TRUE;
     if (g_str_has_prefix (selector, "kind:"))
-        return g_pattern_match_simple (selector + 5, p->kind);
+        return glob_match_text (selector + 5, p->kind);
     if (g_str_has_prefix (selector, "tag:")) {
         for (char **t = p->tags; t && *t; t++)
-            if (g_pattern_match_simple (selector + 4, *t))
+            if (glob_match_text (selector + 4, *t))
                 return TRUE;
         return FALSE;
     }
-    return g_pattern_match_simple (selector, p->id);
+    return glob_match_text (selector, p->id);
 }
 
 gboolean
@@ -99,13 +133,14 @@ fsim_field_pattern_match (const char *pattern, const char *field, int *out_rank)
         match = strncmp (field, pattern, len - 1) == 0 && field[len - 1] != '\0';
         rank = FSIM_RANK_PREFIX + 2 * (int) (len - 1) + 1;
     } else if (strpbrk (pattern, "*?")) {
-        /* a glob: more literal characters first, then fewer '*' (docs/semantics.md) */
+        /* a glob: more literal characters first, then fewer '*' (docs/semantics.md); the rank
+         * only when asked, as selecting calls this for every field */
         int literals = 0, stars = 0;
-        for (const char *q = pattern; *q; q++) {
+        for (const char *q = out_rank ? pattern : ""; *q; q++) {
             literals += *q != '*' && *q != '?';
             stars += *q == '*';
         }
-        match = g_pattern_match_simple (pattern, field);
+        match = glob_match_text (pattern, field);
         rank = 1 + literals * 64 + (63 - MIN (stars, 63));
     } else {
         size_t fl = strlen (field);

@@ -279,6 +279,7 @@ typedef struct {
     /* population.snapshot: a saved population (docs/format.md), resolved like import_file, or
      * NULL. With the keys of another kind, the snapshot must have been saved from them. */
     char *snapshot;
+    FsimLoc snapshot_loc; /* its "snapshot" key: where an error reading the file is said */
 } FsimPopulationSpec;
 
 /* An assertion of a scenario's "expect" array, checked by `flowsim check` (docs/analysis.md).

@@ -59,6 +59,9 @@ gboolean fsim_i_population_import (const FsimScenario *s, FsimPopulation *pop, G
  * (population-snapshot-read.c). */
 gboolean fsim_i_population_load_snapshot (const FsimScenario *s, FsimPopulation *pop,
                                           GError **error);
+/* Unless @ok, says where the scenario names its snapshot, as an import's error is said at its
+ * "import" object (@error is set then) (population-snapshot-read.c). */
+void fsim_i_population_locate_snapshot (const FsimPopulationSpec *ps, gboolean ok, GError **error);
 
 /* @path as shown in messages: relative to the working directory when it lies under it
  * (transfer full) (population-import.c). */

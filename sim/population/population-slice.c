@@ -370,6 +370,7 @@ fsim_population_slice_load (const FsimScenario *scenario, const FsimComm *comm, 
     gboolean ok = fsim_i_snapshot_host_supported (error) &&
                   (m = fsim_i_snapshot_map (path, display, NULL, error)) != NULL &&
                   fsim_i_snapshot_parse (display, m, &h, error);
+    fsim_i_population_locate_snapshot (&scenario->population, ok, error);
     if (!all_ok (comm, ok, error))
         return NULL;
     size_t first =
@@ -379,6 +380,7 @@ fsim_population_slice_load (const FsimScenario *scenario, const FsimComm *comm, 
     const char *f = g_mapped_file_get_contents (m);
     ok = fsim_i_snapshot_check_part (display, f, &h, comm, first, last, n_threads, error) &&
          fsim_i_snapshot_matches (scenario, display, m, &h, error);
+    fsim_i_population_locate_snapshot (&scenario->population, ok, error);
     if (!all_ok (comm, ok, error))
         return NULL;
     /* the part was read once to be checked: the copies below read it again */

@@ -572,6 +572,14 @@ fsim_i_population_load_snapshot (const FsimScenario *s, FsimPopulation *pop, GEr
     return ok;
 }
 
+void
+fsim_i_population_locate_snapshot (const FsimPopulationSpec *ps, gboolean ok, GError **error)
+{
+    if (!ok && ps->snapshot_loc.file != NULL && error != NULL && *error != NULL)
+        g_prefix_error (error, "%s:%d:%d: population.snapshot: ", ps->snapshot_loc.file,
+                        ps->snapshot_loc.line, ps->snapshot_loc.col);
+}
+
 /**
  * fsim_i_snapshot_matches:
  * See population-snapshot-private.h.

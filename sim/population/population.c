@@ -299,9 +299,10 @@ fsim_population_build_threads (const FsimScenario *scenario, unsigned n_threads,
     pop->n_partners = s->n_partners;
     pop->partner_words = s->partner_words;
     pop->n_threads = n_threads;
-    if (s->population.snapshot != NULL)
+    if (s->population.snapshot != NULL) {
         ok = fsim_i_population_load_snapshot (s, pop, error);
-    else if (s->population.kind == FSIM_POPULATION_EXPLICIT)
+        fsim_i_population_locate_snapshot (&s->population, ok, error);
+    } else if (s->population.kind == FSIM_POPULATION_EXPLICIT)
         ok = build_explicit (s, pop, error);
     else if (s->population.kind == FSIM_POPULATION_IMPORTED)
         ok = fsim_i_population_import (s, pop, error);

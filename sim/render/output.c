@@ -33,6 +33,7 @@ struct FsimOutput {
     int slot;      /* its entry in the cleanup list, -1 if none */
     gboolean sync; /* fsync before the rename: an existing file is replaced */
     FILE *fp;
+    int write_errno; /* why a write failed, when the stream has forgotten it (0: none) */
 };
 
 /* ---- the cleanup list: temporary files a signal must remove -------------------------------- */
@@ -474,8 +475,10 @@ fsim_output_commit (FsimOutput *out, GError **error)
     g_return_val_if_fail (out != NULL && out->fp != NULL, FALSE);
     g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
     errno = 0;
+    /* a write that failed while the buffer was empty (a text larger than it goes straight to
+     * write(2)) leaves fflush() nothing to fail on and errno at 0: its own errno is kept */
     if (fflush (out->fp) != 0 || ferror (out->fp))
-        saved = errno ? errno : EIO;
+        saved = out->write_errno ? out->write_errno : errno ? errno : EIO;
     if (saved == 0 && out->sync && fsync (fileno (out->fp)) != 0 && errno != EINVAL)
         saved = errno; /* the new contents on disk before the name points at them */
     if (fclose (out->fp) != 0 && saved == 0)
@@ -519,7 +522,8 @@ fsim_output_set_contents (const char *path, const void *data, size_t len, GError
 
     if (out == NULL)
         return FALSE;
-    if (len > 0)
-        fwrite (data, 1, len, out->fp);
+    errno = 0;
+    if (len > 0 && fwrite (data, 1, len, out->fp) < len)
+        out->write_errno = errno; /* -o /dev/full said "Input/output error", not ENOSPC */
     return fsim_output_commit (out, error);
 }
