@@ -152,6 +152,9 @@ igraph_error_t fsim_i_igraph_into_builder (const igraph_t *graph, CsrBuilder *b)
 
 /* GraphML or GML through igraph (import-igraph.c), for fsim_import_file(). */
 FsimImported *fsim_i_import_igraph (const char *path, FsimImportFormat format, GError **error);
+/* A GraphML file's node ids, checked before igraph reads it (import-graphml.c). */
+gboolean fsim_i_check_graphml_ids (const char *path, const char *data, gsize len, gsize *out_nodes,
+                                   gboolean *out_by_count, GError **error);
 /* import.c: opens a graph file that graph/inputfile.h's rule allows and whose whole reading
  * fits in memory (fsim_i_import_check_read()); -1 with error set. */
 int fsim_i_import_open (const char *path, GError **error);
