@@ -70,6 +70,10 @@ _flowsim() {
             COMPREPLY=($(compgen -W "$(_flowsim_claims "${scenario:-}")" -- "$cur"))
             return
             ;;
+        --max-graph-size)
+            COMPREPLY=($(compgen -W "512MiB 1GiB 2GiB 4GiB 8GiB 16GiB" -- "$cur"))
+            return
+            ;;
         --output | -o)
             COMPREPLY=($(compgen -f -- "$cur"))
             return

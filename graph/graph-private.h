@@ -155,15 +155,22 @@ FsimImported *fsim_i_import_igraph (const char *path, FsimImportFormat format, G
 /* A GraphML file's node ids, checked before igraph reads it (import-graphml.c). */
 gboolean fsim_i_check_graphml_ids (const char *path, const char *data, gsize len, gsize *out_nodes,
                                    gboolean *out_by_count, GError **error);
-/* import.c: opens a graph file that graph/inputfile.h's rule allows and whose whole reading
- * fits in memory (fsim_i_import_check_read()); -1 with error set. */
-int fsim_i_import_open (const char *path, GError **error);
+/* import.c: the most one process reads of a file of @format (EDGE_LIST, GRAPHML or GML). */
+guint64 fsim_i_import_max_bytes (FsimImportFormat format);
+/* The end of a message about a file of @format over its limit, read by @ranks processes
+ * (transfer full): how a user who trusts the file can read it. */
+char *fsim_i_import_limit_hint (FsimImportFormat format, int ranks);
+/* Opens a graph file of @format that graph/inputfile.h's rule allows, within its limit
+ * (fsim_i_import_max_bytes()), and whose whole reading fits in memory
+ * (fsim_i_import_check_read()); -1 with error set. */
+int fsim_i_import_open (const char *path, FsimImportFormat format, GError **error);
 /* The same without the memory check, for a reader of part of the file (import-part.c), which
- * checks its part, and with @max_bytes for the file's size (FSIM_IMPORT_MAX_BYTES for a reader
- * of the whole file; a reader of a part checks its part against that); *@out_size (nullable):
- * the file's bytes. */
-int fsim_i_import_open_unchecked (const char *path, guint64 max_bytes, guint64 *out_size,
-                                  GError **error);
+ * checks its part, and with @max_bytes for the file's size (fsim_i_import_max_bytes() for a
+ * reader of the whole file, times the ranks for a reader of a part, which checks its part
+ * against that); *@out_size (nullable): the file's bytes. A file over @max_bytes is refused
+ * with fsim_i_import_limit_hint (@format, @ranks). */
+int fsim_i_import_open_unchecked (const char *path, FsimImportFormat format, int ranks,
+                                  guint64 max_bytes, guint64 *out_size, GError **error);
 /* Whether reading bytes @from .. @to - 1 of @path (@size in all) fits in memory: it takes about
  * twice those bytes at its peak (8 bytes per friendship for the pairs, 8 for the friend lists,
  * a few per user). FALSE with FSIM_GRAPH_ERROR_NOMEM set, naming the part unless it is all. */
@@ -172,7 +179,8 @@ gboolean fsim_i_import_check_read (const char *path, guint64 from, guint64 to, g
 /* fsim_i_import_open(), then the whole file read into memory (never mapped: a file truncated
  * while it is read is an error, not a SIGBUS). Returns: (transfer full): its bytes and a NUL
  * after them, or NULL with @error set (FSIM_GRAPH_ERROR_IO or _NOMEM). */
-char *fsim_i_import_read (const char *path, gsize *out_len, GError **error);
+char *fsim_i_import_read (const char *path, FsimImportFormat format, gsize *out_len,
+                          GError **error);
 
 /* An edge list's lines, parsed (import.c): the file's ids in order of first appearance and the
  * pairs (2 * n_pairs entries) as indices into them. The caller frees both arrays. */

@@ -430,7 +430,7 @@ fsim_i_import_igraph (const char *path, FsimImportFormat format, GError **error)
     gsize len = 0;
     /* read whole, then given to igraph from memory: what igraph reads is what was checked,
      * and a file truncated meanwhile cannot crash anything */
-    g_autofree char *data = fsim_i_import_read (path, &len, error);
+    g_autofree char *data = fsim_i_import_read (path, format, &len, error);
 
     if (data == NULL)
         return NULL;

@@ -272,8 +272,8 @@ number_users (const char *name, const FsimComm *comm, const FsimIEdges *e, uint3
     if (!scan (comm, n_first, &before, &total, error))
         return FALSE;
     if (total >= UINT32_MAX - 1) {
-        /* one process stops at the line where the count passes this (import.c); no file within
-         * FSIM_IMPORT_MAX_BYTES holds that many users */
+        /* one process stops at the line where the count passes this (import.c); a file within
+         * 256 MiB a rank holds fewer users, a raised limit may hold more */
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID, "%s: more than %u users",
                      name, UINT32_MAX - 1);
         return FALSE;
@@ -590,14 +590,15 @@ line_start_at (const char *path, int fd, size_t len, size_t start0, size_t lo, s
 
 /* Rank @r of @size's lines of the edge list @path: only the bytes from its first line start to
  * the end of its last line are read (with pread: never mapped, so that a file cut meanwhile is
- * an error, not a SIGBUS). The limit of FSIM_IMPORT_MAX_BYTES is on what one process reads, so
- * @size ranks read a file of up to @size times that, each its part (docs/scaling.md). FALSE
- * with @error set (this rank's own). */
+ * an error, not a SIGBUS). The limit (fsim_import_edge_list_max_bytes(), 256 MiB unless the
+ * user raised it) is on what one process reads, so @size ranks read a file of up to @size
+ * times that, each its part (docs/scaling.md). FALSE with @error set (this rank's own). */
 static gboolean
 read_range (const char *path, int r, int size, Range *out, GError **error)
 {
-    int fd =
-        fsim_i_import_open_unchecked (path, FSIM_IMPORT_MAX_BYTES * (guint64) size, NULL, error);
+    guint64 max = fsim_import_edge_list_max_bytes ();
+    guint64 all = max > G_MAXUINT64 / (guint64) size ? G_MAXUINT64 : max * (guint64) size;
+    int fd = fsim_i_import_open_unchecked (path, FSIM_IMPORT_EDGE_LIST, size, all, NULL, error);
     struct stat st;
     char head[3];
     size_t len, start0 = 0;
@@ -628,13 +629,15 @@ read_range (const char *path, int r, int size, Range *out, GError **error)
         out->to = MAX (out->to, out->from);
         out->base = out->from;
         out->len = out->to - out->from;
-        if (out->len > FSIM_IMPORT_MAX_BYTES) {
+        if (out->len > max) {
             /* the file is within @size parts, but lines pushed this one over */
+            g_autofree char *hint = fsim_i_import_limit_hint (FSIM_IMPORT_EDGE_LIST, 1);
+
             g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_IO,
                          "bytes %zu .. %zu of '%s', this process's part of its %zu bytes, are "
                          "more than the limit of %" G_GUINT64_FORMAT
-                         " bytes that one process reads of one file",
-                         out->from, out->to, path, len, FSIM_IMPORT_MAX_BYTES);
+                         " bytes that one process reads of one file; %s",
+                         out->from, out->to, path, len, max, hint);
             ok = FALSE;
         }
     }

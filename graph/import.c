@@ -447,12 +447,59 @@ fsim_import_format_of_path (const char *path)
     return FSIM_IMPORT_EDGE_LIST;
 }
 
+/* The most one process reads of an edge list (fsim_import_set_edge_list_max_bytes()). */
+static guint64 edge_list_max = FSIM_IMPORT_MAX_BYTES;
+
+guint64
+fsim_import_edge_list_max_bytes (void)
+{
+    return edge_list_max;
+}
+
+gboolean
+fsim_import_set_edge_list_max_bytes (guint64 bytes)
+{
+    if (bytes > FSIM_IMPORT_EDGE_LIST_CEILING)
+        return FALSE;
+    edge_list_max = bytes > 0 ? bytes : FSIM_IMPORT_MAX_BYTES;
+    return TRUE;
+}
+
+guint64
+fsim_i_import_max_bytes (FsimImportFormat format)
+{
+    return format == FSIM_IMPORT_EDGE_LIST ? edge_list_max : FSIM_IMPORT_MAX_BYTES;
+}
+
+char *
+fsim_i_import_limit_hint (FsimImportFormat format, int ranks)
+{
+    g_autofree char *ceiling = fsim_memory_size_text ((double) FSIM_IMPORT_EDGE_LIST_CEILING);
+
+    if (format != FSIM_IMPORT_EDGE_LIST)
+        return g_strdup ("igraph reads a GraphML or GML file whole, on every rank: only an edge "
+                         "list may be larger (--max-graph-size)");
+    if (edge_list_max >= FSIM_IMPORT_EDGE_LIST_CEILING)
+        return g_strdup_printf ("%s is the most one process reads of an edge list: under mpirun "
+                                "each rank reads its part, so more ranks read more",
+                                ceiling);
+    if (ranks > 1)
+        return g_strdup_printf (
+            "each of the %d processes reads its part, at most %" G_GUINT64_FORMAT
+            " bytes: more ranks read more, and for an edge list you trust "
+            "--max-graph-size SIZE raises what each reads, up to %s",
+            ranks, edge_list_max, ceiling);
+    return g_strdup_printf ("for an edge list you trust, --max-graph-size SIZE raises it, up to %s "
+                            "a process, and under mpirun each rank reads its part",
+                            ceiling);
+}
+
 /* Opens @path if graph/inputfile.h's rule allows it (a regular file: no device, FIFO, /proc)
  * and it is within @max_bytes; *@out_size (nullable): its bytes. Returns the descriptor, or -1
  * with FSIM_GRAPH_ERROR_IO set. */
 int
-fsim_i_import_open_unchecked (const char *path, guint64 max_bytes, guint64 *out_size,
-                              GError **error)
+fsim_i_import_open_unchecked (const char *path, FsimImportFormat format, int ranks,
+                              guint64 max_bytes, guint64 *out_size, GError **error)
 {
     g_autofree char *reason = NULL;
     guint64 size = 0;
@@ -464,11 +511,13 @@ fsim_i_import_open_unchecked (const char *path, guint64 max_bytes, guint64 *out_
         return -1;
     }
     if (size > max_bytes) {
+        g_autofree char *hint = fsim_i_import_limit_hint (format, ranks);
+
         close (fd);
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_IO,
                      "'%s' holds %" G_GUINT64_FORMAT
-                     " bytes, more than the limit of %" G_GUINT64_FORMAT " bytes for one file",
-                     path, size, max_bytes);
+                     " bytes, more than the limit of %" G_GUINT64_FORMAT " bytes for one file; %s",
+                     path, size, max_bytes, hint);
         return -1;
     }
     if (out_size != NULL)
@@ -506,10 +555,11 @@ fsim_i_import_check_read (const char *path, guint64 from, guint64 to, guint64 si
 }
 
 int
-fsim_i_import_open (const char *path, GError **error)
+fsim_i_import_open (const char *path, FsimImportFormat format, GError **error)
 {
     guint64 size = 0;
-    int fd = fsim_i_import_open_unchecked (path, FSIM_IMPORT_MAX_BYTES, &size, error);
+    int fd = fsim_i_import_open_unchecked (path, format, 1, fsim_i_import_max_bytes (format), &size,
+                                           error);
 
     if (fd >= 0 && !fsim_i_import_check_read (path, 0, size, size, error)) {
         close (fd);
@@ -519,21 +569,22 @@ fsim_i_import_open (const char *path, GError **error)
 }
 
 char *
-fsim_i_import_read (const char *path, gsize *out_len, GError **error)
+fsim_i_import_read (const char *path, FsimImportFormat format, gsize *out_len, GError **error)
 {
     g_autofree char *reason = NULL;
     char *data = NULL;
-    int fd = fsim_i_import_open (path, error);
+    guint64 max = fsim_i_import_max_bytes (format);
+    int fd = fsim_i_import_open (path, format, error);
 
     if (fd < 0)
         return NULL;
-    switch (fsim_input_fd_read (fd, FSIM_IMPORT_MAX_BYTES, &data, out_len, &reason)) {
+    switch (fsim_input_fd_read (fd, max, &data, out_len, &reason)) {
     case FSIM_INPUT_OK:
         return data;
     case FSIM_INPUT_TOO_LARGE: /* it grew past the limit after it was opened */
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_IO,
                      "'%s' holds more than the limit of %" G_GUINT64_FORMAT " bytes for one file",
-                     path, FSIM_IMPORT_MAX_BYTES);
+                     path, max);
         return NULL;
     default:
         g_set_error (error, FSIM_GRAPH_ERROR,
@@ -548,7 +599,7 @@ static FsimImported *
 import_edge_list_file (const char *path, GError **error)
 {
     gsize len = 0;
-    g_autofree char *data = fsim_i_import_read (path, &len, error);
+    g_autofree char *data = fsim_i_import_read (path, FSIM_IMPORT_EDGE_LIST, &len, error);
 
     if (data == NULL)
         return NULL;

@@ -24,8 +24,31 @@
  * AUTO picks GRAPHML for ".graphml" or ".xml", GML for ".gml", EDGE_LIST otherwise.
  */
 /* The largest graph file flowsim reads: the same 256 MiB as any other input file
- * (docs/format.md#limits), checked by size before reading. */
+ * (docs/format.md#limits), checked by size before reading. An edge list's limit may be raised
+ * (fsim_import_set_edge_list_max_bytes()); GraphML's and GML's may not (igraph reads them whole
+ * on every rank, GML at up to 42 s for 256 MiB of long strings: docs/robustness.md). */
 #define FSIM_IMPORT_MAX_BYTES ((guint64) 256 << 20)
+
+/* The most that fsim_import_set_edge_list_max_bytes() lets one process read of an edge list.
+ * At 15 bytes a line, the friendships of a 16 GiB part sent to their users' ranks come near the
+ * 2^31 items that one MPI exchange carries to a rank; past it, more ranks are the way. */
+#define FSIM_IMPORT_EDGE_LIST_CEILING ((guint64) 16 << 30)
+
+/* The most one process reads of an edge list: FSIM_IMPORT_MAX_BYTES unless raised (or lowered)
+ * with fsim_import_set_edge_list_max_bytes(). Under N ranks each reads its part of at most that
+ * (fsim_import_edge_list_part()). Can't fail. */
+guint64 fsim_import_edge_list_max_bytes (void);
+
+/**
+ * fsim_import_set_edge_list_max_bytes:
+ * @bytes: the most one process may read of an edge list, 1 .. FSIM_IMPORT_EDGE_LIST_CEILING;
+ *   0 restores FSIM_IMPORT_MAX_BYTES
+ * For a large graph its user trusts (the command line's --max-graph-size, libflowsim's
+ * flowsim_set_max_graph_size()); never from a scenario, which may come from anyone. The check
+ * that the file fits in memory still applies. Process-wide: call it before reading on other
+ * threads. Returns: FALSE (the limit unchanged) when @bytes is over the ceiling.
+ */
+gboolean fsim_import_set_edge_list_max_bytes (guint64 bytes);
 
 /* The longest string flowsim lets igraph's GML reader parse: its time grows with the square of
  * a string's length (a string of 6.4 MB took 21 s), so longer ones are refused before reading. */

@@ -292,7 +292,7 @@ big=("$src/tests/data/scale/import-edges.json" --set population.import.file="$tm
 want=$?
 "${mpi[@]}" -np 2 "$FLOWSIM" run -q "${big[@]}" >"$tmp/mpi" 2>"$tmp/mpi.err"
 got=$?
-if [ "$want" = 3 ] && grep -q "holds 314572800 bytes, more than the limit of 268435456 bytes for one file" "$tmp/one.err" &&
+if [ "$want" = 3 ] && grep -q "holds 314572800 bytes, more than the limit of 268435456 bytes for one file; for an edge list you trust, --max-graph-size SIZE raises it" "$tmp/one.err" &&
     [ "$got" = 3 ] && [ ! -s "$tmp/mpi" ] && [ "$(grep -c '^flowsim: error:' "$tmp/mpi.err")" = 1 ] &&
     grep -q "big.txt:1:1: expected a user id (an integer), found a NUL byte" "$tmp/mpi.err"; then
     ok "a 300 MiB edge list: refused by one process, read by 2 ranks, 150 MiB each: $(grep '^flowsim: error:' "$tmp/mpi.err" | sed "s|$tmp/||")"
@@ -304,13 +304,74 @@ fi
     --set population.import.file="$tmp/bigger.txt" >"$tmp/mpi" 2>"$tmp/mpi.err"
 got=$?
 if [ "$got" = 3 ] && [ "$(grep -c '^flowsim: error:' "$tmp/mpi.err")" = 1 ] &&
-    grep -q "holds 629145600 bytes, more than the limit of 536870912 bytes for one file" "$tmp/mpi.err"; then
+    grep -q "holds 629145600 bytes, more than the limit of 536870912 bytes for one file; each of the 2 processes reads its part, at most 268435456 bytes: more ranks read more, and for an edge list you trust --max-graph-size SIZE raises what each reads" "$tmp/mpi.err"; then
     ok "a 600 MiB edge list on 2 ranks: refused by its size, 256 MiB a rank"
 else
     not_ok "a 600 MiB edge list on 2 ranks: status $got"
     sed 's/^/# /' "$tmp/mpi.err" | head -10
 fi
+# --max-graph-size 300MiB lets 2 ranks take it by its size; but it is one line, which rank 0
+# would read alone: refused by that part
+"${mpi[@]}" -np 2 "$FLOWSIM" run -q "$src/tests/data/scale/import-edges.json" --max-graph-size 300MiB \
+    --set population.import.file="$tmp/bigger.txt" >"$tmp/mpi" 2>"$tmp/mpi.err"
+got=$?
+if [ "$got" = 3 ] && [ "$(grep -c '^flowsim: error:' "$tmp/mpi.err")" = 1 ] &&
+    grep -q "bytes 0 .. 629145600 of '$tmp/bigger.txt', this process's part of its 629145600 bytes, are more than the limit of 314572800 bytes that one process reads of one file" "$tmp/mpi.err"; then
+    ok "a 600 MiB edge list of one line on 2 ranks with --max-graph-size 300MiB: refused by rank 0's part"
+else
+    not_ok "a 600 MiB edge list of one line, --max-graph-size 300MiB: status $got"
+    sed 's/^/# /' "$tmp/mpi.err" | head -10
+fi
 rm -f "$tmp/big.txt" "$tmp/bigger.txt"
+
+# --max-graph-size SIZE on real bytes: 3,000 friendships in two halves around 300 MiB of comment
+# lines (613,000 of 513 bytes). One process refuses it by default and, with --max-graph-size 320MiB, gives the report
+# 2 ranks give by default (150 MiB each); lowered to 16KiB, the 3,000 lines alone (27 KB) are
+# refused by one process and read by 2 and 3 ranks, the bytes of one process's report
+awk 'BEGIN { for (i = 1; i <= 3000; i++) print (i * 7919) % 2000, (i * 104729 + 13) % 1999 }' \
+    >"$tmp/lines.txt"
+{
+    head -n 1500 "$tmp/lines.txt"
+    yes "# $(printf '%0510d' 0)" | head -n 613000
+    tail -n 1500 "$tmp/lines.txt"
+} >"$tmp/padded.txt"
+pad=("$src/tests/data/scale/import-edges.json" --set population.import.file="$tmp/padded.txt")
+"$FLOWSIM" run -q "${pad[@]}" >/dev/null 2>"$tmp/one.err"
+want=$?
+"$FLOWSIM" run -q "${pad[@]}" --max-graph-size 320MiB >"$tmp/one" 2>>"$tmp/one.err"
+one=$?
+"${mpi[@]}" -np 2 "$FLOWSIM" run -q "${pad[@]}" >"$tmp/mpi" 2>"$tmp/mpi.err"
+got=$?
+if [ "$want" = 3 ] && grep -q "more than the limit of 268435456 bytes for one file; for an edge list you trust, --max-graph-size SIZE raises it" "$tmp/one.err" &&
+    [ "$one" = 0 ] && [ "$got" = 0 ] && grep -q "Friendships  *2,997" "$tmp/one" && cmp -s "$tmp/one" "$tmp/mpi"; then
+    ok "a 300 MiB edge list: refused by one process, read by it with --max-graph-size 320MiB, the bytes 2 ranks give"
+else
+    not_ok "a 300 MiB edge list, --max-graph-size 320MiB: one process status $want then $one, 2 ranks $got"
+    sed 's/^/# /' "$tmp/one.err" "$tmp/mpi.err" | head -10
+    diff "$tmp/one" "$tmp/mpi" | head -10 | sed 's/^/# /'
+fi
+rm -f "$tmp/padded.txt"
+lines=("$src/tests/data/scale/import-edges.json" --set population.import.file="$tmp/lines.txt")
+"$FLOWSIM" run -q "${lines[@]}" >"$tmp/one" 2>"$tmp/one.err"
+"$FLOWSIM" run -q "${lines[@]}" --max-graph-size 16KiB >/dev/null 2>"$tmp/one.err"
+want=$?
+if [ "$want" = 3 ] && grep -q "more than the limit of 16384 bytes for one file" "$tmp/one.err"; then
+    ok "an edge list of 27 KB, --max-graph-size 16KiB: refused by one process"
+else
+    not_ok "an edge list of 27 KB, --max-graph-size 16KiB: one process status $want"
+    sed 's/^/# /' "$tmp/one.err" | head -5
+fi
+for n in 2 3; do
+    "${mpi[@]}" -np "$n" "$FLOWSIM" run -q "${lines[@]}" --max-graph-size 16KiB >"$tmp/mpi" \
+        2>"$tmp/mpi.err"
+    got=$?
+    if [ "$got" = 0 ] && cmp -s "$tmp/one" "$tmp/mpi"; then
+        ok "an edge list of 27 KB, --max-graph-size 16KiB, $n ranks: one process's $(wc -c <"$tmp/mpi") bytes"
+    else
+        not_ok "an edge list of 27 KB, --max-graph-size 16KiB, $n ranks: status $got"
+        sed 's/^/# /' "$tmp/mpi.err" | head -5
+    fi
+done
 
 # a snapshot, read by parts (fsim_population_slice_load): each rank checks and copies only the
 # chunks of its users

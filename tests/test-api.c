@@ -367,6 +367,30 @@ test_memory_limit (void)
     flowsim_options_free (options);
 }
 
+/* The limit of an edge list one process reads is the caller's (--max-graph-size): lowered
+ * below the file, the import is refused with the way to raise it; past 16 GiB it is refused
+ * and unchanged; 0 gives the default back. */
+static void
+test_max_graph_size (void)
+{
+    g_autofree char *scenario = source_path ("tests/data/scale/import-edges.json");
+    FlowsimError *error = NULL;
+
+    g_assert_cmpint (flowsim_set_max_graph_size (100), ==, 1);
+    g_assert_cmpint (flowsim_set_max_graph_size ((16ull << 30) + 1), ==, 0);
+    g_assert_null (flowsim_simulate (scenario, NULL, &error));
+    g_assert_nonnull (error);
+    g_assert_cmpint (flowsim_error_kind (error), ==, FLOWSIM_ERROR_INPUT);
+    g_assert_nonnull (strstr (flowsim_error_message (error),
+                              "holds 174 bytes, more than the limit of 100 bytes for one file; "
+                              "for an edge list you trust, --max-graph-size SIZE raises it"));
+    flowsim_error_free (error);
+    g_assert_cmpint (flowsim_set_max_graph_size (0), ==, 1);
+    FlowsimSimulation *sim = flowsim_simulate (scenario, NULL, NULL);
+    g_assert_nonnull (sim);
+    flowsim_simulation_free (sim);
+}
+
 /* The bytes of this process's address space (/proc/self/statm's first field), or 0. */
 static guint64
 address_space (void)
@@ -494,6 +518,7 @@ main (int argc, char **argv)
     g_test_add_func ("/api/claims", test_claims);
     g_test_add_func ("/api/diagram", test_diagram);
     g_test_add_func ("/api/memory-limit", test_memory_limit);
+    g_test_add_func ("/api/max-graph-size", test_max_graph_size);
     g_test_add_func ("/api/report-out-of-memory", test_report_out_of_memory);
     return g_test_run ();
 }

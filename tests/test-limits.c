@@ -689,7 +689,9 @@ test_graph_file_limits (void)
 
     const char *files[] = { "edges.txt", "long.gml" };
     const char *expect[] = { "holds 268435457 bytes, more than the limit of 268435456 bytes for "
-                             "one file",
+                             "one file; for an edge list you trust, --max-graph-size SIZE raises "
+                             "it, up to 16.0 GiB a process, and under mpirun each rank reads its "
+                             "part",
                              "long.gml:3: a string longer than 65536 bytes (igraph's GML reader "
                              "takes time in the square of a string's length)" };
     for (size_t i = 0; i < G_N_ELEMENTS (files); i++) {
@@ -703,6 +705,108 @@ test_graph_file_limits (void)
         g_assert_cmpint (r->status, ==, 3);
         fsim_assert_contains (r->err, expect[i]);
     }
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* A scenario in @dir importing @file with the test model, as "s-FILE.json" (transfer full). */
+static char *
+import_scenario (const char *dir, const char *file)
+{
+    g_autofree char *model = fsim_test_data_path ("errors", "model.json", NULL);
+    g_autofree char *name = g_strdup_printf ("s-%s.json", file);
+    g_autofree char *text = g_strdup_printf (
+        "{ \"scenario\": \"big-import\", \"date\": \"2014-06-01\", \"include\": [\"%s\"],\n"
+        "  \"population\": { \"import\": { \"file\": \"%s\" } } }\n",
+        model, file);
+    return fsim_test_write (dir, name, text, -1);
+}
+
+/* A sparse file of @bytes in @dir (no disk), its path (transfer full). */
+static char *
+sparse_file (const char *dir, const char *name, off_t bytes)
+{
+    char *path = g_build_filename (dir, name, NULL);
+    int fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    g_assert_cmpint (fd, >=, 0);
+    g_assert_cmpint (ftruncate (fd, bytes), ==, 0);
+    close (fd);
+    return path;
+}
+
+/* --max-graph-size SIZE: the user running flowsim sets the most one process reads of an edge
+ * list (docs/robustness.md), lower or higher; GraphML and GML keep 256 MiB; a bad SIZE is a
+ * usage error. */
+static void
+test_graph_size_option (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autoptr (GString) edges = g_string_new (NULL);
+    for (int i = 0; i < 40; i++)
+        g_string_append_printf (edges, "%d %d\n", i, (i * 7 + 3) % 40);
+    g_autofree char *small = fsim_test_write (dir, "small.txt", edges->str, (gssize) edges->len);
+    g_autofree char *s_small = import_scenario (dir, "small.txt");
+    g_autofree char *s_edges = import_scenario (dir, "edges.txt");
+    g_autofree char *s_gml = import_scenario (dir, "big.gml");
+    g_autofree char *big = sparse_file (dir, "edges.txt", ((off_t) 256 << 20) + 1);
+    g_autofree char *gml = sparse_file (dir, "big.gml", ((off_t) 256 << 20) + 1);
+
+    /* lowered below the file: refused with the way to raise it; raised again: the same report */
+    g_autoptr (FsimTestRun) plain = FSIM_RUN ("run", "-q", s_small);
+    g_assert_cmpint (plain->status, ==, 0);
+    g_autoptr (FsimTestRun) low = FSIM_RUN ("run", "-q", s_small, "--max-graph-size", "64");
+    g_autofree char *want = g_strdup_printf (
+        "'%s' holds %zu bytes, more than the limit of 64 bytes for one file; for an edge list you "
+        "trust, --max-graph-size SIZE raises it, up to 16.0 GiB a process, and under mpirun each "
+        "rank reads its part\n",
+        small, edges->len);
+    g_assert_cmpint (low->status, ==, 3);
+    fsim_assert_contains (low->err, want);
+    g_autoptr (FsimTestRun) fits = FSIM_RUN ("run", "-q", "--max-graph-size", "1 KiB", s_small);
+    g_assert_cmpint (fits->status, ==, 0);
+    g_assert_cmpstr (fits->out, ==, plain->out);
+
+    /* GraphML and GML stay within 256 MiB whatever the option says */
+    g_autoptr (FsimTestRun) r_gml = FSIM_RUN ("population", s_gml, "--max-graph-size", "1GiB");
+    g_assert_cmpint (r_gml->status, ==, 3);
+    fsim_assert_contains (r_gml->err, "holds 268435457 bytes, more than the limit of 268435456 "
+                                      "bytes for one file; igraph reads a GraphML or GML file "
+                                      "whole, on every rank: only an edge list may be larger "
+                                      "(--max-graph-size)");
+
+    /* an edge list over 256 MiB, read with the option: past the size, its first line is read
+     * (the file is NUL bytes); 256 MiB read, so not under valgrind */
+    if (!fsim_test_under_valgrind ()) {
+        g_autoptr (FsimTestRun) r = FSIM_RUN ("population", s_edges, "--max-graph-size", "257M");
+        g_assert_cmpint (r->status, ==, 3);
+        g_autofree char *nul =
+            g_strdup_printf ("%s:1:1: expected a user id (an integer), found a NUL byte\n", big);
+        fsim_assert_contains (r->err, nul);
+    }
+
+    /* bad values: usage errors (exit 2), before anything is read; lint builds no population */
+    const char *bad[][2] = {
+        { "4GB", "the units are powers of 1024, written K, M, G, T or KiB, MiB, GiB, TiB (4G or "
+                 "4GiB)" },
+        { "1.5GiB", "expected a whole number (4096MiB, not 4.0GiB)" },
+        { "-1", "expected a whole number of bytes, with K, M, G or T (KiB, MiB, GiB, TiB) after "
+                "it if you like: 4GiB" },
+        { "0", "the limit must be at least 1 byte" },
+        { "17G", "more than 16.0 GiB, the most one process reads of an edge list (under mpirun "
+                 "each rank reads its part: more ranks read more)" },
+        { "99999999999999999999", "too large a number" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS (bad); i++) {
+        g_autoptr (FsimTestRun) r = FSIM_RUN ("check", s_small, "--max-graph-size", bad[i][0]);
+        g_autofree char *line =
+            g_strdup_printf ("flowsim: error: --max-graph-size '%s': %s\n", bad[i][0], bad[i][1]);
+        g_assert_cmpint (r->status, ==, 2);
+        g_assert_cmpstr (r->out, ==, "");
+        fsim_assert_contains (r->err, line);
+    }
+    g_autoptr (FsimTestRun) lint = FSIM_RUN ("lint", s_small, "--max-graph-size", "1G");
+    g_assert_cmpint (lint->status, ==, 2);
+    g_autoptr (FsimTestRun) top = FSIM_RUN ("run", s_small, "--max-graph-size=16GiB", "-q");
+    g_assert_cmpint (top->status, ==, 0);
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
@@ -733,5 +837,6 @@ main (int argc, char **argv)
     g_test_add_func ("/limits/memory/tiny-cap", test_memory_tiny_cap);
     g_test_add_func ("/limits/population/import-memory", test_population_import_memory);
     g_test_add_func ("/limits/graph-input/file-limits", test_graph_file_limits);
+    g_test_add_func ("/limits/graph-input/size-option", test_graph_size_option);
     return g_test_run ();
 }

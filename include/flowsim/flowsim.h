@@ -85,6 +85,14 @@ FLOWSIM_API void flowsim_options_set_progress (FlowsimOptions *options,
  * simulating on other threads. */
 FLOWSIM_API void flowsim_set_memory_limit (unsigned long long bytes);
 
+/* Sets the most one process reads of an edge list that a scenario imports (bytes; 0: the
+ * default, 256 MiB), as `flowsim --max-graph-size` does: for a large graph you trust. It is
+ * the caller's choice, never a scenario's (a scenario may come from anyone). At most 16 GiB;
+ * GraphML and GML files stay within 256 MiB, and a file must still fit in memory.
+ * Process-wide: call it before simulating on other threads. Returns 1, or 0 (the limit
+ * unchanged) for more than 16 GiB. */
+FLOWSIM_API int flowsim_set_max_graph_size (unsigned long long bytes);
+
 /* ---- simulations ----------------------------------------------------------------------- */
 
 typedef struct FlowsimSimulation FlowsimSimulation;

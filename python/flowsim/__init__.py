@@ -20,7 +20,7 @@ import os
 from cffi import FFI
 
 __all__ = ["Error", "Report", "run", "explain", "diff", "claims", "diagram", "version",
-           "set_memory_limit"]
+           "set_memory_limit", "set_max_graph_size"]
 
 _CDEF = """
 typedef struct FlowsimError FlowsimError;
@@ -39,6 +39,7 @@ void flowsim_options_add_set (FlowsimOptions *options, const char *path_value);
 void flowsim_options_add_claim (FlowsimOptions *options, const char *claim_alternative);
 void flowsim_options_set_threads (FlowsimOptions *options, unsigned threads);
 void flowsim_options_set_graphviz (FlowsimOptions *options, const char *program);
+int flowsim_set_max_graph_size (unsigned long long bytes);
 FlowsimSimulation *flowsim_simulate (const char *scenario_path, const FlowsimOptions *options,
                                      FlowsimError **error);
 void flowsim_simulation_free (FlowsimSimulation *sim);
@@ -119,6 +120,18 @@ def set_memory_limit(bytes):
     if not isinstance(bytes, int) or bytes < 0:
         raise ValueError(f"a memory limit is a number of bytes, not {bytes!r}")
     _lib.flowsim_set_memory_limit(bytes)
+
+
+def set_max_graph_size(size):
+    """Sets the most one process reads of an edge list that a scenario imports, in bytes (0:
+    the default, 256 MiB), as the command line's --max-graph-size does: for a large graph you
+    trust, never from a scenario. At most 16 GiB (ValueError above, the limit unchanged);
+    GraphML and GML files stay within 256 MiB. Process-wide."""
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        raise ValueError(f"set_max_graph_size: expected a number of bytes, got {size!r}")
+    if size > 2**64 - 1 or not _lib.flowsim_set_max_graph_size(size):
+        raise ValueError(f"set_max_graph_size: {size} bytes is more than 16 GiB, the most one "
+                         "process reads of an edge list (under mpirun each rank reads its part)")
 
 
 def _raise(error_ptr):

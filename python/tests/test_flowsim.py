@@ -168,6 +168,24 @@ print("no error")
         self.assertRegex(got.stdout, r"^3 .*values\.json: out of memory: needed \d+ bytes for up "
                                      r"to 2000\d\d\d JSON values\n$")
 
+    def test_max_graph_size(self):
+        scenario = os.path.join(SOURCE, "tests", "data", "scale", "import-edges.json")
+        with self.assertRaises(ValueError):
+            flowsim.set_max_graph_size((16 << 30) + 1)
+        with self.assertRaises(ValueError):
+            flowsim.set_max_graph_size(-1)
+        flowsim.set_max_graph_size(100)
+        try:
+            with self.assertRaises(flowsim.Error) as caught:
+                flowsim.run(scenario)
+            self.assertEqual(caught.exception.kind, 3)
+            self.assertIn("holds 174 bytes, more than the limit of 100 bytes for one file; for an "
+                          "edge list you trust, --max-graph-size SIZE raises it",
+                          str(caught.exception))
+        finally:
+            flowsim.set_max_graph_size(0)
+        self.assertEqual(flowsim.run(scenario).partners[0]["id"], "quiz")
+
     def test_version(self):
         self.assertRegex(flowsim.version(), r"^\d+\.\d+\.\d+$")
 

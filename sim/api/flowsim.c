@@ -12,6 +12,7 @@
 #include "diff.h"
 #include "explain.h"
 #include "graphviz.h"
+#include "import.h"
 #include "memory.h"
 #include "report.h"
 #include "room.h"
@@ -139,6 +140,12 @@ void
 flowsim_set_memory_limit (unsigned long long bytes)
 {
     fsim_memory_set_limit (bytes);
+}
+
+int
+flowsim_set_max_graph_size (unsigned long long bytes)
+{
+    return fsim_import_set_edge_list_max_bytes (bytes) ? 1 : 0;
 }
 
 void

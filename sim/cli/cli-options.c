@@ -8,8 +8,10 @@
 #include <glib.h>
 
 #include "cli-private.h"
+#include "import.h"
 #include "lint.h"
 #include "loader.h"
+#include "memory.h"
 #include "scenario.h"
 #include "text.h"
 
@@ -176,6 +178,96 @@ FsimExit
 fsim_i_cmd_output (const char *output, const GString *text, GError **error)
 {
     return fsim_i_cli_write_output (output, text, error) ? FSIM_EXIT_OK : FSIM_EXIT_INTERNAL;
+}
+
+/* ---- --max-graph-size ---------------------------------------------------------------------- */
+
+/* The units a size may end with: powers of 1024, so that "4G" and "4GiB" are the same. */
+static const struct {
+    const char *name;
+    unsigned shift;
+} size_units[] = {
+    { "", 0 },     { "B", 0 },  { "K", 10 },   { "KiB", 10 }, { "M", 20 },
+    { "MiB", 20 }, { "G", 30 }, { "GiB", 30 }, { "T", 40 },   { "TiB", 40 },
+};
+
+/* @text as a number of bytes: digits, then one of size_units (any case). FALSE with *@out_why
+ * (static) when it is not one. */
+static gboolean
+parse_size (const char *text, guint64 *out_bytes, const char **out_why)
+{
+    const char *unit = text;
+    guint64 n = 0;
+
+    while (g_ascii_isdigit (*unit)) {
+        if (n > (G_MAXUINT64 - 9) / 10) {
+            *out_why = "too large a number";
+            return FALSE;
+        }
+        n = n * 10 + (guint64) (*unit++ - '0');
+    }
+    if (unit == text) {
+        *out_why = "expected a whole number of bytes, with K, M, G or T (KiB, MiB, GiB, TiB) after "
+                   "it if you like: 4GiB";
+        return FALSE;
+    }
+    while (*unit == ' ')
+        unit++;
+    for (size_t i = 0; i < G_N_ELEMENTS (size_units); i++) {
+        if (g_ascii_strcasecmp (unit, size_units[i].name) != 0)
+            continue;
+        if (n > G_MAXUINT64 >> size_units[i].shift) {
+            *out_why = "too large a number";
+            return FALSE;
+        }
+        *out_bytes = n << size_units[i].shift;
+        return TRUE;
+    }
+    /* "4GB" could mean 4 * 10^9 or 4 * 2^30: said, not guessed */
+    if (*unit == '.' || *unit == ',')
+        *out_why = "expected a whole number (4096MiB, not 4.0GiB)";
+    else if (strchr (unit, 'b') || strchr (unit, 'B'))
+        *out_why = "the units are powers of 1024, written K, M, G, T or KiB, MiB, GiB, TiB (4G or "
+                   "4GiB)";
+    else
+        *out_why = "expected a whole number of bytes, with K, M, G or T (KiB, MiB, GiB, TiB) after "
+                   "it if you like: 4GiB";
+    return FALSE;
+}
+
+/* GOptionArgFunc of --max-graph-size: sets the limit at once (a usage error if it cannot). */
+static gboolean
+max_graph_size_arg (const char *option, const char *value, gpointer data, GError **error)
+{
+    const char *why = NULL;
+    guint64 bytes = 0;
+
+    (void) data;
+    if (!parse_size (value, &bytes, &why) || bytes == 0) {
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s '%s': %s", option, value,
+                     why ? why : "the limit must be at least 1 byte");
+        return FALSE;
+    }
+    if (!fsim_import_set_edge_list_max_bytes (bytes)) {
+        g_autofree char *most = fsim_memory_size_text ((double) FSIM_IMPORT_EDGE_LIST_CEILING);
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     "%s '%s': more than %s, the most one process reads of an edge list (under "
+                     "mpirun each rank reads its part: more ranks read more)",
+                     option, value, most);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gpointer
+fsim_i_cli_max_graph_size_callback (void)
+{
+    /* GOptionEntry keeps a callback in a gpointer, which ISO C cannot cast a function to */
+    union {
+        GOptionArgFunc func;
+        gpointer data;
+    } u = { .func = max_graph_size_arg };
+    return u.data;
 }
 
 /* ---- focus: --partner, --field, --jurisdiction ------------------------------------------ */

@@ -149,6 +149,19 @@ FsimExit fsim_i_cmd_check_overrides (char ***sets, char **claims, GError **error
             "(repeatable; see flowsim claims)",                                                    \
             "CLAIM=ALTERNATIVE"                                                                    \
     }
+/* --max-graph-size SIZE of every command that builds a population: the most one process
+ * reads of an edge list (graph/import.h, fsim_import_set_edge_list_max_bytes()), set while
+ * the options are parsed; a bad SIZE is a usage error. Never a scenario key: a scenario may
+ * come from anyone, the option only from the user running flowsim (docs/robustness.md). */
+#define FSIM_CLI_MAX_GRAPH_SIZE_OPTION                                                             \
+    {                                                                                              \
+        "max-graph-size", 0, 0, G_OPTION_ARG_CALLBACK, fsim_i_cli_max_graph_size_callback (),      \
+            "Read an edge list you trust of up to SIZE per process (default 256MiB, at most "      \
+            "16GiB; under mpirun each rank reads its part)",                                       \
+            "SIZE"                                                                                 \
+    }
+/* The arg_data of FSIM_CLI_MAX_GRAPH_SIZE_OPTION: its GOptionArgFunc. */
+gpointer fsim_i_cli_max_graph_size_callback (void);
 /* The positional arguments of a command that takes at most one SCENARIO: a usage error
  * (FALSE) for a second one. */
 gboolean fsim_i_cmd_check_scenario_args (char *const *args, GError **error);

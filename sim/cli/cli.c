@@ -13,6 +13,7 @@
 #include "cli-mpi.h"
 #include "cli-private.h"
 #include "cli.h"
+#include "import.h"
 #include "memory.h"
 #include "output.h"
 #include "parallel.h"
@@ -309,6 +310,7 @@ fsim_cli_run (int argc, char **argv)
     g_return_val_if_fail (argc >= 0, FSIM_EXIT_INTERNAL);
     g_set_prgname ("flowsim");
     configure_from_environment ();
+    fsim_import_set_edge_list_max_bytes (0); /* --max-graph-size sets it for this run alone */
     status = dispatch (argc, argv, &error);
     if (error != NULL && fsim_i_cli_mpi_rank () == 0) { /* under mpirun, rank 0 says it once */
         g_autofree char *message = fsim_text_clean_message (error->message);

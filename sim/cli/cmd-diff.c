@@ -34,6 +34,7 @@ diff_context (DiffOptions *o)
           "with these overrides (and --claim choices)",
           "PATH=VALUE" },
         FSIM_CLI_CLAIM_OPTION (&o->claims),
+        FSIM_CLI_MAX_GRAPH_SIZE_OPTION,
         { "format", 'f', 0, G_OPTION_ARG_FILENAME, &o->format,
           "text (the default), json, dot or svg (a diagram; svg runs Graphviz's dot)", "FORMAT" },
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output,

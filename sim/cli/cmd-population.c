@@ -53,6 +53,7 @@ population_context (PopulationOptions *o)
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
           "Override a scenario value, after the file's own 'set' (repeatable)", "PATH=VALUE" },
         FSIM_CLI_CLAIM_OPTION (&o->claims),
+        FSIM_CLI_MAX_GRAPH_SIZE_OPTION,
         { "sample", 0, 0, G_OPTION_ARG_INT64, &o->sample,
           "Estimate average clustering from N sampled users when there are more "
           "(default " G_STRINGIFY (FSIM_CLUSTERING_DEFAULT_SAMPLE) ")",

@@ -62,6 +62,7 @@ report_context (ReportOptions *o)
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
           "Override a scenario value (repeatable)", "PATH=VALUE" },
         FSIM_CLI_CLAIM_OPTION (&o->claims),
+        FSIM_CLI_MAX_GRAPH_SIZE_OPTION,
         { "highlight", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->highlight,
           "Lead with this flow and an example route (repeatable), e.g. huawei:profile.religion",
           "PARTNER:FIELD" },

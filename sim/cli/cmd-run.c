@@ -46,6 +46,7 @@ run_context (RunOptions *o)
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
           "Override a scenario value, after the file's own 'set' (repeatable)", "PATH=VALUE" },
         FSIM_CLI_CLAIM_OPTION (&o->claims),
+        FSIM_CLI_MAX_GRAPH_SIZE_OPTION,
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet,
           "Print nothing but the report and errors (no progress line)", NULL },
         { "all", 'a', 0, G_OPTION_ARG_NONE, &o->all,

@@ -68,6 +68,7 @@ sweep_context (SweepOptions *o)
           "Override a scenario value for every run, before the varied ones (repeatable)",
           "PATH=VALUE" },
         FSIM_CLI_CLAIM_OPTION (&o->claims),
+        FSIM_CLI_MAX_GRAPH_SIZE_OPTION,
         { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads,
           "Runs at the same time (default: one per processor)", "N" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet,

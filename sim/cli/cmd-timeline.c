@@ -55,6 +55,7 @@ timeline_context (TimelineOptions *o)
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
           "Override a scenario value (repeatable)", "PATH=VALUE" },
         FSIM_CLI_CLAIM_OPTION (&o->claims),
+        FSIM_CLI_MAX_GRAPH_SIZE_OPTION,
         { "series", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->series,
           "The chart's panels (svg; repeatable): jurisdiction, kind, or partner:SEL[,SEL...] "
           "(an id, a glob, kind:K, tag:T) for one line per partner (text and json: a series "
