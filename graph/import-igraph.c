@@ -471,11 +471,11 @@ fsim_i_import_igraph (const char *path, FsimImportFormat format, GError **error)
     if (rc == IGRAPH_SUCCESS && by_count && imp->attrs.n_users != xml_nodes) {
         /* ids written with references or white space, which the scan could not compare */
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE,
-                     "%s: GraphML: the <node> tags number %" G_GSIZE_FORMAT
-                     " but igraph read %zu users: a node id is declared twice, or an edge names "
-                     "an id that no node has (ids written with '&', a tab or a line break are "
-                     "compared as igraph reads them)",
-                     path, xml_nodes, (size_t) imp->attrs.n_users);
+                     "%s: GraphML: igraph read another number of users (%zu) than the file has "
+                     "<node> tags (%" G_GSIZE_FORMAT "): a node id is declared twice, or an edge "
+                     "names an id that no node has (ids written with '&', a tab or a line break "
+                     "are compared as igraph reads them)",
+                     path, (size_t) imp->attrs.n_users, xml_nodes);
         rc = IGRAPH_PARSEERROR;
     }
     if (rc != IGRAPH_SUCCESS) {

@@ -531,13 +531,13 @@ test_import_graphml_ids (void)
             g_autofree char *expected = g_strconcat (path, bad[i].where, NULL);
             g_assert_cmpstr (error->message, ==, expected);
         } else {
-            g_autofree char *expected =
-                g_strconcat (path, ": GraphML: the <node> tags number ", i == 4 ? "2" : "1",
-                             " but igraph read ", i == 4 ? "1" : "2",
-                             " users: a node id is declared twice, or an edge names an id that "
-                             "no node has (ids written with '&', a tab or a line break are "
-                             "compared as igraph reads them)",
-                             NULL);
+            g_autofree char *expected = g_strconcat (
+                path, ": GraphML: igraph read another number of users (", i == 4 ? "1" : "2",
+                ") than the file has <node> tags (", i == 4 ? "2" : "1",
+                "): a node id is declared twice, or an edge names an id that no "
+                "node has (ids written with '&', a tab or a line break are "
+                "compared as igraph reads them)",
+                NULL);
             g_assert_cmpstr (error->message, ==, expected);
         }
     }
