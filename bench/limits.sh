@@ -10,7 +10,8 @@
 #   ONLY=WORD bench/limits.sh             only the commands whose name contains WORD
 #
 # Builds flowsim and bench/make-worst-case (in build-bench/, or $BUILD), writes the model at the
-# limits (4096 partners x 4096 scopes, 512 fields, 128 rules, 1000 users: tests/worst-case.h),
+# limits (4096 partners x 4096 scopes, 512 fields, 128 rules, 1000 users: tests/worst-case.h;
+# and the same with 256 claims of 64 alternatives for claims and lint),
 # runs each command on it under `timeout` with /usr/bin/time, and prints seconds and peak memory
 # per command, marking those over the budget. Exit status 1 if any is over the budget or fails.
 # The machine may be shared: the load average is printed with each line.
@@ -31,6 +32,8 @@ FLOWSIM="$PWD/$BUILD/sim/flowsim"
 
 mkdir -p "$OUT"
 "$BUILD/bench/make-worst-case" >"$OUT/worst.json"
+# the same with claims at their limit: 256 claims of 64 alternatives
+"$BUILD/bench/make-worst-case" --claims 256 >"$OUT/claims.json"
 cd "$OUT"
 echo "model: $(wc -c <worst.json) bytes; budget ${BUDGET} s per command"
 failed=0
@@ -74,4 +77,11 @@ bench "timeline, 21 dates, 3 decided" timeline worst.json --from 2010-06-20 --to
 bench "timeline (refused: budget)" timeline worst.json --from 2010-01-01 --to 2014-01-01 --step 1m
 bench "diff --set date"          diff worst.json --set date=2016-06-01
 bench "diff, 2 million decisions changed" diff worst.json --set date=2010-03-01
+bench "diagram"                  diagram worst.json
+bench "diagram -f svg"           diagram worst.json --format svg
+bench "diagram (refused: size)"  diagram worst.json --top 0 --format svg
+bench "report"                   report worst.json -o report.html
+bench "claims, 256 x 64 claims"  claims claims.json
+bench "lint, 256 x 64 claims"    lint claims.json
+bench "claims --effect (refused: budget)" claims claims.json --effect
 exit $failed

@@ -152,6 +152,9 @@ igraph_error_t fsim_i_igraph_into_builder (const igraph_t *graph, CsrBuilder *b)
 
 /* GraphML or GML through igraph (import-igraph.c), for fsim_import_file(). */
 FsimImported *fsim_i_import_igraph (const char *path, FsimImportFormat format, GError **error);
+/* A GraphML file's node ids, checked before igraph reads it (import-graphml.c). */
+gboolean fsim_i_check_graphml_ids (const char *path, const char *data, gsize len, gsize *out_nodes,
+                                   gboolean *out_by_count, GError **error);
 /* import.c: the most one process reads of a file of @format (EDGE_LIST, GRAPHML or GML). */
 guint64 fsim_i_import_max_bytes (FsimImportFormat format);
 /* The end of a message about a file of @format over its limit, read by @ranks processes

@@ -441,6 +441,11 @@ fsim_i_import_igraph (const char *path, FsimImportFormat format, GError **error)
         (!check_gml_text (path, data, len, &string_bytes, &strings, error) ||
          !check_gml_memory (path, string_bytes, strings, error)))
         return NULL;
+    gsize xml_nodes = 0;
+    gboolean by_count = FALSE;
+    if (format == FSIM_IMPORT_GRAPHML &&
+        !fsim_i_check_graphml_ids (path, data, len, &xml_nodes, &by_count, error))
+        return NULL;
     /* fmemopen() of no bytes is an error in some C libraries: an empty file is read as one
      * line end (the buffer has room for it) */
     if (len == 0)
@@ -463,6 +468,16 @@ fsim_i_import_igraph (const char *path, FsimImportFormat format, GError **error)
     if (rc != IGRAPH_SUCCESS)
         set_read_error (path, &call, rc, error);
     fclose (fp);
+    if (rc == IGRAPH_SUCCESS && by_count && imp->attrs.n_users != xml_nodes) {
+        /* ids written with references or white space, which the scan could not compare */
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE,
+                     "%s: GraphML: igraph read another number of users (%zu) than the file has "
+                     "<node> tags (%" G_GSIZE_FORMAT "): a node id is declared twice, or an edge "
+                     "names an id that no node has (ids written with '&', a tab or a line break "
+                     "are compared as igraph reads them)",
+                     path, (size_t) imp->attrs.n_users, xml_nodes);
+        rc = IGRAPH_PARSEERROR;
+    }
     if (rc != IGRAPH_SUCCESS) {
         fsim_imported_free (imp);
         return NULL;

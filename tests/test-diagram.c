@@ -405,6 +405,82 @@ test_diagram_graphviz_out_of_memory (void)
     draw_tmpdir_remove (dir);
 }
 
+/* Issue 11: the boxes and lines of flowsim's DOT are counted, in one pass, without being fooled
+ * by "->", ';' or quotes inside labels; over the limits given the graph is refused with its
+ * counts, before any `dot` runs. */
+static void
+test_diagram_graphviz_check_size (void)
+{
+    const char *dot = "digraph flowsim {\n  graph [label=\"a -> b; \\\"c\\\" -> d\"];\n"
+                      "  subgraph cluster_0 {\n    label=\"x\"; fontsize=15;\n"
+                      "    \"a\" [label=\"A -> B\"];\n    \"b;c\" [shape=box];\n"
+                      "    \"legend\" [label=<<TABLE><TR><TD>x -&gt; y; \"</TD></TR></TABLE>>];\n"
+                      "  }\n  \"a\" -> \"b;c\" [label=\"1 -> 2\"];\n  \"b;c\" -> \"a\";\n"
+                      "  \"a\" -> \"legend\" -> \"a\" [style=invis]\n}\n";
+    g_autoptr (GError) error = NULL;
+    g_assert_true (fsim_graphviz_check_size (dot, 3, 4, &error));
+    g_assert_no_error (error);
+    g_assert_false (fsim_graphviz_check_size (dot, 2, 4, &error));
+    g_assert_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_TOO_LARGE);
+    g_assert_true (g_str_has_prefix (error->message, "the graph has 3 boxes and 4 lines, more "
+                                                     "than the 2 boxes and 4 lines flowsim gives "
+                                                     "Graphviz to lay out"));
+    g_clear_error (&error);
+    g_assert_false (fsim_graphviz_check_size (dot, 3, 3, &error));
+    g_assert_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_TOO_LARGE);
+}
+
+/* Issue 11: `dot` runs with at most FSIM_GRAPHVIZ_MAX_CPU_SECONDS of CPU time and
+ * FSIM_GRAPHVIZ_MAX_MEMORY of address space (a stand-in `dot` reports its limits), and one
+ * stopped for its CPU time (SIGXCPU) is FSIM_GRAPHVIZ_ERROR_TOO_LARGE, not a failure. */
+static void
+test_diagram_graphviz_limits (void)
+{
+    g_autofree char *dir = draw_tmpdir ();
+    g_autoptr (GError) error = NULL;
+    g_autofree char *limits =
+        fake_dot (dir, "sh -c 'echo \"limits $(ulimit -t) $(ulimit -v)\" >&2; exit 1'");
+    g_assert_null (fsim_graphviz_render (limits, "digraph{}", "svg", &error));
+    g_assert_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED);
+    g_autofree char *expected =
+        g_strdup_printf ("failed: limits %d %" G_GUINT64_FORMAT, FSIM_GRAPHVIZ_MAX_CPU_SECONDS,
+                         (guint64) FSIM_GRAPHVIZ_MAX_MEMORY / 1024);
+    g_assert_true (g_str_has_suffix (error->message, expected));
+    g_clear_error (&error);
+
+    g_autofree char *xcpu = fake_dot (dir, "sh -c 'kill -XCPU $$'");
+    g_assert_null (fsim_graphviz_render (xcpu, "digraph{}", "svg", &error));
+    g_assert_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_TOO_LARGE);
+    g_autofree char *stopped =
+        g_strdup_printf ("was stopped after %d s of CPU time laying out the graph: draw less of "
+                         "it (--top, --partner, --field)",
+                         FSIM_GRAPHVIZ_MAX_CPU_SECONDS);
+    g_assert_nonnull (strstr (error->message, stopped));
+    draw_tmpdir_remove (dir);
+}
+
+/* Issue 11: every partner of the default scenario (--top 0: 130 boxes, 247 lines) is within the
+ * flow diagram's layout limits and is drawn; the same diagram checked against lower limits is
+ * refused with its counts. */
+static void
+test_diagram_graphviz_layout_limits (void)
+{
+    if (!draw_have_dot ())
+        return;
+    g_autofree char *path = fsim_test_source_path ("scenarios", "device-partners-2018.json", NULL);
+    g_autoptr (DrawRun) dot = FLOWSIM ("diagram", path, "--top", "0");
+    g_assert_cmpint (dot->status, ==, 0);
+    g_autoptr (GError) error = NULL;
+    g_assert_true (fsim_graphviz_check_size (dot->out, FSIM_DIAGRAM_MAX_LAYOUT_NODES,
+                                             FSIM_DIAGRAM_MAX_LAYOUT_EDGES, &error));
+    g_assert_false (fsim_graphviz_check_size (dot->out, 129, 1000, &error));
+    g_assert_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_TOO_LARGE);
+    g_assert_true (g_str_has_prefix (error->message, "the graph has 130 boxes and 247 lines"));
+    g_autoptr (DrawRun) svg = FLOWSIM ("diagram", path, "--top", "0", "--format", "svg");
+    g_assert_cmpint (svg->status, ==, 0);
+    g_assert_nonnull (strstr (svg->out, "</svg>"));
+}
+
 /* Runs flowsim with @args (NULL-ended) under `ulimit -v @cap_mib` MiB and FLOWSIM_DOT=@dot. */
 static DrawRun *
 flowsim_capped (const char *dot, unsigned cap_mib, const char *const *args)
@@ -758,6 +834,9 @@ main (int argc, char **argv)
     g_test_add_func ("/diagram/graphviz/missing", test_diagram_graphviz_missing);
     g_test_add_func ("/diagram/graphviz/fails", test_diagram_graphviz_fails);
     g_test_add_func ("/diagram/graphviz/out-of-memory", test_diagram_graphviz_out_of_memory);
+    g_test_add_func ("/diagram/graphviz/check-size", test_diagram_graphviz_check_size);
+    g_test_add_func ("/diagram/graphviz/limits", test_diagram_graphviz_limits);
+    g_test_add_func ("/diagram/graphviz/layout-limits", test_diagram_graphviz_layout_limits);
     g_test_add_func ("/diagram/svg/out-of-memory", test_diagram_svg_out_of_memory);
     g_test_add_func ("/diagram/graphviz/cli-out-of-memory",
                      test_diagram_graphviz_cli_out_of_memory);

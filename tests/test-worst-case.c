@@ -96,6 +96,86 @@ test_diff (void)
     fsim_assert_contains (t->err, "allows 3 in the time budget");
 }
 
+/* The flow diagram at the limits: the 8 partners that reached the most users alone, the 4,088
+ * others in three groups by kind, and the scopes folded; as DOT and, through Graphviz, as SVG in
+ * the report. Every partner (--top 0) is more than Graphviz is given to lay out: refused at once
+ * by `diagram --format svg`, left out with a note by `report`. */
+static void
+test_diagram (void)
+{
+    g_autoptr (FsimTestRun) r = RUN ("diagram", "worst.json");
+    assert_ok (r, "digraph flowsim {\n");
+    g_assert_true (g_str_has_suffix (r->out, "}\n"));
+    fsim_assert_contains (r->out, "label=\"At the limits: 4096 partners, 1 APIs of 4096 scopes");
+    fsim_assert_contains (r->out, "2014-06-01: of 1,000 users, 953 reached, 953 without consent");
+    fsim_assert_contains (r->out, "label=\"1363 other data brokers\\neach reached at most");
+    fsim_assert_contains (r->out, "label=\"1363 other apps\\n");
+    fsim_assert_contains (r->out, "label=\"1362 other device makers\\n");
+    fsim_assert_contains (r->out, "\\nand 1363 more scopes\"");
+    fsim_assert_contains (r->out, "\"partner:p0\" -> \"partner:p1\" [color=\"#e7298a\"");
+    for (int p = 0; p < 9; p++) {
+        g_autofree char *node = g_strdup_printf ("    \"partner:p%d\" [", p);
+        if (p < 8)
+            fsim_assert_contains (r->out, node);
+        else
+            g_assert_null (strstr (r->out, node));
+    }
+    g_autofree char *have_dot = g_find_program_in_path ("dot");
+    if (!have_dot) {
+        g_test_skip ("no Graphviz dot");
+        return;
+    }
+    g_autoptr (FsimTestRun) report = RUN ("report", "worst.json", "-o", "worst.html");
+    assert_ok (report, "");
+    g_autofree char *html_path = g_build_filename (dir, "worst.html", NULL);
+    g_autofree char *html = NULL;
+    g_assert_true (g_file_get_contents (html_path, &html, NULL, NULL));
+    fsim_assert_contains (html, "<figure class=\"diagram\" id=\"diagram-full\">\n<svg");
+    fsim_assert_contains (html, ">1363 other data brokers</text>");
+    fsim_assert_contains (html, "<h2>Top flows</h2>");
+
+    g_autoptr (FsimTestRun) all = RUN ("diagram", "worst.json", "--top", "0", "--format", "svg");
+    g_assert_cmpint (all->status, ==, 2);
+    g_assert_cmpstr (all->out, ==, "");
+    fsim_assert_contains (all->err, "the graph has 8212 boxes and 20528 lines, more than the");
+    g_autoptr (FsimTestRun) left = RUN ("report", "worst.json", "--top", "0", "-o", "all.html");
+    assert_ok (left, "");
+    g_autofree char *all_path = g_build_filename (dir, "all.html", NULL);
+    g_autofree char *all_html = NULL;
+    g_assert_true (g_file_get_contents (all_path, &all_html, NULL, NULL));
+    fsim_assert_contains (all_html, "The diagram was left out: the graph has 8212 boxes and "
+                                    "20528 lines");
+    g_assert_null (strstr (all_html, "<figure class=\"diagram\""));
+}
+
+/* Claims at their limit (256 of 64 alternatives) on a small model: listed whole, and all but 64
+ * of the 16,128 alternatives not in force left unchecked, with a note; --effect refused at once.
+ * (On the model at the limits `claims` and `lint` take 47 s of CPU each: the benchmark's.) */
+static void
+test_claims (void)
+{
+    FsimWorstCase shape = { .partners = 16,
+                            .apis = 1,
+                            .scopes_per_api = 8,
+                            .fields = 8,
+                            .rules = 8,
+                            .users = 50,
+                            .claims = FSIM_WORST_CASE_CLAIMS,
+                            .alternatives = FSIM_WORST_CASE_ALTERNATIVES };
+    g_autofree char *text = fsim_worst_case_json (&shape);
+    g_autofree char *path = g_build_filename (dir, "claims.json", NULL);
+    g_assert_true (g_file_set_contents (path, text, -1, NULL));
+    g_autoptr (FsimTestRun) r = RUN ("claims", "claims.json");
+    assert_ok (r, "c255: When did rule r7 apply, and did it allow or deny?\n  * a0 (default) "
+                  "[in force]\n      Rule r7 allows from 2010-01-01\n");
+    fsim_assert_contains (r->out, "  - a63\n      Rule r7 denies from 2010-03-05\n");
+    fsim_assert_contains (r->err, "flowsim: warning: 16064 more alternatives not in force were "
+                                  "not checked");
+    g_autoptr (FsimTestRun) e = RUN ("claims", "claims.json", "--effect");
+    g_assert_cmpint (e->status, ==, 2);
+    fsim_assert_contains (e->err, "this scenario has 16128, more than the 64 it runs at most");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -111,6 +191,8 @@ main (int argc, char **argv)
     g_test_add_func ("/worst-case/explain", test_explain);
     g_test_add_func ("/worst-case/timeline", test_timeline);
     g_test_add_func ("/worst-case/diff", test_diff);
+    g_test_add_func ("/worst-case/diagram", test_diagram);
+    g_test_add_func ("/worst-case/claims", test_claims);
     int status = g_test_run ();
     fsim_test_scratch_free (dir);
     return status;

@@ -145,7 +145,7 @@ build (const char *path, const char *const *sets, FsimScenario **out_s)
 /*
  * facebook_like (communities) over several checksum chunks, each chunk boundary inside a
  * section and the ranks' boundaries between; explicit users (their ids), GraphML (node ids),
- * an edge list (file ids), erdos_renyi with clustered adoption.
+ * an edge list (file ids), erdos_renyi with clustered adoption, 130 partners.
  */
 static void
 test_write_part_whole (void)
@@ -154,9 +154,10 @@ test_write_part_whole (void)
     g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
     g_autofree char *graphml = fsim_test_data_path ("scale", "import-graphml.json", NULL);
     g_autofree char *edges = fsim_test_data_path ("scale", "import-edges.json", NULL);
+    g_autofree char *many = fsim_test_data_path ("engine", "many-partners.json", NULL);
     const struct {
         const char *path;
-        const char *sets[4];
+        const char *sets[5];
     } cases[] = {
         { dp, { "population.users=70000", "population.mean_degree=4", NULL } },
         { dp,
@@ -165,6 +166,10 @@ test_write_part_whole (void)
         { tour, { NULL } },
         { graphml, { NULL } },
         { edges, { NULL } },
+        /* 130 partners: three words per partner set, the ghosts' rows found among many */
+        { many,
+          { "population.generator=erdos_renyi", "population.users=3000",
+            "population.mean_degree=10", "population.adoption={\"*\": 0.05}", NULL } },
     };
 
     for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {

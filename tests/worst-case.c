@@ -115,6 +115,47 @@ append_rules (GString *out, const FsimWorstCase *w)
     g_date_free (d);
 }
 
+/* Claim c contests rule r(c mod rules): alternative a sets its effect (allow for even a) and
+ * its start, a days after 2010-01-01; the first alternative is the default. Without rules, the
+ * alternatives set nothing. */
+static void
+append_claims (GString *out, const FsimWorstCase *w)
+{
+    guint alternatives = w->alternatives ? w->alternatives : 1;
+    g_string_append (out, "  \"claims\": [\n");
+    for (guint c = 0; c < w->claims; c++) {
+        g_string_append_printf (out,
+                                "    { \"id\": \"c%u\", \"question\": \"When did rule r%u apply, "
+                                "and did it allow or deny?\", \"default\": \"a0\", "
+                                "\"alternatives\": [\n",
+                                c, w->rules ? c % w->rules : 0);
+        for (guint a = 0; a < alternatives; a++) {
+            GDate *d = g_date_new_dmy (1, G_DATE_JANUARY, 2010);
+            char from[16];
+            g_date_add_days (d, a);
+            g_date_strftime (from, sizeof from, "%Y-%m-%d", d);
+            g_date_free (d);
+            g_autofree char *set =
+                w->rules
+                    ? g_strdup_printf ("{ \"rules[r%u].effect\": \"%s\", "
+                                       "\"rules[r%u].from\": \"%s\" }",
+                                       c % w->rules, a % 2 ? "deny" : "allow", c % w->rules, from)
+                    : g_strdup ("{}");
+            g_string_append_printf (
+                out,
+                "      { \"id\": \"a%u\", \"evidence\": \"%s\", \"party\": \"Party %u\", "
+                "\"summary\": \"Rule r%u %s from %s\", \"sources\": [{ \"publisher\": "
+                "\"Publisher %u\", \"title\": \"Claim %u, alternative %u\", \"date\": \"%s\", "
+                "\"url\": \"https://example.org/c%u/a%u\" }], \"set\": %s }%s\n",
+                a, a % 3 ? "stated" : "reported", a, w->rules ? c % w->rules : 0,
+                a % 2 ? "denies" : "allows", from, a, c, a, from, c, a, set,
+                a + 1 < alternatives ? "," : "");
+        }
+        g_string_append_printf (out, "    ] }%s\n", c + 1 < w->claims ? "," : "");
+    }
+    g_string_append (out, "  ],\n");
+}
+
 char *
 fsim_worst_case_json (const FsimWorstCase *w)
 {
@@ -129,6 +170,8 @@ fsim_worst_case_json (const FsimWorstCase *w)
     append_apis (out, w);
     append_partners (out, w);
     append_rules (out, w);
+    if (w->claims > 0)
+        append_claims (out, w);
     g_string_append_printf (out,
                             "  \"population\": { \"generator\": \"erdos_renyi\", \"users\": %u, "
                             "\"mean_degree\": %u, \"settings\": { \"platform_off\": 0.05, "

@@ -17,12 +17,18 @@ typedef struct {
     guint fields;         /* default 512 */
     guint rules;          /* default 128 */
     guint users;          /* generated (erdos_renyi, mean degree 10); default 1000 */
+    guint claims;         /* claims, each of @alternatives alternatives; default 0 (none) */
+    guint alternatives;   /* alternatives per claim; default 64 (their limit) */
 } FsimWorstCase;
+
+/* The claims' limits (docs/format.md#limits): 256 claims of 64 alternatives. */
+#define FSIM_WORST_CASE_CLAIMS 256
+#define FSIM_WORST_CASE_ALTERNATIVES 64
 
 #define FSIM_WORST_CASE_DEFAULTS                                                                   \
     {                                                                                              \
         .partners = 4096, .apis = 1, .scopes_per_api = 4096, .fields = 512, .rules = 128,          \
-        .users = 1000                                                                              \
+        .users = 1000, .claims = 0, .alternatives = FSIM_WORST_CASE_ALTERNATIVES                   \
     }
 
 /**
@@ -33,7 +39,9 @@ typedef struct {
  * every API and shares everything with the next partner; scopes cycle through the three subjects
  * and name one field each; rules mix allows and denies over ids, globs, kinds and tags, with
  * windows on distinct dates (so that `timeline` sees a change on each) and some that can never
- * apply (so that `lint` has something to say). The same @w gives the same text.
+ * apply (so that `lint` has something to say). Each claim (with @w->claims) contests a rule:
+ * each of its alternatives sets that rule's effect and start, on its own date, with a source.
+ * The same @w gives the same text.
  * Returns: (transfer full): the JSON text.
  */
 char *fsim_worst_case_json (const FsimWorstCase *w);

@@ -85,13 +85,15 @@ fsim_i_cli_mpi_size (void)
     return size;
 }
 
-static FsimExit agree_on (int first, FsimExit status, GError **error);
+static FsimExit agree_on (int first, gboolean alone, FsimExit status, GError **error);
 
 /*
  * Makes every rank agree on a step's outcome: if any rank failed, every rank fails with the
- * status and message of the lowest failing rank (prefixed with its number unless it is rank
- * 0, which is where a failure of the input, the same on every rank, is found first). A rank
- * that failed only because another did (FSIM_GRAPH_ERROR_OTHER_RANK) is not the one reported.
+ * status and message of the lowest failing rank. The message is prefixed with its number
+ * ("rank 1 of 2: ") unless it is rank 0 and its failure is the job's: an input found bad on
+ * every rank, or a write of rank 0's, which alone writes the outputs. Rank 0 out of memory
+ * (FSIM_GRAPH_ERROR_NOMEM) while a rank did not fail is named like any other rank. A rank that
+ * failed only because another did (FSIM_GRAPH_ERROR_OTHER_RANK) is not the one reported.
  */
 static FsimExit
 agree (FsimExit status, GError **error)
@@ -100,35 +102,39 @@ agree (FsimExit status, GError **error)
     gboolean own =
         failed && !(error && *error &&
                     g_error_matches (*error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_OTHER_RANK));
-    int mine[2] = { own ? rank : size, failed ? rank : size }, first[2] = { size, size };
+    /* the lowest rank that failed on its own, the lowest that failed, whether all did alone */
+    int mine[3] = { own ? rank : size, failed ? rank : size, own ? 1 : 0 };
+    int first[3] = { size, size, 0 };
 
-    MPI_Allreduce (mine, first, 2, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    MPI_Allreduce (mine, first, 3, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
     if (first[1] == size)
         return FSIM_EXIT_OK;
-    return agree_on (first[0] < size ? first[0] : first[1], status, error);
+    return agree_on (first[0] < size ? first[0] : first[1], first[2] == 0, status, error);
 }
 
-/* Every rank takes rank @first's status and message. */
+/* Every rank takes rank @first's status and message; @alone: not every rank failed on its
+ * own. */
 static FsimExit
-agree_on (int first, FsimExit status, GError **error)
+agree_on (int first, gboolean alone, FsimExit status, GError **error)
 {
-    int code = (int) status;
-    int len = rank == first && error && *error ? (int) strlen ((*error)->message) : 0;
-    MPI_Bcast (&code, 1, MPI_INT, first, MPI_COMM_WORLD);
-    MPI_Bcast (&len, 1, MPI_INT, first, MPI_COMM_WORLD);
-    g_autofree char *message = g_malloc0 ((size_t) len + 1);
+    gboolean has = rank == first && error && *error;
+    /* its status, its message's length, whether it ran out of memory */
+    int head[3] = { (int) status, has ? (int) strlen ((*error)->message) : 0,
+                    has && g_error_matches (*error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM) };
+    MPI_Bcast (head, 3, MPI_INT, first, MPI_COMM_WORLD);
+    g_autofree char *message = g_malloc0 ((size_t) head[1] + 1);
     if (rank == first)
-        memcpy (message, (*error)->message, (size_t) len);
-    MPI_Bcast (message, len, MPI_CHAR, first, MPI_COMM_WORLD);
+        memcpy (message, (*error)->message, (size_t) head[1]);
+    MPI_Bcast (message, head[1], MPI_CHAR, first, MPI_COMM_WORLD);
     if (error) {
         g_clear_error (error);
-        if (first == 0)
+        if (first == 0 && !(head[2] && alone))
             g_set_error_literal (error, FSIM_SIM_ERROR, FSIM_SIM_ERROR_ARGUMENT, message);
         else
             g_set_error (error, FSIM_SIM_ERROR, FSIM_SIM_ERROR_ARGUMENT, "rank %d of %d: %s", first,
                          size, message);
     }
-    return (FsimExit) code;
+    return (FsimExit) head[0];
 }
 
 /* With FLOWSIM_MPI_STATS set: one line per rank on stderr, written by rank 0. */
@@ -255,7 +261,7 @@ mpi_alltoallv (const FsimComm *c, const void *send, const size_t *send_counts, v
     if (check_counts (out, &mine) && check_counts (in, &mine)) {
         recv = g_try_malloc (MAX (total * unit, 1));
         if (recv == NULL)
-            g_set_error (&mine, FSIM_SIM_ERROR, FSIM_SIM_ERROR_ARGUMENT,
+            g_set_error (&mine, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
                          "out of memory for %" G_GUINT64_FORMAT " bytes from the other ranks",
                          total * unit);
     }

@@ -141,9 +141,18 @@ fsim_i_diagram_render (const char *path, const char *const *sets,
         return status;
     if (!fsim_diagram_write_dot (sim->scenario, sim->decisions, sim->result, d, out, error))
         return FSIM_EXIT_INTERNAL;
-    return fsim_graphviz_convert (fsim_i_cli_dot_program (), out, format, error)
-               ? FSIM_EXIT_OK
-               : FSIM_EXIT_INTERNAL;
+    g_autoptr (GError) local = NULL;
+    if ((strcmp (format, "dot") == 0 ||
+         fsim_graphviz_check_size (out->str, FSIM_DIAGRAM_MAX_LAYOUT_NODES,
+                                   FSIM_DIAGRAM_MAX_LAYOUT_EDGES, &local)) &&
+        fsim_graphviz_convert (fsim_i_cli_dot_program (), out, format, &local))
+        return FSIM_EXIT_OK;
+    /* too large to lay out: a usage error, as a timeline over its budget is */
+    status = g_error_matches (local, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_TOO_LARGE)
+                 ? FSIM_EXIT_USAGE
+                 : FSIM_EXIT_INTERNAL;
+    g_propagate_error (error, g_steal_pointer (&local));
+    return status;
 }
 
 /* Simulates, draws and writes. */

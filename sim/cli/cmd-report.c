@@ -137,17 +137,28 @@ report_parse (int argc, char **argv, ReportOptions *o, ReportArgs *a, GError **e
     return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
 }
 
-/* The diagram as a sanitized <svg> element, through Graphviz. */
+/* The diagram as a sanitized <svg> element, through Graphviz. A diagram too large for Graphviz
+ * (FSIM_GRAPHVIZ_ERROR_TOO_LARGE) is left out: NULL with *@out_note saying why (transfer full)
+ * and @error not set. */
 static char *
-diagram_svg (const FsimSim *sim, const FsimDiagramOptions *d, GError **error)
+diagram_svg (const FsimSim *sim, const FsimDiagramOptions *d, char **out_note, GError **error)
 {
     g_autoptr (GString) dot = g_string_new (NULL);
+    g_autoptr (GError) local = NULL;
     gsize len = 0;
     if (!fsim_diagram_write_dot (sim->scenario, sim->decisions, sim->result, d, dot, error))
         return NULL;
     g_autoptr (GBytes) svg =
-        fsim_graphviz_render (fsim_i_cli_dot_program (), dot->str, "svg", error);
+        fsim_graphviz_check_size (dot->str, FSIM_DIAGRAM_MAX_LAYOUT_NODES,
+                                  FSIM_DIAGRAM_MAX_LAYOUT_EDGES, &local)
+            ? fsim_graphviz_render (fsim_i_cli_dot_program (), dot->str, "svg", &local)
+            : NULL;
+    if (g_error_matches (local, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_TOO_LARGE)) {
+        *out_note = g_strdup_printf ("The diagram was left out: %s.", local->message);
+        return NULL;
+    }
     if (svg == NULL) {
+        g_propagate_error (error, g_steal_pointer (&local));
         g_prefix_error (error, "the diagram (--no-diagram leaves it out): ");
         return NULL;
     }
@@ -162,6 +173,7 @@ typedef struct {
     GPtrArray *sets; /* char *, NULL-terminated: the report's --set, then the variant's */
     FsimSim *sim;
     char *svg;
+    char *note; /* why there is no diagram, when it was too large for Graphviz */
     FsimTimeline *timeline;
 } Variant;
 
@@ -174,6 +186,7 @@ variant_clear (gpointer data)
     g_clear_pointer (&v->sets, g_ptr_array_unref); /* NULL when NAME=ARGS was malformed */
     fsim_sim_free (v->sim);
     g_free (v->svg);
+    g_free (v->note);
     fsim_timeline_free (v->timeline);
 }
 
@@ -229,7 +242,8 @@ run_variant (const ReportOptions *o, const ReportArgs *a, Variant *v, GHashTable
     status = fsim_i_cli_diagram_check (&o->diagram, v->sim->scenario, error);
     if (status != FSIM_EXIT_OK)
         return status;
-    if (!o->no_diagram && (v->svg = diagram_svg (v->sim, &a->diagram, error)) == NULL)
+    if (!o->no_diagram && (v->svg = diagram_svg (v->sim, &a->diagram, &v->note, error)) == NULL &&
+        v->note == NULL)
         return FSIM_EXIT_INTERNAL;
     if (a->timeline) {
         g_autoptr (GError) local = NULL;
@@ -285,6 +299,7 @@ report_run (const ReportOptions *o, const ReportArgs *a, GError **error)
                             .decisions = v->sim->decisions,
                             .result = v->sim->result,
                             .diagram_svg = v->svg,
+                            .diagram_note = v->note,
                             .timeline = v->timeline };
         g_array_append_val (runs, run);
     }

@@ -180,7 +180,7 @@ adopt_all (const FsimScenario *s, const Clusters *c, const Rows *r, GError **err
     for (size_t p = 0; ok && p < s->n_partners; p++)
         ok = adopt_partner (c, r, p, s->population.adoption[p], key);
     if (!ok)
-        g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_FAILED,
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
                      "out of memory drawing the clustered adoption of %zu users", r->n_total);
     return ok;
 }
@@ -201,7 +201,7 @@ fsim_i_population_adopt_clustered (const FsimScenario *s, FsimPopulation *pop, G
         return TRUE;
     ok = clusters_init (pop->friends, s->seed, &c);
     if (!ok)
-        g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_FAILED,
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
                      "out of memory drawing the clustered adoption of %zu users", pop->n_users);
     ok = ok && adopt_all (s, &c, &r, error);
     clusters_clear (&c);
@@ -252,7 +252,7 @@ static gboolean
 grower_fail (gboolean mine, size_t n_total, GError **error)
 {
     if (mine)
-        g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_FAILED,
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
                      "out of memory growing the friendship clusters of %zu users", n_total);
     else
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_OTHER_RANK,

@@ -115,7 +115,7 @@ fsim_population_slice_new (const FsimPopulation *pop, size_t first, size_t n, GE
     gboolean names_ok = copy_names (s, pop);
     if (!s->offsets || !s->adj || !s->platform || !s->apps_others || !s->audience || !s->uses ||
         !names_ok) {
-        g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_FAILED,
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
                      "out of memory for users %zu .. %zu of %zu", first, first + n, pop->n_users);
         return NULL;
     }
@@ -335,7 +335,7 @@ take_rows (FsimPopulationSlice *s, GMappedFile *m, const FsimSnapshotHeader *h, 
 #undef ROWS
     if (!s->offsets || !s->adj || !s->platform || !s->apps_others || !s->audience || !s->uses ||
         !take_names (s, f, h)) {
-        g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_FAILED,
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
                      "out of memory for users %zu .. %zu of %zu of the snapshot", first, first + n,
                      s->n_total);
         return FALSE;

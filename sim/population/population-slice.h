@@ -70,7 +70,7 @@ gboolean fsim_population_slice_can_load (const FsimScenario *scenario);
  * loaded population, with their names (file_ids, names) when the snapshot holds them.
  * Returns: (transfer full): the slice, or NULL with @error set as
  *   fsim_population_build() would (FSIM_POPULATION_ERROR_SNAPSHOT_*), with
- *   FSIM_GRAPH_ERROR_OTHER_RANK when only another rank failed, or FSIM_POPULATION_ERROR_FAILED
+ *   FSIM_GRAPH_ERROR_OTHER_RANK when only another rank failed, or FSIM_GRAPH_ERROR_NOMEM
  *   when this rank is out of memory for its rows (the caller must make the ranks agree).
  */
 FsimPopulationSlice *fsim_population_slice_load (const FsimScenario *scenario, const FsimComm *comm,
@@ -91,7 +91,7 @@ gboolean fsim_population_slice_can_build (const FsimScenario *scenario);
  * fsim_population_build() gives those users.
  * Returns: (transfer full): the slice, or NULL with @error set: FSIM_POPULATION_ERROR_TOO_LARGE
  *   when this or another rank's part does not fit in memory, an FSIM_GRAPH_ERROR from the
- *   generator (on every rank), FSIM_POPULATION_ERROR_FAILED when out of memory for the
+ *   generator (on every rank), FSIM_GRAPH_ERROR_NOMEM when out of memory for the
  *   settings (on this rank only: the caller must make the ranks agree).
  */
 FsimPopulationSlice *fsim_population_slice_build (const FsimScenario *scenario,
@@ -113,9 +113,9 @@ gboolean fsim_population_slice_can_import (const FsimScenario *scenario);
  * settings and partner use, the same as fsim_population_build() gives those users.
  * Returns: (transfer full): the slice, or NULL with @error set: the error one process gives
  *   for a bad file or a population too large (on every rank), FSIM_GRAPH_ERROR_NOMEM /
- *   FSIM_GRAPH_ERROR_OTHER_RANK when a rank is out of memory reading it, FSIM_POPULATION_ERROR_
- *   FAILED when out of memory for the settings (on this rank only: the caller must make the
- *   ranks agree).
+ *   FSIM_GRAPH_ERROR_OTHER_RANK when a rank is out of memory reading it, FSIM_GRAPH_ERROR_NOMEM
+ *   when out of memory for the settings (on this rank only: the caller must make the ranks
+ *   agree).
  */
 FsimPopulationSlice *fsim_population_slice_import (const FsimScenario *scenario,
                                                    const FsimComm *comm, GError **error);
@@ -131,7 +131,7 @@ FsimPopulationSlice *fsim_population_slice_import (const FsimScenario *scenario,
  * holding the whole population: each rank hashes the chunks of its own bytes, and sends its
  * bytes to rank 0 a round of 4 MiB at a time (population-snapshot-part.c; docs/scaling.md).
  * Returns: TRUE on every rank, or FALSE on every rank: with rank 0's write error
- *   (FSIM_POPULATION_ERROR_SNAPSHOT_IO) there, FSIM_POPULATION_ERROR_FAILED on a rank out of
+ *   (FSIM_POPULATION_ERROR_SNAPSHOT_IO) there, FSIM_GRAPH_ERROR_NOMEM on a rank out of
  *   memory, an exchange's error, and FSIM_GRAPH_ERROR_OTHER_RANK on the ranks that stopped
  *   because another failed (the caller makes the ranks agree on the message). What was written
  *   to @out stays written.

@@ -8,6 +8,7 @@
 
 #include <glib.h>
 
+#include "bits.h"
 #include "checksum.h"
 #include "parallel.h"
 #include "population-private.h"
@@ -23,7 +24,11 @@
  * 1. The ranks gather their row counts, friend-list entries and names' bytes (one all-gather),
  *    so every rank knows the file's layout and which rank holds which bytes.
  * 2. The partners near each user need the partner use of its friends: each rank asks the other
- *    ranks for its ghosts' (one exchange of ids, one of their partner sets).
+ *    ranks for its ghosts' (one exchange of ids, one of their partner sets), then computes its
+ *    users' rows of that section once, as one process does, and frees the ghosts' rows. A
+ *    ghost's row is found in constant time: the ghosts are marked in a bit per user, and
+ *    counted before each word of 64 users (before, a binary search among the ghosts for every
+ *    friend-list entry, twice: for the checksums, then for the bytes sent).
  * 3. Checksums: a 512 KiB chunk whose bytes are all one rank's is hashed by that rank; a chunk
  *    across ranks (a few per section boundary between ranks) is sent to rank 0, which hashes
  *    it. The checksums go to rank 0 (16 bytes per chunk).
@@ -33,13 +38,15 @@
  *    part; after each round the ranks learn whether rank 0's write failed, and stop.
  */
 
-#define ROUND_CHUNKS 8 /* chunks per exchange to rank 0: 4 MiB */
+#define ROUND_CHUNKS 8  /* chunks per exchange to rank 0: 4 MiB */
+#define NEAR_BLOCK 4096 /* users per parallel item of the partners near them */
 
 typedef struct {
     const FsimPopulationSlice *s;
     const FsimComm *comm;
     int rank, size;
     guint64 *bounds; /* [size + 1]: the ranks' first users */
+    guint64 *all;    /* [size * G_N_NUMBERS]: what every rank holds (part_init()) */
     guint64 *splits; /* [n_sec * (size + 1)]: rank r's bytes of section k start at
                                   * splits[k * (size + 1) + r] of the section */
     FsimSnapshotOut sec[FSIM_SNAPSHOT_MAX_SECTIONS];
@@ -50,17 +57,32 @@ typedef struct {
     guint64 arcs_before; /* friend-list entries of the users before this rank's */
     /* what this rank writes */
     char *spec;
-    GString *fields, *partners, *names;
-    /* its ghosts (friends on other ranks), increasing, and their partner use */
-    uint32_t *ghosts;
+    GString *fields, *partners;
+    char *names; /* its users' names, NUL-terminated, back to back (NULL: none) */
+    size_t names_len;
+    FsimWord *near; /* its users' rows of the partners near each user */
+    /* while those are computed, its ghosts (friends on other ranks): a bit per user of the
+     * population, the ghosts before each word of 64 users, and their partner use in
+     * increasing order of id */
+    FsimWord *ghost_bits;
+    guint32 *ghost_before;
     size_t n_ghosts;
     FsimWord *ghost_uses;
 } Part;
 
 static void
+ghosts_clear (Part *p)
+{
+    g_clear_pointer (&p->ghost_bits, g_free);
+    g_clear_pointer (&p->ghost_before, g_free);
+    g_clear_pointer (&p->ghost_uses, g_free);
+}
+
+static void
 part_clear (Part *p)
 {
     g_free (p->bounds);
+    g_free (p->all);
     g_free (p->splits);
     g_free (p->l.offsets);
     g_free (p->spec);
@@ -68,10 +90,9 @@ part_clear (Part *p)
         g_string_free (p->fields, TRUE);
     if (p->partners)
         g_string_free (p->partners, TRUE);
-    if (p->names)
-        g_string_free (p->names, TRUE);
-    g_free (p->ghosts);
-    g_free (p->ghost_uses);
+    g_free (p->names);
+    g_free (p->near);
+    ghosts_clear (p);
 }
 
 /* FALSE on every rank if @ok is FALSE on any: this rank's error, or that another failed. */
@@ -84,10 +105,44 @@ all_ok (const FsimComm *comm, gboolean ok, GError **error)
 static gboolean
 no_memory (GError **error, const char *what, guint64 bytes)
 {
-    g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_FAILED,
+    g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
                  "out of memory writing the snapshot: needed %" G_GUINT64_FORMAT " bytes for %s",
                  bytes, what);
     return FALSE;
+}
+
+/* comm->alltoallv(), its error (out of memory for what this rank receives) said of the
+ * snapshot. Collective. */
+static gboolean
+exchange (const Part *p, const void *send, const size_t *counts, void **out_recv,
+          size_t *recv_counts, size_t unit, GError **error)
+{
+    if (p->comm->alltoallv (p->comm, send, counts, out_recv, recv_counts, unit, error))
+        return TRUE;
+    g_prefix_error (error, "writing the snapshot: ");
+    return FALSE;
+}
+
+/* The @n strings of @v back to back, each with its NUL, in *@out (*@out_len bytes); FALSE when
+ * out of memory. */
+static gboolean
+strings_tried (char *const *v, size_t n, char **out, size_t *out_len)
+{
+    size_t len = 0;
+
+    for (size_t i = 0; i < n; i++)
+        len += strlen (v[i]) + 1;
+    char *b = g_try_malloc (MAX (len, 1));
+    *out_len = len;
+    if (b == NULL)
+        return FALSE;
+    for (size_t i = 0, at = 0; i < n; i++) {
+        size_t k = strlen (v[i]) + 1;
+        memcpy (b + at, v[i], k);
+        at += k;
+    }
+    *out = b;
+    return TRUE;
 }
 
 /* ---- 1. the layout ------------------------------------------------------------------------ */
@@ -173,12 +228,13 @@ add_sections (Part *p, const FsimScenario *sc, const guint64 *all)
         split[0] = 0;
         for (size_t r = 0; r < size; r++)
             split[r + 1] = split[r] + all[r * G_N_NUMBERS + G_NAMES_BYTES];
-        add (p, (guint32) kind, p->bounds[size], split, p->names ? p->names->str : NULL);
+        add (p, (guint32) kind, p->bounds[size], split, p->names);
     }
-    add_rows (p, FSIM_SNAPSHOT_NEAR, 2 * s->partner_words, 2 * pw, 0, NULL, split);
+    add_rows (p, FSIM_SNAPSHOT_NEAR, 2 * s->partner_words, 2 * pw, 0, p->near, split);
 }
 
-/* Gathers what every rank holds and lays out the file. */
+/* Gathers what every rank holds; the file is laid out once the partners near each user are
+ * computed (part_layout()). Collective. */
 static gboolean
 part_init (Part *p, const FsimScenario *sc, GError **error)
 {
@@ -188,11 +244,12 @@ part_init (Part *p, const FsimScenario *sc, GError **error)
     guint64 arcs = 0;
     g_autofree guint64 *all = g_new (guint64, G_N_NUMBERS * size);
 
-    if (s->names != NULL) {
-        p->names = fsim_i_snapshot_strings (s->names, s->n_own);
-        mine[G_NAMES_BYTES] = p->names->len;
-    }
-    if (!p->comm->allgatherv (p->comm, mine, G_N_NUMBERS, all, 8, error))
+    gboolean ok = s->names == NULL || strings_tried (s->names, s->n_own, &p->names, &p->names_len);
+    if (!ok)
+        no_memory (error, "the users' names", p->names_len);
+    mine[G_NAMES_BYTES] = p->names_len;
+    if (!all_ok (p->comm, ok, error) ||
+        !p->comm->allgatherv (p->comm, mine, G_N_NUMBERS, all, 8, error))
         return FALSE;
     p->bounds = g_new (guint64, size + 1);
     for (size_t r = 0; r < size; r++) {
@@ -224,13 +281,20 @@ part_init (Part *p, const FsimScenario *sc, GError **error)
         ids[q] = sc->partners[q].id;
     p->partners = fsim_i_snapshot_strings ((char *const *) ids, sc->n_partners);
 
-    p->splits = g_new (guint64, FSIM_SNAPSHOT_MAX_SECTIONS * (size + 1));
-    add_sections (p, sc, all);
-    fsim_i_snapshot_layout_init (&p->l, p->sec, p->n_sec);
+    p->all = g_steal_pointer (&all);
     return TRUE;
 }
 
-/* ---- 2. the partner use of the ghosts ------------------------------------------------------ */
+/* Lays out the file, once this rank's rows of every section are known. */
+static void
+part_layout (Part *p, const FsimScenario *sc)
+{
+    p->splits = g_new (guint64, FSIM_SNAPSHOT_MAX_SECTIONS * ((size_t) p->size + 1));
+    add_sections (p, sc, p->all);
+    fsim_i_snapshot_layout_init (&p->l, p->sec, p->n_sec);
+}
+
+/* ---- 2. the partners near each user -------------------------------------------------------- */
 
 static int
 owner_of (const Part *p, guint64 v)
@@ -253,32 +317,44 @@ is_own (const Part *p, guint64 v)
     return v >= p->s->first && v < p->s->first + p->s->n_own;
 }
 
-/* The ghosts, increasing, marked in a bit per user of the population; FALSE when out of
- * memory. */
+/* The ghosts marked in a bit per user of the population, and counted before each word of 64
+ * users; FALSE with @error set when out of memory (this rank's alone). */
 static gboolean
-find_ghosts (Part *p)
+find_ghosts (Part *p, GError **error)
 {
     const FsimPopulationSlice *s = p->s;
-    size_t n_arcs = s->offsets[s->n_own];
-    g_autofree guint8 *seen = g_try_malloc0 (s->n_total / 8 + 1);
+    size_t n_arcs = s->offsets[s->n_own], n_words = s->n_total / FSIM_WORD_BITS + 1;
 
-    if (seen == NULL)
-        return FALSE;
+    p->ghost_bits = g_try_new0 (FsimWord, n_words);
+    p->ghost_before = p->ghost_bits ? g_try_new (guint32, n_words) : NULL;
+    if (p->ghost_before == NULL)
+        return no_memory (error, "a bit per user, to find the friends on other ranks",
+                          12 * (guint64) n_words);
     for (size_t a = 0; a < n_arcs; a++)
-        if (!is_own (p, s->adj[a]) && !(seen[s->adj[a] / 8] & (1u << (s->adj[a] % 8)))) {
-            seen[s->adj[a] / 8] |= (guint8) (1u << (s->adj[a] % 8));
-            p->n_ghosts++;
-        }
-    p->ghosts = g_try_new (uint32_t, MAX (p->n_ghosts, 1));
-    if (p->ghosts == NULL)
-        return FALSE;
-    for (size_t v = 0, k = 0; k < p->n_ghosts; v++)
-        if (seen[v / 8] & (1u << (v % 8)))
-            p->ghosts[k++] = (uint32_t) v;
+        if (!is_own (p, s->adj[a]))
+            fsim_bits_set (p->ghost_bits, s->adj[a]);
+    for (size_t w = 0; w < n_words; w++) {
+        p->ghost_before[w] = (guint32) p->n_ghosts;
+        p->n_ghosts += fsim_word_popcount (p->ghost_bits[w]);
+    }
     return TRUE;
 }
 
-/* Asks each ghost's owner for its partner use (two exchanges). Collective. */
+/* The ghosts' ids, increasing, in a new array of n_ghosts (NULL when out of memory). */
+static uint32_t *
+ghost_ids (const Part *p)
+{
+    size_t n_words = p->s->n_total / FSIM_WORD_BITS + 1, k = 0;
+    uint32_t *ids = g_try_new (uint32_t, MAX (p->n_ghosts, 1));
+
+    for (size_t v = fsim_bits_next (p->ghost_bits, n_words, 0); ids != NULL && v != SIZE_MAX;
+         v = fsim_bits_next (p->ghost_bits, n_words, v + 1))
+        ids[k++] = (uint32_t) v;
+    return ids;
+}
+
+/* Asks each ghost's owner for its partner use, into p->ghost_uses (two exchanges).
+ * Collective. */
 static gboolean
 fetch_ghosts (Part *p, GError **error)
 {
@@ -286,19 +362,20 @@ fetch_ghosts (Part *p, GError **error)
     size_t size = (size_t) p->size, row = s->partner_words * sizeof (FsimWord);
     g_autofree size_t *counts = g_new0 (size_t, size), *asked = g_new0 (size_t, size);
     g_autofree size_t *got = g_new0 (size_t, size);
-    g_autofree uint32_t *ids = NULL;
+    g_autofree uint32_t *mine = NULL, *ids = NULL;
     g_autofree FsimWord *rows = NULL;
     size_t n_asked = 0;
 
-    gboolean ok = find_ghosts (p);
-    if (!ok)
-        no_memory (error, "the friends on other ranks", s->n_total / 8 + 4 * p->n_ghosts);
+    gboolean ok = find_ghosts (p, error);
+    if (ok && (mine = ghost_ids (p)) == NULL)
+        ok = no_memory (error, "the ids of the friends on other ranks", 4 * (guint64) p->n_ghosts);
     if (!all_ok (p->comm, ok, error))
         return FALSE;
     for (size_t i = 0; i < p->n_ghosts; i++)
-        counts[owner_of (p, p->ghosts[i])]++;
-    if (!p->comm->alltoallv (p->comm, p->ghosts, counts, (void **) &ids, asked, 4, error))
+        counts[owner_of (p, mine[i])]++;
+    if (!exchange (p, mine, counts, (void **) &ids, asked, 4, error))
         return FALSE;
+    g_clear_pointer (&mine, g_free);
     for (size_t r = 0; r < size; r++)
         n_asked += asked[r];
     rows = g_try_malloc (MAX (n_asked * row, 1));
@@ -308,17 +385,11 @@ fetch_ghosts (Part *p, GError **error)
         return FALSE;
     for (size_t i = 0; i < n_asked; i++)
         memcpy ((char *) rows + i * row, (const char *) s->uses + (ids[i] - s->first) * row, row);
-    return p->comm->alltoallv (p->comm, rows, asked, (void **) &p->ghost_uses, got, row, error);
+    return exchange (p, rows, asked, (void **) &p->ghost_uses, got, row, error);
 }
 
-static int
-compare_u32 (const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *) a, y = *(const uint32_t *) b;
-    return (x > y) - (x < y);
-}
-
-/* The partner use of user @v, this rank's or a ghost. */
+/* The partner use of user @v, this rank's or a ghost: the ghost's row is the number of ghosts
+ * before it, counted from its word of p->ghost_bits. */
 static const FsimWord *
 uses_of (const Part *p, uint32_t v)
 {
@@ -326,35 +397,65 @@ uses_of (const Part *p, uint32_t v)
 
     if (is_own (p, v))
         return p->s->uses + (v - p->s->first) * pw;
-    const uint32_t *g = bsearch (&v, p->ghosts, p->n_ghosts, sizeof (uint32_t), compare_u32);
-    g_assert (g != NULL);
-    return p->ghost_uses + (size_t) (g - p->ghosts) * pw;
+    size_t w = v / FSIM_WORD_BITS;
+    FsimWord below = p->ghost_bits[w] & (((FsimWord) 1 << (v % FSIM_WORD_BITS)) - 1);
+    size_t k = p->ghost_before[w] + fsim_word_popcount (below);
+    g_assert (k < p->n_ghosts);
+    return p->ghost_uses + k * pw;
+}
+
+/* The partners near this rank's users of block @b (NEAR_BLOCK users), as
+ * fsim_population_near() computes them. */
+static void
+near_block (size_t b, unsigned worker, void *data)
+{
+    Part *p = data;
+    const FsimPopulationSlice *s = p->s;
+    size_t pw = s->partner_words;
+
+    (void) worker;
+    for (size_t i = b * NEAR_BLOCK; i < MIN ((b + 1) * NEAR_BLOCK, s->n_own); i++) {
+        FsimWord *one = p->near + 2 * pw * i, *two = one + pw;
+        memset (one, 0, 2 * pw * sizeof (FsimWord));
+        for (size_t a = s->offsets[i]; a < s->offsets[i + 1]; a++) {
+            const FsimWord *x = uses_of (p, s->adj[a]);
+            for (size_t w = 0; w < pw; w++) {
+                two[w] |= one[w] & x[w];
+                one[w] |= x[w];
+            }
+        }
+    }
+}
+
+/* This rank's rows of the partners near each user, in p->near; the ghosts freed. Collective. */
+static gboolean
+compute_near (Part *p, GError **error)
+{
+    const FsimPopulationSlice *s = p->s;
+    guint64 bytes = 2 * (guint64) s->partner_words * sizeof (FsimWord) * s->n_own;
+
+    if (!fetch_ghosts (p, error))
+        return FALSE;
+    p->near = g_try_malloc (MAX (bytes, 1));
+    if (p->near == NULL)
+        no_memory (error, "the partners near this rank's users", bytes);
+    if (!all_ok (p->comm, p->near != NULL, error))
+        return FALSE;
+    size_t n_blocks = (s->n_own + NEAR_BLOCK - 1) / NEAR_BLOCK;
+    fsim_parallel_for (n_blocks, fsim_parallel_workers (0, n_blocks), near_block, p, NULL, NULL);
+    ghosts_clear (p);
+    return TRUE;
 }
 
 /* ---- this rank's bytes --------------------------------------------------------------------- */
 
-/* Element @i of this rank's part of a computed section (@k), into @out. */
+/* The global row start of this rank's user @i (the friend list offsets), into @out. */
 static void
-element (const Part *p, size_t k, size_t i, char *out)
+element (const Part *p, size_t i, char *out)
 {
-    const FsimPopulationSlice *s = p->s;
+    guint64 v = GUINT64_TO_LE ((guint64) p->s->offsets[i] + p->arcs_before);
 
-    if (p->sec[k].kind == FSIM_SNAPSHOT_OFFSETS) { /* the global row start */
-        guint64 v = GUINT64_TO_LE ((guint64) s->offsets[i] + p->arcs_before);
-        memcpy (out, &v, 8);
-        return;
-    }
-    /* the partners near user i, as fsim_population_near() computes them */
-    size_t pw = s->partner_words;
-    FsimWord *one = (FsimWord *) out, *two = one + pw;
-    memset (out, 0, 2 * pw * sizeof (FsimWord));
-    for (size_t a = s->offsets[i]; a < s->offsets[i + 1]; a++) {
-        const FsimWord *x = uses_of (p, s->adj[a]);
-        for (size_t w = 0; w < pw; w++) {
-            two[w] |= one[w] & x[w];
-            one[w] |= x[w];
-        }
-    }
+    memcpy (out, &v, 8);
 }
 
 /* Bytes @off .. @off + @len - 1 of this rank's part of section @k, into @dst. */
@@ -367,11 +468,12 @@ my_bytes (const Part *p, size_t k, guint64 off, guint64 len, char *dst)
         memcpy (dst, (const char *) p->mine[k] + off, len);
         return;
     }
-    size_t elem = p->sec[k].kind == FSIM_SNAPSHOT_OFFSETS ? 8 : 2 * p->s->partner_words * 8;
-    g_autofree char *tmp = g_malloc (elem);
+    const size_t elem = 8; /* the friend list offsets, the one section computed */
+    char tmp[8];
+    g_assert (p->sec[k].kind == FSIM_SNAPSHOT_OFFSETS);
     for (guint64 i = off / elem; i * elem < off + len; i++) {
         guint64 a = MAX (off, i * elem), b = MIN (off + len, (i + 1) * elem);
-        element (p, k, (size_t) i, tmp);
+        element (p, (size_t) i, tmp);
         memcpy (dst + (a - off), tmp + (a - i * elem), b - a);
     }
 }
@@ -553,7 +655,7 @@ gather_ranges (const Part *p, const guint64 *ranges, size_t n, char *send, char 
     for (size_t j = 0; j < n; j++)
         for_pieces (p, ranges[2 * j], ranges[2 * j + 1], pack_mine, &pk);
     counts[0] = pk.len;
-    if (!p->comm->alltoallv (p->comm, send, counts, (void **) &recv, got, 1, error))
+    if (!exchange (p, send, counts, (void **) &recv, got, 1, error))
         return FALSE;
     if (p->rank != 0)
         return TRUE;
@@ -590,7 +692,7 @@ checksums (const Part *p, char *send, char *dst, char *sums, GError **error)
     if (!all_ok (p->comm, hash_own (p, owners, &pairs, &n_pairs, error), error))
         return FALSE;
     counts[0] = n_pairs;
-    if (!p->comm->alltoallv (p->comm, pairs, counts, (void **) &got, recv_counts, 16, error))
+    if (!exchange (p, pairs, counts, (void **) &got, recv_counts, 16, error))
         return FALSE;
     if (p->rank == 0) {
         size_t n_got = 0;
@@ -631,11 +733,13 @@ write_part (const FsimScenario *sc, const FsimPopulationSlice *s, const FsimComm
             FsimSnapshotEmit emit, void *target, GError **error)
 {
     Part p = { .s = s, .comm = comm, .rank = comm->rank, .size = comm->size };
-    gboolean ok = part_init (&p, sc, error) && fetch_ghosts (&p, error);
+    gboolean ok = part_init (&p, sc, error) && compute_near (&p, error);
     g_autofree char *send = NULL, *dst = NULL, *sums = NULL, *header = NULL;
-    guint64 round = ROUND_CHUNKS * p.l.chunk;
+    guint64 round = 0;
 
     if (ok) {
+        part_layout (&p, sc);
+        round = ROUND_CHUNKS * p.l.chunk;
         send = g_try_malloc (round);
         if (comm->rank == 0) {
             dst = g_try_malloc (round);
@@ -644,7 +748,9 @@ write_part (const FsimScenario *sc, const FsimPopulationSlice *s, const FsimComm
         }
         gboolean have = send != NULL && (comm->rank != 0 || (dst && sums && header));
         if (!have)
-            no_memory (error, "the bytes of a round",
+            no_memory (error,
+                       comm->rank == 0 ? "the bytes of a round, the checksums and the header"
+                                       : "the bytes of a round",
                        round + (comm->rank == 0 ? round + 8 * p.l.n_sums + p.l.data_at : 0));
         ok = all_ok (comm, have, error);
     }

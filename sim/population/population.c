@@ -110,7 +110,7 @@ fsim_i_population_alloc (const FsimScenario *s, FsimPopulation *pop, GError **er
     if (pop->platform == NULL || pop->apps_others == NULL || pop->audience == NULL ||
         pop->uses == NULL) {
         g_autofree char *where = fsim_i_population_where (s);
-        g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_FAILED,
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
                      "%sout of memory for the settings of %zu users", where, n);
         return FALSE;
     }

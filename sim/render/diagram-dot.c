@@ -61,6 +61,26 @@ cluster_free (gpointer data)
     g_free (c);
 }
 
+/* The edge index's key is the edge itself: its two ends and its channel (or style key). A
+ * lookup hashes three integers, where a key printed as text cost a printf and a string hash
+ * per call: the flow diagram makes one call per (partner, scope, field) it draws. */
+static guint
+edge_hash (gconstpointer key)
+{
+    const FsimIEdge *e = key;
+    guint64 h = (guint64) e->from * UINT64_C (0x9e3779b97f4a7c15);
+    h = (h ^ (guint64) e->to) * UINT64_C (0xc2b2ae3d27d4eb4f);
+    h = (h ^ (guint64) (guint) e->channel) * UINT64_C (0x165667b19e3779f9);
+    return (guint) (h ^ (h >> 32));
+}
+
+static gboolean
+edge_equal (gconstpointer a, gconstpointer b)
+{
+    const FsimIEdge *x = a, *y = b;
+    return x->from == y->from && x->to == y->to && x->channel == y->channel;
+}
+
 FsimIDiagram *
 fsim_i_diagram_new (void)
 {
@@ -69,7 +89,7 @@ fsim_i_diagram_new (void)
     d->edges = g_ptr_array_new_with_free_func (edge_free);
     d->clusters = g_ptr_array_new_with_free_func (cluster_free);
     d->node_index = g_hash_table_new (g_str_hash, g_str_equal);
-    d->edge_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    d->edge_index = g_hash_table_new (edge_hash, edge_equal);
     d->title = g_ptr_array_new_with_free_func (g_free);
     return d;
 }
@@ -117,14 +137,21 @@ fsim_i_diagram_node (FsimIDiagram *d, const char *id, size_t cluster, FsimINodeK
     return d->nodes->len - 1;
 }
 
+/* The index of the edge @from -> @to of @channel, or SIZE_MAX. */
+static size_t
+edge_find (const FsimIDiagram *d, size_t from, size_t to, int channel)
+{
+    const FsimIEdge probe = { .from = from, .to = to, .channel = channel };
+    return GPOINTER_TO_SIZE (g_hash_table_lookup (d->edge_index, &probe)) - 1;
+}
+
 void
 fsim_i_diagram_edge (FsimIDiagram *d, size_t from, size_t to, int channel, size_t users,
                      size_t no_consent, gboolean blocked, const char *reason)
 {
-    g_autofree char *key = g_strdup_printf ("%zu/%zu/%d", from, to, channel);
-    gpointer found = g_hash_table_lookup (d->edge_index, key);
-    if (found) {
-        FsimIEdge *e = g_ptr_array_index (d->edges, GPOINTER_TO_SIZE (found) - 1);
+    size_t found = edge_find (d, from, to, channel);
+    if (found != SIZE_MAX) {
+        FsimIEdge *e = g_ptr_array_index (d->edges, found);
         e->users = MAX (e->users, users);
         e->no_consent = MAX (e->no_consent, no_consent);
         e->blocked = e->blocked && blocked;
@@ -141,7 +168,7 @@ fsim_i_diagram_edge (FsimIDiagram *d, size_t from, size_t to, int channel, size_
                       .blocked = blocked,
                       .reason = g_strdup (reason) };
     g_ptr_array_add (d->edges, e);
-    g_hash_table_insert (d->edge_index, g_steal_pointer (&key), GSIZE_TO_POINTER (d->edges->len));
+    g_hash_table_insert (d->edge_index, e, GSIZE_TO_POINTER (d->edges->len));
 }
 
 void
@@ -149,9 +176,7 @@ fsim_i_diagram_edge_styled (FsimIDiagram *d, size_t from, size_t to, int key, si
                             const char *colour, const char *style, const char *label)
 {
     fsim_i_diagram_edge (d, from, to, key, users, 0, FALSE, label);
-    g_autofree char *k = g_strdup_printf ("%zu/%zu/%d", from, to, key);
-    size_t i = GPOINTER_TO_SIZE (g_hash_table_lookup (d->edge_index, k)) - 1;
-    FsimIEdge *e = g_ptr_array_index (d->edges, i);
+    FsimIEdge *e = g_ptr_array_index (d->edges, edge_find (d, from, to, key));
     e->colour = colour;
     e->style = style;
 }
@@ -268,8 +293,9 @@ write_node (const FsimINode *n, GString *out)
     g_string_append (out, "];\n");
 }
 
+/* Cluster @c and its nodes, @next[n] being the node after @n in its cluster (SIZE_MAX: none). */
 static void
-write_cluster (const FsimIDiagram *d, size_t c, GString *out)
+write_cluster (const FsimIDiagram *d, size_t c, size_t first, const size_t *next, GString *out)
 {
     const FsimICluster *cl = g_ptr_array_index (d->clusters, c);
     g_auto (GStrv) lines = g_strsplit (cl->label, "\n", -1);
@@ -286,11 +312,8 @@ write_cluster (const FsimIDiagram *d, size_t c, GString *out)
     else
         g_string_append (out, ";\n    style=\"rounded,filled\"; fillcolor=\"#f5f5f5\";"
                               " color=\"#d9d9d9\";\n");
-    for (size_t i = 0; i < d->nodes->len; i++) {
-        const FsimINode *n = g_ptr_array_index (d->nodes, i);
-        if (n->cluster == c)
-            write_node (n, out);
-    }
+    for (size_t i = first; i != SIZE_MAX; i = next[i])
+        write_node (g_ptr_array_index (d->nodes, i), out);
     g_string_append (out, "  }\n");
 }
 
@@ -413,8 +436,26 @@ fsim_i_diagram_write (const FsimIDiagram *d, GString *out, GError **error)
     }
     g_string_append (out, "  node [fontname=\"Helvetica\", fontsize=14, margin=\"0.3,0.06\"];\n"
                           "  edge [fontname=\"Helvetica\", fontsize=13, arrowsize=0.7];\n");
+    /* each cluster's nodes in node order, linked once: a pass over every node per cluster was
+     * clusters x nodes (an API's cluster each, a partner's node each) */
+    g_autofree size_t *first = g_new (size_t, d->clusters->len + 1);
+    g_autofree size_t *last = g_new (size_t, d->clusters->len + 1);
+    g_autofree size_t *next = g_new (size_t, d->nodes->len + 1);
     for (size_t c = 0; c < d->clusters->len; c++)
-        write_cluster (d, c, out);
+        first[c] = last[c] = SIZE_MAX;
+    for (size_t i = 0; i < d->nodes->len; i++) {
+        size_t c = ((const FsimINode *) g_ptr_array_index (d->nodes, i))->cluster;
+        next[i] = SIZE_MAX;
+        if (c >= d->clusters->len)
+            continue;
+        if (last[c] == SIZE_MAX)
+            first[c] = i;
+        else
+            next[last[c]] = i;
+        last[c] = i;
+    }
+    for (size_t c = 0; c < d->clusters->len; c++)
+        write_cluster (d, c, first[c], next, out);
     for (size_t i = 0; i < d->edges->len; i++)
         write_edge (d, g_ptr_array_index (d->edges, i), max, out);
     g_string_append (out, "}\n");

@@ -50,7 +50,7 @@ typedef struct {
     GPtrArray *edges;       /* FsimIEdge * */
     GPtrArray *clusters;    /* FsimICluster * */
     GHashTable *node_index; /* id -> index + 1 */
-    GHashTable *edge_index; /* "from/to/channel" -> index + 1 */
+    GHashTable *edge_index; /* FsimIEdge * (its from, to, channel) -> index + 1 */
     GPtrArray *title;       /* graph label lines */
     gboolean uniform;       /* one user's routes: no counts, equal widths, labels = reasons */
     gboolean quiet;         /* the flow diagram: counts in the boxes, edges labelled only when

@@ -64,30 +64,42 @@ compare_partners (gconstpointer pa, gconstpointer pb, gpointer data)
     return a < b ? -1 : a > b;
 }
 
-/* The first tag of @p that not every partner of @s has, or NULL. */
-static const char *
-distinguishing_tag (const FsimScenario *s, const FsimPartner *p)
+/* The number of partners of @s with each tag (a partner counted once however often it lists the
+ * tag): tag -> count, the keys borrowed from @s. Counted once, where asking every partner for
+ * every grouped partner's tags was partners x tags squared. */
+static GHashTable *
+tag_counts (const FsimScenario *s)
 {
-    for (char **t = p->tags; t && *t; t++) {
-        size_t with = 0;
-        for (size_t q = 0; q < s->n_partners; q++)
-            for (char **u = s->partners[q].tags; u && *u; u++)
-                if (strcmp (*u, *t) == 0) {
-                    with++;
-                    break;
-                }
-        if (with < s->n_partners)
+    GHashTable *counts = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autoptr (GHashTable) last = g_hash_table_new (g_str_hash, g_str_equal); /* tag -> q + 1 */
+    for (size_t q = 0; q < s->n_partners; q++)
+        for (char **u = s->partners[q].tags; u && *u; u++) {
+            if (GPOINTER_TO_SIZE (g_hash_table_lookup (last, *u)) == q + 1)
+                continue; /* listed twice by the same partner */
+            g_hash_table_insert (last, *u, GSIZE_TO_POINTER (q + 1));
+            g_hash_table_insert (
+                counts, *u,
+                GSIZE_TO_POINTER (GPOINTER_TO_SIZE (g_hash_table_lookup (counts, *u)) + 1));
+        }
+    return counts;
+}
+
+/* The first tag of @p that not every partner of @s has (@counts: tag_counts()), or NULL. */
+static const char *
+distinguishing_tag (const FsimScenario *s, GHashTable *counts, const FsimPartner *p)
+{
+    for (char **t = p->tags; t && *t; t++)
+        if (GPOINTER_TO_SIZE (g_hash_table_lookup (counts, *t)) < s->n_partners)
             return *t;
-    }
     return NULL;
 }
 
 /* The name of @p's group, in words, plural ("unnamed device makers", "partners based in CN"). */
 static char *
-group_name (const FsimScenario *s, const FsimPartner *p, FsimDiagramGroup by)
+group_name (const FsimScenario *s, GHashTable *tags, const FsimPartner *p, FsimDiagramGroup by)
 {
     gboolean unnamed = fsim_partner_is_unnamed (p);
-    const char *tag = by == FSIM_DIAGRAM_GROUP_TAG ? distinguishing_tag (s, p) : NULL;
+    const char *tag = by == FSIM_DIAGRAM_GROUP_TAG ? distinguishing_tag (s, tags, p) : NULL;
     g_autofree char *kind = fsim_i_plain_words (p->kind);
     switch (by) {
     case FSIM_DIAGRAM_GROUP_KIND:
@@ -147,10 +159,12 @@ fsim_i_diagram_pick (const FsimScenario *s, const size_t *reach, const gboolean 
     g_array_sort_with_data (order, compare_partners, &o);
     g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
     g_autoptr (GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autoptr (GHashTable) tags =
+        by == FSIM_DIAGRAM_GROUP_TAG && top > 0 && order->len > top ? tag_counts (s) : NULL;
     for (size_t i = 0; i < order->len; i++) {
         size_t p = g_array_index (order, size_t, i);
         pick->alone[p] = top == 0 || i < top;
-        char *name = pick->alone[p] ? NULL : group_name (s, &s->partners[p], by);
+        char *name = pick->alone[p] ? NULL : group_name (s, tags, &s->partners[p], by);
         g_ptr_array_add (names, name);
         if (name)
             g_hash_table_insert (

@@ -2,6 +2,7 @@
 /* diagram.c: builds the layered flow diagram of a run from the model graph and its counts. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
@@ -38,6 +39,7 @@ typedef struct {
     size_t *partner_node; /* [p], SIZE_MAX: not drawn */
     FsimIPick *pick;
     gboolean *field_focus; /* [f]: drawn (all without --field) */
+    gboolean *scope_focus; /* [scope_base[a] + i]: the scope carries a field in focus */
     size_t *reach;         /* [p]: users reached (with --field: whose focused fields did) */
     size_t *reach_nc;      /* [p]: ... without consent */
     const FsimDiagramOptions *o;
@@ -79,6 +81,7 @@ build_clear (Build *b)
     g_free (b->partner_node);
     fsim_i_pick_free (b->pick);
     g_free (b->field_focus);
+    g_free (b->scope_focus);
     g_free (b->reach);
     g_free (b->reach_nc);
     fsim_model_free (b->model);
@@ -122,17 +125,19 @@ build_index (Build *b)
     }
 }
 
-/* The out-edges of vertex @v of @kind, in the order they were added (transfer full). */
-static GArray *
-edges_of (const Build *b, size_t v, FsimModelEdgeKind kind)
+/* The next out-edge of vertex @v of @kind from position *@pos on, in the order they were added,
+ * or SIZE_MAX; *@pos moves past it. Nothing is copied: the diagram walks a scope's edges once
+ * per partner that requests it.
+ *   for (size_t j = 0, e; (e = next_edge (b, v, kind, &j)) != SIZE_MAX;) */
+static size_t
+next_edge (const Build *b, size_t v, FsimModelEdgeKind kind, size_t *pos)
 {
-    GArray *edges = g_array_new (FALSE, FALSE, sizeof (size_t));
-    for (size_t i = 0; i < b->out[v]->len; i++) {
-        size_t e = g_array_index (b->out[v], size_t, i);
+    while (*pos < b->out[v]->len) {
+        size_t e = g_array_index (b->out[v], size_t, (*pos)++);
         if (fsim_model_graph_edge_kind (b->model->graph, e) == (int) kind)
-            g_array_append_val (edges, e);
+            return e;
     }
-    return edges;
+    return SIZE_MAX;
 }
 
 /* The entity index of edge @e's head (the vertex it points to). */
@@ -215,14 +220,34 @@ window_text (FsimWindow w)
     return g_strdup_printf ("active %s to %s", from, until);
 }
 
-/* Does @scope carry a field in focus? */
+/* Does scope @i of API @a carry a field in focus? */
 static gboolean
-scope_in_focus (const Build *b, const FsimScope *scope)
+scope_in_focus (const Build *b, size_t a, size_t i)
 {
-    for (size_t f = 0; f < b->s->n_fields; f++)
-        if (b->field_focus[f] && fsim_bits_get (scope->fields, f))
-            return TRUE;
-    return FALSE;
+    return b->scope_focus[b->model->scope_base[a] + i];
+}
+
+/* Which fields and scopes are drawn: each scope tested once here, a word of fields at a time
+ * (a test per (partner, scope) of every field was partners x scopes x fields at the limits). */
+static void
+set_focus (Build *b)
+{
+    const FsimScenario *s = b->s;
+    const FsimDiagramOptions *o = b->o;
+    g_autofree FsimWord *focus = fsim_bits_new (s->field_words);
+    b->field_focus = g_new0 (gboolean, s->n_fields + 1);
+    for (size_t f = 0; f < s->n_fields; f++) {
+        b->field_focus[f] = !o->fields || !o->fields[0];
+        for (const char *const *sel = o->fields; sel && *sel && !b->field_focus[f]; sel++)
+            b->field_focus[f] = fsim_field_pattern_match (*sel, s->fields[f].id, NULL);
+        if (b->field_focus[f])
+            fsim_bits_set (focus, f);
+    }
+    b->scope_focus = g_new0 (gboolean, b->model->scope_base[s->n_apis] + 1);
+    for (size_t a = 0; a < s->n_apis; a++)
+        for (size_t i = 0; i < s->apis[a].n_scopes; i++)
+            b->scope_focus[b->model->scope_base[a] + i] =
+                fsim_bits_intersects (s->apis[a].scopes[i].fields, focus, s->field_words);
 }
 
 static void
@@ -235,12 +260,12 @@ add_api (Build *b, size_t a)
     size_t cluster = fsim_i_diagram_cluster (b->d, "", FALSE);
     size_t count[FSIM_N_SUBJECTS] = { 0 };
 
-    g_autoptr (GArray) offers = edges_of (b, b->model->api_vertex[a], FSIM_MODEL_EDGE_OFFERS);
-    for (size_t i = 0; i < offers->len; i++) {
-        size_t sv = head (b, g_array_index (offers, size_t, i));
+    for (size_t i = 0, o;
+         (o = next_edge (b, b->model->api_vertex[a], FSIM_MODEL_EDGE_OFFERS, &i)) != SIZE_MAX;) {
+        size_t sv = head (b, o);
         const FsimScope *scope = &api->scopes[b->entity[sv]];
         size_t k = scope->subject;
-        if (!scope_in_focus (b, scope))
+        if (!scope_in_focus (b, a, b->entity[sv]))
             continue;
         g_autofree char *id =
             g_strdup_printf ("scopes:%s:%s", api->id, fsim_subject_to_string (scope->subject));
@@ -257,9 +282,8 @@ add_api (Build *b, size_t a)
             g_autofree char *words = fsim_i_plain_words (scope->label ? scope->label : scope->id);
             fsim_i_node_line (node, "%s", words);
         }
-        g_autoptr (GArray) covers = edges_of (b, sv, FSIM_MODEL_EDGE_COVERS);
-        for (size_t j = 0; j < covers->len; j++) {
-            size_t g = b->group_node[b->entity[head (b, g_array_index (covers, size_t, j))]];
+        for (size_t j = 0, c; (c = next_edge (b, sv, FSIM_MODEL_EDGE_COVERS, &j)) != SIZE_MAX;) {
+            size_t g = b->group_node[b->entity[head (b, c)]];
             if (g != SIZE_MAX)
                 fsim_i_diagram_edge (b->d, g, n, (int) k, 0, 0, FALSE, NULL);
         }
@@ -313,7 +337,7 @@ partner_focus (Build *b)
             for (size_t i = 0; i < s->apis[partner->apis[k]].n_scopes && !asked; i++)
                 asked =
                     fsim_decisions_get (b->dec, p, k, i)->verdict != FSIM_VERDICT_NOT_REQUESTED &&
-                    scope_in_focus (b, &s->apis[partner->apis[k]].scopes[i]);
+                    scope_in_focus (b, partner->apis[k], i);
         in[p] = !any_field_focus || b->reach[p] > 0 || asked;
         if (o->partners && o->partners[0]) {
             gboolean selected = FALSE;
@@ -411,13 +435,13 @@ add_access (Build *b, size_t p, size_t k, size_t a)
     size_t users[FSIM_N_SUBJECTS] = { 0 };
     gboolean requested[FSIM_N_SUBJECTS] = { 0 }, allowed[FSIM_N_SUBJECTS] = { 0 };
     char *reason[FSIM_N_SUBJECTS] = { 0 };
-    g_autoptr (GArray) offers = edges_of (b, b->model->api_vertex[a], FSIM_MODEL_EDGE_OFFERS);
 
-    for (size_t i = 0; i < offers->len; i++) {
-        size_t sv = head (b, g_array_index (offers, size_t, i));
+    for (size_t i = 0, o;
+         (o = next_edge (b, b->model->api_vertex[a], FSIM_MODEL_EDGE_OFFERS, &i)) != SIZE_MAX;) {
+        size_t sv = head (b, o);
         size_t sc = b->entity[sv], subj = api->scopes[sc].subject;
         const FsimDecision *dec = fsim_decisions_get (b->dec, p, k, sc);
-        if (dec->verdict == FSIM_VERDICT_NOT_REQUESTED || !scope_in_focus (b, &api->scopes[sc]))
+        if (dec->verdict == FSIM_VERDICT_NOT_REQUESTED || !scope_in_focus (b, a, sc))
             continue;
         requested[subj] = TRUE;
         if (dec->verdict != FSIM_VERDICT_ALLOWED) {
@@ -426,9 +450,8 @@ add_access (Build *b, size_t p, size_t k, size_t a)
             continue;
         }
         allowed[subj] = TRUE;
-        g_autoptr (GArray) covers = edges_of (b, sv, FSIM_MODEL_EDGE_COVERS);
-        for (size_t j = 0; j < covers->len; j++) {
-            size_t fv = head (b, g_array_index (covers, size_t, j));
+        for (size_t j = 0, c; (c = next_edge (b, sv, FSIM_MODEL_EDGE_COVERS, &j)) != SIZE_MAX;) {
+            size_t fv = head (b, c);
             size_t n = at (b, b->r->fp_channel[subj], b->entity[fv], p);
             if (b->group_node[b->entity[fv]] == SIZE_MAX)
                 continue;
@@ -454,10 +477,9 @@ add_access_edges (Build *b)
         const FsimPartner *partner = &b->s->partners[p];
         if (b->partner_node[p] == SIZE_MAX)
             continue;
-        g_autoptr (GArray) integrates =
-            edges_of (b, b->model->partner_vertex[p], FSIM_MODEL_EDGE_INTEGRATES);
-        for (size_t i = 0; i < integrates->len; i++) {
-            size_t a = b->entity[head (b, g_array_index (integrates, size_t, i))];
+        for (size_t i = 0, e; (e = next_edge (b, b->model->partner_vertex[p],
+                                              FSIM_MODEL_EDGE_INTEGRATES, &i)) != SIZE_MAX;) {
+            size_t a = b->entity[head (b, e)];
             for (size_t k = 0; k < partner->n_apis; k++)
                 if (partner->apis[k] == a)
                     add_access (b, p, k, a);
@@ -471,10 +493,8 @@ static void
 add_shares (Build *b)
 {
     for (size_t q = 0; q < b->s->n_partners; q++) {
-        g_autoptr (GArray) shares =
-            edges_of (b, b->model->partner_vertex[q], FSIM_MODEL_EDGE_SHARES);
-        for (size_t i = 0; i < shares->len; i++) {
-            size_t e = g_array_index (shares, size_t, i);
+        for (size_t i = 0, e; (e = next_edge (b, b->model->partner_vertex[q],
+                                              FSIM_MODEL_EDGE_SHARES, &i)) != SIZE_MAX;) {
             const FsimShare *share = &b->s->partners[q].shares[b->share_of[e]];
             size_t r = b->entity[head (b, e)], users = 0;
             gboolean active = fsim_window_contains (share->active, b->day);
@@ -513,24 +533,36 @@ destination_users (const Build *b, size_t p, const FsimDestination *dest, size_t
     *out_no_consent = all ? b->reach_nc[p] : nc;
 }
 
-/* The frame of a jurisdiction's destinations. Untitled: edges coming in at its top would cross
- * a title; each box says where it is, and the diagram's title gives the counts. */
+/* The frame of jurisdiction @j's destinations (r->jurisdictions[j]). Untitled: edges coming in
+ * at its top would cross a title; each box says where it is, and the diagram's title gives the
+ * counts. */
 static size_t
-jurisdiction_cluster (Build *b, size_t *clusters, const FsimDestination *dest)
+jurisdiction_cluster (Build *b, size_t *clusters, size_t j, const FsimDestination *dest)
+{
+    if (clusters[j] == SIZE_MAX)
+        clusters[j] = fsim_i_diagram_cluster (b->d, "", dest->on_device);
+    return clusters[j];
+}
+
+static int
+compare_codes (const void *key, const void *entry)
+{
+    return strcmp (key, *(char *const *) entry);
+}
+
+/* The index of @dest's jurisdiction in the run's sorted list ("device" on the device). */
+static size_t
+jurisdiction_of (const Build *b, const FsimDestination *dest)
 {
     const char *code = dest->on_device ? "device" : dest->jurisdiction ? dest->jurisdiction : "";
-    for (size_t j = 0; j < b->r->n_jurisdictions; j++) {
-        if (strcmp (b->r->jurisdictions[j], code) != 0)
-            continue;
-        if (clusters[j] == SIZE_MAX)
-            clusters[j] = fsim_i_diagram_cluster (b->d, "", dest->on_device);
-        return clusters[j];
-    }
-    g_return_val_if_reached (0);
+    char *const *found = bsearch (code, b->r->jurisdictions, b->r->n_jurisdictions,
+                                  sizeof *b->r->jurisdictions, compare_codes);
+    g_return_val_if_fail (found != NULL, 0);
+    return (size_t) (found - b->r->jurisdictions);
 }
 
 static void
-add_destination (Build *b, size_t *clusters, size_t p, size_t i)
+add_destination (Build *b, size_t *clusters, size_t j, size_t p, size_t i)
 {
     const FsimPartner *partner = &b->s->partners[p];
     const FsimDestination *dest = &partner->destinations[i];
@@ -538,7 +570,7 @@ add_destination (Build *b, size_t *clusters, size_t p, size_t i)
     gboolean own = b->pick->alone[p];
     if (b->pick->dropped[p] || (b->o->jurisdiction && strcmp (where, b->o->jurisdiction) != 0))
         return;
-    size_t cluster = jurisdiction_cluster (b, clusters, dest), users = 0, nc = 0;
+    size_t cluster = jurisdiction_cluster (b, clusters, j, dest), users = 0, nc = 0;
     g_autofree char *id =
         own ? g_strdup_printf ("dest:%s/%s", partner->id, dest->id)
             : g_strdup_printf ("dest:(group %zu)@%s", b->pick->group[p] + 1, where);
@@ -562,23 +594,41 @@ add_destination (Build *b, size_t *clusters, size_t p, size_t i)
     fsim_i_diagram_edge (b->d, b->partner_node[p], n, -1, users, nc, FALSE, NULL);
 }
 
+typedef struct {
+    guint32 p, i; /* partner, destination */
+    size_t j;     /* jurisdiction, on the device after the others */
+} Place;
+
 static void
 add_destinations (Build *b)
 {
-    g_autofree size_t *clusters = g_new (size_t, b->r->n_jurisdictions + 1);
-    for (size_t j = 0; j < b->r->n_jurisdictions; j++)
+    const FsimScenario *s = b->s;
+    size_t nj = b->r->n_jurisdictions, n = 0;
+    g_autofree size_t *clusters = g_new (size_t, nj + 1);
+    g_autofree size_t *start = g_new0 (size_t, 2 * nj + 2);
+    for (size_t j = 0; j < nj; j++)
         clusters[j] = SIZE_MAX;
-    /* create the clusters in jurisdiction order, "device" (on device) last */
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t j = 0; j < b->r->n_jurisdictions; j++)
-            for (size_t p = 0; p < b->s->n_partners; p++)
-                for (size_t i = 0; i < b->s->partners[p].n_destinations; i++) {
-                    const FsimDestination *dest = &b->s->partners[p].destinations[i];
-                    const char *code = dest->on_device ? "device" : dest->jurisdiction;
-                    if (dest->on_device == (pass == 1) &&
-                        strcmp (code, b->r->jurisdictions[j]) == 0)
-                        add_destination (b, clusters, p, i);
-                }
+    for (size_t p = 0; p < s->n_partners; p++)
+        n += s->partners[p].n_destinations;
+    g_autofree Place *places = g_new (Place, n + 1), *sorted = g_new (Place, n + 1);
+    /* create the clusters in jurisdiction order, "device" (on device) last: the destinations
+     * sorted (stably, by counting) by on-device, then jurisdiction, found once each */
+    n = 0;
+    for (size_t p = 0; p < s->n_partners; p++)
+        for (size_t i = 0; i < s->partners[p].n_destinations; i++) {
+            const FsimDestination *dest = &s->partners[p].destinations[i];
+            places[n] = (Place){ (guint32) p, (guint32) i, jurisdiction_of (b, dest) };
+            start[(dest->on_device ? nj : 0) + places[n].j + 1]++;
+            n++;
+        }
+    for (size_t k = 1; k <= 2 * nj; k++)
+        start[k] += start[k - 1];
+    for (size_t k = 0; k < n; k++) {
+        gboolean device = s->partners[places[k].p].destinations[places[k].i].on_device;
+        sorted[start[(device ? nj : 0) + places[k].j]++] = places[k];
+    }
+    for (size_t k = 0; k < n; k++)
+        add_destination (b, clusters, sorted[k].j, sorted[k].p, sorted[k].i);
 }
 
 /* The key: a sample of each line style, drawn as the diagram draws it, and its meaning. */
@@ -688,12 +738,7 @@ fsim_diagram_write_dot (const FsimScenario *scenario, const FsimDecisions *decis
     b.model = fsim_model_try_new (scenario, error);
     if (!b.model)
         return FALSE;
-    b.field_focus = g_new0 (gboolean, scenario->n_fields + 1);
-    for (size_t f = 0; f < scenario->n_fields; f++) {
-        b.field_focus[f] = !b.o->fields || !b.o->fields[0];
-        for (const char *const *sel = b.o->fields; sel && *sel && !b.field_focus[f]; sel++)
-            b.field_focus[f] = fsim_field_pattern_match (*sel, scenario->fields[f].id, NULL);
-    }
+    set_focus (&b);
     build_index (&b);
     add_fields (&b);
     add_apis (&b);

@@ -5,7 +5,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -128,6 +130,32 @@ read_drawing (const char *path, const char *what, GString *drawing, GError **err
     return ok;
 }
 
+/* Lowers @resource to @soft (and a hard limit of @hard), never above the limits it has. */
+static void
+lower_limit (int resource, rlim_t soft, rlim_t hard)
+{
+    struct rlimit now, want = { soft, hard };
+    if (getrlimit (resource, &now) != 0)
+        return;
+    if (now.rlim_max != RLIM_INFINITY && now.rlim_max < want.rlim_max)
+        want.rlim_max = now.rlim_max;
+    if (now.rlim_cur != RLIM_INFINITY && now.rlim_cur < want.rlim_cur)
+        want.rlim_cur = now.rlim_cur;
+    want.rlim_cur = MIN (want.rlim_cur, want.rlim_max);
+    setrlimit (resource, &want);
+}
+
+/* In the child, before `dot` starts: at most FSIM_GRAPHVIZ_MAX_CPU_SECONDS of CPU time (then
+ * SIGXCPU; SIGKILL a second later) and FSIM_GRAPHVIZ_MAX_MEMORY of address space. Only
+ * getrlimit() and setrlimit(), system calls. */
+static void
+limit_child (gpointer data)
+{
+    (void) data;
+    lower_limit (RLIMIT_CPU, FSIM_GRAPHVIZ_MAX_CPU_SECONDS, FSIM_GRAPHVIZ_MAX_CPU_SECONDS + 1);
+    lower_limit (RLIMIT_AS, (rlim_t) FSIM_GRAPHVIZ_MAX_MEMORY, (rlim_t) FSIM_GRAPHVIZ_MAX_MEMORY);
+}
+
 /* Runs @program -T@format on @input with its stdout and stderr going to temporary files (no pipe
  * is read whole into memory), then appends its stdout to @drawing (read_drawing()). */
 static gboolean
@@ -145,11 +173,20 @@ run_dot (const char *program, const char *input, const char *format, GString *dr
     g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
     g_subprocess_launcher_set_stdout_file_path (launcher, fsim_output_path (out));
     g_subprocess_launcher_set_stderr_file_path (launcher, fsim_output_path (err));
+    g_subprocess_launcher_set_child_setup (launcher, limit_child, NULL, NULL);
     g_autoptr (GSubprocess) proc = g_subprocess_launcher_spawnv (launcher, argv, &local);
 
     if (proc == NULL || !g_subprocess_wait (proc, NULL, &local)) {
         g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED,
                      "cannot run Graphviz '%s': %s", program, local->message);
+        return FALSE;
+    }
+    if (g_subprocess_get_if_signaled (proc) && g_subprocess_get_term_sig (proc) == SIGXCPU) {
+        g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_TOO_LARGE,
+                     "Graphviz '%s' was stopped after %d s of CPU time laying out the graph: "
+                     "draw less of it (--top, --partner, --field), or write it as DOT and run "
+                     "dot on it yourself",
+                     what, FSIM_GRAPHVIZ_MAX_CPU_SECONDS);
         return FALSE;
     }
     if (!g_subprocess_get_successful (proc)) {
@@ -159,6 +196,69 @@ run_dot (const char *program, const char *input, const char *format, GString *dr
         return FALSE;
     }
     return read_drawing (fsim_output_path (out), what, drawing, error);
+}
+
+/* The nodes and edges of @dot, flowsim's own DOT: a statement (ended by ';' or a line's end)
+ * whose first character is '"' (a quoted id) is a node, or as many edges as it has "->".
+ * Quoted strings (with their escapes) and HTML-like labels (<...>, nested) are skipped. One
+ * pass over the text. */
+static void
+count_graph (const char *dot, size_t *out_nodes, size_t *out_edges)
+{
+    size_t nodes = 0, edges = 0, arrows = 0;
+    gboolean quoted_start = FALSE, at_start = TRUE;
+    for (const char *c = dot; *c; c++) {
+        if (*c == ';' || *c == '\n' || *c == '{' || *c == '}') {
+            edges += arrows;
+            nodes += quoted_start && arrows == 0;
+            arrows = 0;
+            quoted_start = FALSE;
+            at_start = TRUE;
+            continue;
+        }
+        if (*c == ' ' || *c == '\t' || *c == '\r')
+            continue;
+        if (at_start)
+            quoted_start = *c == '"';
+        at_start = FALSE;
+        if (*c == '"') {
+            while (c[1] && c[1] != '"')
+                c += c[1] == '\\' && c[2] ? 2 : 1;
+            c += c[1] ? 1 : 0;
+        } else if (*c == '<') {
+            size_t depth = 1;
+            while (c[1] && depth > 0) {
+                c++;
+                if (*c == '<')
+                    depth++;
+                else if (*c == '>')
+                    depth--;
+            }
+        } else if (*c == '-' && c[1] == '>') {
+            arrows++;
+            c++;
+        }
+    }
+    *out_edges = edges + arrows;
+    *out_nodes = nodes + (quoted_start && arrows == 0);
+}
+
+gboolean
+fsim_graphviz_check_size (const char *dot, size_t max_nodes, size_t max_edges, GError **error)
+{
+    g_return_val_if_fail (dot != NULL, FALSE);
+    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+    size_t nodes = 0, edges = 0;
+    count_graph (dot, &nodes, &edges);
+    if (nodes <= max_nodes && edges <= max_edges)
+        return TRUE;
+    g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_TOO_LARGE,
+                 "the graph has %zu boxes and %zu lines, more than the %zu boxes and %zu lines "
+                 "flowsim gives Graphviz to lay out (beyond them its layout can take minutes and "
+                 "gigabytes): draw less of it (--top, --partner, --field), or write it as DOT "
+                 "and run dot on it yourself",
+                 nodes, edges, max_nodes, max_edges);
+    return FALSE;
 }
 
 /* The drawing of @dot appended to @drawing (fsim_graphviz_render()). */

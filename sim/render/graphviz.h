@@ -8,8 +8,10 @@
 GQuark fsim_graphviz_error_quark (void);
 
 typedef enum {
-    FSIM_GRAPHVIZ_ERROR_MISSING, /* no `dot` program to run */
-    FSIM_GRAPHVIZ_ERROR_FAILED,  /* `dot` could not be started, failed, or wrote nothing */
+    FSIM_GRAPHVIZ_ERROR_MISSING,   /* no `dot` program to run */
+    FSIM_GRAPHVIZ_ERROR_FAILED,    /* `dot` could not be started, failed, or wrote nothing */
+    FSIM_GRAPHVIZ_ERROR_TOO_LARGE, /* over fsim_graphviz_check_size()'s limits, or `dot` ran
+                                    * out of its CPU time */
 } FsimGraphvizError;
 
 /*
@@ -24,6 +26,35 @@ typedef enum {
  * FSIM_GRAPHVIZ_MAX_BYTES, then read into a room made with one tried allocation (room.h), and
  * only the first line of its stderr is read.
  */
+
+/*
+ * What `dot` may use: its layout grows much faster than the graph, and by its shape more than
+ * its size. On the model at the limits (docs/robustness.md, "The diagram and claims at the
+ * limits") the flow diagram of the top 25 partners (97 boxes, 210 lines) took `dot` 1.3 s of
+ * CPU, of the top 100 (247 boxes, 585 lines) more than 32 s (stopped), and of all 4096 (8,212
+ * boxes, 20,528 lines) it ran out of 5 GB of memory; where `flowsim explain` draws 142 boxes and 4,105 lines
+ * (scenarios/device-partners-2018.json) it takes 6 s. So every `dot` is stopped after
+ * FSIM_GRAPHVIZ_MAX_CPU_SECONDS of CPU time (FSIM_GRAPHVIZ_ERROR_TOO_LARGE) and given at most
+ * FSIM_GRAPHVIZ_MAX_MEMORY of address space, and a caller that knows its graph's shape refuses
+ * a larger one before `dot` runs (fsim_graphviz_check_size(); the flow diagram's limits are in
+ * diagram.h).
+ */
+#define FSIM_GRAPHVIZ_MAX_CPU_SECONDS 30
+#define FSIM_GRAPHVIZ_MAX_MEMORY ((guint64) 2 << 30)
+
+/**
+ * fsim_graphviz_check_size:
+ * @dot: flowsim's own DOT (every node id quoted)
+ * @max_nodes: the most boxes (nodes) to lay out
+ * @max_edges: the most lines (edges)
+ *
+ * Counts the nodes and edges of @dot in one pass (a statement whose first character is '"' and
+ * that has no "->" is a node; quoted strings and HTML-like labels are skipped).
+ * Returns: TRUE, or FALSE with @error set (FSIM_GRAPHVIZ_ERROR_TOO_LARGE: "the graph has N
+ *   boxes and M lines, more than ...") when either count is over its limit.
+ */
+gboolean fsim_graphviz_check_size (const char *dot, size_t max_nodes, size_t max_edges,
+                                   GError **error);
 
 /* The most bytes of a drawing flowsim reads back from Graphviz: 1 GiB. */
 #define FSIM_GRAPHVIZ_MAX_BYTES ((guint64) 1 << 30)
@@ -42,9 +73,11 @@ char *fsim_graphviz_program (const char *program);
  * @dot: the graph, DOT source
  * @format: a Graphviz output format: "svg" or "png"
  *
- * Runs `dot -T@format` on @dot and returns what it wrote.
- * Returns: (transfer full): the bytes, or NULL with @error set: FSIM_GRAPHVIZ_ERROR_MISSING when
- *   there is no `dot`, FSIM_GRAPHVIZ_ERROR_FAILED when it fails (its first error line is quoted),
+ * Runs `dot -T@format` on @dot, with at most FSIM_GRAPHVIZ_MAX_CPU_SECONDS of CPU time and
+ * FSIM_GRAPHVIZ_MAX_MEMORY of address space, and returns what it wrote.
+ * Returns: (transfer full): the bytes, or NULL with @error set: FSIM_GRAPHVIZ_ERROR_TOO_LARGE
+ *   when `dot` was stopped at its CPU time,
+ *   FSIM_GRAPHVIZ_ERROR_MISSING when there is no `dot`, FSIM_GRAPHVIZ_ERROR_FAILED when it fails (its first error line is quoted),
  *   writes nothing or more than FSIM_GRAPHVIZ_MAX_BYTES, and FSIM_GRAPH_ERROR_NOMEM (room.h: "out of
  *   memory: needed N bytes for the drawing from Graphviz") when its room cannot be had.
  */

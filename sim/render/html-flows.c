@@ -46,33 +46,58 @@ compare_flows (gconstpointer a, gconstpointer b)
     return x->partner < y->partner ? -1 : x->partner > y->partner;
 }
 
+/* Moves @heap[i] down to its place in a heap of @n flows whose root is the last in
+ * compare_flows() order. */
+static void
+sift_down (Flow *heap, size_t n, size_t i)
+{
+    for (;;) {
+        size_t worst = i, l = 2 * i + 1, r = l + 1;
+        if (l < n && compare_flows (&heap[l], &heap[worst]) > 0)
+            worst = l;
+        if (r < n && compare_flows (&heap[r], &heap[worst]) > 0)
+            worst = r;
+        if (worst == i)
+            return;
+        Flow t = heap[i];
+        heap[i] = heap[worst];
+        heap[worst] = t;
+        i = worst;
+    }
+}
+
 /* The (field, partner) pairs that reached someone, in compare_flows() order; without @all, the
- * unnamed partners' only when no named partner got anything. */
+ * unnamed partners' only when no named partner got anything. Only the first @top are kept, in a
+ * heap whose root is the last of them: at the limits there are 2^21 pairs, and sorting them all
+ * (twice a report) to keep 15 took longer than drawing the diagram. */
 static GArray *
 top_flows (const FsimScenario *s, const FsimResult *r, size_t top, gboolean all)
 {
     GArray *flows = g_array_new (FALSE, FALSE, sizeof (Flow));
+    g_autofree gboolean *unnamed = g_new0 (gboolean, r->n_partners + 1);
     gboolean named = FALSE;
-    for (size_t f = 0; f < r->n_fields; f++)
+    for (size_t p = 0; p < r->n_partners; p++)
+        unnamed[p] = fsim_partner_is_unnamed (&s->partners[p]);
+    for (size_t i = 0; i < r->n_fields * r->n_partners && !named; i++)
+        named = r->fp_users[i] > 0 && !unnamed[i % r->n_partners];
+    for (size_t f = 0; f < r->n_fields && top > 0; f++)
         for (size_t p = 0; p < r->n_partners; p++) {
             size_t i = f * r->n_partners + p;
-            Flow flow = { f,
-                          p,
-                          r->fp_users[i],
-                          r->fp_no_consent[i],
-                          -1,
-                          fsim_partner_is_unnamed (&s->partners[p]),
-                          s->fields[f].sensitive };
-            if (flow.users > 0)
+            Flow flow = { f,  p,          r->fp_users[i],        r->fp_no_consent[i],
+                          -1, unnamed[p], s->fields[f].sensitive };
+            if (flow.users == 0 || (!all && named && flow.unnamed))
+                continue;
+            if (flows->len < top) {
                 g_array_append_val (flows, flow);
-            named |= flow.users > 0 && !flow.unnamed;
+                if (flows->len == top) /* heapify */
+                    for (size_t k = top / 2; k-- > 0;)
+                        sift_down ((Flow *) (void *) flows->data, top, k);
+            } else if (compare_flows (&flow, &g_array_index (flows, Flow, 0)) < 0) {
+                g_array_index (flows, Flow, 0) = flow;
+                sift_down ((Flow *) (void *) flows->data, top, 0);
+            }
         }
     g_array_sort (flows, compare_flows);
-    for (guint i = flows->len; !all && named && i-- > 0;)
-        if (g_array_index (flows, Flow, i).unnamed)
-            g_array_remove_index (flows, i);
-    if (flows->len > top)
-        g_array_set_size (flows, (guint) top);
     return flows;
 }
 

@@ -352,7 +352,10 @@ diagram (const FsimHtmlRun *run, const FsimHtmlOptions *o, const char *suffix, G
         g_string_append (out, run->diagram_svg); /* sanitized by fsim_svg_sanitize() */
         g_string_append (out, "\n</figure>\n");
     } else {
-        fsim_i_html_element (out, "p", "note", o->diagram_note ? o->diagram_note : "(no diagram)");
+        fsim_i_html_element (out, "p", "note",
+                             run->diagram_note ? run->diagram_note
+                             : o->diagram_note ? o->diagram_note
+                                               : "(no diagram)");
     }
     g_string_append (out, "</section>\n");
 }
@@ -634,7 +637,9 @@ run_room (const FsimHtmlRun *run, const FsimHtmlOptions *o, guint64 *bytes, GErr
     g_autoptr (GPtrArray) sentences = fsim_findings_new (s, r);
     for (size_t i = 0; i < sentences->len; i++)
         room += fsim_room_text (g_ptr_array_index (sentences, i)) + 16;
-    room += run->diagram_svg ? strlen (run->diagram_svg) : fsim_room_text (o->diagram_note);
+    room += run->diagram_svg
+                ? strlen (run->diagram_svg)
+                : fsim_room_text (run->diagram_note) + fsim_room_text (o->diagram_note);
     if (run->timeline) {
         const FsimTimeline *t = run->timeline;
         room += 1024 + fsim_timeline_room (s, t, NULL, FALSE) + t->n_points * (3 * 26 + 128);

@@ -30,6 +30,7 @@ typedef struct {
     const FsimDecisions *decisions;
     const FsimResult *result;
     const char *diagram_svg;      /* (nullable) */
+    const char *diagram_note;     /* (nullable) why this run has no diagram, before the options' */
     const FsimTimeline *timeline; /* (nullable) */
 } FsimHtmlRun;
 

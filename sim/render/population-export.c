@@ -265,8 +265,10 @@ stream_lines (Lines *l, const FsimComm *comm, FILE *fp, char *buf, GError **erro
                 continue;
             g_autofree char *recv = NULL;
             counts[0] = (size_t) comm->rank == r ? batch (l, b, buf) : 0;
-            if (!comm->alltoallv (comm, buf, counts, (void **) &recv, got, 1, error))
+            if (!comm->alltoallv (comm, buf, counts, (void **) &recv, got, 1, error)) {
+                g_prefix_error (error, "exporting the population: ");
                 return FALSE;
+            }
             if (comm->rank == 0) /* a write error is the stream's, reported when committed */
                 put_lines (recv, got[r], fp);
         }
@@ -284,7 +286,7 @@ export_file (Lines *l, const FsimComm *comm, const char *path, guint64 n_edges, 
     gboolean ok = buf != NULL;
 
     if (!ok)
-        g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_FAILED,
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
                      "out of memory exporting the population: needed %zu bytes", room);
     if (ok && comm->rank == 0)
         ok = (out = fsim_output_open (path, error)) != NULL;

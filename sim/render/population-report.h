@@ -78,7 +78,7 @@ gboolean fsim_population_export (const FsimScenario *s, const FsimPopulation *po
  * the whole: rank 0 creates @dir and writes each file through the output writer, the ranks
  * sending it their lines in rank order, at most 4 MiB at a time.
  * Returns: TRUE on every rank, or FALSE on every rank: rank 0's error as
- *   fsim_population_export() gives it (a GFileError), FSIM_POPULATION_ERROR_FAILED on a rank out
+ *   fsim_population_export() gives it (a GFileError), FSIM_GRAPH_ERROR_NOMEM on a rank out
  *   of memory, an exchange's error, FSIM_GRAPH_ERROR_OTHER_RANK on the ranks that stopped
  *   because another failed (the caller makes the ranks agree). Nothing is left of a file that
  *   was not written whole.
