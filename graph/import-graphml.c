@@ -28,35 +28,50 @@
 typedef enum { PASS_COUNT, PASS_NODES, PASS_EDGES } Pass;
 
 typedef struct {
+    const char *quote; /* the id's opening quote; NULL: a free slot */
+    gsize at;          /* its node's '<' */
+} IdSlot;
+
+typedef struct {
     const char *path, *data;
     gsize len;
     Pass pass;
     gsize nodes;       /* <node>s of the first graph */
     gboolean by_count; /* an id was not comparable as written */
-    GHashTable *ids;   /* an id's opening quote -> its node's '<' offset + 1 */
+    IdSlot *ids;       /* the nodes' ids, open addressing: a power of two of slots */
+    gsize mask;        /* slots - 1 */
     GError **error;
 } Scan;
 
-/* An attribute value as a key: a pointer to its opening quote; it runs to the next such quote. */
-static guint
-value_hash (gconstpointer key)
+/* An attribute value as a key: a pointer to its opening quote; it runs to the next such quote.
+ * FNV-1a, its bits mixed by a multiplication, the slot from the top bits. */
+static gsize
+value_slot (const Scan *s, const char *p)
 {
-    const char *p = key;
-    guint h = 5381;
+    guint64 h = 0xcbf29ce484222325u;
     for (const char *c = p + 1; *c != *p; c++)
-        h = h * 33 + (guchar) *c;
-    return h;
+        h = (h ^ (guchar) *c) * 0x100000001b3u;
+    return (gsize) ((h * 0x9e3779b97f4a7c15u) >> 32) & s->mask;
 }
 
 static gboolean
-value_equal (gconstpointer a, gconstpointer b)
+value_equal (const char *p, const char *q)
 {
-    const char *p = a, *q = b;
     gsize i = 1;
     for (; p[i] != *p && q[i] != *q; i++)
         if (p[i] != q[i])
             return FALSE;
     return p[i] == *p && q[i] == *q;
+}
+
+/* The slot of the id at @quote: its own, or the free one where it would go. */
+static IdSlot *
+find_id (const Scan *s, const char *quote)
+{
+    gsize i = value_slot (s, quote);
+    while (s->ids[i].quote != NULL && !value_equal (s->ids[i].quote, quote))
+        i = (i + 1) & s->mask;
+    return &s->ids[i];
 }
 
 /* 1-based line and byte column of @off (after a byte order mark, as check_no_nul() counts). */
@@ -197,7 +212,7 @@ not_comparable (const char *quote)
 static gboolean
 check_end (Scan *s, const char *what, const char *quote, gsize at)
 {
-    if (quote == NULL || g_hash_table_contains (s->ids, quote))
+    if (quote == NULL || find_id (s, quote)->quote != NULL)
         return TRUE;
     if (not_comparable (quote)) {
         s->by_count = TRUE;
@@ -222,14 +237,14 @@ on_tag (Scan *s, const Tag *t)
             return TRUE;
         if (not_comparable (t->id))
             s->by_count = TRUE;
-        gpointer first = g_hash_table_lookup (s->ids, t->id);
-        if (first == NULL) {
-            g_hash_table_insert (s->ids, (gpointer) t->id, GSIZE_TO_POINTER (t->at + 1));
+        IdSlot *first = find_id (s, t->id);
+        if (first->quote == NULL) {
+            *first = (IdSlot){ t->id, t->at };
             return TRUE;
         }
         gsize line, col, first_line, first_col;
         locate (s, t->at, &line, &col);
-        locate (s, GPOINTER_TO_SIZE (first) - 1, &first_line, &first_col);
+        locate (s, first->at, &first_line, &first_col);
         g_set_error (s->error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE,
                      "%s:%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT ": a node declared twice: its id "
                      "is that of the node at %" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT " (GraphML)",
@@ -302,29 +317,29 @@ gboolean
 fsim_i_check_graphml_ids (const char *path, const char *data, gsize len, gsize *out_nodes,
                           gboolean *out_by_count, GError **error)
 {
-    Scan s = { path, data, len, PASS_COUNT, 0, FALSE, NULL, error };
+    Scan s = { path, data, len, PASS_COUNT, 0, FALSE, NULL, 0, error };
 
     scan (&s);
     *out_nodes = s.nodes;
     *out_by_count = FALSE;
     if (s.nodes == 0)
         return TRUE;
-    /* GHashTable aborts when it cannot grow: a key, a value and a hash per node, in a table of
-     * twice the next power of two at most */
-    g_autofree char *what =
-        g_strdup_printf ("the ids of %" G_GSIZE_FORMAT " GraphML nodes", s.nodes);
-    if (!fsim_memory_reserve (fsim_memory_array_bytes (s.nodes, 3 * sizeof (gpointer)) * 2, what,
-                              error)) {
+    /* at least twice as many slots as nodes, tried: the count comes from the file */
+    gsize slots = 16;
+    while (slots < 2 * s.nodes)
+        slots *= 2;
+    s.mask = slots - 1;
+    s.ids = fsim_try_new0 (slots, sizeof *s.ids, "checking the file's node ids", error);
+    if (s.ids == NULL) {
         g_prefix_error (error, "%s: ", path);
         return FALSE;
     }
-    s.ids = g_hash_table_new (value_hash, value_equal);
     gboolean ok = TRUE;
     for (Pass p = PASS_NODES; ok && p <= PASS_EDGES; p++) {
         s.pass = p;
         ok = scan (&s);
     }
-    g_hash_table_destroy (s.ids);
+    g_free (s.ids);
     *out_by_count = s.by_count;
     return ok;
 }
