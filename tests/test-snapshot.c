@@ -341,6 +341,7 @@ static void
 test_snapshot_located (void)
 {
     g_autofree char *cut = fsim_test_write (scratch, "cut.fsp", good->str, 100);
+    g_assert_true (g_file_test (cut, G_FILE_TEST_IS_REGULAR));
     g_autofree char *tour = scenario_path ("tour.json");
     g_autofree char *scen = g_strdup_printf ("{\n  \"extends\": \"%s\",\n  \"population\": "
                                              "{ \"snapshot\": \"cut.fsp\" }\n}\n",
