@@ -24,6 +24,20 @@ source_path (const char *relative)
     return g_build_filename (g_getenv ("FLOWSIM_SOURCE_DIR"), relative, NULL);
 }
 
+/* Writes the scenario of @shape (tests/worst-case.h) to model.json in a new temporary folder,
+ * *@out_dir (transfer full), and returns its path (transfer full). */
+static char *
+write_worst_case (const FsimWorstCase *shape, char **out_dir)
+{
+    g_autofree char *text = fsim_worst_case_json (shape);
+    g_autoptr (GError) error = NULL;
+    *out_dir = g_dir_make_tmp ("flowsim-api-XXXXXX", &error);
+    g_assert_no_error (error);
+    char *path = g_build_filename (*out_dir, "model.json", NULL);
+    g_assert_true (g_file_set_contents (path, text, -1, NULL));
+    return path;
+}
+
 /* Runs `$FLOWSIM ARGS...`, which must exit @want; returns its stderr if @err, else its stdout. */
 static char *
 cli_run (const char *const *args, int want, gboolean err)
@@ -348,6 +362,66 @@ test_diagram (void)
     flowsim_simulation_free (sim);
 }
 
+/* Issue 11: a diagram too large for Graphviz is what the command line's exit status 2 says, a
+ * usage error, not an internal one: one over the bounds (2 partners of 70 APIs: 231 boxes and
+ * 634 lines by default) is refused before any `dot` is looked for, with the command's counts and
+ * advice a library caller can follow; one whose `dot` is stopped at its CPU time (a stand-in
+ * killed by SIGXCPU) says so. Its DOT is still given. Before, both were FLOWSIM_ERROR_INTERNAL,
+ * and the first went to `dot`. */
+static void
+test_diagram_too_large (void)
+{
+    FsimWorstCase shape = FSIM_WORST_CASE_DEFAULTS;
+    shape.partners = 2, shape.apis = 70, shape.scopes_per_api = 3, shape.fields = 16;
+    shape.rules = 1, shape.users = 50;
+    g_autofree char *dir = NULL;
+    g_autofree char *path = write_worst_case (&shape, &dir);
+    g_autofree char *xcpu = g_build_filename (dir, "xcpu-dot", NULL);
+    g_assert_true (g_file_set_contents (xcpu, "#!/bin/sh\nkill -XCPU $$\n", -1, NULL));
+    g_assert_cmpint (g_chmod (xcpu, 0700), ==, 0);
+
+    FlowsimOptions *options = flowsim_options_new ();
+    flowsim_options_set_graphviz (options, "/nonexistent/dot");
+    FlowsimError *error = NULL;
+    FlowsimSimulation *sim = flowsim_simulate (path, options, &error);
+    g_assert_null (error);
+    g_assert_null (flowsim_simulation_diagram (sim, "svg", &error));
+    g_assert_cmpint (flowsim_error_kind (error), ==, FLOWSIM_ERROR_USAGE);
+    g_assert_cmpstr (flowsim_error_message (error), ==,
+                     "the graph has 231 boxes and 634 lines, more than the 200 boxes and 200 "
+                     "lines flowsim gives Graphviz to lay out (beyond them its layout can take "
+                     "minutes and gigabytes): ask for it as \"dot\" and lay it out with Graphviz "
+                     "yourself");
+    flowsim_error_free (error);
+    error = NULL;
+    char *dot = flowsim_simulation_diagram (sim, "dot", &error);
+    g_assert_null (error);
+    g_assert_true (g_str_has_prefix (dot, "digraph flowsim {"));
+    flowsim_free (dot);
+    flowsim_simulation_free (sim);
+    /* the command line refuses it with the same counts and status 2 */
+    g_autofree char *cli =
+        cli_run ((const char *const[]){ "diagram", path, "--format", "svg", NULL }, 2, TRUE);
+    g_assert_nonnull (strstr (cli, "the graph has 231 boxes and 634 lines, more than the 200 "
+                                   "boxes and 200 lines flowsim gives Graphviz to lay out"));
+
+    g_autofree char *tour = source_path ("scenarios/tour.json");
+    flowsim_options_set_graphviz (options, xcpu);
+    sim = flowsim_simulate (tour, options, &error);
+    g_assert_null (error);
+    g_assert_null (flowsim_simulation_diagram (sim, "svg", &error));
+    g_assert_cmpint (flowsim_error_kind (error), ==, FLOWSIM_ERROR_USAGE);
+    g_assert_nonnull (strstr (flowsim_error_message (error),
+                              "was stopped after 30 s of CPU time laying out the graph: ask for "
+                              "it as \"dot\" and lay it out with Graphviz yourself"));
+    flowsim_error_free (error);
+    flowsim_simulation_free (sim);
+    flowsim_options_free (options);
+    (void) g_unlink (xcpu);
+    (void) g_unlink (path);
+    (void) g_rmdir (dir);
+}
+
 /* The memory limit is a parameter: a population that would not fit is refused, then builds
  * once the limit is lifted. */
 static void
@@ -427,12 +501,8 @@ test_report_out_of_memory (void)
     shape.scopes_per_api = 16;
     shape.rules = 8;
     shape.users = 200;
-    g_autofree char *text = fsim_worst_case_json (&shape);
-    g_autoptr (GError) gerror = NULL;
-    g_autofree char *dir = g_dir_make_tmp ("flowsim-api-XXXXXX", &gerror);
-    g_assert_no_error (gerror);
-    g_autofree char *path = g_build_filename (dir, "wide.json", NULL);
-    g_assert_true (g_file_set_contents (path, text, -1, NULL));
+    g_autofree char *dir = NULL;
+    g_autofree char *path = write_worst_case (&shape, &dir);
     FlowsimOptions *options = flowsim_options_new ();
     flowsim_options_set_threads (options, 1);
     FlowsimError *error = NULL;
@@ -517,6 +587,7 @@ main (int argc, char **argv)
     g_test_add_func ("/api/explain-pair-cap", test_explain_pair_cap);
     g_test_add_func ("/api/claims", test_claims);
     g_test_add_func ("/api/diagram", test_diagram);
+    g_test_add_func ("/api/diagram/too-large", test_diagram_too_large);
     g_test_add_func ("/api/memory-limit", test_memory_limit);
     g_test_add_func ("/api/max-graph-size", test_max_graph_size);
     g_test_add_func ("/api/report-out-of-memory", test_report_out_of_memory);

@@ -13,6 +13,7 @@
 #include "run-util.h"
 #include "svg.h"
 #include "text.h"
+#include "worst-case.h"
 
 /*
  * Golden files: tests/data/diagram/NAME.json is drawn and compared with NAME.dot. To accept
@@ -61,7 +62,8 @@ test_diagram_dot_parses (gconstpointer data)
     g_autoptr (GError) error = NULL;
     if (!draw_have_dot ())
         return;
-    g_autoptr (GBytes) canon = fsim_graphviz_render (NULL, dot, "canon", &error);
+    g_autoptr (GBytes) canon =
+        fsim_graphviz_render (NULL, dot, "canon", &fsim_diagram_layout, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (g_bytes_get_size (canon), >, 0);
 }
@@ -133,7 +135,7 @@ test_diagram_svg_escape (void)
     gsize len = 0;
     if (!draw_have_dot ())
         return;
-    g_autoptr (GBytes) svg = fsim_graphviz_render (NULL, dot, "svg", &error);
+    g_autoptr (GBytes) svg = fsim_graphviz_render (NULL, dot, "svg", &fsim_diagram_layout, &error);
     g_assert_no_error (error);
     const char *text = g_bytes_get_data (svg, &len);
     g_assert_true (fsim_svg_check (text, (gssize) len, &error));
@@ -328,7 +330,8 @@ test_diagram_graphviz_missing (void)
     g_assert_cmpstr (found, ==, in_path);
     g_unsetenv ("FLOWSIM_DOT");
     g_assert_null (fsim_graphviz_program ("/nonexistent/dot"));
-    g_assert_null (fsim_graphviz_render ("/nonexistent/dot", "digraph{}", "svg", &error));
+    g_assert_null (fsim_graphviz_render ("/nonexistent/dot", "digraph{}", "svg",
+                                         &fsim_diagram_layout, &error));
     g_assert_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_MISSING);
     g_assert_nonnull (strstr (error->message, "'/nonexistent/dot' was not found (FLOWSIM_DOT)"));
 
@@ -350,12 +353,13 @@ test_diagram_graphviz_fails (void)
         g_test_skip ("no 'false' program");
         return;
     }
-    g_assert_null (fsim_graphviz_render (f, "digraph{}", "svg", &error));
+    g_assert_null (fsim_graphviz_render (f, "digraph{}", "svg", &fsim_diagram_layout, &error));
     g_assert_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED);
     g_clear_error (&error);
     if (!draw_have_dot ())
         return;
-    g_assert_null (fsim_graphviz_render (NULL, "digraph { a -> }", "svg", &error));
+    g_assert_null (
+        fsim_graphviz_render (NULL, "digraph { a -> }", "svg", &fsim_diagram_layout, &error));
     g_assert_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED);
 }
 
@@ -383,10 +387,12 @@ test_diagram_graphviz_out_of_memory (void)
     g_autoptr (GError) error = NULL;
     if (!fsim_test_address_space_cap (16 << 20))
         return;
-    g_autoptr (GBytes) capped = fsim_graphviz_render (dot, "digraph{}", "svg", &error);
+    g_autoptr (GBytes) capped =
+        fsim_graphviz_render (dot, "digraph{}", "svg", &fsim_diagram_layout, &error);
     g_autoptr (GString) text = g_string_new ("digraph{}");
     g_autoptr (GError) convert_error = NULL;
-    gboolean converted = fsim_graphviz_convert (dot, text, "svg", &convert_error);
+    gboolean converted =
+        fsim_graphviz_convert (dot, text, "svg", &fsim_diagram_layout, &convert_error);
     fsim_test_address_space_uncap ();
     g_assert_null (capped);
     g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM);
@@ -397,10 +403,11 @@ test_diagram_graphviz_out_of_memory (void)
     g_assert_cmpstr (text->str, ==, "digraph{}"); /* unchanged */
     g_clear_error (&error);
 
-    g_autoptr (GBytes) drawing = fsim_graphviz_render (dot, "digraph{}", "svg", &error);
+    g_autoptr (GBytes) drawing =
+        fsim_graphviz_render (dot, "digraph{}", "svg", &fsim_diagram_layout, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (g_bytes_get_size (drawing), ==, 67108864);
-    g_assert_true (fsim_graphviz_convert (dot, text, "svg", &error));
+    g_assert_true (fsim_graphviz_convert (dot, text, "svg", &fsim_diagram_layout, &error));
     g_assert_cmpuint (text->len, ==, 67108864);
     draw_tmpdir_remove (dir);
 }
@@ -418,16 +425,30 @@ test_diagram_graphviz_check_size (void)
                       "  }\n  \"a\" -> \"b;c\" [label=\"1 -> 2\"];\n  \"b;c\" -> \"a\";\n"
                       "  \"a\" -> \"legend\" -> \"a\" [style=invis]\n}\n";
     g_autoptr (GError) error = NULL;
-    g_assert_true (fsim_graphviz_check_size (dot, 3, 4, &error));
+    const FsimGraphvizBounds fits = { 3, 4, "draw less" }, boxes = { 2, 4, "draw less" },
+                             lines = { 3, 3, "draw less" };
+    g_assert_true (fsim_graphviz_check_size (dot, &fits, &error));
     g_assert_no_error (error);
-    g_assert_false (fsim_graphviz_check_size (dot, 2, 4, &error));
+    g_assert_false (fsim_graphviz_check_size (dot, &boxes, &error));
     g_assert_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_TOO_LARGE);
-    g_assert_true (g_str_has_prefix (error->message, "the graph has 3 boxes and 4 lines, more "
-                                                     "than the 2 boxes and 4 lines flowsim gives "
-                                                     "Graphviz to lay out"));
+    g_assert_cmpstr (error->message, ==,
+                     "the graph has 3 boxes and 4 lines, more than the 2 boxes and 4 lines "
+                     "flowsim gives Graphviz to lay out (beyond them its layout can take minutes "
+                     "and gigabytes): draw less");
     g_clear_error (&error);
-    g_assert_false (fsim_graphviz_check_size (dot, 3, 3, &error));
+    g_assert_false (fsim_graphviz_check_size (dot, &lines, &error));
     g_assert_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_TOO_LARGE);
+    g_clear_error (&error);
+    /* every way to Graphviz counts first: a `dot` that does not exist is never looked for */
+    g_assert_null (fsim_graphviz_render ("/nonexistent/dot", dot, "svg", &boxes, &error));
+    g_assert_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_TOO_LARGE);
+    g_clear_error (&error);
+    g_autoptr (GString) text = g_string_new (dot);
+    g_assert_false (fsim_graphviz_convert ("/nonexistent/dot", text, "svg", &lines, &error));
+    g_assert_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_TOO_LARGE);
+    g_assert_cmpstr (text->str, ==, dot);
+    g_clear_error (&error);
+    g_assert_true (fsim_graphviz_convert ("/nonexistent/dot", text, "dot", &lines, &error));
 }
 
 /* Issue 11: `dot` runs with at most FSIM_GRAPHVIZ_MAX_CPU_SECONDS of CPU time and
@@ -440,7 +461,7 @@ test_diagram_graphviz_limits (void)
     g_autoptr (GError) error = NULL;
     g_autofree char *limits =
         fake_dot (dir, "sh -c 'echo \"limits $(ulimit -t) $(ulimit -v)\" >&2; exit 1'");
-    g_assert_null (fsim_graphviz_render (limits, "digraph{}", "svg", &error));
+    g_assert_null (fsim_graphviz_render (limits, "digraph{}", "svg", &fsim_diagram_layout, &error));
     g_assert_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED);
     g_autofree char *expected =
         g_strdup_printf ("failed: limits %d %" G_GUINT64_FORMAT, FSIM_GRAPHVIZ_MAX_CPU_SECONDS,
@@ -449,7 +470,7 @@ test_diagram_graphviz_limits (void)
     g_clear_error (&error);
 
     g_autofree char *xcpu = fake_dot (dir, "sh -c 'kill -XCPU $$'");
-    g_assert_null (fsim_graphviz_render (xcpu, "digraph{}", "svg", &error));
+    g_assert_null (fsim_graphviz_render (xcpu, "digraph{}", "svg", &fsim_diagram_layout, &error));
     g_assert_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_TOO_LARGE);
     g_autofree char *stopped =
         g_strdup_printf ("was stopped after %d s of CPU time laying out the graph: draw less of "
@@ -459,9 +480,10 @@ test_diagram_graphviz_limits (void)
     draw_tmpdir_remove (dir);
 }
 
-/* Issue 11: every partner of the default scenario (--top 0: 130 boxes, 247 lines) is within the
- * flow diagram's layout limits and is drawn; the same diagram checked against lower limits is
- * refused with its counts. */
+/* Issue 11: the default scenario's top 40 partners (92 boxes, 171 lines) are within the layout
+ * bounds and drawn; all of its partners (--top 0: 130 boxes, 247 lines, over the 200 lines
+ * since a chain of shares within 241 lines took `dot` 31 s) are refused before `dot` runs, with
+ * status 2 and their counts, and still written as DOT. */
 static void
 test_diagram_graphviz_layout_limits (void)
 {
@@ -471,14 +493,119 @@ test_diagram_graphviz_layout_limits (void)
     g_autoptr (DrawRun) dot = FLOWSIM ("diagram", path, "--top", "0");
     g_assert_cmpint (dot->status, ==, 0);
     g_autoptr (GError) error = NULL;
-    g_assert_true (fsim_graphviz_check_size (dot->out, FSIM_DIAGRAM_MAX_LAYOUT_NODES,
-                                             FSIM_DIAGRAM_MAX_LAYOUT_EDGES, &error));
-    g_assert_false (fsim_graphviz_check_size (dot->out, 129, 1000, &error));
+    g_assert_false (fsim_graphviz_check_size (dot->out, &fsim_diagram_layout, &error));
     g_assert_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_TOO_LARGE);
-    g_assert_true (g_str_has_prefix (error->message, "the graph has 130 boxes and 247 lines"));
+    g_assert_true (g_str_has_prefix (error->message, "the graph has 130 boxes and 247 lines, more "
+                                                     "than the 200 boxes and 200 lines"));
     g_autoptr (DrawRun) svg = FLOWSIM ("diagram", path, "--top", "0", "--format", "svg");
-    g_assert_cmpint (svg->status, ==, 0);
-    g_assert_nonnull (strstr (svg->out, "</svg>"));
+    g_assert_cmpint (svg->status, ==, 2);
+    g_assert_cmpstr (svg->out, ==, "");
+    fsim_assert_contains (svg->err, "the graph has 130 boxes and 247 lines, more than the 200 "
+                                    "boxes and 200 lines flowsim gives Graphviz to lay out");
+    fsim_assert_contains (svg->err, "draw less of it (--top, --partner, --field)");
+    g_autoptr (DrawRun) top40 = FLOWSIM ("diagram", path, "--top", "40", "--format", "svg");
+    g_assert_cmpint (top40->status, ==, 0);
+    g_assert_nonnull (strstr (top40->out, "</svg>"));
+}
+
+/* A scenario whose @n fields are each a group of their own, all offered by one scope to one
+ * partner (transfer full). */
+static char *
+many_groups_json (guint n)
+{
+    GString *out = g_string_new ("{ \"scenario\": \"groups\", \"title\": \"groups\", "
+                                 "\"date\": \"2014-06-01\", \"seed\": 1, \"fields\": [");
+    for (guint g = 0; g < n; g++)
+        g_string_append_printf (out, "%s{ \"id\": \"g%u.f\" }", g ? ", " : "", g);
+    g_string_append (out,
+                     "], \"apis\": [{ \"id\": \"a\", \"active\": { \"from\": \"2010-01-01\" }, "
+                     "\"respects\": [\"audience\"], \"scopes\": [{ \"id\": \"s\", \"subject\": "
+                     "\"self\", \"fields\": [\"*\"] }] }], \"partners\": [{ \"id\": \"p\", "
+                     "\"kind\": \"app\", \"integrates\": [\"a\"], \"requests\": [\"*\"], "
+                     "\"destinations\": [{ \"id\": \"d\", \"location\": \"server\", "
+                     "\"jurisdiction\": \"US\", \"fields\": [\"*\"] }] }], \"rules\": [{ \"id\": "
+                     "\"all\", \"effect\": \"allow\", \"partners\": [\"*\"], \"apis\": [\"*\"], "
+                     "\"scopes\": [\"*\"], \"from\": \"2010-01-01\" }], \"population\": { "
+                     "\"generator\": \"erdos_renyi\", \"users\": 50, \"mean_degree\": 4, "
+                     "\"settings\": { \"audience\": { \"*\": { \"public\": 1 } } }, "
+                     "\"adoption\": { \"*\": 1 } } }\n");
+    return g_string_free (out, FALSE);
+}
+
+/* Issue 11: `explain` and `diff` drawings are counted before `dot` runs, as the flow diagram
+ * is, through the same check: over their bounds, `--format svg` stops at once with status 2,
+ * the counts and each command's own advice, and the stand-in `dot` is never run. On a small
+ * model (16 partners sharing in a ring, 16 fields of 16 groups) one user's routes are 49 boxes
+ * and 304 lines (`dot` takes 1.7 s of CPU; with 24 partners, 448 lines, 27 s); a comparison of
+ * 320 field groups losing every flow is 322 boxes, over its 300. Before, both went to `dot`.
+ * DOT is always written, and a narrower drawing is given to `dot`; one that `dot` cannot lay out
+ * within its CPU time is status 2 as well. */
+static void
+test_diagram_graphviz_bounded_commands (void)
+{
+    g_autofree char *dir = draw_tmpdir ();
+    FsimWorstCase w = FSIM_WORST_CASE_DEFAULTS;
+    w.partners = 16, w.scopes_per_api = 16, w.fields = 16, w.rules = 8, w.users = 100;
+    g_autofree char *json = fsim_worst_case_json (&w);
+    g_autofree char *model = fsim_test_write (dir, "ring.json", json, -1);
+    g_autofree char *groups_json = many_groups_json (320);
+    g_autofree char *groups = fsim_test_write (dir, "groups.json", groups_json, -1);
+    g_autofree char *ran = g_build_filename (dir, "dot-ran", NULL);
+    g_autofree char *command = g_strdup_printf ("sh -c 'touch \"%s\"; echo \"<svg/>\"'", ran);
+    g_autofree char *dot = fake_dot (dir, command);
+    g_autofree char *env_dot = g_strconcat ("FLOWSIM_DOT=", dot, NULL);
+    const char *const env[] = { env_dot, NULL };
+    const struct {
+        const char *const *args, *counts, *advice;
+    } cases[] = {
+        { (const char *const[]){ "explain", model, "--user", "u1", "--format", "svg", NULL },
+          "the graph has 49 boxes and 304 lines, more than the 200 boxes and 200 lines flowsim "
+          "gives Graphviz to lay out",
+          "draw less of it (--field, --partner, --destination), or write it as DOT" },
+        { (const char *const[]){ "diff", groups, "--set", "date=2009-01-01", "--format", "svg",
+                                 NULL },
+          "the graph has 322 boxes and 321 lines, more than the 300 boxes and 2000 lines "
+          "flowsim gives Graphviz to lay out",
+          "draw less of it (--partner, --field, --jurisdiction), or write it as DOT" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        g_autoptr (DrawRun) r = draw_flowsim (env, cases[i].args);
+        g_assert_cmpint (r->status, ==, 2);
+        g_assert_cmpstr (r->out, ==, "");
+        fsim_assert_contains (r->err, cases[i].counts);
+        fsim_assert_contains (r->err, cases[i].advice);
+        g_assert_false (g_file_test (ran, G_FILE_TEST_EXISTS));
+    }
+    g_autoptr (DrawRun) e = FLOWSIM_ENV (env, "explain", model, "--user", "u1", "--format", "dot");
+    g_assert_cmpint (e->status, ==, 0);
+    g_assert_true (g_str_has_prefix (e->out, "digraph"));
+    /* narrowed as the advice says, the same explanation is drawn */
+    g_autoptr (DrawRun) narrow =
+        FLOWSIM_ENV (env, "explain", model, "--user", "u1", "--partner", "p1", "--format", "svg");
+    g_assert_cmpint (narrow->status, ==, 0);
+    g_assert_cmpstr (narrow->out, ==, "<svg/>\n");
+    g_assert_true (g_file_test (ran, G_FILE_TEST_EXISTS));
+    /* the comparison of the ring model that loses every flow, 48 boxes and 272 lines, is
+     * within the comparison's bounds */
+    g_autoptr (DrawRun) diff =
+        FLOWSIM_ENV (env, "diff", model, "--set", "date=2009-01-01", "--format", "svg");
+    g_assert_cmpint (diff->status, ==, 0);
+    g_assert_cmpstr (diff->out, ==, "<svg/>\n");
+    /* a `dot` stopped at its CPU time is status 2 for them too (it was 4), with their advice */
+    g_autofree char *xcpu = fake_dot (dir, "sh -c 'kill -XCPU $$'");
+    g_autofree char *env_xcpu = g_strconcat ("FLOWSIM_DOT=", xcpu, NULL);
+    const char *const stopped_env[] = { env_xcpu, NULL };
+    g_autoptr (DrawRun) stopped = FLOWSIM_ENV (stopped_env, "explain", model, "--user", "u1",
+                                               "--partner", "p1", "--format", "svg");
+    g_assert_cmpint (stopped->status, ==, 2);
+    fsim_assert_contains (stopped->err, "was stopped after 30 s of CPU time laying out the graph: "
+                                        "draw less of it (--field, --partner, --destination)");
+    g_autoptr (DrawRun) stopped_diff =
+        FLOWSIM_ENV (stopped_env, "diff", model, "--set", "date=2009-01-01", "--format", "svg");
+    g_assert_cmpint (stopped_diff->status, ==, 2);
+    fsim_assert_contains (stopped_diff->err,
+                          "draw less of it (--partner, --field, --jurisdiction)");
+    draw_tmpdir_remove (dir);
 }
 
 /* Runs flowsim with @args (NULL-ended) under `ulimit -v @cap_mib` MiB and FLOWSIM_DOT=@dot. */
@@ -690,7 +817,8 @@ test_diagram_explain (void)
     g_assert_nonnull (strstr (dot->str, "shared by Personality quiz app"));
     if (!draw_have_dot ())
         return;
-    g_autoptr (GBytes) svg = fsim_graphviz_render (NULL, dot->str, "svg", &error);
+    g_autoptr (GBytes) svg =
+        fsim_graphviz_render (NULL, dot->str, "svg", &fsim_diagram_layout, &error);
     g_assert_no_error (error);
     gsize len = 0;
     const char *data = g_bytes_get_data (svg, &len);
@@ -837,6 +965,7 @@ main (int argc, char **argv)
     g_test_add_func ("/diagram/graphviz/check-size", test_diagram_graphviz_check_size);
     g_test_add_func ("/diagram/graphviz/limits", test_diagram_graphviz_limits);
     g_test_add_func ("/diagram/graphviz/layout-limits", test_diagram_graphviz_layout_limits);
+    g_test_add_func ("/diagram/graphviz/bounded-commands", test_diagram_graphviz_bounded_commands);
     g_test_add_func ("/diagram/svg/out-of-memory", test_diagram_svg_out_of_memory);
     g_test_add_func ("/diagram/graphviz/cli-out-of-memory",
                      test_diagram_graphviz_cli_out_of_memory);

@@ -35,9 +35,10 @@ FLOWSIM_API const char *flowsim_version (void);
 
 /* What failed; the values are those of flowsim's exit statuses. */
 typedef enum {
-    FLOWSIM_ERROR_USAGE = 2,    /* an argument is wrong (a malformed override, an unknown user) */
+    FLOWSIM_ERROR_USAGE = 2,    /* an argument is wrong (a malformed override, an unknown user),
+                                 * or asks for too much (a diagram too large for Graphviz) */
     FLOWSIM_ERROR_INPUT = 3,    /* a scenario or policy file, or its population */
-    FLOWSIM_ERROR_INTERNAL = 4, /* anything else: out of memory, the engine, Graphviz */
+    FLOWSIM_ERROR_INTERNAL = 4, /* anything else: out of memory, the engine, Graphviz failing */
 } FlowsimErrorKind;
 
 typedef struct FlowsimError FlowsimError;
@@ -137,9 +138,14 @@ FLOWSIM_API char *flowsim_simulation_report (const FlowsimSimulation *sim, Flows
  * @format: "dot" or "svg"
  *
  * The flow diagram `flowsim diagram --format FORMAT` draws, with its default options; SVG is
- * laid out by Graphviz (flowsim_options_set_graphviz()).
+ * laid out by Graphviz (flowsim_options_set_graphviz()), within the command's bounds: a diagram
+ * of more than 200 boxes or 200 lines is not given to Graphviz, and Graphviz is stopped after
+ * 30 s of CPU time (docs/diagrams.md). "dot" is never refused.
  * Returns: (transfer full): the drawing, or NULL with @error set (FLOWSIM_ERROR_USAGE for an
- *   unknown format, FLOWSIM_ERROR_INTERNAL when Graphviz is missing or fails).
+ *   unknown format, and for a diagram too large for Graphviz: "the graph has N boxes and M
+ *   lines, more than the ..." or "Graphviz '...' was stopped after 30 s of CPU time ...", as
+ *   `flowsim diagram` says with exit status 2; FLOWSIM_ERROR_INTERNAL when Graphviz is missing
+ *   or fails).
  */
 FLOWSIM_API char *flowsim_simulation_diagram (const FlowsimSimulation *sim, const char *format,
                                               FlowsimError **error);

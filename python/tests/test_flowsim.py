@@ -107,6 +107,45 @@ class ClaimsDiagramTest(unittest.TestCase):
         self.assertEqual(caught.exception.kind, 4)
         self.assertIn("'/nonexistent/dot' was not found", str(caught.exception))
 
+    def test_diagram_too_large(self):
+        # Issue 11: a diagram too large for Graphviz is a usage error (kind 2), as `flowsim
+        # diagram` exits 2, whether it is refused before `dot` runs (250 field groups: 254
+        # boxes) or `dot` is stopped at its CPU time (a stand-in killed by SIGXCPU).
+        fields = [{"id": f"g{g}.f"} for g in range(250)]
+        model = {"scenario": "groups", "title": "groups", "date": "2014-06-01", "seed": 1,
+                 "fields": fields,
+                 "apis": [{"id": "a", "active": {"from": "2010-01-01"},
+                           "respects": ["audience"],
+                           "scopes": [{"id": "s", "subject": "self", "fields": ["*"]}]}],
+                 "partners": [{"id": "p", "kind": "app", "integrates": ["a"],
+                               "requests": ["*"],
+                               "destinations": [{"id": "d", "location": "server",
+                                                 "jurisdiction": "US", "fields": ["*"]}]}],
+                 "rules": [{"id": "all", "effect": "allow", "partners": ["*"], "apis": ["*"],
+                            "scopes": ["*"], "from": "2010-01-01"}],
+                 "population": {"generator": "erdos_renyi", "users": 50, "mean_degree": 4,
+                                "settings": {"audience": {"*": {"public": 1}}},
+                                "adoption": {"*": 1}}}
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "groups.json")
+            with open(path, "w") as f:
+                json.dump(model, f)
+            with self.assertRaises(flowsim.Error) as caught:
+                flowsim.diagram(path, graphviz="/nonexistent/dot")
+            self.assertEqual(caught.exception.kind, 2)
+            self.assertIn("more than the 200 boxes and 200 lines flowsim gives Graphviz",
+                          str(caught.exception))
+            self.assertIn('ask for it as "dot"', str(caught.exception))
+            self.assertTrue(flowsim.diagram(path, format="dot").startswith("digraph"))
+            xcpu = os.path.join(tmp, "xcpu-dot")
+            with open(xcpu, "w") as f:
+                f.write("#!/bin/sh\nkill -XCPU $$\n")
+            os.chmod(xcpu, 0o700)
+            with self.assertRaises(flowsim.Error) as caught:
+                flowsim.diagram(TOUR, graphviz=xcpu)
+            self.assertEqual(caught.exception.kind, 2)
+            self.assertIn("was stopped after 30 s of CPU time", str(caught.exception))
+
 
 class ErrorTest(unittest.TestCase):
     def test_missing_file(self):

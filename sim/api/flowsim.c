@@ -274,13 +274,24 @@ flowsim_simulation_diagram (const FlowsimSimulation *sim, const char *format, Fl
                                 "unknown diagram format '%s' (expected dot or svg)", format));
         return NULL;
     }
+    /* the command line's bounds, with advice for a caller that has no --top to give */
+    static const FsimGraphvizBounds bounds = {
+        FSIM_GRAPHVIZ_MAX_NODES, FSIM_GRAPHVIZ_MAX_EDGES,
+        "ask for it as \"dot\" and lay it out with Graphviz yourself"
+    };
     const FsimSim *s = sim->sim;
     GString *out = g_string_new (NULL);
     GError *local = NULL;
     if (!fsim_diagram_write_dot (s->scenario, s->decisions, s->result, NULL, out, &local) ||
-        !fsim_graphviz_convert (sim->graphviz, out, format, &local)) {
+        !fsim_graphviz_convert (sim->graphviz, out, format, &bounds, &local)) {
         g_string_free (out, TRUE);
-        set_error (error, FLOWSIM_ERROR_INTERNAL, local);
+        /* too large to lay out (refused, or `dot` stopped at its CPU time): what the command
+         * line's exit status 2 says, a usage error */
+        set_error (error,
+                   g_error_matches (local, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_TOO_LARGE)
+                       ? FLOWSIM_ERROR_USAGE
+                       : FLOWSIM_ERROR_INTERNAL,
+                   local);
         return NULL;
     }
     return g_string_free (out, FALSE);

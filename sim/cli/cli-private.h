@@ -102,6 +102,11 @@ FsimExit fsim_i_cli_usage_error (GError **error, const char *format, ...) G_GNUC
 gboolean fsim_i_cli_write_stdout (const char *text, size_t len, GError **error);
 /* The Graphviz program to run for SVG and PNG: $FLOWSIM_DOT, or NULL for `dot` in PATH. */
 const char *fsim_i_cli_dot_program (void);
+/* After a diagram that could not be drawn: moves *@local into @error and returns its status,
+ * FSIM_EXIT_USAGE for a graph too large for Graphviz (FSIM_GRAPHVIZ_ERROR_TOO_LARGE: refused
+ * before `dot` ran, or `dot` stopped at its CPU time), as a timeline over its budget is, and
+ * FSIM_EXIT_INTERNAL for anything else (no Graphviz, `dot` failed, out of memory). */
+FsimExit fsim_i_cli_draw_failed (GError **local, GError **error);
 
 /* Writes @text to @output by the rules of output.h (a regular file is replaced atomically, a
  * device or FIFO written in place), or to stdout when @output is NULL or "-". Nothing is left

@@ -13,6 +13,7 @@
 #include "cli-mpi.h"
 #include "cli-private.h"
 #include "cli.h"
+#include "graphviz.h"
 #include "import.h"
 #include "memory.h"
 #include "output.h"
@@ -283,6 +284,16 @@ fsim_i_cli_dot_program (void)
 {
     const char *dot = g_getenv ("FLOWSIM_DOT");
     return dot && *dot ? dot : NULL;
+}
+
+FsimExit
+fsim_i_cli_draw_failed (GError **local, GError **error)
+{
+    FsimExit status = g_error_matches (*local, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_TOO_LARGE)
+                          ? FSIM_EXIT_USAGE
+                          : FSIM_EXIT_INTERNAL;
+    g_propagate_error (error, g_steal_pointer (local));
+    return status;
 }
 
 /* After a usage error: the help that says what was expected, the subcommand's own when the

@@ -66,7 +66,9 @@ diagram_context (DiagramOptions *o)
         "  flowsim diagram scenarios/tour.json | dot -Tpdf > tour.pdf\n\n"
         "Environment:\n"
         "  FLOWSIM_DOT  the Graphviz dot program to run (default: dot in PATH)\n"
-        "Without Graphviz, svg and png fail with status 4; dot always works.\n");
+        "Without Graphviz, svg and png fail with status 4; dot always works. Graphviz is\n"
+        "given at most " FSIM_GRAPHVIZ_MAX_TEXT " (more: status 2; --top, --partner or\n"
+        "--field draw less).\n");
     fsim_i_cli_diagram_add (context, &o->diagram);
     return context;
 }
@@ -142,17 +144,10 @@ fsim_i_diagram_render (const char *path, const char *const *sets,
     if (!fsim_diagram_write_dot (sim->scenario, sim->decisions, sim->result, d, out, error))
         return FSIM_EXIT_INTERNAL;
     g_autoptr (GError) local = NULL;
-    if ((strcmp (format, "dot") == 0 ||
-         fsim_graphviz_check_size (out->str, FSIM_DIAGRAM_MAX_LAYOUT_NODES,
-                                   FSIM_DIAGRAM_MAX_LAYOUT_EDGES, &local)) &&
-        fsim_graphviz_convert (fsim_i_cli_dot_program (), out, format, &local))
+    if (fsim_graphviz_convert (fsim_i_cli_dot_program (), out, format, &fsim_diagram_layout,
+                               &local))
         return FSIM_EXIT_OK;
-    /* too large to lay out: a usage error, as a timeline over its budget is */
-    status = g_error_matches (local, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_TOO_LARGE)
-                 ? FSIM_EXIT_USAGE
-                 : FSIM_EXIT_INTERNAL;
-    g_propagate_error (error, g_steal_pointer (&local));
-    return status;
+    return fsim_i_cli_draw_failed (&local, error);
 }
 
 /* Simulates, draws and writes. */

@@ -36,7 +36,9 @@ diff_context (DiffOptions *o)
         FSIM_CLI_CLAIM_OPTION (&o->claims),
         FSIM_CLI_MAX_GRAPH_SIZE_OPTION,
         { "format", 'f', 0, G_OPTION_ARG_FILENAME, &o->format,
-          "text (the default), json, dot or svg (a diagram; svg runs Graphviz's dot)", "FORMAT" },
+          "text (the default), json, dot or svg (a diagram; svg runs Graphviz's dot, on at "
+          "most " FSIM_DIFF_MAX_LAYOUT_TEXT ")",
+          "FORMAT" },
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output,
           "Write to FILE (replaced atomically; '-' is standard output)", "FILE" },
         { "exit-code", 0, 0, G_OPTION_ARG_NONE, &o->exit_code,
@@ -135,10 +137,11 @@ diff_render_full (const char *base_path, const char *whatif_path, const char *co
     const FsimDiff *diff = compared->diff;
     if (out_changed)
         *out_changed = fsim_diff_any (diff);
+    g_autoptr (GError) local = NULL;
     if (format && (strcmp (format, "dot") == 0 || strcmp (format, "svg") == 0))
-        return fsim_diff_draw (diff, f, format, fsim_i_cli_dot_program (), out, error)
+        return fsim_diff_draw (diff, f, format, fsim_i_cli_dot_program (), out, &local)
                    ? FSIM_EXIT_OK
-                   : FSIM_EXIT_INTERNAL;
+                   : fsim_i_cli_draw_failed (&local, error);
     if (!fsim_room_reserve (out, fsim_diff_room (diff, f), "the comparison", error))
         return FSIM_EXIT_INTERNAL;
     if (format && strcmp (format, "json") == 0)

@@ -10,6 +10,7 @@
 #include "cli-commands.h"
 #include "cmd-analysis.h"
 #include "explain-diagram.h"
+#include "graphviz.h"
 #include "room.h"
 
 typedef struct {
@@ -58,7 +59,9 @@ explain_context (ExplainOptions *o)
           "ISO code, or device)",
           "DEST" },
         { "format", 'f', 0, G_OPTION_ARG_FILENAME, &o->format,
-          "text (the default), json, dot or svg (a diagram; svg runs Graphviz's dot)", "FORMAT" },
+          "text (the default), json, dot or svg (a diagram; svg runs Graphviz's dot, on at "
+          "most " FSIM_GRAPHVIZ_MAX_TEXT ")",
+          "FORMAT" },
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output,
           "Write to FILE (replaced atomically; '-' is standard output)", "FILE" },
         { "set", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->sets,
@@ -195,11 +198,12 @@ fsim_i_explain_render (const char *path, const char *const *sets,
         fsim_explain_user (w.tracer, (size_t) u, fields, partners, error);
     if (e == NULL)
         return FSIM_EXIT_INTERNAL;
+    g_autoptr (GError) local = NULL;
     if (o->format && (strcmp (o->format, "dot") == 0 || strcmp (o->format, "svg") == 0))
         return fsim_explain_draw (w.tracer, e, o->destination, o->format, fsim_i_cli_dot_program (),
-                                  out, error)
+                                  out, &local)
                    ? FSIM_EXIT_OK
-                   : FSIM_EXIT_INTERNAL;
+                   : fsim_i_cli_draw_failed (&local, error);
     if (!fsim_room_reserve (out, fsim_explain_room (w.tracer, e), "the explanation", error))
         return FSIM_EXIT_INTERNAL;
     if (json)

@@ -89,7 +89,8 @@ report_context (ReportOptions *o)
         "  flowsim report scenarios/tour.json --variant 'As reported=' \\\n"
         "      --variant 'After the cut-off=--set date=2015-05-01' --output tabs.html\n\n"
         "Without Graphviz's dot (or FLOWSIM_DOT), the diagram fails with status 4; "
-        "pass --no-diagram.\n");
+        "pass --no-diagram.\nA diagram too large for Graphviz (it is given at "
+        "most " FSIM_GRAPHVIZ_MAX_TEXT ") is left out,\nwith a sentence saying why.\n");
     fsim_i_cli_diagram_add (context, &o->diagram);
     return context;
 }
@@ -143,27 +144,19 @@ report_parse (int argc, char **argv, ReportOptions *o, ReportArgs *a, GError **e
 static char *
 diagram_svg (const FsimSim *sim, const FsimDiagramOptions *d, char **out_note, GError **error)
 {
-    g_autoptr (GString) dot = g_string_new (NULL);
+    g_autoptr (GString) svg = g_string_new (NULL); /* the DOT, then the drawing in its place */
     g_autoptr (GError) local = NULL;
-    gsize len = 0;
-    if (!fsim_diagram_write_dot (sim->scenario, sim->decisions, sim->result, d, dot, error))
+    if (!fsim_diagram_write_dot (sim->scenario, sim->decisions, sim->result, d, svg, error))
         return NULL;
-    g_autoptr (GBytes) svg =
-        fsim_graphviz_check_size (dot->str, FSIM_DIAGRAM_MAX_LAYOUT_NODES,
-                                  FSIM_DIAGRAM_MAX_LAYOUT_EDGES, &local)
-            ? fsim_graphviz_render (fsim_i_cli_dot_program (), dot->str, "svg", &local)
-            : NULL;
+    if (fsim_graphviz_convert (fsim_i_cli_dot_program (), svg, "svg", &fsim_diagram_layout, &local))
+        return fsim_svg_sanitize (svg->str, (gssize) svg->len, error);
     if (g_error_matches (local, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_TOO_LARGE)) {
         *out_note = g_strdup_printf ("The diagram was left out: %s.", local->message);
         return NULL;
     }
-    if (svg == NULL) {
-        g_propagate_error (error, g_steal_pointer (&local));
-        g_prefix_error (error, "the diagram (--no-diagram leaves it out): ");
-        return NULL;
-    }
-    const char *data = g_bytes_get_data (svg, &len);
-    return fsim_svg_sanitize (data, (gssize) len, error);
+    g_propagate_error (error, g_steal_pointer (&local));
+    g_prefix_error (error, "the diagram (--no-diagram leaves it out): ");
+    return NULL;
 }
 
 /* One tab of the page: its name and the --set options of its what-if (transfer full). */

@@ -23,6 +23,11 @@
 #define MAX_SCOPES_LISTED 3
 #define MAX_FIELDS_LISTED 4
 
+const FsimGraphvizBounds fsim_diagram_layout = {
+    FSIM_GRAPHVIZ_MAX_NODES, FSIM_GRAPHVIZ_MAX_EDGES,
+    "draw less of it (--top, --partner, --field), or write it as DOT and run dot on it yourself"
+};
+
 typedef struct {
     const FsimScenario *s;
     const FsimDecisions *dec;

@@ -5,20 +5,16 @@
 #include <glib.h>
 
 #include "engine.h"
+#include "graphviz.h"
 #include "policy.h"
 #include "scenario.h"
 
 /* Partners drawn one by one when there are more; the others share a box per group. */
 #define FSIM_DIAGRAM_DEFAULT_TOP 8
 
-/* The largest flow diagram given to Graphviz to lay out (fsim_graphviz_check_size()): the
- * diagram of the model at the limits with its top 25 partners (97 boxes, 210 lines) takes `dot`
- * 1.3 s of CPU, with its top 30 (107, 235) 4.9 s, with its top 50 (147, 335) more than 28 s
- * (docs/robustness.md, "The diagram and claims at the limits"); every partner of
- * scenarios/device-partners-2018.json (--top 0: 130 boxes, 247 lines) 0.1 s. Between the two,
- * dot's own CPU limit decides. */
-#define FSIM_DIAGRAM_MAX_LAYOUT_NODES 200
-#define FSIM_DIAGRAM_MAX_LAYOUT_EDGES 300
+/* The flow diagram's bounds for Graphviz (FSIM_GRAPHVIZ_MAX_NODES and _EDGES), with the advice
+ * of `flowsim diagram` and `report`. */
+extern const FsimGraphvizBounds fsim_diagram_layout;
 
 /* How the partners beyond the top ones are grouped (--group-by); unnamed ones apart. */
 typedef enum {

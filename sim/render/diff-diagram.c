@@ -225,6 +225,13 @@ fsim_diff_write_dot (const FsimDiff *diff, const FsimFocus *focus, GString *out,
     return fsim_i_diagram_write (d, out, error);
 }
 
+/* The comparison's bounds for Graphviz (diff-diagram.h), with `flowsim diff`'s advice. */
+static const FsimGraphvizBounds diff_layout = {
+    FSIM_DIFF_MAX_LAYOUT_NODES, FSIM_DIFF_MAX_LAYOUT_EDGES,
+    "draw less of it (--partner, --field, --jurisdiction), or write it as DOT and run dot on it "
+    "yourself"
+};
+
 gboolean
 fsim_diff_draw (const FsimDiff *d, const FsimFocus *focus, const char *format, const char *program,
                 GString *out, GError **error)
@@ -234,7 +241,7 @@ fsim_diff_draw (const FsimDiff *d, const FsimFocus *focus, const char *format, c
     g_autoptr (GString) dot = g_string_new (NULL);
     if (!fsim_diff_write_dot (d, focus, dot, error))
         return FALSE;
-    if (!fsim_graphviz_convert (program, dot, format, error))
+    if (!fsim_graphviz_convert (program, dot, format, &diff_layout, error))
         return FALSE;
     g_string_append_len (out, dot->str, (gssize) dot->len);
     return TRUE;

@@ -6,6 +6,20 @@
 
 #include "diff.h"
 
+/* The largest comparison given to Graphviz (fsim_graphviz_check_size()), above the other
+ * diagrams' FSIM_GRAPHVIZ_MAX_NODES and _EDGES: a comparison draws no line between partners,
+ * so it is always three columns deep (field groups, at most 16 partners, destinations), and
+ * `dot` lays out the largest measured in under 2 s of CPU (292 boxes and 1,728 lines in 40
+ * jurisdictions: 0.8 s; 98 boxes and 2,444 lines: 1.7 s), where the flow diagram's 200 lines
+ * would refuse a what-if that changes 16 partners' flows of 6 field groups (378 lines, 0.05 s;
+ * docs/robustness.md, "Every diagram bounded before Graphviz"). */
+#define FSIM_DIFF_MAX_LAYOUT_NODES 300
+#define FSIM_DIFF_MAX_LAYOUT_EDGES 2000
+/* "300 boxes and 2000 lines", for help texts */
+#define FSIM_DIFF_MAX_LAYOUT_TEXT                                                                  \
+    G_STRINGIFY (FSIM_DIFF_MAX_LAYOUT_NODES)                                                       \
+    " boxes and " G_STRINGIFY (FSIM_DIFF_MAX_LAYOUT_EDGES) " lines"
+
 /**
  * fsim_diff_write_dot:
  * Appends @d as a DOT digraph: field groups -> partners -> destinations (by jurisdiction,
@@ -25,8 +39,10 @@ gboolean fsim_diff_write_dot (const FsimDiff *d, const FsimFocus *focus, GString
  * fsim_diff_draw:
  * @format: "dot" or "svg"
  * @program: (nullable): the Graphviz program for SVG (graphviz.h); NULL for `dot` in PATH
- * Appends @d drawn as DOT, or as SVG laid out by Graphviz, to @out.
- * Returns: FALSE with @error set (FSIM_GRAPHVIZ_ERROR) when Graphviz is missing or fails.
+ * Appends @d drawn as DOT, or as SVG laid out by Graphviz, to @out; a drawing of more than
+ * FSIM_DIFF_MAX_LAYOUT_NODES boxes or FSIM_DIFF_MAX_LAYOUT_EDGES lines is not given to Graphviz.
+ * Returns: FALSE with @error set (FSIM_GRAPHVIZ_ERROR) when SVG was asked and the drawing is too
+ *   large for Graphviz (FSIM_GRAPHVIZ_ERROR_TOO_LARGE), or Graphviz is missing or fails.
  */
 gboolean fsim_diff_draw (const FsimDiff *d, const FsimFocus *focus, const char *format,
                          const char *program, GString *out, GError **error);

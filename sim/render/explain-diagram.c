@@ -215,6 +215,13 @@ fsim_explain_write_dot (const FsimTracer *t, const FsimExplanation *e, const cha
     return fsim_i_diagram_write (d, out, error);
 }
 
+/* The explanation's bounds for Graphviz (explain-diagram.h), with `flowsim explain`'s advice. */
+static const FsimGraphvizBounds explain_layout = {
+    FSIM_GRAPHVIZ_MAX_NODES, FSIM_GRAPHVIZ_MAX_EDGES,
+    "draw less of it (--field, --partner, --destination), or write it as DOT and run dot on it "
+    "yourself"
+};
+
 gboolean
 fsim_explain_draw (const FsimTracer *t, const FsimExplanation *e, const char *destination,
                    const char *format, const char *program, GString *out, GError **error)
@@ -224,7 +231,7 @@ fsim_explain_draw (const FsimTracer *t, const FsimExplanation *e, const char *de
     g_autoptr (GString) dot = g_string_new (NULL);
     if (!fsim_explain_write_dot (t, e, destination, dot, error))
         return FALSE;
-    if (!fsim_graphviz_convert (program, dot, format, error))
+    if (!fsim_graphviz_convert (program, dot, format, &explain_layout, error))
         return FALSE;
     g_string_append_len (out, dot->str, (gssize) dot->len);
     return TRUE;

@@ -159,8 +159,8 @@ limit_child (gpointer data)
 /* Runs @program -T@format on @input with its stdout and stderr going to temporary files (no pipe
  * is read whole into memory), then appends its stdout to @drawing (read_drawing()). */
 static gboolean
-run_dot (const char *program, const char *input, const char *format, GString *drawing,
-         GError **error)
+run_dot (const char *program, const char *input, const char *format, const char *advice,
+         GString *drawing, GError **error)
 {
     g_autofree char *option = g_strconcat ("-T", format, NULL);
     g_autofree char *what = g_strdup_printf ("%s %s", program, option);
@@ -183,10 +183,8 @@ run_dot (const char *program, const char *input, const char *format, GString *dr
     }
     if (g_subprocess_get_if_signaled (proc) && g_subprocess_get_term_sig (proc) == SIGXCPU) {
         g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_TOO_LARGE,
-                     "Graphviz '%s' was stopped after %d s of CPU time laying out the graph: "
-                     "draw less of it (--top, --partner, --field), or write it as DOT and run "
-                     "dot on it yourself",
-                     what, FSIM_GRAPHVIZ_MAX_CPU_SECONDS);
+                     "Graphviz '%s' was stopped after %d s of CPU time laying out the graph: %s",
+                     what, FSIM_GRAPHVIZ_MAX_CPU_SECONDS, advice);
         return FALSE;
     }
     if (!g_subprocess_get_successful (proc)) {
@@ -244,28 +242,30 @@ count_graph (const char *dot, size_t *out_nodes, size_t *out_edges)
 }
 
 gboolean
-fsim_graphviz_check_size (const char *dot, size_t max_nodes, size_t max_edges, GError **error)
+fsim_graphviz_check_size (const char *dot, const FsimGraphvizBounds *bounds, GError **error)
 {
-    g_return_val_if_fail (dot != NULL, FALSE);
+    g_return_val_if_fail (dot != NULL && bounds != NULL && bounds->advice != NULL, FALSE);
     g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
     size_t nodes = 0, edges = 0;
     count_graph (dot, &nodes, &edges);
-    if (nodes <= max_nodes && edges <= max_edges)
+    if (nodes <= bounds->max_nodes && edges <= bounds->max_edges)
         return TRUE;
     g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_TOO_LARGE,
                  "the graph has %zu boxes and %zu lines, more than the %zu boxes and %zu lines "
                  "flowsim gives Graphviz to lay out (beyond them its layout can take minutes and "
-                 "gigabytes): draw less of it (--top, --partner, --field), or write it as DOT "
-                 "and run dot on it yourself",
-                 nodes, edges, max_nodes, max_edges);
+                 "gigabytes): %s",
+                 nodes, edges, bounds->max_nodes, bounds->max_edges, bounds->advice);
     return FALSE;
 }
 
-/* The drawing of @dot appended to @drawing (fsim_graphviz_render()). */
+/* The drawing of @dot appended to @drawing (fsim_graphviz_render()): @dot counted against
+ * @bounds first, `dot` run only on a graph within them. */
 static gboolean
-render_into (const char *program, const char *dot, const char *format, GString *drawing,
-             GError **error)
+render_into (const char *program, const char *dot, const char *format,
+             const FsimGraphvizBounds *bounds, GString *drawing, GError **error)
 {
+    if (!fsim_graphviz_check_size (dot, bounds, error))
+        return FALSE;
     gboolean named = program && *program;
     g_autofree char *found = fsim_graphviz_program (program);
     if (found == NULL) {
@@ -277,16 +277,18 @@ render_into (const char *program, const char *dot, const char *format, GString *
         return FALSE;
     }
     g_autoptr (FsimOutput) input = write_input (dot, error);
-    return input != NULL && run_dot (found, fsim_output_path (input), format, drawing, error);
+    return input != NULL &&
+           run_dot (found, fsim_output_path (input), format, bounds->advice, drawing, error);
 }
 
 GBytes *
-fsim_graphviz_render (const char *program, const char *dot, const char *format, GError **error)
+fsim_graphviz_render (const char *program, const char *dot, const char *format,
+                      const FsimGraphvizBounds *bounds, GError **error)
 {
-    g_return_val_if_fail (dot != NULL && format != NULL, NULL);
+    g_return_val_if_fail (dot != NULL && format != NULL && bounds != NULL, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
     GString *drawing = g_string_new (NULL);
-    if (!render_into (program, dot, format, drawing, error)) {
+    if (!render_into (program, dot, format, bounds, drawing, error)) {
         g_string_free (drawing, TRUE);
         return NULL;
     }
@@ -294,15 +296,16 @@ fsim_graphviz_render (const char *program, const char *dot, const char *format, 
 }
 
 gboolean
-fsim_graphviz_convert (const char *program, GString *text, const char *format, GError **error)
+fsim_graphviz_convert (const char *program, GString *text, const char *format,
+                       const FsimGraphvizBounds *bounds, GError **error)
 {
-    g_return_val_if_fail (text != NULL && format != NULL, FALSE);
+    g_return_val_if_fail (text != NULL && format != NULL && bounds != NULL, FALSE);
     g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
     if (strcmp (format, "dot") == 0)
         return TRUE;
     g_autoptr (GString) drawing = g_string_new (NULL);
-    if (!render_into (program, text->str, format, drawing, error))
+    if (!render_into (program, text->str, format, bounds, drawing, error))
         return FALSE;
     /* the drawing's buffer takes the text's place: no copy, so no second room to make */
     GString swap = *text;
