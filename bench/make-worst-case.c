@@ -26,7 +26,7 @@ main (int argc, char **argv)
           "Claims, each contesting a rule (0; their limit: 256)", "N" },
         { "alternatives", 0, 0, G_OPTION_ARG_INT, &alternatives,
           "Alternatives per claim (64, their limit)", "N" },
-        { NULL }
+        { 0 }
     };
     g_autoptr (GOptionContext) ctx = g_option_context_new ("- a scenario at the limits");
     g_option_context_add_main_entries (ctx, entries, NULL);
