@@ -452,6 +452,20 @@ test_population_no_effect_unread (void)
                      "expectations: this override changes nothing here [set-never-read]\n");
 }
 
+/* A snapshot that cannot be written names the file: one larger than stdio's buffer fails in the
+ * snapshot's own write, which said only `writing the snapshot: No space left on device` (issue
+ * 11's fifth pass), while a small one fails when the output is committed, naming it. */
+static void
+test_population_save_full (void)
+{
+    g_autofree char *path = fsim_test_source_path ("scenarios", "device-partners-2018.json", NULL);
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("population", path, "-q", "--save", "/dev/full");
+    g_assert_cmpint (r->status, ==, FSIM_EXIT_INTERNAL);
+    g_assert_cmpstr (r->err, ==,
+                     "flowsim: error: cannot write '/dev/full': writing the snapshot: No space "
+                     "left on device\n");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -462,6 +476,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/cli-population/export", test_population_export);
     g_test_add_func ("/cli-population/save-stdout", test_population_save_stdout);
     g_test_add_func ("/cli-population/save-dev-stdout", test_population_save_dev_stdout);
+    g_test_add_func ("/cli-population/save-full", test_population_save_full);
     g_test_add_func ("/cli-population/usage", test_population_usage);
     g_test_add_func ("/cli-population/bad-input", test_population_bad_input);
     g_test_add_func ("/cli-population/help", test_population_help);

@@ -347,6 +347,70 @@ test_inputs_kept (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
+/* The first bytes of @path, or "" if it cannot be read. */
+static char *
+head_of (const char *path, size_t n)
+{
+    g_autofree char *text = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents (path, &text, &len, NULL))
+        return g_strdup ("");
+    return g_strndup (text, MIN (len, n));
+}
+
+/* No output of a run replaces another output of the same run, however the two paths name the
+ * file: `population --save s.fss -o ./s.fss` for a new file (the check of the names before the
+ * run sees two names and no file), `--export d -o d/users.tsv`, `--export d --save
+ * d/friendships.txt`, `-o` through a link made to the snapshot's name before it exists. Each
+ * used to end with exit 0 and the last file written in place of the other (issue 11's fifth
+ * pass); now the later output is refused, exit 4, and the earlier one is kept whole. */
+static void
+test_outputs_kept (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *scenario = scenario_in (dir);
+    g_autofree char *snap = g_build_filename (dir, "s.fss", NULL);
+    g_autofree char *snap_dot = g_build_filename (dir, ".", "s.fss", NULL);
+    g_autofree char *link = g_build_filename (dir, "l.fss", NULL);
+    g_autofree char *ex = g_build_filename (dir, "ex", NULL);
+    g_autofree char *users = g_build_filename (ex, "users.tsv", NULL);
+    g_autofree char *edges = g_build_filename (ex, "friendships.txt", NULL);
+    const char *refused = "this run has already written that file as another of its outputs";
+
+    g_autoptr (FsimTestRun) a = FSIM_RUN ("population", scenario, "--save", snap, "-o", snap_dot);
+    g_assert_cmpint (a->status, ==, 4);
+    fsim_assert_contains (a->err, refused);
+    g_autofree char *a_head = head_of (snap, 12);
+    g_assert_cmpstr (a_head, ==, "\211flowsim-pop");
+    g_assert_cmpint (g_unlink (snap), ==, 0);
+
+    g_assert_cmpint (symlink ("s.fss", link), ==, 0); /* dangling until --save makes s.fss */
+    g_autoptr (FsimTestRun) b = FSIM_RUN ("population", scenario, "--save", snap, "-o", link);
+    g_assert_cmpint (b->status, ==, 4);
+    fsim_assert_contains (b->err, refused);
+    g_autofree char *b_head = head_of (snap, 12);
+    g_assert_cmpstr (b_head, ==, "\211flowsim-pop");
+    assert_link (link, "s.fss");
+
+    g_autoptr (FsimTestRun) c = FSIM_RUN ("population", scenario, "--export", ex, "-o", users);
+    g_assert_cmpint (c->status, ==, 4);
+    fsim_assert_contains (c->err, refused);
+    g_autofree char *c_head = head_of (users, 24);
+    g_assert_cmpstr (c_head, ==, "# flowsim population of ");
+
+    g_autoptr (FsimTestRun) d =
+        FSIM_RUN ("population", scenario, "--export", ex, "--save", edges, "-o", "-");
+    g_assert_cmpint (d->status, ==, 4);
+    fsim_assert_contains (d->err, "saving the snapshot: will not write");
+    g_autofree char *d_head = head_of (edges, 24);
+    g_assert_cmpstr (d_head, ==, "# flowsim population of ");
+    g_autofree char *names = fsim_test_dir_listing (ex);
+    g_assert_cmpstr (names, ==, "friendships.txt users.tsv");
+    g_autofree char *all = fsim_test_dir_listing (dir);
+    g_assert_null (strstr (all, "flowsim-"));
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 /* A device is written in place, never replaced: /dev/null through a link; as root, a device
  * node of this test's own (which the old code turned into a regular file). */
 static void
@@ -565,6 +629,25 @@ find_file (const char *dir, const char *part, const char *except)
     return NULL;
 }
 
+/* Whether process @p has a file open in @dir (its export, named or not yet: O_TMPFILE's show as
+ * "DIR/#INODE (deleted)"). */
+static gboolean
+writing_into (GSubprocess *p, const char *dir)
+{
+    const char *pid = g_subprocess_get_identifier (p);
+    g_autofree char *fds = pid ? g_build_filename ("/proc", pid, "fd", NULL) : NULL;
+    g_autoptr (GDir) d = fds ? g_dir_open (fds, 0, NULL) : NULL;
+    g_autofree char *prefix = g_strconcat (dir, "/", NULL);
+    const char *name;
+    while (d && (name = g_dir_read_name (d)) != NULL) {
+        g_autofree char *link = g_build_filename (fds, name, NULL);
+        g_autofree char *target = g_file_read_link (link, NULL);
+        if (target && g_str_has_prefix (target, prefix))
+            return TRUE;
+    }
+    return FALSE;
+}
+
 /* SIGINT or SIGTERM while friendships.txt is being written: flowsim dies of that signal and
  * leaves no temporary file (the old code left tens of MB in friendships.txt.tmp). */
 static void
@@ -580,11 +663,10 @@ test_export_signal (gconstpointer data)
     for (int attempt = 0; attempt < 3 && !caught; attempt++) {
         g_autoptr (GSubprocess) p =
             spawn_export (scenario, out, fsim_test_under_valgrind () ? "20000" : "120000", "7");
-        g_autofree char *tmp = NULL;
-        while ((tmp = find_file (out, "friendships.txt", "friendships.txt")) == NULL &&
-               g_subprocess_get_identifier (p) != NULL)
+        gboolean writing = FALSE;
+        while (!(writing = writing_into (p, out)) && g_subprocess_get_identifier (p) != NULL)
             g_usleep (500);
-        if (tmp != NULL) {
+        if (writing) {
             g_subprocess_send_signal (p, sig);
             caught = TRUE;
         }
@@ -594,8 +676,7 @@ test_export_signal (gconstpointer data)
             g_assert_cmpint (g_subprocess_get_term_sig (p), ==, sig);
             g_autofree char *left = find_file (out, "friendships.txt", "friendships.txt");
             if (left != NULL)
-                g_error ("the export killed by signal %d left '%s' (it was writing '%s')", sig,
-                         left, tmp);
+                g_error ("the export killed by signal %d left '%s'", sig, left);
             g_autofree char *names = fsim_test_dir_listing (out);
             g_assert_cmpstr (names, ==, "");
         }
@@ -661,6 +742,7 @@ main (int argc, char **argv)
     g_test_add_func ("/output-file/symlink", test_symlink);
     g_test_add_func ("/output-file/symlink-sticky", test_symlink_sticky);
     g_test_add_func ("/output-file/inputs-kept", test_inputs_kept);
+    g_test_add_func ("/output-file/outputs-kept", test_outputs_kept);
     g_test_add_func ("/output-file/device", test_device);
     g_test_add_func ("/output-file/device-full", test_device_full);
     g_test_add_func ("/output-file/stdout", test_stdout);
@@ -680,6 +762,8 @@ main (int argc, char **argv)
     g_test_add_data_func ("/output-file/export/sigpwr", GINT_TO_POINTER (SIGPWR),
                           test_export_signal);
     g_test_add_data_func ("/output-file/export/sigio", GINT_TO_POINTER (SIGIO), test_export_signal);
+    g_test_add_data_func ("/output-file/export/sigkill", GINT_TO_POINTER (SIGKILL),
+                          test_export_signal);
     g_test_add_data_func ("/output-file/export/sigrtmin", GINT_TO_POINTER (SIGRTMIN),
                           test_export_signal);
     g_test_add_func ("/output-file/export/file-size", test_export_file_size);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <glib.h>
+#include <glib/gstdio.h>
 
 #include "serve-util.h"
 #include "test-util.h"
@@ -614,6 +615,67 @@ test_serve_concurrent (void)
         g_free (targets[i]);
 }
 
+/* The server stopping waits for the simulations still running, and a second SIGINT (or SIGTERM)
+ * ends it at once; it must first remove the temporary files of those simulations: Graphviz's
+ * input, output and messages in $TMPDIR. GLib's handlers of the first signal are given back to
+ * the default when the server stops, and the output writer had not taken the signals when it
+ * made the files (they were GLib's then), so a second Ctrl-C left three files (issue 11's fifth
+ * pass). Graphviz is a script here that sleeps: the diagram is still being drawn when the two
+ * signals come. */
+static void
+test_serve_second_signal (gconstpointer data)
+{
+    int sig = GPOINTER_TO_INT (data);
+    g_autofree char *scratch = fsim_test_scratch_new ();
+    g_autofree char *tmp = g_build_filename (scratch, "tmp", NULL);
+    g_autofree char *dot = fsim_test_write (scratch, "dot", "#!/bin/sh\nexec sleep 20\n", -1);
+    g_autoptr (GError) error = NULL;
+    g_assert_cmpint (g_mkdir (tmp, 0700), ==, 0);
+    g_assert_cmpint (g_chmod (dot, 0755), ==, 0);
+
+    g_autofree char *old_tmp = g_strdup (g_getenv ("TMPDIR"));
+    g_setenv ("TMPDIR", tmp, TRUE);
+    g_setenv ("FLOWSIM_DOT", dot, TRUE);
+    Server *s = server_start ((const char *const[]){ "--timeout=0.2", NULL });
+    g_unsetenv ("FLOWSIM_DOT");
+    if (old_tmp != NULL)
+        g_setenv ("TMPDIR", old_tmp, TRUE);
+    else
+        g_unsetenv ("TMPDIR");
+
+    g_autoptr (Reply) r = request_full (s, "GET", "api/diagram?scenario=tour&format=svg", NULL);
+    g_assert_cmpuint (r->status, ==, 503); /* the drawing goes on in the background */
+    g_autofree char *names = NULL;
+    for (int i = 0; i < 600 && (names == NULL || strstr (names, ".dot") == NULL); i++) {
+        g_clear_pointer (&names, g_free);
+        g_usleep (50000);
+        names = fsim_test_dir_listing (tmp);
+    }
+    fsim_assert_contains (names, ".dot"); /* Graphviz's input is there while it runs */
+
+    g_subprocess_send_signal (s->process, sig);
+    g_autoptr (GDataInputStream) err =
+        g_data_input_stream_new (g_subprocess_get_stderr_pipe (s->process));
+    char *line = NULL;
+    while ((line = g_data_input_stream_read_line (err, NULL, NULL, &error)) != NULL &&
+           strstr (line, "flowsim serve: stopping") == NULL)
+        g_free (line);
+    g_assert_no_error (error);
+    g_assert_nonnull (line); /* the first signal is taken: the server waits for the drawing */
+    g_free (line);
+    g_subprocess_send_signal (s->process, sig);
+    g_subprocess_wait (s->process, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_subprocess_get_if_signaled (s->process));
+    g_assert_cmpint (g_subprocess_get_term_sig (s->process), ==, sig);
+    g_autofree char *left = fsim_test_dir_listing (tmp);
+    g_assert_cmpstr (left, ==, "");
+    g_object_unref (s->process);
+    g_free (s->url);
+    g_free (s);
+    fsim_test_scratch_free (g_steal_pointer (&scratch));
+}
+
 static void
 test_serve_options (void)
 {
@@ -652,5 +714,9 @@ main (int argc, char **argv)
     g_test_add_func ("/serve/limits/timeout-slot", test_serve_limits_timeout_slot);
     g_test_add_func ("/serve/concurrent", test_serve_concurrent);
     g_test_add_func ("/serve/options", test_serve_options);
+    g_test_add_data_func ("/serve/stop/second-sigint", GINT_TO_POINTER (SIGINT),
+                          test_serve_second_signal);
+    g_test_add_data_func ("/serve/stop/second-sigterm", GINT_TO_POINTER (SIGTERM),
+                          test_serve_second_signal);
     return serve_test_run ();
 }

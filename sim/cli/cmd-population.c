@@ -156,6 +156,21 @@ population_parse (int argc, char **argv, PopulationOptions *o, FsimReportFormat 
     return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
 }
 
+/* A write error of the snapshot's own (its stream failed: a full disk) names the file, as the
+ * output writer's errors do: `cannot write 'r.fss': writing the snapshot: No space left on
+ * device`, not the bare `writing the snapshot: ...` of a snapshot larger than stdio's buffer. */
+static void
+name_snapshot_file (const char *path, GError **error)
+{
+    if (error == NULL || *error == NULL ||
+        !g_error_matches (*error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_SNAPSHOT_IO))
+        return;
+    if (strcmp (path, "-") == 0)
+        g_prefix_error (error, "cannot write to standard output: ");
+    else
+        g_prefix_error (error, "cannot write '%s': ", path);
+}
+
 /* Writes @pop as a snapshot to @path. The one place a snapshot file is written: streamed
  * through the output writer (a temporary file renamed over @path; in place for a device or
  * "-", standard output). */
@@ -170,8 +185,10 @@ save_snapshot (const FsimScenario *scenario, const FsimPopulation *pop, const ch
         return FSIM_EXIT_INTERNAL;
     }
     FILE *stream = to_stdout ? stdout : fsim_output_stream (out);
-    if (!fsim_population_snapshot_save (scenario, pop, stream, error))
+    if (!fsim_population_snapshot_save (scenario, pop, stream, error)) {
+        name_snapshot_file (path, error);
         return FSIM_EXIT_INTERNAL;
+    }
     if (to_stdout ? !fsim_i_cli_write_stdout ("", 0, error) : !fsim_output_commit (out, error)) {
         g_prefix_error (error, "saving the snapshot: ");
         return FSIM_EXIT_INTERNAL;
@@ -198,8 +215,10 @@ save_snapshot_ranks (const FsimScenario *scenario, const FsimPopulationSlice *sl
     if ((status = fsim_i_cli_mpi_agree (status, error)) != FSIM_EXIT_OK)
         return status;
     FILE *stream = !first ? NULL : to_stdout ? stdout : fsim_output_stream (out);
-    if (!fsim_population_snapshot_save_part (scenario, slice, &comm, stream, error))
+    if (!fsim_population_snapshot_save_part (scenario, slice, &comm, stream, error)) {
+        name_snapshot_file (path, error);
         status = FSIM_EXIT_INTERNAL;
+    }
     if ((status = fsim_i_cli_mpi_agree (status, error)) != FSIM_EXIT_OK)
         return status; /* out, freed uncommitted, removes its temporary file */
     if (first &&

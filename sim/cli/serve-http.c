@@ -17,6 +17,7 @@
 #include <glib.h>
 #include <libsoup/soup.h>
 
+#include "output.h"
 #include "serve-cache.h"
 #include "serve-resources.h"
 #include "serve.h"
@@ -823,6 +824,9 @@ fsim_serve_run (FsimServeCatalog *catalog, const FsimServeConfig *config, GError
     g_main_loop_run (s.loop);
     g_source_remove (sigint);
     g_source_remove (sigterm);
+    /* SIGINT and SIGTERM are the default's again: a second one ends the server at once, but
+     * first removes the temporary files of the simulations still running (Graphviz's) */
+    fsim_output_catch_signals ();
     fprintf (stderr, "flowsim serve: stopping (%u simulations to finish)\n",
              s.in_flight + s.background);
     server_clear (&s);

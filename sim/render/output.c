@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* output.c: writes a file in place or through a temporary file renamed over it (output.h). */
+#define _GNU_SOURCE /* O_TMPFILE (Linux 3.11) */
 #include "config.h"
 
 #include <errno.h>
@@ -26,12 +27,14 @@ typedef enum {
 
 struct FsimOutput {
     Kind kind;
-    char *path;    /* as given (KIND_TEMP: the temporary file's path) */
-    int dirfd;     /* the folder of the target and the temporary file; -1 in place */
-    char *name;    /* the target's name in dirfd */
-    char *tmp;     /* the temporary file's name in dirfd, NULL once renamed or removed */
-    int slot;      /* its entry in the cleanup list, -1 if none */
-    gboolean sync; /* fsync before the rename: an existing file is replaced */
+    char *path;         /* as given (KIND_TEMP: the temporary file's path) */
+    int dirfd;          /* the folder of the target and the temporary file; -1 in place */
+    char *name;         /* the target's name in dirfd */
+    char *tmp;          /* the temporary file's name in dirfd, NULL once renamed or removed */
+    int slot;           /* its entry in the cleanup list, -1 if none */
+    gboolean sync;      /* fsync before the rename: an existing file is replaced */
+    char *prefix;       /* KIND_REPLACE: the temporary file's name before its random digits */
+    gboolean anonymous; /* made with O_TMPFILE: no name (tmp NULL) until committed */
     FILE *fp;
     int write_errno; /* why a write failed, when the stream has forgotten it (0: none) */
 };
@@ -103,12 +106,15 @@ on_signal (int sig)
 static void
 install_one (int sig)
 {
-    struct sigaction action = { .sa_handler = on_signal };
+    struct sigaction action = { .sa_handler = on_signal }, now;
     sigemptyset (&action.sa_mask);
-    if (sig > 0 && sig < NSIG && sigaction (sig, NULL, &previous_actions[sig]) == 0 &&
-        !(previous_actions[sig].sa_flags & SA_SIGINFO) &&
-        previous_actions[sig].sa_handler == SIG_DFL)
+    /* only the default is replaced, and remembered: on_signal() gives it back before raising
+     * (a second call, fsim_output_catch_signals(), must not remember on_signal() itself) */
+    if (sig > 0 && sig < NSIG && sigaction (sig, NULL, &now) == 0 && !(now.sa_flags & SA_SIGINFO) &&
+        now.sa_handler == SIG_DFL) {
+        previous_actions[sig] = now;
         sigaction (sig, &action, NULL);
+    }
 }
 
 static gpointer
@@ -120,6 +126,16 @@ install_handler (gpointer data)
     for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
         install_one (sig);
     return NULL;
+}
+
+/**
+ * fsim_output_catch_signals:
+ * See output.h.
+ */
+void
+fsim_output_catch_signals (void)
+{
+    install_handler (NULL);
 }
 
 /* Enters @name (in @dirfd) in the list. Returns: its slot, or -1 when the list is full (which
@@ -153,6 +169,48 @@ slot_remove (int slot)
     slots[slot].used = 0;
     __atomic_thread_fence (__ATOMIC_SEQ_CST);
     g_mutex_unlock (&slots_lock);
+}
+
+/* ---- the files this process has written ---------------------------------------------------- */
+
+/*
+ * Every regular file an output of this process has put in place, by device and inode: a later
+ * output must not replace it. One command may write several files (population's --export, --save
+ * and --output), and two of its paths can name one file in ways a check of the names made before
+ * anything is written cannot see: `--save s.fss -o ./s.fss` for a new file, `--export d -o
+ * d/users.tsv`, a link to a file not yet made. Without this the last write replaced the others'
+ * work with exit 0. A handful of entries per run: not input-sized.
+ */
+typedef struct {
+    dev_t dev;
+    ino_t ino;
+} Written;
+
+static GArray *written; /* of Written, under written_lock */
+static GMutex written_lock;
+
+static void
+written_add (const struct stat *st)
+{
+    Written w = { .dev = st->st_dev, .ino = st->st_ino };
+    g_mutex_lock (&written_lock);
+    if (written == NULL)
+        written = g_array_new (FALSE, FALSE, sizeof (Written));
+    g_array_append_val (written, w);
+    g_mutex_unlock (&written_lock);
+}
+
+static gboolean
+written_has (const struct stat *st)
+{
+    gboolean found = FALSE;
+    g_mutex_lock (&written_lock);
+    for (guint i = 0; written != NULL && i < written->len && !found; i++) {
+        const Written *w = &g_array_index (written, Written, i);
+        found = w->dev == st->st_dev && w->ino == st->st_ino;
+    }
+    g_mutex_unlock (&written_lock);
+    return found;
 }
 
 /* ---- errors -------------------------------------------------------------------------------- */
@@ -280,16 +338,28 @@ open_in_place (const char *path, const char *target, gboolean proc, GError **err
     return out;
 }
 
+/* Gives the file @fd, made with O_TMPFILE, the name @name in @dirfd; a name already there, a
+ * symbolic link included, is EEXIST (linkat() never follows the new name). Returns: 0, or -1
+ * with errno set. */
+static int
+link_name (int fd, int dirfd, const char *name)
+{
+    char proc[64];
+    g_snprintf (proc, sizeof proc, "/proc/self/fd/%d", fd);
+    return linkat (AT_FDCWD, proc, dirfd, name, AT_SYMLINK_FOLLOW);
+}
+
 /*
  * Creates a new file named @prefix, 8 random hex digits and @suffix in @dirfd with O_EXCL and
  * O_NOFOLLOW (so nothing that is already there, a symbolic link included, is ever opened) and
- * enters it in the cleanup list. Signals are blocked in this thread from the creation to the
- * entry. Returns: the descriptor, its name in *@out_name and its slot in *@out_slot; or -1 with
+ * enters it in the cleanup list; or, when @link_fd is a file made with O_TMPFILE, gives it such
+ * a name. Signals are blocked in this thread from the creation to the entry. Returns: the
+ * descriptor (0 for @link_fd), its name in *@out_name and its slot in *@out_slot; or -1 with
  * errno set.
  */
 static int
-create_unique (int dirfd, const char *prefix, const char *suffix, mode_t mode, char **out_name,
-               int *out_slot)
+create_unique (int dirfd, const char *prefix, const char *suffix, mode_t mode, int link_fd,
+               char **out_name, int *out_slot)
 {
     g_autoptr (GRand) rand = g_rand_new (); /* seeded from /dev/urandom */
     sigset_t block, old;
@@ -303,8 +373,11 @@ create_unique (int dirfd, const char *prefix, const char *suffix, mode_t mode, c
         g_autofree char *name =
             g_strdup_printf ("%s%08" G_GINT32_MODIFIER "x%s", prefix, g_rand_int (rand), suffix);
         pthread_sigmask (SIG_BLOCK, &block, &old);
-        int fd = openat (dirfd, name,
-                         O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, mode);
+        int fd =
+            link_fd >= 0
+                ? link_name (link_fd, dirfd, name)
+                : openat (dirfd, name,
+                          O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, mode);
         int saved = errno;
         if (fd >= 0)
             *out_slot = slot_add (dirfd, name);
@@ -348,6 +421,31 @@ remove_temp (FsimOutput *out)
     g_clear_pointer (&out->tmp, g_free);
 }
 
+/*
+ * A file in @dirfd without a name (O_TMPFILE), named only when it is complete, just before it is
+ * renamed over the target (fsim_output_commit()): until then nothing in the folder shows it, and
+ * if the process is killed by a signal no handler sees (SIGKILL: the OOM killer, `kill -9`,
+ * mpirun ending the ranks left once some have died), or the power goes, the system frees it.
+ * Returns: the descriptor; or -1 with errno 0 where the file system (or the kernel) has no
+ * O_TMPFILE, or /proc, through which the file is named, is not mounted: then a named temporary
+ * file is made instead; or -1 with errno set when the folder refuses a new file.
+ */
+static int
+open_anonymous (int dirfd)
+{
+#ifdef O_TMPFILE
+    if (access ("/proc/self/fd", X_OK) == 0) {
+        int fd = openat (dirfd, ".", O_WRONLY | O_TMPFILE | O_NOCTTY | O_CLOEXEC, 0666);
+        if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
+            return fd;
+    }
+#else
+    (void) dirfd;
+#endif
+    errno = 0;
+    return -1;
+}
+
 /* A temporary file next to @target (replacing @old, NULL if there is none), for @path. */
 static FsimOutput *
 open_replace (const char *path, const char *target, const struct stat *old, GError **error)
@@ -363,7 +461,10 @@ open_replace (const char *path, const char *target, const struct stat *old, GErr
         cannot_write (error, path, errno);
         return NULL;
     }
-    fd = create_unique (out->dirfd, prefix, "", 0666, &out->tmp, &out->slot);
+    fd = open_anonymous (out->dirfd);
+    out->anonymous = fd >= 0;
+    if (fd < 0 && errno == 0)
+        fd = create_unique (out->dirfd, prefix, "", 0666, -1, &out->tmp, &out->slot);
     if (fd < 0) {
         int saved = errno;
         g_autofree char *what =
@@ -380,6 +481,7 @@ open_replace (const char *path, const char *target, const struct stat *old, GErr
         return NULL; /* the autoptr removes the temporary file */
     }
     out->name = g_steal_pointer (&name);
+    out->prefix = g_steal_pointer (&prefix);
     return g_steal_pointer (&out);
 }
 
@@ -418,6 +520,14 @@ fsim_output_open (const char *path, GError **error)
                      path);
         return NULL;
     }
+    if (written_has (&st)) {
+        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
+                     "will not write '%s': this run has already written that file as another "
+                     "of its outputs (--output, --save, --export); choose a file of its own "
+                     "for each",
+                     path);
+        return NULL;
+    }
     /* The system's own answer to "may this user write this file?" (permissions, ACLs, a
      * read-only mount, an immutable file): open(2) without O_TRUNC changes nothing. */
     probe = open (target, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
@@ -440,7 +550,7 @@ fsim_output_open_temp (const char *suffix, GError **error)
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
     out->dirfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (out->dirfd >= 0)
-        fd = create_unique (out->dirfd, "flowsim-", suffix, 0600, &out->tmp, &out->slot);
+        fd = create_unique (out->dirfd, "flowsim-", suffix, 0600, -1, &out->tmp, &out->slot);
     if (fd < 0 || (out->fp = fdopen (fd, "w")) == NULL) {
         int saved = errno;
         if (fd >= 0)
@@ -481,6 +591,11 @@ fsim_output_commit (FsimOutput *out, GError **error)
         saved = out->write_errno ? out->write_errno : errno ? errno : EIO;
     if (saved == 0 && out->sync && fsync (fileno (out->fp)) != 0 && errno != EINVAL)
         saved = errno; /* the new contents on disk before the name points at them */
+    if (saved == 0 && out->anonymous &&
+        create_unique (out->dirfd, out->prefix, "", 0, fileno (out->fp), &out->tmp, &out->slot) < 0)
+        saved = errno; /* nothing was named: the file goes with its descriptor */
+    struct stat st = { 0 };
+    gboolean known = saved == 0 && out->kind == KIND_REPLACE && fstat (fileno (out->fp), &st) == 0;
     if (fclose (out->fp) != 0 && saved == 0)
         saved = errno;
     out->fp = NULL;
@@ -493,6 +608,8 @@ fsim_output_commit (FsimOutput *out, GError **error)
         return FALSE;
     }
     if (out->kind == KIND_REPLACE) {
+        if (known) /* the temporary file is the target now */
+            written_add (&st);
         slot_remove (out->slot); /* after the rename: the handler finds nothing by that name */
         out->slot = -1;
         g_clear_pointer (&out->tmp, g_free);
@@ -512,6 +629,7 @@ fsim_output_free (FsimOutput *out)
         close (out->dirfd);
     g_free (out->path);
     g_free (out->name);
+    g_free (out->prefix);
     g_free (out);
 }
 

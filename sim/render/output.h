@@ -21,11 +21,16 @@
  *   /proc/self/fd/N) is not followed by name: the open file it stands for is written in place, at
  *   its end (so `-o /dev/stdout >> log` appends);
  * - anything else (a device such as /dev/null, a FIFO, a terminal): written in place, never
- *   replaced; a folder or a socket is refused with the system's error.
+ *   replaced; a folder or a socket is refused with the system's error;
+ * - a regular file this process has read as an input (inputfile.h), or has already written as
+ *   an output (`population --save s.fss -o ./s.fss`, `--export d -o d/users.tsv`): refused,
+ *   G_FILE_ERROR_EXIST, before anything is written.
  *
- * Temporary files live in the target's folder under unique names ".NAME.flowsim-XXXXXXXX"
- * created with O_CREAT | O_EXCL | O_NOFOLLOW (a name someone planted, or a symbolic link, is never
- * opened: another name is drawn), and are removed on every error, when the FsimOutput is freed
+ * Temporary files live in the target's folder, made without a name (O_TMPFILE) where the file
+ * system allows it, so that a SIGKILL or a power cut leaves nothing, and named just before the
+ * rename; elsewhere from the start. Their names are unique, ".NAME.flowsim-XXXXXXXX", given with
+ * linkat() or O_CREAT | O_EXCL | O_NOFOLLOW (a name someone planted, or a symbolic link, is never
+ * opened: another name is drawn). Named ones are removed on every error, when the FsimOutput is freed
  * uncommitted, and when a signal ends flowsim (every one whose default action does: output.c):
  * the first temporary file installs a handler for those whose action is still the default (a
  * program embedding libflowsim that handles or ignores them keeps its own), which removes every
@@ -41,6 +46,12 @@ typedef struct FsimOutput FsimOutput;
  * (async-signal-safe: unlinkat() only), for a program that ends on a signal of its own
  * (the command line's SIGBUS). Can't fail. */
 void fsim_output_remove_temporaries (void);
+
+/* Takes, now, every signal that ends the process and whose action is the default, so that it
+ * removes the temporary files first: for a program whose own handlers, in place when its first
+ * temporary file was made, have since been given back to the default (flowsim serve stopping,
+ * whose second Ctrl-C ends it while its Graphviz files exist). Can't fail. */
+void fsim_output_catch_signals (void);
 
 /**
  * fsim_output_open:
