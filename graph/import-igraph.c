@@ -441,10 +441,8 @@ fsim_i_import_igraph (const char *path, FsimImportFormat format, GError **error)
         (!check_gml_text (path, data, len, &string_bytes, &strings, error) ||
          !check_gml_memory (path, string_bytes, strings, error)))
         return NULL;
-    gsize xml_nodes = 0;
-    gboolean by_count = FALSE;
-    if (format == FSIM_IMPORT_GRAPHML &&
-        !fsim_i_check_graphml_ids (path, data, len, &xml_nodes, &by_count, error))
+    FsimGraphmlIds xml = { 0 };
+    if (format == FSIM_IMPORT_GRAPHML && !fsim_i_check_graphml_ids (path, data, len, &xml, error))
         return NULL;
     /* fmemopen() of no bytes is an error in some C libraries: an empty file is read as one
      * line end (the buffer has room for it) */
@@ -465,22 +463,32 @@ fsim_i_import_igraph (const char *path, FsimImportFormat format, GError **error)
     rc = fsim_i_graph_call (read_with_handlers, &call, fatal);
     if (rc == IGRAPH_EINTERNAL && fatal[0] != '\0')
         g_strlcpy (call.reason, fatal, sizeof call.reason);
-    if (rc != IGRAPH_SUCCESS)
+    if (rc == IGRAPH_EINVAL && format == FSIM_IMPORT_GRAPHML && xml.graphs == 0)
+        /* igraph's words for it are "Graph index was too large" */
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE,
+                     "%s: GraphML: no <graph> inside the root <graphml> in GraphML's namespace "
+                     "(" FSIM_I_GRAPHML_NS ", or none), which is the graph igraph reads",
+                     path);
+    else if (rc != IGRAPH_SUCCESS)
         set_read_error (path, &call, rc, error);
     fclose (fp);
-    if (rc == IGRAPH_SUCCESS && by_count && imp->attrs.n_users != xml_nodes) {
+    if (rc == IGRAPH_SUCCESS && xml.by_count && imp->attrs.n_users != xml.nodes) {
         /* ids written with references or white space, which the scan could not compare */
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE,
                      "%s: GraphML: igraph read another number of users (%zu) than the file has "
                      "<node> tags (%" G_GSIZE_FORMAT "): a node id is declared twice, or an edge "
                      "names an id that no node has (ids written with '&', a tab or a line break "
                      "are compared as igraph reads them)",
-                     path, (size_t) imp->attrs.n_users, xml_nodes);
+                     path, (size_t) imp->attrs.n_users, xml.nodes);
         rc = IGRAPH_PARSEERROR;
     }
     if (rc != IGRAPH_SUCCESS) {
         fsim_imported_free (imp);
         return NULL;
     }
+    for (size_t i = 0; format == FSIM_IMPORT_GRAPHML && !xml.id_key && i < imp->attrs.n_attrs; i++)
+        if (imp->attrs.attrs[i].type == FSIM_ATTR_STRING &&
+            strcmp (imp->attrs.attrs[i].name, "id") == 0)
+            fsim_i_graphml_unescape_ids (imp->attrs.attrs[i].strings, imp->attrs.n_users);
     return imp;
 }

@@ -570,6 +570,81 @@ test_import_graphml_ids (void)
     g_assert_cmpstr (id->strings[2], ==, "a");
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
+
+/* Issue 11, fifth pass: the scan of ids (above) looked only at unprefixed tags and attributes,
+ * so a file in GraphML's namespace under a prefix, a prefixed source or target, an attribute
+ * default of the DTD or a file of edges only still made users of ids no node declares, or
+ * merged two nodes, silently; a <node> inside an element igraph skips was refused though
+ * igraph skips it; igraph's ids kept libxml2's "&#38;" for '&'; a file with no graph in
+ * GraphML's namespace said "Graph … was … …." (igraph's "Graph index was too large"). */
+#define NS_HEAD                                                                                    \
+    "<?xml version=\"1.0\"?>\n<g:graphml xmlns:g=\"http://graphml.graphdrawing.org/xmlns\">\n"     \
+    "<g:graph edgedefault=\"undirected\">\n"
+#define NS_TAIL "</g:graph></g:graphml>\n"
+static void
+test_import_graphml_namespaces (void)
+{
+    static const struct {
+        const char *text, *where;
+    } bad[] = {
+        { NS_HEAD "<g:node id=\"a\"/><g:node id=\"b\"/>\n  <g:node g:id=\"a\"/>\n" NS_TAIL,
+          ":5:3: a node declared twice: its id is that of the node at 4:1 (GraphML)" },
+        { NS_HEAD "<g:node id=\"a\"/><g:node id=\"b\"/>\n<g:edge source=\"a\" "
+                  "target=\"secret\"/>\n" NS_TAIL,
+          ":5:1: an edge whose target is the id of no node of the graph (GraphML)" },
+        { XML_HEAD "<node id=\"a\"/><node id=\"b\"/>\n<edge "
+                   "xmlns:p=\"http://graphml.graphdrawing.org/xmlns\" "
+                   "source=\"a\" target=\"b\" p:source=\"secret\"/>\n" XML_TAIL,
+          ":4:1: an edge whose source is the id of no node of the graph (GraphML)" },
+        { "<?xml version=\"1.0\"?>\n<!DOCTYPE graphml [\n <!ATTLIST edge target CDATA \"secret\"> "
+          "]>\n"
+          "<graphml><graph><node id=\"a\"/><edge source=\"a\"/></graph></graphml>\n",
+          ":3:2: an attribute-list declaration (<!ATTLIST>), whose default values would give nodes "
+          "and edges ids that their tags do not show: flowsim does not read it (GraphML); remove "
+          "it" },
+        { XML_HEAD "<edge source=\"secret\" target=\"b\"/>\n" XML_TAIL,
+          ":3:1: an edge whose source is the id of no node of the graph (GraphML)" },
+        { "<graphml xmlns=\"urn:secret\"><graph><node id=\"a\"/></graph></graphml>\n",
+          ": GraphML: no <graph> inside the root <graphml> in GraphML's namespace "
+          "(http://graphml.graphdrawing.org/xmlns, or none), which is the graph igraph reads" },
+    };
+    g_autofree char *dir = fsim_test_scratch_new ();
+
+    for (size_t i = 0; i < G_N_ELEMENTS (bad); i++) {
+        g_autofree char *path = fsim_test_write (dir, "ns.graphml", bad[i].text, -1);
+        g_autoptr (GError) error = NULL;
+        g_autoptr (FsimImported) imp = fsim_import_file (path, FSIM_IMPORT_AUTO, &error);
+        g_autofree char *expected = g_strconcat (path, bad[i].where, NULL);
+
+        g_assert_null (imp);
+        g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE);
+        g_assert_cmpstr (error->message, ==, expected);
+    }
+
+    /* Valid, as igraph reads it: nodes and edges of another namespace, and a <node> inside an
+     * element igraph skips, are not the graph's (their ids may repeat or name nothing); ids
+     * with '&' come back as the file means them, '&' and not "&#38;" */
+    static const char good[] =
+        NS_HEAD "<g:node id=\"a&amp;c\"/><g:node id=\"b&#38;d\"/><x:node xmlns:x=\"urn:x\" "
+                "id=\"a&amp;c\"/>\n<g:edge g:source=\"a&amp;c\" target=\"b&amp;d\" "
+                "x:target=\"zz\" xmlns:x=\"urn:x\"/><x:edge xmlns:x=\"urn:x\" source=\"q\" "
+                "target=\"zz\"/>\n<g:foo><g:node id=\"a&amp;c\"/></g:foo><g:node "
+                "id=\"e&lt;&#38;#38;\"/>\n" NS_TAIL;
+    g_autofree char *path = fsim_test_write (dir, "good.graphml", good, -1);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FsimImported) imp = fsim_import_file (path, FSIM_IMPORT_AUTO, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (imp->friends->n_users, ==, 3);
+    g_assert_cmpuint (imp->friends->n_edges, ==, 1);
+    const FsimAttr *id = fsim_attr_table_lookup (&imp->attrs, "id");
+    g_assert_cmpstr (id->strings[0], ==, "a&c");
+    g_assert_cmpstr (id->strings[1], ==, "b&d");
+    g_assert_cmpstr (id->strings[2], ==, "e<&#38;");
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+#undef NS_HEAD
+#undef NS_TAIL
 #undef XML_HEAD
 #undef XML_TAIL
 
@@ -705,6 +780,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/import/gml-depth", test_import_gml_depth);
     g_test_add_func ("/import/igraph-nul", test_import_igraph_nul);
     g_test_add_func ("/import/graphml/ids", test_import_graphml_ids);
+    g_test_add_func ("/import/graphml/namespaces", test_import_graphml_namespaces);
     g_test_add_func ("/import/changed-while-read", test_import_changed_while_read);
     g_test_add_func ("/import/format/strings", test_import_format_strings);
     g_test_add_func ("/import/format/explicit", test_import_format_explicit);
