@@ -334,6 +334,28 @@ test_import_withheld (void)
           "GraphML: Line 1: Couldn't find end of Start Tag node (" },
         { "shadow.gml", "root:secretword:20228:0:99999:7:::\n",
           "GML: Parse error in GML file, line 1 (syntax error, " },
+        /* igraph's and libxml2's own words that were withheld as the file's (issue 11, fifth
+         * pass): "Node with missing ID …." for "… encountered.", "… encoding …" */
+        { "noid.graphml", "<?xml version=\"1.0\"?><graphml><graph><node/></graph></graphml>",
+          "GraphML: Node with missing ID encountered. (" },
+        { "enc.graphml", "<?xml version=\"1.0\" encoding=\"secretword\"?><graphml/>",
+          "GraphML: Line 1: Unsupported encoding \xe2\x80\xa6 (" },
+        { "ref.graphml",
+          "<?xml version=\"1.0\"?><graphml><graph><node id=\"&#1;\"/></graph></graphml>",
+          "GraphML: Line 1: xmlParseCharRef: invalid xmlChar value \xe2\x80\xa6 (" },
+        { "ent.graphml",
+          "<?xml version=\"1.0\"?><graphml><graph><node id=\"&secretword;\"/></graph></graphml>",
+          "GraphML: Line 1: Attribute references external entity '\xe2\x80\xa6' (" },
+        { "types.graphml",
+          "<?xml version=\"1.0\"?><graphml><key id=\"k\" for=\"node\" attr.name=\"n\" "
+          "attr.type=\"int\"/><key id=\"k2\" for=\"node\" attr.name=\"n\" attr.type=\"string\"/>"
+          "<graph><node id=\"a\"/></graph></graphml>",
+          "GraphML: Attribute types do not match. (" },
+        { "real.graphml",
+          "<?xml version=\"1.0\"?><graphml><key id=\"k\" for=\"node\" attr.name=\"n\" "
+          "attr.type=\"double\"/><graph><node id=\"a\"><data key=\"k\">secretword</data></node>"
+          "</graph></graphml>",
+          "GraphML: Unexpected character '\xe2\x80\xa6' while parsing real number. (" },
     };
     g_autofree char *dir = fsim_test_scratch_new ();
 
