@@ -16,7 +16,8 @@
  * space (which XML normalises) may equal another written differently, so the caller then
  * compares igraph's vertex count with the nodes counted here instead. A DTD attribute-list
  * declaration is refused: its defaults would give tags ids (or namespaces) the text does not
- * show. A GraphML file is a foreign file: no id is ever echoed, only locations
+ * show; so are a tag of more than FSIM_IMPORT_GRAPHML_MAX_ATTRIBUTES attributes and more than
+ * FSIM_IMPORT_GRAPHML_MAX_NAMESPACES namespaces in scope, whose time in libxml2 is their square. A GraphML file is a foreign file: no id is ever echoed, only locations
  * (docs/robustness.md, "at most one character").
  * What is not well-formed is left to libxml2, which says where.
  */
@@ -69,8 +70,8 @@ typedef struct {
     gboolean id_key;   /* a <key> declares a node attribute "id", which igraph reads as ids */
     IdSlot *ids;       /* the nodes' ids, open addressing: a power of two of slots */
     gsize mask;        /* slots - 1 */
-    Binding *bind;     /* in scope, innermost last; room for every "xmlns" of the text */
-    gsize n_bind, max_bind;
+    Binding bind[FSIM_IMPORT_GRAPHML_MAX_NAMESPACES]; /* in scope, innermost last */
+    gsize n_bind;
     gsize depth;                  /* elements open */
     State st, stack[8];           /* igraph's state and the ones it returns to */
     gsize n_stack, unknown_depth; /* unknown elements open */
@@ -287,20 +288,37 @@ in_graphml_ns (Scan *s, const Name *n, gboolean *none)
     return FALSE;
 }
 
-/* The namespaces a start tag declares, in scope from its element (at s->depth) in. */
-static void
+/* Refuses a tag over one of the limits of libxml2's time (import.h), at @at. */
+static gboolean
+too_many (Scan *s, gsize at, const char *what, int limit)
+{
+    gsize line, col;
+    locate (s, at, &line, &col);
+    g_set_error (s->error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE,
+                 "%s:%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT ": more than %d %s (GraphML: libxml2's "
+                 "time grows with the square of their number)",
+                 s->path, line, col, limit, what);
+    return FALSE;
+}
+
+/* The namespaces a start tag declares, in scope from its element (at s->depth) in; FALSE with
+ * the error set over FSIM_IMPORT_GRAPHML_MAX_NAMESPACES in scope. */
+static gboolean
 push_bindings (Scan *s, gsize j)
 {
     Name a;
     gboolean empty = FALSE;
     while (next_attr (s, &j, &a, &empty)) {
         gboolean is_default = name_is (a.name, a.name_len, "xmlns");
-        if ((!is_default && (a.name_len < 6 || memcmp (a.name, "xmlns:", 6) != 0)) ||
-            s->n_bind >= s->max_bind)
+        if (!is_default && (a.name_len < 6 || memcmp (a.name, "xmlns:", 6) != 0))
             continue;
+        if (s->n_bind >= G_N_ELEMENTS (s->bind))
+            return too_many (s, (gsize) (a.name - s->data), "namespaces declared at once",
+                             FSIM_IMPORT_GRAPHML_MAX_NAMESPACES);
         s->bind[s->n_bind++] = (Binding){ is_default ? NULL : a.name + 6,
                                           is_default ? 0 : a.name_len - 6, a.quote, s->depth };
     }
+    return TRUE;
 }
 
 /* Whether the value at @quote may equal another written differently (see the top). */
@@ -521,12 +539,17 @@ read_start_tag (Scan *s, gsize i, gboolean *ok)
         j++;
     n.name_len = (gsize) (d + j - n.name);
     end = j;
-    while (next_attr (s, &end, &a, &empty))
-        ;
+    for (int count = 0; next_attr (s, &end, &a, &empty); count++)
+        if (count == FSIM_IMPORT_GRAPHML_MAX_ATTRIBUTES) {
+            *ok = too_many (s, (gsize) (a.name - d), "attributes in one tag",
+                            FSIM_IMPORT_GRAPHML_MAX_ATTRIBUTES);
+            return s->len;
+        }
     if (end == NO_END)
         return s->len;
     s->depth++;
-    push_bindings (s, j);
+    if (!(*ok = push_bindings (s, j)))
+        return s->len;
     *ok = start_element (s, i, j, &n);
     if (*ok && empty)
         end_element (s);
@@ -574,17 +597,6 @@ scan (Scan *s)
     return TRUE;
 }
 
-/* How many times "xmlns" occurs in the text: room enough for every namespace declared. */
-static gsize
-count_xmlns (const char *data, gsize len)
-{
-    gsize n = 0;
-    for (const char *p = data;
-         (p = g_strstr_len (p, (gssize) (len - (gsize) (p - data)), "xmlns")) != NULL; p += 5)
-        n++;
-    return n;
-}
-
 /*
  * fsim_i_check_graphml_ids:
  * Refuses (FSIM_GRAPH_ERROR_PARSE, at its line and column) a node whose id another node of the
@@ -601,13 +613,6 @@ fsim_i_check_graphml_ids (const char *path, const char *data, gsize len, FsimGra
     Scan s = { .path = path, .data = data, .len = len, .pass = PASS_COUNT, .error = error };
     gboolean ok = TRUE;
 
-    /* tried: the counts come from the file */
-    s.max_bind = count_xmlns (data, len);
-    if (s.max_bind > 0 && !(s.bind = fsim_try_new0 (s.max_bind, sizeof *s.bind,
-                                                    "reading the file's namespaces", error))) {
-        g_prefix_error (error, "%s: ", path);
-        return FALSE;
-    }
     ok = scan (&s);
     if (ok) {
         /* at least twice as many slots as nodes (none: an edge's ends are no node's) */
@@ -626,7 +631,6 @@ fsim_i_check_graphml_ids (const char *path, const char *data, gsize len, FsimGra
         }
     }
     g_free (s.ids);
-    g_free (s.bind);
     *out = (FsimGraphmlIds){ s.nodes, s.graphs, s.by_count, s.id_key };
     return ok;
 }

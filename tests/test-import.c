@@ -665,6 +665,52 @@ test_import_graphml_namespaces (void)
     g_assert_cmpstr (id->strings[2], ==, "e<&#38;");
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
+
+/* Issue 11, fifth pass: libxml2 2.9 compares each attribute of a tag with the others and looks
+ * each prefix up among the namespaces in scope; on main a tag of 80,000 attributes, or 80,000
+ * nested elements each declaring a namespace (2 MB) took 2 s of CPU, the square of the count,
+ * so hours at the 256 MiB limit. More than the limits are refused before reading. */
+static void
+test_import_graphml_wide (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    for (int over = 0; over <= 1; over++) {
+        /* one tag of 256 (+1) attributes; 64 (+1) namespaces in scope, over two elements */
+        g_autoptr (GString) attrs = g_string_new (XML_HEAD "<node id=\"a\"");
+        for (int i = 1; i < FSIM_IMPORT_GRAPHML_MAX_ATTRIBUTES + over; i++)
+            g_string_append_printf (attrs, " a%d=\"\"", i);
+        g_string_append (attrs, "/>\n" XML_TAIL);
+        g_autoptr (GString) ns = g_string_new ("<?xml version=\"1.0\"?>\n<graphml");
+        for (int i = 0; i < FSIM_IMPORT_GRAPHML_MAX_NAMESPACES / 2; i++)
+            g_string_append_printf (ns, " xmlns:p%d=\"urn:%d\"", i, i);
+        g_string_append (ns, ">\n<graph");
+        for (int i = FSIM_IMPORT_GRAPHML_MAX_NAMESPACES / 2;
+             i < FSIM_IMPORT_GRAPHML_MAX_NAMESPACES + over; i++)
+            g_string_append_printf (ns, " xmlns:p%d=\"urn:%d\"", i, i);
+        g_string_append (ns, "><node id=\"a\"/></graph></graphml>\n");
+
+        const char *const texts[] = { attrs->str, ns->str };
+        for (size_t t = 0; t < G_N_ELEMENTS (texts); t++) {
+            g_autofree char *path = fsim_test_write (dir, "wide.graphml", texts[t], -1);
+            g_autoptr (GError) error = NULL;
+            g_autoptr (FsimImported) imp = fsim_import_file (path, FSIM_IMPORT_AUTO, &error);
+            if (!over) {
+                g_assert_no_error (error);
+                g_assert_cmpuint (imp->friends->n_users, ==, 1);
+                continue;
+            }
+            g_autofree char *expected = g_strdup_printf (
+                "%s:%s: more than %d %s (GraphML: libxml2's time grows with the square of their "
+                "number)",
+                path, t == 0 ? "3:1946" : "3:616", t == 0 ? 256 : 64,
+                t == 0 ? "attributes in one tag" : "namespaces declared at once");
+            g_assert_null (imp);
+            g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE);
+            g_assert_cmpstr (error->message, ==, expected);
+        }
+    }
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
 #undef NS_HEAD
 #undef NS_TAIL
 #undef XML_HEAD
@@ -803,6 +849,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/import/igraph-nul", test_import_igraph_nul);
     g_test_add_func ("/import/graphml/ids", test_import_graphml_ids);
     g_test_add_func ("/import/graphml/namespaces", test_import_graphml_namespaces);
+    g_test_add_func ("/import/graphml/wide", test_import_graphml_wide);
     g_test_add_func ("/import/changed-while-read", test_import_changed_while_read);
     g_test_add_func ("/import/format/strings", test_import_format_strings);
     g_test_add_func ("/import/format/explicit", test_import_format_explicit);
