@@ -160,6 +160,8 @@ typedef struct {
     gsize graphs;      /* <graph>s directly inside the root <graphml> (igraph reads the first) */
     gboolean by_count; /* some id compares only by igraph's vertex count, which must be nodes */
     gboolean id_key;   /* igraph's "id" attribute comes from a <key>, not from the node ids */
+    gsize node_keys, edge_keys; /* <key>s of node and of edge attributes */
+    gsize edges;                /* the <edge>s igraph reads */
 } FsimGraphmlIds;
 /* A GraphML file's node ids, checked before igraph reads it (import-graphml.c). */
 gboolean fsim_i_check_graphml_ids (const char *path, const char *data, gsize len,

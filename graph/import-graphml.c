@@ -64,12 +64,14 @@ typedef struct {
     const char *path, *data;
     gsize len;
     Pass pass;
-    gsize nodes;       /* <node>s igraph reads */
-    gsize graphs;      /* <graph>s directly inside <graphml> */
-    gboolean by_count; /* an id was not comparable as written */
-    gboolean id_key;   /* a <key> declares a node attribute "id", which igraph reads as ids */
-    IdSlot *ids;       /* the nodes' ids, open addressing: a power of two of slots */
-    gsize mask;        /* slots - 1 */
+    gsize nodes;                /* <node>s igraph reads */
+    gsize graphs;               /* <graph>s directly inside <graphml> */
+    gsize edges;                /* <edge>s igraph reads */
+    gsize node_keys, edge_keys; /* <key>s of node and of edge attributes */
+    gboolean by_count;          /* an id was not comparable as written */
+    gboolean id_key; /* a <key> declares a node attribute "id", which igraph reads as ids */
+    IdSlot *ids;     /* the nodes' ids, open addressing: a power of two of slots */
+    gsize mask;      /* slots - 1 */
     Binding bind[FSIM_IMPORT_GRAPHML_MAX_NAMESPACES]; /* in scope, innermost last */
     gsize n_bind;
     gsize depth;                  /* elements open */
@@ -401,11 +403,20 @@ on_element (Scan *s, gsize at, gsize j, const char *local, gsize local_len)
     }
     if (s->st == ST_GRAPHML) {
         const char *named = key_name ? key_name : key_id;
-        if (named != NULL && value_is (named, "id") &&
-            (key_for == NULL || !(value_is (key_for, "graph") || value_is (key_for, "edge"))))
+        gboolean for_edges = key_for != NULL && value_is (key_for, "edge");
+        gboolean for_nodes = key_for == NULL || !(value_is (key_for, "graph") || for_edges);
+        if (named != NULL && value_is (named, "id") && for_nodes)
             s->id_key = TRUE;
+        /* counted once; "all" (and an unknown "for", which igraph refuses) as both */
+        if (s->pass == PASS_COUNT) {
+            s->node_keys += for_nodes;
+            s->edge_keys += for_edges || (key_for != NULL && !value_is (key_for, "graph") &&
+                                          !value_is (key_for, "node"));
+        }
         return TRUE;
     }
+    if (!node && s->pass == PASS_COUNT)
+        s->edges++;
     return node ? on_node (s, at, node_id) : TRUE;
 }
 
@@ -631,7 +642,8 @@ fsim_i_check_graphml_ids (const char *path, const char *data, gsize len, FsimGra
         }
     }
     g_free (s.ids);
-    *out = (FsimGraphmlIds){ s.nodes, s.graphs, s.by_count, s.id_key };
+    *out = (FsimGraphmlIds){ s.nodes,     s.graphs,    s.by_count, s.id_key,
+                             s.node_keys, s.edge_keys, s.edges };
     return ok;
 }
 

@@ -407,6 +407,37 @@ check_gml_memory (const char *path, guint64 string_bytes, guint64 strings, GErro
     return FALSE;
 }
 
+/*
+ * igraph's GraphML reader gives every node a value of every node attribute declared (a <key>),
+ * and every edge one of every edge attribute, defaults included, and flowsim copies the node
+ * attributes (collect_attrs): 5,000 <key>s and 100,000 <node>s, a 2 MB file, ask for 4 GB. So
+ * that memory is checked first, 8 bytes a value in igraph and 8 in flowsim's copy at least:
+ * FALSE with FSIM_GRAPH_ERROR_NOMEM if it cannot be had now.
+ */
+static gboolean
+check_graphml_memory (const char *path, const FsimGraphmlIds *xml, GError **error)
+{
+    /* each count is below the file's size: no overflow */
+    guint64 values =
+        (guint64) xml->node_keys * xml->nodes * 2 + (guint64) xml->edge_keys * xml->edges;
+    if (values == 0)
+        return TRUE;
+    g_autofree char *edges =
+        xml->edge_keys == 0
+            ? g_strdup ("")
+            : g_strdup_printf (", and each of %" G_GSIZE_FORMAT " friendships one of each of "
+                               "%" G_GSIZE_FORMAT " edge attributes",
+                               xml->edges, xml->edge_keys);
+    g_autofree char *what = g_strdup_printf (
+        "igraph's GraphML reader to give each of %" G_GSIZE_FORMAT " users a value of each of "
+        "%" G_GSIZE_FORMAT " node attributes%s (the file's <key>s)",
+        xml->nodes, xml->node_keys, edges);
+    if (fsim_memory_reserve (values * 8, what, error))
+        return TRUE;
+    g_prefix_error (error, "%s: ", path);
+    return FALSE;
+}
+
 /* Moves @fp past a UTF-8 byte order mark, which some editors write first: igraph's GML reader
  * stops at it with "syntax error, unexpected ERROR" (libxml2 reads it in GraphML). */
 static void
@@ -443,7 +474,9 @@ fsim_i_import_igraph (const char *path, FsimImportFormat format, GError **error)
          !check_gml_memory (path, string_bytes, strings, error)))
         return NULL;
     FsimGraphmlIds xml = { 0 };
-    if (format == FSIM_IMPORT_GRAPHML && !fsim_i_check_graphml_ids (path, data, len, &xml, error))
+    if (format == FSIM_IMPORT_GRAPHML &&
+        (!fsim_i_check_graphml_ids (path, data, len, &xml, error) ||
+         !check_graphml_memory (path, &xml, error)))
         return NULL;
     /* fmemopen() of no bytes is an error in some C libraries: an empty file is read as one
      * line end (the buffer has room for it) */

@@ -711,6 +711,42 @@ test_import_graphml_wide (void)
     }
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
+
+/* Issue 11, fifth pass: igraph gives every node a value of every node <key>, so a file of 2,000
+ * keys and 20,000 nodes (0.5 MB) asks igraph for 320 MB and flowsim's copy as much again. That
+ * memory is checked before igraph reads (on main, igraph ran out of it part-way, or took it). */
+static void
+test_import_graphml_keys_memory (void)
+{
+    if (!fsim_test_capped_child ())
+        return;
+    g_autoptr (GString) text = g_string_new (
+        "<?xml version=\"1.0\"?>\n<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n");
+    for (int k = 0; k < 2000; k++)
+        g_string_append_printf (text, "<key id=\"k%d\" for=\"node\" attr.type=\"double\"/>\n", k);
+    g_string_append (text, "<key id=\"e\" for=\"edge\" attr.type=\"double\"/><graph>\n");
+    for (int n = 0; n < 20000; n++)
+        g_string_append_printf (text, "<node id=\"%d\"/>", n);
+    g_string_append (text, "<edge source=\"0\" target=\"1\"/></graph></graphml>\n");
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *path = fsim_test_write (dir, "keys.graphml", text->str, -1);
+    g_autoptr (GError) error = NULL;
+
+    if (!fsim_test_address_space_cap ((guint64) 64 << 20))
+        return;
+    g_autoptr (FsimImported) imp = fsim_import_file (path, FSIM_IMPORT_AUTO, &error);
+    fsim_test_address_space_uncap ();
+    g_autofree char *expected = g_strconcat (
+        path,
+        ": out of memory: needed 640000008 bytes for igraph's GraphML reader to give each of "
+        "20000 users a value of each of 2000 node attributes, and each of 1 friendships one of "
+        "each of 1 edge attributes (the file's <key>s)",
+        NULL);
+    g_assert_null (imp);
+    g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM);
+    g_assert_cmpstr (error->message, ==, expected);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
 #undef NS_HEAD
 #undef NS_TAIL
 #undef XML_HEAD
@@ -850,6 +886,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/import/graphml/ids", test_import_graphml_ids);
     g_test_add_func ("/import/graphml/namespaces", test_import_graphml_namespaces);
     g_test_add_func ("/import/graphml/wide", test_import_graphml_wide);
+    g_test_add_func ("/import/graphml/keys-memory", test_import_graphml_keys_memory);
     g_test_add_func ("/import/changed-while-read", test_import_changed_while_read);
     g_test_add_func ("/import/format/strings", test_import_format_strings);
     g_test_add_func ("/import/format/explicit", test_import_format_explicit);
