@@ -166,6 +166,13 @@ typedef struct {
 /* A GraphML file's node ids, checked before igraph reads it (import-graphml.c). */
 gboolean fsim_i_check_graphml_ids (const char *path, const char *data, gsize len,
                                    FsimGraphmlIds *out, GError **error);
+/* What fsim_i_count_gml_attributes() counts of a GML file (import-gml.c). */
+typedef struct {
+    guint64 nodes, edges;         /* the node and edge lists of the top-level graph */
+    guint64 node_keys, edge_keys; /* the distinct keys directly inside them */
+} FsimGmlCounts;
+gboolean fsim_i_count_gml_attributes (const char *data, gsize len, FsimGmlCounts *out,
+                                      GError **error);
 /* Each "&#38;" of the @n strings (igraph's node ids) back to '&', in place (import-graphml.c). */
 void fsim_i_graphml_unescape_ids (char **ids, size_t n);
 /* import.c: the most one process reads of a file of @format (EDGE_LIST, GRAPHML or GML). */

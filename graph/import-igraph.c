@@ -408,30 +408,32 @@ check_gml_memory (const char *path, guint64 string_bytes, guint64 strings, GErro
 }
 
 /*
- * igraph's GraphML reader gives every node a value of every node attribute declared (a <key>),
- * and every edge one of every edge attribute, defaults included, and flowsim copies the node
- * attributes (collect_attrs): 5,000 <key>s and 100,000 <node>s, a 2 MB file, ask for 4 GB. So
- * that memory is checked first, 8 bytes a value in igraph and 8 in flowsim's copy at least:
- * FALSE with FSIM_GRAPH_ERROR_NOMEM if it cannot be had now.
+ * igraph gives every node a value of every node attribute (every GraphML <key> for nodes, every
+ * key any GML node has), defaults included, and every edge one of every edge attribute, and
+ * flowsim copies the node attributes (collect_attrs): 5,000 <key>s and 100,000 <node>s, a 2 MB
+ * file, ask for 4 GB; 20,000 GML nodes of a key each (0.5 MB) took 6.4 GB. So that memory is
+ * checked first, 8 bytes a value in igraph and 8 in flowsim's copy at least: FALSE with
+ * FSIM_GRAPH_ERROR_NOMEM if it cannot be had now.
  */
 static gboolean
-check_graphml_memory (const char *path, const FsimGraphmlIds *xml, GError **error)
+check_attribute_memory (const char *path, FsimImportFormat format, guint64 nodes, guint64 node_keys,
+                        guint64 edges, guint64 edge_keys, GError **error)
 {
     /* each count is below the file's size: no overflow */
-    guint64 values =
-        (guint64) xml->node_keys * xml->nodes * 2 + (guint64) xml->edge_keys * xml->edges;
+    guint64 values = node_keys * nodes * 2 + edge_keys * edges;
+    gboolean graphml = format == FSIM_IMPORT_GRAPHML;
     if (values == 0)
         return TRUE;
-    g_autofree char *edges =
-        xml->edge_keys == 0
-            ? g_strdup ("")
-            : g_strdup_printf (", and each of %" G_GSIZE_FORMAT " friendships one of each of "
-                               "%" G_GSIZE_FORMAT " edge attributes",
-                               xml->edges, xml->edge_keys);
+    g_autofree char *edge_part =
+        edge_keys == 0 ? g_strdup ("")
+                       : g_strdup_printf (", and each of %" G_GUINT64_FORMAT " friendships one of "
+                                          "each of %" G_GUINT64_FORMAT " edge attributes",
+                                          edges, edge_keys);
     g_autofree char *what = g_strdup_printf (
-        "igraph's GraphML reader to give each of %" G_GSIZE_FORMAT " users a value of each of "
-        "%" G_GSIZE_FORMAT " node attributes%s (the file's <key>s)",
-        xml->nodes, xml->node_keys, edges);
+        "igraph's %s reader to give each of %" G_GUINT64_FORMAT " users a value of each of "
+        "%" G_GUINT64_FORMAT " node attributes%s (%s)",
+        graphml ? "GraphML" : "GML", nodes, node_keys, edge_part,
+        graphml ? "the file's <key>s" : "every key that a node, or an edge, of the file has");
     if (fsim_memory_reserve (values * 8, what, error))
         return TRUE;
     g_prefix_error (error, "%s: ", path);
@@ -469,14 +471,19 @@ fsim_i_import_igraph (const char *path, FsimImportFormat format, GError **error)
     guint64 string_bytes = 0, strings = 0;
     if (!check_no_nul (path, format, data, len, error))
         return NULL;
+    FsimGmlCounts gml = { 0 };
     if (format == FSIM_IMPORT_GML &&
         (!check_gml_text (path, data, len, &string_bytes, &strings, error) ||
-         !check_gml_memory (path, string_bytes, strings, error)))
+         !check_gml_memory (path, string_bytes, strings, error) ||
+         !fsim_i_count_gml_attributes (data, len, &gml, error) ||
+         !check_attribute_memory (path, format, gml.nodes, gml.node_keys, gml.edges, gml.edge_keys,
+                                  error)))
         return NULL;
     FsimGraphmlIds xml = { 0 };
     if (format == FSIM_IMPORT_GRAPHML &&
         (!fsim_i_check_graphml_ids (path, data, len, &xml, error) ||
-         !check_graphml_memory (path, &xml, error)))
+         !check_attribute_memory (path, format, xml.nodes, xml.node_keys, xml.edges, xml.edge_keys,
+                                  error)))
         return NULL;
     /* fmemopen() of no bytes is an error in some C libraries: an empty file is read as one
      * line end (the buffer has room for it) */

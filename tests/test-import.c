@@ -713,8 +713,9 @@ test_import_graphml_wide (void)
 }
 
 /* Issue 11, fifth pass: igraph gives every node a value of every node <key>, so a file of 2,000
- * keys and 20,000 nodes (0.5 MB) asks igraph for 320 MB and flowsim's copy as much again. That
- * memory is checked before igraph reads (on main, igraph ran out of it part-way, or took it). */
+ * keys and 20,000 nodes (0.5 MB) asks igraph for 320 MB and flowsim's copy as much again; in GML
+ * of every key any node has. That memory is checked before igraph reads (on main, igraph ran
+ * out of it part-way, or took it). */
 static void
 test_import_graphml_keys_memory (void)
 {
@@ -745,6 +746,28 @@ test_import_graphml_keys_memory (void)
     g_assert_null (imp);
     g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM);
     g_assert_cmpstr (error->message, ==, expected);
+
+    /* GML: every key that any node has, for every node: 4,000 nodes of a key each (a key in
+     * a nested list, a string and a comment that look like keys are not counted) */
+    g_autoptr (GString) gml = g_string_new ("graph [\n# node [ fake 1 ]\n");
+    for (int n = 0; n < 4000; n++)
+        g_string_append_printf (gml, "node [ id %d k%d 1 s \"x y\" l [ z 1 ] ]\n", n, n);
+    g_string_append (gml, "edge [ source 0 target 1 ]\n]\n");
+    g_autofree char *gml_path = fsim_test_write (dir, "keys.gml", gml->str, -1);
+    g_clear_error (&error);
+    if (!fsim_test_address_space_cap ((guint64) 64 << 20))
+        return;
+    g_autoptr (FsimImported) gml_imp = fsim_import_file (gml_path, FSIM_IMPORT_AUTO, &error);
+    fsim_test_address_space_uncap ();
+    g_autofree char *gml_expected = g_strconcat (
+        gml_path,
+        ": out of memory: needed 256192016 bytes for igraph's GML reader to give each of 4000 "
+        "users a value of each of 4003 node attributes, and each of 1 friendships one of each "
+        "of 2 edge attributes (every key that a node, or an edge, of the file has)",
+        NULL);
+    g_assert_null (gml_imp);
+    g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM);
+    g_assert_cmpstr (error->message, ==, gml_expected);
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 #undef NS_HEAD
