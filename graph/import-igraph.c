@@ -290,9 +290,26 @@ set_read_error (const char *path, const ReadCall *call, igraph_error_t rc, GErro
         reason = g_strdup ("memory ran out while igraph read the graph");
     }
 
-    g_set_error (error, FSIM_GRAPH_ERROR, code, "%s: %s: %s (igraph: %s, error %d)", path,
+    /* the line igraph gives (libxml2's "Line N: ...", its GML reader's "..., line N ...") is
+     * said first, FILE:LINE as every other error; no column is known */
+    const char *text = reason, *at = NULL;
+    if (g_str_has_prefix (reason, "Line ") && g_ascii_isdigit (reason[5]))
+        at = reason + 5;
+    else if ((at = strstr (reason, ", line ")) != NULL && g_ascii_isdigit (at[7]))
+        at += 7;
+    else
+        at = NULL;
+    g_autofree char *where =
+        at ? g_strdup_printf (":%" G_GUINT64_FORMAT, g_ascii_strtoull (at, NULL, 10))
+           : g_strdup ("");
+    if (at == reason + 5) {
+        text = strchr (at, ':') ? strchr (at, ':') + 1 : at;
+        text += *text == ' ';
+    }
+
+    g_set_error (error, FSIM_GRAPH_ERROR, code, "%s%s: %s: %s (igraph: %s, error %d)", path, where,
                  call->format == FSIM_IMPORT_GRAPHML ? "GraphML" : "GML",
-                 reason[0] != '\0' ? reason : "cannot read the graph",
+                 text[0] != '\0' ? text : "cannot read the graph",
                  code == FSIM_GRAPH_ERROR_NOMEM ? "out of memory" : igraph_strerror (rc), (int) rc);
 }
 
