@@ -152,9 +152,29 @@ igraph_error_t fsim_i_igraph_into_builder (const igraph_t *graph, CsrBuilder *b)
 
 /* GraphML or GML through igraph (import-igraph.c), for fsim_import_file(). */
 FsimImported *fsim_i_import_igraph (const char *path, FsimImportFormat format, GError **error);
+/* GraphML's namespace: igraph reads its elements, and no others but where the root has none. */
+#define FSIM_I_GRAPHML_NS "http://graphml.graphdrawing.org/xmlns"
+/* What fsim_i_check_graphml_ids() found of a GraphML file (import-graphml.c). */
+typedef struct {
+    gsize nodes;       /* the <node>s igraph reads */
+    gsize graphs;      /* <graph>s directly inside the root <graphml> (igraph reads the first) */
+    gboolean by_count; /* some id compares only by igraph's vertex count, which must be nodes */
+    gboolean id_key;   /* igraph's "id" attribute comes from a <key>, not from the node ids */
+    gsize node_keys, edge_keys; /* <key>s of node and of edge attributes */
+    gsize edges;                /* the <edge>s igraph reads */
+} FsimGraphmlIds;
 /* A GraphML file's node ids, checked before igraph reads it (import-graphml.c). */
-gboolean fsim_i_check_graphml_ids (const char *path, const char *data, gsize len, gsize *out_nodes,
-                                   gboolean *out_by_count, GError **error);
+gboolean fsim_i_check_graphml_ids (const char *path, const char *data, gsize len,
+                                   FsimGraphmlIds *out, GError **error);
+/* What fsim_i_count_gml_attributes() counts of a GML file (import-gml.c). */
+typedef struct {
+    guint64 nodes, edges;         /* the node and edge lists of the top-level graph */
+    guint64 node_keys, edge_keys; /* the distinct keys directly inside them */
+} FsimGmlCounts;
+gboolean fsim_i_count_gml_attributes (const char *data, gsize len, FsimGmlCounts *out,
+                                      GError **error);
+/* Each "&#38;" of the @n strings (igraph's node ids) back to '&', in place (import-graphml.c). */
+void fsim_i_graphml_unescape_ids (char **ids, size_t n);
 /* import.c: the most one process reads of a file of @format (EDGE_LIST, GRAPHML or GML). */
 guint64 fsim_i_import_max_bytes (FsimImportFormat format);
 /* The end of a message about a file of @format over its limit, read by @ranks processes

@@ -4,14 +4,21 @@
  *
  * igraph 0.10's GraphML reader merges two nodes of one id into one vertex and makes a new
  * vertex for an edge's source or target that no node declares, silently (its GML reader refuses
- * both). This scan of the text finds them first, at their line and column: it skips comments,
- * CDATA sections, processing instructions and the DOCTYPE, and reads the `id` of each `<node>`
- * and the `source` and `target` of each `<edge>` directly inside the first top-level `<graph>`
- * (the only one igraph reads; nested graphs are not its vertices). Ids are compared as written:
- * an id holding a reference (`&`) or white space other than a space (which XML normalises) may
- * equal another written differently, so the caller then compares igraph's vertex count with
- * the nodes counted here instead. A GraphML file is a foreign file: no id is ever echoed,
- * only locations (docs/robustness.md, "at most one character").
+ * both). This scan of the text finds them first, at their line and column. It skips comments,
+ * CDATA sections, processing instructions and the DOCTYPE, resolves namespace prefixes
+ * (`<g:node g:id=...>` with `xmlns:g` bound to GraphML's namespace is a node) and follows the
+ * states of igraph's reader (its SAX handlers in src/io/graphml.c): a `<node>` or `<edge>`
+ * counts where igraph takes it, directly inside the first `<graph>` of the root `<graphml>`,
+ * in GraphML's namespace or in none when the root has none; elements of other namespaces and
+ * what they hold are skipped, as igraph skips them. A node's first `id` names it; every
+ * `source` and `target` of an edge is an id igraph looks up (and would make a vertex of).
+ * Ids are compared as written: an id holding a reference (`&`) or white space other than a
+ * space (which XML normalises) may equal another written differently, so the caller then
+ * compares igraph's vertex count with the nodes counted here instead. A DTD attribute-list
+ * declaration is refused: its defaults would give tags ids (or namespaces) the text does not
+ * show; so are a tag of more than FSIM_IMPORT_GRAPHML_MAX_ATTRIBUTES attributes and more than
+ * FSIM_IMPORT_GRAPHML_MAX_NAMESPACES namespaces in scope, whose time in libxml2 is their square. A GraphML file is a foreign file: no id is ever echoed, only locations
+ * (docs/robustness.md, "at most one character").
  * What is not well-formed is left to libxml2, which says where.
  */
 #include "config.h"
@@ -27,19 +34,50 @@
 
 typedef enum { PASS_COUNT, PASS_NODES, PASS_EDGES } Pass;
 
+/* igraph's parser states (the ones that matter here) */
+typedef enum {
+    ST_START,
+    ST_GRAPHML,
+    ST_GRAPH,
+    ST_KEY,
+    ST_DEFAULT,
+    ST_NODE,
+    ST_EDGE,
+    ST_DATA,
+    ST_UNKNOWN,
+    ST_FINISH
+} State;
+
 typedef struct {
     const char *quote; /* the id's opening quote; NULL: a free slot */
     gsize at;          /* its node's '<' */
 } IdSlot;
 
 typedef struct {
+    const char *prefix; /* NULL: the default namespace */
+    gsize prefix_len;
+    const char *uri; /* the value's opening quote */
+    gsize depth;     /* of the element declaring it */
+} Binding;
+
+typedef struct {
     const char *path, *data;
     gsize len;
     Pass pass;
-    gsize nodes;       /* <node>s of the first graph */
-    gboolean by_count; /* an id was not comparable as written */
-    IdSlot *ids;       /* the nodes' ids, open addressing: a power of two of slots */
-    gsize mask;        /* slots - 1 */
+    gsize nodes;                /* <node>s igraph reads */
+    gsize graphs;               /* <graph>s directly inside <graphml> */
+    gsize edges;                /* <edge>s igraph reads */
+    gsize node_keys, edge_keys; /* <key>s of node and of edge attributes */
+    gboolean by_count;          /* an id was not comparable as written */
+    gboolean id_key; /* a <key> declares a node attribute "id", which igraph reads as ids */
+    IdSlot *ids;     /* the nodes' ids, open addressing: a power of two of slots */
+    gsize mask;      /* slots - 1 */
+    Binding bind[FSIM_IMPORT_GRAPHML_MAX_NAMESPACES]; /* in scope, innermost last */
+    gsize n_bind;
+    gsize depth;                  /* elements open */
+    State st, stack[8];           /* igraph's state and the ones it returns to */
+    gsize n_stack, unknown_depth; /* unknown elements open */
+    gboolean lenient;             /* the root has no namespace: nor need the rest */
     GError **error;
 } Scan;
 
@@ -62,6 +100,13 @@ value_equal (const char *p, const char *q)
         if (p[i] != q[i])
             return FALSE;
     return p[i] == *p && q[i] == *q;
+}
+
+static gboolean
+value_is (const char *quote, const char *text)
+{
+    gsize n = strlen (text);
+    return strncmp (quote + 1, text, n) == 0 && quote[n + 1] == *quote;
 }
 
 /* The slot of the id at @quote: its own, or the free one where it would go. */
@@ -105,39 +150,44 @@ skip_past (const Scan *s, gsize from, const char *end)
     return s->len;
 }
 
-/* Past a DOCTYPE at @i: its internal subset ([...]) may hold quoted '>'s and comments. */
-static gsize
-skip_doctype (const Scan *s, gsize i)
+/* Past a DOCTYPE at @i: its internal subset ([...]) may hold quoted '>'s and comments. An
+ * attribute-list declaration there is refused (FALSE, the error set; see the top). */
+static gboolean
+skip_doctype (Scan *s, gsize *at)
 {
     int depth = 0;
-    for (; i < s->len; i++) {
+    for (gsize i = *at; i < s->len; i++) {
         char c = s->data[i];
         if (c == '"' || c == '\'') {
             const char *q = memchr (s->data + i + 1, c, s->len - i - 1);
             if (q == NULL)
-                return s->len;
+                break;
             i = (gsize) (q - s->data);
         } else if (c == '<' && i + 4 <= s->len && memcmp (s->data + i, "<!--", 4) == 0) {
             i = skip_past (s, i + 4, "-->") - 1;
+        } else if (c == '<' && depth > 0 && i + 9 <= s->len &&
+                   memcmp (s->data + i, "<!ATTLIST", 9) == 0) {
+            gsize line, col;
+            locate (s, i, &line, &col);
+            g_set_error (s->error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE,
+                         "%s:%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT ": an attribute-list "
+                         "declaration (<!ATTLIST>), whose default values would give nodes and "
+                         "edges ids that their tags do not show: flowsim does not read it "
+                         "(GraphML); remove it",
+                         s->path, line, col);
+            return FALSE;
         } else if (c == '[') {
             depth++;
         } else if (c == ']') {
             depth--;
         } else if (c == '>' && depth <= 0) {
-            return i + 1;
+            *at = i + 1;
+            return TRUE;
         }
     }
-    return s->len;
+    *at = s->len;
+    return TRUE;
 }
-
-typedef struct {
-    gsize at;         /* the '<' */
-    const char *name; /* the element's name, unprefixed names only */
-    gsize name_len;
-    gboolean empty;                   /* <x ... /> */
-    gboolean complete;                /* ends with '>': else libxml2 says where the tag fails */
-    const char *id, *source, *target; /* opening quotes, or NULL */
-} Tag;
 
 static gboolean
 name_is (const char *p, gsize n, const char *name)
@@ -145,58 +195,132 @@ name_is (const char *p, gsize n, const char *name)
     return n == strlen (name) && memcmp (p, name, n) == 0;
 }
 
-/* Reads the start tag at @i ('<' then a name) into @t; returns the offset past it, or @len
- * when it does not end (libxml2 will say where). */
-static gsize
-read_tag (const Scan *s, gsize i, Tag *t)
+typedef struct {
+    const char *name; /* a qualified name: prefix:local, or local */
+    gsize name_len;
+    const char *quote; /* an attribute's value; NULL for the element */
+} Name;
+
+#define NO_END G_MAXSIZE
+
+/* The attribute at *@j of a start tag, *@j moved past it; FALSE at the tag's end, *@j then
+ * past its '>' with *@empty set for "/>", or NO_END when the tag does not end (libxml2 will
+ * say where). */
+static gboolean
+next_attr (const Scan *s, gsize *j, Name *a, gboolean *empty)
 {
     const char *d = s->data;
-    gsize j = i + 1;
-    memset (t, 0, sizeof *t);
-    t->at = i;
-    t->name = d + j;
-    while (j < s->len && !is_space (d[j]) && d[j] != '/' && d[j] != '>')
-        j++;
-    t->name_len = (gsize) (d + j - t->name);
-    while (j < s->len) {
-        while (j < s->len && is_space (d[j]))
-            j++;
-        if (j >= s->len)
-            break;
-        if (d[j] == '>') {
-            t->complete = TRUE;
-            return j + 1;
-        }
-        if (d[j] == '/') {
-            t->empty = TRUE;
-            j++;
+    gsize k = *j;
+    for (;;) {
+        while (k < s->len && is_space (d[k]))
+            k++;
+        if (k < s->len && d[k] == '/') {
+            *empty = TRUE;
+            k++;
             continue;
         }
-        gsize a = j;
-        while (j < s->len && d[j] != '=' && !is_space (d[j]) && d[j] != '>')
-            j++;
-        gsize a_len = j - a;
-        while (j < s->len && is_space (d[j]))
-            j++;
-        if (j >= s->len || d[j] != '=')
-            return s->len;
-        j++;
-        while (j < s->len && is_space (d[j]))
-            j++;
-        if (j >= s->len || (d[j] != '"' && d[j] != '\''))
-            return s->len;
-        const char *q = memchr (d + j + 1, d[j], s->len - j - 1);
-        if (q == NULL)
-            return s->len;
-        if (name_is (d + a, a_len, "id"))
-            t->id = d + j;
-        else if (name_is (d + a, a_len, "source"))
-            t->source = d + j;
-        else if (name_is (d + a, a_len, "target"))
-            t->target = d + j;
-        j = (gsize) (q - d) + 1;
+        break;
     }
-    return s->len;
+    *j = NO_END;
+    if (k >= s->len)
+        return FALSE;
+    if (d[k] == '>') {
+        *j = k + 1;
+        return FALSE;
+    }
+    a->name = d + k;
+    while (k < s->len && d[k] != '=' && !is_space (d[k]) && d[k] != '>')
+        k++;
+    a->name_len = (gsize) (d + k - a->name);
+    while (k < s->len && is_space (d[k]))
+        k++;
+    if (k >= s->len || d[k] != '=')
+        return FALSE;
+    k++;
+    while (k < s->len && is_space (d[k]))
+        k++;
+    if (k >= s->len || (d[k] != '"' && d[k] != '\''))
+        return FALSE;
+    const char *q = memchr (d + k + 1, d[k], s->len - k - 1);
+    if (q == NULL)
+        return FALSE;
+    a->quote = d + k;
+    *j = (gsize) (q - d) + 1;
+    return TRUE;
+}
+
+/* Splits @n at its first ':' into *@prefix (NULL when none) and its local name. */
+static void
+split_name (const Name *n, const char **prefix, gsize *prefix_len, const char **local,
+            gsize *local_len)
+{
+    const char *colon = memchr (n->name, ':', n->name_len);
+    *prefix = colon ? n->name : NULL;
+    *prefix_len = colon ? (gsize) (colon - n->name) : 0;
+    *local = colon ? colon + 1 : n->name;
+    *local_len = n->name_len - (gsize) (*local - n->name);
+}
+
+/* Whether @n is in GraphML's namespace (an element) or read by igraph as if it were (an
+ * attribute: one without a prefix). An unbound prefix is no namespace igraph reads (libxml2
+ * refuses it); an element without a prefix or default namespace is no namespace at all, which
+ * *@none says. */
+static gboolean
+in_graphml_ns (Scan *s, const Name *n, gboolean *none)
+{
+    const char *prefix, *local;
+    gsize prefix_len, local_len;
+
+    split_name (n, &prefix, &prefix_len, &local, &local_len);
+    *none = FALSE;
+    if (prefix == NULL && n->quote != NULL)
+        return TRUE;
+    for (gsize i = s->n_bind; i-- > 0;) {
+        const Binding *b = &s->bind[i];
+        if ((prefix == NULL) != (b->prefix == NULL) ||
+            (prefix != NULL &&
+             (b->prefix_len != prefix_len || memcmp (b->prefix, prefix, prefix_len) != 0)))
+            continue;
+        if (memchr (b->uri + 1, '&', (gsize) (strchr (b->uri + 1, *b->uri) - b->uri)) != NULL)
+            s->by_count = TRUE; /* a reference in the namespace's name: igraph decides */
+        *none = b->uri[1] == *b->uri;
+        return value_is (b->uri, FSIM_I_GRAPHML_NS);
+    }
+    *none = prefix == NULL;
+    return FALSE;
+}
+
+/* Refuses a tag over one of the limits of libxml2's time (import.h), at @at. */
+static gboolean
+too_many (Scan *s, gsize at, const char *what, int limit)
+{
+    gsize line, col;
+    locate (s, at, &line, &col);
+    g_set_error (s->error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE,
+                 "%s:%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT ": more than %d %s (GraphML: libxml2's "
+                 "time grows with the square of their number)",
+                 s->path, line, col, limit, what);
+    return FALSE;
+}
+
+/* The namespaces a start tag declares, in scope from its element (at s->depth) in; FALSE with
+ * the error set over FSIM_IMPORT_GRAPHML_MAX_NAMESPACES in scope. */
+static gboolean
+push_bindings (Scan *s, gsize j)
+{
+    Name a;
+    gboolean empty = FALSE;
+    while (next_attr (s, &j, &a, &empty)) {
+        gboolean is_default = name_is (a.name, a.name_len, "xmlns");
+        if (!is_default && (a.name_len < 6 || memcmp (a.name, "xmlns:", 6) != 0))
+            continue;
+        if (s->n_bind >= G_N_ELEMENTS (s->bind))
+            return too_many (s, (gsize) (a.name - s->data), "namespaces declared at once",
+                             FSIM_IMPORT_GRAPHML_MAX_NAMESPACES);
+        s->bind[s->n_bind++] = (Binding){ is_default ? NULL : a.name + 6,
+                                          is_default ? 0 : a.name_len - 6, a.quote, s->depth };
+    }
+    return TRUE;
 }
 
 /* Whether the value at @quote may equal another written differently (see the top). */
@@ -212,7 +336,7 @@ not_comparable (const char *quote)
 static gboolean
 check_end (Scan *s, const char *what, const char *quote, gsize at)
 {
-    if (quote == NULL || find_id (s, quote)->quote != NULL)
+    if (find_id (s, quote)->quote != NULL)
         return TRUE;
     if (not_comparable (quote)) {
         s->by_count = TRUE;
@@ -227,45 +351,232 @@ check_end (Scan *s, const char *what, const char *quote, gsize at)
     return FALSE;
 }
 
-/* A <node> or <edge> directly inside the first graph. */
 static gboolean
-on_tag (Scan *s, const Tag *t)
+on_node (Scan *s, gsize at, const char *id)
 {
-    if (name_is (t->name, t->name_len, "node")) {
-        s->nodes++;
-        if (s->pass != PASS_NODES || t->id == NULL)
-            return TRUE;
-        if (not_comparable (t->id))
-            s->by_count = TRUE;
-        IdSlot *first = find_id (s, t->id);
-        if (first->quote == NULL) {
-            *first = (IdSlot){ t->id, t->at };
-            return TRUE;
-        }
-        gsize line, col, first_line, first_col;
-        locate (s, t->at, &line, &col);
-        locate (s, first->at, &first_line, &first_col);
-        g_set_error (s->error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE,
-                     "%s:%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT ": a node declared twice: its id "
-                     "is that of the node at %" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT " (GraphML)",
-                     s->path, line, col, first_line, first_col);
-        return FALSE;
+    s->nodes++;
+    if (s->pass != PASS_NODES || id == NULL)
+        return TRUE;
+    if (not_comparable (id))
+        s->by_count = TRUE;
+    IdSlot *first = find_id (s, id);
+    if (first->quote == NULL) {
+        *first = (IdSlot){ id, at };
+        return TRUE;
     }
-    if (s->pass == PASS_EDGES && name_is (t->name, t->name_len, "edge"))
-        return check_end (s, "source", t->source, t->at) &&
-               check_end (s, "target", t->target, t->at);
+    gsize line, col, first_line, first_col;
+    locate (s, at, &line, &col);
+    locate (s, first->at, &first_line, &first_col);
+    g_set_error (s->error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE,
+                 "%s:%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT ": a node declared twice: its id "
+                 "is that of the node at %" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT " (GraphML)",
+                 s->path, line, col, first_line, first_col);
+    return FALSE;
+}
+
+/* The attributes igraph reads of a <node>, <edge> or <key> whose attributes start at @j. */
+static gboolean
+on_element (Scan *s, gsize at, gsize j, const char *local, gsize local_len)
+{
+    Name a;
+    gboolean empty = FALSE, node = name_is (local, local_len, "node"), none;
+    const char *node_id = NULL, *key_name = NULL, *key_id = NULL, *key_for = NULL;
+
+    while (next_attr (s, &j, &a, &empty)) {
+        if (!in_graphml_ns (s, &a, &none))
+            continue;
+        const char *prefix, *name;
+        gsize prefix_len, name_len;
+        split_name (&a, &prefix, &prefix_len, &name, &name_len);
+        if (node && node_id == NULL && name_is (name, name_len, "id"))
+            node_id = a.quote;
+        else if (!node && s->st == ST_GRAPH && s->pass == PASS_EDGES &&
+                 (name_is (name, name_len, "source") || name_is (name, name_len, "target")) &&
+                 !check_end (s, *name == 's' ? "source" : "target", a.quote, at))
+            return FALSE;
+        else if (s->st == ST_GRAPHML && name_is (name, name_len, "attr.name"))
+            key_name = a.quote;
+        else if (s->st == ST_GRAPHML && name_is (name, name_len, "id"))
+            key_id = a.quote;
+        else if (s->st == ST_GRAPHML && name_is (name, name_len, "for"))
+            key_for = a.quote;
+    }
+    if (s->st == ST_GRAPHML) {
+        const char *named = key_name ? key_name : key_id;
+        gboolean for_edges = key_for != NULL && value_is (key_for, "edge");
+        gboolean for_nodes = key_for == NULL || !(value_is (key_for, "graph") || for_edges);
+        if (named != NULL && value_is (named, "id") && for_nodes)
+            s->id_key = TRUE;
+        /* counted once; "all" (and an unknown "for", which igraph refuses) as both */
+        if (s->pass == PASS_COUNT) {
+            s->node_keys += for_nodes;
+            s->edge_keys += for_edges || (key_for != NULL && !value_is (key_for, "graph") &&
+                                          !value_is (key_for, "node"));
+        }
+        return TRUE;
+    }
+    if (!node && s->pass == PASS_COUNT)
+        s->edges++;
+    return node ? on_node (s, at, node_id) : TRUE;
+}
+
+static void
+enter_unknown (Scan *s)
+{
+    if (s->st == ST_UNKNOWN) {
+        s->unknown_depth++;
+        return;
+    }
+    if (s->n_stack < G_N_ELEMENTS (s->stack))
+        s->stack[s->n_stack++] = s->st;
+    s->st = ST_UNKNOWN;
+    s->unknown_depth = 1;
+}
+
+static State
+pop_state (Scan *s)
+{
+    return s->n_stack > 0 ? s->stack[--s->n_stack] : ST_FINISH;
+}
+
+/* A start tag whose name @n ends at @j: igraph's state moves as its start handler does. */
+static gboolean
+start_element (Scan *s, gsize at, gsize j, const Name *n)
+{
+    const char *prefix, *local;
+    gsize prefix_len, local_len;
+    gboolean none, ours = in_graphml_ns (s, n, &none);
+
+    split_name (n, &prefix, &prefix_len, &local, &local_len);
+    if (!ours && !(none && (s->lenient || s->st == ST_START))) {
+        enter_unknown (s);
+        return TRUE;
+    }
+    State next = ST_UNKNOWN;
+    switch (s->st) {
+    case ST_START:
+        if (name_is (local, local_len, "graphml")) {
+            s->lenient = none;
+            next = ST_GRAPHML;
+        }
+        break;
+    case ST_GRAPHML:
+        if (name_is (local, local_len, "graph")) {
+            next = s->graphs++ == 0 ? ST_GRAPH : ST_GRAPHML;
+        } else if (name_is (local, local_len, "key")) {
+            next = ST_KEY;
+            if (!on_element (s, at, j, local, local_len))
+                return FALSE;
+        }
+        break;
+    case ST_KEY:
+        if (name_is (local, local_len, "default"))
+            next = ST_DEFAULT;
+        break;
+    case ST_GRAPH:
+        if (name_is (local, local_len, "node") || name_is (local, local_len, "edge")) {
+            next = *local == 'n' ? ST_NODE : ST_EDGE;
+            if (!on_element (s, at, j, local, local_len))
+                return FALSE;
+        } else if (name_is (local, local_len, "data") && s->n_stack < G_N_ELEMENTS (s->stack)) {
+            s->stack[s->n_stack++] = s->st;
+            next = ST_DATA;
+        }
+        break;
+    case ST_NODE:
+    case ST_EDGE:
+        if (name_is (local, local_len, "data") && s->n_stack < G_N_ELEMENTS (s->stack)) {
+            s->stack[s->n_stack++] = s->st;
+            next = ST_DATA;
+        }
+        break;
+    case ST_FINISH:
+        return TRUE;
+    default:
+        break;
+    }
+    if (next == ST_UNKNOWN)
+        enter_unknown (s);
+    else
+        s->st = next;
     return TRUE;
 }
 
-/* One pass over the text; FALSE with the error set when on_tag() refuses a tag. */
+/* An end tag: igraph's state moves as its end handler does (it does not look at the name). */
+static void
+end_element (Scan *s)
+{
+    while (s->n_bind > 0 && s->bind[s->n_bind - 1].depth >= s->depth)
+        s->n_bind--;
+    if (s->depth > 0)
+        s->depth--;
+    switch (s->st) {
+    case ST_GRAPHML:
+        s->st = ST_FINISH;
+        break;
+    case ST_GRAPH:
+    case ST_KEY:
+        s->st = ST_GRAPHML;
+        break;
+    case ST_DEFAULT:
+        s->st = ST_KEY;
+        break;
+    case ST_NODE:
+    case ST_EDGE:
+        s->st = ST_GRAPH;
+        break;
+    case ST_DATA:
+        s->st = pop_state (s);
+        break;
+    case ST_UNKNOWN:
+        if (--s->unknown_depth == 0)
+            s->st = pop_state (s);
+        break;
+    default:
+        break;
+    }
+}
+
+/* A start tag at @i; the offset past it, or @len when it does not end. */
+static gsize
+read_start_tag (Scan *s, gsize i, gboolean *ok)
+{
+    const char *d = s->data;
+    gsize j = i + 1, end;
+    Name n = { d + j, 0, NULL }, a;
+    gboolean empty = FALSE;
+
+    while (j < s->len && !is_space (d[j]) && d[j] != '/' && d[j] != '>')
+        j++;
+    n.name_len = (gsize) (d + j - n.name);
+    end = j;
+    for (int count = 0; next_attr (s, &end, &a, &empty); count++)
+        if (count == FSIM_IMPORT_GRAPHML_MAX_ATTRIBUTES) {
+            *ok = too_many (s, (gsize) (a.name - d), "attributes in one tag",
+                            FSIM_IMPORT_GRAPHML_MAX_ATTRIBUTES);
+            return s->len;
+        }
+    if (end == NO_END)
+        return s->len;
+    s->depth++;
+    if (!(*ok = push_bindings (s, j)))
+        return s->len;
+    *ok = start_element (s, i, j, &n);
+    if (*ok && empty)
+        end_element (s);
+    return end;
+}
+
+/* One pass over the text; FALSE with the error set when a tag is refused. */
 static gboolean
 scan (Scan *s)
 {
     const char *d = s->data;
-    gsize graphs = 0, depth = 0; /* top-level <graph>s begun; <graph>s open */
     gsize i = 0;
 
-    s->nodes = 0;
+    s->nodes = s->graphs = s->n_bind = s->depth = s->n_stack = s->unknown_depth = 0;
+    s->st = ST_START;
+    s->lenient = FALSE;
     while (i < s->len) {
         const char *lt = memchr (d + i, '<', s->len - i);
         if (lt == NULL)
@@ -279,27 +590,19 @@ scan (Scan *s)
         } else if (rest >= 2 && lt[1] == '?') {
             i = skip_past (s, i + 2, "?>");
         } else if (rest >= 9 && memcmp (lt, "<!DOCTYPE", 9) == 0) {
-            i = skip_doctype (s, i + 9);
+            i += 9;
+            if (!skip_doctype (s, &i))
+                return FALSE;
         } else if (rest >= 2 && lt[1] == '!') {
             i = skip_past (s, i + 2, ">");
         } else if (rest >= 2 && lt[1] == '/') {
-            if (rest >= 8 && memcmp (lt, "</graph", 7) == 0 && (is_space (lt[7]) || lt[7] == '>') &&
-                depth > 0)
-                depth--;
+            end_element (s);
             i = skip_past (s, i + 2, ">");
         } else {
-            Tag t;
-            i = read_tag (s, i, &t);
-            if (!t.complete)
-                break;
-            if (name_is (t.name, t.name_len, "graph")) {
-                if (depth == 0)
-                    graphs++;
-                depth += !t.empty;
-            } else if (graphs == 1 && depth == 1) {
-                if (!on_tag (s, &t))
-                    return FALSE;
-            }
+            gboolean ok = TRUE;
+            i = read_start_tag (s, i, &ok);
+            if (!ok)
+                return FALSE;
         }
     }
     return TRUE;
@@ -308,38 +611,64 @@ scan (Scan *s)
 /*
  * fsim_i_check_graphml_ids:
  * Refuses (FSIM_GRAPH_ERROR_PARSE, at its line and column) a node whose id another node of the
- * first graph has, and an edge whose source or target is no node's id; the nodes of the first
- * graph in *@out_nodes, and in *@out_by_count whether some id could only be compared by igraph's
- * vertex count (which must then be *@out_nodes). FSIM_GRAPH_ERROR_NOMEM when the table of ids
- * cannot be had.
+ * first graph has, an edge whose source or target is no node's id, and a DTD attribute-list
+ * declaration; fills @out (the nodes igraph reads, whether some id could only be compared by
+ * igraph's vertex count, which must then be @out->nodes, and whether igraph's "id" attribute
+ * comes from a <key> rather than the node ids). FSIM_GRAPH_ERROR_NOMEM when the tables cannot
+ * be had.
  */
 gboolean
-fsim_i_check_graphml_ids (const char *path, const char *data, gsize len, gsize *out_nodes,
-                          gboolean *out_by_count, GError **error)
+fsim_i_check_graphml_ids (const char *path, const char *data, gsize len, FsimGraphmlIds *out,
+                          GError **error)
 {
-    Scan s = { path, data, len, PASS_COUNT, 0, FALSE, NULL, 0, error };
-
-    scan (&s);
-    *out_nodes = s.nodes;
-    *out_by_count = FALSE;
-    if (s.nodes == 0)
-        return TRUE;
-    /* at least twice as many slots as nodes, tried: the count comes from the file */
-    gsize slots = 16;
-    while (slots < 2 * s.nodes)
-        slots *= 2;
-    s.mask = slots - 1;
-    s.ids = fsim_try_new0 (slots, sizeof *s.ids, "checking the file's node ids", error);
-    if (s.ids == NULL) {
-        g_prefix_error (error, "%s: ", path);
-        return FALSE;
-    }
+    Scan s = { .path = path, .data = data, .len = len, .pass = PASS_COUNT, .error = error };
     gboolean ok = TRUE;
-    for (Pass p = PASS_NODES; ok && p <= PASS_EDGES; p++) {
-        s.pass = p;
-        ok = scan (&s);
+
+    ok = scan (&s);
+    if (ok) {
+        /* at least twice as many slots as nodes (none: an edge's ends are no node's) */
+        gsize slots = 16;
+        while (slots < 2 * s.nodes)
+            slots *= 2;
+        s.mask = slots - 1;
+        s.ids = fsim_try_new0 (slots, sizeof *s.ids, "checking the file's node ids", error);
+        if (s.ids == NULL) {
+            g_prefix_error (error, "%s: ", path);
+            ok = FALSE;
+        }
+        for (Pass p = PASS_NODES; ok && p <= PASS_EDGES; p++) {
+            s.pass = p;
+            ok = scan (&s);
+        }
     }
     g_free (s.ids);
-    *out_by_count = s.by_count;
+    *out = (FsimGraphmlIds){ s.nodes,     s.graphs,    s.by_count, s.id_key,
+                             s.node_keys, s.edge_keys, s.edges };
     return ok;
+}
+
+/*
+ * fsim_i_graphml_unescape_ids:
+ * libxml2 hands igraph every '&' of an attribute value as "&#38;" (whether the file wrote
+ * "&amp;" or "&#38;"), and every other reference decoded: node ids come to flowsim as
+ * "a&#38;c" for the file's "a&amp;c". This turns each "&#38;" of @ids back into '&', in place:
+ * the inverse, since a '&' the file wrote is always one of those two. Can't fail.
+ */
+void
+fsim_i_graphml_unescape_ids (char **ids, size_t n)
+{
+    for (size_t u = 0; u < n; u++) {
+        char *w = ids[u] != NULL ? strstr (ids[u], "&#38;") : NULL;
+        if (w == NULL)
+            continue;
+        for (const char *r = w; *r != '\0';) {
+            if (strncmp (r, "&#38;", 5) == 0) {
+                *w++ = '&';
+                r += 5;
+            } else {
+                *w++ = *r++;
+            }
+        }
+        *w = '\0';
+    }
 }

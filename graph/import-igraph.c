@@ -181,22 +181,23 @@ typedef struct {
 static const char *const message_words[] = {
     "a", "absolute", "add", "allocation", "allowed", "an", "and", "at", "attr", "attribute",
     "attributes", "attvalue", "be", "because", "between", "blank", "boolean", "buffer", "build",
-    "by", "cannot", "cdata", "char", "characters", "combine", "comment", "construct", "content",
-    "copy", "corresponding", "could", "couldn", "create", "data", "declaration", "defined",
-    "detected", "document", "double", "dtd", "duplicate", "dynamic", "edge", "edgedefault", "edges",
-    "element", "empty", "encoding", "end", "ending", "endtag", "entity", "entityref", "error",
-    "expected", "expecting", "external", "extra", "failed", "fatal", "fields", "file", "find",
-    "flex", "for", "found", "gml", "graph", "graphml", "handled", "has", "here", "id", "ignoring",
-    "in", "indicate", "input", "integer", "internal", "invalid", "io", "is", "jammed", "key",
-    "keyword", "line", "list", "load", "malformed", "mandates", "memory", "mismatch", "missing",
-    "multiple", "must", "name", "namespace", "needed", "no", "node", "non", "not", "number",
-    "object", "of", "on", "only", "opening", "or", "out", "parse", "parser", "parsing", "pcdata",
-    "prefix", "premature", "proper", "range", "read", "reader", "recursion", "redefined",
-    "reference", "required", "scanner", "section", "sequence", "source", "space", "specification",
-    "standalone", "start", "starttag", "state", "string", "syntax", "t" /* couldn't */, "tag",
-    "target", "terminated", "the", "to", "tree", "trie", "type", "undirected", "unescaped",
-    "unexpected", "unknown", "uri", "utf", "value", "values", "version", "vertex", "vertices",
-    "was", "while", "with", "xml",
+    "by", "cannot", "cdata", "char", "character", "characters", "combine", "comment", "construct",
+    "content", "copy", "corresponding", "could", "couldn", "create", "data", "declaration",
+    "defined", "detected", "do", "document", "double", "dtd", "duplicate", "dynamic", "edge",
+    "edgedefault", "edges", "element", "empty", "encoding", "encountered", "end", "ending",
+    "endtag", "entity", "entityref", "error", "expected", "expecting", "external", "extra",
+    "failed", "fatal", "fields", "file", "find", "flex", "for", "found", "gml", "graph", "graphml",
+    "handled", "has", "here", "id", "ignoring", "in", "indicate", "input", "integer", "internal",
+    "invalid", "io", "is", "jammed", "key", "keyword", "line", "list", "load", "malformed",
+    "mandates", "match", "memory", "mismatch", "missing", "multiple", "must", "name", "namespace",
+    "needed", "no", "node", "non", "not", "number", "object", "of", "on", "only", "opening", "or",
+    "out", "parse", "parser", "parsing", "pcdata", "prefix", "premature", "proper", "range",
+    "read", "reader", "real", "recursion", "redefined", "reference", "references", "required",
+    "scanner", "section", "sequence", "source", "space", "specification", "standalone", "start",
+    "starttag", "state", "string", "syntax", "t" /* couldn't */, "tag", "target", "terminated",
+    "the", "to", "tree", "trie", "type", "types", "undirected", "unescaped", "unexpected",
+    "unknown", "unsupported", "uri", "utf", "value", "values", "version", "vertex", "vertices",
+    "was", "while", "with", "xml", "xmlchar", "xmlparsecharref",
 };
 /* clang-format on */
 
@@ -289,9 +290,26 @@ set_read_error (const char *path, const ReadCall *call, igraph_error_t rc, GErro
         reason = g_strdup ("memory ran out while igraph read the graph");
     }
 
-    g_set_error (error, FSIM_GRAPH_ERROR, code, "%s: %s: %s (igraph: %s, error %d)", path,
+    /* the line igraph gives (libxml2's "Line N: ...", its GML reader's "..., line N ...") is
+     * said first, FILE:LINE as every other error; no column is known */
+    const char *text = reason, *at = NULL;
+    if (g_str_has_prefix (reason, "Line ") && g_ascii_isdigit (reason[5]))
+        at = reason + 5;
+    else if ((at = strstr (reason, ", line ")) != NULL && g_ascii_isdigit (at[7]))
+        at += 7;
+    else
+        at = NULL;
+    g_autofree char *where =
+        at ? g_strdup_printf (":%" G_GUINT64_FORMAT, g_ascii_strtoull (at, NULL, 10))
+           : g_strdup ("");
+    if (at == reason + 5) {
+        text = strchr (at, ':') ? strchr (at, ':') + 1 : at;
+        text += *text == ' ';
+    }
+
+    g_set_error (error, FSIM_GRAPH_ERROR, code, "%s%s: %s: %s (igraph: %s, error %d)", path, where,
                  call->format == FSIM_IMPORT_GRAPHML ? "GraphML" : "GML",
-                 reason[0] != '\0' ? reason : "cannot read the graph",
+                 text[0] != '\0' ? text : "cannot read the graph",
                  code == FSIM_GRAPH_ERROR_NOMEM ? "out of memory" : igraph_strerror (rc), (int) rc);
 }
 
@@ -406,6 +424,39 @@ check_gml_memory (const char *path, guint64 string_bytes, guint64 strings, GErro
     return FALSE;
 }
 
+/*
+ * igraph gives every node a value of every node attribute (every GraphML <key> for nodes, every
+ * key any GML node has), defaults included, and every edge one of every edge attribute, and
+ * flowsim copies the node attributes (collect_attrs): 5,000 <key>s and 100,000 <node>s, a 2 MB
+ * file, ask for 4 GB; 20,000 GML nodes of a key each (0.5 MB) took 6.4 GB. So that memory is
+ * checked first, 8 bytes a value in igraph and 8 in flowsim's copy at least: FALSE with
+ * FSIM_GRAPH_ERROR_NOMEM if it cannot be had now.
+ */
+static gboolean
+check_attribute_memory (const char *path, FsimImportFormat format, guint64 nodes, guint64 node_keys,
+                        guint64 edges, guint64 edge_keys, GError **error)
+{
+    /* each count is below the file's size: no overflow */
+    guint64 values = node_keys * nodes * 2 + edge_keys * edges;
+    gboolean graphml = format == FSIM_IMPORT_GRAPHML;
+    if (values == 0)
+        return TRUE;
+    g_autofree char *edge_part =
+        edge_keys == 0 ? g_strdup ("")
+                       : g_strdup_printf (", and each of %" G_GUINT64_FORMAT " friendships one of "
+                                          "each of %" G_GUINT64_FORMAT " edge attributes",
+                                          edges, edge_keys);
+    g_autofree char *what = g_strdup_printf (
+        "igraph's %s reader to give each of %" G_GUINT64_FORMAT " users a value of each of "
+        "%" G_GUINT64_FORMAT " node attributes%s (%s)",
+        graphml ? "GraphML" : "GML", nodes, node_keys, edge_part,
+        graphml ? "the file's <key>s" : "every key that a node, or an edge, of the file has");
+    if (fsim_memory_reserve (values * 8, what, error))
+        return TRUE;
+    g_prefix_error (error, "%s: ", path);
+    return FALSE;
+}
+
 /* Moves @fp past a UTF-8 byte order mark, which some editors write first: igraph's GML reader
  * stops at it with "syntax error, unexpected ERROR" (libxml2 reads it in GraphML). */
 static void
@@ -437,14 +488,19 @@ fsim_i_import_igraph (const char *path, FsimImportFormat format, GError **error)
     guint64 string_bytes = 0, strings = 0;
     if (!check_no_nul (path, format, data, len, error))
         return NULL;
+    FsimGmlCounts gml = { 0 };
     if (format == FSIM_IMPORT_GML &&
         (!check_gml_text (path, data, len, &string_bytes, &strings, error) ||
-         !check_gml_memory (path, string_bytes, strings, error)))
+         !check_gml_memory (path, string_bytes, strings, error) ||
+         !fsim_i_count_gml_attributes (data, len, &gml, error) ||
+         !check_attribute_memory (path, format, gml.nodes, gml.node_keys, gml.edges, gml.edge_keys,
+                                  error)))
         return NULL;
-    gsize xml_nodes = 0;
-    gboolean by_count = FALSE;
+    FsimGraphmlIds xml = { 0 };
     if (format == FSIM_IMPORT_GRAPHML &&
-        !fsim_i_check_graphml_ids (path, data, len, &xml_nodes, &by_count, error))
+        (!fsim_i_check_graphml_ids (path, data, len, &xml, error) ||
+         !check_attribute_memory (path, format, xml.nodes, xml.node_keys, xml.edges, xml.edge_keys,
+                                  error)))
         return NULL;
     /* fmemopen() of no bytes is an error in some C libraries: an empty file is read as one
      * line end (the buffer has room for it) */
@@ -465,22 +521,32 @@ fsim_i_import_igraph (const char *path, FsimImportFormat format, GError **error)
     rc = fsim_i_graph_call (read_with_handlers, &call, fatal);
     if (rc == IGRAPH_EINTERNAL && fatal[0] != '\0')
         g_strlcpy (call.reason, fatal, sizeof call.reason);
-    if (rc != IGRAPH_SUCCESS)
+    if (rc == IGRAPH_EINVAL && format == FSIM_IMPORT_GRAPHML && xml.graphs == 0)
+        /* igraph's words for it are "Graph index was too large" */
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE,
+                     "%s: GraphML: no <graph> inside the root <graphml> in GraphML's namespace "
+                     "(" FSIM_I_GRAPHML_NS ", or none), which is the graph igraph reads",
+                     path);
+    else if (rc != IGRAPH_SUCCESS)
         set_read_error (path, &call, rc, error);
     fclose (fp);
-    if (rc == IGRAPH_SUCCESS && by_count && imp->attrs.n_users != xml_nodes) {
+    if (rc == IGRAPH_SUCCESS && xml.by_count && imp->attrs.n_users != xml.nodes) {
         /* ids written with references or white space, which the scan could not compare */
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE,
                      "%s: GraphML: igraph read another number of users (%zu) than the file has "
                      "<node> tags (%" G_GSIZE_FORMAT "): a node id is declared twice, or an edge "
                      "names an id that no node has (ids written with '&', a tab or a line break "
                      "are compared as igraph reads them)",
-                     path, (size_t) imp->attrs.n_users, xml_nodes);
+                     path, (size_t) imp->attrs.n_users, xml.nodes);
         rc = IGRAPH_PARSEERROR;
     }
     if (rc != IGRAPH_SUCCESS) {
         fsim_imported_free (imp);
         return NULL;
     }
+    for (size_t i = 0; format == FSIM_IMPORT_GRAPHML && !xml.id_key && i < imp->attrs.n_attrs; i++)
+        if (imp->attrs.attrs[i].type == FSIM_ATTR_STRING &&
+            strcmp (imp->attrs.attrs[i].name, "id") == 0)
+            fsim_i_graphml_unescape_ids (imp->attrs.attrs[i].strings, imp->attrs.n_users);
     return imp;
 }

@@ -56,6 +56,12 @@ gboolean fsim_import_set_edge_list_max_bytes (guint64 bytes);
 /* Lists nested deeper than this in a GML file are refused before igraph reads it (igraph
  * 0.10's lexer stops at the 32nd with a bare "syntax error"). */
 #define FSIM_IMPORT_GML_MAX_DEPTH 31
+/* The most attributes of one GraphML tag, and namespaces declared and in scope at once: libxml2
+ * 2.9 compares each attribute of a tag with the others, and looks each prefix up among the
+ * namespaces in scope, so either count's square is its time (80,000 of either, 2 MB, took
+ * 2 s of CPU; a file at the 256 MiB limit would take hours). More is refused before reading. */
+#define FSIM_IMPORT_GRAPHML_MAX_ATTRIBUTES 256
+#define FSIM_IMPORT_GRAPHML_MAX_NAMESPACES 64
 
 typedef enum {
     FSIM_IMPORT_AUTO,

@@ -141,18 +141,35 @@ def _raise(error_ptr):
     raise Error(message, kind)
 
 
+def _c_string(text, what, kind, path=False):
+    """`text` as the bytes of a C string: libflowsim reads up to the first NUL, so a string
+    holding one would reach it cut short, silently (the NUL rule, docs/robustness.md): that is
+    flowsim.Error of `kind`, naming `what` and never quoting the text."""
+    data = os.fsencode(text) if path else text.encode()
+    if "\0" in text:
+        at = text.index("\0") + 1
+        raise Error(f"{what}: a NUL character (U+0000) at character {at}: a NUL character is "
+                    "not allowed (it would cut the string short)", kind)
+    return data
+
+
+def _path(path, what="the scenario's path"):
+    return _c_string(path, what, 3, path=True)
+
+
 def _options(set, threads, claim=None, graphviz=None):
     options = _ffi.gc(_lib.flowsim_options_new(), _lib.flowsim_options_free)
     for path, value in (set or {}).items():
         if not isinstance(value, str):
             value = json.dumps(value)
-        _lib.flowsim_options_add_set(options, f"{path}={value}".encode())
+        _lib.flowsim_options_add_set(options, _c_string(f"{path}={value}", "--set PATH=VALUE", 3))
     for name, alternative in (claim or {}).items():
-        _lib.flowsim_options_add_claim(options, f"{name}={alternative}".encode())
+        _lib.flowsim_options_add_claim(options,
+                                       _c_string(f"{name}={alternative}", "--claim CLAIM=ALTERNATIVE", 3))
     if threads:
         _lib.flowsim_options_set_threads(options, threads)
     if graphviz is not None:
-        _lib.flowsim_options_set_graphviz(options, os.fsencode(graphviz))
+        _lib.flowsim_options_set_graphviz(options, _path(graphviz, "graphviz"))
     return options
 
 
@@ -165,7 +182,7 @@ def _take_string(pointer):
 
 def _simulate(path, set, threads, claim=None, graphviz=None):
     error = _ffi.new("FlowsimError **")
-    sim = _lib.flowsim_simulate(os.fsencode(path), _options(set, threads, claim, graphviz), error)
+    sim = _lib.flowsim_simulate(_path(path), _options(set, threads, claim, graphviz), error)
     if sim == _ffi.NULL:
         _raise(error)
     return _ffi.gc(sim, _lib.flowsim_simulation_free)
@@ -193,8 +210,9 @@ def explain(path, user, field=None, partner=None, set=None, threads=0, claim=Non
     """Why `user`'s data reached each partner or not: `flowsim explain --format json`."""
     sim = _simulate(path, set, threads, claim)
     error = _ffi.new("FlowsimError **")
-    enc = lambda s: _ffi.NULL if s is None else s.encode()
-    out = _lib.flowsim_simulation_explain(sim, user.encode(), enc(field), enc(partner), 1, error)
+    enc = lambda s, what: _ffi.NULL if s is None else _c_string(s, what, 2)
+    out = _lib.flowsim_simulation_explain(sim, enc(user, "user"), enc(field, "field"),
+                                          enc(partner, "partner"), 1, error)
     if out == _ffi.NULL:
         _raise(error)
     return json.loads(_take_string(out))
@@ -204,8 +222,8 @@ def diff(base, whatif=None, set=None, threads=0, claim=None):
     """What a what-if changes against `base`: `flowsim diff BASE [WHATIF] --set ... --claim ...
     --format json` (`set` and `claim` make the what-if)."""
     error = _ffi.new("FlowsimError **")
-    other = _ffi.NULL if whatif is None else os.fsencode(whatif)
-    out = _lib.flowsim_diff(os.fsencode(base), other, _options(set, threads, claim), 1, error)
+    other = _ffi.NULL if whatif is None else _path(whatif, "the what-if's path")
+    out = _lib.flowsim_diff(_path(base), other, _options(set, threads, claim), 1, error)
     if out == _ffi.NULL:
         _raise(error)
     return json.loads(_take_string(out))
@@ -215,7 +233,7 @@ def claims(path, set=None, claim=None):
     """The contested facts of the scenario's model, their alternatives, evidence and sources,
     and the alternative in force of each: `flowsim claims --format json`."""
     error = _ffi.new("FlowsimError **")
-    out = _lib.flowsim_claims(os.fsencode(path), _options(set, 0, claim), 1, error)
+    out = _lib.flowsim_claims(_path(path), _options(set, 0, claim), 1, error)
     if out == _ffi.NULL:
         _raise(error)
     return json.loads(_take_string(out))
@@ -228,7 +246,7 @@ def diagram(path, format="svg", set=None, claim=None, threads=0, graphviz=None):
         raise ValueError(f"unknown format {format!r} (expected dot or svg)")
     sim = _simulate(path, set, threads, claim, graphviz)
     error = _ffi.new("FlowsimError **")
-    out = _lib.flowsim_simulation_diagram(sim, format.encode(), error)
+    out = _lib.flowsim_simulation_diagram(sim, format.encode(), error)  # checked above
     if out == _ffi.NULL:
         _raise(error)
     return _take_string(out)

@@ -159,6 +159,35 @@ class ErrorTest(unittest.TestCase):
             flowsim.explain(TOUR, "zoe")
         self.assertEqual(caught.exception.kind, 2)
 
+    def test_nul_character(self):
+        # cffi passes a str with a NUL as a C string cut there: the title "ab", the user
+        # "alice", the file tour.json, each silently (issue 11, fifth pass). Refused, unquoted.
+        calls = [
+            (3, "--set PATH=VALUE: a NUL character (U+0000) at character 9",
+             lambda: flowsim.run(TOUR, set={"title": "ab\0cut"})),
+            (3, "--claim CLAIM=ALTERNATIVE: a NUL character (U+0000) at character 2",
+             lambda: flowsim.run(TOUR, claim={"x\0y": "z"})),
+            (2, "user: a NUL character (U+0000) at character 6",
+             lambda: flowsim.explain(TOUR, "alice\0junk")),
+            (2, "partner: a NUL character (U+0000) at character 5",
+             lambda: flowsim.explain(TOUR, "alice", partner="quiz\0")),
+            (3, "the scenario's path: a NUL character (U+0000) at character "
+             f"{len(TOUR) + 1}", lambda: flowsim.run(TOUR + "\0junk")),
+            (3, "the what-if's path: a NUL character (U+0000) at character 1",
+             lambda: flowsim.diff(TOUR, "\0")),
+        ]
+        for kind, message, call in calls:
+            with self.assertRaises(flowsim.Error) as caught:
+                call()
+            self.assertEqual(caught.exception.kind, kind)
+            self.assertEqual(str(caught.exception), message + ": a NUL character is not "
+                             "allowed (it would cut the string short)")
+        # a JSON value says '\u0000' at its place, as the command line does
+        with self.assertRaises(flowsim.Error) as caught:
+            flowsim.run(TOUR, set={"title": ["a\0b"]})
+        self.assertEqual(str(caught.exception), "--set title:1:10: '\\u0000' in a string: a NUL "
+                         "character is not allowed (it would cut the string short)")
+
     def test_memory_limit(self):
         # A scenario that needs more than the limit is refused with flowsim's message.
         flowsim.set_memory_limit(65536)
