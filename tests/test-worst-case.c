@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include "loader.h"
 #include "run-util.h"
 #include "worst-case.h"
 
@@ -176,6 +177,30 @@ test_claims (void)
     fsim_assert_contains (e->err, "this scenario has 16128, more than the 64 it runs at most");
 }
 
+/* With fewer than 16 partners (or 3), the rules named tags (and kinds) no partner had, and the
+ * scenario did not load: 'unknown partner tag 't7''. Every count of partners loads now. */
+static void
+test_few_partners (void)
+{
+    for (guint n = 1; n <= 17; n++) {
+        FsimWorstCase shape = { .partners = n,
+                                .apis = 1,
+                                .scopes_per_api = 8,
+                                .fields = 8,
+                                .rules = 40,
+                                .users = 20,
+                                .claims = 2,
+                                .alternatives = 2 };
+        g_autofree char *text = fsim_worst_case_json (&shape);
+        g_autofree char *name = g_strdup_printf ("few-%u.json", n);
+        g_autoptr (GError) error = NULL;
+        g_autoptr (FsimScenario) s = fsim_loader_load_string (name, text, NULL, &error);
+        g_assert_no_error (error);
+        g_assert_cmpuint (s->n_partners, ==, n);
+        g_assert_cmpuint (s->n_rules, ==, 40);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -193,6 +218,7 @@ main (int argc, char **argv)
     g_test_add_func ("/worst-case/diff", test_diff);
     g_test_add_func ("/worst-case/diagram", test_diagram);
     g_test_add_func ("/worst-case/claims", test_claims);
+    g_test_add_func ("/worst-case/few-partners", test_few_partners);
     int status = g_test_run ();
     fsim_test_scratch_free (dir);
     return status;
