@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "claims-report.h"
+#include "lint.h"
 #include "loader.h"
 #include "room.h"
 #include "run-util.h"
@@ -288,6 +289,101 @@ test_claims_error (gconstpointer data)
         fsim_assert_contains (error->message, c->what[i]);
 }
 
+/* What a load gives, as text: the rules, partners, claims and overrides, and lint's warnings
+ * (each with its place). (transfer full) */
+static char *
+describe (const FsimScenario *s)
+{
+    GString *out = g_string_new (NULL);
+    g_string_append_printf (out, "%s %zu fields %zu apis\n", s->date_string ? s->date_string : "",
+                            s->n_fields, s->n_apis);
+    for (size_t r = 0; r < s->n_rules; r++)
+        g_string_append_printf (out, "rule %s %d %d-%d %s:%d:%d\n", s->rules[r].id,
+                                s->rules[r].allow, (int) s->rules[r].window.from,
+                                (int) s->rules[r].window.until, s->rules[r].loc.file,
+                                s->rules[r].loc.line, s->rules[r].loc.col);
+    for (size_t p = 0; p < s->n_partners; p++)
+        g_string_append_printf (out, "partner %s %s %s:%d:%d\n", s->partners[p].id,
+                                s->partners[p].name, s->partners[p].loc.file,
+                                s->partners[p].loc.line, s->partners[p].loc.col);
+    for (size_t c = 0; c < s->n_claims; c++) {
+        const FsimClaim *claim = &s->claims[c];
+        g_string_append_printf (out, "claim %s chosen %zu of %zu %s:%d\n", claim->id, claim->chosen,
+                                claim->n_alternatives, claim->loc.file, claim->loc.line);
+        for (size_t a = 0; a < claim->n_alternatives; a++) {
+            g_autofree char *paths = g_strjoinv (",", claim->alternatives[a].set_paths);
+            g_string_append_printf (out, "  %s %s %d\n", claim->alternatives[a].id, paths,
+                                    claim->alternatives[a].loc.line);
+        }
+    }
+    for (size_t o = 0; o < s->n_overrides; o++)
+        g_string_append_printf (out, "override %s=%s %zu %zu\n", s->overrides[o].path,
+                                s->overrides[o].value, s->overrides[o].changed,
+                                s->overrides[o].unchanged);
+    g_autoptr (GArray) warnings = fsim_lint_run (s, NULL);
+    for (guint i = 0; warnings && i < warnings->len; i++) {
+        const FsimLintWarning *w = &g_array_index (warnings, FsimLintWarning, i);
+        g_string_append_printf (out, "%s:%d:%d: %s\n", w->loc.file, w->loc.line, w->loc.col,
+                                w->message);
+    }
+    return g_string_free (out, FALSE);
+}
+
+/* @file with @sets, loaded from @base and by itself: the same scenario, or the same errors. */
+static void
+assert_base_load (FsimLoaderBase *base, const char *file, const char *const *sets)
+{
+    g_autoptr (GError) alone_error = NULL, base_error = NULL;
+    g_autoptr (FsimScenario) alone = fsim_loader_load (file, sets, &alone_error);
+    g_autoptr (FsimScenario) shared = fsim_loader_base_load (base, sets, &base_error);
+    if (alone == NULL) {
+        g_assert_nonnull (alone_error);
+        g_assert_null (shared);
+        g_assert_error (base_error, alone_error->domain, alone_error->code);
+        g_assert_cmpstr (base_error->message, ==, alone_error->message);
+        return;
+    }
+    g_assert_no_error (base_error);
+    g_autofree char *want = describe (alone), *got = describe (shared);
+    g_assert_cmpstr (got, ==, want);
+}
+
+/* fsim_loader_base_load() gives what fsim_loader_load() gives, for each alternative of each
+ * claim chosen, for --set (under what it shares, the partners, and not), and for what does not
+ * load; and it leaves the base as it was (the claims it shares: each load the same again). */
+static void
+test_claims_load_base (void)
+{
+    static const char *const files[] = { "phones.json", "bad-alternative.json", "lint-warns.json",
+                                         "maker.json", "expect.json" };
+    static const char *const extra[][3] = {
+        { NULL },
+        { "partners[phone-a].name=Z", NULL },
+        { "partners[*].name=Z", "choices.a-end=maker", NULL },
+        { "date=2016-02-30", NULL },
+        { "claims[0].id=x", NULL },
+        { "choices.no-such-claim=x", NULL },
+        { "rules[a-allowed].until=2015-01-01", "fields.x=1", NULL },
+    };
+    for (size_t f = 0; f < G_N_ELEMENTS (files); f++) {
+        g_autoptr (FsimLoaderBase) base = fsim_loader_base_new (files[f]);
+        g_assert_nonnull (base);
+        g_autoptr (FsimScenario) s = fsim_loader_load (files[f], NULL, NULL);
+        for (size_t c = 0; s && c < s->n_claims; c++)
+            for (size_t a = 0; a < s->claims[c].n_alternatives; a++) {
+                g_autofree char *set = g_strdup_printf ("choices.%s=%s", s->claims[c].id,
+                                                        s->claims[c].alternatives[a].id);
+                const char *const sets[] = { set, NULL };
+                assert_base_load (base, files[f], sets);
+            }
+        for (size_t k = 0; k < G_N_ELEMENTS (extra); k++)
+            assert_base_load (base, files[f], extra[k]);
+        assert_base_load (base, files[f], NULL);
+    }
+    /* a file that does not merge has no base (a load says why) */
+    g_assert_null (fsim_loader_base_new ("no-such-file.json"));
+}
+
 /* 65 alternatives: over the limit of 64, refused before any is applied */
 static void
 test_claims_error_too_many_alternatives (void)
@@ -519,6 +615,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/claims/load/choices", test_claims_load_choices);
     g_test_add_func ("/claims/load/order", test_claims_load_order);
     g_test_add_func ("/claims/load/set-forms", test_claims_load_set_forms);
+    g_test_add_func ("/claims/load/base", test_claims_load_base);
     for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
         g_autofree char *name = g_strconcat ("/claims/error/", cases[i].name, NULL);
         g_test_add_data_func (name, &cases[i], test_claims_error);

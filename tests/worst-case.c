@@ -70,7 +70,9 @@ append_partners (GString *out, const FsimWorstCase *w)
     g_string_append (out, "  ],\n");
 }
 
-/* Rule r's partner selector: all, a kind, a tag, one id, or a glob over ids. */
+/* Rule r's partner selector: all, a kind, a tag, one id, or a glob over ids. Partner p has
+ * kind p mod 3 and tag p mod 16: with fewer partners, only the kinds and tags they have are
+ * named (a name that names nothing does not load). */
 static char *
 rule_partners (guint r, const FsimWorstCase *w)
 {
@@ -78,9 +80,9 @@ rule_partners (guint r, const FsimWorstCase *w)
     case 0:
         return g_strdup ("\"*\"");
     case 1:
-        return g_strdup_printf ("\"kind:%s\"", KINDS[r % 3]);
+        return g_strdup_printf ("\"kind:%s\"", KINDS[r % 3 % MIN (w->partners, 3)]);
     case 2:
-        return g_strdup_printf ("\"tag:t%u\"", r % 16);
+        return g_strdup_printf ("\"tag:t%u\"", r % 16 % MIN (w->partners, 16));
     case 3:
         return g_strdup_printf ("\"p%u\"", (r * 97) % w->partners);
     default:

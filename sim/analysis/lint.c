@@ -8,6 +8,7 @@
 #include <glib.h>
 
 #include "lint.h"
+#include "memory.h"
 #include "policy.h"
 
 static const char *const kind_names[] = {
@@ -155,26 +156,29 @@ check_rule_patterns (const FsimScenario *s, size_t r, GArray *out)
     }
 }
 
-/* Counts the (partner, integrated API, scope) triples rule r matches: all, and requested. */
+/* Whether rule r matches some (partner, integrated API, scope) triple, and some requested
+ * one: the walk stops at the first requested one (counting them all was rules x partners x
+ * scope words on every lint, a tenth of linting the model at the limits). */
 static void
-rule_triples (const Ctx *c, size_t r, size_t *n_all, size_t *n_requested)
+rule_triples (const Ctx *c, size_t r, gboolean *out_any, gboolean *out_requested)
 {
     const FsimScenario *s = c->s;
     const FsimWord *partners = fsim_rule_index_partners (c->ix, r);
-    *n_all = *n_requested = 0;
-    for (size_t p = fsim_bits_next (partners, s->partner_words, 0); p < s->n_partners;
+    gboolean any = FALSE, requested = FALSE;
+    for (size_t p = fsim_bits_next (partners, s->partner_words, 0); p < s->n_partners && !requested;
          p = fsim_bits_next (partners, s->partner_words, p + 1)) {
         const FsimPartner *partner = &s->partners[p];
-        for (size_t k = 0; k < partner->n_apis; k++) {
+        for (size_t k = 0; k < partner->n_apis && !requested; k++) {
             size_t a = partner->apis[k], words = FSIM_BITS_WORDS (s->apis[a].n_scopes);
             const FsimWord *scopes = rule_scopes (c, a);
-            for (size_t w = 0; w < words; w++) {
-                *n_all += (size_t) __builtin_popcountll (scopes[w]);
-                *n_requested +=
-                    (size_t) __builtin_popcountll (scopes[w] & partner->requested[k][w]);
+            for (size_t w = 0; w < words && !requested; w++) {
+                any = any || scopes[w] != 0;
+                requested = (scopes[w] & partner->requested[k][w]) != 0;
             }
         }
     }
+    *out_any = any;
+    *out_requested = requested;
 }
 
 static void
@@ -182,16 +186,16 @@ check_rule_reach (const Ctx *c, size_t r, GArray *out)
 {
     const FsimScenario *s = c->s;
     const FsimRule *rule = &s->rules[r];
-    size_t n_all, n_requested;
+    gboolean any, requested;
     if (s->n_partners == 0)
         return;
-    rule_triples (c, r, &n_all, &n_requested);
-    if (n_all == 0)
+    rule_triples (c, r, &any, &requested);
+    if (!any)
         warn (out, FSIM_LINT_RULE_MATCHES_NOTHING, rule->loc,
               "rule '%s' matches no (partner, API, scope): none of the partners it selects "
               "integrates an API it names with a scope it names",
               rule->id);
-    else if (n_requested == 0)
+    else if (!requested)
         warn (out, FSIM_LINT_RULE_MATCHES_NOTHING, rule->loc,
               "rule '%s' only matches scopes that its partners do not request: it never "
               "decides anything",
@@ -402,15 +406,34 @@ check_fields (const FsimScenario *s, GArray *out)
     }
 }
 
+/* The fields of every scope of each API (field_words a row), or NULL when memory runs out
+ * for them: a partner that requests every scope of an API (as most do) takes the API's row,
+ * rather than a union over its scopes for every partner (4096 partners of 4096 scopes, each
+ * 8 words, were a third of linting the model at the limits). */
+static FsimWord *
+api_fields_new (const FsimScenario *s)
+{
+    FsimWord *all =
+        fsim_try_new0 (MAX (s->n_apis, 1) * s->field_words, sizeof (FsimWord), NULL, NULL);
+    for (size_t a = 0; all && a < s->n_apis; a++)
+        for (size_t sc = 0; sc < s->apis[a].n_scopes; sc++)
+            fsim_bits_or (all + a * s->field_words, s->apis[a].scopes[sc].fields, s->field_words);
+    return all;
+}
+
 /* The fields partner p requests (through an offered scope) that none of its destinations
- * receives: they reach it and land nowhere. */
+ * receives: they reach it and land nowhere. @api_fields: api_fields_new()'s, or NULL. */
 static void
-check_requested_fields (const FsimScenario *s, size_t p, GArray *out)
+check_requested_fields (const FsimScenario *s, size_t p, const FsimWord *api_fields, GArray *out)
 {
     const FsimPartner *partner = &s->partners[p];
     g_autofree FsimWord *lost = fsim_bits_new (s->field_words);
     for (size_t k = 0; k < partner->n_apis; k++) {
         const FsimApi *api = &s->apis[partner->apis[k]];
+        if (api_fields && fsim_bits_all_first (partner->requested[k], api->n_scopes)) {
+            fsim_bits_or (lost, api_fields + partner->apis[k] * s->field_words, s->field_words);
+            continue;
+        }
         for (size_t sc = 0; sc < api->n_scopes; sc++)
             if (requests (s, p, k, sc))
                 fsim_bits_or (lost, api->scopes[sc].fields, s->field_words);
@@ -434,7 +457,8 @@ check_requested_fields (const FsimScenario *s, size_t p, GArray *out)
 }
 
 static void
-check_partner (const FsimScenario *s, size_t p, const FsimWord *shared_with, GArray *out)
+check_partner (const FsimScenario *s, size_t p, const FsimWord *shared_with,
+               const FsimWord *api_fields, GArray *out)
 {
     const FsimPartner *partner = &s->partners[p];
     gboolean any = FALSE;
@@ -461,7 +485,7 @@ check_partner (const FsimScenario *s, size_t p, const FsimWord *shared_with, GAr
                   "partner '%s': request '%s' matches no scope of the APIs it integrates",
                   partner->id, partner->requests[i]);
     }
-    check_requested_fields (s, p, out);
+    check_requested_fields (s, p, api_fields, out);
 }
 
 /* Shares that can carry nothing: data kept on a device is never passed on (docs/semantics.md,
@@ -562,8 +586,9 @@ fsim_lint_run (const FsimScenario *s, GError **error)
     for (size_t q = 0; q < s->n_partners; q++)
         for (size_t i = 0; i < s->partners[q].n_shares; i++)
             fsim_bits_set (shared_with, s->partners[q].shares[i].partner);
+    g_autofree FsimWord *api_fields = api_fields_new (s);
     for (size_t p = 0; p < s->n_partners; p++) {
-        check_partner (s, p, shared_with, out);
+        check_partner (s, p, shared_with, api_fields, out);
         check_shares (s, p, out);
     }
     check_apis (s, out);

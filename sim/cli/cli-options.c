@@ -509,19 +509,33 @@ fsim_i_warn_unread_option (const char *option, const char *const *sets, const ch
     }
 }
 
-void
-fsim_i_warn_new_lint (const FsimScenario *before, const FsimScenario *after, const char *prefix,
-                      GHashTable *said)
+GHashTable *
+fsim_i_lint_messages (const FsimScenario *s)
 {
-    g_autoptr (GHashTable) known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-    if (before) {
+    GHashTable *known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    if (s) {
         /* the warnings are advice: without the memory for them, the command goes on */
-        g_autoptr (GArray) w = fsim_lint_run (before, NULL);
+        g_autoptr (GArray) w = fsim_lint_run (s, NULL);
         for (guint i = 0; w && i < w->len; i++) {
             const FsimLintWarning *x = &g_array_index (w, FsimLintWarning, i);
             g_hash_table_add (known, g_strdup (x->message));
         }
     }
+    return known;
+}
+
+void
+fsim_i_warn_new_lint (const FsimScenario *before, const FsimScenario *after, const char *prefix,
+                      GHashTable *said)
+{
+    g_autoptr (GHashTable) known = fsim_i_lint_messages (before);
+    fsim_i_warn_lint_not_in (known, after, prefix, said);
+}
+
+void
+fsim_i_warn_lint_not_in (GHashTable *known, const FsimScenario *after, const char *prefix,
+                         GHashTable *said)
+{
     g_autoptr (GArray) w = fsim_lint_run (after, NULL);
     for (guint i = 0; w && i < w->len; i++) {
         const FsimLintWarning *x = &g_array_index (w, FsimLintWarning, i);
@@ -543,16 +557,18 @@ fsim_i_warn_new_lint (const FsimScenario *before, const FsimScenario *after, con
 }
 
 void
-fsim_i_warn_one_more_set (const char *path, const char *const *sets, const char *extra,
-                          const FsimScenario *before, const char *prefix, GHashTable *said)
+fsim_i_warn_one_more_set (FsimLoaderBase *base, const char *path, const char *const *sets,
+                          const char *extra, GHashTable *known, const char *prefix,
+                          GHashTable *said)
 {
     g_autoptr (GPtrArray) all = g_ptr_array_new ();
     for (size_t k = 0; sets && sets[k]; k++)
         g_ptr_array_add (all, (gpointer) sets[k]);
     g_ptr_array_add (all, (gpointer) extra);
     g_ptr_array_add (all, NULL);
+    const char *const *with = (const char *const *) all->pdata;
     g_autoptr (FsimScenario) after =
-        fsim_loader_load (path, (const char *const *) all->pdata, NULL);
+        base ? fsim_loader_base_load (base, with, NULL) : fsim_loader_load (path, with, NULL);
     if (after)
-        fsim_i_warn_new_lint (before, after, prefix, said);
+        fsim_i_warn_lint_not_in (known, after, prefix, said);
 }

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "diagram.h"
+#include "loader.h"
 #include "progress.h"
 #include "report.h"
 
@@ -66,10 +67,19 @@ void fsim_i_warn_overrides_of (const char *path, const char *const *sets);
  * already in it is not printed again, and the lines printed are added. */
 void fsim_i_warn_new_lint (const FsimScenario *before, const FsimScenario *after,
                            const char *prefix, GHashTable *said);
-/* fsim_i_warn_new_lint() from @before to the scenario @path loaded with @sets and then @extra
- * (one more PATH=VALUE): nothing when that does not load. */
-void fsim_i_warn_one_more_set (const char *path, const char *const *sets, const char *extra,
-                               const FsimScenario *before, const char *prefix, GHashTable *said);
+/* The messages of @s's lint warnings (a set of strings; empty for NULL, or when memory runs
+ * out for lint: the warnings are advice), for fsim_i_warn_lint_not_in(). (transfer full) */
+GHashTable *fsim_i_lint_messages (const FsimScenario *s);
+/* fsim_i_warn_new_lint() with the messages of @before linted once (fsim_i_lint_messages()):
+ * a command that compares many variants with one base lints the base once. */
+void fsim_i_warn_lint_not_in (GHashTable *known, const FsimScenario *after, const char *prefix,
+                              GHashTable *said);
+/* fsim_i_warn_lint_not_in() for the scenario @path loaded with @sets and then @extra (one
+ * more PATH=VALUE): nothing when that does not load. @base: (nullable): @path read and merged
+ * once (fsim_loader_base_new()), for a command that loads it many times. */
+void fsim_i_warn_one_more_set (FsimLoaderBase *base, const char *path, const char *const *sets,
+                               const char *extra, GHashTable *known, const char *prefix,
+                               GHashTable *said);
 
 /* A subcommand: `flowsim NAME ...` calls run() with argv[0] == NAME. */
 typedef struct {

@@ -172,6 +172,8 @@ warn_alternatives (const char *path, const char *const *sets)
 {
     g_autoptr (FsimScenario) before = fsim_loader_load (path, sets, NULL);
     g_autoptr (GHashTable) said = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr (GHashTable) known = NULL;    /* the warnings in force, linted once */
+    g_autoptr (FsimLoaderBase) base = NULL; /* the files read once for all the alternatives */
     size_t checked = 0, skipped = 0;
     for (size_t c = 0; before && before->id && c < before->n_claims; c++) {
         const FsimClaim *claim = &before->claims[c];
@@ -183,11 +185,15 @@ warn_alternatives (const char *path, const char *const *sets)
                 continue;
             }
             checked++;
+            if (!known) {
+                known = fsim_i_lint_messages (before);
+                base = fsim_loader_base_new (path);
+            }
             g_autofree char *set =
                 g_strdup_printf ("choices.%s=%s", claim->id, claim->alternatives[a].id);
             g_autofree char *prefix = g_strdup_printf ("claim '%s', alternative '%s'", claim->id,
                                                        claim->alternatives[a].id);
-            fsim_i_warn_one_more_set (path, sets, set, before, prefix, said);
+            fsim_i_warn_one_more_set (base, path, sets, set, known, prefix, said);
         }
     }
     if (skipped)

@@ -242,6 +242,7 @@ lint_alternatives (Linted *l)
     for (guint i = 0; i < l->warnings->len; i++)
         g_hash_table_add (in_force, warning_key (&g_array_index (l->warnings, FsimLintWarning, i)));
     l->alternatives = g_ptr_array_new_with_free_func (alt_linted_free);
+    g_autoptr (FsimLoaderBase) base = NULL; /* the files read once for all the alternatives */
     for (size_t c = 0; c < l->s->n_claims; c++) {
         const FsimClaim *claim = &l->s->claims[c];
         for (size_t a = 0; a < claim->n_alternatives; a++) {
@@ -257,7 +258,10 @@ lint_alternatives (Linted *l)
             g_ptr_array_add (l->alternatives, alt);
             g_autofree char *set = g_strdup_printf ("choices.%s=%s", alt->claim, alt->alternative);
             const char *const sets[] = { set, NULL };
-            alt->s = fsim_loader_load (path, sets, &alt->error);
+            if (!base)
+                base = fsim_loader_base_new (path);
+            alt->s = base ? fsim_loader_base_load (base, sets, &alt->error)
+                          : fsim_loader_load (path, sets, &alt->error);
             if (alt->s == NULL)
                 continue;
             alt->warnings = lint_warnings (l, alt->s, &alt->error);

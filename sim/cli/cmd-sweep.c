@@ -181,12 +181,16 @@ warn_varied (const char *path, const char *const *sets, const FsimSweep *sweep)
         g_ptr_array_add (paths, sweep->vary[i].path);
     g_ptr_array_add (paths, NULL);
     fsim_i_warn_unread_option ("--vary", (const char *const *) paths->pdata, unread, said);
+    /* the base's warnings, linted once for all the values */
+    g_autoptr (GHashTable) known =
+        before && sweep->n_vary > 0 ? fsim_i_lint_messages (before) : NULL;
+    g_autoptr (FsimLoaderBase) base = known ? fsim_loader_base_new (path) : NULL;
     for (size_t i = 0; before && i < sweep->n_vary; i++) {
         const FsimSweepVary *v = &sweep->vary[i];
         for (size_t j = 0; j < v->n_values; j++) {
             g_autofree char *set = g_strdup_printf ("%s=%s", v->path, v->values[j]);
             g_autofree char *prefix = g_strconcat ("--vary ", set, NULL);
-            fsim_i_warn_one_more_set (path, sets, set, before, prefix, said);
+            fsim_i_warn_one_more_set (base, path, sets, set, known, prefix, said);
         }
     }
 }

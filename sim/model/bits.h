@@ -40,6 +40,27 @@ fsim_bits_get (const FsimWord *b, size_t i)
     return (int) ((b[i / FSIM_WORD_BITS] >> (i % FSIM_WORD_BITS)) & 1u);
 }
 
+/* Sets bits 0 to @n - 1. */
+static inline void
+fsim_bits_set_first (FsimWord *b, size_t n)
+{
+    for (size_t w = 0; w < n / FSIM_WORD_BITS; w++)
+        b[w] = ~(FsimWord) 0;
+    if (n % FSIM_WORD_BITS)
+        b[n / FSIM_WORD_BITS] |= ((FsimWord) 1 << (n % FSIM_WORD_BITS)) - 1;
+}
+
+/* Are bits 0 to @n - 1 all set? */
+static inline int
+fsim_bits_all_first (const FsimWord *b, size_t n)
+{
+    for (size_t w = 0; w < n / FSIM_WORD_BITS; w++)
+        if (b[w] != ~(FsimWord) 0)
+            return 0;
+    FsimWord tail = ((FsimWord) 1 << (n % FSIM_WORD_BITS)) - 1;
+    return n % FSIM_WORD_BITS == 0 || (b[n / FSIM_WORD_BITS] & tail) == tail;
+}
+
 static inline void
 fsim_bits_zero (FsimWord *b, size_t n_words)
 {

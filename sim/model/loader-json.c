@@ -47,7 +47,8 @@ fsim_i_json_doc_new (void)
         g_once_init_leave (&hooks_set, 1);
     }
     FsimJsonDoc *doc = g_new0 (FsimJsonDoc, 1);
-    doc->locs = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+    doc->locs = g_hash_table_new (g_direct_hash, g_direct_equal);
+    doc->loc_blocks = g_ptr_array_new_with_free_func (g_free);
     doc->strings = g_string_chunk_new (256);
     doc->graveyard = g_ptr_array_new_with_free_func ((GDestroyNotify) cJSON_Delete);
     doc->stack = g_ptr_array_new_with_free_func (g_free);
@@ -67,6 +68,7 @@ fsim_i_json_doc_free (FsimJsonDoc *doc)
     if (!doc)
         return;
     g_hash_table_destroy (doc->locs);
+    g_ptr_array_free (doc->loc_blocks, TRUE);
     g_string_chunk_free (doc->strings);
     g_ptr_array_free (doc->graveyard, TRUE);
     g_ptr_array_free (doc->stack, TRUE);
@@ -85,7 +87,53 @@ fsim_i_json_doc_free (FsimJsonDoc *doc)
 const FsimNodeLoc *
 fsim_i_json_loc (const FsimJsonDoc *doc, const cJSON *node)
 {
-    return node ? g_hash_table_lookup (doc->locs, node) : NULL;
+    const FsimNodeLoc *loc = node ? g_hash_table_lookup (doc->locs, node) : NULL;
+    return loc || !node || !doc->base ? loc : g_hash_table_lookup (doc->base->locs, node);
+}
+
+FsimJsonDoc *
+fsim_i_json_doc_over (const FsimJsonDoc *base)
+{
+    FsimJsonDoc *doc = fsim_i_json_doc_new ();
+    doc->base = base;
+    doc->n_files = base->n_files;
+    doc->n_bytes = base->n_bytes;
+    doc->n_values = base->n_values;
+    doc->incomplete = base->incomplete;
+    doc->base_unread = base->base_unread;
+    for (guint i = 0; i < base->read->len; i++)
+        g_ptr_array_add (doc->read, g_strdup (base->read->pdata[i]));
+    GHashTableIter it;
+    gpointer key;
+    g_hash_table_iter_init (&it, base->misspelt);
+    while (g_hash_table_iter_next (&it, &key, NULL))
+        g_hash_table_add (doc->misspelt, key); /* static strings */
+    /* applying a file's set takes its values: each load applies its own copy */
+    for (guint i = 0; i < base->file_sets->len; i++) {
+        cJSON *copy = fsim_i_json_duplicate_located (doc, base->file_sets->pdata[i]);
+        fsim_i_bury (doc, copy);
+        g_ptr_array_add (doc->file_sets, copy);
+    }
+    return doc;
+}
+
+/* A position per JSON value: allocated one by one, a file of 400,000 values spent a seventh of
+ * its load freeing them (docs/robustness.md, "lint and claims on 256 x 64 claims"). */
+#define LOC_BLOCK 2048
+
+FsimNodeLoc *
+fsim_i_json_set_loc (FsimJsonDoc *doc, const cJSON *node, const FsimNodeLoc *from)
+{
+    if (doc->loc_blocks->len == 0 || doc->loc_used == LOC_BLOCK) {
+        g_ptr_array_add (doc->loc_blocks, g_new (FsimNodeLoc, LOC_BLOCK));
+        doc->loc_used = 0;
+    }
+    FsimNodeLoc *loc =
+        (FsimNodeLoc *) g_ptr_array_index (doc->loc_blocks, doc->loc_blocks->len - 1) +
+        doc->loc_used++;
+    *loc = from ? *from : (FsimNodeLoc){ .index = -1 };
+    g_hash_table_replace (doc->locs, (gpointer) node, loc);
+    return loc;
 }
 
 gboolean
@@ -185,11 +233,9 @@ scan_string (Scan *s)
 static FsimNodeLoc *
 scan_record (Scan *s, cJSON *node)
 {
-    FsimNodeLoc *loc = g_new0 (FsimNodeLoc, 1);
+    FsimNodeLoc *loc = fsim_i_json_set_loc (s->doc, node, NULL);
     loc->file = s->file;
-    loc->index = -1;
     scan_pos (s, s->p, &loc->line, &loc->col);
-    g_hash_table_replace (s->doc->locs, node, loc);
     return loc;
 }
 

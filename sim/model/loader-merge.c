@@ -356,11 +356,8 @@ resolve_scenario (FsimJsonDoc *doc, const char *path, const char *text, const cJ
             /* the merged object stands where this file's top-level object was written (errors
              * about the whole scenario, such as a missing 'date', are reported there) */
             const FsimNodeLoc *rl = fsim_i_json_loc (doc, root);
-            if (result && rl) {
-                FsimNodeLoc *loc = g_new (FsimNodeLoc, 1);
-                *loc = *rl;
-                g_hash_table_replace (doc->locs, result, loc);
-            }
+            if (result && rl)
+                fsim_i_json_set_loc (doc, result, rl);
         }
     }
     pop_file (doc);
@@ -375,11 +372,8 @@ ensure_choices (FsimJsonDoc *doc, cJSON *result)
         return;
     cJSON *choices = cJSON_AddObjectToObject (result, "choices");
     const FsimNodeLoc *rl = fsim_i_json_loc (doc, result);
-    if (rl) {
-        FsimNodeLoc *loc = g_new (FsimNodeLoc, 1);
-        *loc = *rl;
-        g_hash_table_replace (doc->locs, choices, loc);
-    }
+    if (rl)
+        fsim_i_json_set_loc (doc, choices, rl);
 }
 
 /* What set path @path, under a kind of entity, may change of the names of its entities: 2 for
@@ -436,18 +430,20 @@ claims_failed (FsimJsonDoc *doc, cJSON *result)
     return TRUE;
 }
 
+cJSON *
+fsim_i_json_merge (FsimJsonDoc *doc, const char *path, const char *text, GError **error)
+{
+    g_autofree char *canon = g_canonicalize_filename (path, NULL);
+    return resolve_scenario (doc, canon, text, NULL, error);
+}
+
 /*
  * After merging: the choices (the files' "choices", then set entries under "choices", then
  * --claim), the alternative in force of every claim, the files' "set", then --set.
  */
-cJSON *
-fsim_i_json_resolve (FsimJsonDoc *doc, const char *path, const char *text, const char *const *sets,
-                     GError **error)
+gboolean
+fsim_i_json_finish (FsimJsonDoc *doc, cJSON *result, const char *const *sets)
 {
-    g_autofree char *canon = g_canonicalize_filename (path, NULL);
-    cJSON *result = resolve_scenario (doc, canon, text, NULL, error);
-    if (!result)
-        return NULL;
     ensure_choices (doc, result);
     /* Every set is tried, whatever the ones before it gave (their errors are kept). The claims
      * are checked as a whole: when they fail, what an alternative sets is not converted
@@ -461,7 +457,15 @@ fsim_i_json_resolve (FsimJsonDoc *doc, const char *path, const char *text, const
     }
     go_on = go_on && fsim_i_apply_file_sets (doc, result, FALSE) &&
             fsim_i_apply_cli_sets (doc, result, sets, FALSE);
-    if (!go_on || doc->no_convert) {
+    return go_on && !doc->no_convert;
+}
+
+cJSON *
+fsim_i_json_resolve (FsimJsonDoc *doc, const char *path, const char *text, const char *const *sets,
+                     GError **error)
+{
+    cJSON *result = fsim_i_json_merge (doc, path, text, error);
+    if (result && !fsim_i_json_finish (doc, result, sets)) {
         cJSON_Delete (result);
         return NULL;
     }

@@ -32,8 +32,13 @@ typedef struct {
  * while merging (kept alive until the end so that no address is reused while positions are
  * looked up by address).
  */
-typedef struct {
-    GHashTable *locs;      /* cJSON* -> FsimNodeLoc* */
+typedef struct FsimJsonDoc {
+    /* the doc of the merge this load shares values with (fsim_i_json_doc_over()), or NULL:
+     * the positions not in locs are looked up there */
+    const struct FsimJsonDoc *base;
+    GHashTable *locs;      /* cJSON* -> FsimNodeLoc* (in loc_blocks) */
+    GPtrArray *loc_blocks; /* the FsimNodeLoc, LOC_BLOCK at a time (fsim_i_json_set_loc()) */
+    guint loc_used;        /* of the last block */
     GStringChunk *strings; /* file names */
     GPtrArray *graveyard;  /* detached cJSON trees, freed with the doc */
     GPtrArray *stack;      /* canonical paths being resolved, for cycle detection */
@@ -70,6 +75,9 @@ void fsim_i_json_doc_free (FsimJsonDoc *doc);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimJsonDoc, fsim_i_json_doc_free)
 
 const FsimNodeLoc *fsim_i_json_loc (const FsimJsonDoc *doc, const cJSON *node);
+/* Records where @node was written: a copy of *@from, or zeros (index -1) when @from is NULL,
+ * replacing what was recorded. Returns: the record, owned by @doc, to fill in. */
+FsimNodeLoc *fsim_i_json_set_loc (FsimJsonDoc *doc, const cJSON *node, const FsimNodeLoc *from);
 
 /* Keep *@local (stolen) in doc->errors (an error marked by fsim_i_mark_caused() is dropped);
  * FALSE once FSIM_LOADER_MAX_ERRORS are kept, or for an error of a limit (LIMIT): then the
@@ -83,6 +91,16 @@ gboolean fsim_i_doc_keep (FsimJsonDoc *doc, GError **local);
  * converted: the errors are in doc->errors, or @error is set (the top file cannot be read). */
 cJSON *fsim_i_json_resolve (FsimJsonDoc *doc, const char *path, const char *text,
                             const char *const *sets, GError **error);
+/* The two halves of fsim_i_json_resolve(): the files merged (NULL as it says), then the
+ * choices, claims and sets applied to @result (FALSE: it cannot be converted; the caller frees
+ * it). */
+cJSON *fsim_i_json_merge (FsimJsonDoc *doc, const char *path, const char *text, GError **error);
+gboolean fsim_i_json_finish (FsimJsonDoc *doc, cJSON *result, const char *const *sets);
+
+/* A doc for one more load of what @base merged (fsim_loader_base_load()): its state after the
+ * merge, its positions looked up in @base for the values the load shares (borrowed: @base must
+ * outlive it), its files' sets copied. (transfer full) */
+FsimJsonDoc *fsim_i_json_doc_over (const FsimJsonDoc *base);
 
 /* Shared by loader-json.c (which defines them) and loader-merge.c. */
 const char *fsim_i_display_name (FsimJsonDoc *doc, const char *canon);
@@ -116,10 +134,12 @@ gboolean fsim_i_apply_cli_sets (FsimJsonDoc *doc, cJSON *result, const char *con
                                 gboolean choices);
 
 /* Apply one set path of a claim's alternative (loader-set.c): replace the value(s) at @path
- * in @root by @value (taking ownership), without recording an override (doc->overrides);
- * messages are located at @where's key. */
-gboolean fsim_i_apply_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value,
+ * in @root by located copies of @value (borrowed: the alternative is left as written), without
+ * recording an override (doc->overrides); messages are located at @where's key. */
+gboolean fsim_i_apply_set (FsimJsonDoc *doc, cJSON *root, const char *path, const cJSON *value,
                            const cJSON *where, GError **error);
+/* A deep copy of @node, each value's position recorded for its copy (loader-set.c). */
+cJSON *fsim_i_json_duplicate_located (FsimJsonDoc *doc, const cJSON *node);
 /* Check that @path could be set in @root (every key before the last exists, every
  * multi-selector selects something) without setting it: the alternatives of a claim that are
  * not in force. */
@@ -139,6 +159,11 @@ gboolean fsim_i_is_choice_path (const char *path);
 /* loader-claims.c: check the claims and choices of the merged tree, and apply the set of the
  * alternative in force of every claim, in claim order (before the scenario's own set). */
 gboolean fsim_i_apply_claims (FsimJsonDoc *doc, cJSON *root, GError **error);
+
+/* The scenario of the resolved @root (NULL: it could not be resolved, with the errors in @doc
+ * and *@local, which is kept), or NULL with @error set (loader.c). Does not free @root. */
+FsimScenario *fsim_i_convert_resolved (FsimJsonDoc *doc, const cJSON *root, GError **local,
+                                       const char *path, GError **error);
 
 /* Converts the merged tree into a scenario (loader.c). */
 FsimScenario *fsim_i_convert (FsimJsonDoc *doc, const cJSON *root, const char *path,
@@ -198,6 +223,11 @@ typedef struct {
      * scenario that could not be read (so any name may be in it). */
     gboolean failed[FSIM_I_N_KINDS], unnamed[FSIM_I_N_KINDS];
     gboolean incomplete;
+    /* Every field id's part before each '.' ("a" and "a.b" of "a.b.c"), made when a plain
+     * field pattern is first matched (loader-values.c), or NULL. */
+    GHashTable *field_parents;
+    gboolean field_parents_over;              /* ... more than the loader keeps: not made */
+    const char *loc_file, *loc_file_interned; /* the last file fsim_i_loc_of() interned */
 } FsimConv;
 
 /* Errors reported for one file before the loader stops (docs/format.md, "Error messages"). */

@@ -123,8 +123,8 @@ multi_selects (const cJSON *element, const char *selector)
 }
 
 /* A deep copy of @node that keeps the positions of every value, for the errors they may cause. */
-static cJSON *
-duplicate_located (FsimJsonDoc *doc, const cJSON *node)
+cJSON *
+fsim_i_json_duplicate_located (FsimJsonDoc *doc, const cJSON *node)
 {
     cJSON *copy = cJSON_Duplicate (node, TRUE);
     g_autoptr (GPtrArray) from = g_ptr_array_new ();
@@ -136,7 +136,7 @@ duplicate_located (FsimJsonDoc *doc, const cJSON *node)
         cJSON *b = to->pdata[i];
         const FsimNodeLoc *loc = fsim_i_json_loc (doc, a);
         if (loc)
-            g_hash_table_replace (doc->locs, b, g_memdup2 (loc, sizeof *loc));
+            fsim_i_json_set_loc (doc, b, loc);
         for (const cJSON *x = a->child, *y = b->child; x && y; x = x->next, y = y->next) {
             g_ptr_array_add (from, (gpointer) x);
             g_ptr_array_add (to, (gpointer) y);
@@ -262,7 +262,7 @@ set_at (SetWalk *w, cJSON *cur, cJSON *up, guint i, GError **error)
                 w->unchanged += w->value && cJSON_Compare (e, w->value, TRUE);
                 if (w->value) /* else a dry run */
                     fsim_i_json_replace (w->doc, cur, e, NULL,
-                                         duplicate_located (w->doc, w->value));
+                                         fsim_i_json_duplicate_located (w->doc, w->value));
                 w->changed++;
             } else if (!set_at (w, e, cur, i + 1, error)) {
                 return FALSE;
@@ -281,7 +281,7 @@ set_at (SetWalk *w, cJSON *cur, cJSON *up, guint i, GError **error)
             set_region (w, cur, up, i, s->key);
         w->unchanged += next && w->value && cJSON_Compare (next, w->value, TRUE);
         if (w->value) { /* else a dry run */
-            cJSON *copy = duplicate_located (w->doc, w->value);
+            cJSON *copy = fsim_i_json_duplicate_located (w->doc, w->value);
             if (next)
                 fsim_i_json_replace (w->doc, cur, next, s->key, copy);
             else
@@ -301,16 +301,18 @@ set_at (SetWalk *w, cJSON *cur, cJSON *up, guint i, GError **error)
 }
 
 /* Walk @path in @root and, unless @value is NULL (a dry run, which changes nothing), replace
- * the value it names by @value (taking ownership), at every element the path's selectors pick
- * ([*], [kind:K], [tag:T], [glob]). With @record, the override and how many values it changed
- * are kept in doc->overrides. */
+ * the value it names by a located copy of @value, at every element the path's selectors pick
+ * ([*], [kind:K], [tag:T], [glob]). With @record (an override), @value is taken (kept alive
+ * with the doc), and the override and how many values it changed are kept in doc->overrides;
+ * without, @value is borrowed (a claim's alternative, which stays as written: a load that
+ * shares the claims with others, fsim_loader_base_load(), leaves them unchanged). */
 static gboolean
-walk_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value, const cJSON *where,
+walk_set (FsimJsonDoc *doc, cJSON *root, const char *path, const cJSON *value, const cJSON *where,
           gboolean record, GError **error)
 {
     g_autoptr (GArray) segs = parse_set_path (path);
-    if (value)
-        fsim_i_bury (doc, value); /* the targets get located copies */
+    if (value && record)
+        fsim_i_bury (doc, (cJSON *) value); /* the targets get located copies */
     if (!segs) {
         fsim_i_error_at (error, doc, where, TRUE, FSIM_LOADER_ERROR_SET,
                          "set: malformed path '%s' (expected keys separated by '.', with [N], "
@@ -352,8 +354,8 @@ apply_override (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value, c
 /* The set of a claim's alternative in force: part of the scenario, reported with the claims,
  * not as an override. */
 gboolean
-fsim_i_apply_set (FsimJsonDoc *doc, cJSON *root, const char *path, cJSON *value, const cJSON *where,
-                  GError **error)
+fsim_i_apply_set (FsimJsonDoc *doc, cJSON *root, const char *path, const cJSON *value,
+                  const cJSON *where, GError **error)
 {
     g_return_val_if_fail (value != NULL, FALSE);
     return walk_set (doc, root, path, value, where, FALSE, error);
@@ -599,12 +601,10 @@ apply_cli_set (FsimJsonDoc *doc, cJSON *result, const char *arg, gboolean choice
     if (!value) {
         /* not JSON: the text itself is the value */
         value = cJSON_CreateString (eq + 1);
-        FsimNodeLoc *loc = g_new0 (FsimNodeLoc, 1);
+        FsimNodeLoc *loc = fsim_i_json_set_loc (doc, value, NULL);
         loc->file = g_string_chunk_insert_const (doc->strings, name);
-        loc->index = -1;
         loc->line = 1;
         loc->col = col0;
-        g_hash_table_replace (doc->locs, value, loc);
     }
     /* the "key" of a --set is its path, at column 1 */
     FsimNodeLoc *loc = g_hash_table_lookup (doc->locs, value);

@@ -587,11 +587,59 @@ fsim_i_get_window (FsimConv *c, const cJSON *obj, const char *key, const FsimJPa
     return TRUE;
 }
 
+/* At most this many parents (FsimConv.field_parents) are kept, else every pattern is matched
+ * against every field as before (GLib's table cannot fail softly as it grows). */
+#define MAX_FIELD_PARENTS 4096
+
+/* Fills c->field_parents; FALSE when the fields have more than MAX_FIELD_PARENTS. */
+static gboolean
+find_field_parents (FsimConv *c)
+{
+    const FsimScenario *s = c->s;
+    c->field_parents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    for (size_t f = 0; f < s->n_fields; f++)
+        for (const char *dot = strchr (s->fields[f].id, '.'); dot; dot = strchr (dot + 1, '.')) {
+            if (g_hash_table_size (c->field_parents) == MAX_FIELD_PARENTS)
+                return FALSE;
+            g_hash_table_add (c->field_parents,
+                              g_strndup (s->fields[f].id, (gsize) (dot - s->fields[f].id)));
+        }
+    return TRUE;
+}
+
+/* The fields that @pattern selects when it is plain (no '*' or '?': the field of that id and
+ * those under it, fsim_field_pattern_match()) and none has it before a '.', so that only the
+ * field of that id can match: looked up rather than matched against every field (4096 scopes
+ * times 512 fields were a tenth of a load of the model at the limits). Returns: FALSE when
+ * the fields must be scanned (also when some field failed, or two have one id); else TRUE,
+ * with the field set in @bits and *@out_any whether there is one. */
+static gboolean
+plain_pattern_to_bits (FsimConv *c, const char *pattern, FsimWord *bits, gboolean *out_any)
+{
+    const FsimScenario *s = c->s;
+    if (strpbrk (pattern, "*?") || c->failed[FSIM_I_FIELDS] ||
+        g_hash_table_size (c->field_ix) != s->n_fields || c->field_parents_over)
+        return FALSE;
+    if (!c->field_parents && !find_field_parents (c)) {
+        c->field_parents_over = TRUE;
+        return FALSE;
+    }
+    if (g_hash_table_contains (c->field_parents, pattern))
+        return FALSE;
+    gssize f = fsim_i_lookup (c->field_ix, pattern);
+    if (f >= 0)
+        fsim_bits_set (bits, (size_t) f);
+    *out_any = f >= 0;
+    return TRUE;
+}
+
 static gboolean
 pattern_to_bits (FsimConv *c, const cJSON *e, const FsimJPath *ep, FsimWord *bits, GError **error)
 {
     const FsimScenario *s = c->s;
     gboolean any = FALSE;
+    if (plain_pattern_to_bits (c, e->valuestring, bits, &any) && any)
+        return TRUE;
     for (size_t f = 0; f < s->n_fields; f++) {
         if (fsim_field_pattern_match (e->valuestring, s->fields[f].id, NULL)) {
             fsim_bits_set (bits, f);
@@ -657,7 +705,12 @@ fsim_i_loc_of (FsimConv *c, const cJSON *node)
     const FsimNodeLoc *l = fsim_i_json_loc (c->doc, node);
     FsimLoc loc = { "", 0, 0 };
     if (l) {
-        loc.file = g_string_chunk_insert_const (c->s->strings, l->file);
+        /* the files' names are interned in the doc: most values are in the one before */
+        if (l->file != c->loc_file) {
+            c->loc_file = l->file;
+            c->loc_file_interned = g_string_chunk_insert_const (c->s->strings, l->file);
+        }
+        loc.file = c->loc_file_interned;
         loc.line = l->line;
         loc.col = l->col;
     }

@@ -46,6 +46,35 @@ FsimScenario *fsim_loader_load_string (const char *path, const char *text, const
                                        GError **error);
 
 /**
+ * FsimLoaderBase:
+ * A file read and merged once (with its includes and base scenarios) for many loads that differ
+ * only in their overrides, such as each alternative of its claims chosen in turn.
+ */
+typedef struct FsimLoaderBase FsimLoaderBase;
+
+/**
+ * fsim_loader_base_new:
+ * @path: a scenario or policy file
+ *
+ * Reads and merges @path once. Returns: (transfer full) (nullable): the merged files, or NULL
+ *   when they do not merge without an error (fsim_loader_load() then says what is wrong).
+ */
+FsimLoaderBase *fsim_loader_base_new (const char *path);
+void fsim_loader_base_free (FsimLoaderBase *base);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimLoaderBase, fsim_loader_base_free)
+
+/**
+ * fsim_loader_base_load:
+ * @base: the merged file, not changed
+ * @sets: (nullable): as for fsim_loader_load()
+ *
+ * Returns: (transfer full): what fsim_loader_load() gives for the file and @sets (byte for byte
+ *   the same scenario and errors, the files being read once, when @base was made), or NULL
+ *   with @error set.
+ */
+FsimScenario *fsim_loader_base_load (FsimLoaderBase *base, const char *const *sets, GError **error);
+
+/**
  * fsim_loader_load_scenario:
  * Like fsim_loader_load(), for the commands that simulate (`run`, `report`, `diagram`,
  * `timeline`, `population`, `diff`): a bare policy file, which has no date and no population,
