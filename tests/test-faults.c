@@ -804,6 +804,50 @@ test_glib_explicit_text (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
+/* @dir/star.json (transfer full): a population imported from @dir/star.txt, user 1 the friend
+ * of 0 and of 200,000 more, each of those with one friend. */
+static char *
+write_star_population (const char *dir)
+{
+    GString *edges = g_string_new ("0 1\n");
+    for (guint i = 2; i < 200002; i++)
+        g_string_append_printf (edges, "1 %u\n", i);
+    g_free (fsim_test_write (dir, "star.txt", edges->str, (gssize) edges->len));
+    g_string_free (edges, TRUE);
+    return fsim_test_write (dir, "star.json",
+                            "{ \"scenario\": \"star\", \"date\": \"2014-06-01\", \"fields\": [{ "
+                            "\"id\": \"f\" }],\n  \"population\": { \"import\": { \"file\": "
+                            "\"star.txt\" } } }\n",
+                            -1);
+}
+
+/* Issue 11, sixth pass: sweep's accounts[DEGREE,K] metrics (sim/analysis/sweep-accounts.c) count
+ * the users by their distance to DEGREE and mark friends of friends a bit per user; both are
+ * tried, and running out ends the sweep with one error line. On the star (degrees 1 and
+ * 200,001) main's binary made the count through GLib (g_new0, 1,600,024 bytes) and aborted when
+ * every GLib allocation of 1 MiB or more failed. */
+static void
+test_glib_sweep_accounts (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *star = write_star_population (dir);
+    g_autoptr (FsimTestRun) plain =
+        FSIM_RUN ("sweep", star, "--metric", "accounts[0,1].friends_of_friends_median", "-q");
+    g_assert_cmpint (plain->status, ==, 0);
+    fsim_assert_contains (plain->out, "200,000.0");
+    check_not_through_glib (
+        "sweep-accounts",
+        (const char *const[]){ "sweep", star, "--metric", "accounts[0,1].friends_of_friends_median",
+                               "--metric", "accounts[3,2].friends_max", "-q", NULL },
+        "1048576", TRUE);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 /* cJSON allocates only through GLib (sim/model/loader-json.c): it never sees a NULL it could turn
  * into a misleading syntax error or a silently dropped key. */
 static void
@@ -1102,6 +1146,7 @@ main (int argc, char **argv)
     g_test_add_func ("/faults/glib/explain-carriers", test_glib_explain_carriers);
     g_test_add_func ("/faults/glib/snapshot", test_glib_snapshot);
     g_test_add_func ("/faults/glib/explicit-text", test_glib_explicit_text);
+    g_test_add_func ("/faults/glib/sweep-accounts", test_glib_sweep_accounts);
     g_test_add_func ("/faults/cap/generators", test_cap_generators);
     g_test_add_func ("/faults/cap/cli", test_cap_cli);
     g_test_add_func ("/faults/cap/limits", test_cap_limits);
