@@ -848,6 +848,53 @@ test_glib_sweep_accounts (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
+/* Issue 11, sixth pass: GMarkup copies each piece of the drawing it parses (a tag, a text, a
+ * comment) into a GString that GLib grows, aborting when it cannot. A piece over
+ * FSIM_SVG_MAX_PIECE (1 MiB) is refused before GMarkup sees it: `report` with a `dot` whose
+ * drawing holds a title of 3 MiB ends in one error line, exit 4, when every GLib allocation of
+ * 1 MiB or more fails; main's binary aborted (failed to allocate 4194304 bytes, GMarkup's copy). */
+static void
+test_glib_svg_piece (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    GString *svg = g_string_new ("<svg xmlns=\"http://www.w3.org/2000/svg\"><title>");
+    for (guint i = 0; i < (3u << 20) / 8; i++)
+        g_string_append (svg, "partner ");
+    g_string_append (svg, "</title></svg>\n");
+    g_autofree char *drawing = fsim_test_write (dir, "big.svg", svg->str, (gssize) svg->len);
+    g_string_free (svg, TRUE);
+    g_autofree char *script = g_strdup_printf ("#!/bin/sh\nexec cat '%s'\n", drawing);
+    g_autofree char *dot = fsim_test_write (dir, "fake-dot", script, -1);
+    g_assert_cmpint (g_chmod (dot, 0700), ==, 0);
+    static const char *const piece[] = {
+        "flowsim: error: the diagram (--no-diagram leaves it out): Graphviz's drawing: the SVG "
+        "has a piece (an element, a text or a comment) of 3145728 bytes at byte 47, more than "
+        "the 1048576 bytes a piece may have",
+        NULL
+    };
+    const FaultCase c = { "svg-piece",
+                          "libglib",
+                          (const char *const[]){ "report", "scenarios/tour.json", "--output", "OUT",
+                                                 NULL },
+                          piece,
+                          0,
+                          "1048576" };
+    g_setenv ("FLOWSIM_DOT", dot, TRUE);
+    Outcome o = run_case (&c, "1+");
+    g_unsetenv ("FLOWSIM_DOT");
+    if (o.run->status != 4)
+        g_error ("svg-piece: exit %d; stderr:\n%s", o.run->status, o.run->err);
+    Outcome base = { 0 };
+    assert_clean (&c, &base, &o, "1+");
+    outcome_clear (&o);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 /* cJSON allocates only through GLib (sim/model/loader-json.c): it never sees a NULL it could turn
  * into a misleading syntax error or a silently dropped key. */
 static void
@@ -1147,6 +1194,7 @@ main (int argc, char **argv)
     g_test_add_func ("/faults/glib/snapshot", test_glib_snapshot);
     g_test_add_func ("/faults/glib/explicit-text", test_glib_explicit_text);
     g_test_add_func ("/faults/glib/sweep-accounts", test_glib_sweep_accounts);
+    g_test_add_func ("/faults/glib/svg-piece", test_glib_svg_piece);
     g_test_add_func ("/faults/cap/generators", test_cap_generators);
     g_test_add_func ("/faults/cap/cli", test_cap_cli);
     g_test_add_func ("/faults/cap/limits", test_cap_limits);

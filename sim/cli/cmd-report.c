@@ -163,7 +163,10 @@ diagram_svg (const FsimSim *sim, const FsimDiagramOptions *d, char **out_note, G
         return NULL;
     }
     const char *data = g_bytes_get_data (svg, &len);
-    return fsim_svg_sanitize (data, (gssize) len, error);
+    char *sanitized = fsim_svg_sanitize (data, (gssize) len, error);
+    if (sanitized == NULL)
+        g_prefix_error (error, "the diagram (--no-diagram leaves it out): Graphviz's drawing: ");
+    return sanitized;
 }
 
 /* One tab of the page: its name and the --set options of its what-if (transfer full). */
