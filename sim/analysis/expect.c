@@ -9,6 +9,7 @@
 #include "analysis-private.h"
 #include "expect.h"
 #include "explain.h"
+#include "memory.h"
 #include "text.h"
 
 #define MAX_DAYS 256 /* days a nothing_after is checked on; beyond, see collect_days() */
@@ -248,9 +249,13 @@ trace_day (const FsimScenario *s, const FsimPopulation *pop, const FsimCheckPart
     g_autoptr (FsimTracer) t = fsim_tracer_new_near (s, pop, d, parts->near, error);
     if (!t)
         return FALSE;
-    g_autofree guint8 *masks = g_new0 (guint8, s->n_fields * s->n_partners + 1);
+    g_autofree guint8 *masks =
+        fsim_try_new0 (s->n_fields * s->n_partners + 1, 1, "a user's fields and partners", error);
+    if (masks == NULL)
+        return FALSE;
     for (size_t u = 0; u < parts->n_own; u++) {
-        fsim_tracer_user (t, u, masks);
+        if (!fsim_tracer_user (t, u, masks, error))
+            return FALSE;
         for (size_t i = 0; i < n; i++) {
             size_t f, p;
             if (!evals[i].target.evaluated || !user_matches (s, &evals[i].target, masks, &f, &p))
@@ -457,7 +462,7 @@ fsim_check_counterexample (const FsimScenario *s, const FsimPopulation *pop,
         fsim_explain_user (t, (size_t) r->user, fields, partners, error);
     if (e == NULL)
         return FALSE;
-    const FsimFlowExplanation *flow = &g_array_index (e->flows, FsimFlowExplanation, 0);
+    const FsimFlowExplanation *flow = &e->flows[0];
     g_autofree char *user = fsim_population_user_name (pop, (size_t) r->user);
     g_autofree char *day = fsim_day_format (r->day);
     fsim_append_spaces (out, indent);
@@ -472,8 +477,8 @@ fsim_check_counterexample (const FsimScenario *s, const FsimPopulation *pop,
                                   ? " with consent"
                                   : " without consent");
     g_string_append_printf (out, " on %s\n", day);
-    for (guint i = 0; i < flow->routes->len; i++) {
-        const FsimRoute *route = &g_array_index (flow->routes, FsimRoute, i);
+    for (guint i = 0; i < flow->n_routes; i++) {
+        const FsimRoute *route = &flow->routes[i];
         if (!flow->channels || route->block == FSIM_BLOCK_NONE)
             fsim_explain_route_text (t, (size_t) r->user, flow, route, indent + 2, out);
     }
