@@ -928,6 +928,43 @@ test_glib_timeline (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
+/* Issue 11, sixth pass: `check` keeps, for each expectation (up to 4,096), a byte per (field,
+ * partner) saying where the field lands, and traces each user into another: both tried (main's
+ * g_new0, 2 MiB each on 2,048 fields and 1,024 partners, aborted when GLib's allocations of
+ * 1 MiB or more failed: "failed to allocate 2097153 bytes"). */
+static void
+test_glib_check (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    GString *text = g_string_new ("{ \"scenario\": \"x\", \"date\": \"2014-06-01\", \"fields\": [");
+    for (guint f = 0; f < 2048; f++)
+        g_string_append_printf (text, "%s{ \"id\": \"f%u\" }", f ? ", " : "", f);
+    g_string_append (text,
+                     "],\n \"apis\": [{ \"id\": \"a0\", \"scopes\": [{ \"id\": \"s0\", "
+                     "\"subject\": \"self\", \"fields\": [\"f0\"] }] }],\n \"partners\": [\n");
+    for (guint p = 0; p < 1024; p++)
+        g_string_append_printf (
+            text,
+            "%s  { \"id\": \"p%u\", \"kind\": \"app\", \"integrates\": [\"a0\"], "
+            "\"requests\": [\"*\"], \"destinations\": [{ \"id\": \"d\", "
+            "\"location\": \"device\", \"fields\": [\"*\"] }] }",
+            p ? ",\n" : "", p);
+    g_string_append (text, "\n],\n \"population\": { \"users\": [{ \"id\": \"u1\" }] },\n "
+                           "\"expect\": [{ \"id\": \"e1\", \"kind\": \"no_flow\", \"partner\": "
+                           "\"p1\" }, { \"id\": \"e2\", \"kind\": \"no_flow\", \"partner\": "
+                           "\"p2\" }] }\n");
+    g_autofree char *model = fsim_test_write (dir, "check.json", text->str, (gssize) text->len);
+    g_string_free (text, TRUE);
+    check_not_through_glib ("check", (const char *const[]){ "check", model, NULL }, "1048576",
+                            FALSE);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 /* Issue 11, sixth pass: sweep's accounts[DEGREE,K] metrics (sim/analysis/sweep-accounts.c) count
  * the users by their distance to DEGREE and mark friends of friends a bit per user; both are
  * tried, and running out ends the sweep with one error line. On the star (degrees 1 and
@@ -1302,6 +1339,7 @@ main (int argc, char **argv)
     g_test_add_func ("/faults/glib/explicit-text", test_glib_explicit_text);
     g_test_add_func ("/faults/glib/explain-routes", test_glib_explain_routes);
     g_test_add_func ("/faults/glib/timeline", test_glib_timeline);
+    g_test_add_func ("/faults/glib/check", test_glib_check);
     g_test_add_func ("/faults/glib/sweep-accounts", test_glib_sweep_accounts);
     g_test_add_func ("/faults/glib/svg-piece", test_glib_svg_piece);
     g_test_add_func ("/faults/cap/generators", test_cap_generators);

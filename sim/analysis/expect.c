@@ -116,8 +116,10 @@ typedef struct {
     gboolean evaluated; /* on the current day */
 } Target;
 
-static void
-target_init (Target *t, const FsimScenario *s, FsimCheckResult *r)
+/* FALSE with @error when its byte per (field, partner) (16 MiB at the limits, for each of up
+ * to 4,096 expectations) cannot be had: tried. */
+static gboolean
+target_init (Target *t, const FsimScenario *s, FsimCheckResult *r, GError **error)
 {
     const FsimExpectation *x = r->x;
     t->r = r;
@@ -125,7 +127,10 @@ target_init (Target *t, const FsimScenario *s, FsimCheckResult *r)
     for (size_t p = 0; p < s->n_partners; p++)
         if (!x->partner || fsim_partner_selector_matches (&s->partners[p], x->partner))
             fsim_bits_set (t->partners, p);
-    t->lands = g_new0 (guint8, s->n_fields * s->n_partners + 1);
+    t->lands = fsim_try_new0 (s->n_fields * s->n_partners + 1, 1,
+                              "an expectation's fields and partners", error);
+    if (t->lands == NULL)
+        return FALSE;
     for (size_t p = 0; p < s->n_partners; p++)
         for (size_t d = 0; d < s->partners[p].n_destinations; d++) {
             const FsimDestination *dest = &s->partners[p].destinations[d];
@@ -135,6 +140,7 @@ target_init (Target *t, const FsimScenario *s, FsimCheckResult *r)
                 if (fsim_bits_get (dest->fields, f))
                     t->lands[f * s->n_partners + p] = 1;
         }
+    return TRUE;
 }
 
 static void
@@ -413,18 +419,20 @@ fsim_check_run_parts (const FsimScenario *s, const FsimPopulation *pop, const Fs
     g_array_set_size (c->results, s->n_expects);
     g_autofree Eval *evals = g_new0 (Eval, s->n_expects + 1);
     g_autoptr (GArray) all = g_array_new (FALSE, FALSE, sizeof (FsimDay));
-    for (size_t i = 0; i < s->n_expects; i++) {
+    gboolean ok = TRUE;
+    size_t n_init = 0;
+    for (size_t i = 0; ok && i < s->n_expects; i++) {
         FsimCheckResult *r = &g_array_index (c->results, FsimCheckResult, i);
         *r = (FsimCheckResult){ .x = &s->expects[i],
                                 .passed = TRUE,
                                 .user = -1,
                                 .description = fsim_expectation_describe (s, &s->expects[i]) };
-        target_init (&evals[i].target, s, r);
+        ok = target_init (&evals[i].target, s, r, error);
         evals[i].days = collect_days (s, r->x);
         g_array_append_vals (all, evals[i].days->data, evals[i].days->len);
+        n_init++;
     }
     g_array_sort (all, compare_day_values);
-    gboolean ok = TRUE;
     for (guint i = 0; ok && i < all->len; i++) {
         FsimDay day = g_array_index (all, FsimDay, i);
         if (i > 0 && day == g_array_index (all, FsimDay, i - 1))
@@ -433,7 +441,7 @@ fsim_check_run_parts (const FsimScenario *s, const FsimPopulation *pop, const Fs
         for (size_t j = 0; ok && j < s->n_expects; j++)
             settle_day (s, pop, parts, day, &evals[j]);
     }
-    for (size_t i = 0; i < s->n_expects; i++) {
+    for (size_t i = 0; i < n_init; i++) {
         target_clear (&evals[i].target);
         g_array_unref (evals[i].days);
     }
