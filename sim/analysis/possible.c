@@ -31,6 +31,13 @@ typedef struct {
     guint32 field, scope;
 } Cover;
 
+/* An API's covers: up to its scopes times the fields (2^26, the loader's limit on patterns
+ * times fields), so a tried array. */
+typedef struct {
+    Cover *v;
+    size_t n;
+} Covers;
+
 struct FsimPossible {
     const FsimScenario *s;
     FsimDay day;
@@ -38,7 +45,7 @@ struct FsimPossible {
     FsimDownstream *down;
     GArray *flows;
     gssize *index;    /* [f * np + p]: index into flows, or -1 */
-    GArray **covers;  /* [a]: Cover, the scopes of API a by field */
+    Covers *covers;   /* [a]: the scopes of API a by field */
     FsimWord *routed; /* [f * pw]: partners with an allowed scope covering f */
     guint32 *ups;     /* [p * (MAX_VIA + 1)]: for the current field, the first partners that
                          * pass it on to p and have routes of their own */
@@ -77,9 +84,9 @@ direct_routes (const FsimPossible *pp, size_t f, size_t q, GArray *routes)
 {
     const FsimPartner *partner = &pp->s->partners[q];
     for (size_t k = 0; k < partner->n_apis; k++) {
-        const GArray *covers = pp->covers[partner->apis[k]];
-        const Cover *c = (const Cover *) (const void *) covers->data;
-        size_t lo = 0, hi = covers->len;
+        const Covers *covers = &pp->covers[partner->apis[k]];
+        const Cover *c = covers->v;
+        size_t lo = 0, hi = covers->n;
         while (lo < hi) { /* the first pair of field f */
             size_t mid = (lo + hi) / 2;
             if (c[mid].field < f)
@@ -87,7 +94,7 @@ direct_routes (const FsimPossible *pp, size_t f, size_t q, GArray *routes)
             else
                 hi = mid;
         }
-        for (size_t i = lo; i < covers->len && c[i].field == f; i++) {
+        for (size_t i = lo; i < covers->n && c[i].field == f; i++) {
             size_t sc = c[i].scope;
             const FsimDecision *d = fsim_decisions_get (pp->d, q, k, sc);
             if (d->verdict != FSIM_VERDICT_ALLOWED)
@@ -104,34 +111,43 @@ direct_routes (const FsimPossible *pp, size_t f, size_t q, GArray *routes)
     }
 }
 
-static int
-compare_covers (gconstpointer a, gconstpointer b)
-{
-    const Cover *x = a, *y = b;
-    if (x->field != y->field)
-        return x->field < y->field ? -1 : 1;
-    return (x->scope > y->scope) - (x->scope < y->scope);
-}
-
-/* covers[a], and routed[f]: which partners have an allowed scope covering f. */
-static void
-index_routes (FsimPossible *pp)
+/* covers[a], and routed[f]: which partners have an allowed scope covering f. Both tried: FALSE
+ * with @error when out of memory. Each API's (field, scope) pairs are placed by a count per
+ * field, the scopes in order, so they come sorted by field, then scope. */
+static gboolean
+index_routes (FsimPossible *pp, GError **error)
 {
     const FsimScenario *s = pp->s;
-    pp->covers = g_new0 (GArray *, s->n_apis + 1);
+    const char *what = "the index of the APIs' scopes by field";
+    size_t nf = s->n_fields;
+    pp->covers = fsim_try_new0 (s->n_apis + 1, sizeof (Covers), what, error);
+    g_autofree size_t *start =
+        pp->covers ? fsim_try_new (nf + 1, sizeof (size_t), what, error) : NULL;
+    if (start == NULL)
+        return FALSE;
     for (size_t a = 0; a < s->n_apis; a++) {
-        pp->covers[a] = g_array_new (FALSE, FALSE, sizeof (Cover));
-        for (size_t sc = 0; sc < s->apis[a].n_scopes; sc++) {
-            const FsimWord *fields = s->apis[a].scopes[sc].fields;
-            for (size_t f = fsim_bits_next (fields, s->field_words, 0); f < s->n_fields;
-                 f = fsim_bits_next (fields, s->field_words, f + 1)) {
-                Cover c = { (guint32) f, (guint32) sc };
-                g_array_append_val (pp->covers[a], c);
-            }
-        }
-        g_array_sort (pp->covers[a], compare_covers);
+        const FsimApi *api = &s->apis[a];
+        size_t n = 0;
+        memset (start, 0, (nf + 1) * sizeof (size_t));
+        for (size_t sc = 0; sc < api->n_scopes; sc++)
+            for (size_t f = fsim_bits_next (api->scopes[sc].fields, s->field_words, 0); f < nf;
+                 f = fsim_bits_next (api->scopes[sc].fields, s->field_words, f + 1), n++)
+                start[f + 1]++;
+        for (size_t f = 1; f <= nf; f++)
+            start[f] += start[f - 1];
+        pp->covers[a].v = fsim_try_new (n + 1, sizeof (Cover), what, error);
+        if (pp->covers[a].v == NULL)
+            return FALSE;
+        pp->covers[a].n = n;
+        for (size_t sc = 0; sc < api->n_scopes; sc++)
+            for (size_t f = fsim_bits_next (api->scopes[sc].fields, s->field_words, 0); f < nf;
+                 f = fsim_bits_next (api->scopes[sc].fields, s->field_words, f + 1))
+                pp->covers[a].v[start[f]++] = (Cover){ (guint32) f, (guint32) sc };
     }
-    pp->routed = fsim_bits_new (s->n_fields * s->partner_words);
+    pp->routed = fsim_try_new0 (nf * s->partner_words + 1, sizeof (FsimWord),
+                                "the partners with a route for each field", error);
+    if (pp->routed == NULL)
+        return FALSE;
     g_autofree FsimWord *fields = fsim_bits_new (s->field_words);
     for (size_t q = 0; q < s->n_partners; q++) {
         const FsimPartner *partner = &s->partners[q];
@@ -146,6 +162,7 @@ index_routes (FsimPossible *pp)
              f = fsim_bits_next (fields, s->field_words, f + 1))
             fsim_bits_set (pp->routed + f * s->partner_words, q);
     }
+    return TRUE;
 }
 
 /* ups[p] for field f: up to MAX_VIA + 1 partners q (ascending) that hold f on a server, have
@@ -349,8 +366,9 @@ fsim_possible_new (const FsimScenario *scenario, FsimDay day, const FsimWord *fi
                         : NULL;
     if (!pp->ups)
         return NULL;
-    pp->n_ups = g_new0 (guint8, np + 1);
-    index_routes (pp);
+    pp->n_ups = g_new0 (guint8, np + 1); /* a byte a partner */
+    if (!index_routes (pp, error))
+        return NULL;
     for (size_t f = 0; f < scenario->n_fields; f++) {
         if (!fields || fsim_bits_get (fields, f))
             find_ups (pp, f);
@@ -379,7 +397,7 @@ fsim_possible_free (FsimPossible *pp)
         g_array_unref (pp->flows);
     g_free (pp->index);
     for (size_t a = 0; pp->covers && a < pp->s->n_apis; a++)
-        g_array_unref (pp->covers[a]);
+        g_free (pp->covers[a].v);
     g_free (pp->covers);
     g_free (pp->routed);
     g_free (pp->ups);
