@@ -78,9 +78,10 @@ subject_channel (FsimSubject k)
                                        : FSIM_CHANNEL_FRIEND_OF_FRIEND;
 }
 
-/* The allowed routes of partner q for field f, appended to @routes. */
+/* The allowed routes of partner q for field f, appended at @routes + *@n (NULL @routes: only
+ * counted in *@n). */
 static void
-direct_routes (const FsimPossible *pp, size_t f, size_t q, GArray *routes)
+direct_routes (const FsimPossible *pp, size_t f, size_t q, FsimPossibleRoute *routes, size_t *n)
 {
     const FsimPartner *partner = &pp->s->partners[q];
     for (size_t k = 0; k < partner->n_apis; k++) {
@@ -99,6 +100,10 @@ direct_routes (const FsimPossible *pp, size_t f, size_t q, GArray *routes)
             const FsimDecision *d = fsim_decisions_get (pp->d, q, k, sc);
             if (d->verdict != FSIM_VERDICT_ALLOWED)
                 continue;
+            if (routes == NULL) {
+                (*n)++;
+                continue;
+            }
             const FsimApi *api = &pp->s->apis[partner->apis[k]];
             FsimPossibleRoute r = { .channel = subject_channel (api->scopes[sc].subject),
                                     .partner = q,
@@ -106,7 +111,7 @@ direct_routes (const FsimPossible *pp, size_t f, size_t q, GArray *routes)
                                     .api = partner->apis[k],
                                     .scope = sc,
                                     .rule = d->rule };
-            g_array_append_val (routes, r);
+            routes[(*n)++] = r;
         }
     }
 }
@@ -275,12 +280,10 @@ situation_mask (const GArray *sits, FsimSituationKind kind)
 static void
 find_blockers (const FsimPossible *pp, FsimPossibleFlow *flow)
 {
-    for (guint i = 0; i < flow->routes->len; i++) {
-        guint32 m = closing_mask (pp, &g_array_index (flow->routes, FsimPossibleRoute, i),
-                                  flow->situations);
-        g_array_append_val (flow->closing, m);
-    }
-    const guint32 *closing = (const guint32 *) flow->closing->data;
+    for (size_t i = 0; i < flow->n_routes; i++)
+        flow->closing[i] = closing_mask (pp, &flow->routes[i], flow->situations);
+    flow->n_closing = flow->n_routes;
+    const guint32 *closing = flow->closing;
     guint n = flow->situations->len;
     flow->complete = n <= MAX_SITUATIONS;
     if (!flow->complete)
@@ -290,27 +293,36 @@ find_blockers (const FsimPossible *pp, FsimPossibleFlow *flow)
     for (guint size = 1; size <= n; size++)
         for (guint32 x = 1; x < (1u << n); x++)
             if ((guint) __builtin_popcount (x) == size &&
-                minimal_blocker (x, friends, only_me, closing, flow->routes->len))
+                minimal_blocker (x, friends, only_me, closing, (guint) flow->n_routes))
                 g_array_append_val (flow->blockers, x);
 }
 
-static void
-analyse_pair (const FsimPossible *pp, size_t f, size_t p, FsimPossibleFlow *flow)
+/* @flow's analysis; FALSE with @error when its routes (the allowed scopes covering f of p and
+ * of up to MAX_VIA + 1 partners passing f on: up to their decisions) or their closing masks
+ * cannot be had (tried, counted first). @flow is then safe to clear. */
+static gboolean
+analyse_pair (const FsimPossible *pp, size_t f, size_t p, FsimPossibleFlow *flow, GError **error)
 {
     *flow = (FsimPossibleFlow){ .field = f, .partner = p, .complete = TRUE };
-    flow->routes = g_array_new (FALSE, FALSE, sizeof (FsimPossibleRoute));
     flow->situations = g_array_new (FALSE, FALSE, sizeof (FsimSituation));
-    flow->closing = g_array_new (FALSE, FALSE, sizeof (guint32));
     flow->blockers = g_array_new (FALSE, FALSE, sizeof (guint32));
     flow->receives = fsim_bits_get (fsim_downstream_receivers (pp->down, f), p);
+    size_t n = 0;
+    for (size_t i = 0; flow->receives && i <= pp->n_ups[p]; i++)
+        direct_routes (pp, f, i == 0 ? p : pp->ups[p * (MAX_VIA + 1) + i - 1], NULL, &n);
+    const char *what = "the routes of a (field, partner) pair";
+    flow->routes = fsim_try_new (n + 1, sizeof (FsimPossibleRoute), what, error);
+    flow->closing = flow->routes ? fsim_try_new0 (n + 1, sizeof (guint32), what, error) : NULL;
+    if (flow->closing == NULL)
+        return FALSE;
     if (!flow->receives)
-        return;
-    direct_routes (pp, f, p, flow->routes);
+        return TRUE;
+    for (size_t i = 0; i <= pp->n_ups[p]; i++)
+        direct_routes (pp, f, i == 0 ? p : pp->ups[p * (MAX_VIA + 1) + i - 1], flow->routes,
+                       &flow->n_routes);
     const FsimWord *server = fsim_downstream_server_holders (pp->down, f);
-    for (size_t i = 0; i < pp->n_ups[p]; i++)
-        direct_routes (pp, f, pp->ups[p * (MAX_VIA + 1) + i], flow->routes);
-    for (guint i = 0; i < flow->routes->len; i++) {
-        const FsimPossibleRoute *r = &g_array_index (flow->routes, FsimPossibleRoute, i);
+    for (size_t i = 0; i < flow->n_routes; i++) {
+        const FsimPossibleRoute *r = &flow->routes[i];
         flow->channels |= r->partner == p ? FSIM_CHANNEL_BIT (r->channel)
                                           : FSIM_CHANNEL_BIT (FSIM_CHANNEL_DOWNSTREAM);
     }
@@ -320,21 +332,21 @@ analyse_pair (const FsimPossible *pp, size_t f, size_t p, FsimPossibleFlow *flow
         flow->channels |= FSIM_CHANNEL_BIT (FSIM_CHANNEL_DOWNSTREAM);
     /* situation masks are 32 bits: 4 settings and 3 per partner that matters */
     g_autoptr (GHashTable) via = g_hash_table_new (g_direct_hash, g_direct_equal);
-    for (guint i = 0; i < flow->routes->len; i++)
-        g_hash_table_add (
-            via, GSIZE_TO_POINTER (g_array_index (flow->routes, FsimPossibleRoute, i).partner));
+    for (size_t i = 0; i < flow->n_routes; i++) /* at most MAX_VIA + 2 partners */
+        g_hash_table_add (via, GSIZE_TO_POINTER (flow->routes[i].partner));
     flow->complete = g_hash_table_size (via) <= MAX_VIA;
     if (flow->channels && flow->complete)
         find_blockers (pp, flow);
+    return TRUE;
 }
 
 static void
 flow_clear (gpointer data)
 {
     FsimPossibleFlow *flow = data;
-    g_array_unref (flow->routes);
+    g_free (flow->routes);
     g_array_unref (flow->situations);
-    g_array_unref (flow->closing);
+    g_free (flow->closing);
     g_array_unref (flow->blockers);
 }
 
@@ -378,7 +390,10 @@ fsim_possible_new (const FsimScenario *scenario, FsimDay day, const FsimWord *fi
                 (partners && !fsim_bits_get (partners, p)))
                 continue;
             FsimPossibleFlow flow;
-            analyse_pair (pp, f, p, &flow);
+            if (!analyse_pair (pp, f, p, &flow, error)) {
+                flow_clear (&flow);
+                return NULL;
+            }
             pp->index[f * np + p] = pp->flows->len;
             g_array_append_val (pp->flows, flow);
         }
@@ -437,7 +452,7 @@ fsim_possible_blocks (const FsimPossible *pp, const FsimPossibleFlow *flow,
                 mask |= 1u << i;
         }
     }
-    return blocks (mask, (const guint32 *) flow->closing->data, flow->closing->len);
+    return blocks (mask, flow->closing, (guint) flow->n_closing);
 }
 
 const FsimScenario *
