@@ -1391,6 +1391,92 @@ test_cap_entities (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
+/* g_spawn's child setup: the address space capped at *@data bytes (no assertion: after fork). */
+static void
+cap_child_at (gpointer data)
+{
+    rlim_t cap = *(const rlim_t *) data;
+    struct rlimit rl = { cap, cap };
+    (void) setrlimit (RLIMIT_AS, &rl);
+}
+
+/*
+ * Issue 11, sixth pass: documented limits under address-space caps stepping down, as
+ * bench/memory-steps.py does for every limit (docs/robustness.md): 16,384 partners, and 16,384
+ * fields with 128 partners receiving all of them (2^21 pairs), each through `run` and `lint`
+ * under caps from 400 MB down to 100 MB. Every run either answers as without a cap or ends
+ * with exit 3 or 4 and one `out of memory` line: never a signal or GLib's "failed to allocate".
+ */
+static void
+test_cap_stepped (void)
+{
+    const char *why = cannot_cap ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    const struct {
+        const char *name;
+        guint fields, partners;
+    } models[] = { { "partners.json", 1, 16384 }, { "fields.json", 16384, 128 } };
+    for (size_t m = 0; m < G_N_ELEMENTS (models); m++) {
+        GString *text = g_string_new ("{ \"scenario\": \"limit\", \"date\": \"2014-06-01\", "
+                                      "\"seed\": 1,\n \"fields\": [");
+        for (guint f = 0; f < models[m].fields; f++)
+            g_string_append_printf (text, "%s{ \"id\": \"f%u\" }", f ? ", " : "", f);
+        g_string_append (text, "],\n \"apis\": [{ \"id\": \"a0\", \"scopes\": [{ \"id\": "
+                               "\"s0\", \"subject\": \"self\", \"fields\": [\"f0\"] }] }],\n "
+                               "\"partners\": [");
+        for (guint p = 0; p < models[m].partners; p++)
+            g_string_append_printf (text,
+                                    "%s{ \"id\": \"p%u\", \"kind\": \"app\", \"integrates\": "
+                                    "[\"a0\"], \"requests\": [\"*\"], \"destinations\": [{ "
+                                    "\"id\": \"d\", \"location\": \"server\", \"jurisdiction\": "
+                                    "\"US\", \"fields\": [\"*\"] }] }",
+                                    p ? ",\n" : "", p);
+        g_string_append (text, "],\n \"rules\": [{ \"id\": \"r0\", \"effect\": \"allow\", "
+                               "\"partners\": [\"*\"], \"apis\": [\"*\"], \"scopes\": [\"*\"], "
+                               "\"from\": \"2010-01-01\" }],\n \"population\": { \"generator\": "
+                               "\"erdos_renyi\", \"users\": 1000, \"mean_degree\": 10 } }\n");
+        g_free (fsim_test_write (dir, models[m].name, text->str, (gssize) text->len));
+        g_string_free (text, TRUE);
+        for (int cmd = 0; cmd < 2; cmd++) {
+            const char *argv[] = { g_getenv ("FLOWSIM"), cmd ? "lint" : "run", models[m].name,
+                                   NULL };
+            g_autofree char *plain = NULL;
+            int status0 = 0;
+            g_autoptr (GError) error = NULL;
+            g_spawn_sync (dir, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &plain,
+                          NULL, &status0, &error);
+            g_assert_no_error (error);
+            g_assert_true (WIFEXITED (status0));
+            for (rlim_t mb = 400; mb >= 100; mb -= 50) {
+                rlim_t cap = mb << 20;
+                g_autofree char *out = NULL, *err = NULL;
+                int status = 0;
+                g_spawn_sync (dir, (char **) argv, NULL, G_SPAWN_DEFAULT, cap_child_at, &cap, &out,
+                              &err, &status, &error);
+                g_assert_no_error (error);
+                g_test_message ("%s %s under %u MB: %s", argv[1], models[m].name, (unsigned) mb,
+                                err);
+                if (!WIFEXITED (status))
+                    g_error ("%s %s under %u MB: killed by signal %d; stderr:\n%s", argv[1],
+                             models[m].name, (unsigned) mb, WTERMSIG (status), err);
+                if (WEXITSTATUS (status) == WEXITSTATUS (status0) && *err == '\0') {
+                    g_assert_cmpstr (out, ==, plain);
+                    continue;
+                }
+                g_assert_true (WEXITSTATUS (status) == 3 || WEXITSTATUS (status) == 4);
+                fsim_assert_contains (err, "flowsim: error: ");
+                fsim_assert_contains (err, "out of memory");
+                g_assert_true (strchr (err, '\n') == err + strlen (err) - 1); /* one line */
+            }
+        }
+    }
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1424,5 +1510,6 @@ main (int argc, char **argv)
     g_test_add_func ("/faults/cap/cli", test_cap_cli);
     g_test_add_func ("/faults/cap/limits", test_cap_limits);
     g_test_add_func ("/faults/cap/entities", test_cap_entities);
+    g_test_add_func ("/faults/cap/stepped", test_cap_stepped);
     return g_test_run ();
 }
