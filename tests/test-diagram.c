@@ -903,6 +903,73 @@ test_svg_check (void)
     g_assert_error (error, FSIM_SVG_ERROR, FSIM_SVG_ERROR_EMPTY);
 }
 
+/* An SVG of @head, @fill repeated to @bytes bytes, then @tail (transfer full). */
+static char *
+svg_with_piece (const char *head, const char *fill, size_t bytes, const char *tail)
+{
+    GString *s = g_string_new (head);
+    size_t start = s->len;
+    while (s->len - start < bytes)
+        g_string_append (s, fill);
+    g_string_truncate (s, start + bytes);
+    g_string_append (s, tail);
+    return g_string_free (s, FALSE);
+}
+
+/* Issue 11, sixth pass: a piece of the drawing (a tag, a text, a comment, a CDATA section, the
+ * DOCTYPE, a processing instruction) over FSIM_SVG_MAX_PIECE bytes is refused before GMarkup
+ * copies it into GLib memory (/faults/glib/svg-piece runs it through `report`); a piece of that
+ * size, and a drawing larger in all but of small pieces, are taken. Each end is found as
+ * GMarkup finds it: a '<' inside a comment or a CDATA section or a '>' inside an attribute
+ * value does not end the piece, and "<!" other than a comment, CDATA or a DOCTYPE runs to the
+ * end of the text. */
+static void
+test_svg_piece (void)
+{
+    const size_t max = FSIM_SVG_MAX_PIECE;
+    const char *root = "<svg xmlns=\"http://www.w3.org/2000/svg\">";
+    g_autofree char *at_max_text = svg_with_piece ("<svg><title>", "abc ", max, "</title></svg>");
+    g_autofree char *over_text = svg_with_piece ("<svg><title>", "abc ", max + 1, "</title></svg>");
+    g_autofree char *at_max_tag =
+        svg_with_piece ("<svg><g class=\"", "a>b ", max - 13, "\"/></svg>");
+    g_autofree char *over_tag = svg_with_piece ("<svg><g class=\"", "a>b ", max - 12, "\"/></svg>");
+    g_autofree char *over_comment = svg_with_piece ("<svg><!--", "<a> ", max, "--></svg>");
+    g_autofree char *over_cdata =
+        svg_with_piece ("<svg><title><![CDATA[", "<a> ", max, "]]></title></svg>");
+    g_autofree char *over_doctype =
+        svg_with_piece ("<!DOCTYPE svg [<!ENTITY e \"", "<a> ", max, "\">]><svg/>");
+    g_autofree char *over_passthrough = svg_with_piece ("<svg><!X>", "<g/>", max, "</svg>");
+    g_autofree char *many = svg_with_piece (root, "<g><title>a</title></g>", 3 * max, "");
+    g_autoptr (GString) many_closed = g_string_new (many);
+    g_string_truncate (many_closed,
+                       strlen (root) + (3 * max) / 23 * 23); /* whole <g> elements only */
+    g_string_append (many_closed, "</svg>");
+    g_autoptr (GError) error = NULL;
+
+    g_assert_true (fsim_svg_check (at_max_text, -1, &error));
+    g_assert_no_error (error);
+    g_assert_true (fsim_svg_check (at_max_tag, -1, &error));
+    g_assert_no_error (error);
+    g_autofree char *clean = fsim_svg_sanitize (many_closed->str, -1, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (strlen (clean), >, 3 * max - 64);
+    const char *const over[] = { over_text,  over_tag,     over_comment,
+                                 over_cdata, over_doctype, over_passthrough };
+    for (size_t i = 0; i < G_N_ELEMENTS (over); i++) {
+        g_autofree char *none = fsim_svg_sanitize (over[i], -1, &error);
+        g_assert_null (none);
+        g_assert_error (error, FSIM_SVG_ERROR, FSIM_SVG_ERROR_PIECE);
+        g_test_message ("%s", error->message);
+        g_clear_error (&error);
+    }
+    g_assert_false (fsim_svg_check (over_text, -1, &error));
+    g_autofree char *want = g_strdup_printf (
+        "the SVG has a piece (an element, a text or a comment) of %zu bytes at byte 12, more "
+        "than the %zu bytes a piece may have",
+        max + 1, max);
+    g_assert_cmpstr (error->message, ==, want);
+}
+
 static void
 test_svg_sanitize (void)
 {
@@ -975,6 +1042,7 @@ main (int argc, char **argv)
     g_test_add_func ("/diagram/analysis-cli", test_diagram_analysis_cli);
     g_test_add_func ("/svg/check", test_svg_check);
     g_test_add_func ("/svg/sanitize", test_svg_sanitize);
+    g_test_add_func ("/svg/piece", test_svg_piece);
     g_test_add_func ("/svg/markup", test_svg_markup);
     return g_test_run ();
 }

@@ -73,8 +73,8 @@ flow (const World *w, const FsimExplanation *e, const char *field, const char *p
 {
     gssize f = fsim_scenario_find_field (w->s, field);
     gssize p = fsim_scenario_find_partner (w->s, partner);
-    for (guint i = 0; i < e->flows->len; i++) {
-        const FsimFlowExplanation *x = &g_array_index (e->flows, FsimFlowExplanation, i);
+    for (guint i = 0; i < e->n_flows; i++) {
+        const FsimFlowExplanation *x = &e->flows[i];
         if ((gssize) x->field == f && (gssize) x->partner == p)
             return x;
     }
@@ -86,8 +86,8 @@ flow (const World *w, const FsimExplanation *e, const char *field, const char *p
 static const FsimRoute *
 route (const World *w, const FsimFlowExplanation *fl, const char *scope)
 {
-    for (guint i = 0; i < fl->routes->len; i++) {
-        const FsimRoute *r = &g_array_index (fl->routes, FsimRoute, i);
+    for (guint i = 0; i < fl->n_routes; i++) {
+        const FsimRoute *r = &fl->routes[i];
         const char *name = r->channel == FSIM_CHANNEL_DOWNSTREAM
                                ? w->s->partners[r->from].id
                                : w->s->apis[r->api].scopes[r->scope].id;
@@ -119,12 +119,12 @@ test_explain_gates_direct (void)
     g_auto (World) w = { 0 };
     world_data (&w, "explain", "gates.json");
     g_autoptr (FsimExplanation) e = fsim_explain_user (w.t, user (&w, "u"), NULL, NULL, NULL);
-    g_assert_cmpuint (e->flows->len, ==, 3 * 7);
+    g_assert_cmpuint (e->n_flows, ==, 3 * 7);
 
     const FsimFlowExplanation *a_app = flow (&w, e, "a", "app");
     g_assert_cmphex (a_app->channels, ==, FSIM_CHANNEL_BIT (FSIM_CHANNEL_FRIEND));
-    g_assert_cmpuint (a_app->routes->len, ==, 4);
-    g_assert_cmpint (g_array_index (a_app->routes, FsimRoute, 0).block, ==, FSIM_BLOCK_NONE);
+    g_assert_cmpuint (a_app->n_routes, ==, 4);
+    g_assert_cmpint (a_app->routes[0].block, ==, FSIM_BLOCK_NONE);
     assert_route (&w, a_app, "f_a", FSIM_BLOCK_NONE, 0);
     const FsimRoute *fa = route (&w, a_app, "f_a");
     g_assert_cmpuint (fa->n_carriers, ==, 1);
@@ -307,14 +307,14 @@ cross_check (const World *w)
     g_autofree size_t *channel = g_new0 (size_t, FSIM_N_CHANNELS * nf * np + 1);
     g_autofree size_t *field_users = g_new0 (size_t, nf + 1);
     for (size_t u = 0; u < w->pop->n_users; u++) {
-        fsim_tracer_user (w->t, u, masks);
+        g_assert_true (fsim_tracer_user (w->t, u, masks, NULL));
         g_autoptr (FsimExplanation) e = fsim_explain_user (w->t, u, NULL, NULL, NULL);
-        g_assert_cmpuint (e->flows->len, ==, nf * np);
+        g_assert_cmpuint (e->n_flows, ==, nf * np);
         for (size_t i = 0; i < nf * np; i++) {
-            const FsimFlowExplanation *fl = &g_array_index (e->flows, FsimFlowExplanation, i);
+            const FsimFlowExplanation *fl = &e->flows[i];
             guint8 open = 0;
-            for (guint j = 0; j < fl->routes->len; j++) {
-                const FsimRoute *rt = &g_array_index (fl->routes, FsimRoute, j);
+            for (guint j = 0; j < fl->n_routes; j++) {
+                const FsimRoute *rt = &fl->routes[j];
                 if (rt->block == FSIM_BLOCK_NONE)
                     open |= FSIM_CHANNEL_BIT (rt->channel);
             }

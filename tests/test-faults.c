@@ -648,18 +648,11 @@ test_glib_population_stats (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
-/* explain on 2048 fields x 1024 partners (2^21 flows, the limit): its byte per (field, partner)
- * and each partner's carriers, the model graph's 2 million edges, none through GLib (main's
- * binary aborted in the model graph's GArray, 16 MiB). */
-static void
-test_glib_explain (void)
+/* @dir/@name (transfer full): 2,048 fields and 1,024 partners receiving all of them on the
+ * device (2^21 flows, the limit), one listed user u1, then @extra (more top-level keys). */
+static char *
+write_wide_model (const char *dir, const char *name, const char *extra)
 {
-    const char *why = cannot_inject ();
-    if (why) {
-        g_test_skip (why);
-        return;
-    }
-    g_autofree char *dir = fsim_test_scratch_new ();
     GString *text = g_string_new ("{ \"scenario\": \"x\", \"date\": \"2014-06-01\", \"fields\": [");
     for (guint f = 0; f < 2048; f++)
         g_string_append_printf (text, "%s{ \"id\": \"f%u\" }", f ? ", " : "", f);
@@ -673,9 +666,26 @@ test_glib_explain (void)
             "\"requests\": [\"*\"], \"destinations\": [{ \"id\": \"d\", "
             "\"location\": \"device\", \"fields\": [\"*\"] }] }",
             p ? ",\n" : "", p);
-    g_string_append (text, "\n],\n \"population\": { \"users\": [{ \"id\": \"u1\" }] } }\n");
-    g_autofree char *model = fsim_test_write (dir, "explain.json", text->str, (gssize) text->len);
+    g_string_append_printf (
+        text, "\n],\n \"population\": { \"users\": [{ \"id\": \"u1\" }] }%s }\n", extra);
+    char *model = fsim_test_write (dir, name, text->str, (gssize) text->len);
     g_string_free (text, TRUE);
+    return model;
+}
+
+/* explain on 2048 fields x 1024 partners (2^21 flows, the limit): its byte per (field, partner)
+ * and each partner's carriers, the model graph's 2 million edges, none through GLib (main's
+ * binary aborted in the model graph's GArray, 16 MiB). */
+static void
+test_glib_explain (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *model = write_wide_model (dir, "explain.json", "");
     check_not_through_glib (
         "explain", (const char *const[]){ "explain", model, "--user", "u1", "--field", "f0", NULL },
         "1048576", FALSE);
@@ -765,6 +775,12 @@ test_glib_snapshot (void)
         "snapshot-write",
         (const char *const[]){ "population", scenario, "--save", "OUT", "--format", "json", NULL },
         "1048576", TRUE);
+    /* explain finds the user by a scan of the names, not a GHashTable of them all (main's
+     * binary made one, its size only reserve-checked, and aborted growing it: sixth pass) */
+    check_not_through_glib (
+        "snapshot-explain",
+        (const char *const[]){ "explain", scenario, "--user", "u199999", "--format", "json", NULL },
+        "1048576", FALSE);
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
@@ -801,6 +817,301 @@ test_glib_explicit_text (void)
     check_not_through_glib ("explicit-text",
                             (const char *const[]){ "population", listed, "--save", "OUT", NULL },
                             "8388608", FALSE);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* @dir/star.json (transfer full): a population imported from @dir/star.txt, user 1 the friend
+ * of 0 and of 200,000 more, each of those with one friend. */
+static char *
+write_star_population (const char *dir)
+{
+    GString *edges = g_string_new ("0 1\n");
+    for (guint i = 2; i < 200002; i++)
+        g_string_append_printf (edges, "1 %u\n", i);
+    g_free (fsim_test_write (dir, "star.txt", edges->str, (gssize) edges->len));
+    g_string_free (edges, TRUE);
+    return fsim_test_write (dir, "star.json",
+                            "{ \"scenario\": \"star\", \"date\": \"2014-06-01\", \"fields\": [{ "
+                            "\"id\": \"f\" }],\n  \"population\": { \"import\": { \"file\": "
+                            "\"star.txt\" } } }\n",
+                            -1);
+}
+
+/* Issue 11, sixth pass: explain's routes and flows are tried arrays, not GArrays. A partner whose
+ * three APIs have 3,000 scopes each carrying the field has 9,000 routes for it (main grew them in
+ * a GArray of 128 bytes a route, then copied them sorted into another; it aborted growing the
+ * first to 1 MiB); explain without --field on 512 fields and 64 partners holds 32,768 flows
+ * (main: a GArray of 1.5 MiB, only reserve-checked). No GLib allocation of 1 MiB or more is
+ * made, and each of flowsim's own of that size failed in turn gives one error line. (The
+ * model stays under 61,000 JSON values, whose table of positions in the loader is GLib's.) */
+static void
+test_glib_explain_routes (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    GString *text = g_string_new ("{ \"scenario\": \"r\", \"date\": \"2014-06-01\", \"fields\": [");
+    for (guint f = 0; f < 512; f++)
+        g_string_append_printf (text, "%s{ \"id\": \"f%u\" }", f ? ", " : "", f);
+    g_string_append (text, "],\n \"apis\": [\n");
+    for (guint a = 0; a < 3; a++) {
+        g_string_append_printf (text, "%s  { \"id\": \"a%u\", \"scopes\": [", a ? ",\n" : "", a);
+        for (guint k = 0; k < 3000; k++)
+            g_string_append_printf (
+                text, "%s{ \"id\": \"s%u\", \"subject\": \"self\", \"fields\": [\"f0\"] }",
+                k ? ", " : "", k);
+        g_string_append (text, "] }");
+    }
+    g_string_append (text, "\n],\n \"partners\": [\n");
+    for (guint p = 0; p < 64; p++)
+        g_string_append_printf (
+            text,
+            "%s  { \"id\": \"p%u\", \"kind\": \"app\", \"integrates\": [%s], \"requests\": "
+            "[\"*\"], \"destinations\": [{ \"id\": \"d\", \"location\": \"device\", "
+            "\"fields\": [\"*\"] }] }",
+            p ? ",\n" : "", p, p ? "\"a0\"" : "\"a0\", \"a1\", \"a2\"");
+    g_string_append (text, "\n],\n \"rules\": [{ \"id\": \"r\", \"effect\": \"allow\", "
+                           "\"partners\": [\"*\"], \"apis\": [\"*\"], \"scopes\": [\"*\"], "
+                           "\"from\": \"2010-01-01\" }],\n \"population\": { \"users\": [{ "
+                           "\"id\": \"u1\", \"uses\": [\"p0\"] }] } }\n");
+    g_autofree char *model = fsim_test_write (dir, "routes.json", text->str, (gssize) text->len);
+    g_string_free (text, TRUE);
+    g_autoptr (FsimTestRun) plain =
+        FSIM_RUN ("explain", model, "--user", "u1", "--field", "f0", "--partner", "p0");
+    g_assert_cmpint (plain->status, ==, 0);
+    check_not_through_glib ("explain-routes",
+                            (const char *const[]){ "explain", model, "--user", "u1", "--field",
+                                                   "f0", "--partner", "p0", "--format", "json",
+                                                   NULL },
+                            "1048576", TRUE);
+    check_not_through_glib ("explain-flows",
+                            (const char *const[]){ "explain", model, "--user", "u1", NULL },
+                            "1048576", FALSE);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* Issue 11, sixth pass: timeline's counts by date (dates times partners and kinds: up to 2,000
+ * times 16,384 each) are tried, and its text tables format each cell as they write it instead of
+ * keeping them all (a GPtrArray of dates times columns) or copying the partners' counts by date.
+ * 128 partners of a kind each over 2,000 dates: no GLib allocation of 1 MiB or more, in JSON
+ * and in text, and each of flowsim's own failed in turn gives one error line. main's binary
+ * aborted in g_new0 of the counts (2,046,984 bytes), and its text in the table's cells. */
+static void
+test_glib_timeline (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    GString *text = g_string_new (
+        "{ \"scenario\": \"t\", \"date\": \"2014-06-01\", \"seed\": 1, \"fields\": "
+        "[{ \"id\": \"f0\" }], \"apis\": [{ \"id\": \"a0\", \"scopes\": [{ \"id\": "
+        "\"s0\", \"subject\": \"self\", \"fields\": [\"f0\"] }] }],\n \"partners\": [");
+    for (guint p = 0; p < 128; p++)
+        g_string_append_printf (text,
+                                "%s{ \"id\": \"p%u\", \"kind\": \"k%u\", \"integrates\": [\"a0\"], "
+                                "\"requests\": [\"*\"], \"destinations\": [{ \"id\": \"d\", "
+                                "\"location\": \"server\", \"jurisdiction\": \"US\", "
+                                "\"fields\": [\"*\"] }] }",
+                                p ? ",\n" : "", p, p);
+    g_string_append (text, "],\n \"rules\": [{ \"id\": \"r0\", \"effect\": \"allow\", "
+                           "\"partners\": [\"*\"], \"apis\": [\"*\"], \"scopes\": [\"*\"], "
+                           "\"from\": \"2010-01-01\" }],\n \"population\": { \"generator\": "
+                           "\"erdos_renyi\", \"users\": 100, \"mean_degree\": 4 } }\n");
+    g_autofree char *model = fsim_test_write (dir, "dates.json", text->str, (gssize) text->len);
+    g_string_free (text, TRUE);
+    check_not_through_glib ("timeline-json",
+                            (const char *const[]){ "timeline", model, "--from", "2010-01-01",
+                                                   "--to", "2015-06-22", "--step", "1d", "--format",
+                                                   "json", NULL },
+                            "1048576", TRUE);
+    check_not_through_glib ("timeline-text",
+                            (const char *const[]){ "timeline", model, "--from", "2010-01-01",
+                                                   "--to", "2015-06-22", "--step", "1d",
+                                                   "--partner", "p*", NULL },
+                            "1048576", FALSE);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* Issue 11, sixth pass: `check` keeps, for each expectation (up to 4,096), a byte per (field,
+ * partner) saying where the field lands, and traces each user into another: both tried (main's
+ * g_new0, 2 MiB each on 2,048 fields and 1,024 partners, aborted when GLib's allocations of
+ * 1 MiB or more failed: "failed to allocate 2097153 bytes"). `diagram` on the same model. */
+static void
+test_glib_check_diagram (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *model = write_wide_model (
+        dir, "check.json",
+        ",\n \"expect\": [{ \"id\": \"e1\", \"kind\": \"no_flow\", \"partner\": \"p1\" }, "
+        "{ \"id\": \"e2\", \"kind\": \"no_flow\", \"partner\": \"p2\" }]");
+    check_not_through_glib ("check", (const char *const[]){ "check", model, NULL }, "1048576",
+                            FALSE);
+    /* the diagram's index of the model's 2 million edges: tried arrays, where main's binary made
+     * a GArray per vertex and g_new0 of 8 bytes an edge ("failed to allocate 16793624 bytes") */
+    check_not_through_glib ("diagram", (const char *const[]){ "diagram", model, NULL }, "1048576",
+                            TRUE);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* Issue 11, sixth pass: `possible` indexes each API's scopes by field, up to its scopes times the
+ * fields (2^26 at the loader's limit on patterns times fields): a tried array placed by a count
+ * per field, not a GArray grown through GLib and sorted (main's binary aborted: one API of 4,096
+ * scopes, each covering all of 512 fields, is 2 million pairs, 16 MiB). */
+static void
+test_glib_possible_covers (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    GString *text = g_string_new ("{ \"scenario\": \"c\", \"date\": \"2014-06-01\", \"fields\": [");
+    for (guint f = 0; f < 512; f++)
+        g_string_append_printf (text, "%s{ \"id\": \"f%u\" }", f ? ", " : "", f);
+    g_string_append (text, "],\n \"apis\": [{ \"id\": \"a0\", \"scopes\": [");
+    for (guint k = 0; k < 4096; k++)
+        g_string_append_printf (text,
+                                "%s{ \"id\": \"s%u\", \"subject\": \"self\", \"fields\": [\"*\"] }",
+                                k ? ", " : "", k);
+    g_string_append (text, "] }],\n \"partners\": [{ \"id\": \"p0\", \"kind\": \"app\", "
+                           "\"integrates\": [\"a0\"], \"requests\": [\"*\"], \"destinations\": [{ "
+                           "\"id\": \"d\", \"location\": \"device\", \"fields\": [\"*\"] }] }],\n "
+                           "\"rules\": [{ \"id\": \"r\", \"effect\": \"allow\", \"partners\": "
+                           "[\"*\"], \"apis\": [\"*\"], \"scopes\": [\"s1*\"], \"from\": "
+                           "\"2010-01-01\" }],\n \"population\": { \"users\": [{ \"id\": \"u1\", "
+                           "\"uses\": [\"p0\"] }] } }\n");
+    g_autofree char *model = fsim_test_write (dir, "covers.json", text->str, (gssize) text->len);
+    g_string_free (text, TRUE);
+    check_not_through_glib (
+        "possible-covers",
+        (const char *const[]){ "possible", model, "--field", "f7", "--format", "json", NULL },
+        "1048576", TRUE);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* Issue 11, sixth pass: the routes `possible` lists for one (field, partner) pair (the allowed
+ * scopes covering the field, of the partner and of up to ten passing it on: up to their
+ * decisions) and their closing masks are tried arrays, counted first (main's binary grew a
+ * GArray of 48 bytes a route and aborted at 1 MiB: 11,001 routes here). The model stays under
+ * 61,000 JSON values, whose table of positions in the loader is GLib's. */
+static void
+test_glib_possible_routes (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    GString *text = g_string_new ("{ \"scenario\": \"r\", \"date\": \"2014-06-01\", \"fields\": "
+                                  "[{ \"id\": \"f0\" }],\n \"apis\": [\n");
+    for (guint a = 0; a < 3; a++) {
+        g_string_append_printf (text, "%s  { \"id\": \"a%u\", \"scopes\": [", a ? ",\n" : "", a);
+        for (guint k = 0; k < 3667; k++)
+            g_string_append_printf (
+                text, "%s{ \"id\": \"s%u\", \"subject\": \"self\", \"fields\": [\"f0\"] }",
+                k ? ", " : "", k);
+        g_string_append (text, "] }");
+    }
+    g_string_append (text, "\n],\n \"partners\": [{ \"id\": \"p0\", \"kind\": \"app\", "
+                           "\"integrates\": [\"a0\", \"a1\", \"a2\"], \"requests\": [\"*\"], "
+                           "\"destinations\": [{ \"id\": \"d\", \"location\": \"device\", "
+                           "\"fields\": [\"*\"] }] }],\n \"rules\": [{ \"id\": \"r\", \"effect\": "
+                           "\"allow\", \"partners\": [\"*\"], \"apis\": [\"*\"], \"scopes\": "
+                           "[\"*\"], \"from\": \"2010-01-01\" }],\n \"population\": { \"users\": "
+                           "[{ \"id\": \"u1\", \"uses\": [\"p0\"] }] } }\n");
+    g_autofree char *model = fsim_test_write (dir, "routes.json", text->str, (gssize) text->len);
+    g_string_free (text, TRUE);
+    check_not_through_glib (
+        "possible-routes",
+        (const char *const[]){ "possible", model, "--field", "f0", "--format", "json", NULL },
+        "1048576", TRUE);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* Issue 11, sixth pass: sweep's accounts[DEGREE,K] metrics (sim/analysis/sweep-accounts.c) count
+ * the users by their distance to DEGREE and mark friends of friends a bit per user; both are
+ * tried, and running out ends the sweep with one error line. On the star (degrees 1 and
+ * 200,001) main's binary made the count through GLib (g_new0, 1,600,024 bytes) and aborted when
+ * every GLib allocation of 1 MiB or more failed. */
+static void
+test_glib_sweep_accounts (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *star = write_star_population (dir);
+    g_autoptr (FsimTestRun) plain =
+        FSIM_RUN ("sweep", star, "--metric", "accounts[0,1].friends_of_friends_median", "-q");
+    g_assert_cmpint (plain->status, ==, 0);
+    fsim_assert_contains (plain->out, "200,000.0");
+    check_not_through_glib (
+        "sweep-accounts",
+        (const char *const[]){ "sweep", star, "--metric", "accounts[0,1].friends_of_friends_median",
+                               "--metric", "accounts[3,2].friends_max", "-q", NULL },
+        "1048576", TRUE);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* Issue 11, sixth pass: GMarkup copies each piece of the drawing it parses (a tag, a text, a
+ * comment) into a GString that GLib grows, aborting when it cannot. A piece over
+ * FSIM_SVG_MAX_PIECE (1 MiB) is refused before GMarkup sees it: `report` with a `dot` whose
+ * drawing holds a title of 3 MiB ends in one error line, exit 4, when every GLib allocation of
+ * 1 MiB or more fails; main's binary aborted (failed to allocate 4194304 bytes, GMarkup's copy). */
+static void
+test_glib_svg_piece (void)
+{
+    const char *why = cannot_inject ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    GString *svg = g_string_new ("<svg xmlns=\"http://www.w3.org/2000/svg\"><title>");
+    for (guint i = 0; i < (3u << 20) / 8; i++)
+        g_string_append (svg, "partner ");
+    g_string_append (svg, "</title></svg>\n");
+    g_autofree char *drawing = fsim_test_write (dir, "big.svg", svg->str, (gssize) svg->len);
+    g_string_free (svg, TRUE);
+    g_autofree char *script = g_strdup_printf ("#!/bin/sh\nexec cat '%s'\n", drawing);
+    g_autofree char *dot = fsim_test_write (dir, "fake-dot", script, -1);
+    g_assert_cmpint (g_chmod (dot, 0700), ==, 0);
+    static const char *const piece[] = {
+        "flowsim: error: the diagram (--no-diagram leaves it out): Graphviz's drawing: the SVG "
+        "has a piece (an element, a text or a comment) of 3145728 bytes at byte 47, more than "
+        "the 1048576 bytes a piece may have",
+        NULL
+    };
+    const FaultCase c = { "svg-piece",
+                          "libglib",
+                          (const char *const[]){ "report", "scenarios/tour.json", "--output", "OUT",
+                                                 NULL },
+                          piece,
+                          0,
+                          "1048576" };
+    g_setenv ("FLOWSIM_DOT", dot, TRUE);
+    Outcome o = run_case (&c, "1+");
+    g_unsetenv ("FLOWSIM_DOT");
+    if (o.run->status != 4)
+        g_error ("svg-piece: exit %d; stderr:\n%s", o.run->status, o.run->err);
+    Outcome base = { 0 };
+    assert_clean (&c, &base, &o, "1+");
+    outcome_clear (&o);
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
@@ -1080,6 +1391,208 @@ test_cap_entities (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
+/* g_spawn's child setup: the address space capped at *@data bytes (no assertion: after fork). */
+static void
+cap_child_at (gpointer data)
+{
+    rlim_t cap = *(const rlim_t *) data;
+    struct rlimit rl = { cap, cap };
+    (void) setrlimit (RLIMIT_AS, &rl);
+}
+
+/*
+ * Issue 11, sixth pass: documented limits under address-space caps stepping down, as
+ * bench/memory-steps.py does for every limit (docs/robustness.md): 16,384 partners, and 16,384
+ * fields with 128 partners receiving all of them (2^21 pairs), each through `run` and `lint`
+ * under caps from 400 MB down to 100 MB. Every run either answers as without a cap or ends
+ * with exit 3 or 4 and one `out of memory` line: never a signal or GLib's "failed to allocate".
+ */
+static void
+test_cap_stepped (void)
+{
+    const char *why = cannot_cap ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    const struct {
+        const char *name;
+        guint fields, partners;
+    } models[] = { { "partners.json", 1, 16384 }, { "fields.json", 16384, 128 } };
+    for (size_t m = 0; m < G_N_ELEMENTS (models); m++) {
+        GString *text = g_string_new ("{ \"scenario\": \"limit\", \"date\": \"2014-06-01\", "
+                                      "\"seed\": 1,\n \"fields\": [");
+        for (guint f = 0; f < models[m].fields; f++)
+            g_string_append_printf (text, "%s{ \"id\": \"f%u\" }", f ? ", " : "", f);
+        g_string_append (text, "],\n \"apis\": [{ \"id\": \"a0\", \"scopes\": [{ \"id\": "
+                               "\"s0\", \"subject\": \"self\", \"fields\": [\"f0\"] }] }],\n "
+                               "\"partners\": [");
+        for (guint p = 0; p < models[m].partners; p++)
+            g_string_append_printf (text,
+                                    "%s{ \"id\": \"p%u\", \"kind\": \"app\", \"integrates\": "
+                                    "[\"a0\"], \"requests\": [\"*\"], \"destinations\": [{ "
+                                    "\"id\": \"d\", \"location\": \"server\", \"jurisdiction\": "
+                                    "\"US\", \"fields\": [\"*\"] }] }",
+                                    p ? ",\n" : "", p);
+        g_string_append (text, "],\n \"rules\": [{ \"id\": \"r0\", \"effect\": \"allow\", "
+                               "\"partners\": [\"*\"], \"apis\": [\"*\"], \"scopes\": [\"*\"], "
+                               "\"from\": \"2010-01-01\" }],\n \"population\": { \"generator\": "
+                               "\"erdos_renyi\", \"users\": 1000, \"mean_degree\": 10 } }\n");
+        g_free (fsim_test_write (dir, models[m].name, text->str, (gssize) text->len));
+        g_string_free (text, TRUE);
+        for (int cmd = 0; cmd < 2; cmd++) {
+            const char *argv[] = { g_getenv ("FLOWSIM"), cmd ? "lint" : "run", models[m].name,
+                                   NULL };
+            g_autofree char *plain = NULL;
+            int status0 = 0;
+            g_autoptr (GError) error = NULL;
+            g_spawn_sync (dir, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &plain,
+                          NULL, &status0, &error);
+            g_assert_no_error (error);
+            g_assert_true (WIFEXITED (status0));
+            for (rlim_t mb = 400; mb >= 100; mb -= 50) {
+                rlim_t cap = mb << 20;
+                g_autofree char *out = NULL, *err = NULL;
+                int status = 0;
+                g_spawn_sync (dir, (char **) argv, NULL, G_SPAWN_DEFAULT, cap_child_at, &cap, &out,
+                              &err, &status, &error);
+                g_assert_no_error (error);
+                g_test_message ("%s %s under %u MB: %s", argv[1], models[m].name, (unsigned) mb,
+                                err);
+                if (!WIFEXITED (status))
+                    g_error ("%s %s under %u MB: killed by signal %d; stderr:\n%s", argv[1],
+                             models[m].name, (unsigned) mb, WTERMSIG (status), err);
+                if (WEXITSTATUS (status) == WEXITSTATUS (status0) && *err == '\0') {
+                    g_assert_cmpstr (out, ==, plain);
+                    continue;
+                }
+                g_assert_true (WEXITSTATUS (status) == 3 || WEXITSTATUS (status) == 4);
+                fsim_assert_contains (err, "flowsim: error: ");
+                fsim_assert_contains (err, "out of memory");
+                g_assert_true (strchr (err, '\n') == err + strlen (err) - 1); /* one line */
+            }
+        }
+    }
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/*
+ * Issue 11, sixth pass: lint named every deny rule overriding an allow rule in its warning, so
+ * 16,384 rules alternating deny and allow over one scope made 8,192 warnings of 8,192 names each
+ * (1.85 GB of GLib strings; 262,144 rules, within the limit, would be 137 GB). Under a 512 MiB
+ * cap main's binary aborted in g_strdup_vprintf ("failed to allocate memory", exit 133). A
+ * warning now names the first 8 and counts the rest.
+ */
+static void
+test_cap_lint_rules (void)
+{
+    const char *why = cannot_cap ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    GString *text = g_string_new (
+        "{ \"scenario\": \"rules\", \"date\": \"2014-06-01\", \"fields\": [{ \"id\": \"f0\" }], "
+        "\"apis\": [{ \"id\": \"a0\", \"scopes\": [{ \"id\": \"s0\", \"subject\": \"self\", "
+        "\"fields\": [\"f0\"] }] }],\n \"partners\": [{ \"id\": \"p0\", \"kind\": \"app\", "
+        "\"integrates\": [\"a0\"], \"requests\": [\"*\"], \"destinations\": [{ \"id\": \"d\", "
+        "\"location\": \"device\", \"fields\": [\"*\"] }] }],\n \"rules\": [\n");
+    for (guint r = 0; r < 16384; r++)
+        g_string_append_printf (text,
+                                "%s{ \"id\": \"r%u\", \"effect\": \"%s\", \"partners\": [\"p0\"], "
+                                "\"apis\": [\"a0\"], \"scopes\": [\"s0\"], \"from\": "
+                                "\"2010-01-01\" }",
+                                r ? ",\n" : "", r, r % 2 ? "allow" : "deny");
+    g_string_append (text, "],\n \"population\": { \"users\": [{ \"id\": \"u1\" }] } }\n");
+    g_free (fsim_test_write (dir, "rules.json", text->str, (gssize) text->len));
+    g_string_free (text, TRUE);
+    const char *argv[] = { g_getenv ("FLOWSIM"), "lint", "rules.json", NULL };
+    rlim_t cap = (rlim_t) 512 << 20;
+    g_autofree char *out = NULL, *err = NULL;
+    int status = 0;
+    g_autoptr (GError) error = NULL;
+    g_spawn_sync (dir, (char **) argv, NULL, G_SPAWN_DEFAULT, cap_child_at, &cap, &out, &err,
+                  &status, &error);
+    g_assert_no_error (error);
+    if (!WIFEXITED (status))
+        g_error ("lint under 512 MiB: killed by signal %d; stderr:\n%.300s", WTERMSIG (status),
+                 err);
+    g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+    fsim_assert_contains (out, "rules.json:5:1: warning: allow rule 'r1' is overridden by deny "
+                               "'r0', 'r2', 'r4', 'r6', 'r8', 'r10', 'r12', 'r14' and 8184 "
+                               "more deny rules wherever and whenever it applies");
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/*
+ * Issue 11, sixth pass: 255 included files of 64 partners each (16,384 partners, the limit), run
+ * under caps from 75 to 100 MB. Each file's values were checked to be free as it was read, but
+ * not the table of positions of all of them, which GLib grows by making the larger table before
+ * freeing the smaller: main's binary aborted at 83, 94, 100 MB ("failed to allocate 2097152
+ * bytes", bench/memory-steps.py). Now every run ends with exit 3, each line an out-of-memory
+ * error at a file (one per file that could not be read, up to 20), never a signal.
+ */
+static void
+test_cap_includes (void)
+{
+    const char *why = cannot_cap ();
+    if (why) {
+        g_test_skip (why);
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *inc = g_build_filename (dir, "inc", NULL);
+    g_assert_cmpint (g_mkdir (inc, 0700), ==, 0);
+    GString *main_text = g_string_new (
+        "{ \"scenario\": \"inc\", \"date\": \"2014-06-01\", \"fields\": [{ \"id\": \"f0\" }], "
+        "\"apis\": [{ \"id\": \"a0\", \"scopes\": [{ \"id\": \"s0\", \"subject\": \"self\", "
+        "\"fields\": [\"f0\"] }] }], \"partners\": [],\n \"population\": { \"generator\": "
+        "\"erdos_renyi\", \"users\": 1000, \"mean_degree\": 10 },\n \"include\": [");
+    for (guint i = 0; i < 255; i++) {
+        GString *part = g_string_new ("{ \"partners\": [");
+        for (guint k = 0; k < 64; k++)
+            g_string_append_printf (part,
+                                    "%s{ \"id\": \"p%u\", \"kind\": \"app\", \"integrates\": "
+                                    "[\"a0\"], \"requests\": [\"*\"], \"destinations\": [{ "
+                                    "\"id\": \"d\", \"location\": \"server\", \"jurisdiction\": "
+                                    "\"US\", \"fields\": [\"*\"] }] }",
+                                    k ? ",\n" : "", 64 * i + k);
+        g_string_append (part, "] }\n");
+        g_autofree char *name = g_strdup_printf ("part%u.json", i);
+        g_free (fsim_test_write (inc, name, part->str, (gssize) part->len));
+        g_string_free (part, TRUE);
+        g_string_append_printf (main_text, "%s\"inc/part%u.json\"", i ? ", " : "", i);
+    }
+    g_string_append (main_text, "] }\n");
+    g_free (fsim_test_write (dir, "includes.json", main_text->str, (gssize) main_text->len));
+    g_string_free (main_text, TRUE);
+    const char *argv[] = { g_getenv ("FLOWSIM"), "run", "includes.json", NULL };
+    for (rlim_t mb = 75; mb <= 100; mb += 5) {
+        rlim_t cap = mb << 20;
+        g_autofree char *out = NULL, *err = NULL;
+        int status = 0;
+        g_autoptr (GError) error = NULL;
+        g_spawn_sync (dir, (char **) argv, NULL, G_SPAWN_DEFAULT, cap_child_at, &cap, &out, &err,
+                      &status, &error);
+        g_assert_no_error (error);
+        g_test_message ("run under %u MB: exit %d, %.200s", (unsigned) mb,
+                        WIFEXITED (status) ? WEXITSTATUS (status) : -1, err);
+        if (!WIFEXITED (status))
+            g_error ("run under %u MB: killed by signal %d; stderr:\n%.300s", (unsigned) mb,
+                     WTERMSIG (status), err);
+        if (WEXITSTATUS (status) == 0)
+            continue;
+        g_assert_true (WEXITSTATUS (status) == 3 || WEXITSTATUS (status) == 4);
+        g_auto (GStrv) lines = g_strsplit (err, "\n", -1);
+        for (size_t i = 0; lines[i] && *lines[i]; i++)
+            if (!strstr (lines[i], "out of memory") && !strstr (lines[i], "stopped after"))
+                g_error ("run under %u MB: %s", (unsigned) mb, lines[i]);
+    }
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1102,9 +1615,19 @@ main (int argc, char **argv)
     g_test_add_func ("/faults/glib/explain-carriers", test_glib_explain_carriers);
     g_test_add_func ("/faults/glib/snapshot", test_glib_snapshot);
     g_test_add_func ("/faults/glib/explicit-text", test_glib_explicit_text);
+    g_test_add_func ("/faults/glib/explain-routes", test_glib_explain_routes);
+    g_test_add_func ("/faults/glib/timeline", test_glib_timeline);
+    g_test_add_func ("/faults/glib/check-diagram", test_glib_check_diagram);
+    g_test_add_func ("/faults/glib/possible-covers", test_glib_possible_covers);
+    g_test_add_func ("/faults/glib/possible-routes", test_glib_possible_routes);
+    g_test_add_func ("/faults/glib/sweep-accounts", test_glib_sweep_accounts);
+    g_test_add_func ("/faults/glib/svg-piece", test_glib_svg_piece);
     g_test_add_func ("/faults/cap/generators", test_cap_generators);
     g_test_add_func ("/faults/cap/cli", test_cap_cli);
     g_test_add_func ("/faults/cap/limits", test_cap_limits);
     g_test_add_func ("/faults/cap/entities", test_cap_entities);
+    g_test_add_func ("/faults/cap/stepped", test_cap_stepped);
+    g_test_add_func ("/faults/cap/lint-rules", test_cap_lint_rules);
+    g_test_add_func ("/faults/cap/includes", test_cap_includes);
     return g_test_run ();
 }

@@ -188,7 +188,7 @@ check_every_user (const FsimScenario *s)
     size_t np = s->n_partners;
     g_autofree guint8 *masks = g_new0 (guint8, s->n_fields * np + 1);
     for (size_t u = 0; u < pop->n_users; u++) {
-        fsim_tracer_user (t, u, masks);
+        g_assert_true (fsim_tracer_user (t, u, masks, NULL));
         for (size_t f = 0; f < s->n_fields; f++) {
             g_autoptr (GArray) x = user_situation (s, pop, u, f);
             for (size_t p = 0; p < np; p++) {

@@ -51,6 +51,37 @@ scenario (const char *name)
 }
 
 /* One run, made without the sweep: the value of @m. */
+/* fsim_metric_eval(), which must not fail here */
+static double
+eval_ok (const FsimMetric *m, const FsimScenario *s, const FsimPopulation *pop, const FsimResult *r)
+{
+    g_autoptr (GError) error = NULL;
+    double v = 0;
+    g_assert_true (fsim_metric_eval (m, s, pop, r, &v, &error));
+    g_assert_no_error (error);
+    return v;
+}
+
+/* fsim_accounts_stat(), which must not fail here */
+static double
+stat_ok (const FsimFriends *f, size_t degree, size_t k, int quantity, int statistic)
+{
+    g_autoptr (GError) error = NULL;
+    double v = 0;
+    g_assert_true (fsim_accounts_stat (f, degree, k, quantity, statistic, &v, &error));
+    g_assert_no_error (error);
+    return v;
+}
+
+/* fsim_accounts_friends_of_friends(), which must not fail here */
+static size_t
+fof_ok (const FsimFriends *f, size_t u)
+{
+    size_t n = 0;
+    g_assert_true (fsim_accounts_friends_of_friends (f, u, &n, NULL));
+    return n;
+}
+
 static double
 run_one (const char *path, const char *const *sets, const FsimMetric *m)
 {
@@ -61,7 +92,7 @@ run_one (const char *path, const char *const *sets, const FsimMetric *m)
     g_autoptr (FsimDecisions) d = fsim_decisions_new (s, s->date);
     g_autoptr (FsimResult) r = fsim_engine_run (s, pop, d, &error);
     g_assert_no_error (error);
-    return fsim_metric_eval (m, s, pop, r);
+    return eval_ok (m, s, pop, r);
 }
 
 static FsimMetric *
@@ -115,7 +146,7 @@ test_sweep_metric_eval (void)
 
     for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
         g_autoptr (FsimMetric) m = metric (NULL, cases[i].text);
-        double got = fsim_metric_eval (m, s, pop, r);
+        double got = eval_ok (m, s, pop, r);
         g_assert_true (fsim_metric_check (m, s, NULL));
         if (isnan (cases[i].want))
             g_assert_true (isnan (got));
@@ -147,7 +178,7 @@ test_sweep_metric_reaching (void)
     g_assert_cmpuint (reaching, >, 0);
     g_assert_cmpuint (reaching, <, s->n_partners);
     g_assert_true (fsim_metric_needs_run (m));
-    g_assert_cmpfloat (fsim_metric_eval (m, s, pop, r), ==, (double) reaching);
+    g_assert_cmpfloat (eval_ok (m, s, pop, r), ==, (double) reaching);
 }
 
 static void
@@ -224,32 +255,32 @@ test_sweep_accounts_hand (void)
 
     g_assert_no_error (error);
     /* gap 0: users 3, 4, 5; then gap 1, the lowest number first: 0 */
-    g_autofree size_t *near2 = fsim_accounts_nearest (f, 2, 4, &n);
+    g_autofree size_t *near2 = fsim_accounts_nearest (f, 2, 4, &n, NULL);
     const size_t want2[] = { 3, 4, 5, 0 };
     g_assert_cmpmem (near2, n * sizeof (size_t), want2, sizeof want2);
     /* far above every account: the most friends first, then by number */
-    g_autofree size_t *near100 = fsim_accounts_nearest (f, 100, 2, &n);
+    g_autofree size_t *near100 = fsim_accounts_nearest (f, 100, 2, &n, NULL);
     const size_t want100[] = { 0, 1 };
     g_assert_cmpmem (near100, n * sizeof (size_t), want100, sizeof want100);
-    g_autofree size_t *all = fsim_accounts_nearest (f, 2, 100, &n);
+    g_autofree size_t *all = fsim_accounts_nearest (f, 2, 100, &n, NULL);
     g_assert_cmpuint (n, ==, 7);
     g_assert_cmpuint (all[6], ==, 6); /* gap 1: 0, 1, 2, 6 */
     const size_t fof[] = { 5, 4, 4, 2 };
     for (size_t u = 0; u < 4; u++)
-        g_assert_cmpuint (fsim_accounts_friends_of_friends (f, u), ==, fof[u]);
-    g_assert_cmpuint (fsim_accounts_friends_of_friends (f, 6), ==, 1);
+        g_assert_cmpuint (fof_ok (f, u), ==, fof[u]);
+    g_assert_cmpuint (fof_ok (f, 6), ==, 1);
     /* accounts[3,3] = users 0, 1, 2 */
-    g_assert_cmpfloat (fsim_accounts_stat (f, 3, 3, 0, 0), ==, 3);
-    g_assert_cmpfloat (fsim_accounts_stat (f, 3, 3, 1, 0), ==, 4);
-    g_assert_cmpfloat (fsim_accounts_stat (f, 3, 3, 1, 1), ==, 4);
-    g_assert_cmpfloat (fsim_accounts_stat (f, 3, 3, 1, 2), ==, 5);
-    g_assert_cmpfloat_with_epsilon (fsim_accounts_stat (f, 3, 3, 2, 0), 4.0 / 3, 1e-12);
-    g_assert_cmpfloat_with_epsilon (fsim_accounts_stat (f, 3, 3, 2, 2), 5.0 / 3, 1e-12);
+    g_assert_cmpfloat (stat_ok (f, 3, 3, 0, 0), ==, 3);
+    g_assert_cmpfloat (stat_ok (f, 3, 3, 1, 0), ==, 4);
+    g_assert_cmpfloat (stat_ok (f, 3, 3, 1, 1), ==, 4);
+    g_assert_cmpfloat (stat_ok (f, 3, 3, 1, 2), ==, 5);
+    g_assert_cmpfloat_with_epsilon (stat_ok (f, 3, 3, 2, 0), 4.0 / 3, 1e-12);
+    g_assert_cmpfloat_with_epsilon (stat_ok (f, 3, 3, 2, 2), 5.0 / 3, 1e-12);
     /* an even number of accounts: the mean of the two middle ones (users 0 and 1: 5 and 4) */
-    g_assert_cmpfloat (fsim_accounts_stat (f, 3, 2, 1, 0), ==, 4.5);
+    g_assert_cmpfloat (stat_ok (f, 3, 2, 1, 0), ==, 4.5);
     /* accounts[2,4] = 3, 4, 5, 0: friends 2, 2, 2, 3 */
-    g_assert_cmpfloat (fsim_accounts_stat (f, 2, 4, 0, 2), ==, 3);
-    g_assert_cmpfloat (fsim_accounts_stat (f, 2, 4, 0, 0), ==, 2);
+    g_assert_cmpfloat (stat_ok (f, 2, 4, 0, 2), ==, 3);
+    g_assert_cmpfloat (stat_ok (f, 2, 4, 0, 0), ==, 2);
     fsim_friends_free (f);
 }
 
@@ -306,9 +337,9 @@ test_sweep_accounts_metric (void)
     g_assert_false (fsim_metric_needs_run (hi));
     g_autoptr (FsimMetric) mixed = metric (NULL, "accounts[150,9].friends_min + users_reached");
     g_assert_true (fsim_metric_needs_run (mixed));
-    g_assert_cmpfloat_with_epsilon (fsim_metric_eval (med, s, pop, NULL), per[4], 1e-12);
-    g_assert_cmpfloat_with_epsilon (fsim_metric_eval (lo, s, pop, NULL), per[0], 1e-12);
-    g_assert_cmpfloat_with_epsilon (fsim_metric_eval (hi, s, pop, NULL), per[8], 1e-12);
+    g_assert_cmpfloat_with_epsilon (eval_ok (med, s, pop, NULL), per[4], 1e-12);
+    g_assert_cmpfloat_with_epsilon (eval_ok (lo, s, pop, NULL), per[0], 1e-12);
+    g_assert_cmpfloat_with_epsilon (eval_ok (hi, s, pop, NULL), per[8], 1e-12);
     g_assert_cmpfloat (per[0], >, 1); /* a real graph: more friends of friends than friends */
 
     /* a sweep of population metrics builds the populations and runs no flows, with the same

@@ -9,6 +9,7 @@
 #include "analysis-private.h"
 #include "expect.h"
 #include "explain.h"
+#include "memory.h"
 #include "text.h"
 
 #define MAX_DAYS 256 /* days a nothing_after is checked on; beyond, see collect_days() */
@@ -115,8 +116,10 @@ typedef struct {
     gboolean evaluated; /* on the current day */
 } Target;
 
-static void
-target_init (Target *t, const FsimScenario *s, FsimCheckResult *r)
+/* FALSE with @error when its byte per (field, partner) (16 MiB at the limits, for each of up
+ * to 4,096 expectations) cannot be had: tried. */
+static gboolean
+target_init (Target *t, const FsimScenario *s, FsimCheckResult *r, GError **error)
 {
     const FsimExpectation *x = r->x;
     t->r = r;
@@ -124,7 +127,10 @@ target_init (Target *t, const FsimScenario *s, FsimCheckResult *r)
     for (size_t p = 0; p < s->n_partners; p++)
         if (!x->partner || fsim_partner_selector_matches (&s->partners[p], x->partner))
             fsim_bits_set (t->partners, p);
-    t->lands = g_new0 (guint8, s->n_fields * s->n_partners + 1);
+    t->lands = fsim_try_new0 (s->n_fields * s->n_partners + 1, 1,
+                              "an expectation's fields and partners", error);
+    if (t->lands == NULL)
+        return FALSE;
     for (size_t p = 0; p < s->n_partners; p++)
         for (size_t d = 0; d < s->partners[p].n_destinations; d++) {
             const FsimDestination *dest = &s->partners[p].destinations[d];
@@ -134,6 +140,7 @@ target_init (Target *t, const FsimScenario *s, FsimCheckResult *r)
                 if (fsim_bits_get (dest->fields, f))
                     t->lands[f * s->n_partners + p] = 1;
         }
+    return TRUE;
 }
 
 static void
@@ -248,9 +255,13 @@ trace_day (const FsimScenario *s, const FsimPopulation *pop, const FsimCheckPart
     g_autoptr (FsimTracer) t = fsim_tracer_new_near (s, pop, d, parts->near, error);
     if (!t)
         return FALSE;
-    g_autofree guint8 *masks = g_new0 (guint8, s->n_fields * s->n_partners + 1);
+    g_autofree guint8 *masks =
+        fsim_try_new0 (s->n_fields * s->n_partners + 1, 1, "a user's fields and partners", error);
+    if (masks == NULL)
+        return FALSE;
     for (size_t u = 0; u < parts->n_own; u++) {
-        fsim_tracer_user (t, u, masks);
+        if (!fsim_tracer_user (t, u, masks, error))
+            return FALSE;
         for (size_t i = 0; i < n; i++) {
             size_t f, p;
             if (!evals[i].target.evaluated || !user_matches (s, &evals[i].target, masks, &f, &p))
@@ -408,18 +419,20 @@ fsim_check_run_parts (const FsimScenario *s, const FsimPopulation *pop, const Fs
     g_array_set_size (c->results, s->n_expects);
     g_autofree Eval *evals = g_new0 (Eval, s->n_expects + 1);
     g_autoptr (GArray) all = g_array_new (FALSE, FALSE, sizeof (FsimDay));
-    for (size_t i = 0; i < s->n_expects; i++) {
+    gboolean ok = TRUE;
+    size_t n_init = 0;
+    for (size_t i = 0; ok && i < s->n_expects; i++) {
         FsimCheckResult *r = &g_array_index (c->results, FsimCheckResult, i);
         *r = (FsimCheckResult){ .x = &s->expects[i],
                                 .passed = TRUE,
                                 .user = -1,
                                 .description = fsim_expectation_describe (s, &s->expects[i]) };
-        target_init (&evals[i].target, s, r);
+        ok = target_init (&evals[i].target, s, r, error);
         evals[i].days = collect_days (s, r->x);
         g_array_append_vals (all, evals[i].days->data, evals[i].days->len);
+        n_init++;
     }
     g_array_sort (all, compare_day_values);
-    gboolean ok = TRUE;
     for (guint i = 0; ok && i < all->len; i++) {
         FsimDay day = g_array_index (all, FsimDay, i);
         if (i > 0 && day == g_array_index (all, FsimDay, i - 1))
@@ -428,7 +441,7 @@ fsim_check_run_parts (const FsimScenario *s, const FsimPopulation *pop, const Fs
         for (size_t j = 0; ok && j < s->n_expects; j++)
             settle_day (s, pop, parts, day, &evals[j]);
     }
-    for (size_t i = 0; i < s->n_expects; i++) {
+    for (size_t i = 0; i < n_init; i++) {
         target_clear (&evals[i].target);
         g_array_unref (evals[i].days);
     }
@@ -457,7 +470,7 @@ fsim_check_counterexample (const FsimScenario *s, const FsimPopulation *pop,
         fsim_explain_user (t, (size_t) r->user, fields, partners, error);
     if (e == NULL)
         return FALSE;
-    const FsimFlowExplanation *flow = &g_array_index (e->flows, FsimFlowExplanation, 0);
+    const FsimFlowExplanation *flow = &e->flows[0];
     g_autofree char *user = fsim_population_user_name (pop, (size_t) r->user);
     g_autofree char *day = fsim_day_format (r->day);
     fsim_append_spaces (out, indent);
@@ -472,8 +485,8 @@ fsim_check_counterexample (const FsimScenario *s, const FsimPopulation *pop,
                                   ? " with consent"
                                   : " without consent");
     g_string_append_printf (out, " on %s\n", day);
-    for (guint i = 0; i < flow->routes->len; i++) {
-        const FsimRoute *route = &g_array_index (flow->routes, FsimRoute, i);
+    for (guint i = 0; i < flow->n_routes; i++) {
+        const FsimRoute *route = &flow->routes[i];
         if (!flow->channels || route->block == FSIM_BLOCK_NONE)
             fsim_explain_route_text (t, (size_t) r->user, flow, route, indent + 2, out);
     }

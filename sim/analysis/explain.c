@@ -24,8 +24,7 @@ struct FsimTracer {
     FsimDay day;
     size_t nf, np, pw;
     FsimDownstream *down;
-    guint8 *profiles;  /* [(k * nf + f) * np + p]: bit g set for an opening API of profile g */
-    GHashTable *users; /* explicit populations: id -> index + 1 */
+    guint8 *profiles; /* [(k * nf + f) * np + p]: bit g set for an opening API of profile g */
     /* [v * 2 * pw]: ONE, the partners some neighbour of v uses, then TWO, those two or more
      * neighbours of v use (fsim_population_near()'s layout): the tracer's own (own_near) or
      * given (the exchanged sets of a rank's ghosts, fsim_tracer_new_near()) */
@@ -129,15 +128,6 @@ fsim_tracer_new_near (const FsimScenario *scenario, const FsimPopulation *pop,
         fsim_population_near (pop, t->own_near, 0, pop->n_users);
         t->near = t->own_near;
     }
-    /* GLib's table of the listed users' names, its size checked first (3 words a user, rounded
-     * up to a power of two, as GHashTable keeps keys, values and hashes apart) */
-    if (pop->user_ids &&
-        !fsim_memory_reserve (fsim_memory_array_bytes (pop->n_users, 3 * sizeof (gpointer)),
-                              "the table of the users' names", error))
-        return NULL;
-    t->users = g_hash_table_new (g_str_hash, g_str_equal);
-    for (size_t u = 0; pop->user_ids && u < pop->n_users; u++)
-        g_hash_table_insert (t->users, pop->user_ids[u], GSIZE_TO_POINTER (u + 1));
     return g_steal_pointer (&t);
 }
 
@@ -149,8 +139,6 @@ fsim_tracer_free (FsimTracer *t)
     fsim_downstream_free (t->down);
     g_free (t->profiles);
     g_free (t->own_near);
-    if (t->users)
-        g_hash_table_destroy (t->users);
     g_free (t);
 }
 
@@ -182,13 +170,14 @@ gssize
 fsim_tracer_find_user (const FsimTracer *t, const char *name)
 {
     const FsimPopulation *pop = t->pop;
-    if (pop->user_ids)
-        return (gssize) GPOINTER_TO_SIZE (g_hash_table_lookup (t->users, name)) - 1;
-    /* imported: the file's names (one lookup per command: a scan will do) */
-    for (size_t u = 0; pop->file_names && u < pop->n_users; u++)
-        if (strcmp (pop->file_names[u], name) == 0)
+    /* listed users' ids, or an imported file's names: one lookup per command (explain, the
+     * library's and serve's explain), so a scan will do, where a table of the names would be
+     * built for every tracer (check builds one a day) */
+    char *const *names = pop->user_ids ? pop->user_ids : pop->file_names;
+    for (size_t u = 0; names && u < pop->n_users; u++)
+        if (strcmp (names[u], name) == 0)
             return (gssize) u;
-    if (pop->file_names)
+    if (names)
         return -1;
     if (pop->file_ids) {
         gint64 id = 0;
@@ -272,9 +261,11 @@ neighbourhood_uses (const FsimTracer *t, size_t u, FsimWord *f1, FsimWord *f2)
     }
 }
 
+/* @seen (partner_words) and @queue (2 x partners) are scratch for the walk along the shares,
+ * NULL when the model has none. */
 static void
 trace_field (const FsimTracer *t, size_t u, size_t f, const FsimWord *f1, const FsimWord *f2,
-             guint8 *row)
+             FsimWord *seen, guint32 *queue, guint8 *row)
 {
     const FsimPopulation *pop = t->pop;
     const FsimWord *receive = fsim_downstream_receivers (t->down, f);
@@ -297,9 +288,8 @@ trace_field (const FsimTracer *t, size_t u, size_t f, const FsimWord *f1, const 
     /* the union of the Down sets of the partners reached directly: a walk along the shares
      * from all of them at once, partners + shares steps rather than partners x partners */
     const FsimWord *server = fsim_downstream_server_holders (t->down, f);
-    g_autofree FsimWord *seen = fsim_bits_new (t->pw);
-    g_autofree guint32 *queue = g_new (guint32, 2 * t->np + 1); /* each twice at most */
-    size_t head = 0, tail = 0;
+    size_t head = 0, tail = 0; /* each partner twice at most: a start, then reached */
+    fsim_bits_zero (seen, t->pw);
     for (size_t q = 0; q < t->np; q++)
         if ((row[q] & (guint8) ~FSIM_CHANNEL_BIT (FSIM_CHANNEL_DOWNSTREAM)) &&
             fsim_bits_get (server, q))
@@ -318,14 +308,24 @@ trace_field (const FsimTracer *t, size_t u, size_t f, const FsimWord *f1, const 
     }
 }
 
-void
-fsim_tracer_user (const FsimTracer *t, size_t u, guint8 *out)
+gboolean
+fsim_tracer_user (const FsimTracer *t, size_t u, guint8 *out, GError **error)
 {
-    g_return_if_fail (t != NULL && out != NULL && u < t->pop->n_users);
-    g_autofree FsimWord *buf = fsim_bits_new (2 * t->pw);
+    g_return_val_if_fail (t != NULL && out != NULL && u < t->pop->n_users, FALSE);
+    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+    /* the partners the friends use, those two steps away use, and for the walk along the
+     * shares those met and a queue: tried, once for all the fields */
+    const char *what = "tracing a user's fields";
+    gboolean down = fsim_downstream_any (t->down);
+    g_autofree FsimWord *buf = fsim_try_new0 (3 * t->pw + 1, sizeof (FsimWord), what, error);
+    g_autofree guint32 *queue =
+        buf && down ? fsim_try_new (2 * t->np + 1, sizeof (guint32), what, error) : NULL;
+    if (buf == NULL || (down && queue == NULL))
+        return FALSE;
     neighbourhood_uses (t, u, buf, buf + t->pw);
     for (size_t f = 0; f < t->nf; f++)
-        trace_field (t, u, f, buf, buf + t->pw, out + f * t->np);
+        trace_field (t, u, f, buf, buf + t->pw, buf + 2 * t->pw, queue, out + f * t->np);
+    return TRUE;
 }
 
 /* ---- routes ----------------------------------------------------------------------------- */
@@ -458,9 +458,27 @@ route_carriers (FsimRoute *r, FsimSubject k, const Carriers *c, guint *blocks, G
 
 static void route_clear (FsimRoute *r);
 
+/* The routes of (@f, @p): the scopes of @p's APIs that carry @f, and the shares into @p. */
+static size_t
+count_routes (const FsimTracer *t, size_t f, size_t p)
+{
+    const FsimPartner *partner = &t->s->partners[p];
+    size_t n = 0;
+    for (size_t k = 0; k < partner->n_apis; k++) {
+        const FsimApi *api = &t->s->apis[partner->apis[k]];
+        for (size_t sc = 0; sc < api->n_scopes; sc++)
+            n += fsim_bits_get (api->scopes[sc].fields, f);
+    }
+    for (size_t q = 0; q < t->np; q++)
+        for (size_t j = 0; j < t->s->partners[q].n_shares; j++)
+            n += t->s->partners[q].shares[j].partner == p;
+    return n;
+}
+
+/* Appends the direct routes of (@f, @p) at @routes + *@n (count_routes() made room). */
 static gboolean
 add_direct_routes (const FsimTracer *t, size_t u, size_t f, size_t p, const Carriers *c,
-                   GArray *routes, GError **error)
+                   FsimRoute *routes, size_t *n, GError **error)
 {
     const FsimPartner *partner = &t->s->partners[p];
     for (size_t k = 0; k < partner->n_apis; k++) {
@@ -487,28 +505,29 @@ add_direct_routes (const FsimTracer *t, size_t u, size_t f, size_t p, const Carr
                 return FALSE;
             }
             route_set_blocks (&r, blocks);
-            g_array_append_val (routes, r);
+            routes[(*n)++] = r;
         }
     }
     return TRUE;
 }
 
 /* Breadth-first over the shares that carry f on the day out of server holders, from every
- * partner (u, f) reached directly that holds f on a server; pred[x] = previous partner. */
+ * partner (u, f) reached directly that holds f on a server; pred[x] = previous partner. @queue:
+ * scratch of a partner each (each is queued once at most). */
 static void
-downstream_preds (const FsimTracer *t, size_t f, const guint8 *row, gssize *pred)
+downstream_preds (const FsimTracer *t, size_t f, const guint8 *row, gssize *pred, size_t *queue)
 {
     const FsimWord *server = fsim_downstream_server_holders (t->down, f);
-    g_autoptr (GArray) queue = g_array_new (FALSE, FALSE, sizeof (size_t));
+    size_t tail = 0;
     for (size_t q = 0; q < t->np; q++) {
         pred[q] = -2; /* unreached */
         if ((row[q] & ~FSIM_CHANNEL_BIT (FSIM_CHANNEL_DOWNSTREAM)) && fsim_bits_get (server, q)) {
             pred[q] = -1; /* a start */
-            g_array_append_val (queue, q);
+            queue[tail++] = q;
         }
     }
-    for (guint i = 0; i < queue->len; i++) {
-        size_t q = g_array_index (queue, size_t, i);
+    for (size_t i = 0; i < tail; i++) {
+        size_t q = queue[i];
         if (!fsim_bits_get (server, q))
             continue;
         const FsimPartner *partner = &t->s->partners[q];
@@ -518,33 +537,41 @@ downstream_preds (const FsimTracer *t, size_t f, const guint8 *row, gssize *pred
                 pred[sh->partner] != -2)
                 continue;
             pred[sh->partner] = (gssize) q;
-            g_array_append_val (queue, sh->partner);
+            queue[tail++] = sh->partner;
         }
     }
 }
 
-/* The path of an open downstream route: from a start to @q, then @p. */
-static void
-route_path (FsimRoute *r, const gssize *pred, size_t q, size_t p, size_t np)
+/* The path of an open downstream route: from a start to @q, then @p (tried). @rev: scratch of
+ * @np + 2 partners. */
+static gboolean
+route_path (FsimRoute *r, const gssize *pred, size_t q, size_t p, size_t np, size_t *rev,
+            GError **error)
 {
-    g_autoptr (GArray) rev = g_array_new (FALSE, FALSE, sizeof (size_t));
-    g_array_append_val (rev, p);
-    for (gssize x = (gssize) q; x >= 0 && rev->len <= np + 1; x = pred[x]) {
-        size_t ux = (size_t) x;
-        g_array_append_val (rev, ux);
+    size_t len = 0;
+    rev[len++] = p;
+    for (gssize x = (gssize) q; x >= 0 && len <= np + 1; x = pred[x]) {
+        rev[len++] = (size_t) x;
         if (pred[x] == -1)
             break;
     }
-    r->n_path = rev->len;
-    r->path = g_new (size_t, rev->len);
-    for (guint i = 0; i < rev->len; i++)
-        r->path[i] = g_array_index (rev, size_t, rev->len - 1 - i);
+    r->path = fsim_try_new (len, sizeof (size_t), "the path of a route", error);
+    if (r->path == NULL)
+        return FALSE;
+    r->n_path = len;
+    for (size_t i = 0; i < len; i++)
+        r->path[i] = rev[len - 1 - i];
+    return TRUE;
 }
 
-static void
-add_downstream_routes (const FsimTracer *t, size_t f, size_t p, const guint8 *row, GArray *routes)
+/* Appends the routes of the shares into @p at @routes + *@n (count_routes() made room). */
+static gboolean
+add_downstream_routes (const FsimTracer *t, size_t f, size_t p, const guint8 *row,
+                       FsimRoute *routes, size_t *n, GError **error)
 {
+    const char *what = "the walk along the shares";
     g_autofree gssize *pred = NULL;
+    g_autofree size_t *scratch = NULL; /* the walk's queue, then a path reversed */
     const FsimWord *server = fsim_downstream_server_holders (t->down, f);
     for (size_t q = 0; q < t->np; q++) {
         const FsimPartner *partner = &t->s->partners[q];
@@ -567,14 +594,19 @@ add_downstream_routes (const FsimTracer *t, size_t f, size_t p, const guint8 *ro
             route_set_blocks (&r, blocks);
             if (!blocks) {
                 if (!pred) {
-                    pred = g_new (gssize, t->np + 1);
-                    downstream_preds (t, f, row, pred);
+                    pred = fsim_try_new (t->np + 1, sizeof (gssize), what, error);
+                    scratch = pred ? fsim_try_new (t->np + 2, sizeof (size_t), what, error) : NULL;
+                    if (scratch == NULL)
+                        return FALSE;
+                    downstream_preds (t, f, row, pred, scratch);
                 }
-                route_path (&r, pred, q, p, t->np);
+                if (!route_path (&r, pred, q, p, t->np, scratch, error))
+                    return FALSE;
             }
-            g_array_append_val (routes, r);
+            routes[(*n)++] = r;
         }
     }
+    return TRUE;
 }
 
 static void
@@ -586,13 +618,11 @@ route_clear (FsimRoute *r)
 }
 
 static void
-flow_clear (gpointer data)
+routes_free (FsimRoute *routes, size_t n)
 {
-    FsimFlowExplanation *flow = data;
-    for (guint i = 0; flow->routes && i < flow->routes->len; i++)
-        route_clear (&g_array_index (flow->routes, FsimRoute, i));
-    if (flow->routes)
-        g_array_unref (flow->routes);
+    for (size_t i = 0; i < n; i++)
+        route_clear (&routes[i]);
+    g_free (routes);
 }
 
 void
@@ -600,46 +630,45 @@ fsim_explanation_free (FsimExplanation *e)
 {
     if (!e)
         return;
-    if (e->flows)
-        g_array_unref (e->flows);
+    for (size_t i = 0; i < e->n_flows; i++)
+        routes_free (e->flows[i].routes, e->flows[i].n_routes);
+    g_free (e->flows);
     g_free (e);
 }
 
-/* Open routes first, each group in model order. */
-static GArray *
-sort_routes (GArray *all)
-{
-    GArray *sorted = g_array_sized_new (FALSE, FALSE, sizeof (FsimRoute), all->len);
-    for (int pass = 0; pass < 2; pass++)
-        for (guint i = 0; i < all->len; i++) {
-            const FsimRoute *r = &g_array_index (all, FsimRoute, i);
-            if ((r->block == FSIM_BLOCK_NONE) == (pass == 0))
-                g_array_append_val (sorted, *r);
-        }
-    g_array_unref (all);
-    return sorted;
-}
-
-/* The routes of (f, p), open ones first, appended to @flows; FALSE (and nothing appended) when
- * a copy of carriers ran out of memory. */
+/* The routes of (f, p), open ones first, each group in model order, in @flow; FALSE (@flow
+ * unchanged) when they or a copy of their carriers ran out of memory. A partner's routes are
+ * its scopes carrying f and the shares into it: up to the model's 2^24 decisions, so they are
+ * counted first and tried. */
 static gboolean
 explain_flow (const FsimTracer *t, size_t u, size_t f, size_t p, const guint8 *masks,
-              const Carriers *c, GArray *flows, GError **error)
+              const Carriers *c, FsimFlowExplanation *flow, GError **error)
 {
-    FsimFlowExplanation flow = { .field = f,
-                                 .partner = p,
-                                 .receives = fsim_tracer_receives (t, f, p),
-                                 .channels = masks[f * t->np + p] };
-    GArray *routes = g_array_new (FALSE, TRUE, sizeof (FsimRoute));
-    if (!add_direct_routes (t, u, f, p, c, routes, error)) {
-        for (guint i = 0; i < routes->len; i++)
-            route_clear (&g_array_index (routes, FsimRoute, i));
-        g_array_unref (routes);
+    const char *what = "the routes of a flow";
+    size_t n = count_routes (t, f, p), k = 0;
+    FsimRoute *all = fsim_try_new0 (n + 1, sizeof (FsimRoute), what, error);
+    if (all == NULL)
+        return FALSE;
+    gboolean ok = add_direct_routes (t, u, f, p, c, all, &k, error) &&
+                  add_downstream_routes (t, f, p, masks + f * t->np, all, &k, error);
+    FsimRoute *sorted = ok ? fsim_try_new0 (n + 1, sizeof (FsimRoute), what, error) : NULL;
+    if (sorted == NULL) {
+        routes_free (all, k);
         return FALSE;
     }
-    add_downstream_routes (t, f, p, masks + f * t->np, routes);
-    flow.routes = sort_routes (routes);
-    g_array_append_val (flows, flow);
+    g_assert (k == n);
+    size_t m = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < n; i++)
+            if ((all[i].block == FSIM_BLOCK_NONE) == (pass == 0))
+                sorted[m++] = all[i];
+    g_free (all); /* the routes' own arrays moved to @sorted */
+    *flow = (FsimFlowExplanation){ .field = f,
+                                   .partner = p,
+                                   .receives = fsim_tracer_receives (t, f, p),
+                                   .channels = masks[f * t->np + p],
+                                   .routes = sorted,
+                                   .n_routes = n };
     return TRUE;
 }
 
@@ -661,8 +690,9 @@ fsim_explain_user (const FsimTracer *t, size_t u, const FsimWord *fields, const 
 {
     g_return_val_if_fail (t != NULL && u < t->pop->n_users, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-    /* a byte per (field, partner): 16 MiB at the limits, tried; a bit per user marking the
-     * friends of friends already met; the flows' GArray, its size checked first */
+    /* a byte per (field, partner): 16 MiB at the limits; a bit per user marking the friends of
+     * friends already met; the flows (the fields asked about times the
+     * partners), all tried */
     const char *what = "the channels of the user's fields and partners";
     size_t n_flows = count_flows (t, fields, partners);
     g_autofree guint8 *masks = fsim_try_new0 (t->nf * t->np + 1, 1, what, error);
@@ -672,15 +702,14 @@ fsim_explain_user (const FsimTracer *t, size_t u, const FsimWord *fields, const 
         carriers ? fsim_try_new0 (FSIM_BITS_WORDS (t->pop->n_users) + 1, sizeof (FsimWord),
                                   "the user's friends of friends", error)
                  : NULL;
-    if (!seen ||
-        !fsim_memory_reserve (fsim_memory_array_bytes (n_flows + 1, sizeof (FsimFlowExplanation)),
-                              "the user's flows", error))
+    g_autofree FsimFlowExplanation *flows =
+        seen ? fsim_try_new0 (n_flows + 1, sizeof (FsimFlowExplanation), "the user's flows", error)
+             : NULL;
+    if (flows == NULL || !fsim_tracer_user (t, u, masks, error))
         return NULL;
     g_autoptr (FsimExplanation) e = g_new0 (FsimExplanation, 1);
     e->user = u;
-    e->flows = g_array_sized_new (FALSE, TRUE, sizeof (FsimFlowExplanation), (guint) n_flows);
-    g_array_set_clear_func (e->flows, flow_clear);
-    fsim_tracer_user (t, u, masks);
+    e->flows = g_steal_pointer (&flows);
     gboolean ok = TRUE;
     for (size_t p = 0; ok && p < t->np; p++)
         if (!partners || fsim_bits_get (partners, p))
@@ -689,8 +718,10 @@ fsim_explain_user (const FsimTracer *t, size_t u, const FsimWord *fields, const 
         if (fields && !fsim_bits_get (fields, f))
             continue;
         for (size_t p = 0; ok && p < t->np; p++)
-            if (!partners || fsim_bits_get (partners, p))
-                ok = explain_flow (t, u, f, p, masks, &carriers[p], e->flows, error);
+            if (!partners || fsim_bits_get (partners, p)) {
+                ok = explain_flow (t, u, f, p, masks, &carriers[p], &e->flows[e->n_flows], error);
+                e->n_flows += ok;
+            }
     }
     for (size_t p = 0; p < t->np; p++)
         carriers_clear (&carriers[p]);

@@ -56,9 +56,12 @@ const FsimDecisions *fsim_tracer_decisions (const FsimTracer *t);
  * fsim_tracer_user:
  * @out: n_fields * n_partners bytes; out[f * n_partners + p] receives the channel mask of
  *   user @u's field f at partner p (0: not reached). Reached with consent iff the self bit
- *   is set. Can't fail.
+ *   is set.
+ * Returns: TRUE, or FALSE with FSIM_GRAPH_ERROR_NOMEM when its scratch (a few bit sets of the
+ *   partners, and a queue of two entries a partner when the model shares) cannot be had
+ *   (tried); @out is then undefined.
  */
-void fsim_tracer_user (const FsimTracer *t, size_t u, guint8 *out);
+gboolean fsim_tracer_user (const FsimTracer *t, size_t u, guint8 *out, GError **error);
 
 /* Does partner @p have a destination receiving field @f? */
 gboolean fsim_tracer_receives (const FsimTracer *t, size_t f, size_t p);
@@ -129,12 +132,14 @@ typedef struct {
     size_t partner;
     gboolean receives; /* the partner has a destination receiving the field */
     guint8 channels;   /* mask of the open routes' channels (0: not reached) */
-    GArray *routes;    /* FsimRoute: open ones first, then closed, in model order */
+    FsimRoute *routes; /* open ones first, then closed, in model order */
+    size_t n_routes;
 } FsimFlowExplanation;
 
 typedef struct {
     size_t user;
-    GArray *flows; /* FsimFlowExplanation, fields outermost, both in model order */
+    FsimFlowExplanation *flows; /* fields outermost, both in model order */
+    size_t n_flows;
 } FsimExplanation;
 
 void fsim_explanation_free (FsimExplanation *e);
@@ -150,7 +155,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimExplanation, fsim_explanation_free)
  * empty route list.
  *
  * Returns: (transfer full): the explanation, or NULL with FSIM_GRAPH_ERROR_NOMEM when its byte
- * per (field, partner) cannot be had (tried).
+ * per (field, partner), its flows, their routes or their carriers cannot be had (all tried).
  */
 FsimExplanation *fsim_explain_user (const FsimTracer *t, size_t u, const FsimWord *fields,
                                     const FsimWord *partners, GError **error);

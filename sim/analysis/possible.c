@@ -31,6 +31,13 @@ typedef struct {
     guint32 field, scope;
 } Cover;
 
+/* An API's covers: up to its scopes times the fields (2^26, the loader's limit on patterns
+ * times fields), so a tried array. */
+typedef struct {
+    Cover *v;
+    size_t n;
+} Covers;
+
 struct FsimPossible {
     const FsimScenario *s;
     FsimDay day;
@@ -38,7 +45,7 @@ struct FsimPossible {
     FsimDownstream *down;
     GArray *flows;
     gssize *index;    /* [f * np + p]: index into flows, or -1 */
-    GArray **covers;  /* [a]: Cover, the scopes of API a by field */
+    Covers *covers;   /* [a]: the scopes of API a by field */
     FsimWord *routed; /* [f * pw]: partners with an allowed scope covering f */
     guint32 *ups;     /* [p * (MAX_VIA + 1)]: for the current field, the first partners that
                          * pass it on to p and have routes of their own */
@@ -71,15 +78,16 @@ subject_channel (FsimSubject k)
                                        : FSIM_CHANNEL_FRIEND_OF_FRIEND;
 }
 
-/* The allowed routes of partner q for field f, appended to @routes. */
+/* The allowed routes of partner q for field f, appended at @routes + *@n (NULL @routes: only
+ * counted in *@n). */
 static void
-direct_routes (const FsimPossible *pp, size_t f, size_t q, GArray *routes)
+direct_routes (const FsimPossible *pp, size_t f, size_t q, FsimPossibleRoute *routes, size_t *n)
 {
     const FsimPartner *partner = &pp->s->partners[q];
     for (size_t k = 0; k < partner->n_apis; k++) {
-        const GArray *covers = pp->covers[partner->apis[k]];
-        const Cover *c = (const Cover *) (const void *) covers->data;
-        size_t lo = 0, hi = covers->len;
+        const Covers *covers = &pp->covers[partner->apis[k]];
+        const Cover *c = covers->v;
+        size_t lo = 0, hi = covers->n;
         while (lo < hi) { /* the first pair of field f */
             size_t mid = (lo + hi) / 2;
             if (c[mid].field < f)
@@ -87,11 +95,15 @@ direct_routes (const FsimPossible *pp, size_t f, size_t q, GArray *routes)
             else
                 hi = mid;
         }
-        for (size_t i = lo; i < covers->len && c[i].field == f; i++) {
+        for (size_t i = lo; i < covers->n && c[i].field == f; i++) {
             size_t sc = c[i].scope;
             const FsimDecision *d = fsim_decisions_get (pp->d, q, k, sc);
             if (d->verdict != FSIM_VERDICT_ALLOWED)
                 continue;
+            if (routes == NULL) {
+                (*n)++;
+                continue;
+            }
             const FsimApi *api = &pp->s->apis[partner->apis[k]];
             FsimPossibleRoute r = { .channel = subject_channel (api->scopes[sc].subject),
                                     .partner = q,
@@ -99,39 +111,48 @@ direct_routes (const FsimPossible *pp, size_t f, size_t q, GArray *routes)
                                     .api = partner->apis[k],
                                     .scope = sc,
                                     .rule = d->rule };
-            g_array_append_val (routes, r);
+            routes[(*n)++] = r;
         }
     }
 }
 
-static int
-compare_covers (gconstpointer a, gconstpointer b)
-{
-    const Cover *x = a, *y = b;
-    if (x->field != y->field)
-        return x->field < y->field ? -1 : 1;
-    return (x->scope > y->scope) - (x->scope < y->scope);
-}
-
-/* covers[a], and routed[f]: which partners have an allowed scope covering f. */
-static void
-index_routes (FsimPossible *pp)
+/* covers[a], and routed[f]: which partners have an allowed scope covering f. Both tried: FALSE
+ * with @error when out of memory. Each API's (field, scope) pairs are placed by a count per
+ * field, the scopes in order, so they come sorted by field, then scope. */
+static gboolean
+index_routes (FsimPossible *pp, GError **error)
 {
     const FsimScenario *s = pp->s;
-    pp->covers = g_new0 (GArray *, s->n_apis + 1);
+    const char *what = "the index of the APIs' scopes by field";
+    size_t nf = s->n_fields;
+    pp->covers = fsim_try_new0 (s->n_apis + 1, sizeof (Covers), what, error);
+    g_autofree size_t *start =
+        pp->covers ? fsim_try_new (nf + 1, sizeof (size_t), what, error) : NULL;
+    if (start == NULL)
+        return FALSE;
     for (size_t a = 0; a < s->n_apis; a++) {
-        pp->covers[a] = g_array_new (FALSE, FALSE, sizeof (Cover));
-        for (size_t sc = 0; sc < s->apis[a].n_scopes; sc++) {
-            const FsimWord *fields = s->apis[a].scopes[sc].fields;
-            for (size_t f = fsim_bits_next (fields, s->field_words, 0); f < s->n_fields;
-                 f = fsim_bits_next (fields, s->field_words, f + 1)) {
-                Cover c = { (guint32) f, (guint32) sc };
-                g_array_append_val (pp->covers[a], c);
-            }
-        }
-        g_array_sort (pp->covers[a], compare_covers);
+        const FsimApi *api = &s->apis[a];
+        size_t n = 0;
+        memset (start, 0, (nf + 1) * sizeof (size_t));
+        for (size_t sc = 0; sc < api->n_scopes; sc++)
+            for (size_t f = fsim_bits_next (api->scopes[sc].fields, s->field_words, 0); f < nf;
+                 f = fsim_bits_next (api->scopes[sc].fields, s->field_words, f + 1), n++)
+                start[f + 1]++;
+        for (size_t f = 1; f <= nf; f++)
+            start[f] += start[f - 1];
+        pp->covers[a].v = fsim_try_new (n + 1, sizeof (Cover), what, error);
+        if (pp->covers[a].v == NULL)
+            return FALSE;
+        pp->covers[a].n = n;
+        for (size_t sc = 0; sc < api->n_scopes; sc++)
+            for (size_t f = fsim_bits_next (api->scopes[sc].fields, s->field_words, 0); f < nf;
+                 f = fsim_bits_next (api->scopes[sc].fields, s->field_words, f + 1))
+                pp->covers[a].v[start[f]++] = (Cover){ (guint32) f, (guint32) sc };
     }
-    pp->routed = fsim_bits_new (s->n_fields * s->partner_words);
+    pp->routed = fsim_try_new0 (nf * s->partner_words + 1, sizeof (FsimWord),
+                                "the partners with a route for each field", error);
+    if (pp->routed == NULL)
+        return FALSE;
     g_autofree FsimWord *fields = fsim_bits_new (s->field_words);
     for (size_t q = 0; q < s->n_partners; q++) {
         const FsimPartner *partner = &s->partners[q];
@@ -146,6 +167,7 @@ index_routes (FsimPossible *pp)
              f = fsim_bits_next (fields, s->field_words, f + 1))
             fsim_bits_set (pp->routed + f * s->partner_words, q);
     }
+    return TRUE;
 }
 
 /* ups[p] for field f: up to MAX_VIA + 1 partners q (ascending) that hold f on a server, have
@@ -258,12 +280,10 @@ situation_mask (const GArray *sits, FsimSituationKind kind)
 static void
 find_blockers (const FsimPossible *pp, FsimPossibleFlow *flow)
 {
-    for (guint i = 0; i < flow->routes->len; i++) {
-        guint32 m = closing_mask (pp, &g_array_index (flow->routes, FsimPossibleRoute, i),
-                                  flow->situations);
-        g_array_append_val (flow->closing, m);
-    }
-    const guint32 *closing = (const guint32 *) flow->closing->data;
+    for (size_t i = 0; i < flow->n_routes; i++)
+        flow->closing[i] = closing_mask (pp, &flow->routes[i], flow->situations);
+    flow->n_closing = flow->n_routes;
+    const guint32 *closing = flow->closing;
     guint n = flow->situations->len;
     flow->complete = n <= MAX_SITUATIONS;
     if (!flow->complete)
@@ -273,27 +293,36 @@ find_blockers (const FsimPossible *pp, FsimPossibleFlow *flow)
     for (guint size = 1; size <= n; size++)
         for (guint32 x = 1; x < (1u << n); x++)
             if ((guint) __builtin_popcount (x) == size &&
-                minimal_blocker (x, friends, only_me, closing, flow->routes->len))
+                minimal_blocker (x, friends, only_me, closing, (guint) flow->n_routes))
                 g_array_append_val (flow->blockers, x);
 }
 
-static void
-analyse_pair (const FsimPossible *pp, size_t f, size_t p, FsimPossibleFlow *flow)
+/* @flow's analysis; FALSE with @error when its routes (the allowed scopes covering f of p and
+ * of up to MAX_VIA + 1 partners passing f on: up to their decisions) or their closing masks
+ * cannot be had (tried, counted first). @flow is then safe to clear. */
+static gboolean
+analyse_pair (const FsimPossible *pp, size_t f, size_t p, FsimPossibleFlow *flow, GError **error)
 {
     *flow = (FsimPossibleFlow){ .field = f, .partner = p, .complete = TRUE };
-    flow->routes = g_array_new (FALSE, FALSE, sizeof (FsimPossibleRoute));
     flow->situations = g_array_new (FALSE, FALSE, sizeof (FsimSituation));
-    flow->closing = g_array_new (FALSE, FALSE, sizeof (guint32));
     flow->blockers = g_array_new (FALSE, FALSE, sizeof (guint32));
     flow->receives = fsim_bits_get (fsim_downstream_receivers (pp->down, f), p);
+    size_t n = 0;
+    for (size_t i = 0; flow->receives && i <= pp->n_ups[p]; i++)
+        direct_routes (pp, f, i == 0 ? p : pp->ups[p * (MAX_VIA + 1) + i - 1], NULL, &n);
+    const char *what = "the routes of a (field, partner) pair";
+    flow->routes = fsim_try_new (n + 1, sizeof (FsimPossibleRoute), what, error);
+    flow->closing = flow->routes ? fsim_try_new0 (n + 1, sizeof (guint32), what, error) : NULL;
+    if (flow->closing == NULL)
+        return FALSE;
     if (!flow->receives)
-        return;
-    direct_routes (pp, f, p, flow->routes);
+        return TRUE;
+    for (size_t i = 0; i <= pp->n_ups[p]; i++)
+        direct_routes (pp, f, i == 0 ? p : pp->ups[p * (MAX_VIA + 1) + i - 1], flow->routes,
+                       &flow->n_routes);
     const FsimWord *server = fsim_downstream_server_holders (pp->down, f);
-    for (size_t i = 0; i < pp->n_ups[p]; i++)
-        direct_routes (pp, f, pp->ups[p * (MAX_VIA + 1) + i], flow->routes);
-    for (guint i = 0; i < flow->routes->len; i++) {
-        const FsimPossibleRoute *r = &g_array_index (flow->routes, FsimPossibleRoute, i);
+    for (size_t i = 0; i < flow->n_routes; i++) {
+        const FsimPossibleRoute *r = &flow->routes[i];
         flow->channels |= r->partner == p ? FSIM_CHANNEL_BIT (r->channel)
                                           : FSIM_CHANNEL_BIT (FSIM_CHANNEL_DOWNSTREAM);
     }
@@ -303,21 +332,21 @@ analyse_pair (const FsimPossible *pp, size_t f, size_t p, FsimPossibleFlow *flow
         flow->channels |= FSIM_CHANNEL_BIT (FSIM_CHANNEL_DOWNSTREAM);
     /* situation masks are 32 bits: 4 settings and 3 per partner that matters */
     g_autoptr (GHashTable) via = g_hash_table_new (g_direct_hash, g_direct_equal);
-    for (guint i = 0; i < flow->routes->len; i++)
-        g_hash_table_add (
-            via, GSIZE_TO_POINTER (g_array_index (flow->routes, FsimPossibleRoute, i).partner));
+    for (size_t i = 0; i < flow->n_routes; i++) /* at most MAX_VIA + 2 partners */
+        g_hash_table_add (via, GSIZE_TO_POINTER (flow->routes[i].partner));
     flow->complete = g_hash_table_size (via) <= MAX_VIA;
     if (flow->channels && flow->complete)
         find_blockers (pp, flow);
+    return TRUE;
 }
 
 static void
 flow_clear (gpointer data)
 {
     FsimPossibleFlow *flow = data;
-    g_array_unref (flow->routes);
+    g_free (flow->routes);
     g_array_unref (flow->situations);
-    g_array_unref (flow->closing);
+    g_free (flow->closing);
     g_array_unref (flow->blockers);
 }
 
@@ -349,8 +378,9 @@ fsim_possible_new (const FsimScenario *scenario, FsimDay day, const FsimWord *fi
                         : NULL;
     if (!pp->ups)
         return NULL;
-    pp->n_ups = g_new0 (guint8, np + 1);
-    index_routes (pp);
+    pp->n_ups = g_new0 (guint8, np + 1); /* a byte a partner */
+    if (!index_routes (pp, error))
+        return NULL;
     for (size_t f = 0; f < scenario->n_fields; f++) {
         if (!fields || fsim_bits_get (fields, f))
             find_ups (pp, f);
@@ -360,7 +390,10 @@ fsim_possible_new (const FsimScenario *scenario, FsimDay day, const FsimWord *fi
                 (partners && !fsim_bits_get (partners, p)))
                 continue;
             FsimPossibleFlow flow;
-            analyse_pair (pp, f, p, &flow);
+            if (!analyse_pair (pp, f, p, &flow, error)) {
+                flow_clear (&flow);
+                return NULL;
+            }
             pp->index[f * np + p] = pp->flows->len;
             g_array_append_val (pp->flows, flow);
         }
@@ -379,7 +412,7 @@ fsim_possible_free (FsimPossible *pp)
         g_array_unref (pp->flows);
     g_free (pp->index);
     for (size_t a = 0; pp->covers && a < pp->s->n_apis; a++)
-        g_array_unref (pp->covers[a]);
+        g_free (pp->covers[a].v);
     g_free (pp->covers);
     g_free (pp->routed);
     g_free (pp->ups);
@@ -419,7 +452,7 @@ fsim_possible_blocks (const FsimPossible *pp, const FsimPossibleFlow *flow,
                 mask |= 1u << i;
         }
     }
-    return blocks (mask, (const guint32 *) flow->closing->data, flow->closing->len);
+    return blocks (mask, flow->closing, (guint) flow->n_closing);
 }
 
 const FsimScenario *

@@ -47,12 +47,14 @@ typedef struct {
 
 typedef struct {
     size_t field, partner;
-    gboolean receives;  /* p has a destination receiving f */
-    guint8 channels;    /* channels open for the most permissive user: 0 = impossible */
-    GArray *routes;     /* FsimPossibleRoute: the open routes, downstream through upstream
-                           * partners' direct routes */
+    gboolean receives;         /* p has a destination receiving f */
+    guint8 channels;           /* channels open for the most permissive user: 0 = impossible */
+    FsimPossibleRoute *routes; /* the open routes, downstream through upstream partners'
+                                * direct routes */
+    size_t n_routes;
     GArray *situations; /* FsimSituation: the restrictions that matter */
-    GArray *closing;    /* guint32 per route: the situations (mask) that close it */
+    guint32 *closing;   /* per route: the situations (mask) that close it */
+    size_t n_closing;   /* n_routes once the blockers were sought, else 0 */
     GArray *blockers;   /* guint32 masks over `situations`: each a least restrictive
                            * blocking combination (AUDIENCE_ONLY_ME comes with _FRIENDS) */
     gboolean complete;  /* FALSE: too many restrictions matter to list every combination */

@@ -402,14 +402,20 @@ find_name (char **names, size_t n, const char *id)
 }
 
 static double
-count (const Node *n, const FsimScenario *s, const FsimPopulation *pop, const FsimResult *r)
+count (const Node *n, const FsimScenario *s, const FsimPopulation *pop, const FsimResult *r,
+       GError **error)
 {
     gssize i;
 
     if (n->group == GROUP_NONE && n->count <= 1) /* users, friendships: the population's */
         return (double) (n->count == 0 ? pop->n_users : pop->friends->n_edges);
-    if (n->group == GROUP_ACCOUNTS)
-        return fsim_accounts_stat (pop->friends, n->degree, n->k, n->count / 3, n->count % 3);
+    if (n->group == GROUP_ACCOUNTS) {
+        double v = NAN;
+        if (*error == NULL) /* once an error is set, the value is not used */
+            (void) fsim_accounts_stat (pop->friends, n->degree, n->k, n->count / 3, n->count % 3,
+                                       &v, error);
+        return v;
+    }
     if (r == NULL) /* fsim_metric_needs_run() said no */
         return NAN;
     switch (n->group) {
@@ -450,36 +456,47 @@ count (const Node *n, const FsimScenario *s, const FsimPopulation *pop, const Fs
 }
 
 static double
-eval (const Node *n, const FsimScenario *s, const FsimPopulation *pop, const FsimResult *r)
+eval (const Node *n, const FsimScenario *s, const FsimPopulation *pop, const FsimResult *r,
+      GError **error)
 {
     switch (n->kind) {
     case NODE_NUMBER:
         return n->number;
     case NODE_COUNT:
-        return count (n, s, pop, r);
+        return count (n, s, pop, r, error);
     case NODE_NEG:
-        return -eval (n->a, s, pop, r);
+        return -eval (n->a, s, pop, r, error);
     case NODE_ADD:
-        return eval (n->a, s, pop, r) + eval (n->b, s, pop, r);
+        return eval (n->a, s, pop, r, error) + eval (n->b, s, pop, r, error);
     case NODE_SUB:
-        return eval (n->a, s, pop, r) - eval (n->b, s, pop, r);
+        return eval (n->a, s, pop, r, error) - eval (n->b, s, pop, r, error);
     case NODE_MUL:
-        return eval (n->a, s, pop, r) * eval (n->b, s, pop, r);
+        return eval (n->a, s, pop, r, error) * eval (n->b, s, pop, r, error);
     case NODE_DIV: {
-        double b = eval (n->b, s, pop, r);
-        return b == 0 ? NAN : eval (n->a, s, pop, r) / b;
+        double b = eval (n->b, s, pop, r, error);
+        return b == 0 ? NAN : eval (n->a, s, pop, r, error) / b;
     }
     }
     g_return_val_if_reached (NAN);
 }
 
-double
+gboolean
 fsim_metric_eval (const FsimMetric *m, const FsimScenario *s, const FsimPopulation *pop,
-                  const FsimResult *r)
+                  const FsimResult *r, double *out_value, GError **error)
 {
-    g_return_val_if_fail (m != NULL && s != NULL && pop != NULL, NAN);
-    g_return_val_if_fail (r != NULL || !fsim_metric_needs_run (m), NAN);
-    return eval (m->root, s, pop, r);
+    g_return_val_if_fail (m != NULL && s != NULL && pop != NULL && out_value != NULL, FALSE);
+    g_return_val_if_fail (r != NULL || !fsim_metric_needs_run (m), FALSE);
+    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+    GError *e = NULL;
+    double v = eval (m->root, s, pop, r, &e);
+
+    if (e != NULL) {
+        g_autofree char *quoted = quote_metric (m->text, NULL);
+        g_propagate_prefixed_error (error, e, "metric '%s': ", quoted);
+        return FALSE;
+    }
+    *out_value = v;
+    return TRUE;
 }
 
 static gboolean

@@ -278,7 +278,11 @@ one_run (Work *w, size_t k, size_t si, FsimPopulation **shared, char **shared_te
         return FALSE;
     }
     for (size_t m = 0; m < sw->n_metrics; m++)
-        sw->values[run * sw->n_metrics + m] = fsim_metric_eval (sw->metrics[m], s, pop, r);
+        if (!fsim_metric_eval (sw->metrics[m], s, pop, r, &sw->values[run * sw->n_metrics + m],
+                               &e)) {
+            fail_run (w, run, e);
+            return FALSE;
+        }
     /* the claims in force of setting @k: its first seed's run is the only one to write them */
     for (size_t c = 0; si == 0 && c < s->n_claims && c < sw->scenario->n_claims; c++)
         sw->chosen[k * sw->scenario->n_claims + c] = s->claims[c].chosen;

@@ -44,10 +44,11 @@ const char *fsim_metric_label (const FsimMetric *m);
 /* Checks that every id the metric names exists in @s (partners, fields; jurisdictions and kinds
  * may be absent from a run and count 0). FALSE with FSIM_SWEEP_ERROR_METRIC. */
 gboolean fsim_metric_check (const FsimMetric *m, const FsimScenario *s, GError **error);
-/* The value on one run of @s on @pop (NaN after a division by zero). @r may be NULL when
- * fsim_metric_needs_run() is FALSE. Can't fail. */
-double fsim_metric_eval (const FsimMetric *m, const FsimScenario *s, const FsimPopulation *pop,
-                         const FsimResult *r);
+/* Sets *@out_value to the value on one run of @s on @pop (NaN after a division by zero). @r may
+ * be NULL when fsim_metric_needs_run() is FALSE. FALSE with FSIM_GRAPH_ERROR_NOMEM when the
+ * accounts[...] counts run out of memory (*@out_value untouched). */
+gboolean fsim_metric_eval (const FsimMetric *m, const FsimScenario *s, const FsimPopulation *pop,
+                           const FsimResult *r, double *out_value, GError **error);
 /* FALSE when @m reads only the population (users, friendships, accounts[...]): a sweep of such
  * metrics builds the populations and runs no flows. */
 gboolean fsim_metric_needs_run (const FsimMetric *m);
@@ -55,16 +56,22 @@ gboolean fsim_metric_needs_run (const FsimMetric *m);
 /* ---- accounts by number of friends (sweep-accounts.c) ---------------------------------------- */
 
 /* The @k users whose number of friends is nearest @degree, nearest first, the lower user number
- * first on a tie (transfer full; *@out_n = MIN (@k, users)). Can't fail. */
-size_t *fsim_accounts_nearest (const FsimFriends *f, size_t degree, size_t k, size_t *out_n);
-/* The distinct users other than @u who are friends of a friend of @u (a friend of @u counts
- * when two of @u's friends are friends: the friend-of-friend channel's people). Can't fail. */
-size_t fsim_accounts_friends_of_friends (const FsimFriends *f, size_t u);
+ * first on a tie (transfer full; *@out_n = MIN (@k, users)), or NULL with FSIM_GRAPH_ERROR_NOMEM
+ * when out of memory (a count per number of friends between the population's fewest and most,
+ * tried). */
+size_t *fsim_accounts_nearest (const FsimFriends *f, size_t degree, size_t k, size_t *out_n,
+                               GError **error);
+/* Sets *@out_n to the distinct users other than @u who are friends of a friend of @u (a friend
+ * of @u counts when two of @u's friends are friends: the friend-of-friend channel's people).
+ * FALSE with FSIM_GRAPH_ERROR_NOMEM when a bit per user cannot be had. */
+gboolean fsim_accounts_friends_of_friends (const FsimFriends *f, size_t u, size_t *out_n,
+                                           GError **error);
 /* Over the accounts of fsim_accounts_nearest(): @quantity 0 friends, 1 friends of friends,
  * 2 friends of friends per friend; @statistic 0 median (the mean of the two middle values for
- * an even number), 1 min, 2 max. NaN for an empty population. Can't fail. */
-double fsim_accounts_stat (const FsimFriends *f, size_t degree, size_t k, int quantity,
-                           int statistic);
+ * an even number), 1 min, 2 max; *@out_value NaN for an empty population. FALSE with
+ * FSIM_GRAPH_ERROR_NOMEM when out of memory (*@out_value untouched). */
+gboolean fsim_accounts_stat (const FsimFriends *f, size_t degree, size_t k, int quantity,
+                             int statistic, double *out_value, GError **error);
 /* The default metrics for @s: overall reach, then per partner, jurisdiction and field
  * (transfer full; free with g_ptr_array_unref). */
 GPtrArray *fsim_metric_defaults (const FsimScenario *s);

@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "engine.h"
+#include "memory.h"
 #include "policy.h"
 #include "scenario.h"
 #include "text.h"
@@ -124,25 +125,39 @@ make_days (FsimTimeline *t, GError **error)
     return TRUE;
 }
 
-static void
-allocate (FsimTimeline *t, const FsimResult *r)
+/* The counts by date, tried: the dates (up to FSIM_TIMELINE_MAX_POINTS) times the partners
+ * and kinds (up to 16,384 each) make up to 1.3 GB. FALSE with @error when out of memory. */
+static gboolean
+allocate (FsimTimeline *t, const FsimResult *r, GError **error)
 {
     size_t n = t->n_points;
+    struct {
+        size_t **at;
+        size_t n;
+    } const arrays[] = {
+        { &t->users, n + 1 },
+        { &t->no_consent, n + 1 },
+        { &t->jur_users, n * r->n_jurisdictions + 1 },
+        { &t->jur_no_consent, n * r->n_jurisdictions + 1 },
+        { &t->kind_users, n * r->n_kinds + 1 },
+        { &t->kind_no_consent, n * r->n_kinds + 1 },
+        { &t->partners, n + 1 },
+        { &t->kind_partners, n * r->n_kinds + 1 },
+        { &t->partner_users, n * r->n_partners + 1 },
+        { &t->partner_no_consent, n * r->n_partners + 1 },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS (arrays); i++) {
+        *arrays[i].at =
+            fsim_try_new0 (arrays[i].n, sizeof (size_t), "the timeline's counts by date", error);
+        if (*arrays[i].at == NULL)
+            return FALSE;
+    }
     t->jurisdictions = g_strdupv (r->jurisdictions);
     t->n_jurisdictions = r->n_jurisdictions;
     t->kinds = g_strdupv (r->kinds);
     t->n_kinds = r->n_kinds;
-    t->users = g_new0 (size_t, n + 1);
-    t->no_consent = g_new0 (size_t, n + 1);
-    t->jur_users = g_new0 (size_t, n * t->n_jurisdictions + 1);
-    t->jur_no_consent = g_new0 (size_t, n * t->n_jurisdictions + 1);
-    t->kind_users = g_new0 (size_t, n * t->n_kinds + 1);
-    t->kind_no_consent = g_new0 (size_t, n * t->n_kinds + 1);
-    t->partners = g_new0 (size_t, n + 1);
-    t->kind_partners = g_new0 (size_t, n * t->n_kinds + 1);
     t->n_partners = r->n_partners;
-    t->partner_users = g_new0 (size_t, n * r->n_partners + 1);
-    t->partner_no_consent = g_new0 (size_t, n * r->n_partners + 1);
+    return TRUE;
 }
 
 /* Partners that reached anyone, in all and per kind. */
@@ -159,11 +174,11 @@ count_partners (FsimTimeline *t, size_t i, const FsimScenario *s, const FsimResu
     }
 }
 
-static void
-record (FsimTimeline *t, size_t i, const FsimScenario *s, const FsimResult *r)
+static gboolean
+record (FsimTimeline *t, size_t i, const FsimScenario *s, const FsimResult *r, GError **error)
 {
-    if (i == 0)
-        allocate (t, r);
+    if (i == 0 && !allocate (t, r, error))
+        return FALSE;
     g_assert (r->n_jurisdictions == t->n_jurisdictions && r->n_kinds == t->n_kinds);
     t->users[i] = r->users_reached;
     t->no_consent[i] = r->users_reached_no_consent;
@@ -178,6 +193,7 @@ record (FsimTimeline *t, size_t i, const FsimScenario *s, const FsimResult *r)
     memcpy (t->partner_no_consent + i * t->n_partners, r->partner_reached_no_consent,
             t->n_partners * sizeof (size_t));
     count_partners (t, i, s, r);
+    return TRUE;
 }
 
 /* ---- policy changes ---- */
@@ -477,7 +493,8 @@ fsim_timeline_new_traced (const FsimScenario *scenario, const FsimTimelineTracer
             g_clear_pointer (&last, fsim_decisions_free);
             last = g_steal_pointer (&decisions);
         }
-        record (t, i, scenario, r);
+        if (!record (t, i, scenario, r, error))
+            return NULL;
     }
     find_events (t, scenario);
     return g_steal_pointer (&t);

@@ -39,7 +39,8 @@ struct FlowsimSimulation {
     FsimSim *sim;
     char *date;
     char *graphviz; /* the options' Graphviz program, or NULL */
-    GArray *flows;  /* FlowRow, in report order */
+    FlowRow *flows; /* in report order */
+    size_t n_flows;
 };
 
 const char *
@@ -177,18 +178,30 @@ sim_options (const FlowsimOptions *o)
 
 /* ---- simulations ----------------------------------------------------------------------- */
 
-static GArray *
-flow_rows (const FsimScenario *s)
+/* The (field, partner, destination) rows of @fs's scenario, up to 2^21 (the loader's limit on
+ * fields times destinations: 48 MiB), counted and then tried. */
+static gboolean
+flow_rows (FlowsimSimulation *fs, GError **error)
 {
-    GArray *rows = g_array_new (FALSE, FALSE, sizeof (FlowRow));
-    for (size_t f = 0; f < s->n_fields; f++)
-        for (size_t p = 0; p < s->n_partners; p++)
-            for (size_t d = 0; d < s->partners[p].n_destinations; d++)
-                if (fsim_bits_get (s->partners[p].destinations[d].fields, f)) {
-                    FlowRow row = { f, p, d };
-                    g_array_append_val (rows, row);
-                }
-    return rows;
+    const FsimScenario *s = fs->sim->scenario;
+    size_t n = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1) {
+            fs->flows = fsim_try_new (n + 1, sizeof (FlowRow), "the simulation's flow rows", error);
+            if (fs->flows == NULL)
+                return FALSE;
+        }
+        for (size_t f = 0; f < s->n_fields; f++)
+            for (size_t p = 0; p < s->n_partners; p++)
+                for (size_t d = 0; d < s->partners[p].n_destinations; d++)
+                    if (fsim_bits_get (s->partners[p].destinations[d].fields, f)) {
+                        if (pass == 1)
+                            fs->flows[fs->n_flows++] = (FlowRow){ f, p, d };
+                        else
+                            n++;
+                    }
+    }
+    return TRUE;
 }
 
 FlowsimSimulation *
@@ -207,8 +220,12 @@ flowsim_simulate (const char *scenario_path, const FlowsimOptions *options, Flow
     FlowsimSimulation *fs = g_new0 (FlowsimSimulation, 1);
     fs->sim = sim;
     fs->date = fsim_day_format (sim->scenario->date);
-    fs->flows = flow_rows (sim->scenario);
     fs->graphviz = options ? g_strdup (options->graphviz) : NULL;
+    if (!flow_rows (fs, &local)) {
+        flowsim_simulation_free (fs);
+        set_error (error, FLOWSIM_ERROR_INTERNAL, local);
+        return NULL;
+    }
     return fs;
 }
 
@@ -220,7 +237,7 @@ flowsim_simulation_free (FlowsimSimulation *sim)
     fsim_sim_free (sim->sim);
     g_free (sim->date);
     g_free (sim->graphviz);
-    g_array_unref (sim->flows);
+    g_free (sim->flows);
     g_free (sim);
 }
 
@@ -356,16 +373,16 @@ size_t
 flowsim_simulation_n_flows (const FlowsimSimulation *sim)
 {
     g_return_val_if_fail (sim != NULL, 0);
-    return sim->flows->len;
+    return sim->n_flows;
 }
 
 int
 flowsim_simulation_flow (const FlowsimSimulation *sim, size_t i, FlowsimFlow *out)
 {
     g_return_val_if_fail (sim != NULL && out != NULL, 0);
-    if (i >= sim->flows->len)
+    if (i >= sim->n_flows)
         return 0;
-    const FlowRow *row = &g_array_index (sim->flows, FlowRow, i);
+    const FlowRow *row = &sim->flows[i];
     const FsimScenario *s = sim->sim->scenario;
     const FsimResult *r = sim->sim->result;
     const FsimDestination *d = &s->partners[row->partner].destinations[row->destination];

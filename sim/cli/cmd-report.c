@@ -148,8 +148,13 @@ diagram_svg (const FsimSim *sim, const FsimDiagramOptions *d, char **out_note, G
     g_autoptr (GError) local = NULL;
     if (!fsim_diagram_write_dot (sim->scenario, sim->decisions, sim->result, d, svg, error))
         return NULL;
-    if (fsim_graphviz_convert (fsim_i_cli_dot_program (), svg, "svg", &fsim_diagram_layout, &local))
-        return fsim_svg_sanitize (svg->str, (gssize) svg->len, error);
+    if (fsim_graphviz_convert (fsim_i_cli_dot_program (), svg, "svg", &fsim_diagram_layout,
+                               &local)) {
+        char *sanitized = fsim_svg_sanitize (svg->str, (gssize) svg->len, error);
+        if (sanitized == NULL)
+            g_prefix_error (error, "the diagram (--no-diagram leaves it out): Graphviz's drawing: ");
+        return sanitized;
+    }
     if (g_error_matches (local, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_TOO_LARGE)) {
         *out_note = g_strdup_printf ("The diagram was left out: %s.", local->message);
         return NULL;

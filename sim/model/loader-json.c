@@ -426,7 +426,12 @@ precheck_text (Scan *s, const char *text, GError **error)
      * through GLib, which aborts when an allocation fails */
     guint64 mine = values - s->doc->n_values;
     g_autofree char *what = g_strdup_printf ("up to %" G_GUINT64_FORMAT " JSON values", mine);
-    if (!fsim_memory_reserve ((guint64) ((double) mine * FSIM_LOADER_VALUE_BYTES), what, error)) {
+    /* with the table of positions of every file's values grown to hold them all: GLib makes
+     * the larger table before it frees the smaller (an included file's few values could need
+     * megabytes: 255 included files under `ulimit -v` 83 to 122 MB aborted, sixth pass) */
+    guint64 table = fsim_memory_array_bytes (values, 3 * sizeof (gpointer));
+    if (!fsim_memory_reserve ((guint64) ((double) mine * FSIM_LOADER_VALUE_BYTES) + table, what,
+                              error)) {
         g_prefix_error (error, "%s: ", s->file);
         return FALSE;
     }

@@ -139,7 +139,11 @@ explicit_friends (const FsimPopulationSpec *ps, GError **error)
 
     for (size_t u = 0; u < ps->n_users; u++)
         n_pairs += ps->users[u].n_friends;
-    pairs = g_new (uint32_t, 2 * (n_pairs ? n_pairs : 1));
+    /* up to a pair per JSON value of the users' friends (16,777,216: 128 MiB), tried */
+    pairs = fsim_try_new (2 * (n_pairs ? n_pairs : 1), sizeof (uint32_t),
+                          "the listed users' friendships", error);
+    if (pairs == NULL)
+        return NULL;
     for (size_t u = 0; u < ps->n_users; u++) {
         const FsimUserSpec *us = &ps->users[u];
 
@@ -173,7 +177,9 @@ build_explicit (const FsimScenario *s, FsimPopulation *pop, GError **error)
     if (pop->friends == NULL || !fsim_i_population_alloc (s, pop, error))
         return FALSE;
 
-    pop->user_ids = g_new0 (char *, pop->n_users + 1);
+    pop->user_ids = fsim_try_new0 (pop->n_users + 1, sizeof (char *), "the users' ids", error);
+    if (pop->user_ids == NULL)
+        return FALSE;
     for (size_t u = 0; u < pop->n_users; u++) {
         const FsimUserSpec *us = &ps->users[u];
         const FsimSettings *st = &us->settings;

@@ -11,6 +11,7 @@
 #include "diagram-private.h"
 #include "diagram.h"
 #include "downstream.h"
+#include "memory.h"
 #include "table.h"
 
 /*
@@ -34,10 +35,11 @@ typedef struct {
     const FsimResult *r;
     FsimDay day;
     FsimModel *model;
-    size_t *entity;   /* [v]: index of the vertex's entity (scope: in its API, ...) */
-    size_t *owner;    /* [v]: the API of a scope, the partner of a destination */
-    GArray **out;     /* [v]: out-edges (size_t) */
-    size_t *share_of; /* [e]: share index of a SHARES edge within its partner */
+    size_t *entity;    /* [v]: index of the vertex's entity (scope: in its API, ...) */
+    size_t *owner;     /* [v]: the API of a scope, the partner of a destination */
+    size_t *out_start; /* [v]: where vertex v's out-edges start in out_edges ([nv]: the end) */
+    size_t *out_edges; /* the edges, by their from vertex, each vertex's in the order added */
+    size_t *share_of;  /* [e]: share index of a SHARES edge within its partner */
     FsimIDiagram *d;
     size_t *group_node;   /* [f] */
     size_t *scope_node;   /* [a * FSIM_N_SUBJECTS + k], SIZE_MAX: none */
@@ -74,10 +76,8 @@ at (const Build *b, const size_t *a, size_t f, size_t p)
 static void
 build_clear (Build *b)
 {
-    size_t nv = b->model ? fsim_model_graph_n_vertices (b->model->graph) : 0;
-    for (size_t v = 0; b->out && v < nv; v++)
-        g_array_unref (b->out[v]);
-    g_free (b->out);
+    g_free (b->out_start);
+    g_free (b->out_edges);
     g_free (b->entity);
     g_free (b->owner);
     g_free (b->share_of);
@@ -92,17 +92,22 @@ build_clear (Build *b)
     fsim_model_free (b->model);
 }
 
-/* entity/owner per vertex and out-edge lists, from the model graph and its index arrays. */
-static void
-build_index (Build *b)
+/* entity/owner per vertex and out-edge lists, from the model graph and its index arrays: the
+ * model's vertices and edges (2 million at the limits), tried. FALSE with @error when out of
+ * memory. */
+static gboolean
+build_index (Build *b, GError **error)
 {
     const FsimScenario *s = b->s;
     const FsimModel *m = b->model;
+    const char *what = "the diagram's index of the model";
     size_t nv = fsim_model_graph_n_vertices (m->graph), ne = fsim_model_graph_n_edges (m->graph);
-    b->entity = g_new0 (size_t, nv + 1);
-    b->owner = g_new0 (size_t, nv + 1);
-    b->out = g_new0 (GArray *, nv + 1);
-    b->share_of = g_new0 (size_t, ne + 1);
+    if (!(b->entity = fsim_try_new0 (nv + 1, sizeof (size_t), what, error)) ||
+        !(b->owner = fsim_try_new0 (nv + 1, sizeof (size_t), what, error)) ||
+        !(b->out_start = fsim_try_new0 (nv + 1, sizeof (size_t), what, error)) ||
+        !(b->out_edges = fsim_try_new (ne + 1, sizeof (size_t), what, error)) ||
+        !(b->share_of = fsim_try_new0 (ne + 1, sizeof (size_t), what, error)))
+        return FALSE;
     for (size_t f = 0; f < s->n_fields; f++)
         b->entity[m->field_vertex[f]] = f;
     for (size_t a = 0; a < s->n_apis; a++) {
@@ -121,13 +126,26 @@ build_index (Build *b)
         for (size_t i = 0; i < s->partners[p].n_shares; i++)
             b->share_of[m->share_edge[m->share_base[p] + i]] = i;
     }
-    for (size_t v = 0; v < nv; v++)
-        b->out[v] = g_array_new (FALSE, FALSE, sizeof (size_t));
+    /* counted by their from vertex, then placed: out_start[v + 1] is v's end */
     for (size_t e = 0; e < ne; e++) {
         size_t from, to;
         fsim_model_graph_edge_ends (m->graph, e, &from, &to);
-        g_array_append_val (b->out[from], e);
+        if (from + 1 < nv)
+            b->out_start[from + 1]++;
     }
+    for (size_t v = 1; v < nv; v++)
+        b->out_start[v] += b->out_start[v - 1];
+    b->out_start[nv] = ne;
+    g_autofree size_t *fill = fsim_try_new (nv + 1, sizeof (size_t), what, error);
+    if (fill == NULL)
+        return FALSE;
+    memcpy (fill, b->out_start, (nv + 1) * sizeof (size_t));
+    for (size_t e = 0; e < ne; e++) {
+        size_t from, to;
+        fsim_model_graph_edge_ends (m->graph, e, &from, &to);
+        b->out_edges[fill[from]++] = e;
+    }
+    return TRUE;
 }
 
 /* The next out-edge of vertex @v of @kind from position *@pos on, in the order they were added,
@@ -137,8 +155,8 @@ build_index (Build *b)
 static size_t
 next_edge (const Build *b, size_t v, FsimModelEdgeKind kind, size_t *pos)
 {
-    while (*pos < b->out[v]->len) {
-        size_t e = g_array_index (b->out[v], size_t, (*pos)++);
+    while (*pos < b->out_start[v + 1] - b->out_start[v]) {
+        size_t e = b->out_edges[b->out_start[v] + (*pos)++];
         if (fsim_model_graph_edge_kind (b->model->graph, e) == (int) kind)
             return e;
     }
@@ -744,7 +762,10 @@ fsim_diagram_write_dot (const FsimScenario *scenario, const FsimDecisions *decis
     if (!b.model)
         return FALSE;
     set_focus (&b);
-    build_index (&b);
+    if (!build_index (&b, error)) {
+        build_clear (&b);
+        return FALSE;
+    }
     add_fields (&b);
     add_apis (&b);
     add_partners (&b);

@@ -167,11 +167,11 @@ add_destinations (Draw *w, size_t p, size_t f)
 static void
 add_flow (Draw *w, const FsimFlowExplanation *flow)
 {
-    if (flow->routes->len == 0)
+    if (flow->n_routes == 0)
         return;
     size_t fn = field_node (w, flow->field), pn = partner_node (w, flow->partner);
-    for (size_t k = 0; k < flow->routes->len; k++) {
-        const FsimRoute *r = &g_array_index (flow->routes, FsimRoute, k);
+    for (size_t k = 0; k < flow->n_routes; k++) {
+        const FsimRoute *r = &flow->routes[k];
         gboolean open = r->block == FSIM_BLOCK_NONE;
         size_t from = r->channel == FSIM_CHANNEL_DOWNSTREAM ? partner_node (w, r->from) : fn;
         g_autofree char *label = route_label (w, r);
@@ -210,8 +210,8 @@ fsim_explain_write_dot (const FsimTracer *t, const FsimExplanation *e, const cha
     fsim_i_node_line (g_ptr_array_index (d->nodes, w.user), "%s", name);
     w.fields = fsim_i_diagram_cluster (d, "Fields", FALSE);
     w.partners = fsim_i_diagram_cluster (d, "Partners", FALSE);
-    for (size_t i = 0; i < e->flows->len; i++)
-        add_flow (&w, &g_array_index (e->flows, FsimFlowExplanation, i));
+    for (size_t i = 0; i < e->n_flows; i++)
+        add_flow (&w, &e->flows[i]);
     return fsim_i_diagram_write (d, out, error);
 }
 

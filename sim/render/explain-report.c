@@ -434,7 +434,7 @@ text_flow_head (const Ctx *c, const FsimFlowExplanation *flow, const char *filte
     }
     text_destinations (c, flow, filter, out);
     g_string_append_c (out, '\n');
-    if (flow->routes->len == 0)
+    if (flow->n_routes == 0)
         g_string_append (out, "    (no route: no API of this partner offers the field, and no "
                               "partner shares it with this one)\n");
 }
@@ -459,8 +459,8 @@ fsim_explain_render_text (const FsimTracer *t, const FsimExplanation *e, const c
     text_header (&c, out);
     gssize field = -1;
     size_t shown = 0;
-    for (guint i = 0; i < e->flows->len; i++) {
-        const FsimFlowExplanation *flow = &g_array_index (e->flows, FsimFlowExplanation, i);
+    for (guint i = 0; i < e->n_flows; i++) {
+        const FsimFlowExplanation *flow = &e->flows[i];
         if (!flow_shown (c.s, flow, destination))
             continue;
         if ((gssize) flow->field != field) {
@@ -476,9 +476,8 @@ fsim_explain_render_text (const FsimTracer *t, const FsimExplanation *e, const c
             g_string_append (out, f->sensitive ? ", sensitive\n" : "\n");
         }
         text_flow_head (&c, flow, destination, out);
-        for (guint j = 0; flow->receives && j < flow->routes->len; j++)
-            fsim_explain_route_text (t, e->user, flow, &g_array_index (flow->routes, FsimRoute, j),
-                                     4, out);
+        for (guint j = 0; flow->receives && j < flow->n_routes; j++)
+            fsim_explain_route_text (t, e->user, flow, &flow->routes[j], 4, out);
         shown++;
     }
     if (shown == 0)
@@ -612,8 +611,8 @@ json_flow (const Ctx *c, const FsimFlowExplanation *flow, const char *filter, Fs
     fsim_jw_close (w, ']');
     fsim_jw_key (w, "routes");
     fsim_jw_open (w, '[');
-    for (guint j = 0; j < flow->routes->len; j++)
-        json_route (c, flow, &g_array_index (flow->routes, FsimRoute, j), w);
+    for (guint j = 0; j < flow->n_routes; j++)
+        json_route (c, flow, &flow->routes[j], w);
     fsim_jw_close (w, ']');
     fsim_jw_close (w, '}');
 }
@@ -635,8 +634,8 @@ fsim_explain_render_json (const FsimTracer *t, const FsimExplanation *e, const c
     fsim_claims_report_json (&w, c.s);
     fsim_jw_key (&w, "flows");
     fsim_jw_open (&w, '[');
-    for (guint i = 0; i < e->flows->len; i++) {
-        const FsimFlowExplanation *flow = &g_array_index (e->flows, FsimFlowExplanation, i);
+    for (guint i = 0; i < e->n_flows; i++) {
+        const FsimFlowExplanation *flow = &e->flows[i];
         if (flow_shown (c.s, flow, destination))
             json_flow (&c, flow, destination, &w);
     }
@@ -690,16 +689,16 @@ fsim_explain_room (const FsimTracer *t, const FsimExplanation *e)
     fsim_claims_report_header_line (c.s, claims);
     guint64 user = fsim_room_json (c.user), rule = fsim_i_room_rule (c.s);
     guint64 bytes = 8192 + claims->len + 4 * user;
-    for (guint i = 0; i < e->flows->len; i++) {
-        const FsimFlowExplanation *flow = &g_array_index (e->flows, FsimFlowExplanation, i);
+    for (guint i = 0; i < e->n_flows; i++) {
+        const FsimFlowExplanation *flow = &e->flows[i];
         const FsimPartner *p = &c.s->partners[flow->partner];
         guint64 pair = fsim_room_json (c.s->fields[flow->field].id) + fsim_room_json (p->id);
         bytes += 1024 + 2 * pair;
         for (size_t d = 0; d < p->n_destinations; d++)
             bytes += fsim_room_json (p->destinations[d].id) +
                      fsim_room_json (fsim_i_dest_jurisdiction (&p->destinations[d])) + 128;
-        for (guint j = 0; j < flow->routes->len; j++)
-            bytes += room_route (&c, &g_array_index (flow->routes, FsimRoute, j), user, pair, rule);
+        for (guint j = 0; j < flow->n_routes; j++)
+            bytes += room_route (&c, &flow->routes[j], user, pair, rule);
     }
     ctx_clear (&c);
     return bytes;
@@ -714,12 +713,12 @@ fsim_explain_open_routes_room (const FsimTracer *t, const FsimExplanation *e, si
     Ctx c;
     ctx_init (&c, t, e->user);
     guint64 user = fsim_room_json (c.user), rule = fsim_i_room_rule (c.s), bytes = 0;
-    for (guint i = 0; i < e->flows->len; i++) {
-        const FsimFlowExplanation *flow = &g_array_index (e->flows, FsimFlowExplanation, i);
+    for (guint i = 0; i < e->n_flows; i++) {
+        const FsimFlowExplanation *flow = &e->flows[i];
         guint64 pair = fsim_room_json (c.s->fields[flow->field].id) +
                        fsim_room_json (c.s->partners[flow->partner].id);
-        for (guint j = 0; j < flow->routes->len; j++) {
-            const FsimRoute *r = &g_array_index (flow->routes, FsimRoute, j);
+        for (guint j = 0; j < flow->n_routes; j++) {
+            const FsimRoute *r = &flow->routes[j];
             if (r->block == FSIM_BLOCK_NONE)
                 bytes +=
                     room_route (&c, r, user, pair, rule) + (guint64) (4 + _FSIM_BLOCK_MAX) * indent;

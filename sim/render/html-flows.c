@@ -9,6 +9,7 @@
 #include "explain.h"
 #include "findings.h"
 #include "html.h"
+#include "memory.h"
 #include "room.h"
 #include "svg.h"
 #include "table.h"
@@ -102,15 +103,22 @@ top_flows (const FsimScenario *s, const FsimResult *r, size_t top, gboolean all)
 }
 
 /* One example user per flow among the first MAX_EXAMPLES: one reached without consent if the
- * flow has such users, else one reached at all. Users are tried in order. */
-static void
-find_examples (const FsimTracer *t, const FsimPopulation *pop, GArray *flows)
+ * flow has such users, else one reached at all. Users are tried in order. FALSE with @error
+ * when a user's byte per (field, partner) (16 MiB at the limits) or the tracer's scratch
+ * cannot be had (tried). */
+static gboolean
+find_examples (const FsimTracer *t, const FsimPopulation *pop, GArray *flows, GError **error)
 {
     size_t n = MIN ((size_t) flows->len, (size_t) MAX_EXAMPLES), missing = n;
     size_t np = pop->n_partners;
-    g_autofree guint8 *mask = g_new0 (guint8, pop->n_fields * np + 1);
+    g_autofree guint8 *mask =
+        n > 0 ? fsim_try_new0 (pop->n_fields * np + 1, 1, "a user's fields and partners", error)
+              : NULL;
+    if (n > 0 && mask == NULL)
+        return FALSE;
     for (size_t u = 0; u < pop->n_users && missing > 0; u++) {
-        fsim_tracer_user (t, u, mask);
+        if (!fsim_tracer_user (t, u, mask, error))
+            return FALSE;
         for (size_t i = 0; i < n; i++) {
             Flow *flow = &g_array_index (flows, Flow, i);
             guint8 m = mask[flow->field * np + flow->partner];
@@ -123,6 +131,7 @@ find_examples (const FsimTracer *t, const FsimPopulation *pop, GArray *flows)
             }
         }
     }
+    return TRUE;
 }
 
 static void
@@ -186,10 +195,10 @@ example (const FsimTracer *t, const FsimPopulation *pop, const Flow *flow, GStri
                             error))
         return FALSE;
     size_t allocated = text->allocated_len;
-    for (size_t i = 0; i < e->flows->len; i++) {
-        const FsimFlowExplanation *fe = &g_array_index (e->flows, FsimFlowExplanation, i);
-        for (size_t k = 0; k < fe->routes->len; k++) {
-            const FsimRoute *route = &g_array_index (fe->routes, FsimRoute, k);
+    for (size_t i = 0; i < e->n_flows; i++) {
+        const FsimFlowExplanation *fe = &e->flows[i];
+        for (size_t k = 0; k < fe->n_routes; k++) {
+            const FsimRoute *route = &fe->routes[k];
             if (route->block == FSIM_BLOCK_NONE)
                 fsim_explain_route_text (t, (size_t) flow->example, fe, route, 0, text);
         }
@@ -232,7 +241,8 @@ fsim_i_html_flows (const FsimScenario *scenario, const FsimPopulation *pop,
     g_autoptr (FsimTracer) tracer = fsim_tracer_new (scenario, pop, decisions, error);
     if (tracer == NULL)
         return FALSE;
-    find_examples (tracer, pop, flows);
+    if (!find_examples (tracer, pop, flows, error))
+        return FALSE;
     g_string_append_printf (out, "<section id=\"flows%s\">\n<h2>Top flows</h2>\n", suffix);
     fsim_i_html_element (out, "p", "note",
                          all ? "The field and partner pairs with the most users reached without "
@@ -326,7 +336,8 @@ fsim_i_html_highlights (const FsimScenario *scenario, const FsimPopulation *pop,
     g_autoptr (FsimTracer) tracer = fsim_tracer_new (scenario, pop, decisions, error);
     if (tracer == NULL)
         return FALSE;
-    find_examples (tracer, pop, flows);
+    if (!find_examples (tracer, pop, flows, error))
+        return FALSE;
     g_string_append (out, "<div class=\"highlights\">\n");
     for (size_t i = 0; i < flows->len; i++) {
         const Flow *flow = &g_array_index (flows, Flow, i);
@@ -365,8 +376,8 @@ fsim_i_html_flows_room (const FsimScenario *scenario, const FsimPopulation *pop,
     if (tracer == NULL)
         return FALSE;
     g_autoptr (GArray) flows = top_flows (scenario, result, top, all);
-    find_examples (tracer, pop, lit);
-    find_examples (tracer, pop, flows);
+    if (!find_examples (tracer, pop, lit, error) || !find_examples (tracer, pop, flows, error))
+        return FALSE;
     /* the sections' own markup, notes and headings */
     guint64 room = 2048;
     for (size_t i = 0; i < lit->len; i++) {

@@ -218,8 +218,8 @@ json_routes (const FsimPossible *pp, const FsimPossibleFlow *flow, FsimJsonWrite
     const FsimScenario *s = fsim_possible_scenario (pp);
     fsim_jw_key (w, "routes");
     fsim_jw_open (w, '[');
-    for (guint i = 0; i < flow->routes->len; i++) {
-        const FsimPossibleRoute *r = &g_array_index (flow->routes, FsimPossibleRoute, i);
+    for (guint i = 0; i < flow->n_routes; i++) {
+        const FsimPossibleRoute *r = &flow->routes[i];
         gboolean down = r->partner != flow->partner;
         fsim_jw_item (w);
         fsim_jw_open (w, '{');
@@ -323,8 +323,8 @@ static guint64
 room_pair (const FsimScenario *s, const FsimPossibleFlow *flow, guint64 rule, gboolean routes)
 {
     guint64 bytes = 128;
-    for (guint i = 0; routes && i < flow->routes->len; i++) {
-        const FsimPossibleRoute *r = &g_array_index (flow->routes, FsimPossibleRoute, i);
+    for (guint i = 0; routes && i < flow->n_routes; i++) {
+        const FsimPossibleRoute *r = &flow->routes[i];
         bytes += ROOM_ROUTE + rule + fsim_room_json (s->partners[r->partner].id) +
                  fsim_room_json (s->apis[r->api].id) +
                  fsim_room_json (s->apis[r->api].scopes[r->scope].id);

@@ -177,11 +177,92 @@ on_text (GMarkupParseContext *context, const char *text, gsize len, gpointer dat
     piece_done (p);
 }
 
+/* Where the piece of @text (@len bytes) that starts at @i ends (one past its last byte), as
+ * GMarkup reads it, or an end no earlier than GMarkup's: a text runs to the next '<'; a
+ * comment to the first "-->", a CDATA section to "]]>", a processing instruction to "?>", a
+ * DOCTYPE to the '>' that balances its '<'s, any other "<!" to the end (GMarkup's passthrough
+ * ends at nothing else); a tag to the first '>' outside a quoted attribute value. */
+static size_t
+piece_end (const char *text, size_t len, size_t i)
+{
+    const char *p = text + i, *end = text + len, *found = NULL;
+    size_t left = len - i;
+
+    if (*p != '<') {
+        found = memchr (p, '<', left);
+        return found ? (size_t) (found - text) : len;
+    }
+    const struct {
+        const char *open, *close;
+        size_t from; /* where the close may start, after the '<' */
+    } kinds[] = { { "<!--", "-->", 2 }, { "<![CDATA[", "]]>", 9 }, { "<?", "?>", 1 } };
+    for (size_t k = 0; k < G_N_ELEMENTS (kinds); k++)
+        if (left >= strlen (kinds[k].open) &&
+            memcmp (p, kinds[k].open, strlen (kinds[k].open)) == 0) {
+            found = left > kinds[k].from
+                        ? g_strstr_len (p + kinds[k].from, (gssize) (left - kinds[k].from),
+                                        kinds[k].close)
+                        : NULL;
+            return found ? (size_t) (found - text) + strlen (kinds[k].close) : len;
+        }
+    if (left >= 2 && p[1] == '!' && !(left >= 9 && memcmp (p, "<!DOCTYPE", 9) == 0))
+        return len;
+    gboolean doctype = left >= 2 && p[1] == '!';
+    size_t depth = 0;
+    char quote = 0;
+    for (const char *q = p; q < end; q++) {
+        if (doctype) {
+            depth += *q == '<';
+            if (*q == '>' && --depth == 0)
+                return (size_t) (q - text) + 1;
+        } else if (quote != 0) {
+            quote = *q == quote ? 0 : quote;
+        } else if (*q == '"' || *q == '\'') {
+            quote = *q;
+        } else if (*q == '>') {
+            return (size_t) (q - text) + 1;
+        }
+    }
+    return len;
+}
+
+/* Refuses a control character GMarkup would take, and a piece (piece_end()) over
+ * FSIM_SVG_MAX_PIECE bytes: GMarkup copies each into a GString that GLib grows, aborting if it
+ * cannot. *@out_longest: the longest piece's bytes. */
+static gboolean
+check_pieces (const char *text, size_t len, size_t *out_longest, GError **error)
+{
+    size_t longest = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char) text[i];
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+            g_set_error (error, FSIM_SVG_ERROR, FSIM_SVG_ERROR_PARSE,
+                         "not well-formed SVG: control character 0x%02x at byte %zu", c, i);
+            return FALSE;
+        }
+    }
+    for (size_t i = 0, next = 0; i < len; i = next) {
+        next = piece_end (text, len, i);
+        if (next - i > FSIM_SVG_MAX_PIECE) {
+            g_set_error (error, FSIM_SVG_ERROR, FSIM_SVG_ERROR_PIECE,
+                         "the SVG has a piece (an element, a text or a comment) of %zu bytes at "
+                         "byte %zu, more than the %d bytes a piece may have",
+                         next - i, i, FSIM_SVG_MAX_PIECE);
+            return FALSE;
+        }
+        longest = MAX (longest, next - i);
+    }
+    *out_longest = longest;
+    return TRUE;
+}
+
 /* Parses @text into @out (NULL: checks only), or with @count only counts what it would
- * append, @out then being scratch. */
+ * append, @out then being scratch, made room for here (a piece is escaped into it at once). */
 static gboolean
 parse (const char *text, gssize len, GString *out, guint64 *count, GError **error)
 {
+    size_t longest = 0;
     static const GMarkupParser parser = { on_start, on_end, on_text, NULL, NULL };
     Parse p = { .out = out, .count = count };
     g_autoptr (GMarkupParseContext) context = NULL;
@@ -189,15 +270,13 @@ parse (const char *text, gssize len, GString *out, guint64 *count, GError **erro
 
     if (len < 0)
         len = (gssize) strlen (text);
-    for (gssize i = 0; i < len; i++) {
-        unsigned char c = (unsigned char) text[i];
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-            g_set_error (error, FSIM_SVG_ERROR, FSIM_SVG_ERROR_PARSE,
-                         "not well-formed SVG: control character 0x%02x at byte %" G_GSSIZE_FORMAT,
-                         c, i);
-            return FALSE;
-        }
-    }
+    if (!check_pieces (text, (size_t) len, &longest, error))
+        return FALSE;
+    /* a piece's output: its bytes escaped, and the root's xmlns */
+    if (count != NULL && out != NULL &&
+        !fsim_room_reserve (out, (guint64) longest * FSIM_ROOM_PER_BYTE + 64,
+                            "a piece of the diagram's SVG", error))
+        return FALSE;
     context = g_markup_parse_context_new (&parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &p, NULL);
     if (!g_markup_parse_context_parse (context, text, len, &local) ||
         !g_markup_parse_context_end_parse (context, &local)) {

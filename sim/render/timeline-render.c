@@ -32,12 +32,6 @@ fsim_timeline_format_from_string (const char *s, FsimTimelineFormat *out)
 
 /* ---- text ---- */
 
-/* A wide table: "Date", then one column per group; cells "N (M)". */
-typedef struct {
-    GPtrArray *headers; /* char *, cleaned */
-    GPtrArray *cells;   /* char *, row-major, n_cols per row */
-} Wide;
-
 static void
 wide_append (GString *out, const char *s, size_t width, gboolean right)
 {
@@ -49,37 +43,6 @@ wide_append (GString *out, const char *s, size_t width, gboolean right)
         fsim_append_spaces (out, width > w ? width - w : 0);
 }
 
-static void
-wide_finish (const Wide *t, GString *out)
-{
-    size_t n_cols = t->headers->len, n_rows = t->cells->len / n_cols;
-    g_autofree size_t *width = g_new0 (size_t, n_cols);
-    for (size_t c = 0; c < n_cols; c++) {
-        width[c] = fsim_text_width (g_ptr_array_index (t->headers, c));
-        for (size_t r = 0; r < n_rows; r++)
-            width[c] =
-                MAX (width[c], fsim_text_width (g_ptr_array_index (t->cells, r * n_cols + c)));
-    }
-    for (size_t r = 0; r <= n_rows + 1; r++) {
-        g_string_append (out, "  ");
-        for (size_t c = 0; c < n_cols; c++) {
-            if (c > 0)
-                g_string_append (out, "  ");
-            if (r == 1) {
-                for (size_t i = 0; i < width[c]; i++)
-                    g_string_append_c (out, '-');
-                continue;
-            }
-            const char *cell = r == 0 ? g_ptr_array_index (t->headers, c)
-                                      : g_ptr_array_index (t->cells, (r - 2) * n_cols + c);
-            wide_append (out, cell, width[c], c > 0 && r > 0);
-        }
-        while (out->len && out->str[out->len - 1] == ' ')
-            g_string_truncate (out, out->len - 1);
-        g_string_append_c (out, '\n');
-    }
-}
-
 /* "N (M)", or "N" when @no_consent is NULL. */
 static char *
 cell (const size_t *users, const size_t *no_consent, size_t i)
@@ -89,58 +52,110 @@ cell (const size_t *users, const size_t *no_consent, size_t i)
     return b ? g_strdup_printf ("%s (%s)", a, b) : g_steal_pointer (&a);
 }
 
-/* The counts of one table: per group [t * n + g] and, if @all, for all partners [t]. */
+/* The counts of one table: per group [t * stride + g] (stride: the groups, or with @pick,
+ * group g's counts at [t * stride + pick[g]]) and, if @all, for all partners [t]. */
 typedef struct {
     const size_t *users, *nc;
     const size_t *all, *all_nc;
+    size_t stride;      /* 0: the groups */
+    const size_t *pick; /* NULL: group g at g */
 } Counts;
+
+/* A wide table: "Date", then, with c.all, "All partners", then one column per group of @names;
+ * cells "N (M)". Its cells (dates times groups: up to 2,000 times 16,384 kinds) are formatted
+ * when written, twice (for the widths, then the text), never all kept at once. */
+typedef struct {
+    const FsimTimeline *t;
+    char **names;
+    size_t n;
+    Counts c;
+} Wide;
+
+/* Row @i's cell of column @col (transfer full). */
+static char *
+wide_cell (const Wide *w, size_t i, size_t col)
+{
+    gboolean all = w->c.all != NULL;
+    if (col == 0)
+        return fsim_day_format (w->t->days[i]);
+    if (all && col == 1)
+        return cell (w->c.all, w->c.all_nc, i);
+    size_t g = col - 1 - all;
+    return cell (w->c.users, w->c.nc,
+                 i * (w->c.stride ? w->c.stride : w->n) + (w->c.pick ? w->c.pick[g] : g));
+}
+
+/* Column @col's heading (transfer full). */
+static char *
+wide_header (const Wide *w, size_t col)
+{
+    gboolean all = w->c.all != NULL;
+    if (col == 0)
+        return g_strdup ("Date");
+    if (all && col == 1)
+        return g_strdup ("All partners");
+    const char *name = w->names[col - 1 - all];
+    return strcmp (name, "device") == 0 && w->c.all_nc ? g_strdup ("on device")
+                                                       : fsim_text_clean (name);
+}
 
 /* One table: groups @names; with c->all, a first column for all partners. */
 static void
 text_table (const FsimTimeline *t, const char *title, char **names, size_t n, Counts c,
             GString *out)
 {
-    gboolean all = c.all != NULL;
-    Wide w = { g_ptr_array_new_with_free_func (g_free), g_ptr_array_new_with_free_func (g_free) };
-    g_ptr_array_add (w.headers, g_strdup ("Date"));
-    if (all)
-        g_ptr_array_add (w.headers, g_strdup ("All partners"));
-    for (size_t g = 0; g < n; g++)
-        g_ptr_array_add (w.headers, strcmp (names[g], "device") == 0 && c.all_nc
-                                        ? g_strdup ("on device")
-                                        : fsim_text_clean (names[g]));
-    for (size_t i = 0; i < t->n_points; i++) {
-        g_ptr_array_add (w.cells, fsim_day_format (t->days[i]));
-        if (all)
-            g_ptr_array_add (w.cells, cell (c.all, c.all_nc, i));
-        for (size_t g = 0; g < n; g++)
-            g_ptr_array_add (w.cells, cell (c.users, c.nc, i * n + g));
+    const Wide w = { t, names, n, c };
+    size_t n_cols = n + 1 + (c.all != NULL), n_rows = t->n_points;
+    g_autofree size_t *width = g_new0 (size_t, n_cols); /* the groups: partners or kinds */
+    for (size_t col = 0; col < n_cols; col++) {
+        g_autofree char *head = wide_header (&w, col);
+        width[col] = fsim_text_width (head);
+        for (size_t r = 0; r < n_rows; r++) {
+            g_autofree char *text = wide_cell (&w, r, col);
+            width[col] = MAX (width[col], fsim_text_width (text));
+        }
     }
     g_string_append_printf (out, "%s\n", title);
-    wide_finish (&w, out);
+    for (size_t r = 0; r <= n_rows + 1; r++) {
+        g_string_append (out, "  ");
+        for (size_t col = 0; col < n_cols; col++) {
+            if (col > 0)
+                g_string_append (out, "  ");
+            if (r == 1) {
+                for (size_t i = 0; i < width[col]; i++)
+                    g_string_append_c (out, '-');
+                continue;
+            }
+            g_autofree char *text = r == 0 ? wide_header (&w, col) : wide_cell (&w, r - 2, col);
+            wide_append (out, text, width[col], col > 0 && r > 0);
+        }
+        while (out->len && out->str[out->len - 1] == ' ')
+            g_string_truncate (out, out->len - 1);
+        g_string_append_c (out, '\n');
+    }
     g_string_append_c (out, '\n');
-    g_ptr_array_unref (w.headers);
-    g_ptr_array_unref (w.cells);
 }
 
 /* The per-partner table: one column per partner of @partners (a bit set). */
 static void
 text_partners (const FsimScenario *s, const FsimTimeline *t, const FsimWord *partners, GString *out)
 {
-    size_t n = fsim_bits_count (partners, s->partner_words), np = t->n_partners, c = 0;
+    size_t n = fsim_bits_count (partners, s->partner_words), c = 0;
+    /* the partners' names and numbers (the loader's limit: 16,384): the counts are read where
+     * the timeline keeps them, not copied by date and partner */
     g_autofree char **names = g_new0 (char *, n + 1);
-    g_autofree size_t *users = g_new0 (size_t, t->n_points * n + 1);
-    g_autofree size_t *nc = g_new0 (size_t, t->n_points * n + 1);
+    g_autofree size_t *pick = g_new0 (size_t, n + 1);
     for (size_t p = fsim_bits_next (partners, s->partner_words, 0); p != SIZE_MAX;
          p = fsim_bits_next (partners, s->partner_words, p + 1), c++) {
         names[c] = s->partners[p].id;
-        for (size_t i = 0; i < t->n_points; i++) {
-            users[i * n + c] = t->partner_users[i * np + p];
-            nc[i * n + c] = t->partner_no_consent[i * np + p];
-        }
+        pick[c] = p;
     }
     text_table (t, "Users reached (without consent), by partner", names, n,
-                (Counts){ users, nc, NULL, NULL }, out);
+                (Counts){ .users = t->partner_users,
+                          .nc = t->partner_no_consent,
+                          .stride = t->n_partners,
+                          .pick = pick },
+                out);
 }
 
 static void
@@ -170,11 +185,18 @@ render_text (const FsimScenario *s, const FsimTimeline *t, const FsimWord *partn
     g_string_append_c (out, '\n');
     text_table (t, "Users reached (without consent), by jurisdiction", t->jurisdictions,
                 t->n_jurisdictions,
-                (Counts){ t->jur_users, t->jur_no_consent, t->users, t->no_consent }, out);
-    text_table (t, "Users reached (without consent), by partner kind", t->kinds, t->n_kinds,
-                (Counts){ t->kind_users, t->kind_no_consent, NULL, NULL }, out);
-    text_table (t, "Partners that reached anyone, by kind", t->kinds, t->n_kinds,
-                (Counts){ t->kind_partners, NULL, t->partners, NULL }, out);
+                (Counts){ .users = t->jur_users,
+                          .nc = t->jur_no_consent,
+                          .all = t->users,
+                          .all_nc = t->no_consent },
+                out);
+    text_table (
+        t, "Users reached (without consent), by partner kind", t->kinds, t->n_kinds,
+        (Counts){ .users = t->kind_users, .nc = t->kind_no_consent, .all = NULL, .all_nc = NULL },
+        out);
+    text_table (
+        t, "Partners that reached anyone, by kind", t->kinds, t->n_kinds,
+        (Counts){ .users = t->kind_partners, .nc = NULL, .all = t->partners, .all_nc = NULL }, out);
     if (partners)
         text_partners (s, t, partners, out);
     g_string_append (out, "Policy changes in the range\n");
