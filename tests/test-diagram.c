@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include <gio/gio.h>
 #include <glib.h>
 
 #include "diagram.h"
@@ -608,6 +609,39 @@ test_diagram_graphviz_bounded_commands (void)
     draw_tmpdir_remove (dir);
 }
 
+/* Graphviz's input, output and messages are files without a name (issue 11's fifth pass): a
+ * flowsim killed by SIGKILL while `dot` runs, which no handler sees, leaves nothing in $TMPDIR.
+ * Before, they were flowsim-XXXXXXXX.dot, .out and .err there, and stayed. */
+static void
+test_diagram_graphviz_killed (void)
+{
+    g_autofree char *dir = draw_tmpdir ();
+    g_autofree char *tmp = g_build_filename (dir, "tmp", NULL);
+    g_autofree char *started = g_build_filename (dir, "started", NULL);
+    g_autofree char *command = g_strdup_printf ("sh -c 'touch \"%s\"; exec sleep 30'", started);
+    g_autofree char *dot = fake_dot (dir, command);
+    g_autofree char *scenario = fsim_test_data_path ("diagram", "small.json", NULL);
+    g_autoptr (GError) error = NULL;
+    g_assert_cmpint (g_mkdir (tmp, 0700), ==, 0);
+
+    g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (
+        G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+    g_subprocess_launcher_setenv (launcher, "TMPDIR", tmp, TRUE);
+    g_subprocess_launcher_setenv (launcher, "FLOWSIM_DOT", dot, TRUE);
+    g_autoptr (GSubprocess) proc = g_subprocess_launcher_spawn (
+        launcher, &error, g_getenv ("FLOWSIM"), "diagram", scenario, "-f", "svg", NULL);
+    g_assert_no_error (error);
+    for (int i = 0; i < 600 && !g_file_test (started, G_FILE_TEST_EXISTS); i++)
+        g_usleep (50000);
+    g_assert_true (g_file_test (started, G_FILE_TEST_EXISTS)); /* `dot` is running */
+    g_subprocess_force_exit (proc);                            /* SIGKILL */
+    g_subprocess_wait (proc, NULL, &error);
+    g_assert_no_error (error);
+    g_autofree char *left = fsim_test_dir_listing (tmp);
+    g_assert_cmpstr (left, ==, "");
+    draw_tmpdir_remove (dir);
+}
+
 /* Runs flowsim with @args (NULL-ended) under `ulimit -v @cap_mib` MiB and FLOWSIM_DOT=@dot. */
 static DrawRun *
 flowsim_capped (const char *dot, unsigned cap_mib, const char *const *args)
@@ -1033,6 +1067,7 @@ main (int argc, char **argv)
     g_test_add_func ("/diagram/graphviz/limits", test_diagram_graphviz_limits);
     g_test_add_func ("/diagram/graphviz/layout-limits", test_diagram_graphviz_layout_limits);
     g_test_add_func ("/diagram/graphviz/bounded-commands", test_diagram_graphviz_bounded_commands);
+    g_test_add_func ("/diagram/graphviz/killed", test_diagram_graphviz_killed);
     g_test_add_func ("/diagram/svg/out-of-memory", test_diagram_svg_out_of_memory);
     g_test_add_func ("/diagram/graphviz/cli-out-of-memory",
                      test_diagram_graphviz_cli_out_of_memory);

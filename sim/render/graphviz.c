@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* graphviz.c: runs Graphviz's `dot` as a subprocess (no shell) to lay out DOT as SVG or PNG;
- * what it writes goes to a temporary file, read back into a room made with a tried allocation. */
+ * its input, output and errors are files without a name (fsim_output_scratch()), so nothing is
+ * left in $TMPDIR whatever ends either process; what it draws is read back into a room made
+ * with a tried allocation. */
 #include "config.h"
 
 #include <errno.h>
@@ -30,17 +32,13 @@ fsim_graphviz_program (const char *program)
     return g_find_program_in_path (program && *program ? program : "dot");
 }
 
-/* The first non-empty line of the first 4 KiB of @path (dot's stderr), cleaned for a message. */
+/* The first non-empty line of the first 4 KiB of @fd (dot's stderr), cleaned for a message. */
 static char *
-first_line (const char *path)
+first_line (int fd)
 {
     char head[4096];
-    size_t len = 0;
-    FILE *f = fopen (path, "rb");
-    if (f != NULL) {
-        len = fread (head, 1, sizeof head, f);
-        fclose (f);
-    }
+    ssize_t got = pread (fd, head, sizeof head, 0);
+    size_t len = got > 0 ? (size_t) got : 0;
     g_autofree char *text = g_utf8_make_valid (head, (gssize) len);
     g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
     for (char **l = lines; *l; l++) {
@@ -51,49 +49,44 @@ first_line (const char *path)
     return g_strdup ("no message");
 }
 
-/* Writes @dot to a temporary file (transfer full), which @program then reads: a pipe to a
- * `dot` that dies early would kill flowsim with SIGPIPE. Freeing it removes the file. */
-static FsimOutput *
+/* Writes @dot to a new file without a name, which @program then reads as its stdin: a pipe to
+ * a `dot` that dies early would kill flowsim with SIGPIPE. Returns: the descriptor, at the
+ * file's start; or -1 with @error set. */
+static int
 write_input (const char *dot, GError **error)
 {
     g_autoptr (GError) local = NULL;
-    g_autoptr (FsimOutput) input = fsim_output_open_temp (".dot", &local);
+    int fd = fsim_output_scratch (&local);
+    size_t len = strlen (dot), done = 0;
+    int saved = 0;
 
-    if (input != NULL) {
-        fputs (dot, fsim_output_stream (input));
-        if (fsim_output_commit (input, &local))
-            return g_steal_pointer (&input);
+    while (fd >= 0 && saved == 0 && done < len) {
+        ssize_t n = write (fd, dot + done, len - done);
+        saved = n < 0 && errno != EINTR ? errno : 0;
+        done += n > 0 ? (size_t) n : 0;
+    }
+    if (fd >= 0 && saved == 0 && lseek (fd, 0, SEEK_SET) == 0)
+        return fd;
+    if (fd >= 0) {
+        saved = saved ? saved : errno;
+        g_set_error (&local, G_FILE_ERROR, g_file_error_from_errno (saved), "%s",
+                     g_strerror (saved));
+        close (fd);
     }
     g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED,
                  "cannot write the graph for Graphviz: %s", local->message);
-    return NULL;
+    return -1;
 }
 
-/* An empty temporary file for dot's stdout or stderr (transfer full); freeing it removes it. */
-static FsimOutput *
-empty_temp (const char *suffix, GError **error)
-{
-    g_autoptr (GError) local = NULL;
-    g_autoptr (FsimOutput) out = fsim_output_open_temp (suffix, &local);
-    if (out != NULL && fsim_output_commit (out, &local))
-        return g_steal_pointer (&out);
-    g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED,
-                 "cannot make a file for Graphviz's output: %s", local->message);
-    return NULL;
-}
-
-/* Appends the drawing in @path to @drawing: its size checked against FSIM_GRAPHVIZ_MAX_BYTES,
- * its room made with one tried allocation, then read into it. FALSE with @error, @drawing
- * unchanged. */
+/* Appends the drawing in @fd (dot's stdout) to @drawing: its size checked against
+ * FSIM_GRAPHVIZ_MAX_BYTES, its room made with one tried allocation, then read into it. FALSE
+ * with @error, @drawing unchanged. */
 static gboolean
-read_drawing (const char *path, const char *what, GString *drawing, GError **error)
+read_drawing (int fd, const char *what, GString *drawing, GError **error)
 {
-    int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
     struct stat st;
-    if (fd < 0 || fstat (fd, &st) != 0) {
+    if (fstat (fd, &st) != 0) {
         int saved = errno;
-        if (fd >= 0)
-            close (fd);
         g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED,
                      "cannot read what Graphviz '%s' wrote: %s", what, g_strerror (saved));
         return FALSE;
@@ -112,7 +105,7 @@ read_drawing (const char *path, const char *what, GString *drawing, GError **err
         ok = fsim_room_reserve (drawing, size, "the drawing from Graphviz", error);
     size_t start = drawing->len, got = 0;
     while (ok && got < size) {
-        ssize_t n = read (fd, drawing->str + start + got, (size_t) (size - got));
+        ssize_t n = pread (fd, drawing->str + start + got, (size_t) (size - got), (off_t) got);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
@@ -123,7 +116,6 @@ read_drawing (const char *path, const char *what, GString *drawing, GError **err
         }
         got += n > 0 ? (size_t) n : 0;
     }
-    close (fd);
     drawing->str[ok ? start + got : start] = '\0';
     if (ok)
         drawing->len = start + got;
@@ -156,24 +148,15 @@ limit_child (gpointer data)
     lower_limit (RLIMIT_AS, (rlim_t) FSIM_GRAPHVIZ_MAX_MEMORY, (rlim_t) FSIM_GRAPHVIZ_MAX_MEMORY);
 }
 
-/* Runs @program -T@format on @input with its stdout and stderr going to temporary files (no pipe
- * is read whole into memory), then appends its stdout to @drawing (read_drawing()). */
+/* Starts `dot` (@argv) from @launcher and waits for it. FALSE with @error when it could not run,
+ * was stopped by its CPU limit (FSIM_GRAPHVIZ_ERROR_TOO_LARGE, with @advice) or failed (the
+ * first line of its stderr, the file @err). */
 static gboolean
-run_dot (const char *program, const char *input, const char *format, const char *advice,
-         GString *drawing, GError **error)
+wait_dot (GSubprocessLauncher *launcher, const char *const *argv, int err, const char *what,
+          const char *advice, GError **error)
 {
-    g_autofree char *option = g_strconcat ("-T", format, NULL);
-    g_autofree char *what = g_strdup_printf ("%s %s", program, option);
-    const char *argv[] = { program, option, input, NULL };
+    const char *program = argv[0];
     g_autoptr (GError) local = NULL;
-    g_autoptr (FsimOutput) out = empty_temp (".out", error);
-    g_autoptr (FsimOutput) err = out ? empty_temp (".err", error) : NULL;
-    if (err == NULL)
-        return FALSE;
-    g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-    g_subprocess_launcher_set_stdout_file_path (launcher, fsim_output_path (out));
-    g_subprocess_launcher_set_stderr_file_path (launcher, fsim_output_path (err));
-    g_subprocess_launcher_set_child_setup (launcher, limit_child, NULL, NULL);
     g_autoptr (GSubprocess) proc = g_subprocess_launcher_spawnv (launcher, argv, &local);
 
     if (proc == NULL || !g_subprocess_wait (proc, NULL, &local)) {
@@ -188,12 +171,49 @@ run_dot (const char *program, const char *input, const char *format, const char 
         return FALSE;
     }
     if (!g_subprocess_get_successful (proc)) {
-        g_autofree char *line = first_line (fsim_output_path (err));
+        g_autofree char *line = first_line (err);
         g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED,
                      "Graphviz '%s' failed: %s", what, line);
         return FALSE;
     }
-    return read_drawing (fsim_output_path (out), what, drawing, error);
+    return TRUE;
+}
+
+/* Runs @program -T@format with the file @input (taken) as its stdin and its stdout and stderr
+ * going to files without a name (no pipe is read whole into memory), then appends its stdout to
+ * @drawing (read_drawing()). */
+static gboolean
+run_dot (const char *program, int input, const char *format, const char *advice, GString *drawing,
+         GError **error)
+{
+    g_autofree char *option = g_strconcat ("-T", format, NULL);
+    g_autofree char *what = g_strdup_printf ("%s %s", program, option);
+    const char *argv[] = { program, option, NULL };
+    g_autoptr (GError) local = NULL;
+    g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+    g_subprocess_launcher_take_stdin_fd (launcher, input); /* the launcher closes it */
+    int out = fsim_output_scratch (&local), err = out >= 0 ? fsim_output_scratch (&local) : -1;
+    int out_copy = err >= 0 ? dup (out) : -1, err_copy = out_copy >= 0 ? dup (err) : -1;
+    if (err_copy < 0) {
+        if (local == NULL)
+            g_set_error_literal (&local, G_FILE_ERROR, g_file_error_from_errno (errno),
+                                 g_strerror (errno));
+        const int opened[] = { out, err, out_copy };
+        for (size_t i = 0; i < G_N_ELEMENTS (opened); i++)
+            if (opened[i] >= 0)
+                close (opened[i]);
+        g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED,
+                     "cannot make a file for Graphviz's output: %s", local->message);
+        return FALSE;
+    }
+    g_subprocess_launcher_take_stdout_fd (launcher, out_copy);
+    g_subprocess_launcher_take_stderr_fd (launcher, err_copy);
+    g_subprocess_launcher_set_child_setup (launcher, limit_child, NULL, NULL);
+    gboolean ok = wait_dot (launcher, argv, err, what, advice, error) &&
+                  read_drawing (out, what, drawing, error);
+    close (out);
+    close (err);
+    return ok;
 }
 
 /* The nodes and edges of @dot, flowsim's own DOT: a statement (ended by ';' or a line's end)
@@ -276,9 +296,8 @@ render_into (const char *program, const char *dot, const char *format,
                      format, named ? program : "dot", named ? " (FLOWSIM_DOT)" : " in PATH");
         return FALSE;
     }
-    g_autoptr (FsimOutput) input = write_input (dot, error);
-    return input != NULL &&
-           run_dot (found, fsim_output_path (input), format, bounds->advice, drawing, error);
+    int input = write_input (dot, error);
+    return input >= 0 && run_dot (found, input, format, bounds->advice, drawing, error);
 }
 
 GBytes *

@@ -19,9 +19,11 @@ typedef enum {
  * installed (only SVG and PNG need it); a crash or leak in the layout engine cannot take the
  * simulator down or upset the sanitizer and valgrind runs; and `dot` finds its own plugins
  * and fonts. The program is a parameter (a path or a name looked up in PATH; NULL or "" for
- * `dot`): the library reads no environment, the command line passes $FLOWSIM_DOT. It is run directly (no shell) on the graph written to a temporary file
- * (removed afterwards), not on a pipe: a `dot` that dies early must not kill flowsim with SIGPIPE.
- * What it writes goes to temporary files too, not to pipes read whole into memory through GLib
+ * `dot`): the library reads no environment, the command line passes $FLOWSIM_DOT. It is run
+ * directly (no shell), its stdin the graph written to a file that has no name
+ * (fsim_output_scratch(): nothing is left in $TMPDIR whatever ends either process), not a pipe:
+ * a `dot` that dies early must not kill flowsim with SIGPIPE. What it writes goes to such files
+ * too, not to pipes read whole into memory through GLib
  * (whose buffers abort when they cannot grow): its stdout is checked against
  * FSIM_GRAPHVIZ_MAX_BYTES, then read into a room made with one tried allocation (room.h), and
  * only the first line of its stderr is read.

@@ -22,12 +22,11 @@
 typedef enum {
     KIND_REPLACE,  /* a temporary file renamed over the target */
     KIND_IN_PLACE, /* the target itself: a device, a FIFO, an open file through /proc */
-    KIND_TEMP,     /* a temporary file that stays until freed */
 } Kind;
 
 struct FsimOutput {
     Kind kind;
-    char *path;         /* as given (KIND_TEMP: the temporary file's path) */
+    char *path;         /* as given */
     int dirfd;          /* the folder of the target and the temporary file; -1 in place */
     char *name;         /* the target's name in dirfd */
     char *tmp;          /* the temporary file's name in dirfd, NULL once renamed or removed */
@@ -539,28 +538,44 @@ fsim_output_open (const char *path, GError **error)
     return open_replace (path, target, &st, error);
 }
 
-FsimOutput *
-fsim_output_open_temp (const char *suffix, GError **error)
+int
+fsim_output_scratch (GError **error)
 {
     const char *dir = g_get_tmp_dir ();
-    g_autoptr (FsimOutput) out = output_new (KIND_TEMP, NULL);
-    int fd = -1;
+    int dirfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fd = -1, saved = dirfd < 0 ? errno : 0;
 
-    g_return_val_if_fail (suffix != NULL, NULL);
-    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-    out->dirfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (out->dirfd >= 0)
-        fd = create_unique (out->dirfd, "flowsim-", suffix, 0600, -1, &out->tmp, &out->slot);
-    if (fd < 0 || (out->fp = fdopen (fd, "w")) == NULL) {
-        int saved = errno;
-        if (fd >= 0)
-            close (fd);
+    g_return_val_if_fail (error == NULL || *error == NULL, -1);
+#ifdef O_TMPFILE
+    /* O_EXCL: the file can never be given a name, so nothing of it outlives the descriptor */
+    if (dirfd >= 0) {
+        fd = openat (dirfd, ".", O_RDWR | O_TMPFILE | O_EXCL | O_NOCTTY | O_CLOEXEC, 0600);
+        saved = fd < 0 ? errno : 0;
+        if (saved == EOPNOTSUPP || saved == EISDIR || saved == EINVAL)
+            saved = 0; /* this file system has no O_TMPFILE */
+    }
+#endif
+    if (fd < 0 && saved == 0) {
+        /* a new name (O_EXCL, entered in the cleanup list), removed as soon as it is open */
+        g_autofree char *name = NULL;
+        int slot = -1, made = create_unique (dirfd, "flowsim-", "", 0600, -1, &name, &slot);
+        if (made >= 0) {
+            fd = openat (dirfd, name, O_RDWR | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+            saved = fd < 0 ? errno : 0;
+            close (made);
+            unlinkat (dirfd, name, 0);
+            slot_remove (slot);
+        } else {
+            saved = errno;
+        }
+    }
+    if (dirfd >= 0)
+        close (dirfd);
+    if (fd < 0) {
         g_autofree char *what = g_strdup_printf ("cannot create a temporary file in '%s'", dir);
         set_errno_error (error, saved, what);
-        return NULL;
     }
-    out->path = g_build_filename (dir, out->tmp, NULL);
-    return g_steal_pointer (&out);
+    return fd;
 }
 
 FILE *

@@ -65,14 +65,16 @@ void fsim_output_catch_signals (void);
 FsimOutput *fsim_output_open (const char *path, GError **error);
 
 /**
- * fsim_output_open_temp:
- * @suffix: the end of the file's name, such as ".dot"
+ * fsim_output_scratch:
  *
- * A new file, readable and writable by the user only, in g_get_tmp_dir(), for another program to
- * read: fsim_output_commit() closes it and fsim_output_free() removes it (as does a signal).
- * Returns: (transfer full): the output, or NULL with @error set.
+ * A new file without a name in g_get_tmp_dir(), readable and writable by the user only, for
+ * another program to read or write through its descriptor (Graphviz's input and output): it
+ * never appears in the folder, so nothing of it is left when the descriptor is closed, whatever
+ * ends the process (SIGKILL included). Where the file system has no O_TMPFILE, it is made under a
+ * new name (O_EXCL, never through a symbolic link) and that name removed at once.
+ * Returns: the descriptor (close-on-exec), or -1 with @error set (G_FILE_ERROR).
  */
-FsimOutput *fsim_output_open_temp (const char *suffix, GError **error);
+int fsim_output_scratch (GError **error);
 
 /**
  * fsim_output_stream:
@@ -83,8 +85,7 @@ FILE *fsim_output_stream (FsimOutput *out);
 
 /**
  * fsim_output_path:
- * Returns: (transfer none): the path of a temporary output (fsim_output_open_temp()), or the path
- *   given to fsim_output_open(). Can't fail.
+ * Returns: (transfer none): the path given to fsim_output_open(). Can't fail.
  */
 const char *fsim_output_path (const FsimOutput *out);
 
