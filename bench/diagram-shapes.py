@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 # diagram-shapes.py SHAPE N: prints a scenario whose diagrams have one shape (bench/diagram-shapes.sh).
+# diagram-shapes.py --count FILE.dot: prints its boxes, lines, columns and passes.
 """The shapes that decide how long Graphviz's `dot` takes (docs/robustness.md, "Every diagram
 bounded before Graphviz"). Every partner takes every field its scopes offer, every user is
 public to half the others, and one rule allows everything, so every possible line is drawn.
@@ -16,11 +17,15 @@ public to half the others, and one rule allows everything, so every possible lin
   chain1 N        the same with one scope box
   chain0 N        N partners in a line, only the first using an API
   tailD N         a line of D partners, the last using N APIs
+  manyP N         N field groups, P partners (for explanations of thousands of lines)
+  deepG N         G field groups, N partners in a ring, each sharing with the next
+  mixK N          N field groups, 8 partners, and K more in a ring of shares of one field
   diffwide N      N field groups, 16 partners with 2 destinations over 8 jurisdictions
   diffjur N       20 field groups, 16 partners with N destinations each over 40 jurisdictions
 """
 import json
 import random
+import re
 import string
 import sys
 
@@ -98,6 +103,20 @@ def main(shape, n):
         s["partners"][-1]["integrates"] = [f"a{a}" for a in range(n)]
         s["partners"][-1]["requests"] = ["*"]
         return s
+    if shape.startswith("many"):
+        return scenario(n, 1, int(shape[4:]), 1, 1, False)
+    if shape.startswith("deep"):
+        return scenario(int(shape[4:]), 1, n, 1, 1, True)
+    if shape.startswith("mix"):
+        k = int(shape[3:])
+        s = scenario(n, 1, 8 + k, 1, 1, True)
+        for i, p in enumerate(s["partners"]):
+            if i < 8:
+                p.pop("shares")
+            else:
+                p["shares"] = [{"with": f"p{8 + (i - 7) % k}", "fields": ["g0.f0"]}]
+                p["requests"] = ["s0self"]
+        return s
     if shape == "diffwide":
         return scenario(n, 1, 16, 2, 8, False)
     if shape == "diffjur":
@@ -105,7 +124,63 @@ def main(shape, n):
     sys.exit(f"diagram-shapes.py: unknown shape '{shape}'")
 
 
+def count(text):
+    """Boxes, lines, columns and passes as fsim_graphviz_check_size() counts them
+    (sim/render/graphviz.c): boxes in the order they appear, a depth-first search from each
+    turning round the lines that close a cycle, each box one column after the last box with a
+    line into it, and a line across k columns passing k - 1 columns without a box."""
+    ids, out, edges, nodes = {}, [], [], 0
+    quoted = r'"((?:[^"\\]|\\.)*)"'
+
+    def box(name):
+        if name not in ids:
+            ids[name] = len(out)
+            out.append([])
+        return ids[name]
+    for line in text.splitlines():
+        m = re.match(r"\s*" + quoted + r"\s*(->\s*" + quoted + ")?", line)
+        if not m:
+            continue
+        a = box(m.group(1))
+        if m.group(2) is None:
+            nodes += 1
+            continue
+        b = box(m.group(3))
+        out[a].append(len(edges))
+        edges.append((a, b))
+    state, finished, back = [0] * len(out), [], set()
+    for root in range(len(out)):
+        if state[root]:
+            continue
+        state[root], stack = 1, [(root, iter(out[root]))]
+        while stack:
+            v, it = stack[-1]
+            e = next(it, None)
+            if e is None:
+                state[v] = 2
+                finished.append(v)
+                stack.pop()
+                continue
+            w = edges[e][1]
+            if state[w] == 1:
+                back.add(e)
+            elif state[w] == 0:
+                state[w] = 1
+                stack.append((w, iter(out[w])))
+    rank = [0] * len(out)
+    for v in reversed(finished):
+        for e in out[v]:
+            if e not in back:
+                rank[edges[e][1]] = max(rank[edges[e][1]], rank[v] + 1)
+    passes = sum(max(abs(rank[a] - rank[b]) - 1, 0) for a, b in edges)
+    return nodes, len(edges), max(rank) + 1 if out else 0, passes
+
+
 if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--count":
+        with open(sys.argv[2]) as f:
+            print(*count(f.read()))
+        sys.exit(0)
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     json.dump(main(sys.argv[1], int(sys.argv[2])), sys.stdout, indent=1)

@@ -388,7 +388,7 @@ test_diagram_too_large (void)
     g_assert_null (flowsim_simulation_diagram (sim, "svg", &error));
     g_assert_cmpint (flowsim_error_kind (error), ==, FLOWSIM_ERROR_USAGE);
     g_assert_cmpstr (flowsim_error_message (error), ==,
-                     "the graph has 231 boxes and 634 lines, more than the 200 boxes and 200 "
+                     "the graph has 231 boxes and 634 lines, more than the 200 boxes and 4200 "
                      "lines flowsim gives Graphviz to lay out (beyond them its layout can take "
                      "minutes and gigabytes): ask for it as \"dot\" and lay it out with Graphviz "
                      "yourself");
@@ -403,7 +403,7 @@ test_diagram_too_large (void)
     g_autofree char *cli =
         cli_run ((const char *const[]){ "diagram", path, "--format", "svg", NULL }, 2, TRUE);
     g_assert_nonnull (strstr (cli, "the graph has 231 boxes and 634 lines, more than the 200 "
-                                   "boxes and 200 lines flowsim gives Graphviz to lay out"));
+                                   "boxes and 4200 lines flowsim gives Graphviz to lay out"));
 
     g_autofree char *tour = source_path ("scenarios/tour.json");
     flowsim_options_set_graphviz (options, xcpu);

@@ -139,11 +139,12 @@ FLOWSIM_API char *flowsim_simulation_report (const FlowsimSimulation *sim, Flows
  *
  * The flow diagram `flowsim diagram --format FORMAT` draws, with its default options; SVG is
  * laid out by Graphviz (flowsim_options_set_graphviz()), within the command's bounds: a diagram
- * of more than 200 boxes or 200 lines is not given to Graphviz, and Graphviz is stopped after
- * 30 s of CPU time (docs/diagrams.md). "dot" is never refused.
+ * of more than 200 boxes, 4,200 lines or 1,500 passes of its lines through columns (a chain of
+ * partners sharing with partners) is not given to Graphviz, and Graphviz is stopped after 30 s
+ * of CPU time (docs/diagrams.md). "dot" is never refused.
  * Returns: (transfer full): the drawing, or NULL with @error set (FLOWSIM_ERROR_USAGE for an
  *   unknown format, and for a diagram too large for Graphviz: "the graph has N boxes and M
- *   lines, more than the ..." or "Graphviz '...' was stopped after 30 s of CPU time ...", as
+ *   lines, more than the ...", "the graph is N columns deep ..." or "Graphviz '...' was stopped after 30 s of CPU time ...", as
  *   `flowsim diagram` says with exit status 2; FLOWSIM_ERROR_INTERNAL when Graphviz is missing
  *   or fails).
  */

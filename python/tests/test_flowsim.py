@@ -133,7 +133,7 @@ class ClaimsDiagramTest(unittest.TestCase):
             with self.assertRaises(flowsim.Error) as caught:
                 flowsim.diagram(path, graphviz="/nonexistent/dot")
             self.assertEqual(caught.exception.kind, 2)
-            self.assertIn("more than the 200 boxes and 200 lines flowsim gives Graphviz",
+            self.assertIn("more than the 200 boxes and 4200 lines flowsim gives Graphviz",
                           str(caught.exception))
             self.assertIn('ask for it as "dot"', str(caught.exception))
             self.assertTrue(flowsim.diagram(path, format="dot").startswith("digraph"))

@@ -293,8 +293,10 @@ flowsim_simulation_diagram (const FlowsimSimulation *sim, const char *format, Fl
     }
     /* the command line's bounds, with advice for a caller that has no --top to give */
     static const FsimGraphvizBounds bounds = {
-        FSIM_GRAPHVIZ_MAX_NODES, FSIM_GRAPHVIZ_MAX_EDGES,
-        "ask for it as \"dot\" and lay it out with Graphviz yourself"
+        .max_nodes = FSIM_GRAPHVIZ_MAX_NODES,
+        .max_edges = FSIM_GRAPHVIZ_MAX_EDGES,
+        .max_passes = FSIM_GRAPHVIZ_MAX_PASSES,
+        .advice = "ask for it as \"dot\" and lay it out with Graphviz yourself"
     };
     const FsimSim *s = sim->sim;
     GString *out = g_string_new (NULL);

@@ -67,8 +67,9 @@ diagram_context (DiagramOptions *o)
         "Environment:\n"
         "  FLOWSIM_DOT  the Graphviz dot program to run (default: dot in PATH)\n"
         "Without Graphviz, svg and png fail with status 4; dot always works. Graphviz is\n"
-        "given at most " FSIM_GRAPHVIZ_MAX_TEXT " (more: status 2; --top, --partner or\n"
-        "--field draw less).\n");
+        "given at most " FSIM_GRAPHVIZ_MAX_TEXT "\n"
+        "(a pass: a line crossing a column of boxes, as partners sharing in a chain make);\n"
+        "more is status 2, and --top, --partner or --field draw less.\n");
     fsim_i_cli_diagram_add (context, &o->diagram);
     return context;
 }

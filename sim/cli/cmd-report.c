@@ -90,7 +90,7 @@ report_context (ReportOptions *o)
         "      --variant 'After the cut-off=--set date=2015-05-01' --output tabs.html\n\n"
         "Without Graphviz's dot (or FLOWSIM_DOT), the diagram fails with status 4; "
         "pass --no-diagram.\nA diagram too large for Graphviz (it is given at "
-        "most " FSIM_GRAPHVIZ_MAX_TEXT ") is left out,\nwith a sentence saying why.\n");
+        "most\n" FSIM_GRAPHVIZ_MAX_TEXT ") is left out, with a sentence saying why.\n");
     fsim_i_cli_diagram_add (context, &o->diagram);
     return context;
 }

@@ -25,8 +25,11 @@
 #define MAX_FIELDS_LISTED 4
 
 const FsimGraphvizBounds fsim_diagram_layout = {
-    FSIM_GRAPHVIZ_MAX_NODES, FSIM_GRAPHVIZ_MAX_EDGES,
-    "draw less of it (--top, --partner, --field), or write it as DOT and run dot on it yourself"
+    .max_nodes = FSIM_GRAPHVIZ_MAX_NODES,
+    .max_edges = FSIM_GRAPHVIZ_MAX_EDGES,
+    .max_passes = FSIM_GRAPHVIZ_MAX_PASSES,
+    .advice =
+        "draw less of it (--top, --partner, --field), or write it as DOT and run dot on it yourself"
 };
 
 typedef struct {

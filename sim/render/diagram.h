@@ -12,8 +12,8 @@
 /* Partners drawn one by one when there are more; the others share a box per group. */
 #define FSIM_DIAGRAM_DEFAULT_TOP 8
 
-/* The flow diagram's bounds for Graphviz (FSIM_GRAPHVIZ_MAX_NODES and _EDGES), with the advice
- * of `flowsim diagram` and `report`. */
+/* The flow diagram's bounds for Graphviz (FSIM_GRAPHVIZ_MAX_NODES, _EDGES and _PASSES), with
+ * the advice of `flowsim diagram` and `report`. */
 extern const FsimGraphvizBounds fsim_diagram_layout;
 
 /* How the partners beyond the top ones are grouped (--group-by); unnamed ones apart. */

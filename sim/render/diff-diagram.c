@@ -227,9 +227,11 @@ fsim_diff_write_dot (const FsimDiff *diff, const FsimFocus *focus, GString *out,
 
 /* The comparison's bounds for Graphviz (diff-diagram.h), with `flowsim diff`'s advice. */
 static const FsimGraphvizBounds diff_layout = {
-    FSIM_DIFF_MAX_LAYOUT_NODES, FSIM_DIFF_MAX_LAYOUT_EDGES,
-    "draw less of it (--partner, --field, --jurisdiction), or write it as DOT and run dot on it "
-    "yourself"
+    .max_nodes = FSIM_DIFF_MAX_LAYOUT_NODES,
+    .max_edges = FSIM_DIFF_MAX_LAYOUT_EDGES,
+    .max_passes = FSIM_GRAPHVIZ_MAX_PASSES,
+    .advice = "draw less of it (--partner, --field, --jurisdiction), or write it as DOT and run "
+              "dot on it yourself"
 };
 
 gboolean

@@ -10,9 +10,9 @@
  * diagrams' FSIM_GRAPHVIZ_MAX_NODES and _EDGES: a comparison draws no line between partners,
  * so it is always three columns deep (field groups, at most 16 partners, destinations), and
  * `dot` lays out the largest measured in under 2 s of CPU (292 boxes and 1,728 lines in 40
- * jurisdictions: 0.8 s; 98 boxes and 2,444 lines: 1.7 s), where the flow diagram's 200 lines
- * would refuse a what-if that changes 16 partners' flows of 6 field groups (378 lines, 0.05 s;
- * docs/robustness.md, "Every diagram bounded before Graphviz"). */
+ * jurisdictions: 0.8 s; 98 boxes and 2,444 lines: 1.7 s; docs/robustness.md, "Every diagram
+ * bounded before Graphviz"). Its lines pass through no column, but the passes are bounded as
+ * the other diagrams' are (FSIM_GRAPHVIZ_MAX_PASSES). */
 #define FSIM_DIFF_MAX_LAYOUT_NODES 300
 #define FSIM_DIFF_MAX_LAYOUT_EDGES 2000
 /* "300 boxes and 2000 lines", for help texts */

@@ -217,9 +217,12 @@ fsim_explain_write_dot (const FsimTracer *t, const FsimExplanation *e, const cha
 
 /* The explanation's bounds for Graphviz (explain-diagram.h), with `flowsim explain`'s advice. */
 static const FsimGraphvizBounds explain_layout = {
-    FSIM_GRAPHVIZ_MAX_NODES, FSIM_GRAPHVIZ_MAX_EDGES,
-    "draw less of it (--field, --partner, --destination), or write it as DOT and run dot on it "
-    "yourself"
+    .max_nodes = FSIM_GRAPHVIZ_MAX_NODES,
+    .max_edges = FSIM_GRAPHVIZ_MAX_EDGES,
+    .max_passes = FSIM_GRAPHVIZ_MAX_PASSES,
+    .advice =
+        "draw less of it (--field, --partner, --destination), or write it as DOT and run dot on it "
+        "yourself"
 };
 
 gboolean

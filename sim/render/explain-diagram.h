@@ -27,8 +27,8 @@ gboolean fsim_explain_write_dot (const FsimTracer *t, const FsimExplanation *e,
  * @program: (nullable): the Graphviz program for SVG (graphviz.h); NULL for `dot` in PATH
  *
  * Appends @e drawn as DOT, or as SVG laid out by Graphviz (graphviz.h), to @out; a drawing of
- * more than FSIM_GRAPHVIZ_MAX_NODES boxes or FSIM_GRAPHVIZ_MAX_EDGES lines (graphviz.h) is not
- * given to Graphviz.
+ * more than FSIM_GRAPHVIZ_MAX_NODES boxes, FSIM_GRAPHVIZ_MAX_EDGES lines or
+ * FSIM_GRAPHVIZ_MAX_PASSES passes (graphviz.h) is not given to Graphviz.
  * Returns: FALSE with @error set (FSIM_GRAPHVIZ_ERROR) when SVG was asked and the drawing is
  *   too large for Graphviz (FSIM_GRAPHVIZ_ERROR_TOO_LARGE), or Graphviz is missing or fails;
  *   @out is unchanged then.

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -18,6 +19,7 @@
 #include <glib/gstdio.h>
 
 #include "graphviz.h"
+#include "memory.h"
 #include "output.h"
 #include "room.h"
 
@@ -216,49 +218,225 @@ run_dot (const char *program, int input, const char *format, const char *advice,
     return ok;
 }
 
-/* The nodes and edges of @dot, flowsim's own DOT: a statement (ended by ';' or a line's end)
- * whose first character is '"' (a quoted id) is a node, or as many edges as it has "->".
- * Quoted strings (with their escapes) and HTML-like labels (<...>, nested) are skipped. One
- * pass over the text. */
-static void
-count_graph (const char *dot, size_t *out_nodes, size_t *out_edges)
+/* A quoted id of @dot, without its quotes, and where it was found among the ids. */
+typedef struct {
+    const char *s;
+    size_t len;
+    size_t pos;
+} DotId;
+
+/* What scan_graph() finds in @dot: its counts and, when @ids is not NULL, the ids it names in
+ * the order they appear (room for nodes + 2 x edges) and each edge as a pair of positions in
+ * @ids (room for 2 x edges). */
+typedef struct {
+    size_t nodes, edges; /* node statements; "->" */
+    DotId *ids;          /* (nullable) */
+    size_t n_ids;
+    size_t *ends; /* tail, head of each edge drawn between two quoted ids */
+    size_t n_ends;
+} DotScan;
+
+/* Skips the quoted string or HTML-like label that starts at @c; returns its last character. */
+static const char *
+skip_string (const char *c)
 {
-    size_t nodes = 0, edges = 0, arrows = 0;
-    gboolean quoted_start = FALSE, at_start = TRUE;
-    for (const char *c = dot; *c; c++) {
-        if (*c == ';' || *c == '\n' || *c == '{' || *c == '}') {
-            edges += arrows;
-            nodes += quoted_start && arrows == 0;
+    if (*c == '"') {
+        while (c[1] && c[1] != '"')
+            c += c[1] == '\\' && c[2] ? 2 : 1;
+        return c + (c[1] ? 1 : 0);
+    }
+    size_t depth = 1;
+    while (c[1] && depth > 0) {
+        c++;
+        depth += *c == '<' ? 1 : *c == '>' ? (size_t) -1 : 0;
+    }
+    return c;
+}
+
+/* Records the id @s of @len bytes in @sc; returns its position. */
+static size_t
+add_id (DotScan *sc, const char *s, size_t len)
+{
+    sc->ids[sc->n_ids] = (DotId){ s, len, sc->n_ids };
+    return sc->n_ids++;
+}
+
+/* The nodes and edges of @dot, flowsim's own DOT: a statement (ended by ';' or a line's end)
+ * whose first character is '"' (a quoted id) is a node, or as many edges as it has "->", each
+ * from the id before it to the quoted id after it. Quoted strings (with their escapes) and
+ * HTML-like labels (<...>, nested) are skipped. One pass over the text. */
+static void
+scan_graph (const char *dot, DotScan *sc)
+{
+    size_t arrows = 0, tail = SIZE_MAX, first_len = 0;
+    const char *first = NULL; /* the statement's first quoted id, if it starts with one */
+    gboolean at_start = TRUE, chain = FALSE, want_head = FALSE;
+    for (const char *c = dot;; c++) {
+        if (*c == '\0' || *c == ';' || *c == '\n' || *c == '{' || *c == '}') {
+            sc->edges += arrows;
+            if (first && arrows == 0) {
+                sc->nodes++;
+                if (sc->ids)
+                    add_id (sc, first, first_len);
+            }
+            if (*c == '\0')
+                return;
             arrows = 0;
-            quoted_start = FALSE;
+            first = NULL;
             at_start = TRUE;
+            chain = want_head = FALSE;
             continue;
         }
         if (*c == ' ' || *c == '\t' || *c == '\r')
             continue;
-        if (at_start)
-            quoted_start = *c == '"';
-        at_start = FALSE;
-        if (*c == '"') {
-            while (c[1] && c[1] != '"')
-                c += c[1] == '\\' && c[2] ? 2 : 1;
-            c += c[1] ? 1 : 0;
-        } else if (*c == '<') {
-            size_t depth = 1;
-            while (c[1] && depth > 0) {
-                c++;
-                if (*c == '<')
-                    depth++;
-                else if (*c == '>')
-                    depth--;
-            }
-        } else if (*c == '-' && c[1] == '>') {
+        if (*c == '-' && c[1] == '>') {
             arrows++;
             c++;
+            want_head = chain;
+            at_start = FALSE;
+            continue;
+        }
+        gboolean quoted = *c == '"';
+        const char *last = quoted || *c == '<' ? skip_string (c) : c;
+        size_t len = (size_t) (last - c) - (last > c && *last == '"' ? 1 : 0);
+        if (quoted && at_start) {
+            first = c + 1, first_len = len;
+            tail = SIZE_MAX; /* the first id, recorded with the first edge from it */
+        } else if (quoted && want_head && sc->ids) {
+            if (tail == SIZE_MAX)
+                tail = add_id (sc, first, first_len);
+            sc->ends[sc->n_ends++] = tail;
+            tail = add_id (sc, c + 1, len);
+            sc->ends[sc->n_ends++] = tail;
+        }
+        chain = quoted && (at_start || want_head);
+        at_start = want_head = FALSE;
+        c = last;
+    }
+}
+
+static gboolean
+same_id (const DotId *x, const DotId *y)
+{
+    return x->len == y->len && memcmp (x->s, y->s, x->len) == 0;
+}
+
+/* Orders ids by their text, then by where they were found. */
+static int
+compare_ids (const void *a, const void *b)
+{
+    const DotId *x = a, *y = b;
+    int c = memcmp (x->s, y->s, MIN (x->len, y->len));
+    if (c == 0)
+        c = (x->len > y->len) - (x->len < y->len);
+    return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* The graph of a DotScan, with a box numbered by the position where its id first appears. */
+typedef struct {
+    size_t n, m;      /* positions in the ids; edges */
+    size_t *box;      /* [n]: the box of each position (the first position of its id) */
+    size_t *first;    /* [n + 1]: where each box's edges start in @out */
+    size_t *out;      /* [m]: edges, by the box they leave */
+    size_t *rank;     /* [n]: each box's column */
+    size_t *stack;    /* [n]: the depth-first search's boxes, */
+    size_t *next;     /* [n]: each with the next of its edges to follow */
+    size_t *finished; /* [n]: boxes in the order the search left them */
+    guint8 *state;    /* [n]: 0 not seen, 1 on the stack, 2 finished */
+    guint8 *back;     /* [m]: an edge that closes a cycle, turned round */
+} DotLayers;
+
+/* @l->box and the edges out of each box (@ids, sorted here; @ends: tail and head positions of
+ * each edge). */
+static void
+link_boxes (DotLayers *l, DotId *ids, const size_t *ends)
+{
+    if (l->n > 1)
+        qsort (ids, l->n, sizeof *ids, compare_ids);
+    for (size_t i = 0; i < l->n; i++)
+        l->box[ids[i].pos] =
+            i > 0 && same_id (&ids[i - 1], &ids[i]) ? l->box[ids[i - 1].pos] : ids[i].pos;
+    for (size_t e = 0; e < l->m; e++)
+        l->first[l->box[ends[2 * e]] + 1]++;
+    for (size_t v = 0; v < l->n; v++)
+        l->first[v + 1] += l->first[v];
+    memcpy (l->next, l->first, l->n * sizeof *l->next);
+    for (size_t e = 0; e < l->m; e++)
+        l->out[l->next[l->box[ends[2 * e]]]++] = e;
+}
+
+/* Dot's first two steps, as far as what they cost: a depth-first search from each box in
+ * turn, in the order the boxes appear, turns round every edge that closes a cycle
+ * (@l->back); then each box goes one column after the last box with an edge into it. */
+static void
+place_boxes (DotLayers *l, const size_t *ends)
+{
+    size_t n_finished = 0;
+    for (size_t root = 0; root < l->n; root++) {
+        if (l->box[root] != root || l->state[root])
+            continue;
+        size_t sp = 0;
+        l->stack[sp++] = root;
+        l->next[root] = l->first[root];
+        l->state[root] = 1;
+        while (sp > 0) {
+            size_t v = l->stack[sp - 1];
+            if (l->next[v] == l->first[v + 1]) {
+                l->state[v] = 2;
+                l->finished[n_finished++] = v;
+                sp--;
+                continue;
+            }
+            size_t e = l->out[l->next[v]++], w = l->box[ends[2 * e + 1]];
+            if (l->state[w] == 1)
+                l->back[e] = 1;
+            else if (l->state[w] == 0) {
+                l->state[w] = 1;
+                l->next[w] = l->first[w];
+                l->stack[sp++] = w;
+            }
         }
     }
-    *out_edges = edges + arrows;
-    *out_nodes = nodes + (quoted_start && arrows == 0);
+    for (size_t i = n_finished; i-- > 0;) { /* every edge left leads to a box finished before */
+        size_t v = l->finished[i];
+        for (size_t k = l->first[v]; k < l->first[v + 1]; k++) {
+            size_t e = l->out[k], w = l->box[ends[2 * e + 1]];
+            if (!l->back[e])
+                l->rank[w] = MAX (l->rank[w], l->rank[v] + 1);
+        }
+    }
+}
+
+/* The columns of @sc's graph (scanned with its ids) and the columns its edges pass through
+ * without a box of their own: Graphviz lays a line across k columns through k - 1 boxes it
+ * adds ("virtual nodes"), and ordering those is what takes it minutes. Dot's own ranking
+ * (network simplex) makes the sum of the edges' lengths as small as it can, so it adds at most
+ * as many as counted here. */
+static gboolean
+measure_layers (DotScan *sc, size_t *out_columns, size_t *out_passes, GError **error)
+{
+    DotLayers l = { .n = sc->n_ids, .m = sc->n_ends / 2 };
+    size_t words = 6 * l.n + 1 + l.m;
+    g_autofree size_t *w = fsim_try_new0 (words, sizeof (size_t), "laying out the graph", error);
+    g_autofree guint8 *flags =
+        w ? fsim_try_new0 (l.n + l.m, 1, "laying out the graph", error) : NULL;
+    if (flags == NULL)
+        return FALSE;
+    l.box = w, l.first = w + l.n, l.out = l.first + l.n + 1, l.rank = l.out + l.m;
+    l.stack = l.rank + l.n, l.next = l.stack + l.n, l.finished = l.next + l.n;
+    l.state = flags, l.back = flags + l.n;
+    link_boxes (&l, sc->ids, sc->ends);
+    place_boxes (&l, sc->ends);
+    size_t columns = 0, passes = 0;
+    for (size_t v = 0; v < l.n; v++)
+        columns = MAX (columns, l.rank[v] + 1);
+    for (size_t e = 0; e < l.m; e++) {
+        size_t a = l.rank[l.box[sc->ends[2 * e]]], b = l.rank[l.box[sc->ends[2 * e + 1]]];
+        passes += (a > b ? a - b : b - a) - (a != b);
+    }
+    *out_columns = columns;
+    *out_passes = passes;
+    return TRUE;
 }
 
 gboolean
@@ -266,15 +444,37 @@ fsim_graphviz_check_size (const char *dot, const FsimGraphvizBounds *bounds, GEr
 {
     g_return_val_if_fail (dot != NULL && bounds != NULL && bounds->advice != NULL, FALSE);
     g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-    size_t nodes = 0, edges = 0;
-    count_graph (dot, &nodes, &edges);
-    if (nodes <= bounds->max_nodes && edges <= bounds->max_edges)
+    DotScan sc = { 0 };
+    scan_graph (dot, &sc);
+    if (sc.nodes > bounds->max_nodes || sc.edges > bounds->max_edges) {
+        g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_TOO_LARGE,
+                     "the graph has %zu boxes and %zu lines, more than the %zu boxes and %zu "
+                     "lines flowsim gives Graphviz to lay out (beyond them its layout can take "
+                     "minutes and gigabytes): %s",
+                     sc.nodes, sc.edges, bounds->max_nodes, bounds->max_edges, bounds->advice);
+        return FALSE;
+    }
+    /* within the bounds, so the room for its ids is bounded too */
+    g_autofree DotId *ids =
+        fsim_try_new (sc.nodes + 2 * sc.edges, sizeof (DotId), "laying out the graph", error);
+    g_autofree size_t *ends =
+        ids ? fsim_try_new (2 * sc.edges + 1, sizeof (size_t), "laying out the graph", error)
+            : NULL;
+    if (ends == NULL)
+        return FALSE;
+    DotScan full = { .ids = ids, .ends = ends };
+    scan_graph (dot, &full);
+    size_t columns = 0, passes = 0;
+    if (!measure_layers (&full, &columns, &passes, error))
+        return FALSE;
+    if (passes <= bounds->max_passes)
         return TRUE;
     g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_TOO_LARGE,
-                 "the graph has %zu boxes and %zu lines, more than the %zu boxes and %zu lines "
-                 "flowsim gives Graphviz to lay out (beyond them its layout can take minutes and "
-                 "gigabytes): %s",
-                 nodes, edges, bounds->max_nodes, bounds->max_edges, bounds->advice);
+                 "the graph is %zu columns deep (partners that share with partners make a "
+                 "chain), and its %zu lines pass through %zu columns without a box, more than "
+                 "the %zu flowsim gives Graphviz to lay out (beyond them its layout can take "
+                 "minutes): %s",
+                 columns, sc.edges, passes, bounds->max_passes, bounds->advice);
     return FALSE;
 }
 

@@ -41,21 +41,26 @@ typedef enum {
 #define FSIM_GRAPHVIZ_MAX_CPU_SECONDS 30
 #define FSIM_GRAPHVIZ_MAX_MEMORY ((guint64) 2 << 30)
 
-/* The largest flow diagram or explanation given to `dot` (a comparison, never deeper than three
- * columns, has bounds of its own: diff-diagram.h). What slows `dot` down is depth, not width:
- * partners that share with partners make a chain of columns that every line from a scope to a
- * partner down the chain crosses. Such chains within 200 lines take `dot` 6 to 7 s of CPU (39
- * partners each sharing with the next, 83 boxes and 198 lines: 6.0 s; 66 with one scope box,
- * 135 and 199: 7.1 s), where 241 lines take 31 s and the model at the limits with its top 50
- * partners (147, 335) more than 28 s; without shares 300 boxes and 900 lines take less than a
- * second (docs/robustness.md, "Every diagram bounded before Graphviz"). Beyond them, dot's own
- * CPU limit decides. */
+/* The largest flow diagram or explanation given to `dot` (a comparison has bounds of its own:
+ * diff-diagram.h). What slows `dot` down is depth more than size: partners that share with
+ * partners make a chain of columns, and every line from a box before the chain to a partner down
+ * it passes through the columns between them, each pass a box Graphviz adds and orders
+ * ("virtual node"). So the passes are bounded (fsim_graphviz_check_size() counts them on the
+ * graph's own columns), and the lines only generously: a graph without chains has none, and
+ * one user's explanation of every partner of scenarios/device-partners-2018.json, 142 boxes and
+ * 4,105 lines, takes `dot` 4 s of CPU. The chains measured within 1,500 passes took at most
+ * 3.5 s (a ring of 24 partners, 448 lines and 4,438 passes, 27 s), and the slowest graph
+ * measured within all three bounds, a shallow one of 184 boxes and 4,183 lines, 11.5 s
+ * (docs/robustness.md, "Every diagram bounded before Graphviz"). Beyond them, dot's own CPU
+ * limit decides. */
 #define FSIM_GRAPHVIZ_MAX_NODES 200
-#define FSIM_GRAPHVIZ_MAX_EDGES 200
-/* "200 boxes and 200 lines", for help texts */
+#define FSIM_GRAPHVIZ_MAX_EDGES 4200
+#define FSIM_GRAPHVIZ_MAX_PASSES 1500
+/* "200 boxes, 4200 lines and 1500 passes", for help texts */
 #define FSIM_GRAPHVIZ_MAX_TEXT                                                                     \
     G_STRINGIFY (FSIM_GRAPHVIZ_MAX_NODES)                                                          \
-    " boxes and " G_STRINGIFY (FSIM_GRAPHVIZ_MAX_EDGES) " lines"
+    " boxes, " G_STRINGIFY (FSIM_GRAPHVIZ_MAX_EDGES) " lines and " G_STRINGIFY (                   \
+        FSIM_GRAPHVIZ_MAX_PASSES) " passes"
 
 /* The largest graph given to `dot`, and what a user may do instead: @advice ends the message
  * that refuses a larger graph and the one that says `dot` was stopped, for example "draw less
@@ -63,18 +68,26 @@ typedef enum {
 typedef struct {
     size_t max_nodes;   /* the most boxes (nodes) */
     size_t max_edges;   /* the most lines (edges) */
+    size_t max_passes;  /* the most passes of lines through columns (fsim_graphviz_check_size()) */
     const char *advice; /* what to do instead (static) */
 } FsimGraphvizBounds;
 
 /**
  * fsim_graphviz_check_size:
  * @dot: flowsim's own DOT (every node id quoted)
- * @bounds: the most boxes and lines to lay out
+ * @bounds: the most boxes, lines and passes to lay out
  *
  * Counts the nodes and edges of @dot in one pass (a statement whose first character is '"' and
- * that has no "->" is a node; quoted strings and HTML-like labels are skipped).
- * Returns: TRUE, or FALSE with @error set (FSIM_GRAPHVIZ_ERROR_TOO_LARGE: "the graph has N
- *   boxes and M lines, more than ...: @bounds->advice") when either count is over its limit.
+ * that has no "->" is a node; quoted strings and HTML-like labels are skipped). Within
+ * @bounds->max_nodes and max_edges, places the boxes in columns as `dot` does (each one
+ * column after the last box with a line into it, a line that closes a cycle turned round) and
+ * counts the passes: a line from column i to column j passes through |i - j| - 1 columns
+ * without a box, each a box Graphviz adds to draw it. Time and memory linear in the graph
+ * (and its ids sorted once).
+ * Returns: TRUE, or FALSE with @error set: FSIM_GRAPHVIZ_ERROR_TOO_LARGE ("the graph has N
+ *   boxes and M lines, more than ...: @bounds->advice", or "the graph is N columns deep ...")
+ *   when a count is over its bound, FSIM_GRAPH_ERROR_NOMEM when the room to place the boxes
+ *   cannot be had.
  */
 gboolean fsim_graphviz_check_size (const char *dot, const FsimGraphvizBounds *bounds,
                                    GError **error);
