@@ -152,7 +152,8 @@ diagram_svg (const FsimSim *sim, const FsimDiagramOptions *d, char **out_note, G
                                &local)) {
         char *sanitized = fsim_svg_sanitize (svg->str, (gssize) svg->len, error);
         if (sanitized == NULL)
-            g_prefix_error (error, "the diagram (--no-diagram leaves it out): Graphviz's drawing: ");
+            g_prefix_error (error,
+                            "the diagram (--no-diagram leaves it out): Graphviz's drawing: ");
         return sanitized;
     }
     if (g_error_matches (local, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_TOO_LARGE)) {
