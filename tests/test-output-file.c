@@ -469,6 +469,26 @@ test_device_full (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
+/* A name with a newline (or another control character) is shown with a '?' in its place, so
+ * the refusal stays one message line: before, `-o 'missing/a<LF>b'` printed two lines, the
+ * second "flowsim: error: b': No such file or directory" (issue 11's fifth pass). */
+static void
+test_control_name (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *scenario = scenario_in (dir);
+    g_autofree char *bad = g_build_filename (dir, "missing", "a\nb\033[2J", NULL);
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("run", scenario, "-o", bad);
+    g_assert_cmpint (r->status, ==, 4);
+    g_assert_cmpstr (r->out, ==, "");
+    g_autofree char *want =
+        g_strdup_printf ("flowsim: error: cannot write '%s/missing/a?b?[2J': No such file or "
+                         "directory\n",
+                         dir);
+    g_assert_cmpstr (r->err, ==, want);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 /* /dev/stdout (here through a link to it) writes to flowsim's standard output. */
 static void
 test_stdout (void)
@@ -745,6 +765,7 @@ main (int argc, char **argv)
     g_test_add_func ("/output-file/outputs-kept", test_outputs_kept);
     g_test_add_func ("/output-file/device", test_device);
     g_test_add_func ("/output-file/device-full", test_device_full);
+    g_test_add_func ("/output-file/control-name", test_control_name);
     g_test_add_func ("/output-file/stdout", test_stdout);
     g_test_add_func ("/output-file/fifo", test_fifo);
     g_test_add_func ("/output-file/export/planted-link", test_export_planted_link);

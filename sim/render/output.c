@@ -18,6 +18,7 @@
 
 #include "inputfile.h"
 #include "output.h"
+#include "text.h"
 
 typedef enum {
     KIND_REPLACE,  /* a temporary file renamed over the target */
@@ -225,7 +226,8 @@ set_errno_error (GError **error, int saved, const char *what)
 static void
 cannot_write (GError **error, const char *path, int saved)
 {
-    g_autofree char *what = g_strdup_printf ("cannot write '%s'", path);
+    g_autofree char *shown = fsim_text_clean (path); /* a newline in a name is one message */
+    g_autofree char *what = g_strdup_printf ("cannot write '%s'", shown);
     set_errno_error (error, saved, what);
 }
 
@@ -466,8 +468,9 @@ open_replace (const char *path, const char *target, const struct stat *old, GErr
         fd = create_unique (out->dirfd, prefix, "", 0666, -1, &out->tmp, &out->slot);
     if (fd < 0) {
         int saved = errno;
+        g_autofree char *shown = fsim_text_clean (path), *shown_dir = fsim_text_clean (dir);
         g_autofree char *what =
-            g_strdup_printf ("cannot write '%s': cannot create a file in '%s'", path, dir);
+            g_strdup_printf ("cannot write '%s': cannot create a file in '%s'", shown, shown_dir);
         set_errno_error (error, saved, what);
         return NULL;
     }
@@ -511,12 +514,13 @@ fsim_output_open (const char *path, GError **error)
     }
     if (!S_ISREG (st.st_mode))
         return open_in_place (path, target, FALSE, error);
+    g_autofree char *shown = fsim_text_clean (path);
     if (fsim_input_file_was_read ((guint64) st.st_dev, (guint64) st.st_ino)) {
         g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
                      "will not write '%s': it is an input of this run (the scenario, or a "
                      "file it includes, extends, imports or loads as its snapshot); choose "
                      "another output file",
-                     path);
+                     shown);
         return NULL;
     }
     if (written_has (&st)) {
@@ -524,7 +528,7 @@ fsim_output_open (const char *path, GError **error)
                      "will not write '%s': this run has already written that file as another "
                      "of its outputs (--output, --save, --export); choose a file of its own "
                      "for each",
-                     path);
+                     shown);
         return NULL;
     }
     /* The system's own answer to "may this user write this file?" (permissions, ACLs, a
