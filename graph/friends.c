@@ -128,21 +128,14 @@ fsim_i_set_nomem (GError **error, size_t n_users, size_t n_pairs)
                  n_pairs);
 }
 
-/**
- * fsim_friends_new_from_pairs:
- * @n_users: number of users, at most UINT32_MAX
- * @pairs: (array length=2*n_pairs): user ids, read only
- * Self-loops and duplicate pairs (in either orientation) are dropped.
- * Returns: (transfer full): the friend lists, or NULL with @error set: FSIM_GRAPH_ERROR_INVALID
- *   for an id >= @n_users or @n_users > UINT32_MAX, FSIM_GRAPH_ERROR_NOMEM when out of memory.
- */
-FsimFriends *
-fsim_friends_new_from_pairs (size_t n_users, const uint32_t *pairs, size_t n_pairs, GError **error)
+/* fsim_friends_new_from_pairs(); @owned (nullable, transfer full): @pairs when the caller
+ * gives them up, freed once placed, before the transpose allocates: one array less at the peak. */
+static FsimFriends *
+friends_from_pairs (size_t n_users, const uint32_t *pairs, size_t n_pairs, uint32_t *owned,
+                    GError **error)
 {
+    g_autofree uint32_t *own = owned;
     CsrBuilder b;
-
-    g_return_val_if_fail (pairs != NULL || n_pairs == 0, NULL);
-    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
     if (n_users > UINT32_MAX || n_pairs > SIZE_MAX / 2) {
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
@@ -173,11 +166,41 @@ fsim_friends_new_from_pairs (size_t n_users, const uint32_t *pairs, size_t n_pai
     }
     for (size_t k = 0; k < n_pairs; k++)
         fsim_i_csr_place (&b, pairs[2 * k], pairs[2 * k + 1]);
+    pairs = NULL;
+    g_clear_pointer (&own, g_free);
 
     FsimFriends *f = fsim_i_csr_finish (&b);
     if (f == NULL)
         fsim_i_set_nomem (error, n_users, n_pairs);
     return f;
+}
+
+/**
+ * fsim_friends_new_from_pairs:
+ * @n_users: number of users, at most UINT32_MAX
+ * @pairs: (array length=2*n_pairs): user ids, read only
+ * Self-loops and duplicate pairs (in either orientation) are dropped.
+ * Returns: (transfer full): the friend lists, or NULL with @error set: FSIM_GRAPH_ERROR_INVALID
+ *   for an id >= @n_users or @n_users > UINT32_MAX, FSIM_GRAPH_ERROR_NOMEM when out of memory.
+ */
+FsimFriends *
+fsim_friends_new_from_pairs (size_t n_users, const uint32_t *pairs, size_t n_pairs, GError **error)
+{
+    g_return_val_if_fail (pairs != NULL || n_pairs == 0, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+    return friends_from_pairs (n_users, pairs, n_pairs, NULL, error);
+}
+
+/**
+ * fsim_i_friends_take_pairs:
+ * See graph-private.h.
+ */
+FsimFriends *
+fsim_i_friends_take_pairs (size_t n_users, uint32_t *pairs, size_t n_pairs, GError **error)
+{
+    g_return_val_if_fail (pairs != NULL || n_pairs == 0, NULL);
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+    return friends_from_pairs (n_users, pairs, n_pairs, pairs, error);
 }
 
 /* ---- generators: the front end ------------------------------------------------------------ */

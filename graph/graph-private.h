@@ -99,6 +99,11 @@ fsim_i_csr_place (CsrBuilder *b, uint32_t u, uint32_t v)
 
 /* Sets FSIM_GRAPH_ERROR_NOMEM "out of memory building friend lists for N users and M ...". */
 void fsim_i_set_nomem (GError **error, size_t n_users, size_t n_pairs);
+/* fsim_friends_new_from_pairs() taking @pairs (transfer full: freed, on success and on error),
+ * freed as soon as they are placed, so that they and the transposed friend lists are never held
+ * at once: 8 bytes per friendship less at the peak of an edge list's import. */
+FsimFriends *fsim_i_friends_take_pairs (size_t n_users, uint32_t *pairs, size_t n_pairs,
+                                        GError **error);
 
 /* The models behind fsim_friends_generate_params(), which has checked the model name,
  * n_users <= UINT32_MAX and a finite mean degree >= 0. games.c and fblike.c. */
@@ -192,10 +197,23 @@ int fsim_i_import_open (const char *path, FsimImportFormat format, GError **erro
 int fsim_i_import_open_unchecked (const char *path, FsimImportFormat format, int ranks,
                                   guint64 max_bytes, guint64 *out_size, GError **error);
 /* Whether reading bytes @from .. @to - 1 of @path (@size in all) fits in memory: it takes about
- * twice those bytes at its peak (8 bytes per friendship for the pairs, 8 for the friend lists,
- * a few per user). FALSE with FSIM_GRAPH_ERROR_NOMEM set, naming the part unless it is all. */
+ * @factor times those bytes at its peak (2 for a rank's part of an edge list, whose text it
+ * frees once parsed; FSIM_I_IMPORT_EDGE_LIST_PEAK for one process's whole edge list). FALSE with
+ * FSIM_GRAPH_ERROR_NOMEM set, naming the part unless it is all. */
 gboolean fsim_i_import_check_read (const char *path, guint64 from, guint64 to, guint64 size,
-                                   GError **error);
+                                   double factor, GError **error);
+/*
+ * The peak of one process's import of a whole edge list, per byte of the file: its text, then
+ * the parser's pairs (8 bytes per friendship, grown by doubling), ids and id tables while it
+ * reads; the text freed, the friend lists built (8 bytes per friendship twice, 24 per user),
+ * the pairs freed as soon as they are placed. Measured: 1.7 to 2.3 times the file's bytes
+ * resident, up to 2.7 in address space (what RLIMIT_AS counts: capacity grown by doubling,
+ * never touched), for files whose users come back on more than one line (docs/robustness.md,
+ * "The MPI trace and graph imports, tried"); 3.5 is a third over the most.
+ * A file whose every id is new (a friendship per user) takes more, 64 bytes per user for the
+ * parser's hash table: its allocations are tried, and running out there says so (exit 3).
+ */
+#define FSIM_I_IMPORT_EDGE_LIST_PEAK 3.5
 /* fsim_i_import_open(), then the whole file read into memory (never mapped: a file truncated
  * while it is read is an error, not a SIGBUS). Returns: (transfer full): its bytes and a NUL
  * after them, or NULL with @error set (FSIM_GRAPH_ERROR_IO or _NOMEM). */

@@ -347,15 +347,19 @@ check_no_nul (const char *path, FsimImportFormat format, const char *data, gsize
  *     inside the size limit would take hours: a string longer than FSIM_IMPORT_GML_MAX_STRING;
  *   - its lexer stops at the 32nd nested list with "syntax error, unexpected ERROR", which
  *     says neither why nor where: a list nested more than FSIM_IMPORT_GML_MAX_DEPTH deep.
- * Also counts the strings' bytes into @out_string_bytes and the strings into @out_strings.
+ * Also counts into @out what igraph's reader holds (check_gml_memory()).
  */
+typedef struct {
+    guint64 string_bytes, strings; /* the strings' bytes, and how many */
+    guint64 tokens;                /* keys, values, strings and brackets */
+} GmlText;
+
 static gboolean
-check_gml_text (const char *path, const char *data, gsize len, guint64 *out_string_bytes,
-                guint64 *out_strings, GError **error)
+check_gml_text (const char *path, const char *data, gsize len, GmlText *out, GError **error)
 {
-    guint64 string_bytes = 0, strings = 0;
+    guint64 string_bytes = 0, strings = 0, tokens = 0;
     gsize line = 1, line_start = 0, start_line = 0, start = 0, depth = 0;
-    gboolean in_string = FALSE;
+    gboolean in_string = FALSE, in_word = FALSE;
     if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0) /* skipped: see below */
         line_start = 3;
     for (gsize i = line_start; i < len; i++) {
@@ -364,8 +368,11 @@ check_gml_text (const char *path, const char *data, gsize len, guint64 *out_stri
             if (in_string) {
                 string_bytes += i - start;
                 strings++;
+            } else {
+                tokens++;
             }
             in_string = !in_string;
+            in_word = FALSE;
             start = i;
             start_line = line;
         } else if (in_string) {
@@ -389,36 +396,45 @@ check_gml_text (const char *path, const char *data, gsize len, guint64 *out_stri
         } else if (c == ']' && depth > 0) {
             depth--;
         }
+        if (!in_string && c != '"') { /* a token: a bracket, or a word's first byte */
+            gboolean blank = c == ' ' || c == '\t' || c == '\r' || c == '\n';
+            gboolean bracket = c == '[' || c == ']';
+            tokens += bracket || (!blank && !in_word);
+            in_word = !blank && !bracket;
+        }
         if (c == '\n') {
             line++;
             line_start = i + 1;
         }
     }
-    *out_string_bytes = string_bytes;
-    *out_strings = strings;
+    *out = (GmlText){ .string_bytes = string_bytes, .strings = strings, .tokens = tokens };
     return TRUE;
 }
 
 /*
- * igraph's GML reader keeps each string twice while it reads (in its tree of the file, then in
- * the attribute's string vector) and flowsim copies it once more (collect_attrs): long labels
- * make that the import's largest need, and igraph loses an out-of-memory in its string
- * vectors (an assertion, sv->stor_begin != NULL). So that memory is checked first, three
- * copies of every string and malloc's header for each, and GML_SLACK for the rest of the
- * reader (its lexer's buffer, twice the longest string at most, and its tree's vectors): FALSE
- * with FSIM_GRAPH_ERROR_NOMEM if it cannot be had now.
+ * igraph reads a GraphML or GML file into structures of its own, many times the file's size,
+ * and loses some of its out-of-memory errors (an assertion in its string vectors,
+ * sv->stor_begin != NULL) or reports them in its own words. So the memory it will need, @need
+ * bytes (estimated from the file's counts, below), is checked before it is called: against
+ * fsim_memory_limit() with the file's bytes that flowsim holds meanwhile (@len), then tried
+ * (fsim_memory_reserve()). FALSE with FSIM_GRAPH_ERROR_NOMEM naming the file and @what.
  */
-#define GML_SLACK ((guint64) 4 << 20)
 static gboolean
-check_gml_memory (const char *path, guint64 string_bytes, guint64 strings, GError **error)
+check_igraph_memory (const char *path, gsize len, guint64 need, const char *what, GError **error)
 {
-    if (string_bytes == 0)
-        return TRUE;
-    g_autofree char *what = g_strdup_printf ("igraph's GML reader to hold %" G_GUINT64_FORMAT
-                                             " strings of %" G_GUINT64_FORMAT " bytes three times",
-                                             strings, string_bytes);
-    if (fsim_memory_reserve (3 * (string_bytes + strings * 2 * sizeof (size_t)) + GML_SLACK, what,
-                             error))
+    guint64 limit = fsim_memory_limit ();
+
+    if ((double) need + (double) len > (double) limit) {
+        g_autofree char *whose = fsim_memory_whose ();
+        g_autofree char *has = fsim_memory_size_text ((double) need + (double) len);
+        g_autofree char *can = fsim_memory_size_text ((double) limit);
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
+                     "%s: out of memory: reading it needs about %s (the file and %s), more than "
+                     "%s can give (%s)",
+                     path, has, what, whose, can);
+        return FALSE;
+    }
+    if (fsim_memory_reserve (need, what, error))
         return TRUE;
     g_prefix_error (error, "%s: ", path);
     return FALSE;
@@ -457,6 +473,59 @@ check_attribute_memory (const char *path, FsimImportFormat format, guint64 nodes
     return FALSE;
 }
 
+/*
+ * igraph's GML reader builds a tree of the whole file, a node per token, then the graph and
+ * its attributes: 59 to 92 bytes resident per token measured, 124 to 130 of address space
+ * (what RLIMIT_AS counts; docs/robustness.md, "The MPI trace and graph imports, tried"). It
+ * keeps each string twice while it reads (in the tree, then in the attribute's string vector)
+ * and flowsim copies it once more (collect_attrs). Estimated: GML_TOKEN_BYTES per token (half
+ * as much again as the most measured), three copies of
+ * every string and malloc's header for each, and GML_SLACK for the rest (its lexer's buffer,
+ * twice the longest string at most).
+ */
+#define GML_TOKEN_BYTES 192
+#define GML_SLACK ((guint64) 4 << 20)
+static gboolean
+check_gml_memory (const char *path, gsize len, const GmlText *t, GError **error)
+{
+    g_autofree char *strings =
+        t->strings == 0 ? g_strdup ("")
+                        : g_strdup_printf (" and %" G_GUINT64_FORMAT
+                                           " strings of %" G_GUINT64_FORMAT " bytes three times",
+                                           t->strings, t->string_bytes);
+    g_autofree char *what = g_strdup_printf (
+        "igraph's GML reader to hold its %" G_GUINT64_FORMAT " tokens%s", t->tokens, strings);
+    guint64 need = GML_TOKEN_BYTES * t->tokens +
+                   3 * (t->string_bytes + t->strings * 2 * sizeof (size_t)) + GML_SLACK;
+    return check_igraph_memory (path, len, need, what, error);
+}
+
+/*
+ * igraph's GraphML reader (libxml2's SAX parser) keeps a trie of the node ids, its edges and
+ * every attribute value: about 190 bytes resident and 380 of address space per node, 45 to 120
+ * per other element measured (docs/robustness.md, "The MPI trace and graph imports, tried").
+ * Estimated: GRAPHML_NODE_BYTES per node of the first graph (@nodes, counted by
+ * fsim_i_check_graphml_ids()) and GRAPHML_TAG_BYTES per start tag (a node's too), the file's
+ * bytes once more for the attributes' text, and GRAPHML_SLACK.
+ */
+#define GRAPHML_NODE_BYTES 384
+#define GRAPHML_TAG_BYTES 160
+#define GRAPHML_SLACK ((guint64) 16 << 20)
+static gboolean
+check_graphml_memory (const char *path, const char *data, gsize len, gsize nodes, GError **error)
+{
+    guint64 tags = 0;
+
+    for (const char *c = data; (c = memchr (c, '<', len - (gsize) (c - data))) != NULL; c++)
+        tags += c + 1 < data + len && c[1] != '/' && c[1] != '!' && c[1] != '?';
+    g_autofree char *what = g_strdup_printf ("igraph's GraphML reader to hold %" G_GSIZE_FORMAT
+                                             " nodes and %" G_GUINT64_FORMAT " tags",
+                                             nodes, tags);
+    guint64 need =
+        GRAPHML_NODE_BYTES * (guint64) nodes + GRAPHML_TAG_BYTES * tags + len + GRAPHML_SLACK;
+    return check_igraph_memory (path, len, need, what, error);
+}
+
 /* Moves @fp past a UTF-8 byte order mark, which some editors write first: igraph's GML reader
  * stops at it with "syntax error, unexpected ERROR" (libxml2 reads it in GraphML). */
 static void
@@ -485,20 +554,21 @@ fsim_i_import_igraph (const char *path, FsimImportFormat format, GError **error)
 
     if (data == NULL)
         return NULL;
-    guint64 string_bytes = 0, strings = 0;
+    GmlText gml = { 0 };
     if (!check_no_nul (path, format, data, len, error))
         return NULL;
-    FsimGmlCounts gml = { 0 };
+    FsimGmlCounts counts = { 0 };
     if (format == FSIM_IMPORT_GML &&
-        (!check_gml_text (path, data, len, &string_bytes, &strings, error) ||
-         !check_gml_memory (path, string_bytes, strings, error) ||
-         !fsim_i_count_gml_attributes (data, len, &gml, error) ||
-         !check_attribute_memory (path, format, gml.nodes, gml.node_keys, gml.edges, gml.edge_keys,
-                                  error)))
+        (!check_gml_text (path, data, len, &gml, error) ||
+         !check_gml_memory (path, len, &gml, error) ||
+         !fsim_i_count_gml_attributes (data, len, &counts, error) ||
+         !check_attribute_memory (path, format, counts.nodes, counts.node_keys, counts.edges,
+                                  counts.edge_keys, error)))
         return NULL;
     FsimGraphmlIds xml = { 0 };
     if (format == FSIM_IMPORT_GRAPHML &&
         (!fsim_i_check_graphml_ids (path, data, len, &xml, error) ||
+         !check_graphml_memory (path, data, len, xml.nodes, error) ||
          !check_attribute_memory (path, format, xml.nodes, xml.node_keys, xml.edges, xml.edge_keys,
                                   error)))
         return NULL;

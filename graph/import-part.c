@@ -642,7 +642,7 @@ read_range (const char *path, int r, int size, Range *out, GError **error)
         }
     }
     if (ok) /* this rank reads its part alone, and holds about that part of the graph */
-        ok = fsim_i_import_check_read (path, out->from, out->to, len, error);
+        ok = fsim_i_import_check_read (path, out->from, out->to, len, 2, error);
     if (ok) {
         out->data = fsim_try_new (out->len + 1, 1, NULL, NULL);
         if (out->data == NULL)

@@ -376,6 +376,27 @@ fsim_i_edge_list_parse (const char *name, const char *data, size_t len, size_t f
     return TRUE;
 }
 
+/* The graph of the parsed @e (consumed: its pairs freed as they are placed, its ids kept);
+ * NULL with @error set. */
+static FsimImported *
+imported_from_edges (const char *name, FsimIEdges *e, GError **error)
+{
+    g_autofree int64_t *ids = g_steal_pointer (&e->ids);
+    FsimFriends *friends =
+        fsim_i_friends_take_pairs (e->n_ids, g_steal_pointer (&e->pairs), e->n_pairs, error);
+
+    if (friends == NULL) {
+        g_prefix_error (error, "%s: ", name);
+        return NULL;
+    }
+    FsimImported *imp = g_new0 (FsimImported, 1);
+    imp->format = FSIM_IMPORT_EDGE_LIST;
+    imp->friends = friends;
+    if (e->n_ids > 0)
+        imp->ids = g_steal_pointer (&ids);
+    return imp;
+}
+
 /**
  * fsim_import_edge_list_data:
  * Returns: (transfer full): the graph with `ids`, or NULL with @error set (see import.h).
@@ -384,7 +405,6 @@ FsimImported *
 fsim_import_edge_list_data (const char *name, const char *data, size_t len, GError **error)
 {
     FsimIEdges e = { 0 };
-    FsimImported *imp;
 
     g_return_val_if_fail (name != NULL, NULL);
     g_return_val_if_fail (data != NULL || len == 0, NULL);
@@ -393,21 +413,7 @@ fsim_import_edge_list_data (const char *name, const char *data, size_t len, GErr
     if (!fsim_i_edge_list_parse (name, data, len, len ? fsim_i_edge_list_start (data, len) : 0, len,
                                  0, &e, error))
         return NULL;
-    imp = g_new0 (FsimImported, 1);
-    imp->format = FSIM_IMPORT_EDGE_LIST;
-    imp->friends = fsim_friends_new_from_pairs (e.n_ids, e.pairs, e.n_pairs, error);
-    g_free (e.pairs);
-    if (imp->friends == NULL) {
-        g_prefix_error (error, "%s: ", name);
-        g_free (e.ids);
-        fsim_imported_free (imp);
-        return NULL;
-    }
-    if (e.n_ids > 0)
-        imp->ids = e.ids;
-    else
-        g_free (e.ids);
-    return imp;
+    return imported_from_edges (name, &e, error);
 }
 
 /* ---- front end ------------------------------------------------------------------------------ */
@@ -525,32 +531,33 @@ fsim_i_import_open_unchecked (const char *path, FsimImportFormat format, int ran
     return fd;
 }
 
-/* A GraphML or GML file spends more bytes per friendship than igraph keeps, so twice the file
- * is enough for those too. */
 gboolean
-fsim_i_import_check_read (const char *path, guint64 from, guint64 to, guint64 size, GError **error)
+fsim_i_import_check_read (const char *path, guint64 from, guint64 to, guint64 size, double factor,
+                          GError **error)
 {
     guint64 limit = fsim_memory_limit ();
     double bytes = (double) (to - from);
 
-    if (bytes * 2 <= (double) limit)
+    if (bytes * factor <= (double) limit)
         return TRUE;
     g_autofree char *whose = fsim_memory_whose (); /* under mpirun, a rank's share */
     g_autofree char *has = fsim_memory_size_text (bytes);
     g_autofree char *can = fsim_memory_size_text ((double) limit);
+    g_autofree char *times =
+        factor == 2 ? g_strdup ("twice") : g_strdup_printf ("%.1f times", factor);
     if (from == 0 && to == size)
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
-                     "out of memory: '%s' holds %s: reading it needs about twice that, "
+                     "out of memory: '%s' holds %s: reading it needs about %s that, "
                      "more than %s can give (%s)",
-                     path, has, whose, can);
+                     path, has, times, whose, can);
     else /* a part may be small: exact bytes */
         g_set_error (
             error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
             "out of memory: reading bytes %" G_GUINT64_FORMAT " .. %" G_GUINT64_FORMAT
             " of '%s', this process's part of its %" G_GUINT64_FORMAT
-            " bytes, needs about twice that, %.0f bytes, more than %s can give (%" G_GUINT64_FORMAT
+            " bytes, needs about %s that, %.0f bytes, more than %s can give (%" G_GUINT64_FORMAT
             " bytes)",
-            from, to, path, size, bytes * 2, whose, limit);
+            from, to, path, size, times, bytes * factor, whose, limit);
     return FALSE;
 }
 
@@ -561,7 +568,10 @@ fsim_i_import_open (const char *path, FsimImportFormat format, GError **error)
     int fd = fsim_i_import_open_unchecked (path, format, 1, fsim_i_import_max_bytes (format), &size,
                                            error);
 
-    if (fd >= 0 && !fsim_i_import_check_read (path, 0, size, size, error)) {
+    /* an edge list's import, measured; a GraphML or GML file's reading and scans (igraph's
+     * reader is checked after them, by what they counted: import-igraph.c) */
+    double factor = format == FSIM_IMPORT_EDGE_LIST ? FSIM_I_IMPORT_EDGE_LIST_PEAK : 2;
+    if (fd >= 0 && !fsim_i_import_check_read (path, 0, size, size, factor, error)) {
         close (fd);
         return -1;
     }
@@ -595,15 +605,21 @@ fsim_i_import_read (const char *path, FsimImportFormat format, gsize *out_len, G
     }
 }
 
+/* An edge list's file: its bytes are freed once parsed, before the friend lists are built, so
+ * that the file, the pairs and the friend lists are never held at once
+ * (fsim_i_import_check_read()). */
 static FsimImported *
 import_edge_list_file (const char *path, GError **error)
 {
     gsize len = 0;
     g_autofree char *data = fsim_i_import_read (path, FSIM_IMPORT_EDGE_LIST, &len, error);
+    FsimIEdges e = { 0 };
 
-    if (data == NULL)
+    if (data == NULL || !fsim_i_edge_list_parse (
+                            path, data, len, fsim_i_edge_list_start (data, len), len, 0, &e, error))
         return NULL;
-    return fsim_import_edge_list_data (path, data, len, error);
+    g_clear_pointer (&data, g_free);
+    return imported_from_edges (path, &e, error);
 }
 
 FsimImported *

@@ -517,9 +517,10 @@ refused_on_2() {
 
 # an edge list read by parts is checked rank by rank for its part of the file (twice its bytes)
 # and of the population, against its share: 20,000 friendships of 2,000 users with 19-digit ids
-# (800,000 bytes, 1.6 MB to read) fit one process under 2000K, and each of 2 and 4 ranks
-# (reading 400,000 and 200,000 bytes with 1000K and 500K), where the whole file's check refused
-# them; under 1500K, 2 ranks (750K each) are refused once, the part named
+# (800,000 bytes; one process's import of the whole file is checked for 3.5 times that, 2.8 MB)
+# fit one process under 3000K, and each of 2 and 4 ranks (reading 400,000 and 200,000 bytes
+# with 1500K and 750K), where the whole file's check refused them; under 1500K, 2 ranks (750K
+# each) are refused once, the part named
 awk 'BEGIN {
     x = 777
     for (i = 0; i < 20000; i++) {
@@ -530,7 +531,7 @@ awk 'BEGIN {
 }' >"$tmp/wide-ids.txt"
 wide=("$src/tests/data/scale/import-edges.json" --set population.import.file="$tmp/wide-ids.txt")
 ranks="2 4"
-FLOWSIM_MEMORY_LIMIT=2000K identical "edge list of 800,000 bytes under 2000K, read by parts" \
+FLOWSIM_MEMORY_LIMIT=3000K identical "edge list of 800,000 bytes under 3000K, read by parts" \
     "${wide[@]}"
 refused_on_2 "edge list of 800,000 bytes under 1500K, 2 ranks" 1500K \
     "out of memory: reading bytes 0 .. 400000 of '$tmp/wide-ids.txt', this process's part of its 800000 bytes, needs about twice that, 800000 bytes, more than this process's share of this machine (1 of the 2 processes on it) can give (768000 bytes)" \

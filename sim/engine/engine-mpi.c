@@ -79,15 +79,19 @@ is_own (const Halo *h, uint32_t v)
     return v >= h->bounds[h->rank] && v < h->bounds[h->rank + 1];
 }
 
-/* The ghosts, sorted and distinct, and how many come from each rank. */
-static void
-find_ghosts (Halo *h, const FsimPopulationSlice *s)
+/* The ghosts, sorted and distinct, and how many come from each rank; FALSE with @error set when
+ * their ids (4 bytes per cut friendship, before the repeats go) do not fit in memory. */
+static gboolean
+find_ghosts (Halo *h, const FsimPopulationSlice *s, GError **error)
 {
     size_t n_arcs = s->offsets[s->n_own], k = 0, n_cut = 0;
 
     for (size_t a = 0; a < n_arcs; a++)
         n_cut += !is_own (h, s->adj[a]);
-    h->ghosts = g_new (uint32_t, MAX (n_cut, (size_t) 1));
+    h->ghosts = fsim_try_new (n_cut, sizeof (uint32_t),
+                              "the ids of the rank's users' friends on other ranks", error);
+    if (h->ghosts == NULL)
+        return FALSE;
     for (size_t a = 0; a < n_arcs; a++)
         if (!is_own (h, s->adj[a]))
             h->ghosts[k++] = s->adj[a];
@@ -97,19 +101,24 @@ find_ghosts (Halo *h, const FsimPopulationSlice *s)
     for (size_t i = 0; i < k; i++)
         if (h->n_ghosts == 0 || h->ghosts[h->n_ghosts - 1] != h->ghosts[i])
             h->ghosts[h->n_ghosts++] = h->ghosts[i];
-    h->ghosts = g_renew (uint32_t, h->ghosts, MAX (h->n_ghosts, (size_t) 1));
+    /* shrinking: if even that fails, the larger array serves as well */
+    uint32_t *fit = fsim_try_renew (h->ghosts, MAX (h->n_ghosts, (size_t) 1), sizeof (uint32_t));
+    if (fit != NULL)
+        h->ghosts = fit;
     h->recv_counts = g_new0 (int, h->size);
     h->recv_displs = g_new0 (int, h->size);
     for (size_t i = 0; i < h->n_ghosts; i++)
         h->recv_counts[owner (h, h->ghosts[i])]++;
     for (int r = 1; r < h->size; r++)
         h->recv_displs[r] = h->recv_displs[r - 1] + h->recv_counts[r - 1];
+    return TRUE;
 }
 
 /* For every rank, the own users with a friend there (each once, in increasing id). Friend
- * lists are sorted, so a user's friends' owners never decrease. */
-static void
-find_sends (Halo *h, const FsimPopulationSlice *s)
+ * lists are sorted, so a user's friends' owners never decrease. FALSE with @error set when
+ * they do not fit in memory. */
+static gboolean
+find_sends (Halo *h, const FsimPopulationSlice *s, GError **error)
 {
     h->send_counts = g_new0 (int, h->size);
     h->send_displs = g_new0 (int, h->size);
@@ -134,21 +143,29 @@ find_sends (Halo *h, const FsimPopulationSlice *s)
                 h->send_displs[r] = (int) total;
                 total += (size_t) h->send_counts[r];
             }
-            h->send = g_new (uint32_t, MAX (total, (size_t) 1));
+            h->send = fsim_try_new (total, sizeof (uint32_t),
+                                    "the rank's users that other ranks need", error);
+            if (h->send == NULL)
+                return FALSE;
         }
     }
+    return TRUE;
 }
 
 /* Friend lists over the local numbering (own users, then ghosts with empty lists): the
- * slice's own, relabelled in place, so that a rank holds its friend lists once. */
-static void
-build_local (Halo *h, FsimPopulationSlice *s)
+ * slice's own, relabelled in place, so that a rank holds its friend lists once. FALSE with
+ * @error set (and the slice untouched) when their offsets do not fit in memory. */
+static gboolean
+build_local (Halo *h, FsimPopulationSlice *s, GError **error)
 {
     size_t n_local = h->n_own + h->n_ghosts, n_arcs = s->offsets[s->n_own];
     size_t first = h->bounds[h->rank];
 
     h->local.n_users = n_local;
-    h->local.offsets = g_new (size_t, n_local + 1);
+    h->local.offsets = fsim_try_new (n_local + 1, sizeof (size_t),
+                                     "the friend lists of the rank's users and ghosts", error);
+    if (h->local.offsets == NULL)
+        return FALSE;
     h->local.adj = s->adj;
     for (size_t u = 0; u <= n_local; u++)
         h->local.offsets[u] = s->offsets[MIN (u, s->n_own)];
@@ -162,6 +179,14 @@ build_local (Halo *h, FsimPopulationSlice *s)
             h->local.adj[a] = (uint32_t) (h->n_own + (size_t) (g - h->ghosts));
         }
     }
+    return TRUE;
+}
+
+/* The rows this rank sends in a hop: its users that other ranks need, once per rank. */
+static size_t
+halo_n_send (const Halo *h)
+{
+    return (size_t) h->send_displs[h->size - 1] + (size_t) h->send_counts[h->size - 1];
 }
 
 static gboolean
@@ -180,27 +205,25 @@ halo_init (Halo *h, FsimPopulationSlice *s, MPI_Comm comm, GError **error)
         return FALSE;
     }
     h->n_own = s->n_own;
-    find_ghosts (h, s);
-    find_sends (h, s);
-    if ((size_t) h->send_displs[h->size - 1] + (size_t) h->send_counts[h->size - 1] > INT_MAX ||
-        h->n_ghosts > INT_MAX) {
+    if (!find_ghosts (h, s, error) || !find_sends (h, s, error))
+        return FALSE;
+    if (halo_n_send (h) > INT_MAX || h->n_ghosts > INT_MAX) {
         g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_TOO_LARGE,
                      "rank %d has %zu boundary users, more than MPI counts can hold: use "
                      "more ranks",
                      h->rank, h->n_ghosts);
         return FALSE;
     }
-    build_local (h, s);
-    return TRUE;
+    return build_local (h, s, error);
 }
 
-/* Rows of @words words: the own rows of @rows that other ranks need go out, the ghost rows
- * (from n_own on) come in. Returns the bytes this rank sent. */
+/* Rows of @words words: the own rows of @rows that other ranks need go out (through @buf, of
+ * halo_n_send() rows), the ghost rows (from n_own on) come in. Returns the bytes this rank
+ * sent. */
 static size_t
-exchange (const Halo *h, FsimWord *rows, size_t words)
+exchange (const Halo *h, FsimWord *rows, size_t words, FsimWord *buf)
 {
-    size_t n_send = (size_t) h->send_displs[h->size - 1] + (size_t) h->send_counts[h->size - 1];
-    g_autofree FsimWord *buf = g_new (FsimWord, MAX (n_send * words, (size_t) 1));
+    size_t n_send = halo_n_send (h);
     MPI_Datatype row;
 
     for (size_t i = 0; i < n_send; i++)
@@ -221,7 +244,7 @@ typedef struct {
     FsimWord *near;
     size_t n_own, n_blocks;
     FsimResult **parts;
-    FsimWord **scratch; /* per worker (a GLib allocation: ranks replace GLib's fatal handler) */
+    FsimWord **scratch; /* per worker, tried (trace_local()) */
 } Local;
 
 static void
@@ -244,12 +267,12 @@ trace_item (size_t block, unsigned worker, void *data)
                         MIN (from + FSIM_ENGINE_BLOCK_USERS, l->n_own), l->parts[worker]);
 }
 
-/* used_once, used_twice of the whole population: a count per partner, capped at 2. */
+/* used_once, used_twice of the whole population: a count per partner (in @count, zeroed),
+ * capped at 2. */
 static void
-used_sets (const Halo *h, const FsimPopulationSlice *s, FsimWord *once, FsimWord *twice)
+used_sets (const Halo *h, const FsimPopulationSlice *s, uint64_t *count, FsimWord *once,
+           FsimWord *twice)
 {
-    g_autofree uint64_t *count = g_new0 (uint64_t, MAX (s->n_partners, (size_t) 1));
-
     for (size_t u = 0; u < s->n_own; u++)
         for (size_t p = 0; p < s->n_partners; p++)
             if (count[p] < 2 && fsim_bits_get (s->uses + u * s->partner_words, p))
@@ -303,12 +326,20 @@ pack (FsimResult *r, uint64_t *buf, gboolean out)
     return k;
 }
 
-/* Sums @r over the ranks; the friendships from the own users' friend-list entries. */
+/* Room for the counts of @r and the friendships, for reduce(); NULL with @error set. */
+static uint64_t *
+reduce_buffer (FsimResult *r, GError **error)
+{
+    return fsim_try_new (pack (r, NULL, TRUE) + 1, sizeof (uint64_t),
+                         "the rank's counts to sum over the ranks", error);
+}
+
+/* Sums @r over the ranks, through @buf (reduce_buffer()); the friendships from the own users'
+ * friend-list entries. */
 static void
-reduce (const Halo *h, FsimResult *r, size_t own_arcs)
+reduce (const Halo *h, FsimResult *r, size_t own_arcs, uint64_t *buf)
 {
     size_t n = pack (r, NULL, TRUE);
-    g_autofree uint64_t *buf = g_new (uint64_t, n + 1);
     uint64_t arcs = own_arcs;
 
     pack (r, buf, TRUE);
@@ -398,6 +429,33 @@ all_ok (MPI_Comm comm, gboolean ok, GError **error)
     return all == 1;
 }
 
+/* The partner sets of the rank's users and ghosts (e->uses, e->near, e->once, e->twice), the
+ * hops' buffer (*@out_buf: the larger hop's rows) and the partners' counts (*@out_count, for
+ * used_sets()); FALSE with @error set when one does not fit in memory. They grow with the users
+ * and ghosts times the partners: the largest arrays of the trace. */
+static gboolean
+sets_new (FsimEngineMpi *e, FsimWord **out_buf, uint64_t **out_count, GError **error)
+{
+    size_t pw = e->slice->partner_words, n_local = e->h.n_own + e->h.n_ghosts;
+
+    e->uses = fsim_try_new0 (n_local, pw * sizeof (FsimWord),
+                             "the partner sets of the rank's users and ghosts", error);
+    e->near = e->uses ? fsim_try_new0 (n_local, 2 * pw * sizeof (FsimWord),
+                                       "the partners near the rank's users and ghosts", error)
+                      : NULL;
+    *out_buf = e->near ? fsim_try_new (halo_n_send (&e->h), 2 * pw * sizeof (FsimWord),
+                                       "the sets the rank sends to other ranks", error)
+                       : NULL;
+    *out_count = *out_buf ? fsim_try_new0 (e->slice->n_partners, sizeof (uint64_t),
+                                           "the rank's users of each partner", error)
+                          : NULL;
+    if (*out_count == NULL)
+        return FALSE;
+    e->once = fsim_bits_new (pw); /* a bit per partner: bounded by the model's limits */
+    e->twice = fsim_bits_new (pw);
+    return TRUE;
+}
+
 /* The near pass of the rank's own users (hop 1 received). */
 static void
 near_own (FsimEngineMpi *e)
@@ -443,16 +501,19 @@ fsim_engine_mpi_new (const FsimScenario *scenario, FsimPopulationSlice *slice, M
                                  .audience = slice->audience };
     e->stats =
         (FsimMpiStats){ .n_own = e->h.n_own, .n_ghosts = e->h.n_ghosts, .cut_arcs = e->h.cut_arcs };
-    e->uses = fsim_bits_new (n_local * pw);
-    e->near = fsim_bits_new (n_local * 2 * pw);
-    e->once = fsim_bits_new (pw);
-    e->twice = fsim_bits_new (pw);
+    /* the sets of the users and ghosts, the hops' buffer and the partners' counts, agreed
+     * before the exchanges */
+    g_autofree FsimWord *buf = NULL;
+    g_autofree uint64_t *count = NULL;
+    if (!all_ok (comm, sets_new (e, &buf, &count, error), error))
+        return NULL;
     memcpy (e->uses, slice->uses, e->h.n_own * pw * sizeof (FsimWord));
     e->local.uses = e->uses;
-    used_sets (&e->h, slice, e->once, e->twice);
-    e->stats.hop_bytes[0] = exchange (&e->h, e->uses, pw); /* hop 1: the friends' partner sets */
+    used_sets (&e->h, slice, count, e->once, e->twice);
+    /* hop 1: the friends' partner sets; hop 2: their ONE and TWO */
+    e->stats.hop_bytes[0] = exchange (&e->h, e->uses, pw, buf);
     near_own (e);
-    e->stats.hop_bytes[1] = exchange (&e->h, e->near, 2 * pw); /* hop 2: their ONE and TWO */
+    e->stats.hop_bytes[1] = exchange (&e->h, e->near, 2 * pw, buf);
     e->stats.engine_bytes = (n_local + 1) * sizeof (size_t) + e->h.cut_arcs * sizeof (uint32_t) +
                             slice->offsets[slice->n_own] * sizeof (uint32_t) +
                             3 * n_local * pw * sizeof (FsimWord);
@@ -483,13 +544,14 @@ fsim_engine_mpi_run (FsimEngineMpi *e, const FsimDecisions *decisions, const Fsi
                 .near = e->near,
                 .n_own = e->h.n_own,
                 .n_blocks = (e->h.n_own + FSIM_ENGINE_BLOCK_USERS - 1) / FSIM_ENGINE_BLOCK_USERS };
-    /* every rank's counters and scratch, agreed before the sum (a collective) */
+    /* every rank's counters, scratch and sum's buffer, agreed before the sum (a collective) */
     FsimResult *r = trace_local (&l, plan, e->threads, error);
-    if (!all_ok (e->h.comm, r != NULL, error)) {
+    g_autofree uint64_t *buf = r ? reduce_buffer (r, error) : NULL;
+    if (!all_ok (e->h.comm, buf != NULL, error)) {
         fsim_result_free (r);
         return NULL;
     }
-    reduce (&e->h, r, e->slice->offsets[e->slice->n_own]);
+    reduce (&e->h, r, e->slice->offsets[e->slice->n_own], buf);
     fsim_i_engine_result_focus (r, e->scenario, focus);
     r->jurisdictions = g_steal_pointer (&plan->jur);
     r->kinds = g_steal_pointer (&plan->kinds);

@@ -34,7 +34,9 @@ typedef struct FsimEngineMpi FsimEngineMpi;
  * Builds the halo and exchanges the boundary users' partner sets (hop 1) and ONE and TWO sets
  * (hop 2). Collective over @comm.
  * Returns: (transfer full): or NULL with @error set on every rank (this rank's failure, or
- *   FSIM_GRAPH_ERROR_OTHER_RANK when another rank failed).
+ *   FSIM_GRAPH_ERROR_OTHER_RANK when another rank failed): FSIM_GRAPH_ERROR_NOMEM "out of
+ *   memory: needed N bytes for ..." when the halo's arrays or the sets of the rank's users and
+ *   ghosts do not fit (every one is tried, and the ranks agree before each exchange).
  */
 FsimEngineMpi *fsim_engine_mpi_new (const FsimScenario *scenario, FsimPopulationSlice *slice,
                                     MPI_Comm comm, unsigned threads, GError **error);
@@ -46,7 +48,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsimEngineMpi, fsim_engine_mpi_free)
  * The counts of the whole population under @decisions (counting only @focus, nullable), the
  * same on every rank and the same as fsim_engine_run_focused() on the whole population. No
  * exchange but the sum of the counts. Collective: every rank calls it with the same decisions.
- * Returns: (transfer full): or NULL with @error set on every rank (the model graph walk failed).
+ * Returns: (transfer full): or NULL with @error set on every rank (the model graph walk failed;
+ *   this rank's counters, tracing scratch or sum's buffer did not fit in memory,
+ *   FSIM_GRAPH_ERROR_NOMEM; or FSIM_GRAPH_ERROR_OTHER_RANK: another rank's did not).
  */
 FsimResult *fsim_engine_mpi_run (FsimEngineMpi *e, const FsimDecisions *decisions,
                                  const FsimFocus *focus, GError **error);
@@ -76,8 +80,8 @@ const FsimMpiStats *fsim_engine_mpi_stats (const FsimEngineMpi *e);
  * own users, and the counts are summed over the ranks. Collective: every rank of @comm calls
  * it with the same scenario and decisions.
  * Returns: (transfer full): the counts of the whole population, the same on every rank and
- *   the same as fsim_engine_run() on the whole population, or NULL with @error set (the model
- *   graph walk failed, on every rank alike).
+ *   the same as fsim_engine_run() on the whole population, or NULL with @error set on every
+ *   rank, as fsim_engine_mpi_new() and fsim_engine_mpi_run() set it.
  */
 FsimResult *fsim_engine_run_mpi (const FsimScenario *scenario, FsimPopulationSlice *slice,
                                  const FsimDecisions *decisions, const FsimFocus *focus,
