@@ -445,12 +445,13 @@ check_igraph_memory (const char *path, gsize len, guint64 need, const char *what
  * key any GML node has), defaults included, and every edge one of every edge attribute, and
  * flowsim copies the node attributes (collect_attrs): 5,000 <key>s and 100,000 <node>s, a 2 MB
  * file, ask for 4 GB; 20,000 GML nodes of a key each (0.5 MB) took 6.4 GB. So that memory is
- * checked first, 8 bytes a value in igraph and 8 in flowsim's copy at least: FALSE with
- * FSIM_GRAPH_ERROR_NOMEM if it cannot be had now.
+ * checked first, 8 bytes a value in igraph and 8 in flowsim's copy at least, against
+ * fsim_memory_limit() (FLOWSIM_MEMORY_LIMIT included) and then tried (check_igraph_memory()):
+ * FALSE with FSIM_GRAPH_ERROR_NOMEM if it cannot be had now.
  */
 static gboolean
-check_attribute_memory (const char *path, FsimImportFormat format, guint64 nodes, guint64 node_keys,
-                        guint64 edges, guint64 edge_keys, GError **error)
+check_attribute_memory (const char *path, gsize len, FsimImportFormat format, guint64 nodes,
+                        guint64 node_keys, guint64 edges, guint64 edge_keys, GError **error)
 {
     /* each count is below the file's size: no overflow */
     guint64 values = node_keys * nodes * 2 + edge_keys * edges;
@@ -467,10 +468,7 @@ check_attribute_memory (const char *path, FsimImportFormat format, guint64 nodes
         "%" G_GUINT64_FORMAT " node attributes%s (%s)",
         graphml ? "GraphML" : "GML", nodes, node_keys, edge_part,
         graphml ? "the file's <key>s" : "every key that a node, or an edge, of the file has");
-    if (fsim_memory_reserve (values * 8, what, error))
-        return TRUE;
-    g_prefix_error (error, "%s: ", path);
-    return FALSE;
+    return check_igraph_memory (path, len, values * 8, what, error);
 }
 
 /*
@@ -562,15 +560,15 @@ fsim_i_import_igraph (const char *path, FsimImportFormat format, GError **error)
         (!check_gml_text (path, data, len, &gml, error) ||
          !check_gml_memory (path, len, &gml, error) ||
          !fsim_i_count_gml_attributes (data, len, &counts, error) ||
-         !check_attribute_memory (path, format, counts.nodes, counts.node_keys, counts.edges,
+         !check_attribute_memory (path, len, format, counts.nodes, counts.node_keys, counts.edges,
                                   counts.edge_keys, error)))
         return NULL;
     FsimGraphmlIds xml = { 0 };
     if (format == FSIM_IMPORT_GRAPHML &&
         (!fsim_i_check_graphml_ids (path, data, len, &xml, error) ||
          !check_graphml_memory (path, data, len, xml.nodes, error) ||
-         !check_attribute_memory (path, format, xml.nodes, xml.node_keys, xml.edges, xml.edge_keys,
-                                  error)))
+         !check_attribute_memory (path, len, format, xml.nodes, xml.node_keys, xml.edges,
+                                  xml.edge_keys, error)))
         return NULL;
     /* fmemopen() of no bytes is an error in some C libraries: an empty file is read as one
      * line end (the buffer has room for it) */

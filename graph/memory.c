@@ -225,16 +225,6 @@ fsim_memory_reserve (guint64 bytes, const char *what, GError **error)
     static void *(*volatile probe) (size_t, size_t) = calloc;
 
     g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-    guint64 limit = fsim_memory_limit ();
-    if (bytes > limit) { /* FLOWSIM_MEMORY_LIMIT, the machine's memory or this rank's share */
-        g_autofree char *can = fsim_memory_size_text ((double) limit);
-        g_autofree char *whose = fsim_memory_whose ();
-        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
-                     "out of memory: needed %" G_GUINT64_FORMAT
-                     " bytes for %s, more than the %s flowsim counts on (%s)",
-                     bytes, what ? what : "the model", can, whose);
-        return FALSE;
-    }
     gpointer p = bytes <= G_MAXSIZE ? probe (1, (size_t) MAX (bytes, 1)) : NULL;
     if (!p) {
         fsim_set_out_of_memory (1, (size_t) MIN (bytes, G_MAXSIZE), what, error);

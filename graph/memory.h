@@ -66,13 +66,11 @@ gpointer fsim_try_renew (gpointer mem, size_t n, size_t size);
  *     step (parsing, building rows) will allocate in all through GLib, whose allocations abort
  * @what: (nullable): what the memory is for, for the message
  *
- * Checks that @bytes can be had now: that they are within fsim_memory_limit() (the machine's
- * memory, this rank's share of it, `ulimit -v`, and FLOWSIM_MEMORY_LIMIT or
- * flowsim_set_memory_limit()), then tries to allocate them (without touching them) and frees
+ * Checks that @bytes can be had now: tries to allocate them (without touching them) and frees
  * them at once. Under `ulimit -v` (RLIMIT_AS) the address space freed is then there for the
  * container; it is a check, not a promise (another thread may take the memory in between).
  * Returns: TRUE, or FALSE with FSIM_GRAPH_ERROR_NOMEM "out of memory: needed @bytes bytes for
- * @what" (", more than the SIZE flowsim counts on (WHOSE)" when over the limit).
+ * @what".
  */
 gboolean fsim_memory_reserve (guint64 bytes, const char *what, GError **error);
 /* The bytes a GArray (or GPtrArray) of @n elements of @size bytes takes: GLib rounds it up to
