@@ -83,6 +83,51 @@ test_lint_partial_shadow (void)
         g_assert_cmpint (g_array_index (w, FsimLintWarning, i).kind, !=, FSIM_LINT_ALLOW_SHADOWED);
 }
 
+/* An allow rule over two partners and two APIs meets six classes of scopes, each overridden
+ * by other denies at other times (tests/data/lint/shadow-classes.json): the warning names the
+ * first 8 of the 12 denies by rule order (not by name: z10 comes after z9), each once (z4 and
+ * z6 override several classes), and counts the rest; a rule meeting one class names its denies.
+ * A gap in any one class's windows, or a class no deny covers, leaves the rule useful. */
+static void
+test_lint_shadow_classes (void)
+{
+    g_autoptr (FsimScenario) s = NULL;
+    g_autoptr (GArray) w = lint_file ("lint", "shadow-classes.json", &s);
+    g_assert_cmpuint (w->len, ==, 2);
+    const FsimLintWarning *all = &g_array_index (w, FsimLintWarning, 0);
+    g_assert_cmpint (all->kind, ==, FSIM_LINT_ALLOW_SHADOWED);
+    g_assert_cmpint (all->loc.line, ==, 17);
+    g_assert_cmpstr (all->message, ==,
+                     "allow rule 'allow-all' is overridden by deny 'z0', 'z1', 'z2', 'z3', 'z4', "
+                     "'z5', 'z6', 'z7' and 4 more deny rules wherever and whenever it applies: "
+                     "it never allows anything");
+    const FsimLintWarning *t0 = &g_array_index (w, FsimLintWarning, 1);
+    g_assert_cmpint (t0->loc.line, ==, 28);
+    g_assert_cmpstr (t0->message, ==,
+                     "allow rule 'allow-t0' is overridden by deny 'z1', 'z2' wherever and "
+                     "whenever it applies: it never allows anything");
+    g_autofree char *path = fsim_test_data_path ("lint", "shadow-classes.json", NULL);
+    const char *const gaps[][2] = {
+        { "rules[z2].from=2012-02-01", NULL },  /* t0 of v2: neither allow is shadowed */
+        { "rules[z6].scopes=[\"s1\"]", NULL },  /* s2 of p1: no deny at all */
+        { "rules[z4].from=2015-02-01", NULL },  /* s1 and s2 of p0 */
+        { "rules[z11].scopes=[\"s1\"]", NULL }, /* changes nothing: z6 covers s0 already */
+    };
+    const guint left[] = { 0, 1, 1, 2 };
+    for (guint i = 0; i < G_N_ELEMENTS (gaps); i++) {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (FsimScenario) t = fsim_loader_load (path, gaps[i], &error);
+        g_assert_no_error (error);
+        g_autoptr (GArray) v = fsim_lint_run (t, &error);
+        g_assert_no_error (error);
+        guint n = 0;
+        for (guint j = 0; j < v->len; j++)
+            n += g_array_index (v, FsimLintWarning, j).kind == FSIM_LINT_ALLOW_SHADOWED;
+        g_test_message ("%s: %u allow-shadowed", gaps[i][0], n);
+        g_assert_cmpuint (n, ==, left[i]);
+    }
+}
+
 static void
 test_lint_clean (void)
 {
@@ -292,6 +337,7 @@ main (int argc, char **argv)
     g_test_init (&argc, &argv, NULL);
     g_test_add_func ("/lint/kinds", test_lint_kinds);
     g_test_add_func ("/lint/partial-shadow", test_lint_partial_shadow);
+    g_test_add_func ("/lint/shadow-classes", test_lint_shadow_classes);
     g_test_add_func ("/lint/clean", test_lint_clean);
     g_test_add_func ("/lint/bundled", test_lint_bundled);
     g_test_add_func ("/lint/cli/text", test_lint_cli_text);

@@ -7,7 +7,7 @@
 
 #include <glib.h>
 
-#include "lint.h"
+#include "lint-private.h"
 #include "memory.h"
 #include "policy.h"
 
@@ -66,10 +66,9 @@ requests (const FsimScenario *s, size_t p, size_t k, size_t sc)
 typedef struct {
     const FsimScenario *s;
     FsimRuleIndex *ix;
-    size_t *api_word;  /* [a]: API a's scopes start at this word of a rule's scope sets */
-    FsimWord *scopes;  /* the current rule's scopes, per API at api_word[a] */
-    FsimWord *scratch; /* as many words as the largest API's scopes need, twice */
-    size_t max_words;
+    size_t *api_word; /* [a]: API a's scopes start at this word of a rule's scope sets */
+    FsimWord *scopes; /* the current rule's scopes, per API at api_word[a] */
+    FsimLintShadow *shadow;
 } Ctx;
 
 static gboolean
@@ -80,13 +79,11 @@ ctx_init (Ctx *c, const FsimScenario *s, GError **error)
         return FALSE;
     c->api_word = g_new (size_t, s->n_apis + 1);
     c->api_word[0] = 0;
-    for (size_t a = 0; a < s->n_apis; a++) {
+    for (size_t a = 0; a < s->n_apis; a++)
         c->api_word[a + 1] = c->api_word[a] + FSIM_BITS_WORDS (s->apis[a].n_scopes);
-        c->max_words = MAX (c->max_words, FSIM_BITS_WORDS (s->apis[a].n_scopes));
-    }
     c->scopes = fsim_bits_new (c->api_word[s->n_apis]);
-    c->scratch = fsim_bits_new (2 * c->max_words);
-    return TRUE;
+    c->shadow = fsim_i_lint_shadow_new (s, c->ix, error);
+    return c->shadow != NULL;
 }
 
 static void
@@ -95,7 +92,7 @@ ctx_clear (Ctx *c)
     fsim_rule_index_free (c->ix);
     g_free (c->api_word);
     g_free (c->scopes);
-    g_free (c->scratch);
+    fsim_i_lint_shadow_free (c->shadow);
 }
 
 /* Loads rule r's scopes of every API it names into c->scopes. */
@@ -202,9 +199,8 @@ check_rule_reach (const Ctx *c, size_t r, GArray *out)
               rule->id);
 }
 
-/* The part of rule r's window in which API a is active (may be empty). */
-static FsimWindow
-effective_window (const FsimScenario *s, size_t r, size_t a)
+FsimWindow
+fsim_i_lint_effective_window (const FsimScenario *s, size_t r, size_t a)
 {
     FsimWindow w = s->rules[r].window, act = s->apis[a].active;
     return (FsimWindow){ MAX (w.from, act.from), MIN (w.until, act.until) };
@@ -218,7 +214,7 @@ check_rule_window (const FsimScenario *s, size_t r, GArray *out)
     for (size_t a = 0; a < s->n_apis; a++) {
         if (!fsim_any_glob_matches (rule->apis, s->apis[a].id))
             continue;
-        FsimWindow w = effective_window (s, r, a);
+        FsimWindow w = fsim_i_lint_effective_window (s, r, a);
         any_api = TRUE;
         any_open = any_open || w.from < w.until;
     }
@@ -236,158 +232,33 @@ check_rule_window (const FsimScenario *s, size_t r, GArray *out)
           rule->id, when);
 }
 
-static int
-compare_windows (gconstpointer a, gconstpointer b)
-{
-    FsimDay x = ((const FsimWindow *) a)->from, y = ((const FsimWindow *) b)->from;
-    return (x > y) - (x < y);
-}
-
-/* Do the @windows together cover [w.from, w.until)? Sorts @windows. */
 static gboolean
-covered (GArray *windows, FsimWindow w)
-{
-    g_array_sort (windows, compare_windows);
-    FsimDay cur = w.from;
-    for (guint i = 0; i < windows->len && cur < w.until; i++) {
-        const FsimWindow *x = &g_array_index (windows, FsimWindow, i);
-        if (x->from > cur)
-            return FALSE;
-        cur = MAX (cur, x->until);
-    }
-    return cur >= w.until;
-}
-
-/* A set of scopes of one (partner, API) pair that the same deny rules match. */
-typedef struct {
-    FsimWord *scopes;
-    GArray *denies; /* size_t, ascending */
-} ScopeClass;
-
-static void
-scope_class_clear (gpointer data)
-{
-    ScopeClass *x = data;
-    g_free (x->scopes);
-    g_array_unref (x->denies);
-}
-
-/* Do the windows of the denies of @x together cover @eff? */
-static gboolean
-class_covered (const FsimScenario *s, const ScopeClass *x, FsimWindow eff, GArray *windows)
-{
-    g_array_set_size (windows, 0);
-    for (guint i = 0; i < x->denies->len; i++)
-        g_array_append_val (windows, s->rules[g_array_index (x->denies, size_t, i)].window);
-    return covered (windows, eff);
-}
-
-/* Splits @classes (the requested scopes of rule r on the pair) by which of the pair's deny
- * rules match them: scopes in one class are overridden by the same denies. */
-static void
-split_by_denies (const Ctx *c, size_t p, size_t a, GArray *classes)
+check_shadowed (const Ctx *c, size_t r, GArray *out, GError **error)
 {
     const FsimScenario *s = c->s;
-    size_t words = FSIM_BITS_WORDS (s->apis[a].n_scopes);
-    FsimWord *in = c->scratch, *outside = c->scratch + c->max_words;
-    for (size_t d = 0; d < s->n_rules; d++) {
-        if (s->rules[d].allow || !fsim_bits_get (fsim_rule_index_partners (c->ix, d), p) ||
-            !fsim_rule_index_selects_api (c->ix, d, a))
-            continue;
-        fsim_rule_index_scopes (c->ix, d, a, in);
-        for (guint i = 0, n = classes->len; i < n; i++) {
-            ScopeClass *x = &g_array_index (classes, ScopeClass, i);
-            gboolean any_in = FALSE, any_out = FALSE;
-            for (size_t w = 0; w < words; w++) {
-                outside[w] = x->scopes[w] & ~in[w];
-                any_in = any_in || (x->scopes[w] & in[w]) != 0;
-                any_out = any_out || outside[w] != 0;
-            }
-            if (!any_in)
-                continue;
-            if (any_out) { /* the scopes outside d become a class of their own */
-                ScopeClass y = { fsim_bits_new (words), g_array_copy (x->denies) };
-                memcpy (y.scopes, outside, words * sizeof (FsimWord));
-                for (size_t w = 0; w < words; w++)
-                    x->scopes[w] &= in[w];
-                g_array_append_val (classes, y);
-                x = &g_array_index (classes, ScopeClass, i);
-            }
-            g_array_append_val (x->denies, d);
-        }
-    }
-}
-
-/* Is allow rule r overridden, on every requested triple it matches and every day it (and the
- * API) is in force, by the deny rules? Collects the denies involved in @by (in rule order). */
-static gboolean
-allow_shadowed (const Ctx *c, size_t r, GPtrArray *by)
-{
-    const FsimScenario *s = c->s;
-    gboolean any = FALSE;
-    g_autoptr (GArray) windows = g_array_new (FALSE, FALSE, sizeof (FsimWindow));
-    g_autoptr (GArray) classes = g_array_new (FALSE, FALSE, sizeof (ScopeClass));
-    g_array_set_clear_func (classes, scope_class_clear);
-    g_autofree guint8 *involved = g_new0 (guint8, s->n_rules + 1);
-    const FsimWord *partners = fsim_rule_index_partners (c->ix, r);
-    for (size_t p = fsim_bits_next (partners, s->partner_words, 0); p < s->n_partners;
-         p = fsim_bits_next (partners, s->partner_words, p + 1)) {
-        const FsimPartner *partner = &s->partners[p];
-        for (size_t k = 0; k < partner->n_apis; k++) {
-            size_t a = partner->apis[k], words = FSIM_BITS_WORDS (s->apis[a].n_scopes);
-            FsimWindow eff = effective_window (s, r, a);
-            if (eff.from >= eff.until)
-                continue;
-            ScopeClass all = { fsim_bits_new (words), g_array_new (FALSE, FALSE, sizeof (size_t)) };
-            for (size_t w = 0; w < words; w++)
-                all.scopes[w] = rule_scopes (c, a)[w] & partner->requested[k][w];
-            if (!fsim_bits_any (all.scopes, words)) {
-                scope_class_clear (&all);
-                continue;
-            }
-            any = TRUE;
-            g_array_set_size (classes, 0);
-            g_array_append_val (classes, all);
-            split_by_denies (c, p, a, classes);
-            for (guint i = 0; i < classes->len; i++) {
-                const ScopeClass *x = &g_array_index (classes, ScopeClass, i);
-                for (guint j = 0; j < x->denies->len; j++)
-                    involved[g_array_index (x->denies, size_t, j)] = 1;
-                if (!class_covered (s, x, eff, windows))
-                    return FALSE;
-            }
-        }
-    }
-    for (size_t d = 0; d < s->n_rules; d++)
-        if (involved[d])
-            g_ptr_array_add (by, s->rules[d].id);
-    return any;
-}
-
-#define LINT_MAX_NAMED 8u /* deny rules named in an allow-shadowed warning */
-
-static void
-check_shadowed (const Ctx *c, size_t r, GArray *out)
-{
-    const FsimScenario *s = c->s;
+    const size_t *first = NULL;
+    size_t n = 0;
     if (!s->rules[r].allow)
-        return;
-    g_autoptr (GPtrArray) by = g_ptr_array_new ();
-    if (!allow_shadowed (c, r, by))
-        return;
-    /* the first LINT_MAX_NAMED deny rules by name: one warning per allow rule naming every
-     * deny was rules^2 of text (262,144 rules: 131,072 warnings of a megabyte each) */
-    guint n = by->len;
-    g_ptr_array_set_size (by, MIN (n, LINT_MAX_NAMED));
-    g_ptr_array_add (by, NULL);
-    g_autofree char *names = g_strjoinv ("', '", (char **) by->pdata);
-    g_autofree char *more = n > LINT_MAX_NAMED
-                                ? g_strdup_printf (" and %u more deny rules", n - LINT_MAX_NAMED)
-                                : g_strdup ("");
+        return TRUE;
+    if (!fsim_i_lint_shadowed (c->shadow, r, c->scopes, c->api_word, &first, &n, error))
+        return FALSE;
+    if (n == 0)
+        return TRUE;
+    /* the first FSIM_I_LINT_MAX_NAMED deny rules by rule order: one warning per allow rule
+     * naming every deny was rules^2 of text (262,144 rules: 131,072 warnings of a megabyte each) */
+    const char *names[FSIM_I_LINT_MAX_NAMED + 1] = { NULL };
+    for (size_t j = 0; j < MIN (n, FSIM_I_LINT_MAX_NAMED); j++)
+        names[j] = s->rules[first[j]].id;
+    g_autofree char *joined = g_strjoinv ("', '", (char **) names);
+    g_autofree char *more =
+        n > FSIM_I_LINT_MAX_NAMED
+            ? g_strdup_printf (" and %u more deny rules", (guint) (n - FSIM_I_LINT_MAX_NAMED))
+            : g_strdup ("");
     warn (out, FSIM_LINT_ALLOW_SHADOWED, s->rules[r].loc,
           "allow rule '%s' is overridden by deny '%s'%s wherever and whenever it applies: it "
           "never allows anything",
-          s->rules[r].id, names, more);
+          s->rules[r].id, joined, more);
+    return TRUE;
 }
 
 /* ---- fields and partners ---------------------------------------------------------------- */
@@ -574,8 +445,10 @@ fsim_lint_run (const FsimScenario *s, GError **error)
 {
     g_return_val_if_fail (s != NULL, NULL);
     Ctx c;
-    if (!ctx_init (&c, s, error))
+    if (!ctx_init (&c, s, error)) {
+        ctx_clear (&c);
         return NULL;
+    }
     GArray *out = g_array_new (FALSE, TRUE, sizeof (FsimLintWarning));
     g_array_set_clear_func (out, warning_clear);
     for (size_t r = 0; r < s->n_rules; r++) {
@@ -586,8 +459,11 @@ fsim_lint_run (const FsimScenario *s, GError **error)
             check_rule_reach (&c, r, out);
         if (out->len == before)
             check_rule_window (s, r, out);
-        if (out->len == before)
-            check_shadowed (&c, r, out);
+        if (out->len == before && !check_shadowed (&c, r, out, error)) {
+            ctx_clear (&c);
+            g_array_unref (out);
+            return NULL;
+        }
     }
     ctx_clear (&c);
     check_fields (s, out);

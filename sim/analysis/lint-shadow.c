@@ -1,0 +1,382 @@
+/* SPDX-License-Identifier: MIT */
+/* lint-shadow.c: lint's allow-shadowed check: allow rules that deny rules override wherever
+ * and whenever they apply. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "lint-private.h"
+#include "memory.h"
+
+/*
+ * Checking each allow rule against every rule was quadratic in the rules: 262,144 rules over
+ * one (partner, API) pair did not finish in 300 s (docs/robustness.md). The pair's classes
+ * (its requested scopes split by the deny rules that match them), their denies and the union
+ * of their windows are the same for every allow rule, so they are built once per pair; an
+ * allow rule is then shadowed when each class its scopes meet has its window inside one of
+ * the class's merged windows (a binary search).
+ */
+
+#define SHADOW_CACHE_BYTES ((size_t) 256 << 20) /* pair classes kept before all are dropped */
+
+/* The requested scopes of one (partner, API) pair, split into classes by their deny rules. */
+typedef struct {
+    size_t n;          /* classes */
+    FsimWord *scopes;  /* n rows of the API's words: class i's scopes */
+    size_t *start;     /* n + 1: class i's denies are denies[start[i] .. start[i + 1]) */
+    size_t *denies;    /* rule indices, ascending within a class */
+    FsimWindow *spans; /* class i's windows merged: spans[start[i] ..], n_spans[i] of them */
+    size_t *n_spans;
+} PairClasses;
+
+static void
+pair_classes_free (PairClasses *pc)
+{
+    if (pc == NULL)
+        return;
+    g_free (pc->scopes);
+    g_free (pc->start);
+    g_free (pc->denies);
+    g_free (pc->spans);
+    g_free (pc->n_spans);
+    g_free (pc);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PairClasses, pair_classes_free)
+
+struct FsimLintShadow {
+    const FsimScenario *s;
+    const FsimRuleIndex *ix;
+    size_t *pair_base;      /* [p]: partner p's k-th API is pair pair_base[p] + k */
+    PairClasses **pairs;    /* built when first needed */
+    size_t **api_denies;    /* [a]: the deny rules selecting API a, in rule order */
+    size_t *api_n;          /* [a]: how many */
+    size_t *pair_denies;    /* n_rules: the denies of the pair being built */
+    size_t *by, *stamp;     /* n_rules each: the denies of the warning at hand, and which */
+    FsimWord *in, *outside; /* the largest API's words each */
+    size_t cached;          /* bytes held by pairs and api_denies */
+    size_t rule, touched, n_by, first[FSIM_I_LINT_MAX_NAMED]; /* the allow rule at hand */
+};
+
+/* Drops every pair's classes and API's denies (they are built again when needed). */
+static void
+shadow_flush (FsimLintShadow *sh)
+{
+    for (size_t i = 0; i < sh->pair_base[sh->s->n_partners]; i++)
+        g_clear_pointer (&sh->pairs[i], pair_classes_free);
+    for (size_t a = 0; a < sh->s->n_apis; a++)
+        g_clear_pointer (&sh->api_denies[a], g_free);
+    sh->cached = 0;
+}
+
+void
+fsim_i_lint_shadow_free (FsimLintShadow *sh)
+{
+    if (sh == NULL)
+        return;
+    if (sh->pairs && sh->api_denies)
+        shadow_flush (sh);
+    g_free (sh->pair_base);
+    g_free (sh->pairs);
+    g_free (sh->api_denies);
+    g_free (sh->api_n);
+    g_free (sh->pair_denies);
+    g_free (sh->by);
+    g_free (sh->stamp);
+    g_free (sh->in);
+    g_free (sh->outside);
+    g_free (sh);
+}
+
+FsimLintShadow *
+fsim_i_lint_shadow_new (const FsimScenario *s, const FsimRuleIndex *ix, GError **error)
+{
+    g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+    const char *what = "the allow-shadowed check of lint";
+    g_autoptr (FsimLintShadow) sh = g_new0 (FsimLintShadow, 1);
+    sh->s = s;
+    sh->ix = ix;
+    size_t words = 1, n_rules = s->n_rules;
+    for (size_t a = 0; a < s->n_apis; a++)
+        words = MAX (words, FSIM_BITS_WORDS (s->apis[a].n_scopes));
+    sh->pair_base = fsim_try_new (s->n_partners + 1, sizeof (size_t), what, error);
+    if (sh->pair_base == NULL)
+        return NULL;
+    sh->pair_base[0] = 0;
+    for (size_t p = 0; p < s->n_partners; p++)
+        sh->pair_base[p + 1] = sh->pair_base[p] + s->partners[p].n_apis;
+    if (!(sh->pairs =
+              fsim_try_new0 (sh->pair_base[s->n_partners], sizeof (PairClasses *), what, error)) ||
+        !(sh->api_denies = fsim_try_new0 (s->n_apis, sizeof (size_t *), what, error)) ||
+        !(sh->api_n = fsim_try_new0 (s->n_apis, sizeof (size_t), what, error)) ||
+        !(sh->pair_denies = fsim_try_new (n_rules, sizeof (size_t), what, error)) ||
+        !(sh->by = fsim_try_new (n_rules, sizeof (size_t), what, error)) ||
+        !(sh->stamp = fsim_try_new0 (n_rules, sizeof (size_t), what, error)) ||
+        !(sh->in = fsim_try_new0 (words, sizeof (FsimWord), what, error)) ||
+        !(sh->outside = fsim_try_new0 (words, sizeof (FsimWord), what, error)))
+        return NULL;
+    return g_steal_pointer (&sh);
+}
+
+/* Do the bit sets @x and @y of @words words meet? */
+static gboolean
+meets (const FsimWord *x, const FsimWord *y, size_t words)
+{
+    for (size_t w = 0; w < words; w++)
+        if (x[w] & y[w])
+            return TRUE;
+    return FALSE;
+}
+
+/* The deny rules selecting API a, in rule order, in sh->api_denies[a]. */
+static gboolean
+api_denies (FsimLintShadow *sh, size_t a, GError **error)
+{
+    const FsimScenario *s = sh->s;
+    if (sh->api_denies[a])
+        return TRUE;
+    size_t n = 0;
+    for (size_t d = 0; d < s->n_rules; d++)
+        if (!s->rules[d].allow && fsim_rule_index_selects_api (sh->ix, d, a))
+            sh->pair_denies[n++] = d;
+    sh->api_denies[a] =
+        fsim_try_new (n, sizeof (size_t), "the deny rules of an API, for lint", error);
+    if (sh->api_denies[a] == NULL)
+        return FALSE;
+    memcpy (sh->api_denies[a], sh->pair_denies, n * sizeof (size_t));
+    sh->api_n[a] = n;
+    sh->cached += n * sizeof (size_t);
+    return TRUE;
+}
+
+/* Splits @pc's classes (at first, the pair's requested scopes) by the @nd denies in
+ * sh->pair_denies: each deny either contains a class or misses it, afterwards. */
+static void
+split_classes (FsimLintShadow *sh, PairClasses *pc, size_t a, size_t words, size_t nd)
+{
+    FsimWord *in = sh->in, *outside = sh->outside;
+    for (size_t j = 0; j < nd; j++) {
+        fsim_rule_index_scopes (sh->ix, sh->pair_denies[j], a, in);
+        for (size_t i = 0, n = pc->n; i < n; i++) {
+            FsimWord *x = pc->scopes + i * words;
+            gboolean any_in = FALSE, any_out = FALSE;
+            for (size_t w = 0; w < words; w++) {
+                outside[w] = x[w] & ~in[w];
+                any_in = any_in || (x[w] & in[w]) != 0;
+                any_out = any_out || outside[w] != 0;
+            }
+            if (!any_in || !any_out)
+                continue;
+            memcpy (pc->scopes + pc->n++ * words, outside, words * sizeof (FsimWord));
+            for (size_t w = 0; w < words; w++)
+                x[w] &= in[w];
+        }
+    }
+}
+
+/* Lists each class's denies (of the @nd in sh->pair_denies) in rule order. */
+static gboolean
+list_denies (FsimLintShadow *sh, PairClasses *pc, size_t a, size_t words, size_t nd, GError **error)
+{
+    const char *what = "the deny rules of a (partner, API) pair, for lint";
+    size_t n = pc->n;
+    if (!(pc->start = fsim_try_new0 (n + 1, sizeof (size_t), what, error)) ||
+        !(pc->n_spans = fsim_try_new0 (n, sizeof (size_t), what, error)))
+        return FALSE;
+    for (size_t j = 0; j < nd; j++) {
+        fsim_rule_index_scopes (sh->ix, sh->pair_denies[j], a, sh->in);
+        for (size_t i = 0; i < n; i++)
+            pc->start[i + 1] += meets (pc->scopes + i * words, sh->in, words);
+    }
+    for (size_t i = 0; i < n; i++)
+        pc->start[i + 1] += pc->start[i];
+    if (!(pc->denies = fsim_try_new (pc->start[n], sizeof (size_t), what, error)) ||
+        !(pc->spans = fsim_try_new (pc->start[n], sizeof (FsimWindow), what, error)))
+        return FALSE;
+    for (size_t j = 0; j < nd; j++) { /* n_spans counts the denies listed so far */
+        fsim_rule_index_scopes (sh->ix, sh->pair_denies[j], a, sh->in);
+        for (size_t i = 0; i < n; i++)
+            if (meets (pc->scopes + i * words, sh->in, words))
+                pc->denies[pc->start[i] + pc->n_spans[i]++] = sh->pair_denies[j];
+    }
+    sh->cached +=
+        (2 * n + 1) * sizeof (size_t) + pc->start[n] * (sizeof (size_t) + sizeof (FsimWindow));
+    return TRUE;
+}
+
+static int
+compare_from (const void *a, const void *b)
+{
+    FsimDay x = ((const FsimWindow *) a)->from, y = ((const FsimWindow *) b)->from;
+    return (x > y) - (x < y);
+}
+
+/* Class i's deny windows, sorted and merged into disjoint spans ([a, b) and [b, c) make one). */
+static void
+merge_windows (const FsimScenario *s, PairClasses *pc, size_t i)
+{
+    FsimWindow *w = pc->spans + pc->start[i];
+    size_t n = 0, m = 0;
+    for (size_t j = pc->start[i]; j < pc->start[i + 1]; j++) {
+        FsimWindow x = s->rules[pc->denies[j]].window;
+        if (x.from < x.until)
+            w[n++] = x;
+    }
+    if (n > 0)
+        qsort (w, n, sizeof *w, compare_from);
+    for (size_t j = 0; j < n; j++) {
+        if (m > 0 && w[j].from <= w[m - 1].until)
+            w[m - 1].until = MAX (w[m - 1].until, w[j].until);
+        else
+            w[m++] = w[j];
+    }
+    pc->n_spans[i] = m;
+}
+
+/* Partner p's k-th API's classes, built when first asked for. */
+static const PairClasses *
+pair_classes (FsimLintShadow *sh, size_t p, size_t k, GError **error)
+{
+    const FsimScenario *s = sh->s;
+    const FsimPartner *partner = &s->partners[p];
+    size_t slot = sh->pair_base[p] + k, a = partner->apis[k];
+    size_t words = FSIM_BITS_WORDS (s->apis[a].n_scopes), nd = 0;
+    if (sh->pairs[slot])
+        return sh->pairs[slot];
+    if (sh->cached > SHADOW_CACHE_BYTES)
+        shadow_flush (sh);
+    if (!api_denies (sh, a, error))
+        return NULL;
+    for (size_t j = 0; j < sh->api_n[a]; j++)
+        if (fsim_bits_get (fsim_rule_index_partners (sh->ix, sh->api_denies[a][j]), p))
+            sh->pair_denies[nd++] = sh->api_denies[a][j];
+    /* a class is never empty: at most as many as the pair's requested scopes */
+    size_t cap = MAX (fsim_bits_count (partner->requested[k], words), 1);
+    g_autoptr (PairClasses) pc = g_new0 (PairClasses, 1);
+    pc->scopes =
+        fsim_try_new (cap, words * sizeof (FsimWord), "the scopes of a pair, for lint", error);
+    if (pc->scopes == NULL)
+        return NULL;
+    memcpy (pc->scopes, partner->requested[k], words * sizeof (FsimWord));
+    pc->n = 1;
+    split_classes (sh, pc, a, words, nd);
+    if (!list_denies (sh, pc, a, words, nd, error))
+        return NULL;
+    for (size_t i = 0; i < pc->n; i++)
+        merge_windows (s, pc, i);
+    sh->cached += cap * words * sizeof (FsimWord);
+    return sh->pairs[slot] = g_steal_pointer (&pc);
+}
+
+/* Does a merged window of class i contain @eff? */
+static gboolean
+class_covers (const PairClasses *pc, size_t i, FsimWindow eff)
+{
+    const FsimWindow *w = pc->spans + pc->start[i];
+    size_t lo = 0, hi = pc->n_spans[i]; /* the spans before lo start by eff.from */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (w[mid].from <= eff.from)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > 0 && w[lo - 1].until >= eff.until;
+}
+
+typedef gboolean (*ClassFunc) (FsimLintShadow *sh, const PairClasses *pc, size_t i, FsimWindow eff);
+
+/* Calls @f on every class that rule r's requested scopes meet, on each pair it matches with
+ * an open window, until @f returns FALSE (*out_all FALSE then). FALSE when out of memory. */
+static gboolean
+each_class (FsimLintShadow *sh, size_t r, const FsimWord *scopes, const size_t *api_word,
+            ClassFunc f, gboolean *out_all, GError **error)
+{
+    const FsimScenario *s = sh->s;
+    const FsimWord *partners = fsim_rule_index_partners (sh->ix, r);
+    *out_all = TRUE;
+    for (size_t p = fsim_bits_next (partners, s->partner_words, 0); p < s->n_partners;
+         p = fsim_bits_next (partners, s->partner_words, p + 1)) {
+        const FsimPartner *partner = &s->partners[p];
+        for (size_t k = 0; k < partner->n_apis; k++) {
+            size_t a = partner->apis[k], words = FSIM_BITS_WORDS (s->apis[a].n_scopes);
+            const FsimWord *mine = scopes + api_word[a];
+            FsimWindow eff = fsim_i_lint_effective_window (s, r, a);
+            if (eff.from >= eff.until || !meets (mine, partner->requested[k], words))
+                continue;
+            const PairClasses *pc = pair_classes (sh, p, k, error);
+            if (pc == NULL)
+                return FALSE;
+            for (size_t i = 0; i < pc->n; i++)
+                if (meets (pc->scopes + i * words, mine, words) && !f (sh, pc, i, eff)) {
+                    *out_all = FALSE;
+                    return TRUE;
+                }
+        }
+    }
+    return TRUE;
+}
+
+static gboolean
+class_check (FsimLintShadow *sh, const PairClasses *pc, size_t i, FsimWindow eff)
+{
+    sh->touched++;
+    return class_covers (pc, i, eff);
+}
+
+/* Gathers class i's denies: the class's own list when it is the only one, else into sh->by
+ * those not there yet. */
+static gboolean
+class_collect (FsimLintShadow *sh, const PairClasses *pc, size_t i, FsimWindow eff)
+{
+    size_t from = pc->start[i], n = pc->start[i + 1] - from;
+    (void) eff;
+    if (sh->touched == 1) {
+        sh->n_by = n;
+        memcpy (sh->first, pc->denies + from, MIN (n, FSIM_I_LINT_MAX_NAMED) * sizeof (size_t));
+        return TRUE;
+    }
+    for (size_t j = from; j < from + n; j++) {
+        size_t d = pc->denies[j];
+        if (sh->stamp[d] != sh->rule + 1) {
+            sh->stamp[d] = sh->rule + 1;
+            sh->by[sh->n_by++] = d;
+        }
+    }
+    return TRUE;
+}
+
+static int
+compare_index (const void *a, const void *b)
+{
+    size_t x = *(const size_t *) a, y = *(const size_t *) b;
+    return (x > y) - (x < y);
+}
+
+gboolean
+fsim_i_lint_shadowed (FsimLintShadow *sh, size_t r, const FsimWord *scopes, const size_t *api_word,
+                      const size_t **out_first, size_t *out_n, GError **error)
+{
+    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+    gboolean all;
+    sh->rule = r;
+    sh->touched = sh->n_by = 0;
+    if (!each_class (sh, r, scopes, api_word, class_check, &all, error))
+        return FALSE;
+    if (!all || sh->touched == 0) {
+        *out_first = sh->first;
+        *out_n = 0;
+        return TRUE;
+    }
+    if (!each_class (sh, r, scopes, api_word, class_collect, &all, error))
+        return FALSE;
+    if (sh->touched > 1) {
+        qsort (sh->by, sh->n_by, sizeof (size_t), compare_index);
+        memcpy (sh->first, sh->by, MIN (sh->n_by, FSIM_I_LINT_MAX_NAMED) * sizeof (size_t));
+    }
+    *out_first = sh->first;
+    *out_n = sh->n_by;
+    return TRUE;
+}
