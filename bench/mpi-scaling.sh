@@ -41,7 +41,7 @@ for n in $SIZES; do
         end=$(date +%s.%N)
         cmp -s "$tmp/one.txt" "$tmp/mpi.txt" || { echo "np $np: THE REPORT DIFFERS" >&2; exit 1; }
         awk -v np="$np" -v m1="$m1" -v t="$(echo "$end - $start" | bc)" -v t1="$t1" '
-            $1 ~ /^[0-9]+$/ && NF == 9 {
+            $1 ~ /^[0-9]+$/ && NF == 10 { # rank and the 9 numbers of FLOWSIM_MPI_STATS
                 if ($8 > rss) rss = $8; if ($3 > gh) gh = $3; if ($4 > cut) cut = $4
                 if ($5 > h1) h1 = $5; if ($6 > h2) h2 = $6
                 if ($4 * $9 > model) model = $4 * $9
