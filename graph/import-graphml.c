@@ -281,8 +281,6 @@ in_graphml_ns (Scan *s, const Name *n, gboolean *none)
             (prefix != NULL &&
              (b->prefix_len != prefix_len || memcmp (b->prefix, prefix, prefix_len) != 0)))
             continue;
-        if (memchr (b->uri + 1, '&', (gsize) (strchr (b->uri + 1, *b->uri) - b->uri)) != NULL)
-            s->by_count = TRUE; /* a reference in the namespace's name: igraph decides */
         *none = b->uri[1] == *b->uri;
         return value_is (b->uri, FSIM_I_GRAPHML_NS);
     }
@@ -304,7 +302,10 @@ too_many (Scan *s, gsize at, const char *what, int limit)
 }
 
 /* The namespaces a start tag declares, in scope from its element (at s->depth) in; FALSE with
- * the error set over FSIM_IMPORT_GRAPHML_MAX_NAMESPACES in scope. */
+ * the error set over FSIM_IMPORT_GRAPHML_MAX_NAMESPACES in scope, or at a namespace's name
+ * written with a reference: libxml2 decodes it (`.../xml&#110;s` is GraphML's), and the scan,
+ * which compares names as written, would take GraphML's elements for foreign ones and let a
+ * node declared twice, or attributes beyond the memory check, through (issue 11's sixth pass). */
 static gboolean
 push_bindings (Scan *s, gsize j)
 {
@@ -317,6 +318,17 @@ push_bindings (Scan *s, gsize j)
         if (s->n_bind >= G_N_ELEMENTS (s->bind))
             return too_many (s, (gsize) (a.name - s->data), "namespaces declared at once",
                              FSIM_IMPORT_GRAPHML_MAX_NAMESPACES);
+        if (strchr (a.quote + 1, *a.quote) != NULL &&
+            memchr (a.quote + 1, '&', (gsize) (strchr (a.quote + 1, *a.quote) - a.quote)) != NULL) {
+            gsize line, col;
+            locate (s, (gsize) (a.name - s->data), &line, &col);
+            g_set_error (s->error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE,
+                         "%s:%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT ": a namespace's name written "
+                         "with a reference ('&'), which flowsim does not decode: write it out "
+                         "(GraphML)",
+                         s->path, line, col);
+            return FALSE;
+        }
         s->bind[s->n_bind++] = (Binding){ is_default ? NULL : a.name + 6,
                                           is_default ? 0 : a.name_len - 6, a.quote, s->depth };
     }
