@@ -728,6 +728,24 @@ test_import_graphml_wide (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
+/* Imports @text, written as @name, under fsim_memory_set_limit (@limit) and asserts that it is
+ * refused for memory. Returns: (transfer full) the message. */
+static char *
+refused_under_limit (const char *name, const GString *text, guint64 limit)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *path = fsim_test_write (dir, name, text->str, (gssize) text->len);
+    g_autoptr (GError) error = NULL;
+
+    fsim_memory_set_limit (limit);
+    g_autoptr (FsimImported) imp = fsim_import_file (path, FSIM_IMPORT_AUTO, &error);
+    fsim_memory_set_limit (0);
+    g_assert_null (imp);
+    g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+    return g_strdup (error->message);
+}
+
 /* The memory an import checks before igraph reads is counted against fsim_memory_limit(), so
  * FLOWSIM_MEMORY_LIMIT (flowsim_set_memory_limit()) bounds it as it bounds a population: a
  * GraphML file whose keys ask for 320 MB is refused under a limit of 100 MiB with no `ulimit`
@@ -743,19 +761,10 @@ test_import_memory_limit (void)
     for (int n = 0; n < 20000; n++)
         g_string_append_printf (text, "<node id=\"%d\"/>", n);
     g_string_append (text, "</graph></graphml>\n");
-    g_autofree char *dir = fsim_test_scratch_new ();
-    g_autofree char *path = fsim_test_write (dir, "keys.graphml", text->str, -1);
-    g_autoptr (GError) error = NULL;
-
-    fsim_memory_set_limit ((guint64) 100 << 20);
-    g_autoptr (FsimImported) imp = fsim_import_file (path, FSIM_IMPORT_AUTO, &error);
-    fsim_memory_set_limit (0);
-    g_assert_null (imp);
-    g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM);
-    fsim_assert_contains (error->message, "igraph's GraphML reader to give each of 20000 users "
-                                          "a value of each of 1000 node attributes");
-    fsim_assert_contains (error->message, "can give (100.0 MiB)");
-    fsim_test_scratch_free (g_steal_pointer (&dir));
+    g_autofree char *message = refused_under_limit ("keys.graphml", text, (guint64) 100 << 20);
+    fsim_assert_contains (message, "igraph's GraphML reader to give each of 20000 users a value "
+                                   "of each of 1000 node attributes");
+    fsim_assert_contains (message, "can give (100.0 MiB)");
 }
 
 /* Issue 11, sixth pass: igraph's GML lexer reads `1k7` as the number 1 and then the key k7, a
@@ -769,18 +778,9 @@ test_import_gml_keys_behind_numbers (void)
     for (int n = 0; n < 2000; n++)
         g_string_append_printf (gml, "node [ id %d x 1k%d 5 ]\n", n, n);
     g_string_append (gml, "edge [ source 0 target 1 ]\n]\n");
-    g_autofree char *dir = fsim_test_scratch_new ();
-    g_autofree char *path = fsim_test_write (dir, "hidden.gml", gml->str, -1);
-    g_autoptr (GError) error = NULL;
-
-    fsim_memory_set_limit ((guint64) 20 << 20);
-    g_autoptr (FsimImported) imp = fsim_import_file (path, FSIM_IMPORT_AUTO, &error);
-    fsim_memory_set_limit (0);
-    g_assert_null (imp);
-    g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM);
-    fsim_assert_contains (error->message, "give each of 2000 users a value of each of 2002 node "
-                                          "attributes");
-    fsim_test_scratch_free (g_steal_pointer (&dir));
+    g_autofree char *message = refused_under_limit ("hidden.gml", gml, (guint64) 20 << 20);
+    fsim_assert_contains (message, "give each of 2000 users a value of each of 2002 node "
+                                   "attributes");
 }
 
 /* Issue 11, fifth pass: igraph gives every node a value of every node <key>, so a file of 2,000
