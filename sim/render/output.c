@@ -423,25 +423,28 @@ remove_temp (FsimOutput *out)
 }
 
 /*
- * A file in @dirfd without a name (O_TMPFILE), named only when it is complete, just before it is
- * renamed over the target (fsim_output_commit()): until then nothing in the folder shows it, and
- * if the process is killed by a signal no handler sees (SIGKILL: the OOM killer, `kill -9`,
- * mpirun ending the ranks left once some have died), or the power goes, the system frees it.
- * Returns: the descriptor; or -1 with errno 0 where the file system (or the kernel) has no
- * O_TMPFILE, or /proc, through which the file is named, is not mounted: then a named temporary
- * file is made instead; or -1 with errno set when the folder refuses a new file.
+ * A file in @dirfd without a name (O_TMPFILE), opened with @flags (O_WRONLY or O_RDWR, and
+ * O_EXCL for one that may never be named) and @mode. An output's is named only when it is
+ * complete, just before it is renamed over the target (fsim_output_commit()): until then nothing
+ * in the folder shows it, and if the process is killed by a signal no handler sees (SIGKILL: the
+ * OOM killer, `kill -9`, mpirun ending the ranks left once some have died), or the power goes,
+ * the system frees it. Returns: the descriptor; or -1 with errno 0 where the file system (or the
+ * kernel) has no O_TMPFILE, or /proc, through which a file is named, is not mounted: then a
+ * named temporary file is made instead; or -1 with errno set when the folder refuses a new file.
  */
 static int
-open_anonymous (int dirfd)
+open_anonymous (int dirfd, int flags, mode_t mode)
 {
 #ifdef O_TMPFILE
-    if (access ("/proc/self/fd", X_OK) == 0) {
-        int fd = openat (dirfd, ".", O_WRONLY | O_TMPFILE | O_NOCTTY | O_CLOEXEC, 0666);
+    if ((flags & O_EXCL) || access ("/proc/self/fd", X_OK) == 0) {
+        int fd = openat (dirfd, ".", flags | O_TMPFILE | O_NOCTTY | O_CLOEXEC, mode);
         if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
             return fd;
     }
 #else
     (void) dirfd;
+    (void) flags;
+    (void) mode;
 #endif
     errno = 0;
     return -1;
@@ -462,7 +465,7 @@ open_replace (const char *path, const char *target, const struct stat *old, GErr
         cannot_write (error, path, errno);
         return NULL;
     }
-    fd = open_anonymous (out->dirfd);
+    fd = open_anonymous (out->dirfd, O_WRONLY, 0666);
     out->anonymous = fd >= 0;
     if (fd < 0 && errno == 0)
         fd = create_unique (out->dirfd, prefix, "", 0666, -1, &out->tmp, &out->slot);
@@ -550,15 +553,11 @@ fsim_output_scratch (GError **error)
     int fd = -1, saved = dirfd < 0 ? errno : 0;
 
     g_return_val_if_fail (error == NULL || *error == NULL, -1);
-#ifdef O_TMPFILE
-    /* O_EXCL: the file can never be given a name, so nothing of it outlives the descriptor */
     if (dirfd >= 0) {
-        fd = openat (dirfd, ".", O_RDWR | O_TMPFILE | O_EXCL | O_NOCTTY | O_CLOEXEC, 0600);
-        saved = fd < 0 ? errno : 0;
-        if (saved == EOPNOTSUPP || saved == EISDIR || saved == EINVAL)
-            saved = 0; /* this file system has no O_TMPFILE */
+        /* O_EXCL: the file can never be given a name, so nothing of it outlives the descriptor */
+        fd = open_anonymous (dirfd, O_RDWR | O_EXCL, 0600);
+        saved = fd < 0 ? errno : 0; /* 0: no O_TMPFILE here */
     }
-#endif
     if (fd < 0 && saved == 0) {
         /* a new name (O_EXCL, entered in the cleanup list), removed as soon as it is open */
         g_autofree char *name = NULL;
