@@ -358,10 +358,12 @@ test_symlink_sticky_folder (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
-/* A regular file or FIFO that another user made in a sticky folder is not written (the kernel's
- * protected_regular and protected_fifos rules; issue 11, seventh pass): root's `-o
- * /tmp/report.txt` replaced `nobody`'s 0666 file there with one `nobody` owned and could read,
- * and wrote the report into `nobody`'s FIFO. A file of the folder's owner there is replaced. */
+/* A regular file, FIFO or folder that another user made in a sticky folder is not written or
+ * written into (the kernel's protected_regular and protected_fifos rules, and the same for
+ * folders; issue 11, seventh pass): root's `-o /tmp/report.txt` replaced `nobody`'s 0666 file
+ * there with one `nobody` owned and could read, wrote the report into `nobody`'s FIFO, and
+ * `--export /tmp/ex` into `nobody`'s folder replaced the file that `nobody`'s link
+ * ex/friendships.txt named. A file of the folder's owner there is replaced. */
 static void
 test_planted_sticky (void)
 {
@@ -405,6 +407,25 @@ test_planted_sticky (void)
     g_assert_cmpint (r2->status, ==, 0);
     g_autofree char *got = read_text (mine);
     g_assert_cmpstr (got, ==, want);
+
+    /* a folder made there beforehand, holding a link to the victim under an export's name */
+    g_autofree char *victim = fsim_test_write (dir, "shadow", "root:secret\n", -1);
+    g_autofree char *ex = g_build_filename (shared, "ex", NULL);
+    g_autofree char *trap = g_build_filename (ex, "friendships.txt", NULL);
+    g_autofree char *inside = g_build_filename (ex, "r.txt", NULL);
+    g_assert_cmpint (g_mkdir (ex, 0755), ==, 0);
+    g_assert_cmpint (symlink (victim, trap), ==, 0);
+    g_assert_cmpint (lchown (trap, NOBODY, NOBODY), ==, 0);
+    g_assert_cmpint (chown (ex, NOBODY, NOBODY), ==, 0);
+    g_autoptr (FsimTestRun) e = FSIM_RUN ("population", scenario, "--export", ex, "-q");
+    g_assert_cmpint (e->status, ==, 4);
+    g_assert_nonnull (strstr (e->err, "ex': Permission denied"));
+    g_autoptr (FsimTestRun) r3 = FSIM_RUN ("run", scenario, "-o", inside);
+    g_assert_cmpint (r3->status, ==, 4);
+    g_autofree char *secret = read_text (victim);
+    g_assert_cmpstr (secret, ==, "root:secret\n");
+    g_autofree char *names = fsim_test_dir_listing (ex);
+    g_assert_cmpstr (names, ==, "friendships.txt");
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
@@ -649,6 +670,21 @@ test_stdout (void)
     g_assert_cmpint (r->status, ==, 0);
     g_assert_cmpstr (r->out, ==, want);
     assert_link (link, "/dev/stdout");
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* A descriptor link whose descriptor is not open (`-o /dev/stdout >&-`, `-o /dev/fd/200`) is
+ * refused as such (issue 11, seventh pass): it said "cannot create a file in '/proc/self/fd':
+ * No such file or directory". */
+static void
+test_closed_descriptor (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *scenario = scenario_in (dir);
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("run", scenario, "-o", "/dev/fd/200");
+    g_assert_cmpint (r->status, ==, 4);
+    g_assert_cmpstr (r->err, ==,
+                     "flowsim: error: cannot write '/dev/fd/200': Bad file descriptor\n");
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
@@ -916,6 +952,7 @@ main (int argc, char **argv)
     g_test_add_func ("/output-file/device-full", test_device_full);
     g_test_add_func ("/output-file/control-name", test_control_name);
     g_test_add_func ("/output-file/stdout", test_stdout);
+    g_test_add_func ("/output-file/closed-descriptor", test_closed_descriptor);
     g_test_add_func ("/output-file/fifo", test_fifo);
     g_test_add_func ("/output-file/export/planted-link", test_export_planted_link);
     g_test_add_func ("/output-file/export/concurrent", test_export_concurrent);

@@ -37,12 +37,21 @@ on_proc (int dirfd)
 #endif
 }
 
+/* Is @place's folder a /proc/PID/fd, whose missing names are descriptors not open? */
+static gboolean
+on_proc_fd (const FsimOutputPlace *place)
+{
+    return place->dir != NULL && g_str_has_suffix (place->dir, "/fd") && on_proc (place->dirfd);
+}
+
 /*
  * Is @dirfd a sticky folder that everyone may write (/tmp), and @owner neither this user nor the
  * folder's owner? The kernel's rule for fs.protected_symlinks, protected_regular and
- * protected_fifos. Without it, root's `-o /tmp/report.txt` would follow another user's link
- * there to /etc/passwd, or `-o /tmp/out/r.txt` a link /tmp/out to /etc, or write the report into
- * a FIFO or a 0666 file that user made to read it.
+ * protected_fifos, applied to folders too. Without it, root's `-o /tmp/report.txt` would follow
+ * another user's link there to /etc/passwd, `-o /tmp/out/r.txt` a link /tmp/out to /etc, or write
+ * the report into a FIFO or a 0666 file that user made to read it; and `--export /tmp/ex` would
+ * write into a folder that user made there beforehand, through the links they put in it
+ * (friendships.txt -> /etc/shadow), which the kernel's rule follows (their folder, their link).
  */
 static gboolean
 foreign_in_sticky (int dirfd, uid_t owner)
@@ -163,6 +172,8 @@ fsim_i_output_place_find (const char *path, gboolean folder, FsimOutputPlace *pl
         char *name = g_strndup (p, len);
         struct stat st;
         if (fstatat (place->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            if (errno == ENOENT && !folder && on_proc_fd (place))
+                errno = EBADF; /* /dev/stdout with standard output closed, /dev/fd/7 */
             if (errno == ENOENT && !folder)
                 return missing (place, name, last, slash);
             if (errno != ENOENT) {
@@ -201,7 +212,9 @@ fsim_i_output_place_find (const char *path, gboolean folder, FsimOutputPlace *pl
         }
         if (last && !folder)
             return found (place, name, &st, slash);
-        gboolean entered = S_ISDIR (st.st_mode) ? enter (place, name) : (errno = ENOTDIR, FALSE);
+        gboolean entered = !S_ISDIR (st.st_mode)                         ? (errno = ENOTDIR, FALSE)
+                           : foreign_in_sticky (place->dirfd, st.st_uid) ? (errno = EACCES, FALSE)
+                                                                         : enter (place, name);
         int saved = errno;
         g_free (name);
         errno = saved;
