@@ -146,6 +146,44 @@ missing (FsimOutputPlace *place, char *name, gboolean last, gboolean trailing_sl
     return !trailing_slash;
 }
 
+/* Follows the link @name (@st) of @place's folder: the walk's text, *@todo, becomes the link's
+ * text then @rest (which points into *@todo). */
+static gboolean
+follow (FsimOutputPlace *place, const char *name, const struct stat *st, const char *rest,
+        char **todo, int *links)
+{
+    if (foreign_in_sticky (place->dirfd, st->st_uid)) {
+        errno = EACCES;
+        return FALSE;
+    }
+    if (++*links > MAX_LINKS) {
+        errno = ELOOP;
+        return FALSE;
+    }
+    g_autofree char *target = read_link_at (place->dirfd, name);
+    if (target == NULL || (*target == '/' && !start_at (place, TRUE)))
+        return FALSE;
+    char *more = g_strconcat (target, rest, NULL);
+    g_free (*todo);
+    *todo = more;
+    return TRUE;
+}
+
+/* Goes into the folder @name (@st) of @place's folder, made by another user in a sticky folder
+ * only if that is allowed. */
+static gboolean
+go_into (FsimOutputPlace *place, const char *name, const struct stat *st)
+{
+    if (!S_ISDIR (st->st_mode))
+        errno = ENOTDIR;
+    else if (foreign_in_sticky (place->dirfd, st->st_uid))
+        errno = EACCES;
+    else
+        return enter (place, name);
+    return FALSE;
+}
+
+/* (free() keeps errno, as POSIX.1-2024 and glibc since 2.33 do: names are freed on the way out.) */
 gboolean
 fsim_i_output_place_find (const char *path, gboolean folder, FsimOutputPlace *place)
 {
@@ -169,57 +207,37 @@ fsim_i_output_place_find (const char *path, gboolean folder, FsimOutputPlace *pl
             errno = EISDIR;
             return folder;
         }
-        char *name = g_strndup (p, len);
+        g_autofree char *name = g_strndup (p, len);
         struct stat st;
         if (fstatat (place->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
             if (errno == ENOENT && !folder && on_proc_fd (place))
                 errno = EBADF; /* /dev/stdout with standard output closed, /dev/fd/7 */
-            if (errno == ENOENT && !folder)
-                return missing (place, name, last, slash);
-            if (errno != ENOENT) {
-                int saved = errno;
-                g_free (name);
-                errno = saved;
+            if (errno != ENOENT || !folder)
+                return errno == ENOENT && missing (place, g_steal_pointer (&name), last, slash);
+            if (mkdirat (place->dirfd, name, 0777) != 0 && errno != EEXIST)
+                return FALSE;
+            if (++links > MAX_LINKS) { /* a name that comes and goes */
+                errno = ELOOP;
                 return FALSE;
             }
-            gboolean made = mkdirat (place->dirfd, name, 0777) == 0 || errno == EEXIST;
-            g_free (name);
-            if (!made || ++links > MAX_LINKS) /* a name that comes and goes: looked at again */
-                return made ? (errno = ELOOP, FALSE) : FALSE;
-            continue;
+            continue; /* looked at again */
         }
         if (S_ISLNK (st.st_mode) && last && !folder && on_proc (place->dirfd)) {
             place->proc = TRUE;
-            return found (place, name, &st, FALSE);
+            return found (place, g_steal_pointer (&name), &st, FALSE);
         }
         if (S_ISLNK (st.st_mode)) {
-            g_autofree char *target = NULL;
-            if (foreign_in_sticky (place->dirfd, st.st_uid))
-                errno = EACCES;
-            else if (++links > MAX_LINKS)
-                errno = ELOOP;
-            else
-                target = read_link_at (place->dirfd, name);
-            int saved = errno;
-            g_free (name);
-            errno = saved;
-            if (target == NULL || (*target == '/' && !start_at (place, TRUE)))
+            if (!follow (place, name, &st, rest, &todo, &links))
                 return FALSE;
-            char *more = g_strconcat (target, rest, NULL); /* the link's text, then the rest */
-            g_free (todo);
-            p = todo = more;
+            p = todo;
             continue;
         }
         if (last && !folder)
-            return found (place, name, &st, slash);
-        gboolean entered = !S_ISDIR (st.st_mode)                         ? (errno = ENOTDIR, FALSE)
-                           : foreign_in_sticky (place->dirfd, st.st_uid) ? (errno = EACCES, FALSE)
-                                                                         : enter (place, name);
-        int saved = errno;
-        g_free (name);
-        errno = saved;
-        if (!entered || last)
-            return entered;
+            return found (place, g_steal_pointer (&name), &st, slash);
+        if (!go_into (place, name, &st))
+            return FALSE;
+        if (last)
+            return TRUE;
         p = rest;
     }
 }
