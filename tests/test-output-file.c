@@ -80,6 +80,84 @@ test_mode_kept (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
+/* strace's trace of `flowsim run SCENARIO -o OUT` in @dir (its calls on @dir's files), with
+ * @inject (strace's -e inject=..., or NULL). NULL when the run could not be traced. */
+static char *
+strace_run (const char *strace, const char *dir, const char *scenario, const char *out,
+            const char *inject)
+{
+    g_autofree char *log = g_build_filename (dir, "strace.log", NULL);
+    const char *argv[] = { strace,
+                           "-qq",
+                           "-o",
+                           log,
+                           "-e",
+                           "trace=openat",
+                           "-P",
+                           dir,
+                           "-e",
+                           inject ? inject : "trace=openat",
+                           g_getenv ("FLOWSIM"),
+                           "run",
+                           scenario,
+                           "-o",
+                           out,
+                           NULL };
+    int status = -1;
+    char *text = NULL;
+    g_spawn_sync (NULL, (char **) argv, NULL,
+                  G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL,
+                  &status, NULL);
+    if (!g_spawn_check_wait_status (status, NULL) || !g_file_get_contents (log, &text, NULL, NULL))
+        return NULL;
+    g_unlink (log);
+    return text;
+}
+
+/* Where the file system has no O_TMPFILE, the temporary file that replaces a 0600 file is made
+ * 0600, not 0666 less the umask (issue 11, seventh pass): between its creation and its fchmod()
+ * another user could open it, and read the new contents through that descriptor. strace makes
+ * the O_TMPFILE open fail (EOPNOTSUPP, as NFS does). */
+static void
+test_mode_kept_named (void)
+{
+    g_autofree char *strace = g_find_program_in_path ("strace");
+    if (strace == NULL) {
+        g_test_skip ("needs strace");
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *scenario = scenario_in (dir);
+    g_autofree char *want = expected_report (scenario);
+    g_autofree char *out = fsim_test_write (dir, "secret.txt", "old", -1);
+    g_assert_cmpint (g_chmod (out, 0600), ==, 0);
+    g_autofree char *plain = strace_run (strace, dir, scenario, out, NULL);
+    if (plain == NULL) {
+        g_test_skip ("strace cannot trace here");
+        return;
+    }
+    /* which of the traced opens is the O_TMPFILE one */
+    g_auto (GStrv) lines = g_strsplit (plain, "\n", -1);
+    int which = 0;
+    for (int i = 0; lines[i] != NULL && which == 0; i++)
+        if (strstr (lines[i], "O_TMPFILE") != NULL)
+            which = i + 1;
+    g_assert_cmpint (which, >, 0);
+    g_autofree char *inject = g_strdup_printf ("inject=openat:error=EOPNOTSUPP:when=%d", which);
+    g_autofree char *trace = strace_run (strace, dir, scenario, out, inject);
+    g_assert_nonnull (trace);
+    g_test_message ("%s", trace);
+    const char *named = strstr (trace, "O_CREAT|O_EXCL");
+    g_assert_nonnull (named);
+    g_assert_true (g_str_has_prefix (strchr (named, ')') - 6, ", 0600)"));
+    struct stat st;
+    g_assert_cmpint (g_stat (out, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 07777, ==, 0600);
+    g_autofree char *got = read_text (out);
+    g_assert_cmpstr (got, ==, want);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 /* Replaced by root, a file keeps its owner and group. */
 static void
 test_owner_kept (void)
@@ -938,6 +1016,7 @@ main (int argc, char **argv)
 {
     g_test_init (&argc, &argv, NULL);
     g_test_add_func ("/output-file/regular/mode-kept", test_mode_kept);
+    g_test_add_func ("/output-file/regular/mode-kept-named", test_mode_kept_named);
     g_test_add_func ("/output-file/regular/owner-kept", test_owner_kept);
     g_test_add_func ("/output-file/regular/read-only", test_read_only);
     g_test_add_func ("/output-file/regular/folder-read-only", test_folder_read_only);
