@@ -80,6 +80,84 @@ test_mode_kept (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
+/* strace's trace of `flowsim run SCENARIO -o OUT` in @dir (its calls on @dir's files), with
+ * @inject (strace's -e inject=..., or NULL). NULL when the run could not be traced. */
+static char *
+strace_run (const char *strace, const char *dir, const char *scenario, const char *out,
+            const char *inject)
+{
+    g_autofree char *log = g_build_filename (dir, "strace.log", NULL);
+    const char *argv[] = { strace,
+                           "-qq",
+                           "-o",
+                           log,
+                           "-e",
+                           "trace=openat",
+                           "-P",
+                           dir,
+                           "-e",
+                           inject ? inject : "trace=openat",
+                           g_getenv ("FLOWSIM"),
+                           "run",
+                           scenario,
+                           "-o",
+                           out,
+                           NULL };
+    int status = -1;
+    char *text = NULL;
+    g_spawn_sync (NULL, (char **) argv, NULL,
+                  G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL,
+                  &status, NULL);
+    if (!g_spawn_check_wait_status (status, NULL) || !g_file_get_contents (log, &text, NULL, NULL))
+        return NULL;
+    g_unlink (log);
+    return text;
+}
+
+/* Where the file system has no O_TMPFILE, the temporary file that replaces a 0600 file is made
+ * 0600, not 0666 less the umask (issue 11, seventh pass): between its creation and its fchmod()
+ * another user could open it, and read the new contents through that descriptor. strace makes
+ * the O_TMPFILE open fail (EOPNOTSUPP, as NFS does). */
+static void
+test_mode_kept_named (void)
+{
+    g_autofree char *strace = g_find_program_in_path ("strace");
+    if (strace == NULL) {
+        g_test_skip ("needs strace");
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *scenario = scenario_in (dir);
+    g_autofree char *want = expected_report (scenario);
+    g_autofree char *out = fsim_test_write (dir, "secret.txt", "old", -1);
+    g_assert_cmpint (g_chmod (out, 0600), ==, 0);
+    g_autofree char *plain = strace_run (strace, dir, scenario, out, NULL);
+    if (plain == NULL) {
+        g_test_skip ("strace cannot trace here");
+        return;
+    }
+    /* which of the traced opens is the O_TMPFILE one */
+    g_auto (GStrv) lines = g_strsplit (plain, "\n", -1);
+    int which = 0;
+    for (int i = 0; lines[i] != NULL && which == 0; i++)
+        if (strstr (lines[i], "O_TMPFILE") != NULL)
+            which = i + 1;
+    g_assert_cmpint (which, >, 0);
+    g_autofree char *inject = g_strdup_printf ("inject=openat:error=EOPNOTSUPP:when=%d", which);
+    g_autofree char *trace = strace_run (strace, dir, scenario, out, inject);
+    g_assert_nonnull (trace);
+    g_test_message ("%s", trace);
+    const char *named = strstr (trace, "O_CREAT|O_EXCL");
+    g_assert_nonnull (named);
+    g_assert_true (g_str_has_prefix (strchr (named, ')') - 6, ", 0600)"));
+    struct stat st;
+    g_assert_cmpint (g_stat (out, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 07777, ==, 0600);
+    g_autofree char *got = read_text (out);
+    g_assert_cmpstr (got, ==, want);
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 /* Replaced by root, a file keeps its owner and group. */
 static void
 test_owner_kept (void)
@@ -304,6 +382,173 @@ test_symlink_sticky (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
+/* A sticky folder everyone may write, in @dir, as /tmp is. */
+static char *
+sticky_in (const char *dir)
+{
+    char *shared = g_build_filename (dir, "tmp", NULL);
+    g_assert_cmpint (g_mkdir (shared, 0755), ==, 0);
+    g_assert_cmpint (g_chmod (shared, 01777), ==, 0);
+    return shared;
+}
+
+/* A link that another user planted in a sticky folder is not followed as a folder of the path
+ * either (issue 11, seventh pass): root's `-o /tmp/out/r.txt` and `--export /tmp/out` over
+ * `nobody`'s link /tmp/out to a root folder wrote there, and `--export /tmp/out/new` made a
+ * folder in it. A link of root's own there is followed. */
+static void
+test_symlink_sticky_folder (void)
+{
+    if (geteuid () != 0) {
+        g_test_skip ("only root can plant a link owned by another user");
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *scenario = scenario_in (dir);
+    g_autofree char *shared = sticky_in (dir);
+    g_autofree char *victim = g_build_filename (dir, "etc", NULL);
+    g_autofree char *link = g_build_filename (shared, "out", NULL);
+    g_autofree char *through = g_build_filename (link, "r.txt", NULL);
+    g_autofree char *deeper = g_build_filename (link, "new", NULL);
+    g_autofree char *own = g_build_filename (shared, "own", NULL);
+    g_autofree char *own_file = g_build_filename (own, "r.txt", NULL);
+
+    g_assert_cmpint (g_mkdir (victim, 0755), ==, 0);
+    g_assert_cmpint (symlink (victim, link), ==, 0);
+    g_assert_cmpint (lchown (link, NOBODY, NOBODY), ==, 0);
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("run", scenario, "-o", through);
+    g_assert_cmpint (r->status, ==, 4);
+    g_assert_nonnull (strstr (r->err, "out/r.txt': Permission denied"));
+    g_autoptr (FsimTestRun) e = FSIM_RUN ("population", scenario, "--export", link, "-q");
+    g_assert_cmpint (e->status, ==, 4);
+    g_assert_nonnull (strstr (e->err, "cannot create the folder '"));
+    g_assert_nonnull (strstr (e->err, "out': Permission denied"));
+    g_autoptr (FsimTestRun) e2 = FSIM_RUN ("population", scenario, "--export", deeper, "-q");
+    g_assert_cmpint (e2->status, ==, 4);
+    g_autofree char *names = fsim_test_dir_listing (victim);
+    g_assert_cmpstr (names, ==, "");
+    assert_link (link, victim);
+    g_assert_cmpint (symlink (victim, own), ==, 0); /* root's own link: followed */
+    g_autoptr (FsimTestRun) r2 = FSIM_RUN ("run", scenario, "-o", own_file);
+    g_assert_cmpint (r2->status, ==, 0);
+    g_autofree char *names2 = fsim_test_dir_listing (victim);
+    g_assert_cmpstr (names2, ==, "r.txt");
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* A regular file, FIFO or folder that another user made in a sticky folder is not written or
+ * written into (the kernel's protected_regular and protected_fifos rules, and the same for
+ * folders; issue 11, seventh pass): root's `-o /tmp/report.txt` replaced `nobody`'s 0666 file
+ * there with one `nobody` owned and could read, wrote the report into `nobody`'s FIFO, and
+ * `--export /tmp/ex` into `nobody`'s folder replaced the file that `nobody`'s link
+ * ex/friendships.txt named. A file of the folder's owner there is replaced. */
+static void
+test_planted_sticky (void)
+{
+    if (geteuid () != 0) {
+        g_test_skip ("only root can plant a file owned by another user");
+        return;
+    }
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *scenario = scenario_in (dir);
+    g_autofree char *want = expected_report (scenario);
+    g_autofree char *shared = sticky_in (dir);
+    g_autofree char *file = fsim_test_write (shared, "report.txt", "planted", -1);
+    g_autofree char *fifo = g_build_filename (shared, "fifo.txt", NULL);
+    g_autofree char *mine = fsim_test_write (shared, "mine.txt", "old", -1);
+    char buf[64];
+    struct stat st;
+
+    g_assert_cmpint (chown (file, NOBODY, NOBODY), ==, 0);
+    g_assert_cmpint (g_chmod (file, 0666), ==, 0);
+    g_assert_cmpint (mkfifo (fifo, 0666), ==, 0);
+    g_assert_cmpint (chown (fifo, NOBODY, NOBODY), ==, 0);
+    /* held open, so that an open for writing would not block, and read without blocking */
+    int reader = open (fifo, O_RDONLY | O_NONBLOCK);
+    int hold = open (fifo, O_WRONLY);
+    g_assert_cmpint (reader, >=, 0);
+    g_assert_cmpint (hold, >=, 0);
+    const char *targets[] = { file, fifo };
+    for (size_t i = 0; i < G_N_ELEMENTS (targets); i++) {
+        g_autoptr (FsimTestRun) r = FSIM_RUN ("run", scenario, "-o", targets[i]);
+        g_assert_cmpint (r->status, ==, 4);
+        g_assert_nonnull (strstr (r->err, ".txt': Permission denied"));
+    }
+    close (hold);
+    g_assert_cmpint (read (reader, buf, sizeof buf), <=, 0); /* the FIFO's reader got nothing */
+    close (reader);
+    g_autofree char *kept = read_text (file);
+    g_assert_cmpstr (kept, ==, "planted");
+    g_assert_cmpint (stat (file, &st), ==, 0);
+    g_assert_cmpuint (st.st_uid, ==, NOBODY);
+    g_autoptr (FsimTestRun) r2 = FSIM_RUN ("run", scenario, "-o", mine);
+    g_assert_cmpint (r2->status, ==, 0);
+    g_autofree char *got = read_text (mine);
+    g_assert_cmpstr (got, ==, want);
+
+    /* a folder made there beforehand, holding a link to the victim under an export's name */
+    g_autofree char *victim = fsim_test_write (dir, "shadow", "root:secret\n", -1);
+    g_autofree char *ex = g_build_filename (shared, "ex", NULL);
+    g_autofree char *trap = g_build_filename (ex, "friendships.txt", NULL);
+    g_autofree char *inside = g_build_filename (ex, "r.txt", NULL);
+    g_assert_cmpint (g_mkdir (ex, 0755), ==, 0);
+    g_assert_cmpint (symlink (victim, trap), ==, 0);
+    g_assert_cmpint (lchown (trap, NOBODY, NOBODY), ==, 0);
+    g_assert_cmpint (chown (ex, NOBODY, NOBODY), ==, 0);
+    g_autoptr (FsimTestRun) e = FSIM_RUN ("population", scenario, "--export", ex, "-q");
+    g_assert_cmpint (e->status, ==, 4);
+    g_assert_nonnull (strstr (e->err, "ex': Permission denied"));
+    g_autoptr (FsimTestRun) r3 = FSIM_RUN ("run", scenario, "-o", inside);
+    g_assert_cmpint (r3->status, ==, 4);
+    g_autofree char *secret = read_text (victim);
+    g_assert_cmpstr (secret, ==, "root:secret\n");
+    g_autofree char *names = fsim_test_dir_listing (ex);
+    g_assert_cmpstr (names, ==, "friendships.txt");
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* Runs the shell command @script in @dir with $FLOWSIM set; returns its exit status. */
+static int
+run_shell (const char *dir, const char *script)
+{
+    const char *argv[] = { "/bin/sh", "-c", script, NULL };
+    int status = -1;
+    g_autoptr (GError) error = NULL;
+    g_spawn_sync (dir, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status,
+                  &error);
+    g_assert_no_error (error);
+    return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+/* The scenario, opened by the shell as an open file that flowsim writes in place, is still an
+ * input (issue 11, seventh pass): `-o /dev/stdin < s.json`, `-o /proc/self/fd/5 5>>s.json` and
+ * `>> s.json` appended the report to the scenario, exit 0. */
+static void
+test_inputs_kept_open (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *scenario = scenario_in (dir);
+    g_autofree char *before = read_text (scenario);
+    const char *scripts[] = {
+        "\"$FLOWSIM\" run scenario.json -o /dev/stdin < scenario.json 2>err",
+        "\"$FLOWSIM\" run scenario.json -o /proc/self/fd/5 5>>scenario.json 2>err",
+        "\"$FLOWSIM\" run scenario.json >> scenario.json 2>err",
+        "\"$FLOWSIM\" population scenario.json -q --save - >> scenario.json 2>err",
+    };
+
+    g_assert_nonnull (g_getenv ("FLOWSIM"));
+    for (size_t i = 0; i < G_N_ELEMENTS (scripts); i++) {
+        g_test_message ("%s", scripts[i]);
+        g_assert_cmpint (run_shell (dir, scripts[i]), ==, 4);
+        g_autofree char *after = read_text (scenario);
+        g_assert_cmpstr (after, ==, before);
+        g_autofree char *err_path = g_build_filename (dir, "err", NULL);
+        g_autofree char *err = read_text (err_path);
+        g_assert_nonnull (strstr (err, "it is an input of this run"));
+    }
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 /* An input of the run is never an output: `-o` naming the scenario (directly or through a
  * link), a file it includes, or `--export` over the edge list it imports is refused, exit 4,
  * and every file is left as it was. */
@@ -503,6 +748,21 @@ test_stdout (void)
     g_assert_cmpint (r->status, ==, 0);
     g_assert_cmpstr (r->out, ==, want);
     assert_link (link, "/dev/stdout");
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
+/* A descriptor link whose descriptor is not open (`-o /dev/stdout >&-`, `-o /dev/fd/200`) is
+ * refused as such (issue 11, seventh pass): it said "cannot create a file in '/proc/self/fd':
+ * No such file or directory". */
+static void
+test_closed_descriptor (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *scenario = scenario_in (dir);
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("run", scenario, "-o", "/dev/fd/200");
+    g_assert_cmpint (r->status, ==, 4);
+    g_assert_cmpstr (r->err, ==,
+                     "flowsim: error: cannot write '/dev/fd/200': Bad file descriptor\n");
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
@@ -756,17 +1016,22 @@ main (int argc, char **argv)
 {
     g_test_init (&argc, &argv, NULL);
     g_test_add_func ("/output-file/regular/mode-kept", test_mode_kept);
+    g_test_add_func ("/output-file/regular/mode-kept-named", test_mode_kept_named);
     g_test_add_func ("/output-file/regular/owner-kept", test_owner_kept);
     g_test_add_func ("/output-file/regular/read-only", test_read_only);
     g_test_add_func ("/output-file/regular/folder-read-only", test_folder_read_only);
     g_test_add_func ("/output-file/symlink", test_symlink);
     g_test_add_func ("/output-file/symlink-sticky", test_symlink_sticky);
+    g_test_add_func ("/output-file/symlink-sticky-folder", test_symlink_sticky_folder);
+    g_test_add_func ("/output-file/planted-sticky", test_planted_sticky);
     g_test_add_func ("/output-file/inputs-kept", test_inputs_kept);
+    g_test_add_func ("/output-file/inputs-kept-open", test_inputs_kept_open);
     g_test_add_func ("/output-file/outputs-kept", test_outputs_kept);
     g_test_add_func ("/output-file/device", test_device);
     g_test_add_func ("/output-file/device-full", test_device_full);
     g_test_add_func ("/output-file/control-name", test_control_name);
     g_test_add_func ("/output-file/stdout", test_stdout);
+    g_test_add_func ("/output-file/closed-descriptor", test_closed_descriptor);
     g_test_add_func ("/output-file/fifo", test_fifo);
     g_test_add_func ("/output-file/export/planted-link", test_export_planted_link);
     g_test_add_func ("/output-file/export/concurrent", test_export_concurrent);

@@ -83,6 +83,8 @@ fsim_i_cli_write_stdout (const char *text, size_t len, GError **error)
      * writes it, once */
     if (fsim_i_cli_mpi_rank () != 0)
         return TRUE;
+    if (!fsim_output_check_stdout (error))
+        return FALSE;
     if (fwrite (text, 1, len, stdout) != len || fflush (stdout) != 0) {
         int saved = errno;
         g_set_error (error, FSIM_CLI_ERROR, FSIM_CLI_ERROR_OUTPUT,

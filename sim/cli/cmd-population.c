@@ -184,6 +184,10 @@ save_snapshot (const FsimScenario *scenario, const FsimPopulation *pop, const ch
         g_prefix_error (error, "saving the snapshot: ");
         return FSIM_EXIT_INTERNAL;
     }
+    if (to_stdout && !fsim_output_check_stdout (error)) {
+        g_prefix_error (error, "saving the snapshot: ");
+        return FSIM_EXIT_INTERNAL;
+    }
     FILE *stream = to_stdout ? stdout : fsim_output_stream (out);
     if (!fsim_population_snapshot_save (scenario, pop, stream, error)) {
         name_snapshot_file (path, error);
@@ -208,7 +212,8 @@ save_snapshot_ranks (const FsimScenario *scenario, const FsimPopulationSlice *sl
     g_autoptr (FsimOutput) out = NULL;
     FsimExit status = FSIM_EXIT_OK;
 
-    if (first && !to_stdout && (out = fsim_output_open (path, error)) == NULL) {
+    if (first && (to_stdout ? !fsim_output_check_stdout (error)
+                            : (out = fsim_output_open (path, error)) == NULL)) {
         g_prefix_error (error, "saving the snapshot: ");
         status = FSIM_EXIT_INTERNAL;
     }

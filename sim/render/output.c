@@ -9,14 +9,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#ifdef __linux__
-#include <sys/vfs.h>
-#endif
 
 #include <glib.h>
 #include <glib/gstdio.h>
 
 #include "inputfile.h"
+#include "output-private.h"
 #include "output.h"
 #include "text.h"
 
@@ -233,80 +231,30 @@ cannot_write (GError **error, const char *path, int saved)
 
 /* ---- where to write ------------------------------------------------------------------------ */
 
-/* Is the symbolic link @link one of /proc's links to an open file (/proc/self/fd/1)? */
+/* Refuses (TRUE, @error set) the regular file @st if this run read it as an input or wrote it as
+ * another of its outputs. */
 static gboolean
-on_proc (const char *link)
+refuse_known (const char *path, const struct stat *st, GError **error)
 {
-#ifdef __linux__
-    g_autofree char *dir = g_path_get_dirname (link);
-    struct statfs fs;
-    return statfs (dir, &fs) == 0 && fs.f_type == 0x9fa0; /* PROC_SUPER_MAGIC */
-#else
-    (void) link;
-    return FALSE;
-#endif
-}
+    g_autofree char *shown = fsim_text_clean (path);
 
-/*
- * May this process follow the symbolic link @link (whose lstat is @st)? The kernel's rule for
- * fs.protected_symlinks, applied whatever the setting: a link in a sticky folder that everyone
- * may write (/tmp) is followed only if this user or the folder's owner owns it. The kernel
- * checks this when open(2) follows a link, but follow_links() reads the links itself, so without
- * this root's `-o /tmp/report.txt` would replace whatever file another user's link there names
- * (/etc/passwd). Returns: FALSE with errno EACCES when it may not.
- */
-static gboolean
-may_follow (const char *link, const struct stat *st)
-{
-    g_autofree char *dir = g_path_get_dirname (link);
-    struct stat d;
-
-    if (st->st_uid == geteuid () || stat (dir, &d) != 0)
+    if (fsim_input_file_was_read ((guint64) st->st_dev, (guint64) st->st_ino)) {
+        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
+                     "will not write '%s': it is an input of this run (the scenario, or a "
+                     "file it includes, extends, imports or loads as its snapshot); choose "
+                     "another output file",
+                     shown);
         return TRUE;
-    if ((d.st_mode & (S_ISVTX | S_IWOTH)) != (S_ISVTX | S_IWOTH) || d.st_uid == st->st_uid)
-        return TRUE;
-    errno = EACCES;
-    return FALSE;
-}
-
-/*
- * Follows the symbolic links from @path. Returns: (transfer full): the path of what they lead
- * to, which may not exist; NULL with errno set (EACCES for a link may_follow() refuses).
- * *@out_proc is TRUE (and the result @path) when a link is one of /proc's links to an open
- * file, which has no name to replace.
- */
-static char *
-follow_links (const char *path, gboolean *out_proc)
-{
-    g_autofree char *p = g_strdup (path);
-
-    *out_proc = FALSE;
-    for (int hops = 0; hops <= 40; hops++) {
-        struct stat st;
-        if (lstat (p, &st) != 0)
-            return errno == ENOENT ? g_steal_pointer (&p) : NULL;
-        if (!S_ISLNK (st.st_mode))
-            return g_steal_pointer (&p);
-        if (on_proc (p)) {
-            *out_proc = TRUE;
-            return g_strdup (path);
-        }
-        if (!may_follow (p, &st))
-            return NULL;
-        g_autofree char *target = g_file_read_link (p, NULL);
-        if (target == NULL)
-            return NULL;
-        if (!g_path_is_absolute (target)) {
-            g_autofree char *dir = g_path_get_dirname (p);
-            char *joined = g_build_filename (dir, target, NULL);
-            g_free (target);
-            target = joined;
-        }
-        g_free (p);
-        p = g_steal_pointer (&target);
     }
-    errno = ELOOP;
-    return NULL;
+    if (written_has (st)) {
+        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
+                     "will not write '%s': this run has already written that file as another "
+                     "of its outputs (--output, --save, --export); choose a file of its own "
+                     "for each",
+                     shown);
+        return TRUE;
+    }
+    return FALSE;
 }
 
 static FsimOutput *
@@ -320,12 +268,21 @@ output_new (Kind kind, const char *path)
     return out;
 }
 
-/* Opens @target itself for writing, for @path: through /proc's link @path, at its end; else
- * @target, not through a symbolic link someone put there since it was looked at. */
+/* Opens the file @place names itself for writing, for @path: through /proc's link, at its end
+ * (an open file has no name to replace); else not through a symbolic link put there since it was
+ * looked at. An input of this run reached through /proc (`-o /dev/stdin < scenario.json`) is
+ * refused as it is by name. */
 static FsimOutput *
-open_in_place (const char *path, const char *target, gboolean proc, GError **error)
+open_in_place (const char *path, const FsimOutputPlace *place, GError **error)
 {
-    int fd = open (target, O_WRONLY | O_NOCTTY | O_CLOEXEC | (proc ? O_APPEND : O_NOFOLLOW));
+    int flags = O_WRONLY | O_NOCTTY | O_CLOEXEC | (place->proc ? O_APPEND : O_NOFOLLOW);
+    int fd = openat (place->dirfd, place->name, flags);
+    struct stat st;
+    if (fd >= 0 && place->proc && fstat (fd, &st) == 0 && S_ISREG (st.st_mode) &&
+        refuse_known (path, &st, error)) {
+        close (fd);
+        return NULL;
+    }
     FILE *fp = fd >= 0 ? fdopen (fd, "w") : NULL;
     if (fp == NULL) {
         int saved = errno;
@@ -450,28 +407,27 @@ open_anonymous (int dirfd, int flags, mode_t mode)
     return -1;
 }
 
-/* A temporary file next to @target (replacing @old, NULL if there is none), for @path. */
+/* A temporary file in @place's folder (replacing @old, NULL if there is none), for @path; takes
+ * @place's folder. */
 static FsimOutput *
-open_replace (const char *path, const char *target, const struct stat *old, GError **error)
+open_replace (const char *path, FsimOutputPlace *place, const struct stat *old, GError **error)
 {
-    g_autofree char *dir = g_path_get_dirname (target);
-    g_autofree char *name = g_path_get_basename (target);
-    g_autofree char *prefix = g_strdup_printf (".%.200s.flowsim-", name);
+    g_autofree char *prefix = g_strdup_printf (".%.200s.flowsim-", place->name);
     g_autoptr (FsimOutput) out = output_new (KIND_REPLACE, path);
     int fd = -1;
 
-    out->dirfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (out->dirfd < 0) {
-        cannot_write (error, path, errno);
-        return NULL;
-    }
+    out->dirfd = place->dirfd;
+    place->dirfd = -1;
     fd = open_anonymous (out->dirfd, O_WRONLY, 0666);
     out->anonymous = fd >= 0;
     if (fd < 0 && errno == 0)
-        fd = create_unique (out->dirfd, prefix, "", 0666, -1, &out->tmp, &out->slot);
+        fd = create_unique (out->dirfd, prefix, "", old != NULL ? 0600 : 0666, -1, &out->tmp,
+                            &out->slot); /* a file's new contents readable by no one else until its
+                                          * mode is the old one's (keep_mode_and_owner()) */
     if (fd < 0) {
         int saved = errno;
-        g_autofree char *shown = fsim_text_clean (path), *shown_dir = fsim_text_clean (dir);
+        g_autofree char *shown = fsim_text_clean (path);
+        g_autofree char *shown_dir = fsim_text_clean (place->dir ? place->dir : ".");
         g_autofree char *what =
             g_strdup_printf ("cannot write '%s': cannot create a file in '%s'", shown, shown_dir);
         set_errno_error (error, saved, what);
@@ -485,7 +441,7 @@ open_replace (const char *path, const char *target, const struct stat *old, GErr
         cannot_write (error, path, saved);
         return NULL; /* the autoptr removes the temporary file */
     }
-    out->name = g_steal_pointer (&name);
+    out->name = g_strdup (place->name);
     out->prefix = g_steal_pointer (&prefix);
     return g_steal_pointer (&out);
 }
@@ -493,56 +449,63 @@ open_replace (const char *path, const char *target, const struct stat *old, GErr
 FsimOutput *
 fsim_output_open (const char *path, GError **error)
 {
-    gboolean proc = FALSE;
-    g_autofree char *target = NULL;
-    struct stat st;
-    int probe;
+    g_auto (FsimOutputPlace) place = { .dirfd = -1 };
+    const struct stat *st = &place.st;
 
     g_return_val_if_fail (path != NULL, NULL);
     g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-    if (*path == '\0' || (target = follow_links (path, &proc)) == NULL) {
-        cannot_write (error, path, *path ? errno : ENOENT);
+    if (!fsim_i_output_place_find (path, FALSE, &place)) {
+        cannot_write (error, path, errno);
         return NULL;
     }
-    if (proc)
-        return open_in_place (path, path, TRUE, error);
-    if (stat (target, &st) != 0) {
-        int saved =
-            errno == ENOENT && g_str_has_suffix (target, G_DIR_SEPARATOR_S) ? EISDIR : errno;
-        if (saved != ENOENT) {
-            cannot_write (error, path, saved);
-            return NULL;
-        }
-        return open_replace (path, target, NULL, error);
-    }
-    if (!S_ISREG (st.st_mode))
-        return open_in_place (path, target, FALSE, error);
-    g_autofree char *shown = fsim_text_clean (path);
-    if (fsim_input_file_was_read ((guint64) st.st_dev, (guint64) st.st_ino)) {
-        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
-                     "will not write '%s': it is an input of this run (the scenario, or a "
-                     "file it includes, extends, imports or loads as its snapshot); choose "
-                     "another output file",
-                     shown);
+    if (!place.exists)
+        return open_replace (path, &place, NULL, error);
+    if (place.proc || !S_ISREG (st->st_mode))
+        return open_in_place (path, &place, error);
+    if (refuse_known (path, st, error))
         return NULL;
-    }
-    if (written_has (&st)) {
-        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
-                     "will not write '%s': this run has already written that file as another "
-                     "of its outputs (--output, --save, --export); choose a file of its own "
-                     "for each",
-                     shown);
-        return NULL;
-    }
     /* The system's own answer to "may this user write this file?" (permissions, ACLs, a
      * read-only mount, an immutable file): open(2) without O_TRUNC changes nothing. */
-    probe = open (target, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    int probe =
+        openat (place.dirfd, place.name, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
     if (probe < 0) {
         cannot_write (error, path, errno);
         return NULL;
     }
     close (probe);
-    return open_replace (path, target, &st, error);
+    return open_replace (path, &place, st, error);
+}
+
+gboolean
+fsim_output_check_stdout (GError **error)
+{
+    struct stat st;
+
+    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+    if (fstat (STDOUT_FILENO, &st) != 0 || !S_ISREG (st.st_mode) ||
+        !fsim_input_file_was_read ((guint64) st.st_dev, (guint64) st.st_ino))
+        return TRUE;
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
+                 "will not write to standard output: it is an input of this run (the scenario, "
+                 "or a file it includes, extends, imports or loads as its snapshot), opened by "
+                 "the shell ('>>'); choose another output file");
+    return FALSE;
+}
+
+gboolean
+fsim_output_make_folder (const char *path, GError **error)
+{
+    g_auto (FsimOutputPlace) place = { .dirfd = -1 };
+
+    g_return_val_if_fail (path != NULL, FALSE);
+    g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+    if (fsim_i_output_place_find (path, TRUE, &place))
+        return TRUE;
+    int saved = errno;
+    g_autofree char *shown = fsim_text_clean (path);
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                 "cannot create the folder '%s': %s", shown, g_strerror (saved));
+    return FALSE;
 }
 
 int

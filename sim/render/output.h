@@ -17,9 +17,13 @@
  *   denied", "Read-only file system"), before anything is written: the test is open(2) itself, so
  *   root, whom the system lets open a 0444 file, replaces it as `>` in a shell would;
  * - a symbolic link: followed (up to 40 links) and its target treated by these rules; the link
- *   stays a link. A link into /proc's descriptor links (/dev/stdout, /dev/fd/N,
- *   /proc/self/fd/N) is not followed by name: the open file it stands for is written in place, at
- *   its end (so `-o /dev/stdout >> log` appends);
+ *   stays a link. A link in a sticky folder everyone may write (/tmp), as the last name or a
+ *   folder on the way, is followed only if this user or the folder's owner owns it, and a regular
+ *   file or FIFO there is written only if one of them owns it (the kernel's protected_symlinks,
+ *   protected_regular and protected_fifos rules, whatever the system's settings): EACCES.
+ *   A link into /proc's descriptor links (/dev/stdout, /dev/fd/N, /proc/self/fd/N) is not
+ *   followed by name: the open file it stands for is written in place, at its end (so
+ *   `-o /dev/stdout >> log` appends), unless it is an input of this run (below);
  * - anything else (a device such as /dev/null, a FIFO, a terminal): written in place, never
  *   replaced; a folder or a socket is refused with the system's error;
  * - a regular file this process has read as an input (inputfile.h), or has already written as
@@ -63,6 +67,27 @@ void fsim_output_catch_signals (void);
  *   Nothing is left behind on failure.
  */
 FsimOutput *fsim_output_open (const char *path, GError **error);
+
+/**
+ * fsim_output_check_stdout:
+ *
+ * Refuses standard output when it is a regular file this run has read as an input
+ * (`flowsim run t.json >> t.json`), as `cat f >> f` does: the report would be appended to the
+ * scenario. Call before writing anything to it.
+ * Returns: TRUE, or FALSE with @error set (G_FILE_ERROR_EXIST).
+ */
+gboolean fsim_output_check_stdout (GError **error);
+
+/**
+ * fsim_output_make_folder:
+ * @path: a folder to write files in (population's --export)
+ *
+ * Makes @path and every missing folder above it (mode 0777 less the umask), following links by
+ * the rules above: a link in a sticky folder everyone may write that neither this user nor the
+ * folder's owner owns is refused, wherever it is in @path.
+ * Returns: TRUE, or FALSE with @error set (G_FILE_ERROR, "cannot create the folder 'PATH': REASON").
+ */
+gboolean fsim_output_make_folder (const char *path, GError **error);
 
 /**
  * fsim_output_scratch:

@@ -111,18 +111,6 @@ write_users (const FsimScenario *s, const FsimPopulation *pop, FILE *fp)
     }
 }
 
-/* Creates @dir (and its parents); FALSE with @error set when it cannot. */
-static gboolean
-make_folder (const char *dir, GError **error)
-{
-    if (g_mkdir_with_parents (dir, 0777) == 0)
-        return TRUE;
-    int saved = errno;
-    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                 "cannot create the folder '%s': %s", dir, g_strerror (saved));
-    return FALSE;
-}
-
 gboolean
 fsim_population_export (const FsimScenario *s, const FsimPopulation *pop, const char *dir,
                         GError **error)
@@ -131,7 +119,7 @@ fsim_population_export (const FsimScenario *s, const FsimPopulation *pop, const 
     g_autofree char *users = g_build_filename (dir, "users.tsv", NULL);
 
     g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-    if (!make_folder (dir, error))
+    if (!fsim_output_make_folder (dir, error))
         return FALSE;
     return write_file (edges, write_friendships, s, pop, error) &&
            write_file (users, write_users, s, pop, error);
@@ -318,7 +306,7 @@ fsim_population_export_part (const FsimScenario *s, const FsimPopulationSlice *s
     g_autoptr (GString) line = g_string_new (NULL);
     guint64 mine = slice->offsets[slice->n_own], n_arcs = 0;
 
-    if (!all_ok (comm, comm->rank != 0 || make_folder (dir, error), error) ||
+    if (!all_ok (comm, comm->rank != 0 || fsim_output_make_folder (dir, error), error) ||
         !comm->allgatherv (comm, &mine, 1, arcs, sizeof (guint64), error))
         return FALSE;
     for (int r = 0; r < comm->size; r++)
