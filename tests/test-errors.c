@@ -97,6 +97,26 @@ static const ErrorCase cases[] = {
     { "cli-set-string-then-text", "valid.json", .set = "title=\"A\" tour", .code = E (PARSE),
       .where = "--set title:1:11: ",
       .what = { "invalid JSON: unexpected 't' after the end of the top-level value" } },
+    /* issue 11, seventh pass: an escape cJSON refuses read "unexpected '\\'"; each is said for
+     * what it is, at its backslash, quoting nothing after it */
+    { "inline-lone-low-surrogate", .text = "{\n  \"title\": \"a\\uDC00b\"\n}", .code = E (PARSE),
+      .where = "inline-lone-low-surrogate.json:2:14: ",
+      .what = { "invalid JSON: a lone low surrogate (\\uDC00 to \\uDFFF)",
+                "must follow a high surrogate (\\uD800 to \\uDBFF)" } },
+    { "inline-lone-high-surrogate", .text = "{ \"a\\ud800\": 1 }", .code = E (PARSE),
+      .where = "inline-lone-high-surrogate.json:1:5: ",
+      .what = { "invalid JSON: a lone high surrogate (\\uD800 to \\uDBFF): it must be followed by "
+                "a "
+                "low surrogate" } },
+    { "inline-surrogate-pair", .text = "{ \"scenario\": \"\\uD83D\\uDE00\" }", .code = E (VALUE),
+      .where = "inline-surrogate-pair.json:1:15: ", .what = { "is not a valid id" } },
+    { "inline-bad-escape", .text = "{ \"title\": \"C:\\Users\" }", .code = E (PARSE),
+      .where = "inline-bad-escape.json:1:15: ",
+      .what = { "invalid JSON: an escape JSON does not have: a backslash is followed by one of",
+                "(a backslash itself is written '\\\\')" } },
+    { "cli-set-short-u-escape", "valid.json", .set = "title=\"a\\u00\"", .code = E (PARSE),
+      .where = "--set title:1:9: ",
+      .what = { "invalid JSON: '\\u' not followed by four hex digits (expected \\uXXXX)" } },
     /* an escaped backslash then "u0000" is text, not a NUL */
     { "inline-escaped-backslash", .text = "{ \"scenario\": \"a\\\\u0000\" }", .code = E (VALUE),
       .where = "inline-escaped-backslash.json:1:15: ", .what = { "'a\\u0000' is not a valid id" } },
