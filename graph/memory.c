@@ -123,15 +123,19 @@ fsim_memory_size_text (double bytes)
     static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
     size_t u = 0;
 
+    char number[G_ASCII_DTOSTR_BUF_SIZE]; /* "1.9 GiB" in every locale, not "1,9 GiB" */
+
     if (!(bytes >= 1024)) /* NaN and negatives too, which no estimate gives */
-        return g_strdup_printf ("%.0f %s", bytes, bytes == 1 ? "byte" : "bytes");
+        return g_strdup_printf ("%s %s", g_ascii_formatd (number, sizeof number, "%.0f", bytes),
+                                bytes == 1 ? "byte" : "bytes");
     bytes /= 1024;
     /* 1023.96 KiB would print as "1024.0 KiB": the next unit then */
     while (bytes >= 1023.95 && u + 1 < G_N_ELEMENTS (units)) {
         bytes /= 1024;
         u++;
     }
-    return g_strdup_printf ("%.1f %s", bytes, units[u]);
+    return g_strdup_printf ("%s %s", g_ascii_formatd (number, sizeof number, "%.1f", bytes),
+                            units[u]);
 }
 
 void

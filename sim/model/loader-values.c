@@ -13,6 +13,7 @@
 
 #include "loader-private.h"
 #include "memory.h"
+#include "number.h"
 
 static void
 render (const FsimJPath *p, GString *out)
@@ -325,10 +326,13 @@ fsim_i_get_number (FsimConv *c, const cJSON *obj, const char *key, const FsimJPa
     if (!cJSON_IsNumber (v))
         return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_SCHEMA, &p,
                             "expected a number, got %s", fsim_i_json_type_name (v));
-    if (!isfinite (v->valuedouble) || v->valuedouble < min || v->valuedouble > max)
+    if (!isfinite (v->valuedouble) || v->valuedouble < min || v->valuedouble > max) {
+        g_autofree char *given = fsim_number_text (v->valuedouble);
+        g_autofree char *lo = fsim_number_text (min);
+        g_autofree char *hi = fsim_number_text (max);
         return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_VALUE, &p,
-                            "%g is out of range (expected a number from %g to %g)", v->valuedouble,
-                            min, max);
+                            "%s is out of range (expected a number from %s to %s)", given, lo, hi);
+    }
     *out = v->valuedouble;
     return TRUE;
 }
