@@ -163,6 +163,42 @@ test_cli_exit_usage (void)
     }
 }
 
+/* Numbers given to options are decimal and said in flowsim's words (issue 11, seventh pass):
+ * GLib read them with strtol's base 0, so `serve --port 070000` listened on port 28672 (octal),
+ * and said "Cannot parse integer value “x” for --port" or "Integer value “4294967296” for
+ * --threads out of range". Here the port is refused as 70000, not taken as 28672 (on the code
+ * before, --jobs was the one refused). */
+static void
+test_cli_exit_numbers (void)
+{
+    struct {
+        const char *args[6];
+        const char *message;
+    } cases[] = {
+        { { "serve", "--port", "070000", "--jobs", "0" }, "--port 70000 is not from 0 to 65535" },
+        { { "serve", "--jobs", "0x10" },
+          "--jobs '0x10' is not a whole number (expected decimal digits only)" },
+        { { "serve", "-p", " 80" },
+          "-p ' 80' is not a whole number (expected decimal digits only)" },
+        { { "serve", "--port=" },
+          "--port '' is not a whole number (expected decimal digits only)" },
+        { { "serve", "--max-users", "99999999999999999999" },
+          "--max-users '99999999999999999999': too large a number" },
+        { { "serve", "--timeout", "1e400" }, "--timeout '1e400': too large a number" },
+        { { "serve", "--timeout", "0x10" },
+          "--timeout '0x10' is not a number (expected decimal digits, as in 30 or 0.5)" },
+        { { "serve", "--timeout", "nan" },
+          "--timeout 'nan' is not a number (expected decimal digits, as in 30 or 0.5)" },
+        { { "sweep", "--threads", "4294967296" }, "--threads '4294967296': too large a number" },
+        { { "population", "--sample", "1x" },
+          "--sample '1x' is not a whole number (expected decimal digits only)" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        g_autoptr (FsimTestRun) r = run_flowsim_env (NULL, cases[i].args);
+        assert_usage_error (r, cases[i].args[0], cases[i].message);
+    }
+}
+
 /* ---- bad input: exit 3 ---- */
 
 static void
@@ -655,6 +691,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/cli/usage/help-run", test_cli_usage_help_run);
     g_test_add_func ("/cli/usage/help-topics", test_cli_usage_help_topics);
     g_test_add_func ("/cli/exit/usage", test_cli_exit_usage);
+    g_test_add_func ("/cli/exit/numbers", test_cli_exit_numbers);
     g_test_add_func ("/cli/exit/missing-file", test_cli_exit_missing_file);
     g_test_add_func ("/cli/exit/bad-json", test_cli_exit_bad_json);
     g_test_add_func ("/cli/exit/bad-set", test_cli_exit_bad_set);
