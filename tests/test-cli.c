@@ -535,6 +535,19 @@ test_cli_environment_warnings (void)
                                   "threads, 1 to 65536; ignored\n");
     fsim_assert_contains (r->err, "flowsim: warning: FLOWSIM_MEMORY_LIMIT='lots' is not a number "
                                   "of bytes");
+    /* issue 11, seventh pass: strtoull took "-1" as 2^64 - 1 (no limit) and a number past
+     * 2^64 as 2^64 - 1, and the shift wrapped 17179869185G round to 1 GiB: each silently */
+    const char *const wrapped[] = { "-1", "99999999999999999999", "17179869185G", " 4G" };
+    for (size_t i = 0; i < G_N_ELEMENTS (wrapped); i++) {
+        g_autofree char *limit = g_strconcat ("FLOWSIM_MEMORY_LIMIT=", wrapped[i], NULL);
+        g_autofree char *said = g_strdup_printf (
+            "flowsim: warning: FLOWSIM_MEMORY_LIMIT='%s' is not a number of bytes", wrapped[i]);
+        g_autoptr (FsimTestRun) w = fsim_test_run (NULL, (const char *const[]){ limit, NULL },
+                                                   (const char *const[]){ "run", tour, NULL });
+        g_assert_cmpint (w->status, ==, FSIM_EXIT_OK);
+        g_assert_cmpstr (w->out, ==, plain->out);
+        fsim_assert_contains (w->err, said);
+    }
     const char *const good[] = { "FLOWSIM_THREADS=3", "FLOWSIM_MEMORY_LIMIT=4G", NULL };
     g_autoptr (FsimTestRun) g =
         fsim_test_run (NULL, good, (const char *const[]){ "run", tour, NULL });
