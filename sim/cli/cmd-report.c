@@ -116,7 +116,9 @@ parse_timeline (const char *text, ReportArgs *a, GError **error)
     if (a->from > a->to)
         return fsim_i_cli_usage_error (error, "--timeline: %s is after %s", parts[0], parts[1]);
     if (!fsim_timeline_step_parse (parts[2], &a->step))
-        return fsim_i_cli_usage_error (error, "--timeline STEP '%s' is not Nd, Nw, Nm or Ny",
+        return fsim_i_cli_usage_error (error,
+                                       "--timeline STEP '%s' is not Nd, Nw, Nm or Ny (N from 1 "
+                                       "to 1000)",
                                        parts[2]);
     a->timeline = TRUE;
     return FSIM_EXIT_OK;
