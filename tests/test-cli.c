@@ -199,6 +199,31 @@ test_cli_exit_numbers (void)
     }
 }
 
+/* One error is one line: a line break in a name or a value it quotes (an argument, a file's
+ * name) made two "flowsim: error:" lines, the second a fragment (issue 11, seventh pass). */
+static void
+test_cli_exit_line_breaks (void)
+{
+    g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
+    g_autoptr (FsimTestRun) partner = RUN ("run", tour, "--partner", "a\nb");
+    assert_usage_error (partner, "run",
+                        "--partner 'a?b' selects no partner of the scenario (an id, a glob, "
+                        "kind:K or tag:T)");
+    g_autoptr (FsimTestRun) set = RUN ("run", tour, "--set", "x\ny");
+    assert_usage_error (set, "run", "--set 'x?y' is not PATH=VALUE");
+    g_autoptr (FsimTestRun) snapshot =
+        RUN ("run", tour, "--set", "population.snapshot=\"x\\ny.fss\"");
+    g_assert_cmpint (snapshot->status, ==, FSIM_EXIT_INPUT);
+    g_assert_cmpstr (snapshot->err, ==,
+                     "flowsim: error: --set population.snapshot:1:21: population.snapshot: "
+                     "cannot open the snapshot x?y.fss: No such file or directory\n");
+    g_autoptr (FsimTestRun) value = RUN ("run", tour, "--set", "date=\"2014-06-01\\r\"");
+    g_assert_cmpint (value->status, ==, FSIM_EXIT_INPUT);
+    g_assert_cmpstr (value->err, ==,
+                     "flowsim: error: --set date:1:6: date: '2014-06-01?' is not a valid date "
+                     "(expected YYYY-MM-DD, a real calendar day)\n");
+}
+
 /* ---- bad input: exit 3 ---- */
 
 static void
@@ -705,6 +730,7 @@ main (int argc, char *argv[])
     g_test_add_func ("/cli/usage/help-topics", test_cli_usage_help_topics);
     g_test_add_func ("/cli/exit/usage", test_cli_exit_usage);
     g_test_add_func ("/cli/exit/numbers", test_cli_exit_numbers);
+    g_test_add_func ("/cli/exit/line-breaks", test_cli_exit_line_breaks);
     g_test_add_func ("/cli/exit/missing-file", test_cli_exit_missing_file);
     g_test_add_func ("/cli/exit/bad-json", test_cli_exit_bad_json);
     g_test_add_func ("/cli/exit/bad-set", test_cli_exit_bad_set);

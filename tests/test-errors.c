@@ -117,6 +117,12 @@ static const ErrorCase cases[] = {
     { "cli-set-short-u-escape", "valid.json", .set = "title=\"a\\u00\"", .code = E (PARSE),
       .where = "--set title:1:9: ",
       .what = { "invalid JSON: '\\u' not followed by four hex digits (expected \\uXXXX)" } },
+    /* a line break in a quoted value made two "flowsim: error:" lines of one error (seventh
+     * pass): shown as '?' */
+    { "cli-set-line-break", "valid.json", .set = "date=\"2014-06-01\\n\"", .code = E (VALUE),
+      .where = "--set date:1:6: ", .what = { "date: '2014-06-01?' is not a valid date" } },
+    { "cli-set-line-break-path", "valid.json", .set = "tit\nle=\"a\"", .code = E (SCHEMA),
+      .where = "--set tit?le:1:1: ", .what = { "unknown key 'tit?le'" } },
     /* an escaped backslash then "u0000" is text, not a NUL */
     { "inline-escaped-backslash", .text = "{ \"scenario\": \"a\\\\u0000\" }", .code = E (VALUE),
       .where = "inline-escaped-backslash.json:1:15: ", .what = { "'a\\u0000' is not a valid id" } },

@@ -325,7 +325,12 @@ fsim_cli_run (int argc, char **argv)
     status = dispatch (argc, argv, &error);
     if (error != NULL && fsim_i_cli_mpi_rank () == 0) { /* under mpirun, rank 0 says it once */
         g_autofree char *message = fsim_text_clean_message (error->message);
-        /* a file with several errors gives one located line each */
+        /* a file with several errors gives one located line each (the loader's errors, one a
+         * line); any other error is one, and a line break in it is a name's or a value's (a
+         * file called "a\nb"): shown as '?', as the other control characters are, not as a
+         * second error */
+        if (error->domain != FSIM_LOADER_ERROR)
+            g_strdelimit (message, "\r\n", '?');
         g_auto (GStrv) lines = g_strsplit (message, "\n", -1);
         for (char **l = lines; *l; l++)
             fprintf (stderr, "flowsim: error: %s\n", *l);
