@@ -123,6 +123,9 @@ static const ErrorCase cases[] = {
       .where = "--set date:1:6: ", .what = { "date: '2014-06-01?' is not a valid date" } },
     { "cli-set-line-break-path", "valid.json", .set = "tit\nle=\"a\"", .code = E (SCHEMA),
       .where = "--set tit?le:1:1: ", .what = { "unknown key 'tit?le'" } },
+    /* an index is digits: strtoull skipped a blank and a sign, and "[+1]" set element 1 */
+    { "cli-set-index-sign", "valid.json", .set = "partners[+0].name=x", .code = E (SET),
+      .where = "--set partners[+0].name:1:1: ", .what = { "no element '+0'" } },
     /* an escaped backslash then "u0000" is text, not a NUL */
     { "inline-escaped-backslash", .text = "{ \"scenario\": \"a\\\\u0000\" }", .code = E (VALUE),
       .where = "inline-escaped-backslash.json:1:15: ", .what = { "'a\\u0000' is not a valid id" } },
