@@ -192,6 +192,11 @@ test_cli_exit_numbers (void)
         { { "sweep", "--threads", "4294967296" }, "--threads '4294967296': too large a number" },
         { { "population", "--sample", "1x" },
           "--sample '1x' is not a whole number (expected decimal digits only)" },
+        /* "'100000:1' is not W:H (e.g. 16:9)" did not say what W and H may be */
+        { { "diagram", "--aspect", "100000:1" },
+          "--aspect '100000:1' is not W:H, two whole numbers from 1 to 100 (e.g. 16:9)" },
+        { { "diagram", "--aspect", "16.5:9" },
+          "--aspect '16.5:9' is not W:H, two whole numbers from 1 to 100 (e.g. 16:9)" },
     };
     for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
         g_autoptr (FsimTestRun) r = run_flowsim_env (NULL, cases[i].args);
