@@ -17,83 +17,38 @@
  * compares igraph's vertex count with the nodes counted here instead. A DTD attribute-list
  * declaration is refused: its defaults would give tags ids (or namespaces) the text does not
  * show; so are a tag of more than FSIM_IMPORT_GRAPHML_MAX_ATTRIBUTES attributes and more than
- * FSIM_IMPORT_GRAPHML_MAX_NAMESPACES namespaces in scope, whose time in libxml2 is their square. A GraphML file is a foreign file: no id is ever echoed, only locations
- * (docs/robustness.md, "at most one character").
- * What is not well-formed is left to libxml2, which says where.
+ * FSIM_IMPORT_GRAPHML_MAX_NAMESPACES namespaces in scope, whose time in libxml2 is their
+ * square. The <key>s, their <default>s and the <data> values are checked as igraph reads them
+ * (graphml-keys.c, which shares the scan's types through graphml-scan.h). A GraphML file is a
+ * foreign file: no id or value is ever echoed, only locations (docs/robustness.md, "at most one
+ * character"). What is not well-formed is left to libxml2, which says where.
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include <glib.h>
 
 #include "friends.h"
 #include "graph-private.h"
+#include "graphml-scan.h"
 #include "import.h"
 #include "memory.h"
 
-typedef enum { PASS_COUNT, PASS_NODES, PASS_EDGES } Pass;
-
-/* igraph's parser states (the ones that matter here) */
-typedef enum {
-    ST_START,
-    ST_GRAPHML,
-    ST_GRAPH,
-    ST_KEY,
-    ST_DEFAULT,
-    ST_NODE,
-    ST_EDGE,
-    ST_DATA,
-    ST_UNKNOWN,
-    ST_FINISH
-} State;
-
-typedef struct {
-    const char *quote; /* the id's opening quote; NULL: a free slot */
-    gsize at;          /* its node's '<' */
-} IdSlot;
-
-typedef struct {
-    const char *prefix; /* NULL: the default namespace */
-    gsize prefix_len;
-    const char *uri; /* the value's opening quote */
-    gsize depth;     /* of the element declaring it */
-} Binding;
-
-typedef struct {
-    const char *path, *data;
-    gsize len;
-    Pass pass;
-    gsize nodes;                /* <node>s igraph reads */
-    gsize graphs;               /* <graph>s directly inside <graphml> */
-    gsize edges;                /* <edge>s igraph reads */
-    gsize node_keys, edge_keys; /* <key>s of node and of edge attributes */
-    gboolean by_count;          /* an id was not comparable as written */
-    gboolean id_key; /* a <key> declares a node attribute "id", which igraph reads as ids */
-    IdSlot *ids;     /* the nodes' ids, open addressing: a power of two of slots */
-    gsize mask;      /* slots - 1 */
-    Binding bind[FSIM_IMPORT_GRAPHML_MAX_NAMESPACES]; /* in scope, innermost last */
-    gsize n_bind;
-    gsize depth;                  /* elements open */
-    State st, stack[8];           /* igraph's state and the ones it returns to */
-    gsize n_stack, unknown_depth; /* unknown elements open */
-    gboolean lenient;             /* the root has no namespace: nor need the rest */
-    GError **error;
-} Scan;
-
 /* An attribute value as a key: a pointer to its opening quote; it runs to the next such quote.
- * FNV-1a, its bits mixed by a multiplication, the slot from the top bits. */
-static gsize
-value_slot (const Scan *s, const char *p)
+ * FNV-1a, its bits mixed by a multiplication; a slot is its top bits, masked. */
+gsize
+fsim_i_graphml_value_hash (const char *p)
 {
     guint64 h = 0xcbf29ce484222325u;
     for (const char *c = p + 1; *c != *p; c++)
         h = (h ^ (guchar) *c) * 0x100000001b3u;
-    return (gsize) ((h * 0x9e3779b97f4a7c15u) >> 32) & s->mask;
+    return (gsize) ((h * 0x9e3779b97f4a7c15u) >> 32);
 }
 
-static gboolean
-value_equal (const char *p, const char *q)
+gboolean
+fsim_i_graphml_value_equal (const char *p, const char *q)
 {
     gsize i = 1;
     for (; p[i] != *p && q[i] != *q; i++)
@@ -113,15 +68,29 @@ value_is (const char *quote, const char *text)
 static IdSlot *
 find_id (const Scan *s, const char *quote)
 {
-    gsize i = value_slot (s, quote);
-    while (s->ids[i].quote != NULL && !value_equal (s->ids[i].quote, quote))
+    gsize i = fsim_i_graphml_value_hash (quote) & s->mask;
+    while (s->ids[i].quote != NULL && !fsim_i_graphml_value_equal (s->ids[i].quote, quote))
         i = (i + 1) & s->mask;
     return &s->ids[i];
 }
 
+gboolean
+fsim_i_graphml_refuse (Scan *s, gsize at, const char *format, ...)
+{
+    gsize line, col;
+    va_list args;
+    fsim_i_graphml_locate (s, at, &line, &col);
+    va_start (args, format);
+    g_autofree char *what = g_strdup_vprintf (format, args);
+    va_end (args);
+    g_set_error (s->error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE,
+                 "%s:%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT ": %s", s->path, line, col, what);
+    return FALSE;
+}
+
 /* 1-based line and byte column of @off (after a byte order mark, as check_no_nul() counts). */
-static void
-locate (const Scan *s, gsize off, gsize *line, gsize *col)
+void
+fsim_i_graphml_locate (const Scan *s, gsize off, gsize *line, gsize *col)
 {
     gsize l = 1, start = s->len >= 3 && memcmp (s->data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     for (const char *c = s->data; (c = memchr (c, '\n', off - (gsize) (c - s->data))) != NULL;
@@ -167,15 +136,11 @@ skip_doctype (Scan *s, gsize *at)
             i = skip_past (s, i + 4, "-->") - 1;
         } else if (c == '<' && depth > 0 && i + 9 <= s->len &&
                    memcmp (s->data + i, "<!ATTLIST", 9) == 0) {
-            gsize line, col;
-            locate (s, i, &line, &col);
-            g_set_error (s->error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE,
-                         "%s:%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT ": an attribute-list "
-                         "declaration (<!ATTLIST>), whose default values would give nodes and "
-                         "edges ids that their tags do not show: flowsim does not read it "
-                         "(GraphML); remove it",
-                         s->path, line, col);
-            return FALSE;
+            return fsim_i_graphml_refuse (
+                s, i,
+                "an attribute-list declaration (<!ATTLIST>), whose default values would give "
+                "nodes and edges ids that their tags do not show: flowsim does not read it "
+                "(GraphML); remove it");
         } else if (c == '[') {
             depth++;
         } else if (c == ']') {
@@ -189,25 +154,17 @@ skip_doctype (Scan *s, gsize *at)
     return TRUE;
 }
 
-static gboolean
-name_is (const char *p, gsize n, const char *name)
+gboolean
+fsim_i_graphml_name_is (const char *p, gsize n, const char *name)
 {
     return n == strlen (name) && memcmp (p, name, n) == 0;
 }
 
-typedef struct {
-    const char *name; /* a qualified name: prefix:local, or local */
-    gsize name_len;
-    const char *quote; /* an attribute's value; NULL for the element */
-} Name;
-
-#define NO_END G_MAXSIZE
-
 /* The attribute at *@j of a start tag, *@j moved past it; FALSE at the tag's end, *@j then
  * past its '>' with *@empty set for "/>", or NO_END when the tag does not end (libxml2 will
  * say where). */
-static gboolean
-next_attr (const Scan *s, gsize *j, Name *a, gboolean *empty)
+gboolean
+fsim_i_graphml_next_attr (const Scan *s, gsize *j, Name *a, gboolean *empty)
 {
     const char *d = s->data;
     gsize k = *j;
@@ -250,9 +207,9 @@ next_attr (const Scan *s, gsize *j, Name *a, gboolean *empty)
 }
 
 /* Splits @n at its first ':' into *@prefix (NULL when none) and its local name. */
-static void
-split_name (const Name *n, const char **prefix, gsize *prefix_len, const char **local,
-            gsize *local_len)
+void
+fsim_i_graphml_split_name (const Name *n, const char **prefix, gsize *prefix_len,
+                           const char **local, gsize *local_len)
 {
     const char *colon = memchr (n->name, ':', n->name_len);
     *prefix = colon ? n->name : NULL;
@@ -265,13 +222,13 @@ split_name (const Name *n, const char **prefix, gsize *prefix_len, const char **
  * attribute: one without a prefix). An unbound prefix is no namespace igraph reads (libxml2
  * refuses it); an element without a prefix or default namespace is no namespace at all, which
  * *@none says. */
-static gboolean
-in_graphml_ns (Scan *s, const Name *n, gboolean *none)
+gboolean
+fsim_i_graphml_in_ns (Scan *s, const Name *n, gboolean *none)
 {
     const char *prefix, *local;
     gsize prefix_len, local_len;
 
-    split_name (n, &prefix, &prefix_len, &local, &local_len);
+    fsim_i_graphml_split_name (n, &prefix, &prefix_len, &local, &local_len);
     *none = FALSE;
     if (prefix == NULL && n->quote != NULL)
         return TRUE;
@@ -292,13 +249,10 @@ in_graphml_ns (Scan *s, const Name *n, gboolean *none)
 static gboolean
 too_many (Scan *s, gsize at, const char *what, int limit)
 {
-    gsize line, col;
-    locate (s, at, &line, &col);
-    g_set_error (s->error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE,
-                 "%s:%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT ": more than %d %s (GraphML: libxml2's "
-                 "time grows with the square of their number)",
-                 s->path, line, col, limit, what);
-    return FALSE;
+    return fsim_i_graphml_refuse (s, at,
+                                  "more than %d %s (GraphML: libxml2's "
+                                  "time grows with the square of their number)",
+                                  limit, what);
 }
 
 /* The namespaces a start tag declares, in scope from its element (at s->depth) in; FALSE with
@@ -311,8 +265,8 @@ push_bindings (Scan *s, gsize j)
 {
     Name a;
     gboolean empty = FALSE;
-    while (next_attr (s, &j, &a, &empty)) {
-        gboolean is_default = name_is (a.name, a.name_len, "xmlns");
+    while (fsim_i_graphml_next_attr (s, &j, &a, &empty)) {
+        gboolean is_default = fsim_i_graphml_name_is (a.name, a.name_len, "xmlns");
         if (!is_default && (a.name_len < 6 || memcmp (a.name, "xmlns:", 6) != 0))
             continue;
         if (s->n_bind >= G_N_ELEMENTS (s->bind))
@@ -320,14 +274,11 @@ push_bindings (Scan *s, gsize j)
                              FSIM_IMPORT_GRAPHML_MAX_NAMESPACES);
         if (strchr (a.quote + 1, *a.quote) != NULL &&
             memchr (a.quote + 1, '&', (gsize) (strchr (a.quote + 1, *a.quote) - a.quote)) != NULL) {
-            gsize line, col;
-            locate (s, (gsize) (a.name - s->data), &line, &col);
-            g_set_error (s->error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE,
-                         "%s:%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT ": a namespace's name written "
-                         "with a reference ('&'), which flowsim does not decode: write it out "
-                         "(GraphML)",
-                         s->path, line, col);
-            return FALSE;
+            return fsim_i_graphml_refuse (
+                s, (gsize) (a.name - s->data),
+                "a namespace's name written "
+                "with a reference ('&'), which flowsim does not decode: write it out "
+                "(GraphML)");
         }
         s->bind[s->n_bind++] = (Binding){ is_default ? NULL : a.name + 6,
                                           is_default ? 0 : a.name_len - 6, a.quote, s->depth };
@@ -336,8 +287,8 @@ push_bindings (Scan *s, gsize j)
 }
 
 /* Whether the value at @quote may equal another written differently (see the top). */
-static gboolean
-not_comparable (const char *quote)
+gboolean
+fsim_i_graphml_not_comparable (const char *quote)
 {
     for (const char *c = quote + 1; *c != *quote; c++)
         if (*c == '&' || *c == '\t' || *c == '\n' || *c == '\r')
@@ -350,17 +301,14 @@ check_end (Scan *s, const char *what, const char *quote, gsize at)
 {
     if (find_id (s, quote)->quote != NULL)
         return TRUE;
-    if (not_comparable (quote)) {
+    if (fsim_i_graphml_not_comparable (quote)) {
         s->by_count = TRUE;
         return TRUE;
     }
-    gsize line, col;
-    locate (s, at, &line, &col);
-    g_set_error (s->error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE,
-                 "%s:%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT ": an edge whose %s is the id of no "
-                 "node of the graph (GraphML)",
-                 s->path, line, col, what);
-    return FALSE;
+    return fsim_i_graphml_refuse (s, at,
+                                  "an edge whose %s is the id of no "
+                                  "node of the graph (GraphML)",
+                                  what);
 }
 
 static gboolean
@@ -369,7 +317,7 @@ on_node (Scan *s, gsize at, const char *id)
     s->nodes++;
     if (s->pass != PASS_NODES || id == NULL)
         return TRUE;
-    if (not_comparable (id))
+    if (fsim_i_graphml_not_comparable (id))
         s->by_count = TRUE;
     IdSlot *first = find_id (s, id);
     if (first->quote == NULL) {
@@ -377,8 +325,8 @@ on_node (Scan *s, gsize at, const char *id)
         return TRUE;
     }
     gsize line, col, first_line, first_col;
-    locate (s, at, &line, &col);
-    locate (s, first->at, &first_line, &first_col);
+    fsim_i_graphml_locate (s, at, &line, &col);
+    fsim_i_graphml_locate (s, first->at, &first_line, &first_col);
     g_set_error (s->error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE,
                  "%s:%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT ": a node declared twice: its id "
                  "is that of the node at %" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT " (GraphML)",
@@ -391,39 +339,50 @@ static gboolean
 on_element (Scan *s, gsize at, gsize j, const char *local, gsize local_len)
 {
     Name a;
-    gboolean empty = FALSE, node = name_is (local, local_len, "node"), none;
+    gboolean empty = FALSE, node = fsim_i_graphml_name_is (local, local_len, "node"), none;
     const char *node_id = NULL, *key_name = NULL, *key_id = NULL, *key_for = NULL;
+    const char *key_type = NULL;
 
-    while (next_attr (s, &j, &a, &empty)) {
-        if (!in_graphml_ns (s, &a, &none))
+    while (fsim_i_graphml_next_attr (s, &j, &a, &empty)) {
+        if (!fsim_i_graphml_in_ns (s, &a, &none))
             continue;
         const char *prefix, *name;
         gsize prefix_len, name_len;
-        split_name (&a, &prefix, &prefix_len, &name, &name_len);
-        if (node && node_id == NULL && name_is (name, name_len, "id"))
+        fsim_i_graphml_split_name (&a, &prefix, &prefix_len, &name, &name_len);
+        if (node && node_id == NULL && fsim_i_graphml_name_is (name, name_len, "id"))
             node_id = a.quote;
         else if (!node && s->st == ST_GRAPH && s->pass == PASS_EDGES &&
-                 (name_is (name, name_len, "source") || name_is (name, name_len, "target")) &&
+                 (fsim_i_graphml_name_is (name, name_len, "source") ||
+                  fsim_i_graphml_name_is (name, name_len, "target")) &&
                  !check_end (s, *name == 's' ? "source" : "target", a.quote, at))
             return FALSE;
-        else if (s->st == ST_GRAPHML && name_is (name, name_len, "attr.name"))
+        else if (s->st == ST_GRAPHML && fsim_i_graphml_name_is (name, name_len, "attr.name"))
             key_name = a.quote;
-        else if (s->st == ST_GRAPHML && name_is (name, name_len, "id"))
+        else if (s->st == ST_GRAPHML && fsim_i_graphml_name_is (name, name_len, "id"))
             key_id = a.quote;
-        else if (s->st == ST_GRAPHML && name_is (name, name_len, "for"))
-            key_for = a.quote;
+        else if (s->st == ST_GRAPHML && (fsim_i_graphml_name_is (name, name_len, "for") ||
+                                         fsim_i_graphml_name_is (name, name_len, "attr.type"))) {
+            gboolean is_type = *name == 'a';
+            *(is_type ? &key_type : &key_for) = a.quote;
+            if (s->pass == PASS_COUNT && !fsim_i_graphml_key_attribute_ok (s, at, &a, is_type))
+                return FALSE;
+        }
     }
     if (s->st == ST_GRAPHML) {
+        FsimGraphmlTarget target;
+        if (!fsim_i_graphml_on_key (s, at, key_id, key_type, key_for, &target))
+            return FALSE;
         const char *named = key_name ? key_name : key_id;
-        gboolean for_edges = key_for != NULL && value_is (key_for, "edge");
-        gboolean for_nodes = key_for == NULL || !(value_is (key_for, "graph") || for_edges);
+        gboolean for_edges = target == FSIM_GRAPHML_FOR_EDGE;
+        gboolean for_nodes = key_for == NULL || !(target == FSIM_GRAPHML_FOR_GRAPH || for_edges);
         if (named != NULL && value_is (named, "id") && for_nodes)
             s->id_key = TRUE;
         /* counted once; "all" (and an unknown "for", which igraph refuses) as both */
         if (s->pass == PASS_COUNT) {
+            s->n_keys++;
             s->node_keys += for_nodes;
-            s->edge_keys += for_edges || (key_for != NULL && !value_is (key_for, "graph") &&
-                                          !value_is (key_for, "node"));
+            s->edge_keys += for_edges || (key_for != NULL && target != FSIM_GRAPHML_FOR_GRAPH &&
+                                          target != FSIM_GRAPHML_FOR_NODE);
         }
         return TRUE;
     }
@@ -457,9 +416,9 @@ start_element (Scan *s, gsize at, gsize j, const Name *n)
 {
     const char *prefix, *local;
     gsize prefix_len, local_len;
-    gboolean none, ours = in_graphml_ns (s, n, &none);
+    gboolean none, ours = fsim_i_graphml_in_ns (s, n, &none);
 
-    split_name (n, &prefix, &prefix_len, &local, &local_len);
+    fsim_i_graphml_split_name (n, &prefix, &prefix_len, &local, &local_len);
     if (!ours && !(none && (s->lenient || s->st == ST_START))) {
         enter_unknown (s);
         return TRUE;
@@ -467,37 +426,40 @@ start_element (Scan *s, gsize at, gsize j, const Name *n)
     State next = ST_UNKNOWN;
     switch (s->st) {
     case ST_START:
-        if (name_is (local, local_len, "graphml")) {
+        if (fsim_i_graphml_name_is (local, local_len, "graphml")) {
             s->lenient = none;
             next = ST_GRAPHML;
         }
         break;
     case ST_GRAPHML:
-        if (name_is (local, local_len, "graph")) {
+        if (fsim_i_graphml_name_is (local, local_len, "graph")) {
             next = s->graphs++ == 0 ? ST_GRAPH : ST_GRAPHML;
-        } else if (name_is (local, local_len, "key")) {
+        } else if (fsim_i_graphml_name_is (local, local_len, "key")) {
             next = ST_KEY;
             if (!on_element (s, at, j, local, local_len))
                 return FALSE;
         }
         break;
     case ST_KEY:
-        if (name_is (local, local_len, "default"))
+        if (fsim_i_graphml_name_is (local, local_len, "default"))
             next = ST_DEFAULT;
         break;
     case ST_GRAPH:
-        if (name_is (local, local_len, "node") || name_is (local, local_len, "edge")) {
+        if (fsim_i_graphml_name_is (local, local_len, "node") ||
+            fsim_i_graphml_name_is (local, local_len, "edge")) {
             next = *local == 'n' ? ST_NODE : ST_EDGE;
             if (!on_element (s, at, j, local, local_len))
                 return FALSE;
-        } else if (name_is (local, local_len, "data") && s->n_stack < G_N_ELEMENTS (s->stack)) {
+        } else if (fsim_i_graphml_name_is (local, local_len, "data") &&
+                   s->n_stack < G_N_ELEMENTS (s->stack)) {
             s->stack[s->n_stack++] = s->st;
             next = ST_DATA;
         }
         break;
     case ST_NODE:
     case ST_EDGE:
-        if (name_is (local, local_len, "data") && s->n_stack < G_N_ELEMENTS (s->stack)) {
+        if (fsim_i_graphml_name_is (local, local_len, "data") &&
+            s->n_stack < G_N_ELEMENTS (s->stack)) {
             s->stack[s->n_stack++] = s->st;
             next = ST_DATA;
         }
@@ -562,7 +524,7 @@ read_start_tag (Scan *s, gsize i, gboolean *ok)
         j++;
     n.name_len = (gsize) (d + j - n.name);
     end = j;
-    for (int count = 0; next_attr (s, &end, &a, &empty); count++)
+    for (int count = 0; fsim_i_graphml_next_attr (s, &end, &a, &empty); count++)
         if (count == FSIM_IMPORT_GRAPHML_MAX_ATTRIBUTES) {
             *ok = too_many (s, (gsize) (a.name - d), "attributes in one tag",
                             FSIM_IMPORT_GRAPHML_MAX_ATTRIBUTES);
@@ -573,7 +535,11 @@ read_start_tag (Scan *s, gsize i, gboolean *ok)
     s->depth++;
     if (!(*ok = push_bindings (s, j)))
         return s->len;
+    State before = s->st;
     *ok = start_element (s, i, j, &n);
+    if (*ok && !empty && s->pass == PASS_NODES && s->st != before &&
+        (s->st == ST_DEFAULT || s->st == ST_DATA))
+        *ok = fsim_i_graphml_value_entered (s, i, j, end, before);
     if (*ok && empty)
         end_element (s);
     return end;
@@ -644,7 +610,14 @@ fsim_i_check_graphml_ids (const char *path, const char *data, gsize len, FsimGra
             slots *= 2;
         s.mask = slots - 1;
         s.ids = fsim_try_new0 (slots, sizeof *s.ids, "checking the file's node ids", error);
-        if (s.ids == NULL) {
+        gsize key_slots = 16;
+        while (key_slots < 2 * s.n_keys)
+            key_slots *= 2;
+        s.key_mask = key_slots - 1;
+        s.keys = s.ids
+                     ? fsim_try_new0 (key_slots, sizeof *s.keys, "checking the file's keys", error)
+                     : NULL;
+        if (s.keys == NULL) {
             g_prefix_error (error, "%s: ", path);
             ok = FALSE;
         }
@@ -654,6 +627,7 @@ fsim_i_check_graphml_ids (const char *path, const char *data, gsize len, FsimGra
         }
     }
     g_free (s.ids);
+    g_free (s.keys);
     *out = (FsimGraphmlIds){ s.nodes,     s.graphs,    s.by_count, s.id_key,
                              s.node_keys, s.edge_keys, s.edges };
     return ok;

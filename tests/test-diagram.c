@@ -682,6 +682,62 @@ test_diagram_graphviz_killed (void)
     draw_tmpdir_remove (dir);
 }
 
+/* Issue 11's sixth pass: `dot` writes its drawing and its messages to $TMPDIR, and when that
+ * file system fills, both are lost and `dot` fails saying nothing. flowsim says the folder is
+ * full and how to go on; before, it said only "failed: no message". $TMPDIR is a 64 KiB tmpfs
+ * mounted in a user namespace of its own (`unshare -rm`); the test is skipped where there is
+ * none to be had. A `dot` that fails silently with room left is still "no message". */
+static void
+test_diagram_graphviz_tmpdir_full (void)
+{
+    g_autofree char *dir = draw_tmpdir ();
+    g_autofree char *tmp = g_build_filename (dir, "tmp", NULL);
+    g_autofree char *dot = fake_dot (dir, "sh -c 'cat >/dev/null; head -c 1048576 /dev/zero; "
+                                          "exit 1'");
+    g_autofree char *env_dot = g_strconcat ("FLOWSIM_DOT=", dot, NULL);
+    g_autofree char *scenario = fsim_test_data_path ("diagram", "small.json", NULL);
+    g_autofree char *unshare = g_find_program_in_path ("unshare");
+    const char *const env[] = { env_dot, NULL };
+    g_assert_cmpint (g_mkdir (tmp, 0700), ==, 0);
+    if (unshare == NULL) {
+        g_test_skip ("no unshare(1) to mount a small file system");
+        draw_tmpdir_remove (dir);
+        return;
+    }
+    const char *const argv[] = { unshare,
+                                 "-rm",
+                                 "/bin/sh",
+                                 "-c",
+                                 "mount -t tmpfs -o size=64k tmpfs \"$0\" 2>/dev/null || exit 77; "
+                                 "TMPDIR=\"$0\" exec \"$@\"",
+                                 tmp,
+                                 g_getenv ("FLOWSIM"),
+                                 "diagram",
+                                 scenario,
+                                 "-f",
+                                 "svg",
+                                 NULL };
+    g_autoptr (DrawRun) full = draw_spawn (argv, env);
+    if (full->status == 77 || (full->status == 1 && strstr (full->err, "unshare") != NULL)) {
+        g_test_skip ("cannot mount a tmpfs in a user namespace here");
+        draw_tmpdir_remove (dir);
+        return;
+    }
+    g_assert_cmpint (full->status, ==, 4);
+    g_assert_cmpstr (full->out, ==, "");
+    g_autofree char *said = g_strdup_printf (
+        "failed: no message, and the folder for its files ('%s', from $TMPDIR) has no space "
+        "left: free some there, or set TMPDIR to a folder with room\n",
+        tmp);
+    fsim_assert_contains (full->err, said);
+    /* with room, a silent `dot` is a silent `dot` */
+    const char *const tmp_env[] = { env_dot, NULL };
+    g_autoptr (DrawRun) roomy = FLOWSIM_ENV (tmp_env, "diagram", scenario, "-f", "svg");
+    g_assert_cmpint (roomy->status, ==, 4);
+    fsim_assert_contains (roomy->err, "failed: no message\n");
+    draw_tmpdir_remove (dir);
+}
+
 /* Runs flowsim with @args (NULL-ended) under `ulimit -v @cap_mib` MiB and FLOWSIM_DOT=@dot. */
 static DrawRun *
 flowsim_capped (const char *dot, unsigned cap_mib, const char *const *args)
@@ -1109,6 +1165,7 @@ main (int argc, char **argv)
     g_test_add_func ("/diagram/graphviz/layout-limits", test_diagram_graphviz_layout_limits);
     g_test_add_func ("/diagram/graphviz/bounded-commands", test_diagram_graphviz_bounded_commands);
     g_test_add_func ("/diagram/graphviz/killed", test_diagram_graphviz_killed);
+    g_test_add_func ("/diagram/graphviz/tmpdir-full", test_diagram_graphviz_tmpdir_full);
     g_test_add_func ("/diagram/svg/out-of-memory", test_diagram_svg_out_of_memory);
     g_test_add_func ("/diagram/graphviz/cli-out-of-memory",
                      test_diagram_graphviz_cli_out_of_memory);

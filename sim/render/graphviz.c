@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <gio/gio.h>
@@ -34,7 +35,8 @@ fsim_graphviz_program (const char *program)
     return g_find_program_in_path (program && *program ? program : "dot");
 }
 
-/* The first non-empty line of the first 4 KiB of @fd (dot's stderr), cleaned for a message. */
+/* The first non-empty line of the first 4 KiB of @fd (dot's stderr), cleaned for a message;
+ * NULL when there is none. */
 static char *
 first_line (int fd)
 {
@@ -48,6 +50,20 @@ first_line (int fd)
         if (**l)
             return g_strdup (*l);
     }
+    return NULL;
+}
+
+/* Why `dot` failed, when it said nothing in @err: its output and its message both go to
+ * $TMPDIR, and a full file system there loses both. */
+static char *
+silent_failure (int err)
+{
+    struct statvfs fs;
+    if (fstatvfs (err, &fs) == 0 && fs.f_bavail == 0)
+        return g_strdup_printf ("no message, and the folder for its files ('%s', from $TMPDIR) "
+                                "has no space left: free some there, or set TMPDIR to a "
+                                "folder with room",
+                                g_get_tmp_dir ());
     return g_strdup ("no message");
 }
 
@@ -174,6 +190,8 @@ wait_dot (GSubprocessLauncher *launcher, const char *const *argv, int err, const
     }
     if (!g_subprocess_get_successful (proc)) {
         g_autofree char *line = first_line (err);
+        if (line == NULL)
+            line = silent_failure (err);
         g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED,
                      "Graphviz '%s' failed: %s", what, line);
         return FALSE;
