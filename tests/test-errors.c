@@ -87,6 +87,11 @@ static const ErrorCase cases[] = {
                 "(expected an integer from 0 to 9007199254740991)" } },
     { "cli-set-seed-2-53-exact", "valid.json", .set = "seed=9007199254740992", .code = E (VALUE),
       .where = "--set seed:1:6: ", .what = { "seed: out of range: 2^53 or more" } },
+    /* and below -2^53: -1e300 was quoted as its 301 digits (seventh pass) */
+    { "cli-set-seed-minus-2-53", "valid.json", .set = "seed=-1e300", .code = E (VALUE),
+      .where = "--set seed:1:6: ",
+      .what = { "seed: out of range: -2^53 or less, where JSON numbers stop being exact",
+                "(expected an integer from 0 to 9007199254740991)" } },
     { "cli-set-nul-escape", "valid.json", .set = "title=\"a\\u0000b\"", .code = E (VALUE),
       .where = "--set title:1:9: ", .what = { "'\\u0000' in a string" } },
     /* a value that starts with '"' is meant as a JSON string: without its closing quote it used

@@ -357,6 +357,13 @@ fsim_i_get_integer (FsimConv *c, const cJSON *obj, const char *key, const FsimJP
                             "(expected an integer from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT
                             ")",
                             min, max);
+    if (v->valuedouble < (double) min && v->valuedouble <= -0x1p53)
+        /* and below: -1e300 was quoted as its 301 digits, -1e400 as "-inf" */
+        return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_VALUE, &p,
+                            "out of range: -2^53 or less, where JSON numbers stop being exact "
+                            "(expected an integer from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT
+                            ")",
+                            min, max);
     if (v->valuedouble < (double) min || v->valuedouble > (double) max)
         return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_VALUE, &p,
                             "%.0f is out of range (expected an integer from %" G_GUINT64_FORMAT
