@@ -168,7 +168,11 @@ def _options(set, threads, claim=None, graphviz=None):
     options = _ffi.gc(_lib.flowsim_options_new(), _lib.flowsim_options_free)
     for path, value in (set or {}).items():
         if not isinstance(value, str):
-            value = json.dumps(value)
+            try:  # NaN and the infinities have no JSON: "NaN" reached flowsim as text
+                value = json.dumps(value, allow_nan=False)
+            except ValueError:
+                raise Error(f"--set {path}: {value!r} has no JSON number (NaN and the "
+                            "infinities have none): expected a finite number", 3) from None
         _lib.flowsim_options_add_set(options, _c_string(f"{path}={value}", "--set PATH=VALUE", 3))
     for name, alternative in (claim or {}).items():
         _lib.flowsim_options_add_claim(options,

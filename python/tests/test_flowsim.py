@@ -210,6 +210,17 @@ class ErrorTest(unittest.TestCase):
         self.assertIn("--set title:1:9: invalid JSON: a lone high surrogate",
                       str(caught.exception))
 
+    def test_not_a_json_number(self):
+        # json.dumps wrote NaN and Infinity, which are not JSON: flowsim took them as text and
+        # said "seed: expected an integer, got a string" (issue 11, seventh pass)
+        for value in (float("nan"), float("inf"), [1, float("-inf")]):
+            with self.assertRaises(flowsim.Error) as caught:
+                flowsim.run(TOUR, set={"seed": value})
+            self.assertEqual(caught.exception.kind, 3)
+            self.assertTrue(str(caught.exception).startswith("--set seed: "), str(caught.exception))
+            self.assertIn("has no JSON number (NaN and the infinities have none): expected a "
+                          "finite number", str(caught.exception))
+
     def test_memory_limit(self):
         # A scenario that needs more than the limit is refused with flowsim's message.
         flowsim.set_memory_limit(65536)
