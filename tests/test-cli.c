@@ -192,6 +192,11 @@ test_cli_exit_numbers (void)
         { { "sweep", "--threads", "4294967296" }, "--threads '4294967296': too large a number" },
         { { "population", "--sample", "1x" },
           "--sample '1x' is not a whole number (expected decimal digits only)" },
+        /* "'2014-02-29' is not a date (YYYY-MM-DD)": it is of that form, not a real day */
+        { { "possible", "--date", "2014-02-29" },
+          "--date '2014-02-29' is not a date (expected YYYY-MM-DD, a real calendar day)" },
+        { { "timeline", "--from", "2014-06-31", "--to", "2015-01-01" },
+          "--from '2014-06-31' is not a date (expected YYYY-MM-DD, a real calendar day)" },
         /* "'100000:1' is not W:H (e.g. 16:9)" did not say what W and H may be */
         { { "diagram", "--aspect", "100000:1" },
           "--aspect '100000:1' is not W:H, two whole numbers from 1 to 100 (e.g. 16:9)" },
