@@ -227,6 +227,14 @@ test_cli_exit_line_breaks (void)
     g_assert_cmpstr (snapshot->err, ==,
                      "flowsim: error: --set population.snapshot:1:21: population.snapshot: "
                      "cannot open the snapshot x?y.fss: No such file or directory\n");
+    /* and several errors stay one a line: `check` gives each of a file's its own */
+    g_autofree char *many = fsim_test_data_path ("errors", "many-errors-cascade.json", NULL);
+    g_autoptr (FsimTestRun) check = RUN ("check", many);
+    g_auto (GStrv) lines = g_strsplit (check->err, "\n", -1);
+    g_assert_cmpuint (g_strv_length (lines), ==, 5); /* four errors, then "" */
+    for (guint i = 0; i < 4; i++)
+        g_assert_true (g_str_has_prefix (lines[i], "flowsim: error: ") &&
+                       strstr (lines[i], "many-errors-cascade.json:") != NULL);
     g_autoptr (FsimTestRun) value = RUN ("run", tour, "--set", "date=\"2014-06-01\\r\"");
     g_assert_cmpint (value->status, ==, FSIM_EXIT_INPUT);
     g_assert_cmpstr (value->err, ==,
