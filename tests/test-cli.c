@@ -221,6 +221,11 @@ test_cli_exit_line_breaks (void)
                         "kind:K or tag:T)");
     g_autoptr (FsimTestRun) set = RUN ("run", tour, "--set", "x\ny");
     assert_usage_error (set, "run", "--set 'x?y' is not PATH=VALUE");
+    g_autoptr (FsimTestRun) vary = RUN ("sweep", tour, "--vary", "x\ny");
+    assert_usage_error (vary, "sweep", "--vary 'x?y': expected PATH=VALUE,VALUE,...");
+    g_autoptr (FsimTestRun) highlight = RUN ("report", tour, "--highlight", "x\ny");
+    assert_usage_error (highlight, "report",
+                        "highlight 'x?y' is not PARTNER:FIELD (e.g. huawei:profile.religion)");
     g_autoptr (FsimTestRun) snapshot =
         RUN ("run", tour, "--set", "population.snapshot=\"x\\ny.fss\"");
     g_assert_cmpint (snapshot->status, ==, FSIM_EXIT_INPUT);

@@ -310,11 +310,10 @@ report_run (const ReportOptions *o, const ReportArgs *a, GError **error)
     g_autoptr (GError) local = NULL;
     if (!fsim_html_report_variants ((const FsimHtmlRun *) (void *) runs->data, runs->len, &h, page,
                                     &local)) {
-        status = g_error_matches (local, FSIM_HTML_ERROR, FSIM_HTML_ERROR_HIGHLIGHT)
-                     ? FSIM_EXIT_USAGE
-                     : FSIM_EXIT_INTERNAL;
+        if (g_error_matches (local, FSIM_HTML_ERROR, FSIM_HTML_ERROR_HIGHLIGHT))
+            return fsim_i_cli_usage_error (error, "%s", local->message); /* one line */
         g_propagate_error (error, g_steal_pointer (&local));
-        return status;
+        return FSIM_EXIT_INTERNAL;
     }
     return fsim_i_cmd_output (o->output, page, error);
 }
