@@ -11,6 +11,7 @@
 #include "fblike-private.h"
 #include "friends.h"
 #include "graph-private.h"
+#include "number.h"
 #include "rng-private.h"
 
 /*
@@ -253,11 +254,14 @@ fsim_i_fbl_check_params (const FsimGenParams *p, GError **error)
     else if (p->n_users > 1 && p->mean_degree > (double) MIN (p->max_degree, p->n_users - 1))
         bad = "mean degree must not exceed max_degree or the number of other users";
     if (bad != NULL) {
+        g_autofree char *spread = fsim_number_text (p->spread);
+        g_autofree char *clustering = fsim_number_text (p->clustering);
+        g_autofree char *size = fsim_number_text (p->community_size);
+        g_autofree char *mean = fsim_number_text (p->mean_degree);
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
-                     "facebook_like: %s (spread %g, clustering %g, max_degree %zu, "
-                     "community_size %g, mean degree %g, %zu users)",
-                     bad, p->spread, p->clustering, p->max_degree, p->community_size,
-                     p->mean_degree, p->n_users);
+                     "facebook_like: %s (spread %s, clustering %s, max_degree %zu, "
+                     "community_size %s, mean degree %s, %zu users)",
+                     bad, spread, clustering, p->max_degree, size, mean, p->n_users);
         return FALSE;
     }
     return TRUE;

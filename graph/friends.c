@@ -10,6 +10,7 @@
 
 #include "friends.h"
 #include "graph-private.h"
+#include "number.h"
 
 /*
  * Building the CSR without sorting calls or per-edge allocations, in O(n_users + n_pairs):
@@ -285,8 +286,9 @@ fsim_friends_generate_params (const FsimGenParams *p, GError **error)
         return NULL;
     }
     if (!isfinite (p->mean_degree) || p->mean_degree < 0) {
+        g_autofree char *mean = fsim_number_text (p->mean_degree);
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
-                     "mean degree must be a finite number >= 0, not %g", p->mean_degree);
+                     "mean degree must be a finite number >= 0, not %s", mean);
         return NULL;
     }
     return fn (p, error);
@@ -322,9 +324,9 @@ fsim_friends_generate_part (const FsimGenParams *p, const FsimComm *comm, size_t
         return NULL;
     }
     if (p->n_users > UINT32_MAX || !isfinite (p->mean_degree) || p->mean_degree < 0) {
+        g_autofree char *mean = fsim_number_text (p->mean_degree);
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
-                     "%zu users with mean degree %g cannot be generated", p->n_users,
-                     p->mean_degree);
+                     "%zu users with mean degree %s cannot be generated", p->n_users, mean);
         return NULL;
     }
     if (strcmp (p->model, "erdos_renyi") == 0)

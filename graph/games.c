@@ -11,6 +11,7 @@
 
 #include "friends.h"
 #include "graph-private.h"
+#include "number.h"
 
 /*
  * fsim_i_igraph_into_builder:
@@ -46,12 +47,13 @@ half_degree (const FsimGenParams *p, size_t *out_half, GError **error)
          * model's degree is 2 round(mean / 2): say so, since 1 rounds to 2, and say which mean
          * degrees fit: 2 round(mean / 2) <= n - 1 holds for mean < 2 floor((n - 1) / 2) + 1. */
         size_t others = p->n_users - 1;
+        g_autofree char *mean = fsim_number_text (p->mean_degree);
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
-                     "%s: mean degree %g is too high for %zu users: the model gives each user "
-                     "2 \u00d7 round(%g / 2) = %.0f friends, more than the %zu other user%s (the "
+                     "%s: mean degree %s is too high for %zu users: the model gives each user "
+                     "2 \u00d7 round(%s / 2) = %.0f friends, more than the %zu other user%s (the "
                      "mean degree must be below %zu)",
-                     p->model, p->mean_degree, p->n_users, p->mean_degree, 2.0 * half, others,
-                     others == 1 ? "" : "s", 2 * (others / 2) + 1);
+                     p->model, mean, p->n_users, mean, 2.0 * half, others, others == 1 ? "" : "s",
+                     2 * (others / 2) + 1);
         return FALSE;
     }
     *out_half = (size_t) half;
@@ -91,8 +93,9 @@ static gboolean
 ws_check (const FsimGenParams *p, size_t *out_nei, GError **error)
 {
     if (!isfinite (p->rewire) || p->rewire < 0 || p->rewire > 1) {
+        g_autofree char *rewire = fsim_number_text (p->rewire);
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
-                     "watts_strogatz: rewire must be a probability in 0..1, not %g", p->rewire);
+                     "watts_strogatz: rewire must be a probability in 0..1, not %s", rewire);
         return FALSE;
     }
     return half_degree (p, out_nei, error);

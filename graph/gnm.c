@@ -11,6 +11,7 @@
 
 #include "friends.h"
 #include "graph-private.h"
+#include "number.h"
 #include "rng-private.h"
 
 /*
@@ -381,11 +382,12 @@ check_params (const FsimGenParams *p, uint64_t *out_m, GError **error)
     double m = round ((double) p->n_users * p->mean_degree / 2.0);
 
     if (m > (double) most || (uint64_t) m > most) {
+        g_autofree char *mean = fsim_number_text (p->mean_degree);
         g_set_error (
             error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
-            "mean degree %g needs %.0f friendships but %zu users have only %" G_GUINT64_FORMAT
+            "mean degree %s needs %.0f friendships but %zu users have only %" G_GUINT64_FORMAT
             " possible pairs",
-            p->mean_degree, m, p->n_users, most);
+            mean, m, p->n_users, most);
         return FALSE;
     }
     if (m > (double) (SIZE_MAX / 2)) {

@@ -358,7 +358,7 @@ static gboolean
 check_gml_text (const char *path, const char *data, gsize len, GmlText *out, GError **error)
 {
     guint64 string_bytes = 0, strings = 0, tokens = 0;
-    gsize line = 1, line_start = 0, start_line = 0, start = 0, depth = 0;
+    gsize line = 1, line_start = 0, start_line = 0, start_col = 0, start = 0, depth = 0;
     gboolean in_string = FALSE, in_word = FALSE;
     if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0) /* skipped: see below */
         line_start = 3;
@@ -375,13 +375,15 @@ check_gml_text (const char *path, const char *data, gsize len, GmlText *out, GEr
             in_word = FALSE;
             start = i;
             start_line = line;
+            start_col = i - line_start + 1;
         } else if (in_string) {
             if (i - start > FSIM_IMPORT_GML_MAX_STRING) {
                 g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE,
-                             "%s:%" G_GSIZE_FORMAT ": a string longer than %" G_GSIZE_FORMAT
+                             "%s:%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT
+                             ": a string longer than %" G_GSIZE_FORMAT
                              " bytes (igraph's GML reader takes time in the square of a "
                              "string's length)",
-                             path, start_line, FSIM_IMPORT_GML_MAX_STRING);
+                             path, start_line, start_col, FSIM_IMPORT_GML_MAX_STRING);
                 return FALSE;
             }
         } else if (c == '#' && i == line_start) {
@@ -406,6 +408,15 @@ check_gml_text (const char *path, const char *data, gsize len, GmlText *out, GEr
             line++;
             line_start = i + 1;
         }
+    }
+    if (in_string) {
+        /* igraph's lexer says "syntax error, unexpected ERROR" at the line of what follows */
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_PARSE,
+                     "%s:%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT
+                     ": unterminated string (no closing '\"' before the end of the file; a GML "
+                     "string runs from one '\"' to the next)",
+                     path, start_line, start_col);
+        return FALSE;
     }
     *out = (GmlText){ .string_bytes = string_bytes, .strings = strings, .tokens = tokens };
     return TRUE;

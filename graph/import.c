@@ -543,8 +543,11 @@ fsim_i_import_check_read (const char *path, guint64 from, guint64 to, guint64 si
     g_autofree char *whose = fsim_memory_whose (); /* under mpirun, a rank's share */
     g_autofree char *has = fsim_memory_size_text (bytes);
     g_autofree char *can = fsim_memory_size_text ((double) limit);
+    char number[G_ASCII_DTOSTR_BUF_SIZE]; /* "1.5 times" in every locale */
     g_autofree char *times =
-        factor == 2 ? g_strdup ("twice") : g_strdup_printf ("%.1f times", factor);
+        factor == 2
+            ? g_strdup ("twice")
+            : g_strdup_printf ("%s times", g_ascii_formatd (number, sizeof number, "%.1f", factor));
     if (from == 0 && to == size)
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
                      "out of memory: '%s' holds %s: reading it needs about %s that, "

@@ -2,6 +2,8 @@
 /* memory.c: how much memory this process may use, to refuse work that would not fit. */
 #include "config.h"
 
+#include <errno.h>
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -18,29 +20,38 @@ static guint64 caller_limit;
 /* The processes sharing this machine's memory (fsim_memory_set_share()); 1 alone. */
 static guint share = 1;
 
-/* A number of bytes with an optional K, M or G suffix; 0 if @s is not one. */
+/* A number of bytes with an optional K, M or G suffix; 0 if @s is not one. Decimal digits
+ * first: strtoull would take "-1" as 2^64 - 1 and a number past 2^64 as 2^64 - 1, and the shift
+ * would wrap "17179869185G" round to 1 GiB, each a limit the user did not ask for and never
+ * told of (FLOWSIM_MEMORY_LIMIT=-1 removed the limit without a word). */
 static guint64
 parse_bytes (const char *s)
 {
     char *end = NULL;
-    guint64 v = g_ascii_strtoull (s, &end, 10);
-    if (end == s)
+    if (!g_ascii_isdigit (*s))
         return 0;
+    errno = 0;
+    guint64 v = g_ascii_strtoull (s, &end, 10);
+    if (errno == ERANGE)
+        return 0;
+    unsigned shift = 0;
     switch (g_ascii_toupper (*end)) {
     case 'G':
-        v <<= 10; /* fall through */
+        shift += 10; /* fall through */
         G_GNUC_FALLTHROUGH;
     case 'M':
-        v <<= 10;
+        shift += 10;
         G_GNUC_FALLTHROUGH;
     case 'K':
-        v <<= 10;
+        shift += 10;
         end++;
         break;
     default:
         break;
     }
-    return *end == '\0' || *end == '\n' ? v : 0;
+    if (shift > 0 && v > (G_MAXUINT64 >> shift))
+        return 0;
+    return *end == '\0' || *end == '\n' ? v << shift : 0;
 }
 
 /* The number in the first line of @path ("max" and unreadable files give 0). */
@@ -123,15 +134,19 @@ fsim_memory_size_text (double bytes)
     static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
     size_t u = 0;
 
+    char number[G_ASCII_DTOSTR_BUF_SIZE]; /* "1.9 GiB" in every locale, not "1,9 GiB" */
+
     if (!(bytes >= 1024)) /* NaN and negatives too, which no estimate gives */
-        return g_strdup_printf ("%.0f %s", bytes, bytes == 1 ? "byte" : "bytes");
+        return g_strdup_printf ("%s %s", g_ascii_formatd (number, sizeof number, "%.0f", bytes),
+                                bytes == 1 ? "byte" : "bytes");
     bytes /= 1024;
     /* 1023.96 KiB would print as "1024.0 KiB": the next unit then */
     while (bytes >= 1023.95 && u + 1 < G_N_ELEMENTS (units)) {
         bytes /= 1024;
         u++;
     }
-    return g_strdup_printf ("%.1f %s", bytes, units[u]);
+    return g_strdup_printf ("%s %s", g_ascii_formatd (number, sizeof number, "%.1f", bytes),
+                            units[u]);
 }
 
 void

@@ -163,6 +163,90 @@ test_cli_exit_usage (void)
     }
 }
 
+/* Numbers given to options are decimal and said in flowsim's words (issue 11, seventh pass):
+ * GLib read them with strtol's base 0, so `serve --port 070000` listened on port 28672 (octal),
+ * and said "Cannot parse integer value “x” for --port" or "Integer value “4294967296” for
+ * --threads out of range". Here the port is refused as 70000, not taken as 28672 (on the code
+ * before, --jobs was the one refused). */
+static void
+test_cli_exit_numbers (void)
+{
+    struct {
+        const char *args[6];
+        const char *message;
+    } cases[] = {
+        { { "serve", "--port", "070000", "--jobs", "0" }, "--port 70000 is not from 0 to 65535" },
+        { { "serve", "--jobs", "0x10" },
+          "--jobs '0x10' is not a whole number (expected decimal digits only)" },
+        { { "serve", "-p", " 80" },
+          "-p ' 80' is not a whole number (expected decimal digits only)" },
+        { { "serve", "--port=" },
+          "--port '' is not a whole number (expected decimal digits only)" },
+        { { "serve", "--max-users", "99999999999999999999" },
+          "--max-users '99999999999999999999': too large a number" },
+        { { "serve", "--timeout", "1e400" }, "--timeout '1e400': too large a number" },
+        { { "serve", "--timeout", "0x10" },
+          "--timeout '0x10' is not a number (expected decimal digits, as in 30 or 0.5)" },
+        { { "serve", "--timeout", "nan" },
+          "--timeout 'nan' is not a number (expected decimal digits, as in 30 or 0.5)" },
+        { { "sweep", "--threads", "4294967296" }, "--threads '4294967296': too large a number" },
+        { { "population", "--sample", "1x" },
+          "--sample '1x' is not a whole number (expected decimal digits only)" },
+        /* "'2014-02-29' is not a date (YYYY-MM-DD)": it is of that form, not a real day */
+        { { "possible", "--date", "2014-02-29" },
+          "--date '2014-02-29' is not a date (expected YYYY-MM-DD, a real calendar day)" },
+        { { "timeline", "--from", "2014-06-31", "--to", "2015-01-01" },
+          "--from '2014-06-31' is not a date (expected YYYY-MM-DD, a real calendar day)" },
+        /* "'100000:1' is not W:H (e.g. 16:9)" did not say what W and H may be */
+        { { "diagram", "--aspect", "100000:1" },
+          "--aspect '100000:1' is not W:H, two whole numbers from 1 to 100 (e.g. 16:9)" },
+        { { "diagram", "--aspect", "16.5:9" },
+          "--aspect '16.5:9' is not W:H, two whole numbers from 1 to 100 (e.g. 16:9)" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+        g_autoptr (FsimTestRun) r = run_flowsim_env (NULL, cases[i].args);
+        assert_usage_error (r, cases[i].args[0], cases[i].message);
+    }
+}
+
+/* One error is one line: a line break in a name or a value it quotes (an argument, a file's
+ * name) made two "flowsim: error:" lines, the second a fragment (issue 11, seventh pass). */
+static void
+test_cli_exit_line_breaks (void)
+{
+    g_autofree char *tour = fsim_test_source_path ("scenarios", "tour.json", NULL);
+    g_autoptr (FsimTestRun) partner = RUN ("run", tour, "--partner", "a\nb");
+    assert_usage_error (partner, "run",
+                        "--partner 'a?b' selects no partner of the scenario (an id, a glob, "
+                        "kind:K or tag:T)");
+    g_autoptr (FsimTestRun) set = RUN ("run", tour, "--set", "x\ny");
+    assert_usage_error (set, "run", "--set 'x?y' is not PATH=VALUE");
+    g_autoptr (FsimTestRun) vary = RUN ("sweep", tour, "--vary", "x\ny");
+    assert_usage_error (vary, "sweep", "--vary 'x?y': expected PATH=VALUE,VALUE,...");
+    g_autoptr (FsimTestRun) highlight = RUN ("report", tour, "--highlight", "x\ny");
+    assert_usage_error (highlight, "report",
+                        "highlight 'x?y' is not PARTNER:FIELD (e.g. huawei:profile.religion)");
+    g_autoptr (FsimTestRun) snapshot =
+        RUN ("run", tour, "--set", "population.snapshot=\"x\\ny.fss\"");
+    g_assert_cmpint (snapshot->status, ==, FSIM_EXIT_INPUT);
+    g_assert_cmpstr (snapshot->err, ==,
+                     "flowsim: error: --set population.snapshot:1:21: population.snapshot: "
+                     "cannot open the snapshot x?y.fss: No such file or directory\n");
+    /* and several errors stay one a line: `check` gives each of a file's its own */
+    g_autofree char *many = fsim_test_data_path ("errors", "many-errors-cascade.json", NULL);
+    g_autoptr (FsimTestRun) check = RUN ("check", many);
+    g_auto (GStrv) lines = g_strsplit (check->err, "\n", -1);
+    g_assert_cmpuint (g_strv_length (lines), ==, 5); /* four errors, then "" */
+    for (guint i = 0; i < 4; i++)
+        g_assert_true (g_str_has_prefix (lines[i], "flowsim: error: ") &&
+                       strstr (lines[i], "many-errors-cascade.json:") != NULL);
+    g_autoptr (FsimTestRun) value = RUN ("run", tour, "--set", "date=\"2014-06-01\\r\"");
+    g_assert_cmpint (value->status, ==, FSIM_EXIT_INPUT);
+    g_assert_cmpstr (value->err, ==,
+                     "flowsim: error: --set date:1:6: date: '2014-06-01?' is not a valid date "
+                     "(expected YYYY-MM-DD, a real calendar day)\n");
+}
+
 /* ---- bad input: exit 3 ---- */
 
 static void
@@ -499,6 +583,19 @@ test_cli_environment_warnings (void)
                                   "threads, 1 to 65536; ignored\n");
     fsim_assert_contains (r->err, "flowsim: warning: FLOWSIM_MEMORY_LIMIT='lots' is not a number "
                                   "of bytes");
+    /* issue 11, seventh pass: strtoull took "-1" as 2^64 - 1 (no limit) and a number past
+     * 2^64 as 2^64 - 1, and the shift wrapped 17179869185G round to 1 GiB: each silently */
+    const char *const wrapped[] = { "-1", "99999999999999999999", "17179869185G", " 4G" };
+    for (size_t i = 0; i < G_N_ELEMENTS (wrapped); i++) {
+        g_autofree char *limit = g_strconcat ("FLOWSIM_MEMORY_LIMIT=", wrapped[i], NULL);
+        g_autofree char *said = g_strdup_printf (
+            "flowsim: warning: FLOWSIM_MEMORY_LIMIT='%s' is not a number of bytes", wrapped[i]);
+        g_autoptr (FsimTestRun) w = fsim_test_run (NULL, (const char *const[]){ limit, NULL },
+                                                   (const char *const[]){ "run", tour, NULL });
+        g_assert_cmpint (w->status, ==, FSIM_EXIT_OK);
+        g_assert_cmpstr (w->out, ==, plain->out);
+        fsim_assert_contains (w->err, said);
+    }
     const char *const good[] = { "FLOWSIM_THREADS=3", "FLOWSIM_MEMORY_LIMIT=4G", NULL };
     g_autoptr (FsimTestRun) g =
         fsim_test_run (NULL, good, (const char *const[]){ "run", tour, NULL });
@@ -655,6 +752,8 @@ main (int argc, char *argv[])
     g_test_add_func ("/cli/usage/help-run", test_cli_usage_help_run);
     g_test_add_func ("/cli/usage/help-topics", test_cli_usage_help_topics);
     g_test_add_func ("/cli/exit/usage", test_cli_exit_usage);
+    g_test_add_func ("/cli/exit/numbers", test_cli_exit_numbers);
+    g_test_add_func ("/cli/exit/line-breaks", test_cli_exit_line_breaks);
     g_test_add_func ("/cli/exit/missing-file", test_cli_exit_missing_file);
     g_test_add_func ("/cli/exit/bad-json", test_cli_exit_bad_json);
     g_test_add_func ("/cli/exit/bad-set", test_cli_exit_bad_set);

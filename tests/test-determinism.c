@@ -144,6 +144,49 @@ test_locale (void)
     fsim_test_scratch_free (locpath);
 }
 
+/* Messages write numbers as the user writes them in JSON and on the command line, with a decimal
+ * point, in every locale (issue 11, seventh pass: "-0,5 is out of range", "needs about 25,1 GiB
+ * ... (1,0 GiB)", "--timeout -0,5 is not ..." under a German locale). */
+static void
+test_locale_messages (void)
+{
+    char *locpath = german_locale ();
+    if (locpath == NULL) {
+        g_test_skip ("no German locale could be compiled (install 'locales')");
+        return;
+    }
+    g_autofree char *locpath_env = g_strconcat ("LOCPATH=", locpath, NULL);
+    const char *const german[] = { locpath_env, "LC_ALL=de_DE.UTF-8", "FLOWSIM_MEMORY_LIMIT=1G",
+                                   NULL };
+    g_autofree char *scenario =
+        fsim_test_source_path ("scenarios", "device-partners-2018.json", NULL);
+    static const struct {
+        const char *args[4];
+        const char *said;
+    } said[] = {
+        { { "--set", "population.mean_degree=-0.5" },
+          "population.mean_degree: -0.5 is out of range (expected a number from 0 to 5000)" },
+        { { "--set", "population.users=100000000" },
+          "more than this machine can give it (1.0 GiB)" },
+        { { "--set", "population.settings.platform_off=0.5", "--set",
+            "population.settings.audience.*.public=1.25" },
+          "1.25 is out of range (expected a number from 0 to 1)" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS (said); i++) {
+        const char *argv[8] = { "population", scenario, "-q" };
+        for (size_t a = 0; a < 4 && said[i].args[a]; a++)
+            argv[3 + a] = said[i].args[a];
+        g_autoptr (FsimTestRun) de = fsim_test_run (NULL, german, argv);
+        g_assert_cmpint (de->status, ==, 3);
+        fsim_assert_contains (de->err, said[i].said);
+    }
+    const char *serve[] = { "serve", "--timeout=-0.5", NULL };
+    g_autoptr (FsimTestRun) de = fsim_test_run (NULL, german, serve);
+    g_assert_cmpint (de->status, ==, 2);
+    fsim_assert_contains (de->err, "--timeout -0.5 is not a number of seconds from 0 to 86400");
+    fsim_test_scratch_free (locpath);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -153,5 +196,6 @@ main (int argc, char **argv)
         g_test_add_data_func (name, &cases[i], test_case);
     }
     g_test_add_func ("/determinism/locale", test_locale);
+    g_test_add_func ("/determinism/locale-messages", test_locale_messages);
     return g_test_run ();
 }

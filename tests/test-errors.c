@@ -87,6 +87,11 @@ static const ErrorCase cases[] = {
                 "(expected an integer from 0 to 9007199254740991)" } },
     { "cli-set-seed-2-53-exact", "valid.json", .set = "seed=9007199254740992", .code = E (VALUE),
       .where = "--set seed:1:6: ", .what = { "seed: out of range: 2^53 or more" } },
+    /* and below -2^53: -1e300 was quoted as its 301 digits (seventh pass) */
+    { "cli-set-seed-minus-2-53", "valid.json", .set = "seed=-1e300", .code = E (VALUE),
+      .where = "--set seed:1:6: ",
+      .what = { "seed: out of range: -2^53 or less, where JSON numbers stop being exact",
+                "(expected an integer from 0 to 9007199254740991)" } },
     { "cli-set-nul-escape", "valid.json", .set = "title=\"a\\u0000b\"", .code = E (VALUE),
       .where = "--set title:1:9: ", .what = { "'\\u0000' in a string" } },
     /* a value that starts with '"' is meant as a JSON string: without its closing quote it used
@@ -97,6 +102,35 @@ static const ErrorCase cases[] = {
     { "cli-set-string-then-text", "valid.json", .set = "title=\"A\" tour", .code = E (PARSE),
       .where = "--set title:1:11: ",
       .what = { "invalid JSON: unexpected 't' after the end of the top-level value" } },
+    /* issue 11, seventh pass: an escape cJSON refuses read "unexpected '\\'"; each is said for
+     * what it is, at its backslash, quoting nothing after it */
+    { "inline-lone-low-surrogate", .text = "{\n  \"title\": \"a\\uDC00b\"\n}", .code = E (PARSE),
+      .where = "inline-lone-low-surrogate.json:2:14: ",
+      .what = { "invalid JSON: a lone low surrogate (\\uDC00 to \\uDFFF)",
+                "must follow a high surrogate (\\uD800 to \\uDBFF)" } },
+    { "inline-lone-high-surrogate", .text = "{ \"a\\ud800\": 1 }", .code = E (PARSE),
+      .where = "inline-lone-high-surrogate.json:1:5: ",
+      .what = { "invalid JSON: a lone high surrogate (\\uD800 to \\uDBFF): it must be followed by "
+                "a "
+                "low surrogate" } },
+    { "inline-surrogate-pair", .text = "{ \"scenario\": \"\\uD83D\\uDE00\" }", .code = E (VALUE),
+      .where = "inline-surrogate-pair.json:1:15: ", .what = { "is not a valid id" } },
+    { "inline-bad-escape", .text = "{ \"title\": \"C:\\Users\" }", .code = E (PARSE),
+      .where = "inline-bad-escape.json:1:15: ",
+      .what = { "invalid JSON: an escape JSON does not have: a backslash is followed by one of",
+                "(a backslash itself is written '\\\\')" } },
+    { "cli-set-short-u-escape", "valid.json", .set = "title=\"a\\u00\"", .code = E (PARSE),
+      .where = "--set title:1:9: ",
+      .what = { "invalid JSON: '\\u' not followed by four hex digits (expected \\uXXXX)" } },
+    /* a line break in a quoted value made two "flowsim: error:" lines of one error (seventh
+     * pass): shown as '?' */
+    { "cli-set-line-break", "valid.json", .set = "date=\"2014-06-01\\n\"", .code = E (VALUE),
+      .where = "--set date:1:6: ", .what = { "date: '2014-06-01?' is not a valid date" } },
+    { "cli-set-line-break-path", "valid.json", .set = "tit\nle=\"a\"", .code = E (SCHEMA),
+      .where = "--set tit?le:1:1: ", .what = { "unknown key 'tit?le'" } },
+    /* an index is digits: strtoull skipped a blank and a sign, and "[+1]" set element 1 */
+    { "cli-set-index-sign", "valid.json", .set = "partners[+0].name=x", .code = E (SET),
+      .where = "--set partners[+0].name:1:1: ", .what = { "no element '+0'" } },
     /* an escaped backslash then "u0000" is text, not a NUL */
     { "inline-escaped-backslash", .text = "{ \"scenario\": \"a\\\\u0000\" }", .code = E (VALUE),
       .where = "inline-escaped-backslash.json:1:15: ", .what = { "'a\\u0000' is not a valid id" } },
@@ -375,6 +409,20 @@ static const ErrorCase cases[] = {
                 "did you mean 'profile.religion'?" } },
     { "audience-mix-sum", .code = E (VALUE), .where = "audience-mix-sum.json:11:14: ",
       .what = { "population.settings.audience.*: audience shares sum to 0.9, expected 1" } },
+    /* issue 11, seventh pass: "%g" kept six digits, and the messages contradicted themselves:
+     * "5000 is out of range (expected a number from 0 to 5000)", "sum to 1, expected 1" */
+    { "cli-set-number-digits", "valid.json",
+      .set = "population={\"generator\":\"erdos_renyi\",\"users\":10,\"mean_degree\":5000.0000001}",
+      .code = E (VALUE), .where = "--set population:1:64: ",
+      .what = { "5000.0000001 is out of range (expected a number from 0 to 5000)" } },
+    { "cli-set-mean-degree-digits", "valid.json",
+      .set = "population={\"generator\":\"erdos_renyi\",\"users\":10,\"mean_degree\":9.0000001}",
+      .code = E (VALUE), .where = "--set population:1:64: ",
+      .what = { "mean degree 9.0000001 is more than users - 1 (9)" } },
+    { "cli-set-audience-sum-digits", "audience-mix-sum.json",
+      .set = "population.settings.audience.*.only_me=0.2500001", .code = E (VALUE),
+      .where = "audience-mix-sum.json:11:14: ",
+      .what = { "audience shares sum to 1.0000001, expected 1" } },
     { "audience-mix-unknown", .code = E (SCHEMA), .where = "audience-mix-unknown.json:11:31: ",
       .what = { "population.settings.audience.*.everyone: unknown key 'everyone'",
                 "'only_me', 'friends', 'friends_of_friends', 'public'" } },

@@ -109,6 +109,8 @@ test_html_cli (void)
                                       "--timeline", "2011-01-01:2019-01-01:1y");
     g_autoptr (DrawRun) bad = FLOWSIM ("report", path, "--timeline", "2011-01-01:1y");
     g_autoptr (DrawRun) step = FLOWSIM ("report", path, "--timeline", "2011-01-01:2012-01-01:1q");
+    /* "'0d' is not Nd": said without N's range, as `timeline --step` says it (seventh pass) */
+    g_autoptr (DrawRun) zero = FLOWSIM ("report", path, "--timeline", "2011-01-01:2012-01-01:0d");
     /* more dates than a timeline takes: a usage error, as `flowsim timeline` says (issue 11's
      * third pass: it was exit 4, an internal error) */
     g_autoptr (DrawRun) many = FLOWSIM ("report", path, "--no-diagram", "--output", html,
@@ -123,6 +125,9 @@ test_html_cli (void)
     g_assert_nonnull (strstr (page, "2015-04-30: API &#39;v1&#39; closes"));
     g_assert_cmpint (bad->status, ==, 2);
     g_assert_cmpint (step->status, ==, 2);
+    g_assert_cmpint (zero->status, ==, 2);
+    g_assert_nonnull (
+        strstr (zero->err, "--timeline STEP '0d' is not Nd, Nw, Nm or Ny (N from 1 to 1000)"));
     g_assert_cmpint (many->status, ==, 2);
     g_assert_nonnull (strstr (many->err, "more than 2000 dates"));
     g_assert_nonnull (strstr (many->err, "Try 'flowsim report --help'"));

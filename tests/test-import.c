@@ -335,6 +335,10 @@ test_import_withheld (void)
           ":1: GraphML: Couldn't find end of Start Tag node (" },
         { "shadow.gml", "root:secretword:20228:0:99999:7:::\n",
           ":1: GML: Parse error in GML file, line 1 (syntax error, " },
+        /* a string left open was igraph's "syntax error, unexpected ERROR" (seventh pass) */
+        { "open.gml", "graph [\n node [ id 1 label \"secretword\n ]\n]\n",
+          ":2:20: unterminated string (no closing '\"' before the end of the file; a GML string "
+          "runs from one '\"' to the next)" },
         /* igraph's and libxml2's own words that were withheld as the file's (issue 11, fifth
          * pass): "Node with missing ID …." for "… encountered.", "… encoding …" */
         { "noid.graphml", "<?xml version=\"1.0\"?><graphml><graph><node/></graph></graphml>",

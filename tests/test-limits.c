@@ -693,7 +693,7 @@ test_graph_file_limits (void)
                              "one file; for an edge list you trust, --max-graph-size SIZE raises "
                              "it, up to 16.0 GiB a process, and under mpirun each rank reads its "
                              "part",
-                             "long.gml:3: a string longer than 65536 bytes (igraph's GML reader "
+                             "long.gml:3:21: a string longer than 65536 bytes (igraph's GML reader "
                              "takes time in the square of a string's length)" };
     for (size_t i = 0; i < G_N_ELEMENTS (files); i++) {
         g_autofree char *text = g_strdup_printf (

@@ -200,6 +200,12 @@ test_sweep_metric_errors (void)
         { "partners[quiz]", "expected '.' and a count after 'partners[quiz]'" },
         { "reach", "unknown count 'reach' (known: users, friendships" },
         { "users $ 2", "unexpected '$'" },
+        /* issue 11, seventh pass: one byte of 'ü' was quoted ('\uFFFD' on the terminal), and
+         * strtod read "0x10" as 16 */
+        { "users \u00fc", "metric 'users \u00fc', column 7: unexpected '\u00fc'" },
+        { "users + \u00fc", "column 9: unexpected '\u00fc'" },
+        { "0x10", "column 1: expected a number (decimal digits, as in 0.5 or 1e3)" },
+        { "1e400", "column 1: too large a number" },
     };
 
     for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {

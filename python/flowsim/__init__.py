@@ -144,8 +144,15 @@ def _raise(error_ptr):
 def _c_string(text, what, kind, path=False):
     """`text` as the bytes of a C string: libflowsim reads up to the first NUL, so a string
     holding one would reach it cut short, silently (the NUL rule, docs/robustness.md): that is
-    flowsim.Error of `kind`, naming `what` and never quoting the text."""
-    data = os.fsencode(text) if path else text.encode()
+    flowsim.Error of `kind`, naming `what` and never quoting the text. So is a lone UTF-16
+    surrogate ("\\ud800"), which is no character and has no UTF-8: Python's own
+    UnicodeEncodeError escaped before (a path takes it as a byte, as os.fsencode does)."""
+    try:
+        data = os.fsencode(text) if path else text.encode()
+    except UnicodeEncodeError as e:
+        raise Error(f"{what}: a lone UTF-16 surrogate (U+{ord(text[e.start]):04X}) at character "
+                    f"{e.start + 1}: it is not a character and has no UTF-8 (a pair such as "
+                    "U+D83D U+DE00 is one character: write that character)", kind) from None
     if "\0" in text:
         at = text.index("\0") + 1
         raise Error(f"{what}: a NUL character (U+0000) at character {at}: a NUL character is "
@@ -161,7 +168,11 @@ def _options(set, threads, claim=None, graphviz=None):
     options = _ffi.gc(_lib.flowsim_options_new(), _lib.flowsim_options_free)
     for path, value in (set or {}).items():
         if not isinstance(value, str):
-            value = json.dumps(value)
+            try:  # NaN and the infinities have no JSON: "NaN" reached flowsim as text
+                value = json.dumps(value, allow_nan=False)
+            except ValueError:
+                raise Error(f"--set {path}: {value!r} has no JSON number (NaN and the "
+                            "infinities have none): expected a finite number", 3) from None
         _lib.flowsim_options_add_set(options, _c_string(f"{path}={value}", "--set PATH=VALUE", 3))
     for name, alternative in (claim or {}).items():
         _lib.flowsim_options_add_claim(options,

@@ -188,6 +188,39 @@ class ErrorTest(unittest.TestCase):
         self.assertEqual(str(caught.exception), "--set title:1:10: '\\u0000' in a string: a NUL "
                          "character is not allowed (it would cut the string short)")
 
+    def test_lone_surrogate(self):
+        # A lone surrogate has no UTF-8: Python's UnicodeEncodeError escaped, not flowsim.Error
+        # (issue 11, seventh pass); as JSON text it is the loader's, said at its place.
+        calls = [
+            (3, "--set PATH=VALUE: a lone UTF-16 surrogate (U+D800) at character 8",
+             lambda: flowsim.run(TOUR, set={"title": "a\ud800b"})),
+            (3, "--claim CLAIM=ALTERNATIVE: a lone UTF-16 surrogate (U+DC00) at character 3",
+             lambda: flowsim.run(TOUR, claim={"x": "\udc00"})),
+            (2, "user: a lone UTF-16 surrogate (U+DFFF) at character 1",
+             lambda: flowsim.explain(TOUR, "\udfff")),
+        ]
+        for kind, message, call in calls:
+            with self.assertRaises(flowsim.Error) as caught:
+                call()
+            self.assertEqual(caught.exception.kind, kind)
+            self.assertTrue(str(caught.exception).startswith(message + ": it is not a character"),
+                            str(caught.exception))
+        with self.assertRaises(flowsim.Error) as caught:
+            flowsim.run(TOUR, set={"title": '"a\\ud800"'})
+        self.assertIn("--set title:1:9: invalid JSON: a lone high surrogate",
+                      str(caught.exception))
+
+    def test_not_a_json_number(self):
+        # json.dumps wrote NaN and Infinity, which are not JSON: flowsim took them as text and
+        # said "seed: expected an integer, got a string" (issue 11, seventh pass)
+        for value in (float("nan"), float("inf"), [1, float("-inf")]):
+            with self.assertRaises(flowsim.Error) as caught:
+                flowsim.run(TOUR, set={"seed": value})
+            self.assertEqual(caught.exception.kind, 3)
+            self.assertTrue(str(caught.exception).startswith("--set seed: "), str(caught.exception))
+            self.assertIn("has no JSON number (NaN and the infinities have none): expected a "
+                          "finite number", str(caught.exception))
+
     def test_memory_limit(self):
         # A scenario that needs more than the limit is refused with flowsim's message.
         flowsim.set_memory_limit(65536)

@@ -139,6 +139,19 @@ G_GNUC_PRINTF (2, 3) static Node *fail (Parser *ps, const char *format, ...)
     return NULL;
 }
 
+/* "unexpected 'C'" for the character at @ps->p: the whole character ('ü', not one byte of it,
+ * which read '\uFFFD'), or its byte when the text is not UTF-8 there, or the end. */
+static Node *
+fail_unexpected (Parser *ps)
+{
+    gunichar c = g_utf8_get_char_validated (ps->p, -1);
+    if (*ps->p == '\0')
+        return fail (ps, "unexpected end");
+    if (c == (gunichar) -1 || c == (gunichar) -2 || !g_unichar_isgraph (c))
+        return fail (ps, "unexpected byte 0x%02X", (guchar) *ps->p);
+    return fail (ps, "unexpected '%.*s'", (int) (g_utf8_next_char (ps->p) - ps->p), ps->p);
+}
+
 static void
 skip_space (Parser *ps)
 {
@@ -271,8 +284,11 @@ parse_factor (Parser *ps)
     } else if (g_ascii_isdigit (*ps->p) || *ps->p == '.') {
         char *end = NULL;
         double v = g_ascii_strtod (ps->p, &end);
-        if (end == ps->p || !isfinite (v))
-            return fail (ps, "expected a number");
+        /* decimal only: strtod reads "0x10" as 16 and "1e400" as infinity */
+        if (end == ps->p || strspn (ps->p, "0123456789.eE+-") < (size_t) (end - ps->p))
+            return fail (ps, "expected a number (decimal digits, as in 0.5 or 1e3)");
+        if (!isfinite (v))
+            return fail (ps, "too large a number");
         ps->p = end;
         n = g_new0 (Node, 1);
         n->kind = NODE_NUMBER;
@@ -280,7 +296,7 @@ parse_factor (Parser *ps)
     } else if (g_ascii_isalpha (*ps->p)) {
         n = parse_count (ps);
     } else {
-        n = *ps->p ? fail (ps, "unexpected '%c'", *ps->p) : fail (ps, "unexpected end");
+        n = fail_unexpected (ps);
     }
     ps->depth--;
     return n;
@@ -332,7 +348,7 @@ fsim_metric_parse (const char *label, const char *text, GError **error)
     skip_space (&ps);
     if (root != NULL && *ps.p != '\0') {
         node_free (root);
-        root = fail (&ps, "unexpected '%c'", *ps.p);
+        root = fail_unexpected (&ps);
     }
     if (root == NULL)
         return NULL;

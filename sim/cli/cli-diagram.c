@@ -51,7 +51,9 @@ fsim_i_cli_diagram_parse (const FsimCliDiagram *o, FsimDiagramOptions *d, GError
         if (g_strv_length (parts) != 2 ||
             !g_ascii_string_to_unsigned (parts[0], 10, 1, 100, &w, NULL) ||
             !g_ascii_string_to_unsigned (parts[1], 10, 1, 100, &h, NULL))
-            return fsim_i_cli_usage_error (error, "--aspect '%s' is not W:H (e.g. 16:9)",
+            return fsim_i_cli_usage_error (error,
+                                           "--aspect '%s' is not W:H, two whole numbers from 1 "
+                                           "to 100 (e.g. 16:9)",
                                            o->aspect);
         d->aspect = (double) h / (double) w;
     }

@@ -2,6 +2,7 @@
 /* cli-options.c: option parsing, help and output shared by the subcommands (sim/cmd-*.c). */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,6 +30,101 @@ has_long (const GOptionEntry *entries, const char *name)
     return FALSE;
 }
 
+/*
+ * The numbers options take (--port, --jobs, --sample, --threads, --timeout ...) are read here,
+ * not by GLib: GLib reads integers with strtol's base 0, so `--port 017761` listened on port
+ * 8177 (octal) and `--jobs 0x10` ran 16 jobs, and it says what is wrong in its own words and
+ * quotes ("Cannot parse integer value “x” for --port", translated where the rest is English).
+ * A whole number is decimal digits with an optional sign; a number of seconds is written as in
+ * JSON. Each command still checks the range it accepts.
+ */
+typedef struct {
+    GArray *entries; /* the numeric GOptionEntry of the command, as it gave them */
+} NumberOptions;
+
+static void
+number_options_free (gpointer data)
+{
+    NumberOptions *n = data;
+    g_array_unref (n->entries);
+    g_free (n);
+}
+
+static const GOptionEntry *
+number_entry (const NumberOptions *n, const char *option_name)
+{
+    for (guint i = 0; i < n->entries->len; i++) {
+        const GOptionEntry *e = &g_array_index (n->entries, GOptionEntry, i);
+        if (g_str_has_prefix (option_name, "--") ? strcmp (option_name + 2, e->long_name) == 0
+                                                 : option_name[1] == e->short_name)
+            return e;
+    }
+    return NULL;
+}
+
+/* A number as JSON writes it ("-0.5", "30", "1e3"): not " 30", "0x1e", "inf" or "30s". */
+static gboolean
+json_number_text (const char *text)
+{
+    const char *p = text + (*text == '-');
+    if (!g_ascii_isdigit (*p))
+        return FALSE;
+    while (g_ascii_isdigit (*p))
+        p++;
+    if (*p == '.' && !g_ascii_isdigit (*++p))
+        return FALSE;
+    while (g_ascii_isdigit (*p))
+        p++;
+    if (*p == 'e' || *p == 'E') {
+        p += p[1] == '+' || p[1] == '-' ? 2 : 1;
+        if (!g_ascii_isdigit (*p))
+            return FALSE;
+        while (g_ascii_isdigit (*p))
+            p++;
+    }
+    return *p == '\0';
+}
+
+static gboolean
+number_option (const char *option_name, const char *value, gpointer data, GError **error)
+{
+    const GOptionEntry *e = number_entry (data, option_name);
+    g_return_val_if_fail (e != NULL, FALSE);
+    if (e->arg == G_OPTION_ARG_DOUBLE) {
+        double v = json_number_text (value) ? g_ascii_strtod (value, NULL) : NAN;
+        if (isnan (v))
+            g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                         "%s '%s' is not a number (expected decimal digits, as in 30 or 0.5)",
+                         option_name, value);
+        else if (isinf (v))
+            g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                         "%s '%s': too large a number", option_name, value);
+        else
+            *(double *) e->arg_data = v;
+        return isfinite (v);
+    }
+    gint64 lo = e->arg == G_OPTION_ARG_INT ? G_MININT : G_MININT64;
+    gint64 hi = e->arg == G_OPTION_ARG_INT ? G_MAXINT : G_MAXINT64;
+    gint64 v = 0;
+    g_autoptr (GError) local = NULL;
+    if (!g_ascii_string_to_signed (value, 10, lo, hi, &v, &local)) {
+        if (g_error_matches (local, G_NUMBER_PARSER_ERROR, G_NUMBER_PARSER_ERROR_OUT_OF_BOUNDS))
+            g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                         "%s '%s': too %s a number", option_name, value,
+                         *value == '-' ? "small" : "large");
+        else
+            g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                         "%s '%s' is not a whole number (expected decimal digits only)",
+                         option_name, value);
+        return FALSE;
+    }
+    if (e->arg == G_OPTION_ARG_INT)
+        *(int *) e->arg_data = (int) v;
+    else
+        *(gint64 *) e->arg_data = v;
+    return TRUE;
+}
+
 GOptionContext *
 fsim_i_cmd_context (const char *name, const char *parameters, const GOptionEntry *entries,
                     const char *summary, const char *description)
@@ -40,15 +136,26 @@ fsim_i_cmd_context (const char *name, const char *parameters, const GOptionEntry
         { "version", 0, 0, G_OPTION_ARG_NONE, &common_version, "Show the version", NULL },
     };
     g_autoptr (GArray) all = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
-    (void) name;
-    for (const GOptionEntry *e = entries; e->long_name; e++)
-        g_array_append_val (all, *e);
+    NumberOptions *numbers = g_new0 (NumberOptions, 1);
+    numbers->entries = g_array_new (FALSE, FALSE, sizeof (GOptionEntry));
+    for (const GOptionEntry *e = entries; e->long_name; e++) {
+        GOptionEntry copy = *e;
+        if (e->arg == G_OPTION_ARG_INT || e->arg == G_OPTION_ARG_INT64 ||
+            e->arg == G_OPTION_ARG_DOUBLE) {
+            g_array_append_val (numbers->entries, *e);
+            copy.arg = G_OPTION_ARG_CALLBACK;
+            copy.arg_data = (gpointer) number_option;
+        }
+        g_array_append_val (all, copy);
+    }
     for (size_t i = 0; i < G_N_ELEMENTS (common); i++)
         if (!has_long (entries, common[i].long_name))
             g_array_append_val (all, common[i]);
     /* Our own --help: GLib's would print and exit() from inside the parser. */
     g_option_context_set_help_enabled (context, FALSE);
-    g_option_context_add_main_entries (context, (const GOptionEntry *) all->data, NULL);
+    GOptionGroup *main_group = g_option_group_new (name, NULL, NULL, numbers, number_options_free);
+    g_option_group_add_entries (main_group, (const GOptionEntry *) all->data);
+    g_option_context_set_main_group (context, main_group);
     if (summary)
         g_option_context_set_summary (context, summary);
     if (description)

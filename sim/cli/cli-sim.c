@@ -88,8 +88,9 @@ gboolean
 fsim_i_cli_parse_day (const char *option, const char *text, FsimDay *out_day, GError **error)
 {
     if (text == NULL || !fsim_day_parse (text, out_day)) {
-        fsim_i_cli_usage_error (error, "%s '%s' is not a date (YYYY-MM-DD)", option,
-                                text ? text : "");
+        fsim_i_cli_usage_error (error,
+                                "%s '%s' is not a date (expected YYYY-MM-DD, a real calendar day)",
+                                option, text ? text : "");
         return FALSE;
     }
     return TRUE;

@@ -63,7 +63,10 @@ fsim_i_cli_usage_error (GError **error, const char *format, ...)
     va_start (ap, format);
     g_autofree char *message = g_strdup_vprintf (format, ap);
     va_end (ap);
-    g_set_error_literal (error, FSIM_CLI_ERROR, FSIM_CLI_ERROR_USAGE, message);
+    /* one error, one line: an argument's line break ("--partner $'a\nb'") made a second
+     * "flowsim: error:" line of a fragment */
+    g_set_error_literal (error, FSIM_CLI_ERROR, FSIM_CLI_ERROR_USAGE,
+                         g_strdelimit (message, "\r\n", '?'));
     return FSIM_EXIT_USAGE;
 }
 
@@ -327,7 +330,11 @@ fsim_cli_run (int argc, char **argv)
     status = dispatch (argc, argv, &error);
     if (error != NULL && fsim_i_cli_mpi_rank () == 0) { /* under mpirun, rank 0 says it once */
         g_autofree char *message = fsim_text_clean_message (error->message);
-        /* a file with several errors gives one located line each */
+        /* a file with several errors gives one located line each (`check` of several files,
+         * one file's each): a line break inside one error (a name's or a value's: a file called
+         * "a\nb") is made '?' where the error is made, so that it never reads as a second one
+         * (the loader's combine_errors(), fsim_i_cli_usage_error(), the population's
+         * locators) */
         g_auto (GStrv) lines = g_strsplit (message, "\n", -1);
         for (char **l = lines; *l; l++)
             fprintf (stderr, "flowsim: error: %s\n", *l);

@@ -94,8 +94,8 @@ possible_parse (int argc, char **argv, PossibleOptions *o, gboolean *json, FsimD
     if (o->format && !*json && strcmp (o->format, "text") != 0)
         return fsim_i_cli_usage_error (error, "unknown format '%s' (expected text or json)",
                                        o->format);
-    if (o->date && !fsim_day_parse (o->date, day))
-        return fsim_i_cli_usage_error (error, "--date '%s' is not a date (YYYY-MM-DD)", o->date);
+    if (o->date && !fsim_i_cli_parse_day ("--date", o->date, day, error))
+        return FSIM_EXIT_USAGE;
     return fsim_i_cmd_check_overrides (&o->sets, o->claims, error);
 }
 

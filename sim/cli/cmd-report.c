@@ -116,7 +116,9 @@ parse_timeline (const char *text, ReportArgs *a, GError **error)
     if (a->from > a->to)
         return fsim_i_cli_usage_error (error, "--timeline: %s is after %s", parts[0], parts[1]);
     if (!fsim_timeline_step_parse (parts[2], &a->step))
-        return fsim_i_cli_usage_error (error, "--timeline STEP '%s' is not Nd, Nw, Nm or Ny",
+        return fsim_i_cli_usage_error (error,
+                                       "--timeline STEP '%s' is not Nd, Nw, Nm or Ny (N from 1 "
+                                       "to 1000)",
                                        parts[2]);
     a->timeline = TRUE;
     return FSIM_EXIT_OK;
@@ -308,11 +310,10 @@ report_run (const ReportOptions *o, const ReportArgs *a, GError **error)
     g_autoptr (GError) local = NULL;
     if (!fsim_html_report_variants ((const FsimHtmlRun *) (void *) runs->data, runs->len, &h, page,
                                     &local)) {
-        status = g_error_matches (local, FSIM_HTML_ERROR, FSIM_HTML_ERROR_HIGHLIGHT)
-                     ? FSIM_EXIT_USAGE
-                     : FSIM_EXIT_INTERNAL;
+        if (g_error_matches (local, FSIM_HTML_ERROR, FSIM_HTML_ERROR_HIGHLIGHT))
+            return fsim_i_cli_usage_error (error, "%s", local->message); /* one line */
         g_propagate_error (error, g_steal_pointer (&local));
-        return status;
+        return FSIM_EXIT_INTERNAL;
     }
     return fsim_i_cmd_output (o->output, page, error);
 }

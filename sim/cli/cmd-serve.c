@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "cli-private.h"
+#include "number.h"
 #if FSIM_HAVE_SERVE
 #include "serve.h"
 #endif
@@ -115,11 +116,11 @@ serve_check (const ServeOptions *o, GError **error)
         return fsim_i_cli_usage_error (error, "--jobs %d is not from 1 to 256", o->jobs);
     if (o->queue < 0 || o->queue > 100000)
         return fsim_i_cli_usage_error (error, "--queue %d is not from 0 to 100000", o->queue);
-    if (!(o->timeout > 0.0 && o->timeout <= 86400.0))
-        return fsim_i_cli_usage_error (error,
-                                       "--timeout %g is not a number of seconds from "
-                                       "0 to 86400",
-                                       o->timeout);
+    if (!(o->timeout > 0.0 && o->timeout <= 86400.0)) {
+        g_autofree char *timeout = fsim_number_text (o->timeout);
+        return fsim_i_cli_usage_error (
+            error, "--timeout %s is not a number of seconds from 0 to 86400", timeout);
+    }
     if (o->idle_timeout < 1 || o->idle_timeout > 3600)
         return fsim_i_cli_usage_error (error, "--idle-timeout %d is not from 1 to 3600 seconds",
                                        o->idle_timeout);

@@ -229,9 +229,10 @@ sweep_run (const SweepOptions *o, FsimReportFormat format, GString *out, GError 
     g_autoptr (FsimSweep) sweep = fsim_sweep_run (&so, &local);
     g_clear_pointer (&progress, fsim_progress_free);
     if (sweep == NULL) {
-        gboolean usage = local->domain == FSIM_SWEEP_ERROR;
+        if (local->domain == FSIM_SWEEP_ERROR) /* a --vary or --seeds: a usage error, one line */
+            return fsim_i_cli_usage_error (error, "%s", local->message);
         g_propagate_error (error, g_steal_pointer (&local));
-        return usage ? FSIM_EXIT_USAGE : FSIM_EXIT_INPUT;
+        return FSIM_EXIT_INPUT;
     }
     warn_varied (path, (const char *const *) o->sets, sweep);
     if (!fsim_room_reserve (out, fsim_sweep_room (sweep), "the sweep's summaries", error))

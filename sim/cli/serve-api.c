@@ -12,6 +12,7 @@
 #include "cli-private.h"
 #include "json-writer.h"
 #include "loader.h"
+#include "number.h"
 #include "serve.h"
 
 /* `set` parameters of one request; the loader has its own limits on each. */
@@ -348,12 +349,12 @@ check_scenario_limits (const FsimScenario *s, const FsimServeEntry *entry,
     }
     if (ps->kind == FSIM_POPULATION_GENERATED &&
         (double) users * ps->mean_degree > (double) limits->max_users * FRIEND_ENDS_PER_USER) {
+        g_autofree char *mean = fsim_number_text (ps->mean_degree);
         g_set_error (error, FSIM_CLI_ERROR, FSIM_CLI_ERROR_USAGE,
-                     "population.mean_degree: %" G_GUINT64_FORMAT " users with %g friends "
+                     "population.mean_degree: %" G_GUINT64_FORMAT " users with %s friends "
                      "each is over this server's limit of %" G_GUINT64_FORMAT " friendship "
                      "ends (%d per allowed user)",
-                     users, ps->mean_degree, limits->max_users * FRIEND_ENDS_PER_USER,
-                     FRIEND_ENDS_PER_USER);
+                     users, mean, limits->max_users * FRIEND_ENDS_PER_USER, FRIEND_ENDS_PER_USER);
         return FALSE;
     }
     return TRUE;

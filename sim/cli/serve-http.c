@@ -17,6 +17,7 @@
 #include <glib.h>
 #include <libsoup/soup.h>
 
+#include "number.h"
 #include "output.h"
 #include "serve-cache.h"
 #include "serve-resources.h"
@@ -187,19 +188,20 @@ job_timeout (gpointer data)
     Job *job = data;
     Server *s = job->server;
     g_auto (FsimServeReply) r = { 0 };
+    g_autofree char *timeout = fsim_number_text (s->config.timeout);
     job->timeout_id = 0;
     if (g_atomic_int_compare_and_exchange (&job->stage, JOB_QUEUED, JOB_DROPPED)) {
         fsim_serve_reply_error (&r, 503,
-                                "the simulation did not start within %g s (flowsim serve "
+                                "the simulation did not start within %s s (flowsim serve "
                                 "--timeout): the server is busy, ask again in a while",
-                                s->config.timeout);
+                                timeout);
         job->in_flight = FALSE;
         s->in_flight--;
     } else {
         fsim_serve_reply_error (&r, 503,
-                                "the simulation took longer than %g s (flowsim serve --timeout); "
+                                "the simulation took longer than %s s (flowsim serve --timeout); "
                                 "it goes on in the background: ask again in a while",
-                                s->config.timeout);
+                                timeout);
         if (s->background < s->config.jobs) {
             job->in_flight = FALSE;
             s->in_flight--;

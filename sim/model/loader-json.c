@@ -281,6 +281,50 @@ scan_value (Scan *s, cJSON *node)
     }
 }
 
+/* The four hex digits at @p as a number, or -1 when they are not four hex digits. */
+static int
+hex4 (const char *p)
+{
+    int v = 0;
+    for (int i = 0; i < 4; i++) {
+        int d = g_ascii_xdigit_value (p[i]);
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* What is wrong with the escape at @p (a backslash, then a character that is not a control
+ * character), or NULL when cJSON takes it, with *@out_len its length (2, 6, or 12 for a surrogate
+ * pair). cJSON refuses the others, and where it stopped made them read "unexpected '\\'". Nothing
+ * after the backslash is quoted: the file may be someone else's secret. */
+static const char *
+bad_escape (const char *p, size_t *out_len)
+{
+    *out_len = 2;
+    if (strchr ("\"\\/bfnrt", p[1]) != NULL)
+        return NULL;
+    if (p[1] != 'u')
+        return "an escape JSON does not have: a backslash is followed by one of \" \\ / b f n r t "
+               "or by uXXXX (a backslash itself is written '\\\\')";
+    int code = hex4 (p + 2);
+    if (code < 0)
+        return "'\\u' not followed by four hex digits (expected \\uXXXX)";
+    *out_len = 6;
+    if (code >= 0xDC00 && code <= 0xDFFF)
+        return "a lone low surrogate (\\uDC00 to \\uDFFF): it is the second half of a UTF-16 "
+               "pair and must follow a high surrogate (\\uD800 to \\uDBFF)";
+    if (code >= 0xD800 && code <= 0xDBFF) {
+        int low = p[6] == '\\' && p[7] == 'u' ? hex4 (p + 8) : -1;
+        if (low < 0xDC00 || low > 0xDFFF)
+            return "a lone high surrogate (\\uD800 to \\uDBFF): it must be followed by a low "
+                   "surrogate (\\uDC00 to \\uDFFF), the second half of its UTF-16 pair";
+        *out_len = 12;
+    }
+    return NULL;
+}
+
 /* The string whose opening quote is at @open. Returns: its closing quote, or the end of the text
  * when it has none (cJSON reports that, parse_error() says what it is); NULL with @error set for
  * a "\u0000" in it, which is valid JSON but which cJSON would silently cut the string at (the
@@ -314,8 +358,8 @@ precheck_string (Scan *s, const char *open, GError **error)
                              s->file, line, col, (unsigned) *p, (unsigned) *p);
             return NULL;
         }
-        if (*p != '\\' || !p[1])
-            continue;
+        if (*p != '\\' || (unsigned char) p[1] < 0x20)
+            continue; /* a control character after it is said as such, next */
         if (p[1] == 'u' && strncmp (p + 2, "0000", 4) == 0) {
             int line, col;
             scan_pos (s, p, &line, &col);
@@ -325,7 +369,16 @@ precheck_string (Scan *s, const char *open, GError **error)
                          s->file, line, col);
             return NULL;
         }
-        p++;
+        size_t len;
+        const char *what = bad_escape (p, &len);
+        if (what != NULL) {
+            int line, col;
+            scan_pos (s, p, &line, &col);
+            g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_PARSE,
+                         "%s:%d:%d: invalid JSON: %s", s->file, line, col, what);
+            return NULL;
+        }
+        p += len - 1;
     }
     return p;
 }

@@ -12,6 +12,7 @@
 #include "friends.h"
 #include "loader-private.h"
 #include "memory.h"
+#include "number.h"
 
 #define MAX_EXPLICIT_USERS 1000000
 #define MAX_GENERATED_USERS 100000000
@@ -398,9 +399,14 @@ parse_mix (FsimConv *c, const cJSON *m, const FsimJPath *p, double *mix, GError 
             return FALSE;
         sum += mix[a];
     }
-    if (fabs (sum - 1.0) > 1e-9)
+    if (fabs (sum - 1.0) > 1e-9) {
+        /* 12 digits show a sum that is off by more than 1e-9, not the sum's rounding error
+         * (0.5 + 0.5000001 is 1.0000000999999998) */
+        char total[G_ASCII_DTOSTR_BUF_SIZE];
+        g_ascii_formatd (total, sizeof total, "%.12g", sum);
         return fsim_i_fail (c, error, m, FALSE, FSIM_LOADER_ERROR_VALUE, p,
-                            "audience shares sum to %g, expected 1", sum);
+                            "audience shares sum to %s, expected 1", total);
+    }
     return TRUE;
 }
 
@@ -631,14 +637,13 @@ check_mean_degree (FsimConv *c, const cJSON *pop, const FsimJPath *p, GError **e
     const FsimPopulationSpec *ps = &c->s->population;
     const cJSON *node = cJSON_GetObjectItemCaseSensitive (pop, "mean_degree");
     FsimJPath mp = FSIM_JP_KEY (p, "mean_degree");
+    g_autofree char *mean = fsim_number_text (ps->mean_degree);
     if (ps->mean_degree > (double) (ps->gen_users - 1))
         return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_VALUE, &mp,
-                            "mean degree %g is more than users - 1 (%zu)", ps->mean_degree,
-                            ps->gen_users - 1);
+                            "mean degree %s is more than users - 1 (%zu)", mean, ps->gen_users - 1);
     if (strcmp (ps->generator, "facebook_like") == 0 && ps->mean_degree > (double) ps->max_degree)
         return fsim_i_fail (c, error, node, FALSE, FSIM_LOADER_ERROR_VALUE, &mp,
-                            "mean degree %g is more than max_degree (%zu)", ps->mean_degree,
-                            ps->max_degree);
+                            "mean degree %s is more than max_degree (%zu)", mean, ps->max_degree);
     return TRUE;
 }
 

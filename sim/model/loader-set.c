@@ -63,7 +63,8 @@ select_element (cJSON *array, const char *selector)
 {
     char *end = NULL;
     guint64 idx = g_ascii_strtoull (selector, &end, 10);
-    if (*selector && end && *end == '\0') {
+    /* digits only: strtoull skips blanks and a sign, so "[ 1]" and "[+1]" chose element 1 */
+    if (g_ascii_isdigit (*selector) && end && *end == '\0') {
         int n = cJSON_GetArraySize (array);
         return idx < (guint64) n ? cJSON_GetArrayItem (array, (int) idx) : NULL;
     }

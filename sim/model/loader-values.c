@@ -13,6 +13,7 @@
 
 #include "loader-private.h"
 #include "memory.h"
+#include "number.h"
 
 static void
 render (const FsimJPath *p, GString *out)
@@ -325,10 +326,13 @@ fsim_i_get_number (FsimConv *c, const cJSON *obj, const char *key, const FsimJPa
     if (!cJSON_IsNumber (v))
         return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_SCHEMA, &p,
                             "expected a number, got %s", fsim_i_json_type_name (v));
-    if (!isfinite (v->valuedouble) || v->valuedouble < min || v->valuedouble > max)
+    if (!isfinite (v->valuedouble) || v->valuedouble < min || v->valuedouble > max) {
+        g_autofree char *given = fsim_number_text (v->valuedouble);
+        g_autofree char *lo = fsim_number_text (min);
+        g_autofree char *hi = fsim_number_text (max);
         return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_VALUE, &p,
-                            "%g is out of range (expected a number from %g to %g)", v->valuedouble,
-                            min, max);
+                            "%s is out of range (expected a number from %s to %s)", given, lo, hi);
+    }
     *out = v->valuedouble;
     return TRUE;
 }
@@ -350,6 +354,13 @@ fsim_i_get_integer (FsimConv *c, const cJSON *obj, const char *key, const FsimJP
          * value would show a number the user did not write */
         return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_VALUE, &p,
                             "out of range: 2^53 or more, where JSON numbers stop being exact "
+                            "(expected an integer from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT
+                            ")",
+                            min, max);
+    if (v->valuedouble < (double) min && v->valuedouble <= -0x1p53)
+        /* and below: -1e300 was quoted as its 301 digits, -1e400 as "-inf" */
+        return fsim_i_fail (c, error, v, FALSE, FSIM_LOADER_ERROR_VALUE, &p,
+                            "out of range: -2^53 or less, where JSON numbers stop being exact "
                             "(expected an integer from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT
                             ")",
                             min, max);

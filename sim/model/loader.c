@@ -490,16 +490,18 @@ combine_errors (const FsimJsonDoc *doc, const char *path, GError **error)
     const GPtrArray *errors = doc->errors;
     g_autoptr (GArray) placed = errors_in_order (errors);
     const GError *first = g_array_index (placed, Placed, 0).error;
-    if (errors->len == 1) {
-        g_propagate_error (error, g_error_copy (first));
-        return;
-    }
+    /* one line each: a line break in one (a file, a --set path or a value holding one,
+     * "date": "x\n") would read as two errors, and the command line prints each line as one;
+     * shown as '?', as the command line shows the other control characters */
     g_autoptr (GString) all = g_string_new (NULL);
-    for (guint i = 0; i < placed->len; i++)
-        g_string_append_printf (all, "%s%s", i ? "\n" : "",
-                                g_array_index (placed, Placed, i).error->message);
-    if (errors->len >= FSIM_LOADER_MAX_ERRORS)
-        g_string_append_printf (all, "\n%s: stopped after %u errors", path, errors->len);
+    for (guint i = 0; i < placed->len; i++) {
+        g_autofree char *line = g_strdup (g_array_index (placed, Placed, i).error->message);
+        g_string_append_printf (all, "%s%s", i ? "\n" : "", g_strdelimit (line, "\r\n", '?'));
+    }
+    if (errors->len >= FSIM_LOADER_MAX_ERRORS) {
+        g_autofree char *name = g_strdelimit (g_strdup (path), "\r\n", '?');
+        g_string_append_printf (all, "\n%s: stopped after %u errors", name, errors->len);
+    }
     g_set_error_literal (error, first->domain, first->code, all->str);
 }
 

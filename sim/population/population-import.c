@@ -292,13 +292,17 @@ take_names (FsimImported *imp, FsimPopulation *pop, GError **error)
     return TRUE;
 }
 
-/* Says where the scenario names the file, as for an include (@error is set). */
+/* Says where the scenario names the file, as for an include (@error is set), on one line: a
+ * line break in the file's name ("x\ny") is '?', as the command line shows control characters,
+ * not the start of a second error. */
 static void
 locate_import (const FsimPopulationSpec *ps, GError **error)
 {
     if (ps->import_loc.file)
         g_prefix_error (error, "%s:%d:%d: ", ps->import_loc.file, ps->import_loc.line,
                         ps->import_loc.col);
+    if (error != NULL && *error != NULL)
+        g_strdelimit ((*error)->message, "\r\n", '?');
 }
 
 /**

@@ -575,9 +575,12 @@ fsim_i_population_load_snapshot (const FsimScenario *s, FsimPopulation *pop, GEr
 void
 fsim_i_population_locate_snapshot (const FsimPopulationSpec *ps, gboolean ok, GError **error)
 {
-    if (!ok && ps->snapshot_loc.file != NULL && error != NULL && *error != NULL)
+    if (!ok && ps->snapshot_loc.file != NULL && error != NULL && *error != NULL) {
         g_prefix_error (error, "%s:%d:%d: population.snapshot: ", ps->snapshot_loc.file,
                         ps->snapshot_loc.line, ps->snapshot_loc.col);
+        /* one line: a line break in the snapshot's name is '?' (population-import.c) */
+        g_strdelimit ((*error)->message, "\r\n", '?');
+    }
 }
 
 /**
