@@ -6,6 +6,7 @@
       --select PATTERN   the rules' "partners" (default "*"; "p*" selects every partner too)
       --allow-scopes S   the allow rules' "scopes", comma-separated (default "*"); with
                          "mixed", rule i takes s0, then s0 and s1, then "*", in turn
+      --allow-one        allow rule i selects partner p(i mod PARTNERS) only
       --claims N         N claims (default 0), claim i about deny rule i: in force as written
                          (alternative a0), or allowing from 2010-01-01 + k days (a1, a2, ...)
       --alternatives M   alternatives per claim (default 4)
@@ -45,6 +46,7 @@ def main():
     ap.add_argument("out", nargs="?")
     ap.add_argument("--select", default="*")
     ap.add_argument("--allow-scopes", default="*")
+    ap.add_argument("--allow-one", action="store_true")
     ap.add_argument("--claims", type=int, default=0)
     ap.add_argument("--alternatives", type=int, default=4)
     o = ap.parse_args()
@@ -65,9 +67,10 @@ def main():
     for i in range(o.rules):
         if i % 2 == 0:
             scopes = mixed[(i // 2) % 3] if allow_scopes == ["mixed"] else allow_scopes
+            who = '"p%d"' % (i // 2 % o.partners) if o.allow_one else sel
             w('  { "id": "allow%d", "effect": "allow", "partners": [%s], "apis": ["a0"], '
               '"scopes": [%s], "from": "2012-01-01" }'
-              % (i // 2, sel, ", ".join('"%s"' % s for s in scopes)))
+              % (i // 2, who, ", ".join('"%s"' % s for s in scopes)))
         else:
             w('  { "id": "deny%d", "effect": "deny", "partners": [%s], "apis": ["a0"], '
               '"scopes": ["s%d"], "from": "2010-01-%02d" }'

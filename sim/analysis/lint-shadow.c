@@ -23,8 +23,8 @@
  * rule, partner) pair for the warning: allow rules x partners x deny rules, 16.6 s for 3,200
  * partners and 2,000 + 2,000 rules, hours at the limits. So the pairs of the same API, requested
  * scopes and deny rules share their classes, each allow rule goes over a shared class once, and
- * the denies it names are kept for the last rules of the same selection (its partners, and
- * its scopes of each API where its window and the API's meet), which name the same denies.
+ * the denies it names are kept for the last sets of classes met: rules that meet the same
+ * classes name the same denies.
  */
 
 #define SHADOW_CACHE_BYTES ((size_t) 256 << 20) /* pair classes kept before all are dropped */
@@ -37,6 +37,7 @@ typedef struct {
     size_t *pair_denies;    /* nd rule indices, ascending */
     const FsimWord *wanted; /* the pair's requested scopes (the scenario's) */
     guint64 hash;           /* of api, nd, pair_denies and wanted */
+    size_t serial;          /* tells it apart from every other built (never reused) */
     size_t visit;           /* sh->visit when each_class last went over it */
     size_t n;               /* classes */
     FsimWord *scopes;       /* n rows of the API's words: class i's scopes */
@@ -61,13 +62,18 @@ pair_classes_free (PairClasses *pc)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PairClasses, pair_classes_free)
 
-/* The deny rules a shadowed allow rule's warning names, for the last rules with the same
- * selection: with every rule over every partner, gathering them costs the deny rules each. */
+/* A class an allow rule meets: class cls of the pair classes numbered serial. */
+typedef struct {
+    size_t serial, cls;
+} Touched;
+
+/* The deny rules a shadowed allow rule's warning names, for the last rules that meet the same
+ * classes: with every rule over every partner, gathering them costs the deny rules each. */
 #define SHADOW_MEMO 16
 
 typedef struct {
-    FsimWord *key; /* the selection (see selection_key), NULL while unused */
-    size_t n, first[FSIM_I_LINT_MAX_NAMED];
+    Touched *key; /* the classes met, sorted; NULL while unused */
+    size_t len, cap, n, first[FSIM_I_LINT_MAX_NAMED];
 } ShadowMemo;
 
 struct FsimLintShadow {
@@ -78,8 +84,10 @@ struct FsimLintShadow {
     PairClasses **table; /* the distinct pairs' classes, by hash (open addressing) */
     size_t table_mask;   /* its size - 1 (a power of 2, over twice the pairs) */
     size_t visit;        /* counts each_class's passes */
-    FsimWord *key;       /* key_words: the selection of the allow rule at hand */
-    size_t key_words;    /* partner_words + every API's scope words */
+    size_t serials;      /* pair classes built so far */
+    Touched *trail;      /* the classes the allow rule at hand meets, n_trail of them */
+    size_t n_trail, trail_cap;
+    gboolean trail_lost; /* memory ran out for the trail: no memo for this rule */
     ShadowMemo memo[SHADOW_MEMO];
     size_t **api_denies;    /* [a]: the deny rules selecting API a, in rule order */
     size_t *api_n;          /* [a]: how many */
@@ -114,7 +122,7 @@ fsim_i_lint_shadow_free (FsimLintShadow *sh)
     g_free (sh->pair_base);
     g_free (sh->pairs);
     g_free (sh->table);
-    g_free (sh->key);
+    g_free (sh->trail);
     g_free (sh->api_denies);
     g_free (sh->api_n);
     g_free (sh->pair_denies);
@@ -146,12 +154,8 @@ fsim_i_lint_shadow_new (const FsimScenario *s, const FsimRuleIndex *ix, GError *
     sh->table_mask = 1;
     while (sh->table_mask < 2 * n_pairs)
         sh->table_mask = 2 * sh->table_mask + 1;
-    sh->key_words = s->partner_words;
-    for (size_t a = 0; a < s->n_apis; a++)
-        sh->key_words += FSIM_BITS_WORDS (s->apis[a].n_scopes);
     if (!(sh->pairs = fsim_try_new0 (n_pairs, sizeof (PairClasses *), what, error)) ||
         !(sh->table = fsim_try_new0 (sh->table_mask + 1, sizeof (PairClasses *), what, error)) ||
-        !(sh->key = fsim_try_new0 (sh->key_words, sizeof (FsimWord), what, error)) ||
         !(sh->api_denies = fsim_try_new0 (s->n_apis, sizeof (size_t *), what, error)) ||
         !(sh->api_n = fsim_try_new0 (s->n_apis, sizeof (size_t), what, error)) ||
         !(sh->pair_denies = fsim_try_new (n_rules, sizeof (size_t), what, error)) ||
@@ -310,7 +314,9 @@ pair_classes_new (FsimLintShadow *sh, const FsimPartner *partner, size_t k, size
     /* a class is never empty: at most as many as the pair's requested scopes */
     size_t cap = MAX (fsim_bits_count (partner->requested[k], words), 1);
     g_autoptr (PairClasses) pc = g_new0 (PairClasses, 1);
-    *pc = (PairClasses){ .api = a, .nd = nd, .wanted = partner->requested[k], .hash = h };
+    *pc = (PairClasses){
+        .api = a, .nd = nd, .wanted = partner->requested[k], .hash = h, .serial = sh->serials++
+    };
     if (!(pc->pair_denies = fsim_try_new (MAX (nd, 1), sizeof (size_t), what, error)) ||
         !(pc->scopes = fsim_try_new (cap, words * sizeof (FsimWord), what, error)))
         return NULL;
@@ -410,10 +416,21 @@ each_class (FsimLintShadow *sh, size_t r, const FsimWord *scopes, const size_t *
     return TRUE;
 }
 
+/* Does class i cover @eff? Counts it and notes it in the trail (when memory allows: the trail
+ * only keys the memo). */
 static gboolean
 class_check (FsimLintShadow *sh, const PairClasses *pc, size_t i, FsimWindow eff)
 {
     sh->touched++;
+    if (!sh->trail_lost && sh->n_trail == sh->trail_cap) {
+        size_t cap = MAX (2 * sh->trail_cap, 64);
+        Touched *t = fsim_try_renew (sh->trail, cap, sizeof (Touched));
+        sh->trail = t ? t : sh->trail;
+        sh->trail_cap = t ? cap : sh->trail_cap;
+        sh->trail_lost = t == NULL;
+    }
+    if (!sh->trail_lost)
+        sh->trail[sh->n_trail++] = (Touched){ pc->serial, i };
     return class_covers (pc, i, eff);
 }
 
@@ -446,51 +463,60 @@ compare_index (const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Rule r's selection, in sh->key: its partners, then each API's scopes where its window and
- * the API's meet (else none). Two allow rules of the same selection gather the same denies. */
-static guint64
-selection_key (FsimLintShadow *sh, size_t r, const FsimWord *scopes, const size_t *api_word)
+static int
+compare_touched (const void *a, const void *b)
 {
-    const FsimScenario *s = sh->s;
-    FsimWord *key = sh->key + s->partner_words;
-    memcpy (sh->key, fsim_rule_index_partners (sh->ix, r), s->partner_words * sizeof (FsimWord));
-    for (size_t a = 0; a < s->n_apis; a++) {
-        size_t words = api_word[a + 1] - api_word[a];
-        FsimWindow eff = fsim_i_lint_effective_window (s, r, a);
-        if (eff.from < eff.until)
-            memcpy (key + api_word[a], scopes + api_word[a], words * sizeof (FsimWord));
-        else
-            fsim_bits_zero (key + api_word[a], words);
+    const Touched *x = a, *y = b;
+    if (x->serial != y->serial)
+        return (x->serial > y->serial) - (x->serial < y->serial);
+    return (x->cls > y->cls) - (x->cls < y->cls);
+}
+
+/* Keeps the denies gathered for the classes in the trail in memo @m (unless memory runs out:
+ * it is only a shortcut). */
+static void
+memo_keep (FsimLintShadow *sh, ShadowMemo *m)
+{
+    if (m->cap < sh->n_trail) {
+        Touched *key = fsim_try_renew (m->key, sh->n_trail, sizeof (Touched));
+        if (key == NULL)
+            return;
+        m->key = key;
+        m->cap = sh->n_trail;
     }
-    guint64 h = 0;
-    for (size_t w = 0; w < sh->key_words; w++)
-        h = mix (h, sh->key[w]);
-    return h;
+    memcpy (m->key, sh->trail, sh->n_trail * sizeof (Touched));
+    m->len = sh->n_trail;
+    m->n = sh->n_by;
+    memcpy (m->first, sh->first, sizeof sh->first);
 }
 
 /* Gathers the denies of the classes each_class meets for rule r (shadowed, touching more than
- * one class) into sh->first and sh->n_by, or takes them from the memo of its selection. */
+ * one class) into sh->first and sh->n_by, or takes them from the memo of the same classes. */
 static gboolean
 gather (FsimLintShadow *sh, size_t r, const FsimWord *scopes, const size_t *api_word,
         GError **error)
 {
     gboolean all;
-    ShadowMemo *m = &sh->memo[selection_key (sh, r, scopes, api_word) % SHADOW_MEMO];
-    if (m->key && memcmp (m->key, sh->key, sh->key_words * sizeof (FsimWord)) == 0) {
-        sh->n_by = m->n;
-        memcpy (sh->first, m->first, sizeof sh->first);
-        return TRUE;
+    ShadowMemo *m = NULL;
+    if (!sh->trail_lost) {
+        qsort (sh->trail, sh->n_trail, sizeof (Touched), compare_touched);
+        guint64 h = 0;
+        for (size_t j = 0; j < sh->n_trail; j++)
+            h = mix (mix (h, sh->trail[j].serial), sh->trail[j].cls);
+        m = &sh->memo[h % SHADOW_MEMO];
+        if (m->key && m->len == sh->n_trail &&
+            memcmp (m->key, sh->trail, sh->n_trail * sizeof (Touched)) == 0) {
+            sh->n_by = m->n;
+            memcpy (sh->first, m->first, sizeof sh->first);
+            return TRUE;
+        }
     }
     if (!each_class (sh, r, scopes, api_word, class_collect, &all, error))
         return FALSE;
     qsort (sh->by, sh->n_by, sizeof (size_t), compare_index);
     memcpy (sh->first, sh->by, MIN (sh->n_by, FSIM_I_LINT_MAX_NAMED) * sizeof (size_t));
-    if (m->key == NULL && !(m->key = fsim_try_new (sh->key_words, sizeof (FsimWord),
-                                                   "a rule's selection, for lint", error)))
-        return FALSE;
-    memcpy (m->key, sh->key, sh->key_words * sizeof (FsimWord));
-    m->n = sh->n_by;
-    memcpy (m->first, sh->first, sizeof sh->first);
+    if (m)
+        memo_keep (sh, m);
     return TRUE;
 }
 
@@ -501,7 +527,8 @@ fsim_i_lint_shadowed (FsimLintShadow *sh, size_t r, const FsimWord *scopes, cons
     g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
     gboolean all;
     sh->rule = r;
-    sh->touched = sh->n_by = 0;
+    sh->touched = sh->n_by = sh->n_trail = 0;
+    sh->trail_lost = FALSE;
     if (!each_class (sh, r, scopes, api_word, class_check, &all, error))
         return FALSE;
     if (!all || sh->touched == 0) {
