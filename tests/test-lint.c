@@ -331,6 +331,39 @@ test_lint_cli_usage (void)
     fsim_assert_contains (h->out, "--strict");
 }
 
+/* Partners whose pairs have the same deny rules share their classes (p0 and p1), and allow
+ * rules of one selection (partners, and scopes where they are in force) share the denies named
+ * (tests/data/lint/shadow-shared.json): 'all-again' names what 'all' does; 'three' leaves out
+ * d3 and d4, which only p3 has; 's12' leaves out d0 (s0 only); p2 does not request s2, so
+ * 'p2-s2' meets only p3's class of s2; 'early' is in force before every deny. */
+static void
+test_lint_shadow_shared (void)
+{
+    g_autoptr (FsimScenario) s = NULL;
+    g_autoptr (GArray) w = lint_file ("lint", "shadow-shared.json", &s);
+    const struct {
+        int line;
+        const char *rule, *denies;
+    } want[] = {
+        { 18, "all", "'d0', 'd1', 'd2', 'd3', 'd4'" },
+        { 21, "all-again", "'d0', 'd1', 'd2', 'd3', 'd4'" },
+        { 22, "three", "'d0', 'd1', 'd2'" },
+        { 23, "s12", "'d1', 'd2', 'd3', 'd4'" },
+        { 24, "p2-s2", "'d2', 'd4'" },
+    };
+    g_assert_cmpuint (w->len, ==, G_N_ELEMENTS (want));
+    for (guint i = 0; i < G_N_ELEMENTS (want); i++) {
+        const FsimLintWarning *x = &g_array_index (w, FsimLintWarning, i);
+        g_autofree char *text = g_strdup_printf ("allow rule '%s' is overridden by deny %s "
+                                                 "wherever and whenever it applies: it never "
+                                                 "allows anything",
+                                                 want[i].rule, want[i].denies);
+        g_assert_cmpint (x->kind, ==, FSIM_LINT_ALLOW_SHADOWED);
+        g_assert_cmpint (x->loc.line, ==, want[i].line);
+        g_assert_cmpstr (x->message, ==, text);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -338,6 +371,7 @@ main (int argc, char **argv)
     g_test_add_func ("/lint/kinds", test_lint_kinds);
     g_test_add_func ("/lint/partial-shadow", test_lint_partial_shadow);
     g_test_add_func ("/lint/shadow-classes", test_lint_shadow_classes);
+    g_test_add_func ("/lint/shadow-shared", test_lint_shadow_shared);
     g_test_add_func ("/lint/clean", test_lint_clean);
     g_test_add_func ("/lint/bundled", test_lint_bundled);
     g_test_add_func ("/lint/cli/text", test_lint_cli_text);

@@ -186,6 +186,15 @@ test_claims (void)
                                   "most 64 are)\n");
 }
 
+/* `flowsim lint NAME` on @text, written to NAME in the scratch folder. */
+static FsimTestRun *
+lint_text (const char *name, const GString *text)
+{
+    g_autofree char *path = g_build_filename (dir, name, NULL);
+    g_assert_true (g_file_set_contents (path, text->str, (gssize) text->len, NULL));
+    return RUN ("lint", name);
+}
+
 /* Rules at their limit (262,144) over one partner, API and scope, half allow, half deny: every
  * allow rule is overridden by the 131,072 denies. The allow-shadowed check compared each allow
  * rule with every rule (131,072 x 262,144 steps, and as many denies copied and sorted): lint
@@ -211,15 +220,68 @@ test_lint_rules (void)
             i ? ",\n" : "", i, i % 2 ? "allow" : "deny");
     g_string_append (text, "],\n \"population\": { \"generator\": \"erdos_renyi\", "
                            "\"users\": 1000, \"mean_degree\": 10 } }\n");
-    g_autofree char *path = g_build_filename (dir, "rules.json", NULL);
-    g_assert_true (g_file_set_contents (path, text->str, (gssize) text->len, NULL));
-    g_autoptr (FsimTestRun) r = RUN ("lint", "rules.json");
+    g_autoptr (FsimTestRun) r = lint_text ("rules.json", text);
     assert_ok (r, "rules.json:6:1: warning: allow rule 'r1' is overridden by deny 'r0', 'r2', "
                   "'r4', 'r6', 'r8', 'r10', 'r12', 'r14' and 131064 more deny rules wherever "
                   "and whenever it applies: it never allows anything [allow-shadowed]\n");
     fsim_assert_contains (r->out, "\nrules.json:262148:1: warning: allow rule 'r262143' is "
                                   "overridden by deny 'r0', 'r2', ");
     fsim_assert_contains (r->out, "\nrules.json: 131072 warnings\n");
+}
+
+/*
+ * One API of 3 scopes, 252 partners and 262,140 rules, every rule selecting every partner: the
+ * rules' "partners" times the partners reach the limit of 2^26 pattern checks. Each allow rule
+ * is overridden by all 131,070 denies. The allow-shadowed check gathered the denies of every
+ * (allow rule, partner) pair again (2^42 steps: hours); the same text as
+ * `bench/make-lint-deny.py 252 262140`.
+ */
+static void
+test_lint_deny_every (void)
+{
+    const guint partners = 252, rules = 262140;
+    g_autoptr (GString) text = g_string_new (
+        "{ \"scenario\": \"lint-deny\", \"date\": \"2014-06-01\", \"seed\": 1,\n"
+        " \"fields\": [{ \"id\": \"f0\" }],\n \"apis\": [{ \"id\": \"a0\", \"scopes\": [");
+    for (guint k = 0; k < 3; k++)
+        g_string_append_printf (
+            text, "%s{ \"id\": \"s%u\", \"subject\": \"self\", \"fields\": [\"f0\"] }",
+            k ? ", " : "", k);
+    g_string_append (text, "] }],\n \"partners\": [\n");
+    for (guint i = 0; i < partners; i++)
+        g_string_append_printf (
+            text,
+            "%s  { \"id\": \"p%u\", \"kind\": \"app\", \"integrates\": [\"a0\"], \"requests\": "
+            "[\"*\"], \"destinations\": [{ \"id\": \"d\", \"location\": \"server\", "
+            "\"jurisdiction\": \"US\", \"fields\": [\"*\"] }] }",
+            i ? ",\n" : "", i);
+    g_string_append (text, "],\n \"rules\": [\n");
+    for (guint i = 0; i < rules; i++) {
+        if (i % 2 == 0)
+            g_string_append_printf (text,
+                                    "  { \"id\": \"allow%u\", \"effect\": \"allow\", \"partners\": "
+                                    "[\"*\"], \"apis\": [\"a0\"], \"scopes\": [\"*\"], \"from\": "
+                                    "\"2012-01-01\" }",
+                                    i / 2);
+        else
+            g_string_append_printf (text,
+                                    "  { \"id\": \"deny%u\", \"effect\": \"deny\", \"partners\": "
+                                    "[\"*\"], \"apis\": [\"a0\"], \"scopes\": [\"s%u\"], \"from\": "
+                                    "\"2010-01-%02u\" }",
+                                    i / 2, i / 2 % 3, 1 + i / 2 % 28);
+        g_string_append (text, i + 1 < rules ? ",\n" : "\n");
+    }
+    g_string_append (text, "],\n \"population\": { \"generator\": \"erdos_renyi\", \"users\": "
+                           "100, \"mean_degree\": 4 } }\n");
+    g_autoptr (FsimTestRun) r = lint_text ("deny.json", text);
+    assert_ok (r, "deny.json:258:3: warning: allow rule 'allow0' is overridden by deny 'deny0', "
+                  "'deny1', 'deny2', 'deny3', 'deny4', 'deny5', 'deny6', 'deny7' and 131062 more "
+                  "deny rules wherever and whenever it applies: it never allows anything "
+                  "[allow-shadowed]\n");
+    fsim_assert_contains (r->out, "\ndeny.json:262396:3: warning: allow rule 'allow131069' is "
+                                  "overridden by deny 'deny0', 'deny1', 'deny2', 'deny3', "
+                                  "'deny4', 'deny5', 'deny6', 'deny7' and 131062 more deny rules");
+    fsim_assert_contains (r->out, "\ndeny.json: 131070 warnings\n");
 }
 
 /* With fewer than 16 partners (or 3), the rules named tags (and kinds) no partner had, and the
@@ -264,6 +326,7 @@ main (int argc, char **argv)
     g_test_add_func ("/worst-case/diagram", test_diagram);
     g_test_add_func ("/worst-case/claims", test_claims);
     g_test_add_func ("/worst-case/lint-rules", test_lint_rules);
+    g_test_add_func ("/worst-case/lint-deny-every", test_lint_deny_every);
     g_test_add_func ("/worst-case/few-partners", test_few_partners);
     int status = g_test_run ();
     fsim_test_scratch_free (dir);

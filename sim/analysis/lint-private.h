@@ -14,8 +14,9 @@ FsimWindow fsim_i_lint_effective_window (const FsimScenario *s, size_t r, size_t
 /*
  * The allow-shadowed check's state: for each (partner, API) pair an allow rule needs, the
  * pair's requested scopes split into classes by the deny rules that match them, each class
- * with its denies (in rule order) and the union of their windows; built once per pair (kept
- * up to a memory budget), so that each allow rule only intersects its scopes with them.
+ * with its denies (in rule order) and the union of their windows; built once per pair, or
+ * once for the pairs with the same API, requested scopes and denies (kept up to a memory
+ * budget), so that each allow rule only intersects its scopes with them.
  */
 typedef struct FsimLintShadow FsimLintShadow;
 
