@@ -548,16 +548,15 @@ fsim_i_import_check_read (const char *path, guint64 from, guint64 to, guint64 si
     if (from == 0 && to == size)
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
                      "out of memory: '%s' holds %s: reading it needs about %s that, "
-                     "more than %s can give (%s)",
+                     "more than %s (%s)",
                      path, has, times, whose, can);
     else /* a part may be small: exact bytes */
-        g_set_error (
-            error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
-            "out of memory: reading bytes %" G_GUINT64_FORMAT " .. %" G_GUINT64_FORMAT
-            " of '%s', this process's part of its %" G_GUINT64_FORMAT
-            " bytes, needs about %s that, %.0f bytes, more than %s can give (%" G_GUINT64_FORMAT
-            " bytes)",
-            from, to, path, size, times, bytes * factor, whose, limit);
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
+                     "out of memory: reading bytes %" G_GUINT64_FORMAT " .. %" G_GUINT64_FORMAT
+                     " of '%s', this process's part of its %" G_GUINT64_FORMAT
+                     " bytes, needs about %s that, %.0f bytes, more than %s (%" G_GUINT64_FORMAT
+                     " bytes)",
+                     from, to, path, size, times, bytes * factor, whose, limit);
     return FALSE;
 }
 

@@ -737,9 +737,9 @@ refused_under_limit (const char *name, const GString *text, guint64 limit)
     g_autofree char *path = fsim_test_write (dir, name, text->str, (gssize) text->len);
     g_autoptr (GError) error = NULL;
 
-    fsim_memory_set_limit (limit);
+    fsim_memory_set_limit (limit, NULL);
     g_autoptr (FsimImported) imp = fsim_import_file (path, FSIM_IMPORT_AUTO, &error);
-    fsim_memory_set_limit (0);
+    fsim_memory_set_limit (0, NULL);
     g_assert_null (imp);
     g_assert_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM);
     fsim_test_scratch_free (g_steal_pointer (&dir));
@@ -764,7 +764,7 @@ test_import_memory_limit (void)
     g_autofree char *message = refused_under_limit ("keys.graphml", text, (guint64) 100 << 20);
     fsim_assert_contains (message, "igraph's GraphML reader to give each of 20000 users a value "
                                    "of each of 1000 node attributes");
-    fsim_assert_contains (message, "can give (100.0 MiB)");
+    fsim_assert_contains (message, "more than the memory limit set allows (100.0 MiB)");
 }
 
 /* Issue 11, sixth pass: igraph's GML lexer reads `1k7` as the number 1 and then the key k7, a

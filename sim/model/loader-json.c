@@ -418,7 +418,7 @@ precheck_text (Scan *s, const char *text, GError **error)
         g_autofree char *can = fsim_memory_size_text ((double) fsim_memory_limit ());
         g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT,
                      "%s: out of memory: the files of this scenario hold up to %" G_GUINT64_FORMAT
-                     " JSON values, which need about %s while loading, more than %s can give (%s)",
+                     " JSON values, which need about %s while loading, more than %s (%s)",
                      s->file, values, needs, whose, can);
         return FALSE;
     }

@@ -295,7 +295,7 @@ check_model_memory (FsimConv *c, const cJSON *root, const ModelSize *m, GError *
     return fsim_i_fail (c, error, entry (c, arr, at), FALSE, FSIM_LOADER_ERROR_LIMIT, NULL,
                         "out of memory: running this model needs about %s (%" G_GUINT64_FORMAT
                         " decisions, %" G_GUINT64_FORMAT " (field, partner) "
-                        "pairs), more than %s can give (%s; the first %s over, "
+                        "pairs), more than %s (%s; the first %s over, "
                         "number %" G_GUINT64_FORMAT ", is here)",
                         needs, m->decisions, m->pairs, whose, can, costs[big].noun, at + 1);
 }
