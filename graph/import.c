@@ -52,37 +52,35 @@ typedef struct {
 } EdgeParser;
 
 /*
- * The import's peak with the tables at the capacities given (the check before reading counted
- * FSIM_I_IMPORT_EDGE_LIST_PEAK times the file, which a file of new ids outgrows: 64 bytes a
- * user in the id tables, 10 to 13 times the file when every id is new): the larger of the
- * parse (the text, the ids, the direct and hash tables and the pairs: address space, what
- * RLIMIT_AS counts) and the friend lists of the users and friendships read so far (the ids and
- * pairs, 16 bytes per friendship and 24 per user: graph-private.h).
+ * The parse's peak with the tables at the capacities given: the text, the ids, the direct and
+ * hash tables and the pairs (address space, what RLIMIT_AS counts). The check before reading
+ * counted FSIM_I_IMPORT_EDGE_LIST_PEAK times the file, which a file of new ids outgrows: 64
+ * bytes a user in the id tables, 10 to 13 times the file when every id is new. The friend
+ * lists built after it are tried (friends.c) and the population's estimate follows.
  */
 static double
 peak_with (const EdgeParser *p, size_t ids, size_t dense, size_t slots, size_t pairs)
 {
-    double tables = (double) ids * sizeof (int64_t) + (double) pairs * 2 * sizeof (uint32_t);
-    double parse = (double) p->text + tables + (double) dense * sizeof (uint32_t) +
-                   (double) slots * sizeof (IdSlot);
-    double build = tables + 16.0 * (double) p->n_pairs + 24.0 * (double) p->n_ids;
-    return MAX (parse, build);
+    return (double) p->text + (double) ids * sizeof (int64_t) +
+           (double) pairs * 2 * sizeof (uint32_t) + (double) dense * sizeof (uint32_t) +
+           (double) slots * sizeof (IdSlot);
 }
 
 /* Whether a table may grow by the entries given (more ids, direct entries, hash slots or
- * pairs): FALSE, and p->over set, when the peak would then be over fsim_memory_limit(), so that
- * a file of new ids is refused as it is read, before it takes more than the limit (where the
- * machine's memory is the limit, its allocations would succeed and the system would kill it).
- */
+ * pairs): FALSE, and p->over and p->refused set, when the peak would then be over
+ * fsim_memory_limit(), so that a file of new ids is refused as it is read, before it takes
+ * more than the limit (where the machine's memory is the limit, its allocations would succeed
+ * and the system would kill it). */
 static gboolean
 afford (EdgeParser *p, size_t ids, size_t dense, size_t slots, size_t pairs)
 {
-    if (peak_with (p, p->cap_ids + ids, p->cap_dense + dense, p->cap_slots + slots,
-                   p->cap_pairs + pairs) <= (double) p->limit)
+    double peak = peak_with (p, p->cap_ids + ids, p->cap_dense + dense, p->cap_slots + slots,
+                             p->cap_pairs + pairs);
+
+    if (peak <= (double) p->limit)
         return TRUE;
     p->over = TRUE;
-    p->refused = peak_with (p, p->cap_ids + ids, p->cap_dense + dense, p->cap_slots + slots,
-                            p->cap_pairs + pairs);
+    p->refused = peak;
     return FALSE;
 }
 
@@ -343,7 +341,6 @@ parse_id (const EdgeParser *p, const char **s, const char *end, int64_t *out_id,
 static gboolean
 user_of (EdgeParser *p, int64_t id, uint32_t *out_user, GError **error)
 {
-
     if (p->n_ids >= UINT32_MAX - 1) {
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_INVALID,
                      "%s:%zu: more than %u users", p->name, p->line, UINT32_MAX - 1);
@@ -448,14 +445,6 @@ fsim_i_edge_list_parse (const char *name, const char *data, size_t len, size_t f
     }
     g_clear_pointer (&p.slots, g_free);
     g_clear_pointer (&p.dense, g_free);
-    p.cap_slots = p.cap_dense = 0;
-    /* the friend lists of all the users and friendships read (the check before reading counted
-     * FSIM_I_IMPORT_EDGE_LIST_PEAK times the file) */
-    if (!afford (&p, 0, 0, 0, 0)) {
-        over_limit (&p, error);
-        parser_clear (&p);
-        return FALSE;
-    }
     *out = (FsimIEdges){ .ids = p.ids, .n_ids = p.n_ids, .pairs = p.pairs, .n_pairs = p.n_pairs };
     return TRUE;
 }
