@@ -111,10 +111,10 @@ limit_by (Binding *out_by)
     guint64 shared = capped ? caller_limit : machine;
     guint64 part = shared == G_MAXUINT64 ? shared : shared / share;
     if (out_by != NULL)
-        *out_by = process <= part ? BY_ADDRESS_SPACE
-                  : capped        ? BY_CALLER
-                  : cgroup        ? BY_CGROUP
-                                  : BY_MACHINE;
+        *out_by = process < part ? BY_ADDRESS_SPACE
+                  : capped       ? BY_CALLER
+                  : cgroup       ? BY_CGROUP
+                                 : BY_MACHINE;
     return MIN (part, process);
 }
 
