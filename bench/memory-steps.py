@@ -4,9 +4,15 @@
 
   bench/memory-steps.py FLOWSIM [KIND[:COMMAND] ...]   (default: every kind, each command)
       --steps N      caps per command (default 40), from its peak plus 200 MB down to 50 MB
+      --caps A:B:S   instead, caps from A MB down to B MB by S MB (a window found coarser)
       --dir DIR      where the inputs go (default $TMPDIR/flowsim-memory-steps)
-      --worst PATH   the model at the limits (bench/make-worst-case's output) for the kinds
-                     'decisions' and 'claims' (skipped without it)
+      --worst PATH   the model at the limits (bench/make-worst-case's output) for the kind
+                     'decisions', every command on it (skipped without it)
+      --claims PATH  the same with 256 claims of 64 alternatives (make-worst-case --claims 256)
+                     for the kind 'claims': claims, claims --effect, lint (skipped without it)
+      --imports      the importers' worst files (kinds 'edges', 'graphml', 'gml'): an edge list
+                     of 50 MB whose every id is new, a GraphML and a GML file of 100,000 people
+                     alone and of 10 MB of friendships; run and population on each
 
 For each kind an input at that limit (docs/format.md#limits) is written, each command is run once
 without a cap (its peak RSS, /usr/bin/time) and then under each cap (`ulimit -v`, in a shell).
@@ -55,7 +61,7 @@ def api(i, scopes, fields='["f0"]'):
         '{ "id": "s%d", "subject": "self", "fields": %s }' % (k, fields) for k in range(scopes)))
 
 
-def make_inputs(d, worst, keep=False):
+def make_inputs(d, worst, claims=None, imports=False, keep=False):
     """{kind: (file, [commands])}: the inputs at each limit (with @keep, those in @d are not
     written again)."""
     global write
@@ -113,9 +119,53 @@ def make_inputs(d, worst, keep=False):
                       [["timeline", "--from", "2010-01-01", "--to", "2015-06-22",
                         "--step", "1d"]])
     if worst:
-        # the model at the limits: 2^24 decisions, 2^21 flows, 2^31 rule checks
-        kinds["decisions"] = (worst, run_lint)
+        # the model at the limits: 2^24 decisions, 2^21 flows, 2^31 rule checks; every command
+        kinds["decisions"] = (worst, [
+            ["run"], ["report", "-o", "-"], ["population"], ["check"], ["sweep", "--seeds", "1-2"],
+            ["possible", "--field", "g0.f0"], ["explain", "--user", "u1", "--partner", "p1"],
+            ["lint"], ["timeline", "--from", "2014-01-01", "--to", "2015-01-01"],
+            ["diff", "--set", "date=2016-06-01"],
+            ["diff", "--set", "date=2016-06-01", "--format", "svg"], ["diagram"],
+            ["diagram", "--format", "svg"]])
+    if claims:
+        kinds["claims"] = (claims, [["claims"], ["claims", "--effect"], ["lint"]])
+    if imports:
+        make_imports(d, kinds)
     return kinds
+
+
+def make_imports(d, kinds):
+    """The importers' worst files, each in a scenario that imports it: 'edges' (50 MB, every id
+    new: the parser's id table), 'graphml' and 'gml' (100,000 people alone, then a graph of
+    friendships)."""
+    if not os.path.exists(f"{d}/edges.txt"):
+        with open(f"{d}/edges.txt", "w") as f:
+            i, size = 0, 0
+            while size < 50 * MB:
+                line = "%d %d\n" % (10 ** 9 + 2 * i, 10 ** 9 + 2 * i + 1)
+                f.write(line)
+                size += len(line)
+                i += 1
+    if not os.path.exists(f"{d}/nodes.graphml"):
+        with open(f"{d}/nodes.graphml", "w") as f:
+            f.write('<?xml version="1.0"?>\n<graphml xmlns="http://graphml.graphdrawing.org/'
+                    'xmlns">\n<graph edgedefault="undirected">\n')
+            f.write("".join('<node id="n%d"/>\n' % i for i in range(100000)))
+            f.write("".join('<edge source="n%d" target="n%d"/>\n'
+                            % (i % 100000, (i * 7919 + 1) % 100000)
+                            for i in range(200000)))
+            f.write("</graph></graphml>\n")
+    if not os.path.exists(f"{d}/nodes.gml"):
+        with open(f"{d}/nodes.gml", "w") as f:
+            f.write("graph [\n")
+            f.write("".join("node [ id %d ]\n" % i for i in range(100000)))
+            f.write("".join("edge [ source %d target %d ]\n" % (i % 100000, (i * 7919 + 1) % 100000)
+                            for i in range(200000)))
+            f.write("]\n")
+    for kind, name in (("edges", "edges.txt"), ("graphml", "nodes.graphml"), ("gml", "nodes.gml")):
+        write(f"{d}/import-{kind}.json", model(fields_of(1), api(0, 1), partner(0), population=(
+            '{ "import": { "file": "%s" }, "adoption": { "*": 0.01 } }' % name)))
+        kinds[kind] = (f"import-{kind}.json", [["run"], ["population"]])
 
 
 def run(flowsim, args, cwd, cap_kb=None):
@@ -137,14 +187,18 @@ def main():
     ap.add_argument("flowsim")
     ap.add_argument("kinds", nargs="*")
     ap.add_argument("--steps", type=int, default=40)
+    ap.add_argument("--caps")
     ap.add_argument("--dir", default=os.path.join(os.environ.get("TMPDIR", "/tmp"),
                                                   "flowsim-memory-steps"))
     ap.add_argument("--worst")
+    ap.add_argument("--claims")
+    ap.add_argument("--imports", action="store_true")
     ap.add_argument("--keep", action="store_true", help="reuse the inputs already in --dir")
     o = ap.parse_intermixed_args()
     flowsim = os.path.abspath(o.flowsim)
     os.makedirs(o.dir, exist_ok=True)
-    kinds = make_inputs(o.dir, o.worst and os.path.abspath(o.worst), o.keep)
+    kinds = make_inputs(o.dir, o.worst and os.path.abspath(o.worst),
+                        o.claims and os.path.abspath(o.claims), o.imports, o.keep)
     bad_any = False
     for kind, (path, commands) in kinds.items():
         if o.kinds and kind not in [k.split(":")[0] for k in o.kinds]:
@@ -156,6 +210,9 @@ def main():
             status0, err0, peak, _ = run(flowsim, args, o.dir)
             top = peak * 1024 + 200 * MB
             caps = [top - i * (top - 50 * MB) // max(1, o.steps - 1) for i in range(o.steps)]
+            if o.caps:
+                hi, lo, step = (int(x) for x in o.caps.split(":"))
+                caps = [m * MB for m in range(hi, lo - 1, -step)]
             ok = oom = unstarted = 0
             bad = []
             for cap in caps:

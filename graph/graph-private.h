@@ -211,7 +211,8 @@ gboolean fsim_i_import_check_read (const char *path, guint64 from, guint64 to, g
  * never touched), for files whose users come back on more than one line (docs/robustness.md,
  * "The MPI trace and graph imports, tried"); 3.5 is a third over the most.
  * A file whose every id is new (a friendship per user) takes more, 64 bytes per user for the
- * parser's hash table: its allocations are tried, and running out there says so (exit 3).
+ * parser's id tables (10 to 13 times the file): the parser checks its peak against
+ * fsim_memory_limit() before each table grows, and refuses the file there (exit 3).
  */
 #define FSIM_I_IMPORT_EDGE_LIST_PEAK 3.5
 /* fsim_i_import_open(), then the whole file read into memory (never mapped: a file truncated

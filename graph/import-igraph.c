@@ -441,7 +441,7 @@ check_igraph_memory (const char *path, gsize len, guint64 need, const char *what
         g_autofree char *can = fsim_memory_size_text ((double) limit);
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
                      "%s: out of memory: reading it needs about %s (the file and %s), more than "
-                     "%s can give (%s)",
+                     "%s (%s)",
                      path, has, what, whose, can);
         return FALSE;
     }

@@ -45,7 +45,66 @@ typedef struct {
     size_t cap_slots, n_hashed;
     uint32_t *pairs; /* 2 * n_pairs */
     size_t n_pairs, cap_pairs;
+    guint64 text;   /* the bytes of the text parsed (the file, or a rank's part), held meanwhile */
+    guint64 limit;  /* fsim_memory_limit(), taken once */
+    gboolean over;  /* a table's growth was refused by afford() */
+    double refused; /* the peak it would have made */
 } EdgeParser;
+
+/*
+ * The parse's peak with the tables at the capacities given: the text, the ids, the direct and
+ * hash tables and the pairs (address space, what RLIMIT_AS counts). The check before reading
+ * counted FSIM_I_IMPORT_EDGE_LIST_PEAK times the file, which a file of new ids outgrows: 64
+ * bytes a user in the id tables, 10 to 13 times the file when every id is new. The friend
+ * lists built after it are tried (friends.c) and the population's estimate follows.
+ */
+static double
+peak_with (const EdgeParser *p, size_t ids, size_t dense, size_t slots, size_t pairs)
+{
+    return (double) p->text + (double) ids * sizeof (int64_t) +
+           (double) pairs * 2 * sizeof (uint32_t) + (double) dense * sizeof (uint32_t) +
+           (double) slots * sizeof (IdSlot);
+}
+
+/* Whether a table may grow by the entries given (more ids, direct entries, hash slots or
+ * pairs): FALSE, and p->over and p->refused set, when the peak would then be over
+ * fsim_memory_limit(), so that a file of new ids is refused as it is read, before it takes
+ * more than the limit (where the machine's memory is the limit, its allocations would succeed
+ * and the system would kill it). */
+static gboolean
+afford (EdgeParser *p, size_t ids, size_t dense, size_t slots, size_t pairs)
+{
+    double peak = peak_with (p, p->cap_ids + ids, p->cap_dense + dense, p->cap_slots + slots,
+                             p->cap_pairs + pairs);
+
+    if (peak <= (double) p->limit)
+        return TRUE;
+    p->over = TRUE;
+    p->refused = peak;
+    return FALSE;
+}
+
+/* FSIM_GRAPH_ERROR_NOMEM for the growth afford() refused last; returns FALSE. */
+static gboolean
+over_limit (const EdgeParser *p, GError **error)
+{
+    g_autofree char *whose = fsim_memory_whose ();
+    g_autofree char *needs = fsim_memory_size_text (p->refused);
+    g_autofree char *can = fsim_memory_size_text ((double) p->limit);
+
+    if (strcmp (needs, can) == 0) { /* "1.0 GiB, more than … (1.0 GiB)": exact bytes then */
+        g_free (needs);
+        g_free (can);
+        needs = g_strdup_printf ("%.0f bytes", p->refused);
+        can = g_strdup_printf ("%" G_GUINT64_FORMAT " bytes", p->limit);
+    }
+
+    g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
+                 "%s:%zu: out of memory: importing the %zu users and %zu friendships read up to "
+                 "this line needs about %s, more than %s (%s)",
+                 p->name, p->line, p->n_ids, p->n_pairs, needs, whose, can);
+    return FALSE;
+}
 
 static void
 parser_clear (EdgeParser *p)
@@ -70,7 +129,7 @@ id_hash (int64_t id, size_t mask)
 static gboolean
 rehash (EdgeParser *p, size_t cap)
 {
-    IdSlot *slots = g_try_new (IdSlot, cap);
+    IdSlot *slots = afford (p, 0, 0, cap, 0) ? g_try_new (IdSlot, cap) : NULL;
 
     if (slots == NULL)
         return FALSE;
@@ -105,7 +164,8 @@ add_id (EdgeParser *p, int64_t id)
 {
     if (p->n_ids == p->cap_ids) {
         size_t cap = MAX (p->cap_ids * 2, 1024);
-        int64_t *ids = g_try_renew (int64_t, p->ids, cap);
+        int64_t *ids =
+            afford (p, cap - p->cap_ids, 0, 0, 0) ? g_try_renew (int64_t, p->ids, cap) : NULL;
 
         if (ids == NULL)
             return EMPTY;
@@ -131,6 +191,8 @@ cover_dense (EdgeParser *p, int64_t id)
     if ((size_t) id < p->cap_dense)
         return TRUE;
     cap = MAX ((size_t) id + 1, 2 * p->cap_dense); /* doubling: O(log) rehashes */
+    if (!afford (p, 0, cap - p->cap_dense, 0, 0))
+        return FALSE; /* the hash table will do, if it can (lookup_id() tries it) */
     dense = g_try_renew (uint32_t, p->dense, cap);
     if (dense == NULL)
         return FALSE; /* the hash table will do */
@@ -170,6 +232,7 @@ lookup_id (EdgeParser *p, int64_t id)
     }
     if (cover_dense (p, id))
         return p->dense[id] = add_id (p, id);
+    p->over = FALSE; /* the direct table's growth refused: the hash table's may pass */
     if (2 * (p->n_hashed + 1) > p->cap_slots && !rehash (p, MAX (2 * p->cap_slots, 1024)))
         return EMPTY;
     slot = find_slot (p, id);
@@ -184,7 +247,9 @@ push_pair (EdgeParser *p, uint32_t u, uint32_t v)
 {
     if (p->n_pairs == p->cap_pairs) {
         size_t cap = MAX (p->cap_pairs * 2, 4096);
-        uint32_t *pairs = g_try_renew (uint32_t, p->pairs, 2 * cap);
+        uint32_t *pairs = afford (p, 0, 0, 0, cap - p->cap_pairs)
+                              ? g_try_renew (uint32_t, p->pairs, 2 * cap)
+                              : NULL;
 
         if (pairs == NULL)
             return FALSE;
@@ -281,7 +346,10 @@ user_of (EdgeParser *p, int64_t id, uint32_t *out_user, GError **error)
                      "%s:%zu: more than %u users", p->name, p->line, UINT32_MAX - 1);
         return FALSE;
     }
+    p->over = FALSE;
     *out_user = lookup_id (p, id);
+    if (*out_user == EMPTY && p->over)
+        return over_limit (p, error);
     if (*out_user == EMPTY) {
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
                      "%s:%zu: out of memory after %zu users", p->name, p->line, p->n_ids);
@@ -329,7 +397,10 @@ parse_line (EdgeParser *p, const char *s, const char *end, GError **error)
         return FALSE;
     if (!user_of (p, a, &u, error) || !user_of (p, b, &v, error))
         return FALSE;
+    p->over = FALSE;
     if (!push_pair (p, u, v)) {
+        if (p->over)
+            return over_limit (p, error);
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
                      "%s:%zu: out of memory after %zu friendships", p->name, p->line, p->n_pairs);
         return FALSE;
@@ -353,7 +424,9 @@ gboolean
 fsim_i_edge_list_parse (const char *name, const char *data, size_t len, size_t from, size_t to,
                         size_t first_line, FsimIEdges *out, GError **error)
 {
-    EdgeParser p = { .name = name, .line = first_line };
+    EdgeParser p = {
+        .name = name, .line = first_line, .text = to - from, .limit = fsim_memory_limit ()
+    };
     const char *s = data + from, *stop = data + to, *end = data + len;
 
     while (s < stop) {
@@ -551,16 +624,15 @@ fsim_i_import_check_read (const char *path, guint64 from, guint64 to, guint64 si
     if (from == 0 && to == size)
         g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
                      "out of memory: '%s' holds %s: reading it needs about %s that, "
-                     "more than %s can give (%s)",
+                     "more than %s (%s)",
                      path, has, times, whose, can);
     else /* a part may be small: exact bytes */
-        g_set_error (
-            error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
-            "out of memory: reading bytes %" G_GUINT64_FORMAT " .. %" G_GUINT64_FORMAT
-            " of '%s', this process's part of its %" G_GUINT64_FORMAT
-            " bytes, needs about %s that, %.0f bytes, more than %s can give (%" G_GUINT64_FORMAT
-            " bytes)",
-            from, to, path, size, times, bytes * factor, whose, limit);
+        g_set_error (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM,
+                     "out of memory: reading bytes %" G_GUINT64_FORMAT " .. %" G_GUINT64_FORMAT
+                     " of '%s', this process's part of its %" G_GUINT64_FORMAT
+                     " bytes, needs about %s that, %.0f bytes, more than %s (%" G_GUINT64_FORMAT
+                     " bytes)",
+                     from, to, path, size, times, bytes * factor, whose, limit);
     return FALSE;
 }
 

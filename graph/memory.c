@@ -15,8 +15,9 @@
 #include "friends.h"
 #include "memory.h"
 
-/* The caller's own cap (fsim_memory_set_limit()); 0: none. */
+/* The caller's own cap (fsim_memory_set_limit()); 0: none. And its name for the messages. */
 static guint64 caller_limit;
+static const char *caller_name = "the memory limit set";
 /* The processes sharing this machine's memory (fsim_memory_set_share()); 1 alone. */
 static guint share = 1;
 
@@ -64,11 +65,13 @@ read_limit_file (const char *path)
     return parse_bytes (g_strstrip (text));
 }
 
-/* What the machine gives all its processes: the physical memory and the cgroup's limit. */
+/* What the machine gives all its processes: the physical memory and the cgroup's limit;
+ * *@out_cgroup: whether the cgroup's is the smaller. */
 static guint64
-compute_machine (void)
+compute_machine (gboolean *out_cgroup)
 {
     guint64 limit = G_MAXUINT64;
+    *out_cgroup = FALSE;
     long pages = sysconf (_SC_PHYS_PAGES), page = sysconf (_SC_PAGESIZE);
     guint64 v;
 
@@ -77,10 +80,11 @@ compute_machine (void)
 #ifdef __linux__
     /* the process's own cgroup would be more exact; the root of the namespace is what a
      * container sees */
-    if ((v = read_limit_file ("/sys/fs/cgroup/memory.max")) > 0)
-        limit = MIN (limit, v);
-    else if ((v = read_limit_file ("/sys/fs/cgroup/memory/memory.limit_in_bytes")) > 0)
-        limit = MIN (limit, v);
+    if ((v = read_limit_file ("/sys/fs/cgroup/memory.max")) == 0)
+        v = read_limit_file ("/sys/fs/cgroup/memory/memory.limit_in_bytes");
+    *out_cgroup = v > 0 && v < limit;
+    if (*out_cgroup)
+        limit = v;
 #else
     (void) v;
 #endif
@@ -98,19 +102,37 @@ compute_process (void)
     return G_MAXUINT64;
 }
 
-guint64
-fsim_memory_limit (void)
+/* Which of the limits binds (fsim_memory_whose()). */
+typedef enum { BY_MACHINE, BY_CGROUP, BY_CALLER, BY_ADDRESS_SPACE } Binding;
+
+/* fsim_memory_limit(), and in *@out_by (nullable) the limit that gives it. */
+static guint64
+limit_by (Binding *out_by)
 {
     static gsize once = 0;
     static guint64 machine, process;
+    static gboolean cgroup;
 
     if (g_once_init_enter (&once)) {
-        machine = compute_machine ();
+        machine = compute_machine (&cgroup);
         process = compute_process ();
         g_once_init_leave (&once, 1);
     }
-    guint64 shared = caller_limit > 0 ? MIN (machine, caller_limit) : machine;
-    return MIN (shared == G_MAXUINT64 ? shared : shared / share, process);
+    gboolean capped = caller_limit > 0 && caller_limit < machine;
+    guint64 shared = capped ? caller_limit : machine;
+    guint64 part = shared == G_MAXUINT64 ? shared : shared / share;
+    if (out_by != NULL)
+        *out_by = process < part ? BY_ADDRESS_SPACE
+                  : capped       ? BY_CALLER
+                  : cgroup       ? BY_CGROUP
+                                 : BY_MACHINE;
+    return MIN (part, process);
+}
+
+guint64
+fsim_memory_limit (void)
+{
+    return limit_by (NULL);
 }
 
 void
@@ -122,10 +144,31 @@ fsim_memory_set_share (guint n)
 char *
 fsim_memory_whose (void)
 {
-    if (share > 1)
-        return g_strdup_printf (
-            "this process's share of this machine (1 of the %u processes on it)", share);
-    return g_strdup ("this machine");
+    Binding by = BY_MACHINE;
+
+    limit_by (&by);
+    switch (by) {
+    case BY_ADDRESS_SPACE: /* the process's own: never shared */
+        return g_strdup ("the address-space limit (ulimit -v) allows");
+    case BY_CALLER:
+        if (share > 1)
+            return g_strdup_printf ("this process's share of %s (1 of the %u processes on this "
+                                    "machine) allows",
+                                    caller_name, share);
+        return g_strdup_printf ("%s allows", caller_name);
+    case BY_CGROUP:
+        if (share > 1)
+            return g_strdup_printf ("this process's share of this machine's cgroup memory limit "
+                                    "(1 of the %u processes on it) allows",
+                                    share);
+        return g_strdup ("this machine's cgroup memory limit allows");
+    default:
+        if (share > 1)
+            return g_strdup_printf (
+                "this process's share of this machine (1 of the %u processes on it) can give",
+                share);
+        return g_strdup ("this machine can give");
+    }
 }
 
 char *
@@ -150,9 +193,10 @@ fsim_memory_size_text (double bytes)
 }
 
 void
-fsim_memory_set_limit (guint64 bytes)
+fsim_memory_set_limit (guint64 bytes, const char *name)
 {
     caller_limit = bytes;
+    caller_name = name != NULL ? name : "the memory limit set";
 }
 
 guint64

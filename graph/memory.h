@@ -26,9 +26,12 @@ guint64 fsim_memory_limit (void);
 void fsim_memory_set_share (guint n);
 /**
  * fsim_memory_whose:
- * Whose memory fsim_memory_limit() is, for the messages that refuse work by it: "this machine",
- * or, when it is shared (fsim_memory_set_share(): under mpirun), "this process's share of this
- * machine (1 of the N processes on it)". Can't fail.
+ * The limit that gives fsim_memory_limit(), with its verb, for the messages that refuse work by
+ * it ("… more than %s (SIZE)"): "this machine can give" (its physical memory), "this machine's
+ * cgroup memory limit allows", the caller's cap by the name fsim_memory_set_limit() was given
+ * ("FLOWSIM_MEMORY_LIMIT allows"), or "the address-space limit (ulimit -v) allows" (RLIMIT_AS);
+ * when the machine is shared (fsim_memory_set_share(): under mpirun), "this process's share of
+ * this machine (1 of the N processes on it) can give" and the like. Can't fail.
  * Returns: (transfer full): the words, to free with g_free().
  */
 char *fsim_memory_whose (void);
@@ -83,12 +86,14 @@ gpointer fsim_set_out_of_memory (size_t n, size_t size, const char *what, GError
 /**
  * fsim_memory_set_limit:
  * @bytes: a cap on fsim_memory_limit(), for tests and shared machines; 0 removes it
+ * @name: (nullable): what the messages call the cap when it binds (fsim_memory_whose()):
+ *   "FLOWSIM_MEMORY_LIMIT"; NULL: "the memory limit set". Must stay valid (a literal).
  *
  * Sets the process's cap (the library reads no environment: the command line sets it from
  * FLOWSIM_MEMORY_LIMIT, libflowsim from flowsim_set_memory_limit()). Call it before starting
  * work on other threads.
  */
-void fsim_memory_set_limit (guint64 bytes);
+void fsim_memory_set_limit (guint64 bytes, const char *name);
 
 /**
  * fsim_memory_parse_size:

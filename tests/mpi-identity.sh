@@ -475,7 +475,7 @@ FLOWSIM_MEMORY_LIMIT=400M identical "barabasi_albert by parts under 400 MB" "${b
 FLOWSIM_MEMORY_LIMIT=100M "${mpi[@]}" -np 4 "$FLOWSIM" run -q "${ba[@]}" >"$tmp/mpi" 2>"$tmp/mpi.err"
 got=$?
 if [ "$got" = 3 ] && [ ! -s "$tmp/mpi" ] && [ "$(grep -c '^flowsim: error:' "$tmp/mpi.err")" = 1 ] &&
-    grep -q "more than this process's share of this machine (1 of the 4 processes on it)" \
+    grep -q "more than this process's share of FLOWSIM_MEMORY_LIMIT (1 of the 4 processes on this machine) allows" \
         "$tmp/mpi.err"; then
     ok "barabasi_albert under 100 MB, 4 ranks: refused once: $(grep '^flowsim: error:' "$tmp/mpi.err" | head -c 200)"
 else
@@ -491,7 +491,7 @@ FLOWSIM_MEMORY_LIMIT=100K "${mpi[@]}" -np 2 "$FLOWSIM" run -q "$src/scenarios/to
     >"$tmp/mpi" 2>"$tmp/mpi.err"
 got=$?
 if [ "$one" = 0 ] && [ "$got" = 3 ] && [ "$(grep -c '^flowsim: error:' "$tmp/mpi.err")" = 1 ] &&
-    grep -q "JSON values, .* more than this process's share of this machine (1 of the 2 processes on it) can give" \
+    grep -q "JSON values, .* more than this process's share of FLOWSIM_MEMORY_LIMIT (1 of the 2 processes on this machine) allows" \
         "$tmp/mpi.err"; then
     ok "tour.json under 100K, 2 ranks: refused once: $(grep '^flowsim: error:' "$tmp/mpi.err" | head -c 260 | sed "s|$src/||")"
 else
@@ -534,7 +534,7 @@ ranks="2 4"
 FLOWSIM_MEMORY_LIMIT=3000K identical "edge list of 800,000 bytes under 3000K, read by parts" \
     "${wide[@]}"
 refused_on_2 "edge list of 800,000 bytes under 1500K, 2 ranks" 1500K \
-    "out of memory: reading bytes 0 .. 400000 of '$tmp/wide-ids.txt', this process's part of its 800000 bytes, needs about twice that, 800000 bytes, more than this process's share of this machine (1 of the 2 processes on it) can give (768000 bytes)" \
+    "out of memory: reading bytes 0 .. 400000 of '$tmp/wide-ids.txt', this process's part of its 800000 bytes, needs about twice that, 800000 bytes, more than this process's share of FLOWSIM_MEMORY_LIMIT (1 of the 2 processes on this machine) allows (768000 bytes)" \
     "${wide[@]}"
 
 # and its part of the population's estimate: 40,000 users in 20,000 pairs (about 2.6 MB at the
@@ -547,7 +547,7 @@ ranks="2 3"
 FLOWSIM_MEMORY_LIMIT=3000K identical "edge list of 40,000 users under 3000K, checked by parts" \
     "${pairs[@]}"
 refused_on_2 "edge list of 40,000 users under 2000K, 2 ranks" 2000K \
-    "a population of 40000 users with 3 fields and 3 partners needs about 1.2 MiB of memory for this process's part of it (20000 users), more than this process's share of this machine (1 of the 2 processes on it) can give it (1000.0 KiB)" \
+    "a population of 40000 users with 3 fields and 3 partners needs about 1.2 MiB of memory for this process's part of it (20000 users), more than this process's share of FLOWSIM_MEMORY_LIMIT (1 of the 2 processes on this machine) allows (1000.0 KiB)" \
     "${pairs[@]}"
 
 # a help or the version is written once, by rank 0 (every write to stdout is rank 0's): the

@@ -22,6 +22,7 @@
 #include "fuzz-util.h"
 #include "memory.h"
 #include "modelgraph.h"
+#include "run-util.h"
 #include "test-util.h"
 #ifdef FSIM_TEST_HAVE_IGRAPH
 #include "graph-private.h"
@@ -675,30 +676,63 @@ test_graph_memory_size_text (void)
     }
 }
 
-/* The messages that refuse work by fsim_memory_limit() name whose memory it is: under mpirun
- * (a share of the machine) the rank's part, with the processes that share it. */
+/* The messages that refuse work by fsim_memory_limit() name the limit that binds: the machine,
+ * the caller's cap by its name, and under mpirun (a share of the machine) the rank's part, with
+ * the processes that share it. */
 static void
 test_graph_memory_whose (void)
 {
-    g_autofree char *alone = NULL, *shared = NULL, *again = NULL;
+    g_autofree char *machine = NULL, *alone = NULL, *shared = NULL, *again = NULL;
     guint64 whole = 0, part = 0;
 
-    fsim_memory_set_limit (1200 << 20);
+    machine = fsim_memory_whose ();
+    fsim_memory_set_limit (1 << 20, "the test's cap");
     alone = fsim_memory_whose ();
     whole = fsim_memory_limit ();
     fsim_memory_set_share (3);
     shared = fsim_memory_whose ();
     part = fsim_memory_limit ();
     fsim_memory_set_share (1);
-    fsim_memory_set_limit (0);
+    fsim_memory_set_limit (0, NULL);
     again = fsim_memory_whose ();
-    g_assert_cmpstr (alone, ==, "this machine");
+    /* without a cap: the machine, its cgroup, or an address-space limit the tests run under */
+    g_assert_true (g_strv_contains ((const char *const[]){ "this machine can give",
+                                                           "this machine's cgroup memory limit "
+                                                           "allows",
+                                                           "the address-space limit (ulimit -v) "
+                                                           "allows",
+                                                           NULL },
+                                    machine));
+    g_assert_cmpstr (again, ==, machine);
+    g_assert_cmpstr (alone, ==, "the test's cap allows");
     g_assert_cmpstr (shared, ==,
-                     "this process's share of this machine (1 of the 3 processes on it)");
-    g_assert_cmpstr (again, ==, "this machine");
-    /* the cap divided by 3, unless the address space (ulimit -v) is smaller still */
-    g_assert_cmpuint (part, <=, whole / 3);
-    g_assert_cmpuint (part, <=, (guint64) 400 << 20);
+                     "this process's share of the test's cap (1 of the 3 processes on this "
+                     "machine) allows");
+    g_assert_cmpuint (whole, ==, 1 << 20);
+    g_assert_cmpuint (part, ==, (1 << 20) / 3);
+}
+
+/* Issue 11, seventh pass: under `ulimit -v` the refusals said "more than this machine can give
+ * (N)" though N was the address-space limit. It binds when it is the smallest limit, also below
+ * a larger cap, and a smaller cap binds below it. */
+static void
+test_graph_memory_whose_capped (void)
+{
+    if (!fsim_test_capped_child ())
+        return;
+    if (!fsim_test_address_space_cap ((guint64) 64 << 20))
+        return;
+    g_autofree char *capped = fsim_memory_whose ();
+    guint64 limit = fsim_memory_limit ();
+    fsim_memory_set_limit (limit * 2, "FLOWSIM_MEMORY_LIMIT");
+    g_autofree char *larger = fsim_memory_whose ();
+    fsim_memory_set_limit (limit / 2, "FLOWSIM_MEMORY_LIMIT");
+    g_autofree char *smaller = fsim_memory_whose ();
+    fsim_memory_set_limit (0, NULL);
+    fsim_test_address_space_uncap ();
+    g_assert_cmpstr (capped, ==, "the address-space limit (ulimit -v) allows");
+    g_assert_cmpstr (larger, ==, "the address-space limit (ulimit -v) allows");
+    g_assert_cmpstr (smaller, ==, "FLOWSIM_MEMORY_LIMIT allows");
 }
 
 int
@@ -709,6 +743,7 @@ main (int argc, char *argv[])
 
     g_test_add_func ("/graph/friends/basic", test_graph_friends_basic);
     g_test_add_func ("/graph/memory/whose", test_graph_memory_whose);
+    g_test_add_func ("/graph/memory/whose-capped", test_graph_memory_whose_capped);
     g_test_add_func ("/graph/memory/size-text", test_graph_memory_size_text);
     g_test_add_func ("/graph/friends/dedupe", test_graph_friends_dedupe);
     g_test_add_func ("/graph/friends/self-loops", test_graph_friends_self_loops);

@@ -399,8 +399,8 @@ test_model_memory (void)
                        (const char *const[]){ "lint", path, NULL });
     g_autofree char *want = g_strdup_printf (
         "flowsim: error: %s:5120:3: out of memory: running this model needs about 256.3 MiB "
-        "(16777216 decisions, 4096 (field, partner) pairs), more than this machine can give "
-        "(64.0 MiB; the first partner over, number 1020, is here)\n",
+        "(16777216 decisions, 4096 (field, partner) pairs), more than FLOWSIM_MEMORY_LIMIT "
+        "allows (64.0 MiB; the first partner over, number 1020, is here)\n",
         path);
     g_assert_cmpint (r->status, ==, 3);
     fsim_assert_contains (r->err, want);
@@ -588,7 +588,7 @@ test_population_memory (void)
                        (const char *const[]){ "run", "--set", "population.users=2000000", "--set",
                                               "population.mean_degree=100", NULL });
     g_assert_cmpint (r->status, ==, 3);
-    g_assert_nonnull (strstr (r->err, "more than this machine can give it (64.0 MiB)"));
+    g_assert_nonnull (strstr (r->err, "more than FLOWSIM_MEMORY_LIMIT allows (64.0 MiB)"));
     g_assert_cmpstr (r->out, ==, "");
 
     /* Issue 11: located at the scenario's "population" object */
@@ -605,7 +605,8 @@ test_population_memory (void)
                        (const char *const[]){ "run", path, NULL });
     g_autofree char *want = g_strdup_printf (
         "flowsim: error: %s:3:17: a population of 2000000 users with 3 fields and 3 partners "
-        "needs about 4.8 GiB of memory, more than this machine can give it (64.0 MiB); use fewer "
+        "needs about 4.8 GiB of memory, more than FLOWSIM_MEMORY_LIMIT allows (64.0 MiB); use "
+        "fewer "
         "users or a smaller mean degree\n",
         path);
     g_assert_cmpint (located->status, ==, 3);
@@ -623,8 +624,8 @@ test_memory_tiny_cap (void)
                        (const char *const[]){ "run", NULL });
     g_assert_cmpint (r->status, ==, 3);
     g_assert_cmpstr (r->out, ==, "");
-    g_assert_nonnull (strstr (r->err, " KiB while loading, more than this machine can give "
-                                      "(1 byte)\n"));
+    g_assert_nonnull (strstr (r->err, " KiB while loading, more than "
+                                      "FLOWSIM_MEMORY_LIMIT allows (1 byte)\n"));
     g_assert_null (strstr (r->err, "GiB"));
 }
 
@@ -638,7 +639,7 @@ test_population_100m (void)
                        (const char *const[]){ "run", "--set", "population.users=100000000", NULL });
     g_assert_cmpint (r->status, ==, 3);
     g_assert_nonnull (strstr (r->err, "a population of 100000000 users with "));
-    g_assert_nonnull (strstr (r->err, "more than this machine can give it (64.0 MiB)"));
+    g_assert_nonnull (strstr (r->err, "more than FLOWSIM_MEMORY_LIMIT allows (64.0 MiB)"));
     g_assert_null (strstr (r->err, "4294967295"));
     g_assert_cmpstr (r->out, ==, "");
 }
@@ -663,9 +664,8 @@ test_population_import_memory (void)
         fsim_test_run (NULL, (const char *const[]){ "FLOWSIM_MEMORY_LIMIT=64M", NULL },
                        (const char *const[]){ "run", path, NULL });
     g_assert_cmpint (r->status, ==, 3);
-    g_assert_nonnull (strstr (r->err,
-                              "reading it needs about 3.5 times that, more than this machine "
-                              "can give (64.0 MiB)"));
+    g_assert_nonnull (strstr (r->err, "reading it needs about 3.5 times that, more than "
+                                      "FLOWSIM_MEMORY_LIMIT allows (64.0 MiB)"));
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 

@@ -232,8 +232,8 @@ class ErrorTest(unittest.TestCase):
         self.assertEqual(caught.exception.kind, 3)
         self.assertRegex(str(caught.exception),
                          r"^.*tour\.json: out of memory: the files of this scenario hold up to "
-                         r"\d+ JSON values, which need about .* while loading, more than this "
-                         r"machine can give \(64\.0 KiB\)$")
+                         r"\d+ JSON values, which need about .* while loading, more than the "
+                         r"limit of flowsim_set_memory_limit\(\) allows \(64\.0 KiB\)$")
         self.assertEqual(flowsim.run(TOUR)["partners"][0]["id"], "quiz")
         with self.assertRaises(ValueError):
             flowsim.set_memory_limit(-1)

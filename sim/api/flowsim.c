@@ -140,7 +140,7 @@ flowsim_options_set_graphviz (FlowsimOptions *options, const char *program)
 void
 flowsim_set_memory_limit (unsigned long long bytes)
 {
-    fsim_memory_set_limit (bytes);
+    fsim_memory_set_limit (bytes, "the limit of flowsim_set_memory_limit()");
 }
 
 int

@@ -278,7 +278,7 @@ configure_from_environment (void)
     else if (threads && *threads)
         environment_warning ("FLOWSIM_THREADS", threads, "a number of threads, 1 to 65536");
     if (memory && (n = fsim_memory_parse_size (memory)) > 0)
-        fsim_memory_set_limit (n);
+        fsim_memory_set_limit (n, "FLOWSIM_MEMORY_LIMIT");
     else if (memory && *memory)
         environment_warning ("FLOWSIM_MEMORY_LIMIT", memory,
                              "a number of bytes, with K, M or G after it if you like: 512M");

@@ -78,9 +78,8 @@ lint_parse (int argc, char **argv, LintOptions *o, gboolean *json, GError **erro
  * it too, and what it adds to the warnings in force is reported under its name. */
 typedef struct {
     const char *claim, *alternative; /* borrowed from the Linted's scenario */
-    GStringChunk *files;             /* the warnings' file names, or NULL */
     GError *error;                   /* why it does not load (the loader's lines) */
-    GArray *warnings;                /* those not given in force too, or NULL */
+    GArray *warnings; /* those not given in force too, or NULL; their files interned */
 } AltLinted;
 
 static void
@@ -90,8 +89,6 @@ alt_linted_free (gpointer data)
     g_clear_error (&a->error);
     if (a->warnings)
         g_array_unref (a->warnings);
-    if (a->files)
-        g_string_chunk_free (a->files);
     g_free (a);
 }
 
@@ -107,6 +104,7 @@ typedef struct {
     GArray *warnings;
     GPtrArray *alternatives;     /* (element-type AltLinted): the alternatives not in force */
     size_t alternatives_skipped; /* those beyond MAX_ALTERNATIVES, not linted */
+    gboolean out_of_memory;      /* the alternatives stopped where memory ran out */
 } Linted;
 
 static void
@@ -227,6 +225,14 @@ lint_warnings (const Linted *l, const FsimScenario *s, GError **error)
     return warnings;
 }
 
+/* Whether @error says memory ran out (the loader's estimates and tried allocations, lint's). */
+static gboolean
+ran_out (const GError *error)
+{
+    return g_error_matches (error, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM) ||
+           strstr (error->message, "out of memory") != NULL;
+}
+
 /* Each alternative costs a load and a lint: a file with thousands of claims (the loader allows
  * 256 of 64 alternatives) would take minutes, so beyond this many the rest are counted, and
  * the summary says they were not linted. */
@@ -249,7 +255,7 @@ lint_alternatives (Linted *l)
         for (size_t a = 0; a < claim->n_alternatives; a++) {
             if (a == claim->chosen)
                 continue;
-            if (l->alternatives->len == MAX_ALTERNATIVES) {
+            if (l->alternatives->len == MAX_ALTERNATIVES || l->out_of_memory) {
                 l->alternatives_skipped++;
                 continue;
             }
@@ -261,24 +267,25 @@ lint_alternatives (Linted *l)
             const char *const sets[] = { set, NULL };
             if (!base)
                 base = fsim_loader_base_new (path);
+            /* freed once linted: 64 models at the limits held at once took 1.1 GB (seventh
+             * pass); the warnings keep their files' names interned (a name a file) */
             g_autoptr (FsimScenario) s = base ? fsim_loader_base_load (base, sets, &alt->error)
                                               : fsim_loader_load (path, sets, &alt->error);
-            if (s == NULL)
+            if (s == NULL) {
+                l->out_of_memory = ran_out (alt->error);
                 continue;
+            }
             alt->warnings = lint_warnings (l, s, &alt->error);
             for (guint i = alt->warnings ? alt->warnings->len : 0; i-- > 0;) {
                 FsimLintWarning *w = &g_array_index (alt->warnings, FsimLintWarning, i);
                 g_autofree char *key = warning_key (w);
-                if (g_hash_table_contains (in_force, key)) {
+                if (g_hash_table_contains (in_force, key))
                     g_array_remove_index (alt->warnings, i);
-                    continue;
-                }
-                /* the warnings keep their files, not the scenario (64 of them took 1.1 GB) */
-                if (alt->files == NULL)
-                    alt->files = g_string_chunk_new (256);
-                if (w->loc.file)
-                    w->loc.file = g_string_chunk_insert_const (alt->files, w->loc.file);
+                else
+                    w->loc.file = g_intern_string (w->loc.file);
             }
+            /* the next would run out too: one error, not one per alternative (seventh pass) */
+            l->out_of_memory = alt->error != NULL && ran_out (alt->error);
         }
     }
 }
@@ -391,7 +398,10 @@ text_alternatives (const Linted *l, GHashTable *seen, size_t *n, GString *out)
     g_string_append_printf (out, "): %zu more warning%s", warned, warned == 1 ? "" : "s");
     if (failed)
         g_string_append_printf (out, "; %zu do%s not load", failed, failed == 1 ? "es" : "");
-    if (l->alternatives_skipped)
+    if (l->alternatives_skipped && l->out_of_memory)
+        g_string_append_printf (out, "; %zu more not linted (memory ran out)",
+                                l->alternatives_skipped);
+    else if (l->alternatives_skipped)
         g_string_append_printf (out, "; %zu more not linted (at most %d are)",
                                 l->alternatives_skipped, MAX_ALTERNATIVES);
     g_string_append_c (out, '\n');

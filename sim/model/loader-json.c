@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "friends.h"
 #include "inputfile.h"
 #include "loader-private.h"
 #include "memory.h"
@@ -140,7 +141,10 @@ gboolean
 fsim_i_doc_keep (FsimJsonDoc *doc, GError **local)
 {
     g_assert (local && *local);
-    gboolean limit = g_error_matches (*local, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT);
+    /* past a limit, or out of memory (a file's values not reserved), reading on would only
+     * say the same of each file after it: one line, not one per included file (seventh pass) */
+    gboolean limit = g_error_matches (*local, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT) ||
+                     g_error_matches (*local, FSIM_GRAPH_ERROR, FSIM_GRAPH_ERROR_NOMEM);
     if (fsim_i_is_caused (*local) || doc->errors->len >= FSIM_LOADER_MAX_ERRORS)
         g_clear_error (local);
     else
@@ -471,7 +475,7 @@ precheck_text (Scan *s, const char *text, GError **error)
         g_autofree char *can = fsim_memory_size_text ((double) fsim_memory_limit ());
         g_set_error (error, FSIM_LOADER_ERROR, FSIM_LOADER_ERROR_LIMIT,
                      "%s: out of memory: the files of this scenario hold up to %" G_GUINT64_FORMAT
-                     " JSON values, which need about %s while loading, more than %s can give (%s)",
+                     " JSON values, which need about %s while loading, more than %s (%s)",
                      s->file, values, needs, whose, can);
         return FALSE;
     }
@@ -483,6 +487,9 @@ precheck_text (Scan *s, const char *text, GError **error)
      * the larger table before it frees the smaller (an included file's few values could need
      * megabytes: 255 included files under `ulimit -v` 83 to 122 MB aborted, sixth pass) */
     guint64 table = fsim_memory_array_bytes (values, 3 * sizeof (gpointer));
+    /* and a block of positions, whatever the values (64 KiB: under `ulimit -v` 70 MB its
+     * g_new aborted on a file of 20 values, seventh pass) */
+    table += LOC_BLOCK * sizeof (FsimNodeLoc);
     if (!fsim_memory_reserve ((guint64) ((double) mine * FSIM_LOADER_VALUE_BYTES) + table, what,
                               error)) {
         g_prefix_error (error, "%s: ", s->file);

@@ -137,6 +137,9 @@ count_population_patterns (const cJSON *node)
  * and per field the loader's lists of ids), checked first at the model's object: they are
  * GLib's allocations, small one by one but tens of MiB at the limits.
  */
+/* An entity's small allocations, at most (check_entities_memory()). */
+#define FSIM_LOADER_ENTITY_SMALL_BYTES 512
+
 static gboolean
 check_entities_memory (FsimConv *c, const cJSON *root, guint64 fields, guint64 apis, guint64 scopes,
                        guint64 partners, GError **error)
@@ -157,6 +160,13 @@ check_entities_memory (FsimConv *c, const cJSON *root, guint64 fields, guint64 a
                     destinations * (sizeof (FsimDestination) + field_set) +
                     shares * (sizeof (FsimShare) + field_set) +
                     array_size (root, "rules") * sizeof (FsimRule);
+    /* and each entity's strings and small arrays (ids, names, lists of ids, locations): up to
+     * a dozen allocations of a few bytes each, 32 to 48 with malloc's header and rounding.
+     * Without them the estimate was half the conversion's memory, which GLib then aborted in:
+     * 255 included files of 64 partners under `ulimit -v` 116 to 118 MB (seventh pass). */
+    bytes +=
+        (fields + apis + scopes + partners + destinations + shares + array_size (root, "rules")) *
+        FSIM_LOADER_ENTITY_SMALL_BYTES;
     g_autoptr (GError) nomem = NULL;
     if (fsim_memory_reserve (bytes, "the model's fields, APIs, scopes, partners and rules", &nomem))
         return TRUE;
@@ -295,7 +305,7 @@ check_model_memory (FsimConv *c, const cJSON *root, const ModelSize *m, GError *
     return fsim_i_fail (c, error, entry (c, arr, at), FALSE, FSIM_LOADER_ERROR_LIMIT, NULL,
                         "out of memory: running this model needs about %s (%" G_GUINT64_FORMAT
                         " decisions, %" G_GUINT64_FORMAT " (field, partner) "
-                        "pairs), more than %s can give (%s; the first %s over, "
+                        "pairs), more than %s (%s; the first %s over, "
                         "number %" G_GUINT64_FORMAT ", is here)",
                         needs, m->decisions, m->pairs, whose, can, costs[big].noun, at + 1);
 }

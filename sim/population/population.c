@@ -80,7 +80,7 @@ fsim_i_population_check_part (const FsimScenario *s, size_t n_users, size_t n_to
             g_autofree char *can = fsim_memory_size_text ((double) fsim_memory_limit ());
             g_set_error (error, FSIM_POPULATION_ERROR, FSIM_POPULATION_ERROR_TOO_LARGE,
                          "%sa population of %zu users with %zu fields and %zu partners needs "
-                         "about %s of memory%s, more than %s can give it (%s); use "
+                         "about %s of memory%s, more than %s (%s); use "
                          "fewer users or a smaller mean degree",
                          where, n_total, s->n_fields, s->n_partners, needs, part, whose, can);
             return FALSE;
