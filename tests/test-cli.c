@@ -189,6 +189,9 @@ test_cli_exit_numbers (void)
           "--timeout '0x10' is not a number (expected decimal digits, as in 30 or 0.5)" },
         { { "serve", "--timeout", "nan" },
           "--timeout 'nan' is not a number (expected decimal digits, as in 30 or 0.5)" },
+        /* "--timeout 0 is not a number of seconds from 0 to 86400" (0 itself is refused) */
+        { { "serve", "--timeout", "0" },
+          "--timeout 0 is not a number of seconds more than 0 and at most 86400" },
         { { "sweep", "--threads", "4294967296" }, "--threads '4294967296': too large a number" },
         { { "population", "--sample", "1x" },
           "--sample '1x' is not a whole number (expected decimal digits only)" },
