@@ -243,6 +243,17 @@ test_cli_exit_line_breaks (void)
     for (guint i = 0; i < 4; i++)
         g_assert_true (g_str_has_prefix (lines[i], "flowsim: error: ") &&
                        strstr (lines[i], "many-errors-cascade.json:") != NULL);
+    /* eighth pass: a --vary value and serve's folder were still quoted as given */
+    g_autoptr (FsimTestRun) vary_value =
+        RUN ("sweep", tour, "--seeds", "2", "--vary", "seed=1,2\n3");
+    assert_single_error (vary_value, FSIM_EXIT_INPUT);
+    g_assert_cmpstr (vary_value->err, ==,
+                     "flowsim: error: --vary seed=2?3: --set seed:1:6: seed: expected an integer, "
+                     "got a string\n");
+    g_autoptr (FsimTestRun) folder = RUN ("serve", "/nonexistent/flowsim/a\nb");
+    assert_single_error (folder, FSIM_EXIT_INPUT);
+    g_assert_true (g_str_has_prefix (
+        folder->err, "flowsim: error: cannot read the folder '/nonexistent/flowsim/a?b': "));
     g_autoptr (FsimTestRun) value = RUN ("run", tour, "--set", "date=\"2014-06-01\\r\"");
     g_assert_cmpint (value->status, ==, FSIM_EXIT_INPUT);
     g_assert_cmpstr (value->err, ==,
