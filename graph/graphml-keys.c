@@ -187,11 +187,16 @@ add_key (Scan *s, gsize at, const char *id, FsimGraphmlTarget kind)
  * key's attr.name, else its id), as igraph's attribute table does: a name of two types (Boolean,
  * string, number) is refused, for nodes and edges (graph attributes are not compared). */
 static gboolean
+typed_for_items (const Scan *s, FsimGraphmlTarget kind)
+{
+    return (kind == FSIM_GRAPHML_FOR_NODE || kind == FSIM_GRAPHML_FOR_EDGE) &&
+           s->key_type != FSIM_GRAPHML_UNSPECIFIED && s->key_type != FSIM_GRAPHML_BAD;
+}
+
+static gboolean
 add_name (Scan *s, gsize at, const char *name, FsimGraphmlTarget kind)
 {
-    if (kind == FSIM_GRAPHML_FOR_GRAPH || kind > FSIM_GRAPHML_FOR_EDGE || s->keys == NULL ||
-        s->names_unsure || s->key_type == FSIM_GRAPHML_UNSPECIFIED ||
-        s->key_type == FSIM_GRAPHML_BAD)
+    if (!typed_for_items (s, kind) || s->keys == NULL || s->names_unsure)
         return TRUE;
     if (fsim_i_graphml_not_comparable (name)) { /* libxml2 may make it equal to another */
         s->names_unsure = TRUE;
@@ -276,6 +281,8 @@ fsim_i_graphml_on_key (Scan *s, gsize at, const char *id, const char *name, cons
         s->keys_unsure = TRUE;
     if (*kind == FSIM_GRAPHML_SKIPPED || target == NULL)
         s->key_type = FSIM_GRAPHML_UNSPECIFIED; /* igraph keeps no record: reads no default */
+    if (s->pass == PASS_COUNT)
+        s->named_keys += id != NULL && typed_for_items (s, *kind); /* add_name()'s */
     if (s->pass != PASS_NODES || id == NULL)
         return TRUE;
     return add_key (s, at, id, *kind) && add_name (s, at, name ? name : id, *kind);

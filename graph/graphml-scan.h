@@ -73,11 +73,12 @@ typedef struct {
     gsize edges;                /* <edge>s igraph reads */
     gsize node_keys, edge_keys; /* <key>s of node and of edge attributes */
     gboolean by_count;          /* an id was not comparable as written */
-    gboolean id_key; /* a <key> declares a node attribute "id", which igraph reads as ids */
-    IdSlot *ids;     /* the nodes' ids, open addressing: a power of two of slots */
-    gsize mask;      /* slots - 1 */
-    gsize n_keys;    /* <key>s igraph reads */
-    KeySlot *keys;   /* the <key>s seen so far, as ids; key_mask + 1 slots */
+    gboolean id_key;  /* a <key> declares a node attribute "id", which igraph reads as ids */
+    IdSlot *ids;      /* the nodes' ids, open addressing: a power of two of slots */
+    gsize mask;       /* slots - 1 */
+    gsize n_keys;     /* <key>s igraph reads */
+    gsize named_keys; /* of them, those typed for nodes or edges: their names are kept too */
+    KeySlot *keys;    /* the <key>s seen so far, as ids; key_mask + 1 slots */
     gsize key_mask;
     gsize kind_keys[FSIM_GRAPHML_FOR_EDGE + 1]; /* the ids of keys of each kind so far */
     gboolean keys_unsure;     /* a key's id or 'for' is not comparable as written: keys unchecked */

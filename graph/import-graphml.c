@@ -611,7 +611,7 @@ fsim_i_check_graphml_ids (const char *path, const char *data, gsize len, FsimGra
         s.mask = slots - 1;
         s.ids = fsim_try_new0 (slots, sizeof *s.ids, "checking the file's node ids", error);
         gsize key_slots = 16;
-        while (key_slots < 4 * s.n_keys) /* each key's id and its attribute's name */
+        while (key_slots < 2 * (s.n_keys + s.named_keys)) /* the keys' ids, their names */
             key_slots *= 2;
         s.key_mask = key_slots - 1;
         s.keys = s.ids
