@@ -610,6 +610,23 @@ test_cli_environment_warnings (void)
         g_assert_cmpstr (w->out, ==, plain->out);
         fsim_assert_contains (w->err, said);
     }
+    /* eighth pass: what followed a line break was dropped ("1M\nx" was 1M, silently), a
+     * line break was printed as such (a second line, here one that reads as an error), and
+     * "'0' is not a number of bytes" did not say why */
+    const char *const broken[] = { "FLOWSIM_THREADS=2\nflowsim: error: fake",
+                                   "FLOWSIM_MEMORY_LIMIT=1M\nx", NULL };
+    g_autoptr (FsimTestRun) b =
+        fsim_test_run (NULL, broken, (const char *const[]){ "run", tour, NULL });
+    g_assert_cmpint (b->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (b->err, ==,
+                     "flowsim: warning: FLOWSIM_THREADS='2?flowsim: error: fake' is not a number "
+                     "of threads, 1 to 65536; ignored\n"
+                     "flowsim: warning: FLOWSIM_MEMORY_LIMIT='1M?x' is not a number of bytes "
+                     "above 0, with K, M or G after it if you like: 512M; ignored\n");
+    const char *const zero[] = { "FLOWSIM_MEMORY_LIMIT=0", NULL };
+    g_autoptr (FsimTestRun) z =
+        fsim_test_run (NULL, zero, (const char *const[]){ "run", tour, NULL });
+    fsim_assert_contains (z->err, "FLOWSIM_MEMORY_LIMIT='0' is not a number of bytes above 0");
     const char *const good[] = { "FLOWSIM_THREADS=3", "FLOWSIM_MEMORY_LIMIT=4G", NULL };
     g_autoptr (FsimTestRun) g =
         fsim_test_run (NULL, good, (const char *const[]){ "run", tour, NULL });
