@@ -183,9 +183,7 @@ add_key (Scan *s, gsize at, const char *id, FsimGraphmlTarget kind)
 /* The attributes' names are kept in the table of ids, tagged apart from them by their kind. */
 #define NAME_KIND(kind) ((FsimGraphmlTarget) ((kind) + 8))
 
-/* Keeps the attribute the typed <key> at @at makes for elements of @kind, named @name (the
- * key's attr.name, else its id), as igraph's attribute table does: a name of two types (Boolean,
- * string, number) is refused, for nodes and edges (graph attributes are not compared). */
+/* Whether the <key> just read (its type in s->key_type) makes an attribute of nodes or edges. */
 static gboolean
 typed_for_items (const Scan *s, FsimGraphmlTarget kind)
 {
@@ -193,6 +191,9 @@ typed_for_items (const Scan *s, FsimGraphmlTarget kind)
            s->key_type != FSIM_GRAPHML_UNSPECIFIED && s->key_type != FSIM_GRAPHML_BAD;
 }
 
+/* Keeps the attribute the typed <key> at @at makes for elements of @kind, named @name (the
+ * key's attr.name, else its id), as igraph's attribute table does: a name of two types (Boolean,
+ * string, number) is refused, for nodes and edges (graph attributes are not compared). */
 static gboolean
 add_name (Scan *s, gsize at, const char *name, FsimGraphmlTarget kind)
 {

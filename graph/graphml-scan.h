@@ -125,9 +125,8 @@ gboolean fsim_i_graphml_in_ns (Scan *s, const Name *n, gboolean *none);
 gboolean fsim_i_graphml_key_attribute_ok (Scan *s, gsize at, const Name *a, gboolean is_type);
 /* The <key> at @at, its id, attr.name, attr.type and 'for' (each an opening quote or NULL):
  * checked as a whole on the first pass, kept for its values and its attribute's type on the
- * second; *@target what igraph makes of its
- * 'for' (FSIM_GRAPHML_TARGET_BAD also for none, or one written with a reference). FALSE with
- * the error set when igraph would refuse it. */
+ * second; *@target what igraph makes of its 'for' (FSIM_GRAPHML_TARGET_BAD also for none, or
+ * one written with a reference). FALSE with the error set when igraph would refuse it. */
 gboolean fsim_i_graphml_on_key (Scan *s, gsize at, const char *id, const char *name,
                                 const char *type, const char *target, FsimGraphmlTarget *kind);
 /* The <default> (@parent ST_KEY) or <data> just entered, whose start tag at @at has its
