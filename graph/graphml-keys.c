@@ -180,6 +180,46 @@ add_key (Scan *s, gsize at, const char *id, FsimGraphmlTarget kind)
     return TRUE;
 }
 
+/* The attributes' names are kept in the table of ids, tagged apart from them by their kind. */
+#define NAME_KIND(kind) ((FsimGraphmlTarget) ((kind) + 8))
+
+/* Whether the <key> just read (its type in s->key_type) makes an attribute of nodes or edges. */
+static gboolean
+typed_for_items (const Scan *s, FsimGraphmlTarget kind)
+{
+    return (kind == FSIM_GRAPHML_FOR_NODE || kind == FSIM_GRAPHML_FOR_EDGE) &&
+           s->key_type != FSIM_GRAPHML_UNSPECIFIED && s->key_type != FSIM_GRAPHML_BAD;
+}
+
+/* Keeps the attribute the typed <key> at @at makes for elements of @kind, named @name (the
+ * key's attr.name, else its id), as igraph's attribute table does: a name of two types (Boolean,
+ * string, number) is refused, for nodes and edges (graph attributes are not compared). */
+static gboolean
+add_name (Scan *s, gsize at, const char *name, FsimGraphmlTarget kind)
+{
+    if (!typed_for_items (s, kind) || s->keys == NULL || s->names_unsure)
+        return TRUE;
+    if (fsim_i_graphml_not_comparable (name)) { /* libxml2 may make it equal to another */
+        s->names_unsure = TRUE;
+        return TRUE;
+    }
+    KeySlot *slot = find_key (s, name, NAME_KIND (kind));
+    if (slot->quote == NULL) {
+        *slot = (KeySlot){ name, NAME_KIND (kind), s->key_type, at };
+        return TRUE;
+    }
+    if (slot->type == s->key_type)
+        return TRUE;
+    gsize line, col;
+    fsim_i_graphml_locate (s, slot->index, &line, &col);
+    return fsim_i_graphml_refuse (s, at,
+                                  "a <key> naming the %s attribute that the <key> at "
+                                  "%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT
+                                  " names, with another attr.type: an attribute has one type, "
+                                  "Boolean, string or number (GraphML)",
+                                  kind == FSIM_GRAPHML_FOR_NODE ? "node" : "edge", line, col);
+}
+
 /* The text of the <default> or <data> just entered at @at, whose start tag ends at @end, as a
  * value of @type: refused where igraph would refuse it. Checked only when it is plain text up
  * to the element's end (no reference, comment, CDATA or child: libxml2 would decode those). */
@@ -227,8 +267,8 @@ data_read (Scan *s, gsize at, gsize j, gsize end, State parent)
 }
 
 gboolean
-fsim_i_graphml_on_key (Scan *s, gsize at, const char *id, const char *type, const char *target,
-                       FsimGraphmlTarget *kind)
+fsim_i_graphml_on_key (Scan *s, gsize at, const char *id, const char *name, const char *type,
+                       const char *target, FsimGraphmlTarget *kind)
 {
     s->key_type = type && !has_reference (type) ? graphml_type (type + 1, value_len (type))
                                                 : FSIM_GRAPHML_UNSPECIFIED;
@@ -242,7 +282,11 @@ fsim_i_graphml_on_key (Scan *s, gsize at, const char *id, const char *type, cons
         s->keys_unsure = TRUE;
     if (*kind == FSIM_GRAPHML_SKIPPED || target == NULL)
         s->key_type = FSIM_GRAPHML_UNSPECIFIED; /* igraph keeps no record: reads no default */
-    return s->pass != PASS_NODES || id == NULL || add_key (s, at, id, *kind);
+    if (s->pass == PASS_COUNT)
+        s->named_keys += id != NULL && typed_for_items (s, *kind); /* add_name()'s */
+    if (s->pass != PASS_NODES || id == NULL)
+        return TRUE;
+    return add_key (s, at, id, *kind) && add_name (s, at, name ? name : id, *kind);
 }
 
 gboolean

@@ -73,14 +73,16 @@ typedef struct {
     gsize edges;                /* <edge>s igraph reads */
     gsize node_keys, edge_keys; /* <key>s of node and of edge attributes */
     gboolean by_count;          /* an id was not comparable as written */
-    gboolean id_key; /* a <key> declares a node attribute "id", which igraph reads as ids */
-    IdSlot *ids;     /* the nodes' ids, open addressing: a power of two of slots */
-    gsize mask;      /* slots - 1 */
-    gsize n_keys;    /* <key>s igraph reads */
-    KeySlot *keys;   /* the <key>s seen so far, as ids; key_mask + 1 slots */
+    gboolean id_key;  /* a <key> declares a node attribute "id", which igraph reads as ids */
+    IdSlot *ids;      /* the nodes' ids, open addressing: a power of two of slots */
+    gsize mask;       /* slots - 1 */
+    gsize n_keys;     /* <key>s igraph reads */
+    gsize named_keys; /* of them, those typed for nodes or edges: their names are kept too */
+    KeySlot *keys;    /* the <key>s seen so far, as ids; key_mask + 1 slots */
     gsize key_mask;
     gsize kind_keys[FSIM_GRAPHML_FOR_EDGE + 1]; /* the ids of keys of each kind so far */
     gboolean keys_unsure;     /* a key's id or 'for' is not comparable as written: keys unchecked */
+    gboolean names_unsure;    /* so is the name of an attribute: names unchecked */
     FsimGraphmlType key_type; /* the last <key>'s, for its <default> */
     Binding bind[FSIM_IMPORT_GRAPHML_MAX_NAMESPACES]; /* in scope, innermost last */
     gsize n_bind;
@@ -121,12 +123,12 @@ gboolean fsim_i_graphml_in_ns (Scan *s, const Name *n, gboolean *none);
 /* The attr.type (@is_type) or 'for' @a of the <key> at @at; FALSE with the error set when
  * igraph would refuse it. */
 gboolean fsim_i_graphml_key_attribute_ok (Scan *s, gsize at, const Name *a, gboolean is_type);
-/* The <key> at @at, its id, attr.type and 'for' (each an opening quote or NULL): checked as a
- * whole on the first pass, kept for its values on the second; *@target what igraph makes of its
- * 'for' (FSIM_GRAPHML_TARGET_BAD also for none, or one written with a reference). FALSE with
- * the error set when igraph would refuse it. */
-gboolean fsim_i_graphml_on_key (Scan *s, gsize at, const char *id, const char *type,
-                                const char *target, FsimGraphmlTarget *kind);
+/* The <key> at @at, its id, attr.name, attr.type and 'for' (each an opening quote or NULL):
+ * checked as a whole on the first pass, kept for its values and its attribute's type on the
+ * second; *@target what igraph makes of its 'for' (FSIM_GRAPHML_TARGET_BAD also for none, or
+ * one written with a reference). FALSE with the error set when igraph would refuse it. */
+gboolean fsim_i_graphml_on_key (Scan *s, gsize at, const char *id, const char *name,
+                                const char *type, const char *target, FsimGraphmlTarget *kind);
 /* The <default> (@parent ST_KEY) or <data> just entered, whose start tag at @at has its
  * attributes from @j and ends at @end: its text checked against its key's type. FALSE with the
  * error set when igraph would refuse it. */

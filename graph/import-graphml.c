@@ -370,7 +370,7 @@ on_element (Scan *s, gsize at, gsize j, const char *local, gsize local_len)
     }
     if (s->st == ST_GRAPHML) {
         FsimGraphmlTarget target;
-        if (!fsim_i_graphml_on_key (s, at, key_id, key_type, key_for, &target))
+        if (!fsim_i_graphml_on_key (s, at, key_id, key_name, key_type, key_for, &target))
             return FALSE;
         const char *named = key_name ? key_name : key_id;
         gboolean for_edges = target == FSIM_GRAPHML_FOR_EDGE;
@@ -611,7 +611,7 @@ fsim_i_check_graphml_ids (const char *path, const char *data, gsize len, FsimGra
         s.mask = slots - 1;
         s.ids = fsim_try_new0 (slots, sizeof *s.ids, "checking the file's node ids", error);
         gsize key_slots = 16;
-        while (key_slots < 2 * s.n_keys)
+        while (key_slots < 2 * (s.n_keys + s.named_keys)) /* the keys' ids, their names */
             key_slots *= 2;
         s.key_mask = key_slots - 1;
         s.keys = s.ids

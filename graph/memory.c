@@ -52,7 +52,7 @@ parse_bytes (const char *s)
     }
     if (shift > 0 && v > (G_MAXUINT64 >> shift))
         return 0;
-    return *end == '\0' || *end == '\n' ? v << shift : 0;
+    return *end == '\0' ? v << shift : 0; /* "1M\nx" is not 1M (a file's text is stripped) */
 }
 
 /* The number in the first line of @path ("max" and unreadable files give 0). */

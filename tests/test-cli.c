@@ -189,6 +189,9 @@ test_cli_exit_numbers (void)
           "--timeout '0x10' is not a number (expected decimal digits, as in 30 or 0.5)" },
         { { "serve", "--timeout", "nan" },
           "--timeout 'nan' is not a number (expected decimal digits, as in 30 or 0.5)" },
+        /* "--timeout 0 is not a number of seconds from 0 to 86400" (0 itself is refused) */
+        { { "serve", "--timeout", "0" },
+          "--timeout 0 is not a number of seconds more than 0 and at most 86400" },
         { { "sweep", "--threads", "4294967296" }, "--threads '4294967296': too large a number" },
         { { "population", "--sample", "1x" },
           "--sample '1x' is not a whole number (expected decimal digits only)" },
@@ -240,6 +243,17 @@ test_cli_exit_line_breaks (void)
     for (guint i = 0; i < 4; i++)
         g_assert_true (g_str_has_prefix (lines[i], "flowsim: error: ") &&
                        strstr (lines[i], "many-errors-cascade.json:") != NULL);
+    /* eighth pass: a --vary value and serve's folder were still quoted as given */
+    g_autoptr (FsimTestRun) vary_value =
+        RUN ("sweep", tour, "--seeds", "2", "--vary", "seed=1,2\n3");
+    assert_single_error (vary_value, FSIM_EXIT_INPUT);
+    g_assert_cmpstr (vary_value->err, ==,
+                     "flowsim: error: --vary seed=2?3: --set seed:1:6: seed: expected an integer, "
+                     "got a string\n");
+    g_autoptr (FsimTestRun) folder = RUN ("serve", "/nonexistent/flowsim/a\nb");
+    assert_single_error (folder, FSIM_EXIT_INPUT);
+    g_assert_true (g_str_has_prefix (
+        folder->err, "flowsim: error: cannot read the folder '/nonexistent/flowsim/a?b': "));
     g_autoptr (FsimTestRun) value = RUN ("run", tour, "--set", "date=\"2014-06-01\\r\"");
     g_assert_cmpint (value->status, ==, FSIM_EXIT_INPUT);
     g_assert_cmpstr (value->err, ==,
@@ -596,6 +610,23 @@ test_cli_environment_warnings (void)
         g_assert_cmpstr (w->out, ==, plain->out);
         fsim_assert_contains (w->err, said);
     }
+    /* eighth pass: what followed a line break was dropped ("1M\nx" was 1M, silently), a
+     * line break was printed as such (a second line, here one that reads as an error), and
+     * "'0' is not a number of bytes" did not say why */
+    const char *const broken[] = { "FLOWSIM_THREADS=2\nflowsim: error: fake",
+                                   "FLOWSIM_MEMORY_LIMIT=1M\nx", NULL };
+    g_autoptr (FsimTestRun) b =
+        fsim_test_run (NULL, broken, (const char *const[]){ "run", tour, NULL });
+    g_assert_cmpint (b->status, ==, FSIM_EXIT_OK);
+    g_assert_cmpstr (b->err, ==,
+                     "flowsim: warning: FLOWSIM_THREADS='2?flowsim: error: fake' is not a number "
+                     "of threads, 1 to 65536; ignored\n"
+                     "flowsim: warning: FLOWSIM_MEMORY_LIMIT='1M?x' is not a number of bytes "
+                     "above 0, with K, M or G after it if you like: 512M; ignored\n");
+    const char *const zero[] = { "FLOWSIM_MEMORY_LIMIT=0", NULL };
+    g_autoptr (FsimTestRun) z =
+        fsim_test_run (NULL, zero, (const char *const[]){ "run", tour, NULL });
+    fsim_assert_contains (z->err, "FLOWSIM_MEMORY_LIMIT='0' is not a number of bytes above 0");
     const char *const good[] = { "FLOWSIM_THREADS=3", "FLOWSIM_MEMORY_LIMIT=4G", NULL };
     g_autoptr (FsimTestRun) g =
         fsim_test_run (NULL, good, (const char *const[]){ "run", tour, NULL });

@@ -183,7 +183,9 @@ test_locale_messages (void)
     const char *serve[] = { "serve", "--timeout=-0.5", NULL };
     g_autoptr (FsimTestRun) de = fsim_test_run (NULL, german, serve);
     g_assert_cmpint (de->status, ==, 2);
-    fsim_assert_contains (de->err, "--timeout -0.5 is not a number of seconds from 0 to 86400");
+    fsim_assert_contains (de->err,
+                          "--timeout -0.5 is not a number of seconds more than 0 and at most "
+                          "86400");
     fsim_test_scratch_free (locpath);
 }
 

@@ -730,6 +730,38 @@ test_diagram_graphviz_tmpdir_full (void)
         "left: free some there, or set TMPDIR to a folder with room\n",
         tmp);
     fsim_assert_contains (full->err, said);
+    /* eighth pass: the file system full before dot runs, flowsim's own write of the graph
+     * failing said "cannot write the graph for Graphviz: No space left on device", not where */
+    const char *const filled[] = {
+        unshare,
+        "-rm",
+        "/bin/sh",
+        "-c",
+        "mount -t tmpfs -o size=64k tmpfs \"$0\" 2>/dev/null || exit 77; "
+        "cat /dev/zero > \"$0/fill\" 2>/dev/null; "
+        "TMPDIR=\"$0\" exec \"$@\"",
+        tmp,
+        g_getenv ("FLOWSIM"),
+        "diagram",
+        scenario,
+        "-f",
+        "svg",
+        NULL
+    };
+    g_autoptr (DrawRun) no_room = draw_spawn (filled, env);
+    g_assert_cmpint (no_room->status, ==, 4);
+    g_autofree char *where = g_strdup_printf (
+        "flowsim: error: cannot write the graph for Graphviz in the folder for its files ('%s', "
+        "from $TMPDIR): No space left on device\n",
+        tmp);
+    g_assert_cmpstr (no_room->err, ==, where);
+    /* and a $TMPDIR with a line break is one error on one line */
+    const char *const broken_env[] = { env_dot, "TMPDIR=/nonexistent/flowsim\ntmp", NULL };
+    g_autoptr (DrawRun) broken = FLOWSIM_ENV (broken_env, "diagram", scenario, "-f", "svg");
+    g_assert_cmpint (broken->status, ==, 4);
+    g_assert_cmpstr (broken->err, ==,
+                     "flowsim: error: cannot write the graph for Graphviz: cannot create a "
+                     "temporary file in '/nonexistent/flowsim?tmp': No such file or directory\n");
     /* with room, a silent `dot` is a silent `dot` */
     const char *const tmp_env[] = { env_dot, NULL };
     g_autoptr (DrawRun) roomy = FLOWSIM_ENV (tmp_env, "diagram", scenario, "-f", "svg");

@@ -824,6 +824,25 @@ test_export_planted_link (void)
     fsim_test_scratch_free (g_steal_pointer (&dir));
 }
 
+/* Eighth pass: each folder made on the way counted as a link followed, so a path of more
+ * than 40 new folders failed with "Too many levels of symbolic links" (there were none), after
+ * making the first 40. `mkdir -p` makes them; so does --export. */
+static void
+test_export_deep (void)
+{
+    g_autofree char *dir = fsim_test_scratch_new ();
+    g_autofree char *scenario = scenario_in (dir);
+    g_autoptr (GString) out = g_string_new (dir);
+    for (int i = 0; i < 45; i++)
+        g_string_append (out, "/d");
+    g_autoptr (FsimTestRun) r = FSIM_RUN ("population", scenario, "--export", out->str, "-q");
+    g_assert_cmpstr (r->err, ==, "");
+    g_assert_cmpint (r->status, ==, 0);
+    g_autofree char *names = fsim_test_dir_listing (out->str);
+    g_assert_cmpstr (names, ==, "friendships.txt users.tsv");
+    fsim_test_scratch_free (g_steal_pointer (&dir));
+}
+
 static size_t
 count_data_lines (const char *text)
 {
@@ -1034,6 +1053,7 @@ main (int argc, char **argv)
     g_test_add_func ("/output-file/closed-descriptor", test_closed_descriptor);
     g_test_add_func ("/output-file/fifo", test_fifo);
     g_test_add_func ("/output-file/export/planted-link", test_export_planted_link);
+    g_test_add_func ("/output-file/export/deep", test_export_deep);
     g_test_add_func ("/output-file/export/concurrent", test_export_concurrent);
     g_test_add_data_func ("/output-file/export/sigint", GINT_TO_POINTER (SIGINT),
                           test_export_signal);

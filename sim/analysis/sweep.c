@@ -16,6 +16,7 @@
 #include "policy.h"
 #include "population.h"
 #include "sweep.h"
+#include "text.h"
 
 #define MAX_RUNS 100000
 
@@ -202,7 +203,8 @@ classify (FsimSweep *sw, const FsimSweepOptions *o, const char *base_text, GErro
             g_autofree char *set = g_strdup_printf ("%s=%s", v->path, v->values[j]);
             g_autofree char *text = text_with (o, set, error);
             if (text == NULL) {
-                g_prefix_error (error, "--vary %s: ", set);
+                g_autofree char *shown = fsim_text_clean (set); /* "a\nb": one line */
+                g_prefix_error (error, "--vary %s: ", shown);
                 return FALSE;
             }
             v->population = strcmp (text, base_text) != 0;

@@ -2,6 +2,8 @@
 /* sim.c: the one load -> population -> decisions -> trace pipeline (sim.h). */
 #include "config.h"
 
+#include <sys/resource.h>
+
 #include "loader.h"
 #include "sim.h"
 
@@ -138,13 +140,25 @@ decide_side (gpointer data)
     return NULL;
 }
 
-/* Runs @step on @base (on a new thread, or here if none can start) and on @whatif (here) at
- * once. Returns: FALSE with the base's error if it failed, else the what-if's: the messages
- * of the one-after-the-other order. */
+/* Whether this process's address space is capped (ulimit -v). A new thread then costs more than
+ * its stack: glibc gives it an arena of its own, reserving 64 MiB of the cap, and under
+ * `ulimit -v 100000` diff's second thread ran out of it in the loader's small allocations, which
+ * GLib does not try (SIGSEGV, in GLib's own out-of-memory message). */
+static gboolean
+address_space_capped (void)
+{
+    struct rlimit rl;
+    return getrlimit (RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY;
+}
+
+/* Runs @step on @base (on a new thread, or here if none can start or the address space is
+ * capped) and on @whatif (here) at once. Returns: FALSE with the base's error if it failed,
+ * else the what-if's: the messages of the one-after-the-other order. */
 static gboolean
 both (GThreadFunc step, Side *base, Side *whatif, GError **error)
 {
-    GThread *t = g_thread_try_new ("flowsim-diff", step, base, NULL);
+    GThread *t =
+        address_space_capped () ? NULL : g_thread_try_new ("flowsim-diff", step, base, NULL);
 
     if (t == NULL)
         step (base);

@@ -260,7 +260,7 @@ dispatch (int argc, char **argv, GError **error)
 static void
 environment_warning (const char *name, const char *value, const char *expected)
 {
-    g_autofree char *clean = fsim_text_clean_message (value);
+    g_autofree char *clean = fsim_text_clean (value); /* a line break too: one line */
     if (fsim_i_cli_mpi_rank () == 0)
         fprintf (stderr, "flowsim: warning: %s='%s' is not %s; ignored\n", name, clean, expected);
 }
@@ -281,7 +281,8 @@ configure_from_environment (void)
         fsim_memory_set_limit (n, "FLOWSIM_MEMORY_LIMIT");
     else if (memory && *memory)
         environment_warning ("FLOWSIM_MEMORY_LIMIT", memory,
-                             "a number of bytes, with K, M or G after it if you like: 512M");
+                             "a number of bytes above 0, with K, M or G after it if you like: "
+                             "512M");
 }
 
 const char *

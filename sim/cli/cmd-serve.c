@@ -119,7 +119,8 @@ serve_check (const ServeOptions *o, GError **error)
     if (!(o->timeout > 0.0 && o->timeout <= 86400.0)) {
         g_autofree char *timeout = fsim_number_text (o->timeout);
         return fsim_i_cli_usage_error (
-            error, "--timeout %s is not a number of seconds from 0 to 86400", timeout);
+            error, "--timeout %s is not a number of seconds more than 0 and at most 86400",
+            timeout);
     }
     if (o->idle_timeout < 1 || o->idle_timeout > 3600)
         return fsim_i_cli_usage_error (error, "--idle-timeout %d is not from 1 to 3600 seconds",

@@ -10,6 +10,7 @@
 #include "json-writer.h"
 #include "loader.h"
 #include "serve.h"
+#include "text.h"
 #include "timeline.h"
 
 /*
@@ -290,9 +291,12 @@ compare_names (gconstpointer a, gconstpointer b)
 static GPtrArray *
 list_json (const char *dir, GError **error)
 {
-    g_autoptr (GDir) d = g_dir_open (dir, 0, error);
-    if (!d) {
-        g_prefix_error (error, "cannot read the folder '%s': ", dir);
+    g_autoptr (GError) local = NULL;
+    g_autoptr (GDir) d = g_dir_open (dir, 0, &local);
+    if (!d) { /* a line break in the name is '?': one line, as every error */
+        g_autofree char *shown = fsim_text_clean (dir), *why = fsim_text_clean (local->message);
+        g_set_error (error, local->domain, local->code, "cannot read the folder '%s': %s", shown,
+                     why);
         return NULL;
     }
     GPtrArray *names = g_ptr_array_new_with_free_func (g_free);

@@ -23,6 +23,7 @@
 #include "memory.h"
 #include "output.h"
 #include "room.h"
+#include "text.h"
 
 /* The quark's name is G_DEFINE_QUARK's first argument, spelt as it stands. */
 /* clang-format off */
@@ -59,11 +60,12 @@ static char *
 silent_failure (int err)
 {
     struct statvfs fs;
+    g_autofree char *folder = fsim_text_clean (g_get_tmp_dir ()); /* "a\nb": one line */
     if (fstatvfs (err, &fs) == 0 && fs.f_bavail == 0)
         return g_strdup_printf ("no message, and the folder for its files ('%s', from $TMPDIR) "
                                 "has no space left: free some there, or set TMPDIR to a "
                                 "folder with room",
-                                g_get_tmp_dir ());
+                                folder);
     return g_strdup ("no message");
 }
 
@@ -85,11 +87,15 @@ write_input (const char *dot, GError **error)
     }
     if (fd >= 0 && saved == 0 && lseek (fd, 0, SEEK_SET) == 0)
         return fd;
-    if (fd >= 0) {
+    if (fd >= 0) { /* where: the file has no name, and $TMPDIR is not where the user looks */
+        g_autofree char *folder = fsim_text_clean (g_get_tmp_dir ());
         saved = saved ? saved : errno;
-        g_set_error (&local, G_FILE_ERROR, g_file_error_from_errno (saved), "%s",
-                     g_strerror (saved));
         close (fd);
+        g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED,
+                     "cannot write the graph for Graphviz in the folder for its files ('%s', "
+                     "from $TMPDIR): %s",
+                     folder, g_strerror (saved));
+        return -1;
     }
     g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED,
                  "cannot write the graph for Graphviz: %s", local->message);

@@ -189,7 +189,7 @@ fsim_i_output_place_find (const char *path, gboolean folder, FsimOutputPlace *pl
 {
     g_autofree char *todo = g_strdup (path);
     const char *p = todo;
-    int links = 0;
+    int links = 0, made = 0; /* links followed; folders made for the name at p */
 
     *place = (FsimOutputPlace){ .dirfd = -1 };
     if (*path == '\0') {
@@ -216,7 +216,8 @@ fsim_i_output_place_find (const char *path, gboolean folder, FsimOutputPlace *pl
                 return errno == ENOENT && missing (place, g_steal_pointer (&name), last, slash);
             if (mkdirat (place->dirfd, name, 0777) != 0 && errno != EEXIST)
                 return FALSE;
-            if (++links > MAX_LINKS) { /* a name that comes and goes */
+            /* a name that comes and goes; each folder of a deep new path is made once */
+            if (++made > MAX_LINKS) {
                 errno = ELOOP;
                 return FALSE;
             }
@@ -239,6 +240,7 @@ fsim_i_output_place_find (const char *path, gboolean folder, FsimOutputPlace *pl
         if (last)
             return TRUE;
         p = rest;
+        made = 0;
     }
 }
 

@@ -538,7 +538,8 @@ fsim_output_scratch (GError **error)
     if (dirfd >= 0)
         close (dirfd);
     if (fd < 0) {
-        g_autofree char *what = g_strdup_printf ("cannot create a temporary file in '%s'", dir);
+        g_autofree char *shown = fsim_text_clean (dir); /* $TMPDIR "a\nb": one line */
+        g_autofree char *what = g_strdup_printf ("cannot create a temporary file in '%s'", shown);
         set_errno_error (error, saved, what);
     }
     return fd;
