@@ -167,7 +167,7 @@ test_locale_messages (void)
         { { "--set", "population.mean_degree=-0.5" },
           "population.mean_degree: -0.5 is out of range (expected a number from 0 to 5000)" },
         { { "--set", "population.users=100000000" },
-          "more than this machine can give it (1.0 GiB)" },
+          "more than FLOWSIM_MEMORY_LIMIT allows (1.0 GiB)" },
         { { "--set", "population.settings.platform_off=0.5", "--set",
             "population.settings.audience.*.public=1.25" },
           "1.25 is out of range (expected a number from 0 to 1)" },
