@@ -292,11 +292,8 @@ take_names (FsimImported *imp, FsimPopulation *pop, GError **error)
     return TRUE;
 }
 
-/* Says where the scenario names the file, as for an include (@error is set), on one line: a
- * line break in the file's name ("x\ny") is '?', as the command line shows control characters,
- * not the start of a second error. */
-static void
-locate_import (const FsimPopulationSpec *ps, GError **error)
+void
+fsim_i_population_locate_import (const FsimPopulationSpec *ps, GError **error)
 {
     if (ps->import_loc.file)
         g_prefix_error (error, "%s:%d:%d: ", ps->import_loc.file, ps->import_loc.line,
@@ -325,7 +322,7 @@ fsim_i_population_import (const FsimScenario *s, FsimPopulation *pop, GError **e
     imp = fsim_import_file (ps->import_file, format, error);
     if (imp == NULL) {
         g_prefix_error (error, "importing friendships: ");
-        locate_import (ps, error);
+        fsim_i_population_locate_import (ps, error);
         return FALSE;
     }
     if (!fsim_i_population_check_size (s, imp->friends->n_users,
@@ -336,7 +333,7 @@ fsim_i_population_import (const FsimScenario *s, FsimPopulation *pop, GError **e
     if (!take_names (imp, pop, error)) {
         g_autofree char *file = fsim_i_population_display_path (ps->import_file);
         g_prefix_error (error, "importing friendships: %s: ", file);
-        locate_import (ps, error);
+        fsim_i_population_locate_import (ps, error);
         return FALSE;
     }
     if (!fsim_i_population_alloc (s, pop, error))

@@ -62,6 +62,10 @@ gboolean fsim_i_population_load_snapshot (const FsimScenario *s, FsimPopulation 
 /* Unless @ok, says where the scenario names its snapshot, as an import's error is said at its
  * "import" object (@error is set then) (population-snapshot-read.c). */
 void fsim_i_population_locate_snapshot (const FsimPopulationSpec *ps, gboolean ok, GError **error);
+/* Says where the scenario names the graph file it imports, as for an include (@error is set),
+ * on one line: a line break in the file's name ("x\ny") is '?', as the command line shows
+ * control characters, not the start of a second error (population-import.c). */
+void fsim_i_population_locate_import (const FsimPopulationSpec *ps, GError **error);
 
 /* @path as shown in messages: relative to the working directory when it lies under it
  * (transfer full) (population-import.c). */
