@@ -54,19 +54,28 @@ first_line (int fd)
     return NULL;
 }
 
+/* "the folder for its files ('...', from $TMPDIR)": where Graphviz's files are, said when a
+ * write there fails; they have no name, and $TMPDIR is not where the user looks. One line
+ * ("a\nb" shown "a?b"). (transfer full) */
+static char *
+tmpdir_named (void)
+{
+    g_autofree char *folder = fsim_text_clean (g_get_tmp_dir ());
+    return g_strdup_printf ("the folder for its files ('%s', from $TMPDIR)", folder);
+}
+
 /* Why `dot` failed, when it said nothing in @err: its output and its message both go to
  * $TMPDIR, and a full file system there loses both. */
 static char *
 silent_failure (int err)
 {
     struct statvfs fs;
-    g_autofree char *folder = fsim_text_clean (g_get_tmp_dir ()); /* "a\nb": one line */
-    if (fstatvfs (err, &fs) == 0 && fs.f_bavail == 0)
-        return g_strdup_printf ("no message, and the folder for its files ('%s', from $TMPDIR) "
-                                "has no space left: free some there, or set TMPDIR to a "
-                                "folder with room",
-                                folder);
-    return g_strdup ("no message");
+    if (fstatvfs (err, &fs) != 0 || fs.f_bavail != 0)
+        return g_strdup ("no message");
+    g_autofree char *where = tmpdir_named ();
+    return g_strdup_printf ("no message, and %s has no space left: free some there, or set "
+                            "TMPDIR to a folder with room",
+                            where);
 }
 
 /* Writes @dot to a new file without a name, which @program then reads as its stdin: a pipe to
@@ -87,14 +96,12 @@ write_input (const char *dot, GError **error)
     }
     if (fd >= 0 && saved == 0 && lseek (fd, 0, SEEK_SET) == 0)
         return fd;
-    if (fd >= 0) { /* where: the file has no name, and $TMPDIR is not where the user looks */
-        g_autofree char *folder = fsim_text_clean (g_get_tmp_dir ());
+    if (fd >= 0) {
+        g_autofree char *where = tmpdir_named ();
         saved = saved ? saved : errno;
         close (fd);
         g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED,
-                     "cannot write the graph for Graphviz in the folder for its files ('%s', "
-                     "from $TMPDIR): %s",
-                     folder, g_strerror (saved));
+                     "cannot write the graph for Graphviz in %s: %s", where, g_strerror (saved));
         return -1;
     }
     g_set_error (error, FSIM_GRAPHVIZ_ERROR, FSIM_GRAPHVIZ_ERROR_FAILED,
